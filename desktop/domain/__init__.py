@@ -1,0 +1,1 @@
+"""Domain vocabulary: statuses, procedure kinds and states, tags. Pure Python."""

@@ -1,0 +1,161 @@
+"""The asset lifecycle: statuses, procedure kinds, and which moves are legal."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class AssetStatus(StrEnum):
+    IN_STOCK = "in_stock"
+    IN_SERVICE = "in_service"
+    IN_REPAIR = "in_repair"
+    MISSING = "missing"
+    DECOMMISSIONED = "decommissioned"
+    DISPOSED = "disposed"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS: dict[AssetStatus, str] = {
+    AssetStatus.IN_STOCK: "In stock",
+    AssetStatus.IN_SERVICE: "In service",
+    AssetStatus.IN_REPAIR: "In repair",
+    AssetStatus.MISSING: "Missing",
+    AssetStatus.DECOMMISSIONED: "Decommissioned",
+    AssetStatus.DISPOSED: "Disposed",
+}
+
+#: Statuses an asset may move to from each status (by any procedure).
+TRANSITIONS: dict[AssetStatus, frozenset[AssetStatus]] = {
+    AssetStatus.IN_STOCK: frozenset(
+        {
+            AssetStatus.IN_SERVICE,
+            AssetStatus.IN_REPAIR,
+            AssetStatus.MISSING,
+            AssetStatus.DECOMMISSIONED,
+        }
+    ),
+    AssetStatus.IN_SERVICE: frozenset(
+        {
+            AssetStatus.IN_STOCK,
+            AssetStatus.IN_REPAIR,
+            AssetStatus.MISSING,
+            AssetStatus.DECOMMISSIONED,
+        }
+    ),
+    AssetStatus.IN_REPAIR: frozenset(
+        {
+            AssetStatus.IN_STOCK,
+            AssetStatus.IN_SERVICE,
+            AssetStatus.MISSING,
+            AssetStatus.DECOMMISSIONED,
+        }
+    ),
+    AssetStatus.MISSING: frozenset(
+        {
+            AssetStatus.IN_STOCK,
+            AssetStatus.IN_SERVICE,
+            AssetStatus.IN_REPAIR,
+            AssetStatus.DECOMMISSIONED,
+        }
+    ),
+    AssetStatus.DECOMMISSIONED: frozenset({AssetStatus.DISPOSED}),
+    AssetStatus.DISPOSED: frozenset(),
+}
+
+#: Statuses that count as "present in the organisation" (expected in audits).
+ACTIVE_STATUSES = frozenset({AssetStatus.IN_STOCK, AssetStatus.IN_SERVICE, AssetStatus.IN_REPAIR})
+#: Statuses of assets that have left service.
+RETIRED_STATUSES = frozenset({AssetStatus.DECOMMISSIONED, AssetStatus.DISPOSED})
+
+
+class ProcedureKind(StrEnum):
+    RECEIVE = "receive"
+    INSTALL = "install"
+    CHANGE = "change"
+    DECOMMISSION = "decommission"
+    DISPOSE = "dispose"
+    AUDIT_CORRECTION = "audit_correction"
+    IMPORT = "import"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+#: The status a procedure kind moves the asset to, where it always moves it.
+KIND_TARGET_STATUS: dict[ProcedureKind, AssetStatus] = {
+    ProcedureKind.RECEIVE: AssetStatus.IN_STOCK,
+    ProcedureKind.INSTALL: AssetStatus.IN_SERVICE,
+    ProcedureKind.DECOMMISSION: AssetStatus.DECOMMISSIONED,
+    ProcedureKind.DISPOSE: AssetStatus.DISPOSED,
+}
+
+#: Statuses a change or audit correction may set directly (the side states and back).
+CHANGE_SETTABLE_STATUSES = frozenset(
+    {AssetStatus.IN_STOCK, AssetStatus.IN_SERVICE, AssetStatus.IN_REPAIR, AssetStatus.MISSING}
+)
+
+
+class ProcedureState(StrEnum):
+    DRAFT = "draft"
+    PENDING_APPROVAL = "pending_approval"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    CONFLICT = "conflict"
+
+
+#: States after which a procedure is history: never updated, never deleted.
+FINAL_STATES = frozenset(
+    {
+        ProcedureState.COMPLETED,
+        ProcedureState.REJECTED,
+        ProcedureState.CANCELLED,
+        ProcedureState.CONFLICT,
+    }
+)
+
+
+class Origin(StrEnum):
+    GUI = "gui"
+    COMMAND_LINE = "command_line"
+    IMPORT_FILE = "import_file"
+    FIELD_KIT = "field_kit"
+    DEMO = "demo"
+    AUDIT = "audit"
+
+
+def status_move_problem(
+    kind: ProcedureKind, current: AssetStatus | None, target: AssetStatus | None
+) -> str | None:
+    """Why ``kind`` may not move an asset from ``current`` to ``target``; None if it may.
+
+    ``current`` is None for an asset that does not exist yet (receive).
+    """
+    if kind is ProcedureKind.RECEIVE:
+        if current is not None:
+            return "a receive procedure creates a new asset; this one exists already"
+        return None
+    if current is None:
+        return f"{kind.label} needs an existing asset"
+    if current is AssetStatus.DISPOSED:
+        return "the asset is disposed: its record is closed and cannot change"
+    if target is None or target == current:
+        if kind in KIND_TARGET_STATUS:
+            return f"the asset is already {current.label.lower()}"
+        if current is AssetStatus.DECOMMISSIONED and kind is not ProcedureKind.CHANGE:
+            return "the asset is decommissioned: only disposal or a change of its notes is possible"
+        return None
+    if target not in TRANSITIONS[current]:
+        return f"an asset that is {current.label.lower()} cannot become {target.label.lower()}"
+    if kind in (ProcedureKind.CHANGE, ProcedureKind.AUDIT_CORRECTION, ProcedureKind.IMPORT):
+        if target not in CHANGE_SETTABLE_STATUSES:
+            needed = "decommission" if target is AssetStatus.DECOMMISSIONED else "dispose"
+            return f"use a {needed} procedure to make an asset {target.label.lower()}"
+    elif KIND_TARGET_STATUS.get(kind) is not target:
+        return f"{kind.label} cannot make an asset {target.label.lower()}"
+    return None

@@ -1,0 +1,1 @@
+"""Services: every user action as one function with its own transaction."""

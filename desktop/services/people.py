@@ -1,0 +1,30 @@
+"""Looking up the person who acts: every service call names who performs it."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from desktop.errors import NotFoundError, PermissionDeniedError
+from desktop.storage.models import Person
+
+
+def person_by_username(session: Session, username: str) -> Person:
+    person = session.execute(
+        select(Person).where(func.lower(Person.username) == username.strip().lower())
+    ).scalar_one_or_none()
+    if person is None:
+        raise NotFoundError(f"there is no person with the user name '{username}'")
+    return person
+
+
+def acting_person(session: Session, username: str) -> Person:
+    """The active person behind ``username``; an inactive one may not act."""
+    person = person_by_username(session, username)
+    if not person.active:
+        raise PermissionDeniedError(f"{person.name} ({person.username}) is no longer active")
+    return person
+
+
+def role_names(person: Person) -> set[str]:
+    return {role.name for role in person.roles}

@@ -1,0 +1,461 @@
+"""Recording procedures: the only way an asset changes.
+
+A procedure is validated against its template and the lifecycle, then the asset and the
+procedure row are written in the same transaction. A procedure that needs approval is
+stored as pending and the asset is left as it is (see :mod:`desktop.services.approvals`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY
+from desktop.domain.lifecycle import (
+    KIND_TARGET_STATUS,
+    AssetStatus,
+    Origin,
+    ProcedureKind,
+    ProcedureState,
+    status_move_problem,
+)
+from desktop.domain.tags import normalize_tag
+from desktop.errors import ConflictError, FieldConflict, NotFoundError, Problem, ValidationError
+from desktop.services.people import acting_person
+from desktop.services.tags import allocate_tag, tag_in_use
+from desktop.services.templates import TemplateRef, coerce_answer, current_template, risk_level
+from desktop.services.values import (
+    coerce_asset_value,
+    coerce_custom_value,
+    display_text,
+    json_value,
+)
+from desktop.storage.database import Database
+from desktop.storage.models import Asset, Category, Procedure
+from desktop.storage.types import utcnow
+
+
+@dataclass(frozen=True)
+class ProcedureRequest:
+    """What a procedure form submits.
+
+    Attributes:
+        kind: receive, install, change, decommission, dispose, audit correction.
+        performed_by: the user name of the person who performs it.
+        asset_tag: the asset (not for receive, which creates one).
+        values: new values of asset fields, by field key ("location", "custom.ram_gb", ...).
+        answers: answers to the template's own fields, by key.
+        checklist: checklist item key → ticked.
+        expected_version: the asset version the form was filled against; a newer one in
+            the database is a conflict.
+        impact, likelihood: risk evaluation ("low", "medium", "high") where asked.
+    """
+
+    kind: ProcedureKind
+    performed_by: str
+    asset_tag: str | None = None
+    asset_id: uuid.UUID | None = None
+    values: Mapping[str, object] = field(default_factory=dict)
+    answers: Mapping[str, object] = field(default_factory=dict)
+    checklist: Mapping[str, bool] = field(default_factory=dict)
+    ticket_ref: str = ""
+    reason: str = ""
+    origin: Origin = Origin.GUI
+    origin_detail: str = ""
+    expected_version: int | None = None
+    performed_at: dt.datetime | None = None
+    impact: str | None = None
+    likelihood: str | None = None
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    before: object
+    after: object
+    before_text: str
+    after_text: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "field": self.field,
+            "before": self.before,
+            "after": self.after,
+            "before_text": self.before_text,
+            "after_text": self.after_text,
+        }
+
+
+@dataclass(frozen=True)
+class ProcedureOutcome:
+    procedure_id: uuid.UUID
+    asset_id: uuid.UUID
+    asset_tag: str
+    kind: ProcedureKind
+    state: ProcedureState
+    asset_version: int
+    changes: tuple[FieldChange, ...]
+    approvals_required: int
+    risk_level: str | None
+
+
+def record_procedure(db: Database, request: ProcedureRequest) -> ProcedureOutcome:
+    """Validate and record one procedure in its own transaction."""
+    with db.write() as session:
+        return record_in_session(session, request)
+
+
+def record_procedures(db: Database, requests: Sequence[ProcedureRequest]) -> list[ProcedureOutcome]:
+    """Record several procedures (one per asset) all or nothing."""
+    with db.write() as session:
+        return [record_in_session(session, request) for request in requests]
+
+
+def find_asset(
+    session: Session, *, tag: str | None = None, asset_id: uuid.UUID | None = None
+) -> Asset:
+    if asset_id is not None:
+        asset = session.get(Asset, asset_id)
+        if asset is None:
+            raise NotFoundError(f"there is no asset with id {asset_id}")
+        return asset
+    if tag is None or not tag.strip():
+        raise NotFoundError("no asset tag given")
+    asset = session.execute(
+        select(Asset).where(Asset.tag_key == normalize_tag(tag))
+    ).scalar_one_or_none()
+    if asset is None:
+        raise NotFoundError(f"there is no asset with the tag '{tag.strip()}'")
+    return asset
+
+
+def record_in_session(session: Session, request: ProcedureRequest) -> ProcedureOutcome:
+    """Validate and record one procedure inside the caller's transaction."""
+    kind = request.kind
+    actor = acting_person(session, request.performed_by)
+    asset = (
+        None
+        if kind is ProcedureKind.RECEIVE
+        else find_asset(session, tag=request.asset_tag, asset_id=request.asset_id)
+    )
+    subject = f"asset {asset.tag}" if asset else "new asset"
+
+    if (
+        asset is not None
+        and request.expected_version is not None
+        and asset.version != request.expected_version
+    ):
+        raise _conflict(session, asset, request)
+
+    category_id = _category_for(session, asset, request)
+    template = current_template(session, kind, category_id)
+    problems: list[Problem] = []
+    new_values = _validate_values(session, template, asset, request, problems)
+    answers = _validate_answers(template, request, problems)
+    target_status = _target_status(kind, new_values)
+    current_status = AssetStatus(asset.status) if asset else None
+    if (reason := status_move_problem(kind, current_status, target_status)) is not None:
+        problems.append(Problem("status", reason))
+    if target_status is not None:
+        new_values["status"] = target_status.value
+
+    category = session.get(Category, category_id) if category_id else None
+    custom = _validate_custom(category, asset, request, problems)
+    _check_required_and_rules(template, asset, new_values, answers, custom, problems)
+    new_tag = str(new_values.get("tag") or "")
+    retagged = asset is None or normalize_tag(new_tag) != asset.tag_key
+    if new_tag and retagged and tag_in_use(session, new_tag):
+        problems.append(Problem("tag", f"the tag '{new_tag}' is already used by another asset"))
+    if problems:
+        raise ValidationError(problems, subject=subject)
+
+    changes = _changes(session, asset, new_values, custom)
+    if (
+        kind is ProcedureKind.CHANGE
+        and not changes
+        and any(r.changes_something for r in template.definition.rules)
+    ):
+        message = next(r.message for r in template.definition.rules if r.changes_something)
+        raise ValidationError(Problem("values", message), subject=subject)
+
+    risk = risk_level(request.impact, request.likelihood)
+    approvals = (
+        0
+        if kind is ProcedureKind.RECEIVE
+        else template.definition.approval.required_approvals(risk)
+    )
+    now = utcnow()
+    if asset is None:
+        if not new_values.get("tag"):
+            assert category is not None
+            new_values["tag"] = allocate_tag(session, category.tag_prefix)
+            changes = _changes(session, None, new_values, custom)
+        asset = Asset(id=uuid.uuid4(), status=AssetStatus.IN_STOCK.value, custom_fields={})
+        _apply(asset, new_values, custom)
+        session.add(asset)
+    elif approvals == 0:
+        _apply(asset, new_values, custom)
+    procedure = Procedure(
+        asset_id=asset.id,
+        kind=kind.value,
+        state=(ProcedureState.PENDING_APPROVAL if approvals else ProcedureState.COMPLETED).value,
+        template_id=template.id,
+        template_version=template.version,
+        performed_by_id=actor.id,
+        performed_at=request.performed_at or now,
+        ticket_ref=request.ticket_ref.strip()[:100],
+        reason=request.reason.strip(),
+        answers=answers,
+        changes=[c.as_json() for c in changes],
+        origin=request.origin.value,
+        origin_detail=request.origin_detail[:500],
+        risk_level=risk,
+        approvals_required=approvals,
+        asset_version=asset.version if approvals else None,
+        completed_at=None if approvals else now,
+    )
+    session.add(procedure)
+    try:
+        session.flush()
+    except StaleDataError:
+        session.rollback()
+        raise _conflict(session, asset, request) from None
+    return ProcedureOutcome(
+        procedure_id=procedure.id,
+        asset_id=asset.id,
+        asset_tag=asset.tag,
+        kind=kind,
+        state=ProcedureState(procedure.state),
+        asset_version=asset.version,
+        changes=tuple(changes),
+        approvals_required=approvals,
+        risk_level=risk,
+    )
+
+
+def _category_for(
+    session: Session, asset: Asset | None, request: ProcedureRequest
+) -> uuid.UUID | None:
+    raw = request.values.get("category")
+    if raw:
+        try:
+            return raw if isinstance(raw, uuid.UUID) else uuid.UUID(str(raw))
+        except ValueError:
+            return asset.category_id if asset else None
+    return asset.category_id if asset else None
+
+
+def _validate_values(
+    session: Session,
+    template: TemplateRef,
+    asset: Asset | None,
+    request: ProcedureRequest,
+    problems: list[Problem],
+) -> dict[str, object]:
+    allowed = template.definition.asset_field_keys()
+    result: dict[str, object] = {}
+    for key, raw in request.values.items():
+        if key.startswith(CUSTOM_PREFIX):
+            continue
+        if key not in FIELDS_BY_KEY:
+            problems.append(Problem(key, f"'{key}' is not a field of an asset"))
+            continue
+        if key not in allowed:
+            label = FIELDS_BY_KEY[key].label
+            problems.append(
+                Problem(
+                    key,
+                    f"{label} cannot be set by a {template.definition.kind.label.lower()} procedure",
+                )
+            )
+            continue
+        value, problem = coerce_asset_value(session, FIELDS_BY_KEY[key], raw)
+        if problem:
+            problems.append(problem)
+        elif asset is None or value != getattr(asset, FIELDS_BY_KEY[key].column):
+            result[key] = value
+    if asset is not None and "tag" in result and not result["tag"]:
+        problems.append(Problem("tag", "an asset's tag cannot be removed"))
+    return result
+
+
+def _validate_answers(
+    template: TemplateRef, request: ProcedureRequest, problems: list[Problem]
+) -> dict[str, Any]:
+    definition = template.definition
+    known = {f.key for f in definition.fields} | {c.key for c in definition.checklist}
+    for key in list(request.answers) + list(request.checklist):
+        if key not in known:
+            problems.append(
+                Problem(key, f"'{key}' is not a question of the {definition.name} form")
+            )
+    answers: dict[str, Any] = {}
+    for spec in definition.fields:
+        value, problem = coerce_answer(spec, request.answers.get(spec.key))
+        if problem:
+            problems.append(problem)
+        elif value is not None:
+            answers[spec.key] = value
+    for item in definition.checklist:
+        ticked = request.checklist.get(item.key, False)
+        if not isinstance(ticked, bool):
+            problems.append(
+                Problem(item.key, f"{item.label}: expected ticked or not, got {ticked!r}")
+            )
+            continue
+        if item.required and not ticked:
+            problems.append(Problem(item.key, f"checklist: '{item.label}' must be done"))
+        answers[f"checklist.{item.key}"] = ticked
+    for key, value in (("impact", request.impact), ("likelihood", request.likelihood)):
+        if value is not None:
+            if value not in ("low", "medium", "high"):
+                problems.append(
+                    Problem(key, f"{key.capitalize()}: {value!r} is not low, medium or high")
+                )
+            else:
+                answers[key] = value
+    return answers
+
+
+def _target_status(kind: ProcedureKind, new_values: dict[str, object]) -> AssetStatus | None:
+    if kind in KIND_TARGET_STATUS:
+        return KIND_TARGET_STATUS[kind]
+    status = new_values.pop("status", None)
+    return AssetStatus(str(status)) if status else None
+
+
+def _validate_custom(
+    category: Category | None,
+    asset: Asset | None,
+    request: ProcedureRequest,
+    problems: list[Problem],
+) -> dict[str, Any]:
+    definitions = {d["key"]: d for d in (category.custom_fields if category else [])}
+    current = dict(asset.custom_fields) if asset else {}
+    result: dict[str, Any] = {}
+    for key, raw in request.values.items():
+        if not key.startswith(CUSTOM_PREFIX):
+            continue
+        name = key[len(CUSTOM_PREFIX) :]
+        if name not in definitions:
+            category_name = category.name if category else "this category"
+            problems.append(Problem(key, f"'{name}' is not a custom field of {category_name}"))
+            continue
+        value, problem = coerce_custom_value(definitions[name], raw)
+        if problem:
+            problems.append(problem)
+        elif value != current.get(name):
+            result[name] = value
+    if asset is None:
+        for name, definition in definitions.items():
+            if definition.get("required") and result.get(name) is None:
+                problems.append(
+                    Problem(CUSTOM_PREFIX + name, f"{definition.get('label', name)} is required")
+                )
+    return result
+
+
+def _check_required_and_rules(
+    template: TemplateRef,
+    asset: Asset | None,
+    new_values: dict[str, object],
+    answers: dict[str, Any],
+    custom: dict[str, Any],
+    problems: list[Problem],
+) -> None:
+    def resulting(key: str) -> object:
+        if key in new_values:
+            return new_values[key]
+        if key in answers:
+            return answers[key]
+        if asset is not None and key in FIELDS_BY_KEY:
+            return getattr(asset, FIELDS_BY_KEY[key].column)
+        return None
+
+    for spec in template.definition.asset_fields:
+        if spec.required and resulting(spec.key) in (None, ""):
+            problems.append(Problem(spec.key, f"{spec.label} is required"))
+    for rule in template.definition.rules:
+        if rule.one_of and all(resulting(key) in (None, "") for key in rule.one_of):
+            problems.append(Problem(rule.one_of[0], rule.message))
+
+
+def _changes(
+    session: Session, asset: Asset | None, new_values: dict[str, object], custom: dict[str, Any]
+) -> list[FieldChange]:
+    changes: list[FieldChange] = []
+    for key, after in new_values.items():
+        before = getattr(asset, FIELDS_BY_KEY[key].column) if asset is not None else None
+        if asset is not None and before == after:
+            continue
+        if asset is None and after in (None, ""):
+            continue
+        changes.append(
+            FieldChange(
+                field=key,
+                before=json_value(before),
+                after=json_value(after),
+                before_text=display_text(session, key, before),
+                after_text=display_text(session, key, after),
+            )
+        )
+    current = asset.custom_fields if asset is not None else {}
+    for name, after in custom.items():
+        before = current.get(name)
+        changes.append(
+            FieldChange(
+                CUSTOM_PREFIX + name,
+                before,
+                after,
+                "" if before is None else str(before),
+                "" if after is None else str(after),
+            )
+        )
+    return changes
+
+
+def _apply(asset: Asset, new_values: dict[str, object], custom: dict[str, Any]) -> None:
+    for key, value in new_values.items():
+        setattr(asset, FIELDS_BY_KEY[key].column, value)
+        if key == "tag":
+            asset.tag_key = normalize_tag(str(value))
+    if custom:
+        merged = dict(asset.custom_fields or {})
+        for name, value in custom.items():
+            if value is None:
+                merged.pop(name, None)
+            else:
+                merged[name] = value
+        asset.custom_fields = merged
+
+
+def _conflict(session: Session, asset: Asset, request: ProcedureRequest) -> ConflictError:
+    """Re-read the asset as it is now and describe, field by field, yours against theirs."""
+    current = session.get(Asset, asset.id, populate_existing=True)
+    assert current is not None
+    conflicts = []
+    for key, yours in request.values.items():
+        spec = FIELDS_BY_KEY.get(key)
+        if spec is None:
+            continue
+        theirs = getattr(current, spec.column)
+        conflicts.append(
+            FieldConflict(
+                spec.label, display_text(session, key, yours), display_text(session, key, theirs)
+            )
+        )
+    return ConflictError(
+        subject=f"asset {current.tag}",
+        expected_version=request.expected_version
+        if request.expected_version is not None
+        else asset.version,
+        current_version=current.version,
+        conflicts=conflicts,
+    )

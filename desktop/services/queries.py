@@ -1,0 +1,400 @@
+"""Reads: plain values for the GUI, the command line and exports. Paged and sorted in SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, cast
+
+from sqlalchemy import Select, and_, false, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from desktop.domain.lifecycle import ACTIVE_STATUSES
+from desktop.domain.tags import normalize_tag
+from desktop.errors import NotFoundError
+from desktop.services.reference import subtree_location_ids
+from desktop.storage.models import (
+    Approval,
+    Asset,
+    AssetModel,
+    Category,
+    Group,
+    Location,
+    Manufacturer,
+    Person,
+    Procedure,
+    Supplier,
+)
+
+
+@dataclass(frozen=True)
+class AssetFilter:
+    """What the register shows. Empty means everything."""
+
+    search: str = ""
+    statuses: tuple[str, ...] = ()
+    category_ids: tuple[uuid.UUID, ...] = ()
+    location_id: uuid.UUID | None = None  # this location and everything below it
+    assigned_to_id: uuid.UUID | None = None
+    owning_group_id: uuid.UUID | None = None
+    overdue_audit: bool = False
+    warranty_within_days: int | None = None
+    tags: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        parts = []
+        if self.search:
+            parts.append(f"search '{self.search}'")
+        if self.statuses:
+            parts.append("status " + ", ".join(self.statuses))
+        if self.category_ids:
+            parts.append(f"{len(self.category_ids)} categories")
+        if self.location_id:
+            parts.append("a location subtree")
+        if self.assigned_to_id:
+            parts.append("one assignee")
+        if self.owning_group_id:
+            parts.append("one owning group")
+        if self.overdue_audit:
+            parts.append("overdue for audit")
+        if self.warranty_within_days is not None:
+            parts.append(f"warranty ending within {self.warranty_within_days} days")
+        if self.tags:
+            parts.append(f"{len(self.tags)} tags")
+        return "; ".join(parts) or "all assets"
+
+
+@dataclass(frozen=True)
+class AssetRow:
+    id: uuid.UUID
+    tag: str
+    name: str
+    category: str
+    manufacturer: str
+    model: str
+    serial_number: str
+    status: str
+    location: str
+    assigned_to: str
+    owning_group: str
+    purchase_date: dt.date | None
+    purchase_cost: Decimal | None
+    order_number: str
+    supplier: str
+    warranty_end: dt.date | None
+    last_audited_at: dt.datetime | None
+    notes: str
+    version: int
+    updated_at: dt.datetime
+
+
+_Assignee = aliased(Person, name="assignee")
+
+#: Sortable columns: key → SQL expression (used by the table model and exports).
+SORT_COLUMNS: dict[str, Any] = {
+    "tag": Asset.tag_key,
+    "name": Asset.name,
+    "category": Category.name,
+    "manufacturer": Manufacturer.name,
+    "model": AssetModel.name,
+    "serial_number": Asset.serial_number,
+    "status": Asset.status,
+    "location": Location.name,
+    "assigned_to": _Assignee.name,
+    "owning_group": Group.name,
+    "purchase_date": Asset.purchase_date,
+    "purchase_cost": Asset.purchase_cost,
+    "order_number": Asset.order_number,
+    "supplier": Supplier.name,
+    "warranty_end": Asset.warranty_end,
+    "last_audited_at": Asset.last_audited_at,
+    "updated_at": Asset.updated_at,
+}
+
+
+def _row_select() -> Select[Any]:
+    query: Any = (
+        select(
+            Asset.id,
+            Asset.tag,
+            Asset.name,
+            Category.name,
+            Manufacturer.name,
+            AssetModel.name,
+            Asset.serial_number,
+            Asset.status,
+            Location.name,
+            _Assignee.name,
+            Group.name,
+            Asset.purchase_date,
+            Asset.purchase_cost,
+            Asset.order_number,
+            Supplier.name,
+            Asset.warranty_end,
+            Asset.last_audited_at,
+            Asset.notes,
+            Asset.version,
+            Asset.updated_at,
+        )
+        .select_from(Asset)
+        .join(Category, Category.id == Asset.category_id)
+        .outerjoin(AssetModel, AssetModel.id == Asset.model_id)
+        .outerjoin(Manufacturer, Manufacturer.id == AssetModel.manufacturer_id)
+        .outerjoin(Location, Location.id == Asset.location_id)
+        .outerjoin(_Assignee, _Assignee.id == Asset.assigned_to_id)
+        .outerjoin(Group, Group.id == Asset.owning_group_id)
+        .outerjoin(Supplier, Supplier.id == Asset.supplier_id)
+    )
+    return cast("Select[Any]", query)
+
+
+def _to_row(r: Any) -> AssetRow:
+    return AssetRow(
+        id=r[0],
+        tag=r[1],
+        name=r[2] or "",
+        category=r[3] or "",
+        manufacturer=r[4] or "",
+        model=r[5] or "",
+        serial_number=r[6] or "",
+        status=r[7],
+        location=r[8] or "",
+        assigned_to=r[9] or "",
+        owning_group=r[10] or "",
+        purchase_date=r[11],
+        purchase_cost=r[12],
+        order_number=r[13] or "",
+        supplier=r[14] or "",
+        warranty_end=r[15],
+        last_audited_at=r[16],
+        notes=r[17] or "",
+        version=r[18],
+        updated_at=r[19],
+    )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def apply_filter(
+    session: Session, query: Select[Any], flt: AssetFilter, *, today: dt.date | None = None
+) -> Select[Any]:
+    """Add ``flt``'s conditions to a query over assets joined as in :func:`_row_select`."""
+    today = today or dt.date.today()
+    if flt.search.strip():
+        pattern = f"%{_escape_like(flt.search.strip().lower())}%"
+        query = query.where(
+            or_(
+                Asset.tag_key.like(pattern, escape="\\"),
+                func.lower(Asset.serial_number).like(pattern, escape="\\"),
+                func.lower(Asset.name).like(pattern, escape="\\"),
+                func.lower(AssetModel.name).like(pattern, escape="\\"),
+                func.lower(_Assignee.name).like(pattern, escape="\\"),
+                func.lower(Location.name).like(pattern, escape="\\"),
+            )
+        )
+    if flt.statuses:
+        query = query.where(Asset.status.in_(flt.statuses))
+    if flt.category_ids:
+        query = query.where(Asset.category_id.in_(flt.category_ids))
+    if flt.location_id is not None:
+        query = query.where(Asset.location_id.in_(subtree_location_ids(session, flt.location_id)))
+    if flt.assigned_to_id is not None:
+        query = query.where(Asset.assigned_to_id == flt.assigned_to_id)
+    if flt.owning_group_id is not None:
+        query = query.where(Asset.owning_group_id == flt.owning_group_id)
+    if flt.warranty_within_days is not None:
+        query = query.where(
+            Asset.warranty_end.is_not(None),
+            Asset.warranty_end >= today,
+            Asset.warranty_end <= today + dt.timedelta(days=flt.warranty_within_days),
+        )
+    if flt.overdue_audit:
+        query = query.where(overdue_condition(session, today))
+    if flt.tags:
+        query = query.where(Asset.tag_key.in_([normalize_tag(t) for t in flt.tags]))
+    return query
+
+
+def overdue_condition(session: Session, today: dt.date) -> Any:
+    """Assets in an active status whose category's audit interval has passed (never audited counts)."""
+    clauses = []
+    for category_id, interval in session.execute(
+        select(Category.id, Category.audit_interval_days).where(
+            Category.audit_interval_days.is_not(None)
+        )
+    ):
+        cutoff = dt.datetime.combine(
+            today - dt.timedelta(days=interval or 0), dt.time(), tzinfo=dt.UTC
+        )
+        clauses.append(
+            and_(
+                Asset.category_id == category_id,
+                or_(Asset.last_audited_at.is_(None), Asset.last_audited_at < cutoff),
+            )
+        )
+    active = Asset.status.in_([s.value for s in ACTIVE_STATUSES])
+    return and_(active, or_(*clauses)) if clauses else and_(active, false())
+
+
+def list_assets(
+    session: Session,
+    flt: AssetFilter | None = None,
+    *,
+    sort: str = "tag",
+    descending: bool = False,
+    offset: int = 0,
+    limit: int | None = 200,
+) -> list[AssetRow]:
+    query = apply_filter(session, _row_select(), flt or AssetFilter())
+    order = SORT_COLUMNS.get(sort, Asset.tag_key)
+    query = query.order_by(order.desc() if descending else order.asc(), Asset.id)
+    query = query.offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    return [_to_row(r) for r in session.execute(query)]
+
+
+def count_assets(session: Session, flt: AssetFilter | None = None) -> int:
+    flt = flt or AssetFilter()
+    if flt == AssetFilter():
+        return int(session.execute(select(func.count()).select_from(Asset)).scalar_one())
+    query = apply_filter(session, _row_select().with_only_columns(func.count(Asset.id)), flt)
+    return int(session.execute(query).scalar_one())
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    procedure_id: uuid.UUID
+    kind: str
+    state: str
+    performed_by: str
+    performed_by_username: str
+    performed_at: dt.datetime
+    ticket_ref: str
+    reason: str
+    template_version: int
+    origin: str
+    origin_detail: str
+    answers: dict[str, Any]
+    changes: tuple[dict[str, Any], ...]
+    approvals: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class AssetDetail:
+    row: AssetRow
+    category_id: uuid.UUID
+    location_id: uuid.UUID | None
+    assigned_to_id: uuid.UUID | None
+    owning_group_id: uuid.UUID | None
+    model_id: uuid.UUID | None
+    supplier_id: uuid.UUID | None
+    custom_fields: dict[str, Any]
+    custom_field_definitions: tuple[dict[str, Any], ...]
+    history: tuple[HistoryEntry, ...] = field(default_factory=tuple)
+
+
+def asset_history(session: Session, asset_id: uuid.UUID) -> list[HistoryEntry]:
+    """Every procedure of the asset, newest first, with its approvals."""
+    Approver = aliased(Person)
+    rows = session.execute(
+        select(Procedure, Person.name, Person.username)
+        .join(Person, Person.id == Procedure.performed_by_id)
+        .where(Procedure.asset_id == asset_id)
+        .order_by(Procedure.performed_at.desc(), Procedure.created_at.desc())
+    ).all()
+    approvals: dict[uuid.UUID, list[dict[str, Any]]] = {}
+    if rows:
+        for approval, name in session.execute(
+            select(Approval, Approver.name)
+            .join(Approver, Approver.id == Approval.approver_id)
+            .where(Approval.procedure_id.in_([r[0].id for r in rows]))
+            .order_by(Approval.decided_at)
+        ):
+            approvals.setdefault(approval.procedure_id, []).append(
+                {
+                    "approver": name,
+                    "decision": approval.decision,
+                    "comment": approval.comment,
+                    "decided_at": approval.decided_at.isoformat(),
+                    "groups": [g["name"] for g in approval.approver_groups],
+                }
+            )
+    return [
+        HistoryEntry(
+            procedure_id=p.id,
+            kind=p.kind,
+            state=p.state,
+            performed_by=name,
+            performed_by_username=username,
+            performed_at=p.performed_at,
+            ticket_ref=p.ticket_ref,
+            reason=p.reason,
+            template_version=p.template_version,
+            origin=p.origin,
+            origin_detail=p.origin_detail,
+            answers=dict(p.answers),
+            changes=tuple(p.changes),
+            approvals=tuple(approvals.get(p.id, ())),
+        )
+        for p, name, username in rows
+    ]
+
+
+def asset_detail(
+    session: Session, *, tag: str | None = None, asset_id: uuid.UUID | None = None
+) -> AssetDetail:
+    query = _row_select().add_columns(
+        Asset.category_id,
+        Asset.location_id,
+        Asset.assigned_to_id,
+        Asset.owning_group_id,
+        Asset.model_id,
+        Asset.supplier_id,
+        Asset.custom_fields,
+        Category.custom_fields,
+    )
+    if asset_id is not None:
+        query = query.where(Asset.id == asset_id)
+    else:
+        query = query.where(Asset.tag_key == normalize_tag(tag or ""))
+    r = session.execute(query).first()
+    if r is None:
+        raise NotFoundError(
+            f"there is no asset with the tag '{(tag or '').strip()}'"
+            if asset_id is None
+            else f"there is no asset with id {asset_id}"
+        )
+    row = _to_row(r)
+    return AssetDetail(
+        row=row,
+        category_id=r[20],
+        location_id=r[21],
+        assigned_to_id=r[22],
+        owning_group_id=r[23],
+        model_id=r[24],
+        supplier_id=r[25],
+        custom_fields=dict(r[26] or {}),
+        custom_field_definitions=tuple(r[27] or ()),
+        history=tuple(asset_history(session, row.id)),
+    )
+
+
+@dataclass(frozen=True)
+class Counts:
+    assets: int
+    procedures: int
+    people: int
+    locations: int
+    categories: int
+
+
+def database_counts(session: Session) -> Counts:
+    def n(model: Any) -> int:
+        return int(session.execute(select(func.count()).select_from(model)).scalar_one())
+
+    return Counts(n(Asset), n(Procedure), n(Person), n(Location), n(Category))

@@ -1,0 +1,110 @@
+"""Settings: one typed registry of keys, defaults and titles, stored in an INI file.
+
+The file lives in the user's configuration folder and is shared by the GUI and the
+command line (which must not load Qt). Window geometry and column layouts are GUI state
+and are kept by the GUI through QSettings. Passwords are never stored here: a database
+password lives in the operating system's keyring.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Generic, TypeVar
+
+import platformdirs
+
+from desktop.storage.urls import APP_NAME
+
+T = TypeVar("T", str, int, bool, float)
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    section: str
+    name: str
+    default: T
+    title: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.section}/{self.name}"
+
+
+DATABASE_URL = Setting("database", "url", "", "Database URL (empty: the local file)")
+CURRENT_USER = Setting("user", "username", "", "The person using this computer")
+DATE_FORMAT = Setting("display", "date_format", "yyyy-MM-dd", "Date format")
+DATE_ORDER = Setting(
+    "import", "date_order", "dmy", "Order of day, month and year in imported text dates"
+)
+LABEL_TEMPLATE = Setting("labels", "template", "Avery L7651", "Label template")
+ORGANISATION = Setting("labels", "organisation", "", "Organisation line printed on labels")
+
+REGISTRY: tuple[Setting[str], ...] = (
+    DATABASE_URL,
+    CURRENT_USER,
+    DATE_FORMAT,
+    DATE_ORDER,
+    LABEL_TEMPLATE,
+    ORGANISATION,
+)
+
+
+def settings_path() -> Path:
+    override = os.environ.get("ASSETDESK_SETTINGS")
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "settings.ini"
+
+
+class Settings:
+    """Read and write settings; every write is saved at once (atomically)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or settings_path()
+        self._parser = configparser.ConfigParser(interpolation=None)
+        if self.path.exists():
+            self._parser.read(self.path, encoding="utf-8")
+
+    def get(self, setting: Setting[T]) -> T:
+        raw = self._parser.get(setting.section, setting.name, fallback=None)
+        if raw is None:
+            return setting.default
+        default = setting.default
+        if isinstance(default, bool):
+            return raw.strip().lower() in ("1", "true", "yes", "on")
+        if isinstance(default, int):
+            try:
+                return int(raw)
+            except ValueError:
+                return default
+        if isinstance(default, float):
+            try:
+                return float(raw)
+            except ValueError:
+                return default
+        return raw
+
+    def set(self, setting: Setting[T], value: T) -> None:
+        if not self._parser.has_section(setting.section):
+            self._parser.add_section(setting.section)
+        self._parser.set(setting.section, setting.name, str(value))
+        self.save()
+
+    def get_raw(self, section: str, name: str, default: str = "") -> str:
+        return self._parser.get(section, name, fallback=default)
+
+    def set_raw(self, section: str, name: str, value: str) -> None:
+        if not self._parser.has_section(section):
+            self._parser.add_section(section)
+        self._parser.set(section, name, value)
+        self.save()
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_suffix(".tmp")
+        with temporary.open("w", encoding="utf-8") as handle:
+            self._parser.write(handle)
+        temporary.replace(self.path)

@@ -1,0 +1,266 @@
+"""Opening a database: engines, connection checks, schema version checks, units of work."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+import desktop.storage.guards  # noqa: F401 - registers the history guards
+from desktop.errors import DatabaseUnavailableError, SchemaMismatchError
+from desktop.storage import migrate
+from desktop.storage.urls import describe, parse_url, redact
+
+log = logging.getLogger(__name__)
+sql_log = logging.getLogger("assetdesk.sql")
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    current: str | None
+    head: str
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.current == self.head
+
+
+class Database:
+    """One database: a write engine, a read engine and their sessions.
+
+    On SQLite, writes begin with ``BEGIN IMMEDIATE`` so that two writers queue on the
+    busy timeout instead of failing when a read upgrades to a write; reads stay
+    deferred and never block writers (WAL).
+    """
+
+    def __init__(self, url: str | URL, *, log_sql_timing: bool = False) -> None:
+        self.url = parse_url(url) if isinstance(url, str) else url
+        self.backend = self.url.get_backend_name()
+        if self.backend == "mariadb":
+            self.backend = "mysql"
+        self.engine = self._create_engine(immediate=True)
+        self.read_engine = self._create_engine(immediate=False) if self.is_sqlite else self.engine
+        self._write_sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
+        if log_sql_timing:
+            _log_sql_timing(self.engine)
+            if self.read_engine is not self.engine:
+                _log_sql_timing(self.read_engine)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.backend == "sqlite"
+
+    @property
+    def display_url(self) -> str:
+        return redact(self.url)
+
+    @property
+    def description(self) -> str:
+        return describe(self.url)
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        if not self.is_sqlite or not self.url.database or self.url.database == ":memory:":
+            return None
+        return Path(self.url.database)
+
+    def _create_engine(self, *, immediate: bool) -> Engine:
+        kwargs: dict[str, Any] = {}
+        if self.is_sqlite:
+            kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        else:
+            kwargs["pool_pre_ping"] = True
+            kwargs["isolation_level"] = "READ COMMITTED"
+            if self.backend == "postgresql":
+                kwargs["connect_args"] = {"connect_timeout": 10}
+            else:
+                kwargs["connect_args"] = {"connect_timeout": 10}
+        engine = create_engine(self.url, **kwargs)
+        if self.is_sqlite:
+            _configure_sqlite(engine, immediate=immediate)
+        return engine
+
+    # -- units of work -------------------------------------------------------------
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session in a transaction that commits on success and rolls back on error."""
+        with _translate_connection_errors(self), self._write_sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for queries; whatever it may have changed is rolled back."""
+        with _translate_connection_errors(self), self._read_sessions() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    # -- opening and schema --------------------------------------------------------
+
+    def check_connection(self) -> None:
+        """Connect once; a failure becomes one clear message."""
+        with _translate_connection_errors(self), self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
+    def schema_state(self) -> SchemaState:
+        with _translate_connection_errors(self), self.engine.connect() as connection:
+            return SchemaState(migrate.current_revision(connection), migrate.head_revision())
+
+    def upgrade(self) -> SchemaState:
+        """Migrate to the newest schema this program knows (``assetdesk db upgrade``)."""
+        state = self.schema_state()
+        self._refuse_unknown(state)
+        if not state.up_to_date:
+            with _translate_connection_errors(self):
+                migrate.upgrade(self.engine)
+        return self.schema_state()
+
+    def ensure_schema(self) -> None:
+        """Refuse a schema this program does not know; migrate local files automatically.
+
+        A shared server is migrated only on explicit request, so that one client's new
+        version never changes the schema under everyone else.
+        """
+        state = self.schema_state()
+        self._refuse_unknown(state)
+        if state.up_to_date:
+            return
+        if self.is_sqlite:
+            with _translate_connection_errors(self):
+                migrate.upgrade(self.engine)
+            return
+        if state.current is None:
+            raise SchemaMismatchError(
+                f"The database {self.display_url} has no Assetdesk schema yet. "
+                "An administrator creates it with: assetdesk db upgrade"
+            )
+        raise SchemaMismatchError(
+            f"The database {self.display_url} has an older Assetdesk schema ({state.current}); "
+            f"this version needs {state.head}. An administrator upgrades it with: assetdesk db upgrade"
+        )
+
+    def _refuse_unknown(self, state: SchemaState) -> None:
+        if state.current is not None and state.current not in migrate.known_revisions():
+            raise SchemaMismatchError(
+                f"The database {self.display_url} has schema {state.current}, which this version "
+                "of Assetdesk does not know (it was made by a newer version). Update Assetdesk."
+            )
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+        if self.read_engine is not self.engine:
+            self.read_engine.dispose()
+
+
+def open_database(url: str, *, log_sql_timing: bool = False) -> Database:
+    """Open ``url``, create a local file's folder, check the connection and the schema."""
+    parsed = parse_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    database = Database(parsed, log_sql_timing=log_sql_timing)
+    database.check_connection()
+    database.ensure_schema()
+    return database
+
+
+def _configure_sqlite(engine: Engine, *, immediate: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql(begin)
+
+
+def _log_sql_timing(engine: Engine) -> None:
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before(
+        conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
+    ) -> None:
+        conn.info.setdefault("query_start", []).append(time.perf_counter())
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _after(
+        conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
+    ) -> None:
+        elapsed = time.perf_counter() - conn.info["query_start"].pop()
+        sql_log.debug("%.2f ms  %s", elapsed * 1000, " ".join(statement.split())[:300])
+
+
+@contextmanager
+def _translate_connection_errors(database: Database) -> Iterator[None]:
+    """Turn "cannot reach / cannot log in / cannot open" into one message naming the database."""
+    try:
+        yield
+    except OperationalError as exc:
+        if not _is_connection_problem(exc):
+            raise
+        raise DatabaseUnavailableError(
+            f"Cannot use the database {database.description} ({database.display_url}): "
+            f"{_first_line(exc)}"
+        ) from exc
+
+
+_CONNECTION_WORDS = (
+    "could not connect",
+    "connection refused",
+    "can't connect",
+    "password authentication failed",
+    "access denied",
+    "unknown database",
+    "does not exist",
+    "unable to open database",
+    "server closed the connection",
+    "lost connection",
+    "connection timeout",
+    "timeout expired",
+    "name or service not known",
+    "could not translate host",
+    "no route to host",
+    "database is locked",
+    "disk i/o error",
+    "file is not a database",
+    "server has gone away",
+    "connection is bad",
+    "consuming input failed",
+    "terminating connection",
+)
+
+
+def _is_connection_problem(exc: DBAPIError) -> bool:
+    if exc.connection_invalidated:
+        return True
+    words = str(exc.orig).lower()
+    return any(word in words for word in _CONNECTION_WORDS)
+
+
+def _first_line(exc: DBAPIError) -> str:
+    text_ = str(exc.orig).strip().splitlines()
+    line = text_[0] if text_ else type(exc.orig).__name__
+    # pymysql gives (1045, "Access denied ..."): keep the words.
+    if line.startswith("(") and ", " in line:
+        line = line.split(", ", 1)[1].strip("()\"'")
+    return line.rstrip(".")

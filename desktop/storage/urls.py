@@ -1,0 +1,84 @@
+"""Database URLs: where the embedded default lives, and which driver serves each server."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from desktop.errors import DesktopError
+
+APP_NAME = "Assetdesk"
+ENV_VAR = "ASSETDESK_DATABASE"
+
+_DRIVERS = {
+    "postgresql": "postgresql+psycopg",
+    "postgres": "postgresql+psycopg",
+    "mysql": "mysql+pymysql",
+    "mariadb": "mariadb+pymysql",
+    "sqlite": "sqlite",
+}
+
+
+def data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_database_path() -> Path:
+    return data_dir() / "assetdesk.sqlite3"
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{default_database_path()}"
+
+
+def choose_url(command_line: str | None = None, saved_setting: str | None = None) -> str:
+    """The database URL: ``--database``, then ``ASSETDESK_DATABASE``, then the saved
+    setting, then the embedded default."""
+    for candidate in (command_line, os.environ.get(ENV_VAR), saved_setting):
+        if candidate and candidate.strip():
+            return candidate.strip()
+    return default_database_url()
+
+
+def parse_url(text: str) -> URL:
+    """Parse ``text`` and pick the driver Assetdesk uses for its backend."""
+    try:
+        url = make_url(text)
+    except ArgumentError as exc:
+        raise DesktopError(
+            f"'{redact(text)}' is not a database URL; expected e.g. "
+            "postgresql://user@host/assetdesk or a path to a .sqlite3 file"
+        ) from exc
+    backend = url.get_backend_name()
+    if backend not in _DRIVERS:
+        raise DesktopError(
+            f"Assetdesk does not support '{backend}' databases; use SQLite, PostgreSQL or MariaDB"
+        )
+    if "+" not in url.drivername:
+        url = url.set(drivername=_DRIVERS[backend])
+    if backend in ("mysql", "mariadb") and "charset" not in url.query:
+        url = url.update_query_dict({"charset": "utf8mb4"})
+    return url
+
+
+def redact(text: str | URL) -> str:
+    """The URL as it may be shown or logged: never with its password."""
+    try:
+        url = text if isinstance(text, URL) else make_url(text)
+    except ArgumentError:
+        return "<unparseable URL>"
+    return url.render_as_string(hide_password=True)
+
+
+def describe(url: URL) -> str:
+    """Human words for where the data is: 'local file …' or 'PostgreSQL server …'."""
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        return f"local file {url.database or ':memory:'}"
+    name = {"postgresql": "PostgreSQL", "mysql": "MariaDB", "mariadb": "MariaDB"}[backend]
+    where = f"{url.host or 'localhost'}" + (f":{url.port}" if url.port else "")
+    return f"{name} server {where}, database {url.database}"

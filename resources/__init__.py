@@ -1,0 +1,1 @@
+"""Data shipped with Assetdesk, read with importlib.resources."""

@@ -1,0 +1,1 @@
+"""Default procedure templates (JSON), seeded into a new database by migration."""

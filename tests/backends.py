@@ -1,0 +1,162 @@
+"""Test databases on SQLite, PostgreSQL and MariaDB.
+
+Each test gets a database of its own whose schema was built by the Alembic migrations.
+PostgreSQL and MariaDB come from ``ASSETDESK_TEST_POSTGRESQL_URL`` and
+``ASSETDESK_TEST_MARIADB_URL``; when those are set (``.ci/run`` sets them) the servers
+are mandatory and a missing one fails. When unset, the usual local servers are tried
+and, if they are not running, those tests skip with the reason.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import OperationalError
+
+from desktop.storage import migrate
+from desktop.storage.database import Database
+from desktop.storage.urls import parse_url
+
+BACKENDS = ("sqlite", "postgresql", "mariadb")
+ENV = {"postgresql": "ASSETDESK_TEST_POSTGRESQL_URL", "mariadb": "ASSETDESK_TEST_MARIADB_URL"}
+LOCAL_DEFAULTS = {
+    "postgresql": "postgresql://postgres@127.0.0.1:5432/postgres",
+    "mariadb": "mariadb://root@127.0.0.1:3306/mysql",
+}
+_counter = itertools.count()
+_lock = threading.Lock()
+
+
+@dataclass
+class Server:
+    backend: str
+    admin_url: URL
+    template: str | None = None  # name of the migrated template database (PostgreSQL)
+
+    def database_url(self, name: str) -> URL:
+        return self.admin_url.set(database=name)
+
+
+_servers: dict[str, Server | str] = {}
+
+
+def server_for(backend: str) -> Server:
+    """The server for ``backend``, or a skip/fail with the reason it cannot be used."""
+    with _lock:
+        if backend not in _servers:
+            _servers[backend] = _connect(backend)
+    found = _servers[backend]
+    if isinstance(found, str):
+        if os.environ.get(ENV[backend]):
+            pytest.fail(found)
+        pytest.skip(found)
+    return found
+
+
+def _connect(backend: str) -> Server | str:
+    configured = os.environ.get(ENV[backend])
+    url = parse_url(configured or LOCAL_DEFAULTS[backend])
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        source = (
+            f"{ENV[backend]}={configured}"
+            if configured
+            else f"no {ENV[backend]} set and the local default"
+        )
+        return f"{backend} server not reachable ({source}): {str(exc.orig).splitlines()[0]}"
+    finally:
+        engine.dispose()
+    return Server(backend, url)
+
+
+def _unique_name() -> str:
+    return f"adtest_{os.getpid()}_{next(_counter)}"
+
+
+def _admin_execute(server: Server, *statements: str) -> None:
+    engine = create_engine(server.admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            for statement in statements:
+                connection.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
+def _postgres_template(server: Server) -> str:
+    with _lock:
+        if server.template is None:
+            name = f"adtemplate_{os.getpid()}"
+            _admin_execute(server, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
+            database = Database(server.database_url(name))
+            migrate.upgrade(database.engine)
+            database.dispose()
+            server.template = name
+    return server.template
+
+
+_sqlite_template: dict[str, Path] = {}
+
+
+def _sqlite_migrated(tmp_root: Path) -> Path:
+    with _lock:
+        if "path" not in _sqlite_template:
+            path = tmp_root / "template.sqlite3"
+            database = Database(f"sqlite:///{path}")
+            migrate.upgrade(database.engine)
+            database.dispose()
+            _sqlite_template["path"] = path
+    return _sqlite_template["path"]
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("sqlite-template")
+
+
+def make_database(backend: str, tmp_path: Path, template_dir: Path) -> Iterator[Database]:
+    """A fresh, migrated database on ``backend``; dropped afterwards."""
+    if backend == "sqlite":
+        path = tmp_path / "assetdesk.sqlite3"
+        shutil.copyfile(_sqlite_migrated(template_dir), path)
+        database = Database(f"sqlite:///{path}")
+        yield database
+        database.dispose()
+        return
+    server = server_for(backend)
+    name = _unique_name()
+    if backend == "postgresql":
+        _admin_execute(server, f'CREATE DATABASE "{name}" TEMPLATE "{_postgres_template(server)}"')
+        database = Database(server.database_url(name))
+    else:
+        _admin_execute(
+            server, f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+        )
+        database = Database(server.database_url(name))
+        migrate.upgrade(database.engine)
+    try:
+        yield database
+    finally:
+        database.dispose()
+        if backend == "postgresql":
+            _admin_execute(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        else:
+            _admin_execute(server, f"DROP DATABASE IF EXISTS `{name}`")
+
+
+def drop_postgres_templates() -> None:
+    found = _servers.get("postgresql")
+    if isinstance(found, Server) and found.template:
+        _admin_execute(found, f'DROP DATABASE IF EXISTS "{found.template}" WITH (FORCE)')

@@ -1,0 +1,54 @@
+"""Fixtures shared by every test: databases on all three backends, seeded people."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from desktop.storage.database import Database
+from tests.backends import BACKENDS, _sqlite_template_dir, drop_postgres_templates, make_database
+from tests.factories import World, seed_world
+
+__all__ = ["_sqlite_template_dir"]
+
+
+@pytest.fixture(params=BACKENDS)
+def db(
+    request: pytest.FixtureRequest, tmp_path: Path, _sqlite_template_dir: Path
+) -> Iterator[Database]:
+    """A fresh migrated database, once on each backend."""
+    yield from make_database(request.param, tmp_path, _sqlite_template_dir)
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path, _sqlite_template_dir: Path) -> Iterator[Database]:
+    """A fresh migrated SQLite database (for tests that are about one backend only)."""
+    yield from make_database("sqlite", tmp_path, _sqlite_template_dir)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Never touch the real user's data, config or log folders, nor their database setting."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.delenv("ASSETDESK_DATABASE", raising=False)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    drop_postgres_templates()
+
+
+@pytest.fixture
+def world(db: Database) -> World:
+    """Reference data seeded into ``db`` (on each backend)."""
+    return seed_world(db)

@@ -1,0 +1,71 @@
+"""``assetdesk asset show TAG``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from desktop.domain.lifecycle import AssetStatus
+from desktop.services.queries import asset_detail
+from ui.cli.context import CliContext, print_json
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("asset", help="look at one asset")
+    asset_commands = parser.add_subparsers(dest="asset_command", metavar="ACTION", required=True)
+    show = asset_commands.add_parser("show", help="an asset's fields and history")
+    show.add_argument("tag", help="the asset tag (case and surrounding spaces do not matter)")
+    show.add_argument("--json", action="store_true", help="print JSON for scripts")
+    show.set_defaults(handler=_show)
+
+
+def _show(ctx: CliContext) -> int:
+    with ctx.database().read() as session:
+        detail = asset_detail(session, tag=ctx.args.tag)
+    if ctx.args.json:
+        payload = {
+            "asset": detail.row,
+            "custom_fields": detail.custom_fields,
+            "history": detail.history,
+        }
+        print_json(payload)
+        return 0
+    row = detail.row
+    fields = [
+        ("Tag", row.tag),
+        ("Name", row.name),
+        ("Category", row.category),
+        ("Model", f"{row.manufacturer} {row.model}".strip()),
+        ("Serial number", row.serial_number),
+        ("Status", AssetStatus(row.status).label),
+        ("Location", row.location),
+        ("Assigned to", row.assigned_to),
+        ("Owning group", row.owning_group),
+        ("Purchase date", row.purchase_date or ""),
+        ("Purchase cost", row.purchase_cost if row.purchase_cost is not None else ""),
+        ("Order number", row.order_number),
+        ("Supplier", row.supplier),
+        ("Warranty end", row.warranty_end or ""),
+        (
+            "Last audited",
+            row.last_audited_at.isoformat(timespec="minutes") if row.last_audited_at else "never",
+        ),
+        ("Notes", row.notes),
+        ("Version", row.version),
+    ]
+    labels = {d["key"]: d.get("label", d["key"]) for d in detail.custom_field_definitions}
+    fields += [(labels.get(k, k), v) for k, v in detail.custom_fields.items()]
+    for label, value in fields:
+        print(f"{label:>16}: {value}")
+    print(f"\nHistory ({len(detail.history)} procedures, newest first)")
+    for entry in detail.history:
+        when = entry.performed_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        ticket = f" [{entry.ticket_ref}]" if entry.ticket_ref else ""
+        state = "" if entry.state == "completed" else f" ({entry.state.replace('_', ' ')})"
+        print(f"  {when}  {entry.kind:<13} {entry.performed_by}{ticket}{state}")
+        if entry.reason:
+            print(f"      reason: {entry.reason}")
+        for change in entry.changes:
+            print(
+                f"      {change['field']}: {change.get('before_text') or '—'} → {change.get('after_text') or '—'}"
+            )
+    return 0

@@ -1,0 +1,66 @@
+"""``assetdesk db upgrade | info``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from desktop.services.queries import database_counts
+from desktop.storage.migrate import known_revisions
+from ui.cli.context import CliContext, print_json
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("db", help="create, upgrade and inspect the database")
+    db_commands = parser.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+
+    upgrade = db_commands.add_parser(
+        "upgrade", help="create or migrate the schema to this version's"
+    )
+    upgrade.set_defaults(handler=_upgrade)
+
+    info = db_commands.add_parser(
+        "info", help="where the database is, its schema version and counts"
+    )
+    info.add_argument("--json", action="store_true", help="print JSON for scripts")
+    info.set_defaults(handler=_info)
+
+
+def _upgrade(ctx: CliContext) -> int:
+    database = ctx.database(check_schema=False)
+    before = database.schema_state()
+    after = database.upgrade()
+    if before.current == after.current:
+        print(f"{database.display_url}: schema is up to date ({after.current})")
+    else:
+        print(
+            f"{database.display_url}: schema upgraded from {before.current or 'empty'} to {after.current}"
+        )
+    return 0
+
+
+def _info(ctx: CliContext) -> int:
+    database = ctx.database(check_schema=False)
+    state = database.schema_state()
+    info: dict[str, Any] = {
+        "url": database.display_url,
+        "backend": database.backend,
+        "location": database.description,
+        "schema_version": state.current,
+        "schema_head": state.head,
+        "schema_up_to_date": state.up_to_date,
+        "schema_known": state.current is None or state.current in known_revisions(),
+    }
+    if state.up_to_date:
+        with database.read() as session:
+            info["counts"] = database_counts(session)
+    if ctx.args.json:
+        print_json(info)
+        return 0
+    for key in ("url", "location", "schema_version", "schema_head"):
+        print(f"{key.replace('_', ' '):>16}: {info[key]}")
+    if "counts" in info:
+        for name, value in vars(info["counts"]).items():
+            print(f"{name:>16}: {value}")
+    else:
+        print(f"{'':>16}  the schema is not this version's: run 'assetdesk db upgrade'")
+    return 0

@@ -1,0 +1,74 @@
+"""What every command gets: parsed arguments, the chosen database, output helpers."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import uuid
+from dataclasses import asdict, is_dataclass
+from decimal import Decimal
+from typing import Any
+
+from desktop.settings import CURRENT_USER, DATABASE_URL, Settings
+from desktop.storage.database import Database, open_database
+from desktop.storage.urls import choose_url
+
+
+class CliContext:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.settings = Settings()
+        self._database: Database | None = None
+
+    @property
+    def url(self) -> str:
+        return choose_url(getattr(self.args, "database", None), self.settings.get(DATABASE_URL))
+
+    def database(self, *, check_schema: bool = True) -> Database:
+        """The database, opened once; a local file is created and migrated on first use."""
+        if self._database is None:
+            if check_schema:
+                self._database = open_database(
+                    self.url, log_sql_timing=bool(getattr(self.args, "debug", False))
+                )
+            else:
+                self._database = Database(
+                    self.url, log_sql_timing=bool(getattr(self.args, "debug", False))
+                )
+        return self._database
+
+    def acting_user(self, explicit: str | None = None) -> str:
+        """``--as USER``, else the person configured for this computer."""
+        user = explicit or getattr(self.args, "as_user", None) or self.settings.get(CURRENT_USER)
+        if not user:
+            raise SystemExit(
+                "assetdesk: say who you are with --as USER (or set the user in the settings)"
+            )
+        return str(user)
+
+    def close(self) -> None:
+        if self._database is not None:
+            self._database.dispose()
+
+
+def to_jsonable(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {k: to_jsonable(v) for k, v in asdict(value).items()}
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def print_json(value: Any) -> None:
+    json.dump(to_jsonable(value), sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")

@@ -1,0 +1,1 @@
+"""The Qt GUI. The only package besides tests that imports PySide6."""
