@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 import desktop.storage.guards  # noqa: F401 - registers the history guards
@@ -172,8 +172,12 @@ def open_database(url: str, *, log_sql_timing: bool = False) -> Database:
     if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     database = Database(parsed, log_sql_timing=log_sql_timing)
-    database.check_connection()
-    database.ensure_schema()
+    try:
+        database.check_connection()
+        database.ensure_schema()
+    except BaseException:
+        database.dispose()
+        raise
     return database
 
 
@@ -215,7 +219,7 @@ def _translate_connection_errors(database: Database) -> Iterator[None]:
     """Turn "cannot reach / cannot log in / cannot open" into one message naming the database."""
     try:
         yield
-    except OperationalError as exc:
+    except DBAPIError as exc:
         if not _is_connection_problem(exc):
             raise
         raise DatabaseUnavailableError(
@@ -231,7 +235,6 @@ _CONNECTION_WORDS = (
     "password authentication failed",
     "access denied",
     "unknown database",
-    "does not exist",
     "unable to open database",
     "server closed the connection",
     "lost connection",
@@ -247,6 +250,10 @@ _CONNECTION_WORDS = (
     "connection is bad",
     "consuming input failed",
     "terminating connection",
+    "database disk image is malformed",
+    "database or disk is full",
+    "attempt to write a readonly database",
+    "unable to open database file",
 )
 
 
@@ -254,6 +261,8 @@ def _is_connection_problem(exc: DBAPIError) -> bool:
     if exc.connection_invalidated:
         return True
     words = str(exc.orig).lower()
+    if "does not exist" in words and ('database "' in words or 'role "' in words):
+        return True
     return any(word in words for word in _CONNECTION_WORDS)
 
 

@@ -1,0 +1,125 @@
+"""Opening databases: the embedded default, shared servers, schema checks, clear errors."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from desktop.errors import DatabaseUnavailableError, SchemaMismatchError
+from desktop.storage import migrate
+from desktop.storage.database import Database, open_database
+from desktop.storage.urls import choose_url, default_database_path, parse_url, redact
+from tests.backends import server_for
+
+
+def test_embedded_default_is_created_and_migrated_on_first_start() -> None:
+    path = default_database_path()
+    assert not path.exists()
+    database = open_database(choose_url())
+    try:
+        assert database.sqlite_path == path
+        assert path.exists()
+        assert database.schema_state().up_to_date
+        with database.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
+    finally:
+        database.dispose()
+
+
+def test_url_choice_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert choose_url(None, None).startswith("sqlite:///")
+    assert choose_url(None, "postgresql://saved/db") == "postgresql://saved/db"
+    monkeypatch.setenv("ASSETDESK_DATABASE", "mariadb://env/db")
+    assert choose_url(None, "postgresql://saved/db") == "mariadb://env/db"
+    assert choose_url("sqlite:///cli.sqlite3", "postgresql://saved/db") == "sqlite:///cli.sqlite3"
+
+
+def test_drivers_and_redaction() -> None:
+    assert parse_url("postgresql://u:secret@h/db").drivername == "postgresql+psycopg"
+    assert parse_url("mariadb://u@h/db").drivername == "mariadb+pymysql"
+    assert "secret" not in redact("postgresql://u:secret@h/db")
+
+
+def test_a_shared_database_is_not_migrated_by_a_client() -> None:
+    server = server_for("postgresql")
+    name = "adtest_unmigrated"
+    admin = create_engine(server.admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        url = server.database_url(name).render_as_string(hide_password=False)
+        with pytest.raises(SchemaMismatchError, match="assetdesk db upgrade"):
+            open_database(url)
+        database = Database(url)
+        assert database.schema_state().current is None  # still empty: nothing was migrated
+        database.upgrade()
+        open_database(url).dispose()  # now it opens
+        database.dispose()
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_an_older_shared_schema_asks_for_an_upgrade() -> None:
+    server = server_for("mariadb")
+    name = "adtest_older"
+    admin = create_engine(server.admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
+        connection.execute(text(f"CREATE DATABASE `{name}`"))
+    try:
+        url = server.database_url(name)
+        database = Database(url)
+        migrate.upgrade(database.engine, "0001")
+        with pytest.raises(SchemaMismatchError, match="older Assetdesk schema"):
+            database.ensure_schema()
+        database.dispose()
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
+        admin.dispose()
+
+
+def test_an_unknown_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "newer.sqlite3"
+    database = open_database(f"sqlite:///{path}")
+    with database.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
+    database.dispose()
+    with pytest.raises(SchemaMismatchError, match="newer version"):
+        open_database(f"sqlite:///{path}")
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("postgresql://postgres@127.0.0.1:1/assetdesk", "Connection refused"),
+        ("postgresql://nobody:wrong@127.0.0.1:5432/assetdesk", "nobody"),
+        ("mariadb://nobody:wrong@127.0.0.1:3306/assetdesk", "Access denied"),
+        ("mariadb://root@127.0.0.1:1/assetdesk", "Can't connect"),
+        ("postgresql://postgres@no-such-host.invalid/assetdesk", "no-such-host.invalid"),
+    ],
+)
+def test_connection_failures_give_one_clear_message(url: str, words: str) -> None:
+    with pytest.raises(DatabaseUnavailableError) as caught:
+        open_database(url)
+    message = str(caught.value)
+    assert message.startswith("Cannot use the database")
+    assert words in message
+    assert "wrong" not in message  # the password is never shown
+    assert "\n" not in message and "Traceback" not in message
+
+
+def test_a_file_that_is_not_a_database_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(DatabaseUnavailableError, match=r"notes\.sqlite3"):
+        open_database(f"sqlite:///{path}")
+    assert sqlite3.connect(":memory:")  # the process is fine

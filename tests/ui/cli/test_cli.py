@@ -1,0 +1,112 @@
+"""The command line: version, database commands, asset show — and no Qt."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import desktop
+from tests.backends import server_for
+from tests.factories import seed_world
+from ui.cli.main import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.strip() == f"assetdesk {desktop.__version__}"
+
+
+def test_the_command_line_never_loads_qt(tmp_path: Path) -> None:
+    code = (
+        "import sys; from ui.cli.main import main; "
+        f"main(['--database', {str(tmp_path / 'x.sqlite3')!r}, 'db', 'info', '--json']); "
+        "assert not any(m.startswith('PySide6') for m in sys.modules), 'PySide6 loaded'"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_db_info_json_on_a_new_local_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "new.sqlite3"
+    code, out, _ = run(capsys, "--database", str(path), "db", "info", "--json")
+    assert code == 0
+    info = json.loads(out)
+    assert info["backend"] == "sqlite"
+    assert info["schema_up_to_date"] is True
+    assert info["counts"]["assets"] == 0
+
+
+def test_db_upgrade_creates_a_shared_schema_and_info_hides_the_password(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from sqlalchemy import create_engine, text
+
+    server = server_for("postgresql")
+    name = "adtest_cli_upgrade"
+    admin = create_engine(server.admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        url = (
+            server.database_url(name)
+            .set(password="not-needed-here")
+            .render_as_string(hide_password=False)
+        )
+        code, _, err = run(capsys, "--database", url, "asset", "show", "X")
+        assert code == 2
+        assert "assetdesk db upgrade" in err
+        code, out, _ = run(capsys, "--database", url, "db", "upgrade")
+        assert code == 0 and "upgraded from empty" in out
+        code, out, _ = run(capsys, "--database", url, "db", "info", "--json")
+        info = json.loads(out)
+        assert info["schema_up_to_date"] is True
+        assert "not-needed-here" not in out
+    finally:
+        with admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_asset_show(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from desktop.storage.database import open_database
+
+    path = tmp_path / "a.sqlite3"
+    database = open_database(f"sqlite:///{path}")
+    world = seed_world(database)
+    world.receive(tag="LAP-42", values={"serial_number": "SN-1"})
+    world.install("LAP-42")
+    database.dispose()
+    code, out, _ = run(capsys, "--database", str(path), "asset", "show", " lap-42 ")
+    assert code == 0
+    assert (
+        "LAP-42" in out and "In service" in out and "install" in out and "Room A1 → Room A2" in out
+    )
+    code, out, _ = run(capsys, "--database", str(path), "asset", "show", "LAP-42", "--json")
+    payload = json.loads(out)
+    assert payload["asset"]["serial_number"] == "SN-1"
+    assert [h["kind"] for h in payload["history"]] == ["install", "receive"]
+    code, _, err = run(capsys, "--database", str(path), "asset", "show", "NOPE-1")
+    assert code == 2 and "NOPE-1" in err
+
+
+def test_connection_failure_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--database", "postgresql://postgres@127.0.0.1:1/x", "db", "info")
+    assert code == 2
+    assert err.count("\n") == 1 and "Connection refused" in err and "Traceback" not in err

@@ -1,0 +1,107 @@
+"""Running Qt-free jobs on a worker thread.
+
+A *job* is a plain callable from ``desktop/``::
+
+    def job(progress: Callable[[int, int], None], cancel: threading.Event) -> T
+
+It reports ``progress(done, total)`` and checks ``cancel``; it never touches widgets.
+:class:`Worker` runs it on a ``QThread`` and turns its life into signals, delivered on the
+GUI thread. Exceptions always reach the UI through ``failed``: a ``DesktopError`` is a
+message for the user, anything else is a bug for the crash dialog.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+Progress = Callable[[int, int], None]
+Job = Callable[[Progress, threading.Event], Any]
+
+#: Progress is passed on at most this often (seconds), so the GUI is never flooded.
+PROGRESS_INTERVAL = 0.1
+
+
+class _Runner(QObject):
+    progress = Signal(int, int)
+    succeeded = Signal(object)
+    failed = Signal(object)
+    done = Signal()
+
+    def __init__(self, job: Job, cancel: threading.Event) -> None:
+        super().__init__()
+        self._job = job
+        self._cancel = cancel
+        self._last = 0.0
+
+    def _report(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done >= total or now - self._last >= PROGRESS_INTERVAL:
+            self._last = now
+            self.progress.emit(done, total)
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            result = self._job(self._report, self._cancel)
+        except BaseException as exc:  # every failure must reach the UI  # noqa: BLE001
+            self.failed.emit(exc)
+        else:
+            self.succeeded.emit(result)
+        finally:
+            self.done.emit()
+
+
+class Worker(QObject):
+    """Runs one job on its own thread.
+
+    Signals:
+        progress(int, int): done and total, at most every 100 ms.
+        succeeded(object): the job's return value.
+        failed(object): the exception the job raised (cancellation included, if the job
+            raises on cancel).
+        finished(): after succeeded or failed, once the thread has stopped.
+    """
+
+    progress = Signal(int, int)
+    succeeded = Signal(object)
+    failed = Signal(object)
+    finished = Signal()
+
+    def __init__(self, job: Job, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.cancel_event = threading.Event()
+        self._thread = QThread()
+        self._runner = _Runner(job, self.cancel_event)
+        self._runner.moveToThread(self._thread)
+        self._thread.started.connect(self._runner.run)
+        self._runner.progress.connect(self.progress)
+        self._runner.succeeded.connect(self.succeeded)
+        self._runner.failed.connect(self.failed)
+        self._runner.done.connect(self._thread.quit)
+        self._thread.finished.connect(self._on_thread_finished)
+        self._running = False
+
+    @property
+    def is_running(self) -> bool:
+        return self._running
+
+    def start(self) -> None:
+        self._running = True
+        self._thread.start()
+
+    def cancel(self) -> None:
+        """Ask the job to stop; it rolls back and ``finished`` follows."""
+        self.cancel_event.set()
+
+    def wait(self, milliseconds: int = 30_000) -> bool:
+        """Block until the thread ends (for shutdown and tests only)."""
+        return self._thread.wait(milliseconds)
+
+    def _on_thread_finished(self) -> None:
+        self._running = False
+        self.finished.emit()
