@@ -1,0 +1,1 @@
+"""Shipped label templates (JSON), read with importlib.resources by desktop.labels."""
