@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -106,16 +107,34 @@ class ProcedureOutcome:
     risk_level: str | None
 
 
+class StaleAssetError(ConflictError):
+    """The asset's row changed under a write already in flight (raised at flush time)."""
+
+    def __init__(self, asset_id: uuid.UUID, tag: str, request: ProcedureRequest) -> None:
+        self.asset_id = asset_id
+        self.request = request
+        version = request.expected_version or 0
+        super().__init__(
+            subject=f"asset {tag}", expected_version=version, current_version=version, conflicts=[]
+        )
+
+
 def record_procedure(db: Database, request: ProcedureRequest) -> ProcedureOutcome:
     """Validate and record one procedure in its own transaction."""
-    with db.write() as session:
-        return record_in_session(session, request)
+    return record_procedures(db, [request])[0]
 
 
 def record_procedures(db: Database, requests: Sequence[ProcedureRequest]) -> list[ProcedureOutcome]:
     """Record several procedures (one per asset) all or nothing."""
-    with db.write() as session:
-        return [record_in_session(session, request) for request in requests]
+    try:
+        with db.write() as session:
+            return [record_in_session(session, request) for request in requests]
+    except StaleAssetError as stale:
+        with db.read() as session:
+            asset = session.get(Asset, stale.asset_id)
+            if asset is None:
+                raise
+            raise _conflict(session, asset, stale.request) from None
 
 
 def find_asset(
@@ -222,11 +241,21 @@ def record_in_session(session: Session, request: ProcedureRequest) -> ProcedureO
         completed_at=None if approvals else now,
     )
     session.add(procedure)
+    asset_id, asset_tag = asset.id, asset.tag  # still readable if the flush fails
     try:
         session.flush()
     except StaleDataError:
-        session.rollback()
-        raise _conflict(session, asset, request) from None
+        # Another client committed a newer version after we read it. The transaction is
+        # dead: the wrapper re-reads the asset in a fresh one to show both values.
+        raise StaleAssetError(asset_id, asset_tag, request) from None
+    except IntegrityError as exc:
+        if "tag_key" not in str(exc.orig) and "uq_assets" not in str(exc.orig):
+            raise
+        # Another client took the same tag between our check and our insert.
+        raise ValidationError(
+            Problem("tag", f"the tag '{asset_tag}' is already used by another asset"),
+            subject=subject,
+        ) from None
     return ProcedureOutcome(
         procedure_id=procedure.id,
         asset_id=asset.id,
@@ -459,3 +488,95 @@ def _conflict(session: Session, asset: Asset, request: ProcedureRequest) -> Conf
         current_version=current.version,
         conflicts=conflicts,
     )
+
+
+# -- completing a pending procedure (used by desktop.services.approvals) ------------------
+
+
+@dataclass(frozen=True)
+class RecordedChangeCheck:
+    """Whether a pending procedure's recorded changes still fit the asset as it is now.
+
+    Attributes:
+        conflicts: fields whose current value is no longer the recorded ``before``
+            (yours = the value the procedure wants to set, theirs = the value now).
+        problems: recorded values that can no longer be applied (a person who left, a tag
+            someone else took meanwhile, a status move that is no longer legal).
+    """
+
+    conflicts: tuple[FieldConflict, ...]
+    problems: tuple[Problem, ...]
+
+    @property
+    def applicable(self) -> bool:
+        return not self.conflicts and not self.problems
+
+
+def check_recorded_changes(
+    session: Session, asset: Asset, kind: ProcedureKind, changes: Sequence[Mapping[str, Any]]
+) -> RecordedChangeCheck:
+    """Compare each recorded ``before`` with the asset's current value, and re-validate."""
+    conflicts: list[FieldConflict] = []
+    problems: list[Problem] = []
+    custom_now = dict(asset.custom_fields or {})
+    for change in changes:
+        key = str(change["field"])
+        if key.startswith(CUSTOM_PREFIX):
+            now: object = custom_now.get(key[len(CUSTOM_PREFIX) :])
+            now_text = "" if now is None else str(now)
+        else:
+            spec = FIELDS_BY_KEY[key]
+            column_value = getattr(asset, spec.column)
+            now, now_text = json_value(column_value), display_text(session, key, column_value)
+        if now != change.get("before"):
+            label = FIELDS_BY_KEY[key].label if key in FIELDS_BY_KEY else key
+            conflicts.append(FieldConflict(label, change.get("after_text", ""), now_text))
+    new_values, _custom, value_problems = _recorded_values(session, changes)
+    problems.extend(value_problems)
+    target = new_values.get("status")
+    reason = status_move_problem(
+        kind, AssetStatus(asset.status), AssetStatus(str(target)) if target else None
+    )
+    if reason is not None:
+        problems.append(Problem("status", reason))
+    new_tag = new_values.get("tag")
+    if (
+        new_tag
+        and normalize_tag(str(new_tag)) != asset.tag_key
+        and tag_in_use(session, str(new_tag))
+    ):
+        problems.append(Problem("tag", f"the tag '{new_tag}' is now used by another asset"))
+    return RecordedChangeCheck(tuple(conflicts), tuple(problems))
+
+
+def apply_recorded_changes(
+    session: Session, asset: Asset, changes: Sequence[Mapping[str, Any]]
+) -> None:
+    """Apply exactly the after-values a pending procedure recorded (status and custom fields
+    included). Call :func:`check_recorded_changes` first; a value that cannot be applied
+    raises :class:`ValidationError` naming the field."""
+    new_values, custom, problems = _recorded_values(session, changes)
+    if problems:
+        raise ValidationError(problems, subject=f"asset {asset.tag}")
+    _apply(asset, new_values, custom)
+
+
+def _recorded_values(
+    session: Session, changes: Sequence[Mapping[str, Any]]
+) -> tuple[dict[str, object], dict[str, Any], list[Problem]]:
+    """The recorded JSON after-values turned back into column values (validated again)."""
+    new_values: dict[str, object] = {}
+    custom: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for change in changes:
+        key = str(change["field"])
+        after = change.get("after")
+        if key.startswith(CUSTOM_PREFIX):
+            custom[key[len(CUSTOM_PREFIX) :]] = after
+            continue
+        value, problem = coerce_asset_value(session, FIELDS_BY_KEY[key], after)
+        if problem is not None:
+            problems.append(problem)
+        else:
+            new_values[key] = value
+    return new_values, custom, problems

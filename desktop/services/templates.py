@@ -33,6 +33,7 @@ ANSWER_TYPES = frozenset(
     }
 )
 RISK_LEVELS = ("low", "medium", "high")
+PROCEDURE_KIND_VALUES = frozenset(kind.value for kind in ProcedureKind)
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,8 @@ def default_definitions() -> dict[ProcedureKind, dict[str, Any]]:
     for entry in folder.iterdir():
         if entry.name.endswith(".json"):
             data = json.loads(entry.read_text(encoding="utf-8"))
+            if data.get("kind") not in PROCEDURE_KIND_VALUES:
+                continue  # not a procedure form (e.g. incident.json, read by its own service)
             TemplateDefinition.from_json(data)  # fail early on a malformed shipped template
             result[ProcedureKind(data["kind"])] = data
     return result
