@@ -1,0 +1,486 @@
+"""Scanning during an audit: every scan is classified, stored and answered at once.
+
+Each call is its own short write transaction, committed before the answer is returned:
+an answered scan is a stored scan, so killing the program loses nothing. Scans are
+append-only; "undo" is a scan of its own that names the scan it cancels, and finishing or
+re-opening a room is recorded the same way.
+
+The *current room* belongs to the person scanning (a screen, a CLI run): it is passed in
+with each scan and returned, changed when a location label was scanned. A scanned text is
+an asset tag first and a location code only if no asset has that tag. Without a current
+room an expected asset counts as found where it is expected.
+
+"Undo" cancels the newest asset, manual or location scan not yet cancelled; finishing and
+re-opening a room are not undone, they undo each other.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy.orm import Session, aliased
+
+from desktop.domain.lifecycle import RETIRED_STATUSES, AssetStatus
+from desktop.domain.tags import TAG_MAX_LENGTH, normalize_tag
+from desktop.errors import (
+    DesktopError,
+    NotFoundError,
+    PermissionDeniedError,
+    Problem,
+    ValidationError,
+)
+from desktop.services.audit_scan_types import (
+    CLASS_LABELS,
+    COUNTED,
+    UNDOABLE_KINDS,
+    ScanClass,
+    ScanKind,
+    ScanResult,
+)
+from desktop.services.audits import lock_open_audit
+from desktop.storage.database import Database
+from desktop.storage.models import Asset, Audit, AuditExpected, AuditScan, Location, Person
+from desktop.storage.types import utcnow
+
+__all__ = [
+    "CLASS_LABELS",
+    "COUNTED",
+    "UNDOABLE_KINDS",
+    "ScanClass",
+    "ScanKind",
+    "ScanResult",
+    "current_room",
+    "record_manual_find",
+    "record_scan",
+    "room_is_finished",
+    "scanner_id",
+    "set_room_finished",
+    "undo_last_scan",
+]
+
+
+#: The undo scans, as a second name for the table in "not cancelled by an undo" checks.
+_UNDO = aliased(AuditScan, name="undo")
+
+
+# -- statements of the scan path, built once ---------------------------------------------
+# A scan must answer in milliseconds; building SQLAlchemy statements costs more than
+# running these indexed queries, so the hot ones are built here with bound parameters.
+
+
+def _not_undone(audit_id: Any) -> Any:
+    return (
+        ~select(_UNDO.id)
+        .where(_UNDO.audit_id == audit_id, _UNDO.undoes_scan_id == AuditScan.id)
+        .exists()
+    )
+
+
+_ASSET_BY_TAG = select(Asset).where(Asset.tag_key == bindparam("key"))
+_LOCATION_BY_CODE = select(Location).where(Location.code_key == bindparam("key"))
+_PERSON_BY_USERNAME = select(Person.id, Person.name, Person.active).where(
+    func.lower(Person.username) == bindparam("username")
+)
+_ROOM_STATE = (
+    select(AuditScan.kind)
+    .where(
+        AuditScan.audit_id == bindparam("audit_id"),
+        AuditScan.location_id == bindparam("room_id"),
+        AuditScan.kind.in_([ScanKind.ROOM_CLOSED.value, ScanKind.ROOM_REOPEN.value]),
+    )
+    .order_by(AuditScan.sequence.desc())
+    .limit(1)
+)
+_EXPECTED_AT = select(AuditExpected.location_id).where(
+    AuditExpected.audit_id == bindparam("audit_id"), AuditExpected.asset_id == bindparam("asset_id")
+)
+_ALREADY_COUNTED = (
+    select(AuditScan.id)
+    .where(
+        AuditScan.audit_id == bindparam("audit_id"),
+        AuditScan.asset_id == bindparam("asset_id"),
+        AuditScan.kind.in_([ScanKind.ASSET.value, ScanKind.MANUAL.value]),
+        AuditScan.classification.in_([c.value for c in COUNTED]),
+        _not_undone(bindparam("audit_id")),
+    )
+    .limit(1)
+)
+_UNKNOWN_ALREADY = (
+    select(AuditScan.id)
+    .where(
+        AuditScan.audit_id == bindparam("audit_id"),
+        AuditScan.classification == ScanClass.UNKNOWN.value,
+        func.lower(func.trim(AuditScan.raw)) == bindparam("key"),
+        _not_undone(bindparam("audit_id")),
+    )
+    .limit(1)
+)
+_NEXT_SEQUENCE = select(func.coalesce(func.max(AuditScan.sequence), 0) + 1).where(
+    AuditScan.audit_id == bindparam("audit_id")
+)
+_up = (
+    select(Location.id, Location.parent_id)
+    .where(Location.id == bindparam("parent_id"))
+    .cte("ancestors", recursive=True)
+)
+_up = _up.union(select(Location.id, Location.parent_id).where(Location.id == _up.c.parent_id))
+_IN_SCOPE = select(_up.c.id).where(_up.c.id == bindparam("scope_id")).limit(1)
+
+
+def record_scan(
+    db: Database,
+    *,
+    audit_id: uuid.UUID,
+    raw: str,
+    scanned_by: str,
+    room_id: uuid.UUID | None = None,
+) -> ScanResult:
+    """Classify and store one scanned text: an asset tag or a location label."""
+    text = raw.strip()
+    if not text:
+        raise ValidationError(Problem("scan", "the scan is empty"))
+    if len(text) > 200:
+        raise ValidationError(Problem("scan", "the scan is longer than 200 characters"))
+    key = normalize_tag(text)
+    with db.write() as session:
+        audit = lock_open_audit(session, audit_id)
+        person_id = scanner_id(session, scanned_by)
+        asset = (
+            session.execute(_ASSET_BY_TAG, {"key": key}).scalar_one_or_none()
+            if len(key) <= TAG_MAX_LENGTH
+            else None
+        )
+        if asset is None:
+            location = session.execute(_LOCATION_BY_CODE, {"key": key}).scalar_one_or_none()
+            if location is not None:
+                return _room_scan(session, audit, person_id, text, location)
+        room = _usable_room(session, audit, room_id)
+        if asset is None:
+            repeat = _unknown_already_scanned(session, audit.id, key)
+            return _store(
+                session,
+                audit,
+                person_id,
+                ScanKind.ASSET,
+                ScanClass.DUPLICATE if repeat else ScanClass.UNKNOWN,
+                text,
+                room,
+                message=f"Unknown tag {text}: already scanned, counted once"
+                if repeat
+                else f"Unknown tag {text}: kept as scanned" + (f" in {room.name}" if room else ""),
+            )
+        return _asset_scan(session, audit, person_id, ScanKind.ASSET, text, asset, room, "")
+
+
+def record_manual_find(
+    db: Database,
+    *,
+    audit_id: uuid.UUID,
+    asset_id: uuid.UUID,
+    reason: str,
+    scanned_by: str,
+    room_id: uuid.UUID | None = None,
+) -> ScanResult:
+    """ "Found without a readable label": the asset was picked by search, with a reason."""
+    why = reason.strip()
+    if not why:
+        raise ValidationError(
+            Problem("reason", "say why the asset was found without scanning (e.g. label torn off)")
+        )
+    with db.write() as session:
+        audit = lock_open_audit(session, audit_id)
+        person_id = scanner_id(session, scanned_by)
+        asset = session.get(Asset, asset_id)
+        if asset is None:
+            raise NotFoundError(f"there is no asset with id {asset_id}")
+        room = _usable_room(session, audit, room_id)
+        return _asset_scan(session, audit, person_id, ScanKind.MANUAL, asset.tag, asset, room, why)
+
+
+def undo_last_scan(
+    db: Database, *, audit_id: uuid.UUID, scanned_by: str, room_id: uuid.UUID | None = None
+) -> ScanResult:
+    """Cancel the newest scan not cancelled yet, by storing an undo scan that names it."""
+    with db.write() as session:
+        audit = lock_open_audit(session, audit_id)
+        person_id = scanner_id(session, scanned_by)
+        last = _last_effective(session, audit.id)
+        if last is None:
+            raise DesktopError(f"there is no scan to undo in the audit '{audit.name}'")
+        room = session.get(Location, room_id) if room_id else None
+        if last.kind == ScanKind.LOCATION:
+            previous = _last_effective(session, audit.id, before=last.sequence)
+            room = (
+                session.get(Location, previous.location_id)
+                if previous and previous.location_id
+                else None
+            )
+        what = f"{ScanClass(last.classification).label.lower()} {last.raw}"
+        return _store(
+            session,
+            audit,
+            person_id,
+            ScanKind.UNDO,
+            ScanClass.UNDO,
+            last.raw,
+            room,
+            message=f"Undone: {what}",
+            asset_id=last.asset_id,
+            undoes=last,
+        )
+
+
+def set_room_finished(
+    db: Database,
+    *,
+    audit_id: uuid.UUID,
+    room_id: uuid.UUID,
+    finished: bool,
+    scanned_by: str,
+) -> ScanResult:
+    """Finish a room (no more scans into it) or re-open it, until the audit is closed."""
+    with db.write() as session:
+        audit = lock_open_audit(session, audit_id)
+        person_id = scanner_id(session, scanned_by)
+        room = _room_in_scope(session, audit, room_id)
+        if room_is_finished(session, audit.id, room.id) == finished:
+            state = "finished" if finished else "open"
+            raise DesktopError(f"{room.name} is already {state} in the audit '{audit.name}'")
+        kind, classification, verb = (
+            (ScanKind.ROOM_CLOSED, ScanClass.ROOM_CLOSED, "finished")
+            if finished
+            else (ScanKind.ROOM_REOPEN, ScanClass.ROOM_REOPENED, "re-opened")
+        )
+        return _store(
+            session,
+            audit,
+            person_id,
+            kind,
+            classification,
+            room.code,
+            room,
+            message=f"{room.name} {verb}",
+        )
+
+
+def scanner_id(session: Session, username: str) -> uuid.UUID:
+    """The id of the active person behind ``username`` (one query: scans are hot)."""
+    row = session.execute(_PERSON_BY_USERNAME, {"username": username.strip().lower()}).first()
+    if row is None:
+        raise NotFoundError(f"there is no person with the user name '{username}'")
+    if not row.active:
+        raise PermissionDeniedError(f"{row.name} ({username}) is no longer active")
+    person_id: uuid.UUID = row.id
+    return person_id
+
+
+def room_is_finished(session: Session, audit_id: uuid.UUID, room_id: uuid.UUID) -> bool:
+    last = session.execute(
+        _ROOM_STATE, {"audit_id": audit_id, "room_id": room_id}
+    ).scalar_one_or_none()
+    return last == ScanKind.ROOM_CLOSED.value
+
+
+def current_room(session: Session, audit_id: uuid.UUID, person_id: uuid.UUID) -> uuid.UUID | None:
+    """The room this person was scanning in, to resume where they stopped."""
+    last = _last_effective(session, audit_id, person_id=person_id)
+    return last.location_id if last else None
+
+
+# -- classification -------------------------------------------------------------------
+
+
+def _room_scan(
+    session: Session, audit: Audit, person_id: uuid.UUID, text: str, location: Location
+) -> ScanResult:
+    if not _in_scope(session, audit, location):
+        return _store(
+            session,
+            audit,
+            person_id,
+            ScanKind.LOCATION,
+            ScanClass.ROOM_OUT_OF_SCOPE,
+            text,
+            None,
+            message=f"{location.name} ({location.code}) is not in this audit's scope: "
+            "the current room did not change",
+        )
+    finished = room_is_finished(session, audit.id, location.id)
+    note = " (finished: re-open it to scan more)" if finished else ""
+    return _store(
+        session,
+        audit,
+        person_id,
+        ScanKind.LOCATION,
+        ScanClass.ROOM,
+        text,
+        location,
+        message=f"Now scanning in {location.name}{note}",
+    )
+
+
+def _asset_scan(
+    session: Session,
+    audit: Audit,
+    person_id: uuid.UUID,
+    kind: ScanKind,
+    text: str,
+    asset: Asset,
+    room: Location | None,
+    reason: str,
+) -> ScanResult:
+    expected = session.execute(_EXPECTED_AT, {"audit_id": audit.id, "asset_id": asset.id}).first()
+    expected_location_id = expected.location_id if expected else asset.location_id
+    expected_location = (
+        session.get(Location, expected_location_id) if expected_location_id else None
+    )
+    where = expected_location.name if expected_location else "no location"
+    label = f"{asset.tag} {asset.name}".strip()
+    if _already_counted(session, audit.id, asset.id):
+        classification, message = ScanClass.DUPLICATE, f"{label}: already scanned, counted once"
+    elif asset.status in {s.value for s in RETIRED_STATUSES}:
+        status = AssetStatus(asset.status).label.lower()
+        classification, message = ScanClass.RETIRED, f"{label} is {status} but is here"
+    elif room is None or expected_location_id == room.id:
+        classification, message = (
+            ScanClass.FOUND,
+            f"{label}: found"
+            + (f" in {room.name}" if room else f" (expected in {where}; no room scanned)"),
+        )
+        if asset.status == AssetStatus.MISSING.value:
+            message += " — it was recorded as missing"
+        elif expected is None:
+            message += " — not in this audit's expected list"
+    else:
+        classification, message = ScanClass.MISPLACED, f"{label}: misplaced, expected in {where}"
+    return _store(
+        session,
+        audit,
+        person_id,
+        kind,
+        classification,
+        text,
+        room,
+        message=message,
+        asset=asset,
+        expected_location=expected_location,
+        reason=reason,
+    )
+
+
+def _already_counted(session: Session, audit_id: uuid.UUID, asset_id: uuid.UUID) -> bool:
+    found = session.execute(_ALREADY_COUNTED, {"audit_id": audit_id, "asset_id": asset_id})
+    return found.first() is not None
+
+
+def _unknown_already_scanned(session: Session, audit_id: uuid.UUID, key: str) -> bool:
+    found = session.execute(_UNKNOWN_ALREADY, {"audit_id": audit_id, "key": key})
+    return found.first() is not None
+
+
+def _last_effective(
+    session: Session,
+    audit_id: uuid.UUID,
+    *,
+    before: int | None = None,
+    person_id: uuid.UUID | None = None,
+) -> AuditScan | None:
+    """The newest scan of an undoable kind that no undo cancels."""
+    query = select(AuditScan).where(
+        AuditScan.audit_id == audit_id,
+        AuditScan.kind.in_([k.value for k in UNDOABLE_KINDS]),
+        _not_undone(audit_id),
+    )
+    if before is not None:
+        query = query.where(AuditScan.sequence < before)
+    if person_id is not None:
+        query = query.where(AuditScan.scanned_by_id == person_id)
+    return session.execute(query.order_by(AuditScan.sequence.desc()).limit(1)).scalar_one_or_none()
+
+
+def _usable_room(session: Session, audit: Audit, room_id: uuid.UUID | None) -> Location | None:
+    if room_id is None:
+        return None
+    room = _room_in_scope(session, audit, room_id)
+    if room_is_finished(session, audit.id, room.id):
+        raise DesktopError(
+            f"{room.name} is finished in the audit '{audit.name}': re-open the room to scan more"
+        )
+    return room
+
+
+def _room_in_scope(session: Session, audit: Audit, room_id: uuid.UUID) -> Location:
+    room = session.get(Location, room_id)
+    if room is None:
+        raise NotFoundError(f"there is no location with id {room_id}")
+    if not _in_scope(session, audit, room):
+        raise DesktopError(f"{room.name} is not in the scope of the audit '{audit.name}'")
+    return room
+
+
+def _in_scope(session: Session, audit: Audit, location: Location) -> bool:
+    """Whether ``location`` is the audit's scope or below it (one query up the tree)."""
+    if location.id == audit.scope_location_id:
+        return True
+    found = session.execute(
+        _IN_SCOPE, {"parent_id": location.parent_id, "scope_id": audit.scope_location_id}
+    )
+    return found.first() is not None
+
+
+def _store(
+    session: Session,
+    audit: Audit,
+    person_id: uuid.UUID,
+    kind: ScanKind,
+    classification: ScanClass,
+    raw: str,
+    room: Location | None,
+    *,
+    message: str,
+    asset: Asset | None = None,
+    asset_id: uuid.UUID | None = None,
+    expected_location: Location | None = None,
+    reason: str = "",
+    undoes: AuditScan | None = None,
+) -> ScanResult:
+    sequence = int(session.execute(_NEXT_SEQUENCE, {"audit_id": audit.id}).scalar_one())
+    scan_id, scanned_at, text = uuid.uuid4(), utcnow(), raw[:200]
+    asset_ref = asset.id if asset else asset_id
+    row = {
+        "id": scan_id,
+        "audit_id": audit.id,
+        "sequence": sequence,
+        "scanned_at": scanned_at,
+        "scanned_by_id": person_id,
+        "raw": text,
+        "kind": kind.value,
+        "asset_id": asset_ref,
+        "location_id": room.id if room else None,
+        "classification": classification.value,
+        "undoes_scan_id": undoes.id if undoes else None,
+        "reason": reason,
+    }
+    # A Core insert: the row is never changed afterwards, no ORM object is needed.
+    session.connection().execute(insert(AuditScan), row)
+    return ScanResult(
+        scan_id=scan_id,
+        sequence=sequence,
+        kind=kind,
+        classification=classification,
+        raw=text,
+        message=message,
+        room_id=room.id if room else None,
+        room=room.name if room else "",
+        asset_id=asset_ref,
+        asset_tag=asset.tag if asset else "",
+        asset_name=asset.name if asset else "",
+        asset_status=asset.status if asset else "",
+        expected_location_id=expected_location.id if expected_location else None,
+        expected_location=expected_location.name if expected_location else "",
+        undone_scan_id=undoes.id if undoes else None,
+        undone_classification=undoes.classification if undoes else "",
+        scanned_at=scanned_at,
+    )

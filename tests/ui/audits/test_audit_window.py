@@ -1,0 +1,159 @@
+"""The audits window: start an audit, scan, reconcile with actions, report, audit due."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+
+from desktop.services.audit_actions import AuditAction
+from desktop.services.audit_scans import record_scan
+from desktop.services.audits import close_audit, start_audit
+from desktop.storage.database import Database
+from desktop.storage.models import Asset
+from tests.factories import World, seed_world
+from ui.gui.audits import AuditWindow
+from ui.gui.audits.audit_due_view import DUE_COLUMNS
+from ui.gui.audits.receive_unknown_dialog import ReceiveUnknownDialog
+from ui.gui.audits.reconciliation_view import ReconciliationView
+from ui.gui.audits.scan_screen import ScanScreen
+
+SHOTS = os.environ.get("ASSETDESK_SHOTS")
+
+
+def shot(widget: QWidget, name: str) -> None:
+    if SHOTS:
+        widget.grab().save(str(Path(SHOTS) / f"{name}.png"))
+
+
+@pytest.fixture
+def world(sqlite_db: Database) -> World:
+    world = seed_world(sqlite_db)
+    for tag in ("LAP-1", "LAP-2", "LAP-3"):
+        world.receive(tag=tag)
+    world.install("LAP-3")
+    return world
+
+
+def test_start_an_audit_and_scan_into_it(qtbot: QtBot, world: World) -> None:
+    window = AuditWindow(world.db, "auditor")
+    qtbot.addWidget(window)
+    window.show()
+    assert window.model.rowCount() == 0
+    dialog = window.open_start_dialog()
+    dialog.name.setText("Building A walk")
+    dialog.scope.setCurrentIndex(dialog.scope.findText("Building A", Qt.MatchFlag.MatchContains))
+    shot(dialog, "audit-start-dialog")
+    with qtbot.waitSignal(dialog.started, timeout=5000):
+        dialog.submit()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+    (audit,) = window.model.rows()
+    assert (audit.name, audit.expected, audit.is_open) == ("Building A walk", 3, True)
+    screens = window.findChildren(ScanScreen)
+    assert len(screens) == 1  # starting an audit opens its scan screen
+    screen = screens[0]
+    for text in ("ROOM-A2", "LAP-3", "LAP-1"):
+        qtbot.keyClicks(screen.scan_field, text)
+        qtbot.keyClick(screen.scan_field, Qt.Key.Key_Return)
+    assert screen.tally.total.found == 1 and screen.tally.total.misplaced == 1
+    screen.close()
+    qtbot.waitUntil(lambda: window.model.rows()[0].scans == 3)
+    shot(window, "audit-window")
+
+
+def test_reconcile_close_apply_and_report(
+    qtbot: QtBot, world: World, tmp_path: Path, qtmodeltester
+) -> None:
+    audit = start_audit(world.db, scope_location_id=world.site, started_by="auditor", name="HQ")
+    room = record_scan(world.db, audit_id=audit.id, raw="ROOM-A1", scanned_by="auditor").room_id
+    for tag in ("LAP-1", "LAP-3", "STRAY-1"):
+        record_scan(world.db, audit_id=audit.id, raw=tag, scanned_by="auditor", room_id=room)
+    view = ReconciliationView(world.db, "auditor", audit.id)
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: "HQ" in view.header.text())
+    assert view.tabs.tabText(1) == "Missing (1)"
+    assert not view.moves_button.isEnabled()
+    assert "Close the audit first" in view.moves_button.toolTip()
+    qtmodeltester.check(view.models["misplaced"])
+
+    view.close_audit()
+    qtbot.waitUntil(lambda: view.moves_button.isEnabled(), timeout=5000)
+    assert "closed by Aud Itor" in view.header.text()
+    view.apply(AuditAction.MOVES)
+    qtbot.waitUntil(lambda: "recorded" in view.status.text(), timeout=5000)
+    assert view.status.text() == "Record the moves of misplaced assets: 1 recorded."
+    with world.db.read() as s:
+        moved = s.execute(select(Asset.location_id).where(Asset.tag == "LAP-3")).scalar_one()
+    assert moved == world.room_a
+    view.tabs.setCurrentIndex(2)
+    view.resize(1200, 500)
+    shot(view, "audit-reconciliation")
+
+    view.open_receive()  # every unknown tag when none is selected
+    dialog = view.findChild(ReceiveUnknownDialog)
+    assert dialog is not None
+    combo = dialog.category
+    combo.setCurrentIndex(
+        next(i for i in range(combo.count()) if combo.itemData(i) == world.monitor_category)
+    )
+    for box in dialog.checks.values():
+        box.setChecked(True)
+    dialog._confirm()
+    qtbot.waitUntil(lambda: view.status.text().startswith("Received"), timeout=5000)
+    assert view.status.text() == "Received 1 new assets: STRAY-1"
+    with world.db.read() as s:
+        stray = s.execute(select(Asset.category_id).where(Asset.tag == "STRAY-1")).scalar_one()
+    assert stray == world.monitor_category
+
+    path = tmp_path / "hq.xlsx"
+    view.save_report(path)
+    qtbot.waitUntil(lambda: view.status.text() == f"Report saved: {path}", timeout=5000)
+    assert load_workbook(path)["Summary"]["B1"].value == "HQ"
+
+
+def test_closed_audit_cannot_be_scanned_from_the_window(qtbot: QtBot, world: World) -> None:
+    audit = start_audit(world.db, scope_location_id=world.site, started_by="auditor")
+    close_audit(world.db, audit_id=audit.id, closed_by="auditor")
+    window = AuditWindow(world.db, "auditor")
+    qtbot.addWidget(window)
+    assert window.selected_audit() is not None
+    assert not window.scan_action.isEnabled()
+    assert window.scan_action.toolTip() == "The audit is closed: it is read-only"
+    assert window.open_scan_screen() is None
+
+
+def test_audit_due_lists(qtbot: QtBot, world: World, qtmodeltester) -> None:
+    with world.db.write() as s:
+        asset = s.execute(select(Asset).where(Asset.tag == "LAP-1")).scalar_one()
+        asset.last_audited_at = dt.datetime.now(dt.UTC) - dt.timedelta(days=400)
+    window = AuditWindow(world.db, "auditor")
+    qtbot.addWidget(window)
+    window.tabs.setCurrentIndex(1)
+    due = window.due_view
+    qtbot.waitUntil(lambda: "Overdue: 1" in due.counts.text(), timeout=5000)
+    assert "Never audited: 2" in due.counts.text()
+    assert [r.tag for r in due.model.rows()] == ["LAP-1"]
+    qtmodeltester.check(due.model)
+    assert due.model.columnCount() == len(DUE_COLUMNS)
+    shot(window, "audit-due")
+
+
+def test_closing_while_a_job_runs_waits_for_it(qtbot: QtBot, world: World) -> None:
+    audit = start_audit(world.db, scope_location_id=world.site, started_by="auditor")
+    view = ReconciliationView(world.db, "auditor", audit.id)  # starts loading at once
+    qtbot.addWidget(view)
+    view.show()
+    assert view.jobs.busy()
+    view.close()
+    assert view.isVisible()  # the close waits for the thread
+    qtbot.waitUntil(lambda: not view.isVisible(), timeout=5000)
+    assert not view.jobs.busy()
+    assert "expected" in view.header.text()  # the result still arrived

@@ -1,0 +1,146 @@
+"""The scan screen, driven like a USB scanner drives it: keystrokes and Enter."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from PySide6.QtCore import Qt
+
+from desktop.services.audits import start_audit
+from desktop.storage.database import Database
+from desktop.storage.models import AuditScan
+from tests.factories import World, seed_world
+from ui.gui.audits import scan_screen as scan_screen_module
+from ui.gui.audits.scan_screen import ScanScreen
+
+SHOTS = os.environ.get("ASSETDESK_SHOTS")
+
+
+@pytest.fixture
+def world(sqlite_db: Database) -> World:
+    world = seed_world(sqlite_db)
+    for tag in ("LAP-1", "LAP-2", "LAP-3"):
+        world.receive(tag=tag)
+    world.install("LAP-3")
+    return world
+
+
+def scan(qtbot: QtBot, screen: ScanScreen, text: str) -> None:
+    qtbot.keyClicks(screen.scan_field, text)
+    with qtbot.waitSignal(screen.scanned, timeout=2000):
+        qtbot.keyClick(screen.scan_field, Qt.Key.Key_Return)
+
+
+def stored(world: World) -> list[tuple[str, str]]:
+    with world.db.read() as s:
+        return [
+            (r.raw, r.classification)
+            for r in s.execute(select(AuditScan).order_by(AuditScan.sequence)).scalars()
+        ]
+
+
+def test_typed_scans_are_answered_stored_and_counted(qtbot: QtBot, world: World) -> None:
+    audit = start_audit(world.db, scope_location_id=world.site, started_by="auditor", name="Walk")
+    beeps: list[int] = []
+    screen = ScanScreen(world.db, "auditor", audit.id, beep=lambda: beeps.append(1))
+    qtbot.addWidget(screen)
+    screen.show()
+    qtbot.waitExposed(screen)
+    assert screen.focusWidget() is screen.scan_field
+
+    def beeps_after(text: str) -> int:
+        """Scan and count the beeps of its cue (a new scan cuts the previous cue short)."""
+        before = len(beeps)
+        scan(qtbot, screen, text)
+        qtbot.wait(550)
+        return len(beeps) - before
+
+    assert beeps_after("ROOM-A1") == 1
+    assert screen.room_label.text() == "Room: Room A1"
+    assert beeps_after("LAP-1") == 1
+    assert screen.answer.text().startswith("FOUND\nLAP-1 ThinkPad T14: found in Room A1")
+    assert screen.answer.property("classification") == "found"
+    assert "#2e7d32" in screen.answer.styleSheet()
+    assert screen.scan_field.text() == ""  # ready for the next scan
+    assert beeps_after("LAP-3") == 3
+    assert screen.answer.text().startswith("MISPLACED\n")
+    assert "expected in Room A2" in screen.answer.text()
+    if SHOTS:
+        screen.grab().save(str(Path(SHOTS) / "audit-scan-screen-misplaced.png"))
+    assert beeps_after("WHO-1") == 4
+    assert screen.answer.text().startswith("UNKNOWN TAG\n")
+    assert beeps_after("lap-1") == 2
+    assert screen.answer.text().startswith("ALREADY SCANNED\n")
+    assert "1 found · 1 misplaced · 1 unknown" in screen.total_label.text()
+    cells = [screen.counts.item(0, c) for c in range(8)]
+    assert [c.text() if c else "" for c in cells] == [
+        "Room A1",
+        "2", "1", "1", "1", "0", "1", "1",
+    ]  # fmt: skip
+
+    with qtbot.waitSignal(screen.scanned, timeout=2000):
+        qtbot.keyClick(screen.scan_field, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert screen.answer.text().startswith("UNDONE\n")
+    assert "0 unknown" not in screen.total_label.text()  # the repeat was undone, not the unknown
+    assert screen.tally.total.duplicates == 0
+    assert stored(world)[-1] == ("lap-1", "undo")
+    assert screen.focusWidget() is screen.scan_field
+    if SHOTS:
+        screen.grab().save(str(Path(SHOTS) / "audit-scan-screen.png"))
+
+
+def test_refused_scan_says_why_and_stores_nothing(qtbot: QtBot, world: World) -> None:
+    audit = start_audit(world.db, scope_location_id=world.site, started_by="auditor")
+    screen = ScanScreen(world.db, "auditor", audit.id, beep=lambda: None)
+    qtbot.addWidget(screen)
+    scan(qtbot, screen, "ROOM-A1")
+    screen.toggle_room_finished()
+    assert screen.room_label.text() == "Room: Room A1 (finished)"
+    qtbot.keyClicks(screen.scan_field, "LAP-1")
+    qtbot.keyClick(screen.scan_field, Qt.Key.Key_Return)
+    assert screen.answer.text().startswith("REFUSED\nRoom A1 is finished")
+    assert [c for _, c in stored(world)] == ["room", "room_closed"]
+
+
+def test_manual_find_by_search_with_a_reason(qtbot: QtBot, world: World) -> None:
+    audit = start_audit(world.db, scope_location_id=world.site, started_by="auditor")
+    screen = ScanScreen(world.db, "auditor", audit.id, beep=lambda: None)
+    qtbot.addWidget(screen)
+    scan(qtbot, screen, "ROOM-A1")
+    screen.open_manual_find()
+    dialog = screen._manual
+    assert dialog is not None
+    qtbot.keyClicks(dialog.search, "LAP-2")
+    qtbot.keyClick(dialog.search, Qt.Key.Key_Return)
+    assert dialog.results.count() == 1
+    qtbot.keyClicks(dialog.reason, "label torn off")
+    with qtbot.waitSignal(screen.scanned, timeout=2000):
+        qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
+    assert screen.answer.text().startswith("FOUND\nLAP-2")
+    with world.db.read() as s:
+        manual = s.execute(
+            select(AuditScan.raw, AuditScan.reason, AuditScan.classification).where(
+                AuditScan.kind == "manual"
+            )
+        ).one()
+    assert tuple(manual) == ("LAP-2", "label torn off", "found")
+
+
+def test_idle_screen_checkpoints_the_log_off_the_answer_path(
+    qtbot: QtBot, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[Database] = []
+    monkeypatch.setattr(scan_screen_module, "checkpoint_wal", calls.append)
+    audit = start_audit(world.db, scope_location_id=world.site, started_by="auditor")
+    screen = ScanScreen(world.db, "auditor", audit.id, beep=lambda: None)
+    qtbot.addWidget(screen)
+    screen._idle.setInterval(50)
+    scan(qtbot, screen, "LAP-1")
+    assert calls == []  # never inside the scan itself
+    qtbot.waitUntil(lambda: calls == [world.db], timeout=3000)
+    qtbot.waitUntil(lambda: not screen.jobs.busy(), timeout=3000)

@@ -1,0 +1,214 @@
+"""The audits window: every audit (open ones first), start one, scan, reconcile, report.
+
+Keys: Ctrl+N start an audit, Enter (or Ctrl+S) scan into the selected open audit, Ctrl+K
+reconcile, Ctrl+E save the report, F5 refresh. Past audits stay browsable: a closed
+audit opens its reconciliation, read-only.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QMainWindow,
+    QTableView,
+    QTabWidget,
+    QToolBar,
+    QWidget,
+)
+
+from desktop.services.audit_report import write_audit_report
+from desktop.services.audits import AuditSummary, list_audits
+from desktop.storage.database import Database
+from ui.gui.audits.audit_due_view import AuditDueView
+from ui.gui.audits.jobs import JobList
+from ui.gui.audits.reconciliation_view import ReconciliationView
+from ui.gui.audits.rows_model import Column, RowsModel
+from ui.gui.audits.scan_screen import ScanScreen
+from ui.gui.audits.start_audit_dialog import StartAuditDialog
+
+AUDIT_COLUMNS: list[Column[AuditSummary]] = [
+    Column("Name", lambda a: a.name),
+    Column("Status", lambda a: "Open" if a.is_open else "Closed"),
+    Column("Scope", lambda a: a.scope),
+    Column("Categories", lambda a: ", ".join(a.categories) or "all"),
+    Column("Started by", lambda a: a.started_by),
+    Column("Started", lambda a: a.started_at),
+    Column("Closed", lambda a: a.closed_at),
+    Column("Expected", lambda a: a.expected, align_right=True),
+    Column("Scans", lambda a: a.scans, align_right=True),
+]
+
+
+def _audit_colour(audit: AuditSummary) -> QColor | None:
+    return QColor("#e8f5e9") if audit.is_open else None
+
+
+class AuditWindow(QMainWindow):
+    """Audits for the person ``username`` on ``database`` (the main window opens it)."""
+
+    def __init__(self, database: Database, username: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowFlag(Qt.WindowType.Window, True)
+        self.setWindowTitle("Inventory audits")
+        self._database = database
+        self._username = username
+        self._children: list[QWidget] = []
+        self.jobs = JobList(self)
+        self.model: RowsModel[AuditSummary] = RowsModel(
+            AUDIT_COLUMNS, colour=_audit_colour, parent=self
+        )
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.activated.connect(lambda _: self.open_selected())
+        self.due_view = AuditDueView(database, self)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.table, "&Audits")
+        self.tabs.addTab(self.due_view, "Audit &due")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.setCentralWidget(self.tabs)
+        self._build_actions()
+        self.resize(1100, 600)
+        self.refresh()
+
+    def _build_actions(self) -> None:
+        toolbar = QToolBar("Audits", self)
+        toolbar.setMovable(False)
+        self.addToolBar(toolbar)
+
+        def action(text: str, shortcut: str, slot) -> QAction:
+            act = QAction(text, self)
+            act.setShortcut(QKeySequence(shortcut))
+            act.setToolTip(f"{text.replace('&', '').rstrip('…')} ({shortcut})")
+            act.triggered.connect(slot)
+            toolbar.addAction(act)
+            return act
+
+        self.start_action = action("&Start audit…", "Ctrl+N", self.open_start_dialog)
+        self.scan_action = action("S&can", "Ctrl+S", self.open_scan_screen)
+        self.reconcile_action = action("&Reconcile", "Ctrl+K", self.open_reconciliation)
+        self.report_action = action("Save &report…", "Ctrl+E", self.choose_report_path)
+        self.refresh_action = action("Refresh", "F5", self.refresh)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
+        self._update_actions()
+
+    # -- the list -----------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        selected = self.selected_audit()
+        with self._database.read() as session:
+            audits = list_audits(session)
+        self.model.set_rows(audits)
+        self.table.resizeColumnsToContents()
+        rows = [i for i, a in enumerate(audits) if selected and a.id == selected.id]
+        if rows or audits:
+            self.table.selectRow(rows[0] if rows else 0)
+        self._update_actions()
+        self.statusBar().showMessage(
+            f"{sum(a.is_open for a in audits)} open audits, {len(audits)} in all"
+        )
+
+    def selected_audit(self) -> AuditSummary | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def _update_actions(self) -> None:
+        audit = self.selected_audit()
+        self.scan_action.setEnabled(audit is not None and audit.is_open)
+        self.scan_action.setToolTip(
+            "Scan into the selected audit (Ctrl+S)"
+            if audit is None or audit.is_open
+            else "The audit is closed: it is read-only"
+        )
+        self.reconcile_action.setEnabled(audit is not None)
+        self.report_action.setEnabled(audit is not None)
+
+    def _tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.due_view:
+            self.due_view.reload()
+
+    # -- opening things -------------------------------------------------------------------
+
+    def open_start_dialog(self) -> StartAuditDialog:
+        dialog = StartAuditDialog(self._database, self._username, self)
+        dialog.started.connect(self._started)
+        dialog.open()
+        return dialog
+
+    def _started(self, summary: AuditSummary) -> None:
+        self.refresh()
+        self._select(summary.id)
+        self.open_scan_screen()
+
+    def _select(self, audit_id: uuid.UUID) -> None:
+        for row, audit in enumerate(self.model.rows()):
+            if audit.id == audit_id:
+                self.table.selectRow(row)
+
+    def open_selected(self) -> None:
+        audit = self.selected_audit()
+        if audit is not None and audit.is_open:
+            self.open_scan_screen()
+        elif audit is not None:
+            self.open_reconciliation()
+
+    def open_scan_screen(self) -> ScanScreen | None:
+        audit = self.selected_audit()
+        if audit is None or not audit.is_open:
+            return None
+        screen = ScanScreen(self._database, self._username, audit.id, self)
+        screen.setWindowFlag(Qt.WindowType.Window, True)
+        screen.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        screen.closed.connect(self.refresh)
+        self._keep(screen)
+        screen.show()
+        return screen
+
+    def open_reconciliation(self) -> ReconciliationView | None:
+        audit = self.selected_audit()
+        if audit is None:
+            return None
+        view = ReconciliationView(self._database, self._username, audit.id, self)
+        view.setWindowFlag(Qt.WindowType.Window, True)
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        view.changed.connect(self.refresh)
+        self._keep(view)
+        view.show()
+        return view
+
+    def _keep(self, widget: QWidget) -> None:
+        self._children.append(widget)
+        widget.destroyed.connect(lambda *_: self._children.remove(widget))
+
+    def choose_report_path(self) -> None:
+        audit = self.selected_audit()
+        if audit is None:
+            return
+        dialog = QFileDialog(
+            self, "Save the audit report", f"{audit.name}.xlsx", "Excel workbook (*.xlsx)"
+        )
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("xlsx")
+        dialog.fileSelected.connect(lambda path: self.save_report(audit.id, Path(path)))
+        dialog.open()
+
+    def save_report(self, audit_id: uuid.UUID, path: Path) -> None:
+        self.statusBar().showMessage(f"Writing {path}…")
+        self.jobs.run(
+            lambda: write_audit_report(self._database, audit_id=audit_id, path=path),
+            lambda _: self.statusBar().showMessage(f"Report saved: {path}"),
+        )
+
+    def closeEvent(self, event):
+        self.due_view.jobs.wait()  # counting due assets: ends within a second or so
+        if not self.jobs.defer_close(event):  # a report being written: close when it is
+            super().closeEvent(event)

@@ -1,0 +1,79 @@
+"""Receive an audit's unknown tags as new assets: the category, a name, the receive checklist."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.lifecycle import ProcedureKind
+from desktop.services.audits import category_choices
+from desktop.services.templates import current_template
+from desktop.storage.database import Database
+
+
+class ReceiveUnknownDialog(QDialog):
+    """Asks what the unknown tags are; the caller records the receive procedures.
+
+    Signals:
+        chosen(object, str, dict): category id, name (may be empty), checklist answers.
+    """
+
+    chosen = Signal(object, str, dict)
+
+    def __init__(self, database: Database, tags: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Receive unknown tags as new assets")
+        with database.read() as session:
+            categories = category_choices(session)
+            checklist = current_template(session, ProcedureKind.RECEIVE).definition.checklist
+        shown = ", ".join(tags[:8]) + (f" and {len(tags) - 8} more" if len(tags) > 8 else "")
+        intro = QLabel(
+            f"{len(tags)} tag(s): {shown}.\nEach becomes a new asset in stock, in the room "
+            "where it was scanned.",
+            self,
+        )
+        intro.setWordWrap(True)
+        self.category = QComboBox(self)
+        for choice in categories:
+            self.category.addItem(f"{choice.label} ({choice.code})", choice.id)
+        self.name = QLineEdit(self)
+        self.name.setPlaceholderText("Default: “Found during audit: TAG”")
+        self.checks: dict[str, QCheckBox] = {}
+        form = QFormLayout()
+        form.addRow("&Category", self.category)
+        form.addRow("&Name", self.name)
+        for item in checklist:
+            box = QCheckBox(item.label + (" (required)" if item.required else ""), self)
+            self.checks[item.key] = box
+            form.addRow("", box)
+        self.message = QLabel("", self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Receive")
+        buttons.accepted.connect(self._confirm)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+
+    def _confirm(self) -> None:
+        category = self.category.currentData()
+        if category is None:
+            self.message.setText("Choose a category.")
+            return
+        answers = {key: box.isChecked() for key, box in self.checks.items()}
+        self.chosen.emit(category, self.name.text(), answers)
+        self.accept()

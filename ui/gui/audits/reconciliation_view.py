@@ -1,0 +1,270 @@
+"""Reconciliation: found, missing, misplaced, unknown and retired-but-present, with actions.
+
+Every action goes through procedures (see :mod:`desktop.services.audit_actions`) on a
+worker thread. An open audit shows its result so far and offers to close it; the actions
+are offered once it is closed (its result can no longer change).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.services.audit_actions import (
+    ActionOutcome,
+    AuditAction,
+    apply_audit_actions,
+    receive_unknown_tags,
+)
+from desktop.services.audit_report import write_audit_report
+from desktop.services.audit_tally import Reconciliation, ReconciliationItem, reconcile
+from desktop.services.audits import close_audit
+from desktop.storage.database import Database
+from ui.gui.audits.jobs import JobList
+from ui.gui.audits.receive_unknown_dialog import ReceiveUnknownDialog
+from ui.gui.audits.rows_model import Column, RowsModel
+from ui.gui.audits.scan_feedback import row_colour
+
+ITEM_COLUMNS: list[Column[ReconciliationItem]] = [
+    Column("Asset tag", lambda i: i.tag),
+    Column("Name", lambda i: i.name),
+    Column("Category", lambda i: i.category),
+    Column("Status", lambda i: i.status),
+    Column("Expected in", lambda i: i.expected_location),
+    Column("Scanned in", lambda i: i.room),
+    Column("Recorded location now", lambda i: i.current_location),
+    Column("Scanned at", lambda i: i.scanned_at),
+    Column("Scanned by", lambda i: i.scanned_by),
+    Column("Note", lambda i: i.note),
+]
+LISTS = (
+    ("found", "Found", "found"),
+    ("missing", "Missing", "unknown"),
+    ("misplaced", "Misplaced", "misplaced"),
+    ("unknown", "Unknown tags", "unknown"),
+    ("retired", "Retired but present", "retired"),
+)
+
+
+class ReconciliationView(QWidget):
+    """Signals:
+    changed(): the audit was closed or an action changed the register.
+    """
+
+    changed = Signal()
+
+    def __init__(
+        self, database: Database, username: str, audit_id: uuid.UUID, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._database = database
+        self._username = username
+        self._audit_id = audit_id
+        self._result: Reconciliation | None = None
+        self.jobs = JobList(self)
+        self.setWindowTitle("Audit reconciliation")
+        self.header = QLabel("Loading…", self)
+        self.header.setWordWrap(True)
+        self.tabs = QTabWidget(self)
+        self.models: dict[str, RowsModel[ReconciliationItem]] = {}
+        self.tables: dict[str, QTableView] = {}
+        for key, title, tint in LISTS:
+            model: RowsModel[ReconciliationItem] = RowsModel(
+                ITEM_COLUMNS, colour=_tint(tint), parent=self
+            )
+            table = QTableView(self)
+            table.setModel(model)
+            table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+            table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+            table.horizontalHeader().setStretchLastSection(True)
+            table.verticalHeader().hide()
+            self.models[key], self.tables[key] = model, table
+            self.tabs.addTab(table, title)
+        self.status = QLabel("", self)
+        self.status.setWordWrap(True)
+        self.close_button = QPushButton("&Close audit…", self)
+        self.moves_button = QPushButton("Record &moves", self)
+        self.missing_button = QPushButton("Mark &missing", self)
+        self.audited_button = QPushButton("Set last &audited", self)
+        self.receive_button = QPushButton("&Receive unknown tags…", self)
+        self.report_button = QPushButton("Save &report…", self)
+        self.close_button.clicked.connect(self.close_audit)
+        self.moves_button.clicked.connect(lambda: self.apply(AuditAction.MOVES))
+        self.missing_button.clicked.connect(lambda: self.apply(AuditAction.MISSING))
+        self.audited_button.clicked.connect(lambda: self.apply(AuditAction.AUDITED))
+        self.receive_button.clicked.connect(self.open_receive)
+        self.report_button.clicked.connect(self.choose_report_path)
+        QShortcut(QKeySequence("F5"), self, self.reload)
+        QShortcut(QKeySequence("Ctrl+E"), self, self.choose_report_path)
+        buttons = QHBoxLayout()
+        for button in (
+            self.close_button,
+            self.moves_button,
+            self.missing_button,
+            self.audited_button,
+            self.receive_button,
+        ):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.report_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        self.resize(1100, 640)
+        self._update_buttons()
+        self.reload()
+
+    # -- loading ------------------------------------------------------------------------
+
+    def _run(self, work, on_success):
+        self.jobs.run(work, on_success)
+
+    def closeEvent(self, event):
+        if not self.jobs.defer_close(event):
+            super().closeEvent(event)
+
+    def reload(self) -> None:
+        def work() -> Reconciliation:
+            with self._database.read() as session:
+                return reconcile(session, self._audit_id)
+
+        self._run(work, self.show_result)
+
+    def show_result(self, result: Reconciliation) -> None:
+        self._result = result
+        audit = result.audit
+        closed = f", closed by {audit.closed_by}" if audit.closed_at else " — still open"
+        counts = result.counts()
+        self.header.setText(
+            f"<b>{audit.name}</b> — scope {audit.scope}{closed}<br>"
+            f"{counts['expected']} expected · {counts['found']} found · "
+            f"{counts['missing']} missing · {counts['misplaced']} misplaced · "
+            f"{counts['unknown']} unknown tags · {counts['retired']} retired but present · "
+            f"{counts['duplicates']} repeated scans"
+        )
+        for index, (key, title, _) in enumerate(LISTS):
+            items = getattr(result, key)
+            self.models[key].set_rows(items)
+            self.tabs.setTabText(index, f"{title} ({len(items)})")
+            self.tables[key].resizeColumnsToContents()
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        closed = self._result is not None and not self._result.audit.is_open
+        self.close_button.setVisible(not closed)
+        self.close_button.setEnabled(self._result is not None)
+        for button in (
+            self.moves_button,
+            self.missing_button,
+            self.audited_button,
+            self.receive_button,
+        ):
+            button.setEnabled(closed)
+            button.setToolTip(
+                "" if closed else "Close the audit first: its result may still change"
+            )
+
+    # -- actions ------------------------------------------------------------------------
+
+    def close_audit(self) -> None:
+        self.status.setText("Closing the audit…")
+        self._run(
+            lambda: close_audit(self._database, audit_id=self._audit_id, closed_by=self._username),
+            lambda _: self._after_change("The audit is closed: it is read-only now."),
+        )
+
+    def apply(self, action: AuditAction) -> None:
+        self.status.setText(f"{action.label}…")
+        self._run(
+            lambda: apply_audit_actions(
+                self._database,
+                audit_id=self._audit_id,
+                actions=[action],
+                performed_by=self._username,
+            ),
+            lambda outcomes: self._after_change(_describe(outcomes)),
+        )
+
+    def open_receive(self) -> None:
+        table = self.tables["unknown"]
+        model = self.models["unknown"]
+        rows = sorted({i.row() for i in table.selectionModel().selectedRows()})
+        items = [model.row_at(r) for r in rows] or model.rows()
+        if not items:
+            self.status.setText("There are no unknown tags to receive.")
+            return
+        tags = [i.tag for i in items]
+        dialog = ReceiveUnknownDialog(self._database, tags, self)
+        dialog.chosen.connect(
+            lambda category, name, checks: self.receive(tags, category, name, checks)
+        )
+        dialog.open()
+
+    def receive(
+        self, tags: list[str], category: uuid.UUID, name: str, checklist: dict[str, bool]
+    ) -> None:
+        self._run(
+            lambda: receive_unknown_tags(
+                self._database,
+                audit_id=self._audit_id,
+                tags=tags,
+                category_id=category,
+                name=name,
+                checklist=checklist,
+                performed_by=self._username,
+            ),
+            lambda outcomes: self._after_change(
+                f"Received {len(outcomes)} new assets: " + ", ".join(o.asset_tag for o in outcomes)
+            ),
+        )
+
+    def choose_report_path(self) -> None:
+        dialog = QFileDialog(self, "Save the audit report", "", "Excel workbook (*.xlsx)")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("xlsx")
+        dialog.fileSelected.connect(lambda path: self.save_report(Path(path)))
+        dialog.open()
+
+    def save_report(self, path: Path) -> None:
+        self.status.setText(f"Writing {path}…")
+        self._run(
+            lambda: write_audit_report(self._database, audit_id=self._audit_id, path=path),
+            lambda _: self.status.setText(f"Report saved: {path}"),
+        )
+
+    def _after_change(self, message: str) -> None:
+        self.status.setText(message)
+        self.changed.emit()
+        self.reload()
+
+
+def _tint(classification: str) -> Callable[[ReconciliationItem], QColor | None]:
+    colour = row_colour(classification)
+    return lambda _: colour
+
+
+def _describe(outcomes: list[ActionOutcome]) -> str:
+    parts = []
+    for o in outcomes:
+        pending = f", {o.pending_approval} waiting for approval" if o.pending_approval else ""
+        skipped = f", {len(o.skipped)} already done or not possible" if o.skipped else ""
+        parts.append(f"{o.action.label}: {o.recorded} recorded{pending}{skipped}.")
+    return " ".join(parts)

@@ -1,0 +1,394 @@
+"""The scan screen: built for a USB scanner and no mouse.
+
+A large scan field keeps the focus (nothing else on the screen takes it); the scanner
+types a tag and Enter, the scan is stored in its own transaction and answered at once
+with colour, text and a sound cue (:mod:`ui.gui.audits.scan_feedback`). Scanning a room
+label sets the current room. Counts per room and for the whole audit follow every scan.
+
+Keys: Enter scans, Ctrl+Z undoes the last scan, Ctrl+M records an asset found without a
+readable label (search + reason), Ctrl+R finishes or re-opens the current room.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.errors import DesktopError
+from desktop.services.audit_scans import (
+    ScanClass,
+    ScanResult,
+    current_room,
+    record_manual_find,
+    record_scan,
+    set_room_finished,
+    undo_last_scan,
+)
+from desktop.services.audit_tally import AuditTally, RoomCounts
+from desktop.services.audits import AuditSummary, audit_summary, checkpoint_wal
+from desktop.services.people import person_by_username
+from desktop.storage.database import Database
+from desktop.storage.models import Location
+from ui.gui.audits.jobs import JobList
+from ui.gui.audits.manual_find_dialog import ManualFindDialog
+from ui.gui.audits.scan_feedback import Feedback, SoundCue, feedback_for, row_colour
+
+COUNT_COLUMNS = (
+    "Room",
+    "Expected",
+    "Found",
+    "Misplaced here",
+    "Unknown",
+    "Retired",
+    "Repeats",
+    "Missing",
+)
+RECENT_LIMIT = 200
+#: Quiet time after a scan before SQLite's log is checkpointed (off the answer path).
+IDLE_CHECKPOINT_MS = 1500
+
+
+class ScanField(QLineEdit):
+    """The scan input. Ctrl+Z means "undo the last scan", never "undo typing".
+
+    Signals:
+        undo_requested(): Ctrl+Z was pressed.
+    """
+
+    undo_requested = Signal()
+
+    def event(self, event: QEvent) -> bool:
+        is_key = event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
+        if is_key and isinstance(event, QKeyEvent) and event.matches(QKeySequence.StandardKey.Undo):
+            event.accept()
+            if event.type() == QEvent.Type.KeyPress:
+                self.undo_requested.emit()
+            return True
+        return super().event(event)
+
+
+class ScanScreen(QWidget):
+    """Scanning into one open audit.
+
+    Signals:
+        scanned(object): the :class:`ScanResult` of every stored scan.
+        closed(): the screen was closed.
+    """
+
+    scanned = Signal(object)
+    closed = Signal()
+
+    def __init__(
+        self,
+        database: Database,
+        username: str,
+        audit_id: uuid.UUID,
+        parent: QWidget | None = None,
+        *,
+        beep: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._database = database
+        self._username = username
+        self._audit_id = audit_id
+        self._cue = SoundCue(self, beep)
+        self._manual: ManualFindDialog | None = None
+        self.jobs = JobList(self)
+        self._idle = QTimer(self)
+        self._idle.setSingleShot(True)
+        self._idle.setInterval(IDLE_CHECKPOINT_MS)
+        self._idle.timeout.connect(self._checkpoint)
+        with database.read() as session:
+            self._summary: AuditSummary = audit_summary(session, audit_id)
+            self._tally = AuditTally.load(session, audit_id)
+            person = person_by_username(session, username)
+            self._room_id = current_room(session, audit_id, person.id)
+            room = session.get(Location, self._room_id) if self._room_id else None
+            self._room_name = room.name if room else ""
+        self.setWindowTitle(f"Scanning — {self._summary.name}")
+        self._build()
+        self._show_room()
+        self._show_counts()
+        self._show_answer(None, "Scan a room label, then every asset in the room.", neutral=True)
+
+    # -- layout ---------------------------------------------------------------------
+
+    def _build(self) -> None:
+        big = QFont(self.font())
+        big.setPointSize(22)
+        self.title = QLabel(f"{self._summary.name} — scope {self._summary.scope}", self)
+        self.room_label = QLabel(self)
+        self.room_label.setFont(big)
+        self.scan_field = ScanField(self)
+        self.scan_field.setFont(big)
+        self.scan_field.setMinimumHeight(64)
+        self.scan_field.setPlaceholderText("Scan a tag or a room label")
+        self.scan_field.returnPressed.connect(self._on_return)
+        self.scan_field.undo_requested.connect(self.undo)
+        self.answer = QLabel(self)
+        self.answer.setWordWrap(True)
+        self.answer.setMinimumHeight(110)
+        answer_font = QFont(self.font())
+        answer_font.setPointSize(18)
+        answer_font.setBold(True)
+        self.answer.setFont(answer_font)
+        self.answer.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.total_label = QLabel(self)
+        total_font = QFont(self.font())
+        total_font.setPointSize(13)
+        self.total_label.setFont(total_font)
+
+        self.counts = QTableWidget(0, len(COUNT_COLUMNS), self)
+        self.counts.setHorizontalHeaderLabels(list(COUNT_COLUMNS))
+        header = self.counts.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.counts.verticalHeader().hide()
+        self.counts.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.recent = QListWidget(self)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.counts)
+        splitter.addWidget(self.recent)
+        splitter.setSizes([640, 360])
+
+        self.undo_button = QPushButton("&Undo last scan (Ctrl+Z)", self)
+        self.undo_button.clicked.connect(self.undo)
+        self.manual_button = QPushButton("Found without &label… (Ctrl+M)", self)
+        self.manual_button.clicked.connect(self.open_manual_find)
+        self.room_button = QPushButton(self)
+        self.room_button.clicked.connect(self.toggle_room_finished)
+        buttons = QHBoxLayout()
+        for button in (self.undo_button, self.manual_button, self.room_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        QShortcut(QKeySequence("Ctrl+M"), self, self.open_manual_find)
+        QShortcut(QKeySequence("Ctrl+R"), self, self.toggle_room_finished)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.room_label)
+        layout.addWidget(self.scan_field)
+        layout.addWidget(self.answer)
+        layout.addWidget(self.total_label)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(buttons)
+        # Nothing but the scan field takes the keyboard: a scanner's Enter always scans.
+        for widget in (self.counts, self.recent, splitter, *self.findChildren(QPushButton)):
+            widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.scan_field.installEventFilter(self)
+        self.resize(1000, 720)
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        self.scan_field.setFocus()
+
+    def closeEvent(self, event):
+        self._idle.stop()
+        if self.jobs.defer_close(event):
+            return
+        self.closed.emit()
+        super().closeEvent(event)
+
+    def _checkpoint(self) -> None:
+        """While the scanner is idle, keep SQLite's log short (see ``checkpoint_wal``)."""
+        if not self.jobs.busy():
+            self.jobs.run(lambda: checkpoint_wal(self._database), lambda _: None)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.scan_field and event.type() == QEvent.Type.FocusOut:
+            manual_open = self._manual is not None and self._manual.isVisible()
+            if not manual_open and self.isActiveWindow():
+                self.scan_field.setFocus()
+        return super().eventFilter(watched, event)
+
+    # -- actions ----------------------------------------------------------------------
+
+    def _on_return(self) -> None:
+        text = self.scan_field.text()
+        self.scan_field.clear()
+        if text.strip():
+            self.scan(text)
+
+    def scan(self, text: str) -> ScanResult | None:
+        return self._run(
+            lambda: record_scan(
+                self._database,
+                audit_id=self._audit_id,
+                raw=text,
+                scanned_by=self._username,
+                room_id=self._room_id,
+            )
+        )
+
+    def undo(self) -> ScanResult | None:
+        return self._run(
+            lambda: undo_last_scan(
+                self._database,
+                audit_id=self._audit_id,
+                scanned_by=self._username,
+                room_id=self._room_id,
+            )
+        )
+
+    def record_manual(self, asset_id: uuid.UUID, reason: str) -> ScanResult | None:
+        return self._run(
+            lambda: record_manual_find(
+                self._database,
+                audit_id=self._audit_id,
+                asset_id=asset_id,
+                reason=reason,
+                scanned_by=self._username,
+                room_id=self._room_id,
+            )
+        )
+
+    def toggle_room_finished(self) -> ScanResult | None:
+        if self._room_id is None:
+            self._refuse("Scan a room label first.")
+            return None
+        room_id = self._room_id
+        finished = not self._tally.room(room_id).finished
+        return self._run(
+            lambda: set_room_finished(
+                self._database,
+                audit_id=self._audit_id,
+                room_id=room_id,
+                finished=finished,
+                scanned_by=self._username,
+            )
+        )
+
+    def open_manual_find(self) -> None:
+        self._manual = ManualFindDialog(self._database, self)
+        self._manual.chosen.connect(self.record_manual)
+        self._manual.finished.connect(lambda _: self.scan_field.setFocus())
+        self._manual.open()
+
+    def _run(self, action: Callable[[], ScanResult]) -> ScanResult | None:
+        try:
+            result = action()
+        except DesktopError as exc:
+            self._refuse(exc.message)
+            return None
+        if result.classification is ScanClass.UNDO:
+            with self._database.read() as session:
+                self._tally = AuditTally.load(session, self._audit_id)
+        else:
+            self._tally.apply_result(result)
+        if result.classification in (ScanClass.ROOM, ScanClass.UNDO):
+            self._room_id, self._room_name = result.room_id, result.room
+        self._show_answer(result.classification, result.message)
+        self._add_recent(result)
+        self._show_room()
+        self._show_counts()
+        self.scan_field.setFocus()
+        self._idle.start()
+        self.scanned.emit(result)
+        return result
+
+    # -- showing ----------------------------------------------------------------------
+
+    def _refuse(self, message: str) -> None:
+        self._show_answer(None, message)
+        self.scan_field.setFocus()
+
+    def _show_answer(
+        self, classification: ScanClass | None, message: str, *, neutral: bool = False
+    ) -> None:
+        if neutral:
+            self.answer.setStyleSheet("background: #eceff1; color: #263238; border-radius: 8px;")
+            self.answer.setText(message)
+            return
+        feedback: Feedback = feedback_for(classification)
+        self.answer.setStyleSheet(
+            f"background: {feedback.background}; color: white; border-radius: 8px; padding: 8px;"
+        )
+        self.answer.setText(f"{feedback.headline}\n{message}")
+        self.answer.setProperty(
+            "classification", classification.value if classification else "refused"
+        )
+        self._cue.play(feedback)
+
+    def _add_recent(self, result: ScanResult) -> None:
+        item = QListWidgetItem(f"{result.sequence}. {result.message}")
+        item.setToolTip(result.message)
+        colour = row_colour(result.classification.value)
+        if colour is not None:
+            item.setBackground(colour)
+        self.recent.insertItem(0, item)
+        while self.recent.count() > RECENT_LIMIT:
+            self.recent.takeItem(self.recent.count() - 1)
+
+    def _show_room(self) -> None:
+        finished = self._room_id is not None and self._tally.room(self._room_id).finished
+        if self._room_id is None:
+            self.room_label.setText("Room: none yet — scan a room label")
+        else:
+            state = " (finished)" if finished else ""
+            self.room_label.setText(f"Room: {self._room_name}{state}")
+        self.room_button.setText("Re-open room (Ctrl+R)" if finished else "Finish room (Ctrl+R)")
+        self.room_button.setEnabled(self._room_id is not None)
+
+    def _show_counts(self) -> None:
+        t = self._tally.total
+        self.total_label.setText(
+            f"Whole audit: {t.found + t.misplaced} of {t.expected} expected seen · "
+            f"{t.found} found · {t.misplaced} misplaced · {t.unknown} unknown · "
+            f"{t.retired} retired · {t.missing} still missing · {t.duplicates} repeats"
+        )
+        rows = self._tally.room_rows()
+        self.counts.setRowCount(len(rows))
+        for r, (room_id, name, counts) in enumerate(rows):
+            label = f"{name} ✓" if counts.finished else name
+            values = _count_values(counts)
+            for c, value in enumerate((label, *values)):
+                item = QTableWidgetItem(str(value))
+                if c:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                if room_id is not None and room_id == self._room_id:
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                self.counts.setItem(r, c, item)
+
+    # -- for tests and the window -------------------------------------------------------
+
+    @property
+    def tally(self) -> AuditTally:
+        return self._tally
+
+    @property
+    def room_id(self) -> uuid.UUID | None:
+        return self._room_id
+
+
+def _count_values(counts: RoomCounts) -> tuple[int, ...]:
+    return (
+        counts.expected,
+        counts.found,
+        counts.misplaced,
+        counts.unknown,
+        counts.retired,
+        counts.duplicates,
+        counts.missing,
+    )

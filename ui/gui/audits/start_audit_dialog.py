@@ -1,0 +1,119 @@
+"""Start an audit: a name, a scope (a location and everything below it), some categories."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.services.audits import (
+    AuditSummary,
+    category_choices,
+    location_choices,
+    start_audit,
+)
+from desktop.storage.database import Database
+from ui.gui.audits.jobs import JobList
+
+
+class StartAuditDialog(QDialog):
+    """Signals:
+    started(object): the new audit's :class:`AuditSummary`.
+    """
+
+    started = Signal(object)
+
+    def __init__(self, database: Database, username: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Start an audit")
+        self._database = database
+        self._username = username
+        self.jobs = JobList(self)
+        with database.read() as session:
+            locations = location_choices(session)
+            categories = category_choices(session)
+        self.name = QLineEdit(self)
+        self.name.setPlaceholderText("Default: the scope's name and today's date")
+        self.scope = QComboBox(self)
+        self.scope.setEditable(True)  # type to find a location among thousands
+        self.scope.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        for choice in locations:
+            self.scope.addItem(f"{choice.label}  [{choice.code}]", choice.id)
+        self.categories = QListWidget(self)
+        for choice in categories:
+            item = QListWidgetItem(f"{choice.label} ({choice.code})")
+            item.setData(Qt.ItemDataRole.UserRole, choice.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.categories.addItem(item)
+        self.message = QLabel(
+            "Expected: every asset of the scope that is in stock, in service or in repair. "
+            "No category ticked means all categories.",
+            self,
+        )
+        self.message.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Start audit")
+        form = QFormLayout()
+        form.addRow("&Name", self.name)
+        form.addRow("S&cope", self.scope)
+        form.addRow("C&ategories", self.categories)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        self.resize(560, 460)
+
+    def chosen_categories(self) -> list[object]:
+        return [
+            self.categories.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.categories.count())
+            if self.categories.item(i).checkState() == Qt.CheckState.Checked
+        ]
+
+    def submit(self) -> None:
+        scope = self.scope.currentData()
+        if scope is None:
+            self.message.setText("Choose the location to audit.")
+            return
+        categories = self.chosen_categories()
+        name = self.name.text()
+        self.buttons.setEnabled(False)
+        self.message.setText("Taking the snapshot of the expected assets…")
+        self.jobs.run(
+            lambda: start_audit(
+                self._database,
+                scope_location_id=scope,
+                category_ids=categories,  # type: ignore[arg-type]
+                name=name,
+                started_by=self._username,
+            ),
+            self._on_started,
+            on_finished=lambda: self.buttons.setEnabled(True),
+        )
+
+    def reject(self) -> None:
+        if not self.jobs.defer_close():
+            super().reject()
+
+    def closeEvent(self, event):
+        if not self.jobs.defer_close(event):
+            super().closeEvent(event)
+
+    def _on_started(self, summary: AuditSummary) -> None:
+        self.started.emit(summary)
+        self.accept()
