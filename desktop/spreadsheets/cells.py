@@ -1,0 +1,166 @@
+"""Cell values from spreadsheets: dates, amounts, yes/no and text, as users really type them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+#: Characters that make a spreadsheet cell a formula (or start one in some programs).
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+#: Day 0 of Excel's 1900 date system (serial 1 is 1900-01-01; Excel's 1900 leap-year bug
+#: makes 1899-12-30 the right origin for every serial after February 1900).
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+class DateOrder(StrEnum):
+    """How ambiguous text dates such as 03/04/2025 are read: a setting, never a guess."""
+
+    DMY = "dmy"
+    MDY = "mdy"
+    YMD = "ymd"
+
+
+def clean_text(value: object) -> str | None:
+    """A cell as trimmed text; None for an empty cell.
+
+    A leading apostrophe that our CSV export put before ``= + - @`` is removed again.
+    """
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    elif isinstance(value, dt.datetime):
+        text = value.isoformat(sep=" ", timespec="seconds")
+    elif isinstance(value, dt.date):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    text = text.strip()
+    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_PREFIXES:
+        text = text[1:]
+    return text or None
+
+
+_DATE_TEXT = re.compile(r"^(\d{1,4})[./\-\s](\d{1,2})[./\-\s](\d{1,4})(?:[ T].*)?$")
+
+
+def parse_date(value: object, order: DateOrder) -> dt.date:
+    """A date from an Excel date, an Excel serial number, ISO text or d/m/y-style text.
+
+    Raises ValueError with a message for the user.
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value < 2_958_466:  # up to 9999-12-31
+            return EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise ValueError(f"{value!r} is not a date")
+    text = str(value).strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return dt.date.fromisoformat(text)
+    try:
+        return dt.datetime.fromisoformat(text).date()
+    except ValueError:
+        pass
+    if re.fullmatch(r"\d{5}(\.\d+)?", text):
+        return parse_date(float(text), order)
+    match = _DATE_TEXT.match(text)
+    if not match:
+        raise ValueError(f"'{text}' is not a date")
+    a, b, c = (int(g) for g in match.groups())
+    if len(match.group(1)) == 4:  # 2025/03/04 is year-first whatever the setting
+        year, month, day = a, b, c
+    elif order is DateOrder.DMY:
+        day, month, year = a, b, c
+    elif order is DateOrder.MDY:
+        month, day, year = a, b, c
+    else:
+        year, month, day = a, b, c
+    if year < 100:
+        year += 2000 if year < 70 else 1900
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a date (read as {order.value})") from None
+
+
+_CURRENCY = re.compile(r"[€$£¥]|\b(?:EUR|USD|GBP|CHF|JPY|SEK|NOK|DKK|PLN|CAD|AUD)\b", re.I)
+
+
+def parse_amount(value: object) -> Decimal:
+    """An amount from a number or text with currency symbols and thousands separators.
+
+    ``1,234.50``, ``1.234,50``, ``€ 1 234,50``, ``$1,234`` and ``1234.5 EUR`` all work. A
+    single separator followed by exactly three digits is read as a thousands separator.
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not an amount")
+    if isinstance(value, int | float | Decimal):
+        return Decimal(str(value))
+    text = _CURRENCY.sub("", str(value)).replace("\u00a0", "").replace(" ", "").replace("'", "")
+    if not text:
+        raise ValueError(f"'{value}' is not an amount")
+    commas, dots = text.count(","), text.count(".")
+    if commas and dots:
+        decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
+        thousands = "." if decimal_mark == "," else ","
+        text = text.replace(thousands, "").replace(decimal_mark, ".")
+    elif commas or dots:
+        mark = "," if commas else "."
+        whole, _, fraction = text.rpartition(mark)
+        if text.count(mark) > 1 or len(fraction) == 3:
+            text = text.replace(mark, "")
+        else:
+            text = f"{whole}.{fraction}"
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"'{value}' is not an amount") from None
+    if not amount.is_finite():
+        raise ValueError(f"'{value}' is not an amount")
+    return amount
+
+
+_YES = frozenset({"yes", "y", "true", "1", "x", "ja", "oui", "si", "sí", "tak"})
+_NO = frozenset({"no", "n", "false", "0", "nein", "non", "nie", ""})
+
+
+def parse_yes_no(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return value != 0
+    text = str(value).strip().casefold()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValueError(f"'{value}' is not yes or no")
+
+
+def parse_integer(value: object) -> int:
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a whole number")
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError(f"'{value}' is not a whole number") from None
+    if not number.is_finite() or number != number.to_integral_value():
+        raise ValueError(f"'{value}' is not a whole number")
+    return int(number)
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    """``start`` plus ``months`` calendar months (the day is clamped to the month's end)."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    for day in range(start.day, 27, -1):
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            continue
+    return dt.date(year, month, min(start.day, 28))

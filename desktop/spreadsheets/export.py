@@ -1,0 +1,363 @@
+"""Exporting the register (or a filter of it) to .xlsx and .csv, streamed.
+
+The workbook is written with openpyxl's write-only mode: rows go to disk as they are
+read, so memory stays flat whatever the size. Import reads the same headers back
+(:mod:`desktop.spreadsheets.columns`), and the hidden Key and Version columns let an
+edited copy come back as change procedures — or as conflicts when the asset changed
+in the meantime.
+
+Formula injection: text that starts with ``=``, ``+``, ``-`` or ``@`` is written as a
+text cell (with Excel's "quote prefix" flag, so that editing it keeps it text). A CSV
+has no cell types, so such text gets a leading apostrophe — OWASP's advice, and the
+form Excel and LibreOffice themselves show for text-that-looks-like-a-formula. The
+import strips that apostrophe again, so the round trip is lossless.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import os
+import threading
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.domain.lifecycle import AssetStatus
+from desktop.errors import DesktopError
+from desktop.services.queries import AssetFilter, AssetRow, count_assets, stream_assets
+from desktop.spreadsheets.cells import FORMULA_PREFIXES
+from desktop.spreadsheets.columns import TARGETS_BY_KEY, column_letter
+from desktop.spreadsheets.model import Progress, check_cancel
+from desktop.storage.database import Database
+from desktop.storage.models import Category, Location
+
+#: (target key, width) of the fixed columns, in order; headers come from columns.TARGETS.
+FIXED_COLUMNS: tuple[tuple[str, int], ...] = (
+    ("tag", 14),
+    ("name", 28),
+    ("category", 14),
+    ("manufacturer", 16),
+    ("model", 20),
+    ("serial_number", 18),
+    ("status", 13),
+    ("location", 20),
+    ("assigned_to", 20),
+    ("owning_group", 16),
+    ("purchase_date", 13),
+    ("purchase_cost", 13),
+    ("order_number", 14),
+    ("supplier", 18),
+    ("warranty_end", 13),
+    ("notes", 36),
+    ("read_only", 17),  # Last audited
+)
+MONEY_FORMAT = "#,##0.00"
+DATE_TIME_FORMAT = "yyyy-mm-dd hh:mm"
+EXPORT_SHEET = "Assets"
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    rows: int
+
+
+@dataclass(frozen=True)
+class _Layout:
+    headers: list[str]
+    custom_keys: list[tuple[str, str]]  # (key, type)
+    categories: list[str]
+    locations: list[str]
+
+
+def export_assets(
+    db: Database,
+    path: Path,
+    *,
+    exported_by: str,
+    flt: AssetFilter | None = None,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> ExportResult:
+    """Write the assets ``flt`` shows to ``path`` (.xlsx or .csv).
+
+    The file appears only when complete: a cancel or an error leaves no half file.
+    """
+    flt = flt or AssetFilter()
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise DesktopError(f"{path.name}: export writes .xlsx or .csv files")
+    temporary = path.with_name(f".{path.name}.partial")
+    try:
+        with db.read() as session:
+            layout = _layout(session)
+            total = count_assets(session, flt)
+            rows: Generator[list[Any]] = _rows(session, flt, layout, total, progress, cancel)
+            try:
+                _write(temporary, suffix, db, flt, layout, rows, total, exported_by)
+            finally:
+                rows.close()
+        os.replace(temporary, path)
+    except OSError as exc:
+        raise DesktopError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    finally:
+        temporary.unlink(missing_ok=True)
+    return ExportResult(path, total)
+
+
+def _write(
+    temporary: Path,
+    suffix: str,
+    db: Database,
+    flt: AssetFilter,
+    layout: _Layout,
+    rows: Iterator[list[Any]],
+    total: int,
+    exported_by: str,
+) -> None:
+    if suffix == ".csv":
+        _write_csv(temporary, layout, rows)
+    else:
+        about = [
+            ("Exported at", dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")),
+            ("Exported by", exported_by),
+            ("Database", f"{db.description} ({db.display_url})"),
+            ("Filter", flt.describe()),
+            ("Rows", total),
+            (
+                "Round trip",
+                "Columns Key and Version are hidden: keep them, and this file can be "
+                "imported back; changed cells become change procedures.",
+            ),
+        ]
+        _write_xlsx(temporary, layout, rows, total, about)
+
+
+def _layout(session: Session) -> _Layout:
+    headers = [TARGETS_BY_KEY[key].header for key, _ in FIXED_COLUMNS]
+    custom: list[tuple[str, str]] = []
+    categories = []
+    for category in session.execute(select(Category).order_by(Category.name)).scalars():
+        categories.append(category.name)
+        for definition in category.custom_fields or ():
+            if definition["key"] not in {k for k, _ in custom}:
+                custom.append((definition["key"], definition.get("type", "text")))
+                headers.append(str(definition.get("label") or definition["key"]))
+    headers += [TARGETS_BY_KEY["key"].header, TARGETS_BY_KEY["version"].header]
+    locations = sorted(set(session.execute(select(Location.name)).scalars()), key=str.casefold)
+    return _Layout(headers, custom, categories, locations)
+
+
+def _rows(
+    session: Session,
+    flt: AssetFilter,
+    layout: _Layout,
+    total: int,
+    progress: Progress | None,
+    cancel: threading.Event | None,
+) -> Generator[list[Any]]:
+    labels = {s.value: s.label for s in AssetStatus}
+    for done, (row, custom) in enumerate(stream_assets(session, flt)):
+        if done % 2000 == 0:
+            check_cancel(cancel)
+            if progress:
+                progress(done, total)
+        yield _values(row, custom, layout, labels)
+    if progress:
+        progress(total, total)
+
+
+def _values(
+    row: AssetRow, custom: dict[str, Any], layout: _Layout, labels: dict[str, str]
+) -> list[Any]:
+    audited = row.last_audited_at.astimezone().replace(tzinfo=None) if row.last_audited_at else None
+    values: list[Any] = [
+        row.tag,
+        row.name,
+        row.category,
+        row.manufacturer,
+        row.model,
+        row.serial_number,
+        labels.get(row.status, row.status),
+        row.location,
+        row.assigned_to,
+        row.owning_group,
+        row.purchase_date,
+        row.purchase_cost,
+        row.order_number,
+        row.supplier,
+        row.warranty_end,
+        row.notes,
+        audited,
+    ]
+    for key, type_ in layout.custom_keys:
+        value = custom.get(key)
+        if type_ == "date" and isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                value = dt.date.fromisoformat(value)
+        values.append(value)
+    values += [str(row.id), row.version]
+    return values
+
+
+def _needs_neutralising(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+def _write_csv(path: Path, layout: _Layout, rows: Iterator[list[Any]]) -> None:
+    # UTF-8 with a BOM: Excel then opens it as UTF-8 (without it Excel guesses a code page).
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(layout.headers)
+        for values in rows:
+            writer.writerow([_csv_value(v) for v in values])
+
+
+def _csv_value(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if _needs_neutralising(value):
+        return "'" + str(value)
+    return value
+
+
+def _write_xlsx(
+    path: Path,
+    layout: _Layout,
+    rows: Iterator[list[Any]],
+    total: int,
+    about: list[tuple[str, object]],
+) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    try:
+        _fill_workbook(workbook, layout, rows, total, about)
+        workbook.save(path)
+    except BaseException:
+        for worksheet in workbook.worksheets:  # end openpyxl's row streams before they are dropped
+            if not worksheet.closed:
+                worksheet.close()
+        raise
+
+
+def _fill_workbook(
+    workbook: Any,
+    layout: _Layout,
+    rows: Iterator[list[Any]],
+    total: int,
+    about: list[tuple[str, object]],
+) -> None:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    sheet = workbook.create_sheet(EXPORT_SHEET)
+    count = len(layout.headers)
+    widths = [w for _, w in FIXED_COLUMNS] + [14] * len(layout.custom_keys) + [38, 9]
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[column_letter(index)].width = width
+    for hidden in (count - 2, count - 1):
+        sheet.column_dimensions[column_letter(hidden)].hidden = True
+    sheet.freeze_panes = "A2"
+    last_row = total + 1
+    sheet.auto_filter.ref = f"A1:{column_letter(count - 1)}{last_row}"
+    lists = _lists_sheet(workbook, layout)
+    limit = max(last_row + 1000, 2000)  # rows a user may add below the export
+    validations = (
+        ("status", '"' + ",".join(s.label for s in AssetStatus) + '"'),
+        ("category", f"Lists!$A$2:$A${len(layout.categories) + 1}"),
+        ("location", f"Lists!$B$2:$B${len(layout.locations) + 1}"),
+    )
+    keys = [k for k, _ in FIXED_COLUMNS]
+    for key, formula in validations:
+        if formula.endswith("$1"):  # an empty list
+            continue
+        validation = DataValidation(type="list", formula1=formula, allow_blank=True)
+        validation.error = f"Choose a {TARGETS_BY_KEY[key].header.lower()} from the list"
+        letter = column_letter(keys.index(key))
+        validation.add(f"{letter}2:{letter}{limit}")
+        sheet.data_validations.append(validation)
+
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDE4EE")
+    header = []
+    for text in layout.headers:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font, cell.fill = bold, fill
+        cell.alignment = Alignment(vertical="center")
+        header.append(cell)
+    sheet.append(header)
+    cost, audited = keys.index("purchase_cost"), keys.index("read_only")
+    # One styled cell per formatted column, reused row after row: append() writes the row
+    # before it returns, and openpyxl would otherwise build and style a cell per value.
+    money = WriteOnlyCell(sheet)
+    money.number_format = MONEY_FORMAT
+    when = WriteOnlyCell(sheet)
+    when.number_format = DATE_TIME_FORMAT
+    typed = {keys.index(k) for k in ("purchase_date", "purchase_cost", "warranty_end", "read_only")}
+    typed.add(len(layout.headers) - 1)  # Version
+    text_columns = [i for i in range(len(layout.headers)) if i not in typed]
+    for values in rows:
+        if values[cost] is not None:
+            money.value = values[cost]
+            values[cost] = money
+        if values[audited] is not None:
+            when.value = values[audited]
+            values[audited] = when
+        for index in text_columns:
+            value = values[index]
+            if value and value.__class__ is str and value[0] in "=+-@":
+                values[index] = _text_cell(sheet, value)
+        sheet.append(values)
+    about_sheet = workbook.create_sheet("About")
+    about_sheet.column_dimensions["A"].width = 14
+    about_sheet.column_dimensions["B"].width = 90
+    for label, value in about:
+        title = WriteOnlyCell(about_sheet, value=label)
+        title.font = bold
+        about_sheet.append(
+            [title, _text_cell(about_sheet, value) if _needs_neutralising(value) else value]
+        )
+    del lists
+
+
+def _text_cell(sheet: Any, value: object) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"  # never a formula
+    cell.quotePrefix = True
+    return cell
+
+
+def _lists_sheet(workbook: Any, layout: _Layout) -> Any:
+    """A hidden sheet holding the drop-down choices (too long for an inline list)."""
+    lists = workbook.create_sheet("Lists")
+    lists.sheet_state = "hidden"
+    lists.append(["Category", "Location"])
+    for index in range(max(len(layout.categories), len(layout.locations))):
+        category = layout.categories[index] if index < len(layout.categories) else None
+        location = layout.locations[index] if index < len(layout.locations) else None
+        lists.append(
+            [
+                _text_cell(lists, category) if _needs_neutralising(category) else category,
+                _text_cell(lists, location) if _needs_neutralising(location) else location,
+            ]
+        )
+    return lists

@@ -1,0 +1,179 @@
+"""What a dry run produces: every row classified, with its changes and problems."""
+
+from __future__ import annotations
+
+import gc
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from desktop.domain.lifecycle import AssetStatus
+from desktop.errors import DesktopError
+from desktop.spreadsheets.cells import DateOrder
+from desktop.spreadsheets.columns import ColumnMapping
+from desktop.spreadsheets.readers import Table
+from desktop.spreadsheets.references import PendingReference, ReferenceIndex
+
+Progress = Callable[[int, int], None]
+
+
+class MatchKey(StrEnum):
+    """How a row finds the asset it describes."""
+
+    TAG = "tag"
+    SERIAL = "serial"
+    KEY = "key"
+
+
+class RowAction(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+    CONFLICT = "conflict"
+    ERROR = "error"
+
+
+REJECTED = frozenset({RowAction.CONFLICT, RowAction.ERROR})
+
+
+class ImportCancelledError(DesktopError):
+    """The user cancelled; nothing was written."""
+
+
+@contextmanager
+def bulk_work() -> Iterator[None]:
+    """Pause the cyclic garbage collector during a bulk import.
+
+    A plan keeps every row's objects alive, so each automatic collection would walk all
+    of them again; the code creates no cycles worth collecting meanwhile (measured: the
+    dry run of 20,000 rows took 2.4 s instead of 4.0 s).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def check_cancel(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise ImportCancelledError("cancelled: nothing was written")
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """Choices the user makes before the dry run.
+
+    Attributes:
+        sheet: the sheet to read (None: the first visible one).
+        match: how rows find existing assets.
+        date_order: how ambiguous text dates are read.
+        mapping: header → target given by hand; None maps automatically.
+        profile_name: the saved mapping profile used, if any (for messages).
+    """
+
+    sheet: str | None = None
+    match: MatchKey = MatchKey.TAG
+    date_order: DateOrder = DateOrder.DMY
+    mapping: dict[str, str] | None = None
+    profile_name: str = ""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """Why a row is rejected: the sheet row number, the column header, the message."""
+
+    row: int
+    column: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field's before → after, as the change procedure will record it."""
+
+    field: str
+    label: str
+    before: object
+    after: object
+    before_text: str
+    after_text: str
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "field": self.field,
+            "before": self.before,
+            "after": self.after,
+            "before_text": self.before_text,
+            "after_text": self.after_text,
+        }
+
+
+@dataclass
+class RowPlan:
+    """One data row of the file and what the import will do with it.
+
+    Attributes:
+        index: the row's position in the table (0-based).
+        row: the row number the user sees.
+        values: the asset's new column values by field key (ids, or a PendingReference);
+            for a create every given field, for an update only what changes.
+        custom: custom field values by key, the same way.
+        follow_up: for a create, the status a second procedure moves it to (an install
+            for "in service", a change for "in repair" or "missing").
+    """
+
+    index: int
+    row: int
+    action: RowAction
+    tag: str = ""
+    asset_id: uuid.UUID | None = None
+    version: int | None = None
+    category_id: uuid.UUID | None = None
+    values: dict[str, object] = field(default_factory=dict)
+    custom: dict[str, object] = field(default_factory=dict)
+    changes: list[Change] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    follow_up: AssetStatus | None = None
+
+
+@dataclass(frozen=True)
+class NewReference:
+    """Reference data the commit will create, and the rows that need it."""
+
+    reference: PendingReference
+    rows: tuple[int, ...]
+
+
+@dataclass
+class ImportPlan:
+    table: Table
+    header_index: int
+    mapping: ColumnMapping
+    options: ImportOptions
+    rows: list[RowPlan]
+    new_references: list[NewReference]
+    #: The reference data the plan was made against (names for previews and history).
+    names: ReferenceIndex | None = None
+
+    @property
+    def where(self) -> str:
+        return self.table.where
+
+    def counts(self) -> dict[str, int]:
+        result = {a.value: 0 for a in RowAction}
+        for row in self.rows:
+            result[row.action.value] += 1
+        return result
+
+    @property
+    def rejected(self) -> list[RowPlan]:
+        return [r for r in self.rows if r.action in REJECTED]
+
+    def problems(self) -> list[RowProblem]:
+        return [p for r in self.rows for p in r.problems]

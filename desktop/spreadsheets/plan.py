@@ -1,0 +1,486 @@
+"""The dry run: every row classified create / update / unchanged / conflict / error.
+
+Nothing is written. Values are validated with the same rules as the procedure form
+(:mod:`desktop.services.values`, the receive/install/change templates and the lifecycle);
+the commit (:mod:`desktop.spreadsheets.commit`) writes exactly what the plan says.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY
+from desktop.domain.lifecycle import AssetStatus, ProcedureKind, status_move_problem
+from desktop.domain.tags import normalize_tag
+from desktop.errors import DesktopError
+from desktop.services.templates import current_template
+from desktop.services.values import json_value
+from desktop.spreadsheets import cells as parse
+from desktop.spreadsheets.columns import (
+    KEY,
+    VERSION,
+    ColumnMapping,
+    auto_mapping,
+    find_header_row,
+    header_names,
+    manual_mapping,
+    target_label,
+)
+from desktop.spreadsheets.model import (
+    Change,
+    ImportOptions,
+    ImportPlan,
+    MatchKey,
+    NewReference,
+    Progress,
+    RowAction,
+    RowPlan,
+    RowProblem,
+    bulk_work,
+    check_cancel,
+)
+from desktop.spreadsheets.readers import Table, read_table
+from desktop.spreadsheets.references import PendingReference, ReferenceIndex
+from desktop.spreadsheets.row_values import COLUMNS, RowValues
+from desktop.storage.database import Database
+from desktop.storage.models import Asset
+
+CHUNK = 500
+#: Asset columns the plan compares, by field key.
+_FIELD_ORDER = {key: n for n, key in enumerate(FIELDS_BY_KEY)}
+
+
+def custom_labels(index: ReferenceIndex) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for category in index.categories.values():
+        for definition in category.custom_fields:
+            labels.setdefault(definition["key"], definition.get("label", definition["key"]))
+    return labels
+
+
+def dry_run(
+    db: Database,
+    path: Path,
+    options: ImportOptions,
+    *,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> ImportPlan:
+    """Read ``path`` and classify every row against the database; writes nothing."""
+    table = read_table(path, options.sheet)
+    with db.read() as session:
+        return plan_table(session, table, options, progress=progress, cancel=cancel)
+
+
+def plan_table(
+    session: Session,
+    table: Table,
+    options: ImportOptions,
+    *,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> ImportPlan:
+    index = ReferenceIndex(session)
+    labels = custom_labels(index)
+    if not table.rows:
+        raise DesktopError(f"{table.where} holds no rows to import")
+    header_index = find_header_row(table.rows, labels)
+    headers = header_names(table.rows[header_index])
+    mapping = (
+        manual_mapping(headers, options.mapping)
+        if options.mapping is not None and set(options.mapping) >= set(headers)
+        else auto_mapping(headers, labels, options.mapping)
+    )
+    _check_mapping(table, mapping, options)
+    planner = _Planner(session, table, mapping, options, index)
+    with bulk_work():
+        rows = planner.plan(header_index + 1, progress, cancel)
+    return ImportPlan(
+        table, header_index, mapping, options, rows, planner.new_references(), names=index
+    )
+
+
+def creation_changes(plan: ImportPlan, row: RowPlan) -> list[Change]:
+    """What a new asset's procedures will record: every value, from empty."""
+    index = plan.names
+    assert index is not None
+    changes = [_change(index, key, None, value) for key, value in row.values.items()]
+    changes += [_custom_change(k, None, v) for k, v in row.custom.items()]
+    if row.follow_up is not None:
+        changes.append(_change(index, "status", None, row.follow_up.value))
+    return changes
+
+
+def _check_mapping(table: Table, mapping: ColumnMapping, options: ImportOptions) -> None:
+    mapped = mapping.mapped
+    needed = {MatchKey.TAG: "tag", MatchKey.SERIAL: "serial_number", MatchKey.KEY: KEY}[
+        options.match
+    ]
+    # Without a tag column every row is a new asset whose tag is generated (a supplier's
+    # list); matching by serial number or key needs its column.
+    new_assets_only = options.match is MatchKey.TAG and {"name", "category"} <= set(mapped)
+    if needed not in mapped and not new_assets_only:
+        raise DesktopError(
+            f"{table.where}: no column is mapped to {target_label(needed)}, which the import "
+            f"matches assets by (columns: {', '.join(mapping.headers)})"
+        )
+    if not {"tag", "name", "serial_number", "category"} & set(mapped):
+        raise DesktopError(
+            f"{table.where}: none of the columns is an asset column "
+            f"(columns: {', '.join(mapping.headers)}); map them by hand or choose another sheet"
+        )
+
+
+class _Planner(RowValues):
+    def __init__(
+        self,
+        session: Session,
+        table: Table,
+        mapping: ColumnMapping,
+        options: ImportOptions,
+        index: ReferenceIndex,
+    ) -> None:
+        self.session = session
+        self.table = table
+        self.mapping = mapping
+        self.options = options
+        self.index = index
+        self.mapped = mapping.mapped
+        self.headers = mapping.headers
+        receive = current_template(session, ProcedureKind.RECEIVE).definition
+        install = current_template(session, ProcedureKind.INSTALL).definition
+        self.receive_required = [f.key for f in receive.asset_fields if f.required]
+        self.install_required = [f.key for f in install.asset_fields if f.required]
+        self.install_one_of = [r.one_of for r in install.rules if r.one_of]
+        self.pending: dict[PendingReference, list[int]] = {}
+        #: Tag key → the first row that gives it (two new assets cannot share a tag).
+        self.file_tags: dict[str, int] = {}
+
+    # -- the whole file ------------------------------------------------------------------
+
+    def plan(
+        self, first: int, progress: Progress | None, cancel: threading.Event | None
+    ) -> list[RowPlan]:
+        data = [
+            i
+            for i in range(first, len(self.table.rows))
+            if any(c not in (None, "") and str(c).strip() for c in self.table.rows[i])
+        ]
+        existing = self._existing_assets(data)
+        tags_in_use = self._tags_in_use(data)
+        seen: dict[str, int] = {}
+        rows: list[RowPlan] = []
+        total = len(data)
+        for done, i in enumerate(data):
+            if done % 2000 == 0:
+                check_cancel(cancel)
+                if progress:
+                    progress(done, total)
+            rows.append(self._row(i, existing, tags_in_use, seen))
+        if progress:
+            progress(total, total)
+        return rows
+
+    def new_references(self) -> list[NewReference]:
+        ordered = sorted(self.pending.items(), key=lambda kv: (kv[0].kind, kv[0].text.casefold()))
+        return [NewReference(ref, tuple(rows)) for ref, rows in ordered]
+
+    def _cells(self, target: str, indices: Sequence[int]) -> Iterable[object]:
+        column = self.mapped.get(target)
+        if column is None:
+            return []
+        rows = self.table.rows
+        return (rows[i][column] if column < len(rows[i]) else None for i in indices)
+
+    def _existing_assets(self, indices: Sequence[int]) -> dict[str, dict[str, Any]]:
+        """Existing assets by match key (tag key, serial, or id text)."""
+        table = Asset.__table__
+        match = self.options.match
+        raw = [parse.clean_text(c) for c in self._cells(_match_target(match), indices)]
+        keys = {k for k in raw if k}
+        result: dict[str, dict[str, Any]] = {}
+        lookup: list[Any]
+        if match is MatchKey.TAG:
+            column, lookup = table.c.tag_key, sorted({normalize_tag(k) for k in keys})
+        elif match is MatchKey.SERIAL:
+            column, lookup = table.c.serial_number, sorted(keys)
+        else:
+            column = table.c.id
+            lookup = sorted(_uuids(keys))
+        for start in range(0, len(lookup), CHUNK):
+            chunk = lookup[start : start + CHUNK]
+            for row in self.session.execute(select(table).where(column.in_(chunk))).mappings():
+                found = dict(row)
+                key = (
+                    found["tag_key"]
+                    if match is MatchKey.TAG
+                    else (found["serial_number"] if match is MatchKey.SERIAL else str(found["id"]))
+                )
+                if key in result:
+                    found["ambiguous"] = True
+                result[key] = found
+        return result
+
+    def _tags_in_use(self, indices: Sequence[int]) -> dict[str, uuid.UUID]:
+        if "tag" not in self.mapped:
+            return {}
+        keys = sorted(
+            {normalize_tag(t) for c in self._cells("tag", indices) if (t := parse.clean_text(c))}
+        )
+        table = Asset.__table__
+        found: dict[str, uuid.UUID] = {}
+        for start in range(0, len(keys), CHUNK):
+            chunk = keys[start : start + CHUNK]
+            for tag_key, asset_id in self.session.execute(
+                select(table.c.tag_key, table.c.id).where(table.c.tag_key.in_(chunk))
+            ):
+                found[tag_key] = asset_id
+        return found
+
+    # -- one row -------------------------------------------------------------------------
+
+    def _row(
+        self,
+        i: int,
+        existing: dict[str, dict[str, Any]],
+        tags_in_use: dict[str, uuid.UUID],
+        seen: dict[str, int],
+    ) -> RowPlan:
+        cells = self.table.rows[i]
+        number = self.table.row_numbers[i]
+        plan = RowPlan(index=i, row=number, action=RowAction.ERROR)
+        given: dict[str, object] = {}
+        for target, column in self.mapped.items():
+            value = cells[column] if column < len(cells) else None
+            given[target] = parse.clean_text(value) if not _typed(value) else value
+
+        match_text = parse.clean_text(given.get(_match_target(self.options.match)))
+        key = self._match_key(match_text)
+        current = existing.get(key) if key else None
+        if key:
+            if key in seen:
+                self._problem(
+                    plan,
+                    _match_target(self.options.match),
+                    f"the same {self.options.match.value} as row {seen[key]}: each asset may appear once",
+                )
+            else:
+                seen[key] = number
+        if current is not None and current.get("ambiguous"):
+            self._problem(
+                plan,
+                "serial_number",
+                f"several assets have the serial number '{match_text}': match by tag",
+            )
+            current = None
+        if self.options.match is MatchKey.KEY and match_text and current is None:
+            self._problem(plan, KEY, f"there is no asset with the key {match_text}")
+
+        values, custom = self._values(plan, given, current)
+        plan.tag = str(values.get("tag") or (current["tag"] if current else "") or "")
+        new_tag = values.get("tag")
+        if isinstance(new_tag, str) and new_tag:
+            owner = tags_in_use.get(normalize_tag(new_tag))
+            if owner is not None and (current is None or owner != current["id"]):
+                self._problem(plan, "tag", f"the tag '{new_tag}' is already used by another asset")
+            claimed = self.file_tags.setdefault(normalize_tag(new_tag), number)
+            if claimed != number and self.options.match is not MatchKey.TAG:
+                self._problem(plan, "tag", f"the tag '{new_tag}' is also on row {claimed}")
+        if current is None:
+            self._plan_create(plan, values, custom)
+        else:
+            self._plan_update(plan, values, custom, current, given.get(VERSION))
+        if plan.action is RowAction.CONFLICT and len(plan.problems) == 1:
+            pass  # only the version conflict: reported as a conflict
+        elif plan.problems:
+            plan.action = RowAction.ERROR
+        else:
+            for value in plan.values.values():
+                if isinstance(value, PendingReference):
+                    self.pending.setdefault(value, []).append(number)
+        return plan
+
+    def _match_key(self, text: str | None) -> str | None:
+        if not text:
+            return None
+        if self.options.match is MatchKey.TAG:
+            return normalize_tag(text)
+        if self.options.match is MatchKey.KEY:
+            ids = _uuids([text])
+            return str(ids[0]) if ids else text
+        return text
+
+    def _plan_create(
+        self, plan: RowPlan, values: dict[str, object], custom: dict[str, object]
+    ) -> None:
+        status = AssetStatus(str(values.pop("status"))) if values.get("status") else None
+        if status is None and values.get("assigned_to"):
+            status = AssetStatus.IN_SERVICE
+        if status in (AssetStatus.DECOMMISSIONED, AssetStatus.DISPOSED):
+            self._problem(
+                plan,
+                "status",
+                f"an import cannot create a {status.label.lower()} asset: "
+                "receive it, then decommission it (that needs approval)",
+            )
+        elif status is AssetStatus.IN_STOCK and values.get("assigned_to"):
+            self._problem(
+                plan, "assigned_to", "an asset in stock has no assignee: set Status to In service"
+            )
+        reported = {p.column for p in plan.problems}
+        for key in self.receive_required:
+            if values.get(key) in (None, "") and self._header(key) not in reported:
+                self._problem(plan, key, f"{FIELDS_BY_KEY[key].label} is required for a new asset")
+        if status is AssetStatus.IN_SERVICE:
+            for key in self.install_required:
+                if values.get(key) in (None, ""):
+                    self._problem(
+                        plan, key, f"{FIELDS_BY_KEY[key].label} is required for an asset in service"
+                    )
+            for one_of in self.install_one_of:
+                if all(values.get(k) in (None, "") for k in one_of):
+                    labels = " or ".join(FIELDS_BY_KEY[k].label for k in one_of)
+                    self._problem(plan, one_of[0], f"an asset in service needs {labels}")
+        category = self.index.categories.get(plan.category_id) if plan.category_id else None
+        for definition in category.custom_fields if category else ():
+            if definition.get("required") and custom.get(definition["key"]) is None:
+                self._problem(
+                    plan,
+                    CUSTOM_PREFIX + definition["key"],
+                    f"{definition.get('label')} is required",
+                )
+        plan.follow_up = status if status not in (None, AssetStatus.IN_STOCK) else None
+        plan.values = {
+            k: v
+            for k, v in sorted(values.items(), key=lambda kv: _FIELD_ORDER[kv[0]])
+            if v not in (None, "")
+        }
+        plan.custom = {k: v for k, v in custom.items() if v is not None}
+        # A new asset's changes (every value, before empty) are built when needed: by
+        # creation_changes() for a preview, by the commit for the procedure.
+        plan.action = RowAction.CREATE
+
+    def _plan_update(
+        self,
+        plan: RowPlan,
+        values: dict[str, object],
+        custom: dict[str, object],
+        current: dict[str, Any],
+        version_cell: object,
+    ) -> None:
+        plan.asset_id = current["id"]
+        plan.version = current["version"]
+        if values.get("tag") is None:
+            values.pop("tag", None)  # a blank tag cell never removes the tag
+        if values.get("category", 1) is None:
+            self._problem(plan, "category", "an asset's category cannot be removed")
+        if values.get("status", 1) is None:
+            values.pop("status")
+        changed = {
+            k: v
+            for k, v in values.items()
+            if _comparable(current.get(COLUMNS[k])) != _comparable(v)
+        }
+        if "name" in changed and changed["name"] is None:
+            changed["name"] = ""
+        stored_custom = dict(current.get("custom_fields") or {})
+        changed_custom = {k: v for k, v in custom.items() if stored_custom.get(k) != v}
+        changed = dict(sorted(changed.items(), key=lambda kv: _FIELD_ORDER[kv[0]]))
+        plan.values, plan.custom = changed, changed_custom
+        plan.changes = [self._change(k, current.get(COLUMNS[k]), v) for k, v in changed.items()]
+        plan.changes += [
+            _custom_change(k, stored_custom.get(k), v) for k, v in changed_custom.items()
+        ]
+        if not plan.changes:
+            plan.action = RowAction.UNCHANGED
+            return
+        target = AssetStatus(str(changed["status"])) if "status" in changed else None
+        reason = status_move_problem(ProcedureKind.CHANGE, AssetStatus(current["status"]), target)
+        if reason:
+            self._problem(plan, "status", reason)
+        plan.action = RowAction.UPDATE
+        if version_cell is not None:
+            try:
+                version = parse.parse_integer(version_cell)
+            except ValueError as exc:
+                self._problem(plan, VERSION, str(exc))
+                return
+            if version != current["version"]:
+                plan.action = RowAction.CONFLICT
+                plan.problems.append(
+                    RowProblem(
+                        plan.row,
+                        self.headers[self.mapped[VERSION]],
+                        f"asset {current['tag']} was changed in the database since this file was "
+                        f"exported (version {version}, now {current['version']}): export it again",
+                    )
+                )
+
+    def _change(self, key: str, before: object, after: object) -> Change:
+        return _change(self.index, key, before, after)
+
+
+def _change(index: ReferenceIndex, key: str, before: object, after: object) -> Change:
+    return Change(
+        field=key,
+        label=FIELDS_BY_KEY[key].label,
+        before=json_value(before),
+        after=after.text if isinstance(after, PendingReference) else json_value(after),
+        before_text=_display(index, key, before),
+        after_text=_display(index, key, after),
+    )
+
+
+def _custom_change(name: str, before: object, after: object) -> Change:
+    return Change(
+        CUSTOM_PREFIX + name,
+        name.replace("_", " ").capitalize(),
+        before,
+        after,
+        "" if before is None else str(before),
+        "" if after is None else str(after),
+    )
+
+
+def _display(index: ReferenceIndex, key: str, value: object) -> str:
+    if value is None or value == "":
+        return ""
+    if key == "status":
+        return AssetStatus(str(value)).label
+    if isinstance(value, uuid.UUID | PendingReference):
+        return index.text(value)
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)
+
+
+def _comparable(value: object) -> object:
+    if value == "":
+        return None
+    return value
+
+
+def _typed(value: object) -> bool:
+    """Cells kept as read (numbers and dates); text is trimmed."""
+    return value is not None and not isinstance(value, str)
+
+
+def _match_target(match: MatchKey) -> str:
+    return {MatchKey.TAG: "tag", MatchKey.SERIAL: "serial_number", MatchKey.KEY: KEY}[match]
+
+
+def _uuids(texts: Iterable[str]) -> list[uuid.UUID]:
+    result = []
+    for text in texts:
+        try:
+            result.append(uuid.UUID(text.strip()))
+        except ValueError:
+            continue
+    return result

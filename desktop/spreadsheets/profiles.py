@@ -1,0 +1,52 @@
+"""Mapping profiles: a column mapping saved by name in the database, for everyone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from desktop.errors import NotFoundError, Problem, ValidationError
+from desktop.storage.database import Database
+from desktop.storage.models import ImportProfile
+
+
+def save_profile(
+    db: Database, name: str, mapping: dict[str, str], *, match: str = "tag", date_order: str = "dmy"
+) -> None:
+    """Save (or replace) the profile ``name``: header → target, match key, date order."""
+    name = name.strip()
+    if not name:
+        raise ValidationError(Problem("name", "a mapping profile needs a name"))
+    if len(name) > 100:
+        raise ValidationError(Problem("name", "a profile name is at most 100 characters"))
+    data: dict[str, Any] = {"columns": dict(mapping), "match": match, "date_order": date_order}
+    with db.write() as session:
+        profile = session.execute(
+            select(ImportProfile).where(func.lower(ImportProfile.name) == name.lower())
+        ).scalar_one_or_none()
+        if profile is None:
+            session.add(ImportProfile(name=name, mapping=data))
+        else:
+            profile.mapping = data
+
+
+def load_profile(db: Database, name: str) -> dict[str, Any]:
+    """The saved profile: {"columns": {header: target}, "match": ..., "date_order": ...}."""
+    with db.read() as session:
+        profile = session.execute(
+            select(ImportProfile).where(func.lower(ImportProfile.name) == name.strip().lower())
+        ).scalar_one_or_none()
+        if profile is None:
+            names = ", ".join(profile_names_in(session)) or "none saved yet"
+            raise NotFoundError(f"there is no mapping profile '{name}' (profiles: {names})")
+        return dict(profile.mapping)
+
+
+def profile_names(db: Database) -> list[str]:
+    with db.read() as session:
+        return profile_names_in(session)
+
+
+def profile_names_in(session: Any) -> list[str]:
+    return list(session.execute(select(ImportProfile.name).order_by(ImportProfile.name)).scalars())

@@ -1,0 +1,172 @@
+"""Parsing one row's cells into asset column values, with the problems found (the dry run)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY
+from desktop.services.values import coerce_asset_value, coerce_custom_value
+from desktop.spreadsheets import cells as parse
+from desktop.spreadsheets.columns import MANUFACTURER, MODEL_NUMBER, WARRANTY_MONTHS, target_label
+from desktop.spreadsheets.model import ImportOptions, RowPlan, RowProblem
+from desktop.spreadsheets.references import ReferenceIndex
+from desktop.spreadsheets.statuses import parse_status
+
+#: Asset columns by field key.
+COLUMNS = {key: spec.column for key, spec in FIELDS_BY_KEY.items() if key != "last_audited_at"}
+_TEXT_FIELDS = ("tag", "name", "serial_number", "order_number", "notes")
+_DATE_FIELDS = ("purchase_date", "warranty_end")
+
+
+class RowValues:
+    """Turns a row's cells into values with the same rules as the procedure form."""
+
+    session: Session
+    options: ImportOptions
+    index: ReferenceIndex
+    mapped: dict[str, int]
+    headers: tuple[str, ...]
+
+    def _header(self, target: str) -> str:
+        column = self.mapped.get(target)
+        return self.headers[column] if column is not None else target_label(target)
+
+    def _problem(self, plan: RowPlan, target: str, message: str) -> None:
+        plan.problems.append(RowProblem(plan.row, self._header(target), message))
+
+    def _values(
+        self, plan: RowPlan, given: dict[str, object], current: dict[str, Any] | None
+    ) -> tuple[dict[str, object], dict[str, object]]:
+        """Parse every mapped cell into a column value; problems are noted on the plan."""
+        values: dict[str, object] = {}
+        order = self.options.date_order
+        index = self.index
+        for key in _TEXT_FIELDS:
+            if key in given:
+                value, problem = coerce_asset_value(
+                    self.session, FIELDS_BY_KEY[key], parse.clean_text(given[key])
+                )
+                if problem:
+                    self._problem(plan, key, problem.message)
+                else:
+                    values[key] = value
+        for key in _DATE_FIELDS:
+            if key in given:
+                raw = given[key]
+                try:
+                    values[key] = None if raw is None else parse.parse_date(raw, order)
+                except ValueError as exc:
+                    self._problem(plan, key, str(exc))
+        if "purchase_cost" in given and (raw := given["purchase_cost"]) is not None:
+            try:
+                amount = parse.parse_amount(raw)
+            except ValueError as exc:
+                self._problem(plan, "purchase_cost", str(exc))
+            else:
+                value, problem = coerce_asset_value(
+                    self.session, FIELDS_BY_KEY["purchase_cost"], amount
+                )
+                if problem:
+                    self._problem(plan, "purchase_cost", problem.message)
+                else:
+                    values["purchase_cost"] = value
+        elif "purchase_cost" in given:
+            values["purchase_cost"] = None
+        if (
+            WARRANTY_MONTHS in given
+            and given[WARRANTY_MONTHS] is not None
+            and "warranty_end" not in given
+        ):
+            start = values.get("purchase_date") or (current or {}).get("purchase_date")
+            try:
+                months = parse.parse_integer(given[WARRANTY_MONTHS])
+                if start is None:
+                    raise ValueError("a warranty in months needs a purchase date")
+                values["warranty_end"] = parse.add_months(start, months)  # type: ignore[arg-type]
+            except ValueError as exc:
+                self._problem(plan, WARRANTY_MONTHS, str(exc))
+        if "status" in given and given["status"] is not None:
+            try:
+                values["status"] = parse_status(parse.clean_text(given["status"]) or "").value
+            except ValueError as exc:
+                self._problem(plan, "status", str(exc))
+        lookups = (
+            ("category", lambda text, cur: index.category(text)),
+            ("location", index.location),
+            ("assigned_to", index.person),
+            ("owning_group", lambda text, cur: index.group(text)),
+            ("supplier", lambda text, cur: index.supplier(text)),
+        )
+        for key, lookup in lookups:
+            if key not in given:
+                continue
+            text = parse.clean_text(given[key])
+            if text is None:
+                values[key] = None
+                continue
+            try:
+                values[key] = lookup(text, (current or {}).get(COLUMNS[key]))
+            except ValueError as exc:
+                self._problem(plan, key, str(exc))
+        if "model" in given:
+            name = parse.clean_text(given["model"])
+            if name is None:
+                values["model"] = None
+            else:
+                try:
+                    values["model"] = index.model(
+                        name,
+                        parse.clean_text(given.get(MANUFACTURER)) or "",
+                        parse.clean_text(given.get(MODEL_NUMBER)) or "",
+                        (current or {}).get("model_id"),
+                    )
+                except ValueError as exc:
+                    self._problem(plan, "model", str(exc))
+        category_id = values.get("category") or (current or {}).get("category_id")
+        plan.category_id = category_id if isinstance(category_id, uuid.UUID) else None
+        custom = self._custom(plan, given)
+        return values, custom
+
+    def _custom(self, plan: RowPlan, given: dict[str, object]) -> dict[str, object]:
+        keys = [k for k in given if k.startswith(CUSTOM_PREFIX)]
+        if not keys and plan.category_id is None:
+            return {}
+        category = self.index.categories.get(plan.category_id) if plan.category_id else None
+        definitions = {d["key"]: d for d in (category.custom_fields if category else ())}
+        result: dict[str, object] = {}
+        for key in keys:
+            name = key[len(CUSTOM_PREFIX) :]
+            raw = given[key]
+            definition = definitions.get(name)
+            if definition is None:
+                if raw is not None:
+                    where = category.name if category else "this category"
+                    self._problem(plan, key, f"'{name}' is not a custom field of {where}")
+                continue
+            try:
+                value = _custom_input(definition, raw, self.options.date_order)
+            except ValueError as exc:
+                self._problem(plan, key, str(exc))
+                continue
+            checked, problem = coerce_custom_value(definition, value)
+            if problem:
+                self._problem(plan, key, problem.message)
+            else:
+                result[name] = checked
+        return result
+
+
+def _custom_input(definition: dict[str, Any], raw: object, order: parse.DateOrder) -> object:
+    if raw is None:
+        return None
+    type_ = definition.get("type", "text")
+    if type_ == "yesno":
+        return parse.parse_yes_no(raw)
+    if type_ == "date":
+        return parse.parse_date(raw, order)
+    if type_ == "number":
+        return parse.parse_amount(raw)
+    return parse.clean_text(raw)

@@ -1,0 +1,51 @@
+"""Status words from our export and from the tools users move from."""
+
+from __future__ import annotations
+
+from desktop.domain.lifecycle import AssetStatus
+from desktop.spreadsheets.columns import normalize_header
+
+_SYNONYMS: dict[str, AssetStatus] = {
+    # Snipe-IT status labels
+    "ready to deploy": AssetStatus.IN_STOCK,
+    "deployable": AssetStatus.IN_STOCK,
+    "pending": AssetStatus.IN_STOCK,
+    "deployed": AssetStatus.IN_SERVICE,
+    "out for repair": AssetStatus.IN_REPAIR,
+    "broken": AssetStatus.IN_REPAIR,
+    "lost stolen": AssetStatus.MISSING,
+    "lost": AssetStatus.MISSING,
+    "stolen": AssetStatus.MISSING,
+    "archived": AssetStatus.DECOMMISSIONED,
+    # GLPI states
+    "in use": AssetStatus.IN_SERVICE,
+    "in production": AssetStatus.IN_SERVICE,
+    "in stock": AssetStatus.IN_STOCK,
+    "stock": AssetStatus.IN_STOCK,
+    "in repair": AssetStatus.IN_REPAIR,
+    "repair": AssetStatus.IN_REPAIR,
+    "retired": AssetStatus.DECOMMISSIONED,
+    "scrapped": AssetStatus.DISPOSED,
+    # Ralph statuses
+    "new": AssetStatus.IN_STOCK,
+    "free": AssetStatus.IN_STOCK,
+    "reserved": AssetStatus.IN_STOCK,
+    "to deploy": AssetStatus.IN_STOCK,
+    "used": AssetStatus.IN_SERVICE,
+    "in progress": AssetStatus.IN_SERVICE,
+    "loan": AssetStatus.IN_SERVICE,
+    "damaged": AssetStatus.IN_REPAIR,
+    "liquidated": AssetStatus.DISPOSED,
+    "to liquidate": AssetStatus.DECOMMISSIONED,
+}
+for _status in AssetStatus:
+    _SYNONYMS[normalize_header(_status.value)] = _status
+    _SYNONYMS[normalize_header(_status.label)] = _status
+
+
+def parse_status(text: str) -> AssetStatus:
+    found = _SYNONYMS.get(normalize_header(text))
+    if found is None:
+        names = ", ".join(s.label for s in AssetStatus)
+        raise ValueError(f"'{text}' is not a status ({names})")
+    return found

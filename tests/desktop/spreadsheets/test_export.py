@@ -1,0 +1,109 @@
+"""Export: a workbook finance can use and that comes back; CSV; formulas never executed."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from desktop.errors import DesktopError
+from desktop.services.queries import AssetFilter
+from desktop.spreadsheets.export import export_assets
+from desktop.spreadsheets.model import ImportCancelledError
+from tests.factories import World
+
+
+def test_xlsx_export_has_types_formats_validation_hidden_keys_and_about(
+    register: World, tmp_path: Path
+) -> None:
+    path = tmp_path / "register.xlsx"
+    result = export_assets(register.db, path, exported_by="Tess Tech (tech)")
+    assert result.rows == 4
+
+    workbook = openpyxl.load_workbook(path)
+    assert workbook.sheetnames == ["Assets", "Lists", "About"]
+    assert workbook["Lists"].sheet_state == "hidden"
+    sheet = workbook["Assets"]
+    headers = [c.value for c in sheet[1]]
+    assert headers[:8] == [
+        "Asset tag",
+        "Name",
+        "Category",
+        "Manufacturer",
+        "Model",
+        "Serial number",
+        "Status",
+        "Location",
+    ]
+    assert headers[-4:] == ["RAM (GB)", "Disk encrypted", "Key", "Version"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(headers)).column_letter}5"
+    key_letter = sheet.cell(1, len(headers) - 1).column_letter
+    assert sheet.column_dimensions[key_letter].hidden
+    assert sheet.column_dimensions["B"].width == 28
+    validations = {
+        str(v.sqref).split(":")[0]: v.formula1 for v in sheet.data_validations.dataValidation
+    }
+    assert validations["G2"].startswith('"In stock,In service')
+    assert validations["C2"] == "Lists!$A$2:$A$3" and validations["H2"].startswith("Lists!$B$2")
+
+    rows = {r[0].value: r for r in sheet.iter_rows(min_row=2)}
+    costly = rows["LAP-2"]
+    cost = costly[headers.index("Purchase cost")]
+    assert cost.value == 1234.5 and cost.number_format == "#,##0.00"
+    assert rows["LAP-1"][headers.index("Status")].value == "In service"
+    assert rows["LAP-1"][headers.index("Assigned to")].value == "Una User"
+    formula_like = rows["LAP-3"][headers.index("Name")]
+    assert formula_like.data_type == "s" and formula_like.value == '=HYPERLINK("http://evil")'
+    assert rows["LAP-1"][headers.index("Version")].value == 2
+
+    about = {r[0].value: r[1].value for r in workbook["About"].iter_rows()}
+    assert about["Exported by"] == "Tess Tech (tech)"
+    assert about["Rows"] == 4 and about["Filter"] == "all assets"
+    assert "SQLite" in about["Database"] or "sqlite" in about["Database"] or about["Database"]
+    dt.datetime.strptime(about["Exported at"][:16], "%Y-%m-%d %H:%M")
+
+
+def test_no_formula_reaches_the_workbook_xml(register: World, tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "register.xlsx"
+    export_assets(register.db, path, exported_by="tech")
+    with zipfile.ZipFile(path) as package:
+        xml = package.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in xml and "HYPERLINK" in xml
+
+
+def test_csv_export_neutralises_formulas_and_filters(register: World, tmp_path: Path) -> None:
+    path = tmp_path / "laptops.csv"
+    result = export_assets(
+        register.db,
+        path,
+        exported_by="tech",
+        flt=AssetFilter(category_ids=(register.laptop_category,)),
+    )
+    assert result.rows == 3
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    assert rows[0][0] == "Asset tag" and len(rows) == 4
+    by_tag = {r[0]: r for r in rows[1:]}
+    assert by_tag["LAP-3"][1] == '\'=HYPERLINK("http://evil")'
+    assert by_tag["LAP-2"][11] == "1234.50"
+
+
+def test_cancel_leaves_no_file(register: World, tmp_path: Path) -> None:
+    import threading
+
+    cancel = threading.Event()
+    cancel.set()
+    folder = tmp_path / "out"
+    folder.mkdir()
+    with pytest.raises(ImportCancelledError):
+        export_assets(register.db, folder / "never.xlsx", exported_by="tech", cancel=cancel)
+    assert list(folder.iterdir()) == []
+    with pytest.raises(DesktopError, match=r"export writes \.xlsx or \.csv"):
+        export_assets(register.db, tmp_path / "x.ods", exported_by="tech")

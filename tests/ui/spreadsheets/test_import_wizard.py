@@ -1,0 +1,193 @@
+"""The import wizard and the export dialog, driven by clicks on a worker thread."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import openpyxl
+import pytest
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QComboBox, QFileDialog
+
+from desktop.services.queries import AssetFilter, asset_detail
+from desktop.spreadsheets.profiles import load_profile
+from desktop.storage.database import Database
+from tests.desktop.spreadsheets.conftest import counts, write_workbook
+from tests.factories import World, seed_world
+from ui.gui.spreadsheets.export_dialog import ExportDialog
+from ui.gui.spreadsheets.import_wizard import MAPPING, PREVIEW, RESULT, SHEET, ImportWizard
+from ui.gui.spreadsheets.preview_model import PreviewModel
+
+SHOTS = Path(os.environ.get("ASSETDESK_SHOTS", "/work/brief/shots"))
+
+
+@pytest.fixture
+def world(sqlite_db: Database) -> World:
+    world = seed_world(sqlite_db)
+    world.receive(tag="LAP-1", name="Old name")
+    return world
+
+
+def delivery(tmp_path: Path) -> Path:
+    return write_workbook(
+        tmp_path / "delivery.xlsx",
+        [
+            ["Delivery from Bechtle, order PO-77"],
+            [],
+            ["Asset Tag", "Asset Name", "Category", "Location", "Purchase Cost", "Checked Out To: Username", "Status", "Vendor SKU"],
+            ["LAP-1", "New name", "Laptop", "Room A1", None, None, None, "x"],
+            ["LAP-2", "Dev laptop", "Laptop", "Room A1", "1.099,00", "user", "Deployed", "y"],
+            ["LAP-3", "Spare", "Laptop", "Store 7", 899, None, "Ready to Deploy", "z"],
+            ["PRN-1", "Printer", "Printer", "Room A1", None, None, None, "w"],
+        ],
+        sheet="Delivery",
+    )  # fmt: skip
+
+
+def shoot(widget, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    widget.grab().save(str(SHOTS / name))
+
+
+def click_next(qtbot: QtBot, wizard: ImportWizard, page: int) -> None:
+    qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: wizard.pages.currentIndex() == page and wizard.worker is None, timeout=15_000
+    )
+
+
+def test_wizard_from_drop_to_labels_and_error_workbook(
+    qtbot: QtBot, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wizard = ImportWizard(world.db, "tech")
+    qtbot.addWidget(wizard)
+    wizard.show()
+    shoot(wizard, "import-1-file.png")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(delivery(tmp_path)))])
+    buttons, keys = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, buttons, keys)
+    wizard.dragEnterEvent(enter)  # Qt delivers drops only during a real drag: call the handlers
+    assert enter.isAccepted()
+    wizard.dropEvent(QDropEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, buttons, keys))
+    assert wizard.pages.currentIndex() == SHEET
+    assert wizard.sheet_page.sheets.currentItem().text() == "Delivery"
+    shoot(wizard, "import-2-sheet.png")
+
+    click_next(qtbot, wizard, MAPPING)
+    assert "The header is in row 3" in wizard.mapping_page.summary.text()
+    assert "Not imported: Vendor SKU." in wizard.mapping_page.summary.text()
+    shoot(wizard, "import-3-mapping.png")
+    wizard.mapping_page.profile_name.setText("Bechtle")
+    qtbot.mouseClick(wizard.mapping_page.save_profile, Qt.MouseButton.LeftButton)
+    assert load_profile(world.db, "Bechtle")["columns"]["Asset Tag"] == "tag"
+
+    before = counts(world.db)
+    click_next(qtbot, wizard, PREVIEW)
+    summary = wizard.preview_page.summary.text()
+    assert "2 create, 1 update, 0 unchanged, 0 conflict, 1 error" in summary
+    assert "location Store 7" in wizard.preview_page.references.text()
+    model = wizard.preview_page.model
+    texts = [[model.index(r, c).data() for c in range(5)] for r in range(model.rowCount())]
+    assert texts[0][:4] == ["4", "Update", "LAP-1", "Name: Old name → New name"]
+    assert texts[3][1] == "Error" and "there is no category 'Printer'" in texts[3][4]
+    assert counts(world.db) == before  # a dry run writes nothing
+    wizard.preview_page.valid_only.setChecked(True)
+    shoot(wizard, "import-4-dry-run.png")
+
+    click_next(qtbot, wizard, RESULT)
+    assert wizard.result_page.print_labels.text() == "&Print labels for the 2 new assets"
+    shoot(wizard, "import-5-result.png")
+    with qtbot.waitSignal(wizard.print_labels_requested) as printed:
+        qtbot.mouseClick(wizard.result_page.print_labels, Qt.MouseButton.LeftButton)
+    assert printed.args == [["LAP-2", "LAP-3"]]
+    with world.db.read() as s:
+        assert asset_detail(s, tag="LAP-2").row.status == "in_service"
+
+    errors = tmp_path / "rejected.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(errors), ""))
+    qtbot.mouseClick(wizard.result_page.save_errors, Qt.MouseButton.LeftButton)
+    sheet = openpyxl.load_workbook(errors).active
+    assert sheet is not None and sheet["A2"].value == "PRN-1"
+
+
+def test_mapping_by_hand_changes_the_dry_run(qtbot: QtBot, world: World, tmp_path: Path) -> None:
+    path = write_workbook(tmp_path / "odd.xlsx", [["Inv", "Bezeichnung"], ["LAP-1", "Neu"]])
+    wizard = ImportWizard(world.db, "tech")
+    qtbot.addWidget(wizard)
+    wizard.file_page.path.setText(str(path))
+    qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)
+    click_next(qtbot, wizard, MAPPING)
+    for row, target in ((0, "tag"), (1, "name")):
+        combo = wizard.mapping_page.table.cellWidget(row, 2)
+        assert isinstance(combo, QComboBox)
+        combo.setCurrentIndex(combo.findData(target))
+    click_next(qtbot, wizard, PREVIEW)
+    assert "1 update" in wizard.preview_page.summary.text()
+
+
+def test_an_unreadable_file_is_a_message_not_a_crash(
+    qtbot: QtBot, world: World, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a workbook")
+    wizard = ImportWizard(world.db, "tech")
+    qtbot.addWidget(wizard)
+    wizard.file_page.path.setText(str(broken))
+    qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)
+    assert (
+        wizard.message.text() == "broken.xlsx is not a valid .xlsx file (it is not a zip package)"
+    )
+
+
+def test_preview_model_passes_the_model_tester(qtmodeltester, world: World, tmp_path: Path) -> None:
+    from desktop.spreadsheets.model import ImportOptions
+    from desktop.spreadsheets.plan import dry_run
+
+    model = PreviewModel()
+    model.set_plan(dry_run(world.db, delivery(tmp_path), ImportOptions()))
+    qtmodeltester.check(model)
+
+
+def test_export_dialog_writes_the_current_filter(
+    qtbot: QtBot, world: World, tmp_path: Path
+) -> None:
+    world.receive(tag="MON-1", category=world.monitor_category)
+    dialog = ExportDialog(world.db, "tech", AssetFilter(category_ids=(world.monitor_category,)))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.path.setText(str(tmp_path / "monitors.xlsx"))
+    assert dialog.current.isChecked()
+    shoot(dialog, "export-dialog.png")
+    with qtbot.waitSignal(dialog.exported, timeout=15_000) as done:
+        qtbot.mouseClick(dialog.export, Qt.MouseButton.LeftButton)
+    assert done.args[0].rows == 1
+    qtbot.waitUntil(lambda: dialog.worker is None)
+    assert dialog.message.text() == f"Exported 1 assets to {tmp_path / 'monitors.xlsx'}"
+    shoot(dialog, "export-dialog-done.png")
+
+
+def test_cancel_during_the_commit_writes_nothing(
+    qtbot: QtBot, world: World, tmp_path: Path
+) -> None:
+    rows: list[list[object]] = [["Asset tag", "Name", "Category", "Location"]]
+    rows += [[f"LAP-{i:05d}", "x", "Laptop", "Room A1"] for i in range(2, 5000)]
+    path = write_workbook(tmp_path / "many.xlsx", rows)
+    wizard = ImportWizard(world.db, "tech")
+    qtbot.addWidget(wizard)
+    wizard.file_page.path.setText(str(path))
+    qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)
+    click_next(qtbot, wizard, MAPPING)
+    click_next(qtbot, wizard, PREVIEW)
+    before = counts(world.db)
+    qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)  # Import
+    assert wizard.worker is not None and wizard.cancel.text() == "Cancel"
+    qtbot.mouseClick(wizard.cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.worker is None, timeout=30_000)
+    assert wizard.pages.currentIndex() == PREVIEW
+    assert wizard.message.text() == "cancelled: nothing was written"
+    assert counts(world.db) == before

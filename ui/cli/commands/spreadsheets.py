@@ -1,0 +1,271 @@
+"""``assetdesk import FILE`` and ``assetdesk export OUT``: spreadsheets in and out.
+
+``import`` always plans first (the dry run) and prints the classification; without
+``--dry-run`` it then writes, all or nothing unless ``--valid-only``. The exit status is
+1 when any row was rejected (an error or a conflict), 0 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import uuid
+from pathlib import Path
+from typing import Any
+
+from desktop.errors import DesktopError
+from desktop.services.queries import AssetFilter
+from desktop.settings import CURRENT_USER, DATE_ORDER
+from desktop.spreadsheets.cells import DateOrder
+from desktop.spreadsheets.commit import ImportResult, commit_import
+from desktop.spreadsheets.error_workbook import write_error_workbook
+from desktop.spreadsheets.export import export_assets
+from desktop.spreadsheets.model import ImportOptions, ImportPlan, MatchKey, RowAction
+from desktop.spreadsheets.plan import dry_run
+from desktop.spreadsheets.profiles import load_profile, save_profile
+from desktop.spreadsheets.references import ReferenceIndex
+from desktop.spreadsheets.statuses import parse_status
+from ui.cli.context import CliContext, print_json
+
+#: How many changes and problems the text summary shows (``--json`` has them all).
+SHOWN = 50
+
+
+def register(subparsers: Any) -> None:
+    importer = subparsers.add_parser(
+        "import",
+        help="import assets from a spreadsheet (.xlsx, .xlsm, .xls, .ods, .csv)",
+        description="Plan the import (every row: create, update, unchanged, conflict or error), "
+        "then record it as procedures in one transaction. Exit status 1 when a row is rejected.",
+    )
+    importer.add_argument("file", type=Path, metavar="FILE")
+    importer.add_argument("--sheet", help="the sheet to read (default: the first visible one)")
+    importer.add_argument(
+        "--match",
+        choices=[m.value for m in MatchKey],
+        help="find existing assets by tag, serial number or our key column (default: tag)",
+    )
+    importer.add_argument("--profile", metavar="NAME", help="use a saved column mapping")
+    importer.add_argument("--save-profile", metavar="NAME", help="save the mapping used under NAME")
+    importer.add_argument(
+        "--date-order",
+        choices=[d.value for d in DateOrder],
+        help="how text dates like 03/04/2025 are read (default: the setting)",
+    )
+    importer.add_argument("--dry-run", action="store_true", help="plan only; write nothing")
+    importer.add_argument(
+        "--valid-only",
+        action="store_true",
+        help="import the valid rows and leave out the rejected ones (default: all or nothing)",
+    )
+    importer.add_argument(
+        "--errors", type=Path, metavar="OUT.xlsx", help="write the rejected rows with their reasons"
+    )
+    importer.add_argument("--json", action="store_true", help="print JSON for scripts")
+    importer.add_argument("--as", dest="as_user", metavar="USER", help="who imports (user name)")
+    importer.set_defaults(handler=_import)
+
+    exporter = subparsers.add_parser(
+        "export",
+        help="export assets to .xlsx or .csv",
+        description="Write the register, or the assets the filters select, to a workbook that "
+        "can be edited and imported back.",
+    )
+    exporter.add_argument("out", type=Path, metavar="OUT.xlsx|OUT.csv")
+    exporter.add_argument("--search", default="", help="only assets matching this text")
+    exporter.add_argument(
+        "--status", action="append", default=[], help="only this status (repeatable)"
+    )
+    exporter.add_argument(
+        "--category", action="append", default=[], help="only this category (repeatable)"
+    )
+    exporter.add_argument(
+        "--location", help="only this location and everything below it (name or code)"
+    )
+    exporter.add_argument(
+        "--as", dest="as_user", metavar="USER", help="who exports (for the About sheet)"
+    )
+    exporter.set_defaults(handler=_export)
+
+
+def _options(ctx: CliContext) -> tuple[ImportOptions, dict[str, Any] | None]:
+    args = ctx.args
+    profile = load_profile(ctx.database(), args.profile) if args.profile else None
+    match = args.match or (profile or {}).get("match") or MatchKey.TAG.value
+    order = args.date_order or (profile or {}).get("date_order") or ctx.settings.get(DATE_ORDER)
+    try:
+        date_order = DateOrder(order)
+    except ValueError:
+        raise DesktopError(f"the date order setting '{order}' is not dmy, mdy or ymd") from None
+    options = ImportOptions(
+        sheet=args.sheet,
+        match=MatchKey(match),
+        date_order=date_order,
+        mapping=(profile or {}).get("columns"),
+        profile_name=args.profile or "",
+    )
+    return options, profile
+
+
+def _import(ctx: CliContext) -> int:
+    args = ctx.args
+    if args.valid_only and args.dry_run:
+        raise DesktopError("--valid-only writes rows; it cannot be combined with --dry-run")
+    db = ctx.database()
+    options, _ = _options(ctx)
+    plan = dry_run(db, args.file, options)
+    if args.save_profile:
+        save_profile(
+            db,
+            args.save_profile,
+            plan.mapping.as_profile(),
+            match=options.match.value,
+            date_order=options.date_order.value,
+        )
+    rejected = plan.rejected
+    result: ImportResult | None = None
+    refused = ""
+    if not args.dry_run:
+        if rejected and not args.valid_only:
+            refused = (
+                f"nothing was imported: {len(rejected)} rows were rejected "
+                "(fix them, or use --valid-only to import the others)"
+            )
+        else:
+            result = commit_import(
+                db, plan, performed_by=ctx.acting_user(), valid_only=args.valid_only
+            )
+    error_rows = 0
+    if args.errors and rejected:
+        error_rows = write_error_workbook(plan, rejected, args.errors)
+    if args.json:
+        print_json(_payload(plan, result, refused, args.errors if error_rows else None))
+    else:
+        _print_summary(plan, result, refused, args.errors if error_rows else None)
+    return 1 if rejected else 0
+
+
+def _payload(
+    plan: ImportPlan, result: ImportResult | None, refused: str, errors: Path | None
+) -> dict[str, Any]:
+    return {
+        "file": plan.table.file_name,
+        "sheet": plan.table.sheet,
+        "header_row": plan.table.row_numbers[plan.header_index],
+        "counts": plan.counts(),
+        "errors": [
+            {"sheet": plan.table.sheet, "row": p.row, "column": p.column, "message": p.message}
+            for p in plan.problems()
+        ],
+        "unmapped_columns": plan.mapping.unmapped(),
+        "mapping": {h: t for h, t in plan.mapping.as_profile().items() if t},
+        "new_references": [
+            {"kind": n.reference.kind, "name": n.reference.text, "rows": list(n.rows)}
+            for n in plan.new_references
+        ],
+        "changes": [
+            {
+                "row": r.row,
+                "tag": r.tag,
+                "action": r.action.value,
+                "changes": [c.as_json() for c in r.changes],
+            }
+            for r in plan.rows
+            if r.action in (RowAction.UPDATE, RowAction.CONFLICT)
+        ],
+        "committed": result is not None,
+        "refused": refused,
+        "created_tags": list(result.created_tags) if result else [],
+        "procedures": result.procedures if result else 0,
+        "error_workbook": str(errors) if errors else None,
+    }
+
+
+def _print_summary(
+    plan: ImportPlan, result: ImportResult | None, refused: str, errors: Path | None
+) -> None:
+    counts = plan.counts()
+    header_row = plan.table.row_numbers[plan.header_index]
+    print(f"{plan.where}: {len(plan.rows)} rows below the header in row {header_row}")
+    print("  " + ", ".join(f"{n} {action}" for action, n in counts.items()))
+    if unmapped := plan.mapping.unmapped():
+        print(f"Columns not imported: {', '.join(unmapped)}")
+    if plan.new_references:
+        print("New reference data to create:")
+        for new in plan.new_references[:SHOWN]:
+            print(f"  {new.reference.kind} {new.reference.text} (rows {_rows(new.rows)})")
+    updates = [r for r in plan.rows if r.action is RowAction.UPDATE]
+    if updates:
+        print("Changes:")
+        for row in updates[:SHOWN]:
+            details = "; ".join(
+                f"{c.label}: {c.before_text or '—'} → {c.after_text or '—'}" for c in row.changes
+            )
+            print(f"  row {row.row} {row.tag}: {details}")
+        if len(updates) > SHOWN:
+            print(f"  … and {len(updates) - SHOWN} more (--json lists them all)")
+    problems = plan.problems()
+    if problems:
+        print("Rejected:")
+        for problem in problems[:SHOWN]:
+            print(f"  row {problem.row}, {problem.column}: {problem.message}")
+        if len(problems) > SHOWN:
+            print(f"  … and {len(problems) - SHOWN} more (--json lists them all)")
+    if errors:
+        print(f"Rejected rows with their reasons: {errors}")
+    if refused:
+        print(refused.capitalize())
+    elif result is None:
+        print("Dry run: nothing was written.")
+    else:
+        print(
+            f"Imported: {len(result.created_tags)} assets received, {result.updated} changed, "
+            f"{result.procedures} procedures recorded"
+            + (f", {len(result.rejected)} rows left out" if result.rejected else "")
+        )
+
+
+def _rows(rows: tuple[int, ...]) -> str:
+    shown = ", ".join(str(r) for r in rows[:5])
+    return shown + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
+
+
+def _export(ctx: CliContext) -> int:
+    args = ctx.args
+    db = ctx.database()
+    flt = _filter(ctx, args)
+    # The About sheet names who exported: --as, this computer's user, else the login name.
+    who = args.as_user or ctx.settings.get(CURRENT_USER) or getpass.getuser()
+    result = export_assets(db, args.out, exported_by=who, flt=flt)
+    print(f"Exported {result.rows} assets to {result.path}")
+    return 0
+
+
+def _filter(ctx: CliContext, args: argparse.Namespace) -> AssetFilter:
+    statuses = []
+    for text in args.status:
+        try:
+            statuses.append(parse_status(text).value)
+        except ValueError as exc:
+            raise DesktopError(f"--status: {exc}") from None
+    with ctx.database().read() as session:
+        index = ReferenceIndex(session)
+        try:
+            categories = tuple(index.category(c) for c in args.category)
+        except ValueError as exc:
+            raise DesktopError(f"--category: {exc}") from None
+        location = None
+        if args.location:
+            try:
+                found = index.location(args.location, None)
+            except ValueError as exc:
+                raise DesktopError(f"--location: {exc}") from None
+            if not isinstance(found, uuid.UUID):
+                raise DesktopError(f"--location: there is no location '{args.location}'")
+            location = found
+    return AssetFilter(
+        search=args.search,
+        statuses=tuple(statuses),
+        category_ids=categories,
+        location_id=location,
+    )

@@ -1,0 +1,176 @@
+"""The export dialog: the register or the current filter to .xlsx or .csv, on a worker.
+
+Signals:
+    exported(object): the :class:`ExportResult` once the file is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.errors import DesktopError
+from desktop.services.queries import AssetFilter
+from desktop.spreadsheets.export import ExportResult, export_assets
+from desktop.storage.database import Database
+from ui.gui.worker import Worker
+
+
+class ExportDialog(QDialog):
+    exported = Signal(object)
+
+    def __init__(
+        self,
+        database: Database,
+        username: str,
+        asset_filter: AssetFilter | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export assets")
+        self.resize(620, 260)
+        self.database = database
+        self.username = username
+        self.asset_filter = asset_filter or AssetFilter()
+        self.worker: Worker | None = None
+        self._close_when_done = False
+
+        form = QFormLayout()
+        self.current = QRadioButton(f"The current view ({self.asset_filter.describe()})")
+        self.everything = QRadioButton("The whole register")
+        self.which = QButtonGroup(self)
+        self.which.addButton(self.current)
+        self.which.addButton(self.everything)
+        (self.current if self.asset_filter != AssetFilter() else self.everything).setChecked(True)
+        self.current.setEnabled(self.asset_filter != AssetFilter())
+        which = QVBoxLayout()
+        which.addWidget(self.current)
+        which.addWidget(self.everything)
+        form.addRow("Assets:", which)
+        self.path = QLineEdit(str(Path.home() / f"assets {dt.date.today().isoformat()}.xlsx"))
+        self.browse = QPushButton("&Browse…")
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(self.browse)
+        form.addRow("File:", row)
+        hint = QLabel(
+            "An .xlsx keeps dates, amounts and drop-down lists, and hidden Key and Version "
+            "columns so that an edited copy can be imported back as tracked changes. "
+            "A .csv is plain text (UTF-8)."
+        )
+        hint.setWordWrap(True)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.export = QPushButton("&Export")
+        self.export.setDefault(True)
+        self.cancel = QPushButton("Cancel")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.progress, 3)
+        buttons.addStretch(1)
+        buttons.addWidget(self.export)
+        buttons.addWidget(self.cancel)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(hint)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+
+        self.browse.clicked.connect(self._browse)
+        self.export.clicked.connect(self._export)
+        self.cancel.clicked.connect(self.reject)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export assets", self.path.text(), "Workbook (*.xlsx);;CSV (*.csv)"
+        )
+        if path:
+            self.path.setText(path)
+
+    def _export(self) -> None:
+        path = Path(self.path.text().strip())
+        if path.suffix.lower() not in (".xlsx", ".csv"):
+            path = path.with_suffix(".xlsx")
+            self.path.setText(str(path))
+        flt = self.asset_filter if self.current.isChecked() else AssetFilter()
+        db, user = self.database, self.username
+
+        def job(progress: Any, cancel: threading.Event) -> ExportResult:
+            return export_assets(
+                db, path, exported_by=user, flt=flt, progress=progress, cancel=cancel
+            )
+
+        self.message.setStyleSheet("")
+        self.message.clear()
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(True)
+        self.export.setEnabled(False)
+        worker = Worker(job, self)
+        worker.progress.connect(self._progress)
+        worker.succeeded.connect(self._done)
+        worker.failed.connect(self._failed)
+        worker.finished.connect(self._finished)
+        self.worker = worker
+        worker.start()
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    def _done(self, result: ExportResult) -> None:
+        self.message.setStyleSheet("color: #1d6b2a;")
+        self.message.setText(f"Exported {result.rows} assets to {result.path}")
+        self.cancel.setText("Close")
+        self.exported.emit(result)
+
+    def _failed(self, error: object) -> None:
+        if isinstance(error, DesktopError):
+            self.message.setStyleSheet("color: #a32020;")
+            self.message.setText(error.message)
+            return
+        raise error if isinstance(error, BaseException) else RuntimeError(error)
+
+    def _finished(self) -> None:
+        worker, self.worker = self.worker, None
+        if worker is not None:
+            worker.deleteLater()
+        self.progress.setVisible(False)
+        self.export.setEnabled(True)
+        if self._close_when_done:
+            super().reject()
+
+    def reject(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+            self._close_when_done = True
+            self.message.setText("Cancelling… no file will be left behind.")
+            return
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.worker is not None:
+            self.reject()
+            event.ignore()
+            return
+        super().closeEvent(event)

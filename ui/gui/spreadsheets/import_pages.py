@@ -1,0 +1,192 @@
+"""The pages of the import wizard (layout only; the wizard wires the behaviour)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QRadioButton,
+    QTableView,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.spreadsheets.cells import DateOrder
+from desktop.spreadsheets.model import MatchKey, RowAction
+from ui.gui.spreadsheets.preview_model import ACTION_LABELS, PreviewModel
+
+MATCH_LABELS = {
+    MatchKey.TAG: "Asset tag",
+    MatchKey.SERIAL: "Serial number",
+    MatchKey.KEY: "Key column (from an Assetdesk export)",
+}
+DATE_ORDER_LABELS = {
+    DateOrder.DMY: "day/month/year (31/12/2025)",
+    DateOrder.MDY: "month/day/year (12/31/2025)",
+    DateOrder.YMD: "year/month/day (2025/12/31)",
+}
+
+
+def _title(text: str) -> QLabel:
+    return QLabel(f"<h3>{text}</h3>")
+
+
+class FilePage(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.addWidget(_title("1. Choose a spreadsheet"))
+        hint = QLabel(
+            "An .xlsx, .xlsm, .xls, .ods or .csv file: a supplier's list, an export from "
+            "Snipe-IT, GLPI, iTop or Ralph, or an edited Assetdesk export.\n"
+            "You can also drop the file onto this window."
+        )
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        row = QHBoxLayout()
+        self.path = QLineEdit()
+        self.path.setPlaceholderText("File to import")
+        self.browse = QPushButton("&Browse…")
+        row.addWidget(self.path, 1)
+        row.addWidget(self.browse)
+        layout.addLayout(row)
+        self.drop_zone = QLabel("Drop a spreadsheet here")
+        self.drop_zone.setMinimumHeight(120)
+        self.drop_zone.setStyleSheet(
+            "QLabel { border: 2px dashed #8a9bb0; color: #5a6b80; border-radius: 6px; }"
+        )
+        self.drop_zone.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.drop_zone)
+        layout.addStretch(1)
+
+
+class SheetPage(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.addWidget(_title("2. Sheet and matching"))
+        self.file_label = QLabel()
+        layout.addWidget(self.file_label)
+        layout.addWidget(QLabel("Sheet (hidden sheets are marked):"))
+        self.sheets = QListWidget()
+        layout.addWidget(self.sheets, 1)
+        form = QFormLayout()
+        self.match = QComboBox()
+        for key, label in MATCH_LABELS.items():
+            self.match.addItem(label, key.value)
+        self.date_order = QComboBox()
+        for order, text in DATE_ORDER_LABELS.items():
+            self.date_order.addItem(text, order.value)
+        form.addRow("Find existing assets by:", self.match)
+        form.addRow("Text dates are written:", self.date_order)
+        layout.addLayout(form)
+
+
+class MappingPage(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.addWidget(_title("3. Columns"))
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        profiles = QHBoxLayout()
+        self.profile = QComboBox()
+        self.profile.setMinimumWidth(180)
+        self.load_profile = QPushButton("&Load profile")
+        self.profile_name = QLineEdit()
+        self.profile_name.setPlaceholderText("Profile name")
+        self.save_profile = QPushButton("&Save mapping as profile")
+        profiles.addWidget(QLabel("Mapping profile:"))
+        profiles.addWidget(self.profile)
+        profiles.addWidget(self.load_profile)
+        profiles.addStretch(1)
+        profiles.addWidget(self.profile_name)
+        profiles.addWidget(self.save_profile)
+        layout.addLayout(profiles)
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["Column in the file", "First values", "Import as"])
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setVisible(False)
+        layout.addWidget(self.table, 1)
+
+
+class PreviewPage(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.addWidget(_title("4. Dry run: nothing has been written yet"))
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel("Show:"))
+        self.show_filter = QComboBox()
+        self.show_filter.addItem("All rows", "")
+        for action, label in ACTION_LABELS.items():
+            self.show_filter.addItem(label, action.value)
+        filters.addWidget(self.show_filter)
+        filters.addStretch(1)
+        layout.addLayout(filters)
+        self.model = PreviewModel(self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().setVisible(False)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.setColumnWidth(0, 50)
+        self.view.setColumnWidth(1, 90)
+        self.view.setColumnWidth(2, 110)
+        self.view.setColumnWidth(3, 420)
+        layout.addWidget(self.view, 1)
+        self.references = QLabel()
+        self.references.setWordWrap(True)
+        layout.addWidget(self.references)
+        mode = QGroupBox("When rows are rejected")
+        mode_layout = QHBoxLayout(mode)
+        self.all_or_nothing = QRadioButton("Import &nothing (all or nothing)")
+        self.valid_only = QRadioButton(
+            "Import the &valid rows; give me the rejected ones in a workbook"
+        )
+        self.all_or_nothing.setChecked(True)
+        self.mode = QButtonGroup(self)
+        self.mode.addButton(self.all_or_nothing)
+        self.mode.addButton(self.valid_only)
+        mode_layout.addWidget(self.all_or_nothing)
+        mode_layout.addWidget(self.valid_only)
+        layout.addWidget(mode)
+
+    def chosen_actions(self) -> set[RowAction] | None:
+        value = self.show_filter.currentData()
+        return {RowAction(value)} if value else None
+
+
+class ResultPage(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.addWidget(_title("5. Done"))
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        buttons = QHBoxLayout()
+        self.print_labels = QPushButton("&Print labels for the new assets")
+        self.save_errors = QPushButton("Save &error workbook…")
+        buttons.addWidget(self.print_labels)
+        buttons.addWidget(self.save_errors)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        layout.addStretch(1)

@@ -1,0 +1,489 @@
+"""The import wizard: file → sheet → columns → dry run → result.
+
+Reading, planning and committing run on :class:`ui.gui.worker.Worker` with a progress
+bar and Cancel; nothing is written before the user presses Import, and a cancelled
+commit is rolled back. Closing the wizard while a job runs only asks it to stop; the
+window closes once the job has finished.
+
+Signals:
+    print_labels_requested(list): the tags of the assets the import created.
+    imported(object): the :class:`ImportResult` after a commit (for views to refresh).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.errors import DesktopError
+from desktop.settings import DATE_ORDER, Settings
+from desktop.spreadsheets.cells import DateOrder
+from desktop.spreadsheets.columns import (
+    ColumnMapping,
+    auto_mapping,
+    choices,
+    find_header_row,
+    header_names,
+)
+from desktop.spreadsheets.commit import ImportResult, commit_import
+from desktop.spreadsheets.error_workbook import write_error_workbook
+from desktop.spreadsheets.model import ImportOptions, ImportPlan, MatchKey
+from desktop.spreadsheets.plan import custom_labels, plan_table
+from desktop.spreadsheets.profiles import load_profile, profile_names, save_profile
+from desktop.spreadsheets.readers import SUFFIXES, Table, list_sheets, read_table
+from desktop.spreadsheets.references import ReferenceIndex
+from desktop.storage.database import Database
+from ui.gui.spreadsheets.import_pages import (
+    FilePage,
+    MappingPage,
+    PreviewPage,
+    ResultPage,
+    SheetPage,
+)
+from ui.gui.worker import Worker
+
+FILE, SHEET, MAPPING, PREVIEW, RESULT = range(5)
+SAMPLE_ROWS = 3
+
+
+class ImportWizard(QDialog):
+    print_labels_requested = Signal(list)
+    imported = Signal(object)
+
+    def __init__(self, database: Database, username: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import a spreadsheet")
+        self.setAcceptDrops(True)
+        self.resize(980, 640)
+        self.database = database
+        self.username = username
+        self.worker: Worker | None = None
+        self.table: Table | None = None
+        self.plan: ImportPlan | None = None
+        self.import_result: ImportResult | None = None
+        self.labels: dict[str, str] = {}
+        self._close_when_done = False
+
+        self.pages = QStackedWidget()
+        self.file_page, self.sheet_page = FilePage(), SheetPage()
+        self.mapping_page, self.preview_page, self.result_page = (
+            MappingPage(),
+            PreviewPage(),
+            ResultPage(),
+        )
+        for page in (
+            self.file_page,
+            self.sheet_page,
+            self.mapping_page,
+            self.preview_page,
+            self.result_page,
+        ):
+            self.pages.addWidget(page)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #a32020;")
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.back = QPushButton("< &Back")
+        self.next = QPushButton("&Next >")
+        self.cancel = QPushButton("Cancel")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.progress, 3)
+        buttons.addStretch(1)
+        buttons.addWidget(self.back)
+        buttons.addWidget(self.next)
+        buttons.addWidget(self.cancel)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+
+        order = Settings().get(DATE_ORDER)
+        index = self.sheet_page.date_order.findData(order)
+        self.sheet_page.date_order.setCurrentIndex(max(index, 0))
+        self.file_page.browse.clicked.connect(self._browse)
+        QShortcut(QKeySequence.StandardKey.Open, self, self._browse)
+        self.file_page.path.textChanged.connect(self._update_buttons)
+        self.back.clicked.connect(self._go_back)
+        self.next.clicked.connect(self._go_next)
+        self.cancel.clicked.connect(self._cancel_or_close)
+        self.mapping_page.load_profile.clicked.connect(self._load_profile)
+        self.mapping_page.save_profile.clicked.connect(self._save_profile)
+        self.preview_page.show_filter.currentIndexChanged.connect(self._filter_preview)
+        self.result_page.print_labels.clicked.connect(self._print_labels)
+        self.result_page.save_errors.clicked.connect(self._save_errors)
+        self._show(FILE)
+
+    # -- navigation --------------------------------------------------------------------
+
+    def _show(self, page: int) -> None:
+        self.pages.setCurrentIndex(page)
+        self.message.clear()
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        page = self.pages.currentIndex()
+        busy = self.worker is not None
+        self.back.setEnabled(not busy and page in (SHEET, MAPPING, PREVIEW))
+        self.next.setVisible(page != RESULT)
+        self.next.setText(
+            "&Import" if page == PREVIEW else ("Dry &run >" if page == MAPPING else "&Next >")
+        )
+        self.next.setEnabled(
+            not busy and (page != FILE or bool(self.file_page.path.text().strip()))
+        )
+        self.cancel.setText("Cancel" if busy or page != RESULT else "Close")
+        for page_widget in (self.file_page, self.sheet_page, self.mapping_page, self.preview_page):
+            page_widget.setEnabled(not busy)
+
+    def _go_back(self) -> None:
+        self._show(max(FILE, self.pages.currentIndex() - 1))
+
+    def _go_next(self) -> None:
+        page = self.pages.currentIndex()
+        try:
+            if page == FILE:
+                self._open_file()
+            elif page == SHEET:
+                self._read_sheet()
+            elif page == MAPPING:
+                self._dry_run()
+            elif page == PREVIEW:
+                self._commit()
+        except DesktopError as exc:
+            self.message.setText(exc.message)
+
+    def _cancel_or_close(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+            self.message.setText("Cancelling… nothing will be written.")
+        else:
+            self.reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+            self._close_when_done = True
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    def reject(self) -> None:
+        if self.worker is not None:
+            self._cancel_or_close()
+            self._close_when_done = True
+            return
+        super().reject()
+
+    # -- file and sheet ------------------------------------------------------------------
+
+    def _browse(self) -> None:
+        patterns = " ".join(f"*{s}" for s in sorted(SUFFIXES))
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import a spreadsheet", "", f"Spreadsheets ({patterns})"
+        )
+        if path:
+            self.file_page.path.setText(path)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        urls = event.mimeData().urls()
+        if (
+            urls
+            and urls[0].isLocalFile()
+            and Path(urls[0].toLocalFile()).suffix.lower() in SUFFIXES
+        ):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = event.mimeData().urls()[0].toLocalFile()
+        self.file_page.path.setText(path)
+        event.acceptProposedAction()
+        if self.pages.currentIndex() == FILE and self.worker is None:
+            self._go_next()
+
+    def _path(self) -> Path:
+        return Path(self.file_page.path.text().strip())
+
+    def _open_file(self) -> None:
+        sheets = list_sheets(self._path())
+        self.sheet_page.file_label.setText(f"File: {self._path().name}")
+        self.sheet_page.sheets.clear()
+        for sheet in sheets:
+            item = QListWidgetItem(
+                (sheet.name or "(the whole file)") + ("  (hidden)" if sheet.hidden else "")
+            )
+            item.setData(256, sheet.name)
+            self.sheet_page.sheets.addItem(item)
+        visible = [i for i, s in enumerate(sheets) if not s.hidden]
+        self.sheet_page.sheets.setCurrentRow(visible[0] if visible else 0)
+        self._show(SHEET)
+
+    def _options(self) -> ImportOptions:
+        item = self.sheet_page.sheets.currentItem()
+        mapping = (
+            {h: t for h, t in zip(self._headers(), self._targets(), strict=True)}
+            if self.table
+            else None
+        )
+        return ImportOptions(
+            sheet=(item.data(256) or None) if item else None,
+            match=MatchKey(self.sheet_page.match.currentData()),
+            date_order=DateOrder(self.sheet_page.date_order.currentData()),
+            mapping=mapping,
+        )
+
+    def _read_sheet(self) -> None:
+        item = self.sheet_page.sheets.currentItem()
+        sheet = (item.data(256) or None) if item else None
+        path, db = self._path(), self.database
+
+        def job(progress: Any, cancel: threading.Event) -> tuple[Table, dict[str, str], list[str]]:
+            progress(0, 1)
+            table = read_table(path, sheet)
+            with db.read() as session:
+                labels = custom_labels(ReferenceIndex(session))
+            return table, labels, profile_names(db)
+
+        self._run(job, self._sheet_read)
+
+    def _sheet_read(self, result: tuple[Table, dict[str, str], list[str]]) -> None:
+        self.table, self.labels, names = result
+        if not self.table.rows:
+            self.message.setText(f"{self.table.where} holds no rows to import")
+            return
+        self.mapping_page.profile.clear()
+        self.mapping_page.profile.addItems(names)
+        self._fill_mapping(None)
+        self._show(MAPPING)
+
+    # -- mapping -------------------------------------------------------------------------
+
+    def _header_index(self) -> int:
+        assert self.table is not None
+        return find_header_row(self.table.rows, self.labels)
+
+    def _headers(self) -> list[str]:
+        assert self.table is not None
+        return header_names(self.table.rows[self._header_index()])
+
+    def _targets(self) -> list[str]:
+        table = self.mapping_page.table
+        result = []
+        for row in range(table.rowCount()):
+            combo = table.cellWidget(row, 2)
+            result.append(combo.currentData() if isinstance(combo, QComboBox) else "")
+        return result
+
+    def _fill_mapping(self, profile: dict[str, str] | None) -> None:
+        assert self.table is not None
+        headers = self._headers()
+        mapping: ColumnMapping = auto_mapping(headers, self.labels, profile)
+        first = self._header_index() + 1
+        samples = self.table.rows[first : first + SAMPLE_ROWS]
+        table = self.mapping_page.table
+        table.setRowCount(len(headers))
+        options = [("", "— do not import —"), *choices(self.labels)]
+        for row, (header, target) in enumerate(zip(headers, mapping.targets, strict=True)):
+            table.setItem(row, 0, QTableWidgetItem(header))
+            values = [str(r[row]) for r in samples if row < len(r) and r[row] not in (None, "")]
+            table.setItem(row, 1, QTableWidgetItem(" | ".join(values)))
+            combo = QComboBox()
+            for key, label in options:
+                combo.addItem(label, key)
+            combo.setCurrentIndex(max(combo.findData(target), 0))
+            combo.currentIndexChanged.connect(self._mapping_changed)
+            table.setCellWidget(row, 2, combo)
+        self._mapping_changed()
+
+    def _mapping_changed(self) -> None:
+        headers, targets = self._headers(), self._targets()
+        unmapped = [h for h, t in zip(headers, targets, strict=True) if not t]
+        header_row = self.table.row_numbers[self._header_index()] if self.table else 1
+        text = f"The header is in row {header_row}. {len(headers) - len(unmapped)} of {len(headers)} columns are imported."
+        if unmapped:
+            text += f" Not imported: {', '.join(unmapped)}."
+        self.mapping_page.summary.setText(text)
+
+    def _load_profile(self) -> None:
+        name = self.mapping_page.profile.currentText()
+        if not name:
+            return
+        try:
+            profile = load_profile(self.database, name)
+        except DesktopError as exc:
+            self.message.setText(exc.message)
+            return
+        self._fill_mapping(profile.get("columns"))
+        self.sheet_page.match.setCurrentIndex(
+            max(self.sheet_page.match.findData(profile.get("match")), 0)
+        )
+
+    def _save_profile(self) -> None:
+        name = self.mapping_page.profile_name.text().strip()
+        try:
+            save_profile(
+                self.database,
+                name,
+                dict(zip(self._headers(), self._targets(), strict=True)),
+                match=self.sheet_page.match.currentData(),
+                date_order=self.sheet_page.date_order.currentData(),
+            )
+        except DesktopError as exc:
+            self.message.setText(exc.message)
+            return
+        if self.mapping_page.profile.findText(name) < 0:
+            self.mapping_page.profile.addItem(name)
+        self.message.setText(f"Mapping saved as profile '{name}'.")
+        self.message.setStyleSheet("color: #1d6b2a;")
+
+    # -- dry run and commit --------------------------------------------------------------
+
+    def _dry_run(self) -> None:
+        table, options, db = self.table, self._options(), self.database
+        assert table is not None
+
+        def job(progress: Any, cancel: threading.Event) -> ImportPlan:
+            with db.read() as session:
+                return plan_table(session, table, options, progress=progress, cancel=cancel)
+
+        self._run(job, self._planned)
+
+    def _planned(self, plan: ImportPlan) -> None:
+        self.plan = plan
+        counts = plan.counts()
+        page = self.preview_page
+        page.summary.setText(
+            f"<b>{plan.where}</b>: {len(plan.rows)} rows — "
+            + ", ".join(f"{n} {action}" for action, n in counts.items())
+        )
+        parts = []
+        if plan.new_references:
+            listed = ", ".join(
+                f"{n.reference.kind} {n.reference.text}" for n in plan.new_references[:12]
+            )
+            more = len(plan.new_references) - 12
+            parts.append(
+                "New reference data to create: "
+                + listed
+                + (f" and {more} more" if more > 0 else "")
+            )
+        if unmapped := plan.mapping.unmapped():
+            parts.append("Columns not imported: " + ", ".join(unmapped))
+        page.references.setText("\n".join(parts))
+        page.model.set_plan(plan, page.chosen_actions())
+        writable = counts["create"] + counts["update"]
+        page.valid_only.setEnabled(bool(plan.rejected))
+        self._show(PREVIEW)
+        self.next.setEnabled(writable > 0)
+
+    def _filter_preview(self) -> None:
+        self.preview_page.model.set_plan(self.plan, self.preview_page.chosen_actions())
+
+    def _commit(self) -> None:
+        plan, db, user = self.plan, self.database, self.username
+        valid_only = self.preview_page.valid_only.isChecked()
+        assert plan is not None
+
+        def job(progress: Any, cancel: threading.Event) -> ImportResult:
+            return commit_import(
+                db, plan, performed_by=user, valid_only=valid_only, progress=progress, cancel=cancel
+            )
+
+        self._run(job, self._committed)
+
+    def _committed(self, result: ImportResult) -> None:
+        self.import_result = result
+        plan = self.plan
+        assert plan is not None
+        lines = [
+            f"{len(result.created_tags)} assets received, {result.updated} changed, "
+            f"{result.unchanged} unchanged; {result.procedures} procedures recorded "
+            f"(origin: {plan.where})."
+        ]
+        if result.created_references:
+            lines.append("Created: " + ", ".join(result.created_references[:20]))
+        if result.rejected:
+            lines.append(
+                f"{len(result.rejected)} rows were left out: save the error workbook, fix them and import it."
+            )
+        self.result_page.summary.setText("\n".join(lines))
+        count = len(result.created_tags)
+        self.result_page.print_labels.setText(f"&Print labels for the {count} new assets")
+        self.result_page.print_labels.setEnabled(count > 0)
+        self.result_page.save_errors.setEnabled(bool(result.rejected))
+        self._show(RESULT)
+        self.imported.emit(result)
+
+    def _print_labels(self) -> None:
+        if self.import_result is not None:
+            self.print_labels_requested.emit(list(self.import_result.created_tags))
+
+    def _save_errors(self) -> None:
+        if self.import_result is None or self.plan is None:
+            return
+        suggested = str(self._path().with_name(self._path().stem + " - rejected rows.xlsx"))
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save the rejected rows", suggested, "Workbook (*.xlsx)"
+        )
+        if not path:
+            return
+        try:
+            rows = write_error_workbook(self.plan, list(self.import_result.rejected), Path(path))
+        except DesktopError as exc:
+            self.message.setText(exc.message)
+            return
+        self.message.setStyleSheet("color: #1d6b2a;")
+        self.message.setText(f"{rows} rejected rows saved to {path}")
+
+    # -- workers -------------------------------------------------------------------------
+
+    def _run(self, job: Any, on_success: Any) -> None:
+        self.message.setStyleSheet("color: #a32020;")
+        self.message.clear()
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(True)
+        worker = Worker(job, self)
+        worker.progress.connect(self._progress)
+        worker.succeeded.connect(on_success)
+        worker.failed.connect(self._failed)
+        worker.finished.connect(self._finished)
+        self.worker = worker
+        self._update_buttons()
+        worker.start()
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    def _failed(self, error: object) -> None:
+        if isinstance(error, DesktopError):
+            self.message.setText(error.message)
+            return
+        raise error if isinstance(error, BaseException) else RuntimeError(error)
+
+    def _finished(self) -> None:
+        worker, self.worker = self.worker, None
+        if worker is not None:
+            worker.deleteLater()
+        self.progress.setVisible(False)
+        self._update_buttons()
+        if self._close_when_done:
+            super().reject()

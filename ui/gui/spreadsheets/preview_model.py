@@ -1,0 +1,97 @@
+"""The dry run as a table: one row per spreadsheet row, what will happen and why."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from desktop.spreadsheets.model import ImportPlan, RowAction, RowPlan
+from desktop.spreadsheets.plan import creation_changes
+
+COLUMNS = ("Row", "Action", "Asset tag", "Changes", "Problems")
+ROW, ACTION, TAG, CHANGES, PROBLEMS = range(5)
+RowRole = Qt.ItemDataRole.UserRole + 1
+
+ACTION_COLOURS = {
+    RowAction.CREATE: "#d9f2d9",
+    RowAction.UPDATE: "#dde8f7",
+    RowAction.UNCHANGED: "#f2f2f2",
+    RowAction.CONFLICT: "#fde7c8",
+    RowAction.ERROR: "#f9d4d4",
+}
+ACTION_LABELS = {
+    RowAction.CREATE: "Create",
+    RowAction.UPDATE: "Update",
+    RowAction.UNCHANGED: "Unchanged",
+    RowAction.CONFLICT: "Conflict",
+    RowAction.ERROR: "Error",
+}
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class PreviewModel(QAbstractTableModel):
+    """Rows of an :class:`ImportPlan`, optionally only some actions."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._plan: ImportPlan | None = None
+        self._rows: list[RowPlan] = []
+        self._texts: dict[int, str] = {}
+
+    def set_plan(self, plan: ImportPlan | None, actions: set[RowAction] | None = None) -> None:
+        self.beginResetModel()
+        self._plan = plan
+        rows = plan.rows if plan else []
+        self._rows = [r for r in rows if actions is None or r.action in actions]
+        self._texts = {}
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self._display(row, index.column())
+        if role == Qt.ItemDataRole.BackgroundRole and index.column() == ACTION:
+            return QBrush(QColor(ACTION_COLOURS[row.action]))
+        if role == RowRole:
+            return row
+        return None
+
+    def _display(self, row: RowPlan, column: int) -> str:
+        if column == ROW:
+            return str(row.row)
+        if column == ACTION:
+            return ACTION_LABELS[row.action]
+        if column == TAG:
+            return row.tag or ("(generated)" if row.action is RowAction.CREATE else "")
+        if column == CHANGES:
+            if row.index not in self._texts:
+                self._texts[row.index] = self._changes_text(row)
+            return self._texts[row.index]
+        return "; ".join(f"{p.column}: {p.message}" for p in row.problems)
+
+    def _changes_text(self, row: RowPlan) -> str:
+        changes = row.changes
+        if row.action is RowAction.CREATE and self._plan is not None:
+            changes = creation_changes(self._plan, row)
+            return ", ".join(f"{c.label}: {c.after_text}" for c in changes)
+        return "; ".join(
+            f"{c.label}: {c.before_text or '—'} → {c.after_text or '—'}" for c in changes
+        )
