@@ -3,44 +3,78 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QTableWidget, QTableWidgetItem
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+import desktop
+from desktop.credentials import url_with_password
 from desktop.errors import DesktopError
-from desktop.services.queries import list_assets
+from desktop.logging_setup import configure_logging
 from desktop.settings import DATABASE_URL, Settings
 from desktop.storage.database import Database, open_database
-from desktop.storage.urls import choose_url
+from desktop.storage.migrate import head_revision_from_files
+from desktop.storage.urls import choose_url, redact
+from ui.gui.crash_dialog import install_crash_handler
+
+log = logging.getLogger(__name__)
 
 
-class AssetListWindow(QMainWindow):
-    """A first window: the first 500 assets of the register."""
+def create_application() -> QApplication:
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName("Assetdesk")
+    app.setOrganizationName("Assetdesk")
+    app.setStyle("Fusion")
+    return app
 
-    def __init__(self, database: Database) -> None:
-        super().__init__()
-        self.setWindowTitle(f"Assetdesk — {database.description}")
-        table = QTableWidget(0, 4, self)
-        table.setHorizontalHeaderLabels(["Tag", "Name", "Status", "Location"])
-        with database.read() as session:
-            rows = list_assets(session, limit=500)
-        table.setRowCount(len(rows))
-        for i, row in enumerate(rows):
-            for j, value in enumerate((row.tag, row.name, row.status, row.location)):
-                table.setItem(i, j, QTableWidgetItem(value))
-        self.setCentralWidget(table)
-        self.resize(900, 600)
+
+def open_for_window(url: str, *, log_sql_timing: bool = False) -> Database:
+    """:func:`open_database`, with a fast path for a database already at the newest schema.
+
+    Reading ``alembic_version`` and comparing it with the head named in the migration
+    files needs no Alembic; anything else (no schema yet, older, newer, unreachable)
+    takes the full path with its migrations and messages.
+    """
+    head = head_revision_from_files()
+    if head is not None:
+        database = Database(url, log_sql_timing=log_sql_timing)
+        try:
+            with database.read() as session:
+                current = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except (DBAPIError, DesktopError):
+            current = None
+        if current == head:
+            return database
+        database.dispose()
+    return open_database(url, log_sql_timing=log_sql_timing)
 
 
 def run_gui(args: argparse.Namespace) -> int:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("Assetdesk")
-    url = choose_url(args.database, Settings().get(DATABASE_URL))
+    """Open the database (a local file in milliseconds; a server within its timeout) and
+    show the main window with the first page of the register; the rest loads lazily."""
+    debug = bool(getattr(args, "debug", False))
+    log_path = configure_logging(debug=debug, console=sys.stderr if debug else None)
+    app = create_application()
+    crash_handler = install_crash_handler(app)
+    settings = Settings()
+    url = choose_url(getattr(args, "database", None), settings.get(DATABASE_URL))
+    log.info("Assetdesk %s starting on %s; log file %s", desktop.__version__, redact(url), log_path)
     try:
-        database = open_database(url)
+        database = open_for_window(url_with_password(url), log_sql_timing=debug)
     except DesktopError as exc:
+        log.warning("cannot open the database: %s", exc.message)
         QMessageBox.critical(None, "Assetdesk", exc.message)
         return 2
-    window = AssetListWindow(database)
+    from ui.gui.main_window import MainWindow  # after the database: a failure shows sooner
+
+    window = MainWindow(database, settings)
     window.show()
-    return int(app.exec())
+    code = int(app.exec())
+    database.dispose()
+    crash_handler.uninstall()
+    return code

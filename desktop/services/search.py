@@ -1,0 +1,366 @@
+"""The register's search index: one search box over tag, serial, name, model, assignee, location.
+
+Each backend gets the fastest index it has for substring search ("contains", as you type):
+
+* **SQLite**: an FTS5 table ``asset_search`` with the *trigram* tokenizer, one row per
+  asset (its ``rowid`` is the asset's ``rowid``), kept in step by triggers on ``assets``
+  and on the names it copies (models, manufacturers, people, locations). A search of
+  three or more characters is a trigram ``MATCH``; shorter text falls back to ``LIKE``
+  (a trigram index cannot help there and the first page of such a search is found at
+  once anyway, because almost every row matches).
+* **PostgreSQL**: ``pg_trgm`` GIN indexes on the searched columns; ``ILIKE '%text%'`` is
+  served by them (a bitmap index scan per column, combined by ``UNION``).
+* **MariaDB**: plain ``LIKE`` (case-insensitive in its default collation). MariaDB has no
+  substring index; its FULLTEXT index finds words, not parts of tags or serials, so it
+  would change what the search box means. On large registers MariaDB search is a scan.
+
+Bulk writers (demo data, spreadsheet import) on SQLite should wrap their inserts in
+:func:`search_index_paused`: with the triggers in place every inserted asset costs an
+FTS5 update (about ten times slower); paused, the index is rebuilt once in batch at the
+end, in the same transaction. :func:`rebuild_search_index` rebuilds it on its own (also
+the remedy after a ``VACUUM``, which may renumber the ``rowid``\\ s the index is keyed by).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Connection, false, literal_column, or_, select, text, union
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from desktop.storage.models import Asset, AssetModel, Location, Manufacturer, Person
+
+log = logging.getLogger(__name__)
+
+SEARCH_TABLE = "asset_search"
+#: Up to this many matching people/locations/models are listed in the query by id.
+LOOKUP_LIMIT = 500
+#: Shortest text the trigram index can serve; shorter text is matched with LIKE.
+TRIGRAM_MIN_LENGTH = 3
+
+_SQLITE_TABLE = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS asset_search USING fts5("
+    "tag, serial_number, name, model, assignee, location, tokenize='trigram')"
+)
+
+# The values each asset contributes to the index (a view, so the SQL exists once).
+_SQLITE_SOURCE = """
+    CREATE VIEW IF NOT EXISTS asset_search_source AS SELECT
+        a.rowid AS asset_rowid, a.tag, coalesce(a.serial_number, '') AS serial_number, a.name,
+        coalesce((SELECT trim(coalesce(mf.name, '') || ' ' || m.name)
+                  FROM asset_models m LEFT JOIN manufacturers mf ON mf.id = m.manufacturer_id
+                  WHERE m.id = a.model_id), '') AS model,
+        coalesce((SELECT p.name FROM people p WHERE p.id = a.assigned_to_id), '') AS assignee,
+        coalesce((SELECT l.name FROM locations l WHERE l.id = a.location_id), '') AS location
+    FROM assets a
+"""
+
+_SQLITE_TRIGGERS: dict[str, str] = {
+    "asset_search_ai": """
+        CREATE TRIGGER asset_search_ai AFTER INSERT ON assets BEGIN
+            INSERT INTO asset_search(rowid, tag, serial_number, name, model, assignee, location)
+            SELECT * FROM asset_search_source WHERE asset_rowid = new.rowid;
+        END""",
+    "asset_search_au": """
+        CREATE TRIGGER asset_search_au AFTER UPDATE OF
+            tag, serial_number, name, model_id, assigned_to_id, location_id ON assets BEGIN
+            DELETE FROM asset_search WHERE rowid = old.rowid;
+            INSERT INTO asset_search(rowid, tag, serial_number, name, model, assignee, location)
+            SELECT * FROM asset_search_source WHERE asset_rowid = new.rowid;
+        END""",
+    "asset_search_ad": """
+        CREATE TRIGGER asset_search_ad AFTER DELETE ON assets BEGIN
+            DELETE FROM asset_search WHERE rowid = old.rowid;
+        END""",
+    "asset_search_person": """
+        CREATE TRIGGER asset_search_person AFTER UPDATE OF name ON people BEGIN
+            UPDATE asset_search SET assignee = new.name
+            WHERE rowid IN (SELECT rowid FROM assets WHERE assigned_to_id = new.id);
+        END""",
+    "asset_search_location": """
+        CREATE TRIGGER asset_search_location AFTER UPDATE OF name ON locations BEGIN
+            UPDATE asset_search SET location = new.name
+            WHERE rowid IN (SELECT rowid FROM assets WHERE location_id = new.id);
+        END""",
+    "asset_search_model": """
+        CREATE TRIGGER asset_search_model AFTER UPDATE OF name, manufacturer_id
+            ON asset_models BEGIN
+            UPDATE asset_search SET model = (
+                SELECT model FROM asset_search_source WHERE asset_rowid = asset_search.rowid)
+            WHERE rowid IN (SELECT rowid FROM assets WHERE model_id = new.id);
+        END""",
+    "asset_search_manufacturer": """
+        CREATE TRIGGER asset_search_manufacturer AFTER UPDATE OF name ON manufacturers BEGIN
+            UPDATE asset_search SET model = (
+                SELECT model FROM asset_search_source WHERE asset_rowid = asset_search.rowid)
+            WHERE rowid IN (SELECT a.rowid FROM assets a JOIN asset_models m
+                            ON m.id = a.model_id WHERE m.manufacturer_id = new.id);
+        END""",
+}
+
+#: PostgreSQL: (index name, table, column) served by pg_trgm GIN indexes.
+PG_TRGM_INDEXES: tuple[tuple[str, str, str], ...] = (
+    ("asset_search_tag_trgm", "assets", "tag"),
+    ("asset_search_serial_trgm", "assets", "serial_number"),
+    ("asset_search_name_trgm", "assets", "name"),
+    ("asset_search_model_trgm", "asset_models", "name"),
+    ("asset_search_manufacturer_trgm", "manufacturers", "name"),
+    ("asset_search_person_trgm", "people", "name"),
+    ("asset_search_location_trgm", "locations", "name"),
+)
+
+
+#: Indexes that let the register sort 1,000,000 assets by any column in milliseconds: the
+#: sort column then the tag (the tie-breaker), so a page is a walk along one index. For
+#: columns of looked-up names the register pages group by group along (foreign key, tag).
+SORT_INDEXES: tuple[tuple[str, str], ...] = (
+    ("asset_sort_status", "status"),
+    ("asset_sort_name", "name"),
+    ("asset_sort_purchase_date", "purchase_date"),
+    ("asset_sort_purchase_cost", "purchase_cost"),
+    ("asset_sort_order_number", "order_number"),
+    ("asset_sort_warranty_end", "warranty_end"),
+    ("asset_sort_last_audited_at", "last_audited_at"),
+    ("asset_sort_updated_at", "updated_at"),
+    ("asset_sort_category", "category_id"),
+    ("asset_sort_model", "model_id"),
+    ("asset_sort_location", "location_id"),
+    ("asset_sort_assigned_to", "assigned_to_id"),
+    ("asset_sort_owning_group", "owning_group_id"),
+    ("asset_sort_supplier", "supplier_id"),
+)
+
+
+def install_sort_indexes(connection: Connection) -> None:
+    for name, column in SORT_INDEXES:
+        connection.exec_driver_sql(f"CREATE INDEX {name} ON assets ({column}, tag_key)")
+    if connection.dialect.name == "sqlite" and _sqlite_has_statistics(connection):
+        # The planner trusts old statistics over none: give the new indexes theirs (sampled).
+        connection.exec_driver_sql("PRAGMA analysis_limit = 1000")
+        connection.exec_driver_sql("ANALYZE assets")
+
+
+def _sqlite_has_statistics(connection: Connection) -> bool:
+    found = connection.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'"
+    ).first()
+    return found is not None
+
+
+def remove_sort_indexes(connection: Connection) -> None:
+    for name, _column in SORT_INDEXES:
+        if connection.dialect.name in ("mysql", "mariadb"):
+            connection.exec_driver_sql(f"DROP INDEX {name} ON assets")
+        else:
+            connection.exec_driver_sql(f"DROP INDEX {name}")
+
+
+def install_search_index(connection: Connection) -> None:
+    """Create the search index for ``connection``'s backend and fill it (migration 0003)."""
+    backend = connection.dialect.name
+    if backend == "sqlite":
+        connection.exec_driver_sql(_SQLITE_TABLE)
+        connection.exec_driver_sql(_SQLITE_SOURCE)
+        rebuild_search_index(connection)
+        _create_sqlite_triggers(connection)
+    elif backend == "postgresql":
+        if not _pg_trgm_available(connection):
+            log.warning("pg_trgm is not available on this server: search will scan")
+            return
+        connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        for name, table, column in PG_TRGM_INDEXES:
+            connection.exec_driver_sql(
+                f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ({column} gin_trgm_ops)"
+            )
+    # MariaDB: no substring index exists; search uses LIKE (see the module docstring).
+
+
+def remove_search_index(connection: Connection) -> None:
+    """Undo :func:`install_search_index` (the migration's downgrade)."""
+    backend = connection.dialect.name
+    if backend == "sqlite":
+        _drop_sqlite_triggers(connection)
+        connection.exec_driver_sql("DROP TABLE IF EXISTS asset_search")
+        connection.exec_driver_sql("DROP VIEW IF EXISTS asset_search_source")
+    elif backend == "postgresql":
+        for name, _table, _column in PG_TRGM_INDEXES:
+            connection.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+
+
+def rebuild_search_index(connection: Connection) -> int:
+    """Refill the SQLite search index from the assets in one statement; return its row count.
+
+    Runs in the caller's transaction. A no-op (returning 0) on other backends, whose
+    indexes are maintained by the server.
+    """
+    if connection.dialect.name != "sqlite":
+        return 0
+    connection.exec_driver_sql("DELETE FROM asset_search")
+    result = connection.exec_driver_sql(
+        "INSERT INTO asset_search(rowid, tag, serial_number, name, model, assignee, location) "
+        "SELECT * FROM asset_search_source"
+    )
+    return int(result.rowcount or 0)
+
+
+@contextmanager
+def search_index_paused(connection: Connection) -> Iterator[None]:
+    """Bulk-write assets without per-row index upkeep; rebuild the index once at the end.
+
+    Use it inside the bulk writer's transaction (demo data, import commit)::
+
+        with db.write() as session, search_index_paused(session.connection()):
+            ... insert many assets ...
+
+    On SQLite the triggers are dropped, the block runs, then the index is rebuilt and the
+    triggers restored — all in the caller's transaction, so a rollback restores the
+    triggers too. Elsewhere it does nothing.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    _drop_sqlite_triggers(connection)
+    yield
+    rebuild_search_index(connection)
+    _create_sqlite_triggers(connection)
+
+
+def search_condition(
+    dialect_name: str,
+    text_: str,
+    *,
+    walk_sort_index: bool = False,
+    scan: bool = False,
+    session: Session | None = None,
+) -> ColumnElement[bool]:
+    """A condition on ``assets`` that is true where any searched field contains ``text_``.
+
+    The caller's query need not join the looked-up tables: names are matched through
+    sub-selects, so that each one can use its own index.
+
+    ``walk_sort_index`` (SQLite, for a page of a search with many hits): the matches are
+    only probed, so that SQLite walks the page's sort index and stops after one page,
+    instead of sorting every hit. ``scan`` (SQLite, when
+    most assets match): no index at all; a page is the first rows of the sort order that
+    match, found after reading barely more than a page. ``session`` (server backends):
+    matching people, locations and models are looked up first, so the server plans with
+    exact ids instead of guesses.
+    """
+    needle = text_.strip()
+    if not needle:
+        return ~false()
+    if dialect_name == "sqlite" and len(needle) >= TRIGRAM_MIN_LENGTH and not scan:
+        phrase = '"' + needle.replace('"', '""') + '"'
+        matches: Any = (
+            select(literal_column("rowid"))
+            .select_from(text(SEARCH_TABLE))
+            .where(literal_column(SEARCH_TABLE).op("MATCH")(phrase))
+        )
+        # "+" keeps SQLite from driving the query by the matches: it probes them instead.
+        rowid: Any = literal_column("+assets.rowid" if walk_sort_index else "assets.rowid")
+        condition: ColumnElement[bool] = rowid.in_(matches)
+        return condition
+    pattern = "%" + _escape_like(needle) + "%"
+    if dialect_name == "sqlite":
+        # Short or very common text: most rows match, so a scan in the page's sort order
+        # stops early.
+        return or_(*_like_conditions(pattern))
+    branches: list[Any] = [
+        select(Asset.id).where(_ilike(Asset.tag, pattern)),
+        select(Asset.id).where(_ilike(Asset.serial_number, pattern)),
+        select(Asset.id).where(_ilike(Asset.name, pattern)),
+    ]
+    for column, names in (
+        (Asset.model_id, _model_ids(pattern)),
+        (Asset.assigned_to_id, _people_ids(pattern)),
+        (Asset.location_id, _location_ids(pattern)),
+    ):
+        if session is None:
+            branches.append(select(Asset.id).where(column.in_(names)))
+            continue
+        # The names are looked up first (small tables, own indexes): the planner then
+        # knows exactly which assets' foreign keys to read, and skips the branch if none.
+        found = list(session.execute(names.limit(LOOKUP_LIMIT + 1)).scalars())
+        if len(found) > LOOKUP_LIMIT:
+            branches.append(select(Asset.id).where(column.in_(names)))
+        elif found:
+            branches.append(select(Asset.id).where(column.in_(found)))
+    return Asset.id.in_(union(*branches))
+
+
+def sqlite_matches_at_least(connection: Connection, text_: str, share: float) -> bool:
+    """Whether a search matches at least ``share`` of the assets (SQLite, from the index).
+
+    Counting stops at that many hits, so a very common word costs no more than a rare
+    one; the number of assets is estimated by the largest rowid. Text too short for the
+    trigram index counts as matching everything.
+    """
+    needle = text_.strip()
+    if len(needle) < TRIGRAM_MIN_LENGTH:
+        return True
+    largest = connection.exec_driver_sql("SELECT max(rowid) FROM assets").scalar_one()
+    wanted = max(int(share * int(largest or 0)), 1)
+    phrase = '"' + needle.replace('"', '""') + '"'
+    hits = connection.exec_driver_sql(
+        "SELECT count(*) FROM (SELECT 1 FROM asset_search WHERE asset_search MATCH ? LIMIT ?)",
+        (phrase, wanted),
+    ).scalar_one()
+    return int(hits) >= wanted
+
+
+def _like_conditions(pattern: str) -> list[ColumnElement[bool]]:
+    return [
+        _ilike(Asset.tag, pattern),
+        _ilike(Asset.serial_number, pattern),
+        _ilike(Asset.name, pattern),
+        Asset.model_id.in_(_model_ids(pattern)),
+        Asset.assigned_to_id.in_(_people_ids(pattern)),
+        Asset.location_id.in_(_location_ids(pattern)),
+    ]
+
+
+def _model_ids(pattern: str) -> Any:
+    return (
+        select(AssetModel.id)
+        .outerjoin(Manufacturer, Manufacturer.id == AssetModel.manufacturer_id)
+        .where(or_(_ilike(AssetModel.name, pattern), _ilike(Manufacturer.name, pattern)))
+    )
+
+
+def _people_ids(pattern: str) -> Any:
+    return select(Person.id).where(_ilike(Person.name, pattern))
+
+
+def _location_ids(pattern: str) -> Any:
+    return select(Location.id).where(_ilike(Location.name, pattern))
+
+
+def _ilike(column: Any, pattern: str) -> ColumnElement[bool]:
+    return column.ilike(pattern, escape="\\")  # type: ignore[no-any-return]
+
+
+def _escape_like(text_: str) -> str:
+    return text_.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _create_sqlite_triggers(connection: Connection) -> None:
+    for ddl in _SQLITE_TRIGGERS.values():
+        connection.exec_driver_sql(ddl)
+
+
+def _drop_sqlite_triggers(connection: Connection) -> None:
+    for name in _SQLITE_TRIGGERS:
+        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def _pg_trgm_available(connection: Connection) -> bool:
+    return (
+        connection.exec_driver_sql(
+            "SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'"
+        ).first()
+        is not None
+    )

@@ -1,0 +1,91 @@
+"""A register of a few hundred assets for the GUI tests (more than two pages)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pytest
+
+from desktop.domain.lifecycle import Origin, ProcedureKind
+from desktop.services.procedures import ProcedureRequest, record_procedures
+from desktop.storage.database import Database
+from tests.backends import make_database
+from tests.factories import INSTALL_CHECKLIST, RECEIVE_CHECKLIST, World, seed_world
+
+REGISTER_SIZE = 250
+
+
+@dataclass
+class Register:
+    db: Database
+    world: World
+    size: int
+
+
+@pytest.fixture(scope="session")
+def _register_template(
+    tmp_path_factory: pytest.TempPathFactory, _sqlite_template_dir: Path
+) -> tuple[Path, World]:
+    """The register is built once (through the services) and copied for each test."""
+    folder = tmp_path_factory.mktemp("register")
+    made = make_database("sqlite", folder, _sqlite_template_dir)
+    database = next(made)
+    world = _fill(database)
+    path = database.sqlite_path
+    assert path is not None
+    for _ in made:  # disposes the engine: the last connection folds the WAL into the file
+        pass
+    return path, world
+
+
+@pytest.fixture
+def register(_register_template: tuple[Path, World], tmp_path: Path) -> Iterator[Register]:
+    """250 laptops and monitors: every 5th in service with Una User in room A2."""
+    template, world = _register_template
+    path = tmp_path / "register.sqlite3"
+    shutil.copyfile(template, path)
+    database = Database(f"sqlite:///{path}")
+    yield Register(database, replace(world, db=database), REGISTER_SIZE)
+    database.dispose()
+
+
+def _fill(sqlite_db: Database) -> World:
+    world = seed_world(sqlite_db)
+    today = dt.date.today()
+    receives = [
+        ProcedureRequest(
+            kind=ProcedureKind.RECEIVE,
+            performed_by="tech",
+            values={
+                "tag": f"{'LAP' if i % 2 else 'MON'}-{i:05d}",
+                "name": f"{'ThinkPad T14' if i % 2 else 'Dell P2422H'} #{i}",
+                "category": world.laptop_category if i % 2 else world.monitor_category,
+                "location": world.room_a,
+                "serial_number": f"SN{i * 7919:08d}",
+                "warranty_end": today + dt.timedelta(days=i),
+            },
+            checklist=RECEIVE_CHECKLIST,
+            origin=Origin.COMMAND_LINE,
+            reason="delivery",
+        )
+        for i in range(REGISTER_SIZE)
+    ]
+    record_procedures(sqlite_db, receives)
+    installs = [
+        ProcedureRequest(
+            kind=ProcedureKind.INSTALL,
+            performed_by="tech",
+            asset_tag=f"{'LAP' if i % 2 else 'MON'}-{i:05d}",
+            values={"location": world.room_b, "assigned_to": world.people["user"]},
+            checklist=INSTALL_CHECKLIST,
+            ticket_ref=f"INC-{i}",
+            reason="new starter",
+        )
+        for i in range(0, REGISTER_SIZE, 5)
+    ]
+    record_procedures(sqlite_db, installs)
+    return world

@@ -1,0 +1,229 @@
+"""The main window as a technician uses it: scans, search, status bar, remembered layout."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMenu
+
+from desktop.domain.lifecycle import ProcedureKind
+from desktop.services.procedures import ProcedureRequest, record_procedure
+from desktop.settings import CURRENT_USER, Settings
+from tests.ui.gui.conftest import Register
+from ui.gui.layout_state import LayoutState
+from ui.gui.main_window import MainWindow
+from ui.gui.models.asset_table_model import RowRole, TagRole
+from ui.gui.models.columns import COLUMN_INDEX
+
+WindowFactory = Callable[[], MainWindow]
+
+
+@pytest.fixture
+def new_window(qtbot: QtBot, register: Register, tmp_path: Path) -> Iterator[WindowFactory]:
+    settings = Settings(tmp_path / "settings.ini")
+    settings.set(CURRENT_USER, "tech")
+    made: list[MainWindow] = []
+
+    def make() -> MainWindow:
+        window = MainWindow(register.db, settings, layout_state=LayoutState(tmp_path / "l.ini"))
+        qtbot.addWidget(window)
+        window.show()
+        made.append(window)
+        qtbot.waitUntil(lambda: window.model.matching_assets is not None, timeout=10_000)
+        return window
+
+    yield make
+    for window in made:
+        if window.isVisible():
+            window.close()
+
+
+def _selected_tags(window: MainWindow) -> list[str]:
+    return [i.data(TagRole) for i in window.view.table.selectionModel().selectedRows()]
+
+
+def test_status_bar_names_database_person_and_count(
+    qtbot: QtBot, new_window: WindowFactory, register: Register
+) -> None:
+    window = new_window()
+    view = window.view
+    assert view.database_label.text().startswith("Local file ")
+    assert str(register.db.sqlite_path) in view.database_label.text()
+    assert view.user_label.text() == "Signed in as tech"
+    assert view.count_label.text() == "250 of 250 assets"
+    window.view.filter_bar.status.setCurrentIndex(
+        window.view.filter_bar.status.findData("in_service")
+    )
+    qtbot.waitUntil(lambda: view.count_label.text() == "50 of 250 assets", timeout=5000)
+    assert window.model.rowCount() == 50
+
+
+def test_scan_while_a_field_has_focus_selects_the_asset_and_leaves_the_field(
+    qtbot: QtBot, new_window: WindowFactory
+) -> None:
+    window = new_window()
+    search = window.view.filter_bar.search
+    search.setText("ThinkPad")
+    qtbot.waitUntil(lambda: window.model.filter.search == "ThinkPad")
+    search.setFocus()
+    qtbot.keyClicks(search, "LAP-00231")  # a scanner: no pause between keys
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    assert search.text() == "ThinkPad"
+    assert _selected_tags(window) == ["LAP-00231"]  # on the third page: found in the database
+    assert window.view.detail.detail is not None
+    assert window.view.detail.detail.row.tag == "LAP-00231"
+    assert "LAP-00231" in window.view.detail.heading.text()
+
+
+def test_typing_by_a_person_reaches_the_field(qtbot: QtBot, new_window: WindowFactory) -> None:
+    window = new_window()
+    search = window.view.filter_bar.search
+    search.setFocus()
+    qtbot.keyClicks(search, "MON-0004", delay=70)  # people pause between keys
+    qtbot.keyClick(search, Qt.Key.Key_Return, delay=70)
+    assert search.text() == "MON-0004"
+    assert window.view.detail.detail is None
+
+
+def test_search_as_you_type_shows_matching_rows(qtbot: QtBot, new_window: WindowFactory) -> None:
+    window = new_window()
+    window.view.filter_bar.search.setFocus()
+    qtbot.keyClicks(window.view.filter_bar.search, "00042")
+    qtbot.waitUntil(lambda: window.model.filter.search == "00042", timeout=3000)
+    qtbot.waitUntil(lambda: window.view.count_label.text() == "1 of 250 assets", timeout=5000)
+    assert window.model.rowCount() == 1
+    assert window.model.index(0, COLUMN_INDEX["tag"]).data() == "MON-00042"
+
+
+def test_unknown_tag_offers_to_receive_it(qtbot: QtBot, new_window: WindowFactory) -> None:
+    window = new_window()
+    window.view.scan_field.setFocus()
+    qtbot.keyClicks(window.view.scan_field, "NEW-777")
+    qtbot.keyClick(window.view.scan_field, Qt.Key.Key_Return)
+    prompt = window.unknown_tag_prompt
+    assert prompt is not None and prompt.isVisible()
+    texts = [b.text() for b in prompt.buttons()]
+    assert "Receive a new asset with tag NEW-777" in texts
+    button = next(b for b in prompt.buttons() if b.text().startswith("Receive"))
+    button.click()
+    dialog = window.open_dialogs[-1]
+    assert type(dialog).__name__ == "ProcedureDialog"
+    dialog.close()
+
+
+def test_procedures_disabled_with_the_reason(qtbot: QtBot, new_window: WindowFactory) -> None:
+    window = new_window()
+    window.handle_scan("MON-00000")  # installed (every fifth asset)
+    install = window.procedure_actions[ProcedureKind.INSTALL]
+    change = window.procedure_actions[ProcedureKind.CHANGE]
+    assert not install.isEnabled()
+    assert install.toolTip() == "Install: MON-00000: the asset is already in service"
+    assert change.isEnabled()
+    assert window.procedure_actions[ProcedureKind.RECEIVE].isEnabled()
+
+
+def test_a_recorded_procedure_refreshes_row_and_history(
+    qtbot: QtBot, new_window: WindowFactory, register: Register
+) -> None:
+    window = new_window()
+    window.handle_scan("LAP-00001")
+    assert window.view.detail.detail is not None
+    before = len(window.view.detail.detail.history)
+    outcome = record_procedure(
+        register.db,
+        ProcedureRequest(
+            kind=ProcedureKind.CHANGE,
+            performed_by="tech",
+            asset_tag="LAP-00001",
+            values={"name": "ThinkPad T14 (renamed)"},
+            answers={"change_type": "Record correction"},
+            ticket_ref="CHG-9",
+            reason="typo",
+        ),
+    )
+    window.procedure_actions[ProcedureKind.CHANGE].trigger()  # Ctrl+E: the form opens
+    dialog: Any = window.open_dialogs[-1]
+    assert type(dialog).__name__ == "ProcedureDialog"
+    dialog.recorded.emit([outcome])  # what the form says after recording
+    row = window.view.table.selectionModel().selectedRows()[0].data(RowRole)
+    assert row.name == "ThinkPad T14 (renamed)"
+    detail = window.view.detail.detail
+    assert detail is not None and len(detail.history) == before + 1
+    text = window.view.detail.body.toPlainText()
+    assert "ticket CHG-9" in text
+    assert "Name: ThinkPad T14 #1 → ThinkPad T14 (renamed)" in text
+
+
+def test_column_layout_and_sort_are_remembered(qtbot: QtBot, new_window: WindowFactory) -> None:
+    window = new_window()
+    header = window.view.table.horizontalHeader()
+    window.set_column_shown(COLUMN_INDEX["category"], False)
+    window.set_column_shown(COLUMN_INDEX["owning_group"], True)
+    header.resizeSection(COLUMN_INDEX["name"], 333)
+    header.moveSection(header.visualIndex(COLUMN_INDEX["serial_number"]), 0)
+    header.setSortIndicator(COLUMN_INDEX["name"], Qt.SortOrder.DescendingOrder)
+    assert window.model.sort_key == "name"
+    window.close()
+
+    again = new_window()
+    header = again.view.table.horizontalHeader()
+    assert header.isSectionHidden(COLUMN_INDEX["category"])
+    assert not header.isSectionHidden(COLUMN_INDEX["owning_group"])
+    assert header.sectionSize(COLUMN_INDEX["name"]) == 333
+    assert header.logicalIndex(0) == COLUMN_INDEX["serial_number"]
+    assert (again.model.sort_key, again.model.sort_descending) == ("name", True)
+    names = [again.model.index(r, COLUMN_INDEX["name"]).data() for r in range(5)]
+    assert names == sorted(names, reverse=True)
+
+
+def test_scrolling_to_the_end_reads_only_the_pages_in_view(
+    qtbot: QtBot, new_window: WindowFactory, register: Register
+) -> None:
+    window = new_window()
+    assert window.model.rowCount() == register.size
+    window.view.table.scrollToBottom()
+    qtbot.wait(50)
+    last = window.model.index(register.size - 1, COLUMN_INDEX["tag"]).data()
+    assert last == "MON-00248" or last.startswith("MON-")
+    assert window.model.cached_row_count() < register.size
+
+
+def test_keyboard_shortcuts_reach_search_and_scan_field(
+    qtbot: QtBot, new_window: WindowFactory
+) -> None:
+    window = new_window()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    window.view.table.setFocus()
+    qtbot.keyClick(window.view.table, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.view.scan_field.hasFocus()
+    qtbot.keyClick(window.view.scan_field, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.view.filter_bar.search.hasFocus()
+
+
+def test_header_menu_chooses_columns(new_window: WindowFactory) -> None:
+    window = new_window()
+    menu = QMenu()
+    window._fill_columns_menu(menu)
+    supplier = next(a for a in menu.actions() if a.text() == "Supplier")
+    assert not supplier.isChecked()
+    supplier.trigger()
+    header = window.view.table.horizontalHeader()
+    assert not header.isSectionHidden(COLUMN_INDEX["supplier"])
+    assert window.model.index(0, COLUMN_INDEX["supplier"]).data() == ""
+
+
+def test_import_and_export_open_from_the_window(qtbot: QtBot, new_window: WindowFactory) -> None:
+    window = new_window()
+    window.open_import()
+    assert type(window.open_dialogs[-1]).__name__ == "ImportWizard"
+    window.open_dialogs[-1].close()
+    window.open_export()
+    assert type(window.open_dialogs[-1]).__name__ == "ExportDialog"
+    window.open_dialogs[-1].close()

@@ -1,0 +1,233 @@
+"""The search box and filters above the asset table.
+
+Signals:
+    filter_changed(object): the :class:`AssetFilter` to show, after each change (typing is
+        debounced by ``SEARCH_DELAY_MS`` so that a fast typist causes one query, not five).
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import select
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QToolButton,
+    QWidget,
+)
+
+from desktop.domain.lifecycle import STATUS_LABELS
+from desktop.services.queries import AssetFilter
+from desktop.storage.database import Database
+from desktop.storage.models import Category, Group, Location, Person
+from ui.gui.worker import Progress, Worker
+
+#: Coalesces keys that arrive together (a paste, released held keys); people type slower.
+SEARCH_DELAY_MS = 25
+ANY = "any"
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the drop-downs offer (read on a worker thread after start-up)."""
+
+    categories: list[tuple[uuid.UUID, str]]
+    locations: list[tuple[uuid.UUID, str, int]]  # id, name, depth in the tree
+    people: list[tuple[uuid.UUID, str]]
+    groups: list[tuple[uuid.UUID, str]]
+
+
+def read_filter_choices(database: Database) -> FilterChoices:
+    with database.read() as session:
+        categories = [
+            (i, n)
+            for i, n in session.execute(select(Category.id, Category.name).order_by(Category.name))
+        ]
+        rows = list(session.execute(select(Location.id, Location.parent_id, Location.name)))
+        people = [
+            (i, n)
+            for i, n in session.execute(
+                select(Person.id, Person.name).where(Person.active).order_by(Person.name)
+            )
+        ]
+        groups = [
+            (i, n) for i, n in session.execute(select(Group.id, Group.name).order_by(Group.name))
+        ]
+    children: dict[Any, list[tuple[uuid.UUID, str]]] = {}
+    for location_id, parent_id, name in rows:
+        children.setdefault(parent_id, []).append((location_id, name))
+    locations: list[tuple[uuid.UUID, str, int]] = []
+
+    def walk(parent: Any, depth: int) -> None:
+        for location_id, name in sorted(children.get(parent, []), key=lambda c: c[1]):
+            locations.append((location_id, name, depth))
+            walk(location_id, depth + 1)
+
+    walk(None, 0)
+    return FilterChoices(categories, locations, people, groups)
+
+
+class FilterBar(QWidget):
+    filter_changed = Signal(object)
+
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._database = database
+        self._filter = AssetFilter()
+        self._loader: Worker | None = None
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(
+            "Search tag, serial, name, model, person or location   (Ctrl+F)"
+        )
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(320)
+        self.status = self._combo("Status", "All statuses")
+        for status, label in STATUS_LABELS.items():
+            self.status.addItem(label, status.value)
+        self.category = self._combo("Category", "All categories")
+        self.location = self._combo("Location (with everything below it)", "All locations")
+        self.assignee = self._combo("Assigned to", "Anyone")
+        self.assignee.setEditable(True)
+        self.assignee.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.group = self._combo("Owning group", "All groups")
+        self.overdue = self._toggle(
+            "Overdue for audit", "Active assets whose audit interval has passed"
+        )
+        self.warranty = self._toggle("Warranty ≤ 90 days", "Warranty ends in the next 90 days")
+        self.clear = QToolButton()
+        self.clear.setText("Clear")
+        self.clear.setToolTip("Show every asset again")
+        self.clear.clicked.connect(self.clear_filters)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(6)
+        layout.addWidget(self.search, 3)
+        for widget in (self.status, self.category, self.location, self.assignee, self.group):
+            layout.addWidget(widget, 1)
+        for button in (self.overdue, self.warranty, self.clear):
+            layout.addWidget(button)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DELAY_MS)
+        self._debounce.timeout.connect(self._emit)
+        self.search.textChanged.connect(self._debounce.start)
+        for combo in (self.status, self.category, self.location, self.assignee, self.group):
+            combo.currentIndexChanged.connect(self._emit)
+        self.overdue.toggled.connect(self._emit)
+        self.warranty.toggled.connect(self._emit)
+
+    @property
+    def current_filter(self) -> AssetFilter:
+        return self._filter
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def load_choices(self) -> Worker:
+        """Fill the drop-downs from the database on a worker thread."""
+        database = self._database
+
+        def job(progress: Progress, cancel: threading.Event) -> FilterChoices:
+            return read_filter_choices(database)
+
+        worker = Worker(job, self)
+        worker.succeeded.connect(self._fill)
+        self._loader = worker
+        worker.start()
+        return worker
+
+    def set_database(self, database: Database) -> None:
+        """Offer the choices of another database (the filters are cleared)."""
+        self.shutdown()
+        self._database = database
+        for combo in (self.category, self.location, self.assignee, self.group):
+            combo.blockSignals(True)
+            while combo.count() > 1:
+                combo.removeItem(1)
+            combo.blockSignals(False)
+        self.clear_filters()
+        self.load_choices()
+
+    def clear_filters(self) -> None:
+        for widget in (self.status, self.category, self.location, self.assignee, self.group):
+            widget.blockSignals(True)
+            widget.setCurrentIndex(0)
+            widget.blockSignals(False)
+        for button in (self.overdue, self.warranty):
+            button.blockSignals(True)
+            button.setChecked(False)
+            button.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self._emit()
+
+    def shutdown(self) -> None:
+        if self._loader is not None and self._loader.is_running:
+            self._loader.wait()
+
+    # -- internals -------------------------------------------------------------------
+
+    def _combo(self, tooltip: str, everything: str) -> QComboBox:
+        combo = QComboBox()
+        combo.setToolTip(tooltip)
+        combo.addItem(everything, ANY)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(10)
+        return combo
+
+    def _toggle(self, text: str, tooltip: str) -> QToolButton:
+        button = QToolButton()
+        button.setText(text)
+        button.setToolTip(tooltip)
+        button.setCheckable(True)
+        return button
+
+    def _fill(self, choices: object) -> None:
+        assert isinstance(choices, FilterChoices)
+        for combo, items in (
+            (self.category, choices.categories),
+            (self.assignee, choices.people),
+            (self.group, choices.groups),
+        ):
+            combo.blockSignals(True)
+            for item_id, name in items:
+                combo.addItem(name, item_id)
+            combo.blockSignals(False)
+        self.location.blockSignals(True)
+        for location_id, name, depth in choices.locations:
+            self.location.addItem("    " * depth + name, location_id)
+        self.location.blockSignals(False)
+
+    def _emit(self) -> None:
+        def chosen(combo: QComboBox) -> Any:
+            value = combo.currentData()
+            return None if value == ANY else value
+
+        status = chosen(self.status)
+        category = chosen(self.category)
+        flt = replace(
+            self._filter,
+            search=self.search.text().strip(),
+            statuses=(status,) if status else (),
+            category_ids=(category,) if category else (),
+            location_id=chosen(self.location),
+            assigned_to_id=chosen(self.assignee),
+            owning_group_id=chosen(self.group),
+            overdue_audit=self.overdue.isChecked(),
+            warranty_within_days=90 if self.warranty.isChecked() else None,
+        )
+        if flt != self._filter:
+            self._filter = flt
+            self.filter_changed.emit(flt)

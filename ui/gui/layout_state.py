@@ -1,0 +1,49 @@
+"""Window geometry, splitter and column layout, remembered between runs (QSettings).
+
+Kept in an INI file of its own next to the settings file: it is GUI state, not a setting.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter
+
+from desktop.settings import settings_path
+
+#: Bump when the table's columns change incompatibly: old header states are then ignored.
+LAYOUT_VERSION = 1
+
+
+def layout_path() -> Path:
+    return settings_path().with_name("window-state.ini")
+
+
+class LayoutState:
+    def __init__(self, path: Path | None = None) -> None:
+        self._settings = QSettings(str(path or layout_path()), QSettings.Format.IniFormat)
+
+    def save(self, window: QMainWindow, splitter: QSplitter, header: QHeaderView) -> None:
+        self._settings.setValue("main/geometry", window.saveGeometry())
+        self._settings.setValue("main/state", window.saveState(LAYOUT_VERSION))
+        self._settings.setValue("main/splitter", splitter.saveState())
+        self._settings.setValue("main/header", header.saveState())
+        self._settings.setValue("main/version", LAYOUT_VERSION)
+        self._settings.sync()
+
+    def restore(self, window: QMainWindow, splitter: QSplitter, header: QHeaderView) -> bool:
+        """Apply what was saved; False if nothing (or an outdated layout) was saved."""
+        if int(self._settings.value("main/version", 0)) != LAYOUT_VERSION:  # type: ignore[call-overload]
+            return False
+        geometry = self._settings.value("main/geometry")
+        if isinstance(geometry, QByteArray):
+            window.restoreGeometry(geometry)
+        state = self._settings.value("main/state")
+        if isinstance(state, QByteArray):
+            window.restoreState(state, LAYOUT_VERSION)
+        split = self._settings.value("main/splitter")
+        if isinstance(split, QByteArray):
+            splitter.restoreState(split)
+        columns = self._settings.value("main/header")
+        return isinstance(columns, QByteArray) and header.restoreState(columns)

@@ -1,0 +1,487 @@
+"""The main window: the asset register, its filters, the detail panel, procedures, scans.
+
+Start-up is lazy: the window paints with the first page of assets (one short indexed
+query); counting, the filters' pick lists and everything else arrive from worker threads.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+import uuid
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QProgressDialog, QWidget
+
+from desktop.domain.lifecycle import AssetStatus, ProcedureKind, status_move_problem
+from desktop.errors import DesktopError, NotFoundError
+from desktop.services.incident_queries import incidents_for_asset
+from desktop.services.queries import AssetDetail, AssetFilter, asset_detail
+from desktop.settings import CURRENT_USER, DATE_FORMAT, Settings
+from desktop.storage.database import Database, open_database
+from ui.gui.feature_menus import FeatureMenus
+from ui.gui.layout_state import LayoutState
+from ui.gui.main_window_view import MainWindowView
+from ui.gui.models.asset_table_model import AssetTableModel, RowRole
+from ui.gui.models.columns import COLUMNS
+from ui.gui.scanner import ScanDetector
+from ui.gui.worker import Progress, Worker
+
+#: Procedures offered for the selection: kind, menu text, shortcut.
+PROCEDURE_ACTIONS: tuple[tuple[ProcedureKind, str, str], ...] = (
+    (ProcedureKind.RECEIVE, "&Receive…", "Ctrl+N"),
+    (ProcedureKind.INSTALL, "&Install…", "Ctrl+I"),
+    (ProcedureKind.CHANGE, "&Change…", "Ctrl+E"),
+    (ProcedureKind.DECOMMISSION, "&Decommission…", "Ctrl+Shift+D"),
+    (ProcedureKind.DISPOSE, "Dis&pose…", "Ctrl+Shift+X"),
+)
+#: More selected assets than this are not sent to one procedure form.
+MAX_PROCEDURE_ASSETS = 1000
+DEMO_ASSETS = 2000
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        database: Database,
+        settings: Settings | None = None,
+        *,
+        layout_state: LayoutState | None = None,
+    ) -> None:
+        super().__init__()
+        self.database = database
+        self.settings = settings or Settings()
+        self.username = self.settings.get(CURRENT_USER)
+        self._layout = layout_state or LayoutState()
+        self._workers: set[Worker] = set()
+        self.open_dialogs: list[QWidget] = []
+        self.unknown_tag_prompt: QMessageBox | None = None
+        self.setWindowTitle("Assetdesk")
+        self.resize(1360, 820)
+
+        date_format = self.settings.get(DATE_FORMAT)
+        self.view = MainWindowView(self, database, date_format)
+        self.model = AssetTableModel(database, self, date_format=date_format)
+        self.view.table.setModel(self.model)
+        self.view.apply_default_columns()
+        self._welcome: QWidget | None = None
+
+        self._build_actions()
+        self.features = FeatureMenus(self)
+        self._connect()
+        self._layout.restore(self, self.view.splitter, self.view.table.horizontalHeader())
+        header = self.view.table.horizontalHeader()
+        self.view.table.setSortingEnabled(True)  # sorts (and loads) by the restored indicator
+        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        if self.model.rowCount() == 0 and self.model.pages_read == 0:
+            self.model.reload()
+        self.scanner = ScanDetector(self)
+        self.scanner.scanned.connect(self.handle_scan)
+        self._update_status_labels()
+        self._update_actions()
+        self._show_welcome_if_empty()
+        QTimer.singleShot(0, self._load_later)
+
+    # -- building --------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        self.settings_action = self._action("&Settings…", "Ctrl+,", self.open_settings)
+        file_menu.addAction(
+            self._action("&Import a spreadsheet…", "Ctrl+Shift+I", self.open_import)
+        )
+        file_menu.addAction(self._action("&Export the view…", "Ctrl+Shift+E", self.open_export))
+        file_menu.addSeparator()
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Quit", QKeySequence.StandardKey.Quit, self.close))
+
+        asset_menu = self.asset_menu = menu.addMenu("&Asset")
+        self.procedure_actions: dict[ProcedureKind, QAction] = {}
+        for kind, text, shortcut in PROCEDURE_ACTIONS:
+            action = self._action(
+                text, shortcut, lambda _checked=False, k=kind: self.start_procedure(k)
+            )
+            self.procedure_actions[kind] = action
+            asset_menu.addAction(action)
+            self.view.toolbar.addAction(action)
+        self.view.toolbar.addSeparator()
+        self.view.toolbar.addWidget(self.view.scan_field)
+
+        view_menu = menu.addMenu("&View")
+        self.find_action = self._action(
+            "&Find…", QKeySequence.StandardKey.Find, self.view.filter_bar.focus_search
+        )
+        self.scan_action = self._action("&Scan a tag", "Ctrl+L", self.focus_scan_field)
+        self.refresh_action = self._action(
+            "&Refresh", QKeySequence.StandardKey.Refresh, self.refresh
+        )
+        for action in (self.find_action, self.scan_action, self.refresh_action):
+            view_menu.addAction(action)
+        self.columns_menu = view_menu.addMenu("&Columns")
+        self.columns_menu.aboutToShow.connect(lambda: self._fill_columns_menu(self.columns_menu))
+
+        data_menu = menu.addMenu("&Data")
+        for page, text in (
+            ("locations", "&Locations…"),
+            ("categories", "&Categories…"),
+            ("models", "&Manufacturers and models…"),
+            ("suppliers", "&Suppliers…"),
+            ("people", "&People…"),
+            ("groups", "&Groups…"),
+        ):
+            data_menu.addAction(
+                self._action(text, None, lambda _checked=False, p=page: self.open_reference(p))
+            )
+
+    def _action(self, text: str, shortcut: Any, slot: Any) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _connect(self) -> None:
+        view = self.view
+        view.filter_bar.filter_changed.connect(self._filter_changed)
+        view.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        view.table.horizontalHeader().customContextMenuRequested.connect(self._header_menu)
+        view.scan_field.returnPressed.connect(self._scan_field_entered)
+        self.model.counted.connect(self._update_status_labels)
+        self.model.reloaded.connect(self._model_reloaded)
+        self.model.failed.connect(self.show_error)
+
+    def _load_later(self) -> None:
+        """After the first paint: the filters' pick lists."""
+        self._track(self.view.filter_bar.load_choices())
+
+    # -- the register ----------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self.model.reload()
+        self._show_selected_detail()
+
+    def _filter_changed(self, flt: object) -> None:
+        assert isinstance(flt, AssetFilter)
+        self.model.set_filter(flt)
+
+    def _model_reloaded(self) -> None:
+        self._update_status_labels()
+        self._update_actions()
+        self._show_selected_detail()
+
+    def _update_status_labels(self) -> None:
+        view = self.view
+        view.database_label.setText(self.database.description.capitalize())
+        view.database_label.setToolTip(self.database.display_url)
+        view.user_label.setText(
+            f"Signed in as {self.username}" if self.username else "No user set (File › Settings)"
+        )
+        matching, total = self.model.matching_assets, self.model.total_assets
+        if matching is None or total is None:
+            view.count_label.setText(f"{self.model.rowCount():,}+ assets, counting…")
+        else:
+            view.count_label.setText(f"{matching:,} of {total:,} assets")
+
+    def _header_menu(self, point: QPoint) -> None:
+        menu = QMenu(self)
+        self._fill_columns_menu(menu)
+        menu.popup(self.view.table.horizontalHeader().mapToGlobal(point))
+
+    def _fill_columns_menu(self, menu: QMenu) -> None:
+        menu.clear()
+        header = self.view.table.horizontalHeader()
+        for index, column in enumerate(COLUMNS):
+            action = menu.addAction(column.title)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(index))
+            action.toggled.connect(lambda shown, i=index: self.set_column_shown(i, shown))
+
+    def set_column_shown(self, index: int, shown: bool) -> None:
+        header = self.view.table.horizontalHeader()
+        if not shown and header.count() - header.hiddenSectionCount() <= 1:
+            return  # keep at least one column
+        header.setSectionHidden(index, not shown)
+
+    # -- selection and detail --------------------------------------------------------
+
+    def selected_rows(self) -> list[Any]:
+        rows = self.view.table.selectionModel().selectedRows()
+        if len(rows) > MAX_PROCEDURE_ASSETS:
+            return []
+        return [r for r in (index.data(RowRole) for index in rows) if r is not None]
+
+    def _selection_changed(self) -> None:
+        self._update_actions()
+        self._show_selected_detail()
+
+    def _show_selected_detail(self) -> None:
+        current = self.view.table.selectionModel().currentIndex()
+        selected = self.view.table.selectionModel().selectedRows()
+        row = current.data(RowRole) if current.isValid() and selected else None
+        if row is None:
+            self.view.detail.show_nothing()
+            return
+        self.show_asset(row.id)
+
+    def show_asset(self, asset_id: uuid.UUID) -> AssetDetail | None:
+        try:
+            with self.database.read() as session:
+                detail = asset_detail(session, asset_id=asset_id)
+                incidents = incidents_for_asset(session, asset_id)
+        except NotFoundError as exc:
+            self.view.detail.show_nothing(exc.message)
+            return None
+        self.view.detail.show_detail(detail, incidents)
+        return detail
+
+    def select_asset(self, asset_id: uuid.UUID) -> bool:
+        """Select and show the asset, clearing the filters if they hide it."""
+        position = self.model.position_of(asset_id)
+        if position is None and self.model.filter != AssetFilter():
+            self.view.filter_bar.clear_filters()
+            position = self.model.position_of(asset_id)
+        if position is None:
+            return False
+        index = self.model.index(position, 0)
+        table = self.view.table
+        table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        table.scrollTo(index, table.ScrollHint.PositionAtCenter)
+        return True
+
+    def _update_actions(self) -> None:
+        rows = self.selected_rows()
+        too_many = len(self.view.table.selectionModel().selectedRows()) > MAX_PROCEDURE_ASSETS
+        for kind, action in self.procedure_actions.items():
+            if kind is ProcedureKind.RECEIVE:
+                action.setEnabled(True)
+                action.setToolTip("Receive a new asset into stock")
+                continue
+            reason = None
+            if too_many:
+                reason = f"select at most {MAX_PROCEDURE_ASSETS:,} assets for one procedure"
+            elif not rows:
+                reason = "select one or more assets first"
+            else:
+                for row in rows:
+                    problem = status_move_problem(kind, AssetStatus(row.status), None)
+                    if problem:
+                        reason = f"{row.tag}: {problem}"
+                        break
+            action.setEnabled(reason is None)
+            label = kind.label
+            action.setToolTip(
+                f"{label} the selected assets" if reason is None else f"{label}: {reason}"
+            )
+
+    # -- procedures, reference data, settings -----------------------------------------
+
+    def start_procedure(self, kind: ProcedureKind, tags: list[str] | None = None) -> None:
+        if tags is None:
+            tags = [] if kind is ProcedureKind.RECEIVE else [r.tag for r in self.selected_rows()]
+        from ui.gui.procedure_form.dialog import ProcedureDialog
+
+        dialog = ProcedureDialog(self.database, self.username, kind, tags, self)
+        dialog.recorded.connect(self._procedures_recorded)
+        self._open_dialog(dialog)
+
+    def _procedures_recorded(self, outcomes: list[Any]) -> None:
+        ids = [o.asset_id for o in outcomes if getattr(o, "asset_id", None) is not None]
+        self.model.refresh_assets(ids)
+        if len(ids) == 1:
+            self.select_asset(ids[0])
+        self._update_actions()
+        self._show_selected_detail()
+        self.statusBar().showMessage(f"Recorded {len(outcomes)} procedure(s).", 5000)
+
+    def open_reference(self, page: str = "locations") -> None:
+        reference = importlib.import_module("ui.gui.reference.dialog")
+        dialog = reference.ReferenceDataDialog(self.database, self.username, self, page=page)
+        dialog.finished.connect(lambda _result: self.refresh())
+        self._open_dialog(dialog)
+
+    def open_settings(self) -> None:
+        from ui.gui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, self)
+        dialog.database_changed.connect(self.switch_database)
+        dialog.finished.connect(lambda _result: self._settings_closed())
+        self._open_dialog(dialog)
+
+    def _settings_closed(self) -> None:
+        self.username = self.settings.get(CURRENT_USER)
+        self._update_status_labels()
+
+    def _open_dialog(self, dialog: Any) -> None:
+        self.open_dialogs.append(dialog)
+        dialog.finished.connect(lambda _result, d=dialog: self._dialog_closed(d))
+        dialog.open()
+
+    def _dialog_closed(self, dialog: QWidget) -> None:
+        if dialog in self.open_dialogs:
+            self.open_dialogs.remove(dialog)
+        dialog.deleteLater()
+
+    def switch_database(self, url: str) -> None:
+        """Open another database on a worker, then show its register."""
+
+        def job(progress: Progress, cancel: threading.Event) -> Database:
+            return open_database(url)
+
+        worker = Worker(job, self)
+        worker.succeeded.connect(self._use_database)
+        worker.failed.connect(self.show_error)
+        self._track(worker)
+        self.statusBar().showMessage("Opening the database…")
+        worker.start()
+
+    def _use_database(self, database: object) -> None:
+        assert isinstance(database, Database)
+        self.model.shutdown()
+        old = self.database
+        self.database = database
+        self.view.filter_bar.set_database(database)
+        self.model.set_database(database)
+        self._show_welcome_if_empty()
+        old.dispose()
+        self.statusBar().showMessage(f"Now using {database.description}.", 5000)
+
+    # -- empty database --------------------------------------------------------------
+
+    def _show_welcome_if_empty(self) -> None:
+        empty = self.model.rowCount() == 0 and self.model.filter == AssetFilter()
+        if empty and self._welcome is None:
+            from ui.gui.welcome_view import WelcomeView
+
+            welcome = WelcomeView()
+            welcome.create_demo_requested.connect(self.create_demo)
+            welcome.import_requested.connect(self.open_import)
+            welcome.connect_requested.connect(self.open_settings)
+            self._welcome = welcome
+            self.view.stack.addWidget(welcome)
+        if self._welcome is not None:
+            self.view.stack.setCurrentWidget(self._welcome if empty else self.view.register_page)
+
+    def create_demo(self) -> None:
+        from desktop.demo import fill_demo
+
+        database = self.database
+
+        def job(progress: Progress, cancel: threading.Event) -> object:
+            return fill_demo(database, assets=DEMO_ASSETS, progress=progress, cancel=cancel)
+
+        worker = Worker(job, self)
+        dialog = QProgressDialog("Creating demo data…", "Cancel", 0, 100, self)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.canceled.connect(worker.cancel)
+        worker.progress.connect(lambda done, total: _show_progress(dialog, done, total))
+        worker.succeeded.connect(lambda _summary: self.refresh())
+        worker.succeeded.connect(lambda _summary: self._show_welcome_if_empty())
+        worker.failed.connect(self.show_error)
+        worker.finished.connect(dialog.reset)
+        self._track(worker)
+        dialog.show()
+        worker.start()
+
+    def open_import(self) -> None:
+        wizard = importlib.import_module("ui.gui.spreadsheets.import_wizard")
+        dialog = wizard.ImportWizard(self.database, self.username, self)
+        dialog.imported.connect(lambda _result: self._register_changed())
+        dialog.print_labels_requested.connect(self.features.print_labels_for)
+        self._open_dialog(dialog)
+
+    def open_export(self) -> None:
+        """Export what the table shows (the current filter) to a workbook or CSV."""
+        export = importlib.import_module("ui.gui.spreadsheets.export_dialog")
+        self._open_dialog(
+            export.ExportDialog(self.database, self.username, self.model.filter, self)
+        )
+
+    def _register_changed(self) -> None:
+        self.refresh()
+        self._show_welcome_if_empty()
+
+    # -- scanning --------------------------------------------------------------------
+
+    def focus_scan_field(self) -> None:
+        self.view.scan_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.view.scan_field.selectAll()
+
+    def _scan_field_entered(self) -> None:
+        text = self.view.scan_field.text().strip()
+        self.view.scan_field.clear()
+        if text:
+            self.handle_scan(text)
+
+    def handle_scan(self, text: str) -> None:
+        """A scanned (or typed) tag: show that asset, or offer to receive it."""
+        tag = text.strip()
+        try:
+            with self.database.read() as session:
+                detail = asset_detail(session, tag=tag)
+        except NotFoundError:
+            self._offer_receive(tag)
+            return
+        if self._welcome is not None and self.view.stack.currentWidget() is self._welcome:
+            self.view.stack.setCurrentWidget(self.view.register_page)
+        self.select_asset(detail.row.id)
+        self.show_asset(detail.row.id)
+        self.statusBar().showMessage(f"Scanned {detail.row.tag}: {detail.row.name}", 5000)
+
+    def _offer_receive(self, tag: str) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Unknown tag",
+            f"No asset has the tag {tag}.",
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        receive = box.addButton(
+            f"Receive a new asset with tag {tag}", QMessageBox.ButtonRole.AcceptRole
+        )
+        box.setDefaultButton(receive)
+        box.buttonClicked.connect(
+            lambda button: (
+                self.start_procedure(ProcedureKind.RECEIVE, [tag]) if button is receive else None
+            )
+        )
+        self.unknown_tag_prompt = box
+        box.open()
+
+    # -- errors and closing ----------------------------------------------------------
+
+    def show_error(self, error: object) -> None:
+        if isinstance(error, DesktopError):
+            QMessageBox.warning(self, "Assetdesk", error.message)
+            return
+        if isinstance(error, BaseException):
+            raise error
+
+    def _track(self, worker: Worker) -> None:
+        self._workers.add(worker)
+        worker.finished.connect(lambda w=worker: self._workers.discard(w))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._layout.save(self, self.view.splitter, self.view.table.horizontalHeader())
+        self.scanner.uninstall()
+        self.model.shutdown()
+        self.view.filter_bar.shutdown()
+        self.features.shutdown()
+        for worker in list(self._workers):
+            worker.cancel()
+            worker.wait()
+        super().closeEvent(event)
+
+
+def _show_progress(dialog: QProgressDialog, done: int, total: int) -> None:
+    dialog.setMaximum(max(total, 1))
+    dialog.setValue(done)
