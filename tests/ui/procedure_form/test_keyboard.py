@@ -1,0 +1,126 @@
+"""A technician fills in the procedure form with the keyboard only."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+from desktop.domain.lifecycle import ProcedureKind
+from desktop.services.queries import asset_detail, count_assets
+from tests.factories import World
+from tests.ui.procedure_form.conftest import OpenForm
+
+
+def focused() -> QWidget:
+    widget = QApplication.focusWidget()
+    assert widget is not None
+    return widget
+
+
+def owns_focus(target: QWidget) -> bool:
+    widget = QApplication.focusWidget()
+    return widget is not None and (widget is target or target.isAncestorOf(widget))
+
+
+def tab_to(qtbot: QtBot, target: QWidget, limit: int = 12) -> None:
+    """Press Tab until ``target`` has the focus (it must come later in the tab order)."""
+    for _ in range(limit):
+        if owns_focus(target):
+            return
+        qtbot.keyClick(focused(), Qt.Key.Key_Tab)
+    assert owns_focus(target), f"Tab never reached {target}"
+
+
+def type_(qtbot: QtBot, text: str) -> None:
+    qtbot.keyClicks(focused(), text)
+
+
+def test_receive_filled_by_keyboard_is_recorded_with_its_history(
+    qtbot: QtBot, open_form: OpenForm, sqlite_world: World
+) -> None:
+    dialog = open_form(ProcedureKind.RECEIVE)
+    view = dialog.view
+    assert view is not None
+    editors = view.asset_editors
+    assert owns_focus(editors["tag"].widget)  # the first field has the focus
+    type_(qtbot, "LAP-900001")
+    tab_to(qtbot, editors["name"].widget)
+    type_(qtbot, "ThinkPad T14 Gen 5 - Una")
+    tab_to(qtbot, editors["category"].widget)
+    type_(qtbot, "Laptop")
+    tab_to(qtbot, editors["serial_number"].widget)
+    type_(qtbot, "PF4XK2Q1")
+    tab_to(qtbot, editors["location"].widget)
+    type_(qtbot, "Room A1")
+    tab_to(qtbot, editors["purchase_cost"].widget)
+    type_(qtbot, "1,299.50")
+    tab_to(qtbot, view.custom_editors["custom.ram_gb"].widget, limit=20)
+    type_(qtbot, "32")
+    for key in ("inspected", "contents_match"):
+        tab_to(qtbot, view.checklist[key], limit=20)
+        qtbot.keyClick(focused(), Qt.Key.Key_Space)
+    assert dialog.ok_button.isEnabled(), dialog.problems()
+
+    with qtbot.waitSignal(dialog.recorded, timeout=20_000) as recorded:
+        qtbot.keyClick(focused(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    (outcome,) = recorded.args[0]
+    assert outcome.asset_tag == "LAP-900001"
+    assert not dialog.isVisible()
+    with sqlite_world.db.read() as session:
+        detail = asset_detail(session, tag="lap-900001")
+    assert detail.row.name == "ThinkPad T14 Gen 5 - Una"
+    assert detail.row.category == "Laptop"
+    assert detail.row.location == "Room A1"
+    assert str(detail.row.purchase_cost) == "1299.50"
+    assert detail.custom_fields == {"ram_gb": 32}
+    (entry,) = detail.history
+    assert (entry.kind, entry.performed_by_username, entry.origin) == ("receive", "tech", "gui")
+    assert entry.answers["checklist.inspected"] is True
+    assert entry.answers["checklist.labelled"] is False
+
+
+def test_escape_cancels_and_records_nothing(
+    qtbot: QtBot, open_form: OpenForm, sqlite_world: World
+) -> None:
+    dialog = open_form(ProcedureKind.RECEIVE)
+    type_(qtbot, "LAP-900002")
+    with qtbot.assertNotEmitted(dialog.recorded):
+        qtbot.keyClick(focused(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    with sqlite_world.db.read() as session:
+        assert count_assets(session) == 0
+
+
+def test_empty_date_starts_from_today_and_delete_empties_it(
+    qtbot: QtBot, open_form: OpenForm
+) -> None:
+    dialog = open_form(ProcedureKind.RECEIVE)
+    assert dialog.view is not None
+    editor = dialog.view.asset_editors["warranty_end"]
+    assert editor.value() is None
+    editor.widget.setFocus()
+    qtbot.keyClick(editor.widget, Qt.Key.Key_Up)
+    assert editor.value() is not None
+    qtbot.keyClick(editor.widget, Qt.Key.Key_Delete)
+    assert editor.value() is None
+
+
+def test_receive_of_a_scanned_tag_starts_with_the_tag(open_form: OpenForm) -> None:
+    dialog = open_form(ProcedureKind.RECEIVE, ["MON-004711"])
+    assert dialog.view is not None
+    assert dialog.view.asset_editors["tag"].value() == "MON-004711"
+    assert owns_focus(dialog.view.asset_editors["name"].widget)  # the first empty field
+
+
+def test_plain_enter_moves_on_instead_of_submitting(
+    qtbot: QtBot, open_form: OpenForm, sqlite_world: World
+) -> None:
+    dialog = open_form(ProcedureKind.RECEIVE)
+    assert dialog.view is not None
+    with qtbot.assertNotEmitted(dialog.recorded):
+        qtbot.keyClicks(focused(), "LAP-77")
+        qtbot.keyClick(focused(), Qt.Key.Key_Return)  # a scanner ends the tag with Enter
+    assert owns_focus(dialog.view.asset_editors["name"].widget)
+    assert dialog.isVisible()

@@ -1,0 +1,146 @@
+"""Settings: database choice, the password in the keyring only, the signed-in person."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backends.fail import Keyring as FailKeyring
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import Qt
+
+from desktop import credentials
+from desktop.settings import CURRENT_USER, DATABASE_URL, DATE_FORMAT, Settings
+from desktop.storage.database import Database
+from tests.desktop.test_credentials import MemoryKeyring
+from tests.factories import seed_world
+from ui.gui.settings_dialog import SettingsDialog
+
+SERVER = "postgresql://assetdesk@127.0.0.1:5432/assetdesk_settings_test"
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(tmp_path / "settings.ini")
+
+
+def open_dialog(qtbot: QtBot, settings: Settings) -> SettingsDialog:
+    dialog = SettingsDialog(settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=20_000)
+    return dialog
+
+
+def test_password_goes_to_the_keyring_never_the_file(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring
+) -> None:
+    dialog = open_dialog(qtbot, settings)
+    dialog.server_radio.setChecked(True)
+    qtbot.keyClicks(dialog.url_edit, SERVER)
+    qtbot.keyClicks(dialog.password_edit, "s3cret-pw")
+    with qtbot.waitSignal(dialog.database_changed) as changed:
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    bare = "postgresql+psycopg://assetdesk@127.0.0.1:5432/assetdesk_settings_test"
+    assert changed.args == [bare]
+    text = settings.path.read_text(encoding="utf-8")
+    assert "s3cret-pw" not in text
+    assert Settings(settings.path).get(DATABASE_URL) == bare
+    assert credentials.get_password(bare) == "s3cret-pw"
+    assert credentials.url_with_password(bare).endswith(
+        "assetdesk:s3cret-pw@127.0.0.1:5432/assetdesk_settings_test"
+    )
+
+
+def test_password_typed_into_the_url_is_moved_to_the_keyring(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring
+) -> None:
+    dialog = open_dialog(qtbot, settings)
+    dialog.server_radio.setChecked(True)
+    dialog.url_edit.setText("mariadb://root:in-url-pw@db.example.org/assets")
+    dialog.save()
+    assert "in-url-pw" not in settings.path.read_text(encoding="utf-8")
+    assert list(memory_keyring.passwords.values()) == ["in-url-pw"]
+
+
+def test_no_keyring_says_so_and_saves_nothing(qtbot: QtBot, settings: Settings) -> None:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(FailKeyring())
+    try:
+        dialog = open_dialog(qtbot, settings)
+        dialog.server_radio.setChecked(True)
+        dialog.url_edit.setText(SERVER)
+        dialog.password_edit.setText("s3cret-pw")
+        dialog.save()
+    finally:
+        keyring.set_keyring(previous)
+    assert dialog.isVisible()
+    assert "no password store" in dialog.error_label.text()
+    assert not settings.path.exists()
+
+
+def test_test_connection_reports_success_and_failure(
+    qtbot: QtBot, settings: Settings, tmp_path: Path, memory_keyring: MemoryKeyring
+) -> None:
+    dialog = open_dialog(qtbot, settings)
+    dialog.path_edit.setText(str(tmp_path / "new.sqlite3"))
+    dialog.test_connection()
+    qtbot.waitUntil(lambda: dialog.connection_label.text().startswith(("✔", "✖")), timeout=20_000)
+    assert dialog.connection_label.text().startswith("✔ Connected to the local file")
+    dialog.server_radio.setChecked(True)
+    dialog.url_edit.setText("postgresql://nobody@127.0.0.1:1/nothing")
+    dialog.test_connection()
+    qtbot.waitUntil(lambda: dialog.connection_label.text().startswith(("✔", "✖")), timeout=20_000)
+    assert "Cannot use the database PostgreSQL server 127.0.0.1:1" in dialog.connection_label.text()
+    qtbot.waitUntil(lambda: not dialog.is_busy())
+
+
+def test_person_is_chosen_from_the_people_of_the_database(
+    qtbot: QtBot, settings: Settings, sqlite_db: Database, memory_keyring: MemoryKeyring
+) -> None:
+    seed_world(sqlite_db)
+    settings.set(DATABASE_URL, sqlite_db.url.render_as_string(hide_password=False))
+    dialog = open_dialog(qtbot, settings)
+    qtbot.waitUntil(lambda: dialog.user_combo.count() > 5, timeout=20_000)
+    dialog.user_combo.setCurrentIndex(dialog.user_combo.findText("Ivy Infra (infra)"))
+    dialog.date_combo.setCurrentIndex(dialog.date_combo.findData("dd.MM.yyyy"))
+    with qtbot.assertNotEmitted(dialog.database_changed):
+        dialog.save()
+    saved = Settings(settings.path)
+    assert saved.get(CURRENT_USER) == "infra"
+    assert saved.get(DATE_FORMAT) == "dd.MM.yyyy"
+
+
+def test_local_file_is_chosen_with_the_file_dialog(
+    qtbot: QtBot,
+    settings: Settings,
+    tmp_path: Path,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    chosen = tmp_path / "team" / "register.sqlite3"
+    monkeypatch.setattr(
+        "ui.gui.settings_dialog.QFileDialog.getSaveFileName",
+        lambda *args, **kwargs: (str(chosen), ""),
+    )
+    dialog = open_dialog(qtbot, settings)
+    assert dialog.local_radio.isChecked()
+    assert not dialog.url_edit.isEnabled()
+    qtbot.mouseClick(dialog.browse_button, Qt.MouseButton.LeftButton)
+    assert dialog.path_edit.text() == str(chosen)
+    with qtbot.waitSignal(dialog.database_changed) as changed:
+        dialog.save()
+    assert changed.args == [f"sqlite:///{chosen}"]
+    assert memory_keyring.passwords == {}

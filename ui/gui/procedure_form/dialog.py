@@ -1,0 +1,327 @@
+"""The procedure form: one dialog for every procedure template.
+
+It loads the template, the asset(s) and the pick lists on a worker, builds the form from
+the template, checks it as the user types, and records one procedure per asset (all or
+nothing) on a worker. A conflict shows both values and lets the user re-apply or discard.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.lifecycle import ProcedureKind
+from desktop.errors import ConflictError, DesktopError, ValidationError
+from desktop.services.procedures import ProcedureOutcome, ProcedureRequest, record_procedures
+from desktop.settings import DATE_FORMAT, Settings
+from desktop.storage.database import Database
+from ui.gui.procedure_form.conflict_dialog import ConflictDialog
+from ui.gui.procedure_form.form_data import FormContext, load_form, read_assets
+from ui.gui.procedure_form.form_view import FormView
+from ui.gui.procedure_form.requests import build_requests, form_problems, prefill
+from ui.gui.reference.jobs import DialogJobs
+from ui.gui.worker import Progress
+
+VERBS = {
+    ProcedureKind.RECEIVE: "Receive",
+    ProcedureKind.INSTALL: "Install",
+    ProcedureKind.CHANGE: "Record change",
+    ProcedureKind.DECOMMISSION: "Decommission",
+    ProcedureKind.DISPOSE: "Dispose",
+    ProcedureKind.AUDIT_CORRECTION: "Record correction",
+}
+WARNING_STYLE = "color: #8a5a00;"
+ERROR_STYLE = "color: #b00020; font-weight: bold;"
+
+
+class ProcedureDialog(QDialog):
+    """Fill in and record a procedure for one or more assets (or a new asset).
+
+    Signals:
+        recorded(list): the ``ProcedureOutcome`` of every asset, after success.
+        ready(): the form has been built (the template and pick lists are loaded).
+    """
+
+    recorded = Signal(list)
+    ready = Signal()
+
+    def __init__(
+        self,
+        database: Database,
+        username: str,
+        kind: ProcedureKind,
+        tags: list[str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._database = database
+        self._username = username
+        self._kind = kind
+        self._tags = list(tags)
+        self._versions: dict[uuid.UUID, int] = {}
+        self._recording = False
+        self._jobs = DialogJobs(self)
+        self.view: FormView | None = None
+        self.conflict_dialog: ConflictDialog | None = None
+        self.setWindowTitle(f"{kind.label} — Assetdesk")
+        self.resize(720, 820)
+
+        self.title = QLabel(kind.label)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.description = QLabel()
+        self.description.setWordWrap(True)
+        banner = QFrame()
+        banner.setObjectName("banner")
+        banner.setStyleSheet(
+            "#banner { background: palette(base); border-bottom: 1px solid palette(mid); }"
+        )
+        banner_layout = QVBoxLayout(banner)
+        banner_layout.addWidget(self.title)
+        banner_layout.addWidget(self.description)
+
+        self.stack = QStackedWidget()
+        self.loading = QLabel("Loading the form…")
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.loading)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.stack.addWidget(self.scroll_area)
+
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.buttons = QDialogButtonBox()
+        self.ok_button = QPushButton(VERBS.get(kind, "Record"))
+        self.ok_button.setEnabled(False)
+        self.buttons.addButton(self.ok_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(self.submit)
+
+        footer = QVBoxLayout()
+        footer.setContentsMargins(12, 6, 12, 12)
+        footer.addWidget(self.status_label)
+        footer.addWidget(self.buttons)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(banner)
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(footer)
+
+        date_format = Settings().get(DATE_FORMAT)
+        self._jobs.start(
+            _load_job(database, kind, self._tags),
+            lambda context: self._build(context, date_format),
+            self._load_failed,
+        )
+
+    # -- building ------------------------------------------------------------------
+
+    def is_ready(self) -> bool:
+        return self.view is not None
+
+    def is_busy(self) -> bool:
+        return self._jobs.busy
+
+    def _load_failed(self, error: DesktopError) -> None:
+        self.loading.setText(f"The form cannot be opened: {error.message}")
+        self.loading.setStyleSheet(ERROR_STYLE)
+        self.loading.setWordWrap(True)
+
+    def _build(self, context: FormContext, date_format: str) -> None:
+        definition = context.template.definition
+        self.title.setText(definition.name)
+        self.description.setText(
+            definition.description
+            + f"  <span style='color: gray'>(template version {context.template.version})</span>"
+        )
+        if len(context.assets) > 1:
+            self.ok_button.setText(
+                f"{VERBS.get(self._kind, 'Record')} {len(context.assets)} assets"
+            )
+        self.view = FormView(context, self._username, date_format)
+        prefill(self.view)
+        if self._kind is ProcedureKind.RECEIVE and self._tags and "tag" in self.view.asset_editors:
+            # "Receive a new asset with tag X" after a scan of an unknown tag.
+            self.view.asset_editors["tag"].set_value(self._tags[0])
+        self.scroll_area.setWidget(self.view)
+        self.stack.setCurrentWidget(self.scroll_area)
+        self.view.changed.connect(self._revalidate)
+        self._revalidate()
+        self._focus_first()
+        self.ready.emit()
+
+    def _focus_first(self) -> None:
+        assert self.view is not None
+        editors = [*self.view.asset_editors.values(), *self.view.answer_editors.values()]
+        empty = [e for e in editors if e.is_empty()]
+        target = (empty or editors)[0].widget if editors else self.view.ticket.widget
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- checking ------------------------------------------------------------------
+
+    def problems(self) -> list[str]:
+        """What the form still needs, as the OK button's tooltip lists it."""
+        return [p.message for p in form_problems(self.view)] if self.view else ["loading"]
+
+    def _revalidate(self) -> None:
+        if self.view is None:
+            return
+        problems = self.problems()
+        self.ok_button.setEnabled(not problems)
+        if problems:
+            shown = "; ".join(problems[:3]) + (
+                f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
+            )
+            self.status_label.setText(f"⚠ Still needed: {shown}")
+            self.status_label.setStyleSheet(WARNING_STYLE)
+            self.ok_button.setToolTip("Cannot be recorded yet:\n• " + "\n• ".join(problems))
+        else:
+            approvals = self.view.risk.approvals_required()
+            self.status_label.setText(
+                "Ready. Ctrl+Enter records it"
+                + (f"; it then waits for {approvals} approval(s)." if approvals else ".")
+            )
+            self.status_label.setStyleSheet("")
+            self.ok_button.setToolTip("Record the procedure (Ctrl+Enter)")
+
+    # -- submitting ----------------------------------------------------------------
+
+    def submit(self) -> None:
+        if self.view is None or self._recording:
+            return
+        if not self.ok_button.isEnabled():
+            self.status_label.setStyleSheet(ERROR_STYLE)
+            return
+        self.view.clear_errors()
+        self._record(build_requests(self.view, self._versions))
+
+    def _record(self, requests: Sequence[ProcedureRequest]) -> None:
+        self._recording = True
+        self.ok_button.setEnabled(False)
+        self.status_label.setStyleSheet("")
+        self.status_label.setText("Recording…")
+        self._jobs.start(
+            _record_job(self._database, list(requests)),
+            self._recorded,
+            self._record_failed,
+            self._record_finished,
+        )
+
+    def _record_finished(self) -> None:
+        self._recording = False
+        self._revalidate()
+
+    def _recorded(self, outcomes: list[ProcedureOutcome]) -> None:
+        # Announced once the worker thread has ended, so that whoever listens may close
+        # or delete this dialog at once.
+        def announce() -> None:
+            self.recorded.emit(outcomes)
+            self.accept()
+
+        self._after_job(announce)
+
+    def _record_failed(self, error: DesktopError) -> None:
+        assert self.view is not None
+        if isinstance(error, ConflictError):
+            self._show_conflict(error)
+            return
+        if isinstance(error, ValidationError):
+            elsewhere = [p for p in error.problems if not self.view.show_error(p.field, p.message)]
+            where = f" ({error.subject})" if error.subject else ""
+            text = f"Not recorded{where}: " + (
+                "; ".join(p.message for p in elsewhere) if elsewhere else "see the marked fields."
+            )
+            self._show_failure(text)
+            return
+        self._show_failure(f"Not recorded: {error.message}")
+
+    def _show_failure(self, text: str) -> None:
+        # _revalidate runs when the worker has finished; keep the failure visible after it.
+        def show() -> None:
+            self.status_label.setText("✖ " + text)
+            self.status_label.setStyleSheet(ERROR_STYLE)
+
+        self._after_job(show)
+
+    def _after_job(self, callback: Any) -> None:
+        self._jobs.when_idle(callback)
+
+    def _show_conflict(self, error: ConflictError) -> None:
+        dialog = ConflictDialog(error, self)
+        self.conflict_dialog = dialog
+        dialog.accepted.connect(self._reapply)
+        dialog.rejected.connect(self.reject)
+        self._after_job(dialog.open)
+
+    def _reapply(self) -> None:
+        """Re-read the assets' versions and record the same values again."""
+        assert self.view is not None
+        self.status_label.setText("Reading the new version…")
+
+        def refreshed(versions: dict[uuid.UUID, int]) -> None:
+            self._versions = versions
+            assert self.view is not None
+            self._after_job(lambda: self._record(build_requests(self.view, versions)))
+
+        self._jobs.start(_versions_job(self._database, self._tags), refreshed, self._record_failed)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Ctrl+Enter records; a plain Enter (a barcode scanner ends every scan with one)
+        moves to the next field instead of submitting a half-filled form."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                self.submit()
+            else:
+                self.focusNextChild()
+            return
+        super().keyPressEvent(event)
+
+    def done(self, result: int) -> None:
+        self.hide()
+        self._jobs.cancel_then(lambda: QDialog.done(self, result))
+
+
+def _load_job(database: Database, kind: ProcedureKind, tags: list[str]) -> Any:
+    def job(progress: Progress, cancel: threading.Event) -> FormContext:
+        return load_form(database, kind, tags)
+
+    return job
+
+
+def _record_job(database: Database, requests: list[ProcedureRequest]) -> Any:
+    def job(progress: Progress, cancel: threading.Event) -> list[ProcedureOutcome]:
+        return record_procedures(database, requests)
+
+    return job
+
+
+def _versions_job(database: Database, tags: list[str]) -> Any:
+    def job(progress: Progress, cancel: threading.Event) -> dict[uuid.UUID, int]:
+        with database.read() as session:
+            return {asset.id: asset.version for asset in read_assets(session, tags)}
+
+    return job

@@ -1,0 +1,327 @@
+"""One editor per field type: line edits, dates with an empty state, searchable pick lists.
+
+Every editor answers the same questions — its value, whether it is empty, what is wrong
+with what was typed — so that the form can validate and submit any template.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+
+from PySide6.QtCore import QDate, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from desktop.domain.fields import FieldType
+from desktop.domain.lifecycle import STATUS_LABELS, AssetStatus
+from desktop.services.reference_queries import PATH_SEPARATOR, Choice
+
+#: The date an empty :class:`OptionalDateEdit` holds (shown as blank).
+EMPTY_DATE = QDate(1752, 9, 14)
+
+
+class OptionalDateEdit(QDateEdit):
+    """A date edit that may be empty: blank until a date is chosen; Delete empties it.
+
+    Typing a digit or pressing Up/Down on an empty edit starts from today.
+    """
+
+    def __init__(self, display_format: str = "yyyy-MM-dd", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setCalendarPopup(True)
+        self.setDisplayFormat(display_format)
+        self.setMinimumDate(EMPTY_DATE)
+        self.setSpecialValueText(" ")
+        self.setDate(EMPTY_DATE)
+        self.setToolTip("Type or pick a date; Delete empties it")
+
+    def value(self) -> dt.date | None:
+        date = self.date()
+        if date == EMPTY_DATE:
+            return None
+        return dt.date(date.year(), date.month(), date.day())
+
+    def set_value(self, value: dt.date | None) -> None:
+        self.setDate(QDate(value.year, value.month, value.day) if value else EMPTY_DATE)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        # Tab leaves the field (as in every other field of the form); the arrow keys and
+        # the separators move between day, month and year.
+        return QWidget.focusNextPrevChild(self, next)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key == Qt.Key.Key_Delete:
+            self.setDate(EMPTY_DATE)
+            return
+        if self.value() is None and (
+            event.text().isdigit() or key in (Qt.Key.Key_Up, Qt.Key.Key_Down)
+        ):
+            self.setDate(QDate.currentDate())
+            if not event.text().isdigit():
+                return
+            self.setSelectedSection(QDateEdit.Section.YearSection)
+        super().keyPressEvent(event)
+
+
+class ReferenceCombo(QComboBox):
+    """A pick list with type-to-search: typing any part of a name narrows the choices."""
+
+    def __init__(self, choices: Sequence[Choice], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.setMaxVisibleItems(20)
+        self.addItem("", None)
+        #: Lower-cased item text → row, and last path segment → rows (for "Room A1").
+        self._by_text: dict[str, int] = {}
+        self._by_tail: dict[str, list[int]] = {}
+        for row, choice in enumerate(choices, start=1):
+            label = f"{choice.label}  ·  {choice.detail}" if choice.detail else choice.label
+            self.addItem(label, str(choice.id))  # strings: QVariant compares them by value
+            self._by_text.setdefault(label.lower(), row)
+            self._by_text.setdefault(choice.label.lower(), row)
+            tail = choice.label.rsplit(PATH_SEPARATOR, 1)[-1].lower()
+            self._by_tail.setdefault(tail, []).append(row)
+        completer = QCompleter(self.model(), self)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setCompleter(completer)
+        self.setCurrentIndex(0)
+
+    def value(self) -> uuid.UUID | None:
+        index = self._matching_index()
+        data = self.itemData(index) if index >= 0 else None
+        return uuid.UUID(data) if data else None
+
+    def set_value(self, value: uuid.UUID | None) -> None:
+        index = self.findData(str(value)) if value is not None else 0
+        self.setCurrentIndex(max(index, 0))
+
+    def typed_text(self) -> str:
+        return self.currentText().strip()
+
+    def is_unknown(self) -> bool:
+        """Text was typed that names no choice."""
+        return bool(self.typed_text()) and self._matching_index() < 0
+
+    def _matching_index(self) -> int:
+        """The row the typed text names: its full text, its name, or — when only one
+        choice ends so — the last part of a path ("Room A1")."""
+        text = self.typed_text().lower()
+        if not text:
+            return -1
+        if text in self._by_text:
+            return self._by_text[text]
+        tails = self._by_tail.get(text, [])
+        return tails[0] if len(tails) == 1 else -1
+
+
+class FieldEditor(QObject):
+    """A field of the form: its widget, value and problems.
+
+    Signals:
+        changed(): the user edited the value.
+    """
+
+    changed = Signal()
+
+    def __init__(self, key: str, label: str, type_: FieldType, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.key = key
+        self.label = label
+        self.type = type_
+        self.widget = widget
+
+    def value(self) -> object:
+        raise NotImplementedError
+
+    def set_value(self, value: object) -> None:
+        raise NotImplementedError
+
+    def is_empty(self) -> bool:
+        value = self.value()
+        return value is None or value == ""
+
+    def problem(self) -> str | None:
+        """What is wrong with the typed text (not whether it is required)."""
+        return None
+
+
+class TextEditor(FieldEditor):
+    def __init__(self, key: str, label: str, max_length: int | None = None) -> None:
+        self.edit = QLineEdit()
+        if max_length:
+            self.edit.setMaxLength(max_length)
+        super().__init__(key, label, FieldType.TEXT, self.edit)
+        self.edit.textEdited.connect(self.changed)
+
+    def value(self) -> object:
+        return self.edit.text().strip()
+
+    def set_value(self, value: object) -> None:
+        self.edit.setText("" if value is None else str(value))
+
+
+class LongTextEditor(FieldEditor):
+    def __init__(self, key: str, label: str) -> None:
+        self.edit = QPlainTextEdit()
+        self.edit.setTabChangesFocus(True)
+        self.edit.setFixedHeight(64)
+        super().__init__(key, label, FieldType.LONG_TEXT, self.edit)
+        self.edit.textChanged.connect(self.changed)
+
+    def value(self) -> object:
+        return self.edit.toPlainText().rstrip()
+
+    def set_value(self, value: object) -> None:
+        self.edit.setPlainText("" if value is None else str(value))
+
+
+class NumberEditor(FieldEditor):
+    """Numbers and amounts: typed freely, checked as they are typed."""
+
+    def __init__(self, key: str, label: str, type_: FieldType) -> None:
+        self.edit = QLineEdit()
+        self.edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.edit.setPlaceholderText("0.00" if type_ is FieldType.MONEY else "")
+        self.edit.setMaximumWidth(180)
+        super().__init__(key, label, type_, self.edit)
+        self.edit.textEdited.connect(self.changed)
+
+    def _parsed(self) -> Decimal | None:
+        text = self.edit.text().strip().replace(" ", "").replace(",", "")
+        if not text:
+            return None
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(text) from None
+        if not number.is_finite():
+            raise ValueError(text)
+        return number
+
+    def value(self) -> object:
+        try:
+            number = self._parsed()
+        except ValueError:
+            return self.edit.text().strip()
+        if number is None:
+            return None
+        if self.type is FieldType.MONEY:
+            return number.quantize(Decimal("0.01"))
+        return int(number) if number == number.to_integral_value() else float(number)
+
+    def set_value(self, value: object) -> None:
+        self.edit.setText("" if value is None else str(value))
+
+    def problem(self) -> str | None:
+        try:
+            number = self._parsed()
+        except ValueError:
+            kind = "an amount" if self.type is FieldType.MONEY else "a number"
+            return f"'{self.edit.text().strip()}' is not {kind}"
+        if self.type is FieldType.MONEY and number is not None and number < 0:
+            return "an amount cannot be negative"
+        return None
+
+
+class DateEditor(FieldEditor):
+    def __init__(self, key: str, label: str, display_format: str) -> None:
+        self.edit = OptionalDateEdit(display_format)
+        super().__init__(key, label, FieldType.DATE, self.edit)
+        self.edit.dateChanged.connect(self.changed)
+
+    def value(self) -> object:
+        return self.edit.value()
+
+    def set_value(self, value: object) -> None:
+        if isinstance(value, str) and value:
+            value = dt.date.fromisoformat(value)
+        self.edit.set_value(value if isinstance(value, dt.date) else None)
+
+
+class ChoiceEditor(FieldEditor):
+    """A fixed list (template choices, yes/no, status): the first entry means "not set"."""
+
+    def __init__(
+        self, key: str, label: str, type_: FieldType, options: Sequence[tuple[str, object]]
+    ) -> None:
+        self.combo = QComboBox()
+        self.combo.addItem("", None)
+        for text, data in options:
+            self.combo.addItem(text, data)
+        super().__init__(key, label, type_, self.combo)
+        self.combo.currentIndexChanged.connect(self.changed)
+
+    def value(self) -> object:
+        return self.combo.currentData()
+
+    def set_value(self, value: object) -> None:
+        index = self.combo.findData(value) if value is not None else 0
+        self.combo.setCurrentIndex(max(index, 0))
+
+
+class ReferenceEditor(FieldEditor):
+    def __init__(self, key: str, label: str, type_: FieldType, choices: Sequence[Choice]) -> None:
+        self.combo = ReferenceCombo(choices)
+        super().__init__(key, label, type_, self.combo)
+        self.combo.currentTextChanged.connect(self.changed)
+
+    def value(self) -> object:
+        return self.combo.value()
+
+    def set_value(self, value: object) -> None:
+        if isinstance(value, str) and value:
+            value = uuid.UUID(value)
+        self.combo.set_value(value if isinstance(value, uuid.UUID) else None)
+
+    def is_empty(self) -> bool:
+        return not self.combo.typed_text()
+
+    def problem(self) -> str | None:
+        if self.combo.is_unknown():
+            return f"'{self.combo.typed_text()}' is not a known {self.type.value}"
+        return None
+
+
+def make_editor(
+    key: str,
+    label: str,
+    type_: FieldType,
+    *,
+    choices: Sequence[Choice] = (),
+    options: Sequence[str] = (),
+    statuses: Sequence[AssetStatus] = (),
+    max_length: int | None = None,
+    date_format: str = "yyyy-MM-dd",
+) -> FieldEditor:
+    """The editor for a field of ``type_`` (asset field, template field or custom field)."""
+    match type_:
+        case FieldType.TEXT:
+            return TextEditor(key, label, max_length)
+        case FieldType.LONG_TEXT:
+            return LongTextEditor(key, label)
+        case FieldType.NUMBER | FieldType.MONEY:
+            return NumberEditor(key, label, type_)
+        case FieldType.DATE:
+            return DateEditor(key, label, date_format)
+        case FieldType.CHOICE:
+            return ChoiceEditor(key, label, type_, [(o, o) for o in options])
+        case FieldType.YESNO:
+            return ChoiceEditor(key, label, type_, [("Yes", True), ("No", False)])
+        case FieldType.STATUS:
+            return ChoiceEditor(key, label, type_, [(STATUS_LABELS[s], s.value) for s in statuses])
+        case _:
+            return ReferenceEditor(key, label, type_, choices)

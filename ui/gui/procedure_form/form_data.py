@@ -1,0 +1,109 @@
+"""What a procedure form needs from the database, read in one go on a worker thread."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from desktop.domain.lifecycle import (
+    KIND_TARGET_STATUS,
+    AssetStatus,
+    ProcedureKind,
+    status_move_problem,
+)
+from desktop.services.queries import AssetDetail, asset_detail
+from desktop.services.reference_queries import ReferenceChoices, reference_choices
+from desktop.services.templates import TemplateRef, current_template
+from desktop.storage.database import Database
+
+
+@dataclass(frozen=True)
+class FormAsset:
+    """One asset the form applies to, as it was when the form opened."""
+
+    id: uuid.UUID
+    tag: str
+    name: str
+    version: int
+    status: AssetStatus
+    category_id: uuid.UUID
+    category: str
+    values: dict[str, object]
+    custom: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FormContext:
+    kind: ProcedureKind
+    template: TemplateRef
+    assets: tuple[FormAsset, ...]
+    choices: ReferenceChoices
+
+
+def form_asset(detail: AssetDetail) -> FormAsset:
+    row = detail.row
+    values: dict[str, object] = {
+        "tag": row.tag,
+        "name": row.name,
+        "category": detail.category_id,
+        "model": detail.model_id,
+        "serial_number": row.serial_number,
+        "status": row.status,
+        "location": detail.location_id,
+        "assigned_to": detail.assigned_to_id,
+        "owning_group": detail.owning_group_id,
+        "purchase_date": row.purchase_date,
+        "purchase_cost": row.purchase_cost,
+        "order_number": row.order_number,
+        "supplier": detail.supplier_id,
+        "warranty_end": row.warranty_end,
+        "notes": row.notes,
+    }
+    return FormAsset(
+        id=row.id,
+        tag=row.tag,
+        name=row.name,
+        version=row.version,
+        status=AssetStatus(row.status),
+        category_id=detail.category_id,
+        category=row.category,
+        values=values,
+        custom=dict(detail.custom_fields),
+    )
+
+
+def read_assets(session: Session, tags: Sequence[str]) -> tuple[FormAsset, ...]:
+    return tuple(form_asset(asset_detail(session, tag=tag)) for tag in tags)
+
+
+def load_form(database: Database, kind: ProcedureKind, tags: Sequence[str]) -> FormContext:
+    """The template, the assets and every pick list, from one read session."""
+    with database.read() as session:
+        assets = () if kind is ProcedureKind.RECEIVE else read_assets(session, tags)
+        category_id = assets[0].category_id if assets else None
+        return FormContext(
+            kind=kind,
+            template=current_template(session, kind, category_id),
+            assets=assets,
+            choices=reference_choices(session),
+        )
+
+
+def unavailable_reason(kind: ProcedureKind, statuses: Sequence[AssetStatus]) -> str | None:
+    """Why ``kind`` cannot be applied to assets in ``statuses`` (for disabling an action).
+
+    None when it can be applied to every one of them.
+    """
+    if kind is ProcedureKind.RECEIVE:
+        return None
+    if not statuses:
+        return "select one or more assets first"
+    for status in statuses:
+        problem = status_move_problem(kind, status, KIND_TARGET_STATUS.get(kind))
+        if problem is not None:
+            return f"{kind.label} is not possible: {problem}"
+    return None

@@ -1,0 +1,341 @@
+"""The procedure form's layout, generated from a template: header, asset fields, the
+category's custom fields, the template's own fields, checklist, risk and approval."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import uuid
+from typing import Any
+
+from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateTimeEdit,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY, FieldType
+from desktop.domain.lifecycle import CHANGE_SETTABLE_STATUSES, AssetStatus, ProcedureKind
+from desktop.services.reference_queries import Choice
+from ui.gui.procedure_form.editors import FieldEditor, ReferenceEditor, TextEditor, make_editor
+from ui.gui.procedure_form.form_data import FormContext
+from ui.gui.procedure_form.risk_panel import RiskPanel
+
+ERROR_STYLE = "color: #b00020;"
+#: Labels share one width so that the sections' fields line up.
+LABEL_WIDTH = 170
+CUSTOM_TYPES = {
+    "text": FieldType.TEXT,
+    "number": FieldType.NUMBER,
+    "date": FieldType.DATE,
+    "yesno": FieldType.YESNO,
+    "choice": FieldType.CHOICE,
+}
+
+
+class FormView(QWidget):
+    """Every editor of one procedure form, laid out in sections.
+
+    Signals:
+        changed(): any value changed.
+    """
+
+    changed = Signal()
+
+    def __init__(
+        self, context: FormContext, username: str, date_format: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self._date_format = date_format
+        definition = context.template.definition
+        self._errors: dict[str, QLabel] = {}
+        self.required: set[str] = set()
+        self.asset_editors: dict[str, FieldEditor] = {}
+        self.custom_editors: dict[str, FieldEditor] = {}
+        self.answer_editors: dict[str, FieldEditor] = {}
+        self.checklist: dict[str, QCheckBox] = {}
+        self.when_touched = False
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+
+        layout.addWidget(self._header_section(username))
+        if definition.asset_fields:
+            layout.addWidget(self._asset_section())
+        self.custom_box = QGroupBox()
+        self.custom_form = QFormLayout(self.custom_box)
+        layout.addWidget(self.custom_box)
+        self._build_custom_fields(self._category_id())
+        if definition.fields:
+            layout.addWidget(self._answers_section())
+        if definition.checklist:
+            layout.addWidget(self._checklist_section())
+        risk_box = QGroupBox("Risk and approval")
+        self.risk = RiskPanel(definition)
+        self.risk.changed.connect(self.changed)
+        QVBoxLayout(risk_box).addWidget(self.risk)
+        layout.addWidget(risk_box)
+        layout.addStretch(1)
+        self.fix_tab_order()
+
+    def fix_tab_order(self) -> None:
+        """Tab follows the form top to bottom, also after the custom fields were rebuilt."""
+        widgets: list[QWidget] = [self.performed_by.widget, self.when, self.ticket.widget]
+        widgets.append(self.reason.widget)
+        widgets += [e.widget for e in self.all_editors().values()]
+        widgets += list(self.checklist.values())
+        if self.context.template.definition.assess_risk:
+            widgets += [self.risk.impact.widget, self.risk.likelihood.widget]
+        for first, second in itertools.pairwise(widgets):
+            QWidget.setTabOrder(first, second)
+
+    # -- sections ------------------------------------------------------------------
+
+    def _header_section(self, username: str) -> QGroupBox:
+        box = QGroupBox("Procedure")
+        form = _form(box)
+        assets = self.context.assets
+        if self.context.kind is ProcedureKind.RECEIVE:
+            subject = "A new asset (its tag is generated unless you give one)"
+        elif len(assets) == 1:
+            a = assets[0]
+            subject = f"<b>{a.tag}</b> — {a.name or a.category} ({a.status.label.lower()})"
+        else:
+            tags = ", ".join(a.tag for a in assets[:8]) + (" …" if len(assets) > 8 else "")
+            subject = f"<b>{len(assets)} assets</b>: {tags} — one procedure each"
+        self.subject_label = QLabel(subject)
+        self.subject_label.setWordWrap(True)
+        form.addRow(_label("Asset:"), self.subject_label)
+
+        people = self.context.choices.by_type.get(FieldType.PERSON, ())
+        self.performed_by = ReferenceEditor(
+            "performed_by", "Performed by", FieldType.PERSON, people
+        )
+        me = next((p for p in people if p.detail.lower() == username.lower()), None)
+        self.performed_by.set_value(me.id if me else None)
+        self._add_row(form, self.performed_by, required=True)
+
+        self.when = QDateTimeEdit(QDateTime.currentDateTime())
+        self.when.setCalendarPopup(True)
+        self.when.setDisplayFormat(self._date_format + " HH:mm")
+        self.when.setMaximumDateTime(QDateTime.currentDateTime().addSecs(3600))
+        self.when.dateTimeChanged.connect(self._when_changed)
+        self.when.setToolTip("When the work was done (now, unless you record it afterwards)")
+        form.addRow(_label("&When:", self.when), self.when)
+
+        self.ticket = TextEditor("ticket_ref", "Ticket reference", 100)
+        self.ticket.edit.setPlaceholderText("e.g. INC0012345 or CHG0004321")
+        self._add_row(form, self.ticket, required=False)
+        self.reason = TextEditor("reason", "Reason", 1000)
+        self.reason.edit.setPlaceholderText("Why this is done, in a few words")
+        self._add_row(form, self.reason, required=False)
+        return box
+
+    def _asset_section(self) -> QGroupBox:
+        box = QGroupBox("Asset")
+        form = _form(box)
+        by_type = self.context.choices.by_type
+        for spec in self.context.template.definition.asset_fields:
+            # The statuses a change may set, and the assets' own (shown even where it
+            # cannot be chosen, e.g. decommissioned).
+            settable = set(CHANGE_SETTABLE_STATUSES) | {a.status for a in self.context.assets}
+            statuses = sorted(settable, key=lambda s: list(AssetStatus).index(s))
+            editor = make_editor(
+                spec.key,
+                spec.label,
+                spec.type,
+                choices=by_type.get(spec.type, ()),
+                statuses=statuses,
+                max_length=_max_length(spec.key),
+                date_format=self._date_format,
+            )
+            self.asset_editors[spec.key] = editor
+            self._add_row(form, editor, required=spec.required, help_text=spec.help)
+        if "tag" in self.asset_editors and self.context.kind is ProcedureKind.RECEIVE:
+            tag_edit = self.asset_editors["tag"].widget
+            tag_edit.setProperty("placeholderText", "generated from the category, e.g. LAP-000124")
+        if "category" in self.asset_editors:
+            self.asset_editors["category"].changed.connect(self._category_changed)
+        return box
+
+    def _answers_section(self) -> QGroupBox:
+        box = QGroupBox("Details")
+        form = _form(box)
+        by_type = self.context.choices.by_type
+        for spec in self.context.template.definition.fields:
+            editor = make_editor(
+                spec.key,
+                spec.label,
+                spec.type,
+                choices=by_type.get(spec.type, ()),
+                options=spec.choices,
+                max_length=spec.max_length,
+                date_format=self._date_format,
+            )
+            self.answer_editors[spec.key] = editor
+            self._add_row(form, editor, required=spec.required, help_text=spec.help)
+        return box
+
+    def _checklist_section(self) -> QGroupBox:
+        box = QGroupBox("Checklist")
+        column = QVBoxLayout(box)
+        for item in self.context.template.definition.checklist:
+            check = QCheckBox(item.label + ("  *" if item.required else ""))
+            if item.required:
+                self.required.add(item.key)
+                check.setToolTip("Required: the procedure cannot be recorded until this is done")
+            check.toggled.connect(self.changed)
+            self.checklist[item.key] = check
+            column.addWidget(check)
+            column.addWidget(self._error_label(item.key))
+        return box
+
+    # -- custom fields follow the category ----------------------------------------------
+
+    def _category_id(self) -> uuid.UUID | None:
+        if self.context.assets:
+            return self.context.assets[0].category_id
+        editor = self.asset_editors.get("category")
+        value = editor.value() if editor else None
+        return value if isinstance(value, uuid.UUID) else None
+
+    def _category_changed(self) -> None:
+        if self.context.kind is ProcedureKind.RECEIVE:
+            self._build_custom_fields(self._category_id())
+
+    def _build_custom_fields(self, category_id: uuid.UUID | None) -> None:
+        kind = self.context.kind
+        definitions = (
+            self.context.choices.category_fields.get(category_id, ()) if category_id else ()
+        )
+        if kind not in (ProcedureKind.RECEIVE, ProcedureKind.CHANGE) or (
+            kind is ProcedureKind.CHANGE and len(self.context.assets) != 1
+        ):
+            definitions = ()
+        wanted = tuple(d["key"] for d in definitions)
+        if wanted == tuple(k[len(CUSTOM_PREFIX) :] for k in self.custom_editors):
+            self.custom_box.setVisible(bool(wanted))
+            return
+        while self.custom_form.rowCount():
+            self.custom_form.removeRow(0)
+        for key in self.custom_editors:
+            self._errors.pop(key, None)
+            self.required.discard(key)
+        self.custom_editors.clear()
+        category = self.context.choices.label(FieldType.CATEGORY, category_id)
+        self.custom_box.setTitle(f"{category} fields")
+        for definition in definitions:
+            key = CUSTOM_PREFIX + definition["key"]
+            editor = make_editor(
+                key,
+                str(definition.get("label", definition["key"])),
+                CUSTOM_TYPES.get(definition.get("type", "text"), FieldType.TEXT),
+                options=definition.get("choices", ()),
+                date_format=self._date_format,
+            )
+            self.custom_editors[key] = editor
+            self._add_row(self.custom_form, editor, required=bool(definition.get("required")))
+        self.custom_box.setVisible(bool(definitions))
+        if hasattr(self, "risk"):  # not while the form is first built
+            self.fix_tab_order()
+        self.changed.emit()
+
+    # -- rows and errors ---------------------------------------------------------------
+
+    def _add_row(
+        self, form: QFormLayout, editor: FieldEditor, *, required: bool, help_text: str = ""
+    ) -> None:
+        label = QLabel(f"{editor.label}{' *' if required else ''}:")
+        label.setMinimumWidth(LABEL_WIDTH)
+        label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if required:
+            self.required.add(editor.key)
+            font = label.font()
+            font.setBold(True)
+            label.setFont(font)
+        label.setBuddy(editor.widget)
+        if help_text:
+            editor.widget.setToolTip(help_text)
+            if hasattr(editor.widget, "setPlaceholderText") and not editor.widget.property(
+                "placeholderText"
+            ):
+                editor.widget.setProperty("placeholderText", help_text)
+        cell = QWidget()
+        column = QVBoxLayout(cell)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(editor.widget)
+        column.addWidget(self._error_label(editor.key))
+        form.addRow(label, cell)
+        editor.changed.connect(self.changed)
+        editor.changed.connect(lambda: self.show_error(editor.key, editor.problem()))
+
+    def _error_label(self, key: str) -> QLabel:
+        label = QLabel()
+        label.setStyleSheet(ERROR_STYLE)
+        label.setWordWrap(True)
+        label.hide()
+        self._errors[key] = label
+        return label
+
+    def show_error(self, key: str, message: str | None) -> bool:
+        """Show ``message`` next to field ``key``; False when the form has no such field."""
+        label = self._errors.get(key)
+        if label is None:
+            return False
+        label.setText(message or "")
+        label.setVisible(bool(message))
+        return True
+
+    def clear_errors(self) -> None:
+        for key in self._errors:
+            self.show_error(key, None)
+
+    def error_text(self, key: str) -> str:
+        label = self._errors.get(key)
+        return label.text() if label is not None and label.isVisibleTo(self) else ""
+
+    def _when_changed(self) -> None:
+        self.when_touched = True
+        self.changed.emit()
+
+    # -- values --------------------------------------------------------------------
+
+    def performed_at(self) -> dt.datetime | None:
+        if not self.when_touched:
+            return None
+        local: Any = self.when.dateTime().toPython()
+        return local.astimezone(dt.UTC) if isinstance(local, dt.datetime) else None
+
+    def performer_username(self) -> str:
+        person_id = self.performed_by.value()
+        people: tuple[Choice, ...] = self.context.choices.by_type.get(FieldType.PERSON, ())
+        return next((p.detail for p in people if p.id == person_id), "")
+
+    def all_editors(self) -> dict[str, FieldEditor]:
+        return {**self.asset_editors, **self.custom_editors, **self.answer_editors}
+
+
+def _form(box: QGroupBox) -> QFormLayout:
+    form = QFormLayout(box)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return form
+
+
+def _label(text: str, buddy: QWidget | None = None) -> QLabel:
+    label = QLabel(text)
+    label.setMinimumWidth(LABEL_WIDTH)
+    label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    if buddy is not None:
+        label.setBuddy(buddy)
+    return label
+
+
+def _max_length(key: str) -> int | None:
+    return FIELDS_BY_KEY[key].max_length

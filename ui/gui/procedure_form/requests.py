@@ -1,0 +1,128 @@
+"""From a filled-in form to procedure requests (one per asset), and the form's own checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import replace
+from decimal import Decimal
+
+from desktop.domain.fields import CUSTOM_PREFIX
+from desktop.domain.lifecycle import ProcedureKind
+from desktop.errors import Problem
+from desktop.services.procedures import ProcedureRequest
+from ui.gui.procedure_form.form_data import FormAsset
+from ui.gui.procedure_form.form_view import FormView
+
+
+def comparable(value: object) -> object:
+    """Values as the form and the database hold them, made comparable."""
+    if value is None:
+        return ""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value.quantize(Decimal("0.01")))
+    return value
+
+
+def initial_values(asset: FormAsset) -> dict[str, object]:
+    values = dict(asset.values)
+    values.update({CUSTOM_PREFIX + k: v for k, v in asset.custom.items()})
+    return values
+
+
+def prefill(view: FormView) -> None:
+    """Show the asset's current values when the form is about one asset."""
+    assets = view.context.assets
+    if len(assets) != 1:
+        return
+    current = initial_values(assets[0])
+    for key, editor in {**view.asset_editors, **view.custom_editors}.items():
+        editor.set_value(current.get(key))
+
+
+def form_values(view: FormView, asset: FormAsset | None) -> dict[str, object]:
+    """The asset field values to send: for one asset only what the user changed; for a
+    new asset or several assets, everything the user filled in."""
+    editors = {**view.asset_editors, **view.custom_editors}
+    if asset is None or len(view.context.assets) > 1:
+        return {k: e.value() for k, e in editors.items() if not e.is_empty()}
+    current = initial_values(asset)
+    return {
+        key: editor.value()
+        for key, editor in editors.items()
+        if comparable(editor.value()) != comparable(current.get(key))
+    }
+
+
+def build_requests(
+    view: FormView, versions: dict[uuid.UUID, int] | None = None
+) -> list[ProcedureRequest]:
+    """One request per asset (one for a receive). ``versions`` overrides the versions the
+    form was opened with (after the user chose to re-apply over a conflict)."""
+    context = view.context
+    answers = {k: e.value() for k, e in view.answer_editors.items() if not e.is_empty()}
+    checklist = {k: box.isChecked() for k, box in view.checklist.items()}
+    impact, likelihood = view.risk.values()
+    base = ProcedureRequest(
+        kind=context.kind,
+        performed_by=view.performer_username(),
+        answers=answers,
+        checklist=checklist,
+        ticket_ref=str(view.ticket.value()),
+        reason=str(view.reason.value()),
+        performed_at=view.performed_at(),
+        impact=impact,
+        likelihood=likelihood,
+    )
+    if context.kind is ProcedureKind.RECEIVE:
+        return [replace(base, values=form_values(view, None))]
+    versions = versions or {}
+    return [
+        replace(
+            base,
+            asset_id=asset.id,
+            asset_tag=asset.tag,
+            values=form_values(view, asset),
+            expected_version=versions.get(asset.id, asset.version),
+        )
+        for asset in context.assets
+    ]
+
+
+def form_problems(view: FormView) -> list[Problem]:
+    """What stops the form from being recorded, as the form can tell before submitting.
+
+    The service checks everything again; these are the problems a user can see and fix
+    while filling in (required fields, checklist, typing mistakes, template rules).
+    """
+    problems: list[Problem] = []
+    if view.performed_by.is_empty():
+        problems.append(Problem("performed_by", "Performed by is required"))
+    elif (message := view.performed_by.problem()) is not None:
+        problems.append(Problem("performed_by", f"Performed by: {message}"))
+    for key, editor in view.all_editors().items():
+        message = editor.problem()
+        if message is not None:
+            problems.append(Problem(key, f"{editor.label}: {message}"))
+        elif key in view.required and editor.is_empty():
+            problems.append(Problem(key, f"{editor.label} is required"))
+    definition = view.context.template.definition
+    for rule in definition.rules:
+        if rule.one_of and all(
+            key in view.asset_editors and view.asset_editors[key].is_empty() for key in rule.one_of
+        ):
+            problems.append(Problem(rule.one_of[0], rule.message))
+        if (
+            rule.changes_something
+            and len(view.context.assets) >= 1
+            and not any(form_values(view, asset) for asset in view.context.assets)
+        ):
+            problems.append(Problem("values", rule.message))
+    for item in definition.checklist:
+        if item.required and not view.checklist[item.key].isChecked():
+            problems.append(Problem(item.key, f"Checklist: {item.label}"))
+    return problems

@@ -1,0 +1,104 @@
+"""Risk evaluation (impact × likelihood) and the approval it leads to, shown live."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFormLayout, QLabel, QSizePolicy, QWidget
+
+from desktop.domain.fields import FieldType
+from desktop.domain.lifecycle import ProcedureKind
+from desktop.services.templates import RISK_LEVELS, TemplateDefinition, risk_level
+from ui.gui.procedure_form.editors import ChoiceEditor
+
+LABEL_WIDTH = 170
+RISK_COLOURS = {"low": "#1b7f3b", "medium": "#b26a00", "high": "#b00020"}
+
+
+class RiskPanel(QWidget):
+    """Impact and likelihood pick lists (when the template asks), the resulting risk
+    level and whether the procedure will wait for approvals.
+
+    Signals:
+        changed(): impact or likelihood changed.
+    """
+
+    changed = Signal()
+
+    def __init__(self, definition: TemplateDefinition, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._definition = definition
+        options = [(level.capitalize(), level) for level in RISK_LEVELS]
+        self.impact = ChoiceEditor("impact", "Impact", FieldType.CHOICE, options)
+        self.likelihood = ChoiceEditor("likelihood", "Likelihood", FieldType.CHOICE, options)
+        self.impact.widget.setToolTip("How bad it is for users if the change goes wrong")
+        self.likelihood.widget.setToolTip("How likely it is that the change goes wrong")
+        self.risk_label = QLabel()
+        self.risk_label.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+        self.approval_label = QLabel()
+        self.approval_label.setWordWrap(True)
+        layout = QFormLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        if definition.assess_risk:
+            layout.addRow(_label("&Impact:", self.impact.widget), self.impact.widget)
+            layout.addRow(_label("&Likelihood:", self.likelihood.widget), self.likelihood.widget)
+            layout.addRow(_label("Risk:"), self.risk_label)
+        else:
+            # Not shown, but owned: a widget without a parent would be destroyed by
+            # whichever thread's garbage collection finds it, which crashes Qt.
+            for widget in (self.impact.widget, self.likelihood.widget, self.risk_label):
+                widget.setParent(self)
+                widget.hide()
+        layout.addRow(_label("Approval:"), self.approval_label)
+        for editor in (self.impact, self.likelihood):
+            editor.changed.connect(self._update)
+            editor.changed.connect(self.changed)
+        self._update()
+
+    def values(self) -> tuple[str | None, str | None]:
+        if not self._definition.assess_risk:
+            return None, None
+        return _text(self.impact.value()), _text(self.likelihood.value())
+
+    def level(self) -> str | None:
+        return risk_level(*self.values())
+
+    def approvals_required(self) -> int:
+        if self._definition.kind is ProcedureKind.RECEIVE:
+            return 0
+        return self._definition.approval.required_approvals(self.level())
+
+    def _update(self) -> None:
+        level = self.level()
+        if level is None:
+            self.risk_label.setText("not evaluated yet: choose impact and likelihood")
+            self.risk_label.setStyleSheet("color: palette(mid);")
+        else:
+            colour = RISK_COLOURS[level]
+            self.risk_label.setText(f"  {level.capitalize()}  ")
+            self.risk_label.setStyleSheet(
+                f"background: {colour}; color: white; font-weight: bold; border-radius: 3px;"
+            )
+        needed = self.approvals_required()
+        if needed:
+            people = "one approver" if needed == 1 else f"{needed} approvers"
+            self.approval_label.setText(
+                f"Needs {people} from outside your groups. It is saved as pending; "
+                "the asset changes when the last approval arrives."
+            )
+            self.approval_label.setStyleSheet("color: #b26a00; font-weight: bold;")
+        else:
+            self.approval_label.setText("Not needed: the asset changes as soon as you record it.")
+            self.approval_label.setStyleSheet("")
+
+
+def _label(text: str, buddy: QWidget | None = None) -> QLabel:
+    label = QLabel(text)
+    label.setMinimumWidth(LABEL_WIDTH - 9)  # the group box adds its own margin
+    label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    if buddy is not None:
+        label.setBuddy(buddy)
+    return label
+
+
+def _text(value: object) -> str | None:
+    return str(value) if value else None

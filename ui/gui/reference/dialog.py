@@ -1,0 +1,138 @@
+"""Reference data: locations, categories, manufacturers and models, suppliers, people,
+groups — one window with a page for each."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QListWidget,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.storage.database import Database
+from ui.gui.reference.category_page import CategoriesPage
+from ui.gui.reference.group_page import GroupsPage
+from ui.gui.reference.jobs import DialogJobs
+from ui.gui.reference.location_page import LocationsPage
+from ui.gui.reference.record_page import RecordPage
+from ui.gui.reference.simple_pages import ManufacturersPage, ModelsPage, PeoplePage, SuppliersPage
+
+#: Page keys (for ``page=``) and their titles, in the order the list shows them.
+PAGES = (
+    ("locations", "Locations"),
+    ("categories", "Categories"),
+    ("manufacturers", "Manufacturers and models"),
+    ("suppliers", "Suppliers"),
+    ("people", "People"),
+    ("groups", "Groups"),
+)
+
+
+class ManufacturersAndModels(QWidget):
+    """Manufacturers above, their models below; saving one refreshes the other."""
+
+    def __init__(self, database: Database, jobs: DialogJobs) -> None:
+        super().__init__()
+        self.manufacturers = ManufacturersPage(database, jobs)
+        self.models = ModelsPage(database, jobs)
+        self.manufacturers.changed.connect(self.models.reload)
+        self.models.changed.connect(self.manufacturers.reload)
+        self.manufacturers.table.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self.models.filter_edit.setText(
+                self.manufacturers.current.name if self.manufacturers.current else ""
+            )
+        )
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.manufacturers)
+        splitter.addWidget(self.models)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+    def pages(self) -> list[RecordPage]:
+        return [self.manufacturers, self.models]
+
+
+class ReferenceDataDialog(QDialog):
+    """Signals:
+    changed(): reference data was saved, moved or deleted (the main window refreshes).
+    """
+
+    changed = Signal()
+
+    def __init__(
+        self,
+        database: Database,
+        username: str,
+        parent: QWidget | None = None,
+        page: str = "locations",
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Reference data — Assetdesk")
+        self.resize(1240, 720)
+        self.username = username
+        self.jobs = DialogJobs(self)
+        self.locations = LocationsPage(database, self.jobs)
+        self.categories = CategoriesPage(database, self.jobs)
+        self.manufacturers_and_models = ManufacturersAndModels(database, self.jobs)
+        self.suppliers = SuppliersPage(database, self.jobs)
+        self.people = PeoplePage(database, self.jobs)
+        self.groups = GroupsPage(database, self.jobs)
+        self.people.changed.connect(self.groups.reload)
+        self._widgets: dict[str, QWidget] = {
+            "locations": self.locations,
+            "categories": self.categories,
+            "manufacturers": self.manufacturers_and_models,
+            "suppliers": self.suppliers,
+            "people": self.people,
+            "groups": self.groups,
+        }
+        self.page_list = QListWidget()
+        self.page_list.setFixedWidth(200)
+        self.page_list.setStyleSheet("QListWidget::item { padding: 6px 4px; }")
+        self.stack = QStackedWidget()
+        for key, title in PAGES:
+            self.page_list.addItem(title)
+            self.stack.addWidget(self._widgets[key])
+        self.page_list.currentRowChanged.connect(self.stack.setCurrentIndex)
+        for record_page in self.record_pages():
+            record_page.changed.connect(self.changed)
+            record_page.reload()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        body = QHBoxLayout()
+        body.addWidget(self.page_list)
+        body.addWidget(self.stack, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(body, 1)
+        layout.addWidget(buttons)
+        self.show_page(page)
+
+    def record_pages(self) -> list[RecordPage]:
+        return [
+            self.locations,
+            self.categories,
+            *self.manufacturers_and_models.pages(),
+            self.suppliers,
+            self.people,
+            self.groups,
+        ]
+
+    def show_page(self, page: str) -> None:
+        keys = [key for key, _ in PAGES]
+        if page not in keys:
+            raise ValueError(f"unknown reference data page {page!r} (pages: {', '.join(keys)})")
+        self.page_list.setCurrentRow(keys.index(page))
+
+    def is_busy(self) -> bool:
+        return self.jobs.busy
+
+    def done(self, result: int) -> None:
+        self.hide()
+        self.jobs.cancel_then(lambda: QDialog.done(self, result))

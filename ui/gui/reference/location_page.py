@@ -1,0 +1,182 @@
+"""Locations: the tree site › building › floor › room › rack; drag a location to move it."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTreeView,
+    QWidget,
+)
+
+from desktop.services import reference
+from desktop.services.reference_queries import LocationRow, list_locations
+from desktop.storage.database import Database
+from ui.gui.reference.jobs import DialogJobs
+from ui.gui.reference.location_tree_model import LocationTreeModel
+from ui.gui.reference.record_page import RecordPage
+
+#: The kind a new location inside a location of each kind usually is.
+CHILD_KIND = {"site": "building", "building": "floor", "floor": "room", "room": "rack"}
+
+
+class LocationsPage(RecordPage):
+    noun = "location"
+
+    def __init__(self, database: Database, jobs: DialogJobs, parent: QWidget | None = None) -> None:
+        self._new_parent: uuid.UUID | None = None
+        super().__init__(database, jobs, parent)
+        self.tree_model = LocationTreeModel(self)
+        self.tree_model.move_requested.connect(self.move_location)
+        self.tree = QTreeView()
+        self.tree.setModel(self.tree_model)
+        # DragDrop rather than InternalMove: the model accepts only location ids anyway.
+        self.tree.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.tree.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.tree.setDragEnabled(True)
+        self.tree.setAcceptDrops(True)
+        self.tree.setDropIndicatorShown(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setStyleSheet("QTreeView::item { padding: 3px 0px; }")
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree.header().setStretchLastSection(False)
+        self.tree.setToolTip(
+            "Drag a location onto another to move it there (or onto the empty area: top level)"
+        )
+        self.tree.selectionModel().currentChanged.connect(
+            lambda current, _previous: self._tree_selected(current)
+        )
+        self.list_layout.replaceWidget(self.table, self.tree)
+        self.table.hide()
+        self.filter_edit.hide()
+        self.new_button.setText("New &site")
+        self.inside_button = QPushButton("New &inside")
+        self.inside_button.setToolTip("A new location inside the selected one")
+        self.inside_button.clicked.connect(self.start_new_inside)
+        self.list_buttons.insertWidget(1, self.inside_button)
+
+    def build_form(self, form: QFormLayout) -> None:
+        self.path_label = QLabel()
+        self.path_label.setWordWrap(True)
+        self.name_edit = QLineEdit()
+        self.kind_combo = QComboBox()
+        for kind in reference.LOCATION_KINDS:
+            self.kind_combo.addItem(kind.capitalize(), kind)
+        self.code_edit = QLineEdit()
+        self.code_edit.setPlaceholderText("printed on the location label; generated if empty")
+        form.addRow("Inside:", self.path_label)
+        form.addRow("&Name:", self.name_edit)
+        form.addRow("&Kind:", self.kind_combo)
+        form.addRow("&Code:", self.code_edit)
+
+    def load(self, session: Session) -> list[Any]:
+        return list_locations(session)
+
+    def _loaded(self, rows: list[Any]) -> None:
+        self.tree_model.set_rows(rows)
+        self.tree.expandAll()
+        wanted = self._select_after_load
+        if wanted is not None and self.tree_model.index_of(wanted).isValid():
+            self.tree.setCurrentIndex(self.tree_model.index_of(wanted))
+        elif self.current is not None:
+            self.fill(None)
+
+    def _tree_selected(self, index: QModelIndex) -> None:
+        row = self.tree_model.location(index)
+        if row is not None and self._keep_edits_for(row):
+            self.current = row
+            return
+        self.fill(row)
+
+    def start_new(self) -> None:
+        self._new_parent = None
+        self.tree.clearSelection()
+        self.fill(None)
+        self.kind_combo.setCurrentIndex(self.kind_combo.findData("site"))
+        self.name_edit.setFocus()
+
+    def start_new_inside(self) -> None:
+        parent = self.current
+        self.start_new()
+        if parent is not None:
+            self._new_parent = parent.id
+            self.path_label.setText(self.tree_model.path(parent.id))
+            kind = CHILD_KIND.get(parent.kind, "room")
+            self.kind_combo.setCurrentIndex(self.kind_combo.findData(kind))
+
+    def fill(self, row: LocationRow | None) -> None:
+        self.set_current(row)
+        self.path_label.setText(
+            self.tree_model.path(row.parent_id) if row and hasattr(self, "tree_model") else ""
+        )
+        self.path_label.setText(self.path_label.text() or "(top level)")
+        self.name_edit.setText(row.name if row else "")
+        self.kind_combo.setCurrentIndex(
+            max(self.kind_combo.findData(row.kind if row else "room"), 0)
+        )
+        self.code_edit.setText(row.code if row else "")
+        if hasattr(self, "inside_button"):
+            self.inside_button.setEnabled(row is not None)
+
+    def title_for(self, row: Any) -> str:
+        return "New location" if row is None else f"{row.name} ({row.kind})"
+
+    def form_values(self) -> dict[str, Any]:
+        return {
+            "name": self.name_edit.text(),
+            "kind": self.kind_combo.currentData(),
+            "code": self.code_edit.text(),
+        }
+
+    def save(self, session: Session, row: LocationRow | None, values: dict[str, Any]) -> uuid.UUID:
+        if row is None:
+            return reference.create_location(
+                session,
+                name=values["name"],
+                kind=values["kind"],
+                code=values["code"] or None,
+                parent_id=self._new_parent,
+            ).id
+        return reference.update_location(
+            session, location_id=row.id, expected_version=row.version, **values
+        ).id
+
+    def delete(self, session: Session, row: LocationRow) -> None:
+        reference.delete_location(session, location_id=row.id)
+
+    def move_location(self, location_id: uuid.UUID, new_parent_id: uuid.UUID | None) -> None:
+        """Record a drag: the location now lies below ``new_parent_id``."""
+        row = self.tree_model.location(self.tree_model.index_of(location_id))
+        version = row.version if row else None
+        where = self.tree_model.path(new_parent_id) or "the top level"
+        name = row.name if row else "the location"
+
+        def moved(_: Any) -> None:
+            self.changed.emit()
+            self.reload(select=location_id)
+            self.jobs.when_idle(lambda: self.show_message(f"Moved '{name}' to {where}.", ok=True))
+
+        self.run(
+            lambda session: (
+                reference.move_location_checked(
+                    session,
+                    location_id=location_id,
+                    new_parent_id=new_parent_id,
+                    expected_version=version,
+                ).id
+            ),
+            moved,
+            write=True,
+        )

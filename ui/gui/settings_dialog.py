@@ -1,0 +1,301 @@
+"""Settings: which database, who uses this computer, how dates look.
+
+The database password goes to the operating system's keyring (desktop.credentials); the
+settings file only ever holds the URL without it.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import credentials
+from desktop.errors import DesktopError
+from desktop.services.reference_queries import list_people
+from desktop.settings import CURRENT_USER, DATABASE_URL, DATE_FORMAT, Settings
+from desktop.storage.database import Database, open_database
+from desktop.storage.urls import choose_url, default_database_path, describe, parse_url
+from ui.gui.reference.jobs import DialogJobs
+from ui.gui.worker import Progress
+
+#: Qt date formats offered, shown with today's date as the example.
+DATE_FORMATS = ("yyyy-MM-dd", "dd.MM.yyyy", "dd/MM/yyyy", "MM/dd/yyyy", "d MMM yyyy")
+OK_STYLE = "color: #1b7f3b;"
+ERROR_STYLE = "color: #b00020;"
+
+
+class SettingsDialog(QDialog):
+    """The settings window.
+
+    Signals:
+        database_changed(str): the new database URL (without password) after OK, when it
+            differs from the one saved before.
+    """
+
+    database_changed = Signal(str)
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.setMinimumWidth(620)
+        self._settings = settings
+        self._jobs = DialogJobs(self)
+        self._build()
+        self._load()
+        self._load_people()
+
+    # -- layout --------------------------------------------------------------------
+
+    def _build(self) -> None:
+        database_box = QGroupBox("Database")
+        self.local_radio = QRadioButton("&Local file on this computer")
+        self.server_radio = QRadioButton("Shared &server (PostgreSQL or MariaDB)")
+        modes = QButtonGroup(self)
+        modes.addButton(self.local_radio)
+        modes.addButton(self.server_radio)
+        self.path_edit = QLineEdit()
+        self.path_edit.setPlaceholderText(str(default_database_path()))
+        self.browse_button = QPushButton("&Browse…")
+        self.browse_button.clicked.connect(self._browse)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path_edit, 1)
+        path_row.addWidget(self.browse_button)
+        self.url_edit = QLineEdit()
+        self.url_edit.setPlaceholderText("postgresql://user@server.example.org/assetdesk")
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit.setPlaceholderText("kept in the system keyring")
+        self.test_button = QPushButton("&Test connection")
+        self.test_button.clicked.connect(self.test_connection)
+        self.connection_label = QLabel()
+        self.connection_label.setWordWrap(True)
+        self.connection_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        form = QFormLayout()
+        form.addRow(self.local_radio)
+        form.addRow("File:", path_row)
+        form.addRow(self.server_radio)
+        form.addRow("Server URL:", self.url_edit)
+        form.addRow("Password:", self.password_edit)
+        test_row = QHBoxLayout()
+        test_row.addWidget(self.test_button)
+        test_row.addStretch(1)
+        form.addRow("", test_row)
+        form.addRow("", self.connection_label)
+        database_box.setLayout(form)
+        self.local_radio.toggled.connect(self._update_mode)
+
+        you_box = QGroupBox("This computer")
+        self.user_combo = QComboBox()
+        self.user_combo.setEditable(True)
+        self.user_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        user_edit = self.user_combo.lineEdit()
+        if user_edit is not None:
+            user_edit.setPlaceholderText("user name of the person using Assetdesk here")
+        self.date_combo = QComboBox()
+        today = QDate.currentDate()
+        for fmt in DATE_FORMATS:
+            self.date_combo.addItem(f"{today.toString(fmt)}    ({fmt})", fmt)
+        you_form = QFormLayout()
+        you_form.addRow("&Signed-in person:", self.user_combo)
+        you_form.addRow("&Date format:", self.date_combo)
+        you_box.setLayout(you_form)
+
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.hide()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(database_box)
+        layout.addWidget(you_box)
+        layout.addWidget(self.error_label)
+        layout.addStretch(1)
+        layout.addWidget(buttons)
+
+    def _load(self) -> None:
+        saved = self._settings.get(DATABASE_URL)
+        self._saved_url = saved
+        if saved and parse_url(saved).get_backend_name() != "sqlite":
+            self.server_radio.setChecked(True)
+            self.url_edit.setText(saved)
+        else:
+            self.local_radio.setChecked(True)
+            if saved:
+                self.path_edit.setText(parse_url(saved).database or "")
+        self.user_combo.setEditText(self._settings.get(CURRENT_USER))
+        index = self.date_combo.findData(self._settings.get(DATE_FORMAT))
+        self.date_combo.setCurrentIndex(max(index, 0))
+        self._update_mode()
+
+    def _update_mode(self) -> None:
+        local = self.local_radio.isChecked()
+        for widget in (self.path_edit, self.browse_button):
+            widget.setEnabled(local)
+        for widget in (self.url_edit, self.password_edit):
+            widget.setEnabled(not local)
+        self.connection_label.clear()
+
+    # -- behaviour -----------------------------------------------------------------
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Database file",
+            self.path_edit.text() or str(default_database_path()),
+            "Assetdesk database (*.sqlite3 *.sqlite *.db);;All files (*)",
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
+        if path:
+            self.path_edit.setText(path)
+
+    def chosen_url(self) -> tuple[str, str | None]:
+        """The URL as the settings file will hold it (no password), and the password.
+
+        A password typed into the URL itself is moved to the password field's place.
+        """
+        if self.local_radio.isChecked():
+            path = self.path_edit.text().strip()
+            return (f"sqlite:///{path}" if path else ""), None
+        text = self.url_edit.text().strip()
+        if not text:
+            raise DesktopError("Enter the server URL, e.g. postgresql://user@server/assetdesk")
+        bare, in_url = credentials.split_password(text)
+        return bare, self.password_edit.text() or in_url
+
+    def _connect_url(self) -> str:
+        """The URL to test with, the password put in only in memory."""
+        bare, password = self.chosen_url()
+        url = choose_url(None, bare)
+        if password:
+            return parse_url(url).set(password=password).render_as_string(hide_password=False)
+        return credentials.url_with_password(url)
+
+    def test_connection(self) -> None:
+        try:
+            url = self._connect_url()
+        except DesktopError as exc:
+            self._show_connection(False, exc.message)
+            return
+        self.test_button.setEnabled(False)
+        self.connection_label.setStyleSheet("")
+        self.connection_label.setText("Connecting…")
+        self._jobs.start(
+            _test_job(url),
+            lambda text: self._show_connection(True, text),
+            lambda exc: self._show_connection(False, exc.message),
+            lambda: self.test_button.setEnabled(True),
+        )
+
+    def _show_connection(self, ok: bool, text: str) -> None:
+        self.connection_label.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
+        self.connection_label.setText(("✔ " if ok else "✖ ") + text)
+
+    def _load_people(self) -> None:
+        try:
+            url = credentials.url_with_password(choose_url(None, self._settings.get(DATABASE_URL)))
+        except DesktopError:
+            return
+        # Without a reachable database the user name is typed by hand; the reason shows
+        # when the connection is tested.
+        self._jobs.start(_people_job(url), self._fill_people, lambda exc: None)
+
+    def _fill_people(self, people: list[tuple[str, str]]) -> None:
+        typed = self.user_combo.currentText()
+        self.user_combo.clear()
+        for name, username in people:
+            self.user_combo.addItem(f"{name} ({username})", username)
+        index = self.user_combo.findData(typed)
+        if index >= 0:
+            self.user_combo.setCurrentIndex(index)
+        else:
+            self.user_combo.setEditText(typed)
+
+    def chosen_username(self) -> str:
+        index = self.user_combo.findText(self.user_combo.currentText())
+        if index >= 0 and self.user_combo.itemData(index):
+            return str(self.user_combo.itemData(index))
+        return self.user_combo.currentText().strip()
+
+    def save(self) -> None:
+        """Store the settings (and the password in the keyring) and close."""
+        try:
+            url, password = self.chosen_url()
+            if password:
+                credentials.store_password(url, password)
+        except DesktopError as exc:
+            self.error_label.setText(exc.message)
+            self.error_label.show()
+            return
+        self._settings.set(DATABASE_URL, url)
+        self._settings.set(CURRENT_USER, self.chosen_username())
+        self._settings.set(DATE_FORMAT, str(self.date_combo.currentData()))
+        if url != self._saved_url:
+            self.database_changed.emit(url)
+        self.accept()
+
+    def is_busy(self) -> bool:
+        """Whether a connection test or the list of people is still loading."""
+        return self._jobs.busy
+
+    def done(self, result: int) -> None:
+        self.hide()
+        self._jobs.cancel_then(lambda: QDialog.done(self, result))
+
+
+#: Alembic loads its scripts lazily and not thread-safely: one database check at a time.
+_CHECK_LOCK = threading.Lock()
+
+
+def _test_job(url: str) -> Any:
+    def job(progress: Progress, cancel: threading.Event) -> str:
+        with _CHECK_LOCK:
+            database = open_database(url)
+        try:
+            with _CHECK_LOCK, database.read() as session:
+                people = len(list_people(session))
+        finally:
+            database.dispose()
+        return f"Connected to the {describe(parse_url(url))}: schema up to date, {people} people."
+
+    return job
+
+
+def _people_job(url: str) -> Any:
+    def job(progress: Progress, cancel: threading.Event) -> list[tuple[str, str]]:
+        database = Database(parse_url(url))
+        try:
+            with _CHECK_LOCK:
+                # Only read: opening the settings must not create or migrate a database.
+                if not database.schema_state().up_to_date:
+                    return []
+            with database.read() as session:
+                return [(p.name, p.username) for p in list_people(session, active_only=True)]
+        finally:
+            database.dispose()
+
+    return job

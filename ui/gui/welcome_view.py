@@ -1,0 +1,74 @@
+"""The first screen on an empty database: three ways to get started."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QCommandLinkButton, QLabel, QVBoxLayout, QWidget
+
+
+class WelcomeView(QWidget):
+    """Shown by the main window while the register holds no assets.
+
+    Signals:
+        create_demo_requested(): fill this database with realistic demo data.
+        import_requested(): import assets from a spreadsheet.
+        connect_requested(): open the settings to use a shared database instead.
+    """
+
+    create_demo_requested = Signal()
+    import_requested = Signal()
+    connect_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        title = QLabel("Welcome to Assetdesk")
+        font = QFont(title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.8)
+        font.setBold(True)
+        title.setFont(font)
+        intro = QLabel(
+            "This register holds no assets yet. Every asset you add is received on the "
+            "standard procedure form, so its history starts on day one."
+        )
+        intro.setWordWrap(True)
+
+        self.demo_button = self._action(
+            "&Try it with demo data",
+            "Fill this database with sites, rooms, people and a few hundred assets with "
+            "years of history. Best on a database of its own.",
+            self.create_demo_requested,
+        )
+        self.import_button = self._action(
+            "&Import a spreadsheet",
+            "Bring your register from Excel, LibreOffice, Snipe-IT, GLPI or Ralph "
+            "(.xlsx or .csv). You see a dry run before anything is written.",
+            self.import_requested,
+        )
+        self.connect_button = self._action(
+            "&Connect to a shared database",
+            "Work with your team on a PostgreSQL or MariaDB server. The password is "
+            "kept in this computer's keyring.",
+            self.connect_requested,
+        )
+        column = QVBoxLayout()
+        column.setSpacing(14)
+        column.addWidget(title)
+        column.addWidget(intro)
+        column.addSpacing(8)
+        for button in (self.demo_button, self.import_button, self.connect_button):
+            column.addWidget(button)
+        box = QWidget()
+        box.setLayout(column)
+        box.setFixedWidth(620)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+        self.setFocusProxy(self.demo_button)
+
+    def _action(self, text: str, description: str, signal: SignalInstance) -> QCommandLinkButton:
+        button = QCommandLinkButton(text, description)
+        button.setMinimumHeight(60)
+        button.clicked.connect(signal)
+        return button
