@@ -1,0 +1,369 @@
+"""Filling a database with demo data: fast, in one transaction, cancellable.
+
+Reference data (sites, teams, staff, categories, products) is created through the
+reference services. Assets and their histories are generated a chunk of
+:data:`BATCH` assets at a time (in worker processes for large SQLite demos, see
+:mod:`desktop.demo.parallel`) and inserted with one compiled SQLAlchemy Core ``INSERT``
+per table, executemany, through the columns' own type processors (:mod:`desktop.demo.bulk`)
+— the same rows the services write, many times faster than ORM objects. On SQLite the
+search index is paused while inserting and rebuilt once at the end.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from desktop.demo.bulk import insert_converted
+from desktop.demo.incidents import incident_count, make_incidents
+from desktop.demo.life import ServiceAsset
+from desktop.demo.orders import Order, OrderPlanner, planned_finals
+from desktop.demo.parallel import Chunk, ChunkResult, Converters, chunk_results
+from desktop.demo.world import (
+    DemoWorld,
+    build_world,
+)
+from desktop.domain.tags import format_tag
+from desktop.errors import DesktopError, Problem, ValidationError
+from desktop.services.incidents import incident_template
+from desktop.services.search import search_index_paused
+from desktop.storage.database import Database
+from desktop.storage.models import (
+    Asset,
+    Incident,
+    IncidentAsset,
+    IncidentEvent,
+    Location,
+    Person,
+    TagSequence,
+)
+
+Progress = Callable[[int, int], None]
+MAX_ASSETS = 5_000_000
+#: Assets generated and inserted per round (progress and cancel are checked between).
+BATCH = 2_000
+#: From this many assets a SQLite demo is generated in worker processes as well.
+PARALLEL_FROM = 20_000
+MAX_WORKERS = 4
+#: In-service assets kept aside for incidents to be logged against.
+SAMPLE_SIZE = 2_000
+
+
+class DemoCancelledError(DesktopError):
+    """The demo was cancelled; the transaction was rolled back and nothing was written."""
+
+
+class DatabaseNotEmptyError(DesktopError):
+    """Demo data goes into an empty database unless adding was asked for."""
+
+    def __init__(self, assets: int, where: str) -> None:
+        super().__init__(
+            f"The database {where} already holds {assets:,} assets: demo data is only put "
+            "into an empty database, unless you ask to add it to the existing data."
+        )
+        self.assets = assets
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """What :func:`fill_demo` wrote."""
+
+    assets: int
+    procedures: int
+    approvals: int
+    pending_approvals: int
+    incidents: int
+    open_incidents: int
+    people: int
+    locations: int
+    statuses: dict[str, int]
+    created: dict[str, int]
+    seed: int
+    seconds: float
+    first_tags: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def assets_per_second(self) -> float:
+        return self.assets / self.seconds if self.seconds else 0.0
+
+
+def fill_demo(
+    db: Database,
+    *,
+    assets: int,
+    seed: int = 1,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+    add: bool = False,
+) -> DemoSummary:
+    """Fill ``db`` with a demo organisation and ``assets`` assets with years of history.
+
+    Everything happens in one transaction: on an error or when ``cancel`` is set, nothing
+    is written. ``progress(done, total)`` is called at most every ~100 ms. A database that
+    already holds assets is refused unless ``add`` is true.
+    """
+    if not 1 <= assets <= MAX_ASSETS:
+        raise ValidationError(
+            Problem(
+                "assets", f"the number of demo assets must be 1 to {MAX_ASSETS:,}, not {assets:,}"
+            )
+        )
+    started = time.perf_counter()
+    report = _Throttle(progress)
+    with db.write() as session:
+        existing = session.execute(select(func.count()).select_from(Asset)).scalar_one()
+        if existing and not add:
+            raise DatabaseNotEmptyError(existing, db.display_url)
+        with _bulk_pragmas(session, db, assets), search_index_paused(session.connection()):
+            world = build_world(session, assets=assets)
+            _check(cancel)
+            now_ts = time.time()
+            totals = _generate(
+                session,
+                world,
+                assets=assets,
+                seed=seed,
+                now_ts=now_ts,
+                report=report,
+                cancel=cancel,
+            )
+            incidents = _incidents(
+                session, world, totals.samples, assets=assets, seed=seed, now_ts=now_ts
+            )
+            people = session.execute(select(func.count()).select_from(Person)).scalar_one()
+            locations = session.execute(select(func.count()).select_from(Location)).scalar_one()
+            _check(cancel)
+    report(assets, assets, force=True)
+    return DemoSummary(
+        assets=assets,
+        procedures=totals.procedures,
+        approvals=totals.approvals,
+        pending_approvals=totals.pending,
+        incidents=incidents[0],
+        open_incidents=incidents[1],
+        people=people,
+        locations=locations,
+        statuses=dict(sorted(totals.statuses.items())),
+        created=dict(world.created),
+        seed=seed,
+        seconds=time.perf_counter() - started,
+        first_tags=tuple(totals.first_tags),
+    )
+
+
+@dataclass
+class _Totals:
+    assets: int = 0
+    procedures: int = 0
+    approvals: int = 0
+    pending: int = 0
+    statuses: Counter[str] = field(default_factory=Counter)
+    samples: list[ServiceAsset] = field(default_factory=list)
+    first_tags: list[str] = field(default_factory=list)
+
+    def add(self, result: ChunkResult) -> None:
+        self.assets += len(result.assets)
+        self.procedures += result.procedure_count
+        self.approvals += result.approval_count
+        self.pending += result.pending
+        self.statuses.update(result.statuses)
+        self.samples.extend(result.samples)
+
+
+def _generate(
+    session: Session,
+    world: DemoWorld,
+    *,
+    assets: int,
+    seed: int,
+    now_ts: float,
+    report: _Throttle,
+    cancel: threading.Event | None,
+) -> _Totals:
+    connection = session.connection()
+    numbers = _next_tag_numbers(session, world)
+    totals = _Totals()
+    chunks = _plan_chunks(
+        world, assets=assets, seed=seed, now_ts=now_ts, numbers=numbers, tags=totals.first_tags
+    )
+    converters = Converters(connection.dialect)
+    results = chunk_results(
+        world, connection.dialect, chunks, workers=_workers(connection.dialect.name, assets)
+    )
+    try:
+        for result in results:
+            insert_converted(connection, converters.assets, result.assets)
+            insert_converted(connection, converters.procedures, result.procedures)
+            insert_converted(connection, converters.approvals, result.approvals)
+            totals.add(result)
+            _check(cancel)
+            report(totals.assets, assets)
+    finally:
+        results.close()  # stops worker processes at once on cancel or error
+    _store_tag_numbers(session, numbers)
+    return totals
+
+
+def _workers(dialect_name: str, assets: int) -> int:
+    """Worker processes for a demo of ``assets`` assets (1 = none, all in this process)."""
+    if dialect_name != "sqlite" or assets < PARALLEL_FROM or getattr(sys, "frozen", False):
+        return 1
+    return max(1, min(MAX_WORKERS, (os.cpu_count() or 1) + 1))
+
+
+def _plan_chunks(
+    world: DemoWorld,
+    *,
+    assets: int,
+    seed: int,
+    now_ts: float,
+    numbers: dict[str, int],
+    tags: list[str],
+) -> Iterator[Chunk]:
+    """Orders, tags and final statuses in order, cut into chunks of :data:`BATCH` assets.
+
+    ``numbers`` (the next number per tag prefix) moves on; the first tags go to ``tags``."""
+    rng = random.Random(seed)
+    finals = planned_finals(assets)
+    planner = OrderPlanner(world, rng, now_ts, assets)
+    origin = f"assetdesk demo (seed {seed})"
+    sample_size = max(20, -(-SAMPLE_SIZE * BATCH // assets))
+    items: list[tuple[Order, int, str, str, str | None]] = []
+    number = index = 0
+    while index < assets:
+        order, quantity = planner.next_order(index)
+        for position in range(min(quantity, assets - index)):
+            planned = finals.get(index)
+            pending = planned[0] if planned else None
+            final = planned[1] if planned else planner.final_status(order)
+            prefix = order.category.prefix
+            tag = format_tag(prefix, numbers[prefix])
+            items.append((order, position, tag, final, pending))
+            numbers[prefix] += 1
+            if len(tags) < 3:
+                tags.append(tag)
+            index += 1
+            if len(items) == BATCH:
+                yield Chunk(number, seed, now_ts, origin, tuple(items), sample_size)
+                items, number = [], number + 1
+    if items:
+        yield Chunk(number, seed, now_ts, origin, tuple(items), sample_size)
+
+
+def _next_tag_numbers(session: Session, world: DemoWorld) -> dict[str, int]:
+    """Per prefix, the first number above every tag in use and the tag sequence.
+
+    The sequence rows stay locked until the demo commits (as in
+    :func:`desktop.services.tags.allocate_tag`), so a client receiving an asset meanwhile
+    waits and then gets a number after the demo's."""
+    numbers: dict[str, int] = {}
+    for category in world.categories:
+        prefix = category.prefix
+        sequence = session.execute(
+            select(TagSequence).where(TagSequence.prefix == prefix).with_for_update()
+        ).scalar_one_or_none()
+        highest = 0
+        pattern = f"{prefix.lower()}-%"
+        for (tag_key,) in session.execute(select(Asset.tag_key).where(Asset.tag_key.like(pattern))):
+            suffix = tag_key[len(prefix) + 1 :]
+            if suffix.isdigit():
+                highest = max(highest, int(suffix))
+        numbers[prefix] = max(highest + 1, sequence.next_value if sequence else 1)
+    return numbers
+
+
+def _store_tag_numbers(session: Session, numbers: dict[str, int]) -> None:
+    """Move every tag sequence past the generated tags, so that new tags never collide."""
+    for prefix, next_value in numbers.items():
+        sequence = session.get(TagSequence, prefix)
+        if sequence is None:
+            session.add(TagSequence(prefix=prefix, next_value=next_value))
+        elif sequence.next_value < next_value:
+            session.execute(
+                update(TagSequence)
+                .where(TagSequence.prefix == prefix)
+                .values(next_value=next_value)
+            )
+    session.flush()
+    session.expire_all()
+
+
+def _incidents(
+    session: Session,
+    world: DemoWorld,
+    samples: list[ServiceAsset],
+    *,
+    assets: int,
+    seed: int,
+    now_ts: float,
+) -> tuple[int, int]:
+    highest = session.execute(select(func.max(Incident.number))).scalar_one()
+    template = incident_template()
+    rows = make_incidents(
+        world,
+        random.Random(seed * 7919 + 1),
+        now_ts=now_ts,
+        samples=samples,
+        count=incident_count(assets),
+        first_number=(highest or 0) + 1,
+        template={"name": template.name, "version": template.version},
+    )
+    connection = session.connection()
+    if rows.incidents:
+        connection.execute(insert(Incident), rows.incidents)
+        connection.execute(insert(IncidentAsset), rows.assets)
+        connection.execute(insert(IncidentEvent), rows.events)
+    return len(rows.incidents), rows.open
+
+
+def _check(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise DemoCancelledError("Demo data cancelled: nothing was written.")
+
+
+@contextlib.contextmanager
+def _bulk_pragmas(session: Session, db: Database, assets: int) -> Iterator[None]:
+    """On SQLite, a larger page cache while inserting: random UUID keys touch index pages
+    all over the file. About 1 KiB per asset, from 256 MiB up to 1 GiB."""
+    if not db.is_sqlite:
+        yield
+        return
+    connection = session.connection()
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    kib = min(1 << 20, max(1 << 18, assets))
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{kib}")
+    restore = f"PRAGMA cache_size = {int(before or -2000)}"
+    try:
+        yield
+    except DemoCancelledError:
+        connection.exec_driver_sql(restore)
+        raise
+    # After a database error the transaction is dead; the pooled connection keeps the
+    # larger cache, which costs nothing until pages are read.
+    connection.exec_driver_sql(restore)
+
+
+class _Throttle:
+    """Passes progress on at most every 100 ms."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int, *, force: bool = False) -> None:
+        if self.progress is None:
+            return
+        now = time.monotonic()
+        if force or now - self.last >= 0.1:
+            self.last = now
+            self.progress(done, total)

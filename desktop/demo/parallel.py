@@ -1,0 +1,140 @@
+"""Generating asset histories in chunks, in worker processes when there are many.
+
+The orders, tags and final statuses are planned in the calling process, in order, so that
+tags stay consecutive; each :class:`Chunk` then holds everything needed to write its
+assets' lives. A chunk is turned into ready driver parameters by :func:`make_chunk` —
+in this process, or for large SQLite demos in a pool of ``spawn`` processes (safe next to
+a GUI's threads) while this process inserts the previous chunk. Like every ``spawn``
+pool, it needs the program's main module to be import-safe (``if __name__ ==
+"__main__":``), as the ``assetdesk`` entry point and the GUI are. Each chunk has its own
+random generator seeded from the run's seed and the chunk's number, so the data do not
+depend on which process made them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import random
+import signal
+from collections import Counter, deque
+from collections.abc import Generator, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Dialect, Table, create_engine
+
+from desktop.demo.bulk import RowConverter
+from desktop.demo.life import LifeWriter, ServiceAsset
+from desktop.demo.orders import Order
+from desktop.demo.world import DemoWorld
+from desktop.storage.models import Approval, Asset, Procedure
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Assets to write: (order, position in the order, tag, final status, pending kind)."""
+
+    number: int
+    seed: int
+    now_ts: float
+    origin_detail: str
+    items: tuple[tuple[Order, int, str, str, str | None], ...]
+    sample_size: int
+
+
+@dataclass
+class ChunkResult:
+    assets: list[Any]
+    procedures: list[Any]
+    approvals: list[Any]
+    statuses: Counter[str]
+    procedure_count: int
+    approval_count: int
+    pending: int
+    samples: list[ServiceAsset] = field(default_factory=list)
+
+
+class Converters:
+    """Row converters for the three tables a chunk writes, for one dialect."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self.assets = RowConverter(_table(Asset), dialect)
+        self.procedures = RowConverter(_table(Procedure), dialect)
+        self.approvals = RowConverter(_table(Approval), dialect)
+
+
+def make_chunk(world: DemoWorld, converters: Converters, chunk: Chunk) -> ChunkResult:
+    rng = random.Random(chunk.seed * 1_000_003 + chunk.number)
+    writer = LifeWriter(world, rng, chunk.now_ts, chunk.origin_detail)
+    writer.sample_size = chunk.sample_size
+    for order, position, tag, final, pending in chunk.items:
+        writer.live(order, position, tag, final=final, pending=pending)
+    rows = writer.rows
+    return ChunkResult(
+        assets=converters.assets(rows.assets),
+        procedures=converters.procedures(rows.procedures),
+        approvals=converters.approvals(rows.approvals),
+        statuses=writer.statuses,
+        procedure_count=writer.procedures,
+        approval_count=writer.approvals,
+        pending=writer.pending,
+        samples=writer.in_service,
+    )
+
+
+def chunk_results(
+    world: DemoWorld, dialect: Dialect, chunks: Iterable[Chunk], *, workers: int
+) -> Generator[ChunkResult, None, None]:
+    """Each chunk's result, in order. With ``workers`` > 1 (SQLite only: the workers build
+    their own SQLite dialect), chunks are made in that many processes; closing the
+    iterator early stops them."""
+    if workers <= 1:
+        converters = Converters(dialect)
+        for chunk in chunks:
+            yield make_chunk(world, converters, chunk)
+        return
+    if dialect.name != "sqlite":  # pragma: no cover - guarded by the caller
+        raise ValueError("worker processes convert rows for SQLite only")
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker, initargs=(world,)
+    ) as pool:
+        queued: deque[Future[ChunkResult]] = deque()
+        waiting = iter(chunks)
+        try:
+            # A few chunks ahead, not all: results wait in memory until inserted.
+            for chunk in itertools.islice(waiting, 2 * workers):
+                queued.append(pool.submit(_work, chunk))
+            while queued:
+                result = queued.popleft().result()  # a dead worker raises BrokenProcessPool
+                chunk_or_none = next(waiting, None)
+                if chunk_or_none is not None:
+                    queued.append(pool.submit(_work, chunk_or_none))
+                yield result
+        finally:
+            for future in queued:
+                future.cancel()
+
+
+_world: DemoWorld | None = None
+_converters: Converters | None = None
+
+
+def _start_worker(world: DemoWorld) -> None:
+    global _world, _converters
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; Ctrl+C reaches it
+    _world = world
+    _converters = Converters(create_engine("sqlite://").dialect)
+
+
+def _work(chunk: Chunk) -> ChunkResult:
+    assert _world is not None and _converters is not None
+    return make_chunk(_world, _converters, chunk)
+
+
+def _table(model: Any) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table

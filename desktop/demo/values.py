@@ -1,0 +1,164 @@
+"""Small realistic values: serial numbers, IMEIs, addresses, ticket numbers, working hours.
+
+Every generator takes the run's ``random.Random`` so that a seed gives the same data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from desktop.demo.catalog import ModelSpec
+from desktop.domain.fields import FIELDS_BY_KEY, REFERENCE_TYPES
+from desktop.domain.lifecycle import STATUS_LABELS
+
+DAY = 86_400.0
+YEAR = 365.25 * DAY
+_ALNUM = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+_DIGITS = "0123456789"
+REFERENCE_KEYS = frozenset(f.key for f in FIELDS_BY_KEY.values() if f.type in REFERENCE_TYPES)
+_STATUS_TEXT = {s.value: label for s, label in STATUS_LABELS.items()}
+FIRMWARE = {
+    "Cisco": ("17.9.4a", "17.12.2", "17.6.5"),
+    "HPE Aruba Networking": ("16.11.0012", "10.4.1.0", "16.10.0025"),
+    "Juniper Networks": ("22.4R3", "21.4R3-S5"),
+    "Ubiquiti": ("6.6.55", "6.5.28"),
+    "Fortinet": ("7.2.8", "7.4.3"),
+    "Palo Alto Networks": ("11.1.2", "10.2.9"),
+}
+
+
+def serial_number(rng: random.Random, model: ModelSpec) -> str:
+    body = "".join(rng.choices(_ALNUM, k=model.serial_length))
+    return model.serial_prefix + body
+
+
+def imei(rng: random.Random) -> str:
+    """A 15-digit IMEI with a valid Luhn check digit (TAC 35…)."""
+    digits = [3, 5, *(rng.randrange(10) for _ in range(12))]
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        if i % 2 == 0:
+            d *= 2
+            d = d - 9 if d > 9 else d
+        total += d
+    return "".join(map(str, digits)) + str((10 - total % 10) % 10)
+
+
+def ticket(rng: random.Random, kind: str) -> str:
+    """A ServiceNow-style reference: INC0012345, RITM0045678, CHG0031234."""
+    return f"{kind}{rng.randrange(10_000, 99_999):07d}"
+
+
+def digits(rng: random.Random, n: int) -> str:
+    return "".join(rng.choices(_DIGITS, k=n))
+
+
+def working_time(rng: random.Random, ts: float, *, keep: bool = True) -> float:
+    """``ts`` if it falls on a working day between 08:00 and 17:30 UTC (and ``keep``), else
+    a random working moment of the next working day (never earlier than ``ts``)."""
+    day = int(ts // DAY)
+    seconds = ts - day * DAY
+    if keep and (day + 3) % 7 < 5 and 8 * 3600 <= seconds <= 17.5 * 3600:
+        return ts
+    if seconds > 8 * 3600:
+        day += 1
+    weekday = (day + 3) % 7  # 1970-01-01 was a Thursday
+    if weekday >= 5:
+        day += 7 - weekday
+    moment = day * DAY + 8 * 3600 + rng.random() * 9.5 * 3600
+    return max(moment, ts)
+
+
+def as_datetime(ts: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(ts, dt.UTC)
+
+
+def json_value(value: object) -> object:
+    """As :func:`desktop.services.values.json_value`: what a change records as before/after."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def display_text(names: dict[uuid.UUID, str], key: str, value: object) -> str:
+    """As :func:`desktop.services.values.display_text`, from a name map instead of queries."""
+    if value is None or value == "":
+        return ""
+    if key in REFERENCE_KEYS:
+        assert isinstance(value, uuid.UUID)
+        return names[value]
+    if key == "status":
+        return _STATUS_TEXT[str(value)]
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="minutes")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+class ChangeMaker:
+    """Builds ``changes`` entries like :class:`desktop.services.procedures.FieldChange`.
+
+    Reference fields are the hot path (location, person, …): their JSON value and the name
+    shown in history are looked up in caches instead of being worked out every time.
+    """
+
+    def __init__(self, names: dict[uuid.UUID, str]) -> None:
+        self.names = names
+        self.ids: dict[uuid.UUID, str] = {}
+
+    def _id(self, value: uuid.UUID | None) -> str | None:
+        if value is None:
+            return None
+        text = self.ids.get(value)
+        if text is None:
+            text = self.ids[value] = str(value)
+        return text
+
+    def __call__(self, key: str, before: Any, after: Any) -> dict[str, Any]:
+        if key in REFERENCE_KEYS:
+            names = self.names
+            return {
+                "field": key,
+                "before": self._id(before),
+                "after": self._id(after),
+                "before_text": "" if before is None else names[before],
+                "after_text": "" if after is None else names[after],
+            }
+        return field_change(self.names, key, before, after)
+
+
+def field_change(
+    names: dict[uuid.UUID, str], key: str, before: object, after: object
+) -> dict[str, Any]:
+    return {
+        "field": key,
+        "before": json_value(before),
+        "after": json_value(after),
+        "before_text": display_text(names, key, before),
+        "after_text": display_text(names, key, after),
+    }
+
+
+def custom_change(name: str, before: object, after: object) -> dict[str, Any]:
+    return {
+        "field": f"custom.{name}",
+        "before": before,
+        "after": after,
+        "before_text": "" if before is None else str(before),
+        "after_text": "" if after is None else str(after),
+    }
+
+
+def money(amount: float) -> Decimal:
+    return Decimal(f"{amount:.2f}")

@@ -1,0 +1,354 @@
+"""The demo organisation's reference data, found or created in the database.
+
+Everything is looked up by its natural key first (category name, location code, user
+name, …) so that ``assetdesk demo --add`` reuses what an earlier run made. The few
+hundred rows of sites, teams and staff go through the reference services; the many
+employees who receive devices are inserted in bulk.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from desktop.demo import catalog
+from desktop.demo.catalog import CategorySpec, ModelSpec
+from desktop.domain.lifecycle import ProcedureKind
+from desktop.domain.tags import normalize_tag
+from desktop.services import reference
+from desktop.services.templates import current_template
+from desktop.storage.models import (
+    AssetModel,
+    Category,
+    Group,
+    Location,
+    Manufacturer,
+    Person,
+    Supplier,
+    group_memberships,
+)
+from desktop.storage.types import utcnow
+
+#: Placements served by office rooms of each kind; "rack" and "comms" also use racks.
+PLACEMENT_ROOMS = {
+    "office": ("office",),
+    "meeting": ("meeting", "office"),
+    "print": ("print",),
+    "ceiling": ("office", "meeting"),
+    "comms": ("comms", "rack"),
+    "rack": ("rack",),
+}
+#: Which sites get how much of each placement.
+SITE_WEIGHTS = {"LON": 0.62, "LDS": 0.28, "SLO": 0.10}
+
+
+@dataclass(frozen=True)
+class DemoCategory:
+    id: uuid.UUID
+    name: str
+    prefix: str
+    spec: CategorySpec
+    #: The category's custom field definitions as stored (an existing category's own).
+    custom_fields: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class DemoModel:
+    id: uuid.UUID
+    text: str  # "Lenovo ThinkPad T14 Gen 4", as history shows it
+    spec: ModelSpec
+
+
+@dataclass(frozen=True)
+class SitePools:
+    """The rooms of one site by what they are used for."""
+
+    code: str
+    store: uuid.UUID
+    workshop: uuid.UUID
+    rooms: dict[str, tuple[uuid.UUID, ...]]
+
+
+@dataclass
+class DemoWorld:
+    """Ids and display names the life generator needs; no ORM objects."""
+
+    categories: list[DemoCategory] = field(default_factory=list)
+    models: dict[str, list[DemoModel]] = field(default_factory=dict)
+    suppliers: dict[str, uuid.UUID] = field(default_factory=dict)
+    sites: dict[str, SitePools] = field(default_factory=dict)
+    groups: dict[str, uuid.UUID] = field(default_factory=dict)
+    technicians: dict[str, tuple[uuid.UUID, ...]] = field(default_factory=dict)
+    #: Per technician: approvers who share no group with them.
+    approvers_for: dict[uuid.UUID, tuple[uuid.UUID, ...]] = field(default_factory=dict)
+    group_names_of: dict[uuid.UUID, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    employees: tuple[uuid.UUID, ...] = ()
+    reporters: tuple[uuid.UUID, ...] = ()
+    #: id → name for every location, person, group, supplier, category and model.
+    names: dict[uuid.UUID, str] = field(default_factory=dict)
+    templates: dict[ProcedureKind, tuple[uuid.UUID, int]] = field(default_factory=dict)
+    created: dict[str, int] = field(default_factory=dict)
+
+    def count_created(self, what: str, n: int = 1) -> None:
+        self.created[what] = self.created.get(what, 0) + n
+
+
+def employee_count(assets: int) -> int:
+    """People who receive devices: about one per five assets, 40 to 50,000."""
+    return max(40, min(50_000, assets // 5))
+
+
+def build_world(session: Session, *, assets: int) -> DemoWorld:
+    world = DemoWorld()
+    _groups(session, world)
+    _staff(session, world)
+    _employees(session, world, employee_count(assets))
+    _sites(session, world)
+    _categories(session, world)
+    _products(session, world)
+    for kind in ProcedureKind:
+        if kind in (ProcedureKind.IMPORT,):
+            continue
+        template = current_template(session, kind)
+        world.templates[kind] = (template.id, template.version)
+    return world
+
+
+def _groups(session: Session, world: DemoWorld) -> None:
+    existing = {g.name.lower(): g for g in session.execute(select(Group)).scalars()}
+    for name in catalog.GROUPS:
+        group = existing.get(name.lower())
+        if group is None:
+            group = reference.create_group(session, name=name)
+            world.count_created("groups")
+        world.groups[name] = group.id
+        world.names[group.id] = group.name
+
+
+def _staff(session: Session, world: DemoWorld) -> None:
+    groups = {g.id: g for g in session.execute(select(Group)).scalars()}
+    by_name = {g.name: g for g in groups.values()}
+    people: list[Person] = []
+    for name, username, group_names, roles in catalog.STAFF:
+        person = session.execute(
+            select(Person).where(func.lower(Person.username) == username)
+        ).scalar_one_or_none()
+        if person is None:
+            person = reference.create_person(
+                session,
+                name=name,
+                username=username,
+                email=f"{username}@example.org",
+                groups=[by_name[g] for g in group_names],
+                roles=roles,
+            )
+            world.count_created("people")
+        people.append(person)
+    for person in people:
+        world.names[person.id] = person.name
+        world.group_names_of[person.id] = tuple(
+            (str(g.id), g.name) for g in sorted(person.groups, key=lambda g: g.name)
+        )
+    approvers = [p for p in people if any(r.name == "approver" for r in p.roles)]
+    for team in catalog.IT_TEAMS:
+        techs = [
+            p
+            for p in people
+            if any(r.name == "technician" for r in p.roles) and team in {g.name for g in p.groups}
+        ]
+        world.technicians[team] = tuple(p.id for p in techs)
+        for tech in techs:
+            mine = {g.id for g in tech.groups}
+            world.approvers_for[tech.id] = tuple(
+                a.id for a in approvers if a.id != tech.id and not mine & {g.id for g in a.groups}
+            )
+
+
+def employee_identity(index: int) -> tuple[str, str]:
+    """The ``index``-th employee's name and user name: the same on every run."""
+    firsts, lasts = catalog.FIRST_NAMES, catalog.LAST_NAMES
+    combos = len(firsts) * len(lasts)
+    step = next(s for s in range(4001, combos + 4001) if math.gcd(s, combos) == 1)
+    j = (index * step) % combos
+    first, last = firsts[j % len(firsts)], lasts[j // len(firsts)]
+    suffix = "" if index < combos else str(index // combos + 1)
+    username = f"{first}.{last}{suffix}".lower().replace("'", "")
+    return f"{first} {last}", username
+
+
+def _employees(session: Session, world: DemoWorld, count: int) -> None:
+    identities = [employee_identity(i) for i in range(count)]
+    existing: dict[str, uuid.UUID] = dict(
+        session.execute(
+            select(func.lower(Person.username), Person.id).where(Person.active.is_(True))
+        ).all()
+    )
+    now = utcnow()
+    rows: list[dict[str, Any]] = []
+    memberships: list[dict[str, Any]] = []
+    ids: list[uuid.UUID] = []
+    for index, (name, username) in enumerate(identities):
+        person_id = existing.get(username)
+        if person_id is None:
+            person_id = uuid.uuid4()
+            rows.append(
+                {
+                    "id": person_id,
+                    "name": name,
+                    "username": username,
+                    "email": f"{username}@example.org",
+                    "active": True,
+                    "version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+            department = catalog.DEPARTMENTS[index % len(catalog.DEPARTMENTS)]
+            memberships.append({"person_id": person_id, "group_id": world.groups[department]})
+        ids.append(person_id)
+        world.names[person_id] = name
+    connection = session.connection()
+    for start in range(0, len(rows), 5000):
+        connection.execute(insert(Person), rows[start : start + 5000])
+    for start in range(0, len(memberships), 5000):
+        connection.execute(insert(group_memberships), memberships[start : start + 5000])
+    world.count_created("people", len(rows))
+    world.employees = tuple(ids)
+    world.reporters = tuple(ids[: max(20, len(ids) // 10)])
+
+
+class _Places:
+    """Finds or creates locations by code, remembering their names for history texts."""
+
+    def __init__(self, session: Session, world: DemoWorld) -> None:
+        self.session, self.world = session, world
+        self.existing = {loc.code_key: loc for loc in session.execute(select(Location)).scalars()}
+
+    def __call__(self, name: str, kind: str, code: str, parent: uuid.UUID | None) -> uuid.UUID:
+        found = self.existing.get(normalize_tag(code))
+        if found is None:
+            found = reference.create_location(
+                self.session, name=name, kind=kind, parent_id=parent, code=code
+            )
+            self.world.count_created("locations")
+        self.world.names[found.id] = found.name
+        return found.id
+
+
+def _sites(session: Session, world: DemoWorld) -> None:
+    """Sites › buildings › floors › rooms (and racks), coded ``LON-A2.04`` for room labels."""
+    place = _Places(session, world)
+    for site in catalog.SITES:
+        site_id = place(site.name, "site", site.code, None)
+        rooms: dict[str, list[uuid.UUID]] = {}
+        stores: list[tuple[uuid.UUID, uuid.UUID]] = []
+        for building in site.buildings:
+            b_code = f"{site.code}-{building.code}"
+            b_id = place(building.name, "building", b_code, site_id)
+            for floor in range(building.floors):
+                name = "Ground floor" if floor == 0 else f"Floor {floor}"
+                f_id = place(name, "floor", f"{b_code}{floor}", b_id)
+                room = f"{building.code}{floor}"  # A2 → rooms A2.01, A2.02 …
+                if floor == 0:
+                    store = place(f"{room}.10 IT store", "room", f"{site.code}-{room}.10", f_id)
+                    shop = place(f"{room}.11 IT workshop", "room", f"{site.code}-{room}.11", f_id)
+                    stores.append((store, shop))
+                    _racks(place, rooms, site.code, room, building.server_racks, f_id)
+                if not site.data_centre:
+                    for number, purpose, placement in catalog.OFFICE_ROOMS:
+                        code = f"{site.code}-{room}.{number:02d}"
+                        name = f"{room}.{number:02d} {purpose}"
+                        rooms.setdefault(placement, []).append(place(name, "room", code, f_id))
+        store, workshop = stores[0]
+        world.sites[site.code] = SitePools(
+            site.code, store, workshop, {k: tuple(v) for k, v in rooms.items()}
+        )
+
+
+def _racks(
+    place: _Places,
+    rooms: dict[str, list[uuid.UUID]],
+    site_code: str,
+    room: str,
+    racks: int,
+    floor_id: uuid.UUID,
+) -> None:
+    if not racks:
+        return
+    code = f"{site_code}-{room}.12"
+    server_room = place(f"{room}.12 Server room", "room", code, floor_id)
+    for rack in range(1, racks + 1):
+        name = f"Rack {chr(ord('A') + (rack - 1) // 8)}{(rack - 1) % 8 + 1:02d}"
+        rooms.setdefault("rack", []).append(place(name, "rack", f"{code}-R{rack:02d}", server_room))
+
+
+def _categories(session: Session, world: DemoWorld) -> None:
+    existing = {c.name.lower(): c for c in session.execute(select(Category)).scalars()}
+    prefixes = {c.tag_prefix for c in existing.values()}
+    for spec in catalog.CATEGORIES:
+        category = existing.get(spec.name.lower())
+        if category is None:
+            prefix, n = spec.prefix, 2
+            while prefix in prefixes:
+                prefix, n = f"{spec.prefix}{n}", n + 1
+            category = reference.create_category(
+                session,
+                name=spec.name,
+                tag_prefix=prefix,
+                audit_interval_days=spec.audit_interval_days,
+                custom_fields=[dict(d) for d in spec.custom_fields],
+            )
+            prefixes.add(prefix)
+            world.count_created("categories")
+        world.names[category.id] = category.name
+        world.categories.append(
+            DemoCategory(
+                category.id,
+                category.name,
+                category.tag_prefix,
+                spec,
+                tuple(category.custom_fields or ()),
+            )
+        )
+
+
+def _products(session: Session, world: DemoWorld) -> None:
+    manufacturers = {m.name.lower(): m for m in session.execute(select(Manufacturer)).scalars()}
+    models = {
+        (m.manufacturer_id, m.name.lower()): m
+        for m in session.execute(select(AssetModel)).scalars()
+    }
+    category_ids = {c.spec.name: c.id for c in world.categories}
+    for spec in catalog.MODELS:
+        manufacturer = manufacturers.get(spec.manufacturer.lower())
+        if manufacturer is None:
+            manufacturer = reference.create_manufacturer(session, name=spec.manufacturer)
+            manufacturers[spec.manufacturer.lower()] = manufacturer
+            world.count_created("manufacturers")
+        model = models.get((manufacturer.id, spec.name.lower()))
+        if model is None:
+            category = session.get(Category, category_ids[spec.category])
+            model = reference.create_model(
+                session,
+                manufacturer=manufacturer,
+                name=spec.name,
+                model_number=spec.model_number,
+                category=category,
+            )
+            world.count_created("models")
+        text = f"{manufacturer.name} {model.name}".strip()
+        world.names[model.id] = text
+        world.models.setdefault(spec.category, []).append(DemoModel(model.id, text, spec))
+    suppliers = {s.name.lower(): s for s in session.execute(select(Supplier)).scalars()}
+    for name, contact in catalog.SUPPLIERS:
+        supplier = suppliers.get(name.lower())
+        if supplier is None:
+            supplier = reference.create_supplier(session, name=name, contact=contact)
+            world.count_created("suppliers")
+        world.suppliers[name] = supplier.id
+        world.names[supplier.id] = supplier.name

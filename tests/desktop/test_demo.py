@@ -1,0 +1,295 @@
+"""Demo data: every screen has something to show, and it is what the services would write."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import uuid
+from collections import Counter
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from desktop.demo import DatabaseNotEmptyError, DemoCancelledError, fill, fill_demo
+from desktop.domain.fields import FIELDS_BY_KEY
+from desktop.domain.lifecycle import AssetStatus, ProcedureKind, ProcedureState
+from desktop.services.approvals import approve, why_not_yours
+from desktop.services.procedures import ProcedureRequest, record_procedure
+from desktop.services.queries import asset_detail
+from desktop.services.templates import current_template
+from desktop.services.values import json_value
+from desktop.storage.database import Database
+from desktop.storage.models import (
+    Approval,
+    Asset,
+    Category,
+    Incident,
+    IncidentAsset,
+    IncidentEvent,
+    Location,
+    Person,
+    Procedure,
+    TagSequence,
+)
+from tests.factories import World
+
+ASSETS = 200
+
+
+def _count(session: Session, model: Any) -> int:
+    return int(session.execute(select(func.count()).select_from(model)).scalar_one())
+
+
+def test_demo_covers_every_status_with_histories_that_end_in_the_asset(db: Database) -> None:
+    summary = fill_demo(db, assets=ASSETS, seed=3)
+
+    with db.read() as s:
+        assets = list(s.execute(select(Asset)).scalars())
+        procedures = list(s.execute(select(Procedure).order_by(Procedure.performed_at)).scalars())
+        templates = {kind: current_template(s, kind) for kind in ProcedureKind if kind != "import"}
+        assert len(assets) == ASSETS == summary.assets
+        assert {a.status for a in assets} == {s.value for s in AssetStatus}
+        assert len(procedures) == summary.procedures
+        by_asset: dict[uuid.UUID, list[Procedure]] = {}
+        for procedure in procedures:
+            by_asset.setdefault(procedure.asset_id, []).append(procedure)
+            template = templates[ProcedureKind(procedure.kind)]
+            assert (procedure.template_id, procedure.template_version) == (
+                template.id,
+                template.version,
+            )
+            assert procedure.origin == "demo"
+        for asset in assets:
+            _assert_history_ends_in(asset, by_asset[asset.id])
+        intervals = dict(s.execute(select(Category.id, Category.audit_interval_days)).all())
+        # The quick filters of the register have something to find.
+        now = dt.datetime.now(dt.UTC)
+        active = [a for a in assets if a.status in ("in_stock", "in_service", "in_repair")]
+        soon = [
+            a for a in active if a.warranty_end and 0 <= (a.warranty_end - now.date()).days <= 90
+        ]
+        never = [a for a in active if a.last_audited_at is None]
+        overdue = [
+            a
+            for a in active
+            if a.last_audited_at
+            and a.last_audited_at < now - dt.timedelta(days=intervals[a.category_id] or 0)
+        ]
+        assert soon and never and overdue
+
+
+def _assert_history_ends_in(asset: Asset, history: list[Procedure]) -> None:
+    """The asset row is its history applied: versions, befores and afters all line up."""
+    assert history[0].kind == "receive"
+    assert asset.created_at == history[0].performed_at
+    assert asset.tag_key == asset.tag.lower()
+    completed = [p for p in history if p.state == ProcedureState.COMPLETED]
+    assert asset.version == len(completed), asset.tag
+    latest: dict[str, object] = {}
+    for procedure in completed:
+        for change in procedure.changes:
+            assert set(change) == {"field", "before", "after", "before_text", "after_text"}
+            if change["field"] in latest:  # each before is the previous after
+                assert change["before"] == latest[change["field"]], (asset.tag, change)
+            latest[change["field"]] = change["after"]
+    for key, after in latest.items():
+        if key.startswith("custom."):
+            assert asset.custom_fields.get(key.removeprefix("custom.")) == after
+        else:
+            now = json_value(getattr(asset, FIELDS_BY_KEY[key].column))
+            assert now == after, (asset.tag, key)
+    for procedure in history:
+        if procedure.state == ProcedureState.PENDING_APPROVAL:  # still applicable
+            assert procedure is history[-1]
+            assert procedure.asset_version == asset.version
+            for change in procedure.changes:
+                if not change["field"].startswith("custom."):
+                    column = FIELDS_BY_KEY[change["field"]].column
+                    assert change["before"] == json_value(getattr(asset, column))
+
+
+def test_demo_has_pending_approvals_that_an_approver_can_complete(db: Database) -> None:
+    fill_demo(db, assets=ASSETS)
+
+    with db.read() as s:
+        pending = list(
+            s.execute(
+                select(Procedure).where(Procedure.state == ProcedureState.PENDING_APPROVAL)
+            ).scalars()
+        )
+        kinds = Counter(p.kind for p in pending)
+        decisions = {
+            p.id: list(s.execute(select(Approval).where(Approval.procedure_id == p.id)).scalars())
+            for p in pending
+        }
+        half = next(p for p in pending if p.kind == "decommission" and len(decisions[p.id]) == 1)
+        given = decisions[half.id][0]
+        assert given.decision == "approve"
+        assert given.approver_groups and {"id", "name"} <= set(given.approver_groups[0])
+        performer = s.get_one(Person, half.performed_by_id)
+        candidates = list(s.execute(select(Person)).scalars())
+        approver = next(
+            p
+            for p in candidates
+            if p.id != given.approver_id and why_not_yours(p, performer, ()) is None
+        )
+        half_id, asset_id, username = half.id, half.asset_id, approver.username
+        status_before = s.get_one(Asset, asset_id).status
+        assert all(p.approvals_required == 2 for p in pending)
+    assert kinds["decommission"] >= 2 and kinds["change"] >= 1 and kinds["dispose"] >= 1
+    assert status_before == AssetStatus.IN_SERVICE
+
+    outcome = approve(db, procedure_id=half_id, approver=username)
+
+    assert outcome.state is ProcedureState.COMPLETED
+    with db.read() as s:
+        assert s.get_one(Asset, asset_id).status == AssetStatus.DECOMMISSIONED
+
+
+def test_demo_has_incidents_in_every_status(db: Database) -> None:
+    summary = fill_demo(db, assets=ASSETS)
+
+    with db.read() as s:
+        incidents = list(s.execute(select(Incident).order_by(Incident.number)).scalars())
+        linked = Counter(s.execute(select(IncidentAsset.incident_id)).scalars())
+        events = Counter(s.execute(select(IncidentEvent.incident_id)).scalars())
+        assert len(incidents) == summary.incidents >= 8
+        assert {i.status for i in incidents} >= {"new", "assigned", "in_progress", "resolved"}
+        assert summary.open_incidents == sum(
+            i.status in ("new", "assigned", "in_progress") for i in incidents
+        )
+        numbers = [i.number for i in incidents]
+        assert numbers == list(range(1, len(incidents) + 1))
+        reported = [i.reported_at for i in incidents]
+        assert reported == sorted(reported)
+        for incident in incidents:
+            assert incident.severity in ("low", "medium", "high", "critical")
+            assert incident.routed_group_id is not None
+            assert linked[incident.id] >= 1
+            assert events[incident.id] == incident.version
+            if incident.status in ("resolved", "closed"):
+                assert incident.root_cause and incident.resolution and incident.resolved_at
+
+
+def test_tags_made_after_the_demo_do_not_collide(db: Database) -> None:
+    fill_demo(db, assets=ASSETS)
+    with db.read() as s:
+        laptop = s.execute(select(Category).where(Category.name == "Laptop")).scalar_one()
+        highest = max(
+            int(tag.split("-")[1])
+            for tag in s.execute(select(Asset.tag).where(Asset.category_id == laptop.id)).scalars()
+        )
+        store = s.execute(select(Location).where(Location.code == "LON-A0.10")).scalar_one()
+        assert s.get_one(TagSequence, "LAP").next_value == highest + 1
+        laptop_id, store_id = laptop.id, store.id
+
+    outcome = record_procedure(
+        db,
+        ProcedureRequest(
+            kind=ProcedureKind.RECEIVE,
+            performed_by="thargreaves",
+            values={"name": "ThinkPad T14 Gen 4", "category": laptop_id, "location": store_id},
+            checklist={"inspected": True, "contents_match": True},
+        ),
+    )
+
+    assert outcome.asset_tag == f"LAP-{highest + 1:06d}"
+    with db.read() as s:
+        assert asset_detail(s, tag=outcome.asset_tag).row.status == AssetStatus.IN_STOCK
+
+
+def test_cancel_leaves_the_database_as_it_was(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cancel = threading.Event()
+    seen: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> None:
+        seen.append((done, total))
+        cancel.set()
+
+    monkeypatch.setattr(fill, "BATCH", 100)
+    with pytest.raises(DemoCancelledError, match="nothing was written"):
+        fill_demo(db, assets=500, progress=progress, cancel=cancel)
+
+    assert seen == [(100, 500)]
+    with db.read() as s:
+        for model in (Asset, Procedure, Person, Location, Category, Incident, Approval):
+            assert _count(s, model) == 0, model.__name__
+    fill_demo(db, assets=20)  # and the database still takes demo data afterwards
+    with db.read() as s:
+        assert _count(s, Asset) == 20
+
+
+def test_a_database_with_assets_is_refused_unless_adding(db: Database) -> None:
+    fill_demo(db, assets=50)
+    with db.read() as s:
+        before = (_count(s, Asset), _count(s, Procedure), _count(s, Person))
+
+    with pytest.raises(DatabaseNotEmptyError, match="already holds 50 assets"):
+        fill_demo(db, assets=50)
+    with db.read() as s:
+        assert (_count(s, Asset), _count(s, Procedure), _count(s, Person)) == before
+
+    summary = fill_demo(db, assets=50, seed=2, add=True)
+
+    assert summary.created.get("people", 0) == 0  # the same organisation, reused
+    with db.read() as s:
+        assert _count(s, Asset) == 100
+        assert _count(s, Person) == before[2]
+        tags = list(s.execute(select(Asset.tag_key)).scalars())
+        numbers = list(s.execute(select(Incident.number)).scalars())
+    assert len(set(tags)) == 100
+    assert len(set(numbers)) == len(numbers)
+
+
+def test_progress_is_reported_up_to_the_total(sqlite_db: Database) -> None:
+    seen: list[tuple[int, int]] = []
+
+    fill_demo(sqlite_db, assets=300, progress=lambda done, total: seen.append((done, total)))
+
+    assert seen[-1] == (300, 300)
+    assert all(total == 300 for _, total in seen)
+
+
+def test_a_large_sqlite_demo_made_by_worker_processes_is_the_same_kind_of_data(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fill, "PARALLEL_FROM", 100)  # as if it were large
+    monkeypatch.setattr(fill, "BATCH", 60)
+    assert fill._workers("sqlite", 300) > 1
+
+    summary = fill_demo(sqlite_db, assets=300, seed=5)
+
+    with sqlite_db.read() as s:
+        assets = list(s.execute(select(Asset)).scalars())
+        by_asset: dict[uuid.UUID, list[Procedure]] = {}
+        for procedure in s.execute(select(Procedure).order_by(Procedure.performed_at)).scalars():
+            by_asset.setdefault(procedure.asset_id, []).append(procedure)
+        assert len(assets) == 300 == len({a.tag_key for a in assets})
+        assert sum(len(h) for h in by_asset.values()) == summary.procedures
+        assert _count(s, Approval) == summary.approvals
+        for asset in assets:
+            _assert_history_ends_in(asset, by_asset[asset.id])
+
+
+def test_demo_data_can_join_an_existing_register(world: World) -> None:
+    world.receive(tag="LAP-000007")  # typed by hand: generated tags must skip past it
+
+    summary = fill_demo(world.db, assets=60, add=True)
+
+    with world.db.read() as s:
+        tags = list(s.execute(select(Asset.tag_key)).scalars())
+        laptops = list(s.execute(select(Category).where(Category.name == "Laptop")).scalars())
+        assert len(laptops) == 1  # the register's own category is used, with its fields
+        assert laptops[0].id == world.laptop_category
+        ram = [
+            a.custom_fields.get("ram_gb")
+            for a in s.execute(select(Asset).where(Asset.category_id == laptops[0].id)).scalars()
+        ]
+    assert summary.assets == 60
+    assert len(tags) == len(set(tags)) == 61 and "lap-000007" in tags
+    assert all(isinstance(value, int) for value in ram[1:] if value is not None)
+    assert world.receive().asset_tag not in {t.upper() for t in tags}
