@@ -24,7 +24,12 @@ class CliContext:
 
     @property
     def url(self) -> str:
-        return choose_url(getattr(self.args, "database", None), self.settings.get(DATABASE_URL))
+        """The chosen URL with the keyring's password filled in (in memory only)."""
+        from desktop.credentials import url_with_password  # loads keyring only when needed
+
+        return url_with_password(
+            choose_url(getattr(self.args, "database", None), self.settings.get(DATABASE_URL))
+        )
 
     def database(self, *, check_schema: bool = True) -> Database:
         """The database, opened once; a local file is created and migrated on first use."""

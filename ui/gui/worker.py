@@ -17,13 +17,17 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 Progress = Callable[[int, int], None]
 Job = Callable[[Progress, threading.Event], Any]
 
 #: Progress is passed on at most this often (seconds), so the GUI is never flooded.
 PROGRESS_INTERVAL = 0.1
+
+#: Workers whose thread runs: held here so that dropping the last reference to a worker
+#: (or to the window that owns it) never destroys a running QThread, which aborts Qt.
+_running: set[Worker] = set()
 
 
 class _Runner(QObject):
@@ -82,8 +86,11 @@ class Worker(QObject):
         self._runner.progress.connect(self.progress)
         self._runner.succeeded.connect(self.succeeded)
         self._runner.failed.connect(self.failed)
-        self._runner.done.connect(self._thread.quit)
+        # Direct: the thread ends as soon as the job does, without a trip through the GUI
+        # thread's event loop, so wait() from a GUI slot returns at once.
+        self._runner.done.connect(self._thread.quit, Qt.ConnectionType.DirectConnection)
         self._thread.finished.connect(self._on_thread_finished)
+        self._thread.finished.connect(lambda: _running.discard(self))
         self._running = False
 
     @property
@@ -92,6 +99,7 @@ class Worker(QObject):
 
     def start(self) -> None:
         self._running = True
+        _running.add(self)
         self._thread.start()
 
     def cancel(self) -> None:

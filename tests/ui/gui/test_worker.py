@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import QThread
 
 from desktop.errors import DesktopError
-from ui.gui.worker import Progress, Worker
+from ui.gui.worker import Progress, Worker, _running
 
 
 def test_result_and_progress_arrive_on_the_gui_thread(qtbot: QtBot) -> None:
@@ -58,3 +58,30 @@ def test_cancel_is_seen_by_the_job(qtbot: QtBot) -> None:
         assert started.wait(5)
         worker.cancel()
     assert result.args == ["cancelled"]
+
+
+def test_waiting_from_the_gui_thread_returns_at_once(qtbot: QtBot) -> None:
+    import time
+
+    worker = Worker(lambda progress, cancel: 1)
+    with qtbot.waitSignal(worker.succeeded):
+        worker.start()
+    started = time.monotonic()
+    assert worker.wait(5_000)
+    assert time.monotonic() - started < 1.0
+
+
+def test_a_dropped_worker_keeps_running_to_the_end(qtbot: QtBot) -> None:
+    release = threading.Event()
+    finished = threading.Event()
+
+    def job(progress: Progress, cancel: threading.Event) -> None:
+        release.wait(5)
+        finished.set()
+
+    worker = Worker(job)
+    worker.start()
+    del worker  # the last reference: a running QThread must not be destroyed
+    release.set()
+    assert finished.wait(5)
+    qtbot.waitUntil(lambda: not _running, timeout=5000)

@@ -1,10 +1,12 @@
-"""``assetdesk db upgrade | info``."""
+"""``assetdesk db upgrade | info | backup``."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from desktop.services.queries import database_counts
+from desktop.storage.backup import backup_database
 from desktop.storage.migrate import known_revisions
 from ui.cli.context import CliContext, print_json
 
@@ -24,6 +26,16 @@ def register(subparsers: Any) -> None:
     info.add_argument("--json", action="store_true", help="print JSON for scripts")
     info.set_defaults(handler=_info)
 
+    backup = db_commands.add_parser(
+        "backup",
+        help="copy the local database file safely, even while the app is using it",
+        description="Copy the local SQLite database with SQLite's online backup, safe while "
+        "Assetdesk runs. A shared server is backed up with pg_dump or mariadb-dump instead.",
+    )
+    backup.add_argument("out", metavar="OUT", type=Path, help="the backup file to write")
+    backup.add_argument("--overwrite", action="store_true", help="replace OUT if it exists")
+    backup.set_defaults(handler=_backup)
+
 
 def _upgrade(ctx: CliContext) -> int:
     database = ctx.database(check_schema=False)
@@ -41,6 +53,13 @@ def _upgrade(ctx: CliContext) -> int:
 def _info(ctx: CliContext) -> int:
     database = ctx.database(check_schema=False)
     state = database.schema_state()
+    if (
+        database.is_sqlite
+        and not state.up_to_date
+        and (state.current is None or state.current in known_revisions())
+    ):
+        database.ensure_schema()  # a local file is created and migrated on first use
+        state = database.schema_state()
     info: dict[str, Any] = {
         "url": database.display_url,
         "backend": database.backend,
@@ -63,4 +82,15 @@ def _info(ctx: CliContext) -> int:
             print(f"{name:>16}: {value}")
     else:
         print(f"{'':>16}  the schema is not this version's: run 'assetdesk db upgrade'")
+    return 0
+
+
+def _backup(ctx: CliContext) -> int:
+    database = ctx.database(check_schema=False)
+    result = backup_database(database, ctx.args.out, overwrite=ctx.args.overwrite)
+    size_mb = result.size_bytes / 1_000_000
+    print(
+        f"backed up {result.source} to {result.target} ({size_mb:.1f} MB, "
+        f"{result.asset_count} assets, schema {result.schema_version or 'none'})"
+    )
     return 0

@@ -1,0 +1,127 @@
+"""The main window opens labels, approvals, incidents, audits and About from its menus."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtWidgets import QApplication, QWidget
+
+from desktop.domain.lifecycle import ProcedureKind
+from desktop.services.incidents import IncidentRequest, log_incident
+from desktop.services.procedures import ProcedureRequest, record_procedure
+from desktop.settings import CURRENT_USER, Settings
+from tests.ui.gui.conftest import Register
+from ui.gui.layout_state import LayoutState
+from ui.gui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot: QtBot, register: Register, tmp_path: Path) -> Iterator[MainWindow]:
+    settings = Settings(tmp_path / "settings.ini")
+    settings.set(CURRENT_USER, "approver")
+    made = MainWindow(register.db, settings, layout_state=LayoutState(tmp_path / "l.ini"))
+    qtbot.addWidget(made)
+    made.show()
+    qtbot.waitUntil(lambda: made.model.matching_assets is not None, timeout=10_000)
+    yield made
+    if made.isVisible():
+        made.close()
+
+
+def _select_first(window: MainWindow, count: int = 1) -> list[str]:
+    table = window.view.table
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    for row in range(count):
+        table.selectionModel().select(window.model.index(row, 0), flags)
+    return [r.tag for r in window.selected_rows()]
+
+
+def _top_level(kind: str) -> list[QWidget]:
+    return [w for w in QApplication.topLevelWidgets() if type(w).__name__ == kind and w.isVisible()]
+
+
+def test_the_approvals_badge_counts_what_the_person_may_decide(
+    qtbot: QtBot, register: Register, window: MainWindow
+) -> None:
+    record_procedure(
+        register.db,
+        ProcedureRequest(
+            kind=ProcedureKind.DECOMMISSION,
+            performed_by="tech",
+            asset_tag="LAP-00001",
+            answers={
+                "sanitisation_method": "Destroy: shred or degauss (NIST SP 800-88)",
+                "evidence_reference": "WIPE-1",
+            },
+            checklist={"accounts_removed": True},
+        ),
+    )
+    window.features.refresh_badge()
+    qtbot.waitUntil(
+        lambda: window.features.approvals_action.text() == "Approvals (1)", timeout=5000
+    )
+    window.features.approvals_action.trigger()
+    qtbot.waitUntil(lambda: bool(_top_level("ApprovalsInbox")), timeout=5000)
+
+
+def test_print_labels_for_the_selection(qtbot: QtBot, window: MainWindow) -> None:
+    tags = _select_first(window, 3)
+    window.features.print_labels_action.trigger()
+    qtbot.waitUntil(lambda: bool(_top_level("LabelPrintDialog")), timeout=5000)
+    dialog = _top_level("LabelPrintDialog")[0]
+    assert sorted(row.tag for row in dialog._rows) == sorted(tags)
+    dialog.close()
+
+
+def test_print_labels_without_selection_takes_the_search_result(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.view.filter_bar.status.setCurrentIndex(
+        window.view.filter_bar.status.findData("in_service")
+    )
+    qtbot.waitUntil(lambda: window.model.rowCount() == 50, timeout=5000)
+    window.view.table.clearSelection()
+    window.features.print_labels_action.trigger()
+    qtbot.waitUntil(lambda: bool(_top_level("LabelPrintDialog")), timeout=5000)
+    dialog = _top_level("LabelPrintDialog")[0]
+    assert len(dialog._rows) == 50
+    assert {row.status for row in dialog._rows} == {"in_service"}
+    dialog.close()
+
+
+def test_incidents_show_in_the_asset_detail(
+    qtbot: QtBot, register: Register, window: MainWindow
+) -> None:
+    log_incident(
+        register.db,
+        IncidentRequest(
+            logged_by="tech",
+            asset_tags=["LAP-00001"],
+            title="Screen flickers",
+            description="Flickers after an hour",
+            severity="medium",
+            routed_group="Service desk",
+        ),
+    )
+    window.handle_scan("LAP-00001")
+    text = window.view.detail.body.toPlainText()
+    assert "Incidents (1, 1 open)" in text
+    assert "Screen flickers" in text
+
+
+def test_log_incident_audits_and_about_open(qtbot: QtBot, window: MainWindow) -> None:
+    _select_first(window)
+    window.features.incident_action.trigger()
+    qtbot.waitUntil(lambda: bool(_top_level("IncidentDialog")), timeout=5000)
+    _top_level("IncidentDialog")[0].close()
+    window.features.audits_action.trigger()
+    qtbot.waitUntil(lambda: bool(_top_level("AuditWindow")), timeout=5000)
+    _top_level("AuditWindow")[0].close()
+    window.features.about_action.trigger()
+    qtbot.waitUntil(lambda: bool(_top_level("AboutDialog")), timeout=5000)
+    _top_level("AboutDialog")[0].close()

@@ -1,0 +1,194 @@
+"""The main window's menus for labels, approvals, incidents, audits and help.
+
+Kept apart from ``main_window.py`` so that the register window stays about the
+register; each feature's window is imported only when it is first opened.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+from desktop.errors import DesktopError
+from desktop.services.queries import list_assets
+from ui.gui.worker import Progress, Worker
+
+if TYPE_CHECKING:
+    from ui.gui.main_window import MainWindow
+
+#: How often the approvals badge is refreshed while the window is open (ms).
+BADGE_REFRESH_MS = 60_000
+#: The most assets one label run takes from a search result.
+MAX_LABELS_FROM_SEARCH = 10_000
+
+
+class FeatureMenus:
+    """Adds the Asset › Print labels / Log an incident actions, the Work and Help menus,
+    and the approvals badge on the toolbar."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self._windows: list[QWidget] = []
+        self._workers: set[Worker] = set()
+        bar = window.menuBar()
+        asset_menu = window.asset_menu
+        asset_menu.addSeparator()
+        self.print_labels_action = window._action(
+            "Print &labels…", QKeySequence.StandardKey.Print, self.print_labels
+        )
+        self.print_labels_action.setToolTip(
+            "Print labels for the selected assets, or for every asset the view shows"
+        )
+        self.incident_action = window._action(
+            "Log an &incident…", "Ctrl+Shift+N", self.log_incident
+        )
+        asset_menu.addAction(self.print_labels_action)
+        asset_menu.addAction(self.incident_action)
+
+        work_menu = bar.addMenu("&Work")
+        self.approvals_action = window._action("&Approvals…", "Ctrl+Shift+A", self.open_approvals)
+        self.incidents_action = window._action("&Incidents…", "Ctrl+Shift+J", self.open_incidents)
+        self.audits_action = window._action("Inventory a&udits…", "Ctrl+Shift+U", self.open_audits)
+        for action in (self.approvals_action, self.incidents_action, self.audits_action):
+            work_menu.addAction(action)
+        window.view.toolbar.addSeparator()
+        window.view.toolbar.addAction(self.approvals_action)
+
+        help_menu = bar.addMenu("&Help")
+        self.about_action = window._action("&About Assetdesk", None, self.open_about)
+        help_menu.addAction(self.about_action)
+
+        self._badge_timer = QTimer(window)
+        self._badge_timer.setInterval(BADGE_REFRESH_MS)
+        self._badge_timer.timeout.connect(self.refresh_badge)
+        self._badge_timer.start()
+        QTimer.singleShot(0, self.refresh_badge)
+
+    # -- approvals -------------------------------------------------------------------
+
+    def refresh_badge(self) -> None:
+        """Count, on a worker, the pending procedures the signed-in person may decide."""
+        badge = importlib.import_module("ui.gui.approvals.badge")
+        database, username = self.window.database, self.window.username
+
+        def job(progress: Progress, cancel: threading.Event) -> int:
+            return int(badge.pending_decision_count(database, username))
+
+        worker = self._start(job)
+        worker.succeeded.connect(
+            lambda count: self.approvals_action.setText(badge.badge_text(int(count)))
+        )
+
+    def open_approvals(self) -> None:
+        inbox = importlib.import_module("ui.gui.approvals.inbox_dialog")
+        dialog = inbox.ApprovalsInbox(self.window.database, self.window.username, self.window)
+        dialog.decided.connect(lambda _outcome: self._register_changed())
+        dialog.withdrawn.connect(lambda _outcome: self._register_changed())
+        dialog.finished.connect(lambda _result: self.refresh_badge())
+        self.window._open_dialog(dialog)
+
+    def _register_changed(self) -> None:
+        self.window.refresh()
+        self.window._show_selected_detail()
+
+    # -- incidents -------------------------------------------------------------------
+
+    def log_incident(self) -> None:
+        dialogs = importlib.import_module("ui.gui.incidents.incident_dialog")
+        tags = [row.tag for row in self.window.selected_rows()]
+        dialog = dialogs.IncidentDialog(
+            self.window.database, self.window.username, tags, self.window
+        )
+        dialog.logged.connect(lambda _row: self.window._show_selected_detail())
+        self.window._open_dialog(dialog)
+
+    def open_incidents(self) -> None:
+        report = importlib.import_module("ui.gui.incidents.report_view")
+        view = report.IncidentReportView(self.window.database, self.window.username, self.window)
+        self._show_window(view, "Incidents", (1100, 700))
+
+    # -- audits ----------------------------------------------------------------------
+
+    def open_audits(self) -> None:
+        audits = importlib.import_module("ui.gui.audits")
+        window = audits.AuditWindow(self.window.database, self.window.username, self.window)
+        self._show_window(window, "Inventory audits", None)
+
+    # -- labels ----------------------------------------------------------------------
+
+    def print_labels(self) -> None:
+        """The selection, or — with nothing selected — every asset the view shows."""
+        tags = [row.tag for row in self.window.selected_rows()]
+        if tags:
+            self.print_labels_for(tags)
+            return
+        database, flt = self.window.database, self.window.model.filter
+
+        def job(progress: Progress, cancel: threading.Event) -> list[str]:
+            with database.read() as session:
+                rows = list_assets(session, flt, limit=MAX_LABELS_FROM_SEARCH)
+            return [row.tag for row in rows]
+
+        worker = self._start(job)
+        worker.succeeded.connect(self.print_labels_for)
+
+    def print_labels_for(self, tags: list[str]) -> None:
+        labels = importlib.import_module("ui.gui.labels")
+        try:
+            labels.print_asset_labels(self.window.database, list(tags), self.window)
+        except DesktopError as exc:
+            self.window.show_error(exc)
+
+    # -- help ------------------------------------------------------------------------
+
+    def open_about(self) -> None:
+        about = importlib.import_module("ui.gui.about_dialog")
+        about.open_about_dialog(self.window.database, self.window)
+
+    # -- plumbing --------------------------------------------------------------------
+
+    def _show_window(self, widget: QWidget, title: str, size: tuple[int, int] | None) -> None:
+        widget.setWindowFlag(Qt.WindowType.Window, True)
+        widget.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if not widget.windowTitle():
+            widget.setWindowTitle(f"{title} — Assetdesk")
+        if size is not None:
+            widget.resize(*size)
+        self._windows.append(widget)
+        widget.destroyed.connect(lambda _obj=None, w=widget: self._forget(w))
+        widget.show()
+
+    def _forget(self, widget: QWidget) -> None:
+        if widget in self._windows:
+            self._windows.remove(widget)
+
+    def _start(self, job: Any) -> Worker:
+        worker = Worker(job, self.window)
+        self._workers.add(worker)
+        worker.failed.connect(self.window.show_error)
+        worker.finished.connect(lambda w=worker: self._workers.discard(w))
+        worker.start()
+        return worker
+
+    def shutdown(self) -> None:
+        self._badge_timer.stop()
+        for worker in list(self._workers):
+            worker.cancel()
+            worker.wait()
+        for widget in list(self._windows):
+            widget.close()
+
+    def actions(self) -> tuple[QAction, ...]:
+        return (
+            self.print_labels_action,
+            self.incident_action,
+            self.approvals_action,
+            self.incidents_action,
+            self.audits_action,
+            self.about_action,
+        )
