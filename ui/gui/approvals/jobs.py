@@ -6,17 +6,15 @@ aborts when a running ``QThread`` is destroyed). Two guards:
 * while any of its jobs runs, the window (the owner's top-level widget) is held by a
   strong reference here, so dropping the last Python reference to it cannot delete it
   mid-job; it is released once the thread has ended, outside any signal emission;
-* closing cancels the jobs and waits for their threads, handling events meanwhile: the
-  worker's thread is told to stop through the GUI thread's event loop, so a plain
-  blocking wait from a slot would sit out its whole timeout.
+* closing cancels the jobs and waits for their threads (a worker's thread ends as soon
+  as its job does, so this returns once the jobs have rolled back).
 """
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QTimer
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
 from ui.gui.worker import Worker
@@ -40,17 +38,12 @@ def start_worker(owner: QObject, workers: list[Worker], job: Any) -> Worker:
 
 
 def finish_workers(workers: list[Worker], timeout: float = FINISH_TIMEOUT) -> None:
-    """Cancel every worker and wait until their threads have ended."""
+    """Cancel every worker and wait until their threads have ended (they roll back)."""
     pending = list(workers)  # the list shrinks as workers finish
     for worker in pending:
         worker.cancel()
-    deadline = time.monotonic() + timeout
-    while any(w.is_running for w in pending) and time.monotonic() < deadline:
-        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
-        for worker in pending:
-            worker.wait(10)
     for worker in pending:
-        worker.wait(1000)
+        worker.wait(int(timeout * 1000))
 
 
 def running_jobs(window: QObject) -> int:
