@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import pkgutil
 import sys
 from collections.abc import Sequence
 
 import desktop
 from desktop.errors import DesktopError
+from desktop.logging_setup import configure_logging
 from ui.cli import commands
 from ui.cli.context import CliContext
 
@@ -48,11 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ui.gui.app import run_gui  # Qt is loaded only for the window
 
         return run_gui(args)
-    logging.basicConfig(
-        level=logging.DEBUG if args.debug else logging.WARNING, format="%(name)s: %(message)s"
-    )
-    if args.debug:
-        logging.getLogger("assetdesk.sql").setLevel(logging.DEBUG)
+    configure_logging(debug=args.debug, console=sys.stderr if args.debug else None)
     context = CliContext(args)
     try:
         return int(args.handler(context) or 0)

@@ -19,6 +19,7 @@ from desktop.settings import DATABASE_URL, Settings
 from desktop.storage.database import Database, open_database
 from desktop.storage.migrate import head_revision_from_files
 from desktop.storage.urls import choose_url, redact
+from ui.gui.app_icon import DESKTOP_FILE_NAME, application_icon
 from ui.gui.crash_dialog import install_crash_handler
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,9 @@ def create_application() -> QApplication:
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Assetdesk")
     app.setOrganizationName("Assetdesk")
+    app.setApplicationVersion(desktop.__version__)
+    app.setDesktopFileName(DESKTOP_FILE_NAME)
+    app.setWindowIcon(application_icon())
     app.setStyle("Fusion")
     return app
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QItemSelectionModel
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.incidents import IncidentRequest, log_incident
@@ -41,7 +42,7 @@ def _select_first(window: MainWindow, count: int = 1) -> list[str]:
     return [r.tag for r in window.selected_rows()]
 
 
-def _top_level(kind: str) -> list[QWidget]:
+def _top_level(kind: str) -> list[Any]:
     return [w for w in QApplication.topLevelWidgets() if type(w).__name__ == kind and w.isVisible()]
 
 
