@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,8 @@ from tests.factories import World, seed_world
 from ui.gui.approvals import ApprovalsInbox, badge_text, pending_decision_count
 from ui.gui.approvals.inbox_model import YOURS, InboxModel
 
-SHOTS = Path(os.environ.get("ASSETDESK_SHOTS", "/work/brief/shots"))
+# Screens rendered by the tests, to look at: $ASSETDESK_SHOTS or the temporary folder.
+SHOTS = Path(os.environ.get("ASSETDESK_SHOTS") or Path(tempfile.gettempdir()) / "assetdesk-shots")
 
 
 def risky_change(world: World, tag: str, by: str) -> ProcedureOutcome:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,8 @@ from desktop.storage.models import Incident
 from tests.factories import World, seed_world
 from ui.gui.incidents import IncidentDialog
 
-SHOTS = Path(os.environ.get("ASSETDESK_SHOTS", "/work/brief/shots"))
+# Screens rendered by the tests, to look at: $ASSETDESK_SHOTS or the temporary folder.
+SHOTS = Path(os.environ.get("ASSETDESK_SHOTS") or Path(tempfile.gettempdir()) / "assetdesk-shots")
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,8 @@ from tests.factories import World, seed_world
 from ui.gui.incidents import IncidentReportView
 from ui.gui.incidents.incident_list_model import IncidentListModel
 
-SHOTS = Path(os.environ.get("ASSETDESK_SHOTS", "/work/brief/shots"))
+# Screens rendered by the tests, to look at: $ASSETDESK_SHOTS or the temporary folder.
+SHOTS = Path(os.environ.get("ASSETDESK_SHOTS") or Path(tempfile.gettempdir()) / "assetdesk-shots")
 
 
 def log(world: World, tags: list[str], title: str, group: str, severity: str = "high") -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import openpyxl
@@ -22,7 +23,8 @@ from ui.gui.spreadsheets.export_dialog import ExportDialog
 from ui.gui.spreadsheets.import_wizard import MAPPING, PREVIEW, RESULT, SHEET, ImportWizard
 from ui.gui.spreadsheets.preview_model import PreviewModel
 
-SHOTS = Path(os.environ.get("ASSETDESK_SHOTS", "/work/brief/shots"))
+# Screens rendered by the tests, to look at: $ASSETDESK_SHOTS or the temporary folder.
+SHOTS = Path(os.environ.get("ASSETDESK_SHOTS") or Path(tempfile.gettempdir()) / "assetdesk-shots")
 
 
 @pytest.fixture
