@@ -157,3 +157,15 @@ def test_closing_while_a_job_runs_waits_for_it(qtbot: QtBot, world: World) -> No
     qtbot.waitUntil(lambda: not view.isVisible(), timeout=5000)
     assert not view.jobs.busy()
     assert "expected" in view.header.text()  # the result still arrived
+
+
+def test_room_labels_for_the_audit_scope(qtbot: QtBot, world: World) -> None:
+    start_audit(world.db, scope_location_id=world.building, started_by="auditor")
+    window = AuditWindow(world.db, "auditor")
+    qtbot.addWidget(window)
+    window.labels_action.trigger()
+    dialog = window.location_labels
+    codes = {item.value for item in dialog.items}
+    assert {"ROOM-A1", "ROOM-A2"} <= codes  # the building's rooms, scanned first in each room
+    assert "SITE-HQ" not in codes  # outside the scope
+    dialog.close()

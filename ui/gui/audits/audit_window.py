@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.audit_report import write_audit_report
-from desktop.services.audits import AuditSummary, list_audits
+from desktop.services.audits import AuditSummary, get_audit, list_audits, scope_locations
 from desktop.storage.database import Database
 from ui.gui.audits.audit_due_view import AuditDueView
 from ui.gui.audits.jobs import JobList
@@ -97,6 +97,7 @@ class AuditWindow(QMainWindow):
         self.scan_action = action("S&can", "Ctrl+S", self.open_scan_screen)
         self.reconcile_action = action("&Reconcile", "Ctrl+K", self.open_reconciliation)
         self.report_action = action("Save &report…", "Ctrl+E", self.choose_report_path)
+        self.labels_action = action("Room &labels…", "Ctrl+P", self.print_room_labels)
         self.refresh_action = action("Refresh", "F5", self.refresh)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self._update_actions()
@@ -131,6 +132,19 @@ class AuditWindow(QMainWindow):
         )
         self.reconcile_action.setEnabled(audit is not None)
         self.report_action.setEnabled(audit is not None)
+        self.labels_action.setEnabled(audit is not None)
+
+    def print_room_labels(self) -> None:
+        """Location labels for every room in the selected audit's scope (scanned first in
+        each room to set where the following assets are)."""
+        audit = self.selected_audit()
+        if audit is None:
+            return
+        with self._database.read() as session:
+            ids = [row[0] for row in scope_locations(session, get_audit(session, audit.id))]
+        from ui.gui.labels import print_location_labels  # painting code loads when used
+
+        self.location_labels = print_location_labels(self._database, ids, self)
 
     def _tab_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self.due_view:
