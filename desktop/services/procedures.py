@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY
+from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY, field_label
 from desktop.domain.lifecycle import (
     KIND_TARGET_STATUS,
     AssetStatus,
@@ -78,11 +78,18 @@ class ProcedureRequest:
 
 @dataclass(frozen=True)
 class FieldChange:
+    """One field's before → after, as a procedure records it."""
+
     field: str
     before: object
     after: object
     before_text: str
     after_text: str
+
+    @property
+    def label(self) -> str:
+        """The field's title for people ("Serial number", "Ram gb" for custom.ram_gb)."""
+        return field_label(self.field)
 
     def as_json(self) -> dict[str, Any]:
         return {

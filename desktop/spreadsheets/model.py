@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from desktop.domain.lifecycle import AssetStatus
 from desktop.errors import DesktopError
+from desktop.services.procedures import FieldChange
 from desktop.spreadsheets.cells import DateOrder
 from desktop.spreadsheets.columns import ColumnMapping
 from desktop.spreadsheets.readers import Table
@@ -93,27 +94,6 @@ class RowProblem:
     message: str
 
 
-@dataclass(frozen=True)
-class Change:
-    """One field's before → after, as the change procedure will record it."""
-
-    field: str
-    label: str
-    before: object
-    after: object
-    before_text: str
-    after_text: str
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "field": self.field,
-            "before": self.before,
-            "after": self.after,
-            "before_text": self.before_text,
-            "after_text": self.after_text,
-        }
-
-
 @dataclass
 class RowPlan:
     """One data row of the file and what the import will do with it.
@@ -137,7 +117,7 @@ class RowPlan:
     category_id: uuid.UUID | None = None
     values: dict[str, object] = field(default_factory=dict)
     custom: dict[str, object] = field(default_factory=dict)
-    changes: list[Change] = field(default_factory=list)
+    changes: list[FieldChange] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
     follow_up: AssetStatus | None = None
 

@@ -20,6 +20,7 @@ from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY
 from desktop.domain.lifecycle import AssetStatus, ProcedureKind, status_move_problem
 from desktop.domain.tags import normalize_tag
 from desktop.errors import DesktopError
+from desktop.services.procedures import FieldChange
 from desktop.services.templates import current_template
 from desktop.services.values import json_value
 from desktop.spreadsheets import cells as parse
@@ -34,7 +35,6 @@ from desktop.spreadsheets.columns import (
     target_label,
 )
 from desktop.spreadsheets.model import (
-    Change,
     ImportOptions,
     ImportPlan,
     MatchKey,
@@ -107,7 +107,7 @@ def plan_table(
     )
 
 
-def creation_changes(plan: ImportPlan, row: RowPlan) -> list[Change]:
+def creation_changes(plan: ImportPlan, row: RowPlan) -> list[FieldChange]:
     """What a new asset's procedures will record: every value, from empty."""
     index = plan.names
     assert index is not None
@@ -423,14 +423,13 @@ class _Planner(RowValues):
                     )
                 )
 
-    def _change(self, key: str, before: object, after: object) -> Change:
+    def _change(self, key: str, before: object, after: object) -> FieldChange:
         return _change(self.index, key, before, after)
 
 
-def _change(index: ReferenceIndex, key: str, before: object, after: object) -> Change:
-    return Change(
+def _change(index: ReferenceIndex, key: str, before: object, after: object) -> FieldChange:
+    return FieldChange(
         field=key,
-        label=FIELDS_BY_KEY[key].label,
         before=json_value(before),
         after=after.text if isinstance(after, PendingReference) else json_value(after),
         before_text=_display(index, key, before),
@@ -438,10 +437,9 @@ def _change(index: ReferenceIndex, key: str, before: object, after: object) -> C
     )
 
 
-def _custom_change(name: str, before: object, after: object) -> Change:
-    return Change(
+def _custom_change(name: str, before: object, after: object) -> FieldChange:
+    return FieldChange(
         CUSTOM_PREFIX + name,
-        name.replace("_", " ").capitalize(),
         before,
         after,
         "" if before is None else str(before),
