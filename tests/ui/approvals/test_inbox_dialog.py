@@ -68,7 +68,7 @@ def open_inbox(qtbot: QtBot, world: World, username: str) -> ApprovalsInbox:
 
 
 def row_of(inbox: ApprovalsInbox, tag: str) -> int:
-    return next(r for r in range(inbox.model.rowCount()) if inbox.model.item(r).asset_tag == tag)
+    return next(r for r in range(inbox.model.rowCount()) if inbox.model.row(r).asset_tag == tag)
 
 
 def decisions(world: World, outcome: ProcedureOutcome) -> list[tuple[str, str, str]]:
@@ -88,7 +88,7 @@ def test_yours_first_and_the_reason_for_the_others(
 ) -> None:
     inbox = open_inbox(qtbot, world, "infra")
     assert inbox.model.rowCount() == 2
-    assert inbox.model.item(0).asset_tag == "LAP-1"  # decidable first
+    assert inbox.model.row(0).asset_tag == "LAP-1"  # decidable first
     assert "1</b> waiting for your decision" in inbox.summary_label.text()
     own = row_of(inbox, "LAP-2")
     cell = inbox.model.index(own, YOURS)
@@ -124,7 +124,7 @@ def test_approve_by_clicking_records_the_decision(
     assert signal.args[0].approvals_given == 1
     assert decisions(world, pending["LAP-1"]) == [("infra", "approve", "checked the rollback plan")]
     assert "1 of 2 approvals" in inbox.status_label.text()
-    qtbot.waitUntil(lambda: "already decided" in inbox.model.item(row_of(inbox, "LAP-1")).why_not)
+    qtbot.waitUntil(lambda: "already decided" in inbox.model.row(row_of(inbox, "LAP-1")).why_not)
     assert "0</b> waiting" in inbox.summary_label.text()
 
 
@@ -199,5 +199,5 @@ def test_model_passes_the_model_tester(
 ) -> None:
     model = InboxModel()
     with world.db.read() as s:
-        model.set_items(pending_approvals(s, for_user="infra"))
+        model.set_rows(pending_approvals(s, for_user="infra"))
     qtmodeltester.check(model)  # type: ignore[attr-defined]

@@ -176,7 +176,7 @@ class ApprovalsInbox(QDialog):
     def _show_items(self) -> None:
         selected = self.selected_item()
         items = [i for i in self._all if i.decidable or not self.mine_only.isChecked()]
-        self.model.set_items(items)
+        self.model.set_rows(items)
         mine = sum(1 for i in self._all if i.decidable)
         others = len(self._all) - mine
         self.summary_label.setText(
@@ -200,11 +200,11 @@ class ApprovalsInbox(QDialog):
 
     def selected_item(self) -> PendingItem | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        return self.model.item(rows[0].row()) if rows else None
+        return self.model.row(rows[0].row()) if rows else None
 
     def select_procedure(self, procedure_id: Any) -> bool:
         for row in range(self.model.rowCount()):
-            if self.model.item(row).procedure_id == procedure_id:
+            if self.model.row(row).procedure_id == procedure_id:
                 self.table.selectRow(row)
                 return True
         return False

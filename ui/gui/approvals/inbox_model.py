@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from desktop.services.approvals import PendingItem
+from ui.gui.models.row_list_model import Index, RowListModel
 
 #: Custom roles: the whole item; whether the signed-in person may decide it.
 ItemRole = Qt.ItemDataRole.UserRole + 1
@@ -22,46 +23,18 @@ ASSET, KIND, REQUESTED_BY, REQUESTED, RISK, APPROVALS, YOURS = range(len(COLUMNS
 RISK_COLOURS = {"high": "#b00020", "medium": "#a05a00", "low": "#1b7f3b"}
 GREYED = QColor("#808080")
 
-_Index = QModelIndex | QPersistentModelIndex
 
-
-class InboxModel(QAbstractTableModel):
+class InboxModel(RowListModel[PendingItem]):
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._items: list[PendingItem] = []
-
-    def set_items(self, items: list[PendingItem]) -> None:
-        self.beginResetModel()
-        self._items = list(items)
-        self.endResetModel()
-
-    def item(self, row: int) -> PendingItem:
-        return self._items[row]
+        super().__init__(COLUMNS, parent)
 
     def decidable_count(self) -> int:
-        return sum(1 for item in self._items if item.decidable)
+        return sum(1 for item in self._rows if item.decidable)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(COLUMNS)
-        ):
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._items):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        item = self.row_for(index)
+        if item is None:
             return None
-        item = self._items[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return _display(item, index.column())
         if role == Qt.ItemDataRole.ToolTipRole:

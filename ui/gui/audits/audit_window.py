@@ -120,7 +120,7 @@ class AuditWindow(QMainWindow):
 
     def selected_audit(self) -> AuditSummary | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        return self.model.row_at(rows[0].row()) if rows else None
+        return self.model.row(rows[0].row()) if rows else None
 
     def _update_actions(self) -> None:
         audit = self.selected_audit()

@@ -207,7 +207,7 @@ class ReconciliationView(QWidget):
         table = self.tables["unknown"]
         model = self.models["unknown"]
         rows = sorted({i.row() for i in table.selectionModel().selectedRows()})
-        items = [model.row_at(r) for r in rows] or model.rows()
+        items = [model.row(r) for r in rows] or model.rows()
         if not items:
             self.status.setText("There are no unknown tags to receive.")
             return
