@@ -6,7 +6,6 @@ import datetime as dt
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import Select, and_, false, func, or_, select
@@ -16,6 +15,7 @@ from desktop.domain.lifecycle import ACTIVE_STATUSES
 from desktop.domain.tags import normalize_tag
 from desktop.errors import NotFoundError
 from desktop.services.reference import subtree_location_ids
+from desktop.services.register_rows import AssetFilter, AssetRow, asset_row
 from desktop.services.search import search_condition
 from desktop.storage.models import (
     Approval,
@@ -30,66 +30,25 @@ from desktop.storage.models import (
     Supplier,
 )
 
-
-@dataclass(frozen=True)
-class AssetFilter:
-    """What the register shows. Empty means everything."""
-
-    search: str = ""
-    statuses: tuple[str, ...] = ()
-    category_ids: tuple[uuid.UUID, ...] = ()
-    location_id: uuid.UUID | None = None  # this location and everything below it
-    assigned_to_id: uuid.UUID | None = None
-    owning_group_id: uuid.UUID | None = None
-    overdue_audit: bool = False
-    warranty_within_days: int | None = None
-    tags: tuple[str, ...] = ()
-
-    def describe(self) -> str:
-        parts = []
-        if self.search:
-            parts.append(f"search '{self.search}'")
-        if self.statuses:
-            parts.append("status " + ", ".join(self.statuses))
-        if self.category_ids:
-            parts.append(f"{len(self.category_ids)} categories")
-        if self.location_id:
-            parts.append("a location subtree")
-        if self.assigned_to_id:
-            parts.append("one assignee")
-        if self.owning_group_id:
-            parts.append("one owning group")
-        if self.overdue_audit:
-            parts.append("overdue for audit")
-        if self.warranty_within_days is not None:
-            parts.append(f"warranty ending within {self.warranty_within_days} days")
-        if self.tags:
-            parts.append(f"{len(self.tags)} tags")
-        return "; ".join(parts) or "all assets"
-
-
-@dataclass(frozen=True)
-class AssetRow:
-    id: uuid.UUID
-    tag: str
-    name: str
-    category: str
-    manufacturer: str
-    model: str
-    serial_number: str
-    status: str
-    location: str
-    assigned_to: str
-    owning_group: str
-    purchase_date: dt.date | None
-    purchase_cost: Decimal | None
-    order_number: str
-    supplier: str
-    warranty_end: dt.date | None
-    last_audited_at: dt.datetime | None
-    notes: str
-    version: int
-    updated_at: dt.datetime
+# AssetFilter and AssetRow are defined in register_rows (light: no ORM) and exported here too.
+__all__ = [
+    "SORT_COLUMNS",
+    "AssetDetail",
+    "AssetFilter",
+    "AssetRow",
+    "Counts",
+    "HistoryEntry",
+    "apply_filter",
+    "asset_detail",
+    "asset_history",
+    "asset_position",
+    "assets_by_ids",
+    "count_assets",
+    "database_counts",
+    "list_assets",
+    "overdue_condition",
+    "stream_assets",
+]
 
 
 _Assignee = aliased(Person, name="assignee")
@@ -154,29 +113,7 @@ def _row_select() -> Select[Any]:
     return cast("Select[Any]", query)
 
 
-def _to_row(r: Any) -> AssetRow:
-    return AssetRow(
-        id=r[0],
-        tag=r[1],
-        name=r[2] or "",
-        category=r[3] or "",
-        manufacturer=r[4] or "",
-        model=r[5] or "",
-        serial_number=r[6] or "",
-        status=r[7],
-        location=r[8] or "",
-        assigned_to=r[9] or "",
-        owning_group=r[10] or "",
-        purchase_date=r[11],
-        purchase_cost=r[12],
-        order_number=r[13] or "",
-        supplier=r[14] or "",
-        warranty_end=r[15],
-        last_audited_at=r[16],
-        notes=r[17] or "",
-        version=r[18],
-        updated_at=r[19],
-    )
+_to_row = asset_row
 
 
 def _escape_like(text: str) -> str:

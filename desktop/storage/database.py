@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
 
-import desktop.storage.guards  # noqa: F401 - registers the history guards
 from desktop.errors import DatabaseUnavailableError, SchemaMismatchError
 from desktop.storage import migrate
 from desktop.storage.urls import describe, parse_url, redact
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 sql_log = logging.getLogger("assetdesk.sql")
@@ -42,6 +44,10 @@ class Database:
     On SQLite, writes begin with ``BEGIN IMMEDIATE`` so that two writers queue on the
     busy timeout instead of failing when a read upgrades to a write; reads stay
     deferred and never block writers (WAL).
+
+    Making one and reading through :meth:`connect` need only SQLAlchemy Core: the ORM, the
+    mapped models and the history guards are imported by the first session (a window's
+    first paint does not wait for them).
     """
 
     def __init__(self, url: str | URL, *, log_sql_timing: bool = False) -> None:
@@ -51,8 +57,8 @@ class Database:
             self.backend = "mysql"
         self.engine = self._create_engine(immediate=True)
         self.read_engine = self._create_engine(immediate=False) if self.is_sqlite else self.engine
-        self._write_sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
+        self._session_makers: tuple[sessionmaker[Session], sessionmaker[Session]] | None = None
+        self._session_makers_lock = threading.Lock()
         if log_sql_timing:
             _log_sql_timing(self.engine)
             if self.read_engine is not self.engine:
@@ -94,20 +100,45 @@ class Database:
 
     # -- units of work -------------------------------------------------------------
 
+    def _sessions(self) -> tuple[sessionmaker[Session], sessionmaker[Session]]:
+        """The (write, read) session factories, made on first use with the ORM."""
+        makers = self._session_makers
+        if makers is None:
+            with self._session_makers_lock:
+                makers = self._session_makers
+                if makers is None:
+                    from sqlalchemy.orm import sessionmaker
+
+                    import desktop.storage.guards  # noqa: F401 - registers the history guards
+
+                    makers = (
+                        sessionmaker(self.engine, expire_on_commit=False),
+                        sessionmaker(self.read_engine, expire_on_commit=False),
+                    )
+                    self._session_makers = makers
+        return makers
+
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A session in a transaction that commits on success and rolls back on error."""
-        with _translate_connection_errors(self), self._write_sessions.begin() as session:
+        with _translate_connection_errors(self), self._sessions()[0].begin() as session:
             yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for queries; whatever it may have changed is rolled back."""
-        with _translate_connection_errors(self), self._read_sessions() as session:
+        with _translate_connection_errors(self), self._sessions()[1]() as session:
             try:
                 yield session
             finally:
                 session.rollback()
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A plain Core connection for reads (no ORM); closing it rolls back whatever it
+        may have changed. Connection failures become one clear message, as for sessions."""
+        with _translate_connection_errors(self), self.read_engine.connect() as connection:
+            yield connection
 
     # -- opening and schema --------------------------------------------------------
 

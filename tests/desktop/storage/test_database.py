@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -123,3 +126,51 @@ def test_a_file_that_is_not_a_database_is_named(tmp_path: Path) -> None:
     with pytest.raises(DatabaseUnavailableError, match=r"notes\.sqlite3"):
         open_database(f"sqlite:///{path}")
     assert sqlite3.connect(":memory:")  # the process is fine
+
+
+_CORE_ONLY = """
+import json, sys
+from desktop.services.register_rows import first_page_rows
+from desktop.storage.database import Database
+database = Database("sqlite:///" + sys.argv[1])
+with database.connect() as connection:
+    rows = first_page_rows(connection, "tag", False, 10)
+report = {"rows": len(rows), "before": sorted(m for m in sys.modules if m.startswith(
+    ("sqlalchemy.orm", "desktop.storage.models", "desktop.storage.guards")))}
+with database.read() as session:  # the first session brings the ORM and the guards
+    report["after"] = sorted(m for m in sys.modules if m in (
+        "sqlalchemy.orm", "desktop.storage.models", "desktop.storage.guards"))
+print(json.dumps(report))
+"""
+
+
+def test_a_plain_connection_needs_no_orm(tmp_path: Path) -> None:
+    path = tmp_path / "core.sqlite3"
+    open_database(f"sqlite:///{path}").dispose()
+    done = subprocess.run(
+        [sys.executable, "-c", _CORE_ONLY, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    report = json.loads(done.stdout)
+    assert report == {
+        "rows": 0,
+        "before": [],
+        "after": ["desktop.storage.guards", "desktop.storage.models", "sqlalchemy.orm"],
+    }
+
+
+def test_a_plain_connection_translates_connection_errors(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    database = Database(f"sqlite:///{path}")
+    try:
+        with (
+            pytest.raises(DatabaseUnavailableError, match=r"notes\.sqlite3"),
+            database.connect() as connection,
+        ):
+            connection.execute(text("SELECT version_num FROM alembic_version"))
+    finally:
+        database.dispose()
