@@ -9,13 +9,22 @@ also deep down and under any sort. Two things make that fast (see migration 0003
   looked-up names.
 * Sorting by a looked-up name (category, model, location, person, …) cannot walk an index
   of the assets table. The register is then paged *group by group*: one ``GROUP BY`` on
-  the foreign key counts the assets per looked-up row, the groups are ordered by name in
-  Python, and a page reads each group it overlaps along the ``(foreign key, tag)`` index.
+  the foreign key counts the assets per looked-up row (the plan), the groups are ordered
+  by name in Python, and a page reads each group it overlaps along the
+  ``(foreign key, tag)`` index. The plan costs about a second on a million assets, so the
+  first pages do without it: they walk the lookup table's names in the same order and
+  read each group with a ``LIMIT`` until the page is full.
+
+One pager serves several threads at once (pages on one, the count on another), each with
+its own session; long statements can be cancelled (SQLite), see :class:`RegisterPager`.
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
+import threading
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -35,7 +44,12 @@ from desktop.services.queries import (
     assets_by_ids,
     count_assets,
 )
-from desktop.services.search import search_condition, sqlite_matches_at_least
+from desktop.services.search import (
+    TRIGRAM_MIN_LENGTH,
+    search_condition,
+    sqlite_hits_below,
+    sqlite_matches_at_least,
+)
 from desktop.storage.models import (
     Asset,
     AssetModel,
@@ -70,8 +84,32 @@ _LOOKUP_SORTS: dict[str, tuple[Any, Any]] = {
 #: found at once); past the budget (hits cluster far down, e.g. one category's prefix)
 #: the index's hits are probed while SQLite walks the sort order.
 WALK_SHARE = 0.01
+#: Past the scan's budget, hits under this share of the register are sorted (1M assets:
+#: 50,000 hits in about 100 ms), more are probed along the sort order.
+SORT_SHARE = 0.05
 #: The scan's budget in SQLite VM steps (about 10-20 ms here).
 SCAN_BUDGET_STEPS = 400_000
+
+
+#: A page of a view sorted by a looked-up name that starts before this row is read without
+#: the plan: the groups are walked in view order, each read along its (foreign key, tag)
+#: index until the page is full. The plan's ``GROUP BY`` costs a second on a million
+#: assets; the first pages cost a few group reads.
+WALK_GROUPS_OFFSET = 2000
+#: The walk gives up (and the plan is made) after this many group reads without a full
+#: page: a filter that leaves most groups empty.
+WALK_GROUPS_READS = 200
+#: Whether a search is walked too. Not by default: every group read then matches the
+#: search anew (SQLite: 70-150 ms for a common word on a million assets; the plan does it
+#: once), and rare words leave most groups empty.
+WALK_SEARCHES = False
+#: SQLite: how many names the walk reads first (more, eight times as many, if needed).
+WALK_NAMES_FIRST = 256
+#: ... or after this long (a filter that leaves few assets in the groups it reads).
+WALK_SECONDS = 0.06
+
+#: On SQLite a cancel event is looked at every this many VM steps (well under 1 ms).
+CANCEL_CHECK_STEPS = 1000
 
 
 @dataclass(frozen=True)
@@ -84,10 +122,34 @@ class _Group:
     count: int
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """The groups of a view sorted by a looked-up name, with their sizes."""
+
+    groups: tuple[_Group, ...]
+    group_of: dict[Any, int]  # foreign key value → index in groups
+    count: int
+
+
+@dataclass(frozen=True)
+class _SearchPlan:
+    """How pages of a search are read (SQLite): along the sort order (many hits), or the
+    hits read once from the index and sorted (few)."""
+
+    walk: bool
+    hits: list[int] | None  # the rowids of all hits, when few
+
+
 class RegisterPager:
     """Reads pages, the count and positions of one filtered, sorted register view.
 
-    Not thread-safe; pass each call the session to use (GUI thread or worker).
+    Pass each call the session to use. Calls may run at the same time on different threads,
+    each with its own session (pages on one worker, the count on another): what a call
+    learns (the count, the plan) is built locally and published by one assignment.
+
+    ``cancel`` (SQLite): while the call runs, setting the event interrupts its statement,
+    which raises :class:`sqlalchemy.exc.OperationalError` ("interrupted"). Other backends
+    ignore it.
     """
 
     def __init__(self, flt: AssetFilter, *, sort: str = "tag", descending: bool = False) -> None:
@@ -95,9 +157,9 @@ class RegisterPager:
         self.sort = sort if sort in SORT_COLUMNS else "tag"
         self.descending = descending
         self._count: int | None = None
-        self._groups: list[_Group] | None = None
-        self._group_of: dict[Any, int] = {}
-        self._search_plan: tuple[bool, bool] | None = None  # (walk, scan)
+        self._plan_done: _Plan | None = None
+        self._names_done: tuple[_Group, ...] | None = None  # every name, in view order
+        self._search_plan: _SearchPlan | None = None
 
     @property
     def groups_by_lookup(self) -> bool:
@@ -107,28 +169,49 @@ class RegisterPager:
     def known_count(self) -> int | None:
         return self._count
 
-    def count(self, session: Session) -> int:
-        if self._count is None:
+    def count(self, session: Session, *, cancel: threading.Event | None = None) -> int:
+        known = self._count
+        if known is not None:
+            return known
+        with _cancellable(session, cancel):
             if self.groups_by_lookup:
-                groups = self._plan(session)
-                self._count = groups[-1].start + groups[-1].count if groups else 0
+                known = self._plan(session).count
             else:
-                self._count = count_assets(session, self.filter)
-        return self._count
+                known = count_assets(session, self.filter)
+        self._count = known
+        return known
 
-    def page(self, session: Session, offset: int, limit: int) -> list[AssetRow]:
+    def page(
+        self,
+        session: Session,
+        offset: int,
+        limit: int,
+        *,
+        cancel: threading.Event | None = None,
+    ) -> list[AssetRow]:
         """Rows ``offset`` to ``offset + limit`` of the view (fewer at the end)."""
         if limit <= 0 or offset < 0:
             return []
-        if self.groups_by_lookup:
-            ids = self._grouped_ids(session, offset, limit)
-        else:
-            ids = self._ordered_ids(session, offset, limit)
-        by_id = {row.id: row for row in assets_by_ids(session, ids)}
+        with _cancellable(session, cancel):
+            if self.groups_by_lookup:
+                ids = self._grouped_ids(session, offset, limit, cancel)
+            else:
+                ids = self._ordered_ids(session, offset, limit, cancel)
+            by_id = {row.id: row for row in assets_by_ids(session, ids)}
         return [by_id[i] for i in ids if i in by_id]
 
-    def position(self, session: Session, asset_id: uuid.UUID) -> int | None:
+    def position(
+        self,
+        session: Session,
+        asset_id: uuid.UUID,
+        *,
+        cancel: threading.Event | None = None,
+    ) -> int | None:
         """The asset's row in this view, or None if the filter hides it."""
+        with _cancellable(session, cancel):
+            return self._position(session, asset_id)
+
+    def _position(self, session: Session, asset_id: uuid.UUID) -> int | None:
         if not self.groups_by_lookup:
             return asset_position(
                 session, self.filter, asset_id, sort=self.sort, descending=self.descending
@@ -140,8 +223,8 @@ class RegisterPager:
         if found is None:
             return None
         key, tag_key = found
-        groups = self._plan(session)
-        group = groups[self._group_of[key]]
+        plan = self._plan(session)
+        group = plan.groups[plan.group_of[key]]
         tag_before = Asset.tag_key > tag_key if self.descending else Asset.tag_key < tag_key
         inside = session.execute(
             self._in_group(
@@ -152,46 +235,56 @@ class RegisterPager:
 
     # -- ordered by a column of the assets table -------------------------------------
 
-    def _ordered_ids(self, session: Session, offset: int, limit: int) -> list[uuid.UUID]:
+    def _ordered_ids(
+        self, session: Session, offset: int, limit: int, cancel: threading.Event | None
+    ) -> list[uuid.UUID]:
         order = SORT_COLUMNS[self.sort]
         descending = self.descending
-        backwards = self._count is not None and offset > self._count // 2
+        count = self._count  # read once: another thread may set it meanwhile
+        backwards = count is not None and offset > count // 2
         if backwards:
             # Read from the far end: the database walks min(offset, count - offset) entries.
-            assert self._count is not None
-            end = min(offset + limit, self._count)
+            assert count is not None
+            end = min(offset + limit, count)
             limit = end - offset
-            offset = self._count - end
+            offset = count - end
             descending = not descending
 
-        def read(scan: bool | None) -> list[uuid.UUID]:
-            query = self._filtered(session, select(Asset.id), for_page=True, scan=scan)
+        def read(scan: bool | None, walk: bool | None = None) -> list[uuid.UUID]:
+            query = self._filtered(session, select(Asset.id), for_page=True, scan=scan, walk=walk)
             query = query.order_by(
                 order.desc() if descending else order.asc(),
                 Asset.tag_key.desc() if descending else Asset.tag_key.asc(),
             )
             return list(session.execute(query.offset(offset).limit(limit)).scalars())
 
-        if self._search_walks(session):
+        if self._search_walks(session) and len(self.filter.search.strip()) >= TRIGRAM_MIN_LENGTH:
             # Many hits: scanning the sort order finds a page at once if they are spread
             # out, but not if they cluster far down (a search for one category's prefix).
             # Try the scan on a budget; past it, probe the index's hits instead.
             try:
-                with _step_budget(session, SCAN_BUDGET_STEPS):
+                with _step_budget(session, SCAN_BUDGET_STEPS, cancel):
                     ids = read(scan=True)
             except OperationalError as exc:
-                if "interrupted" not in str(exc.orig):
-                    raise
-                ids = read(scan=None)
+                if "interrupted" not in str(exc.orig) or _is_set(cancel):
+                    raise  # an error, or the caller's cancel: not the budget
+                # The hits cluster. Walking the sort order to them costs as much as the
+                # assets before them; sorting them costs as much as there are hits.
+                connection = session.connection()
+                few = not sqlite_matches_at_least(connection, self.filter.search, SORT_SHARE)
+                ids = read(scan=None, walk=not few)
         else:
+            # Few hits: from the index, sorted. Text too short for the index: the scan is
+            # all there is (on a budget it would only be read twice).
             ids = read(scan=None)
         return ids[::-1] if backwards else ids
 
     # -- ordered by a looked-up name -------------------------------------------------
 
-    def _plan(self, session: Session) -> list[_Group]:
-        if self._groups is not None:
-            return self._groups
+    def _plan(self, session: Session) -> _Plan:
+        done = self._plan_done
+        if done is not None:
+            return done
         key_column = _raw(_LOOKUP_SORTS[self.sort][0])
         names_query = _LOOKUP_SORTS[self.sort][1]
         raw_id = _raw(names_query.selected_columns[0])
@@ -214,24 +307,128 @@ class RegisterPager:
         by_name: dict[str | None, list[Any]] = {}
         for key in counts:
             by_name.setdefault(names.get(key) if key is not None else None, []).append(key)
-        # NULLs first in ascending order (SQLite's and MariaDB's habit), then by name.
-        ordered = sorted(by_name, key=lambda n: (n is not None, n or ""), reverse=self.descending)
         groups: list[_Group] = []
+        group_of: dict[Any, int] = {}
         start = 0
-        for name in ordered:
+        for name in self._view_order(by_name):
             keys = tuple(by_name[name])
             total = sum(counts[k] for k in keys)
             for key in keys:
-                self._group_of[key] = len(groups)
+                group_of[key] = len(groups)
             groups.append(_Group(name, keys, start, total))
             start += total
-        self._groups = groups
+        plan = _Plan(tuple(groups), group_of, start)
+        self._plan_done = plan  # published whole: other threads see all of it or none
         self._count = start
-        return groups
+        return plan
 
-    def _grouped_ids(self, session: Session, offset: int, limit: int) -> list[uuid.UUID]:
+    def _view_order(self, by_name: dict[str | None, list[Any]]) -> list[str | None]:
+        """The names in view order (Python's string order on every backend): no name
+        first in ascending order (SQLite's and MariaDB's habit for NULLs), last when
+        descending."""
+        return sorted(by_name, key=lambda n: (n is not None, n or ""), reverse=self.descending)
+
+    def _name_groups(self, session: Session) -> Iterator[_Group]:
+        """The lookup table's names (used or not) with the keys that bear each, in view
+        order, read as the walk goes; no name (NULL) first in ascending order, last when
+        descending. Sizes are unknown (0)."""
+        nothing = _Group(None, (None,), 0, 0)  # names are NOT NULL: only the key can be
+        if not self.descending:
+            yield nothing
+        if session.get_bind().dialect.name == "sqlite":
+            yield from self._sqlite_name_groups(session)
+        else:
+            yield from self._all_name_groups(session)
+        if self.descending:
+            yield nothing
+
+    def _names_query(self) -> tuple[Select[Any], Any]:
+        names_query = _LOOKUP_SORTS[self.sort][1]
+        name = names_query.selected_columns[1]
+        return names_query.with_only_columns(_raw(names_query.selected_columns[0]), name), name
+
+    def _all_name_groups(self, session: Session) -> tuple[_Group, ...]:
+        """Every name, ordered in Python (the servers' collations order otherwise)."""
+        done = self._names_done
+        if done is None:
+            by_name: dict[str | None, list[Any]] = {}
+            for key, name in session.execute(self._names_query()[0]):
+                by_name.setdefault(name, []).append(key)
+            done = tuple(_Group(n, tuple(by_name[n]), 0, 0) for n in self._view_order(by_name))
+            self._names_done = done
+        return done
+
+    def _sqlite_name_groups(self, session: Session) -> Iterator[_Group]:
+        """The first names, ordered by SQLite: its BINARY collation compares UTF-8 bytes,
+        which is Python's order of strings. Read a few at a time (50,000 people cost
+        100 ms to read whole), each read starting over with a larger limit."""
+        query, name_column = self._names_query()
+        query = query.order_by(name_column.desc() if self.descending else name_column.asc())
+        given = 0
+        limit = WALK_NAMES_FIRST
+        while True:
+            rows = session.execute(query.limit(limit)).all()
+            groups = [
+                _Group(n, tuple(key for key, _n in same), 0, 0)
+                for n, same in itertools.groupby(rows, key=lambda row: row[1])
+            ]
+            finished = len(rows) < limit
+            if not finished:
+                groups.pop()  # the last name may have more keys beyond the limit
+            yield from groups[given:]
+            if finished:
+                return
+            given = len(groups)
+            limit *= 8
+
+    def _walked_ids(
+        self, session: Session, offset: int, limit: int, cancel: threading.Event | None
+    ) -> list[uuid.UUID] | None:
+        """Rows ``offset`` to ``offset + limit`` read group by group from the first one,
+        without the plan; None if that takes too long (the plan is then made)."""
+        deadline = time.monotonic() + WALK_SECONDS
+        try:
+            with _step_budget(session, None, cancel, deadline=deadline):
+                return self._walk(session, offset, limit, deadline)
+        except OperationalError as exc:
+            if "interrupted" not in str(exc.orig) or _is_set(cancel):
+                raise  # an error, or the caller's cancel: not the deadline
+            return None
+
+    def _walk(
+        self, session: Session, offset: int, limit: int, deadline: float
+    ) -> list[uuid.UUID] | None:
         key_column = _raw(_LOOKUP_SORTS[self.sort][0])
-        groups = self._plan(session)
+        tag_order = Asset.tag_key.desc() if self.descending else Asset.tag_key.asc()
+        base = self._filtered(session, select(Asset.id)).order_by(tag_order)
+        if session.get_bind().dialect.name == "sqlite":
+            # Each group along its own index, whatever else the filter names: SQLite may
+            # otherwise walk a status index through most of the register for every group.
+            base = base.with_hint(Asset, f"INDEXED BY {_sort_index(self.sort)}", "sqlite")
+        ids: list[uuid.UUID] = []
+        skip = offset
+        for reads, group in enumerate(self._name_groups(session)):
+            if reads == WALK_GROUPS_READS or time.monotonic() > deadline:
+                return None
+            wanted = skip + limit - len(ids)
+            query = base.where(_group_condition(group, key_column))
+            found = list(session.execute(query.limit(wanted)).scalars())
+            ids.extend(found[skip:])
+            skip = max(skip - len(found), 0)
+            if len(ids) == limit:
+                break
+        return ids
+
+    def _grouped_ids(
+        self, session: Session, offset: int, limit: int, cancel: threading.Event | None
+    ) -> list[uuid.UUID]:
+        walks = offset < WALK_GROUPS_OFFSET and (WALK_SEARCHES or not self.filter.search.strip())
+        if walks and self._plan_done is None:
+            walked = self._walked_ids(session, offset, limit, cancel)
+            if walked is not None:
+                return walked
+        key_column = _raw(_LOOKUP_SORTS[self.sort][0])
+        groups = self._plan(session).groups
         starts = [g.start for g in groups]
         index = max(bisect.bisect_right(starts, offset) - 1, 0)
         ids: list[uuid.UUID] = []
@@ -264,19 +461,27 @@ class RegisterPager:
     def _in_group(
         self, session: Session, query: Select[Any], group: _Group, key_column: Any
     ) -> Select[Any]:
-        keys = [k for k in group.keys if k is not None]
-        conditions = [key_column.in_(keys)] if keys else []
-        if None in group.keys:
-            conditions.append(key_column.is_(None))
-        return self._filtered(session, query).where(or_(*conditions))
+        return self._filtered(session, query).where(_group_condition(group, key_column))
 
     def _search_walks(self, session: Session) -> bool:
         """Whether this view's search has enough hits to walk the sort order (SQLite)."""
         if not self.filter.search.strip() or session.get_bind().dialect.name != "sqlite":
             return False
-        self._filtered(session, select(Asset.id), for_page=True)  # decides the plan
-        assert self._search_plan is not None
-        return self._search_plan == (True, False)
+        return self._search_plan_of(session).walk
+
+    def _search_plan_of(self, session: Session) -> _SearchPlan:
+        """How a page of this view's search is read (made once, published whole)."""
+        plan = self._search_plan
+        if plan is None:
+            if session.get_bind().dialect.name != "sqlite":
+                plan = _SearchPlan(walk=False, hits=None)
+            elif len(self.filter.search.strip()) < TRIGRAM_MIN_LENGTH:
+                plan = _SearchPlan(walk=True, hits=None)  # no index: scan the sort order
+            else:
+                hits = sqlite_hits_below(session.connection(), self.filter.search, WALK_SHARE)
+                plan = _SearchPlan(walk=hits is None, hits=hits)
+            self._search_plan = plan
+        return plan
 
     def _filtered(
         self,
@@ -285,47 +490,104 @@ class RegisterPager:
         *,
         for_page: bool = False,
         scan: bool | None = None,
+        walk: bool | None = None,
     ) -> Select[Any]:
         # The filter's conditions name only the assets table: no joins needed here.
         query = query.select_from(Asset)
         if not (for_page and self.filter.search.strip()):
             return apply_filter(session, query, self.filter)
         dialect = session.get_bind().dialect.name
-        if self._search_plan is None:
-            connection = session.connection()
-            walk = dialect == "sqlite" and sqlite_matches_at_least(
-                connection, self.filter.search, WALK_SHARE
-            )
-            self._search_plan = (walk, False)  # a scan is tried per page, on a budget
+        plan = self._search_plan_of(session)
         query = apply_filter(session, query, replace(self.filter, search=""))
         return query.where(
             search_condition(
                 dialect,
                 self.filter.search,
-                walk_sort_index=self._search_plan[0],
-                scan=self._search_plan[1] if scan is None else scan,
+                walk_sort_index=plan.walk if walk is None else walk,
+                scan=bool(scan),
                 session=session,
+                hits=plan.hits,
             )
         )
 
 
 @contextmanager
-def _step_budget(session: Session, steps: int) -> Iterator[None]:
-    """Interrupt the SQLite statements of this block after about ``steps`` VM steps."""
-    raw: Any = session.connection().connection.driver_connection
-    interval = max(1, min(1000, steps))
+def _cancellable(session: Session, cancel: threading.Event | None) -> Iterator[None]:
+    """Interrupt this block's SQLite statements as soon as ``cancel`` is set."""
+    if cancel is None or session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    raw = _driver_connection(session)
+    _watch(raw, cancel)
+    try:
+        yield
+    finally:
+        raw.set_progress_handler(None, 0)
+
+
+@contextmanager
+def _step_budget(
+    session: Session,
+    steps: int | None,
+    cancel: threading.Event | None = None,
+    *,
+    deadline: float | None = None,
+) -> Iterator[None]:
+    """Interrupt the SQLite statements of this block after about ``steps`` VM steps, past
+    ``deadline`` (``time.monotonic()``), or when ``cancel`` is set; afterwards ``cancel``
+    alone is watched again (if given). Other backends: no effect."""
+    if session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    raw = _driver_connection(session)
+    interval = CANCEL_CHECK_STEPS if steps is None else max(1, min(CANCEL_CHECK_STEPS, steps))
     calls = 0
 
     def spent() -> int:
         nonlocal calls
         calls += 1
-        return 1 if calls * interval > steps else 0
+        if steps is not None and calls * interval > steps:
+            return 1
+        if deadline is not None and time.monotonic() > deadline:
+            return 1
+        return 1 if _is_set(cancel) else 0
 
     raw.set_progress_handler(spent, interval)
     try:
         yield
     finally:
+        _watch(raw, cancel)
+
+
+def _watch(raw: Any, cancel: threading.Event | None) -> None:
+    """Make the SQLite connection interrupt its statements once ``cancel`` is set (None:
+    no handler). Already set: the very first step of the next statement is interrupted."""
+    if cancel is None:
         raw.set_progress_handler(None, 0)
+        return
+    interval = 1 if cancel.is_set() else CANCEL_CHECK_STEPS
+    raw.set_progress_handler(lambda: 1 if cancel.is_set() else 0, interval)
+
+
+def _group_condition(group: _Group, key_column: Any) -> Any:
+    keys = [k for k in group.keys if k is not None]
+    conditions = [key_column.in_(keys)] if keys else []
+    if None in group.keys:
+        conditions.append(key_column.is_(None))
+    return or_(*conditions)
+
+
+def _sort_index(sort: str) -> str:
+    """The ``(foreign key, tag_key)`` index of a sort by a looked-up name (migration 0003)."""
+    return "asset_sort_model" if sort == "manufacturer" else f"asset_sort_{sort}"
+
+
+def _driver_connection(session: Session) -> Any:
+    return session.connection().connection.driver_connection
+
+
+def _is_set(cancel: threading.Event | None) -> bool:
+    return cancel is not None and cancel.is_set()
 
 
 def _raw(column: Any) -> Any:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Table, select
 
 from desktop.domain.lifecycle import ProcedureKind
-from desktop.services import reference
+from desktop.services import reference, register_pages
 from desktop.services.procedures import ProcedureRequest, record_procedure
 from desktop.services.queries import AssetFilter, count_assets, list_assets
 from desktop.services.register_pages import RegisterPager
@@ -47,7 +47,13 @@ def assets(world: World) -> World:
     return world
 
 
-def test_matches_any_part_of_each_searched_field(assets: World) -> None:
+@pytest.mark.parametrize("walk_share", [register_pages.WALK_SHARE, 1.0])
+def test_matches_any_part_of_each_searched_field(
+    assets: World, monkeypatch: pytest.MonkeyPatch, walk_share: float
+) -> None:
+    """SQLite pages a search with few hits (under WALK_SHARE of the register, here: all)
+    from the hits it read once from the index, and a common one along the sort order."""
+    monkeypatch.setattr(register_pages, "WALK_SHARE", walk_share)
     db = assets.db
     assert _found(db, "lap-000") == ["LAP-0001", "LAP-0002"]  # tag
     assert _found(db, "f3abc") == ["LAP-0001"]  # serial number, any case
