@@ -48,8 +48,10 @@ def open_for_window(url: str, *, log_sql_timing: bool = False) -> Database:
     if head is not None:
         database = Database(url, log_sql_timing=log_sql_timing)
         try:
-            with database.read() as session:
-                current = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            with database.connect() as connection:  # Core: no ORM before the first paint
+                current = connection.execute(
+                    text("SELECT version_num FROM alembic_version")
+                ).scalar()
         except (DBAPIError, DesktopError):
             current = None
         if current == head:

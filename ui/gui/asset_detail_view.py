@@ -10,15 +10,17 @@ import datetime as dt
 import html
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from desktop.domain.fields import FIELDS_BY_KEY
-from desktop.services.incident_queries import IncidentRow
-from desktop.services.queries import AssetDetail, HistoryEntry
 from ui.gui.models.columns import STATUS_COLOURS, status_label
+
+if TYPE_CHECKING:  # the queries import the ORM: not needed before the window's first paint
+    from desktop.services.incident_queries import IncidentRow
+    from desktop.services.queries import AssetDetail, HistoryEntry
 
 _FIELDS: tuple[tuple[str, str], ...] = (
     ("category", "Category"),

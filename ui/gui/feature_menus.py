@@ -15,7 +15,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from desktop.errors import DesktopError
-from desktop.services.queries import list_assets
 from ui.gui.worker import Progress, Worker
 
 if TYPE_CHECKING:
@@ -66,23 +65,25 @@ class FeatureMenus:
         self._badge_timer = QTimer(window)
         self._badge_timer.setInterval(BADGE_REFRESH_MS)
         self._badge_timer.timeout.connect(self.refresh_badge)
-        self._badge_timer.start()
-        QTimer.singleShot(0, self.refresh_badge)
+        self._badge_timer.start()  # the window refreshes it first after its first paint
 
     # -- approvals -------------------------------------------------------------------
 
     def refresh_badge(self) -> None:
-        """Count, on a worker, the pending procedures the signed-in person may decide."""
-        badge = importlib.import_module("ui.gui.approvals.badge")
+        """Count, on a worker, the pending procedures the signed-in person may decide (the
+        worker imports the approvals services: the GUI thread does not wait for them)."""
         database, username = self.window.database, self.window.username
 
         def job(progress: Progress, cancel: threading.Event) -> int:
+            badge = importlib.import_module("ui.gui.approvals.badge")
             return int(badge.pending_decision_count(database, username))
 
         worker = self._start(job)
-        worker.succeeded.connect(
-            lambda count: self.approvals_action.setText(badge.badge_text(int(count)))
-        )
+        worker.succeeded.connect(lambda count: self._show_badge(int(count)))
+
+    def _show_badge(self, count: int) -> None:
+        badge = importlib.import_module("ui.gui.approvals.badge")  # imported by the worker
+        self.approvals_action.setText(badge.badge_text(count))
 
     def open_approvals(self) -> None:
         inbox = importlib.import_module("ui.gui.approvals.inbox_dialog")
@@ -130,6 +131,8 @@ class FeatureMenus:
         database, flt = self.window.database, self.window.model.filter
 
         def job(progress: Progress, cancel: threading.Event) -> list[str]:
+            from desktop.services.queries import list_assets
+
             with database.read() as session:
                 rows = list_assets(session, flt, limit=MAX_LABELS_FROM_SEARCH)
             return [row.tag for row in rows]

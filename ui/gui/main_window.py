@@ -1,7 +1,10 @@
 """The main window: the asset register, its filters, the detail panel, procedures, scans.
 
 Start-up is lazy: the window paints with the first page of assets (one short indexed
-query); counting, the filters' pick lists and everything else arrive from worker threads.
+query on a plain connection). Nothing imported before that paint loads the ORM, the
+mapped models or a feature's dialogs: the dialogs are imported when first opened, and the
+filters' pick lists, the approvals badge and the count arrive from worker threads once
+the window has painted.
 """
 
 from __future__ import annotations
@@ -9,16 +12,16 @@ from __future__ import annotations
 import importlib
 import threading
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QProgressDialog, QWidget
 
 from desktop.domain.lifecycle import AssetStatus, ProcedureKind, status_move_problem
 from desktop.errors import DesktopError, NotFoundError
-from desktop.services.incident_queries import incidents_for_asset
-from desktop.services.queries import AssetDetail, AssetFilter, asset_detail
+from desktop.services.register_rows import AssetFilter
 from desktop.settings import CURRENT_USER, DATE_FORMAT, Settings
 from desktop.storage.database import Database, open_database
 from ui.gui.feature_menus import FeatureMenus
@@ -28,6 +31,9 @@ from ui.gui.models.asset_table_model import AssetTableModel, RowRole
 from ui.gui.models.columns import COLUMNS
 from ui.gui.scanner import ScanDetector
 from ui.gui.worker import Progress, Worker
+
+if TYPE_CHECKING:
+    from desktop.services.queries import AssetDetail
 
 #: Procedures offered for the selection: kind, menu text, shortcut.
 PROCEDURE_ACTIONS: tuple[tuple[ProcedureKind, str, str], ...] = (
@@ -39,6 +45,8 @@ PROCEDURE_ACTIONS: tuple[tuple[ProcedureKind, str, str], ...] = (
 )
 #: More selected assets than this are not sent to one procedure form.
 MAX_PROCEDURE_ASSETS = 1000
+#: A search or sort still reading after this long shows so in the status bar (ms).
+BUSY_NOTICE_MS = 250
 DEMO_ASSETS = 2000
 
 
@@ -67,22 +75,23 @@ class MainWindow(QMainWindow):
         self.view.table.setModel(self.model)
         self.view.apply_default_columns()
         self._welcome: QWidget | None = None
+        self._shown_view: tuple[object, str, bool] | None = None  # filter and sort on screen
 
         self._build_actions()
         self.features = FeatureMenus(self)
         self._connect()
         self._layout.restore(self, self.view.splitter, self.view.table.horizontalHeader())
         header = self.view.table.horizontalHeader()
-        self.view.table.setSortingEnabled(True)  # sorts (and loads) by the restored indicator
-        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
-        if self.model.rowCount() == 0 and self.model.pages_read == 0:
-            self.model.reload()
+        # The first page under the restored sort, read at once for the first paint (or on a
+        # worker if that sort needs more than one short query); the view then has that sort.
+        self.model.start(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self.view.table.setSortingEnabled(True)
         self.scanner = ScanDetector(self)
         self.scanner.scanned.connect(self.handle_scan)
         self._update_status_labels()
         self._update_actions()
         self._show_welcome_if_empty()
-        QTimer.singleShot(0, self._load_later)
+        self._first_paint = _AfterFirstPaint(self, self._load_later)
 
     # -- building --------------------------------------------------------------------
 
@@ -155,10 +164,20 @@ class MainWindow(QMainWindow):
         self.model.counted.connect(self._update_status_labels)
         self.model.reloaded.connect(self._model_reloaded)
         self.model.failed.connect(self.show_error)
+        # A search or sort that takes a while says so (a quick one does not flicker).
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.setInterval(BUSY_NOTICE_MS)
+        self._busy_timer.timeout.connect(self._update_status_labels)
+        self.model.busy.connect(
+            lambda busy: self._busy_timer.start() if busy else self._busy_timer.stop()
+        )
 
     def _load_later(self) -> None:
-        """After the first paint: the filters' pick lists."""
+        """After the first paint: the filters' pick lists and the approvals badge (read on
+        workers, which import the ORM there rather than before the paint)."""
         self._track(self.view.filter_bar.load_choices())
+        self.features.refresh_badge()
 
     # -- the register ----------------------------------------------------------------
 
@@ -171,6 +190,11 @@ class MainWindow(QMainWindow):
         self.model.set_filter(flt)
 
     def _model_reloaded(self) -> None:
+        shown = (self.model.filter, self.model.sort_key, self.model.sort_descending)
+        if shown != self._shown_view:  # a new search or sort starts at its first row
+            self._shown_view = shown
+            self.view.table.scrollToTop()
+        self._show_welcome_if_empty()
         self._update_status_labels()
         self._update_actions()
         self._show_selected_detail()
@@ -183,7 +207,9 @@ class MainWindow(QMainWindow):
             f"Signed in as {self.username}" if self.username else "No user set (File › Settings)"
         )
         matching, total = self.model.matching_assets, self.model.total_assets
-        if matching is None or total is None:
+        if self.model.is_loading and not self._busy_timer.isActive():
+            view.count_label.setText("Reading the register…")
+        elif matching is None or total is None:
             view.count_label.setText(f"{self.model.rowCount():,}+ assets, counting…")
         else:
             view.count_label.setText(f"{matching:,} of {total:,} assets")
@@ -230,6 +256,9 @@ class MainWindow(QMainWindow):
         self.show_asset(row.id)
 
     def show_asset(self, asset_id: uuid.UUID) -> AssetDetail | None:
+        from desktop.services.incident_queries import incidents_for_asset
+        from desktop.services.queries import asset_detail
+
         try:
             with self.database.read() as session:
                 detail = asset_detail(session, asset_id=asset_id)
@@ -358,6 +387,8 @@ class MainWindow(QMainWindow):
     # -- empty database --------------------------------------------------------------
 
     def _show_welcome_if_empty(self) -> None:
+        if self.model.is_loading:
+            return  # asked again when the rows arrive
         empty = self.model.rowCount() == 0 and self.model.filter == AssetFilter()
         if empty and self._welcome is None:
             from ui.gui.welcome_view import WelcomeView
@@ -424,6 +455,8 @@ class MainWindow(QMainWindow):
 
     def handle_scan(self, text: str) -> None:
         """A scanned (or typed) tag: show that asset, or offer to receive it."""
+        from desktop.services.queries import asset_detail
+
         tag = text.strip()
         try:
             with self.database.read() as session:
@@ -480,6 +513,28 @@ class MainWindow(QMainWindow):
             worker.cancel()
             worker.wait()
         super().closeEvent(event)
+
+
+class _AfterFirstPaint(QObject):
+    """Calls ``callback`` once, from the event loop, after ``widget`` has first painted.
+
+    One turn of the event loop later than the paint: what the paint queued (the rest of
+    the window painting, listeners of that paint) goes first.
+    """
+
+    def __init__(self, widget: QWidget, callback: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._callback = callback
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._next_turn)
+        return False
+
+    def _next_turn(self) -> None:
+        QTimer.singleShot(0, self._callback)
 
 
 def _show_progress(dialog: QProgressDialog, done: int, total: int) -> None:

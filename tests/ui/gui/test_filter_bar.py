@@ -51,7 +51,7 @@ def test_each_filter_narrows_the_register(
     assert _matching(qtbot, model, lambda: _pick(bar.status, "In service")) == 50
     assert model.filter.statuses == ("in_service",)
     assert _matching(qtbot, model, lambda: _pick(bar.category, "Laptop")) == 25
-    bar.clear_filters()
+    assert _matching(qtbot, model, bar.clear_filters) == 250
     assert model.filter == AssetFilter()
     assert _matching(qtbot, model, lambda: _pick(bar.location, "Building A")) == 250
     assert _matching(qtbot, model, lambda: _pick(bar.location, "Room A2")) == 50

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,8 @@ from desktop.settings import CURRENT_USER, Settings
 from tests.ui.gui.conftest import Register
 from ui.gui.layout_state import LayoutState
 from ui.gui.main_window import MainWindow
-from ui.gui.models.asset_table_model import RowRole, TagRole
+from ui.gui.models import asset_table_model
+from ui.gui.models.asset_table_model import PLACEHOLDER, RowRole, TagRole
 from ui.gui.models.columns import COLUMN_INDEX
 
 WindowFactory = Callable[[], MainWindow]
@@ -168,7 +170,7 @@ def test_column_layout_and_sort_are_remembered(qtbot: QtBot, new_window: WindowF
     header.resizeSection(COLUMN_INDEX["name"], 333)
     header.moveSection(header.visualIndex(COLUMN_INDEX["serial_number"]), 0)
     header.setSortIndicator(COLUMN_INDEX["name"], Qt.SortOrder.DescendingOrder)
-    assert window.model.sort_key == "name"
+    qtbot.waitUntil(lambda: window.model.sort_key == "name", timeout=5000)
     window.close()
 
     again = new_window()
@@ -188,8 +190,9 @@ def test_scrolling_to_the_end_reads_only_the_pages_in_view(
     window = new_window()
     assert window.model.rowCount() == register.size
     window.view.table.scrollToBottom()
-    qtbot.wait(50)
-    last = window.model.index(register.size - 1, COLUMN_INDEX["tag"]).data()
+    last_index = window.model.index(register.size - 1, COLUMN_INDEX["tag"])
+    qtbot.waitUntil(lambda: last_index.data() != PLACEHOLDER, timeout=5000)  # read on a worker
+    last = last_index.data()
     assert last == "MON-00248" or last.startswith("MON-")
     assert window.model.cached_row_count() < register.size
 
@@ -227,3 +230,39 @@ def test_import_and_export_open_from_the_window(qtbot: QtBot, new_window: Window
     window.open_export()
     assert type(window.open_dialogs[-1]).__name__ == "ExportDialog"
     window.open_dialogs[-1].close()
+
+
+def test_a_new_search_starts_at_its_first_row_and_a_refresh_keeps_the_place(
+    qtbot: QtBot, new_window: WindowFactory
+) -> None:
+    window = new_window()
+    table = window.view.table
+    table.scrollToBottom()
+    qtbot.waitUntil(lambda: table.verticalScrollBar().value() > 0, timeout=5000)
+    place = table.verticalScrollBar().value()
+    with qtbot.waitSignal(window.model.reloaded, timeout=5000):
+        window.refresh()  # e.g. after a procedure: the same rows, the user stays where he was
+    assert table.verticalScrollBar().value() == place
+    window.view.filter_bar.search.setText("LAP")
+    qtbot.waitUntil(lambda: window.model.filter.search == "LAP", timeout=5000)
+    assert table.verticalScrollBar().value() == 0
+    assert table.model().index(0, COLUMN_INDEX["tag"]).data() == "LAP-00001"
+
+
+def test_a_slow_search_says_so_and_the_old_rows_stay_until_it_ends(
+    qtbot: QtBot, new_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = new_window()
+    read_first_page = asset_table_model._Reader.first_page
+
+    def slow_first_page(reader: Any, database: Any, cancel: Any) -> Any:
+        time.sleep(0.6)  # a busy shared server
+        return read_first_page(reader, database, cancel)
+
+    monkeypatch.setattr(asset_table_model._Reader, "first_page", slow_first_page)
+    window.view.filter_bar.search.setText("MON")
+    qtbot.waitUntil(lambda: window.view.count_label.text() == "Reading the register…", timeout=5000)
+    assert window.model.filter.search == ""  # the old rows stay meanwhile
+    assert window.model.rowCount() == 250
+    qtbot.waitUntil(lambda: window.model.filter.search == "MON", timeout=10_000)
+    qtbot.waitUntil(lambda: window.view.count_label.text() == "125 of 250 assets", timeout=5000)

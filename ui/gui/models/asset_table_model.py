@@ -1,16 +1,23 @@
-"""The asset register as a Qt table model, paged from SQL.
+"""The asset register as a Qt table model, paged from SQL on worker threads.
 
-The first page is read at once (one short indexed query) and shown; the rows grow with
-``canFetchMore``/``fetchMore`` as the view scrolls. The number of matching assets is
-counted on a worker thread after the first paint; once it is known the model has all
-its rows, but holds only the pages that were looked at (a bounded cache): scrolling to
-the end of a million assets reads the last page, not everything in between. Sorting and
-filtering happen in SQL (:class:`desktop.services.register_pages.RegisterPager`).
+Nothing is read on the GUI thread while the user types, sorts or scrolls: a new filter or
+sort reads its first page on a worker and the old rows stay on screen until it arrives
+(a newer request makes an older one stale: it is interrupted and its rows dropped). Rows
+grow with ``canFetchMore``/``fetchMore`` as the view scrolls. The number of matching
+assets is counted on a worker after the first page is shown; once it is known the model
+has all its rows but holds only the pages that were looked at (a bounded cache): a row
+whose page is not in memory shows "…" until its page, read on a worker, arrives.
+Scrolling to the end of a million assets reads the last page, not everything in between.
+Sorting and filtering happen in SQL (:class:`desktop.services.register_pages.RegisterPager`).
+
+Code that needs a row itself (``RowRole`` and the id, tag and status roles: selections,
+procedures) gets it at once: its page is read on the spot if it is not in memory.
 
 Signals:
     counted(int, int): assets matching the filter, and assets in the register.
     reloaded(): the rows were replaced (new filter or sort).
-    failed(object): counting failed with this exception.
+    loading(bool): a new filter or sort is being read (True) or is shown (False).
+    failed(object): reading or counting failed with this exception.
 """
 
 from __future__ import annotations
@@ -19,11 +26,10 @@ import sqlite3
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
-
-from sqlalchemy.orm import Session
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -35,9 +41,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from desktop.services.queries import AssetFilter, AssetRow, assets_by_ids, count_assets
-from desktop.services.register_pages import RegisterPager
-from desktop.storage.database import Database
+from desktop.services.register_rows import AssetFilter, AssetRow
 from ui.gui.models.columns import (
     COLUMNS,
     alignment,
@@ -48,24 +52,99 @@ from ui.gui.models.columns import (
 )
 from ui.gui.worker import Progress, Worker
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from desktop.services.register_pages import RegisterPager
+    from desktop.storage.database import Database
+
 #: Custom roles: the whole row, the asset's id, its tag, its status value.
 RowRole = Qt.ItemDataRole.UserRole + 1
 AssetIdRole = Qt.ItemDataRole.UserRole + 2
 TagRole = Qt.ItemDataRole.UserRole + 3
 StatusRole = Qt.ItemDataRole.UserRole + 4
+#: Roles that give code the row itself: answered at once, reading the page if need be.
+_ROW_ROLES = frozenset(int(r) for r in (RowRole, AssetIdRole, TagRole, StatusRole))
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+#: Roles only the status column answers (its colour).
+_STATUS_ROLES = frozenset(
+    int(r)
+    for r in (
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.BackgroundRole,
+    )
+)
+_CELL_ROLES = _STATUS_ROLES | {_DISPLAY, _TOOLTIP, _ALIGNMENT}
+_STATUS_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.key == "status")
+_ALIGNMENTS = tuple(alignment(c.key) for c in COLUMNS)
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 PAGE_SIZE = 100
 #: Quiet time after a reload before counting starts (typing restarts it).
 COUNT_DELAY_MS = 200
 #: Pages kept in memory; older ones are read again if the view comes back to them.
 CACHED_PAGES = 60
+#: Page reads running at once, and waiting (the most recently asked for are read first;
+#: past this many the oldest requests are dropped: the view has scrolled past them).
+PAGE_READERS = 2
+QUEUED_PAGES = 8
+#: What a row shows until its page arrives.
+PLACEHOLDER = "…"
 
 _Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class _View:
+    filter: AssetFilter = field(default_factory=AssetFilter)
+    sort: str = "tag"
+    descending: bool = False
+
+
+class _Reader:
+    """One view of the register and its pager, made on first use in whichever thread
+    needs it (so that the first page can be shown before the ORM is imported)."""
+
+    def __init__(self, view: _View) -> None:
+        self.view = view
+        self._pager: RegisterPager | None = None
+        self._lock = threading.Lock()
+
+    def pager(self) -> RegisterPager:
+        with self._lock:
+            if self._pager is None:
+                from desktop.services.register_pages import RegisterPager
+
+                view = self.view
+                self._pager = RegisterPager(view.filter, sort=view.sort, descending=view.descending)
+            return self._pager
+
+    def page(
+        self, database: Database, number: int, cancel: threading.Event | None = None
+    ) -> list[AssetRow]:
+        with database.read() as session:
+            return self.pager().page(session, number * PAGE_SIZE, PAGE_SIZE, cancel=cancel)
+
+    def first_page(self, database: Database, cancel: threading.Event | None) -> list[AssetRow]:
+        """The first page; for the whole register by one plain query, without the ORM."""
+        view = self.view
+        if view.filter == AssetFilter():
+            from desktop.services.register_rows import first_page_rows
+
+            with database.connect() as connection:
+                rows = first_page_rows(connection, view.sort, view.descending, PAGE_SIZE)
+            if rows is not None:
+                return rows
+        return self.page(database, 0, cancel)
 
 
 class AssetTableModel(QAbstractTableModel):
     counted = Signal(int, int)
     reloaded = Signal()
+    busy = Signal(bool)
     failed = Signal(object)
 
     def __init__(
@@ -74,13 +153,17 @@ class AssetTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._database = database
         self._date_format = date_format
-        self._pager = RegisterPager(AssetFilter())
+        self._requested = _View()  # the newest filter and sort asked for
+        self._reader = _Reader(self._requested)  # the view on screen
         self._pages: OrderedDict[int, list[AssetRow]] = OrderedDict()
         self._rows = 0  # rows the view knows about
         self._exhausted = False  # the last page has been read
-        self._fetching = False  # guards fetchMore against re-entry
-        self._generation = 0
-        self._count_workers: set[Worker] = set()
+        self._generation = 0  # bumped by every reload request: older first pages are stale
+        self._loading = False
+        self._wanted: list[int] = []  # pages asked for and not yet being read, oldest first
+        self._asked: set[int] = set()  # pages waiting or being read
+        self._page_workers: set[Worker] = set()
+        self._other_workers: set[Worker] = set()  # first pages and counts
         self._count_timer = QTimer(self)
         self._count_timer.setSingleShot(True)
         self._count_timer.setInterval(COUNT_DELAY_MS)
@@ -93,50 +176,67 @@ class AssetTableModel(QAbstractTableModel):
 
     @property
     def filter(self) -> AssetFilter:
-        return self._pager.filter
+        """The filter of the rows on screen (a newer one may be loading)."""
+        return self._reader.view.filter
 
     @property
     def sort_key(self) -> str:
-        return self._pager.sort
+        return self._reader.view.sort
 
     @property
     def sort_descending(self) -> bool:
-        return self._pager.descending
+        return self._reader.view.descending
+
+    @property
+    def is_loading(self) -> bool:
+        """A new filter or sort is being read; the rows on screen are the previous ones."""
+        return self._loading
+
+    def start(self, column: int, order: Qt.SortOrder) -> None:
+        """Show the first page of the whole register under this sort, read at once (one
+        short query, for the window's first paint) unless the sort needs more."""
+        self._reload(replace(self._requested, **self._sort_of(column, order)), now=True)
 
     def set_filter(self, flt: AssetFilter) -> None:
-        if flt != self._pager.filter:
-            self._reload(RegisterPager(flt, sort=self.sort_key, descending=self.sort_descending))
+        if flt != self._requested.filter:
+            self._reload(replace(self._requested, filter=flt))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS) or not COLUMNS[column].sortable:
             return
-        descending = order == Qt.SortOrder.DescendingOrder
-        key = COLUMNS[column].key
-        if key != self.sort_key or descending != self.sort_descending:
-            self._reload(RegisterPager(self.filter, sort=key, descending=descending))
+        view = replace(self._requested, **self._sort_of(column, order))
+        if view != self._requested:
+            self._reload(view)
 
     def reload(self) -> None:
         """Read the view again (after a change that may add, remove or move rows)."""
-        self._reload(
-            RegisterPager(self.filter, sort=self.sort_key, descending=self.sort_descending)
-        )
+        self._reload(self._requested)
 
     def set_database(self, database: Database) -> None:
         """Show another database's register (after Settings changed it)."""
         self.shutdown()
+        self.beginResetModel()  # the old database's rows go at once
         self._database = database
-        self.total_assets = None
-        self._reload(RegisterPager(AssetFilter()))
+        self._pages.clear()
+        self._rows = 0
+        self._exhausted = True
+        self.total_assets = self.matching_assets = None
+        self.endResetModel()
+        self._reload(replace(self._requested, filter=AssetFilter()))
 
     def cached_row_count(self) -> int:
         """Rows held in memory (at most ``CACHED_PAGES * PAGE_SIZE``)."""
         return sum(len(page) for page in self._pages.values())
 
     def row_at(self, row: int) -> AssetRow | None:
+        """The row, read at once if its page is not in memory."""
         if not 0 <= row < self._rows:
             return None
-        page = self._page(row // PAGE_SIZE)
-        offset = row % PAGE_SIZE
+        number, offset = divmod(row, PAGE_SIZE)
+        page = self._pages.get(number)
+        if page is None:
+            page = self._reader.page(self._database, number)
+            self._store(number, page)
         return page[offset] if offset < len(page) else None
 
     def loaded_row_of(self, asset_id: uuid.UUID) -> int | None:
@@ -153,19 +253,22 @@ class AssetTableModel(QAbstractTableModel):
         model has that row.
         """
         position = self.loaded_row_of(asset_id)
+        pager = self._reader.pager()
         if position is None:
             with self._database.read() as session:
-                position = self._pager.position(session, asset_id)
+                position = pager.position(session, asset_id)
         if position is None:
             return None
         if position >= self._rows and self.matching_assets is None:
             with self._database.read() as session:
-                matching = self._pager.count(session)
-            self._counted(self._generation, matching, None)
+                matching = pager.count(session)
+            self._counted(self._reader, matching, None)
         return position if position < self._rows else None
 
     def refresh_assets(self, asset_ids: list[uuid.UUID]) -> None:
         """Show the current values of these assets; reload if one is not in view."""
+        from desktop.services.queries import assets_by_ids
+
         loaded = {aid: self.loaded_row_of(aid) for aid in asset_ids}
         if any(row is None for row in loaded.values()):
             self.reload()
@@ -180,13 +283,20 @@ class AssetTableModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
     def shutdown(self) -> None:
-        """Stop counting (before the database closes or the window goes)."""
-        self._generation += 1  # whatever a cancelled count reports is stale
+        """Stop reading and counting (before the database closes or the window goes)."""
+        self._generation += 1  # whatever a cancelled read reports is stale
+        self._reader = _Reader(self._reader.view)  # ... and so are its pages
         self._count_timer.stop()
-        for worker in list(self._count_workers):
+        workers = self._page_workers | self._other_workers
+        for worker in workers:
             worker.cancel()
+        for worker in workers:
             worker.wait()
-        self._count_workers.clear()
+        self._page_workers.clear()
+        self._other_workers.clear()
+        self._wanted.clear()
+        self._asked.clear()
+        self._set_loading(False)
 
     # -- Qt model interface ----------------------------------------------------------
 
@@ -207,34 +317,43 @@ class AssetTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid():
+        # Called for every role of every cell at each paint: answer the roles it never
+        # needs first, and read the row only for those that show it.
+        if role in _ROW_ROLES:
+            return self._row_data(self.row_at(index.row()), role) if index.isValid() else None
+        if role not in _CELL_ROLES or not index.isValid():
             return None
-        row = self.row_at(index.row())
+        column = index.column()
+        if role == _ALIGNMENT:
+            return _ALIGNMENTS[column]
+        if role in _STATUS_ROLES and column != _STATUS_COLUMN:
+            return None
+        row = self._loaded_row(index.row())
         if row is None:
-            return "…" if role == Qt.ItemDataRole.DisplayRole else None
-        key = COLUMNS[index.column()].key
-        if role == Qt.ItemDataRole.DisplayRole:
+            return PLACEHOLDER if role == _DISPLAY else None
+        key = COLUMNS[column].key
+        if role == _DISPLAY:
             return display_value(row, key, self._date_format)
-        if role == RowRole:
-            return row
+        if column == _STATUS_COLUMN:
+            return self._status_data(row.status, role)
+        if role == _TOOLTIP and key in ("name", "notes", "location"):
+            return getattr(row, key) or None
+        return None
+
+    @staticmethod
+    def _row_data(row: AssetRow | None, role: int) -> Any:
+        if row is None:
+            return None
         if role == AssetIdRole:
             return row.id
         if role == TagRole:
             return row.tag
         if role == StatusRole:
             return row.status
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return alignment(key)
-        if key == "status":
-            return self._status_data(row.status, role)
-        if role == Qt.ItemDataRole.ToolTipRole and key in ("name", "notes", "location"):
-            return getattr(row, key) or None
-        return None
+        return row
 
     def _status_data(self, status: str, role: int) -> Any:
         if role == Qt.ItemDataRole.DecorationRole:
@@ -251,87 +370,189 @@ class AssetTableModel(QAbstractTableModel):
         return not parent.isValid() and not self._exhausted and self.matching_assets is None
 
     def fetchMore(self, parent: _Index) -> None:
-        if parent.isValid() or self._fetching or not self.canFetchMore(parent):
-            return
-        self._fetching = True
-        try:
-            number = self._rows // PAGE_SIZE
-            page = self._read_page(number)
-            if len(page) < PAGE_SIZE:
-                self._exhausted = True
-            if page:
-                self.beginInsertRows(QModelIndex(), self._rows, self._rows + len(page) - 1)
-                self._rows += len(page)
-                self.endInsertRows()
-        finally:
-            self._fetching = False
+        if self.canFetchMore(parent):
+            self._ask_for_page(self._rows // PAGE_SIZE)
 
     # -- reading ---------------------------------------------------------------------
 
-    def _reload(self, pager: RegisterPager) -> None:
-        for worker in self._count_workers:
-            worker.cancel()  # its count is stale: interrupt it, keep the CPU for this page
-        self.beginResetModel()
-        self._generation += 1
-        self._pager = pager
-        self._pages.clear()
-        self._rows = 0
-        self._exhausted = False
-        self.matching_assets = None
-        first = self._read_page(0)
-        self._rows = len(first)
-        self._exhausted = len(first) < PAGE_SIZE
-        self.endResetModel()
-        self.reloaded.emit()
-        self._start_count()
+    @staticmethod
+    def _sort_of(column: int, order: Qt.SortOrder) -> dict[str, Any]:
+        if not 0 <= column < len(COLUMNS) or not COLUMNS[column].sortable:
+            return {"sort": "tag", "descending": False}
+        return {"sort": COLUMNS[column].key, "descending": order == Qt.SortOrder.DescendingOrder}
 
-    def _page(self, number: int) -> list[AssetRow]:
+    def _reload(self, view: _View, *, now: bool = False) -> None:
+        self._generation += 1
+        generation = self._generation
+        self._requested = view
+        self._count_timer.stop()
+        for worker in self._other_workers:
+            worker.cancel()  # a stale first page or count: interrupt it, keep the CPU
+        reader = _Reader(view)
+        if now:
+            self._show(generation, reader, reader.first_page(self._database, None))
+            return
+        self._set_loading(True)
+        database = self._database
+
+        def first_page(progress: Progress, cancel: threading.Event) -> list[AssetRow]:
+            return reader.first_page(database, cancel)
+
+        self._run(
+            first_page,
+            self._other_workers,
+            lambda page: self._show(generation, reader, page),
+            lambda: generation == self._generation,
+        )
+
+    def _show(self, generation: int, reader: _Reader, page: list[AssetRow]) -> None:
+        """The first page of a new view has arrived: it replaces the rows on screen."""
+        if generation != self._generation:
+            return
+        for worker in self._page_workers:
+            worker.cancel()  # pages of the old view
+        self.beginResetModel()
+        self._reader = reader
+        self._pages.clear()
+        self._wanted.clear()
+        self._asked.clear()
+        self._store(0, page)
+        self._rows = len(page)
+        self._exhausted = len(page) < PAGE_SIZE
+        self.matching_assets = None
+        self.endResetModel()
+        self._set_loading(False)
+        self.reloaded.emit()
+        self._count_timer.start()  # count soon: not per keystroke while the user types
+
+    def _loaded_row(self, row: int) -> AssetRow | None:
+        """The row if its page is in memory; else None, and the page is asked for."""
+        if not 0 <= row < self._rows:
+            return None
+        number, offset = divmod(row, PAGE_SIZE)
         page = self._pages.get(number)
         if page is None:
-            page = self._read_page(number)
-        else:
-            self._pages.move_to_end(number)
-        return page
+            self._ask_for_page(number)
+            return None
+        self._pages.move_to_end(number)
+        return page[offset] if offset < len(page) else None
 
-    def _read_page(self, number: int) -> list[AssetRow]:
-        with self._database.read() as session:
-            page = self._pager.page(session, number * PAGE_SIZE, PAGE_SIZE)
+    def _ask_for_page(self, number: int) -> None:
+        if number in self._pages or number in self._asked:
+            return
+        self._asked.add(number)
+        self._wanted.append(number)
+        if len(self._wanted) > QUEUED_PAGES:
+            self._asked.discard(self._wanted.pop(0))  # scrolled past: asked again if seen
+        self._read_wanted_pages()
+
+    def _read_wanted_pages(self) -> None:
+        while self._wanted and len(self._page_workers) < PAGE_READERS:
+            self._read_page(self._wanted.pop())  # the newest request: what the view shows now
+
+    def _read_page(self, number: int) -> None:
+        reader, database = self._reader, self._database
+
+        def read(progress: Progress, cancel: threading.Event) -> list[AssetRow]:
+            return reader.page(database, number, cancel)
+
+        self._run(
+            read,
+            self._page_workers,
+            lambda page: self._page_arrived(reader, number, page),
+            lambda: reader is self._reader,
+            lambda: self._page_ended(reader, number),
+        )
+
+    def _page_ended(self, reader: _Reader, number: int) -> None:
+        if reader is self._reader:
+            self._asked.discard(number)
+        self._read_wanted_pages()
+
+    def _page_arrived(self, reader: _Reader, number: int, page: list[AssetRow]) -> None:
+        if reader is not self._reader:
+            return
+        self._store(number, page)
+        start = number * PAGE_SIZE
+        if start >= self._rows:  # the next page while scrolling down, before the count
+            if len(page) < PAGE_SIZE:
+                self._exhausted = True
+            if page and self.matching_assets is None:
+                self.beginInsertRows(QModelIndex(), self._rows, self._rows + len(page) - 1)
+                self._rows += len(page)
+                self.endInsertRows()
+        else:
+            last = min(start + len(page), self._rows) - 1
+            if last >= start:
+                self.dataChanged.emit(self.index(start, 0), self.index(last, len(COLUMNS) - 1))
+
+    def _store(self, number: int, page: list[AssetRow]) -> None:
         self.pages_read += 1
         self._pages[number] = page
+        self._pages.move_to_end(number)
         while len(self._pages) > CACHED_PAGES:
             self._pages.popitem(last=False)
-        return page
 
-    def _start_count(self) -> None:
-        """Count soon, off the GUI thread: after ``COUNT_DELAY_MS`` without a new reload,
-        so that typing in the search box does not start a count per keystroke."""
-        self._count_timer.start()
-
-    def _count_now(self) -> None:
-        generation = self._generation
-        pager = self._pager
-        database = self._database
-        flt = pager.filter
-
-        def count(progress: Progress, cancel: threading.Event) -> tuple[int, int]:
-            with database.read() as session, _interruptible(session, cancel):
-                matching = pager.count(session)
-                total = matching if flt == AssetFilter() else count_assets(session)
-            return matching, total
-
-        for previous in self._count_workers:
-            previous.cancel()
-        worker = Worker(count)
-        worker.succeeded.connect(
-            lambda result, g=generation: self._counted(g, result[0], result[1])
+    def _run(
+        self,
+        job: Callable[[Progress, threading.Event], Any],
+        workers: set[Worker],
+        succeeded: Callable[[Any], None],
+        current: Callable[[], bool],
+        ended: Callable[[], None] | None = None,
+    ) -> None:
+        """Run ``job`` on a worker; its result or error counts only while ``current()``."""
+        worker = Worker(job)
+        first_page = workers is self._other_workers and self._loading
+        worker.succeeded.connect(lambda result: succeeded(result) if current() else None)
+        worker.failed.connect(
+            lambda error: self._job_failed(error, first_page) if current() else None
         )
-        worker.failed.connect(lambda error, g=generation: self._count_failed(g, error))
-        worker.finished.connect(lambda w=worker: self._count_workers.discard(w))
-        self._count_workers.add(worker)
+
+        def finished() -> None:
+            workers.discard(worker)
+            if ended is not None:
+                ended()
+
+        worker.finished.connect(finished)
+        workers.add(worker)
         worker.start()
 
-    def _counted(self, generation: int, matching: int, total: int | None) -> None:
-        if generation != self._generation:
+    def _job_failed(self, error: object, first_page: bool) -> None:
+        if first_page:
+            self._set_loading(False)  # the rows on screen stay
+        self.failed.emit(error)
+
+    def _set_loading(self, loading: bool) -> None:
+        if loading != self._loading:
+            self._loading = loading
+            self.busy.emit(loading)
+
+    def _count_now(self) -> None:
+        reader, database = self._reader, self._database
+        whole_register = reader.view.filter == AssetFilter()
+
+        def count(progress: Progress, cancel: threading.Event) -> tuple[int, int]:
+            from desktop.services.queries import count_assets
+
+            with database.read() as session:
+                matching = reader.pager().count(session, cancel=cancel)
+                if whole_register:
+                    return matching, matching
+                with _interruptible(session, cancel):
+                    return matching, count_assets(session)
+
+        for previous in self._other_workers:
+            previous.cancel()
+        self._run(
+            count,
+            self._other_workers,
+            lambda result: self._counted(reader, result[0], result[1]),
+            lambda: reader is self._reader and not self._loading,
+        )
+
+    def _counted(self, reader: _Reader, matching: int, total: int | None) -> None:
+        if reader is not self._reader:
             return
         self.matching_assets = matching
         if total is not None:
@@ -343,10 +564,6 @@ class AssetTableModel(QAbstractTableModel):
         self._exhausted = True
         if self.total_assets is not None:
             self.counted.emit(matching, self.total_assets)
-
-    def _count_failed(self, generation: int, error: object) -> None:
-        if generation == self._generation:  # a stale count was interrupted: no news
-            self.failed.emit(error)
 
 
 @contextmanager

@@ -10,19 +10,19 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QColor
 
 from desktop.domain.lifecycle import STATUS_LABELS, AssetStatus
-from desktop.services.queries import SORT_COLUMNS, AssetRow
+from desktop.services.register_rows import SORT_KEYS, AssetRow
 
 
 @dataclass(frozen=True)
 class Column:
-    key: str  # an AssetRow attribute (and a SORT_COLUMNS key when sortable)
+    key: str  # an AssetRow attribute (and a sort key when sortable)
     title: str
     shown_by_default: bool = True
     width: int = 120
 
     @property
     def sortable(self) -> bool:
-        return self.key in SORT_COLUMNS
+        return self.key in SORT_KEYS
 
 
 COLUMNS: tuple[Column, ...] = (

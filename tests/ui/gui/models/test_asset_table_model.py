@@ -1,4 +1,5 @@
-"""The asset table model: pages from SQL, sorts and filters in SQL, passes the model tester."""
+"""The asset table model: pages from SQL on worker threads, sorts and filters in SQL,
+passes the model tester."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from PySide6.QtGui import QColor
 
 from desktop.services.queries import AssetFilter
 from tests.ui.gui.conftest import Register
-from ui.gui.models.asset_table_model import PAGE_SIZE, AssetTableModel, RowRole
+from ui.gui.models.asset_table_model import PAGE_SIZE, PLACEHOLDER, AssetTableModel, RowRole
 from ui.gui.models.columns import COLUMN_INDEX
 
 
@@ -37,8 +38,14 @@ def _model(qtbot: QtBot, new_model: Callable[[], AssetTableModel]) -> AssetTable
     return model
 
 
-def _column(model: AssetTableModel, key: str) -> list[Any]:
-    return [model.data(model.index(r, COLUMN_INDEX[key])) for r in range(model.rowCount())]
+def _column(qtbot: QtBot, model: AssetTableModel, key: str) -> list[Any]:
+    """The column as the view shows it, once every page has arrived from its worker."""
+
+    def values() -> list[Any]:
+        return [model.data(model.index(r, COLUMN_INDEX[key])) for r in range(model.rowCount())]
+
+    qtbot.waitUntil(lambda: PLACEHOLDER not in values(), timeout=10_000)
+    return values()
 
 
 def test_passes_the_model_tester(
@@ -53,30 +60,77 @@ def test_first_page_only_until_counted_then_pages_on_demand(
 ) -> None:
     model = new_model()
     with qtbot.waitSignal(model.counted, timeout=10_000) as counted:
-        model.reload()
+        with qtbot.waitSignal(model.reloaded, timeout=10_000):
+            model.reload()
+            assert model.is_loading  # read on a worker: nothing is read here
         assert model.rowCount() == PAGE_SIZE  # the first page, before any count
+        assert not model.is_loading
         assert model.canFetchMore(QModelIndex())
-        model.fetchMore(QModelIndex())
+        with qtbot.waitSignal(model.rowsInserted, timeout=10_000):
+            model.fetchMore(QModelIndex())
         assert model.rowCount() == 2 * PAGE_SIZE
     assert counted.args == [register.size, register.size]
     assert model.rowCount() == register.size
     last = model.index(register.size - 1, COLUMN_INDEX["tag"])
-    assert model.data(last) == "MON-00248" or model.data(last).startswith(("LAP", "MON"))
+    assert model.data(last) == PLACEHOLDER  # its page is asked for, not read here
+    qtbot.waitUntil(lambda: model.data(last) != PLACEHOLDER, timeout=10_000)
+    assert model.data(last).startswith(("LAP", "MON"))
     assert model.cached_row_count() <= 3 * PAGE_SIZE
+
+
+def test_start_shows_the_first_page_at_once(
+    qtbot: QtBot, register: Register, new_model: Callable[[], AssetTableModel]
+) -> None:
+    model = new_model()
+    model.start(COLUMN_INDEX["name"], Qt.SortOrder.DescendingOrder)
+    assert (model.sort_key, model.sort_descending) == ("name", True)
+    assert model.rowCount() == PAGE_SIZE and not model.is_loading
+    names = [model.data(model.index(r, COLUMN_INDEX["name"])) for r in range(PAGE_SIZE)]
+    assert names == sorted(names, reverse=True)
+    qtbot.waitSignal(model.counted, timeout=10_000).wait()
+
+
+def test_the_rows_on_screen_stay_until_the_new_ones_arrive(
+    qtbot: QtBot, register: Register, new_model: Callable[[], AssetTableModel]
+) -> None:
+    model = _model(qtbot, new_model)
+    shown = model.data(model.index(0, COLUMN_INDEX["tag"]))
+    reloads: list[None] = []
+    model.reloaded.connect(lambda: reloads.append(None))
+    with qtbot.waitSignal(model.counted, timeout=10_000) as counted:
+        for typed in ("M", "MO", "MON", "MON-0004"):  # typing: each search makes the last stale
+            model.set_filter(AssetFilter(search=typed))
+            assert model.is_loading
+            assert model.filter == AssetFilter()  # still the rows on screen
+            assert model.data(model.index(0, COLUMN_INDEX["tag"])) == shown
+    assert model.filter == AssetFilter(search="MON-0004")
+    assert len(reloads) == 1  # the stale searches never reached the screen
+    tags = _column(qtbot, model, "tag")
+    assert counted.args[0] == len(tags) > 0
+    assert all(tag.startswith("MON-0004") for tag in tags)
+
+
+def test_code_gets_a_row_at_once_even_before_its_page_arrives(
+    qtbot: QtBot, register: Register, new_model: Callable[[], AssetTableModel]
+) -> None:
+    model = _model(qtbot, new_model)
+    index = model.index(register.size - 1, COLUMN_INDEX["tag"])
+    row = model.data(index, RowRole)
+    assert row is not None and row.tag == model.data(index)  # the page was read for it
 
 
 def test_sorting_is_done_in_sql(
     qtbot: QtBot, register: Register, new_model: Callable[[], AssetTableModel]
 ) -> None:
     model = _model(qtbot, new_model)
-    tags = _column(model, "tag")
+    tags = _column(qtbot, model, "tag")
     assert tags == sorted(tags)
     with qtbot.waitSignal(model.counted, timeout=10_000):
         model.sort(COLUMN_INDEX["tag"], Qt.SortOrder.DescendingOrder)
-    assert _column(model, "tag") == sorted(tags, reverse=True)
+    assert _column(qtbot, model, "tag") == sorted(tags, reverse=True)
     with qtbot.waitSignal(model.counted, timeout=10_000):
         model.sort(COLUMN_INDEX["assigned_to"], Qt.SortOrder.DescendingOrder)
-    people = _column(model, "assigned_to")
+    people = _column(qtbot, model, "assigned_to")
     assert people[: register.size // 5] == ["Una User"] * (register.size // 5)
     assert set(people[register.size // 5 :]) == {""}
 
@@ -88,10 +142,10 @@ def test_filters_change_the_rows(
     with qtbot.waitSignal(model.counted, timeout=10_000) as counted:
         model.set_filter(AssetFilter(statuses=("in_service",)))
     assert counted.args == [register.size // 5, register.size]
-    assert set(_column(model, "status")) == {"In service"}
+    assert set(_column(qtbot, model, "status")) == {"In service"}
     with qtbot.waitSignal(model.counted, timeout=10_000):
         model.set_filter(AssetFilter(search="00042"))
-    assert _column(model, "tag") == ["MON-00042"]
+    assert _column(qtbot, model, "tag") == ["MON-00042"]
 
 
 def test_status_has_colour_and_text(
