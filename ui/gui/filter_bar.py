@@ -15,7 +15,15 @@ from typing import Any
 
 from sqlalchemy import select
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -78,6 +86,36 @@ def read_filter_choices(database: Database) -> FilterChoices:
     return FilterChoices(categories, locations, people, groups)
 
 
+class ChoiceModel(QAbstractListModel):
+    """A drop-down's entries: "everything" first, then (id, text) pairs. Filled in one go
+    (a register with 50,000 people fills its "Assigned to" list in about a millisecond;
+    50,000 ``addItem`` calls hold the window for ~200 ms)."""
+
+    def __init__(self, everything: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[tuple[Any, str]] = [(ANY, everything)]
+
+    def set_choices(self, choices: list[tuple[Any, str]]) -> None:
+        self.beginResetModel()
+        self._rows = [self._rows[0], *choices]
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        value, text = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return text
+        if role == Qt.ItemDataRole.UserRole:
+            return value
+        return None
+
+
 class FilterBar(QWidget):
     filter_changed = Signal(object)
 
@@ -96,12 +134,12 @@ class FilterBar(QWidget):
         self.status = self._combo("Status", "All statuses")
         for status, label in STATUS_LABELS.items():
             self.status.addItem(label, status.value)
-        self.category = self._combo("Category", "All categories")
-        self.location = self._combo("Location (with everything below it)", "All locations")
-        self.assignee = self._combo("Assigned to", "Anyone")
+        self.category = self._choice_combo("Category", "All categories")
+        self.location = self._choice_combo("Location (with everything below it)", "All locations")
+        self.assignee = self._choice_combo("Assigned to", "Anyone")
         self.assignee.setEditable(True)
         self.assignee.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.group = self._combo("Owning group", "All groups")
+        self.group = self._choice_combo("Owning group", "All groups")
         self.overdue = self._toggle(
             "Overdue for audit", "Active assets whose audit interval has passed"
         )
@@ -157,8 +195,7 @@ class FilterBar(QWidget):
         self._database = database
         for combo in (self.category, self.location, self.assignee, self.group):
             combo.blockSignals(True)
-            while combo.count() > 1:
-                combo.removeItem(1)
+            _choices(combo).set_choices([])
             combo.blockSignals(False)
         self.clear_filters()
         self.load_choices()
@@ -191,6 +228,11 @@ class FilterBar(QWidget):
         combo.setMinimumContentsLength(10)
         return combo
 
+    def _choice_combo(self, tooltip: str, everything: str) -> QComboBox:
+        combo = self._combo(tooltip, everything)
+        combo.setModel(ChoiceModel(everything, combo))
+        return combo
+
     def _toggle(self, text: str, tooltip: str) -> QToolButton:
         button = QToolButton()
         button.setText(text)
@@ -200,19 +242,17 @@ class FilterBar(QWidget):
 
     def _fill(self, choices: object) -> None:
         assert isinstance(choices, FilterChoices)
+        locations = [(i, "    " * depth + name) for i, name, depth in choices.locations]
         for combo, items in (
             (self.category, choices.categories),
+            (self.location, locations),
             (self.assignee, choices.people),
             (self.group, choices.groups),
         ):
             combo.blockSignals(True)
-            for item_id, name in items:
-                combo.addItem(name, item_id)
+            _choices(combo).set_choices(list(items))
+            combo.setCurrentIndex(0)
             combo.blockSignals(False)
-        self.location.blockSignals(True)
-        for location_id, name, depth in choices.locations:
-            self.location.addItem("    " * depth + name, location_id)
-        self.location.blockSignals(False)
 
     def _emit(self) -> None:
         def chosen(combo: QComboBox) -> Any:
@@ -235,3 +275,9 @@ class FilterBar(QWidget):
         if flt != self._filter:
             self._filter = flt
             self.filter_changed.emit(flt)
+
+
+def _choices(combo: QComboBox) -> ChoiceModel:
+    model = combo.model()
+    assert isinstance(model, ChoiceModel)
+    return model

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -76,3 +77,15 @@ def test_location_choices_show_the_tree(bar_and_model: tuple[FilterBar, AssetTab
         "    Building A",
     ]
     assert "        Room A1" in texts
+
+
+def test_the_choice_lists_pass_the_model_tester(
+    qtbot: QtBot, qtmodeltester: Any, bar_and_model: tuple[FilterBar, AssetTableModel]
+) -> None:
+    bar, _model = bar_and_model
+    qtbot.waitUntil(lambda: bar.assignee.count() > 1, timeout=5000)
+    for combo in (bar.category, bar.location, bar.assignee, bar.group):
+        qtmodeltester.check(combo.model(), force_py=True)
+    assert bar.assignee.itemText(0) == "Anyone"
+    una = bar.assignee.findText("Una User")
+    assert una > 0 and bar.assignee.itemData(una) is not None
