@@ -229,6 +229,13 @@ def bench_in_window(database: Path) -> None:
     painted.after(search.clear, lambda: model.filter.search == "")
 
     header = table.horizontalHeader()
+    # The view is sorted by tag, ascending: start from another sort so that the first
+    # figure (tag ↑) is a re-sort too.
+    name_column = next(i for i, c in enumerate(COLUMNS) if c.key == "name")
+    painted.after(
+        partial(header.setSortIndicator, name_column, Qt.SortOrder.DescendingOrder),
+        partial(_sorted_by, model, "name", True),
+    )
     for index, column in enumerate(COLUMNS):
         if header.isSectionHidden(index) or not column.sortable:
             continue
