@@ -22,12 +22,10 @@ Signals:
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -53,8 +51,6 @@ from ui.gui.models.columns import (
 from ui.gui.worker import Progress, Worker
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from desktop.services.register_pages import RegisterPager
     from desktop.storage.database import Database
 
@@ -170,7 +166,6 @@ class AssetTableModel(QAbstractTableModel):
         self._count_timer.timeout.connect(self._count_now)
         self.total_assets: int | None = None
         self.matching_assets: int | None = None
-        self.pages_read = 0
 
     # -- what the view shows ---------------------------------------------------------
 
@@ -403,6 +398,7 @@ class AssetTableModel(QAbstractTableModel):
             self._other_workers,
             lambda page: self._show(generation, reader, page),
             lambda: generation == self._generation,
+            first_page=True,
         )
 
     def _show(self, generation: int, reader: _Reader, page: list[AssetRow]) -> None:
@@ -487,7 +483,6 @@ class AssetTableModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(start, 0), self.index(last, len(COLUMNS) - 1))
 
     def _store(self, number: int, page: list[AssetRow]) -> None:
-        self.pages_read += 1
         self._pages[number] = page
         self._pages.move_to_end(number)
         while len(self._pages) > CACHED_PAGES:
@@ -500,10 +495,12 @@ class AssetTableModel(QAbstractTableModel):
         succeeded: Callable[[Any], None],
         current: Callable[[], bool],
         ended: Callable[[], None] | None = None,
+        *,
+        first_page: bool = False,
     ) -> None:
-        """Run ``job`` on a worker; its result or error counts only while ``current()``."""
+        """Run ``job`` on a worker; its result or error counts only while ``current()``.
+        A failed ``first_page`` ends the loading (the rows on screen stay)."""
         worker = Worker(job)
-        first_page = workers is self._other_workers and self._loading
         worker.succeeded.connect(lambda result: succeeded(result) if current() else None)
         worker.failed.connect(
             lambda error: self._job_failed(error, first_page) if current() else None
@@ -520,7 +517,7 @@ class AssetTableModel(QAbstractTableModel):
 
     def _job_failed(self, error: object, first_page: bool) -> None:
         if first_page:
-            self._set_loading(False)  # the rows on screen stay
+            self._set_loading(False)
         self.failed.emit(error)
 
     def _set_loading(self, loading: bool) -> None:
@@ -533,14 +530,12 @@ class AssetTableModel(QAbstractTableModel):
         whole_register = reader.view.filter == AssetFilter()
 
         def count(progress: Progress, cancel: threading.Event) -> tuple[int, int]:
-            from desktop.services.queries import count_assets
-
             with database.read() as session:
                 matching = reader.pager().count(session, cancel=cancel)
                 if whole_register:
                     return matching, matching
-                with _interruptible(session, cancel):
-                    return matching, count_assets(session)
+                everything = _Reader(_View()).pager()
+                return matching, everything.count(session, cancel=cancel)
 
         for previous in self._other_workers:
             previous.cancel()
@@ -564,17 +559,3 @@ class AssetTableModel(QAbstractTableModel):
         self._exhausted = True
         if self.total_assets is not None:
             self.counted.emit(matching, self.total_assets)
-
-
-@contextmanager
-def _interruptible(session: Session, cancel: threading.Event) -> Iterator[None]:
-    """Let ``cancel`` interrupt a long SQLite query (a count made stale by new typing)."""
-    raw: Any = session.connection().connection.driver_connection
-    if not isinstance(raw, sqlite3.Connection):
-        yield
-        return
-    raw.set_progress_handler(lambda: 1 if cancel.is_set() else 0, 20_000)
-    try:
-        yield
-    finally:
-        raw.set_progress_handler(None, 0)
