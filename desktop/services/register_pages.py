@@ -266,8 +266,8 @@ class RegisterPager:
                 with _step_budget(session, SCAN_BUDGET_STEPS, cancel):
                     ids = read(scan=True)
             except OperationalError as exc:
-                if "interrupted" not in str(exc.orig) or _is_set(cancel):
-                    raise  # an error, or the caller's cancel: not the budget
+                if not _out_of_budget(exc, cancel):
+                    raise
                 # The hits cluster. Walking the sort order to them costs as much as the
                 # assets before them; sorting them costs as much as there are hits.
                 connection = session.connection()
@@ -286,9 +286,7 @@ class RegisterPager:
         if done is not None:
             return done
         key_column = _raw(_LOOKUP_SORTS[self.sort][0])
-        names_query = _LOOKUP_SORTS[self.sort][1]
-        raw_id = _raw(names_query.selected_columns[0])
-        names_query = names_query.with_only_columns(raw_id, names_query.selected_columns[1])
+        names_query, raw_id, _name = self._names_query()
         counts: dict[Any, int] = {
             key: count
             for key, count in session.execute(
@@ -342,10 +340,12 @@ class RegisterPager:
         if self.descending:
             yield nothing
 
-    def _names_query(self) -> tuple[Select[Any], Any]:
+    def _names_query(self) -> tuple[Select[Any], Any, Any]:
+        """The lookup table's (key, name) rows, with the key as the driver gives it: the
+        query, its key column and its name column."""
         names_query = _LOOKUP_SORTS[self.sort][1]
-        name = names_query.selected_columns[1]
-        return names_query.with_only_columns(_raw(names_query.selected_columns[0]), name), name
+        raw_id, name = _raw(names_query.selected_columns[0]), names_query.selected_columns[1]
+        return names_query.with_only_columns(raw_id, name), raw_id, name
 
     def _all_name_groups(self, session: Session) -> tuple[_Group, ...]:
         """Every name, ordered in Python (the servers' collations order otherwise)."""
@@ -362,7 +362,7 @@ class RegisterPager:
         """The first names, ordered by SQLite: its BINARY collation compares UTF-8 bytes,
         which is Python's order of strings. Read a few at a time (50,000 people cost
         100 ms to read whole), each read starting over with a larger limit."""
-        query, name_column = self._names_query()
+        query, _key, name_column = self._names_query()
         query = query.order_by(name_column.desc() if self.descending else name_column.asc())
         given = 0
         limit = WALK_NAMES_FIRST
@@ -391,8 +391,8 @@ class RegisterPager:
             with _step_budget(session, None, cancel, deadline=deadline):
                 return self._walk(session, offset, limit, deadline)
         except OperationalError as exc:
-            if "interrupted" not in str(exc.orig) or _is_set(cancel):
-                raise  # an error, or the caller's cancel: not the deadline
+            if not _out_of_budget(exc, cancel):
+                raise
             return None
 
     def _walk(
@@ -584,6 +584,12 @@ def _sort_index(sort: str) -> str:
 
 def _driver_connection(session: Session) -> Any:
     return session.connection().connection.driver_connection
+
+
+def _out_of_budget(exc: OperationalError, cancel: threading.Event | None) -> bool:
+    """Whether ``exc`` is :func:`_step_budget` stopping a statement for its steps or its
+    deadline (not an error, and not the caller's cancel)."""
+    return "interrupted" in str(exc.orig) and not _is_set(cancel)
 
 
 def _is_set(cancel: threading.Event | None) -> bool:

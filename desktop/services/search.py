@@ -261,7 +261,7 @@ def search_condition(
         rowids: Any = literal_column("assets.rowid")
         return rowids.in_(listed)  # type: ignore[no-any-return]
     if dialect_name == "sqlite" and len(needle) >= TRIGRAM_MIN_LENGTH and not scan:
-        phrase = '"' + needle.replace('"', '""') + '"'
+        phrase = _fts_phrase(needle)
         matches: Any = (
             select(literal_column("rowid"))
             .select_from(text(SEARCH_TABLE))
@@ -307,12 +307,10 @@ def sqlite_matches_at_least(connection: Connection, text_: str, share: float) ->
     one; the number of assets is estimated by the largest rowid. Text too short for the
     trigram index counts as matching everything.
     """
-    needle = text_.strip()
-    if len(needle) < TRIGRAM_MIN_LENGTH:
+    bounded = _sqlite_bounded_match(connection, text_, share)
+    if bounded is None:
         return True
-    largest = connection.exec_driver_sql("SELECT max(rowid) FROM assets").scalar_one()
-    wanted = max(int(share * int(largest or 0)), 1)
-    phrase = '"' + needle.replace('"', '""') + '"'
+    phrase, wanted = bounded
     hits = connection.exec_driver_sql(
         "SELECT count(*) FROM (SELECT 1 FROM asset_search WHERE asset_search MATCH ? LIMIT ?)",
         (phrase, wanted),
@@ -325,17 +323,33 @@ def sqlite_hits_below(connection: Connection, text_: str, share: float) -> list[
     assets (SQLite, from the index), else None: :func:`sqlite_matches_at_least` that keeps
     what it read, so that a page of a rare word matches it once, not twice (the index's
     lists of common trigrams cost 10-20 ms a match on a million assets)."""
-    needle = text_.strip()
-    if len(needle) < TRIGRAM_MIN_LENGTH:
+    bounded = _sqlite_bounded_match(connection, text_, share)
+    if bounded is None:
         return None
-    largest = connection.exec_driver_sql("SELECT max(rowid) FROM assets").scalar_one()
-    wanted = max(int(share * int(largest or 0)), 1)
-    phrase = '"' + needle.replace('"', '""') + '"'
+    phrase, wanted = bounded
     found = connection.exec_driver_sql(
         "SELECT rowid FROM asset_search WHERE asset_search MATCH ? LIMIT ?", (phrase, wanted)
     )
     rowids = [int(r) for r in found.scalars()]
     return rowids if len(rowids) < wanted else None
+
+
+def _sqlite_bounded_match(
+    connection: Connection, text_: str, share: float
+) -> tuple[str, int] | None:
+    """The index phrase of a search and ``share`` of the assets as a number of hits (the
+    number of assets estimated by the largest rowid); None for text too short for the
+    trigram index."""
+    needle = text_.strip()
+    if len(needle) < TRIGRAM_MIN_LENGTH:
+        return None
+    largest = connection.exec_driver_sql("SELECT max(rowid) FROM assets").scalar_one()
+    return _fts_phrase(needle), max(int(share * int(largest or 0)), 1)
+
+
+def _fts_phrase(needle: str) -> str:
+    """``needle`` as one FTS5 phrase (its double quotes doubled)."""
+    return '"' + needle.replace('"', '""') + '"'
 
 
 def _like_conditions(pattern: str) -> list[ColumnElement[bool]]:
