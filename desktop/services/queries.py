@@ -113,13 +113,6 @@ def _row_select() -> Select[Any]:
     return cast("Select[Any]", query)
 
 
-_to_row = asset_row
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def apply_filter(
     session: Session, query: Select[Any], flt: AssetFilter, *, today: dt.date | None = None
 ) -> Select[Any]:
@@ -191,7 +184,7 @@ def list_assets(
     query = query.offset(offset)
     if limit is not None:
         query = query.limit(limit)
-    return [_to_row(r) for r in session.execute(query)]
+    return [asset_row(r) for r in session.execute(query)]
 
 
 def count_assets(session: Session, flt: AssetFilter | None = None) -> int:
@@ -306,7 +299,7 @@ def asset_detail(
             if asset_id is None
             else f"there is no asset with id {asset_id}"
         )
-    row = _to_row(r)
+    row = asset_row(r)
     return AssetDetail(
         row=row,
         category_id=r[20],
@@ -341,7 +334,7 @@ def assets_by_ids(session: Session, ids: list[uuid.UUID]) -> list[AssetRow]:
     """The register rows of these assets (in no particular order), for refreshing a view."""
     if not ids:
         return []
-    return [_to_row(r) for r in session.execute(_row_select().where(Asset.id.in_(ids)))]
+    return [asset_row(r) for r in session.execute(_row_select().where(Asset.id.in_(ids)))]
 
 
 def asset_position(
@@ -398,6 +391,6 @@ def stream_assets(
     result = session.connection().execution_options(yield_per=batch_size).execute(query)
     try:
         for r in result:
-            yield _to_row(r), dict(r[20] or {})
+            yield asset_row(r), dict(r[20] or {})
     finally:
         result.close()  # a server-side cursor (PostgreSQL) is closed even when the reader stops early
