@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from desktop.domain.lifecycle import Origin, ProcedureKind
-from desktop.services.procedures import ProcedureRequest, record_procedures
+from desktop.services.procedures import ProcedureRequest, record_procedure, record_procedures
 from desktop.storage.database import Database
 from tests.backends import make_database
 from tests.factories import INSTALL_CHECKLIST, RECEIVE_CHECKLIST, World, seed_world
@@ -24,6 +24,22 @@ class Register:
     db: Database
     world: World
     size: int
+
+    def decommission_waiting_for_approval(self, tag: str) -> None:
+        """Record a decommission by "tech" of the asset: it waits for an approver."""
+        record_procedure(
+            self.db,
+            ProcedureRequest(
+                kind=ProcedureKind.DECOMMISSION,
+                performed_by="tech",
+                asset_tag=tag,
+                answers={
+                    "sanitisation_method": "Destroy: shred or degauss (NIST SP 800-88)",
+                    "evidence_reference": "WIPE-1",
+                },
+                checklist={"accounts_removed": True},
+            ),
+        )
 
 
 @pytest.fixture(scope="session")

@@ -12,9 +12,7 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import QApplication
 
-from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.incidents import IncidentRequest, log_incident
-from desktop.services.procedures import ProcedureRequest, record_procedure
 from desktop.settings import CURRENT_USER, Settings
 from tests.ui.gui.conftest import Register
 from ui.gui.layout_state import LayoutState
@@ -49,19 +47,7 @@ def _top_level(kind: str) -> list[Any]:
 def test_the_approvals_badge_counts_what_the_person_may_decide(
     qtbot: QtBot, register: Register, window: MainWindow
 ) -> None:
-    record_procedure(
-        register.db,
-        ProcedureRequest(
-            kind=ProcedureKind.DECOMMISSION,
-            performed_by="tech",
-            asset_tag="LAP-00001",
-            answers={
-                "sanitisation_method": "Destroy: shred or degauss (NIST SP 800-88)",
-                "evidence_reference": "WIPE-1",
-            },
-            checklist={"accounts_removed": True},
-        ),
-    )
+    register.decommission_waiting_for_approval("LAP-00001")
     window.features.refresh_badge()
     qtbot.waitUntil(
         lambda: window.features.approvals_action.text() == "Approvals (1)", timeout=5000

@@ -15,8 +15,6 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from desktop.domain.lifecycle import ProcedureKind
-from desktop.services.procedures import ProcedureRequest, record_procedure
 from desktop.settings import CURRENT_USER, Settings
 from tests.ui.gui.conftest import Register
 from ui.gui.layout_state import LayoutState
@@ -102,19 +100,7 @@ def test_nothing_heavy_is_imported_before_the_first_paint(
 def test_pick_lists_and_approvals_badge_arrive_after_the_first_paint(
     qtbot: QtBot, register: Register, tmp_path: Path
 ) -> None:
-    record_procedure(
-        register.db,
-        ProcedureRequest(
-            kind=ProcedureKind.DECOMMISSION,
-            performed_by="tech",
-            asset_tag="LAP-00001",
-            answers={
-                "sanitisation_method": "Destroy: shred or degauss (NIST SP 800-88)",
-                "evidence_reference": "WIPE-1",
-            },
-            checklist={"accounts_removed": True},
-        ),
-    )
+    register.decommission_waiting_for_approval("LAP-00001")
     settings = Settings(tmp_path / "settings.ini")
     settings.set(CURRENT_USER, "approver")
     window = MainWindow(register.db, settings, layout_state=LayoutState(tmp_path / "l.ini"))
