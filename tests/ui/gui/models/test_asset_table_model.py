@@ -4,6 +4,7 @@ passes the model tester."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +13,9 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from desktop.errors import DesktopError
 from desktop.services.queries import AssetFilter
+from desktop.storage.database import Database
 from tests.ui.gui.conftest import Register
 from ui.gui.models.asset_table_model import PAGE_SIZE, PLACEHOLDER, AssetTableModel, RowRole
 from ui.gui.models.columns import COLUMN_INDEX
@@ -156,3 +159,18 @@ def test_status_has_colour_and_text(
     assert model.data(index) in ("In stock", "In service")
     assert isinstance(model.data(index, Qt.ItemDataRole.DecorationRole), QColor)
     assert model.data(index, RowRole).tag == model.data(model.index(0, 0))
+
+
+def test_a_database_that_cannot_be_read_is_reported_and_the_rows_stay(
+    qtbot: QtBot, register: Register, new_model: Callable[[], AssetTableModel], tmp_path: Path
+) -> None:
+    model = _model(qtbot, new_model)
+    broken = tmp_path / "not-a-database.sqlite3"
+    broken.write_bytes(b"this is a spreadsheet, not a database\n" * 200)
+    with qtbot.waitSignal(model.failed, timeout=10_000) as failed:
+        model.set_database(Database(f"sqlite:///{broken}"))
+    error = failed.args[0]
+    assert isinstance(error, DesktopError)
+    assert str(broken) in error.message
+    assert not model.is_loading
+    assert model.rowCount() == 0  # the other database's rows are not shown as if they were these
