@@ -47,7 +47,9 @@ from desktop.services.queries import (
 from desktop.services.search import (
     TRIGRAM_MIN_LENGTH,
     search_condition,
+    sqlite_all_ranked,
     sqlite_hits_below,
+    sqlite_in_tag_order,
     sqlite_matches_at_least,
 )
 from desktop.storage.models import (
@@ -138,6 +140,7 @@ class _SearchPlan:
 
     walk: bool
     hits: list[int] | None  # the rowids of all hits, when few
+    ranked: bool = False  # sorted by tag: the index hands out the hits in order
 
 
 class RegisterPager:
@@ -247,6 +250,8 @@ class RegisterPager:
             assert count is not None
             end = min(offset + limit, count)
             limit = end - offset
+            if limit <= 0:
+                return []  # past the end (a negative LIMIT would mean none)
             offset = count - end
             descending = not descending
 
@@ -258,7 +263,13 @@ class RegisterPager:
             )
             return list(session.execute(query.offset(offset).limit(limit)).scalars())
 
-        if self._search_walks(session) and len(self.filter.search.strip()) >= TRIGRAM_MIN_LENGTH:
+        if self._search_plan_of(session).ranked:
+            # The index's hits come in tag order: a page is the next hits that pass the
+            # filter, however many there are and wherever they cluster.
+            query = apply_filter(session, select(Asset.id), replace(self.filter, search=""))
+            query = sqlite_in_tag_order(query, self.filter.search, descending=descending)
+            ids = list(session.execute(query.offset(offset).limit(limit)).scalars())
+        elif self._search_walks(session) and len(self.filter.search.strip()) >= TRIGRAM_MIN_LENGTH:
             # Many hits: scanning the sort order finds a page at once if they are spread
             # out, but not if they cluster far down (a search for one category's prefix).
             # Try the scan on a budget; past it, probe the index's hits instead.
@@ -475,6 +486,8 @@ class RegisterPager:
         if plan is None:
             if session.get_bind().dialect.name != "sqlite":
                 plan = _SearchPlan(walk=False, hits=None)
+            elif self.sort == "tag" and sqlite_all_ranked(session.connection(), self.filter.search):
+                plan = _SearchPlan(walk=False, hits=None, ranked=True)
             elif len(self.filter.search.strip()) < TRIGRAM_MIN_LENGTH:
                 plan = _SearchPlan(walk=True, hits=None)  # no index: scan the sort order
             else:

@@ -29,7 +29,19 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, false, func, literal_column, or_, select, text, union
+from sqlalchemy import (
+    Connection,
+    Integer,
+    Select,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+    union,
+)
+from sqlalchemy import column as sql_column
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -48,58 +60,122 @@ _SQLITE_TABLE = (
     "tag, serial_number, name, model, assignee, location, tokenize='trigram')"
 )
 
+#: The index's ``rowid`` of each asset (its *rank*): ranks follow the order of tags, so the
+#: index hands out its hits already in tag order, the register's default sort.
+_SQLITE_RANKS = (
+    "CREATE TABLE IF NOT EXISTS asset_search_rank ("
+    "rank INTEGER PRIMARY KEY, asset_rowid INTEGER NOT NULL UNIQUE)"
+)
+
+#: Ranks at or above this (2**62) are out of tag order: given when no free rank was left
+#: between an inserted tag's neighbours (until the next :func:`rebuild_search_index`).
+UNRANKED = 4611686018427387904
+#: A tag inserted after another takes the rank this far (2**20) past it, or half the gap to
+#: the next tag if that is smaller: tags received one by one in ascending order, the usual
+#: way, use a gap up slowly. (Both numbers are written into the triggers' SQL below.)
+RANK_STEP = 1048576
+
 # The values each asset contributes to the index (a view, so the SQL exists once).
 _SQLITE_SOURCE = """
     CREATE VIEW IF NOT EXISTS asset_search_source AS SELECT
-        a.rowid AS asset_rowid, a.tag, coalesce(a.serial_number, '') AS serial_number, a.name,
+        r.rank AS search_rank, a.rowid AS asset_rowid,
+        a.tag, coalesce(a.serial_number, '') AS serial_number, a.name,
         coalesce((SELECT trim(coalesce(mf.name, '') || ' ' || m.name)
                   FROM asset_models m LEFT JOIN manufacturers mf ON mf.id = m.manufacturer_id
                   WHERE m.id = a.model_id), '') AS model,
         coalesce((SELECT p.name FROM people p WHERE p.id = a.assigned_to_id), '') AS assignee,
         coalesce((SELECT l.name FROM locations l WHERE l.id = a.location_id), '') AS location
-    FROM assets a
+    FROM asset_search_rank r JOIN assets a ON a.rowid = r.asset_rowid
 """
 
+_INDEX = table(SEARCH_TABLE, sql_column("rowid", Integer))
+_INDEX_CONTENT = table(
+    "asset_search_content", sql_column("id", Integer), *(sql_column(f"c{n}") for n in range(6))
+)
+_RANKS = table("asset_search_rank", sql_column("rank", Integer), sql_column("asset_rowid", Integer))
+
+# An inserted (or re-tagged) asset is ranked between its neighbours in tag order, or
+# unranked if they leave no room; then indexed.
 _SQLITE_TRIGGERS: dict[str, str] = {
     "asset_search_ai": """
         CREATE TRIGGER asset_search_ai AFTER INSERT ON assets BEGIN
+            INSERT INTO asset_search_rank(rank, asset_rowid)
+            SELECT CASE WHEN after - before >= 2
+                        THEN before + min(1048576, (after - before) / 2)
+                        ELSE 4611686018427387904 + new.rowid END, new.rowid
+            FROM (SELECT
+                coalesce((SELECT r.rank FROM assets a
+                          JOIN asset_search_rank r ON r.asset_rowid = a.rowid
+                          WHERE a.tag_key < new.tag_key AND r.rank < 4611686018427387904
+                          ORDER BY a.tag_key DESC LIMIT 1), 0) AS before,
+                coalesce((SELECT r.rank FROM assets a
+                          JOIN asset_search_rank r ON r.asset_rowid = a.rowid
+                          WHERE a.tag_key > new.tag_key AND r.rank < 4611686018427387904
+                          ORDER BY a.tag_key ASC LIMIT 1), 4611686018427387904) AS after);
             INSERT INTO asset_search(rowid, tag, serial_number, name, model, assignee, location)
-            SELECT * FROM asset_search_source WHERE asset_rowid = new.rowid;
+            SELECT search_rank, tag, serial_number, name, model, assignee, location
+            FROM asset_search_source WHERE asset_rowid = new.rowid;
         END""",
     "asset_search_au": """
         CREATE TRIGGER asset_search_au AFTER UPDATE OF
-            tag, serial_number, name, model_id, assigned_to_id, location_id ON assets BEGIN
-            DELETE FROM asset_search WHERE rowid = old.rowid;
+            tag, tag_key, serial_number, name, model_id, assigned_to_id, location_id
+            ON assets BEGIN
+            DELETE FROM asset_search
+            WHERE rowid = (SELECT rank FROM asset_search_rank WHERE asset_rowid = old.rowid);
+            DELETE FROM asset_search_rank
+            WHERE asset_rowid = old.rowid AND new.tag_key IS NOT old.tag_key;
+            INSERT INTO asset_search_rank(rank, asset_rowid)
+            SELECT CASE WHEN after - before >= 2
+                        THEN before + min(1048576, (after - before) / 2)
+                        ELSE 4611686018427387904 + new.rowid END, new.rowid
+            FROM (SELECT
+                coalesce((SELECT r.rank FROM assets a
+                          JOIN asset_search_rank r ON r.asset_rowid = a.rowid
+                          WHERE a.tag_key < new.tag_key AND r.rank < 4611686018427387904
+                          ORDER BY a.tag_key DESC LIMIT 1), 0) AS before,
+                coalesce((SELECT r.rank FROM assets a
+                          JOIN asset_search_rank r ON r.asset_rowid = a.rowid
+                          WHERE a.tag_key > new.tag_key AND r.rank < 4611686018427387904
+                          ORDER BY a.tag_key ASC LIMIT 1), 4611686018427387904) AS after)
+            WHERE new.tag_key IS NOT old.tag_key;
             INSERT INTO asset_search(rowid, tag, serial_number, name, model, assignee, location)
-            SELECT * FROM asset_search_source WHERE asset_rowid = new.rowid;
+            SELECT search_rank, tag, serial_number, name, model, assignee, location
+            FROM asset_search_source WHERE asset_rowid = new.rowid;
         END""",
     "asset_search_ad": """
         CREATE TRIGGER asset_search_ad AFTER DELETE ON assets BEGIN
-            DELETE FROM asset_search WHERE rowid = old.rowid;
+            DELETE FROM asset_search
+            WHERE rowid = (SELECT rank FROM asset_search_rank WHERE asset_rowid = old.rowid);
+            DELETE FROM asset_search_rank WHERE asset_rowid = old.rowid;
         END""",
     "asset_search_person": """
         CREATE TRIGGER asset_search_person AFTER UPDATE OF name ON people BEGIN
             UPDATE asset_search SET assignee = new.name
-            WHERE rowid IN (SELECT rowid FROM assets WHERE assigned_to_id = new.id);
+            WHERE rowid IN (SELECT r.rank FROM assets a JOIN asset_search_rank r
+                            ON r.asset_rowid = a.rowid WHERE a.assigned_to_id = new.id);
         END""",
     "asset_search_location": """
         CREATE TRIGGER asset_search_location AFTER UPDATE OF name ON locations BEGIN
             UPDATE asset_search SET location = new.name
-            WHERE rowid IN (SELECT rowid FROM assets WHERE location_id = new.id);
+            WHERE rowid IN (SELECT r.rank FROM assets a JOIN asset_search_rank r
+                            ON r.asset_rowid = a.rowid WHERE a.location_id = new.id);
         END""",
     "asset_search_model": """
         CREATE TRIGGER asset_search_model AFTER UPDATE OF name, manufacturer_id
             ON asset_models BEGIN
             UPDATE asset_search SET model = (
-                SELECT model FROM asset_search_source WHERE asset_rowid = asset_search.rowid)
-            WHERE rowid IN (SELECT rowid FROM assets WHERE model_id = new.id);
+                SELECT model FROM asset_search_source WHERE search_rank = asset_search.rowid)
+            WHERE rowid IN (SELECT r.rank FROM assets a JOIN asset_search_rank r
+                            ON r.asset_rowid = a.rowid WHERE a.model_id = new.id);
         END""",
     "asset_search_manufacturer": """
         CREATE TRIGGER asset_search_manufacturer AFTER UPDATE OF name ON manufacturers BEGIN
             UPDATE asset_search SET model = (
-                SELECT model FROM asset_search_source WHERE asset_rowid = asset_search.rowid)
-            WHERE rowid IN (SELECT a.rowid FROM assets a JOIN asset_models m
-                            ON m.id = a.model_id WHERE m.manufacturer_id = new.id);
+                SELECT model FROM asset_search_source WHERE search_rank = asset_search.rowid)
+            WHERE rowid IN (SELECT r.rank FROM assets a
+                            JOIN asset_search_rank r ON r.asset_rowid = a.rowid
+                            JOIN asset_models m ON m.id = a.model_id
+                            WHERE m.manufacturer_id = new.id);
         END""",
 }
 
@@ -161,10 +237,12 @@ def remove_sort_indexes(connection: Connection) -> None:
 
 
 def install_search_index(connection: Connection) -> None:
-    """Create the search index for ``connection``'s backend and fill it (migration 0003)."""
+    """Create the search index for ``connection``'s backend and fill it (migrations 0003
+    and 0004)."""
     backend = connection.dialect.name
     if backend == "sqlite":
         connection.exec_driver_sql(_SQLITE_TABLE)
+        connection.exec_driver_sql(_SQLITE_RANKS)
         connection.exec_driver_sql(_SQLITE_SOURCE)
         rebuild_search_index(connection)
         _create_sqlite_triggers(connection)
@@ -187,23 +265,35 @@ def remove_search_index(connection: Connection) -> None:
         _drop_sqlite_triggers(connection)
         connection.exec_driver_sql("DROP TABLE IF EXISTS asset_search")
         connection.exec_driver_sql("DROP VIEW IF EXISTS asset_search_source")
+        connection.exec_driver_sql("DROP TABLE IF EXISTS asset_search_rank")
     elif backend == "postgresql":
         for name, _table, _column in PG_TRGM_INDEXES:
             connection.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
 
 
 def rebuild_search_index(connection: Connection) -> int:
-    """Refill the SQLite search index from the assets in one statement; return its row count.
+    """Refill the SQLite search index from the assets; return its row count.
 
-    Runs in the caller's transaction. A no-op (returning 0) on other backends, whose
-    indexes are maintained by the server.
+    Every asset is ranked anew, evenly spread in tag order (which also puts assets that
+    were inserted out of order, :data:`UNRANKED`, back in it). Runs in the caller's
+    transaction. A no-op (returning 0) on other backends, whose indexes are maintained by
+    the server.
     """
     if connection.dialect.name != "sqlite":
         return 0
     connection.exec_driver_sql("DELETE FROM asset_search")
+    connection.exec_driver_sql("DELETE FROM asset_search_rank")
+    assets = int(connection.exec_driver_sql("SELECT count(*) FROM assets").scalar_one())
+    spacing = max(UNRANKED // (assets + 1), 1)
+    connection.exec_driver_sql(
+        "INSERT INTO asset_search_rank(rank, asset_rowid) "
+        "SELECT row_number() OVER (ORDER BY tag_key) * ?, rowid FROM assets",
+        (spacing,),
+    )
     result = connection.exec_driver_sql(
         "INSERT INTO asset_search(rowid, tag, serial_number, name, model, assignee, location) "
-        "SELECT * FROM asset_search_source"
+        "SELECT search_rank, tag, serial_number, name, model, assignee, location "
+        "FROM asset_search_source"
     )
     return int(result.rowcount or 0)
 
@@ -261,11 +351,11 @@ def search_condition(
         rowids: Any = literal_column("assets.rowid")
         return rowids.in_(listed)  # type: ignore[no-any-return]
     if dialect_name == "sqlite" and len(needle) >= TRIGRAM_MIN_LENGTH and not scan:
-        phrase = _fts_phrase(needle)
         matches: Any = (
-            select(literal_column("rowid"))
-            .select_from(text(SEARCH_TABLE))
-            .where(literal_column(SEARCH_TABLE).op("MATCH")(phrase))
+            select(_RANKS.c.asset_rowid)
+            .select_from(_INDEX)
+            .join(_RANKS, _RANKS.c.rank == _INDEX.c.rowid)
+            .where(_match(needle))
         )
         # "+" keeps SQLite from driving the query by the matches: it probes them instead.
         rowid: Any = literal_column("+assets.rowid" if walk_sort_index else "assets.rowid")
@@ -328,10 +418,63 @@ def sqlite_hits_below(connection: Connection, text_: str, share: float) -> list[
         return None
     phrase, wanted = bounded
     found = connection.exec_driver_sql(
-        "SELECT rowid FROM asset_search WHERE asset_search MATCH ? LIMIT ?", (phrase, wanted)
+        "SELECT r.asset_rowid FROM asset_search JOIN asset_search_rank r "
+        "ON r.rank = asset_search.rowid WHERE asset_search MATCH ? LIMIT ?",
+        (phrase, wanted),
     )
     rowids = [int(r) for r in found.scalars()]
     return rowids if len(rowids) < wanted else None
+
+
+def sqlite_in_tag_order(query: Select[Any], text_: str, *, descending: bool) -> Select[Any]:
+    """``query`` (of assets' columns, without a FROM) over the matches of ``text_`` in tag
+    order (SQLite): the index hands out its hits by rank, so a page is the next hits, not a
+    sort of all of them. Text too short for the trigram index is matched against the
+    index's own copy of the six fields, in rank order: most assets match such text, so a
+    page is found after reading barely more than a page. Only right if
+    :func:`sqlite_all_ranked` says so."""
+    needle = text_.strip()
+    if len(needle) >= TRIGRAM_MIN_LENGTH:
+        source: Any = _INDEX
+        rank = _INDEX.c.rowid
+        matches = _match(needle)
+    else:
+        # The index's copy of the fields is the table FTS5 keeps them in (its documented
+        # "%_content" shadow table, columns c0..c5): scanned directly it is three times
+        # as fast as through the index's own column reads.
+        source = _INDEX_CONTENT
+        rank = _INDEX_CONTENT.c.id
+        pattern = "%" + _escape_like(needle) + "%"
+        fields = list(_INDEX_CONTENT.c)[1:]
+        matches = or_(*(field.like(pattern, escape="\\") for field in fields))
+    return (
+        query.select_from(source)
+        .join(_RANKS, _RANKS.c.rank == rank)
+        .join(Asset, literal_column("assets.rowid") == _RANKS.c.asset_rowid)
+        .where(matches, rank < UNRANKED)
+        .order_by(rank.desc() if descending else rank.asc())
+    )
+
+
+def sqlite_all_ranked(connection: Connection, text_: str) -> bool:
+    """Whether every match of ``text_`` is ranked in tag order (no asset inserted out of
+    order since the index was last rebuilt matches it; for text too short for the index:
+    none at all)."""
+    needle = text_.strip()
+    if len(needle) >= TRIGRAM_MIN_LENGTH:
+        unranked = connection.exec_driver_sql(
+            "SELECT 1 FROM asset_search WHERE asset_search MATCH ? AND rowid >= ? LIMIT 1",
+            (_fts_phrase(needle), UNRANKED),
+        ).first()
+    else:
+        unranked = connection.exec_driver_sql(
+            "SELECT 1 FROM asset_search WHERE rowid >= ? LIMIT 1", (UNRANKED,)
+        ).first()
+    return unranked is None
+
+
+def _match(needle: str) -> ColumnElement[bool]:
+    return literal_column(SEARCH_TABLE).op("MATCH")(_fts_phrase(needle))
 
 
 def _sqlite_bounded_match(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import cast
+from typing import Any, cast
 
 import pytest
 from sqlalchemy import Table, select
@@ -14,9 +14,12 @@ from desktop.services.procedures import ProcedureRequest, record_procedure
 from desktop.services.queries import AssetFilter, count_assets, list_assets
 from desktop.services.register_pages import RegisterPager
 from desktop.services.search import (
+    UNRANKED,
     rebuild_search_index,
     search_condition,
     search_index_paused,
+    sqlite_all_ranked,
+    sqlite_in_tag_order,
 )
 from desktop.storage.database import Database
 from desktop.storage.models import Asset
@@ -30,6 +33,9 @@ def _found(db: Database, search: str) -> list[str]:
         pager = RegisterPager(AssetFilter(search=search))
         assert [r.tag for r in pager.page(session, 0, 100)] == [r.tag for r in rows][:100]
     return [r.tag for r in rows]
+
+
+sqlite_only = pytest.mark.parametrize("db", ["sqlite"], indirect=True)
 
 
 @pytest.fixture
@@ -149,3 +155,116 @@ def test_each_backend_answers_from_its_index(assets: World) -> None:
             assert "asset_search_tag_trgm" in plan
         else:
             pytest.skip("MariaDB has no substring index: its search is a LIKE scan")
+
+
+def _ranked_tags(db: Database) -> tuple[list[str], int]:
+    """The tags in the order of their ranks in the index, and how many are out of order."""
+    with db.read() as session:
+        rows = session.connection().exec_driver_sql(
+            "SELECT a.tag, r.rank FROM asset_search_rank r JOIN assets a "
+            "ON a.rowid = r.asset_rowid ORDER BY r.rank"
+        )
+        ranked = [(tag, rank) for tag, rank in rows]
+        indexed = session.connection().exec_driver_sql(
+            "SELECT count(*) FROM asset_search s JOIN asset_search_rank r ON r.rank = s.rowid"
+        )
+        assert indexed.scalar_one() == len(ranked)  # every asset indexed under its rank
+    return [tag for tag, _rank in ranked], sum(rank >= UNRANKED for _tag, rank in ranked)
+
+
+def _insert_copies(db: Database, like: str, tags: list[str]) -> None:
+    """Insert assets (through the triggers, one statement each) copying asset ``like``."""
+    table = cast(Table, Asset.__table__)
+    with db.write() as session:
+        model = dict(session.execute(table.select().where(Asset.tag == like)).mappings().one())
+        for tag in tags:
+            model.update(id=uuid.uuid4(), tag=tag, tag_key=tag.lower(), serial_number=None)
+            session.execute(table.insert().values(**model))
+
+
+def _pages_in_tag_order(
+    db: Database, flt: AssetFilter, monkeypatch: pytest.MonkeyPatch, *, ranked: bool
+) -> None:
+    """Pages of a search under the tag sort, both ways, equal the sorted list; ``ranked``:
+    whether they were read from the index in rank order."""
+    used: list[str] = []
+
+    def in_tag_order(*args: Any, **kwargs: Any) -> Any:
+        used.append(flt.search)
+        return sqlite_in_tag_order(*args, **kwargs)
+
+    monkeypatch.setattr(register_pages, "sqlite_in_tag_order", in_tag_order)
+    with db.read() as session:
+        for descending in (False, True):
+            expected = [r.tag for r in list_assets(session, flt, descending=descending, limit=None)]
+            pager = RegisterPager(flt, descending=descending)
+            offsets = range(0, len(expected) + 6, 3)
+            paged = [r.tag for n in offsets for r in pager.page(session, n, 3)]
+            assert paged == expected
+            assert pager.count(session) == len(expected)
+            paged = [r.tag for n in offsets for r in pager.page(session, n, 3)]
+            assert paged == expected  # again, now read from the far end past the middle
+    assert bool(used) == ranked
+
+
+@sqlite_only
+def test_the_index_ranks_assets_in_tag_order_as_they_come_and_go(
+    assets: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's index hands out a search's hits in tag order: each asset's rowid there is
+    its rank, given between its neighbours' as it is inserted or re-tagged."""
+    db = assets.db
+    assert _ranked_tags(db) == (["LAP-0001", "LAP-0002", "MON-0100"], 0)
+    _insert_copies(db, "LAP-0001", ["ZZZ-9", "LAP-00015", "AAA-1", "MON-0099"])
+    assert _ranked_tags(db) == (
+        ["AAA-1", "LAP-0001", "LAP-00015", "LAP-0002", "MON-0099", "MON-0100", "ZZZ-9"],
+        0,
+    )
+    table = cast(Table, Asset.__table__)
+    with db.write() as session:
+        session.execute(
+            table.update().where(Asset.tag == "AAA-1").values(tag="MON-0101", tag_key="mon-0101")
+        )
+        session.execute(table.delete().where(Asset.tag == "LAP-00015"))
+    assert _ranked_tags(db) == (
+        ["LAP-0001", "LAP-0002", "MON-0099", "MON-0100", "MON-0101", "ZZZ-9"],
+        0,
+    )
+    assert _found(db, "mon-01") == ["MON-0100", "MON-0101"]
+    assert _found(db, "lap-000") == ["LAP-0001", "LAP-0002"]
+    # Too short for the trigram index: the index's copy of the fields, in rank order.
+    _pages_in_tag_order(db, AssetFilter(search="0"), monkeypatch, ranked=True)
+    _pages_in_tag_order(db, AssetFilter(search="9"), monkeypatch, ranked=True)
+    _pages_in_tag_order(db, AssetFilter(search="_"), monkeypatch, ranked=True)
+    _pages_in_tag_order(db, AssetFilter(search="-00"), monkeypatch, ranked=True)
+    flt = AssetFilter(search="-00", statuses=("in_stock",))
+    _pages_in_tag_order(db, flt, monkeypatch, ranked=True)
+
+
+@sqlite_only
+def test_tags_inserted_where_no_rank_is_left_are_found_in_order(
+    assets: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tags inserted one by one in descending order between two neighbours halve the gap
+    each time; once it is used up, an asset is indexed out of order (UNRANKED) and a
+    search's pages are found by sorting its hits, until the index is rebuilt."""
+    db = assets.db
+    _insert_copies(db, "LAP-0001", [f"LAP-0001-{n:02d}" for n in range(70, 0, -1)])
+    tags, unranked = _ranked_tags(db)
+    # The first takes RANK_STEP (2**20) past LAP-0001, then 19 halve the gap down to 2.
+    assert unranked == 50
+    assert tags[:2] == ["LAP-0001", "LAP-0001-51"]
+    with db.read() as session:
+        assert not sqlite_all_ranked(session.connection(), "lap-0001-")
+        assert sqlite_all_ranked(session.connection(), "mon-")
+    _pages_in_tag_order(db, AssetFilter(search="lap-0001-"), monkeypatch, ranked=False)
+    _pages_in_tag_order(db, AssetFilter(search="mon-"), monkeypatch, ranked=True)
+    # Short text may match anything: any asset out of order and its pages are sorted.
+    _pages_in_tag_order(db, AssetFilter(search="01"), monkeypatch, ranked=False)
+    with db.write() as session:
+        assert rebuild_search_index(session.connection()) == 73
+    tags, unranked = _ranked_tags(db)
+    assert unranked == 0
+    assert tags == sorted(tags, key=str.lower)
+    _pages_in_tag_order(db, AssetFilter(search="lap-0001-"), monkeypatch, ranked=True)
+    _pages_in_tag_order(db, AssetFilter(search="01"), monkeypatch, ranked=True)
