@@ -9,8 +9,9 @@ Prints:
 * start-up: process start → main window painted with the first page, as a ratio against a
   floor started the same way (a minimal PySide6 + SQLAlchemy program painting a
   QMainWindow with a QTableView of the first 100 rows by plain SQL); target ≤ 1.5;
-* search as you type: keystroke → rows painted, per keystroke (target ≤ 100 ms), with
-  the fixed part (scanner detection + debounce) shown apart from the query and paint;
+* search as you type: keystroke → its rows painted and the key shown in the search box,
+  per keystroke (target ≤ 100 ms; the scanner detection holds a key ~30 ms, the search
+  it makes starts at the key press);
   and typing each term at a person's pace: last keystroke → its rows painted;
 * re-sort by each visible column: header click → rows painted (target ≤ 300 ms);
 * scrolling to the end: time, and rows held in memory (not all of them);
@@ -148,8 +149,15 @@ class _Painted:
         self.at = time.perf_counter()
         self.loop.quit()
 
-    def after(self, action: Callable[[], None], condition: Callable[[], bool]) -> float:
-        """Seconds from ``action`` until a paint after which ``condition`` holds."""
+    def after(
+        self,
+        action: Callable[[], None],
+        condition: Callable[[], bool],
+        shown: Callable[[], bool] | None = None,
+    ) -> float:
+        """Seconds from ``action`` until a paint after which ``condition`` holds, and
+        (if given) ``shown`` holds too: a search's rows may be painted before its key,
+        held back by the scanner detection, reaches the search box."""
         start = time.perf_counter()
         action()
         deadline = start + 10
@@ -157,7 +165,14 @@ class _Painted:
             self._timer.singleShot(2000, self.loop.quit)
             self.loop.exec()
             if self.at > start and condition():
-                return self.at - start
+                end = self.at
+                while shown is not None and not shown():
+                    _wait(1)
+                    end = time.perf_counter()
+                    if end > deadline:
+                        break
+                else:
+                    return end - start
         raise RuntimeError("no paint with the expected rows within 10 s")
 
 
@@ -189,7 +204,7 @@ def bench_in_window(database: Path) -> None:
         _wait(50)
     _wait(1000)
 
-    fixed = scanner.MAX_GAP_SECONDS * 1000 + 5 + filter_bar.SEARCH_DELAY_MS
+    held = scanner.MAX_GAP_SECONDS * 1000 + 5 + filter_bar.SEARCH_DELAY_MS
     search = window.view.filter_bar.search
     search.setFocus()
     for words in ("lap-0012", "dell", "room 2", "9K"):
@@ -205,13 +220,14 @@ def bench_in_window(database: Path) -> None:
                 painted.after(
                     partial(QTest.keyClicks, search, char),
                     partial(_searching, model, typed),
+                    partial(_typed, search, typed),
                 )
             )
         per_key = ", ".join(f"{t * 1000:.0f}" for t in times)
         print(
-            f"search '{words}': keystroke → rows painted per key [{per_key}] ms; "
-            f"max {max(times) * 1000:.0f} ms, of which {fixed:.0f} ms fixed "
-            f"(scanner detection + debounce); max query+paint {max(times) * 1000 - fixed:.0f} ms"
+            f"search '{words}': keystroke → rows painted and key in the box, per key "
+            f"[{per_key}] ms; max {max(times) * 1000:.0f} ms (target <= 100; a key reaches the "
+            f"box after {held:.0f} ms of scanner detection, its search starts at once)"
         )
         painted.after(search.clear, lambda: model.filter.search == "")
         # As a person types (TYPING_GAP_MS between keys, without waiting for rows): the
@@ -220,11 +236,13 @@ def bench_in_window(database: Path) -> None:
             QTest.keyClicks(search, char)
             _wait(TYPING_GAP_MS)
         typed_last = painted.after(
-            partial(QTest.keyClicks, search, words[-1]), partial(_searching, model, words)
+            partial(QTest.keyClicks, search, words[-1]),
+            partial(_searching, model, words),
+            partial(_typed, search, words),
         )
         print(
             f"search '{words}' typed at {1000 // TYPING_GAP_MS} keys/s: last keystroke → "
-            f"rows painted {typed_last * 1000:.0f} ms"
+            f"rows painted and key in the box {typed_last * 1000:.0f} ms"
         )
     painted.after(search.clear, lambda: model.filter.search == "")
 
@@ -276,6 +294,10 @@ def _wait(milliseconds: int) -> None:
 
 def _searching(model: Any, text: str) -> bool:
     return bool(model.filter.search == text)
+
+
+def _typed(search: Any, text: str) -> bool:
+    return bool(search.text() == text)
 
 
 def _sorted_by(model: Any, key: str, descending: bool) -> bool:

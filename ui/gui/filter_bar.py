@@ -172,6 +172,24 @@ class FilterBar(QWidget):
     def current_filter(self) -> AssetFilter:
         return self._filter
 
+    def expect_key(self, text: str) -> None:
+        """Start the search the search box will ask for once ``text``, a key press held
+        back by the scanner detector, reaches it: the rows are read while the detector
+        waits to see whether a scan follows. If one does, :meth:`settle` goes back."""
+        box = self.search
+        if box.hasSelectedText():
+            start = box.selectionStart()
+            end = start + len(box.selectedText())
+        else:
+            start = end = box.cursorPosition()
+        typed = box.text()[:start] + text + box.text()[end:]
+        self._emit(search=typed)
+
+    def settle(self) -> None:
+        """Show what the filters say (after :meth:`expect_key` expected a key that a scan
+        took instead)."""
+        self._emit()
+
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
@@ -254,7 +272,7 @@ class FilterBar(QWidget):
             combo.setCurrentIndex(0)
             combo.blockSignals(False)
 
-    def _emit(self) -> None:
+    def _emit(self, *, search: str | None = None) -> None:
         def chosen(combo: QComboBox) -> Any:
             value = combo.currentData()
             return None if value == ANY else value
@@ -263,7 +281,7 @@ class FilterBar(QWidget):
         category = chosen(self.category)
         flt = replace(
             self._filter,
-            search=self.search.text().strip(),
+            search=(self.search.text() if search is None else search).strip(),
             statuses=(status,) if status else (),
             category_ids=(category,) if category else (),
             location_id=chosen(self.location),

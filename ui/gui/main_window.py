@@ -87,7 +87,8 @@ class MainWindow(QMainWindow):
         self.model.start(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self.view.table.setSortingEnabled(True)
         self.scanner = ScanDetector(self)
-        self.scanner.scanned.connect(self.handle_scan)
+        self.scanner.holding.connect(self._key_held)
+        self.scanner.scanned.connect(self._scanned)
         self._update_status_labels()
         self._update_actions()
         self._show_welcome_if_empty()
@@ -446,6 +447,14 @@ class MainWindow(QMainWindow):
     def focus_scan_field(self) -> None:
         self.view.scan_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.view.scan_field.selectAll()
+
+    def _key_held(self, receiver: object, text: str) -> None:
+        if receiver is self.view.filter_bar.search:
+            self.view.filter_bar.expect_key(text)  # the search starts while the key is held
+
+    def _scanned(self, text: str) -> None:
+        self.view.filter_bar.settle()  # a key it expected was the start of this scan
+        self.handle_scan(text)
 
     def _scan_field_entered(self) -> None:
         text = self.view.scan_field.text().strip()

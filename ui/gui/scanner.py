@@ -9,6 +9,9 @@ the widget they were meant for, in order, as if nothing happened.
 
 Signals:
     scanned(str): the text of one scan (without the Enter).
+    holding(object, str): a key press (its widget and text) is held back as the first of
+        what may be a scan. Most such keys are a person typing and reach their widget
+        ~30 ms later: a search box can start searching at once (see FilterBar.expect_key).
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ class _HeldKey:
 
 class ScanDetector(QObject):
     scanned = Signal(str)
+    holding = Signal(object, str)
 
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
@@ -83,6 +87,8 @@ class ScanDetector(QObject):
         self._held.append(_HeldKey(watched, event.key(), event.modifiers(), event.text()))
         self._last = now
         self._release.start()
+        if len(self._held) == 1:
+            self.holding.emit(watched, event.text())
         return True
 
     def release(self) -> None:

@@ -89,3 +89,30 @@ def test_the_choice_lists_pass_the_model_tester(
     assert bar.assignee.itemText(0) == "Anyone"
     una = bar.assignee.findText("Una User")
     assert una > 0 and bar.assignee.itemData(una) is not None
+
+
+def test_an_expected_key_asks_for_the_search_it_will_make_and_settle_goes_back(
+    qtbot: QtBot, bar_and_model: tuple[FilterBar, AssetTableModel]
+) -> None:
+    """The scanner detector holds keys back for a moment: the bar asks for the search the
+    box will hold once the key arrives (at the cursor, replacing a selection)."""
+    bar, model = bar_and_model
+    emitted: list[str] = []
+    bar.filter_changed.connect(lambda flt: emitted.append(flt.search))
+    bar.search.setText("MON-0003")
+    qtbot.waitUntil(lambda: emitted == ["MON-0003"])
+    bar.search.setCursorPosition(4)
+    bar.expect_key("0")
+    bar.search.setSelection(0, 3)
+    bar.expect_key("L")
+    assert emitted == ["MON-0003", "MON-00003", "L-0003"]
+    assert bar.search.text() == "MON-0003"  # the box itself is untouched
+    bar.settle()  # the keys never came (a scan took them)
+    assert emitted[-1] == "MON-0003"
+    qtbot.waitUntil(lambda: not model.is_loading and model.filter.search == "MON-0003")
+    bar.search.end(False)
+    bar.expect_key("9")  # and this time the key arrives: one search asked for, not two
+    bar.search.insert("9")
+    qtbot.wait(20)
+    assert emitted[3:] == ["MON-0003", "MON-00039"]
+    qtbot.waitUntil(lambda: model.filter.search == "MON-00039")

@@ -74,9 +74,16 @@ def test_scan_while_a_field_has_focus_selects_the_asset_and_leaves_the_field(
     search.setText("ThinkPad")
     qtbot.waitUntil(lambda: window.model.filter.search == "ThinkPad")
     search.setFocus()
+    emitted: list[str] = []
+    window.view.filter_bar.filter_changed.connect(lambda flt: emitted.append(flt.search))
     qtbot.keyClicks(search, "LAP-00231")  # a scanner: no pause between keys
     qtbot.keyClick(search, Qt.Key.Key_Return)
     assert search.text() == "ThinkPad"
+    # The first key was held as a person's might be, and its search started; the scan
+    # took it, so the register is back to the search in the box.
+    assert emitted == ["ThinkPadL", "ThinkPad"]
+    assert window.model.filter.search == "ThinkPad"
+    assert not window.model.is_loading
     assert _selected_tags(window) == ["LAP-00231"]  # on the third page: found in the database
     assert window.view.detail.detail is not None
     assert window.view.detail.detail.row.tag == "LAP-00231"
@@ -91,6 +98,28 @@ def test_typing_by_a_person_reaches_the_field(qtbot: QtBot, new_window: WindowFa
     qtbot.keyClick(search, Qt.Key.Key_Return, delay=70)
     assert search.text() == "MON-0004"
     assert window.view.detail.detail is None
+
+
+def test_a_key_held_by_the_scanner_detector_starts_its_search_at_once(
+    qtbot: QtBot, new_window: WindowFactory
+) -> None:
+    """The detector holds each key ~30 ms to see whether a scan follows; the search that
+    key will ask for is read meanwhile, and asked for once."""
+    window = new_window()
+    search = window.view.filter_bar.search
+    search.setText("MON-004")
+    qtbot.waitUntil(lambda: window.model.filter.search == "MON-004")
+    search.setFocus()
+    search.setCursorPosition(4)
+    emitted: list[str] = []
+    window.view.filter_bar.filter_changed.connect(lambda flt: emitted.append(flt.search))
+    qtbot.keyClick(search, "0")
+    assert search.text() == "MON-004"  # still held back
+    assert emitted == ["MON-0004"]  # its search already asked for
+    qtbot.waitUntil(lambda: search.text() == "MON-0004")
+    qtbot.waitUntil(lambda: window.view.count_label.text() == "5 of 250 assets", timeout=5000)
+    assert emitted == ["MON-0004"]
+    assert window.model.index(0, COLUMN_INDEX["tag"]).data() == "MON-00040"
 
 
 def test_search_as_you_type_shows_matching_rows(qtbot: QtBot, new_window: WindowFactory) -> None:

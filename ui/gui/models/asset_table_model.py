@@ -193,8 +193,13 @@ class AssetTableModel(QAbstractTableModel):
         self._reload(replace(self._requested, **self._sort_of(column, order)), now=True)
 
     def set_filter(self, flt: AssetFilter) -> None:
-        if flt != self._requested.filter:
-            self._reload(replace(self._requested, filter=flt))
+        if flt == self._requested.filter:
+            return
+        view = replace(self._requested, filter=flt)
+        if self._loading and view == self._reader.view:
+            self._keep_shown()  # back to the rows on screen before newer ones arrived
+        else:
+            self._reload(view)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS) or not COLUMNS[column].sortable:
@@ -400,6 +405,16 @@ class AssetTableModel(QAbstractTableModel):
             lambda: generation == self._generation,
             first_page=True,
         )
+
+    def _keep_shown(self) -> None:
+        """Drop the newer request that is being read: the rows on screen are wanted."""
+        self._generation += 1
+        self._requested = self._reader.view
+        for worker in self._other_workers:
+            worker.cancel()
+        self._set_loading(False)
+        if self.matching_assets is None:
+            self._count_timer.start()
 
     def _show(self, generation: int, reader: _Reader, page: list[AssetRow]) -> None:
         """The first page of a new view has arrived: it replaces the rows on screen."""
