@@ -484,7 +484,7 @@ class RegisterPager:
         """How a page of this view's search is read (made once, published whole)."""
         plan = self._search_plan
         if plan is None:
-            if session.get_bind().dialect.name != "sqlite":
+            if session.get_bind().dialect.name != "sqlite" or not self.filter.search.strip():
                 plan = _SearchPlan(walk=False, hits=None)
             elif self.sort == "tag" and sqlite_all_ranked(session.connection(), self.filter.search):
                 plan = _SearchPlan(walk=False, hits=None, ranked=True)
