@@ -351,8 +351,12 @@ def asset_position(
     not loaded (a scanned tag) without reading the rows in between.
     """
     order = SORT_COLUMNS.get(sort, Asset.tag_key)
+    # The filter names only the assets' columns (and sub-selects): a sort by one of them
+    # needs no joins, and the count is a walk along one index (joined, a million rows
+    # took seconds). A looked-up name needs its join.
+    base = select(Asset.id).select_from(Asset) if order.table is Asset.__table__ else _row_select()
     found = session.execute(
-        apply_filter(session, _row_select(), flt)
+        apply_filter(session, base, flt)
         .with_only_columns(Asset.tag_key, order)
         .where(Asset.id == asset_id)
     ).first()
@@ -362,7 +366,9 @@ def asset_position(
     # Where NULLs sort: first in ascending order except on PostgreSQL (last).
     nulls_first = (session.get_bind().dialect.name != "postgresql") != descending
     tag_before = Asset.tag_key > tag_key if descending else Asset.tag_key < tag_key
-    if value is None:
+    if order is Asset.tag_key:
+        before: Any = tag_before  # unique and never NULL
+    elif value is None:
         before = (
             and_(order.is_(None), tag_before)
             if nulls_first
@@ -374,7 +380,7 @@ def asset_position(
         )
         if nulls_first:
             before = or_(order.is_(None), before)
-    query = apply_filter(session, _row_select(), flt).with_only_columns(func.count()).where(before)
+    query = apply_filter(session, base, flt).with_only_columns(func.count()).where(before)
     return int(session.execute(query).scalar_one())
 
 
