@@ -475,8 +475,10 @@ class MainWindow(QMainWindow):
             return
         if self._welcome is not None and self.view.stack.currentWidget() is self._welcome:
             self.view.stack.setCurrentWidget(self.view.register_page)
-        self.select_asset(detail.row.id)
-        self.show_asset(detail.row.id)
+        self.select_asset(detail.row.id)  # a new selection shows it beside the table
+        shown = self.view.detail.detail
+        if shown is None or shown.row.id != detail.row.id:
+            self.show_asset(detail.row.id)
         self.statusBar().showMessage(f"Scanned {detail.row.tag}: {detail.row.name}", 5000)
 
     def _offer_receive(self, tag: str) -> None:
