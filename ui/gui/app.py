@@ -18,7 +18,7 @@ from desktop.logging_setup import configure_logging
 from desktop.settings import DATABASE_URL, Settings
 from desktop.storage.database import Database, open_database
 from desktop.storage.migrate import head_revision_from_files
-from desktop.storage.urls import choose_url, redact
+from desktop.storage.urls import choose_url, describe, parse_url, redact
 from ui.gui.app_icon import DESKTOP_FILE_NAME, application_icon
 from ui.gui.crash_dialog import install_crash_handler
 
@@ -57,7 +57,60 @@ def open_for_window(url: str, *, log_sql_timing: bool = False) -> Database:
         if current == head:
             return database
         database.dispose()
-    return open_database(url, log_sql_timing=log_sql_timing)
+    return _open_on_worker(url, log_sql_timing=log_sql_timing)
+
+
+#: A database that takes longer than this to open (a local file migrating to this
+#: version's schema: about a minute for a million assets) says so in a window.
+OPENING_NOTICE_MS = 400
+
+
+def _described(url: str) -> str:
+    try:
+        return describe(parse_url(url))
+    except DesktopError:
+        return redact(url)
+
+
+def _open_on_worker(url: str, *, log_sql_timing: bool) -> Database:
+    """:func:`open_database` on a worker thread, with a busy window if it takes long: an
+    older local file is upgraded on open, and a person should see that something is
+    happening, not nothing for a minute."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QProgressDialog
+
+    from ui.gui.worker import Progress, Worker
+
+    def job(progress: Progress, cancel: object) -> Database:
+        return open_database(url, log_sql_timing=log_sql_timing)
+
+    outcome: list[object] = []
+    worker = Worker(job)
+    worker.succeeded.connect(outcome.append)
+    worker.failed.connect(outcome.append)
+    loop = QEventLoop()
+    worker.finished.connect(loop.quit)
+    notice = QProgressDialog(
+        f"Opening {_described(url)} …\n\nA database made by an older version of Assetdesk is "
+        "upgraded first; on a large register that takes a minute or two.",
+        "",
+        0,
+        0,
+    )
+    notice.setWindowTitle("Assetdesk")
+    notice.setCancelButton(None)  # one transaction: it finishes or leaves the file as it was
+    notice.setMinimumDuration(0)
+    notice.reset()  # a QProgressDialog shows itself after a while unless reset
+    QTimer.singleShot(OPENING_NOTICE_MS, lambda: None if outcome else notice.show())
+    worker.start()
+    loop.exec()
+    notice.close()
+    notice.deleteLater()
+    result = outcome[0]
+    if isinstance(result, BaseException):
+        raise result
+    assert isinstance(result, Database)
+    return result
 
 
 def run_gui(args: argparse.Namespace) -> int:
