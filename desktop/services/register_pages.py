@@ -463,7 +463,10 @@ class RegisterPager:
             end = offset + limit
             offset = group.count - end
             descending = not descending
-        query = self._in_group(session, select(Asset.id), group, key_column).order_by(
+        # A search's hits are probed as the group's (foreign key, tag) index is walked: the
+        # group holds a few thousand assets, the search may match hundreds of thousands.
+        query = self._filtered(session, select(Asset.id), for_page=True, walk=True)
+        query = query.where(_group_condition(group, key_column)).order_by(
             Asset.tag_key.desc() if descending else Asset.tag_key.asc()
         )
         ids = list(session.execute(query.offset(offset).limit(limit)).scalars())

@@ -351,15 +351,23 @@ def search_condition(
         rowids: Any = literal_column("assets.rowid")
         return rowids.in_(listed)  # type: ignore[no-any-return]
     if dialect_name == "sqlite" and len(needle) >= TRIGRAM_MIN_LENGTH and not scan:
+        if walk_sort_index:
+            # Each asset the walk meets looks up its rank and probes the index's hits (the
+            # hits are read once; only the assets walked are looked up, not every hit).
+            rank = (
+                select(_RANKS.c.rank)
+                .where(_RANKS.c.asset_rowid == literal_column("assets.rowid"))
+                .scalar_subquery()
+            )
+            hit_ranks = select(_INDEX.c.rowid).where(_match(needle))
+            return rank.in_(hit_ranks)
         matches: Any = (
             select(_RANKS.c.asset_rowid)
             .select_from(_INDEX)
             .join(_RANKS, _RANKS.c.rank == _INDEX.c.rowid)
             .where(_match(needle))
         )
-        # "+" keeps SQLite from driving the query by the matches: it probes them instead.
-        rowid: Any = literal_column("+assets.rowid" if walk_sort_index else "assets.rowid")
-        condition: ColumnElement[bool] = rowid.in_(matches)
+        condition: ColumnElement[bool] = literal_column("assets.rowid").in_(matches)
         return condition
     pattern = "%" + _escape_like(needle) + "%"
     if dialect_name == "sqlite":
