@@ -16,7 +16,7 @@ from desktop.domain.tags import normalize_tag
 from desktop.errors import NotFoundError
 from desktop.services.reference import subtree_location_ids
 from desktop.services.register_rows import AssetFilter, AssetRow, asset_row
-from desktop.services.search import search_condition
+from desktop.services.search import search_condition, sqlite_count_matches
 from desktop.storage.models import (
     Approval,
     Asset,
@@ -191,6 +191,9 @@ def count_assets(session: Session, flt: AssetFilter | None = None) -> int:
     flt = flt or AssetFilter()
     if flt == AssetFilter():
         return int(session.execute(select(func.count()).select_from(Asset)).scalar_one())
+    if session.get_bind().dialect.name == "sqlite" and flt == AssetFilter(search=flt.search):
+        # A search alone: the index has one row per asset (300,000 hits: 20 ms, not 450).
+        return sqlite_count_matches(session.connection(), flt.search)
     # The filter only names asset columns (and sub-selects): no joins needed to count.
     query = apply_filter(session, select(func.count()).select_from(Asset), flt)
     return int(session.execute(query).scalar_one())

@@ -464,6 +464,23 @@ def sqlite_in_tag_order(query: Select[Any], text_: str, *, descending: bool) -> 
     )
 
 
+def sqlite_count_matches(connection: Connection, text_: str) -> int:
+    """How many assets match ``text_`` (SQLite): the index holds one row per asset."""
+    needle = text_.strip()
+    if len(needle) >= TRIGRAM_MIN_LENGTH:
+        counted = connection.exec_driver_sql(
+            "SELECT count(*) FROM asset_search WHERE asset_search MATCH ?", (_fts_phrase(needle),)
+        )
+    else:
+        pattern = "%" + _escape_like(needle) + "%"
+        fields = list(_INDEX_CONTENT.c)[1:]
+        query = select(func.count()).select_from(_INDEX_CONTENT)
+        counted = connection.execute(
+            query.where(or_(*(field.like(pattern, escape="\\") for field in fields)))
+        )
+    return int(counted.scalar_one())
+
+
 def sqlite_all_ranked(connection: Connection, text_: str) -> bool:
     """Whether every match of ``text_`` is ranked in tag order (no asset inserted out of
     order since the index was last rebuilt matches it; for text too short for the index:
