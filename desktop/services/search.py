@@ -3,11 +3,13 @@
 Each backend gets the fastest index it has for substring search ("contains", as you type):
 
 * **SQLite**: an FTS5 table ``asset_search`` with the *trigram* tokenizer, one row per
-  asset (its ``rowid`` is the asset's ``rowid``), kept in step by triggers on ``assets``
-  and on the names it copies (models, manufacturers, people, locations). A search of
-  three or more characters is a trigram ``MATCH``; shorter text falls back to ``LIKE``
-  (a trigram index cannot help there and the first page of such a search is found at
-  once anyway, because almost every row matches).
+  asset, kept in step by triggers on ``assets`` and on the names it copies (models,
+  manufacturers, people, locations). Its ``rowid`` is the asset's *rank* in tag order
+  (table ``asset_search_rank``, migration 0004), so the index hands out a search's hits
+  in the register's default order and a page of them is read with a ``LIMIT``, however
+  many there are. A search of three or more characters is a trigram ``MATCH``; shorter
+  text is matched with ``LIKE`` (a trigram index cannot help there, and almost every row
+  matches such text, so a page is found at once).
 * **PostgreSQL**: ``pg_trgm`` GIN indexes on the searched columns; ``ILIKE '%text%'`` is
   served by them (a bitmap index scan per column, combined by ``UNION``).
 * **MariaDB**: plain ``LIKE`` (case-insensitive in its default collation). MariaDB has no
@@ -17,8 +19,9 @@ Each backend gets the fastest index it has for substring search ("contains", as 
 Bulk writers (demo data, spreadsheet import) on SQLite should wrap their inserts in
 :func:`search_index_paused`: with the triggers in place every inserted asset costs an
 FTS5 update (about ten times slower); paused, the index is rebuilt once in batch at the
-end, in the same transaction. :func:`rebuild_search_index` rebuilds it on its own (also
-the remedy after a ``VACUUM``, which may renumber the ``rowid``\\ s the index is keyed by).
+end, in the same transaction, ranking every asset anew. :func:`rebuild_search_index`
+rebuilds it on its own (also the remedy after a ``VACUUM``, which may renumber the
+assets' ``rowid``\\ s that the ranks point to).
 """
 
 from __future__ import annotations
@@ -479,6 +482,15 @@ def sqlite_count_matches(connection: Connection, text_: str) -> int:
             query.where(or_(*(field.like(pattern, escape="\\") for field in fields)))
         )
     return int(counted.scalar_one())
+
+
+def sqlite_unranked(connection: Connection) -> int:
+    """How many assets the index holds out of tag order (SQLite; see :data:`UNRANKED`)."""
+    return int(
+        connection.exec_driver_sql(
+            "SELECT count(*) FROM asset_search_rank WHERE rank >= ?", (UNRANKED,)
+        ).scalar_one()
+    )
 
 
 def sqlite_all_ranked(connection: Connection, text_: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,38 @@ def test_connection_failure_is_one_line(capsys: pytest.CaptureFixture[str]) -> N
     code, _, err = run(capsys, "--database", "postgresql://postgres@127.0.0.1:1/x", "db", "info")
     assert code == 2
     assert err.count("\n") == 1 and "Connection refused" in err and "Traceback" not in err
+
+
+def test_db_reindex_puts_assets_inserted_out_of_order_back_in_tag_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sqlalchemy import Table
+
+    from desktop.storage.database import Database
+    from desktop.storage.models import Asset
+
+    path = tmp_path / "register.sqlite3"
+    assert run(capsys, "--database", str(path), "db", "info", "--json")[0] == 0
+    db = Database(f"sqlite:///{path}")
+    world = seed_world(db)
+    world.receive(tag="LAP-0001")
+    world.receive(tag="LAP-0002")
+    table = Asset.__table__
+    assert isinstance(table, Table)
+    with db.write() as session:  # tags inserted one by one, each before the last
+        row = dict(session.execute(table.select()).mappings().first() or {})
+        for n in range(40, 0, -1):
+            tag = f"LAP-0001-{n:02d}"
+            row.update(id=uuid.uuid4(), tag=tag, tag_key=tag.lower(), serial_number=None)
+            session.execute(table.insert().values(**row))
+    db.dispose()
+    info = json.loads(run(capsys, "--database", str(path), "db", "info", "--json")[1])
+    assert info["search_index_out_of_order"] == 20
+    _code, out, _err = run(capsys, "--database", str(path), "db", "info")
+    assert "20 assets out of tag order" in out
+    assert "assetdesk db reindex" in out
+    code, out, _err = run(capsys, "--database", str(path), "db", "reindex")
+    assert code == 0
+    assert "search index rebuilt, 42 assets in tag order" in out
+    info = json.loads(run(capsys, "--database", str(path), "db", "info", "--json")[1])
+    assert info["search_index_out_of_order"] == 0

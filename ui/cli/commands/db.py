@@ -1,4 +1,4 @@
-"""``assetdesk db upgrade | info | backup``."""
+"""``assetdesk db upgrade | info | backup | reindex``."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.services.queries import database_counts
+from desktop.services.search import rebuild_search_index, sqlite_unranked
 from desktop.storage.backup import backup_database
 from desktop.storage.migrate import known_revisions
 from ui.cli.context import CliContext, print_json
@@ -35,6 +36,16 @@ def register(subparsers: Any) -> None:
     backup.add_argument("out", metavar="OUT", type=Path, help="the backup file to write")
     backup.add_argument("--overwrite", action="store_true", help="replace OUT if it exists")
     backup.set_defaults(handler=_backup)
+
+    reindex = db_commands.add_parser(
+        "reindex",
+        help="rebuild the local file's search index",
+        description="Rebuild the search index of a local SQLite file, ranking every asset in "
+        "tag order again: needed when 'db info' reports assets out of tag order (tags "
+        "inserted one by one in descending order between two others), or after a VACUUM. "
+        "A shared server keeps its own indexes.",
+    )
+    reindex.set_defaults(handler=_reindex)
 
 
 def _upgrade(ctx: CliContext) -> int:
@@ -72,6 +83,8 @@ def _info(ctx: CliContext) -> int:
     if state.up_to_date:
         with database.read() as session:
             info["counts"] = database_counts(session)
+            if database.is_sqlite:
+                info["search_index_out_of_order"] = sqlite_unranked(session.connection())
     if ctx.args.json:
         print_json(info)
         return 0
@@ -80,6 +93,12 @@ def _info(ctx: CliContext) -> int:
     if "counts" in info:
         for name, value in vars(info["counts"]).items():
             print(f"{name:>16}: {value}")
+        unranked = info.get("search_index_out_of_order")
+        if unranked:
+            print(
+                f"{'search index':>16}: {unranked} assets out of tag order "
+                "(searches are slower: run 'assetdesk db reindex')"
+            )
     else:
         print(f"{'':>16}  the schema is not this version's: run 'assetdesk db upgrade'")
     return 0
@@ -93,4 +112,15 @@ def _backup(ctx: CliContext) -> int:
         f"backed up {result.source} to {result.target} ({size_mb:.1f} MB, "
         f"{result.asset_count} assets, schema {result.schema_version or 'none'})"
     )
+    return 0
+
+
+def _reindex(ctx: CliContext) -> int:
+    database = ctx.database()
+    if not database.is_sqlite:
+        print(f"{database.display_url}: the server keeps its own search indexes; nothing to do")
+        return 0
+    with database.write() as session:
+        indexed = rebuild_search_index(session.connection())
+    print(f"{database.display_url}: search index rebuilt, {indexed} assets in tag order")
     return 0
