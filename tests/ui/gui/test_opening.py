@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from desktop.errors import DesktopError
 from desktop.storage import migrate
-from desktop.storage.database import Database
+from desktop.storage.database import Database, open_database
 from ui.gui import app as gui_app
 
 
@@ -27,11 +27,9 @@ def _notices() -> list[str]:
 
 
 def _slow_open(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = gui_app.open_database
-
     def slow(*args: Any, **kwargs: Any) -> Database:
         time.sleep(0.4)  # a large register's upgrade
-        return real(*args, **kwargs)
+        return open_database(*args, **kwargs)
 
     monkeypatch.setattr(gui_app, "open_database", slow)
     monkeypatch.setattr(gui_app, "OPENING_NOTICE_MS", 50)
