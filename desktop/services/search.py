@@ -97,15 +97,22 @@ _INDEX_CONTENT = table(
 )
 _RANKS = table("asset_search_rank", sql_column("rank", Integer), sql_column("asset_rowid", Integer))
 
-# An inserted (or re-tagged) asset is ranked between its neighbours in tag order, or
-# unranked if they leave no room; then indexed.
+# Inserting (asset rowid, tag key) into this view ranks the asset between its neighbours
+# in tag order, or unranked if they leave no room (its INSTEAD OF trigger, the one place
+# the rule is written): the insert and re-tag triggers below use it.
+_SQLITE_RANKING = (
+    "CREATE VIEW IF NOT EXISTS asset_search_ranking AS "
+    "SELECT rowid AS asset_rowid, tag_key FROM assets WHERE 0"
+)
+
 _SQLITE_TRIGGERS: dict[str, str] = {
-    "asset_search_ai": """
-        CREATE TRIGGER asset_search_ai AFTER INSERT ON assets BEGIN
+    "asset_search_ranking_insert": """
+        CREATE TRIGGER asset_search_ranking_insert INSTEAD OF INSERT ON asset_search_ranking
+        BEGIN
             INSERT INTO asset_search_rank(rank, asset_rowid)
             SELECT CASE WHEN after - before >= 2
                         THEN before + min(1048576, (after - before) / 2)
-                        ELSE 4611686018427387904 + new.rowid END, new.rowid
+                        ELSE 4611686018427387904 + new.asset_rowid END, new.asset_rowid
             FROM (SELECT
                 coalesce((SELECT r.rank FROM assets a
                           JOIN asset_search_rank r ON r.asset_rowid = a.rowid
@@ -115,6 +122,11 @@ _SQLITE_TRIGGERS: dict[str, str] = {
                           JOIN asset_search_rank r ON r.asset_rowid = a.rowid
                           WHERE a.tag_key > new.tag_key AND r.rank < 4611686018427387904
                           ORDER BY a.tag_key ASC LIMIT 1), 4611686018427387904) AS after);
+        END""",
+    "asset_search_ai": """
+        CREATE TRIGGER asset_search_ai AFTER INSERT ON assets BEGIN
+            INSERT INTO asset_search_ranking(asset_rowid, tag_key)
+            VALUES (new.rowid, new.tag_key);
             INSERT INTO asset_search(rowid, tag, serial_number, name, model, assignee, location)
             SELECT search_rank, tag, serial_number, name, model, assignee, location
             FROM asset_search_source WHERE asset_rowid = new.rowid;
@@ -127,20 +139,8 @@ _SQLITE_TRIGGERS: dict[str, str] = {
             WHERE rowid = (SELECT rank FROM asset_search_rank WHERE asset_rowid = old.rowid);
             DELETE FROM asset_search_rank
             WHERE asset_rowid = old.rowid AND new.tag_key IS NOT old.tag_key;
-            INSERT INTO asset_search_rank(rank, asset_rowid)
-            SELECT CASE WHEN after - before >= 2
-                        THEN before + min(1048576, (after - before) / 2)
-                        ELSE 4611686018427387904 + new.rowid END, new.rowid
-            FROM (SELECT
-                coalesce((SELECT r.rank FROM assets a
-                          JOIN asset_search_rank r ON r.asset_rowid = a.rowid
-                          WHERE a.tag_key < new.tag_key AND r.rank < 4611686018427387904
-                          ORDER BY a.tag_key DESC LIMIT 1), 0) AS before,
-                coalesce((SELECT r.rank FROM assets a
-                          JOIN asset_search_rank r ON r.asset_rowid = a.rowid
-                          WHERE a.tag_key > new.tag_key AND r.rank < 4611686018427387904
-                          ORDER BY a.tag_key ASC LIMIT 1), 4611686018427387904) AS after)
-            WHERE new.tag_key IS NOT old.tag_key;
+            INSERT INTO asset_search_ranking(asset_rowid, tag_key)
+            SELECT new.rowid, new.tag_key WHERE new.tag_key IS NOT old.tag_key;
             INSERT INTO asset_search(rowid, tag, serial_number, name, model, assignee, location)
             SELECT search_rank, tag, serial_number, name, model, assignee, location
             FROM asset_search_source WHERE asset_rowid = new.rowid;
@@ -268,6 +268,7 @@ def remove_search_index(connection: Connection) -> None:
         _drop_sqlite_triggers(connection)
         connection.exec_driver_sql("DROP TABLE IF EXISTS asset_search")
         connection.exec_driver_sql("DROP VIEW IF EXISTS asset_search_source")
+        connection.exec_driver_sql("DROP VIEW IF EXISTS asset_search_ranking")
         connection.exec_driver_sql("DROP TABLE IF EXISTS asset_search_rank")
     elif backend == "postgresql":
         for name, _table, _column in PG_TRGM_INDEXES:
@@ -455,9 +456,7 @@ def sqlite_in_tag_order(query: Select[Any], text_: str, *, descending: bool) -> 
         # as fast as through the index's own column reads.
         source = _INDEX_CONTENT
         rank = _INDEX_CONTENT.c.id
-        pattern = "%" + _escape_like(needle) + "%"
-        fields = list(_INDEX_CONTENT.c)[1:]
-        matches = or_(*(field.like(pattern, escape="\\") for field in fields))
+        matches = _content_contains(needle)
     return (
         query.select_from(source)
         .join(_RANKS, _RANKS.c.rank == rank)
@@ -475,12 +474,8 @@ def sqlite_count_matches(connection: Connection, text_: str) -> int:
             "SELECT count(*) FROM asset_search WHERE asset_search MATCH ?", (_fts_phrase(needle),)
         )
     else:
-        pattern = "%" + _escape_like(needle) + "%"
-        fields = list(_INDEX_CONTENT.c)[1:]
         query = select(func.count()).select_from(_INDEX_CONTENT)
-        counted = connection.execute(
-            query.where(or_(*(field.like(pattern, escape="\\") for field in fields)))
-        )
+        counted = connection.execute(query.where(_content_contains(needle)))
     return int(counted.scalar_one())
 
 
@@ -508,6 +503,13 @@ def sqlite_all_ranked(connection: Connection, text_: str) -> bool:
             "SELECT 1 FROM asset_search WHERE rowid >= ? LIMIT 1", (UNRANKED,)
         ).first()
     return unranked is None
+
+
+def _content_contains(needle: str) -> ColumnElement[bool]:
+    """Any of the index's own copy of the six fields contains ``needle`` (a LIKE)."""
+    pattern = "%" + _escape_like(needle) + "%"
+    fields = list(_INDEX_CONTENT.c)[1:]
+    return or_(*(field.like(pattern, escape="\\") for field in fields))
 
 
 def _match(needle: str) -> ColumnElement[bool]:
@@ -577,6 +579,7 @@ def _escape_like(text_: str) -> str:
 
 
 def _create_sqlite_triggers(connection: Connection) -> None:
+    connection.exec_driver_sql(_SQLITE_RANKING)  # the view the ranking trigger is on
     for ddl in _SQLITE_TRIGGERS.values():
         connection.exec_driver_sql(ddl)
 
