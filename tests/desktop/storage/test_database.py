@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -50,7 +51,7 @@ def test_drivers_and_redaction() -> None:
 
 def test_a_shared_database_is_not_migrated_by_a_client() -> None:
     server = server_for("postgresql")
-    name = "adtest_unmigrated"
+    name = f"adtest_unmigrated_{os.getpid()}"
     admin = create_engine(server.admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -72,7 +73,7 @@ def test_a_shared_database_is_not_migrated_by_a_client() -> None:
 
 def test_an_older_shared_schema_asks_for_an_upgrade() -> None:
     server = server_for("mariadb")
-    name = "adtest_older"
+    name = f"adtest_older_{os.getpid()}"
     admin = create_engine(server.admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import uuid
@@ -59,7 +60,7 @@ def test_db_upgrade_creates_a_shared_schema_and_info_hides_the_password(
     from sqlalchemy import create_engine, text
 
     server = server_for("postgresql")
-    name = "adtest_cli_upgrade"
+    name = f"adtest_cli_upgrade_{os.getpid()}"
     admin = create_engine(server.admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as c:
         c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
