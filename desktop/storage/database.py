@@ -149,7 +149,23 @@ class Database:
 
     def schema_state(self) -> SchemaState:
         with _translate_connection_errors(self), self.engine.connect() as connection:
-            return SchemaState(migrate.current_revision(connection), migrate.head_revision())
+            heads = migrate.current_revisions(connection)
+            if len(heads) > 1:
+                raise SchemaMismatchError(
+                    f"The database {self.display_url} records {len(heads)} schema versions "
+                    f"({', '.join(sorted(heads))}) where there is always one: its version "
+                    "table was changed by hand. Nothing was changed; restore a backup or "
+                    "ask an administrator."
+                )
+            current = heads[0] if heads else None
+            if current is None and migrate.holds_foreign_data(connection):
+                raise SchemaMismatchError(
+                    f"The database {self.display_url} holds tables but no Assetdesk schema "
+                    "version: it is not a database this program made, or its version table "
+                    "was removed by hand. Nothing was changed; choose another file or "
+                    "database, or restore a backup."
+                )
+            return SchemaState(current, migrate.head_revision())
 
     def upgrade(self) -> SchemaState:
         """Migrate to the newest schema this program knows (``assetdesk db upgrade``)."""
@@ -251,6 +267,18 @@ def _translate_connection_errors(database: Database) -> Iterator[None]:
     try:
         yield
     except DBAPIError as exc:
+        if _is_timeout(exc):
+            raise DatabaseUnavailableError(
+                f"The database {database.description} ({database.display_url}) did not answer "
+                f"in time and the statement was cancelled; nothing was changed: {_first_line(exc)}"
+            ) from exc
+        if _is_schema_problem(exc):
+            raise SchemaMismatchError(
+                f"The database {database.description} ({database.display_url}) does not have "
+                f"the schema this version of Assetdesk expects ({_first_line(exc)}): it was "
+                "changed by hand or by another program. Nothing was changed; restore a backup "
+                "or ask an administrator."
+            ) from exc
         if not _is_connection_problem(exc):
             raise
         raise DatabaseUnavailableError(
@@ -286,6 +314,30 @@ _CONNECTION_WORDS = (
     "attempt to write a readonly database",
     "unable to open database file",
 )
+
+
+_TIMEOUT_WORDS = ("statement timeout", "max_statement_time", "lock wait timeout exceeded")
+_SCHEMA_WORDS = (
+    "no such table",
+    "no such column",
+    "unknown column",
+    "doesn't exist",
+    "undefinedtable",
+    "undefinedcolumn",
+)
+
+
+def _is_timeout(exc: DBAPIError) -> bool:
+    words = str(exc.orig).lower()
+    return any(word in words for word in _TIMEOUT_WORDS)
+
+
+def _is_schema_problem(exc: DBAPIError) -> bool:
+    words = f"{type(exc.orig).__name__} {exc.orig}".lower()
+    if any(word in words for word in _SCHEMA_WORDS):
+        return True
+    # PostgreSQL: relation "assets" does not exist / column assets.tag does not exist
+    return "does not exist" in words and ("relation " in words or "column " in words)
 
 
 def _is_connection_problem(exc: DBAPIError) -> bool:

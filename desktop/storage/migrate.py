@@ -68,6 +68,31 @@ def known_revisions() -> set[str]:
     return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
 
 
+def current_revisions(connection: Connection) -> tuple[str, ...]:
+    """Every revision the version table names (one on a sound database, none on a new one)."""
+    from alembic.runtime.migration import MigrationContext
+
+    return tuple(MigrationContext.configure(connection).get_current_heads())
+
+
+#: Tables that only an Assetdesk schema has (checked when a database has no version).
+ASSETDESK_TABLES = ("assets", "procedures", "procedure_templates")
+
+
+def holds_foreign_data(connection: Connection) -> bool:
+    """Whether a database without a version holds tables a migration must not build over.
+
+    A local file with any table in it is somebody else's (or ours, damaged); on a shared
+    server other applications' tables may live beside ours, so only our own names count.
+    """
+    from sqlalchemy import inspect
+
+    names = set(inspect(connection).get_table_names())
+    if connection.dialect.name == "sqlite":
+        return bool(names)
+    return any(name in names for name in ASSETDESK_TABLES)
+
+
 def current_revision(connection: Connection) -> str | None:
     from alembic.runtime.migration import MigrationContext
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import platformdirs
@@ -50,19 +51,54 @@ def parse_url(text: str) -> URL:
         url = make_url(text)
     except ArgumentError as exc:
         raise DesktopError(
-            f"'{redact(text)}' is not a database URL; expected e.g. "
+            f"'{_masked(text)}' is not a database URL; expected e.g. "
             "postgresql://user@host/assetdesk or a path to a .sqlite3 file"
+        ) from exc
+    except ValueError as exc:  # SQLAlchemy reads the port with int()
+        raise DesktopError(
+            f"'{_masked(text)}' is not a valid database URL: its host or port cannot be read "
+            "(a port is a number from 1 to 65535; an IPv6 address goes in brackets, "
+            "e.g. postgresql://user@[::1]:5432/assetdesk)"
         ) from exc
     backend = url.get_backend_name()
     if backend not in _DRIVERS:
         raise DesktopError(
             f"Assetdesk does not support '{backend}' databases; use SQLite, PostgreSQL or MariaDB"
         )
+    if url.port is not None and not 1 <= url.port <= 65535:
+        raise DesktopError(
+            f"'{redact(url)}' is not a valid database URL: port {url.port} is not a number "
+            "from 1 to 65535"
+        )
     if "+" not in url.drivername:
         url = url.set(drivername=_DRIVERS[backend])
-    if backend in ("mysql", "mariadb") and "charset" not in url.query:
-        url = url.update_query_dict({"charset": "utf8mb4"})
+    if backend in ("mysql", "mariadb"):
+        if "charset" not in url.query:
+            url = url.update_query_dict({"charset": "utf8mb4"})
+        _check_charset(url)
     return url
+
+
+def _check_charset(url: URL) -> None:
+    from pymysql.charset import charset_by_name  # small; only for MariaDB URLs
+
+    charset = url.query["charset"]
+    names = charset if isinstance(charset, tuple) else (charset,)
+    for name in names:
+        if charset_by_name(name) is None:
+            raise DesktopError(
+                f"'{redact(url)}': MariaDB does not know the character set '{name}' "
+                "(Assetdesk uses utf8mb4; leave charset out of the URL)"
+            )
+
+
+_PASSWORD = re.compile(r"(://[^/@:]*:)[^/@]*@")
+
+
+def _masked(text: str) -> str:
+    """``text`` with anything that looks like a password replaced, for a URL that does not
+    even parse (so :func:`redact` cannot take it apart)."""
+    return _PASSWORD.sub(r"\1***@", text)
 
 
 def redact(text: str | URL) -> str:
