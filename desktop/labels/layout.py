@@ -6,9 +6,14 @@ Rules (see the labels section of DESIGN.md):
 * a module is a whole number of printer dots at the template's resolution, at least
   :data:`MIN_MODULE_MM` and two dots wide; bars start on the dot grid of the page;
 * a linear symbol keeps :data:`~desktop.labels.symbols.LINEAR_QUIET_MODULES` clear modules
-  each side, inside the label; a value that does not fit is an error, never squeezed bars;
-* text shrinks to :data:`MIN_TEXT_PT`, then elides; its boxes never touch a barcode or its
-  quiet zone; lines that have no room at all are left out and named in ``omitted``.
+  each side, inside the label; bars are never squeezed: a value that does not fit (or that
+  the symbology cannot carry) is printed as a QR code, and the label's ``note`` says so;
+* with a QR code asked for, the bars go beside it where they fit, else the QR code alone;
+* a label that fits no symbol is left out of the job and reported in its page's
+  ``skipped_labels``; the others print (only a job with nothing printable is an error);
+* text shrinks to :data:`MIN_TEXT_PT`, then elides (on labels with a QR code a long line
+  first wraps into the free height); its boxes never touch a barcode or its quiet zone;
+  lines that have no room at all are left out and named in ``omitted``.
 """
 
 from __future__ import annotations

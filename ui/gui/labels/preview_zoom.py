@@ -28,7 +28,7 @@ def screen_pixels_per_mm(widget: QWidget) -> float:
 
 
 def zoom_box(preview: LabelPreview, shortcuts_on: QWidget) -> QComboBox:
-    """A combo box that zooms ``preview``; Ctrl++ / Ctrl+- on ``shortcuts_on`` step it."""
+    """A combo box that zooms ``preview``; Ctrl++ (or Ctrl+=) / Ctrl+- on ``shortcuts_on`` step it."""
     box = QComboBox()
     box.setToolTip("Zoom the preview; Actual size shows the labels at their real size")
     for title, factor in ZOOMS:
@@ -44,9 +44,6 @@ def zoom_box(preview: LabelPreview, shortcuts_on: QWidget) -> QComboBox:
         box.setCurrentIndex(min(max(box.currentIndex() + delta, 0), box.count() - 1))
 
     box.currentIndexChanged.connect(apply)
-    for keys, delta in (
-        (QKeySequence.StandardKey.ZoomIn, 1),
-        (QKeySequence.StandardKey.ZoomOut, -1),
-    ):
-        QShortcut(keys, shortcuts_on, lambda d=delta: step(d))
+    for keys, delta in (("Ctrl++", 1), ("Ctrl+=", 1), ("Ctrl+-", -1)):
+        QShortcut(QKeySequence(keys), shortcuts_on, lambda d=delta: step(d))
     return box
