@@ -133,7 +133,7 @@ def test_every_label_on_a_page_respects_the_template_geometry(
 def test_the_common_templates_fit_a_typical_tag_with_code_128() -> None:
     for template in shipped_templates():
         label = layout_label(template, ITEM, LabelOptions(), (0, 0))
-        assert label.barcode.data == "LAP-000123"
+        assert label.barcode is not None and label.barcode.data == "LAP-000123"
 
 
 def test_a_tag_too_long_for_the_bars_is_printed_as_a_qr_code_never_squeezed_bars() -> None:
@@ -209,7 +209,7 @@ def test_code_39_refuses_characters_that_would_not_scan_as_themselves(tag: str, 
 def test_modules_are_whole_dots_at_203_dpi() -> None:
     template = _template("Zebra 2 × 1 in")
     label = layout_label(template, ITEM, LabelOptions(), (0, 0))
-    assert label.barcode.module_dots == 2
+    assert label.barcode is not None and label.barcode.module_dots == 2
     assert label.barcode.module_mm == pytest.approx(2 * 25.4 / 203)
 
 
@@ -262,6 +262,7 @@ def test_printer_offsets_move_every_label_by_whole_dots() -> None:
     assert dx == pytest.approx(round(1.0 / dot) * dot) and dy == pytest.approx(
         round(-0.5 / dot) * dot
     )
+    assert moved.barcode is not None and plain.barcode is not None
     assert moved.barcode.rect.x - plain.barcode.rect.x == pytest.approx(dx, abs=dot)
     _check_geometry(template, moved)
     with pytest.raises(DesktopError, match="within ±10 mm"):

@@ -132,6 +132,7 @@ def test_quiet_zones_and_the_gap_between_bars_and_text_stay_blank(
     page = layout_pages(template, [long_item], LabelOptions(organisation="M" * 80))[0]
     image = render_image(page, dpi)
     label = page.labels[0]
+    assert label.barcode is not None
     bars = label.barcode.rect
     quiet = label.barcode.quiet
     assert _dark_pixels(image, Rect(quiet.x, quiet.y, bars.x - quiet.x, quiet.height), dpi) == 0
@@ -158,7 +159,7 @@ def test_the_logo_is_painted_in_its_box_and_the_label_still_scans(qapp: QApplica
     page = layout_pages(template, [LabelItem("LAP-000123", ("ThinkPad T14",))], options)[0]
     image = render_image(page, 300, logo=logo)
     label = page.labels[0]
-    assert label.logo is not None
+    assert label.logo is not None and label.barcode is not None
     assert _dark_pixels(image, label.logo, 300) > 0
     assert not label.logo.intersects(label.barcode.quiet)
     assert _decoded(image, zxingcpp.BarcodeFormat.Code128) == Counter(["LAP-000123"])
