@@ -16,10 +16,12 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFrame,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -177,6 +179,7 @@ class ProcedureDialog(QDialog):
         if self._kind is ProcedureKind.RECEIVE and self._tags and "tag" in self.view.asset_editors:
             # "Receive a new asset with tag X" after a scan of an unknown tag.
             self.view.asset_editors["tag"].set_value(self._tags[0])
+        self.view.show_starts()
         self.scroll_area.setWidget(self.view)
         self.stack.setCurrentWidget(self.scroll_area)
         self.view.changed.connect(self._revalidate)
@@ -340,6 +343,8 @@ class ProcedureDialog(QDialog):
         """A required field left empty is marked as the focus leaves it."""
         if self.view is None or old is None or not self.isVisible():
             return
+        if isinstance(old, QLineEdit) and isinstance(old.parentWidget(), QComboBox):
+            old.setCursorPosition(0)  # the start of a long path, once the user has left it
         editor = self.view.editor_owning(old)
         if editor is None or editor is self.view.editor_owning(new):
             return

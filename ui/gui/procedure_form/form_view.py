@@ -326,6 +326,13 @@ class FormView(QWidget):
             self.show_error(key, None)
             self.marked.discard(key)
 
+    def show_starts(self) -> None:
+        """Pick lists show the start of a long value (a location's site, not its code's end)."""
+        for combo in self.findChildren(QComboBox):
+            line = combo.lineEdit()
+            if line is not None and not line.hasFocus():
+                line.setCursorPosition(0)
+
     def field_widget(self, key: str) -> QWidget | None:
         if key == "performed_by":
             return self.performed_by.widget
