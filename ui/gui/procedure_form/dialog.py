@@ -345,6 +345,8 @@ class ProcedureDialog(QDialog):
             return
         if isinstance(old, QLineEdit) and isinstance(old.parentWidget(), QComboBox):
             old.setCursorPosition(0)  # the start of a long path, once the user has left it
+        if new is None or not self.view.isAncestorOf(new):
+            return  # to the buttons or another window: not "left empty" yet
         editor = self.view.editor_owning(old)
         if editor is None or editor is self.view.editor_owning(new):
             return
