@@ -70,6 +70,7 @@ def main(database_path: str, settings_path: str) -> int:
         json.dumps(
             {
                 "enabled": enabled,
+                "window_min_width": window.minimumSizeHint().width(),
                 "screen": [screen.x(), screen.y(), screen.width(), screen.height()],
                 "dialog": [frame.x(), frame.y(), frame.width(), frame.height()],
                 "ok": _global(dialog.ok_button),

@@ -45,6 +45,7 @@ def test_the_form_opens_inside_a_small_screen(
     probe = json.loads(done.stdout.strip().splitlines()[-1])
     assert probe["enabled"] is True
     assert probe["screen"] == [0, 0, width, height]
+    assert probe["window_min_width"] <= width  # the main window itself fits (its filter bar)
     # The whole dialog, its buttons and what is still needed are on the screen.
     assert _inside(probe["screen"], probe["dialog"]), probe
     for key in ("ok", "cancel", "status"):
