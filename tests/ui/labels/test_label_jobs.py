@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.labels.geometry import PageLayout
+from desktop.labels.store import save_user_template
 from desktop.settings import LABEL_TEMPLATE, Settings
 from desktop.storage.database import Database
 from tests.factories import World, seed_world
@@ -25,6 +26,24 @@ from ui.gui.labels.print_dialog import LabelPrintDialog
 
 TAGS = [f"LAP-{n:06d}" for n in range(1, 13)]
 LONGEST = "SRV-" + "0123456789" * 6  # 64 characters: the longest tag the register takes
+#: Labels too small for the QR code of LONGEST (but not for that of LAP-000001).
+TINY = {
+    "name": "Tiny tags",
+    "kind": "sheet",
+    "unit": "mm",
+    "page_width": 210,
+    "page_height": 297,
+    "label_width": 24,
+    "label_height": 10,
+    "columns": 6,
+    "rows": 20,
+    "left": 10,
+    "top": 10,
+    "pitch_x": 30,
+    "pitch_y": 13,
+    "dpi": 300,
+    "padding": 0.5,
+}
 
 
 @pytest.fixture
@@ -133,6 +152,33 @@ def test_a_pdf_from_the_dialog_carries_tags_too_long_for_the_bars_as_qr_codes(
     assert decoded_pdf(output, tmp_path) == Counter([*TAGS[:3], LONGEST])
 
 
+def test_the_dialog_leaves_out_a_label_that_fits_nothing_and_prints_the_others(
+    qtbot: QtBot,
+    world: World,
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    world.receive(tag=LONGEST, name="Rack server")
+    save_user_template(world.db, TINY)
+    output = tmp_path / "tiny.pdf"
+    monkeypatch.setattr(
+        "ui.gui.labels.print_dialog.QFileDialog.getSaveFileName", lambda *a, **k: (str(output), "")
+    )
+    dialog = _dialog(qtbot, world, settings, [TAGS[0], LONGEST, TAGS[1]])
+    _choose(dialog, "Tiny tags")
+    note = dialog.note_label.text()
+    assert f"1 label left out, the others print: '{LONGEST}'" in note
+    page = dialog.preview.page
+    assert isinstance(page, PageLayout)
+    assert [label.item.value for label in page.labels] == TAGS[:2]
+    assert dialog.pdf_button.isEnabled()
+    qtbot.keyClick(_focused(dialog), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # Save
+    qtbot.waitUntil(lambda: dialog.worker is None, timeout=20_000)
+    assert "1 label left out" in dialog.status_label.text()
+    assert decoded_pdf(output, tmp_path) == Counter(TAGS[:2])
+
+
 # -- the command line ----------------------------------------------------------------------
 
 
@@ -171,25 +217,8 @@ def test_a_tag_that_fits_nothing_is_left_out_and_the_others_print(
     world: World, tmp_path: Path
 ) -> None:
     world.receive(tag=LONGEST, name="Rack server")
-    definition = {
-        "name": "Tiny tags",
-        "kind": "sheet",
-        "unit": "mm",
-        "page_width": 210,
-        "page_height": 297,
-        "label_width": 24,
-        "label_height": 10,
-        "columns": 6,
-        "rows": 20,
-        "left": 10,
-        "top": 10,
-        "pitch_x": 30,
-        "pitch_y": 13,
-        "dpi": 300,
-        "padding": 0.5,
-    }
     source = tmp_path / "tiny.json"
-    source.write_text(json.dumps(definition), encoding="utf-8")
+    source.write_text(json.dumps(TINY), encoding="utf-8")
     assert _assetdesk(world, "--save-template", str(source)).returncode == 0
     output = tmp_path / "tiny.pdf"
     tags = ",".join([TAGS[0], LONGEST, TAGS[1]])
