@@ -121,11 +121,20 @@ class LabelLayout(NamedTuple):
     item: LabelItem
     cell: Rect
     corner_radius: float
-    barcode: LinearBox
+    barcode: LinearBox | None  # None: the QR code alone carries the tag
     qr: QrBox | None
     texts: tuple[TextBox, ...]
     logo: Rect | None
     omitted: tuple[str, ...] = ()
+    #: Why the label carries another symbol than the one asked for ("" when it does not).
+    note: str = ""
+
+
+class SkippedLabel(NamedTuple):
+    """A label that fits no symbol on its template: left out of the job and reported."""
+
+    value: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -136,3 +145,5 @@ class PageLayout:
     labels: tuple[LabelLayout, ...]
     #: Empty cells before the first label (a partly used sheet) — the preview outlines them.
     skipped_cells: tuple[Rect, ...] = ()
+    #: Labels left out while this page was filled, because no symbol fits them.
+    skipped_labels: tuple[SkippedLabel, ...] = ()

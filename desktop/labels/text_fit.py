@@ -87,3 +87,25 @@ def fit_text(text: str, width_mm: float, size_pt: float, min_size_pt: float) -> 
         kept = kept[:-1]
     shown = kept.rstrip() + ELLIPSIS if kept else ""
     return FittedText(shown, min_size_pt, True, text_width_mm(shown, min_size_pt))
+
+
+def wrap_text(text: str, width_mm: float, size_pt: float, max_lines: int) -> tuple[str, ...]:
+    """``text`` broken into at most ``max_lines`` lines of ``width_mm`` at ``size_pt``.
+
+    Lines break at a space (or after '-' or '/') where one is near, else inside a word (a serial number has
+    no spaces); the last line takes the rest (``fit_text`` shrinks or elides it).
+    """
+    lines: list[str] = []
+    rest = text.strip()
+    while rest and len(lines) < max_lines - 1 and text_width_mm(rest, size_pt) > width_mm:
+        cut = 1
+        while cut < len(rest) and text_width_mm(rest[: cut + 1].rstrip(), size_pt) <= width_mm:
+            cut += 1
+        space = max(rest.rfind(c, 0, cut + 1) + (c != " ") for c in " -/")
+        if space > cut // 2:
+            cut = space
+        lines.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        lines.append(rest)
+    return tuple(lines)

@@ -67,6 +67,7 @@ def _floor(path: Path, pages: list[PageLayout]) -> float:
             [
                 (b.x * k, b.y * k, b.width * k, b.height * k)
                 for label in page.labels
+                if label.barcode is not None
                 for b in label.barcode.bars
             ],
             [

@@ -130,7 +130,7 @@ class FilterBar(QWidget):
             "Search tag, serial, name, model, person or location   (Ctrl+F)"
         )
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(320)
+        self.search.setMinimumWidth(160)  # the window fits a 1024-pixel-wide screen
         self.status = self._combo("Status", "All statuses")
         for status, label in STATUS_LABELS.items():
             self.status.addItem(label, status.value)
@@ -243,7 +243,7 @@ class FilterBar(QWidget):
         combo.setToolTip(tooltip)
         combo.addItem(everything, ANY)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(10)
+        combo.setMinimumContentsLength(5)
         return combo
 
     def _choice_combo(self, tooltip: str, everything: str) -> QComboBox:

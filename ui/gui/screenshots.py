@@ -3,7 +3,8 @@
     uv run python -m ui.gui.screenshots packaging/screenshots
 
 Creates a demo database in a temporary folder, renders the main window and the other
-screens offscreen, and saves PNGs to the folder given. Nothing of the user's own data or
+screens offscreen, and saves PNGs to the folder given; the key screens again at 1280 × 720
+in its ``1280x720`` folder (``screenshots_small``). Nothing of the user's own data or
 settings is touched.
 """
 
@@ -30,6 +31,7 @@ from desktop.storage.database import Database, open_database
 from desktop.storage.models import Asset, Person, Procedure, Role
 from ui.gui.app import create_application
 from ui.gui.layout_state import LayoutState
+from ui.gui.screenshots_small import render_small
 
 DEMO_ASSETS = 3000
 SIZE = (1440, 860)
@@ -49,6 +51,7 @@ def main(argv: list[str]) -> int:
         settings = Settings()
         settings.set(CURRENT_USER, _a_technician(database))
         saved = _render_all(database, settings, Path(folder), out)
+        saved += render_small(database, settings, Path(folder), out / "1280x720", _settle, _save)
         empty = open_database(f"sqlite:///{Path(folder) / 'empty.sqlite3'}")
         saved += _render_welcome(empty, settings, Path(folder), out)
         empty.dispose()
@@ -164,7 +167,7 @@ def _settle(milliseconds: int = 250) -> None:
 
 
 def _save(widget: QWidget, path: Path) -> Path:
-    widget.grab().save(str(path))
+    widget.grab().save(str(path), "PNG", 0)  # quality 0: the strongest PNG compression
     return path
 
 

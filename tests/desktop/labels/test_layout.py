@@ -32,7 +32,8 @@ OPTIONS = [
     LabelOptions(symbology=Symbology.CODE39),
 ]
 
-#: (template, OPTIONS index) that have no room for LAP-000000: Code 39 is long, QR takes room.
+#: (template, OPTIONS index) whose linear barcode has no room for LAP-000000 (Code 39 is long,
+#: a QR code takes room): the QR code carries the tag there.
 TOO_SMALL = {("Avery 5267", 3), ("Avery L7651", 2), ("Avery L7651", 3), ("Zebra 2 × 1 in", 3)}
 
 
@@ -47,6 +48,10 @@ def _on_grid(value: float, dot: float) -> bool:
 def _check_geometry(template: Template, label: LabelLayout) -> None:
     dot = template.dot_mm
     barcode = label.barcode
+    if barcode is None:  # the QR code alone carries the tag
+        assert label.qr is not None and label.qr.data == label.item.value and label.note
+        _check_qr(template, label)
+        return
     content = Rect(
         label.cell.x + template.padding,
         label.cell.y + template.padding,
@@ -79,11 +84,27 @@ def _check_geometry(template: Template, label: LabelLayout) -> None:
         assert content.contains(label.logo)
         assert not label.logo.intersects(barcode.quiet)
     if label.qr is not None:
-        qr = label.qr
-        assert content.contains(qr.rect) and label.cell.contains(qr.quiet)
-        assert qr.rect.x - qr.quiet.x == pytest.approx(QR_QUIET_MODULES * qr.module_mm)
-        assert not qr.quiet.intersects(barcode.rect)
-        assert all(_on_grid(m.x, dot) and _on_grid(m.y, dot) for m in qr.modules)
+        assert not label.qr.quiet.intersects(barcode.rect)
+        _check_qr(template, label)
+
+
+def _check_qr(template: Template, label: LabelLayout) -> None:
+    qr = label.qr
+    assert qr is not None
+    dot = template.dot_mm
+    content = Rect(
+        label.cell.x + template.padding,
+        label.cell.y + template.padding,
+        template.label_width - 2 * template.padding,
+        template.label_height - 2 * template.padding,
+    )
+    assert content.contains(qr.rect) and label.cell.contains(qr.quiet)
+    assert qr.rect.x - qr.quiet.x == pytest.approx(QR_QUIET_MODULES * qr.module_mm)
+    assert all(_on_grid(m.x, dot) and _on_grid(m.y, dot) for m in qr.modules)
+    for text in label.texts:
+        assert content.contains(text.rect), text
+        assert not text.rect.intersects(qr.quiet), text
+        assert text.size_pt >= MIN_TEXT_PT - 1e-9
 
 
 @pytest.mark.parametrize("options", OPTIONS, ids=["code128", "organisation", "qr", "code39"])
@@ -92,15 +113,13 @@ def test_every_label_on_a_page_respects_the_template_geometry(
     template: Template, options: LabelOptions
 ) -> None:
     items = [dataclasses.replace(ITEM, value=f"LAP-{n:06d}") for n in range(template.per_page)]
-    if (template.name, OPTIONS.index(options)) in TOO_SMALL:
-        # A 10-character tag cannot scan at 0.19 mm modules here: refused, never squeezed.
-        with pytest.raises(
-            DesktopError,
-            match=f"'LAP-000000' is too long for a label of template '{re.escape(template.name)}'",
-        ):
-            layout_pages(template, items, options)
-        return
     pages = layout_pages(template, items, options)
+    if (template.name, OPTIONS.index(options)) in TOO_SMALL:
+        # A 10-character tag cannot scan at 0.19 mm modules here: never squeezed bars, a QR code.
+        assert all(label.barcode is None for page in pages for label in page.labels)
+        assert all(label.qr is not None for page in pages for label in page.labels)
+    else:
+        assert all(label.barcode is not None for page in pages for label in page.labels)
     assert len(pages) == 1
     page = pages[0]
     assert (page.width, page.height) == (template.page_width, template.page_height)
@@ -114,39 +133,83 @@ def test_every_label_on_a_page_respects_the_template_geometry(
 def test_the_common_templates_fit_a_typical_tag_with_code_128() -> None:
     for template in shipped_templates():
         label = layout_label(template, ITEM, LabelOptions(), (0, 0))
-        assert label.barcode.data == "LAP-000123"
+        assert label.barcode is not None and label.barcode.data == "LAP-000123"
 
 
-def test_a_tag_too_long_for_the_label_is_an_error_not_squeezed_bars() -> None:
+def test_a_tag_too_long_for_the_bars_is_printed_as_a_qr_code_never_squeezed_bars() -> None:
     template = _template("Avery L7651")
+    label = layout_label(template, LabelItem("LAP-2026-000123-SPARE"), LabelOptions(), (0, 0))
+    assert label.barcode is None
+    assert label.qr is not None and label.qr.data == "LAP-2026-000123-SPARE"
+    assert label.note.startswith("printed as a QR code: as Code 128 it needs")
+    _check_geometry(template, label)
+    # Its readable line is whole (wrapped into the free height where it must be).
+    tag_lines = [t for t in label.texts if t.role == "tag"]
+    assert "".join(t.text for t in tag_lines) == "LAP-2026-000123-SPARE"
+    assert not any(t.elided for t in tag_lines)
+
+
+def test_a_tag_that_fits_no_symbol_is_an_error_naming_it() -> None:
+    tag = "LAP-" + "9" * 900
     with pytest.raises(DesktopError) as raised:
-        layout_label(template, LabelItem("LAP-2026-000123-SPARE"), LabelOptions(), (0, 0))
+        layout_label(_template("Avery L7651"), LabelItem(tag), LabelOptions(), (0, 0))
     message = raised.value.message
-    assert "'LAP-2026-000123-SPARE' is too long" in message and "'Avery L7651'" in message
-    assert "0.254 mm = 3 dots at 300 dpi" in message
+    assert f"'{tag}' is too long for a label of template 'Avery L7651'" in message
+    assert "0.254 mm = 3 dots at 300 dpi" in message and "QR code does not fit" in message
+
+
+def test_a_page_skips_a_label_that_fits_nothing_and_prints_the_others() -> None:
+    template = _template("Avery L7651")
+    items = [LabelItem("LAP-1"), LabelItem("LAP-" + "9" * 900), LabelItem("LAP-3")]
+    (page,) = layout_pages(template, items, LabelOptions())
+    assert [label.item.value for label in page.labels] == ["LAP-1", "LAP-3"]
+    assert [label.cell for label in page.labels] == [
+        Rect(*template.cell_origin(i), template.label_width, template.label_height)
+        for i in range(2)
+    ]
+    (skipped,) = page.skipped_labels
+    assert skipped.value == items[1].value and "is too long" in skipped.reason
+    with pytest.raises(DesktopError, match="no label can be printed on Avery L7651"):
+        layout_pages(template, [items[1]], LabelOptions())
+
+
+def test_with_a_qr_code_a_long_serial_wraps_into_the_free_height() -> None:
+    serial = "S/N 5CG1234XYZ-ABCDEF-0042"
+    item = LabelItem("LAP-000123", ("ThinkPad T14", serial))
+    template = _template("Avery L7160")
+    plain = layout_label(template, item, LabelOptions(), (0, 0))
+    label = layout_label(template, item, LabelOptions(qr=True), (0, 0))
+    _check_geometry(template, label)
+    fields = [t for t in label.texts if t.role == "field"]
+    assert not any(t.elided for t in fields)
+    assert "".join(t.text for t in fields).replace(" ", "") == ("ThinkPad T14" + serial).replace(
+        " ", ""
+    )
+    assert len(fields) > 2  # the serial took a second line
+    assert not any(t.elided for t in plain.texts)  # the wide label needed no wrapping
 
 
 @pytest.mark.parametrize(
     ("tag", "shown"), [("LAP_1", "'_'"), ("PRN 12/B", "'/'"), ("A+B%C", "'%', '+'")]
 )
 def test_code_39_refuses_characters_that_would_not_scan_as_themselves(tag: str, shown: str) -> None:
-    # "/B" and "+B" read as '"' and 'b' on scanners set to Full ASCII Code 39.
-    with pytest.raises(
-        DesktopError,
-        match=rf"'{re.escape(tag)}' cannot be printed as Code 39: it contains {re.escape(shown)}",
-    ):
-        layout_label(
-            _template("Avery L7163"),
-            LabelItem(tag),
-            LabelOptions(symbology=Symbology.CODE39),
-            (0, 0),
-        )
+    # "/B" and "+B" read as '"' and 'b' on scanners set to Full ASCII Code 39: such a tag is
+    # carried by a QR code instead, and the note says why.
+    label = layout_label(
+        _template("Avery L7163"), LabelItem(tag), LabelOptions(symbology=Symbology.CODE39), (0, 0)
+    )
+    assert label.barcode is None and label.qr is not None and label.qr.data == tag
+    assert re.search(
+        rf"printed as a QR code: '{re.escape(tag)}' cannot be printed as Code 39: it contains "
+        + re.escape(shown),
+        label.note,
+    )
 
 
 def test_modules_are_whole_dots_at_203_dpi() -> None:
     template = _template("Zebra 2 × 1 in")
     label = layout_label(template, ITEM, LabelOptions(), (0, 0))
-    assert label.barcode.module_dots == 2
+    assert label.barcode is not None and label.barcode.module_dots == 2
     assert label.barcode.module_mm == pytest.approx(2 * 25.4 / 203)
 
 
@@ -199,6 +262,7 @@ def test_printer_offsets_move_every_label_by_whole_dots() -> None:
     assert dx == pytest.approx(round(1.0 / dot) * dot) and dy == pytest.approx(
         round(-0.5 / dot) * dot
     )
+    assert moved.barcode is not None and plain.barcode is not None
     assert moved.barcode.rect.x - plain.barcode.rect.x == pytest.approx(dx, abs=dot)
     _check_geometry(template, moved)
     with pytest.raises(DesktopError, match="within ±10 mm"):

@@ -132,6 +132,7 @@ def test_quiet_zones_and_the_gap_between_bars_and_text_stay_blank(
     page = layout_pages(template, [long_item], LabelOptions(organisation="M" * 80))[0]
     image = render_image(page, dpi)
     label = page.labels[0]
+    assert label.barcode is not None
     bars = label.barcode.rect
     quiet = label.barcode.quiet
     assert _dark_pixels(image, Rect(quiet.x, quiet.y, bars.x - quiet.x, quiet.height), dpi) == 0
@@ -158,7 +159,51 @@ def test_the_logo_is_painted_in_its_box_and_the_label_still_scans(qapp: QApplica
     page = layout_pages(template, [LabelItem("LAP-000123", ("ThinkPad T14",))], options)[0]
     image = render_image(page, 300, logo=logo)
     label = page.labels[0]
-    assert label.logo is not None
+    assert label.logo is not None and label.barcode is not None
     assert _dark_pixels(image, label.logo, 300) > 0
     assert not label.logo.intersects(label.barcode.quiet)
     assert _decoded(image, zxingcpp.BarcodeFormat.Code128) == Counter(["LAP-000123"])
+
+
+@pytest.mark.parametrize("dpi", [203, 300])
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_qr_mode_prints_on_every_template_and_every_symbol_decodes(
+    qapp: QApplication, name: str, dpi: int
+) -> None:
+    template = _template(name, dpi)
+    items = _items(template)
+    decoded_qr: Counter[str] = Counter()
+    decoded_linear: Counter[str] = Counter()
+    with_bars: Counter[str] = Counter()
+    for page in _pages(template, items, LabelOptions(qr=True)):
+        assert not page.skipped_labels
+        image = render_image(page, dpi)
+        decoded_qr += _decoded(image, zxingcpp.BarcodeFormat.QRCode)
+        decoded_linear += _decoded(image, zxingcpp.BarcodeFormat.Code128)
+        with_bars += Counter(label.item.value for label in page.labels if label.barcode)
+    assert decoded_qr == Counter(item.value for item in items)
+    assert decoded_linear == with_bars  # where bars were printed beside the QR code
+
+
+#: Up to the longest tag the register allows (64 characters).
+LONG_TAGS = ["LAP-2026-000123-SPARE", "DCK-000019/BUILDING-A/FLOOR-2", "SRV-" + "0123456789" * 6]
+
+
+@pytest.mark.parametrize("dpi", [203, 300])
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_tags_too_long_for_the_bars_fall_back_to_qr_codes_that_decode(
+    qapp: QApplication, name: str, dpi: int
+) -> None:
+    template = _template(name, dpi)
+    items = [LabelItem(tag, FIELDS) for tag in LONG_TAGS]
+    decoded: Counter[str] = Counter()
+    for page in _pages(template, items, LabelOptions()):
+        assert not page.skipped_labels
+        for label in page.labels:
+            # Bars where they fit; else a QR code, and the label's note says so.
+            assert (label.barcode is None) == bool(label.note) == (label.qr is not None)
+        decoded += _decoded(
+            render_image(page, dpi),
+            (zxingcpp.BarcodeFormat.Code128, zxingcpp.BarcodeFormat.QRCode),
+        )
+    assert decoded == Counter(LONG_TAGS)

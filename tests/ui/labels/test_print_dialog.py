@@ -99,20 +99,22 @@ def test_save_pdf_writes_every_label_on_a_worker(
     assert Settings(settings.path).get(LABEL_TEMPLATE) == "Zebra 2 × 1 in"
 
 
-def test_a_tag_that_cannot_fit_blocks_output_and_says_why(
+def test_a_tag_too_long_for_the_bars_is_printed_as_a_qr_code_and_the_dialog_says_so(
     qtbot: QtBot, world: World, settings: Settings
 ) -> None:
     dialog = _dialog(qtbot, world, settings)
     dialog.template_box.setCurrentIndex(dialog.template_box.findData("Avery L7651"))
     dialog.code39_box.setChecked(True)
     dialog.refresh()
-    assert (
-        "'LAP-000001' is too long for a label of template 'Avery L7651'" in dialog.note_label.text()
-    )
-    assert not dialog.pdf_button.isEnabled() and not dialog.print_button.isEnabled()
+    assert "25 labels 'LAP-000001', 'LAP-000002'" in dialog.note_label.text()
+    assert "printed as a QR code: as Code 39 it needs" in dialog.note_label.text()
+    page = dialog.preview.page
+    assert isinstance(page, PageLayout)
+    assert all(label.barcode is None and label.qr is not None for label in page.labels)
+    assert dialog.pdf_button.isEnabled() and dialog.print_button.isEnabled()
     dialog.code39_box.setChecked(False)
     dialog.refresh()
-    assert dialog.pdf_button.isEnabled()
+    assert dialog.note_label.text() == ""
 
 
 def test_offsets_are_remembered_for_the_chosen_printer(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.queries import asset_detail, count_assets
@@ -88,6 +88,11 @@ def test_escape_cancels_and_records_nothing(
     type_(qtbot, "LAP-900002")
     with qtbot.assertNotEmitted(dialog.recorded):
         qtbot.keyClick(focused(), Qt.Key.Key_Escape)
+        # Entries would be lost: the form asks first (see test_fits_screen for the rest).
+        box = dialog.discard_box
+        assert box is not None
+        qtbot.waitUntil(box.isVisible)
+        box.button(QMessageBox.StandardButton.Discard).click()
     qtbot.waitUntil(lambda: not dialog.isVisible())
     with sqlite_world.db.read() as session:
         assert count_assets(session) == 0

@@ -17,6 +17,7 @@ from desktop.labels.calibration import PDF_PRINTER, calibration_page, load_offse
 from desktop.labels.geometry import LabelItem, PageLayout
 from desktop.labels.items import LABEL_FIELDS, asset_items, assets_by_tags, location_items
 from desktop.labels.layout import LabelOptions, layout_pages
+from desktop.labels.report import job_notes, retired_notice
 from desktop.labels.store import (
     all_templates,
     delete_user_template,
@@ -55,7 +56,11 @@ def register(subparsers: Any) -> None:
     which.add_argument("--calibration", action="store_true", help="a calibration test page")
     parser.add_argument("--start", type=int, default=1, metavar="N", help="start at label N")
     parser.add_argument("--code39", action="store_true", help="Code 39 instead of Code 128")
-    parser.add_argument("--qr", action="store_true", help="add a QR code of the tag")
+    parser.add_argument(
+        "--qr",
+        action="store_true",
+        help="add a QR code of the tag (alone where the bars have no room beside it)",
+    )
     parser.add_argument(
         "--fields",
         default="name,serial_number",
@@ -88,7 +93,9 @@ def _labels(ctx: CliContext) -> int:
         raise DesktopError("choose the labels: --tags A,B, --query TEXT, --all or --locations")
     with ctx.database().read() as session:
         template = find_template(session, args.template or ctx.settings.get(LABEL_TEMPLATE))
-        items = [] if args.calibration else _items(ctx, session)
+        items, retired = ([], "") if args.calibration else _items(ctx, session)
+    if retired:
+        print(f"warning: {retired}", file=sys.stderr)
     offset = load_offsets(ctx.settings, PDF_PRINTER)
     pages: list[Any]
     if args.calibration:
@@ -107,6 +114,8 @@ def _labels(ctx: CliContext) -> int:
         )
         pages = layout_pages(template, items, options, start_at=args.start, offset=offset)
     _write(args.output, pages, template.name, args.logo)
+    for note in job_notes(pages):
+        print(f"warning: {note}", file=sys.stderr)
     count = sum(len(p.labels) for p in pages if isinstance(p, PageLayout))
     what = "a calibration page" if args.calibration else f"{count} label{'s' * (count != 1)}"
     print(
@@ -115,7 +124,8 @@ def _labels(ctx: CliContext) -> int:
     return 0
 
 
-def _items(ctx: CliContext, session: Any) -> list[LabelItem]:
+def _items(ctx: CliContext, session: Any) -> tuple[list[LabelItem], str]:
+    """The labels asked for, and a warning when some assets are no longer in use."""
     args = ctx.args
     if args.locations:
         from sqlalchemy import select
@@ -133,13 +143,13 @@ def _items(ctx: CliContext, session: Any) -> list[LabelItem]:
         missing = [c for c in codes if normalize_tag(c) not in found]
         if missing:
             raise DesktopError(f"there is no location with the code {', '.join(missing)}")
-        return location_items(session, [found[normalize_tag(c)] for c in codes])
+        return location_items(session, [found[normalize_tag(c)] for c in codes]), ""
     fields = [f.strip() for f in args.fields.split(",") if f.strip()]
     if args.tags:
         rows = assets_by_tags(session, args.tags.split(","))
     else:
         rows = list_assets(session, AssetFilter(search=args.query or ""), limit=None)
-    return asset_items(rows, fields)
+    return asset_items(rows, fields), retired_notice(rows)
 
 
 def _write(output: Path, pages: list[Any], title: str, logo_path: Path | None) -> None:

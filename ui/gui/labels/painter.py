@@ -118,9 +118,10 @@ class LabelPainter:
         """The label's bars and QR modules as device rectangles, straight from the runs."""
         k = self.k
         barcode = label.barcode
-        x, y, _, height = barcode.rect
-        x, y, height, module = x * k, y * k, height * k, barcode.module_mm * k
-        rects += [QRectF(x + s * module, y, (e - s) * module, height) for s, e in barcode.runs]
+        if barcode is not None:
+            x, y, _, height = barcode.rect
+            x, y, height, module = x * k, y * k, height * k, barcode.module_mm * k
+            rects += [QRectF(x + s * module, y, (e - s) * module, height) for s, e in barcode.runs]
         if label.qr is not None:
             qr = label.qr
             x, y, module = qr.rect.x * k, qr.rect.y * k, qr.module_mm * k

@@ -14,10 +14,12 @@ MARGIN_PX = 12
 
 
 class LabelPreview(QWidget):
-    """Shows a page scaled to fit, with label outlines and the skipped cells dashed."""
+    """Shows a page scaled to fit (or at a set number of screen pixels per millimetre, in a
+    scroll area), with label outlines and the skipped cells dashed."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._pixels_per_mm: float | None = None
         self._page: PageLayout | CalibrationPage | None = None
         self._logo: QImage | None = None
         self._message = ""
@@ -28,12 +30,40 @@ class LabelPreview(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(460, 560)
 
+    def set_pixels_per_mm(self, pixels_per_mm: float | None) -> None:
+        """Paint at this many pixels per millimetre of the page; None: fit the widget."""
+        self._pixels_per_mm = pixels_per_mm
+        self._update_minimum()
+        self.update()
+
+    def scale(self) -> float:
+        """Pixels per millimetre of the page as painted now (0 with no page)."""
+        page = self._page
+        if page is None:
+            return 0.0
+        if self._pixels_per_mm is not None:
+            return self._pixels_per_mm
+        available_w = self.width() - 2 * MARGIN_PX
+        available_h = self.height() - 2 * MARGIN_PX
+        return max(0.01, min(available_w / page.width, available_h / page.height))
+
+    def _update_minimum(self) -> None:
+        page = self._page
+        if self._pixels_per_mm is None or page is None:
+            self.setMinimumSize(320, 320)
+            return
+        k = self._pixels_per_mm
+        self.setMinimumSize(
+            round(page.width * k) + 2 * MARGIN_PX + 4, round(page.height * k) + 2 * MARGIN_PX + 4
+        )
+
     def show_page(
         self, page: PageLayout | CalibrationPage | None, logo: QImage | None = None
     ) -> None:
         self._page = page
         self._logo = logo
         self._message = ""
+        self._update_minimum()
         self.update()
 
     def show_message(self, message: str) -> None:
@@ -59,12 +89,10 @@ class LabelPreview(QWidget):
             )
             painter.end()
             return
-        available_w = self.width() - 2 * MARGIN_PX
-        available_h = self.height() - 2 * MARGIN_PX
-        scale = min(available_w / page.width, available_h / page.height)
+        scale = self.scale()
         width, height = page.width * scale, page.height * scale
-        left = (self.width() - width) / 2
-        top = (self.height() - height) / 2
+        left = max(MARGIN_PX, (self.width() - width) / 2)
+        top = max(MARGIN_PX, (self.height() - height) / 2)
         painter.fillRect(QRectF(left + 3, top + 3, width, height), QColor(0, 0, 0, 60))
         painter.fillRect(QRectF(left, top, width, height), Qt.GlobalColor.white)
         painter.translate(left, top)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -44,17 +45,20 @@ from desktop.labels.items import (
     location_items,
 )
 from desktop.labels.layout import MAX_OFFSET_MM, LabelOptions, layout_pages
+from desktop.labels.report import job_notes, retired_notice
 from desktop.labels.store import all_templates, delete_user_template
 from desktop.labels.symbols import Symbology
 from desktop.labels.templates import Template
 from desktop.settings import LABEL_TEMPLATE, ORGANISATION, Settings
 from desktop.storage.database import Database
 from ui.gui.labels.preview_widget import LabelPreview
+from ui.gui.labels.preview_zoom import zoom_box
 from ui.gui.labels.print_jobs import LabelRun, pdf_job, printer_job
 from ui.gui.labels.template_dialog import TemplateDialog
 from ui.gui.worker import Worker
 
 DEFAULT_FIELDS = ("name", "serial_number")
+WARNING_STYLE = "color: #8a5a00;"
 
 
 class LabelPrintDialog(QDialog):
@@ -161,6 +165,10 @@ class LabelPrintDialog(QDialog):
         form.addRow(offset_label, offsets)
 
         self.preview = LabelPreview()
+        self.preview_area = QScrollArea()
+        self.preview_area.setWidgetResizable(True)
+        self.preview_area.setWidget(self.preview)
+        self.zoom_box = zoom_box(self.preview, self)
         self.page_label = QLabel()
         self.note_label = QLabel()
         self.note_label.setWordWrap(True)
@@ -174,8 +182,12 @@ class LabelPrintDialog(QDialog):
         navigation.addWidget(self.previous_button)
         navigation.addWidget(self.page_label, 1, Qt.AlignmentFlag.AlignCenter)
         navigation.addWidget(self.next_button)
+        zoom_label = QLabel("&Zoom:")
+        zoom_label.setBuddy(self.zoom_box)
+        navigation.addWidget(zoom_label)
+        navigation.addWidget(self.zoom_box)
         right = QVBoxLayout()
-        right.addWidget(self.preview, 1)
+        right.addWidget(self.preview_area, 1)
         right.addLayout(navigation)
         right.addWidget(self.note_label)
 
@@ -201,6 +213,11 @@ class LabelPrintDialog(QDialog):
         count = len(self.items) if self.locations else len(self._rows)
         what = "location" if self.locations else "asset"
         left.addWidget(QLabel(f"<b>{count} {what} label{'s' * (count != 1)}</b>"))
+        self.retired_label = QLabel(retired_notice(self._rows))
+        self.retired_label.setWordWrap(True)
+        self.retired_label.setStyleSheet(WARNING_STYLE)
+        self.retired_label.setVisible(bool(self.retired_label.text()))
+        left.addWidget(self.retired_label)
         left.addLayout(form)
         left.addStretch(1)
         columns.addLayout(left)
@@ -367,12 +384,7 @@ class LabelPrintDialog(QDialog):
         self.page_label.setText(f"Page {self._page_index + 1} of {pages}")
         self.previous_button.setEnabled(self._page_index > 0)
         self.next_button.setEnabled(self._page_index < pages - 1)
-        omitted = sorted(
-            {o.split(" '")[0] for page in laid for label in page.labels for o in label.omitted}
-        )
-        self.note_label.setText(
-            f"No room on this template for: {', '.join(omitted)}." if omitted else ""
-        )
+        self.note_label.setText(" ".join(job_notes(laid)))
 
     def _turn(self, step: int) -> None:
         self._page_index = max(0, self._page_index + step)
@@ -451,12 +463,16 @@ class LabelPrintDialog(QDialog):
         self.progress.setValue(0)
         self.status_label.setText("Working… (Esc cancels)")
         worker.progress.connect(self._on_progress)
-        worker.succeeded.connect(lambda _count: self.status_label.setText(done_message))
+        worker.succeeded.connect(lambda result: self._succeeded(done_message, result))
         worker.failed.connect(self._on_failed)
         worker.finished.connect(self._on_finished)
         self.close_button.setText("Cancel")
         self._set_output_enabled(False)
         worker.start()
+
+    def _succeeded(self, done_message: str, result: object) -> None:
+        notes = result[1] if isinstance(result, tuple) else []
+        self.status_label.setText(" ".join([done_message + ".", *notes]) if notes else done_message)
 
     def _on_progress(self, done: int, total: int) -> None:
         self.progress.setMaximum(max(total, 1))

@@ -13,6 +13,7 @@ from PySide6.QtPrintSupport import QPrinter
 from desktop.labels.calibration import CalibrationPage, calibration_page
 from desktop.labels.geometry import LabelItem, PageLayout
 from desktop.labels.layout import LabelOptions, layout_pages
+from desktop.labels.report import job_notes
 from desktop.labels.templates import Template
 from ui.gui.labels.painter import paint_pages, prepare_paged_device, write_pdf
 
@@ -67,27 +68,35 @@ def _halves(progress: Progress) -> tuple[Progress, Progress]:
     return layout, paint
 
 
-def pdf_job(run: LabelRun, path: Path, offset: tuple[float, float]) -> Callable[..., int]:
-    def job(progress: Progress, cancel: threading.Event) -> int:
+def pdf_job(
+    run: LabelRun, path: Path, offset: tuple[float, float]
+) -> Callable[..., tuple[int, list[str]]]:
+    """Writes the PDF; returns the pages written and the job's notes (``job_notes``)."""
+
+    def job(progress: Progress, cancel: threading.Event) -> tuple[int, list[str]]:
         layout_progress, paint_progress = _halves(progress)
         pages = run.pages(offset, layout_progress, cancel)
         title = "Calibration page" if run.calibration else f"Labels — {run.template.name}"
-        return write_pdf(
+        count = write_pdf(
             path, pages, title=title, logo=run.logo(), progress=paint_progress, cancel=cancel
         )
+        return count, job_notes(pages)
 
     return job
 
 
 def printer_job(
     run: LabelRun, printer: QPrinter, offset: tuple[float, float]
-) -> Callable[..., int]:
-    def job(progress: Progress, cancel: threading.Event) -> int:
+) -> Callable[..., tuple[int, list[str]]]:
+    """Paints on the printer; returns the pages painted and the job's notes."""
+
+    def job(progress: Progress, cancel: threading.Event) -> tuple[int, list[str]]:
         layout_progress, paint_progress = _halves(progress)
         pages = run.pages(offset, layout_progress, cancel)
         prepare_paged_device(printer, run.template.page_width, run.template.page_height)
         printer.setFullPage(True)
         printer.setDocName(f"Labels — {run.template.name}")
-        return paint_pages(printer, pages, logo=run.logo(), progress=paint_progress, cancel=cancel)
+        count = paint_pages(printer, pages, logo=run.logo(), progress=paint_progress, cancel=cancel)
+        return count, job_notes(pages)
 
     return job

@@ -13,12 +13,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFrame,
     QLabel,
+    QLineEdit,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QStackedWidget,
@@ -27,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.lifecycle import ProcedureKind
-from desktop.errors import ConflictError, DesktopError, ValidationError
+from desktop.errors import ConflictError, DesktopError, Problem, ValidationError
 from desktop.services.procedures import ProcedureOutcome, ProcedureRequest, record_procedures
 from desktop.settings import DATE_FORMAT, Settings
 from desktop.storage.database import Database
@@ -48,6 +52,8 @@ VERBS = {
 }
 WARNING_STYLE = "color: #8a5a00;"
 ERROR_STYLE = "color: #b00020; font-weight: bold;"
+#: Room left around the dialog for the window frame and panels when the screen is small.
+FRAME_ALLOWANCE = 60
 
 
 class ProcedureDialog(QDialog):
@@ -79,8 +85,12 @@ class ProcedureDialog(QDialog):
         self._jobs = DialogJobs(self)
         self.view: FormView | None = None
         self.conflict_dialog: ConflictDialog | None = None
+        self.discard_box: QMessageBox | None = None
+        self._entered = False
+        self._discarding = False
+        self._watching_focus = False
         self.setWindowTitle(f"{kind.label} — Assetdesk")
-        self.resize(720, 820)
+        self._fit_to_screen(720, 820)
 
         self.title = QLabel(kind.label)
         font = self.title.font()
@@ -105,6 +115,8 @@ class ProcedureDialog(QDialog):
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        # The form wraps its long labels and narrows its pick lists: never scroll sideways.
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack.addWidget(self.scroll_area)
 
         self.status_label = QLabel()
@@ -167,12 +179,27 @@ class ProcedureDialog(QDialog):
         if self._kind is ProcedureKind.RECEIVE and self._tags and "tag" in self.view.asset_editors:
             # "Receive a new asset with tag X" after a scan of an unknown tag.
             self.view.asset_editors["tag"].set_value(self._tags[0])
+        self.view.show_starts()
         self.scroll_area.setWidget(self.view)
         self.stack.setCurrentWidget(self.scroll_area)
         self.view.changed.connect(self._revalidate)
+        self.view.changed.connect(self._entries_made)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_moved)
+            self._watching_focus = True
         self._revalidate()
         self._focus_first()
         self.ready.emit()
+
+    def _fit_to_screen(self, width: int, height: int) -> None:
+        """Open at the preferred size, or smaller on a small screen (e.g. 1280 × 720)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            available = screen.availableGeometry()
+            width = min(width, available.width() - FRAME_ALLOWANCE)
+            height = min(height, available.height() - FRAME_ALLOWANCE)
+        self.resize(width, height)
 
     def _focus_first(self) -> None:
         assert self.view is not None
@@ -190,6 +217,7 @@ class ProcedureDialog(QDialog):
     def _revalidate(self) -> None:
         if self.view is None:
             return
+        self.view.unmark_fixed(form_problems(self.view))
         problems = self.problems()
         self.ok_button.setEnabled(not problems)
         if problems:
@@ -214,7 +242,13 @@ class ProcedureDialog(QDialog):
         if self.view is None or self._recording:
             return
         if not self.ok_button.isEnabled():
+            # Not only the footer: every field that still needs something is marked, and
+            # the first one comes into view with the focus.
             self.status_label.setStyleSheet(ERROR_STYLE)
+            first = self.view.mark_problems(form_problems(self.view))
+            if first is not None:
+                self.scroll_area.ensureWidgetVisible(first)
+                first.setFocus(Qt.FocusReason.OtherFocusReason)
             return
         self.view.clear_errors()
         self._record(build_requests(self.view, self._versions))
@@ -274,7 +308,7 @@ class ProcedureDialog(QDialog):
         dialog = ConflictDialog(error, self)
         self.conflict_dialog = dialog
         dialog.accepted.connect(self._reapply)
-        dialog.rejected.connect(self.reject)
+        dialog.rejected.connect(self.discard)
         self._after_job(dialog.open)
 
     def _reapply(self) -> None:
@@ -300,7 +334,66 @@ class ProcedureDialog(QDialog):
             return
         super().keyPressEvent(event)
 
+    # -- leaving -------------------------------------------------------------------
+
+    def _entries_made(self) -> None:
+        self._entered = True
+
+    def _focus_moved(self, old: QWidget | None, new: QWidget | None) -> None:
+        """A required field left empty is marked as the focus leaves it."""
+        if self.view is None or old is None or not self.isVisible():
+            return
+        if isinstance(old, QLineEdit) and isinstance(old.parentWidget(), QComboBox):
+            old.setCursorPosition(0)  # the start of a long path, once the user has left it
+        if new is None or not self.view.isAncestorOf(new):
+            return  # to the buttons or another window: not "left empty" yet
+        editor = self.view.editor_owning(old)
+        if editor is None or editor is self.view.editor_owning(new):
+            return
+        if editor.key in self.view.required and editor.is_empty():
+            self.view.mark_problems([Problem(editor.key, f"{editor.label} is required")])
+
+    def reject(self) -> None:
+        """Escape, Cancel or the window's close button: ask first when entries would be lost."""
+        if not self._entered or self._discarding or self._recording or not self.isVisible():
+            self.discard()
+            return
+        if self.discard_box is not None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.windowTitle(),
+            "Discard what you entered on this form?",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setInformativeText("Nothing has been recorded yet.")
+        keep = box.button(QMessageBox.StandardButton.Cancel)
+        keep.setText("&Keep editing")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setEscapeButton(keep)
+        discard = box.button(QMessageBox.StandardButton.Discard)
+
+        def finished() -> None:
+            self.discard_box = None
+            if box.clickedButton() is discard:
+                self.discard()
+
+        box.finished.connect(finished)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.discard_box = box
+        box.open()
+
+    def discard(self) -> None:
+        """Close without recording and without asking."""
+        self._discarding = True
+        QDialog.reject(self)
+
     def done(self, result: int) -> None:
+        app = QApplication.instance()
+        if self._watching_focus and isinstance(app, QApplication):
+            app.focusChanged.disconnect(self._focus_moved)
+            self._watching_focus = False
         self.hide()
         self._jobs.cancel_then(lambda: QDialog.done(self, result))
 

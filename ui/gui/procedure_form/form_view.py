@@ -6,14 +6,18 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDateTimeEdit,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QVBoxLayout,
     QWidget,
@@ -21,14 +25,18 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY, FieldType
 from desktop.domain.lifecycle import CHANGE_SETTABLE_STATUSES, AssetStatus, ProcedureKind
+from desktop.errors import Problem
 from desktop.services.reference_queries import Choice
 from ui.gui.procedure_form.editors import FieldEditor, ReferenceEditor, TextEditor, make_editor
 from ui.gui.procedure_form.form_data import FormContext
 from ui.gui.procedure_form.risk_panel import RiskPanel
 
 ERROR_STYLE = "color: #b00020;"
-#: Labels share one width so that the sections' fields line up.
-LABEL_WIDTH = 170
+#: Labels share one width so that the sections' fields line up; longer ones wrap.
+LABEL_WIDTH = 190
+#: Pick lists show this many characters at least and never ask for more width than that
+#: (a long location path or choice would otherwise widen the form past the screen).
+COMBO_CHARACTERS = 24
 CUSTOM_TYPES = {
     "text": FieldType.TEXT,
     "number": FieldType.NUMBER,
@@ -60,6 +68,7 @@ class FormView(QWidget):
         self.custom_editors: dict[str, FieldEditor] = {}
         self.answer_editors: dict[str, FieldEditor] = {}
         self.checklist: dict[str, QCheckBox] = {}
+        self.marked: set[str] = set()
         self.when_touched = False
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
@@ -185,13 +194,13 @@ class FormView(QWidget):
         box = QGroupBox("Checklist")
         column = QVBoxLayout(box)
         for item in self.context.template.definition.checklist:
-            check = QCheckBox(item.label + ("  *" if item.required else ""))
+            check = WrappingCheckBox(item.label + ("  *" if item.required else ""))
             if item.required:
                 self.required.add(item.key)
                 check.setToolTip("Required: the procedure cannot be recorded until this is done")
             check.toggled.connect(self.changed)
             self.checklist[item.key] = check
-            column.addWidget(check)
+            column.addWidget(check.row)
             column.addWidget(self._error_label(item.key))
         return box
 
@@ -250,9 +259,13 @@ class FormView(QWidget):
     def _add_row(
         self, form: QFormLayout, editor: FieldEditor, *, required: bool, help_text: str = ""
     ) -> None:
-        label = QLabel(f"{editor.label}{' *' if required else ''}:")
-        label.setMinimumWidth(LABEL_WIDTH)
-        label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        label = _label(f"{editor.label}{' *' if required else ''}:")
+        for combo in [editor.widget, *editor.widget.findChildren(QComboBox)]:
+            if isinstance(combo, QComboBox):
+                combo.setSizeAdjustPolicy(
+                    QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+                )
+                combo.setMinimumContentsLength(COMBO_CHARACTERS)
         if required:
             self.required.add(editor.key)
             font = label.font()
@@ -295,6 +308,49 @@ class FormView(QWidget):
     def clear_errors(self) -> None:
         for key in self._errors:
             self.show_error(key, None)
+        self.marked.clear()
+
+    def mark_problems(self, problems: Sequence[Problem]) -> QWidget | None:
+        """Show each problem next to its field (kept until it is fixed); the first field."""
+        first: QWidget | None = None
+        for problem in problems:
+            if self.show_error(problem.field, problem.message):
+                self.marked.add(problem.field)
+                first = first or self.field_widget(problem.field)
+        return first
+
+    def unmark_fixed(self, problems: Sequence[Problem]) -> None:
+        """Hide the marks of fields that no longer have a problem."""
+        remaining = {p.field for p in problems}
+        for key in sorted(self.marked - remaining):
+            self.show_error(key, None)
+            self.marked.discard(key)
+
+    def show_starts(self) -> None:
+        """Pick lists show the start of a long value (a location's site, not its code's end)."""
+        for combo in self.findChildren(QComboBox):
+            line = combo.lineEdit()
+            if line is not None and not line.hasFocus():
+                line.setCursorPosition(0)
+
+    def field_widget(self, key: str) -> QWidget | None:
+        if key == "performed_by":
+            return self.performed_by.widget
+        editor = self.all_editors().get(key)
+        return editor.widget if editor is not None else self.checklist.get(key)
+
+    def editor_owning(self, widget: QWidget | None) -> FieldEditor | None:
+        """The editor ``widget`` belongs to (a pick list's line edit belongs to its editor)."""
+        if widget is None:
+            return None
+        for editor in (self.performed_by, *self.all_editors().values()):
+            if widget is editor.widget or editor.widget.isAncestorOf(widget):
+                return editor
+        return None
+
+    def error_label(self, key: str) -> QLabel | None:
+        """The label under field ``key`` that shows its problem (hidden when it has none)."""
+        return self._errors.get(key)
 
     def error_text(self, key: str) -> str:
         label = self._errors.get(key)
@@ -329,13 +385,52 @@ def _form(box: QGroupBox) -> QFormLayout:
 
 
 def _label(text: str, buddy: QWidget | None = None) -> QLabel:
+    """A field's label: one width for the whole form, wrapped onto more lines when long."""
     label = QLabel(text)
-    label.setMinimumWidth(LABEL_WIDTH)
+    label.setFixedWidth(LABEL_WIDTH)
+    label.setWordWrap(True)
     label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     if buddy is not None:
         label.setBuddy(buddy)
     return label
 
 
+class WrappingCheckBox(QCheckBox):
+    """A checklist item whose long text wraps instead of widening the form.
+
+    QCheckBox cannot wrap its text; the text is shown by a word-wrapped label beside an
+    empty box, and a click on the label toggles the box as a click on the text would.
+    """
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(text)
+        self.label = _ToggleLabel(text, self)
+        self.row = QWidget()
+        row = QHBoxLayout(self.row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.label, 1)
+
+    def text(self) -> str:
+        return self.label.text()
+
+
 def _max_length(key: str) -> int | None:
     return FIELDS_BY_KEY[key].max_length
+
+
+class _ToggleLabel(QLabel):
+    """The wrapped text of a :class:`WrappingCheckBox`: a click on it toggles the box."""
+
+    def __init__(self, text: str, box: QCheckBox) -> None:
+        super().__init__(text)
+        self._box = box
+        self.setWordWrap(True)
+        self.setBuddy(box)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self._box.isEnabled():
+            self._box.toggle()
+            self._box.setFocus(Qt.FocusReason.MouseFocusReason)
+        event.accept()

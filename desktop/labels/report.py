@@ -1,0 +1,66 @@
+"""What a label job tells its user besides the labels: symbols that replaced the one asked
+for, labels left out, lines with no room, and assets that are no longer in use.
+
+The dialog and the command line show the same sentences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from desktop.domain.lifecycle import AssetStatus
+from desktop.labels.geometry import PageLayout
+from desktop.services.register_rows import AssetRow
+
+#: How many tags a sentence names before it says "and N more".
+NAMED = 5
+RETIRED = (AssetStatus.DECOMMISSIONED, AssetStatus.DISPOSED)
+
+
+def _named(values: Sequence[str]) -> str:
+    shown = ", ".join(f"'{v}'" for v in values[:NAMED])
+    return shown + (f" and {len(values) - NAMED} more" if len(values) > NAMED else "")
+
+
+def job_notes(pages: Iterable[object]) -> list[str]:
+    """The notes of laid-out pages, one sentence per kind (calibration pages have none)."""
+    laid = [p for p in pages if isinstance(p, PageLayout)]
+    notes: list[str] = []
+    by_note: dict[str, list[str]] = {}
+    for page in laid:
+        for label in page.labels:
+            if label.note:
+                by_note.setdefault(label.note, []).append(label.item.value)
+    for note, values in by_note.items():
+        count = len(values)
+        notes.append(f"{count} label{'s' * (count != 1)} {_named(values)}: {note}.")
+    skipped = [s for page in laid for s in page.skipped_labels]
+    if skipped:
+        count = len(skipped)
+        reasons = "; ".join(s.reason for s in skipped[:NAMED])
+        more = f" (and {count - NAMED} more)" if count > NAMED else ""
+        notes.append(
+            f"{count} label{'s' * (count != 1)} left out, the others print: {reasons}{more}."
+        )
+    omitted = sorted(
+        {o.split(" '")[0] for page in laid for label in page.labels for o in label.omitted}
+    )
+    if omitted:
+        notes.append(f"No room on this template for: {', '.join(omitted)}.")
+    return notes
+
+
+def retired_notice(rows: Sequence[AssetRow]) -> str:
+    """A warning when some of the assets are decommissioned or disposed ("" when none is)."""
+    retired = [r for r in rows if r.status in {s.value for s in RETIRED}]
+    if not retired:
+        return ""
+    count = len(retired)
+    listed = ", ".join(
+        f"{r.tag} ({AssetStatus(r.status).label.lower()})" for r in retired[:NAMED]
+    ) + (f" and {count - NAMED} more" if count > NAMED else "")
+    return (
+        f"{count} of these asset{'s' * (len(rows) != 1)} "
+        f"{'is' if count == 1 else 'are'} no longer in use: {listed}. "
+        "Their labels are printed too; leave them out if you did not mean them."
+    )

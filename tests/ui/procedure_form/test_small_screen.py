@@ -1,0 +1,55 @@
+"""On a real 1280 × 720 or 1024 × 700 screen, the form opened with the Receive shortcut
+opens inside the screen with Record, Cancel and "still needed" in view.
+
+The screen size is set for Qt's offscreen platform (its ``configfile``), so the test runs
+the main window in a subprocess of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.factories import World
+
+
+def _inside(outer: list[int], inner: list[int]) -> bool:
+    x, y, w, h = outer
+    ix, iy, iw, ih = inner
+    return x <= ix and y <= iy and ix + iw <= x + w and iy + ih <= y + h
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1024, 700)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_form_opens_inside_a_small_screen(
+    sqlite_world: World, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    config = tmp_path / "screen.json"
+    width, height = size
+    screen = {"name": "laptop", "x": 0, "y": 0, "width": width, "height": height}
+    config.write_text(json.dumps({"screens": [{**screen, "logicalDpi": 96}]}), encoding="utf-8")
+    database = sqlite_world.db.sqlite_path
+    assert database is not None
+    sqlite_world.db.dispose()
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}"}
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.ui.procedure_form.small_screen_probe", str(database),
+         str(tmp_path / "settings.ini")],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    probe = json.loads(done.stdout.strip().splitlines()[-1])
+    assert probe["enabled"] is True
+    assert probe["screen"] == [0, 0, width, height]
+    assert probe["window_min_width"] <= width  # the main window itself fits (its filter bar)
+    # The whole dialog, its buttons and what is still needed are on the screen.
+    assert _inside(probe["screen"], probe["dialog"]), probe
+    for key in ("ok", "cancel", "status"):
+        assert _inside(probe["dialog"], probe[key]), (key, probe)
+    assert probe["status_text"].startswith("⚠ Still needed")
+    assert probe["horizontal_scrollbar"] is False
+    assert probe["form_min_width"] <= probe["viewport_width"]
