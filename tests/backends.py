@@ -40,7 +40,7 @@ _lock = threading.Lock()
 class Server:
     backend: str
     admin_url: URL
-    template: str | None = None  # name of the migrated template database (PostgreSQL)
+    template: str | None = None  # name of the migrated template database
 
     def database_url(self, name: str) -> URL:
         return self.admin_url.set(database=name)
@@ -107,6 +107,69 @@ def _postgres_template(server: Server) -> str:
     return server.template
 
 
+def _mariadb_template(server: Server) -> str:
+    """A database migrated once per test process; each test's database is a copy of it."""
+    with _lock:
+        if server.template is None:
+            name = f"adtemplate_{os.getpid()}"
+            _admin_execute(
+                server,
+                f"DROP DATABASE IF EXISTS `{name}`",
+                f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci",
+            )
+            database = Database(server.database_url(name))
+            migrate.upgrade(database.engine)
+            database.dispose()
+            server.template = name
+    return server.template
+
+
+def _clone_mariadb(server: Server, template: str, name: str) -> None:
+    """Copy ``template``'s tables (with their rows), views, routines and triggers into
+    ``name``: MariaDB has no CREATE DATABASE … TEMPLATE, and replaying the statements
+    that migrations leave behind is several times faster than running the migrations."""
+    engine = create_engine(server.database_url(template), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            tables = connection.execute(text("SHOW FULL TABLES")).all()
+            statements = ["SET FOREIGN_KEY_CHECKS=0", f"USE `{name}`"]
+            for table, kind in tables:
+                if kind == "BASE TABLE":
+                    create = connection.execute(text(f"SHOW CREATE TABLE `{table}`")).one()[1]
+                    statements.append(create)
+                    statements.append(f"INSERT INTO `{table}` SELECT * FROM `{template}`.`{table}`")
+            for table, kind in tables:
+                if kind == "VIEW":
+                    create = connection.execute(text(f"SHOW CREATE VIEW `{table}`")).one()[1]
+                    statements.append(create.replace(f"`{template}`.", ""))
+            for kind in ("FUNCTION", "PROCEDURE"):
+                routines = connection.execute(
+                    text(f"SHOW {kind} STATUS WHERE Db = :db"), {"db": template}
+                ).all()
+                for routine in routines:
+                    create = connection.execute(text(f"SHOW CREATE {kind} `{routine[1]}`")).one()
+                    statements.append(create[2])
+            triggers = connection.execute(
+                text(
+                    "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS "
+                    "WHERE TRIGGER_SCHEMA = :db ORDER BY EVENT_OBJECT_TABLE, ACTION_ORDER"
+                ),
+                {"db": template},
+            ).scalars()
+            for trigger in list(triggers):
+                create = connection.execute(text(f"SHOW CREATE TRIGGER `{trigger}`")).one()
+                statements.append(create[2])
+    finally:
+        engine.dispose()
+    target = create_engine(server.database_url(name), isolation_level="AUTOCOMMIT")
+    try:
+        with target.connect() as connection:
+            for statement in statements:
+                connection.exec_driver_sql(statement.replace("%", "%%"))
+    finally:
+        target.dispose()
+
+
 _sqlite_template: dict[str, Path] = {}
 
 
@@ -144,8 +207,8 @@ def make_database(backend: str, tmp_path: Path, template_dir: Path) -> Iterator[
         _admin_execute(
             server, f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
         )
+        _clone_mariadb(server, _mariadb_template(server), name)
         database = Database(server.database_url(name))
-        migrate.upgrade(database.engine)
     try:
         yield database
     finally:
@@ -157,6 +220,10 @@ def make_database(backend: str, tmp_path: Path, template_dir: Path) -> Iterator[
 
 
 def drop_postgres_templates() -> None:
+    """Drop this process's template databases (PostgreSQL and MariaDB)."""
     found = _servers.get("postgresql")
     if isinstance(found, Server) and found.template:
         _admin_execute(found, f'DROP DATABASE IF EXISTS "{found.template}" WITH (FORCE)')
+    found = _servers.get("mariadb")
+    if isinstance(found, Server) and found.template:
+        _admin_execute(found, f"DROP DATABASE IF EXISTS `{found.template}`")
