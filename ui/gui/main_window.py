@@ -202,7 +202,8 @@ class MainWindow(QMainWindow):
 
     def _update_status_labels(self) -> None:
         view = self.view
-        view.database_label.setText(self.database.description.capitalize())
+        description = self.database.description  # its path as it is: only the first letter up
+        view.database_label.setText(description[:1].upper() + description[1:])
         view.database_label.setToolTip(self.database.display_url)
         view.user_label.setText(
             f"Signed in as {self.username}" if self.username else "No user set (File › Settings)"
@@ -348,8 +349,11 @@ class MainWindow(QMainWindow):
         self._open_dialog(dialog)
 
     def _settings_closed(self) -> None:
+        changed = self.settings.get(CURRENT_USER) != self.username
         self.username = self.settings.get(CURRENT_USER)
         self._update_status_labels()
+        if changed:  # another person: their approvals, not the last one's
+            self.features.refresh_badge()
 
     def _open_dialog(self, dialog: Any) -> None:
         self.open_dialogs.append(dialog)
@@ -364,11 +368,15 @@ class MainWindow(QMainWindow):
     def switch_database(self, url: str) -> None:
         """Open another database on a worker, then show its register."""
 
+        from desktop.credentials import url_with_password
+        from desktop.storage.urls import choose_url
+
         def job(progress: Progress, cancel: threading.Event) -> Database:
-            return open_database(url)
+            return open_database(url_with_password(choose_url(url)))
 
         worker = Worker(job, self)
         worker.succeeded.connect(self._use_database)
+        worker.failed.connect(lambda _exc: self.statusBar().clearMessage())
         worker.failed.connect(self.show_error)
         self._track(worker)
         self.statusBar().showMessage("Opening the database…")
@@ -383,6 +391,8 @@ class MainWindow(QMainWindow):
         self.model.set_database(database)
         self._show_welcome_if_empty()
         old.dispose()
+        self._update_status_labels()
+        self.features.refresh_badge()
         self.statusBar().showMessage(f"Now using {database.description}.", 5000)
 
     # -- empty database --------------------------------------------------------------
@@ -394,7 +404,7 @@ class MainWindow(QMainWindow):
         if empty and self._welcome is None:
             from ui.gui.welcome_view import WelcomeView
 
-            welcome = WelcomeView()
+            welcome = WelcomeView(demo_assets=DEMO_ASSETS)
             welcome.create_demo_requested.connect(self.create_demo)
             welcome.import_requested.connect(self.open_import)
             welcome.connect_requested.connect(self.open_settings)
