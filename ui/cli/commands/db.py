@@ -112,7 +112,9 @@ def _info(ctx: CliContext) -> int:
 def _no_database_yet(ctx: CliContext, url: str, path: Path) -> int:
     """``db info`` on a computer where Assetdesk has not made its local file yet."""
     if ctx.args.json:
-        print_json({"url": url, "backend": "sqlite", "location": f"local file {path}", "exists": False})
+        print_json(
+            {"url": url, "backend": "sqlite", "location": f"local file {path}", "exists": False}
+        )
         return 0
     print(f"{'url':>16}: {url}")
     print(f"{'location':>16}: local file {path}")

@@ -107,9 +107,7 @@ class StartAuditDialog(QDialog):
         if exact >= 0:
             return self.scope.itemData(exact)
         needle = typed.casefold()
-        hits = [
-            i for i in range(self.scope.count()) if needle in self.scope.itemText(i).casefold()
-        ]
+        hits = [i for i in range(self.scope.count()) if needle in self.scope.itemText(i).casefold()]
         return self.scope.itemData(hits[0]) if len(hits) == 1 else None
 
     def submit(self) -> None:
