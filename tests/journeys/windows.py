@@ -8,7 +8,7 @@ thing a journey cannot drive through widgets: the desktop's native file dialog.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 from pytestqt.qtbot import QtBot
 
@@ -65,8 +65,8 @@ class SaveDialogAnswering(QObject):
 
     fileSelected = Signal(str)
     AcceptMode = QFileDialog.AcceptMode
-    answer: Path = Path()
-    opened: list[str] = []
+    answer: ClassVar[Path] = Path()
+    opened: ClassVar[list[str]] = []
 
     def __init__(self, parent: QWidget | None = None, caption: str = "", *args: object) -> None:
         super().__init__(parent)
