@@ -94,6 +94,20 @@ def test_password_typed_into_the_url_is_moved_to_the_keyring(
     assert Settings(settings.path).get(DATABASE_URL) == "mariadb://root@db.example.org/assets"
 
 
+def test_the_url_is_shown_as_it_was_typed(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, server_answers: list[str]
+) -> None:
+    typed = "postgresql://Inventory@DB-01.example.org:6432/Assets_2024?sslmode=require"
+    dialog = open_dialog(qtbot, settings)
+    dialog.server_radio.setChecked(True)
+    qtbot.keyClicks(dialog.url_edit, typed)
+    with qtbot.waitSignal(dialog.finished, timeout=10_000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    again = open_dialog(qtbot, Settings(settings.path))
+    assert again.server_radio.isChecked()
+    assert again.url_edit.text() == typed  # no driver name added, nothing re-spelt
+
+
 def test_no_keyring_says_so_and_saves_nothing(
     qtbot: QtBot, settings: Settings, server_answers: list[str]
 ) -> None:
