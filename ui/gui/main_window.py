@@ -19,8 +19,14 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, Qt, QTi
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QProgressDialog, QWidget
 
-from desktop.domain.lifecycle import AssetStatus, ProcedureKind, status_move_problem
+from desktop.domain.lifecycle import (
+    KIND_TARGET_STATUS,
+    AssetStatus,
+    ProcedureKind,
+    status_move_problem,
+)
 from desktop.errors import DesktopError, NotFoundError
+from desktop.scanning import ScannerConfig
 from desktop.services.register_rows import AssetFilter
 from desktop.settings import CURRENT_USER, DATE_FORMAT, Settings
 from desktop.storage.database import Database, open_database
@@ -86,7 +92,7 @@ class MainWindow(QMainWindow):
         # worker if that sort needs more than one short query); the view then has that sort.
         self.model.start(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self.view.table.setSortingEnabled(True)
-        self.scanner = ScanDetector(self)
+        self.scanner = ScanDetector(self, ScannerConfig.from_settings(self.settings))
         self.scanner.holding.connect(self._key_held)
         self.scanner.scanned.connect(self._scanned)
         self._update_status_labels()
@@ -302,16 +308,17 @@ class MainWindow(QMainWindow):
             elif not rows:
                 reason = "select one or more assets first"
             else:
+                target = KIND_TARGET_STATUS.get(kind)  # install, decommission, dispose
                 for row in rows:
-                    problem = status_move_problem(kind, AssetStatus(row.status), None)
+                    problem = status_move_problem(kind, AssetStatus(row.status), target)
                     if problem:
                         reason = f"{row.tag}: {problem}"
                         break
             action.setEnabled(reason is None)
             label = kind.label
-            action.setToolTip(
-                f"{label} the selected assets" if reason is None else f"{label}: {reason}"
-            )
+            tip = f"{label} the selected assets" if reason is None else f"{label}: {reason}"
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
 
     # -- procedures, reference data, settings -----------------------------------------
 
@@ -349,6 +356,7 @@ class MainWindow(QMainWindow):
 
     def _settings_closed(self) -> None:
         self.username = self.settings.get(CURRENT_USER)
+        self.scanner.config = ScannerConfig.from_settings(self.settings)
         self._update_status_labels()
 
     def _open_dialog(self, dialog: Any) -> None:
