@@ -38,10 +38,6 @@ def recorded_answers(kind: str, answers: dict[str, Any]) -> list[tuple[str, str]
             continue
         if key in ("impact", "likelihood"):
             continue  # shown as the procedure's risk
-        if isinstance(value, bool):
-            text = "yes" if value else "no"
-        else:
-            text = str(value)
+        text = ("yes" if value else "no") if isinstance(value, bool) else str(value)
         lines.append((answer_label(kind, key), text))
     return lines
-

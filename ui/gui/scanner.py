@@ -111,11 +111,10 @@ class ScanDetector(QObject):
             self.release()
             return False
         now = time.monotonic()
-        stamp = event.timestamp()  # the window system's time of the key, when it has one
-        if stamp and self._last_stamp:
-            gap = (stamp - self._last_stamp) / 1000  # a busy event loop does not stretch it
-        else:
-            gap = now - self._last
+        # The window system's time of the key, when it has one: a busy event loop does not
+        # stretch the gaps it measures (synthetic keys have none).
+        stamp = event.timestamp()
+        gap = (stamp - self._last_stamp) / 1000 if stamp and self._last_stamp else now - self._last
         in_burst = (bool(self._held) or self._after_scan) and 0 <= gap <= self._gap
         self._last_stamp = stamp
         if event.type() == QEvent.Type.KeyRelease or event.key() in MODIFIER_KEYS:
@@ -130,11 +129,7 @@ class ScanDetector(QObject):
         terminator = _TERMINATOR_KEYS.get(Qt.Key(event.key()))
         if terminator is not None and not _has_command_modifier(event):
             text = "".join(k.text for k in self._held)
-            if (
-                in_burst
-                and terminator in self.config.terminators
-                and self.config.is_scan(text)
-            ):
+            if in_burst and terminator in self.config.terminators and self.config.is_scan(text):
                 self._held.clear()
                 self._after_scan = True  # the terminator's release follows
                 self._last = now

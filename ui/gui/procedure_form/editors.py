@@ -28,6 +28,7 @@ from desktop.domain.lifecycle import STATUS_LABELS, AssetStatus
 from desktop.domain.typed_dates import describe_order, order_of, parse_typed_date
 from desktop.services.reference_queries import PATH_SEPARATOR, Choice
 
+
 class OptionalDateEdit(QLineEdit):
     """A date typed as text, in ISO or the user's order, with any usual separator.
 
