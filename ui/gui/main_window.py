@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         self._workers: set[Worker] = set()
         self.open_dialogs: list[QWidget] = []
         self.unknown_tag_prompt: QMessageBox | None = None
+        self._pending_selection: uuid.UUID | None = None  # selected once the rows are read
         self.setWindowTitle("Assetdesk")
         self.resize(1360, 820)
 
@@ -203,6 +204,8 @@ class MainWindow(QMainWindow):
             self.view.table.scrollToTop()
         self._show_welcome_if_empty()
         self._update_status_labels()
+        if self._pending_selection is not None and not self.model.is_loading:
+            self.select_asset(self._pending_selection)
         self._update_actions()
         self._show_selected_detail()
 
@@ -278,9 +281,16 @@ class MainWindow(QMainWindow):
 
     def select_asset(self, asset_id: uuid.UUID) -> bool:
         """Select and show the asset, clearing the filters if they hide it."""
+        self._pending_selection = None
+        if self.model.is_loading:  # a search is being read: select the asset once it shows
+            self._pending_selection = asset_id
+            return True
         position = self.model.position_of(asset_id)
         if position is None and self.model.filter != AssetFilter():
             self.view.filter_bar.clear_filters()
+            if self.model.is_loading:
+                self._pending_selection = asset_id
+                return True
             position = self.model.position_of(asset_id)
         if position is None:
             return False

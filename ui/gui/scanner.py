@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
-from shiboken6 import isValid
+from shiboken6 import getCppPointer, isValid
 
 from desktop.scanning import ScannerConfig
 
@@ -78,6 +78,8 @@ class ScanDetector(QObject):
         self._last_stamp = 0  # and its window-system timestamp (ms; 0 for synthetic keys)
         self._after_scan = False  # a scan just ended: its trailing releases are swallowed
         self._replaying = False
+        self._waited = False  # the release was put off once after a busy event loop
+        self._seen: tuple[int, QWidget] | None = None  # the last key event and its receiver
         self._release = QTimer(self)
         self._release.setSingleShot(True)
         self._release.timeout.connect(self._quiet)
@@ -107,6 +109,8 @@ class ScanDetector(QObject):
         if not isinstance(watched, QWidget) or watched.window() is not self._window:
             return False
         assert isinstance(event, QKeyEvent)
+        if self._propagated(watched, event):
+            return False  # seen already: a key a widget ignored, passed on to its parent
         if event.isAutoRepeat():
             self.release()
             return False
@@ -122,6 +126,7 @@ class ScanDetector(QObject):
             # replayed with their releases); outside a burst they go where they were sent.
             if in_burst:
                 self._last = now
+                self._waited = False
                 self._release.start()
                 return True
             return False
@@ -145,16 +150,33 @@ class ScanDetector(QObject):
             self.release()
         self._held.append(_HeldKey(watched, event.key(), event.modifiers(), event.text()))
         self._last = now
+        self._waited = False
         self._release.start()
         if len(self._held) == 1:
             self.holding.emit(watched, event.text())
         return True
 
+    def _propagated(self, watched: QWidget, event: QKeyEvent) -> bool:
+        """Whether ``event`` is the one seen last, now sent to an ancestor of its first
+        receiver (Qt passes an ignored key to the parent; the filter sees it again)."""
+        pointer = getCppPointer(event)[0]
+        previous, self._seen = self._seen, (pointer, watched)
+        if previous is None or previous[0] != pointer or not isValid(previous[1]):
+            return False
+        return watched is not previous[1] and watched.isAncestorOf(previous[1])
+
     def _quiet(self) -> None:
         """No key event for longer than a scan's gap: the burst was typing."""
         self._after_scan = False
-        if self._held and time.monotonic() - self._last < self._gap:
-            self._release.start()  # a late timer: the burst is still going on
+        quiet_for = time.monotonic() - self._last
+        if self._held and quiet_for < self._gap:
+            self._release.start()  # the burst is still going on
+            return
+        if self._held and quiet_for > 2 * self._gap + 0.03 and not self._waited:
+            # The event loop was busy (a search, a paint): keys the scanner sent meanwhile
+            # may still be queued. Wait one more gap with the loop free before deciding.
+            self._waited = True
+            self._release.start()
             return
         # Events the window system has queued meanwhile are handled first: a busy event
         # loop must not cut a scan in two.
@@ -168,6 +190,7 @@ class ScanDetector(QObject):
         """Deliver held keys to their widgets: they were typed by a person."""
         self._release.stop()
         self._after_scan = False
+        self._waited = False
         held, self._held = self._held, []
         self._replaying = True
         try:
