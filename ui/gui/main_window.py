@@ -19,8 +19,14 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, Qt, QTi
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QProgressDialog, QWidget
 
-from desktop.domain.lifecycle import AssetStatus, ProcedureKind, status_move_problem
+from desktop.domain.lifecycle import (
+    KIND_TARGET_STATUS,
+    AssetStatus,
+    ProcedureKind,
+    status_move_problem,
+)
 from desktop.errors import DesktopError, NotFoundError
+from desktop.scanning import ScannerConfig
 from desktop.services.register_rows import AssetFilter
 from desktop.settings import CURRENT_USER, DATE_FORMAT, Settings
 from desktop.storage.database import Database, open_database
@@ -66,6 +72,7 @@ class MainWindow(QMainWindow):
         self._workers: set[Worker] = set()
         self.open_dialogs: list[QWidget] = []
         self.unknown_tag_prompt: QMessageBox | None = None
+        self._pending_selection: uuid.UUID | None = None  # selected once the rows are read
         self.setWindowTitle("Assetdesk")
         self.resize(1360, 820)
 
@@ -86,7 +93,7 @@ class MainWindow(QMainWindow):
         # worker if that sort needs more than one short query); the view then has that sort.
         self.model.start(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self.view.table.setSortingEnabled(True)
-        self.scanner = ScanDetector(self)
+        self.scanner = ScanDetector(self, ScannerConfig.from_settings(self.settings))
         self.scanner.holding.connect(self._key_held)
         self.scanner.scanned.connect(self._scanned)
         self._update_status_labels()
@@ -197,6 +204,8 @@ class MainWindow(QMainWindow):
             self.view.table.scrollToTop()
         self._show_welcome_if_empty()
         self._update_status_labels()
+        if self._pending_selection is not None and not self.model.is_loading:
+            self.select_asset(self._pending_selection)
         self._update_actions()
         self._show_selected_detail()
 
@@ -273,9 +282,16 @@ class MainWindow(QMainWindow):
 
     def select_asset(self, asset_id: uuid.UUID) -> bool:
         """Select and show the asset, clearing the filters if they hide it."""
+        self._pending_selection = None
+        if self.model.is_loading:  # a search is being read: select the asset once it shows
+            self._pending_selection = asset_id
+            return True
         position = self.model.position_of(asset_id)
         if position is None and self.model.filter != AssetFilter():
             self.view.filter_bar.clear_filters()
+            if self.model.is_loading:
+                self._pending_selection = asset_id
+                return True
             position = self.model.position_of(asset_id)
         if position is None:
             return False
@@ -303,16 +319,17 @@ class MainWindow(QMainWindow):
             elif not rows:
                 reason = "select one or more assets first"
             else:
+                target = KIND_TARGET_STATUS.get(kind)  # install, decommission, dispose
                 for row in rows:
-                    problem = status_move_problem(kind, AssetStatus(row.status), None)
+                    problem = status_move_problem(kind, AssetStatus(row.status), target)
                     if problem:
                         reason = f"{row.tag}: {problem}"
                         break
             action.setEnabled(reason is None)
             label = kind.label
-            action.setToolTip(
-                f"{label} the selected assets" if reason is None else f"{label}: {reason}"
-            )
+            tip = f"{label} the selected assets" if reason is None else f"{label}: {reason}"
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
 
     # -- procedures, reference data, settings -----------------------------------------
 
@@ -351,6 +368,7 @@ class MainWindow(QMainWindow):
     def _settings_closed(self) -> None:
         changed = self.settings.get(CURRENT_USER) != self.username
         self.username = self.settings.get(CURRENT_USER)
+        self.scanner.config = ScannerConfig.from_settings(self.settings)
         self._update_status_labels()
         if changed:  # another person: their approvals, not the last one's
             self.features.refresh_badge()

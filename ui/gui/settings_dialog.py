@@ -35,6 +35,7 @@ from desktop.settings import CURRENT_USER, DATABASE_URL, DATE_FORMAT, Settings
 from desktop.storage.database import Database, open_database
 from desktop.storage.urls import choose_url, default_database_path, describe, parse_url
 from ui.gui.reference.jobs import DialogJobs
+from ui.gui.scanner_settings_box import ScannerSettingsBox
 from ui.gui.worker import Progress
 
 #: Qt date formats offered, shown with today's date as the example.
@@ -134,6 +135,9 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(database_box)
         layout.addWidget(you_box)
+        self.scanner_box = ScannerSettingsBox()  # barcode scanner: its own section
+        self.scanner_box.load(self._settings)
+        layout.addWidget(self.scanner_box)
         layout.addWidget(self.error_label)
         layout.addStretch(1)
         layout.addWidget(buttons)
@@ -292,6 +296,7 @@ class SettingsDialog(QDialog):
         self._settings.set(DATABASE_URL, url)
         self._settings.set(CURRENT_USER, self.chosen_username())
         self._settings.set(DATE_FORMAT, str(self.date_combo.currentData()))
+        self.scanner_box.save(self._settings)
         if url != self._saved_url:
             self.database_changed.emit(url)
         self.accept()
