@@ -32,6 +32,7 @@ from ui.gui.audits.start_audit_dialog import StartAuditDialog
 FOUND = "LAP-00005"  # a laptop in Room A2
 MISPLACED = "LAP-00001"  # a laptop expected in Room A1
 UNKNOWN = "NEW-77A"  # a label nobody registered
+OUTSIDER = "LAP-BR-9"  # a laptop of the Branch store, outside the audit's scope
 
 
 def _tick(qtbot: QtBot, categories: QListWidget, text: str) -> None:
@@ -84,6 +85,8 @@ def test_an_auditor_walks_a_room_closes_the_audit_and_saves_the_report(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    world = register.world
+    world.receive(tag=OUTSIDER, values={"location": world.other_site_room})
     window = journey_window("auditor")
     trigger(window.features.audits_action)
     audits = shown(qtbot, AuditWindow)
@@ -102,13 +105,16 @@ def test_an_auditor_walks_a_room_closes_the_audit_and_saves_the_report(
     assert "1 misplaced · 1 unknown" in totals
     totals = _scan(qtbot, scanner, screen, FOUND, "ALREADY SCANNED")
     assert totals.endswith("123 still missing · 1 repeats")
+    # Found here from outside the audit: misplaced, and not one of the 125 expected.
+    totals = _scan(qtbot, scanner, screen, OUTSIDER, "MISPLACED")
+    assert "2 of 125 expected seen · 1 found · 2 misplaced · 1 unknown" in totals
     room_a2 = next(
         r for r in range(screen.counts.rowCount()) if screen.counts.item(r, 0).text() == "Room A2"
     )
-    assert [screen.counts.item(room_a2, c).text() for c in range(1, 5)] == ["25", "1", "1", "1"]
+    assert [screen.counts.item(room_a2, c).text() for c in range(1, 5)] == ["25", "1", "2", "1"]
     assert screen.scan_field.text() == ""  # nothing of a scan is left in the field
     # The audits list counts the scans without a refresh.
-    qtbot.waitUntil(lambda: audits.model.rows()[0].scans == 5, timeout=5000)
+    qtbot.waitUntil(lambda: audits.model.rows()[0].scans == 6, timeout=5000)
     screen.close()
 
     trigger(audits.reconcile_action)
@@ -130,10 +136,11 @@ def test_an_auditor_walks_a_room_closes_the_audit_and_saves_the_report(
     qtbot.mouseClick(button(box, "Close audit"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(view.moves_button.isEnabled, timeout=10_000)
     assert "closed by Aud Itor" in view.header.text()
+    assert view.close_button.isVisible() and not view.close_button.isEnabled()
 
     qtbot.mouseClick(view.moves_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "recorded" in view.status.text(), timeout=10_000)
-    assert view.status.text() == "Record the moves of misplaced assets: 1 recorded."
+    assert view.status.text() == "Record the moves of misplaced assets: 2 recorded."
 
     # "Mark missing" asks first, then records one audit correction per missing asset.
     qtbot.mouseClick(view.missing_button, Qt.MouseButton.LeftButton)
@@ -176,20 +183,19 @@ def test_an_auditor_walks_a_room_closes_the_audit_and_saves_the_report(
         1,
         123,
     )
-    assert (summary["Misplaced"], summary["Unknown tags"]) == (1, 1)
+    assert (summary["Misplaced"], summary["Unknown tags"]) == (2, 1)
 
     def sheet(title: str) -> list[dict[str, object]]:
         rows = list(book[title].iter_rows(values_only=True))
         return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
 
     assert [r["Asset tag"] for r in sheet("Found")] == [FOUND]
-    (misplaced,) = sheet("Misplaced")
-    # Where it was expected when the audit started — not where the moves put it since.
-    assert (misplaced["Asset tag"], misplaced["Expected in"], misplaced["Scanned in"]) == (
-        MISPLACED,
-        "Room A1",
-        "Room A2",
-    )
+    misplaced = {r["Asset tag"]: (r["Expected in"], r["Scanned in"]) for r in sheet("Misplaced")}
+    # Where each was expected when the audit started — not where the moves put it since.
+    assert misplaced == {
+        MISPLACED: ("Room A1", "Room A2"),
+        OUTSIDER: ("Branch store", "Room A2"),
+    }
     assert [r["Asset tag"] for r in sheet("Unknown")] == [UNKNOWN]
     missing = sheet("Missing")
     assert len(missing) == 123 and "LAP-00003" in {r["Asset tag"] for r in missing}

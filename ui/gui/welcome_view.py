@@ -60,6 +60,9 @@ class WelcomeView(QWidget):
         box = QWidget()
         box.setLayout(column)
         box.setFixedWidth(620)
+        for button in (self.demo_button, self.import_button, self.connect_button):
+            # Tall enough for the whole description at this width (it wraps to 2-3 lines).
+            button.setMinimumHeight(max(60, button.heightForWidth(620)))
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         layout.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)

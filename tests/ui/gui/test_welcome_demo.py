@@ -38,6 +38,10 @@ def test_the_demo_button_makes_what_its_text_says(
     assert f"{NUMBERS[len(SITES)]} sites" in text
     assert f"{NUMBERS[int(HISTORY_YEARS)]} years of history" in text
 
+    for button in (welcome.demo_button, welcome.import_button, welcome.connect_button):
+        # The whole description shows: no line cut off at the bottom.
+        assert button.height() >= button.heightForWidth(button.width())
+
     qtbot.mouseClick(welcome.demo_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.model.total_assets == DEMO_ASSETS, timeout=120_000)
     assert window.view.stack.currentWidget() is window.view.register_page

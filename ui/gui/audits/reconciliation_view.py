@@ -171,8 +171,10 @@ class ReconciliationView(QWidget):
 
     def _update_buttons(self) -> None:
         closed = self._result is not None and not self._result.audit.is_open
-        self.close_button.setVisible(not closed)
-        self.close_button.setEnabled(self._result is not None)
+        # Stays in its place once the audit is closed (greyed): the buttons beside it do
+        # not move under the mouse.
+        self.close_button.setEnabled(self._result is not None and not closed)
+        self.close_button.setToolTip("The audit is closed" if closed else "")
         for button in (
             self.moves_button,
             self.missing_button,

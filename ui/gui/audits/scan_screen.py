@@ -349,8 +349,10 @@ class ScanScreen(QWidget):
 
     def _show_counts(self) -> None:
         t = self._tally.total
+        # Seen = expected and no longer missing (an asset found here from outside the
+        # audit's scope is misplaced, but was never one of the expected).
         self.total_label.setText(
-            f"Whole audit: {t.found + t.misplaced} of {t.expected} expected seen · "
+            f"Whole audit: {t.expected - t.missing} of {t.expected} expected seen · "
             f"{t.found} found · {t.misplaced} misplaced · {t.unknown} unknown · "
             f"{t.retired} retired · {t.missing} still missing · {t.duplicates} repeats"
         )
