@@ -120,6 +120,7 @@ def test_an_approver_refuses_their_own_request_and_approves_another(
     # Decided by her now: the inbox greys it and the badge drops to nothing, inbox open.
     qtbot.waitUntil(lambda: badge.text() == "Approvals", timeout=10_000)
     qtbot.waitUntil(lambda: inbox.summary_label.text().startswith("<b>0</b>"), timeout=10_000)
+    assert inbox.selected_item() is not None
     with qtbot.waitSignal(inbox.finished, timeout=5000):
         qtbot.keyClick(inbox.table, Qt.Key.Key_Escape)
 
@@ -139,6 +140,10 @@ def test_an_approver_refuses_their_own_request_and_approves_another(
     # The inbox and the badge follow at once, the inbox still open.
     qtbot.waitUntil(lambda: inbox.model.rowCount() == 1, timeout=10_000)
     qtbot.waitUntil(lambda: badge.text() == "Approvals (1)", timeout=10_000)
+    # Decided: the selection moves on to what still waits for him.
+    selected = inbox.selected_item()
+    assert selected is not None and selected.asset_tag == OWN_REQUEST and selected.decidable
+    assert inbox.approve_button.isEnabled()
     assert _state_of(register, OWN_REQUEST) == ProcedureState.PENDING_APPROVAL.value
     inbox.close()
     QApplication.processEvents()

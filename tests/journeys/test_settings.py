@@ -95,6 +95,7 @@ def test_a_failed_switch_is_not_saved_and_nothing_waits(
     assert "PostgreSQL server 127.0.0.1:1" in dialog.error_label.text()
     assert dialog.isVisible() and dialog.ok_button.isEnabled()
     assert dialog.url_edit.text() == UNREACHABLE  # as typed, to correct it
+    assert dialog.url_edit.hasFocus()
     assert _saved_url(window) == home
     _not_stuck(window)
     with qtbot.waitSignal(dialog.finished, timeout=5000):

@@ -74,7 +74,8 @@ class MainWindow(QMainWindow):
         self.unknown_tag_prompt: QMessageBox | None = None
         self._pending_selection: uuid.UUID | None = None  # selected once the rows are read
         self.setWindowTitle("Assetdesk")
-        self.resize(1360, 820)
+        available = self.screen().availableGeometry()  # a 1280×800 laptop sees it all
+        self.resize(min(1360, available.width()), min(820, available.height()))
 
         date_format = self.settings.get(DATE_FORMAT)
         self.view = MainWindowView(self, database, date_format)

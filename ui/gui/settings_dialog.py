@@ -269,10 +269,17 @@ class SettingsDialog(QDialog):
         self._jobs.start(
             _test_job(connect_url),
             opened.append,
-            lambda exc: self._show_error(f"Not saved: {exc.message}"),
+            self._save_failed,
             # Saved once the worker's thread has ended: the dialog may close then.
             lambda: self._opened(url, password, bool(opened)),
         )
+
+    def _save_failed(self, exc: DesktopError) -> None:
+        self._show_error(f"Not saved: {exc.message}")
+        self.ok_button.setEnabled(True)
+        # Back to what needs correcting (not to Cancel, which took the focus meanwhile).
+        field = self.path_edit if self.local_radio.isChecked() else self.url_edit
+        field.setFocus()
 
     def _opened(self, url: str, password: str | None, ok: bool) -> None:
         self.ok_button.setEnabled(True)
