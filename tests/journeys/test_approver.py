@@ -74,7 +74,8 @@ def _click_row(qtbot: QtBot, inbox: ApprovalsInbox, tag: str) -> None:
     inbox.table.scrollTo(index)
     rect = inbox.table.visualRect(index)
     qtbot.mouseClick(inbox.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert inbox.selected_item() is not None and inbox.selected_item().asset_tag == tag
+    selected = inbox.selected_item()
+    assert selected is not None and selected.asset_tag == tag
 
 
 def test_an_approver_refuses_their_own_request_and_approves_another(

@@ -54,7 +54,10 @@ def _start_audit(qtbot: QtBot, audits: AuditWindow) -> ScanScreen:
     # The room picker finds a location by any part of its path: "uilding a" is enough.
     dialog.scope.setFocus()
     qtbot.keyClicks(dialog.scope.lineEdit(), "uilding a")
-    popup = dialog.scope.completer().popup()
+    completer = dialog.scope.completer()
+    assert completer is not None
+    popup = completer.popup()
+    assert popup is not None
     qtbot.waitUntil(popup.isVisible)
     shown_rows = [popup.model().index(r, 0).data() for r in range(popup.model().rowCount())]
     assert shown_rows[0].startswith("Head office › Building A")
@@ -75,6 +78,11 @@ def _scan(qtbot: QtBot, scanner: HidScanner, screen: ScanScreen, code: str, head
     scanner.scan(code)
     qtbot.waitUntil(lambda: screen.answer.text().startswith(headline), timeout=5000)
     return screen.total_label.text()
+
+
+def _cell(screen: ScanScreen, row: int, column: int) -> str:
+    item = screen.counts.item(row, column)
+    return item.text() if item is not None else ""
 
 
 def test_an_auditor_walks_a_room_closes_the_audit_and_saves_the_report(
@@ -108,10 +116,14 @@ def test_an_auditor_walks_a_room_closes_the_audit_and_saves_the_report(
     # Found here from outside the audit: misplaced, and not one of the 125 expected.
     totals = _scan(qtbot, scanner, screen, OUTSIDER, "MISPLACED")
     assert "2 of 125 expected seen · 1 found · 2 misplaced · 1 unknown" in totals
-    room_a2 = next(
-        r for r in range(screen.counts.rowCount()) if screen.counts.item(r, 0).text() == "Room A2"
-    )
-    assert [screen.counts.item(room_a2, c).text() for c in range(1, 5)] == ["25", "1", "2", "1"]
+    counts = {
+        cells[0]: cells[1:5]
+        for cells in (
+            [_cell(screen, r, c) for c in range(screen.counts.columnCount())]
+            for r in range(screen.counts.rowCount())
+        )
+    }
+    assert counts["Room A2"] == ["25", "1", "2", "1"]  # expected, found, misplaced, unknown
     assert screen.scan_field.text() == ""  # nothing of a scan is left in the field
     # The audits list counts the scans without a refresh.
     qtbot.waitUntil(lambda: audits.model.rows()[0].scans == 6, timeout=5000)

@@ -18,6 +18,7 @@ from desktop.storage.database import Database
 from desktop.storage.models import Asset, Incident, Location, Procedure
 from ui.gui.layout_state import LayoutState
 from ui.gui.main_window import DEMO_ASSETS, MainWindow
+from ui.gui.welcome_view import WelcomeView
 
 NUMBERS = {3: "three", 6: "six"}
 
@@ -32,7 +33,7 @@ def test_the_demo_button_makes_what_its_text_says(
     window.show()
     qtbot.waitUntil(lambda: window._welcome is not None, timeout=10_000)
     welcome = window._welcome
-    assert welcome is not None and window.view.stack.currentWidget() is welcome
+    assert isinstance(welcome, WelcomeView) and window.view.stack.currentWidget() is welcome
     text = welcome.demo_button.description()
     assert f"{DEMO_ASSETS:,} assets" in text
     assert f"{NUMBERS[len(SITES)]} sites" in text

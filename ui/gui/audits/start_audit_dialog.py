@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -97,7 +99,7 @@ class StartAuditDialog(QDialog):
             if self.categories.item(i).checkState() == Qt.CheckState.Checked
         ]
 
-    def chosen_scope(self) -> object | None:
+    def chosen_scope(self) -> uuid.UUID | None:
         """The location the scope field names: the item whose text was picked, else the
         one location whose path or code contains what was typed; None if none or several."""
         typed = self.scope.currentText().strip()
@@ -105,10 +107,10 @@ class StartAuditDialog(QDialog):
             return None
         exact = self.scope.findText(typed, Qt.MatchFlag.MatchFixedString)
         if exact >= 0:
-            return self.scope.itemData(exact)
+            return _location_id(self.scope.itemData(exact))
         needle = typed.casefold()
         hits = [i for i in range(self.scope.count()) if needle in self.scope.itemText(i).casefold()]
-        return self.scope.itemData(hits[0]) if len(hits) == 1 else None
+        return _location_id(self.scope.itemData(hits[0])) if len(hits) == 1 else None
 
     def submit(self) -> None:
         scope = self.chosen_scope()
@@ -147,3 +149,8 @@ class StartAuditDialog(QDialog):
     def _on_started(self, summary: AuditSummary) -> None:
         self.started.emit(summary)
         self.accept()
+
+
+def _location_id(data: object) -> uuid.UUID:
+    assert isinstance(data, uuid.UUID)
+    return data
