@@ -190,7 +190,10 @@ class MainWindow(QMainWindow):
     # -- the register ----------------------------------------------------------------
 
     def refresh(self) -> None:
+        rows = self.selected_rows()
         self.model.reload()
+        if len(rows) == 1:  # the asset being worked on stays selected
+            self.select_asset(rows[0].id)
         self._show_selected_detail()
 
     def _filter_changed(self, flt: object) -> None:
