@@ -319,8 +319,8 @@ def test_a_technicians_day(
 
     # -- the command line tells the same story -----------------------------------------
     shown = subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", "--database", str(register.db.sqlite_path)]
-        + ["asset", "show", TAG],
+        [sys.executable, "-m", "ui.cli.main", "--database", str(register.db.sqlite_path), "asset"]
+        + ["show", TAG],
         capture_output=True,
         text=True,
         timeout=120,
