@@ -40,6 +40,7 @@ from ui.gui.models.columns import COLUMN_INDEX
 from ui.gui.procedure_form.dialog import ProcedureDialog
 
 TAG = "DCK-000019"
+CLI = (sys.executable, "-m", "ui.cli.main")
 SANITISATION = "Purge: cryptographic erase (NIST SP 800-88)"
 EVIDENCE = "WIPE-2024-0042"
 DISPOSAL = "Certified recycling (WEEE / R2 / e-Stewards)"
@@ -319,8 +320,7 @@ def test_a_technicians_day(
 
     # -- the command line tells the same story -----------------------------------------
     shown = subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", "--database", str(register.db.sqlite_path), "asset"]
-        + ["show", TAG],
+        [*CLI, "--database", str(register.db.sqlite_path), "asset", "show", TAG],
         capture_output=True,
         text=True,
         timeout=120,

@@ -15,8 +15,8 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QProgressDialog, QWidget
 
 from desktop.domain.lifecycle import (
@@ -74,7 +74,7 @@ class MainWindow(QMainWindow):
         self.unknown_tag_prompt: QMessageBox | None = None
         self._pending_selection: uuid.UUID | None = None  # selected once the rows are read
         self.setWindowTitle("Assetdesk")
-        self.resize(1360, 820)
+        self.resize(_fitting_size(self, 1360, 820))
 
         date_format = self.settings.get(DATE_FORMAT)
         self.view = MainWindowView(self, database, date_format)
@@ -265,6 +265,7 @@ class MainWindow(QMainWindow):
         row = current.data(RowRole) if current.isValid() and selected else None
         if row is None:
             self.view.detail.show_nothing()
+            self.setWindowTitle("Assetdesk")
             return
         self.show_asset(row.id)
 
@@ -280,6 +281,7 @@ class MainWindow(QMainWindow):
             self.view.detail.show_nothing(exc.message)
             return None
         self.view.detail.show_detail(detail, incidents)
+        self.setWindowTitle(f"{detail.row.tag} · {detail.row.name} — Assetdesk")
         return detail
 
     def select_asset(self, asset_id: uuid.UUID) -> bool:
@@ -536,6 +538,9 @@ class MainWindow(QMainWindow):
         worker.finished.connect(lambda w=worker: self._workers.discard(w))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        from ui.gui.state_dump import write_state_if_asked
+
+        write_state_if_asked(self)
         self._layout.save(self, self.view.splitter, self.view.table.horizontalHeader())
         self.scanner.uninstall()
         self.model.shutdown()
@@ -567,6 +572,15 @@ class _AfterFirstPaint(QObject):
 
     def _next_turn(self) -> None:
         QTimer.singleShot(0, self._callback)
+
+
+def _fitting_size(window: QWidget, width: int, height: int) -> QSize:
+    """The size wanted, shrunk to the screen's free area (a 1280×800 laptop, a small VM)."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return QSize(width, height)
+    free = screen.availableGeometry()
+    return QSize(min(width, free.width()), min(height, free.height() - 40))
 
 
 def _show_progress(dialog: QProgressDialog, done: int, total: int) -> None:
