@@ -32,6 +32,7 @@ from tests.journeys.conftest import WindowFactory, trigger
 from tests.journeys.hid_scanner import HidScanner
 from tests.ui.gui.conftest import Register
 from tests.ui.procedure_form.test_keyboard import focused, owns_focus
+from ui.gui.approvals.inbox_dialog import ApprovalsInbox
 from ui.gui.labels.painter import render_image
 from ui.gui.labels.print_dialog import LabelPrintDialog
 from ui.gui.main_window import MainWindow
@@ -146,6 +147,7 @@ def approve_in_own_window(
     window = journey_window(approver)
     trigger(window.features.approvals_action)
     inbox = window.open_dialogs[-1]
+    assert isinstance(inbox, ApprovalsInbox)
     qtbot.waitUntil(lambda: inbox.model.rowCount() > 0, timeout=10_000)
     (row,) = [r for r in range(inbox.model.rowCount()) if inbox.model.row(r).asset_tag == tag]
     inbox.table.selectRow(row)
@@ -277,6 +279,7 @@ def test_a_technicians_day(
     # -- the technician cannot approve his own ---------------------------------------
     trigger(window.features.approvals_action)
     inbox = window.open_dialogs[-1]
+    assert isinstance(inbox, ApprovalsInbox)
     qtbot.waitUntil(lambda: inbox.model.rowCount() > 0, timeout=10_000)
     (row,) = [r for r in range(inbox.model.rowCount()) if inbox.model.row(r).asset_tag == TAG]
     inbox.table.selectRow(row)

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QComboBox
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.settings import DATE_FORMAT, Settings
@@ -89,6 +89,7 @@ def test_the_mouse_wheel_over_a_pick_list_scrolls_the_form_not_the_choice(
     view = dialog.view
     assert view is not None
     supplier = view.asset_editors["supplier"].widget
+    assert isinstance(supplier, QComboBox)
     assert not supplier.hasFocus()
     before = supplier.currentIndex()
     centre = QPointF(supplier.rect().center())

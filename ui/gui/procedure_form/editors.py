@@ -96,8 +96,13 @@ class OptionalDateEdit(QLineEdit):
         value = self.value()
         if value is not None:
             calendar.setSelectedDate(QDate(value.year, value.month, value.day))
-        calendar.clicked.connect(lambda date: (self._picked(date), calendar.close()))
-        calendar.activated.connect(lambda date: (self._picked(date), calendar.close()))
+
+        def picked(date: QDate) -> None:
+            self._picked(date)
+            calendar.close()
+
+        calendar.clicked.connect(picked)
+        calendar.activated.connect(picked)
         calendar.move(self.mapToGlobal(self.rect().bottomLeft()))
         calendar.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         calendar.show()
