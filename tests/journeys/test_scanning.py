@@ -14,6 +14,7 @@ from tests.journeys.conftest import WindowFactory, trigger
 from tests.journeys.hid_scanner import HidScanner, ScannerProfile
 from ui.gui.main_window import MainWindow
 from ui.gui.models.asset_table_model import TagRole
+from ui.gui.settings_dialog import SettingsDialog
 
 
 def selected_tags(window: MainWindow) -> list[str]:
@@ -102,8 +103,10 @@ def test_tab_terminated_and_altgr_scans(qtbot: QtBot, journey_window: WindowFact
     assert offered_tag(qtbot, window) == "AB/12"
 
 
-def _keys(text: str, *, shift: bool = False) -> list[tuple[QEvent.Type, Qt.Key, object, str]]:
-    events: list[tuple[QEvent.Type, Qt.Key, object, str]] = []
+def _keys(
+    text: str, *, shift: bool = False
+) -> list[tuple[QEvent.Type, Qt.Key, Qt.KeyboardModifier, str]]:
+    events: list[tuple[QEvent.Type, Qt.Key, Qt.KeyboardModifier, str]] = []
     modifier = Qt.KeyboardModifier.ShiftModifier if shift else Qt.KeyboardModifier.NoModifier
     for char in text:
         if shift:
@@ -136,6 +139,7 @@ def test_prefix_suffix_and_timing_are_settings(qtbot: QtBot, journey_window: Win
     window = journey_window()
     trigger(window.settings_action)
     dialog = window.open_dialogs[-1]
+    assert isinstance(dialog, SettingsDialog)
     box = dialog.scanner_box
     box.prefix_edit.setFocus()
     qtbot.keyClicks(box.prefix_edit, "]C1")
@@ -143,6 +147,7 @@ def test_prefix_suffix_and_timing_are_settings(qtbot: QtBot, journey_window: Win
     box.gap_spin.selectAll()
     qtbot.keyClicks(box.gap_spin.lineEdit(), "80")
     buttons = dialog.findChild(QDialogButtonBox)
+    assert buttons is not None
     qtbot.mouseClick(buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog not in window.open_dialogs, timeout=5000)
     assert window.scanner.config.prefix == "]C1"

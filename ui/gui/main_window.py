@@ -15,8 +15,8 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QProgressDialog, QWidget
 
 from desktop.domain.lifecycle import (
@@ -74,8 +74,7 @@ class MainWindow(QMainWindow):
         self.unknown_tag_prompt: QMessageBox | None = None
         self._pending_selection: uuid.UUID | None = None  # selected once the rows are read
         self.setWindowTitle("Assetdesk")
-        available = self.screen().availableGeometry()  # a 1280×800 laptop sees it all
-        self.resize(min(1360, available.width()), min(820, available.height()))
+        self.resize(_fitting_size(self, 1360, 820))
 
         date_format = self.settings.get(DATE_FORMAT)
         self.view = MainWindowView(self, database, date_format)
@@ -191,7 +190,10 @@ class MainWindow(QMainWindow):
     # -- the register ----------------------------------------------------------------
 
     def refresh(self) -> None:
+        rows = self.selected_rows()
         self.model.reload()
+        if len(rows) == 1:  # the asset being worked on stays selected
+            self.select_asset(rows[0].id)
         self._show_selected_detail()
 
     def _filter_changed(self, flt: object) -> None:
@@ -264,6 +266,7 @@ class MainWindow(QMainWindow):
         row = current.data(RowRole) if current.isValid() and selected else None
         if row is None:
             self.view.detail.show_nothing()
+            self.setWindowTitle("Assetdesk")
             return
         self.show_asset(row.id)
 
@@ -279,6 +282,7 @@ class MainWindow(QMainWindow):
             self.view.detail.show_nothing(exc.message)
             return None
         self.view.detail.show_detail(detail, incidents)
+        self.setWindowTitle(f"{detail.row.tag} · {detail.row.name} — Assetdesk")
         return detail
 
     def select_asset(self, asset_id: uuid.UUID) -> bool:
@@ -544,6 +548,9 @@ class MainWindow(QMainWindow):
         worker.finished.connect(lambda w=worker: self._workers.discard(w))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        from ui.gui.state_dump import write_state_if_asked
+
+        write_state_if_asked(self)
         self._layout.save(self, self.view.splitter, self.view.table.horizontalHeader())
         self.scanner.uninstall()
         self.model.shutdown()
@@ -575,6 +582,15 @@ class _AfterFirstPaint(QObject):
 
     def _next_turn(self) -> None:
         QTimer.singleShot(0, self._callback)
+
+
+def _fitting_size(window: QWidget, width: int, height: int) -> QSize:
+    """The size wanted, shrunk to the screen's free area (a 1280×800 laptop, a small VM)."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return QSize(width, height)
+    free = screen.availableGeometry()
+    return QSize(min(width, free.width()), min(height, free.height() - 40))
 
 
 def _show_progress(dialog: QProgressDialog, done: int, total: int) -> None:

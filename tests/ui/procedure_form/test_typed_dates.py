@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication, QComboBox
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.settings import DATE_FORMAT, Settings
@@ -78,3 +80,28 @@ def test_a_date_in_the_wrong_order_is_marked_not_changed(
     assert editor.widget.property("text") == "02/15/2024"
     assert any("'02/15/2024' is not a date (day/month/year)" in p for p in dialog.problems())
     assert not dialog.ok_button.isEnabled()
+
+
+def test_the_mouse_wheel_over_a_pick_list_scrolls_the_form_not_the_choice(
+    qtbot: QtBot, open_form: OpenForm
+) -> None:
+    dialog = open_form(ProcedureKind.RECEIVE)
+    view = dialog.view
+    assert view is not None
+    supplier = view.asset_editors["supplier"].widget
+    assert isinstance(supplier, QComboBox)
+    assert not supplier.hasFocus()
+    before = supplier.currentIndex()
+    centre = QPointF(supplier.rect().center())
+    wheel = QWheelEvent(
+        centre,
+        supplier.mapToGlobal(centre),
+        QPoint(0, 0),
+        QPoint(0, -120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(supplier, wheel)
+    assert supplier.currentIndex() == before

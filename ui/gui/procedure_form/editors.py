@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import QDate, QLocale, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QWheelEvent
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QComboBox,
@@ -49,7 +49,7 @@ class OptionalDateEdit(QLineEdit):
         self._format = display_format
         self.order = order_of(display_format, _locale_order())
         example = QDate(2024, 2, 15).toString(display_format)
-        self.setPlaceholderText(example)
+        self.setPlaceholderText(f"e.g. {example}")
         self.setToolTip(
             f"Type a date as {example} or 2024-02-15 ({describe_order(self.order)} or ISO);"
             " Up/Down step a day; Delete empties it"
@@ -96,8 +96,13 @@ class OptionalDateEdit(QLineEdit):
         value = self.value()
         if value is not None:
             calendar.setSelectedDate(QDate(value.year, value.month, value.day))
-        calendar.clicked.connect(lambda date: (self._picked(date), calendar.close()))
-        calendar.activated.connect(lambda date: (self._picked(date), calendar.close()))
+
+        def picked(date: QDate) -> None:
+            self._picked(date)
+            calendar.close()
+
+        calendar.clicked.connect(picked)
+        calendar.activated.connect(picked)
         calendar.move(self.mapToGlobal(self.rect().bottomLeft()))
         calendar.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         calendar.show()
@@ -129,7 +134,22 @@ def _locale_order() -> str:
     return order_of(QLocale().dateFormat(QLocale.FormatType.ShortFormat), "dmy")
 
 
-class ReferenceCombo(QComboBox):
+class _NoWheelCombo(QComboBox):
+    """A pick list the mouse wheel does not change unless it has the focus: scrolling the
+    form over a field must not pick another supplier or method by accident."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()  # the form scrolls instead
+
+
+class ReferenceCombo(_NoWheelCombo):
     """A pick list with type-to-search: typing any part of a name narrows the choices."""
 
     def __init__(self, choices: Sequence[Choice], parent: QWidget | None = None) -> None:
@@ -319,7 +339,7 @@ class ChoiceEditor(FieldEditor):
     def __init__(
         self, key: str, label: str, type_: FieldType, options: Sequence[tuple[str, object]]
     ) -> None:
-        self.combo = QComboBox()
+        self.combo = _NoWheelCombo()
         self.combo.addItem("", None)
         for text, data in options:
             self.combo.addItem(text, data)
