@@ -12,7 +12,7 @@ import configparser
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import platformdirs
 
@@ -41,14 +41,32 @@ DATE_ORDER = Setting(
 )
 LABEL_TEMPLATE = Setting("labels", "template", "Avery L7651", "Label template")
 ORGANISATION = Setting("labels", "organisation", "", "Organisation line printed on labels")
+#: A USB barcode scanner is a keyboard that types fast: how to tell its bursts from typing.
+SCAN_MAX_GAP_MS = Setting(
+    "scanner", "max_gap_ms", 50, "Longest pause between two key events of a scan (ms)"
+)
+SCAN_MIN_LENGTH = Setting("scanner", "min_length", 4, "Shortest text that counts as a scan")
+SCAN_PREFIX = Setting("scanner", "prefix", "", "Text the scanner sends before each code")
+SCAN_SUFFIX = Setting("scanner", "suffix", "", "Text the scanner sends after each code")
+SCAN_TERMINATOR = Setting(
+    "scanner", "terminator", "enter_or_tab", "Key that ends a scan: enter, tab or enter_or_tab"
+)
+SCANNER_SETTINGS: tuple[Setting[Any], ...] = (
+    SCAN_MAX_GAP_MS,
+    SCAN_MIN_LENGTH,
+    SCAN_PREFIX,
+    SCAN_SUFFIX,
+    SCAN_TERMINATOR,
+)
 
-REGISTRY: tuple[Setting[str], ...] = (
+REGISTRY: tuple[Setting[Any], ...] = (
     DATABASE_URL,
     CURRENT_USER,
     DATE_FORMAT,
     DATE_ORDER,
     LABEL_TEMPLATE,
     ORGANISATION,
+    *SCANNER_SETTINGS,
 )
 
 

@@ -31,6 +31,7 @@ from desktop.errors import (
     Problem,
     ValidationError,
 )
+from desktop.services.audit_history import locations_at
 from desktop.services.audit_scan_types import (
     CLASS_LABELS,
     COUNTED,
@@ -332,7 +333,11 @@ def _asset_scan(
     reason: str,
 ) -> ScanResult:
     expected = session.execute(_EXPECTED_AT, {"audit_id": audit.id, "asset_id": asset.id}).first()
-    expected_location_id = expected.location_id if expected else asset.location_id
+    expected_location_id = (
+        expected.location_id
+        if expected
+        else locations_at(session, [asset.id], audit.started_at).get(asset.id)
+    )
     expected_location = (
         session.get(Location, expected_location_id) if expected_location_id else None
     )

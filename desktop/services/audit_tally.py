@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.lifecycle import AssetStatus
 from desktop.domain.tags import normalize_tag
+from desktop.services.audit_history import locations_at
 from desktop.services.audit_scans import COUNTED, ScanClass, ScanKind, ScanResult
 from desktop.services.audits import (
     AuditSummary,
@@ -240,15 +241,16 @@ def reconcile(session: Session, audit_id: uuid.UUID) -> Reconciliation:
         elif classification in COUNTED and scan.asset_id is not None:
             first_seen.setdefault(scan.asset_id, scan)
     facts.update(_facts(session, [a for a in first_seen if a not in facts]))
+    # Found but not expected (outside the scope): expected where it stood at the start.
+    unexpected = [a for a in first_seen if a not in expected]
+    expected.update(locations_at(session, unexpected, summary.started_at))
     people = _people(session, {s.scanned_by_id for s in scans})
 
     def item(
         asset_id: uuid.UUID | None, scan: AuditScan | None, note: str = ""
     ) -> ReconciliationItem:
         fact = facts.get(asset_id) if asset_id else None
-        expected_at = (
-            expected.get(asset_id) if asset_id in expected else (fact.location_id if fact else None)
-        )
+        expected_at = expected.get(asset_id) if asset_id is not None else None
         if scan is not None and scan.kind == ScanKind.MANUAL.value:
             note = f"found without a readable label: {scan.reason}"
         return ReconciliationItem(

@@ -29,6 +29,7 @@ from desktop.domain.lifecycle import (
 )
 from desktop.domain.tags import normalize_tag
 from desktop.errors import ConflictError, FieldConflict, NotFoundError, Problem, ValidationError
+from desktop.services.lifecycle_rules import apply_lifecycle_rules
 from desktop.services.people import acting_person
 from desktop.services.tags import allocate_tag, tag_in_use
 from desktop.services.templates import TemplateRef, coerce_answer, current_template, risk_level
@@ -194,6 +195,23 @@ def record_in_session(session: Session, request: ProcedureRequest) -> ProcedureO
 
     category = session.get(Category, category_id) if category_id else None
     custom = _validate_custom(category, asset, request, problems)
+
+    def install_requirements() -> list[Problem]:
+        found: list[Problem] = []
+        install = current_template(session, ProcedureKind.INSTALL, category_id)
+        _check_required_and_rules(install, asset, new_values, {}, custom, found)
+        return found
+
+    apply_lifecycle_rules(
+        session,
+        kind=kind,
+        asset=asset,
+        target_status=target_status,
+        given=request.values,
+        new_values=new_values,
+        install_requirements=install_requirements,
+        problems=problems,
+    )
     _check_required_and_rules(template, asset, new_values, answers, custom, problems)
     new_tag = str(new_values.get("tag") or "")
     retagged = asset is None or normalize_tag(new_tag) != asset.tag_key

@@ -3,7 +3,8 @@
 A real HID scanner (and X11 typing through ``xdotool``) sends, for every capital letter
 and every shifted symbol, a Shift *press* (a key event with no text) before the
 character and a Shift *release* after it, each a few milliseconds apart, then Enter (or
-Tab). Scanners can also be set up to send a prefix and a suffix around the code. Journey
+Tab). Scanners can also be set up to send a prefix and a suffix around the code. Every
+event carries the device's timestamp, as key events from X11 or Windows do. Journey
 tests send scans through :func:`scan` so that the window sees exactly what a person's
 scanner would send — never ``handle_scan(text)`` or ``keyClicks`` without modifiers.
 """
@@ -11,6 +12,7 @@ scanner would send — never ``handle_scan(text)`` or ``keyClicks`` without modi
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import dataclass
 
 from pytestqt.qtbot import QtBot
@@ -63,10 +65,14 @@ class HidScanner:
         self.qtbot = qtbot
         self.profile = profile or ScannerProfile()
         self._random = random.Random(seed)
+        #: The device's clock (ms): every event carries the time the scanner sent it, as
+        #: events from a window system do, however busy the application's event loop is.
+        self._clock = 0
 
     def scan(self, code: str, *, target: QWidget | None = None) -> None:
         """Type ``prefix + code + suffix`` and the terminator as a scanner would."""
         profile = self.profile
+        self._clock = max(self._clock + 1000, int(time.monotonic() * 1000))
         for char in profile.prefix + code + profile.suffix:
             self._type(char, target)
         if profile.terminator == "enter":
@@ -106,9 +112,13 @@ class HidScanner:
     ) -> None:
         receiver = target or QApplication.focusWidget() or QApplication.activeWindow()
         assert receiver is not None, "a scan needs a focused widget, as a keyboard does"
-        QApplication.sendEvent(receiver, QKeyEvent(kind, key, modifiers, text))
+        event = QKeyEvent(kind, key, modifiers, text)
+        event.setTimestamp(self._clock)
+        QApplication.sendEvent(receiver, event)
 
     def _pause(self) -> None:
         """Wait between two key events, as the scanner does (the event loop runs meanwhile)."""
         profile = self.profile
-        self.qtbot.wait(self._random.randint(profile.min_gap_ms, profile.max_gap_ms))
+        gap = self._random.randint(profile.min_gap_ms, profile.max_gap_ms)
+        self._clock += gap
+        self.qtbot.wait(gap)

@@ -36,6 +36,22 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(tmp_path / "settings.ini")
 
 
+@pytest.fixture
+def server_answers(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The server the tests name opens (no server needed): the URLs it was opened with."""
+    opened: list[str] = []
+
+    def test_job(url: str) -> object:
+        def job(progress: object, cancel: object) -> str:
+            opened.append(url)
+            return "Connected"
+
+        return job
+
+    monkeypatch.setattr("ui.gui.settings_dialog._test_job", test_job)
+    return opened
+
+
 def open_dialog(qtbot: QtBot, settings: Settings) -> SettingsDialog:
     dialog = SettingsDialog(settings)
     qtbot.addWidget(dialog)
@@ -45,7 +61,7 @@ def open_dialog(qtbot: QtBot, settings: Settings) -> SettingsDialog:
 
 
 def test_password_goes_to_the_keyring_never_the_file(
-    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, server_answers: list[str]
 ) -> None:
     dialog = open_dialog(qtbot, settings)
     dialog.server_radio.setChecked(True)
@@ -53,8 +69,9 @@ def test_password_goes_to_the_keyring_never_the_file(
     qtbot.keyClicks(dialog.password_edit, "s3cret-pw")
     with qtbot.waitSignal(dialog.database_changed) as changed:
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-    bare = "postgresql+psycopg://assetdesk@127.0.0.1:5432/assetdesk_settings_test"
+    bare = SERVER  # as typed, without the password
     assert changed.args == [bare]
+    assert server_answers[0].endswith("assetdesk:s3cret-pw@127.0.0.1:5432/assetdesk_settings_test")
     text = settings.path.read_text(encoding="utf-8")
     assert "s3cret-pw" not in text
     assert Settings(settings.path).get(DATABASE_URL) == bare
@@ -65,17 +82,35 @@ def test_password_goes_to_the_keyring_never_the_file(
 
 
 def test_password_typed_into_the_url_is_moved_to_the_keyring(
-    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, server_answers: list[str]
 ) -> None:
     dialog = open_dialog(qtbot, settings)
     dialog.server_radio.setChecked(True)
     dialog.url_edit.setText("mariadb://root:in-url-pw@db.example.org/assets")
-    dialog.save()
+    with qtbot.waitSignal(dialog.finished, timeout=10_000):
+        dialog.save()
     assert "in-url-pw" not in settings.path.read_text(encoding="utf-8")
     assert list(memory_keyring.passwords.values()) == ["in-url-pw"]
+    assert Settings(settings.path).get(DATABASE_URL) == "mariadb://root@db.example.org/assets"
 
 
-def test_no_keyring_says_so_and_saves_nothing(qtbot: QtBot, settings: Settings) -> None:
+def test_the_url_is_shown_as_it_was_typed(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, server_answers: list[str]
+) -> None:
+    typed = "postgresql://Inventory@DB-01.example.org:6432/Assets_2024?sslmode=require"
+    dialog = open_dialog(qtbot, settings)
+    dialog.server_radio.setChecked(True)
+    qtbot.keyClicks(dialog.url_edit, typed)
+    with qtbot.waitSignal(dialog.finished, timeout=10_000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    again = open_dialog(qtbot, Settings(settings.path))
+    assert again.server_radio.isChecked()
+    assert again.url_edit.text() == typed  # no driver name added, nothing re-spelt
+
+
+def test_no_keyring_says_so_and_saves_nothing(
+    qtbot: QtBot, settings: Settings, server_answers: list[str]
+) -> None:
     previous = keyring.get_keyring()
     keyring.set_keyring(FailKeyring())
     try:
@@ -84,6 +119,7 @@ def test_no_keyring_says_so_and_saves_nothing(qtbot: QtBot, settings: Settings) 
         dialog.url_edit.setText(SERVER)
         dialog.password_edit.setText("s3cret-pw")
         dialog.save()
+        qtbot.waitUntil(lambda: dialog.error_label.text() != "Opening the database…")
     finally:
         keyring.set_keyring(previous)
     assert dialog.isVisible()
@@ -140,7 +176,7 @@ def test_local_file_is_chosen_with_the_file_dialog(
     assert not dialog.url_edit.isEnabled()
     qtbot.mouseClick(dialog.browse_button, Qt.MouseButton.LeftButton)
     assert dialog.path_edit.text() == str(chosen)
-    with qtbot.waitSignal(dialog.database_changed) as changed:
+    with qtbot.waitSignal(dialog.database_changed, timeout=20_000) as changed:
         dialog.save()
     assert changed.args == [f"sqlite:///{chosen}"]
     assert memory_keyring.passwords == {}

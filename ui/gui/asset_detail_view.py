@@ -154,6 +154,13 @@ class AssetDetailView(QWidget):
         ]
         if entry.reason:
             lines.append(f"<div style='margin-left:14px'>Reason: {html.escape(entry.reason)}</div>")
+        # Imported here: the templates module loads the ORM, which waits for the first paint.
+        from desktop.services.recorded_answers import recorded_answers
+
+        for label, text in recorded_answers(entry.kind, entry.answers):
+            lines.append(
+                f"<div style='margin-left:14px'>{html.escape(label)}: <b>{html.escape(text)}</b></div>"
+            )
         for change in entry.changes:
             label = _change_label(change)
             before = html.escape(str(change.get("before_text") or "—"))

@@ -90,6 +90,7 @@ class FeatureMenus:
         dialog = inbox.ApprovalsInbox(self.window.database, self.window.username, self.window)
         dialog.decided.connect(lambda _outcome: self._register_changed())
         dialog.withdrawn.connect(lambda _outcome: self._register_changed())
+        dialog.loaded.connect(self._show_badge)  # what the inbox counts, the badge shows
         dialog.finished.connect(lambda _result: self.refresh_badge())
         self.window._open_dialog(dialog)
 

@@ -15,12 +15,18 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QProgressDialog, QWidget
 
-from desktop.domain.lifecycle import AssetStatus, ProcedureKind, status_move_problem
+from desktop.domain.lifecycle import (
+    KIND_TARGET_STATUS,
+    AssetStatus,
+    ProcedureKind,
+    status_move_problem,
+)
 from desktop.errors import DesktopError, NotFoundError
+from desktop.scanning import ScannerConfig
 from desktop.services.register_rows import AssetFilter
 from desktop.settings import CURRENT_USER, DATE_FORMAT, Settings
 from desktop.storage.database import Database, open_database
@@ -66,8 +72,9 @@ class MainWindow(QMainWindow):
         self._workers: set[Worker] = set()
         self.open_dialogs: list[QWidget] = []
         self.unknown_tag_prompt: QMessageBox | None = None
+        self._pending_selection: uuid.UUID | None = None  # selected once the rows are read
         self.setWindowTitle("Assetdesk")
-        self.resize(1360, 820)
+        self.resize(_fitting_size(self, 1360, 820))
 
         date_format = self.settings.get(DATE_FORMAT)
         self.view = MainWindowView(self, database, date_format)
@@ -86,7 +93,7 @@ class MainWindow(QMainWindow):
         # worker if that sort needs more than one short query); the view then has that sort.
         self.model.start(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self.view.table.setSortingEnabled(True)
-        self.scanner = ScanDetector(self)
+        self.scanner = ScanDetector(self, ScannerConfig.from_settings(self.settings))
         self.scanner.holding.connect(self._key_held)
         self.scanner.scanned.connect(self._scanned)
         self._update_status_labels()
@@ -183,7 +190,10 @@ class MainWindow(QMainWindow):
     # -- the register ----------------------------------------------------------------
 
     def refresh(self) -> None:
+        rows = self.selected_rows()
         self.model.reload()
+        if len(rows) == 1:  # the asset being worked on stays selected
+            self.select_asset(rows[0].id)
         self._show_selected_detail()
 
     def _filter_changed(self, flt: object) -> None:
@@ -197,12 +207,15 @@ class MainWindow(QMainWindow):
             self.view.table.scrollToTop()
         self._show_welcome_if_empty()
         self._update_status_labels()
+        if self._pending_selection is not None and not self.model.is_loading:
+            self.select_asset(self._pending_selection)
         self._update_actions()
         self._show_selected_detail()
 
     def _update_status_labels(self) -> None:
         view = self.view
-        view.database_label.setText(self.database.description.capitalize())
+        description = self.database.description  # its path as it is: only the first letter up
+        view.database_label.setText(description[:1].upper() + description[1:])
         view.database_label.setToolTip(self.database.display_url)
         view.user_label.setText(
             f"Signed in as {self.username}" if self.username else "No user set (File › Settings)"
@@ -253,6 +266,7 @@ class MainWindow(QMainWindow):
         row = current.data(RowRole) if current.isValid() and selected else None
         if row is None:
             self.view.detail.show_nothing()
+            self.setWindowTitle("Assetdesk")
             return
         self.show_asset(row.id)
 
@@ -268,13 +282,21 @@ class MainWindow(QMainWindow):
             self.view.detail.show_nothing(exc.message)
             return None
         self.view.detail.show_detail(detail, incidents)
+        self.setWindowTitle(f"{detail.row.tag} · {detail.row.name} — Assetdesk")
         return detail
 
     def select_asset(self, asset_id: uuid.UUID) -> bool:
         """Select and show the asset, clearing the filters if they hide it."""
+        self._pending_selection = None
+        if self.model.is_loading:  # a search is being read: select the asset once it shows
+            self._pending_selection = asset_id
+            return True
         position = self.model.position_of(asset_id)
         if position is None and self.model.filter != AssetFilter():
             self.view.filter_bar.clear_filters()
+            if self.model.is_loading:
+                self._pending_selection = asset_id
+                return True
             position = self.model.position_of(asset_id)
         if position is None:
             return False
@@ -302,16 +324,17 @@ class MainWindow(QMainWindow):
             elif not rows:
                 reason = "select one or more assets first"
             else:
+                target = KIND_TARGET_STATUS.get(kind)  # install, decommission, dispose
                 for row in rows:
-                    problem = status_move_problem(kind, AssetStatus(row.status), None)
+                    problem = status_move_problem(kind, AssetStatus(row.status), target)
                     if problem:
                         reason = f"{row.tag}: {problem}"
                         break
             action.setEnabled(reason is None)
             label = kind.label
-            action.setToolTip(
-                f"{label} the selected assets" if reason is None else f"{label}: {reason}"
-            )
+            tip = f"{label} the selected assets" if reason is None else f"{label}: {reason}"
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
 
     # -- procedures, reference data, settings -----------------------------------------
 
@@ -348,8 +371,12 @@ class MainWindow(QMainWindow):
         self._open_dialog(dialog)
 
     def _settings_closed(self) -> None:
+        changed = self.settings.get(CURRENT_USER) != self.username
         self.username = self.settings.get(CURRENT_USER)
+        self.scanner.config = ScannerConfig.from_settings(self.settings)
         self._update_status_labels()
+        if changed:  # another person: their approvals, not the last one's
+            self.features.refresh_badge()
 
     def _open_dialog(self, dialog: Any) -> None:
         self.open_dialogs.append(dialog)
@@ -364,11 +391,15 @@ class MainWindow(QMainWindow):
     def switch_database(self, url: str) -> None:
         """Open another database on a worker, then show its register."""
 
+        from desktop.credentials import url_with_password
+        from desktop.storage.urls import choose_url
+
         def job(progress: Progress, cancel: threading.Event) -> Database:
-            return open_database(url)
+            return open_database(url_with_password(choose_url(url)))
 
         worker = Worker(job, self)
         worker.succeeded.connect(self._use_database)
+        worker.failed.connect(lambda _exc: self.statusBar().clearMessage())
         worker.failed.connect(self.show_error)
         self._track(worker)
         self.statusBar().showMessage("Opening the database…")
@@ -383,6 +414,8 @@ class MainWindow(QMainWindow):
         self.model.set_database(database)
         self._show_welcome_if_empty()
         old.dispose()
+        self._update_status_labels()
+        self.features.refresh_badge()
         self.statusBar().showMessage(f"Now using {database.description}.", 5000)
 
     # -- empty database --------------------------------------------------------------
@@ -394,7 +427,7 @@ class MainWindow(QMainWindow):
         if empty and self._welcome is None:
             from ui.gui.welcome_view import WelcomeView
 
-            welcome = WelcomeView()
+            welcome = WelcomeView(demo_assets=DEMO_ASSETS)
             welcome.create_demo_requested.connect(self.create_demo)
             welcome.import_requested.connect(self.open_import)
             welcome.connect_requested.connect(self.open_settings)
@@ -515,6 +548,9 @@ class MainWindow(QMainWindow):
         worker.finished.connect(lambda w=worker: self._workers.discard(w))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        from ui.gui.state_dump import write_state_if_asked
+
+        write_state_if_asked(self)
         self._layout.save(self, self.view.splitter, self.view.table.horizontalHeader())
         self.scanner.uninstall()
         self.model.shutdown()
@@ -546,6 +582,15 @@ class _AfterFirstPaint(QObject):
 
     def _next_turn(self) -> None:
         QTimer.singleShot(0, self._callback)
+
+
+def _fitting_size(window: QWidget, width: int, height: int) -> QSize:
+    """The size wanted, shrunk to the screen's free area (a 1280×800 laptop, a small VM)."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return QSize(width, height)
+    free = screen.availableGeometry()
+    return QSize(min(width, free.width()), min(height, free.height() - 40))
 
 
 def _show_progress(dialog: QProgressDialog, done: int, total: int) -> None:

@@ -1,17 +1,22 @@
 """Keyboard-wedge barcode scanners: tell a scan from typing, anywhere in a window.
 
-A USB scanner "types" the tag a few milliseconds per character and presses Enter. The
-:class:`ScanDetector` is an application-level event filter for one window: it holds back
-each printable key press for a moment; if more keys follow fast enough and the burst ends
-with Enter, the burst was a scan and is reported with ``scanned`` — the focused field never
-sees it. If the burst ends otherwise (a person typing), the held keys are delivered to
-the widget they were meant for, in order, as if nothing happened.
+A USB scanner "types" the tag a few milliseconds per key event and presses Enter (or
+Tab). For a capital letter or a shifted symbol it sends a Shift press before the key and
+a Shift release after it (AltGr on layouts that need it), and every key has its release.
+The :class:`ScanDetector` is an application-level event filter for one window: it holds
+back each printable key press for a moment; while more key events follow fast enough —
+characters, their releases, Shift/AltGr presses and releases — the burst goes on; if it
+ends with the terminator and is long enough, it was a scan and is reported with
+``scanned`` — the focused field never sees it. If the burst ends otherwise (a person
+typing), the held keys are delivered to the widget they were meant for, in order, as if
+nothing happened. Timing, length, prefix, suffix and terminator are settings
+(:class:`desktop.scanning.ScannerConfig`).
 
 Signals:
-    scanned(str): the text of one scan (without the Enter).
+    scanned(str): the code of one scan (without prefix, suffix and terminator).
     holding(object, str): a key press (its widget and text) is held back as the first of
         what may be a scan. Most such keys are a person typing and reach their widget
-        ~30 ms later: a search box can start searching at once (see FilterBar.expect_key).
+        ~50 ms later: a search box can start searching at once (see FilterBar.expect_key).
 """
 
 from __future__ import annotations
@@ -22,13 +27,35 @@ from dataclasses import dataclass
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
-from shiboken6 import isValid
+from shiboken6 import getCppPointer, isValid
 
-#: Longest pause between two characters of a scan (USB scanners: 1–15 ms; people: 60+ ms).
-MAX_GAP_SECONDS = 0.025
-#: Shortest text that counts as a scan.
-MIN_SCAN_LENGTH = 4
-_ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+from desktop.scanning import ScannerConfig
+
+#: Longest pause between two key events of a scan by default (see ScannerConfig).
+MAX_GAP_SECONDS = ScannerConfig().max_gap_ms / 1000
+#: Shortest text that counts as a scan by default.
+MIN_SCAN_LENGTH = ScannerConfig().min_length
+_TERMINATOR_KEYS = {
+    Qt.Key.Key_Return: "enter",
+    Qt.Key.Key_Enter: "enter",
+    Qt.Key.Key_Tab: "tab",
+}
+#: Keys that only change what the next key types: part of a scan, never its end.
+MODIFIER_KEYS = frozenset(
+    {
+        Qt.Key.Key_Shift,
+        Qt.Key.Key_AltGr,
+        Qt.Key.Key_CapsLock,
+        Qt.Key.Key_Alt,
+        Qt.Key.Key_Control,
+        Qt.Key.Key_Meta,
+        Qt.Key.Key_Super_L,
+        Qt.Key.Key_Super_R,
+        Qt.Key.Key_Mode_switch,
+        Qt.Key.Key_unknown,  # ISO_Level3_Shift / Level5 on some X11 layouts
+    }
+)
+_KEY_EVENTS = (QEvent.Type.KeyPress, QEvent.Type.KeyRelease)
 
 
 @dataclass
@@ -43,19 +70,33 @@ class ScanDetector(QObject):
     scanned = Signal(str)
     holding = Signal(object, str)
 
-    def __init__(self, window: QWidget) -> None:
+    def __init__(self, window: QWidget, config: ScannerConfig | None = None) -> None:
         super().__init__(window)
         self._window = window
         self._held: list[_HeldKey] = []
-        self._last = 0.0
+        self._last = 0.0  # when the last key event of the burst (or of a scan) arrived
+        self._last_stamp = 0  # and its window-system timestamp (ms; 0 for synthetic keys)
+        self._after_scan = False  # a scan just ended: its trailing releases are swallowed
         self._replaying = False
+        self._waited = False  # the release was put off once after a busy event loop
+        self._seen: tuple[int, QWidget] | None = None  # the last key event and its receiver
         self._release = QTimer(self)
         self._release.setSingleShot(True)
-        self._release.setInterval(round(MAX_GAP_SECONDS * 1000) + 5)
-        self._release.timeout.connect(self.release)
+        self._release.timeout.connect(self._quiet)
+        self.config = config or ScannerConfig()
         app = QApplication.instance()
         assert app is not None
         app.installEventFilter(self)
+
+    @property
+    def config(self) -> ScannerConfig:
+        return self._config
+
+    @config.setter
+    def config(self, config: ScannerConfig) -> None:
+        self._config = config
+        self._gap = config.max_gap_ms / 1000
+        self._release.setInterval(config.max_gap_ms + 5)
 
     def uninstall(self) -> None:
         app = QApplication.instance()
@@ -63,37 +104,93 @@ class ScanDetector(QObject):
             app.removeEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if self._replaying or event.type() != QEvent.Type.KeyPress:
+        if self._replaying or event.type() not in _KEY_EVENTS:
             return False
         if not isinstance(watched, QWidget) or watched.window() is not self._window:
             return False
         assert isinstance(event, QKeyEvent)
+        if self._propagated(watched, event):
+            return False  # seen already: a key a widget ignored, passed on to its parent
+        if event.isAutoRepeat():
+            self.release()
+            return False
         now = time.monotonic()
-        fast = bool(self._held) and now - self._last <= MAX_GAP_SECONDS
-        if event.key() in _ENTER_KEYS:
-            if fast and len(self._held) >= MIN_SCAN_LENGTH:
-                text = "".join(k.text for k in self._held)
+        # The window system's time of the key, when it has one: a busy event loop does not
+        # stretch the gaps it measures (synthetic keys have none).
+        stamp = event.timestamp()
+        gap = (stamp - self._last_stamp) / 1000 if stamp and self._last_stamp else now - self._last
+        in_burst = (bool(self._held) or self._after_scan) and 0 <= gap <= self._gap
+        self._last_stamp = stamp
+        if event.type() == QEvent.Type.KeyRelease or event.key() in MODIFIER_KEYS:
+            # Releases and Shift/AltGr belong to the burst they arrive in (held keys are
+            # replayed with their releases); outside a burst they go where they were sent.
+            if in_burst:
+                self._last = now
+                self._waited = False
+                self._release.start()
+                return True
+            return False
+        self._after_scan = False
+        terminator = _TERMINATOR_KEYS.get(Qt.Key(event.key()))
+        if terminator is not None and not _has_command_modifier(event):
+            text = "".join(k.text for k in self._held)
+            if in_burst and terminator in self.config.terminators and self.config.is_scan(text):
                 self._held.clear()
-                self._release.stop()
-                self.scanned.emit(text)
+                self._after_scan = True  # the terminator's release follows
+                self._last = now
+                self._release.start()
+                self.scanned.emit(self.config.code(text))
                 return True
             self.release()
             return False
         if not _is_printable(event):
             self.release()
             return False
-        if self._held and not fast:
+        if self._held and not in_burst:
             self.release()
         self._held.append(_HeldKey(watched, event.key(), event.modifiers(), event.text()))
         self._last = now
+        self._waited = False
         self._release.start()
         if len(self._held) == 1:
             self.holding.emit(watched, event.text())
         return True
 
+    def _propagated(self, watched: QWidget, event: QKeyEvent) -> bool:
+        """Whether ``event`` is the one seen last, now sent to an ancestor of its first
+        receiver (Qt passes an ignored key to the parent; the filter sees it again)."""
+        pointer = getCppPointer(event)[0]
+        previous, self._seen = self._seen, (pointer, watched)
+        if previous is None or previous[0] != pointer or not isValid(previous[1]):
+            return False
+        return watched is not previous[1] and watched.isAncestorOf(previous[1])
+
+    def _quiet(self) -> None:
+        """No key event for longer than a scan's gap: the burst was typing."""
+        self._after_scan = False
+        quiet_for = time.monotonic() - self._last
+        if self._held and quiet_for < self._gap:
+            self._release.start()  # the burst is still going on
+            return
+        if self._held and quiet_for > 2 * self._gap + 0.03 and not self._waited:
+            # The event loop was busy (a search, a paint): keys the scanner sent meanwhile
+            # may still be queued. Wait one more gap with the loop free before deciding.
+            self._waited = True
+            self._release.start()
+            return
+        # Events the window system has queued meanwhile are handled first: a busy event
+        # loop must not cut a scan in two.
+        QTimer.singleShot(0, self._release_if_quiet)
+
+    def _release_if_quiet(self) -> None:
+        if self._held and time.monotonic() - self._last > self._gap:
+            self.release()
+
     def release(self) -> None:
         """Deliver held keys to their widgets: they were typed by a person."""
         self._release.stop()
+        self._after_scan = False
+        self._waited = False
         held, self._held = self._held, []
         self._replaying = True
         try:
@@ -108,12 +205,18 @@ class ScanDetector(QObject):
             self._replaying = False
 
 
+def _has_command_modifier(event: QKeyEvent) -> bool:
+    """Ctrl, Alt or Meta held for a shortcut (Ctrl+Alt together is AltGr on Windows)."""
+    modifiers = event.modifiers()
+    control = bool(modifiers & Qt.KeyboardModifier.ControlModifier)
+    alt = bool(modifiers & Qt.KeyboardModifier.AltModifier)
+    if modifiers & Qt.KeyboardModifier.MetaModifier:
+        return True
+    return control != alt
+
+
 def _is_printable(event: QKeyEvent) -> bool:
-    if event.modifiers() & (
-        Qt.KeyboardModifier.ControlModifier
-        | Qt.KeyboardModifier.AltModifier
-        | Qt.KeyboardModifier.MetaModifier
-    ):
+    if _has_command_modifier(event):
         return False
     text = event.text()
     return len(text) == 1 and text.isprintable()

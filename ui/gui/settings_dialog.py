@@ -6,10 +6,11 @@ settings file only ever holds the URL without it.
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -34,6 +35,7 @@ from desktop.settings import CURRENT_USER, DATABASE_URL, DATE_FORMAT, Settings
 from desktop.storage.database import Database, open_database
 from desktop.storage.urls import choose_url, default_database_path, describe, parse_url
 from ui.gui.reference.jobs import DialogJobs
+from ui.gui.scanner_settings_box import ScannerSettingsBox
 from ui.gui.worker import Progress
 
 #: Qt date formats offered, shown with today's date as the example.
@@ -133,6 +135,9 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(database_box)
         layout.addWidget(you_box)
+        self.scanner_box = ScannerSettingsBox()  # barcode scanner: its own section
+        self.scanner_box.load(self._settings)
+        layout.addWidget(self.scanner_box)
         layout.addWidget(self.error_label)
         layout.addStretch(1)
         layout.addWidget(buttons)
@@ -184,8 +189,8 @@ class SettingsDialog(QDialog):
         text = self.url_edit.text().strip()
         if not text:
             raise DesktopError("Enter the server URL, e.g. postgresql://user@server/assetdesk")
-        bare, in_url = credentials.split_password(text)
-        return bare, self.password_edit.text() or in_url
+        _, in_url = credentials.split_password(text)  # also checks that it is a URL
+        return _without_password_as_typed(text), self.password_edit.text() or in_url
 
     def _connect_url(self) -> str:
         """The URL to test with, the password put in only in memory."""
@@ -242,18 +247,63 @@ class SettingsDialog(QDialog):
         return self.user_combo.currentText().strip()
 
     def save(self) -> None:
-        """Store the settings (and the password in the keyring) and close."""
+        """Store the settings (and the password in the keyring) and close.
+
+        Another database is opened first (on a worker): one that cannot be opened is
+        not saved, the dialog stays open and says why.
+        """
         try:
             url, password = self.chosen_url()
+            connect_url = self._connect_url()
+        except DesktopError as exc:
+            self._show_error(exc.message)
+            return
+        if url == self._saved_url:
+            self._store(url, password)
+            return
+        self.ok_button.setEnabled(False)
+        self.error_label.setStyleSheet("")
+        self.error_label.setText("Opening the database…")
+        self.error_label.show()
+        opened: list[str] = []
+        self._jobs.start(
+            _test_job(connect_url),
+            opened.append,
+            self._save_failed,
+            # Saved once the worker's thread has ended: the dialog may close then.
+            lambda: self._opened(url, password, bool(opened)),
+        )
+
+    def _save_failed(self, exc: DesktopError) -> None:
+        self._show_error(f"Not saved: {exc.message}")
+        self.ok_button.setEnabled(True)
+        # Back to what needs correcting (not to Cancel, which took the focus meanwhile).
+        field = self.path_edit if self.local_radio.isChecked() else self.url_edit
+        field.setFocus()
+
+    def _opened(self, url: str, password: str | None, ok: bool) -> None:
+        self.ok_button.setEnabled(True)
+        if ok:
+            self.error_label.hide()
+            # Saved (and the dialog closed) from the event loop, once the worker is gone.
+            QTimer.singleShot(0, lambda: self._store(url, password))
+
+    def _show_error(self, message: str) -> None:
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setText(message)
+        self.error_label.show()
+
+    def _store(self, url: str, password: str | None) -> None:
+        try:
             if password:
                 credentials.store_password(url, password)
         except DesktopError as exc:
-            self.error_label.setText(exc.message)
-            self.error_label.show()
+            self._show_error(exc.message)
             return
         self._settings.set(DATABASE_URL, url)
         self._settings.set(CURRENT_USER, self.chosen_username())
         self._settings.set(DATE_FORMAT, str(self.date_combo.currentData()))
+        self.scanner_box.save(self._settings)
         if url != self._saved_url:
             self.database_changed.emit(url)
         self.accept()
@@ -265,6 +315,18 @@ class SettingsDialog(QDialog):
     def done(self, result: int) -> None:
         self.hide()
         self._jobs.cancel_then(lambda: QDialog.done(self, result))
+
+
+def _without_password_as_typed(text: str) -> str:
+    """The URL as the user typed it (driver, query, spelling), only its password removed."""
+    match = _PASSWORD_IN_URL.match(text)
+    if match is None or match.group("password") is None:
+        return text
+    return text[: match.start("password") - 1] + text[match.end("password") :]
+
+
+#: scheme://user:password@… as SQLAlchemy reads it (a password holds no unescaped "@").
+_PASSWORD_IN_URL = re.compile(r"^[\w+.-]+://[^:/@]*(?::(?P<password>[^@]*))?@")
 
 
 #: Alembic loads its scripts lazily and not thread-safely: one database check at a time.

@@ -20,7 +20,7 @@ class WelcomeView(QWidget):
     import_requested = Signal()
     connect_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, demo_assets: int = 2000) -> None:
         super().__init__(parent)
         title = QLabel("Welcome to Assetdesk")
         font = QFont(title.font())
@@ -35,8 +35,7 @@ class WelcomeView(QWidget):
 
         self.demo_button = self._action(
             "&Try it with demo data",
-            "Fill this database with sites, rooms, people and a few hundred assets with "
-            "years of history. Best on a database of its own.",
+            demo_description(demo_assets),
             self.create_demo_requested,
         )
         self.import_button = self._action(
@@ -61,6 +60,9 @@ class WelcomeView(QWidget):
         box = QWidget()
         box.setLayout(column)
         box.setFixedWidth(620)
+        for button in (self.demo_button, self.import_button, self.connect_button):
+            # Tall enough for the whole description at this width (it wraps to 2-3 lines).
+            button.setMinimumHeight(max(60, button.heightForWidth(620)))
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         layout.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -72,3 +74,12 @@ class WelcomeView(QWidget):
         button.setMinimumHeight(60)
         button.clicked.connect(signal)
         return button
+
+
+def demo_description(assets: int) -> str:
+    """What "Try it with demo data" makes (``desktop.demo.fill_demo`` with ``assets``)."""
+    return (
+        "Fill this database with a demo organisation: three sites with their buildings, "
+        f"rooms and racks, teams and people, and {assets:,} assets with six years of "
+        "history, pending approvals and open incidents. Best on a database of its own."
+    )

@@ -169,3 +169,23 @@ def test_room_labels_for_the_audit_scope(qtbot: QtBot, world: World) -> None:
     assert {"ROOM-A1", "ROOM-A2"} <= codes  # the building's rooms, scanned first in each room
     assert "SITE-HQ" not in codes  # outside the scope
     dialog.close()
+
+
+def test_the_room_picker_finds_a_location_by_any_part_of_its_code_or_path(
+    qtbot: QtBot, world: World
+) -> None:
+    window = AuditWindow(world.db, "auditor")
+    qtbot.addWidget(window)
+    window.show()
+    dialog = window.open_start_dialog()
+    assert dialog.scope.currentText() == ""  # nothing chosen for the user
+    edit = dialog.scope.lineEdit()
+    assert edit is not None
+    qtbot.keyClicks(edit, "room a")  # both rooms: the user must pick one
+    dialog.submit()
+    assert dialog.message.text() == "No single location matches 'room a': pick one from the list."
+    edit.clear()
+    qtbot.keyClicks(edit, "m-a2")  # part of the code ROOM-A2
+    with qtbot.waitSignal(dialog.started, timeout=5000) as started:
+        qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert started.args[0].scope == "Room A2"

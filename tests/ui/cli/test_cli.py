@@ -49,7 +49,11 @@ def test_db_info_json_on_a_new_local_file(
     code, out, _ = run(capsys, "--database", str(path), "db", "info", "--json")
     assert code == 0
     info = json.loads(out)
-    assert info["backend"] == "sqlite"
+    assert (info["backend"], info["exists"]) == ("sqlite", False)  # a question creates nothing
+    assert not path.exists()
+    code, out, _ = run(capsys, "--database", str(path), "db", "upgrade")
+    code, out, _ = run(capsys, "--database", str(path), "db", "info", "--json")
+    info = json.loads(out)
     assert info["schema_up_to_date"] is True
     assert info["counts"]["assets"] == 0
 
@@ -123,7 +127,7 @@ def test_db_reindex_puts_assets_inserted_out_of_order_back_in_tag_order(
     from desktop.storage.models import Asset
 
     path = tmp_path / "register.sqlite3"
-    assert run(capsys, "--database", str(path), "db", "info", "--json")[0] == 0
+    assert run(capsys, "--database", str(path), "db", "upgrade")[0] == 0
     db = Database(f"sqlite:///{path}")
     world = seed_world(db)
     world.receive(tag="LAP-0001")

@@ -6,6 +6,7 @@ from typing import Any
 
 from desktop.domain.lifecycle import AssetStatus
 from desktop.services.queries import asset_detail
+from desktop.services.recorded_answers import recorded_answers
 from ui.cli.context import CliContext, print_json
 
 
@@ -64,6 +65,8 @@ def _show(ctx: CliContext) -> int:
         print(f"  {when}  {entry.kind:<13} {entry.performed_by}{ticket}{state}")
         if entry.reason:
             print(f"      reason: {entry.reason}")
+        for label, text in recorded_answers(entry.kind, entry.answers):
+            print(f"      {label}: {text}")
         for change in entry.changes:
             print(
                 f"      {change['field']}: {change.get('before_text') or '—'} → {change.get('after_text') or '—'}"

@@ -50,6 +50,8 @@ def register(subparsers: Any) -> None:
 
 def _upgrade(ctx: CliContext) -> int:
     database = ctx.database(check_schema=False)
+    if database.sqlite_path is not None:  # a new local file: its folder first
+        database.sqlite_path.expanduser().parent.mkdir(parents=True, exist_ok=True)
     before = database.schema_state()
     after = database.upgrade()
     if before.current == after.current:
@@ -63,6 +65,9 @@ def _upgrade(ctx: CliContext) -> int:
 
 def _info(ctx: CliContext) -> int:
     database = ctx.database(check_schema=False)
+    path = database.sqlite_path
+    if path is not None and not path.expanduser().exists():
+        return _no_database_yet(ctx, database.display_url, path)
     state = database.schema_state()
     if (
         database.is_sqlite
@@ -101,6 +106,22 @@ def _info(ctx: CliContext) -> int:
             )
     else:
         print(f"{'':>16}  the schema is not this version's: run 'assetdesk db upgrade'")
+    return 0
+
+
+def _no_database_yet(ctx: CliContext, url: str, path: Path) -> int:
+    """``db info`` on a computer where Assetdesk has not made its local file yet."""
+    if ctx.args.json:
+        print_json(
+            {"url": url, "backend": "sqlite", "location": f"local file {path}", "exists": False}
+        )
+        return 0
+    print(f"{'url':>16}: {url}")
+    print(f"{'location':>16}: local file {path}")
+    print(
+        f"{'':>16}  there is no database here yet: Assetdesk creates it when it first starts "
+        "(or run 'assetdesk db upgrade', or choose another with --database)"
+    )
     return 0
 
 

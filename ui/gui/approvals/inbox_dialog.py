@@ -74,6 +74,7 @@ class ApprovalsInbox(QDialog):
         self._username = username
         self._workers: list[Worker] = []
         self._all: list[PendingItem] = []
+        self._next_after_decision = False
         self.model = InboxModel(self)
         self._build()
         self.refresh()
@@ -183,6 +184,9 @@ class ApprovalsInbox(QDialog):
             f"<b>{mine}</b> waiting for your decision"
             + (f" · {others} pending for others" if others else "")
         )
+        if self._next_after_decision:  # decided: on to the next one waiting for you
+            self._next_after_decision = False
+            selected = next((i for i in items if i.decidable), selected)
         row = next(
             (
                 n
@@ -291,6 +295,7 @@ class ApprovalsInbox(QDialog):
         self.refresh()
 
     def _decided(self, outcome: DecisionOutcome) -> None:
+        self._next_after_decision = True
         self.comment_edit.clear()
         self._status(outcome.message, ok=outcome.state is not ProcedureState.CONFLICT)
         self.decided.emit(outcome)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,6 +31,9 @@ from ui.gui.audits.reconciliation_view import ReconciliationView
 from ui.gui.audits.rows_model import Column, RowsModel
 from ui.gui.audits.scan_screen import ScanScreen
 from ui.gui.audits.start_audit_dialog import StartAuditDialog
+
+#: After the last scan, how long the audits list waits before reading its counts (ms).
+LIST_REFRESH_MS = 400
 
 AUDIT_COLUMNS: list[Column[AuditSummary]] = [
     Column("Name", lambda a: a.name),
@@ -77,6 +80,12 @@ class AuditWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(self.tabs)
         self._build_actions()
+        # While a scan screen is open, the list's counts follow the scans (a burst of
+        # scans reads the list once, after a short pause).
+        self._list_stale = QTimer(self)
+        self._list_stale.setSingleShot(True)
+        self._list_stale.setInterval(LIST_REFRESH_MS)
+        self._list_stale.timeout.connect(self.refresh)
         self.resize(1100, 600)
         self.refresh()
 
@@ -183,6 +192,7 @@ class AuditWindow(QMainWindow):
         screen.setWindowFlag(Qt.WindowType.Window, True)
         screen.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         screen.closed.connect(self.refresh)
+        screen.scanned.connect(lambda _result: self._list_stale.start())  # the Scans count
         self._keep(screen)
         screen.show()
         return screen

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -104,9 +105,10 @@ class ReconciliationView(QWidget):
         self.audited_button = QPushButton("Set last &audited", self)
         self.receive_button = QPushButton("&Receive unknown tags…", self)
         self.report_button = QPushButton("Save &report…", self)
-        self.close_button.clicked.connect(self.close_audit)
+        self.confirmation: QMessageBox | None = None
+        self.close_button.clicked.connect(self.ask_close_audit)
         self.moves_button.clicked.connect(lambda: self.apply(AuditAction.MOVES))
-        self.missing_button.clicked.connect(lambda: self.apply(AuditAction.MISSING))
+        self.missing_button.clicked.connect(self.ask_mark_missing)
         self.audited_button.clicked.connect(lambda: self.apply(AuditAction.AUDITED))
         self.receive_button.clicked.connect(self.open_receive)
         self.report_button.clicked.connect(self.choose_report_path)
@@ -169,8 +171,10 @@ class ReconciliationView(QWidget):
 
     def _update_buttons(self) -> None:
         closed = self._result is not None and not self._result.audit.is_open
-        self.close_button.setVisible(not closed)
-        self.close_button.setEnabled(self._result is not None)
+        # Stays in its place once the audit is closed (greyed): the buttons beside it do
+        # not move under the mouse.
+        self.close_button.setEnabled(self._result is not None and not closed)
+        self.close_button.setToolTip("The audit is closed" if closed else "")
         for button in (
             self.moves_button,
             self.missing_button,
@@ -183,6 +187,46 @@ class ReconciliationView(QWidget):
             )
 
     # -- actions ------------------------------------------------------------------------
+
+    def ask_close_audit(self) -> None:
+        """Closing is final (the audit becomes read-only): ask first."""
+        result = self._result
+        if result is None:
+            return
+        counts = result.counts()
+        self._confirm(
+            "Close the audit?",
+            f"Close the audit '{result.audit.name}'? No more scans can be added: "
+            f"{counts['found']} found, {counts['misplaced']} misplaced, "
+            f"{counts['missing']} not seen (missing), {counts['unknown']} unknown tags.",
+            "&Close audit",
+            self.close_audit,
+        )
+
+    def ask_mark_missing(self) -> None:
+        """Marking assets missing changes the register (one audit correction per asset)."""
+        missing = self._result.missing if self._result is not None else []
+        if not missing:
+            self.status.setText("No asset of this audit is missing.")
+            return
+        tags = ", ".join(i.tag for i in missing[:10]) + (" …" if len(missing) > 10 else "")
+        self._confirm(
+            "Mark assets missing?",
+            f"Record {len(missing)} asset(s) as missing ({tags})? Each gets an audit "
+            "correction procedure that sets its status to Missing.",
+            "&Mark missing",
+            lambda: self.apply(AuditAction.MISSING),
+        )
+
+    def _confirm(self, title: str, text: str, yes: str, then: Callable[[], None]) -> None:
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        go = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)  # Enter from a scanner never closes an audit
+        box.buttonClicked.connect(lambda button: then() if button is go else None)
+        self.confirmation = box
+        box.open()
 
     def close_audit(self) -> None:
         self.status.setText("Closing the audit…")

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import DesktopError
+from desktop.scanning import ScannerConfig
 from desktop.services.audit_scans import (
     ScanClass,
     ScanResult,
@@ -45,6 +46,7 @@ from desktop.services.audit_scans import (
 from desktop.services.audit_tally import AuditTally, RoomCounts
 from desktop.services.audits import AuditSummary, audit_summary, checkpoint_wal
 from desktop.services.people import person_by_username
+from desktop.settings import Settings
 from desktop.storage.database import Database
 from desktop.storage.models import Location
 from ui.gui.audits.jobs import JobList
@@ -74,8 +76,21 @@ class ScanField(QLineEdit):
     """
 
     undo_requested = Signal()
+    #: Whether Tab ends a scan (a scanner set up to send Tab instead of Enter).
+    tab_ends_scan = True
 
     def event(self, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Tab
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+            and self.tab_ends_scan
+            and self.text().strip()
+        ):
+            event.accept()
+            self.returnPressed.emit()
+            return True
         is_key = event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
         if is_key and isinstance(event, QKeyEvent) and event.matches(QKeySequence.StandardKey.Undo):
             event.accept()
@@ -110,6 +125,7 @@ class ScanScreen(QWidget):
         self._username = username
         self._audit_id = audit_id
         self._cue = SoundCue(self, beep)
+        self._scanner = ScannerConfig.from_settings(Settings())
         self._manual: ManualFindDialog | None = None
         self.jobs = JobList(self)
         self._idle = QTimer(self)
@@ -138,6 +154,7 @@ class ScanScreen(QWidget):
         self.room_label = QLabel(self)
         self.room_label.setFont(big)
         self.scan_field = ScanField(self)
+        self.scan_field.tab_ends_scan = "tab" in self._scanner.terminators
         self.scan_field.setFont(big)
         self.scan_field.setMinimumHeight(64)
         self.scan_field.setPlaceholderText("Scan a tag or a room label")
@@ -222,7 +239,7 @@ class ScanScreen(QWidget):
     # -- actions ----------------------------------------------------------------------
 
     def _on_return(self) -> None:
-        text = self.scan_field.text()
+        text = self._scanner.code(self.scan_field.text())  # the scanner's prefix/suffix go
         self.scan_field.clear()
         if text.strip():
             self.scan(text)
@@ -349,8 +366,10 @@ class ScanScreen(QWidget):
 
     def _show_counts(self) -> None:
         t = self._tally.total
+        # Seen = expected and no longer missing (an asset found here from outside the
+        # audit's scope is misplaced, but was never one of the expected).
         self.total_label.setText(
-            f"Whole audit: {t.found + t.misplaced} of {t.expected} expected seen · "
+            f"Whole audit: {t.expected - t.missing} of {t.expected} expected seen · "
             f"{t.found} found · {t.misplaced} misplaced · {t.unknown} unknown · "
             f"{t.retired} retired · {t.missing} still missing · {t.duplicates} repeats"
         )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -48,7 +51,18 @@ class StartAuditDialog(QDialog):
         self.scope.setEditable(True)  # type to find a location among thousands
         self.scope.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         for choice in locations:
-            self.scope.addItem(f"{choice.label}  [{choice.code}]", choice.id)
+            code = f"  [{choice.code}]" if choice.code else ""
+            self.scope.addItem(f"{choice.label}{code}", choice.id)
+        # Typing finds a location by any part of its path or code ("a2", "building a").
+        completer = QCompleter(self.scope.model(), self.scope)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.scope.setCompleter(completer)
+        self.scope.setCurrentIndex(-1)  # nothing audited by accident: the user names it
+        scope_edit = self.scope.lineEdit()
+        if scope_edit is not None:
+            scope_edit.setPlaceholderText("Type any part of a location's path or code")
         self.categories = QListWidget(self)
         for choice in categories:
             item = QListWidgetItem(f"{choice.label} ({choice.code})")
@@ -85,10 +99,28 @@ class StartAuditDialog(QDialog):
             if self.categories.item(i).checkState() == Qt.CheckState.Checked
         ]
 
+    def chosen_scope(self) -> uuid.UUID | None:
+        """The location the scope field names: the item whose text was picked, else the
+        one location whose path or code contains what was typed; None if none or several."""
+        typed = self.scope.currentText().strip()
+        if not typed:
+            return None
+        exact = self.scope.findText(typed, Qt.MatchFlag.MatchFixedString)
+        if exact >= 0:
+            return _location_id(self.scope.itemData(exact))
+        needle = typed.casefold()
+        hits = [i for i in range(self.scope.count()) if needle in self.scope.itemText(i).casefold()]
+        return _location_id(self.scope.itemData(hits[0])) if len(hits) == 1 else None
+
     def submit(self) -> None:
-        scope = self.scope.currentData()
+        scope = self.chosen_scope()
         if scope is None:
-            self.message.setText("Choose the location to audit.")
+            typed = self.scope.currentText().strip()
+            self.message.setText(
+                f"No single location matches '{typed}': pick one from the list."
+                if typed
+                else "Choose the location to audit."
+            )
             return
         categories = self.chosen_categories()
         name = self.name.text()
@@ -117,3 +149,8 @@ class StartAuditDialog(QDialog):
     def _on_started(self, summary: AuditSummary) -> None:
         self.started.emit(summary)
         self.accept()
+
+
+def _location_id(data: object) -> uuid.UUID:
+    assert isinstance(data, uuid.UUID)
+    return data

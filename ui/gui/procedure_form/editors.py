@@ -1,4 +1,4 @@
-"""One editor per field type: line edits, dates with an empty state, searchable pick lists.
+"""One editor per field type: line edits, typed dates, searchable pick lists.
 
 Every editor answers the same questions — its value, whether it is empty, what is wrong
 with what was typed — so that the form can validate and submit any template.
@@ -11,70 +11,145 @@ import uuid
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
-from PySide6.QtCore import QDate, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QDate, QLocale, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QWheelEvent
 from PySide6.QtWidgets import (
+    QCalendarWidget,
     QComboBox,
     QCompleter,
-    QDateEdit,
     QLineEdit,
     QPlainTextEdit,
+    QStyle,
     QWidget,
 )
 
 from desktop.domain.fields import FieldType
 from desktop.domain.lifecycle import STATUS_LABELS, AssetStatus
+from desktop.domain.typed_dates import describe_order, order_of, parse_typed_date
 from desktop.services.reference_queries import PATH_SEPARATOR, Choice
 
-#: The date an empty :class:`OptionalDateEdit` holds (shown as blank).
-EMPTY_DATE = QDate(1752, 9, 14)
 
+class OptionalDateEdit(QLineEdit):
+    """A date typed as text, in ISO or the user's order, with any usual separator.
 
-class OptionalDateEdit(QDateEdit):
-    """A date edit that may be empty: blank until a date is chosen; Delete empties it.
+    "2024-02-15", "15/02/2024", "15.02.2024" (or "02/15/2024" where month comes first)
+    are read as typed (:func:`desktop.domain.typed_dates.parse_typed_date`); a text that
+    is no date is shown as a problem, never adjusted. Leaving the field shows the date in
+    the display format. Up/Down step a day (from today when empty); Delete at the end of
+    the text empties it; the calendar button picks a date.
 
-    Typing a digit or pressing Up/Down on an empty edit starts from today.
+    Signals:
+        dateChanged(): the typed or picked date changed.
     """
+
+    dateChanged = Signal()
 
     def __init__(self, display_format: str = "yyyy-MM-dd", parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setCalendarPopup(True)
-        self.setDisplayFormat(display_format)
-        self.setMinimumDate(EMPTY_DATE)
-        self.setSpecialValueText(" ")
-        self.setDate(EMPTY_DATE)
-        self.setToolTip("Type or pick a date; Delete empties it")
+        self._format = display_format
+        self.order = order_of(display_format, _locale_order())
+        example = QDate(2024, 2, 15).toString(display_format)
+        self.setPlaceholderText(f"e.g. {example}")
+        self.setToolTip(
+            f"Type a date as {example} or 2024-02-15 ({describe_order(self.order)} or ISO);"
+            " Up/Down step a day; Delete empties it"
+        )
+        self.setMaximumWidth(220)
+        self._calendar = self.addAction(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView),
+            QLineEdit.ActionPosition.TrailingPosition,
+        )
+        self._calendar.setToolTip("Pick a date")
+        self._calendar.triggered.connect(self._pick)
+        self.textEdited.connect(lambda _text: self.dateChanged.emit())
+        self.editingFinished.connect(self._tidy)
 
     def value(self) -> dt.date | None:
-        date = self.date()
-        if date == EMPTY_DATE:
+        """The date typed (None if empty or not a date; see :meth:`problem`)."""
+        try:
+            return parse_typed_date(self.text(), self.order)
+        except ValueError:
             return None
-        return dt.date(date.year(), date.month(), date.day())
+
+    def problem(self) -> str | None:
+        try:
+            parse_typed_date(self.text(), self.order)
+        except ValueError as exc:
+            return str(exc)
+        return None
 
     def set_value(self, value: dt.date | None) -> None:
-        self.setDate(QDate(value.year, value.month, value.day) if value else EMPTY_DATE)
+        text = QDate(value.year, value.month, value.day).toString(self._format) if value else ""
+        if text != self.text():
+            self.setText(text)
+            self.dateChanged.emit()
 
-    def focusNextPrevChild(self, next: bool) -> bool:
-        # Tab leaves the field (as in every other field of the form); the arrow keys and
-        # the separators move between day, month and year.
-        return QWidget.focusNextPrevChild(self, next)
+    def _tidy(self) -> None:
+        """Show a date that was typed in another form in the display format."""
+        value = self.value()
+        if value is not None:
+            self.set_value(value)
+
+    def _pick(self) -> None:
+        calendar = QCalendarWidget(self)
+        calendar.setWindowFlags(Qt.WindowType.Popup)
+        value = self.value()
+        if value is not None:
+            calendar.setSelectedDate(QDate(value.year, value.month, value.day))
+
+        def picked(date: QDate) -> None:
+            self._picked(date)
+            calendar.close()
+
+        calendar.clicked.connect(picked)
+        calendar.activated.connect(picked)
+        calendar.move(self.mapToGlobal(self.rect().bottomLeft()))
+        calendar.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        calendar.show()
+
+    def _picked(self, date: QDate) -> None:
+        self.set_value(dt.date(date.year(), date.month(), date.day()))
+        self.setFocus(Qt.FocusReason.PopupFocusReason)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
-        if key == Qt.Key.Key_Delete:
-            self.setDate(EMPTY_DATE)
-            return
-        if self.value() is None and (
-            event.text().isdigit() or key in (Qt.Key.Key_Up, Qt.Key.Key_Down)
+        if key == Qt.Key.Key_Delete and (
+            self.cursorPosition() == len(self.text()) or self.selectedText() == self.text()
         ):
-            self.setDate(QDate.currentDate())
-            if not event.text().isdigit():
-                return
-            self.setSelectedSection(QDateEdit.Section.YearSection)
+            self.set_value(None)
+            return
+        if key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            start = self.value()
+            if start is None:
+                self.set_value(dt.date.today())
+            else:
+                step = 1 if key == Qt.Key.Key_Up else -1
+                self.set_value(start + dt.timedelta(days=step))
+            return
         super().keyPressEvent(event)
 
 
-class ReferenceCombo(QComboBox):
+def _locale_order() -> str:
+    """The user's locale's order of day, month and year (day first if it starts with the year)."""
+    return order_of(QLocale().dateFormat(QLocale.FormatType.ShortFormat), "dmy")
+
+
+class _NoWheelCombo(QComboBox):
+    """A pick list the mouse wheel does not change unless it has the focus: scrolling the
+    form over a field must not pick another supplier or method by accident."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()  # the form scrolls instead
+
+
+class ReferenceCombo(_NoWheelCombo):
     """A pick list with type-to-search: typing any part of a name narrows the choices."""
 
     def __init__(self, choices: Sequence[Choice], parent: QWidget | None = None) -> None:
@@ -246,6 +321,12 @@ class DateEditor(FieldEditor):
     def value(self) -> object:
         return self.edit.value()
 
+    def is_empty(self) -> bool:
+        return not self.edit.text().strip()
+
+    def problem(self) -> str | None:
+        return self.edit.problem()
+
     def set_value(self, value: object) -> None:
         if isinstance(value, str) and value:
             value = dt.date.fromisoformat(value)
@@ -258,7 +339,7 @@ class ChoiceEditor(FieldEditor):
     def __init__(
         self, key: str, label: str, type_: FieldType, options: Sequence[tuple[str, object]]
     ) -> None:
-        self.combo = QComboBox()
+        self.combo = _NoWheelCombo()
         self.combo.addItem("", None)
         for text, data in options:
             self.combo.addItem(text, data)

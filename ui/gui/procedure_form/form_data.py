@@ -15,6 +15,7 @@ from desktop.domain.lifecycle import (
     ProcedureKind,
     status_move_problem,
 )
+from desktop.services.lifecycle_rules import site_store
 from desktop.services.queries import AssetDetail, asset_detail
 from desktop.services.reference_queries import ReferenceChoices, reference_choices
 from desktop.services.templates import TemplateRef, current_template
@@ -42,6 +43,9 @@ class FormContext:
     template: TemplateRef
     assets: tuple[FormAsset, ...]
     choices: ReferenceChoices
+    #: Values the form proposes instead of the asset's own, by asset (a decommissioned
+    #: asset goes to its site's store).
+    defaults: dict[uuid.UUID, dict[str, object]] = field(default_factory=dict)
 
 
 def form_asset(detail: AssetDetail) -> FormAsset:
@@ -85,11 +89,19 @@ def load_form(database: Database, kind: ProcedureKind, tags: Sequence[str]) -> F
     with database.read() as session:
         assets = () if kind is ProcedureKind.RECEIVE else read_assets(session, tags)
         category_id = assets[0].category_id if assets else None
+        defaults: dict[uuid.UUID, dict[str, object]] = {}
+        if kind is ProcedureKind.DECOMMISSION:
+            for asset in assets:
+                location = asset.values.get("location")
+                store = site_store(session, location if isinstance(location, uuid.UUID) else None)
+                if store is not None:
+                    defaults[asset.id] = {"location": store}
         return FormContext(
             kind=kind,
             template=current_template(session, kind, category_id),
             assets=assets,
             choices=reference_choices(session),
+            defaults=defaults,
         )
 
 

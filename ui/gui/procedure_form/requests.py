@@ -40,8 +40,18 @@ def prefill(view: FormView) -> None:
     if len(assets) != 1:
         return
     current = initial_values(assets[0])
+    current.update(view.context.defaults.get(assets[0].id, {}))
     for key, editor in {**view.asset_editors, **view.custom_editors}.items():
         editor.set_value(current.get(key))
+
+
+def _with_chosen_location(view: FormView, values: dict[str, object]) -> dict[str, object]:
+    """A decommission form asks where the asset now is: the place shown is a choice even
+    when it is where the asset already stands (else the service picks the site's store)."""
+    editor = view.asset_editors.get("location")
+    if view.context.kind is ProcedureKind.DECOMMISSION and editor and not editor.is_empty():
+        return {**values, "location": editor.value()}
+    return values
 
 
 def form_values(view: FormView, asset: FormAsset | None) -> dict[str, object]:
@@ -86,7 +96,7 @@ def build_requests(
             base,
             asset_id=asset.id,
             asset_tag=asset.tag,
-            values=form_values(view, asset),
+            values=_with_chosen_location(view, form_values(view, asset)),
             expected_version=versions.get(asset.id, asset.version),
         )
         for asset in context.assets

@@ -1,0 +1,54 @@
+"""``assetdesk db info`` on a computer where Assetdesk has never run: no database yet."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def _assetdesk(home: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "ASSETDESK_DATABASE"}
+    env |= {
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "ui.cli.main", *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_db_info_on_a_fresh_machine_says_there_is_no_database_yet(tmp_path: Path) -> None:
+    home = tmp_path / "New User"
+    home.mkdir()
+    database = home / "data" / "Assetdesk" / "assetdesk.sqlite3"
+
+    result = _assetdesk(home, "db", "info")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert f"local file {database}" in result.stdout
+    assert "there is no database here yet" in result.stdout
+    assert "Traceback" not in result.stdout
+    assert not database.exists()  # a question creates nothing
+    assert not database.parent.exists()
+
+    as_json = _assetdesk(home, "db", "info", "--json")
+    assert as_json.returncode == 0
+    assert json.loads(as_json.stdout)["exists"] is False
+
+    # "db upgrade" then makes it, folder and all; "db info" describes it.
+    upgrade = _assetdesk(home, "db", "upgrade")
+    assert upgrade.returncode == 0, upgrade.stderr
+    assert database.exists()
+    info = _assetdesk(home, "db", "info")
+    assert info.returncode == 0
+    assert "assets: 0" in " ".join(info.stdout.split())
