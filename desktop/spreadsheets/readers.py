@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.errors import DesktopError
+from desktop.spreadsheets import limits
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"})
 TEXT_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
@@ -152,10 +153,12 @@ def _open_calamine(path: Path) -> Any:
             f"{path.name} is encrypted (password-protected): open it in your spreadsheet "
             "program, remove the password, save it and import again"
         )
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xlsb", ".ods") and not zipfile.is_zipfile(path):
-        raise UnreadableFileError(
-            f"{path.name} is not a valid {path.suffix.lower()} file (it is not a zip package)"
-        )
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xlsb", ".ods"):
+        if not zipfile.is_zipfile(path):
+            raise UnreadableFileError(
+                f"{path.name} is not a valid {path.suffix.lower()} file (it is not a zip package)"
+            )
+        limits.check_once(path)  # before calamine or openpyxl can choke on it
     try:
         return CalamineWorkbook.from_path(str(path))
     except Exception as exc:

@@ -1,0 +1,619 @@
+"""Hostile-file guards: a workbook is checked before a native reader touches it.
+
+python-calamine builds one dense grid from A1 to a sheet's farthest cell holding a value,
+and aborts the whole process (SIGABRT: no exception, no message) when that grid cannot be
+allocated — a 3 KB .xlsx whose one cell is ``XFD1048576`` asks for 512 GiB. openpyxl
+iterates the same grid cell by cell, which takes hours. So before either reader opens a
+package, :func:`check_package` looks at it cheaply:
+
+- the zip itself: readable, not encrypted, not a bomb (declared and real sizes are
+  bounded; every member is read through once, which checks its CRC);
+- no XML part declares a DTD (entity expansion, "billion laughs");
+- every worksheet's extent: the farthest row and column that hold a value, found by
+  scanning the sheet's XML as it streams out of the zip (regular expressions on chunks;
+  a sheet whose cells omit their addresses is walked by expat instead), and refused when
+  the grid would exceed :data:`MAX_ROWS`, :data:`MAX_COLUMNS` or :data:`MAX_CELLS`.
+
+Every refusal is an :class:`~desktop.errors.DesktopError` naming the file and sheet.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import IO
+from xml.parsers import expat
+
+from desktop.errors import DesktopError
+
+#: The most rows a sheet may have (Excel's own limit).
+MAX_ROWS = 1_048_576
+#: The most columns a sheet may reach (Excel allows 16,384; an asset register has dozens).
+MAX_COLUMNS = 2_000
+#: The most cells of the grid from A1 to the farthest value (rows x columns): about 1.3 GB
+#: in the reader before any Python object exists.
+MAX_CELLS = 40_000_000
+#: The most bytes a package may unpack to, and the most members it may hold.
+MAX_UNPACKED = 4 * 1024**3
+MAX_MEMBERS = 10_000
+#: How far into an XML part its root element must start (a DTD would come before it).
+MAX_PROLOG = 65_536
+CHUNK = 4 * 1024 * 1024
+#: Columns up to AL (38) are always fine: 38 x 1,048,576 rows stays under MAX_CELLS.
+_ALWAYS_FINE_COLUMNS = MAX_CELLS // MAX_ROWS
+
+
+class HostileFileError(DesktopError):
+    """The file is damaged, or made to exhaust the reader; the message names it and why."""
+
+
+@dataclass(frozen=True)
+class Extent:
+    """The farthest row and column (1-based) holding a value, and one cell that reaches it."""
+
+    rows: int
+    columns: int
+    far_cell: str
+
+
+def check_package(path: Path) -> None:
+    """Refuse a zip-based workbook (.xlsx, .xlsm, .xlsb, .ods) a reader could choke on."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            _check_members(path, package)
+            sheets = _sheet_names(package)
+            ods = path.suffix.lower() == ".ods"
+            for info in package.infolist():
+                _check_member(path, package, info, sheets, ods=ods)
+    except DesktopError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError) as exc:
+        raise HostileFileError(f"{path.name} is damaged (its zip package: {_reason(exc)})") from exc
+    except NotImplementedError as exc:
+        raise HostileFileError(
+            f"{path.name} uses a zip compression this program cannot read ({_reason(exc)})"
+        ) from exc
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise HostileFileError(f"{path.name} cannot be read ({_reason(exc)})") from exc
+
+
+def _check_members(path: Path, package: zipfile.ZipFile) -> None:
+    members = package.infolist()
+    if len(members) > MAX_MEMBERS:
+        raise HostileFileError(
+            f"{path.name} holds {len(members):,} parts; a workbook has far fewer "
+            f"(at most {MAX_MEMBERS:,} are read)"
+        )
+    total = 0
+    for info in members:
+        if info.flag_bits & 0x1:
+            raise HostileFileError(
+                f"{path.name} is encrypted (password-protected): open it in your spreadsheet "
+                "program, remove the password, save it and import again"
+            )
+        total += info.file_size
+        if total > MAX_UNPACKED:
+            raise HostileFileError(
+                f"{path.name} would unpack to more than {MAX_UNPACKED // 1024**3} GB "
+                f"(part {info.filename} alone claims {info.file_size:,} bytes): "
+                "it is not read"
+            )
+
+
+def _check_member(
+    path: Path,
+    package: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    sheets: dict[str, str],
+    *,
+    ods: bool,
+) -> None:
+    name = info.filename
+    if info.is_dir():
+        return
+    is_xml = name.lower().endswith((".xml", ".rels", ".vml"))
+    with package.open(info) as stream:
+        chunks = _chunks(stream, info)
+        if not is_xml:
+            for _ in chunks:  # reading it through checks its size and CRC
+                pass
+            return
+        first = next(chunks, b"")
+        root = _root_element(path, name, first)
+        sheet = sheets.get(name, PurePosixPath(name).stem)
+        where = f"{path.name}, sheet {sheet}"
+        rest = _prepend(first, chunks)
+        if root == "worksheet":
+            _refuse_beyond_limits(where, _xlsx_extent(where, rest, lambda: _reopen(package, info)))
+        elif ods and root == "document-content":
+            for table, extent in _ods_extents(f"{path.name}", rest):
+                _refuse_beyond_limits(f"{path.name}, sheet {table}", extent)
+        else:
+            for _ in rest:
+                pass
+
+
+def _chunks(stream: IO[bytes], info: zipfile.ZipInfo) -> Iterator[bytes]:
+    read = 0
+    while True:
+        chunk = stream.read(CHUNK)
+        if not chunk:
+            return
+        read += len(chunk)
+        if read > info.file_size:  # zipfile stops at the declared size; be sure anyway
+            raise zipfile.BadZipFile(f"part {info.filename} is longer than it says")
+        yield chunk
+
+
+def _prepend(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
+    if first:
+        yield first
+    yield from rest
+
+
+def _reopen(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    with package.open(info) as stream:
+        yield from _chunks(stream, info)
+
+
+_ROOT = re.compile(rb"<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
+
+
+def _root_element(path: Path, member: str, first: bytes) -> str:
+    """The root element's local name; refuses a DTD (entity expansion) before it."""
+    head = first[:MAX_PROLOG]
+    position = 0
+    while True:
+        start = head.find(b"<", position)
+        if start < 0 or start + 1 >= len(head):
+            if len(first) >= MAX_PROLOG:
+                raise HostileFileError(
+                    f"{path.name}: part {member} does not start like XML (no element in its "
+                    f"first {MAX_PROLOG:,} bytes)"
+                )
+            return ""
+        marker = head[start + 1 : start + 2]
+        if marker == b"?":
+            position = head.find(b"?>", start) + 2 or len(head)
+        elif head.startswith(b"<!--", start):
+            end = head.find(b"-->", start)
+            position = end + 3 if end >= 0 else len(head)
+        elif marker == b"!":
+            raise HostileFileError(
+                f"{path.name}: part {member} declares a DTD or entities, which workbooks never "
+                "do (it may be built to exhaust memory); the file is not read"
+            )
+        else:
+            match = _ROOT.match(head, start)
+            return match.group(2).decode("ascii") if match else ""
+
+
+def _sheet_names(package: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part name -> sheet name, from the workbook and its relationships."""
+    from xml.etree import ElementTree
+
+    names: dict[str, str] = {}
+    try:
+        workbook = _office_document(package)
+        if workbook is None:
+            return names
+        folder = PurePosixPath(workbook).parent
+        rels_name = str(folder / "_rels" / (PurePosixPath(workbook).name + ".rels"))
+        targets = {
+            rel.get("Id"): rel.get("Target", "")
+            for rel in ElementTree.fromstring(_small(package, rels_name))
+        }
+        for element in ElementTree.fromstring(_small(package, workbook)).iter():
+            if element.tag.rsplit("}", 1)[-1] != "sheet":
+                continue
+            rid = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
+            target = targets.get(rid, "")
+            if target:
+                part = target.lstrip("/") if target.startswith("/") else str(folder / target)
+                names[_normalise(part)] = element.get("name", "")
+    except (KeyError, ValueError, ElementTree.ParseError, HostileFileError):
+        return names  # the reader will say what is wrong; part names serve meanwhile
+    return names
+
+
+def _office_document(package: zipfile.ZipFile) -> str | None:
+    from xml.etree import ElementTree
+
+    for rel in ElementTree.fromstring(_small(package, "_rels/.rels")):
+        if rel.get("Type", "").endswith("/officeDocument"):
+            return _normalise(rel.get("Target", "").lstrip("/"))
+    return None
+
+
+def _small(package: zipfile.ZipFile, name: str) -> bytes:
+    info = package.getinfo(name)
+    if info.file_size > 16 * 1024 * 1024:
+        raise ValueError("too large")
+    data = package.read(info)
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise ValueError("a DTD")  # refused with its message when the part is checked
+    return data
+
+
+def _normalise(part: str) -> str:
+    pieces: list[str] = []
+    for piece in part.split("/"):
+        if piece == "..":
+            if pieces:
+                pieces.pop()
+        elif piece not in ("", "."):
+            pieces.append(piece)
+    return "/".join(pieces)
+
+
+def _refuse_beyond_limits(where: str, extent: Extent) -> None:
+    if extent.rows > MAX_ROWS:
+        raise HostileFileError(
+            f"{where}: a value at {extent.far_cell} lies beyond row {MAX_ROWS:,}, the most a "
+            "sheet can have; the file is damaged or made to exhaust memory"
+        )
+    if extent.columns > MAX_COLUMNS:
+        raise HostileFileError(
+            f"{where}: a value at {extent.far_cell} is in column {extent.columns:,}; at most "
+            f"{MAX_COLUMNS:,} columns are read. Delete what lies far to the right and import again"
+        )
+    if extent.rows * extent.columns > MAX_CELLS:
+        raise HostileFileError(
+            f"{where}: its values span {extent.rows:,} rows x {extent.columns:,} columns (to "
+            f"{extent.far_cell}), more than the {MAX_CELLS:,} cells that are read at once. "
+            "Delete stray cells far below or to the right, or split the sheet, and import again"
+        )
+
+
+# -- .xlsx / .xlsm worksheets --------------------------------------------------------
+
+_ATTRS = rb"(?:\s+[^\s=<>/]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*"
+
+
+def _greater_than(limit: int, alphabet: str) -> bytes:
+    """A pattern for the numerals (digits, or column letters) above ``limit``."""
+    if alphabet == "digits":
+        text, digits = str(limit), "0123456789"
+    else:
+        text, digits = _column_letters(limit), "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    any_one = "[0-9]" if alphabet == "digits" else "[A-Z]"
+    first = "[1-9]" if alphabet == "digits" else "[A-Z]"
+    options = [f"{first}{any_one}{{{len(text)},}}"]  # more characters
+    for i, char in enumerate(text):
+        above = digits[digits.index(char) + 1 :]
+        if not above:
+            continue
+        options.append(f"{text[:i]}[{above}]{any_one}{{{len(text) - i - 1}}}")
+    return ("(?:" + "|".join(options) + ")").encode("ascii")
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def column_number(letters: str) -> int:
+    number = 0
+    for char in letters:
+        number = number * 26 + ord(char) - 64
+    return number
+
+
+#: A cell's tail: not self-closing and not closed at once (calamine ignores empty cells,
+#: and styled empty cells far away are common).
+_HOLDS_SOMETHING = _ATTRS + rb"\s*>(?!\s*</(?:[A-Za-z_][\w.-]*:)?c\s*>)"
+
+
+def _not_greater_than(limit: int) -> bytes:
+    """A pattern for the numbers 1..``limit`` written without leading zeros."""
+    text = str(limit)
+    options = [f"[1-9][0-9]{{0,{len(text) - 2}}}"]  # fewer digits
+    for i, char in enumerate(text):
+        below = "0123456789"[: int(char)] if i else "123456789"[: int(char) - 1]
+        if below:
+            options.append(f"{text[:i]}[{below}][0-9]{{{len(text) - i - 1}}}")
+    options.append(text)
+    return ("(?:" + "|".join(options) + ")").encode("ascii")
+
+
+def _columns_up_to(limit: int) -> bytes:
+    """A pattern for the column letters A..``limit``'s (AL for 38), either case."""
+    assert 26 < limit <= 52
+    last = chr(ord("A") + limit - 27)
+    return f"(?:[A-Za-z]|[Aa][A-{last}a-{last.lower()}])".encode("ascii")
+
+
+def _unusual_cell(start: bytes) -> re.Pattern[bytes]:
+    """A cell start tag that is not ``<c r="REF"`` with REF within column AL and row
+    MAX_ROWS. Led by a literal, so the engine skips to cells fast; every program writes
+    its cells so, and a sheet with any other (no address, the address not first, a far
+    one) gets a closer look."""
+    return re.compile(
+        start
+        + rb'(?:[>/]| (?!r="'
+        + _columns_up_to(_ALWAYS_FINE_COLUMNS)
+        + _not_greater_than(MAX_ROWS)
+        + rb'"))'
+    )
+
+
+#: In the whitespace- and quote-normalised text: unusual cells, and an attribute named r
+#: after another attribute (a second address: calamine takes the last one).
+_UNUSUAL = (_unusual_cell(b"<c"), _unusual_cell(b":c"))
+_LATER_ADDRESSES = (b'" r', b'"  ')
+_NORMALISE = bytes.maketrans(b"\t\n\r'", b'   "')
+_ANY_VALUED = tuple(
+    re.compile(start + rb' r="([A-Za-z]+[0-9]+)"' + _HOLDS_SOMETHING) for start in (b"<c", b":c")
+)
+_REFERENCE = re.compile(rb"([A-Za-z]+)0*([0-9]+)")
+
+
+def _xlsx_extent(
+    where: str, chunks: Iterator[bytes], again: Callable[[], Iterator[bytes]]
+) -> Extent:
+    """The sheet's extent, or an empty one when every cell is within column AL and the
+    last row. An ordinary sheet takes one pass of fast literal-led searches; a sheet with
+    cells far away takes an exact pass over its cells; any other is walked by expat."""
+    for chunk in _overlapping(chunks):
+        text = chunk.data[: chunk.safe_end].translate(_NORMALISE)
+        if any(later in text for later in _LATER_ADDRESSES):
+            return _walked_extent(where, again())
+        if any(pattern.search(text) for pattern in _UNUSUAL):
+            return _closer_look(where, again)
+    return Extent(0, 0, "")
+
+
+def _closer_look(where: str, again: Callable[[], Iterator[bytes]]) -> Extent:
+    """A sheet with an unusual cell: exact by addresses when every cell tag has its
+    address first, else walked by expat."""
+    for chunk in _overlapping(again()):
+        text = chunk.data[: chunk.safe_end].translate(_NORMALISE)
+        for start in (b"<c", b":c"):
+            if re.search(start + rb'(?:[>/]| (?!r="))', text):
+                return _walked_extent(where, again())
+    return _exact_extent(again())
+
+
+@dataclass
+class _Chunk:
+    data: bytes
+    safe_end: int  # matches must start before this; the rest comes again next time
+
+
+def _overlapping(chunks: Iterator[bytes]) -> Iterator[_Chunk]:
+    """Chunks that overlap so that no tag is cut: each ends at a ``<`` that starts over."""
+    carry = b""
+    for piece in chunks:
+        data = carry + piece
+        cut = data.rfind(b"<", 0, max(0, len(data) - 64))
+        if cut <= 0:
+            if len(data) > 4 * CHUNK:
+                raise DesktopError("a tag is longer than any spreadsheet writes")
+            carry = data
+            continue
+        yield _Chunk(data, cut)
+        carry = data[cut:]
+    if carry:
+        yield _Chunk(carry, len(carry))
+
+
+def _exact_extent(chunks: Iterator[bytes]) -> Extent:
+    """Every valued cell's address, for an ordinary sheet that reaches beyond column AL."""
+    rows = columns = 0
+    far = ""
+    for chunk in _overlapping(chunks):
+        text = chunk.data[: chunk.safe_end].translate(_NORMALISE)
+        for pattern in _ANY_VALUED:
+            for match in pattern.finditer(text):
+                reference = _REFERENCE.fullmatch(match.group(1))
+                if reference is None:
+                    continue
+                column = column_number(reference.group(1).decode("ascii").upper())
+                row = int(reference.group(2))
+                if row > rows or column > columns:
+                    rows, columns = max(rows, row), max(columns, column)
+                    far = f"{_column_letters(columns)}{rows}"
+                    if rows > MAX_ROWS or columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
+                        return Extent(rows, columns, match.group(1).decode("ascii"))
+    return Extent(rows, columns, far)
+
+
+def _walked_extent(where: str, chunks: Iterator[bytes]) -> Extent:
+    """Cell by cell with expat, for a sheet whose cells (or rows) omit their addresses."""
+    walker = _SheetWalker()
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = walker.start
+    parser.EndElementHandler = walker.end
+    try:
+        for chunk in chunks:
+            parser.Parse(chunk, False)
+            if walker.beyond():
+                break
+        else:
+            parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        raise HostileFileError(f"{where}: the sheet's XML is damaged ({exc})") from exc
+    return walker.extent()
+
+
+class _SheetWalker:
+    def __init__(self) -> None:
+        self.row = 0
+        self.column = 0
+        self.rows = 0
+        self.columns = 0
+        self.far = ""
+        self.depth_in_cell = 0
+        self.cell: tuple[int, int] | None = None
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        local = name.rsplit("}", 1)[-1]
+        if self.cell is not None:
+            self.depth_in_cell += 1
+            if self.depth_in_cell == 1:  # a <v>, <is> or <f>: the cell holds something
+                self._reach(*self.cell)
+            return
+        if local == "row":
+            self.row = int(attributes.get("r") or self.row + 1)
+            self.column = 0
+        elif local == "c":
+            reference = _REFERENCE.fullmatch((attributes.get("r") or "").encode("ascii", "replace"))
+            if reference is not None:
+                self.column = column_number(reference.group(1).decode("ascii").upper())
+                self.row = int(reference.group(2))
+            else:
+                self.column += 1
+            self.cell = (self.row, self.column)
+            self.depth_in_cell = 0
+
+    def end(self, name: str) -> None:
+        if self.cell is None:
+            return
+        if self.depth_in_cell == 0:
+            self.cell = None
+        else:
+            self.depth_in_cell -= 1
+
+    def _reach(self, row: int, column: int) -> None:
+        if row > self.rows or column > self.columns:
+            self.rows, self.columns = max(self.rows, row), max(self.columns, column)
+            self.far = f"{_column_letters(column)}{row}"
+
+    def beyond(self) -> bool:
+        return (
+            self.rows > MAX_ROWS
+            or self.columns > MAX_COLUMNS
+            or self.rows * self.columns > MAX_CELLS
+        )
+
+    def extent(self) -> Extent:
+        return Extent(self.rows, self.columns, self.far)
+
+
+# -- .ods ------------------------------------------------------------------------------
+
+_TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_OFFICE_NS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+
+
+def _ods_extents(file_name: str, chunks: Iterator[bytes]) -> Iterator[tuple[str, Extent]]:
+    """Each table's extent, repeated rows and columns counted as the reader expands them."""
+    walker = _OdsWalker()
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = walker.start
+    parser.EndElementHandler = walker.end
+    parser.CharacterDataHandler = walker.text
+    try:
+        for chunk in chunks:
+            parser.Parse(chunk, False)
+            yield from walker.finished()
+        parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        raise HostileFileError(f"{file_name}: its content is damaged XML ({exc})") from exc
+    yield from walker.finished()
+
+
+class _OdsWalker:
+    def __init__(self) -> None:
+        self.done: list[tuple[str, Extent]] = []
+        self.table = ""
+        self.row = 0
+        self.column = 0
+        self.rows = 0
+        self.columns = 0
+        self.row_repeat = 1
+        self.cell_repeat = 1
+        self.cell_valued = False
+        self.in_cell = 0
+        self.row_valued_to = 0
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        if self.in_cell:
+            self.in_cell += 1
+            return
+        if name == f"{_TABLE_NS}}}table":
+            self.table = attributes.get(f"{_TABLE_NS}}}name", "")
+            self.row = self.rows = self.columns = 0
+        elif name == f"{_TABLE_NS}}}table-row":
+            self.row_repeat = _count(attributes.get(f"{_TABLE_NS}}}number-rows-repeated"))
+            self.column = 0
+            self.row_valued_to = 0
+        elif name in (f"{_TABLE_NS}}}table-cell", f"{_TABLE_NS}}}covered-table-cell"):
+            self.cell_repeat = _count(attributes.get(f"{_TABLE_NS}}}number-columns-repeated"))
+            self.cell_valued = f"{_OFFICE_NS}}}value-type" in attributes
+            self.in_cell = 1
+
+    def text(self, data: str) -> None:
+        if self.in_cell and data.strip():
+            self.cell_valued = True
+
+    def end(self, name: str) -> None:
+        if self.in_cell:
+            self.in_cell -= 1
+            if self.in_cell == 0:
+                self.column += self.cell_repeat
+                if self.cell_valued:
+                    self.row_valued_to = self.column
+            return
+        if name == f"{_TABLE_NS}}}table-row":
+            self.row += self.row_repeat
+            if self.row_valued_to:
+                self.rows = self.row
+                self.columns = max(self.columns, self.row_valued_to)
+        elif name == f"{_TABLE_NS}}}table":
+            self.done.append((self.table, self.extent()))
+
+    def extent(self) -> Extent:
+        far = f"{_column_letters(self.columns)}{self.rows}" if self.rows else ""
+        return Extent(self.rows, self.columns, far)
+
+    def finished(self) -> Iterator[tuple[str, Extent]]:
+        done, self.done = self.done, []
+        yield from done
+        if self.table and (
+            self.rows > MAX_ROWS
+            or self.columns > MAX_COLUMNS
+            or self.rows * self.columns > MAX_CELLS
+        ):
+            yield self.table, self.extent()
+
+
+def _count(value: str | None) -> int:
+    try:
+        return max(1, int(value)) if value else 1
+    except ValueError:
+        return 1
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return (text[0][:200] if text else type(exc).__name__) or type(exc).__name__
+
+
+_checked: dict[tuple[str, int, int], HostileFileError | None] = {}
+
+
+def check_once(path: Path) -> None:
+    """:func:`check_package`, remembered for this exact file (size and time) so that
+    listing the sheets and then reading one scans the package once."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key not in _checked:
+        try:
+            check_package(path)
+        except HostileFileError as exc:
+            _checked[key] = exc
+        else:
+            _checked[key] = None
+        while len(_checked) > 32:
+            del _checked[next(iter(_checked))]
+    refusal = _checked[key]
+    if refusal is not None:
+        raise HostileFileError(refusal.message)
