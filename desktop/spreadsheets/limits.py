@@ -19,10 +19,12 @@ Every refusal is an :class:`~desktop.errors.DesktopError` naming the file and sh
 
 from __future__ import annotations
 
+import csv
 import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
@@ -47,7 +49,11 @@ CHUNK = 4 * 1024 * 1024
 _ALWAYS_FINE_COLUMNS = MAX_CELLS // MAX_ROWS
 
 
-class HostileFileError(DesktopError):
+class UnreadableFileError(DesktopError):
+    """The file cannot be read as a spreadsheet; the message says why."""
+
+
+class HostileFileError(UnreadableFileError):
     """The file is damaged, or made to exhaust the reader; the message names it and why."""
 
 
@@ -65,6 +71,7 @@ def check_package(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as package:
             _check_members(path, package)
+            _check_kind(path, package)
             sheets = _sheet_names(package)
             ods = path.suffix.lower() == ".ods"
             for info in package.infolist():
@@ -79,6 +86,68 @@ def check_package(path: Path) -> None:
         ) from exc
     except (OSError, ValueError, RuntimeError) as exc:
         raise HostileFileError(f"{path.name} cannot be read ({_reason(exc)})") from exc
+
+
+def check_signature(path: Path) -> None:
+    """Refuse an encrypted workbook, or a file in another format than its name says."""
+    suffix = path.suffix.lower()
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(_OLE2) and suffix != ".xls":
+        if _is_encrypted_package(path):
+            raise HostileFileError(
+                f"{path.name} is encrypted (password-protected): open it in your spreadsheet "
+                "program, remove the password, save it and import again"
+            )
+        raise HostileFileError(
+            f"{path.name} is an old Excel 97-2003 workbook, not a {suffix} file: rename it to "
+            f"{path.stem}.xls and import again"
+        )
+    if suffix == ".xls" and head.startswith(b"PK\x03\x04"):
+        raise HostileFileError(
+            f"{path.name} is a zip package (.xlsx or .ods), not an Excel 97-2003 workbook: "
+            "rename it to .xlsx (or .ods) and import again"
+        )
+
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _is_encrypted_package(path: Path) -> bool:
+    """An OLE2 file holding an ``EncryptedPackage`` stream: an encrypted .xlsx."""
+    name = "EncryptedPackage".encode("utf-16-le")
+    tail = b""
+    with path.open("rb") as handle:
+        while block := handle.read(CHUNK):
+            if name in tail + block[: len(name)] or name in block:
+                return True
+            tail = block[-len(name) :]
+    return False
+
+
+def is_reader_panic(exc: BaseException) -> bool:
+    """A panic inside a native reader (pyo3's ``PanicException`` is a BaseException)."""
+    return type(exc).__name__ == "PanicException"
+
+
+def _check_kind(path: Path, package: zipfile.ZipFile) -> None:
+    names = set(package.namelist())
+    suffix = path.suffix.lower()
+    ods = (
+        "mimetype" in names
+        and package.getinfo("mimetype").file_size < 200
+        and (b"opendocument.spreadsheet" in package.read("mimetype"))
+    )
+    if ods and suffix != ".ods":
+        raise HostileFileError(
+            f"{path.name} is an OpenDocument spreadsheet, not a {suffix} file: rename it to "
+            f"{path.stem}.ods and import again"
+        )
+    if suffix == ".ods" and not ods and "[Content_Types].xml" in names:
+        raise HostileFileError(
+            f"{path.name} is an Excel workbook, not an .ods file: rename it to "
+            f"{path.stem}.xlsx and import again"
+        )
 
 
 def _check_members(path: Path, package: zipfile.ZipFile) -> None:
@@ -617,3 +686,42 @@ def check_once(path: Path) -> None:
     refusal = _checked[key]
     if refusal is not None:
         raise HostileFileError(refusal.message)
+
+
+# -- CSV -------------------------------------------------------------------------------
+
+#: The longest CSV cell that is read (Excel's own cells hold at most 32,767 characters).
+MAX_CSV_CELL = 1_048_576
+
+
+@contextmanager
+def csv_cells() -> Iterator[None]:
+    """Let the csv module read cells up to :data:`MAX_CSV_CELL` (its default is 131,072)."""
+    previous = csv.field_size_limit(MAX_CSV_CELL)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+def csv_message(file_name: str, line: int, exc: csv.Error) -> str:
+    """The csv module's complaint, in our words, naming the file and the line."""
+    if "field limit" in str(exc):
+        return (
+            f"{file_name}, line {line}: a cell is longer than {MAX_CSV_CELL:,} characters "
+            "(a quote that is never closed makes the rest of the file one cell)"
+        )
+    if "new-line character seen in unquoted field" in str(exc):
+        return f"{file_name}, line {line}: a line break inside a cell that is not in quotes"
+    return f"{file_name}, line {line}: the text is not valid CSV ({exc})"
+
+
+def refuse_nul(file_name: str, text: str) -> None:
+    """A NUL character is binary data, never a cell's text (and databases refuse it)."""
+    at = text.find("\x00")
+    if at >= 0:
+        line = text.count("\n", 0, at) + 1 if "\n" in text else text.count("\r", 0, at) + 1
+        raise UnreadableFileError(
+            f"{file_name}, line {line}: holds a NUL character (binary data, not text); "
+            "save the file again as CSV from your spreadsheet program"
+        )
