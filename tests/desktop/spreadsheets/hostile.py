@@ -270,7 +270,7 @@ def fuzz_files(folder: Path, seed: int = 14) -> list[tuple[Path, bool]]:
         source = rng.choice(real)
         keep = rng.randrange(1, source.stat().st_size)
         add(f"truncated_{i}.xlsx", lambda p, s=source, k=keep: truncated(p, s, k))
-    for i, (spelling, _) in enumerate(FAR_CELL_SPELLINGS):
+    for spelling, _ in FAR_CELL_SPELLINGS:
         for prefix in ("", "x"):
             add(
                 f"far_{spelling}_{prefix or 'plain'}.xlsx",

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from desktop.spreadsheets import limits
-from desktop.spreadsheets.readers import UnreadableFileError, list_sheets, read_table
+from desktop.spreadsheets.readers import UnreadableFileError, read_table
 from tests.desktop.spreadsheets import hostile
 
 DATA = hostile.DATA
