@@ -19,7 +19,7 @@ from typing import Any
 
 from desktop.errors import DesktopError
 from desktop.spreadsheets import limits
-from desktop.spreadsheets.limits import UnreadableFileError
+from desktop.spreadsheets.limits import UnreadableFileError as UnreadableFileError
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"})
 TEXT_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})

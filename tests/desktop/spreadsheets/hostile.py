@@ -12,6 +12,7 @@ import random
 import struct
 import zipfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from desktop.spreadsheets.limits import column_number
@@ -224,8 +225,8 @@ def ods_far(path: Path, *, rows: int, columns: int) -> Path:
 # -- the fuzz corpus ---------------------------------------------------------------
 
 
-def _mutations(rng: random.Random, data: bytes) -> bytes:
-    data = bytearray(data)
+def _mutations(rng: random.Random, original: bytes) -> bytes:
+    data = bytearray(original)
     kind = rng.randrange(5)
     if kind == 0 and data:  # flip bytes
         for _ in range(rng.randint(1, 8)):
@@ -265,16 +266,16 @@ def fuzz_files(folder: Path, seed: int = 14) -> list[tuple[Path, bool]]:
             blob = b"PK\x03\x04" + blob
         elif i % 4 == 1:
             blob = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + blob
-        add(f"random_{i}{suffix}", lambda p, b=blob: _write(p, b))
+        add(f"random_{i}{suffix}", partial(_write, data=blob))
     for i in range(40):  # truncated packages
         source = rng.choice(real)
         keep = rng.randrange(1, source.stat().st_size)
-        add(f"truncated_{i}.xlsx", lambda p, s=source, k=keep: truncated(p, s, k))
+        add(f"truncated_{i}.xlsx", partial(truncated, source=source, keep=keep))
     for spelling, _ in FAR_CELL_SPELLINGS:
         for prefix in ("", "x"):
             add(
                 f"far_{spelling}_{prefix or 'plain'}.xlsx",
-                lambda p, s=spelling, x=prefix: far_cell_spelled(p, s, prefix=x),
+                partial(far_cell_spelled, spelling=spelling, prefix=prefix),
                 refuse=True,
             )
     for i in range(30):  # far cells at random places; refused when beyond the limits
@@ -282,19 +283,19 @@ def fuzz_files(folder: Path, seed: int = 14) -> list[tuple[Path, bool]]:
         row = rng.choice([1, 3, 60_000, 1_048_576, 1_048_577, 10**9])
         number = column_number(column)
         beyond = number > 2_000 or row > 1_048_576 or number * row > 40_000_000
-        add(f"far_random_{i}.xlsx", lambda p, r=f"{column}{row}": far_cell(p, r), refuse=beyond)
+        add(f"far_random_{i}.xlsx", partial(far_cell, reference=f"{column}{row}"), refuse=beyond)
     for i in range(30):  # NUL bytes in members and in text
         source = rng.choice(real)
         with zipfile.ZipFile(source) as original:
             member = rng.choice([n for n in original.namelist() if n.endswith(".xml")] or ["x.xml"])
-            data = bytearray(original.read(member) if member in original.namelist() else b"<x/>")
+            nul = bytearray(original.read(member) if member in original.namelist() else b"<x/>")
         for _ in range(rng.randint(1, 3)):
-            data.insert(rng.randrange(len(data) + 1), 0)
-        add(f"nul_{i}.xlsx", lambda p, s=source, m=member, d=bytes(data): with_member(p, s, m, d))
+            nul.insert(rng.randrange(len(nul) + 1), 0)
+        add(f"nul_{i}.xlsx", partial(with_member, source=source, member=member, data=bytes(nul)))
     for i in range(10):
         add(
             f"nul_text_{i}.csv",
-            lambda p, n=i: _write(p, b"Asset tag,Name\nLAP-1,a" + b"\x00" * (n + 1) + b"b\n"),
+            partial(_write, data=b"Asset tag,Name\nLAP-1,a" + b"\x00" * (i + 1) + b"b\n"),
         )
     add("wide_10000.xlsx", lambda p: wide_row(p, 10_000), refuse=True)
     add("wide_10000_unaddressed.xlsx", lambda p: wide_row(p, 10_000, addressed=False), refuse=True)
@@ -304,11 +305,9 @@ def fuzz_files(folder: Path, seed: int = 14) -> list[tuple[Path, bool]]:
         with zipfile.ZipFile(source) as original:
             member = rng.choice(original.namelist())
             data = _mutations(rng, original.read(member))
-        add(f"mutated_{i}.xlsx", lambda p, s=source, m=member, d=data: with_member(p, s, m, d))
+        add(f"mutated_{i}.xlsx", partial(with_member, source=source, member=member, data=data))
     for member in ("xl/sharedStrings.xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"):
-        add(
-            f"laughs_{member.split('/')[-1]}", lambda p, m=member: billion_laughs(p, m), refuse=True
-        )
+        add(f"laughs_{member.split('/')[-1]}", partial(billion_laughs, member=member), refuse=True)
     add("lying_size.xlsx", lambda p: lying_sizes(p, declared=10))
     add("declared_bomb.xlsx", lambda p: lying_sizes(p, declared=0xFFFFFFFF), refuse=True)
     add("ods_far.ods", lambda p: ods_far(p, rows=1_048_576, columns=16_384), refuse=True)

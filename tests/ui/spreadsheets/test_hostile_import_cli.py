@@ -38,7 +38,7 @@ WORST: tuple[tuple[str, Callable[[Path], Path], str], ...] = (
         "NUL character",
     ),
 )
-MODES = (["--dry-run"], ["--dry-run", "--json"], ["--json"], [])
+MODES: tuple[list[str], ...] = (["--dry-run"], ["--dry-run", "--json"], ["--json"], [])
 
 
 def _bytes(path: Path, data: bytes) -> Path:
