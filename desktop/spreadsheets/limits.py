@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO
+from typing import IO, Any
 from xml.parsers import expat
 
 from desktop.errors import DesktopError
@@ -66,16 +66,20 @@ class Extent:
     far_cell: str
 
 
-def check_package(path: Path) -> None:
-    """Refuse a zip-based workbook (.xlsx, .xlsm, .xlsb, .ods) a reader could choke on."""
+def check_package(path: Path, *, parts: bool = True, sheets: bool = True) -> None:
+    """Refuse a zip-based workbook (.xlsx, .xlsm, .xlsb, .ods) a reader could choke on.
+
+    ``parts``: the package and every part but the sheets (what opening the workbook and
+    listing its sheets reads); ``sheets``: every sheet's extent (what loading one reads).
+    """
     try:
         with zipfile.ZipFile(path) as package:
             _check_members(path, package)
             _check_kind(path, package)
-            sheets = _sheet_names(package)
+            names = _sheet_names(package) if sheets else {}
             ods = path.suffix.lower() == ".ods"
             for info in package.infolist():
-                _check_member(path, package, info, sheets, ods=ods)
+                _check_member(path, package, info, names, ods=ods, parts=parts, sheets=sheets)
     except DesktopError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError) as exc:
@@ -177,9 +181,11 @@ def _check_member(
     path: Path,
     package: zipfile.ZipFile,
     info: zipfile.ZipInfo,
-    sheets: dict[str, str],
+    names: dict[str, str],
     *,
     ods: bool,
+    parts: bool,
+    sheets: bool,
 ) -> None:
     name = info.filename
     if info.is_dir():
@@ -188,20 +194,23 @@ def _check_member(
     with package.open(info) as stream:
         chunks = _chunks(stream, info)
         if not is_xml:
-            for _ in chunks:  # reading it through checks its size and CRC
-                pass
+            if parts:
+                for _ in chunks:  # reading it through checks its size and CRC
+                    pass
             return
         first = next(chunks, b"")
         root = _root_element(path, name, first)
-        sheet = sheets.get(name, PurePosixPath(name).stem)
-        where = f"{path.name}, sheet {sheet}"
         rest = _prepend(first, chunks)
         if root == "worksheet":
-            _refuse_beyond_limits(where, _xlsx_extent(where, rest, lambda: _reopen(package, info)))
+            if sheets:
+                where = f"{path.name}, sheet {names.get(name, PurePosixPath(name).stem)}"
+                extent = _xlsx_extent(where, rest, lambda: _reopen(package, info))
+                _refuse_beyond_limits(where, extent)
         elif ods and root == "document-content":
-            for table, extent in _ods_extents(f"{path.name}", rest):
-                _refuse_beyond_limits(f"{path.name}, sheet {table}", extent)
-        else:
+            if sheets:
+                for table, extent in _ods_extents(f"{path.name}", rest):
+                    _refuse_beyond_limits(f"{path.name}, sheet {table}", extent)
+        elif parts:
             for _ in rest:
                 pass
 
@@ -666,17 +675,18 @@ def _reason(exc: BaseException) -> str:
     return (text[0][:200] if text else type(exc).__name__) or type(exc).__name__
 
 
-_checked: dict[tuple[str, int, int], HostileFileError | None] = {}
+_checked: dict[tuple[str, int, int, bool], HostileFileError | None] = {}
 
 
-def check_once(path: Path) -> None:
-    """:func:`check_package`, remembered for this exact file (size and time) so that
-    listing the sheets and then reading one scans the package once."""
+def check_once(path: Path, *, sheets: bool = False) -> None:
+    """:func:`check_package` for the package's parts (``sheets=False``: enough to open the
+    workbook and list its sheets) or for its sheets (before one is loaded), remembered for
+    this exact file (size and time) so that each is scanned once."""
     stat = path.stat()
-    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, sheets)
     if key not in _checked:
         try:
-            check_package(path)
+            check_package(path, parts=not sheets, sheets=sheets)
         except HostileFileError as exc:
             _checked[key] = exc
         else:
@@ -686,6 +696,37 @@ def check_once(path: Path) -> None:
     refusal = _checked[key]
     if refusal is not None:
         raise HostileFileError(refusal.message)
+
+
+ZIP_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".ods")
+
+
+class GuardedWorkbook:
+    """A python-calamine workbook whose sheets and tables are checked (:func:`check_once`
+    with ``sheets=True``) before calamine loads one; everything else passes through."""
+
+    def __init__(self, workbook: Any, path: Path) -> None:
+        self._workbook = workbook
+        self._path = path
+
+    def _check(self) -> None:
+        if self._path.suffix.lower() in ZIP_SUFFIXES:
+            check_once(self._path, sheets=True)
+
+    def get_sheet_by_name(self, name: str) -> Any:
+        self._check()
+        return self._workbook.get_sheet_by_name(name)
+
+    def get_sheet_by_index(self, index: int) -> Any:
+        self._check()
+        return self._workbook.get_sheet_by_index(index)
+
+    def get_table_by_name(self, name: str) -> Any:
+        self._check()
+        return self._workbook.get_table_by_name(name)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._workbook, name)
 
 
 # -- CSV -------------------------------------------------------------------------------

@@ -153,7 +153,7 @@ def _open_calamine(path: Path) -> Any:
             )
         limits.check_once(path)  # before calamine or openpyxl can choke on it
     try:
-        return CalamineWorkbook.from_path(str(path))
+        return limits.GuardedWorkbook(CalamineWorkbook.from_path(str(path)), path)
     except Exception as exc:
         name = type(exc).__name__
         if name == "PasswordError":
@@ -187,6 +187,7 @@ def _openpyxl_sheet_names(path: Path) -> list[str]:
 def _openpyxl_rows(path: Path, sheet: str) -> list[list[object]]:
     import openpyxl
 
+    limits.check_once(path, sheets=True)
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         worksheet = workbook[sheet]

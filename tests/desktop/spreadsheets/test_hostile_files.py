@@ -229,3 +229,22 @@ def test_fuzz_hundreds_of_broken_files_never_abort_or_trace_back(tmp_path: Path)
     ]
     assert wrongly_read == []
     assert elapsed < 120, f"{len(files)} files took {elapsed:.0f} s"
+
+
+def test_listing_sheets_stays_light_and_every_way_to_load_a_sheet_is_guarded(
+    tmp_path: Path,
+) -> None:
+    """The wizard lists the sheets on the window's thread: that reads no sheet. Loading a
+    sheet, by name, by index or as an Excel Table, checks the sheets first."""
+    from desktop.spreadsheets.readers import _open_calamine, list_sheets
+
+    path = hostile.far_cell(tmp_path / "far.xlsx")
+    assert [s.name for s in list_sheets(path)] == ["Assets"]
+    workbook = _open_calamine(path)
+    for load in (
+        lambda: workbook.get_sheet_by_name("Assets"),
+        lambda: workbook.get_sheet_by_index(0),
+        lambda: workbook.get_table_by_name("Table1"),
+    ):
+        with pytest.raises(UnreadableFileError, match=r"^far\.xlsx, sheet Assets: a value at XFD"):
+            load()
