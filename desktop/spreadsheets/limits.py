@@ -20,6 +20,8 @@ Every refusal is an :class:`~desktop.errors.DesktopError` naming the file and sh
 from __future__ import annotations
 
 import csv
+import json
+import os
 import re
 import zipfile
 import zlib
@@ -698,6 +700,83 @@ def check_once(path: Path, *, sheets: bool = False) -> None:
         raise HostileFileError(refusal.message)
 
 
+#: Formats whose sheets are binary records this module does not parse: their sheets are
+#: loaded first in a child process with a memory ceiling (:func:`probe_in_child`).
+PROBED_SUFFIXES = (".xls", ".xlsb")
+#: The child's address-space ceiling: the reader's grid for MAX_CELLS, plus the interpreter.
+PROBE_MEMORY = MAX_CELLS * 32 + 1024**3
+
+_PROBE = """
+import json, resource, sys
+limit = int(sys.argv[2])
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+from python_calamine import CalamineWorkbook
+try:
+    workbook = CalamineWorkbook.from_path(sys.argv[1])
+    for name in workbook.sheet_names:
+        sheet = workbook.get_sheet_by_name(name)
+        end = sheet.end or (-1, -1)
+        print(json.dumps([name, end[0] + 1, end[1] + 1]), flush=True)
+except Exception:
+    pass  # the reader says what is wrong when the file is read for real
+"""
+
+
+def probe_in_child(path: Path) -> None:
+    """Load every sheet of ``path`` in a child process that may use at most
+    :data:`PROBE_MEMORY`; refuse the file when the child dies (the reader aborts when a
+    grid cannot be allocated) or a sheet's extent is beyond the limits."""
+    import subprocess
+    import sys
+
+    if getattr(sys, "frozen", False):
+        return  # a frozen build cannot start the interpreter on a script
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _PROBE, str(path), str(PROBE_MEMORY)],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env={**os.environ, "RUST_BACKTRACE": "0"},
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise HostileFileError(f"{path.name} cannot be checked ({_reason(exc)})") from exc
+    for line in done.stdout.splitlines():
+        try:
+            name, rows, columns = json.loads(line)
+        except (ValueError, TypeError):
+            continue
+        far = f"{_column_letters(columns)}{rows}" if rows and columns else ""
+        _refuse_beyond_limits(f"{path.name}, sheet {name}", Extent(rows, columns, far))
+    if done.returncode != 0:
+        raise HostileFileError(
+            f"{path.name} cannot be read: a sheet claims an area too large to hold in memory "
+            "(the file is damaged or made to exhaust memory)"
+        )
+
+
+_probed: dict[tuple[str, int, int], HostileFileError | None] = {}
+
+
+def probe_once(path: Path) -> None:
+    """:func:`probe_in_child`, remembered for this exact file (size and time)."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key not in _probed:
+        try:
+            probe_in_child(path)
+        except HostileFileError as exc:
+            _probed[key] = exc
+        else:
+            _probed[key] = None
+        while len(_probed) > 32:
+            del _probed[next(iter(_probed))]
+    refusal = _probed[key]
+    if refusal is not None:
+        raise HostileFileError(refusal.message)
+
+
 ZIP_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".ods")
 
 
@@ -710,7 +789,10 @@ class GuardedWorkbook:
         self._path = path
 
     def _check(self) -> None:
-        if self._path.suffix.lower() in ZIP_SUFFIXES:
+        suffix = self._path.suffix.lower()
+        if suffix in PROBED_SUFFIXES:
+            probe_once(self._path)
+        elif suffix in ZIP_SUFFIXES:
             check_once(self._path, sheets=True)
 
     def get_sheet_by_name(self, name: str) -> Any:

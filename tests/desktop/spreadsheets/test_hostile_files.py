@@ -248,3 +248,21 @@ def test_listing_sheets_stays_light_and_every_way_to_load_a_sheet_is_guarded(
     ):
         with pytest.raises(UnreadableFileError, match=r"^far\.xlsx, sheet Assets: a value at XFD"):
             load()
+
+
+def test_formats_not_scanned_here_are_loaded_first_in_a_child_with_a_memory_ceiling(
+    tmp_path: Path,
+) -> None:
+    """.xls and .xlsb sheets are binary records: a child process loads them first, and
+    its death (the reader aborting on a huge grid) refuses the file. Shown here on the
+    .xlsx files that abort the reader, since the probe does not depend on the format."""
+    started = time.perf_counter()
+    with pytest.raises(UnreadableFileError) as caught:
+        limits.probe_in_child(hostile.far_cell(tmp_path / "far.xlsx"))
+    assert caught.value.message.startswith("far.xlsx cannot be read: a sheet claims an area")
+    with pytest.raises(UnreadableFileError, match=r"^grid\.xlsx cannot be read"):
+        limits.probe_in_child(hostile.far_cell_spelled(tmp_path / "grid.xlsx", "wide_grid"))
+    limits.probe_in_child(hostile.wide_row(tmp_path / "fine.xlsx", 2_000))  # passes
+    with pytest.raises(UnreadableFileError, match=r"^wide\.xlsx, sheet Assets: .* column 2,500"):
+        limits.probe_in_child(hostile.wide_row(tmp_path / "wide.xlsx", 2_500))
+    assert time.perf_counter() - started < 60
