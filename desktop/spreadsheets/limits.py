@@ -333,6 +333,8 @@ def _normalise(part: str) -> str:
 
 
 def refuse_beyond_limits(where: str, extent: Extent) -> None:
+    if len(extent.far_cell) > 16:  # an address of thousands of digits, shortened
+        extent = Extent(extent.rows, extent.columns, extent.far_cell[:12] + "…")
     if extent.rows > MAX_ROWS:
         raise HostileFileError(
             f"{where}: a value at {extent.far_cell} lies beyond row {MAX_ROWS:,}, the most a "

@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from xml.parsers import expat
 
-from desktop.errors import DesktopError
 from desktop.spreadsheets.limits import (
     CHUNK,
     MAX_CELLS,
@@ -121,7 +120,7 @@ def _overlapping(chunks: Iterator[bytes]) -> Iterator[_Chunk]:
         cut = data.rfind(b"<", 0, max(0, len(data) - 64))
         if cut <= 0:
             if len(data) > 4 * CHUNK:
-                raise DesktopError("a tag is longer than any spreadsheet writes")
+                raise ValueError("a tag runs on for megabytes, which no spreadsheet writes")
             carry = data
             continue
         yield _Chunk(data, cut)
@@ -142,7 +141,7 @@ def _exact_extent(chunks: Iterator[bytes]) -> Extent:
                 if reference is None:
                     continue
                 column = column_number(reference.group(1).decode("ascii").upper())
-                row = int(reference.group(2))
+                row = _row_number(reference.group(2))
                 if row > rows or column > columns:
                     rows, columns = max(rows, row), max(columns, column)
                     far = f"{column_letters(columns)}{rows}"
@@ -187,13 +186,13 @@ class _SheetWalker:
                 self._reach(*self.cell)
             return
         if local == "row":
-            self.row = int(attributes.get("r") or self.row + 1)
+            self.row = _row_number(attributes.get("r") or str(self.row + 1))
             self.column = 0
         elif local == "c":
             reference = _REFERENCE.fullmatch((attributes.get("r") or "").encode("ascii", "replace"))
             if reference is not None:
                 self.column = column_number(reference.group(1).decode("ascii").upper())
-                self.row = int(reference.group(2))
+                self.row = _row_number(reference.group(2))
             else:
                 self.column += 1
             self.cell = (self.row, self.column)
@@ -316,3 +315,15 @@ def _count(value: str | None) -> int:
         return max(1, int(value)) if value else 1
     except ValueError:
         return 1
+
+
+def _row_number(text: str | bytes) -> int:
+    """A row number from an address; one with more than 10 digits is beyond any sheet
+    (and Python refuses to convert thousands of digits)."""
+    digits = text.decode("ascii", "replace") if isinstance(text, bytes) else text
+    digits = digits.lstrip("0") or "0"
+    if len(digits) > 10 or not digits.isdigit():
+        if digits.isdigit():
+            return MAX_ROWS + 1
+        raise ValueError(f"a row number is not a number ({digits[:20]!r})")
+    return int(digits)

@@ -110,6 +110,7 @@ FAR_CELL_SPELLINGS: tuple[tuple[str, str], ...] = (
         '<row r="3"><c r="ALL3"><v>1</v></c></row><row r="999999"><c r="A999999"><v>1</v></c></row>',
     ),
     ("inline_string", '<row r="3"><c r="XFD3" t="inlineStr"><is><t>x</t></is></c></row>'),
+    ("thousands_of_digits", '<row r="3"><c r="A' + "9" * 5000 + '"><v>1</v></c></row>'),
     ("formula_and_value", '<row r="3"><c r="XFD3"><f>1+1</f><v>2</v></c></row>'),
 )
 

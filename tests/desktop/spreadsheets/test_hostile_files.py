@@ -266,3 +266,11 @@ def test_formats_not_scanned_here_are_loaded_first_in_a_child_with_a_memory_ceil
     with pytest.raises(UnreadableFileError, match=r"^wide\.xlsx, sheet Assets: .* column 2,500"):
         limits.probe_in_child(hostile.wide_row(tmp_path / "wide.xlsx", 2_500))
     assert time.perf_counter() - started < 60
+
+
+def test_addresses_that_are_not_numbers_or_far_too_long_get_short_messages(tmp_path: Path) -> None:
+    garbage = '<row r="abc"><c><v>1</v></c></row>'
+    path = hostile.workbook(tmp_path / "abc.xlsx", hostile.sheet_xml(hostile.HEADER_ROW + garbage))
+    assert refused(path) == "abc.xlsx cannot be read (a row number is not a number ('abc'))"
+    long = refused(hostile.far_cell_spelled(tmp_path / "long.xlsx", "thousands_of_digits"))
+    assert "a value at A99999999999… lies beyond row 1,048,576" in long and len(long) < 200
