@@ -215,8 +215,28 @@ def _check_member(
                 for table, extent in sheet_extent.ods_extents(f"{path.name}", rest):
                     refuse_beyond_limits(f"{path.name}, sheet {table}", extent)
         elif parts:
+            if root == "sst":
+                _check_shared_strings(path, name, first)
             for _ in rest:
                 pass
+
+
+_UNIQUE_COUNT = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?sst\b[^>]*?\suniqueCount\s*=\s*[\"']\s*([0-9]+)"
+)
+
+
+def _check_shared_strings(path: Path, member: str, first: bytes) -> None:
+    """calamine reserves room for the ``uniqueCount`` the shared strings claim, at once:
+    a claim of four billion aborts it. No sheet read here has more than MAX_CELLS."""
+    match = _UNIQUE_COUNT.search(first[:MAX_PROLOG])
+    if match is not None and (len(match.group(1)) > 12 or int(match.group(1)) > MAX_CELLS):
+        claimed = match.group(1).decode("ascii")
+        raise HostileFileError(
+            f"{path.name}: part {member} claims {claimed[:16]} different texts, more than "
+            f"the {MAX_CELLS:,} cells that are read; the file is damaged or made to exhaust "
+            "memory"
+        )
 
 
 def _chunks(stream: IO[bytes], info: zipfile.ZipInfo) -> Iterator[bytes]:

@@ -152,6 +152,28 @@ def billion_laughs(path: Path, member: str = "xl/sharedStrings.xml") -> Path:
     return workbook(path, sheet, **{member: laughs})
 
 
+def shared_strings(path: Path, attributes: str) -> Path:
+    """A workbook whose shared strings' root carries ``attributes`` (e.g. uniqueCount)."""
+    strings = f'<?xml version="1.0"?><sst xmlns="{MAIN_NS}" {attributes}><si><t>x</t></si></sst>'
+    types = _CONTENT_TYPES.replace(
+        "</Types>",
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.'
+        'openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    rels = _WORKBOOK_RELS.replace(
+        "</Relationships>",
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/'
+        '2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    )
+    sheet = sheet_xml(HEADER_ROW + '<row r="3"><c r="A3" t="s"><v>0</v></c></row>')
+    members = {
+        "xl/sharedStrings.xml": strings,
+        "[Content_Types].xml": types,
+        "xl/_rels/workbook.xml.rels": rels,
+    }
+    return workbook(path, sheet, **members)
+
+
 def lying_sizes(path: Path, *, declared: int) -> Path:
     """A zip whose sheet claims ``declared`` unpacked bytes (a bomb's central directory)."""
     workbook(path, sheet_xml(HEADER_ROW))
@@ -310,6 +332,12 @@ def fuzz_files(folder: Path, seed: int = 14) -> list[tuple[Path, bool]]:
     for member in ("xl/sharedStrings.xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"):
         add(f"laughs_{member.split('/')[-1]}", partial(billion_laughs, member=member), refuse=True)
     add("lying_size.xlsx", lambda p: lying_sizes(p, declared=10))
+    add(
+        "strings_claimed.xlsx",
+        partial(shared_strings, attributes='count="9" uniqueCount="4000000000"'),
+        refuse=True,
+    )
+    add("strings_fine.xlsx", partial(shared_strings, attributes='count="9" uniqueCount="1"'))
     add("declared_bomb.xlsx", lambda p: lying_sizes(p, declared=0xFFFFFFFF), refuse=True)
     add("ods_far.ods", lambda p: ods_far(p, rows=1_048_576, columns=16_384), refuse=True)
     add("ods_wide.ods", lambda p: ods_far(p, rows=1, columns=10_000), refuse=True)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from desktop.spreadsheets import limits
-from desktop.spreadsheets.readers import UnreadableFileError, read_table
+from desktop.spreadsheets.readers import UnreadableFileError, list_sheets, read_table
 from tests.desktop.spreadsheets import hostile
 
 DATA = hostile.DATA
@@ -274,3 +274,16 @@ def test_addresses_that_are_not_numbers_or_far_too_long_get_short_messages(tmp_p
     assert refused(path) == "abc.xlsx cannot be read (a row number is not a number ('abc'))"
     long = refused(hostile.far_cell_spelled(tmp_path / "long.xlsx", "thousands_of_digits"))
     assert "a value at A99999999999… lies beyond row 1,048,576" in long and len(long) < 200
+
+
+def test_shared_strings_claiming_billions_of_texts_are_refused(tmp_path: Path) -> None:
+    """calamine reserves room for the claimed count when it opens the workbook: 4e9 texts
+    abort it (96 GB). Listing the sheets already refuses the file."""
+    claim = hostile.shared_strings(tmp_path / "claim.xlsx", 'count="1" uniqueCount="4000000000"')
+    with pytest.raises(UnreadableFileError) as caught:
+        list_sheets(claim)
+    assert caught.value.message.startswith(
+        "claim.xlsx: part xl/sharedStrings.xml claims 4000000000 different texts"
+    )
+    fine = hostile.shared_strings(tmp_path / "fine.xlsx", 'count="4000000000" uniqueCount="1"')
+    assert read_table(fine).rows[2][0] == "x"
