@@ -211,7 +211,7 @@ def _check_member(
                 extent = sheet_extent.xlsx_extent(where, rest, lambda: _reopen(package, info))
                 refuse_beyond_limits(where, extent)
         elif ods and root == "document-content":
-            if sheets:
+            if parts:  # calamine reads an .ods file's every sheet when it opens it
                 for table, extent in sheet_extent.ods_extents(f"{path.name}", rest):
                     refuse_beyond_limits(f"{path.name}, sheet {table}", extent)
         elif parts:

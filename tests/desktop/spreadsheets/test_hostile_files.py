@@ -133,6 +133,8 @@ def test_formats_under_the_wrong_name(tmp_path: Path) -> None:
 
 
 def test_ods_repeated_rows_and_columns_are_counted(tmp_path: Path) -> None:
+    huge = hostile.ods_far(tmp_path / "huge.ods", rows=1_048_575, columns=16_384)
+    assert refused(huge).startswith("huge.ods, sheet Assets: a value at XFD1048576 is in column")
     assert "column 16,384" in refused(
         hostile.ods_far(tmp_path / "far.ods", rows=1_000, columns=16_384)
     )
