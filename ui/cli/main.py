@@ -10,12 +10,11 @@ imported to build the parser).
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import sys
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs start-up time
 if TYPE_CHECKING:
+    import argparse
     from collections.abc import Sequence
     from typing import NoReturn
 
@@ -44,21 +43,6 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-class _VersionAction(argparse.Action):
-    """``--version``: the version is looked up only when asked for."""
-
-    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
-        super().__init__(
-            option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=str(kwargs["help"])
-        )
-
-    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
-        import desktop
-
-        print(VERSION_TEXT.format(version=desktop.__version__))
-        parser.exit()
-
-
 def _global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--database",
@@ -75,11 +59,20 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     Every other command gets a placeholder parser with its help from :data:`COMMANDS`, so
     ``--help`` lists them all; ``assetdesk X --help`` for a command X builds X's own parser.
     """
+    import argparse
+
+    import desktop
+
     parser = argparse.ArgumentParser(
         prog="assetdesk",
         description="Track IT assets through their whole life. With no command, opens the window.",
     )
-    parser.add_argument("--version", action=_VersionAction, help="show the version and exit")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=VERSION_TEXT.format(version=desktop.__version__),
+        help="show the version and exit",
+    )
     _global_options(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     chosen = next((module for name, module, _ in COMMANDS if name == command), None)
@@ -88,36 +81,43 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         if module != chosen:
             subparsers.add_parser(name, help=help_text)
         elif not registered:
-            importlib.import_module(f"ui.cli.commands.{module}").register(subparsers)
+            __import__(f"ui.cli.commands.{module}", fromlist=["register"]).register(subparsers)
             registered = True
     return parser
 
 
-class _ProbeError(Exception):
-    pass
-
-
-class _Probe(argparse.ArgumentParser):
-    """Finds the command word as the real parser would (options and abbreviations alike)."""
-
-    def error(self, message: str) -> NoReturn:
-        raise _ProbeError(message)
-
-
 def command_of(argv: Sequence[str]) -> str | None:
-    """The command ``argv`` asks for (None for none, or when the real parser must say why)."""
-    probe = _Probe(prog="assetdesk", add_help=False)
+    """The command ``argv`` asks for (None for none, or when the real parser must say why).
+
+    Found by a parser with the same options, so abbreviations and ``--database=URL`` count
+    as the real parser would count them.
+    """
+    import argparse
+
+    class ProbeError(Exception):
+        pass
+
+    class Probe(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:
+            raise ProbeError(message)
+
+    probe = Probe(prog="assetdesk", add_help=False)
     _global_options(probe)
     probe.add_argument("command", nargs="?")
     try:
         known, _ = probe.parse_known_args(list(argv))
-    except _ProbeError:
+    except ProbeError:
         return None
     return known.command if isinstance(known.command, str) else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments == ["--version"]:  # scripts' usual probe: answered before argparse loads
+        import desktop
+
+        print(VERSION_TEXT.format(version=desktop.__version__))
+        raise SystemExit(0)
     parser = build_parser(command_of(arguments))
     args = parser.parse_args(arguments)
     if args.database and "://" not in args.database:

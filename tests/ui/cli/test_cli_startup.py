@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import desktop
 from tests.factories import seed_world
 from ui.cli import commands
 from ui.cli.main import COMMANDS, build_parser
@@ -105,7 +106,7 @@ def _loaded(modules: set[str], forbidden: tuple[str, ...]) -> list[str]:
 def test_version_imports_nothing_heavy() -> None:
     done, modules = _imported("--version")
     assert done.returncode == 0
-    assert done.stdout.strip() == "assetdesk 0.1.0"
+    assert done.stdout.strip() == f"assetdesk {desktop.__version__}"
     assert _loaded(modules, HEAVY) == []
     assert len(modules) < 120, sorted(modules)
 
