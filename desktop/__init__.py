@@ -1,8 +1,6 @@
 """Assetdesk's application core: domain, storage and services. Never imports Qt."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("assetdesk")
-except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
-    __version__ = "0.0.0"
+#: The version; kept equal to pyproject.toml's by a test. A literal, because reading the
+#: installed metadata (importlib.metadata) alone takes longer than ``assetdesk --version``
+#: may take in all (issue 17).
+__version__ = "0.1.0"

@@ -18,16 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from desktop.errors import DesktopError
+from desktop.spreadsheets import limits
+from desktop.spreadsheets.limits import UnreadableFileError as UnreadableFileError
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"})
 TEXT_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
 SUFFIXES = WORKBOOK_SUFFIXES | TEXT_SUFFIXES
 #: The most rows a sheet may hold (Excel's own limit).
 MAX_ROWS = 1_048_576
-
-
-class UnreadableFileError(DesktopError):
-    """The file cannot be read as a spreadsheet; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -99,7 +97,9 @@ def read_table(path: Path, sheet: str | None = None) -> Table:
             _fill_merged(rows, getattr(worksheet, "merged_cell_ranges", None) or ())
     except DesktopError:
         raise
-    except Exception as exc:  # calamine raises its own types for every sort of damage
+    except BaseException as exc:  # calamine raises its own types (and panics) for damage
+        if not isinstance(exc, Exception) and not limits.is_reader_panic(exc):
+            raise
         raise UnreadableFileError(
             f"{path.name}, sheet {sheet}: cannot be read ({_reason(exc)})"
         ) from exc
@@ -145,19 +145,15 @@ def _open_calamine(path: Path) -> Any:
     from python_calamine import CalamineWorkbook
 
     _check_not_empty(path)
-    with path.open("rb") as handle:
-        magic = handle.read(8)
-    if magic.startswith(b"\xd0\xcf\x11\xe0") and path.suffix.lower() != ".xls":
-        raise UnreadableFileError(
-            f"{path.name} is encrypted (password-protected): open it in your spreadsheet "
-            "program, remove the password, save it and import again"
-        )
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xlsb", ".ods") and not zipfile.is_zipfile(path):
-        raise UnreadableFileError(
-            f"{path.name} is not a valid {path.suffix.lower()} file (it is not a zip package)"
-        )
+    limits.check_signature(path)  # encrypted, or another format under this name
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xlsb", ".ods"):
+        if not zipfile.is_zipfile(path):
+            raise UnreadableFileError(
+                f"{path.name} is not a valid {path.suffix.lower()} file (it is not a zip package)"
+            )
+        limits.check_once(path)  # before calamine or openpyxl can choke on it
     try:
-        return CalamineWorkbook.from_path(str(path))
+        return limits.GuardedWorkbook(CalamineWorkbook.from_path(str(path)), path)
     except Exception as exc:
         name = type(exc).__name__
         if name == "PasswordError":
@@ -166,6 +162,10 @@ def _open_calamine(path: Path) -> Any:
             ) from exc
         if path.suffix.lower() in (".xlsx", ".xlsm") and name == "CalamineError":
             return None  # an unusual package layout: openpyxl may still read it
+        raise UnreadableFileError(f"{path.name} cannot be read ({_reason(exc)})") from exc
+    except BaseException as exc:  # a panic in calamine's Rust code is no Exception
+        if not limits.is_reader_panic(exc):
+            raise
         raise UnreadableFileError(f"{path.name} cannot be read ({_reason(exc)})") from exc
 
 
@@ -187,6 +187,7 @@ def _openpyxl_sheet_names(path: Path) -> list[str]:
 def _openpyxl_rows(path: Path, sheet: str) -> list[list[object]]:
     import openpyxl
 
+    limits.check_once(path, sheets=True)
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         worksheet = workbook[sheet]
@@ -273,18 +274,20 @@ def read_csv(path: Path) -> Table:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UnreadableFileError(f"{path.name} is not a text file (it holds binary data)")
     text, _ = decode_text(data, path.name)
-    delimiter = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[list[object]] = []
-    numbers: list[int] = []
-    line = 1
-    try:
-        for record in reader:
-            rows.append(list(record))
-            numbers.append(line)
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        raise UnreadableFileError(f"{path.name}, line {reader.line_num}: {exc}") from exc
+    limits.refuse_nul(path.name, text)
+    with limits.csv_cells():
+        delimiter = sniff_delimiter(text)
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        rows: list[list[object]] = []
+        numbers: list[int] = []
+        line = 1
+        try:
+            for record in reader:
+                rows.append(list(record))
+                numbers.append(line)
+                line = reader.line_num + 1
+        except csv.Error as exc:
+            raise UnreadableFileError(limits.csv_message(path.name, line, exc)) from exc
     while rows and all(not str(c).strip() for c in rows[-1]):
         rows.pop()
         numbers.pop()

@@ -201,7 +201,10 @@ class Database:
         )
 
     def _refuse_unknown(self, state: SchemaState) -> None:
-        if state.current is not None and state.current not in migrate.known_revisions():
+        if (
+            state.current not in (None, state.head)
+            and state.current not in migrate.known_revisions()
+        ):
             raise SchemaMismatchError(
                 f"The database {self.display_url} has schema {state.current}, which this version "
                 "of Assetdesk does not know (it was made by a newer version). Update Assetdesk."

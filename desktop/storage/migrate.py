@@ -11,7 +11,7 @@ import re
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, inspect, text
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -32,6 +32,10 @@ def alembic_config() -> Config:
 
 
 def head_revision() -> str:
+    """The newest revision: from the files' text when that is clear, else from Alembic."""
+    from_files = head_revision_from_files()
+    if from_files is not None:
+        return from_files
     from alembic.script import ScriptDirectory
 
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
@@ -94,7 +98,14 @@ def holds_foreign_data(connection: Connection) -> bool:
 
 
 def current_revision(connection: Connection) -> str | None:
-    from alembic.runtime.migration import MigrationContext
+    """The database's revision (None: no schema yet), read without importing Alembic
+    when the version table holds the usual single row."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    rows = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    if len(rows) <= 1:
+        return rows[0] if rows else None
+    from alembic.runtime.migration import MigrationContext  # several heads: Alembic says so
 
     return MigrationContext.configure(connection).get_current_revision()
 

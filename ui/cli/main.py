@@ -1,30 +1,49 @@
 """The ``assetdesk`` entry point: a subcommand runs the command line, none opens the GUI.
 
 Subcommands live in ``ui.cli.commands``: each module there has
-``register(subparsers)`` that adds its parser and sets ``handler(ctx) -> int``.
+``register(subparsers)`` that adds its parsers and sets ``handler(ctx) -> int``.
+:data:`COMMANDS` names every command with its module and one-line help, so that
+``--version`` and ``--help`` import no command module at all, and a command imports only
+its own module (issue 17: start-up was 60x ``python -c pass`` when every module was
+imported to build the parser).
 """
 
 from __future__ import annotations
 
-import argparse
-import importlib
-import pkgutil
 import sys
-from collections.abc import Sequence
 
-import desktop
-from desktop.errors import DesktopError
-from desktop.logging_setup import configure_logging
-from ui.cli import commands
-from ui.cli.context import CliContext
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs start-up time
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+    from typing import NoReturn
+
+VERSION_TEXT = "assetdesk {version}"
+
+#: Every command: name, its module under ``ui.cli.commands``, its one-line help (the
+#: help the module gives the same command; a test keeps the two equal).
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("approvals", "approvals", "procedures waiting for approval"),
+    ("approve", "approvals", "approve a pending procedure (completes it at the last approval)"),
+    ("reject", "approvals", "reject a pending procedure (a comment saying why is required)"),
+    ("withdraw", "approvals", "take back a procedure you requested"),
+    ("asset", "asset", "look at one asset"),
+    ("audit", "audit", "inventory audits: start, scan, close, report"),
+    ("db", "db", "create, upgrade and inspect the database"),
+    ("demo", "demo", "fill the database with realistic demo data"),
+    ("incidents", "incidents", "incidents logged against assets"),
+    ("labels", "labels", "print asset or location labels to a PDF"),
+    (
+        "selftest",
+        "selftest",
+        "check this installation: database, procedures, export, labels (headless)",
+    ),
+    ("import", "spreadsheets", "import assets from a spreadsheet (.xlsx, .xlsm, .xls, .ods, .csv)"),
+    ("export", "spreadsheets", "export assets to .xlsx or .csv"),
+)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="assetdesk",
-        description="Track IT assets through their whole life. With no command, opens the window.",
-    )
-    parser.add_argument("--version", action="version", version=f"assetdesk {desktop.__version__}")
+def _global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--database",
         metavar="URL",
@@ -32,22 +51,85 @@ def build_parser() -> argparse.ArgumentParser:
         "then the local file in your data folder)",
     )
     parser.add_argument("--debug", action="store_true", help="log SQL statements with their timing")
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; only ``command``'s module is imported (``None``: none at all).
+
+    Every other command gets a placeholder parser with its help from :data:`COMMANDS`, so
+    ``--help`` lists them all; ``assetdesk X --help`` for a command X builds X's own parser.
+    """
+    import argparse
+
+    import desktop
+
+    parser = argparse.ArgumentParser(
+        prog="assetdesk",
+        description="Track IT assets through their whole life. With no command, opens the window.",
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=VERSION_TEXT.format(version=desktop.__version__),
+        help="show the version and exit",
+    )
+    _global_options(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{commands.__name__}.{module_info.name}")
-        module.register(subparsers)
+    chosen = next((module for name, module, _ in COMMANDS if name == command), None)
+    registered = False
+    for name, module, help_text in COMMANDS:
+        if module != chosen:
+            subparsers.add_parser(name, help=help_text)
+        elif not registered:
+            __import__(f"ui.cli.commands.{module}", fromlist=["register"]).register(subparsers)
+            registered = True
     return parser
 
 
+def command_of(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` asks for (None for none, or when the real parser must say why).
+
+    Found by a parser with the same options, so abbreviations and ``--database=URL`` count
+    as the real parser would count them.
+    """
+    import argparse
+
+    class ProbeError(Exception):
+        pass
+
+    class Probe(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:
+            raise ProbeError(message)
+
+    probe = Probe(prog="assetdesk", add_help=False)
+    _global_options(probe)
+    probe.add_argument("command", nargs="?")
+    try:
+        known, _ = probe.parse_known_args(list(argv))
+    except ProbeError:
+        return None
+    return known.command if isinstance(known.command, str) else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments == ["--version"]:  # scripts' usual probe: answered before argparse loads
+        import desktop
+
+        print(VERSION_TEXT.format(version=desktop.__version__))
+        raise SystemExit(0)
+    parser = build_parser(command_of(arguments))
+    args = parser.parse_args(arguments)
     if args.database and "://" not in args.database:
         args.database = f"sqlite:///{args.database}"
     if args.command is None:
         from ui.gui.app import run_gui  # Qt is loaded only for the window
 
         return run_gui(args)
+    from desktop.errors import DesktopError
+    from desktop.logging_setup import configure_logging
+    from ui.cli.context import CliContext
+
     configure_logging(debug=args.debug, console=sys.stderr if args.debug else None)
     context = CliContext(args)
     try:

@@ -1,0 +1,174 @@
+"""Start-up of the command line (issue 17 point 4): ``--version`` and ``--help`` import no
+command, no database layer and no heavy library; a command imports only what it uses.
+
+Each check runs ``assetdesk`` as a fresh process that lists, as it exits, every module it
+loaded, and asserts on that list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import desktop
+from tests.factories import seed_world
+from ui.cli import commands
+from ui.cli.main import COMMANDS, build_parser
+
+ROOT = Path(__file__).resolve().parents[3]
+
+#: Never needed to print the version or the list of commands.
+HEAVY = (
+    "sqlalchemy",
+    "alembic",
+    "PySide6",
+    "shiboken6",
+    "openpyxl",
+    "python_calamine",
+    "barcode",
+    "segno",
+    "keyring",
+    "psycopg",
+    "pymysql",
+    "platformdirs",
+    "multiprocessing",
+    "importlib.metadata",
+    "desktop.storage",
+    "desktop.services",
+    "desktop.spreadsheets",
+    "desktop.labels",
+    "desktop.demo",
+    "ui.cli.commands",
+    "ui.cli.context",
+    "ui.gui",
+)
+
+#: Not needed to show one asset.
+NOT_FOR_ASSET_SHOW = (
+    "PySide6",
+    "shiboken6",
+    "openpyxl",
+    "python_calamine",
+    "barcode",
+    "segno",
+    "alembic",
+    "multiprocessing",
+    "desktop.labels",
+    "desktop.demo",
+    "desktop.spreadsheets",
+    "desktop.services.approvals",
+    "desktop.services.audits",
+    "desktop.services.incidents",
+    "ui.gui",
+    *(f"ui.cli.commands.{m.name}" for m in pkgutil.iter_modules(commands.__path__)),
+)
+
+
+#: ``assetdesk ARGS`` as the installed script runs it (``ui.cli.main:main``), printing
+#: every module loaded when the process ends (after ``SystemExit`` too).
+_PROGRAM = """
+import atexit, sys
+atexit.register(lambda: sys.stderr.write("MODULES " + " ".join(sorted(sys.modules)) + "\\n"))
+from ui.cli.main import main
+sys.argv[0] = "assetdesk"
+sys.exit(main())
+"""
+
+
+def _imported(*argv: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    env = dict(os.environ)
+    env.pop("QT_QPA_PLATFORM", None)
+    done = subprocess.run(
+        [sys.executable, "-c", _PROGRAM, *argv],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    reports = [line for line in done.stderr.splitlines() if line.startswith("MODULES ")]
+    assert reports, done.stderr[-2000:]
+    return done, set(reports[-1].split()[1:])
+
+
+def _loaded(modules: set[str], forbidden: tuple[str, ...]) -> list[str]:
+    return sorted(
+        name for name in modules if any(name == f or name.startswith(f + ".") for f in forbidden)
+    )
+
+
+def test_version_imports_nothing_heavy() -> None:
+    done, modules = _imported("--version")
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"assetdesk {desktop.__version__}"
+    assert _loaded(modules, HEAVY) == []
+    assert len(modules) < 120, sorted(modules)
+
+
+def test_help_lists_every_command_and_imports_nothing_heavy() -> None:
+    done, modules = _imported("--help")
+    assert done.returncode == 0
+    listing = " ".join(done.stdout.split())
+    for name, _, help_text in COMMANDS:
+        assert f"{name} {' '.join(help_text.split())}" in listing
+    assert _loaded(modules, HEAVY) == []
+
+
+def test_asset_show_imports_only_what_it_uses(tmp_path: Path) -> None:
+    from desktop.storage.database import open_database
+
+    path = tmp_path / "a.sqlite3"
+    database = open_database(f"sqlite:///{path}")
+    seed_world(database).receive(tag="LAP-42", values={"serial_number": "SN-1"})
+    database.dispose()
+    done, modules = _imported("--database", str(path), "asset", "show", "lap-42")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "LAP-42" in done.stdout and "SN-1" in done.stdout
+    assert "ui.cli.commands.asset" in modules and "desktop.services.queries" in modules
+    assert _loaded(modules, NOT_FOR_ASSET_SHOW) == ["ui.cli.commands.asset"]
+
+
+def test_a_command_help_builds_only_that_command() -> None:
+    done, modules = _imported("import", "--help")
+    assert done.returncode == 0
+    assert "--dry-run" in done.stdout
+    assert "ui.cli.commands.spreadsheets" in modules
+    assert _loaded(modules, ("ui.cli.commands", "desktop.labels", "desktop.demo", "PySide6")) == [
+        "ui.cli.commands",
+        "ui.cli.commands.spreadsheets",
+    ]
+
+
+def test_the_command_table_matches_what_the_modules_register() -> None:
+    """Every module's commands, with the help the module gives them, are in COMMANDS."""
+    registered: dict[str, tuple[str, str]] = {}
+    for info in pkgutil.iter_modules(commands.__path__):
+        parser = argparse.ArgumentParser()
+        subparsers = parser.add_subparsers()
+        importlib.import_module(f"ui.cli.commands.{info.name}").register(subparsers)
+        for action in subparsers._choices_actions:
+            registered[action.dest] = (info.name, str(action.help))
+    assert {name: (module, text) for name, module, text in COMMANDS} == registered
+
+
+def test_each_command_gets_its_own_parser_and_the_others_placeholders() -> None:
+    for name, module, _ in COMMANDS:
+        parser = build_parser(name)
+        subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        for other, other_module, _ in COMMANDS:
+            own = len(subparsers.choices[other]._actions) > 1  # more than its --help
+            assert own == (other_module == module), (name, other)
+
+
+def test_the_version_is_the_installed_one() -> None:
+    from importlib.metadata import version
+
+    import desktop
+
+    assert desktop.__version__ == version("assetdesk")
