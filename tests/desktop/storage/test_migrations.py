@@ -183,3 +183,37 @@ def test_0004_ranks_an_existing_search_index_in_tag_order_and_back(tmp_path: Pat
         "LAP-0009",
     ]
     db.dispose()
+
+
+def test_the_search_index_the_migrations_leave_is_the_one_the_code_rebuilds(
+    tmp_path: Path,
+) -> None:
+    """Migrations carry copies of the search index's DDL (SQLite); the live code that
+    pauses and rebuilds it (desktop/services/search.py) must install the same objects."""
+    from desktop.services.search import (
+        install_search_index,
+        remove_search_index,
+        search_index_paused,
+    )
+
+    db = Database(f"sqlite:///{tmp_path / 'search.sqlite3'}")
+    migrate.upgrade(db.engine)
+
+    def search_objects() -> list[tuple[str, str, str]]:
+        with db.engine.connect() as connection:
+            rows = connection.exec_driver_sql(
+                "SELECT type, name, sql FROM sqlite_master WHERE name LIKE 'asset_search%' "
+                "ORDER BY type, name"
+            )
+            return [(t, n, " ".join((s or "").split())) for t, n, s in rows]
+
+    migrated = search_objects()
+    assert ("trigger", "asset_search_ranking_insert") in [(t, n) for t, n, _s in migrated]
+    with db.engine.begin() as connection, search_index_paused(connection):
+        pass
+    assert search_objects() == migrated
+    with db.engine.begin() as connection:
+        remove_search_index(connection)
+        install_search_index(connection)
+    assert search_objects() == migrated
+    db.dispose()
