@@ -5,8 +5,8 @@ Each backend gets the fastest index it has for substring search ("contains", as 
 * **SQLite**: an FTS5 table ``asset_search`` with the *trigram* tokenizer, one row per
   asset, kept in step by triggers on ``assets`` and on the names it copies (models,
   manufacturers, people, locations). Its ``rowid`` is the asset's *rank* in tag order
-  (table ``asset_search_rank``, migration 0004), so the index hands out a search's hits
-  in the register's default order and a page of them is read with a ``LIMIT``, however
+  (table ``asset_search_rank``, migrations 0004 and 0008), so the index hands out a
+  search's hits in the register's default order and a page of them is read with a ``LIMIT``, however
   many there are. A search of three or more characters is a trigram ``MATCH``; shorter
   text is matched with ``LIKE`` (a trigram index cannot help there, and almost every row
   matches such text, so a page is found at once).
@@ -64,14 +64,28 @@ _SQLITE_TABLE = (
 )
 
 #: The index's ``rowid`` of each asset (its *rank*): ranks follow the order of tags, so the
-#: index hands out its hits already in tag order, the register's default sort.
+#: index hands out its hits already in tag order, the register's default sort. The rank
+#: table keeps each asset's tag key, and the ranked ones (below :data:`UNRANKED`) are
+#: indexed by it: an inserted tag's ranked neighbours are one index probe each, however
+#: many assets are out of order (migration 0008).
 _SQLITE_RANKS = (
     "CREATE TABLE IF NOT EXISTS asset_search_rank ("
-    "rank INTEGER PRIMARY KEY, asset_rowid INTEGER NOT NULL UNIQUE)"
+    "rank INTEGER PRIMARY KEY, asset_rowid INTEGER NOT NULL UNIQUE, "
+    "tag_key VARCHAR(64) NOT NULL)"
+)
+_SQLITE_RANK_INDEX = (
+    "CREATE INDEX IF NOT EXISTS asset_search_rank_tag_key ON asset_search_rank (tag_key) "
+    "WHERE rank < 4611686018427387904"
+)
+#: The ranking trigger's plan of a re-spread (one row while it runs, empty otherwise).
+_SQLITE_RESPREAD = (
+    "CREATE TABLE IF NOT EXISTS asset_search_respread ("
+    "old_rank INTEGER PRIMARY KEY, new_rank INTEGER NOT NULL)"
 )
 
 #: Ranks at or above this (2**62) are out of tag order: given when no free rank was left
-#: between an inserted tag's neighbours (until the next :func:`rebuild_search_index`).
+#: between an inserted tag's neighbours even after a re-spread (practically never; until
+#: the next :func:`rebuild_search_index`).
 UNRANKED = 4611686018427387904
 #: A tag inserted after another takes the rank this far (2**20) past it, or half the gap to
 #: the next tag if that is smaller: tags received one by one in ascending order, the usual
@@ -105,24 +119,85 @@ _SQLITE_RANKING = (
     "SELECT rowid AS asset_rowid, tag_key FROM assets WHERE 0"
 )
 
-_SQLITE_TRIGGERS: dict[str, str] = {
-    "asset_search_ranking_insert": """
+# An inserted tag's nearest ranked neighbours: one probe each of the partial index.
+_BEFORE = (
+    "coalesce((SELECT rank FROM asset_search_rank WHERE tag_key < new.tag_key "
+    "AND rank < 4611686018427387904 ORDER BY tag_key DESC LIMIT 1), 0)"
+)
+_AFTER = (
+    "coalesce((SELECT rank FROM asset_search_rank WHERE tag_key > new.tag_key "
+    "AND rank < 4611686018427387904 ORDER BY tag_key ASC LIMIT 1), 4611686018427387904)"
+)
+#: Re-spread windows: (ranked assets after the new one, the free ranks each must get). The
+#: smallest window with room is re-spread (to at least twice that room, so that it lasts);
+#: larger windows may be denser. At most 512 assets move for one insert: where even that
+#: window is full (a stretch where tags keep arriving in descending order at one spot
+#: makes it so at last), the new tag is UNRANKED, which costs an insert nothing.
+RESPREAD_WINDOWS: tuple[tuple[int, int], ...] = (
+    (8, 262144),
+    (64, 16384),
+    (512, 1024),
+)
+
+
+_WINDOW_END = (
+    "coalesce((SELECT rank FROM asset_search_rank WHERE rank >= after "
+    "AND rank < 4611686018427387904 ORDER BY rank LIMIT 1 OFFSET WIDTH), 4611686018427387904)"
+)
+
+
+def _window_end(width: int) -> str:
+    """The rank just past the ``width`` ranked assets from ``after`` on (or 2**62)."""
+    return _WINDOW_END.replace("WIDTH", str(width))
+
+
+_WINDOW_CHOICE = "\n".join(
+    f"                WHEN {_window_end(width)} - before >= {2 * (width + 2)} * {room}\n"
+    f"                THEN {_window_end(width)}"
+    for width, room in RESPREAD_WINDOWS
+)
+
+# The ranking rule (the one place it is written): an inserted tag takes a free rank
+# between its ranked neighbours, RANK_STEP past the one before or half the gap if that is
+# smaller. With no free rank left, the smallest window of ranked assets after it that has
+# room (RESPREAD_WINDOWS) is spread evenly over its ranks first, leaving the new tag a
+# place; their index rows move with them (plan in asset_search_respread, negated ranks
+# in between so that no two assets ever hold one rank). Only if no window has room (2**62
+# ranks used up) is the new tag UNRANKED.
+_RANKING_TRIGGER = f"""
         CREATE TRIGGER asset_search_ranking_insert INSTEAD OF INSERT ON asset_search_ranking
         BEGIN
-            INSERT INTO asset_search_rank(rank, asset_rowid)
+            INSERT INTO asset_search_respread(old_rank, new_rank)
+            SELECT rank, before + (high - before) / (count(*) OVER () + 2)
+                              * (row_number() OVER (ORDER BY rank) + 1)
+            FROM (SELECT before, high FROM (SELECT before, CASE
+                WHEN after - before >= 2 THEN NULL
+{_WINDOW_CHOICE}
+                END AS high
+                FROM (SELECT {_BEFORE} AS before, {_AFTER} AS after))
+                WHERE high IS NOT NULL LIMIT 1) AS plan
+            CROSS JOIN asset_search_rank ON rank > before AND rank < high;
+            DELETE FROM asset_search WHERE rowid IN (SELECT old_rank FROM asset_search_respread);
+            UPDATE asset_search_rank SET rank = -rank
+            WHERE rank IN (SELECT old_rank FROM asset_search_respread);
+            UPDATE asset_search_rank SET rank = (SELECT new_rank FROM asset_search_respread
+                                                 WHERE old_rank = -asset_search_rank.rank)
+            WHERE rank IN (SELECT -old_rank FROM asset_search_respread);
+            INSERT INTO asset_search(rowid, tag, serial_number, name, model, assignee, location)
+            SELECT search_rank, tag, serial_number, name, model, assignee, location
+            FROM asset_search_source
+            WHERE search_rank IN (SELECT new_rank FROM asset_search_respread);
+            DELETE FROM asset_search_respread;
+            INSERT INTO asset_search_rank(rank, asset_rowid, tag_key)
             SELECT CASE WHEN after - before >= 2
                         THEN before + min(1048576, (after - before) / 2)
-                        ELSE 4611686018427387904 + new.asset_rowid END, new.asset_rowid
-            FROM (SELECT
-                coalesce((SELECT r.rank FROM assets a
-                          JOIN asset_search_rank r ON r.asset_rowid = a.rowid
-                          WHERE a.tag_key < new.tag_key AND r.rank < 4611686018427387904
-                          ORDER BY a.tag_key DESC LIMIT 1), 0) AS before,
-                coalesce((SELECT r.rank FROM assets a
-                          JOIN asset_search_rank r ON r.asset_rowid = a.rowid
-                          WHERE a.tag_key > new.tag_key AND r.rank < 4611686018427387904
-                          ORDER BY a.tag_key ASC LIMIT 1), 4611686018427387904) AS after);
-        END""",
+                        ELSE 4611686018427387904 + new.asset_rowid END,
+                   new.asset_rowid, new.tag_key
+            FROM (SELECT {_BEFORE} AS before, {_AFTER} AS after);
+        END"""  # noqa: S608 (constant SQL pieces only)
+
+_SQLITE_TRIGGERS: dict[str, str] = {
+    "asset_search_ranking_insert": _RANKING_TRIGGER,
     "asset_search_ai": """
         CREATE TRIGGER asset_search_ai AFTER INSERT ON assets BEGIN
             INSERT INTO asset_search_ranking(asset_rowid, tag_key)
@@ -240,12 +315,15 @@ def remove_sort_indexes(connection: Connection) -> None:
 
 
 def install_search_index(connection: Connection) -> None:
-    """Create the search index for ``connection``'s backend and fill it (migrations 0003
-    and 0004)."""
+    """Create the search index for ``connection``'s backend and fill it: what the
+    migrations up to 0008 leave (each migration carries its own copy of the DDL; a test
+    checks that this one agrees)."""
     backend = connection.dialect.name
     if backend == "sqlite":
         connection.exec_driver_sql(_SQLITE_TABLE)
         connection.exec_driver_sql(_SQLITE_RANKS)
+        connection.exec_driver_sql(_SQLITE_RANK_INDEX)
+        connection.exec_driver_sql(_SQLITE_RESPREAD)
         connection.exec_driver_sql(_SQLITE_SOURCE)
         rebuild_search_index(connection)
         _create_sqlite_triggers(connection)
@@ -270,6 +348,7 @@ def remove_search_index(connection: Connection) -> None:
         connection.exec_driver_sql("DROP VIEW IF EXISTS asset_search_source")
         connection.exec_driver_sql("DROP VIEW IF EXISTS asset_search_ranking")
         connection.exec_driver_sql("DROP TABLE IF EXISTS asset_search_rank")
+        connection.exec_driver_sql("DROP TABLE IF EXISTS asset_search_respread")
     elif backend == "postgresql":
         for name, _table, _column in PG_TRGM_INDEXES:
             connection.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
@@ -290,8 +369,8 @@ def rebuild_search_index(connection: Connection) -> int:
     assets = int(connection.exec_driver_sql("SELECT count(*) FROM assets").scalar_one())
     spacing = max(UNRANKED // (assets + 1), 1)
     connection.exec_driver_sql(
-        "INSERT INTO asset_search_rank(rank, asset_rowid) "
-        "SELECT row_number() OVER (ORDER BY tag_key) * ?, rowid FROM assets",
+        "INSERT INTO asset_search_rank(rank, asset_rowid, tag_key) "
+        "SELECT row_number() OVER (ORDER BY tag_key) * ?, rowid, tag_key FROM assets",
         (spacing,),
     )
     result = connection.exec_driver_sql(

@@ -34,6 +34,7 @@ from desktop.errors import ConflictError, DesktopError, FieldConflict
 from desktop.services import reference
 from desktop.services.people import acting_person
 from desktop.services.templates import TemplateRef, current_template
+from desktop.spreadsheets.bulk_index import index_upkeep_for
 from desktop.spreadsheets.model import (
     ImportPlan,
     Progress,
@@ -123,7 +124,7 @@ def commit_import(
             "fix them, or import the valid rows only"
         )
     try:
-        with bulk_work(), db.write() as session:
+        with bulk_work(), db.write() as session, index_upkeep_for(session, plan):
             writer = _Writer(session, plan, performed_by, progress, cancel)
             return writer.run(tuple(rejected))
     except IntegrityError as exc:  # someone else took a tag or a name since the dry run

@@ -5,6 +5,10 @@ Measured: encoding (python-barcode), layout (desktop.labels) and painting to QPd
 Floor: QPdfWriter painting the same bars as plain rectangles and the same text lines from
 numbers precomputed in device units (no encoding, no layout, no text fitting; the timed part
 only makes the Qt rectangles and paints them). Target: ratio <= 1.5.
+What the floor includes: the painting of the same bars and lines onto the same QPdfWriter
+(the bare work of the output). Not included: barcode encoding, layout, text fitting, the
+database read of the assets (none: both start from label items). No database is written,
+so no triggers or indexes are involved (issue 17's bare-work rule holds as it is).
 
 Run: ``uv run python tests/benchmarks/bench_labels.py`` (or with pytest).
 """

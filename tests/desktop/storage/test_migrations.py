@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import ast
+from collections.abc import Iterator
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import JSON, select
 
 from desktop.storage import migrate
 from desktop.storage.database import Database
 from desktop.storage.models import Base, ProcedureTemplate, Role
+from tests.backends import BACKENDS, _admin_execute, _unique_name, server_for
 from tests.factories import seed_world
 
 
@@ -24,21 +30,100 @@ def _compare_type(
     return None
 
 
-def test_migrated_schema_matches_models(db: Database) -> None:
+def _differences_from_models(db: Database) -> list[Any]:
     with db.engine.connect() as connection:
         context = MigrationContext.configure(
             connection, opts={"compare_type": _compare_type, "target_metadata": Base.metadata}
         )
         differences = compare_metadata(context, Base.metadata)
     # Tables that only migrations create (search indexes on some backends) are not models.
-    differences = [
+    return [
         d
         for d in differences
         if not (d[0] == "remove_table" and d[1].name.startswith("asset_search"))
         # Likewise migration 0003's search and sort indexes (desktop/services/search.py).
         and not (d[0] == "remove_index" and d[1].name.startswith(("asset_search_", "asset_sort_")))
     ]
-    assert differences == []
+
+
+def test_migrated_schema_matches_models(db: Database) -> None:
+    assert _differences_from_models(db) == []
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """An empty database (no schema at all) on each backend; dropped afterwards."""
+    backend = request.param
+    if backend == "sqlite":
+        database = Database(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+        yield database
+        database.dispose()
+        return
+    server = server_for(backend)
+    name = _unique_name()
+    if backend == "postgresql":
+        _admin_execute(server, f'CREATE DATABASE "{name}"')
+    else:
+        _admin_execute(
+            server, f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+        )
+    database = Database(server.database_url(name))
+    try:
+        yield database
+    finally:
+        database.dispose()
+        if backend == "postgresql":
+            _admin_execute(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        else:
+            _admin_execute(server, f"DROP DATABASE IF EXISTS `{name}`")
+
+
+def test_upgrading_an_empty_database_one_revision_at_a_time_gives_the_models(
+    empty_db: Database,
+) -> None:
+    """Each revision in turn, each in its own transaction, as a database that lived through
+    every release did; the result is the models' schema, with the roles and templates."""
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    revisions = [r.revision for r in reversed(list(script.walk_revisions()))]
+    assert revisions[0] == "0001"
+    assert revisions[-1] == migrate.head_revision()
+    for revision in revisions:
+        migrate.upgrade(empty_db.engine, revision)
+        assert empty_db.schema_state().current == revision
+    assert empty_db.schema_state().up_to_date
+    assert _differences_from_models(empty_db) == []
+    with empty_db.read() as session:
+        roles = set(session.execute(select(Role.name)).scalars())
+        kinds = set(session.execute(select(ProcedureTemplate.kind)).scalars())
+    assert roles == {"technician", "approver", "auditor", "administrator"}
+    assert kinds == {"receive", "install", "change", "decommission", "dispose", "audit_correction"}
+
+
+def _migration_files() -> list[tuple[str, str]]:
+    folder = resources.files("desktop.storage.migrations").joinpath("versions")
+    return sorted(
+        (entry.name, entry.read_text(encoding="utf-8"))
+        for entry in folder.iterdir()
+        if entry.name.endswith(".py") and not entry.name.startswith("__")
+    )
+
+
+def test_no_migration_imports_live_code() -> None:
+    """Migrations are frozen (STYLE.md 23): they carry the DDL and data of their day and
+    import nothing from the application but the column types of the storage layer."""
+    files = _migration_files()
+    assert len(files) >= 4
+    for name, source in files:
+        for node in ast.walk(ast.parse(source, name)):
+            if isinstance(node, ast.ImportFrom):
+                modules = [node.module or ""]
+            elif isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            else:
+                continue
+            for module in modules:
+                if module.split(".")[0] in ("desktop", "ui", "resources"):
+                    assert module == "desktop.storage.types", f"{name} imports {module}"
 
 
 def test_schema_is_at_head_with_roles_and_templates(db: Database) -> None:
@@ -97,4 +182,38 @@ def test_0004_ranks_an_existing_search_index_in_tag_order_and_back(tmp_path: Pat
         "LAP-0006",
         "LAP-0009",
     ]
+    db.dispose()
+
+
+def test_the_search_index_the_migrations_leave_is_the_one_the_code_rebuilds(
+    tmp_path: Path,
+) -> None:
+    """Migrations carry copies of the search index's DDL (SQLite); the live code that
+    pauses and rebuilds it (desktop/services/search.py) must install the same objects."""
+    from desktop.services.search import (
+        install_search_index,
+        remove_search_index,
+        search_index_paused,
+    )
+
+    db = Database(f"sqlite:///{tmp_path / 'search.sqlite3'}")
+    migrate.upgrade(db.engine)
+
+    def search_objects() -> list[tuple[str, str, str]]:
+        with db.engine.connect() as connection:
+            rows = connection.exec_driver_sql(
+                "SELECT type, name, sql FROM sqlite_master WHERE name LIKE 'asset_search%' "
+                "ORDER BY type, name"
+            )
+            return [(t, n, " ".join((s or "").split())) for t, n, s in rows]
+
+    migrated = search_objects()
+    assert ("trigger", "asset_search_ranking_insert") in [(t, n) for t, n, _s in migrated]
+    with db.engine.begin() as connection, search_index_paused(connection):
+        pass
+    assert search_objects() == migrated
+    with db.engine.begin() as connection:
+        remove_search_index(connection)
+        install_search_index(connection)
+    assert search_objects() == migrated
     db.dispose()

@@ -135,6 +135,20 @@ def test_db_reindex_puts_assets_inserted_out_of_order_back_in_tag_order(
     table = Asset.__table__
     assert isinstance(table, Table)
     with db.write() as session:  # tags inserted one by one, each before the last
+        # ... where no free rank is left (as if 2**62 ranks were used up): ranks packed
+        # just below UNRANKED, so that the index cannot re-spread them.
+        session.connection().exec_driver_sql("DELETE FROM asset_search")
+        session.connection().exec_driver_sql("UPDATE asset_search_rank SET rank = -rank")
+        session.connection().exec_driver_sql(
+            "UPDATE asset_search_rank SET rank = 4611686018427387904 - moved.position "
+            "FROM (SELECT rank AS old_rank, row_number() OVER (ORDER BY rank) AS position "
+            "FROM asset_search_rank) AS moved WHERE asset_search_rank.rank = moved.old_rank"
+        )
+        session.connection().exec_driver_sql(
+            "INSERT INTO asset_search(rowid, tag, serial_number, name, model, assignee, "
+            "location) SELECT search_rank, tag, serial_number, name, model, assignee, location "
+            "FROM asset_search_source"
+        )
         row = dict(session.execute(table.select()).mappings().first() or {})
         for n in range(40, 0, -1):
             tag = f"LAP-0001-{n:02d}"
@@ -142,9 +156,9 @@ def test_db_reindex_puts_assets_inserted_out_of_order_back_in_tag_order(
             session.execute(table.insert().values(**row))
     db.dispose()
     info = json.loads(run(capsys, "--database", str(path), "db", "info", "--json")[1])
-    assert info["search_index_out_of_order"] == 20
+    assert info["search_index_out_of_order"] == 40
     _code, out, _err = run(capsys, "--database", str(path), "db", "info")
-    assert "20 assets out of tag order" in out
+    assert "40 assets out of tag order" in out
     assert "assetdesk db reindex" in out
     code, out, _err = run(capsys, "--database", str(path), "db", "reindex")
     assert code == 0
