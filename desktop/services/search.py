@@ -96,6 +96,8 @@ _INDEX_CONTENT = table(
     "asset_search_content", sql_column("id", Integer), *(sql_column(f"c{n}") for n in range(6))
 )
 _RANKS = table("asset_search_rank", sql_column("rank", Integer), sql_column("asset_rowid", Integer))
+#: The rank of the assets :func:`sqlite_in_tag_order` selects: its order.
+SEARCH_RANK = _RANKS.c.rank
 
 # Inserting (asset rowid, tag key) into this view ranks the asset between its neighbours
 # in tag order, or unranked if they leave no room (its INSTEAD OF trigger, the one place

@@ -35,8 +35,8 @@ def test_migrated_schema_matches_models(db: Database) -> None:
         d
         for d in differences
         if not (d[0] == "remove_table" and d[1].name.startswith("asset_search"))
-        # Likewise migration 0003's search and sort indexes (desktop/services/search.py).
-        and not (d[0] == "remove_index" and d[1].name.startswith(("asset_search_", "asset_sort_")))
+        # Likewise migration 0003's search indexes (desktop/services/search.py).
+        and not (d[0] == "remove_index" and d[1].name.startswith("asset_search_"))
     ]
     assert differences == []
 
