@@ -54,6 +54,7 @@ from desktop.services.search import (
     sqlite_in_tag_order,
     sqlite_matches_at_least,
 )
+from desktop.services.server_search import search_page_ids, server_search_available
 from desktop.storage.models import (
     Asset,
     AssetModel,
@@ -270,7 +271,17 @@ class RegisterPager:
             query = query.offset(offset).limit(limit)
             return page_rows(session, query, (order, Asset.tag_key), descending=descending)
 
-        if self._search_plan_of(session).ranked:
+        if self.sort == "tag" and self.filter.search.strip() and server_search_available(session):
+            # PostgreSQL, MariaDB: the hits in tag order from the trigram table (0009).
+            found = search_page_ids(
+                session, self.filter, offset=offset, limit=limit, descending=descending
+            )
+            rows = (
+                []
+                if found is None
+                else page_rows(session, found[0], (found[1],), descending=descending)
+            )
+        elif self._search_plan_of(session).ranked:
             # The index's hits come in tag order: a page is the next hits that pass the
             # filter, however many there are and wherever they cluster.
             query = apply_filter(session, select(Asset.id), replace(self.filter, search=""))

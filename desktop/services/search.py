@@ -548,15 +548,12 @@ def _like_conditions(pattern: str) -> list[ColumnElement[bool]]:
 
 
 def _model_ids(pattern: str, sqlite: bool) -> Any:
+    """Models whose "manufacturer model" contains the text, as the SQLite index holds it."""
+    label = func.trim(func.coalesce(Manufacturer.name, "") + " " + AssetModel.name)
     return (
         select(AssetModel.id)
         .outerjoin(Manufacturer, Manufacturer.id == AssetModel.manufacturer_id)
-        .where(
-            or_(
-                _ilike(AssetModel.name, pattern, sqlite),
-                _ilike(Manufacturer.name, pattern, sqlite),
-            )
-        )
+        .where(_ilike(label, pattern, sqlite))
     )
 
 
