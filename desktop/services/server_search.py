@@ -30,12 +30,14 @@ from sqlalchemy import (
     Select,
     String,
     func,
+    literal,
     literal_column,
     or_,
     select,
     table,
     true,
     union,
+    union_all,
 )
 from sqlalchemy import column as sql_column
 from sqlalchemy.orm import Session
@@ -119,15 +121,25 @@ def search_page_ids(
             own = own.where(_TRIGRAMS.c.trigram == rarest)
             parts.append(own.order_by(posting_key.desc() if descending else posting_key.asc()))
 
-    for column, names in (
+    lookups = (
         (Asset.model_id, _model_ids(pattern)),
         (Asset.assigned_to_id, _people_ids(pattern)),
         (Asset.location_id, _location_ids(pattern)),
-    ):
-        found = list(session.execute(names.limit(LOOKUP_LIMIT + 1)).scalars())
-        if not found:
+    )
+    # The matching names of the three tables, by one statement (each up to the limit).
+    each = [
+        select(literal(n).label("part"), limited.c.id)
+        for n, (_column, names) in enumerate(lookups)
+        for limited in [names.limit(LOOKUP_LIMIT + 1).subquery()]
+    ]
+    found: dict[int, list[Any]] = {}
+    for n, key in session.execute(union_all(*each)):
+        found.setdefault(int(n), []).append(key)
+    for n, (column, names) in enumerate(lookups):
+        keys = found.get(n)
+        if not keys:
             continue
-        condition = column.in_(names) if len(found) > LOOKUP_LIMIT else column.in_(found)
+        condition = column.in_(names) if len(keys) > LOOKUP_LIMIT else column.in_(keys)
         part = _filtered(session, select(Asset.id, Asset.tag_key).where(condition), rest)
         parts.append(part.order_by(_tag_order(descending)))
 

@@ -191,7 +191,7 @@ def register_plans(path: Path) -> dict[str, list[str]]:
     db = Database(f"sqlite:///{path}")
     statements: dict[str, Any] = {}
 
-    @event.listens_for(db.engine, "before_cursor_execute")
+    @event.listens_for(db.read_engine, "before_cursor_execute")
     def keep(_c: Any, _cursor: Any, statement: str, parameters: Any, *_a: Any) -> None:
         if statement.lstrip().upper().startswith("SELECT"):
             statements.setdefault(statement, parameters)
