@@ -95,15 +95,15 @@ def search_page_ids(
     trigrams = text_trigrams(needle)
     if not trigrams:
         # Too short for a trigram: almost every asset matches; walk the tag order.
-        own = select(Asset.id, Asset.tag_key).where(own_match)
-        parts.append(_filtered(session, own, rest).order_by(_tag_order(descending)))
+        walked = _filtered(session, _ids().where(own_match), rest)
+        parts.append(walked.order_by(_tag_order(descending)))
     else:
         rarest = _rarest_trigram(session, trigrams)
         if rarest is not None:
             posting_key = _TRIGRAMS.c.tag_key
             checked = _filtered(
                 session,
-                select(Asset.id, Asset.tag_key).where(Asset.tag_key == posting_key, own_match),
+                _ids().where(Asset.tag_key == posting_key, own_match),
                 rest,
             )
             if session.get_bind().dialect.name == "postgresql":
@@ -111,7 +111,9 @@ def search_page_ids(
                 # tag orders instead, reading every asset up to the first hit; a lateral
                 # subquery with an OFFSET is planned on its own (a nested loop).
                 hit = checked.offset(0).lateral("hit")
-                own = select(hit.c.id, hit.c.tag_key).select_from(_TRIGRAMS).join(hit, true())
+                own: Select[Any] = (
+                    select(hit.c.id, hit.c.tag_key).select_from(_TRIGRAMS).join(hit, true())
+                )
             else:
                 own = (
                     checked.add_columns()
@@ -140,7 +142,7 @@ def search_page_ids(
         if not keys:
             continue
         condition = column.in_(names) if len(keys) > LOOKUP_LIMIT else column.in_(keys)
-        part = _filtered(session, select(Asset.id, Asset.tag_key).where(condition), rest)
+        part = _filtered(session, _ids().where(condition), rest)
         parts.append(part.order_by(_tag_order(descending)))
 
     if not parts:
@@ -156,6 +158,11 @@ def search_page_ids(
         .limit(limit)
     )
     return query, key
+
+
+def _ids() -> Select[Any]:
+    query: Any = select(Asset.id, Asset.tag_key)
+    return query  # type: ignore[no-any-return]
 
 
 def _rarest_trigram(session: Session, trigrams: list[str]) -> str | None:

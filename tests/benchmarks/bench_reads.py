@@ -197,7 +197,7 @@ def register_plans(path: Path) -> dict[str, list[str]]:
             statements.setdefault(statement, parameters)
 
     with db.read() as session:
-        ids = dict(
+        ids: dict[str, str] = dict(
             session.connection()
             .exec_driver_sql(
                 "SELECT 'category', (SELECT id FROM categories LIMIT 1) UNION ALL "

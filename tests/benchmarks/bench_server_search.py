@@ -83,12 +83,13 @@ def ensure_register(admin_url: str, name: str, assets: int) -> str:
 @contextmanager
 def before_0009() -> Iterator[None]:
     """Pages read as before migration 0009: the search condition, then sorted."""
-    original = register_pages.server_search_available
-    register_pages.server_search_available = lambda session: False  # type: ignore[assignment]
+    name = "server_search_available"
+    original = getattr(register_pages, name)
+    setattr(register_pages, name, lambda session: False)
     try:
         yield
     finally:
-        register_pages.server_search_available = original
+        setattr(register_pages, name, original)
 
 
 def first_page_ms(database: Database, term: str) -> tuple[list[float], list[str]]:

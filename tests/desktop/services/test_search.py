@@ -161,14 +161,14 @@ def test_each_backend_answers_from_its_index(assets: World) -> None:
             )
             assert found is not None
             compiled = found[0].compile(dialect=connection.dialect)
-            plan = [
+            steps = [
                 [str(v) for v in r]
                 for r in connection.exec_driver_sql("EXPLAIN " + str(compiled), compiled.params)
             ]
-            trigram_rows = [r for r in plan if r[2] == "asset_search_trigrams"]
-            assert trigram_rows, plan
-            assert all(r[3] == "ref" and r[5] == "PRIMARY" for r in trigram_rows), plan
-            assert not [r for r in plan if r[2] == "assets" and r[3] == "ALL"], plan
+            trigram_rows = [r for r in steps if r[2] == "asset_search_trigrams"]
+            assert trigram_rows, steps
+            assert all(r[3] == "ref" and r[5] == "PRIMARY" for r in trigram_rows), steps
+            assert not [r for r in steps if r[2] == "assets" and r[3] == "ALL"], steps
 
 
 def _ranked_tags(db: Database) -> tuple[list[str], int]:
