@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Select, and_, false, func, or_, select
+from sqlalchemy import Connection, Select, and_, false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from desktop.domain.lifecycle import ACTIVE_STATUSES
@@ -32,6 +32,7 @@ from desktop.storage.models import (
 
 # AssetFilter and AssetRow are defined in register_rows (light: no ORM) and exported here too.
 __all__ = [
+    "HISTORY_SHOWN",
     "SORT_COLUMNS",
     "AssetDetail",
     "AssetFilter",
@@ -47,6 +48,7 @@ __all__ = [
     "database_counts",
     "list_assets",
     "overdue_condition",
+    "page_rows",
     "stream_assets",
 ]
 
@@ -75,34 +77,39 @@ SORT_COLUMNS: dict[str, Any] = {
 }
 
 
-def _row_select() -> Select[Any]:
-    query: Any = (
-        select(
-            Asset.id,
-            Asset.tag,
-            Asset.name,
-            Category.name,
-            Manufacturer.name,
-            AssetModel.name,
-            Asset.serial_number,
-            Asset.status,
-            Location.name,
-            _Assignee.name,
-            Group.name,
-            Asset.purchase_date,
-            Asset.purchase_cost,
-            Asset.order_number,
-            Supplier.name,
-            Asset.warranty_end,
-            Asset.last_audited_at,
-            Asset.notes,
-            Asset.version,
-            Asset.updated_at,
-        )
-        .select_from(Asset)
+def _row_select(page: Any = None) -> Select[Any]:
+    """The register's row columns over ``assets`` joined to their looked-up names; with
+    ``page`` (a subquery with an ``id`` column), over the assets it names only."""
+    query: Any = select(
+        Asset.id,
+        Asset.tag,
+        Asset.name,
+        Category.name,
+        Manufacturer.name,
+        AssetModel.name,
+        Asset.serial_number,
+        Asset.status,
+        Location.name,
+        _Assignee.name,
+        Group.name,
+        Asset.purchase_date,
+        Asset.purchase_cost,
+        Asset.order_number,
+        Supplier.name,
+        Asset.warranty_end,
+        Asset.last_audited_at,
+        Asset.notes,
+        Asset.version,
+        Asset.updated_at,
+    )
+    if page is None:
+        query = query.select_from(Asset)
+    else:
+        query = query.select_from(page).join(Asset, Asset.id == page.c.id)
+    query = (
         # Outer (category is never NULL): keeps assets the driving table, so that SQLite
         # looks rows up by id or walks the sort index instead of scanning by category.
-        .outerjoin(Category, Category.id == Asset.category_id)
+        query.outerjoin(Category, Category.id == Asset.category_id)
         .outerjoin(AssetModel, AssetModel.id == Asset.model_id)
         .outerjoin(Manufacturer, Manufacturer.id == AssetModel.manufacturer_id)
         .outerjoin(Location, Location.id == Asset.location_id)
@@ -228,59 +235,127 @@ class AssetDetail:
     supplier_id: uuid.UUID | None
     custom_fields: dict[str, Any]
     custom_field_definitions: tuple[dict[str, Any], ...]
+    #: The newest procedures (all of them or a limited number, see :func:`asset_detail`).
     history: tuple[HistoryEntry, ...] = field(default_factory=tuple)
+    #: How many procedures the asset has in all.
+    history_count: int = 0
+
+    @property
+    def history_complete(self) -> bool:
+        return len(self.history) >= self.history_count
 
 
-def asset_history(session: Session, asset_id: uuid.UUID) -> list[HistoryEntry]:
-    """Every procedure of the asset, newest first, with its approvals."""
-    Approver = aliased(Person)
-    rows = session.execute(
-        select(Procedure, Person.name, Person.username)
-        .join(Person, Person.id == Procedure.performed_by_id)
+#: How many procedures an asset's detail holds, newest first (the window's panel and
+#: ``asset show``); :func:`asset_history` reads them all.
+HISTORY_SHOWN = 20
+
+
+def asset_history(
+    session: Session, asset_id: uuid.UUID, *, limit: int | None = None
+) -> list[HistoryEntry]:
+    """The asset's procedures, newest first, with their approvals: all of them, or the
+    ``limit`` most recent."""
+    return _history(session.connection(), asset_id, limit)[0]
+
+
+def _history(
+    connection: Connection, asset_id: uuid.UUID, limit: int | None
+) -> tuple[list[HistoryEntry], int]:
+    """The newest ``limit`` procedures (None: all) and how many the asset has, by one
+    statement of plain rows: the page of procedures (along the (asset, time) index) with
+    their performers and their number, then joined to their approvals."""
+    performer = aliased(Person, name="performer")
+    approver = aliased(Person, name="approver")
+    newest = (
+        select(
+            Procedure.id,
+            Procedure.kind,
+            Procedure.state,
+            performer.name.label("performer_name"),
+            performer.username.label("performer_username"),
+            Procedure.performed_at,
+            Procedure.created_at,
+            Procedure.ticket_ref,
+            Procedure.reason,
+            Procedure.template_version,
+            Procedure.origin,
+            Procedure.origin_detail,
+            Procedure.answers,
+            Procedure.changes,
+            # Counted along the (asset, time) index, not by a window over every row.
+            select(func.count())
+            .select_from(Procedure)
+            .where(Procedure.asset_id == asset_id)
+            .scalar_subquery()
+            .label("total"),
+        )
+        .join(performer, performer.id == Procedure.performed_by_id)
         .where(Procedure.asset_id == asset_id)
         .order_by(Procedure.performed_at.desc(), Procedure.created_at.desc())
-    ).all()
-    approvals: dict[uuid.UUID, list[dict[str, Any]]] = {}
-    if rows:
-        for approval, name in session.execute(
-            select(Approval, Approver.name)
-            .join(Approver, Approver.id == Approval.approver_id)
-            .where(Approval.procedure_id.in_([r[0].id for r in rows]))
-            .order_by(Approval.decided_at)
-        ):
-            approvals.setdefault(approval.procedure_id, []).append(
+    )
+    if limit is not None:
+        newest = newest.limit(limit)
+    page = newest.subquery("newest")
+    query = (
+        select(
+            *page.c,
+            approver.name,
+            Approval.decision,
+            Approval.comment,
+            Approval.decided_at,
+            Approval.approver_groups,
+        )
+        .select_from(page)
+        .outerjoin(Approval, Approval.procedure_id == page.c.id)
+        .outerjoin(approver, approver.id == Approval.approver_id)
+        .order_by(page.c.performed_at.desc(), page.c.created_at.desc(), Approval.decided_at)
+    )
+    entries: dict[uuid.UUID, tuple[Any, list[dict[str, Any]]]] = {}
+    total = 0
+    for r in connection.execute(query):
+        total = r[14]
+        _p, decisions = entries.setdefault(r[0], (r, []))
+        if r[16] is not None:  # an approval (decision is NOT NULL)
+            decisions.append(
                 {
-                    "approver": name,
-                    "decision": approval.decision,
-                    "comment": approval.comment,
-                    "decided_at": approval.decided_at.isoformat(),
-                    "groups": [g["name"] for g in approval.approver_groups],
+                    "approver": r[15],
+                    "decision": r[16],
+                    "comment": r[17],
+                    "decided_at": r[18].isoformat(),
+                    "groups": [g["name"] for g in r[19] or ()],
                 }
             )
-    return [
+    history = [
         HistoryEntry(
-            procedure_id=p.id,
-            kind=p.kind,
-            state=p.state,
-            performed_by=name,
-            performed_by_username=username,
-            performed_at=p.performed_at,
-            ticket_ref=p.ticket_ref,
-            reason=p.reason,
-            template_version=p.template_version,
-            origin=p.origin,
-            origin_detail=p.origin_detail,
-            answers=dict(p.answers),
-            changes=tuple(p.changes),
-            approvals=tuple(approvals.get(p.id, ())),
+            procedure_id=p[0],
+            kind=p[1],
+            state=p[2],
+            performed_by=p[3],
+            performed_by_username=p[4],
+            performed_at=p[5],
+            ticket_ref=p[7],
+            reason=p[8],
+            template_version=p[9],
+            origin=p[10],
+            origin_detail=p[11],
+            answers=dict(p[12] or {}),
+            changes=tuple(p[13] or ()),
+            approvals=tuple(decisions),
         )
-        for p, name, username in rows
+        for p, decisions in entries.values()
     ]
+    return history, int(total)
 
 
 def asset_detail(
-    session: Session, *, tag: str | None = None, asset_id: uuid.UUID | None = None
+    session: Session,
+    *,
+    tag: str | None = None,
+    asset_id: uuid.UUID | None = None,
+    history_limit: int | None = HISTORY_SHOWN,
 ) -> AssetDetail:
+    """One asset's fields and its newest ``history_limit`` procedures (None: all; 0:
+    none), by two statements of plain rows. ``history_count`` says how many there are."""
     query = _row_select().add_columns(
         Asset.category_id,
         Asset.location_id,
@@ -295,7 +370,8 @@ def asset_detail(
         query = query.where(Asset.id == asset_id)
     else:
         query = query.where(Asset.tag_key == normalize_tag(tag or ""))
-    r = session.execute(query).first()
+    connection = session.connection()  # plain rows: no ORM result processing
+    r = connection.execute(query).first()
     if r is None:
         raise NotFoundError(
             f"there is no asset with the tag '{(tag or '').strip()}'"
@@ -303,6 +379,15 @@ def asset_detail(
             else f"there is no asset with id {asset_id}"
         )
     row = asset_row(r)
+    if history_limit == 0:
+        history: list[HistoryEntry] = []
+        count = int(
+            connection.execute(
+                select(func.count()).select_from(Procedure).where(Procedure.asset_id == row.id)
+            ).scalar_one()
+        )
+    else:
+        history, count = _history(connection, row.id, history_limit)
     return AssetDetail(
         row=row,
         category_id=r[20],
@@ -313,7 +398,8 @@ def asset_detail(
         supplier_id=r[25],
         custom_fields=dict(r[26] or {}),
         custom_field_definitions=tuple(r[27] or ()),
-        history=tuple(asset_history(session, row.id)),
+        history=tuple(history),
+        history_count=count,
     )
 
 
@@ -337,7 +423,24 @@ def assets_by_ids(session: Session, ids: list[uuid.UUID]) -> list[AssetRow]:
     """The register rows of these assets (in no particular order), for refreshing a view."""
     if not ids:
         return []
-    return [asset_row(r) for r in session.execute(_row_select().where(Asset.id.in_(ids)))]
+    query = _row_select().where(Asset.id.in_(ids))
+    return [asset_row(r) for r in session.connection().execute(query)]
+
+
+def page_rows(
+    session: Session, ids_query: Select[Any], keys: Sequence[Any], *, descending: bool
+) -> list[AssetRow]:
+    """The register rows of the assets ``ids_query`` selects (their ``id``, ordered by
+    ``keys`` and limited to a page), in that order, by one statement of plain rows.
+
+    The page's ids are found first (the query runs as it is, as a subquery), then only
+    those assets are joined to their looked-up names and ordered again by ``keys``.
+    """
+    page = ids_query.add_columns(*(key.label(f"page_key_{n}") for n, key in enumerate(keys)))
+    found = page.subquery("page")
+    order = [found.c[f"page_key_{n}"] for n in range(len(keys))]
+    query = _row_select(found).order_by(*(k.desc() if descending else k.asc() for k in order))
+    return [asset_row(r) for r in session.connection().execute(query)]
 
 
 def asset_position(

@@ -43,8 +43,10 @@ from desktop.services.queries import (
     asset_position,
     assets_by_ids,
     count_assets,
+    page_rows,
 )
 from desktop.services.search import (
+    SEARCH_RANK,
     TRIGRAM_MIN_LENGTH,
     search_condition,
     sqlite_all_ranked,
@@ -52,6 +54,7 @@ from desktop.services.search import (
     sqlite_in_tag_order,
     sqlite_matches_at_least,
 )
+from desktop.services.server_search import search_page_ids, server_search_available
 from desktop.storage.models import (
     Asset,
     AssetModel,
@@ -199,10 +202,9 @@ class RegisterPager:
         if limit <= 0 or offset < 0:
             return []
         with _cancellable(session, cancel):
-            if self.groups_by_lookup:
-                ids = self._grouped_ids(session, offset, limit, cancel)
-            else:
-                ids = self._ordered_ids(session, offset, limit, cancel)
+            if not self.groups_by_lookup:
+                return self._ordered_rows(session, offset, limit, cancel)
+            ids = self._grouped_ids(session, offset, limit, cancel)
             by_id = {row.id: row for row in assets_by_ids(session, ids)}
         return [by_id[i] for i in ids if i in by_id]
 
@@ -241,9 +243,11 @@ class RegisterPager:
 
     # -- ordered by a column of the assets table -------------------------------------
 
-    def _ordered_ids(
+    def _ordered_rows(
         self, session: Session, offset: int, limit: int, cancel: threading.Event | None
-    ) -> list[uuid.UUID]:
+    ) -> list[AssetRow]:
+        """The page's rows by one statement: its ids found along the sort order (or the
+        search index's rank order), then joined to their looked-up names."""
         order = SORT_COLUMNS[self.sort]
         descending = self.descending
         count = self._count  # read once: another thread may set it meanwhile
@@ -258,27 +262,39 @@ class RegisterPager:
             offset = count - end
             descending = not descending
 
-        def read(scan: bool | None, walk: bool | None = None) -> list[uuid.UUID]:
+        def read(scan: bool | None, walk: bool | None = None) -> list[AssetRow]:
             query = self._filtered(session, select(Asset.id), for_page=True, scan=scan, walk=walk)
             query = query.order_by(
                 order.desc() if descending else order.asc(),
                 Asset.tag_key.desc() if descending else Asset.tag_key.asc(),
             )
-            return list(session.execute(query.offset(offset).limit(limit)).scalars())
+            query = query.offset(offset).limit(limit)
+            return page_rows(session, query, (order, Asset.tag_key), descending=descending)
 
-        if self._search_plan_of(session).ranked:
+        if self.sort == "tag" and self.filter.search.strip() and server_search_available(session):
+            # PostgreSQL, MariaDB: the hits in tag order from the trigram table (0009).
+            found = search_page_ids(
+                session, self.filter, offset=offset, limit=limit, descending=descending
+            )
+            rows = (
+                []
+                if found is None
+                else page_rows(session, found[0], (found[1],), descending=descending)
+            )
+        elif self._search_plan_of(session).ranked:
             # The index's hits come in tag order: a page is the next hits that pass the
             # filter, however many there are and wherever they cluster.
             query = apply_filter(session, select(Asset.id), replace(self.filter, search=""))
             query = sqlite_in_tag_order(query, self.filter.search, descending=descending)
-            ids = list(session.execute(query.offset(offset).limit(limit)).scalars())
+            page = query.offset(offset).limit(limit)
+            rows = page_rows(session, page, (SEARCH_RANK,), descending=descending)
         elif self._search_walks(session) and len(self.filter.search.strip()) >= TRIGRAM_MIN_LENGTH:
             # Many hits: scanning the sort order finds a page at once if they are spread
             # out, but not if they cluster far down (a search for one category's prefix).
             # Try the scan on a budget; past it, probe the index's hits instead.
             try:
                 with _step_budget(session, SCAN_BUDGET_STEPS, cancel):
-                    ids = read(scan=True)
+                    rows = read(scan=True)
             except OperationalError as exc:
                 if not _out_of_budget(exc, cancel):
                     raise
@@ -286,12 +302,12 @@ class RegisterPager:
                 # assets before them; sorting them costs as much as there are hits.
                 connection = session.connection()
                 few = not sqlite_matches_at_least(connection, self.filter.search, SORT_SHARE)
-                ids = read(scan=None, walk=not few)
+                rows = read(scan=None, walk=not few)
         else:
             # Few hits: from the index, sorted. Text too short for the index: the scan is
             # all there is (on a budget it would only be read twice).
-            ids = read(scan=None)
-        return ids[::-1] if backwards else ids
+            rows = read(scan=None)
+        return rows[::-1] if backwards else rows
 
     # -- ordered by a looked-up name -------------------------------------------------
 

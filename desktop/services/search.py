@@ -110,6 +110,8 @@ _INDEX_CONTENT = table(
     "asset_search_content", sql_column("id", Integer), *(sql_column(f"c{n}") for n in range(6))
 )
 _RANKS = table("asset_search_rank", sql_column("rank", Integer), sql_column("asset_rowid", Integer))
+#: The rank of the assets :func:`sqlite_in_tag_order` selects: its order.
+SEARCH_RANK = _RANKS.c.rank
 
 # Inserting (asset rowid, tag key) into this view ranks the asset between its neighbours
 # in tag order, or unranked if they leave no room (its INSTEAD OF trigger, the one place
@@ -625,15 +627,12 @@ def _like_conditions(pattern: str) -> list[ColumnElement[bool]]:
 
 
 def _model_ids(pattern: str, sqlite: bool) -> Any:
+    """Models whose "manufacturer model" contains the text, as the SQLite index holds it."""
+    label = func.trim(func.coalesce(Manufacturer.name, "") + " " + AssetModel.name)
     return (
         select(AssetModel.id)
         .outerjoin(Manufacturer, Manufacturer.id == AssetModel.manufacturer_id)
-        .where(
-            or_(
-                _ilike(AssetModel.name, pattern, sqlite),
-                _ilike(Manufacturer.name, pattern, sqlite),
-            )
-        )
+        .where(_ilike(label, pattern, sqlite))
     )
 
 

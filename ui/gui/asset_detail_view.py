@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, QUrl, Signal
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from desktop.domain.fields import FIELDS_BY_KEY
@@ -50,7 +50,18 @@ _STATE_WORDS = {
 }
 
 
+#: The link under a history that shows only the newest procedures.
+ALL_HISTORY_LINK = "assetdesk:history/all"
+
+
 class AssetDetailView(QWidget):
+    """Signals:
+    all_history_requested(asset_id): the person asked for every procedure of the asset
+    shown (the detail holds the newest ones).
+    """
+
+    all_history_requested = Signal(object)
+
     def __init__(self, parent: QWidget | None = None, *, date_format: str = "yyyy-MM-dd") -> None:
         super().__init__(parent)
         self._date_format = date_format
@@ -62,6 +73,7 @@ class AssetDetailView(QWidget):
         self.body = QTextBrowser()
         self.body.setOpenLinks(False)
         self.body.setFrameShape(QTextBrowser.Shape.NoFrame)
+        self.body.anchorClicked.connect(self._link_clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 8, 6)
         layout.addWidget(self.heading)
@@ -87,9 +99,7 @@ class AssetDetailView(QWidget):
             f" &nbsp;<span style='color:#666'>version {row.version}</span></div>"
         )
         self.body.setHtml(
-            self._fields_html(detail)
-            + self._incidents_html(incidents)
-            + self._history_html(detail.history)
+            self._fields_html(detail) + self._incidents_html(incidents) + self._history_html(detail)
         )
 
     # -- HTML ------------------------------------------------------------------------
@@ -131,12 +141,25 @@ class AssetDetailView(QWidget):
         )
         return f"<h3 style='margin:0 0 4px 0'>Details</h3><table cellspacing='0'>{cells}</table>"
 
-    def _history_html(self, history: tuple[HistoryEntry, ...]) -> str:
-        parts = [f"<h3 style='margin:14px 0 4px 0'>History ({len(history)})</h3>"]
+    def _link_clicked(self, url: QUrl) -> None:
+        if url.toString() == ALL_HISTORY_LINK and self.detail is not None:
+            self.all_history_requested.emit(self.detail.row.id)
+
+    def _history_html(self, detail: AssetDetail) -> str:
+        history = detail.history
+        total = max(detail.history_count, len(history))
+        counted = f"{len(history)} of {total}" if len(history) < total else f"{total}"
+        parts = [f"<h3 style='margin:14px 0 4px 0'>History ({counted})</h3>"]
         if not history:
             parts.append("<p style='color:#777'>No procedures recorded.</p>")
         for entry in history:
             parts.append(self._entry_html(entry))
+        if len(history) < total:
+            parts.append(
+                f"<p style='margin-top:10px'><a href='{ALL_HISTORY_LINK}'>Show all {total} "
+                f"procedures</a> <span style='color:#777'>({total - len(history)} older)"
+                "</span></p>"
+            )
         return "".join(parts)
 
     def _entry_html(self, entry: HistoryEntry) -> str:

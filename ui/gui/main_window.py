@@ -169,6 +169,7 @@ class MainWindow(QMainWindow):
         view.table.selectionModel().selectionChanged.connect(self._selection_changed)
         view.table.horizontalHeader().customContextMenuRequested.connect(self._header_menu)
         view.scan_field.returnPressed.connect(self._scan_field_entered)
+        view.detail.all_history_requested.connect(lambda i: self.show_asset(i, all_history=True))
         self.model.counted.connect(self._update_status_labels)
         self.model.reloaded.connect(self._model_reloaded)
         self.model.failed.connect(self.show_error)
@@ -270,13 +271,14 @@ class MainWindow(QMainWindow):
             return
         self.show_asset(row.id)
 
-    def show_asset(self, asset_id: uuid.UUID) -> AssetDetail | None:
+    def show_asset(self, asset_id: uuid.UUID, *, all_history: bool = False) -> AssetDetail | None:
         from desktop.services.incident_queries import incidents_for_asset
-        from desktop.services.queries import asset_detail
+        from desktop.services.queries import HISTORY_SHOWN, asset_detail
 
+        limit = None if all_history else HISTORY_SHOWN
         try:
             with self.database.read() as session:
-                detail = asset_detail(session, asset_id=asset_id)
+                detail = asset_detail(session, asset_id=asset_id, history_limit=limit)
                 incidents = incidents_for_asset(session, asset_id)
         except NotFoundError as exc:
             self.view.detail.show_nothing(exc.message)
@@ -502,7 +504,8 @@ class MainWindow(QMainWindow):
         tag = text.strip()
         try:
             with self.database.read() as session:
-                detail = asset_detail(session, tag=tag)
+                # Only to find it: the panel reads its history once it is selected.
+                detail = asset_detail(session, tag=tag, history_limit=0)
         except NotFoundError:
             self._offer_receive(tag)
             return

@@ -41,8 +41,8 @@ def _differences_from_models(db: Database) -> list[Any]:
         d
         for d in differences
         if not (d[0] == "remove_table" and d[1].name.startswith("asset_search"))
-        # Likewise migration 0003's search and sort indexes (desktop/services/search.py).
-        and not (d[0] == "remove_index" and d[1].name.startswith(("asset_search_", "asset_sort_")))
+        # Likewise migration 0003's search indexes (desktop/services/search.py).
+        and not (d[0] == "remove_index" and d[1].name.startswith("asset_search_"))
     ]
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from desktop.domain.lifecycle import AssetStatus
-from desktop.services.queries import asset_detail
+from desktop.errors import DesktopError
+from desktop.services.queries import HISTORY_SHOWN, asset_detail
 from desktop.services.recorded_answers import recorded_answers
 from ui.cli.context import CliContext, print_json
 
@@ -15,13 +16,24 @@ def register(subparsers: Any) -> None:
     asset_commands = parser.add_subparsers(dest="asset_command", metavar="ACTION", required=True)
     show = asset_commands.add_parser("show", help="an asset's fields and history")
     show.add_argument("tag", help="the asset tag (case and surrounding spaces do not matter)")
-    show.add_argument("--json", action="store_true", help="print JSON for scripts")
+    show.add_argument(
+        "--history",
+        metavar="N",
+        default=str(HISTORY_SHOWN),
+        help=f"how many procedures to print, newest first (default {HISTORY_SHOWN}; 'all')",
+    )
+    show.add_argument(
+        "--json", action="store_true", help="print JSON for scripts (with every procedure)"
+    )
     show.set_defaults(handler=_show)
 
 
 def _show(ctx: CliContext) -> int:
+    limit = _history_limit(ctx.args.history)
     with ctx.database().read() as session:
-        detail = asset_detail(session, tag=ctx.args.tag)
+        detail = asset_detail(
+            session, tag=ctx.args.tag, history_limit=None if ctx.args.json else limit
+        )
     if ctx.args.json:
         payload = {
             "asset": detail.row,
@@ -57,7 +69,9 @@ def _show(ctx: CliContext) -> int:
     fields += [(labels.get(k, k), v) for k, v in detail.custom_fields.items()]
     for label, value in fields:
         print(f"{label:>16}: {value}")
-    print(f"\nHistory ({len(detail.history)} procedures, newest first)")
+    shown, total = len(detail.history), detail.history_count
+    counted = f"the newest {shown} of {total}" if shown < total else f"{total}"
+    print(f"\nHistory ({counted} procedures, newest first)")
     for entry in detail.history:
         when = entry.performed_at.astimezone().strftime("%Y-%m-%d %H:%M")
         ticket = f" [{entry.ticket_ref}]" if entry.ticket_ref else ""
@@ -71,4 +85,18 @@ def _show(ctx: CliContext) -> int:
             print(
                 f"      {change['field']}: {change.get('before_text') or '—'} → {change.get('after_text') or '—'}"
             )
+    if shown < total:
+        print(f"  … {total - shown} older: assetdesk asset show {row.tag} --history all")
     return 0
+
+
+def _history_limit(text: str) -> int | None:
+    if text.strip().lower() == "all":
+        return None
+    try:
+        limit = int(text)
+    except ValueError:
+        limit = -1
+    if limit < 0:
+        raise DesktopError(f"--history takes a number of procedures or 'all', not '{text}'")
+    return limit

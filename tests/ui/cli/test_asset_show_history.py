@@ -1,0 +1,75 @@
+"""``assetdesk asset show``: the newest procedures, how many there are, and all on request."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from desktop.domain.lifecycle import ProcedureKind
+from desktop.services.procedures import ProcedureRequest, record_procedure
+from desktop.services.queries import HISTORY_SHOWN
+from desktop.storage.database import open_database
+from tests.factories import seed_world
+
+CHANGES = HISTORY_SHOWN + 2
+
+
+def _assetdesk(path: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ui.cli.main", "--database", str(path), *argv],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_asset_show_prints_the_newest_procedures_and_all_on_request(tmp_path: Path) -> None:
+    path = tmp_path / "a.sqlite3"
+    database = open_database(f"sqlite:///{path}")
+    world = seed_world(database)
+    world.receive(tag="LAP-42", values={"serial_number": "SN-1"})
+    for n in range(CHANGES):
+        record_procedure(
+            database,
+            ProcedureRequest(
+                kind=ProcedureKind.CHANGE,
+                performed_by="tech",
+                asset_tag="LAP-42",
+                values={"serial_number": f"SN-{n + 2}"},
+                answers={"change_type": "Record correction"},
+                reason=f"relabelled {n:02d}",
+            ),
+        )
+    database.dispose()
+    total = CHANGES + 1
+
+    shown = _assetdesk(path, "asset", "show", "lap-42")
+    assert shown.returncode == 0, shown.stderr
+    assert f"History (the newest {HISTORY_SHOWN} of {total} procedures, newest first)" in (
+        shown.stdout
+    )
+    assert f"reason: relabelled {CHANGES - 1:02d}" in shown.stdout
+    assert "reason: relabelled 00" not in shown.stdout
+    assert f"… {total - HISTORY_SHOWN} older: assetdesk asset show LAP-42 --history all" in (
+        shown.stdout
+    )
+
+    every = _assetdesk(path, "asset", "show", "LAP-42", "--history", "all")
+    assert every.returncode == 0, every.stderr
+    assert f"History ({total} procedures, newest first)" in every.stdout
+    assert "reason: relabelled 00" in every.stdout and "receive" in every.stdout
+    assert "older:" not in every.stdout
+
+    three = _assetdesk(path, "asset", "show", "LAP-42", "--history", "3")
+    assert f"History (the newest 3 of {total} procedures" in three.stdout
+
+    as_json = _assetdesk(path, "asset", "show", "LAP-42", "--json")
+    assert len(json.loads(as_json.stdout)["history"]) == total  # scripts get every one
+
+    wrong = _assetdesk(path, "asset", "show", "LAP-42", "--history", "some")
+    assert wrong.returncode != 0
+    assert "--history takes a number of procedures or 'all', not 'some'" in wrong.stderr
+    assert "Traceback" not in wrong.stderr

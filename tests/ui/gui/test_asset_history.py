@@ -1,0 +1,76 @@
+"""A scanned asset's panel shows its newest procedures, and all of them on request."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import Qt
+
+from desktop.domain.lifecycle import ProcedureKind
+from desktop.services.procedures import ProcedureRequest, record_procedure
+from desktop.services.queries import HISTORY_SHOWN
+from desktop.settings import CURRENT_USER, Settings
+from tests.ui.gui.conftest import Register
+from ui.gui.layout_state import LayoutState
+from ui.gui.main_window import MainWindow
+
+CHANGES = HISTORY_SHOWN + 4
+
+
+def test_scan_shows_the_newest_procedures_and_a_link_shows_all(
+    qtbot: QtBot, register: Register, tmp_path: Path
+) -> None:
+    for n in range(CHANGES):
+        record_procedure(
+            register.db,
+            ProcedureRequest(
+                kind=ProcedureKind.CHANGE,
+                performed_by="tech",
+                asset_tag="LAP-00003",
+                values={"name": f"Renamed {n:02d}"},
+                answers={"change_type": "Record correction"},
+                reason=f"change number {n:02d}",
+            ),
+        )
+    total = CHANGES + 1  # and its receipt
+    settings = Settings(tmp_path / "settings.ini")
+    settings.set(CURRENT_USER, "tech")
+    window = MainWindow(register.db, settings, layout_state=LayoutState(tmp_path / "l.ini"))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.model.matching_assets is not None, timeout=10_000)
+
+    scan = window.view.scan_field
+    scan.setFocus()
+    qtbot.keyClicks(scan, "LAP-00003")  # a scanner: the tag and Enter in a burst
+    qtbot.keyClick(scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.view.detail.detail is not None, timeout=5000)
+    body = window.view.detail.body
+    text = body.toPlainText()
+    assert f"History ({HISTORY_SHOWN} of {total})" in text
+    assert f"change number {CHANGES - 1:02d}" in text  # the newest
+    assert "change number 00" not in text  # older than the newest HISTORY_SHOWN
+    assert f"Show all {total} procedures ({total - HISTORY_SHOWN} older)" in text
+
+    # The person clicks the link under the history.
+    found = body.document().find("Show all")
+    assert not found.isNull()
+    body.setTextCursor(found)
+    body.ensureCursorVisible()
+    where = body.cursorRect(found).center()
+    where.setX(where.x() - 10)  # inside the link's words, not after them
+    qtbot.mouseClick(body.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    qtbot.waitUntil(
+        lambda: (
+            window.view.detail.detail is not None
+            and len(window.view.detail.detail.history) == total
+        ),
+        timeout=5000,
+    )
+    text = body.toPlainText()
+    assert f"History ({total})" in text
+    assert "change number 00" in text and "Receive" in text
+    assert "Show all" not in text
+    window.close()
