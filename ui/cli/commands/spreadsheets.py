@@ -22,6 +22,7 @@ from desktop.spreadsheets.error_workbook import write_error_workbook
 from desktop.spreadsheets.export import export_assets
 from desktop.spreadsheets.model import ImportOptions, ImportPlan, MatchKey, RowAction
 from desktop.spreadsheets.plan import dry_run
+from desktop.spreadsheets.preview import detail_lines, plan_details
 from desktop.spreadsheets.profiles import load_profile, save_profile
 from desktop.spreadsheets.references import ReferenceIndex
 from desktop.spreadsheets.statuses import parse_status
@@ -139,7 +140,8 @@ def _import(ctx: CliContext) -> int:
     if args.errors and rejected:
         error_rows = write_error_workbook(plan, rejected, args.errors)
     if args.json:
-        print_json(_payload(plan, result, refused, args.errors if error_rows else None))
+        payload = _payload(plan, result, refused, args.errors if error_rows else None)
+        print_json({**payload, **plan_details(plan)})
     else:
         _print_summary(plan, result, refused, args.errors if error_rows else None)
     return 1 if rejected else 0
@@ -188,6 +190,8 @@ def _print_summary(
     header_row = plan.table.row_numbers[plan.header_index]
     print(f"{plan.where}: {len(plan.rows)} rows below the header in row {header_row}")
     print("  " + ", ".join(f"{n} {action}" for action, n in counts.items()))
+    for line in detail_lines(plan):
+        print(line)
     if unmapped := plan.mapping.unmapped():
         print(f"Columns not imported: {', '.join(unmapped)}")
     if plan.new_references:
