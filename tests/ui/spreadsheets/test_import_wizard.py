@@ -82,7 +82,7 @@ def test_wizard_from_drop_to_labels_and_error_workbook(
 
     click_next(qtbot, wizard, MAPPING)
     assert "The header is in row 3" in wizard.mapping_page.summary.text()
-    assert "Not imported: Vendor SKU." in wizard.mapping_page.summary.text()
+    assert "Added to the notes ('Header: value'): Vendor SKU." in wizard.mapping_page.summary.text()
     shoot(wizard, "import-3-mapping.png")
     wizard.mapping_page.profile_name.setText("Bechtle")
     qtbot.mouseClick(wizard.mapping_page.save_profile, Qt.MouseButton.LeftButton)
@@ -95,7 +95,9 @@ def test_wizard_from_drop_to_labels_and_error_workbook(
     assert "location Store 7" in wizard.preview_page.references.text()
     model = wizard.preview_page.model
     texts = [[model.index(r, c).data() for c in range(5)] for r in range(model.rowCount())]
-    assert texts[0][:4] == ["4", "Update", "LAP-1", "Name: Old name → New name"]
+    assert texts[0][:3] == ["4", "Update", "LAP-1"]
+    assert texts[0][3].startswith("Name: Old name → New name; Notes: — → Vendor SKU: ")
+    assert "row 4 LAP-1: Name: Old name → New name" in wizard.preview_page.values.toPlainText()
     assert texts[3][1] == "Error" and "there is no category 'Printer'" in texts[3][4]
     assert counts(world.db) == before  # a dry run writes nothing
     wizard.preview_page.valid_only.setChecked(True)
