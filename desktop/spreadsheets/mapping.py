@@ -61,7 +61,7 @@ _SCORED: dict[str, tuple[tuple[str, int], ...]] = {
         ("Device Name", 95),
         ("Computer Name", 95),
         ("hostname", 90),
-        ("Description", 30),
+        ("Description", 65),
         ("Name", 60),
     ),
     "category": (
