@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -160,9 +161,7 @@ class RowValues:
                     self._problem(plan, key, f"'{name}' is not a custom field of {where}")
                 continue
             try:
-                value = _custom_input(
-                    definition, raw, lambda v, target=key: self._date(plan, target, v)
-                )
+                value = _custom_input(definition, raw, partial(self._date, plan, key))
             except ValueError as exc:
                 self._problem(plan, key, str(exc))
                 continue

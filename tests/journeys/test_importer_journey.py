@@ -20,7 +20,7 @@ from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QComboBox, QFileDialog
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QFileDialog, QMenu
 
 from desktop.services.queries import asset_detail
 from desktop.settings import CURRENT_USER, Settings
@@ -92,14 +92,15 @@ def window(qtbot: QtBot, world: World, tmp_path: Path) -> Iterator[MainWindow]:
 
 def import_action(window: MainWindow) -> QAction:
     (file_menu,) = [a.menu() for a in window.menuBar().actions() if a.text() == "&File"]
-    assert file_menu is not None
+    assert isinstance(file_menu, QMenu)
     (action,) = [a for a in file_menu.actions() if a.text() == "&Import a spreadsheet…"]
+    assert isinstance(action, QAction)
     return action
 
 
-def click(qtbot: QtBot, button: object) -> None:
-    assert button.isEnabled()  # type: ignore[attr-defined]
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # type: ignore[arg-type]
+def click(qtbot: QtBot, button: QAbstractButton) -> None:
+    assert button.isEnabled()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def next_page(qtbot: QtBot, wizard: ImportWizard, page: int) -> None:
@@ -147,15 +148,18 @@ def test_importer_journey(
     assert summary.startswith("Imported sheet 'Register' (its header in row 2 names 7 known")
     assert "Added to the notes ('Header: value'): Internal code." in summary
     table = wizard.mapping_page.table
-    chosen = {
-        table.item(r, 0).text(): table.cellWidget(r, 2).currentText()  # type: ignore[union-attr]
-        for r in range(table.rowCount())
-    }
+    chosen: dict[str, str] = {}
+    for row in range(table.rowCount()):
+        item, choice = table.item(row, 0), table.cellWidget(row, 2)
+        assert item is not None and isinstance(choice, QComboBox)
+        chosen[item.text()] = choice.currentText()
     assert chosen["Asset ID"] == "Asset tag" and chosen["Device Type"] == "Category"
     assert chosen["Assigned_User"] == "Assigned to"
     # The person decides the internal code is not worth keeping.
     combo = table.cellWidget(7, 2)
-    assert isinstance(combo, QComboBox) and table.item(7, 0).text() == "Internal code"
+    header = table.item(7, 0)
+    assert isinstance(combo, QComboBox) and header is not None
+    assert header.text() == "Internal code"
     combo.setFocus()
     qtbot.keyClick(combo, Qt.Key.Key_Home)
     assert combo.currentText() == "— do not import —"
