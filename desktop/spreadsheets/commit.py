@@ -34,6 +34,7 @@ from desktop.errors import ConflictError, DesktopError, FieldConflict
 from desktop.services import reference
 from desktop.services.people import acting_person
 from desktop.services.templates import TemplateRef, current_template
+from desktop.spreadsheets.custom_columns import add_new_custom_fields
 from desktop.spreadsheets.model import (
     ImportPlan,
     Progress,
@@ -124,6 +125,7 @@ def commit_import(
         )
     try:
         with bulk_work(), db.write() as session:
+            add_new_custom_fields(session, plan)
             writer = _Writer(session, plan, performed_by, progress, cancel)
             return writer.run(tuple(rejected))
     except IntegrityError as exc:  # someone else took a tag or a name since the dry run

@@ -33,6 +33,12 @@ from desktop.spreadsheets.columns import (
 #: The target of a column whose data is added to the notes ("Header: value").
 EXTRA_NOTES = "extra_notes"
 EXTRA_NOTES_LABEL = "Add to the notes"
+#: The target prefix of a column that becomes a new custom field (``new_custom.<key>``),
+#: added to the categories of the rows that give it a value.
+NEW_CUSTOM = "new_custom."
+#: What happens to the columns nobody recognises: kept in the notes (the default), made
+#: custom fields, or left out.
+UNKNOWN_COLUMNS = ("notes", "custom-fields", "skip")
 
 #: Headers other tools and home-made registers use, with how surely each means its target
 #: (100: only this; lower: a generic word another column may mean better). Our own
@@ -201,13 +207,15 @@ def best_mapping(
     custom_labels: Mapping[str, str],
     profile: Mapping[str, str] | None = None,
     columns: Sequence[Sequence[object]] | None = None,
+    unknown: str = "notes",
 ) -> ColumnMapping:
     """The mapping of all headers at once.
 
     A saved profile decides first. Then the (column, target) pairs are taken from the
     highest score down, each column and target once (ties: the column further left).
-    Columns left over go to the notes when ``columns`` (each column's data cells) shows
-    they hold data; an empty one is left out.
+    Columns left over are kept when ``columns`` (each column's data cells) shows they
+    hold data — in the notes, or as new custom fields (``unknown``); an empty one is
+    left out.
     """
     index = _index(custom_labels)
     profile_by_key = {normalize_header(h): t for h, t in (profile or {}).items()}
@@ -237,9 +245,27 @@ def best_mapping(
         if number in decided or columns is None:
             continue
         data = columns[number] if number < len(columns) else ()
-        if any(c not in (None, "") and str(c).strip() for c in data):
-            targets[number] = EXTRA_NOTES
+        if unknown != "skip" and any(c not in (None, "") and str(c).strip() for c in data):
+            if unknown == "custom-fields":
+                key = new_field_key(headers[number], used)
+                known = key in custom_labels
+                targets[number] = (CUSTOM_PREFIX if known else NEW_CUSTOM) + key
+                used.add(targets[number])
+            else:
+                targets[number] = EXTRA_NOTES
     return ColumnMapping(tuple(headers), tuple(targets))
+
+
+def new_field_key(header: str, used: set[str] | None = None) -> str:
+    """A custom field key from a header: "EOL Date" → ``eol_date``."""
+    base = "_".join(re.sub(r"[^0-9a-z]+", " ", header.casefold()).split())[:60] or "column"
+    if base[0].isdigit():
+        base = "f_" + base
+    key, n = base, 1
+    while used is not None and (NEW_CUSTOM + key in used or CUSTOM_PREFIX + key in used):
+        n += 1
+        key = f"{base}_{n}"
+    return key
 
 
 def column_data(rows: Sequence[Sequence[object]], first: int, width: int) -> list[list[object]]:
@@ -257,6 +283,9 @@ def fates(mapping: ColumnMapping, custom_labels: Mapping[str, str]) -> list[Colu
     for header, target in zip(mapping.headers, mapping.targets, strict=True):
         if target == EXTRA_NOTES:
             text = f"added to the notes as '{header}: …' (not a known column)"
+        elif target.startswith(NEW_CUSTOM):
+            key = target[len(NEW_CUSTOM) :]
+            text = f"a new custom field '{key}' of the categories of its rows"
         elif target == READ_ONLY:
             text = "read only: not imported"
         elif target == PROBLEMS:

@@ -84,6 +84,8 @@ class ImportOptions:
     date_order: DateOrder = DateOrder.DMY
     mapping: dict[str, str] | None = None
     profile_name: str = ""
+    #: What unrecognised columns become: "notes" (default), "custom-fields" or "skip".
+    unknown_columns: str = "notes"
 
 
 @dataclass(frozen=True)

@@ -113,6 +113,7 @@ def plan_table(
             labels,
             options.mapping,
             column_data(table.rows, header_index + 1, len(headers)),
+            options.unknown_columns,
         )
     )
     _check_mapping(table, mapping, options)

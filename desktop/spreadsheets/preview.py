@@ -28,7 +28,9 @@ class RowValuesPreview:
     warnings: tuple[str, ...]
 
     def text(self) -> str:
-        shown = "; ".join(f"{label}: {' / '.join(value.splitlines())}" for label, value in self.values)
+        shown = "; ".join(
+            f"{label}: {' / '.join(value.splitlines())}" for label, value in self.values
+        )
         return f"row {self.row} {self.tag or '(tag generated)'}: {shown}"
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from desktop.domain.fields import CUSTOM_PREFIX
 from desktop.spreadsheets.cells import DateOrder
 from desktop.spreadsheets.columns import MODEL_NUMBER, ColumnMapping
+from desktop.spreadsheets.custom_columns import NewField, new_fields
 from desktop.spreadsheets.dates import ColumnDates, decide
 from desktop.spreadsheets.mapping import ColumnFate, fates, merge_extra_notes
 
@@ -35,6 +36,7 @@ class ImportReport:
         dates: how each date column is read, by target.
         float_columns: headers of text columns whose "1234.0" values are read as "1234".
         warnings: row number → things to check on that row.
+        new_fields: the custom fields unknown columns become, by target.
     """
 
     sheet_note: str = ""
@@ -43,6 +45,7 @@ class ImportReport:
     dates: dict[str, ColumnDates] = field(default_factory=dict)
     float_columns: dict[int, str] = field(default_factory=dict)
     warnings: dict[int, list[str]] = field(default_factory=dict)
+    new_fields: dict[str, NewField] = field(default_factory=dict)
 
     def warn(self, row: int, text: str) -> None:
         if text not in self.warnings.setdefault(row, []):
@@ -74,10 +77,20 @@ def build_report(
     sheet_note: str = "",
     formula_rows: tuple[int, ...] = (),
 ) -> ImportReport:
-    report = ImportReport(sheet_note, formula_rows, tuple(fates(mapping, custom_labels)))
+    created = new_fields(rows, first, mapping, order)
+    shown = [
+        replace(f, text=f"{f.text}, {created[f.target].type}") if f.target in created else f
+        for f in fates(mapping, custom_labels)
+    ]
+    report = ImportReport(sheet_note, formula_rows, tuple(shown), new_fields=created)
     for target, column in mapping.mapped.items():
-        is_date = target in DATE_TARGETS or (
-            target.startswith(CUSTOM_PREFIX) and target[len(CUSTOM_PREFIX) :] in custom_date_keys
+        is_date = (
+            target in DATE_TARGETS
+            or (
+                target.startswith(CUSTOM_PREFIX)
+                and target[len(CUSTOM_PREFIX) :] in custom_date_keys
+            )
+            or (target in created and created[target].type == "date")
         )
         if is_date:
             cells = (

@@ -13,6 +13,7 @@ from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY
 from desktop.services.values import coerce_asset_value, coerce_custom_value
 from desktop.spreadsheets import cells as parse
 from desktop.spreadsheets.columns import MANUFACTURER, MODEL_NUMBER, WARRANTY_MONTHS, target_label
+from desktop.spreadsheets.custom_columns import new_value
 from desktop.spreadsheets.dates import read_date
 from desktop.spreadsheets.model import ImportOptions, RowPlan, RowProblem
 from desktop.spreadsheets.references import ReferenceIndex
@@ -145,6 +146,23 @@ class RowValues:
         return values, custom
 
     def _custom(self, plan: RowPlan, given: dict[str, object]) -> dict[str, object]:
+        result = self._new_custom(plan, given)
+        return {**self._defined_custom(plan, given), **result}
+
+    def _new_custom(self, plan: RowPlan, given: dict[str, object]) -> dict[str, object]:
+        """Values of the custom fields unknown columns become (see custom_columns)."""
+        result: dict[str, object] = {}
+        for target, new_field in self.report.new_fields.items():
+            if target not in given:
+                continue
+            try:
+                reader = partial(self._date, plan, target)
+                result[new_field.key] = new_value(new_field, given[target], reader)
+            except ValueError as exc:
+                self._problem(plan, target, str(exc))
+        return result
+
+    def _defined_custom(self, plan: RowPlan, given: dict[str, object]) -> dict[str, object]:
         keys = [k for k in given if k.startswith(CUSTOM_PREFIX)]
         if not keys and plan.category_id is None:
             return {}

@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from desktop.services import reference
 from desktop.storage.database import Database
-from desktop.storage.models import Asset, Person
+from desktop.storage.models import Asset, Category, Person
 from tests.desktop.spreadsheets.conftest import counts
 from tests.factories import World, seed_world
 
@@ -246,3 +246,36 @@ def test_home_made_register_summary_sheet_table_formula_rows(world: World) -> No
         "Finance team\nModel Notes: 14 inch\nEOL Date: 2027-01-23\nWarranty status: OK"
     )
     assert people(world.db)["jsmith"] == "jsmith"
+
+
+def test_unknown_columns_become_typed_custom_fields_when_asked(world: World) -> None:
+    payload = dry_run(world.db, "register_summary_first.xlsx", "--unknown-columns", "custom-fields")
+    fates = {c["header"]: c["fate"] for c in payload["columns"]}
+    assert fates["EOL Date"] == "a new custom field 'eol_date' of the categories of its rows, date"
+    assert (
+        fates["Model Notes"]
+        == "a new custom field 'model_notes' of the categories of its rows, text"
+    )
+    values = {v["tag"]: v["values"] for v in payload["values"]}
+    assert values["LAP-2001"]["Eol date"] == "2027-01-23"
+
+    result = imported(world.db, "register_summary_first.xlsx", "--unknown-columns", "custom-fields")
+    assert result.returncode == 0, result.stdout
+    found = assets(world.db)
+    assert found["LAP-2001"].custom_fields == {
+        "eol_date": "2027-01-23",
+        "model_notes": "14 inch",
+        "warranty_status": "OK",
+    }
+    assert found["LAP-2001"].notes == "Finance team"
+    assert found["MON-2001"].custom_fields == {"model_notes": "27 inch", "warranty_status": "OK"}
+    with world.db.read() as s:
+        laptop = s.get(Category, world.laptop_category)
+        monitor = s.get(Category, world.monitor_category)
+        assert laptop is not None and monitor is not None
+        assert [(d["key"], d["label"], d["type"]) for d in laptop.custom_fields][-3:] == [
+            ("eol_date", "EOL Date", "date"),
+            ("model_notes", "Model Notes", "text"),
+            ("warranty_status", "Warranty status", "text"),
+        ]
+        assert "eol_date" not in {d["key"] for d in monitor.custom_fields}

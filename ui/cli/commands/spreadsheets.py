@@ -20,6 +20,7 @@ from desktop.spreadsheets.cells import DateOrder
 from desktop.spreadsheets.commit import ImportResult, commit_import
 from desktop.spreadsheets.error_workbook import write_error_workbook
 from desktop.spreadsheets.export import export_assets
+from desktop.spreadsheets.mapping import UNKNOWN_COLUMNS
 from desktop.spreadsheets.model import ImportOptions, ImportPlan, MatchKey, RowAction
 from desktop.spreadsheets.plan import dry_run
 from desktop.spreadsheets.preview import detail_lines, plan_details
@@ -52,6 +53,13 @@ def register(subparsers: Any) -> None:
         "--date-order",
         choices=[d.value for d in DateOrder],
         help="how text dates like 03/04/2025 are read (default: the setting)",
+    )
+    importer.add_argument(
+        "--unknown-columns",
+        choices=UNKNOWN_COLUMNS,
+        default="notes",
+        help="what columns that name no field become: added to the notes as 'Header: value' "
+        "(default), new custom fields typed from their values, or skipped",
     )
     importer.add_argument("--dry-run", action="store_true", help="plan only; write nothing")
     importer.add_argument(
@@ -104,6 +112,7 @@ def _options(ctx: CliContext) -> tuple[ImportOptions, dict[str, Any] | None]:
         date_order=date_order,
         mapping=(profile or {}).get("columns"),
         profile_name=args.profile or "",
+        unknown_columns=args.unknown_columns,
     )
     return options, profile
 

@@ -42,9 +42,11 @@ from desktop.spreadsheets.error_workbook import write_error_workbook
 from desktop.spreadsheets.mapping import (
     EXTRA_NOTES,
     EXTRA_NOTES_LABEL,
+    NEW_CUSTOM,
     best_mapping,
     column_data,
     header_row,
+    new_field_key,
 )
 from desktop.spreadsheets.model import ImportOptions, ImportPlan, MatchKey
 from desktop.spreadsheets.plan import custom_labels, plan_table
@@ -325,6 +327,9 @@ class ImportWizard(QDialog):
             combo = QComboBox()
             for key, label in options:
                 combo.addItem(label, key)
+            if not target or target == EXTRA_NOTES or target.startswith(NEW_CUSTOM):
+                key = new_field_key(header)
+                combo.insertItem(2, f"New custom field '{key}'", NEW_CUSTOM + key)
             combo.setCurrentIndex(max(combo.findData(target), 0))
             combo.currentIndexChanged.connect(self._mapping_changed)
             table.setCellWidget(row, 2, combo)
