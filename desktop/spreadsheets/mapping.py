@@ -108,6 +108,7 @@ _SCORED: dict[str, tuple[tuple[str, int], ...]] = {
         ("E-mail", 70),
         ("Checked Out To: Full Name", 65),
         ("Full Name", 60),
+        ("Alternate username", 60),
         ("Owner", 50),
         ("Employee", 50),
         ("Name", 30),
@@ -128,6 +129,7 @@ _SCORED: dict[str, tuple[tuple[str, int], ...]] = {
         ("Value", 70),
     ),
     "order_number": (("Order Number", 100), ("PO Number", 95), ("Order No", 95)),
+    "owning_group": (("Group in charge of the hardware", 95), ("Owning group", 100)),
     "supplier": (("Supplier", 100), ("Vendor", 60), ("Provider", 80)),
     "warranty_end": (
         ("Warranty Expires", 100),
@@ -197,6 +199,10 @@ def candidates(header: str, index: Mapping[str, list[tuple[str, int]]]) -> list[
     for n, key in enumerate(header_keys(header)):
         for target, score in index.get(key, ()):
             found[target] = max(found.get(target, 0), score - (1 if n else 0))
+    if header.strip().casefold().endswith("_str"):
+        # Ralph writes an id column ("model") and its readable text ("model_str").
+        for target, score in index.get(normalize_header(header.strip()[:-4]), ()):
+            found[target] = max(found.get(target, 0), score + 5)
     if not found and _BARCODE.match(header.strip().casefold()):
         found["tag"] = 70  # Shelf writes one column per barcode kind
     return sorted(found.items(), key=lambda kv: -kv[1])

@@ -67,6 +67,19 @@ def test_register_names_units_underscores_and_trailing_spaces() -> None:
     assert targets(["TAG Id", "Asset ID"]) == {"TAG Id": "tag", "Asset ID": EXTRA_NOTES}
 
 
+def test_ralph_readable_columns_win_over_their_ids() -> None:
+    found = targets(["model", "model_str", "sn", "barcode", "hostname", "invoice_date", "price"])
+    assert found == {
+        "model": EXTRA_NOTES,
+        "model_str": "model",
+        "sn": "serial_number",
+        "barcode": "tag",
+        "hostname": "name",
+        "invoice_date": "purchase_date",
+        "price": "purchase_cost",
+    }
+
+
 def test_shelf_export() -> None:
     found = targets(
         ["id", "title", "category", "custody", "valuation", "barcode_Code128", "barcode_QR", "kit"]

@@ -188,6 +188,9 @@ def test_register_month_first_column_and_an_ambiguous_one(world: World) -> None:
     assert found["PHN-0002"].purchase_date == dt.date(2023, 3, 1)
     assert found["PHN-0002"].warranty_end == dt.date(2025, 5, 6)
     assert found["PHN-0001"].name == "iPhone 14"
+    # Excel serial numbers written into a CSV date column.
+    assert found["PHN-0004"].purchase_date == dt.date(2023, 3, 1)
+    assert found["PHN-0004"].warranty_end == dt.date(2025, 3, 1)
 
 
 def test_a_column_with_both_orders_is_an_error_for_that_column(world: World) -> None:

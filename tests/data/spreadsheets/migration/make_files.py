@@ -114,6 +114,7 @@ REGISTER_MDY = [
     ["PHN-0001", "iPhone 14", "Phone", "Zürich Office", "1/23/23", "3/4/25"],
     ["PHN-0002", "iPhone 14", "Phone", "Zürich Office", "3/1/23", "5/6/25"],
     ["PHN-0003", "Pixel 7", "Phone", "Zürich Office", "12/5/22", "7/8/24"],
+    ["PHN-0004", "Pixel 8", "Phone", "Zürich Office", "44986", "45717.0"],
 ]
 
 REGISTER_CONFLICT = [
