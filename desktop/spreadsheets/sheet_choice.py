@@ -60,10 +60,11 @@ def read_chosen(path: Path, sheet: str | None, custom_labels: Mapping[str, str])
     else:
         names = [sheet]
     candidates: list[_Candidate] = []
+    read: dict[str, Table] = {}
     for name in names:
-        table = read_table(path, name)
+        read[name] = table = read_table(path, name)
         candidates.append(_candidate(table, f"sheet '{name}'", custom_labels, 0, False))
-    for table_name, (excel_table, left) in _excel_tables(path, names):
+    for table_name, (excel_table, left) in _excel_tables(path, read):
         candidates.append(_candidate(excel_table, "", custom_labels, left, table_name))
     if not candidates:
         raise DesktopError(f"{path.name} has no worksheet to import")
@@ -107,8 +108,8 @@ def _candidate(
     return _Candidate(table, label, score, number, first_column, bool(table_name))
 
 
-def _excel_tables(path: Path, sheets: list[str]) -> list[tuple[str, tuple[Table, int]]]:
-    """Excel Tables on ``sheets`` as (name, (cells, first column))."""
+def _excel_tables(path: Path, sheets: dict[str, Table]) -> list[tuple[str, tuple[Table, int]]]:
+    """Excel Tables on the sheets read as (name, (cells, first column))."""
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return []
     try:
@@ -120,7 +121,6 @@ def _excel_tables(path: Path, sheets: list[str]) -> list[tuple[str, tuple[Table,
         log.warning("%s: its Excel Tables cannot be read", path.name, exc_info=True)
         return []
     result = []
-    rows_by_sheet: dict[str, Table] = {}
     for name in names:
         try:
             excel_table = workbook.get_table_by_name(name)
@@ -130,11 +130,9 @@ def _excel_tables(path: Path, sheets: list[str]) -> list[tuple[str, tuple[Table,
         except Exception:  # a damaged table definition: the sheet is still a candidate
             log.warning("%s: Excel Table %s cannot be read", path.name, name, exc_info=True)
             continue
-        if sheet not in sheets:
+        whole = sheets.get(sheet)
+        if whole is None:
             continue
-        if sheet not in rows_by_sheet:
-            rows_by_sheet[sheet] = read_table(path, sheet)
-        whole = rows_by_sheet[sheet]
         rows, numbers = [], []
         for row, number in zip(whole.rows, whole.row_numbers, strict=True):
             if top <= number <= bottom + 1:
