@@ -193,6 +193,18 @@ def test_register_month_first_column_and_an_ambiguous_one(world: World) -> None:
     assert found["PHN-0004"].warranty_end == dt.date(2025, 3, 1)
 
 
+def test_a_script_written_register_with_float_numbers(world: World) -> None:
+    payload = dry_run(world.db, "register_from_script.csv")
+    assert "serial_number: numbers written as '1234.0' are read as '1234'" in payload["notes"]
+    assert imported(world.db, "register_from_script.csv").returncode == 0
+    found = assets(world.db)
+    assert found["LAP-4001"].serial_number == "12345678"
+    assert found["LAP-4001"].order_number == "4711"
+    assert found["LAP-4001"].purchase_date == dt.date(2023, 1, 23)
+    assert found["LAP-4001"].purchase_cost == Decimal("1299.00")
+    assert found["LAP-4002"].serial_number == "87654321"
+
+
 def test_a_column_with_both_orders_is_an_error_for_that_column(world: World) -> None:
     payload = dry_run(world.db, "register_mixed_orders.csv")
     errors = {e["row"]: e for e in payload["errors"]}

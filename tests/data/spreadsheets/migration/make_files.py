@@ -117,6 +117,13 @@ REGISTER_MDY = [
     ["PHN-0004", "Pixel 8", "Phone", "Zürich Office", "44986", "45717.0"],
 ]
 
+#: Written by a script (pandas): numbers with a gap became floats, dates carry a time.
+REGISTER_SCRIPT = [
+    ["asset_tag", "name", "category", "location", "serial_number", "purchase_date", "purchase_cost", "order_number"],
+    ["LAP-4001", "Build server", "Laptop", "Zürich Office", "12345678.0", "2023-01-23 00:00:00", "1299.0", "4711.0"],
+    ["LAP-4002", "Test laptop", "Laptop", "Zürich Office", "87654321.0", "2023-03-01 00:00:00", "", ""],
+]
+
 REGISTER_CONFLICT = [
     ["Asset ID", "Asset Name", "Category", "Location", "Purchase Date"],
     ["PHN-0101", "Phone A", "Phone", "Zürich Office", "1/23/23"],
@@ -140,6 +147,9 @@ def write_text_files(folder: Path) -> None:
     )
     (folder / "register_month_first.csv").write_text(
         "\n".join(_csv(REGISTER_MDY)) + "\n", encoding="utf-8"
+    )
+    (folder / "register_from_script.csv").write_text(
+        "\n".join(_csv(REGISTER_SCRIPT)) + "\n", encoding="utf-8"
     )
     (folder / "register_mixed_orders.csv").write_text(
         "\n".join(_csv(REGISTER_CONFLICT)) + "\n", encoding="utf-8"
