@@ -13,6 +13,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -62,8 +63,8 @@ def formula_cells(path: Path, sheet: str) -> set[tuple[int, int]]:
             if part is None or archive.getinfo(part).file_size > MAX_SHEET_XML:
                 return set()
             xml = archive.read(part)
-    except (KeyError, OSError, zipfile.BadZipFile):
-        return set()
+    except (KeyError, OSError, EOFError, NotImplementedError, zipfile.BadZipFile, zlib.error):
+        return set()  # the cells were read already; without formulas every row is kept
     if b"<f" not in xml and b":f" not in xml:
         return set()
     return {(int(row), _column_index(letters)) for letters, row in _FORMULA_CELL.findall(xml)}

@@ -195,3 +195,35 @@ def test_cancel_during_the_commit_writes_nothing(
     assert wizard.pages.currentIndex() == PREVIEW
     assert wizard.message.text() == "cancelled: nothing was written"
     assert counts(world.db) == before
+
+
+def test_an_unknown_column_made_a_custom_field_in_the_mapping_page(
+    qtbot: QtBot, world: World, tmp_path: Path
+) -> None:
+    path = write_workbook(
+        tmp_path / "register.xlsx",
+        [
+            ["Asset Tag", "Asset Name", "Category", "Location", "EOL Date"],
+            ["LAP-9", "Spare", "Laptop", "Room A1", "2027-01-23"],
+        ],
+    )
+    wizard = ImportWizard(world.db, "tech")
+    qtbot.addWidget(wizard)
+    wizard.file_page.path.setText(str(path))
+    qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)
+    click_next(qtbot, wizard, MAPPING)
+    combo = wizard.mapping_page.table.cellWidget(4, 2)
+    assert isinstance(combo, QComboBox) and combo.currentText() == "Add to the notes"
+    combo.setCurrentIndex(combo.findText("New custom field 'eol_date'"))
+    click_next(qtbot, wizard, PREVIEW)
+    assert "Eol date: 2027-01-23" in wizard.preview_page.values.toPlainText()
+    click_next(qtbot, wizard, RESULT)
+    with world.db.read() as s:
+        detail = asset_detail(s, tag="LAP-9")
+    assert detail.custom_fields == {"eol_date": "2027-01-23"}
+    assert detail.custom_field_definitions[-1] == {
+        "key": "eol_date",
+        "label": "EOL Date",
+        "type": "date",
+        "required": False,
+    }
