@@ -11,10 +11,12 @@ Real date cells, ISO text, Excel serial numbers, two-digit years and month names
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from desktop.settings import DATE_ORDER, Settings
 from desktop.spreadsheets import cells as parse
 from desktop.spreadsheets.cells import DateOrder
 
@@ -203,3 +205,30 @@ def _month_name_date(text: str) -> dt.date | None:
         except ValueError:
             raise ValueError(f"'{text}' is not a date") from None
     return None
+
+
+#: Locales that write month first, and those that write year first; every other locale
+#: writes day first.
+_MONTH_FIRST_LOCALES = frozenset(
+    {"en_US", "en_PH", "en_AS", "en_GU", "en_MP", "en_UM", "en_VI", "es_US"}
+)
+_YEAR_FIRST_LANGUAGES = frozenset({"ja", "zh", "ko", "hu", "lt", "mn", "sv", "eu"})
+
+
+def locale_date_order(environ: Mapping[str, str] | None = None) -> DateOrder:
+    """The order the user's locale writes dates in (LC_ALL, LC_TIME, LANG), day first if
+    the locale says nothing (C, POSIX, unset)."""
+    env = os.environ if environ is None else environ
+    name = next((env[k] for k in ("LC_ALL", "LC_TIME", "LANG") if env.get(k)), "")
+    code = name.split(".")[0].split("@")[0]
+    if code in _MONTH_FIRST_LOCALES:
+        return DateOrder.MDY
+    if code.split("_")[0] in _YEAR_FIRST_LANGUAGES:
+        return DateOrder.YMD
+    return DateOrder.DMY
+
+
+def chosen_date_order(settings: Settings, environ: Mapping[str, str] | None = None) -> str:
+    """The date order setting if the user set one, else the locale's."""
+    raw = settings.get_raw(DATE_ORDER.section, DATE_ORDER.name, "").strip()
+    return raw or locale_date_order(environ).value

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
+from desktop.settings import DATE_ORDER, Settings
 from desktop.spreadsheets.cells import DateOrder
-from desktop.spreadsheets.dates import decide, read_date, text_order
+from desktop.spreadsheets.dates import (
+    chosen_date_order,
+    decide,
+    locale_date_order,
+    read_date,
+    text_order,
+)
 
 
 @pytest.mark.parametrize(
@@ -108,3 +116,25 @@ def test_not_a_date_is_a_message() -> None:
         read_date("Febtember 3, 2023", DateOrder.DMY)
     with pytest.raises(ValueError, match="'31 feb 2023' is not a date"):
         read_date("31 Feb 2023", DateOrder.DMY)
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"LANG": "en_US.UTF-8"}, DateOrder.MDY),
+        ({"LANG": "en_GB.UTF-8"}, DateOrder.DMY),
+        ({"LANG": "de_DE.UTF-8", "LC_TIME": "en_US.UTF-8"}, DateOrder.MDY),
+        ({"LC_ALL": "ja_JP.UTF-8", "LANG": "en_US.UTF-8"}, DateOrder.YMD),
+        ({"LANG": "C.UTF-8"}, DateOrder.DMY),
+        ({}, DateOrder.DMY),
+    ],
+)
+def test_the_locale_order(environ: dict[str, str], expected: DateOrder) -> None:
+    assert locale_date_order(environ) == expected
+
+
+def test_a_date_order_set_by_the_user_wins_over_the_locale(tmp_path: Path) -> None:
+    settings = Settings(tmp_path / "settings.ini")
+    assert chosen_date_order(settings, {"LANG": "en_US.UTF-8"}) == "mdy"
+    settings.set(DATE_ORDER, "dmy")
+    assert chosen_date_order(settings, {"LANG": "en_US.UTF-8"}) == "dmy"

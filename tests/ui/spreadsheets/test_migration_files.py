@@ -42,7 +42,8 @@ def world(sqlite_db: Database) -> World:
     return world
 
 
-def cli(db: Database, *argv: str) -> subprocess.CompletedProcess[str]:
+def cli(db: Database, *argv: str, locale: str = "C.UTF-8") -> subprocess.CompletedProcess[str]:
+    """The command line in a locale that says nothing about dates (day first) unless given."""
     url = db.url.render_as_string(hide_password=False)
     return subprocess.run(
         [sys.executable, "-m", "ui.cli.main", "--database", url, *argv],
@@ -50,7 +51,7 @@ def cli(db: Database, *argv: str) -> subprocess.CompletedProcess[str]:
         text=True,
         check=False,
         cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, "PYTHONPATH": str(ROOT), "LC_ALL": locale, "LANG": locale},
         timeout=120,
     )
 
@@ -181,6 +182,19 @@ def test_register_month_first_column_and_an_ambiguous_one(world: World) -> None:
         "Warranty Expiry Date: nothing in the column says whether dates are day or month" in notes
     )
     assert {w["row"] for w in payload["warnings"]} == {2, 3, 4}
+
+    # In a month-first locale the ambiguous column is read month first.
+    result = cli(
+        world.db,
+        "import",
+        str(FILES / "register_month_first.csv"),
+        "--dry-run",
+        "--json",
+        locale="en_US.UTF-8",
+    )
+    in_us = {d["column"]: d for d in json.loads(result.stdout)["dates"]}
+    assert in_us["Warranty Expiry Date"]["order"] == "mdy"
+    assert in_us["Warranty Expiry Date"]["examples"][0]["read"] == "2025-03-04"
 
     # The user says the file is month-first: the ambiguous column follows.
     assert imported(world.db, "register_month_first.csv", "--date-order", "mdy").returncode == 0

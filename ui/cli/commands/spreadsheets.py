@@ -15,9 +15,10 @@ from typing import Any
 
 from desktop.errors import DesktopError
 from desktop.services.queries import AssetFilter
-from desktop.settings import CURRENT_USER, DATE_ORDER
+from desktop.settings import CURRENT_USER
 from desktop.spreadsheets.cells import DateOrder
 from desktop.spreadsheets.commit import ImportResult, commit_import
+from desktop.spreadsheets.dates import chosen_date_order
 from desktop.spreadsheets.error_workbook import write_error_workbook
 from desktop.spreadsheets.export import export_assets
 from desktop.spreadsheets.mapping import UNKNOWN_COLUMNS
@@ -101,7 +102,7 @@ def _options(ctx: CliContext) -> tuple[ImportOptions, dict[str, Any] | None]:
     args = ctx.args
     profile = load_profile(ctx.database(), args.profile) if args.profile else None
     match = args.match or (profile or {}).get("match") or MatchKey.TAG.value
-    order = args.date_order or (profile or {}).get("date_order") or ctx.settings.get(DATE_ORDER)
+    order = args.date_order or (profile or {}).get("date_order") or chosen_date_order(ctx.settings)
     try:
         date_order = DateOrder(order)
     except ValueError:

@@ -34,10 +34,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import DesktopError
-from desktop.settings import DATE_ORDER, Settings
+from desktop.settings import Settings
 from desktop.spreadsheets.cells import DateOrder
 from desktop.spreadsheets.columns import ColumnMapping, choices, header_names
 from desktop.spreadsheets.commit import ImportResult, commit_import
+from desktop.spreadsheets.dates import chosen_date_order
 from desktop.spreadsheets.error_workbook import write_error_workbook
 from desktop.spreadsheets.mapping import (
     EXTRA_NOTES,
@@ -122,7 +123,7 @@ class ImportWizard(QDialog):
         layout.addWidget(self.message)
         layout.addLayout(buttons)
 
-        order = Settings().get(DATE_ORDER)
+        order = chosen_date_order(Settings())
         index = self.sheet_page.date_order.findData(order)
         self.sheet_page.date_order.setCurrentIndex(max(index, 0))
         self.file_page.browse.clicked.connect(self._browse)
