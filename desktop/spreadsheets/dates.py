@@ -46,6 +46,11 @@ _DAY_MONTH_NAME = re.compile(r"^(\d{1,2})[-\s./]*([a-z]{3,9})\.?[-\s.,/]+(\d{2,4
 _MONTH_NAME_DAY = re.compile(
     r"^([a-z]{3,9})\.?[-\s./]+(\d{1,2})(?:st|nd|rd|th)?,?[-\s./]+(\d{2,4})$"
 )
+#: A weekday before a date ("Mon Jan 23, 2023") and a time after it ("… 10:22 AM").
+_WEEKDAY = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+")
+_TIME = re.compile(
+    r"(?:,?\s+|t)\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\s*(?:am|pm)?(?:\s*z|[+-]\d{2}:?\d{2})?$"
+)
 #: How many values the dry run shows as examples of an ambiguous column.
 EXAMPLES = 3
 
@@ -193,6 +198,7 @@ def read_date(value: object, order: DateOrder) -> dt.date:
 
 
 def _month_name_date(text: str) -> dt.date | None:
+    text = _TIME.sub("", _WEEKDAY.sub("", text)).strip()
     for pattern, day_group, month_group in ((_DAY_MONTH_NAME, 1, 2), (_MONTH_NAME_DAY, 2, 1)):
         match = pattern.match(text)
         if not match or match.group(month_group) not in _MONTHS:

@@ -47,7 +47,12 @@ from desktop.spreadsheets.model import (
 )
 from desktop.spreadsheets.readers import Table
 from desktop.spreadsheets.references import PendingReference, ReferenceIndex
-from desktop.spreadsheets.report import ImportReport, build_report, prepare_given
+from desktop.spreadsheets.report import (
+    ImportReport,
+    build_report,
+    fill_missing_name,
+    prepare_given,
+)
 from desktop.spreadsheets.row_values import COLUMNS, RowValues
 from desktop.storage.database import Database
 from desktop.storage.models import Asset
@@ -331,6 +336,8 @@ class _Planner(RowValues):
         if self.options.match is MatchKey.KEY and match_text and current is None:
             self._problem(plan, KEY, f"there is no asset with the key {match_text}")
 
+        if current is None:
+            fill_missing_name(self.report, given, number)
         values, custom = self._values(plan, given, current)
         plan.tag = str(values.get("tag") or (current["tag"] if current else "") or "")
         new_tag = values.get("tag")

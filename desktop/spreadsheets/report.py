@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from desktop.domain.fields import CUSTOM_PREFIX
 from desktop.spreadsheets.cells import DateOrder
-from desktop.spreadsheets.columns import MODEL_NUMBER, ColumnMapping
+from desktop.spreadsheets.columns import MANUFACTURER, MODEL_NUMBER, WARRANTY_MONTHS, ColumnMapping
 from desktop.spreadsheets.custom_columns import NewField, new_fields
 from desktop.spreadsheets.dates import ColumnDates, decide
 from desktop.spreadsheets.mapping import ColumnFate, fates, merge_extra_notes
@@ -109,6 +109,37 @@ def build_report(
     return report
 
 
+_MONTHS = re.compile(r"^\s*(\d+)\s*(months?|mos?\.?|m)?\s*$", re.IGNORECASE)
+_YEARS = re.compile(r"^\s*(\d+)\s*(years?|yrs?\.?|y)\s*$", re.IGNORECASE)
+
+
+def warranty_months(value: object) -> object:
+    """ "36 months", "36 mo", "3 years" as a number of months; anything else as it was."""
+    if not isinstance(value, str):
+        return value
+    if match := _MONTHS.match(value):
+        return match.group(1)
+    if match := _YEARS.match(value):
+        return str(int(match.group(1)) * 12)
+    return value
+
+
+def fill_missing_name(report: ImportReport, given: dict[str, object], row: int) -> None:
+    """A new asset without a name is named after its model (Snipe-IT's names are
+    optional), and the row says so."""
+    if given.get("name") not in (None, ""):
+        return
+    model = given.get("model")
+    if model in (None, "") or not str(model).strip():
+        return
+    maker = str(given.get(MANUFACTURER) or "").strip()
+    name = str(model).strip()
+    if maker and not name.casefold().startswith(maker.casefold()):
+        name = f"{maker} {name}"
+    given["name"] = name
+    report.warn(row, f"the asset has no name: named after its model, '{name}'")
+
+
 def prepare_given(
     report: ImportReport,
     given: dict[str, object],
@@ -121,6 +152,8 @@ def prepare_given(
         value = given.get(target)
         if isinstance(value, str) and _FLOAT_TEXT.match(value):
             given[target] = value.strip().split(".")[0]
+    if WARRANTY_MONTHS in given:
+        given[WARRANTY_MONTHS] = warranty_months(given[WARRANTY_MONTHS])
     merge_extra_notes(given, cells, mapping)
 
 

@@ -93,7 +93,7 @@ class RowValues:
         if (
             WARRANTY_MONTHS in given
             and given[WARRANTY_MONTHS] is not None
-            and "warranty_end" not in given
+            and given.get("warranty_end") is None
         ):
             start = values.get("purchase_date") or (current or {}).get("purchase_date")
             try:

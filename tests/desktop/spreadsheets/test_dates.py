@@ -138,3 +138,11 @@ def test_a_date_order_set_by_the_user_wins_over_the_locale(tmp_path: Path) -> No
     assert chosen_date_order(settings, {"LANG": "en_US.UTF-8"}) == "mdy"
     settings.set(DATE_ORDER, "dmy")
     assert chosen_date_order(settings, {"LANG": "en_US.UTF-8"}) == "dmy"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Mon Jan 23, 2023", "Monday, 23 January 2023", "Jan 23, 2023 10:22 AM", "23-Jan-2023 10:22"],
+)
+def test_dates_as_web_pages_show_them(text: str) -> None:
+    assert read_date(text, DateOrder.DMY) == dt.date(2023, 1, 23)

@@ -148,6 +148,35 @@ def test_new_snipeit_headers_bom_crlf_duplicate_and_blank_headers(world: World) 
     assert found["MON-3001"].purchase_date == dt.date(2022, 12, 5)
 
 
+def test_snipeit_asset_list_empty_names_shown_dates_months(world: World) -> None:
+    payload = dry_run(world.db, "snipeit_asset_list.csv")
+    mapping = payload["mapping"]
+    assert mapping["Location"] == "location" and mapping["Default Location"] == "extra_notes"
+    assert mapping["Last Audit"] == mapping["EOL"] == mapping["ID"] == "extra_notes"
+    assert mapping["Checked Out To"] == "assigned_to"
+    assert payload["warnings"] == [
+        {
+            "row": 2,
+            "message": "the asset has no name: named after its model, 'Apple MacBook Air M2'",
+        }
+    ]
+    assert imported(world.db, "snipeit_asset_list.csv").returncode == 0
+    found = assets(world.db)
+    laptop, desktop = found["LAP-5001"], found["DSK-5002"]
+    assert laptop.name == "Apple MacBook Air M2"
+    assert (laptop.purchase_date, laptop.warranty_end) == (
+        dt.date(2023, 1, 23),
+        dt.date(2026, 1, 23),
+    )
+    assert laptop.purchase_cost == Decimal("1299.00")
+    assert (desktop.purchase_date, desktop.warranty_end) == (
+        dt.date(2023, 3, 1),
+        dt.date(2026, 3, 1),
+    )
+    assert desktop.status == "in_service"
+    assert "Last Audit: Jun 1, 2024" in (desktop.notes or "")
+
+
 def test_shelf_export_title_barcode_custody_valuation(world: World) -> None:
     payload = dry_run(world.db, "shelf_assets.csv")
     mapping = payload["mapping"]

@@ -53,9 +53,14 @@ def measure(database: Database) -> list[FileFigure]:
     result = []
     for path in sorted(HERE.glob("*.csv")) + sorted(HERE.glob("*.xlsx")):
         plan = dry_run(database, path, ImportOptions())
-        warned = plan.report.warnings
+        undecided = {
+            row
+            for column in plan.report.dates.values()
+            if column.decided_by == "setting"
+            for row in column.ambiguous_rows
+        }
         landing = [r for r in plan.rows if r.action in (RowAction.CREATE, RowAction.UPDATE)]
-        choice = [r for r in landing if r.row in warned]
+        choice = [r for r in landing if r.row in undecided]
         refused = plan.rejected
         reasons = tuple(
             f"row {p.row}, {p.column}: {p.message}" for r in refused for p in r.problems

@@ -87,6 +87,23 @@ SNIPEIT_NEW = [
      "", "", "", "", "Acme", "", ""],
 ]
 
+#: What Snipe-IT's asset list exports from its web page: display headers, dates as shown,
+#: names left empty (optional in Snipe-IT), warranty as "36 months".
+SNIPEIT_LIST = [
+    ["ID", "Company", "Asset Name", "Image", "Asset Tag", "Serial", "Model", "Model No.",
+     "Category", "Status", "Checked Out To", "Location", "Default Location", "Manufacturer",
+     "Supplier", "Purchase Date", "Age", "Purchase Cost", "Order Number", "EOL", "Warranty",
+     "Warranty Expires", "Notes", "Checkouts", "Created At", "Last Audit"],
+    ["14", "Acme", "", "", "LAP-5001", "C02LST1", "MacBook Air M2", "MLY33", "Laptop",
+     "Ready to Deploy", "", "Zürich Office", "Zürich Office", "Apple", "Apple Store",
+     "Mon Jan 23, 2023", "2 years", "$1,299.00", "PO-1", "Jan 23, 2027", "36 months", "",
+     "", "0", "Jan 24, 2023 9:12AM", ""],
+    ["15", "Acme", "Reception PC", "", "DSK-5002", "CZC9999", "EliteDesk 800 G6", "", "Desktop",
+     "Deployed", "Tess Tech", "Zürich Office", "", "HP", "", "Mar 1, 2023", "1 year",
+     "$899.00", "", "", "3 years", "Mar 1, 2026", "front desk", "3", "Mar 2, 2023 10:00AM",
+     "Jun 1, 2024"],
+]
+
 SHELF = [
     ["id", "title", "description", "category", "location", "kit", "custody", "tags",
      "valuation", "availableToBook", "status", "createdAt", "updatedAt", "qrId",
@@ -140,6 +157,9 @@ def write_text_files(folder: Path) -> None:
     )
     (folder / "snipeit_new_bom_crlf.csv").write_bytes(
         b"\xef\xbb\xbf" + ("\r\n".join(_csv(SNIPEIT_NEW)) + "\r\n").encode("utf-8")
+    )
+    (folder / "snipeit_asset_list.csv").write_text(
+        "\n".join(_csv(SNIPEIT_LIST)) + "\n", encoding="utf-8"
     )
     (folder / "shelf_assets.csv").write_text("\n".join(_csv(SHELF)) + "\n", encoding="utf-8")
     (folder / "glpi_computers.csv").write_bytes(
