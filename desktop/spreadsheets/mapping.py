@@ -174,13 +174,13 @@ def _index(custom_labels: Mapping[str, str]) -> dict[str, list[tuple[str, int]]]
             add(name, target, score)
     for found in TARGETS:
         # Read-only is our own export's column only: another tool's "Last Audit" is kept.
-        names = (
+        spellings = (
             (found.header,)
             if found.key == READ_ONLY
             else (found.header, found.key, *found.synonyms)
         )
-        for name in names:
-            add(name, found.key, _GENERIC)
+        for spelling in spellings:
+            add(spelling, found.key, _GENERIC)
     for key, label in custom_labels.items():
         for name in (label, key, CUSTOM_PREFIX + key):
             add(name, CUSTOM_PREFIX + key, 100)
