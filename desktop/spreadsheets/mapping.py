@@ -315,7 +315,9 @@ def fates(mapping: ColumnMapping, custom_labels: Mapping[str, str]) -> list[Colu
 def merge_extra_notes(
     given: dict[str, object], cells: Sequence[object], mapping: ColumnMapping
 ) -> None:
-    """Add the row's extra columns to its notes ("Header: value", one per line)."""
+    """Collect the row's extra columns as notes lines ("Header: value") under the
+    EXTRA_NOTES key; :func:`notes_with_extras` adds them to the notes."""
+    given.pop(EXTRA_NOTES, None)
     lines = []
     for number, target in enumerate(mapping.targets):
         if target != EXTRA_NOTES or number >= len(cells):
@@ -327,10 +329,17 @@ def merge_extra_notes(
         if isinstance(text, float) and text.is_integer():
             text = int(text)
         lines.append(f"{mapping.headers[number]}: {str(text).strip()}")
-    if not lines:
-        return
-    own = given.get("notes")
-    given["notes"] = "\n".join([str(own).strip(), *lines] if own not in (None, "") else lines)
+    if lines:
+        given[EXTRA_NOTES] = "\n".join(lines)
+
+
+def notes_with_extras(notes: object, extra: str) -> str:
+    """``notes`` (the file's notes cell, or the stored notes when the file has none) with
+    the extra lines it does not hold yet: importing the same file twice changes nothing."""
+    base = str(notes).strip() if notes not in (None, "") else ""
+    have = set(base.splitlines())
+    missing = [line for line in extra.splitlines() if line not in have]
+    return "\n".join([base, *missing] if base else missing)
 
 
 def header_score(row: Sequence[object], index: Mapping[str, list[tuple[str, int]]]) -> int:

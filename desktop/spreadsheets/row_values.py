@@ -15,6 +15,7 @@ from desktop.spreadsheets import cells as parse
 from desktop.spreadsheets.columns import MANUFACTURER, MODEL_NUMBER, WARRANTY_MONTHS, target_label
 from desktop.spreadsheets.custom_columns import new_value
 from desktop.spreadsheets.dates import read_date
+from desktop.spreadsheets.mapping import EXTRA_NOTES, notes_with_extras
 from desktop.spreadsheets.model import ImportOptions, RowPlan, RowProblem
 from desktop.spreadsheets.references import ReferenceIndex
 from desktop.spreadsheets.report import ImportReport
@@ -59,6 +60,10 @@ class RowValues:
         """Parse every mapped cell into a column value; problems are noted on the plan."""
         values: dict[str, object] = {}
         index = self.index
+        extra = given.pop(EXTRA_NOTES, None)
+        if isinstance(extra, str) and extra:
+            own = given["notes"] if "notes" in given else (current or {}).get("notes")
+            given["notes"] = notes_with_extras(own, extra)
         for key in _TEXT_FIELDS:
             if key in given:
                 value, problem = coerce_asset_value(

@@ -9,6 +9,7 @@ from desktop.spreadsheets.mapping import (
     fates,
     header_row,
     merge_extra_notes,
+    notes_with_extras,
 )
 
 
@@ -114,7 +115,11 @@ def test_duplicate_and_blank_headers_keep_their_data_in_the_notes() -> None:
     assert mapping.targets == ("tag", "notes", EXTRA_NOTES, EXTRA_NOTES)
     given: dict[str, object] = {"notes": "n1"}
     merge_extra_notes(given, ["A", "n1", "rack 4", 3.0], mapping)
-    assert given["notes"] == "n1\nColumn C: rack 4\nNotes (2): 3"
+    assert given[EXTRA_NOTES] == "Column C: rack 4\nNotes (2): 3"
+    combined = notes_with_extras("n1", "Column C: rack 4\nNotes (2): 3")
+    assert combined == "n1\nColumn C: rack 4\nNotes (2): 3"
+    assert notes_with_extras(combined, "Column C: rack 4\nNotes (2): 3") == combined
+    assert notes_with_extras(None, "Column C: rack 4") == "Column C: rack 4"
 
 
 def test_the_header_row_is_the_one_naming_most_columns() -> None:
