@@ -35,6 +35,7 @@ from desktop.services import reference
 from desktop.services.people import acting_person
 from desktop.services.templates import TemplateRef, current_template
 from desktop.spreadsheets.bulk_index import index_upkeep_for
+from desktop.spreadsheets.custom_columns import add_new_custom_fields
 from desktop.spreadsheets.model import (
     ImportPlan,
     Progress,
@@ -125,6 +126,7 @@ def commit_import(
         )
     try:
         with bulk_work(), db.write() as session, index_upkeep_for(session, plan):
+            add_new_custom_fields(session, plan)
             writer = _Writer(session, plan, performed_by, progress, cancel)
             return writer.run(tuple(rejected))
     except IntegrityError as exc:  # someone else took a tag or a name since the dry run

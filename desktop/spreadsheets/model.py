@@ -17,6 +17,7 @@ from desktop.spreadsheets.cells import DateOrder
 from desktop.spreadsheets.columns import ColumnMapping
 from desktop.spreadsheets.readers import Table
 from desktop.spreadsheets.references import PendingReference, ReferenceIndex
+from desktop.spreadsheets.report import ImportReport
 
 Progress = Callable[[int, int], None]
 
@@ -83,6 +84,8 @@ class ImportOptions:
     date_order: DateOrder = DateOrder.DMY
     mapping: dict[str, str] | None = None
     profile_name: str = ""
+    #: What unrecognised columns become: "notes" (default), "custom-fields" or "skip".
+    unknown_columns: str = "notes"
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,8 @@ class ImportPlan:
     new_references: list[NewReference]
     #: The reference data the plan was made against (names for previews and history).
     names: ReferenceIndex | None = None
+    #: The file-wide decisions: sheet, column fates, date orders, per-row warnings.
+    report: ImportReport = field(default_factory=ImportReport)
 
     @property
     def where(self) -> str:

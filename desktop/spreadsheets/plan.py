@@ -28,12 +28,11 @@ from desktop.spreadsheets.columns import (
     KEY,
     VERSION,
     ColumnMapping,
-    auto_mapping,
-    find_header_row,
     header_names,
     manual_mapping,
     target_label,
 )
+from desktop.spreadsheets.mapping import best_mapping, column_data, header_row
 from desktop.spreadsheets.model import (
     ImportOptions,
     ImportPlan,
@@ -46,8 +45,14 @@ from desktop.spreadsheets.model import (
     bulk_work,
     check_cancel,
 )
-from desktop.spreadsheets.readers import Table, read_table
+from desktop.spreadsheets.readers import Table
 from desktop.spreadsheets.references import PendingReference, ReferenceIndex
+from desktop.spreadsheets.report import (
+    ImportReport,
+    build_report,
+    fill_missing_name,
+    prepare_given,
+)
 from desktop.spreadsheets.row_values import COLUMNS, RowValues
 from desktop.storage.database import Database
 from desktop.storage.models import Asset
@@ -74,9 +79,19 @@ def dry_run(
     cancel: threading.Event | None = None,
 ) -> ImportPlan:
     """Read ``path`` and classify every row against the database; writes nothing."""
-    table = read_table(path, options.sheet)
+    from desktop.spreadsheets.sheet_choice import read_chosen
+
     with db.read() as session:
-        return plan_table(session, table, options, progress=progress, cancel=cancel)
+        chosen = read_chosen(path, options.sheet, custom_labels(ReferenceIndex(session)))
+        return plan_table(
+            session,
+            chosen.table,
+            options,
+            progress=progress,
+            cancel=cancel,
+            sheet_note=chosen.note,
+            formula_rows=chosen.formula_rows,
+        )
 
 
 def plan_table(
@@ -86,25 +101,61 @@ def plan_table(
     *,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    sheet_note: str = "",
+    formula_rows: tuple[int, ...] = (),
 ) -> ImportPlan:
     index = ReferenceIndex(session)
     labels = custom_labels(index)
     if not table.rows:
         raise DesktopError(f"{table.where} holds no rows to import")
-    header_index = find_header_row(table.rows, labels)
+    header_index, _ = header_row(table.rows, labels)
     headers = header_names(table.rows[header_index])
     mapping = (
         manual_mapping(headers, options.mapping)
         if options.mapping is not None and set(options.mapping) >= set(headers)
-        else auto_mapping(headers, labels, options.mapping)
+        else best_mapping(
+            headers,
+            labels,
+            options.mapping,
+            column_data(table.rows, header_index + 1, len(headers)),
+            options.unknown_columns,
+        )
     )
     _check_mapping(table, mapping, options)
+    report = build_report(
+        rows=table.rows,
+        row_numbers=table.row_numbers,
+        first=header_index + 1,
+        mapping=mapping,
+        custom_labels=labels,
+        custom_date_keys=custom_date_keys(index),
+        order=options.date_order,
+        sheet_note=sheet_note,
+        formula_rows=formula_rows,
+    )
     planner = _Planner(session, table, mapping, options, index)
+    planner.report = report
     with bulk_work():
         rows = planner.plan(header_index + 1, progress, cancel)
     return ImportPlan(
-        table, header_index, mapping, options, rows, planner.new_references(), names=index
+        table,
+        header_index,
+        mapping,
+        options,
+        rows,
+        planner.new_references(),
+        names=index,
+        report=report,
     )
+
+
+def custom_date_keys(index: ReferenceIndex) -> set[str]:
+    return {
+        d["key"]
+        for category in index.categories.values()
+        for d in category.custom_fields
+        if d.get("type") == "date"
+    }
 
 
 def creation_changes(plan: ImportPlan, row: RowPlan) -> list[FieldChange]:
@@ -152,6 +203,7 @@ class _Planner(RowValues):
         self.mapping = mapping
         self.options = options
         self.index = index
+        self.report = ImportReport()
         self.mapped = mapping.mapped
         self.headers = mapping.headers
         receive = current_template(session, ProcedureKind.RECEIVE).definition
@@ -260,6 +312,7 @@ class _Planner(RowValues):
         for target, column in self.mapped.items():
             value = cells[column] if column < len(cells) else None
             given[target] = parse.clean_text(value) if not _typed(value) else value
+        prepare_given(self.report, given, cells, self.mapping)
 
         match_text = parse.clean_text(given.get(_match_target(self.options.match)))
         key = self._match_key(match_text)
@@ -283,6 +336,8 @@ class _Planner(RowValues):
         if self.options.match is MatchKey.KEY and match_text and current is None:
             self._problem(plan, KEY, f"there is no asset with the key {match_text}")
 
+        if current is None:
+            fill_missing_name(self.report, given, number)
         values, custom = self._values(plan, given, current)
         plan.tag = str(values.get("tag") or (current["tag"] if current else "") or "")
         new_tag = values.get("tag")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -11,8 +13,12 @@ from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY
 from desktop.services.values import coerce_asset_value, coerce_custom_value
 from desktop.spreadsheets import cells as parse
 from desktop.spreadsheets.columns import MANUFACTURER, MODEL_NUMBER, WARRANTY_MONTHS, target_label
+from desktop.spreadsheets.custom_columns import new_value
+from desktop.spreadsheets.dates import read_date
+from desktop.spreadsheets.mapping import EXTRA_NOTES, notes_with_extras
 from desktop.spreadsheets.model import ImportOptions, RowPlan, RowProblem
 from desktop.spreadsheets.references import ReferenceIndex
+from desktop.spreadsheets.report import ImportReport
 from desktop.spreadsheets.statuses import parse_status
 
 #: Asset columns by field key.
@@ -29,6 +35,17 @@ class RowValues:
     index: ReferenceIndex
     mapped: dict[str, int]
     headers: tuple[str, ...]
+    report: ImportReport
+
+    def _date(self, plan: RowPlan, target: str, raw: object) -> object:
+        """A date cell read in its column's order (see :mod:`desktop.spreadsheets.dates`)."""
+        column = self.report.dates.get(target)
+        if column is None:
+            return read_date(raw, self.options.date_order)
+        value = column.read(raw)
+        if warning := column.warning(plan.row, raw):
+            self.report.warn(plan.row, warning)
+        return value
 
     def _header(self, target: str) -> str:
         column = self.mapped.get(target)
@@ -42,8 +59,11 @@ class RowValues:
     ) -> tuple[dict[str, object], dict[str, object]]:
         """Parse every mapped cell into a column value; problems are noted on the plan."""
         values: dict[str, object] = {}
-        order = self.options.date_order
         index = self.index
+        extra = given.pop(EXTRA_NOTES, None)
+        if isinstance(extra, str) and extra:
+            own = given["notes"] if "notes" in given else (current or {}).get("notes")
+            given["notes"] = notes_with_extras(own, extra)
         for key in _TEXT_FIELDS:
             if key in given:
                 value, problem = coerce_asset_value(
@@ -57,7 +77,7 @@ class RowValues:
             if key in given:
                 raw = given[key]
                 try:
-                    values[key] = None if raw is None else parse.parse_date(raw, order)
+                    values[key] = None if raw is None else self._date(plan, key, raw)
                 except ValueError as exc:
                     self._problem(plan, key, str(exc))
         if "purchase_cost" in given and (raw := given["purchase_cost"]) is not None:
@@ -78,7 +98,7 @@ class RowValues:
         if (
             WARRANTY_MONTHS in given
             and given[WARRANTY_MONTHS] is not None
-            and "warranty_end" not in given
+            and given.get("warranty_end") is None
         ):
             start = values.get("purchase_date") or (current or {}).get("purchase_date")
             try:
@@ -131,6 +151,23 @@ class RowValues:
         return values, custom
 
     def _custom(self, plan: RowPlan, given: dict[str, object]) -> dict[str, object]:
+        result = self._new_custom(plan, given)
+        return {**self._defined_custom(plan, given), **result}
+
+    def _new_custom(self, plan: RowPlan, given: dict[str, object]) -> dict[str, object]:
+        """Values of the custom fields unknown columns become (see custom_columns)."""
+        result: dict[str, object] = {}
+        for target, new_field in self.report.new_fields.items():
+            if target not in given:
+                continue
+            try:
+                reader = partial(self._date, plan, target)
+                result[new_field.key] = new_value(new_field, given[target], reader)
+            except ValueError as exc:
+                self._problem(plan, target, str(exc))
+        return result
+
+    def _defined_custom(self, plan: RowPlan, given: dict[str, object]) -> dict[str, object]:
         keys = [k for k in given if k.startswith(CUSTOM_PREFIX)]
         if not keys and plan.category_id is None:
             return {}
@@ -147,7 +184,7 @@ class RowValues:
                     self._problem(plan, key, f"'{name}' is not a custom field of {where}")
                 continue
             try:
-                value = _custom_input(definition, raw, self.options.date_order)
+                value = _custom_input(definition, raw, partial(self._date, plan, key))
             except ValueError as exc:
                 self._problem(plan, key, str(exc))
                 continue
@@ -159,14 +196,16 @@ class RowValues:
         return result
 
 
-def _custom_input(definition: dict[str, Any], raw: object, order: parse.DateOrder) -> object:
+def _custom_input(
+    definition: dict[str, Any], raw: object, reader: Callable[[object], object]
+) -> object:
     if raw is None:
         return None
     type_ = definition.get("type", "text")
     if type_ == "yesno":
         return parse.parse_yes_no(raw)
     if type_ == "date":
-        return parse.parse_date(raw, order)
+        return reader(raw)
     if type_ == "number":
         return parse.parse_amount(raw)
     return parse.clean_text(raw)

@@ -82,7 +82,7 @@ def test_wizard_from_drop_to_labels_and_error_workbook(
 
     click_next(qtbot, wizard, MAPPING)
     assert "The header is in row 3" in wizard.mapping_page.summary.text()
-    assert "Not imported: Vendor SKU." in wizard.mapping_page.summary.text()
+    assert "Added to the notes ('Header: value'): Vendor SKU." in wizard.mapping_page.summary.text()
     shoot(wizard, "import-3-mapping.png")
     wizard.mapping_page.profile_name.setText("Bechtle")
     qtbot.mouseClick(wizard.mapping_page.save_profile, Qt.MouseButton.LeftButton)
@@ -95,7 +95,9 @@ def test_wizard_from_drop_to_labels_and_error_workbook(
     assert "location Store 7" in wizard.preview_page.references.text()
     model = wizard.preview_page.model
     texts = [[model.index(r, c).data() for c in range(5)] for r in range(model.rowCount())]
-    assert texts[0][:4] == ["4", "Update", "LAP-1", "Name: Old name → New name"]
+    assert texts[0][:3] == ["4", "Update", "LAP-1"]
+    assert texts[0][3].startswith("Name: Old name → New name; Notes: — → Vendor SKU: ")
+    assert "row 4 LAP-1: Name: Old name → New name" in wizard.preview_page.values.toPlainText()
     assert texts[3][1] == "Error" and "there is no category 'Printer'" in texts[3][4]
     assert counts(world.db) == before  # a dry run writes nothing
     wizard.preview_page.valid_only.setChecked(True)
@@ -193,3 +195,35 @@ def test_cancel_during_the_commit_writes_nothing(
     assert wizard.pages.currentIndex() == PREVIEW
     assert wizard.message.text() == "cancelled: nothing was written"
     assert counts(world.db) == before
+
+
+def test_an_unknown_column_made_a_custom_field_in_the_mapping_page(
+    qtbot: QtBot, world: World, tmp_path: Path
+) -> None:
+    path = write_workbook(
+        tmp_path / "register.xlsx",
+        [
+            ["Asset Tag", "Asset Name", "Category", "Location", "EOL Date"],
+            ["LAP-9", "Spare", "Laptop", "Room A1", "2027-01-23"],
+        ],
+    )
+    wizard = ImportWizard(world.db, "tech")
+    qtbot.addWidget(wizard)
+    wizard.file_page.path.setText(str(path))
+    qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)
+    click_next(qtbot, wizard, MAPPING)
+    combo = wizard.mapping_page.table.cellWidget(4, 2)
+    assert isinstance(combo, QComboBox) and combo.currentText() == "Add to the notes"
+    combo.setCurrentIndex(combo.findText("New custom field 'eol_date'"))
+    click_next(qtbot, wizard, PREVIEW)
+    assert "Eol date: 2027-01-23" in wizard.preview_page.values.toPlainText()
+    click_next(qtbot, wizard, RESULT)
+    with world.db.read() as s:
+        detail = asset_detail(s, tag="LAP-9")
+    assert detail.custom_fields == {"eol_date": "2027-01-23"}
+    assert detail.custom_field_definitions[-1] == {
+        "key": "eol_date",
+        "label": "EOL Date",
+        "type": "date",
+        "required": False,
+    }

@@ -64,7 +64,11 @@ def test_dry_run_json_counts_and_errors_and_exit_status(
             "message": "there is no category 'Printer' (categories: Laptop, Monitor)",
         }
     ]
-    assert payload["unmapped_columns"] == ["Vendor SKU"]
+    # A column nobody recognises keeps its data: it goes into the notes by default.
+    assert payload["unmapped_columns"] == []
+    fates = {c["header"]: c["fate"] for c in payload["columns"]}
+    assert fates["Vendor SKU"] == "added to the notes as 'Vendor SKU: …' (not a known column)"
+    assert fates["Asset Name"] == "imported as Name"
     assert payload["committed"] is False
     assert counts(world_db.db) == before
 

@@ -15,13 +15,16 @@ from typing import Any
 
 from desktop.errors import DesktopError
 from desktop.services.queries import AssetFilter
-from desktop.settings import CURRENT_USER, DATE_ORDER
+from desktop.settings import CURRENT_USER
 from desktop.spreadsheets.cells import DateOrder
 from desktop.spreadsheets.commit import ImportResult, commit_import
+from desktop.spreadsheets.dates import chosen_date_order
 from desktop.spreadsheets.error_workbook import write_error_workbook
 from desktop.spreadsheets.export import export_assets
+from desktop.spreadsheets.mapping import UNKNOWN_COLUMNS
 from desktop.spreadsheets.model import ImportOptions, ImportPlan, MatchKey, RowAction
 from desktop.spreadsheets.plan import dry_run
+from desktop.spreadsheets.preview import detail_lines, plan_details
 from desktop.spreadsheets.profiles import load_profile, save_profile
 from desktop.spreadsheets.references import ReferenceIndex
 from desktop.spreadsheets.statuses import parse_status
@@ -51,6 +54,13 @@ def register(subparsers: Any) -> None:
         "--date-order",
         choices=[d.value for d in DateOrder],
         help="how text dates like 03/04/2025 are read (default: the setting)",
+    )
+    importer.add_argument(
+        "--unknown-columns",
+        choices=UNKNOWN_COLUMNS,
+        default="notes",
+        help="what columns that name no field become: added to the notes as 'Header: value' "
+        "(default), new custom fields typed from their values, or skipped",
     )
     importer.add_argument("--dry-run", action="store_true", help="plan only; write nothing")
     importer.add_argument(
@@ -92,7 +102,7 @@ def _options(ctx: CliContext) -> tuple[ImportOptions, dict[str, Any] | None]:
     args = ctx.args
     profile = load_profile(ctx.database(), args.profile) if args.profile else None
     match = args.match or (profile or {}).get("match") or MatchKey.TAG.value
-    order = args.date_order or (profile or {}).get("date_order") or ctx.settings.get(DATE_ORDER)
+    order = args.date_order or (profile or {}).get("date_order") or chosen_date_order(ctx.settings)
     try:
         date_order = DateOrder(order)
     except ValueError:
@@ -103,6 +113,7 @@ def _options(ctx: CliContext) -> tuple[ImportOptions, dict[str, Any] | None]:
         date_order=date_order,
         mapping=(profile or {}).get("columns"),
         profile_name=args.profile or "",
+        unknown_columns=args.unknown_columns,
     )
     return options, profile
 
@@ -139,7 +150,8 @@ def _import(ctx: CliContext) -> int:
     if args.errors and rejected:
         error_rows = write_error_workbook(plan, rejected, args.errors)
     if args.json:
-        print_json(_payload(plan, result, refused, args.errors if error_rows else None))
+        payload = _payload(plan, result, refused, args.errors if error_rows else None)
+        print_json({**payload, **plan_details(plan)})
     else:
         _print_summary(plan, result, refused, args.errors if error_rows else None)
     return 1 if rejected else 0
@@ -188,6 +200,8 @@ def _print_summary(
     header_row = plan.table.row_numbers[plan.header_index]
     print(f"{plan.where}: {len(plan.rows)} rows below the header in row {header_row}")
     print("  " + ", ".join(f"{n} {action}" for action, n in counts.items()))
+    for line in detail_lines(plan):
+        print(line)
     if unmapped := plan.mapping.unmapped():
         print(f"Columns not imported: {', '.join(unmapped)}")
     if plan.new_references:

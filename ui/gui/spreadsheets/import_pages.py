@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QPlainTextEdit,
     QPushButton,
     QRadioButton,
     QTableView,
@@ -155,6 +156,15 @@ class PreviewPage(QWidget):
         self.references = QLabel()
         self.references.setWordWrap(True)
         layout.addWidget(self.references)
+        layout.addWidget(
+            QLabel(
+                "Values the new and changed assets will get (first rows and rows with a warning):"
+            )
+        )
+        self.values = QPlainTextEdit()
+        self.values.setReadOnly(True)
+        self.values.setMaximumHeight(140)
+        layout.addWidget(self.values)
         mode = QGroupBox("When rows are rejected")
         mode_layout = QHBoxLayout(mode)
         self.all_or_nothing = QRadioButton("Import &nothing (all or nothing)")

@@ -34,22 +34,28 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import DesktopError
-from desktop.settings import DATE_ORDER, Settings
+from desktop.settings import Settings
 from desktop.spreadsheets.cells import DateOrder
-from desktop.spreadsheets.columns import (
-    ColumnMapping,
-    auto_mapping,
-    choices,
-    find_header_row,
-    header_names,
-)
+from desktop.spreadsheets.columns import ColumnMapping, choices, header_names
 from desktop.spreadsheets.commit import ImportResult, commit_import
+from desktop.spreadsheets.dates import chosen_date_order
 from desktop.spreadsheets.error_workbook import write_error_workbook
+from desktop.spreadsheets.mapping import (
+    EXTRA_NOTES,
+    EXTRA_NOTES_LABEL,
+    NEW_CUSTOM,
+    best_mapping,
+    column_data,
+    header_row,
+    new_field_key,
+)
 from desktop.spreadsheets.model import ImportOptions, ImportPlan, MatchKey
 from desktop.spreadsheets.plan import custom_labels, plan_table
+from desktop.spreadsheets.preview import value_previews
 from desktop.spreadsheets.profiles import load_profile, profile_names, save_profile
-from desktop.spreadsheets.readers import SUFFIXES, Table, list_sheets, read_table
+from desktop.spreadsheets.readers import SUFFIXES, Table, list_sheets
 from desktop.spreadsheets.references import ReferenceIndex
+from desktop.spreadsheets.sheet_choice import ChosenTable, read_chosen
 from desktop.storage.database import Database
 from ui.gui.spreadsheets.import_pages import (
     FilePage,
@@ -77,6 +83,7 @@ class ImportWizard(QDialog):
         self.username = username
         self.worker: Worker | None = None
         self.table: Table | None = None
+        self.chosen: ChosenTable | None = None
         self.plan: ImportPlan | None = None
         self.import_result: ImportResult | None = None
         self.labels: dict[str, str] = {}
@@ -116,7 +123,7 @@ class ImportWizard(QDialog):
         layout.addWidget(self.message)
         layout.addLayout(buttons)
 
-        order = Settings().get(DATE_ORDER)
+        order = chosen_date_order(Settings())
         index = self.sheet_page.date_order.findData(order)
         self.sheet_page.date_order.setCurrentIndex(max(index, 0))
         self.file_page.browse.clicked.connect(self._browse)
@@ -226,14 +233,19 @@ class ImportWizard(QDialog):
         sheets = list_sheets(self._path())
         self.sheet_page.file_label.setText(f"File: {self._path().name}")
         self.sheet_page.sheets.clear()
+        if len(sheets) > 1:
+            auto = QListWidgetItem(
+                "Choose automatically (the sheet or Excel Table that matches best)"
+            )
+            auto.setData(256, "")
+            self.sheet_page.sheets.addItem(auto)
         for sheet in sheets:
             item = QListWidgetItem(
                 (sheet.name or "(the whole file)") + ("  (hidden)" if sheet.hidden else "")
             )
             item.setData(256, sheet.name)
             self.sheet_page.sheets.addItem(item)
-        visible = [i for i, s in enumerate(sheets) if not s.hidden]
-        self.sheet_page.sheets.setCurrentRow(visible[0] if visible else 0)
+        self.sheet_page.sheets.setCurrentRow(0)
         self._show(SHEET)
 
     def _options(self) -> ImportOptions:
@@ -255,17 +267,19 @@ class ImportWizard(QDialog):
         sheet = (item.data(256) or None) if item else None
         path, db = self._path(), self.database
 
-        def job(progress: Any, cancel: threading.Event) -> tuple[Table, dict[str, str], list[str]]:
+        def job(
+            progress: Any, cancel: threading.Event
+        ) -> tuple[ChosenTable, dict[str, str], list[str]]:
             progress(0, 1)
-            table = read_table(path, sheet)
             with db.read() as session:
                 labels = custom_labels(ReferenceIndex(session))
-            return table, labels, profile_names(db)
+            return read_chosen(path, sheet, labels), labels, profile_names(db)
 
         self._run(job, self._sheet_read)
 
-    def _sheet_read(self, result: tuple[Table, dict[str, str], list[str]]) -> None:
-        self.table, self.labels, names = result
+    def _sheet_read(self, result: tuple[ChosenTable, dict[str, str], list[str]]) -> None:
+        self.chosen, self.labels, names = result
+        self.table = self.chosen.table
         if not self.table.rows:
             self.message.setText(f"{self.table.where} holds no rows to import")
             return
@@ -278,7 +292,7 @@ class ImportWizard(QDialog):
 
     def _header_index(self) -> int:
         assert self.table is not None
-        return find_header_row(self.table.rows, self.labels)
+        return header_row(self.table.rows, self.labels)[0]
 
     def _headers(self) -> list[str]:
         assert self.table is not None
@@ -295,12 +309,18 @@ class ImportWizard(QDialog):
     def _fill_mapping(self, profile: dict[str, str] | None) -> None:
         assert self.table is not None
         headers = self._headers()
-        mapping: ColumnMapping = auto_mapping(headers, self.labels, profile)
         first = self._header_index() + 1
+        mapping: ColumnMapping = best_mapping(
+            headers, self.labels, profile, column_data(self.table.rows, first, len(headers))
+        )
         samples = self.table.rows[first : first + SAMPLE_ROWS]
         table = self.mapping_page.table
         table.setRowCount(len(headers))
-        options = [("", "— do not import —"), *choices(self.labels)]
+        options = [
+            ("", "— do not import —"),
+            (EXTRA_NOTES, EXTRA_NOTES_LABEL),
+            *choices(self.labels),
+        ]
         for row, (header, target) in enumerate(zip(headers, mapping.targets, strict=True)):
             table.setItem(row, 0, QTableWidgetItem(header))
             values = [str(r[row]) for r in samples if row < len(r) and r[row] not in (None, "")]
@@ -308,6 +328,9 @@ class ImportWizard(QDialog):
             combo = QComboBox()
             for key, label in options:
                 combo.addItem(label, key)
+            if not target or target == EXTRA_NOTES or target.startswith(NEW_CUSTOM):
+                key = new_field_key(header)
+                combo.insertItem(2, f"New custom field '{key}'", NEW_CUSTOM + key)
             combo.setCurrentIndex(max(combo.findData(target), 0))
             combo.currentIndexChanged.connect(self._mapping_changed)
             table.setCellWidget(row, 2, combo)
@@ -316,8 +339,16 @@ class ImportWizard(QDialog):
     def _mapping_changed(self) -> None:
         headers, targets = self._headers(), self._targets()
         unmapped = [h for h, t in zip(headers, targets, strict=True) if not t]
-        header_row = self.table.row_numbers[self._header_index()] if self.table else 1
-        text = f"The header is in row {header_row}. {len(headers) - len(unmapped)} of {len(headers)} columns are imported."
+        to_notes = [h for h, t in zip(headers, targets, strict=True) if t == EXTRA_NOTES]
+        number = self.table.row_numbers[self._header_index()] if self.table else 1
+        text = (
+            f"The header is in row {number}. {len(headers) - len(unmapped)} of "
+            f"{len(headers)} columns are imported."
+        )
+        if self.chosen is not None and self.chosen.note:
+            text = self.chosen.note + ". " + text
+        if to_notes:
+            text += f" Added to the notes ('Header: value'): {', '.join(to_notes)}."
         if unmapped:
             text += f" Not imported: {', '.join(unmapped)}."
         self.mapping_page.summary.setText(text)
@@ -359,10 +390,20 @@ class ImportWizard(QDialog):
     def _dry_run(self) -> None:
         table, options, db = self.table, self._options(), self.database
         assert table is not None
+        note = self.chosen.note if self.chosen else ""
+        formula_rows = self.chosen.formula_rows if self.chosen else ()
 
         def job(progress: Any, cancel: threading.Event) -> ImportPlan:
             with db.read() as session:
-                return plan_table(session, table, options, progress=progress, cancel=cancel)
+                return plan_table(
+                    session,
+                    table,
+                    options,
+                    progress=progress,
+                    cancel=cancel,
+                    sheet_note=note,
+                    formula_rows=formula_rows,
+                )
 
         self._run(job, self._planned)
 
@@ -374,7 +415,7 @@ class ImportWizard(QDialog):
             f"<b>{plan.where}</b>: {len(plan.rows)} rows — "
             + ", ".join(f"{n} {action}" for action, n in counts.items())
         )
-        parts = []
+        parts = list(plan.report.notes())
         if plan.new_references:
             listed = ", ".join(
                 f"{n.reference.kind} {n.reference.text}" for n in plan.new_references[:12]
@@ -387,7 +428,16 @@ class ImportWizard(QDialog):
             )
         if unmapped := plan.mapping.unmapped():
             parts.append("Columns not imported: " + ", ".join(unmapped))
+        to_notes = [f.header for f in plan.report.fates if f.target == EXTRA_NOTES]
+        if to_notes:
+            parts.append("Added to the notes: " + ", ".join(to_notes))
         page.references.setText("\n".join(parts))
+        page.values.setPlainText(
+            "\n".join(
+                p.text() + "".join(f"\n    warning: {w}" for w in p.warnings)
+                for p in value_previews(plan)
+            )
+        )
         page.model.set_plan(plan, page.chosen_actions())
         writable = counts["create"] + counts["update"]
         page.valid_only.setEnabled(bool(plan.rejected))

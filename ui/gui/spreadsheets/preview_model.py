@@ -85,7 +85,8 @@ class PreviewModel(QAbstractTableModel):
             if row.index not in self._texts:
                 self._texts[row.index] = self._changes_text(row)
             return self._texts[row.index]
-        return "; ".join(f"{p.column}: {p.message}" for p in row.problems)
+        warnings = self._plan.report.warnings.get(row.row, []) if self._plan else []
+        return "; ".join([*(f"{p.column}: {p.message}" for p in row.problems), *warnings])
 
     def _changes_text(self, row: RowPlan) -> str:
         changes = row.changes

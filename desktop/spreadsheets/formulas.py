@@ -1,0 +1,99 @@
+"""Formula cells of an .xlsx sheet, to tell rows a person typed from rows that only hold
+formula results.
+
+Home-made registers are Excel Tables made a hundred rows long in advance, with a
+calculated column ("Age", "Warranty status") that shows a value on every row. Those rows
+hold no typed data: importing them would refuse a hundred "assets" without a name. The
+sheet's XML says which cells are formulas (``<c r="C12"><f>…</f>``); calamine reads only
+their cached values, so the XML is scanned here, without loading the workbook again.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+import zlib
+from collections.abc import Sequence
+from pathlib import Path
+
+_SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]+)"')
+_SHEET_ID_FIRST = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\br:id="([^"]+)"[^>]*?\bname="([^"]*)"')
+_REL = re.compile(rb"<Relationship\b[^>]*>")
+_ATTR = re.compile(rb'(\w+)="([^"]*)"')
+_FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>\s*<(?:\w+:)?f\b')
+#: Sheets larger than this are not scanned (their rows are all kept).
+MAX_SHEET_XML = 200 * 1024 * 1024
+
+
+def _unescape(raw: bytes) -> str:
+    text = raw.decode("utf-8", errors="replace")
+    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'")):
+        text = text.replace(entity, char)
+    return text.replace("&amp;", "&")
+
+
+def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
+    workbook = archive.read("xl/workbook.xml")
+    rel_id = None
+    for match in _SHEET.finditer(workbook):
+        if _unescape(match.group(1)) == sheet:
+            rel_id = match.group(2)
+    for match in _SHEET_ID_FIRST.finditer(workbook):
+        if _unescape(match.group(2)) == sheet:
+            rel_id = match.group(1)
+    if rel_id is None:
+        return None
+    for tag in _REL.findall(archive.read("xl/_rels/workbook.xml.rels")):
+        attrs = dict(_ATTR.findall(tag))
+        if attrs.get(b"Id") == rel_id:
+            target = attrs.get(b"Target", b"").decode()
+            return target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+    return None
+
+
+def formula_cells(path: Path, sheet: str) -> set[tuple[int, int]]:
+    """(row number, column index) of every formula cell of ``sheet``; empty when the file
+    is not an .xlsx/.xlsm package or the sheet cannot be found."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return set()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            part = _sheet_part(archive, sheet)
+            if part is None or archive.getinfo(part).file_size > MAX_SHEET_XML:
+                return set()
+            xml = archive.read(part)
+    except (KeyError, OSError, EOFError, NotImplementedError, zipfile.BadZipFile, zlib.error):
+        return set()  # the cells were read already; without formulas every row is kept
+    if b"<f" not in xml and b":f" not in xml:
+        return set()
+    return {(int(row), _column_index(letters)) for letters, row in _FORMULA_CELL.findall(xml)}
+
+
+def _column_index(letters: bytes) -> int:
+    number = 0
+    for char in letters:
+        number = number * 26 + char - 64
+    return number - 1
+
+
+def formula_only_rows(
+    rows: Sequence[Sequence[object]],
+    row_numbers: Sequence[int],
+    formulas: set[tuple[int, int]],
+    *,
+    first_column: int = 0,
+) -> set[int]:
+    """Indices of rows whose every non-empty cell is a formula (no typed data).
+
+    ``first_column`` is the sheet column of ``rows[i][0]`` (an Excel Table may start
+    further right).
+    """
+    if not formulas:
+        return set()
+    result = set()
+    for i, (row, number) in enumerate(zip(rows, row_numbers, strict=True)):
+        filled = [c for c, value in enumerate(row) if value not in (None, "")]
+        if filled and all((number, c + first_column) in formulas for c in filled):
+            result.add(i)
+    return result

@@ -1,0 +1,374 @@
+"""Headers matched as a whole: every column scored against every target, best pairs first.
+
+Taking the first column that names a target goes wrong on real exports: Snipe-IT's older
+files have the person's "Name" next to the asset's "item Name", and offer "Username",
+"Email" and "Full Name" for one person. Each (column, target) pair gets a score — how
+surely that header means that target — and pairs are taken from the highest score down,
+each column and each target once. A column left over keeps its data: by default it is
+added to the asset's notes as "Header: value" (nothing is dropped unless the user says
+so); an empty one has nothing to keep.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from desktop.domain.fields import CUSTOM_PREFIX
+from desktop.spreadsheets.columns import (
+    KEY,
+    MANUFACTURER,
+    MODEL_NUMBER,
+    PROBLEMS,
+    READ_ONLY,
+    TARGETS,
+    VERSION,
+    WARRANTY_MONTHS,
+    ColumnMapping,
+    normalize_header,
+    target_label,
+)
+
+#: The target of a column whose data is added to the notes ("Header: value").
+EXTRA_NOTES = "extra_notes"
+EXTRA_NOTES_LABEL = "Add to the notes"
+#: The target prefix of a column that becomes a new custom field (``new_custom.<key>``),
+#: added to the categories of the rows that give it a value.
+NEW_CUSTOM = "new_custom."
+#: What happens to the columns nobody recognises: kept in the notes (the default), made
+#: custom fields, or left out.
+UNKNOWN_COLUMNS = ("notes", "custom-fields", "skip")
+
+#: Headers other tools and home-made registers use, with how surely each means its target
+#: (100: only this; lower: a generic word another column may mean better). Our own
+#: export's headers and the synonyms in :mod:`columns` score 90.
+_SCORED: dict[str, tuple[tuple[str, int], ...]] = {
+    "tag": (
+        ("Asset Tag", 100),
+        ("Assets Id", 95),
+        ("Asset Id", 95),
+        ("TAG Id", 95),
+        ("Tag No", 95),
+        ("Tag Number", 95),
+        ("Asset No", 90),
+        ("Asset Number", 90),
+        ("Inventory number", 95),
+        ("otherserial", 95),
+        ("barcode", 85),
+        ("barcode_Code128", 85),
+        ("barcode_QR", 80),
+        ("qrId", 40),
+    ),
+    "name": (
+        ("Asset Name", 100),
+        ("item Name", 100),
+        ("title", 80),
+        ("Device Name", 95),
+        ("Computer Name", 95),
+        ("hostname", 90),
+        ("Description", 65),
+        ("Name", 60),
+    ),
+    "category": (
+        ("Category", 100),
+        ("item Category", 100),
+        ("Asset Category", 100),
+        ("Device Type", 95),
+        ("Asset Type", 95),
+        ("Equipment Type", 95),
+        ("Type", 70),
+        ("Class", 40),
+    ),
+    MANUFACTURER: (("Manufacturer", 100), ("Make", 90), ("Brand", 90), ("Vendor", 50)),
+    "model": (("Model", 100), ("Model Name", 100), ("Model No.", 40)),
+    MODEL_NUMBER: (("Model No.", 95), ("Model No", 95), ("Model Number", 100)),
+    "serial_number": (("Serial", 100), ("Serial Number", 100), ("Serial No", 100), ("SN", 90)),
+    "status": (("Status", 100), ("Status Label", 100), ("State", 80), ("Condition", 40)),
+    "location": (
+        ("Location", 100),
+        ("Default Location", 90),
+        ("Site", 70),
+        ("Room", 70),
+        ("Office", 60),
+    ),
+    "assigned_to": (
+        ("Username", 100),
+        ("Checked Out To: Username", 100),
+        ("Assigned_User", 95),
+        ("Assigned User", 95),
+        ("Assigned To", 92),
+        ("Checked Out To", 92),
+        ("custody", 90),
+        ("Custodian", 90),
+        ("User", 80),
+        ("Login", 80),
+        ("Checked Out To: Email", 75),
+        ("Email", 70),
+        ("E-mail", 70),
+        ("Checked Out To: Full Name", 65),
+        ("Full Name", 60),
+        ("Alternate username", 60),
+        ("Owner", 50),
+        ("Employee", 50),
+        ("Name", 30),
+    ),
+    "purchase_date": (
+        ("Purchase Date", 100),
+        ("Date Purchased", 100),
+        ("Purchased", 80),
+        ("Acquisition Date", 90),
+        ("Invoice Date", 80),
+    ),
+    "purchase_cost": (
+        ("Purchase Cost", 100),
+        ("Purchase Price", 100),
+        ("valuation", 90),
+        ("Cost", 90),
+        ("Price", 85),
+        ("Value", 70),
+    ),
+    "order_number": (("Order Number", 100), ("PO Number", 95), ("Order No", 95)),
+    "owning_group": (("Group in charge of the hardware", 95), ("Owning group", 100)),
+    "supplier": (("Supplier", 100), ("Vendor", 60), ("Provider", 80)),
+    "warranty_end": (
+        ("Warranty Expires", 100),
+        ("Warranty Expiry Date", 100),
+        ("Warranty Expiration Date", 100),
+        ("Warranty End", 100),
+        ("Warranty Until", 95),
+        ("Warranty Expiry", 100),
+    ),
+    WARRANTY_MONTHS: (("Warranty Months", 100), ("Warranty", 70), ("Warranty (months)", 100)),
+    "notes": (
+        ("Notes", 100),
+        ("Asset Notes", 100),
+        ("Comments", 90),
+        ("Comment", 90),
+        ("Remarks", 85),
+        ("description", 60),
+    ),
+}
+_GENERIC = 90
+
+
+@dataclass(frozen=True)
+class ColumnFate:
+    """What happens to one column: its header, target and the words the dry run shows."""
+
+    header: str
+    target: str
+    text: str
+
+
+def _index(custom_labels: Mapping[str, str]) -> dict[str, list[tuple[str, int]]]:
+    index: dict[str, list[tuple[str, int]]] = {}
+
+    def add(name: str, target: str, score: int) -> None:
+        entries = index.setdefault(normalize_header(name), [])
+        if all(t != target for t, _ in entries):
+            entries.append((target, score))
+
+    for target, names in _SCORED.items():
+        for name, score in names:
+            add(name, target, score)
+    for found in TARGETS:
+        # Read-only is our own export's column only: another tool's "Last Audit" is kept.
+        spellings = (
+            (found.header,)
+            if found.key == READ_ONLY
+            else (found.header, found.key, *found.synonyms)
+        )
+        for spelling in spellings:
+            add(spelling, found.key, _GENERIC)
+    for key, label in custom_labels.items():
+        for name in (label, key, CUSTOM_PREFIX + key):
+            add(name, CUSTOM_PREFIX + key, 100)
+    return index
+
+
+_UNIT = re.compile(r"\s*[(\[][^()\[\]]{1,12}[)\]]\s*$")
+_BARCODE = re.compile(r"^barcode[_ ]")
+
+
+def header_keys(header: str) -> list[str]:
+    """The forms a header is looked up by: as written, without a "(AUD)"-style unit, and
+    without the " (2)" our duplicate-header naming adds."""
+    base = re.sub(r"\s\(\d+\)$", "", header)
+    keys = [normalize_header(header), normalize_header(base), normalize_header(_UNIT.sub("", base))]
+    return list(dict.fromkeys(k for k in keys if k))
+
+
+def candidates(header: str, index: Mapping[str, list[tuple[str, int]]]) -> list[tuple[str, int]]:
+    """Every target a header may mean, with its score (a unit in brackets costs a point)."""
+    found: dict[str, int] = {}
+    for n, key in enumerate(header_keys(header)):
+        for target, score in index.get(key, ()):
+            found[target] = max(found.get(target, 0), score - (1 if n else 0))
+    if header.strip().casefold().endswith("_str"):
+        # Ralph writes an id column ("model") and its readable text ("model_str").
+        for target, score in index.get(normalize_header(header.strip()[:-4]), ()):
+            found[target] = max(found.get(target, 0), score + 5)
+    if not found and _BARCODE.match(header.strip().casefold()):
+        found["tag"] = 70  # Shelf writes one column per barcode kind
+    return sorted(found.items(), key=lambda kv: -kv[1])
+
+
+def best_mapping(
+    headers: Sequence[str],
+    custom_labels: Mapping[str, str],
+    profile: Mapping[str, str] | None = None,
+    columns: Sequence[Sequence[object]] | None = None,
+    unknown: str = "notes",
+) -> ColumnMapping:
+    """The mapping of all headers at once.
+
+    A saved profile decides first. Then the (column, target) pairs are taken from the
+    highest score down, each column and target once (ties: the column further left).
+    Columns left over are kept when ``columns`` (each column's data cells) shows they
+    hold data — in the notes, or as new custom fields (``unknown``); an empty one is
+    left out.
+    """
+    index = _index(custom_labels)
+    profile_by_key = {normalize_header(h): t for h, t in (profile or {}).items()}
+    targets = [""] * len(headers)
+    decided: set[int] = set()
+    used: set[str] = set()
+    for number, header in enumerate(headers):
+        key = normalize_header(header)
+        if key in profile_by_key:
+            targets[number] = profile_by_key[key]
+            decided.add(number)
+            if profile_by_key[key] not in (READ_ONLY, PROBLEMS, EXTRA_NOTES):
+                used.add(profile_by_key[key])
+    pairs = [
+        (score, number, target)
+        for number, header in enumerate(headers)
+        if number not in decided
+        for target, score in candidates(header, index)
+    ]
+    for _score, number, target in sorted(pairs, key=lambda p: (-p[0], p[1])):
+        if number in decided or (target in used and target not in (READ_ONLY, PROBLEMS)):
+            continue
+        targets[number] = target
+        decided.add(number)
+        used.add(target)
+    for number in range(len(headers)):
+        if number in decided or columns is None:
+            continue
+        data = columns[number] if number < len(columns) else ()
+        if unknown != "skip" and any(c not in (None, "") and str(c).strip() for c in data):
+            if unknown == "custom-fields":
+                key = new_field_key(headers[number], used)
+                known = key in custom_labels
+                targets[number] = (CUSTOM_PREFIX if known else NEW_CUSTOM) + key
+                used.add(targets[number])
+            else:
+                targets[number] = EXTRA_NOTES
+    return ColumnMapping(tuple(headers), tuple(targets))
+
+
+def new_field_key(header: str, used: set[str] | None = None) -> str:
+    """A custom field key from a header: "EOL Date" → ``eol_date``."""
+    base = "_".join(re.sub(r"[^0-9a-z]+", " ", header.casefold()).split())[:60] or "column"
+    if base[0].isdigit():
+        base = "f_" + base
+    key, n = base, 1
+    while used is not None and (NEW_CUSTOM + key in used or CUSTOM_PREFIX + key in used):
+        n += 1
+        key = f"{base}_{n}"
+    return key
+
+
+def column_data(rows: Sequence[Sequence[object]], first: int, width: int) -> list[list[object]]:
+    """The data cells of each column below the header."""
+    result: list[list[object]] = [[] for _ in range(width)]
+    for row in rows[first:]:
+        for number in range(min(width, len(row))):
+            result[number].append(row[number])
+    return result
+
+
+def fates(mapping: ColumnMapping, custom_labels: Mapping[str, str]) -> list[ColumnFate]:
+    """Every column's fate in words."""
+    result = []
+    for header, target in zip(mapping.headers, mapping.targets, strict=True):
+        if target == EXTRA_NOTES:
+            text = f"added to the notes as '{header}: …' (not a known column)"
+        elif target.startswith(NEW_CUSTOM):
+            key = target[len(NEW_CUSTOM) :]
+            text = f"a new custom field '{key}' of the categories of its rows"
+        elif target == READ_ONLY:
+            text = "read only: not imported"
+        elif target == PROBLEMS:
+            text = "the error workbook's reasons: not imported"
+        elif target in (KEY, VERSION):
+            text = f"used to find the asset ({target_label(target)})"
+        elif target:
+            text = f"imported as {target_label(target, custom_labels)}"
+        else:
+            text = "not imported"
+        result.append(ColumnFate(header, target, text))
+    return result
+
+
+def merge_extra_notes(
+    given: dict[str, object], cells: Sequence[object], mapping: ColumnMapping
+) -> None:
+    """Collect the row's extra columns as notes lines ("Header: value") under the
+    EXTRA_NOTES key; :func:`notes_with_extras` adds them to the notes."""
+    given.pop(EXTRA_NOTES, None)
+    lines = []
+    for number, target in enumerate(mapping.targets):
+        if target != EXTRA_NOTES or number >= len(cells):
+            continue
+        value = cells[number]
+        if value is None or not str(value).strip():
+            continue
+        text = value.isoformat() if hasattr(value, "isoformat") else value
+        if isinstance(text, float) and text.is_integer():
+            text = int(text)
+        lines.append(f"{mapping.headers[number]}: {str(text).strip()}")
+    if lines:
+        given[EXTRA_NOTES] = "\n".join(lines)
+
+
+def notes_with_extras(notes: object, extra: str) -> str:
+    """``notes`` (the file's notes cell, or the stored notes when the file has none) with
+    the extra lines it does not hold yet: importing the same file twice changes nothing."""
+    base = str(notes).strip() if notes not in (None, "") else ""
+    have = set(base.splitlines())
+    missing = [line for line in extra.splitlines() if line not in have]
+    return "\n".join([base, *missing] if base else missing)
+
+
+def header_score(row: Sequence[object], index: Mapping[str, list[tuple[str, int]]]) -> int:
+    """How many different targets a row's cells surely name (score 60 or more)."""
+    found = set()
+    for cell in row:
+        if isinstance(cell, str) and cell.strip():
+            for target, score in candidates(cell, index):
+                if score >= 60:
+                    found.add(target)
+                    break
+    return len(found)
+
+
+def header_row(
+    rows: Sequence[Sequence[object]], custom_labels: Mapping[str, str], *, scan: int = 30
+) -> tuple[int, int]:
+    """(index, score) of the header row: the row among the first ``scan`` that names the
+    most known columns (a title above it names none). Without any, the first row with
+    at least two text cells."""
+    index = _index(custom_labels)
+    best, best_score = -1, 0
+    for number, row in enumerate(rows[:scan]):
+        score = header_score(row, index)
+        if score > best_score:
+            best, best_score = number, score
+    if best >= 0:
+        return best, best_score
+    for number, row in enumerate(rows[:scan]):
+        if sum(1 for c in row if isinstance(c, str) and c.strip()) >= 2:
+            return number, 0
+    return 0, 0

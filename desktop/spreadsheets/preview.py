@@ -1,0 +1,112 @@
+"""The dry run in words and values: what each new or changed asset will hold.
+
+Shown by the wizard, the command line's summary and its ``--json``: the file-wide notes
+(sheet chosen, how date columns are read), every column's fate, and for new and changed
+assets the value each field will get — the first rows, and every row with a warning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from desktop.spreadsheets.model import ImportPlan, RowAction
+from desktop.spreadsheets.plan import creation_changes
+
+#: How many new or changed rows are shown with their values (plus every row with a warning).
+FIRST_ROWS = 10
+
+
+@dataclass(frozen=True)
+class RowValuesPreview:
+    """One new or changed asset: (field label, value) pairs and the row's warnings."""
+
+    row: int
+    tag: str
+    action: RowAction
+    values: tuple[tuple[str, str], ...]
+    warnings: tuple[str, ...]
+
+    def text(self) -> str:
+        shown = "; ".join(
+            f"{label}: {' / '.join(value.splitlines())}" for label, value in self.values
+        )
+        return f"row {self.row} {self.tag or '(tag generated)'}: {shown}"
+
+
+def value_previews(plan: ImportPlan, first: int = FIRST_ROWS) -> list[RowValuesPreview]:
+    """The first ``first`` new or changed rows and every row with a warning."""
+    result = []
+    shown = 0
+    warnings = plan.report.warnings
+    for row in plan.rows:
+        if row.action not in (RowAction.CREATE, RowAction.UPDATE):
+            continue
+        if shown >= first and row.row not in warnings:
+            continue
+        shown += 1
+        if row.action is RowAction.CREATE:
+            values = tuple((c.label, c.after_text) for c in creation_changes(plan, row))
+        else:
+            values = tuple(
+                (c.label, f"{c.before_text or '—'} → {c.after_text or '—'}") for c in row.changes
+            )
+        result.append(
+            RowValuesPreview(row.row, row.tag, row.action, values, tuple(warnings.get(row.row, ())))
+        )
+    return result
+
+
+def plan_details(plan: ImportPlan) -> dict[str, Any]:
+    """The dry run's decisions and values for ``--json``."""
+    report = plan.report
+    return {
+        "notes": report.notes(),
+        "sheet_choice": report.sheet_note,
+        "formula_only_rows": list(report.formula_rows),
+        "columns": [{"header": f.header, "target": f.target, "fate": f.text} for f in report.fates],
+        "dates": [
+            {
+                "column": d.header,
+                "field": target,
+                "order": d.order.value,
+                "decided_by": d.decided_by,
+                "evidence": d.evidence,
+                "conflict": d.conflict,
+                "examples": [{"row": r, "text": t, "read": v} for r, t, v in d.examples],
+            }
+            for target, d in report.dates.items()
+        ],
+        "values": [
+            {
+                "row": p.row,
+                "tag": p.tag,
+                "action": p.action.value,
+                "values": dict(p.values),
+                "warnings": list(p.warnings),
+            }
+            for p in value_previews(plan)
+        ],
+        "warnings": [
+            {"row": row, "message": text}
+            for row, texts in sorted(report.warnings.items())
+            for text in texts
+        ],
+    }
+
+
+def detail_lines(plan: ImportPlan) -> list[str]:
+    """The same for the command line's text summary."""
+    report = plan.report
+    lines = [f"Note: {n}" for n in report.notes()]
+    lines.append("Columns:")
+    lines += [f"  {f.header}: {f.text}" for f in report.fates]
+    previews = value_previews(plan)
+    if previews:
+        lines.append(
+            f"Values (the first {FIRST_ROWS} new or changed rows and rows with a warning):"
+        )
+        for preview in previews:
+            lines.append("  " + preview.text())
+            lines += [f"    warning: {w}" for w in preview.warnings]
+    return lines

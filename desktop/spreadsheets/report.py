@@ -1,0 +1,170 @@
+"""What the import decided about the file as a whole, for the dry run to show.
+
+Which sheet was read, every column's fate, how each date column is read, which
+number-like text columns lost a spreadsheet's ".0", which rows held only formula
+results — and, per row, the warnings a person should look at (a date read in the chosen
+order because nothing in its column said otherwise).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from desktop.domain.fields import CUSTOM_PREFIX
+from desktop.spreadsheets.cells import DateOrder
+from desktop.spreadsheets.columns import MANUFACTURER, MODEL_NUMBER, WARRANTY_MONTHS, ColumnMapping
+from desktop.spreadsheets.custom_columns import NewField, new_fields
+from desktop.spreadsheets.dates import ColumnDates, decide
+from desktop.spreadsheets.mapping import ColumnFate, fates, merge_extra_notes
+
+DATE_TARGETS = ("purchase_date", "warranty_end")
+#: Text columns whose numbers a spreadsheet may have turned into floats ("1234.0").
+NUMBER_TEXT_TARGETS = ("tag", "serial_number", "order_number", MODEL_NUMBER)
+_FLOAT_TEXT = re.compile(r"^\s*-?\d+\.0+\s*$")
+
+
+@dataclass
+class ImportReport:
+    """The file-wide decisions of one dry run.
+
+    Attributes:
+        sheet_note: which sheet or Excel Table was read, and the others ("" if one).
+        formula_rows: rows left out because they hold only formula results.
+        fates: every column's fate.
+        dates: how each date column is read, by target.
+        float_columns: headers of text columns whose "1234.0" values are read as "1234".
+        warnings: row number → things to check on that row.
+        new_fields: the custom fields unknown columns become, by target.
+    """
+
+    sheet_note: str = ""
+    formula_rows: tuple[int, ...] = ()
+    fates: tuple[ColumnFate, ...] = ()
+    dates: dict[str, ColumnDates] = field(default_factory=dict)
+    float_columns: dict[int, str] = field(default_factory=dict)
+    warnings: dict[int, list[str]] = field(default_factory=dict)
+    new_fields: dict[str, NewField] = field(default_factory=dict)
+
+    def warn(self, row: int, text: str) -> None:
+        if text not in self.warnings.setdefault(row, []):
+            self.warnings[row].append(text)
+
+    def notes(self) -> list[str]:
+        """The decisions in words, for the dry run."""
+        result = [self.sheet_note] if self.sheet_note else []
+        if self.formula_rows:
+            result.append(
+                f"{len(self.formula_rows)} rows hold only formula results, no typed data, and "
+                f"are left out (rows {_ranges(self.formula_rows)})"
+            )
+        result += [n for d in self.dates.values() if (n := d.note())]
+        for header in self.float_columns.values():
+            result.append(f"{header}: numbers written as '1234.0' are read as '1234'")
+        return result
+
+
+def build_report(
+    *,
+    rows: Sequence[Sequence[object]],
+    row_numbers: Sequence[int],
+    first: int,
+    mapping: ColumnMapping,
+    custom_labels: Mapping[str, str],
+    custom_date_keys: Collection[str],
+    order: DateOrder,
+    sheet_note: str = "",
+    formula_rows: tuple[int, ...] = (),
+) -> ImportReport:
+    created = new_fields(rows, first, mapping, order)
+    shown = [
+        replace(f, text=f"{f.text}, {created[f.target].type}") if f.target in created else f
+        for f in fates(mapping, custom_labels)
+    ]
+    report = ImportReport(sheet_note, formula_rows, tuple(shown), new_fields=created)
+    for target, column in mapping.mapped.items():
+        is_date = (
+            target in DATE_TARGETS
+            or (
+                target.startswith(CUSTOM_PREFIX)
+                and target[len(CUSTOM_PREFIX) :] in custom_date_keys
+            )
+            or (target in created and created[target].type == "date")
+        )
+        if is_date:
+            cells = (
+                (row_numbers[i], rows[i][column] if column < len(rows[i]) else None)
+                for i in range(first, len(rows))
+            )
+            report.dates[target] = decide(mapping.headers[column], cells, order)
+        elif target in NUMBER_TEXT_TARGETS:
+            values = [
+                rows[i][column]
+                for i in range(first, len(rows))
+                if column < len(rows[i]) and rows[i][column] not in (None, "")
+            ]
+            if values and all(isinstance(v, str) and _FLOAT_TEXT.match(v) for v in values):
+                report.float_columns[column] = mapping.headers[column]
+    return report
+
+
+_MONTHS = re.compile(r"^\s*(\d+)\s*(months?|mos?\.?|m)?\s*$", re.IGNORECASE)
+_YEARS = re.compile(r"^\s*(\d+)\s*(years?|yrs?\.?|y)\s*$", re.IGNORECASE)
+
+
+def warranty_months(value: object) -> object:
+    """ "36 months", "36 mo", "3 years" as a number of months; anything else as it was."""
+    if not isinstance(value, str):
+        return value
+    if match := _MONTHS.match(value):
+        return match.group(1)
+    if match := _YEARS.match(value):
+        return str(int(match.group(1)) * 12)
+    return value
+
+
+def fill_missing_name(report: ImportReport, given: dict[str, object], row: int) -> None:
+    """A new asset without a name is named after its model (Snipe-IT's names are
+    optional), and the row says so."""
+    if given.get("name") not in (None, ""):
+        return
+    model = given.get("model")
+    if model in (None, "") or not str(model).strip():
+        return
+    maker = str(given.get(MANUFACTURER) or "").strip()
+    name = str(model).strip()
+    if maker and not name.casefold().startswith(maker.casefold()):
+        name = f"{maker} {name}"
+    given["name"] = name
+    report.warn(row, f"the asset has no name: named after its model, '{name}'")
+
+
+def prepare_given(
+    report: ImportReport,
+    given: dict[str, object],
+    cells: Sequence[object],
+    mapping: ColumnMapping,
+) -> None:
+    """Apply the file-wide decisions to one row's cells (by target) before parsing."""
+    for column in report.float_columns:
+        target = mapping.targets[column]
+        value = given.get(target)
+        if isinstance(value, str) and _FLOAT_TEXT.match(value):
+            given[target] = value.strip().split(".")[0]
+    if WARRANTY_MONTHS in given:
+        given[WARRANTY_MONTHS] = warranty_months(given[WARRANTY_MONTHS])
+    merge_extra_notes(given, cells, mapping)
+
+
+def _ranges(numbers: Sequence[int]) -> str:
+    parts: list[str] = []
+    start = previous = numbers[0]
+    for number in [*numbers[1:], None]:
+        if number is not None and number == previous + 1:
+            previous = number
+            continue
+        parts.append(str(start) if start == previous else f"{start}–{previous}")
+        if number is not None:
+            start = previous = number
+    return ", ".join(parts)

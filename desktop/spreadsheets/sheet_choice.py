@@ -1,0 +1,144 @@
+"""Which sheet (or Excel Table) of a workbook holds the assets.
+
+A home-made register often opens on a summary sheet ("Totals", or the fields listed down
+column A) with the data on the next sheet, or keeps the data in an Excel Table below a
+title. Unless the user names a sheet, every visible sheet and every Excel Table is read,
+and the one whose header row names the most known columns is imported (ties: the first;
+a Table wins over the sheet it sits in). The dry run names the choice. Rows of an Excel
+sheet that hold only formula results (no typed data) are left out and counted.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from desktop.errors import DesktopError
+from desktop.spreadsheets.formulas import formula_cells, formula_only_rows
+from desktop.spreadsheets.mapping import header_row
+from desktop.spreadsheets.readers import TEXT_SUFFIXES, Table, list_sheets, read_table
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ChosenTable:
+    """The table to import and why.
+
+    Attributes:
+        table: the cells (for an Excel Table, only its range).
+        note: the choice in words for the dry run ("" when there was no choice to make).
+        formula_rows: the row numbers left out because they hold only formula results.
+    """
+
+    table: Table
+    note: str = ""
+    formula_rows: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    table: Table
+    label: str
+    score: int
+    header_number: int
+    first_column: int
+    is_table: bool
+
+
+def read_chosen(path: Path, sheet: str | None, custom_labels: Mapping[str, str]) -> ChosenTable:
+    """Read ``path``: the named sheet, or the sheet or Excel Table that looks most like an
+    asset list; rows holding only formula results left out."""
+    if path.suffix.lower() in TEXT_SUFFIXES:
+        return ChosenTable(read_table(path, sheet))
+    if sheet is None:
+        sheets = list_sheets(path)
+        names = [s.name for s in sheets if not s.hidden] or [s.name for s in sheets]
+    else:
+        names = [sheet]
+    candidates: list[_Candidate] = []
+    read: dict[str, Table] = {}
+    for name in names:
+        read[name] = table = read_table(path, name)
+        candidates.append(_candidate(table, f"sheet '{name}'", custom_labels, 0, False))
+    for table_name, (excel_table, left) in _excel_tables(path, read):
+        candidates.append(_candidate(excel_table, "", custom_labels, left, table_name))
+    if not candidates:
+        raise DesktopError(f"{path.name} has no worksheet to import")
+    best = max(candidates, key=lambda c: (c.score, c.is_table, -candidates.index(c)))
+    note = ""
+    if len(candidates) > 1:
+        others = [c for c in candidates if c is not best]
+        note = (
+            f"Imported {best.label} (its header in row {best.header_number} names "
+            f"{best.score} known columns); also in the file: "
+            + ", ".join(f"{c.label} ({c.score})" for c in others)
+        )
+    formulas = formula_cells(path, best.table.sheet)
+    drop = formula_only_rows(
+        best.table.rows, best.table.row_numbers, formulas, first_column=best.first_column
+    )
+    if not drop:
+        return ChosenTable(best.table, note)
+    table = best.table
+    kept = [i for i in range(len(table.rows)) if i not in drop]
+    trimmed = Table(
+        table.file_name,
+        table.sheet,
+        [table.rows[i] for i in kept],
+        [table.row_numbers[i] for i in kept],
+    )
+    return ChosenTable(trimmed, note, tuple(sorted(table.row_numbers[i] for i in drop)))
+
+
+def _candidate(
+    table: Table,
+    label: str,
+    custom_labels: Mapping[str, str],
+    first_column: int,
+    table_name: str | bool,
+) -> _Candidate:
+    index, score = header_row(table.rows, custom_labels)
+    number = table.row_numbers[index] if table.rows else 1
+    if isinstance(table_name, str):
+        label = f"Excel Table '{table_name}' on sheet '{table.sheet}'"
+    return _Candidate(table, label, score, number, first_column, bool(table_name))
+
+
+def _excel_tables(path: Path, sheets: dict[str, Table]) -> list[tuple[str, tuple[Table, int]]]:
+    """Excel Tables on the sheets read as (name, (cells, first column))."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return []
+    try:
+        from python_calamine import CalamineWorkbook
+
+        workbook: Any = CalamineWorkbook.from_path(str(path), load_tables=True)
+        names = list(workbook.table_names)
+    except Exception:  # a workbook without readable tables imports by its sheets
+        log.warning("%s: its Excel Tables cannot be read", path.name, exc_info=True)
+        return []
+    result = []
+    for name in names:
+        try:
+            excel_table = workbook.get_table_by_name(name)
+            sheet = str(excel_table.sheet)
+            # calamine gives the first data cell; the header is the row above it.
+            (top, left), (bottom, right) = excel_table.start, excel_table.end
+        except Exception:  # a damaged table definition: the sheet is still a candidate
+            log.warning("%s: Excel Table %s cannot be read", path.name, name, exc_info=True)
+            continue
+        whole = sheets.get(sheet)
+        if whole is None:
+            continue
+        rows, numbers = [], []
+        for row, number in zip(whole.rows, whole.row_numbers, strict=True):
+            if top <= number <= bottom + 1:
+                rows.append(list(row[left : right + 1]))
+                numbers.append(number)
+        if rows:
+            table = Table(whole.file_name, sheet, rows, numbers)
+            result.append((str(name), (table, left)))
+    return result

@@ -1,0 +1,48 @@
+"""The sheet or Excel Table that holds the assets is found; a named sheet is respected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+from openpyxl.worksheet.table import Table as ExcelTable
+
+from desktop.spreadsheets.sheet_choice import read_chosen
+
+MIGRATION = Path(__file__).parents[2] / "data" / "spreadsheets" / "migration"
+
+
+def test_the_data_sheet_past_a_transposed_summary_and_formula_only_rows_left_out() -> None:
+    chosen = read_chosen(MIGRATION / "register_summary_first.xlsx", None, {})
+    assert chosen.table.sheet == "Register"
+    assert chosen.formula_rows == (8, 9, 10, 11, 12, 13)
+    assert chosen.table.row_numbers == [3, 4, 5, 6, 7]
+    assert chosen.note.startswith("Imported Excel Table 'Assets' on sheet 'Register'")
+
+
+def test_a_named_sheet_is_read_even_when_another_matches_better() -> None:
+    chosen = read_chosen(MIGRATION / "register_summary_first.xlsx", "Summary", {})
+    assert chosen.table.sheet == "Summary"
+    assert chosen.note == ""
+    assert chosen.formula_rows == ()
+
+
+def test_an_excel_table_right_of_a_notes_column_is_read_alone(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Data"
+    sheet["A1"] = "Read me: the table on the right is the register"
+    sheet.append([None, None, "Asset Tag", "Asset Name", "Category"])
+    sheet.append(["a remark", None, "LAP-1", "Laptop one", "Laptop"])
+    sheet.append([None, None, "LAP-2", "Laptop two", "Laptop"])
+    sheet.add_table(ExcelTable(displayName="Register", ref="C2:E4"))
+    book.save(tmp_path / "tabled.xlsx")
+    chosen = read_chosen(tmp_path / "tabled.xlsx", None, {})
+    assert chosen.table.rows == [
+        ["Asset Tag", "Asset Name", "Category"],
+        ["LAP-1", "Laptop one", "Laptop"],
+        ["LAP-2", "Laptop two", "Laptop"],
+    ]
+    assert chosen.table.row_numbers == [2, 3, 4]
+    assert chosen.note.startswith("Imported Excel Table 'Register' on sheet 'Data'")

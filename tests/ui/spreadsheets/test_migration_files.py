@@ -1,0 +1,339 @@
+"""Files people bring when they leave Snipe-IT, Shelf, GLPI or an Excel register, imported
+through the command line as a subprocess: the dry run's JSON, then a real import, then
+what the database holds (dates above all).
+
+The files are made up in ``tests/data/spreadsheets/migration/make_files.py`` with the
+quirks of real ones; see that module's docstring.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from desktop.services import reference
+from desktop.storage.database import Database
+from desktop.storage.models import Asset, Category, Person
+from tests.desktop.spreadsheets.conftest import counts
+from tests.factories import World, seed_world
+
+FILES = Path(__file__).parents[2] / "data" / "spreadsheets" / "migration"
+ROOT = Path(__file__).parents[3]
+
+
+@pytest.fixture
+def world(sqlite_db: Database) -> World:
+    """Our test world plus the categories the files name (creating missing categories is
+    another part of issue 14)."""
+    world = seed_world(sqlite_db)
+    with sqlite_db.write() as s:
+        reference.create_category(s, name="Phone", tag_prefix="PHN")
+        reference.create_category(s, name="Desktop", tag_prefix="DSK")
+        reference.create_category(s, name="Camera", tag_prefix="CAM")
+    return world
+
+
+def cli(db: Database, *argv: str, locale: str = "C.UTF-8") -> subprocess.CompletedProcess[str]:
+    """The command line in a locale that says nothing about dates (day first) unless given."""
+    url = db.url.render_as_string(hide_password=False)
+    return subprocess.run(
+        [sys.executable, "-m", "ui.cli.main", "--database", url, *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "LC_ALL": locale, "LANG": locale},
+        timeout=120,
+    )
+
+
+def dry_run(db: Database, name: str, *extra: str) -> dict[str, Any]:
+    result = cli(db, "import", str(FILES / name), "--dry-run", "--json", *extra)
+    assert "Traceback" not in result.stderr, result.stderr
+    payload: dict[str, Any] = json.loads(result.stdout)
+    return payload
+
+
+def imported(db: Database, name: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    result = cli(db, "import", str(FILES / name), "--as", "tech", *extra)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def assets(db: Database) -> dict[str, Asset]:
+    with db.read() as s:
+        rows = s.execute(select(Asset)).scalars().all()
+        s.expunge_all()
+    return {a.tag: a for a in rows}
+
+
+def people(db: Database) -> dict[str, str]:
+    with db.read() as s:
+        return {p.username: p.name for p in s.execute(select(Person)).scalars()}
+
+
+def test_old_snipeit_headers_mac_roman_cr_lines_month_first(world: World) -> None:
+    payload = dry_run(world.db, "snipeit_old_macroman_cr.csv")
+    mapping = payload["mapping"]
+    # The person's "Name" does not overwrite the asset's name; Username names the person.
+    assert mapping["item Name"] == "name"
+    assert mapping["item Category"] == "category"
+    assert mapping["Username"] == "assigned_to"
+    assert mapping["Name"] == mapping["Email"] == mapping["Company"] == "extra_notes"
+    assert payload["unmapped_columns"] == []
+    (dates,) = [d for d in payload["dates"] if d["column"] == "Purchase Date"]
+    assert dates["order"] == "mdy" and dates["decided_by"] == "values"
+    assert dates["evidence"] == "row 2: '1/23/23'"
+    values = {v["tag"]: v["values"] for v in payload["values"]}
+    assert values["LAP-1002"]["Purchase date"] == "2023-03-01"
+    assert values["LAP-1001"]["Name"] == "MacBook Air 13"
+    assert "Name: Zoë Müller" in values["LAP-1001"]["Notes"]
+    before = counts(world.db)
+
+    result = imported(world.db, "snipeit_old_macroman_cr.csv", "--valid-only")
+    assert result.returncode == 1  # "Archived" cannot be created on this branch: refused
+    found = assets(world.db)
+    assert {
+        t: found[t].purchase_date for t in ("LAP-1001", "LAP-1002", "MON-1001", "LAP-1003")
+    } == {
+        "LAP-1001": dt.date(2023, 1, 23),
+        "LAP-1002": dt.date(2023, 3, 1),
+        "MON-1001": dt.date(2022, 12, 5),
+        "LAP-1003": dt.date(2022, 11, 30),
+    }
+    assert found["LAP-1001"].name == "MacBook Air 13"
+    assert found["LAP-1001"].warranty_end == dt.date(2026, 1, 23)
+    assert found["LAP-1001"].status == "in_service"
+    assert "Lid scratched" in (found["LAP-1001"].notes or "")
+    assert "Company: Acme" in (found["LAP-1001"].notes or "")
+    assert people(world.db)["zmuller"] == "zmuller"
+    assert "LAP-1004" not in found
+    assert counts(world.db)[0] == before[0] + 4
+
+
+def test_new_snipeit_headers_bom_crlf_duplicate_and_blank_headers(world: World) -> None:
+    payload = dry_run(world.db, "snipeit_new_bom_crlf.csv")
+    mapping = payload["mapping"]
+    assert mapping["Asset Name"] == "name"
+    assert mapping["Username"] == "assigned_to"
+    assert mapping["Warranty Expires"] == "warranty_end"
+    assert mapping["Notes"] == "notes"
+    fates = {c["header"]: c["fate"] for c in payload["columns"]}
+    for header in ("Checked Out To", "Email", "Full Name", "EOL Date", "Column W", "Notes (2)"):
+        assert fates[header].startswith("added to the notes"), header
+    assert payload["counts"]["error"] == 0
+
+    assert imported(world.db, "snipeit_new_bom_crlf.csv").returncode == 0
+    found = assets(world.db)
+    laptop = found["LAP-3001"]
+    assert (laptop.purchase_date, laptop.warranty_end) == (
+        dt.date(2023, 1, 23),
+        dt.date(2026, 1, 23),
+    )
+    assert laptop.purchase_cost == Decimal("2499.00")
+    assert laptop.notes == (
+        "Sticker on lid\nChecked Out To: Zoë Müller\nEmail: zoe@example.org\n"
+        "Full Name: Zoë Müller\nEOL Date: 2027-01-23\nCompany: Acme\nColumn W: Rack 4\n"
+        "Notes (2): second note"
+    )
+    assert found["MON-3001"].purchase_date == dt.date(2022, 12, 5)
+
+
+def test_snipeit_asset_list_empty_names_shown_dates_months(world: World) -> None:
+    payload = dry_run(world.db, "snipeit_asset_list.csv")
+    mapping = payload["mapping"]
+    assert mapping["Location"] == "location" and mapping["Default Location"] == "extra_notes"
+    assert mapping["Last Audit"] == mapping["EOL"] == mapping["ID"] == "extra_notes"
+    assert mapping["Checked Out To"] == "assigned_to"
+    assert payload["warnings"] == [
+        {
+            "row": 2,
+            "message": "the asset has no name: named after its model, 'Apple MacBook Air M2'",
+        }
+    ]
+    assert imported(world.db, "snipeit_asset_list.csv").returncode == 0
+    found = assets(world.db)
+    laptop, desktop = found["LAP-5001"], found["DSK-5002"]
+    assert laptop.name == "Apple MacBook Air M2"
+    assert (laptop.purchase_date, laptop.warranty_end) == (
+        dt.date(2023, 1, 23),
+        dt.date(2026, 1, 23),
+    )
+    assert laptop.purchase_cost == Decimal("1299.00")
+    assert (desktop.purchase_date, desktop.warranty_end) == (
+        dt.date(2023, 3, 1),
+        dt.date(2026, 3, 1),
+    )
+    assert desktop.status == "in_service"
+    assert "Last Audit: Jun 1, 2024" in (desktop.notes or "")
+
+
+def test_shelf_export_title_barcode_custody_valuation(world: World) -> None:
+    payload = dry_run(world.db, "shelf_assets.csv")
+    mapping = payload["mapping"]
+    assert mapping["title"] == "name"
+    assert mapping["barcode_Code128"] == "tag"
+    assert mapping["custody"] == "assigned_to"
+    assert mapping["valuation"] == "purchase_cost"
+    assert mapping["category"] == "category" and mapping["location"] == "location"
+    assert mapping["kit"] == mapping["barcode_QR"] == mapping["id"] == "extra_notes"
+
+
+def test_glpi_list_semicolons_windows_1252(world: World) -> None:
+    payload = dry_run(world.db, "glpi_computers.csv")
+    mapping = payload["mapping"]
+    assert mapping["Inventory number"] == "tag" and mapping["Name"] == "name"
+    assert mapping["Type"] == "category" and mapping["User"] == "assigned_to"
+    assert imported(world.db, "glpi_computers.csv").returncode == 0
+    found = assets(world.db)
+    assert found["DSK-0101"].name == "PC-ACCT-01" and found["DSK-0101"].status == "in_service"
+    assert "Operating system - Name: Windows 11" in (found["DSK-0101"].notes or "")
+
+
+def test_register_month_first_column_and_an_ambiguous_one(world: World) -> None:
+    payload = dry_run(world.db, "register_month_first.csv")
+    by_column = {d["column"]: d for d in payload["dates"]}
+    assert by_column["Purchase Date"]["order"] == "mdy"
+    warranty = by_column["Warranty Expiry Date"]
+    assert warranty["decided_by"] == "setting" and warranty["order"] == "dmy"
+    assert warranty["examples"][0] == {"row": 2, "text": "3/4/25", "read": "2025-04-03"}
+    notes = "\n".join(payload["notes"])
+    assert (
+        "Warranty Expiry Date: nothing in the column says whether dates are day or month" in notes
+    )
+    assert {w["row"] for w in payload["warnings"]} == {2, 3, 4}
+
+    # In a month-first locale the ambiguous column is read month first.
+    result = cli(
+        world.db,
+        "import",
+        str(FILES / "register_month_first.csv"),
+        "--dry-run",
+        "--json",
+        locale="en_US.UTF-8",
+    )
+    in_us = {d["column"]: d for d in json.loads(result.stdout)["dates"]}
+    assert in_us["Warranty Expiry Date"]["order"] == "mdy"
+    assert in_us["Warranty Expiry Date"]["examples"][0]["read"] == "2025-03-04"
+
+    # The user says the file is month-first: the ambiguous column follows.
+    assert imported(world.db, "register_month_first.csv", "--date-order", "mdy").returncode == 0
+    found = assets(world.db)
+    assert found["PHN-0002"].purchase_date == dt.date(2023, 3, 1)
+    assert found["PHN-0002"].warranty_end == dt.date(2025, 5, 6)
+    assert found["PHN-0001"].name == "iPhone 14"
+    # Excel serial numbers written into a CSV date column.
+    assert found["PHN-0004"].purchase_date == dt.date(2023, 3, 1)
+    assert found["PHN-0004"].warranty_end == dt.date(2025, 3, 1)
+
+
+def test_a_script_written_register_with_float_numbers(world: World) -> None:
+    payload = dry_run(world.db, "register_from_script.csv")
+    assert "serial_number: numbers written as '1234.0' are read as '1234'" in payload["notes"]
+    assert imported(world.db, "register_from_script.csv").returncode == 0
+    found = assets(world.db)
+    assert found["LAP-4001"].serial_number == "12345678"
+    assert found["LAP-4001"].order_number == "4711"
+    assert found["LAP-4001"].purchase_date == dt.date(2023, 1, 23)
+    assert found["LAP-4001"].purchase_cost == Decimal("1299.00")
+    assert found["LAP-4002"].serial_number == "87654321"
+
+
+def test_a_column_with_both_orders_is_an_error_for_that_column(world: World) -> None:
+    payload = dry_run(world.db, "register_mixed_orders.csv")
+    errors = {e["row"]: e for e in payload["errors"]}
+    assert set(errors) == {2, 3}
+    assert errors[2]["column"] == "Purchase Date"
+    assert errors[2]["message"] == (
+        "column 'Purchase Date' mixes month-first dates (row 2: '1/23/23') and day-first "
+        "dates (row 3: '23/1/23'): write its dates one way (or as real dates) and import again"
+    )
+    before = counts(world.db)
+    assert imported(world.db, "register_mixed_orders.csv").returncode == 1
+    assert counts(world.db) == before
+    assert imported(world.db, "register_mixed_orders.csv", "--valid-only").returncode == 1
+    assert assets(world.db)["PHN-0103"].purchase_date == dt.date(2023, 2, 1)
+
+
+def test_home_made_register_summary_sheet_table_formula_rows(world: World) -> None:
+    payload = dry_run(world.db, "register_summary_first.xlsx")
+    assert payload["sheet"] == "Register"
+    assert payload["sheet_choice"].startswith(
+        "Imported Excel Table 'Assets' on sheet 'Register' (its header in row 3 names"
+    )
+    assert "sheet 'Summary'" in payload["sheet_choice"]
+    assert payload["formula_only_rows"] == [8, 9, 10, 11, 12, 13]
+    assert payload["header_row"] == 3
+    mapping = payload["mapping"]
+    assert mapping["Asset ID"] == "tag" and mapping["Device Type"] == "category"
+    assert mapping["Assigned_User"] == "assigned_to"
+    assert mapping["Purchase Cost (AUD)"] == "purchase_cost"
+    assert mapping["Warranty Expiry Date"] == "warranty_end"
+    assert mapping["Asset Notes"] == "notes"
+    assert payload["counts"] == {
+        "create": 4,
+        "update": 0,
+        "unchanged": 0,
+        "conflict": 0,
+        "error": 0,
+    }
+
+    assert imported(world.db, "register_summary_first.xlsx").returncode == 0
+    found = assets(world.db)
+    assert sorted(found) == sorted(["LAP-2001", "LAP-2002", "LAP-2003", "MON-2001"])
+    assert found["LAP-2001"].serial_number == "12345678"
+    assert found["LAP-2003"].serial_number == "1"
+    assert found["LAP-2002"].name == "Sales laptop"
+    assert [found[t].purchase_date for t in ("LAP-2001", "LAP-2002", "MON-2001", "LAP-2003")] == [
+        dt.date(2023, 1, 23),
+        dt.date(2023, 3, 1),
+        dt.date(2022, 12, 5),
+        dt.date(2022, 11, 30),
+    ]
+    assert found["LAP-2001"].purchase_cost == Decimal("1299.50")
+    assert found["LAP-2001"].notes == (
+        "Finance team\nModel Notes: 14 inch\nEOL Date: 2027-01-23\nWarranty status: OK"
+    )
+    assert people(world.db)["jsmith"] == "jsmith"
+
+
+def test_unknown_columns_become_typed_custom_fields_when_asked(world: World) -> None:
+    payload = dry_run(world.db, "register_summary_first.xlsx", "--unknown-columns", "custom-fields")
+    fates = {c["header"]: c["fate"] for c in payload["columns"]}
+    assert fates["EOL Date"] == "a new custom field 'eol_date' of the categories of its rows, date"
+    assert (
+        fates["Model Notes"]
+        == "a new custom field 'model_notes' of the categories of its rows, text"
+    )
+    values = {v["tag"]: v["values"] for v in payload["values"]}
+    assert values["LAP-2001"]["Eol date"] == "2027-01-23"
+
+    result = imported(world.db, "register_summary_first.xlsx", "--unknown-columns", "custom-fields")
+    assert result.returncode == 0, result.stdout
+    found = assets(world.db)
+    assert found["LAP-2001"].custom_fields == {
+        "eol_date": "2027-01-23",
+        "model_notes": "14 inch",
+        "warranty_status": "OK",
+    }
+    assert found["LAP-2001"].notes == "Finance team"
+    assert found["MON-2001"].custom_fields == {"model_notes": "27 inch", "warranty_status": "OK"}
+    with world.db.read() as s:
+        laptop = s.get(Category, world.laptop_category)
+        monitor = s.get(Category, world.monitor_category)
+        assert laptop is not None and monitor is not None
+        assert [(d["key"], d["label"], d["type"]) for d in laptop.custom_fields][-3:] == [
+            ("eol_date", "EOL Date", "date"),
+            ("model_notes", "Model Notes", "text"),
+            ("warranty_status", "Warranty status", "text"),
+        ]
+        assert "eol_date" not in {d["key"] for d in monitor.custom_fields}
