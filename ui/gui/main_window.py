@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QProgressDialog, 
 
 from desktop.domain.lifecycle import AssetStatus, ProcedureKind, status_move_problem
 from desktop.errors import DesktopError, NotFoundError
+from desktop.services.local_user import acting_username
 from desktop.services.register_rows import AssetFilter
 from desktop.settings import CURRENT_USER, DATE_FORMAT, Settings
 from desktop.storage.database import Database, open_database
@@ -61,7 +62,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.database = database
         self.settings = settings or Settings()
-        self.username = self.settings.get(CURRENT_USER)
+        self.username = self._acting_username()
         self._layout = layout_state or LayoutState()
         self._workers: set[Worker] = set()
         self.open_dialogs: list[QWidget] = []
@@ -347,8 +348,15 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(lambda _result: self._settings_closed())
         self._open_dialog(dialog)
 
+    def _acting_username(self) -> str:
+        """The settings' user; on a local file without one, the OS user (created once)."""
+        try:
+            return acting_username(self.database, self.settings.get(CURRENT_USER)) or ""
+        except DesktopError:
+            return ""
+
     def _settings_closed(self) -> None:
-        self.username = self.settings.get(CURRENT_USER)
+        self.username = self._acting_username()
         self._update_status_labels()
 
     def _open_dialog(self, dialog: Any) -> None:
@@ -381,6 +389,8 @@ class MainWindow(QMainWindow):
         self.database = database
         self.view.filter_bar.set_database(database)
         self.model.set_database(database)
+        self.username = self._acting_username()
+        self._update_status_labels()
         self._show_welcome_if_empty()
         old.dispose()
         self.statusBar().showMessage(f"Now using {database.description}.", 5000)

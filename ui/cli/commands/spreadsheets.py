@@ -108,6 +108,17 @@ def _options(ctx: CliContext) -> tuple[ImportOptions, dict[str, Any] | None]:
 
 
 def _import(ctx: CliContext) -> int:
+    """Plan, print and maybe write; with ``--json`` exactly one JSON object, refusals too."""
+    try:
+        return _import_file(ctx)
+    except DesktopError as exc:
+        if not ctx.args.json:
+            raise
+        print_json(refusal_payload(ctx.args.file, exc.message))
+        return 2
+
+
+def _import_file(ctx: CliContext) -> int:
     args = ctx.args
     if args.valid_only and args.dry_run:
         raise DesktopError("--valid-only writes rows; it cannot be combined with --dry-run")
@@ -145,6 +156,19 @@ def _import(ctx: CliContext) -> int:
     return 1 if rejected else 0
 
 
+def refusal_payload(path: Path, message: str) -> dict[str, Any]:
+    """The one JSON object printed when a file is refused as a whole."""
+    return {
+        "file": path.name,
+        "sheet": None,
+        "counts": {a.value: 0 for a in RowAction},
+        "errors": [{"sheet": None, "row": None, "column": None, "message": message}],
+        "committed": False,
+        "refused": message,
+        "error": message,
+    }
+
+
 def _payload(
     plan: ImportPlan, result: ImportResult | None, refused: str, errors: Path | None
 ) -> dict[str, Any]:
@@ -175,6 +199,7 @@ def _payload(
         ],
         "committed": result is not None,
         "refused": refused,
+        "error": refused or None,
         "created_tags": list(result.created_tags) if result else [],
         "procedures": result.procedures if result else 0,
         "error_workbook": str(errors) if errors else None,
