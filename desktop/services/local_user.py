@@ -30,7 +30,9 @@ def os_username() -> str:
             "cannot tell who you are: set the user in the settings or pass --as USER"
         ) from exc
     if not name:
-        raise DesktopError("cannot tell who you are: set the user in the settings or pass --as USER")
+        raise DesktopError(
+            "cannot tell who you are: set the user in the settings or pass --as USER"
+        )
     return name
 
 

@@ -58,6 +58,7 @@ def test_snipe_it_file_below_title_rows_creates_receive_and_install(
     assert plan.counts()["create"] == 2, plan.problems()
     assert {(n.reference.kind, n.reference.text) for n in plan.new_references} == {
         ("model", "Lenovo T14 Gen 4"),
+        ("manufacturer", "Lenovo"),
         ("location", "Store 9"),
         ("supplier", "Bechtle"),
     }
@@ -99,7 +100,7 @@ def test_snipe_it_file_below_title_rows_creates_receive_and_install(
     assert {c["field"] for c in install.changes} == {"status", "assigned_to"}
 
 
-def test_unknown_category_is_an_error_naming_row_and_column_and_nothing_is_written(
+def test_without_creating_an_unknown_category_is_an_error_naming_row_and_column(
     world: World, tmp_path: Path
 ) -> None:
     path = snipe_file(
@@ -108,7 +109,7 @@ def test_unknown_category_is_an_error_naming_row_and_column_and_nothing_is_writt
         ["PRN-1", "Printer", "S2", "", "", "Printer", "", "Room A1", "", "", "", None, None, None, None, None],
     )  # fmt: skip
     before = counts(world.db)
-    plan = dry_run(world.db, path, ImportOptions())
+    plan = dry_run(world.db, path, ImportOptions(create_missing=False))
 
     assert plan.counts()["create"] == 1 and plan.counts()["error"] == 1
     (problem,) = plan.problems()
@@ -131,7 +132,7 @@ def test_valid_only_imports_the_rest_and_the_error_workbook_imports_again(
             ["LAP-3", "Three", "Tablet", "Room A1", 12],
         ],
     )
-    plan = dry_run(world.db, path, ImportOptions())
+    plan = dry_run(world.db, path, ImportOptions(create_missing=False))
     result = commit_import(world.db, plan, performed_by="tech", valid_only=True)
     assert result.created_tags == ("LAP-1",) and len(result.rejected) == 2
 
