@@ -321,7 +321,7 @@ class _Writer:
             "status": status.value,
             "location_id": self._id(values.get("location")),
             "assigned_to_id": self._id(values.get("assigned_to")),
-            "owning_group_id": values.get("owning_group"),
+            "owning_group_id": self._id(values.get("owning_group")),
             "purchase_date": values.get("purchase_date"),
             "purchase_cost": values.get("purchase_cost"),
             "order_number": values.get("order_number"),

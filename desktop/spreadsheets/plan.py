@@ -34,6 +34,7 @@ from desktop.spreadsheets.columns import (
     manual_mapping,
     target_label,
 )
+from desktop.spreadsheets.custom_columns import map_other_custom_labels
 from desktop.spreadsheets.history import creation_steps, effective_status
 from desktop.spreadsheets.model import (
     ImportOptions,
@@ -60,10 +61,12 @@ _FIELD_ORDER = {key: n for n, key in enumerate(FIELDS_BY_KEY)}
 
 
 def custom_labels(index: ReferenceIndex) -> dict[str, str]:
+    """Custom field key → label; where categories label a key differently, the first
+    category by name wins — the same label our export writes as the column header."""
     labels: dict[str, str] = {}
-    for category in index.categories.values():
+    for category in sorted(index.categories.values(), key=lambda c: c.name):
         for definition in category.custom_fields:
-            labels.setdefault(definition["key"], definition.get("label", definition["key"]))
+            labels.setdefault(definition["key"], definition.get("label") or definition["key"])
     return labels
 
 
@@ -101,6 +104,7 @@ def plan_table(
         if options.mapping is not None and set(options.mapping) >= set(headers)
         else auto_mapping(headers, labels, options.mapping)
     )
+    mapping = map_other_custom_labels(mapping, index, options.mapping)
     _check_mapping(table, mapping, options)
     planner = _Planner(session, table, mapping, options, index)
     with bulk_work():
