@@ -14,6 +14,7 @@ from desktop.settings import Settings
 from desktop.storage.database import Database
 from desktop.storage.models import Person, Procedure
 from tests.desktop.spreadsheets.conftest import write_workbook
+from tests.ui.spreadsheets.test_import_wizard import click_next
 from ui.gui.layout_state import LayoutState
 from ui.gui.main_window import MainWindow
 from ui.gui.spreadsheets.import_wizard import MAPPING, PREVIEW, RESULT, ImportWizard
@@ -50,13 +51,9 @@ def test_an_import_on_an_empty_local_file_is_recorded_as_the_os_user(
         [["Asset tag", "Name", "Category", "Location"], ["LAP-1", "Laptop", "Laptop", "Desk 1"]],
     )
     qtbot.keyClicks(wizard.file_page.path, str(path))
-    for page in (None, MAPPING, PREVIEW, RESULT):
-        qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)
-        if page is not None:
-            qtbot.waitUntil(
-                lambda p=page: wizard.pages.currentIndex() == p and wizard.worker is None,
-                timeout=15_000,
-            )
+    qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)  # file → sheet
+    for page in (MAPPING, PREVIEW, RESULT):
+        click_next(qtbot, wizard, page)
     with sqlite_db.read() as s:
         performers = set(s.execute(select(Procedure.performed_by_id)).scalars())
         assert performers == {person_id}

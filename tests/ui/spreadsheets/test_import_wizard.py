@@ -228,7 +228,8 @@ def test_values_for_all_rows_and_status_words_chosen_in_the_wizard(
 
     # Only the word that is not ours is listed; it is mapped with the keyboard.
     assert page.status_words.rowCount() == 1
-    assert page.status_words.item(0, 0).text() == "Kaputt"
+    word = page.status_words.item(0, 0)
+    assert word is not None and word.text() == "Kaputt"
     combo = page.status_words.cellWidget(0, 1)
     assert isinstance(combo, QComboBox)
     combo.setFocus()
