@@ -1,7 +1,9 @@
 """Writing a dry run's plan: one transaction, procedures for every change, batched.
 
-Creates become *receive* procedures (plus *install* for rows in service, or a *change*
-for rows in repair or missing); updates become *change* procedures. Origin is the file
+Creates become *receive* procedures followed by the steps to the row's status
+(:mod:`desktop.spreadsheets.history`: install, a change to in repair or missing,
+decommission, dispose); updates become *change* procedures, and a row that retires an
+asset adds a decommission (and a disposal). Origin is the file
 (``Origin.IMPORT_FILE``, detail: file, sheet and row). The asset rows and procedure rows
 are written with Core ``executemany`` in batches — the same columns and the same JSON
 ``record_in_session`` writes, validated by the plan with the same rules — because one ORM
@@ -34,7 +36,7 @@ from desktop.errors import ConflictError, DesktopError, FieldConflict
 from desktop.services.people import acting_person
 from desktop.services.templates import TemplateRef, current_template
 from desktop.spreadsheets.create_references import ReferenceCreator
-from desktop.spreadsheets.history import creation_steps
+from desktop.spreadsheets.history import creation_steps, retirement_steps
 from desktop.spreadsheets.model import (
     ImportPlan,
     Progress,
@@ -396,7 +398,21 @@ class _Writer:
                     merged[name] = value
             params["custom_fields"] = merged
         changes = [self._resolved_change(c, row.values) for c in row.changes]
-        self._procedure(row, row.asset_id, ProcedureKind.CHANGE, changes, self.now)  # type: ignore[arg-type]
+        asset_id = cast(uuid.UUID, row.asset_id)
+        moves = [c for c in changes if c["field"] == "status"] if row.follow_up else []
+        if not moves:
+            self._procedure(row, asset_id, ProcedureKind.CHANGE, changes, self.now)
+        else:  # out of service: a change for the other fields, then decommission (+ dispose)
+            others = [c for c in changes if c["field"] != "status"]
+            if others:
+                self._procedure(row, asset_id, ProcedureKind.CHANGE, others, self.now)
+            before = AssetStatus(moves[0]["before"])
+            for number, (kind, after) in enumerate(
+                retirement_steps(before, row.follow_up), start=1
+            ):
+                when = self.now + dt.timedelta(milliseconds=number)
+                self._procedure(row, asset_id, kind, [_status_change(before, after)], when)
+                before = after
         if len(self.procedures) >= BATCH:
             self._flush_procedures()
         return params

@@ -175,13 +175,16 @@ def _rows(
     cancel: threading.Event | None,
 ) -> Generator[list[Any]]:
     labels = {s.value: s.label for s in AssetStatus}
-    streamed = stream_assets(session, flt, location_names=layout.location_names)
-    for done, (row, custom) in enumerate(streamed):
-        if done % 2000 == 0:
-            check_cancel(cancel)
-            if progress:
-                progress(done, total)
-        yield _values(row, custom, layout, labels)
+    # Closed at once on a cancel: MariaDB's streaming cursor must not outlive the read.
+    with contextlib.closing(
+        stream_assets(session, flt, location_names=layout.location_names)
+    ) as streamed:
+        for done, (row, custom) in enumerate(streamed):
+            if done % 2000 == 0:
+                check_cancel(cancel)
+                if progress:
+                    progress(done, total)
+            yield _values(row, custom, layout, labels)
     if progress:
         progress(total, total)
 

@@ -37,3 +37,16 @@ def creation_steps(status: AssetStatus | None, assigned: bool) -> list[Step]:
         if final is AssetStatus.DISPOSED:
             steps.append((ProcedureKind.DISPOSE, AssetStatus.DISPOSED))
     return steps
+
+
+def retirement_steps(current: AssetStatus, target: AssetStatus | None) -> list[Step]:
+    """The procedures that take an existing asset out of service as a row asks: a
+    decommission (and a disposal), which a change procedure may not do."""
+    if target not in (AssetStatus.DECOMMISSIONED, AssetStatus.DISPOSED) or target is current:
+        return []
+    steps: list[Step] = []
+    if current is not AssetStatus.DECOMMISSIONED:
+        steps.append((ProcedureKind.DECOMMISSION, AssetStatus.DECOMMISSIONED))
+    if target is AssetStatus.DISPOSED:
+        steps.append((ProcedureKind.DISPOSE, AssetStatus.DISPOSED))
+    return steps

@@ -35,7 +35,7 @@ from desktop.spreadsheets.columns import (
     target_label,
 )
 from desktop.spreadsheets.custom_columns import map_other_custom_labels
-from desktop.spreadsheets.history import creation_steps, effective_status
+from desktop.spreadsheets.history import creation_steps, effective_status, retirement_steps
 from desktop.spreadsheets.model import (
     ImportOptions,
     ImportPlan,
@@ -405,7 +405,16 @@ class _Planner(RowValues):
             plan.action = RowAction.UNCHANGED
             return
         target = AssetStatus(str(changed["status"])) if "status" in changed else None
-        reason = status_move_problem(ProcedureKind.CHANGE, AssetStatus(current["status"]), target)
+        before = AssetStatus(current["status"])
+        steps = retirement_steps(before, target)
+        if steps:  # an update to archived or disposed: recorded as decommission (+ dispose)
+            plan.follow_up = target
+            reason = None
+            for kind, after in steps:
+                reason = reason or status_move_problem(kind, before, after)
+                before = after
+        else:
+            reason = status_move_problem(ProcedureKind.CHANGE, before, target)
         if reason:
             self._problem(plan, "status", reason)
         plan.action = RowAction.UPDATE

@@ -224,6 +224,10 @@ class ReferenceIndex:
     ) -> uuid.UUID | PendingReference:
         """A person from a file's user name, e-mail and full name columns: matched by
         user name, else e-mail, else full name; a new person gets all three."""
+        if email and "@" not in email:  # not an address: a user name or a name after all
+            username, email = username or email, ""
+        if name and not username and not email and "@" in name:
+            name, email = "", name
         if (
             username
             and "@" not in username

@@ -245,7 +245,9 @@ def test_rows_without_tag_get_generated_tags_skipping_used_ones(
         assert asset_detail(s, tag="LAP-000005").row.name == "after"
 
 
-def test_match_by_serial_and_illegal_status_move(world: World, tmp_path: Path) -> None:
+def test_match_by_serial_retiring_records_a_decommission_and_an_illegal_move_is_refused(
+    world: World, tmp_path: Path
+) -> None:
     world.receive(tag="LAP-1", values={"serial_number": "SN-1"})
     world.receive(tag="LAP-2", values={"serial_number": "SN-2"})
     path = write_workbook(
@@ -259,10 +261,25 @@ def test_match_by_serial_and_illegal_status_move(world: World, tmp_path: Path) -
         ("status", "In repair"),
         ("notes", "fan"),
     ]
-    assert second.action is RowAction.ERROR
-    assert (
-        second.problems[0].message == "use a decommission procedure to make an asset decommissioned"
-    )
+    # Retired: recorded as a decommission procedure (origin: the file), not refused.
+    assert second.action is RowAction.UPDATE
+    commit_import(world.db, plan, performed_by="tech")
+    with world.db.read() as s:
+        kinds = {
+            tag: [
+                (p.kind, p.origin)
+                for p in sorted(asset_detail(s, tag=tag).history, key=lambda h: h.performed_at)
+            ]
+            for tag in ("LAP-1", "LAP-2")
+        }
+        assert asset_detail(s, tag="LAP-2").row.status == "decommissioned"
+    assert kinds["LAP-1"] == [("receive", "command_line"), ("change", "import_file")]
+    assert kinds["LAP-2"] == [("receive", "command_line"), ("decommission", "import_file")]
+
+    back = write_workbook(tmp_path / "b.xlsx", [["Serial", "Status"], ["SN-2", "In stock"]])
+    (row,) = dry_run(world.db, back, ImportOptions(match=MatchKey.SERIAL)).rows
+    assert row.action is RowAction.ERROR
+    assert row.problems[0].message == "an asset that is decommissioned cannot become in stock"
 
 
 def test_cancel_rolls_everything_back(world: World, tmp_path: Path) -> None:
