@@ -146,6 +146,9 @@ class NewReference:
         notes = ["new"]
         if ref.kind == "category":
             notes.append(f"tag prefix {ref.tag_prefix}")
+        if ref.kind == "person":
+            notes += [f"user name {ref.username}"] if ref.username else []
+            notes += [ref.email] if ref.email else []
         if self.looks_like:
             notes.append(f"'{ref.text}' looks like '{self.looks_like}'")
         return f"{ref.kind} {ref.text} ({'; '.join(notes)})"

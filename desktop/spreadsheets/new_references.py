@@ -24,7 +24,7 @@ def new_reference_list(
             rows.setdefault(maker, []).extend(found)
     existing = {kind: _names(index, kind) for kind in {r.kind for r in rows}}
     result = [
-        NewReference(ref, tuple(sorted(set(found))), looks_like(ref.name, existing[ref.kind]))
+        NewReference(ref, tuple(sorted(set(found))), looks_like(_own_name(ref), existing[ref.kind]))
         for ref, found in rows.items()
     ]
     result.sort(key=lambda n: (n.reference.kind, n.reference.text.casefold()))
@@ -35,6 +35,11 @@ def looks_like(name: str, names: Mapping[str, str]) -> str:
     """The existing name ``name`` is close to, or ""."""
     close = difflib.get_close_matches(name.casefold(), list(names), n=1, cutoff=SIMILARITY)
     return names[close[0]] if close else ""
+
+
+def _own_name(ref: PendingReference) -> str:
+    """The name compared with existing ones: a new location's own level, not its path."""
+    return ref.path[-1] if ref.kind == "location" and ref.path else ref.name
 
 
 def _names(index: ReferenceIndex, kind: str) -> dict[str, str]:

@@ -123,18 +123,27 @@ def test_snipe_it_statuses_become_recorded_history_in_an_empty_database(
              "HQ › Building A › Room 101", "bjones", None, "Bob Jones", None],
         ],
     )  # fmt: skip
-    dry = assetdesk(fresh, "import", str(path), "--dry-run", "--status-map", "Kaputt=In repair")
+    dry = assetdesk(
+        fresh,
+        "import",
+        str(path),
+        "--dry-run",
+        "--status-map",
+        "Kaputt=In repair",
+        "--save-profile",
+        "Snipe-IT",
+    )
     assert dry.returncode == 0, dry.stdout + dry.stderr
     assert "category Laptop (new; tag prefix LAP)" in dry.stdout
     assert "category Monitor (new; tag prefix MON)" in dry.stdout
     assert "location HQ › Building A › Room 101 (new)" in dry.stdout
     assert "location Warehouse › Shelf 3 (new)" in dry.stdout
-    assert "person Anna Smith (new)" in dry.stdout
+    assert "person Anna Smith (new; user name asmith; anna.smith@example.org)" in dry.stdout
     assert "manufacturer Lenovo (new)" in dry.stdout
     assert "Dry run: nothing was written." in dry.stdout
     assert history(fresh) == {}
 
-    done = assetdesk(fresh, "import", str(path), "--status-map", "Kaputt=In repair", "--json")
+    done = assetdesk(fresh, "import", str(path), "--profile", "Snipe-IT", "--json")  # the word too
     assert done.returncode == 0, done.stdout + done.stderr
     payload = json.loads(done.stdout)
     assert payload["committed"] is True and payload["counts"]["create"] == 9
