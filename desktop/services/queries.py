@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
@@ -393,7 +393,7 @@ def stream_assets(
     *,
     batch_size: int = 2000,
     location_names: dict[uuid.UUID, str] | None = None,
-) -> Iterator[tuple[AssetRow, dict[str, Any]]]:
+) -> Generator[tuple[AssetRow, dict[str, Any]]]:
     """Every asset ``flt`` shows, in tag order, with its custom fields — streamed in
     batches so that an export of a million rows never holds them all (spreadsheets).
 
