@@ -19,6 +19,10 @@ VERSION = "version"
 MANUFACTURER = "manufacturer"
 MODEL_NUMBER = "model_number"
 WARRANTY_MONTHS = "warranty_months"
+#: The assigned person's e-mail address and full name (the person is matched by user
+#: name, else e-mail, else full name, and created with all three).
+PERSON_EMAIL = "person_email"
+PERSON_NAME = "person_name"
 #: Columns we recognise and deliberately do not import (read-only in the export).
 READ_ONLY = "read_only"
 #: The reason column of our error workbook: recognised so that a fixed error workbook
@@ -84,17 +88,23 @@ TARGETS: tuple[Target, ...] = (
         "Assigned to",
         (
             "Checked Out To: Username",
-            "Checked Out To: Full Name",
-            "Checked Out To: Email",
             "Checked Out To",
             "Checked out to",
             "Assigned To",
             "User",
             "Username",
-            "Full Name",
-            "Email",
             "Owner",
         ),
+    ),
+    Target(
+        PERSON_EMAIL,
+        "Assignee e-mail",
+        ("Checked Out To: Email", "Email", "E-mail", "User email", "Assigned user email"),
+    ),
+    Target(
+        PERSON_NAME,
+        "Assignee full name",
+        ("Checked Out To: Full Name", "Full Name", "Assigned user name", "Employee name"),
     ),
     Target(
         "owning_group",

@@ -1,7 +1,9 @@
 """Writing a dry run's plan: one transaction, procedures for every change, batched.
 
-Creates become *receive* procedures (plus *install* for rows in service, or a *change*
-for rows in repair or missing); updates become *change* procedures. Origin is the file
+Creates become *receive* procedures followed by the steps to the row's status
+(:mod:`desktop.spreadsheets.history`: install, a change to in repair or missing,
+decommission, dispose); updates become *change* procedures, and a row that retires an
+asset adds a decommission (and a disposal). Origin is the file
 (``Origin.IMPORT_FILE``, detail: file, sheet and row). The asset rows and procedure rows
 are written with Core ``executemany`` in batches — the same columns and the same JSON
 ``record_in_session`` writes, validated by the plan with the same rules — because one ORM
@@ -22,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, insert, select
+from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -31,11 +33,12 @@ from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY
 from desktop.domain.lifecycle import AssetStatus, Origin, ProcedureKind, ProcedureState
 from desktop.domain.tags import format_tag, normalize_tag
 from desktop.errors import ConflictError, DesktopError, FieldConflict
-from desktop.services import reference
 from desktop.services.people import acting_person
 from desktop.services.templates import TemplateRef, current_template
 from desktop.spreadsheets.bulk_index import index_upkeep_for
+from desktop.spreadsheets.create_references import ReferenceCreator
 from desktop.spreadsheets.custom_columns import add_new_custom_fields
+from desktop.spreadsheets.history import creation_steps, retirement_steps
 from desktop.spreadsheets.model import (
     ImportPlan,
     Progress,
@@ -48,13 +51,8 @@ from desktop.spreadsheets.references import PendingReference
 from desktop.storage.database import Database
 from desktop.storage.models import (
     Asset,
-    AssetModel,
     Category,
-    Location,
-    Manufacturer,
-    Person,
     Procedure,
-    Supplier,
     TagSequence,
 )
 from desktop.storage.types import utcnow
@@ -238,42 +236,25 @@ class _Writer:
         return current
 
     def _create_references(self) -> list[str]:
+        creator = ReferenceCreator(self.session)
         created: list[str] = []
-        session = self.session
         for new in self.plan.new_references:
-            ref = new.reference
-            if ref.kind == "location":
-                found = (
-                    session.execute(
-                        select(Location.id).where(func.lower(Location.name) == ref.name.lower())
-                    )
-                    .scalars()
-                    .first()
-                )
-                self.resolved[ref] = (
-                    found or reference.create_location(session, name=ref.name, kind="room").id
-                )
-            elif ref.kind == "supplier":
-                found = (
-                    session.execute(
-                        select(Supplier.id).where(func.lower(Supplier.name) == ref.name.lower())
-                    )
-                    .scalars()
-                    .first()
-                )
-                self.resolved[ref] = found or reference.create_supplier(session, name=ref.name).id
-            elif ref.kind == "person":
-                self.resolved[ref] = _person(session, ref.name)
-            else:
-                self.resolved[ref] = _model(session, ref)
-            created.append(f"{ref.kind} {ref.text}")
+            self.resolved[new.reference] = creator.create(new.reference)
+            created.append(f"{new.reference.kind} {new.reference.text}")
         return created
+
+    def _category_id(self, row: RowPlan) -> uuid.UUID | None:
+        """The row's category, a new one resolved (the plan itself is never changed)."""
+        category = row.values.get("category")
+        if isinstance(category, PendingReference):
+            return self.resolved[category]
+        return row.category_id
 
     def _allocate_tags(self, creates: Sequence[RowPlan]) -> None:
         """Generated tags for rows without one: per category prefix, the sequence locked."""
         wanted: dict[str, list[RowPlan]] = defaultdict(list)
         index_categories = {
-            c for c in (r.category_id for r in creates if not r.values.get("tag")) if c
+            c for c in (self._category_id(r) for r in creates if not r.values.get("tag")) if c
         }
         prefixes: dict[uuid.UUID, str] = {}
         if index_categories:
@@ -282,8 +263,9 @@ class _Writer:
             ):
                 prefixes[category_id] = prefix
         for row in creates:
-            if not row.values.get("tag") and row.category_id is not None:
-                wanted[prefixes[row.category_id]].append(row)
+            row_category = self._category_id(row)
+            if not row.values.get("tag") and row_category is not None:
+                wanted[prefixes[row_category]].append(row)
         table = ASSETS
         file_tags = {normalize_tag(str(r.values["tag"])) for r in creates if r.values.get("tag")}
         for prefix, rows in wanted.items():
@@ -338,13 +320,13 @@ class _Writer:
             "tag": tag,
             "tag_key": normalize_tag(tag),
             "name": values.get("name") or "",
-            "category_id": values["category"],
+            "category_id": self._id(values["category"]),
             "model_id": self._id(values.get("model")),
             "serial_number": values.get("serial_number"),
             "status": status.value,
             "location_id": self._id(values.get("location")),
             "assigned_to_id": self._id(values.get("assigned_to")),
-            "owning_group_id": values.get("owning_group"),
+            "owning_group_id": self._id(values.get("owning_group")),
             "purchase_date": values.get("purchase_date"),
             "purchase_cost": values.get("purchase_cost"),
             "order_number": values.get("order_number"),
@@ -373,14 +355,14 @@ class _Writer:
             receive.append(_created(CUSTOM_PREFIX + name, value, str(value)))
         receive.append(_status_change(None, AssetStatus.IN_STOCK))
         self._procedure(row, asset_id, ProcedureKind.RECEIVE, receive, self.now)
-        if row.follow_up is not None:
-            kind = (
-                ProcedureKind.INSTALL
-                if row.follow_up is AssetStatus.IN_SERVICE
-                else ProcedureKind.CHANGE
-            )
-            follow.insert(0, _status_change(AssetStatus.IN_STOCK, row.follow_up))
-            self._procedure(row, asset_id, kind, follow, self.now + dt.timedelta(milliseconds=1))
+        before = AssetStatus.IN_STOCK
+        steps = creation_steps(row.follow_up, bool(values.get("assigned_to")))
+        for number, (kind, after) in enumerate(steps, start=1):
+            # The row's other values (the assignee) go with the first move out of stock.
+            changes = [_status_change(before, after), *(follow if number == 1 else ())]
+            when = self.now + dt.timedelta(milliseconds=number)
+            self._procedure(row, asset_id, kind, changes, when)
+            before = after
         return asset
 
     def _resolved_change(self, change: Any, values: dict[str, object]) -> dict[str, Any]:
@@ -419,7 +401,21 @@ class _Writer:
                     merged[name] = value
             params["custom_fields"] = merged
         changes = [self._resolved_change(c, row.values) for c in row.changes]
-        self._procedure(row, row.asset_id, ProcedureKind.CHANGE, changes, self.now)  # type: ignore[arg-type]
+        asset_id = cast(uuid.UUID, row.asset_id)
+        moves = [c for c in changes if c["field"] == "status"] if row.follow_up else []
+        if not moves:
+            self._procedure(row, asset_id, ProcedureKind.CHANGE, changes, self.now)
+        else:  # out of service: a change for the other fields, then decommission (+ dispose)
+            others = [c for c in changes if c["field"] != "status"]
+            if others:
+                self._procedure(row, asset_id, ProcedureKind.CHANGE, others, self.now)
+            before = AssetStatus(moves[0]["before"])
+            for number, (kind, after) in enumerate(
+                retirement_steps(before, row.follow_up), start=1
+            ):
+                when = self.now + dt.timedelta(milliseconds=number)
+                self._procedure(row, asset_id, kind, [_status_change(before, after)], when)
+                before = after
         if len(self.procedures) >= BATCH:
             self._flush_procedures()
         return params
@@ -458,7 +454,7 @@ class _Writer:
         changes: list[dict[str, Any]],
         when: dt.datetime,
     ) -> None:
-        template = self._template(kind, row.category_id)
+        template = self._template(kind, self._category_id(row))
         definition = template.definition
         answers: dict[str, Any] = {}
         if kind is ProcedureKind.CHANGE:
@@ -511,31 +507,3 @@ def _status_change(before: AssetStatus | None, after: AssetStatus) -> dict[str, 
         "before_text": before.label if before else "",
         "after_text": after.label,
     }
-
-
-def _person(session: Session, text: str) -> uuid.UUID:
-    """A person named in a file: ``name@example.org`` or "First Last" (user name derived)."""
-    email = text if "@" in text else None
-    base = (text.split("@", 1)[0] if email else ".".join(text.split())).lower()[:90] or "person"
-    username, n = base, 1
-    while session.execute(select(Person.id).where(func.lower(Person.username) == username)).first():
-        n += 1
-        username = f"{base}{n}"
-    name = base.replace(".", " ").title() if email else text
-    return reference.create_person(session, name=name, username=username, email=email).id
-
-
-def _model(session: Session, ref: PendingReference) -> uuid.UUID:
-    maker = session.execute(
-        select(Manufacturer).where(func.lower(Manufacturer.name) == ref.manufacturer.lower())
-    ).scalar_one_or_none() or reference.create_manufacturer(session, name=ref.manufacturer)
-    found = session.execute(
-        select(AssetModel.id).where(
-            AssetModel.manufacturer_id == maker.id, func.lower(AssetModel.name) == ref.name.lower()
-        )
-    ).scalar_one_or_none()
-    if found is not None:
-        return found
-    return reference.create_model(
-        session, manufacturer=maker, name=ref.name, model_number=ref.model_number or None
-    ).id

@@ -20,6 +20,7 @@ import csv
 import datetime as dt
 import os
 import threading
+import uuid
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -34,6 +35,7 @@ from desktop.errors import DesktopError
 from desktop.services.queries import AssetFilter, AssetRow, count_assets, stream_assets
 from desktop.spreadsheets.cells import FORMULA_PREFIXES
 from desktop.spreadsheets.columns import TARGETS_BY_KEY, column_letter
+from desktop.spreadsheets.location_paths import LocationNode, LocationTree
 from desktop.spreadsheets.model import Progress, check_cancel
 from desktop.storage.database import Database
 from desktop.storage.models import Category, Location
@@ -75,6 +77,8 @@ class _Layout:
     custom_keys: list[tuple[str, str]]  # (key, type)
     categories: list[str]
     locations: list[str]
+    #: Each location's unique name in the file: its name, else its path, else its code.
+    location_names: dict[uuid.UUID, str]
 
 
 def export_assets(
@@ -151,8 +155,15 @@ def _layout(session: Session) -> _Layout:
                 custom.append((definition["key"], definition.get("type", "text")))
                 headers.append(str(definition.get("label") or definition["key"]))
     headers += [TARGETS_BY_KEY["key"].header, TARGETS_BY_KEY["version"].header]
-    locations = sorted(set(session.execute(select(Location.name)).scalars()), key=str.casefold)
-    return _Layout(headers, custom, categories, locations)
+    tree = LocationTree(
+        LocationNode(r.id, r.name, r.code, r.parent_id)
+        for r in session.execute(
+            select(Location.id, Location.name, Location.code, Location.parent_id)
+        )
+    )
+    names = tree.unique_names()
+    locations = sorted(set(names.values()), key=str.casefold)
+    return _Layout(headers, custom, categories, locations, names)
 
 
 def _rows(
@@ -164,12 +175,16 @@ def _rows(
     cancel: threading.Event | None,
 ) -> Generator[list[Any]]:
     labels = {s.value: s.label for s in AssetStatus}
-    for done, (row, custom) in enumerate(stream_assets(session, flt)):
-        if done % 2000 == 0:
-            check_cancel(cancel)
-            if progress:
-                progress(done, total)
-        yield _values(row, custom, layout, labels)
+    # Closed at once on a cancel: MariaDB's streaming cursor must not outlive the read.
+    with contextlib.closing(
+        stream_assets(session, flt, location_names=layout.location_names)
+    ) as streamed:
+        for done, (row, custom) in enumerate(streamed):
+            if done % 2000 == 0:
+                check_cancel(cancel)
+                if progress:
+                    progress(done, total)
+            yield _values(row, custom, layout, labels)
     if progress:
         progress(total, total)
 

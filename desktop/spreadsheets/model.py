@@ -77,6 +77,10 @@ class ImportOptions:
         date_order: how ambiguous text dates are read.
         mapping: header → target given by hand; None maps automatically.
         profile_name: the saved mapping profile used, if any (for messages).
+        status_words: the user's own status words → status value (``--status-map``).
+        defaults: target → text for every row whose file gives none (``--set``).
+        create_missing: create missing reference data (False: ``--no-create``).
+        blank_clears: a blank cell in an update clears the stored value.
     """
 
     sheet: str | None = None
@@ -86,6 +90,10 @@ class ImportOptions:
     profile_name: str = ""
     #: What unrecognised columns become: "notes" (default), "custom-fields" or "skip".
     unknown_columns: str = "notes"
+    status_words: dict[str, str] = field(default_factory=dict)
+    defaults: dict[str, str] = field(default_factory=dict)
+    create_missing: bool = True
+    blank_clears: bool = False
 
 
 @dataclass(frozen=True)
@@ -131,6 +139,22 @@ class NewReference:
 
     reference: PendingReference
     rows: tuple[int, ...]
+    #: An existing name this one is close to ("Laptpo" → "Laptop"): probably a typo.
+    looks_like: str = ""
+
+    @property
+    def description(self) -> str:
+        """ "category Docking station (new, tag prefix DOC; looks like 'Docking')"."""
+        ref = self.reference
+        notes = ["new"]
+        if ref.kind == "category":
+            notes.append(f"tag prefix {ref.tag_prefix}")
+        if ref.kind == "person":
+            notes += [f"user name {ref.username}"] if ref.username else []
+            notes += [ref.email] if ref.email else []
+        if self.looks_like:
+            notes.append(f"'{ref.text}' looks like '{self.looks_like}'")
+        return f"{ref.kind} {ref.text} ({'; '.join(notes)})"
 
 
 @dataclass

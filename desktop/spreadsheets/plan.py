@@ -32,6 +32,8 @@ from desktop.spreadsheets.columns import (
     manual_mapping,
     target_label,
 )
+from desktop.spreadsheets.custom_labels import map_other_custom_labels
+from desktop.spreadsheets.history import creation_steps, effective_status, retirement_steps
 from desktop.spreadsheets.mapping import best_mapping, column_data, header_row
 from desktop.spreadsheets.model import (
     ImportOptions,
@@ -45,6 +47,7 @@ from desktop.spreadsheets.model import (
     bulk_work,
     check_cancel,
 )
+from desktop.spreadsheets.new_references import new_reference_list
 from desktop.spreadsheets.readers import Table
 from desktop.spreadsheets.references import PendingReference, ReferenceIndex
 from desktop.spreadsheets.report import (
@@ -63,10 +66,12 @@ _FIELD_ORDER = {key: n for n, key in enumerate(FIELDS_BY_KEY)}
 
 
 def custom_labels(index: ReferenceIndex) -> dict[str, str]:
+    """Custom field key → label; where categories label a key differently, the first
+    category by name wins — the same label our export writes as the column header."""
     labels: dict[str, str] = {}
-    for category in index.categories.values():
+    for category in sorted(index.categories.values(), key=lambda c: c.name):
         for definition in category.custom_fields:
-            labels.setdefault(definition["key"], definition.get("label", definition["key"]))
+            labels.setdefault(definition["key"], definition.get("label") or definition["key"])
     return labels
 
 
@@ -105,6 +110,7 @@ def plan_table(
     formula_rows: tuple[int, ...] = (),
 ) -> ImportPlan:
     index = ReferenceIndex(session)
+    index.create = options.create_missing
     labels = custom_labels(index)
     if not table.rows:
         raise DesktopError(f"{table.where} holds no rows to import")
@@ -121,6 +127,7 @@ def plan_table(
             options.unknown_columns,
         )
     )
+    mapping = map_other_custom_labels(mapping, index, options.mapping)
     _check_mapping(table, mapping, options)
     report = build_report(
         rows=table.rows,
@@ -176,7 +183,8 @@ def _check_mapping(table: Table, mapping: ColumnMapping, options: ImportOptions)
     ]
     # Without a tag column every row is a new asset whose tag is generated (a supplier's
     # list); matching by serial number or key needs its column.
-    new_assets_only = options.match is MatchKey.TAG and {"name", "category"} <= set(mapped)
+    given = set(mapped) | set(options.defaults)
+    new_assets_only = options.match is MatchKey.TAG and {"name", "category"} <= given
     if needed not in mapped and not new_assets_only:
         raise DesktopError(
             f"{table.where}: no column is mapped to {target_label(needed)}, which the import "
@@ -241,8 +249,7 @@ class _Planner(RowValues):
         return rows
 
     def new_references(self) -> list[NewReference]:
-        ordered = sorted(self.pending.items(), key=lambda kv: (kv[0].kind, kv[0].text.casefold()))
-        return [NewReference(ref, tuple(rows)) for ref, rows in ordered]
+        return new_reference_list(self.pending, self.index)
 
     def _cells(self, target: str, indices: Sequence[int]) -> Iterable[object]:
         column = self.mapped.get(target)
@@ -335,6 +342,10 @@ class _Planner(RowValues):
             current = None
         if self.options.match is MatchKey.KEY and match_text and current is None:
             self._problem(plan, KEY, f"there is no asset with the key {match_text}")
+        if current is None:  # values given for all rows fill what a new asset's row lacks
+            for target, text in self.options.defaults.items():
+                if given.get(target) in (None, ""):
+                    given[target] = text
 
         if current is None:
             fill_missing_name(self.report, given, number)
@@ -376,24 +387,13 @@ class _Planner(RowValues):
         self, plan: RowPlan, values: dict[str, object], custom: dict[str, object]
     ) -> None:
         status = AssetStatus(str(values.pop("status"))) if values.get("status") else None
-        if status is None and values.get("assigned_to"):
-            status = AssetStatus.IN_SERVICE
-        if status in (AssetStatus.DECOMMISSIONED, AssetStatus.DISPOSED):
-            self._problem(
-                plan,
-                "status",
-                f"an import cannot create a {status.label.lower()} asset: "
-                "receive it, then decommission it (that needs approval)",
-            )
-        elif status is AssetStatus.IN_STOCK and values.get("assigned_to"):
-            self._problem(
-                plan, "assigned_to", "an asset in stock has no assignee: set Status to In service"
-            )
+        steps = creation_steps(status, bool(values.get("assigned_to")))
+        status = effective_status(status, bool(values.get("assigned_to")))
         reported = {p.column for p in plan.problems}
         for key in self.receive_required:
             if values.get(key) in (None, "") and self._header(key) not in reported:
                 self._problem(plan, key, f"{FIELDS_BY_KEY[key].label} is required for a new asset")
-        if status is AssetStatus.IN_SERVICE:
+        if any(kind is ProcedureKind.INSTALL for kind, _ in steps):
             for key in self.install_required:
                 if values.get(key) in (None, ""):
                     self._problem(
@@ -432,6 +432,9 @@ class _Planner(RowValues):
     ) -> None:
         plan.asset_id = current["id"]
         plan.version = current["version"]
+        if not self.options.blank_clears:  # a blank cell keeps the stored value
+            values = {k: v for k, v in values.items() if v not in (None, "")}
+            custom = {k: v for k, v in custom.items() if v not in (None, "")}
         if values.get("tag") is None:
             values.pop("tag", None)  # a blank tag cell never removes the tag
         if values.get("category", 1) is None:
@@ -457,7 +460,16 @@ class _Planner(RowValues):
             plan.action = RowAction.UNCHANGED
             return
         target = AssetStatus(str(changed["status"])) if "status" in changed else None
-        reason = status_move_problem(ProcedureKind.CHANGE, AssetStatus(current["status"]), target)
+        before = AssetStatus(current["status"])
+        steps = retirement_steps(before, target)
+        if steps:  # an update to archived or disposed: recorded as decommission (+ dispose)
+            plan.follow_up = target
+            reason = None
+            for kind, after in steps:
+                reason = reason or status_move_problem(kind, before, after)
+                before = after
+        else:
+            reason = status_move_problem(ProcedureKind.CHANGE, before, target)
         if reason:
             self._problem(plan, "status", reason)
         plan.action = RowAction.UPDATE

@@ -12,15 +12,24 @@ from desktop.storage.models import ImportProfile
 
 
 def save_profile(
-    db: Database, name: str, mapping: dict[str, str], *, match: str = "tag", date_order: str = "dmy"
+    db: Database,
+    name: str,
+    mapping: dict[str, str],
+    *,
+    match: str = "tag",
+    date_order: str = "dmy",
+    statuses: dict[str, str] | None = None,
 ) -> None:
-    """Save (or replace) the profile ``name``: header → target, match key, date order."""
+    """Save (or replace) the profile ``name``: header → target, match key, date order,
+    and the user's own status words (word → status value)."""
     name = name.strip()
     if not name:
         raise ValidationError(Problem("name", "a mapping profile needs a name"))
     if len(name) > 100:
         raise ValidationError(Problem("name", "a profile name is at most 100 characters"))
     data: dict[str, Any] = {"columns": dict(mapping), "match": match, "date_order": date_order}
+    if statuses:
+        data["statuses"] = dict(statuses)
     with db.write() as session:
         profile = session.execute(
             select(ImportProfile).where(func.lower(ImportProfile.name) == name.lower())
@@ -32,7 +41,8 @@ def save_profile(
 
 
 def load_profile(db: Database, name: str) -> dict[str, Any]:
-    """The saved profile: {"columns": {header: target}, "match": ..., "date_order": ...}."""
+    """The saved profile: {"columns": {header: target}, "match": ..., "date_order": ...,
+    "statuses": {word: status}} (statuses only when some were mapped)."""
     with db.read() as session:
         profile = session.execute(
             select(ImportProfile).where(func.lower(ImportProfile.name) == name.strip().lower())

@@ -1,8 +1,9 @@
 """Reference data by the names spreadsheets use: categories, locations, people, models...
 
 Loaded once per import (these tables are small next to assets). A name that is not
-found becomes a :class:`PendingReference`, listed in the dry run and created on commit —
-except categories and groups, which decide tags and approvals and must exist.
+found becomes a :class:`PendingReference`, listed in the dry run and created on commit
+(a new category with a tag prefix derived from its name) — unless the user said not to
+create anything (``create = False``), when it is the row's error.
 """
 
 from __future__ import annotations
@@ -16,6 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.domain.tags import normalize_tag
+from desktop.spreadsheets.location_paths import (
+    PATH_SEPARATOR,
+    LocationNode,
+    LocationTree,
+    split_path,
+)
 from desktop.storage.models import (
     AssetModel,
     Category,
@@ -34,7 +41,7 @@ class PendingReference:
     """A row of reference data the import will create.
 
     Attributes:
-        kind: "location", "person", "supplier" or "model".
+        kind: "category", "location", "person", "group", "supplier" or "model".
         name: as the spreadsheet gives it (for a model, the model name).
         manufacturer: for a model, its manufacturer's name.
         model_number: for a model, its model number if the file has one.
@@ -44,6 +51,14 @@ class PendingReference:
     name: str
     manufacturer: str = ""
     model_number: str = ""
+    #: A category's tag prefix (derived from its name).
+    tag_prefix: str = ""
+    #: A location's new levels, top first, below ``parent_id`` (None: at the top).
+    path: tuple[str, ...] = ()
+    parent_id: uuid.UUID | None = None
+    #: A person's user name and e-mail address, when the file gives them.
+    username: str = ""
+    email: str = ""
 
     @property
     def text(self) -> str:
@@ -77,20 +92,30 @@ class ReferenceIndex:
             self._category_keys.setdefault(info.name.casefold(), info.id)
             self._category_keys.setdefault(info.tag_prefix.casefold(), info.id)
         self.names: dict[uuid.UUID, str] = {}
-        self._locations_by_code: dict[str, uuid.UUID] = {}
-        self._locations_by_name: dict[str, list[uuid.UUID]] = defaultdict(list)
-        for row in session.execute(select(Location.id, Location.name, Location.code_key)):
-            self.names[row.id] = row.name
-            self._locations_by_code[row.code_key] = row.id
-            self._locations_by_name[row.name.casefold()].append(row.id)
+        #: False: a name not found is an error instead of new reference data.
+        self.create = True
+        self._new_categories: dict[str, PendingReference] = {}
+        self.locations = LocationTree(
+            LocationNode(row.id, row.name, row.code, row.parent_id, row.kind)
+            for row in session.execute(
+                select(Location.id, Location.name, Location.code, Location.parent_id, Location.kind)
+            )
+        )
+        for location_id, text in self.locations.unique_names().items():
+            self.names[location_id] = text
         self._people: dict[str, list[uuid.UUID]] = defaultdict(list)
         self._people_by_username: dict[str, uuid.UUID] = {}
+        self._people_by_email: dict[str, list[uuid.UUID]] = defaultdict(list)
+        self._people_by_name: dict[str, list[uuid.UUID]] = defaultdict(list)
         self.inactive: set[uuid.UUID] = set()
         for p in session.execute(
             select(Person.id, Person.name, Person.username, Person.email, Person.active)
         ):
             self.names[p.id] = p.name
             self._people_by_username[p.username.casefold()] = p.id
+            if p.email:
+                self._people_by_email[p.email.casefold()].append(p.id)
+            self._people_by_name[p.name.casefold()].append(p.id)
             if not p.active:
                 self.inactive.add(p.id)
             for key in {p.username.casefold(), (p.email or "").casefold(), p.name.casefold()} - {
@@ -106,8 +131,10 @@ class ReferenceIndex:
             self.names[s.id] = s.name
             self._suppliers[s.name.casefold()] = s.id
         self.manufacturers: dict[str, uuid.UUID] = {}
+        self.manufacturer_names: dict[uuid.UUID, str] = {}
         for m in session.execute(select(Manufacturer.id, Manufacturer.name)):
             self.manufacturers[m.name.casefold()] = m.id
+            self.manufacturer_names[m.id] = m.name
         self._models: dict[tuple[str, str], uuid.UUID] = {}
         self._models_by_name: dict[str, list[uuid.UUID]] = defaultdict(list)
         self.model_manufacturer: dict[uuid.UUID, str] = {}
@@ -135,18 +162,52 @@ class ReferenceIndex:
 
     # -- lookups: each returns an id, a PendingReference, or raises ValueError ----------
 
-    def category(self, text: str) -> uuid.UUID:
+    def category(self, text: str) -> uuid.UUID | PendingReference:
         found = self._category_keys.get(text.casefold())
-        if found is None:
+        if found is not None:
+            return found
+        if not self.create:
             known = ", ".join(sorted(c.name for c in self.categories.values()))
             raise ValueError(f"there is no category '{text}' (categories: {known or 'none yet'})")
-        return found
+        pending = self._new_categories.get(text.casefold())
+        if pending is None:
+            taken = {c.tag_prefix.upper() for c in self.categories.values()}
+            taken |= {p.tag_prefix for p in self._new_categories.values()}
+            pending = PendingReference("category", text, tag_prefix=derive_tag_prefix(text, taken))
+            self._new_categories[text.casefold()] = pending
+        return pending
 
     def location(self, text: str, current: uuid.UUID | None) -> uuid.UUID | PendingReference:
-        by_code = self._locations_by_code.get(normalize_tag(text))
+        tree = self.locations
+        by_code = tree.by_code.get(normalize_tag(text))
         if by_code is not None:
             return by_code
-        return self._by_name(self._locations_by_name, text, current, "location", "its code")
+        named = tree.by_name.get(text.casefold(), [])
+        if len(named) == 1:
+            return named[0]
+        if current is not None and current in named:
+            return current
+        parts = split_path(text)
+        if named and len(parts) < 2:
+            raise ValueError(
+                f"several locations are called '{text}': give its path "
+                f"(Site{PATH_SEPARATOR}Building{PATH_SEPARATOR}Room) or its code instead"
+            )
+        if len(parts) < 2:
+            return self._new(PendingReference("location", text, path=(text,)))
+        matches, depth = tree.resolve_path(parts)
+        if depth == len(parts) and len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            shown = PATH_SEPARATOR.join(parts[:depth])
+            raise ValueError(
+                f"several locations are called '{shown}': give the path from the site down, "
+                "or the location's code"
+            )
+        parent = matches[0] if matches else None
+        new_parts = tuple(parts[depth:])
+        full = PATH_SEPARATOR.join([*(tree.path(parent) if parent else []), *new_parts])
+        return self._new(PendingReference("location", full, path=new_parts, parent_id=parent))
 
     def person(self, text: str, current: uuid.UUID | None) -> uuid.UUID | PendingReference:
         by_username = self._people_by_username.get(text.casefold())
@@ -154,19 +215,83 @@ class ReferenceIndex:
             found: uuid.UUID | PendingReference = by_username
         else:
             found = self._by_name(self._people, text, current, "person", "the user name")
+        if isinstance(found, PendingReference):
+            return self._new(found)
+        return self._active(found, current)
+
+    def person_by(
+        self, username: str, email: str, name: str, current: uuid.UUID | None
+    ) -> uuid.UUID | PendingReference:
+        """A person from a file's user name, e-mail and full name columns: matched by
+        user name, else e-mail, else full name; a new person gets all three."""
+        if email and "@" not in email:  # not an address: a user name or a name after all
+            username, email = username or email, ""
+        if name and not username and not email and "@" in name:
+            name, email = "", name
+        if (
+            username
+            and "@" not in username
+            and (found := self._people_by_username.get(username.casefold()))
+        ):
+            return self._active(found, current)
+        if email or (username and "@" in username):
+            address = email or username
+            by_email = self._people_by_email.get(address.casefold(), [])
+            if len(by_email) == 1 or (current is not None and current in by_email):
+                return self._active(current if current in by_email else by_email[0], current)
+            if by_email:
+                raise ValueError(f"several people have the e-mail address '{address}'")
+        if username and not email and not name:
+            return self.person(username, current)
+        if name and not username:
+            by_name = self._people_by_name.get(name.casefold(), [])
+            if len(by_name) == 1 or (current is not None and current in by_name):
+                return self._active(current if current in by_name else by_name[0], current)
+            if by_name:
+                raise ValueError(
+                    f"several people are called '{name}': add a user name or e-mail column"
+                )
+        shown = name or username or email
+        return self._new(PendingReference("person", shown, username=username, email=email or ""))
+
+    def _active(
+        self, found: uuid.UUID | PendingReference, current: uuid.UUID | None
+    ) -> uuid.UUID | PendingReference:
         if isinstance(found, uuid.UUID) and found in self.inactive and found != current:
             raise ValueError(f"{self.names[found]} is no longer active")
         return found
 
-    def group(self, text: str) -> uuid.UUID:
+    def _new(self, pending: PendingReference) -> PendingReference:
+        if not self.create:
+            raise ValueError(
+                f"there is no {pending.kind} '{pending.text}' "
+                "(missing reference data is not created in this import)"
+            )
+        return pending
+
+    def group(self, text: str) -> uuid.UUID | PendingReference:
         found = self._groups.get(text.casefold())
-        if found is None:
-            raise ValueError(f"there is no group '{text}' (groups are created by an administrator)")
-        return found
+        return found if found is not None else self._new(PendingReference("group", text))
 
     def supplier(self, text: str) -> uuid.UUID | PendingReference:
         found = self._suppliers.get(text.casefold())
-        return found if found is not None else PendingReference("supplier", text)
+        return found if found is not None else self._new(PendingReference("supplier", text))
+
+    def existing_names(self, kind: str) -> list[str]:
+        """The names of reference data of ``kind`` (for "looks like" hints)."""
+        if kind == "category":
+            return [c.name for c in self.categories.values()]
+        if kind == "location":
+            return [n.name for n in self.locations.nodes.values()]
+        if kind == "person":
+            return [self.names[i] for i in self._people_by_username.values()]
+        if kind == "group":
+            return [self.names[i] for i in self._groups.values()]
+        if kind == "supplier":
+            return [self.names[i] for i in self._suppliers.values()]
+        if kind == "model":
+            return [self.names[i] for i in self.model_manufacturer]
+        return []
 
     def model(
         self, name: str, manufacturer: str, model_number: str, current: uuid.UUID | None
@@ -179,7 +304,7 @@ class ReferenceIndex:
                 )
             if found is not None:
                 return found
-            return PendingReference("model", name, manufacturer, model_number)
+            return self._new(PendingReference("model", name, manufacturer, model_number))
         # Our export writes "Manufacturer Model" in one column when no manufacturer column is mapped.
         candidates = self._models_by_name.get(name.casefold(), [])
         if not candidates:
@@ -194,7 +319,7 @@ class ReferenceIndex:
             return current
         if candidates:
             raise ValueError(f"several models are called '{name}': add a Manufacturer column")
-        return PendingReference("model", name, UNKNOWN_MANUFACTURER, model_number)
+        return self._new(PendingReference("model", name, UNKNOWN_MANUFACTURER, model_number))
 
     @staticmethod
     def _by_name(
@@ -212,3 +337,18 @@ class ReferenceIndex:
         if candidates:
             raise ValueError(f"several {kind}s are called '{text}': give {hint} instead")
         return PendingReference(kind, text)
+
+
+def derive_tag_prefix(name: str, taken: set[str]) -> str:
+    """A tag prefix for a new category: its first three letters ("Laptop" → LAP), else
+    its words' initials, else the letters with a number — never one already ``taken``."""
+    letters = "".join(c for c in name.upper() if c.isascii() and c.isalnum()) or "CAT"
+    initials = "".join(w[0] for w in name.upper().split() if w[:1].isascii() and w[:1].isalnum())
+    candidates = [letters[:3], initials if len(initials) >= 2 else "", letters[:4], letters[:5]]
+    for candidate in candidates:
+        if candidate and candidate not in taken:
+            return candidate
+    number = 2
+    while f"{letters[:3]}{number}" in taken:
+        number += 1
+    return f"{letters[:3]}{number}"

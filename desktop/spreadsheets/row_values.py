@@ -12,7 +12,14 @@ from sqlalchemy.orm import Session
 from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY
 from desktop.services.values import coerce_asset_value, coerce_custom_value
 from desktop.spreadsheets import cells as parse
-from desktop.spreadsheets.columns import MANUFACTURER, MODEL_NUMBER, WARRANTY_MONTHS, target_label
+from desktop.spreadsheets.columns import (
+    MANUFACTURER,
+    MODEL_NUMBER,
+    PERSON_EMAIL,
+    PERSON_NAME,
+    WARRANTY_MONTHS,
+    target_label,
+)
 from desktop.spreadsheets.custom_columns import new_value
 from desktop.spreadsheets.dates import read_date
 from desktop.spreadsheets.mapping import EXTRA_NOTES, notes_with_extras
@@ -110,13 +117,14 @@ class RowValues:
                 self._problem(plan, WARRANTY_MONTHS, str(exc))
         if "status" in given and given["status"] is not None:
             try:
-                values["status"] = parse_status(parse.clean_text(given["status"]) or "").value
+                values["status"] = parse_status(
+                    parse.clean_text(given["status"]) or "", self.options.status_words
+                ).value
             except ValueError as exc:
                 self._problem(plan, "status", str(exc))
         lookups = (
             ("category", lambda text, cur: index.category(text)),
             ("location", index.location),
-            ("assigned_to", index.person),
             ("owning_group", lambda text, cur: index.group(text)),
             ("supplier", lambda text, cur: index.supplier(text)),
         )
@@ -131,6 +139,8 @@ class RowValues:
                 values[key] = lookup(text, (current or {}).get(COLUMNS[key]))
             except ValueError as exc:
                 self._problem(plan, key, str(exc))
+        if {"assigned_to", PERSON_EMAIL, PERSON_NAME} & set(given):
+            self._assignee(plan, given, values, current)
         if "model" in given:
             name = parse.clean_text(given["model"])
             if name is None:
@@ -149,6 +159,28 @@ class RowValues:
         plan.category_id = category_id if isinstance(category_id, uuid.UUID) else None
         custom = self._custom(plan, given)
         return values, custom
+
+    def _assignee(
+        self,
+        plan: RowPlan,
+        given: dict[str, object],
+        values: dict[str, object],
+        current: dict[str, Any] | None,
+    ) -> None:
+        username, email, name = (
+            parse.clean_text(given.get(k)) or "" for k in ("assigned_to", PERSON_EMAIL, PERSON_NAME)
+        )
+        if not (username or email or name):
+            if "assigned_to" in given:
+                values["assigned_to"] = None
+            return
+        try:
+            values["assigned_to"] = self.index.person_by(
+                username, email, name, (current or {}).get("assigned_to_id")
+            )
+        except ValueError as exc:
+            column = next(k for k in ("assigned_to", PERSON_EMAIL, PERSON_NAME) if k in given)
+            self._problem(plan, column, str(exc))
 
     def _custom(self, plan: RowPlan, given: dict[str, object]) -> dict[str, object]:
         result = self._new_custom(plan, given)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from desktop.domain.lifecycle import AssetStatus
 from desktop.spreadsheets.columns import normalize_header
 
@@ -11,6 +13,8 @@ _SYNONYMS: dict[str, AssetStatus] = {
     "deployable": AssetStatus.IN_STOCK,
     "pending": AssetStatus.IN_STOCK,
     "deployed": AssetStatus.IN_SERVICE,
+    "undeployable": AssetStatus.IN_REPAIR,
+    "out for diagnostics": AssetStatus.IN_REPAIR,
     "out for repair": AssetStatus.IN_REPAIR,
     "broken": AssetStatus.IN_REPAIR,
     "lost stolen": AssetStatus.MISSING,
@@ -37,15 +41,43 @@ _SYNONYMS: dict[str, AssetStatus] = {
     "damaged": AssetStatus.IN_REPAIR,
     "liquidated": AssetStatus.DISPOSED,
     "to liquidate": AssetStatus.DECOMMISSIONED,
+    # home-made registers
+    "active": AssetStatus.IN_SERVICE,
+    "inactive": AssetStatus.IN_STOCK,
+    "spare": AssetStatus.IN_STOCK,
+    "assigned": AssetStatus.IN_SERVICE,
+    "available": AssetStatus.IN_STOCK,
+    "decommissioned": AssetStatus.DECOMMISSIONED,
+    "disposed": AssetStatus.DISPOSED,
+    "sold": AssetStatus.DISPOSED,
+    "written off": AssetStatus.DISPOSED,
+    "missing": AssetStatus.MISSING,
 }
 for _status in AssetStatus:
     _SYNONYMS[normalize_header(_status.value)] = _status
     _SYNONYMS[normalize_header(_status.label)] = _status
 
 
-def parse_status(text: str) -> AssetStatus:
-    found = _SYNONYMS.get(normalize_header(text))
+def parse_status(text: str, words: Mapping[str, str] | None = None) -> AssetStatus:
+    """The status ``text`` names; ``words`` are the user's own (word → status value),
+    chosen in the wizard, given by ``--status-map`` or saved in an import profile."""
+    key = normalize_header(text)
+    for word, value in (words or {}).items():
+        if normalize_header(word) == key:
+            return AssetStatus(value)
+    found = _SYNONYMS.get(key)
     if found is None:
         names = ", ".join(s.label for s in AssetStatus)
-        raise ValueError(f"'{text}' is not a status ({names})")
+        raise ValueError(
+            f"'{text}' is not a status ({names}): map the word to one "
+            "(in the wizard, or with --status-map)"
+        )
     return found
+
+
+def known_status(text: str, words: Mapping[str, str] | None = None) -> bool:
+    try:
+        parse_status(text, words)
+    except ValueError:
+        return False
+    return True

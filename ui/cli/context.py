@@ -11,6 +11,8 @@ from dataclasses import asdict, is_dataclass
 from decimal import Decimal
 from typing import Any
 
+from desktop.errors import DesktopError
+from desktop.services.local_user import acting_username
 from desktop.settings import CURRENT_USER, DATABASE_URL, Settings
 from desktop.storage.database import Database, open_database
 from desktop.storage.urls import choose_url
@@ -45,11 +47,14 @@ class CliContext:
         return self._database
 
     def acting_user(self, explicit: str | None = None) -> str:
-        """``--as USER``, else the person configured for this computer."""
+        """``--as USER``, else the person configured for this computer, else (on a local
+        file) the operating-system user, created on first use."""
         user = explicit or getattr(self.args, "as_user", None) or self.settings.get(CURRENT_USER)
+        user = acting_username(self.database(), user or None)
         if not user:
-            raise SystemExit(
-                "assetdesk: say who you are with --as USER (or set the user in the settings)"
+            raise DesktopError(
+                "say who you are with --as USER (or set the user in the settings): "
+                "on a shared database the user is never guessed"
             )
         return str(user)
 

@@ -27,6 +27,7 @@ from desktop.domain.lifecycle import (
 )
 from desktop.errors import DesktopError, NotFoundError
 from desktop.scanning import ScannerConfig
+from desktop.services.local_user import acting_username
 from desktop.services.register_rows import AssetFilter
 from desktop.settings import CURRENT_USER, DATE_FORMAT, Settings
 from desktop.storage.database import Database, open_database
@@ -67,7 +68,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.database = database
         self.settings = settings or Settings()
-        self.username = self.settings.get(CURRENT_USER)
+        self.username = self._acting_username()
         self._layout = layout_state or LayoutState()
         self._workers: set[Worker] = set()
         self.open_dialogs: list[QWidget] = []
@@ -372,9 +373,17 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(lambda _result: self._settings_closed())
         self._open_dialog(dialog)
 
+    def _acting_username(self) -> str:
+        """The settings' user; on a local file without one, the OS user (created once)."""
+        try:
+            return acting_username(self.database, self.settings.get(CURRENT_USER)) or ""
+        except DesktopError:
+            return ""
+
     def _settings_closed(self) -> None:
-        changed = self.settings.get(CURRENT_USER) != self.username
-        self.username = self.settings.get(CURRENT_USER)
+        previous = self.username
+        self.username = self._acting_username()
+        changed = self.username != previous
         self.scanner.config = ScannerConfig.from_settings(self.settings)
         self._update_status_labels()
         if changed:  # another person: their approvals, not the last one's
@@ -414,6 +423,7 @@ class MainWindow(QMainWindow):
         self.database = database
         self.view.filter_bar.set_database(database)
         self.model.set_database(database)
+        self.username = self._acting_username()
         self._show_welcome_if_empty()
         old.dispose()
         self._update_status_labels()

@@ -58,6 +58,7 @@ def test_snipe_it_file_below_title_rows_creates_receive_and_install(
     assert plan.counts()["create"] == 2, plan.problems()
     assert {(n.reference.kind, n.reference.text) for n in plan.new_references} == {
         ("model", "Lenovo T14 Gen 4"),
+        ("manufacturer", "Lenovo"),
         ("location", "Store 9"),
         ("supplier", "Bechtle"),
     }
@@ -99,7 +100,7 @@ def test_snipe_it_file_below_title_rows_creates_receive_and_install(
     assert {c["field"] for c in install.changes} == {"status", "assigned_to"}
 
 
-def test_unknown_category_is_an_error_naming_row_and_column_and_nothing_is_written(
+def test_without_creating_an_unknown_category_is_an_error_naming_row_and_column(
     world: World, tmp_path: Path
 ) -> None:
     path = snipe_file(
@@ -108,7 +109,7 @@ def test_unknown_category_is_an_error_naming_row_and_column_and_nothing_is_writt
         ["PRN-1", "Printer", "S2", "", "", "Printer", "", "Room A1", "", "", "", None, None, None, None, None],
     )  # fmt: skip
     before = counts(world.db)
-    plan = dry_run(world.db, path, ImportOptions())
+    plan = dry_run(world.db, path, ImportOptions(create_missing=False))
 
     assert plan.counts()["create"] == 1 and plan.counts()["error"] == 1
     (problem,) = plan.problems()
@@ -131,7 +132,7 @@ def test_valid_only_imports_the_rest_and_the_error_workbook_imports_again(
             ["LAP-3", "Three", "Tablet", "Room A1", 12],
         ],
     )
-    plan = dry_run(world.db, path, ImportOptions())
+    plan = dry_run(world.db, path, ImportOptions(create_missing=False))
     result = commit_import(world.db, plan, performed_by="tech", valid_only=True)
     assert result.created_tags == ("LAP-1",) and len(result.rejected) == 2
 
@@ -244,7 +245,9 @@ def test_rows_without_tag_get_generated_tags_skipping_used_ones(
         assert asset_detail(s, tag="LAP-000005").row.name == "after"
 
 
-def test_match_by_serial_and_illegal_status_move(world: World, tmp_path: Path) -> None:
+def test_match_by_serial_retiring_records_a_decommission_and_an_illegal_move_is_refused(
+    world: World, tmp_path: Path
+) -> None:
     world.receive(tag="LAP-1", values={"serial_number": "SN-1"})
     world.receive(tag="LAP-2", values={"serial_number": "SN-2"})
     path = write_workbook(
@@ -258,10 +261,25 @@ def test_match_by_serial_and_illegal_status_move(world: World, tmp_path: Path) -
         ("status", "In repair"),
         ("notes", "fan"),
     ]
-    assert second.action is RowAction.ERROR
-    assert (
-        second.problems[0].message == "use a decommission procedure to make an asset decommissioned"
-    )
+    # Retired: recorded as a decommission procedure (origin: the file), not refused.
+    assert second.action is RowAction.UPDATE
+    commit_import(world.db, plan, performed_by="tech")
+    with world.db.read() as s:
+        kinds = {
+            tag: [
+                (p.kind, p.origin)
+                for p in sorted(asset_detail(s, tag=tag).history, key=lambda h: h.performed_at)
+            ]
+            for tag in ("LAP-1", "LAP-2")
+        }
+        assert asset_detail(s, tag="LAP-2").row.status == "decommissioned"
+    assert kinds["LAP-1"] == [("receive", "command_line"), ("change", "import_file")]
+    assert kinds["LAP-2"] == [("receive", "command_line"), ("decommission", "import_file")]
+
+    back = write_workbook(tmp_path / "b.xlsx", [["Serial", "Status"], ["SN-2", "In stock"]])
+    (row,) = dry_run(world.db, back, ImportOptions(match=MatchKey.SERIAL)).rows
+    assert row.action is RowAction.ERROR
+    assert row.problems[0].message == "an asset that is decommissioned cannot become in stock"
 
 
 def test_cancel_rolls_everything_back(world: World, tmp_path: Path) -> None:

@@ -61,7 +61,8 @@ def test_ralph_export_is_mapped_and_its_rows_classified(world: World) -> None:
     messages = {p.column: p.message for p in row.problems}
     assert (
         messages["status"]
-        == "'2' is not a status (In stock, In service, In repair, Missing, Decommissioned, Disposed)"
+        == "'2' is not a status (In stock, In service, In repair, Missing, Decommissioned, Disposed): "
+        "map the word to one (in the wizard, or with --status-map)"
     )
     assert messages["Category"] == "Category is required for a new asset"
 

@@ -84,6 +84,9 @@ def test_wizard_from_drop_to_labels_and_error_workbook(
     assert "The header is in row 3" in wizard.mapping_page.summary.text()
     assert "Added to the notes ('Header: value'): Vendor SKU." in wizard.mapping_page.summary.text()
     shoot(wizard, "import-3-mapping.png")
+    assert wizard.mapping_page.create_missing.isChecked()
+    qtbot.mouseClick(wizard.mapping_page.create_missing, Qt.MouseButton.LeftButton)
+    assert not wizard.mapping_page.create_missing.isChecked()  # unknown categories: errors
     wizard.mapping_page.profile_name.setText("Bechtle")
     qtbot.mouseClick(wizard.mapping_page.save_profile, Qt.MouseButton.LeftButton)
     assert load_profile(world.db, "Bechtle")["columns"]["Asset Tag"] == "tag"
@@ -91,24 +94,25 @@ def test_wizard_from_drop_to_labels_and_error_workbook(
     before = counts(world.db)
     click_next(qtbot, wizard, PREVIEW)
     summary = wizard.preview_page.summary.text()
-    assert "2 create, 1 update, 0 unchanged, 0 conflict, 1 error" in summary
-    assert "location Store 7" in wizard.preview_page.references.text()
+    assert "1 create, 1 update, 0 unchanged, 0 conflict, 2 error" in summary
+    assert wizard.preview_page.references.text() == "Columns not imported: Vendor SKU"
     model = wizard.preview_page.model
     texts = [[model.index(r, c).data() for c in range(5)] for r in range(model.rowCount())]
     assert texts[0][:3] == ["4", "Update", "LAP-1"]
     assert texts[0][3].startswith("Name: Old name → New name; Notes: — → Vendor SKU: ")
     assert "row 4 LAP-1: Name: Old name → New name" in wizard.preview_page.values.toPlainText()
+    assert texts[2][1] == "Error" and "there is no location 'Store 7'" in texts[2][4]
     assert texts[3][1] == "Error" and "there is no category 'Printer'" in texts[3][4]
     assert counts(world.db) == before  # a dry run writes nothing
     wizard.preview_page.valid_only.setChecked(True)
     shoot(wizard, "import-4-dry-run.png")
 
     click_next(qtbot, wizard, RESULT)
-    assert wizard.result_page.print_labels.text() == "&Print labels for the 2 new assets"
+    assert wizard.result_page.print_labels.text() == "&Print labels for the 1 new assets"
     shoot(wizard, "import-5-result.png")
     with qtbot.waitSignal(wizard.print_labels_requested) as printed:
         qtbot.mouseClick(wizard.result_page.print_labels, Qt.MouseButton.LeftButton)
-    assert printed.args == [["LAP-2", "LAP-3"]]
+    assert printed.args == [["LAP-2"]]
     with world.db.read() as s:
         assert asset_detail(s, tag="LAP-2").row.status == "in_service"
 
@@ -116,7 +120,7 @@ def test_wizard_from_drop_to_labels_and_error_workbook(
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(errors), ""))
     qtbot.mouseClick(wizard.result_page.save_errors, Qt.MouseButton.LeftButton)
     sheet = openpyxl.load_workbook(errors).active
-    assert sheet is not None and sheet["A2"].value == "PRN-1"
+    assert sheet is not None and [sheet["A2"].value, sheet["A3"].value] == ["LAP-3", "PRN-1"]
 
 
 def test_mapping_by_hand_changes_the_dry_run(qtbot: QtBot, world: World, tmp_path: Path) -> None:
@@ -227,3 +231,97 @@ def test_an_unknown_column_made_a_custom_field_in_the_mapping_page(
         "type": "date",
         "required": False,
     }
+
+
+def test_values_for_all_rows_and_status_words_chosen_in_the_wizard(
+    qtbot: QtBot, world: World, tmp_path: Path
+) -> None:
+    from sqlalchemy import select
+
+    from desktop.storage.models import Asset, Category, Location, Procedure
+
+    path = write_workbook(
+        tmp_path / "register.xlsx",
+        [
+            ["Device", "Serial No.", "State"],
+            ["Reception PC", "PC-1", "Kaputt"],
+            ["Spare PC", "PC-2", "Spare"],
+            ["Old PC", "PC-3", "Retired"],
+        ],
+    )
+    wizard = ImportWizard(world.db, "tech")
+    qtbot.addWidget(wizard)
+    wizard.show()
+    qtbot.keyClicks(wizard.file_page.path, str(path))
+    qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)
+    click_next(qtbot, wizard, MAPPING)
+    page = wizard.mapping_page
+    name_combo = page.table.cellWidget(0, 2)
+    assert isinstance(name_combo, QComboBox)
+    name_combo.setCurrentIndex(name_combo.findData("name"))  # "Device" is the asset's name
+
+    # Only the word that is not ours is listed; it is mapped with the keyboard.
+    assert page.status_words.rowCount() == 1
+    word = page.status_words.item(0, 0)
+    assert word is not None and word.text() == "Kaputt"
+    combo = page.status_words.cellWidget(0, 1)
+    assert isinstance(combo, QComboBox)
+    combo.setFocus()
+    for _ in range(3):  # — not a status —, In stock, In service, In repair
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+    assert combo.currentData() == "in_repair"
+    qtbot.keyClicks(page.defaults["category"], "Desktop computer")
+    qtbot.keyClicks(page.defaults["location"], "Annex/Store")  # QTest types ASCII only
+    shoot(wizard, "import-3-values-for-all-rows.png")
+
+    qtbot.keyClicks(page.profile_name, "Register")
+    qtbot.mouseClick(page.save_profile, Qt.MouseButton.LeftButton)
+    assert load_profile(world.db, "Register")["statuses"] == {"Kaputt": "in_repair"}
+
+    click_next(qtbot, wizard, PREVIEW)
+    assert "3 create, 0 update" in wizard.preview_page.summary.text()
+    references = wizard.preview_page.references.text()
+    assert "category Desktop computer (new; tag prefix DES)" in references
+    assert "location Annex › Store (new)" in references
+    assert "Category = Desktop computer, Location = Annex/Store" in references
+    click_next(qtbot, wizard, RESULT)
+
+    with world.db.read() as s:
+        rows = s.execute(
+            select(Asset.id, Asset.name, Asset.status, Location.name)
+            .join(Location, Location.id == Asset.location_id)
+            .join(Category, Category.id == Asset.category_id)
+            .where(Category.name == "Desktop computer")
+            .order_by(Asset.tag)
+        ).all()
+        kinds = {
+            r.name: list(
+                s.execute(
+                    select(Procedure.kind)
+                    .where(Procedure.asset_id == r.id)
+                    .order_by(Procedure.performed_at)
+                ).scalars()
+            )
+            for r in rows
+        }
+    assert [(r.name, r.status, r[3]) for r in rows] == [
+        ("Reception PC", "in_repair", "Store"),
+        ("Spare PC", "in_stock", "Store"),
+        ("Old PC", "decommissioned", "Store"),
+    ]
+    assert kinds == {
+        "Reception PC": ["receive", "change"],
+        "Spare PC": ["receive"],
+        "Old PC": ["receive", "decommission"],
+    }
+
+    # The next time, the profile brings the status word back.
+    second = ImportWizard(world.db, "tech")
+    qtbot.addWidget(second)
+    second.file_page.path.setText(str(path))
+    qtbot.mouseClick(second.next, Qt.MouseButton.LeftButton)
+    click_next(qtbot, second, MAPPING)
+    second.mapping_page.profile.setCurrentIndex(second.mapping_page.profile.findText("Register"))
+    qtbot.mouseClick(second.mapping_page.load_profile, Qt.MouseButton.LeftButton)
+    again = second.mapping_page.status_words.cellWidget(0, 1)
+    assert isinstance(again, QComboBox) and again.currentData() == "in_repair"

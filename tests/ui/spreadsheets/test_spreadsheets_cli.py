@@ -45,7 +45,13 @@ def test_dry_run_json_counts_and_errors_and_exit_status(
 ) -> None:
     before = counts(world_db.db)
     code, out, _ = run(
-        capsys, world_db.db, "import", str(supplier_file(tmp_path)), "--dry-run", "--json"
+        capsys,
+        world_db.db,
+        "import",
+        str(supplier_file(tmp_path)),
+        "--dry-run",
+        "--json",
+        "--no-create",
     )
     payload = json.loads(out)
     assert code == 1
@@ -78,7 +84,7 @@ def test_all_or_nothing_refuses_and_valid_only_writes_with_an_error_workbook(
 ) -> None:
     path = supplier_file(tmp_path)
     before = counts(world_db.db)
-    code, out, _ = run(capsys, world_db.db, "import", str(path), "--as", "tech")
+    code, out, _ = run(capsys, world_db.db, "import", str(path), "--as", "tech", "--no-create")
     assert code == 1 and "Nothing was imported: 1 rows were rejected" in out
     assert counts(world_db.db) == before
 
@@ -91,6 +97,7 @@ def test_all_or_nothing_refuses_and_valid_only_writes_with_an_error_workbook(
         "--as",
         "tech",
         "--valid-only",
+        "--no-create",
         "--errors",
         str(errors),
     )

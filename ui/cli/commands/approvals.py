@@ -59,7 +59,10 @@ def register(subparsers: Any) -> None:
 
 def _as_user(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--as", dest="as_user", metavar="USER", required=True, help="who decides (user name)"
+        "--as",
+        dest="as_user",
+        metavar="USER",
+        help="who decides (user name; default: the settings' user, on a local file the OS user)",
     )
 
 

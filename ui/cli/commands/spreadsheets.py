@@ -21,6 +21,11 @@ from desktop.spreadsheets.commit import ImportResult, commit_import
 from desktop.spreadsheets.dates import chosen_date_order
 from desktop.spreadsheets.error_workbook import write_error_workbook
 from desktop.spreadsheets.export import export_assets
+from desktop.spreadsheets.import_choices import (
+    defaults_description,
+    parse_defaults,
+    parse_status_words,
+)
 from desktop.spreadsheets.mapping import UNKNOWN_COLUMNS
 from desktop.spreadsheets.model import ImportOptions, ImportPlan, MatchKey, RowAction
 from desktop.spreadsheets.plan import dry_run
@@ -71,8 +76,41 @@ def register(subparsers: Any) -> None:
     importer.add_argument(
         "--errors", type=Path, metavar="OUT.xlsx", help="write the rejected rows with their reasons"
     )
+    importer.add_argument(
+        "--set",
+        dest="defaults",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help='a value for every new asset whose row gives none, e.g. location="Site › Store" '
+        "(repeatable)",
+    )
+    importer.add_argument(
+        "--status-map",
+        dest="status_words",
+        action="append",
+        default=[],
+        metavar="WORD=STATUS",
+        help='read your own status word as one of ours, e.g. "Spare=in_stock" (repeatable; '
+        "saved with --save-profile)",
+    )
+    importer.add_argument(
+        "--no-create",
+        action="store_true",
+        help="refuse rows that name unknown categories, locations, people... (default: create them)",
+    )
+    importer.add_argument(
+        "--blank-clears",
+        action="store_true",
+        help="a blank cell clears the stored value (default: a blank cell keeps it)",
+    )
     importer.add_argument("--json", action="store_true", help="print JSON for scripts")
-    importer.add_argument("--as", dest="as_user", metavar="USER", help="who imports (user name)")
+    importer.add_argument(
+        "--as",
+        dest="as_user",
+        metavar="USER",
+        help="who imports (user name; default: the settings' user, on a local file the OS user)",
+    )
     importer.set_defaults(handler=_import)
 
     exporter = subparsers.add_parser(
@@ -107,6 +145,8 @@ def _options(ctx: CliContext) -> tuple[ImportOptions, dict[str, Any] | None]:
         date_order = DateOrder(order)
     except ValueError:
         raise DesktopError(f"the date order setting '{order}' is not dmy, mdy or ymd") from None
+    words = dict((profile or {}).get("statuses") or {})
+    words.update(parse_status_words(args.status_words))
     options = ImportOptions(
         sheet=args.sheet,
         match=MatchKey(match),
@@ -114,11 +154,26 @@ def _options(ctx: CliContext) -> tuple[ImportOptions, dict[str, Any] | None]:
         mapping=(profile or {}).get("columns"),
         profile_name=args.profile or "",
         unknown_columns=args.unknown_columns,
+        status_words=words,
+        defaults=parse_defaults(args.defaults),
+        create_missing=not args.no_create,
+        blank_clears=args.blank_clears,
     )
     return options, profile
 
 
 def _import(ctx: CliContext) -> int:
+    """Plan, print and maybe write; with ``--json`` exactly one JSON object, refusals too."""
+    try:
+        return _import_file(ctx)
+    except DesktopError as exc:
+        if not ctx.args.json:
+            raise
+        print_json(refusal_payload(ctx.args.file, exc.message))
+        return 2
+
+
+def _import_file(ctx: CliContext) -> int:
     args = ctx.args
     if args.valid_only and args.dry_run:
         raise DesktopError("--valid-only writes rows; it cannot be combined with --dry-run")
@@ -132,6 +187,7 @@ def _import(ctx: CliContext) -> int:
             plan.mapping.as_profile(),
             match=options.match.value,
             date_order=options.date_order.value,
+            statuses=options.status_words,
         )
     rejected = plan.rejected
     result: ImportResult | None = None
@@ -157,6 +213,19 @@ def _import(ctx: CliContext) -> int:
     return 1 if rejected else 0
 
 
+def refusal_payload(path: Path, message: str) -> dict[str, Any]:
+    """The one JSON object printed when a file is refused as a whole."""
+    return {
+        "file": path.name,
+        "sheet": None,
+        "counts": {a.value: 0 for a in RowAction},
+        "errors": [{"sheet": None, "row": None, "column": None, "message": message}],
+        "committed": False,
+        "refused": message,
+        "error": message,
+    }
+
+
 def _payload(
     plan: ImportPlan, result: ImportResult | None, refused: str, errors: Path | None
 ) -> dict[str, Any]:
@@ -172,9 +241,18 @@ def _payload(
         "unmapped_columns": plan.mapping.unmapped(),
         "mapping": {h: t for h, t in plan.mapping.as_profile().items() if t},
         "new_references": [
-            {"kind": n.reference.kind, "name": n.reference.text, "rows": list(n.rows)}
+            {
+                "kind": n.reference.kind,
+                "name": n.reference.text,
+                "rows": list(n.rows),
+                "tag_prefix": n.reference.tag_prefix or None,
+                "looks_like": n.looks_like or None,
+                "description": n.description,
+            }
             for n in plan.new_references
         ],
+        "values_for_all_rows": plan.options.defaults,
+        "status_words": plan.options.status_words,
         "changes": [
             {
                 "row": r.row,
@@ -187,6 +265,7 @@ def _payload(
         ],
         "committed": result is not None,
         "refused": refused,
+        "error": refused or None,
         "created_tags": list(result.created_tags) if result else [],
         "procedures": result.procedures if result else 0,
         "error_workbook": str(errors) if errors else None,
@@ -207,7 +286,13 @@ def _print_summary(
     if plan.new_references:
         print("New reference data to create:")
         for new in plan.new_references[:SHOWN]:
-            print(f"  {new.reference.kind} {new.reference.text} (rows {_rows(new.rows)})")
+            print(f"  {new.description}, rows {_rows(new.rows)}")
+        if len(plan.new_references) > SHOWN:
+            print(f"  … and {len(plan.new_references) - SHOWN} more (--json lists them all)")
+    if plan.options.defaults:
+        print(
+            f"Values for new assets whose row gives none: {defaults_description(plan.options.defaults)}"
+        )
     updates = [r for r in plan.rows if r.action is RowAction.UPDATE]
     if updates:
         print("Changes:")
@@ -255,6 +340,11 @@ def _export(ctx: CliContext) -> int:
     return 0
 
 
+def _existing(found: object) -> uuid.UUID:
+    assert isinstance(found, uuid.UUID)  # lookups with create = False never return new data
+    return found
+
+
 def _filter(ctx: CliContext, args: argparse.Namespace) -> AssetFilter:
     statuses = []
     for text in args.status:
@@ -264,8 +354,9 @@ def _filter(ctx: CliContext, args: argparse.Namespace) -> AssetFilter:
             raise DesktopError(f"--status: {exc}") from None
     with ctx.database().read() as session:
         index = ReferenceIndex(session)
+        index.create = False  # a filter names what exists
         try:
-            categories = tuple(index.category(c) for c in args.category)
+            categories = tuple(_existing(index.category(c)) for c in args.category)
         except ValueError as exc:
             raise DesktopError(f"--category: {exc}") from None
         location = None

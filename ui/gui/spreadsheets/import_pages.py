@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
@@ -18,11 +19,15 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QTableView,
     QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop.domain.lifecycle import AssetStatus
 from desktop.spreadsheets.cells import DateOrder
+from desktop.spreadsheets.columns import target_label
+from desktop.spreadsheets.import_choices import WIZARD_DEFAULTS
 from desktop.spreadsheets.model import MatchKey, RowAction
 from ui.gui.spreadsheets.preview_model import ACTION_LABELS, PreviewModel
 
@@ -123,6 +128,59 @@ class MappingPage(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setVisible(False)
         layout.addWidget(self.table, 1)
+        below = QHBoxLayout()
+        defaults = QGroupBox("Value for all rows (new assets whose row gives none)")
+        form = QFormLayout(defaults)
+        self.defaults: dict[str, QLineEdit] = {}
+        for target in WIZARD_DEFAULTS:
+            edit = QLineEdit()
+            edit.setPlaceholderText(
+                "from the file" if target != "location" else "e.g. Site › Store"
+            )
+            self.defaults[target] = edit
+            form.addRow(f"{target_label(target)}:", edit)
+        below.addWidget(defaults, 2)
+        words = QGroupBox("Status words the file uses")
+        words_layout = QVBoxLayout(words)
+        self.status_words = QTableWidget(0, 2)
+        self.status_words.setHorizontalHeaderLabels(["In the file", "Means"])
+        self.status_words.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.status_words.verticalHeader().setVisible(False)
+        words_layout.addWidget(self.status_words)
+        below.addWidget(words, 2)
+        options = QGroupBox("Options")
+        options_layout = QVBoxLayout(options)
+        self.create_missing = QCheckBox("&Create missing categories, locations, people…")
+        self.create_missing.setChecked(True)
+        self.blank_clears = QCheckBox("Blank cells c&lear stored values")
+        options_layout.addWidget(self.create_missing)
+        options_layout.addWidget(self.blank_clears)
+        options_layout.addStretch(1)
+        below.addWidget(options, 1)
+        layout.addLayout(below)
+
+    def set_status_words(self, words: list[str], chosen: dict[str, str]) -> None:
+        """One row per status word the file uses that is not ours, with a choice."""
+        self.status_words.setRowCount(len(words))
+        for row, word in enumerate(words):
+            self.status_words.setItem(row, 0, QTableWidgetItem(word))
+            combo = QComboBox()
+            combo.addItem("— not a status: refuse the row —", "")
+            for status in AssetStatus:
+                combo.addItem(status.label, status.value)
+            combo.setCurrentIndex(max(combo.findData(chosen.get(word, "")), 0))
+            self.status_words.setCellWidget(row, 1, combo)
+
+    def chosen_status_words(self) -> dict[str, str]:
+        result: dict[str, str] = {}
+        for row in range(self.status_words.rowCount()):
+            item, combo = self.status_words.item(row, 0), self.status_words.cellWidget(row, 1)
+            if item is not None and isinstance(combo, QComboBox) and combo.currentData():
+                result[item.text()] = str(combo.currentData())
+        return result
+
+    def chosen_defaults(self) -> dict[str, str]:
+        return {k: e.text().strip() for k, e in self.defaults.items() if e.text().strip()}
 
 
 class PreviewPage(QWidget):

@@ -33,13 +33,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.fields import CUSTOM_PREFIX
 from desktop.errors import DesktopError
 from desktop.settings import Settings
-from desktop.spreadsheets.cells import DateOrder
-from desktop.spreadsheets.columns import ColumnMapping, choices, header_names
+from desktop.spreadsheets.cells import DateOrder, clean_text
+from desktop.spreadsheets.columns import ColumnMapping, choices, header_names, normalize_header
 from desktop.spreadsheets.commit import ImportResult, commit_import
+from desktop.spreadsheets.custom_labels import every_custom_label
 from desktop.spreadsheets.dates import chosen_date_order
 from desktop.spreadsheets.error_workbook import write_error_workbook
+from desktop.spreadsheets.import_choices import defaults_description
 from desktop.spreadsheets.mapping import (
     EXTRA_NOTES,
     EXTRA_NOTES_LABEL,
@@ -56,6 +59,7 @@ from desktop.spreadsheets.profiles import load_profile, profile_names, save_prof
 from desktop.spreadsheets.readers import SUFFIXES, Table, list_sheets
 from desktop.spreadsheets.references import ReferenceIndex
 from desktop.spreadsheets.sheet_choice import ChosenTable, read_chosen
+from desktop.spreadsheets.statuses import known_status
 from desktop.storage.database import Database
 from ui.gui.spreadsheets.import_pages import (
     FilePage,
@@ -87,6 +91,10 @@ class ImportWizard(QDialog):
         self.plan: ImportPlan | None = None
         self.import_result: ImportResult | None = None
         self.labels: dict[str, str] = {}
+        #: Every category's label of a custom field → its key (labels differ per category).
+        self.other_labels: dict[str, str] = {}
+        #: Status words chosen so far (from a profile or the status table).
+        self.status_choices: dict[str, str] = {}
         self._close_when_done = False
 
         self.pages = QStackedWidget()
@@ -255,11 +263,16 @@ class ImportWizard(QDialog):
             if self.table
             else None
         )
+        page = self.mapping_page
         return ImportOptions(
             sheet=(item.data(256) or None) if item else None,
             match=MatchKey(self.sheet_page.match.currentData()),
             date_order=DateOrder(self.sheet_page.date_order.currentData()),
             mapping=mapping,
+            status_words=page.chosen_status_words() if self.table else {},
+            defaults=page.chosen_defaults(),
+            create_missing=page.create_missing.isChecked(),
+            blank_clears=page.blank_clears.isChecked(),
         )
 
     def _read_sheet(self) -> None:
@@ -267,19 +280,20 @@ class ImportWizard(QDialog):
         sheet = (item.data(256) or None) if item else None
         path, db = self._path(), self.database
 
-        def job(
-            progress: Any, cancel: threading.Event
-        ) -> tuple[ChosenTable, dict[str, str], list[str]]:
+        def job(progress: Any, cancel: threading.Event) -> tuple[Any, ...]:
             progress(0, 1)
             with db.read() as session:
-                labels = custom_labels(ReferenceIndex(session))
-            return read_chosen(path, sheet, labels), labels, profile_names(db)
+                index = ReferenceIndex(session)
+                labels, other_labels = custom_labels(index), every_custom_label(index)
+            return read_chosen(path, sheet, labels), labels, other_labels, profile_names(db)
 
         self._run(job, self._sheet_read)
 
-    def _sheet_read(self, result: tuple[ChosenTable, dict[str, str], list[str]]) -> None:
-        self.chosen, self.labels, names = result
-        self.table = self.chosen.table
+    def _sheet_read(self, result: tuple[Any, ...]) -> None:
+        chosen: ChosenTable
+        chosen, self.labels, self.other_labels, names = result
+        self.chosen = chosen
+        self.table = chosen.table
         if not self.table.rows:
             self.message.setText(f"{self.table.where} holds no rows to import")
             return
@@ -313,6 +327,15 @@ class ImportWizard(QDialog):
         mapping: ColumnMapping = best_mapping(
             headers, self.labels, profile, column_data(self.table.rows, first, len(headers))
         )
+        targets = list(mapping.targets)
+        for position, header in enumerate(headers):  # another category's label of a field
+            key = self.other_labels.get(normalize_header(header))
+            target = targets[position]
+            leftover = not target or target == EXTRA_NOTES or target.startswith(NEW_CUSTOM)
+            free = leftover and key and CUSTOM_PREFIX + key not in targets
+            if free and (not profile or header not in profile):
+                targets[position] = CUSTOM_PREFIX + str(key)
+        mapping = ColumnMapping(mapping.headers, tuple(targets))
         samples = self.table.rows[first : first + SAMPLE_ROWS]
         table = self.mapping_page.table
         table.setRowCount(len(headers))
@@ -352,6 +375,21 @@ class ImportWizard(QDialog):
         if unmapped:
             text += f" Not imported: {', '.join(unmapped)}."
         self.mapping_page.summary.setText(text)
+        self._refresh_status_words(targets)
+
+    def _refresh_status_words(self, targets: list[str]) -> None:
+        """List the status column's words that are not ours, keeping choices made."""
+        self.status_choices.update(self.mapping_page.chosen_status_words())
+        words: list[str] = []
+        if self.table is not None and "status" in targets:
+            column = targets.index("status")
+            seen: set[str] = set()
+            for row in self.table.rows[self._header_index() + 1 :]:
+                text = clean_text(row[column]) if column < len(row) else None
+                if text and text.casefold() not in seen and not known_status(text):
+                    seen.add(text.casefold())
+                    words.append(text)
+        self.mapping_page.set_status_words(words, self.status_choices)
 
     def _load_profile(self) -> None:
         name = self.mapping_page.profile.currentText()
@@ -362,6 +400,8 @@ class ImportWizard(QDialog):
         except DesktopError as exc:
             self.message.setText(exc.message)
             return
+        self.status_choices.update(profile.get("statuses") or {})
+        self.mapping_page.status_words.setRowCount(0)
         self._fill_mapping(profile.get("columns"))
         self.sheet_page.match.setCurrentIndex(
             max(self.sheet_page.match.findData(profile.get("match")), 0)
@@ -376,6 +416,7 @@ class ImportWizard(QDialog):
                 dict(zip(self._headers(), self._targets(), strict=True)),
                 match=self.sheet_page.match.currentData(),
                 date_order=self.sheet_page.date_order.currentData(),
+                statuses=self.mapping_page.chosen_status_words(),
             )
         except DesktopError as exc:
             self.message.setText(exc.message)
@@ -417,14 +458,17 @@ class ImportWizard(QDialog):
         )
         parts = list(plan.report.notes())
         if plan.new_references:
-            listed = ", ".join(
-                f"{n.reference.kind} {n.reference.text}" for n in plan.new_references[:12]
-            )
+            listed = ", ".join(n.description for n in plan.new_references[:12])
             more = len(plan.new_references) - 12
             parts.append(
                 "New reference data to create: "
                 + listed
                 + (f" and {more} more" if more > 0 else "")
+            )
+        if plan.options.defaults:
+            parts.append(
+                "Values for new assets whose row gives none: "
+                + defaults_description(plan.options.defaults)
             )
         if unmapped := plan.mapping.unmapped():
             parts.append("Columns not imported: " + ", ".join(unmapped))

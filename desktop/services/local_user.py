@@ -1,0 +1,68 @@
+"""Who acts on a local file when nobody said: the operating-system user.
+
+A local SQLite file is one person's (DESIGN.md, security model): with no ``--as`` and no
+user in the settings, the person recorded is the computer's login name, created on first
+use with the roles a single user needs to do everything alone. A shared server never
+guesses: there the user must be named.
+"""
+
+from __future__ import annotations
+
+import getpass
+
+from sqlalchemy import func, select
+
+from desktop.errors import DesktopError
+from desktop.services import reference
+from desktop.storage.database import Database
+from desktop.storage.models import Person
+
+#: A local single user receives, installs, approves, audits and administers alone.
+LOCAL_ROLES = ("technician", "approver", "auditor", "administrator")
+
+
+def os_username() -> str:
+    """The operating-system login name (``getpass.getuser()``), or a clear error."""
+    try:
+        name = getpass.getuser().strip()
+    except (OSError, KeyError) as exc:  # no LOGNAME/USER and no passwd entry
+        raise DesktopError(
+            "cannot tell who you are: set the user in the settings or pass --as USER"
+        ) from exc
+    if not name:
+        raise DesktopError(
+            "cannot tell who you are: set the user in the settings or pass --as USER"
+        )
+    return name
+
+
+def acting_username(db: Database, configured: str | None) -> str | None:
+    """``configured`` if given; on a local file the OS user (created on first use); else None."""
+    if configured:
+        return configured
+    if not db.is_sqlite:
+        return None
+    username = os_username()
+    ensure_local_person(db, username)
+    return username
+
+
+def ensure_local_person(db: Database, username: str) -> bool:
+    """Create the person ``username`` with :data:`LOCAL_ROLES` unless they exist.
+
+    Returns True when the person was created.
+    """
+    with db.read() as session:
+        exists = session.execute(
+            select(Person.id).where(func.lower(Person.username) == username.lower())
+        ).first()
+    if exists is not None:
+        return False
+    with db.write() as session:
+        again = session.execute(
+            select(Person.id).where(func.lower(Person.username) == username.lower())
+        ).first()
+        if again is not None:
+            return False
+        reference.create_person(session, name=username, username=username, roles=LOCAL_ROLES)
+    return True

@@ -1,0 +1,326 @@
+"""A new user's first import, through the command line run as a subprocess.
+
+Fresh databases (``db upgrade``), files written here with openpyxl or csv, no ``--as``
+and no user in the settings: the operating-system user acts. What the database holds
+afterwards is checked: statuses, the procedures each asset went through (kinds in
+order), the people, locations and categories created, stored values kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from desktop.storage.database import Database
+from desktop.storage.models import Asset, Category, Location, Person, Procedure
+from tests.desktop.spreadsheets.conftest import write_workbook
+
+OS_USER = "mkowalski"
+SNIPE_HEADER = [
+    "Asset Tag",
+    "Asset Name",
+    "Category",
+    "Manufacturer",
+    "Model Name",
+    "Serial Number",
+    "Status Label",
+    "Location",
+    "Checked Out To: Username",
+    "Checked Out To: Email",
+    "Checked Out To: Full Name",
+    "Supplier",
+]
+
+
+def assetdesk(database: Path, *argv: str, user: str = OS_USER) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, USER=user, LOGNAME=user, LNAME=user, USERNAME=user)
+    return subprocess.run(
+        [sys.executable, "-m", "ui.cli.main", "--database", str(database), *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Path:
+    """An empty database: only what the migrations put there."""
+    path = tmp_path / "first.sqlite3"
+    done = assetdesk(path, "db", "upgrade")
+    assert done.returncode == 0, done.stderr
+    return path
+
+
+def open_db(path: Path) -> Database:
+    return Database(f"sqlite:///{path}")
+
+
+def history(path: Path) -> dict[str, tuple[str, list[str]]]:
+    """tag → (status, procedure kinds in the order they were performed)."""
+    db = open_db(path)
+    try:
+        with db.read() as session:
+            result: dict[str, tuple[str, list[str]]] = {}
+            for asset in session.execute(select(Asset)).scalars():
+                kinds = session.execute(
+                    select(Procedure.kind)
+                    .where(Procedure.asset_id == asset.id)
+                    .order_by(Procedure.performed_at)
+                ).scalars()
+                result[asset.tag] = (asset.status, list(kinds))
+            return result
+    finally:
+        db.dispose()
+
+
+def query(path: Path, statement: Any) -> list[Any]:
+    db = open_db(path)
+    try:
+        with db.read() as session:
+            return list(session.execute(statement).all())
+    finally:
+        db.dispose()
+
+
+def snipe_file(path: Path, rows: Sequence[Sequence[object]]) -> Path:
+    return write_workbook(path, [SNIPE_HEADER, *rows], sheet="Assets")
+
+
+def test_snipe_it_statuses_become_recorded_history_in_an_empty_database(
+    fresh: Path, tmp_path: Path
+) -> None:
+    path = snipe_file(
+        tmp_path / "snipe.xlsx",
+        [
+            ["LT-1", "Spare laptop", "Laptop", "Lenovo", "T14", "S1", "Ready to Deploy",
+             "HQ › Building A › Room 101", None, None, None, "Bechtle"],
+            ["LT-2", "Anna's laptop", "Laptop", "Lenovo", "T14", "S2", "Ready to Deploy",
+             "HQ › Building A › Room 101", "asmith", "anna.smith@example.org", "Anna Smith", None],
+            ["LT-3", "Old laptop", "Laptop", "Lenovo", "T14", "S3", "Archived",
+             "HQ > Building A > Store", None, None, None, None],
+            ["LT-4", "Cracked", "Laptop", "Lenovo", "T14", "S4", "Broken",
+             "HQ › Building A › Room 101", None, None, None, None],
+            ["LT-5", "Gone", "Laptop", "Lenovo", "T14", "S5", "Lost/Stolen",
+             "HQ › Building A › Room 101", None, None, None, None],
+            ["LT-6", "Scrap", "Laptop", "Lenovo", "T14", "S6", "Disposed",
+             "HQ › Building A › Store", None, None, None, None],
+            ["MN-1", "Monitor", "Monitor", "Dell", "U2720", "S7", "Kaputt",
+             "Warehouse/Shelf 3", None, None, None, None],
+            ["MN-2", "Anna's monitor", "Monitor", "Dell", "U2720", "S8", "Deployed",
+             "HQ › Building A › Room 101", "asmith", "anna.smith@example.org", "Anna Smith", None],
+            ["MN-3", "Retired monitor", "Monitor", "Dell", "U2720", "S9", "Retired",
+             "HQ › Building A › Room 101", "bjones", None, "Bob Jones", None],
+        ],
+    )  # fmt: skip
+    dry = assetdesk(
+        fresh,
+        "import",
+        str(path),
+        "--dry-run",
+        "--status-map",
+        "Kaputt=In repair",
+        "--save-profile",
+        "Snipe-IT",
+    )
+    assert dry.returncode == 0, dry.stdout + dry.stderr
+    assert "category Laptop (new; tag prefix LAP)" in dry.stdout
+    assert "category Monitor (new; tag prefix MON)" in dry.stdout
+    assert "location HQ › Building A › Room 101 (new)" in dry.stdout
+    assert "location Warehouse › Shelf 3 (new)" in dry.stdout
+    assert "person Anna Smith (new; user name asmith; anna.smith@example.org)" in dry.stdout
+    assert "manufacturer Lenovo (new)" in dry.stdout
+    assert "Dry run: nothing was written." in dry.stdout
+    assert history(fresh) == {}
+
+    done = assetdesk(fresh, "import", str(path), "--profile", "Snipe-IT", "--json")  # the word too
+    assert done.returncode == 0, done.stdout + done.stderr
+    payload = json.loads(done.stdout)
+    assert payload["committed"] is True and payload["counts"]["create"] == 9
+
+    assert history(fresh) == {
+        "LT-1": ("in_stock", ["receive"]),
+        "LT-2": ("in_service", ["receive", "install"]),
+        "LT-3": ("decommissioned", ["receive", "decommission"]),
+        "LT-4": ("in_repair", ["receive", "change"]),
+        "LT-5": ("missing", ["receive", "change"]),
+        "LT-6": ("disposed", ["receive", "decommission", "dispose"]),
+        "MN-1": ("in_repair", ["receive", "change"]),
+        "MN-2": ("in_service", ["receive", "install"]),
+        "MN-3": ("decommissioned", ["receive", "install", "decommission"]),
+    }
+    people = {
+        row.username: (row.name, row.email)
+        for row in query(fresh, select(Person.username, Person.name, Person.email))
+    }
+    assert people == {
+        OS_USER: (OS_USER, None),
+        "asmith": ("Anna Smith", "anna.smith@example.org"),
+        "bjones": ("Bob Jones", None),
+    }
+    performers = query(fresh, select(Procedure.performed_by_id, Procedure.origin).distinct())
+    (me,) = query(fresh, select(Person.id).where(Person.username == OS_USER))
+    assert performers == [(me[0], "import_file")]
+    locations = {
+        row.id: (row.name, row.kind, row.parent_id)
+        for row in query(
+            fresh, select(Location.id, Location.name, Location.kind, Location.parent_id)
+        )
+    }
+
+    def path_of(location_id: Any) -> str:
+        name, kind, parent = locations[location_id]
+        return (path_of(parent) + " › " if parent else "") + f"{name} ({kind})"
+
+    assert sorted(path_of(i) for i in locations) == [
+        "HQ (site)",
+        "HQ (site) › Building A (building)",
+        "HQ (site) › Building A (building) › Room 101 (room)",
+        "HQ (site) › Building A (building) › Store (room)",
+        "Warehouse (building)",
+        "Warehouse (building) › Shelf 3 (room)",
+    ]
+    categories = set(query(fresh, select(Category.name, Category.tag_prefix)))
+    assert categories == {("Laptop", "LAP"), ("Monitor", "MON")}
+
+
+def test_no_create_refuses_rows_naming_unknown_reference_data(fresh: Path, tmp_path: Path) -> None:
+    path = snipe_file(
+        tmp_path / "snipe.xlsx",
+        [["LT-1", "Laptop", "Laptop", "", "", "S1", "Ready to Deploy", "Room 9",
+          None, None, None, None]],
+    )  # fmt: skip
+    done = assetdesk(fresh, "import", str(path), "--no-create", "--json")
+    payload = json.loads(done.stdout)
+    assert done.returncode == 1
+    assert payload["committed"] is False and payload["counts"]["error"] == 1
+    messages = {(e["row"], e["column"]): e["message"] for e in payload["errors"]}
+    assert messages[(2, "Category")].startswith("there is no category 'Laptop'")
+    assert messages[(2, "Location")] == (
+        "there is no location 'Room 9' (missing reference data is not created in this import)"
+    )
+    assert history(fresh) == {}
+    assert query(fresh, select(Location.id)) == []
+
+
+def test_values_for_all_rows_fill_what_a_register_lacks(fresh: Path, tmp_path: Path) -> None:
+    path = tmp_path / "register.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Device name", "Serial No.", "Status", "Site"])
+        writer.writerow(["Reception PC", "PC-9", "Active", ""])
+        writer.writerow(["Spare PC", "PC-10", "Spare", "Annex/Store"])
+        writer.writerow(["Old PC", "PC-11", "In use", ""])
+    done = assetdesk(
+        fresh,
+        "import",
+        str(path),
+        "--set",
+        "category=Desktop computer",
+        "--set",
+        "location=Main site › Office",
+        "--set",
+        "Assigned to=frontdesk",
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "category Desktop computer (new; tag prefix DES)" in done.stdout
+    assert "Values for new assets whose row gives none: Category = Desktop computer" in done.stdout
+    rows = query(
+        fresh,
+        select(Asset.tag, Asset.name, Asset.status, Location.name, Person.username)
+        .join(Location, Location.id == Asset.location_id)
+        .outerjoin(Person, Person.id == Asset.assigned_to_id)
+        .order_by(Asset.tag),
+    )
+    assert [tuple(r) for r in rows] == [
+        ("DES-000001", "Reception PC", "in_service", "Office", "frontdesk"),
+        ("DES-000002", "Spare PC", "in_service", "Store", "frontdesk"),
+        ("DES-000003", "Old PC", "in_service", "Office", "frontdesk"),
+    ]
+
+
+def test_a_near_duplicate_name_is_flagged_in_the_dry_run(fresh: Path, tmp_path: Path) -> None:
+    first = write_workbook(
+        tmp_path / "one.xlsx",
+        [["Asset tag", "Name", "Category", "Location"], ["LAP-1", "A", "Laptop", "Room 1"]],
+    )
+    assert assetdesk(fresh, "import", str(first)).returncode == 0
+    second = write_workbook(
+        tmp_path / "two.xlsx",
+        [["Asset tag", "Name", "Category", "Location"], ["LAP-2", "B", "Laptpo", "Room 1"]],
+    )
+    done = assetdesk(fresh, "import", str(second), "--dry-run")
+    assert "category Laptpo (new; tag prefix LAPT; 'Laptpo' looks like 'Laptop')" in done.stdout
+    done = assetdesk(fresh, "import", str(second), "--dry-run", "--json")
+    (new,) = json.loads(done.stdout)["new_references"]
+    assert new["looks_like"] == "Laptop" and new["tag_prefix"] == "LAPT"
+
+
+def test_json_is_one_object_for_a_missing_a_corrupt_and_a_refused_file(
+    fresh: Path, tmp_path: Path
+) -> None:
+    corrupt = tmp_path / "corrupt.xlsx"
+    corrupt.write_bytes(b"PK\x03\x04 this is not a workbook")
+    no_columns = write_workbook(tmp_path / "nothing.xlsx", [["Colour", "Weight"], ["red", 3]])
+    rejected = write_workbook(
+        tmp_path / "rejected.xlsx",
+        [["Asset tag", "Name", "Category", "Location", "Purchase cost"],
+         ["LAP-1", "A", "Laptop", "Room 1", "lots"]],
+    )  # fmt: skip
+    cases = {
+        tmp_path / "missing.xlsx": "there is no such file",
+        corrupt: "corrupt.xlsx",
+        no_columns: "no column is mapped to Asset tag",
+        rejected: "nothing was imported: 1 rows were rejected",
+    }
+    for path, message in cases.items():
+        done = assetdesk(fresh, "import", str(path), "--json")
+        payload = json.loads(done.stdout)  # exactly one JSON document, nothing else
+        assert isinstance(payload, dict), path
+        assert message in payload["refused"], (path, payload)
+        assert payload["committed"] is False
+        assert done.returncode in (1, 2)
+    assert history(fresh) == {}
+
+
+def test_a_blank_cell_keeps_the_stored_value_unless_blank_clears(
+    fresh: Path, tmp_path: Path
+) -> None:
+    first = write_workbook(
+        tmp_path / "one.xlsx",
+        [["Asset tag", "Name", "Category", "Location", "Serial number", "Notes"],
+         ["LAP-1", "Laptop", "Laptop", "Room 1", "SN-1", "keep me"]],
+    )  # fmt: skip
+    assert assetdesk(fresh, "import", str(first)).returncode == 0
+    update = write_workbook(
+        tmp_path / "two.xlsx",
+        [["Asset tag", "Name", "Category", "Location", "Serial number", "Notes"],
+         ["LAP-1", "Renamed", None, None, None, None]],
+    )  # fmt: skip
+    done = assetdesk(fresh, "import", str(update))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "row 2 LAP-1: Name: Laptop → Renamed" in done.stdout
+    stored = query(fresh, select(Asset.name, Asset.serial_number, Asset.notes))
+    assert [tuple(r) for r in stored] == [("Renamed", "SN-1", "keep me")]
+
+    done = assetdesk(fresh, "import", str(update), "--blank-clears")
+    assert done.returncode == 1
+    assert "an asset's category cannot be removed" in done.stdout
+    only_clearable = write_workbook(
+        tmp_path / "three.xlsx",
+        [["Asset tag", "Serial number", "Notes"], ["LAP-1", None, None]],
+    )
+    done = assetdesk(fresh, "import", str(only_clearable), "--blank-clears")
+    assert done.returncode == 0, done.stdout + done.stderr
+    stored = query(fresh, select(Asset.name, Asset.serial_number, Asset.notes))
+    assert [tuple(r) for r in stored] == [("Renamed", None, "")]

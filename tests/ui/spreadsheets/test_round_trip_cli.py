@@ -1,0 +1,99 @@
+"""Demo register → export → import, through the command line run as a subprocess.
+
+Imported back as updates it changes nothing; imported into a fresh database as new
+assets it creates every one, with its status and its location — also where two sites
+have a room or rack of the same name (the export writes such a location's path).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from sqlalchemy import func, select
+
+from desktop.storage.models import Asset, Location, Procedure
+from tests.ui.spreadsheets.test_first_import_cli import assetdesk, open_db
+
+
+def register(path: Path) -> dict[str, tuple[str, str, str]]:
+    """tag → (name, status, the location's path from the top)."""
+    db = open_db(path)
+    try:
+        with db.read() as session:
+            tree = {
+                r.id: (r.name, r.parent_id)
+                for r in session.execute(select(Location.id, Location.name, Location.parent_id))
+            }
+
+            def path_of(location_id: Any) -> str:
+                if location_id is None:
+                    return ""
+                name, parent = tree[location_id]
+                above = path_of(parent)
+                return f"{above} › {name}" if above else name
+
+            return {
+                r.tag: (r.name, r.status, path_of(r.location_id))
+                for r in session.execute(
+                    select(Asset.tag, Asset.name, Asset.status, Asset.location_id)
+                )
+            }
+    finally:
+        db.dispose()
+
+
+def procedure_count(path: Path) -> int:
+    db = open_db(path)
+    try:
+        with db.read() as session:
+            return int(session.execute(select(func.count()).select_from(Procedure)).scalar_one())
+    finally:
+        db.dispose()
+
+
+def test_demo_register_round_trips_as_updates_and_into_a_fresh_database(tmp_path: Path) -> None:
+    source, fresh = tmp_path / "demo.sqlite3", tmp_path / "fresh.sqlite3"
+    done = assetdesk(source, "demo", "--assets", "300", "--seed", "11")
+    assert done.returncode == 0, done.stderr
+    workbook = tmp_path / "register.xlsx"
+    assert assetdesk(source, "export", str(workbook)).returncode == 0
+
+    # The location column names every location once: repeated names are written as paths.
+    sheet = openpyxl.load_workbook(workbook, read_only=True)["Assets"]
+    header = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    written = {
+        row[header.index("Asset tag")]: row[header.index("Location")] or ""
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    assert any(" › " in text and text.endswith("Rack A02") for text in written.values())
+
+    before = register(source)
+    procedures = procedure_count(source)
+    done = assetdesk(source, "import", str(workbook), "--json")
+    payload = json.loads(done.stdout)
+    assert done.returncode == 0, payload["errors"][:3]
+    assert payload["counts"] == {
+        "create": 0,
+        "update": 0,
+        "unchanged": 300,
+        "conflict": 0,
+        "error": 0,
+    }
+    assert register(source) == before and procedure_count(source) == procedures
+
+    assert assetdesk(fresh, "db", "upgrade").returncode == 0
+    done = assetdesk(fresh, "import", str(workbook), "--json")
+    payload = json.loads(done.stdout)
+    assert done.returncode == 0, payload["errors"][:3]
+    assert payload["counts"]["create"] == 300 and payload["committed"] is True
+    # Same names and statuses; each location as the file named it: a unique name at the
+    # top, a repeated one under the same path as in the source database.
+    created = register(fresh)
+    assert {t: v[:2] for t, v in created.items()} == {t: v[:2] for t, v in before.items()}
+    assert {t: v[2] for t, v in created.items()} == written
+    assert all(before[t][2].endswith(text) for t, text in written.items())
+    again = assetdesk(fresh, "import", str(workbook), "--json")
+    assert json.loads(again.stdout)["counts"]["unchanged"] == 300
