@@ -342,15 +342,29 @@ def notes_with_extras(notes: object, extra: str) -> str:
     return "\n".join([base, *missing] if base else missing)
 
 
-def header_score(row: Sequence[object], index: Mapping[str, list[tuple[str, int]]]) -> int:
-    """How many different targets a row's cells surely name (score 60 or more)."""
+#: Header cells looked at per row when looking for the header (a header is not wider).
+_HEADER_WIDTH = 1000
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def header_score(
+    row: Sequence[object],
+    index: Mapping[str, list[tuple[str, int]]],
+    seen: dict[str, str] | None = None,
+) -> int:
+    """How many different targets a row's cells surely name (score 60 or more).
+
+    ``seen`` caches each cell text's best target across rows (values repeat)."""
+    cache = {} if seen is None else seen
     found = set()
-    for cell in row:
-        if isinstance(cell, str) and cell.strip():
-            for target, score in candidates(cell, index):
-                if score >= 60:
-                    found.add(target)
-                    break
+    for cell in row[:_HEADER_WIDTH]:
+        if not isinstance(cell, str) or len(cell) > 100 or not _LETTER.search(cell):
+            continue  # numbers, dates and long text are not headers
+        if cell not in cache:
+            best = [t for t, score in candidates(cell, index) if score >= 60]
+            cache[cell] = best[0] if best else ""
+        if cache[cell]:
+            found.add(cache[cell])
     return len(found)
 
 
@@ -361,9 +375,10 @@ def header_row(
     most known columns (a title above it names none). Without any, the first row with
     at least two text cells."""
     index = _index(custom_labels)
+    seen: dict[str, str] = {}
     best, best_score = -1, 0
     for number, row in enumerate(rows[:scan]):
-        score = header_score(row, index)
+        score = header_score(row, index, seen)
         if score > best_score:
             best, best_score = number, score
     if best >= 0:
