@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session, aliased
 from desktop.domain.lifecycle import ACTIVE_STATUSES
 from desktop.domain.tags import normalize_tag
 from desktop.errors import NotFoundError
+from desktop.services.plain_reads import detail_row, history_count, history_rows
 from desktop.services.reference import subtree_location_ids
 from desktop.services.register_rows import AssetFilter, AssetRow, asset_row
 from desktop.services.search import search_condition, sqlite_count_matches
 from desktop.storage.models import (
-    Approval,
     Asset,
     AssetModel,
     Category,
@@ -262,57 +262,10 @@ def _history(
     connection: Connection, asset_id: uuid.UUID, limit: int | None
 ) -> tuple[list[HistoryEntry], int]:
     """The newest ``limit`` procedures (None: all) and how many the asset has, by one
-    statement of plain rows: the page of procedures (along the (asset, time) index) with
-    their performers and their number, then joined to their approvals."""
-    performer = aliased(Person, name="performer")
-    approver = aliased(Person, name="approver")
-    newest = (
-        select(
-            Procedure.id,
-            Procedure.kind,
-            Procedure.state,
-            performer.name.label("performer_name"),
-            performer.username.label("performer_username"),
-            Procedure.performed_at,
-            Procedure.created_at,
-            Procedure.ticket_ref,
-            Procedure.reason,
-            Procedure.template_version,
-            Procedure.origin,
-            Procedure.origin_detail,
-            Procedure.answers,
-            Procedure.changes,
-            # Counted along the (asset, time) index, not by a window over every row.
-            select(func.count())
-            .select_from(Procedure)
-            .where(Procedure.asset_id == asset_id)
-            .scalar_subquery()
-            .label("total"),
-        )
-        .join(performer, performer.id == Procedure.performed_by_id)
-        .where(Procedure.asset_id == asset_id)
-        .order_by(Procedure.performed_at.desc(), Procedure.created_at.desc())
-    )
-    if limit is not None:
-        newest = newest.limit(limit)
-    page = newest.subquery("newest")
-    query = (
-        select(
-            *page.c,
-            approver.name,
-            Approval.decision,
-            Approval.comment,
-            Approval.decided_at,
-            Approval.approver_groups,
-        )
-        .select_from(page)
-        .outerjoin(Approval, Approval.procedure_id == page.c.id)
-        .outerjoin(approver, approver.id == Approval.approver_id)
-        .order_by(page.c.performed_at.desc(), page.c.created_at.desc(), Approval.decided_at)
-    )
+    prepared statement of plain rows (:mod:`desktop.services.plain_reads`)."""
     entries: dict[uuid.UUID, tuple[Any, list[dict[str, Any]]]] = {}
     total = 0
-    for r in connection.execute(query):
+    for r in history_rows(connection, asset_id, limit):
         total = r[14]
         _p, decisions = entries.setdefault(r[0], (r, []))
         if r[16] is not None:  # an approval (decision is NOT NULL)
@@ -356,22 +309,11 @@ def asset_detail(
 ) -> AssetDetail:
     """One asset's fields and its newest ``history_limit`` procedures (None: all; 0:
     none), by two statements of plain rows. ``history_count`` says how many there are."""
-    query = _row_select().add_columns(
-        Asset.category_id,
-        Asset.location_id,
-        Asset.assigned_to_id,
-        Asset.owning_group_id,
-        Asset.model_id,
-        Asset.supplier_id,
-        Asset.custom_fields,
-        Category.custom_fields,
-    )
+    connection = session.connection()  # plain rows by prepared statements
     if asset_id is not None:
-        query = query.where(Asset.id == asset_id)
+        r = detail_row(connection, tag_key=None, asset_id=asset_id)
     else:
-        query = query.where(Asset.tag_key == normalize_tag(tag or ""))
-    connection = session.connection()  # plain rows: no ORM result processing
-    r = connection.execute(query).first()
+        r = detail_row(connection, tag_key=normalize_tag(tag or ""), asset_id=None)
     if r is None:
         raise NotFoundError(
             f"there is no asset with the tag '{(tag or '').strip()}'"
@@ -381,11 +323,7 @@ def asset_detail(
     row = asset_row(r)
     if history_limit == 0:
         history: list[HistoryEntry] = []
-        count = int(
-            connection.execute(
-                select(func.count()).select_from(Procedure).where(Procedure.asset_id == row.id)
-            ).scalar_one()
-        )
+        count = history_count(connection, row.id)
     else:
         history, count = _history(connection, row.id, history_limit)
     return AssetDetail(

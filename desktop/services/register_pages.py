@@ -35,6 +35,7 @@ from sqlalchemy import Select, String, func, or_, select, type_coerce
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from desktop.services.plain_reads import sqlite_search_page
 from desktop.services.queries import (
     SORT_COLUMNS,
     AssetFilter,
@@ -48,6 +49,7 @@ from desktop.services.queries import (
 from desktop.services.search import (
     SEARCH_RANK,
     TRIGRAM_MIN_LENGTH,
+    UNRANKED,
     search_condition,
     sqlite_all_ranked,
     sqlite_hits_below,
@@ -281,6 +283,20 @@ class RegisterPager:
                 if found is None
                 else page_rows(session, found[0], (found[1],), descending=descending)
             )
+        elif (
+            self.filter == AssetFilter(search=self.filter.search)
+            and len(self.filter.search.strip()) >= TRIGRAM_MIN_LENGTH
+            and self._search_plan_of(session).ranked
+        ):
+            # A search alone (as typed in the box): its prepared statement.
+            rows = sqlite_search_page(
+                session.connection(),
+                '"' + self.filter.search.strip().replace('"', '""') + '"',
+                unranked=UNRANKED,
+                offset=offset,
+                limit=limit,
+                descending=descending,
+            )
         elif self._search_plan_of(session).ranked:
             # The index's hits come in tag order: a page is the next hits that pass the
             # filter, however many there are and wherever they cluster.
@@ -508,7 +524,10 @@ class RegisterPager:
         if plan is None:
             if session.get_bind().dialect.name != "sqlite" or not self.filter.search.strip():
                 plan = _SearchPlan(walk=False, hits=None)
-            elif self.sort == "tag" and sqlite_all_ranked(session.connection(), self.filter.search):
+            elif self.sort == "tag" and (
+                _none_unranked(session)
+                or sqlite_all_ranked(session.connection(), self.filter.search)
+            ):
                 plan = _SearchPlan(walk=False, hits=None, ranked=True)
             elif len(self.filter.search.strip()) < TRIGRAM_MIN_LENGTH:
                 plan = _SearchPlan(walk=True, hits=None)  # no index: scan the sort order
@@ -602,6 +621,17 @@ def _watch(raw: Any, cancel: threading.Event | None) -> None:
         return
     interval = 1 if cancel.is_set() else CANCEL_CHECK_STEPS
     raw.set_progress_handler(lambda: 1 if cancel.is_set() else 0, interval)
+
+
+def _none_unranked(session: Session) -> bool:
+    """Whether every asset is ranked in tag order (SQLite): then so are a search's hits,
+    known without matching the search (a seek on the rank key, not an index match)."""
+    found = (
+        session.connection()
+        .exec_driver_sql("SELECT 1 FROM asset_search_rank WHERE rank >= ? LIMIT 1", (UNRANKED,))
+        .first()
+    )
+    return found is None
 
 
 def _group_condition(group: _Group, key_column: Any) -> Any:

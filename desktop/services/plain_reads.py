@@ -1,0 +1,185 @@
+"""The register's hottest reads as prepared SQL: a search page (SQLite) and a scan's detail.
+
+A search page and an asset's detail are read every time a person types a term or scans
+a tag. Building their SQLAlchemy expressions anew each time (dozens of joins and
+conditions) cost more than running them (a search page: 10 ms to build, under 1 ms to
+run on a million assets). Here the statements are written once, as text with typed
+columns (compiled once per backend, then cached), and their rows become plain values.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import JSON, Connection, Integer, String, TextClause, Uuid, bindparam, column, text
+
+from desktop.services.register_rows import _ROW_COLUMNS, AssetRow, asset_row
+from desktop.storage.types import UTCDateTime
+
+#: The row's names, joined to a page of assets ``a`` (SQL shared by the statements below).
+_NAMES = """
+LEFT OUTER JOIN categories c ON c.id = a.category_id
+LEFT OUTER JOIN asset_models m ON m.id = a.model_id
+LEFT OUTER JOIN manufacturers mf ON mf.id = m.manufacturer_id
+LEFT OUTER JOIN locations l ON l.id = a.location_id
+LEFT OUTER JOIN people p ON p.id = a.assigned_to_id
+LEFT OUTER JOIN {groups} g ON g.id = a.owning_group_id
+LEFT OUTER JOIN suppliers s ON s.id = a.supplier_id
+"""
+_ROW = """a.id, a.tag, a.name, c.name AS category, mf.name AS manufacturer, m.name AS model,
+       a.serial_number, a.status, l.name AS location, p.name AS assigned_to,
+       g.name AS owning_group, a.purchase_date, a.purchase_cost, a.order_number,
+       s.name AS supplier, a.warranty_end, a.last_audited_at, a.notes, a.version,
+       a.updated_at"""
+
+# SQLite: the hits of a trigram MATCH in rank order (the register's tag order), then the
+# page's assets with their names. Only right when every hit is ranked (the caller knows).
+_SQLITE_SEARCH_PAGE = f"""
+SELECT {_ROW}
+FROM (SELECT x.rowid AS search_rank, r.asset_rowid
+      FROM asset_search x JOIN asset_search_rank r ON r.rank = x.rowid
+      WHERE asset_search MATCH :phrase AND x.rowid < :unranked
+      ORDER BY x.rowid {{direction}} LIMIT :limit OFFSET :offset) hit
+JOIN assets a ON a.rowid = hit.asset_rowid
+{_NAMES.format(groups="groups")}
+ORDER BY hit.search_rank {{direction}}
+"""  # noqa: S608 - written here, no outside text; the values are bound
+_SQLITE_SEARCH_PAGES = {
+    descending: text(_SQLITE_SEARCH_PAGE.format(direction="DESC" if descending else "ASC"))
+    .columns(*_ROW_COLUMNS)
+    .bindparams(phrase=None, unranked=None, limit=None, offset=None)
+    for descending in (False, True)
+}
+
+_DETAIL_COLUMNS = (
+    *_ROW_COLUMNS,
+    column("category_id", Uuid()),
+    column("location_id", Uuid()),
+    column("assigned_to_id", Uuid()),
+    column("owning_group_id", Uuid()),
+    column("model_id", Uuid()),
+    column("supplier_id", Uuid()),
+    column("custom_fields", JSON()),
+    column("category_custom_fields", JSON()),
+)
+_DETAIL = """
+SELECT {row}, a.category_id, a.location_id, a.assigned_to_id, a.owning_group_id,
+       a.model_id, a.supplier_id, a.custom_fields, c.custom_fields AS category_custom_fields
+FROM assets a
+{names}
+WHERE a.{key} = :key
+"""
+
+_HISTORY_COLUMNS = (
+    column("id", Uuid()),
+    column("kind", String()),
+    column("state", String()),
+    column("performer_name", String()),
+    column("performer_username", String()),
+    column("performed_at", UTCDateTime()),
+    column("created_at", UTCDateTime()),
+    column("ticket_ref", String()),
+    column("reason", String()),
+    column("template_version", Integer()),
+    column("origin", String()),
+    column("origin_detail", String()),
+    column("answers", JSON()),
+    column("changes", JSON()),
+    column("total", Integer()),
+    column("approver", String()),
+    column("decision", String()),
+    column("comment", String()),
+    column("decided_at", UTCDateTime()),
+    column("approver_groups", JSON()),
+)
+# The newest procedures (along the (asset, time) index) with their performer and their
+# number, then joined to their approvals: one statement.
+_HISTORY = """
+SELECT n.id, n.kind, n.state, n.performer_name, n.performer_username, n.performed_at,
+       n.created_at, n.ticket_ref, n.reason, n.template_version, n.origin, n.origin_detail,
+       n.answers, n.changes, n.total, ap.name AS approver, v.decision, v.comment,
+       v.decided_at, v.approver_groups
+FROM (SELECT pr.id, pr.kind, pr.state, pe.name AS performer_name,
+             pe.username AS performer_username, pr.performed_at, pr.created_at,
+             pr.ticket_ref, pr.reason, pr.template_version, pr.origin, pr.origin_detail,
+             pr.answers, pr.changes,
+             (SELECT count(*) FROM procedures c WHERE c.asset_id = :asset_id) AS total
+      FROM procedures pr JOIN people pe ON pe.id = pr.performed_by_id
+      WHERE pr.asset_id = :asset_id
+      ORDER BY pr.performed_at DESC, pr.created_at DESC {limit}) n
+LEFT OUTER JOIN approvals v ON v.procedure_id = n.id
+LEFT OUTER JOIN people ap ON ap.id = v.approver_id
+ORDER BY n.performed_at DESC, n.created_at DESC, v.decided_at
+"""
+_HISTORY_COUNT = "SELECT count(*) AS total FROM procedures WHERE asset_id = :asset_id"
+
+_prepared: dict[tuple[str, str], TextClause] = {}
+
+
+def sqlite_search_page(
+    connection: Connection,
+    phrase: str,
+    *,
+    unranked: int,
+    offset: int,
+    limit: int,
+    descending: bool,
+) -> list[AssetRow]:
+    """Rows ``offset`` to ``offset + limit`` of the assets whose index row matches the FTS5
+    ``phrase``, in tag order (SQLite, every hit ranked)."""
+    statement = _SQLITE_SEARCH_PAGES[descending]
+    values = {"phrase": phrase, "unranked": unranked, "limit": limit, "offset": offset}
+    return [asset_row(r) for r in connection.execute(statement, values)]
+
+
+def detail_row(connection: Connection, *, tag_key: str | None, asset_id: uuid.UUID | None) -> Any:
+    """The asset's row (:class:`AssetRow` fields, then its keys and custom fields), or None."""
+    by_id = asset_id is not None
+    statement = _statement(connection, "detail:id" if by_id else "detail:tag_key")
+    return connection.execute(statement, {"key": asset_id if by_id else tag_key}).first()
+
+
+def history_rows(connection: Connection, asset_id: uuid.UUID, limit: int | None) -> list[Any]:
+    """The newest ``limit`` procedures (None: all) with their approvals, one row per
+    approval (or one without), newest first; column ``total`` counts them all."""
+    values: dict[str, Any] = {"asset_id": asset_id}
+    if limit is None:
+        statement = _statement(connection, "history:all")
+    else:
+        statement = _statement(connection, "history:limited")
+        values["limit"] = limit
+    return list(connection.execute(statement, values))
+
+
+def history_count(connection: Connection, asset_id: uuid.UUID) -> int:
+    statement = _statement(connection, "history:count")
+    return int(connection.execute(statement, {"asset_id": asset_id}).scalar_one())
+
+
+def _statement(connection: Connection, name: str) -> TextClause:
+    """The statement ``name`` for this connection's backend, made once."""
+    backend = connection.dialect.name
+    found = _prepared.get((backend, name))
+    if found is None:
+        found = _make(name, connection.dialect.identifier_preparer.quote)
+        _prepared[(backend, name)] = found
+    return found
+
+
+def _make(name: str, quote: Any) -> TextClause:
+    asset_id = bindparam("asset_id", type_=Uuid())
+    if name == "detail:id":
+        sql = _DETAIL.format(row=_ROW, names=_NAMES.format(groups=quote("groups")), key="id")
+        return text(sql).columns(*_DETAIL_COLUMNS).bindparams(bindparam("key", type_=Uuid()))
+    if name == "detail:tag_key":
+        sql = _DETAIL.format(row=_ROW, names=_NAMES.format(groups=quote("groups")), key="tag_key")
+        return text(sql).columns(*_DETAIL_COLUMNS).bindparams(bindparam("key", type_=String()))
+    if name == "history:all":
+        return text(_HISTORY.format(limit="")).columns(*_HISTORY_COLUMNS).bindparams(asset_id)
+    if name == "history:limited":
+        limit = bindparam("limit", type_=Integer())
+        sql = _HISTORY.format(limit="LIMIT :limit")
+        return text(sql).columns(*_HISTORY_COLUMNS).bindparams(asset_id, limit)
+    assert name == "history:count"
+    return text(_HISTORY_COUNT).columns(column("total", Integer())).bindparams(asset_id)
