@@ -9,7 +9,7 @@ The DDL is written out here as it is on the day of this migration (frozen: it im
 no service code).
 
 Revision ID: 0012
-Revises: 0004
+Revises: 0009
 Create Date: 2026-12-05
 """
 
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0012"
-down_revision: str | None = "0004"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
