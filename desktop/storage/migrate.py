@@ -73,10 +73,12 @@ def known_revisions() -> set[str]:
 
 
 def current_revisions(connection: Connection) -> tuple[str, ...]:
-    """Every revision the version table names (one on a sound database, none on a new one)."""
-    from alembic.runtime.migration import MigrationContext
-
-    return tuple(MigrationContext.configure(connection).get_current_heads())
+    """Every revision the version table names (one on a sound database, none on a new
+    one), read without importing Alembic."""
+    if not inspect(connection).has_table("alembic_version"):
+        return ()
+    rows = connection.execute(text("SELECT version_num FROM alembic_version")).scalars()
+    return tuple(str(row) for row in rows)
 
 
 #: Tables that only an Assetdesk schema has (checked when a database has no version).
@@ -89,8 +91,6 @@ def holds_foreign_data(connection: Connection) -> bool:
     A local file with any table in it is somebody else's (or ours, damaged); on a shared
     server other applications' tables may live beside ours, so only our own names count.
     """
-    from sqlalchemy import inspect
-
     names = set(inspect(connection).get_table_names())
     if connection.dialect.name == "sqlite":
         return bool(names)
