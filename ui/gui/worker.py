@@ -63,6 +63,10 @@ class _Runner(QObject):
 class Worker(QObject):
     """Runs one job on its own thread.
 
+    Give it a parent and let the parent delete it: a worker deleted with ``deleteLater``
+    on its own ``finished`` crashed PySide6 now and then (a segfault in ~QObject during the
+    next event loop turn, about one run in six under load).
+
     Signals:
         progress(int, int): done and total, at most every 100 ms.
         succeeded(object): the job's return value.
@@ -79,7 +83,11 @@ class Worker(QObject):
     def __init__(self, job: Job, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.cancel_event = threading.Event()
-        self._thread = QThread()
+        # The thread is the worker's child: it is destroyed with the worker, never by
+        # Python's garbage collector at an arbitrary moment, and only once it has ended
+        # (see _on_thread_finished). The runner lives in the thread and is deleted there
+        # when the thread finishes (Qt's worker-object pattern).
+        self._thread = QThread(self)
         self._runner = _Runner(job, self.cancel_event)
         self._runner.moveToThread(self._thread)
         self._thread.started.connect(self._runner.run)
@@ -89,6 +97,7 @@ class Worker(QObject):
         # Direct: the thread ends as soon as the job does, without a trip through the GUI
         # thread's event loop, so wait() from a GUI slot returns at once.
         self._runner.done.connect(self._thread.quit, Qt.ConnectionType.DirectConnection)
+        self._thread.finished.connect(self._runner.deleteLater)
         self._thread.finished.connect(self._on_thread_finished)
         self._thread.finished.connect(lambda: _running.discard(self))
         self._running = False
@@ -111,5 +120,8 @@ class Worker(QObject):
         return self._thread.wait(milliseconds)
 
     def _on_thread_finished(self) -> None:
+        # QThread emits finished just before its thread ends: wait for the end (at once),
+        # so that whoever deletes this worker on "finished" never destroys a running thread.
+        self._thread.wait()
         self._running = False
         self.finished.emit()

@@ -64,7 +64,6 @@ class JobList:
 
     def _finished(self, worker: Worker) -> None:
         self._workers.remove(worker)
-        worker.deleteLater()
         if self._close_pending and not self._workers:
             self._close_pending = False
             self._owner.close()

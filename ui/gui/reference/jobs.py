@@ -69,7 +69,6 @@ class DialogJobs(QObject):
 
     def _ended(self, worker: Worker) -> None:
         self._running.remove(worker)
-        worker.deleteLater()
         if not self._running:
             callbacks, self._when_idle = self._when_idle, []
             for callback in callbacks:

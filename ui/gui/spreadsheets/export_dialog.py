@@ -152,9 +152,7 @@ class ExportDialog(QDialog):
         raise error if isinstance(error, BaseException) else RuntimeError(error)
 
     def _finished(self) -> None:
-        worker, self.worker = self.worker, None
-        if worker is not None:
-            worker.deleteLater()
+        self.worker = None  # the worker is this dialog's child and goes with it
         self.progress.setVisible(False)
         self.export.setEnabled(True)
         if self._close_when_done:

@@ -574,9 +574,7 @@ class ImportWizard(QDialog):
         raise error if isinstance(error, BaseException) else RuntimeError(error)
 
     def _finished(self) -> None:
-        worker, self.worker = self.worker, None
-        if worker is not None:
-            worker.deleteLater()
+        self.worker = None  # the worker is this dialog's child and goes with it
         self.progress.setVisible(False)
         self._update_buttons()
         if self._close_when_done:
