@@ -1,4 +1,6 @@
-"""Dates typed key by key with separators land in the date field, as typed (issue 13)."""
+"""The procedure form's editors (issue 13): dates typed key by key with separators land in
+the date field as typed; the wheel does not change a pick list; a decommission proposes
+the site's store."""
 
 from __future__ import annotations
 
@@ -13,9 +15,13 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QComboBox
 
 from desktop.domain.lifecycle import ProcedureKind
+from desktop.services import reference
 from desktop.settings import DATE_FORMAT, Settings
+from desktop.storage.models import Location
+from tests.factories import World
 from tests.ui.procedure_form.conftest import OpenForm
 from tests.ui.procedure_form.test_keyboard import focused, owns_focus, tab_to, type_
+from ui.gui.procedure_form.requests import build_requests
 
 FEB_15 = dt.date(2024, 2, 15)
 
@@ -105,3 +111,21 @@ def test_the_mouse_wheel_over_a_pick_list_scrolls_the_form_not_the_choice(
     )
     QApplication.sendEvent(supplier, wheel)
     assert supplier.currentIndex() == before
+
+
+def test_the_decommission_form_asks_where_the_asset_now_is_proposing_the_sites_store(
+    qtbot: QtBot, open_form: OpenForm, sqlite_world: World
+) -> None:
+    with sqlite_world.db.write() as s:
+        store = s.get(Location, sqlite_world.other_site_room)
+        assert store is not None
+        desk = reference.create_location(s, name="Branch desk 4", parent_id=store.parent_id)
+        desk_id = desk.id
+    sqlite_world.receive(tag="LAP-D1", values={"location": desk_id})
+    sqlite_world.install("LAP-D1", location=desk_id)
+    dialog = open_form(ProcedureKind.DECOMMISSION, ["LAP-D1"])
+    assert dialog.view is not None
+    location = dialog.view.asset_editors["location"]
+    assert location.value() == sqlite_world.other_site_room  # "Branch store", not the desk
+    (request,) = build_requests(dialog.view)
+    assert request.values["location"] == sqlite_world.other_site_room
