@@ -324,3 +324,38 @@ def test_a_blank_cell_keeps_the_stored_value_unless_blank_clears(
     assert done.returncode == 0, done.stdout + done.stderr
     stored = query(fresh, select(Asset.name, Asset.serial_number, Asset.notes))
     assert [tuple(r) for r in stored] == [("Renamed", None, "")]
+
+
+def test_other_writes_act_as_the_os_user_too(fresh: Path, tmp_path: Path) -> None:
+    from desktop.services.incidents import incident_template
+    from desktop.storage.models import Incident
+
+    path = write_workbook(
+        tmp_path / "one.xlsx",
+        [["Asset tag", "Name", "Category", "Location", "Owning group"],
+         ["LAP-1", "Laptop", "Laptop", "Room 1", "Service desk"]],
+    )  # fmt: skip
+    assert assetdesk(fresh, "import", str(path), user="rpatel").returncode == 0
+    severity = next(f.choices for f in incident_template().fields if f.key == "severity")[0]
+    done = assetdesk(
+        fresh,
+        "incidents",
+        "log",
+        "--asset",
+        "LAP-1",
+        "--title",
+        "Screen flickers",
+        "--description",
+        "Since this morning",
+        "--severity",
+        severity,
+        "--group",
+        "Service desk",
+        user="rpatel",
+    )
+    assert done.returncode == 0, done.stderr
+    (reporter,) = query(
+        fresh, select(Person.username).join(Incident, Incident.reported_by_id == Person.id)
+    )
+    assert reporter[0] == "rpatel"
+    assert [r[0] for r in query(fresh, select(Person.username))] == ["rpatel"]
