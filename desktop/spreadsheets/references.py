@@ -95,6 +95,7 @@ class ReferenceIndex:
         #: False: a name not found is an error instead of new reference data.
         self.create = True
         self._new_categories: dict[str, PendingReference] = {}
+        self._new_people: dict[str, PendingReference] = {}
         self.locations = LocationTree(
             LocationNode(row.id, row.name, row.code, row.parent_id, row.kind)
             for row in session.execute(
@@ -216,7 +217,7 @@ class ReferenceIndex:
         else:
             found = self._by_name(self._people, text, current, "person", "the user name")
         if isinstance(found, PendingReference):
-            return self._new(found)
+            return self._new_person(found, (text,))
         return self._active(found, current)
 
     def person_by(
@@ -243,7 +244,7 @@ class ReferenceIndex:
                 raise ValueError(f"several people have the e-mail address '{address}'")
         if username and not email and not name:
             return self.person(username, current)
-        if name and not username:
+        if name:
             by_name = self._people_by_name.get(name.casefold(), [])
             if len(by_name) == 1 or (current is not None and current in by_name):
                 return self._active(current if current in by_name else by_name[0], current)
@@ -252,7 +253,20 @@ class ReferenceIndex:
                     f"several people are called '{name}': add a user name or e-mail column"
                 )
         shown = name or username or email
-        return self._new(PendingReference("person", shown, username=username, email=email or ""))
+        pending = PendingReference("person", shown, username=username, email=email or "")
+        return self._new_person(pending, (username, email, name))
+
+    def _new_person(self, pending: PendingReference, keys: tuple[str, ...]) -> PendingReference:
+        """A new person, the same one for every row of the file that names them
+        (by user name, e-mail or name): one person is created, never "asmith2"."""
+        self._new(pending)
+        wanted = [k.casefold() for k in keys if k]
+        for key in wanted:
+            if key in self._new_people:
+                return self._new_people[key]
+        for key in wanted:
+            self._new_people[key] = pending
+        return pending
 
     def _active(
         self, found: uuid.UUID | PendingReference, current: uuid.UUID | None

@@ -121,6 +121,8 @@ def test_snipe_it_statuses_become_recorded_history_in_an_empty_database(
              "HQ › Building A › Room 101", "asmith", "anna.smith@example.org", "Anna Smith", None],
             ["MN-3", "Retired monitor", "Monitor", "Dell", "U2720", "S9", "Retired",
              "HQ › Building A › Room 101", "bjones", None, "Bob Jones", None],
+            ["MN-4", "Anna's second monitor", "Monitor", "Dell", "U2720", "S10", "Deployed",
+             "HQ › Building A › Room 101", "asmith", None, None, None],
         ],
     )  # fmt: skip
     dry = assetdesk(
@@ -146,7 +148,7 @@ def test_snipe_it_statuses_become_recorded_history_in_an_empty_database(
     done = assetdesk(fresh, "import", str(path), "--profile", "Snipe-IT", "--json")  # the word too
     assert done.returncode == 0, done.stdout + done.stderr
     payload = json.loads(done.stdout)
-    assert payload["committed"] is True and payload["counts"]["create"] == 9
+    assert payload["committed"] is True and payload["counts"]["create"] == 10
 
     assert history(fresh) == {
         "LT-1": ("in_stock", ["receive"]),
@@ -158,6 +160,7 @@ def test_snipe_it_statuses_become_recorded_history_in_an_empty_database(
         "MN-1": ("in_repair", ["receive", "change"]),
         "MN-2": ("in_service", ["receive", "install"]),
         "MN-3": ("decommissioned", ["receive", "install", "decommission"]),
+        "MN-4": ("in_service", ["receive", "install"]),
     }
     people = {
         row.username: (row.name, row.email)
