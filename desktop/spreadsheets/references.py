@@ -96,6 +96,7 @@ class ReferenceIndex:
         self.create = True
         self._new_categories: dict[str, PendingReference] = {}
         self._new_people: dict[str, PendingReference] = {}
+        self._new_locations: list[PendingReference] = []
         self.locations = LocationTree(
             LocationNode(row.id, row.name, row.code, row.parent_id, row.kind)
             for row in session.execute(
@@ -195,7 +196,7 @@ class ReferenceIndex:
                 f"(Site{PATH_SEPARATOR}Building{PATH_SEPARATOR}Room) or its code instead"
             )
         if len(parts) < 2:
-            return self._new(PendingReference("location", text, path=(text,)))
+            return self._new_location(None, (text,))
         matches, depth = tree.resolve_path(parts)
         if depth == len(parts) and len(matches) == 1:
             return matches[0]
@@ -205,10 +206,27 @@ class ReferenceIndex:
                 f"several locations are called '{shown}': give the path from the site down, "
                 "or the location's code"
             )
-        parent = matches[0] if matches else None
-        new_parts = tuple(parts[depth:])
-        full = PATH_SEPARATOR.join([*(tree.path(parent) if parent else []), *new_parts])
-        return self._new(PendingReference("location", full, path=new_parts, parent_id=parent))
+        return self._new_location(matches[0] if matches else None, tuple(parts[depth:]))
+
+    def _new_location(self, parent: uuid.UUID | None, parts: tuple[str, ...]) -> PendingReference:
+        """A location to create below ``parent``. Where another row of the file already
+        creates a level named like ``parts[0]``, this one goes below that same level
+        ("HQ › Building A › Room 1", then "Building A/Room 2" or "Room 1" alone)."""
+        folded = [p.casefold() for p in parts]
+        for other in self._new_locations:
+            levels = [p.casefold() for p in other.path]
+            if folded[0] in levels and (parent is None or parent == other.parent_id):
+                at = levels.index(folded[0])
+                if len(parts) == 1 and at == len(levels) - 1:
+                    return other
+                parent, parts = other.parent_id, (*other.path[:at], *parts)
+                break
+        tree = self.locations
+        full = PATH_SEPARATOR.join([*(tree.path(parent) if parent else []), *parts])
+        pending = self._new(PendingReference("location", full, path=parts, parent_id=parent))
+        if pending not in self._new_locations:
+            self._new_locations.append(pending)
+        return pending
 
     def person(self, text: str, current: uuid.UUID | None) -> uuid.UUID | PendingReference:
         by_username = self._people_by_username.get(text.casefold())
