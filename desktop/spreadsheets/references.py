@@ -95,6 +95,8 @@ class ReferenceIndex:
         #: False: a name not found is an error instead of new reference data.
         self.create = True
         self._new_categories: dict[str, PendingReference] = {}
+        self._new_people: dict[str, PendingReference] = {}
+        self._new_locations: list[PendingReference] = []
         self.locations = LocationTree(
             LocationNode(row.id, row.name, row.code, row.parent_id, row.kind)
             for row in session.execute(
@@ -194,7 +196,7 @@ class ReferenceIndex:
                 f"(Site{PATH_SEPARATOR}Building{PATH_SEPARATOR}Room) or its code instead"
             )
         if len(parts) < 2:
-            return self._new(PendingReference("location", text, path=(text,)))
+            return self._new_location(None, (text,))
         matches, depth = tree.resolve_path(parts)
         if depth == len(parts) and len(matches) == 1:
             return matches[0]
@@ -204,10 +206,27 @@ class ReferenceIndex:
                 f"several locations are called '{shown}': give the path from the site down, "
                 "or the location's code"
             )
-        parent = matches[0] if matches else None
-        new_parts = tuple(parts[depth:])
-        full = PATH_SEPARATOR.join([*(tree.path(parent) if parent else []), *new_parts])
-        return self._new(PendingReference("location", full, path=new_parts, parent_id=parent))
+        return self._new_location(matches[0] if matches else None, tuple(parts[depth:]))
+
+    def _new_location(self, parent: uuid.UUID | None, parts: tuple[str, ...]) -> PendingReference:
+        """A location to create below ``parent``. Where another row of the file already
+        creates a level named like ``parts[0]``, this one goes below that same level
+        ("HQ › Building A › Room 1", then "Building A/Room 2" or "Room 1" alone)."""
+        folded = [p.casefold() for p in parts]
+        for other in self._new_locations:
+            levels = [p.casefold() for p in other.path]
+            if folded[0] in levels and (parent is None or parent == other.parent_id):
+                at = levels.index(folded[0])
+                if len(parts) == 1 and at == len(levels) - 1:
+                    return other
+                parent, parts = other.parent_id, (*other.path[:at], *parts)
+                break
+        tree = self.locations
+        full = PATH_SEPARATOR.join([*(tree.path(parent) if parent else []), *parts])
+        pending = self._new(PendingReference("location", full, path=parts, parent_id=parent))
+        if pending not in self._new_locations:
+            self._new_locations.append(pending)
+        return pending
 
     def person(self, text: str, current: uuid.UUID | None) -> uuid.UUID | PendingReference:
         by_username = self._people_by_username.get(text.casefold())
@@ -216,7 +235,7 @@ class ReferenceIndex:
         else:
             found = self._by_name(self._people, text, current, "person", "the user name")
         if isinstance(found, PendingReference):
-            return self._new(found)
+            return self._new_person(found, (text,))
         return self._active(found, current)
 
     def person_by(
@@ -243,7 +262,7 @@ class ReferenceIndex:
                 raise ValueError(f"several people have the e-mail address '{address}'")
         if username and not email and not name:
             return self.person(username, current)
-        if name and not username:
+        if name:
             by_name = self._people_by_name.get(name.casefold(), [])
             if len(by_name) == 1 or (current is not None and current in by_name):
                 return self._active(current if current in by_name else by_name[0], current)
@@ -252,7 +271,20 @@ class ReferenceIndex:
                     f"several people are called '{name}': add a user name or e-mail column"
                 )
         shown = name or username or email
-        return self._new(PendingReference("person", shown, username=username, email=email or ""))
+        pending = PendingReference("person", shown, username=username, email=email or "")
+        return self._new_person(pending, (username, email, name))
+
+    def _new_person(self, pending: PendingReference, keys: tuple[str, ...]) -> PendingReference:
+        """A new person, the same one for every row of the file that names them
+        (by user name, e-mail or name): one person is created, never "asmith2"."""
+        self._new(pending)
+        wanted = [k.casefold() for k in keys if k]
+        for key in wanted:
+            if key in self._new_people:
+                return self._new_people[key]
+        for key in wanted:
+            self._new_people[key] = pending
+        return pending
 
     def _active(
         self, found: uuid.UUID | PendingReference, current: uuid.UUID | None

@@ -128,3 +128,42 @@ def test_blank_cells_keep_stored_values_unless_asked(racks: World, tmp_path: Pat
     clearing = dry_run(racks.db, path, ImportOptions(blank_clears=True))
     (row,) = clearing.rows
     assert {c.field for c in row.changes} == {"name", "location", "notes", "custom.mgmt_ip"}
+
+
+def test_rows_of_one_file_share_the_locations_they_create(world: World, tmp_path: Path) -> None:
+    from desktop.storage.models import Location
+
+    path = write_workbook(
+        tmp_path / "new.xlsx",
+        [
+            ["Asset tag", "Name", "Category", "Location"],
+            ["LAP-1", "a", "Laptop", "Annex › Block C › Room 1"],
+            ["LAP-2", "b", "Laptop", "Block C/Room 2"],
+            ["LAP-3", "c", "Laptop", "Room 1"],
+            ["LAP-4", "d", "Laptop", "Head office > Building A > Room 9"],
+        ],
+    )
+    plan = dry_run(world.db, path, ImportOptions())
+    assert plan.problems() == []
+    assert [n.reference.text for n in plan.new_references] == [
+        "Annex › Block C › Room 1",
+        "Annex › Block C › Room 2",
+        "Head office › Building A › Room 9",
+    ]
+    commit_import(world.db, plan, performed_by="tech")
+    with world.db.read() as s:
+        rows = s.execute(select(Location.id, Location.name, Location.parent_id)).all()
+        names = {r.id: (r.name, r.parent_id) for r in rows}
+        by_tag = dict(s.execute(select(Asset.tag, Asset.location_id)).all())
+
+    def path_of(location_id: object) -> str:
+        name, parent = names[location_id]
+        return f"{path_of(parent)} › {name}" if parent else name
+
+    assert {tag: path_of(loc) for tag, loc in by_tag.items()} == {
+        "LAP-1": "Annex › Block C › Room 1",
+        "LAP-2": "Annex › Block C › Room 2",
+        "LAP-3": "Annex › Block C › Room 1",
+        "LAP-4": "Head office › Building A › Room 9",
+    }
+    assert sum(1 for name, _ in names.values() if name == "Annex") == 1

@@ -121,6 +121,8 @@ def test_snipe_it_statuses_become_recorded_history_in_an_empty_database(
              "HQ › Building A › Room 101", "asmith", "anna.smith@example.org", "Anna Smith", None],
             ["MN-3", "Retired monitor", "Monitor", "Dell", "U2720", "S9", "Retired",
              "HQ › Building A › Room 101", "bjones", None, "Bob Jones", None],
+            ["MN-4", "Anna's second monitor", "Monitor", "Dell", "U2720", "S10", "Deployed",
+             "HQ › Building A › Room 101", "asmith", None, None, None],
         ],
     )  # fmt: skip
     dry = assetdesk(
@@ -146,7 +148,7 @@ def test_snipe_it_statuses_become_recorded_history_in_an_empty_database(
     done = assetdesk(fresh, "import", str(path), "--profile", "Snipe-IT", "--json")  # the word too
     assert done.returncode == 0, done.stdout + done.stderr
     payload = json.loads(done.stdout)
-    assert payload["committed"] is True and payload["counts"]["create"] == 9
+    assert payload["committed"] is True and payload["counts"]["create"] == 10
 
     assert history(fresh) == {
         "LT-1": ("in_stock", ["receive"]),
@@ -158,6 +160,7 @@ def test_snipe_it_statuses_become_recorded_history_in_an_empty_database(
         "MN-1": ("in_repair", ["receive", "change"]),
         "MN-2": ("in_service", ["receive", "install"]),
         "MN-3": ("decommissioned", ["receive", "install", "decommission"]),
+        "MN-4": ("in_service", ["receive", "install"]),
     }
     people = {
         row.username: (row.name, row.email)
@@ -324,3 +327,38 @@ def test_a_blank_cell_keeps_the_stored_value_unless_blank_clears(
     assert done.returncode == 0, done.stdout + done.stderr
     stored = query(fresh, select(Asset.name, Asset.serial_number, Asset.notes))
     assert [tuple(r) for r in stored] == [("Renamed", None, "")]
+
+
+def test_other_writes_act_as_the_os_user_too(fresh: Path, tmp_path: Path) -> None:
+    from desktop.services.incidents import incident_template
+    from desktop.storage.models import Incident
+
+    path = write_workbook(
+        tmp_path / "one.xlsx",
+        [["Asset tag", "Name", "Category", "Location", "Owning group"],
+         ["LAP-1", "Laptop", "Laptop", "Room 1", "Service desk"]],
+    )  # fmt: skip
+    assert assetdesk(fresh, "import", str(path), user="rpatel").returncode == 0
+    severity = next(f.choices for f in incident_template().fields if f.key == "severity")[0]
+    done = assetdesk(
+        fresh,
+        "incidents",
+        "log",
+        "--asset",
+        "LAP-1",
+        "--title",
+        "Screen flickers",
+        "--description",
+        "Since this morning",
+        "--severity",
+        severity,
+        "--group",
+        "Service desk",
+        user="rpatel",
+    )
+    assert done.returncode == 0, done.stderr
+    (reporter,) = query(
+        fresh, select(Person.username).join(Incident, Incident.reported_by_id == Person.id)
+    )
+    assert reporter[0] == "rpatel"
+    assert [r[0] for r in query(fresh, select(Person.username))] == ["rpatel"]
