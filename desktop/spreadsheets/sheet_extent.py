@@ -120,7 +120,7 @@ def _overlapping(chunks: Iterator[bytes]) -> Iterator[_Chunk]:
         cut = data.rfind(b"<", 0, max(0, len(data) - 64))
         if cut <= 0:
             if len(data) > 4 * CHUNK:
-                raise ValueError("a tag runs on for megabytes, which no spreadsheet writes")
+                raise ValueError("no markup for 16 MB: a text that long is no spreadsheet cell")
             carry = data
             continue
         yield _Chunk(data, cut)
@@ -276,7 +276,7 @@ class _OdsWalker:
             self.in_cell = 1
 
     def text(self, data: str) -> None:
-        if self.in_cell and data.strip():
+        if self.in_cell > 1 and data:  # any text in a paragraph, even spaces, is a value
             self.cell_valued = True
 
     def end(self, name: str) -> None:

@@ -118,6 +118,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(VERSION_TEXT.format(version=desktop.__version__))
         raise SystemExit(0)
+    if arguments in (["--help"], ["-h"]):  # the same text argparse prints, without argparse
+        from ui.cli.static_help import help_text, terminal_width
+
+        text = help_text(COMMANDS, terminal_width())
+        if text is not None:
+            sys.stdout.write(text)
+            raise SystemExit(0)
     parser = build_parser(command_of(arguments))
     args = parser.parse_args(arguments)
     if args.database and "://" not in args.database:

@@ -15,10 +15,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import desktop
 from tests.factories import seed_world
 from ui.cli import commands
-from ui.cli.main import COMMANDS, build_parser
+from ui.cli.main import COMMANDS, build_parser, main
+from ui.cli.static_help import help_text, terminal_width
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -107,7 +110,7 @@ def test_version_imports_nothing_heavy() -> None:
     done, modules = _imported("--version")
     assert done.returncode == 0
     assert done.stdout.strip() == f"assetdesk {desktop.__version__}"
-    assert _loaded(modules, HEAVY) == []
+    assert _loaded(modules, (*HEAVY, "argparse")) == []
     assert len(modules) < 120, sorted(modules)
 
 
@@ -115,9 +118,27 @@ def test_help_lists_every_command_and_imports_nothing_heavy() -> None:
     done, modules = _imported("--help")
     assert done.returncode == 0
     listing = " ".join(done.stdout.split())
-    for name, _, help_text in COMMANDS:
-        assert f"{name} {' '.join(help_text.split())}" in listing
-    assert _loaded(modules, HEAVY) == []
+    for name, _, text in COMMANDS:
+        assert f"{name} {' '.join(text.split())}" in listing
+    assert _loaded(modules, (*HEAVY, "argparse")) == []
+
+
+@pytest.mark.parametrize("columns", [76, 80, 100, 150, 240])
+def test_the_help_without_argparse_is_argparse_s_own_text(
+    monkeypatch: pytest.MonkeyPatch, columns: int
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    assert help_text(COMMANDS, terminal_width()) == build_parser().format_help()
+
+
+def test_a_terminal_too_narrow_for_the_usage_line_gets_argparse_s_help(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "40")
+    assert help_text(COMMANDS, terminal_width()) is None
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert capsys.readouterr().out == build_parser().format_help()
 
 
 def test_asset_show_imports_only_what_it_uses(tmp_path: Path) -> None:

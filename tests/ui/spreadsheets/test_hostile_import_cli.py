@@ -94,3 +94,57 @@ def test_hostile_files_through_the_command_line(sqlite_db: Database, tmp_path: P
             said += json.dumps(json.loads(done.stdout))
         assert name in said and says in said, where
     assert _dump(path) == before
+
+
+def _text_row(number: int, texts: list[str]) -> str:
+    cells = "".join(
+        f'<c r="{chr(65 + i)}{number}" t="inlineStr"><is><t>{text}</t></is></c>'
+        for i, text in enumerate(texts)
+    )
+    return f'<row r="{number}">{cells}</row>'
+
+
+def test_a_register_claiming_the_whole_grid_still_imports_its_rows(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    """Like the gnumeric file in calamine's tests (issue_174.xlsx): the dimension claims
+    A1:XFD1048576 and styled empty cells reach ZZ1048576, but only a few rows hold values."""
+    seed_world(sqlite_db)
+    path = sqlite_db.sqlite_path
+    assert path is not None
+    sqlite_db.dispose()
+    rows = [
+        _text_row(1, ["Asset Tag", "Asset Name", "Category", "Location"]),
+        _text_row(2, ["LAP-501", "Claimed grid one", "Laptop", "Room A1"]),
+        _text_row(3, ["LAP-502", "Claimed grid two", "Laptop", "Room A1"]),
+        '<row r="1048576"><c r="ZZ1048576" s="0"/><c r="XFD1048576" s="0"></c></row>',
+    ]
+    sheet = hostile.sheet_xml("".join(rows), dimension="A1:XFD1048576")
+    file = hostile.workbook(tmp_path / "claimed.xlsx", sheet)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ui.cli.main",
+            "--database",
+            str(path),
+            "import",
+            str(file),
+            "--as",
+            "tech",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    connection = sqlite3.connect(path)
+    try:
+        names = connection.execute(
+            "SELECT tag, name FROM assets WHERE tag LIKE 'LAP-50%' ORDER BY tag"
+        ).fetchall()
+    finally:
+        connection.close()
+    assert names == [("LAP-501", "Claimed grid one"), ("LAP-502", "Claimed grid two")]
