@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from desktop.services.search import search_index_paused
@@ -23,6 +23,10 @@ from desktop.storage.models import Asset
 
 #: Pause the index when the import touches at least this share of the assets there will be.
 PAUSE_SHARE = 0.125
+#: Also drop the secondary indexes of the tables written and build them again at the end
+#: when the import is at least this share (SQLite): building an index once from all rows
+#: beats inserting into it row by row at random places (UUID keys) once most rows are new.
+REBUILD_SHARE = 0.5
 
 
 def pays_to_pause(touched: int, assets_after: int) -> bool:
@@ -41,8 +45,39 @@ def index_upkeep_for(session: Session, plan: ImportPlan) -> Iterator[bool]:
     creates = sum(1 for r in plan.rows if r.action is RowAction.CREATE)
     updates = sum(1 for r in plan.rows if r.action is RowAction.UPDATE)
     existing = session.execute(select(func.count()).select_from(Asset)).scalar_one()
-    if not pays_to_pause(creates + updates, int(existing) + creates):
+    touched, after = creates + updates, int(existing) + creates
+    if not pays_to_pause(touched, after):
         yield False
         return
-    with search_index_paused(connection):
+    with (
+        search_index_paused(connection),
+        _indexes_rebuilt(connection, touched >= REBUILD_SHARE * after),
+    ):
         yield True
+
+
+@contextmanager
+def _indexes_rebuilt(connection: Connection, rebuild: bool) -> Iterator[None]:
+    """Drop the secondary indexes of the assets and procedures (not the ones behind unique
+    and primary keys, which the writes rely on), run the block, create them again — in the
+    caller's transaction, so a rollback restores them. Statistics the planner had for them
+    are taken again (sampled), as it trusts old statistics over none."""
+    if not rebuild:
+        yield
+        return
+    indexes = connection.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        "AND tbl_name IN ('assets', 'procedures') ORDER BY name"
+    ).all()
+    for name, _sql in indexes:
+        connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    yield
+    for _name, sql in indexes:
+        connection.exec_driver_sql(sql)
+    statistics = connection.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'"
+    ).first()
+    if statistics is not None:
+        connection.exec_driver_sql("PRAGMA analysis_limit = 1000")
+        connection.exec_driver_sql("ANALYZE assets")
+        connection.exec_driver_sql("ANALYZE procedures")

@@ -33,6 +33,14 @@ def _interleaved_csv(path: Path, rows: int, start: int = 1) -> Path:
     return path
 
 
+def _indexes(db: Database) -> list[tuple[str, str]]:
+    with db.read() as session:
+        rows = session.connection().exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+        )
+        return [(name, sql or "") for name, sql in rows]
+
+
 def _cli(database: Path, *argv: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "ui.cli.main", "--database", str(database), *argv],
@@ -73,6 +81,7 @@ def test_an_import_from_the_command_line_leaves_every_asset_in_tag_order(
     assert _cli(path, "db", "info").returncode == 0
     db = Database(f"sqlite:///{path}")
     seed_world(db)
+    indexes_before = _indexes(db)
     db.dispose()
     first = _cli(path, "import", str(_interleaved_csv(tmp_path / "first.csv", 300)), "--as", "tech")
     assert first.returncode == 0, first.stderr
@@ -87,6 +96,7 @@ def test_an_import_from_the_command_line_leaves_every_asset_in_tag_order(
     assert figures["counts"]["assets"] == 600 + (4 if rows == 2 else 0)
     assert figures["search_index_out_of_order"] == 0
     db = Database(f"sqlite:///{path}")
+    assert _indexes(db) == indexes_before  # dropped for the bulk writes, built again
     with db.read() as session:
         assert sqlite_unranked(session.connection()) == 0
     page = _search_reads_the_index_in_tag_order(db, "mon-0", monkeypatch)
