@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Connection, Integer, String, TextClause, Uuid, bindparam, column, text
 
-from desktop.services.register_rows import _ROW_COLUMNS, AssetRow, asset_row
+from desktop.services.register_rows import _ROW_COLUMNS, AssetRow
 from desktop.storage.types import UTCDateTime
 
 #: The row's names, joined to a page of assets ``a`` (SQL shared by the statements below).
@@ -239,7 +239,34 @@ _CENT = Decimal("0.01")
 
 def sqlite_asset_row(r: Any) -> AssetRow:
     """An :class:`AssetRow` from the driver's values of its columns (SQLite)."""
-    return asset_row(sqlite_asset_row_values(r))
+    cost = r[12]
+    return AssetRow(
+        uuid.UUID(r[0]),
+        r[1],
+        r[2] or "",
+        r[3] or "",
+        r[4] or "",
+        r[5] or "",
+        r[6] or "",
+        r[7],
+        r[8] or "",
+        r[9] or "",
+        r[10] or "",
+        None if r[11] is None else _fromisoformat_date(r[11]),
+        None if cost is None else (Decimal(cost) / 100).quantize(_CENT),
+        r[13] or "",
+        r[14] or "",
+        None if r[15] is None else _fromisoformat_date(r[15]),
+        None if r[16] is None else _fromisoformat(r[16]).replace(tzinfo=_UTC),
+        r[17] or "",
+        r[18],
+        _fromisoformat(r[19]).replace(tzinfo=_UTC),
+    )
+
+
+_fromisoformat = dt.datetime.fromisoformat
+_fromisoformat_date = dt.date.fromisoformat
+_UTC = dt.UTC
 
 
 def sqlite_asset_row_values(r: Any) -> tuple[Any, ...]:
