@@ -15,7 +15,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Integer, String, TextClause, Uuid, bindparam, column, text
+from sqlalchemy import JSON, Connection, Executable, Integer, String, Uuid, bindparam, column, text
 
 from desktop.services.register_rows import _ROW_COLUMNS, AssetRow
 from desktop.storage.types import UTCDateTime
@@ -111,7 +111,7 @@ ORDER BY n.performed_at DESC, n.created_at DESC, v.decided_at
 """
 _HISTORY_COUNT = "SELECT count(*) AS total FROM procedures WHERE asset_id = :asset_id"
 
-_prepared: dict[tuple[str, str], TextClause] = {}
+_prepared: dict[tuple[str, str], Executable] = {}
 
 
 def sqlite_search_page(
@@ -185,7 +185,7 @@ def history_count(connection: Connection, asset_id: uuid.UUID) -> int:
     return int(connection.execute(statement, {"asset_id": asset_id}).scalar_one())
 
 
-def _statement(connection: Connection, name: str) -> TextClause:
+def _statement(connection: Connection, name: str) -> Executable:
     """The statement ``name`` for this connection's backend, made once."""
     backend = connection.dialect.name
     found = _prepared.get((backend, name))
@@ -195,7 +195,7 @@ def _statement(connection: Connection, name: str) -> TextClause:
     return found
 
 
-def _make(name: str, quote: Any) -> TextClause:
+def _make(name: str, quote: Any) -> Executable:
     asset_id = bindparam("asset_id", type_=Uuid())
     if name == "detail:id":
         sql = _DETAIL.format(row=_ROW, names=_NAMES.format(groups=quote("groups")), key="id")
