@@ -9,12 +9,15 @@ columns (compiled once per backend, then cached), and their rows become plain va
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import uuid
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Integer, String, TextClause, Uuid, bindparam, column, text
+from sqlalchemy import JSON, Connection, Executable, Integer, String, Uuid, bindparam, column, text
 
-from desktop.services.register_rows import _ROW_COLUMNS, AssetRow, asset_row
+from desktop.services.register_rows import _ROW_COLUMNS, AssetRow
 from desktop.storage.types import UTCDateTime
 
 #: The row's names, joined to a page of assets ``a`` (SQL shared by the statements below).
@@ -42,15 +45,9 @@ FROM (SELECT x.rowid AS search_rank, r.asset_rowid
       WHERE asset_search MATCH :phrase AND x.rowid < :unranked
       ORDER BY x.rowid {{direction}} LIMIT :limit OFFSET :offset) hit
 JOIN assets a ON a.rowid = hit.asset_rowid
-{_NAMES.format(groups="groups")}
+{_NAMES.format(groups='"groups"')}
 ORDER BY hit.search_rank {{direction}}
 """  # noqa: S608 - written here, no outside text; the values are bound
-_SQLITE_SEARCH_PAGES = {
-    descending: text(_SQLITE_SEARCH_PAGE.format(direction="DESC" if descending else "ASC"))
-    .columns(*_ROW_COLUMNS)
-    .bindparams(phrase=None, unranked=None, limit=None, offset=None)
-    for descending in (False, True)
-}
 
 _DETAIL_COLUMNS = (
     *_ROW_COLUMNS,
@@ -114,7 +111,7 @@ ORDER BY n.performed_at DESC, n.created_at DESC, v.decided_at
 """
 _HISTORY_COUNT = "SELECT count(*) AS total FROM procedures WHERE asset_id = :asset_id"
 
-_prepared: dict[tuple[str, str], TextClause] = {}
+_prepared: dict[tuple[str, str], Executable] = {}
 
 
 def sqlite_search_page(
@@ -128,14 +125,27 @@ def sqlite_search_page(
 ) -> list[AssetRow]:
     """Rows ``offset`` to ``offset + limit`` of the assets whose index row matches the FTS5
     ``phrase``, in tag order (SQLite, every hit ranked)."""
-    statement = _SQLITE_SEARCH_PAGES[descending]
+    name = "search:desc" if descending else "search:asc"
     values = {"phrase": phrase, "unranked": unranked, "limit": limit, "offset": offset}
-    return [asset_row(r) for r in connection.execute(statement, values)]
+    return [sqlite_asset_row(r) for r in sqlite_rows(connection, name, values)]
 
 
 def detail_row(connection: Connection, *, tag_key: str | None, asset_id: uuid.UUID | None) -> Any:
     """The asset's row (:class:`AssetRow` fields, then its keys and custom fields), or None."""
     by_id = asset_id is not None
+    if connection.dialect.name == "sqlite":
+        name = "detail:id" if by_id else "detail:tag_key"
+        key = asset_id.hex if asset_id is not None else tag_key
+        found = sqlite_rows(connection, name, {"key": key})
+        if not found:
+            return None
+        r = found[0]
+        return (
+            *sqlite_asset_row_values(r),
+            *(sqlite_uuid(v) for v in r[20:26]),
+            sqlite_json(r[26]),
+            sqlite_json(r[27]),
+        )
     statement = _statement(connection, "detail:id" if by_id else "detail:tag_key")
     return connection.execute(statement, {"key": asset_id if by_id else tag_key}).first()
 
@@ -143,6 +153,24 @@ def detail_row(connection: Connection, *, tag_key: str | None, asset_id: uuid.UU
 def history_rows(connection: Connection, asset_id: uuid.UUID, limit: int | None) -> list[Any]:
     """The newest ``limit`` procedures (None: all) with their approvals, one row per
     approval (or one without), newest first; column ``total`` counts them all."""
+    if connection.dialect.name == "sqlite":
+        name = "history:all" if limit is None else "history:limited"
+        found = sqlite_rows(connection, name, {"asset_id": asset_id.hex, "limit": limit})
+        return [
+            (
+                uuid.UUID(hex=h[0]),
+                *h[1:5],
+                sqlite_time(h[5]),
+                sqlite_time(h[6]),
+                *h[7:12],
+                sqlite_json(h[12]),
+                sqlite_json(h[13]),
+                *h[14:18],
+                sqlite_time(h[18]),
+                sqlite_json(h[19]),
+            )
+            for h in found
+        ]
     values: dict[str, Any] = {"asset_id": asset_id}
     if limit is None:
         statement = _statement(connection, "history:all")
@@ -157,7 +185,7 @@ def history_count(connection: Connection, asset_id: uuid.UUID) -> int:
     return int(connection.execute(statement, {"asset_id": asset_id}).scalar_one())
 
 
-def _statement(connection: Connection, name: str) -> TextClause:
+def _statement(connection: Connection, name: str) -> Executable:
     """The statement ``name`` for this connection's backend, made once."""
     backend = connection.dialect.name
     found = _prepared.get((backend, name))
@@ -167,7 +195,7 @@ def _statement(connection: Connection, name: str) -> TextClause:
     return found
 
 
-def _make(name: str, quote: Any) -> TextClause:
+def _make(name: str, quote: Any) -> Executable:
     asset_id = bindparam("asset_id", type_=Uuid())
     if name == "detail:id":
         sql = _DETAIL.format(row=_ROW, names=_NAMES.format(groups=quote("groups")), key="id")
@@ -181,5 +209,94 @@ def _make(name: str, quote: Any) -> TextClause:
         limit = bindparam("limit", type_=Integer())
         sql = _HISTORY.format(limit="LIMIT :limit")
         return text(sql).columns(*_HISTORY_COLUMNS).bindparams(asset_id, limit)
+    if name.startswith("search:"):
+        direction = "DESC" if name == "search:desc" else "ASC"
+        return text(_SQLITE_SEARCH_PAGE.format(direction=direction))
     assert name == "history:count"
     return text(_HISTORY_COUNT).columns(column("total", Integer())).bindparams(asset_id)
+
+
+# -- SQLite: the driver's rows, turned into Python values here ---------------------------
+# SQLAlchemy keeps UUIDs as 32 hex digits, dates and times as ISO text (times in UTC),
+# money as integer cents and JSON as text on SQLite: converted directly, the rows cost
+# what reading them costs.
+
+
+def sqlite_rows(connection: Connection, sql_name: str, values: dict[str, Any]) -> list[Any]:
+    """The raw rows of prepared statement ``sql_name`` through the sqlite3 connection."""
+    statement = _prepared_sqlite.get(sql_name)
+    if statement is None:
+        statement = str(_make(sql_name, connection.dialect.identifier_preparer.quote))
+        _prepared_sqlite[sql_name] = statement
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    return raw.execute(statement, values).fetchall()  # type: ignore[no-any-return]
+
+
+_prepared_sqlite: dict[str, str] = {}
+_CENT = Decimal("0.01")
+
+
+def sqlite_asset_row(r: Any) -> AssetRow:
+    """An :class:`AssetRow` from the driver's values of its columns (SQLite)."""
+    cost = r[12]
+    return AssetRow(
+        uuid.UUID(r[0]),
+        r[1],
+        r[2] or "",
+        r[3] or "",
+        r[4] or "",
+        r[5] or "",
+        r[6] or "",
+        r[7],
+        r[8] or "",
+        r[9] or "",
+        r[10] or "",
+        None if r[11] is None else _fromisoformat_date(r[11]),
+        None if cost is None else (Decimal(cost) / 100).quantize(_CENT),
+        r[13] or "",
+        r[14] or "",
+        None if r[15] is None else _fromisoformat_date(r[15]),
+        None if r[16] is None else _fromisoformat(r[16]).replace(tzinfo=_UTC),
+        r[17] or "",
+        r[18],
+        _fromisoformat(r[19]).replace(tzinfo=_UTC),
+    )
+
+
+_fromisoformat = dt.datetime.fromisoformat
+_fromisoformat_date = dt.date.fromisoformat
+_UTC = dt.UTC
+
+
+def sqlite_asset_row_values(r: Any) -> tuple[Any, ...]:
+    """The driver's values of an :class:`AssetRow`'s columns as Python values (SQLite)."""
+    return (
+        uuid.UUID(hex=r[0]),
+        *r[1:11],
+        _date(r[11]),
+        None if r[12] is None else (Decimal(r[12]) / 100).quantize(_CENT),
+        r[13],
+        r[14],
+        _date(r[15]),
+        sqlite_time(r[16]),
+        r[17],
+        r[18],
+        sqlite_time(r[19]),
+    )
+
+
+def sqlite_uuid(value: str | None) -> uuid.UUID | None:
+    return None if value is None else uuid.UUID(hex=value)
+
+
+def sqlite_time(value: str | None) -> dt.datetime | None:
+    return None if value is None else dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+
+
+def sqlite_json(value: str | None) -> Any:
+    return None if value is None else json.loads(value)
+
+
+def _date(value: str | None) -> dt.date | None:
+    return None if value is None else dt.date.fromisoformat(value)

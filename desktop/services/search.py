@@ -14,7 +14,10 @@ Each backend gets the fastest index it has for substring search ("contains", as 
   served by them (a bitmap index scan per column, combined by ``UNION``).
 * **MariaDB**: plain ``LIKE`` (case-insensitive in its default collation). MariaDB has no
   substring index; its FULLTEXT index finds words, not parts of tags or serials, so it
-  would change what the search box means. On large registers MariaDB search is a scan.
+  would change what the search box means.
+* **Both servers**, the register's default order: a trigram table in tag order (migration
+  0009) finds a page of hits without a scan or a sort; see
+  :mod:`desktop.services.server_search`.
 
 Bulk writers (demo data, spreadsheet import) on SQLite should wrap their inserts in
 :func:`search_index_paused`: with the triggers in place every inserted asset costs an

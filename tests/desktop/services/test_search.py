@@ -10,6 +10,7 @@ from sqlalchemy import Table, select
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services import reference, register_pages
+from desktop.services.plain_reads import sqlite_search_page
 from desktop.services.procedures import ProcedureRequest, record_procedure
 from desktop.services.queries import AssetFilter, count_assets, list_assets
 from desktop.services.register_pages import RegisterPager
@@ -208,7 +209,12 @@ def _pages_in_tag_order(
         used.append(flt.search)
         return sqlite_in_tag_order(*args, **kwargs)
 
+    def search_page(*args: Any, **kwargs: Any) -> Any:
+        used.append(flt.search)
+        return sqlite_search_page(*args, **kwargs)
+
     monkeypatch.setattr(register_pages, "sqlite_in_tag_order", in_tag_order)
+    monkeypatch.setattr(register_pages, "sqlite_search_page", search_page)  # a search alone
     with db.read() as session:
         for descending in (False, True):
             expected = [r.tag for r in list_assets(session, flt, descending=descending, limit=None)]
