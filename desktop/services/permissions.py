@@ -21,18 +21,30 @@ from desktop.storage.database import Database
 from desktop.storage.models import Person, Role, person_roles
 
 
-def check(person: Person, work: Work) -> None:
-    """Refuse ``work`` unless ``person`` holds one of the roles it needs."""
+def check(session: Session, person: Person, work: Work) -> None:
+    """Refuse ``work`` unless ``person`` holds one of the roles it needs.
+
+    The one active person of a local single-user file may do everything, whatever roles
+    their record lists (:func:`is_local_owner`).
+    """
     reason = refusal(person.name, person.username, role_names(person), work)
-    if reason is not None:
+    if reason is not None and not is_local_owner(session, person.id):
         raise PermissionDeniedError(reason)
 
 
 def require(session: Session, username: str, work: Work) -> Person:
     """The active person behind ``username``, once they are seen to hold a role ``work`` needs."""
     person = acting_person(session, username)
-    check(person, work)
+    check(session, person, work)
     return person
+
+
+def is_local_owner(session: Session, person_id: uuid.UUID) -> bool:
+    """Whether this is a local file (SQLite) and ``person_id`` its only active person."""
+    if session.get_bind().dialect.name != "sqlite":
+        return False
+    active = session.execute(select(Person.id).where(Person.active.is_(True)).limit(2)).all()
+    return [row.id for row in active] == [person_id]
 
 
 def require_id(
@@ -45,14 +57,14 @@ def require_id(
         .where(person_roles.c.person_id == person_id)
     ).scalars()
     reason = refusal(name, username, held, work)
-    if reason is not None:
+    if reason is not None and not is_local_owner(session, person_id):
         raise PermissionDeniedError(reason)
 
 
 def why_not(session: Session, username: str, work: Work) -> str | None:
     """Why ``username`` may not do ``work`` (for disabling a button); None when they may."""
     try:
-        check(acting_person(session, username), work)
+        check(session, acting_person(session, username), work)
     except PermissionDeniedError as exc:
         return exc.message
     return None
@@ -60,10 +72,21 @@ def why_not(session: Session, username: str, work: Work) -> str | None:
 
 @contextmanager
 def doing(db: Database, username: str, work: Work) -> Iterator[Session]:
-    """A write transaction for ``work`` by ``username``, refused before anything is written."""
+    """A write transaction for ``work`` by ``username``, refused before anything is written.
+
+    A local file with nobody in it yet lets its owner enter reference data (the first
+    person among it): there is nobody else, and nobody could otherwise ever begin.
+    """
     with db.write() as session:
-        require(session, username, work)
+        if not (work is Work.REFERENCE_DATA and _empty_local_file(session)):
+            require(session, username, work)
         yield session
+
+
+def _empty_local_file(session: Session) -> bool:
+    if session.get_bind().dialect.name != "sqlite":
+        return False
+    return session.execute(select(Person.id).limit(1)).first() is None
 
 
 def grant_local_owner_roles(session: Session, person: Person) -> None:
