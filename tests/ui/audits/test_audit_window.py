@@ -114,6 +114,7 @@ def test_reconcile_close_apply_and_report(
     receive_every_unknown_tag(view)
     qtbot.waitUntil(lambda: view.findChild(QMessageBox) is not None, timeout=5000)
     refusal = view.findChild(QMessageBox)
+    assert refusal is not None
     assert refusal.text() == (
         "Aud Itor (auditor) may not record a receive procedure: that needs the technician "
         "or administrator role; they hold auditor"
