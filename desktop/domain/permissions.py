@@ -12,9 +12,10 @@ audit correction procedures; start, scan,     auditor, technician
 close an audit; apply its actions
 approve or reject a pending procedure         approver (only: it is the segregation rule)
 handle an incident (move, link its fix)       technician, administrator
-reference data and templates (categories,     administrator
-locations, people, groups, models, …)
-log an incident, add a note to one            any active person
+reference data (categories, locations,       administrator
+people, groups, models, suppliers)
+log an incident, add a note to one;           any active person
+close an incident one reported (confirm fix)
 ============================================  ============================================
 
 Why: field work changes assets, so it is a technician's (an administrator may stand in);

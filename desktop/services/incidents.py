@@ -58,7 +58,7 @@ from desktop.services.incident_queries import (
     open_incidents_by_group,
 )
 from desktop.services.people import acting_person
-from desktop.services.permissions import require
+from desktop.services.permissions import check, require
 from desktop.services.templates import TemplateField, coerce_answer
 from desktop.storage.database import Database
 from desktop.storage.models import (
@@ -323,8 +323,11 @@ def move_incident(
 ) -> IncidentRow:
     """Move an incident to its next status, recording who, when and why."""
     with db.write() as session:
-        actor = require(session, by, Work.INCIDENT)
+        actor = acting_person(session, by)
         incident = _locked(session, number)
+        # Handling is a technician's; the reporter may close it, confirming the fix.
+        if not (str(to_status) == "closed" and incident.reported_by_id == actor.id):
+            check(session, actor, Work.INCIDENT)
         subject = f"incident #{number}"
         if expected_version is not None and incident.version != expected_version:
             raise ConflictError(

@@ -125,7 +125,20 @@ def test_anybody_reports_an_incident_and_technicians_handle_it(world: World) -> 
         ),
     )
     with pytest.raises(PermissionDeniedError, match=r"Una User \(user\) may not handle"):
-        move_incident(world.db, number=row.number, to_status="in_progress", by="user")
+        move_incident(
+            world.db, number=row.number, to_status="assigned", by="user", assignee="infra"
+        )
+    steps: list[tuple[str, dict[str, str]]] = [
+        ("assigned", {"assignee": "infra"}),
+        ("in_progress", {}),
+        ("resolved", {"root_cause": "Worn SSD", "resolution": "SSD replaced"}),
+    ]
+    for status, extra in steps:
+        move_incident(world.db, number=row.number, to_status=status, by="infra", **extra)
+    with pytest.raises(PermissionDeniedError, match=r"Abe Approver \(approver\) may not handle"):
+        move_incident(world.db, number=row.number, to_status="closed", by="approver")
+    closed = move_incident(world.db, number=row.number, to_status="closed", by="user")
+    assert closed.status == "closed"  # the reporter confirms the fix
 
 
 def test_reference_data_is_the_administrators(sqlite_db: Database) -> None:
