@@ -128,13 +128,16 @@ def test_anybody_reports_an_incident_and_technicians_handle_it(world: World) -> 
         move_incident(
             world.db, number=row.number, to_status="assigned", by="user", assignee="infra"
         )
-    steps: list[tuple[str, dict[str, str]]] = [
-        ("assigned", {"assignee": "infra"}),
-        ("in_progress", {}),
-        ("resolved", {"root_cause": "Worn SSD", "resolution": "SSD replaced"}),
-    ]
-    for status, extra in steps:
-        move_incident(world.db, number=row.number, to_status=status, by="infra", **extra)
+    move_incident(world.db, number=row.number, to_status="assigned", by="infra", assignee="infra")
+    move_incident(world.db, number=row.number, to_status="in_progress", by="infra")
+    move_incident(
+        world.db,
+        number=row.number,
+        to_status="resolved",
+        by="infra",
+        root_cause="Worn SSD",
+        resolution="SSD replaced",
+    )
     with pytest.raises(PermissionDeniedError, match=r"Abe Approver \(approver\) may not handle"):
         move_incident(world.db, number=row.number, to_status="closed", by="approver")
     closed = move_incident(world.db, number=row.number, to_status="closed", by="user")
