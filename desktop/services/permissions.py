@@ -61,15 +61,6 @@ def require_id(
         raise PermissionDeniedError(reason)
 
 
-def why_not(session: Session, username: str, work: Work) -> str | None:
-    """Why ``username`` may not do ``work`` (for disabling a button); None when they may."""
-    try:
-        check(session, acting_person(session, username), work)
-    except PermissionDeniedError as exc:
-        return exc.message
-    return None
-
-
 @contextmanager
 def doing(db: Database, username: str, work: Work) -> Iterator[Session]:
     """A write transaction for ``work`` by ``username``, refused before anything is written.
