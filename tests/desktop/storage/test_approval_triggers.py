@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from desktop.domain.lifecycle import ProcedureKind
-from desktop.services.approvals import approve
+from desktop.services.approvals import approve, reject, withdraw
 from desktop.services.procedures import ProcedureRequest, record_procedure
 from tests.factories import World
 
@@ -117,6 +117,30 @@ def test_a_second_hand_written_approval_by_the_same_approver_is_refused(world: W
     with pytest.raises(IntegrityError):
         _insert(world, procedure_id, "approver")
     assert _approvals(world) == before
+
+
+def test_a_hand_written_approval_beyond_what_the_procedure_asks_for_is_refused(
+    world: World,
+) -> None:
+    receive = world.receive(tag="LAP-9")  # completed at once: it needs no approval
+    assert receive.procedure_id is not None
+    _refused(world, receive.procedure_id, "approver", "not waiting for this decision")
+    procedure_id = _pending(world, "LAP-1")  # needs two approvals
+    approve(world.db, procedure_id=procedure_id, approver="approver", comment="ok")
+    approve(world.db, procedure_id=procedure_id, approver="approver2", comment="ok")
+    _refused(world, procedure_id, "infra", "not waiting for this decision")
+
+
+def test_a_hand_written_approval_after_a_rejection_is_refused(world: World) -> None:
+    procedure_id = _pending(world, "LAP-1")
+    reject(world.db, procedure_id=procedure_id, approver="approver", comment="no wipe proof")
+    _refused(world, procedure_id, "infra", "not waiting for this decision")
+
+
+def test_a_hand_written_approval_of_a_withdrawn_procedure_is_refused(world: World) -> None:
+    procedure_id = _pending(world, "LAP-1")
+    withdraw(world.db, procedure_id=procedure_id, requester="tech")
+    _refused(world, procedure_id, "infra", "not waiting for this decision")
 
 
 def test_an_approval_that_keeps_the_rules_is_accepted_by_hand_too(world: World) -> None:

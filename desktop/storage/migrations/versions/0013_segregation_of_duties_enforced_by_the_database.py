@@ -6,7 +6,9 @@ and MariaDB, whoever sends the INSERT:
 * the approver is not the person who performed the procedure;
 * the approver is an active person holding the ``approver`` role;
 * the approver shares no group with the performer;
-* once per procedure and approver (the unique constraint of migration 0001).
+* once per procedure and approver (the unique constraint of migration 0001);
+* no more decisions than the procedure asks for (``approvals_required``; none for a
+  procedure that needs no approval), and none after a rejection or a withdrawal.
 
 The service layer (desktop.services.approvals) checks the same first, to say why in
 plain words; these triggers make it true for a client we did not write. Whether the
@@ -57,6 +59,16 @@ RULES = (
         "AND theirs.person_id = p.performed_by_id "
         "WHERE p.id = NEW.procedure_id AND p.performed_by_id <> NEW.approver_id)",
         f"approvals: the approver shares a group with the performer {_POLICY}",
+    ),
+    (
+        "decided",
+        "EXISTS (SELECT 1 FROM procedures p WHERE p.id = NEW.procedure_id "
+        "AND (p.state = 'cancelled' OR (SELECT COUNT(*) FROM approvals x "
+        "WHERE x.procedure_id = p.id) >= p.approvals_required)) "
+        "OR EXISTS (SELECT 1 FROM approvals x WHERE x.procedure_id = NEW.procedure_id "
+        "AND x.decision = 'reject')",
+        "approvals: the procedure is not waiting for this decision: it needs no more "
+        f"approvals, or was rejected or withdrawn {_POLICY}",
     ),
 )
 
