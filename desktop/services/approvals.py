@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from desktop.domain.lifecycle import ProcedureKind, ProcedureState
+from desktop.domain.permissions import Work, allowed
 from desktop.errors import (
     DesktopError,
     FieldConflict,
@@ -310,7 +311,7 @@ def why_not_yours(
     """Why ``person`` may not decide on a procedure ``performer`` performs; None if they may."""
     if person.id == performer.id:
         return "it is their own procedure: nobody approves their own"
-    if APPROVER_ROLE not in role_names(person):
+    if not allowed(role_names(person), Work.APPROVE):
         return "the approver role is needed to decide"
     shared = sorted({g.name for g in person.groups} & {g.name for g in performer.groups})
     if shared:

@@ -39,11 +39,12 @@ from desktop.domain.lifecycle import (
     ProcedureKind,
     ProcedureState,
 )
+from desktop.domain.permissions import Work
 from desktop.domain.tags import normalize_tag
 from desktop.errors import DesktopError, Problem, ValidationError
 from desktop.services.audit_tally import Reconciliation, ReconciliationItem, reconcile
 from desktop.services.audits import AUDIT_CLOSED, get_audit
-from desktop.services.people import acting_person
+from desktop.services.permissions import require
 from desktop.services.procedures import (
     FieldChange,
     ProcedureOutcome,
@@ -112,7 +113,7 @@ def apply_audit_actions(
         audit = get_audit(session, audit_id)
         if audit.status != AUDIT_CLOSED:
             raise DesktopError(f"close the audit '{audit.name}' first: its result may still change")
-        actor = acting_person(session, performed_by)
+        actor = require(session, performed_by, Work.AUDIT)
         result = reconcile(session, audit_id)
 
         def chosen(items: Sequence[ReconciliationItem]) -> list[ReconciliationItem]:

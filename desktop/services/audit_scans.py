@@ -23,6 +23,7 @@ from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session, aliased
 
 from desktop.domain.lifecycle import RETIRED_STATUSES, AssetStatus
+from desktop.domain.permissions import Work
 from desktop.domain.tags import TAG_MAX_LENGTH, normalize_tag
 from desktop.errors import (
     DesktopError,
@@ -41,6 +42,7 @@ from desktop.services.audit_scan_types import (
     ScanResult,
 )
 from desktop.services.audits import lock_open_audit
+from desktop.services.permissions import require_id
 from desktop.storage.database import Database
 from desktop.storage.models import Asset, Audit, AuditExpected, AuditScan, Location, Person
 from desktop.storage.types import utcnow
@@ -274,6 +276,7 @@ def scanner_id(session: Session, username: str) -> uuid.UUID:
     if not row.active:
         raise PermissionDeniedError(f"{row.name} ({username}) is no longer active")
     person_id: uuid.UUID = row.id
+    require_id(session, person_id, row.name, username, Work.AUDIT)
     return person_id
 
 

@@ -18,9 +18,10 @@ from sqlalchemy import func, insert, literal, or_, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.lifecycle import ACTIVE_STATUSES
+from desktop.domain.permissions import Work
 from desktop.domain.tags import normalize_tag
 from desktop.errors import DesktopError, NotFoundError, Problem, ValidationError
-from desktop.services.people import acting_person
+from desktop.services.permissions import require
 from desktop.services.reference import subtree_location_ids
 from desktop.storage.database import Database
 from desktop.storage.models import (
@@ -75,7 +76,7 @@ def start_audit(
 ) -> AuditSummary:
     """Open an audit and snapshot what it expects to find (one INSERT … SELECT)."""
     with db.write() as session:
-        person = acting_person(session, started_by)
+        person = require(session, started_by, Work.AUDIT)
         scope = session.get(Location, scope_location_id)
         if scope is None:
             raise NotFoundError(f"there is no location with id {scope_location_id}")
@@ -195,7 +196,7 @@ def list_audits(session: Session, *, open_only: bool = False) -> list[AuditSumma
 def close_audit(db: Database, *, audit_id: uuid.UUID, closed_by: str) -> AuditSummary:
     """Close the audit: from now on it is read-only and its result is final."""
     with db.write() as session:
-        person = acting_person(session, closed_by)
+        person = require(session, closed_by, Work.AUDIT)
         audit = lock_open_audit(session, audit_id)
         audit.status = AUDIT_CLOSED
         audit.closed_by_id = person.id

@@ -32,6 +32,7 @@ from desktop.domain.incidents import (
     IncidentStatus,
 )
 from desktop.domain.lifecycle import ProcedureKind, ProcedureState
+from desktop.domain.permissions import Work
 from desktop.domain.tags import normalize_tag
 from desktop.errors import (
     ConflictError,
@@ -57,6 +58,7 @@ from desktop.services.incident_queries import (
     open_incidents_by_group,
 )
 from desktop.services.people import acting_person
+from desktop.services.permissions import check, require
 from desktop.services.templates import TemplateField, coerce_answer
 from desktop.storage.database import Database
 from desktop.storage.models import (
@@ -323,6 +325,9 @@ def move_incident(
     with db.write() as session:
         actor = acting_person(session, by)
         incident = _locked(session, number)
+        # Handling is a technician's; the reporter may close it, confirming the fix.
+        if not (str(to_status) == "closed" and incident.reported_by_id == actor.id):
+            check(session, actor, Work.INCIDENT)
         subject = f"incident #{number}"
         if expected_version is not None and incident.version != expected_version:
             raise ConflictError(
@@ -395,7 +400,7 @@ def move_incident(
 def link_fix(db: Database, *, number: int, procedure_id: uuid.UUID, by: str) -> IncidentRow:
     """Link an incident to the change procedure that fixed it."""
     with db.write() as session:
-        actor = acting_person(session, by)
+        actor = require(session, by, Work.INCIDENT)
         incident = _locked(session, number)
         problems: list[Problem] = []
         _check_fix(session, incident, procedure_id, problems)

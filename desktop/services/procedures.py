@@ -27,10 +27,12 @@ from desktop.domain.lifecycle import (
     ProcedureState,
     status_move_problem,
 )
+from desktop.domain.permissions import work_for
 from desktop.domain.tags import normalize_tag
 from desktop.errors import ConflictError, FieldConflict, NotFoundError, Problem, ValidationError
 from desktop.services.lifecycle_rules import apply_lifecycle_rules
 from desktop.services.people import acting_person
+from desktop.services.permissions import require
 from desktop.services.tags import allocate_tag, tag_in_use
 from desktop.services.templates import TemplateRef, coerce_answer, current_template, risk_level
 from desktop.services.values import (
@@ -166,7 +168,7 @@ def find_asset(
 def record_in_session(session: Session, request: ProcedureRequest) -> ProcedureOutcome:
     """Validate and record one procedure inside the caller's transaction."""
     kind = request.kind
-    actor = acting_person(session, request.performed_by)
+    actor = require(session, request.performed_by, work_for(kind))
     asset = (
         None
         if kind is ProcedureKind.RECEIVE

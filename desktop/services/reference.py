@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from desktop.domain.permissions import Work
 from desktop.domain.tags import normalize_tag
 from desktop.errors import ConflictError, FieldConflict, NotFoundError, Problem, ValidationError
+from desktop.services.permissions import doing
+from desktop.storage.database import Database
 from desktop.storage.models import (
     AssetModel,
     Category,
@@ -32,6 +36,15 @@ from desktop.storage.types import utcnow
 LOCATION_KINDS = ("site", "building", "floor", "room", "rack")
 ROLE_NAMES = ("technician", "approver", "auditor", "administrator")
 CUSTOM_FIELD_TYPES = ("text", "number", "date", "yesno", "choice")
+
+
+def administer(db: Database, username: str) -> AbstractContextManager[Session]:
+    """A write transaction for reference data, refused unless ``username`` is an administrator.
+
+    The functions below work inside a given session (bulk work such as demo data and
+    imports calls them directly); a person editing reference data does it through this.
+    """
+    return doing(db, username, Work.REFERENCE_DATA)
 
 
 def _require(value: str, field: str, label: str, max_length: int) -> str:

@@ -31,9 +31,11 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY
 from desktop.domain.lifecycle import AssetStatus, Origin, ProcedureKind, ProcedureState
+from desktop.domain.permissions import Work
 from desktop.domain.tags import format_tag, normalize_tag
 from desktop.errors import ConflictError, DesktopError, FieldConflict
 from desktop.services.people import acting_person
+from desktop.services.permissions import require
 from desktop.services.templates import TemplateRef, current_template
 from desktop.spreadsheets.bulk_index import index_upkeep_for
 from desktop.spreadsheets.create_references import ReferenceCreator
@@ -114,6 +116,8 @@ def commit_import(
 
     Without ``valid_only`` a plan with any rejected row writes nothing.
     """
+    with db.read() as session:  # the role first: who may import at all
+        require(session, performed_by, Work.IMPORT)
     rejected = plan.rejected
     if rejected and not valid_only:
         first = rejected[0].problems[0] if rejected[0].problems else None

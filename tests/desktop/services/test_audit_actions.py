@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from desktop.domain.lifecycle import AssetStatus
-from desktop.errors import DesktopError, ValidationError
+from desktop.errors import DesktopError, PermissionDeniedError, ValidationError
 from desktop.services.audit_actions import (
     AuditAction,
     apply_audit_actions,
@@ -183,6 +183,18 @@ def test_receive_unknown_tags_as_new_assets(world: World) -> None:
             audit_id=floor.audit_id,
             tags=["LAP-1"],
             category_id=world.monitor_category,
+            performed_by="tech",
+            checklist=RECEIVE_CHECKLIST,
+        )
+    # Receiving creates an asset: a technician's work (an auditor alone may not).
+    with pytest.raises(
+        PermissionDeniedError, match=r"Aud Itor \(auditor\) may not record a receive"
+    ):
+        receive_unknown_tags(
+            world.db,
+            audit_id=floor.audit_id,
+            tags=["=new-7"],
+            category_id=world.monitor_category,
             performed_by="auditor",
             checklist=RECEIVE_CHECKLIST,
         )
@@ -191,7 +203,7 @@ def test_receive_unknown_tags_as_new_assets(world: World) -> None:
         audit_id=floor.audit_id,
         tags=["=new-7"],
         category_id=world.monitor_category,
-        performed_by="auditor",
+        performed_by="tech",
         checklist=RECEIVE_CHECKLIST,
     )
     received = asset(world, "=NEW-7")

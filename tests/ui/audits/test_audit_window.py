@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop.services.audit_actions import AuditAction
 from desktop.services.audit_scans import record_scan
@@ -97,16 +97,35 @@ def test_reconcile_close_apply_and_report(
     view.resize(1200, 500)
     shot(view, "audit-reconciliation")
 
-    view.open_receive()  # every unknown tag when none is selected
-    dialog = view.findChild(ReceiveUnknownDialog)
-    assert dialog is not None
-    combo = dialog.category
-    combo.setCurrentIndex(
-        next(i for i in range(combo.count()) if combo.itemData(i) == world.monitor_category)
+    def receive_every_unknown_tag(view: ReconciliationView) -> None:
+        view.open_receive()  # every unknown tag when none is selected
+        dialog = view.findChild(ReceiveUnknownDialog)
+        assert dialog is not None
+        combo = dialog.category
+        combo.setCurrentIndex(
+            next(i for i in range(combo.count()) if combo.itemData(i) == world.monitor_category)
+        )
+        for box in dialog.checks.values():
+            box.setChecked(True)
+        dialog._confirm()
+        dialog.deleteLater()
+
+    # Receiving creates assets: a technician's work, refused to an auditor alone.
+    receive_every_unknown_tag(view)
+    qtbot.waitUntil(lambda: view.findChild(QMessageBox) is not None, timeout=5000)
+    refusal = view.findChild(QMessageBox)
+    assert refusal is not None
+    assert refusal.text() == (
+        "Aud Itor (auditor) may not record a receive procedure: that needs the technician "
+        "or administrator role; they hold auditor"
     )
-    for box in dialog.checks.values():
-        box.setChecked(True)
-    dialog._confirm()
+    refusal.close()
+    with world.db.read() as s:
+        assert s.execute(select(Asset.id).where(Asset.tag == "STRAY-1")).first() is None
+    view = ReconciliationView(world.db, "tech", audit.id)
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: "HQ" in view.header.text())
+    receive_every_unknown_tag(view)
     qtbot.waitUntil(lambda: view.status.text().startswith("Received"), timeout=5000)
     assert view.status.text() == "Received 1 new assets: STRAY-1"
     with world.db.read() as s:

@@ -31,7 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.lifecycle import ProcedureKind
+from desktop.domain.permissions import work_for
 from desktop.errors import ConflictError, DesktopError, Problem, ValidationError
+from desktop.services.permissions import require
 from desktop.services.procedures import ProcedureOutcome, ProcedureRequest, record_procedures
 from desktop.settings import DATE_FORMAT, Settings
 from desktop.storage.database import Database
@@ -145,7 +147,7 @@ class ProcedureDialog(QDialog):
 
         date_format = Settings().get(DATE_FORMAT)
         self._jobs.start(
-            _load_job(database, kind, self._tags),
+            _load_job(database, kind, self._tags, username),
             lambda context: self._build(context, date_format),
             self._load_failed,
         )
@@ -398,8 +400,10 @@ class ProcedureDialog(QDialog):
         self._jobs.cancel_then(lambda: QDialog.done(self, result))
 
 
-def _load_job(database: Database, kind: ProcedureKind, tags: list[str]) -> Any:
+def _load_job(database: Database, kind: ProcedureKind, tags: list[str], username: str) -> Any:
     def job(progress: Progress, cancel: threading.Event) -> FormContext:
+        with database.read() as session:  # refused before anybody types into the form
+            require(session, username, work_for(kind))
         return load_form(database, kind, tags)
 
     return job

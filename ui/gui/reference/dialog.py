@@ -102,6 +102,7 @@ class ReferenceDataDialog(QDialog):
             self.stack.addWidget(self._widgets[key])
         self.page_list.currentRowChanged.connect(self.stack.setCurrentIndex)
         for record_page in self.record_pages():
+            record_page.actor = username
             record_page.changed.connect(self.changed)
             record_page.reload()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import ConflictError, DesktopError, ValidationError
+from desktop.services.reference import administer
 from desktop.storage.database import Database
 from ui.gui.reference.jobs import DialogJobs
 from ui.gui.reference.record_table_model import Column, RecordTableModel, RowRole, SortRole
@@ -57,6 +58,7 @@ class RecordPage(QWidget):
         super().__init__(parent)
         self.database = database
         self.jobs = jobs
+        self.actor = ""  # the user name of the person editing (set by the dialog)
         self.current: Any = None  # the row being edited; None while creating a new one
         self._select_after_load: uuid.UUID | None = None
 
@@ -251,10 +253,10 @@ class RecordPage(QWidget):
     def run(
         self, work: Callable[[Session], Any], on_success: Callable[[Any], None], *, write: bool
     ) -> None:
-        database = self.database
+        database, actor = self.database, self.actor
 
         def job(progress: Progress, cancel: threading.Event) -> Any:
-            with database.write() if write else database.read() as session:
+            with administer(database, actor) if write else database.read() as session:
                 return work(session)
 
         self.jobs.start(job, on_success, self._failed)

@@ -1,0 +1,71 @@
+"""The command line (a real process) refuses work to a person without the role it needs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from sqlalchemy import text
+
+from desktop.domain.lifecycle import ProcedureKind
+from desktop.services.procedures import ProcedureRequest, record_procedure
+from desktop.storage.database import Database
+from tests.factories import seed_world
+
+
+def _assetdesk(db: Database, *argv: str) -> subprocess.CompletedProcess[str]:
+    url = db.url.render_as_string(hide_password=False)
+    return subprocess.run(
+        [sys.executable, "-m", "ui.cli.main", "--database", url, *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def _count(db: Database, table: str) -> int:
+    with db.engine.connect() as connection:
+        return int(connection.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one())
+
+
+def test_an_approver_alone_cannot_start_an_audit(sqlite_db: Database) -> None:
+    seed_world(sqlite_db)
+    refused = _assetdesk(sqlite_db, "audit", "start", "--scope", "Building A", "--as", "approver")
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0
+    assert (
+        "Abe Approver (approver) may not work on inventory audits: that needs the auditor "
+        "or technician role; they hold approver"
+    ) in output
+    assert "Traceback" not in output
+    assert _count(sqlite_db, "audits") == 0
+
+
+def test_an_administrator_without_the_approver_role_cannot_approve(sqlite_db: Database) -> None:
+    world = seed_world(sqlite_db)
+    world.receive(tag="LAP-1")
+    world.install("LAP-1")
+    pending = record_procedure(
+        world.db,
+        ProcedureRequest(
+            kind=ProcedureKind.DECOMMISSION,
+            performed_by="tech",
+            asset_tag="LAP-1",
+            values={"location": world.other_site_room},
+            answers={
+                "sanitisation_method": "Purge: cryptographic erase (NIST SP 800-88)",
+                "evidence_reference": "WIPE-1",
+            },
+            checklist={"accounts_removed": True},
+        ),
+    )
+    refused = _assetdesk(sqlite_db, "approve", str(pending.procedure_id), "--as", "admin")
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0
+    assert "the approver role is needed to decide" in output
+    assert "Traceback" not in output
+    assert _count(sqlite_db, "approvals") == 0
+    done = _assetdesk(sqlite_db, "approve", str(pending.procedure_id), "--as", "approver")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert _count(sqlite_db, "approvals") == 1
