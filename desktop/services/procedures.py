@@ -31,7 +31,6 @@ from desktop.domain.permissions import work_for
 from desktop.domain.tags import normalize_tag
 from desktop.errors import ConflictError, FieldConflict, NotFoundError, Problem, ValidationError
 from desktop.services.lifecycle_rules import apply_lifecycle_rules
-from desktop.services.people import acting_person
 from desktop.services.permissions import require
 from desktop.services.tags import allocate_tag, tag_in_use
 from desktop.services.templates import TemplateRef, coerce_answer, current_template, risk_level
