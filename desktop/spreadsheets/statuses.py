@@ -41,6 +41,9 @@ _SYNONYMS: dict[str, AssetStatus] = {
     "damaged": AssetStatus.IN_REPAIR,
     "liquidated": AssetStatus.DISPOSED,
     "to liquidate": AssetStatus.DECOMMISSIONED,
+    # Shelf asset statuses
+    "in custody": AssetStatus.IN_SERVICE,
+    "checked out": AssetStatus.IN_SERVICE,
     # home-made registers
     "active": AssetStatus.IN_SERVICE,
     "inactive": AssetStatus.IN_STOCK,
@@ -52,6 +55,14 @@ _SYNONYMS: dict[str, AssetStatus] = {
     "sold": AssetStatus.DISPOSED,
     "written off": AssetStatus.DISPOSED,
     "missing": AssetStatus.MISSING,
+    "in service": AssetStatus.IN_SERVICE,
+    "under repair": AssetStatus.IN_REPAIR,
+    "faulty": AssetStatus.IN_REPAIR,
+    "end of life": AssetStatus.DECOMMISSIONED,
+    "eol": AssetStatus.DECOMMISSIONED,
+    "obsolete": AssetStatus.DECOMMISSIONED,
+    "destroyed": AssetStatus.DISPOSED,
+    "recycled": AssetStatus.DISPOSED,
 }
 for _status in AssetStatus:
     _SYNONYMS[normalize_header(_status.value)] = _status
