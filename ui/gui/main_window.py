@@ -27,7 +27,6 @@ from desktop.domain.lifecycle import (
 )
 from desktop.errors import DesktopError, NotFoundError
 from desktop.scanning import ScannerConfig
-from desktop.services.local_user import acting_username
 from desktop.services.register_rows import AssetFilter
 from desktop.settings import CURRENT_USER, DATE_FORMAT, Settings
 from desktop.storage.database import Database, open_database
@@ -68,7 +67,9 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.database = database
         self.settings = settings or Settings()
-        self.username = self._acting_username()
+        # The settings' user at once; on a local file without one, the operating-system
+        # user is looked up (and created on first use) after the first paint.
+        self.username = self.settings.get(CURRENT_USER) or ""
         self._layout = layout_state or LayoutState()
         self._workers: set[Worker] = set()
         self.open_dialogs: list[QWidget] = []
@@ -186,6 +187,10 @@ class MainWindow(QMainWindow):
     def _load_later(self) -> None:
         """After the first paint: the filters' pick lists and the approvals badge (read on
         workers, which import the ORM there rather than before the paint)."""
+        if not self.username:
+            self.username = self._acting_username()
+            self._update_status_labels()
+            self._update_actions()
         self._track(self.view.filter_bar.load_choices())
         self.features.refresh_badge()
 
@@ -375,6 +380,8 @@ class MainWindow(QMainWindow):
 
     def _acting_username(self) -> str:
         """The settings' user; on a local file without one, the OS user (created once)."""
+        from desktop.services.local_user import acting_username  # the ORM: not before paint
+
         try:
             return acting_username(self.database, self.settings.get(CURRENT_USER)) or ""
         except DesktopError:

@@ -30,7 +30,8 @@ def test_an_import_on_an_empty_local_file_is_recorded_as_the_os_user(
     )
     qtbot.addWidget(window)
     window.show()
-    assert window.view.user_label.text() == "Signed in as jdoe"
+    # Looked up (and created) once the window has painted: never before the first paint.
+    qtbot.waitUntil(lambda: window.view.user_label.text() == "Signed in as jdoe", timeout=10_000)
     with sqlite_db.read() as s:
         person = s.execute(select(Person).where(Person.username == "jdoe")).scalar_one()
         person_id = person.id
