@@ -25,8 +25,8 @@ time, and of CPU time (on a shared machine the steadier of the two) — and the 
 between sizes as an exponent (t ∝ rows^k; 1.0 is linear). Exports run twice each,
 alternating with their floors, and the best of each counts.
 
-Run: ``uv run python -m tests.benchmarks.bench_spreadsheets [ROWS ...]`` (default 10000
-100000) or ``uv run pytest tests/benchmarks/bench_spreadsheets.py -s``.
+Run: ``uv run python -m tests.benchmarks.bench_spreadsheets [ROWS ...] [--import-only]``
+(default 10000 100000) or ``uv run pytest tests/benchmarks/bench_spreadsheets.py -s``.
 """
 
 from __future__ import annotations
@@ -347,7 +347,7 @@ def out_of_order(database: Path) -> int:
     return int(found)
 
 
-def measure(rows: int, folder: Path) -> dict[str, Any]:
+def measure(rows: int, folder: Path, *, exports: bool = True) -> dict[str, Any]:
     template = folder / f"template-{rows}.sqlite3"
     names = seed(f"sqlite:///{template}")
     source = folder / f"assets-{rows}.xlsx"
@@ -378,7 +378,7 @@ def measure(rows: int, folder: Path) -> dict[str, Any]:
           f"ratio {figures['import_cpu_ratio']:.2f}; peak RSS ours {ours['peak_rss_mb']:.0f} MB, floor "
           f"{floor['peak_rss_mb']:.0f} MB; out of tag order after it: "
           f"{figures['out_of_order']}", flush=True)  # fmt: skip
-    for suffix in ("csv", "xlsx"):
+    for suffix in ("csv", "xlsx") if exports else ():
         runs: dict[str, list[dict[str, Any]]] = {"export": [], "floor_export": []}
         for _ in range(EXPORT_RUNS):
             for task in runs:
@@ -406,18 +406,21 @@ def growth(small: dict[str, Any], large: dict[str, Any], key: str) -> float:
     return math.log(large[key] / small[key]) / math.log(large["rows"] / small["rows"])
 
 
-def main(sizes: tuple[int, ...] = (10_000, 100_000)) -> list[dict[str, Any]]:
+def main(
+    sizes: tuple[int, ...] = (10_000, 100_000), *, exports: bool = True
+) -> list[dict[str, Any]]:
     folder = Path(tempfile.mkdtemp(prefix="bench-spreadsheets-"))
     try:
-        results = [measure(rows, folder) for rows in sizes]
+        results = [measure(rows, folder, exports=exports) for rows in sizes]
         for small, large in itertools.pairwise(results):
             print(f"growth {small['rows']:,} → {large['rows']:,} rows (t ∝ rows^k): import "
                   f"k = {growth(small, large, 'import_s'):.3f} (floor "
                   f"{growth(small, large, 'import_floor_s'):.3f}; CPU "
                   f"{growth(small, large, 'import_cpu_s'):.3f}, floor "
-                  f"{growth(small, large, 'import_floor_cpu_s'):.3f}), csv "
-                  f"{growth(small, large, 'csv_s'):.3f}, xlsx "
-                  f"{growth(small, large, 'xlsx_s'):.3f}")  # fmt: skip
+                  f"{growth(small, large, 'import_floor_cpu_s'):.3f})")  # fmt: skip
+            if exports:
+                print(f"  exports: csv k = {growth(small, large, 'csv_s'):.3f}, xlsx k = "
+                      f"{growth(small, large, 'xlsx_s'):.3f}")  # fmt: skip
         return results
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -437,4 +440,5 @@ if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         run_child(sys.argv[2], sys.argv[3:])
     else:
-        main(tuple(int(a) for a in sys.argv[1:]) or (10_000, 100_000))
+        sizes = tuple(int(a) for a in sys.argv[1:] if a != "--import-only")
+        main(sizes or (10_000, 100_000), exports="--import-only" not in sys.argv)
