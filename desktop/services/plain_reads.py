@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 import uuid
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, Connection, Executable, Integer, String, Uuid, bindparam, column, text
+from sqlalchemy.exc import DBAPIError
 
 from desktop.services.register_rows import _ROW_COLUMNS, AssetRow
 from desktop.storage.types import UTCDateTime
@@ -230,7 +232,12 @@ def sqlite_rows(connection: Connection, sql_name: str, values: dict[str, Any]) -
         _prepared_sqlite[sql_name] = statement
     raw = connection.connection.driver_connection
     assert raw is not None
-    return raw.execute(statement, values).fetchall()  # type: ignore[no-any-return]
+    try:
+        return raw.execute(statement, values).fetchall()  # type: ignore[no-any-return]
+    except sqlite3.Error as exc:
+        # As SQLAlchemy raises it (an interrupted statement: OperationalError), so that
+        # callers tell a cancel or a locked file from a bug the same way everywhere.
+        raise DBAPIError.instance(statement, values, exc, sqlite3.Error) from exc
 
 
 _prepared_sqlite: dict[str, str] = {}
