@@ -119,3 +119,21 @@ def test_a_failed_switch_is_not_saved_and_nothing_waits(
     assert window.database.sqlite_path == register.db.sqlite_path
     assert window.model.total_assets == register.size
     _not_stuck(window)
+
+
+def test_windows_on_the_old_database_close_when_it_is_switched(
+    qtbot: QtBot, journey_window: WindowFactory, tmp_path: Path
+) -> None:
+    """An audits window left open must not go on writing to the database left behind."""
+    from ui.gui.audits.audit_window import AuditWindow
+
+    window = journey_window("auditor")
+    trigger(window.features.audits_action)
+    audits = shown(qtbot, AuditWindow)
+    other = tmp_path / "Branch office.sqlite3"
+    dialog = _open_settings(qtbot, window)
+    _retype(qtbot, dialog.path_edit, str(other))
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.database.sqlite_path == other, timeout=30_000)
+    qtbot.waitUntil(lambda: not audits.isVisible(), timeout=10_000)
+    assert not [w for w in window.features._windows if w.isVisible()]

@@ -179,6 +179,11 @@ class FeatureMenus:
         worker.start()
         return worker
 
+    def close_windows(self) -> None:
+        """Close the feature windows (audits, incidents…): they work on one database."""
+        for widget in list(self._windows):
+            widget.close()
+
     def shutdown(self) -> None:
         self._badge_timer.stop()
         for worker in list(self._workers):

@@ -425,6 +425,13 @@ class MainWindow(QMainWindow):
 
     def _use_database(self, database: object) -> None:
         assert isinstance(database, Database)
+        from ui.gui.settings_dialog import SettingsDialog
+
+        # Windows and forms opened on the old database would go on writing to it.
+        self.features.close_windows()
+        for dialog in list(self.open_dialogs):
+            if not isinstance(dialog, SettingsDialog):
+                dialog.close()
         self.model.shutdown()
         old = self.database
         self.database = database
