@@ -145,6 +145,11 @@ class ImportWizard(QDialog):
         self.preview_page.show_filter.currentIndexChanged.connect(self._filter_preview)
         self.result_page.print_labels.clicked.connect(self._print_labels)
         self.result_page.save_errors.clicked.connect(self._save_errors)
+        # Return means Next (as in every wizard), never the button that last had the focus
+        # (Browse… on the first page, Cancel on later ones).
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
+        self.next.setDefault(True)
         self._show(FILE)
 
     # -- navigation --------------------------------------------------------------------

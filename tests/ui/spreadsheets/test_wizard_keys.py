@@ -1,0 +1,42 @@
+"""The import wizard by keyboard: Return goes on, as in every wizard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
+
+from desktop.storage.database import Database
+from tests.desktop.spreadsheets.conftest import write_workbook
+from tests.factories import seed_world
+from ui.gui.spreadsheets.import_wizard import MAPPING, SHEET, ImportWizard
+
+
+def test_return_in_the_path_field_goes_on_and_never_opens_the_file_browser(
+    qtbot: QtBot, sqlite_db: Database, tmp_path: Path, monkeypatch
+) -> None:
+    seed_world(sqlite_db)
+    path = write_workbook(
+        tmp_path / "register.xlsx",
+        [["Asset Tag", "Asset Name", "Category", "Location"], ["LAP-7", "Spare", "Laptop", "Room A1"]],
+    )  # fmt: skip
+    browsed: list[object] = []
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", lambda *a, **k: browsed.append(a) or ("", "")
+    )
+    wizard = ImportWizard(sqlite_db, "tech")
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.file_page.path.setFocus()
+    qtbot.keyClicks(wizard.file_page.path, str(path))
+    qtbot.keyClick(wizard.file_page.path, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: wizard.pages.currentIndex() == SHEET and wizard.worker is None)
+    assert browsed == []
+    wizard.cancel.setFocus()  # a button that had the focus does not take Return over
+    wizard.pages.currentWidget().setFocus()
+    qtbot.keyClick(wizard, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: wizard.pages.currentIndex() == MAPPING and wizard.worker is None)
+    assert wizard.isVisible()
