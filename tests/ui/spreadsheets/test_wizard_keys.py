@@ -24,9 +24,12 @@ def test_return_in_the_path_field_goes_on_and_never_opens_the_file_browser(
         [["Asset Tag", "Asset Name", "Category", "Location"], ["LAP-7", "Spare", "Laptop", "Room A1"]],
     )  # fmt: skip
     browsed: list[object] = []
-    monkeypatch.setattr(
-        QFileDialog, "getOpenFileName", lambda *a, **k: browsed.append(a) or ("", "")
-    )
+
+    def browse(*args: object, **kwargs: object) -> tuple[str, str]:
+        browsed.append(args)
+        return "", ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", browse)
     wizard = ImportWizard(sqlite_db, "tech")
     qtbot.addWidget(wizard)
     wizard.show()
@@ -36,7 +39,9 @@ def test_return_in_the_path_field_goes_on_and_never_opens_the_file_browser(
     qtbot.waitUntil(lambda: wizard.pages.currentIndex() == SHEET and wizard.worker is None)
     assert browsed == []
     wizard.cancel.setFocus()  # a button that had the focus does not take Return over
-    wizard.pages.currentWidget().setFocus()
+    page = wizard.pages.currentWidget()
+    assert page is not None
+    page.setFocus()
     qtbot.keyClick(wizard, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: wizard.pages.currentIndex() == MAPPING and wizard.worker is None)
     assert wizard.isVisible()
