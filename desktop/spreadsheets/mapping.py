@@ -2,7 +2,8 @@
 
 Taking the first column that names a target goes wrong on real exports: Snipe-IT's older
 files have the person's "Name" next to the asset's "item Name", and offer "Username",
-"Email" and "Full Name" for one person. Each (column, target) pair gets a score — how
+"Email" and "Full Name" for one person (each kept: the person is found by user name,
+else e-mail, else full name). Each (column, target) pair gets a score — how
 surely that header means that target — and pairs are taken from the highest score down,
 each column and each target once. A column left over keeps its data: by default it is
 added to the asset's notes as "Header: value" (nothing is dropped unless the user says
@@ -20,6 +21,7 @@ from desktop.spreadsheets.columns import (
     KEY,
     MANUFACTURER,
     MODEL_NUMBER,
+    PERSON_NAME,
     PROBLEMS,
     READ_ONLY,
     TARGETS,
@@ -113,6 +115,8 @@ _SCORED: dict[str, tuple[tuple[str, int], ...]] = {
         ("Employee", 50),
         ("Name", 30),
     ),
+    # Old Snipe-IT exports put the person's full name in "Name" next to "item Name".
+    PERSON_NAME: (("Name", 35),),
     "purchase_date": (
         ("Purchase Date", 100),
         ("Date Purchased", 100),

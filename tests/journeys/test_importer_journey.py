@@ -164,6 +164,12 @@ def test_importer_journey(
     qtbot.keyClick(combo, Qt.Key.Key_Home)
     assert combo.currentText() == "— do not import —"
     assert "Not imported: Internal code." in wizard.mapping_page.summary.text()
+    # Missing reference data is created by default; this person wants only the categories
+    # they have set up, so a printer (no such category yet) is refused.
+    create_missing = wizard.mapping_page.create_missing
+    assert create_missing.isChecked()
+    click(qtbot, create_missing)
+    assert not create_missing.isChecked()
 
     before = counts(world.db)
     next_page(qtbot, wizard, PREVIEW)

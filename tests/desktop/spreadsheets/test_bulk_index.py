@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from desktop.services import register_pages
+from desktop.services.plain_reads import sqlite_search_page
 from desktop.services.queries import AssetFilter, list_assets
 from desktop.services.register_pages import RegisterPager
 from desktop.services.search import sqlite_in_tag_order, sqlite_unranked
@@ -53,14 +54,20 @@ def _cli(database: Path, *argv: str) -> subprocess.CompletedProcess[str]:
 def _search_reads_the_index_in_tag_order(
     db: Database, text_: str, monkeypatch: pytest.MonkeyPatch
 ) -> list[str]:
-    """A page of a search in the register, asserting that it was read in rank order."""
+    """A page of a search in the register, asserting that it was read in rank order (a
+    search alone, as typed in the box, by the index's prepared statement in tag order)."""
     used: list[str] = []
 
     def in_tag_order(*args: Any, **kwargs: Any) -> Any:
         used.append(text_)
         return sqlite_in_tag_order(*args, **kwargs)
 
+    def search_page(*args: Any, **kwargs: Any) -> Any:
+        used.append(text_)
+        return sqlite_search_page(*args, **kwargs)
+
     monkeypatch.setattr(register_pages, "sqlite_in_tag_order", in_tag_order)
+    monkeypatch.setattr(register_pages, "sqlite_search_page", search_page)
     flt = AssetFilter(search=text_)
     with db.read() as session:
         page = [r.tag for r in RegisterPager(flt, descending=False).page(session, 0, 50)]
@@ -78,7 +85,8 @@ def test_an_import_from_the_command_line_leaves_every_asset_in_tag_order(
     it (too few to pause: the triggers rank them): ``db info`` reports none out of order,
     and a search's first page is read from the index in tag order."""
     path = tmp_path / "register.sqlite3"
-    assert _cli(path, "db", "info").returncode == 0
+    # ``db info`` only reports on a file that is not there yet; ``db upgrade`` creates it
+    assert _cli(path, "db", "upgrade").returncode == 0
     db = Database(f"sqlite:///{path}")
     seed_world(db)
     indexes_before = _indexes(db)

@@ -23,8 +23,8 @@ def targets(headers: list[str], data: list[list[object]] | None = None) -> dict[
 def test_old_snipeit_person_name_next_to_item_name() -> None:
     found = targets(["Name", "Email", "Username", "item Name", "item Category", "Asset Tag"])
     assert found == {
-        "Name": EXTRA_NOTES,
-        "Email": EXTRA_NOTES,
+        "Name": "person_name",
+        "Email": "person_email",
         "Username": "assigned_to",
         "item Name": "name",
         "item Category": "category",
@@ -33,9 +33,24 @@ def test_old_snipeit_person_name_next_to_item_name() -> None:
 
 
 def test_the_person_column_by_preference_whatever_the_column_order() -> None:
-    assert targets(["Full Name", "Email", "Asset Tag"])["Email"] == "assigned_to"
-    assert targets(["Full Name", "Asset Tag"])["Full Name"] == "assigned_to"
-    assert targets(["Email", "Checked Out To", "Asset Tag"])["Checked Out To"] == "assigned_to"
+    # Each of the person's columns is kept: found by user name, else e-mail, else full name.
+    assert targets(["Full Name", "Email", "Asset Tag"]) == {
+        "Full Name": "person_name",
+        "Email": "person_email",
+        "Asset Tag": "tag",
+    }
+    assert targets(["Full Name", "Asset Tag"])["Full Name"] == "person_name"
+    assert targets(["Email", "Checked Out To", "Asset Tag"]) == {
+        "Email": "person_email",
+        "Checked Out To": "assigned_to",
+        "Asset Tag": "tag",
+    }
+    # Without a user name column, old Snipe-IT's "Name" next to "item Name" is the full name.
+    assert targets(["Name", "Email", "item Name"]) == {
+        "Name": "person_name",
+        "Email": "person_email",
+        "item Name": "name",
+    }
     # Without an asset-name column, a lone "Name" is the asset's name.
     assert targets(["Name", "Username"]) == {"Name": "name", "Username": "assigned_to"}
 

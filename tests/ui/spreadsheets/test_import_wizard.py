@@ -95,7 +95,7 @@ def test_wizard_from_drop_to_labels_and_error_workbook(
     click_next(qtbot, wizard, PREVIEW)
     summary = wizard.preview_page.summary.text()
     assert "1 create, 1 update, 0 unchanged, 0 conflict, 2 error" in summary
-    assert wizard.preview_page.references.text() == "Columns not imported: Vendor SKU"
+    assert wizard.preview_page.references.text() == "Added to the notes: Vendor SKU"
     model = wizard.preview_page.model
     texts = [[model.index(r, c).data() for c in range(5)] for r in range(model.rowCount())]
     assert texts[0][:3] == ["4", "Update", "LAP-1"]

@@ -81,14 +81,27 @@ def people(db: Database) -> dict[str, str]:
         return {p.username: p.name for p in s.execute(select(Person)).scalars()}
 
 
+def emails(db: Database) -> dict[str, str | None]:
+    with db.read() as s:
+        return {p.username: p.email for p in s.execute(select(Person)).scalars()}
+
+
+def person_id(db: Database, username: str) -> object:
+    with db.read() as s:
+        return s.execute(select(Person.id).where(Person.username == username)).scalar_one()
+
+
 def test_old_snipeit_headers_mac_roman_cr_lines_month_first(world: World) -> None:
     payload = dry_run(world.db, "snipeit_old_macroman_cr.csv")
     mapping = payload["mapping"]
-    # The person's "Name" does not overwrite the asset's name; Username names the person.
+    # The person's "Name" does not overwrite the asset's name: it is the assignee's full
+    # name, next to their user name and e-mail.
     assert mapping["item Name"] == "name"
     assert mapping["item Category"] == "category"
     assert mapping["Username"] == "assigned_to"
-    assert mapping["Name"] == mapping["Email"] == mapping["Company"] == "extra_notes"
+    assert mapping["Name"] == "person_name"
+    assert mapping["Email"] == "person_email"
+    assert mapping["Company"] == "extra_notes"
     assert payload["unmapped_columns"] == []
     (dates,) = [d for d in payload["dates"] if d["column"] == "Purchase Date"]
     assert dates["order"] == "mdy" and dates["decided_by"] == "values"
@@ -96,11 +109,11 @@ def test_old_snipeit_headers_mac_roman_cr_lines_month_first(world: World) -> Non
     values = {v["tag"]: v["values"] for v in payload["values"]}
     assert values["LAP-1002"]["Purchase date"] == "2023-03-01"
     assert values["LAP-1001"]["Name"] == "MacBook Air 13"
-    assert "Name: Zoë Müller" in values["LAP-1001"]["Notes"]
+    assert values["LAP-1001"]["Notes"] == "Lid scratched\nCompany: Acme"
     before = counts(world.db)
 
-    result = imported(world.db, "snipeit_old_macroman_cr.csv", "--valid-only")
-    assert result.returncode == 1  # "Archived" cannot be created on this branch: refused
+    result = imported(world.db, "snipeit_old_macroman_cr.csv")
+    assert result.returncode == 0, result.stdout
     found = assets(world.db)
     assert {
         t: found[t].purchase_date for t in ("LAP-1001", "LAP-1002", "MON-1001", "LAP-1003")
@@ -115,9 +128,11 @@ def test_old_snipeit_headers_mac_roman_cr_lines_month_first(world: World) -> Non
     assert found["LAP-1001"].status == "in_service"
     assert "Lid scratched" in (found["LAP-1001"].notes or "")
     assert "Company: Acme" in (found["LAP-1001"].notes or "")
-    assert people(world.db)["zmuller"] == "zmuller"
-    assert "LAP-1004" not in found
-    assert counts(world.db)[0] == before[0] + 4
+    assert people(world.db)["zmuller"] == "Zoë Müller"
+    assert emails(world.db)["zmuller"] == "zoe@example.org"
+    assert found["LAP-1001"].assigned_to_id == person_id(world.db, "zmuller")
+    assert found["LAP-1004"].status == "decommissioned"  # Snipe-IT's "Archived"
+    assert counts(world.db)[0] == before[0] + 5
 
 
 def test_new_snipeit_headers_bom_crlf_duplicate_and_blank_headers(world: World) -> None:
@@ -128,7 +143,9 @@ def test_new_snipeit_headers_bom_crlf_duplicate_and_blank_headers(world: World) 
     assert mapping["Warranty Expires"] == "warranty_end"
     assert mapping["Notes"] == "notes"
     fates = {c["header"]: c["fate"] for c in payload["columns"]}
-    for header in ("Checked Out To", "Email", "Full Name", "EOL Date", "Column W", "Notes (2)"):
+    assert fates["Email"] == "imported as Assignee e-mail"
+    assert fates["Full Name"] == "imported as Assignee full name"
+    for header in ("Checked Out To", "EOL Date", "Column W", "Notes (2)"):
         assert fates[header].startswith("added to the notes"), header
     assert payload["counts"]["error"] == 0
 
@@ -141,9 +158,13 @@ def test_new_snipeit_headers_bom_crlf_duplicate_and_blank_headers(world: World) 
     )
     assert laptop.purchase_cost == Decimal("2499.00")
     assert laptop.notes == (
-        "Sticker on lid\nChecked Out To: Zoë Müller\nEmail: zoe@example.org\n"
-        "Full Name: Zoë Müller\nEOL Date: 2027-01-23\nCompany: Acme\nColumn W: Rack 4\n"
-        "Notes (2): second note"
+        "Sticker on lid\nChecked Out To: Zoë Müller\nEOL Date: 2027-01-23\nCompany: Acme\n"
+        "Column W: Rack 4\nNotes (2): second note"
+    )
+    assert laptop.assigned_to_id == person_id(world.db, "zmuller")
+    assert (people(world.db)["zmuller"], emails(world.db)["zmuller"]) == (
+        "Zoë Müller",
+        "zoe@example.org",
     )
     assert found["MON-3001"].purchase_date == dt.date(2022, 12, 5)
 
