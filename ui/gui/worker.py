@@ -85,8 +85,9 @@ class Worker(QObject):
         self.cancel_event = threading.Event()
         # The thread is the worker's child: it is destroyed with the worker, never by
         # Python's garbage collector at an arbitrary moment, and only once it has ended
-        # (see _on_thread_finished). The runner lives in the thread and is deleted there
-        # when the thread finishes (Qt's worker-object pattern).
+        # (see _on_thread_finished). The runner is NOT deleted in its own thread with
+        # deleteLater: destroying a Python QObject there needs the GIL while Qt holds its
+        # connection locks, and a GUI thread connecting a signal at that moment deadlocks.
         self._thread = QThread(self)
         self._runner = _Runner(job, self.cancel_event)
         self._runner.moveToThread(self._thread)
@@ -97,7 +98,6 @@ class Worker(QObject):
         # Direct: the thread ends as soon as the job does, without a trip through the GUI
         # thread's event loop, so wait() from a GUI slot returns at once.
         self._runner.done.connect(self._thread.quit, Qt.ConnectionType.DirectConnection)
-        self._thread.finished.connect(self._runner.deleteLater)
         self._thread.finished.connect(self._on_thread_finished)
         self._thread.finished.connect(lambda: _running.discard(self))
         self._running = False
