@@ -28,7 +28,7 @@ import os
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -208,7 +208,17 @@ def _check_member(
         if root == "worksheet":
             if sheets:
                 where = f"{path.name}, sheet {names.get(name, PurePosixPath(name).stem)}"
-                extent = sheet_extent.xlsx_extent(where, rest, lambda: _reopen(package, info))
+                reopened: list[Generator[bytes, None, None]] = []
+
+                def again() -> Iterator[bytes]:
+                    reopened.append(_reopen(package, info))
+                    return reopened[-1]
+
+                try:
+                    extent = sheet_extent.xlsx_extent(where, rest, again)
+                finally:  # a refusal's traceback must not keep a part of the file open
+                    for part in reopened:
+                        part.close()
                 refuse_beyond_limits(where, extent)
         elif ods and root == "document-content":
             if parts:  # calamine reads an .ods file's every sheet when it opens it
@@ -257,7 +267,7 @@ def _prepend(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
     yield from rest
 
 
-def _reopen(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+def _reopen(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> Generator[bytes, None, None]:
     with package.open(info) as stream:
         yield from _chunks(stream, info)
 

@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLineEdit
+from shiboken6 import isValid
 
 from desktop.settings import DATABASE_URL, Settings
 from tests.journeys.conftest import WindowFactory, trigger
@@ -135,5 +136,5 @@ def test_windows_on_the_old_database_close_when_it_is_switched(
     _retype(qtbot, dialog.path_edit, str(other))
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.database.sqlite_path == other, timeout=30_000)
-    qtbot.waitUntil(lambda: not audits.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: not isValid(audits) or not audits.isVisible(), timeout=10_000)
     assert not [w for w in window.features._windows if w.isVisible()]

@@ -45,7 +45,10 @@ def test_the_demo_button_makes_what_its_text_says(
 
     qtbot.mouseClick(welcome.demo_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.model.total_assets == DEMO_ASSETS, timeout=120_000)
-    assert window.view.stack.currentWidget() is window.view.register_page
+    # The register replaces the welcome screen once its first rows are shown.
+    qtbot.waitUntil(
+        lambda: window.view.stack.currentWidget() is window.view.register_page, timeout=10_000
+    )
     with sqlite_db.read() as session:
         count = session.execute(select(func.count()).select_from(Asset)).scalar_one()
         sites = session.execute(
