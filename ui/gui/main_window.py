@@ -183,6 +183,17 @@ class MainWindow(QMainWindow):
         self.model.busy.connect(
             lambda busy: self._busy_timer.start() if busy else self._busy_timer.stop()
         )
+        self.model.busy.connect(self._reading_ended)
+
+    def _reading_ended(self, busy: bool) -> None:
+        """A scan that arrived while a search was read selects its asset now — also when the
+        search was dropped for the rows already on screen (no reload follows then)."""
+        if not busy:  # after _model_reloaded, which selects it first when rows arrive
+            QTimer.singleShot(0, self._select_pending)
+
+    def _select_pending(self) -> None:
+        if self._pending_selection is not None and not self.model.is_loading:
+            self.select_asset(self._pending_selection)
 
     def _load_later(self) -> None:
         """After the first paint: the filters' pick lists and the approvals badge (read on
