@@ -83,6 +83,26 @@ class World:
             ),
         )
 
+    def decommission(
+        self, tag: str, *, performed_by: str = "tech", evidence: str = "WIPE-1"
+    ) -> ProcedureOutcome:
+        """Record a decommission of ``tag`` (to the branch store): it waits for approvers."""
+        return record_procedure(
+            self.db,
+            ProcedureRequest(
+                kind=ProcedureKind.DECOMMISSION,
+                performed_by=performed_by,
+                asset_tag=tag,
+                values={"location": self.other_site_room},
+                answers={
+                    "sanitisation_method": "Purge: cryptographic erase (NIST SP 800-88)",
+                    "evidence_reference": evidence,
+                },
+                checklist={"accounts_removed": True},
+                reason="end of life",
+            ),
+        )
+
 
 def seed_world(db: Database) -> World:
     with db.write() as s:

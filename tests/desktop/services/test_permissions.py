@@ -79,20 +79,7 @@ def test_a_disposal_by_an_approver_alone_is_refused(world: World) -> None:
 def test_approving_needs_the_approver_role_even_for_an_administrator(world: World) -> None:
     world.receive(tag="LAP-1")
     world.install("LAP-1", performed_by="tech")
-    pending = record_procedure(
-        world.db,
-        ProcedureRequest(
-            kind=ProcedureKind.DECOMMISSION,
-            performed_by="tech",
-            asset_tag="LAP-1",
-            values={"location": world.other_site_room},
-            answers={
-                "sanitisation_method": "Purge: cryptographic erase (NIST SP 800-88)",
-                "evidence_reference": "WIPE-1",
-            },
-            checklist={"accounts_removed": True},
-        ),
-    )
+    pending = world.decommission("LAP-1")
     with pytest.raises(PermissionDeniedError, match="the approver role is needed"):
         approve(world.db, procedure_id=pending.procedure_id, approver="admin", comment="ok")
 

@@ -11,12 +11,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.approvals import approve
 from desktop.services.audit_scans import record_scan
 from desktop.services.audits import start_audit
 from desktop.services.incidents import IncidentRequest, log_incident
-from desktop.services.procedures import ProcedureRequest, record_procedure
 from tests.factories import World
 
 pytestmark = pytest.mark.backends
@@ -40,21 +38,7 @@ def history(world: World) -> World:
     """One row at least in every history table, made through the services."""
     world.receive(tag="LAP-1")
     world.install("LAP-1")
-    pending = record_procedure(
-        world.db,
-        ProcedureRequest(
-            kind=ProcedureKind.DECOMMISSION,
-            performed_by="tech",
-            asset_tag="LAP-1",
-            values={"location": world.other_site_room},
-            answers={
-                "sanitisation_method": "Purge: cryptographic erase (NIST SP 800-88)",
-                "evidence_reference": "WIPE-1",
-            },
-            checklist={"accounts_removed": True},
-            reason="end of life",
-        ),
-    )
+    pending = world.decommission("LAP-1")
     approve(world.db, procedure_id=pending.procedure_id, approver="approver", comment="ok")
     approve(world.db, procedure_id=pending.procedure_id, approver="approver2", comment="ok")
     audit = start_audit(world.db, scope_location_id=world.site, started_by="auditor")
@@ -106,21 +90,7 @@ def test_a_pending_procedure_still_moves_on(world: World) -> None:
     """The triggers refuse history rewrites, not the approval flow that finishes a procedure."""
     world.receive(tag="LAP-2")
     world.install("LAP-2")
-    pending = record_procedure(
-        world.db,
-        ProcedureRequest(
-            kind=ProcedureKind.DECOMMISSION,
-            performed_by="tech",
-            asset_tag="LAP-2",
-            values={"location": world.other_site_room},
-            answers={
-                "sanitisation_method": "Purge: cryptographic erase (NIST SP 800-88)",
-                "evidence_reference": "WIPE-2",
-            },
-            checklist={"accounts_removed": True},
-            reason="end of life",
-        ),
-    )
+    pending = world.decommission("LAP-2", evidence="WIPE-2")
     assert _states(world) == ["completed", "completed", "pending_approval"]
     approve(world.db, procedure_id=pending.procedure_id, approver="approver", comment="ok")
     approve(world.db, procedure_id=pending.procedure_id, approver="approver2", comment="ok")

@@ -7,8 +7,6 @@ import sys
 
 from sqlalchemy import text
 
-from desktop.domain.lifecycle import ProcedureKind
-from desktop.services.procedures import ProcedureRequest, record_procedure
 from desktop.storage.database import Database
 from tests.factories import seed_world
 
@@ -46,20 +44,7 @@ def test_an_administrator_without_the_approver_role_cannot_approve(sqlite_db: Da
     world = seed_world(sqlite_db)
     world.receive(tag="LAP-1")
     world.install("LAP-1")
-    pending = record_procedure(
-        world.db,
-        ProcedureRequest(
-            kind=ProcedureKind.DECOMMISSION,
-            performed_by="tech",
-            asset_tag="LAP-1",
-            values={"location": world.other_site_room},
-            answers={
-                "sanitisation_method": "Purge: cryptographic erase (NIST SP 800-88)",
-                "evidence_reference": "WIPE-1",
-            },
-            checklist={"accounts_removed": True},
-        ),
-    )
+    pending = world.decommission("LAP-1")
     refused = _assetdesk(sqlite_db, "approve", str(pending.procedure_id), "--as", "admin")
     output = refused.stdout + refused.stderr
     assert refused.returncode != 0
