@@ -97,19 +97,6 @@ def holds_foreign_data(connection: Connection) -> bool:
     return any(name in names for name in ASSETDESK_TABLES)
 
 
-def current_revision(connection: Connection) -> str | None:
-    """The database's revision (None: no schema yet), read without importing Alembic
-    when the version table holds the usual single row."""
-    if not inspect(connection).has_table("alembic_version"):
-        return None
-    rows = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
-    if len(rows) <= 1:
-        return rows[0] if rows else None
-    from alembic.runtime.migration import MigrationContext  # several heads: Alembic says so
-
-    return MigrationContext.configure(connection).get_current_revision()
-
-
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Migrate the database behind ``engine`` to ``revision`` in one transaction."""
     from alembic import command
