@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.lifecycle import FINAL_STATES, ProcedureState
 from desktop.errors import PermissionDeniedError
-from desktop.storage.models import Approval, AuditScan, IncidentEvent, Procedure
+from desktop.storage.models import AdminLogEntry, Approval, AuditScan, IncidentEvent, Procedure
 
 
 def _loaded_state(procedure: Procedure) -> str:
@@ -22,14 +22,14 @@ def _loaded_state(procedure: Procedure) -> str:
 @event.listens_for(Session, "before_flush")
 def _refuse_history_rewrites(session: Session, flush_context: Any, instances: Any) -> None:
     for obj in session.deleted:
-        if isinstance(obj, Approval | AuditScan | IncidentEvent):
+        if isinstance(obj, AdminLogEntry | Approval | AuditScan | IncidentEvent):
             raise PermissionDeniedError(
                 f"{type(obj).__name__} records are history and are never deleted"
             )
         if isinstance(obj, Procedure):
             raise PermissionDeniedError("procedures are history and are never deleted")
     for obj in session.dirty:
-        if isinstance(obj, Approval | AuditScan | IncidentEvent) and session.is_modified(obj):
+        if isinstance(obj, AdminLogEntry | Approval | AuditScan | IncidentEvent) and session.is_modified(obj):
             raise PermissionDeniedError(
                 f"{type(obj).__name__} records are history and cannot be changed"
             )

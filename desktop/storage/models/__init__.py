@@ -4,6 +4,7 @@ from desktop.storage.models.assets import Asset
 from desktop.storage.models.audits import Audit, AuditExpected, AuditScan
 from desktop.storage.models.base import Base, new_id
 from desktop.storage.models.procedures import (
+    AdminLogEntry,
     Approval,
     Incident,
     IncidentAsset,
@@ -18,6 +19,7 @@ from desktop.storage.models.reference import (
     Location,
     Manufacturer,
     Person,
+    PersonLogin,
     Role,
     Supplier,
     TagSequence,
@@ -27,6 +29,7 @@ from desktop.storage.models.reference import (
 from desktop.storage.models.settings import ImportProfile, LabelTemplate
 
 __all__ = [
+    "AdminLogEntry",
     "Approval",
     "Asset",
     "AssetModel",
@@ -44,6 +47,7 @@ __all__ = [
     "Location",
     "Manufacturer",
     "Person",
+    "PersonLogin",
     "Procedure",
     "ProcedureTemplate",
     "Role",

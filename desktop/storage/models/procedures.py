@@ -138,3 +138,17 @@ class IncidentEvent(IdMixin, Base):
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str | None] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class AdminLogEntry(IdMixin, Base):
+    """One administrative action (a login added, a role set, a login disabled, a password
+    changed): append-only, the database refuses UPDATE and DELETE (migration 0014)."""
+
+    __tablename__ = "admin_log"
+
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_login: Mapped[str] = mapped_column(String(100))
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    target_login: Mapped[str] = mapped_column(String(100))
+    detail: Mapped[str] = mapped_column(Text, default="")

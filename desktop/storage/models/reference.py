@@ -112,3 +112,16 @@ class Person(VersionedMixin, Base):
 
     groups: Mapped[list[Group]] = relationship(secondary=group_memberships, lazy="selectin")
     roles: Mapped[list[Role]] = relationship(secondary=person_roles, lazy="selectin")
+
+
+class PersonLogin(Base):
+    """The database login a person works under on a shared server (migration 0014).
+
+    One login is one person and one person has one login; a person with no row has no
+    login (local files are single-user and have none).
+    """
+
+    __tablename__ = "person_logins"
+
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    login: Mapped[str] = mapped_column(String(100), unique=True, index=True)
