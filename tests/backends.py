@@ -217,6 +217,34 @@ def make_database(backend: str, tmp_path: Path, template_dir: Path) -> Iterator[
             _admin_execute(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         else:
             _admin_execute(server, f"DROP DATABASE IF EXISTS `{name}`")
+        drop_logins(server, name)
+
+
+def drop_logins(server: Server, database: str) -> None:
+    """Drop the server-wide roles and logins named after ``database`` (``db upgrade``
+    makes ``<database>_viewer`` and the like; tests name their logins ``<database>_…``)."""
+    pattern = database.replace("_", "\\_") + "\\_%"
+    engine = create_engine(server.admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            if server.backend == "postgresql":
+                names = connection.execute(
+                    text("SELECT rolname FROM pg_roles WHERE rolname LIKE :p"), {"p": pattern}
+                ).scalars()
+                for role in sorted(names, key=len, reverse=True):
+                    connection.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+            else:
+                rows = connection.execute(
+                    text("SELECT User, Host, is_role FROM mysql.user WHERE User LIKE :p"),
+                    {"p": pattern},
+                ).all()
+                for user, host, is_role in rows:
+                    if is_role == "Y":
+                        connection.execute(text(f"DROP ROLE IF EXISTS `{user}`"))
+                    else:
+                        connection.execute(text(f"DROP USER IF EXISTS `{user}`@`{host}`"))
+    finally:
+        engine.dispose()
 
 
 def drop_postgres_templates() -> None:

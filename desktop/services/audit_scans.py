@@ -42,6 +42,7 @@ from desktop.services.audit_scan_types import (
     ScanResult,
 )
 from desktop.services.audits import lock_open_audit
+from desktop.services.identity import require_own_login
 from desktop.services.permissions import require_id
 from desktop.storage.database import Database
 from desktop.storage.models import Asset, Audit, AuditExpected, AuditScan, Location, Person
@@ -276,6 +277,7 @@ def scanner_id(session: Session, username: str) -> uuid.UUID:
     if not row.active:
         raise PermissionDeniedError(f"{row.name} ({username}) is no longer active")
     person_id: uuid.UUID = row.id
+    require_own_login(session, person_id, row.name, username)
     require_id(session, person_id, row.name, username, Work.AUDIT)
     return person_id
 

@@ -3,7 +3,7 @@
 A local SQLite file is one person's (DESIGN.md, security model): with no ``--as`` and no
 user in the settings, the person recorded is the computer's login name, created on first
 use with the roles a single user needs to do everything alone. A shared server never
-guesses: there the user must be named.
+guesses: there the person is the one the database login belongs to.
 """
 
 from __future__ import annotations
@@ -37,11 +37,15 @@ def os_username() -> str:
 
 
 def acting_username(db: Database, configured: str | None) -> str | None:
-    """``configured`` if given; on a local file the OS user (created on first use); else None."""
+    """On a server the login's person (``configured`` must be them, unless this is the owner
+    login: desktop.services.identity); on a local file ``configured`` if given, else the
+    OS user (created on first use)."""
+    if not db.is_sqlite:
+        from desktop.services.identity import acting_username_on_server
+
+        return acting_username_on_server(db, configured or None)
     if configured:
         return configured
-    if not db.is_sqlite:
-        return None
     username = os_username()
     ensure_local_person(db, username)
     return username

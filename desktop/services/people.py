@@ -19,10 +19,15 @@ def person_by_username(session: Session, username: str) -> Person:
 
 
 def acting_person(session: Session, username: str) -> Person:
-    """The active person behind ``username``; an inactive one may not act."""
+    """The active person behind ``username``; an inactive one may not act, and on a shared
+    server only the person the session's login belongs to may (desktop.services.identity).
+    """
+    from desktop.services.identity import require_own_login
+
     person = person_by_username(session, username)
     if not person.active:
         raise PermissionDeniedError(f"{person.name} ({person.username}) is no longer active")
+    require_own_login(session, person.id, person.name, person.username)
     return person
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -95,7 +96,9 @@ class Database:
                 kwargs["connect_args"] = {"connect_timeout": 10}
         engine = create_engine(self.url, **kwargs)
         if self.is_sqlite:
-            _configure_sqlite(engine, immediate=immediate)
+            _configure_sqlite(engine, immediate=immediate, path=self.sqlite_path)
+        elif self.backend == "mysql":
+            _activate_personal_role(engine)
         return engine
 
     # -- units of work -------------------------------------------------------------
@@ -174,7 +177,19 @@ class Database:
         if not state.up_to_date:
             with _translate_connection_errors(self):
                 migrate.upgrade(self.engine)
+        if not self.is_sqlite:
+            self.install_roles()
         return self.schema_state()
+
+    def install_roles(self) -> None:
+        """A server's database roles and their grants (desktop.storage.logins), laid down
+        again on every upgrade by the owner login, so that new tables are granted too."""
+        from desktop.storage.logins import install_roles, session_login
+
+        with _translate_connection_errors(self), self.engine.begin() as connection:
+            login = session_login(connection)
+            if login is not None and login.owner:
+                install_roles(connection)
 
     def ensure_schema(self) -> None:
         """Refuse a schema this program does not know; migrate local files automatically.
@@ -231,7 +246,45 @@ def open_database(url: str, *, log_sql_timing: bool = False) -> Database:
     return database
 
 
-def _configure_sqlite(engine: Engine, *, immediate: bool) -> None:
+def _create_private_file(path: Path) -> None:
+    """Create a new local file readable and writable by its owner only (0600), before
+    SQLite creates it with the umask's mode; its -wal and -shm files take the same mode."""
+    path = path.expanduser()
+    if path.exists() or not path.parent.is_dir():
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:  # another process made it first: theirs stands
+        return
+    os.chmod(path, 0o600)  # whatever the umask
+
+
+def _activate_personal_role(engine: Engine) -> None:
+    """MariaDB: switch a person's login to the role that carries their roles in this
+    register (``<database>_u_<login>``, desktop.storage.logins); the owner has none."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(
+                "SELECT ROLE_NAME FROM information_schema.APPLICABLE_ROLES WHERE ROLE_NAME = "
+                "CONCAT(DATABASE(), '_u_', SUBSTRING_INDEX(USER(), '@', 1))"
+            )
+            found = cursor.fetchone()
+            if found:
+                cursor.execute("SET ROLE `" + str(found[0]).replace("`", "``") + "`")
+        finally:
+            cursor.close()
+
+
+def _configure_sqlite(engine: Engine, *, immediate: bool, path: Path | None) -> None:
+    if path is not None:
+
+        @event.listens_for(engine, "do_connect")
+        def _before_connect(dialect: Any, record: Any, cargs: Any, cparams: Any) -> None:
+            _create_private_file(path)
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, record: Any) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves

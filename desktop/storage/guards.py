@@ -29,7 +29,9 @@ def _refuse_history_rewrites(session: Session, flush_context: Any, instances: An
         if isinstance(obj, Procedure):
             raise PermissionDeniedError("procedures are history and are never deleted")
     for obj in session.dirty:
-        if isinstance(obj, AdminLogEntry | Approval | AuditScan | IncidentEvent) and session.is_modified(obj):
+        if isinstance(
+            obj, AdminLogEntry | Approval | AuditScan | IncidentEvent
+        ) and session.is_modified(obj):
             raise PermissionDeniedError(
                 f"{type(obj).__name__} records are history and cannot be changed"
             )

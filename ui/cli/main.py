@@ -40,6 +40,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ),
     ("import", "spreadsheets", "import assets from a spreadsheet (.xlsx, .xlsm, .xls, .ods, .csv)"),
     ("export", "spreadsheets", "export assets to .xlsx or .csv"),
+    ("users", "users", "people and their database logins on a shared server (administrators)"),
 )
 
 

@@ -1,0 +1,215 @@
+"""Per-person logins and per-role grants on PostgreSQL and MariaDB (issue 15, points 1, 2,
+4 and 5).
+
+Each test database gets its roles from ``db upgrade`` (Database.upgrade, as the owner)
+and logins named ``<database>_<who>`` made through desktop.services.users; every one of
+them is dropped with the database (tests/backends.drop_logins). The tests then connect
+AS each login and send plain SQL, as a client we did not write would: what the role may
+not do fails, what it may do through our services succeeds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
+
+from desktop.domain.lifecycle import ProcedureKind
+from desktop.errors import PermissionDeniedError
+from desktop.services.approvals import approve
+from desktop.services.procedures import ProcedureRequest, record_procedure
+from desktop.services.reference import create_category
+from desktop.services.users import add_user
+from desktop.storage.database import Database
+from desktop.storage.logins import database_name
+from tests.backends import make_database
+from tests.factories import World, seed_world
+
+PASSWORD = "correct horse battery"
+ROLES = ("viewer", "technician", "approver", "auditor", "administrator")
+
+
+@dataclasses.dataclass
+class Register:
+    owner: Database
+    world: World
+    logins: dict[str, str]  # role -> login
+
+    def url(self, role: str) -> Any:
+        return self.owner.url.set(username=self.logins[role], password=PASSWORD)
+
+    def as_role(self, role: str) -> Database:
+        return Database(self.url(role))
+
+
+@pytest.fixture(params=["postgresql", "mariadb"])
+def register(
+    request: pytest.FixtureRequest, tmp_path: Path, _sqlite_template_dir: Path
+) -> Iterator[Register]:
+    for owner in make_database(request.param, tmp_path, _sqlite_template_dir):
+        owner.upgrade()  # as the owner: lays down the database roles and grants
+        world = seed_world(owner)
+        with owner.connect() as connection:
+            prefix = database_name(connection)
+        logins = {}
+        for role in ROLES:
+            login = f"{prefix}_{role[:5]}"
+            add_user(owner, login=login, roles=[role], password=PASSWORD, name=role.title())
+            logins[role] = login
+        yield Register(owner, world, logins)
+
+
+def _fails(register: Register, role: str, sql: str, **params: Any) -> None:
+    engine = create_engine(register.url(role))
+    if register.owner.backend == "mysql":
+        from desktop.storage.database import _activate_personal_role
+
+        _activate_personal_role(engine)
+    try:
+        with pytest.raises(DBAPIError), engine.begin() as connection:
+            connection.execute(text(sql), params)
+    finally:
+        engine.dispose()
+
+
+def _succeeds(register: Register, role: str, sql: str, **params: Any) -> None:
+    database = register.as_role(role)
+    try:
+        with database.engine.begin() as connection:
+            connection.execute(text(sql), params)
+    finally:
+        database.dispose()
+
+
+def _id(register: Register, value: uuid.UUID) -> Any:
+    return value if register.owner.backend == "postgresql" else value.hex
+
+
+HISTORY = ("approvals", "audit_scans", "incident_events", "admin_log")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_role_rewrites_history(register: Register, role: str) -> None:
+    register.world.receive(tag="LAP-1")  # a completed procedure
+    for table in HISTORY:
+        _fails(register, role, f"DELETE FROM {table}")
+        _fails(register, role, f"UPDATE {table} SET id = id")
+    _fails(register, role, "DELETE FROM procedures")
+    _fails(register, role, "UPDATE procedures SET reason = 'rewritten'")
+    if role != "administrator":  # only administrators write the administration log
+        _fails(
+            register,
+            role,
+            "INSERT INTO admin_log (id, at, actor_login, action, target_login, detail) "
+            "VALUES (:id, :at, 'x', 'add', 'x', 'forged')",
+            id=_id(register, uuid.uuid4()),
+            at="2026-12-05 05:00:00",
+        )
+
+
+def test_a_viewer_cannot_write_at_all(register: Register) -> None:
+    register.world.receive(tag="LAP-1")
+    for sql in (
+        "UPDATE assets SET name = 'changed'",
+        "DELETE FROM assets",
+        "UPDATE people SET name = 'changed'",
+        "UPDATE categories SET name = 'changed'",
+        "UPDATE procedure_templates SET version = version + 1",
+        "UPDATE tag_sequences SET next_value = next_value",
+        "DELETE FROM label_templates",
+    ):
+        _fails(register, "viewer", sql)
+    _succeeds(register, "viewer", "SELECT COUNT(*) FROM assets")
+
+
+@pytest.mark.parametrize("role", ["technician", "approver", "auditor"])
+def test_only_administrators_change_reference_data_and_templates(
+    register: Register, role: str
+) -> None:
+    for sql in (
+        "UPDATE categories SET name = 'changed'",
+        "DELETE FROM locations",
+        "UPDATE people SET active = active",
+        "DELETE FROM person_roles",
+        "UPDATE person_logins SET login = login",
+        "UPDATE procedure_templates SET version = version",
+        "DELETE FROM groups",
+    ):
+        _fails(register, role, sql)
+    _succeeds(register, "administrator", "UPDATE categories SET name = name")
+
+
+def test_normal_work_through_the_services_as_each_login(register: Register) -> None:
+    world = register.world
+    logins = register.logins
+    technician = register.as_role("technician")
+    approver = register.as_role("approver")
+    admin = register.as_role("administrator")
+    try:
+        as_technician = dataclasses.replace(world, db=technician)
+        as_technician.receive(tag="LAP-1", performed_by=logins["technician"])
+        as_technician.install("LAP-1", performed_by=logins["technician"])
+        pending = as_technician.decommission("LAP-1", performed_by=logins["technician"])
+        assert pending.procedure_id is not None
+        decided = approve(
+            approver, procedure_id=pending.procedure_id, approver=logins["approver"], comment="ok"
+        )
+        assert decided.state in ("pending_approval", "completed")
+        with admin.write() as session:
+            create_category(session, name="Docking station", tag_prefix="DOC")
+    finally:
+        for database in (technician, approver, admin):
+            database.dispose()
+
+
+def test_a_login_cannot_act_as_another_person(register: Register) -> None:
+    technician = register.as_role("technician")
+    try:
+        with pytest.raises(PermissionDeniedError, match="cannot act as Tess Tech"):
+            dataclasses.replace(register.world, db=technician).receive(tag="LAP-2")
+    finally:
+        technician.dispose()
+    # The owner login stands outside: it may act as a named person (the suite does).
+    register.world.receive(tag="LAP-3")
+
+
+def test_an_approval_is_only_inserted_by_the_approvers_own_login(register: Register) -> None:
+    """Point 5: a hand-written INSERT naming another approver is refused by the database."""
+    world = register.world
+    world.receive(tag="LAP-1")
+    world.install("LAP-1")
+    pending = world.decommission("LAP-1")
+    assert pending.procedure_id is not None
+    insert = (
+        "INSERT INTO approvals (id, procedure_id, approver_id, decision, comment, decided_at, "
+        "approver_groups) VALUES (:id, :procedure, :approver, 'approve', 'by hand', :at, '[]')"
+    )
+    params = {
+        "procedure": _id(register, pending.procedure_id),
+        "approver": _id(register, world.people["infra"]),  # an approver outside tech's group
+        "at": "2026-12-05 05:00:00",
+    }
+    # The approver login writes an approval in somebody else's name: refused.
+    _fails(register, "approver", insert, id=_id(register, uuid.uuid4()), **params)
+    with register.owner.engine.connect() as connection:
+        assert connection.execute(text("SELECT COUNT(*) FROM approvals")).scalar_one() == 0
+    # In their own name it goes in (they hold the approver role, share no group).
+    with register.owner.read() as session:
+        from desktop.services.identity import person_of_login
+
+        own = person_of_login(session, register.logins["approver"])
+        assert own is not None
+        own_id = own.id
+    _succeeds(
+        register,
+        "approver",
+        insert,
+        id=_id(register, uuid.uuid4()),
+        **{**params, "approver": _id(register, own_id)},
+    )

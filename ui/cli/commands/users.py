@@ -1,0 +1,170 @@
+"""``assetdesk users add | list | set-role | disable | set-password | log``.
+
+The people of a shared register and their database logins, without SQL. Run with an
+administrator's login (or the owner login); a local file is single-user and refuses.
+A password is read from the terminal (hidden), from standard input with
+``--password-stdin``, or generated and shown once; it is never stored or logged.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from typing import Any
+
+from desktop.errors import DesktopError
+from desktop.services.users import (
+    add_user,
+    admin_log,
+    disable_user,
+    generate_password,
+    list_users,
+    set_password,
+    set_roles,
+)
+from desktop.storage.logins import DATABASE_ROLES
+from ui.cli.context import CliContext, print_json
+
+HELP = "people and their database logins on a shared server (administrators)"
+ROLES_HELP = f"one of {', '.join(DATABASE_ROLES)} (repeat for several; viewer only reads)"
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("users", help=HELP, description=HELP)
+    actions = parser.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+
+    add = actions.add_parser(
+        "add",
+        help="create a person's login with a role",
+        description="Create a database login for one person, with their role(s), and the "
+        "person record it belongs to (an existing person of that user name without a login "
+        "is bound to it). The password is asked for on a terminal (leave it empty to have "
+        "one generated), read from standard input with --password-stdin, or else generated; "
+        "a generated password is shown once.",
+    )
+    add.add_argument("login", metavar="NAME", help="the login, also the person's user name")
+    add.add_argument(
+        "--role", action="append", required=True, metavar="ROLE", help=ROLES_HELP
+    )
+    add.add_argument("--name", help="the person's full name (default: NAME)")
+    add.add_argument("--email", help="the person's e-mail address")
+    add.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    add.set_defaults(handler=_add)
+
+    listing = actions.add_parser("list", help="the logins, their people and roles")
+    listing.add_argument("--json", action="store_true", help="print JSON for scripts")
+    listing.set_defaults(handler=_list)
+
+    set_role = actions.add_parser("set-role", help="replace a login's roles")
+    set_role.add_argument("login", metavar="NAME")
+    set_role.add_argument("roles", nargs="+", metavar="ROLE", help=ROLES_HELP)
+    set_role.set_defaults(handler=_set_role)
+
+    disable = actions.add_parser(
+        "disable", help="stop a login (the person stays in the history, inactive)"
+    )
+    disable.add_argument("login", metavar="NAME")
+    disable.set_defaults(handler=_disable)
+
+    password = actions.add_parser(
+        "set-password",
+        help="a new password for a login (yours without NAME)",
+        description="Rotate a password: an administrator for anyone, everybody for their "
+        "own login. Asked for on a terminal, read with --password-stdin, or generated and "
+        "shown once.",
+    )
+    password.add_argument("login", metavar="NAME", nargs="?")
+    password.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    password.set_defaults(handler=_set_password)
+
+    log = actions.add_parser("log", help="the administration log (append-only)")
+    log.add_argument("--json", action="store_true", help="print JSON for scripts")
+    log.set_defaults(handler=_log)
+
+
+def _password(ctx: CliContext) -> tuple[str, bool]:
+    """The password and whether it was generated (then it is shown once)."""
+    if ctx.args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise DesktopError("--password-stdin: standard input held no password")
+        return password, False
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password (empty: generate one): ")
+        if first:
+            if getpass.getpass("Again: ") != first:
+                raise DesktopError("the two passwords differ; nothing was changed")
+            return first, False
+    return generate_password(), True
+
+
+def _show_generated(login: str, password: str) -> None:
+    print(f"Password for {login} (shown once, give it to them in person): {password}")
+
+
+def _add(ctx: CliContext) -> int:
+    db = ctx.database()
+    password, generated = _password(ctx)
+    row = add_user(
+        db,
+        login=ctx.args.login,
+        roles=ctx.args.role,
+        password=password,
+        name=ctx.args.name,
+        email=ctx.args.email,
+    )
+    print(f"Added {row.name} ({row.login}) with the role {', '.join(row.roles)}")
+    if generated:
+        _show_generated(row.login, password)
+    return 0
+
+
+def _list(ctx: CliContext) -> int:
+    rows = list_users(ctx.database())
+    if ctx.args.json:
+        print_json(rows)
+        return 0
+    if not rows:
+        print("No logins yet: add people with 'assetdesk users add NAME --role ROLE'")
+        return 0
+    for row in rows:
+        state = "" if row.active else "  (disabled)"
+        print(f"{row.login:<24} {row.name:<30} {', '.join(row.roles)}{state}")
+    return 0
+
+
+def _set_role(ctx: CliContext) -> int:
+    row = set_roles(ctx.database(), login=ctx.args.login, roles=ctx.args.roles)
+    print(f"{row.name} ({row.login}) now holds {', '.join(row.roles)}")
+    return 0
+
+
+def _disable(ctx: CliContext) -> int:
+    row = disable_user(ctx.database(), login=ctx.args.login)
+    print(f"{row.name} ({row.login}) is disabled: the login can no longer connect")
+    return 0
+
+
+def _set_password(ctx: CliContext) -> int:
+    db = ctx.database()
+    login = ctx.args.login or (db.url.username or "")
+    password, generated = _password(ctx)
+    set_password(db, login=login, password=password)
+    print(f"The password of {login} was changed")
+    if generated:
+        _show_generated(login, password)
+    return 0
+
+
+def _log(ctx: CliContext) -> int:
+    rows = admin_log(ctx.database())
+    if ctx.args.json:
+        print_json(rows)
+        return 0
+    for row in rows:
+        print(f"{row.at}  {row.actor:<20} {row.action:<13} {row.target:<20} {row.detail}")
+    return 0
