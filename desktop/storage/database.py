@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
-from desktop.errors import DatabaseUnavailableError, SchemaMismatchError
+from desktop.errors import DatabaseUnavailableError, PermissionDeniedError, SchemaMismatchError
 from desktop.storage import migrate
 from desktop.storage.urls import describe, parse_url, redact
 
@@ -335,6 +335,12 @@ def _translate_connection_errors(database: Database) -> Iterator[None]:
                 "changed by hand or by another program. Nothing was changed; restore a backup "
                 "or ask an administrator."
             ) from exc
+        if _is_privilege_refusal(exc):
+            raise PermissionDeniedError(
+                f"The database {database.description} refused this to your login "
+                f"({_first_line(exc)}): your role does not allow it. Nothing was changed; "
+                "ask an administrator if you need it."
+            ) from exc
         if not _is_connection_problem(exc):
             raise
         raise DatabaseUnavailableError(
@@ -394,6 +400,12 @@ def _is_schema_problem(exc: DBAPIError) -> bool:
         return True
     # PostgreSQL: relation "assets" does not exist / column assets.tag does not exist
     return "does not exist" in words and ("relation " in words or "column " in words)
+
+
+def _is_privilege_refusal(exc: DBAPIError) -> bool:
+    """A grant refused the statement (not one of our triggers: they say why themselves)."""
+    words = str(exc.orig).lower()
+    return "permission denied for" in words or "command denied to user" in words
 
 
 def _is_connection_problem(exc: DBAPIError) -> bool:

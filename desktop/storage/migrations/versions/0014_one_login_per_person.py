@@ -6,7 +6,8 @@
   column of ``people``, so that code reading people at older revisions is untouched.
 * ``admin_log``: every administrative action (a login created, a role changed, a login
   disabled, a password changed) — who did it, as which login, when, to whom, what.
-  Append-only: triggers refuse UPDATE and DELETE on every backend.
+  Append-only: triggers refuse UPDATE and DELETE on every backend; on the servers a
+  trigger writes the inserting login into ``actor_login``, whatever the client sent.
 * On PostgreSQL and MariaDB an approval row is only accepted from the approver's own
   login: the approver's ``person_logins.login`` must be the session's login (PostgreSQL
   ``session_user``; MariaDB the user part of ``USER()``). The owner login that installs
@@ -128,6 +129,14 @@ def _postgresql() -> None:
             f"CREATE TRIGGER admin_log_no_{event} BEFORE {event.upper()} ON admin_log "
             "FOR EACH ROW EXECUTE FUNCTION assetdesk_refuse_history_change()"
         )
+    op.execute(
+        "CREATE FUNCTION assetdesk_stamp_admin_log() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+        "BEGIN NEW.actor_login := session_user; RETURN NEW; END\n$$"
+    )
+    op.execute(
+        "CREATE TRIGGER admin_log_actor BEFORE INSERT ON admin_log "
+        "FOR EACH ROW EXECUTE FUNCTION assetdesk_stamp_admin_log()"
+    )
     rules = (*_RULES_0013, (_PG_OWN_LOGIN, _OWN_LOGIN))
     checks = "\n".join(
         f"IF {condition} THEN RAISE EXCEPTION '{message}' "
@@ -151,6 +160,10 @@ def _mariadb() -> None:
             f"FOR EACH ROW SIGNAL SQLSTATE '45000' "
             f"SET MESSAGE_TEXT = '{_LOG_MESSAGE.format(verb=verb)}'"
         )
+    op.execute(
+        "CREATE TRIGGER admin_log_actor BEFORE INSERT ON admin_log FOR EACH ROW "
+        "SET NEW.actor_login = SUBSTRING_INDEX(USER(), '@', 1)"
+    )
     # Inside a trigger CURRENT_USER() is its definer (the owner login that ran this
     # migration); USER() is the login the client connected as.
     op.execute(
@@ -178,9 +191,12 @@ def downgrade() -> None:
         op.execute("ALTER FUNCTION assetdesk_check_approval() RESET search_path")
         for event in ("update", "delete"):
             op.execute(f"DROP TRIGGER IF EXISTS admin_log_no_{event} ON admin_log")
+        op.execute("DROP TRIGGER IF EXISTS admin_log_actor ON admin_log")
+        op.execute("DROP FUNCTION IF EXISTS assetdesk_stamp_admin_log()")
     else:
         if dialect != "sqlite":
             op.execute("DROP TRIGGER IF EXISTS approvals_own_login")
+            op.execute("DROP TRIGGER IF EXISTS admin_log_actor")
         for event in ("update", "delete"):
             op.execute(f"DROP TRIGGER IF EXISTS admin_log_no_{event}")
     with op.batch_alter_table("admin_log", schema=None) as batch_op:

@@ -1,0 +1,219 @@
+"""``assetdesk users …`` as a real process, and who acts on a shared server (issue 15).
+
+Logins are named ``<test database>_<who>`` and dropped with the database
+(tests/backends.drop_logins): the servers are shared.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import stat
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from desktop.settings import CURRENT_USER, Settings
+from desktop.storage.database import Database
+from desktop.storage.logins import database_name
+from tests.backends import make_database
+from tests.factories import seed_world
+
+SECRET = "Sesame-open-1234"
+
+
+def _assetdesk(
+    url: str, *argv: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ui.cli.main", "--database", url, *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        input=stdin if stdin is not None else "",
+        env={**os.environ, **(env or {})},
+    )
+
+
+def _url(db: Database, login: str | None = None, password: str | None = None) -> str:
+    url = db.url if login is None else db.url.set(username=login, password=password)
+    return url.render_as_string(hide_password=False)
+
+
+@pytest.fixture(params=["postgresql", "mariadb"])
+def server(
+    request: pytest.FixtureRequest, tmp_path: Path, _sqlite_template_dir: Path
+) -> Iterator[tuple[Database, str]]:
+    """A register set up as the README says: the owner runs ``db upgrade``."""
+    for db in make_database(request.param, tmp_path, _sqlite_template_dir):
+        upgraded = _assetdesk(_url(db), "db", "upgrade")
+        assert upgraded.returncode == 0, upgraded.stderr
+        with db.connect() as connection:
+            prefix = database_name(connection)
+        yield db, prefix
+
+
+def _can_log_in(db: Database, login: str, password: str) -> bool:
+    """Whether ``login`` may log in with ``password``. The test PostgreSQL trusts local
+    connections, so there the server's own SCRAM verifier is checked against the password
+    (as the server would check it) and the role's LOGIN flag; MariaDB is asked directly."""
+    if db.backend == "postgresql":
+        with db.engine.connect() as connection:
+            row = connection.execute(
+                text("SELECT rolcanlogin, rolpassword FROM pg_authid WHERE rolname = :n"),
+                {"n": login},
+            ).first()
+        return (
+            row is not None and bool(row.rolcanlogin) and _scram_matches(row.rolpassword, password)
+        )
+    engine = create_engine(db.url.set(username=login, password=password))
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return True
+    except Exception:  # noqa: BLE001 - any refusal to connect is the answer
+        return False
+    finally:
+        engine.dispose()
+
+
+def _scram_matches(verifier: str | None, password: str) -> bool:
+    if not verifier or not verifier.startswith("SCRAM-SHA-256$"):
+        return False
+    head, keys = verifier.removeprefix("SCRAM-SHA-256$").split("$")
+    iterations, salt = head.split(":")
+    stored_key = keys.split(":")[0]
+    salted = hashlib.pbkdf2_hmac(
+        "sha256", password.encode(), base64.b64decode(salt), int(iterations)
+    )
+    client_key = hmac.new(salted, b"Client Key", "sha256").digest()
+    return base64.b64encode(hashlib.sha256(client_key).digest()).decode() == stored_key
+
+
+def test_an_administrator_adds_lists_changes_and_disables_people(
+    server: tuple[Database, str],
+) -> None:
+    db, prefix = server
+    admin, tech = f"{prefix}_ada", f"{prefix}_tom"
+    added = _assetdesk(
+        _url(db),
+        "users",
+        "add",
+        admin,
+        "--role",
+        "administrator",
+        "--name",
+        "Ada Admin",
+        "--password-stdin",
+        stdin=SECRET + "\n",
+    )
+    assert added.returncode == 0, added.stderr
+    assert SECRET not in added.stdout + added.stderr
+    # Ada, with her own login, adds Tom; his password is generated and shown once.
+    as_ada = _url(db, admin, SECRET)
+    made = _assetdesk(as_ada, "users", "add", tech, "--role", "technician", "--name", "Tom Tech")
+    assert made.returncode == 0, made.stderr
+    shown = made.stdout.split("(shown once, give it to them in person): ")[1].strip()
+    assert _can_log_in(db, tech, shown)
+    listed = _assetdesk(as_ada, "users", "list")
+    assert f"{tech}" in listed.stdout and "technician" in listed.stdout
+    changed = _assetdesk(as_ada, "users", "set-role", tech, "technician", "approver")
+    assert changed.returncode == 0, changed.stderr
+    assert "now holds technician, approver" in changed.stdout
+    # Tom may not administer.
+    as_tom = _url(db, tech, shown)
+    refused = _assetdesk(as_tom, "users", "add", f"{prefix}_eve", "--role", "administrator")
+    assert refused.returncode == 2
+    assert "Tom Tech" in refused.stderr and "needs the administrator role" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert not _can_log_in(db, f"{prefix}_eve", "whatever-at-all")
+    # Tom rotates his own password; then Ada disables him.
+    rotated = _assetdesk(as_tom, "users", "set-password", "--password-stdin", stdin=SECRET + "\n")
+    assert rotated.returncode == 0, rotated.stderr
+    assert _can_log_in(db, tech, SECRET) and not _can_log_in(db, tech, shown)
+    # An administrator resets it (logged; one's own rotation is not administration).
+    reset = _assetdesk(
+        as_ada, "users", "set-password", tech, "--password-stdin", stdin=SECRET + "-2\n"
+    )
+    assert reset.returncode == 0, reset.stderr
+    assert _can_log_in(db, tech, SECRET + "-2") and not _can_log_in(db, tech, SECRET)
+    disabled = _assetdesk(as_ada, "users", "disable", tech)
+    assert disabled.returncode == 0, disabled.stderr
+    assert not _can_log_in(db, tech, SECRET + "-2")
+    log = _assetdesk(as_ada, "users", "log")
+    for action in ("add", "set-role", "set-password", "disable"):
+        assert action in log.stdout
+    assert SECRET not in log.stdout and shown not in log.stdout
+    with db.engine.connect() as connection:
+        dumped = " ".join(
+            str(row) for row in connection.execute(text("SELECT * FROM admin_log")).all()
+        )
+    assert SECRET not in dumped and shown not in dumped
+
+
+def test_on_a_shared_server_a_login_acts_only_as_its_own_person(
+    server: tuple[Database, str],
+) -> None:
+    db, prefix = server
+    seed_world(db)
+    login = f"{prefix}_ann"
+    _assetdesk(
+        _url(db),
+        "users",
+        "add",
+        login,
+        "--role",
+        "auditor",
+        "--name",
+        "Ann Auditor",
+        "--password-stdin",
+        stdin=SECRET + "\n",
+    )
+    as_ann = _url(db, login, SECRET)
+    refused = _assetdesk(as_ann, "audit", "start", "--scope", "Building A", "--as", "auditor")
+    assert refused.returncode == 2
+    assert f"connected to the shared database as the login '{login}'" in refused.stderr
+    assert "cannot act as" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    # Nor as a differing "person using this computer" in the settings (the settings file
+    # of this test's home, which the process reads).
+    settings = Settings()
+    settings.set(CURRENT_USER, "auditor")
+    settings.save()
+    refused = _assetdesk(as_ann, "audit", "start", "--scope", "Building A")
+    assert refused.returncode == 2
+    assert "drop --as (or the user in the settings)" in refused.stderr
+    settings.set(CURRENT_USER, login)
+    settings.save()
+    started = _assetdesk(as_ann, "audit", "start", "--scope", "Building A")
+    assert started.returncode == 0, started.stderr
+    with db.engine.connect() as connection:
+        audits = connection.execute(text("SELECT COUNT(*) FROM audits")).scalar_one()
+    assert audits == 1
+
+
+def test_users_are_refused_on_a_local_file(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'mine.sqlite3'}"
+    refused = _assetdesk(url, "users", "add", "bob", "--role", "technician")
+    assert refused.returncode == 2
+    assert "a local file is single-user" in refused.stderr
+    assert "Traceback" not in refused.stderr
+
+
+def test_a_new_local_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    path = tmp_path / "fresh" / "assetdesk.sqlite3"
+    made = _assetdesk(f"sqlite:///{path}", "db", "info")
+    assert made.returncode == 0, made.stderr
+    assert path.exists()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            assert stat.S_IMODE(side.stat().st_mode) == 0o600
