@@ -143,24 +143,41 @@ def _password_clause(connection: Connection, password: str) -> str:
 # -- who may administer ----------------------------------------------------------------
 
 
+_LOCAL_FILE = (
+    "users are database logins on a shared PostgreSQL or MariaDB server; a local file is "
+    "single-user (its person is set in the settings or with --as)"
+)
+
+
+def _refusal(session: Session) -> tuple[str | None, SessionLogin, Person | None]:
+    login = session_login(session.connection())
+    assert login is not None
+    actor = person_of_login(session, login.name)
+    if login.owner:
+        return None, login, actor
+    held = {role.name for role in actor.roles} if actor else set()
+    if actor is None or not actor.active or ADMINISTRATOR not in held:
+        who = f"{actor.name} ({actor.username})" if actor else f"the login '{login.name}'"
+        return f"{who} may not administer users: that needs the administrator role", login, actor
+    return None, login, actor
+
+
+def administration_refusal(db: Database) -> str | None:
+    """Why this connection may not administer users; None when it may."""
+    if db.is_sqlite:
+        return _LOCAL_FILE
+    with db.read() as session:
+        return _refusal(session)[0]
+
+
 @contextmanager
 def _administering(db: Database) -> Iterator[tuple[Session, SessionLogin, Person | None]]:
     if db.is_sqlite:
-        raise DesktopError(
-            "users are database logins on a shared PostgreSQL or MariaDB server; a local "
-            "file is single-user (its person is set in the settings or with --as)"
-        )
+        raise DesktopError(_LOCAL_FILE)
     with db.write() as session:
-        login = session_login(session.connection())
-        assert login is not None
-        actor = person_of_login(session, login.name)
-        if not login.owner:
-            held = {role.name for role in actor.roles} if actor else set()
-            if actor is None or not actor.active or ADMINISTRATOR not in held:
-                who = f"{actor.name} ({actor.username})" if actor else f"the login '{login.name}'"
-                raise PermissionDeniedError(
-                    f"{who} may not administer users: that needs the administrator role"
-                )
+        refusal, login, actor = _refusal(session)
+        if refusal is not None:
+            raise PermissionDeniedError(refusal)
         yield session, login, actor
 
 

@@ -20,10 +20,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
-from desktop.domain.lifecycle import ProcedureKind
 from desktop.errors import PermissionDeniedError
 from desktop.services.approvals import approve
-from desktop.services.procedures import ProcedureRequest, record_procedure
 from desktop.services.reference import create_category
 from desktop.services.users import add_user
 from desktop.storage.database import Database

@@ -43,9 +43,7 @@ def register(subparsers: Any) -> None:
         "a generated password is shown once.",
     )
     add.add_argument("login", metavar="NAME", help="the login, also the person's user name")
-    add.add_argument(
-        "--role", action="append", required=True, metavar="ROLE", help=ROLES_HELP
-    )
+    add.add_argument("--role", action="append", required=True, metavar="ROLE", help=ROLES_HELP)
     add.add_argument("--name", help="the person's full name (default: NAME)")
     add.add_argument("--email", help="the person's e-mail address")
     add.add_argument(

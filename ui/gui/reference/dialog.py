@@ -1,5 +1,5 @@
 """Reference data: locations, categories, manufacturers and models, suppliers, people,
-groups — one window with a page for each."""
+groups, and on a shared server the users' logins — one window with a page for each."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from ui.gui.reference.jobs import DialogJobs
 from ui.gui.reference.location_page import LocationsPage
 from ui.gui.reference.record_page import RecordPage
 from ui.gui.reference.simple_pages import ManufacturersPage, ModelsPage, PeoplePage, SuppliersPage
+from ui.gui.reference.users_page import UsersPage
 
 #: Page keys (for ``page=``) and their titles, in the order the list shows them.
 PAGES = (
@@ -31,6 +32,7 @@ PAGES = (
     ("suppliers", "Suppliers"),
     ("people", "People"),
     ("groups", "Groups"),
+    ("users", "Users and logins"),
 )
 
 
@@ -85,6 +87,8 @@ class ReferenceDataDialog(QDialog):
         self.people = PeoplePage(database, self.jobs)
         self.groups = GroupsPage(database, self.jobs)
         self.people.changed.connect(self.groups.reload)
+        self.users = UsersPage(database, self.jobs)
+        self.users.changed.connect(self.people.reload)
         self._widgets: dict[str, QWidget] = {
             "locations": self.locations,
             "categories": self.categories,
@@ -92,6 +96,7 @@ class ReferenceDataDialog(QDialog):
             "suppliers": self.suppliers,
             "people": self.people,
             "groups": self.groups,
+            "users": self.users,
         }
         self.page_list = QListWidget()
         self.page_list.setFixedWidth(200)
@@ -105,6 +110,7 @@ class ReferenceDataDialog(QDialog):
             record_page.actor = username
             record_page.changed.connect(self.changed)
             record_page.reload()
+        self.users.reload()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         body = QHBoxLayout()

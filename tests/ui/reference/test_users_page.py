@@ -1,0 +1,104 @@
+"""The reference data window's Users page: an administrator manages logins by its buttons.
+
+Logins are named ``<test database>_<who>`` and dropped with the database
+(tests/backends.drop_logins).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
+from desktop.services.users import add_user, admin_log, list_users
+from desktop.storage.database import Database
+from desktop.storage.logins import database_name
+from tests.backends import make_database
+from tests.factories import World
+from tests.ui.reference.conftest import settle
+from ui.gui.reference.dialog import ReferenceDataDialog
+
+PASSWORD = "admin-password-1"
+
+
+def _click(qtbot: QtBot, button: QPushButton) -> None:
+    assert button.isEnabled(), button.text()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+@pytest.fixture(params=["postgresql", "mariadb"])
+def admin_window(
+    request: pytest.FixtureRequest, qtbot: QtBot, tmp_path: Path, _sqlite_template_dir: Path
+) -> Iterator[tuple[ReferenceDataDialog, Database, str]]:
+    for owner in make_database(request.param, tmp_path, _sqlite_template_dir):
+        owner.upgrade()
+        with owner.connect() as connection:
+            prefix = database_name(connection)
+        admin = f"{prefix}_ada"
+        add_user(owner, login=admin, roles=["administrator"], password=PASSWORD, name="Ada")
+        as_admin = Database(owner.url.set(username=admin, password=PASSWORD))
+        window = ReferenceDataDialog(as_admin, admin, page="users")
+        window.show()
+        settle(qtbot, window)
+        yield window, owner, prefix
+        settle(qtbot, window)
+        window.close()
+        window.deleteLater()
+        as_admin.dispose()
+
+
+def test_an_administrator_adds_changes_and_disables_a_login_by_the_buttons(
+    qtbot: QtBot, admin_window: tuple[ReferenceDataDialog, Database, str]
+) -> None:
+    window, owner, prefix = admin_window
+    page = window.users
+    assert [row.login for row in page.rows] == [f"{prefix}_ada"]
+    login = f"{prefix}_tom"
+    page.login_edit.setText(login)
+    page.name_edit.setText("Tom Tech")
+    page.role_checks["technician"].setChecked(True)
+    _click(qtbot, page.add_button)
+    settle(qtbot, window)
+    assert page.password_shown.isVisibleTo(page)
+    shown = page.password_shown.text()
+    assert len(shown) >= 16
+    tom = next(row for row in list_users(owner) if row.login == login)
+    assert (tom.name, tom.roles, tom.active) == ("Tom Tech", ("technician",), True)
+
+    page.select_login(login)
+    page.role_checks["approver"].setChecked(True)
+    _click(qtbot, page.roles_button)
+    settle(qtbot, window)
+    assert "now holds technician, approver" in page.message.text()
+
+    page.select_login(login)
+    _click(qtbot, page.password_button)
+    settle(qtbot, window)
+    assert page.password_shown.text() not in ("", shown)
+
+    page.select_login(login)
+    _click(qtbot, page.disable_button)
+    settle(qtbot, window)
+    tom = next(row for row in list_users(owner) if row.login == login)
+    assert (tom.roles, tom.active) == (("technician", "approver"), False)
+    actions = [entry.action for entry in admin_log(owner) if entry.target == login]
+    assert sorted(actions) == ["add", "disable", "set-password", "set-role"]
+    assert all(
+        entry.actor == f"{prefix}_ada" for entry in admin_log(owner) if entry.target == login
+    )
+
+
+def test_on_a_local_file_the_page_says_why_and_offers_nothing(
+    qtbot: QtBot, dialog: ReferenceDataDialog, sqlite_world: World
+) -> None:
+    dialog.show_page("users")
+    settle(qtbot, dialog)
+    page = dialog.users
+    assert "a local file is single-user" in page.message.text()
+    assert not page.add_button.isEnabled()
+    assert page.rows == []
