@@ -27,6 +27,7 @@ from desktop.storage.models import (
     Location,
     Manufacturer,
     Person,
+    PersonLogin,
     Role,
     Supplier,
     TagSequence,
@@ -602,6 +603,19 @@ def update_person(
     _unique_other(
         session, Person, Person.username, username, person.id, "username", "the user name"
     )
+    if (
+        sorted(r.name for r in person.roles) != role_list
+        and session.get_bind().dialect.name != "sqlite"
+        and session.get(PersonLogin, person.id) is not None
+    ):
+        raise ValidationError(
+            Problem(
+                "roles",
+                f"{person.name} has a database login: change their roles with 'assetdesk "
+                "users set-role' or on the Users and logins page, so that the database "
+                "grants change with them",
+            )
+        )
     person.name, person.username = name, username
     person.email = (email or "").strip() or None
     person.active = active

@@ -389,13 +389,22 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(lambda _result: self._settings_closed())
         self._open_dialog(dialog)
 
+    #: Why nobody acts in this window (a shared server refused the settings' user), or "".
+    identity_problem = ""
+
     def _acting_username(self) -> str:
-        """The settings' user; on a local file without one, the OS user (created once)."""
+        """The settings' user; on a local file without one, the OS user (created once); on
+        a shared server the login's person (desktop.services.identity)."""
+        self.identity_problem = ""
         from desktop.services.local_user import acting_username  # the ORM: not before paint
 
         try:
             return acting_username(self.database, self.settings.get(CURRENT_USER)) or ""
-        except DesktopError:
+        except DesktopError as exc:
+            # On a shared server: the settings name somebody other than the login's
+            # person, or the login belongs to nobody. Said, not guessed around.
+            self.identity_problem = exc.message
+            self.statusBar().showMessage(exc.message)
             return ""
 
     def _settings_closed(self) -> None:

@@ -211,3 +211,39 @@ def test_an_approval_is_only_inserted_by_the_approvers_own_login(register: Regis
         id=_id(register, uuid.uuid4()),
         **{**params, "approver": _id(register, own_id)},
     )
+
+
+def test_an_audit_scan_cannot_name_another_scanner(register: Register) -> None:
+    """The scan hot path (one query per scan) checks the login too."""
+    from desktop.services.audit_scans import scanner_id
+
+    auditor = register.as_role("auditor")
+    try:
+        with auditor.read() as session, pytest.raises(PermissionDeniedError, match="cannot act"):
+            scanner_id(session, "auditor")  # Aud Itor, a person without this login
+        with auditor.read() as session:
+            assert scanner_id(session, register.logins["auditor"]) is not None
+    finally:
+        auditor.dispose()
+
+
+def test_roles_of_a_person_with_a_login_change_only_with_the_grants(register: Register) -> None:
+    """The People page may not change roles the database grants would not follow."""
+    from desktop.errors import ValidationError
+    from desktop.services.identity import person_of_login
+    from desktop.services.reference import update_person
+
+    with register.owner.write() as session:
+        person = person_of_login(session, register.logins["technician"])
+        assert person is not None
+        with pytest.raises(ValidationError, match="users set-role"):
+            update_person(
+                session,
+                person_id=person.id,
+                expected_version=person.version,
+                name=person.name,
+                username=person.username,
+                email=None,
+                active=True,
+                roles=["technician", "approver"],
+            )
