@@ -209,7 +209,7 @@ def test_users_are_refused_on_a_local_file(tmp_path: Path) -> None:
 
 def test_a_new_local_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
     path = tmp_path / "fresh" / "assetdesk.sqlite3"
-    made = _assetdesk(f"sqlite:///{path}", "db", "info")
+    made = _assetdesk(f"sqlite:///{path}", "db", "upgrade")
     assert made.returncode == 0, made.stderr
     assert path.exists()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
