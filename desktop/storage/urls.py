@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import platformdirs
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from desktop.errors import DesktopError
+from desktop.storage.tls import check_tls
 
 APP_NAME = "Assetdesk"
 ENV_VAR = "ASSETDESK_DATABASE"
@@ -70,6 +72,8 @@ def parse_url(text: str) -> URL:
             f"'{redact(url)}' is not a valid database URL: port {url.port} is not a number "
             "from 1 to 65535"
         )
+    if backend != "sqlite":
+        check_tls(url, redact(url))
     if "+" not in url.drivername:
         url = url.set(drivername=_DRIVERS[backend])
     if backend in ("mysql", "mariadb"):
@@ -107,7 +111,10 @@ def redact(text: str | URL) -> str:
         url = text if isinstance(text, URL) else make_url(text)
     except ArgumentError:
         return "<unparseable URL>"
-    return url.render_as_string(hide_password=True)
+    shown = url.render_as_string(hide_password=True)
+    # The query as a person reads it: sslrootcert=/etc/ssl/ca.pem, not %2Fetc%2Fssl%2Fca.pem.
+    base, mark, query = shown.partition("?")
+    return base + mark + unquote(query)
 
 
 def describe(url: URL) -> str:
