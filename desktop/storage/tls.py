@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, quote
 
 from sqlalchemy.engine import URL
 
@@ -69,6 +70,22 @@ def tls_options(url: URL) -> TlsOptions:
     """The TLS parameters ``url`` carries."""
     query = url.query
     return TlsOptions(*(_single(query.get(key)) for key in TLS_KEYS))
+
+
+def tls_in_text(text: str) -> TlsOptions:
+    """The TLS parameters of a URL as typed (read without parsing the rest: it may be
+    half typed)."""
+    found = {key: value for key, value in parse_qsl(text.partition("?")[2]) if key in TLS_KEYS}
+    return TlsOptions(*(found.get(key, "") for key in TLS_KEYS))
+
+
+def with_tls_in_text(text: str, options: TlsOptions) -> str:
+    """``text`` with its TLS parameters replaced by ``options``; the rest stays as typed."""
+    base, _, query = text.partition("?")
+    kept = [part for part in query.split("&") if part and part.split("=", 1)[0] not in TLS_KEYS]
+    added = [f"{key}={quote(value, safe='/:')}" for key, value in options.as_query.items()]
+    parts = kept + added
+    return base + ("?" + "&".join(parts) if parts else "")
 
 
 def check_tls(url: URL, where: str) -> None:

@@ -33,9 +33,11 @@ from desktop.errors import DesktopError
 from desktop.services.reference_queries import list_people
 from desktop.settings import CURRENT_USER, DATABASE_URL, DATE_FORMAT, Settings
 from desktop.storage.database import Database, open_database
+from desktop.storage.tls import tls_in_text, with_tls_in_text
 from desktop.storage.urls import choose_url, default_database_path, describe, parse_url
 from ui.gui.reference.jobs import DialogJobs
 from ui.gui.scanner_settings_box import ScannerSettingsBox
+from ui.gui.tls_settings_box import TlsSettingsBox
 from ui.gui.worker import Progress
 
 #: Qt date formats offered, shown with today's date as the example.
@@ -97,6 +99,8 @@ class SettingsDialog(QDialog):
         form.addRow(self.server_radio)
         form.addRow("Server URL:", self.url_edit)
         form.addRow("Password:", self.password_edit)
+        self.tls_box = TlsSettingsBox()
+        form.addRow(self.tls_box)
         test_row = QHBoxLayout()
         test_row.addWidget(self.test_button)
         test_row.addStretch(1)
@@ -104,6 +108,9 @@ class SettingsDialog(QDialog):
         form.addRow("", self.connection_label)
         database_box.setLayout(form)
         self.local_radio.toggled.connect(self._update_mode)
+        # The TLS fields edit the URL's sslmode/sslrootcert/...: the URL shown is the one saved.
+        self.url_edit.textChanged.connect(self._tls_from_url)
+        self.tls_box.changed.connect(self._tls_to_url)
 
         you_box = QGroupBox("This computer")
         self.user_combo = QComboBox()
@@ -161,7 +168,7 @@ class SettingsDialog(QDialog):
         local = self.local_radio.isChecked()
         for widget in (self.path_edit, self.browse_button):
             widget.setEnabled(local)
-        for widget in (self.url_edit, self.password_edit):
+        for widget in (self.url_edit, self.password_edit, self.tls_box):
             widget.setEnabled(not local)
         self.connection_label.clear()
 
@@ -177,6 +184,19 @@ class SettingsDialog(QDialog):
         )
         if path:
             self.path_edit.setText(path)
+
+    def _tls_from_url(self, text: str) -> None:
+        self.tls_box.set_options(tls_in_text(text))
+
+    def _tls_to_url(self) -> None:
+        text = self.url_edit.text()
+        composed = with_tls_in_text(text, self.tls_box.options())
+        if composed != text:
+            blocked = self.url_edit.blockSignals(True)
+            try:
+                self.url_edit.setText(composed)
+            finally:
+                self.url_edit.blockSignals(blocked)
 
     def chosen_url(self) -> tuple[str, str | None]:
         """The URL as the settings file will hold it (no password), and the password.
