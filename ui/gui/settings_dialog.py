@@ -166,9 +166,11 @@ class SettingsDialog(QDialog):
 
     def _update_mode(self) -> None:
         local = self.local_radio.isChecked()
-        for widget in (self.path_edit, self.browse_button):
+        local_widgets: tuple[QWidget, ...] = (self.path_edit, self.browse_button)
+        for widget in local_widgets:
             widget.setEnabled(local)
-        for widget in (self.url_edit, self.password_edit, self.tls_box):
+        server_widgets: tuple[QWidget, ...] = (self.url_edit, self.password_edit, self.tls_box)
+        for widget in server_widgets:
             widget.setEnabled(not local)
         self.connection_label.clear()
 
