@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from desktop import credentials
 from desktop.errors import DesktopError
+from desktop.redaction import remember_secret
 from desktop.services.reference_queries import list_people
 from desktop.settings import CURRENT_USER, DATABASE_URL, DATE_FORMAT, Settings
 from desktop.storage.database import Database, open_database
@@ -212,12 +213,18 @@ class SettingsDialog(QDialog):
         if not text:
             raise DesktopError("Enter the server URL, e.g. postgresql://user@server/assetdesk")
         _, in_url = credentials.split_password(text)  # also checks that it is a URL
+        if "sslpassword=" in text.partition("?")[2]:
+            raise DesktopError(
+                "A client key's passphrase (sslpassword) cannot be kept in the settings: "
+                "use a client key without a passphrase, readable by you only"
+            )
         return _without_password_as_typed(text), self.password_edit.text() or in_url
 
     def _connect_url(self) -> str:
         """The URL to test with, the password put in only in memory."""
         bare, password = self.chosen_url()
         url = choose_url(None, bare)
+        remember_secret(password)
         if password:
             return parse_url(url).set(password=password).render_as_string(hide_password=False)
         return credentials.url_with_password(url)
@@ -340,11 +347,19 @@ class SettingsDialog(QDialog):
 
 
 def _without_password_as_typed(text: str) -> str:
-    """The URL as the user typed it (driver, query, spelling), only its password removed."""
+    """The URL as the user typed it (driver, query, spelling), only its password removed
+    (from before the host, or a ``password=`` in the query)."""
+    base, mark, query = text.partition("?")
+    kept = [part for part in query.split("&") if part.split("=", 1)[0] not in _QUERY_PASSWORDS]
+    text = base + (mark + "&".join(kept) if kept and mark else "")
     match = _PASSWORD_IN_URL.match(text)
     if match is None or match.group("password") is None:
         return text
     return text[: match.start("password") - 1] + text[match.end("password") :]
+
+
+#: Query parameters that hold the login's password (never saved: moved to the keyring).
+_QUERY_PASSWORDS = ("password", "passwd")
 
 
 #: scheme://user:password@… as SQLAlchemy reads it (a password holds no unescaped "@").
