@@ -238,6 +238,13 @@ def postgresql_server(pki: Pki) -> Iterator[TlsServer]:
         check=True,
         capture_output=True,
     )
+    # The test login connects without a password; every other login must give its own.
+    (data / "pg_hba.conf").write_text(
+        "local all all trust\n"
+        f"host all {TLS_USER} 127.0.0.1/32 trust\n"
+        "host all all 127.0.0.1/32 scram-sha-256\n",
+        encoding="utf-8",
+    )
     options = (
         f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c ssl=on "
         f"-c ssl_cert_file={files / pki.server_cert.name} "
