@@ -215,7 +215,9 @@ def _as_postgres(*argv: str) -> list[str]:
 
 
 @contextmanager
-def postgresql_server(pki: Pki) -> Iterator[TlsServer]:
+def postgresql_server(pki: Pki, *, tls: bool = True) -> Iterator[TlsServer]:
+    """A PostgreSQL server speaking TLS with ``pki``'s server certificate (or, with
+    ``tls=False``, a server that has no TLS at all)."""
     missing(INITDB, PG_CTL)
     if os.geteuid() == 0:
         missing("runuser")
@@ -246,7 +248,7 @@ def postgresql_server(pki: Pki) -> Iterator[TlsServer]:
         encoding="utf-8",
     )
     options = (
-        f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c ssl=on "
+        f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c ssl={'on' if tls else 'off'} "
         f"-c ssl_cert_file={files / pki.server_cert.name} "
         f"-c ssl_key_file={files / pki.server_key.name} -c fsync=off"
     )
@@ -268,7 +270,9 @@ def postgresql_server(pki: Pki) -> Iterator[TlsServer]:
 
 
 @contextmanager
-def mariadb_server(pki: Pki) -> Iterator[TlsServer]:
+def mariadb_server(pki: Pki, *, tls: bool = True) -> Iterator[TlsServer]:
+    """A MariaDB server speaking TLS with ``pki``'s server certificate (or, with
+    ``tls=False``, a server that has no TLS at all)."""
     missing(MARIADBD, MARIADB_INSTALL_DB)
     root = Path(tempfile.mkdtemp(prefix="assetdesk-mytls-"))
     data = root / "data"
@@ -306,9 +310,15 @@ def mariadb_server(pki: Pki) -> Iterator[TlsServer]:
                 f"--socket={root / 'mysqld.sock'}",
                 f"--pid-file={root / 'mysqld.pid'}",
                 f"--init-file={init}",
-                f"--ssl-ca={pki.ca}",
-                f"--ssl-cert={pki.server_cert}",
-                f"--ssl-key={pki.server_key}",
+                *(
+                    [
+                        f"--ssl-ca={pki.ca}",
+                        f"--ssl-cert={pki.server_cert}",
+                        f"--ssl-key={pki.server_key}",
+                    ]
+                    if tls
+                    else ["--skip-ssl"]
+                ),
                 "--skip-name-resolve",
                 "--innodb-buffer-pool-size=32M",
                 "--innodb-flush-log-at-trx-commit=0",

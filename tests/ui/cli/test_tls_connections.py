@@ -15,7 +15,7 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import text
 
-from desktop.errors import DesktopError
+from desktop.errors import DatabaseUnavailableError, DesktopError
 from desktop.storage.database import Database
 from desktop.storage.migrate import head_revision
 from tests.tls_servers import Pki, TlsServer, make_pki, mariadb_server, postgresql_server
@@ -78,11 +78,10 @@ def test_a_ca_the_client_does_not_trust_is_refused_in_one_line(
     tmp_path: Path, server: TlsServer, pki: Pki
 ) -> None:
     url = server.url(query=verify_full(pki.other_ca))
-    for command in (["db", "upgrade"], ["db", "info"]):
-        result = assetdesk(tmp_path, "--database", url, *command)
-        assert_one_line_failure(
-            result, "encrypted connection", "not signed by the certificate authority"
-        )
+    result = assetdesk(tmp_path, "--database", url, "db", "upgrade")
+    assert_one_line_failure(
+        result, "encrypted connection", "not signed by the certificate authority"
+    )
 
 
 def test_a_certificate_for_another_host_is_refused_in_one_line(
@@ -110,8 +109,32 @@ def test_verify_ca_accepts_the_certificate_under_another_name(server: TlsServer,
 def test_tls_settings_that_cannot_work_are_one_line(
     tmp_path: Path, query: str, words: list[str]
 ) -> None:
+    url = f"postgresql://someone@127.0.0.1:1/assetdesk?{query}"
+    assert_one_line_failure(assetdesk(tmp_path, "--database", url, "db", "info"), *words)
     for scheme in ("postgresql", "mariadb"):
-        url = f"{scheme}://someone@127.0.0.1:1/assetdesk?{query}"
-        assert_one_line_failure(assetdesk(tmp_path, "--database", url, "db", "info"), *words)
-        with pytest.raises(DesktopError):
-            Database(url)
+        with pytest.raises(DesktopError) as refused:
+            Database(f"{scheme}://someone@127.0.0.1:1/assetdesk?{query}")
+        assert all(word in refused.value.message for word in words)
+
+
+@pytest.fixture(scope="module", params=["postgresql", "mariadb"])
+def plain_server(request: pytest.FixtureRequest, pki: Pki) -> Iterator[TlsServer]:
+    """A server with no TLS at all."""
+    start = postgresql_server if request.param == "postgresql" else mariadb_server
+    with start(pki, tls=False) as running:
+        yield running
+
+
+def test_a_server_without_tls_is_refused_when_the_url_requires_it(
+    tmp_path: Path, plain_server: TlsServer, pki: Pki
+) -> None:
+    result = assetdesk(
+        tmp_path, "--database", plain_server.url(query="sslmode=require"), "db", "info"
+    )
+    assert_one_line_failure(result, "does not support encrypted connections")
+    database = Database(plain_server.url(query=verify_full(pki.ca)))
+    with pytest.raises(DatabaseUnavailableError, match="does not support encrypted connections"):
+        database.check_connection()
+    database.dispose()
+    # Not asked for: the same server is used unencrypted.
+    assert not encrypted(plain_server.url(query="sslmode=prefer"))
