@@ -20,10 +20,10 @@ from desktop.storage.database import Database
 from desktop.storage.tls import TlsOptions
 from tests.desktop.test_credentials import MemoryKeyring
 from tests.tls_servers import Pki, TlsServer, make_pki, mariadb_server, postgresql_server
-from tests.ui.test_settings_dialog import memory_keyring, open_dialog
+from tests.ui.test_settings_dialog import memory_keyring, open_dialog, server_answers
 from ui.gui.settings_dialog import SettingsDialog
 
-__all__ = ["memory_keyring"]
+__all__ = ["memory_keyring", "server_answers"]
 
 
 @pytest.fixture(scope="module")
@@ -140,3 +140,31 @@ def test_a_certificate_for_another_host_is_refused_with_the_reason(
     combo.setCurrentIndex(combo.findData("verify-ca"))
     assert "sslmode=verify-ca" in dialog.url_edit.text()
     assert test_connection(qtbot, dialog).startswith("✔ Connected"), dialog.connection_label.text()
+
+
+def test_a_password_in_the_url_query_goes_to_the_keyring_not_the_settings(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, server_answers: list[str]
+) -> None:
+    dialog = open_dialog(qtbot, settings)
+    dialog.server_radio.setChecked(True)
+    qtbot.keyClicks(
+        dialog.url_edit, "postgresql://ana@db.example.org/assetdesk?password=q-pw-1&sslmode=require"
+    )
+    assert dialog.tls_box.options() == TlsOptions("require")
+    with qtbot.waitSignal(dialog.finished, timeout=10_000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    saved = Settings(settings.path).get(DATABASE_URL)
+    assert saved == "postgresql://ana@db.example.org/assetdesk?sslmode=require"
+    assert "q-pw-1" not in settings.path.read_text(encoding="utf-8")
+    assert list(memory_keyring.passwords.values()) == ["q-pw-1"]
+
+
+def test_a_key_passphrase_is_not_saved(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, server_answers: list[str]
+) -> None:
+    dialog = open_dialog(qtbot, settings)
+    dialog.server_radio.setChecked(True)
+    dialog.url_edit.setText("postgresql://ana@db/assetdesk?sslmode=verify-full&sslpassword=kp-1")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert "passphrase (sslpassword) cannot be kept" in dialog.error_label.text()
+    assert dialog.isVisible() and not settings.path.exists() and server_answers == []
