@@ -104,7 +104,7 @@ def url_with_password(url: str) -> str:
         return url
     if not password:
         return url
-    remember_secret(password)
+    remember_secret(password, shown_in=keyring_key(url))
     return parsed.set(password=password).render_as_string(hide_password=False)
 
 

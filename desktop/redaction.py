@@ -17,7 +17,7 @@ from urllib.parse import quote, quote_plus
 MASK = "***"
 #: Shorter passwords are masked only where their shape shows them (masking every "ab" in a
 #: text would garble it and tell where the password was anyway).
-MIN_REMEMBERED_LENGTH = 4
+MIN_REMEMBERED_LENGTH = 6
 
 # scheme://user:PASSWORD@host → scheme://user:***@host (a password may hold "/": the URL
 # parser takes everything up to the "@").
@@ -31,9 +31,16 @@ _remembered: set[str] = set()
 _lock = threading.Lock()
 
 
-def remember_secret(secret: str | None) -> None:
-    """Mask ``secret`` from now on in everything :func:`redact_secrets` sees."""
-    if not secret or len(secret) < MIN_REMEMBERED_LENGTH:
+def remember_secret(secret: str | None, *, shown_in: str = "") -> None:
+    """Mask ``secret`` from now on in everything :func:`redact_secrets` sees.
+
+    Args:
+        secret: the password.
+        shown_in: where it was found, without it (the URL): a password that is also the
+            user, host or database name there hides nothing and is not masked, or every
+            mention of that name would read ``***``.
+    """
+    if not secret or len(secret) < MIN_REMEMBERED_LENGTH or secret in shown_in:
         return
     with _lock:
         _remembered.update({secret, quote(secret, safe=""), quote_plus(secret, safe="")})

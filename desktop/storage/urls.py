@@ -73,7 +73,7 @@ def parse_url(text: str) -> URL:
             "from 1 to 65535"
         )
     url = _password_from_query(url)
-    remember_secret(url.password)
+    remember_secret(url.password, shown_in=url.render_as_string(hide_password=True))
     if backend != "sqlite":
         check_tls(url, redact(url))
     if "+" not in url.drivername:

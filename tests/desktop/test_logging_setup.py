@@ -163,3 +163,5 @@ def test_a_password_used_in_this_run_is_masked_wherever_it_turns_up() -> None:
     finally:
         forget_secrets()
     assert redact_secrets("Remembered-pw") == "Remembered-pw"
+    parse_url("postgresql://postgres:postgres@db/x")  # the user's name: nothing to hide
+    assert redact_secrets("role postgres") == "role postgres"

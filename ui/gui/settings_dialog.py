@@ -224,7 +224,7 @@ class SettingsDialog(QDialog):
         """The URL to test with, the password put in only in memory."""
         bare, password = self.chosen_url()
         url = choose_url(None, bare)
-        remember_secret(password)
+        remember_secret(password, shown_in=bare)
         if password:
             return parse_url(url).set(password=password).render_as_string(hide_password=False)
         return credentials.url_with_password(url)
