@@ -30,12 +30,24 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-INITDB = "/usr/local/bin/initdb"
-PG_CTL = "/usr/local/bin/pg_ctl"
+
+def _postgresql_program(name: str) -> str:
+    """``name`` on the PATH, else from the newest Debian/Ubuntu PostgreSQL install."""
+    found = shutil.which(name) or shutil.which(name, path="/usr/local/bin")
+    if found:
+        return found
+    installed = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True)
+    return str(installed[0]) if installed else name
+
+
+INITDB = _postgresql_program("initdb")
+PG_CTL = _postgresql_program("pg_ctl")
 MARIADBD = "/usr/sbin/mariadbd"
 MARIADB_INSTALL_DB = "mariadb-install-db"
 #: The database login on both test servers.
 TLS_USER = "adtls"
+#: A MariaDB login that must present a client certificate signed by the test's CA.
+X509_USER = "adtls_x509"
 
 
 @dataclass(frozen=True)
@@ -250,7 +262,8 @@ def postgresql_server(pki: Pki, *, tls: bool = True) -> Iterator[TlsServer]:
     options = (
         f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c ssl={'on' if tls else 'off'} "
         f"-c ssl_cert_file={files / pki.server_cert.name} "
-        f"-c ssl_key_file={files / pki.server_key.name} -c fsync=off"
+        f"-c ssl_key_file={files / pki.server_key.name} "
+        f"-c ssl_ca_file={files / pki.ca.name} -c fsync=off"
     )
     subprocess.run(
         _as_postgres(PG_CTL, "-D", str(data), "-l", str(log), "-o", options, "-w", "start"),
@@ -294,6 +307,8 @@ def mariadb_server(pki: Pki, *, tls: bool = True) -> Iterator[TlsServer]:
     init.write_text(
         f"CREATE USER IF NOT EXISTS '{TLS_USER}'@'%';\n"
         f"GRANT ALL ON *.* TO '{TLS_USER}'@'%' WITH GRANT OPTION;\n"
+        f"CREATE USER IF NOT EXISTS '{X509_USER}'@'%' REQUIRE X509;\n"
+        f"GRANT ALL ON assetdesk.* TO '{X509_USER}'@'%';\n"
         "CREATE DATABASE IF NOT EXISTS assetdesk CHARACTER SET utf8mb4 "
         "COLLATE utf8mb4_unicode_ci;\n",
         encoding="utf-8",

@@ -18,7 +18,15 @@ from sqlalchemy import text
 from desktop.errors import DatabaseUnavailableError, DesktopError
 from desktop.storage.database import Database
 from desktop.storage.migrate import head_revision
-from tests.tls_servers import Pki, TlsServer, make_pki, mariadb_server, postgresql_server
+from tests.tls_servers import (
+    TLS_USER,
+    X509_USER,
+    Pki,
+    TlsServer,
+    make_pki,
+    mariadb_server,
+    postgresql_server,
+)
 from tests.ui.cli.test_connection_failures import assert_one_line_failure, assetdesk
 
 
@@ -70,8 +78,26 @@ def test_verify_full_with_the_right_ca_upgrades_and_reads(
 
 
 def test_a_client_certificate_is_sent_when_given(server: TlsServer, pki: Pki) -> None:
-    query = f"{verify_full(pki.ca)}&sslcert={pki.client_cert}&sslkey={pki.client_key}"
-    assert encrypted(server.url(query=query))
+    files = f"sslcert={pki.client_cert}&sslkey={pki.client_key}"
+    if server.backend == "postgresql":
+        url = server.url(query=f"{verify_full(pki.ca)}&{files}")
+        database = Database(url)
+        try:
+            with database.connect() as connection:
+                client = connection.execute(
+                    text("SELECT client_dn FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+                ).scalar_one()
+        finally:
+            database.dispose()
+        assert client == f"/CN={TLS_USER}"
+        return
+    # MariaDB: a login that requires a certificate gets in with it, and only with it.
+    url = server.url(query=verify_full(pki.ca)).replace(f"//{TLS_USER}@", f"//{X509_USER}@")
+    assert encrypted(f"{url}&{files}")
+    database = Database(url)
+    with pytest.raises(DatabaseUnavailableError, match="Access denied"):
+        database.check_connection()
+    database.dispose()
 
 
 def test_a_ca_the_client_does_not_trust_is_refused_in_one_line(
