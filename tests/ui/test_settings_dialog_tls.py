@@ -168,3 +168,18 @@ def test_a_key_passphrase_is_not_saved(
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert "passphrase (sslpassword) cannot be kept" in dialog.error_label.text()
     assert dialog.isVisible() and not settings.path.exists() and server_answers == []
+
+
+def test_tls_chosen_before_the_url_is_typed_stays_after_it(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, server_answers: list[str]
+) -> None:
+    dialog = open_dialog(qtbot, settings)
+    dialog.server_radio.setChecked(True)
+    combo = dialog.tls_box.mode_combo
+    combo.setCurrentIndex(combo.findData("verify-full"))
+    dialog.url_edit.setFocus()
+    qtbot.keyClicks(dialog.url_edit, "postgresql://ana@db.example.org/assetdesk")
+    assert dialog.url_edit.text() == (
+        "postgresql://ana@db.example.org/assetdesk?sslmode=verify-full"
+    )
+    assert dialog.tls_box.options() == TlsOptions("verify-full")

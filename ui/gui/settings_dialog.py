@@ -195,11 +195,16 @@ class SettingsDialog(QDialog):
         text = self.url_edit.text()
         composed = with_tls_in_text(text, self.tls_box.options())
         if composed != text:
+            # Typing goes on where it was: in the server part (before "?") if it was there,
+            # e.g. when the TLS fields were chosen before the URL was typed.
+            cursor = self.url_edit.cursorPosition()
+            in_server_part = cursor <= len(text.partition("?")[0])
             blocked = self.url_edit.blockSignals(True)
             try:
                 self.url_edit.setText(composed)
             finally:
                 self.url_edit.blockSignals(blocked)
+            self.url_edit.setCursorPosition(cursor if in_server_part else len(composed))
 
     def chosen_url(self) -> tuple[str, str | None]:
         """The URL as the settings file will hold it (no password), and the password.
