@@ -259,18 +259,25 @@ def postgresql_server(pki: Pki, *, tls: bool = True) -> Iterator[TlsServer]:
         "host all all 127.0.0.1/32 scram-sha-256\n",
         encoding="utf-8",
     )
-    options = (
-        f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c ssl={'on' if tls else 'off'} "
-        f"-c ssl_cert_file={files / pki.server_cert.name} "
-        f"-c ssl_key_file={files / pki.server_key.name} "
-        f"-c ssl_ca_file={files / pki.ca.name} -c fsync=off"
-    )
-    subprocess.run(
-        _as_postgres(PG_CTL, "-D", str(data), "-l", str(log), "-o", options, "-w", "start"),
-        check=True,
-        capture_output=True,
-    )
     try:
+        for attempt in range(3):  # the free port may be taken meanwhile: another one
+            options = (
+                f"-p {port} -k {root} -c listen_addresses=127.0.0.1 "
+                f"-c ssl={'on' if tls else 'off'} "
+                f"-c ssl_cert_file={files / pki.server_cert.name} "
+                f"-c ssl_key_file={files / pki.server_key.name} "
+                f"-c ssl_ca_file={files / pki.ca.name} -c fsync=off"
+            )
+            started = subprocess.run(
+                _as_postgres(PG_CTL, "-D", str(data), "-l", str(log), "-o", options, "-w", "start"),
+                check=False,
+                capture_output=True,
+            )
+            if started.returncode == 0:
+                break
+            if attempt == 2:
+                raise RuntimeError(f"the test PostgreSQL did not start: {log.read_text()}")
+            port = free_port()
         _wait_for_port(port, None, log)
         yield TlsServer("postgresql", port, "postgres")
     finally:
@@ -313,37 +320,49 @@ def mariadb_server(pki: Pki, *, tls: bool = True) -> Iterator[TlsServer]:
         "COLLATE utf8mb4_unicode_ci;\n",
         encoding="utf-8",
     )
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [
-                MARIADBD,
-                "--no-defaults",
-                "--user=root",
-                f"--datadir={data}",
-                f"--port={port}",
-                "--bind-address=127.0.0.1",
-                f"--socket={root / 'mysqld.sock'}",
-                f"--pid-file={root / 'mysqld.pid'}",
-                f"--init-file={init}",
-                *(
-                    [
-                        f"--ssl-ca={pki.ca}",
-                        f"--ssl-cert={pki.server_cert}",
-                        f"--ssl-key={pki.server_key}",
-                    ]
-                    if tls
-                    else ["--skip-ssl"]
-                ),
-                "--skip-name-resolve",
-                "--innodb-buffer-pool-size=32M",
-                "--innodb-flush-log-at-trx-commit=0",
-                "--skip-log-bin",
-            ],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+
+    def start(port: int) -> subprocess.Popen[bytes]:
+        with log.open("wb") as out:
+            return subprocess.Popen(
+                [
+                    MARIADBD,
+                    "--no-defaults",
+                    "--user=root",
+                    f"--datadir={data}",
+                    f"--port={port}",
+                    "--bind-address=127.0.0.1",
+                    f"--socket={root / 'mysqld.sock'}",
+                    f"--pid-file={root / 'mysqld.pid'}",
+                    f"--init-file={init}",
+                    *(
+                        [
+                            f"--ssl-ca={pki.ca}",
+                            f"--ssl-cert={pki.server_cert}",
+                            f"--ssl-key={pki.server_key}",
+                        ]
+                        if tls
+                        else ["--skip-ssl"]
+                    ),
+                    "--skip-name-resolve",
+                    "--innodb-buffer-pool-size=32M",
+                    "--innodb-flush-log-at-trx-commit=0",
+                    "--skip-log-bin",
+                ],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+
+    process = start(port)
     try:
-        _wait_for_port(port, process, log)
+        for attempt in range(3):  # the free port may be taken meanwhile: another one
+            try:
+                _wait_for_port(port, process, log)
+                break
+            except RuntimeError:
+                if attempt == 2 or process.poll() is None:
+                    raise
+                port = free_port()
+                process = start(port)
         yield TlsServer("mariadb", port, "assetdesk")
     finally:
         process.terminate()
