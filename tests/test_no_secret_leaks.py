@@ -38,6 +38,7 @@ from tests.desktop.test_credentials import MemoryKeyring
 from tests.file_keyring import BACKEND, FILE_VAR, FileKeyring
 from tests.tls_servers import TLS_USER, Pki, TlsServer, make_pki, postgresql_server
 from tests.ui.test_settings_dialog import memory_keyring, open_dialog
+from ui.cli.context import CliContext
 from ui.gui.crash_dialog import CrashHandler
 
 __all__ = ["memory_keyring"]
@@ -257,3 +258,32 @@ def test_the_settings_dialog_and_a_crash_report_leave_the_password_nowhere(
         handler_.flush()
     assert "lost the connection" in log_file.read_text(encoding="utf-8")
     assert leaks(texts, tmp_path) == []
+
+
+def test_a_command_line_bug_reports_its_traceback_without_the_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ui.cli import main as cli
+
+    def buggy_info(ctx: CliContext) -> int:
+        url = ctx.url  # the password is in use (parsed, filled in)
+        raise RuntimeError(f"unexpected state for {url} with {PASSWORD!r}")
+
+    forget_secrets()
+    monkeypatch.setattr("ui.cli.commands.db._info", buggy_info)
+    root = logging.getLogger()
+    before = list(root.handlers)
+    try:
+        url = f"postgresql://ana:{quote(PASSWORD, safe='')}@127.0.0.1:1/assetdesk"
+        assert cli.main(["--database", url, "db", "info"]) == 1
+    finally:
+        for handler in root.handlers[:]:
+            if handler not in before:
+                root.removeHandler(handler)
+                handler.close()
+        logging_setup._active_log_file = None
+    stderr = capsys.readouterr().err
+    assert "Traceback" in stderr and "RuntimeError: unexpected state" in stderr  # a bug
+    logs = list((Path(os.environ["XDG_STATE_HOME"])).rglob("*.log"))
+    assert logs and "unexpected state" in logs[0].read_text(encoding="utf-8")
+    assert leaks({"stderr": stderr}, Path(os.environ["XDG_STATE_HOME"])) == []
