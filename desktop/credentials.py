@@ -13,6 +13,7 @@ import logging
 from sqlalchemy.engine import URL
 
 from desktop.errors import DesktopError
+from desktop.redaction import remember_secret
 from desktop.storage.urls import parse_url
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,7 @@ def url_with_password(url: str) -> str:
         return url
     if not password:
         return url
+    remember_secret(password, shown_in=keyring_key(url))
     return parsed.set(password=password).render_as_string(hide_password=False)
 
 

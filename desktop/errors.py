@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from desktop.redaction import redact_secrets
+
 
 class DesktopError(Exception):
     """An error with a message meant for the user."""
 
     def __init__(self, message: str) -> None:
+        # Whatever a message quotes (a URL, a driver's words), a password never shows.
+        message = redact_secrets(message)
         super().__init__(message)
         self.message = message
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import platform
-import re
 import sys
 import tempfile
 from logging.handlers import RotatingFileHandler
@@ -25,7 +24,10 @@ from typing import TextIO
 import platformdirs
 
 import desktop
+from desktop.redaction import redact_secrets
 from desktop.storage.urls import APP_NAME
+
+__all__ = ["configure_logging", "log_dir", "log_file_path", "redact_secrets"]
 
 LOG_FILE_NAME = "assetdesk.log"
 #: Rotation: the current file plus this many old ones, each at most MAX_BYTES.
@@ -34,17 +36,7 @@ BACKUP_COUNT = 5
 SQL_LOGGER = "assetdesk.sql"
 LOG_FORMAT = "%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s"
 
-# scheme://user:PASSWORD@host → scheme://user:***@host, in messages and tracebacks alike.
-_URL_PASSWORD = re.compile(r"(?P<head>\b[a-zA-Z][\w+.-]*://[^\s:/@]*:)(?P<password>[^\s@/]+)(?=@)")
-# password=..., PWD=... as found in DSNs and driver messages.
-_KEY_PASSWORD = re.compile(r"(?i)(?P<head>\b(?:password|passwd|pwd)\s*=\s*)(?P<password>[^\s;&,]+)")
 _HANDLER_MARK = "_assetdesk_handler"
-
-
-def redact_secrets(text: str) -> str:
-    """``text`` with every password found in database URLs or ``password=`` pairs masked."""
-    text = _URL_PASSWORD.sub(r"\g<head>***", text)
-    return _KEY_PASSWORD.sub(r"\g<head>***", text)
 
 
 class RedactingFormatter(logging.Formatter):

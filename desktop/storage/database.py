@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 
 from desktop.errors import DatabaseUnavailableError, PermissionDeniedError, SchemaMismatchError
 from desktop.storage import migrate
+from desktop.storage.tls import check_tls_files, mysql_engine_url, tls_failure
 from desktop.storage.urls import describe, parse_url, redact
 
 if TYPE_CHECKING:
@@ -90,11 +92,14 @@ class Database:
         else:
             kwargs["pool_pre_ping"] = True
             kwargs["isolation_level"] = "READ COMMITTED"
-            if self.backend == "postgresql":
-                kwargs["connect_args"] = {"connect_timeout": 10}
-            else:
-                kwargs["connect_args"] = {"connect_timeout": 10}
-        engine = create_engine(self.url, **kwargs)
+            kwargs["connect_args"] = {"connect_timeout": 10}
+        url = self.url
+        if not self.is_sqlite:
+            check_tls_files(url, f"{self.description} ({self.display_url})")
+        if self.backend == "mysql":
+            url, tls_args = mysql_engine_url(url)
+            kwargs["connect_args"].update(tls_args)
+        engine = create_engine(url, **kwargs)
         if self.is_sqlite:
             _configure_sqlite(engine, immediate=immediate, path=self.sqlite_path)
         elif self.backend == "mysql":
@@ -335,6 +340,13 @@ def _translate_connection_errors(database: Database) -> Iterator[None]:
                 "changed by hand or by another program. Nothing was changed; restore a backup "
                 "or ask an administrator."
             ) from exc
+        tls = tls_failure(str(exc.orig))
+        if tls is not None:
+            reason, line = tls
+            raise DatabaseUnavailableError(
+                f"Cannot open an encrypted connection to the database {database.description} "
+                f"({database.display_url}): {reason}. The driver said: {_words(line)}"
+            ) from exc
         if _is_privilege_refusal(exc):
             raise PermissionDeniedError(
                 f"The database {database.description} refused this to your login "
@@ -419,8 +431,19 @@ def _is_connection_problem(exc: DBAPIError) -> bool:
 
 def _first_line(exc: DBAPIError) -> str:
     text_ = str(exc.orig).strip().splitlines()
-    line = text_[0] if text_ else type(exc.orig).__name__
+    return _words(text_[0] if text_ else type(exc.orig).__name__)
+
+
+def _words(line: str) -> str:
     # pymysql gives (1045, "Access denied ..."): keep the words.
-    if line.startswith("(") and ", " in line:
+    if line.startswith("(") and line.endswith(")") and ", " in line:
+        line = line[1:-1].split(", ", 1)[1]
+        if len(line) > 1 and line[0] == line[-1] and line[0] in "\"'":
+            line = line[1:-1]
+    elif line.startswith("(") and ", " in line:
         line = line.split(", ", 1)[1].strip("()\"'")
-    return line.rstrip(".")
+    # Python's ssl module names its own source line: "(_ssl.c:1006)".
+    return _SSL_SOURCE.sub("", line).rstrip(".")
+
+
+_SSL_SOURCE = re.compile(r"\s*\(_ssl\.c:\d+\)")

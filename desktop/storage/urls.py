@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import platformdirs
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from desktop.errors import DesktopError
+from desktop.redaction import redact_secrets, remember_secret
+from desktop.storage.tls import check_tls
 
 APP_NAME = "Assetdesk"
 ENV_VAR = "ASSETDESK_DATABASE"
@@ -51,12 +53,12 @@ def parse_url(text: str) -> URL:
         url = make_url(text)
     except ArgumentError as exc:
         raise DesktopError(
-            f"'{_masked(text)}' is not a database URL; expected e.g. "
+            f"'{redact_secrets(text)}' is not a database URL; expected e.g. "
             "postgresql://user@host/assetdesk or a path to a .sqlite3 file"
         ) from exc
     except ValueError as exc:  # SQLAlchemy reads the port with int()
         raise DesktopError(
-            f"'{_masked(text)}' is not a valid database URL: its host or port cannot be read "
+            f"'{redact_secrets(text)}' is not a valid database URL: its host or port cannot be read "
             "(a port is a number from 1 to 65535; an IPv6 address goes in brackets, "
             "e.g. postgresql://user@[::1]:5432/assetdesk)"
         ) from exc
@@ -70,6 +72,10 @@ def parse_url(text: str) -> URL:
             f"'{redact(url)}' is not a valid database URL: port {url.port} is not a number "
             "from 1 to 65535"
         )
+    url = _password_from_query(url)
+    remember_secret(url.password, shown_in=url.render_as_string(hide_password=True))
+    if backend != "sqlite":
+        check_tls(url, redact(url))
     if "+" not in url.drivername:
         url = url.set(drivername=_DRIVERS[backend])
     if backend in ("mysql", "mariadb"):
@@ -77,6 +83,21 @@ def parse_url(text: str) -> URL:
             url = url.update_query_dict({"charset": "utf8mb4"})
         _check_charset(url)
     return url
+
+
+#: Query parameters the drivers read as the login's password (libpq; PyMySQL).
+_PASSWORD_KEYS = ("password", "passwd")
+
+
+def _password_from_query(url: URL) -> URL:
+    """``?password=`` moved to where a URL's password belongs, so that it is treated as
+    one: never shown, never saved, kept in the keyring."""
+    found = [key for key in _PASSWORD_KEYS if key in url.query]
+    if not found:
+        return url
+    value = url.query[found[0]]
+    password = value[-1] if isinstance(value, tuple) else value
+    return url.difference_update_query(found).set(password=url.password or password)
 
 
 def _check_charset(url: URL) -> None:
@@ -92,22 +113,17 @@ def _check_charset(url: URL) -> None:
             )
 
 
-_PASSWORD = re.compile(r"(://[^/@:]*:)[^/@]*@")
-
-
-def _masked(text: str) -> str:
-    """``text`` with anything that looks like a password replaced, for a URL that does not
-    even parse (so :func:`redact` cannot take it apart)."""
-    return _PASSWORD.sub(r"\1***@", text)
-
-
 def redact(text: str | URL) -> str:
     """The URL as it may be shown or logged: never with its password."""
     try:
         url = text if isinstance(text, URL) else make_url(text)
     except ArgumentError:
         return "<unparseable URL>"
-    return url.render_as_string(hide_password=True)
+    shown = url.render_as_string(hide_password=True)
+    # The query as a person reads it: sslrootcert=/etc/ssl/ca.pem, not %2Fetc%2Fssl%2Fca.pem;
+    # and a key's passphrase (sslpassword=) masked like the password.
+    base, mark, query = shown.partition("?")
+    return redact_secrets(base + mark + unquote(query))
 
 
 def describe(url: URL) -> str:

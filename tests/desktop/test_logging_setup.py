@@ -13,7 +13,9 @@ from sqlalchemy import text
 
 from desktop import logging_setup
 from desktop.logging_setup import configure_logging, log_file_path, redact_secrets
+from desktop.redaction import forget_secrets
 from desktop.storage.database import Database, open_database
+from desktop.storage.urls import parse_url
 
 
 @pytest.fixture(autouse=True)
@@ -96,6 +98,12 @@ def test_passwords_never_reach_the_log(tmp_path: Path) -> None:
         ("sqlite:////home/me/assetdesk.sqlite3", "sqlite:////home/me/assetdesk.sqlite3"),
         ("postgresql://user@host/db", "postgresql://user@host/db"),
         ("PWD=abc;UID=x", "PWD=***;UID=x"),
+        # A password may hold "/" (base64): the URL parser reads up to the "@".
+        ("postgresql://ana:ab/c+d=@db/x", "postgresql://ana:***@db/x"),
+        (
+            "postgresql://a@h/d?sslmode=require&sslpassword=k3y",
+            "postgresql://a@h/d?sslmode=require&sslpassword=***",
+        ),
     ],
 )
 def test_redact_secrets(text_: str, expected: str) -> None:
@@ -144,3 +152,16 @@ def test_a_migration_is_logged(tmp_path: Path) -> None:
     content = _read(path)
     assert "alembic.runtime.migration: Running upgrade  -> 0001" in content
     assert "alembic.runtime.plugins" not in content
+
+
+def test_a_password_used_in_this_run_is_masked_wherever_it_turns_up() -> None:
+    parse_url("postgresql://ana:Remembered-pw@db/x")  # the program handled it once
+    try:
+        assert (
+            redact_secrets("driver said: 'Remembered-pw' is wrong") == "driver said: '***' is wrong"
+        )
+    finally:
+        forget_secrets()
+    assert redact_secrets("Remembered-pw") == "Remembered-pw"
+    parse_url("postgresql://postgres:postgres@db/x")  # the user's name: nothing to hide
+    assert redact_secrets("role postgres") == "role postgres"

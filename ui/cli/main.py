@@ -148,6 +148,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("assetdesk: interrupted; nothing was written", file=sys.stderr)
         return 130
+    except Exception:
+        # A bug: its traceback goes to the log (and to standard error), passwords masked.
+        import logging
+        import traceback
+
+        from desktop.redaction import redact_secrets
+
+        logging.getLogger("assetdesk.cli").error("Unhandled exception", exc_info=True)
+        if not args.debug:  # with --debug the log already goes to standard error
+            print(redact_secrets(traceback.format_exc()), file=sys.stderr, end="")
+        return 1
     finally:
         context.close()
 

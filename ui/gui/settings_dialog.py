@@ -30,12 +30,15 @@ from PySide6.QtWidgets import (
 
 from desktop import credentials
 from desktop.errors import DesktopError
+from desktop.redaction import remember_secret
 from desktop.services.reference_queries import list_people
 from desktop.settings import CURRENT_USER, DATABASE_URL, DATE_FORMAT, Settings
 from desktop.storage.database import Database, open_database
+from desktop.storage.tls import tls_in_text, with_tls_in_text
 from desktop.storage.urls import choose_url, default_database_path, describe, parse_url
 from ui.gui.reference.jobs import DialogJobs
 from ui.gui.scanner_settings_box import ScannerSettingsBox
+from ui.gui.tls_settings_box import TlsSettingsBox
 from ui.gui.worker import Progress
 
 #: Qt date formats offered, shown with today's date as the example.
@@ -97,6 +100,8 @@ class SettingsDialog(QDialog):
         form.addRow(self.server_radio)
         form.addRow("Server URL:", self.url_edit)
         form.addRow("Password:", self.password_edit)
+        self.tls_box = TlsSettingsBox()
+        form.addRow(self.tls_box)
         test_row = QHBoxLayout()
         test_row.addWidget(self.test_button)
         test_row.addStretch(1)
@@ -104,6 +109,9 @@ class SettingsDialog(QDialog):
         form.addRow("", self.connection_label)
         database_box.setLayout(form)
         self.local_radio.toggled.connect(self._update_mode)
+        # The TLS fields edit the URL's sslmode/sslrootcert/...: the URL shown is the one saved.
+        self.url_edit.textChanged.connect(self._tls_from_url)
+        self.tls_box.changed.connect(self._tls_to_url)
 
         you_box = QGroupBox("This computer")
         self.user_combo = QComboBox()
@@ -159,9 +167,11 @@ class SettingsDialog(QDialog):
 
     def _update_mode(self) -> None:
         local = self.local_radio.isChecked()
-        for widget in (self.path_edit, self.browse_button):
+        local_widgets: tuple[QWidget, ...] = (self.path_edit, self.browse_button)
+        for widget in local_widgets:
             widget.setEnabled(local)
-        for widget in (self.url_edit, self.password_edit):
+        server_widgets: tuple[QWidget, ...] = (self.url_edit, self.password_edit, self.tls_box)
+        for widget in server_widgets:
             widget.setEnabled(not local)
         self.connection_label.clear()
 
@@ -178,6 +188,24 @@ class SettingsDialog(QDialog):
         if path:
             self.path_edit.setText(path)
 
+    def _tls_from_url(self, text: str) -> None:
+        self.tls_box.set_options(tls_in_text(text))
+
+    def _tls_to_url(self) -> None:
+        text = self.url_edit.text()
+        composed = with_tls_in_text(text, self.tls_box.options())
+        if composed != text:
+            # Typing goes on where it was: in the server part (before "?") if it was there,
+            # e.g. when the TLS fields were chosen before the URL was typed.
+            cursor = self.url_edit.cursorPosition()
+            in_server_part = cursor <= len(text.partition("?")[0])
+            blocked = self.url_edit.blockSignals(True)
+            try:
+                self.url_edit.setText(composed)
+            finally:
+                self.url_edit.blockSignals(blocked)
+            self.url_edit.setCursorPosition(cursor if in_server_part else len(composed))
+
     def chosen_url(self) -> tuple[str, str | None]:
         """The URL as the settings file will hold it (no password), and the password.
 
@@ -190,12 +218,18 @@ class SettingsDialog(QDialog):
         if not text:
             raise DesktopError("Enter the server URL, e.g. postgresql://user@server/assetdesk")
         _, in_url = credentials.split_password(text)  # also checks that it is a URL
+        if "sslpassword=" in text.partition("?")[2]:
+            raise DesktopError(
+                "A client key's passphrase (sslpassword) cannot be kept in the settings: "
+                "use a client key without a passphrase, readable by you only"
+            )
         return _without_password_as_typed(text), self.password_edit.text() or in_url
 
     def _connect_url(self) -> str:
         """The URL to test with, the password put in only in memory."""
         bare, password = self.chosen_url()
         url = choose_url(None, bare)
+        remember_secret(password, shown_in=bare)
         if password:
             return parse_url(url).set(password=password).render_as_string(hide_password=False)
         return credentials.url_with_password(url)
@@ -318,11 +352,19 @@ class SettingsDialog(QDialog):
 
 
 def _without_password_as_typed(text: str) -> str:
-    """The URL as the user typed it (driver, query, spelling), only its password removed."""
+    """The URL as the user typed it (driver, query, spelling), only its password removed
+    (from before the host, or a ``password=`` in the query)."""
+    base, mark, query = text.partition("?")
+    kept = [part for part in query.split("&") if part.split("=", 1)[0] not in _QUERY_PASSWORDS]
+    text = base + (mark + "&".join(kept) if kept and mark else "")
     match = _PASSWORD_IN_URL.match(text)
     if match is None or match.group("password") is None:
         return text
     return text[: match.start("password") - 1] + text[match.end("password") :]
+
+
+#: Query parameters that hold the login's password (never saved: moved to the keyring).
+_QUERY_PASSWORDS = ("password", "passwd")
 
 
 #: scheme://user:password@… as SQLAlchemy reads it (a password holds no unescaped "@").
