@@ -41,7 +41,7 @@ DESCRIPTION = (
 )
 EPILOG = (
     "examples:\n"
-    "  assetdesk procedure install LAP-000012 --set location=ROOM-A2 --set assigned_to=una \\\n"
+    "  assetdesk procedure install LAP-000012 --set location=ROOM-A2 --set assigned_to=jdoe \\\n"
     "      --check powers_on --check handover --ticket INC-42 --reason 'new starter'\n"
     "  assetdesk procedure receive --allocate 3 --set category=Laptop --set location='Room A1' \\\n"
     "      --check inspected --check contents_match --json\n"
@@ -54,12 +54,14 @@ EPILOG = (
 
 def register(subparsers: Any) -> None:
     import argparse
+    import textwrap
 
+    examples, _, notes = EPILOG.rpartition("\n")
     parser = subparsers.add_parser(
         "procedure",
         help=HELP,
-        description=DESCRIPTION,
-        epilog=EPILOG,
+        description=textwrap.fill(DESCRIPTION, 79),
+        epilog=examples + "\n" + textwrap.fill(notes, 79),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
