@@ -134,15 +134,16 @@ def check_tls_files(url: URL, where: str) -> None:
 def mysql_engine_url(url: URL) -> tuple[URL, dict[str, Any]]:
     """``url`` without the libpq-style TLS parameters, and PyMySQL's arguments for them."""
     options = tls_options(url)
-    bare = url.difference_update_query(TLS_KEYS)
+    passphrase = _single(url.query.get("sslpassword"))
+    bare = url.difference_update_query((*TLS_KEYS, "sslpassword"))
     if options.mode == "disable":
         return bare, {"ssl_disabled": True}
     if options.mode in ("", "prefer") and not options.ca_file:
         return bare, {}  # PyMySQL's default: TLS when the server offers it, unverified
-    return bare, {"ssl": mysql_ssl_context(options)}
+    return bare, {"ssl": mysql_ssl_context(options, key_passphrase=passphrase or None)}
 
 
-def mysql_ssl_context(options: TlsOptions) -> ssl.SSLContext:
+def mysql_ssl_context(options: TlsOptions, *, key_passphrase: str | None = None) -> ssl.SSLContext:
     """The context that makes PyMySQL do what ``sslmode`` means for libpq.
 
     As with libpq, ``require`` with a CA file checks the certificate like ``verify-ca``.
@@ -150,7 +151,13 @@ def mysql_ssl_context(options: TlsOptions) -> ssl.SSLContext:
     """
     import ssl  # only for a MariaDB URL that asks for TLS
 
-    context = ssl.create_default_context(cafile=options.ca_file or None)
+    try:
+        context = ssl.create_default_context(cafile=options.ca_file or None)
+    except OSError as exc:  # ssl.SSLError too: not a PEM certificate
+        raise DesktopError(
+            f"The certificate authority file (sslrootcert) {options.ca_file} cannot be used: "
+            f"{exc.strerror or exc}"
+        ) from exc
     # Like PyMySQL and libpq: certificates made by MariaDB's own tools lack extensions that
     # Python's strict X.509 checks demand; the chain and the names are still checked.
     context.verify_flags &= ~ssl.VERIFY_X509_STRICT
@@ -164,7 +171,14 @@ def mysql_ssl_context(options: TlsOptions) -> ssl.SSLContext:
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
     if options.cert_file:
-        context.load_cert_chain(options.cert_file, options.key_file or None)
+        try:
+            context.load_cert_chain(options.cert_file, options.key_file or None, key_passphrase)
+        except OSError as exc:
+            raise DesktopError(
+                f"The client certificate {options.cert_file} with its key {options.key_file} "
+                f"cannot be used (a wrong file, or a key with another passphrase): "
+                f"{exc.strerror or exc}"
+            ) from exc
     return context
 
 

@@ -50,7 +50,7 @@ def settings(tmp_path: Path) -> Settings:
 
 def choose_file(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
     monkeypatch.setattr(
-        "ui.gui.tls_settings_box.QFileDialog.getOpenFileName",
+        "ui.gui.tls_fields.QFileDialog.getOpenFileName",
         lambda *args, **kwargs: (str(path), ""),
     )
 
@@ -76,12 +76,12 @@ def test_verify_full_is_chosen_in_the_dialog_and_saved_without_password(
 ) -> None:
     dialog = open_dialog(qtbot, settings)
     dialog.server_radio.setChecked(True)
-    assert dialog.tls_box.isEnabled()
+    assert dialog.tls_fields.is_enabled() and dialog.tls_fields.ca_button.isEnabled()
     qtbot.keyClicks(dialog.url_edit, server.url())
-    combo = dialog.tls_box.mode_combo
+    combo = dialog.tls_fields.mode_combo
     combo.setCurrentIndex(combo.findData("verify-full"))
     choose_file(monkeypatch, pki.ca)
-    qtbot.mouseClick(dialog.tls_box.ca_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.tls_fields.ca_button, Qt.MouseButton.LeftButton)
     expected = server.url(query=f"sslmode=verify-full&sslrootcert={pki.ca}")
     assert dialog.url_edit.text() == expected  # the URL shows what the fields say
 
@@ -95,8 +95,10 @@ def test_verify_full_is_chosen_in_the_dialog_and_saved_without_password(
     assert memory_keyring.passwords == {}  # nothing secret: the CA is public
 
     again = open_dialog(qtbot, Settings(settings.path))
-    assert again.tls_box.options() == TlsOptions("verify-full", str(pki.ca))
-    assert again.tls_box.mode_combo.currentText().startswith("Always encrypt, certificate and host")
+    assert again.tls_fields.options() == TlsOptions("verify-full", str(pki.ca))
+    assert again.tls_fields.mode_combo.currentText().startswith(
+        "Always encrypt, certificate and host"
+    )
 
 
 def test_a_ca_that_did_not_sign_the_certificate_is_refused_with_the_reason(
@@ -111,9 +113,9 @@ def test_a_ca_that_did_not_sign_the_certificate_is_refused_with_the_reason(
     dialog.server_radio.setChecked(True)
     # Typed into the URL: the fields follow.
     qtbot.keyClicks(dialog.url_edit, server.url(query=f"sslmode=verify-full&sslrootcert={pki.ca}"))
-    assert dialog.tls_box.options() == TlsOptions("verify-full", str(pki.ca))
+    assert dialog.tls_fields.options() == TlsOptions("verify-full", str(pki.ca))
     choose_file(monkeypatch, pki.other_ca)
-    qtbot.mouseClick(dialog.tls_box.ca_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.tls_fields.ca_button, Qt.MouseButton.LeftButton)
     verdict = test_connection(qtbot, dialog)
     assert verdict.startswith("✖ Cannot open an encrypted connection"), verdict
     assert "not signed by the certificate authority" in verdict
@@ -136,7 +138,7 @@ def test_a_certificate_for_another_host_is_refused_with_the_reason(
     verdict = test_connection(qtbot, dialog)
     assert "host name mismatch" in verdict, verdict
     # verify-ca checks the signature only: the same server under another name is accepted.
-    combo = dialog.tls_box.mode_combo
+    combo = dialog.tls_fields.mode_combo
     combo.setCurrentIndex(combo.findData("verify-ca"))
     assert "sslmode=verify-ca" in dialog.url_edit.text()
     assert test_connection(qtbot, dialog).startswith("✔ Connected"), dialog.connection_label.text()
@@ -150,7 +152,7 @@ def test_a_password_in_the_url_query_goes_to_the_keyring_not_the_settings(
     qtbot.keyClicks(
         dialog.url_edit, "postgresql://ana@db.example.org/assetdesk?password=q-pw-1&sslmode=require"
     )
-    assert dialog.tls_box.options() == TlsOptions("require")
+    assert dialog.tls_fields.options() == TlsOptions("require")
     with qtbot.waitSignal(dialog.finished, timeout=10_000):
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     saved = Settings(settings.path).get(DATABASE_URL)
@@ -175,11 +177,11 @@ def test_tls_chosen_before_the_url_is_typed_stays_after_it(
 ) -> None:
     dialog = open_dialog(qtbot, settings)
     dialog.server_radio.setChecked(True)
-    combo = dialog.tls_box.mode_combo
+    combo = dialog.tls_fields.mode_combo
     combo.setCurrentIndex(combo.findData("verify-full"))
     dialog.url_edit.setFocus()
     qtbot.keyClicks(dialog.url_edit, "postgresql://ana@db.example.org/assetdesk")
     assert dialog.url_edit.text() == (
         "postgresql://ana@db.example.org/assetdesk?sslmode=verify-full"
     )
-    assert dialog.tls_box.options() == TlsOptions("verify-full")
+    assert dialog.tls_fields.options() == TlsOptions("verify-full")

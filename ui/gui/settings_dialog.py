@@ -38,7 +38,7 @@ from desktop.storage.tls import tls_in_text, with_tls_in_text
 from desktop.storage.urls import choose_url, default_database_path, describe, parse_url
 from ui.gui.reference.jobs import DialogJobs
 from ui.gui.scanner_settings_box import ScannerSettingsBox
-from ui.gui.tls_settings_box import TlsSettingsBox
+from ui.gui.tls_fields import TlsFields
 from ui.gui.worker import Progress
 
 #: Qt date formats offered, shown with today's date as the example.
@@ -100,8 +100,9 @@ class SettingsDialog(QDialog):
         form.addRow(self.server_radio)
         form.addRow("Server URL:", self.url_edit)
         form.addRow("Password:", self.password_edit)
-        self.tls_box = TlsSettingsBox()
-        form.addRow(self.tls_box)
+        self.tls_fields = TlsFields(self)
+        for label, field in self.tls_fields.rows():
+            form.addRow(label, field)
         test_row = QHBoxLayout()
         test_row.addWidget(self.test_button)
         test_row.addStretch(1)
@@ -111,7 +112,7 @@ class SettingsDialog(QDialog):
         self.local_radio.toggled.connect(self._update_mode)
         # The TLS fields edit the URL's sslmode/sslrootcert/...: the URL shown is the one saved.
         self.url_edit.textChanged.connect(self._tls_from_url)
-        self.tls_box.changed.connect(self._tls_to_url)
+        self.tls_fields.changed.connect(self._tls_to_url)
 
         you_box = QGroupBox("This computer")
         self.user_combo = QComboBox()
@@ -170,9 +171,9 @@ class SettingsDialog(QDialog):
         local_widgets: tuple[QWidget, ...] = (self.path_edit, self.browse_button)
         for widget in local_widgets:
             widget.setEnabled(local)
-        server_widgets: tuple[QWidget, ...] = (self.url_edit, self.password_edit, self.tls_box)
-        for widget in server_widgets:
+        for widget in (self.url_edit, self.password_edit):
             widget.setEnabled(not local)
+        self.tls_fields.set_enabled(not local)
         self.connection_label.clear()
 
     # -- behaviour -----------------------------------------------------------------
@@ -189,11 +190,11 @@ class SettingsDialog(QDialog):
             self.path_edit.setText(path)
 
     def _tls_from_url(self, text: str) -> None:
-        self.tls_box.set_options(tls_in_text(text))
+        self.tls_fields.set_options(tls_in_text(text))
 
     def _tls_to_url(self) -> None:
         text = self.url_edit.text()
-        composed = with_tls_in_text(text, self.tls_box.options())
+        composed = with_tls_in_text(text, self.tls_fields.options())
         if composed != text:
             # Typing goes on where it was: in the server part (before "?") if it was there,
             # e.g. when the TLS fields were chosen before the URL was typed.

@@ -98,3 +98,18 @@ def test_the_shown_url_reads_like_the_typed_one_and_hides_every_password() -> No
     shown = redact(url)
     assert "sslrootcert=/etc/ca.pem" in shown
     assert "pw-in-query" not in shown and "key-passphrase" not in shown
+
+
+def test_a_mariadb_ca_or_key_that_cannot_be_used_is_one_message(tmp_path: Path) -> None:
+    from tests.tls_servers import make_pki
+
+    pki = make_pki(tmp_path)
+    not_pem = tmp_path / "notes.txt"
+    not_pem.write_text("not a certificate", encoding="utf-8")
+    with pytest.raises(DesktopError, match="sslrootcert"):
+        Database(f"mariadb://a@h/d?sslmode=verify-full&sslrootcert={not_pem}")
+    with pytest.raises(DesktopError, match="client certificate"):
+        Database(
+            f"mariadb://a@h/d?sslmode=verify-full&sslrootcert={pki.ca}"
+            f"&sslcert={pki.client_cert}&sslkey={pki.server_key}"
+        )

@@ -7,12 +7,13 @@ step, so the URL shown is always the one that will be saved. No password is aske
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
+    QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QWidget,
@@ -32,8 +33,9 @@ TLS_MODE_CHOICES = (
 PEM_FILTER = "Certificates and keys (*.pem *.crt *.cer *.key);;All files (*)"
 
 
-class TlsSettingsBox(QWidget):
-    """TLS mode and files for a server connection.
+class TlsFields(QObject):
+    """TLS mode and files for a server connection: rows the settings dialog puts in its
+    database form (so that they line up with the URL and password).
 
     Signals:
         changed(): the user changed the mode or a file.
@@ -43,6 +45,7 @@ class TlsSettingsBox(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._enabled = True
         self.mode_combo = QComboBox()
         for mode, title in TLS_MODE_CHOICES:
             self.mode_combo.addItem(title, mode)
@@ -57,12 +60,18 @@ class TlsSettingsBox(QWidget):
         self.cert_edit.setPlaceholderText("only if the server asks for one")
         self.key_edit.setPlaceholderText("the client certificate's key (no passphrase)")
 
-        form = QFormLayout(self)
-        form.setContentsMargins(0, 0, 0, 0)
-        form.addRow("&Encryption (TLS):", self.mode_combo)
-        form.addRow("&CA certificate:", self._row(self.ca_edit, self.ca_button))
-        form.addRow("Client c&ertificate:", self._row(self.cert_edit, self.cert_button))
-        form.addRow("Client &key:", self._row(self.key_edit, self.key_button))
+        self._rows: list[tuple[QLabel, QWidget | QLayout]] = [
+            (self._label("E&ncryption (TLS):", self.mode_combo), self.mode_combo),
+            (
+                self._label("C&A certificate:", self.ca_edit),
+                self._row(self.ca_edit, self.ca_button),
+            ),
+            (
+                self._label("Client ce&rtificate:", self.cert_edit),
+                self._row(self.cert_edit, self.cert_button),
+            ),
+            (self._label("Client ke&y:", self.key_edit), self._row(self.key_edit, self.key_button)),
+        ]
 
         self.mode_combo.currentIndexChanged.connect(self._update)
         for edit in (self.ca_edit, self.cert_edit, self.key_edit):
@@ -77,6 +86,24 @@ class TlsSettingsBox(QWidget):
         return edit, button
 
     @staticmethod
+    def _label(text: str, buddy: QWidget) -> QLabel:
+        label = QLabel(text)
+        label.setBuddy(buddy)
+        return label
+
+    def rows(self) -> list[tuple[QLabel, QWidget | QLayout]]:
+        """(label, field) for each row, to add to a form layout."""
+        return list(self._rows)
+
+    def set_enabled(self, enabled: bool) -> None:
+        """Enable the fields (for a server) or disable them all (for a local file)."""
+        self._enabled = enabled
+        self._update()
+
+    def is_enabled(self) -> bool:
+        return self._enabled
+
+    @staticmethod
     def _row(edit: QLineEdit, button: QPushButton) -> QHBoxLayout:
         row = QHBoxLayout()
         row.addWidget(edit, 1)
@@ -84,12 +111,15 @@ class TlsSettingsBox(QWidget):
         return row
 
     def _browse(self, edit: QLineEdit, title: str) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, title.capitalize(), edit.text(), PEM_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self.mode_combo.window(), title.capitalize(), edit.text(), PEM_FILTER
+        )
         if path:
             edit.setText(path)
 
     def _update(self) -> None:
-        files = self.mode_combo.currentData() != "disable"
+        self.mode_combo.setEnabled(self._enabled)
+        files = self._enabled and self.mode_combo.currentData() != "disable"
         for widget in (
             self.ca_edit,
             self.ca_button,
