@@ -82,6 +82,9 @@ def parse_url(text: str) -> URL:
         if "charset" not in url.query:
             url = url.update_query_dict({"charset": "utf8mb4"})
         _check_charset(url)
+        _check_mariadb_options(url)
+    elif backend == "postgresql":
+        _check_postgresql_options(url)
     return url
 
 
@@ -111,6 +114,38 @@ def _check_charset(url: URL) -> None:
                 f"'{redact(url)}': MariaDB does not know the character set '{name}' "
                 "(Assetdesk uses utf8mb4; leave charset out of the URL)"
             )
+
+
+def _check_mariadb_options(url: URL) -> None:
+    """Refuse a query parameter the MariaDB driver does not take (it would fail later with a
+    TypeError deep in the driver) with one line naming it."""
+    import inspect
+
+    from pymysql.connections import Connection  # small; only for MariaDB URLs
+
+    known = set(inspect.signature(Connection.__init__).parameters) - {"self", "args", "kwargs"}
+    known.update(("sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword"))
+    unknown = sorted(key for key in url.query if key not in known)
+    if unknown:
+        raise DesktopError(
+            f"'{redact(url)}': the MariaDB driver does not know the URL option "
+            f"'{unknown[0]}' (check its spelling, or leave it out of the URL)"
+        )
+
+
+def _check_postgresql_options(url: URL) -> None:
+    """The same for PostgreSQL: libpq's own list of connection options."""
+    if not url.query:
+        return
+    from psycopg import pq  # only for PostgreSQL URLs with options
+
+    known = {option.keyword.decode() for option in pq.Conninfo.get_defaults()}
+    unknown = sorted(key for key in url.query if key not in known)
+    if unknown:
+        raise DesktopError(
+            f"'{redact(url)}': PostgreSQL does not know the URL option '{unknown[0]}' "
+            "(check its spelling, or leave it out of the URL)"
+        )
 
 
 def redact(text: str | URL) -> str:

@@ -61,6 +61,8 @@ def assert_one_line_failure(result: subprocess.CompletedProcess[str], *words: st
         (f"postgresql://postgres:{PASSWORD}@[::1/assets", ["brackets"]),
         (f"mariadb://root:{PASSWORD}@127.0.0.1:3306/x?charset=klingon", ["klingon"]),
         (f"postgresql://postgres:{PASSWORD}@127.0.0.1:1/assets", ["port 1 failed"]),
+        (f"mariadb://root:{PASSWORD}@127.0.0.1:3306/x?foo=1", ["URL option 'foo'"]),
+        (f"postgresql://postgres:{PASSWORD}@127.0.0.1/x?sslmod=require", ["'sslmod'"]),
     ],
 )
 def test_a_malformed_or_unreachable_url_is_one_line(
