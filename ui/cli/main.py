@@ -153,16 +153,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("assetdesk: interrupted; nothing was written", file=sys.stderr)
         return 130
-    except Exception:
-        # A bug: its traceback goes to the log (and to standard error), passwords masked.
+    except Exception as exc:
+        # A bug: one line naming it and the log file; the traceback goes to the log (and,
+        # with --debug, to standard error through the log), passwords masked.
         import logging
-        import traceback
 
+        from desktop.logging_setup import log_file_path
         from desktop.redaction import redact_secrets
 
         logging.getLogger("assetdesk.cli").error("Unhandled exception", exc_info=True)
-        if not args.debug:  # with --debug the log already goes to standard error
-            print(redact_secrets(traceback.format_exc()), file=sys.stderr, end="")
+        words = redact_secrets(" ".join(str(exc).split()))[:300]
+        print(
+            f"assetdesk: an internal error stopped this command ({type(exc).__name__}: {words}); "
+            f"its unfinished changes were not saved. The details are in {log_file_path()}: "
+            "please send that file with a bug report.",
+            file=sys.stderr,
+        )
         return 1
     finally:
         context.close()
