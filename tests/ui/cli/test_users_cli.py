@@ -300,3 +300,43 @@ def test_the_readme_setup_create_upgrade_as_owner_add_users(backend: str) -> Non
         else:
             _admin_execute(server, f"DROP DATABASE IF EXISTS `{name}`")
         drop_logins(server, name)
+
+
+def test_a_password_is_never_written_to_logs_settings_or_output(
+    server: tuple[Database, str],
+) -> None:
+    """Even with --debug (every SQL statement logged), the password appears nowhere."""
+    db, prefix = server
+    login = f"{prefix}_pat"
+    added = _assetdesk(
+        _url(db),
+        "--debug",
+        "users",
+        "add",
+        login,
+        "--role",
+        "viewer",
+        "--password-stdin",
+        stdin=SECRET + "\n",
+    )
+    assert added.returncode == 0, added.stderr
+    assert "CREATE" in added.stderr  # the statements were logged…
+    assert SECRET not in added.stdout + added.stderr  # …without the password
+    rotated = _assetdesk(
+        _url(db),
+        "--debug",
+        "users",
+        "set-password",
+        login,
+        "--password-stdin",
+        stdin=SECRET + "-new\n",
+    )
+    assert rotated.returncode == 0, rotated.stderr
+    assert SECRET not in rotated.stdout + rotated.stderr
+    written = []
+    for variable in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        for path in Path(os.environ[variable]).rglob("*"):
+            if path.is_file():
+                written.append(path)
+                assert SECRET.encode() not in path.read_bytes(), path
+    assert written, "the debug log was written somewhere"
