@@ -340,3 +340,38 @@ def test_a_password_is_never_written_to_logs_settings_or_output(
                 written.append(path)
                 assert SECRET.encode() not in path.read_bytes(), path
     assert written, "the debug log was written somewhere"
+
+
+def test_an_import_that_needs_new_reference_data_says_a_technician_may_not_create_it(
+    server: tuple[Database, str], tmp_path: Path
+) -> None:
+    db, prefix = server
+    seed_world(db)
+    file = tmp_path / "delivery.csv"
+    file.write_text(
+        "Asset Tag,Asset Name,Category,Location\nDOC-1,Dock for Ann,Docking station,Room A1\n",
+        encoding="utf-8",
+    )
+    for who, role in (("tim", "technician"), ("ada", "administrator")):
+        _assetdesk(
+            _url(db),
+            "users",
+            "add",
+            f"{prefix}_{who}",
+            "--role",
+            role,
+            "--password-stdin",
+            stdin=SECRET + "\n",
+        )
+    as_tim = _url(db, f"{prefix}_tim", SECRET)
+    refused = _assetdesk(as_tim, "import", str(file))
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "needs new reference data (category 'Docking station')" in refused.stderr
+    assert "needs the administrator role" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT COUNT(*) FROM assets")).scalar_one() == 0
+    done = _assetdesk(_url(db, f"{prefix}_ada", SECRET), "import", str(file))
+    assert done.returncode == 0, done.stdout + done.stderr
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT COUNT(*) FROM assets")).scalar_one() == 1
