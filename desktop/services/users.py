@@ -340,6 +340,16 @@ def disable_user(db: Database, *, login: str) -> UserRow:
         return UserRow(login, person.name, person.username, roles, False)
 
 
+def own_login(db: Database) -> str:
+    """The login this connection runs as (for rotating one's own password)."""
+    if db.is_sqlite:
+        raise DesktopError("a local file has no logins: there is no password to change")
+    with db.read() as session:
+        login = session_login(session.connection())
+        assert login is not None
+        return login.name
+
+
 def set_password(db: Database, *, login: str, password: str) -> None:
     """A new password for ``login`` (an administrator for anyone; a person for their own)."""
     login = _login_name(login)
