@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from desktop.domain.permissions import ADMINISTRATOR, ALL_ROLES
@@ -283,8 +284,10 @@ def add_user(
         if connection.dialect.name == "postgresql":  # DDL in the same transaction
             _pg_create(connection, login, held, password)
         else:  # DDL commits on MariaDB: the login first, dropped again if the rest fails
-            _mariadb_create(connection, login, held, password)
+            _mariadb_create_user(connection, login, password)
         try:
+            if connection.dialect.name != "postgresql":
+                _mariadb_grant(connection, login, held)
             app_roles = [r for r in held if r != VIEWER]
             if person is None:
                 person = reference.create_person(
@@ -296,7 +299,7 @@ def add_user(
             _log(session, actor_login, actor, "add", login, f"roles: {', '.join(held)}")
         except BaseException:
             if connection.dialect.name != "postgresql":
-                _mariadb_drop(connection, login)
+                _mariadb_drop(db, login)
             raise
         return UserRow(login, person.name, person.username, held, True)
 
@@ -335,6 +338,16 @@ def disable_user(db: Database, *, login: str) -> UserRow:
         _log(session, actor_login, actor, "disable", login, "login disabled, person inactive")
         roles = tuple(r for r in ALL_ROLES if r in {x.name for x in person.roles}) or (VIEWER,)
         return UserRow(login, person.name, person.username, roles, False)
+
+
+def own_login(db: Database) -> str:
+    """The login this connection runs as (for rotating one's own password)."""
+    if db.is_sqlite:
+        raise DesktopError("a local file has no logins: there is no password to change")
+    with db.read() as session:
+        login = session_login(session.connection())
+        assert login is not None
+        return login.name
 
 
 def set_password(db: Database, *, login: str, password: str) -> None:
@@ -388,27 +401,43 @@ def _alter_password(connection: Connection, login: str, password: str) -> None:
         )
 
 
+def _exists_already(login: str) -> ValidationError:
+    return ValidationError(
+        Problem(
+            "login",
+            f"the server has a login '{login}' already (for another database, or not made "
+            "by Assetdesk): logins are server-wide, choose another name",
+        )
+    )
+
+
 def _pg_create(connection: Connection, login: str, held: tuple[str, ...], password: str) -> None:
     exists = connection.exec_driver_sql(
         "SELECT 1 FROM pg_roles WHERE rolname = %(name)s", {"name": login}
     ).first()
+    if exists is not None:  # never take over a login another register (or person) uses
+        raise _exists_already(login)
     name = quote(connection, login)
-    if exists is not None:  # one person, one login: it may already work in another register
-        _ddl(connection, f"ALTER ROLE {name} LOGIN {_password_clause(connection, password)}")
-    else:
-        _ddl(connection, f"CREATE ROLE {name} LOGIN {_password_clause(connection, password)}")
+    _ddl(connection, f"CREATE ROLE {name} LOGIN {_password_clause(connection, password)}")
     _grant_roles(connection, login, (), held)
 
 
-def _mariadb_create(
-    connection: Connection, login: str, held: tuple[str, ...], password: str
-) -> None:
+def _mariadb_create_user(connection: Connection, login: str, password: str) -> None:
+    try:
+        _ddl(
+            connection,
+            f"CREATE USER {_account(connection, login)} {_password_clause(connection, password)}",
+        )
+    except DBAPIError as exc:
+        if "1396" in str(exc.orig):  # Operation CREATE USER failed: it exists
+            raise _exists_already(login) from exc
+        raise
+
+
+def _mariadb_grant(connection: Connection, login: str, held: tuple[str, ...]) -> None:
     account = _account(connection, login)
     database = quote(connection, database_name(connection))
     own_role = quote(connection, personal_role(connection, login))
-    _ddl(
-        connection, f"CREATE USER IF NOT EXISTS {account} {_password_clause(connection, password)}"
-    )
     # Connecting to the database needs a privilege of the login itself (roles are only
     # switched on after connecting): reading, which every person may.
     _ddl(connection, f"GRANT SELECT ON {database}.* TO {account}")
@@ -443,7 +472,7 @@ def _grant_roles(
     database = quote(connection, database_name(connection))
     roles = ", ".join(quote(connection, role_name(connection, r)) for r in DATABASE_ROLES)
     if is_admin:
-        _ddl(connection, f"GRANT CREATE USER ON *.* TO {account}")
+        _ddl(connection, f"GRANT CREATE USER ON *.* TO {account} WITH GRANT OPTION")
         _ddl(connection, f"GRANT SELECT ON {database}.* TO {account} WITH GRANT OPTION")
         for role in DATABASE_ROLES:
             _ddl(
@@ -451,15 +480,18 @@ def _grant_roles(
                 f"GRANT {quote(connection, role_name(connection, role))} TO {account} WITH ADMIN OPTION",
             )
     else:
-        _ddl(connection, f"REVOKE CREATE USER ON *.* FROM {account}")
+        _ddl(connection, f"REVOKE CREATE USER, GRANT OPTION ON *.* FROM {account}")
         _ddl(connection, f"REVOKE GRANT OPTION ON {database}.* FROM {account}")
         _ddl(connection, f"REVOKE {roles} FROM {account}")
 
 
-def _mariadb_drop(connection: Connection, login: str) -> None:
-    """MariaDB: undo a login whose person could not be recorded."""
-    _ddl(connection, f"DROP USER IF EXISTS {_account(connection, login)}")
-    _ddl(connection, f"DROP ROLE IF EXISTS {quote(connection, personal_role(connection, login))}")
+def _mariadb_drop(db: Database, login: str) -> None:
+    """MariaDB: undo a login this call created, whose grants or person failed."""
+    with db.engine.connect() as connection:
+        _ddl(connection, f"DROP USER IF EXISTS {_account(connection, login)}")
+        _ddl(
+            connection, f"DROP ROLE IF EXISTS {quote(connection, personal_role(connection, login))}"
+        )
 
 
 def _roles(session: Session, names: Iterable[str]) -> list[Role]:

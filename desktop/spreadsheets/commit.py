@@ -31,11 +31,11 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY
 from desktop.domain.lifecycle import AssetStatus, Origin, ProcedureKind
-from desktop.domain.permissions import Work
+from desktop.domain.permissions import Work, refusal
 from desktop.domain.tags import format_tag, normalize_tag
-from desktop.errors import ConflictError, DesktopError, FieldConflict
+from desktop.errors import ConflictError, DesktopError, FieldConflict, PermissionDeniedError
 from desktop.services.approval_rule import ApprovalRules, initial_state
-from desktop.services.people import acting_person
+from desktop.services.people import acting_person, role_names
 from desktop.services.permissions import require
 from desktop.spreadsheets.bulk_index import index_upkeep_for
 from desktop.spreadsheets.create_references import ReferenceCreator
@@ -51,9 +51,11 @@ from desktop.spreadsheets.model import (
 from desktop.spreadsheets.references import PendingReference
 from desktop.spreadsheets.row_approvals import RowApproval, Step, decide_row
 from desktop.storage.database import Database
+from desktop.storage.logins import session_login
 from desktop.storage.models import (
     Asset,
     Category,
+    Person,
     Procedure,
     TagSequence,
 )
@@ -119,7 +121,8 @@ def commit_import(
     Without ``valid_only`` a plan with any rejected row writes nothing.
     """
     with db.read() as session:  # the role first: who may import at all
-        require(session, performed_by, Work.IMPORT)
+        person = require(session, performed_by, Work.IMPORT)
+        _refuse_new_references_without_grants(session, plan, person)
     rejected = plan.rejected
     if rejected and not valid_only:
         first = rejected[0].problems[0] if rejected[0].problems else None
@@ -138,6 +141,29 @@ def commit_import(
             f"{plan.where}: the database changed since the dry run ({_first_line(exc)}). "
             "Nothing was imported: run the import again"
         ) from exc
+
+
+def _refuse_new_references_without_grants(
+    session: Session, plan: ImportPlan, person: Person
+) -> None:
+    """On a shared server only administrators' logins may write reference data (their
+    grants); an import that would create some says so before it starts."""
+    if not plan.new_references:
+        return
+    login = session_login(session.connection())
+    if login is None or login.owner:
+        return
+    reason = refusal(person.name, person.username, role_names(person), Work.REFERENCE_DATA)
+    if reason is None:
+        return
+    names = ", ".join(f"{n.reference.kind} '{n.reference.text}'" for n in plan.new_references[:3])
+    more = len(plan.new_references) - 3
+    raise PermissionDeniedError(
+        f"{plan.where}: the file needs new reference data ({names}"
+        + (f" and {more} more" if more > 0 else "")
+        + f"), and {reason}. Nothing was imported: an administrator adds them first (or "
+        "imports this file), or import with --no-create"
+    )
 
 
 def _first_line(exc: IntegrityError) -> str:

@@ -198,7 +198,7 @@ class MainWindow(QMainWindow):
     def _load_later(self) -> None:
         """After the first paint: the filters' pick lists and the approvals badge (read on
         workers, which import the ORM there rather than before the paint)."""
-        if not self.username:
+        if not self.username or not self.database.is_sqlite:  # a server: the login decides
             self.username = self._acting_username()
             self._update_status_labels()
             self._update_actions()
@@ -235,9 +235,16 @@ class MainWindow(QMainWindow):
         description = self.database.description  # its path as it is: only the first letter up
         view.database_label.setText(description[:1].upper() + description[1:])
         view.database_label.setToolTip(self.database.display_url)
-        view.user_label.setText(
-            f"Signed in as {self.username}" if self.username else "No user set (File › Settings)"
-        )
+        if self.identity_problem:  # a shared server refused the settings' user: say why
+            view.user_label.setText("Not signed in: the login is not this person's")
+            view.user_label.setToolTip(self.identity_problem)
+        else:
+            view.user_label.setText(
+                f"Signed in as {self.username}"
+                if self.username
+                else "No user set (File › Settings)"
+            )
+            view.user_label.setToolTip("")
         matching, total = self.model.matching_assets, self.model.total_assets
         if self.model.is_loading and not self._busy_timer.isActive():
             view.count_label.setText("Reading the register…")

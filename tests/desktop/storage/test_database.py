@@ -16,7 +16,7 @@ from desktop.errors import DatabaseUnavailableError, SchemaMismatchError
 from desktop.storage import migrate
 from desktop.storage.database import Database, open_database
 from desktop.storage.urls import choose_url, default_database_path, parse_url, redact
-from tests.backends import server_for
+from tests.backends import drop_logins, server_for
 
 
 def test_embedded_default_is_created_and_migrated_on_first_start() -> None:
@@ -69,6 +69,7 @@ def test_a_shared_database_is_not_migrated_by_a_client() -> None:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+        drop_logins(server, name)  # db upgrade made this database's roles
 
 
 def test_an_older_shared_schema_asks_for_an_upgrade() -> None:

@@ -247,3 +247,40 @@ def test_roles_of_a_person_with_a_login_change_only_with_the_grants(register: Re
                 active=True,
                 roles=["technician", "approver"],
             )
+
+
+def test_a_technician_login_cannot_insert_an_approval_even_in_an_approvers_name(
+    register: Register,
+) -> None:
+    world = register.world
+    world.receive(tag="LAP-1")
+    world.install("LAP-1")
+    pending = world.decommission("LAP-1")
+    assert pending.procedure_id is not None
+    _fails(
+        register,
+        "technician",
+        "INSERT INTO approvals (id, procedure_id, approver_id, decision, comment, decided_at, "
+        "approver_groups) VALUES (:id, :procedure, :approver, 'approve', 'by hand', :at, '[]')",
+        id=_id(register, uuid.uuid4()),
+        procedure=_id(register, pending.procedure_id),
+        approver=_id(register, world.people["infra"]),
+        at="2026-12-05 05:00:00",
+    )
+
+
+def test_the_administration_log_names_the_login_that_wrote_it(register: Register) -> None:
+    """Whatever actor a client sends, the database writes the inserting login."""
+    _succeeds(
+        register,
+        "administrator",
+        "INSERT INTO admin_log (id, at, actor_login, action, target_login, detail) "
+        "VALUES (:id, :at, 'somebody-else', 'add', 'x', 'by hand')",
+        id=_id(register, uuid.uuid4()),
+        at="2026-12-05 05:00:00",
+    )
+    with register.owner.engine.connect() as connection:
+        actor = connection.execute(
+            text("SELECT actor_login FROM admin_log WHERE detail = 'by hand'")
+        ).scalar_one()
+    assert actor == register.logins["administrator"]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import desktop
-from tests.backends import server_for
+from tests.backends import drop_logins, server_for
 from tests.factories import seed_world
 from ui.cli.main import main
 
@@ -88,6 +88,7 @@ def test_db_upgrade_creates_a_shared_schema_and_info_hides_the_password(
         with admin.connect() as c:
             c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+        drop_logins(server, name)  # db upgrade made this database's roles
 
 
 def test_asset_show(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -22,7 +22,7 @@ from sqlalchemy import create_engine, text
 from desktop.settings import CURRENT_USER, Settings
 from desktop.storage.database import Database
 from desktop.storage.logins import database_name
-from tests.backends import make_database
+from tests.backends import _admin_execute, _unique_name, drop_logins, make_database, server_for
 from tests.factories import seed_world
 
 SECRET = "Sesame-open-1234"
@@ -80,6 +80,15 @@ def _can_log_in(db: Database, login: str, password: str) -> bool:
         return True
     except Exception:  # noqa: BLE001 - any refusal to connect is the answer
         return False
+    finally:
+        engine.dispose()
+
+
+def _can_log_in_url(url: str) -> bool:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return bool(connection.execute(text("SELECT 1")).scalar_one() == 1)
     finally:
         engine.dispose()
 
@@ -217,3 +226,152 @@ def test_a_new_local_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
         side = path.with_name(path.name + suffix)
         if side.exists():
             assert stat.S_IMODE(side.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("backend", ["postgresql", "mariadb"])
+def test_the_readme_setup_create_upgrade_as_owner_add_users(backend: str) -> None:
+    """README, shared database: an owner that is not a superuser creates the schema and
+    the first administrator, who adds a technician; nobody else may act as another."""
+    server = server_for(backend)
+    name = _unique_name()
+    owner = f"{name}_owner"
+    if backend == "postgresql":
+        _admin_execute(
+            server,
+            f"CREATE ROLE \"{owner}\" LOGIN CREATEROLE PASSWORD '{SECRET}'",
+            f'CREATE DATABASE "{name}" OWNER "{owner}" ENCODING \'UTF8\' TEMPLATE template0',
+            f'REVOKE ALL ON DATABASE "{name}" FROM PUBLIC',
+        )
+    else:
+        _admin_execute(
+            server,
+            f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci",
+            f"CREATE USER '{owner}'@'%' IDENTIFIED BY '{SECRET}'",
+            f"GRANT ALL PRIVILEGES ON `{name}`.* TO '{owner}'@'%' WITH GRANT OPTION",
+            f"GRANT CREATE USER ON *.* TO '{owner}'@'%' WITH GRANT OPTION",
+        )
+    database = server.database_url(name)
+    as_owner = database.set(username=owner, password=SECRET).render_as_string(hide_password=False)
+    try:
+        upgraded = _assetdesk(as_owner, "db", "upgrade")
+        assert upgraded.returncode == 0, upgraded.stderr
+        added = _assetdesk(
+            as_owner,
+            "users",
+            "add",
+            f"{name}_ada",
+            "--role",
+            "administrator",
+            "--password-stdin",
+            stdin=SECRET + "\n",
+        )
+        assert added.returncode == 0, added.stderr
+        as_ada = database.set(username=f"{name}_ada", password=SECRET).render_as_string(
+            hide_password=False
+        )
+        tom = _assetdesk(
+            as_ada,
+            "users",
+            "add",
+            f"{name}_tom",
+            "--role",
+            "technician",
+            "--password-stdin",
+            stdin=SECRET + "\n",
+        )
+        assert tom.returncode == 0, tom.stderr
+        as_tom = database.set(username=f"{name}_tom", password=SECRET).render_as_string(
+            hide_password=False
+        )
+        listed = _assetdesk(as_tom, "users", "list", "--json")
+        assert listed.returncode == 0, listed.stderr
+        assert f"{name}_tom" in listed.stdout
+        refused = _assetdesk(as_tom, "approvals", "list", "--as", f"{name}_ada")
+        assert refused.returncode == 2
+        assert "cannot act as" in refused.stderr
+        # A login the server has already (here the owner's) is never taken over.
+        taken = _assetdesk(as_ada, "users", "add", owner, "--role", "viewer")
+        assert taken.returncode == 2
+        assert f"the server has a login '{owner}' already" in taken.stderr
+        assert _can_log_in_url(as_owner)
+    finally:
+        if backend == "postgresql":
+            _admin_execute(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        else:
+            _admin_execute(server, f"DROP DATABASE IF EXISTS `{name}`")
+        drop_logins(server, name)
+
+
+def test_a_password_is_never_written_to_logs_settings_or_output(
+    server: tuple[Database, str],
+) -> None:
+    """Even with --debug (every SQL statement logged), the password appears nowhere."""
+    db, prefix = server
+    login = f"{prefix}_pat"
+    added = _assetdesk(
+        _url(db),
+        "--debug",
+        "users",
+        "add",
+        login,
+        "--role",
+        "viewer",
+        "--password-stdin",
+        stdin=SECRET + "\n",
+    )
+    assert added.returncode == 0, added.stderr
+    assert "CREATE" in added.stderr  # the statements were logged…
+    assert SECRET not in added.stdout + added.stderr  # …without the password
+    rotated = _assetdesk(
+        _url(db),
+        "--debug",
+        "users",
+        "set-password",
+        login,
+        "--password-stdin",
+        stdin=SECRET + "-new\n",
+    )
+    assert rotated.returncode == 0, rotated.stderr
+    assert SECRET not in rotated.stdout + rotated.stderr
+    written = []
+    for variable in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        for path in Path(os.environ[variable]).rglob("*"):
+            if path.is_file():
+                written.append(path)
+                assert SECRET.encode() not in path.read_bytes(), path
+    assert written, "the debug log was written somewhere"
+
+
+def test_an_import_that_needs_new_reference_data_says_a_technician_may_not_create_it(
+    server: tuple[Database, str], tmp_path: Path
+) -> None:
+    db, prefix = server
+    seed_world(db)
+    file = tmp_path / "delivery.csv"
+    file.write_text(
+        "Asset Tag,Asset Name,Category,Location\nDOC-1,Dock for Ann,Docking station,Room A1\n",
+        encoding="utf-8",
+    )
+    for who, role in (("tim", "technician"), ("ada", "administrator")):
+        _assetdesk(
+            _url(db),
+            "users",
+            "add",
+            f"{prefix}_{who}",
+            "--role",
+            role,
+            "--password-stdin",
+            stdin=SECRET + "\n",
+        )
+    as_tim = _url(db, f"{prefix}_tim", SECRET)
+    refused = _assetdesk(as_tim, "import", str(file))
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "needs new reference data (category 'Docking station')" in refused.stderr
+    assert "needs the administrator role" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT COUNT(*) FROM assets")).scalar_one() == 0
+    done = _assetdesk(_url(db, f"{prefix}_ada", SECRET), "import", str(file))
+    assert done.returncode == 0, done.stdout + done.stderr
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT COUNT(*) FROM assets")).scalar_one() == 1

@@ -19,6 +19,7 @@ from desktop.services.users import (
     disable_user,
     generate_password,
     list_users,
+    own_login,
     set_password,
     set_roles,
 )
@@ -149,7 +150,7 @@ def _disable(ctx: CliContext) -> int:
 
 def _set_password(ctx: CliContext) -> int:
     db = ctx.database()
-    login = ctx.args.login or (db.url.username or "")
+    login = ctx.args.login or own_login(db)
     password, generated = _password(ctx)
     set_password(db, login=login, password=password)
     print(f"The password of {login} was changed")
