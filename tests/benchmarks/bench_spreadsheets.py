@@ -84,7 +84,7 @@ def seed(url: str) -> dict[str, list[str]]:
         for i in range(300):
             person = reference.create_person(s, name=f"Person {i:03d}", username=f"user{i:03d}")
             names["person"].append(person.username)
-        reference.create_person(s, name="Importer", username="importer")
+        reference.create_person(s, name="Importer", username="importer", roles=["technician"])
         for i in range(12):
             names["supplier"].append(reference.create_supplier(s, name=f"Supplier {i}").name)
         for maker, models in MAKERS.items():
