@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import Dialect, Table, create_engine
 
-from desktop.demo.bulk import RowConverter
+from desktop.storage.bulk import RowConverter
 from desktop.demo.life import LifeWriter, ServiceAsset
 from desktop.demo.orders import Order
 from desktop.demo.world import DemoWorld

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -50,6 +50,7 @@ from desktop.spreadsheets.model import (
     check_cancel,
 )
 from desktop.spreadsheets.references import PendingReference
+from desktop.storage.bulk import RowConverter, insert_converted
 from desktop.storage.database import Database
 from desktop.storage.models import (
     Asset,
@@ -60,6 +61,8 @@ from desktop.storage.models import (
 from desktop.storage.types import utcnow
 
 BATCH = 2000
+_READY_ASSET = ("created_at", "updated_at", "custom_fields")
+_READY_PROCEDURE = ("created_at", "updated_at", "performed_at", "completed_at", "answers")
 ASSETS = cast(Table, Asset.__table__)
 PROCEDURES = cast(Table, Procedure.__table__)
 #: Fields a receive procedure records; the rest of a new row goes to its follow-up.
@@ -165,6 +168,23 @@ class _Writer:
         self.procedures: list[dict[str, Any]] = []
         self.procedure_count = 0
         self.connection: Connection = session.connection()
+        # Rows go to the driver's executemany through the columns' own bind processors,
+        # looked up once (desktop.storage.bulk): no per-row parameter building.
+        # Values every row shares (times, the empty custom fields, a template's answers)
+        # are converted once and passed ready.
+        dialect = self.connection.dialect
+        self.asset_rows = RowConverter(ASSETS, dialect, ready=_READY_ASSET)
+        self.procedure_rows = RowConverter(PROCEDURES, dialect, ready=_READY_PROCEDURE)
+        self.stored_now = self.asset_rows.convert("created_at", self.now)
+        self.no_custom = self.asset_rows.convert("custom_fields", {})
+        self.stored_times: dict[int, Any] = {0: self.stored_now}
+        self.bases: dict[tuple[ProcedureKind, uuid.UUID | None], dict[str, Any]] = {}
+        self.id_texts: dict[uuid.UUID, str] = {}
+        self.completed = {
+            "state": ProcedureState.COMPLETED.value,
+            "approvals_required": 0,
+            "completed_at": self.stored_now,
+        }
         self.names = plan.names.names if plan.names is not None else {}
         self.origin = f"{plan.table.file_name}" + (
             f", sheet {plan.table.sheet}" if plan.table.sheet else ""
@@ -312,62 +332,89 @@ class _Writer:
 
     def _new_asset(self, row: RowPlan) -> dict[str, Any]:
         values = row.values
+        get = values.get
+        resolve = self._id
         asset_id = uuid.uuid4()
         status = row.follow_up or AssetStatus.IN_STOCK
-        tag = str(values.get("tag") or self.generated[row.index])
+        tag = str(get("tag") or self.generated[row.index])
         self.created_tags.append(tag)
         asset = {
             "id": asset_id,
             "version": 1,
-            "created_at": self.now,
-            "updated_at": self.now,
+            "created_at": self.stored_now,
+            "updated_at": self.stored_now,
             "tag": tag,
             "tag_key": normalize_tag(tag),
-            "name": values.get("name") or "",
-            "category_id": self._id(values["category"]),
-            "model_id": self._id(values.get("model")),
-            "serial_number": values.get("serial_number"),
+            "name": get("name") or "",
+            "category_id": resolve(values["category"]),
+            "model_id": resolve(get("model")),
+            "serial_number": get("serial_number"),
             "status": status.value,
-            "location_id": self._id(values.get("location")),
-            "assigned_to_id": self._id(values.get("assigned_to")),
-            "owning_group_id": self._id(values.get("owning_group")),
-            "purchase_date": values.get("purchase_date"),
-            "purchase_cost": values.get("purchase_cost"),
-            "order_number": values.get("order_number"),
-            "supplier_id": self._id(values.get("supplier")),
-            "warranty_end": values.get("warranty_end"),
-            "custom_fields": dict(row.custom),
-            "notes": values.get("notes") or "",
+            "location_id": resolve(get("location")),
+            "assigned_to_id": resolve(get("assigned_to")),
+            "owning_group_id": resolve(get("owning_group")),
+            "purchase_date": get("purchase_date"),
+            "purchase_cost": get("purchase_cost"),
+            "order_number": get("order_number"),
+            "supplier_id": resolve(get("supplier")),
+            "warranty_end": get("warranty_end"),
+            "custom_fields": (
+                self.asset_rows.convert("custom_fields", dict(row.custom))
+                if row.custom
+                else self.no_custom
+            ),
+            "notes": get("notes") or "",
             "last_audited_at": None,
         }
+        receive, follow = self._creation_changes(row, tag)
+        self._procedure(row, asset_id, ProcedureKind.RECEIVE, receive, 0)
+        before = AssetStatus.IN_STOCK
+        steps = creation_steps(row.follow_up, bool(get("assigned_to")))
+        for number, (kind, after) in enumerate(steps, start=1):
+            # The row's other values (the assignee) go with the first move out of stock.
+            changes = [_status_change(before, after), *(follow if number == 1 else ())]
+            self._procedure(row, asset_id, kind, changes, number)
+            before = after
+        return asset
+
+    def _creation_changes(
+        self, row: RowPlan, tag: str
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """A new asset's values as changes from empty: the receive's, and the rest (for
+        the first move out of stock)."""
         receive: list[dict[str, Any]] = []
         follow: list[dict[str, Any]] = []
-        if not values.get("tag"):
+        if not row.values.get("tag"):
             receive.append(_created("tag", tag, tag))
-        names = self.names
-        for key, value in values.items():
-            if isinstance(value, uuid.UUID):
-                change = _created(key, str(value), names.get(value, ""))
+        names, texts = self.names, self.id_texts
+        value: Any
+        for key, value in row.values.items():
+            kind = value.__class__
+            if kind is str:
+                after = text = value
+            elif kind is uuid.UUID:
+                after = texts.get(value)
+                if after is None:
+                    after = texts[value] = str(value)
+                text = names.get(value, "")
             elif isinstance(value, PendingReference):
-                change = _created(key, str(self.resolved[value]), value.text)
+                after, text = str(self.resolved[value]), value.text
             elif isinstance(value, dt.date):
-                change = _created(key, value.isoformat(), value.isoformat())
+                after = text = value.isoformat()
             else:
-                change = _created(key, str(value), str(value))
+                after = text = str(value)
+            change = {
+                "field": key,
+                "before": None,
+                "after": after,
+                "before_text": "",
+                "after_text": text,
+            }
             (receive if key in _RECEIVE_KEYS else follow).append(change)
         for name, value in row.custom.items():
             receive.append(_created(CUSTOM_PREFIX + name, value, str(value)))
         receive.append(_status_change(None, AssetStatus.IN_STOCK))
-        self._procedure(row, asset_id, ProcedureKind.RECEIVE, receive, self.now)
-        before = AssetStatus.IN_STOCK
-        steps = creation_steps(row.follow_up, bool(values.get("assigned_to")))
-        for number, (kind, after) in enumerate(steps, start=1):
-            # The row's other values (the assignee) go with the first move out of stock.
-            changes = [_status_change(before, after), *(follow if number == 1 else ())]
-            when = self.now + dt.timedelta(milliseconds=number)
-            self._procedure(row, asset_id, kind, changes, when)
-            before = after
-        return asset
+        return receive, follow
 
     def _resolved_change(self, change: Any, values: dict[str, object]) -> dict[str, Any]:
         data: dict[str, Any] = change.as_json()
@@ -379,7 +426,7 @@ class _Writer:
 
     def _flush_assets(self, assets: list[dict[str, Any]], done: int, total: int) -> None:
         if assets:
-            self.connection.execute(insert(ASSETS), assets)
+            insert_converted(self.connection, self.asset_rows, self.asset_rows(assets))
             assets.clear()
             self._flush_procedures()
         self._report(done, total)
@@ -408,17 +455,16 @@ class _Writer:
         asset_id = cast(uuid.UUID, row.asset_id)
         moves = [c for c in changes if c["field"] == "status"] if row.follow_up else []
         if not moves:
-            self._procedure(row, asset_id, ProcedureKind.CHANGE, changes, self.now)
+            self._procedure(row, asset_id, ProcedureKind.CHANGE, changes, 0)
         else:  # out of service: a change for the other fields, then decommission (+ dispose)
             others = [c for c in changes if c["field"] != "status"]
             if others:
-                self._procedure(row, asset_id, ProcedureKind.CHANGE, others, self.now)
+                self._procedure(row, asset_id, ProcedureKind.CHANGE, others, 0)
             before = AssetStatus(moves[0]["before"])
             for number, (kind, after) in enumerate(
                 retirement_steps(before, row.follow_up), start=1
             ):
-                when = self.now + dt.timedelta(milliseconds=number)
-                self._procedure(row, asset_id, kind, [_status_change(before, after)], when)
+                self._procedure(row, asset_id, kind, [_status_change(before, after)], number)
                 before = after
         if len(self.procedures) >= BATCH:
             self._flush_procedures()
@@ -456,46 +502,75 @@ class _Writer:
         asset_id: uuid.UUID,
         kind: ProcedureKind,
         changes: list[dict[str, Any]],
-        when: dt.datetime,
+        step: int,
     ) -> None:
-        template = self._template(kind, self._category_id(row))
-        definition = template.definition
-        answers: dict[str, Any] = {}
-        if kind is ProcedureKind.CHANGE:
-            answers["change_type"] = "Record correction"
-        for item in definition.checklist:
-            answers[f"checklist.{item.key}"] = item.required
+        """One procedure row: ``step`` is its place after the row's first (a millisecond
+        each, so that they sort in order)."""
+        base, template = self._base(kind, self._category_id(row))
+        when = self.stored_times.get(step)
+        if when is None:
+            when = self.procedure_rows.convert(
+                "performed_at", self.now + dt.timedelta(milliseconds=step)
+            )
+            self.stored_times[step] = when
+        where = f"{self.origin}, row {row.row}"
         self.procedures.append(
             {
+                **base,
+                **self._completion(row, template),
                 "id": uuid.uuid4(),
-                "version": 1,
-                "created_at": self.now,
-                "updated_at": self.now,
                 "asset_id": asset_id,
-                "kind": kind.value,
-                "state": ProcedureState.COMPLETED.value,
-                "template_id": template.id,
-                "template_version": template.version,
-                "performed_by_id": self.actor,
                 "performed_at": when,
-                "ticket_ref": "",
-                "reason": f"Imported from {self.origin}, row {row.row}",
-                "answers": answers,
+                "reason": f"Imported from {where}",
                 "changes": changes,
-                "origin": Origin.IMPORT_FILE.value,
-                "origin_detail": f"{self.origin}, row {row.row}"[:500],
-                "risk_level": None,
-                "approvals_required": 0,
-                "asset_version": None,
-                "completed_at": self.now,
-                "note": IMPORT_NOTE if any(i.required for i in definition.checklist) else "",
+                "origin_detail": where[:500],
             }
         )
         self.procedure_count += 1
 
+    def _base(
+        self, kind: ProcedureKind, category_id: uuid.UUID | None
+    ) -> tuple[dict[str, Any], TemplateRef]:
+        """The columns every procedure of ``kind`` in ``category_id`` shares (converted),
+        and its template."""
+        key = (kind, category_id)
+        template = self._template(kind, category_id)
+        base = self.bases.get(key)
+        if base is None:
+            definition = template.definition
+            answers: dict[str, Any] = {}
+            if kind is ProcedureKind.CHANGE:
+                answers["change_type"] = "Record correction"
+            for item in definition.checklist:
+                answers[f"checklist.{item.key}"] = item.required
+            required = any(i.required for i in definition.checklist)
+            base = self.bases[key] = {
+                "version": 1,
+                "created_at": self.stored_now,
+                "updated_at": self.stored_now,
+                "kind": kind.value,
+                "template_id": template.id,
+                "template_version": template.version,
+                "performed_by_id": self.actor,
+                "ticket_ref": "",
+                "answers": self.procedure_rows.convert("answers", answers),
+                "origin": Origin.IMPORT_FILE.value,
+                "risk_level": None,
+                "asset_version": None,
+                "note": IMPORT_NOTE if required else "",
+            }
+        return base, template
+
+    def _completion(self, row: RowPlan, template: TemplateRef) -> dict[str, Any]:
+        """A procedure's state, approvals required and completion (converted): an imported
+        procedure is completed at once and needs no approval."""
+        del row, template
+        return self.completed
+
     def _flush_procedures(self) -> None:
         if self.procedures:
-            self.connection.execute(insert(PROCEDURES), self.procedures)
+            rows = self.procedure_rows(self.procedures)
+            insert_converted(self.connection, self.procedure_rows, rows)
             self.procedures = []
 
 
