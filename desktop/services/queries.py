@@ -8,8 +8,9 @@ from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
-from sqlalchemy import Connection, Select, and_, false, func, or_, select
+from sqlalchemy import Connection, Select, and_, false, func, or_, select, type_coerce
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.types import NullType
 
 from desktop.domain.lifecycle import ACTIVE_STATUSES
 from desktop.domain.tags import normalize_tag
@@ -426,6 +427,28 @@ def asset_position(
             before = or_(order.is_(None), before)
     query = apply_filter(session, base, flt).with_only_columns(func.count()).where(before)
     return int(session.execute(query).scalar_one())
+
+
+def stream_stored_assets(
+    session: Session, flt: AssetFilter | None = None, *, batch_size: int = 2000
+) -> Generator[Sequence[Any]]:
+    """The rows :func:`stream_assets` reads (its columns, then ``custom_fields`` and
+    ``location_id``), in tag order, as the driver returns them: no conversion to Python
+    types (a CSV export turns them into text itself). What the driver returns differs by
+    backend — SQLite gives UUIDs as 32 hex digits, dates, times and JSON as text;
+    PostgreSQL gives ``uuid.UUID``, ``datetime`` and decoded JSON — and ``Money`` is
+    integer cents everywhere."""
+    shape = _row_select().add_columns(Asset.custom_fields, Asset.location_id)
+    raw = [type_coerce(c, NullType()) for c in shape.selected_columns]
+    query = apply_filter(
+        session, cast("Select[Any]", shape.with_only_columns(*raw)), flt or AssetFilter()
+    )
+    query = query.order_by(Asset.tag_key)
+    result = session.connection().execution_options(yield_per=batch_size).execute(query)
+    try:
+        yield from result
+    finally:
+        result.close()  # a server-side cursor (PostgreSQL) is closed even when the reader stops early
 
 
 def stream_assets(
