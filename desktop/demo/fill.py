@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from desktop.storage.bulk import insert_converted
 from desktop.demo.incidents import incident_count, make_incidents
 from desktop.demo.life import ServiceAsset
 from desktop.demo.orders import Order, OrderPlanner, planned_finals
@@ -37,6 +36,7 @@ from desktop.domain.tags import format_tag
 from desktop.errors import DesktopError, Problem, ValidationError
 from desktop.services.incidents import incident_template
 from desktop.services.search import search_index_paused
+from desktop.storage.bulk import insert_converted
 from desktop.storage.database import Database
 from desktop.storage.models import (
     Asset,

@@ -303,7 +303,7 @@ def test_an_ordinary_sheet_is_measured_in_one_pass_without_a_second_look(tmp_pat
     path = tmp_path / "ordinary.xlsx"
     workbook = Workbook()
     for row in range(200):
-        workbook.active.append([f"A-{row}", row, "text"])  # type: ignore[union-attr]
+        workbook.active.append([f"A-{row}", row, "text"])
     workbook.save(path)
     xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
     assert b'right="' in xml
