@@ -416,8 +416,8 @@ class _Planner(RowValues):
         plan.follow_up = status if status not in (None, AssetStatus.IN_STOCK) else None
         plan.values = {
             k: v
-            for k, v in sorted(values.items(), key=lambda kv: _FIELD_ORDER[kv[0]])
-            if v not in (None, "")
+            for k in sorted(values, key=_FIELD_ORDER.__getitem__)
+            if (v := values[k]) is not None and (v != "" if isinstance(v, str) else True)
         }
         plan.custom = {k: v for k, v in custom.items() if v is not None}
         # A new asset's changes (every value, before empty) are built when needed: by
