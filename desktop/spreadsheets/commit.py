@@ -61,10 +61,43 @@ from desktop.storage.models import (
 from desktop.storage.types import utcnow
 
 BATCH = 2000
-_READY_ASSET = ("created_at", "updated_at", "custom_fields")
-_READY_PROCEDURE = ("created_at", "updated_at", "performed_at", "completed_at", "answers")
 ASSETS = cast(Table, Asset.__table__)
 PROCEDURES = cast(Table, Procedure.__table__)
+_READY_ASSET = (
+    "id",
+    "created_at",
+    "updated_at",
+    "custom_fields",
+    "category_id",
+    "model_id",
+    "location_id",
+    "assigned_to_id",
+    "owning_group_id",
+    "supplier_id",
+)
+#: The asset's reference columns: one type, so one conversion serves them all.
+_REFERENCE_TYPES = {
+    type(ASSETS.c[key].type)
+    for key in (
+        "category_id",
+        "model_id",
+        "location_id",
+        "assigned_to_id",
+        "owning_group_id",
+        "supplier_id",
+    )
+}
+assert len(_REFERENCE_TYPES) == 1
+_READY_PROCEDURE = (
+    "asset_id",
+    "template_id",
+    "performed_by_id",
+    "created_at",
+    "updated_at",
+    "performed_at",
+    "completed_at",
+    "answers",
+)
 #: Fields a receive procedure records; the rest of a new row goes to its follow-up.
 _RECEIVE_KEYS = frozenset(
     {
@@ -180,6 +213,7 @@ class _Writer:
         self.stored_times: dict[int, Any] = {0: self.stored_now}
         self.bases: dict[tuple[ProcedureKind, uuid.UUID | None], dict[str, Any]] = {}
         self.id_texts: dict[uuid.UUID, str] = {}
+        self.stored_ids: dict[object, object] = {}
         self.completed = {
             "state": ProcedureState.COMPLETED.value,
             "approvals_required": 0,
@@ -330,11 +364,22 @@ class _Writer:
     def _id(self, value: object) -> object:
         return self.resolved[value] if isinstance(value, PendingReference) else value
 
+    def _stored_id(self, value: object) -> object:
+        """A reference as the database stores it (rows share a few: converted once; every
+        reference column of an asset has the same type, see _REFERENCE_TYPES)."""
+        if value is None:
+            return None
+        stored = self.stored_ids.get(value)
+        if stored is None:
+            reference = self._id(value)
+            stored = self.stored_ids[value] = self.asset_rows.convert("category_id", reference)
+        return stored
+
     def _new_asset(self, row: RowPlan) -> dict[str, Any]:
         values = row.values
         get = values.get
-        resolve = self._id
-        asset_id = uuid.uuid4()
+        resolve = self._stored_id
+        asset_id = self.asset_rows.convert("id", uuid.uuid4())
         status = row.follow_up or AssetStatus.IN_STOCK
         tag = str(get("tag") or self.generated[row.index])
         self.created_tags.append(tag)
@@ -452,7 +497,7 @@ class _Writer:
                     merged[name] = value
             params["custom_fields"] = merged
         changes = [self._resolved_change(c, row.values) for c in row.changes]
-        asset_id = cast(uuid.UUID, row.asset_id)
+        asset_id = self.procedure_rows.convert("asset_id", row.asset_id)
         moves = [c for c in changes if c["field"] == "status"] if row.follow_up else []
         if not moves:
             self._procedure(row, asset_id, ProcedureKind.CHANGE, changes, 0)
@@ -499,13 +544,13 @@ class _Writer:
     def _procedure(
         self,
         row: RowPlan,
-        asset_id: uuid.UUID,
+        asset_id: object,
         kind: ProcedureKind,
         changes: list[dict[str, Any]],
         step: int,
     ) -> None:
-        """One procedure row: ``step`` is its place after the row's first (a millisecond
-        each, so that they sort in order)."""
+        """One procedure row: ``asset_id`` as stored; ``step`` is its place after the
+        row's first (a millisecond each, so that they sort in order)."""
         base, template = self._base(kind, self._category_id(row))
         when = self.stored_times.get(step)
         if when is None:
@@ -549,9 +594,9 @@ class _Writer:
                 "created_at": self.stored_now,
                 "updated_at": self.stored_now,
                 "kind": kind.value,
-                "template_id": template.id,
+                "template_id": self.procedure_rows.convert("template_id", template.id),
                 "template_version": template.version,
-                "performed_by_id": self.actor,
+                "performed_by_id": self.procedure_rows.convert("performed_by_id", self.actor),
                 "ticket_ref": "",
                 "answers": self.procedure_rows.convert("answers", answers),
                 "origin": Origin.IMPORT_FILE.value,
