@@ -49,12 +49,15 @@ class RowConverter:
             processors.append(by_type[name])
         self.getter = operator.itemgetter(*self.keys)
         self._processors = dict(zip(self.keys, processors, strict=True))
-        #: (position, processor) of the columns whose values need converting.
+        #: (position, processor, its slot) of the columns whose values need converting;
+        #: each processor keeps its last value and result in its slot.
+        slots: dict[int, int] = {}
         self.converted = [
-            (i, p)
+            (i, p, slots.setdefault(id(p), len(slots)))
             for i, (key, p) in enumerate(zip(self.keys, processors, strict=True))
             if p is not None and key not in ready
         ]
+        self.slots = len(slots)
 
     def convert(self, key: str, value: Any) -> Any:
         """``value`` as column ``key``'s bind processor makes it (for a ``ready`` column)."""
@@ -65,20 +68,21 @@ class RowConverter:
         getter, converted, keys = self.getter, self.converted, self.keys
         params: list[Any] = []
         append = params.append
-        last: Any = _NOTHING
-        last_process: Any = None
-        last_out: Any = None
+        last: list[Any] = [_NOTHING] * self.slots
+        out: list[Any] = [None] * self.slots
         for row in rows:
             values = list(getter(row))
-            for i, process in converted:
+            for i, process, slot in converted:
                 value = values[i]
                 if value is None:
                     continue
-                if value is last and process is last_process:
-                    values[i] = last_out  # created_at = updated_at = performed_at: convert once
+                if value is last[slot]:
+                    # created_at = updated_at = performed_at = completed_at: converted once,
+                    # though other columns (UUIDs) come between them.
+                    values[i] = out[slot]
                     continue
-                last, last_process, last_out = value, process, process(value)
-                values[i] = last_out
+                last[slot] = value
+                values[i] = out[slot] = process(value)
             append(tuple(values) if self.positional else dict(zip(keys, values, strict=True)))
         return params
 
