@@ -11,10 +11,12 @@ so a register imported in bulk searches as fast as one made by ``demo``.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Connection, func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from desktop.services.search import search_index_paused
@@ -69,7 +71,11 @@ def _bigger_page_cache(connection: Connection) -> Iterator[None]:
     try:
         yield
     finally:
-        connection.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
+        # After a database error the connection may refuse statements until the rollback:
+        # the error the import reports must stay the one that happened. A pooled
+        # connection that keeps the larger cache costs nothing until pages are read.
+        with contextlib.suppress(SQLAlchemyError):
+            connection.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
 
 
 @contextmanager
