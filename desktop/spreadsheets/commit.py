@@ -217,6 +217,7 @@ class _Writer:
         self.completed = {
             "state": ProcedureState.COMPLETED.value,
             "approvals_required": 0,
+            "asset_version": None,
             "completed_at": self.stored_now,
         }
         self.names = plan.names.names if plan.names is not None else {}
@@ -548,10 +549,14 @@ class _Writer:
         kind: ProcedureKind,
         changes: list[dict[str, Any]],
         step: int,
+        approvals: int = 0,
+        *,
+        asset_version: int | None = None,
     ) -> None:
         """One procedure row: ``asset_id`` as stored; ``step`` is its place after the
-        row's first (a millisecond each, so that they sort in order)."""
-        base, template = self._base(kind, self._category_id(row))
+        row's first (a millisecond each, so that they sort in order); ``approvals`` it
+        waits for (``asset_version``: the asset's version it was recorded against)."""
+        base = self._base(kind, self._category_id(row))
         when = self.stored_times.get(step)
         if when is None:
             when = self.procedure_rows.convert(
@@ -562,7 +567,7 @@ class _Writer:
         self.procedures.append(
             {
                 **base,
-                **self._completion(row, template),
+                **self._completion(approvals, asset_version),
                 "id": uuid.uuid4(),
                 "asset_id": asset_id,
                 "performed_at": when,
@@ -573,15 +578,12 @@ class _Writer:
         )
         self.procedure_count += 1
 
-    def _base(
-        self, kind: ProcedureKind, category_id: uuid.UUID | None
-    ) -> tuple[dict[str, Any], TemplateRef]:
-        """The columns every procedure of ``kind`` in ``category_id`` shares (converted),
-        and its template."""
+    def _base(self, kind: ProcedureKind, category_id: uuid.UUID | None) -> dict[str, Any]:
+        """The columns every procedure of ``kind`` in ``category_id`` shares (converted)."""
         key = (kind, category_id)
-        template = self._template(kind, category_id)
         base = self.bases.get(key)
         if base is None:
+            template = self._template(kind, category_id)
             definition = template.definition
             answers: dict[str, Any] = {}
             if kind is ProcedureKind.CHANGE:
@@ -601,16 +603,22 @@ class _Writer:
                 "answers": self.procedure_rows.convert("answers", answers),
                 "origin": Origin.IMPORT_FILE.value,
                 "risk_level": None,
-                "asset_version": None,
                 "note": IMPORT_NOTE if required else "",
             }
-        return base, template
+        return base
 
-    def _completion(self, row: RowPlan, template: TemplateRef) -> dict[str, Any]:
-        """A procedure's state, approvals required and completion (converted): an imported
-        procedure is completed at once and needs no approval."""
-        del row, template
-        return self.completed
+    def _completion(self, approvals: int, asset_version: int | None) -> dict[str, Any]:
+        """The columns that say how a procedure ends — state, approvals required, the
+        asset version it waits on, completion — in one place (converted): completed at once
+        without approvals, else pending."""
+        if not approvals:
+            return self.completed
+        return {
+            "state": ProcedureState.PENDING_APPROVAL.value,
+            "approvals_required": approvals,
+            "asset_version": asset_version,
+            "completed_at": None,
+        }
 
     def _flush_procedures(self) -> None:
         if self.procedures:
