@@ -30,6 +30,7 @@ from desktop.domain.lifecycle import (
 from desktop.domain.permissions import work_for
 from desktop.domain.tags import normalize_tag
 from desktop.errors import ConflictError, FieldConflict, NotFoundError, Problem, ValidationError
+from desktop.services.approval_rule import approvals_required, initial_state
 from desktop.services.lifecycle_rules import apply_lifecycle_rules
 from desktop.services.permissions import require
 from desktop.services.tags import allocate_tag, tag_in_use
@@ -231,11 +232,7 @@ def record_in_session(session: Session, request: ProcedureRequest) -> ProcedureO
         raise ValidationError(Problem("values", message), subject=subject)
 
     risk = risk_level(request.impact, request.likelihood)
-    approvals = (
-        0
-        if kind is ProcedureKind.RECEIVE
-        else template.definition.approval.required_approvals(risk)
-    )
+    approvals = approvals_required(kind, template.definition, risk)
     now = utcnow()
     if asset is None:
         if not new_values.get("tag"):
@@ -250,7 +247,7 @@ def record_in_session(session: Session, request: ProcedureRequest) -> ProcedureO
     procedure = Procedure(
         asset_id=asset.id,
         kind=kind.value,
-        state=(ProcedureState.PENDING_APPROVAL if approvals else ProcedureState.COMPLETED).value,
+        state=initial_state(approvals).value,
         template_id=template.id,
         template_version=template.version,
         performed_by_id=actor.id,

@@ -30,17 +30,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY
-from desktop.domain.lifecycle import AssetStatus, Origin, ProcedureKind, ProcedureState
+from desktop.domain.lifecycle import AssetStatus, Origin, ProcedureKind
 from desktop.domain.permissions import Work
 from desktop.domain.tags import format_tag, normalize_tag
 from desktop.errors import ConflictError, DesktopError, FieldConflict
+from desktop.services.approval_rule import ApprovalRules, initial_state
 from desktop.services.people import acting_person
 from desktop.services.permissions import require
-from desktop.services.templates import TemplateRef, current_template
 from desktop.spreadsheets.bulk_index import index_upkeep_for
 from desktop.spreadsheets.create_references import ReferenceCreator
 from desktop.spreadsheets.custom_columns import add_new_custom_fields
-from desktop.spreadsheets.history import creation_steps, retirement_steps
 from desktop.spreadsheets.model import (
     ImportPlan,
     Progress,
@@ -50,6 +49,7 @@ from desktop.spreadsheets.model import (
     check_cancel,
 )
 from desktop.spreadsheets.references import PendingReference
+from desktop.spreadsheets.row_approvals import RowApproval, Step, decide_row
 from desktop.storage.bulk import RowConverter, insert_converted
 from desktop.storage.database import Database
 from desktop.storage.models import (
@@ -137,6 +137,8 @@ class ImportResult:
     procedures: int
     created_references: tuple[str, ...]
     rejected: tuple[RowPlan, ...] = field(default_factory=tuple)
+    #: Rows one of whose procedures waits for approval (see desktop.spreadsheets.row_approvals).
+    pending: int = 0
 
 
 def commit_import(
@@ -194,7 +196,8 @@ class _Writer:
         self.cancel = cancel
         self.actor = acting_person(session, performed_by).id
         self.now = utcnow()
-        self.templates: dict[tuple[ProcedureKind, uuid.UUID | None], TemplateRef] = {}
+        self.rules = ApprovalRules(session)
+        self.pending_rows = 0
         self.resolved: dict[PendingReference, uuid.UUID] = {}
         self.generated: dict[int, str] = {}
         self.created_tags: list[str] = []
@@ -215,7 +218,7 @@ class _Writer:
         self.id_texts: dict[uuid.UUID, str] = {}
         self.stored_ids: dict[object, object] = {}
         self.completed = {
-            "state": ProcedureState.COMPLETED.value,
+            "state": initial_state(0).value,
             "approvals_required": 0,
             "asset_version": None,
             "completed_at": self.stored_now,
@@ -244,7 +247,10 @@ class _Writer:
         by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
         for row in updates:
             params = self._update(row, current[row.asset_id])  # type: ignore[index]
-            by_columns[tuple(sorted(k for k in params if not k.startswith("b_")))].append(params)
+            if params is not None:  # None: the row waits for approval, the asset unchanged
+                by_columns[tuple(sorted(k for k in params if not k.startswith("b_")))].append(
+                    params
+                )
             done += 1
             if done % BATCH == 0:
                 self._report(done, total)
@@ -259,6 +265,7 @@ class _Writer:
             procedures=self.procedure_count,
             created_references=tuple(created_refs),
             rejected=rejected,
+            pending=self.pending_rows,
         )
 
     def _report(self, done: int, total: int) -> None:
@@ -381,7 +388,10 @@ class _Writer:
         get = values.get
         resolve = self._stored_id
         asset_id = self.asset_rows.convert("id", uuid.uuid4())
-        status = row.follow_up or AssetStatus.IN_STOCK
+        decided = self._decide(row)
+        # The asset is as the last completed step leaves it (a pending one changes nothing).
+        status = _status_after(decided.completed, AssetStatus.IN_STOCK)
+        applied_follow = bool(decided.completed)  # the assignee goes with the first step
         tag = str(get("tag") or self.generated[row.index])
         self.created_tags.append(tag)
         asset = {
@@ -397,7 +407,7 @@ class _Writer:
             "serial_number": get("serial_number"),
             "status": status.value,
             "location_id": resolve(get("location")),
-            "assigned_to_id": resolve(get("assigned_to")),
+            "assigned_to_id": resolve(get("assigned_to")) if applied_follow else None,
             "owning_group_id": resolve(get("owning_group")),
             "purchase_date": get("purchase_date"),
             "purchase_cost": get("purchase_cost"),
@@ -415,11 +425,13 @@ class _Writer:
         receive, follow = self._creation_changes(row, tag)
         self._procedure(row, asset_id, ProcedureKind.RECEIVE, receive, 0)
         before = AssetStatus.IN_STOCK
-        steps = creation_steps(row.follow_up, bool(get("assigned_to")))
-        for number, (kind, after) in enumerate(steps, start=1):
+        # Steps up to the first that needs approval (recorded pending); none after it.
+        for number, (kind, after) in enumerate(decided.recorded, start=1):
             # The row's other values (the assignee) go with the first move out of stock.
+            assert after is not None  # a new asset's steps each move its status
             changes = [_status_change(before, after), *(follow if number == 1 else ())]
-            self._procedure(row, asset_id, kind, changes, number)
+            waits = decided.approvals if number == len(decided.recorded) else 0
+            self._procedure(row, asset_id, kind, changes, number, waits, asset_version=1)
             before = after
         return asset
 
@@ -479,7 +491,7 @@ class _Writer:
 
     # -- updates -------------------------------------------------------------------------
 
-    def _update(self, row: RowPlan, current: dict[str, Any]) -> dict[str, Any]:
+    def _update(self, row: RowPlan, current: dict[str, Any]) -> dict[str, Any] | None:
         params: dict[str, Any] = {
             "b_id": row.asset_id,
             "b_version": row.version,
@@ -500,20 +512,27 @@ class _Writer:
         changes = [self._resolved_change(c, row.values) for c in row.changes]
         asset_id = self.procedure_rows.convert("asset_id", row.asset_id)
         moves = [c for c in changes if c["field"] == "status"] if row.follow_up else []
-        if not moves:
-            self._procedure(row, asset_id, ProcedureKind.CHANGE, changes, 0)
-        else:  # out of service: a change for the other fields, then decommission (+ dispose)
-            others = [c for c in changes if c["field"] != "status"]
-            if others:
-                self._procedure(row, asset_id, ProcedureKind.CHANGE, others, 0)
-            before = AssetStatus(moves[0]["before"])
-            for number, (kind, after) in enumerate(
-                retirement_steps(before, row.follow_up), start=1
-            ):
-                self._procedure(row, asset_id, kind, [_status_change(before, after)], number)
-                before = after
+        decided = self._decide(row)  # a change, then decommission (+ dispose) out of service
+        before = AssetStatus(moves[0]["before"]) if moves else None
+        version = row.version or 0
+        for number, (kind, after) in enumerate(decided.recorded):
+            waits = decided.approvals if number == len(decided.recorded) - 1 else 0
+            if after is None:
+                done = [c for c in changes if c["field"] != "status"] if moves else changes
+            else:
+                assert before is not None
+                done, before = [_status_change(before, after)], after
+            # Steps before the pending one are applied by the one update below (version + 1).
+            applied = version + (number > 0)
+            self._procedure(row, asset_id, kind, done, number, waits, asset_version=applied)
         if len(self.procedures) >= BATCH:
             self._flush_procedures()
+        if decided.pending is not None:  # the pending step's fields stay as they are
+            if decided.pending[1] is None:
+                return None
+            params.pop("status", None)
+            if not any(k for k in params if not k.startswith("b_")):
+                return None
         return params
 
     def _execute_updates(self, columns: tuple[str, ...], batch: list[dict[str, Any]]) -> None:
@@ -536,11 +555,11 @@ class _Writer:
 
     # -- procedures ------------------------------------------------------------------------
 
-    def _template(self, kind: ProcedureKind, category_id: uuid.UUID | None) -> TemplateRef:
-        key = (kind, category_id)
-        if key not in self.templates:
-            self.templates[key] = current_template(self.session, kind, category_id)
-        return self.templates[key]
+    def _decide(self, row: RowPlan) -> RowApproval:
+        """The approval rule for the row's steps, asked again at commit time."""
+        decided = decide_row(self.rules, row, self._category_id(row))
+        self.pending_rows += decided.approvals > 0
+        return decided
 
     def _procedure(
         self,
@@ -583,7 +602,7 @@ class _Writer:
         key = (kind, category_id)
         base = self.bases.get(key)
         if base is None:
-            template = self._template(kind, category_id)
+            template = self.rules.template(kind, category_id)
             definition = template.definition
             answers: dict[str, Any] = {}
             if kind is ProcedureKind.CHANGE:
@@ -614,7 +633,7 @@ class _Writer:
         if not approvals:
             return self.completed
         return {
-            "state": ProcedureState.PENDING_APPROVAL.value,
+            "state": initial_state(approvals).value,
             "approvals_required": approvals,
             "asset_version": asset_version,
             "completed_at": None,
@@ -625,6 +644,10 @@ class _Writer:
             rows = self.procedure_rows(self.procedures)
             insert_converted(self.connection, self.procedure_rows, rows)
             self.procedures = []
+
+
+def _status_after(steps: Sequence[Step], start: AssetStatus) -> AssetStatus:
+    return next((after for _, after in reversed(steps) if after is not None), start)
 
 
 def _created(key: str, after: object, text: str) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from desktop.domain.lifecycle import AssetStatus
 from desktop.errors import DesktopError
@@ -18,6 +19,9 @@ from desktop.spreadsheets.columns import ColumnMapping
 from desktop.spreadsheets.readers import Table
 from desktop.spreadsheets.references import PendingReference, ReferenceIndex
 from desktop.spreadsheets.report import ImportReport
+
+if TYPE_CHECKING:
+    from desktop.spreadsheets.row_approvals import RowApproval
 
 Progress = Callable[[int, int], None]
 
@@ -117,6 +121,8 @@ class RowPlan:
         custom: custom field values by key, the same way.
         follow_up: for a create, the status a second procedure moves it to (an install
             for "in service", a change for "in repair" or "missing").
+        approval: for a create or update, what the dry run found the approval rule makes
+            of its procedures (one may wait for approval: the row is then pending).
     """
 
     index: int
@@ -131,6 +137,11 @@ class RowPlan:
     changes: list[FieldChange] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
     follow_up: AssetStatus | None = None
+    approval: RowApproval | None = None
+
+    @property
+    def pending_approval(self) -> bool:
+        return self.approval is not None and self.approval.approvals > 0
 
 
 @dataclass(frozen=True)
@@ -183,6 +194,11 @@ class ImportPlan:
     @property
     def rejected(self) -> list[RowPlan]:
         return [r for r in self.rows if r.action in REJECTED]
+
+    @property
+    def pending(self) -> list[RowPlan]:
+        """Rows one of whose procedures will wait for approval."""
+        return [r for r in self.rows if r.pending_approval]
 
     def problems(self) -> list[RowProblem]:
         return [p for r in self.rows for p in r.problems]

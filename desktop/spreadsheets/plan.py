@@ -20,6 +20,7 @@ from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY
 from desktop.domain.lifecycle import AssetStatus, ProcedureKind, status_move_problem
 from desktop.domain.tags import normalize_tag
 from desktop.errors import DesktopError
+from desktop.services.approval_rule import ApprovalRules
 from desktop.services.procedures import FieldChange
 from desktop.services.templates import current_template
 from desktop.services.values import json_value
@@ -56,6 +57,7 @@ from desktop.spreadsheets.report import (
     fill_missing_name,
     prepare_given,
 )
+from desktop.spreadsheets.row_approvals import decide_plan
 from desktop.spreadsheets.row_values import COLUMNS, RowValues
 from desktop.storage.database import Database
 from desktop.storage.models import Asset
@@ -144,7 +146,7 @@ def plan_table(
     planner.report = report
     with bulk_work():
         rows = planner.plan(header_index + 1, progress, cancel)
-    return ImportPlan(
+    plan = ImportPlan(
         table,
         header_index,
         mapping,
@@ -154,6 +156,8 @@ def plan_table(
         names=index,
         report=report,
     )
+    decide_plan(ApprovalRules(session), plan)
+    return plan
 
 
 def custom_date_keys(index: ReferenceIndex) -> set[str]:

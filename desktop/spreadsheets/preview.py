@@ -57,6 +57,56 @@ def value_previews(plan: ImportPlan, first: int = FIRST_ROWS) -> list[RowValuesP
     return result
 
 
+def rows_waiting(count: int) -> str:
+    """'1 row waits' / '3 rows wait'."""
+    return "1 row waits" if count == 1 else f"{count} rows wait"
+
+
+def approval_summary(plan: ImportPlan) -> str:
+    """'2 rows wait for approval: …' for the dry run's summary, or '' when none does."""
+    pending = plan.pending
+    if not pending:
+        return ""
+    return (
+        f"{rows_waiting(len(pending))} for approval: their procedure is recorded as pending and the asset is left "
+        "as it is until approvers approve it (assetdesk approvals list)"
+    )
+
+
+def approval_lines(plan: ImportPlan, first: int = FIRST_ROWS) -> list[str]:
+    """The summary and the first ``first`` pending rows, for the command line."""
+    summary = approval_summary(plan)
+    if not summary:
+        return []
+    lines = [summary[0].upper() + summary[1:] + ":"]
+    for row in plan.pending[:first]:
+        assert row.approval is not None
+        lines.append(f"  row {row.row} {row.tag or '(tag generated)'}: {row.approval.text()}")
+    if len(plan.pending) > first:
+        lines.append(f"  … and {len(plan.pending) - first} more (--json lists them all)")
+    return lines
+
+
+def approval_details(plan: ImportPlan) -> list[dict[str, Any]]:
+    """Every pending row for ``--json``."""
+    result = []
+    for row in plan.pending:
+        approval = row.approval
+        assert approval is not None and approval.pending is not None
+        result.append(
+            {
+                "row": row.row,
+                "tag": row.tag,
+                "action": row.action.value,
+                "kind": approval.pending[0].value,
+                "approvals_required": approval.approvals,
+                "not_recorded": [kind.value for kind in approval.left_out],
+                "message": approval.text(),
+            }
+        )
+    return result
+
+
 def plan_details(plan: ImportPlan) -> dict[str, Any]:
     """The dry run's decisions and values for ``--json``."""
     report = plan.report
@@ -87,6 +137,7 @@ def plan_details(plan: ImportPlan) -> dict[str, Any]:
             }
             for p in value_previews(plan)
         ],
+        "pending_approval": approval_details(plan),
         "warnings": [
             {"row": row, "message": text}
             for row, texts in sorted(report.warnings.items())
@@ -101,6 +152,7 @@ def detail_lines(plan: ImportPlan) -> list[str]:
     lines = [f"Note: {n}" for n in report.notes()]
     lines.append("Columns:")
     lines += [f"  {f.header}: {f.text}" for f in report.fates]
+    lines += approval_lines(plan)
     previews = value_previews(plan)
     if previews:
         lines.append(

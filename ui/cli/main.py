@@ -38,6 +38,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "selftest",
         "check this installation: database, procedures, export, labels (headless)",
     ),
+    (
+        "procedure",
+        "procedure",
+        "record a procedure (receive, install, change, decommission, dispose) for assets",
+    ),
     ("import", "spreadsheets", "import assets from a spreadsheet (.xlsx, .xlsm, .xls, .ods, .csv)"),
     ("export", "spreadsheets", "export assets to .xlsx or .csv"),
 )

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.errors import ConflictError, DesktopError
+from desktop.services.approvals import approve, pending_approvals
 from desktop.services.procedures import ProcedureRequest, record_procedure
 from desktop.services.queries import asset_detail
 from desktop.spreadsheets.commit import commit_import
@@ -261,20 +262,38 @@ def test_match_by_serial_retiring_records_a_decommission_and_an_illegal_move_is_
         ("status", "In repair"),
         ("notes", "fan"),
     ]
-    # Retired: recorded as a decommission procedure (origin: the file), not refused.
+    # Retired: recorded as a decommission procedure (origin: the file), not refused; the
+    # decommission template says "always, 2 approvers", so it waits and the asset stays.
     assert second.action is RowAction.UPDATE
-    commit_import(world.db, plan, performed_by="tech")
+    assert not first.pending_approval and second.pending_approval
+    assert second.approval is not None
+    assert second.approval.text().startswith("pending: the decommission waits for 2 approvals")
+    result = commit_import(world.db, plan, performed_by="tech")
+    assert result.pending == 1
     with world.db.read() as s:
         kinds = {
             tag: [
-                (p.kind, p.origin)
+                (p.kind, p.origin, p.state)
                 for p in sorted(asset_detail(s, tag=tag).history, key=lambda h: h.performed_at)
             ]
             for tag in ("LAP-1", "LAP-2")
         }
+        assert asset_detail(s, tag="LAP-2").row.status == "in_stock"
+        (waiting,) = pending_approvals(s)
+    assert kinds["LAP-1"] == [
+        ("receive", "command_line", "completed"),
+        ("change", "import_file", "completed"),
+    ]
+    assert kinds["LAP-2"] == [
+        ("receive", "command_line", "completed"),
+        ("decommission", "import_file", "pending_approval"),
+    ]
+    assert (waiting.asset_tag, waiting.approvals_required) == ("LAP-2", 2)
+    approve(world.db, procedure_id=waiting.procedure_id, approver="approver")
+    done = approve(world.db, procedure_id=waiting.procedure_id, approver="infra")
+    assert done.state.value == "completed"
+    with world.db.read() as s:
         assert asset_detail(s, tag="LAP-2").row.status == "decommissioned"
-    assert kinds["LAP-1"] == [("receive", "command_line"), ("change", "import_file")]
-    assert kinds["LAP-2"] == [("receive", "command_line"), ("decommission", "import_file")]
 
     back = write_workbook(tmp_path / "b.xlsx", [["Serial", "Status"], ["SN-2", "In stock"]])
     (row,) = dry_run(world.db, back, ImportOptions(match=MatchKey.SERIAL)).rows

@@ -14,11 +14,14 @@ from sqlalchemy import select
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from desktop.domain.lifecycle import ProcedureKind
+from desktop.services.approvals import approve, pending_approvals
 from desktop.services.audit_actions import AuditAction
 from desktop.services.audit_scans import record_scan
 from desktop.services.audits import close_audit, start_audit
 from desktop.storage.database import Database
 from desktop.storage.models import Asset
+from tests.approval_templates import set_approval_rule
 from tests.factories import World, seed_world
 from ui.gui.audits import AuditWindow
 from ui.gui.audits.audit_due_view import DUE_COLUMNS
@@ -208,3 +211,32 @@ def test_the_room_picker_finds_a_location_by_any_part_of_its_code_or_path(
     with qtbot.waitSignal(dialog.started, timeout=5000) as started:
         qtbot.keyClick(edit, Qt.Key.Key_Return)
     assert started.args[0].scope == "Room A2"
+
+
+def test_recorded_moves_wait_for_approval_when_the_template_asks(
+    qtbot: QtBot, world: World
+) -> None:
+    """Audit corrections follow the same approval rule as the form: pending, asset as it is."""
+    set_approval_rule(world.db, ProcedureKind.AUDIT_CORRECTION, mode="always", approvers=1)
+    audit = start_audit(world.db, scope_location_id=world.site, started_by="auditor", name="HQ")
+    room = record_scan(world.db, audit_id=audit.id, raw="ROOM-A1", scanned_by="auditor").room_id
+    record_scan(world.db, audit_id=audit.id, raw="LAP-3", scanned_by="auditor", room_id=room)
+    close_audit(world.db, audit_id=audit.id, closed_by="auditor")
+    view = ReconciliationView(world.db, "auditor", audit.id)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: view.moves_button.isEnabled(), timeout=5000)
+    qtbot.mouseClick(view.moves_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "recorded" in view.status.text(), timeout=5000)
+    assert view.status.text() == (
+        "Record the moves of misplaced assets: 0 recorded, 1 waiting for approval."
+    )
+    with world.db.read() as s:
+        location = s.execute(select(Asset.location_id).where(Asset.tag == "LAP-3")).scalar_one()
+        (pending,) = pending_approvals(s)
+    assert location == world.room_b  # unchanged until approved
+    assert (pending.asset_tag, pending.kind) == ("LAP-3", "audit_correction")
+    approve(world.db, procedure_id=pending.procedure_id, approver="infra")  # another group
+    with world.db.read() as s:
+        location = s.execute(select(Asset.location_id).where(Asset.tag == "LAP-3")).scalar_one()
+    assert location == world.room_a

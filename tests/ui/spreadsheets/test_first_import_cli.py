@@ -143,25 +143,41 @@ def test_snipe_it_statuses_become_recorded_history_in_an_empty_database(
     assert "person Anna Smith (new; user name asmith; anna.smith@example.org)" in dry.stdout
     assert "manufacturer Lenovo (new)" in dry.stdout
     assert "Dry run: nothing was written." in dry.stdout
+    # The shipped decommission template says "always, 2 approvers": an import obeys it.
+    assert "3 rows wait for approval: their procedure is recorded as pending" in dry.stdout
+    assert (
+        "row 7 LT-6: pending: the decommission waits for 2 approvals; the asset stays as it "
+        "is (dispose not recorded: record it once approved)"
+    ) in dry.stdout
     assert history(fresh) == {}
 
     done = assetdesk(fresh, "import", str(path), "--profile", "Snipe-IT", "--json")  # the word too
     assert done.returncode == 0, done.stdout + done.stderr
     payload = json.loads(done.stdout)
     assert payload["committed"] is True and payload["counts"]["create"] == 10
+    assert payload["pending_rows"] == 3
+    assert [(p["tag"], p["kind"], p["not_recorded"]) for p in payload["pending_approval"]] == [
+        ("LT-3", "decommission", []),
+        ("LT-6", "decommission", ["dispose"]),
+        ("MN-3", "decommission", []),
+    ]
 
+    # Retired rows wait in the approvals inbox: the decommission is pending, the asset
+    # stays where the steps before it left it (received; installed for MN-3).
     assert history(fresh) == {
         "LT-1": ("in_stock", ["receive"]),
         "LT-2": ("in_service", ["receive", "install"]),
-        "LT-3": ("decommissioned", ["receive", "decommission"]),
+        "LT-3": ("in_stock", ["receive", "decommission"]),
         "LT-4": ("in_repair", ["receive", "change"]),
         "LT-5": ("missing", ["receive", "change"]),
-        "LT-6": ("disposed", ["receive", "decommission", "dispose"]),
+        "LT-6": ("in_stock", ["receive", "decommission"]),
         "MN-1": ("in_repair", ["receive", "change"]),
         "MN-2": ("in_service", ["receive", "install"]),
-        "MN-3": ("decommissioned", ["receive", "install", "decommission"]),
+        "MN-3": ("in_service", ["receive", "install", "decommission"]),
         "MN-4": ("in_service", ["receive", "install"]),
     }
+    states = query(fresh, select(Procedure.state, Procedure.approvals_required).distinct())
+    assert sorted(states) == [("completed", 0), ("pending_approval", 2)]
     people = {
         row.username: (row.name, row.email)
         for row in query(fresh, select(Person.username, Person.name, Person.email))

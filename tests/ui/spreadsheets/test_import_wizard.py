@@ -21,7 +21,7 @@ from tests.desktop.spreadsheets.conftest import counts, write_workbook
 from tests.factories import World, seed_world
 from ui.gui.spreadsheets.export_dialog import ExportDialog
 from ui.gui.spreadsheets.import_wizard import MAPPING, PREVIEW, RESULT, SHEET, ImportWizard
-from ui.gui.spreadsheets.preview_model import PreviewModel
+from ui.gui.spreadsheets.preview_model import APPROVAL, PreviewModel
 
 # Screens rendered by the tests, to look at: $ASSETDESK_SHOTS or the temporary folder.
 SHOTS = Path(os.environ.get("ASSETDESK_SHOTS") or Path(tempfile.gettempdir()) / "assetdesk-shots")
@@ -284,7 +284,19 @@ def test_values_for_all_rows_and_status_words_chosen_in_the_wizard(
     assert "category Desktop computer (new; tag prefix DES)" in references
     assert "location Annex › Store (new)" in references
     assert "Category = Desktop computer, Location = Annex/Store" in references
+    # "Retired" is a decommission, which waits for two approvers (the shipped template).
+    assert "3 create, 0 update, 0 unchanged, 0 conflict, 0 error; 1 wait for approval" in (
+        wizard.preview_page.summary.text()
+    )
+    assert "1 row waits for approval" in references
+    model = wizard.preview_page.model
+    assert [model.index(r, APPROVAL).data() for r in range(model.rowCount())] == [
+        "",
+        "",
+        "pending: the decommission waits for 2 approvals; the asset stays as it is",
+    ]
     click_next(qtbot, wizard, RESULT)
+    assert "1 row waits for approval" in wizard.result_page.summary.text()
 
     with world.db.read() as s:
         rows = s.execute(
@@ -307,7 +319,7 @@ def test_values_for_all_rows_and_status_words_chosen_in_the_wizard(
     assert [(r.name, r.status, r[3]) for r in rows] == [
         ("Reception PC", "in_repair", "Store"),
         ("Spare PC", "in_stock", "Store"),
-        ("Old PC", "decommissioned", "Store"),
+        ("Old PC", "in_stock", "Store"),
     ]
     assert kinds == {
         "Reception PC": ["receive", "change"],

@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy import select
 
 from desktop.services import reference
+from desktop.services.approvals import pending_approvals
 from desktop.storage.database import Database
 from desktop.storage.models import Asset, Category, Person
 from tests.desktop.spreadsheets.conftest import counts
@@ -131,7 +132,13 @@ def test_old_snipeit_headers_mac_roman_cr_lines_month_first(world: World) -> Non
     assert people(world.db)["zmuller"] == "Zoë Müller"
     assert emails(world.db)["zmuller"] == "zoe@example.org"
     assert found["LAP-1001"].assigned_to_id == person_id(world.db, "zmuller")
-    assert found["LAP-1004"].status == "decommissioned"  # Snipe-IT's "Archived"
+    # Snipe-IT's "Archived" is a decommission, which the shipped template has wait for two
+    # approvers: received, and the decommission pending.
+    assert found["LAP-1004"].status == "in_stock"
+    with world.db.read() as session:
+        assert [(p.asset_tag, p.kind) for p in pending_approvals(session)] == [
+            ("LAP-1004", "decommission")
+        ]
     assert counts(world.db)[0] == before[0] + 5
 
 

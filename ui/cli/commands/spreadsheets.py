@@ -29,7 +29,7 @@ from desktop.spreadsheets.import_choices import (
 from desktop.spreadsheets.mapping import UNKNOWN_COLUMNS
 from desktop.spreadsheets.model import ImportOptions, ImportPlan, MatchKey, RowAction
 from desktop.spreadsheets.plan import dry_run
-from desktop.spreadsheets.preview import detail_lines, plan_details
+from desktop.spreadsheets.preview import detail_lines, plan_details, rows_waiting
 from desktop.spreadsheets.profiles import load_profile, save_profile
 from desktop.spreadsheets.references import ReferenceIndex
 from desktop.spreadsheets.statuses import parse_status
@@ -268,6 +268,7 @@ def _payload(
         "error": refused or None,
         "created_tags": list(result.created_tags) if result else [],
         "procedures": result.procedures if result else 0,
+        "pending_rows": result.pending if result else len(plan.pending),
         "error_workbook": str(errors) if errors else None,
     }
 
@@ -321,6 +322,11 @@ def _print_summary(
             f"Imported: {len(result.created_tags)} assets received, {result.updated} changed, "
             f"{result.procedures} procedures recorded"
             + (f", {len(result.rejected)} rows left out" if result.rejected else "")
+            + (
+                f"; {rows_waiting(result.pending)} for approval (assetdesk approvals list)"
+                if result.pending
+                else ""
+            )
         )
 
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QSizePolicy, QWidget
 
 from desktop.domain.fields import FieldType
-from desktop.domain.lifecycle import ProcedureKind
+from desktop.services.approval_rule import approvals_required
 from desktop.services.templates import RISK_LEVELS, TemplateDefinition, risk_level
 from ui.gui.procedure_form.editors import ChoiceEditor
 
@@ -63,9 +63,7 @@ class RiskPanel(QWidget):
         return risk_level(*self.values())
 
     def approvals_required(self) -> int:
-        if self._definition.kind is ProcedureKind.RECEIVE:
-            return 0
-        return self._definition.approval.required_approvals(self.level())
+        return approvals_required(self._definition.kind, self._definition, self.level())
 
     def _update(self) -> None:
         level = self.level()

@@ -54,7 +54,7 @@ from desktop.spreadsheets.mapping import (
 )
 from desktop.spreadsheets.model import ImportOptions, ImportPlan, MatchKey
 from desktop.spreadsheets.plan import custom_labels, plan_table
-from desktop.spreadsheets.preview import value_previews
+from desktop.spreadsheets.preview import approval_summary, rows_waiting, value_previews
 from desktop.spreadsheets.profiles import load_profile, profile_names, save_profile
 from desktop.spreadsheets.readers import SUFFIXES, Table, list_sheets
 from desktop.spreadsheets.references import ReferenceIndex
@@ -460,8 +460,11 @@ class ImportWizard(QDialog):
         page.summary.setText(
             f"<b>{plan.where}</b>: {len(plan.rows)} rows — "
             + ", ".join(f"{n} {action}" for action, n in counts.items())
+            + (f"; {len(plan.pending)} wait for approval" if plan.pending else "")
         )
         parts = list(plan.report.notes())
+        if waiting := approval_summary(plan):
+            parts.append(waiting[0].upper() + waiting[1:] + ".")
         if plan.new_references:
             listed = ", ".join(n.description for n in plan.new_references[:12])
             more = len(plan.new_references) - 12
@@ -517,6 +520,11 @@ class ImportWizard(QDialog):
             f"{result.unchanged} unchanged; {result.procedures} procedures recorded "
             f"(origin: {plan.where})."
         ]
+        if result.pending:
+            lines.append(
+                f"{rows_waiting(result.pending)} for approval: their procedures are pending in the "
+                "approvals inbox, and those assets change when the last approval arrives."
+            )
         if result.created_references:
             lines.append("Created: " + ", ".join(result.created_references[:20]))
         if result.rejected:

@@ -10,8 +10,8 @@ from PySide6.QtGui import QBrush, QColor
 from desktop.spreadsheets.model import ImportPlan, RowAction, RowPlan
 from desktop.spreadsheets.plan import creation_changes
 
-COLUMNS = ("Row", "Action", "Asset tag", "Changes", "Problems")
-ROW, ACTION, TAG, CHANGES, PROBLEMS = range(5)
+COLUMNS = ("Row", "Action", "Asset tag", "Changes", "Problems", "Approval")
+ROW, ACTION, TAG, CHANGES, PROBLEMS, APPROVAL = range(6)
 RowRole = Qt.ItemDataRole.UserRole + 1
 
 ACTION_COLOURS = {
@@ -85,6 +85,8 @@ class PreviewModel(QAbstractTableModel):
             if row.index not in self._texts:
                 self._texts[row.index] = self._changes_text(row)
             return self._texts[row.index]
+        if column == APPROVAL:
+            return row.approval.text() if row.approval is not None else ""
         warnings = self._plan.report.warnings.get(row.row, []) if self._plan else []
         return "; ".join([*(f"{p.column}: {p.message}" for p in row.problems), *warnings])
 
