@@ -4,7 +4,7 @@ Reference data (sites, teams, staff, categories, products) is created through th
 reference services. Assets and their histories are generated a chunk of
 :data:`BATCH` assets at a time (in worker processes for large SQLite demos, see
 :mod:`desktop.demo.parallel`) and inserted with one compiled SQLAlchemy Core ``INSERT``
-per table, executemany, through the columns' own type processors (:mod:`desktop.demo.bulk`)
+per table, executemany, through the columns' own type processors (:mod:`desktop.storage.bulk`)
 — the same rows the services write, many times faster than ORM objects. On SQLite the
 search index is paused while inserting and rebuilt once at the end.
 """
@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from desktop.demo.bulk import insert_converted
 from desktop.demo.incidents import incident_count, make_incidents
 from desktop.demo.life import ServiceAsset
 from desktop.demo.orders import Order, OrderPlanner, planned_finals
@@ -37,6 +36,7 @@ from desktop.domain.tags import format_tag
 from desktop.errors import DesktopError, Problem, ValidationError
 from desktop.services.incidents import incident_template
 from desktop.services.search import search_index_paused
+from desktop.storage.bulk import insert_converted
 from desktop.storage.database import Database
 from desktop.storage.models import (
     Asset,

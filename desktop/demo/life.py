@@ -545,7 +545,8 @@ class LifeWriter:
         }
         decisions = approvals if pending is None else pending
         decided = ts
-        approvers = rng.sample(self.world.approvers_for[performer], decisions)
+        # (sample() costs an ABC check per call even for none; none draws no numbers)
+        approvers = rng.sample(self.world.approvers_for[performer], decisions) if decisions else []
         for approver in approvers:
             room = max(self.limit - decided, 60.0)
             decided += min((0.5 + 40 * rng.random()) * 3600, room * 0.3)

@@ -25,10 +25,10 @@ from typing import Any
 
 from sqlalchemy import Dialect, Table, create_engine
 
-from desktop.demo.bulk import RowConverter
 from desktop.demo.life import LifeWriter, ServiceAsset
 from desktop.demo.orders import Order
 from desktop.demo.world import DemoWorld
+from desktop.storage.bulk import RowConverter
 from desktop.storage.models import Approval, Asset, Procedure
 
 

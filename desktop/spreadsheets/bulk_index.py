@@ -11,10 +11,12 @@ so a register imported in bulk searches as fast as one made by ``demo``.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Connection, func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from desktop.services.search import search_index_paused
@@ -27,6 +29,11 @@ PAUSE_SHARE = 0.125
 #: when the import is at least this share (SQLite): building an index once from all rows
 #: beats inserting into it row by row at random places (UUID keys) once most rows are new.
 REBUILD_SHARE = 0.5
+#: SQLite's page cache (KiB) while a bulk import writes: inserting at random places in
+#: UUID keys and building indexes from 100,000s of rows thrash the default 2 MB (measured
+#: at 100,000 rows: inserts 3.6 → 2.6 s CPU). Restored afterwards; memory is taken only
+#: as pages are read.
+BULK_CACHE_KIB = 256 * 1024
 
 
 def pays_to_pause(touched: int, assets_after: int) -> bool:
@@ -50,10 +57,25 @@ def index_upkeep_for(session: Session, plan: ImportPlan) -> Iterator[bool]:
         yield False
         return
     with (
+        _bigger_page_cache(connection),
         search_index_paused(connection),
         _indexes_rebuilt(connection, touched >= REBUILD_SHARE * after),
     ):
         yield True
+
+
+@contextmanager
+def _bigger_page_cache(connection: Connection) -> Iterator[None]:
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        # After a database error the connection may refuse statements until the rollback:
+        # the error the import reports must stay the one that happened. A pooled
+        # connection that keeps the larger cache costs nothing until pages are read.
+        with contextlib.suppress(SQLAlchemyError):
+            connection.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
 
 
 @contextmanager

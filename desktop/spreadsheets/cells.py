@@ -29,6 +29,13 @@ def clean_text(value: object) -> str | None:
     """
     if value is None:
         return None
+    if isinstance(value, str):  # most cells: the short way (this runs per cell)
+        text = value.strip()
+        if not text:
+            return None
+        if text[0] == "'" and len(text) > 1 and text[1] in FORMULA_PREFIXES:
+            return text[1:]
+        return text
     if isinstance(value, float) and value.is_integer():
         text = str(int(value))
     elif isinstance(value, dt.datetime):

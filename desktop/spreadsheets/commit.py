@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -50,6 +50,7 @@ from desktop.spreadsheets.model import (
 )
 from desktop.spreadsheets.references import PendingReference
 from desktop.spreadsheets.row_approvals import RowApproval, Step, decide_row
+from desktop.storage.bulk import RowConverter, insert_converted
 from desktop.storage.database import Database
 from desktop.storage.logins import session_login
 from desktop.storage.models import (
@@ -64,6 +65,41 @@ from desktop.storage.types import utcnow
 BATCH = 2000
 ASSETS = cast(Table, Asset.__table__)
 PROCEDURES = cast(Table, Procedure.__table__)
+_READY_ASSET = (
+    "id",
+    "created_at",
+    "updated_at",
+    "custom_fields",
+    "category_id",
+    "model_id",
+    "location_id",
+    "assigned_to_id",
+    "owning_group_id",
+    "supplier_id",
+)
+#: The asset's reference columns: one type, so one conversion serves them all.
+_REFERENCE_TYPES = {
+    type(ASSETS.c[key].type)
+    for key in (
+        "category_id",
+        "model_id",
+        "location_id",
+        "assigned_to_id",
+        "owning_group_id",
+        "supplier_id",
+    )
+}
+assert len(_REFERENCE_TYPES) == 1
+_READY_PROCEDURE = (
+    "asset_id",
+    "template_id",
+    "performed_by_id",
+    "created_at",
+    "updated_at",
+    "performed_at",
+    "completed_at",
+    "answers",
+)
 #: Fields a receive procedure records; the rest of a new row goes to its follow-up.
 _RECEIVE_KEYS = frozenset(
     {
@@ -194,6 +230,25 @@ class _Writer:
         self.procedures: list[dict[str, Any]] = []
         self.procedure_count = 0
         self.connection: Connection = session.connection()
+        # Rows go to the driver's executemany through the columns' own bind processors,
+        # looked up once (desktop.storage.bulk): no per-row parameter building.
+        # Values every row shares (times, the empty custom fields, a template's answers)
+        # are converted once and passed ready.
+        dialect = self.connection.dialect
+        self.asset_rows = RowConverter(ASSETS, dialect, ready=_READY_ASSET)
+        self.procedure_rows = RowConverter(PROCEDURES, dialect, ready=_READY_PROCEDURE)
+        self.stored_now = self.asset_rows.convert("created_at", self.now)
+        self.no_custom = self.asset_rows.convert("custom_fields", {})
+        self.stored_times: dict[int, Any] = {0: self.stored_now}
+        self.bases: dict[tuple[ProcedureKind, uuid.UUID | None], dict[str, Any]] = {}
+        self.id_texts: dict[uuid.UUID, str] = {}
+        self.stored_ids: dict[object, object] = {}
+        self.completed = {
+            "state": initial_state(0).value,
+            "approvals_required": 0,
+            "asset_version": None,
+            "completed_at": self.stored_now,
+        }
         self.names = plan.names.names if plan.names is not None else {}
         self.origin = f"{plan.table.file_name}" + (
             f", sheet {plan.table.sheet}" if plan.table.sheet else ""
@@ -343,67 +398,107 @@ class _Writer:
     def _id(self, value: object) -> object:
         return self.resolved[value] if isinstance(value, PendingReference) else value
 
+    def _stored_id(self, value: object) -> object:
+        """A reference as the database stores it (rows share a few: converted once; every
+        reference column of an asset has the same type, see _REFERENCE_TYPES)."""
+        if value is None:
+            return None
+        stored = self.stored_ids.get(value)
+        if stored is None:
+            reference = self._id(value)
+            stored = self.stored_ids[value] = self.asset_rows.convert("category_id", reference)
+        return stored
+
     def _new_asset(self, row: RowPlan) -> dict[str, Any]:
         values = row.values
-        asset_id = uuid.uuid4()
+        get = values.get
+        resolve = self._stored_id
+        asset_id = self.asset_rows.convert("id", uuid.uuid4())
         decided = self._decide(row)
+        # The asset is as the last completed step leaves it (a pending one changes nothing).
         status = _status_after(decided.completed, AssetStatus.IN_STOCK)
         applied_follow = bool(decided.completed)  # the assignee goes with the first step
-        tag = str(values.get("tag") or self.generated[row.index])
+        tag = str(get("tag") or self.generated[row.index])
         self.created_tags.append(tag)
         asset = {
             "id": asset_id,
             "version": 1,
-            "created_at": self.now,
-            "updated_at": self.now,
+            "created_at": self.stored_now,
+            "updated_at": self.stored_now,
             "tag": tag,
             "tag_key": normalize_tag(tag),
-            "name": values.get("name") or "",
-            "category_id": self._id(values["category"]),
-            "model_id": self._id(values.get("model")),
-            "serial_number": values.get("serial_number"),
+            "name": get("name") or "",
+            "category_id": resolve(values["category"]),
+            "model_id": resolve(get("model")),
+            "serial_number": get("serial_number"),
             "status": status.value,
-            "location_id": self._id(values.get("location")),
-            "assigned_to_id": self._id(values.get("assigned_to")) if applied_follow else None,
-            "owning_group_id": self._id(values.get("owning_group")),
-            "purchase_date": values.get("purchase_date"),
-            "purchase_cost": values.get("purchase_cost"),
-            "order_number": values.get("order_number"),
-            "supplier_id": self._id(values.get("supplier")),
-            "warranty_end": values.get("warranty_end"),
-            "custom_fields": dict(row.custom),
-            "notes": values.get("notes") or "",
+            "location_id": resolve(get("location")),
+            "assigned_to_id": resolve(get("assigned_to")) if applied_follow else None,
+            "owning_group_id": resolve(get("owning_group")),
+            "purchase_date": get("purchase_date"),
+            "purchase_cost": get("purchase_cost"),
+            "order_number": get("order_number"),
+            "supplier_id": resolve(get("supplier")),
+            "warranty_end": get("warranty_end"),
+            "custom_fields": (
+                self.asset_rows.convert("custom_fields", dict(row.custom))
+                if row.custom
+                else self.no_custom
+            ),
+            "notes": get("notes") or "",
             "last_audited_at": None,
         }
-        receive: list[dict[str, Any]] = []
-        follow: list[dict[str, Any]] = []
-        if not values.get("tag"):
-            receive.append(_created("tag", tag, tag))
-        names = self.names
-        for key, value in values.items():
-            if isinstance(value, uuid.UUID):
-                change = _created(key, str(value), names.get(value, ""))
-            elif isinstance(value, PendingReference):
-                change = _created(key, str(self.resolved[value]), value.text)
-            elif isinstance(value, dt.date):
-                change = _created(key, value.isoformat(), value.isoformat())
-            else:
-                change = _created(key, str(value), str(value))
-            (receive if key in _RECEIVE_KEYS else follow).append(change)
-        for name, value in row.custom.items():
-            receive.append(_created(CUSTOM_PREFIX + name, value, str(value)))
-        receive.append(_status_change(None, AssetStatus.IN_STOCK))
-        self._procedure(row, asset_id, ProcedureKind.RECEIVE, receive, self.now)
+        receive, follow = self._creation_changes(row, tag)
+        self._procedure(row, asset_id, ProcedureKind.RECEIVE, receive, 0)
         before = AssetStatus.IN_STOCK
+        # Steps up to the first that needs approval (recorded pending); none after it.
         for number, (kind, after) in enumerate(decided.recorded, start=1):
             # The row's other values (the assignee) go with the first move out of stock.
             assert after is not None  # a new asset's steps each move its status
             changes = [_status_change(before, after), *(follow if number == 1 else ())]
-            when = self.now + dt.timedelta(milliseconds=number)
             waits = decided.approvals if number == len(decided.recorded) else 0
-            self._procedure(row, asset_id, kind, changes, when, waits, asset_version=1)
+            self._procedure(row, asset_id, kind, changes, number, waits, asset_version=1)
             before = after
         return asset
+
+    def _creation_changes(
+        self, row: RowPlan, tag: str
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """A new asset's values as changes from empty: the receive's, and the rest (for
+        the first move out of stock)."""
+        receive: list[dict[str, Any]] = []
+        follow: list[dict[str, Any]] = []
+        if not row.values.get("tag"):
+            receive.append(_created("tag", tag, tag))
+        names, texts = self.names, self.id_texts
+        value: Any
+        for key, value in row.values.items():
+            kind = value.__class__
+            if kind is str:
+                after = text = value
+            elif kind is uuid.UUID:
+                after = texts.get(value)
+                if after is None:
+                    after = texts[value] = str(value)
+                text = names.get(value, "")
+            elif isinstance(value, PendingReference):
+                after, text = str(self.resolved[value]), value.text
+            elif isinstance(value, dt.date):
+                after = text = value.isoformat()
+            else:
+                after = text = str(value)
+            change = {
+                "field": key,
+                "before": None,
+                "after": after,
+                "before_text": "",
+                "after_text": text,
+            }
+            (receive if key in _RECEIVE_KEYS else follow).append(change)
+        for name, value in row.custom.items():
+            receive.append(_created(CUSTOM_PREFIX + name, value, str(value)))
+        receive.append(_status_change(None, AssetStatus.IN_STOCK))
+        return receive, follow
 
     def _resolved_change(self, change: Any, values: dict[str, object]) -> dict[str, Any]:
         data: dict[str, Any] = change.as_json()
@@ -415,7 +510,7 @@ class _Writer:
 
     def _flush_assets(self, assets: list[dict[str, Any]], done: int, total: int) -> None:
         if assets:
-            self.connection.execute(insert(ASSETS), assets)
+            insert_converted(self.connection, self.asset_rows, self.asset_rows(assets))
             assets.clear()
             self._flush_procedures()
         self._report(done, total)
@@ -441,7 +536,7 @@ class _Writer:
                     merged[name] = value
             params["custom_fields"] = merged
         changes = [self._resolved_change(c, row.values) for c in row.changes]
-        asset_id = cast(uuid.UUID, row.asset_id)
+        asset_id = self.procedure_rows.convert("asset_id", row.asset_id)
         moves = [c for c in changes if c["field"] == "status"] if row.follow_up else []
         decided = self._decide(row)  # a change, then decommission (+ dispose) out of service
         before = AssetStatus(moves[0]["before"]) if moves else None
@@ -449,14 +544,13 @@ class _Writer:
         for number, (kind, after) in enumerate(decided.recorded):
             waits = decided.approvals if number == len(decided.recorded) - 1 else 0
             if after is None:
-                step = [c for c in changes if c["field"] != "status"] if moves else changes
+                done = [c for c in changes if c["field"] != "status"] if moves else changes
             else:
                 assert before is not None
-                step, before = [_status_change(before, after)], after
-            when = self.now + dt.timedelta(milliseconds=number)
+                done, before = [_status_change(before, after)], after
             # Steps before the pending one are applied by the one update below (version + 1).
             applied = version + (number > 0)
-            self._procedure(row, asset_id, kind, step, when, waits, asset_version=applied)
+            self._procedure(row, asset_id, kind, done, number, waits, asset_version=applied)
         if len(self.procedures) >= BATCH:
             self._flush_procedures()
         if decided.pending is not None:  # the pending step's fields stay as they are
@@ -496,52 +590,85 @@ class _Writer:
     def _procedure(
         self,
         row: RowPlan,
-        asset_id: uuid.UUID,
+        asset_id: object,
         kind: ProcedureKind,
         changes: list[dict[str, Any]],
-        when: dt.datetime,
+        step: int,
         approvals: int = 0,
         *,
         asset_version: int | None = None,
     ) -> None:
-        template = self.rules.template(kind, self._category_id(row))
-        definition = template.definition
-        answers: dict[str, Any] = {}
-        if kind is ProcedureKind.CHANGE:
-            answers["change_type"] = "Record correction"
-        for item in definition.checklist:
-            answers[f"checklist.{item.key}"] = item.required
+        """One procedure row: ``asset_id`` as stored; ``step`` is its place after the
+        row's first (a millisecond each, so that they sort in order); ``approvals`` it
+        waits for (``asset_version``: the asset's version it was recorded against)."""
+        base = self._base(kind, self._category_id(row))
+        when = self.stored_times.get(step)
+        if when is None:
+            when = self.procedure_rows.convert(
+                "performed_at", self.now + dt.timedelta(milliseconds=step)
+            )
+            self.stored_times[step] = when
+        where = f"{self.origin}, row {row.row}"
         self.procedures.append(
             {
+                **base,
+                **self._completion(approvals, asset_version),
                 "id": uuid.uuid4(),
-                "version": 1,
-                "created_at": self.now,
-                "updated_at": self.now,
                 "asset_id": asset_id,
-                "kind": kind.value,
-                "state": initial_state(approvals).value,
-                "template_id": template.id,
-                "template_version": template.version,
-                "performed_by_id": self.actor,
                 "performed_at": when,
-                "ticket_ref": "",
-                "reason": f"Imported from {self.origin}, row {row.row}",
-                "answers": answers,
+                "reason": f"Imported from {where}",
                 "changes": changes,
-                "origin": Origin.IMPORT_FILE.value,
-                "origin_detail": f"{self.origin}, row {row.row}"[:500],
-                "risk_level": None,
-                "approvals_required": approvals,
-                "asset_version": asset_version if approvals else None,
-                "completed_at": None if approvals else self.now,
-                "note": IMPORT_NOTE if any(i.required for i in definition.checklist) else "",
+                "origin_detail": where[:500],
             }
         )
         self.procedure_count += 1
 
+    def _base(self, kind: ProcedureKind, category_id: uuid.UUID | None) -> dict[str, Any]:
+        """The columns every procedure of ``kind`` in ``category_id`` shares (converted)."""
+        key = (kind, category_id)
+        base = self.bases.get(key)
+        if base is None:
+            template = self.rules.template(kind, category_id)
+            definition = template.definition
+            answers: dict[str, Any] = {}
+            if kind is ProcedureKind.CHANGE:
+                answers["change_type"] = "Record correction"
+            for item in definition.checklist:
+                answers[f"checklist.{item.key}"] = item.required
+            required = any(i.required for i in definition.checklist)
+            base = self.bases[key] = {
+                "version": 1,
+                "created_at": self.stored_now,
+                "updated_at": self.stored_now,
+                "kind": kind.value,
+                "template_id": self.procedure_rows.convert("template_id", template.id),
+                "template_version": template.version,
+                "performed_by_id": self.procedure_rows.convert("performed_by_id", self.actor),
+                "ticket_ref": "",
+                "answers": self.procedure_rows.convert("answers", answers),
+                "origin": Origin.IMPORT_FILE.value,
+                "risk_level": None,
+                "note": IMPORT_NOTE if required else "",
+            }
+        return base
+
+    def _completion(self, approvals: int, asset_version: int | None) -> dict[str, Any]:
+        """The columns that say how a procedure ends — state, approvals required, the
+        asset version it waits on, completion — in one place (converted): completed at once
+        without approvals, else pending."""
+        if not approvals:
+            return self.completed
+        return {
+            "state": initial_state(approvals).value,
+            "approvals_required": approvals,
+            "asset_version": asset_version,
+            "completed_at": None,
+        }
+
     def _flush_procedures(self) -> None:
         if self.procedures:
-            self.connection.execute(insert(PROCEDURES), self.procedures)
+            rows = self.procedure_rows(self.procedures)
+            insert_converted(self.connection, self.procedure_rows, rows)
             self.procedures = []
 
 

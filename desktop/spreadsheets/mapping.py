@@ -322,6 +322,8 @@ def merge_extra_notes(
     """Collect the row's extra columns as notes lines ("Header: value") under the
     EXTRA_NOTES key; :func:`notes_with_extras` adds them to the notes."""
     given.pop(EXTRA_NOTES, None)
+    if EXTRA_NOTES not in mapping.targets:  # most files: nothing to collect (runs per row)
+        return
     lines = []
     for number, target in enumerate(mapping.targets):
         if target != EXTRA_NOTES or number >= len(cells):

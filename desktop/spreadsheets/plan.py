@@ -320,9 +320,11 @@ class _Planner(RowValues):
         number = self.table.row_numbers[i]
         plan = RowPlan(index=i, row=number, action=RowAction.ERROR)
         given: dict[str, object] = {}
+        width, clean = len(cells), parse.clean_text
         for target, column in self.mapped.items():
-            value = cells[column] if column < len(cells) else None
-            given[target] = parse.clean_text(value) if not _typed(value) else value
+            value = cells[column] if column < width else None
+            # Text is trimmed; numbers and dates are kept as read.
+            given[target] = clean(value) if isinstance(value, str) else value
         prepare_given(self.report, given, cells, self.mapping)
 
         match_text = parse.clean_text(given.get(_match_target(self.options.match)))
@@ -418,8 +420,8 @@ class _Planner(RowValues):
         plan.follow_up = status if status not in (None, AssetStatus.IN_STOCK) else None
         plan.values = {
             k: v
-            for k, v in sorted(values.items(), key=lambda kv: _FIELD_ORDER[kv[0]])
-            if v not in (None, "")
+            for k in sorted(values, key=_FIELD_ORDER.__getitem__)
+            if (v := values[k]) is not None and (v != "" if isinstance(v, str) else True)
         }
         plan.custom = {k: v for k, v in custom.items() if v is not None}
         # A new asset's changes (every value, before empty) are built when needed: by
@@ -534,11 +536,6 @@ def _comparable(value: object) -> object:
     if value == "":
         return None
     return value
-
-
-def _typed(value: object) -> bool:
-    """Cells kept as read (numbers and dates); text is trimmed."""
-    return value is not None and not isinstance(value, str)
 
 
 def _match_target(match: MatchKey) -> str:

@@ -201,7 +201,7 @@ class RowValues:
 
     def _defined_custom(self, plan: RowPlan, given: dict[str, object]) -> dict[str, object]:
         keys = [k for k in given if k.startswith(CUSTOM_PREFIX)]
-        if not keys and plan.category_id is None:
+        if not keys:
             return {}
         category = self.index.categories.get(plan.category_id) if plan.category_id else None
         definitions = {d["key"]: d for d in (category.custom_fields if category else ())}

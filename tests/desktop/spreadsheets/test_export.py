@@ -107,3 +107,46 @@ def test_cancel_leaves_no_file(register: World, tmp_path: Path) -> None:
     assert list(folder.iterdir()) == []
     with pytest.raises(DesktopError, match=r"export writes \.xlsx or \.csv"):
         export_assets(register.db, tmp_path / "x.ods", exported_by="tech")
+
+
+def test_csv_rows_from_stored_values_equal_the_typed_rows_on_every_backend(
+    register: World, tmp_path: Path
+) -> None:
+    """The CSV writes the driver's values itself (dates, cents, UUIDs, JSON, UTC times as
+    each backend returns them): the file equals the one the typed rows make."""
+    from sqlalchemy import update
+
+    from desktop.domain.fields import CUSTOM_PREFIX
+    from desktop.spreadsheets import export as module
+    from desktop.storage.models import Asset
+
+    register.receive(
+        tag="LAP-4",
+        name="+SUM(A1)",
+        values={
+            "purchase_date": dt.date(2024, 2, 29),
+            "purchase_cost": "0.05",
+            "notes": "-minus first",
+            CUSTOM_PREFIX + "ram_gb": 16,
+            CUSTOM_PREFIX + "encrypted": True,
+        },
+    )
+    register.install("LAP-4")
+    with register.db.write() as session:
+        session.execute(
+            update(Asset)
+            .where(Asset.tag == "LAP-4")
+            .values(last_audited_at=dt.datetime(2025, 3, 1, 23, 30, tzinfo=dt.UTC))
+        )
+    path = tmp_path / "fast.csv"
+    export_assets(register.db, path, exported_by="tech")
+    typed = tmp_path / "typed.csv"
+    with register.db.read() as session:
+        layout = module._layout(session)
+        rows = module._rows(session, AssetFilter(), layout, 5, None, None)
+        module._write_csv(typed, layout, ([module._csv_value(v) for v in r] for r in rows))
+    assert path.read_text("utf-8-sig") == typed.read_text("utf-8-sig")
+    lines = list(csv.reader(path.read_text("utf-8-sig").splitlines()))
+    lap4 = next(r for r in lines if r[0] == "LAP-4")
+    assert lap4[1] == "'+SUM(A1)" and lap4[11] == "0.05" and lap4[10] == "2024-02-29"
+    assert lap4[16]  # last audited, in local time

@@ -289,3 +289,27 @@ def test_shared_strings_claiming_billions_of_texts_are_refused(tmp_path: Path) -
     )
     fine = hostile.shared_strings(tmp_path / "fine.xlsx", 'count="4000000000" uniqueCount="1"')
     assert read_table(fine).rows[2][0] == "x"
+
+
+def test_an_ordinary_sheet_is_measured_in_one_pass_without_a_second_look(tmp_path: Path) -> None:
+    """openpyxl and Excel end a sheet with <pageMargins left=".." right="..">: its
+    ``right`` is no second address, and the sheet needs no second reading (expat)."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    from desktop.spreadsheets.sheet_extent import xlsx_extent
+
+    path = tmp_path / "ordinary.xlsx"
+    workbook = Workbook()
+    for row in range(200):
+        workbook.active.append([f"A-{row}", row, "text"])
+    workbook.save(path)
+    xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    assert b'right="' in xml
+
+    def again() -> list[bytes]:
+        raise AssertionError("an ordinary sheet was read a second time")
+
+    extent = xlsx_extent("ordinary.xlsx, sheet Sheet", iter([xml]), again)  # type: ignore[arg-type]
+    assert extent.rows == 0  # nothing beyond column AL: nothing to measure

@@ -429,3 +429,31 @@ def test_two_new_rows_with_one_tag_are_reported_when_matching_by_serial(
     plan = dry_run(world.db, path, ImportOptions(match=MatchKey.SERIAL))
     assert [r.action for r in plan.rows] == [RowAction.CREATE, RowAction.ERROR]
     assert plan.rows[1].problems[0].message == "the tag 'lap-9' is also on row 2"
+
+
+def test_a_tag_taken_between_dry_run_and_commit_is_one_clear_message_and_nothing_written(
+    world: World, tmp_path: Path
+) -> None:
+    """A bulk import (index paused and rebuilt, a larger page cache) that meets a tag
+    someone took since its dry run says so; the register stays as it was."""
+    path = write_workbook(
+        tmp_path / "new.xlsx",
+        [
+            ["Asset tag", "Name", "Category", "Location"],
+            *[[f"LAP-{700 + i}", f"Laptop {i}", "Laptop", "Room A1"] for i in range(20)],
+        ],
+    )
+    plan = dry_run(world.db, path, ImportOptions())
+    assert plan.counts()["create"] == 20, plan.problems()
+    world.receive(tag="LAP-719", name="Taken meanwhile")
+    before = counts(world.db)
+
+    with pytest.raises(DesktopError, match="the database changed since the dry run"):
+        commit_import(world.db, plan, performed_by="tech")
+
+    assert counts(world.db) == before
+    # The connection is fine afterwards: the import run again writes the other 19.
+    again = dry_run(world.db, path, ImportOptions())
+    assert again.counts()["create"] == 19, again.problems()
+    commit_import(world.db, again, performed_by="tech")
+    assert counts(world.db)[0] == before[0] + 19

@@ -13,16 +13,20 @@ that the conversion can run in another process (see :mod:`desktop.demo.parallel`
 from __future__ import annotations
 
 import operator
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, Table, insert
 
 
 class RowConverter:
-    """Turns row dicts for ``table`` into the driver's parameters for one ``INSERT``."""
+    """Turns row dicts for ``table`` into the driver's parameters for one ``INSERT``.
 
-    def __init__(self, table: Table, dialect: Dialect) -> None:
+    ``ready``: columns whose values the caller passes already converted (with
+    :meth:`convert`, e.g. once for a value many rows share: a JSON document, a time).
+    """
+
+    def __init__(self, table: Table, dialect: Dialect, ready: Collection[str] = ()) -> None:
         columns = {column.key: column for column in table.columns}
         compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
         self.sql = str(compiled)
@@ -44,27 +48,41 @@ class RowConverter:
                 by_type[name] = type_.dialect_impl(dialect).bind_processor(dialect)
             processors.append(by_type[name])
         self.getter = operator.itemgetter(*self.keys)
-        #: (position, processor) of the columns whose values need converting.
-        self.converted = [(i, p) for i, p in enumerate(processors) if p is not None]
+        self._processors = dict(zip(self.keys, processors, strict=True))
+        #: (position, processor, its slot) of the columns whose values need converting;
+        #: each processor keeps its last value and result in its slot.
+        slots: dict[int, int] = {}
+        self.converted = [
+            (i, p, slots.setdefault(id(p), len(slots)))
+            for i, (key, p) in enumerate(zip(self.keys, processors, strict=True))
+            if p is not None and key not in ready
+        ]
+        self.slots = len(slots)
+
+    def convert(self, key: str, value: Any) -> Any:
+        """``value`` as column ``key``'s bind processor makes it (for a ``ready`` column)."""
+        process = self._processors[key]
+        return value if process is None or value is None else process(value)
 
     def __call__(self, rows: Sequence[dict[str, Any]]) -> list[Any]:
         getter, converted, keys = self.getter, self.converted, self.keys
         params: list[Any] = []
         append = params.append
-        last: Any = _NOTHING
-        last_process: Any = None
-        last_out: Any = None
+        last: list[Any] = [_NOTHING] * self.slots
+        out: list[Any] = [None] * self.slots
         for row in rows:
             values = list(getter(row))
-            for i, process in converted:
+            for i, process, slot in converted:
                 value = values[i]
                 if value is None:
                     continue
-                if value is last and process is last_process:
-                    values[i] = last_out  # created_at = updated_at = performed_at: convert once
+                if value is last[slot]:
+                    # created_at = updated_at = performed_at = completed_at: converted once,
+                    # though other columns (UUIDs) come between them.
+                    values[i] = out[slot]
                     continue
-                last, last_process, last_out = value, process, process(value)
-                values[i] = last_out
+                last[slot] = value
+                values[i] = out[slot] = process(value)
             append(tuple(values) if self.positional else dict(zip(keys, values, strict=True)))
         return params
 
