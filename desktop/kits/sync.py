@@ -55,6 +55,7 @@ from desktop.kits.schema import Copied, attach_source, base_values, detach_sourc
 from desktop.services import audit_scans
 from desktop.services.approvals import withdraw_in_session
 from desktop.services.audit_scan_types import ScanKind
+from desktop.services.audits import close_audit_in_session
 from desktop.services.incidents import IncidentRequest, log_in_session
 from desktop.services.people import acting_person
 from desktop.services.procedures import ProcedureRequest, record_in_session
@@ -62,6 +63,7 @@ from desktop.services.values import display_text
 from desktop.storage.database import Database
 from desktop.storage.models import (
     Asset,
+    Audit,
     AuditScan,
     Incident,
     IncidentAsset,
@@ -360,6 +362,7 @@ class _Replayer:
             "withdrawal": self._withdrawal,
             "scan": self._scan,
             "incident": self._incident,
+            "audit close": self._audit_close,
         }.get(entry.record, self._not_replayed)
         return handler(entry)
 
@@ -758,12 +761,46 @@ class _Replayer:
             self._result(entry, summary, Outcome.APPLIED, reason, server_number=made.number)
         )
 
+    # -- audits closed offline
+
+    def _audit_close(self, entry: Entry) -> Replayed:
+        audit = self.kit.get(Audit, entry.row_id)
+        if audit is None:
+            raise KitError(f"the kit's journal names audit {entry.row_id}, which it lacks")
+        closer = self._username(audit.closed_by_id)
+        summary = f"Audit “{audit.name}” closed by {closer}"
+        there = self.session.get(Audit, audit.id, populate_existing=True)
+        if (
+            there is not None
+            and there.status == audit.status
+            and there.closed_by_id == (audit.closed_by_id)
+        ):
+            return Replayed(self._result(entry, summary, Outcome.ALREADY_APPLIED))
+        try:
+            with self._attempt():
+                if there is None:
+                    raise KitError(f"the audit “{audit.name}” is not on the server")
+                close_audit_in_session(
+                    self.session,
+                    audit_id=audit.id,
+                    closed_by=closer,
+                    closed_at=audit.closed_at,
+                )
+        except DesktopError as problem:
+            return self._queue(
+                entry,
+                summary=summary,
+                reasons=[problem.message],
+                performed_by_id=audit.closed_by_id,
+                performed_at=audit.closed_at or utcnow(),
+            )
+        return Replayed(self._result(entry, summary, Outcome.APPLIED))
+
     # -- what is not replayed
 
     def _not_replayed(self, entry: Entry) -> Replayed:
         words = {
             "audit": "an audit started offline",
-            "audit close": "an audit closed offline",
             "incident event": "an incident's status move or note made offline",
         }.get(entry.record, f"a {entry.record} made offline")
         return self._queue(
