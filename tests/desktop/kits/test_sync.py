@@ -298,3 +298,22 @@ def test_a_worn_tag_block_is_renewed_at_sync(world: World, tmp_path: Path) -> No
         made = field.receive()
         assert made.asset_tag.endswith(str(laps[1].first))
         assert world.receive().asset_tag != made.asset_tag
+
+
+def test_a_cancelled_sync_leaves_both_sides_consistent(world: World, tmp_path: Path) -> None:
+    world.receive(tag="LAP-1")
+    world.receive(tag="LAP-2")
+    with kit_of(world, tmp_path / "kit.sqlite") as field:
+        first = change(field.db, "LAP-1", {"serial_number": "ONE"})
+        second = change(field.db, "LAP-2", {"serial_number": "TWO"})
+        asked = iter([False, True])
+        report = kits.sync(field.db, world.db, "tech", cancel=lambda: next(asked, True))
+        assert report.cancelled and not report.refreshed
+        assert [r.record_id for r in report.results] == [first.procedure_id]
+        info = kits.kit_info(field.db)
+        assert info is not None and info.waiting == 1
+        with world.db.read() as s:
+            assert s.get(Procedure, first.procedure_id) is not None
+            assert s.get(Procedure, second.procedure_id) is None
+        (rest,) = kits.sync(field.db, world.db, "tech").results
+        assert (rest.record_id, rest.outcome) == (second.procedure_id, Outcome.APPLIED)
