@@ -16,7 +16,11 @@ re-opening a room are not undone, they undo each other.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select
@@ -133,6 +137,79 @@ _up = _up.union(select(Location.id, Location.parent_id).where(Location.id == _up
 _IN_SCOPE = select(_up.c.id).where(_up.c.id == bindparam("scope_id")).limit(1)
 
 
+#: The id and time a scan was made elsewhere (a field kit's replay), see :func:`made_as`.
+_MADE_AS: ContextVar[tuple[uuid.UUID, dt.datetime] | None] = ContextVar(
+    "scan_made_as", default=None
+)
+
+
+@contextmanager
+def made_as(scan_id: uuid.UUID, scanned_at: dt.datetime) -> Iterator[None]:
+    """Scans stored inside keep ``scan_id`` and ``scanned_at`` (made on a laptop in a
+    field kit): replaying the same scan twice then meets its own id and stores nothing."""
+    token = _MADE_AS.set((scan_id, scanned_at))
+    try:
+        yield
+    finally:
+        _MADE_AS.reset(token)
+
+
+def undo_scan(
+    db: Database,
+    *,
+    audit_id: uuid.UUID,
+    undone_scan_id: uuid.UUID,
+    scanned_by: str,
+    room_id: uuid.UUID | None = None,
+) -> ScanResult:
+    """Cancel one named scan (a field kit's undo replayed: not simply the newest one)."""
+    with db.write() as session:
+        return undo_scan_in_session(
+            session,
+            audit_id=audit_id,
+            undone_scan_id=undone_scan_id,
+            scanned_by=scanned_by,
+            room_id=room_id,
+        )
+
+
+def undo_scan_in_session(
+    session: Session,
+    *,
+    audit_id: uuid.UUID,
+    undone_scan_id: uuid.UUID,
+    scanned_by: str,
+    room_id: uuid.UUID | None = None,
+) -> ScanResult:
+    """:func:`undo_scan` inside the caller's transaction (a field kit's replay)."""
+    audit = lock_open_audit(session, audit_id)
+    person_id = scanner_id(session, scanned_by)
+    target = session.get(AuditScan, undone_scan_id)
+    if target is None or target.audit_id != audit.id:
+        raise NotFoundError(f"the scan to undo is not in the audit '{audit.name}'")
+    undone = session.execute(
+        select(AuditScan.id).where(
+            AuditScan.audit_id == audit.id, AuditScan.undoes_scan_id == target.id
+        )
+    ).first()
+    if undone is not None:
+        raise DesktopError(f"the scan {target.raw} is already undone")
+    room = session.get(Location, room_id) if room_id else None
+    what = f"{ScanClass(target.classification).label.lower()} {target.raw}"
+    return _store(
+        session,
+        audit,
+        person_id,
+        ScanKind.UNDO,
+        ScanClass.UNDO,
+        target.raw,
+        room,
+        message=f"Undone: {what}",
+        asset_id=target.asset_id,
+        undoes=target,
+    )
+
+
 def record_scan(
     db: Database,
     *,
@@ -142,40 +219,60 @@ def record_scan(
     room_id: uuid.UUID | None = None,
 ) -> ScanResult:
     """Classify and store one scanned text: an asset tag or a location label."""
+    text = _scanned_text(raw)
+    with db.write() as session:
+        return record_scan_in_session(
+            session, audit_id=audit_id, raw=text, scanned_by=scanned_by, room_id=room_id
+        )
+
+
+def _scanned_text(raw: str) -> str:
     text = raw.strip()
     if not text:
         raise ValidationError(Problem("scan", "the scan is empty"))
     if len(text) > 200:
         raise ValidationError(Problem("scan", "the scan is longer than 200 characters"))
+    return text
+
+
+def record_scan_in_session(
+    session: Session,
+    *,
+    audit_id: uuid.UUID,
+    raw: str,
+    scanned_by: str,
+    room_id: uuid.UUID | None = None,
+) -> ScanResult:
+    """:func:`record_scan` inside the caller's transaction (a field kit's replay)."""
+    text = _scanned_text(raw)
     key = normalize_tag(text)
-    with db.write() as session:
-        audit = lock_open_audit(session, audit_id)
-        person_id = scanner_id(session, scanned_by)
-        asset = (
-            session.execute(_ASSET_BY_TAG, {"key": key}).scalar_one_or_none()
-            if len(key) <= TAG_MAX_LENGTH
-            else None
+    audit = lock_open_audit(session, audit_id)
+    person_id = scanner_id(session, scanned_by)
+    asset = (
+        session.execute(_ASSET_BY_TAG, {"key": key}).scalar_one_or_none()
+        if len(key) <= TAG_MAX_LENGTH
+        else None
+    )
+    if asset is None:
+        location = session.execute(_LOCATION_BY_CODE, {"key": key}).scalar_one_or_none()
+        if location is not None:
+            return _room_scan(session, audit, person_id, text, location)
+    room = _usable_room(session, audit, room_id)
+    if asset is None:
+        repeat = _unknown_already_scanned(session, audit.id, key)
+        return _store(
+            session,
+            audit,
+            person_id,
+            ScanKind.ASSET,
+            ScanClass.DUPLICATE if repeat else ScanClass.UNKNOWN,
+            text,
+            room,
+            message=f"Unknown tag {text}: already scanned, counted once"
+            if repeat
+            else f"Unknown tag {text}: kept as scanned" + (f" in {room.name}" if room else ""),
         )
-        if asset is None:
-            location = session.execute(_LOCATION_BY_CODE, {"key": key}).scalar_one_or_none()
-            if location is not None:
-                return _room_scan(session, audit, person_id, text, location)
-        room = _usable_room(session, audit, room_id)
-        if asset is None:
-            repeat = _unknown_already_scanned(session, audit.id, key)
-            return _store(
-                session,
-                audit,
-                person_id,
-                ScanKind.ASSET,
-                ScanClass.DUPLICATE if repeat else ScanClass.UNKNOWN,
-                text,
-                room,
-                message=f"Unknown tag {text}: already scanned, counted once"
-                if repeat
-                else f"Unknown tag {text}: kept as scanned" + (f" in {room.name}" if room else ""),
-            )
-        return _asset_scan(session, audit, person_id, ScanKind.ASSET, text, asset, room, "")
+    return _asset_scan(session, audit, person_id, ScanKind.ASSET, text, asset, room, "")
 
 
 def record_manual_find(
@@ -194,13 +291,34 @@ def record_manual_find(
             Problem("reason", "say why the asset was found without scanning (e.g. label torn off)")
         )
     with db.write() as session:
-        audit = lock_open_audit(session, audit_id)
-        person_id = scanner_id(session, scanned_by)
-        asset = session.get(Asset, asset_id)
-        if asset is None:
-            raise NotFoundError(f"there is no asset with id {asset_id}")
-        room = _usable_room(session, audit, room_id)
-        return _asset_scan(session, audit, person_id, ScanKind.MANUAL, asset.tag, asset, room, why)
+        return record_manual_find_in_session(
+            session,
+            audit_id=audit_id,
+            asset_id=asset_id,
+            reason=why,
+            scanned_by=scanned_by,
+            room_id=room_id,
+        )
+
+
+def record_manual_find_in_session(
+    session: Session,
+    *,
+    audit_id: uuid.UUID,
+    asset_id: uuid.UUID,
+    reason: str,
+    scanned_by: str,
+    room_id: uuid.UUID | None = None,
+) -> ScanResult:
+    """:func:`record_manual_find` inside the caller's transaction (a field kit's replay)."""
+    why = reason.strip()
+    audit = lock_open_audit(session, audit_id)
+    person_id = scanner_id(session, scanned_by)
+    asset = session.get(Asset, asset_id)
+    if asset is None:
+        raise NotFoundError(f"there is no asset with id {asset_id}")
+    room = _usable_room(session, audit, room_id)
+    return _asset_scan(session, audit, person_id, ScanKind.MANUAL, asset.tag, asset, room, why)
 
 
 def undo_last_scan(
@@ -246,27 +364,41 @@ def set_room_finished(
 ) -> ScanResult:
     """Finish a room (no more scans into it) or re-open it, until the audit is closed."""
     with db.write() as session:
-        audit = lock_open_audit(session, audit_id)
-        person_id = scanner_id(session, scanned_by)
-        room = _room_in_scope(session, audit, room_id)
-        if room_is_finished(session, audit.id, room.id) == finished:
-            state = "finished" if finished else "open"
-            raise DesktopError(f"{room.name} is already {state} in the audit '{audit.name}'")
-        kind, classification, verb = (
-            (ScanKind.ROOM_CLOSED, ScanClass.ROOM_CLOSED, "finished")
-            if finished
-            else (ScanKind.ROOM_REOPEN, ScanClass.ROOM_REOPENED, "re-opened")
+        return set_room_finished_in_session(
+            session, audit_id=audit_id, room_id=room_id, finished=finished, scanned_by=scanned_by
         )
-        return _store(
-            session,
-            audit,
-            person_id,
-            kind,
-            classification,
-            room.code,
-            room,
-            message=f"{room.name} {verb}",
-        )
+
+
+def set_room_finished_in_session(
+    session: Session,
+    *,
+    audit_id: uuid.UUID,
+    room_id: uuid.UUID,
+    finished: bool,
+    scanned_by: str,
+) -> ScanResult:
+    """:func:`set_room_finished` inside the caller's transaction (a field kit's replay)."""
+    audit = lock_open_audit(session, audit_id)
+    person_id = scanner_id(session, scanned_by)
+    room = _room_in_scope(session, audit, room_id)
+    if room_is_finished(session, audit.id, room.id) == finished:
+        state = "finished" if finished else "open"
+        raise DesktopError(f"{room.name} is already {state} in the audit '{audit.name}'")
+    kind, classification, verb = (
+        (ScanKind.ROOM_CLOSED, ScanClass.ROOM_CLOSED, "finished")
+        if finished
+        else (ScanKind.ROOM_REOPEN, ScanClass.ROOM_REOPENED, "re-opened")
+    )
+    return _store(
+        session,
+        audit,
+        person_id,
+        kind,
+        classification,
+        room.code,
+        room,
+        message=f"{room.name} {verb}",
+    )
 
 
 def scanner_id(session: Session, username: str) -> uuid.UUID:
@@ -457,7 +589,9 @@ def _store(
     undoes: AuditScan | None = None,
 ) -> ScanResult:
     sequence = int(session.execute(_NEXT_SEQUENCE, {"audit_id": audit.id}).scalar_one())
-    scan_id, scanned_at, text = uuid.uuid4(), utcnow(), raw[:200]
+    made = _MADE_AS.get()
+    scan_id, scanned_at = made if made is not None else (uuid.uuid4(), utcnow())
+    text = raw[:200]
     asset_ref = asset.id if asset else asset_id
     row = {
         "id": scan_id,
