@@ -112,6 +112,26 @@ LEFT OUTER JOIN people ap ON ap.id = v.approver_id
 ORDER BY n.performed_at DESC, n.created_at DESC, v.decided_at
 """
 _HISTORY_COUNT = "SELECT count(*) AS total FROM procedures WHERE asset_id = :asset_id"
+# MariaDB: the same in two statements without a derived table. MariaDB 10.11 crashed
+# (signal 11 freeing the derived table's Aria temporary table) on the one-statement form
+# under concurrent load; a page of procedures and then their approvals never builds one.
+_HISTORY_PAGE = """
+SELECT pr.id, pr.kind, pr.state, pe.name AS performer_name,
+       pe.username AS performer_username, pr.performed_at, pr.created_at,
+       pr.ticket_ref, pr.reason, pr.template_version, pr.origin, pr.origin_detail,
+       pr.answers, pr.changes,
+       (SELECT count(*) FROM procedures c WHERE c.asset_id = :asset_id) AS total
+FROM procedures pr JOIN people pe ON pe.id = pr.performed_by_id
+WHERE pr.asset_id = :asset_id
+ORDER BY pr.performed_at DESC, pr.created_at DESC {limit}
+"""
+_HISTORY_APPROVALS = """
+SELECT v.procedure_id, ap.name AS approver, v.decision, v.comment, v.decided_at,
+       v.approver_groups
+FROM approvals v LEFT OUTER JOIN people ap ON ap.id = v.approver_id
+WHERE v.procedure_id IN :ids
+ORDER BY v.decided_at
+"""
 
 _prepared: dict[tuple[str, str], Executable] = {}
 
@@ -173,6 +193,8 @@ def history_rows(connection: Connection, asset_id: uuid.UUID, limit: int | None)
             )
             for h in found
         ]
+    if connection.dialect.name in ("mysql", "mariadb"):
+        return _mariadb_history_rows(connection, asset_id, limit)
     values: dict[str, Any] = {"asset_id": asset_id}
     if limit is None:
         statement = _statement(connection, "history:all")
@@ -180,6 +202,27 @@ def history_rows(connection: Connection, asset_id: uuid.UUID, limit: int | None)
         statement = _statement(connection, "history:limited")
         values["limit"] = limit
     return list(connection.execute(statement, values))
+
+
+def _mariadb_history_rows(
+    connection: Connection, asset_id: uuid.UUID, limit: int | None
+) -> list[Any]:
+    """:func:`history_rows`' rows from a page of procedures and then their approvals."""
+    values: dict[str, Any] = {"asset_id": asset_id}
+    if limit is None:
+        statement = _statement(connection, "history:page:all")
+    else:
+        statement = _statement(connection, "history:page:limited")
+        values["limit"] = limit
+    page = list(connection.execute(statement, values))
+    if not page:
+        return []
+    decisions: dict[uuid.UUID, list[Any]] = {}
+    approvals = _statement(connection, "history:approvals")
+    for v in connection.execute(approvals, {"ids": [p[0] for p in page]}):
+        decisions.setdefault(v[0], []).append(v)
+    none = (None, None, None, None, None)
+    return [(*p, *v[1:]) for p in page for v in decisions.get(p[0]) or [(None, *none)]]
 
 
 def history_count(connection: Connection, asset_id: uuid.UUID) -> int:
@@ -211,6 +254,18 @@ def _make(name: str, quote: Any) -> Executable:
         limit = bindparam("limit", type_=Integer())
         sql = _HISTORY.format(limit="LIMIT :limit")
         return text(sql).columns(*_HISTORY_COLUMNS).bindparams(asset_id, limit)
+    if name.startswith("history:page:"):
+        page_columns = _HISTORY_COLUMNS[:15]
+        if name == "history:page:all":
+            sql = _HISTORY_PAGE.format(limit="")
+            return text(sql).columns(*page_columns).bindparams(asset_id)
+        limit = bindparam("limit", type_=Integer())
+        sql = _HISTORY_PAGE.format(limit="LIMIT :limit")
+        return text(sql).columns(*page_columns).bindparams(asset_id, limit)
+    if name == "history:approvals":
+        ids = bindparam("ids", type_=Uuid(), expanding=True)
+        approval_columns = (column("procedure_id", Uuid()), *_HISTORY_COLUMNS[15:])
+        return text(_HISTORY_APPROVALS).columns(*approval_columns).bindparams(ids)
     if name.startswith("search:"):
         direction = "DESC" if name == "search:desc" else "ASC"
         return text(_SQLITE_SEARCH_PAGE.format(direction=direction))
