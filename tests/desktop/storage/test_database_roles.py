@@ -284,3 +284,73 @@ def test_the_administration_log_names_the_login_that_wrote_it(register: Register
             text("SELECT actor_login FROM admin_log WHERE detail = 'by hand'")
         ).scalar_one()
     assert actor == register.logins["administrator"]
+
+
+def test_work_is_only_recorded_in_the_name_of_the_login_that_records_it(
+    register: Register,
+) -> None:
+    """Migration 0016: a hand-written INSERT naming another person as performer, scanner
+    or reporter is refused by the database; in the login's own person's name it goes in."""
+    world = register.world
+    received = world.receive(tag="LAP-1")
+    with register.owner.read() as session:
+        from desktop.services.identity import person_of_login
+
+        own = person_of_login(session, register.logins["technician"])
+        assert own is not None
+        own_id = own.id
+        template_id, version = session.execute(
+            text("SELECT template_id, template_version FROM procedures")
+        ).one()
+    insert = (
+        "INSERT INTO procedures (id, asset_id, kind, state, template_id, template_version, "
+        "performed_by_id, performed_at, created_at, updated_at, version, ticket_ref, reason, "
+        "answers, changes, origin, origin_detail, approvals_required, note) VALUES (:id, "
+        ":asset, 'change', 'completed', :template, :version, :performer, :at, :at, :at, 1, "
+        "'', 'by hand', '{}', '[]', 'command_line', '', 0, '')"
+    )
+    params = {
+        "asset": _id(register, received.asset_id),
+        "template": _id(register, uuid.UUID(str(template_id))),
+        "version": version,
+        "at": "2026-12-05 05:00:00",
+    }
+    someone_else = world.people["tech"]
+    _fails(
+        register,
+        "technician",
+        insert,
+        id=_id(register, uuid.uuid4()),
+        performer=_id(register, someone_else),
+        **params,
+    )
+    report = (
+        "INSERT INTO incidents (id, number, title, description, severity, status, "
+        "reported_by_id, answers, root_cause, resolution, reported_at, created_at, updated_at, "
+        "version) VALUES (:id, 9999, 'forged', '', 'low', 'new', :reporter, '{}', '', '', "
+        ":at, :at, :at, 1)"
+    )
+    _fails(
+        register,
+        "technician",
+        report,
+        id=_id(register, uuid.uuid4()),
+        reporter=_id(register, someone_else),
+        at="2026-12-05 05:00:00",
+    )
+    _succeeds(
+        register,
+        "technician",
+        report,
+        id=_id(register, uuid.uuid4()),
+        reporter=_id(register, own_id),
+        at="2026-12-05 05:00:00",
+    )
+    _succeeds(
+        register,
+        "technician",
+        insert,
+        id=_id(register, uuid.uuid4()),
+        performer=_id(register, own_id),
+        **params,
+    )
