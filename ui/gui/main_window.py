@@ -31,6 +31,7 @@ from desktop.services.register_rows import AssetFilter
 from desktop.settings import CURRENT_USER, DATE_FORMAT, Settings
 from desktop.storage.database import Database, open_database
 from ui.gui.feature_menus import FeatureMenus
+from ui.gui.kits.kit_menu import KitMenu
 from ui.gui.layout_state import LayoutState
 from ui.gui.main_window_view import MainWindowView
 from ui.gui.models.asset_table_model import AssetTableModel, RowRole
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self.features = FeatureMenus(self)
+        self.kit = KitMenu(self)
         self._connect()
         self._layout.restore(self, self.view.splitter, self.view.table.horizontalHeader())
         header = self.view.table.horizontalHeader()
@@ -204,6 +206,7 @@ class MainWindow(QMainWindow):
             self._update_actions()
         self._track(self.view.filter_bar.load_choices())
         self.features.refresh_badge()
+        self.kit.refresh()
 
     # -- the register ----------------------------------------------------------------
 
@@ -374,6 +377,7 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self._show_selected_detail()
         self.statusBar().showMessage(f"Recorded {len(outcomes)} procedure(s).", 5000)
+        self.kit.refresh()  # in a kit: one more record waits to sync
 
     def open_reference(self, page: str = "locations") -> None:
         reference = importlib.import_module("ui.gui.reference.dialog")
@@ -453,6 +457,7 @@ class MainWindow(QMainWindow):
         old.dispose()
         self._update_status_labels()
         self.features.refresh_badge()
+        self.kit.refresh()
         self.statusBar().showMessage(f"Now using {database.description}.", 5000)
 
     # -- empty database --------------------------------------------------------------
@@ -594,6 +599,7 @@ class MainWindow(QMainWindow):
         self.model.shutdown()
         self.view.filter_bar.shutdown()
         self.features.shutdown()
+        self.kit.shutdown()
         for worker in list(self._workers):
             worker.cancel()
             worker.wait()
