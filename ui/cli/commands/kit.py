@@ -180,21 +180,14 @@ def _status(ctx: CliContext) -> int:
 
 def _sync(ctx: CliContext) -> int:
     from desktop import kits
-    from desktop.credentials import url_with_password
     from desktop.settings import CURRENT_USER
-    from desktop.storage.database import open_database
+    from ui.kit_files import open_kit_file, open_kit_server
 
     args = ctx.args
     kit_path: Path = args.kit.expanduser()
-    kit, info = _open_kit(kit_path)
+    kit, info = open_kit_file(kit_path)
     try:
-        try:
-            server = open_database(url_with_password(kits.server_url(kit)))
-        except DesktopError as exc:
-            raise DesktopError(
-                f"{kit_path}: cannot reach the database the kit came from "
-                f"({info.source_description}): {exc.message}"
-            ) from exc
+        server = open_kit_server(kit, info)
         try:
             # Whoever syncs: --as, the settings' user, else the person who checked it out.
             user = args.as_user or ctx.settings.get(CURRENT_USER) or info.checked_out_by
@@ -228,33 +221,6 @@ def _sync(ctx: CliContext) -> int:
     elif report.refreshed:
         print("The kit now holds the server's current state for its scope.")
     return 1 if report.cancelled else 0
-
-
-def _open_kit(path: Path) -> tuple[Any, Any]:
-    """The kit file as a database, with its KitInfo; a missing file or a file that is no
-    kit is refused with one line naming it."""
-    from sqlalchemy.exc import DBAPIError
-
-    from desktop import kits
-    from desktop.storage.database import Database
-
-    if not path.exists():
-        raise DesktopError(f"{path}: no such file")
-    if not path.is_file():
-        raise DesktopError(f"{path}: not a file")
-    kit = Database(f"sqlite:///{path}")
-    try:
-        info = kits.kit_info(kit)
-    except DBAPIError as exc:  # not SQLite at all: "file is not a database"
-        kit.dispose()
-        raise DesktopError(f"{path} is not a field kit (not a database file)") from exc
-    except DesktopError as exc:
-        kit.dispose()
-        raise DesktopError(f"{path} is not a field kit: {exc.message}") from exc
-    if info is None:
-        kit.dispose()
-        raise DesktopError(f"{path} is not a field kit (it is an ordinary Assetdesk database)")
-    return kit, info
 
 
 # -- conflicts --------------------------------------------------------------------------

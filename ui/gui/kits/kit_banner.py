@@ -54,7 +54,7 @@ class KitBanner(QFrame):
             return
         self.headline.setText(banner_html(info, now))
         self.setToolTip(
-            f"This window works in a field kit: a copy of part of {info.source_display}, "
+            f"This window works in a field kit: a copy of part of {info.source_description}, "
             "made to work offline. What you record here is replayed on that database when "
             "you sync (Field kit › Sync…)."
         )
@@ -66,8 +66,9 @@ class KitBanner(QFrame):
 
 
 def banner_html(info: Any, now: dt.datetime | None = None) -> str:
-    waiting = int(info.pending_records)
-    conflicts = int(getattr(info, "open_conflicts", 0) or 0)
+    """What the banner says about ``info`` (a :class:`KitInfo`)."""
+    waiting = int(info.waiting)
+    conflicts = int(info.open_conflicts)
     waiting_text = (
         "nothing waits to sync"
         if waiting == 0
@@ -76,11 +77,11 @@ def banner_html(info: Any, now: dt.datetime | None = None) -> str:
     )
     parts = [
         "<b>Field kit</b> — working offline on "
-        f"<b>{html.escape(info.scope_description)}</b> ({int(info.asset_count):,} assets).",
+        f"<b>{html.escape(info.scope_text)}</b> ({int(info.asset_count):,} assets). "
         f"Checked out by {html.escape(info.checked_out_by)} from "
-        f"{html.escape(info.source_display)} {age_text(info.checked_out_at, now)} "
-        f"({local_time_text(info.checked_out_at)});",
-        waiting_text + ".",
+        f"{html.escape(info.source_description)}; its data is "
+        f"{_age_words(info.refreshed_at, now)} "
+        f"(taken {local_time_text(info.refreshed_at)}); {waiting_text}.",
     ]
     if conflicts:
         parts.append(
@@ -88,6 +89,11 @@ def banner_html(info: Any, now: dt.datetime | None = None) -> str:
             f"{'s' if conflicts != 1 else ''}</b> to settle (Field kit › Conflicts…).</span>"
         )
     return " ".join(parts)
+
+
+def _age_words(moment: dt.datetime, now: dt.datetime | None) -> str:
+    age = age_text(moment, now)
+    return "fresh" if age == "just now" else age.removesuffix(" ago") + " old"
 
 
 def _strip_tags(text: str) -> str:

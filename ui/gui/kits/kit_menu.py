@@ -98,7 +98,9 @@ class KitMenu:
 
     def open_sync(self) -> None:
         dialogs = importlib.import_module("ui.gui.kits.sync_dialog")
-        dialog = dialogs.SyncDialog(self.window.database, self.info, self.window)
+        dialog = dialogs.SyncDialog(
+            self.window.database, self.info, self.window.username, self.window
+        )
         dialog.synced.connect(lambda _report: self._after_sync())
         self.window._open_dialog(dialog)
 

@@ -1,0 +1,61 @@
+"""Opening a field kit file and the database it came from (Qt-free: the CLI and the GUI
+share it).
+
+A kit is opened only if it exists and is a kit: a missing path is never created (SQLite
+would make an empty file), and a file that is not SQLite or is an ordinary Assetdesk
+database is refused with one line naming it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from desktop.errors import DesktopError
+
+if TYPE_CHECKING:
+    from desktop.kits import KitInfo
+    from desktop.storage.database import Database
+
+
+def open_kit_file(path: Path | None) -> tuple[Database, KitInfo]:
+    """The kit at ``path`` as a database, with what it says about itself."""
+    from sqlalchemy.exc import DBAPIError
+
+    from desktop import kits
+    from desktop.storage.database import Database
+
+    if path is None or not str(path).strip():
+        raise DesktopError("name the kit file")
+    if not path.exists():
+        raise DesktopError(f"{path}: no such file")
+    if not path.is_file():
+        raise DesktopError(f"{path}: not a file")
+    kit = Database(f"sqlite:///{path}")
+    try:
+        info = kits.kit_info(kit)
+    except DBAPIError as exc:  # not SQLite at all: "file is not a database"
+        kit.dispose()
+        raise DesktopError(f"{path} is not a field kit (not a database file)") from exc
+    except DesktopError as exc:
+        kit.dispose()
+        raise DesktopError(f"{path} is not a field kit: {exc.message}") from exc
+    if info is None:
+        kit.dispose()
+        raise DesktopError(f"{path} is not a field kit (it is an ordinary Assetdesk database)")
+    return kit, info
+
+
+def open_kit_server(kit: Database, info: KitInfo | None = None) -> Database:
+    """The database ``kit`` came from, its password from the keyring or ``~/.pgpass``."""
+    from desktop import kits
+    from desktop.credentials import url_with_password
+    from desktop.storage.database import open_database
+
+    where = info.source_description if info is not None else "its server"
+    try:
+        return open_database(url_with_password(kits.server_url(kit)))
+    except DesktopError as exc:
+        raise DesktopError(
+            f"cannot reach the database the kit came from ({where}): {exc.message}"
+        ) from exc
