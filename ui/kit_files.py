@@ -51,10 +51,19 @@ def open_kit_server(kit: Database, info: KitInfo | None = None) -> Database:
     from desktop import kits
     from desktop.credentials import url_with_password
     from desktop.storage.database import open_database
+    from desktop.storage.urls import parse_url
 
     where = info.source_description if info is not None else "its server"
+    url = kits.server_url(kit)
+    parsed = parse_url(url)
+    is_file = parsed.get_backend_name() == "sqlite" and bool(parsed.database)
+    if is_file and not Path(str(parsed.database)).is_file():  # opening would make a new one
+        raise DesktopError(
+            f"cannot reach the database the kit came from: {parsed.database} "
+            "no longer exists (moved or deleted?)"
+        )
     try:
-        return open_database(url_with_password(kits.server_url(kit)))
+        return open_database(url_with_password(url))
     except DesktopError as exc:
         raise DesktopError(
             f"cannot reach the database the kit came from ({where}): {exc.message}"

@@ -292,6 +292,7 @@ class MainWindow(QMainWindow):
         self.show_asset(row.id)
 
     def show_asset(self, asset_id: uuid.UUID, *, all_history: bool = False) -> AssetDetail | None:
+        from desktop.kits import checkouts_for_assets
         from desktop.services.incident_queries import incidents_for_asset
         from desktop.services.queries import HISTORY_SHOWN, asset_detail
 
@@ -300,10 +301,11 @@ class MainWindow(QMainWindow):
             with self.database.read() as session:
                 detail = asset_detail(session, asset_id=asset_id, history_limit=limit)
                 incidents = incidents_for_asset(session, asset_id)
+                checkout = checkouts_for_assets(session, [asset_id]).get(asset_id)
         except NotFoundError as exc:
             self.view.detail.show_nothing(exc.message)
             return None
-        self.view.detail.show_detail(detail, incidents)
+        self.view.detail.show_detail(detail, incidents, checkout)
         self.setWindowTitle(f"{detail.row.tag} · {detail.row.name} — Assetdesk")
         return detail
 
