@@ -170,6 +170,7 @@ class FeatureMenus:
     def _forget(self, widget: QWidget) -> None:
         if widget in self._windows:
             self._windows.remove(widget)
+        self.window.kit.refresh()  # scans and incidents made there may wait to sync
 
     def _start(self, job: Any) -> Worker:
         worker = Worker(job, self.window)

@@ -6,7 +6,8 @@ to some people, the register's current search, and an open audit. Cancel stops t
 no file is left behind and the database records no checkout.
 
 Signals:
-    checked_out(object): the engine's checkout summary, once the kit is written.
+    checked_out(object): the kit's KitInfo, once the kit is written.
+    open_requested(str): the person asked to work in the new kit now (its path).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ KIT_SUFFIX = ".adkit"
 
 class CheckoutDialog(QDialog):
     checked_out = Signal(object)
+    open_requested = Signal(str)
 
     def __init__(
         self,
@@ -123,9 +125,16 @@ class CheckoutDialog(QDialog):
         self.checkout_button.clicked.connect(self.start_checkout)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(self.reject)
+        self.open_button = QPushButton("&Open the kit in this window")
+        self.open_button.setToolTip(
+            "Work in the kit now; File › Settings makes it the database opened at start"
+        )
+        self.open_button.setVisible(False)
+        self.open_button.clicked.connect(self._open_kit)
         buttons = QHBoxLayout()
         buttons.addWidget(self.progress, 3)
         buttons.addStretch(1)
+        buttons.addWidget(self.open_button)
         buttons.addWidget(self.checkout_button)
         buttons.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
@@ -216,7 +225,15 @@ class CheckoutDialog(QDialog):
         self.summary = summary
         self._say(checkout_text(summary, self.kit_path), good=True)
         self.cancel_button.setText("Close")
+        self.checkout_button.setVisible(False)
+        self.open_button.setVisible(True)
+        self.open_button.setDefault(True)
         self.checked_out.emit(summary)
+
+    def _open_kit(self) -> None:
+        if self.kit_path is not None:
+            self.open_requested.emit(str(self.kit_path))
+            self.accept()
 
     def _failed(self, error: object) -> None:
         if isinstance(error, KitCancelled):
@@ -261,7 +278,7 @@ def checkout_text(info: Any, path: Path | None) -> str:
     return (
         f"Checked out {info.asset_count:,} assets into {path}: {info.scope_text}. "
         + (f"Tags reserved for new assets received in the kit: {blocks}. " if blocks else "")
-        + "Open the kit file to work offline (File › Settings › Database, or "
+        + "Open it to work offline (here, or with File › Settings, or "
         f'assetdesk --database "{path}"), and sync it back with Field kit › Sync….'
     )
 

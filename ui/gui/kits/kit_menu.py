@@ -32,6 +32,7 @@ class KitMenu:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
         self.info: Any = None  # the open kit's KitInfo, None on an ordinary database
+        self._closed = False
         self._workers: set[Worker] = set()
         menu = window.menuBar().addMenu("Field &kit")
         self.menu = menu
@@ -61,6 +62,8 @@ class KitMenu:
 
     def refresh(self) -> None:
         """Read, on a worker, whether the window's database is a kit and what waits."""
+        if self._closed:
+            return
         database = self.window.database
 
         def job(progress: Progress, cancel: threading.Event) -> object:
@@ -94,6 +97,7 @@ class KitMenu:
             self.window.database, self.window.username, self.window.model.filter, self.window
         )
         dialog.checked_out.connect(lambda _summary: self.window.refresh())
+        dialog.open_requested.connect(lambda path: self.window.switch_database(f"sqlite:///{path}"))
         self.window._open_dialog(dialog)
 
     def open_sync(self) -> None:
@@ -119,6 +123,7 @@ class KitMenu:
     # -- closing -----------------------------------------------------------------------
 
     def shutdown(self) -> None:
+        self._closed = True
         self._timer.stop()
         for worker in list(self._workers):
             worker.cancel()
