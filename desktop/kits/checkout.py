@@ -2,11 +2,41 @@
 
 from __future__ import annotations
 
+import json
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
-from desktop.kits.model import Cancel, KitInfo, Progress, Scope
+from sqlalchemy import func, insert, select
+from sqlalchemy.engine import URL
+from sqlalchemy.orm import Session
+
+from desktop.domain.tags import normalize_tag
+from desktop.errors import NotFoundError
+from desktop.kits.model import (
+    TAG_BLOCK_SIZE,
+    Cancel,
+    KitCancelled,
+    KitError,
+    KitInfo,
+    Progress,
+    Scope,
+    TagBlock,
+)
+from desktop.kits.schema import create_kit_tables, fill, scope_text
+from desktop.services.audits import find_audit
+from desktop.services.people import acting_person
 from desktop.storage.database import Database
+from desktop.storage.kitfile import connection_is_kit
+from desktop.storage.models import (
+    Category,
+    KitCheckout,
+    KitCheckoutAsset,
+    Location,
+    Person,
+    TagSequence,
+)
+from desktop.storage.types import utcnow
 
 
 def resolve_scope(
@@ -20,7 +50,74 @@ def resolve_scope(
     """The scope named by location names or codes, user names, a search text and an
     audit name or id. An unknown name raises NotFoundError naming it; an empty scope
     raises KitError."""
-    raise NotImplementedError
+    with source.read() as session:
+        location_ids = tuple(_location(session, text) for text in locations)
+        people = tuple(_person(session, text) for text in assigned_to)
+        audit_id = find_audit(session, audit).id if audit else None
+    scope = Scope(location_ids, people, (search or "").strip() or None, audit_id)
+    if scope.empty:
+        raise KitError(
+            "say what the kit holds: one or more locations, people whose assets it takes, "
+            "a search, or an open audit"
+        )
+    return scope
+
+
+def _location(session: Session, text: str) -> uuid.UUID:
+    wanted = text.strip()
+    by_code = session.execute(
+        select(Location.id).where(Location.code_key == normalize_tag(wanted))
+    ).scalar_one_or_none()
+    if by_code is not None:
+        return by_code
+    named = (
+        session.execute(select(Location.id).where(func.lower(Location.name) == wanted.lower()))
+        .scalars()
+        .all()
+    )
+    if len(named) == 1:
+        return named[0]
+    if named:
+        raise NotFoundError(
+            f"there are {len(named)} locations named '{wanted}': give the location's code"
+        )
+    raise NotFoundError(f"there is no location with the name or code '{wanted}'")
+
+
+def _person(session: Session, text: str) -> uuid.UUID:
+    wanted = text.strip().lower()
+    found = session.execute(
+        select(Person.id).where(func.lower(Person.username) == wanted)
+    ).scalar_one_or_none()
+    if found is None:
+        raise NotFoundError(f"there is no person with the user name '{text.strip()}'")
+    return found
+
+
+def source_url(db: Database) -> URL:
+    """``db``'s URL without password (a local file's path made absolute)."""
+    url = db.url
+    if db.is_sqlite and url.database and url.database != ":memory:":
+        return URL.create(url.drivername, database=str(Path(url.database).resolve()))
+    return URL.create(
+        url.drivername,
+        username=url.username,
+        host=url.host,
+        port=url.port,
+        database=url.database,
+        query=url.query,
+    )
+
+
+def new_kit_database(path: Path) -> Database:
+    """A new migrated SQLite database at ``path`` (which must not exist)."""
+    kit = Database(URL.create("sqlite", database=str(path)))
+    try:
+        kit.upgrade()
+    except BaseException:
+        kit.dispose()
+        raise
+    return kit
 
 
 def checkout(
@@ -34,4 +131,100 @@ def checkout(
 ) -> KitInfo:
     """Make the kit ``path`` (which must not exist) from ``source`` and record the
     checkout on ``source``. Cancel removes the half-made file and records nothing."""
-    raise NotImplementedError
+    from desktop.kits.info import kit_info
+
+    path = Path(path).expanduser()
+    if path.exists():
+        raise KitError(f"{path} already exists: choose a new file for the kit")
+    if not path.parent.is_dir():
+        raise KitError(f"the folder {path.parent} does not exist")
+    if scope.empty:
+        raise KitError("the kit's scope is empty")
+    with source.connect() as connection:
+        if connection_is_kit(connection):
+            raise KitError(
+                f"{source.display_url} is itself a field kit: sync it, or take the kit "
+                "from the database it came from"
+            )
+    kit_id = uuid.uuid4()
+    made: Database | None = None
+    try:
+        made = new_kit_database(path)
+        with source.read() as session:
+            person = acting_person(session, by_user)
+            person_id, username = person.id, person.username
+            text_scope = scope_text(session, scope)
+            with made.engine.begin() as kit:
+                create_kit_tables(kit)
+                copied = fill(session, kit, scope, progress=progress, cancel=cancel)
+        if cancel is not None and cancel():
+            raise KitCancelled("the checkout was cancelled; nothing was recorded")
+        now = utcnow()
+        # The source records the checkout and reserves the tag blocks, in one transaction.
+        blocks: list[TagBlock] = []
+        with source.write() as session:
+            prefixes = sorted(session.execute(select(Category.tag_prefix)).scalars())
+            for prefix in prefixes:
+                sequence = session.execute(
+                    select(TagSequence)
+                    .where(TagSequence.prefix == prefix)
+                    .with_for_update()
+                    .execution_options(populate_existing=True)
+                ).scalar_one_or_none()
+                if sequence is None:
+                    sequence = TagSequence(prefix=prefix, next_value=1)
+                    session.add(sequence)
+                first = sequence.next_value
+                sequence.next_value = first + TAG_BLOCK_SIZE
+                blocks.append(TagBlock(prefix, first, first + TAG_BLOCK_SIZE - 1))
+            session.add(
+                KitCheckout(
+                    id=kit_id,
+                    checked_out_by_id=person_id,
+                    checked_out_at=now,
+                    scope=scope.as_json(),
+                    scope_text=text_scope,
+                    asset_count=len(copied.asset_ids),
+                    tag_blocks=[b.__dict__ for b in blocks],
+                )
+            )
+            session.flush()
+            rows = [{"kit_id": kit_id, "asset_id": a} for a in copied.asset_ids]
+            if rows:
+                session.execute(insert(KitCheckoutAsset), rows)
+        with made.engine.begin() as kit:
+            for block in blocks:
+                kit.exec_driver_sql(
+                    "INSERT INTO tag_sequences (prefix, next_value) VALUES (?, ?) "
+                    "ON CONFLICT (prefix) DO UPDATE SET next_value = excluded.next_value",
+                    (block.prefix, block.first),
+                )
+            kit.exec_driver_sql(
+                "INSERT INTO kit_meta (id, kit_id, source_url, source_description, scope, "
+                "scope_text, checked_out_by, checked_out_at, refreshed_at, tag_blocks, "
+                "journal_on) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+                (
+                    kit_id.hex,
+                    source_url(source).render_as_string(hide_password=False),
+                    source.description,
+                    json.dumps(scope.as_json()),
+                    text_scope,
+                    username,
+                    now.isoformat(),
+                    now.isoformat(),
+                    json.dumps([b.__dict__ for b in blocks]),
+                ),
+            )
+        info = kit_info(made)
+        assert info is not None
+        return info
+    except BaseException:
+        if made is not None:
+            made.dispose()
+            made = None
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        raise
+    finally:
+        if made is not None:
+            made.dispose()

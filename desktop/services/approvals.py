@@ -44,6 +44,7 @@ from desktop.errors import (
 from desktop.services.people import acting_person, role_names
 from desktop.services.procedures import apply_recorded_changes, check_recorded_changes
 from desktop.storage.database import Database
+from desktop.storage.kitfile import session_is_kit
 from desktop.storage.models import Approval, Asset, Person, Procedure
 from desktop.storage.types import utcnow
 
@@ -130,6 +131,12 @@ def decide_in_session(
     comment: str = "",
 ) -> DecisionOutcome:
     """Validate and record one decision inside the caller's transaction."""
+    if session_is_kit(session):
+        raise PermissionDeniedError(
+            "approvals are not given in a field kit: nobody approves offline, and nobody "
+            "approves their own work. The procedure waits for an approver on the server "
+            "once the kit is synced."
+        )
     person = acting_person(session, approver)
     procedure = _locked_procedure(session, procedure_id)
     asset = session.get(Asset, procedure.asset_id)

@@ -16,7 +16,11 @@ re-opening a room are not undone, they undo each other.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select
@@ -130,6 +134,61 @@ _up = (
 )
 _up = _up.union(select(Location.id, Location.parent_id).where(Location.id == _up.c.parent_id))
 _IN_SCOPE = select(_up.c.id).where(_up.c.id == bindparam("scope_id")).limit(1)
+
+
+#: The id and time a scan was made elsewhere (a field kit's replay), see :func:`made_as`.
+_MADE_AS: ContextVar[tuple[uuid.UUID, dt.datetime] | None] = ContextVar(
+    "scan_made_as", default=None
+)
+
+
+@contextmanager
+def made_as(scan_id: uuid.UUID, scanned_at: dt.datetime) -> Iterator[None]:
+    """Scans stored inside keep ``scan_id`` and ``scanned_at`` (made on a laptop in a
+    field kit): replaying the same scan twice then meets its own id and stores nothing."""
+    token = _MADE_AS.set((scan_id, scanned_at))
+    try:
+        yield
+    finally:
+        _MADE_AS.reset(token)
+
+
+def undo_scan(
+    db: Database,
+    *,
+    audit_id: uuid.UUID,
+    undone_scan_id: uuid.UUID,
+    scanned_by: str,
+    room_id: uuid.UUID | None = None,
+) -> ScanResult:
+    """Cancel one named scan (a field kit's undo replayed: not simply the newest one)."""
+    with db.write() as session:
+        audit = lock_open_audit(session, audit_id)
+        person_id = scanner_id(session, scanned_by)
+        target = session.get(AuditScan, undone_scan_id)
+        if target is None or target.audit_id != audit.id:
+            raise NotFoundError(f"the scan to undo is not in the audit '{audit.name}'")
+        undone = session.execute(
+            select(AuditScan.id).where(
+                AuditScan.audit_id == audit.id, AuditScan.undoes_scan_id == target.id
+            )
+        ).first()
+        if undone is not None:
+            raise DesktopError(f"the scan {target.raw} is already undone")
+        room = session.get(Location, room_id) if room_id else None
+        what = f"{ScanClass(target.classification).label.lower()} {target.raw}"
+        return _store(
+            session,
+            audit,
+            person_id,
+            ScanKind.UNDO,
+            ScanClass.UNDO,
+            target.raw,
+            room,
+            message=f"Undone: {what}",
+            asset_id=target.asset_id,
+            undoes=target,
+        )
 
 
 def record_scan(
@@ -455,7 +514,9 @@ def _store(
     undoes: AuditScan | None = None,
 ) -> ScanResult:
     sequence = int(session.execute(_NEXT_SEQUENCE, {"audit_id": audit.id}).scalar_one())
-    scan_id, scanned_at, text = uuid.uuid4(), utcnow(), raw[:200]
+    made = _MADE_AS.get()
+    scan_id, scanned_at = made if made is not None else (uuid.uuid4(), utcnow())
+    text = raw[:200]
     asset_ref = asset.id if asset else asset_id
     row = {
         "id": scan_id,

@@ -11,6 +11,7 @@ concurrent client took it first.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import uuid
@@ -167,6 +168,9 @@ class IncidentRequest:
     routed_group: uuid.UUID | str | None
     reported_by: uuid.UUID | str | None = None
     answers: Mapping[str, object] = field(default_factory=dict)
+    #: The id and time when the incident was logged elsewhere (a field kit's replay).
+    incident_id: uuid.UUID | None = None
+    reported_at: dt.datetime | None = None
 
 
 def log_incident(db: Database, request: IncidentRequest) -> IncidentRow:
@@ -207,10 +211,11 @@ def log_in_session(session: Session, request: IncidentRequest) -> Incident:
 
     answers = {k: v for k, v in values.items() if k not in COLUMN_KEYS}
     answers[TEMPLATE_KEY] = {"name": template.name, "version": template.version}
-    now = utcnow()
+    now = request.reported_at or utcnow()
     incident = _insert_numbered(
         session,
         lambda number: Incident(
+            id=request.incident_id or uuid.uuid4(),
             number=number,
             title=values["title"],
             description=values.get("description", ""),

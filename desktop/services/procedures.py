@@ -59,6 +59,9 @@ class ProcedureRequest:
         expected_version: the asset version the form was filled against; a newer one in
             the database is a conflict.
         impact, likelihood: risk evaluation ("low", "medium", "high") where asked.
+        procedure_id: the procedure's id when it was made elsewhere (a field kit's
+            replay); for a receive, ``asset_id`` is then the new asset's id.
+        note: a note recorded with the procedure (a replay says it was rebased).
     """
 
     kind: ProcedureKind
@@ -76,6 +79,8 @@ class ProcedureRequest:
     performed_at: dt.datetime | None = None
     impact: str | None = None
     likelihood: str | None = None
+    procedure_id: uuid.UUID | None = None
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -242,12 +247,15 @@ def record_in_session(session: Session, request: ProcedureRequest) -> ProcedureO
             assert category is not None
             new_values["tag"] = allocate_tag(session, category.tag_prefix)
             changes = _changes(session, None, new_values, custom)
-        asset = Asset(id=uuid.uuid4(), status=AssetStatus.IN_STOCK.value, custom_fields={})
+        asset = Asset(
+            id=request.asset_id or uuid.uuid4(), status=AssetStatus.IN_STOCK.value, custom_fields={}
+        )
         _apply(asset, new_values, custom)
         session.add(asset)
     elif approvals == 0:
         _apply(asset, new_values, custom)
     procedure = Procedure(
+        id=request.procedure_id or uuid.uuid4(),
         asset_id=asset.id,
         kind=kind.value,
         state=(ProcedureState.PENDING_APPROVAL if approvals else ProcedureState.COMPLETED).value,
@@ -265,6 +273,7 @@ def record_in_session(session: Session, request: ProcedureRequest) -> ProcedureO
         approvals_required=approvals,
         asset_version=asset.version if approvals else None,
         completed_at=None if approvals else now,
+        note=request.note,
     )
     session.add(procedure)
     asset_id, asset_tag = asset.id, asset.tag  # still readable if the flush fails

@@ -3,6 +3,7 @@
 from desktop.storage.models.assets import Asset
 from desktop.storage.models.audits import Audit, AuditExpected, AuditScan
 from desktop.storage.models.base import Base, new_id
+from desktop.storage.models.kits import KitCheckout, KitCheckoutAsset, KitConflict
 from desktop.storage.models.procedures import (
     Approval,
     Incident,
@@ -40,6 +41,9 @@ __all__ = [
     "Incident",
     "IncidentAsset",
     "IncidentEvent",
+    "KitCheckout",
+    "KitCheckoutAsset",
+    "KitConflict",
     "LabelTemplate",
     "Location",
     "Manufacturer",
