@@ -99,6 +99,7 @@ def _busiest_room(database: Database) -> tuple[uuid.UUID, list[str]]:
             .scalars()
             .all()
         )
+    assert room is not None
     return room, list(tags)
 
 
