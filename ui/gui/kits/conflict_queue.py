@@ -220,15 +220,22 @@ class ConflictQueue(QDialog):
 
     # -- settling ----------------------------------------------------------------------
 
-    def edits(self) -> dict[str, str]:
-        """The "Your value" column, for the fields whose value the person changed."""
+    def edits(self) -> dict[str, object]:
+        """The "Your value" column: a value shown in another column is sent as that value
+        (a location's id, not its name); anything else as typed, for the engine to read."""
         conflict = self.current()
         if conflict is None:
             return {}
-        values: dict[str, str] = {}
+        values: dict[str, object] = {}
         for row, diff in enumerate(conflict.fields):
             item = self.fields.item(row, EDIT_COLUMN)
-            values[diff.field] = item.text().strip() if item is not None else ""
+            typed = item.text().strip() if item is not None else ""
+            shown = {
+                diff.kit_text: diff.kit,
+                diff.server_text: diff.server,
+                diff.base_text: diff.base,
+            }
+            values[diff.field] = shown.get(typed, typed)
         return values
 
     def settle(self, how: str) -> None:

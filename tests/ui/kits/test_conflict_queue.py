@@ -1,0 +1,162 @@
+"""The conflict queue screen (issue 16, point 4), through the window's Field kit ›
+Conflicts… and the screen's buttons: each conflict shows the procedure it came from and
+base / server / kit values field by field; keeping the server's, re-applying the kit's
+and recording typed values each settle one, recorded, and the queue empties.
+
+Set-up through the engine: Room A2 checked out; three assets moved to Room A1 in the kit
+and, meanwhile, to the Branch store on the shared database; the sync queues three
+conflicts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from PySide6.QtCore import Qt
+
+from desktop import kits
+from desktop.domain.lifecycle import ProcedureKind
+from desktop.services.procedures import ProcedureRequest, record_procedure
+from desktop.storage.database import Database
+from desktop.storage.models import Asset, Procedure
+from tests.journeys.conftest import trigger
+from tests.ui.gui.conftest import Register, _register_template, register
+from tests.ui.kits.test_kit_window import window_on
+from ui.gui.kits.conflict_queue import EDIT_COLUMN, ConflictQueue
+
+__all__ = ["_register_template", "register", "window_on"]
+
+TAGS = ("LAP-00005", "MON-00010", "LAP-00015")  # in Room A2
+
+
+def _move(db: Database, tag: str, location: object, by: str) -> None:
+    record_procedure(
+        db,
+        ProcedureRequest(
+            kind=ProcedureKind.CHANGE,
+            performed_by=by,
+            asset_tag=tag,
+            values={"location": location},
+            answers={"change_type": "Move"},
+            reason="moved offline" if by == "tech" else "moved meanwhile",
+        ),
+    )
+
+
+def _three_conflicts(register: Register, tmp_path: Path) -> None:
+    world = register.world
+    kit_path = tmp_path / "kit.adkit"
+    kits.checkout(register.db, kits.Scope(location_ids=(world.room_b,)), "tech", kit_path)
+    kit = Database(f"sqlite:///{kit_path}")
+    try:
+        for tag in TAGS:
+            _move(kit, tag, world.room_a, "tech")
+            _move(register.db, tag, world.other_site_room, "tech2")
+        report = kits.sync(kit, register.db, "tech")
+    finally:
+        kit.dispose()
+    assert [r.outcome for r in report.results] == [kits.Outcome.CONFLICT] * len(TAGS)
+
+
+def _location(register: Register, tag: str) -> object:
+    with register.db.read() as session:
+        return session.execute(select(Asset.location_id).where(Asset.tag == tag)).scalar_one()
+
+
+def _cells(queue: ConflictQueue) -> dict[str, list[str]]:
+    table = queue.fields
+    return {
+        table.item(r, 0).text(): [table.item(r, c).text() for c in range(1, table.columnCount())]
+        for r in range(table.rowCount())
+    }
+
+
+def _settle(qtbot: QtBot, queue: ConflictQueue, button: Any, left: int) -> str:
+    assert button.isEnabled()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: (
+            queue.listing.count() == left and not queue.busy() and "settled" in queue.message.text()
+        ),
+        timeout=20_000,
+    )
+    return queue.message.text()
+
+
+def test_each_conflict_is_shown_field_by_field_and_settled_through_the_buttons(
+    qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path
+) -> None:
+    _three_conflicts(register, tmp_path)
+    world = register.world
+    window = window_on(register.db, "tech2")
+    trigger(window.kit.conflicts_action)
+    queue = window.open_dialogs[-1]
+    assert isinstance(queue, ConflictQueue)
+    qtbot.waitUntil(lambda: queue.listing.count() == 3 and not queue.busy(), timeout=20_000)
+    assert queue.message.text() == "3 open conflicts."
+    assert [queue.listing.item(i).text().split()[1] for i in range(3)] == list(TAGS)
+
+    # The first: the procedure it came from, and each value side by side.
+    heading = queue.heading.text()
+    assert TAGS[0] in heading and "Change" in heading and "made offline by" in heading
+    location = _cells(queue)["Location"]
+    assert location[0].endswith("Room A2")  # at checkout
+    assert location[1].endswith("Branch store")  # on the server now
+    assert location[2].endswith("Room A1")  # in the kit
+    assert location[3] == location[2]  # "Your value" starts from the kit's
+
+    # Keep the server's: nothing changes on the asset; the decision is recorded.
+    qtbot.keyClicks(queue.note, "it is at the branch now")
+    text = _settle(qtbot, queue, queue.take_server, left=2)
+    assert text.startswith("Conflict #") and "the server's values kept" in text
+    assert _location(register, TAGS[0]) == world.other_site_room
+
+    # Re-apply the kit's: a new procedure moves it where the kit said.
+    assert TAGS[1] in queue.heading.text()
+    text = _settle(qtbot, queue, queue.reapply_kit, left=1)
+    assert "the kit's values re-applied" in text and "Recorded as the procedure" in text
+    assert _location(register, TAGS[1]) == world.room_a
+
+    # Record my values: the person types the value at checkout back into "Your value".
+    assert TAGS[2] in queue.heading.text()
+    base = _cells(queue)["Location"][0]
+    row = next(
+        r for r in range(queue.fields.rowCount()) if queue.fields.item(r, 0).text() == "Location"
+    )
+    queue.fields.setFocus()
+    queue.fields.setCurrentCell(row, EDIT_COLUMN)
+    qtbot.keyClick(queue.fields, Qt.Key.Key_F2)
+    editor = queue.fields.focusWidget()
+    qtbot.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(editor, base)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert queue.fields.item(row, EDIT_COLUMN).text() == base
+    text = _settle(qtbot, queue, queue.record_edit, left=0)
+    assert "values edited and recorded" in text
+    assert _location(register, TAGS[2]) == world.room_b
+
+    # Nothing open is left; the settled ones stay visible, with who settled them.
+    queue.show_settled.setChecked(True)
+    qtbot.waitUntil(lambda: queue.listing.count() == 3 and not queue.busy(), timeout=20_000)
+    assert all("[settled:" in queue.listing.item(i).text() for i in range(3))
+    queue.listing.setCurrentRow(0)
+    assert (
+        "Settled by" in queue.heading.text() and "it is at the branch now" in queue.heading.text()
+    )
+    assert not queue.take_server.isEnabled()
+    (server_kept,) = [
+        c for c in kits.conflicts(register.db, include_resolved=True) if c.asset_tag == TAGS[0]
+    ]
+    assert server_kept.resolution is kits.Choice.TAKE_SERVER and server_kept.resolved_by == "tech2"
+    with register.db.read() as session:
+        moves = session.execute(
+            select(Procedure.id)
+            .join(Asset, Asset.id == Procedure.asset_id)
+            .where(Asset.tag == TAGS[1])
+        ).all()
+    assert len(moves) == 4  # receive, install, the server's move, and the re-applied one
+    queue.close()
