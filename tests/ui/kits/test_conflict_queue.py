@@ -67,10 +67,15 @@ def _location(register: Register, tag: str) -> object:
         return session.execute(select(Asset.location_id).where(Asset.tag == tag)).scalar_one()
 
 
+def _text(queue: ConflictQueue, row: int, column: int) -> str:
+    item = queue.fields.item(row, column)
+    return item.text() if item is not None else ""
+
+
 def _cells(queue: ConflictQueue) -> dict[str, list[str]]:
     table = queue.fields
     return {
-        table.item(r, 0).text(): [table.item(r, c).text() for c in range(1, table.columnCount())]
+        _text(queue, r, 0): [_text(queue, r, c) for c in range(1, table.columnCount())]
         for r in range(table.rowCount())
     }
 
@@ -124,9 +129,7 @@ def test_each_conflict_is_shown_field_by_field_and_settled_through_the_buttons(
     # Record my values: the person types the value at checkout back into "Your value".
     assert TAGS[2] in queue.heading.text()
     base = _cells(queue)["Location"][0]
-    row = next(
-        r for r in range(queue.fields.rowCount()) if queue.fields.item(r, 0).text() == "Location"
-    )
+    row = next(r for r in range(queue.fields.rowCount()) if _text(queue, r, 0) == "Location")
     queue.fields.setFocus()
     queue.fields.setCurrentCell(row, EDIT_COLUMN)
     qtbot.keyClick(queue.fields, Qt.Key.Key_F2)
@@ -134,7 +137,7 @@ def test_each_conflict_is_shown_field_by_field_and_settled_through_the_buttons(
     qtbot.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(editor, base)
     qtbot.keyClick(editor, Qt.Key.Key_Return)
-    assert queue.fields.item(row, EDIT_COLUMN).text() == base
+    assert _text(queue, row, EDIT_COLUMN) == base
     text = _settle(qtbot, queue, queue.record_edit, left=0)
     assert "values edited and recorded" in text
     assert _location(register, TAGS[2]) == world.room_b
