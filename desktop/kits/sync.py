@@ -1,9 +1,103 @@
-"""Syncing a kit: replay its journal on the server through the services, then refresh."""
+"""Syncing a kit: replay its journal on the server through the services, then refresh.
+
+Each journal entry is replayed in its own server transaction, through the service that
+records that kind of record online (:func:`record_in_session` for procedures, the scan,
+incident and withdrawal services), with the id it was given on the laptop. A record
+whose id is already on the server is "already applied": a sync killed half-way and run
+again records nothing twice. The kit marks an entry synced only after the server
+committed it.
+
+A procedure is compared field by field: for every field it changed, the server's value
+now must be the one the kit saw before it (nobody else touched that field) or the one
+the kit set (the same edit was made on both sides). Any other value is a conflict: the
+record goes to the server's conflict queue and nothing of it is applied. When the
+server changed *other* fields meanwhile the procedure is applied and says, in its note,
+that it was rebased from the version it was made on to the server's.
+"""
 
 from __future__ import annotations
 
-from desktop.kits.model import Cancel, Progress, SyncReport
+import datetime as dt
+import json
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY, field_label
+from desktop.domain.incidents import TEMPLATE_KEY
+from desktop.domain.lifecycle import (
+    KIND_TARGET_STATUS,
+    Origin,
+    ProcedureKind,
+    ProcedureState,
+)
+from desktop.errors import DesktopError, ValidationError
+from desktop.kits.info import kit_info
+from desktop.kits.model import (
+    Cancel,
+    FieldDifference,
+    KitCancelled,
+    KitError,
+    KitInfo,
+    Outcome,
+    Progress,
+    RecordResult,
+    SyncReport,
+)
+from desktop.kits.schema import base_values, fill
+from desktop.services import audit_scans
+from desktop.services.approvals import withdraw_in_session
+from desktop.services.audit_scan_types import ScanKind
+from desktop.services.incidents import IncidentRequest, log_in_session
+from desktop.services.people import acting_person
+from desktop.services.procedures import ProcedureRequest, record_in_session
+from desktop.services.values import display_text
 from desktop.storage.database import Database
+from desktop.storage.models import (
+    Asset,
+    AuditScan,
+    Incident,
+    IncidentAsset,
+    IncidentEvent,
+    KitCheckout,
+    KitCheckoutAsset,
+    KitConflict,
+    Person,
+    Procedure,
+)
+from desktop.storage.types import utcnow
+
+CONFLICT_NUMBER_ATTEMPTS = 20
+
+
+@dataclass(frozen=True)
+class Entry:
+    seq: int
+    entry_id: uuid.UUID
+    record: str
+    row_id: uuid.UUID
+    op: str
+
+
+@dataclass
+class Base:
+    server_version: int
+    values: dict[str, Any]
+
+
+@dataclass
+class Replayed:
+    result: RecordResult
+    #: The asset's server version after an applied procedure, and its values (kit base).
+    asset_id: uuid.UUID | None = None
+    server_version: int | None = None
+    values: dict[str, Any] | None = None
 
 
 def sync(
@@ -24,4 +118,687 @@ def sync(
     what each record would become. With ``refresh`` the kit is then brought to the
     server's current state for its scope (its journal emptied) and can go out again.
     """
-    raise NotImplementedError
+    info = kit_info(kit)
+    if info is None:
+        raise KitError(f"{kit.display_url} is not a field kit: there is nothing to sync")
+    with server.read() as session:
+        if session.get(KitCheckout, info.kit_id) is None:
+            raise KitError(
+                f"the database {server.display_url} has no record of this kit (it was "
+                f"checked out from {info.source_url}); nothing was changed"
+            )
+        acting_person(session, by_user)
+    entries = _entries(kit)
+    bases = _bases(kit)
+    total = len(entries) + (0 if dry_run or not refresh else 1)
+    results: list[RecordResult] = []
+    cancelled = False
+
+    def tell(text: str) -> None:
+        if progress is not None:
+            progress(len(results), max(total, 1), text)
+
+    if dry_run:
+        with server.read() as session, kit.read() as kit_session:
+            replayer = _Replayer(session, kit_session, info, by_user, bases, dry_run=True)
+            for entry in entries:
+                if cancel is not None and cancel():
+                    cancelled = True
+                    break
+                replayed = replayer.replay(entry)
+                _remember(bases, replayed)
+                results.append(replayed.result)
+                tell(replayed.result.summary)
+            session.rollback()
+        return SyncReport(info.kit_id, True, tuple(results), cancelled=cancelled)
+
+    for entry in entries:
+        if cancel is not None and cancel():
+            cancelled = True
+            break
+        with server.write() as session, kit.read() as kit_session:
+            replayed = _Replayer(session, kit_session, info, by_user, bases).replay(entry)
+        _mark(kit, entry, replayed)
+        _remember(bases, replayed)
+        results.append(replayed.result)
+        tell(replayed.result.summary)
+
+    refreshed = False
+    if not cancelled and refresh:
+        tell("Refreshing the kit from the server")
+        try:
+            refresh_kit(kit, server, info, cancel=cancel)
+            refreshed = True
+        except KitCancelled:
+            cancelled = True
+    with server.write() as session:
+        checkout_row = session.get(KitCheckout, info.kit_id)
+        if checkout_row is not None:
+            checkout_row.last_sync_at = utcnow()
+    if refreshed and progress is not None:
+        progress(total, total, "Synced")
+    return SyncReport(info.kit_id, False, tuple(results), cancelled=cancelled, refreshed=refreshed)
+
+
+# -- the kit side ---------------------------------------------------------------------
+
+
+def _entries(kit: Database) -> list[Entry]:
+    with kit.connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT seq, entry_id, record, row_id, op FROM kit_journal WHERE synced = 0 "
+            "ORDER BY seq"
+        ).all()
+    return [Entry(int(r[0]), uuid.UUID(r[1]), str(r[2]), uuid.UUID(r[3]), str(r[4])) for r in rows]
+
+
+def _bases(kit: Database) -> dict[uuid.UUID, Base]:
+    with kit.connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT asset_id, server_version, vals FROM kit_base"
+        ).all()
+    return {uuid.UUID(r[0]): Base(int(r[1]), json.loads(r[2])) for r in rows}
+
+
+def _remember(bases: dict[uuid.UUID, Base], replayed: Replayed) -> None:
+    if replayed.asset_id is None or replayed.server_version is None:
+        return
+    known = bases.get(replayed.asset_id)
+    if known is None:
+        bases[replayed.asset_id] = Base(replayed.server_version, replayed.values or {})
+    else:
+        known.server_version = replayed.server_version
+
+
+def _mark(kit: Database, entry: Entry, replayed: Replayed) -> None:
+    """After the server committed: the entry is synced (and the asset's server version)."""
+    with kit.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "UPDATE kit_journal SET synced = 1, outcome = ? WHERE seq = ?",
+            (replayed.result.outcome.value, entry.seq),
+        )
+        if replayed.asset_id is not None and replayed.server_version is not None:
+            connection.exec_driver_sql(
+                "INSERT INTO kit_base (asset_id, version, server_version, vals) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (asset_id) DO UPDATE SET "
+                "server_version = excluded.server_version",
+                (
+                    replayed.asset_id.hex,
+                    replayed.server_version,
+                    replayed.server_version,
+                    json.dumps(replayed.values or {}, default=str),
+                ),
+            )
+
+
+def refresh_kit(
+    kit: Database,
+    server: Database,
+    info: KitInfo,
+    *,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> None:
+    """Replace the kit's data by the server's current state for its scope, in one kit
+    transaction (a crash or a cancel leaves the kit as it was). Tags keep being drawn
+    from the kit's own blocks; synced journal entries are dropped."""
+    with server.read() as session, kit.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE kit_meta SET journal_on = 0")
+        sequences: dict[str, int] = dict(
+            connection.exec_driver_sql("SELECT prefix, next_value FROM tag_sequences").all()
+        )
+        copied = fill(session, connection, info.scope, progress=progress, cancel=cancel)
+        for block in info.tag_blocks:
+            kit_next = sequences.get(block.prefix, block.first)
+            connection.exec_driver_sql(
+                "INSERT INTO tag_sequences (prefix, next_value) VALUES (?, ?) "
+                "ON CONFLICT (prefix) DO UPDATE SET next_value = excluded.next_value",
+                (block.prefix, max(int(kit_next), block.first)),
+            )
+        connection.exec_driver_sql("DELETE FROM kit_journal WHERE synced = 1")
+        open_conflicts = session.execute(
+            select(func.count())
+            .select_from(KitConflict)
+            .where(KitConflict.kit_id == info.kit_id, KitConflict.resolution.is_(None))
+        ).scalar_one()
+        connection.exec_driver_sql(
+            "UPDATE kit_meta SET journal_on = 1, refreshed_at = ?, open_conflicts = ?",
+            (utcnow().isoformat(), int(open_conflicts)),
+        )
+    with server.write() as session:
+        session.execute(delete(KitCheckoutAsset).where(KitCheckoutAsset.kit_id == info.kit_id))
+        rows = [{"kit_id": info.kit_id, "asset_id": a} for a in copied.asset_ids]
+        if rows:
+            session.execute(insert(KitCheckoutAsset), rows)
+        checkout_row = session.get(KitCheckout, info.kit_id)
+        if checkout_row is not None:
+            checkout_row.asset_count = len(copied.asset_ids)
+
+
+# -- replaying one record ---------------------------------------------------------------
+
+
+class _Replayer:
+    def __init__(
+        self,
+        session: Session,
+        kit_session: Session,
+        info: KitInfo,
+        by_user: str,
+        bases: Mapping[uuid.UUID, Base],
+        *,
+        dry_run: bool = False,
+    ) -> None:
+        self.session = session
+        self.kit = kit_session
+        self.info = info
+        self.by_user = by_user
+        self.bases = bases
+        self.dry_run = dry_run
+
+    def replay(self, entry: Entry) -> Replayed:
+        queued = self.session.execute(
+            select(KitConflict.id, KitConflict.number).where(KitConflict.entry_id == entry.entry_id)
+        ).first()
+        if queued is not None:
+            return Replayed(
+                RecordResult(
+                    entry.seq,
+                    entry.record,
+                    entry.row_id,
+                    f"{entry.record} {entry.row_id}",
+                    Outcome.CONFLICT,
+                    f"already in the conflict queue as #{queued.number}",
+                    conflict_id=queued.id,
+                )
+            )
+        handler = {
+            "procedure": self._procedure,
+            "withdrawal": self._withdrawal,
+            "scan": self._scan,
+            "incident": self._incident,
+        }.get(entry.record, self._not_replayed)
+        return handler(entry)
+
+    # -- helpers
+
+    def _username(self, person_id: uuid.UUID | None) -> str:
+        if person_id is None:
+            return ""
+        person = self.kit.get(Person, person_id)
+        return person.username if person is not None else str(person_id)
+
+    @contextmanager
+    def _attempt(self) -> Iterator[None]:
+        with self.session.begin_nested():
+            yield
+
+    def _result(
+        self, entry: Entry, summary: str, outcome: Outcome, reason: str = "", **kw: Any
+    ) -> RecordResult:
+        return RecordResult(entry.seq, entry.record, entry.row_id, summary, outcome, reason, **kw)
+
+    def _queue(
+        self,
+        entry: Entry,
+        *,
+        summary: str,
+        reasons: list[str],
+        performed_by_id: uuid.UUID | None,
+        performed_at: dt.datetime,
+        procedure_kind: str | None = None,
+        asset_id: uuid.UUID | None = None,
+        asset_tag: str = "",
+        fields: list[FieldDifference] | None = None,
+        payload: dict[str, Any] | None = None,
+    ) -> Replayed:
+        reason = "; ".join(reasons)
+        if self.dry_run:
+            return Replayed(self._result(entry, summary, Outcome.CONFLICT, reason))
+        now = utcnow()
+        for _attempt in range(CONFLICT_NUMBER_ATTEMPTS):
+            number = (
+                int(
+                    self.session.execute(
+                        select(func.coalesce(func.max(KitConflict.number), 0))
+                    ).scalar_one()
+                )
+                + 1
+            )
+            conflict = KitConflict(
+                id=uuid.uuid4(),
+                number=number,
+                kit_id=self.info.kit_id,
+                entry_id=entry.entry_id,
+                record=entry.record,
+                record_id=entry.row_id,
+                seq=entry.seq,
+                procedure_kind=procedure_kind,
+                asset_id=asset_id,
+                asset_tag=asset_tag[:64],
+                summary=summary[:500],
+                performed_by_id=performed_by_id,
+                performed_by=self._username(performed_by_id),
+                performed_at=performed_at,
+                reasons=reasons,
+                fields=[f.as_json() for f in fields or []],
+                payload=payload or {},
+                detected_at=now,
+                resolution_note="",
+            )
+            try:
+                with self.session.begin_nested():
+                    self.session.add(conflict)
+                    self.session.flush()
+            except IntegrityError:
+                continue
+            return Replayed(
+                self._result(
+                    entry,
+                    summary,
+                    Outcome.CONFLICT,
+                    f"#{number}: {reason}",
+                    conflict_id=conflict.id,
+                )
+            )
+        raise DesktopError("could not number a conflict after several attempts; sync again")
+
+    # -- procedures
+
+    def _procedure(self, entry: Entry) -> Replayed:
+        procedure = self.kit.get(Procedure, entry.row_id)
+        if procedure is None:
+            raise KitError(f"the kit's journal names procedure {entry.row_id}, which it lacks")
+        kind = ProcedureKind(procedure.kind)
+        performer = self._username(procedure.performed_by_id)
+        kit_asset = self.kit.get(Asset, procedure.asset_id)
+        tag = kit_asset.tag if kit_asset is not None else ""
+        summary = f"{kind.label} {tag} by {performer} at {procedure.performed_at:%Y-%m-%d %H:%M}"
+        if self.session.get(Procedure, procedure.id) is not None:
+            return Replayed(self._result(entry, summary, Outcome.ALREADY_APPLIED))
+        payload = procedure_payload(procedure, performer)
+        asset = self.session.get(Asset, procedure.asset_id, populate_existing=True)
+        common: dict[str, Any] = {
+            "summary": summary,
+            "performed_by_id": procedure.performed_by_id,
+            "performed_at": procedure.performed_at,
+            "procedure_kind": kind.value,
+            "asset_id": procedure.asset_id,
+            "asset_tag": tag,
+            "payload": payload,
+        }
+        if kind is not ProcedureKind.RECEIVE and asset is None:
+            return self._queue(
+                entry,
+                reasons=[
+                    f"the asset {tag} is not on the server (it was received offline and "
+                    "that receipt is itself in the conflict queue, or it was removed)"
+                ],
+                **common,
+            )
+        base = self.bases.get(procedure.asset_id)
+        merged_from: int | None = None
+        server_changed: list[str] = []
+        if asset is not None:
+            now_values = base_values(asset)
+            differences = [
+                self._difference(str(c["field"]), base, now_values, c)
+                for c in procedure.changes
+                if now_values.get(str(c["field"])) not in (c.get("before"), c.get("after"))
+            ]
+            if differences:
+                return self._queue(
+                    entry,
+                    reasons=[
+                        f"the server changed {d.label} to “{d.server_text}” meanwhile "
+                        f"(it was “{d.base_text}”; the kit set “{d.kit_text}”)"
+                        for d in differences
+                    ],
+                    fields=differences,
+                    **common,
+                )
+            if base is not None and asset.version != base.server_version:
+                merged_from = base.server_version
+                server_changed = sorted(
+                    {
+                        field_label(key)
+                        for key, value in now_values.items()
+                        if base.values.get(key) != value
+                    }
+                    | {
+                        field_label(key)
+                        for key in base.values
+                        if key.startswith(CUSTOM_PREFIX) and key not in now_values
+                    }
+                )
+        version_now = asset.version if asset is not None else None
+        note = f"Made offline in field kit {str(self.info.kit_id)[:8]} by {performer}"
+        note += f", synced by {self.by_user}."
+        if merged_from is not None and asset is not None:
+            changed = ", ".join(server_changed) or "nothing visible"
+            note += (
+                f" Rebased from version {merged_from} to {asset.version}: the server "
+                f"changed {changed} meanwhile."
+            )
+        request = request_from_payload(
+            payload,
+            performed_by=performer,
+            procedure_id=procedure.id,
+            asset_id=procedure.asset_id,
+            note=note,
+            origin_detail=f"field kit {self.info.kit_id}; recorded by {procedure.origin}",
+            performed_at=procedure.performed_at,
+        )
+        try:
+            with self._attempt():
+                outcome = record_in_session(self.session, request)
+        except DesktopError as problem:
+            fields: list[FieldDifference] = []
+            if isinstance(problem, ValidationError):
+                reasons = [f"{p.field}: {p.message}" for p in problem.problems]
+                if "tag" in problem.fields() and asset is None:
+                    fields = [
+                        FieldDifference(
+                            "tag", "Tag", None, "taken by another asset", tag, "", "taken", tag
+                        )
+                    ]
+            else:
+                reasons = [problem.message]
+            return self._queue(entry, reasons=reasons, fields=fields, **common)
+        if outcome.state is ProcedureState.PENDING_APPROVAL:
+            return Replayed(
+                self._result(
+                    entry,
+                    summary,
+                    Outcome.PENDING_APPROVAL,
+                    f"waits for {outcome.approvals_required} approval(s) on the server",
+                )
+            )
+        new_asset = self.session.get(Asset, outcome.asset_id)
+        assert new_asset is not None
+        outcome_kind = Outcome.MERGED if merged_from is not None else Outcome.APPLIED
+        reason = ""
+        if merged_from is not None:
+            reason = (
+                f"rebased from version {merged_from} to {version_now}: the server changed "
+                f"{', '.join(server_changed) or 'nothing visible'}"
+            )
+        return Replayed(
+            self._result(entry, summary, outcome_kind, reason),
+            asset_id=outcome.asset_id,
+            server_version=new_asset.version,
+            values=base_values(new_asset),
+        )
+
+    def _difference(
+        self,
+        key: str,
+        base: Base | None,
+        now_values: Mapping[str, Any],
+        change: Mapping[str, Any],
+    ) -> FieldDifference:
+        base_value = base.values.get(key) if base is not None else change.get("before")
+        server_value = now_values.get(key)
+        kit_value = change.get("after")
+        return FieldDifference(
+            field=key,
+            label=field_label(key),
+            base=base_value,
+            server=server_value,
+            kit=kit_value,
+            base_text=self._text(key, base_value),
+            server_text=self._text(key, server_value),
+            kit_text=str(change.get("after_text", "")) or self._text(key, kit_value),
+        )
+
+    def _text(self, key: str, value: object) -> str:
+        if key in FIELDS_BY_KEY:
+            try:
+                return display_text(self.session, key, value)
+            except (ValueError, DesktopError):
+                return str(value)
+        return "" if value is None else str(value)
+
+    # -- withdrawals
+
+    def _withdrawal(self, entry: Entry) -> Replayed:
+        procedure = self.kit.get(Procedure, entry.row_id)
+        if procedure is None:
+            raise KitError(f"the kit's journal names procedure {entry.row_id}, which it lacks")
+        performer = self._username(procedure.performed_by_id)
+        summary = f"Withdrawal of {procedure.kind} {procedure.id} by {performer}"
+        server_procedure = self.session.get(Procedure, procedure.id, populate_existing=True)
+        common: dict[str, Any] = {
+            "summary": summary,
+            "performed_by_id": procedure.performed_by_id,
+            "performed_at": procedure.completed_at or procedure.performed_at,
+            "procedure_kind": procedure.kind,
+            "asset_id": procedure.asset_id,
+        }
+        if server_procedure is None:
+            return self._queue(
+                entry,
+                reasons=["the procedure withdrawn is not on the server (it is in conflict)"],
+                **common,
+            )
+        if server_procedure.state == ProcedureState.CANCELLED.value:
+            return Replayed(self._result(entry, summary, Outcome.ALREADY_APPLIED))
+        reason = procedure.note.split(":", 1)[1].strip() if ":" in procedure.note else ""
+        try:
+            with self._attempt():
+                withdraw_in_session(
+                    self.session, procedure_id=procedure.id, requester=performer, reason=reason
+                )
+        except DesktopError as problem:
+            return self._queue(entry, reasons=[problem.message], **common)
+        return Replayed(self._result(entry, summary, Outcome.APPLIED))
+
+    # -- scans
+
+    def _scan(self, entry: Entry) -> Replayed:
+        scan = self.kit.get(AuditScan, entry.row_id)
+        if scan is None:
+            raise KitError(f"the kit's journal names scan {entry.row_id}, which it lacks")
+        scanner = self._username(scan.scanned_by_id)
+        summary = f"Scan “{scan.raw}” by {scanner} at {scan.scanned_at:%Y-%m-%d %H:%M:%S}"
+        if self.session.get(AuditScan, scan.id) is not None:
+            return Replayed(self._result(entry, summary, Outcome.ALREADY_APPLIED))
+        kind = ScanKind(scan.kind)
+        try:
+            with self._attempt(), audit_scans.made_as(scan.id, scan.scanned_at):
+                if kind is ScanKind.MANUAL:
+                    assert scan.asset_id is not None
+                    audit_scans.record_manual_find_in_session(
+                        self.session,
+                        audit_id=scan.audit_id,
+                        asset_id=scan.asset_id,
+                        reason=scan.reason,
+                        scanned_by=scanner,
+                        room_id=scan.location_id,
+                    )
+                elif kind is ScanKind.UNDO:
+                    assert scan.undoes_scan_id is not None
+                    audit_scans.undo_scan_in_session(
+                        self.session,
+                        audit_id=scan.audit_id,
+                        undone_scan_id=scan.undoes_scan_id,
+                        scanned_by=scanner,
+                        room_id=scan.location_id,
+                    )
+                elif kind in (ScanKind.ROOM_CLOSED, ScanKind.ROOM_REOPEN):
+                    assert scan.location_id is not None
+                    audit_scans.set_room_finished_in_session(
+                        self.session,
+                        audit_id=scan.audit_id,
+                        room_id=scan.location_id,
+                        finished=kind is ScanKind.ROOM_CLOSED,
+                        scanned_by=scanner,
+                    )
+                else:
+                    audit_scans.record_scan_in_session(
+                        self.session,
+                        audit_id=scan.audit_id,
+                        raw=scan.raw,
+                        scanned_by=scanner,
+                        room_id=scan.location_id if kind is ScanKind.ASSET else None,
+                    )
+        except DesktopError as problem:
+            return self._queue(
+                entry,
+                summary=summary,
+                reasons=[problem.message],
+                performed_by_id=scan.scanned_by_id,
+                performed_at=scan.scanned_at,
+                asset_id=scan.asset_id,
+                payload={"audit_id": str(scan.audit_id), "raw": scan.raw, "kind": scan.kind},
+            )
+        return Replayed(self._result(entry, summary, Outcome.APPLIED))
+
+    # -- incidents
+
+    def _incident(self, entry: Entry) -> Replayed:
+        incident = self.kit.get(Incident, entry.row_id)
+        if incident is None:
+            raise KitError(f"the kit's journal names incident {entry.row_id}, which it lacks")
+        summary = f"Incident “{incident.title}” (kit number {incident.number})"
+        there = self.session.get(Incident, incident.id)
+        if there is not None:
+            return Replayed(
+                self._result(entry, summary, Outcome.ALREADY_APPLIED, server_number=there.number)
+            )
+        logged = self.kit.execute(
+            select(IncidentEvent.person_id)
+            .where(IncidentEvent.incident_id == incident.id)
+            .order_by(IncidentEvent.at)
+            .limit(1)
+        ).scalar()
+        tags = list(
+            self.kit.execute(
+                select(Asset.tag)
+                .join(IncidentAsset, IncidentAsset.asset_id == Asset.id)
+                .where(IncidentAsset.incident_id == incident.id)
+            ).scalars()
+        )
+        request = IncidentRequest(
+            logged_by=self._username(logged or incident.reported_by_id),
+            asset_tags=tags,
+            title=incident.title,
+            description=incident.description,
+            severity=incident.severity,
+            routed_group=incident.routed_group_id,
+            reported_by=incident.reported_by_id,
+            answers={k: v for k, v in incident.answers.items() if k != TEMPLATE_KEY},
+            incident_id=incident.id,
+            reported_at=incident.reported_at,
+        )
+        try:
+            with self._attempt():
+                made = log_in_session(self.session, request)
+        except DesktopError as problem:
+            return self._queue(
+                entry,
+                summary=summary,
+                reasons=[problem.message],
+                performed_by_id=logged or incident.reported_by_id,
+                performed_at=incident.reported_at,
+                asset_tag=", ".join(tags),
+                payload={"title": incident.title, "asset_tags": tags},
+            )
+        reason = (
+            f"the kit's provisional number {incident.number} is number {made.number} on the server"
+        )
+        return Replayed(
+            self._result(entry, summary, Outcome.APPLIED, reason, server_number=made.number)
+        )
+
+    # -- what is not replayed
+
+    def _not_replayed(self, entry: Entry) -> Replayed:
+        words = {
+            "audit": "an audit started offline",
+            "audit close": "an audit closed offline",
+            "incident event": "an incident's status move or note made offline",
+        }.get(entry.record, f"a {entry.record} made offline")
+        return self._queue(
+            entry,
+            summary=f"{entry.record.capitalize()} {entry.row_id}",
+            reasons=[
+                f"{words} is not replayed automatically: do it on the server (the record "
+                "is kept here so that nothing is lost)"
+            ],
+            performed_by_id=None,
+            performed_at=utcnow(),
+        )
+
+
+# -- procedure payloads (also used to re-apply a conflict) --------------------------------
+
+_DERIVED_BY_RULES = {ProcedureKind.DECOMMISSION: {"assigned_to"}}
+
+
+def procedure_payload(procedure: Procedure, performer: str) -> dict[str, Any]:
+    """What is needed to record ``procedure`` again through the procedure service."""
+    kind = ProcedureKind(procedure.kind)
+    values: dict[str, Any] = {}
+    for change in procedure.changes:
+        key = str(change["field"])
+        if key == "status" and kind in KIND_TARGET_STATUS:
+            continue
+        if key in _DERIVED_BY_RULES.get(kind, ()):
+            continue
+        values[key] = change.get("after")
+    answers: dict[str, Any] = {}
+    checklist: dict[str, bool] = {}
+    impact = likelihood = None
+    for key, value in (procedure.answers or {}).items():
+        if key.startswith("checklist."):
+            checklist[key[len("checklist.") :]] = bool(value)
+        elif key == "impact":
+            impact = value
+        elif key == "likelihood":
+            likelihood = value
+        else:
+            answers[key] = value
+    return {
+        "kind": kind.value,
+        "performed_by": performer,
+        "asset_id": str(procedure.asset_id),
+        "values": values,
+        "answers": answers,
+        "checklist": checklist,
+        "ticket_ref": procedure.ticket_ref,
+        "reason": procedure.reason,
+        "impact": impact,
+        "likelihood": likelihood,
+        "origin": procedure.origin,
+    }
+
+
+def request_from_payload(
+    payload: Mapping[str, Any],
+    *,
+    performed_by: str,
+    procedure_id: uuid.UUID | None,
+    asset_id: uuid.UUID | None,
+    note: str,
+    origin_detail: str,
+    performed_at: dt.datetime | None = None,
+    values: Mapping[str, object] | None = None,
+) -> ProcedureRequest:
+    return ProcedureRequest(
+        kind=ProcedureKind(payload["kind"]),
+        performed_by=performed_by,
+        asset_id=asset_id,
+        values=dict(payload["values"] if values is None else values),
+        answers=dict(payload.get("answers") or {}),
+        checklist=dict(payload.get("checklist") or {}),
+        ticket_ref=str(payload.get("ticket_ref") or ""),
+        reason=str(payload.get("reason") or ""),
+        origin=Origin.FIELD_KIT,
+        origin_detail=origin_detail,
+        performed_at=performed_at,
+        impact=payload.get("impact"),
+        likelihood=payload.get("likelihood"),
+        procedure_id=procedure_id,
+        note=note,
+    )

@@ -271,32 +271,41 @@ def withdraw(
 ) -> WithdrawOutcome:
     """The person who requested a pending procedure takes it back (it ends as cancelled)."""
     with db.write() as session:
-        person = acting_person(session, requester)
-        procedure = _locked_procedure(session, procedure_id)
-        asset = session.get(Asset, procedure.asset_id)
-        assert asset is not None
-        subject = f"the {procedure.kind} procedure on asset {asset.tag}"
-        if procedure.state != ProcedureState.PENDING_APPROVAL:
-            raise ValidationError(
-                Problem("state", f"it is {_state_words(procedure.state)}; only a pending one"),
-                subject=subject,
-            )
-        if procedure.performed_by_id != person.id:
-            raise PermissionDeniedError(
-                f"{person.name} may not withdraw {subject}: only the person who requested it can"
-            )
-        procedure.state = ProcedureState.CANCELLED.value
-        procedure.completed_at = utcnow()
-        procedure.note = f"Withdrawn by {person.name}" + (
-            f": {reason.strip()}" if reason.strip() else "."
+        return withdraw_in_session(
+            session, procedure_id=procedure_id, requester=requester, reason=reason
         )
-        try:
-            session.flush()
-        except StaleDataError:
-            raise DesktopError(
-                f"{subject} was decided by someone else at the same moment; look at it again"
-            ) from None
-        return WithdrawOutcome(procedure.id, asset.tag, ProcedureState.CANCELLED)
+
+
+def withdraw_in_session(
+    session: Session, *, procedure_id: uuid.UUID | str, requester: str, reason: str = ""
+) -> WithdrawOutcome:
+    """:func:`withdraw` inside the caller's transaction (a field kit's replay)."""
+    person = acting_person(session, requester)
+    procedure = _locked_procedure(session, procedure_id)
+    asset = session.get(Asset, procedure.asset_id)
+    assert asset is not None
+    subject = f"the {procedure.kind} procedure on asset {asset.tag}"
+    if procedure.state != ProcedureState.PENDING_APPROVAL:
+        raise ValidationError(
+            Problem("state", f"it is {_state_words(procedure.state)}; only a pending one"),
+            subject=subject,
+        )
+    if procedure.performed_by_id != person.id:
+        raise PermissionDeniedError(
+            f"{person.name} may not withdraw {subject}: only the person who requested it can"
+        )
+    procedure.state = ProcedureState.CANCELLED.value
+    procedure.completed_at = utcnow()
+    procedure.note = f"Withdrawn by {person.name}" + (
+        f": {reason.strip()}" if reason.strip() else "."
+    )
+    try:
+        session.flush()
+    except StaleDataError:
+        raise DesktopError(
+            f"{subject} was decided by someone else at the same moment; look at it again"
+        ) from None
+    return WithdrawOutcome(procedure.id, asset.tag, ProcedureState.CANCELLED)
 
 
 # -- who may decide ---------------------------------------------------------------------

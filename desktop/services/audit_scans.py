@@ -163,32 +163,50 @@ def undo_scan(
 ) -> ScanResult:
     """Cancel one named scan (a field kit's undo replayed: not simply the newest one)."""
     with db.write() as session:
-        audit = lock_open_audit(session, audit_id)
-        person_id = scanner_id(session, scanned_by)
-        target = session.get(AuditScan, undone_scan_id)
-        if target is None or target.audit_id != audit.id:
-            raise NotFoundError(f"the scan to undo is not in the audit '{audit.name}'")
-        undone = session.execute(
-            select(AuditScan.id).where(
-                AuditScan.audit_id == audit.id, AuditScan.undoes_scan_id == target.id
-            )
-        ).first()
-        if undone is not None:
-            raise DesktopError(f"the scan {target.raw} is already undone")
-        room = session.get(Location, room_id) if room_id else None
-        what = f"{ScanClass(target.classification).label.lower()} {target.raw}"
-        return _store(
+        return undo_scan_in_session(
             session,
-            audit,
-            person_id,
-            ScanKind.UNDO,
-            ScanClass.UNDO,
-            target.raw,
-            room,
-            message=f"Undone: {what}",
-            asset_id=target.asset_id,
-            undoes=target,
+            audit_id=audit_id,
+            undone_scan_id=undone_scan_id,
+            scanned_by=scanned_by,
+            room_id=room_id,
         )
+
+
+def undo_scan_in_session(
+    session: Session,
+    *,
+    audit_id: uuid.UUID,
+    undone_scan_id: uuid.UUID,
+    scanned_by: str,
+    room_id: uuid.UUID | None = None,
+) -> ScanResult:
+    """:func:`undo_scan` inside the caller's transaction (a field kit's replay)."""
+    audit = lock_open_audit(session, audit_id)
+    person_id = scanner_id(session, scanned_by)
+    target = session.get(AuditScan, undone_scan_id)
+    if target is None or target.audit_id != audit.id:
+        raise NotFoundError(f"the scan to undo is not in the audit '{audit.name}'")
+    undone = session.execute(
+        select(AuditScan.id).where(
+            AuditScan.audit_id == audit.id, AuditScan.undoes_scan_id == target.id
+        )
+    ).first()
+    if undone is not None:
+        raise DesktopError(f"the scan {target.raw} is already undone")
+    room = session.get(Location, room_id) if room_id else None
+    what = f"{ScanClass(target.classification).label.lower()} {target.raw}"
+    return _store(
+        session,
+        audit,
+        person_id,
+        ScanKind.UNDO,
+        ScanClass.UNDO,
+        target.raw,
+        room,
+        message=f"Undone: {what}",
+        asset_id=target.asset_id,
+        undoes=target,
+    )
 
 
 def record_scan(
@@ -200,40 +218,60 @@ def record_scan(
     room_id: uuid.UUID | None = None,
 ) -> ScanResult:
     """Classify and store one scanned text: an asset tag or a location label."""
+    text = _scanned_text(raw)
+    with db.write() as session:
+        return record_scan_in_session(
+            session, audit_id=audit_id, raw=text, scanned_by=scanned_by, room_id=room_id
+        )
+
+
+def _scanned_text(raw: str) -> str:
     text = raw.strip()
     if not text:
         raise ValidationError(Problem("scan", "the scan is empty"))
     if len(text) > 200:
         raise ValidationError(Problem("scan", "the scan is longer than 200 characters"))
+    return text
+
+
+def record_scan_in_session(
+    session: Session,
+    *,
+    audit_id: uuid.UUID,
+    raw: str,
+    scanned_by: str,
+    room_id: uuid.UUID | None = None,
+) -> ScanResult:
+    """:func:`record_scan` inside the caller's transaction (a field kit's replay)."""
+    text = _scanned_text(raw)
     key = normalize_tag(text)
-    with db.write() as session:
-        audit = lock_open_audit(session, audit_id)
-        person_id = scanner_id(session, scanned_by)
-        asset = (
-            session.execute(_ASSET_BY_TAG, {"key": key}).scalar_one_or_none()
-            if len(key) <= TAG_MAX_LENGTH
-            else None
+    audit = lock_open_audit(session, audit_id)
+    person_id = scanner_id(session, scanned_by)
+    asset = (
+        session.execute(_ASSET_BY_TAG, {"key": key}).scalar_one_or_none()
+        if len(key) <= TAG_MAX_LENGTH
+        else None
+    )
+    if asset is None:
+        location = session.execute(_LOCATION_BY_CODE, {"key": key}).scalar_one_or_none()
+        if location is not None:
+            return _room_scan(session, audit, person_id, text, location)
+    room = _usable_room(session, audit, room_id)
+    if asset is None:
+        repeat = _unknown_already_scanned(session, audit.id, key)
+        return _store(
+            session,
+            audit,
+            person_id,
+            ScanKind.ASSET,
+            ScanClass.DUPLICATE if repeat else ScanClass.UNKNOWN,
+            text,
+            room,
+            message=f"Unknown tag {text}: already scanned, counted once"
+            if repeat
+            else f"Unknown tag {text}: kept as scanned" + (f" in {room.name}" if room else ""),
         )
-        if asset is None:
-            location = session.execute(_LOCATION_BY_CODE, {"key": key}).scalar_one_or_none()
-            if location is not None:
-                return _room_scan(session, audit, person_id, text, location)
-        room = _usable_room(session, audit, room_id)
-        if asset is None:
-            repeat = _unknown_already_scanned(session, audit.id, key)
-            return _store(
-                session,
-                audit,
-                person_id,
-                ScanKind.ASSET,
-                ScanClass.DUPLICATE if repeat else ScanClass.UNKNOWN,
-                text,
-                room,
-                message=f"Unknown tag {text}: already scanned, counted once"
-                if repeat
-                else f"Unknown tag {text}: kept as scanned" + (f" in {room.name}" if room else ""),
-            )
-        return _asset_scan(session, audit, person_id, ScanKind.ASSET, text, asset, room, "")
+    return _asset_scan(session, audit, person_id, ScanKind.ASSET, text, asset, room, "")
 
 
 def record_manual_find(
@@ -252,13 +290,34 @@ def record_manual_find(
             Problem("reason", "say why the asset was found without scanning (e.g. label torn off)")
         )
     with db.write() as session:
-        audit = lock_open_audit(session, audit_id)
-        person_id = scanner_id(session, scanned_by)
-        asset = session.get(Asset, asset_id)
-        if asset is None:
-            raise NotFoundError(f"there is no asset with id {asset_id}")
-        room = _usable_room(session, audit, room_id)
-        return _asset_scan(session, audit, person_id, ScanKind.MANUAL, asset.tag, asset, room, why)
+        return record_manual_find_in_session(
+            session,
+            audit_id=audit_id,
+            asset_id=asset_id,
+            reason=why,
+            scanned_by=scanned_by,
+            room_id=room_id,
+        )
+
+
+def record_manual_find_in_session(
+    session: Session,
+    *,
+    audit_id: uuid.UUID,
+    asset_id: uuid.UUID,
+    reason: str,
+    scanned_by: str,
+    room_id: uuid.UUID | None = None,
+) -> ScanResult:
+    """:func:`record_manual_find` inside the caller's transaction (a field kit's replay)."""
+    why = reason.strip()
+    audit = lock_open_audit(session, audit_id)
+    person_id = scanner_id(session, scanned_by)
+    asset = session.get(Asset, asset_id)
+    if asset is None:
+        raise NotFoundError(f"there is no asset with id {asset_id}")
+    room = _usable_room(session, audit, room_id)
+    return _asset_scan(session, audit, person_id, ScanKind.MANUAL, asset.tag, asset, room, why)
 
 
 def undo_last_scan(
@@ -304,27 +363,41 @@ def set_room_finished(
 ) -> ScanResult:
     """Finish a room (no more scans into it) or re-open it, until the audit is closed."""
     with db.write() as session:
-        audit = lock_open_audit(session, audit_id)
-        person_id = scanner_id(session, scanned_by)
-        room = _room_in_scope(session, audit, room_id)
-        if room_is_finished(session, audit.id, room.id) == finished:
-            state = "finished" if finished else "open"
-            raise DesktopError(f"{room.name} is already {state} in the audit '{audit.name}'")
-        kind, classification, verb = (
-            (ScanKind.ROOM_CLOSED, ScanClass.ROOM_CLOSED, "finished")
-            if finished
-            else (ScanKind.ROOM_REOPEN, ScanClass.ROOM_REOPENED, "re-opened")
+        return set_room_finished_in_session(
+            session, audit_id=audit_id, room_id=room_id, finished=finished, scanned_by=scanned_by
         )
-        return _store(
-            session,
-            audit,
-            person_id,
-            kind,
-            classification,
-            room.code,
-            room,
-            message=f"{room.name} {verb}",
-        )
+
+
+def set_room_finished_in_session(
+    session: Session,
+    *,
+    audit_id: uuid.UUID,
+    room_id: uuid.UUID,
+    finished: bool,
+    scanned_by: str,
+) -> ScanResult:
+    """:func:`set_room_finished` inside the caller's transaction (a field kit's replay)."""
+    audit = lock_open_audit(session, audit_id)
+    person_id = scanner_id(session, scanned_by)
+    room = _room_in_scope(session, audit, room_id)
+    if room_is_finished(session, audit.id, room.id) == finished:
+        state = "finished" if finished else "open"
+        raise DesktopError(f"{room.name} is already {state} in the audit '{audit.name}'")
+    kind, classification, verb = (
+        (ScanKind.ROOM_CLOSED, ScanClass.ROOM_CLOSED, "finished")
+        if finished
+        else (ScanKind.ROOM_REOPEN, ScanClass.ROOM_REOPENED, "re-opened")
+    )
+    return _store(
+        session,
+        audit,
+        person_id,
+        kind,
+        classification,
+        room.code,
+        room,
+        message=f"{room.name} {verb}",
+    )
 
 
 def scanner_id(session: Session, username: str) -> uuid.UUID:

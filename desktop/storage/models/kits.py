@@ -47,8 +47,10 @@ class KitConflict(VersionedMixin, Base):
 
     number: Mapped[int] = mapped_column(Integer, unique=True)
     kit_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    #: The kit journal entry it came from: one conflict per entry, whatever the retries.
+    entry_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
     record: Mapped[str] = mapped_column(String(30))
-    record_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
+    record_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     seq: Mapped[int] = mapped_column(Integer)
     procedure_kind: Mapped[str | None] = mapped_column(String(30))
     asset_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)

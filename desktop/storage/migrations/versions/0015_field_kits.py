@@ -7,7 +7,7 @@ The server side of field kits (issue 16):
   that others see "checked out by X since …" on them (they are not locked out);
 * ``kit_conflicts``: the conflict queue. An offline record the server could not take as
   it was made is kept here with everything needed to show and re-apply it, once per
-  record (``record_id`` is unique), until a person settles it; the settling (who, when,
+  record (``entry_id``, the kit journal entry's id, is unique), until a person settles it; the settling (who, when,
   which choice, the procedure it recorded) is written on the same row, once.
 
 The kit file's own tables (journal, base versions, metadata) exist only in kits and are
@@ -78,6 +78,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("number", sa.Integer(), nullable=False),
         sa.Column("kit_id", sa.Uuid(), nullable=False),
+        sa.Column("entry_id", sa.Uuid(), nullable=False),
         sa.Column("record", sa.String(length=30), nullable=False),
         sa.Column("record_id", sa.Uuid(), nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
@@ -105,7 +106,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name="pk_kit_conflicts"),
         sa.UniqueConstraint("number", name="uq_kit_conflicts_number"),
-        sa.UniqueConstraint("record_id", name="uq_kit_conflicts_record_id"),
+        sa.UniqueConstraint("entry_id", name="uq_kit_conflicts_entry_id"),
     )
     op.create_index("ix_kit_conflicts_resolution", "kit_conflicts", ["resolution"])
 

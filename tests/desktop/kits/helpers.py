@@ -1,0 +1,54 @@
+"""Making kits and working in them, for the kit tests."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from desktop import kits
+from desktop.domain.lifecycle import ProcedureKind
+from desktop.services.procedures import ProcedureOutcome, ProcedureRequest, record_procedure
+from desktop.storage.database import Database, open_database
+from desktop.storage.models import Procedure
+from tests.factories import World
+
+
+@contextmanager
+def kit_of(
+    world: World, path: Path, *, locations: tuple[str, ...] = ("Head office",)
+) -> Iterator[World]:
+    """Check a kit out of ``world`` and yield the same world working in the kit."""
+    scope = kits.resolve_scope(world.db, locations=list(locations))
+    kits.checkout(world.db, scope, "tech", path)
+    kit = open_database(f"sqlite:///{path}")
+    try:
+        yield dataclasses.replace(world, db=kit)
+    finally:
+        kit.dispose()
+
+
+def change(
+    db: Database, tag: str, values: Mapping[str, object], *, by: str = "tech"
+) -> ProcedureOutcome:
+    return record_procedure(
+        db,
+        ProcedureRequest(
+            kind=ProcedureKind.CHANGE,
+            performed_by=by,
+            asset_tag=tag,
+            values=dict(values),
+            answers={"change_type": "Repair"},
+            impact="low",
+            likelihood="low",
+            reason="field work",
+        ),
+    )
+
+
+def procedure_count(db: Database) -> int:
+    with db.read() as s:
+        return int(s.execute(select(func.count()).select_from(Procedure)).scalar_one())

@@ -1,0 +1,245 @@
+"""Syncing a kit: every outcome, on every backend, through the same services."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from desktop import kits
+from desktop.domain.lifecycle import AssetStatus, ProcedureState
+from desktop.errors import PermissionDeniedError
+from desktop.services.approvals import approve
+from desktop.services.audit_scans import record_scan, undo_last_scan
+from desktop.services.audits import start_audit
+from desktop.services.incidents import IncidentRequest, log_incident
+from desktop.storage.models import Asset, AuditScan, Incident, KitConflict, Procedure
+from tests.desktop.kits.helpers import change, kit_of, procedure_count
+from tests.factories import World
+
+Outcome = kits.Outcome
+
+
+def asset(world: World, tag: str) -> Asset:
+    with world.db.read() as s:
+        found = s.execute(select(Asset).where(Asset.tag == tag)).scalar_one()
+        s.expunge(found)
+        return found
+
+
+def test_offline_install_is_applied_once_and_the_kit_is_refreshed(
+    world: World, tmp_path: Path
+) -> None:
+    world.receive(tag="LAP-1")
+    with kit_of(world, tmp_path / "kit.sqlite") as field:
+        made = field.install("LAP-1")
+        info = kits.kit_info(field.db)
+        assert info is not None and info.waiting == 1
+        report = kits.sync(field.db, world.db, "tech")
+        assert [r.outcome for r in report.results] == [Outcome.APPLIED]
+        assert report.refreshed
+        with world.db.read() as s:
+            server = s.get(Procedure, made.procedure_id)
+            assert server is not None
+            assert server.origin == "field_kit"
+            assert "Made offline in field kit" in server.note
+        assert asset(world, "LAP-1").status == AssetStatus.IN_SERVICE.value
+        info = kits.kit_info(field.db)
+        assert info is not None and info.waiting == 0
+        # Syncing again records nothing.
+        before = procedure_count(world.db)
+        again = kits.sync(field.db, world.db, "tech")
+        assert again.results == ()
+        assert procedure_count(world.db) == before
+        # The refreshed kit takes server changes and can go out again.
+        change(world.db, "LAP-1", {"name": "Renamed on server"})
+        kits.sync(field.db, world.db, "tech")
+        assert asset(field, "LAP-1").name == "Renamed on server"
+        change(field.db, "LAP-1", {"serial_number": "SN-FIELD"})
+        (result,) = kits.sync(field.db, world.db, "tech").results
+        assert result.outcome is Outcome.APPLIED
+        assert asset(world, "LAP-1").serial_number == "SN-FIELD"
+
+
+def test_replay_after_a_crash_before_the_kit_heard_is_already_applied(
+    world: World, tmp_path: Path
+) -> None:
+    world.receive(tag="LAP-1")
+    with kit_of(world, tmp_path / "kit.sqlite") as field:
+        field.install("LAP-1")
+        first = kits.sync(field.db, world.db, "tech", refresh=False)
+        assert first.counts()[Outcome.APPLIED] == 1
+        with field.db.engine.begin() as c:  # as if killed before the kit marked it
+            c.exec_driver_sql("UPDATE kit_journal SET synced = 0")
+        before = procedure_count(world.db)
+        again = kits.sync(field.db, world.db, "tech")
+        assert [r.outcome for r in again.results] == [Outcome.ALREADY_APPLIED]
+        assert procedure_count(world.db) == before
+
+
+def test_server_changed_other_fields_merges_and_says_rebased(world: World, tmp_path: Path) -> None:
+    world.receive(tag="LAP-1")
+    with kit_of(world, tmp_path / "kit.sqlite") as field:
+        change(world.db, "LAP-1", {"name": "Server name"})
+        made = change(field.db, "LAP-1", {"serial_number": "SN-1"})
+        (result,) = kits.sync(field.db, world.db, "tech").results
+        assert result.outcome is Outcome.MERGED
+        assert "rebased from version" in result.reason and "Name" in result.reason
+        server = asset(world, "LAP-1")
+        assert (server.name, server.serial_number) == ("Server name", "SN-1")
+        with world.db.read() as s:
+            procedure = s.get(Procedure, made.procedure_id)
+            assert procedure is not None and "Rebased from version" in procedure.note
+
+
+def test_same_field_changed_differently_is_a_conflict_and_nothing_is_applied(
+    world: World, tmp_path: Path
+) -> None:
+    world.receive(tag="LAP-1")
+    with kit_of(world, tmp_path / "kit.sqlite") as field:
+        change(world.db, "LAP-1", {"serial_number": "SERVER"})
+        change(field.db, "LAP-1", {"serial_number": "KIT", "name": "Kit name"})
+        before = procedure_count(world.db)
+        (result,) = kits.sync(field.db, world.db, "tech").results
+        assert result.outcome is Outcome.CONFLICT
+        assert procedure_count(world.db) == before
+        server = asset(world, "LAP-1")
+        assert (server.serial_number, server.name) == ("SERVER", "ThinkPad T14")
+        (conflict,) = kits.conflicts(world.db)
+        (difference,) = conflict.fields
+        assert (difference.base, difference.server, difference.kit) == (None, "SERVER", "KIT")
+        assert conflict.procedure_kind == "change"
+        assert conflict.asset_tag == "LAP-1"
+        info = kits.kit_info(field.db)
+        assert info is not None and info.open_conflicts == 1 and info.waiting == 0
+
+
+def test_status_moved_on_the_server_makes_the_procedure_a_conflict(
+    world: World, tmp_path: Path
+) -> None:
+    world.receive(tag="LAP-1")
+    with kit_of(world, tmp_path / "kit.sqlite") as field:
+        world.install("LAP-1")
+        field.install("LAP-1", location=field.room_a)
+        (result,) = kits.sync(field.db, world.db, "tech").results
+        assert result.outcome is Outcome.CONFLICT
+
+
+def test_procedures_needing_approval_arrive_pending_and_are_not_approved_offline(
+    world: World, tmp_path: Path
+) -> None:
+    world.receive(tag="LAP-1")
+    world.install("LAP-1")
+    with kit_of(world, tmp_path / "kit.sqlite") as field:
+        made = field.decommission("LAP-1")
+        assert made.state is ProcedureState.PENDING_APPROVAL
+        with pytest.raises(PermissionDeniedError, match="field kit"):
+            approve(field.db, procedure_id=made.procedure_id, approver="approver")
+        (result,) = kits.sync(field.db, world.db, "tech").results
+        assert result.outcome is Outcome.PENDING_APPROVAL
+        with world.db.read() as s:
+            procedure = s.get(Procedure, made.procedure_id)
+            assert procedure is not None
+            assert procedure.state == ProcedureState.PENDING_APPROVAL.value
+        assert asset(world, "LAP-1").status == AssetStatus.IN_SERVICE.value
+
+
+def test_assets_received_offline_take_tags_from_the_kits_block(
+    world: World, tmp_path: Path
+) -> None:
+    with kit_of(world, tmp_path / "kit.sqlite") as field:
+        info = kits.kit_info(field.db)
+        assert info is not None
+        block = next(b for b in info.tag_blocks if b.prefix == "LAP")
+        offline = field.receive()
+        online = world.receive()
+        assert offline.asset_tag != online.asset_tag
+        field.receive(tag="HAND-1")
+        world.receive(tag="HAND-1")
+        results = kits.sync(field.db, world.db, "tech").results
+        assert [r.outcome for r in results] == [Outcome.APPLIED, Outcome.CONFLICT]
+        assert "already used" in results[1].reason
+        with world.db.read() as s:
+            received = s.get(Asset, offline.asset_id)
+            assert received is not None and received.tag == offline.asset_tag
+        assert int(offline.asset_tag.split("-")[1]) == block.first
+
+
+def test_scans_join_the_server_audit_exactly_once(world: World, tmp_path: Path) -> None:
+    world.receive(tag="LAP-1")
+    world.receive(tag="LAP-2")
+    audit = start_audit(world.db, scope_location_id=world.site, started_by="auditor")
+    with kit_of(world, tmp_path / "kit.sqlite") as field:
+        record_scan(field.db, audit_id=audit.id, raw="ROOM-A1", scanned_by="auditor")
+        record_scan(field.db, audit_id=audit.id, raw="LAP-1", scanned_by="auditor")
+        record_scan(field.db, audit_id=audit.id, raw="LAP-2", scanned_by="auditor")
+        undo_last_scan(field.db, audit_id=audit.id, scanned_by="auditor")
+        record_scan(world.db, audit_id=audit.id, raw="LAP-2", scanned_by="tech2")
+        with field.db.read() as s:
+            kit_ids = set(s.execute(select(AuditScan.id)).scalars())
+        report = kits.sync(field.db, world.db, "tech", refresh=False)
+        assert [r.outcome for r in report.results] == [Outcome.APPLIED] * 4
+        with field.db.engine.begin() as c:
+            c.exec_driver_sql("UPDATE kit_journal SET synced = 0")
+        again = kits.sync(field.db, world.db, "tech")
+        assert [r.outcome for r in again.results] == [Outcome.ALREADY_APPLIED] * 4
+        with world.db.read() as s:
+            server_ids = set(s.execute(select(AuditScan.id)).scalars())
+            assert kit_ids <= server_ids
+            assert len(server_ids) == len(kit_ids) + 1
+
+
+def test_incidents_logged_offline_get_a_server_number(world: World, tmp_path: Path) -> None:
+    world.receive(tag="LAP-1")
+    request = IncidentRequest(
+        logged_by="tech",
+        asset_tags=["LAP-1"],
+        title="Does not boot",
+        description="",
+        severity="high",
+        routed_group="Infrastructure",
+    )
+    with kit_of(world, tmp_path / "kit.sqlite") as field:
+        offline = log_incident(field.db, request)
+        online = log_incident(world.db, request)
+        assert offline.number == online.number  # provisional in the kit
+        (result,) = kits.sync(field.db, world.db, "tech").results
+        assert result.outcome is Outcome.APPLIED
+        assert result.server_number == online.number + 1
+        with world.db.read() as s:
+            assert s.execute(select(func.count()).select_from(Incident)).scalar_one() == 2
+
+
+def test_dry_run_changes_nothing_and_says_what_each_record_would_become(
+    world: World, tmp_path: Path
+) -> None:
+    world.receive(tag="LAP-1")
+    world.receive(tag="LAP-2")
+    with kit_of(world, tmp_path / "kit.sqlite") as field:
+        change(world.db, "LAP-2", {"serial_number": "SERVER"})
+        field.install("LAP-1")
+        change(field.db, "LAP-2", {"serial_number": "KIT"})
+        before = procedure_count(world.db)
+        report = kits.sync(field.db, world.db, "tech", dry_run=True)
+        assert report.dry_run
+        assert [r.outcome for r in report.results] == [Outcome.APPLIED, Outcome.CONFLICT]
+        assert procedure_count(world.db) == before
+        with world.db.read() as s:
+            assert s.execute(select(func.count()).select_from(KitConflict)).scalar_one() == 0
+        info = kits.kit_info(field.db)
+        assert info is not None and info.waiting == 2
+
+
+def test_a_kit_syncs_only_with_the_database_it_came_from(
+    world: World, tmp_path: Path, sqlite_db: object
+) -> None:
+    from desktop.storage.database import Database
+
+    assert isinstance(sqlite_db, Database)
+    world.receive(tag="LAP-1")
+    with kit_of(world, tmp_path / "kit.sqlite") as field:
+        with pytest.raises(kits.KitError, match="no record of this kit"):
+            kits.sync(field.db, sqlite_db, "tech")
+        with pytest.raises(kits.KitError, match="not a field kit"):
+            kits.sync(world.db, world.db, "tech")
