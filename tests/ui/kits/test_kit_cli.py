@@ -127,6 +127,8 @@ def test_check_out_work_preview_and_sync_back(source: tuple[Path, World], tmp_pa
         "LAP-1001",
         "--title",
         "Cracked hinge",
+        "--description",
+        "The left hinge is cracked",
         "--severity",
         "low",
         "--group",
@@ -324,9 +326,11 @@ def test_a_kit_from_a_server_keeps_no_password_and_finds_its_server(tmp_path: Pa
                 select(Asset.location_id).where(Asset.tag == "LAP-1001")
             ).scalar_one()
         assert moved == world.room_a
+        # Refreshed: LAP-1001 left the scope (Room A2), the two others are still there.
+        assert ok_json("--database", kit, "kit", "status")["asset_count"] == 2
         kit_db = Database(f"sqlite:///{kit}")
         try:
-            _change_location(kit_db, "LAP-1001", world.room_b)
+            _change_location(kit_db, "LAP-1002", world.room_a)
         finally:
             kit_db.dispose()
     finally:
