@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QListWidget
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import QApplication, QListWidget
 from desktop import kits
 from desktop.settings import CURRENT_USER, Settings
 from desktop.storage.database import Database
+from desktop.storage.models import Asset
 from tests.journeys.conftest import trigger
 from tests.ui.gui.conftest import Register, _register_template, register
 from ui.gui.kits.checkout_dialog import CheckoutDialog
@@ -217,3 +219,74 @@ def test_the_banner_counts_what_waits_and_its_age() -> None:
     banner.show_kit(None)
     assert banner.isHidden()
     QApplication.processEvents()
+
+
+def test_sync_a_kit_file_from_the_shared_database_window(
+    qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path
+) -> None:
+    from desktop.domain.lifecycle import ProcedureKind
+    from desktop.services.procedures import ProcedureRequest, record_procedure
+    from ui.gui.kits.sync_dialog import SyncDialog
+
+    world = register.world
+    kit = tmp_path / "kit.adkit"
+    kits.checkout(register.db, kits.Scope(location_ids=(world.room_b,)), "tech", kit)
+    kit_db = Database(f"sqlite:///{kit}")
+    try:  # set-up: three moves made offline
+        for tag in ("LAP-00005", "MON-00010", "LAP-00015"):
+            record_procedure(
+                kit_db,
+                ProcedureRequest(
+                    kind=ProcedureKind.CHANGE,
+                    performed_by="tech",
+                    asset_tag=tag,
+                    values={"location": world.room_a},
+                    answers={"change_type": "Move"},
+                ),
+            )
+    finally:
+        kit_db.dispose()
+    window = window_on(register.db)
+    trigger(window.kit.sync_action)
+    dialog = window.open_dialogs[-1]
+    assert isinstance(dialog, SyncDialog)
+    assert dialog.path.isVisible()  # the window is not a kit: the kit file is asked for
+
+    not_a_kit = register.db.sqlite_path
+    assert not_a_kit is not None
+    _retype(qtbot, dialog.path, str(not_a_kit))
+    qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "is not a field kit" in dialog.message.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.worker is None)
+
+    _retype(qtbot, dialog.path, str(kit))
+    qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.report is not None and dialog.worker is None, timeout=20_000)
+    assert dialog.message.text().startswith("Preview: 3 records would be replayed (3 applied)")
+    rows = [
+        [dialog.results.item(r, c).text() for c in range(dialog.results.columnCount())]
+        for r in range(dialog.results.rowCount())
+    ]
+    assert [r[2] for r in rows] == ["applied"] * 3
+    assert all("LAP-00005" in r[3] or "MON-00010" in r[3] or "LAP-00015" in r[3] for r in rows)
+
+    qtbot.mouseClick(dialog.sync_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.report.dry_run and dialog.worker is None, timeout=20_000)
+    assert dialog.message.text().startswith("Synced 3 records: 3 applied.")
+    with register.db.read() as session:
+        moved = session.execute(
+            select(func.count())
+            .select_from(Asset)
+            .where(
+                Asset.tag.in_(("LAP-00005", "MON-00010", "LAP-00015")),
+                Asset.location_id == world.room_a,
+            )
+        ).scalar_one()
+    assert moved == 3
+    # A second sync finds nothing waiting: nothing is recorded twice.
+    qtbot.mouseClick(dialog.sync_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: dialog.worker is None and dialog.message.text().startswith("Synced 0"),
+        timeout=20_000,
+    )
+    dialog.close()
