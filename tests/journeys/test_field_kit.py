@@ -10,6 +10,7 @@ LAP-00005, MON-00010, …) is in service in Room A2 — 50 assets.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
@@ -113,7 +114,7 @@ def test_a_day_offline_in_a_field_kit(
         screen.activateWindow()
         qtbot.waitUntil(screen.scan_field.hasFocus)
         scanner.scan(code)
-        qtbot.waitUntil(lambda h=headline: screen.answer.text().startswith(h), timeout=10_000)
+        qtbot.waitUntil(_answered(screen, headline), timeout=10_000)
     screen.close()
     audits.close()
     QApplication.processEvents()
@@ -133,7 +134,7 @@ def test_a_day_offline_in_a_field_kit(
     qtbot.waitUntil(lambda: sync.report is not None, timeout=30_000)
     assert sync.report.dry_run
     assert sync.results.rowCount() == waiting
-    outcomes = {sync.results.item(r, 2).text() for r in range(waiting)}
+    outcomes = {row[2] for row in sync.rows()}
     assert outcomes == {"applied"}
     assert sync.message.text().startswith(f"Preview: {waiting} records would be replayed")
     with server.read() as session:
@@ -157,6 +158,10 @@ def test_a_day_offline_in_a_field_kit(
         assert scans == 1
         after = session.execute(select(func.count()).select_from(Procedure)).scalar_one()
         assert after == before + 1
+
+
+def _answered(screen: ScanScreen, headline: str) -> Callable[[], bool]:
+    return lambda: screen.answer.text().startswith(headline)
 
 
 def _waiting(kit: Path) -> int:

@@ -263,10 +263,7 @@ def test_sync_a_kit_file_from_the_shared_database_window(
     qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.report is not None and dialog.worker is None, timeout=20_000)
     assert dialog.message.text().startswith("Preview: 3 records would be replayed (3 applied)")
-    rows = [
-        [dialog.results.item(r, c).text() for c in range(dialog.results.columnCount())]
-        for r in range(dialog.results.rowCount())
-    ]
+    rows = dialog.rows()
     assert [r[2] for r in rows] == ["applied"] * 3
     assert all("LAP-00005" in r[3] or "MON-00010" in r[3] or "LAP-00015" in r[3] for r in rows)
 

@@ -221,6 +221,16 @@ class SyncDialog(QDialog):
                 self.results.setItem(row, column, item)
         self.results.resizeColumnsToContents()
 
+    def rows(self) -> list[list[str]]:
+        """What the results table shows, row by row (for tests and the state dump)."""
+        return [
+            [
+                item.text() if (item := self.results.item(r, c)) is not None else ""
+                for c in range(self.results.columnCount())
+            ]
+            for r in range(self.results.rowCount())
+        ]
+
     def _failed(self, error: object) -> None:
         if isinstance(error, DesktopError):
             self._say(error.message, error=True)
