@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QComboBox
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.audits import start_audit
@@ -25,7 +26,15 @@ from desktop.storage.database import Database
 from desktop.storage.models import Asset, AuditScan, Procedure
 from tests.journeys.conftest import WindowFactory, trigger
 from tests.journeys.hid_scanner import HidScanner
-from tests.journeys.test_technician_journey import choose, press, record, the_form, type_into
+from tests.journeys.test_technician_journey import (
+    choose,
+    pdf_target,
+    press,
+    record,
+    the_form,
+    tick,
+    type_into,
+)
 from tests.journeys.windows import shown
 from tests.ui.gui.conftest import Register
 from ui.gui.audits.audit_window import AuditWindow
@@ -34,6 +43,8 @@ from ui.gui.kits.checkout_dialog import CheckoutDialog
 from ui.gui.kits.sync_dialog import SyncDialog
 from ui.gui.main_window import MainWindow
 from ui.gui.models.asset_table_model import TagRole
+
+__all__ = ["pdf_target"]
 
 MOVED = "LAP-00005"  # in service in Room A2: moved to Room A1 offline
 SCANNED = "MON-00010"  # in Room A2: found by the audit offline
@@ -172,5 +183,121 @@ def _waiting(kit: Path) -> int:
         info = kits.kit_info(database)
         assert info is not None
         return info.waiting
+    finally:
+        database.dispose()
+
+
+def test_the_whole_app_works_in_a_kit(
+    qtbot: QtBot,
+    journey_window: WindowFactory,
+    register: Register,
+    scanner: HidScanner,
+    pdf_target: Path,
+    tmp_path: Path,
+) -> None:
+    """In a kit: search, receive a new asset (its tag from the kit's reserved block), print
+    its label, log an incident against it — and after the sync the shared database has the
+    asset with that very tag and the incident with a number of its own."""
+    from desktop.services.incidents import list_incidents
+    from ui.gui.incidents import IncidentDialog
+    from ui.gui.labels.print_dialog import LabelPrintDialog
+
+    window = journey_window("tech")
+    kit = tmp_path / "kit.adkit"
+    _check_out_room_a2(qtbot, window, kit)
+    qtbot.waitUntil(window.kit.banner.isVisible, timeout=10_000)
+    block = next(b for b in _info(kit).tag_blocks if b.prefix == "LAP")
+
+    # Search: the register's box searches the kit.
+    trigger(window.find_action)
+    qtbot.keyClicks(window.view.filter_bar.search, "ThinkPad")
+    qtbot.waitUntil(lambda: window.model.matching_assets == 25, timeout=10_000)
+    window.view.filter_bar.clear_filters()
+    qtbot.waitUntil(lambda: window.model.matching_assets == 50, timeout=10_000)
+
+    # Receive (Ctrl+N) without a tag: the kit gives one from its block.
+    press(qtbot, window, ProcedureKind.RECEIVE, "Ctrl+N")
+    receive = the_form(qtbot, window, ProcedureKind.RECEIVE)
+    view = receive.view
+    assert view is not None
+    assert view.asset_editors["tag"].value() in ("", None)  # left to the kit
+    type_into(qtbot, view.asset_editors["name"].widget, "ThinkPad X1 spare")
+    type_into(qtbot, view.asset_editors["category"].widget, "Laptop")
+    type_into(qtbot, view.asset_editors["location"].widget, "Room A2")
+    tick(qtbot, receive, "inspected", "contents_match")
+    (received,) = record(qtbot, receive)
+    tag = received.asset_tag
+    prefix, _, number = tag.partition("-")
+    assert prefix == "LAP" and block.first <= int(number) <= block.last, (tag, block)
+    qtbot.waitUntil(lambda: _selected(window) == [tag], timeout=10_000)
+
+    # Its label, to PDF.
+    trigger(window.features.print_labels_action)
+    labels = shown(qtbot, LabelPrintDialog, timeout=10_000)
+    qtbot.waitUntil(lambda: labels.preview.page is not None, timeout=10_000)
+    qtbot.mouseClick(labels.pdf_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: labels.worker is None, timeout=20_000)
+    assert pdf_target.read_bytes().startswith(b"%PDF")
+    labels.close()
+
+    # An incident against it (Asset › Log an incident…).
+    trigger(window.features.incident_action)
+    incident = shown(qtbot, IncidentDialog, timeout=10_000)
+    qtbot.waitUntil(lambda: incident.asset_tags() == [tag], timeout=10_000)
+    qtbot.waitUntil(incident.log_button.isEnabled, timeout=10_000)  # groups and people read
+    qtbot.keyClicks(incident.inputs["title"], "Keyboard missing keys")
+    qtbot.keyClicks(incident.inputs["description"], "Two keys came off in transport.")
+    for key, text in (("severity", "Low"), ("routed_group", "Service desk")):
+        combo = incident.inputs[key]
+        assert isinstance(combo, QComboBox)
+        combo.setCurrentIndex(combo.findText(text, Qt.MatchFlag.MatchStartsWith))
+    with qtbot.waitSignal(incident.logged, timeout=10_000):
+        qtbot.mouseClick(incident.log_button, Qt.MouseButton.LeftButton)
+    window.kit.refresh()  # as its timer would, a little later
+    qtbot.waitUntil(lambda: "2 records wait to sync" in _banner(window), timeout=10_000)
+
+    # Sync: the asset arrives with its tag, the incident gets the server's number.
+    trigger(window.kit.sync_action)
+    sync = window.open_dialogs[-1]
+    assert isinstance(sync, SyncDialog)
+    qtbot.mouseClick(sync.sync_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: sync.report is not None and sync.worker is None, timeout=30_000)
+    assert [row[2] for row in sync.rows()] == ["applied", "applied"]
+    assert any("incident #" in row[4] for row in sync.rows())
+    sync.close()
+    with register.db.read() as session:
+        assert session.execute(select(Asset.name).where(Asset.tag == tag)).scalar_one() == (
+            "ThinkPad X1 spare"
+        )
+        (logged,) = list_incidents(session)
+    assert logged.title == "Keyboard missing keys" and logged.asset_tags == (tag,)
+
+
+def _check_out_room_a2(qtbot: QtBot, window: MainWindow, kit: Path) -> None:
+    trigger(window.kit.checkout_action)
+    dialog = window.open_dialogs[-1]
+    assert isinstance(dialog, CheckoutDialog)
+    qtbot.keyClicks(dialog.location_filter, "room a2")
+    (row,) = [i for i in range(dialog.locations.count()) if not dialog.locations.item(i).isHidden()]
+    dialog.locations.setFocus()
+    dialog.locations.setCurrentRow(row)
+    qtbot.keyClick(dialog.locations, Qt.Key.Key_Space)
+    dialog.path.setFocus()
+    qtbot.keyClick(dialog.path, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(dialog.path, str(kit))
+    qtbot.mouseClick(dialog.checkout_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.open_button.isVisible, timeout=30_000)
+    qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.database.sqlite_path == kit, timeout=30_000)
+
+
+def _info(kit: Path) -> Any:
+    from desktop import kits
+
+    database = Database(f"sqlite:///{kit}")
+    try:
+        info = kits.kit_info(database)
+        assert info is not None
+        return info
     finally:
         database.dispose()
