@@ -47,7 +47,7 @@ def _move(db: Database, tag: str, location: object, by: str) -> None:
     )
 
 
-def _three_conflicts(register: Register, tmp_path: Path) -> None:
+def _three_conflicts(register: Register, tmp_path: Path) -> Path:
     world = register.world
     kit_path = tmp_path / "kit.adkit"
     kits.checkout(register.db, kits.Scope(location_ids=(world.room_b,)), "tech", kit_path)
@@ -60,6 +60,7 @@ def _three_conflicts(register: Register, tmp_path: Path) -> None:
     finally:
         kit.dispose()
     assert [r.outcome for r in report.results] == [kits.Outcome.CONFLICT] * len(TAGS)
+    return kit_path
 
 
 def _location(register: Register, tag: str) -> object:
@@ -95,8 +96,22 @@ def _settle(qtbot: QtBot, queue: ConflictQueue, button: Any, left: int) -> str:
 def test_each_conflict_is_shown_field_by_field_and_settled_through_the_buttons(
     qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path
 ) -> None:
-    _three_conflicts(register, tmp_path)
+    kit = _three_conflicts(register, tmp_path)
     world = register.world
+
+    # In the kit: the banner counts them, and Conflicts… reads the queue on the server.
+    kit_db = Database(f"sqlite:///{kit}")
+    kit_window = window_on(kit_db, "tech")
+    qtbot.waitUntil(kit_window.kit.banner.isVisible, timeout=10_000)
+    assert "3 conflicts to settle" in kit_window.kit.banner.plain_text()
+    trigger(kit_window.kit.conflicts_action)
+    from_kit = kit_window.open_dialogs[-1]
+    assert isinstance(from_kit, ConflictQueue)
+    qtbot.waitUntil(lambda: from_kit.listing.count() == 3 and not from_kit.busy(), timeout=20_000)
+    from_kit.close()
+    kit_window.close()
+    kit_db.dispose()
+
     window = window_on(register.db, "tech2")
     trigger(window.kit.conflicts_action)
     queue = window.open_dialogs[-1]

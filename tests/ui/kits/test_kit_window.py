@@ -287,3 +287,15 @@ def test_sync_a_kit_file_from_the_shared_database_window(
         timeout=20_000,
     )
     dialog.close()
+
+
+def test_the_field_kit_menu_sits_between_work_and_help(window_on: Any, register: Register) -> None:
+    window = window_on(register.db)
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert titles[-3:] == ["&Work", "Field &kit", "&Help"]
+    assert [a.text() for a in window.kit.menu.actions()] == [
+        "&Check out…",
+        "&Sync…",
+        "C&onflicts…",
+    ]
+    assert all(a.isEnabled() for a in window.kit.menu.actions())

@@ -14,6 +14,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QMenu
 
 from ui.gui.kits.kit_banner import KitBanner
 from ui.gui.worker import Progress, Worker
@@ -34,7 +35,9 @@ class KitMenu:
         self.info: Any = None  # the open kit's KitInfo, None on an ordinary database
         self._closed = False
         self._workers: set[Worker] = set()
-        menu = window.menuBar().addMenu("Field &kit")
+        menu = QMenu("Field &kit", window)
+        # Between Work and Help.
+        window.menuBar().insertMenu(window.features.help_menu.menuAction(), menu)
         self.menu = menu
         self.checkout_action = window._action("&Check out…", None, self.open_checkout)
         self.checkout_action.setToolTip(
