@@ -1,22 +1,89 @@
-"""The server's conflict queue and how a person settles an entry."""
+"""The server's conflict queue and how a person settles an entry.
+
+A conflict is never dropped and never settled by itself: a person chooses, and the
+choice (who, when, which, with what note, and the procedure it recorded) is written on
+the conflict once. Re-applying or editing records a *new* procedure through the
+procedure service, on the asset as it is now, so every rule holds for it too.
+"""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from typing import Any
 
-from desktop.kits.model import Choice, Conflict, Resolution
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from desktop.domain.lifecycle import ProcedureKind
+from desktop.errors import DesktopError, NotFoundError, ValidationError
+from desktop.kits.model import Choice, Conflict, FieldDifference, KitError, Resolution
+from desktop.kits.sync import request_from_payload
+from desktop.services.people import acting_person
+from desktop.services.procedures import record_in_session
 from desktop.storage.database import Database
+from desktop.storage.models import Asset, KitConflict, Person
+from desktop.storage.types import utcnow
 
 
 def conflicts(db: Database, *, include_resolved: bool = False) -> list[Conflict]:
     """The conflict queue of the server ``db``, oldest first."""
-    raise NotImplementedError
+    with db.read() as session:
+        query = select(KitConflict).order_by(KitConflict.number)
+        if not include_resolved:
+            query = query.where(KitConflict.resolution.is_(None))
+        rows = session.execute(query).scalars().all()
+        return [_conflict(session, row) for row in rows]
 
 
 def get_conflict(db: Database, reference: uuid.UUID | str | int) -> Conflict:
     """One conflict by id or number (NotFoundError naming it otherwise)."""
-    raise NotImplementedError
+    with db.read() as session:
+        return _conflict(session, _find(session, reference))
+
+
+def _find(session: Session, reference: uuid.UUID | str | int, *, lock: bool = False) -> KitConflict:
+    text = str(reference).strip().lstrip("#")
+    query = select(KitConflict)
+    if isinstance(reference, int) or text.isdigit():
+        query = query.where(KitConflict.number == int(text))
+    else:
+        try:
+            query = query.where(KitConflict.id == uuid.UUID(text))
+        except ValueError:
+            raise NotFoundError(f"there is no conflict '{reference}'") from None
+    if lock:
+        query = query.with_for_update()
+    found = session.execute(query).scalar_one_or_none()
+    if found is None:
+        raise NotFoundError(f"there is no conflict '{reference}' in the queue")
+    return found
+
+
+def _conflict(session: Session, row: KitConflict) -> Conflict:
+    resolver = session.get(Person, row.resolved_by_id) if row.resolved_by_id else None
+    return Conflict(
+        id=row.id,
+        number=row.number,
+        kit_id=row.kit_id,
+        record=row.record,
+        record_id=row.record_id,
+        procedure_kind=row.procedure_kind,
+        asset_id=row.asset_id,
+        asset_tag=row.asset_tag,
+        summary=row.summary,
+        performed_by=row.performed_by,
+        performed_at=row.performed_at,
+        reasons=tuple(row.reasons),
+        fields=tuple(FieldDifference(**f) for f in row.fields),
+        detected_at=row.detected_at,
+        resolution=Choice(row.resolution) if row.resolution else None,
+        resolved_by=resolver.username if resolver else None,
+        resolved_at=row.resolved_at,
+        resolution_note=row.resolution_note,
+        resolution_procedure_id=row.resolution_procedure_id,
+    )
 
 
 def resolve(
@@ -33,6 +100,87 @@ def resolve(
     TAKE_SERVER records the decision only. REAPPLY_KIT records the kit's values as a new
     procedure (performed by ``by_user``, origin field kit) on the asset as it is now;
     EDIT records ``edits`` (field key → value) the same way. A resolved conflict
-    raises KitError.
+    raises KitError; a procedure the service refuses raises its ValidationError and
+    nothing is recorded.
     """
-    raise NotImplementedError
+    choice = Choice(choice)
+    try:
+        with db.write() as session:
+            person = acting_person(session, by_user)
+            row = _find(session, conflict, lock=True)
+            if row.resolution is not None:
+                raise KitError(
+                    f"conflict #{row.number} was already settled ({row.resolution}) on "
+                    f"{row.resolved_at:%Y-%m-%d %H:%M}"
+                )
+            procedure_id: uuid.UUID | None = None
+            messages: list[str] = []
+            if choice is not Choice.TAKE_SERVER:
+                procedure_id, message = _record(session, row, choice, person.username, edits)
+                messages.append(message)
+            elif edits:
+                raise KitError("edits are given only with the choice 'edit'")
+            row.resolution = choice.value
+            row.resolved_by_id = person.id
+            row.resolved_at = utcnow()
+            row.resolution_note = note.strip()
+            row.resolution_procedure_id = procedure_id
+            session.flush()
+            return Resolution(_conflict(session, row), procedure_id, tuple(messages))
+    except StaleDataError:
+        raise DesktopError(
+            "the conflict was settled by someone else at the same moment; look at it again"
+        ) from None
+
+
+def _record(
+    session: Session,
+    row: KitConflict,
+    choice: Choice,
+    username: str,
+    edits: Mapping[str, object] | None,
+) -> tuple[uuid.UUID, str]:
+    payload: dict[str, Any] = dict(row.payload or {})
+    if row.record != "procedure" or "kind" not in payload:
+        raise KitError(
+            f"conflict #{row.number} is about a {row.record}: only the server's can be kept "
+            "(do it again on the server if it is still needed)"
+        )
+    if choice is Choice.EDIT and not edits:
+        raise KitError("say which values to record (field=value) for the choice 'edit'")
+    kind = ProcedureKind(payload["kind"])
+    asset_id = row.asset_id
+    if kind is not ProcedureKind.RECEIVE:
+        if asset_id is None or session.get(Asset, asset_id) is None:
+            raise KitError(
+                f"conflict #{row.number}: the asset {row.asset_tag} is not on the server; "
+                "settle the conflict of its receipt first"
+            )
+    elif asset_id is not None and session.get(Asset, asset_id) is not None:
+        asset_id = uuid.uuid4()
+    values = dict(edits) if choice is Choice.EDIT and edits is not None else None
+    if values is not None and kind is ProcedureKind.RECEIVE:
+        values = {**payload["values"], **values}
+    verb = "Re-applied" if choice is Choice.REAPPLY_KIT else "Edited"
+    request = request_from_payload(
+        payload,
+        performed_by=username,
+        procedure_id=None,
+        asset_id=asset_id,
+        note=(
+            f"{verb} from field kit conflict #{row.number} (the kit's {kind.label.lower()} "
+            f"by {row.performed_by} at {row.performed_at:%Y-%m-%d %H:%M})."
+        ),
+        origin_detail=f"conflict #{row.number} of field kit {row.kit_id}",
+        values=values,
+    )
+    try:
+        with session.begin_nested():
+            outcome = record_in_session(session, request)
+    except ValidationError as problem:
+        raise ValidationError(
+            problem.problems, subject=f"conflict #{row.number} ({problem.subject})"
+        ) from None
+    return outcome.procedure_id, (
+        f"{kind.label} recorded on {outcome.asset_tag} ({outcome.state.value.replace('_', ' ')})"
+    )

@@ -189,7 +189,11 @@ def _entries(kit: Database) -> list[Entry]:
             "SELECT seq, entry_id, record, row_id, op FROM kit_journal WHERE synced = 0 "
             "ORDER BY seq"
         ).all()
-    return [Entry(int(r[0]), uuid.UUID(r[1]), str(r[2]), uuid.UUID(r[3]), str(r[4])) for r in rows]
+    # The trigger's random hex becomes an RFC 4122 version 4 id (MariaDB checks).
+    return [
+        Entry(int(r[0]), uuid.UUID(hex=r[1], version=4), str(r[2]), uuid.UUID(r[3]), str(r[4]))
+        for r in rows
+    ]
 
 
 def _bases(kit: Database) -> dict[uuid.UUID, Base]:

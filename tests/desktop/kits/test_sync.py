@@ -14,6 +14,7 @@ from desktop.services.approvals import approve
 from desktop.services.audit_scans import record_scan, undo_last_scan
 from desktop.services.audits import start_audit
 from desktop.services.incidents import IncidentRequest, log_incident
+from desktop.storage.database import open_database
 from desktop.storage.models import Asset, AuditScan, Incident, KitConflict, Procedure
 from tests.desktop.kits.helpers import change, kit_of, procedure_count
 from tests.factories import World
@@ -196,7 +197,7 @@ def test_incidents_logged_offline_get_a_server_number(world: World, tmp_path: Pa
         logged_by="tech",
         asset_tags=["LAP-1"],
         title="Does not boot",
-        description="",
+        description="Black screen after the BIOS logo.",
         severity="high",
         routed_group="Infrastructure",
     )
@@ -231,15 +232,14 @@ def test_dry_run_changes_nothing_and_says_what_each_record_would_become(
         assert info is not None and info.waiting == 2
 
 
-def test_a_kit_syncs_only_with_the_database_it_came_from(
-    world: World, tmp_path: Path, sqlite_db: object
-) -> None:
-    from desktop.storage.database import Database
-
-    assert isinstance(sqlite_db, Database)
+def test_a_kit_syncs_only_with_the_database_it_came_from(world: World, tmp_path: Path) -> None:
     world.receive(tag="LAP-1")
-    with kit_of(world, tmp_path / "kit.sqlite") as field:
-        with pytest.raises(kits.KitError, match="no record of this kit"):
-            kits.sync(field.db, sqlite_db, "tech")
-        with pytest.raises(kits.KitError, match="not a field kit"):
-            kits.sync(world.db, world.db, "tech")
+    other = open_database(f"sqlite:///{tmp_path / 'other.sqlite'}")
+    try:
+        with kit_of(world, tmp_path / "kit.sqlite") as field:
+            with pytest.raises(kits.KitError, match="no record of this kit"):
+                kits.sync(field.db, other, "tech")
+            with pytest.raises(kits.KitError, match="not a field kit"):
+                kits.sync(world.db, world.db, "tech")
+    finally:
+        other.dispose()
