@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit
 
 from desktop import kits
 from desktop.domain.lifecycle import ProcedureKind
@@ -145,14 +146,16 @@ def test_each_conflict_is_shown_field_by_field_and_settled_through_the_buttons(
     assert TAGS[2] in queue.heading.text()
     base = _cells(queue)["Location"][0]
     row = next(r for r in range(queue.fields.rowCount()) if _text(queue, r, 0) == "Location")
-    queue.fields.setFocus()
-    queue.fields.setCurrentCell(row, EDIT_COLUMN)
-    qtbot.keyClick(queue.fields, Qt.Key.Key_F2)
-    editor = queue.fields.focusWidget()
+    queue.activateWindow()
+    cell = queue.fields.visualItemRect(queue.fields.item(row, EDIT_COLUMN)).center()
+    qtbot.mouseClick(queue.fields.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    qtbot.mouseDClick(queue.fields.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit))
+    editor = QApplication.focusWidget()
     qtbot.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(editor, base)
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
-    assert _text(queue, row, EDIT_COLUMN) == base
+    qtbot.keyClick(editor, Qt.Key.Key_Return)  # the view takes the value a moment later
+    qtbot.waitUntil(lambda: _text(queue, row, EDIT_COLUMN) == base)
     text = _settle(qtbot, queue, queue.record_edit, left=0)
     assert "values edited and recorded" in text
     assert _location(register, TAGS[2]) == world.room_b
