@@ -147,7 +147,9 @@ def test_each_conflict_is_shown_field_by_field_and_settled_through_the_buttons(
     base = _cells(queue)["Location"][0]
     row = next(r for r in range(queue.fields.rowCount()) if _text(queue, r, 0) == "Location")
     queue.activateWindow()
-    cell = queue.fields.visualItemRect(queue.fields.item(row, EDIT_COLUMN)).center()
+    mine = queue.fields.item(row, EDIT_COLUMN)
+    assert mine is not None
+    cell = queue.fields.visualItemRect(mine).center()
     qtbot.mouseClick(queue.fields.viewport(), Qt.MouseButton.LeftButton, pos=cell)
     qtbot.mouseDClick(queue.fields.viewport(), Qt.MouseButton.LeftButton, pos=cell)
     qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit))
