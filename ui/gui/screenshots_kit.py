@@ -59,9 +59,10 @@ def render_kit(
         saved = [save(window, out / "field-kit-banner.png")]
         window.close()
 
-        # A conflict: the same asset moved in the kit and, meanwhile, on the database.
-        _move(database, username, tags[2], third, "re-patched")
-        _move(kit, username, tags[2], elsewhere, "moved next to the printer")
+        # Conflicts: the same assets moved in the kit and, meanwhile, on the database.
+        for tag in tags[2:]:
+            _move(database, username, tag, third, "re-patched")
+            _move(kit, username, tag, elsewhere, "moved next to the printer")
         report = kits.sync(kit, database, username)
         assert any(r.outcome is kits.Outcome.CONFLICT for r in report.results), report
     finally:
@@ -94,7 +95,7 @@ def _busiest_room(database: Database) -> tuple[uuid.UUID, list[str]]:
                 select(Asset.tag)
                 .where(Asset.location_id == room, Asset.status == "in_service")
                 .order_by(Asset.tag)
-                .limit(3)
+                .limit(5)
             )
             .scalars()
             .all()

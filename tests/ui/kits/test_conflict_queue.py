@@ -123,7 +123,8 @@ def test_each_conflict_is_shown_field_by_field_and_settled_through_the_buttons(
 
     # The first: the procedure it came from, and each value side by side.
     heading = queue.heading.text()
-    assert TAGS[0] in heading and "Change" in heading and "made offline by" in heading
+    assert TAGS[0] in heading and "Made offline: <b>Change</b>" in heading and "by tech" in heading
+    assert queue.listing.item(0).text().endswith("change: Location")
     location = _cells(queue)["Location"]
     assert location[0].endswith("Room A2")  # at checkout
     assert location[1].endswith("Branch store")  # on the server now

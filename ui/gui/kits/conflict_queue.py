@@ -128,6 +128,7 @@ class ConflictQueue(QDialog):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 5)
+        splitter.setSizes([340, 760])
         self.message = QLabel()
         self.message.setObjectName("conflict_message")
         self.message.setWordWrap(True)
@@ -332,8 +333,10 @@ class ConflictQueue(QDialog):
 
 
 def list_text(conflict: Any) -> str:
+    kind = (conflict.procedure_kind or conflict.record).replace("_", " ")
+    fields = ", ".join(diff.label for diff in conflict.fields) or "; ".join(conflict.reasons)
     state = "" if conflict.is_open else f"  [settled: {choice_words(conflict.resolution)}]"
-    return f"#{conflict.number}  {conflict.asset_tag or '—'}  {conflict.summary}{state}"
+    return f"#{conflict.number}  {conflict.asset_tag or '—'}  {kind}: {fields}{state}"
 
 
 def heading_html(conflict: Any) -> str:
@@ -351,8 +354,7 @@ def heading_html(conflict: Any) -> str:
     return (
         f"<div style='font-size:13pt; font-weight:600'>Conflict #{conflict.number}: "
         f"{html.escape(conflict.asset_tag or '—')}</div>"
-        f"<div><b>{html.escape(kind)}</b> made offline by {html.escape(conflict.performed_by)}"
-        f" at {local_time_text(conflict.performed_at)} — {html.escape(conflict.summary)}</div>"
+        f"<div>Made offline: <b>{html.escape(kind)}</b> — {html.escape(conflict.summary)}</div>"
         f"<div style='color:#666'>Procedure {conflict.record_id} · found at sync "
         f"{local_time_text(conflict.detected_at)}</div>"
         f"<div style='margin-top:4px'>Why it was not applied:<ul style='margin:0'>{reasons}"
