@@ -299,3 +299,76 @@ def test_the_field_kit_menu_sits_between_work_and_help(window_on: Any, register:
         "C&onflicts…",
     ]
     assert all(a.isEnabled() for a in window.kit.menu.actions())
+
+
+def test_cancel_during_a_sync_keeps_both_sides_consistent(
+    qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path
+) -> None:
+    """Cancel while records are replayed: those replayed stay replayed (once), the others
+    wait in the kit, and the next sync replays them — each exactly once."""
+    from desktop.domain.lifecycle import ProcedureKind
+    from desktop.services.procedures import ProcedureRequest, record_procedure
+    from desktop.storage.models import Procedure
+    from ui.gui.kits.sync_dialog import SyncDialog
+
+    world = register.world
+    kit = tmp_path / "kit.adkit"
+    kits.checkout(register.db, kits.Scope(location_ids=(world.room_b,)), "tech", kit)
+    kit_db = Database(f"sqlite:///{kit}")
+    with kit_db.read() as session:
+        tags = list(session.execute(select(Asset.tag).order_by(Asset.tag)).scalars())
+    for tag in tags:  # set-up: one offline move per asset of the kit
+        record_procedure(
+            kit_db,
+            ProcedureRequest(
+                kind=ProcedureKind.CHANGE,
+                performed_by="tech",
+                asset_tag=tag,
+                values={"notes": f"checked on site {tag}"},
+                answers={"change_type": "Other"},
+            ),
+        )
+    with register.db.read() as session:
+        before = session.execute(select(func.count()).select_from(Procedure)).scalar_one()
+
+    window = window_on(kit_db)
+    qtbot.waitUntil(window.kit.banner.isVisible, timeout=10_000)
+    trigger(window.kit.sync_action)
+    dialog = window.open_dialogs[-1]
+    assert isinstance(dialog, SyncDialog)
+    pressed: list[bool] = []
+
+    def cancel_once(_done: int, _total: int) -> None:
+        if not pressed:  # the person presses Cancel as soon as the progress moves
+            pressed.append(True)
+            qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+
+    qtbot.mouseClick(dialog.sync_button, Qt.MouseButton.LeftButton)
+    assert dialog.worker is not None
+    dialog.worker.progress.connect(cancel_once)
+    qtbot.waitUntil(lambda: dialog.report is not None and dialog.worker is None, timeout=60_000)
+    assert dialog.isVisible() and dialog.report.cancelled
+    handled = len(dialog.report.results)
+    assert 1 <= handled < len(tags)
+    assert dialog.message.text().startswith(f"Cancelled after {handled} record")
+    assert dialog.results.rowCount() == handled
+    info = kits.kit_info(kit_db)
+    assert info is not None and info.waiting == len(tags) - handled
+    with register.db.read() as session:
+        after = session.execute(select(func.count()).select_from(Procedure)).scalar_one()
+    assert after == before + handled
+
+    qtbot.mouseClick(dialog.sync_button, Qt.MouseButton.LeftButton)  # again, to the end
+    qtbot.waitUntil(lambda: dialog.worker is None and not dialog.report.cancelled, timeout=60_000)
+    assert len(dialog.report.results) == len(tags) - handled
+    with register.db.read() as session:
+        final = session.execute(select(func.count()).select_from(Procedure)).scalar_one()
+        notes = session.execute(
+            select(func.count()).select_from(Asset).where(Asset.notes.like("checked on site %"))
+        ).scalar_one()
+    assert final == before + len(tags)
+    assert notes == len(tags)
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)  # "Close" now
+    qtbot.waitUntil(lambda: dialog not in window.open_dialogs)
+    window.close()
+    kit_db.dispose()

@@ -252,9 +252,10 @@ class SyncDialog(QDialog):
         self.message.setText(text)
 
     def reject(self) -> None:
+        """Cancel (or Esc) during a sync stops it after the record being replayed and shows
+        what was done; once nothing runs, it closes the dialog."""
         if self.worker is not None:
             self.worker.cancel()
-            self._close_when_done = True
             self._say(
                 "Cancelling after the record being replayed… what was replayed stays, "
                 "the rest waits in the kit."
@@ -264,7 +265,8 @@ class SyncDialog(QDialog):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.worker is not None:
-            self.reject()
+            self.worker.cancel()
+            self._close_when_done = True
             event.ignore()
             return
         super().closeEvent(event)
