@@ -94,3 +94,18 @@ def test_a_kit_is_not_checked_out_from_a_kit(world: World, tmp_path: Path) -> No
         kit.dispose()
     with pytest.raises(kits.KitError, match="already exists"):
         kits.checkout(world.db, scope, "tech", tmp_path / "kit.sqlite")
+
+
+def test_local_files_and_kits_commit_with_synchronous_full(world: World, tmp_path: Path) -> None:
+    world.receive(tag="LAP-1")
+    kits.checkout(
+        world.db, kits.resolve_scope(world.db, locations=["ROOM-A1"]), "tech", tmp_path / "k.sqlite"
+    )
+    for path in (tmp_path / "k.sqlite", tmp_path / "plain.sqlite"):
+        db = _open(path)
+        try:
+            for engine in (db.engine, db.read_engine):
+                with engine.connect() as c:
+                    assert c.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        finally:
+            db.dispose()

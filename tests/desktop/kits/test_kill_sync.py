@@ -1,0 +1,190 @@
+"""Nothing lost, exactly once (issue 16 point 5): a sync killed with ``kill -9`` at random
+moments, several times over, then run to the end, leaves every offline record on the
+server exactly once — on PostgreSQL and MariaDB.
+
+Each trial checks a new kit out, records offline work in it through the services
+(changes, installs, receives, audit scans, an undo, incidents), then starts the sync in
+a child process and kills it (SIGKILL: no cleanup, no rollback sent) after a random
+delay, up to ``KILLS`` times, then syncs to the end in this process. Trials are bounded
+by ``ASSETDESK_KILL_TRIALS`` (default 6) and by a time budget so that a backend takes
+under a minute.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from desktop import kits
+from desktop.domain.lifecycle import ProcedureKind
+from desktop.services.audit_scans import record_scan, undo_last_scan
+from desktop.services.audits import start_audit
+from desktop.services.incidents import IncidentRequest, log_incident
+from desktop.services.procedures import ProcedureRequest, record_procedure
+from desktop.storage.database import Database, open_database
+from desktop.storage.models import AuditScan, Incident, KitConflict, Procedure
+from tests.backends import make_database
+from tests.desktop.kits.helpers import change
+from tests.factories import RECEIVE_CHECKLIST, World, seed_world
+
+TRIALS = int(os.environ.get("ASSETDESK_KILL_TRIALS", "6"))
+BUDGET_S = 35.0
+KILLS = 3
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture(params=["postgresql", "mariadb"])
+def server(
+    request: pytest.FixtureRequest, tmp_path: Path, _sqlite_template_dir: Path
+) -> Iterator[Database]:
+    yield from make_database(request.param, tmp_path, _sqlite_template_dir)
+
+
+def _offline_work(field: World, tags: list[str], audit_id: object, trial: int) -> None:
+    for n, tag in enumerate(tags[:6]):
+        change(field.db, tag, {"serial_number": f"SN-{trial}-{n}"})
+    for tag in tags[6:10]:
+        field.install(tag)
+    for tag in tags[:8]:
+        record_scan(field.db, audit_id=audit_id, raw=tag, scanned_by="auditor")  # type: ignore[arg-type]
+    undo_last_scan(field.db, audit_id=audit_id, scanned_by="auditor")  # type: ignore[arg-type]
+    for _ in range(3):
+        record_procedure(
+            field.db,
+            ProcedureRequest(
+                kind=ProcedureKind.RECEIVE,
+                performed_by="tech",
+                values={
+                    "name": "Offline",
+                    "category": field.laptop_category,
+                    "location": field.room_a,
+                },
+                checklist=RECEIVE_CHECKLIST,
+            ),
+        )
+    for n in range(2):
+        log_incident(
+            field.db,
+            IncidentRequest(
+                logged_by="tech",
+                asset_tags=[tags[n]],
+                title=f"Broken {trial}-{n}",
+                description="Found broken on the visit.",
+                severity="low",
+                routed_group="Infrastructure",
+            ),
+        )
+
+
+def _kit_records(kit: Database) -> tuple[set[object], set[object], set[object]]:
+    with kit.connect() as c:
+        rows = c.exec_driver_sql("SELECT record, row_id FROM kit_journal").all()
+    import uuid
+
+    by = {"procedure": set(), "scan": set(), "incident": set()}  # type: dict[str, set[object]]
+    for record, row_id in rows:
+        by[record].add(uuid.UUID(row_id))
+    return by["procedure"], by["scan"], by["incident"]
+
+
+def _run_child(server_url: str, kit_path: Path, delay: float) -> None:
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.desktop.kits.sync_child", server_url, str(kit_path)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert child.stdout is not None
+    line = child.stdout.readline()
+    assert line.strip() == "ready", line
+    time.sleep(delay)
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    child.stdout.close()
+
+
+def test_sync_killed_at_random_points_ends_with_every_record_exactly_once(
+    server: Database, tmp_path: Path
+) -> None:
+    world = seed_world(server)
+    audit = start_audit(server, scope_location_id=world.site, started_by="auditor")
+    url = server.url.render_as_string(hide_password=False)
+    rng = random.Random(int(os.environ.get("ASSETDESK_KILL_SEED", "16")))
+    started = time.monotonic()
+    trials = 0
+    kills = 0
+    partial: list[tuple[int, int]] = []  # (records, still waiting after the kills)
+    for trial in range(TRIALS):
+        if trial and time.monotonic() - started > BUDGET_S:
+            break
+        tags = [world.receive(tag=f"K{trial}-{n}").asset_tag for n in range(10)]
+        path = tmp_path / f"kit-{trial}.sqlite"
+        kits.checkout(server, kits.resolve_scope(server, locations=["Head office"]), "tech", path)
+        kit = open_database(f"sqlite:///{path}")
+        try:
+            field = World(**{**world.__dict__, "db": kit})
+            _offline_work(field, tags, audit.id, trial)
+            procedures, scans, incidents = _kit_records(kit)
+            with server.read() as s:
+                before = (
+                    s.execute(select(func.count()).select_from(Procedure)).scalar_one(),
+                    s.execute(select(func.count()).select_from(AuditScan)).scalar_one(),
+                    s.execute(select(func.count()).select_from(Incident)).scalar_one(),
+                )
+        finally:
+            kit.dispose()
+        for _ in range(rng.randint(1, KILLS)):
+            _run_child(url, path, rng.uniform(0.0, 1.2))
+            kills += 1
+        kit = open_database(f"sqlite:///{path}")
+        try:
+            left = kits.kit_info(kit)
+            assert left is not None
+            partial.append((len(procedures) + len(scans) + len(incidents), left.waiting))
+            final = kits.sync(kit, server, "tech")
+            info = kits.kit_info(kit)
+            assert info is not None and info.waiting == 0
+        finally:
+            kit.dispose()
+        assert all(r.outcome is not kits.Outcome.CONFLICT for r in final.results)
+        with server.read() as s:
+            assert s.execute(select(func.count()).select_from(KitConflict)).scalar_one() == 0
+            on_server = set(
+                s.execute(select(Procedure.id).where(Procedure.id.in_(procedures))).scalars()
+            )
+            assert on_server == procedures
+            assert (
+                set(s.execute(select(AuditScan.id).where(AuditScan.id.in_(scans))).scalars())
+                == scans
+            )
+            assert (
+                set(s.execute(select(Incident.id).where(Incident.id.in_(incidents))).scalars())
+                == incidents
+            )
+            after = (
+                s.execute(select(func.count()).select_from(Procedure)).scalar_one(),
+                s.execute(select(func.count()).select_from(AuditScan)).scalar_one(),
+                s.execute(select(func.count()).select_from(Incident)).scalar_one(),
+            )
+        # Exactly once: the server grew by the kit's records and nothing else.
+        assert after == (
+            before[0] + len(procedures),
+            before[1] + len(scans),
+            before[2] + len(incidents),
+        )
+        trials += 1
+    print(
+        f"{trials} trials, {kills} kills in {time.monotonic() - started:.1f} s; "
+        f"records / still waiting after the kills: {partial}"
+    )
+    assert trials >= 2 and kills >= trials
