@@ -347,3 +347,37 @@ def test_a_kit_from_a_server_keeps_no_password_and_finds_its_server(tmp_path: Pa
 def _count(database: Database, model: Any) -> int:
     with database.read() as session:
         return int(session.execute(select(func.count()).select_from(model)).scalar_one())
+
+
+def test_a_scope_of_locations_and_people(source: tuple[Path, World], tmp_path: Path) -> None:
+    path, world = source
+    world.install("LAP-2001", location=world.other_site_room)  # Una User's, at the branch
+    people = tmp_path / "una.adkit"
+    ok("--database", path, "kit", "checkout", "--assigned-to", "user", "--as", "tech", "-o", people)
+    assert ok_json("--database", people, "kit", "status")["asset_count"] == 1
+    both = tmp_path / "both.adkit"
+    out = ok(
+        "--database", path, "kit", "checkout", "--scope", "ROOM-A2", "Branch store",
+        "--assigned-to", "user", "--as", "tech", "-o", both,
+    )  # fmt: skip
+    assert f"Checked out {len(IN_SCOPE) + 1} assets" in out
+    assert "new LAP tags in the kit:" in out
+    one_line_failure(
+        assetdesk(
+            "--database",
+            path,
+            "kit",
+            "checkout",
+            "--assigned-to",
+            "nobody",
+            "--as",
+            "tech",
+            "-o",
+            tmp_path / "x.adkit",
+        ),
+        "nobody",
+    )
+    one_line_failure(
+        assetdesk("--database", path, "kit", "checkout", "--as", "tech", "-o", tmp_path / "y.adkit")
+    )
+    assert not (tmp_path / "x.adkit").exists() and not (tmp_path / "y.adkit").exists()
