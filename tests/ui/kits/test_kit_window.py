@@ -142,6 +142,13 @@ def test_an_empty_scope_or_an_existing_file_is_refused_in_the_dialog(
     qtbot.waitUntil(lambda: dialog.worker is None and str(taken) in dialog.message.text())
     assert taken.read_text() == "someone's file"
     assert dialog.checkout_button.isEnabled()
+    # Another file: Una User's assets (every fifth, installed with her) go into the kit.
+    _retype(qtbot, dialog.path, str(tmp_path / "una"))
+    qtbot.mouseClick(dialog.checkout_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.summary is not None, timeout=30_000)
+    assert dialog.path.text() == str(tmp_path / "una.adkit")  # the kit's suffix added
+    assert f"Checked out {IN_ROOM_A2} assets" in dialog.message.text()
+    assert "Una User" in dialog.summary.scope_text
     dialog.close()
 
 
