@@ -253,7 +253,6 @@ def test_the_whole_app_works_in_a_kit(
         combo.setCurrentIndex(combo.findText(text, Qt.MatchFlag.MatchStartsWith))
     with qtbot.waitSignal(incident.logged, timeout=10_000):
         qtbot.mouseClick(incident.log_button, Qt.MouseButton.LeftButton)
-    window.kit.refresh()  # as its timer would, a little later
     qtbot.waitUntil(lambda: "2 records wait to sync" in _banner(window), timeout=10_000)
 
     # Sync: the asset arrives with its tag, the incident gets the server's number.

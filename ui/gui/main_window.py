@@ -422,6 +422,7 @@ class MainWindow(QMainWindow):
         if dialog in self.open_dialogs:
             self.open_dialogs.remove(dialog)
         dialog.deleteLater()
+        self.kit.refresh()  # in a kit: what it recorded (an incident…) now waits to sync
 
     def switch_database(self, url: str) -> None:
         """Open another database on a worker, then show its register."""
