@@ -1,5 +1,5 @@
-"""Opening a field kit file and the database it came from (Qt-free: the CLI and the GUI
-share it).
+"""Opening a field kit file and the database it came from, and the words for a sync's
+counts (Qt-free: the CLI and the GUI share it).
 
 A kit is opened only if it exists and is a kit: a missing path is never created (SQLite
 would make an empty file), and a file that is not SQLite or is an ordinary Assetdesk
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from desktop.errors import DesktopError
 
 if TYPE_CHECKING:
-    from desktop.kits import KitInfo
+    from desktop.kits import KitInfo, SyncReport
     from desktop.storage.database import Database
 
 
@@ -68,3 +68,13 @@ def open_kit_server(kit: Database, info: KitInfo | None = None) -> Database:
         raise DesktopError(
             f"cannot reach the database the kit came from ({where}): {exc.message}"
         ) from exc
+
+
+def outcome_counts(report: SyncReport) -> str:
+    """ "3 applied, 1 merged, 2 conflicts": the outcomes a sync report holds, in order."""
+    parts = []
+    for outcome, count in report.counts().items():
+        if count:
+            word = outcome.value
+            parts.append(f"{count} {word}{'s' if word == 'conflict' and count != 1 else ''}")
+    return ", ".join(parts)

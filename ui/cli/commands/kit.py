@@ -181,7 +181,7 @@ def _status(ctx: CliContext) -> int:
 def _sync(ctx: CliContext) -> int:
     from desktop import kits
     from desktop.settings import CURRENT_USER
-    from ui.kit_files import open_kit_file, open_kit_server
+    from ui.kit_files import open_kit_file, open_kit_server, outcome_counts
 
     args = ctx.args
     kit_path: Path = args.kit.expanduser()
@@ -211,7 +211,7 @@ def _sync(ctx: CliContext) -> int:
         if result.server_number is not None:
             line += f" (incident #{result.server_number} on the server)"
         print(line)
-    counts = ", ".join(f"{n} {o.value}" for o, n in report.counts().items() if n)
+    counts = outcome_counts(report)
     if not report.results:
         print("Nothing waited to sync.")
     else:

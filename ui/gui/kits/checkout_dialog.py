@@ -107,11 +107,14 @@ class CheckoutDialog(QDialog):
         locations_box = QVBoxLayout()
         locations_box.addWidget(self.location_filter)
         locations_box.addWidget(self.locations)
-        form.addRow("&Locations\n(with everything\nbelow them)", locations_box)
+        form.addRow(
+            _label("&Locations\n(each with everything\nbelow it)", self.location_filter),
+            locations_box,
+        )
         form.addRow("Assigned &to", self.people)
         form.addRow("&Search", self.search)
         form.addRow("Open &audit", self.audit)
-        form.addRow("Kit &file", path_row)
+        form.addRow(_label("Kit &file", self.path), path_row)
         self.message = QLabel(
             "The kit holds the assets in scope with their recent history, all reference "
             "data, and the open audits and incidents of the scope. Others see the assets as "
@@ -141,7 +144,7 @@ class CheckoutDialog(QDialog):
         layout.addLayout(form, 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
-        self.resize(680, 620)
+        self.resize(780, 640)
 
     # -- the scope -------------------------------------------------------------------
 
@@ -281,6 +284,12 @@ def checkout_text(info: Any, path: Path | None) -> str:
         + "Open it to work offline (here, or with File › Settings, or "
         f'assetdesk --database "{path}"), and sync it back with Field kit › Sync….'
     )
+
+
+def _label(text: str, buddy: QWidget) -> QLabel:
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label
 
 
 def _checkable_list(items: Any) -> QListWidget:

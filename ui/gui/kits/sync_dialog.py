@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from desktop.errors import DesktopError
 from desktop.storage.database import Database
 from ui.gui.worker import Worker
+from ui.kit_files import outcome_counts
 
 #: Outcome → (text colour, background) in the results table.
 OUTCOME_COLOURS = {
@@ -105,8 +106,9 @@ class SyncDialog(QDialog):
         self.results.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.results.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         header = self.results.horizontalHeader()
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        for column in range(4):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)  # the tooltip has it all
         self.progress = QProgressBar()
         self.progress.setVisible(False)
         self.preview_button = QPushButton("&Preview")
@@ -219,7 +221,6 @@ class SyncDialog(QDialog):
                     item.setBackground(QBrush(QColor(background)))
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.results.setItem(row, column, item)
-        self.results.resizeColumnsToContents()
 
     def rows(self) -> list[list[str]]:
         """What the results table shows, row by row (for tests and the state dump)."""
@@ -274,7 +275,7 @@ class SyncDialog(QDialog):
 
 def report_text(report: Any) -> str:
     """One paragraph about a sync report: counts by outcome, and what to do next."""
-    counts = ", ".join(f"{n} {outcome.value}" for outcome, n in report.counts().items() if n)
+    counts = outcome_counts(report)
     total = len(report.results)
     if report.dry_run:
         head = (
@@ -293,7 +294,7 @@ def report_text(report: Any) -> str:
         f"Synced {total} record{'s' if total != 1 else ''}" + (f": {counts}." if total else ".")
     ]
     if report.counts().get(_conflict_outcome(report), 0):
-        parts.append("Settle the conflicts in Field kit › Conflicts….")
+        parts.append("Settle the conflicts (Field kit › Conflicts…).")
     if report.refreshed:
         parts.append("The kit now holds the database's current state for its scope.")
     return " ".join(parts)
