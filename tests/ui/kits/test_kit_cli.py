@@ -191,9 +191,11 @@ def test_a_conflict_is_listed_field_by_field_and_settled(
     finally:
         kit_db.dispose()
         server.dispose()
-    report = ok_json("kit", "sync", kit)
-    (result,) = report["results"]
-    assert result["outcome"] == "conflict" and result["conflict_id"]
+    text = ok("kit", "sync", kit)
+    assert "1 record became: 1 conflict." in text
+    assert f"Settle the conflict with: assetdesk --database sqlite:///{path} kit conflicts" in text
+    report = ok_json("kit", "sync", kit, "--dry-run")
+    assert report["results"] == []  # queued: it does not wait in the kit any more
 
     (conflict,) = ok_json("--database", path, "kit", "conflicts")
     assert conflict["asset_tag"] == "LAP-1003" and conflict["procedure_kind"] == "change"

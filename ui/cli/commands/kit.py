@@ -206,8 +206,6 @@ def _sync(ctx: CliContext) -> int:
         line = f"{result.seq:>5}  {result.outcome.value:<16} {result.summary}"
         if result.reason:
             line += f" — {result.reason}"
-        if result.conflict_id is not None:
-            line += " (see: assetdesk kit conflicts)"
         if result.server_number is not None:
             line += f" (incident #{result.server_number} on the server)"
         print(line)
@@ -215,7 +213,14 @@ def _sync(ctx: CliContext) -> int:
     if not report.results:
         print("Nothing waited to sync.")
     else:
-        print(f"{len(report.results)} records {verb}: {counts}.")
+        total = len(report.results)
+        print(f"{total} record{'s' if total != 1 else ''} {verb}: {counts}.")
+    queued = sum(1 for r in report.results if r.conflict_id is not None)
+    if queued and not report.dry_run:
+        print(
+            f"Settle the {'conflict' if queued == 1 else f'{queued} conflicts'} with: "
+            f"assetdesk --database {_quoted_url(info.source_url)} kit conflicts"
+        )
     if report.dry_run:
         print("Dry run: nothing was written on either side.")
     elif report.refreshed:
@@ -339,6 +344,10 @@ def _age(info: Any) -> str:
     if seconds < 86_400:
         return f"{seconds // 3600} h"
     return f"{seconds // 86_400} days"
+
+
+def _quoted_url(url: str) -> str:
+    return f"'{url}'" if any(c in url for c in " ?&") else url
 
 
 def _quoted(path: Path) -> str:
