@@ -78,3 +78,68 @@ def outcome_counts(report: SyncReport) -> str:
             word = outcome.value
             parts.append(f"{count} {word}{'s' if word == 'conflict' and count != 1 else ''}")
     return ", ".join(parts)
+
+
+def edits_with_ids(database: Database, edits: dict[str, object]) -> dict[str, object]:
+    """``edits`` (field → value as a person typed it) with each reference field's text
+    turned into the id the procedure service takes: a location by its code, name or full
+    path; a person by user name or name; a category by name or tag prefix; a model, group
+    or supplier by name. An id passes as given; a text that names nothing, or several
+    things, is refused naming the field and the text."""
+    from desktop.domain.fields import FIELDS_BY_KEY, REFERENCE_TYPES
+    from desktop.errors import Problem, ValidationError
+    from desktop.services.reference_queries import reference_choices
+
+    wanted = {
+        key: value
+        for key, value in edits.items()
+        if key in FIELDS_BY_KEY
+        and FIELDS_BY_KEY[key].type in REFERENCE_TYPES
+        and isinstance(value, str)
+        and value.strip()
+    }
+    if not wanted:
+        return dict(edits)
+    with database.read() as session:
+        choices = reference_choices(session)
+    resolved = dict(edits)
+    problems = []
+    for key, value in wanted.items():
+        assert isinstance(value, str)
+        text = value.strip()
+        if _is_uuid(text):
+            continue
+        needle = text.casefold()
+        offered = choices.by_type.get(FIELDS_BY_KEY[key].type, ())
+        hits = [
+            c
+            for c in offered
+            if needle
+            in (
+                c.label.casefold(),
+                c.detail.casefold(),
+                c.label.rsplit(" › ", 1)[-1].casefold(),
+            )
+        ]
+        if len({c.id for c in hits}) == 1:
+            resolved[key] = hits[0].id
+            continue
+        label = FIELDS_BY_KEY[key].label
+        if hits:
+            names = ", ".join(sorted(c.label for c in hits))
+            problems.append(Problem(key, f"{label}: '{text}' names several ({names})"))
+        else:
+            problems.append(Problem(key, f"{label}: '{text}' is not known"))
+    if problems:
+        raise ValidationError(problems)
+    return resolved
+
+
+def _is_uuid(text: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True

@@ -143,9 +143,9 @@ def test_each_conflict_is_shown_field_by_field_and_settled_through_the_buttons(
     assert "the kit's values re-applied" in text and "Recorded as the procedure" in text
     assert _location(register, TAGS[1]) == world.room_a
 
-    # Record my values: the person types the value at checkout back into "Your value".
+    # Record my values: the person types the room's code into "Your value".
     assert TAGS[2] in queue.heading.text()
-    base = _cells(queue)["Location"][0]
+    base = "room-a2"  # Room A2's label code, as a person types it
     row = next(r for r in range(queue.fields.rowCount()) if _text(queue, r, 0) == "Location")
     queue.activateWindow()
     mine = queue.fields.item(row, EDIT_COLUMN)

@@ -256,6 +256,34 @@ def test_a_conflict_is_listed_field_by_field_and_settled(
         ),
     )
 
+    # Another: settled with values typed as a person types them (a room's name).
+    kit_db, server = Database(f"sqlite:///{kit}"), Database(f"sqlite:///{path}")
+    try:
+        _change_location(kit_db, "LAP-1002", world.room_a)
+        _change_location(server, "LAP-1002", world.other_site_room, by="tech2")
+    finally:
+        kit_db.dispose()
+        server.dispose()
+    (second,) = ok_json("kit", "sync", kit)["results"]
+    assert second["outcome"] == "conflict"
+    (open_one,) = ok_json("--database", path, "kit", "conflicts")
+    number = str(open_one["number"])
+    resolve = ("--database", path, "kit", "resolve", number, "--take", "edit", "--as", "tech2")
+    one_line_failure(assetdesk(*resolve, "--set", "location=Narnia"), "Location", "Narnia")
+    one_line_failure(assetdesk(*resolve, "--set", "location"), "not FIELD=VALUE")
+    out = ok(*resolve, "--set", "location=room a2")
+    assert f"Conflict #{number} (LAP-1002) settled: the values given recorded" in out
+    assert "recorded as the procedure" in out
+    server = Database(f"sqlite:///{path}")
+    try:
+        with server.read() as session:
+            where = session.execute(
+                select(Asset.location_id).where(Asset.tag == "LAP-1002")
+            ).scalar_one()
+    finally:
+        server.dispose()
+    assert where == world.room_b
+
 
 def test_what_cannot_be_done_is_one_line(source: tuple[Path, World], tmp_path: Path) -> None:
     path, _ = source

@@ -278,8 +278,13 @@ def _resolve(ctx: CliContext) -> int:
         raise ValidationError(Problem("set", "--set goes with --take edit"))
     if choice is kits.Choice.EDIT and not edits:
         raise ValidationError(Problem("set", "--take edit needs the values: --set FIELD=VALUE"))
+    database = ctx.database()
+    if edits:
+        from ui.kit_files import edits_with_ids
+
+        edits = edits_with_ids(database, edits)
     resolution = kits.resolve(
-        ctx.database(),
+        database,
         args.conflict,
         choice,
         ctx.acting_user(),

@@ -251,8 +251,10 @@ class ConflictQueue(QDialog):
 
         def job(progress: Any, cancel: threading.Event) -> Any:
             from desktop.kits import resolve
+            from ui.kit_files import edits_with_ids
 
-            return resolve(server, conflict.id, choice, user, edits=edits, note=note)
+            typed = edits_with_ids(server, edits) if edits else None
+            return resolve(server, conflict.id, choice, user, edits=typed, note=note)
 
         self._say(f"Settling conflict #{conflict.number}…")
         self._run(job, self._settled)
