@@ -82,6 +82,23 @@ def _cells(queue: ConflictQueue) -> dict[str, list[str]]:
     }
 
 
+def _type_your_value(qtbot: QtBot, queue: ConflictQueue, label: str, value: str) -> None:
+    """Double-click the field's "Your value" cell, replace its text, press Enter."""
+    row = next(r for r in range(queue.fields.rowCount()) if _text(queue, r, 0) == label)
+    queue.activateWindow()
+    mine = queue.fields.item(row, EDIT_COLUMN)
+    assert mine is not None
+    cell = queue.fields.visualItemRect(mine).center()
+    qtbot.mouseClick(queue.fields.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    qtbot.mouseDClick(queue.fields.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit))
+    editor = QApplication.focusWidget()
+    qtbot.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(editor, value)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)  # the view takes the value a moment later
+    qtbot.waitUntil(lambda: _text(queue, row, EDIT_COLUMN) == value)
+
+
 def _settle(qtbot: QtBot, queue: ConflictQueue, button: Any, left: int) -> str:
     assert button.isEnabled()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
@@ -143,22 +160,13 @@ def test_each_conflict_is_shown_field_by_field_and_settled_through_the_buttons(
     assert "the kit's values re-applied" in text and "Recorded as the procedure" in text
     assert _location(register, TAGS[1]) == world.room_a
 
-    # Record my values: the person types the room's code into "Your value".
+    # Record my values: a room nobody knows is refused, naming it; then the room's code.
     assert TAGS[2] in queue.heading.text()
-    base = "room-a2"  # Room A2's label code, as a person types it
-    row = next(r for r in range(queue.fields.rowCount()) if _text(queue, r, 0) == "Location")
-    queue.activateWindow()
-    mine = queue.fields.item(row, EDIT_COLUMN)
-    assert mine is not None
-    cell = queue.fields.visualItemRect(mine).center()
-    qtbot.mouseClick(queue.fields.viewport(), Qt.MouseButton.LeftButton, pos=cell)
-    qtbot.mouseDClick(queue.fields.viewport(), Qt.MouseButton.LeftButton, pos=cell)
-    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit))
-    editor = QApplication.focusWidget()
-    qtbot.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClicks(editor, base)
-    qtbot.keyClick(editor, Qt.Key.Key_Return)  # the view takes the value a moment later
-    qtbot.waitUntil(lambda: _text(queue, row, EDIT_COLUMN) == base)
+    _type_your_value(qtbot, queue, "Location", "Narnia")
+    qtbot.mouseClick(queue.record_edit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Narnia" in queue.message.text() and not queue.busy(), timeout=20_000)
+    assert queue.listing.count() == 1 and queue.record_edit.isEnabled()
+    _type_your_value(qtbot, queue, "Location", "room-a2")  # Room A2's label code
     text = _settle(qtbot, queue, queue.record_edit, left=0)
     assert "values edited and recorded" in text
     assert _location(register, TAGS[2]) == world.room_b
