@@ -204,6 +204,8 @@ def test_a_conflict_is_listed_field_by_field_and_settled(
     assert location["base_text"].endswith("Room A2")  # a name or a full path
     assert location["server_text"].endswith("Branch store")
     assert location["kit_text"].endswith("Room A1")
+    # Asked in the kit, the queue is read on the database the kit came from.
+    assert ok_json("--database", kit, "kit", "conflicts") == [conflict]
     listing = ok("--database", path, "kit", "conflicts")
     assert f"#{conflict['number']}" in listing and "LAP-1003" in listing
     assert "Branch store" in listing and "Room A1" in listing

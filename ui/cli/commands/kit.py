@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -234,7 +236,8 @@ def _sync(ctx: CliContext) -> int:
 def _conflicts(ctx: CliContext) -> int:
     from desktop import kits
 
-    found = kits.conflicts(ctx.database(), include_resolved=ctx.args.all)
+    with _queue_database(ctx) as database:
+        found = kits.conflicts(database, include_resolved=ctx.args.all)
     if ctx.args.json:
         print_json([c.as_json() for c in found])
         return 0
@@ -278,19 +281,15 @@ def _resolve(ctx: CliContext) -> int:
         raise ValidationError(Problem("set", "--set goes with --take edit"))
     if choice is kits.Choice.EDIT and not edits:
         raise ValidationError(Problem("set", "--take edit needs the values: --set FIELD=VALUE"))
-    database = ctx.database()
-    if edits:
-        from ui.kit_files import edits_with_ids
+    with _queue_database(ctx) as database:
+        if edits:
+            from ui.kit_files import edits_with_ids
 
-        edits = edits_with_ids(database, edits)
-    resolution = kits.resolve(
-        database,
-        args.conflict,
-        choice,
-        ctx.acting_user(),
-        edits=edits or None,
-        note=args.note,
-    )
+            edits = edits_with_ids(database, edits)
+        user = _settling_user(ctx, database)
+        resolution = kits.resolve(
+            database, args.conflict, choice, user, edits=edits or None, note=args.note
+        )
     if args.json:
         print_json(
             {
@@ -310,6 +309,38 @@ def _resolve(ctx: CliContext) -> int:
 
 
 # -- helpers ----------------------------------------------------------------------------
+
+
+def _settling_user(ctx: CliContext, queue: Any) -> str:
+    """Who settles: as for any command on the database; working in a kit, --as, the
+    settings' user, else the person who checked the kit out."""
+    if queue is ctx.database():
+        return ctx.acting_user()
+    from desktop import kits
+    from desktop.settings import CURRENT_USER
+
+    info = kits.kit_info(ctx.database())
+    holder = info.checked_out_by if info is not None else ""
+    return str(ctx.args.as_user or ctx.settings.get(CURRENT_USER) or holder)
+
+
+@contextmanager
+def _queue_database(ctx: CliContext) -> Iterator[Any]:
+    """Where the conflict queue is: the database given, or — given a kit — the database
+    the kit came from (a kit keeps no queue of its own)."""
+    from desktop import kits
+    from ui.kit_files import open_kit_server
+
+    database = ctx.database()
+    info = kits.kit_info(database)
+    if info is None:
+        yield database
+        return
+    server = open_kit_server(database, info)
+    try:
+        yield server
+    finally:
+        server.dispose()
 
 
 def _choice_text(choice: Any) -> str:
