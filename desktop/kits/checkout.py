@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import sqlite3
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
@@ -23,9 +27,16 @@ from desktop.kits.model import (
     Scope,
     TagBlock,
 )
-from desktop.kits.schema import create_kit_tables, fill, scope_text
+from desktop.kits.schema import (
+    attach_source,
+    create_kit_tables,
+    detach_source,
+    fill,
+    scope_text,
+)
 from desktop.services.audits import find_audit
 from desktop.services.people import acting_person
+from desktop.storage import migrate
 from desktop.storage.database import Database
 from desktop.storage.kitfile import connection_is_kit
 from desktop.storage.models import (
@@ -110,14 +121,39 @@ def source_url(db: Database) -> URL:
 
 
 def new_kit_database(path: Path) -> Database:
-    """A new migrated SQLite database at ``path`` (which must not exist)."""
-    kit = Database(URL.create("sqlite", database=str(path)))
+    """A new migrated SQLite database at ``path`` (which must not exist): a copy of an
+    empty migrated file kept in the user's cache folder per schema version (made by the
+    migrations the first time)."""
+    _copy_sqlite(_kit_template(), path)
+    return Database(URL.create("sqlite", database=str(path)))
+
+
+def _copy_sqlite(source: Path, target: Path) -> None:
+    with (
+        contextlib.closing(sqlite3.connect(source)) as src,
+        contextlib.closing(sqlite3.connect(target)) as dst,
+    ):
+        src.backup(dst)
+
+
+def _kit_template() -> Path:
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "assetdesk"
+    path = cache / f"kit-schema-{migrate.head_revision()}.sqlite"
+    if path.exists():
+        return path
+    cache.mkdir(parents=True, exist_ok=True)
+    partial = cache / f"{path.name}.{uuid.uuid4().hex}.partial"
+    made = Database(URL.create("sqlite", database=str(partial)))
     try:
-        kit.upgrade()
-    except BaseException:
-        kit.dispose()
-        raise
-    return kit
+        made.upgrade()
+    finally:
+        made.dispose()
+    whole = partial.with_name(partial.name + ".whole")
+    _copy_sqlite(partial, whole)  # one self-contained file, its log folded in
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{partial}{suffix}").unlink(missing_ok=True)
+    os.replace(whole, path)
+    return path
 
 
 def checkout(
@@ -154,9 +190,14 @@ def checkout(
             person = acting_person(session, by_user)
             person_id, username = person.id, person.username
             text_scope = scope_text(session, scope)
-            with made.engine.begin() as kit:
-                create_kit_tables(kit)
-                copied = fill(session, kit, scope, progress=progress, cancel=cancel)
+            with made.engine.connect() as kit:
+                attach_source(kit, source)
+                try:
+                    with kit.begin():
+                        create_kit_tables(kit)
+                        copied = fill(session, kit, scope, progress=progress, cancel=cancel)
+                finally:
+                    detach_source(kit)
         if cancel is not None and cancel():
             raise KitCancelled("the checkout was cancelled; nothing was recorded")
         now = utcnow()
@@ -191,7 +232,9 @@ def checkout(
             session.flush()
             rows = [{"kit_id": kit_id, "asset_id": a} for a in copied.asset_ids]
             if rows:
-                session.execute(insert(KitCheckoutAsset), rows)
+                session.connection().execute(
+                    insert(cast("Table", KitCheckoutAsset.__table__)), rows
+                )
         with made.engine.begin() as kit:
             for block in blocks:
                 kit.exec_driver_sql(

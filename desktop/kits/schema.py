@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, func, insert, or_, select, text
+from sqlalchemy import Connection, MetaData, Table, and_, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from desktop.domain.fields import ASSET_FIELDS, CUSTOM_PREFIX
@@ -30,6 +30,7 @@ from desktop.errors import NotFoundError
 from desktop.kits.model import HISTORY_PER_ASSET, Cancel, KitCancelled, Progress, Scope
 from desktop.services.search import search_condition, search_index_paused
 from desktop.services.values import json_value
+from desktop.storage.database import Database
 from desktop.storage.models import (
     Asset,
     Audit,
@@ -253,8 +254,30 @@ def copy_scope(
     cancel: Cancel | None,
 ) -> Copied:
     """Copy reference data and ``scope``'s records from ``session`` (the source) into the
-    empty data tables of ``kit`` (inside the caller's transaction)."""
+    empty data tables of ``kit`` (inside the caller's transaction).
+
+    When the source is a SQLite file attached to the kit's connection as ``src`` (see
+    :func:`fill`), rows go across inside SQLite (``INSERT … SELECT``) instead of through
+    Python: the same rows, several times faster."""
     tables = _tables()
+    attached = _attached(kit)
+    source_tables: dict[str, Table] = {}
+
+    def copy(table: Table, where: Any = None) -> None:
+        """Copy ``table``'s rows matching ``where(table)`` (all when None)."""
+        if attached:
+            if table.name not in source_tables:
+                source_tables[table.name] = table.to_metadata(MetaData(), schema="src")
+            source = source_tables[table.name]
+            query = select(*source.c)
+            if where is not None:
+                query = query.where(where(source))
+            kit.execute(insert(table).from_select([c.name for c in table.c], query))
+            return
+        query = select(table)
+        if where is not None:
+            query = query.where(where(table))
+        put(table, session.execute(query).all())
 
     def check() -> None:
         if cancel is not None and cancel():
@@ -276,20 +299,21 @@ def copy_scope(
         check()
 
     for name in WHOLE_TABLES:
-        table = tables[name]
-        put(table, session.execute(select(table)).all())
+        copy(tables[name])
         step(f"Reference data: {name.replace('_', ' ')}")
 
     asset_table = tables["assets"]
     base: list[tuple[str, int, int, str]] = []
+    copied = 0
     for part in chunks(asset_ids):
-        rows = session.execute(select(asset_table).where(asset_table.c.id.in_(part))).all()
-        put(asset_table, rows)
-        for row in rows:
+        copy(asset_table, lambda t, part=part: t.c.id.in_(part))
+        copied += len(part)
+        step(f"Assets: {copied} of {len(asset_ids)}")
+    for part in chunks(asset_ids, 5000):
+        for row in kit.execute(select(asset_table).where(asset_table.c.id.in_(part))):
             base.append(
                 (row.id.hex, row.version, row.version, json.dumps(base_values(row), default=str))
             )
-        step(f"Assets: {len(base)} of {len(asset_ids)}")
 
     # Recent history (and every pending procedure) of the assets in scope.
     procedure_table = tables["procedures"]
@@ -320,18 +344,10 @@ def copy_scope(
             ).scalars()
         )
     for part in chunks(procedure_ids):
-        put(
-            procedure_table,
-            session.execute(select(procedure_table).where(procedure_table.c.id.in_(part))).all(),
-        )
+        copy(procedure_table, lambda t, part=part: t.c.id.in_(part))
     approval_table = tables["approvals"]
     for part in chunks(procedure_ids):
-        put(
-            approval_table,
-            session.execute(
-                select(approval_table).where(approval_table.c.procedure_id.in_(part))
-            ).all(),
-        )
+        copy(approval_table, lambda t, part=part: t.c.procedure_id.in_(part))
     step("Recent history")
 
     # Open audits of the scope's places (and the scope's audit).
@@ -428,6 +444,26 @@ def copy_scope(
             [{"a": a, "v": v, "s": s, "vals": vals} for a, v, s, vals in base],
         )
     return Copied(asset_ids, base)
+
+
+def _attached(kit: Connection) -> bool:
+    return any(row[1] == "src" for row in kit.exec_driver_sql("PRAGMA database_list"))
+
+
+def attach_source(kit: Connection, source: Database) -> None:
+    """Attach a SQLite source file to the kit's connection as ``src`` (before any
+    transaction: SQLite refuses ATTACH inside one). Server sources are not attached."""
+    path = source.sqlite_path
+    if path is None:
+        return
+    raw: Any = kit.connection.dbapi_connection
+    raw.execute("ATTACH DATABASE ? AS src", (str(path.resolve()),))
+
+
+def detach_source(kit: Connection) -> None:
+    raw: Any = kit.connection.dbapi_connection
+    if any(row[1] == "src" for row in raw.execute("PRAGMA database_list")):
+        raw.execute("DETACH DATABASE src")
 
 
 def fill(

@@ -23,9 +23,9 @@ import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Connection, Table, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -50,7 +50,7 @@ from desktop.kits.model import (
     RecordResult,
     SyncReport,
 )
-from desktop.kits.schema import base_values, fill
+from desktop.kits.schema import Copied, attach_source, base_values, detach_source, fill
 from desktop.services import audit_scans
 from desktop.services.approvals import withdraw_in_session
 from desktop.services.audit_scan_types import ScanKind
@@ -246,37 +246,54 @@ def refresh_kit(
     """Replace the kit's data by the server's current state for its scope, in one kit
     transaction (a crash or a cancel leaves the kit as it was). Tags keep being drawn
     from the kit's own blocks; synced journal entries are dropped."""
-    with server.read() as session, kit.engine.begin() as connection:
-        connection.exec_driver_sql("UPDATE kit_meta SET journal_on = 0")
-        sequences: dict[str, int] = dict(
-            connection.exec_driver_sql("SELECT prefix, next_value FROM tag_sequences").all()
-        )
-        copied = fill(session, connection, info.scope, progress=progress, cancel=cancel)
-        for block in info.tag_blocks:
-            kit_next = sequences.get(block.prefix, block.first)
-            connection.exec_driver_sql(
-                "INSERT INTO tag_sequences (prefix, next_value) VALUES (?, ?) "
-                "ON CONFLICT (prefix) DO UPDATE SET next_value = excluded.next_value",
-                (block.prefix, max(int(kit_next), block.first)),
-            )
-        connection.exec_driver_sql("DELETE FROM kit_journal WHERE synced = 1")
-        open_conflicts = session.execute(
-            select(func.count())
-            .select_from(KitConflict)
-            .where(KitConflict.kit_id == info.kit_id, KitConflict.resolution.is_(None))
-        ).scalar_one()
-        connection.exec_driver_sql(
-            "UPDATE kit_meta SET journal_on = 1, refreshed_at = ?, open_conflicts = ?",
-            (utcnow().isoformat(), int(open_conflicts)),
-        )
+    with server.read() as session, kit.engine.connect() as connection:
+        attach_source(connection, server)
+        try:
+            with connection.begin():
+                copied = _refill(session, connection, info, progress=progress, cancel=cancel)
+        finally:
+            detach_source(connection)
     with server.write() as session:
         session.execute(delete(KitCheckoutAsset).where(KitCheckoutAsset.kit_id == info.kit_id))
         rows = [{"kit_id": info.kit_id, "asset_id": a} for a in copied.asset_ids]
         if rows:
-            session.execute(insert(KitCheckoutAsset), rows)
+            session.connection().execute(insert(cast("Table", KitCheckoutAsset.__table__)), rows)
         checkout_row = session.get(KitCheckout, info.kit_id)
         if checkout_row is not None:
             checkout_row.asset_count = len(copied.asset_ids)
+
+
+def _refill(
+    session: Session,
+    connection: Connection,
+    info: KitInfo,
+    *,
+    progress: Progress | None,
+    cancel: Cancel | None,
+) -> Copied:
+    connection.exec_driver_sql("UPDATE kit_meta SET journal_on = 0")
+    sequences: dict[str, int] = dict(
+        connection.exec_driver_sql("SELECT prefix, next_value FROM tag_sequences").all()
+    )
+    copied = fill(session, connection, info.scope, progress=progress, cancel=cancel)
+    for block in info.tag_blocks:
+        kit_next = sequences.get(block.prefix, block.first)
+        connection.exec_driver_sql(
+            "INSERT INTO tag_sequences (prefix, next_value) VALUES (?, ?) "
+            "ON CONFLICT (prefix) DO UPDATE SET next_value = excluded.next_value",
+            (block.prefix, max(int(kit_next), block.first)),
+        )
+    connection.exec_driver_sql("DELETE FROM kit_journal WHERE synced = 1")
+    open_conflicts = session.execute(
+        select(func.count())
+        .select_from(KitConflict)
+        .where(KitConflict.kit_id == info.kit_id, KitConflict.resolution.is_(None))
+    ).scalar_one()
+    connection.exec_driver_sql(
+        "UPDATE kit_meta SET journal_on = 1, refreshed_at = ?, open_conflicts = ?",
+        (utcnow().isoformat(), int(open_conflicts)),
+    )
+    return copied
 
 
 # -- replaying one record ---------------------------------------------------------------
