@@ -193,7 +193,7 @@ def test_a_window_in_a_kit_says_so(
     text = banner.plain_text()
     assert "Field kit — working offline on" in text and "Room A2" in text
     assert f"({IN_ROOM_A2} assets)" in text
-    assert "Checked out by tech from local file" in text
+    assert "Checked out by Tess Tech from local file" in text
     assert "nothing waits to sync" in text
     assert not server_window.kit.checkout_action.isEnabled()  # no kit from a kit
     qtbot.waitUntil(lambda: server_window.model.total_assets == IN_ROOM_A2, timeout=10_000)

@@ -46,13 +46,14 @@ class KitBanner(QFrame):
         self.info: Any = None
         self.hide()
 
-    def show_kit(self, info: Any, now: dt.datetime | None = None) -> None:
-        """Show ``info`` (a kit's :class:`KitInfo`), or hide the banner for None."""
+    def show_kit(self, info: Any, now: dt.datetime | None = None, *, holder: str = "") -> None:
+        """Show ``info`` (a kit's :class:`KitInfo`), or hide the banner for None;
+        ``holder``: the name of who checked it out (else their user name is shown)."""
         self.info = info
         if info is None:
             self.hide()
             return
-        self.headline.setText(banner_html(info, now))
+        self.headline.setText(banner_html(info, now, holder=holder))
         self.setToolTip(
             f"This window works in a field kit: a copy of part of {info.source_description}, "
             "made to work offline. What you record here is replayed on that database when "
@@ -65,7 +66,7 @@ class KitBanner(QFrame):
         return " ".join(_strip_tags(self.headline.text()).split())
 
 
-def banner_html(info: Any, now: dt.datetime | None = None) -> str:
+def banner_html(info: Any, now: dt.datetime | None = None, *, holder: str = "") -> str:
     """What the banner says about ``info`` (a :class:`KitInfo`)."""
     waiting = int(info.waiting)
     conflicts = int(info.open_conflicts)
@@ -78,7 +79,7 @@ def banner_html(info: Any, now: dt.datetime | None = None) -> str:
     parts = [
         "<b>Field kit</b> — working offline on "
         f"<b>{html.escape(info.scope_text)}</b> ({int(info.asset_count):,} assets). "
-        f"Checked out by {html.escape(info.checked_out_by)} from "
+        f"Checked out by {html.escape(holder or info.checked_out_by)} from "
         f"{html.escape(info.source_description)}; its data is "
         f"{_age_words(info.refreshed_at, now)} "
         f"(taken {local_time_text(info.refreshed_at)}); {waiting_text}.",

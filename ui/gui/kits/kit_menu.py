@@ -71,7 +71,8 @@ class KitMenu:
 
         def job(progress: Progress, cancel: threading.Event) -> object:
             kits = importlib.import_module("desktop.kits")
-            return kits.kit_info(database)
+            info = kits.kit_info(database)
+            return None if info is None else (info, _holder_name(database, info.checked_out_by))
 
         worker = Worker(job, self.window)
         self._workers.add(worker)
@@ -83,8 +84,9 @@ class KitMenu:
     def _show(self, database: object, info: object) -> None:
         if database is not self.window.database:
             return  # the window moved to another database meanwhile
+        info, holder = info if isinstance(info, tuple) else (None, "")
         self.info = info
-        self.banner.show_kit(info)
+        self.banner.show_kit(info, holder=holder)
         self.checkout_action.setEnabled(info is None)
         self.checkout_action.setToolTip(
             "Copy part of this database into a kit file to work offline"
@@ -131,3 +133,16 @@ class KitMenu:
         for worker in list(self._workers):
             worker.cancel()
             worker.wait()
+
+
+def _holder_name(database: Any, username: str) -> str:
+    """The name of the person who checked the kit out (people are copied into a kit)."""
+    from sqlalchemy import func, select
+
+    from desktop.storage.models import Person
+
+    with database.read() as session:
+        name = session.execute(
+            select(Person.name).where(func.lower(Person.username) == username.lower())
+        ).scalar_one_or_none()
+    return str(name or username)
