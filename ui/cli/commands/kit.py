@@ -130,9 +130,12 @@ def _checkout(ctx: CliContext) -> int:
         search=args.search,
         audit=args.audit,
     )
-    info = kits.checkout(
-        source, scope, ctx.acting_user(), output, progress=_progress_printer(args.json)
-    )
+    user = ctx.acting_user()
+    progress = _ProgressLine(args.json)
+    try:
+        info = kits.checkout(source, scope, user, output, progress=progress)
+    finally:
+        progress.end()
     if args.json:
         print_json({"path": str(output), **info.as_json()})
         return 0
@@ -193,9 +196,11 @@ def _sync(ctx: CliContext) -> int:
         try:
             # Whoever syncs: --as, the settings' user, else the person who checked it out.
             user = args.as_user or ctx.settings.get(CURRENT_USER) or info.checked_out_by
-            report = kits.sync(
-                kit, server, user, dry_run=args.dry_run, progress=_progress_printer(args.json)
-            )
+            progress = _ProgressLine(args.json)
+            try:
+                report = kits.sync(kit, server, user, dry_run=args.dry_run, progress=progress)
+            finally:
+                progress.end()
         finally:
             server.dispose()
     finally:
@@ -351,22 +356,26 @@ def _choice_text(choice: Any) -> str:
     }[str(choice.value)]
 
 
-def _progress_printer(quiet: bool) -> Any:
-    """Progress on standard error when it is a terminal (never mixed into JSON output)."""
-    if quiet or not sys.stderr.isatty():
-        return None
-    last = [""]
+class _ProgressLine:
+    """Progress on standard error when it is a terminal (never mixed into JSON output):
+    one line rewritten in place, cleared by :meth:`end` before the result is printed."""
 
-    def show(done: int, total: int, text: str) -> None:
-        line = f"\r{text} {done:,}/{total:,}" if total else f"\r{text}"
-        if line != last[0]:
-            last[0] = line
-            sys.stderr.write(line[:120].ljust(min(len(last[0]), 120)))
+    def __init__(self, quiet: bool) -> None:
+        self.active = not quiet and sys.stderr.isatty()
+        self.shown = ""
+
+    def __call__(self, done: int, total: int, text: str) -> None:
+        line = (f"{text} {done:,}/{total:,}" if total else text)[:100]
+        if self.active and line != self.shown:
+            sys.stderr.write("\r" + line.ljust(len(self.shown)))
             sys.stderr.flush()
-            if total and done >= total:
-                sys.stderr.write("\n")
+            self.shown = line
 
-    return show
+    def end(self) -> None:
+        if self.active and self.shown:
+            sys.stderr.write("\r" + " " * len(self.shown) + "\r")
+            sys.stderr.flush()
+            self.shown = ""
 
 
 def _local(moment: Any) -> str:
