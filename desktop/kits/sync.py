@@ -4,8 +4,9 @@ Each journal entry is replayed in its own server transaction, through the servic
 records that kind of record online (:func:`record_in_session` for procedures, the scan,
 incident and withdrawal services), with the id it was given on the laptop. A record
 whose id is already on the server is "already applied": a sync killed half-way and run
-again records nothing twice. The kit marks an entry synced only after the server
-committed it.
+again records nothing twice. Records go in batches of :data:`BATCH` per server
+transaction, each in a savepoint of its own (a refused record rolls back alone and is
+queued as a conflict); the kit marks entries synced only after the server committed.
 
 A procedure is compared field by field: for every field it changed, the server's value
 now must be the one the kit saw before it (nobody else touched that field) or the one
@@ -54,6 +55,7 @@ from desktop.kits.schema import Copied, attach_source, base_values, detach_sourc
 from desktop.services import audit_scans
 from desktop.services.approvals import withdraw_in_session
 from desktop.services.audit_scan_types import ScanKind
+from desktop.services.audits import close_audit_in_session
 from desktop.services.incidents import IncidentRequest, log_in_session
 from desktop.services.people import acting_person
 from desktop.services.procedures import ProcedureRequest, record_in_session
@@ -61,6 +63,7 @@ from desktop.services.values import display_text
 from desktop.storage.database import Database
 from desktop.storage.models import (
     Asset,
+    Audit,
     AuditScan,
     Incident,
     IncidentAsset,
@@ -74,6 +77,11 @@ from desktop.storage.models import (
 from desktop.storage.types import utcnow
 
 CONFLICT_NUMBER_ATTEMPTS = 20
+#: Records replayed per server transaction (each in a savepoint of its own); the kit
+#: marks them synced once the server committed them all.
+BATCH = 50
+#: User names by person id (ids are UUIDs: one person's id is never another's).
+_USERNAMES: dict[uuid.UUID, str] = {}
 
 
 @dataclass(frozen=True)
@@ -112,7 +120,7 @@ def sync(
 ) -> SyncReport:
     """Replay the kit's offline records on ``server`` in the order they were made.
 
-    Each record is one server transaction keyed by its laptop-made id (a record already
+    Each record is keyed by its laptop-made id (a record already
     there is "already applied"); records that cannot be applied as made go to the
     server's conflict queue. ``dry_run`` changes nothing on either side and reports
     what each record would become. With ``refresh`` the kit is then brought to the
@@ -152,16 +160,24 @@ def sync(
             session.rollback()
         return SyncReport(info.kit_id, True, tuple(results), cancelled=cancelled)
 
-    for entry in entries:
-        if cancel is not None and cancel():
-            cancelled = True
-            break
+    position = 0
+    while position < len(entries) and not cancelled:
+        done: list[tuple[Entry, Replayed]] = []
         with server.write() as session, kit.read() as kit_session:
-            replayed = _Replayer(session, kit_session, info, by_user, bases).replay(entry)
-        _mark(kit, entry, replayed)
-        _remember(bases, replayed)
-        results.append(replayed.result)
-        tell(replayed.result.summary)
+            replayer = _Replayer(session, kit_session, info, by_user, bases)
+            for entry in entries[position : position + BATCH]:
+                if cancel is not None and cancel():
+                    cancelled = True
+                    break
+                replayed = replayer.replay(entry)
+                _remember(bases, replayed)
+                done.append((entry, replayed))
+        # The server committed the batch: now the kit hears of it.
+        _mark(kit, done)
+        position += len(done)
+        for _entry, replayed in done:
+            results.append(replayed.result)
+            tell(replayed.result.summary)
 
     refreshed = False
     if not cancelled and refresh:
@@ -214,24 +230,32 @@ def _remember(bases: dict[uuid.UUID, Base], replayed: Replayed) -> None:
         known.server_version = replayed.server_version
 
 
-def _mark(kit: Database, entry: Entry, replayed: Replayed) -> None:
-    """After the server committed: the entry is synced (and the asset's server version)."""
+def _mark(kit: Database, done: list[tuple[Entry, Replayed]]) -> None:
+    """After the server committed: the entries are synced (and the assets' server
+    versions noted), in one kit transaction."""
+    if not done:
+        return
     with kit.engine.begin() as connection:
         connection.exec_driver_sql(
             "UPDATE kit_journal SET synced = 1, outcome = ? WHERE seq = ?",
-            (replayed.result.outcome.value, entry.seq),
+            [(replayed.result.outcome.value, entry.seq) for entry, replayed in done],
         )
-        if replayed.asset_id is not None and replayed.server_version is not None:
+        versions = [
+            (
+                replayed.asset_id.hex,
+                replayed.server_version,
+                replayed.server_version,
+                json.dumps(replayed.values or {}, default=str),
+            )
+            for _entry, replayed in done
+            if replayed.asset_id is not None and replayed.server_version is not None
+        ]
+        if versions:
             connection.exec_driver_sql(
                 "INSERT INTO kit_base (asset_id, version, server_version, vals) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT (asset_id) DO UPDATE SET "
                 "server_version = excluded.server_version",
-                (
-                    replayed.asset_id.hex,
-                    replayed.server_version,
-                    replayed.server_version,
-                    json.dumps(replayed.values or {}, default=str),
-                ),
+                versions,
             )
 
 
@@ -338,6 +362,7 @@ class _Replayer:
             "withdrawal": self._withdrawal,
             "scan": self._scan,
             "incident": self._incident,
+            "audit close": self._audit_close,
         }.get(entry.record, self._not_replayed)
         return handler(entry)
 
@@ -346,8 +371,12 @@ class _Replayer:
     def _username(self, person_id: uuid.UUID | None) -> str:
         if person_id is None:
             return ""
-        person = self.kit.get(Person, person_id)
-        return person.username if person is not None else str(person_id)
+        if person_id not in _USERNAMES:
+            found = self.kit.execute(
+                select(Person.username).where(Person.id == person_id)
+            ).scalar_one_or_none()
+            _USERNAMES[person_id] = found if found is not None else str(person_id)
+        return _USERNAMES[person_id]
 
     @contextmanager
     def _attempt(self) -> Iterator[None]:
@@ -732,12 +761,46 @@ class _Replayer:
             self._result(entry, summary, Outcome.APPLIED, reason, server_number=made.number)
         )
 
+    # -- audits closed offline
+
+    def _audit_close(self, entry: Entry) -> Replayed:
+        audit = self.kit.get(Audit, entry.row_id)
+        if audit is None:
+            raise KitError(f"the kit's journal names audit {entry.row_id}, which it lacks")
+        closer = self._username(audit.closed_by_id)
+        summary = f"Audit “{audit.name}” closed by {closer}"
+        there = self.session.get(Audit, audit.id, populate_existing=True)
+        if (
+            there is not None
+            and there.status == audit.status
+            and there.closed_by_id == (audit.closed_by_id)
+        ):
+            return Replayed(self._result(entry, summary, Outcome.ALREADY_APPLIED))
+        try:
+            with self._attempt():
+                if there is None:
+                    raise KitError(f"the audit “{audit.name}” is not on the server")
+                close_audit_in_session(
+                    self.session,
+                    audit_id=audit.id,
+                    closed_by=closer,
+                    closed_at=audit.closed_at,
+                )
+        except DesktopError as problem:
+            return self._queue(
+                entry,
+                summary=summary,
+                reasons=[problem.message],
+                performed_by_id=audit.closed_by_id,
+                performed_at=audit.closed_at or utcnow(),
+            )
+        return Replayed(self._result(entry, summary, Outcome.APPLIED))
+
     # -- what is not replayed
 
     def _not_replayed(self, entry: Entry) -> Replayed:
         words = {
             "audit": "an audit started offline",
-            "audit close": "an audit closed offline",
             "incident event": "an incident's status move or note made offline",
         }.get(entry.record, f"a {entry.record} made offline")
         return self._queue(

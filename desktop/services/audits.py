@@ -196,13 +196,25 @@ def list_audits(session: Session, *, open_only: bool = False) -> list[AuditSumma
 def close_audit(db: Database, *, audit_id: uuid.UUID, closed_by: str) -> AuditSummary:
     """Close the audit: from now on it is read-only and its result is final."""
     with db.write() as session:
-        person = require(session, closed_by, Work.AUDIT)
-        audit = lock_open_audit(session, audit_id)
-        audit.status = AUDIT_CLOSED
-        audit.closed_by_id = person.id
-        audit.closed_at = utcnow()
-        session.flush()
-        return _summary(session, audit)
+        return close_audit_in_session(session, audit_id=audit_id, closed_by=closed_by)
+
+
+def close_audit_in_session(
+    session: Session,
+    *,
+    audit_id: uuid.UUID,
+    closed_by: str,
+    closed_at: dt.datetime | None = None,
+) -> AuditSummary:
+    """:func:`close_audit` inside the caller's transaction (a field kit's replay keeps
+    the time it was closed on the laptop)."""
+    person = require(session, closed_by, Work.AUDIT)
+    audit = lock_open_audit(session, audit_id)
+    audit.status = AUDIT_CLOSED
+    audit.closed_by_id = person.id
+    audit.closed_at = closed_at or utcnow()
+    session.flush()
+    return _summary(session, audit)
 
 
 def find_audit(session: Session, text: str) -> Audit:

@@ -290,7 +290,7 @@ def floor_sync(server: Path, kit: Path) -> float:
         )
         connection.executemany(
             f"INSERT INTO audit_scans VALUES ({', '.join('?' * len(scans[0]))})",
-            [(*row[:2], row[2] + 1_000_000, *row[3:]) for row in scans],
+            scans,
         )
         connection.executemany(
             "UPDATE assets SET serial_number = ?, version = ? WHERE id = ?", updates

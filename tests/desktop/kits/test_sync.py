@@ -12,7 +12,7 @@ from desktop.domain.lifecycle import AssetStatus, ProcedureState
 from desktop.errors import PermissionDeniedError
 from desktop.services.approvals import approve
 from desktop.services.audit_scans import record_scan, undo_last_scan
-from desktop.services.audits import start_audit
+from desktop.services.audits import audit_summary, close_audit, start_audit
 from desktop.services.incidents import IncidentRequest, log_incident
 from desktop.storage.database import open_database
 from desktop.storage.models import Asset, AuditScan, Incident, KitConflict, Procedure
@@ -243,3 +243,38 @@ def test_a_kit_syncs_only_with_the_database_it_came_from(world: World, tmp_path:
                 kits.sync(world.db, world.db, "tech")
     finally:
         other.dispose()
+
+
+def test_an_audit_closed_offline_is_closed_on_the_server_after_its_scans(
+    world: World, tmp_path: Path
+) -> None:
+    world.receive(tag="LAP-1")
+    audit = start_audit(world.db, scope_location_id=world.site, started_by="auditor")
+    with kit_of(world, tmp_path / "kit.sqlite") as field:
+        record_scan(field.db, audit_id=audit.id, raw="LAP-1", scanned_by="auditor")
+        close_audit(field.db, audit_id=audit.id, closed_by="auditor")
+        report = kits.sync(field.db, world.db, "tech", refresh=False)
+        assert [(r.record, r.outcome) for r in report.results] == [
+            ("scan", Outcome.APPLIED),
+            ("audit close", Outcome.APPLIED),
+        ]
+        with field.db.engine.begin() as c:
+            c.exec_driver_sql("UPDATE kit_journal SET synced = 0")
+        again = kits.sync(field.db, world.db, "tech")
+        assert {r.outcome for r in again.results} == {Outcome.ALREADY_APPLIED}
+    with world.db.read() as s:
+        assert audit_summary(s, audit.id).is_open is False
+
+
+def test_an_audit_started_offline_is_queued_not_lost(world: World, tmp_path: Path) -> None:
+    world.receive(tag="LAP-1")
+    with kit_of(world, tmp_path / "kit.sqlite") as field:
+        offline = start_audit(field.db, scope_location_id=field.site, started_by="auditor")
+        record_scan(field.db, audit_id=offline.id, raw="LAP-1", scanned_by="auditor")
+        report = kits.sync(field.db, world.db, "tech")
+        assert [(r.record, r.outcome) for r in report.results] == [
+            ("audit", Outcome.CONFLICT),
+            ("scan", Outcome.CONFLICT),
+        ]
+        assert "do it on the server" in report.results[0].reason
+    assert len(kits.conflicts(world.db)) == 2
