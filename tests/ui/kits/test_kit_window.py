@@ -312,7 +312,8 @@ def test_cancel_during_a_sync_keeps_both_sides_consistent(
     qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path
 ) -> None:
     """Cancel while records are replayed: those replayed stay replayed (once), the others
-    wait in the kit, and the next sync replays them — each exactly once."""
+    wait in the kit, and the next sync replays them — each exactly once. (The whole
+    register, 250 records: Cancel lands while they are replayed.)"""
     from desktop.domain.lifecycle import ProcedureKind
     from desktop.services.procedures import ProcedureRequest, record_procedure
     from desktop.storage.models import Procedure
@@ -320,7 +321,7 @@ def test_cancel_during_a_sync_keeps_both_sides_consistent(
 
     world = register.world
     kit = tmp_path / "kit.adkit"
-    kits.checkout(register.db, kits.Scope(location_ids=(world.room_b,)), "tech", kit)
+    kits.checkout(register.db, kits.Scope(location_ids=(world.site,)), "tech", kit)
     kit_db = Database(f"sqlite:///{kit}")
     with kit_db.read() as session:
         tags = list(session.execute(select(Asset.tag).order_by(Asset.tag)).scalars())
