@@ -202,22 +202,9 @@ def checkout(
             raise KitCancelled("the checkout was cancelled; nothing was recorded")
         now = utcnow()
         # The source records the checkout and reserves the tag blocks, in one transaction.
-        blocks: list[TagBlock] = []
         with source.write() as session:
             prefixes = sorted(session.execute(select(Category.tag_prefix)).scalars())
-            for prefix in prefixes:
-                sequence = session.execute(
-                    select(TagSequence)
-                    .where(TagSequence.prefix == prefix)
-                    .with_for_update()
-                    .execution_options(populate_existing=True)
-                ).scalar_one_or_none()
-                if sequence is None:
-                    sequence = TagSequence(prefix=prefix, next_value=1)
-                    session.add(sequence)
-                first = sequence.next_value
-                sequence.next_value = first + TAG_BLOCK_SIZE
-                blocks.append(TagBlock(prefix, first, first + TAG_BLOCK_SIZE - 1))
+            blocks = reserve_tag_blocks(session, prefixes)
             session.add(
                 KitCheckout(
                     id=kit_id,
@@ -271,3 +258,24 @@ def checkout(
     finally:
         if made is not None:
             made.dispose()
+
+
+def reserve_tag_blocks(session: Session, prefixes: Sequence[str]) -> list[TagBlock]:
+    """Reserve :data:`TAG_BLOCK_SIZE` tag numbers per prefix on the server (its sequence
+    is locked and moved past them): tags the kit makes from them never collide."""
+    blocks: list[TagBlock] = []
+    for prefix in prefixes:
+        sequence = session.execute(
+            select(TagSequence)
+            .where(TagSequence.prefix == prefix)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).scalar_one_or_none()
+        if sequence is None:
+            sequence = TagSequence(prefix=prefix, next_value=1)
+            session.add(sequence)
+        first = sequence.next_value
+        sequence.next_value = first + TAG_BLOCK_SIZE
+        blocks.append(TagBlock(prefix, first, first + TAG_BLOCK_SIZE - 1))
+    session.flush()
+    return blocks

@@ -39,8 +39,10 @@ from desktop.domain.lifecycle import (
     ProcedureState,
 )
 from desktop.errors import DesktopError, ValidationError
+from desktop.kits.checkout import reserve_tag_blocks
 from desktop.kits.info import kit_info
 from desktop.kits.model import (
+    TAG_BLOCK_SIZE,
     Cancel,
     FieldDifference,
     KitCancelled,
@@ -50,6 +52,7 @@ from desktop.kits.model import (
     Progress,
     RecordResult,
     SyncReport,
+    TagBlock,
 )
 from desktop.kits.schema import Copied, attach_source, base_values, detach_source, fill
 from desktop.services import audit_scans
@@ -285,6 +288,41 @@ def refresh_kit(
         checkout_row = session.get(KitCheckout, info.kit_id)
         if checkout_row is not None:
             checkout_row.asset_count = len(copied.asset_ids)
+    _renew_tag_blocks(kit, server, info)
+
+
+def _renew_tag_blocks(kit: Database, server: Database, info: KitInfo) -> None:
+    """A prefix whose block is four-fifths used gets a new block from the server."""
+    current: dict[str, TagBlock] = {}
+    for block in info.tag_blocks:
+        if block.prefix not in current or block.first > current[block.prefix].first:
+            current[block.prefix] = block
+    with kit.connect() as connection:
+        used: dict[str, int] = dict(
+            connection.exec_driver_sql("SELECT prefix, next_value FROM tag_sequences").all()
+        )
+    worn = sorted(
+        prefix
+        for prefix, block in current.items()
+        if used.get(prefix, block.first) > block.last - TAG_BLOCK_SIZE // 5
+    )
+    if not worn:
+        return
+    with server.write() as session:
+        fresh = reserve_tag_blocks(session, worn)
+        checkout_row = session.get(KitCheckout, info.kit_id)
+        if checkout_row is not None:
+            checkout_row.tag_blocks = [*checkout_row.tag_blocks, *(b.__dict__ for b in fresh)]
+    blocks = [*info.tag_blocks, *fresh]
+    with kit.engine.begin() as connection:
+        for block in fresh:
+            connection.exec_driver_sql(
+                "UPDATE tag_sequences SET next_value = ? WHERE prefix = ?",
+                (block.first, block.prefix),
+            )
+        connection.exec_driver_sql(
+            "UPDATE kit_meta SET tag_blocks = ?", (json.dumps([b.__dict__ for b in blocks]),)
+        )
 
 
 def _refill(

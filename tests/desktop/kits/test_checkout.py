@@ -109,3 +109,29 @@ def test_local_files_and_kits_commit_with_synchronous_full(world: World, tmp_pat
                     assert c.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
         finally:
             db.dispose()
+
+
+def test_scope_by_assignee_search_and_audit(world: World, tmp_path: Path) -> None:
+    from desktop.services.audits import start_audit
+
+    world.receive(tag="LAP-1", values={"location": world.other_site_room})
+    world.install("LAP-1", location=world.other_site_room)  # assigned to Una User
+    world.receive(tag="LAP-2", name="Special Dock", values={"location": world.other_site_room})
+    world.receive(tag="LAP-3", values={"location": world.other_site_room})
+    world.receive(tag="LAP-4")  # Room A1
+    audit = start_audit(world.db, scope_location_id=world.room_a, started_by="auditor")
+    cases = [
+        ({"assigned_to": ["user"]}, {"LAP-1"}),
+        ({"search": "Special Dock"}, {"LAP-2"}),
+        ({"audit": str(audit.id)}, {"LAP-4"}),
+        ({"locations": ["Branch"], "assigned_to": ["user"]}, {"LAP-1", "LAP-2", "LAP-3"}),
+    ]
+    for n, (parts, expected) in enumerate(cases):
+        scope = kits.resolve_scope(world.db, **parts)  # type: ignore[arg-type]
+        kits.checkout(world.db, scope, "tech", tmp_path / f"kit{n}.sqlite")
+        kit = _open(tmp_path / f"kit{n}.sqlite")
+        try:
+            with kit.read() as s:
+                assert set(s.execute(select(Asset.tag)).scalars()) == expected, parts
+        finally:
+            kit.dispose()

@@ -278,3 +278,23 @@ def test_an_audit_started_offline_is_queued_not_lost(world: World, tmp_path: Pat
         ]
         assert "do it on the server" in report.results[0].reason
     assert len(kits.conflicts(world.db)) == 2
+
+
+def test_a_worn_tag_block_is_renewed_at_sync(world: World, tmp_path: Path) -> None:
+    with kit_of(world, tmp_path / "kit.sqlite") as field:
+        info = kits.kit_info(field.db)
+        assert info is not None
+        (block,) = [b for b in info.tag_blocks if b.prefix == "LAP"]
+        with field.db.engine.begin() as c:  # as if 490 tags were used offline
+            c.exec_driver_sql(
+                "UPDATE tag_sequences SET next_value = ? WHERE prefix = 'LAP'",
+                (block.last - 9,),
+            )
+        kits.sync(field.db, world.db, "tech")
+        info = kits.kit_info(field.db)
+        assert info is not None
+        laps = [b for b in info.tag_blocks if b.prefix == "LAP"]
+        assert len(laps) == 2 and laps[1].first > block.last
+        made = field.receive()
+        assert made.asset_tag.endswith(str(laps[1].first))
+        assert world.receive().asset_tag != made.asset_tag
