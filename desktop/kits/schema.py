@@ -92,7 +92,9 @@ KIT_TRIGGERS = (
         "incident_events",
         "incident event",
         "insert",
-        "NOT (NEW.from_status IS NULL AND NEW.to_status = 'new')",
+        # Every event but the "Logged" one that comes with a new incident (a note has
+        # no statuses: coalesce, or NOT (… NULL …) would skip it).
+        "NOT (NEW.from_status IS NULL AND coalesce(NEW.to_status, '') = 'new')",
     ),
     _journal_trigger("kit_journal_audit", "INSERT", "audits", "audit", "insert"),
     _journal_trigger(

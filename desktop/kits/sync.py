@@ -59,7 +59,7 @@ from desktop.services import audit_scans
 from desktop.services.approvals import withdraw_in_session
 from desktop.services.audit_scan_types import ScanKind
 from desktop.services.audits import close_audit_in_session
-from desktop.services.incidents import IncidentRequest, log_in_session
+from desktop.services.incidents import IncidentRequest, add_note_in_session, log_in_session
 from desktop.services.people import acting_person
 from desktop.services.procedures import ProcedureRequest, record_in_session
 from desktop.services.values import display_text
@@ -401,6 +401,7 @@ class _Replayer:
             "scan": self._scan,
             "incident": self._incident,
             "audit close": self._audit_close,
+            "incident event": self._incident_event,
         }.get(entry.record, self._not_replayed)
         return handler(entry)
 
@@ -834,12 +835,49 @@ class _Replayer:
             )
         return Replayed(self._result(entry, summary, Outcome.APPLIED))
 
+    # -- incident notes
+
+    def _incident_event(self, entry: Entry) -> Replayed:
+        event = self.kit.get(IncidentEvent, entry.row_id)
+        if event is None:
+            raise KitError(f"the kit's journal names incident event {entry.row_id}, which it lacks")
+        if event.from_status is not None or event.to_status is not None:
+            return self._not_replayed(entry)
+        incident = self.kit.get(Incident, event.incident_id)
+        author = self._username(event.person_id)
+        summary = f"Note on incident “{incident.title if incident else ''}” by {author}"
+        if self.session.get(IncidentEvent, event.id) is not None:
+            return Replayed(self._result(entry, summary, Outcome.ALREADY_APPLIED))
+        there = self.session.get(Incident, event.incident_id)
+        try:
+            with self._attempt():
+                if there is None:
+                    raise KitError("the incident is not on the server (it is in conflict)")
+                add_note_in_session(
+                    self.session,
+                    number=there.number,
+                    by=author,
+                    note=event.note,
+                    event_id=event.id,
+                    at=event.at,
+                )
+        except DesktopError as problem:
+            return self._queue(
+                entry,
+                summary=summary,
+                reasons=[problem.message],
+                performed_by_id=event.person_id,
+                performed_at=event.at,
+                payload={"note": event.note},
+            )
+        return Replayed(self._result(entry, summary, Outcome.APPLIED))
+
     # -- what is not replayed
 
     def _not_replayed(self, entry: Entry) -> Replayed:
         words = {
             "audit": "an audit started offline",
-            "incident event": "an incident's status move or note made offline",
+            "incident event": "an incident's status move made offline",
         }.get(entry.record, f"a {entry.record} made offline")
         return self._queue(
             entry,

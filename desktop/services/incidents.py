@@ -428,12 +428,37 @@ def add_note(db: Database, *, number: int, by: str, note: str) -> IncidentRow:
     if not note.strip():
         raise ValidationError(Problem("note", "the note is empty"), subject=f"incident #{number}")
     with db.write() as session:
-        actor = acting_person(session, by)
-        incident = _locked(session, number)
-        session.add(IncidentEvent(incident_id=incident.id, person_id=actor.id, note=note.strip()))
-        incident.updated_at = utcnow()
-        session.flush()
+        incident = add_note_in_session(session, number=number, by=by, note=note)
         return incident_rows(session, [incident])[0]
+
+
+def add_note_in_session(
+    session: Session,
+    *,
+    number: int,
+    by: str,
+    note: str,
+    event_id: uuid.UUID | None = None,
+    at: dt.datetime | None = None,
+) -> Incident:
+    """:func:`add_note` inside the caller's transaction (a field kit's replay keeps the
+    note's id and time)."""
+    if not note.strip():
+        raise ValidationError(Problem("note", "the note is empty"), subject=f"incident #{number}")
+    actor = acting_person(session, by)
+    incident = _locked(session, number)
+    session.add(
+        IncidentEvent(
+            id=event_id or uuid.uuid4(),
+            incident_id=incident.id,
+            person_id=actor.id,
+            note=note.strip(),
+            at=at or utcnow(),
+        )
+    )
+    incident.updated_at = utcnow()
+    session.flush()
+    return incident
 
 
 def _check_fix(

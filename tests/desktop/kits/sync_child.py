@@ -1,23 +1,47 @@
 """A sync in a process of its own, for the kill -9 test: ``python -m
-tests.desktop.kits.sync_child SERVER_URL KIT_PATH``. Prints ``ready`` once both databases
-are open, then syncs (the parent kills it at a random moment)."""
+tests.desktop.kits.sync_child SERVER_URL KIT_PATH BATCH KILL_AT``.
+
+Syncs with ``BATCH`` records per server transaction and sends itself SIGKILL just after
+its ``KILL_AT``-th SQL statement (on the server or on the kit), wherever that falls:
+inside a server transaction, between the server's commit and the kit's mark, in the
+kit's refresh. SIGKILL cannot be caught: nothing is cleaned up, nothing rolled back by
+us; a number past the sync's last statement lets it finish.
+"""
 
 from __future__ import annotations
 
+import importlib
+import os
+import signal
 import sys
+from typing import Any
+
+from sqlalchemy import event
 
 from desktop import kits
 from desktop.storage.database import Database, open_database
 
 
-def main(server_url: str, kit_path: str) -> None:
+def main(server_url: str, kit_path: str, batch: int, kill_at: int) -> None:
+    # The module (``desktop.kits.sync`` the attribute is the function of that name).
+    module: Any = importlib.import_module("desktop.kits.sync")
+    module.BATCH = batch
     server = Database(server_url)
     kit = open_database(f"sqlite:///{kit_path}")
     server.check_connection()
-    print("ready", flush=True)
+    statements = 0
+
+    def count(*_args: Any) -> None:
+        nonlocal statements
+        statements += 1
+        if statements == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    for engine in (server.engine, kit.engine, kit.read_engine):
+        event.listen(engine, "after_cursor_execute", count)
     report = kits.sync(kit, server, "tech")
-    print(f"done {len(report.results)}", flush=True)
+    print(f"done {len(report.results)} in {statements} statements", flush=True)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))

@@ -13,9 +13,16 @@ from desktop.errors import PermissionDeniedError
 from desktop.services.approvals import approve
 from desktop.services.audit_scans import record_scan, undo_last_scan
 from desktop.services.audits import audit_summary, close_audit, start_audit
-from desktop.services.incidents import IncidentRequest, log_incident
+from desktop.services.incidents import IncidentRequest, add_note, log_incident, move_incident
 from desktop.storage.database import open_database
-from desktop.storage.models import Asset, AuditScan, Incident, KitConflict, Procedure
+from desktop.storage.models import (
+    Asset,
+    AuditScan,
+    Incident,
+    IncidentEvent,
+    KitConflict,
+    Procedure,
+)
 from tests.desktop.kits.helpers import change, kit_of, procedure_count
 from tests.factories import World
 
@@ -298,3 +305,60 @@ def test_a_worn_tag_block_is_renewed_at_sync(world: World, tmp_path: Path) -> No
         made = field.receive()
         assert made.asset_tag.endswith(str(laps[1].first))
         assert world.receive().asset_tag != made.asset_tag
+
+
+def test_a_cancelled_sync_leaves_both_sides_consistent(world: World, tmp_path: Path) -> None:
+    world.receive(tag="LAP-1")
+    world.receive(tag="LAP-2")
+    with kit_of(world, tmp_path / "kit.sqlite") as field:
+        first = change(field.db, "LAP-1", {"serial_number": "ONE"})
+        second = change(field.db, "LAP-2", {"serial_number": "TWO"})
+        asked = iter([False, True])
+        report = kits.sync(field.db, world.db, "tech", cancel=lambda: next(asked, True))
+        assert report.cancelled and not report.refreshed
+        assert [r.record_id for r in report.results] == [first.procedure_id]
+        info = kits.kit_info(field.db)
+        assert info is not None and info.waiting == 1
+        with world.db.read() as s:
+            assert s.get(Procedure, first.procedure_id) is not None
+            assert s.get(Procedure, second.procedure_id) is None
+        (rest,) = kits.sync(field.db, world.db, "tech").results
+        assert (rest.record_id, rest.outcome) == (second.procedure_id, Outcome.APPLIED)
+
+
+def test_incident_notes_made_offline_are_added_once_and_moves_are_queued(
+    world: World, tmp_path: Path
+) -> None:
+    world.receive(tag="LAP-1")
+    request = IncidentRequest(
+        logged_by="tech",
+        asset_tags=["LAP-1"],
+        title="Fan noise",
+        description="Loud fan.",
+        severity="low",
+        routed_group="Infrastructure",
+    )
+    online = log_incident(world.db, request)
+    with kit_of(world, tmp_path / "kit.sqlite") as field:
+        add_note(field.db, number=online.number, by="tech", note="Dust cleaned")
+        move_incident(
+            field.db, number=online.number, to_status="assigned", by="infra", assignee="infra"
+        )
+        report = kits.sync(field.db, world.db, "tech", refresh=False)
+        assert [(r.record, r.outcome) for r in report.results] == [
+            ("incident event", Outcome.APPLIED),
+            ("incident event", Outcome.CONFLICT),
+        ]
+        assert "status move" in report.results[1].reason
+        with field.db.engine.begin() as c:
+            c.exec_driver_sql("UPDATE kit_journal SET synced = 0")
+        again = kits.sync(field.db, world.db, "tech")
+        assert [r.outcome for r in again.results] == [Outcome.ALREADY_APPLIED, Outcome.CONFLICT]
+    with world.db.read() as s:
+        notes = s.execute(
+            select(func.count())
+            .select_from(IncidentEvent)
+            .where(IncidentEvent.note == "Dust cleaned")
+        ).scalar_one()
+        assert notes == 1
+    assert len(kits.conflicts(world.db)) == 1

@@ -38,7 +38,7 @@ from tests.factories import RECEIVE_CHECKLIST, seed_world
 ASSETS = 2
 FIELDS = ("serial_number", "name")
 OUTCOMES = {kits.Outcome.APPLIED, kits.Outcome.MERGED, kits.Outcome.CONFLICT}
-EXAMPLES = {"sqlite": 20, "postgresql": 6, "mariadb": 6}
+EXAMPLES = {"sqlite": 20, "postgresql": 15, "mariadb": 15}
 
 
 @pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
