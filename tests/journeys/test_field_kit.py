@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from pytestqt.exceptions import TimeoutError as WaitTimeout
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -89,7 +90,7 @@ def test_a_day_offline_in_a_field_kit(
     qtbot.keyClick(dialog.path, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(dialog.path, str(kit))
     qtbot.mouseClick(dialog.checkout_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(dialog.open_button.isVisible, timeout=30_000)
+    _until(qtbot, dialog.open_button.isVisible, dialog.message.text)
     assert "Checked out 50 assets" in dialog.message.text()
     qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.database.sqlite_path == kit, timeout=30_000)
@@ -142,7 +143,7 @@ def test_a_day_offline_in_a_field_kit(
     sync = window.open_dialogs[-1]
     assert isinstance(sync, SyncDialog)
     qtbot.mouseClick(sync.preview_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: sync.report is not None, timeout=30_000)
+    _until(qtbot, lambda: sync.report is not None, sync.message.text)
     assert sync.report.dry_run
     assert sync.results.rowCount() == waiting
     outcomes = {row[2] for row in sync.rows()}
@@ -151,7 +152,7 @@ def test_a_day_offline_in_a_field_kit(
     with server.read() as session:
         assert session.execute(select(func.count()).select_from(Procedure)).scalar_one() == before
     qtbot.mouseClick(sync.sync_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not sync.report.dry_run, timeout=30_000)
+    _until(qtbot, lambda: not sync.report.dry_run, sync.message.text)
     assert sync.message.text().startswith(f"Synced {waiting} records: {waiting} applied.")
     sync.close()
     qtbot.waitUntil(lambda: "nothing waits to sync" in _banner(window), timeout=10_000)
@@ -169,6 +170,15 @@ def test_a_day_offline_in_a_field_kit(
         assert scans == 1
         after = session.execute(select(func.count()).select_from(Procedure)).scalar_one()
         assert after == before + 1
+
+
+def _until(qtbot: QtBot, done: Callable[[], bool], says: Callable[[], str]) -> None:
+    """Wait for a checkout or sync (a minute: the machine may be busy); on a timeout the
+    failure quotes what the dialog says."""
+    try:
+        qtbot.waitUntil(done, timeout=60_000)
+    except WaitTimeout as exc:
+        raise AssertionError(f"still waiting; the dialog says: {says()!r}") from exc
 
 
 def _answered(screen: ScanScreen, headline: str) -> Callable[[], bool]:
@@ -260,7 +270,7 @@ def test_the_whole_app_works_in_a_kit(
     sync = window.open_dialogs[-1]
     assert isinstance(sync, SyncDialog)
     qtbot.mouseClick(sync.sync_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: sync.report is not None and sync.worker is None, timeout=30_000)
+    _until(qtbot, lambda: sync.report is not None and sync.worker is None, sync.message.text)
     assert [row[2] for row in sync.rows()] == ["applied", "applied"]
     assert any("incident #" in row[4] for row in sync.rows())
     sync.close()
@@ -285,7 +295,7 @@ def _check_out_room_a2(qtbot: QtBot, window: MainWindow, kit: Path) -> None:
     qtbot.keyClick(dialog.path, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(dialog.path, str(kit))
     qtbot.mouseClick(dialog.checkout_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(dialog.open_button.isVisible, timeout=30_000)
+    _until(qtbot, dialog.open_button.isVisible, dialog.message.text)
     qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.database.sqlite_path == kit, timeout=30_000)
 
