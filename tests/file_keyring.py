@@ -19,12 +19,21 @@ BACKEND = "tests.file_keyring.FileKeyring"
 
 
 class FileKeyring(keyring.backend.KeyringBackend):
+    """Once imported, keyring's chainer finds this class among every backend in the process
+    (it looks at KeyringBackend's subclasses): without its file variable it holds nothing
+    and stores nothing, so tests that run later in the same worker are not affected."""
+
     priority = 1
 
     def _path(self) -> Path:
-        return Path(os.environ[FILE_VAR])
+        where = os.environ.get(FILE_VAR)
+        if not where:
+            raise keyring.errors.PasswordSetError(f"{FILE_VAR} is not set")
+        return Path(where)
 
     def _load(self) -> dict[str, str]:
+        if not os.environ.get(FILE_VAR):
+            return {}
         path = self._path()
         if not path.exists():
             return {}

@@ -79,7 +79,7 @@ def login(server: tuple[TlsServer, Pki]) -> Iterator[Login]:
     name = f"leak_{os.getpid()}_{next(_logins)}"
     admin = f"host=127.0.0.1 port={running.port} user={TLS_USER} dbname=postgres"
     with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f"CREATE ROLE {name} LOGIN PASSWORD '{PASSWORD}'")
+        connection.execute(f"CREATE ROLE {name} LOGIN CREATEROLE PASSWORD '{PASSWORD}'")
         connection.execute(f"CREATE DATABASE {name} OWNER {name}")
     yield Login(running, pki, name, name)
     with psycopg.connect(admin, autocommit=True) as connection:

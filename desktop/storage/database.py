@@ -196,7 +196,19 @@ class Database:
         with _translate_connection_errors(self), self.engine.begin() as connection:
             login = session_login(connection)
             if login is not None and login.owner:
-                install_roles(connection)
+                try:
+                    with connection.begin_nested():
+                        install_roles(connection)
+                except DBAPIError as exc:
+                    if not _is_privilege_refusal(exc):
+                        raise
+                    raise PermissionDeniedError(
+                        f"The owner login of {self.description} may not create this "
+                        f"register's database roles ({_first_line(exc)}). The schema is up to "
+                        "date; give the owner login the right to create roles (PostgreSQL: "
+                        "ALTER ROLE <owner> CREATEROLE; MariaDB: GRANT CREATE USER ON *.* TO "
+                        "<owner> WITH GRANT OPTION) and run db upgrade again."
+                    ) from exc
 
     def ensure_schema(self) -> None:
         """Refuse a schema this program does not know; migrate local files automatically.
@@ -422,7 +434,10 @@ def _is_schema_problem(exc: DBAPIError) -> bool:
 def _is_privilege_refusal(exc: DBAPIError) -> bool:
     """A grant refused the statement (not one of our triggers: they say why themselves)."""
     words = str(exc.orig).lower()
-    return "permission denied for" in words or "command denied to user" in words
+    return any(
+        word in words
+        for word in ("permission denied for", "permission denied to", "command denied to user")
+    )
 
 
 def _is_connection_problem(exc: DBAPIError) -> bool:
