@@ -196,9 +196,8 @@ class Database:
         with _translate_connection_errors(self), self.engine.begin() as connection:
             login = session_login(connection)
             if login is not None and login.owner:
-                try:
-                    with connection.begin_nested():
-                        install_roles(connection)
+                try:  # no savepoint: MariaDB's GRANT and CREATE ROLE commit implicitly
+                    install_roles(connection)
                 except DBAPIError as exc:
                     if not _is_privilege_refusal(exc):
                         raise
