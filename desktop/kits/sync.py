@@ -58,8 +58,13 @@ from desktop.kits.schema import Copied, attach_source, base_values, detach_sourc
 from desktop.services import audit_scans
 from desktop.services.approvals import withdraw_in_session
 from desktop.services.audit_scan_types import ScanKind
-from desktop.services.audits import close_audit_in_session
-from desktop.services.incidents import IncidentRequest, add_note_in_session, log_in_session
+from desktop.services.audits import close_audit_in_session, start_audit_in_session
+from desktop.services.incidents import (
+    IncidentRequest,
+    add_note_in_session,
+    log_in_session,
+    move_incident_in_session,
+)
 from desktop.services.people import acting_person
 from desktop.services.procedures import ProcedureRequest, record_in_session
 from desktop.services.values import display_text
@@ -400,6 +405,7 @@ class _Replayer:
             "withdrawal": self._withdrawal,
             "scan": self._scan,
             "incident": self._incident,
+            "audit": self._audit_start,
             "audit close": self._audit_close,
             "incident event": self._incident_event,
         }.get(entry.record, self._not_replayed)
@@ -800,6 +806,38 @@ class _Replayer:
             self._result(entry, summary, Outcome.APPLIED, reason, server_number=made.number)
         )
 
+    # -- audits started offline
+
+    def _audit_start(self, entry: Entry) -> Replayed:
+        audit = self.kit.get(Audit, entry.row_id)
+        if audit is None:
+            raise KitError(f"the kit's journal names audit {entry.row_id}, which it lacks")
+        starter = self._username(audit.started_by_id)
+        summary = f"Audit “{audit.name}” started by {starter}"
+        if self.session.get(Audit, audit.id) is not None:
+            return Replayed(self._result(entry, summary, Outcome.ALREADY_APPLIED))
+        try:
+            with self._attempt():
+                start_audit_in_session(
+                    self.session,
+                    scope_location_id=audit.scope_location_id,
+                    started_by=starter,
+                    category_ids=[uuid.UUID(str(c)) for c in audit.category_ids or []],
+                    name=audit.name,
+                    audit_id=audit.id,
+                    started_at=audit.started_at,
+                )
+        except DesktopError as problem:
+            return self._queue(
+                entry,
+                summary=summary,
+                reasons=[problem.message],
+                performed_by_id=audit.started_by_id,
+                performed_at=audit.started_at,
+                payload={"name": audit.name, "scope_location_id": str(audit.scope_location_id)},
+            )
+        return Replayed(self._result(entry, summary, Outcome.APPLIED))
+
     # -- audits closed offline
 
     def _audit_close(self, entry: Entry) -> Replayed:
@@ -842,7 +880,7 @@ class _Replayer:
         if event is None:
             raise KitError(f"the kit's journal names incident event {entry.row_id}, which it lacks")
         if event.from_status is not None or event.to_status is not None:
-            return self._not_replayed(entry)
+            return self._incident_move(entry, event)
         incident = self.kit.get(Incident, event.incident_id)
         author = self._username(event.person_id)
         summary = f"Note on incident “{incident.title if incident else ''}” by {author}"
@@ -872,13 +910,73 @@ class _Replayer:
             )
         return Replayed(self._result(entry, summary, Outcome.APPLIED))
 
+    # -- incident status moves
+
+    def _incident_move(self, entry: Entry, event: IncidentEvent) -> Replayed:
+        incident = self.kit.get(Incident, event.incident_id)
+        if incident is None:
+            raise KitError(f"the kit's journal names incident {event.incident_id}, which it lacks")
+        author = self._username(event.person_id)
+        summary = (
+            f"Incident “{incident.title}” moved from {event.from_status} to "
+            f"{event.to_status} by {author}"
+        )
+        if self.session.get(IncidentEvent, event.id) is not None:
+            return Replayed(self._result(entry, summary, Outcome.ALREADY_APPLIED))
+        there = self.session.get(Incident, event.incident_id, populate_existing=True)
+        common: dict[str, Any] = {
+            "summary": summary,
+            "performed_by_id": event.person_id,
+            "performed_at": event.at,
+            "payload": {
+                "incident_id": str(incident.id),
+                "from_status": event.from_status,
+                "to_status": event.to_status,
+                "note": event.note,
+            },
+        }
+        if there is None:
+            return self._queue(
+                entry, reasons=["the incident is not on the server (it is in conflict)"], **common
+            )
+        if there.status != event.from_status:
+            return self._queue(
+                entry,
+                reasons=[
+                    f"the server moved incident #{there.number} to {there.status} meanwhile "
+                    f"(the kit moved it from {event.from_status} to {event.to_status})"
+                ],
+                **common,
+            )
+        target = str(event.to_status)
+        fix = incident.fixed_by_procedure_id
+        try:
+            with self._attempt():
+                move_incident_in_session(
+                    self.session,
+                    number=there.number,
+                    to_status=target,
+                    by=author,
+                    assignee=incident.assigned_to_id if target == "assigned" else None,
+                    root_cause=incident.root_cause if target == "resolved" else "",
+                    resolution=incident.resolution if target == "resolved" else "",
+                    note=event.note,
+                    fixed_by_procedure=(
+                        fix
+                        if target == "resolved" and fix and there.fixed_by_procedure_id is None
+                        else None
+                    ),
+                    event_id=event.id,
+                    at=event.at,
+                )
+        except DesktopError as problem:
+            return self._queue(entry, reasons=[problem.message], **common)
+        return Replayed(self._result(entry, summary, Outcome.APPLIED))
+
     # -- what is not replayed
 
     def _not_replayed(self, entry: Entry) -> Replayed:
-        words = {
-            "audit": "an audit started offline",
-            "incident event": "an incident's status move made offline",
-        }.get(entry.record, f"a {entry.record} made offline")
+        words = f"a {entry.record} made offline"
         return self._queue(
             entry,
             summary=f"{entry.record.capitalize()} {entry.row_id}",
