@@ -69,6 +69,7 @@ from desktop.services.people import acting_person
 from desktop.services.procedures import ProcedureRequest, record_in_session
 from desktop.services.values import display_text
 from desktop.storage.database import Database
+from desktop.storage.kitfile import returned_sentence
 from desktop.storage.models import (
     Asset,
     Audit,
@@ -123,10 +124,14 @@ def sync(
     *,
     dry_run: bool = False,
     refresh: bool = True,
+    check_in: bool = False,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
 ) -> SyncReport:
     """Replay the kit's offline records on ``server`` in the order they were made.
+
+    With ``check_in`` (see :func:`check_in`) the checkout then ends instead of the
+    refresh; a kit whose checkout the server already ended is synced and closed so.
 
     Each record is keyed by its laptop-made id (a record already
     there is "already applied"); records that cannot be applied as made go to the
@@ -137,16 +142,20 @@ def sync(
     info = kit_info(kit)
     if info is None:
         raise KitError(f"{kit.display_url} is not a field kit: there is nothing to sync")
+    if info.returned_at is not None:
+        raise KitError(returned_sentence(info.returned_at.isoformat(), info.source_description))
     with server.read() as session:
-        if session.get(KitCheckout, info.kit_id) is None:
+        checkout_row = session.get(KitCheckout, info.kit_id)
+        if checkout_row is None:
             raise KitError(
                 f"the database {server.display_url} has no record of this kit (it was "
                 f"checked out from {info.source_url}); nothing was changed"
             )
+        ending = check_in or checkout_row.returned_at is not None
         acting_person(session, by_user)
     entries = _entries(kit)
     bases = _bases(kit)
-    total = len(entries) + (0 if dry_run or not refresh else 1)
+    total = len(entries) + (0 if dry_run or not (refresh or ending) else 1)
     results: list[RecordResult] = []
     cancelled = False
 
@@ -187,8 +196,12 @@ def sync(
             results.append(replayed.result)
             tell(replayed.result.summary)
 
-    refreshed = False
-    if not cancelled and refresh:
+    refreshed = returned = False
+    if not cancelled and ending:
+        tell("Ending the checkout")
+        _close_kit(kit, _end_checkout(server, info), info)
+        returned = True
+    elif not cancelled and refresh:
         tell("Refreshing the kit from the server")
         try:
             refresh_kit(kit, server, info, cancel=cancel)
@@ -199,9 +212,74 @@ def sync(
         checkout_row = session.get(KitCheckout, info.kit_id)
         if checkout_row is not None:
             checkout_row.last_sync_at = utcnow()
-    if refreshed and progress is not None:
-        progress(total, total, "Synced")
-    return SyncReport(info.kit_id, False, tuple(results), cancelled=cancelled, refreshed=refreshed)
+    if (refreshed or returned) and progress is not None:
+        progress(total, total, "Checked in" if returned else "Synced")
+    return SyncReport(
+        info.kit_id,
+        False,
+        tuple(results),
+        cancelled=cancelled,
+        refreshed=refreshed,
+        returned=returned,
+    )
+
+
+def check_in(
+    kit: Database,
+    server: Database,
+    by_user: str,
+    *,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> SyncReport:
+    """Sync the kit's records (as :func:`sync`), then end its checkout: the server notes
+    it returned (its "checked out by …" marks go) and the kit file is closed for good —
+    it takes no more work (the services and the kit's triggers refuse it) and is not
+    synced again. Records that became conflicts stay in the server's queue. Cancelled
+    half-way, nothing is ended (sync or check in again later)."""
+    return sync(kit, server, by_user, check_in=True, progress=progress, cancel=cancel)
+
+
+#: Tables a returned kit refuses new rows in (and ``assets`` refuses changes).
+_CLOSED_TABLES = (
+    "procedures",
+    "approvals",
+    "audits",
+    "audit_scans",
+    "incidents",
+    "incident_events",
+    "assets",
+)
+
+
+def _end_checkout(server: Database, info: KitInfo) -> dt.datetime:
+    """The server's side of a check-in (idempotent: an earlier time is kept)."""
+    with server.write() as session:
+        row = session.get(KitCheckout, info.kit_id, populate_existing=True)
+        assert row is not None
+        if row.returned_at is None:
+            row.returned_at = utcnow()
+        row.last_sync_at = utcnow()
+        session.execute(delete(KitCheckoutAsset).where(KitCheckoutAsset.kit_id == info.kit_id))
+        return row.returned_at
+
+
+def _close_kit(kit: Database, returned_at: dt.datetime, info: KitInfo) -> None:
+    """Mark the kit returned and add the triggers that refuse any further work in it."""
+    when = returned_at.astimezone(dt.UTC).isoformat()
+    sentence = returned_sentence(when, info.source_description).replace("'", "''")
+    with kit.engine.begin() as connection:
+        columns = {r[1] for r in connection.exec_driver_sql("PRAGMA table_info(kit_meta)")}
+        if "returned_at" not in columns:
+            connection.exec_driver_sql("ALTER TABLE kit_meta ADD COLUMN returned_at TEXT")
+        connection.exec_driver_sql("UPDATE kit_meta SET returned_at = ?", (when,))
+        for table in _CLOSED_TABLES:
+            events = ("INSERT", "UPDATE") if table == "assets" else ("INSERT",)
+            for event in events:
+                connection.exec_driver_sql(
+                    f"CREATE TRIGGER IF NOT EXISTS kit_returned_{table}_{event.lower()} "
+                    f"BEFORE {event} ON {table} BEGIN SELECT RAISE(ABORT, '{sentence}'); END"
+                )
 
 
 # -- the kit side ---------------------------------------------------------------------

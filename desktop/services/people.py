@@ -23,7 +23,11 @@ def acting_person(session: Session, username: str) -> Person:
     server only the person the session's login belongs to may (desktop.services.identity).
     """
     from desktop.services.identity import require_own_login
+    from desktop.storage.kitfile import returned_note
 
+    returned = returned_note(session)
+    if returned is not None:
+        raise PermissionDeniedError(returned)
     person = person_by_username(session, username)
     if not person.active:
         raise PermissionDeniedError(f"{person.name} ({person.username}) is no longer active")
