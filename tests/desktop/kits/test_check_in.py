@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from tests.factories import World
 Outcome = kits.Outcome
 
 
-def _asset_id(world: World, tag: str) -> object:
+def _asset_id(world: World, tag: str) -> uuid.UUID:
     with world.db.read() as s:
         return s.execute(select(Asset.id).where(Asset.tag == tag)).scalar_one()
 
