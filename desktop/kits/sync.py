@@ -54,11 +54,19 @@ from desktop.kits.model import (
     SyncReport,
     TagBlock,
 )
-from desktop.kits.schema import Copied, attach_source, base_values, detach_source, fill
+from desktop.kits.schema import (
+    Copied,
+    attach_source,
+    base_values,
+    chunks,
+    detach_source,
+    fill,
+)
 from desktop.services import audit_scans
 from desktop.services.approvals import withdraw_in_session
 from desktop.services.audit_scan_types import ScanKind
 from desktop.services.audits import close_audit_in_session, start_audit_in_session
+from desktop.services.batch_cache import batch_cache
 from desktop.services.incidents import (
     IncidentRequest,
     add_note_in_session,
@@ -164,8 +172,9 @@ def sync(
             progress(len(results), max(total, 1), text)
 
     if dry_run:
-        with server.read() as session, kit.read() as kit_session:
+        with server.read() as session, kit.read() as kit_session, batch_cache(session):
             replayer = _Replayer(session, kit_session, info, by_user, bases, dry_run=True)
+            replayer.prefetch(entries)
             for entry in entries:
                 if cancel is not None and cancel():
                     cancelled = True
@@ -180,9 +189,11 @@ def sync(
     position = 0
     while position < len(entries) and not cancelled:
         done: list[tuple[Entry, Replayed]] = []
-        with server.write() as session, kit.read() as kit_session:
+        with server.write() as session, kit.read() as kit_session, batch_cache(session):
             replayer = _Replayer(session, kit_session, info, by_user, bases)
-            for entry in entries[position : position + BATCH]:
+            batch = entries[position : position + BATCH]
+            replayer.prefetch(batch)
+            for entry in batch:
                 if cancel is not None and cancel():
                     cancelled = True
                     break
@@ -461,11 +472,72 @@ class _Replayer:
         self.by_user = by_user
         self.bases = bases
         self.dry_run = dry_run
+        #: Ids of this batch's records the server already has (see :meth:`prefetch`).
+        self.on_server: set[uuid.UUID] = set()
+        self.queued: dict[uuid.UUID, tuple[uuid.UUID, int]] = {}
+        self.prefetched = False
+        self.held: list[object] = []
+
+    def prefetch(self, entries: list[Entry]) -> None:
+        """Read a batch's rows in a few statements instead of several per record: the
+        kit's procedures, scans and their assets (into the kit session), which of them
+        the server already has or queued, and the server's assets they touch — locked
+        for the batch's transaction (in id order), so that the three-way comparison and
+        the record are made on the same server version."""
+        # The sessions' identity maps hold objects weakly: keep them for the batch.
+        held = self.held = []
+        by_record: dict[str, list[uuid.UUID]] = {}
+        for entry in entries:
+            by_record.setdefault(entry.record, []).append(entry.row_id)
+        procedure_ids = by_record.get("procedure", [])
+        scan_ids = by_record.get("scan", [])
+        asset_ids: set[uuid.UUID] = set()
+        for part in chunks(procedure_ids):
+            for procedure in self.kit.execute(
+                select(Procedure).where(Procedure.id.in_(part))
+            ).scalars():
+                held.append(procedure)
+                asset_ids.add(procedure.asset_id)
+            self.on_server.update(
+                self.session.execute(select(Procedure.id).where(Procedure.id.in_(part))).scalars()
+            )
+        for part in chunks(scan_ids):
+            held.extend(self.kit.execute(select(AuditScan).where(AuditScan.id.in_(part))).scalars())
+            self.on_server.update(
+                self.session.execute(select(AuditScan.id).where(AuditScan.id.in_(part))).scalars()
+            )
+        for part in chunks(sorted(asset_ids)):
+            held.extend(self.kit.execute(select(Asset).where(Asset.id.in_(part))).scalars())
+        if asset_ids and not self.dry_run:
+            for part in chunks(sorted(asset_ids)):
+                held.extend(
+                    self.session.execute(
+                        select(Asset)
+                        .where(Asset.id.in_(part))
+                        .order_by(Asset.id)
+                        .with_for_update()
+                        .execution_options(populate_existing=True)
+                    ).scalars()
+                )
+        for part in chunks([e.entry_id for e in entries]):
+            for row in self.session.execute(
+                select(KitConflict.entry_id, KitConflict.id, KitConflict.number).where(
+                    KitConflict.entry_id.in_(part)
+                )
+            ):
+                self.queued[row.entry_id] = (row.id, row.number)
+        self.prefetched = True
 
     def replay(self, entry: Entry) -> Replayed:
-        queued = self.session.execute(
-            select(KitConflict.id, KitConflict.number).where(KitConflict.entry_id == entry.entry_id)
-        ).first()
+        if self.prefetched:
+            queued = self.queued.get(entry.entry_id)
+        else:
+            found = self.session.execute(
+                select(KitConflict.id, KitConflict.number).where(
+                    KitConflict.entry_id == entry.entry_id
+                )
+            ).first()
+            queued = None if found is None else (found.id, found.number)
         if queued is not None:
             return Replayed(
                 RecordResult(
@@ -474,8 +546,8 @@ class _Replayer:
                     entry.row_id,
                     f"{entry.record} {entry.row_id}",
                     Outcome.CONFLICT,
-                    f"already in the conflict queue as #{queued.number}",
-                    conflict_id=queued.id,
+                    f"already in the conflict queue as #{queued[1]}",
+                    conflict_id=queued[0],
                 )
             )
         handler = {
@@ -500,6 +572,11 @@ class _Replayer:
             ).scalar_one_or_none()
             _USERNAMES[person_id] = found if found is not None else str(person_id)
         return _USERNAMES[person_id]
+
+    def _on_server(self, model: Any, row_id: uuid.UUID) -> bool:
+        if self.prefetched:
+            return row_id in self.on_server
+        return self.session.get(model, row_id) is not None
 
     @contextmanager
     def _attempt(self) -> Iterator[None]:
@@ -587,10 +664,12 @@ class _Replayer:
         kit_asset = self.kit.get(Asset, procedure.asset_id)
         tag = kit_asset.tag if kit_asset is not None else ""
         summary = f"{kind.label} {tag} by {performer} at {procedure.performed_at:%Y-%m-%d %H:%M}"
-        if self.session.get(Procedure, procedure.id) is not None:
+        if self._on_server(Procedure, procedure.id):
             return Replayed(self._result(entry, summary, Outcome.ALREADY_APPLIED))
         payload = procedure_payload(procedure, performer)
-        asset = self.session.get(Asset, procedure.asset_id, populate_existing=True)
+        # Prefetched (and locked) for the batch; the identity map holds what earlier
+        # records of the batch made of it.
+        asset = self.session.get(Asset, procedure.asset_id, populate_existing=not self.prefetched)
         common: dict[str, Any] = {
             "summary": summary,
             "performed_by_id": procedure.performed_by_id,
@@ -774,7 +853,7 @@ class _Replayer:
             raise KitError(f"the kit's journal names scan {entry.row_id}, which it lacks")
         scanner = self._username(scan.scanned_by_id)
         summary = f"Scan “{scan.raw}” by {scanner} at {scan.scanned_at:%Y-%m-%d %H:%M:%S}"
-        if self.session.get(AuditScan, scan.id) is not None:
+        if self._on_server(AuditScan, scan.id):
             return Replayed(self._result(entry, summary, Outcome.ALREADY_APPLIED))
         kind = ScanKind(scan.kind)
         try:

@@ -22,6 +22,14 @@ def acting_person(session: Session, username: str) -> Person:
     """The active person behind ``username``; an inactive one may not act, and on a shared
     server only the person the session's login belongs to may (desktop.services.identity).
     """
+    from desktop.services.batch_cache import cached
+
+    return cached(
+        session, ("acting_person", username.strip().lower()), lambda: _acting(session, username)
+    )
+
+
+def _acting(session: Session, username: str) -> Person:
     from desktop.services.identity import require_own_login
     from desktop.storage.kitfile import returned_note
 
