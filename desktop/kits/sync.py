@@ -65,7 +65,11 @@ from desktop.kits.schema import (
 from desktop.services import audit_scans
 from desktop.services.approvals import withdraw_in_session
 from desktop.services.audit_scan_types import ScanKind
-from desktop.services.audits import close_audit_in_session, start_audit_in_session
+from desktop.services.audits import (
+    close_audit_in_session,
+    lock_audits,
+    start_audit_in_session,
+)
 from desktop.services.batch_cache import batch_cache
 from desktop.services.incidents import (
     IncidentRequest,
@@ -508,6 +512,9 @@ class _Replayer:
             )
         for part in chunks(sorted(asset_ids)):
             held.extend(self.kit.execute(select(Asset).where(Asset.id.in_(part))).scalars())
+        if not self.dry_run:
+            audits = {scan.audit_id for scan in held if isinstance(scan, AuditScan)}
+            held.extend(lock_audits(self.session, audits))
         if asset_ids and not self.dry_run:
             for part in chunks(sorted(asset_ids)):
                 held.extend(

@@ -13,6 +13,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import func, insert, literal, or_, select
 from sqlalchemy.orm import Session
@@ -21,6 +22,7 @@ from desktop.domain.lifecycle import ACTIVE_STATUSES
 from desktop.domain.permissions import Work
 from desktop.domain.tags import normalize_tag
 from desktop.errors import DesktopError, NotFoundError, Problem, ValidationError
+from desktop.services.batch_cache import prime, primed
 from desktop.services.permissions import require
 from desktop.services.reference import subtree_location_ids
 from desktop.storage.database import Database
@@ -153,6 +155,26 @@ def get_audit(session: Session, audit_id: uuid.UUID) -> Audit:
     return audit
 
 
+#: The batch cache key of an audit locked for a whole batch (:func:`lock_audits`).
+LOCKED_AUDIT = "locked_audit"
+
+
+def lock_audits(session: Session, audit_ids: Iterable[uuid.UUID]) -> list[Audit]:
+    """Lock these audits for the rest of the transaction (in id order) and let
+    :func:`lock_open_audit` use them while a batch cache is on; the audits found."""
+    ids = sorted(set(audit_ids))
+    if not ids:
+        return []
+    found = list(
+        session.execute(
+            select(Audit).where(Audit.id.in_(ids)).order_by(Audit.id).with_for_update()
+        ).scalars()
+    )
+    for audit in found:
+        prime(session, (LOCKED_AUDIT, audit.id), audit)
+    return found
+
+
 def lock_open_audit(session: Session, audit_id: uuid.UUID) -> Audit:
     """The audit, locked for this write transaction; a closed audit refuses every write.
 
@@ -160,9 +182,13 @@ def lock_open_audit(session: Session, audit_id: uuid.UUID) -> Audit:
     "close" and "scan" exclusive on PostgreSQL and MariaDB; SQLite's BEGIN IMMEDIATE
     does the same there.
     """
-    audit = session.execute(
-        select(Audit).where(Audit.id == audit_id).with_for_update()
-    ).scalar_one_or_none()
+    # A field kit's replay locks its batch's audits once, outside any savepoint (a
+    # savepoint rolled back would release a lock taken inside it).
+    audit = cast("Audit | None", primed(session, (LOCKED_AUDIT, audit_id)))
+    if audit is None:
+        audit = session.execute(
+            select(Audit).where(Audit.id == audit_id).with_for_update()
+        ).scalar_one_or_none()
     if audit is None:
         raise NotFoundError(f"there is no audit with id {audit_id}")
     if audit.status != AUDIT_OPEN:

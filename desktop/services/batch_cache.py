@@ -38,3 +38,16 @@ def cached(session: Session, key: Hashable, make: Callable[[], T]) -> T:
     if key not in store:
         store[key] = make()
     return store[key]  # type: ignore[return-value]
+
+
+def prime(session: Session, key: Hashable, value: object) -> None:
+    """Remember ``value`` under ``key`` (when a :func:`batch_cache` is on)."""
+    store: dict[Hashable, object] | None = session.info.get(_KEY)
+    if store is not None:
+        store[key] = value
+
+
+def primed(session: Session, key: Hashable) -> object | None:
+    """What :func:`prime` remembered under ``key``, else None."""
+    store: dict[Hashable, object] | None = session.info.get(_KEY)
+    return None if store is None else store.get(key)
