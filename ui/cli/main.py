@@ -32,6 +32,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("db", "db", "create, upgrade and inspect the database"),
     ("demo", "demo", "fill the database with realistic demo data"),
     ("incidents", "incidents", "incidents logged against assets"),
+    ("kit", "kit", "field kits: check out part of the register, work offline, sync back"),
     ("labels", "labels", "print asset or location labels to a PDF"),
     (
         "selftest",

@@ -19,6 +19,7 @@ from desktop.domain.fields import FIELDS_BY_KEY
 from ui.gui.models.columns import STATUS_COLOURS, status_label
 
 if TYPE_CHECKING:  # the queries import the ORM: not needed before the window's first paint
+    from desktop.kits import CheckoutMark
     from desktop.services.incident_queries import IncidentRow
     from desktop.services.queries import AssetDetail, HistoryEntry
 
@@ -66,6 +67,7 @@ class AssetDetailView(QWidget):
         super().__init__(parent)
         self._date_format = date_format
         self.detail: AssetDetail | None = None
+        self.checkout: CheckoutMark | None = None
         self.heading = QLabel()
         self.heading.setTextFormat(Qt.TextFormat.RichText)
         self.heading.setWordWrap(True)
@@ -82,21 +84,39 @@ class AssetDetailView(QWidget):
 
     def show_nothing(self, message: str = "Select an asset, or scan its tag.") -> None:
         self.detail = None
+        self.checkout = None
         self.heading.setText(
             f"<span style='color:#777; font-size:13pt'>{html.escape(message)}</span>"
         )
         self.body.clear()
 
-    def show_detail(self, detail: AssetDetail, incidents: Sequence[IncidentRow] = ()) -> None:
+    def show_detail(
+        self,
+        detail: AssetDetail,
+        incidents: Sequence[IncidentRow] = (),
+        checkout: CheckoutMark | None = None,
+    ) -> None:
+        """Show the asset; ``checkout``: the field kit it is out in, if any (others can
+        still work on it, but should know)."""
         self.detail = detail
+        self.checkout = checkout
         row = detail.row
         colour, background = STATUS_COLOURS.get(row.status, ("#444", "#eee"))
+        checked_out = ""
+        if checkout is not None:
+            since = checkout.checked_out_at.astimezone()
+            checked_out = (
+                "<div style='margin-top:4px; color:#8a5a00'>⧉ Checked out by "
+                f"{html.escape(checkout.checked_out_by_name or checkout.checked_out_by)} since "
+                f"{html.escape(self._text(since))} in a field kit "
+                f"({html.escape(checkout.scope_text)})</div>"
+            )
         self.heading.setText(
             f"<div style='font-size:16pt; font-weight:600'>{html.escape(row.tag)}</div>"
             f"<div style='font-size:11pt'>{html.escape(row.name)}</div>"
             f"<div style='margin-top:4px'><span style='background:{background}; color:{colour};"
             f" font-weight:600'>&nbsp;● {html.escape(status_label(row.status))}&nbsp;</span>"
-            f" &nbsp;<span style='color:#666'>version {row.version}</span></div>"
+            f" &nbsp;<span style='color:#666'>version {row.version}</span></div>" + checked_out
         )
         self.body.setHtml(
             self._fields_html(detail) + self._incidents_html(incidents) + self._history_html(detail)

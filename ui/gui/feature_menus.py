@@ -58,7 +58,7 @@ class FeatureMenus:
         window.view.toolbar.addSeparator()
         window.view.toolbar.addAction(self.approvals_action)
 
-        help_menu = bar.addMenu("&Help")
+        help_menu = self.help_menu = bar.addMenu("&Help")
         self.about_action = window._action("&About Assetdesk", None, self.open_about)
         help_menu.addAction(self.about_action)
 
@@ -170,6 +170,7 @@ class FeatureMenus:
     def _forget(self, widget: QWidget) -> None:
         if widget in self._windows:
             self._windows.remove(widget)
+        self.window.kit.refresh()  # scans and incidents made there may wait to sync
 
     def _start(self, job: Any) -> Worker:
         worker = Worker(job, self.window)

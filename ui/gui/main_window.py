@@ -31,6 +31,7 @@ from desktop.services.register_rows import AssetFilter
 from desktop.settings import CURRENT_USER, DATE_FORMAT, Settings
 from desktop.storage.database import Database, open_database
 from ui.gui.feature_menus import FeatureMenus
+from ui.gui.kits.kit_menu import KitMenu
 from ui.gui.layout_state import LayoutState
 from ui.gui.main_window_view import MainWindowView
 from ui.gui.models.asset_table_model import AssetTableModel, RowRole
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self.features = FeatureMenus(self)
+        self.kit = KitMenu(self)
         self._connect()
         self._layout.restore(self, self.view.splitter, self.view.table.horizontalHeader())
         header = self.view.table.horizontalHeader()
@@ -204,6 +206,7 @@ class MainWindow(QMainWindow):
             self._update_actions()
         self._track(self.view.filter_bar.load_choices())
         self.features.refresh_badge()
+        self.kit.refresh()
 
     # -- the register ----------------------------------------------------------------
 
@@ -296,6 +299,7 @@ class MainWindow(QMainWindow):
         self.show_asset(row.id)
 
     def show_asset(self, asset_id: uuid.UUID, *, all_history: bool = False) -> AssetDetail | None:
+        from desktop.kits import checkouts_for_assets
         from desktop.services.incident_queries import incidents_for_asset
         from desktop.services.queries import HISTORY_SHOWN, asset_detail
 
@@ -304,10 +308,11 @@ class MainWindow(QMainWindow):
             with self.database.read() as session:
                 detail = asset_detail(session, asset_id=asset_id, history_limit=limit)
                 incidents = incidents_for_asset(session, asset_id)
+                checkout = checkouts_for_assets(session, [asset_id]).get(asset_id)
         except NotFoundError as exc:
             self.view.detail.show_nothing(exc.message)
             return None
-        self.view.detail.show_detail(detail, incidents)
+        self.view.detail.show_detail(detail, incidents, checkout)
         self.setWindowTitle(f"{detail.row.tag} · {detail.row.name} — Assetdesk")
         return detail
 
@@ -381,6 +386,7 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self._show_selected_detail()
         self.statusBar().showMessage(f"Recorded {len(outcomes)} procedure(s).", 5000)
+        self.kit.refresh()  # in a kit: one more record waits to sync
 
     def open_reference(self, page: str = "locations") -> None:
         reference = importlib.import_module("ui.gui.reference.dialog")
@@ -432,6 +438,7 @@ class MainWindow(QMainWindow):
         if dialog in self.open_dialogs:
             self.open_dialogs.remove(dialog)
         dialog.deleteLater()
+        self.kit.refresh()  # in a kit: what it recorded (an incident…) now waits to sync
 
     def switch_database(self, url: str) -> None:
         """Open another database on a worker, then show its register."""
@@ -469,6 +476,7 @@ class MainWindow(QMainWindow):
         old.dispose()
         self._update_status_labels()
         self.features.refresh_badge()
+        self.kit.refresh()
         self.statusBar().showMessage(f"Now using {database.description}.", 5000)
 
     # -- empty database --------------------------------------------------------------
@@ -610,6 +618,7 @@ class MainWindow(QMainWindow):
         self.model.shutdown()
         self.view.filter_bar.shutdown()
         self.features.shutdown()
+        self.kit.shutdown()
         for worker in list(self._workers):
             worker.cancel()
             worker.wait()

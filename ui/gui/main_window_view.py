@@ -90,7 +90,16 @@ class MainWindowView:
         self.stack = QStackedWidget()
         self.register_page = register
         self.stack.addWidget(register)
-        window.setCentralWidget(self.stack)
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        #: Above the register and the welcome page: the field kit banner goes here.
+        self.banner_area = QVBoxLayout()
+        self.banner_area.setContentsMargins(0, 0, 0, 0)
+        central_layout.addLayout(self.banner_area)
+        central_layout.addWidget(self.stack, 1)
+        window.setCentralWidget(central)
 
         self.database_label = QLabel()
         self.user_label = QLabel()

@@ -31,6 +31,7 @@ from desktop.storage.database import Database, open_database
 from desktop.storage.models import Asset, Person, Procedure, Role
 from ui.gui.app import create_application
 from ui.gui.layout_state import LayoutState
+from ui.gui.screenshots_kit import render_kit
 from ui.gui.screenshots_small import render_small
 
 DEMO_ASSETS = 3000
@@ -52,6 +53,9 @@ def main(argv: list[str]) -> int:
         settings.set(CURRENT_USER, _a_technician(database))
         saved = _render_all(database, settings, Path(folder), out)
         saved += render_small(database, settings, Path(folder), out / "1280x720", _settle, _save)
+        saved += render_kit(
+            database, settings, settings.get(CURRENT_USER), Path(folder), out, _settle, _save
+        )
         empty = open_database(f"sqlite:///{Path(folder) / 'empty.sqlite3'}")
         saved += _render_welcome(empty, settings, Path(folder), out)
         empty.dispose()

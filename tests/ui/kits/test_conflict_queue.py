@@ -1,0 +1,194 @@
+"""The conflict queue screen (issue 16, point 4), through the window's Field kit ›
+Conflicts… and the screen's buttons: each conflict shows the procedure it came from and
+base / server / kit values field by field; keeping the server's, re-applying the kit's
+and recording typed values each settle one, recorded, and the queue empties.
+
+Set-up through the engine: Room A2 checked out; three assets moved to Room A1 in the kit
+and, meanwhile, to the Branch store on the shared database; the sync queues three
+conflicts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from desktop import kits
+from desktop.domain.lifecycle import ProcedureKind
+from desktop.services.procedures import ProcedureRequest, record_procedure
+from desktop.storage.database import Database
+from desktop.storage.models import Asset, Procedure
+from tests.journeys.conftest import trigger
+from tests.ui.gui.conftest import Register, _register_template, register
+from tests.ui.kits.test_kit_window import window_on
+from ui.gui.kits.conflict_queue import EDIT_COLUMN, ConflictQueue
+
+__all__ = ["_register_template", "register", "window_on"]
+
+TAGS = ("LAP-00005", "MON-00010", "LAP-00015")  # in Room A2
+
+
+def _move(db: Database, tag: str, location: object, by: str) -> None:
+    record_procedure(
+        db,
+        ProcedureRequest(
+            kind=ProcedureKind.CHANGE,
+            performed_by=by,
+            asset_tag=tag,
+            values={"location": location},
+            answers={"change_type": "Move"},
+            reason="moved offline" if by == "tech" else "moved meanwhile",
+        ),
+    )
+
+
+def _three_conflicts(register: Register, tmp_path: Path) -> Path:
+    world = register.world
+    kit_path = tmp_path / "kit.adkit"
+    kits.checkout(register.db, kits.Scope(location_ids=(world.room_b,)), "tech", kit_path)
+    kit = Database(f"sqlite:///{kit_path}")
+    try:
+        for tag in TAGS:
+            _move(kit, tag, world.room_a, "tech")
+            _move(register.db, tag, world.other_site_room, "tech2")
+        report = kits.sync(kit, register.db, "tech")
+    finally:
+        kit.dispose()
+    assert [r.outcome for r in report.results] == [kits.Outcome.CONFLICT] * len(TAGS)
+    return kit_path
+
+
+def _location(register: Register, tag: str) -> object:
+    with register.db.read() as session:
+        return session.execute(select(Asset.location_id).where(Asset.tag == tag)).scalar_one()
+
+
+def _text(queue: ConflictQueue, row: int, column: int) -> str:
+    item = queue.fields.item(row, column)
+    return item.text() if item is not None else ""
+
+
+def _cells(queue: ConflictQueue) -> dict[str, list[str]]:
+    table = queue.fields
+    return {
+        _text(queue, r, 0): [_text(queue, r, c) for c in range(1, table.columnCount())]
+        for r in range(table.rowCount())
+    }
+
+
+def _type_your_value(qtbot: QtBot, queue: ConflictQueue, label: str, value: str) -> None:
+    """Double-click the field's "Your value" cell, replace its text, press Enter."""
+    row = next(r for r in range(queue.fields.rowCount()) if _text(queue, r, 0) == label)
+    queue.activateWindow()
+    mine = queue.fields.item(row, EDIT_COLUMN)
+    assert mine is not None
+    cell = queue.fields.visualItemRect(mine).center()
+    qtbot.mouseClick(queue.fields.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    qtbot.mouseDClick(queue.fields.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit))
+    editor = QApplication.focusWidget()
+    qtbot.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(editor, value)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)  # the view takes the value a moment later
+    qtbot.waitUntil(lambda: _text(queue, row, EDIT_COLUMN) == value)
+
+
+def _settle(qtbot: QtBot, queue: ConflictQueue, button: Any, left: int) -> str:
+    assert button.isEnabled()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: (
+            queue.listing.count() == left and not queue.busy() and "settled" in queue.message.text()
+        ),
+        timeout=20_000,
+    )
+    return queue.message.text()
+
+
+def test_each_conflict_is_shown_field_by_field_and_settled_through_the_buttons(
+    qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path
+) -> None:
+    kit = _three_conflicts(register, tmp_path)
+    world = register.world
+
+    # In the kit: the banner counts them, and Conflicts… reads the queue on the server.
+    kit_db = Database(f"sqlite:///{kit}")
+    kit_window = window_on(kit_db, "tech")
+    qtbot.waitUntil(kit_window.kit.banner.isVisible, timeout=10_000)
+    assert "3 conflicts to settle" in kit_window.kit.banner.plain_text()
+    trigger(kit_window.kit.conflicts_action)
+    from_kit = kit_window.open_dialogs[-1]
+    assert isinstance(from_kit, ConflictQueue)
+    qtbot.waitUntil(lambda: from_kit.listing.count() == 3 and not from_kit.busy(), timeout=20_000)
+    from_kit.close()
+    kit_window.close()
+    kit_db.dispose()
+
+    window = window_on(register.db, "tech2")
+    trigger(window.kit.conflicts_action)
+    queue = window.open_dialogs[-1]
+    assert isinstance(queue, ConflictQueue)
+    qtbot.waitUntil(lambda: queue.listing.count() == 3 and not queue.busy(), timeout=20_000)
+    assert queue.message.text() == "3 open conflicts."
+    assert [queue.listing.item(i).text().split()[1] for i in range(3)] == list(TAGS)
+
+    # The first: the procedure it came from, and each value side by side.
+    heading = queue.heading.text()
+    assert TAGS[0] in heading and "Made offline: <b>Change</b>" in heading and "by tech" in heading
+    assert queue.listing.item(0).text().endswith("change: Location")
+    location = _cells(queue)["Location"]
+    assert location[0].endswith("Room A2")  # at checkout
+    assert location[1].endswith("Branch store")  # on the server now
+    assert location[2].endswith("Room A1")  # in the kit
+    assert location[3] == location[2]  # "Your value" starts from the kit's
+
+    # Keep the server's: nothing changes on the asset; the decision is recorded.
+    qtbot.keyClicks(queue.note, "it is at the branch now")
+    text = _settle(qtbot, queue, queue.take_server, left=2)
+    assert text.startswith("Conflict #") and "the server's values kept" in text
+    assert _location(register, TAGS[0]) == world.other_site_room
+
+    # Re-apply the kit's: a new procedure moves it where the kit said.
+    assert TAGS[1] in queue.heading.text()
+    text = _settle(qtbot, queue, queue.reapply_kit, left=1)
+    assert "the kit's values re-applied" in text and "Recorded as the procedure" in text
+    assert _location(register, TAGS[1]) == world.room_a
+
+    # Record my values: a room nobody knows is refused, naming it; then the room's code.
+    assert TAGS[2] in queue.heading.text()
+    _type_your_value(qtbot, queue, "Location", "Narnia")
+    qtbot.mouseClick(queue.record_edit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Narnia" in queue.message.text() and not queue.busy(), timeout=20_000)
+    assert queue.listing.count() == 1 and queue.record_edit.isEnabled()
+    _type_your_value(qtbot, queue, "Location", "room-a2")  # Room A2's label code
+    text = _settle(qtbot, queue, queue.record_edit, left=0)
+    assert "values edited and recorded" in text
+    assert _location(register, TAGS[2]) == world.room_b
+
+    # Nothing open is left; the settled ones stay visible, with who settled them.
+    queue.show_settled.setChecked(True)
+    qtbot.waitUntil(lambda: queue.listing.count() == 3 and not queue.busy(), timeout=20_000)
+    assert all("[settled:" in queue.listing.item(i).text() for i in range(3))
+    queue.listing.setCurrentRow(0)
+    assert (
+        "Settled by" in queue.heading.text() and "it is at the branch now" in queue.heading.text()
+    )
+    assert not queue.take_server.isEnabled()
+    (server_kept,) = [
+        c for c in kits.conflicts(register.db, include_resolved=True) if c.asset_tag == TAGS[0]
+    ]
+    assert server_kept.resolution is kits.Choice.TAKE_SERVER and server_kept.resolved_by == "tech2"
+    with register.db.read() as session:
+        moves = session.execute(
+            select(Procedure.id)
+            .join(Asset, Asset.id == Procedure.asset_id)
+            .where(Asset.tag == TAGS[1])
+        ).all()
+    assert len(moves) == 4  # receive, install, the server's move, and the re-applied one
+    queue.close()

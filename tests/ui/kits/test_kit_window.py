@@ -1,0 +1,382 @@
+"""The Field kit menu, its dialogs and the kit banner, driven through the window's actions
+and the dialogs' buttons (issue 16, points 2 and 6).
+
+The register (``tests/ui/gui/conftest.register``): 250 assets received into Room A1; every
+fifth (MON-00000, LAP-00005, …) installed in Room A2 with Una User — 50 assets in Room A2.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QListWidget
+
+from desktop import kits
+from desktop.settings import CURRENT_USER, Settings
+from desktop.storage.database import Database
+from desktop.storage.models import Asset
+from tests.journeys.conftest import trigger
+from tests.ui.gui.conftest import Register, _register_template, register
+from ui.gui.kits.checkout_dialog import CheckoutDialog
+from ui.gui.kits.kit_banner import KitBanner, banner_html
+from ui.gui.layout_state import LayoutState
+from ui.gui.main_window import MainWindow
+
+__all__ = ["_register_template", "register"]
+
+IN_ROOM_A2 = 50
+
+
+@pytest.fixture
+def window_on(qtbot: QtBot, tmp_path: Path) -> Iterator[Any]:
+    made: list[MainWindow] = []
+
+    def make(database: Database, user: str = "tech") -> MainWindow:
+        settings = Settings(tmp_path / f"settings-{user}-{len(made)}.ini")
+        settings.set(CURRENT_USER, user)
+        window = MainWindow(
+            database, settings, layout_state=LayoutState(tmp_path / f"layout-{len(made)}.ini")
+        )
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitUntil(lambda: window.model.matching_assets is not None, timeout=10_000)
+        made.append(window)
+        return window
+
+    yield make
+    for window in made:
+        if window.isVisible():
+            window.close()
+
+
+def _tick(qtbot: QtBot, listing: QListWidget, text: str) -> None:
+    """Find the row by typing into the list's filter, select it, tick it with Space."""
+    row = next(
+        i
+        for i in range(listing.count())
+        if not listing.item(i).isHidden() and listing.item(i).text().startswith(text)
+    )
+    listing.setFocus()
+    listing.setCurrentRow(row)
+    qtbot.keyClick(listing, Qt.Key.Key_Space)
+    assert listing.item(row).checkState() == Qt.CheckState.Checked
+
+
+def _retype(qtbot: QtBot, field: Any, text: str) -> None:
+    field.setFocus()
+    qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(field, Qt.Key.Key_Delete)
+    qtbot.keyClicks(field, text)
+
+
+def checkout_room_a2(qtbot: QtBot, window: MainWindow, kit: Path) -> CheckoutDialog:
+    """Field kit › Check out…, Room A2 found by typing "a2" and ticked, the file named."""
+    trigger(window.kit.checkout_action)
+    dialog = window.open_dialogs[-1]
+    assert isinstance(dialog, CheckoutDialog)
+    qtbot.keyClicks(dialog.location_filter, "a2")
+    shown = [
+        dialog.locations.item(i).text()
+        for i in range(dialog.locations.count())
+        if not dialog.locations.item(i).isHidden()
+    ]
+    assert shown == ["Head office › Building A › Room A2  [ROOM-A2]"]
+    _tick(qtbot, dialog.locations, "Head office › Building A › Room A2")
+    _retype(qtbot, dialog.path, str(kit))
+    qtbot.mouseClick(dialog.checkout_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.summary is not None, timeout=30_000)
+    return dialog
+
+
+def test_checkout_through_the_menu_makes_a_kit_and_marks_its_assets(
+    qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path
+) -> None:
+    window = window_on(register.db)
+    kit = tmp_path / "Room A2 visit.adkit"
+    dialog = checkout_room_a2(qtbot, window, kit)
+    assert f"Checked out {IN_ROOM_A2} assets into {kit}" in dialog.message.text()
+    assert dialog.open_button.isVisible() and not dialog.checkout_button.isVisible()
+    kit_db = Database(f"sqlite:///{kit}")
+    try:
+        info = kits.kit_info(kit_db)
+        assert info is not None and info.asset_count == IN_ROOM_A2
+        assert info.checked_out_by == "tech"
+    finally:
+        kit_db.dispose()
+    dialog.close()
+    # Others see it on the shared database, but are not locked out.
+    window.handle_scan("LAP-00005")  # in Room A2
+    qtbot.waitUntil(lambda: window.view.detail.checkout is not None, timeout=5000)
+    heading = window.view.detail.heading.text()
+    assert "Checked out by Tess Tech since" in heading
+    assert window.procedure_actions[next(iter(window.procedure_actions))].isEnabled()
+    window.handle_scan("LAP-00001")  # in Room A1: not in the kit
+    qtbot.waitUntil(lambda: window.view.detail.detail.row.tag == "LAP-00001", timeout=5000)
+    assert window.view.detail.checkout is None
+    assert "Checked out" not in window.view.detail.heading.text()
+    assert not window.kit.banner.isVisible()  # the shared database is not a kit
+
+
+def test_an_empty_scope_or_an_existing_file_is_refused_in_the_dialog(
+    qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path
+) -> None:
+    window = window_on(register.db)
+    trigger(window.kit.checkout_action)
+    dialog = window.open_dialogs[-1]
+    assert isinstance(dialog, CheckoutDialog)
+    taken = tmp_path / "taken.adkit"
+    taken.write_text("someone's file")
+    _retype(qtbot, dialog.path, str(taken))
+    qtbot.mouseClick(dialog.checkout_button, Qt.MouseButton.LeftButton)
+    assert "Choose what goes into the kit" in dialog.message.text()
+    _tick(qtbot, dialog.people, "Una User")
+    qtbot.mouseClick(dialog.checkout_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.worker is None and str(taken) in dialog.message.text())
+    assert taken.read_text() == "someone's file"
+    assert dialog.checkout_button.isEnabled()
+    # Another file: Una User's assets (every fifth, installed with her) go into the kit.
+    _retype(qtbot, dialog.path, str(tmp_path / "una"))
+    qtbot.mouseClick(dialog.checkout_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.summary is not None, timeout=30_000)
+    assert dialog.path.text() == str(tmp_path / "una.adkit")  # the kit's suffix added
+    assert f"Checked out {IN_ROOM_A2} assets" in dialog.message.text()
+    assert "Una User" in dialog.summary.scope_text
+    dialog.close()
+
+
+def test_cancel_while_checking_out_leaves_no_file_and_no_checkout(
+    qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path
+) -> None:
+    window = window_on(register.db)
+    trigger(window.kit.checkout_action)
+    dialog = window.open_dialogs[-1]
+    assert isinstance(dialog, CheckoutDialog)
+    _tick(qtbot, dialog.people, "Una User")
+    kit = tmp_path / "cancelled.adkit"
+    _retype(qtbot, dialog.path, str(kit))
+    clicked: list[bool] = []
+
+    def click_cancel_once(_done: int, _total: int) -> None:
+        if not clicked:  # the person presses Cancel as soon as the progress moves
+            clicked.append(True)
+            qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+
+    qtbot.mouseClick(dialog.checkout_button, Qt.MouseButton.LeftButton)
+    assert dialog.worker is not None
+    dialog.worker.progress.connect(click_cancel_once)
+    qtbot.waitUntil(lambda: dialog not in window.open_dialogs, timeout=30_000)
+    assert clicked
+    assert not kit.exists()
+    with register.db.read() as session:
+        assert kits.active_checkouts(session) == []
+
+
+def test_a_window_in_a_kit_says_so(
+    qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path
+) -> None:
+    server_window = window_on(register.db)
+    kit = tmp_path / "kit.adkit"
+    dialog = checkout_room_a2(qtbot, server_window, kit)
+    # "Open the kit in this window" switches the window to the kit.
+    qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: server_window.database.sqlite_path == kit, timeout=30_000)
+    banner = server_window.kit.banner
+    qtbot.waitUntil(banner.isVisible, timeout=10_000)
+    text = banner.plain_text()
+    assert "Field kit — working offline on" in text and "Room A2" in text
+    assert f"({IN_ROOM_A2} assets)" in text
+    assert "Checked out by Tess Tech from local file" in text
+    assert "nothing waits to sync" in text
+    assert not server_window.kit.checkout_action.isEnabled()  # no kit from a kit
+    qtbot.waitUntil(lambda: server_window.model.total_assets == IN_ROOM_A2, timeout=10_000)
+
+
+def test_the_banner_counts_what_waits_and_its_age() -> None:
+    now = dt.datetime(2026, 12, 5, 12, 0, tzinfo=dt.UTC)
+    info = kits.KitInfo(
+        kit_id=__import__("uuid").uuid4(),
+        source_url="postgresql+psycopg://tech@db/assets",
+        source_description="PostgreSQL database assets on db",
+        scope=kits.Scope(),
+        scope_text="Head office › Building A (and below)",
+        checked_out_by="tech",
+        checked_out_at=now - dt.timedelta(hours=27),
+        refreshed_at=now - dt.timedelta(hours=3, minutes=5),
+        asset_count=1234,
+        waiting=1,
+        open_conflicts=2,
+    )
+    banner = KitBanner()
+    banner.show_kit(info, now)
+    text = banner.plain_text()
+    assert "working offline on Head office › Building A (and below) (1,234 assets)" in text
+    assert "its data is 3 hours old" in text
+    assert "1 record waits to sync" in text
+    assert "2 conflicts to settle" in text
+    many = banner_html(info.__class__(**{**info.__dict__, "waiting": 12, "open_conflicts": 0}))
+    assert "12 records wait to sync" in many and "conflict" not in many
+    banner.show_kit(None)
+    assert banner.isHidden()
+    QApplication.processEvents()
+
+
+def test_sync_a_kit_file_from_the_shared_database_window(
+    qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path
+) -> None:
+    from desktop.domain.lifecycle import ProcedureKind
+    from desktop.services.procedures import ProcedureRequest, record_procedure
+    from ui.gui.kits.sync_dialog import SyncDialog
+
+    world = register.world
+    kit = tmp_path / "kit.adkit"
+    kits.checkout(register.db, kits.Scope(location_ids=(world.room_b,)), "tech", kit)
+    kit_db = Database(f"sqlite:///{kit}")
+    try:  # set-up: three moves made offline
+        for tag in ("LAP-00005", "MON-00010", "LAP-00015"):
+            record_procedure(
+                kit_db,
+                ProcedureRequest(
+                    kind=ProcedureKind.CHANGE,
+                    performed_by="tech",
+                    asset_tag=tag,
+                    values={"location": world.room_a},
+                    answers={"change_type": "Move"},
+                ),
+            )
+    finally:
+        kit_db.dispose()
+    window = window_on(register.db)
+    trigger(window.kit.sync_action)
+    dialog = window.open_dialogs[-1]
+    assert isinstance(dialog, SyncDialog)
+    assert dialog.path.isVisible()  # the window is not a kit: the kit file is asked for
+
+    not_a_kit = register.db.sqlite_path
+    assert not_a_kit is not None
+    _retype(qtbot, dialog.path, str(not_a_kit))
+    qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "is not a field kit" in dialog.message.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.worker is None)
+
+    _retype(qtbot, dialog.path, str(kit))
+    qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.report is not None and dialog.worker is None, timeout=20_000)
+    assert dialog.message.text().startswith("Preview: 3 records would be replayed (3 applied)")
+    rows = dialog.rows()
+    assert [r[2] for r in rows] == ["applied"] * 3
+    assert all("LAP-00005" in r[3] or "MON-00010" in r[3] or "LAP-00015" in r[3] for r in rows)
+
+    qtbot.mouseClick(dialog.sync_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.report.dry_run and dialog.worker is None, timeout=20_000)
+    assert dialog.message.text().startswith("Synced 3 records: 3 applied.")
+    with register.db.read() as session:
+        moved = session.execute(
+            select(func.count())
+            .select_from(Asset)
+            .where(
+                Asset.tag.in_(("LAP-00005", "MON-00010", "LAP-00015")),
+                Asset.location_id == world.room_a,
+            )
+        ).scalar_one()
+    assert moved == 3
+    # A second sync finds nothing waiting: nothing is recorded twice.
+    qtbot.mouseClick(dialog.sync_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: dialog.worker is None and dialog.message.text().startswith("Synced 0"),
+        timeout=20_000,
+    )
+    dialog.close()
+
+
+def test_the_field_kit_menu_sits_between_work_and_help(window_on: Any, register: Register) -> None:
+    window = window_on(register.db)
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert titles[-3:] == ["&Work", "Field &kit", "&Help"]
+    assert [a.text() for a in window.kit.menu.actions()] == [
+        "&Check out…",
+        "&Sync…",
+        "C&onflicts…",
+    ]
+    assert all(a.isEnabled() for a in window.kit.menu.actions())
+
+
+def test_cancel_during_a_sync_keeps_both_sides_consistent(
+    qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path
+) -> None:
+    """Cancel while records are replayed: those replayed stay replayed (once), the others
+    wait in the kit, and the next sync replays them — each exactly once. (The whole
+    register, 250 records: Cancel lands while they are replayed.)"""
+    from desktop.domain.lifecycle import ProcedureKind
+    from desktop.services.procedures import ProcedureRequest, record_procedure
+    from desktop.storage.models import Procedure
+    from ui.gui.kits.sync_dialog import SyncDialog
+
+    world = register.world
+    kit = tmp_path / "kit.adkit"
+    kits.checkout(register.db, kits.Scope(location_ids=(world.site,)), "tech", kit)
+    kit_db = Database(f"sqlite:///{kit}")
+    with kit_db.read() as session:
+        tags = list(session.execute(select(Asset.tag).order_by(Asset.tag)).scalars())
+    for tag in tags:  # set-up: one offline move per asset of the kit
+        record_procedure(
+            kit_db,
+            ProcedureRequest(
+                kind=ProcedureKind.CHANGE,
+                performed_by="tech",
+                asset_tag=tag,
+                values={"notes": f"checked on site {tag}"},
+                answers={"change_type": "Other"},
+            ),
+        )
+    with register.db.read() as session:
+        before = session.execute(select(func.count()).select_from(Procedure)).scalar_one()
+
+    window = window_on(kit_db)
+    qtbot.waitUntil(window.kit.banner.isVisible, timeout=10_000)
+    trigger(window.kit.sync_action)
+    dialog = window.open_dialogs[-1]
+    assert isinstance(dialog, SyncDialog)
+    pressed: list[bool] = []
+
+    def cancel_once(_done: int, _total: int) -> None:
+        if not pressed:  # the person presses Cancel as soon as the progress moves
+            pressed.append(True)
+            qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+
+    qtbot.mouseClick(dialog.sync_button, Qt.MouseButton.LeftButton)
+    assert dialog.worker is not None
+    dialog.worker.progress.connect(cancel_once)
+    qtbot.waitUntil(lambda: dialog.report is not None and dialog.worker is None, timeout=60_000)
+    assert dialog.isVisible() and dialog.report.cancelled
+    handled = len(dialog.report.results)
+    assert 1 <= handled < len(tags)
+    assert dialog.message.text().startswith(f"Cancelled after {handled} record")
+    assert dialog.results.rowCount() == handled
+    info = kits.kit_info(kit_db)
+    assert info is not None and info.waiting == len(tags) - handled
+    with register.db.read() as session:
+        after = session.execute(select(func.count()).select_from(Procedure)).scalar_one()
+    assert after == before + handled
+
+    qtbot.mouseClick(dialog.sync_button, Qt.MouseButton.LeftButton)  # again, to the end
+    qtbot.waitUntil(lambda: dialog.worker is None and not dialog.report.cancelled, timeout=60_000)
+    assert len(dialog.report.results) == len(tags) - handled
+    with register.db.read() as session:
+        final = session.execute(select(func.count()).select_from(Procedure)).scalar_one()
+        notes = session.execute(
+            select(func.count()).select_from(Asset).where(Asset.notes.like("checked on site %"))
+        ).scalar_one()
+    assert final == before + len(tags)
+    assert notes == len(tags)
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)  # "Close" now
+    qtbot.waitUntil(lambda: dialog not in window.open_dialogs)
+    window.close()
+    kit_db.dispose()

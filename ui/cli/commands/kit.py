@@ -1,0 +1,400 @@
+"""``assetdesk kit checkout | status | sync | conflicts | resolve``: field kits.
+
+A kit is a SQLite file holding part of a shared register, made to work offline (open it
+with ``assetdesk --database KIT`` or in the window). ``kit sync KIT`` replays what was
+recorded in it on the database it came from, which the kit names (URL without password:
+the password comes from the keyring or ``~/.pgpass``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from desktop.errors import DesktopError, Problem, ValidationError
+from ui.cli.context import CliContext, print_json
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "kit", help="field kits: check out part of the register, work offline, sync back"
+    )
+    actions = parser.add_subparsers(dest="kit_command", metavar="ACTION", required=True)
+
+    checkout = actions.add_parser(
+        "checkout",
+        help="copy a scope of the database (--database) into a new kit file",
+        description="Assets matching any part of the scope go into the kit: the locations "
+        "given (each with everything below it), the assets assigned to the people given, "
+        "a search, an open audit.",
+    )
+    checkout.add_argument(
+        "--scope",
+        nargs="+",
+        default=[],
+        metavar="LOCATION",
+        help="locations (code or name), each with its sub-locations",
+    )
+    checkout.add_argument(
+        "--assigned-to",
+        action="append",
+        default=[],
+        metavar="USER",
+        help="the assets assigned to this person (user name); repeat for several",
+    )
+    checkout.add_argument("--search", metavar="TEXT", help="assets matching this search")
+    checkout.add_argument("--audit", metavar="AUDIT", help="an open audit (id or name)")
+    checkout.add_argument(
+        "-o", "--output", required=True, type=Path, metavar="FILE", help="the kit file to make"
+    )
+    _common(checkout)
+    checkout.set_defaults(handler=_checkout)
+
+    status = actions.add_parser(
+        "status", help="what the kit (--database KIT) holds and how many records wait to sync"
+    )
+    status.add_argument("--json", action="store_true", help="print JSON for scripts")
+    status.set_defaults(handler=_status)
+
+    sync = actions.add_parser(
+        "sync",
+        help="replay a kit's offline records on the database it came from, then refresh it",
+    )
+    sync.add_argument("kit", type=Path, metavar="FILE", help="the kit file")
+    sync.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="say what each record would become; change nothing on either side",
+    )
+    _common(sync)
+    sync.set_defaults(handler=_sync)
+
+    listing = actions.add_parser(
+        "conflicts", help="offline records the database could not take as they were"
+    )
+    listing.add_argument("--all", action="store_true", help="resolved ones too")
+    listing.add_argument("--json", action="store_true", help="print JSON for scripts")
+    listing.set_defaults(handler=_conflicts)
+
+    resolve = actions.add_parser(
+        "resolve",
+        help="settle one conflict: take the server's values, re-apply the kit's, or edit",
+    )
+    resolve.add_argument("conflict", metavar="ID", help="the conflict's number or id")
+    resolve.add_argument(
+        "--take",
+        required=True,
+        choices=("server", "kit", "edit"),
+        help="server: keep the server's values; kit: record the kit's as a new procedure; "
+        "edit: record the values given with --set",
+    )
+    resolve.add_argument(
+        "--set",
+        dest="edits",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="with --take edit: a field's value; repeat for several",
+    )
+    resolve.add_argument("--note", default="", help="why (kept with the resolution)")
+    _common(resolve)
+    resolve.set_defaults(handler=_resolve)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--as", dest="as_user", metavar="USER", help="who does it (user name)")
+    parser.add_argument("--json", action="store_true", help="print JSON for scripts")
+
+
+# -- checkout ---------------------------------------------------------------------------
+
+
+def _checkout(ctx: CliContext) -> int:
+    from desktop import kits
+
+    args = ctx.args
+    output: Path = args.output.expanduser()
+    if output.exists():
+        raise DesktopError(f"{output}: the file exists; a kit is always a new file")
+    if not output.parent.is_dir():
+        raise DesktopError(f"{output}: the folder {output.parent} does not exist")
+    source = ctx.database()
+    scope = kits.resolve_scope(
+        source,
+        locations=args.scope,
+        assigned_to=args.assigned_to,
+        search=args.search,
+        audit=args.audit,
+    )
+    user = ctx.acting_user()
+    progress = _ProgressLine(args.json)
+    try:
+        info = kits.checkout(source, scope, user, output, progress=progress)
+    finally:
+        progress.end()
+    if args.json:
+        print_json({"path": str(output), **info.as_json()})
+        return 0
+    print(f"Checked out {info.asset_count:,} assets into {output}")
+    print(f"  scope: {info.scope_text}")
+    for block in info.tag_blocks:
+        print(f"  new {block.prefix} tags in the kit: {block.first} to {block.last}")
+    print(f"Work in it with: assetdesk --database {_quoted(output)} ...")
+    print(f"Sync it back with: assetdesk kit sync {_quoted(output)}")
+    return 0
+
+
+# -- status -----------------------------------------------------------------------------
+
+
+def _status(ctx: CliContext) -> int:
+    from desktop import kits
+    from desktop.storage.urls import parse_url
+
+    url = parse_url(ctx.url)
+    if url.get_backend_name() == "sqlite" and url.database:
+        path = Path(url.database)
+        if not path.exists():  # never make a new empty file to say it is no kit
+            raise DesktopError(f"{path}: no such file")
+    database = ctx.database()
+    info = kits.kit_info(database)
+    if info is None:
+        raise DesktopError(
+            f"{database.description} is not a field kit (give the kit with --database FILE)"
+        )
+    if ctx.args.json:
+        print_json(info.as_json())
+        return 0
+    print(f"Field kit {info.kit_id}")
+    print(f"  scope: {info.scope_text} ({info.asset_count:,} assets)")
+    print(f"  from: {info.source_description}")
+    print(f"  checked out by {info.checked_out_by} at {_local(info.checked_out_at)}")
+    print(f"  data from the server as of {_local(info.refreshed_at)} ({_age(info)} old)")
+    print(f"  waiting to sync: {info.waiting} record{'s' if info.waiting != 1 else ''}")
+    if info.open_conflicts:
+        print(f"  conflicts waiting on the server: {info.open_conflicts}")
+    return 0
+
+
+# -- sync -------------------------------------------------------------------------------
+
+
+def _sync(ctx: CliContext) -> int:
+    from desktop import kits
+    from desktop.settings import CURRENT_USER
+    from ui.kit_files import open_kit_file, open_kit_server, outcome_counts
+
+    args = ctx.args
+    kit_path: Path = args.kit.expanduser()
+    kit, info = open_kit_file(kit_path)
+    try:
+        server = open_kit_server(kit, info)
+        try:
+            # Whoever syncs: --as, the settings' user, else the person who checked it out.
+            user = args.as_user or ctx.settings.get(CURRENT_USER) or info.checked_out_by
+            progress = _ProgressLine(args.json)
+            try:
+                report = kits.sync(kit, server, user, dry_run=args.dry_run, progress=progress)
+            finally:
+                progress.end()
+        finally:
+            server.dispose()
+    finally:
+        kit.dispose()
+    if args.json:
+        print_json(report.as_json())
+        return 1 if report.cancelled else 0
+    verb = "would become" if report.dry_run else "became"
+    for result in report.results:
+        line = f"{result.seq:>5}  {result.outcome.value:<16} {result.summary}"
+        if result.reason:
+            line += f" — {result.reason}"
+        if result.server_number is not None:
+            line += f" (incident #{result.server_number} on the server)"
+        print(line)
+    counts = outcome_counts(report)
+    if not report.results:
+        print("Nothing waited to sync.")
+    else:
+        total = len(report.results)
+        print(f"{total} record{'s' if total != 1 else ''} {verb}: {counts}.")
+    queued = sum(1 for r in report.results if r.conflict_id is not None)
+    if queued and not report.dry_run:
+        print(
+            f"Settle the {'conflict' if queued == 1 else f'{queued} conflicts'} with: "
+            f"assetdesk --database {_quoted_url(info.source_url)} kit conflicts"
+        )
+    if report.dry_run:
+        print("Dry run: nothing was written on either side.")
+    elif report.refreshed:
+        print("The kit now holds the server's current state for its scope.")
+    return 1 if report.cancelled else 0
+
+
+# -- conflicts --------------------------------------------------------------------------
+
+
+def _conflicts(ctx: CliContext) -> int:
+    from desktop import kits
+
+    with _queue_database(ctx) as database:
+        found = kits.conflicts(database, include_resolved=ctx.args.all)
+    if ctx.args.json:
+        print_json([c.as_json() for c in found])
+        return 0
+    if not found:
+        print("No conflicts." if ctx.args.all else "No open conflicts.")
+    for conflict in found:
+        state = (
+            "open"
+            if conflict.is_open
+            else f"settled: {conflict.resolution} by {conflict.resolved_by}"
+        )
+        print(
+            f"#{conflict.number:<4} {conflict.asset_tag or '—':<12} {conflict.summary}  [{state}]"
+        )
+        print(
+            f"      made by {conflict.performed_by} at {_local(conflict.performed_at)}; "
+            f"record {conflict.record} {conflict.record_id}"
+        )
+        for reason in conflict.reasons:
+            print(f"      why: {reason}")
+        for diff in conflict.fields:
+            print(
+                f"      {diff.label}: base {diff.base_text or '—'} | server "
+                f"{diff.server_text or '—'} | kit {diff.kit_text or '—'}"
+            )
+    return 0
+
+
+def _resolve(ctx: CliContext) -> int:
+    from desktop import kits
+
+    args = ctx.args
+    choice = kits.Choice(args.take)
+    edits: dict[str, object] = {}
+    for pair in args.edits:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ValidationError(Problem("set", f"'{pair}' is not FIELD=VALUE"))
+        edits[key.strip()] = value
+    if edits and choice is not kits.Choice.EDIT:
+        raise ValidationError(Problem("set", "--set goes with --take edit"))
+    if choice is kits.Choice.EDIT and not edits:
+        raise ValidationError(Problem("set", "--take edit needs the values: --set FIELD=VALUE"))
+    with _queue_database(ctx) as database:
+        if edits:
+            from ui.kit_files import edits_with_ids
+
+            edits = edits_with_ids(database, edits)
+        user = _settling_user(ctx, database)
+        resolution = kits.resolve(
+            database, args.conflict, choice, user, edits=edits or None, note=args.note
+        )
+    if args.json:
+        print_json(
+            {
+                "conflict": resolution.conflict.as_json(),
+                "procedure_id": str(resolution.procedure_id) if resolution.procedure_id else None,
+                "messages": list(resolution.messages),
+            }
+        )
+        return 0
+    conflict = resolution.conflict
+    print(f"Conflict #{conflict.number} ({conflict.asset_tag}) settled: {_choice_text(choice)}")
+    if resolution.procedure_id is not None:
+        print(f"  recorded as the procedure {resolution.procedure_id}")
+    for message in resolution.messages:
+        print(f"  {message}")
+    return 0
+
+
+# -- helpers ----------------------------------------------------------------------------
+
+
+def _settling_user(ctx: CliContext, queue: Any) -> str:
+    """Who settles: as for any command on the database; working in a kit, --as, the
+    settings' user, else the person who checked the kit out."""
+    if queue is ctx.database():
+        return ctx.acting_user()
+    from desktop import kits
+    from desktop.settings import CURRENT_USER
+
+    info = kits.kit_info(ctx.database())
+    holder = info.checked_out_by if info is not None else ""
+    return str(ctx.args.as_user or ctx.settings.get(CURRENT_USER) or holder)
+
+
+@contextmanager
+def _queue_database(ctx: CliContext) -> Iterator[Any]:
+    """Where the conflict queue is: the database given, or — given a kit — the database
+    the kit came from (a kit keeps no queue of its own)."""
+    from desktop import kits
+    from ui.kit_files import open_kit_server
+
+    database = ctx.database()
+    info = kits.kit_info(database)
+    if info is None:
+        yield database
+        return
+    server = open_kit_server(database, info)
+    try:
+        yield server
+    finally:
+        server.dispose()
+
+
+def _choice_text(choice: Any) -> str:
+    return {
+        "server": "the server's values kept",
+        "kit": "the kit's values re-applied as a new procedure",
+        "edit": "the values given recorded as a new procedure",
+    }[str(choice.value)]
+
+
+class _ProgressLine:
+    """Progress on standard error when it is a terminal (never mixed into JSON output):
+    one line rewritten in place, cleared by :meth:`end` before the result is printed."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.active = not quiet and sys.stderr.isatty()
+        self.shown = ""
+
+    def __call__(self, done: int, total: int, text: str) -> None:
+        line = (f"{text} {done:,}/{total:,}" if total else text)[:100]
+        if self.active and line != self.shown:
+            sys.stderr.write("\r" + line.ljust(len(self.shown)))
+            sys.stderr.flush()
+            self.shown = line
+
+    def end(self) -> None:
+        if self.active and self.shown:
+            sys.stderr.write("\r" + " " * len(self.shown) + "\r")
+            sys.stderr.flush()
+            self.shown = ""
+
+
+def _local(moment: Any) -> str:
+    return str(moment.astimezone().strftime("%Y-%m-%d %H:%M"))
+
+
+def _age(info: Any) -> str:
+    seconds = int(info.age().total_seconds())
+    if seconds < 3600:
+        return f"{max(seconds // 60, 0)} min"
+    if seconds < 86_400:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 86_400} days"
+
+
+def _quoted_url(url: str) -> str:
+    return f"'{url}'" if any(c in url for c in " ?&") else url
+
+
+def _quoted(path: Path) -> str:
+    text = str(path)
+    return f'"{text}"' if " " in text else text

@@ -1,0 +1,315 @@
+"""Field kit › Check out…: choose a scope and a file, and copy that part of the register
+into a kit on a worker, with progress and cancel.
+
+The scope is any mix of: locations (each with everything below it), the assets assigned
+to some people, the register's current search, and an open audit. Cancel stops the copy:
+no file is left behind and the database records no checkout.
+
+Signals:
+    checked_out(object): the kit's KitInfo, once the kit is written.
+    open_requested(str): the person asked to work in the new kit now (its path).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import uuid
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.errors import DesktopError
+from desktop.kits.model import KitCancelled
+from desktop.services.register_rows import AssetFilter
+from desktop.storage.database import Database
+from ui.gui.worker import Worker
+
+KIT_SUFFIX = ".adkit"
+
+
+class CheckoutDialog(QDialog):
+    checked_out = Signal(object)
+    open_requested = Signal(str)
+
+    def __init__(
+        self,
+        database: Database,
+        username: str,
+        current_filter: AssetFilter | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Check out a field kit")
+        self.database = database
+        self.username = username
+        self.current_filter = current_filter or AssetFilter()
+        self.worker: Worker | None = None
+        self.summary: Any = None  # the kit's KitInfo once it is written
+        self.kit_path: Path | None = None
+        #: What the engine says it is doing (set on the worker, read on each progress).
+        self.stage: list[str] = [""]
+        self._close_when_done = False
+        from desktop.services.audits import list_audits, location_choices
+        from desktop.services.reference_queries import list_people
+
+        with database.read() as session:
+            locations = location_choices(session)
+            people = list_people(session, active_only=True)
+            audits = list_audits(session, open_only=True)
+
+        self.location_filter = QLineEdit()
+        self.location_filter.setPlaceholderText("Type to find a location by its path or code")
+        self.locations = _checkable_list(
+            (f"{c.label}  [{c.code}]" if c.code else c.label, c.id) for c in locations
+        )
+        self.locations.setObjectName("kit_locations")
+        self.location_filter.textChanged.connect(self._filter_locations)
+        self.people = _checkable_list((f"{p.name} ({p.username})", p.id) for p in people)
+        self.people.setObjectName("kit_people")
+        # A search of the register (the one on screen, if any): its matches are in scope.
+        self.search = QLineEdit(self.current_filter.search)
+        self.search.setObjectName("kit_search")
+        self.search.setPlaceholderText("Assets matching this search, as the register's box")
+        self.audit = QComboBox()
+        self.audit.addItem("(none)", None)
+        for summary in audits:
+            self.audit.addItem(f"{summary.name} — {summary.scope}", summary.id)
+
+        self.path = QLineEdit(
+            str(Path.home() / f"field kit {dt.date.today().isoformat()}{KIT_SUFFIX}")
+        )
+        self.path.setObjectName("kit_path")
+        self.browse = QPushButton("&Browse…")
+        self.browse.clicked.connect(self._browse)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path, 1)
+        path_row.addWidget(self.browse)
+
+        form = QFormLayout()
+        locations_box = QVBoxLayout()
+        locations_box.addWidget(self.location_filter)
+        locations_box.addWidget(self.locations)
+        form.addRow(
+            _label("&Locations\n(each with everything\nbelow it)", self.location_filter),
+            locations_box,
+        )
+        form.addRow("Assigned &to", self.people)
+        form.addRow("&Search", self.search)
+        form.addRow("Open &audit", self.audit)
+        form.addRow(_label("Kit &file", self.path), path_row)
+        self.message = QLabel(
+            "The kit holds the assets in scope with their recent history, all reference "
+            "data, and the open audits and incidents of the scope. Others see the assets as "
+            "checked out by you, but can still work on them."
+        )
+        self.message.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.checkout_button = QPushButton("&Check out")
+        self.checkout_button.setDefault(True)
+        self.checkout_button.clicked.connect(self.start_checkout)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.reject)
+        self.open_button = QPushButton("&Open the kit in this window")
+        self.open_button.setToolTip(
+            "Work in the kit now; File › Settings makes it the database opened at start"
+        )
+        self.open_button.setVisible(False)
+        self.open_button.clicked.connect(self._open_kit)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.progress, 3)
+        buttons.addStretch(1)
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.checkout_button)
+        buttons.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self.resize(780, 640)
+
+    # -- the scope -------------------------------------------------------------------
+
+    def chosen_locations(self) -> list[uuid.UUID]:
+        return [_data(item) for item in _checked(self.locations)]
+
+    def chosen_people(self) -> list[uuid.UUID]:
+        return [_data(item) for item in _checked(self.people)]
+
+    def chosen_audit(self) -> uuid.UUID | None:
+        data = self.audit.currentData()
+        return data if isinstance(data, uuid.UUID) else None
+
+    def _filter_locations(self, text: str) -> None:
+        needle = text.strip().casefold()
+        for row in range(self.locations.count()):
+            item = self.locations.item(row)
+            item.setHidden(bool(needle) and needle not in item.text().casefold())
+
+    def _browse(self) -> None:
+        dialog = QFileDialog(self, "Save the field kit as", self.path.text(), "Field kit (*.adkit)")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix(KIT_SUFFIX.lstrip("."))
+        dialog.fileSelected.connect(self.path.setText)
+        dialog.open()
+
+    # -- the work ----------------------------------------------------------------------
+
+    def start_checkout(self) -> None:
+        from desktop.kits import Scope, checkout
+
+        scope = Scope(
+            location_ids=tuple(self.chosen_locations()),
+            assigned_to_ids=tuple(self.chosen_people()),
+            search=self.search.text().strip() or None,
+            audit_id=self.chosen_audit(),
+        )
+        if scope.empty:
+            self._say(
+                "Choose what goes into the kit: a location, a person, a search or an audit.",
+                error=True,
+            )
+            return
+        text = self.path.text().strip()
+        if not text:
+            self._say("Name the kit file.", error=True)
+            return
+        path = Path(text).expanduser()
+        if not path.suffix:
+            path = path.with_suffix(KIT_SUFFIX)
+            self.path.setText(str(path))
+        self.kit_path = path
+        database, username, stage = self.database, self.username, self.stage
+
+        def job(progress: Any, cancel: threading.Event) -> Any:
+            def report(done: int, total: int, text: str) -> None:
+                stage[0] = text
+                progress(done, total)
+
+            return checkout(database, scope, username, path, progress=report, cancel=cancel.is_set)
+
+        self._say("Copying the scope into the kit…")
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(True)
+        self.checkout_button.setEnabled(False)
+        worker = Worker(job, self)
+        worker.progress.connect(self._progress)
+        worker.succeeded.connect(self._done)
+        worker.failed.connect(self._failed)
+        worker.finished.connect(self._finished)
+        self.worker = worker
+        worker.start()
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        if self.stage[0] and self.worker is not None and not self.worker.cancel_event.is_set():
+            self._say(f"{self.stage[0]}…")
+
+    def _done(self, summary: Any) -> None:
+        self.summary = summary
+        self._say(checkout_text(summary, self.kit_path), good=True)
+        self.cancel_button.setText("Close")
+        self.checkout_button.setVisible(False)
+        self.open_button.setVisible(True)
+        self.open_button.setDefault(True)
+        self.checked_out.emit(summary)
+
+    def _open_kit(self) -> None:
+        if self.kit_path is not None:
+            self.open_requested.emit(str(self.kit_path))
+            self.accept()
+
+    def _failed(self, error: object) -> None:
+        if isinstance(error, KitCancelled):
+            self._say("Cancelled: no kit file was left and no checkout was recorded.")
+            return
+        if isinstance(error, DesktopError):
+            self._say(error.message, error=True)
+            return
+        raise error if isinstance(error, BaseException) else RuntimeError(error)
+
+    def _finished(self) -> None:
+        self.worker = None  # the worker is this dialog's child and goes with it
+        self.progress.setVisible(False)
+        self.checkout_button.setEnabled(self.summary is None)
+        if self._close_when_done:
+            super().reject()
+
+    def _say(self, text: str, *, error: bool = False, good: bool = False) -> None:
+        self.message.setStyleSheet(
+            "color: #a32020;" if error else "color: #1d6b2a;" if good else ""
+        )
+        self.message.setText(text)
+
+    def reject(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+            self._close_when_done = True
+            self._say("Cancelling… no kit file will be left and no checkout recorded.")
+            return
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.worker is not None:
+            self.reject()
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+
+def checkout_text(info: Any, path: Path | None) -> str:
+    blocks = ", ".join(f"{b.prefix} {b.first}–{b.last}" for b in info.tag_blocks)
+    return (
+        f"Checked out {info.asset_count:,} assets into {path}: {info.scope_text}. "
+        + (f"Tags reserved for new assets received in the kit: {blocks}. " if blocks else "")
+        + "Open it to work offline (here, or with File › Settings, or "
+        f'assetdesk --database "{path}"), and sync it back with Field kit › Sync….'
+    )
+
+
+def _label(text: str, buddy: QWidget) -> QLabel:
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label
+
+
+def _checkable_list(items: Any) -> QListWidget:
+    widget = QListWidget()
+    for text, data in items:
+        item = QListWidgetItem(text)
+        item.setData(Qt.ItemDataRole.UserRole, data)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Unchecked)
+        widget.addItem(item)
+    return widget
+
+
+def _checked(widget: QListWidget) -> list[QListWidgetItem]:
+    return [
+        widget.item(i)
+        for i in range(widget.count())
+        if widget.item(i).checkState() == Qt.CheckState.Checked
+    ]
+
+
+def _data(item: QListWidgetItem) -> Any:
+    return item.data(Qt.ItemDataRole.UserRole)

@@ -1,0 +1,148 @@
+"""The main window's Field kit menu and its banner.
+
+Check out… copies a scope of the open database into a kit file; Sync… replays what was
+recorded in a kit on the database it came from (the kit open in the window, or a kit file
+chosen when the window is on the shared database); Conflicts… shows the queue of offline
+records the server could not take as they were. When the window works in a kit, the
+banner above the register says so: scope, age, how many records wait to sync.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QMenu
+
+from ui.gui.kits.kit_banner import KitBanner
+from ui.gui.worker import Progress, Worker
+
+if TYPE_CHECKING:
+    from ui.gui.main_window import MainWindow
+
+#: The banner's age and waiting count are read again this often while the window is open
+#: (audit scans and incidents are recorded in other windows) (ms).
+BANNER_REFRESH_MS = 20_000
+
+
+class KitMenu:
+    """Adds the Field kit menu and the kit banner to the main window."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.info: Any = None  # the open kit's KitInfo, None on an ordinary database
+        self._closed = False
+        self._workers: set[Worker] = set()
+        menu = QMenu("Field &kit", window)
+        # Between Work and Help.
+        window.menuBar().insertMenu(window.features.help_menu.menuAction(), menu)
+        self.menu = menu
+        self.checkout_action = window._action("&Check out…", None, self.open_checkout)
+        self.checkout_action.setToolTip(
+            "Copy part of this database into a kit file to work offline"
+        )
+        self.sync_action = window._action("&Sync…", None, self.open_sync)
+        self.sync_action.setToolTip(
+            "Replay what was recorded in a field kit on the database it came from"
+        )
+        self.conflicts_action = window._action("C&onflicts…", None, self.open_conflicts)
+        self.conflicts_action.setToolTip(
+            "Offline records the database could not take as they were: settle each one"
+        )
+        for action in (self.checkout_action, self.sync_action, self.conflicts_action):
+            menu.addAction(action)
+        self.banner = KitBanner()
+        self.banner.sync_requested.connect(self.open_sync)
+        window.view.banner_area.addWidget(self.banner)
+        self._timer = QTimer(window)
+        self._timer.setInterval(BANNER_REFRESH_MS)
+        self._timer.timeout.connect(self.refresh)
+        self._timer.start()
+
+    # -- the banner --------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Read, on a worker, whether the window's database is a kit and what waits."""
+        if self._closed:
+            return
+        database = self.window.database
+
+        def job(progress: Progress, cancel: threading.Event) -> object:
+            kits = importlib.import_module("desktop.kits")
+            info = kits.kit_info(database)
+            return None if info is None else (info, _holder_name(database, info.checked_out_by))
+
+        worker = Worker(job, self.window)
+        self._workers.add(worker)
+        worker.succeeded.connect(lambda info, db=database: self._show(db, info))
+        worker.failed.connect(self.window.show_error)
+        worker.finished.connect(lambda w=worker: self._workers.discard(w))
+        worker.start()
+
+    def _show(self, database: object, info: object) -> None:
+        if database is not self.window.database:
+            return  # the window moved to another database meanwhile
+        info, holder = info if isinstance(info, tuple) else (None, "")
+        self.info = info
+        self.banner.show_kit(info, holder=holder)
+        self.checkout_action.setEnabled(info is None)
+        self.checkout_action.setToolTip(
+            "Copy part of this database into a kit file to work offline"
+            if info is None
+            else "This window works in a field kit: check out from the shared database"
+        )
+
+    # -- the actions -------------------------------------------------------------------
+
+    def open_checkout(self) -> None:
+        dialogs = importlib.import_module("ui.gui.kits.checkout_dialog")
+        dialog = dialogs.CheckoutDialog(
+            self.window.database, self.window.username, self.window.model.filter, self.window
+        )
+        dialog.checked_out.connect(lambda _summary: self.window.refresh())
+        dialog.open_requested.connect(lambda path: self.window.switch_database(f"sqlite:///{path}"))
+        self.window._open_dialog(dialog)
+
+    def open_sync(self) -> None:
+        dialogs = importlib.import_module("ui.gui.kits.sync_dialog")
+        dialog = dialogs.SyncDialog(
+            self.window.database, self.info, self.window.username, self.window
+        )
+        dialog.synced.connect(lambda _report: self._after_sync())
+        self.window._open_dialog(dialog)
+
+    def _after_sync(self) -> None:
+        self.window.refresh()
+        self.refresh()
+
+    def open_conflicts(self) -> None:
+        queue = importlib.import_module("ui.gui.kits.conflict_queue")
+        dialog = queue.ConflictQueue(
+            self.window.database, self.info, self.window.username, self.window
+        )
+        dialog.resolved.connect(lambda _resolution: self._after_sync())
+        self.window._open_dialog(dialog)
+
+    # -- closing -----------------------------------------------------------------------
+
+    def shutdown(self) -> None:
+        self._closed = True
+        self._timer.stop()
+        for worker in list(self._workers):
+            worker.cancel()
+            worker.wait()
+
+
+def _holder_name(database: Any, username: str) -> str:
+    """The name of the person who checked the kit out (people are copied into a kit)."""
+    from sqlalchemy import func, select
+
+    from desktop.storage.models import Person
+
+    with database.read() as session:
+        name = session.execute(
+            select(Person.name).where(func.lower(Person.username) == username.lower())
+        ).scalar_one_or_none()
+    return str(name or username)

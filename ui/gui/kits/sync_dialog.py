@@ -1,0 +1,306 @@
+"""Field kit › Sync…: replay a kit's offline records on the database it came from.
+
+The kit is the one the window works in, or — when the window is on the shared database
+— a kit file the person names. "Preview" is a dry run: it says what each record would
+become and writes nothing. "Sync" replays them on a worker with progress and cancel
+(cancel stops between records: what was replayed stays replayed, the rest waits in the
+kit), then shows each record's outcome.
+
+Signals:
+    synced(object): the engine's :class:`SyncReport` after a sync that wrote something.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QCloseEvent, QColor
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.errors import DesktopError
+from desktop.storage.database import Database
+from ui.gui.worker import Worker
+from ui.kit_files import outcome_counts
+
+#: Outcome → (text colour, background) in the results table.
+OUTCOME_COLOURS = {
+    "applied": ("#1d6b2a", "#e3f4e6"),
+    "already applied": ("#555555", "#eeeeee"),
+    "merged": ("#1d4f91", "#e2ecf8"),
+    "pending approval": ("#8a5a00", "#fff2d6"),
+    "conflict": ("#a32020", "#fbe3e3"),
+}
+COLUMNS = ("#", "Record", "Outcome", "What", "Why")
+
+
+class SyncDialog(QDialog):
+    synced = Signal(object)
+
+    def __init__(
+        self,
+        database: Database,
+        kit_info: Any,
+        username: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Sync a field kit")
+        self.database = database
+        self.kit_info = kit_info  # the window's kit, or None: a kit file is named here
+        self.username = username
+        self.worker: Worker | None = None
+        self.report: Any = None
+        self.stage: list[str] = [""]
+        self._close_when_done = False
+
+        form = QFormLayout()
+        self.path = QLineEdit()
+        self.path.setObjectName("kit_file")
+        self.browse = QPushButton("&Browse…")
+        self.browse.clicked.connect(self._browse)
+        if kit_info is None:
+            row = QHBoxLayout()
+            row.addWidget(self.path, 1)
+            row.addWidget(self.browse)
+            self.path.setPlaceholderText("The kit file to sync back into this database")
+            form.addRow("Kit &file", row)
+        else:
+            self.path.hide()
+            self.browse.hide()
+            form.addRow(
+                "Kit",
+                QLabel(
+                    f"This window's kit: {kit_info.scope_text} "
+                    f"({kit_info.waiting} record{'s' if kit_info.waiting != 1 else ''} wait)"
+                ),
+            )
+            form.addRow("Syncs with", QLabel(kit_info.source_description))
+        self.message = QLabel(
+            "Each record made offline is replayed in the order it was made, through the same "
+            "rules as online work. A record the database cannot take as it was goes to the "
+            "conflict queue (Field kit › Conflicts…); nothing is dropped. Preview first to "
+            "see what each record would become."
+        )
+        self.message.setWordWrap(True)
+        self.results = QTableWidget(0, len(COLUMNS))
+        self.results.setObjectName("sync_results")
+        self.results.setHorizontalHeaderLabels(COLUMNS)
+        self.results.verticalHeader().setVisible(False)
+        self.results.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.results.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        header = self.results.horizontalHeader()
+        for column in range(4):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)  # the tooltip has it all
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.preview_button = QPushButton("&Preview")
+        self.preview_button.setToolTip("A dry run: what each record would become; nothing written")
+        self.preview_button.clicked.connect(lambda: self.start(dry_run=True))
+        self.sync_button = QPushButton("&Sync")
+        self.sync_button.setDefault(True)
+        self.sync_button.clicked.connect(lambda: self.start(dry_run=False))
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.progress, 3)
+        buttons.addStretch(1)
+        for button in (self.preview_button, self.sync_button, self.cancel_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.results, 1)
+        layout.addLayout(buttons)
+        self.resize(900, 560)
+
+    def _browse(self) -> None:
+        dialog = QFileDialog(self, "The field kit to sync", self.path.text(), "Field kit (*.adkit)")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(self.path.setText)
+        dialog.open()
+
+    # -- the work ----------------------------------------------------------------------
+
+    def start(self, *, dry_run: bool) -> None:
+        from ui.kit_files import open_kit_file, open_kit_server
+
+        window_kit = self.database if self.kit_info is not None else None
+        text = self.path.text().strip()
+        if window_kit is None and not text:
+            self._say("Name the kit file to sync.", error=True)
+            return
+        path = Path(text).expanduser() if text else None
+        username, stage, window_info = self.username, self.stage, self.kit_info
+
+        def job(progress: Any, cancel: threading.Event) -> Any:
+            from desktop.kits import sync
+
+            def report(done: int, total: int, text: str) -> None:
+                stage[0] = text
+                progress(done, total)
+
+            kit, info = (window_kit, window_info) if window_kit is not None else open_kit_file(path)
+            try:
+                server = open_kit_server(kit, info)
+                try:
+                    user = username or (info.checked_out_by if info is not None else "")
+                    return sync(
+                        kit,
+                        server,
+                        user,
+                        dry_run=dry_run,
+                        progress=report,
+                        cancel=cancel.is_set,
+                    )
+                finally:
+                    server.dispose()
+            finally:
+                if kit is not window_kit:
+                    kit.dispose()
+
+        self.results.setRowCount(0)
+        self._say("Previewing…" if dry_run else "Syncing…")
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(True)
+        self.preview_button.setEnabled(False)
+        self.sync_button.setEnabled(False)
+        worker = Worker(job, self)
+        worker.progress.connect(self._progress)
+        worker.succeeded.connect(self._done)
+        worker.failed.connect(self._failed)
+        worker.finished.connect(self._finished)
+        self.worker = worker
+        worker.start()
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        if self.stage[0] and self.worker is not None and not self.worker.cancel_event.is_set():
+            self._say(f"{self.stage[0]}…")
+
+    def _done(self, report: Any) -> None:
+        self.report = report
+        self.show_results(report)
+        self._say(report_text(report), good=not report.cancelled)
+        self.cancel_button.setText("Close")
+        if not report.dry_run:
+            self.synced.emit(report)
+
+    def show_results(self, report: Any) -> None:
+        self.results.setRowCount(len(report.results))
+        for row, result in enumerate(report.results):
+            outcome = str(result.outcome.value)
+            why = result.reason
+            if result.server_number is not None:
+                why = f"{why}; incident #{result.server_number} on the server".lstrip("; ")
+            cells = (str(result.seq), result.record, outcome, result.summary, why)
+            colour, background = OUTCOME_COLOURS.get(outcome, ("#000000", "#ffffff"))
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                if column == 2:
+                    item.setForeground(QBrush(QColor(colour)))
+                    item.setBackground(QBrush(QColor(background)))
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.results.setItem(row, column, item)
+
+    def rows(self) -> list[list[str]]:
+        """What the results table shows, row by row (for tests and the state dump)."""
+        return [
+            [
+                item.text() if (item := self.results.item(r, c)) is not None else ""
+                for c in range(self.results.columnCount())
+            ]
+            for r in range(self.results.rowCount())
+        ]
+
+    def _failed(self, error: object) -> None:
+        if isinstance(error, DesktopError):
+            self._say(error.message, error=True)
+            return
+        raise error if isinstance(error, BaseException) else RuntimeError(error)
+
+    def _finished(self) -> None:
+        self.worker = None  # the worker is this dialog's child and goes with it
+        self.progress.setVisible(False)
+        self.preview_button.setEnabled(True)
+        self.sync_button.setEnabled(True)
+        if self._close_when_done:
+            super().reject()
+
+    def _say(self, text: str, *, error: bool = False, good: bool = False) -> None:
+        self.message.setStyleSheet(
+            "color: #a32020;" if error else "color: #1d6b2a;" if good else ""
+        )
+        self.message.setText(text)
+
+    def reject(self) -> None:
+        """Cancel (or Esc) during a sync stops it after the record being replayed and shows
+        what was done; once nothing runs, it closes the dialog."""
+        if self.worker is not None:
+            self.worker.cancel()
+            self._say(
+                "Cancelling after the record being replayed… what was replayed stays, "
+                "the rest waits in the kit."
+            )
+            return
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+            self._close_when_done = True
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+
+def report_text(report: Any) -> str:
+    """One paragraph about a sync report: counts by outcome, and what to do next."""
+    counts = outcome_counts(report)
+    total = len(report.results)
+    if report.dry_run:
+        head = (
+            f"Preview: {total} record{'s' if total != 1 else ''} would be replayed ({counts}). "
+            "Nothing was written."
+            if total
+            else "Preview: nothing waits to sync."
+        )
+        return head
+    if report.cancelled:
+        return (
+            f"Cancelled after {total} record{'s' if total != 1 else ''} ({counts or 'none'}); "
+            "the others still wait in the kit."
+        )
+    parts = [
+        f"Synced {total} record{'s' if total != 1 else ''}" + (f": {counts}." if total else ".")
+    ]
+    if report.counts().get(_conflict_outcome(report), 0):
+        parts.append("Settle the conflicts (Field kit › Conflicts…).")
+    if report.refreshed:
+        parts.append("The kit now holds the database's current state for its scope.")
+    return " ".join(parts)
+
+
+def _conflict_outcome(report: Any) -> Any:
+    from desktop.kits import Outcome
+
+    return Outcome.CONFLICT

@@ -1,0 +1,145 @@
+"""Opening a field kit file and the database it came from, and the words for a sync's
+counts (Qt-free: the CLI and the GUI share it).
+
+A kit is opened only if it exists and is a kit: a missing path is never created (SQLite
+would make an empty file), and a file that is not SQLite or is an ordinary Assetdesk
+database is refused with one line naming it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from desktop.errors import DesktopError
+
+if TYPE_CHECKING:
+    from desktop.kits import KitInfo, SyncReport
+    from desktop.storage.database import Database
+
+
+def open_kit_file(path: Path | None) -> tuple[Database, KitInfo]:
+    """The kit at ``path`` as a database, with what it says about itself."""
+    from sqlalchemy.exc import DBAPIError
+
+    from desktop import kits
+    from desktop.storage.database import Database
+
+    if path is None or not str(path).strip():
+        raise DesktopError("name the kit file")
+    if not path.exists():
+        raise DesktopError(f"{path}: no such file")
+    if not path.is_file():
+        raise DesktopError(f"{path}: not a file")
+    kit = Database(f"sqlite:///{path}")
+    try:
+        info = kits.kit_info(kit)
+    except DBAPIError as exc:  # not SQLite at all: "file is not a database"
+        kit.dispose()
+        raise DesktopError(f"{path} is not a field kit (not a database file)") from exc
+    except DesktopError as exc:
+        kit.dispose()
+        raise DesktopError(f"{path} is not a field kit: {exc.message}") from exc
+    if info is None:
+        kit.dispose()
+        raise DesktopError(f"{path} is not a field kit (it is an ordinary Assetdesk database)")
+    return kit, info
+
+
+def open_kit_server(kit: Database, info: KitInfo | None = None) -> Database:
+    """The database ``kit`` came from, its password from the keyring or ``~/.pgpass``."""
+    from desktop import kits
+    from desktop.credentials import url_with_password
+    from desktop.storage.database import open_database
+    from desktop.storage.urls import parse_url
+
+    where = info.source_description if info is not None else "its server"
+    url = kits.server_url(kit)
+    parsed = parse_url(url)
+    is_file = parsed.get_backend_name() == "sqlite" and bool(parsed.database)
+    if is_file and not Path(str(parsed.database)).is_file():  # opening would make a new one
+        raise DesktopError(
+            f"cannot reach the database the kit came from: {parsed.database} "
+            "no longer exists (moved or deleted?)"
+        )
+    try:
+        return open_database(url_with_password(url))
+    except DesktopError as exc:
+        raise DesktopError(
+            f"cannot reach the database the kit came from ({where}): {exc.message}"
+        ) from exc
+
+
+def outcome_counts(report: SyncReport) -> str:
+    """ "3 applied, 1 merged, 2 conflicts": the outcomes a sync report holds, in order."""
+    parts = []
+    for outcome, count in report.counts().items():
+        if count:
+            word = outcome.value
+            parts.append(f"{count} {word}{'s' if word == 'conflict' and count != 1 else ''}")
+    return ", ".join(parts)
+
+
+def edits_with_ids(database: Database, edits: dict[str, object]) -> dict[str, object]:
+    """``edits`` (field → value as a person typed it) with each reference field's text
+    turned into the id the procedure service takes: a location by its code, name or full
+    path; a person by user name or name; a category by name or tag prefix; a model, group
+    or supplier by name. An id passes as given; a text that names nothing, or several
+    things, is refused naming the field and the text."""
+    from desktop.domain.fields import FIELDS_BY_KEY, REFERENCE_TYPES
+    from desktop.errors import Problem, ValidationError
+    from desktop.services.reference_queries import reference_choices
+
+    wanted = {
+        key: value
+        for key, value in edits.items()
+        if key in FIELDS_BY_KEY
+        and FIELDS_BY_KEY[key].type in REFERENCE_TYPES
+        and isinstance(value, str)
+        and value.strip()
+    }
+    if not wanted:
+        return dict(edits)
+    with database.read() as session:
+        choices = reference_choices(session)
+    resolved = dict(edits)
+    problems = []
+    for key, value in wanted.items():
+        assert isinstance(value, str)
+        text = value.strip()
+        if _is_uuid(text):
+            continue
+        needle = text.casefold()
+        offered = choices.by_type.get(FIELDS_BY_KEY[key].type, ())
+        hits = [
+            c
+            for c in offered
+            if needle
+            in (
+                c.label.casefold(),
+                c.detail.casefold(),
+                c.label.rsplit(" › ", 1)[-1].casefold(),
+            )
+        ]
+        if len({c.id for c in hits}) == 1:
+            resolved[key] = hits[0].id
+            continue
+        label = FIELDS_BY_KEY[key].label
+        if hits:
+            names = ", ".join(sorted(c.label for c in hits))
+            problems.append(Problem(key, f"{label}: '{text}' names several ({names})"))
+        else:
+            problems.append(Problem(key, f"{label}: '{text}' is not known"))
+    if problems:
+        raise ValidationError(problems)
+    return resolved
+
+
+def _is_uuid(text: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
