@@ -223,6 +223,9 @@ def test_the_banner_counts_what_waits_and_its_age() -> None:
     assert "2 conflicts to settle" in text
     many = banner_html(info.__class__(**{**info.__dict__, "waiting": 12, "open_conflicts": 0}))
     assert "12 records wait to sync" in many and "conflict" not in many
+    assert "Checked in" not in text
+    back = banner_html(info.__class__(**{**info.__dict__, "returned_at": info.refreshed_at}))
+    assert "Checked in" in back and "takes no more work" in back
     banner.show_kit(None)
     assert banner.isHidden()
     QApplication.processEvents()
@@ -424,6 +427,8 @@ def test_check_in_through_the_menu_ends_the_checkout_and_closes_the_kit(
         assert kits.checkouts_for_assets(session, [lap.id]) == {}
     info = kits.kit_info(kit_db)
     assert info is not None and info.returned_at is not None
+    # The window's banner says so.
+    qtbot.waitUntil(lambda: "Checked in" in window.kit.banner.plain_text(), timeout=10_000)
     dialog.close()
     # Syncing again from the menu says so in the dialog, in one sentence.
     trigger(window.kit.sync_action)
