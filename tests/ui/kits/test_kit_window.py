@@ -199,7 +199,7 @@ def test_a_window_in_a_kit_says_so(
     qtbot.waitUntil(lambda: server_window.model.total_assets == IN_ROOM_A2, timeout=10_000)
 
 
-def test_the_banner_counts_what_waits_and_its_age() -> None:
+def test_the_banner_counts_what_waits_and_its_age(qapp: QApplication) -> None:
     now = dt.datetime(2026, 12, 5, 12, 0, tzinfo=dt.UTC)
     info = kits.KitInfo(
         kit_id=__import__("uuid").uuid4(),
