@@ -19,6 +19,8 @@ Public API (Qt-free; the CLI and the GUI build on it):
   keyring or ``~/.pgpass`` as for any database).
 - :func:`sync` — replay the journal on the server (``dry_run`` says what each record
   would become), then refresh the kit to the server's current state for its scope.
+- :func:`check_in` — sync, then end the checkout: the server's marks go, the kit file
+  is closed for good (no more work, no more sync; a clear message says so).
 - :func:`checkouts_for_assets`, :func:`active_checkouts` — the server's "checked out by
   X since …" marks.
 - :func:`conflicts`, :func:`resolve` — the server's conflict queue and its settling.
@@ -57,7 +59,7 @@ from desktop.kits.model import (
     SyncReport,
     TagBlock,
 )
-from desktop.kits.sync import sync
+from desktop.kits.sync import check_in, sync
 
 __all__ = [
     "HISTORY_PER_ASSET",
@@ -78,6 +80,7 @@ __all__ = [
     "SyncReport",
     "TagBlock",
     "active_checkouts",
+    "check_in",
     "checkout",
     "checkouts_for_assets",
     "conflicts",

@@ -47,6 +47,7 @@ def read_info(connection: Connection) -> KitInfo | None:
         waiting=int(waiting),
         open_conflicts=int(meta["open_conflicts"]),
         tag_blocks=tuple(TagBlock(**b) for b in json.loads(meta["tag_blocks"])),
+        returned_at=_when(meta["returned_at"]) if meta.get("returned_at") else None,
     )
 
 

@@ -106,6 +106,9 @@ class KitInfo:
     waiting: int
     open_conflicts: int
     tag_blocks: tuple[TagBlock, ...] = ()
+    #: When the kit was checked in for good (:func:`desktop.kits.check_in`); a returned
+    #: kit takes no more work and is not synced again.
+    returned_at: dt.datetime | None = None
 
     def age(self, now: dt.datetime | None = None) -> dt.timedelta:
         """Time since the kit's data was last taken from the server."""
@@ -127,6 +130,7 @@ class KitInfo:
             "tag_blocks": [
                 {"prefix": b.prefix, "first": b.first, "last": b.last} for b in self.tag_blocks
             ],
+            "returned_at": self.returned_at.isoformat() if self.returned_at else None,
         }
 
 
@@ -217,6 +221,8 @@ class SyncReport:
     results: tuple[RecordResult, ...]
     cancelled: bool = False
     refreshed: bool = False
+    #: The checkout was ended (check-in): the server's marks are gone, the kit is closed.
+    returned: bool = False
 
     def counts(self) -> dict[Outcome, int]:
         found = dict.fromkeys(Outcome, 0)
@@ -230,6 +236,7 @@ class SyncReport:
             "dry_run": self.dry_run,
             "cancelled": self.cancelled,
             "refreshed": self.refreshed,
+            "returned": self.returned,
             "counts": {k.value: v for k, v in self.counts().items()},
             "results": [r.as_json() for r in self.results],
         }

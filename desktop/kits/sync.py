@@ -54,16 +54,34 @@ from desktop.kits.model import (
     SyncReport,
     TagBlock,
 )
-from desktop.kits.schema import Copied, attach_source, base_values, detach_source, fill
+from desktop.kits.schema import (
+    Copied,
+    attach_source,
+    base_values,
+    chunks,
+    detach_source,
+    fill,
+)
 from desktop.services import audit_scans
 from desktop.services.approvals import withdraw_in_session
 from desktop.services.audit_scan_types import ScanKind
-from desktop.services.audits import close_audit_in_session
-from desktop.services.incidents import IncidentRequest, add_note_in_session, log_in_session
+from desktop.services.audits import (
+    close_audit_in_session,
+    lock_audits,
+    start_audit_in_session,
+)
+from desktop.services.batch_cache import batch_cache
+from desktop.services.incidents import (
+    IncidentRequest,
+    add_note_in_session,
+    log_in_session,
+    move_incident_in_session,
+)
 from desktop.services.people import acting_person
 from desktop.services.procedures import ProcedureRequest, record_in_session
 from desktop.services.values import display_text
 from desktop.storage.database import Database
+from desktop.storage.kitfile import returned_sentence
 from desktop.storage.models import (
     Asset,
     Audit,
@@ -118,10 +136,14 @@ def sync(
     *,
     dry_run: bool = False,
     refresh: bool = True,
+    check_in: bool = False,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
 ) -> SyncReport:
     """Replay the kit's offline records on ``server`` in the order they were made.
+
+    With ``check_in`` (see :func:`check_in`) the checkout then ends instead of the
+    refresh; a kit whose checkout the server already ended is synced and closed so.
 
     Each record is keyed by its laptop-made id (a record already
     there is "already applied"); records that cannot be applied as made go to the
@@ -132,16 +154,20 @@ def sync(
     info = kit_info(kit)
     if info is None:
         raise KitError(f"{kit.display_url} is not a field kit: there is nothing to sync")
+    if info.returned_at is not None:
+        raise KitError(returned_sentence(info.returned_at.isoformat(), info.source_description))
     with server.read() as session:
-        if session.get(KitCheckout, info.kit_id) is None:
+        checkout_row = session.get(KitCheckout, info.kit_id)
+        if checkout_row is None:
             raise KitError(
                 f"the database {server.display_url} has no record of this kit (it was "
                 f"checked out from {info.source_url}); nothing was changed"
             )
+        ending = check_in or checkout_row.returned_at is not None
         acting_person(session, by_user)
     entries = _entries(kit)
     bases = _bases(kit)
-    total = len(entries) + (0 if dry_run or not refresh else 1)
+    total = len(entries) + (0 if dry_run or not (refresh or ending) else 1)
     results: list[RecordResult] = []
     cancelled = False
 
@@ -150,8 +176,9 @@ def sync(
             progress(len(results), max(total, 1), text)
 
     if dry_run:
-        with server.read() as session, kit.read() as kit_session:
+        with server.read() as session, kit.read() as kit_session, batch_cache(session):
             replayer = _Replayer(session, kit_session, info, by_user, bases, dry_run=True)
+            replayer.prefetch(entries)
             for entry in entries:
                 if cancel is not None and cancel():
                     cancelled = True
@@ -166,9 +193,11 @@ def sync(
     position = 0
     while position < len(entries) and not cancelled:
         done: list[tuple[Entry, Replayed]] = []
-        with server.write() as session, kit.read() as kit_session:
+        with server.write() as session, kit.read() as kit_session, batch_cache(session):
             replayer = _Replayer(session, kit_session, info, by_user, bases)
-            for entry in entries[position : position + BATCH]:
+            batch = entries[position : position + BATCH]
+            replayer.prefetch(batch)
+            for entry in batch:
                 if cancel is not None and cancel():
                     cancelled = True
                     break
@@ -182,8 +211,12 @@ def sync(
             results.append(replayed.result)
             tell(replayed.result.summary)
 
-    refreshed = False
-    if not cancelled and refresh:
+    refreshed = returned = False
+    if not cancelled and ending:
+        tell("Ending the checkout")
+        _close_kit(kit, _end_checkout(server, info), info)
+        returned = True
+    elif not cancelled and refresh:
         tell("Refreshing the kit from the server")
         try:
             refresh_kit(kit, server, info, cancel=cancel)
@@ -194,9 +227,74 @@ def sync(
         checkout_row = session.get(KitCheckout, info.kit_id)
         if checkout_row is not None:
             checkout_row.last_sync_at = utcnow()
-    if refreshed and progress is not None:
-        progress(total, total, "Synced")
-    return SyncReport(info.kit_id, False, tuple(results), cancelled=cancelled, refreshed=refreshed)
+    if (refreshed or returned) and progress is not None:
+        progress(total, total, "Checked in" if returned else "Synced")
+    return SyncReport(
+        info.kit_id,
+        False,
+        tuple(results),
+        cancelled=cancelled,
+        refreshed=refreshed,
+        returned=returned,
+    )
+
+
+def check_in(
+    kit: Database,
+    server: Database,
+    by_user: str,
+    *,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> SyncReport:
+    """Sync the kit's records (as :func:`sync`), then end its checkout: the server notes
+    it returned (its "checked out by …" marks go) and the kit file is closed for good —
+    it takes no more work (the services and the kit's triggers refuse it) and is not
+    synced again. Records that became conflicts stay in the server's queue. Cancelled
+    half-way, nothing is ended (sync or check in again later)."""
+    return sync(kit, server, by_user, check_in=True, progress=progress, cancel=cancel)
+
+
+#: Tables a returned kit refuses new rows in (and ``assets`` refuses changes).
+_CLOSED_TABLES = (
+    "procedures",
+    "approvals",
+    "audits",
+    "audit_scans",
+    "incidents",
+    "incident_events",
+    "assets",
+)
+
+
+def _end_checkout(server: Database, info: KitInfo) -> dt.datetime:
+    """The server's side of a check-in (idempotent: an earlier time is kept)."""
+    with server.write() as session:
+        row = session.get(KitCheckout, info.kit_id, populate_existing=True)
+        assert row is not None
+        if row.returned_at is None:
+            row.returned_at = utcnow()
+        row.last_sync_at = utcnow()
+        session.execute(delete(KitCheckoutAsset).where(KitCheckoutAsset.kit_id == info.kit_id))
+        return row.returned_at
+
+
+def _close_kit(kit: Database, returned_at: dt.datetime, info: KitInfo) -> None:
+    """Mark the kit returned and add the triggers that refuse any further work in it."""
+    when = returned_at.astimezone(dt.UTC).isoformat()
+    sentence = returned_sentence(when, info.source_description).replace("'", "''")
+    with kit.engine.begin() as connection:
+        columns = {r[1] for r in connection.exec_driver_sql("PRAGMA table_info(kit_meta)")}
+        if "returned_at" not in columns:
+            connection.exec_driver_sql("ALTER TABLE kit_meta ADD COLUMN returned_at TEXT")
+        connection.exec_driver_sql("UPDATE kit_meta SET returned_at = ?", (when,))
+        for table in _CLOSED_TABLES:
+            events = ("INSERT", "UPDATE") if table == "assets" else ("INSERT",)
+            for event in events:
+                connection.exec_driver_sql(
+                    f"CREATE TRIGGER IF NOT EXISTS kit_returned_{table}_{event.lower()} "
+                    f"BEFORE {event} ON {table} BEGIN SELECT RAISE(ABORT, '{sentence}'); END"
+                )
 
 
 # -- the kit side ---------------------------------------------------------------------
@@ -378,11 +476,75 @@ class _Replayer:
         self.by_user = by_user
         self.bases = bases
         self.dry_run = dry_run
+        #: Ids of this batch's records the server already has (see :meth:`prefetch`).
+        self.on_server: set[uuid.UUID] = set()
+        self.queued: dict[uuid.UUID, tuple[uuid.UUID, int]] = {}
+        self.prefetched = False
+        self.held: list[object] = []
+
+    def prefetch(self, entries: list[Entry]) -> None:
+        """Read a batch's rows in a few statements instead of several per record: the
+        kit's procedures, scans and their assets (into the kit session), which of them
+        the server already has or queued, and the server's assets they touch — locked
+        for the batch's transaction (in id order), so that the three-way comparison and
+        the record are made on the same server version."""
+        # The sessions' identity maps hold objects weakly: keep them for the batch.
+        held = self.held = []
+        by_record: dict[str, list[uuid.UUID]] = {}
+        for entry in entries:
+            by_record.setdefault(entry.record, []).append(entry.row_id)
+        procedure_ids = by_record.get("procedure", [])
+        scan_ids = by_record.get("scan", [])
+        asset_ids: set[uuid.UUID] = set()
+        for part in chunks(procedure_ids):
+            for procedure in self.kit.execute(
+                select(Procedure).where(Procedure.id.in_(part))
+            ).scalars():
+                held.append(procedure)
+                asset_ids.add(procedure.asset_id)
+            self.on_server.update(
+                self.session.execute(select(Procedure.id).where(Procedure.id.in_(part))).scalars()
+            )
+        for part in chunks(scan_ids):
+            held.extend(self.kit.execute(select(AuditScan).where(AuditScan.id.in_(part))).scalars())
+            self.on_server.update(
+                self.session.execute(select(AuditScan.id).where(AuditScan.id.in_(part))).scalars()
+            )
+        for part in chunks(sorted(asset_ids)):
+            held.extend(self.kit.execute(select(Asset).where(Asset.id.in_(part))).scalars())
+        if not self.dry_run:
+            audits = {scan.audit_id for scan in held if isinstance(scan, AuditScan)}
+            held.extend(lock_audits(self.session, audits))
+        if asset_ids and not self.dry_run:
+            for part in chunks(sorted(asset_ids)):
+                held.extend(
+                    self.session.execute(
+                        select(Asset)
+                        .where(Asset.id.in_(part))
+                        .order_by(Asset.id)
+                        .with_for_update()
+                        .execution_options(populate_existing=True)
+                    ).scalars()
+                )
+        for part in chunks([e.entry_id for e in entries]):
+            for row in self.session.execute(
+                select(KitConflict.entry_id, KitConflict.id, KitConflict.number).where(
+                    KitConflict.entry_id.in_(part)
+                )
+            ):
+                self.queued[row.entry_id] = (row.id, row.number)
+        self.prefetched = True
 
     def replay(self, entry: Entry) -> Replayed:
-        queued = self.session.execute(
-            select(KitConflict.id, KitConflict.number).where(KitConflict.entry_id == entry.entry_id)
-        ).first()
+        if self.prefetched:
+            queued = self.queued.get(entry.entry_id)
+        else:
+            found = self.session.execute(
+                select(KitConflict.id, KitConflict.number).where(
+                    KitConflict.entry_id == entry.entry_id
+                )
+            ).first()
+            queued = None if found is None else (found.id, found.number)
         if queued is not None:
             return Replayed(
                 RecordResult(
@@ -391,8 +553,8 @@ class _Replayer:
                     entry.row_id,
                     f"{entry.record} {entry.row_id}",
                     Outcome.CONFLICT,
-                    f"already in the conflict queue as #{queued.number}",
-                    conflict_id=queued.id,
+                    f"already in the conflict queue as #{queued[1]}",
+                    conflict_id=queued[0],
                 )
             )
         handler = {
@@ -400,6 +562,7 @@ class _Replayer:
             "withdrawal": self._withdrawal,
             "scan": self._scan,
             "incident": self._incident,
+            "audit": self._audit_start,
             "audit close": self._audit_close,
             "incident event": self._incident_event,
         }.get(entry.record, self._not_replayed)
@@ -416,6 +579,11 @@ class _Replayer:
             ).scalar_one_or_none()
             _USERNAMES[person_id] = found if found is not None else str(person_id)
         return _USERNAMES[person_id]
+
+    def _on_server(self, model: Any, row_id: uuid.UUID) -> bool:
+        if self.prefetched:
+            return row_id in self.on_server
+        return self.session.get(model, row_id) is not None
 
     @contextmanager
     def _attempt(self) -> Iterator[None]:
@@ -503,10 +671,12 @@ class _Replayer:
         kit_asset = self.kit.get(Asset, procedure.asset_id)
         tag = kit_asset.tag if kit_asset is not None else ""
         summary = f"{kind.label} {tag} by {performer} at {procedure.performed_at:%Y-%m-%d %H:%M}"
-        if self.session.get(Procedure, procedure.id) is not None:
+        if self._on_server(Procedure, procedure.id):
             return Replayed(self._result(entry, summary, Outcome.ALREADY_APPLIED))
         payload = procedure_payload(procedure, performer)
-        asset = self.session.get(Asset, procedure.asset_id, populate_existing=True)
+        # Prefetched (and locked) for the batch; the identity map holds what earlier
+        # records of the batch made of it.
+        asset = self.session.get(Asset, procedure.asset_id, populate_existing=not self.prefetched)
         common: dict[str, Any] = {
             "summary": summary,
             "performed_by_id": procedure.performed_by_id,
@@ -690,7 +860,7 @@ class _Replayer:
             raise KitError(f"the kit's journal names scan {entry.row_id}, which it lacks")
         scanner = self._username(scan.scanned_by_id)
         summary = f"Scan “{scan.raw}” by {scanner} at {scan.scanned_at:%Y-%m-%d %H:%M:%S}"
-        if self.session.get(AuditScan, scan.id) is not None:
+        if self._on_server(AuditScan, scan.id):
             return Replayed(self._result(entry, summary, Outcome.ALREADY_APPLIED))
         kind = ScanKind(scan.kind)
         try:
@@ -800,6 +970,38 @@ class _Replayer:
             self._result(entry, summary, Outcome.APPLIED, reason, server_number=made.number)
         )
 
+    # -- audits started offline
+
+    def _audit_start(self, entry: Entry) -> Replayed:
+        audit = self.kit.get(Audit, entry.row_id)
+        if audit is None:
+            raise KitError(f"the kit's journal names audit {entry.row_id}, which it lacks")
+        starter = self._username(audit.started_by_id)
+        summary = f"Audit “{audit.name}” started by {starter}"
+        if self.session.get(Audit, audit.id) is not None:
+            return Replayed(self._result(entry, summary, Outcome.ALREADY_APPLIED))
+        try:
+            with self._attempt():
+                start_audit_in_session(
+                    self.session,
+                    scope_location_id=audit.scope_location_id,
+                    started_by=starter,
+                    category_ids=[uuid.UUID(str(c)) for c in audit.category_ids or []],
+                    name=audit.name,
+                    audit_id=audit.id,
+                    started_at=audit.started_at,
+                )
+        except DesktopError as problem:
+            return self._queue(
+                entry,
+                summary=summary,
+                reasons=[problem.message],
+                performed_by_id=audit.started_by_id,
+                performed_at=audit.started_at,
+                payload={"name": audit.name, "scope_location_id": str(audit.scope_location_id)},
+            )
+        return Replayed(self._result(entry, summary, Outcome.APPLIED))
+
     # -- audits closed offline
 
     def _audit_close(self, entry: Entry) -> Replayed:
@@ -842,7 +1044,7 @@ class _Replayer:
         if event is None:
             raise KitError(f"the kit's journal names incident event {entry.row_id}, which it lacks")
         if event.from_status is not None or event.to_status is not None:
-            return self._not_replayed(entry)
+            return self._incident_move(entry, event)
         incident = self.kit.get(Incident, event.incident_id)
         author = self._username(event.person_id)
         summary = f"Note on incident “{incident.title if incident else ''}” by {author}"
@@ -872,13 +1074,73 @@ class _Replayer:
             )
         return Replayed(self._result(entry, summary, Outcome.APPLIED))
 
+    # -- incident status moves
+
+    def _incident_move(self, entry: Entry, event: IncidentEvent) -> Replayed:
+        incident = self.kit.get(Incident, event.incident_id)
+        if incident is None:
+            raise KitError(f"the kit's journal names incident {event.incident_id}, which it lacks")
+        author = self._username(event.person_id)
+        summary = (
+            f"Incident “{incident.title}” moved from {event.from_status} to "
+            f"{event.to_status} by {author}"
+        )
+        if self.session.get(IncidentEvent, event.id) is not None:
+            return Replayed(self._result(entry, summary, Outcome.ALREADY_APPLIED))
+        there = self.session.get(Incident, event.incident_id, populate_existing=True)
+        common: dict[str, Any] = {
+            "summary": summary,
+            "performed_by_id": event.person_id,
+            "performed_at": event.at,
+            "payload": {
+                "incident_id": str(incident.id),
+                "from_status": event.from_status,
+                "to_status": event.to_status,
+                "note": event.note,
+            },
+        }
+        if there is None:
+            return self._queue(
+                entry, reasons=["the incident is not on the server (it is in conflict)"], **common
+            )
+        if there.status != event.from_status:
+            return self._queue(
+                entry,
+                reasons=[
+                    f"the server moved incident #{there.number} to {there.status} meanwhile "
+                    f"(the kit moved it from {event.from_status} to {event.to_status})"
+                ],
+                **common,
+            )
+        target = str(event.to_status)
+        fix = incident.fixed_by_procedure_id
+        try:
+            with self._attempt():
+                move_incident_in_session(
+                    self.session,
+                    number=there.number,
+                    to_status=target,
+                    by=author,
+                    assignee=incident.assigned_to_id if target == "assigned" else None,
+                    root_cause=incident.root_cause if target == "resolved" else "",
+                    resolution=incident.resolution if target == "resolved" else "",
+                    note=event.note,
+                    fixed_by_procedure=(
+                        fix
+                        if target == "resolved" and fix and there.fixed_by_procedure_id is None
+                        else None
+                    ),
+                    event_id=event.id,
+                    at=event.at,
+                )
+        except DesktopError as problem:
+            return self._queue(entry, reasons=[problem.message], **common)
+        return Replayed(self._result(entry, summary, Outcome.APPLIED))
+
     # -- what is not replayed
 
     def _not_replayed(self, entry: Entry) -> Replayed:
-        words = {
-            "audit": "an audit started offline",
-            "incident event": "an incident's status move made offline",
-        }.get(entry.record, f"a {entry.record} made offline")
+        words = f"a {entry.record} made offline"
         return self._queue(
             entry,
             summary=f"{entry.record.capitalize()} {entry.row_id}",

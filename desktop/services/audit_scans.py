@@ -403,6 +403,14 @@ def set_room_finished_in_session(
 
 def scanner_id(session: Session, username: str) -> uuid.UUID:
     """The id of the active person behind ``username`` (one query: scans are hot)."""
+    from desktop.services.batch_cache import cached
+
+    return cached(
+        session, ("scanner_id", username.strip().lower()), lambda: _scanner_id(session, username)
+    )
+
+
+def _scanner_id(session: Session, username: str) -> uuid.UUID:
     row = session.execute(_PERSON_BY_USERNAME, {"username": username.strip().lower()}).first()
     if row is None:
         raise NotFoundError(f"there is no person with the user name '{username}'")

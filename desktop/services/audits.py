@@ -13,6 +13,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import func, insert, literal, or_, select
 from sqlalchemy.orm import Session
@@ -21,6 +22,7 @@ from desktop.domain.lifecycle import ACTIVE_STATUSES
 from desktop.domain.permissions import Work
 from desktop.domain.tags import normalize_tag
 from desktop.errors import DesktopError, NotFoundError, Problem, ValidationError
+from desktop.services.batch_cache import prime, primed
 from desktop.services.permissions import require
 from desktop.services.reference import subtree_location_ids
 from desktop.storage.database import Database
@@ -76,41 +78,64 @@ def start_audit(
 ) -> AuditSummary:
     """Open an audit and snapshot what it expects to find (one INSERT … SELECT)."""
     with db.write() as session:
-        person = require(session, started_by, Work.AUDIT)
-        scope = session.get(Location, scope_location_id)
-        if scope is None:
-            raise NotFoundError(f"there is no location with id {scope_location_id}")
-        categories = _categories(session, category_ids)
-        title = (name or "").strip() or f"{scope.name} {utcnow().astimezone():%Y-%m-%d}"
-        if len(title) > 200:
-            raise ValidationError(Problem("name", "the audit name is longer than 200 characters"))
-        audit = Audit(
-            id=uuid.uuid4(),
-            name=title,
-            scope_location_id=scope.id,
-            category_ids=[str(c.id) for c in categories],
-            status=AUDIT_OPEN,
-            started_by_id=person.id,
-            started_at=utcnow(),
-        )
-        session.add(audit)
-        session.flush()
-        in_scope = select(
-            literal(audit.id, AuditExpected.audit_id.type),
-            Asset.id,
-            Asset.location_id,
-        ).where(
-            Asset.location_id.in_(subtree_location_ids(session, scope.id)),
-            Asset.status.in_([s.value for s in ACTIVE_STATUSES]),
-        )
-        if categories:
-            in_scope = in_scope.where(Asset.category_id.in_([c.id for c in categories]))
-        session.execute(
-            insert(AuditExpected).from_select(["audit_id", "asset_id", "location_id"], in_scope)
+        audit = start_audit_in_session(
+            session,
+            scope_location_id=scope_location_id,
+            started_by=started_by,
+            category_ids=category_ids,
+            name=name,
         )
         summary = _summary(session, audit)
     checkpoint_wal(db)
     return summary
+
+
+def start_audit_in_session(
+    session: Session,
+    *,
+    scope_location_id: uuid.UUID,
+    started_by: str,
+    category_ids: Sequence[uuid.UUID] = (),
+    name: str | None = None,
+    audit_id: uuid.UUID | None = None,
+    started_at: dt.datetime | None = None,
+) -> Audit:
+    """:func:`start_audit` inside the caller's transaction (a field kit's replay keeps
+    the audit's laptop-made id and the time it was started; what it expects is the
+    database's own assets in scope, as for an audit started there)."""
+    person = require(session, started_by, Work.AUDIT)
+    scope = session.get(Location, scope_location_id)
+    if scope is None:
+        raise NotFoundError(f"there is no location with id {scope_location_id}")
+    categories = _categories(session, category_ids)
+    title = (name or "").strip() or f"{scope.name} {utcnow().astimezone():%Y-%m-%d}"
+    if len(title) > 200:
+        raise ValidationError(Problem("name", "the audit name is longer than 200 characters"))
+    audit = Audit(
+        id=audit_id or uuid.uuid4(),
+        name=title,
+        scope_location_id=scope.id,
+        category_ids=[str(c.id) for c in categories],
+        status=AUDIT_OPEN,
+        started_by_id=person.id,
+        started_at=started_at or utcnow(),
+    )
+    session.add(audit)
+    session.flush()
+    in_scope = select(
+        literal(audit.id, AuditExpected.audit_id.type),
+        Asset.id,
+        Asset.location_id,
+    ).where(
+        Asset.location_id.in_(subtree_location_ids(session, scope.id)),
+        Asset.status.in_([s.value for s in ACTIVE_STATUSES]),
+    )
+    if categories:
+        in_scope = in_scope.where(Asset.category_id.in_([c.id for c in categories]))
+    session.execute(
+        insert(AuditExpected).from_select(["audit_id", "asset_id", "location_id"], in_scope)
+    )
+    return audit
 
 
 def _categories(session: Session, category_ids: Iterable[uuid.UUID]) -> list[Category]:
@@ -130,6 +155,26 @@ def get_audit(session: Session, audit_id: uuid.UUID) -> Audit:
     return audit
 
 
+#: The batch cache key of an audit locked for a whole batch (:func:`lock_audits`).
+LOCKED_AUDIT = "locked_audit"
+
+
+def lock_audits(session: Session, audit_ids: Iterable[uuid.UUID]) -> list[Audit]:
+    """Lock these audits for the rest of the transaction (in id order) and let
+    :func:`lock_open_audit` use them while a batch cache is on; the audits found."""
+    ids = sorted(set(audit_ids))
+    if not ids:
+        return []
+    found = list(
+        session.execute(
+            select(Audit).where(Audit.id.in_(ids)).order_by(Audit.id).with_for_update()
+        ).scalars()
+    )
+    for audit in found:
+        prime(session, (LOCKED_AUDIT, audit.id), audit)
+    return found
+
+
 def lock_open_audit(session: Session, audit_id: uuid.UUID) -> Audit:
     """The audit, locked for this write transaction; a closed audit refuses every write.
 
@@ -137,9 +182,13 @@ def lock_open_audit(session: Session, audit_id: uuid.UUID) -> Audit:
     "close" and "scan" exclusive on PostgreSQL and MariaDB; SQLite's BEGIN IMMEDIATE
     does the same there.
     """
-    audit = session.execute(
-        select(Audit).where(Audit.id == audit_id).with_for_update()
-    ).scalar_one_or_none()
+    # A field kit's replay locks its batch's audits once, outside any savepoint (a
+    # savepoint rolled back would release a lock taken inside it).
+    audit = cast("Audit | None", primed(session, (LOCKED_AUDIT, audit_id)))
+    if audit is None:
+        audit = session.execute(
+            select(Audit).where(Audit.id == audit_id).with_for_update()
+        ).scalar_one_or_none()
     if audit is None:
         raise NotFoundError(f"there is no audit with id {audit_id}")
     if audit.status != AUDIT_OPEN:

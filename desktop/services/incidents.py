@@ -328,78 +328,111 @@ def move_incident(
 ) -> IncidentRow:
     """Move an incident to its next status, recording who, when and why."""
     with db.write() as session:
-        actor = acting_person(session, by)
-        incident = _locked(session, number)
-        # Handling is a technician's; the reporter may close it, confirming the fix.
-        if not (str(to_status) == "closed" and incident.reported_by_id == actor.id):
-            check(session, actor, Work.INCIDENT)
-        subject = f"incident #{number}"
-        if expected_version is not None and incident.version != expected_version:
-            raise ConflictError(
-                subject=subject,
-                expected_version=expected_version,
-                current_version=incident.version,
-                conflicts=[FieldConflict("Status", "", IncidentStatus(incident.status).label)],
-            )
-        try:
-            target = IncidentStatus(to_status)
-        except ValueError:
-            names = ", ".join(s.value for s in IncidentStatus)
-            raise ValidationError(
-                Problem("status", f"{to_status!r} is not an incident status ({names})"),
-                subject=subject,
-            ) from None
-        current = IncidentStatus(incident.status)
-        if target not in INCIDENT_MOVES[current]:
-            allowed = ", ".join(s.label.lower() for s in sorted(INCIDENT_MOVES[current])) or "none"
-            raise ValidationError(
-                Problem(
-                    "status",
-                    f"a {current.label.lower()} incident cannot become {target.label.lower()} "
-                    f"(possible: {allowed})",
-                ),
-                subject=subject,
-            )
-        problems: list[Problem] = []
-        now = utcnow()
-        if target is IncidentStatus.ASSIGNED:
-            person_id = _person_id(session, assignee, problems)
-            if person_id is None and not problems:
-                problems.append(Problem("assignee", "say who the incident is assigned to"))
-            if person_id is not None:
-                person = session.get_one(Person, uuid.UUID(person_id))
-                if not person.active:
-                    problems.append(Problem("assignee", f"{person.name} is no longer active"))
-                incident.assigned_to_id = person.id
-        if target is IncidentStatus.RESOLVED:
-            template = incident_template()
-            for key, given in (("root_cause", root_cause), ("resolution", resolution)):
-                value, problem = coerce_answer(template.field(key), given)
-                if problem is not None:
-                    problems.append(problem)
-                else:
-                    setattr(incident, key, value or "")
-            incident.resolved_at = now
-        if target is IncidentStatus.CLOSED:
-            incident.closed_at = now
-        if fixed_by_procedure is not None:
-            _check_fix(session, incident, fixed_by_procedure, problems)
-            incident.fixed_by_procedure_id = fixed_by_procedure
-        if problems:
-            raise ValidationError(problems, subject=subject)
-        incident.status = target.value
-        session.add(
-            IncidentEvent(
-                incident_id=incident.id,
-                person_id=actor.id,
-                at=now,
-                from_status=current.value,
-                to_status=target.value,
-                note=note.strip(),
-            )
+        incident = move_incident_in_session(
+            session,
+            number=number,
+            to_status=to_status,
+            by=by,
+            assignee=assignee,
+            root_cause=root_cause,
+            resolution=resolution,
+            note=note,
+            fixed_by_procedure=fixed_by_procedure,
+            expected_version=expected_version,
         )
-        session.flush()
         return incident_rows(session, [incident])[0]
+
+
+def move_incident_in_session(
+    session: Session,
+    *,
+    number: int,
+    to_status: IncidentStatus | str,
+    by: str,
+    assignee: str | uuid.UUID | None = None,
+    root_cause: str = "",
+    resolution: str = "",
+    note: str = "",
+    fixed_by_procedure: uuid.UUID | None = None,
+    expected_version: int | None = None,
+    event_id: uuid.UUID | None = None,
+    at: dt.datetime | None = None,
+) -> Incident:
+    """:func:`move_incident` inside the caller's transaction (a field kit's replay keeps
+    the move's laptop-made event id and time)."""
+    actor = acting_person(session, by)
+    incident = _locked(session, number)
+    # Handling is a technician's; the reporter may close it, confirming the fix.
+    if not (str(to_status) == "closed" and incident.reported_by_id == actor.id):
+        check(session, actor, Work.INCIDENT)
+    subject = f"incident #{number}"
+    if expected_version is not None and incident.version != expected_version:
+        raise ConflictError(
+            subject=subject,
+            expected_version=expected_version,
+            current_version=incident.version,
+            conflicts=[FieldConflict("Status", "", IncidentStatus(incident.status).label)],
+        )
+    try:
+        target = IncidentStatus(to_status)
+    except ValueError:
+        names = ", ".join(s.value for s in IncidentStatus)
+        raise ValidationError(
+            Problem("status", f"{to_status!r} is not an incident status ({names})"),
+            subject=subject,
+        ) from None
+    current = IncidentStatus(incident.status)
+    if target not in INCIDENT_MOVES[current]:
+        allowed = ", ".join(s.label.lower() for s in sorted(INCIDENT_MOVES[current])) or "none"
+        raise ValidationError(
+            Problem(
+                "status",
+                f"a {current.label.lower()} incident cannot become {target.label.lower()} "
+                f"(possible: {allowed})",
+            ),
+            subject=subject,
+        )
+    problems: list[Problem] = []
+    now = at or utcnow()
+    if target is IncidentStatus.ASSIGNED:
+        person_id = _person_id(session, assignee, problems)
+        if person_id is None and not problems:
+            problems.append(Problem("assignee", "say who the incident is assigned to"))
+        if person_id is not None:
+            person = session.get_one(Person, uuid.UUID(person_id))
+            if not person.active:
+                problems.append(Problem("assignee", f"{person.name} is no longer active"))
+            incident.assigned_to_id = person.id
+    if target is IncidentStatus.RESOLVED:
+        template = incident_template()
+        for key, given in (("root_cause", root_cause), ("resolution", resolution)):
+            value, problem = coerce_answer(template.field(key), given)
+            if problem is not None:
+                problems.append(problem)
+            else:
+                setattr(incident, key, value or "")
+        incident.resolved_at = now
+    if target is IncidentStatus.CLOSED:
+        incident.closed_at = now
+    if fixed_by_procedure is not None:
+        _check_fix(session, incident, fixed_by_procedure, problems)
+        incident.fixed_by_procedure_id = fixed_by_procedure
+    if problems:
+        raise ValidationError(problems, subject=subject)
+    incident.status = target.value
+    session.add(
+        IncidentEvent(
+            id=event_id or uuid.uuid4(),
+            incident_id=incident.id,
+            person_id=actor.id,
+            at=now,
+            from_status=current.value,
+            to_status=target.value,
+            note=note.strip(),
+        )
+    )
+    session.flush()
+    return incident
 
 
 def link_fix(db: Database, *, number: int, procedure_id: uuid.UUID, by: str) -> IncidentRow:

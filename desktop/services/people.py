@@ -22,8 +22,20 @@ def acting_person(session: Session, username: str) -> Person:
     """The active person behind ``username``; an inactive one may not act, and on a shared
     server only the person the session's login belongs to may (desktop.services.identity).
     """
-    from desktop.services.identity import require_own_login
+    from desktop.services.batch_cache import cached
 
+    return cached(
+        session, ("acting_person", username.strip().lower()), lambda: _acting(session, username)
+    )
+
+
+def _acting(session: Session, username: str) -> Person:
+    from desktop.services.identity import require_own_login
+    from desktop.storage.kitfile import returned_note
+
+    returned = returned_note(session)
+    if returned is not None:
+        raise PermissionDeniedError(returned)
     person = person_by_username(session, username)
     if not person.active:
         raise PermissionDeniedError(f"{person.name} ({person.username}) is no longer active")

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.permissions import LOCAL_OWNER_ROLES, Work, refusal
 from desktop.errors import PermissionDeniedError
+from desktop.services.batch_cache import cached
 from desktop.services.people import acting_person, role_names
 from desktop.storage.database import Database
 from desktop.storage.models import Person, Role, person_roles
@@ -27,9 +28,14 @@ def check(session: Session, person: Person, work: Work) -> None:
     The one active person of a local single-user file may do everything, whatever roles
     their record lists (:func:`is_local_owner`).
     """
+    cached(session, ("check", person.id, work), lambda: _check(session, person, work))
+
+
+def _check(session: Session, person: Person, work: Work) -> bool:
     reason = refusal(person.name, person.username, role_names(person), work)
     if reason is not None and not is_local_owner(session, person.id):
         raise PermissionDeniedError(reason)
+    return True
 
 
 def require(session: Session, username: str, work: Work) -> Person:
@@ -51,6 +57,16 @@ def require_id(
     session: Session, person_id: uuid.UUID, name: str, username: str, work: Work
 ) -> None:
     """The same check for a person known only by id (hot paths such as audit scans)."""
+    cached(
+        session,
+        ("require_id", person_id, work),
+        lambda: _require_id(session, person_id, name, username, work),
+    )
+
+
+def _require_id(
+    session: Session, person_id: uuid.UUID, name: str, username: str, work: Work
+) -> bool:
     held = session.execute(
         select(Role.name)
         .join(person_roles, person_roles.c.role_id == Role.id)
@@ -59,6 +75,7 @@ def require_id(
     reason = refusal(name, username, held, work)
     if reason is not None and not is_local_owner(session, person_id):
         raise PermissionDeniedError(reason)
+    return True
 
 
 @contextmanager

@@ -189,6 +189,18 @@ def current_template(
     session: Session, kind: ProcedureKind, category_id: uuid.UUID | None = None
 ) -> TemplateRef:
     """The newest template for ``kind``: the category's own, else the general one."""
+    from desktop.services.batch_cache import cached
+
+    return cached(
+        session,
+        ("current_template", kind, category_id),
+        lambda: _current_template(session, kind, category_id),
+    )
+
+
+def _current_template(
+    session: Session, kind: ProcedureKind, category_id: uuid.UUID | None
+) -> TemplateRef:
     scopes = [str(category_id), ""] if category_id else [""]
     rows = (
         session.execute(

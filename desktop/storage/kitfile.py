@@ -40,3 +40,23 @@ def session_is_kit(session: Session) -> bool:
     if getattr(bind, "dialect", None) is None or bind.dialect.name != "sqlite":
         return False
     return connection_is_kit(session.connection())
+
+
+def returned_note(session: Session) -> str | None:
+    """When ``session`` works in a kit that was returned (checked in for good): the
+    sentence saying so; otherwise None. Older kits have no ``returned_at`` column."""
+    if not session_is_kit(session):
+        return None
+    meta = session.connection().exec_driver_sql("SELECT * FROM kit_meta").mappings()
+    row = meta.first()
+    if row is None or not row.get("returned_at"):
+        return None
+    return returned_sentence(str(row["returned_at"]), str(row.get("source_description", "")))
+
+
+def returned_sentence(returned_at: str, server: str) -> str:
+    return (
+        f"this field kit was returned to {server or 'its server'} on "
+        f"{returned_at[:16].replace('T', ' ')} UTC: it takes no more work and cannot be "
+        "synced again; check out a new kit"
+    )

@@ -3,7 +3,8 @@ moments, several times over, then run to the end, leaves every offline record on
 server exactly once — on PostgreSQL and MariaDB.
 
 Each trial checks a new kit out, records offline work in it through the services
-(changes, installs, receives, audit scans, an undo, incidents), then starts the sync in
+(changes, installs, receives, audit scans, an undo, incidents, an audit started, scanned
+and closed offline, an incident assigned offline), then starts the sync in
 a child process (1, 5 or 50 records per server transaction) that is killed with SIGKILL
 (no cleanup, no rollback sent) right after a random one of its SQL statements — inside
 a server transaction, between the server's commit and the kit's mark, or in the refresh
@@ -25,15 +26,16 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from desktop import kits
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.audit_scans import record_scan, undo_last_scan
-from desktop.services.audits import start_audit
-from desktop.services.incidents import IncidentRequest, log_incident
+from desktop.services.audits import close_audit, start_audit
+from desktop.services.incidents import IncidentRequest, log_incident, move_incident
 from desktop.services.procedures import ProcedureRequest, record_procedure
 from desktop.storage.database import Database, open_database
-from desktop.storage.models import AuditScan, Incident, KitConflict, Procedure
+from desktop.storage.models import Audit, AuditScan, Incident, IncidentEvent, KitConflict, Procedure
 from tests.backends import make_database
 from tests.desktop.kits.helpers import change
 from tests.factories import RECEIVE_CHECKLIST, World, seed_world
@@ -42,8 +44,8 @@ TRIALS = int(os.environ.get("ASSETDESK_KILL_TRIALS", "10"))
 BUDGET_S = 35.0
 KILLS = 3
 #: Kill points are drawn from the first STATEMENTS SQL statements of a child's sync (a
-#: 24-record sync with its refresh runs about this many; later draws let it finish).
-STATEMENTS = 700
+#: 30-record sync with its refresh runs about this many; later draws let it finish).
+STATEMENTS = 800
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -76,8 +78,9 @@ def _offline_work(field: World, tags: list[str], audit_id: object, trial: int) -
                 checklist=RECEIVE_CHECKLIST,
             ),
         )
+    numbers = []
     for n in range(2):
-        log_incident(
+        made = log_incident(
             field.db,
             IncidentRequest(
                 logged_by="tech",
@@ -88,17 +91,31 @@ def _offline_work(field: World, tags: list[str], audit_id: object, trial: int) -
                 routed_group="Infrastructure",
             ),
         )
+        numbers.append(made.number)
+    # An audit started, scanned and closed offline; an incident assigned offline.
+    offline = start_audit(field.db, scope_location_id=field.room_a, started_by="auditor")
+    for tag in tags[:2]:
+        record_scan(field.db, audit_id=offline.id, raw=tag, scanned_by="auditor")
+    close_audit(field.db, audit_id=offline.id, closed_by="auditor")
+    move_incident(field.db, number=numbers[0], to_status="assigned", by="infra", assignee="infra")
 
 
-def _kit_records(kit: Database) -> tuple[set[object], set[object], set[object]]:
+def _kit_records(kit: Database) -> dict[str, set[object]]:
     with kit.connect() as c:
         rows = c.exec_driver_sql("SELECT record, row_id FROM kit_journal").all()
     import uuid
 
-    by = {"procedure": set(), "scan": set(), "incident": set()}  # type: dict[str, set[object]]
+    by: dict[str, set[object]] = {}
     for record, row_id in rows:
-        by[record].add(uuid.UUID(row_id))
-    return by["procedure"], by["scan"], by["incident"]
+        by.setdefault(record, set()).add(uuid.UUID(row_id))
+    return by
+
+
+def _counts(s: Session) -> tuple[int, ...]:
+    return tuple(
+        s.execute(select(func.count()).select_from(model)).scalar_one()
+        for model in (Procedure, AuditScan, Incident, Audit, IncidentEvent)
+    )
 
 
 def _run_child(server_url: str, kit_path: Path, rng: random.Random) -> bool:
@@ -149,13 +166,16 @@ def test_sync_killed_at_random_points_ends_with_every_record_exactly_once(
         try:
             field = World(**{**world.__dict__, "db": kit})
             _offline_work(field, tags, audit.id, trial)
-            procedures, scans, incidents = _kit_records(kit)
+            records = _kit_records(kit)
+            procedures, scans, incidents = (
+                records["procedure"],
+                records["scan"],
+                records["incident"],
+            )
+            audits, moves = records["audit"], records["incident event"]
+            assert len(audits) == len(records["audit close"]) == len(moves) == 1
             with server.read() as s:
-                before = (
-                    s.execute(select(func.count()).select_from(Procedure)).scalar_one(),
-                    s.execute(select(func.count()).select_from(AuditScan)).scalar_one(),
-                    s.execute(select(func.count()).select_from(Incident)).scalar_one(),
-                )
+                before = _counts(s)
         finally:
             kit.dispose()
         for _ in range(rng.randint(1, KILLS)):
@@ -164,7 +184,7 @@ def test_sync_killed_at_random_points_ends_with_every_record_exactly_once(
         try:
             left = kits.kit_info(kit)
             assert left is not None
-            partial.append((len(procedures) + len(scans) + len(incidents), left.waiting))
+            partial.append((sum(len(r) for r in records.values()), left.waiting))
             final = kits.sync(kit, server, "tech")
             info = kits.kit_info(kit)
             assert info is not None and info.waiting == 0
@@ -185,16 +205,24 @@ def test_sync_killed_at_random_points_ends_with_every_record_exactly_once(
                 set(s.execute(select(Incident.id).where(Incident.id.in_(incidents))).scalars())
                 == incidents
             )
-            after = (
-                s.execute(select(func.count()).select_from(Procedure)).scalar_one(),
-                s.execute(select(func.count()).select_from(AuditScan)).scalar_one(),
-                s.execute(select(func.count()).select_from(Incident)).scalar_one(),
+            assert set(s.execute(select(Audit.id).where(Audit.id.in_(audits))).scalars()) == audits
+            closed = s.execute(select(Audit.status).where(Audit.id.in_(audits))).scalars()
+            assert set(closed) == {"closed"}
+            assert (
+                set(
+                    s.execute(select(IncidentEvent.id).where(IncidentEvent.id.in_(moves))).scalars()
+                )
+                == moves
             )
-        # Exactly once: the server grew by the kit's records and nothing else.
+            after = _counts(s)
+        # Exactly once: the server grew by the kit's records and nothing else (an incident
+        # logged brings its "Logged" event).
         assert after == (
             before[0] + len(procedures),
             before[1] + len(scans),
             before[2] + len(incidents),
+            before[3] + len(audits),
+            before[4] + len(incidents) + len(moves),
         )
         trials += 1
     print(

@@ -199,7 +199,7 @@ def test_a_window_in_a_kit_says_so(
     qtbot.waitUntil(lambda: server_window.model.total_assets == IN_ROOM_A2, timeout=10_000)
 
 
-def test_the_banner_counts_what_waits_and_its_age() -> None:
+def test_the_banner_counts_what_waits_and_its_age(qapp: QApplication) -> None:
     now = dt.datetime(2026, 12, 5, 12, 0, tzinfo=dt.UTC)
     info = kits.KitInfo(
         kit_id=__import__("uuid").uuid4(),
@@ -223,6 +223,9 @@ def test_the_banner_counts_what_waits_and_its_age() -> None:
     assert "2 conflicts to settle" in text
     many = banner_html(info.__class__(**{**info.__dict__, "waiting": 12, "open_conflicts": 0}))
     assert "12 records wait to sync" in many and "conflict" not in many
+    assert "Checked in" not in text
+    back = banner_html(info.__class__(**{**info.__dict__, "returned_at": info.refreshed_at}))
+    assert "Checked in" in back and "takes no more work" in back
     banner.show_kit(None)
     assert banner.isHidden()
     QApplication.processEvents()
@@ -303,6 +306,7 @@ def test_the_field_kit_menu_sits_between_work_and_help(window_on: Any, register:
     assert [a.text() for a in window.kit.menu.actions()] == [
         "&Check out…",
         "&Sync…",
+        "Check &in (return the kit)…",
         "C&onflicts…",
     ]
     assert all(a.isEnabled() for a in window.kit.menu.actions())
@@ -380,3 +384,57 @@ def test_cancel_during_a_sync_keeps_both_sides_consistent(
     qtbot.waitUntil(lambda: dialog not in window.open_dialogs)
     window.close()
     kit_db.dispose()
+
+
+def test_check_in_through_the_menu_ends_the_checkout_and_closes_the_kit(
+    qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path
+) -> None:
+    from desktop.domain.lifecycle import ProcedureKind
+    from desktop.services.procedures import ProcedureRequest, record_procedure
+    from ui.gui.kits.sync_dialog import SyncDialog
+
+    world = register.world
+    kit = tmp_path / "kit.adkit"
+    kits.checkout(register.db, kits.Scope(location_ids=(world.room_b,)), "tech", kit)
+    kit_db = Database(f"sqlite:///{kit}")
+    record_procedure(  # set-up: a move made offline
+        kit_db,
+        ProcedureRequest(
+            kind=ProcedureKind.CHANGE,
+            performed_by="tech",
+            asset_tag="LAP-00005",
+            values={"location": world.room_a},
+            answers={"change_type": "Move"},
+        ),
+    )
+    window = window_on(kit_db)
+    qtbot.waitUntil(lambda: window.kit.info is not None, timeout=10_000)
+    trigger(window.kit.check_in_action)
+    dialog = window.open_dialogs[-1]
+    assert isinstance(dialog, SyncDialog)
+    assert dialog.check_in_button.isDefault() and not dialog.sync_button.isDefault()
+    qtbot.mouseClick(dialog.check_in_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.report is not None and dialog.worker is None, timeout=30_000)
+    assert dialog.report.returned
+    assert "Synced 1 record: 1 applied." in dialog.message.text()
+    assert "Checked in: the checkout has ended" in dialog.message.text()
+    assert [r[2] for r in dialog.rows()] == ["applied"]
+    # A returned kit is not synced again from this dialog.
+    assert not dialog.sync_button.isEnabled() and not dialog.check_in_button.isEnabled()
+    with register.db.read() as session:
+        lap = session.execute(select(Asset).where(Asset.tag == "LAP-00005")).scalar_one()
+        assert lap.location_id == world.room_a
+        assert kits.checkouts_for_assets(session, [lap.id]) == {}
+    info = kits.kit_info(kit_db)
+    assert info is not None and info.returned_at is not None
+    # The window's banner says so.
+    qtbot.waitUntil(lambda: "Checked in" in window.kit.banner.plain_text(), timeout=10_000)
+    dialog.close()
+    # Syncing again from the menu says so in the dialog, in one sentence.
+    trigger(window.kit.sync_action)
+    again = window.open_dialogs[-1]
+    assert isinstance(again, SyncDialog) and again is not dialog
+    qtbot.mouseClick(again.sync_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "this field kit was returned" in again.message.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: again.worker is None)
+    again.close()

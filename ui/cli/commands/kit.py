@@ -70,6 +70,11 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="say what each record would become; change nothing on either side",
     )
+    sync.add_argument(
+        "--check-in",
+        action="store_true",
+        help="then end the checkout: the kit goes back for good and takes no more work",
+    )
     _common(sync)
     sync.set_defaults(handler=_sync)
 
@@ -177,6 +182,11 @@ def _status(ctx: CliContext) -> int:
     print(f"  waiting to sync: {info.waiting} record{'s' if info.waiting != 1 else ''}")
     if info.open_conflicts:
         print(f"  conflicts waiting on the server: {info.open_conflicts}")
+    if info.returned_at is not None:
+        print(
+            f"  checked in (returned) at {_local(info.returned_at)}: it takes no more work "
+            "and is not synced again"
+        )
     return 0
 
 
@@ -198,7 +208,14 @@ def _sync(ctx: CliContext) -> int:
             user = args.as_user or ctx.settings.get(CURRENT_USER) or info.checked_out_by
             progress = _ProgressLine(args.json)
             try:
-                report = kits.sync(kit, server, user, dry_run=args.dry_run, progress=progress)
+                report = kits.sync(
+                    kit,
+                    server,
+                    user,
+                    dry_run=args.dry_run,
+                    check_in=args.check_in,
+                    progress=progress,
+                )
             finally:
                 progress.end()
         finally:
@@ -232,6 +249,11 @@ def _sync(ctx: CliContext) -> int:
         print("Dry run: nothing was written on either side.")
     elif report.refreshed:
         print("The kit now holds the server's current state for its scope.")
+    elif report.returned:
+        print(
+            "Checked in: the checkout has ended on the server; this kit file takes no more "
+            "work and is not synced again."
+        )
     return 1 if report.cancelled else 0
 
 

@@ -84,6 +84,12 @@ def banner_html(info: Any, now: dt.datetime | None = None, *, holder: str = "") 
         f"{_age_words(info.refreshed_at, now)} "
         f"(taken {local_time_text(info.refreshed_at)}); {waiting_text}.",
     ]
+    returned_at = getattr(info, "returned_at", None)
+    if returned_at is not None:
+        parts.append(
+            f"<b>Checked in {local_time_text(returned_at)}</b>: this kit went back for good "
+            "and takes no more work; check out a new kit to work offline again."
+        )
     if conflicts:
         parts.append(
             f"<span style='color:#a32020'><b>{conflicts} conflict"

@@ -1,7 +1,8 @@
 """The main window's Field kit menu and its banner.
 
 Check out… copies a scope of the open database into a kit file; Sync… replays what was
-recorded in a kit on the database it came from (the kit open in the window, or a kit file
+recorded in a kit on the database it came from (Check in… does the same and then ends
+the checkout for good) (the kit open in the window, or a kit file
 chosen when the window is on the shared database); Conflicts… shows the queue of offline
 records the server could not take as they were. When the window works in a kit, the
 banner above the register says so: scope, age, how many records wait to sync.
@@ -47,11 +48,22 @@ class KitMenu:
         self.sync_action.setToolTip(
             "Replay what was recorded in a field kit on the database it came from"
         )
+        self.check_in_action = window._action(
+            "Check &in (return the kit)…", None, self.open_check_in
+        )
+        self.check_in_action.setToolTip(
+            "Sync a field kit, then end its checkout: the kit goes back for good"
+        )
         self.conflicts_action = window._action("C&onflicts…", None, self.open_conflicts)
         self.conflicts_action.setToolTip(
             "Offline records the database could not take as they were: settle each one"
         )
-        for action in (self.checkout_action, self.sync_action, self.conflicts_action):
+        for action in (
+            self.checkout_action,
+            self.sync_action,
+            self.check_in_action,
+            self.conflicts_action,
+        ):
             menu.addAction(action)
         self.banner = KitBanner()
         self.banner.sync_requested.connect(self.open_sync)
@@ -106,10 +118,21 @@ class KitMenu:
         self.window._open_dialog(dialog)
 
     def open_sync(self) -> None:
+        self._open_sync_dialog(check_in=False)
+
+    def open_check_in(self) -> None:
+        """The Sync dialog with Check in as its default button."""
+        self._open_sync_dialog(check_in=True)
+
+    def _open_sync_dialog(self, *, check_in: bool) -> None:
         dialogs = importlib.import_module("ui.gui.kits.sync_dialog")
         dialog = dialogs.SyncDialog(
             self.window.database, self.info, self.window.username, self.window
         )
+        if check_in:
+            dialog.setWindowTitle("Check a field kit in")
+            dialog.sync_button.setDefault(False)
+            dialog.check_in_button.setDefault(True)
         dialog.synced.connect(lambda _report: self._after_sync())
         self.window._open_dialog(dialog)
 

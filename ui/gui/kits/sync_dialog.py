@@ -4,7 +4,9 @@ The kit is the one the window works in, or — when the window is on the shared 
 — a kit file the person names. "Preview" is a dry run: it says what each record would
 become and writes nothing. "Sync" replays them on a worker with progress and cancel
 (cancel stops between records: what was replayed stays replayed, the rest waits in the
-kit), then shows each record's outcome.
+kit), then shows each record's outcome. "Check in" syncs the same way and then ends the
+checkout: the database drops its "checked out by …" marks and the kit file is closed for
+good (it takes no more work and is not synced again).
 
 Signals:
     synced(object): the engine's :class:`SyncReport` after a sync that wrote something.
@@ -117,12 +119,22 @@ class SyncDialog(QDialog):
         self.sync_button = QPushButton("&Sync")
         self.sync_button.setDefault(True)
         self.sync_button.clicked.connect(lambda: self.start(dry_run=False))
+        self.check_in_button = QPushButton("Check &in")
+        self.check_in_button.setToolTip(
+            "Sync, then end the checkout: the kit goes back for good and takes no more work"
+        )
+        self.check_in_button.clicked.connect(lambda: self.start(dry_run=False, check_in=True))
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(self.progress, 3)
         buttons.addStretch(1)
-        for button in (self.preview_button, self.sync_button, self.cancel_button):
+        for button in (
+            self.preview_button,
+            self.sync_button,
+            self.check_in_button,
+            self.cancel_button,
+        ):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -139,7 +151,7 @@ class SyncDialog(QDialog):
 
     # -- the work ----------------------------------------------------------------------
 
-    def start(self, *, dry_run: bool) -> None:
+    def start(self, *, dry_run: bool, check_in: bool = False) -> None:
         from ui.kit_files import open_kit_file, open_kit_server
 
         window_kit = self.database if self.kit_info is not None else None
@@ -167,6 +179,7 @@ class SyncDialog(QDialog):
                         server,
                         user,
                         dry_run=dry_run,
+                        check_in=check_in,
                         progress=report,
                         cancel=cancel.is_set,
                     )
@@ -177,11 +190,11 @@ class SyncDialog(QDialog):
                     kit.dispose()
 
         self.results.setRowCount(0)
-        self._say("Previewing…" if dry_run else "Syncing…")
+        self._say("Previewing…" if dry_run else "Checking in…" if check_in else "Syncing…")
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
-        self.preview_button.setEnabled(False)
-        self.sync_button.setEnabled(False)
+        for button in (self.preview_button, self.sync_button, self.check_in_button):
+            button.setEnabled(False)
         worker = Worker(job, self)
         worker.progress.connect(self._progress)
         worker.succeeded.connect(self._done)
@@ -241,8 +254,9 @@ class SyncDialog(QDialog):
     def _finished(self) -> None:
         self.worker = None  # the worker is this dialog's child and goes with it
         self.progress.setVisible(False)
-        self.preview_button.setEnabled(True)
-        self.sync_button.setEnabled(True)
+        returned = self.report is not None and getattr(self.report, "returned", False)
+        for button in (self.preview_button, self.sync_button, self.check_in_button):
+            button.setEnabled(not returned)  # a returned kit is not synced again
         if self._close_when_done:
             super().reject()
 
@@ -297,6 +311,10 @@ def report_text(report: Any) -> str:
         parts.append("Settle the conflicts (Field kit › Conflicts…).")
     if report.refreshed:
         parts.append("The kit now holds the database's current state for its scope.")
+    if getattr(report, "returned", False):
+        parts.append(
+            "Checked in: the checkout has ended on the database; this kit file takes no more work."
+        )
     return " ".join(parts)
 
 
