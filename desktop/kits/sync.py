@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
@@ -590,6 +590,18 @@ class _Replayer:
         with self.session.begin_nested():
             yield
 
+    def _replay(
+        self, entry: Entry, apply: Callable[[], object], *, summary: str, **queue: Any
+    ) -> Replayed:
+        """Apply one record through its service in a savepoint: applied, or queued with
+        the service's reason (``queue``: the rest of :meth:`_queue`'s arguments)."""
+        try:
+            with self._attempt():
+                apply()
+        except DesktopError as problem:
+            return self._queue(entry, summary=summary, reasons=[problem.message], **queue)
+        return Replayed(self._result(entry, summary, Outcome.APPLIED))
+
     def _result(
         self, entry: Entry, summary: str, outcome: Outcome, reason: str = "", **kw: Any
     ) -> RecordResult:
@@ -843,14 +855,13 @@ class _Replayer:
         if server_procedure.state == ProcedureState.CANCELLED.value:
             return Replayed(self._result(entry, summary, Outcome.ALREADY_APPLIED))
         reason = procedure.note.split(":", 1)[1].strip() if ":" in procedure.note else ""
-        try:
-            with self._attempt():
-                withdraw_in_session(
-                    self.session, procedure_id=procedure.id, requester=performer, reason=reason
-                )
-        except DesktopError as problem:
-            return self._queue(entry, reasons=[problem.message], **common)
-        return Replayed(self._result(entry, summary, Outcome.APPLIED))
+        return self._replay(
+            entry,
+            lambda: withdraw_in_session(
+                self.session, procedure_id=procedure.id, requester=performer, reason=reason
+            ),
+            **common,
+        )
 
     # -- scans
 
@@ -980,27 +991,22 @@ class _Replayer:
         summary = f"Audit “{audit.name}” started by {starter}"
         if self.session.get(Audit, audit.id) is not None:
             return Replayed(self._result(entry, summary, Outcome.ALREADY_APPLIED))
-        try:
-            with self._attempt():
-                start_audit_in_session(
-                    self.session,
-                    scope_location_id=audit.scope_location_id,
-                    started_by=starter,
-                    category_ids=[uuid.UUID(str(c)) for c in audit.category_ids or []],
-                    name=audit.name,
-                    audit_id=audit.id,
-                    started_at=audit.started_at,
-                )
-        except DesktopError as problem:
-            return self._queue(
-                entry,
-                summary=summary,
-                reasons=[problem.message],
-                performed_by_id=audit.started_by_id,
-                performed_at=audit.started_at,
-                payload={"name": audit.name, "scope_location_id": str(audit.scope_location_id)},
-            )
-        return Replayed(self._result(entry, summary, Outcome.APPLIED))
+        return self._replay(
+            entry,
+            lambda: start_audit_in_session(
+                self.session,
+                scope_location_id=audit.scope_location_id,
+                started_by=starter,
+                category_ids=[uuid.UUID(str(c)) for c in audit.category_ids or []],
+                name=audit.name,
+                audit_id=audit.id,
+                started_at=audit.started_at,
+            ),
+            summary=summary,
+            performed_by_id=audit.started_by_id,
+            performed_at=audit.started_at,
+            payload={"name": audit.name, "scope_location_id": str(audit.scope_location_id)},
+        )
 
     # -- audits closed offline
 
@@ -1017,25 +1023,21 @@ class _Replayer:
             and there.closed_by_id == (audit.closed_by_id)
         ):
             return Replayed(self._result(entry, summary, Outcome.ALREADY_APPLIED))
-        try:
-            with self._attempt():
-                if there is None:
-                    raise KitError(f"the audit “{audit.name}” is not on the server")
-                close_audit_in_session(
-                    self.session,
-                    audit_id=audit.id,
-                    closed_by=closer,
-                    closed_at=audit.closed_at,
-                )
-        except DesktopError as problem:
-            return self._queue(
-                entry,
-                summary=summary,
-                reasons=[problem.message],
-                performed_by_id=audit.closed_by_id,
-                performed_at=audit.closed_at or utcnow(),
+
+        def close() -> None:
+            if there is None:
+                raise KitError(f"the audit “{audit.name}” is not on the server")
+            close_audit_in_session(
+                self.session, audit_id=audit.id, closed_by=closer, closed_at=audit.closed_at
             )
-        return Replayed(self._result(entry, summary, Outcome.APPLIED))
+
+        return self._replay(
+            entry,
+            close,
+            summary=summary,
+            performed_by_id=audit.closed_by_id,
+            performed_at=audit.closed_at or utcnow(),
+        )
 
     # -- incident notes
 
@@ -1051,28 +1053,27 @@ class _Replayer:
         if self.session.get(IncidentEvent, event.id) is not None:
             return Replayed(self._result(entry, summary, Outcome.ALREADY_APPLIED))
         there = self.session.get(Incident, event.incident_id)
-        try:
-            with self._attempt():
-                if there is None:
-                    raise KitError("the incident is not on the server (it is in conflict)")
-                add_note_in_session(
-                    self.session,
-                    number=there.number,
-                    by=author,
-                    note=event.note,
-                    event_id=event.id,
-                    at=event.at,
-                )
-        except DesktopError as problem:
-            return self._queue(
-                entry,
-                summary=summary,
-                reasons=[problem.message],
-                performed_by_id=event.person_id,
-                performed_at=event.at,
-                payload={"note": event.note},
+
+        def add_note() -> None:
+            if there is None:
+                raise KitError("the incident is not on the server (it is in conflict)")
+            add_note_in_session(
+                self.session,
+                number=there.number,
+                by=author,
+                note=event.note,
+                event_id=event.id,
+                at=event.at,
             )
-        return Replayed(self._result(entry, summary, Outcome.APPLIED))
+
+        return self._replay(
+            entry,
+            add_note,
+            summary=summary,
+            performed_by_id=event.person_id,
+            performed_at=event.at,
+            payload={"note": event.note},
+        )
 
     # -- incident status moves
 
@@ -1114,28 +1115,27 @@ class _Replayer:
             )
         target = str(event.to_status)
         fix = incident.fixed_by_procedure_id
-        try:
-            with self._attempt():
-                move_incident_in_session(
-                    self.session,
-                    number=there.number,
-                    to_status=target,
-                    by=author,
-                    assignee=incident.assigned_to_id if target == "assigned" else None,
-                    root_cause=incident.root_cause if target == "resolved" else "",
-                    resolution=incident.resolution if target == "resolved" else "",
-                    note=event.note,
-                    fixed_by_procedure=(
-                        fix
-                        if target == "resolved" and fix and there.fixed_by_procedure_id is None
-                        else None
-                    ),
-                    event_id=event.id,
-                    at=event.at,
-                )
-        except DesktopError as problem:
-            return self._queue(entry, reasons=[problem.message], **common)
-        return Replayed(self._result(entry, summary, Outcome.APPLIED))
+        return self._replay(
+            entry,
+            lambda: move_incident_in_session(
+                self.session,
+                number=there.number,
+                to_status=target,
+                by=author,
+                assignee=incident.assigned_to_id if target == "assigned" else None,
+                root_cause=incident.root_cause if target == "resolved" else "",
+                resolution=incident.resolution if target == "resolved" else "",
+                note=event.note,
+                fixed_by_procedure=(
+                    fix
+                    if target == "resolved" and fix and there.fixed_by_procedure_id is None
+                    else None
+                ),
+                event_id=event.id,
+                at=event.at,
+            ),
+            **common,
+        )
 
     # -- what is not replayed
 
