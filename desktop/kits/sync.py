@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY, field_label
-from desktop.domain.incidents import TEMPLATE_KEY
+from desktop.domain.incidents import TEMPLATE_KEY, IncidentStatus
 from desktop.domain.lifecycle import (
     KIND_TARGET_STATUS,
     Origin,
@@ -1104,16 +1104,75 @@ class _Replayer:
             return self._queue(
                 entry, reasons=["the incident is not on the server (it is in conflict)"], **common
             )
-        if there.status != event.from_status:
-            return self._queue(
-                entry,
-                reasons=[
-                    f"the server moved incident #{there.number} to {there.status} meanwhile "
-                    f"(the kit moved it from {event.from_status} to {event.to_status})"
-                ],
-                **common,
-            )
         target = str(event.to_status)
+        # The kit's assignee (a move to "assigned" is made from "new", which has none:
+        # the base). Status and assignee go to the queue field by field, never
+        # last-writer-wins: a server that moved the incident, or assigned it to someone
+        # else, since the kit's base keeps its values.
+        kit_assignee = incident.assigned_to_id if target == "assigned" else None
+        fields = [
+            FieldDifference(
+                "status",
+                "Status",
+                event.from_status,
+                there.status,
+                target,
+                IncidentStatus(event.from_status).label,
+                IncidentStatus(there.status).label,
+                IncidentStatus(target).label,
+            )
+        ]
+        if target == "assigned":
+            fields.append(
+                FieldDifference(
+                    "assigned_to",
+                    "Assigned to",
+                    None,
+                    str(there.assigned_to_id) if there.assigned_to_id else None,
+                    str(kit_assignee) if kit_assignee else None,
+                    "",
+                    self._text("assigned_to", there.assigned_to_id),
+                    self._text("assigned_to", kit_assignee),
+                )
+            )
+        reasons: list[str] = []
+        if there.status != event.from_status:
+            reasons.append(
+                f"the server moved incident #{there.number} to {there.status} meanwhile "
+                f"(the kit moved it from {event.from_status} to {event.to_status})"
+            )
+        if (
+            target == "assigned"
+            and there.assigned_to_id is not None
+            and there.assigned_to_id != kit_assignee
+        ):
+            reasons.append(
+                f"the server assigned incident #{there.number} to "
+                f"{fields[-1].server_text} meanwhile (the kit assigned it to "
+                f"{fields[-1].kit_text})"
+            )
+        # A later move of the incident made in the kit builds on the kit's earlier ones:
+        # while one of those waits in the queue, this one waits with it.
+        earlier = select(IncidentEvent.id).where(
+            IncidentEvent.incident_id == incident.id,
+            IncidentEvent.from_status.is_not(None),
+            IncidentEvent.at < event.at,
+        )
+        earlier_ids = list(self.kit.execute(earlier).scalars())
+        if earlier_ids and not reasons:
+            blocking = self.session.execute(
+                select(KitConflict.number)
+                .where(KitConflict.record_id.in_(earlier_ids), KitConflict.resolution.is_(None))
+                .order_by(KitConflict.number)
+                .limit(1)
+            ).scalar()
+            if blocking is not None:
+                reasons.append(
+                    f"an earlier move of incident #{there.number} made in the kit is "
+                    f"conflict #{blocking}: settle it first, then make this move on the server"
+                )
+        if reasons:
+            return self._queue(entry, reasons=reasons, fields=fields, **common)
         fix = incident.fixed_by_procedure_id
         return self._replay(
             entry,
@@ -1122,7 +1181,7 @@ class _Replayer:
                 number=there.number,
                 to_status=target,
                 by=author,
-                assignee=incident.assigned_to_id if target == "assigned" else None,
+                assignee=kit_assignee,
                 root_cause=incident.root_cause if target == "resolved" else "",
                 resolution=incident.resolution if target == "resolved" else "",
                 note=event.note,

@@ -436,3 +436,65 @@ def test_an_incident_move_the_server_overtook_is_queued(world: World, tmp_path: 
     with world.db.read() as s:
         incident = s.execute(select(Incident).where(Incident.number == number)).scalar_one()
         assert incident.assigned_to_id == world.people["tech"]
+
+
+def _fields(conflict: kits.Conflict) -> dict[str, tuple[str, str, str]]:
+    return {f.field: (f.base_text, f.server_text, f.kit_text) for f in conflict.fields}
+
+
+def test_two_kits_assigning_one_incident_the_second_is_a_conflict_with_its_values(
+    world: World, tmp_path: Path
+) -> None:
+    """Not last-assignee-wins: the second kit's assignment, and the move it made after
+    it, wait in the queue with the base, server and kit values; the first stands."""
+    number = _fan_noise(world)
+    with (
+        kit_of(world, tmp_path / "a.sqlite") as first,
+        kit_of(world, tmp_path / "b.sqlite") as second,
+    ):
+        move_incident(first.db, number=number, to_status="assigned", by="infra", assignee="infra")
+        move_incident(second.db, number=number, to_status="assigned", by="tech", assignee="tech")
+        move_incident(second.db, number=number, to_status="in_progress", by="tech")
+        (applied,) = kits.sync(first.db, world.db, "tech").results
+        assert applied.outcome is Outcome.APPLIED
+        assigned, started = kits.sync(second.db, world.db, "tech").results
+    assert assigned.outcome is Outcome.CONFLICT
+    assert f"moved incident #{number} to assigned meanwhile" in assigned.reason
+    assert "the server assigned incident" in assigned.reason
+    assert started.outcome is Outcome.CONFLICT
+    assert "an earlier move" in started.reason
+    first_conflict, second_conflict = kits.conflicts(world.db)
+    infra_name = _person_name(world, "infra")
+    assert _fields(first_conflict) == {
+        "status": ("New", "Assigned", "Assigned"),
+        "assigned_to": ("", infra_name, "Tess Tech"),
+    }
+    assert _fields(second_conflict)["status"] == ("Assigned", "Assigned", "In progress")
+    with world.db.read() as s:
+        incident = s.execute(select(Incident).where(Incident.number == number)).scalar_one()
+        assert (incident.status, incident.assigned_to_id) == ("assigned", world.people["infra"])
+
+
+def test_an_incident_assigned_on_the_server_and_in_the_kit_keeps_the_servers_assignee(
+    world: World, tmp_path: Path
+) -> None:
+    number = _fan_noise(world)
+    with kit_of(world, tmp_path / "kit.sqlite") as field:
+        move_incident(field.db, number=number, to_status="assigned", by="tech", assignee="tech")
+        move_incident(world.db, number=number, to_status="assigned", by="infra", assignee="infra")
+        preview = kits.sync(field.db, world.db, "tech", dry_run=True).results
+        assert [r.outcome for r in preview] == [Outcome.CONFLICT]
+        (result,) = kits.sync(field.db, world.db, "tech").results
+    assert result.outcome is Outcome.CONFLICT
+    (conflict,) = kits.conflicts(world.db)
+    assert _fields(conflict)["assigned_to"] == ("", _person_name(world, "infra"), "Tess Tech")
+    with world.db.read() as s:
+        incident = s.execute(select(Incident).where(Incident.number == number)).scalar_one()
+        assert incident.assigned_to_id == world.people["infra"]
+
+
+def _person_name(world: World, username: str) -> str:
+    with world.db.read() as s:
+        person = s.get(Person, world.people[username])
+        assert person is not None
+        return person.name
