@@ -111,6 +111,42 @@ KIT_TRIGGERS = (
     "the server once the kit is synced'); END",
 )
 
+#: Reference data a kit holds read-only: nothing journals or syncs an edit of it, and
+#: every refresh replaces it with the server's, so an edit made in the kit would be lost.
+READ_ONLY_TABLES = (
+    "categories",
+    "manufacturers",
+    "asset_models",
+    "suppliers",
+    "locations",
+    "groups",
+    "people",
+    "group_memberships",
+    "person_roles",
+)
+#: The sentence every refused edit of reference data in a kit gets (the database
+#: layer turns the trigger's abort into a PermissionDeniedError with these words).
+READ_ONLY_REFERENCE = (
+    "reference data (locations, categories, manufacturers, models, suppliers, people, "
+    "groups) is read-only in a field kit: an edit made here would not be synced and the "
+    "next refresh would replace it. Make the change on the server the kit came from, "
+    "then sync the kit"
+)
+
+
+def read_only_reference_triggers() -> list[str]:
+    """The triggers that refuse edits of reference data while the kit journals (a refresh
+    turns the journal off while it replaces that data)."""
+    message = READ_ONLY_REFERENCE.replace("'", "''")
+    return [
+        f"CREATE TRIGGER IF NOT EXISTS kit_read_only_{table}_{event.lower()} "  # noqa: S608
+        f"BEFORE {event} ON {table} WHEN (SELECT journal_on FROM kit_meta) = 1 "
+        f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+        for table in READ_ONLY_TABLES
+        for event in ("INSERT", "UPDATE", "DELETE")
+    ]
+
+
 #: Tables copied whole (reference data and configuration).
 WHOLE_TABLES = (
     "categories",
@@ -145,7 +181,7 @@ DATA_TABLES = (
 def create_kit_tables(connection: Connection) -> None:
     for statement in KIT_DDL:
         connection.exec_driver_sql(statement)
-    for statement in KIT_TRIGGERS:
+    for statement in (*KIT_TRIGGERS, *read_only_reference_triggers()):
         connection.exec_driver_sql(statement)
 
 
@@ -479,6 +515,8 @@ def fill(
     """Replace the kit's data (a new file's seeded rows, or a kit's before a refresh) by
     the source's for ``scope``: with the kit's search index paused (rebuilt once) and its
     foreign keys checked at commit (locations refer to each other)."""
+    for statement in read_only_reference_triggers():  # kits made before they existed
+        kit.exec_driver_sql(statement)
     with search_index_paused(kit):
         saved = empty_kit(kit)
         copied = copy_scope(session, kit, scope, progress=progress, cancel=cancel)

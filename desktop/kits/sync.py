@@ -1117,7 +1117,7 @@ class _Replayer:
                 event.from_status,
                 there.status,
                 target,
-                IncidentStatus(event.from_status).label,
+                IncidentStatus(str(event.from_status)).label,
                 IncidentStatus(there.status).label,
                 IncidentStatus(target).label,
             )

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QLabel,
     QListWidget,
     QSplitter,
     QStackedWidget,
@@ -117,9 +118,33 @@ class ReferenceDataDialog(QDialog):
         body.addWidget(self.page_list)
         body.addWidget(self.stack, 1)
         layout = QVBoxLayout(self)
+        self.read_only_label = QLabel()
+        self.read_only_label.setWordWrap(True)
+        self.read_only_label.setStyleSheet(
+            "QLabel { background: #fdf0dc; border: 1px solid #e0b060; padding: 6px; }"
+        )
+        self.read_only_label.hide()
+        layout.addWidget(self.read_only_label)
+        if _is_kit(database):
+            self._make_read_only()
         layout.addLayout(body, 1)
         layout.addWidget(buttons)
         self.show_page(page)
+
+    def _make_read_only(self) -> None:
+        reason = (
+            "Read-only in a field kit: edits here would not be synced. Change reference "
+            "data on the server the kit came from, then sync the kit."
+        )
+        self.read_only_label.setText(
+            "This window works in a field kit. Reference data (locations, categories, "
+            "manufacturers and models, suppliers, people, groups) is read-only here: an edit "
+            "would not be synced and the next refresh would replace it. Make the change on "
+            "the server the kit came from, then sync the kit (Field kit › Sync…)."
+        )
+        self.read_only_label.show()
+        for record_page in self.record_pages():
+            record_page.set_read_only(reason)
 
     def record_pages(self) -> list[RecordPage]:
         return [
@@ -143,3 +168,13 @@ class ReferenceDataDialog(QDialog):
     def done(self, result: int) -> None:
         self.hide()
         self.jobs.cancel_then(lambda: QDialog.done(self, result))
+
+
+def _is_kit(database: Database) -> bool:
+    """Whether ``database`` is a field kit (one short query on a local file, cached)."""
+    from desktop.storage.kitfile import connection_is_kit
+
+    if database.backend != "sqlite":
+        return False
+    with database.connect() as connection:
+        return connection_is_kit(connection)

@@ -67,6 +67,13 @@ class LocationsPage(RecordPage):
         self.inside_button.clicked.connect(self.start_new_inside)
         self.list_buttons.insertWidget(1, self.inside_button)
 
+    def set_read_only(self, reason: str) -> None:
+        super().set_read_only(reason)
+        self.tree.setDragEnabled(False)  # a drop would move the location
+        self.tree.setAcceptDrops(False)
+        self.tree.setDragDropMode(QAbstractItemView.DragDropMode.NoDragDrop)
+        self.tree.setToolTip(reason)
+
     def build_form(self, form: QFormLayout) -> None:
         self.path_label = QLabel()
         self.path_label.setWordWrap(True)

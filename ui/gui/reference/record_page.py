@@ -60,6 +60,7 @@ class RecordPage(QWidget):
         self.jobs = jobs
         self.actor = ""  # the user name of the person editing (set by the dialog)
         self.current: Any = None  # the row being edited; None while creating a new one
+        self.read_only_reason = ""  # why edits are not taken here (a field kit), if so
         self._select_after_load: uuid.UUID | None = None
 
         self.model = RecordTableModel(self.columns, self)
@@ -116,22 +117,28 @@ class RecordPage(QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.filter_edit)
         left_layout.addWidget(self.table, 1)
-        row = QHBoxLayout()
+        # The buttons sit on bars so that a read-only page (a field kit) disables them
+        # whatever a row's selection enables.
+        self.list_button_bar = QWidget()
+        row = QHBoxLayout(self.list_button_bar)
+        row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.new_button)
         row.addWidget(self.delete_button)
         row.addStretch(1)
-        left_layout.addLayout(row)
+        left_layout.addWidget(self.list_button_bar)
         self.list_layout, self.list_buttons = left_layout, row
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.form_box)
         right_layout.addWidget(self.message)
-        buttons = QHBoxLayout()
+        self.form_button_bar = QWidget()
+        buttons = QHBoxLayout(self.form_button_bar)
+        buttons.setContentsMargins(0, 0, 0, 0)
         buttons.addStretch(1)
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
-        right_layout.addLayout(buttons)
+        right_layout.addWidget(self.form_button_bar)
         right_layout.addStretch(1)
         splitter = QSplitter()
         splitter.addWidget(left)
@@ -168,6 +175,17 @@ class RecordPage(QWidget):
         return f"New {self.noun}" if row is None else str(row.name)
 
     # -- behaviour -----------------------------------------------------------------
+
+    def set_read_only(self, reason: str) -> None:
+        """Show the records but take no edits (a field kit): every edit control is
+        disabled and says ``reason`` as its tooltip."""
+        self.read_only_reason = reason
+        for bar in (self.list_button_bar, self.form_box, self.form_button_bar):
+            bar.setEnabled(False)
+            bar.setToolTip(reason)
+        buttons = self.list_button_bar.findChildren(QPushButton)
+        for button in [*buttons, self.save_button, self.revert_button]:
+            button.setToolTip(reason)
 
     def reload(self, select: uuid.UUID | None = None) -> None:
         self._select_after_load = select or (self.current.id if self.current else None)

@@ -221,7 +221,9 @@ class PeoplePage(RecordPage):
         for name, check in self.role_checks.items():
             check.setChecked(bool(row and name in row.roles))
         self.delete_button.setEnabled(False)
-        self.delete_button.setToolTip("People are never deleted (history names them): deactivate")
+        self.delete_button.setToolTip(
+            self.read_only_reason or "People are never deleted (history names them): deactivate"
+        )
 
     def form_values(self) -> dict[str, Any]:
         return {

@@ -1,0 +1,147 @@
+"""Reference data in a kit is read-only, said where a person looks: the reference window
+(reached through the Data menu's action, as a person does) shows it, its edit controls
+are disabled with a tooltip saying why and where to make the change; on the server the
+same window edits as usual. ``assetdesk import`` in a kit that would create reference
+data is refused with one line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+
+from desktop import kits
+from desktop.settings import CURRENT_USER, Settings
+from desktop.storage.database import Database
+from tests.journeys.conftest import trigger
+from tests.ui.gui.conftest import Register, _register_template, register
+from ui.gui.layout_state import LayoutState
+from ui.gui.main_window import MainWindow
+from ui.gui.reference.dialog import ReferenceDataDialog
+
+__all__ = ["_register_template", "register"]
+
+
+@pytest.fixture
+def kit(register: Register, tmp_path: Path) -> Path:
+    path = tmp_path / "visit.adkit"
+    scope = kits.resolve_scope(register.db, locations=["Room A2"])
+    kits.checkout(register.db, scope, "tech", path)
+    return path
+
+
+def _window(qtbot: QtBot, database: Database, tmp_path: Path, name: str) -> MainWindow:
+    settings = Settings(tmp_path / f"settings-{name}.ini")
+    settings.set(CURRENT_USER, "admin")
+    window = MainWindow(database, settings, layout_state=LayoutState(tmp_path / f"{name}.ini"))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.model.matching_assets is not None, timeout=10_000)
+    return window
+
+
+def _open_locations(qtbot: QtBot, window: MainWindow) -> ReferenceDataDialog:
+    action = next(a for a in window.findChildren(QAction) if a.text() == "&Locations…")
+    trigger(action)
+    dialog = window.open_dialogs[-1]
+    assert isinstance(dialog, ReferenceDataDialog)
+    page = dialog.locations
+    qtbot.waitUntil(lambda: page.tree_model.rowCount() > 0, timeout=10_000)
+    return dialog
+
+
+def test_the_reference_window_in_a_kit_is_read_only_and_says_why(
+    qtbot: QtBot, register: Register, kit: Path, tmp_path: Path
+) -> None:
+    kit_db = Database(f"sqlite:///{kit}")
+    try:
+        window = _window(qtbot, kit_db, tmp_path, "kit")
+        dialog = _open_locations(qtbot, window)
+        assert dialog.read_only_label.isVisible()
+        assert "field kit" in dialog.read_only_label.text()
+        assert "on the server the kit came from" in dialog.read_only_label.text()
+        page = dialog.locations
+        page.tree.setFocus()
+        qtbot.keyClick(page.tree, Qt.Key.Key_Down)  # a location selected, as by a person
+        qtbot.waitUntil(lambda: page.current is not None, timeout=5000)
+        for control in (
+            page.new_button,
+            page.inside_button,
+            page.delete_button,
+            page.save_button,
+            page.name_edit,
+        ):
+            assert not control.isEnabled()
+        assert not page.tree.dragEnabled()  # no move by drag and drop either
+        assert "Read-only in a field kit" in page.new_button.toolTip()
+        assert "on the server the kit came from" in page.save_button.toolTip()
+        for other in dialog.record_pages():
+            assert not other.new_button.isEnabled()
+            assert "Read-only in a field kit" in other.new_button.toolTip()
+        dialog.close()
+        window.close()
+    finally:
+        kit_db.dispose()
+
+
+def test_the_reference_window_on_the_server_still_edits(
+    qtbot: QtBot, register: Register, tmp_path: Path
+) -> None:
+    window = _window(qtbot, register.db, tmp_path, "server")
+    dialog = _open_locations(qtbot, window)
+    assert not dialog.read_only_label.isVisible()
+    page = dialog.locations
+    assert page.new_button.isEnabled()
+    page.tree.setFocus()
+    qtbot.keyClick(page.tree, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: page.current is not None, timeout=5000)
+    assert page.save_button.isEnabled() and page.name_edit.isEnabled()
+    assert page.inside_button.isEnabled() and page.tree.dragEnabled()
+    dialog.close()
+    window.close()
+
+
+def test_an_import_that_would_create_a_location_in_a_kit_is_one_line(
+    kit: Path, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "new.csv"
+    sheet.write_text("Asset tag,Name,Category,Location\nLAP-9001,Field laptop,Laptop,Basement\n")
+    before = kit.read_bytes()
+    done = _assetdesk("--database", kit, "import", sheet, "--as", "admin")
+    assert done.returncode != 0, done.stdout
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("assetdesk: "), done.stderr
+    assert "read-only in a field kit" in lines[0]
+    assert "on the server the kit came from" in lines[0]
+    assert _assets_named(kit, "Field laptop") == 0
+    assert len(before) > 0
+
+
+def _assets_named(kit: Path, name: str) -> Any:
+    import sqlite3
+
+    with sqlite3.connect(kit) as c:
+        return c.execute("SELECT count(*) FROM assets WHERE name = ?", (name,)).fetchone()[0]
+
+
+def _assetdesk(*argv: str | Path) -> subprocess.CompletedProcess[str]:
+    import os
+
+    env = dict(os.environ)
+    env.pop("ASSETDESK_DATABASE", None)
+    return subprocess.run(
+        [sys.executable, "-m", "ui.cli.main", *map(str, argv)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=180,
+    )
