@@ -46,10 +46,42 @@ def open_kit_file(path: Path | None) -> tuple[Database, KitInfo]:
     return kit, info
 
 
-def open_kit_server(kit: Database, info: KitInfo | None = None) -> Database:
-    """The database ``kit`` came from, its password from the keyring or ``~/.pgpass``."""
+class PasswordNeededError(DesktopError):
+    """The kit's server refused the login for want of a password (none in the keyring
+    or ``~/.pgpass``), or refused the one given: ask the person, then try again.
+
+    Attributes:
+        url: the server's URL without password (the keyring's key for it).
+        login: "user@host", for the question.
+        refused: a password was given and the server refused it.
+    """
+
+    def __init__(self, message: str, *, url: str, login: str, refused: bool) -> None:
+        super().__init__(message)
+        self.url = url
+        self.login = login
+        self.refused = refused
+
+
+#: Words of a server refusing a login for its password (PostgreSQL, MariaDB/MySQL).
+_LOGIN_REFUSED = (
+    "password authentication failed",
+    "no password supplied",
+    "fe_sendauth",
+    "access denied for user",
+)
+
+
+def open_kit_server(
+    kit: Database, info: KitInfo | None = None, *, password: str | None = None
+) -> Database:
+    """The database ``kit`` came from: with ``password`` if given (a person typed it),
+    else with the keyring's or ``~/.pgpass``'s. A login refused for its password raises
+    :class:`PasswordNeededError`; the password is held in memory only and masked in
+    every message and log line."""
     from desktop import kits
-    from desktop.credentials import url_with_password
+    from desktop.credentials import keyring_key, url_with_password
+    from desktop.redaction import remember_secret
     from desktop.storage.database import open_database
     from desktop.storage.urls import parse_url
 
@@ -62,9 +94,27 @@ def open_kit_server(kit: Database, info: KitInfo | None = None) -> Database:
             f"cannot reach the database the kit came from: {parsed.database} "
             "no longer exists (moved or deleted?)"
         )
+    if password and not is_file:
+        remember_secret(password, shown_in=keyring_key(url))
+        connect = parsed.set(password=password).render_as_string(hide_password=False)
+    else:
+        connect = url_with_password(url)
     try:
-        return open_database(url_with_password(url))
+        return open_database(connect)
     except DesktopError as exc:
+        if not is_file and any(w in exc.message.lower() for w in _LOGIN_REFUSED):
+            login = f"{parsed.username or ''}@{parsed.host or 'localhost'}"
+            said = (
+                "refused the password given"
+                if password
+                else "needs a password (none in the keyring or ~/.pgpass)"
+            )
+            raise PasswordNeededError(
+                f"the database the kit came from ({where}) {said} for {login}",
+                url=keyring_key(url),
+                login=login,
+                refused=bool(password),
+            ) from exc
         raise DesktopError(
             f"cannot reach the database the kit came from ({where}): {exc.message}"
         ) from exc

@@ -52,9 +52,20 @@ WORK_TABLES = (
     "incident_assets",
     "label_templates",
     "import_profiles",
+    # Field kits: a checkout, its refresh and check-in, and the conflict queue.
+    "kit_checkouts",
+    "kit_checkout_assets",
+    "kit_conflicts",
 )
-#: Rows of these are removed in normal work (unlinking, replacing a saved template).
-WORK_DELETES = ("audit_expected", "incident_assets", "label_templates", "import_profiles")
+#: Rows of these are removed in normal work (unlinking, replacing a saved template, the
+#: assets of a kit's checkout replaced at each refresh).
+WORK_DELETES = (
+    "audit_expected",
+    "incident_assets",
+    "label_templates",
+    "import_profiles",
+    "kit_checkout_assets",
+)
 #: History: inserted, never updated or deleted, by any application role.
 HISTORY_INSERTS = ("audit_scans", "incident_events")
 #: Approvals: inserted by approvers only (and checked by migration 0013/0014's trigger).

@@ -75,6 +75,7 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="then end the checkout: the kit goes back for good and takes no more work",
     )
+    _password_option(sync)
     _common(sync)
     sync.set_defaults(handler=_sync)
 
@@ -83,6 +84,7 @@ def register(subparsers: Any) -> None:
     )
     listing.add_argument("--all", action="store_true", help="resolved ones too")
     listing.add_argument("--json", action="store_true", help="print JSON for scripts")
+    _password_option(listing)
     listing.set_defaults(handler=_conflicts)
 
     resolve = actions.add_parser(
@@ -107,6 +109,7 @@ def register(subparsers: Any) -> None:
     )
     resolve.add_argument("--note", default="", help="why (kept with the resolution)")
     _common(resolve)
+    _password_option(resolve)
     resolve.set_defaults(handler=_resolve)
 
 
@@ -190,19 +193,68 @@ def _status(ctx: CliContext) -> int:
     return 0
 
 
+# -- the kit's server and its password ----------------------------------------------------
+
+
+def _password_option(parser: Any) -> None:
+    parser.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password of the kit's database from standard input (for scripts); "
+        "otherwise it comes from the keyring or ~/.pgpass, or is asked for on a terminal",
+    )
+
+
+def _server_asking_password(ctx: CliContext, kit: Any, info: Any) -> Any:
+    """The kit's database: with ``--password-stdin``'s password, else the keyring's or
+    ``~/.pgpass``'s; if the server still wants one, asked for on a terminal (never
+    echoed, stored or logged). Without a terminal, one line says how to give it."""
+    import getpass
+
+    from ui.kit_files import PasswordNeededError, open_kit_server
+
+    password: str | None = None
+    if getattr(ctx.args, "password_stdin", False):
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise DesktopError("--password-stdin: standard input held no password")
+    try:
+        return open_kit_server(kit, info, password=password)
+    except PasswordNeededError as needed:
+        if password is not None or not sys.stdin.isatty():
+            hint = (
+                ""
+                if password is not None
+                else ": give it with --password-stdin, or store it in the keyring "
+                "(Settings) or ~/.pgpass"
+            )
+            raise DesktopError(f"{needed.message}{hint}") from None
+        for attempt in range(3):
+            typed = getpass.getpass(f"Password for {needed.login} ({needed.url}): ")
+            if not typed:
+                break
+            try:
+                return open_kit_server(kit, info, password=typed)
+            except PasswordNeededError as again:
+                if attempt == 2:
+                    raise DesktopError(again.message) from None
+                print("The server refused that password; try again.", file=sys.stderr)
+        raise DesktopError(f"{needed.message}: no password was given") from None
+
+
 # -- sync -------------------------------------------------------------------------------
 
 
 def _sync(ctx: CliContext) -> int:
     from desktop import kits
     from desktop.settings import CURRENT_USER
-    from ui.kit_files import open_kit_file, open_kit_server, outcome_counts
+    from ui.kit_files import open_kit_file, outcome_counts
 
     args = ctx.args
     kit_path: Path = args.kit.expanduser()
     kit, info = open_kit_file(kit_path)
     try:
-        server = open_kit_server(kit, info)
+        server = _server_asking_password(ctx, kit, info)
         try:
             # Whoever syncs: --as, the settings' user, else the person who checked it out.
             user = args.as_user or ctx.settings.get(CURRENT_USER) or info.checked_out_by
@@ -356,14 +408,13 @@ def _queue_database(ctx: CliContext) -> Iterator[Any]:
     """Where the conflict queue is: the database given, or — given a kit — the database
     the kit came from (a kit keeps no queue of its own)."""
     from desktop import kits
-    from ui.kit_files import open_kit_server
 
     database = ctx.database()
     info = kits.kit_info(database)
     if info is None:
         yield database
         return
-    server = open_kit_server(database, info)
+    server = _server_asking_password(ctx, database, info)
     try:
         yield server
     finally:

@@ -71,6 +71,12 @@ class SyncDialog(QDialog):
         self.report: Any = None
         self.stage: list[str] = [""]
         self._close_when_done = False
+        # A password the person typed (in memory, for this dialog's syncs only).
+        self._password: str | None = None
+        self._remember = False
+        self._notes: list[str] = []
+        self._last_start: dict[str, bool] = {"dry_run": False, "check_in": False}
+        self.password_dialog: QDialog | None = None
 
         form = QFormLayout()
         self.path = QLineEdit()
@@ -154,6 +160,9 @@ class SyncDialog(QDialog):
     def start(self, *, dry_run: bool, check_in: bool = False) -> None:
         from ui.kit_files import open_kit_file, open_kit_server
 
+        self._last_start = {"dry_run": dry_run, "check_in": check_in}
+        password, remember, notes = self._password, self._remember, self._notes
+        notes.clear()
         window_kit = self.database if self.kit_info is not None else None
         text = self.path.text().strip()
         if window_kit is None and not text:
@@ -171,7 +180,9 @@ class SyncDialog(QDialog):
 
             kit, info = (window_kit, window_info) if window_kit is not None else open_kit_file(path)
             try:
-                server = open_kit_server(kit, info)
+                server = open_kit_server(kit, info, password=password)
+                if password and remember:
+                    notes.append(_remember_password(kit, password))
                 try:
                     user = username or (info.checked_out_by if info is not None else "")
                     return sync(
@@ -212,7 +223,7 @@ class SyncDialog(QDialog):
     def _done(self, report: Any) -> None:
         self.report = report
         self.show_results(report)
-        self._say(report_text(report), good=not report.cancelled)
+        self._say(" ".join([report_text(report), *self._notes]), good=not report.cancelled)
         self.cancel_button.setText("Close")
         if not report.dry_run:
             self.synced.emit(report)
@@ -246,10 +257,36 @@ class SyncDialog(QDialog):
         ]
 
     def _failed(self, error: object) -> None:
+        from ui.kit_files import PasswordNeededError
+
+        if isinstance(error, PasswordNeededError):
+            self._ask_password(error)
+            return
         if isinstance(error, DesktopError):
             self._say(error.message, error=True)
             return
         raise error if isinstance(error, BaseException) else RuntimeError(error)
+
+    def _ask_password(self, needed: Any) -> None:
+        """The server wants a password: ask for it, then do again what was asked."""
+        from ui.gui.kits.password_dialog import KitPasswordDialog
+
+        self._password = None
+        where = self.kit_info.source_description if self.kit_info is not None else needed.url
+        self._say(f"{needed.message}.", error=True)
+        dialog = KitPasswordDialog(needed.login, where, refused=needed.refused, parent=self)
+        self.password_dialog = dialog
+
+        def answered(result: int) -> None:
+            self.password_dialog = None
+            if result != QDialog.DialogCode.Accepted or not dialog.password():
+                self._say(f"{needed.message}: nothing was synced.", error=True)
+                return
+            self._password, self._remember = dialog.password(), dialog.remember()
+            self.start(**self._last_start)
+
+        dialog.finished.connect(answered)
+        dialog.open()
 
     def _finished(self) -> None:
         self.worker = None  # the worker is this dialog's child and goes with it
@@ -285,6 +322,19 @@ class SyncDialog(QDialog):
             event.ignore()
             return
         super().closeEvent(event)
+
+
+def _remember_password(kit: Database, password: str) -> str:
+    """Keep the password the server took in the keyring; a sentence if that failed
+    (the sync goes on: the password was right, only remembering it failed)."""
+    from desktop import kits
+    from desktop.credentials import CredentialsError, store_password
+
+    try:
+        store_password(kits.server_url(kit), password)
+    except CredentialsError as exc:
+        return f"The password was not remembered: {exc.message}"
+    return "The password is remembered in this computer's keyring."
 
 
 def report_text(report: Any) -> str:

@@ -1,0 +1,65 @@
+"""The password of a kit's database, asked for when neither the keyring nor
+``~/.pgpass`` holds it (or the server refused the one they gave).
+
+The password stays in memory for the sync it is asked for; it is kept only if the person
+ticks "Remember it in this computer's keyring" (never in the settings, the kit or a log).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+class KitPasswordDialog(QDialog):
+    """Asks for ``login``'s password on the kit's database; ``refused``: a password was
+    given and the server refused it."""
+
+    def __init__(self, login: str, where: str, *, refused: bool, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Password of the kit's database — Assetdesk")
+        question = (
+            f"The database the kit came from ({where}) refused the password given for "
+            f"<b>{login}</b>. Type it again:"
+            if refused
+            else f"The database the kit came from ({where}) needs the password of "
+            f"<b>{login}</b> (it is neither in this computer's keyring nor in ~/.pgpass):"
+        )
+        self.question = QLabel(question)
+        self.question.setWordWrap(True)
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit.setPlaceholderText("password")
+        self.remember_check = QCheckBox("&Remember it in this computer's keyring")
+        self.remember_check.setToolTip(
+            "Kept in the operating system's password store (never in the settings or the "
+            "kit); the next sync will not ask"
+        )
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("&Connect")
+        self.ok_button.setEnabled(False)
+        self.password_edit.textChanged.connect(lambda text: self.ok_button.setEnabled(bool(text)))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.question)
+        layout.addWidget(self.password_edit)
+        layout.addWidget(self.remember_check)
+        layout.addWidget(self.buttons)
+        self.password_edit.setFocus()
+
+    def password(self) -> str:
+        return self.password_edit.text()
+
+    def remember(self) -> bool:
+        return self.remember_check.isChecked()
