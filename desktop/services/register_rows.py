@@ -114,6 +114,10 @@ class AssetRow:
     notes: str
     version: int
     updated_at: dt.datetime
+    #: Out in a field kit: who checked it out, since when (filled in for the register's
+    #: view by :mod:`desktop.services.register_checkouts`; empty elsewhere).
+    checked_out_by: str = ""
+    checked_out_at: dt.datetime | None = None
 
 
 def asset_row(r: Sequence[Any]) -> AssetRow:

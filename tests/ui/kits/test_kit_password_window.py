@@ -123,3 +123,33 @@ def test_cancelling_the_password_syncs_nothing_and_says_so(
     finally:
         window.close()
         kit_db.dispose()
+
+
+def test_the_conflict_queue_from_a_kit_asks_for_the_password(
+    qtbot: QtBot, guarded: Guarded, memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    from ui.gui.kits.conflict_queue import ConflictQueue
+
+    kit_db = Database(f"sqlite:///{guarded.kit}")
+    settings = Settings(tmp_path / "settings.ini")
+    settings.set(CURRENT_USER, guarded.login)
+    window = MainWindow(kit_db, settings, layout_state=LayoutState(tmp_path / "layout.ini"))
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        qtbot.waitUntil(window.kit.banner.isVisible, timeout=10_000)
+        trigger(window.kit.conflicts_action)
+        queue = window.open_dialogs[-1]
+        assert isinstance(queue, ConflictQueue)
+        qtbot.waitUntil(lambda: queue.password_dialog is not None, timeout=30_000)
+        asked = queue.password_dialog
+        assert isinstance(asked, KitPasswordDialog)
+        qtbot.keyClicks(asked.password_edit, PASSWORD)
+        qtbot.mouseClick(asked.ok_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: queue.server is not None and not queue.busy(), timeout=30_000)
+        assert "needs a password" not in queue.message.text()
+        assert memory_keyring.passwords == {}  # not ticked: not remembered
+        queue.close()
+    finally:
+        window.close()
+        kit_db.dispose()

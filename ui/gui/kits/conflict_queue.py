@@ -67,6 +67,10 @@ class ConflictQueue(QDialog):
         self.server: Database | None = None if kit_info is not None else database
         self.conflicts: list[Any] = []
         self._workers: set[Worker] = set()
+        # A password the person typed for the kit's database (in memory only).
+        self._password: str | None = None
+        self._remember = False
+        self.password_dialog: QDialog | None = None
         self._close_when_done = False
         self._pending_message = ""  # said once the queue has been read again
 
@@ -150,12 +154,19 @@ class ConflictQueue(QDialog):
         """Read the queue on a worker (connecting to the kit's database first if needed)."""
         include = self.show_settled.isChecked()
         server, window_db, info = self.server, self.database, self.kit_info
+        password, remember = self._password, self._remember
 
         def job(progress: Any, cancel: threading.Event) -> Any:
             from desktop.kits import conflicts
+            from ui.gui.kits.password_dialog import remember_password
             from ui.kit_files import open_kit_server
 
-            db = server if server is not None else open_kit_server(window_db, info)
+            if server is not None:
+                db = server
+            else:
+                db = open_kit_server(window_db, info, password=password)
+                if password and remember:
+                    remember_password(window_db, password)
             return db, conflicts(db, include_resolved=include)
 
         self._say("Reading the conflict queue…")
@@ -287,11 +298,37 @@ class ConflictQueue(QDialog):
         worker.start()
 
     def _failed(self, error: object) -> None:
+        from ui.kit_files import PasswordNeededError
+
+        if isinstance(error, PasswordNeededError):
+            self._ask_password(error)
+            return
         if isinstance(error, DesktopError):
             self._pending_message = ""
             self._say(error.message, error=True)
             return
         raise error if isinstance(error, BaseException) else RuntimeError(error)
+
+    def _ask_password(self, needed: Any) -> None:
+        """The kit's server wants a password: ask for it, then read the queue again."""
+        from ui.gui.kits.password_dialog import KitPasswordDialog
+
+        self._password = None
+        where = self.kit_info.source_description if self.kit_info is not None else needed.url
+        self._say(f"{needed.message}.", error=True)
+        dialog = KitPasswordDialog(needed.login, where, refused=needed.refused, parent=self)
+        self.password_dialog = dialog
+
+        def answered(result: int) -> None:
+            self.password_dialog = None
+            if result != QDialog.DialogCode.Accepted or not dialog.password():
+                self._say(f"{needed.message}: the queue is on that database.", error=True)
+                return
+            self._password, self._remember = dialog.password(), dialog.remember()
+            self.load()
+
+        dialog.finished.connect(answered)
+        dialog.open()
 
     def _finished(self, worker: Worker) -> None:
         self._workers.discard(worker)

@@ -7,6 +7,8 @@ ticks "Remember it in this computer's keyring" (never in the settings, the kit o
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -16,6 +18,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from desktop.storage.database import Database
 
 
 class KitPasswordDialog(QDialog):
@@ -63,3 +68,17 @@ class KitPasswordDialog(QDialog):
 
     def remember(self) -> bool:
         return self.remember_check.isChecked()
+
+
+def remember_password(kit: Database, password: str) -> str:
+    """Keep the password the kit's server took in the keyring (run on the worker that
+    connected); a sentence saying so, or why not (the work goes on: the password was
+    right, only remembering it failed)."""
+    from desktop import kits
+    from desktop.credentials import CredentialsError, store_password
+
+    try:
+        store_password(kits.server_url(kit), password)
+    except CredentialsError as exc:
+        return f"The password was not remembered: {exc.message}"
+    return "The password is remembered in this computer's keyring."

@@ -158,6 +158,7 @@ class SyncDialog(QDialog):
     # -- the work ----------------------------------------------------------------------
 
     def start(self, *, dry_run: bool, check_in: bool = False) -> None:
+        from ui.gui.kits.password_dialog import remember_password
         from ui.kit_files import open_kit_file, open_kit_server
 
         self._last_start = {"dry_run": dry_run, "check_in": check_in}
@@ -182,7 +183,7 @@ class SyncDialog(QDialog):
             try:
                 server = open_kit_server(kit, info, password=password)
                 if password and remember:
-                    notes.append(_remember_password(kit, password))
+                    notes.append(remember_password(kit, password))
                 try:
                     user = username or (info.checked_out_by if info is not None else "")
                     return sync(
@@ -322,19 +323,6 @@ class SyncDialog(QDialog):
             event.ignore()
             return
         super().closeEvent(event)
-
-
-def _remember_password(kit: Database, password: str) -> str:
-    """Keep the password the server took in the keyring; a sentence if that failed
-    (the sync goes on: the password was right, only remembering it failed)."""
-    from desktop import kits
-    from desktop.credentials import CredentialsError, store_password
-
-    try:
-        store_password(kits.server_url(kit), password)
-    except CredentialsError as exc:
-        return f"The password was not remembered: {exc.message}"
-    return "The password is remembered in this computer's keyring."
 
 
 def report_text(report: Any) -> str:

@@ -44,6 +44,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("last_audited_at", "Last audited", shown_by_default=False, width=100),
     Column("updated_at", "Updated", shown_by_default=False, width=140),
     Column("notes", "Notes", shown_by_default=False, width=200),
+    # Out in a field kit (the shared database's register; empty in a kit itself).
+    Column("checked_out", "Checked out", width=170),
 )
 COLUMN_INDEX: dict[str, int] = {c.key: i for i, c in enumerate(COLUMNS)}
 
@@ -75,6 +77,8 @@ def status_background(status: str) -> QColor:
 
 def display_value(row: AssetRow, key: str, date_format: str) -> str:
     """The text a cell shows."""
+    if key == "checked_out":
+        return checked_out_text(row, date_format)
     value = getattr(row, key)
     if key == "status":
         return status_label(value)
@@ -90,6 +94,15 @@ def display_value(row: AssetRow, key: str, date_format: str) -> str:
     if isinstance(value, Decimal):
         return f"{value:,.2f}"
     return str(value)
+
+
+def checked_out_text(row: AssetRow, date_format: str) -> str:
+    """ "Tess Tech since 2026-12-05" for an asset out in a field kit, else empty."""
+    if row.checked_out_at is None:
+        return ""
+    local = row.checked_out_at.astimezone()
+    since = QDate(local.year, local.month, local.day).toString(date_format)
+    return f"{row.checked_out_by} since {since}"
 
 
 def alignment(key: str) -> Qt.AlignmentFlag:

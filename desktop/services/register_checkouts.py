@@ -1,0 +1,58 @@
+"""Which assets of a register page are out in a field kit ("checked out by X since …"),
+for the register's *Checked out* column.
+
+Light, like :mod:`desktop.services.register_rows`: plain SQL on a Core connection (the
+window's first page is read before the ORM is imported). A page costs one short query
+while no kit is out (the common case) and one more — the page's ids against the
+``(asset_id)`` index of ``kit_checkout_assets`` — while some are. A kit file itself
+holds no checkouts, so the column stays empty there: the banner says it is a kit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import Connection, String, Uuid, bindparam, column, text
+
+from desktop.services.register_rows import AssetRow
+from desktop.storage.types import UTCDateTime
+
+_ANY_OUT = text("SELECT 1 FROM kit_checkouts WHERE returned_at IS NULL LIMIT 1")
+# The newest open checkout wins where several kits hold one asset (ordered oldest first,
+# later rows overwrite), as the detail panel says (desktop.kits.info).
+_MARKS = (
+    text(
+        "SELECT ka.asset_id, p.name, k.checked_out_at FROM kit_checkout_assets ka "
+        "JOIN kit_checkouts k ON k.id = ka.kit_id "
+        "JOIN people p ON p.id = k.checked_out_by_id "
+        "WHERE k.returned_at IS NULL AND ka.asset_id IN :ids "
+        "ORDER BY k.checked_out_at"
+    )
+    .bindparams(bindparam("ids", type_=Uuid(), expanding=True))
+    .columns(
+        column("asset_id", Uuid()),
+        column("name", String()),
+        column("checked_out_at", UTCDateTime()),
+    )
+)
+
+
+def with_checkouts(connection: Connection, rows: Sequence[AssetRow]) -> list[AssetRow]:
+    """``rows`` with who checked each out in a kit, and since when (those out only)."""
+    if not rows or connection.execute(_ANY_OUT).first() is None:
+        return list(rows)
+    ids: list[uuid.UUID] = [row.id for row in rows]
+    marks = {
+        asset_id: (name, since)
+        for asset_id, name, since in connection.execute(_MARKS, {"ids": ids})
+    }
+    if not marks:
+        return list(rows)
+    return [
+        dataclasses.replace(row, checked_out_by=marks[row.id][0], checked_out_at=marks[row.id][1])
+        if row.id in marks
+        else row
+        for row in rows
+    ]
