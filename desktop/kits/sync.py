@@ -1152,7 +1152,9 @@ class _Replayer:
                 f"{fields[-1].kit_text})"
             )
         # A later move of the incident made in the kit builds on the kit's earlier ones:
-        # while one of those waits in the queue, this one waits with it.
+        # while one of those waits in the queue (queued in this run, also by a dry run,
+        # or by an earlier sync and still open), this one waits with it.
+        queued: set[uuid.UUID] = self.__dict__.setdefault("_incidents_queued", set())
         earlier = select(IncidentEvent.id).where(
             IncidentEvent.incident_id == incident.id,
             IncidentEvent.from_status.is_not(None),
@@ -1160,21 +1162,27 @@ class _Replayer:
         )
         earlier_ids = list(self.kit.execute(earlier).scalars())
         if earlier_ids and not reasons:
-            blocking = self.session.execute(
-                select(KitConflict.number)
-                .where(KitConflict.record_id.in_(earlier_ids), KitConflict.resolution.is_(None))
-                .order_by(KitConflict.number)
-                .limit(1)
-            ).scalar()
+            blocking = (
+                "in this sync"
+                if incident.id in queued
+                else self.session.execute(
+                    select(KitConflict.number)
+                    .where(KitConflict.record_id.in_(earlier_ids), KitConflict.resolution.is_(None))
+                    .order_by(KitConflict.number)
+                    .limit(1)
+                ).scalar()
+            )
             if blocking is not None:
+                which = blocking if isinstance(blocking, str) else f"as conflict #{blocking}"
                 reasons.append(
-                    f"an earlier move of incident #{there.number} made in the kit is "
-                    f"conflict #{blocking}: settle it first, then make this move on the server"
+                    f"an earlier move of incident #{there.number} made in the kit waits in "
+                    f"the queue ({which}): settle it first, then make this move on the server"
                 )
         if reasons:
+            queued.add(incident.id)
             return self._queue(entry, reasons=reasons, fields=fields, **common)
         fix = incident.fixed_by_procedure_id
-        return self._replay(
+        replayed = self._replay(
             entry,
             lambda: move_incident_in_session(
                 self.session,
@@ -1195,6 +1203,9 @@ class _Replayer:
             ),
             **common,
         )
+        if replayed.result.outcome is Outcome.CONFLICT:
+            queued.add(incident.id)
+        return replayed
 
     # -- what is not replayed
 

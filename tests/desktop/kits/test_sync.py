@@ -457,6 +457,8 @@ def test_two_kits_assigning_one_incident_the_second_is_a_conflict_with_its_value
         move_incident(second.db, number=number, to_status="in_progress", by="tech")
         (applied,) = kits.sync(first.db, world.db, "tech").results
         assert applied.outcome is Outcome.APPLIED
+        preview = kits.sync(second.db, world.db, "tech", dry_run=True).results
+        assert [r.outcome for r in preview] == [Outcome.CONFLICT, Outcome.CONFLICT]
         assigned, started = kits.sync(second.db, world.db, "tech").results
     assert assigned.outcome is Outcome.CONFLICT
     assert f"moved incident #{number} to assigned meanwhile" in assigned.reason
