@@ -11,8 +11,10 @@ holds no checkouts, so the column stays empty there: the banner says it is a kit
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Connection, String, Uuid, bindparam, column, text
 
@@ -41,13 +43,18 @@ _MARKS = (
 
 def with_checkouts(connection: Connection, rows: Sequence[AssetRow]) -> list[AssetRow]:
     """``rows`` with who checked each out in a kit, and since when (those out only)."""
-    if not rows or connection.execute(_ANY_OUT).first() is None:
+    if not rows:
         return list(rows)
-    ids: list[uuid.UUID] = [row.id for row in rows]
-    marks = {
-        asset_id: (name, since)
-        for asset_id, name, since in connection.execute(_MARKS, {"ids": ids})
-    }
+    if connection.dialect.name == "sqlite":
+        marks = _sqlite_marks(connection, rows)
+    elif connection.execute(_ANY_OUT).first() is None:
+        return list(rows)
+    else:
+        ids: list[uuid.UUID] = [row.id for row in rows]
+        marks = {
+            asset_id: (name, since)
+            for asset_id, name, since in connection.execute(_MARKS, {"ids": ids})
+        }
     if not marks:
         return list(rows)
     return [
@@ -56,3 +63,31 @@ def with_checkouts(connection: Connection, rows: Sequence[AssetRow]) -> list[Ass
         else row
         for row in rows
     ]
+
+
+_SQLITE_MARKS = (
+    "SELECT ka.asset_id, p.name, k.checked_out_at FROM kit_checkout_assets ka "
+    "JOIN kit_checkouts k ON k.id = ka.kit_id "
+    "JOIN people p ON p.id = k.checked_out_by_id "
+    "WHERE k.returned_at IS NULL AND ka.asset_id IN ({marks}) "
+    "ORDER BY k.checked_out_at"
+)
+
+
+def _sqlite_marks(
+    connection: Connection, rows: Sequence[AssetRow]
+) -> dict[uuid.UUID, tuple[str, dt.datetime]]:
+    """The marks through the sqlite3 connection itself (the register's local-file path
+    does the same, desktop.services.plain_reads): UUIDs as 32 hex digits, times as ISO
+    text in UTC, as SQLAlchemy stores them there."""
+    raw: Any = connection.connection.driver_connection
+    if (
+        raw.execute("SELECT 1 FROM kit_checkouts WHERE returned_at IS NULL LIMIT 1").fetchone()
+        is None
+    ):
+        return {}
+    sql = _SQLITE_MARKS.format(marks=", ".join("?" * len(rows)))
+    return {
+        uuid.UUID(hex=asset_id): (name, dt.datetime.fromisoformat(at).replace(tzinfo=dt.UTC))
+        for asset_id, name, at in raw.execute(sql, [row.id.hex for row in rows]).fetchall()
+    }
