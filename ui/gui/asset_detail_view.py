@@ -106,7 +106,7 @@ class AssetDetailView(QWidget):
         if checkout is not None:
             since = checkout.checked_out_at.astimezone()
             checked_out = (
-                "<div style='margin-top:4px; color:#8a5a00'>⧉ Checked out by "
+                "<div style='margin-top:4px; color:#8a5a00'>⇄ Checked out by "
                 f"{html.escape(checkout.checked_out_by_name or checkout.checked_out_by)} since "
                 f"{html.escape(self._text(since))} in a field kit "
                 f"({html.escape(checkout.scope_text)})</div>"
