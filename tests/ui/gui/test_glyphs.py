@@ -10,6 +10,7 @@ import ast
 from pathlib import Path
 
 import pytest
+
 from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
 from PySide6.QtWidgets import QApplication
 
