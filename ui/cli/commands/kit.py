@@ -366,6 +366,7 @@ def _queue_database(ctx: CliContext) -> Iterator[Any]:
     server = open_kit_server(database, info)
     try:
         yield server
+        kits.note_open_conflicts(database, server)  # the kit's count, as the queue is now
     finally:
         server.dispose()
 
