@@ -32,7 +32,7 @@ steps and a True answer raises nothing: the report says ``cancelled`` (checkout 
 """
 
 from desktop.kits.checkout import checkout, resolve_scope
-from desktop.kits.conflicts import conflicts, get_conflict, resolve
+from desktop.kits.conflicts import conflicts, get_conflict, note_open_conflicts, resolve
 from desktop.kits.info import (
     active_checkouts,
     checkouts_for_assets,
@@ -87,6 +87,7 @@ __all__ = [
     "get_conflict",
     "is_kit_session",
     "kit_info",
+    "note_open_conflicts",
     "resolve",
     "resolve_scope",
     "server_url",

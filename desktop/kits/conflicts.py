@@ -37,6 +37,33 @@ def conflicts(db: Database, *, include_resolved: bool = False) -> list[Conflict]
         return [_conflict(session, row) for row in rows]
 
 
+def note_open_conflicts(kit: Database, server: Database) -> int:
+    """Write into the kit ``kit`` how many of its records wait in ``server``'s queue now.
+
+    The kit shows that count (banner, ``kit status``); it was read at the last sync only,
+    so conflicts settled since — from this kit's window or command line, or by anybody on
+    the server — kept being counted until the next sync. Returns the count."""
+    from sqlalchemy import func
+
+    from desktop.kits.info import kit_info
+
+    info = kit_info(kit)
+    if info is None:
+        return 0
+    with server.read() as session:
+        count = session.execute(
+            select(func.count())
+            .select_from(KitConflict)
+            .where(KitConflict.kit_id == info.kit_id, KitConflict.resolution.is_(None))
+        ).scalar_one()
+    if count != info.open_conflicts and info.returned_at is None:
+        with kit.write() as session:  # kit_meta is the kit's own: nothing journals it
+            session.connection().exec_driver_sql(
+                "UPDATE kit_meta SET open_conflicts = ?", (int(count),)
+            )
+    return int(count)
+
+
 def get_conflict(db: Database, reference: uuid.UUID | str | int) -> Conflict:
     """One conflict by id or number (NotFoundError naming it otherwise)."""
     with db.read() as session:

@@ -28,9 +28,10 @@ STORE_WORD = "store"
 
 
 def site_store(session: Session, location_id: uuid.UUID | None) -> uuid.UUID | None:
-    """The IT store of the site ``location_id`` belongs to: a location of kind "store"
-    under the site, else one whose name says "store" (the shallowest, then by name).
-    None when the asset has no location or its site has no store."""
+    """The IT store nearest ``location_id`` within its site: a location of kind "store",
+    else one whose name says "store", under the closest of the location's ancestors that
+    has one — the building's own store before another building's — then the shallowest,
+    then by name. None when the asset has no location or its site has no store."""
     if location_id is None:
         return None
     rows = session.execute(select(Location.id, Location.parent_id, Location.kind, Location.name))
@@ -41,30 +42,35 @@ def site_store(session: Session, location_id: uuid.UUID | None) -> uuid.UUID | N
         facts[row.id] = (row.kind, row.name)
     if location_id not in parent:
         return None
-    site = location_id
-    while parent.get(site) is not None and facts[site][0] != "site":
-        site = parent[site]  # type: ignore[assignment]
+    ancestors: list[uuid.UUID] = [location_id]  # the location, then up to its site
+    while parent.get(ancestors[-1]) is not None and facts[ancestors[-1]][0] != "site":
+        ancestors.append(parent[ancestors[-1]])  # type: ignore[arg-type]
 
-    def depth(node: uuid.UUID) -> int | None:
-        """Levels below the site, or None when ``node`` is not under it."""
+    def depth(node: uuid.UUID, top: uuid.UUID) -> int | None:
+        """Levels below ``top``, or None when ``node`` is not under it."""
         level = 0
         current: uuid.UUID | None = node
         while current is not None:
-            if current == site:
+            if current == top:
                 return level
             current = parent.get(current)
             level += 1
         return None
 
-    candidates: list[tuple[int, int, str, uuid.UUID]] = []
-    for node, (kind, name) in facts.items():
-        is_store = kind.lower() == STORE_KIND
-        if not is_store and STORE_WORD not in name.lower():
-            continue
-        level = depth(node)
-        if level is not None:
-            candidates.append((0 if is_store else 1, level, name.casefold(), node))
-    return min(candidates)[3] if candidates else None
+    stores = [
+        (0 if kind.lower() == STORE_KIND else 1, node, name)
+        for node, (kind, name) in facts.items()
+        if kind.lower() == STORE_KIND or STORE_WORD in name.lower()
+    ]
+    for top in ancestors:
+        candidates: list[tuple[int, int, str, uuid.UUID]] = []
+        for rank, node, name in stores:
+            level = depth(node, top)
+            if level is not None:
+                candidates.append((rank, level, name.casefold(), node))
+        if candidates:
+            return min(candidates)[3]
+    return None
 
 
 def apply_lifecycle_rules(

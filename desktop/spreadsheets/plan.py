@@ -190,9 +190,17 @@ def _check_mapping(table: Table, mapping: ColumnMapping, options: ImportOptions)
     given = set(mapped) | set(options.defaults)
     new_assets_only = options.match is MatchKey.TAG and {"name", "category"} <= given
     if needed not in mapped and not new_assets_only:
+        without = ""
+        if options.match is MatchKey.TAG:  # say what would do instead of a tag column
+            lacking = [target_label(k) for k in ("name", "category") if k not in given]
+            without = (
+                "; without one, every row is a new asset with a generated tag, which needs "
+                f"a name and a category (a column or a value for all rows; missing: "
+                f"{', '.join(lacking)})"
+            )
         raise DesktopError(
             f"{table.where}: no column is mapped to {target_label(needed)}, which the import "
-            f"matches assets by (columns: {', '.join(mapping.headers)})"
+            f"matches assets by{without} (columns: {', '.join(mapping.headers)})"
         )
     if not {"tag", "name", "serial_number", "category"} & set(mapped):
         raise DesktopError(

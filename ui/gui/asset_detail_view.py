@@ -106,7 +106,7 @@ class AssetDetailView(QWidget):
         if checkout is not None:
             since = checkout.checked_out_at.astimezone()
             checked_out = (
-                "<div style='margin-top:4px; color:#8a5a00'>⧉ Checked out by "
+                "<div style='margin-top:4px; color:#8a5a00'>⇄ Checked out by "
                 f"{html.escape(checkout.checked_out_by_name or checkout.checked_out_by)} since "
                 f"{html.escape(self._text(since))} in a field kit "
                 f"({html.escape(checkout.scope_text)})</div>"
@@ -156,7 +156,7 @@ class AssetDetailView(QWidget):
         empty = "<span style='color:#aaa'>—</span>"
         cells = "".join(
             f"<tr><td style='color:#666; padding:2px 12px 2px 0'>{html.escape(label)}</td>"
-            f"<td style='padding:2px 0'>{html.escape(value) or empty}</td></tr>"
+            f"<td style='padding:2px 0'>{_lines(value) or empty}</td></tr>"
             for label, value in rows
         )
         return f"<h3 style='margin:0 0 4px 0'>Details</h3><table cellspacing='0'>{cells}</table>"
@@ -245,3 +245,8 @@ def _change_label(change: dict[str, Any]) -> str:
     if key in FIELDS_BY_KEY:
         return FIELDS_BY_KEY[key].label
     return key.removeprefix("custom.").replace("_", " ").capitalize()
+
+
+def _lines(text: str) -> str:
+    """``text`` as HTML with its line breaks kept (notes are often several lines)."""
+    return "<br>".join(html.escape(line) for line in text.splitlines())

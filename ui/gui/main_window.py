@@ -255,6 +255,9 @@ class MainWindow(QMainWindow):
             view.count_label.setText(f"{self.model.rowCount():,}+ assets, counting…")
         else:
             view.count_label.setText(f"{matching:,} of {total:,} assets")
+        view.no_match.setVisible(
+            not self.model.is_loading and matching == 0 and bool(total) and self._welcome is None
+        )
 
     def _header_menu(self, point: QPoint) -> None:
         menu = QMenu(self)

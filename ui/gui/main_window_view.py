@@ -64,6 +64,17 @@ class MainWindowView:
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.setSortIndicatorShown(True)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        # Said over the empty table when a search or filter matches nothing (an empty
+        # table alone looked like a register still loading, or broken).
+        self.no_match = QLabel(
+            "No asset matches the search and filters.\nClear them (the Clear button) to see "
+            "every asset."
+        )
+        self.no_match.setObjectName("no_match")
+        self.no_match.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_match.setStyleSheet("color: #777; font-size: 11pt;")
+        self.no_match.setVisible(False)
+        QVBoxLayout(self.table.viewport()).addWidget(self.no_match)
 
         self.detail = AssetDetailView(date_format=date_format)
         self.detail.setMinimumWidth(300)

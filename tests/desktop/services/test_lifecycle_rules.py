@@ -94,3 +94,32 @@ def test_a_change_cannot_put_an_asset_in_service_without_what_install_needs(
     )
     with world.db.read() as s:
         assert asset_detail(s, tag="LAP-S3").row.status == AssetStatus.IN_SERVICE.value
+
+
+def test_decommission_takes_the_store_of_the_assets_own_building(world: World) -> None:
+    """Two buildings of one site, each with its store: the asset in building B goes to
+    B's store, not to the first store of the site (a new user saw it leave the building
+    and so the field kit's scope)."""
+    from desktop.services import reference
+
+    with world.db.write() as s:
+        store_a = reference.create_location(
+            s, name="A0.10 IT store", kind="room", parent_id=world.building
+        )
+        building_b = reference.create_location(
+            s, name="Building B", kind="building", parent_id=world.site
+        )
+        store_b = reference.create_location(
+            s, name="B0.10 IT store", kind="room", parent_id=building_b.id
+        )
+        room_b1 = reference.create_location(s, name="Room B1", kind="room", parent_id=building_b.id)
+        store_a_id, store_b_id, room_b1_id = store_a.id, store_b.id, room_b1.id
+    world.receive(tag="LAP-S9", values={"location": room_b1_id})
+    world.install("LAP-S9", location=room_b1_id)
+    decommission(world, "LAP-S9")
+    world.receive(tag="LAP-S8")  # Room A1, building A
+    world.install("LAP-S8")
+    decommission(world, "LAP-S8")
+    with world.db.read() as s:
+        assert asset_detail(s, tag="LAP-S9").location_id == store_b_id
+        assert asset_detail(s, tag="LAP-S8").location_id == store_a_id

@@ -74,3 +74,32 @@ def test_scan_shows_the_newest_procedures_and_a_link_shows_all(
     assert "change number 00" in text and "Receive" in text
     assert "Show all" not in text
     window.close()
+
+
+def test_notes_keep_their_lines_in_the_panel(
+    qtbot: QtBot, register: Register, tmp_path: Path
+) -> None:
+    """A new user's notes of several lines were run together into one paragraph."""
+    record_procedure(
+        register.db,
+        ProcedureRequest(
+            kind=ProcedureKind.CHANGE,
+            performed_by="tech",
+            asset_tag="LAP-00003",
+            values={"notes": "Battery replaced 2023-01-29\nScreen <cracked> & taped"},
+            answers={"change_type": "Record correction"},
+        ),
+    )
+    settings = Settings(tmp_path / "settings.ini")
+    settings.set(CURRENT_USER, "tech")
+    window = MainWindow(register.db, settings, layout_state=LayoutState(tmp_path / "l.ini"))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.model.matching_assets is not None, timeout=10_000)
+    scan = window.view.scan_field
+    scan.setFocus()
+    qtbot.keyClicks(scan, "LAP-00003")
+    qtbot.keyClick(scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.view.detail.detail is not None, timeout=5000)
+    text = window.view.detail.body.toPlainText().replace("\u2028", "\n")
+    assert "Battery replaced 2023-01-29\nScreen <cracked> & taped" in text

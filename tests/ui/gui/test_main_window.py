@@ -132,6 +132,22 @@ def test_search_as_you_type_shows_matching_rows(qtbot: QtBot, new_window: Window
     assert window.model.index(0, COLUMN_INDEX["tag"]).data() == "MON-00042"
 
 
+def test_a_search_with_no_hits_says_so_over_the_empty_table(
+    qtbot: QtBot, new_window: WindowFactory
+) -> None:
+    """A new user saw only an empty table (and "0 of …" far away in the status bar)."""
+    window = new_window()
+    assert not window.view.no_match.isVisible()
+    window.view.filter_bar.search.setFocus()
+    qtbot.keyClicks(window.view.filter_bar.search, "zzzz")
+    qtbot.waitUntil(lambda: window.view.count_label.text() == "0 of 250 assets", timeout=5000)
+    assert window.view.no_match.isVisible()
+    assert "No asset matches" in window.view.no_match.text()
+    window.view.filter_bar.search.clear()
+    qtbot.waitUntil(lambda: window.view.count_label.text() == "250 of 250 assets", timeout=5000)
+    assert not window.view.no_match.isVisible()
+
+
 def test_unknown_tag_offers_to_receive_it(qtbot: QtBot, new_window: WindowFactory) -> None:
     window = new_window()
     window.view.scan_field.setFocus()

@@ -192,3 +192,17 @@ def test_each_conflict_is_shown_field_by_field_and_settled_through_the_buttons(
         ).all()
     assert len(moves) == 4  # receive, install, the server's move, and the re-applied one
     queue.close()
+
+    # Back in the kit: it counted three at its sync; a look at the queue counts again
+    # (a new user saw "2 conflicts to settle" after settling both).
+    kit_db = Database(f"sqlite:///{kit}")
+    kit_window = window_on(kit_db, "tech")
+    qtbot.waitUntil(kit_window.kit.banner.isVisible, timeout=10_000)
+    assert "3 conflicts to settle" in kit_window.kit.banner.plain_text()
+    trigger(kit_window.kit.conflicts_action)
+    from_kit = kit_window.open_dialogs[-1]
+    qtbot.waitUntil(lambda: from_kit.listing.count() == 0 and not from_kit.busy(), timeout=20_000)
+    from_kit.close()
+    qtbot.waitUntil(lambda: "to settle" not in kit_window.kit.banner.plain_text(), timeout=10_000)
+    kit_window.close()
+    kit_db.dispose()

@@ -240,6 +240,11 @@ def test_a_conflict_is_listed_field_by_field_and_settled(
     )
     assert f"Conflict #{conflict['number']} (LAP-1003) settled" in out
     assert ok_json("--database", path, "kit", "conflicts") == []
+    # The kit counted it at the sync; reading the queue from the kit counts it again
+    # (a new user saw "2 conflicts to settle" after settling both).
+    assert ok_json("--database", kit, "kit", "status", "--json")["open_conflicts"] == 1
+    assert ok_json("--database", kit, "kit", "conflicts") == []
+    assert ok_json("--database", kit, "kit", "status", "--json")["open_conflicts"] == 0
     assert "No open conflicts." in ok("--database", path, "kit", "conflicts")
     (settled,) = ok_json("--database", path, "kit", "conflicts", "--all")
     assert settled["resolution"] == "server" and settled["resolved_by"] == "tech2"
@@ -273,7 +278,10 @@ def test_a_conflict_is_listed_field_by_field_and_settled(
     resolve = ("--database", path, "kit", "resolve", number, "--take", "edit", "--as", "tech2")
     one_line_failure(assetdesk(*resolve, "--set", "location=Narnia"), "Location", "Narnia")
     one_line_failure(assetdesk(*resolve, "--set", "location"), "not FIELD=VALUE")
-    out = ok(*resolve, "--set", "location=room a2")
+    assert ok_json("--database", kit, "kit", "status", "--json")["open_conflicts"] == 1
+    in_kit = ("--database", kit, *resolve[2:])  # settled from the kit: its count follows
+    out = ok(*in_kit, "--set", "location=room a2")
+    assert ok_json("--database", kit, "kit", "status", "--json")["open_conflicts"] == 0
     assert f"Conflict #{number} (LAP-1002) settled: the values given recorded" in out
     assert "recorded as the procedure" in out
     server = Database(f"sqlite:///{path}")

@@ -268,6 +268,22 @@ def test_values_for_all_rows_fill_what_a_register_lacks(fresh: Path, tmp_path: P
     ]
 
 
+def test_a_sheet_with_names_and_no_tags_says_what_else_it_needs(
+    fresh: Path, tmp_path: Path
+) -> None:
+    """A 'Name, Value' sheet was told only that no column is the asset tag, as if the tag
+    were the only way; it is not: new assets with a name and a category get tags."""
+    names = write_workbook(tmp_path / "names.xlsx", [["Name", "Value"], ["Projector", 3]])
+    done = assetdesk(fresh, "import", str(names))
+    assert done.returncode != 0
+    out = done.stdout + done.stderr
+    assert "no column is mapped to Asset tag" in out
+    assert "generated tag, which needs a name and a category" in out
+    assert "missing: Category)" in out
+    assert "Traceback" not in out
+    assert history(fresh) == {}
+
+
 def test_a_near_duplicate_name_is_flagged_in_the_dry_run(fresh: Path, tmp_path: Path) -> None:
     first = write_workbook(
         tmp_path / "one.xlsx",

@@ -21,7 +21,7 @@ from tests.desktop.spreadsheets.conftest import counts, write_workbook
 from tests.factories import World, seed_world
 from ui.gui.spreadsheets.export_dialog import ExportDialog
 from ui.gui.spreadsheets.import_wizard import MAPPING, PREVIEW, RESULT, SHEET, ImportWizard
-from ui.gui.spreadsheets.preview_model import APPROVAL, PreviewModel
+from ui.gui.spreadsheets.preview_model import APPROVAL, PROBLEMS, PreviewModel
 
 # Screens rendered by the tests, to look at: $ASSETDESK_SHOTS or the temporary folder.
 SHOTS = Path(os.environ.get("ASSETDESK_SHOTS") or Path(tempfile.gettempdir()) / "assetdesk-shots")
@@ -337,3 +337,33 @@ def test_values_for_all_rows_and_status_words_chosen_in_the_wizard(
     qtbot.mouseClick(second.mapping_page.load_profile, Qt.MouseButton.LeftButton)
     again = second.mapping_page.status_words.cellWidget(0, 1)
     assert isinstance(again, QComboBox) and again.currentData() == "in_repair"
+
+
+def test_every_problem_of_a_row_is_shown_not_only_the_first(
+    qtbot: QtBot, world: World, tmp_path: Path
+) -> None:
+    """A new user saw one problem in the cell and found the next only after fixing it."""
+    path = write_workbook(
+        tmp_path / "bad.xlsx",
+        [
+            ["Asset Tag", "Asset Name", "Category", "Location", "Status"],
+            ["LAP-9", "Spare", "Plotter", "Store 7", "2"],
+        ],
+    )
+    wizard = ImportWizard(world.db, "tech")
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.file_page.path.setText(str(path))
+    qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)
+    click_next(qtbot, wizard, MAPPING)
+    if wizard.mapping_page.create_missing.isChecked():
+        qtbot.mouseClick(wizard.mapping_page.create_missing, Qt.MouseButton.LeftButton)
+    click_next(qtbot, wizard, PREVIEW)
+    model = wizard.preview_page.model
+    cell = model.index(0, PROBLEMS)
+    text, tip = cell.data(), cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert text.startswith("3 problems: "), text
+    lines = tip.splitlines()
+    assert len(lines) == 3, tip
+    assert any("Plotter" in line for line in lines) and any("Store 7" in line for line in lines)
+    assert any(line.startswith("Status: ") for line in lines), tip

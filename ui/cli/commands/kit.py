@@ -417,6 +417,7 @@ def _queue_database(ctx: CliContext) -> Iterator[Any]:
     server = _server_asking_password(ctx, database, info)
     try:
         yield server
+        kits.note_open_conflicts(database, server)  # the kit's count, as the queue is now
     finally:
         server.dispose()
 

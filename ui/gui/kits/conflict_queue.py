@@ -51,6 +51,8 @@ EDIT_COLUMN = 4
 
 class ConflictQueue(QDialog):
     resolved = Signal(object)
+    #: Read from a kit: the kit's count of conflicts was written anew (for its banner).
+    counted = Signal()
 
     def __init__(
         self,
@@ -157,7 +159,7 @@ class ConflictQueue(QDialog):
         password, remember = self._password, self._remember
 
         def job(progress: Any, cancel: threading.Event) -> Any:
-            from desktop.kits import conflicts
+            from desktop.kits import conflicts, note_open_conflicts
             from ui.gui.kits.password_dialog import remember_password
             from ui.kit_files import open_kit_server
 
@@ -167,7 +169,10 @@ class ConflictQueue(QDialog):
                 db = open_kit_server(window_db, info, password=password)
                 if password and remember:
                     remember_password(window_db, password)
-            return db, conflicts(db, include_resolved=include)
+            found = conflicts(db, include_resolved=include)
+            if info is not None:  # the kit's banner counts its records waiting here
+                note_open_conflicts(window_db, db)
+            return db, found
 
         self._say("Reading the conflict queue…")
         self._run(job, lambda result: self._loaded(result, select_id))
@@ -178,6 +183,8 @@ class ConflictQueue(QDialog):
             self.server = server
         elif server is not self.server:
             server.dispose()
+        if self.kit_info is not None:
+            self.counted.emit()
         self.conflicts = list(found)
         self.listing.blockSignals(True)
         self.listing.clear()
@@ -259,13 +266,17 @@ class ConflictQueue(QDialog):
         choice = Choice(how)
         edits = self.edits() if choice is Choice.EDIT else None
         note, user = self.note.text().strip(), self.username
+        window_db, in_kit = self.database, self.kit_info is not None
 
         def job(progress: Any, cancel: threading.Event) -> Any:
-            from desktop.kits import resolve
+            from desktop.kits import note_open_conflicts, resolve
             from ui.kit_files import edits_with_ids
 
             typed = edits_with_ids(server, edits) if edits else None
-            return resolve(server, conflict.id, choice, user, edits=typed, note=note)
+            resolution = resolve(server, conflict.id, choice, user, edits=typed, note=note)
+            if in_kit:  # before ``resolved`` reaches the banner
+                note_open_conflicts(window_db, server)
+            return resolution
 
         self._say(f"Settling conflict #{conflict.number}…")
         self._run(job, self._settled)

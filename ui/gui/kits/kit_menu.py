@@ -146,6 +146,7 @@ class KitMenu:
             self.window.database, self.info, self.window.username, self.window
         )
         dialog.resolved.connect(lambda _resolution: self._after_sync())
+        dialog.counted.connect(self.refresh)
         self.window._open_dialog(dialog)
 
     # -- closing -----------------------------------------------------------------------

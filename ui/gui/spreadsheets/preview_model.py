@@ -66,6 +66,8 @@ class PreviewModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == PROBLEMS:
+            return "\n".join(self._problems(row))  # one a line: the cell shows few of them
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._display(row, index.column())
         if role == Qt.ItemDataRole.BackgroundRole and index.column() == ACTION:
@@ -87,8 +89,14 @@ class PreviewModel(QAbstractTableModel):
             return self._texts[row.index]
         if column == APPROVAL:
             return row.approval.text() if row.approval is not None else ""
+        problems = self._problems(row)
+        if len(problems) > 1:  # say how many: a narrow cell shows only the first
+            return f"{len(problems)} problems: " + "; ".join(problems)
+        return "".join(problems)
+
+    def _problems(self, row: RowPlan) -> list[str]:
         warnings = self._plan.report.warnings.get(row.row, []) if self._plan else []
-        return "; ".join([*(f"{p.column}: {p.message}" for p in row.problems), *warnings])
+        return [*(f"{p.column}: {p.message}" for p in row.problems), *warnings]
 
     def _changes_text(self, row: RowPlan) -> str:
         changes = row.changes
