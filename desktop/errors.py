@@ -24,6 +24,21 @@ class DesktopError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    @property
+    def sentence(self) -> str:
+        """The message as a window shows it: a sentence with a capital. The command line
+        prints ``assetdesk: message`` and keeps the small letter; quoted names (a tag, a
+        file) are left as they are."""
+        return capitalised(self.message)
+
+
+def capitalised(text: str) -> str:
+    """``text`` with its first letter made a capital, unless it starts with our command's
+    name or a quoted or code-like word (``'x'``, ``--set``, ``LAP-1``)."""
+    if not text or not text[0].islower() or text.split(" ", 1)[0].startswith("assetdesk"):
+        return text
+    return text[0].upper() + text[1:]
+
 
 class NotFoundError(DesktopError):
     """A named thing (asset tag, person, location, ...) does not exist."""

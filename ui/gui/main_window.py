@@ -603,7 +603,7 @@ class MainWindow(QMainWindow):
 
     def show_error(self, error: object) -> None:
         if isinstance(error, DesktopError):
-            QMessageBox.warning(self, "Assetdesk", error.message)
+            QMessageBox.warning(self, "Assetdesk", error.sentence)
             return
         if isinstance(error, BaseException):
             raise error

@@ -304,7 +304,7 @@ class ApprovalsInbox(QDialog):
     def _failed(self, exc: BaseException) -> None:
         if not isinstance(exc, DesktopError):
             raise exc
-        self._status(exc.message, ok=False)
+        self._status(exc.sentence, ok=False)
 
     def _status(self, text: str, *, ok: bool) -> None:
         self.status_label.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)

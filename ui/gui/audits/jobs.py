@@ -72,6 +72,6 @@ class JobList:
 def show_failure(owner: QWidget, exc: BaseException) -> None:
     if not isinstance(exc, DesktopError):
         raise exc
-    box = QMessageBox(QMessageBox.Icon.Warning, "Assetdesk", exc.message, parent=owner)
+    box = QMessageBox(QMessageBox.Icon.Warning, "Assetdesk", exc.sentence, parent=owner)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
     box.open()

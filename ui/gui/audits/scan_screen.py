@@ -303,7 +303,7 @@ class ScanScreen(QWidget):
         try:
             result = action()
         except DesktopError as exc:
-            self._refuse(exc.message)
+            self._refuse(exc.sentence)
             return None
         if result.classification is ScanClass.UNDO:
             with self._database.read() as session:

@@ -243,7 +243,7 @@ class CheckoutDialog(QDialog):
             self._say("Cancelled: no kit file was left and no checkout was recorded.")
             return
         if isinstance(error, DesktopError):
-            self._say(error.message, error=True)
+            self._say(error.sentence, error=True)
             return
         raise error if isinstance(error, BaseException) else RuntimeError(error)
 

@@ -316,7 +316,7 @@ class ConflictQueue(QDialog):
             return
         if isinstance(error, DesktopError):
             self._pending_message = ""
-            self._say(error.message, error=True)
+            self._say(error.sentence, error=True)
             return
         raise error if isinstance(error, BaseException) else RuntimeError(error)
 

@@ -264,7 +264,7 @@ class SyncDialog(QDialog):
             self._ask_password(error)
             return
         if isinstance(error, DesktopError):
-            self._say(error.message, error=True)
+            self._say(error.sentence, error=True)
             return
         raise error if isinstance(error, BaseException) else RuntimeError(error)
 

@@ -484,7 +484,7 @@ class LabelPrintDialog(QDialog):
             return
         self.status_label.setText("")
         if isinstance(error, DesktopError):
-            QMessageBox.warning(self, self.windowTitle(), error.message)
+            QMessageBox.warning(self, self.windowTitle(), error.sentence)
         elif isinstance(error, BaseException):
             raise error  # a bug: the application's crash handler shows it
 
