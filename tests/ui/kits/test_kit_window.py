@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QListWidget
+from PySide6.QtWidgets import QApplication, QLabel, QListWidget
 
 from desktop import kits
 from desktop.settings import CURRENT_USER, Settings
@@ -270,6 +270,11 @@ def test_sync_a_kit_file_from_the_shared_database_window(
     qtbot.waitUntil(lambda: dialog.worker is None)
 
     _retype(qtbot, dialog.path, str(kit))
+    # The kit syncs with the database it came from, whichever window names it: said so.
+    info = kits.kit_info(Database(f"sqlite:///{kit}"))
+    assert info is not None and dialog.syncs_with.text() == info.source_description
+    (label,) = [w for w in dialog.findChildren(QLabel) if w.buddy() is dialog.path]
+    assert label.text() == "Kit &file"  # a mnemonic (Alt+F), not a literal '&'
     qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.report is not None and dialog.worker is None, timeout=20_000)
     assert dialog.message.text().startswith("Preview: 3 records would be replayed (3 applied)")
@@ -363,6 +368,11 @@ def test_cancel_during_a_sync_keeps_both_sides_consistent(
     handled = len(dialog.report.results)
     assert 1 <= handled < len(tags)
     assert dialog.message.text().startswith(f"Cancelled after {handled} record")
+    left = len(tags) - handled
+    assert dialog.message.text().endswith(
+        f"{left} record{'s' if left != 1 else ''} still wait in the kit."
+    )
+    assert dialog.cancel_button.text() == "Close"
     assert dialog.results.rowCount() == handled
     info = kits.kit_info(kit_db)
     assert info is not None and info.waiting == len(tags) - handled
@@ -371,6 +381,7 @@ def test_cancel_during_a_sync_keeps_both_sides_consistent(
     assert after == before + handled
 
     qtbot.mouseClick(dialog.sync_button, Qt.MouseButton.LeftButton)  # again, to the end
+    assert dialog.cancel_button.text() == "Cancel"  # while it runs, the button stops it
     qtbot.waitUntil(lambda: dialog.worker is None and not dialog.report.cancelled, timeout=60_000)
     assert len(dialog.report.results) == len(tags) - handled
     with register.db.read() as session:

@@ -76,6 +76,7 @@ class SyncDialog(QDialog):
         self._remember = False
         self._notes: list[str] = []
         self._last_start: dict[str, bool] = {"dry_run": False, "check_in": False}
+        self._waiting = [-1]
         self.password_dialog: QDialog | None = None
 
         form = QFormLayout()
@@ -83,12 +84,22 @@ class SyncDialog(QDialog):
         self.path.setObjectName("kit_file")
         self.browse = QPushButton("&Browse…")
         self.browse.clicked.connect(self._browse)
+        self.syncs_with = QLabel()
+        self.syncs_with.setObjectName("syncs_with")
+        self.syncs_with.setWordWrap(True)
         if kit_info is None:
             row = QHBoxLayout()
             row.addWidget(self.path, 1)
             row.addWidget(self.browse)
-            self.path.setPlaceholderText("The kit file to sync back into this database")
-            form.addRow("Kit &file", row)
+            # A kit syncs with the database it was checked out from, whichever window
+            # names it: say so, and which database that is, once a file is named.
+            self.path.setPlaceholderText("A field kit file (.adkit)")
+            self.path.textChanged.connect(self._read_kit_file)
+            label = QLabel("Kit &file")
+            label.setBuddy(self.path)
+            form.addRow(label, row)
+            form.addRow("Syncs with", self.syncs_with)
+            self.syncs_with.setText("the database the kit was checked out from")
         else:
             self.path.hide()
             self.browse.hide()
@@ -99,7 +110,8 @@ class SyncDialog(QDialog):
                     f"({kit_info.waiting} record{'s' if kit_info.waiting != 1 else ''} wait)"
                 ),
             )
-            form.addRow("Syncs with", QLabel(kit_info.source_description))
+            self.syncs_with.setText(kit_info.source_description)
+            form.addRow("Syncs with", self.syncs_with)
         self.message = QLabel(
             "Each record made offline is replayed in the order it was made, through the same "
             "rules as online work. A record the database cannot take as it was goes to the "
@@ -155,6 +167,22 @@ class SyncDialog(QDialog):
         dialog.fileSelected.connect(self.path.setText)
         dialog.open()
 
+    def _read_kit_file(self, text: str) -> None:
+        """Name the database the kit at ``text`` syncs with (its metadata: a few rows)."""
+        from ui.kit_files import open_kit_file
+
+        path = Path(text.strip()).expanduser() if text.strip() else None
+        if path is None or not path.is_file():
+            self.syncs_with.setText("the database the kit was checked out from")
+            return
+        try:
+            kit, info = open_kit_file(path)
+        except DesktopError as exc:
+            self.syncs_with.setText(exc.sentence)
+            return
+        kit.dispose()
+        self.syncs_with.setText(info.source_description)
+
     # -- the work ----------------------------------------------------------------------
 
     def start(self, *, dry_run: bool, check_in: bool = False) -> None:
@@ -164,6 +192,7 @@ class SyncDialog(QDialog):
         self._last_start = {"dry_run": dry_run, "check_in": check_in}
         password, remember, notes = self._password, self._remember, self._notes
         notes.clear()
+        self._waiting = waiting = [-1]  # after a cancelled sync: how many records still wait
         window_kit = self.database if self.kit_info is not None else None
         text = self.path.text().strip()
         if window_kit is None and not text:
@@ -186,7 +215,7 @@ class SyncDialog(QDialog):
                     notes.append(remember_password(kit, password))
                 try:
                     user = username or (info.checked_out_by if info is not None else "")
-                    return sync(
+                    done = sync(
                         kit,
                         server,
                         user,
@@ -195,6 +224,12 @@ class SyncDialog(QDialog):
                         progress=report,
                         cancel=cancel.is_set,
                     )
+                    if done.cancelled:
+                        from desktop.kits import kit_info
+
+                        left = kit_info(kit)
+                        waiting[0] = left.waiting if left is not None else -1
+                    return done
                 finally:
                     server.dispose()
             finally:
@@ -207,6 +242,7 @@ class SyncDialog(QDialog):
         self.progress.setVisible(True)
         for button in (self.preview_button, self.sync_button, self.check_in_button):
             button.setEnabled(False)
+        self.cancel_button.setText("Cancel")  # it stops the run (it said Close after one)
         worker = Worker(job, self)
         worker.progress.connect(self._progress)
         worker.succeeded.connect(self._done)
@@ -224,7 +260,8 @@ class SyncDialog(QDialog):
     def _done(self, report: Any) -> None:
         self.report = report
         self.show_results(report)
-        self._say(" ".join([report_text(report), *self._notes]), good=not report.cancelled)
+        text = report_text(report, waiting=self._waiting[0])
+        self._say(" ".join([text, *self._notes]), good=not report.cancelled)
         self.cancel_button.setText("Close")
         if not report.dry_run:
             self.synced.emit(report)
@@ -325,8 +362,9 @@ class SyncDialog(QDialog):
         super().closeEvent(event)
 
 
-def report_text(report: Any) -> str:
-    """One paragraph about a sync report: counts by outcome, and what to do next."""
+def report_text(report: Any, *, waiting: int = -1) -> str:
+    """One paragraph about a sync report: counts by outcome, and what to do next.
+    ``waiting``: after a cancelled sync, how many records still wait (-1: not known)."""
     counts = outcome_counts(report)
     total = len(report.results)
     if report.dry_run:
@@ -338,9 +376,16 @@ def report_text(report: Any) -> str:
         )
         return head
     if report.cancelled:
+        left = (
+            "nothing else waits: the kit was not refreshed (sync again to refresh it)."
+            if waiting == 0
+            else f"{waiting} record{'s' if waiting != 1 else ''} still wait in the kit."
+            if waiting > 0
+            else "the others still wait in the kit."
+        )
         return (
             f"Cancelled after {total} record{'s' if total != 1 else ''} ({counts or 'none'}); "
-            "the others still wait in the kit."
+            + left
         )
     parts = [
         f"Synced {total} record{'s' if total != 1 else ''}" + (f": {counts}." if total else ".")
