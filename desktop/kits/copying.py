@@ -1,0 +1,383 @@
+"""Copying a scope of the source into a kit: one set-based statement per table.
+
+The scope is a condition the source evaluates itself (a recursive query for the
+locations and their sub-locations, the people, the search, the audit), never a list of
+ids sent back and forth in chunks. Two ways, the same rows:
+
+- a SQLite source attached to the kit's connection as ``src`` (see
+  :func:`desktop.kits.schema.attach_source`): rows go across inside SQLite
+  (``INSERT … SELECT``); the scope's asset ids are put once in a temporary table;
+- a server (PostgreSQL, MariaDB): each table is read with one query and written with
+  the SQLite driver's ``executemany``, each value converted by the column type's own
+  bind processor (what SQLAlchemy would store, without building a statement per row).
+
+The kit's base values (the three-way comparison's base at sync) are read back from the
+kit's own rows with the column types' result processors.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Integer,
+    MetaData,
+    Select,
+    String,
+    Table,
+    Uuid,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    type_coerce,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from desktop.domain.fields import ASSET_FIELDS, CUSTOM_PREFIX
+from desktop.domain.incidents import IncidentStatus
+from desktop.domain.lifecycle import ProcedureState
+from desktop.errors import NotFoundError
+from desktop.kits.model import HISTORY_PER_ASSET, Cancel, KitCancelled, Progress, Scope
+from desktop.services.search import search_condition
+from desktop.services.values import json_value
+from desktop.storage.models import Asset, Audit, AuditExpected, Base, Location
+
+#: Tables copied whole (reference data and configuration).
+WHOLE_TABLES = (
+    "categories",
+    "tag_sequences",
+    "manufacturers",
+    "asset_models",
+    "suppliers",
+    "locations",
+    "groups",
+    "roles",
+    "people",
+    "group_memberships",
+    "person_roles",
+    "procedure_templates",
+    "label_templates",
+    "import_profiles",
+)
+
+_SCOPE = Table("kit_scope", MetaData(), Column("id", Uuid, primary_key=True), schema="temp")
+
+Where = Callable[[Table], ColumnElement[bool]]
+
+
+def scope_places(session: Session, scope: Scope) -> Select[tuple[uuid.UUID]]:
+    """The ids of the scope's locations and all their sub-locations (and the scope
+    audit's), as a recursive query the source runs."""
+    roots: list[uuid.UUID] = list(scope.location_ids)
+    if scope.audit_id is not None:
+        audit = session.get(Audit, scope.audit_id)
+        if audit is None:
+            raise NotFoundError(f"there is no audit with id {scope.audit_id}")
+        roots.append(audit.scope_location_id)
+    places = select(Location.id).where(Location.id.in_(roots)).cte("places", recursive=True)
+    below = select(Location.id).join(places, Location.parent_id == places.c.id)
+    places = places.union(below)
+    return select(places.c.id)
+
+
+def scope_condition(session: Session, scope: Scope) -> ColumnElement[bool]:
+    """True for the source's assets in ``scope`` (any part of it)."""
+    parts: list[ColumnElement[bool]] = []
+    if scope.location_ids or scope.audit_id is not None:
+        parts.append(Asset.location_id.in_(scope_places(session, scope)))
+    if scope.assigned_to_ids:
+        parts.append(Asset.assigned_to_id.in_(scope.assigned_to_ids))
+    if scope.search:
+        dialect = session.get_bind().dialect.name
+        parts.append(
+            search_condition(
+                dialect, scope.search, session=session if dialect != "sqlite" else None
+            )
+        )
+    if scope.audit_id is not None:
+        parts.append(
+            Asset.id.in_(
+                select(AuditExpected.asset_id).where(AuditExpected.audit_id == scope.audit_id)
+            )
+        )
+    return or_(*parts) if parts else false()
+
+
+def scope_asset_ids(session: Session, scope: Scope) -> list[uuid.UUID]:
+    """The ids of the assets in ``scope`` (sorted)."""
+    return sorted(
+        session.execute(select(Asset.id).where(scope_condition(session, scope))).scalars()
+    )
+
+
+class _Copier:
+    """Copies rows of the source's tables (``session``) into the kit's (``kit``)."""
+
+    def __init__(self, session: Session, kit: Connection, scope: Scope) -> None:
+        self.session = session
+        self.kit = kit
+        self.scope = scope
+        self.tables = {table.name: table for table in Base.metadata.sorted_tables}
+        self.attached = any(row[1] == "src" for row in kit.exec_driver_sql("PRAGMA database_list"))
+        self._sources: dict[str, Table] = {}
+        self._source_metadata = MetaData()
+        self._scope_ids: Select[Any] | None = None
+
+    def source(self, name: str) -> Table:
+        """The source's table ``name`` as seen from where the copy's query runs."""
+        if not self.attached:
+            return self.tables[name]
+        if name not in self._sources:
+            self._sources[name] = self.tables[name].to_metadata(self._source_metadata, schema="src")
+        return self._sources[name]
+
+    def scope_ids(self) -> Select[Any]:
+        """The scope's asset ids, as a query where the copy's queries run."""
+        if self.attached:
+            return select(_SCOPE.c.id)
+        if self._scope_ids is None:  # one query object: its places are one CTE
+            self._scope_ids = select(Asset.id).where(scope_condition(self.session, self.scope))
+        return self._scope_ids
+
+    def copied_ids(self, name: str, where: Where) -> Select[Any]:
+        """The ids of table ``name``'s rows copied (by ``where``), where queries run."""
+        if self.attached:
+            return select(self.tables[name].c.id)
+        table = self.source(name)
+        return select(table.c.id).where(where(table))
+
+    def put_scope(self) -> None:
+        """(Attached source) the scope's asset ids into a temporary table of the kit's
+        connection, read once by the source's own query."""
+        if not self.attached:
+            return
+        self.kit.exec_driver_sql("DROP TABLE IF EXISTS temp.kit_scope")
+        self.kit.exec_driver_sql("CREATE TABLE temp.kit_scope (id CHAR(32) PRIMARY KEY)")
+        stored = type_coerce(Asset.id, String)  # as stored: 32 hex digits, no UUID made
+        ids = self.session.execute(
+            select(stored).where(scope_condition(self.session, self.scope))
+        ).scalars()
+        driver: Any = self.kit.connection.dbapi_connection  # in the kit's transaction
+        driver.executemany(
+            "INSERT OR IGNORE INTO temp.kit_scope (id) VALUES (?)", ((i,) for i in ids)
+        )
+
+    def drop_scope(self) -> None:
+        if self.attached:
+            self.kit.exec_driver_sql("DROP TABLE IF EXISTS temp.kit_scope")
+
+    def copy(self, name: str, where: Where | None = None) -> None:
+        """Copy the source's rows of table ``name`` matching ``where`` (all when None)."""
+        target = self.tables[name]
+        source = self.source(name)
+        query = select(*source.c)
+        if where is not None:
+            query = query.where(where(source))
+        if self.attached:
+            self.kit.execute(insert(target).from_select([c.name for c in target.c], query))
+            return
+        rows = self.session.connection().execute(query)
+        dialect = self.kit.dialect
+        convert = [
+            (k, processor)
+            for k, column in enumerate(target.c)
+            if (processor := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None
+        ]
+        columns = ", ".join(f'"{c.name}"' for c in target.c)
+        marks = ", ".join("?" * len(target.c))
+        statement = f'INSERT INTO "{name}" ({columns}) VALUES ({marks})'  # noqa: S608
+        driver: Any = self.kit.connection.dbapi_connection  # in the kit's transaction
+        while batch := rows.fetchmany(5000):
+            values = [list(row) for row in batch]
+            for row in values:
+                for k, processor in convert:
+                    if row[k] is not None:
+                        row[k] = processor(row[k])
+            driver.executemany(statement, values)
+
+
+def copy_scope(
+    session: Session,
+    kit: Connection,
+    scope: Scope,
+    *,
+    progress: Progress | None,
+    cancel: Cancel | None,
+) -> tuple[list[uuid.UUID], list[tuple[str, int, int, str]]]:
+    """Copy reference data and ``scope``'s records from ``session`` (the source) into the
+    empty data tables of ``kit`` (inside the caller's transaction); return the scope's
+    asset ids and the kit's base rows (asset id, version, server version, values)."""
+    copier = _Copier(session, kit, scope)
+    steps = len(WHOLE_TABLES) + 5
+    done = 0
+
+    def step(text_: str) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(min(done, steps), steps, text_)
+        if cancel is not None and cancel():
+            raise KitCancelled("the checkout was cancelled; nothing was recorded")
+
+    for name in WHOLE_TABLES:
+        copier.copy(name)
+        step(f"Reference data: {name.replace('_', ' ')}")
+
+    copier.put_scope()
+    try:
+        _copy_records(copier, scope, step)
+    finally:
+        copier.drop_scope()
+    asset_ids, base = _base_rows(kit)
+    step("Base values")
+    return asset_ids, base
+
+
+def _copy_records(copier: _Copier, scope: Scope, step: Callable[[str], None]) -> None:
+    scope_ids = copier.scope_ids
+    copier.copy("assets", lambda t: t.c.id.in_(scope_ids()))
+    step("Assets")
+
+    def recent(t: Table) -> ColumnElement[bool]:
+        """Each asset's last few procedures, and every pending one."""
+        ranked = (
+            select(
+                t.c.id,
+                t.c.state,
+                func.row_number()
+                .over(
+                    partition_by=t.c.asset_id,
+                    order_by=(t.c.performed_at.desc(), t.c.id.desc()),
+                )
+                .label("place"),
+            )
+            .where(t.c.asset_id.in_(scope_ids()))
+            .subquery()
+        )
+        return t.c.id.in_(
+            select(ranked.c.id).where(
+                or_(
+                    ranked.c.place <= HISTORY_PER_ASSET,
+                    ranked.c.state == ProcedureState.PENDING_APPROVAL.value,
+                )
+            )
+        )
+
+    copier.copy("procedures", recent)
+    procedures = copier.copied_ids("procedures", recent)
+    copier.copy("approvals", lambda t: t.c.procedure_id.in_(procedures))
+    step("Recent history")
+
+    # Open audits of the scope's places (and the scope's audit).
+    places = (
+        set(copier.session.execute(scope_places(copier.session, scope)).scalars())
+        if scope.location_ids or scope.audit_id is not None
+        else set()
+    )
+    audits = copier.session.execute(
+        select(Audit.id, Audit.scope_location_id).where(Audit.status == "open")
+    ).all()
+    audit_ids = [a.id for a in audits if a.id == scope.audit_id or a.scope_location_id in places]
+    if audit_ids:
+        copier.copy("audits", lambda t: t.c.id.in_(audit_ids))
+        copier.copy(
+            "audit_expected",
+            lambda t: t.c.audit_id.in_(audit_ids) & t.c.asset_id.in_(scope_ids()),
+        )
+        copier.copy(
+            "audit_scans",
+            lambda t: (
+                t.c.audit_id.in_(audit_ids)
+                & (t.c.asset_id.is_(None) | t.c.asset_id.in_(scope_ids()))
+            ),
+        )
+    step("Open audits")
+
+    # Open incidents about assets in scope.
+    def open_incidents(t: Table) -> ColumnElement[bool]:
+        links = copier.source("incident_assets")
+        return t.c.id.in_(select(links.c.incident_id).where(links.c.asset_id.in_(scope_ids()))) & (
+            t.c.status != IncidentStatus.CLOSED.value
+        )
+
+    copier.copy("incidents", open_incidents)
+    incidents = copier.copied_ids("incidents", open_incidents)
+    copier.copy(
+        "incident_assets",
+        lambda t: t.c.incident_id.in_(incidents) & t.c.asset_id.in_(scope_ids()),
+    )
+    copier.copy("incident_events", lambda t: t.c.incident_id.in_(incidents))
+    # A fix by a procedure the kit does not hold is not pointed at.
+    copier.kit.exec_driver_sql(
+        "UPDATE incidents SET fixed_by_procedure_id = NULL "
+        "WHERE fixed_by_procedure_id IS NOT NULL "
+        "AND fixed_by_procedure_id NOT IN (SELECT id FROM procedures)"
+    )
+    step("Open incidents")
+
+
+def _uuid_text(stored: str) -> str:
+    """A UUID as the kit stores it (32 hex digits) in its JSON form (``str(uuid)``)."""
+    return f"{stored[:8]}-{stored[8:12]}-{stored[12:16]}-{stored[16:20]}-{stored[20:]}"
+
+
+def _json_reader(column: Column[Any], dialect: Dialect) -> Callable[[Any], object] | None:
+    """How a value of ``column`` stored in a kit becomes its JSON value (None: as is)."""
+    kind = column.type
+    if isinstance(kind, Uuid):
+        return _uuid_text  # what json_value(uuid.UUID(stored)) gives
+    if isinstance(kind, String | Integer | Date) and not isinstance(kind, DateTime):
+        return None  # stored as the text/number json_value gives (dates as YYYY-MM-DD)
+    reader = kind.dialect_impl(dialect).result_processor(dialect, None)
+    if reader is None:
+        return json_value
+    return lambda stored: json_value(reader(stored))
+
+
+def _base_rows(kit: Connection) -> tuple[list[uuid.UUID], list[tuple[str, int, int, str]]]:
+    """The kit's assets (ids, sorted) and their base rows, written to ``kit_base``: the
+    values each field had when the kit was filled, as the sync compares them (the same
+    values as :func:`desktop.kits.schema.base_values` of the asset)."""
+    assets = Base.metadata.tables["assets"]
+    dialect = kit.dialect
+    fields = [(spec.key, assets.c[spec.column]) for spec in ASSET_FIELDS]
+    readers = [
+        (k, reader) for k, (_key, c) in enumerate(fields) if (reader := _json_reader(c, dialect))
+    ]
+    custom_reader = _json_reader(assets.c.custom_fields, dialect)
+    assert custom_reader is not None
+    names = ", ".join(f'"{c.name}"' for _key, c in fields)
+    keys = [key for key, _column in fields]
+    ids: list[uuid.UUID] = []
+    base: list[tuple[str, int, int, str]] = []
+    dumps = json.JSONEncoder(default=str).encode
+    query = f"SELECT id, version, custom_fields, {names} FROM assets ORDER BY id"  # noqa: S608
+    for raw in kit.exec_driver_sql(query):
+        row = list(raw[3:])
+        for k, reader in readers:
+            if row[k] is not None:
+                row[k] = reader(row[k])
+        values = dict(zip(keys, row, strict=True))
+        custom = custom_reader(raw[2])
+        if custom:
+            for name, value in custom.items():  # type: ignore[attr-defined]
+                values[CUSTOM_PREFIX + name] = value
+        ids.append(uuid.UUID(hex=raw[0]))
+        base.append((raw[0], raw[1], raw[1], dumps(values)))
+    if base:
+        kit.exec_driver_sql(
+            "INSERT INTO kit_base (asset_id, version, server_version, vals) VALUES (?, ?, ?, ?)",
+            base,
+        )
+    return ids, base
