@@ -376,21 +376,23 @@ def _base_rows(kit: Connection) -> tuple[list[uuid.UUID], list[tuple[str, int, i
     ids: list[uuid.UUID] = []
     base: list[tuple[str, int, int, str]] = []
     dumps = json.JSONEncoder(default=str).encode
+    driver: Any = kit.connection.dbapi_connection  # in the kit's transaction
     query = f"SELECT id, version, custom_fields, {names} FROM assets ORDER BY id"  # noqa: S608
-    for raw in kit.exec_driver_sql(query):
+    for raw in driver.execute(query).fetchall():
         row = list(raw[3:])
         for k, reader in readers:
             if row[k] is not None:
                 row[k] = reader(row[k])
         values = dict(zip(keys, row, strict=True))
-        custom = custom_reader(raw[2])
-        if custom:
-            for name, value in custom.items():  # type: ignore[attr-defined]
-                values[CUSTOM_PREFIX + name] = value
+        if raw[2] != "{}":  # most assets have no custom fields: nothing to read
+            custom = custom_reader(raw[2])
+            if custom:
+                for name, value in custom.items():  # type: ignore[attr-defined]
+                    values[CUSTOM_PREFIX + name] = value
         ids.append(uuid.UUID(hex=raw[0]))
         base.append((raw[0], raw[1], raw[1], dumps(values)))
     if base:
-        kit.exec_driver_sql(
+        driver.executemany(
             "INSERT INTO kit_base (asset_id, version, server_version, vals) VALUES (?, ?, ?, ?)",
             base,
         )
