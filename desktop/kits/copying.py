@@ -73,6 +73,9 @@ WHOLE_TABLES = (
 
 _SCOPE = Table("kit_scope", MetaData(), Column("id", Uuid, primary_key=True), schema="temp")
 
+#: The source's tables as an attached file's (``src.<name>``).
+_ATTACHED_SOURCE = MetaData()
+
 Where = Callable[[Table], ColumnElement[bool]]
 Rows = Callable[[Table], Select[Any]]
 
@@ -131,17 +134,16 @@ class _Copier:
         self.scope = scope
         self.tables = {table.name: table for table in Base.metadata.sorted_tables}
         self.attached = any(row[1] == "src" for row in kit.exec_driver_sql("PRAGMA database_list"))
-        self._sources: dict[str, Table] = {}
-        self._source_metadata = MetaData()
         self._scope_ids: Select[Any] | None = None
 
     def source(self, name: str) -> Table:
         """The source's table ``name`` as seen from where the copy's query runs."""
         if not self.attached:
             return self.tables[name]
-        if name not in self._sources:
-            self._sources[name] = self.tables[name].to_metadata(self._source_metadata, schema="src")
-        return self._sources[name]
+        found = _ATTACHED_SOURCE.tables.get(f"src.{name}")
+        if found is None:  # made once per process
+            found = self.tables[name].to_metadata(_ATTACHED_SOURCE, schema="src")
+        return found
 
     def scope_ids(self) -> Select[Any]:
         """The scope's asset ids, as a query where the copy's queries run."""
