@@ -230,10 +230,10 @@ def copy_scope(
     *,
     progress: Progress | None,
     cancel: Cancel | None,
-) -> tuple[list[uuid.UUID], list[tuple[str, int, int, str]]]:
+) -> list[uuid.UUID]:
     """Copy reference data and ``scope``'s records from ``session`` (the source) into the
-    empty data tables of ``kit`` (inside the caller's transaction); return the scope's
-    asset ids and the kit's base rows (asset id, version, server version, values)."""
+    empty data tables of ``kit`` (inside the caller's transaction), and the kit's base
+    rows; return the scope's asset ids."""
     copier = _Copier(session, kit, scope)
     steps = len(WHOLE_TABLES) + 5
     done = 0
@@ -255,9 +255,9 @@ def copy_scope(
         _copy_records(copier, scope, step)
     finally:
         copier.drop_scope()
-    asset_ids, base = _base_rows(kit)
+    asset_ids = _base_rows(kit)
     step("Base values")
-    return asset_ids, base
+    return asset_ids
 
 
 def _copy_records(copier: _Copier, scope: Scope, step: Callable[[str], None]) -> None:
@@ -343,6 +343,10 @@ def _copy_records(copier: _Copier, scope: Scope, step: Callable[[str], None]) ->
     step("Open incidents")
 
 
+#: (start, length) of the five groups of a UUID's 32 hex digits (SQLite's substr).
+_UUID_CUTS = ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))
+
+
 def _uuid_text(stored: str) -> str:
     """A UUID as the kit stores it (32 hex digits) in its JSON form (``str(uuid)``)."""
     return f"{stored[:8]}-{stored[8:12]}-{stored[12:16]}-{stored[16:20]}-{stored[20:]}"
@@ -361,13 +365,35 @@ def _json_reader(column: Column[Any], dialect: Dialect) -> Callable[[Any], objec
     return lambda stored: json_value(reader(stored))
 
 
-def _base_rows(kit: Connection) -> tuple[list[uuid.UUID], list[tuple[str, int, int, str]]]:
-    """The kit's assets (ids, sorted) and their base rows, written to ``kit_base``: the
-    values each field had when the kit was filled, as the sync compares them (the same
-    values as :func:`desktop.kits.schema.base_values` of the asset)."""
+def _base_rows(kit: Connection) -> list[uuid.UUID]:
+    """Write the kit's base rows (``kit_base``: the values each field had when the kit
+    was filled, as the sync compares them: those of :func:`desktop.kits.schema.base_values`
+    of the asset); return the kit's asset ids (sorted).
+
+    Assets whose values SQLite writes as JSON the way the sync reads them (text, numbers,
+    dates, ids; no time, money or custom field) get theirs in one statement; the others
+    through the column types' result processors and :func:`json_value`."""
     assets = Base.metadata.tables["assets"]
     dialect = kit.dialect
     fields = [(spec.key, assets.c[spec.column]) for spec in ASSET_FIELDS]
+    pairs: list[str] = []
+    special: list[str] = []
+    for key, column in fields:
+        name = f'"{column.name}"'
+        if isinstance(column.type, Uuid):
+            dashed = " || '-' || ".join(f"substr({name}, {a}, {n})" for a, n in _UUID_CUTS)
+            pairs.append(f"'{key}', CASE WHEN {name} IS NULL THEN NULL ELSE {dashed} END")
+        elif _json_reader(column, dialect) is None:
+            pairs.append(f"'{key}', {name}")
+        else:
+            pairs.append(f"'{key}', NULL")
+            special.append(name)
+    plain = " AND ".join([*(f"{name} IS NULL" for name in special), "custom_fields = '{}'"])
+    driver: Any = kit.connection.dbapi_connection  # in the kit's transaction
+    driver.execute(
+        "INSERT INTO kit_base (asset_id, version, server_version, vals) "  # noqa: S608
+        f"SELECT id, version, version, json_object({', '.join(pairs)}) FROM assets WHERE {plain}"
+    )
     readers = [
         (k, reader) for k, (_key, c) in enumerate(fields) if (reader := _json_reader(c, dialect))
     ]
@@ -375,27 +401,23 @@ def _base_rows(kit: Connection) -> tuple[list[uuid.UUID], list[tuple[str, int, i
     assert custom_reader is not None
     names = ", ".join(f'"{c.name}"' for _key, c in fields)
     keys = [key for key, _column in fields]
-    ids: list[uuid.UUID] = []
     base: list[tuple[str, int, int, str]] = []
     dumps = json.JSONEncoder(default=str).encode
-    driver: Any = kit.connection.dbapi_connection  # in the kit's transaction
-    query = f"SELECT id, version, custom_fields, {names} FROM assets ORDER BY id"  # noqa: S608
+    query = f"SELECT id, version, custom_fields, {names} FROM assets WHERE NOT ({plain})"  # noqa: S608
     for raw in driver.execute(query).fetchall():
         row = list(raw[3:])
         for k, reader in readers:
             if row[k] is not None:
                 row[k] = reader(row[k])
         values = dict(zip(keys, row, strict=True))
-        if raw[2] != "{}":  # most assets have no custom fields: nothing to read
-            custom = custom_reader(raw[2])
-            if custom:
-                for name, value in custom.items():  # type: ignore[attr-defined]
-                    values[CUSTOM_PREFIX + name] = value
-        ids.append(uuid.UUID(hex=raw[0]))
+        custom = custom_reader(raw[2])
+        if custom:
+            for name, value in custom.items():  # type: ignore[attr-defined]
+                values[CUSTOM_PREFIX + name] = value
         base.append((raw[0], raw[1], raw[1], dumps(values)))
     if base:
         driver.executemany(
             "INSERT INTO kit_base (asset_id, version, server_version, vals) VALUES (?, ?, ?, ?)",
             base,
         )
-    return ids, base
+    return [uuid.UUID(hex=row[0]) for row in driver.execute("SELECT id FROM assets ORDER BY id")]

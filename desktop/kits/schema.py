@@ -154,7 +154,6 @@ def scope_text(session: Session, scope: Scope) -> str:
 @dataclass
 class Copied:
     asset_ids: list[uuid.UUID]
-    base: list[tuple[str, int, int, str]]
 
 
 def base_values(row: Any) -> dict[str, object]:
@@ -201,11 +200,11 @@ def fill(
     try:
         with search_index_paused(kit):
             saved = empty_kit(kit)
-            asset_ids, base = copy_scope(session, kit, scope, progress=progress, cancel=cancel)
+            asset_ids = copy_scope(session, kit, scope, progress=progress, cancel=cancel)
             restore_triggers(kit, saved)
     finally:
         kit.exec_driver_sql(f"PRAGMA cache_size = {int(cache)}")
-    return Copied(asset_ids, base)
+    return Copied(asset_ids)
 
 
 _HISTORY_TRIGGERS = ("procedures", "approvals", "audit_scans", "incident_events")
