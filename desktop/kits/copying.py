@@ -17,16 +17,19 @@ kit's own rows with the column types' result processors.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Column,
     Connection,
     Date,
     DateTime,
+    Enum,
     Integer,
     MetaData,
     Select,
@@ -43,6 +46,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.types import NullType
 
 from desktop.domain.fields import ASSET_FIELDS, CUSTOM_PREFIX
 from desktop.domain.incidents import IncidentStatus
@@ -52,6 +56,7 @@ from desktop.kits.model import HISTORY_PER_ASSET, Cancel, KitCancelled, Progress
 from desktop.services.search import search_condition
 from desktop.services.values import json_value
 from desktop.storage.models import Asset, Audit, AuditExpected, Base, Location
+from desktop.storage.types import UTCDateTime
 
 #: Tables copied whole (reference data and configuration).
 WHOLE_TABLES = (
@@ -203,12 +208,17 @@ class _Copier:
         if self.attached:
             self.kit.execute(insert(target).from_select([c.name for c in target.c], query))
             return
-        result = self.session.connection().execute(query)
-        dialect = self.kit.dialect
+        # The driver's values, unprocessed (no UUID or aware time made only to be
+        # taken apart again), each turned straight into what the kit stores.
+        raw = query.with_only_columns(
+            *(type_coerce(c, NullType()).label(c.name) for c in query.selected_columns)
+        )
+        result = self.session.connection().execute(raw)
+        server = self.session.get_bind().dialect
         convert = [
-            (k, processor)
+            (k, converter)
             for k, column in enumerate(target.c)
-            if (processor := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None
+            if (converter := _to_kit(column, server, self.kit.dialect)) is not None
         ]
         columns = ", ".join(f'"{c.name}"' for c in target.c)
         marks = ", ".join("?" * len(target.c))
@@ -217,10 +227,61 @@ class _Copier:
         while batch := result.fetchmany(5000):
             values = [list(row) for row in batch]
             for row in values:
-                for k, processor in convert:
+                for k, converter in convert:
                     if row[k] is not None:
-                        row[k] = processor(row[k])
+                        row[k] = converter(row[k])
             driver.executemany(statement, values)
+
+
+def _uuid_to_kit(value: Any) -> str:
+    if isinstance(value, uuid.UUID):
+        return value.hex
+    text_ = str(value)
+    return text_.replace("-", "") if len(text_) == 36 else uuid.UUID(text_).hex
+
+
+def _datetime_to_kit(value: Any) -> Any:
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        return value.isoformat(" ", "microseconds")  # SQLAlchemy's SQLite storage format
+    raise TypeError(f"not a naive UTC time: {value!r}")
+
+
+def _json_to_kit(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _date_to_kit(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _to_kit(column: Column[Any], server: Dialect, kit: Dialect) -> Callable[[Any], Any] | None:
+    """How a server driver's value of ``column`` becomes what the kit stores (None: as
+    it is): a direct conversion for the usual types; otherwise the server's result
+    processor and the kit's bind processor, as SQLAlchemy would do."""
+    kind = column.type
+    impl = kind.dialect_impl(server)
+    if isinstance(kind, Uuid):
+        return _uuid_to_kit
+    if isinstance(kind, JSON):
+        return _json_to_kit
+    if isinstance(kind, DateTime | UTCDateTime):
+        return _datetime_to_kit
+    if isinstance(kind, Date) and not isinstance(kind, DateTime):
+        return _date_to_kit
+    if isinstance(kind, String | Integer) and not isinstance(kind, Enum):
+        return None
+    reader = impl.result_processor(server, None)
+    writer = kind.dialect_impl(kit).bind_processor(kit)
+    if reader is None and writer is None:
+        return None
+    return lambda value: _through(value, reader, writer)
+
+
+def _through(
+    value: Any, reader: Callable[[Any], Any] | None, writer: Callable[[Any], Any] | None
+) -> Any:
+    value = reader(value) if reader is not None else value
+    return writer(value) if writer is not None and value is not None else value
 
 
 def copy_scope(
