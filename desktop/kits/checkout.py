@@ -7,11 +7,11 @@ import json
 import os
 import sqlite3
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Connection, Table, func, select
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
@@ -217,11 +217,7 @@ def checkout(
                 )
             )
             session.flush()
-            rows = [{"kit_id": kit_id, "asset_id": a} for a in copied.asset_ids]
-            if rows:
-                session.connection().execute(
-                    insert(cast("Table", KitCheckoutAsset.__table__)), rows
-                )
+            record_checkout_assets(session.connection(), kit_id, copied.asset_ids)
         with made.engine.begin() as kit:
             for block in blocks:
                 kit.exec_driver_sql(
@@ -258,6 +254,24 @@ def checkout(
     finally:
         if made is not None:
             made.dispose()
+
+
+def record_checkout_assets(
+    connection: Connection, kit_id: uuid.UUID, asset_ids: Sequence[uuid.UUID]
+) -> None:
+    """The source's rows saying which assets kit ``kit_id`` holds, in the caller's
+    transaction: one ``executemany`` of the driver (values converted as the columns'
+    types convert them), not a statement built per row."""
+    if not asset_ids:
+        return
+    table = cast("Table", KitCheckoutAsset.__table__)
+    dialect = connection.dialect
+    key_type = table.c.asset_id.type.dialect_impl(dialect)
+    to_driver: Callable[[Any], Any] = key_type.bind_processor(dialect) or (lambda value: value)
+    kit = to_driver(kit_id)
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    statement = f"INSERT INTO {table.name} (kit_id, asset_id) VALUES ({mark}, {mark})"  # noqa: S608
+    connection.exec_driver_sql(statement, [(kit, to_driver(a)) for a in asset_ids])
 
 
 def reserve_tag_blocks(session: Session, prefixes: Sequence[str]) -> list[TagBlock]:
