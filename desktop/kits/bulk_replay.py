@@ -85,6 +85,16 @@ _MUTABLE = tuple(
 )
 
 
+@dataclass(frozen=True)
+class _Seen:
+    """An asset only scanned in this window (what classifying the scan reads)."""
+
+    id: uuid.UUID
+    tag: str
+    name: str
+    status: str
+
+
 class _Unusual(Exception):
     """This record is not decided in bulk: it goes through the per-record replay."""
 
@@ -99,6 +109,8 @@ class _Window:
     assets: dict[uuid.UUID, Asset] = field(default_factory=dict)
     #: Each loaded asset's columns as read (what an update must find, and compare to).
     read: dict[uuid.UUID, dict[str, Any]] = field(default_factory=dict)
+    #: Assets only scanned (no procedure of the window changes them).
+    seen: dict[uuid.UUID, _Seen] = field(default_factory=dict)
     by_key: dict[str, uuid.UUID] = field(default_factory=dict)
     location_keys: set[str] = field(default_factory=set)
     counted: dict[uuid.UUID, set[uuid.UUID]] = field(default_factory=dict)
@@ -123,6 +135,7 @@ class BulkReplayer:
         self.scans: dict[uuid.UUID, Row[Any]] = {}
         self.kit_tags: dict[uuid.UUID, str] = {}
         self.locations: dict[uuid.UUID, Location | None] = {}
+        self.held: list[object] = []
         self.now = utcnow()
 
     # -- the driver
@@ -256,7 +269,14 @@ class BulkReplayer:
             {k for k in (normalize_tag(s.raw) for s in scans) if k and len(k) <= TAG_MAX_LENGTH}
         )
         for part in chunks(keys):
-            self._load(window, _ASSETS.c.tag_key.in_(part))
+            for row in session.connection().execute(
+                select(_ASSETS.c.id, _ASSETS.c.tag, _ASSETS.c.tag_key, _ASSETS.c.name)
+                .add_columns(_ASSETS.c.status)
+                .where(_ASSETS.c.tag_key.in_(part))
+            ):
+                if row.id not in window.assets:
+                    window.seen[row.id] = _Seen(row.id, row.tag, row.name, row.status)
+                window.by_key[row.tag_key] = row.id
         unknown = sorted(k for k in keys if k not in window.by_key)
         for part in chunks(unknown):
             window.location_keys.update(
@@ -348,6 +368,8 @@ class BulkReplayer:
             raise _Unusual from None  # queued per record, with the service's reasons
         if decision.approvals:
             raise _Unusual  # pending approval: recorded per record
+        # The session holds looked-up objects weakly: keep the category for the next one.
+        self.held.append(decision.category)
         version_before = asset.version
         window.procedures.append(
             procedure_values(
@@ -402,7 +424,7 @@ class BulkReplayer:
             if not repeat:
                 window.unknown[audit.id].add(key)
         else:
-            asset = window.assets[asset_id]
+            asset: Asset | _Seen = window.assets.get(asset_id) or window.seen[asset_id]
             listed = (audit.id, asset_id) in window.expected
             expected_id = (
                 window.expected[(audit.id, asset_id)]

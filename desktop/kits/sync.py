@@ -317,9 +317,13 @@ def _entries(kit: Database) -> list[Entry]:
 
 
 def _bases(kit: Database) -> dict[uuid.UUID, Base]:
+    """The base versions and values of the assets the journal's procedures are about
+    (only a procedure's replay compares with them; the rest of a large kit is not read)."""
     with kit.connect() as connection:
         rows = connection.exec_driver_sql(
-            "SELECT asset_id, server_version, vals FROM kit_base"
+            "SELECT asset_id, server_version, vals FROM kit_base WHERE asset_id IN "
+            "(SELECT asset_id FROM procedures WHERE id IN "
+            "(SELECT row_id FROM kit_journal WHERE synced = 0))"
         ).all()
     return {uuid.UUID(r[0]): Base(int(r[1]), json.loads(r[2])) for r in rows}
 

@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session, aliased
@@ -511,8 +511,21 @@ def _asset_scan(
     )
 
 
+class ScannedAsset(Protocol):
+    """What classifying a scan needs to know of the asset scanned."""
+
+    @property
+    def tag(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def status(self) -> str: ...
+
+
 def classify_asset_scan(
-    asset: Asset,
+    asset: ScannedAsset,
     room: Location | None,
     *,
     expected_location_id: uuid.UUID | None,
