@@ -69,7 +69,7 @@ from desktop.storage.types import utcnow
 #: The records a bulk run takes; any other ends it.
 BULK_RECORDS = frozenset({"procedure", "scan"})
 #: Records decided per window (one set of reads, one set of writes).
-WINDOW = 1000
+WINDOW = 5000
 #: After a record went the per-record way, the next window starts this small (and
 #: doubles), so that a kit full of conflicts does not re-read large windows.
 SMALL_WINDOW = 16
@@ -289,13 +289,19 @@ class BulkReplayer:
         return window
 
     def _load(self, window: _Window, condition: Any) -> None:
-        for row in self.session.connection().execute(select(_ASSETS).where(condition)):
-            if row.id in window.assets:
+        """Read assets as the server has them now, detached from the session: the window
+        changes them in memory and writes them itself."""
+        session = self.session
+        found = session.execute(
+            select(Asset).where(condition).execution_options(populate_existing=True)
+        ).scalars()
+        for asset in found:
+            session.expunge(asset)
+            if asset.id in window.assets:
                 continue
-            values = dict(row._mapping)
-            window.read[row.id] = values
-            window.assets[row.id] = Asset(**values)
-            window.by_key[row.tag_key] = row.id
+            window.read[asset.id] = {c: getattr(asset, c) for c in (*_MUTABLE, "version")}
+            window.assets[asset.id] = asset
+            window.by_key[asset.tag_key] = asset.id
 
     def _audit_state(self, window: _Window, audit_id: uuid.UUID, scans: list[Row[Any]]) -> None:
         session = self.session

@@ -101,7 +101,7 @@ CONFLICT_NUMBER_ATTEMPTS = 20
 #: Records replayed per server transaction (runs of common records in bulk, the others
 #: each in a savepoint of its own); the kit marks them synced once the server committed
 #: them all.
-BATCH = 1000
+BATCH = 5000
 #: User names by person id (ids are UUIDs: one person's id is never another's).
 _USERNAMES: dict[uuid.UUID, str] = {}
 

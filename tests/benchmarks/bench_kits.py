@@ -18,7 +18,7 @@ the same run.
   server state the rules need read in a few set-based statements per window, each record
   decided in order by the services' own rule functions — ``decide_procedure``,
   ``classify_asset_scan``, the three-way ``compare_with_server`` — and written with one
-  ``executemany`` per table, 1,000 records per server transaction); anything unusual
+  ``executemany`` per table, up to 5,000 records per server transaction); anything unusual
   (conflict, approval, receipt, other record kinds) goes through the per-record replay
   in the same transaction. Printed: wall and CPU seconds, both ratios, the load.
   Measured (kitsync, 2026-12-05, busy 2-core machine, load 5-6, same run as the floor):
