@@ -79,6 +79,20 @@ _SCANNED_TEXT = (ScanKind.ASSET.value, ScanKind.LOCATION.value)
 _ASSETS = cast("Table", Asset.__table__)
 _PROCEDURES = cast("Table", Procedure.__table__)
 _SCANS = cast("Table", AuditScan.__table__)
+#: What a replay reads of the kit's procedures and scans.
+_KIT_PROCEDURE_COLUMNS = (
+    "id",
+    "asset_id",
+    "kind",
+    "performed_by_id",
+    "performed_at",
+    "answers",
+    "changes",
+    "ticket_ref",
+    "reason",
+    "origin",
+)
+_KIT_SCAN_COLUMNS = ("id", "audit_id", "raw", "kind", "location_id", "scanned_by_id", "scanned_at")
 #: The asset columns a procedure may change (the rest is the row's identity).
 _MUTABLE = tuple(
     c.name for c in _ASSETS.columns if c.name not in ("id", "version", "created_at", "updated_at")
@@ -213,11 +227,13 @@ class BulkReplayer:
         kit = self.per_record.kit
         procedure_ids = [e.row_id for e in entries if e.record == "procedure"]
         scan_ids = [e.row_id for e in entries if e.record == "scan"]
+        procedure_columns = [_PROCEDURES.c[name] for name in _KIT_PROCEDURE_COLUMNS]
+        scan_columns = [_SCANS.c[name] for name in _KIT_SCAN_COLUMNS]
         for part in chunks(procedure_ids):
-            for row in kit.execute(select(_PROCEDURES).where(_PROCEDURES.c.id.in_(part))):
+            for row in kit.execute(select(*procedure_columns).where(_PROCEDURES.c.id.in_(part))):
                 self.procedures[row.id] = row
         for part in chunks(scan_ids):
-            for row in kit.execute(select(_SCANS).where(_SCANS.c.id.in_(part))):
+            for row in kit.execute(select(*scan_columns).where(_SCANS.c.id.in_(part))):
                 self.scans[row.id] = row
         for entry in entries:
             found = self.procedures if entry.record == "procedure" else self.scans
