@@ -21,13 +21,17 @@ the same run.
   ``executemany`` per table, up to 5,000 records per server transaction); anything unusual
   (conflict, approval, receipt, other record kinds) goes through the per-record replay
   in the same transaction. Printed: wall and CPU seconds, both ratios, the load.
-  Measured (kitsync, 2026-12-05, busy 2-core machine, load 5-6, same run as the floor):
-  before (per-record, kitcore2) sync 3.7 s (×23-25), with refresh 5.6 s (×37-39);
-  after (one run, load 6.1): sync 4.33 s wall / 0.89 s CPU against a floor of 0.99 s /
-  0.16 s CPU — ×4.4 wall, ×5.4 CPU (a quieter profiling run: 1.31 s wall, floor 0.19 s,
-  ×6.8 wall); with refresh 12.9 s wall / 3.4 s CPU, ×20 on both: the refresh (``schema.fill``: re-copying the 10,000-asset scope, rebuilding the
-  kit's search index, base values) is now most of it and was not sped up. Not within
-  the issue's 2×: see /work/wt/kitsync.md for where the time goes.
+  Measured (kitsync, 2026-12-05 09:50-09:56 UTC, 2-core machine shared by six
+  engineers, load 14-17: prefer the CPU ratio, the wall figure follows the load):
+  before (per-record replay, 50 records per transaction) sync 3.67 s (×24.9 wall; 4.1 s
+  CPU), with refresh 5.55 s (×38.7); now, two runs:
+  sync 3.49 s / 0.77 s CPU against a floor of 0.30 s / 0.16 s CPU: ×11.7 wall, ×4.9
+  CPU (load 14.1); 4.07 s / 0.82 s CPU against 1.15 s / 0.17 s: ×3.5 wall, ×4.8 CPU
+  (load 17.2). With refresh 17.1 s / 3.20 s CPU (×20.3 CPU) and 21.4 s / 3.59 s CPU
+  (×22.1 CPU): the refresh (``schema.fill``: emptying the kit and re-copying the whole
+  10,000-asset scope, rebuilding the kit's search index, base values for every asset,
+  about 2.4 s CPU) is now most of it and was not sped up. The issue's 2× is missed:
+  ×4.8 for the sync itself, ×20 with the refresh (see /work/wt/kitsync.md).
 
 Run: ``uv run python -m tests.benchmarks.bench_kits`` or
 ``uv run pytest tests/benchmarks/bench_kits.py -s``.
