@@ -1,12 +1,15 @@
 """Syncing a kit: replay its journal on the server through the services, then refresh.
 
-Each journal entry is replayed in its own server transaction, through the service that
-records that kind of record online (:func:`record_in_session` for procedures, the scan,
-incident and withdrawal services), with the id it was given on the laptop. A record
-whose id is already on the server is "already applied": a sync killed half-way and run
-again records nothing twice. Records go in batches of :data:`BATCH` per server
-transaction, each in a savepoint of its own (a refused record rolls back alone and is
-queued as a conflict); the kit marks entries synced only after the server committed.
+Each journal entry is replayed on the server under the rules of the service that records
+that kind of record online, with the id it was given on the laptop. Runs of ordinary
+records (changes needing no approval, audit scans) are decided in bulk by the services'
+own rule functions and written together (:mod:`desktop.kits.bulk_replay`); any other
+record goes through its service (:func:`record_in_session` for procedures, the scan,
+incident and withdrawal services) in a savepoint of its own, so that a refused record
+rolls back alone and is queued as a conflict. A record whose id is already on the server
+is "already applied": a sync killed half-way and run again records nothing twice.
+Records go in server transactions of :data:`FIRST_BATCH`, then twice as many each time
+up to :data:`BATCH`; the kit marks entries synced only after the server committed.
 
 A procedure is compared field by field: for every field it changed, the server's value
 now must be the one the kit saw before it (nobody else touched that field) or the one
@@ -98,10 +101,13 @@ from desktop.storage.models import (
 from desktop.storage.types import utcnow
 
 CONFLICT_NUMBER_ATTEMPTS = 20
-#: Records replayed per server transaction (runs of common records in bulk, the others
-#: each in a savepoint of its own); the kit marks them synced once the server committed
-#: them all.
+#: Records replayed per server transaction at most (runs of common records in bulk, the
+#: others each in a savepoint of its own); the kit marks them synced once the server
+#: committed them all.
 BATCH = 5000
+#: The first transaction's records: the progress moves (and a cancel can land) early;
+#: each next transaction is twice as large, up to :data:`BATCH`.
+FIRST_BATCH = 50
 #: User names by person id (ids are UUIDs: one person's id is never another's).
 _USERNAMES: dict[uuid.UUID, str] = {}
 
@@ -195,6 +201,7 @@ def sync(
     from desktop.kits.bulk_replay import BulkReplayer
 
     position = 0
+    size = min(FIRST_BATCH, BATCH)
     while position < len(entries) and not cancelled:
         done: list[tuple[Entry, Replayed]] = []
 
@@ -205,11 +212,12 @@ def sync(
         with server.write() as session, kit.read() as kit_session, batch_cache(session):
             replayer = _Replayer(session, kit_session, info, by_user, bases)
             bulk = BulkReplayer(replayer, cancel)
-            bulk.replay(entries[position : position + BATCH], remember)
+            bulk.replay(entries[position : position + size], remember)
             cancelled = bulk.cancelled
         # The server committed the batch: now the kit hears of it.
         _mark(kit, done)
         position += len(done)
+        size = min(size * 2, BATCH)
         for _entry, replayed in done:
             results.append(replayed.result)
             tell(replayed.result.summary)
