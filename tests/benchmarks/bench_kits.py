@@ -24,14 +24,15 @@ the same run.
   Measured (kitsync, 2026-12-05 09:50-09:56 UTC, 2-core machine shared by six
   engineers, load 14-17: prefer the CPU ratio, the wall figure follows the load):
   before (per-record replay, 50 records per transaction) sync 3.67 s (×24.9 wall; 4.1 s
-  CPU), with refresh 5.55 s (×38.7); now, two runs:
-  sync 3.49 s / 0.77 s CPU against a floor of 0.30 s / 0.16 s CPU: ×11.7 wall, ×4.9
-  CPU (load 14.1); 4.07 s / 0.82 s CPU against 1.15 s / 0.17 s: ×3.5 wall, ×4.8 CPU
-  (load 17.2). With refresh 17.1 s / 3.20 s CPU (×20.3 CPU) and 21.4 s / 3.59 s CPU
-  (×22.1 CPU): the refresh (``schema.fill``: emptying the kit and re-copying the whole
-  10,000-asset scope, rebuilding the kit's search index, base values for every asset,
-  about 2.4 s CPU) is now most of it and was not sped up. The issue's 2× is missed:
-  ×4.8 for the sync itself, ×20 with the refresh (see /work/wt/kitsync.md).
+  CPU), with refresh 5.55 s (×38.7). Now (transactions of 50, 100, 200 … records so that
+  progress and cancel stay prompt): sync 3.90 s / 0.86 s CPU against a floor of 0.59 s /
+  0.16 s CPU — ×6.7 wall, ×5.4 CPU (load 15.9); with refresh 16.6 s / 3.31 s CPU, ×21.2
+  CPU (load 13.4). With all 3,000 records in one transaction the sync measured 0.77-0.82
+  s CPU, ×4.8-4.9 (load 14-17): the five extra commits and window reads cost ~0.06 s.
+  The refresh (``schema.fill``: emptying the kit and re-copying the whole 10,000-asset
+  scope, rebuilding the kit's search index, base values for every asset, about 2.4 s
+  CPU) is now most of the second figure and was not sped up. The issue's 2× is missed:
+  ×5.4 for the sync itself, ×21 with the refresh (see /work/wt/kitsync.md).
 
 Run: ``uv run python -m tests.benchmarks.bench_kits`` or
 ``uv run pytest tests/benchmarks/bench_kits.py -s``.
