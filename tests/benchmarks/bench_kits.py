@@ -21,7 +21,7 @@ the same run.
   ``executemany`` per table, up to 5,000 records per server transaction); anything unusual
   (conflict, approval, receipt, other record kinds) goes through the per-record replay
   in the same transaction. Printed: wall and CPU seconds, both ratios, the load.
-  Measured (kitsync, 2026-12-05 09:50-09:56 UTC, 2-core machine shared by six
+  Measured (kitsync, 2026-12-05 09:50-10:02 UTC, 2-core machine shared by six
   engineers, load 14-17: prefer the CPU ratio, the wall figure follows the load):
   before (per-record replay, 50 records per transaction) sync 3.67 s (×24.9 wall; 4.1 s
   CPU), with refresh 5.55 s (×38.7). Now (transactions of 50, 100, 200 … records so that
