@@ -1,12 +1,15 @@
 """Syncing a kit: replay its journal on the server through the services, then refresh.
 
-Each journal entry is replayed in its own server transaction, through the service that
-records that kind of record online (:func:`record_in_session` for procedures, the scan,
-incident and withdrawal services), with the id it was given on the laptop. A record
-whose id is already on the server is "already applied": a sync killed half-way and run
-again records nothing twice. Records go in batches of :data:`BATCH` per server
-transaction, each in a savepoint of its own (a refused record rolls back alone and is
-queued as a conflict); the kit marks entries synced only after the server committed.
+Each journal entry is replayed on the server under the rules of the service that records
+that kind of record online, with the id it was given on the laptop. Runs of ordinary
+records (changes needing no approval, audit scans) are decided in bulk by the services'
+own rule functions and written together (:mod:`desktop.kits.bulk_replay`); any other
+record goes through its service (:func:`record_in_session` for procedures, the scan,
+incident and withdrawal services) in a savepoint of its own, so that a refused record
+rolls back alone and is queued as a conflict. A record whose id is already on the server
+is "already applied": a sync killed half-way and run again records nothing twice.
+Records go in server transactions of :data:`FIRST_BATCH`, then twice as many each time
+up to :data:`BATCH`; the kit marks entries synced only after the server committed.
 
 A procedure is compared field by field: for every field it changed, the server's value
 now must be the one the kit saw before it (nobody else touched that field) or the one
@@ -26,7 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, delete, func, insert, select
+from sqlalchemy import Connection, Row, Table, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -98,9 +101,13 @@ from desktop.storage.models import (
 from desktop.storage.types import utcnow
 
 CONFLICT_NUMBER_ATTEMPTS = 20
-#: Records replayed per server transaction (each in a savepoint of its own); the kit
-#: marks them synced once the server committed them all.
-BATCH = 50
+#: Records replayed per server transaction at most (runs of common records in bulk, the
+#: others each in a savepoint of its own); the kit marks them synced once the server
+#: committed them all.
+BATCH = 5000
+#: The first transaction's records: the progress moves (and a cancel can land) early;
+#: each next transaction is twice as large, up to :data:`BATCH`.
+FIRST_BATCH = 50
 #: User names by person id (ids are UUIDs: one person's id is never another's).
 _USERNAMES: dict[uuid.UUID, str] = {}
 
@@ -190,23 +197,27 @@ def sync(
             session.rollback()
         return SyncReport(info.kit_id, True, tuple(results), cancelled=cancelled)
 
+    # Here, not at the top: the bulk replay builds on this module.
+    from desktop.kits.bulk_replay import BulkReplayer
+
     position = 0
+    size = min(FIRST_BATCH, BATCH)
     while position < len(entries) and not cancelled:
         done: list[tuple[Entry, Replayed]] = []
+
+        def remember(entry: Entry, replayed: Replayed) -> None:
+            _remember(bases, replayed)
+            done.append((entry, replayed))  # noqa: B023 - called within this iteration
+
         with server.write() as session, kit.read() as kit_session, batch_cache(session):
             replayer = _Replayer(session, kit_session, info, by_user, bases)
-            batch = entries[position : position + BATCH]
-            replayer.prefetch(batch)
-            for entry in batch:
-                if cancel is not None and cancel():
-                    cancelled = True
-                    break
-                replayed = replayer.replay(entry)
-                _remember(bases, replayed)
-                done.append((entry, replayed))
+            bulk = BulkReplayer(replayer, cancel)
+            bulk.replay(entries[position : position + size], remember)
+            cancelled = bulk.cancelled
         # The server committed the batch: now the kit hears of it.
         _mark(kit, done)
         position += len(done)
+        size = min(size * 2, BATCH)
         for _entry, replayed in done:
             results.append(replayed.result)
             tell(replayed.result.summary)
@@ -314,9 +325,13 @@ def _entries(kit: Database) -> list[Entry]:
 
 
 def _bases(kit: Database) -> dict[uuid.UUID, Base]:
+    """The base versions and values of the assets the journal's procedures are about
+    (only a procedure's replay compares with them; the rest of a large kit is not read)."""
     with kit.connect() as connection:
         rows = connection.exec_driver_sql(
-            "SELECT asset_id, server_version, vals FROM kit_base"
+            "SELECT asset_id, server_version, vals FROM kit_base WHERE asset_id IN "
+            "(SELECT asset_id FROM procedures WHERE id IN "
+            "(SELECT row_id FROM kit_journal WHERE synced = 0))"
         ).all()
     return {uuid.UUID(r[0]): Base(int(r[1]), json.loads(r[2])) for r in rows}
 
@@ -459,6 +474,21 @@ def _refill(
 # -- replaying one record ---------------------------------------------------------------
 
 
+def already_queued(entry: Entry, queued: tuple[uuid.UUID, int]) -> Replayed:
+    """A record an earlier sync put in the conflict queue (id, number): it stays there."""
+    return Replayed(
+        RecordResult(
+            entry.seq,
+            entry.record,
+            entry.row_id,
+            f"{entry.record} {entry.row_id}",
+            Outcome.CONFLICT,
+            f"already in the conflict queue as #{queued[1]}",
+            conflict_id=queued[0],
+        )
+    )
+
+
 class _Replayer:
     def __init__(
         self,
@@ -546,17 +576,7 @@ class _Replayer:
             ).first()
             queued = None if found is None else (found.id, found.number)
         if queued is not None:
-            return Replayed(
-                RecordResult(
-                    entry.seq,
-                    entry.record,
-                    entry.row_id,
-                    f"{entry.record} {entry.row_id}",
-                    Outcome.CONFLICT,
-                    f"already in the conflict queue as #{queued[1]}",
-                    conflict_id=queued[0],
-                )
-            )
+            return already_queued(entry, queued)
         handler = {
             "procedure": self._procedure,
             "withdrawal": self._withdrawal,
@@ -708,16 +728,15 @@ class _Replayer:
                 **common,
             )
         base = self.bases.get(procedure.asset_id)
-        merged_from: int | None = None
-        server_changed: list[str] = []
+        rebase = Rebase(None, [])
         if asset is not None:
             now_values = base_values(asset)
-            differences = [
-                self._difference(str(c["field"]), base, now_values, c)
-                for c in procedure.changes
-                if now_values.get(str(c["field"])) not in (c.get("before"), c.get("after"))
-            ]
-            if differences:
+            rebase = compare_with_server(procedure.changes, base, now_values, asset.version)
+            if rebase.conflicting:
+                differences = [
+                    self._difference(str(c["field"]), base, now_values, c)
+                    for c in rebase.conflicting
+                ]
                 return self._queue(
                     entry,
                     reasons=[
@@ -728,29 +747,9 @@ class _Replayer:
                     fields=differences,
                     **common,
                 )
-            if base is not None and asset.version != base.server_version:
-                merged_from = base.server_version
-                server_changed = sorted(
-                    {
-                        field_label(key)
-                        for key, value in now_values.items()
-                        if base.values.get(key) != value
-                    }
-                    | {
-                        field_label(key)
-                        for key in base.values
-                        if key.startswith(CUSTOM_PREFIX) and key not in now_values
-                    }
-                )
+        merged_from = rebase.merged_from
         version_now = asset.version if asset is not None else None
-        note = f"Made offline in field kit {str(self.info.kit_id)[:8]} by {performer}"
-        note += f", synced by {self.by_user}."
-        if merged_from is not None and asset is not None:
-            changed = ", ".join(server_changed) or "nothing visible"
-            note += (
-                f" Rebased from version {merged_from} to {asset.version}: the server "
-                f"changed {changed} meanwhile."
-            )
+        note = replay_note(self.info, performer, self.by_user, rebase, version_now)
         request = request_from_payload(
             payload,
             performed_by=performer,
@@ -788,14 +787,8 @@ class _Replayer:
         new_asset = self.session.get(Asset, outcome.asset_id)
         assert new_asset is not None
         outcome_kind = Outcome.MERGED if merged_from is not None else Outcome.APPLIED
-        reason = ""
-        if merged_from is not None:
-            reason = (
-                f"rebased from version {merged_from} to {version_now}: the server changed "
-                f"{', '.join(server_changed) or 'nothing visible'}"
-            )
         return Replayed(
-            self._result(entry, summary, outcome_kind, reason),
+            self._result(entry, summary, outcome_kind, rebase_reason(rebase, version_now)),
             asset_id=outcome.asset_id,
             server_version=new_asset.version,
             values=base_values(new_asset),
@@ -1223,12 +1216,83 @@ class _Replayer:
         )
 
 
+# -- the three-way comparison (per record and in bulk) ------------------------------------
+
+
+@dataclass(frozen=True)
+class Rebase:
+    """How a procedure made offline meets the asset as the server has it now.
+
+    Attributes:
+        merged_from: the server version the kit knew, when the server changed the asset
+            meanwhile (None: it did not).
+        server_changed: the titles of the fields the server changed meanwhile.
+        conflicting: the procedure's changes whose field the server set to a third value.
+    """
+
+    merged_from: int | None
+    server_changed: list[str]
+    conflicting: tuple[Mapping[str, Any], ...] = ()
+
+
+def compare_with_server(
+    changes: list[dict[str, Any]],
+    base: Base | None,
+    now_values: Mapping[str, Any],
+    version: int,
+) -> Rebase:
+    """For every field the procedure changed, the server's value now must be the one the
+    kit saw before (nobody else touched it) or the one the kit set (the same edit on both
+    sides); otherwise it conflicts. Other fields the server changed make it a rebase."""
+    conflicting = tuple(
+        c
+        for c in changes
+        if now_values.get(str(c["field"])) not in (c.get("before"), c.get("after"))
+    )
+    if conflicting or base is None or version == base.server_version:
+        return Rebase(None, [], conflicting)
+    server_changed = sorted(
+        {field_label(key) for key, value in now_values.items() if base.values.get(key) != value}
+        | {
+            field_label(key)
+            for key in base.values
+            if key.startswith(CUSTOM_PREFIX) and key not in now_values
+        }
+    )
+    return Rebase(base.server_version, server_changed)
+
+
+def replay_note(
+    info: KitInfo, performer: str, by_user: str, rebase: Rebase, version_now: int | None
+) -> str:
+    """The note a replayed procedure carries (and why it was rebased)."""
+    note = f"Made offline in field kit {str(info.kit_id)[:8]} by {performer}"
+    note += f", synced by {by_user}."
+    if rebase.merged_from is not None:
+        changed = ", ".join(rebase.server_changed) or "nothing visible"
+        note += (
+            f" Rebased from version {rebase.merged_from} to {version_now}: the server "
+            f"changed {changed} meanwhile."
+        )
+    return note
+
+
+def rebase_reason(rebase: Rebase, version_now: int | None) -> str:
+    """The sync report's reason for a merged record ("" when it was not rebased)."""
+    if rebase.merged_from is None:
+        return ""
+    return (
+        f"rebased from version {rebase.merged_from} to {version_now}: the server changed "
+        f"{', '.join(rebase.server_changed) or 'nothing visible'}"
+    )
+
+
 # -- procedure payloads (also used to re-apply a conflict) --------------------------------
 
 _DERIVED_BY_RULES = {ProcedureKind.DECOMMISSION: {"assigned_to"}}
 
 
-def procedure_payload(procedure: Procedure, performer: str) -> dict[str, Any]:
+def procedure_payload(procedure: Procedure | Row[Any], performer: str) -> dict[str, Any]:
     """What is needed to record ``procedure`` again through the procedure service."""
     kind = ProcedureKind(procedure.kind)
     values: dict[str, Any] = {}

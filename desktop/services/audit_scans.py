@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session, aliased
@@ -71,6 +71,8 @@ __all__ = [
 
 #: The undo scans, as a second name for the table in "not cancelled by an undo" checks.
 _UNDO = aliased(AuditScan, name="undo")
+#: Ids per IN list in the set-based checks (below every backend's parameter limit).
+_CHUNK = 500
 
 
 # -- statements of the scan path, built once ---------------------------------------------
@@ -265,7 +267,7 @@ def record_scan_in_session(
             audit,
             person_id,
             ScanKind.ASSET,
-            ScanClass.DUPLICATE if repeat else ScanClass.UNKNOWN,
+            classify_unknown_scan(repeat=repeat),
             text,
             room,
             message=f"Unknown tag {text}: already scanned, counted once"
@@ -486,25 +488,14 @@ def _asset_scan(
     expected_location = (
         session.get(Location, expected_location_id) if expected_location_id else None
     )
-    where = expected_location.name if expected_location else "no location"
-    label = f"{asset.tag} {asset.name}".strip()
-    if _already_counted(session, audit.id, asset.id):
-        classification, message = ScanClass.DUPLICATE, f"{label}: already scanned, counted once"
-    elif asset.status in {s.value for s in RETIRED_STATUSES}:
-        status = AssetStatus(asset.status).label.lower()
-        classification, message = ScanClass.RETIRED, f"{label} is {status} but is here"
-    elif room is None or expected_location_id == room.id:
-        classification, message = (
-            ScanClass.FOUND,
-            f"{label}: found"
-            + (f" in {room.name}" if room else f" (expected in {where}; no room scanned)"),
-        )
-        if asset.status == AssetStatus.MISSING.value:
-            message += " — it was recorded as missing"
-        elif expected is None:
-            message += " — not in this audit's expected list"
-    else:
-        classification, message = ScanClass.MISPLACED, f"{label}: misplaced, expected in {where}"
+    classification, message = classify_asset_scan(
+        asset,
+        room,
+        expected_location_id=expected_location_id,
+        expected_location=expected_location,
+        listed=expected is not None,
+        already_counted=_already_counted(session, audit.id, asset.id),
+    )
     return _store(
         session,
         audit,
@@ -518,6 +509,106 @@ def _asset_scan(
         expected_location=expected_location,
         reason=reason,
     )
+
+
+class ScannedAsset(Protocol):
+    """What classifying a scan needs to know of the asset scanned."""
+
+    @property
+    def tag(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def status(self) -> str: ...
+
+
+def classify_asset_scan(
+    asset: ScannedAsset,
+    room: Location | None,
+    *,
+    expected_location_id: uuid.UUID | None,
+    expected_location: Location | None,
+    listed: bool,
+    already_counted: bool,
+) -> tuple[ScanClass, str]:
+    """What a scan of ``asset`` in ``room`` is (and the answer to show), given where the
+    audit expects it (``listed``: in the audit's expected list) and whether a scan not
+    undone already counted it. The one rule for a scan made here or replayed from a kit."""
+    where = expected_location.name if expected_location else "no location"
+    label = f"{asset.tag} {asset.name}".strip()
+    if already_counted:
+        return ScanClass.DUPLICATE, f"{label}: already scanned, counted once"
+    if asset.status in {s.value for s in RETIRED_STATUSES}:
+        status = AssetStatus(asset.status).label.lower()
+        return ScanClass.RETIRED, f"{label} is {status} but is here"
+    if room is None or expected_location_id == room.id:
+        message = f"{label}: found" + (
+            f" in {room.name}" if room else f" (expected in {where}; no room scanned)"
+        )
+        if asset.status == AssetStatus.MISSING.value:
+            message += " — it was recorded as missing"
+        elif not listed:
+            message += " — not in this audit's expected list"
+        return ScanClass.FOUND, message
+    return ScanClass.MISPLACED, f"{label}: misplaced, expected in {where}"
+
+
+def classify_unknown_scan(*, repeat: bool) -> ScanClass:
+    """An unknown tag: counted once (a repeat is a duplicate)."""
+    return ScanClass.DUPLICATE if repeat else ScanClass.UNKNOWN
+
+
+def counted_assets(
+    session: Session, audit_id: uuid.UUID, asset_ids: Collection[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Which of ``asset_ids`` a scan not undone already counted in the audit (the set
+    form of the check each scan makes, for a kit's batch replay)."""
+    found: set[uuid.UUID | None] = set()
+    ids = sorted(set(asset_ids))
+    for start in range(0, len(ids), _CHUNK):
+        found.update(
+            session.execute(
+                select(AuditScan.asset_id).where(
+                    AuditScan.audit_id == audit_id,
+                    AuditScan.asset_id.in_(ids[start : start + _CHUNK]),
+                    AuditScan.kind.in_([ScanKind.ASSET.value, ScanKind.MANUAL.value]),
+                    AuditScan.classification.in_([c.value for c in COUNTED]),
+                    _not_undone(audit_id),
+                )
+            ).scalars()
+        )
+    return {asset_id for asset_id in found if asset_id is not None}
+
+
+def unknown_tags_scanned(session: Session, audit_id: uuid.UUID, keys: Collection[str]) -> set[str]:
+    """Which of these normalised tags were already scanned as unknown (not undone)."""
+    found: set[str] = set()
+    wanted = sorted(set(keys))
+    key = func.lower(func.trim(AuditScan.raw))
+    for start in range(0, len(wanted), _CHUNK):
+        found.update(
+            session.execute(
+                select(key).where(
+                    AuditScan.audit_id == audit_id,
+                    AuditScan.classification == ScanClass.UNKNOWN.value,
+                    key.in_(wanted[start : start + _CHUNK]),
+                    _not_undone(audit_id),
+                )
+            ).scalars()
+        )
+    return found
+
+
+def usable_room(session: Session, audit: Audit, room_id: uuid.UUID | None) -> Location | None:
+    """The room a scan is made in: in the audit's scope and not finished (else refused)."""
+    return _usable_room(session, audit, room_id)
+
+
+def next_sequence(session: Session, audit_id: uuid.UUID) -> int:
+    """The sequence number the audit's next scan gets."""
+    return int(session.execute(_NEXT_SEQUENCE, {"audit_id": audit_id}).scalar_one())
 
 
 def _already_counted(session: Session, audit_id: uuid.UUID, asset_id: uuid.UUID) -> bool:
@@ -580,6 +671,38 @@ def _in_scope(session: Session, audit: Audit, location: Location) -> bool:
     return found.first() is not None
 
 
+def scan_row(
+    *,
+    scan_id: uuid.UUID,
+    audit_id: uuid.UUID,
+    sequence: int,
+    scanned_at: dt.datetime,
+    scanned_by_id: uuid.UUID,
+    raw: str,
+    kind: ScanKind,
+    classification: ScanClass,
+    asset_id: uuid.UUID | None,
+    room_id: uuid.UUID | None,
+    undoes_scan_id: uuid.UUID | None = None,
+    reason: str = "",
+) -> dict[str, Any]:
+    """An ``audit_scans`` row as stored (one insert here, many in a kit's batch replay)."""
+    return {
+        "id": scan_id,
+        "audit_id": audit_id,
+        "sequence": sequence,
+        "scanned_at": scanned_at,
+        "scanned_by_id": scanned_by_id,
+        "raw": raw[:200],
+        "kind": kind.value,
+        "asset_id": asset_id,
+        "location_id": room_id,
+        "classification": classification.value,
+        "undoes_scan_id": undoes_scan_id,
+        "reason": reason,
+    }
+
+
 def _store(
     session: Session,
     audit: Audit,
@@ -596,25 +719,25 @@ def _store(
     reason: str = "",
     undoes: AuditScan | None = None,
 ) -> ScanResult:
-    sequence = int(session.execute(_NEXT_SEQUENCE, {"audit_id": audit.id}).scalar_one())
+    sequence = next_sequence(session, audit.id)
     made = _MADE_AS.get()
     scan_id, scanned_at = made if made is not None else (uuid.uuid4(), utcnow())
     text = raw[:200]
     asset_ref = asset.id if asset else asset_id
-    row = {
-        "id": scan_id,
-        "audit_id": audit.id,
-        "sequence": sequence,
-        "scanned_at": scanned_at,
-        "scanned_by_id": person_id,
-        "raw": text,
-        "kind": kind.value,
-        "asset_id": asset_ref,
-        "location_id": room.id if room else None,
-        "classification": classification.value,
-        "undoes_scan_id": undoes.id if undoes else None,
-        "reason": reason,
-    }
+    row = scan_row(
+        scan_id=scan_id,
+        audit_id=audit.id,
+        sequence=sequence,
+        scanned_at=scanned_at,
+        scanned_by_id=person_id,
+        raw=raw,
+        kind=kind,
+        classification=classification,
+        asset_id=asset_ref,
+        room_id=room.id if room else None,
+        undoes_scan_id=undoes.id if undoes else None,
+        reason=reason,
+    )
     # A Core insert: the row is never changed afterwards, no ORM object is needed.
     session.connection().execute(insert(AuditScan), row)
     return ScanResult(

@@ -170,24 +170,39 @@ def find_asset(
     return asset
 
 
-def record_in_session(session: Session, request: ProcedureRequest) -> ProcedureOutcome:
-    """Validate and record one procedure inside the caller's transaction."""
+@dataclass(frozen=True)
+class ProcedureDecision:
+    """What the rules make of one procedure request against the asset as it is.
+
+    Attributes:
+        new_values: the asset fields it sets (column values), status included.
+        custom: the custom fields it sets (None removes one).
+        answers: the template's answers, checklist and risk evaluation.
+        changes: the before → after of every field it changes.
+        approvals: how many approvals it needs (0: it is applied at once).
+    """
+
+    template: TemplateRef
+    category: Category | None
+    new_values: dict[str, object]
+    custom: dict[str, Any]
+    answers: dict[str, Any]
+    changes: tuple[FieldChange, ...]
+    risk: str | None
+    approvals: int
+
+
+def decide_procedure(
+    session: Session, request: ProcedureRequest, asset: Asset | None
+) -> ProcedureDecision:
+    """Validate ``request`` against ``asset`` (None for a receive) and its template:
+    fields, answers, checklist, lifecycle legality and rules, the tag's uniqueness; and
+    work out its changes and approvals. Raises :class:`ValidationError` with every
+    problem. Writes nothing: :func:`record_in_session` and a field kit's batch replay
+    (which holds the asset's current values in memory) record what it decided.
+    """
     kind = request.kind
-    actor = require(session, request.performed_by, work_for(kind))
-    asset = (
-        None
-        if kind is ProcedureKind.RECEIVE
-        else find_asset(session, tag=request.asset_tag, asset_id=request.asset_id)
-    )
     subject = f"asset {asset.tag}" if asset else "new asset"
-
-    if (
-        asset is not None
-        and request.expected_version is not None
-        and asset.version != request.expected_version
-    ):
-        raise _conflict(session, asset, request)
-
     category_id = _category_for(session, asset, request)
     template = current_template(session, kind, category_id)
     problems: list[Problem] = []
@@ -238,6 +253,38 @@ def record_in_session(session: Session, request: ProcedureRequest) -> ProcedureO
 
     risk = risk_level(request.impact, request.likelihood)
     approvals = approvals_required(kind, template.definition, risk)
+    return ProcedureDecision(
+        template, category, new_values, custom, answers, tuple(changes), risk, approvals
+    )
+
+
+def apply_decision(asset: Asset, decision: ProcedureDecision) -> None:
+    """Set the asset's fields as ``decision`` says (an applied procedure's effect)."""
+    _apply(asset, decision.new_values, decision.custom)
+
+
+def record_in_session(session: Session, request: ProcedureRequest) -> ProcedureOutcome:
+    """Validate and record one procedure inside the caller's transaction."""
+    kind = request.kind
+    actor = require(session, request.performed_by, work_for(kind))
+    asset = (
+        None
+        if kind is ProcedureKind.RECEIVE
+        else find_asset(session, tag=request.asset_tag, asset_id=request.asset_id)
+    )
+    subject = f"asset {asset.tag}" if asset else "new asset"
+
+    if (
+        asset is not None
+        and request.expected_version is not None
+        and asset.version != request.expected_version
+    ):
+        raise _conflict(session, asset, request)
+
+    decision = decide_procedure(session, request, asset)
+    template, category = decision.template, decision.category
+    new_values, custom, answers = decision.new_values, decision.custom, decision.answers
+    changes, risk, approvals = list(decision.changes), decision.risk, decision.approvals
     now = utcnow()
     if asset is None:
         if not new_values.get("tag"):
@@ -252,25 +299,18 @@ def record_in_session(session: Session, request: ProcedureRequest) -> ProcedureO
     elif approvals == 0:
         _apply(asset, new_values, custom)
     procedure = Procedure(
-        id=request.procedure_id or uuid.uuid4(),
-        asset_id=asset.id,
-        kind=kind.value,
-        state=initial_state(approvals).value,
-        template_id=template.id,
-        template_version=template.version,
-        performed_by_id=actor.id,
-        performed_at=request.performed_at or now,
-        ticket_ref=request.ticket_ref.strip()[:100],
-        reason=request.reason.strip(),
-        answers=answers,
-        changes=[c.as_json() for c in changes],
-        origin=request.origin.value,
-        origin_detail=request.origin_detail[:500],
-        risk_level=risk,
-        approvals_required=approvals,
-        asset_version=asset.version if approvals else None,
-        completed_at=None if approvals else now,
-        note=request.note,
+        **procedure_values(
+            request,
+            template=template,
+            answers=answers,
+            changes=changes,
+            risk=risk,
+            approvals=approvals,
+            performed_by_id=actor.id,
+            asset_id=asset.id,
+            asset_version=asset.version,
+            now=now,
+        )
     )
     session.add(procedure)
     asset_id, asset_tag = asset.id, asset.tag  # still readable if the flush fails
@@ -299,6 +339,43 @@ def record_in_session(session: Session, request: ProcedureRequest) -> ProcedureO
         approvals_required=approvals,
         risk_level=risk,
     )
+
+
+def procedure_values(
+    request: ProcedureRequest,
+    *,
+    template: TemplateRef,
+    answers: dict[str, Any],
+    changes: Sequence[FieldChange],
+    risk: str | None,
+    approvals: int,
+    performed_by_id: uuid.UUID,
+    asset_id: uuid.UUID,
+    asset_version: int | None,
+    now: dt.datetime,
+) -> dict[str, Any]:
+    """The procedure row's columns (the ORM object's, or a batch insert's)."""
+    return {
+        "id": request.procedure_id or uuid.uuid4(),
+        "asset_id": asset_id,
+        "kind": request.kind.value,
+        "state": initial_state(approvals).value,
+        "template_id": template.id,
+        "template_version": template.version,
+        "performed_by_id": performed_by_id,
+        "performed_at": request.performed_at or now,
+        "ticket_ref": request.ticket_ref.strip()[:100],
+        "reason": request.reason.strip(),
+        "answers": answers,
+        "changes": [c.as_json() for c in changes],
+        "origin": request.origin.value,
+        "origin_detail": request.origin_detail[:500],
+        "risk_level": risk,
+        "approvals_required": approvals,
+        "asset_version": asset_version if approvals else None,
+        "completed_at": None if approvals else now,
+        "note": request.note,
+    }
 
 
 def _category_for(
