@@ -23,6 +23,7 @@ from json.encoder import encode_basestring_ascii as _quote
 from desktop.domain.lifecycle import AssetStatus
 from desktop.spreadsheets.references import PendingReference
 
+
 def as_json_list(fragments: Sequence[str]) -> str:
     """The JSON text of a list whose items' texts are ``fragments``."""
     return "[" + ", ".join(fragments) + "]"

@@ -224,6 +224,7 @@ class _Planner(RowValues):
         self.install_required = [f.key for f in install.asset_fields if f.required]
         self.install_one_of = [r.one_of for r in install.rules if r.one_of]
         self.pending: dict[PendingReference, list[int]] = {}
+        self.memo = {}
         #: Tag key → the first row that gives it (two new assets cannot share a tag).
         self.file_tags: dict[str, int] = {}
 

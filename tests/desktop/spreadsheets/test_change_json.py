@@ -13,11 +13,17 @@ from desktop.spreadsheets.references import PendingReference
 
 
 def _dumped(field: str, after: object, after_text: str) -> dict[str, object]:
-    return {"field": field, "before": None, "after": after, "before_text": "", "after_text": after_text}
+    return {
+        "field": field,
+        "before": None,
+        "after": after,
+        "before_text": "",
+        "after_text": after_text,
+    }
 
 
 def test_fragments_write_what_json_dumps_writes() -> None:
-    laptop, pending = uuid.uuid4(), PendingReference("supplier", "Büro \"Nord\"")
+    laptop, pending = uuid.uuid4(), PendingReference("supplier", 'Büro "Nord"')
     new_id = uuid.uuid4()
     fragments = ChangeFragments({laptop: "Laptop ✓"}, lambda ref: (str(new_id), ref.text))
     values: list[tuple[str, object]] = [
