@@ -7,9 +7,10 @@ the commit (:mod:`desktop.spreadsheets.commit`) writes exactly what the plan say
 
 from __future__ import annotations
 
+import operator
 import threading
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -225,6 +226,15 @@ class _Planner(RowValues):
         self.install_one_of = [r.one_of for r in install.rules if r.one_of]
         self.pending: dict[PendingReference, list[int]] = {}
         self.memo = {}
+        # A row's mapped cells in one call (see _row).
+        columns = list(self.mapped.values())
+        self.last_column = max(columns, default=-1)
+        getter = operator.itemgetter(*columns) if columns else (lambda _: ())
+        self.cells_of: Callable[[Sequence[object]], Sequence[object]] = (
+            getter if len(columns) != 1 else (lambda cells: (getter(cells),))
+        )
+        #: The order of a new asset's values, by the fields it has (see _plan_create).
+        self.field_orders: dict[tuple[str, ...], list[str]] = {}
         #: Tag key → the first row that gives it (two new assets cannot share a tag).
         self.file_tags: dict[str, int] = {}
 
@@ -320,12 +330,14 @@ class _Planner(RowValues):
         cells = self.table.rows[i]
         number = self.table.row_numbers[i]
         plan = RowPlan(index=i, row=number, action=RowAction.ERROR)
-        given: dict[str, object] = {}
-        width, clean = len(cells), parse.clean_text
-        for target, column in self.mapped.items():
-            value = cells[column] if column < width else None
-            # Text is trimmed; numbers and dates are kept as read.
-            given[target] = clean(value) if isinstance(value, str) else value
+        clean = parse.clean_text
+        # Every mapped cell is there in most rows; a short row is padded.
+        cells_of = self.cells_of if len(cells) > self.last_column else self._padded
+        # Text is trimmed; numbers and dates are kept as read.
+        given: dict[str, object] = {
+            target: clean(value) if isinstance(value, str) else value
+            for target, value in zip(self.mapped, cells_of(cells), strict=True)
+        }
         prepare_given(self.report, given, cells, self.mapping)
 
         match_text = parse.clean_text(given.get(_match_target(self.options.match)))
@@ -380,6 +392,11 @@ class _Planner(RowValues):
                     self.pending.setdefault(value, []).append(number)
         return plan
 
+    def _padded(self, cells: Sequence[object]) -> list[object]:
+        """A short row's mapped cells, the missing ones empty."""
+        width = len(cells)
+        return [cells[c] if c < width else None for c in self.mapped.values()]
+
     def _match_key(self, text: str | None) -> str | None:
         if not text:
             return None
@@ -419,9 +436,13 @@ class _Planner(RowValues):
                     f"{definition.get('label')} is required",
                 )
         plan.follow_up = status if status not in (None, AssetStatus.IN_STOCK) else None
+        fields = tuple(values)
+        order = self.field_orders.get(fields)
+        if order is None:
+            order = self.field_orders[fields] = sorted(values, key=_FIELD_ORDER.__getitem__)
         plan.values = {
             k: v
-            for k in sorted(values, key=_FIELD_ORDER.__getitem__)
+            for k in order
             if (v := values[k]) is not None and (v != "" if isinstance(v, str) else True)
         }
         plan.custom = {k: v for k, v in custom.items() if v is not None}
