@@ -419,7 +419,8 @@ class _Writer:
         get = values.get
         resolve = self._stored_id
         asset_id = self.asset_rows.convert("id", uuid.uuid4())
-        decided = self._decide(row)
+        category = self._category_id(row)
+        decided = self._decide(row, category)
         # The asset is as the last completed step leaves it (a pending one changes nothing).
         status = _status_after(decided.completed, AssetStatus.IN_STOCK)
         applied_follow = bool(decided.completed)  # the assignee goes with the first step
@@ -454,7 +455,8 @@ class _Writer:
             "last_audited_at": None,
         }
         receive, follow = self._creation_changes(row, tag)
-        self._procedure(row, asset_id, ProcedureKind.RECEIVE, as_json_list(receive), 0)
+        where = self._where(row)
+        self._procedure(where, category, asset_id, ProcedureKind.RECEIVE, as_json_list(receive), 0)
         before = AssetStatus.IN_STOCK
         status_change = self.fragments.status
         # Steps up to the first that needs approval (recorded pending); none after it.
@@ -464,7 +466,14 @@ class _Writer:
             changes = [status_change(before, after), *(follow if number == 1 else ())]
             waits = decided.approvals if number == len(decided.recorded) else 0
             self._procedure(
-                row, asset_id, kind, as_json_list(changes), number, waits, asset_version=1
+                where,
+                category,
+                asset_id,
+                kind,
+                as_json_list(changes),
+                number,
+                waits,
+                asset_version=1,
             )
             before = after
         return asset
@@ -527,7 +536,9 @@ class _Writer:
         changes = [self._resolved_change(c, row.values) for c in row.changes]
         asset_id = self.procedure_rows.convert("asset_id", row.asset_id)
         moves = [c for c in changes if c["field"] == "status"] if row.follow_up else []
-        decided = self._decide(row)  # a change, then decommission (+ dispose) out of service
+        category = self._category_id(row)
+        where = self._where(row)
+        decided = self._decide(row, category)  # a change, then decommission (+ dispose)
         before = AssetStatus(moves[0]["before"]) if moves else None
         version = row.version or 0
         for number, (kind, after) in enumerate(decided.recorded):
@@ -540,7 +551,9 @@ class _Writer:
             # Steps before the pending one are applied by the one update below (version + 1).
             applied = version + (number > 0)
             text = self.procedure_rows.convert("changes", done)
-            self._procedure(row, asset_id, kind, text, number, waits, asset_version=applied)
+            self._procedure(
+                where, category, asset_id, kind, text, number, waits, asset_version=applied
+            )
         if len(self.procedures) >= BATCH:
             self._flush_procedures()
         if decided.pending is not None:  # the pending step's fields stay as they are
@@ -571,15 +584,20 @@ class _Writer:
 
     # -- procedures ------------------------------------------------------------------------
 
-    def _decide(self, row: RowPlan) -> RowApproval:
+    def _decide(self, row: RowPlan, category: uuid.UUID | None) -> RowApproval:
         """The approval rule for the row's steps, asked again at commit time."""
-        decided = decide_row(self.rules, row, self._category_id(row), self.decisions)
+        decided = decide_row(self.rules, row, category, self.decisions)
         self.pending_rows += decided.approvals > 0
         return decided
 
+    def _where(self, row: RowPlan) -> str:
+        """Where the row's procedures come from: file, sheet and row."""
+        return f"{self.origin}, row {row.row}"
+
     def _procedure(
         self,
-        row: RowPlan,
+        where: str,
+        category: uuid.UUID | None,
         asset_id: object,
         kind: ProcedureKind,
         changes: str,
@@ -588,17 +606,18 @@ class _Writer:
         *,
         asset_version: int | None = None,
     ) -> None:
-        """One procedure row: ``asset_id`` and ``changes`` (JSON) as stored; ``step`` is its place after the
-        row's first (a millisecond each, so that they sort in order); ``approvals`` it
-        waits for (``asset_version``: the asset's version it was recorded against)."""
-        base = self._base(kind, self._category_id(row))
+        """One procedure row of a file's row (``where``: see :meth:`_where`) whose asset is
+        in ``category``: ``asset_id`` and ``changes`` (JSON) as stored; ``step`` is its
+        place after the row's first (a millisecond each, so that they sort in order);
+        ``approvals`` it waits for (``asset_version``: the asset's version it was
+        recorded against)."""
+        base = self._base(kind, category)
         when = self.stored_times.get(step)
         if when is None:
             when = self.procedure_rows.convert(
                 "performed_at", self.now + dt.timedelta(milliseconds=step)
             )
             self.stored_times[step] = when
-        where = f"{self.origin}, row {row.row}"
         self.procedures.append(
             {
                 **base,
