@@ -35,7 +35,12 @@ from desktop.spreadsheets.columns import (
     target_label,
 )
 from desktop.spreadsheets.custom_labels import map_other_custom_labels
-from desktop.spreadsheets.history import creation_steps, effective_status, retirement_steps
+from desktop.spreadsheets.history import (
+    Step,
+    creation_steps,
+    effective_status,
+    retirement_steps,
+)
 from desktop.spreadsheets.mapping import best_mapping, column_data, header_row
 from desktop.spreadsheets.model import (
     ImportOptions,
@@ -235,6 +240,8 @@ class _Planner(RowValues):
         )
         #: The order of a new asset's values, by the fields it has (see _plan_create).
         self.field_orders: dict[tuple[str, ...], list[str]] = {}
+        #: A new asset's steps and final status, by its status cell and its assignee.
+        self.paths: dict[tuple[object, bool], tuple[list[Step], AssetStatus | None]] = {}
         #: Tag key → the first row that gives it (two new assets cannot share a tag).
         self.file_tags: dict[str, int] = {}
 
@@ -410,9 +417,14 @@ class _Planner(RowValues):
     def _plan_create(
         self, plan: RowPlan, values: dict[str, object], custom: dict[str, object]
     ) -> None:
-        status = AssetStatus(str(values.pop("status"))) if values.get("status") else None
-        steps = creation_steps(status, bool(values.get("assigned_to")))
-        status = effective_status(status, bool(values.get("assigned_to")))
+        given_status = values.pop("status") if values.get("status") else None
+        assigned = bool(values.get("assigned_to"))
+        path = self.paths.get((given_status, assigned))
+        if path is None:  # a file has few: remembered
+            asked = AssetStatus(str(given_status)) if given_status else None
+            path = creation_steps(asked, assigned), effective_status(asked, assigned)
+            self.paths[given_status, assigned] = path
+        steps, status = path
         reported = {p.column for p in plan.problems}
         for key in self.receive_required:
             if values.get(key) in (None, "") and self._header(key) not in reported:

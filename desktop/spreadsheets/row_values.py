@@ -32,6 +32,9 @@ from desktop.spreadsheets.statuses import parse_status
 COLUMNS = {key: spec.column for key, spec in FIELDS_BY_KEY.items() if key != "last_audited_at"}
 _TEXT_FIELDS = ("tag", "name", "serial_number", "order_number", "notes")
 _DATE_FIELDS = ("purchase_date", "warranty_end")
+_PERSON_KEYS = ("assigned_to", PERSON_EMAIL, PERSON_NAME)
+#: A row that names no person (its assignee cells are empty).
+_NOBODY = object()
 #: Distinct cells remembered per column (see RowValues._once).
 ONCE_LIMIT = 10_000
 
@@ -223,21 +226,29 @@ class RowValues:
         values: dict[str, object],
         current: dict[str, Any] | None,
     ) -> None:
-        username, email, name = (
-            parse.clean_text(given.get(k)) or "" for k in ("assigned_to", PERSON_EMAIL, PERSON_NAME)
+        user, address, full = (given.get(k) for k in _PERSON_KEYS)
+        cur = current.get("assigned_to_id") if current else None
+        cells = (user.__class__, user, address.__class__, address, full.__class__, full)
+        found = self._once(
+            "assigned_to", cells, cur, partial(self._person, user, address, full, cur)
         )
-        if not (username or email or name):
+        if found[0] is _NOBODY:
             if "assigned_to" in given:
                 values["assigned_to"] = None
-            return
-        cur = current.get("assigned_to_id") if current else None
-        texts = (username, email, name)
-        found = self._once("assigned_to", texts, cur, partial(self.index.person_by, *texts, cur))
-        if found[1] is None:
+        elif found[1] is None:
             values["assigned_to"] = found[0]
         else:
-            column = next(k for k in ("assigned_to", PERSON_EMAIL, PERSON_NAME) if k in given)
+            column = next(k for k in _PERSON_KEYS if k in given)
             self._problem(plan, column, found[1])
+
+    def _person(
+        self, username: object, email: object, name: object, current: uuid.UUID | None
+    ) -> object:
+        """The person a row's user name, e-mail and name cells give; _NOBODY if empty."""
+        user, address, full = (parse.clean_text(c) or "" for c in (username, email, name))
+        if not (user or address or full):
+            return _NOBODY
+        return self.index.person_by(user, address, full, current)
 
     def _custom(self, plan: RowPlan, given: dict[str, object]) -> dict[str, object]:
         result = self._new_custom(plan, given)
