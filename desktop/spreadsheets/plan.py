@@ -95,7 +95,8 @@ def dry_run(
     from desktop.spreadsheets.sheet_choice import read_chosen
 
     with db.read() as session:
-        chosen = read_chosen(path, options.sheet, custom_labels(ReferenceIndex(session)))
+        index = ReferenceIndex(session)
+        chosen = read_chosen(path, options.sheet, custom_labels(index))
         return plan_table(
             session,
             chosen.table,
@@ -104,6 +105,7 @@ def dry_run(
             cancel=cancel,
             sheet_note=chosen.note,
             formula_rows=chosen.formula_rows,
+            index=index,
         )
 
 
@@ -116,8 +118,11 @@ def plan_table(
     cancel: threading.Event | None = None,
     sheet_note: str = "",
     formula_rows: tuple[int, ...] = (),
+    index: ReferenceIndex | None = None,
 ) -> ImportPlan:
-    index = ReferenceIndex(session)
+    """Classify ``table``'s rows; ``index``: the session's reference data, if read already
+    (and not changed since)."""
+    index = ReferenceIndex(session) if index is None else index
     index.create = options.create_missing
     labels = custom_labels(index)
     if not table.rows:
