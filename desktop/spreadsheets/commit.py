@@ -38,6 +38,7 @@ from desktop.services.approval_rule import ApprovalRules, initial_state
 from desktop.services.people import acting_person, role_names
 from desktop.services.permissions import require
 from desktop.spreadsheets.bulk_index import index_upkeep_for
+from desktop.spreadsheets.change_json import ChangeFragments, any_change, as_json_list
 from desktop.spreadsheets.create_references import ReferenceCreator
 from desktop.spreadsheets.custom_columns import add_new_custom_fields
 from desktop.spreadsheets.model import (
@@ -99,6 +100,7 @@ _READY_PROCEDURE = (
     "performed_at",
     "completed_at",
     "answers",
+    "changes",
 )
 #: Fields a receive procedure records; the rest of a new row goes to its follow-up.
 _RECEIVE_KEYS = frozenset(
@@ -250,6 +252,9 @@ class _Writer:
             "completed_at": self.stored_now,
         }
         self.names = plan.names.names if plan.names is not None else {}
+        self.fragments = ChangeFragments(self.names, self._resolved_texts)
+        #: A new asset's approval decision by what it depends on (see _decide).
+        self.decisions: dict[tuple[object, ...], RowApproval] = {}
         self.origin = f"{plan.table.file_name}" + (
             f", sheet {plan.table.sheet}" if plan.table.sheet else ""
         )
@@ -414,7 +419,8 @@ class _Writer:
         get = values.get
         resolve = self._stored_id
         asset_id = self.asset_rows.convert("id", uuid.uuid4())
-        decided = self._decide(row)
+        category = self._category_id(row)
+        decided = self._decide(row, category)
         # The asset is as the last completed step leaves it (a pending one changes nothing).
         status = _status_after(decided.completed, AssetStatus.IN_STOCK)
         applied_follow = bool(decided.completed)  # the assignee goes with the first step
@@ -449,56 +455,48 @@ class _Writer:
             "last_audited_at": None,
         }
         receive, follow = self._creation_changes(row, tag)
-        self._procedure(row, asset_id, ProcedureKind.RECEIVE, receive, 0)
+        where = self._where(row)
+        self._procedure(where, category, asset_id, ProcedureKind.RECEIVE, as_json_list(receive), 0)
         before = AssetStatus.IN_STOCK
+        status_change = self.fragments.status
         # Steps up to the first that needs approval (recorded pending); none after it.
         for number, (kind, after) in enumerate(decided.recorded, start=1):
             # The row's other values (the assignee) go with the first move out of stock.
             assert after is not None  # a new asset's steps each move its status
-            changes = [_status_change(before, after), *(follow if number == 1 else ())]
+            changes = [status_change(before, after), *(follow if number == 1 else ())]
             waits = decided.approvals if number == len(decided.recorded) else 0
-            self._procedure(row, asset_id, kind, changes, number, waits, asset_version=1)
+            self._procedure(
+                where,
+                category,
+                asset_id,
+                kind,
+                as_json_list(changes),
+                number,
+                waits,
+                asset_version=1,
+            )
             before = after
         return asset
 
-    def _creation_changes(
-        self, row: RowPlan, tag: str
-    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """A new asset's values as changes from empty: the receive's, and the rest (for
-        the first move out of stock)."""
-        receive: list[dict[str, Any]] = []
-        follow: list[dict[str, Any]] = []
+    def _creation_changes(self, row: RowPlan, tag: str) -> tuple[list[str], list[str]]:
+        """A new asset's values as changes from empty (JSON fragments, see
+        :mod:`desktop.spreadsheets.change_json`): the receive's, and the rest (for the
+        first move out of stock)."""
+        receive: list[str] = []
+        follow: list[str] = []
+        fragments = self.fragments
         if not row.values.get("tag"):
-            receive.append(_created("tag", tag, tag))
-        names, texts = self.names, self.id_texts
-        value: Any
+            receive.append(fragments.created("tag", tag))
         for key, value in row.values.items():
-            kind = value.__class__
-            if kind is str:
-                after = text = value
-            elif kind is uuid.UUID:
-                after = texts.get(value)
-                if after is None:
-                    after = texts[value] = str(value)
-                text = names.get(value, "")
-            elif isinstance(value, PendingReference):
-                after, text = str(self.resolved[value]), value.text
-            elif isinstance(value, dt.date):
-                after = text = value.isoformat()
-            else:
-                after = text = str(value)
-            change = {
-                "field": key,
-                "before": None,
-                "after": after,
-                "before_text": "",
-                "after_text": text,
-            }
-            (receive if key in _RECEIVE_KEYS else follow).append(change)
+            (receive if key in _RECEIVE_KEYS else follow).append(fragments.created(key, value))
         for name, value in row.custom.items():
-            receive.append(_created(CUSTOM_PREFIX + name, value, str(value)))
-        receive.append(_status_change(None, AssetStatus.IN_STOCK))
+            receive.append(any_change(CUSTOM_PREFIX + name, None, value, "", str(value)))
+        receive.append(fragments.status(None, AssetStatus.IN_STOCK))
         return receive, follow
+
+    def _resolved_texts(self, value: PendingReference) -> tuple[str, str]:
+        """A new reference's id (created by this commit) as text, and its name."""
+        return str(self.resolved[value]), value.text
 
     def _resolved_change(self, change: Any, values: dict[str, object]) -> dict[str, Any]:
         data: dict[str, Any] = change.as_json()
@@ -538,7 +536,9 @@ class _Writer:
         changes = [self._resolved_change(c, row.values) for c in row.changes]
         asset_id = self.procedure_rows.convert("asset_id", row.asset_id)
         moves = [c for c in changes if c["field"] == "status"] if row.follow_up else []
-        decided = self._decide(row)  # a change, then decommission (+ dispose) out of service
+        category = self._category_id(row)
+        where = self._where(row)
+        decided = self._decide(row, category)  # a change, then decommission (+ dispose)
         before = AssetStatus(moves[0]["before"]) if moves else None
         version = row.version or 0
         for number, (kind, after) in enumerate(decided.recorded):
@@ -550,7 +550,10 @@ class _Writer:
                 done, before = [_status_change(before, after)], after
             # Steps before the pending one are applied by the one update below (version + 1).
             applied = version + (number > 0)
-            self._procedure(row, asset_id, kind, done, number, waits, asset_version=applied)
+            text = self.procedure_rows.convert("changes", done)
+            self._procedure(
+                where, category, asset_id, kind, text, number, waits, asset_version=applied
+            )
         if len(self.procedures) >= BATCH:
             self._flush_procedures()
         if decided.pending is not None:  # the pending step's fields stay as they are
@@ -581,34 +584,40 @@ class _Writer:
 
     # -- procedures ------------------------------------------------------------------------
 
-    def _decide(self, row: RowPlan) -> RowApproval:
+    def _decide(self, row: RowPlan, category: uuid.UUID | None) -> RowApproval:
         """The approval rule for the row's steps, asked again at commit time."""
-        decided = decide_row(self.rules, row, self._category_id(row))
+        decided = decide_row(self.rules, row, category, self.decisions)
         self.pending_rows += decided.approvals > 0
         return decided
 
+    def _where(self, row: RowPlan) -> str:
+        """Where the row's procedures come from: file, sheet and row."""
+        return f"{self.origin}, row {row.row}"
+
     def _procedure(
         self,
-        row: RowPlan,
+        where: str,
+        category: uuid.UUID | None,
         asset_id: object,
         kind: ProcedureKind,
-        changes: list[dict[str, Any]],
+        changes: str,
         step: int,
         approvals: int = 0,
         *,
         asset_version: int | None = None,
     ) -> None:
-        """One procedure row: ``asset_id`` as stored; ``step`` is its place after the
-        row's first (a millisecond each, so that they sort in order); ``approvals`` it
-        waits for (``asset_version``: the asset's version it was recorded against)."""
-        base = self._base(kind, self._category_id(row))
+        """One procedure row of a file's row (``where``: see :meth:`_where`) whose asset is
+        in ``category``: ``asset_id`` and ``changes`` (JSON) as stored; ``step`` is its
+        place after the row's first (a millisecond each, so that they sort in order);
+        ``approvals`` it waits for (``asset_version``: the asset's version it was
+        recorded against)."""
+        base = self._base(kind, category)
         when = self.stored_times.get(step)
         if when is None:
             when = self.procedure_rows.convert(
                 "performed_at", self.now + dt.timedelta(milliseconds=step)
             )
             self.stored_times[step] = when
-        where = f"{self.origin}, row {row.row}"
         self.procedures.append(
             {
                 **base,

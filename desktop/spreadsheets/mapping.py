@@ -12,6 +12,7 @@ so); an empty one has nothing to keep.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -286,6 +287,10 @@ def new_field_key(header: str, used: set[str] | None = None) -> str:
 
 def column_data(rows: Sequence[Sequence[object]], first: int, width: int) -> list[list[object]]:
     """The data cells of each column below the header."""
+    data = rows[first:]
+    if data and min(map(len, data)) >= width:  # no short row: the columns at once
+        columns = itertools.islice(zip(*data, strict=False), width)  # rows may be wider
+        return [list(column) for column in columns]
     result: list[list[object]] = [[] for _ in range(width)]
     for row in rows[first:]:
         for number in range(min(width, len(row))):

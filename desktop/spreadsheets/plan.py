@@ -7,9 +7,10 @@ the commit (:mod:`desktop.spreadsheets.commit`) writes exactly what the plan say
 
 from __future__ import annotations
 
+import operator
 import threading
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,12 @@ from desktop.spreadsheets.columns import (
     target_label,
 )
 from desktop.spreadsheets.custom_labels import map_other_custom_labels
-from desktop.spreadsheets.history import creation_steps, effective_status, retirement_steps
+from desktop.spreadsheets.history import (
+    Step,
+    creation_steps,
+    effective_status,
+    retirement_steps,
+)
 from desktop.spreadsheets.mapping import best_mapping, column_data, header_row
 from desktop.spreadsheets.model import (
     ImportOptions,
@@ -89,7 +95,8 @@ def dry_run(
     from desktop.spreadsheets.sheet_choice import read_chosen
 
     with db.read() as session:
-        chosen = read_chosen(path, options.sheet, custom_labels(ReferenceIndex(session)))
+        index = ReferenceIndex(session)
+        chosen = read_chosen(path, options.sheet, custom_labels(index))
         return plan_table(
             session,
             chosen.table,
@@ -98,6 +105,7 @@ def dry_run(
             cancel=cancel,
             sheet_note=chosen.note,
             formula_rows=chosen.formula_rows,
+            index=index,
         )
 
 
@@ -110,8 +118,11 @@ def plan_table(
     cancel: threading.Event | None = None,
     sheet_note: str = "",
     formula_rows: tuple[int, ...] = (),
+    index: ReferenceIndex | None = None,
 ) -> ImportPlan:
-    index = ReferenceIndex(session)
+    """Classify ``table``'s rows; ``index``: the session's reference data, if read already
+    (and not changed since)."""
+    index = ReferenceIndex(session) if index is None else index
     index.create = options.create_missing
     labels = custom_labels(index)
     if not table.rows:
@@ -232,6 +243,18 @@ class _Planner(RowValues):
         self.install_required = [f.key for f in install.asset_fields if f.required]
         self.install_one_of = [r.one_of for r in install.rules if r.one_of]
         self.pending: dict[PendingReference, list[int]] = {}
+        self.memo = {}
+        # A row's mapped cells in one call (see _row).
+        columns = list(self.mapped.values())
+        self.last_column = max(columns, default=-1)
+        getter = operator.itemgetter(*columns) if columns else (lambda _: ())
+        self.cells_of: Callable[[Sequence[object]], Sequence[object]] = (
+            getter if len(columns) != 1 else (lambda cells: (getter(cells),))
+        )
+        #: The order of a new asset's values, by the fields it has (see _plan_create).
+        self.field_orders: dict[tuple[str, ...], list[str]] = {}
+        #: A new asset's steps and final status, by its status cell and its assignee.
+        self.paths: dict[tuple[object, bool], tuple[list[Step], AssetStatus | None]] = {}
         #: Tag key → the first row that gives it (two new assets cannot share a tag).
         self.file_tags: dict[str, int] = {}
 
@@ -327,12 +350,14 @@ class _Planner(RowValues):
         cells = self.table.rows[i]
         number = self.table.row_numbers[i]
         plan = RowPlan(index=i, row=number, action=RowAction.ERROR)
-        given: dict[str, object] = {}
-        width, clean = len(cells), parse.clean_text
-        for target, column in self.mapped.items():
-            value = cells[column] if column < width else None
-            # Text is trimmed; numbers and dates are kept as read.
-            given[target] = clean(value) if isinstance(value, str) else value
+        clean = parse.clean_text
+        # Every mapped cell is there in most rows; a short row is padded.
+        cells_of = self.cells_of if len(cells) > self.last_column else self._padded
+        # Text is trimmed; numbers and dates are kept as read.
+        given: dict[str, object] = {
+            target: clean(value) if isinstance(value, str) else value
+            for target, value in zip(self.mapped, cells_of(cells), strict=True)
+        }
         prepare_given(self.report, given, cells, self.mapping)
 
         match_text = parse.clean_text(given.get(_match_target(self.options.match)))
@@ -387,6 +412,11 @@ class _Planner(RowValues):
                     self.pending.setdefault(value, []).append(number)
         return plan
 
+    def _padded(self, cells: Sequence[object]) -> list[object]:
+        """A short row's mapped cells, the missing ones empty."""
+        width = len(cells)
+        return [cells[c] if c < width else None for c in self.mapped.values()]
+
     def _match_key(self, text: str | None) -> str | None:
         if not text:
             return None
@@ -400,9 +430,14 @@ class _Planner(RowValues):
     def _plan_create(
         self, plan: RowPlan, values: dict[str, object], custom: dict[str, object]
     ) -> None:
-        status = AssetStatus(str(values.pop("status"))) if values.get("status") else None
-        steps = creation_steps(status, bool(values.get("assigned_to")))
-        status = effective_status(status, bool(values.get("assigned_to")))
+        given_status = values.pop("status") if values.get("status") else None
+        assigned = bool(values.get("assigned_to"))
+        path = self.paths.get((given_status, assigned))
+        if path is None:  # a file has few: remembered
+            asked = AssetStatus(str(given_status)) if given_status else None
+            path = creation_steps(asked, assigned), effective_status(asked, assigned)
+            self.paths[given_status, assigned] = path
+        steps, status = path
         reported = {p.column for p in plan.problems}
         for key in self.receive_required:
             if values.get(key) in (None, "") and self._header(key) not in reported:
@@ -426,9 +461,13 @@ class _Planner(RowValues):
                     f"{definition.get('label')} is required",
                 )
         plan.follow_up = status if status not in (None, AssetStatus.IN_STOCK) else None
+        fields = tuple(values)
+        order = self.field_orders.get(fields)
+        if order is None:
+            order = self.field_orders[fields] = sorted(values, key=_FIELD_ORDER.__getitem__)
         plan.values = {
             k: v
-            for k in sorted(values, key=_FIELD_ORDER.__getitem__)
+            for k in order
             if (v := values[k]) is not None and (v != "" if isinstance(v, str) else True)
         }
         plan.custom = {k: v for k, v in custom.items() if v is not None}

@@ -79,9 +79,27 @@ def row_steps(row: RowPlan) -> list[Step]:
     return steps
 
 
-def decide_row(rules: ApprovalRules, row: RowPlan, category_id: uuid.UUID | None) -> RowApproval:
-    """Apply the approval rule to each of ``row``'s steps, in order."""
-    steps = row_steps(row)
+def decide_row(
+    rules: ApprovalRules,
+    row: RowPlan,
+    category_id: uuid.UUID | None,
+    decided: dict[tuple[object, ...], RowApproval] | None = None,
+) -> RowApproval:
+    """Apply the approval rule to each of ``row``'s steps, in order.
+
+    ``decided``: earlier decisions for new assets, by what they depend on (their final
+    status, whether they are assigned, their category) — a large file has few kinds.
+    """
+    if decided is None or row.action is not RowAction.CREATE:
+        return _decide(rules, row_steps(row), category_id)
+    key = (row.follow_up, bool(row.values.get("assigned_to")), category_id)
+    found = decided.get(key)
+    if found is None:
+        found = decided[key] = _decide(rules, row_steps(row), category_id)
+    return found
+
+
+def _decide(rules: ApprovalRules, steps: list[Step], category_id: uuid.UUID | None) -> RowApproval:
     for number, (kind, _after) in enumerate(steps):
         approvals = rules.required(kind, category_id)
         if approvals:
@@ -95,6 +113,7 @@ def decide_row(rules: ApprovalRules, row: RowPlan, category_id: uuid.UUID | None
 
 def decide_plan(rules: ApprovalRules, plan: ImportPlan) -> None:
     """Note on every create or update row of ``plan`` what it will record (the dry run)."""
+    decided: dict[tuple[object, ...], RowApproval] = {}
     for row in plan.rows:
         if row.action in (RowAction.CREATE, RowAction.UPDATE):
-            row.approval = decide_row(rules, row, row.category_id)
+            row.approval = decide_row(rules, row, row.category_id, decided)

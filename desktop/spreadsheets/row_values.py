@@ -32,6 +32,11 @@ from desktop.spreadsheets.statuses import parse_status
 COLUMNS = {key: spec.column for key, spec in FIELDS_BY_KEY.items() if key != "last_audited_at"}
 _TEXT_FIELDS = ("tag", "name", "serial_number", "order_number", "notes")
 _DATE_FIELDS = ("purchase_date", "warranty_end")
+_PERSON_KEYS = ("assigned_to", PERSON_EMAIL, PERSON_NAME)
+#: A row that names no person (its assignee cells are empty).
+_NOBODY = object()
+#: Distinct cells remembered per column (see RowValues._once).
+ONCE_LIMIT = 10_000
 
 
 class RowValues:
@@ -43,6 +48,8 @@ class RowValues:
     mapped: dict[str, int]
     headers: tuple[str, ...]
     report: ImportReport
+    #: Column → its distinct cells parsed (see _once).
+    memo: dict[str, dict[tuple[object, object, object], tuple[object, str | None]]]
 
     def _date(self, plan: RowPlan, target: str, raw: object) -> object:
         """A date cell read in its column's order (see :mod:`desktop.spreadsheets.dates`)."""
@@ -64,42 +71,47 @@ class RowValues:
     def _values(
         self, plan: RowPlan, given: dict[str, object], current: dict[str, Any] | None
     ) -> tuple[dict[str, object], dict[str, object]]:
-        """Parse every mapped cell into a column value; problems are noted on the plan."""
+        """Parse every mapped cell into a column value; problems are noted on the plan.
+
+        A column's cells repeat (a category, a location, a date, a status): each distinct
+        cell is parsed and looked up once per file (:meth:`_once`); the problem it has,
+        if any, is reported on every row that gives it.
+        """
         values: dict[str, object] = {}
         index = self.index
+        once = self._once
         extra = given.pop(EXTRA_NOTES, None)
         if isinstance(extra, str) and extra:
             own = given["notes"] if "notes" in given else (current or {}).get("notes")
             given["notes"] = notes_with_extras(own, extra)
         for key in _TEXT_FIELDS:
             if key in given:
-                value, problem = coerce_asset_value(
-                    self.session, FIELDS_BY_KEY[key], parse.clean_text(given[key])
-                )
-                if problem:
-                    self._problem(plan, key, problem.message)
+                raw = given[key]
+                found = once(key, raw, None, partial(self._text, key, raw))
+                if found[1] is None:
+                    values[key] = found[0]
                 else:
-                    values[key] = value
+                    self._problem(plan, key, found[1])
         for key in _DATE_FIELDS:
             if key in given:
                 raw = given[key]
-                try:
-                    values[key] = None if raw is None else self._date(plan, key, raw)
-                except ValueError as exc:
-                    self._problem(plan, key, str(exc))
+                if raw is None:
+                    values[key] = None
+                    continue
+                found = once(key, raw, None, partial(self._read_date, key, raw))
+                if found[1] is not None:
+                    self._problem(plan, key, found[1])
+                    continue
+                values[key] = found[0]
+                column = self.report.dates.get(key)
+                if column is not None and (warning := column.warning(plan.row, raw)):
+                    self.report.warn(plan.row, warning)
         if "purchase_cost" in given and (raw := given["purchase_cost"]) is not None:
-            try:
-                amount = parse.parse_amount(raw)
-            except ValueError as exc:
-                self._problem(plan, "purchase_cost", str(exc))
+            found = once("purchase_cost", raw, None, partial(self._amount, raw))
+            if found[1] is None:
+                values["purchase_cost"] = found[0]
             else:
-                value, problem = coerce_asset_value(
-                    self.session, FIELDS_BY_KEY["purchase_cost"], amount
-                )
-                if problem:
-                    self._problem(plan, "purchase_cost", problem.message)
-                else:
-                    values["purchase_cost"] = value
+                self._problem(plan, "purchase_cost", found[1])
         elif "purchase_cost" in given:
             values["purchase_cost"] = None
         if (
@@ -115,13 +127,12 @@ class RowValues:
                 values["warranty_end"] = parse.add_months(start, months)  # type: ignore[arg-type]
             except ValueError as exc:
                 self._problem(plan, WARRANTY_MONTHS, str(exc))
-        if "status" in given and given["status"] is not None:
-            try:
-                values["status"] = parse_status(
-                    parse.clean_text(given["status"]) or "", self.options.status_words
-                ).value
-            except ValueError as exc:
-                self._problem(plan, "status", str(exc))
+        if "status" in given and (raw := given["status"]) is not None:
+            found = once("status", raw, None, partial(self._status, raw))
+            if found[1] is None:
+                values["status"] = found[0]
+            else:
+                self._problem(plan, "status", found[1])
         lookups = (
             ("category", lambda text, cur: index.category(text)),
             ("location", index.location),
@@ -131,34 +142,82 @@ class RowValues:
         for key, lookup in lookups:
             if key not in given:
                 continue
-            text = parse.clean_text(given[key])
-            if text is None:
-                values[key] = None
-                continue
-            try:
-                values[key] = lookup(text, (current or {}).get(COLUMNS[key]))
-            except ValueError as exc:
-                self._problem(plan, key, str(exc))
+            raw = given[key]
+            cur = current.get(COLUMNS[key]) if current else None
+            found = once(key, raw, cur, partial(_looked_up, lookup, raw, cur))
+            if found[1] is None:
+                values[key] = found[0]
+            else:
+                self._problem(plan, key, found[1])
         if {"assigned_to", PERSON_EMAIL, PERSON_NAME} & set(given):
             self._assignee(plan, given, values, current)
         if "model" in given:
-            name = parse.clean_text(given["model"])
-            if name is None:
-                values["model"] = None
+            raw = given["model"]
+            cur = current.get("model_id") if current else None
+            maker, number = given.get(MANUFACTURER), given.get(MODEL_NUMBER)
+            cells = (raw, maker.__class__, maker, number.__class__, number)
+            found = once("model", cells, cur, partial(self._model, raw, maker, number, cur))
+            if found[1] is None:
+                values["model"] = found[0]
             else:
-                try:
-                    values["model"] = index.model(
-                        name,
-                        parse.clean_text(given.get(MANUFACTURER)) or "",
-                        parse.clean_text(given.get(MODEL_NUMBER)) or "",
-                        (current or {}).get("model_id"),
-                    )
-                except ValueError as exc:
-                    self._problem(plan, "model", str(exc))
+                self._problem(plan, "model", found[1])
         category_id = values.get("category") or (current or {}).get("category_id")
         plan.category_id = category_id if isinstance(category_id, uuid.UUID) else None
         custom = self._custom(plan, given)
         return values, custom
+
+    def _once(
+        self, key: str, raw: object, current: object, parse_cell: Callable[[], object]
+    ) -> tuple[object, str | None]:
+        """``parse_cell()`` for column ``key``'s cell ``raw`` (an existing asset's
+        ``current`` value may decide a lookup): (value, None), or (None, the problem).
+        Remembered per distinct cell; a column of distinct cells (serial numbers) stops
+        being remembered at :data:`ONCE_LIMIT` of them."""
+        memo = self.memo.get(key)
+        if memo is None:
+            memo = self.memo[key] = {}
+        cell = (raw.__class__, raw, current)  # 1, 1.0 and True are equal keys otherwise
+        found: tuple[object, str | None] | None = memo.get(cell)
+        if found is None:
+            try:
+                found = (parse_cell(), None)
+            except ValueError as exc:
+                found = (None, str(exc))
+            if len(memo) < ONCE_LIMIT:
+                memo[cell] = found
+        return found
+
+    def _text(self, key: str, raw: object) -> object:
+        value, problem = coerce_asset_value(self.session, FIELDS_BY_KEY[key], parse.clean_text(raw))
+        if problem:
+            raise ValueError(problem.message)
+        return value
+
+    def _read_date(self, target: str, raw: object) -> object:
+        column = self.report.dates.get(target)
+        return read_date(raw, self.options.date_order) if column is None else column.read(raw)
+
+    def _amount(self, raw: object) -> object:
+        value, problem = coerce_asset_value(
+            self.session, FIELDS_BY_KEY["purchase_cost"], parse.parse_amount(raw)
+        )
+        if problem:
+            raise ValueError(problem.message)
+        return value
+
+    def _status(self, raw: object) -> object:
+        return parse_status(parse.clean_text(raw) or "", self.options.status_words).value
+
+    def _model(self, raw: object, maker: object, number: object, current: object) -> object:
+        name = parse.clean_text(raw)
+        if name is None:
+            return None
+        return self.index.model(
+            name,
+            parse.clean_text(maker) or "",
+            parse.clean_text(number) or "",
+            current,  # type: ignore[arg-type]
+        )
 
     def _assignee(
         self,
@@ -167,20 +226,29 @@ class RowValues:
         values: dict[str, object],
         current: dict[str, Any] | None,
     ) -> None:
-        username, email, name = (
-            parse.clean_text(given.get(k)) or "" for k in ("assigned_to", PERSON_EMAIL, PERSON_NAME)
+        user, address, full = (given.get(k) for k in _PERSON_KEYS)
+        cur = current.get("assigned_to_id") if current else None
+        cells = (user.__class__, user, address.__class__, address, full.__class__, full)
+        found = self._once(
+            "assigned_to", cells, cur, partial(self._person, user, address, full, cur)
         )
-        if not (username or email or name):
+        if found[0] is _NOBODY:
             if "assigned_to" in given:
                 values["assigned_to"] = None
-            return
-        try:
-            values["assigned_to"] = self.index.person_by(
-                username, email, name, (current or {}).get("assigned_to_id")
-            )
-        except ValueError as exc:
-            column = next(k for k in ("assigned_to", PERSON_EMAIL, PERSON_NAME) if k in given)
-            self._problem(plan, column, str(exc))
+        elif found[1] is None:
+            values["assigned_to"] = found[0]
+        else:
+            column = next(k for k in _PERSON_KEYS if k in given)
+            self._problem(plan, column, found[1])
+
+    def _person(
+        self, username: object, email: object, name: object, current: uuid.UUID | None
+    ) -> object:
+        """The person a row's user name, e-mail and name cells give; _NOBODY if empty."""
+        user, address, full = (parse.clean_text(c) or "" for c in (username, email, name))
+        if not (user or address or full):
+            return _NOBODY
+        return self.index.person_by(user, address, full, current)
 
     def _custom(self, plan: RowPlan, given: dict[str, object]) -> dict[str, object]:
         result = self._new_custom(plan, given)
@@ -241,3 +309,8 @@ def _custom_input(
     if type_ == "number":
         return parse.parse_amount(raw)
     return parse.clean_text(raw)
+
+
+def _looked_up(lookup: Callable[[str, Any], object], raw: object, current: object) -> object:
+    text = parse.clean_text(raw)
+    return None if text is None else lookup(text, current)
