@@ -110,7 +110,7 @@ def sqlite_processors(table: Table) -> dict[str, Callable[[Any], Any]]:
     """For :class:`RowConverter` on SQLite: the same stored values as the column types'
     own processors, in one call instead of two or three layers — UUIDs as 32 hex digits,
     UTC times as SQLite's ``YYYY-MM-DD HH:MM:SS.ffffff`` text, JSON as ``json.dumps``
-    (the engine sets no other serializer)."""
+    (the engine sets no other serializer; :class:`SharedJson` items encoded once)."""
     found: dict[str, Callable[[Any], Any]] = {}
     for column in table.columns:
         type_ = column.type
@@ -119,12 +119,11 @@ def sqlite_processors(table: Table) -> dict[str, Callable[[Any], Any]]:
         elif isinstance(type_, UTCDateTime):
             found[column.key] = _utc_text
         elif isinstance(type_, JSON):
-            found[column.key] = _json_text
+            found[column.key] = JsonText()
     return found
 
 
-def _uuid_hex(value: Any) -> str:
-    return str(value.hex)
+_uuid_hex = operator.attrgetter("hex")
 
 
 def _utc_text(value: dt.datetime) -> str:
@@ -137,7 +136,62 @@ def _utc_text(value: dt.datetime) -> str:
     return value.replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
-_json_text = json.JSONEncoder().encode  # what json.dumps(value) gives
+_encode = json.JSONEncoder().encode  # what json.dumps(value) gives
+
+
+class SharedJson(dict[str, Any]):
+    """A JSON object that many rows' lists share (the very same object, never changed once
+    written): :class:`JsonText` encodes it once in a :class:`JsonParts` list. Elsewhere it
+    is a plain dict."""
+
+    __slots__ = ()
+
+
+class JsonParts(list[Any]):
+    """A JSON list holding :class:`SharedJson` items (:class:`JsonText` looks into these
+    lists only). Elsewhere it is a plain list."""
+
+    __slots__ = ()
+
+
+class JsonText:
+    """``json.dumps(value)``, with the :class:`SharedJson` items of a :class:`JsonParts`
+    list encoded once.
+
+    The other items between them are encoded together, in one call; the list's text is
+    joined as ``json.dumps`` writes it. At most :attr:`LIMIT` shared items are remembered
+    (with the object, so that its id is not reused; then it starts again).
+    """
+
+    LIMIT = 100_000
+
+    def __init__(self) -> None:
+        self.known: dict[int, tuple[str, object]] = {}
+
+    def __call__(self, value: Any) -> str:
+        if value.__class__ is not JsonParts:
+            return _encode(value)
+        parts: list[str] = []
+        run: list[Any] = []
+        known = self.known
+        for item in value:
+            if item.__class__ is not SharedJson:
+                run.append(item)
+                continue
+            if run:
+                parts.append(_encode(run)[1:-1])
+                run = []
+            found = known.get(id(item))
+            if found is None or found[1] is not item:
+                if len(known) >= self.LIMIT:
+                    known.clear()
+                found = known[id(item)] = (_encode(item), item)
+            parts.append(found[0])
+        if not parts:
+            return _encode(value)
+        if run:
+            parts.append(_encode(run)[1:-1])
+        return "[" + ", ".join(parts) + "]"
 
 
 @contextlib.contextmanager
