@@ -10,8 +10,14 @@ builds the search index once (the one index we keep per row).
 * It does not include: computing the rows (the demo's random world and lifecycles), our
   secondary and unique indexes, triggers, foreign-key checks, the ORM.
 
-Both sizes' times and their growth exponent (t ∝ assets^k) are printed with the ratio;
-each figure is the best of :data:`PAIRS` runs alternating with the floor's.
+Both sizes' times and their growth exponent (t ∝ assets^k) are printed with the ratio,
+of wall time and of CPU time (the demo's: this process and its worker processes, which
+includes starting them and sending their rows back; the floor's: its inserts and index
+build) — on a shared machine the CPU ratio is the steadier one; each figure is the best
+of :data:`PAIRS` runs alternating with the floor's.
+
+Last measured 2026-12-05 09:48–10:20 UTC under load 11–16 (six helpers on 2 cores, one
+of them importing 1,000,000 rows): see the README's performance table.
 
 Run: ``uv run python -m tests.benchmarks.bench_demo [ASSETS ...]`` (default 10,000
 100,000) or ``uv run pytest tests/benchmarks/bench_demo.py -s``. Targets: ratio ≤ 1.5
