@@ -32,6 +32,7 @@ from desktop.demo.orders import (
 from desktop.demo.world import PLACEMENT_ROOMS, DemoWorld
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.domain.tags import normalize_tag
+from desktop.storage.bulk import JsonParts, SharedJson
 
 
 @dataclass
@@ -71,6 +72,10 @@ class LifeWriter:
         self.sample_size = 2000
         self.names = world.names
         self.change = v.ChangeMaker(world.names)
+        self.new_id = v.NewIds()
+        #: kind → (its value, template id, template version): one lookup per procedure.
+        self.kinds = {kind: (kind.value, *ids) for kind, ids in world.templates.items()}
+        self.group_docs: dict[uuid.UUID, list[dict[str, Any]]] = {}
         self._shared: tuple[Order | None, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = (
             None,
             ([], []),
@@ -88,7 +93,7 @@ class LifeWriter:
         """
         rng = self.rng
         spec = order.category.spec
-        self.asset_id = uuid.uuid4()
+        self.asset_id = self.new_id()
         self.order = order
         self.team = spec.team
         self.version = 0
@@ -146,7 +151,7 @@ class LifeWriter:
         if self._shared[0] is not order:  # the assets of an order come one after another
             self._shared = (order, self._receive_changes(order))
         shared = self._shared[1]
-        changes = [self.change("tag", None, tag), self.change("name", None, name)]
+        changes = JsonParts((self.change("tag", None, tag), self.change("name", None, name)))
         changes += shared[0]
         changes.append(self.change("serial_number", None, serial))
         changes += shared[1]
@@ -174,8 +179,12 @@ class LifeWriter:
 
     def _receive_changes(self, order: Order) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """The receive's changes every asset of ``order`` shares: before and after the serial
-        number, in the order the receive form lists the fields (status last)."""
-        change = self.change
+        number, in the order the receive form lists the fields (status last). They are the
+        same objects for every asset of the order (:class:`SharedJson`: encoded once)."""
+
+        def change(key: str, before: Any, after: Any) -> dict[str, Any]:
+            return SharedJson(self.change(key, before, after))
+
         before = [
             change("category", None, order.category.id),
             change("model", None, order.model.id),
@@ -517,12 +526,12 @@ class LifeWriter:
         ts = self._at(ts)
         performer = rng.choice(self.world.technicians[self.team])
         at = v.as_datetime(ts)
-        procedure_id = uuid.uuid4()
-        template_id, template_version = self.world.templates[kind]
+        procedure_id = self.new_id()
+        kind_value, template_id, template_version = self.kinds[kind]
         row = {
             "id": procedure_id,
             "asset_id": self.asset_id,
-            "kind": kind.value,
+            "kind": kind_value,
             "state": "completed",
             "template_id": template_id,
             "template_version": template_version,
@@ -552,16 +561,13 @@ class LifeWriter:
             decided += min((0.5 + 40 * rng.random()) * 3600, room * 0.3)
             self.rows.approvals.append(
                 {
-                    "id": uuid.uuid4(),
+                    "id": self.new_id(),
                     "procedure_id": procedure_id,
                     "approver_id": approver,
                     "decision": "approve",
                     "comment": rng.choice(content.APPROVAL_COMMENTS),
                     "decided_at": v.as_datetime(decided),
-                    "approver_groups": [
-                        {"id": gid, "name": name}
-                        for gid, name in self.world.group_names_of[approver]
-                    ],
+                    "approver_groups": self._groups_of(approver),
                 }
             )
         self.approvals += len(approvers)
@@ -578,6 +584,15 @@ class LifeWriter:
             self.version += 1
         self.rows.procedures.append(row)
         self.procedures += 1
+
+    def _groups_of(self, approver: uuid.UUID) -> list[dict[str, Any]]:
+        """The approver's groups as an approval records them (its items shared)."""
+        groups = self.group_docs.get(approver)
+        if groups is None:
+            groups = self.group_docs[approver] = [
+                SharedJson(id=gid, name=name) for gid, name in self.world.group_names_of[approver]
+            ]
+        return JsonParts(groups)
 
     def _at(self, proposal: float) -> float:
         """A working-hours time after the previous step and before the limit."""

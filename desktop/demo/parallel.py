@@ -28,7 +28,7 @@ from sqlalchemy import Dialect, Table, create_engine
 from desktop.demo.life import LifeWriter, ServiceAsset
 from desktop.demo.orders import Order
 from desktop.demo.world import DemoWorld
-from desktop.storage.bulk import RowConverter
+from desktop.storage.bulk import RowConverter, sqlite_processors
 from desktop.storage.models import Approval, Asset, Procedure
 
 
@@ -60,9 +60,14 @@ class Converters:
     """Row converters for the three tables a chunk writes, for one dialect."""
 
     def __init__(self, dialect: Dialect) -> None:
-        self.assets = RowConverter(_table(Asset), dialect)
-        self.procedures = RowConverter(_table(Procedure), dialect)
-        self.approvals = RowConverter(_table(Approval), dialect)
+        self.assets = _converter(_table(Asset), dialect)
+        self.procedures = _converter(_table(Procedure), dialect)
+        self.approvals = _converter(_table(Approval), dialect)
+
+
+def _converter(table: Table, dialect: Dialect) -> RowConverter:
+    faster = sqlite_processors(table) if dialect.name == "sqlite" else None
+    return RowConverter(table, dialect, processors=faster)
 
 
 def make_chunk(world: DemoWorld, converters: Converters, chunk: Chunk) -> ChunkResult:

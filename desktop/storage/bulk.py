@@ -12,11 +12,16 @@ that the conversion can run in another process (see :mod:`desktop.demo.parallel`
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import json
 import operator
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Table, insert
+from sqlalchemy import JSON, Connection, Dialect, Table, Uuid, insert
+
+from desktop.storage.types import UTCDateTime
 
 
 class RowConverter:
@@ -24,9 +29,17 @@ class RowConverter:
 
     ``ready``: columns whose values the caller passes already converted (with
     :meth:`convert`, e.g. once for a value many rows share: a JSON document, a time).
+    ``processors``: per column, a faster function that gives what the column's own bind
+    processor gives for the values the caller passes (see :func:`sqlite_processors`).
     """
 
-    def __init__(self, table: Table, dialect: Dialect, ready: Collection[str] = ()) -> None:
+    def __init__(
+        self,
+        table: Table,
+        dialect: Dialect,
+        ready: Collection[str] = (),
+        processors: Mapping[str, Callable[[Any], Any]] | None = None,
+    ) -> None:
         columns = {column.key: column for column in table.columns}
         compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
         self.sql = str(compiled)
@@ -40,21 +53,22 @@ class RowConverter:
         # One processor per column type, so that a value shared by two columns of the same
         # type (created_at = updated_at) is recognised below and converted once.
         by_type: dict[str, Any] = {}
-        processors = []
+        faster = processors or {}
+        found: list[Any] = []
         for key in self.keys:
             type_ = columns[key].type
             name = f"{type(type_).__module__}.{type_!r}"
             if name not in by_type:
                 by_type[name] = type_.dialect_impl(dialect).bind_processor(dialect)
-            processors.append(by_type[name])
+            found.append(faster.get(key, by_type[name]))
         self.getter = operator.itemgetter(*self.keys)
-        self._processors = dict(zip(self.keys, processors, strict=True))
+        self._processors = dict(zip(self.keys, found, strict=True))
         #: (position, processor, its slot) of the columns whose values need converting;
         #: each processor keeps its last value and result in its slot.
         slots: dict[int, int] = {}
         self.converted = [
             (i, p, slots.setdefault(id(p), len(slots)))
-            for i, (key, p) in enumerate(zip(self.keys, processors, strict=True))
+            for i, (key, p) in enumerate(zip(self.keys, found, strict=True))
             if p is not None and key not in ready
         ]
         self.slots = len(slots)
@@ -90,6 +104,121 @@ class RowConverter:
 def insert_converted(connection: Connection, converter: RowConverter, params: list[Any]) -> None:
     if params:
         connection.exec_driver_sql(converter.sql, params)
+
+
+def sqlite_processors(table: Table) -> dict[str, Callable[[Any], Any]]:
+    """For :class:`RowConverter` on SQLite: the same stored values as the column types'
+    own processors, in one call instead of two or three layers — UUIDs as 32 hex digits,
+    UTC times as SQLite's ``YYYY-MM-DD HH:MM:SS.ffffff`` text, JSON as ``json.dumps``
+    (the engine sets no other serializer; :class:`SharedJson` items encoded once)."""
+    found: dict[str, Callable[[Any], Any]] = {}
+    for column in table.columns:
+        type_ = column.type
+        if isinstance(type_, Uuid) and type_.as_uuid:
+            found[column.key] = _uuid_hex
+        elif isinstance(type_, UTCDateTime):
+            found[column.key] = _utc_text
+        elif isinstance(type_, JSON):
+            found[column.key] = JsonText()
+    return found
+
+
+_uuid_hex = operator.attrgetter("hex")
+
+
+def _utc_text(value: dt.datetime) -> str:
+    if value.tzinfo is not dt.UTC:
+        if value.tzinfo is None:
+            raise ValueError(
+                f"naive datetime {value!r}: times are stored in UTC, pass an aware value"
+            )
+        value = value.astimezone(dt.UTC)
+    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+_encode = json.JSONEncoder().encode  # what json.dumps(value) gives
+
+
+class SharedJson(dict[str, Any]):
+    """A JSON object that many rows' lists share (the very same object, never changed once
+    written): :class:`JsonText` encodes it once in a :class:`JsonParts` list. Elsewhere it
+    is a plain dict."""
+
+    __slots__ = ()
+
+
+class JsonParts(list[Any]):
+    """A JSON list holding :class:`SharedJson` items (:class:`JsonText` looks into these
+    lists only). Elsewhere it is a plain list."""
+
+    __slots__ = ()
+
+
+class JsonText:
+    """``json.dumps(value)``, with the :class:`SharedJson` items of a :class:`JsonParts`
+    list encoded once.
+
+    The other items between them are encoded together, in one call; the list's text is
+    joined as ``json.dumps`` writes it. At most :attr:`LIMIT` shared items are remembered
+    (with the object, so that its id is not reused; then it starts again).
+    """
+
+    LIMIT = 100_000
+
+    def __init__(self) -> None:
+        self.known: dict[int, tuple[str, object]] = {}
+
+    def __call__(self, value: Any) -> str:
+        if value.__class__ is not JsonParts:
+            return _encode(value)
+        parts: list[str] = []
+        run: list[Any] = []
+        known = self.known
+        for item in value:
+            if item.__class__ is not SharedJson:
+                run.append(item)
+                continue
+            if run:
+                parts.append(_encode(run)[1:-1])
+                run = []
+            found = known.get(id(item))
+            if found is None or found[1] is not item:
+                if len(known) >= self.LIMIT:
+                    known.clear()
+                found = known[id(item)] = (_encode(item), item)
+            parts.append(found[0])
+        if not parts:
+            return _encode(value)
+        if run:
+            parts.append(_encode(run)[1:-1])
+        return "[" + ", ".join(parts) + "]"
+
+
+@contextlib.contextmanager
+def sqlite_secondary_indexes_rebuilt(
+    connection: Connection, tables: Collection[str]
+) -> Iterator[None]:
+    """Drop the secondary indexes of ``tables`` (not those behind primary keys and unique
+    constraints), run the block, create them again — in the caller's transaction, so that
+    a rollback restores them. Building an index once from all rows beats inserting into it
+    row by row at random places (UUID keys) when a bulk write fills empty tables. SQLite
+    only (elsewhere it does nothing)."""
+    if connection.dialect.name != "sqlite" or not tables:
+        yield
+        return
+    indexes = [
+        (name, sql)
+        for table, name, sql in connection.exec_driver_sql(
+            "SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'index' "
+            "AND sql IS NOT NULL ORDER BY name"
+        )
+        if table in tables
+    ]
+    for name, _sql in indexes:
+        connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    yield
+    for _name, sql in indexes:
+        connection.exec_driver_sql(sql)
 
 
 _NOTHING = object()

@@ -150,3 +150,43 @@ def test_csv_rows_from_stored_values_equal_the_typed_rows_on_every_backend(
     lap4 = next(r for r in lines if r[0] == "LAP-4")
     assert lap4[1] == "'+SUM(A1)" and lap4[11] == "0.05" and lap4[10] == "2024-02-29"
     assert lap4[16]  # last audited, in local time
+
+
+def test_xlsx_rows_from_stored_values_equal_the_typed_rows_on_every_backend(
+    register: World,
+) -> None:
+    """The workbook's rows come from the driver's values too: they equal the typed rows
+    (Decimal cents, dates, local audit times, custom fields), with empty texts as no cell."""
+    from sqlalchemy import update
+
+    from desktop.domain.fields import CUSTOM_PREFIX
+    from desktop.spreadsheets import export as module
+    from desktop.storage.models import Asset
+
+    register.receive(
+        tag="LAP-4",
+        name="=HYPERLINK(1)",
+        values={
+            "purchase_date": dt.date(2024, 2, 29),
+            "purchase_cost": "1234.50",
+            "warranty_end": dt.date(2027, 2, 28),
+            CUSTOM_PREFIX + "ram_gb": 16,
+        },
+    )
+    register.install("LAP-4")
+    with register.db.write() as session:
+        session.execute(
+            update(Asset)
+            .where(Asset.tag == "LAP-4")
+            .values(last_audited_at=dt.datetime(2025, 3, 1, 23, 30, tzinfo=dt.UTC))
+        )
+    with register.db.read() as session:
+        layout = module._layout(session)
+        typed = list(module._rows(session, AssetFilter(), layout, 5, None, None))
+        stored = list(module._xlsx_rows(session, AssetFilter(), layout, 5, None, None))
+    assert stored == [[None if v == "" else v for v in row] for row in typed]
+    lap4 = next(r for r in stored if r[0] == "LAP-4")
+    assert lap4[1] == "=HYPERLINK(1)" and str(lap4[11]) == "1234.50"
+    assert lap4[10] == dt.date(2024, 2, 29) and lap4[14] == dt.date(2027, 2, 28)
+    assert isinstance(lap4[16], dt.datetime) and lap4[16].tzinfo is None
+    assert lap4[-2] == str(lap4[-2]) and len(lap4[-2]) == 36

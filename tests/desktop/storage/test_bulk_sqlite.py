@@ -1,0 +1,111 @@
+"""The bulk writer's SQLite helpers give what SQLAlchemy's own processors give."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+
+from sqlalchemy import Table, create_engine
+
+from desktop.demo.values import NewIds
+from desktop.storage.bulk import (
+    JsonParts,
+    JsonText,
+    RowConverter,
+    SharedJson,
+    sqlite_processors,
+    sqlite_secondary_indexes_rebuilt,
+)
+from desktop.storage.database import Database
+from desktop.storage.models import Approval, Procedure
+
+
+def test_faster_processors_store_what_the_column_types_store() -> None:
+    dialect = create_engine("sqlite://").dialect
+    table = Procedure.__table__
+    assert isinstance(table, Table)
+    shared = SharedJson(field="status", before=None, after="in_stock")
+    at = dt.datetime(2024, 2, 29, 23, 59, 58, 123, tzinfo=dt.UTC)
+    paris = at.astimezone(dt.timezone(dt.timedelta(hours=1)))
+    rows = []
+    for changes in ([], JsonParts([shared, {"x": "é"}, shared]), [{"y": [1, None]}]):
+        rows.append(
+            {
+                "id": uuid.uuid4(),
+                "asset_id": uuid.uuid4(),
+                "kind": "change",
+                "state": "completed",
+                "template_id": uuid.uuid4(),
+                "template_version": 1,
+                "performed_by_id": uuid.uuid4(),
+                "performed_at": at,
+                "ticket_ref": "",
+                "reason": "r",
+                "answers": {"a": True, "b": 1.5},
+                "changes": changes,
+                "origin": "demo",
+                "origin_detail": "",
+                "risk_level": None,
+                "approvals_required": 0,
+                "asset_version": None,
+                "completed_at": paris,
+                "note": "",
+                "version": 1,
+                "created_at": at,
+                "updated_at": at,
+            }
+        )
+    plain = RowConverter(table, dialect)(rows)
+    faster = RowConverter(table, dialect, processors=sqlite_processors(table))(rows)
+    assert faster == plain
+    position = RowConverter(table, dialect).keys.index("changes")
+    assert json.loads(faster[1][position]) == [dict(shared), {"x": "é"}, dict(shared)]
+
+
+def test_json_text_is_json_dumps() -> None:
+    encode = JsonText()
+    shared = SharedJson(id="g", name="Service desk")
+    for value in (
+        [],
+        {"k": [shared]},
+        [1, "x"],
+        JsonParts(),
+        JsonParts([shared]),
+        JsonParts([{"q": None}, shared, {"r": [1, 2]}, shared, {"s": "ü"}]),
+    ):
+        assert encode(value) == json.dumps(value)
+
+
+def test_new_ids_are_random_version_4_uuids() -> None:
+    new_id = NewIds()
+    ids = [new_id() for _ in range(NewIds.BATCH + 10)]
+    assert len(set(ids)) == len(ids)
+    for made in ids[:50]:
+        again = uuid.UUID(str(made))
+        assert made == again and hash(made) == hash(again)
+        assert made.version == 4 and made.variant == uuid.RFC_4122
+
+
+def test_secondary_indexes_are_dropped_and_built_again(sqlite_db: Database) -> None:
+    def indexes() -> set[str]:
+        with sqlite_db.read() as session:
+            return {
+                name
+                for (name,) in session.connection().exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                    "AND tbl_name IN ('procedures', 'approvals')"
+                )
+            }
+
+    before = indexes()
+    assert before
+    with sqlite_db.write() as session:
+        connection = session.connection()
+        with sqlite_secondary_indexes_rebuilt(connection, ("procedures", Approval.__tablename__)):
+            inside = connection.exec_driver_sql(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                "AND tbl_name IN ('procedures', 'approvals')"
+            ).scalar_one()
+            assert inside == 0
+    assert indexes() == before
