@@ -25,6 +25,7 @@ from desktop.domain.lifecycle import (
     Origin,
     ProcedureKind,
     ProcedureState,
+    decommissioned_change_problem,
     status_move_problem,
 )
 from desktop.domain.permissions import work_for
@@ -218,6 +219,8 @@ def record_in_session(session: Session, request: ProcedureRequest) -> ProcedureO
         new_values=new_values,
         install_requirements=install_requirements,
         problems=problems,
+        custom=custom,
+        category_id=category_id,
     )
     _check_required_and_rules(template, asset, new_values, answers, custom, problems)
     new_tag = str(new_values.get("tag") or "")
@@ -571,6 +574,11 @@ def check_recorded_changes(
     )
     if reason is not None:
         problems.append(Problem("status", reason))
+    fields = [str(change["field"]) for change in changes]
+    if (
+        retired := decommissioned_change_problem(kind, AssetStatus(asset.status), fields)
+    ) is not None:
+        problems.append(Problem(*retired))
     new_tag = new_values.get("tag")
     if (
         new_tag
