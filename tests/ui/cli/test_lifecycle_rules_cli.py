@@ -8,6 +8,7 @@ its category.
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -266,3 +267,17 @@ def test_an_import_row_with_a_model_of_another_category_is_rejected(
     assert "HP Elite Mini 800 G9 is a Desktop model; this asset is a Laptop" in out, out
     with sqlite_db.read() as s:
         assert s.execute(select(Asset).where(Asset.tag == "LAP-T6")).first() is None
+
+
+def test_the_readme_allocate_example_runs_as_written(sqlite_db: Database) -> None:
+    """New-user finding 20: the README's receive --allocate example failed "Name is required"."""
+    seed_world(sqlite_db)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("assetdesk procedure receive --allocate 3")
+    command = readme[start : readme.index("\n", readme.index("\\\n", start) + 2)]
+    argv = shlex.split(command.split("#")[0].replace("\\\n", " "))
+    assert argv[:4] == ["assetdesk", "procedure", "receive", "--allocate"], argv
+    result = ok(sqlite_db, *argv[1:], "--as", "tech", "--json")
+    with sqlite_db.read() as s:
+        names = s.execute(select(Asset.name).where(Asset.tag.like("LAP-%"))).scalars().all()
+    assert names == ["Laptop"] * 3, (names, result.stdout)
