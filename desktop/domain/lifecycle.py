@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 
@@ -159,3 +160,40 @@ def status_move_problem(
     elif KIND_TARGET_STATUS.get(kind) is not target:
         return f"{kind.label} cannot make an asset {target.label.lower()}"
     return None
+
+
+#: The asset fields a change may still set on a decommissioned asset (its notes); anything
+#: else waits for disposal or is refused (a decommissioned asset is nobody's and stays put).
+DECOMMISSIONED_CHANGEABLE_FIELDS = frozenset({"notes"})
+
+#: Procedure kinds that move an asset's status to a fixed one and wait for approval when
+#: their template says so: two of them pending on one asset would contradict each other.
+STATUS_MOVING_KINDS = frozenset(
+    {ProcedureKind.INSTALL, ProcedureKind.DECOMMISSION, ProcedureKind.DISPOSE}
+)
+
+
+def decommissioned_change_problem(
+    kind: ProcedureKind, current: AssetStatus | None, fields: Iterable[str]
+) -> tuple[str, str] | None:
+    """(field, reason) when a change or import would set anything but the notes of a
+    decommissioned asset; None otherwise. ``fields`` are the keys the procedure changes."""
+    if current is not AssetStatus.DECOMMISSIONED:
+        return None
+    if kind not in (ProcedureKind.CHANGE, ProcedureKind.IMPORT):
+        return None
+    for key in fields:
+        if key not in DECOMMISSIONED_CHANGEABLE_FIELDS:
+            return (
+                key,
+                "the asset is decommissioned: only disposal or a change of its notes is possible",
+            )
+    return None
+
+
+def waiting_procedure_conflicts(new: ProcedureKind, waiting: ProcedureKind) -> bool:
+    """Whether a ``new`` procedure must be refused while a ``waiting`` one awaits approval
+    on the same asset: two moves of the status (a second disposal, a decommission while an
+    install waits...). Changes may overlap: the approval of the waiting one then finds the
+    asset changed and ends as a conflict (desktop.services.approvals)."""
+    return new in STATUS_MOVING_KINDS and waiting in STATUS_MOVING_KINDS

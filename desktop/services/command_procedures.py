@@ -152,6 +152,8 @@ def _request(
             given["tag"] = tag
         category_id = given.get("category")
         asset_id = None
+        if not given.get("name"):  # README: receive --allocate 3 --set category=Laptop
+            given["name"] = _default_name(session, given)
     else:
         asset = find_asset(session, tag=tag)
         category_id, asset_id = given.get("category", asset.category_id), asset.id
@@ -175,6 +177,17 @@ def _request(
         impact=order.impact,
         likelihood=order.likelihood,
     )
+
+
+def _default_name(session: Session, given: Mapping[str, object]) -> str:
+    """A received asset's name when none is given: its model ("HP EliteBook 840 G10"),
+    else its category ("Laptop"); empty (the template then asks for one) otherwise."""
+    model_id, category_id = given.get("model"), given.get("category")
+    if isinstance(model_id, uuid.UUID) and (model := session.get(AssetModel, model_id)):
+        return f"{model.manufacturer.name} {model.name}".strip()
+    if isinstance(category_id, uuid.UUID) and (category := session.get(Category, category_id)):
+        return category.name
+    return ""
 
 
 def _field_key(text: str) -> str:

@@ -5,6 +5,13 @@
 - **Putting an asset in service** by a change needs what an install needs (its template's required
   fields and rules: a location, an assignee or owning group), so that a change of status
   is no back door around the install procedure.
+- A **decommissioned** asset only waits for disposal: a change may set its notes and
+  nothing else (no new name, assignee, location, custom field...).
+- **One move of the status at a time**: while an install, decommission or disposal waits
+  for approval on an asset, another of these is refused with a sentence naming the
+  waiting one (changes may overlap; the approval then finds a conflict).
+- **A model belongs to its category**: an asset's model must have the asset's category
+  (or none); a Desktop model on a Laptop is refused, naming both.
 
 The procedure service calls :func:`apply_lifecycle_rules` for every procedure (form,
 command line, import, field kit replay), inside its transaction.
@@ -18,9 +25,16 @@ from collections.abc import Callable, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.domain.lifecycle import AssetStatus, ProcedureKind
+from desktop.domain.fields import CUSTOM_PREFIX
+from desktop.domain.lifecycle import (
+    AssetStatus,
+    ProcedureKind,
+    ProcedureState,
+    decommissioned_change_problem,
+    waiting_procedure_conflicts,
+)
 from desktop.errors import Problem
-from desktop.storage.models import Asset, Location
+from desktop.storage.models import Asset, AssetModel, Category, Location, Procedure
 
 #: The location kinds and name words that mark a site's IT store.
 STORE_KIND = "store"
@@ -83,6 +97,8 @@ def apply_lifecycle_rules(
     new_values: dict[str, object],
     install_requirements: Callable[[], list[Problem]],
     problems: list[Problem],
+    custom: Mapping[str, object] | None = None,
+    category_id: uuid.UUID | None = None,
 ) -> None:
     """Adjust ``new_values`` (the asset fields the procedure sets) and add ``problems``.
 
@@ -90,9 +106,19 @@ def apply_lifecycle_rules(
         given: the values the request named (a location given equal to the current one
             is still a choice: the asset stays where it is).
         install_requirements: the install template's problems with the resulting asset.
+        custom: the custom fields the procedure changes (by name).
+        category_id: the asset's category after the procedure.
     """
+    if (problem := model_category_problem(session, asset, new_values, category_id)) is not None:
+        problems.append(problem)
     if asset is None:
         return
+    changed = list(new_values) + [CUSTOM_PREFIX + name for name in custom or {}]
+    current = AssetStatus(asset.status)
+    if (found := decommissioned_change_problem(kind, current, changed)) is not None:
+        problems.append(Problem(*found))
+    if (waiting := waiting_procedure_problem(session, kind, asset.id, asset.tag)) is not None:
+        problems.append(waiting)
     if kind is ProcedureKind.DECOMMISSION:
         if asset.assigned_to_id is not None:
             new_values["assigned_to"] = None
@@ -113,3 +139,73 @@ def apply_lifecycle_rules(
                     f"to put the asset in service (as Install does): {problem.message}",
                 )
             )
+
+
+#: How a sentence names a procedure of each kind ("a disposal of LAP-000006").
+PROCEDURE_NOUNS: dict[ProcedureKind, str] = {
+    ProcedureKind.RECEIVE: "a receipt",
+    ProcedureKind.INSTALL: "an installation",
+    ProcedureKind.CHANGE: "a change",
+    ProcedureKind.DECOMMISSION: "a decommission",
+    ProcedureKind.DISPOSE: "a disposal",
+    ProcedureKind.AUDIT_CORRECTION: "an audit correction",
+    ProcedureKind.IMPORT: "an import",
+}
+
+
+def waiting_procedure_problem(
+    session: Session, kind: ProcedureKind, asset_id: uuid.UUID, tag: str
+) -> Problem | None:
+    """Why ``kind`` may not be recorded on the asset while another procedure waits for
+    approval there (see :func:`desktop.domain.lifecycle.waiting_procedure_conflicts`)."""
+    rows = session.execute(
+        select(Procedure.id, Procedure.kind)
+        .where(
+            Procedure.asset_id == asset_id,
+            Procedure.state == ProcedureState.PENDING_APPROVAL.value,
+        )
+        .order_by(Procedure.performed_at)
+    )
+    for procedure_id, waiting_kind in rows:
+        waiting = ProcedureKind(waiting_kind)
+        if waiting_procedure_conflicts(kind, waiting):
+            return Problem(
+                "procedure",
+                f"{PROCEDURE_NOUNS.get(waiting, waiting.label.lower())} of {tag} already waits for "
+                f"approval (procedure {str(procedure_id)[:8]}): approve, reject or cancel "
+                "it first",
+            )
+    return None
+
+
+def model_category_problem(
+    session: Session,
+    asset: Asset | None,
+    new_values: Mapping[str, object],
+    category_id: uuid.UUID | None,
+) -> Problem | None:
+    """Why the asset's model does not fit its category (when either is being set)."""
+    if "model" not in new_values and "category" not in new_values:
+        return None
+    model_id = new_values.get("model", asset and asset.model_id)
+    if not isinstance(model_id, uuid.UUID):
+        return None
+    model = session.get(AssetModel, model_id)
+    if model is None or model.category_id is None or category_id is None:
+        return None
+    if model.category_id == category_id:
+        return None
+    names = dict(
+        session.execute(
+            select(Category.id, Category.name).where(
+                Category.id.in_([model.category_id, category_id])
+            )
+        ).all()
+    )
+    field = "model" if "model" in new_values else "category"
+    return Problem(
+        field,
+        f"the model {model.manufacturer.name} {model.name} is a {names.get(model.category_id)} "
+        f"model; this asset is a {names.get(category_id)}: choose a "
+        f"{names.get(category_id)} model or another category",
+    )

@@ -25,6 +25,7 @@ from desktop.domain.lifecycle import (
     Origin,
     ProcedureKind,
     ProcedureState,
+    decommissioned_change_problem,
     status_move_problem,
 )
 from desktop.domain.permissions import work_for
@@ -233,6 +234,8 @@ def decide_procedure(
         new_values=new_values,
         install_requirements=install_requirements,
         problems=problems,
+        custom=custom,
+        category_id=category_id,
     )
     _check_required_and_rules(template, asset, new_values, answers, custom, problems)
     new_tag = str(new_values.get("tag") or "")
@@ -648,6 +651,11 @@ def check_recorded_changes(
     )
     if reason is not None:
         problems.append(Problem("status", reason))
+    fields = [str(change["field"]) for change in changes]
+    if (
+        retired := decommissioned_change_problem(kind, AssetStatus(asset.status), fields)
+    ) is not None:
+        problems.append(Problem(*retired))
     new_tag = new_values.get("tag")
     if (
         new_tag

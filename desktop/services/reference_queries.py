@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
@@ -231,6 +231,16 @@ class ReferenceChoices:
 
     by_type: dict[FieldType, tuple[Choice, ...]]
     category_fields: dict[uuid.UUID, tuple[dict[str, Any], ...]]
+    #: Each model's category (None: a model of no category, fit for any).
+    model_categories: dict[uuid.UUID, uuid.UUID | None] = field(default_factory=dict)
+
+    def models_for(self, category_id: uuid.UUID | None) -> tuple[Choice, ...]:
+        """The models an asset of ``category_id`` may have: its own and those of no
+        category (every model when no category is chosen yet)."""
+        models = self.by_type.get(FieldType.MODEL, ())
+        if category_id is None:
+            return models
+        return tuple(m for m in models if self.model_categories.get(m.id) in (None, category_id))
 
     def label(self, type_: FieldType, ref_id: uuid.UUID | None) -> str:
         if ref_id is None:
@@ -266,4 +276,5 @@ def reference_choices(session: Session) -> ReferenceChoices:
             FieldType.SUPPLIER: tuple(Choice(s.id, s.name) for s in list_suppliers(session)),
         },
         category_fields={c.id: c.custom_fields for c in categories},
+        model_categories={m.id: m.category_id for m in models},
     )

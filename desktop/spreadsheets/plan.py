@@ -18,7 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY
-from desktop.domain.lifecycle import AssetStatus, ProcedureKind, status_move_problem
+from desktop.domain.lifecycle import (
+    AssetStatus,
+    ProcedureKind,
+    decommissioned_change_problem,
+    status_move_problem,
+)
 from desktop.domain.tags import normalize_tag
 from desktop.errors import DesktopError
 from desktop.services.approval_rule import ApprovalRules
@@ -523,6 +528,10 @@ class _Planner(RowValues):
                 before = after
         else:
             reason = status_move_problem(ProcedureKind.CHANGE, before, target)
+            fields = [change.field for change in plan.changes]
+            retired = decommissioned_change_problem(ProcedureKind.CHANGE, before, fields)
+            if retired is not None and not reason:
+                self._problem(plan, *retired)
         if reason:
             self._problem(plan, "status", reason)
         plan.action = RowAction.UPDATE

@@ -140,13 +140,20 @@ class ReferenceIndex:
         self._models: dict[tuple[str, str], uuid.UUID] = {}
         self._models_by_name: dict[str, list[uuid.UUID]] = defaultdict(list)
         self.model_manufacturer: dict[uuid.UUID, str] = {}
+        #: A model's category, where it has one (an asset's model must fit its category).
+        self.model_category: dict[uuid.UUID, uuid.UUID] = {}
         for row in session.execute(
-            select(AssetModel.id, AssetModel.name, Manufacturer.name.label("maker")).join(
-                Manufacturer, Manufacturer.id == AssetModel.manufacturer_id
-            )
+            select(
+                AssetModel.id,
+                AssetModel.name,
+                AssetModel.category_id,
+                Manufacturer.name.label("maker"),
+            ).join(Manufacturer, Manufacturer.id == AssetModel.manufacturer_id)
         ):
             self.names[row.id] = f"{row.maker} {row.name}".strip()
             self.model_manufacturer[row.id] = row.maker
+            if row.category_id is not None:
+                self.model_category[row.id] = row.category_id
             self._models[(row.maker.casefold(), row.name.casefold())] = row.id
             self._models_by_name[row.name.casefold()].append(row.id)
         for info in self.categories.values():

@@ -163,6 +163,7 @@ class RowValues:
                 self._problem(plan, "model", found[1])
         category_id = values.get("category") or (current or {}).get("category_id")
         plan.category_id = category_id if isinstance(category_id, uuid.UUID) else None
+        self._model_fits_category(plan, given, values, current)
         custom = self._custom(plan, given)
         return values, custom
 
@@ -217,6 +218,34 @@ class RowValues:
             parse.clean_text(maker) or "",
             parse.clean_text(number) or "",
             current,  # type: ignore[arg-type]
+        )
+
+    def _model_fits_category(
+        self,
+        plan: RowPlan,
+        given: dict[str, object],
+        values: dict[str, object],
+        current: dict[str, Any] | None,
+    ) -> None:
+        """An existing model of another category is an error for the row (not a second
+        model of the same name under the row's category): the file names a product the
+        register files elsewhere, and only the user knows which of the two is wrong."""
+        if "model" not in values and "category" not in values:
+            return
+        model_id = values["model"] if "model" in values else (current or {}).get("model_id")
+        if not isinstance(model_id, uuid.UUID) or plan.category_id is None:
+            return
+        model_category = self.index.model_category.get(model_id)
+        if model_category is None or model_category == plan.category_id:
+            return
+        categories = self.index.categories
+        theirs = categories[model_category].name if model_category in categories else "?"
+        ours = categories[plan.category_id].name if plan.category_id in categories else "?"
+        self._problem(
+            plan,
+            "model" if "model" in given else "category",
+            f"the model {self.index.text(model_id)} is a {theirs} model; this asset is a "
+            f"{ours}: choose a {ours} model or another category",
         )
 
     def _assignee(

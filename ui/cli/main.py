@@ -46,6 +46,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ),
     ("import", "spreadsheets", "import assets from a spreadsheet (.xlsx, .xlsm, .xls, .ods, .csv)"),
     ("export", "spreadsheets", "export assets to .xlsx or .csv"),
+    (
+        "templates",
+        "templates",
+        "procedure templates: list them, set how many approvals a kind needs (administrators)",
+    ),
     ("users", "users", "people and their database logins on a shared server (administrators)"),
 )
 

@@ -157,10 +157,19 @@ class ReferenceCombo(_NoWheelCombo):
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setMaxVisibleItems(20)
-        self.addItem("", None)
         #: Lower-cased item text → row, and last path segment → rows (for "Room A1").
         self._by_text: dict[str, int] = {}
         self._by_tail: dict[str, list[int]] = {}
+        self._fill(choices)
+        completer = QCompleter(self.model(), self)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setCompleter(completer)
+        self.setCurrentIndex(0)
+
+    def _fill(self, choices: Sequence[Choice]) -> None:
+        self.addItem("", None)
         for row, choice in enumerate(choices, start=1):
             label = f"{choice.label}  ·  {choice.detail}" if choice.detail else choice.label
             self.addItem(label, str(choice.id))  # strings: QVariant compares them by value
@@ -168,12 +177,24 @@ class ReferenceCombo(_NoWheelCombo):
             self._by_text.setdefault(choice.label.lower(), row)
             tail = choice.label.rsplit(PATH_SEPARATOR, 1)[-1].lower()
             self._by_tail.setdefault(tail, []).append(row)
-        completer = QCompleter(self.model(), self)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.setCompleter(completer)
-        self.setCurrentIndex(0)
+
+    def set_choices(self, choices: Sequence[Choice]) -> None:
+        """Offer other choices (the models of the chosen category); the chosen value stays
+        when it is still offered, else the box is emptied; typed text that named no
+        choice stays (it may name one now). Listeners hear the text, checked again."""
+        kept, typed = self.value(), self.typed_text()
+        blocked = self.blockSignals(True)
+        try:
+            self.clear()
+            self._by_text.clear()
+            self._by_tail.clear()
+            self._fill(choices)
+            self.set_value(kept)
+            if kept is None and typed:
+                self.setEditText(typed)
+        finally:
+            self.blockSignals(blocked)
+        self.currentTextChanged.emit(self.currentText())
 
     def value(self) -> uuid.UUID | None:
         index = self._matching_index()
@@ -362,6 +383,9 @@ class ReferenceEditor(FieldEditor):
 
     def value(self) -> object:
         return self.combo.value()
+
+    def set_choices(self, choices: Sequence[Choice]) -> None:
+        self.combo.set_choices(choices)
 
     def set_value(self, value: object) -> None:
         if isinstance(value, str) and value:

@@ -15,7 +15,8 @@ from desktop.domain.lifecycle import (
     ProcedureKind,
     status_move_problem,
 )
-from desktop.services.lifecycle_rules import site_store
+from desktop.errors import DesktopError
+from desktop.services.lifecycle_rules import site_store, waiting_procedure_problem
 from desktop.services.queries import AssetDetail, asset_detail
 from desktop.services.reference_queries import ReferenceChoices, reference_choices
 from desktop.services.templates import TemplateRef, current_template
@@ -89,6 +90,11 @@ def load_form(database: Database, kind: ProcedureKind, tags: Sequence[str]) -> F
     with database.read() as session:
         assets = () if kind is ProcedureKind.RECEIVE else read_assets(session, tags)
         category_id = assets[0].category_id if assets else None
+        for asset in assets:  # a second disposal while one waits: say so before filling
+            if (
+                waiting := waiting_procedure_problem(session, kind, asset.id, asset.tag)
+            ) is not None:
+                raise DesktopError(waiting.message)
         defaults: dict[uuid.UUID, dict[str, object]] = {}
         if kind is ProcedureKind.DECOMMISSION:
             for asset in assets:

@@ -170,6 +170,7 @@ class FormView(QWidget):
             tag_edit.setProperty("placeholderText", "generated from the category, e.g. LAP-000124")
         if "category" in self.asset_editors:
             self.asset_editors["category"].changed.connect(self._category_changed)
+        self._offer_category_models()
         return box
 
     def _answers_section(self) -> QGroupBox:
@@ -214,8 +215,32 @@ class FormView(QWidget):
         return value if isinstance(value, uuid.UUID) else None
 
     def _category_changed(self) -> None:
+        self._offer_category_models()
         if self.context.kind is ProcedureKind.RECEIVE:
             self._build_custom_fields(self._category_id())
+
+    def _offer_category_models(self) -> None:
+        """The model list offers the chosen category's models (and those of no category);
+        assets of several categories at once keep every model."""
+        editor = self.asset_editors.get("model")
+        if not isinstance(editor, ReferenceEditor):
+            return
+        chosen = self.asset_editors.get("category")
+        category = chosen.value() if chosen is not None else None
+        if not isinstance(category, uuid.UUID):
+            own = {a.category_id for a in self.context.assets}
+            category = own.pop() if len(own) == 1 else None
+        offered = self.context.choices.models_for(category)
+        # An asset's own model stays offered (older data may file it elsewhere): the form
+        # never empties a field the user did not touch.
+        own_models = {a.values.get("model") for a in self.context.assets} - {None}
+        ids = {m.id for m in offered}
+        extra = [
+            m
+            for m in self.context.choices.by_type.get(FieldType.MODEL, ())
+            if m.id in own_models and m.id not in ids
+        ]
+        editor.set_choices((*offered, *extra))
 
     def _build_custom_fields(self, category_id: uuid.UUID | None) -> None:
         kind = self.context.kind

@@ -1,0 +1,166 @@
+"""Administering procedure templates: list the current ones, set how many approvals a kind
+needs (new-user finding 1: a one-person local file could never complete a decommission).
+
+Editing a template adds a version (:class:`desktop.storage.models.ProcedureTemplate`):
+the old row stays, so every procedure keeps the version it was filled against; the new
+one is the current one and records who made it (``created_by``) and when. Only an
+administrator may do it (reference data work). A category's own template is made from
+the general one the first time a category is named.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from desktop.domain.lifecycle import ProcedureKind
+from desktop.domain.permissions import Work
+from desktop.errors import NotFoundError, Problem, ValidationError
+from desktop.services.permissions import require
+from desktop.storage.database import Database
+from desktop.storage.models import Category, ProcedureTemplate
+from desktop.storage.types import utcnow
+
+#: Kinds whose template may wait for approval (a receive never does).
+APPROVABLE_KINDS = tuple(
+    k for k in ProcedureKind if k not in (ProcedureKind.RECEIVE, ProcedureKind.IMPORT)
+)
+
+
+@dataclass(frozen=True)
+class TemplateRow:
+    """A current template: kind, the category it is specific to ("" for all), its version."""
+
+    kind: str
+    category: str
+    version: int
+    name: str
+    approval: str
+
+
+def approval_text(rule: dict[str, object]) -> str:
+    """ "never", "always, 2 approvers", "from high risk, 1 approver"."""
+    mode = str(rule.get("mode", "never"))
+    if mode == "never":
+        return "never"
+    count = int(str(rule.get("approvers", 1)))
+    people = f"{count} approver" + ("" if count == 1 else "s")
+    if mode == "risk":
+        return f"from {rule.get('min_risk', 'high')} risk, {people}"
+    return f"always, {people}"
+
+
+def list_templates(session: Session) -> list[TemplateRow]:
+    names = dict(session.execute(select(Category.id, Category.name)).all())
+    rows = session.execute(
+        select(ProcedureTemplate).where(ProcedureTemplate.is_current.is_(True))
+    ).scalars()
+    result = [
+        TemplateRow(
+            kind=row.kind,
+            category=names.get(row.category_id, "") if row.category_id else "",
+            version=row.version_number,
+            name=row.name,
+            approval=approval_text(dict(row.definition.get("approval", {}))),
+        )
+        for row in rows
+    ]
+    return sorted(result, key=lambda r: (r.kind, r.category))
+
+
+def parse_approvers(text: str) -> int:
+    """ "never" → 0, "2" → 2; anything else is refused naming the option."""
+    word = text.strip().lower()
+    if word == "never":
+        return 0
+    if word.isdigit() and int(word) <= 9:
+        return int(word)
+    raise ValidationError(
+        Problem("approvers", f"'{text}' is not a number of approvers (0–9) or 'never'")
+    )
+
+
+def set_approval(
+    db: Database,
+    username: str,
+    kind: ProcedureKind,
+    *,
+    approvers: int,
+    category: str | None = None,
+) -> TemplateRow:
+    """A new version of ``kind``'s template (the category's own with ``category``) that
+    waits for ``approvers`` approvals (0: never). A risk rule stays a risk rule with the
+    new number of approvers; otherwise the rule becomes "always"."""
+    if kind not in APPROVABLE_KINDS:
+        raise ValidationError(
+            Problem("kind", f"a {kind.label.lower()} never waits for approval: nothing to set")
+        )
+    with db.write() as session:
+        actor = require(session, username, Work.REFERENCE_DATA)
+        category_row = None
+        if category:
+            category_row = session.execute(
+                select(Category).where(func.lower(Category.name) == category.strip().lower())
+            ).scalar_one_or_none()
+            if category_row is None:
+                raise NotFoundError(f"there is no category called '{category.strip()}'")
+        scope = str(category_row.id) if category_row else ""
+        current = _current(session, kind, scope) or _current(session, kind, "")
+        if current is None:
+            raise NotFoundError(f"there is no procedure template for '{kind.label}'")
+        definition = copy.deepcopy(dict(current.definition))
+        rule = dict(definition.get("approval", {}))
+        if approvers == 0:
+            rule["mode"] = "never"
+        else:
+            rule["mode"] = "risk" if rule.get("mode") == "risk" else "always"
+            rule["approvers"] = approvers
+        definition["approval"] = rule
+        if current.scope_key == scope:
+            current.is_current = False
+            version = current.version_number + 1
+        else:
+            version = 1 + (
+                session.execute(
+                    select(func.max(ProcedureTemplate.version_number)).where(
+                        ProcedureTemplate.kind == kind.value, ProcedureTemplate.scope_key == scope
+                    )
+                ).scalar_one()
+                or 0
+            )
+        session.flush()
+        row = ProcedureTemplate(
+            id=uuid.uuid4(),
+            kind=kind.value,
+            category_id=category_row.id if category_row else None,
+            scope_key=scope,
+            version_number=version,
+            name=current.name,
+            definition=definition,
+            is_current=True,
+            created_at=utcnow(),
+            created_by_id=actor.id,
+        )
+        session.add(row)
+        session.flush()
+        return TemplateRow(
+            kind=kind.value,
+            category=category_row.name if category_row else "",
+            version=version,
+            name=row.name,
+            approval=approval_text(rule),
+        )
+
+
+def _current(session: Session, kind: ProcedureKind, scope: str) -> ProcedureTemplate | None:
+    return session.execute(
+        select(ProcedureTemplate).where(
+            ProcedureTemplate.kind == kind.value,
+            ProcedureTemplate.scope_key == scope,
+            ProcedureTemplate.is_current.is_(True),
+        )
+    ).scalar_one_or_none()

@@ -1,0 +1,56 @@
+"""A kit's edit to an asset the server decommissioned meanwhile is a conflict, not
+"merged" (new-user finding 5), synced as a user does it: ``assetdesk kit sync``."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+
+from desktop.services.approvals import approve
+from desktop.storage.models import Asset, KitConflict
+from tests.desktop.kits.helpers import change, kit_of
+from tests.factories import World
+
+ROOT = Path(__file__).parents[3]
+
+
+def test_a_kit_rename_of_an_asset_decommissioned_meanwhile_is_a_conflict(
+    world: World, tmp_path: Path
+) -> None:
+    world.receive(tag="LAP-1")
+    kit_path = tmp_path / "kit.sqlite"
+    with kit_of(world, kit_path) as field:
+        change(field.db, "LAP-1", {"name": "Renamed in the field"})
+    pending = world.decommission("LAP-1")
+    for person in ("approver", "approver2"):
+        approve(world.db, procedure_id=pending.procedure_id, approver=person)
+    url = world.db.url.render_as_string(hide_password=False)
+    sync = ("kit", "sync", str(kit_path), "--as", "tech", "--json")
+    result = subprocess.run(
+        [sys.executable, "-m", "ui.cli.main", "--database", url, *sync],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    report = json.loads(result.stdout)
+    assert report["counts"]["merged"] == 0
+    (replayed,) = report["results"]
+    assert replayed["outcome"] == "conflict", replayed
+    assert replayed["reason"] == (
+        "#1: name: the asset is decommissioned: only disposal or a change of its notes is possible"
+    )
+    with world.db.read() as s:
+        asset = s.execute(select(Asset).where(Asset.tag == "LAP-1")).scalar_one()
+        assert asset.name == "ThinkPad T14"
+        assert asset.status == "decommissioned"
+        queued = s.execute(select(KitConflict.id)).scalars().all()
+    assert [str(q) for q in queued] == [replayed["conflict_id"]]
