@@ -37,6 +37,7 @@ from ui.gui.main_window_view import MainWindowView
 from ui.gui.models.asset_table_model import AssetTableModel, RowRole
 from ui.gui.models.columns import COLUMNS
 from ui.gui.scanner import ScanDetector
+from ui.gui.window_shortcuts import WindowShortcutsFirst
 from ui.gui.worker import Progress, Worker
 
 if TYPE_CHECKING:
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
         self.model.start(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self.view.table.setSortingEnabled(True)
         self.scanner = ScanDetector(self, ScannerConfig.from_settings(self.settings))
+        self.shortcuts_first = WindowShortcutsFirst(self)  # Ctrl+E in the search box
         self.scanner.holding.connect(self._key_held)
         self.scanner.scanned.connect(self._scanned)
         self._update_status_labels()
@@ -615,6 +617,7 @@ class MainWindow(QMainWindow):
         write_state_if_asked(self)
         self._layout.save(self, self.view.splitter, self.view.table.horizontalHeader())
         self.scanner.uninstall()
+        self.shortcuts_first.uninstall()
         self.model.shutdown()
         self.view.filter_bar.shutdown()
         self.features.shutdown()
