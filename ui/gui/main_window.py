@@ -346,7 +346,14 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         rows = self.selected_rows()
         too_many = len(self.view.table.selectionModel().selectedRows()) > MAX_PROCEDURE_ASSETS
+        kit = getattr(self, "kit", None)
+        returned = kit.returned_note() if kit is not None else None
         for kind, action in self.procedure_actions.items():
+            if returned is not None:
+                action.setEnabled(False)
+                action.setToolTip(f"{kind.label}: {returned}")
+                action.setStatusTip(action.toolTip())
+                continue
             if kind is ProcedureKind.RECEIVE:
                 action.setEnabled(True)
                 action.setToolTip("Receive a new asset into stock")

@@ -435,6 +435,6 @@ def test_check_in_through_the_menu_ends_the_checkout_and_closes_the_kit(
     again = window.open_dialogs[-1]
     assert isinstance(again, SyncDialog) and again is not dialog
     qtbot.mouseClick(again.sync_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "this field kit was returned" in again.message.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "This field kit was returned" in again.message.text(), timeout=10_000)
     qtbot.waitUntil(lambda: again.worker is None)
     again.close()
