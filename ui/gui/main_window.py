@@ -23,6 +23,7 @@ from desktop.domain.lifecycle import (
     KIND_TARGET_STATUS,
     AssetStatus,
     ProcedureKind,
+    ProcedureState,
     status_move_problem,
 )
 from desktop.errors import DesktopError, NotFoundError
@@ -394,7 +395,7 @@ class MainWindow(QMainWindow):
             self.select_asset(ids[0])
         self._update_actions()
         self._show_selected_detail()
-        self.statusBar().showMessage(f"Recorded {len(outcomes)} procedure(s).", 5000)
+        self.statusBar().showMessage(recorded_message(outcomes), 5000)
         self.kit.refresh()  # in a kit: one more record waits to sync
 
     def open_reference(self, page: str = "locations") -> None:
@@ -655,6 +656,25 @@ class _AfterFirstPaint(QObject):
 
     def _next_turn(self) -> None:
         QTimer.singleShot(0, self._callback)
+
+
+def recorded_message(outcomes: list[Any]) -> str:
+    """The status bar's line after a form was recorded: what waits for approval says so."""
+    waiting = [o for o in outcomes if o.state is ProcedureState.PENDING_APPROVAL]
+    count = len(outcomes)
+    if count == 1:
+        (outcome,) = outcomes
+        text = f"Recorded {outcome.kind.label.lower()} of {outcome.asset_tag}"
+    else:
+        text = f"Recorded {count} procedures"
+    if not waiting:
+        return text + "."
+    if len(waiting) == count:
+        approvals = max(o.approvals_required for o in waiting)
+        plural = "s" if approvals != 1 else ""
+        verb = "waits" if count == 1 else "wait"
+        return f"{text}; {verb} for approval ({approvals} approval{plural} needed)."
+    return f"{text}; {len(waiting)} of them wait for approval."
 
 
 def _fitting_size(window: QWidget, width: int, height: int) -> QSize:
