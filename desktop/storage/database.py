@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from desktop.errors import DatabaseUnavailableError, PermissionDeniedError, SchemaMismatchError
 from desktop.storage import migrate
@@ -371,6 +371,9 @@ def _translate_connection_errors(database: Database) -> Iterator[None]:
                 f"({_first_line(exc)}): your role does not allow it. Nothing was changed; "
                 "ask an administrator if you need it."
             ) from exc
+        returned = _returned_kit_refusal(exc)
+        if returned is not None:
+            raise PermissionDeniedError(returned) from exc
         if not _is_connection_problem(exc):
             raise
         raise DatabaseUnavailableError(
@@ -442,6 +445,18 @@ def _is_privilege_refusal(exc: DBAPIError) -> bool:
         word in words
         for word in ("permission denied for", "permission denied to", "command denied to user")
     )
+
+
+def _returned_kit_refusal(exc: DBAPIError) -> str | None:
+    """The sentence of a returned field kit's trigger (it refuses every write after the
+    check-in, whichever window or command tried it), capitalised; None for anything else.
+    Kits returned by older versions have the sentence in lower case."""
+    if not isinstance(exc, IntegrityError):
+        return None
+    line = _first_line(exc)
+    if "field kit was returned" not in line.lower():
+        return None
+    return line[:1].upper() + line[1:] + "."
 
 
 def _is_connection_problem(exc: DBAPIError) -> bool:

@@ -56,7 +56,7 @@ def returned_note(session: Session) -> str | None:
 
 def returned_sentence(returned_at: str, server: str) -> str:
     return (
-        f"this field kit was returned to {server or 'its server'} on "
+        f"This field kit was returned to {server or 'its server'} on "
         f"{returned_at[:16].replace('T', ' ')} UTC: it takes no more work and cannot be "
         "synced again; check out a new kit"
     )

@@ -19,7 +19,8 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox
+from PySide6.QtWidgets import QApplication, QComboBox, QWidget
+from shiboken6 import isValid
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.audits import start_audit
@@ -310,3 +311,94 @@ def _info(kit: Path) -> Any:
         return info
     finally:
         database.dispose()
+
+
+def test_check_in_closes_the_work_on_the_kit_and_refuses_more_in_one_sentence(
+    qtbot: QtBot,
+    journey_window: WindowFactory,
+    register: Register,
+    scanner: HidScanner,
+    tmp_path: Path,
+) -> None:
+    """New-user finding 4: an audit's Scanning window left open across Field kit › Check
+    in is closed with the kit's other windows; the banner and the actions say the kit was
+    returned; and a write that still reaches the returned kit (a Scanning window opened on
+    it anyway) is refused with the one capitalised sentence, never a traceback."""
+    start_audit(
+        register.db,
+        scope_location_id=register.world.room_b,
+        started_by="auditor",
+        name="Room A2 count",
+    )  # set-up: an audit the auditor opened on the shared database
+    window = journey_window("tech")
+    kit = tmp_path / "kit.adkit"
+    trigger(window.kit.checkout_action)
+    dialog = window.open_dialogs[-1]
+    assert isinstance(dialog, CheckoutDialog)
+    qtbot.keyClicks(dialog.location_filter, "room a2")
+    (row,) = [i for i in range(dialog.locations.count()) if not dialog.locations.item(i).isHidden()]
+    dialog.locations.setFocus()
+    dialog.locations.setCurrentRow(row)
+    qtbot.keyClick(dialog.locations, Qt.Key.Key_Space)
+    choose(qtbot, dialog.audit, "Room A2 count")
+    dialog.path.setFocus()
+    qtbot.keyClick(dialog.path, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(dialog.path, str(kit))
+    qtbot.mouseClick(dialog.checkout_button, Qt.MouseButton.LeftButton)
+    _until(qtbot, dialog.open_button.isVisible, dialog.message.text)
+    qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.database.sqlite_path == kit, timeout=30_000)
+    qtbot.waitUntil(window.kit.banner.isVisible, timeout=10_000)
+
+    # The audit's Scanning window, a scan, and it stays open.
+    trigger(window.features.audits_action)
+    audits = shown(qtbot, AuditWindow)
+    qtbot.waitUntil(lambda: audits.model.rowCount() == 1)
+    audits.table.selectRow(0)
+    trigger(audits.scan_action)
+    screen = shown(qtbot, ScanScreen)
+    screen.activateWindow()
+    qtbot.waitUntil(screen.scan_field.hasFocus)
+    scanner.scan(SCANNED)
+    qtbot.waitUntil(_answered(screen, "FOUND"), timeout=10_000)
+
+    # Field kit › Check in.
+    window.activateWindow()
+    trigger(window.kit.check_in_action)
+    sync = window.open_dialogs[-1]
+    assert isinstance(sync, SyncDialog)
+    qtbot.mouseClick(sync.check_in_button, Qt.MouseButton.LeftButton)
+    _until(qtbot, lambda: sync.report is not None and sync.worker is None, sync.message.text)
+    assert sync.report.returned
+    # The windows working in the kit are closed; the Sync dialog stays with its report.
+    qtbot.waitUntil(lambda: not _on_screen(screen) and not _on_screen(audits), timeout=10_000)
+    assert sync.isVisible()
+    banner = window.kit.banner
+    qtbot.waitUntil(lambda: "Field kit — Checked in" in _banner(window), timeout=10_000)
+    assert "working offline" not in _banner(window) and "takes no more work" in _banner(window)
+    assert not banner.sync_button.isVisible()
+    for kind, action in window.procedure_actions.items():
+        assert not action.isEnabled(), kind
+        assert "checked in (returned)" in action.toolTip()
+    sync.close()
+
+    # A Scanning window opened on the returned kit anyway: the scan is refused in one
+    # capitalised sentence (it was an IntegrityError traceback).
+    trigger(window.features.audits_action)
+    audits = shown(qtbot, AuditWindow)
+    qtbot.waitUntil(lambda: audits.model.rowCount() == 1)
+    audits.table.selectRow(0)
+    trigger(audits.scan_action)
+    again = shown(qtbot, ScanScreen)
+    assert again is not screen
+    again.activateWindow()
+    qtbot.waitUntil(again.scan_field.hasFocus)
+    scanner.scan("LAP-00015")
+    qtbot.waitUntil(lambda: "was returned" in again.answer.text(), timeout=10_000)
+    assert "\nThis field kit was returned to " in again.answer.text(), again.answer.text()
+    again.close()
+    audits.close()
+
+
+def _on_screen(widget: QWidget) -> bool:
+    return isValid(widget) and widget.isVisible()

@@ -208,6 +208,7 @@ def test_a_technicians_day(
     type_into(qtbot, view.asset_editors["purchase_cost"].widget, "189.90")
     tick(qtbot, receive, "inspected", "contents_match")
     (received,) = record(qtbot, receive)
+    assert window.statusBar().currentMessage() == f"Recorded receive of {TAG}."
     assert received.asset_tag == TAG
 
     # -- the new asset is selected and shown -------------------------------------------
@@ -273,6 +274,9 @@ def test_a_technicians_day(
     tick(qtbot, decommission, "accounts_removed")
     (pending,) = record(qtbot, decommission)
     assert pending.approvals_required == 2
+    assert window.statusBar().currentMessage() == (
+        f"Recorded decommission of {TAG}; waits for approval (2 approvals needed)."
+    )  # new-user finding 22: it said "Recorded 1 procedure(s)."
     qtbot.waitUntil(lambda: "waiting for approval" in timeline(window), timeout=10_000)
     assert shown_status(window) == "In service"  # not before it is approved
 

@@ -23,6 +23,7 @@ from desktop.domain.lifecycle import (
     KIND_TARGET_STATUS,
     AssetStatus,
     ProcedureKind,
+    ProcedureState,
     status_move_problem,
 )
 from desktop.errors import DesktopError, NotFoundError
@@ -37,6 +38,7 @@ from ui.gui.main_window_view import MainWindowView
 from ui.gui.models.asset_table_model import AssetTableModel, RowRole
 from ui.gui.models.columns import COLUMNS
 from ui.gui.scanner import ScanDetector
+from ui.gui.window_shortcuts import WindowShortcutsFirst
 from ui.gui.worker import Progress, Worker
 
 if TYPE_CHECKING:
@@ -98,6 +100,7 @@ class MainWindow(QMainWindow):
         self.model.start(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self.view.table.setSortingEnabled(True)
         self.scanner = ScanDetector(self, ScannerConfig.from_settings(self.settings))
+        self.shortcuts_first = WindowShortcutsFirst(self)  # Ctrl+E in the search box
         self.scanner.holding.connect(self._key_held)
         self.scanner.scanned.connect(self._scanned)
         self._update_status_labels()
@@ -347,7 +350,14 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         rows = self.selected_rows()
         too_many = len(self.view.table.selectionModel().selectedRows()) > MAX_PROCEDURE_ASSETS
+        kit = getattr(self, "kit", None)
+        returned = kit.returned_note() if kit is not None else None
         for kind, action in self.procedure_actions.items():
+            if returned is not None:
+                action.setEnabled(False)
+                action.setToolTip(f"{kind.label}: {returned}")
+                action.setStatusTip(action.toolTip())
+                continue
             if kind is ProcedureKind.RECEIVE:
                 action.setEnabled(True)
                 action.setToolTip("Receive a new asset into stock")
@@ -388,7 +398,7 @@ class MainWindow(QMainWindow):
             self.select_asset(ids[0])
         self._update_actions()
         self._show_selected_detail()
-        self.statusBar().showMessage(f"Recorded {len(outcomes)} procedure(s).", 5000)
+        self.statusBar().showMessage(recorded_message(outcomes), 5000)
         self.kit.refresh()  # in a kit: one more record waits to sync
 
     def open_reference(self, page: str = "locations") -> None:
@@ -618,6 +628,7 @@ class MainWindow(QMainWindow):
         write_state_if_asked(self)
         self._layout.save(self, self.view.splitter, self.view.table.horizontalHeader())
         self.scanner.uninstall()
+        self.shortcuts_first.uninstall()
         self.model.shutdown()
         self.view.filter_bar.shutdown()
         self.features.shutdown()
@@ -648,6 +659,25 @@ class _AfterFirstPaint(QObject):
 
     def _next_turn(self) -> None:
         QTimer.singleShot(0, self._callback)
+
+
+def recorded_message(outcomes: list[Any]) -> str:
+    """The status bar's line after a form was recorded: what waits for approval says so."""
+    waiting = [o for o in outcomes if o.state is ProcedureState.PENDING_APPROVAL]
+    count = len(outcomes)
+    if count == 1:
+        (outcome,) = outcomes
+        text = f"Recorded {outcome.kind.label.lower()} of {outcome.asset_tag}"
+    else:
+        text = f"Recorded {count} procedures"
+    if not waiting:
+        return text + "."
+    if len(waiting) == count:
+        approvals = max(o.approvals_required for o in waiting)
+        plural = "s" if approvals != 1 else ""
+        verb = "waits" if count == 1 else "wait"
+        return f"{text}; {verb} for approval ({approvals} approval{plural} needed)."
+    return f"{text}; {len(waiting)} of them wait for approval."
 
 
 def _fitting_size(window: QWidget, width: int, height: int) -> QSize:

@@ -53,7 +53,7 @@ def test_a_check_in_syncs_ends_the_checkout_and_closes_the_kit(
             row = s.get(KitCheckout, info.kit_id)
             assert row is not None and row.returned_at is not None
         # The kit refuses further work, with one clear sentence ...
-        with pytest.raises(PermissionDeniedError, match="this field kit was returned"):
+        with pytest.raises(PermissionDeniedError, match="This field kit was returned"):
             change(field.db, "LAP-1", {"serial_number": "AFTER"})
         # ... whichever door (the kit's own triggers back the services up) ...
         with (

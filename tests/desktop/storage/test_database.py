@@ -176,3 +176,36 @@ def test_a_plain_connection_translates_connection_errors(tmp_path: Path) -> None
             connection.execute(text("SELECT version_num FROM alembic_version"))
     finally:
         database.dispose()
+
+
+def test_a_returned_kits_trigger_is_one_capitalised_sentence(tmp_path: Path) -> None:
+    """Whatever writes to a returned field kit (a form, an audit scan, the CLI) meets its
+    trigger: the database layer turns the abort into a PermissionDeniedError with the
+    trigger's sentence, capitalised (kits returned by older versions say it in lower
+    case) — never an IntegrityError traceback (new-user finding 4)."""
+    from desktop.errors import PermissionDeniedError
+
+    path = tmp_path / "returned.sqlite3"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE audit_scans (raw TEXT)")
+        connection.execute(
+            "CREATE TRIGGER kit_returned_audit_scans_insert BEFORE INSERT ON audit_scans "
+            "BEGIN SELECT RAISE(ABORT, 'this field kit was returned to its server on "
+            "2026-12-05 09:00 UTC: it takes no more work and cannot be synced again; check "
+            "out a new kit'); END"
+        )
+    database = Database(f"sqlite:///{path}")
+    try:
+        with (
+            pytest.raises(PermissionDeniedError) as refused,
+            database.write() as session,
+        ):
+            session.execute(text("INSERT INTO audit_scans (raw) VALUES ('LAP-1')"))
+        assert str(refused.value) == (
+            "This field kit was returned to its server on 2026-12-05 09:00 UTC: it takes no "
+            "more work and cannot be synced again; check out a new kit."
+        )
+        with database.read() as session:
+            assert session.execute(text("SELECT count(*) FROM audit_scans")).scalar_one() == 0
+    finally:
+        database.dispose()

@@ -74,7 +74,7 @@ def test_check_in_replays_offline_audits_and_moves_then_ends_the_checkout(
     # The returned kit takes no more work and is not synced again: one line each.
     one_line_failure(
         assetdesk("--database", kit, "incidents", "note", str(number), "again", "--as", "tech"),
-        "this field kit was returned",
+        "This field kit was returned",
     )
     one_line_failure(assetdesk("kit", "sync", kit), "was returned", "check out a new kit")
     one_line_failure(assetdesk("kit", "sync", kit, "--check-in"), "was returned")

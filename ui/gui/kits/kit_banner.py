@@ -54,6 +54,7 @@ class KitBanner(QFrame):
             self.hide()
             return
         self.headline.setText(banner_html(info, now, holder=holder))
+        self.sync_button.setVisible(getattr(info, "returned_at", None) is None)
         self.setToolTip(
             f"This window works in a field kit: a copy of part of {info.source_description}, "
             "made to work offline. What you record here is replayed on that database when "
@@ -85,11 +86,13 @@ def banner_html(info: Any, now: dt.datetime | None = None, *, holder: str = "") 
         f"(taken {local_time_text(info.refreshed_at)}); {waiting_text}.",
     ]
     returned_at = getattr(info, "returned_at", None)
-    if returned_at is not None:
-        parts.append(
-            f"<b>Checked in {local_time_text(returned_at)}</b>: this kit went back for good "
-            "and takes no more work; check out a new kit to work offline again."
-        )
+    if returned_at is not None:  # what it was no longer matters: it is closed
+        parts = [
+            f"<b>Field kit — Checked in {local_time_text(returned_at)}</b> (returned to "
+            f"{html.escape(info.source_description)}): this kit went back for good "
+            "and takes no more work; check out a new kit to work offline again. It held "
+            f"{html.escape(info.scope_text)} ({int(info.asset_count):,} assets)."
+        ]
     if conflicts:
         parts.append(
             f"<span style='color:#a32020'><b>{conflicts} conflict"

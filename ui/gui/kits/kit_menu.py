@@ -99,12 +99,20 @@ class KitMenu:
         info, holder = info if isinstance(info, tuple) else (None, "")
         self.info = info
         self.banner.show_kit(info, holder=holder)
+        self.window._update_actions()  # a returned kit takes no more procedures
         self.checkout_action.setEnabled(info is None)
         self.checkout_action.setToolTip(
             "Copy part of this database into a kit file to work offline"
             if info is None
             else "This window works in a field kit: check out from the shared database"
         )
+
+    def returned_note(self) -> str | None:
+        """When the window's kit was checked in (returned): why it takes no more work."""
+        returned_at = getattr(self.info, "returned_at", None)
+        if returned_at is None:
+            return None
+        return "this field kit was checked in (returned): check out a new kit"
 
     # -- the actions -------------------------------------------------------------------
 
@@ -133,12 +141,24 @@ class KitMenu:
             dialog.setWindowTitle("Check a field kit in")
             dialog.sync_button.setDefault(False)
             dialog.check_in_button.setDefault(True)
-        dialog.synced.connect(lambda _report: self._after_sync())
+        dialog.synced.connect(self._after_sync)
         self.window._open_dialog(dialog)
 
-    def _after_sync(self) -> None:
+    def _after_sync(self, report: object = None) -> None:
+        if getattr(report, "returned", False):
+            self._close_work_on_the_kit()
         self.window.refresh()
         self.refresh()
+
+    def _close_work_on_the_kit(self) -> None:
+        """A check-in ended the kit for good: close the windows and forms working in it
+        (an audit's Scanning window, an incident, a procedure form) as a database switch
+        does; the Sync dialog that checked it in stays to show its report."""
+        sync_dialog = importlib.import_module("ui.gui.kits.sync_dialog")
+        self.window.features.close_windows()
+        for dialog in list(self.window.open_dialogs):
+            if not isinstance(dialog, sync_dialog.SyncDialog):
+                dialog.close()
 
     def open_conflicts(self) -> None:
         queue = importlib.import_module("ui.gui.kits.conflict_queue")

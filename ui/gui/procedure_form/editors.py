@@ -160,6 +160,9 @@ class ReferenceCombo(_NoWheelCombo):
         #: Lower-cased item text → row, and last path segment → rows (for "Room A1").
         self._by_text: dict[str, int] = {}
         self._by_tail: dict[str, list[int]] = {}
+        #: Lower-cased detail (a location's code, a person's user name…) → rows: a code
+        #: typed as on the CLI (LON-B1.04) names its location.
+        self._by_detail: dict[str, list[int]] = {}
         self._fill(choices)
         completer = QCompleter(self.model(), self)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
@@ -177,6 +180,8 @@ class ReferenceCombo(_NoWheelCombo):
             self._by_text.setdefault(choice.label.lower(), row)
             tail = choice.label.rsplit(PATH_SEPARATOR, 1)[-1].lower()
             self._by_tail.setdefault(tail, []).append(row)
+            if choice.detail:
+                self._by_detail.setdefault(choice.detail.strip().lower(), []).append(row)
 
     def set_choices(self, choices: Sequence[Choice]) -> None:
         """Offer other choices (the models of the chosen category); the chosen value stays
@@ -188,6 +193,7 @@ class ReferenceCombo(_NoWheelCombo):
             self.clear()
             self._by_text.clear()
             self._by_tail.clear()
+            self._by_detail.clear()
             self._fill(choices)
             self.set_value(kept)
             if kept is None and typed:
@@ -213,13 +219,17 @@ class ReferenceCombo(_NoWheelCombo):
         return bool(self.typed_text()) and self._matching_index() < 0
 
     def _matching_index(self) -> int:
-        """The row the typed text names: its full text, its name, or — when only one
-        choice ends so — the last part of a path ("Room A1")."""
+        """The row the typed text names: its full text, its name, its code or user name
+        (when only one choice has it), or — when only one choice ends so — the last part
+        of a path ("Room A1")."""
         text = self.typed_text().lower()
         if not text:
             return -1
         if text in self._by_text:
             return self._by_text[text]
+        coded = self._by_detail.get(text, [])
+        if len(coded) == 1:
+            return coded[0]
         tails = self._by_tail.get(text, [])
         return tails[0] if len(tails) == 1 else -1
 
