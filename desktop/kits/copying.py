@@ -243,6 +243,8 @@ def _uuid_to_kit(value: Any) -> str:
 def _datetime_to_kit(value: Any) -> Any:
     if isinstance(value, dt.datetime) and value.tzinfo is None:
         return value.isoformat(" ", "microseconds")  # SQLAlchemy's SQLite storage format
+    if isinstance(value, str):  # a SQLite source not attached (in memory): stored so
+        return value
     raise TypeError(f"not a naive UTC time: {value!r}")
 
 

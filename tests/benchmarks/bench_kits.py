@@ -34,6 +34,9 @@ the same run.
   PostgreSQL 15, 100,000   5.02    2.99     1.7×        1.4×       11.8
   MariaDB, 100,000         5.68    3.05     1.9×        1.3×       12.2
   SQLite, 1,000,000        2.57    1.47     1.7×        1.7×       12.6
+  SQLite, 100,000 (again)  0.85    0.57     1.5×        1.7×       5.1
+  PostgreSQL (again)       2.26    1.21     1.9×        1.4×       5.3
+  MariaDB (again)          2.07    1.93     1.1×        1.2×       5.4
   =======================  ======  =======  ==========  =========  ====
 
   Where it went (profiled): the kit's secondary indexes kept up row by row (now
