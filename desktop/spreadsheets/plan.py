@@ -27,6 +27,7 @@ from desktop.domain.lifecycle import (
 from desktop.domain.tags import normalize_tag
 from desktop.errors import DesktopError
 from desktop.services.approval_rule import ApprovalRules
+from desktop.services.lifecycle_rules import waiting_procedure_problem
 from desktop.services.procedures import FieldChange
 from desktop.services.templates import current_template
 from desktop.services.values import json_value
@@ -526,6 +527,11 @@ class _Planner(RowValues):
             for kind, after in steps:
                 reason = reason or status_move_problem(kind, before, after)
                 before = after
+            if reason is None:  # a retirement already waiting for approval is not doubled
+                waiting = waiting_procedure_problem(
+                    self.session, steps[0][0], current["id"], current["tag"]
+                )
+                reason = waiting.message if waiting is not None else None
         else:
             reason = status_move_problem(ProcedureKind.CHANGE, before, target)
             fields = [change.field for change in plan.changes]

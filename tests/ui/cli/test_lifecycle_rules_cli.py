@@ -281,3 +281,30 @@ def test_the_readme_allocate_example_runs_as_written(sqlite_db: Database) -> Non
     with sqlite_db.read() as s:
         names = s.execute(select(Asset.name).where(Asset.tag.like("LAP-%"))).scalars().all()
     assert names == ["Laptop"] * 3, (names, result.stdout)
+
+
+def test_an_import_row_cannot_retire_an_asset_whose_decommission_waits(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    seed_world(sqlite_db)
+    ok(
+        sqlite_db,
+        "procedure",
+        "receive",
+        "LAP-T7",
+        "--set",
+        "category=Laptop",
+        "--set",
+        "location=ROOM-A1",
+        *RECEIVE_CHECKS,
+        "--as",
+        "tech",
+    )
+    ok(sqlite_db, "procedure", "decommission", "LAP-T7", *DECOMMISSION, "--as", "tech")
+    sheet = tmp_path / "retire.csv"
+    sheet.write_text("Asset tag,Status\nLAP-T7,Archived\n", encoding="utf-8")
+    result = cli(sqlite_db, "import", str(sheet), "--as", "admin")
+    assert result.returncode == 1, result.stdout
+    out = result.stdout + result.stderr
+    assert "row 2" in out and "a decommission of LAP-T7 already waits for approval" in out, out
+    assert len(pending_ids(sqlite_db, "LAP-T7")) == 1

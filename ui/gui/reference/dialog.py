@@ -23,6 +23,7 @@ from ui.gui.reference.jobs import DialogJobs
 from ui.gui.reference.location_page import LocationsPage
 from ui.gui.reference.record_page import RecordPage
 from ui.gui.reference.simple_pages import ManufacturersPage, ModelsPage, PeoplePage, SuppliersPage
+from ui.gui.reference.templates_page import TemplatesPage
 from ui.gui.reference.users_page import UsersPage
 
 #: Page keys (for ``page=``) and their titles, in the order the list shows them.
@@ -34,6 +35,7 @@ PAGES = (
     ("people", "People"),
     ("groups", "Groups"),
     ("users", "Users and logins"),
+    ("templates", "Procedure templates"),
 )
 
 
@@ -90,6 +92,8 @@ class ReferenceDataDialog(QDialog):
         self.people.changed.connect(self.groups.reload)
         self.users = UsersPage(database, self.jobs)
         self.users.changed.connect(self.people.reload)
+        self.templates = TemplatesPage(database, self.jobs)
+        self.templates.actor = username
         self._widgets: dict[str, QWidget] = {
             "locations": self.locations,
             "categories": self.categories,
@@ -98,6 +102,7 @@ class ReferenceDataDialog(QDialog):
             "people": self.people,
             "groups": self.groups,
             "users": self.users,
+            "templates": self.templates,
         }
         self.page_list = QListWidget()
         self.page_list.setFixedWidth(200)
@@ -112,6 +117,7 @@ class ReferenceDataDialog(QDialog):
             record_page.changed.connect(self.changed)
             record_page.reload()
         self.users.reload()
+        self.templates.reload()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         body = QHBoxLayout()

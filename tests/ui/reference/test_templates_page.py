@@ -1,0 +1,72 @@
+"""The reference data window's Procedure templates page: an administrator sets a kind's
+approval to "never" with the page's own widgets (new-user finding 1); a technician is
+refused with the reason."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from PySide6.QtCore import Qt
+
+from desktop.domain.lifecycle import ProcedureKind
+from desktop.services.templates import current_template
+from desktop.storage.models import ProcedureTemplate
+from tests.factories import World
+from tests.ui.reference.conftest import settle
+from ui.gui.reference.dialog import ReferenceDataDialog
+
+
+def _choose(combo: object, text: str) -> None:
+    from PySide6.QtWidgets import QComboBox
+
+    assert isinstance(combo, QComboBox)
+    index = combo.findText(text)
+    assert index >= 0, text
+    combo.setCurrentIndex(index)
+
+
+def _rows(page: object) -> list[list[str]]:
+    table = page.table  # type: ignore[attr-defined]
+    return [
+        [table.item(r, c).text() for c in range(table.columnCount())]
+        for r in range(table.rowCount())
+    ]
+
+
+def test_an_administrator_sets_decommission_to_never(
+    qtbot: QtBot, dialog: ReferenceDataDialog, sqlite_world: World
+) -> None:
+    dialog.show_page("templates")
+    page = dialog.templates
+    assert ["Decommission", "all categories", "1", "always, 2 approvers"] in _rows(page)
+    _choose(page.kind, "Decommission")
+    _choose(page.approvers, "never")
+    qtbot.mouseClick(page.apply_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, dialog)
+    assert page.message.text() == "✔ Decommission: approval never (template version 2)."
+    assert ["Decommission", "all categories", "2", "never"] in _rows(page)
+    with sqlite_world.db.read() as s:
+        template = current_template(s, ProcedureKind.DECOMMISSION)
+        author = s.execute(
+            select(ProcedureTemplate.created_by_id).where(ProcedureTemplate.id == template.id)
+        ).scalar_one()
+    assert template.version == 2
+    assert template.definition.approval.mode == "never"
+    assert author == sqlite_world.people["admin"]
+
+
+def test_a_technician_is_refused_on_the_page(qtbot: QtBot, sqlite_world: World) -> None:
+    window = ReferenceDataDialog(sqlite_world.db, "tech", page="templates")
+    window.show()
+    settle(qtbot, window)
+    _choose(window.templates.kind, "Dispose")
+    _choose(window.templates.approvers, "never")
+    qtbot.mouseClick(window.templates.apply_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    assert window.templates.message.text().startswith("✖ "), window.templates.message.text()
+    assert "administrator" in window.templates.message.text()
+    with sqlite_world.db.read() as s:
+        assert current_template(s, ProcedureKind.DISPOSE).version == 1
+    window.close()
+    window.deleteLater()
