@@ -16,12 +16,12 @@ from tests.journeys.hid_scanner import HidScanner
 from tests.journeys.test_technician_journey import (
     choose,
     click_into,
-    focused,
     press,
     record,
     the_form,
 )
 from tests.ui.gui.conftest import Register
+from tests.ui.procedure_form.test_keyboard import focused
 from ui.gui.models.asset_table_model import TagRole
 
 
