@@ -34,6 +34,8 @@ class Setting(Generic[T]):
 
 
 DATABASE_URL = Setting("database", "url", "", "Database URL (empty: the local file)")
+#: Before 2026-12 one person for every database; now the fallback only where no database
+#: has a person of its own yet (see :func:`signed_in_person`).
 CURRENT_USER = Setting("user", "username", "", "The person using this computer")
 DATE_FORMAT = Setting("display", "date_format", "yyyy-MM-dd", "Date format")
 DATE_ORDER = Setting(
@@ -111,6 +113,12 @@ class Settings:
         self._parser.set(setting.section, setting.name, str(value))
         self.save()
 
+    def has_section(self, section: str) -> bool:
+        return self._parser.has_section(section)
+
+    def sections(self) -> list[str]:
+        return self._parser.sections()
+
     def get_raw(self, section: str, name: str, default: str = "") -> str:
         return self._parser.get(section, name, fallback=default)
 
@@ -126,3 +134,42 @@ class Settings:
         with temporary.open("w", encoding="utf-8") as handle:
             self._parser.write(handle)
         temporary.replace(self.path)
+
+
+#: Settings sections of the signed-in person of one database: "person at <database key>".
+_PERSON_SECTION = "person at "
+
+
+def database_key(url: object) -> str:
+    """The database ``url`` names, the same however it is written: backend, login, host,
+    port and database (an absolute path for a local file), never a password."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(str(url) if not hasattr(url, "drivername") else url)  # type: ignore[arg-type]
+    except Exception:  # noqa: BLE001 - not a URL: the text itself is the key
+        return str(url)
+    parsed = parsed.set(drivername=parsed.get_backend_name(), query={})._replace(password=None)
+    if parsed.drivername == "sqlite" and parsed.database and parsed.database != ":memory:":
+        parsed = parsed.set(database=str(Path(parsed.database).expanduser().resolve()))
+    return parsed.render_as_string(hide_password=False)
+
+
+def signed_in_person(settings: Settings, url: object) -> str:
+    """The person File › Settings signed in on the database at ``url`` ("" for none: on a
+    local file the operating-system user then acts). A person set for one database never
+    follows the user into another; the old single setting counts only while no database
+    has a person of its own (settings from before)."""
+    section = _PERSON_SECTION + database_key(url)
+    if settings.has_section(section):
+        return settings.get_raw(section, "username")
+    if any(name.startswith(_PERSON_SECTION) for name in settings.sections()):
+        return ""
+    return settings.get(CURRENT_USER)
+
+
+def set_signed_in_person(settings: Settings, url: object, username: str) -> None:
+    """Sign ``username`` in on the database at ``url`` only (the old single setting goes)."""
+    settings.set_raw(_PERSON_SECTION + database_key(url), "username", username.strip())
+    if settings.get(CURRENT_USER):
+        settings.set(CURRENT_USER, "")

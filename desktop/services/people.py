@@ -10,6 +10,11 @@ from desktop.storage.models import Person
 
 
 def person_by_username(session: Session, username: str) -> Person:
+    if not username.strip():  # a shared server where nobody was signed in yet
+        raise NotFoundError(
+            "Nobody is signed in: choose the signed-in person in File › Settings "
+            "(on the command line: --as USER)"
+        )
     person = session.execute(
         select(Person).where(func.lower(Person.username) == username.strip().lower())
     ).scalar_one_or_none()

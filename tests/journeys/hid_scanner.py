@@ -122,3 +122,25 @@ class HidScanner:
         gap = self._random.randint(profile.min_gap_ms, profile.max_gap_ms)
         self._clock += gap
         self.qtbot.wait(gap)
+
+
+def typing_reached_its_field(qtbot: QtBot, *, timeout: int = 5000) -> None:
+    """A person pauses after typing: wait until no window's scan detector holds back keys
+    (fast test keystrokes look like the start of a scan until the burst goes quiet; then
+    they reach the focused field as typed). Press Enter or Tab only after this."""
+    from ui.gui.scanner import ScanDetector
+
+    def delivered() -> bool:
+        return not any(
+            detector.is_holding()
+            for window in QApplication.topLevelWidgets()
+            for detector in window.findChildren(ScanDetector)
+        )
+
+    qtbot.waitUntil(delivered, timeout=timeout)
+
+
+def type_as_a_person(qtbot: QtBot, widget: QWidget, text: str) -> None:
+    """Type ``text`` into ``widget`` and pause, as a person does before the next key."""
+    qtbot.keyClicks(widget, text)
+    typing_reached_its_field(qtbot)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.domain.lifecycle import ProcedureKind, ProcedureState
 from desktop.services.procedures import ProcedureRequest, record_procedure
-from desktop.settings import CURRENT_USER, DATABASE_URL
+from desktop.settings import DATABASE_URL, signed_in_person
 from desktop.storage.models import Asset, Procedure
 from tests.journeys.conftest import WindowFactory, trigger
 from tests.journeys.windows import shown
@@ -90,7 +90,7 @@ def test_an_approver_refuses_their_own_request_and_approves_another(
     qtbot.waitUntil(lambda: badge.text() == "Approvals (2)", timeout=10_000)
 
     _switch_person(qtbot, window, "infra")
-    assert window.settings.get(CURRENT_USER) == "infra"
+    assert signed_in_person(window.settings, window.database.url) == "infra"
     assert window.view.user_label.text() == "Signed in as infra"
     # Ivy Infra may decide Tess Tech's request, not her own: one, without a Refresh.
     qtbot.waitUntil(lambda: badge.text() == "Approvals (1)", timeout=10_000)

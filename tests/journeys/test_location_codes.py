@@ -12,16 +12,16 @@ from PySide6.QtWidgets import QApplication
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.storage.models import Asset
 from tests.journeys.conftest import WindowFactory
-from tests.journeys.hid_scanner import HidScanner
+from tests.journeys.hid_scanner import HidScanner, type_as_a_person
 from tests.journeys.test_technician_journey import (
     choose,
     click_into,
-    focused,
     press,
     record,
     the_form,
 )
 from tests.ui.gui.conftest import Register
+from tests.ui.procedure_form.test_keyboard import focused
 from ui.gui.models.asset_table_model import TagRole
 
 
@@ -46,7 +46,7 @@ def test_a_location_code_typed_into_the_change_form_moves_the_asset(
     choose(qtbot, view.answer_editors["change_type"].widget, "Move")
     location = view.asset_editors["location"]
     click_into(qtbot, location.widget)
-    qtbot.keyClicks(focused(), "room-a2")  # its code (ROOM-A2), in any case
+    type_as_a_person(qtbot, focused(), "room-a2")  # its code (ROOM-A2), in any case
     qtbot.keyClick(QApplication.activePopupWidget() or focused(), Qt.Key.Key_Tab)
     qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None)
     assert location.problem() is None

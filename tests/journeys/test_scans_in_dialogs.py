@@ -10,6 +10,8 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
+from PySide6.QtWidgets import QLineEdit
+
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.audits import start_audit
 from desktop.settings import SCAN_PREFIX, SCAN_TERMINATOR, Settings
@@ -80,3 +82,64 @@ def test_the_audit_scan_screen_takes_capitals_tab_and_a_prefix(
     assert stored_raw(audit_world) == ["ROOM-A1", "LAP-1", "LAP-2"]
     assert screen.scan_field.text() == ""
     assert screen.scan_field.hasFocus()
+
+
+def test_a_scan_in_a_change_form_is_ignored_not_typed_into_the_field(
+    qtbot: QtBot, journey_window: WindowFactory, scanner: HidScanner
+) -> None:
+    """New-user finding 9: a scan while the Reason (or any) field of a Change form has the
+    focus is not typed into it, its Enter does not move to the Asset tag field, and a
+    second scan does not overwrite the tag; the line above the buttons says so."""
+    from tests.journeys.test_technician_journey import click_into
+
+    window = journey_window()
+    window.view.table.setFocus()
+    qtbot.waitUntil(window.view.table.hasFocus)
+    scanner.scan("LAP-00011")
+    qtbot.waitUntil(
+        lambda: window.procedure_actions[ProcedureKind.CHANGE].isEnabled(), timeout=5000
+    )
+    trigger(window.procedure_actions[ProcedureKind.CHANGE])
+    dialog = window.open_dialogs[-1]
+    assert isinstance(dialog, ProcedureDialog)
+    qtbot.waitUntil(lambda: dialog.is_ready() and not dialog.is_busy(), timeout=20_000)
+    view = dialog.view
+    assert view is not None
+    text_fields = [e for e in view.answer_editors.values() if isinstance(e.widget, QLineEdit)]
+    field = text_fields[0] if text_fields else view.asset_editors["name"]
+    before = {key: e.value() for key, e in view.asset_editors.items()}
+    click_into(qtbot, field.widget)
+    typed_before = field.value()
+    for code in ("LAP-00001", "Mon-00002/B"):
+        scanner.scan(code)
+        qtbot.waitUntil(lambda: code in dialog.scan_label.text(), timeout=5000)  # noqa: B023
+        assert dialog.scan_label.text().startswith(f"Scan ignored in the form: {code}.")
+        assert owns_focus(field.widget)  # Enter did not move on
+    assert field.value() == typed_before
+    assert {key: e.value() for key, e in view.asset_editors.items()} == before
+    assert dialog.isVisible()
+    dialog.discard()
+
+
+def test_a_scan_in_a_receive_form_fills_the_empty_asset_tag_only(
+    qtbot: QtBot, journey_window: WindowFactory, scanner: HidScanner
+) -> None:
+    from tests.journeys.test_technician_journey import click_into
+
+    window = journey_window()
+    trigger(window.procedure_actions[ProcedureKind.RECEIVE])
+    dialog = window.open_dialogs[-1]
+    assert isinstance(dialog, ProcedureDialog)
+    qtbot.waitUntil(lambda: dialog.is_ready() and not dialog.is_busy(), timeout=20_000)
+    assert dialog.view is not None
+    tag, name = dialog.view.asset_editors["tag"], dialog.view.asset_editors["name"]
+    click_into(qtbot, name.widget)  # the focus elsewhere: the tag still takes the scan
+    scanner.scan("NEW-Xy001")
+    qtbot.waitUntil(lambda: tag.value() == "NEW-Xy001", timeout=5000)
+    assert name.value() in ("", None) and owns_focus(name.widget)
+    assert dialog.scan_label.text() == f"Scanned NEW-Xy001 into {tag.label}."
+    scanner.scan("NEW-Xy002")  # the tag is filled: the next scan changes nothing
+    qtbot.waitUntil(lambda: "NEW-Xy002" in dialog.scan_label.text(), timeout=5000)
+    assert dialog.scan_label.text().startswith("Scan ignored in the form: NEW-Xy002.")
+    assert tag.value() == "NEW-Xy001" and name.value() in ("", None)
+    dialog.discard()

@@ -138,3 +138,39 @@ def test_windows_on_the_old_database_close_when_it_is_switched(
     qtbot.waitUntil(lambda: window.database.sqlite_path == other, timeout=30_000)
     qtbot.waitUntil(lambda: not isValid(audits) or not audits.isVisible(), timeout=10_000)
     assert not [w for w in window.features._windows if w.isVisible()]
+
+
+def test_the_signed_in_person_stays_with_the_database_it_was_chosen_for(
+    qtbot: QtBot, journey_window: WindowFactory, register: Register, tmp_path: Path
+) -> None:
+    """New-user finding 2: a person chosen in File › Settings for one database used to act
+    on every other one (and on another local file every command then failed)."""
+    import getpass
+
+    from desktop.settings import signed_in_person
+
+    window = journey_window("tech")
+    home = str(register.db.sqlite_path)
+    window.settings.set(DATABASE_URL, f"sqlite:///{home}")
+    other = tmp_path / "Warehouse-B.sqlite3"
+
+    dialog = _open_settings(qtbot, window)
+    assert dialog.chosen_username() == "tech"
+    _retype(qtbot, dialog.path_edit, str(other))  # the person field untouched
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.database.sqlite_path == other, timeout=30_000)
+    # The new file has no person of its own: the operating-system user acts there.
+    qtbot.waitUntil(lambda: window.username == getpass.getuser(), timeout=10_000)
+    saved = Settings(window.settings.path)
+    assert signed_in_person(saved, f"sqlite:///{other}") == ""
+    assert signed_in_person(saved, f"sqlite:///{home}") == "tech"
+
+    dialog = _open_settings(qtbot, window)
+    assert dialog.chosen_username() == ""  # this database's person: none
+    _retype(qtbot, dialog.path_edit, home)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.database.sqlite_path == Path(home), timeout=30_000)
+    qtbot.waitUntil(lambda: window.username == "tech", timeout=10_000)
+    dialog = _open_settings(qtbot, window)
+    assert dialog.chosen_username() == "tech"
+    dialog.close()

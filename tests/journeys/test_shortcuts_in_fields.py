@@ -35,7 +35,7 @@ __all__ = ["display"]
 
 def press(qtbot: QtBot, widget: QLineEdit, shortcut: str) -> None:
     """The key combination as real key events (QTest sends the shortcut override first)."""
-    combination = QKeySequence(shortcut)[0]
+    combination = QKeySequence(shortcut)[0]  # type: ignore[index]
     qtbot.keyClick(widget, combination.key(), combination.keyboardModifiers())
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from desktop.errors import DesktopError
 from desktop.services.local_user import acting_username
-from desktop.settings import CURRENT_USER, DATABASE_URL, Settings
+from desktop.settings import DATABASE_URL, Settings, signed_in_person
 from desktop.storage.database import Database, open_database
 from desktop.storage.urls import choose_url
 
@@ -49,7 +49,11 @@ class CliContext:
     def acting_user(self, explicit: str | None = None) -> str:
         """``--as USER``, else the person configured for this computer, else (on a local
         file) the operating-system user, created on first use."""
-        user = explicit or getattr(self.args, "as_user", None) or self.settings.get(CURRENT_USER)
+        user = (
+            explicit
+            or getattr(self.args, "as_user", None)
+            or signed_in_person(self.settings, self.database().url)
+        )
         user = acting_username(self.database(), user or None)
         if not user:
             raise DesktopError(

@@ -29,7 +29,7 @@ from desktop.domain.lifecycle import (
 from desktop.errors import DesktopError, NotFoundError
 from desktop.scanning import ScannerConfig
 from desktop.services.register_rows import AssetFilter
-from desktop.settings import CURRENT_USER, DATE_FORMAT, Settings
+from desktop.settings import DATE_FORMAT, Settings, signed_in_person
 from desktop.storage.database import Database, open_database
 from ui.gui.feature_menus import FeatureMenus
 from ui.gui.kits.kit_menu import KitMenu
@@ -72,7 +72,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         # The settings' user at once; on a local file without one, the operating-system
         # user is looked up (and created on first use) after the first paint.
-        self.username = self.settings.get(CURRENT_USER) or ""
+        self.username = signed_in_person(self.settings, database.url)
         self._layout = layout_state or LayoutState()
         self._workers: set[Worker] = set()
         self.open_dialogs: list[QWidget] = []
@@ -425,7 +425,8 @@ class MainWindow(QMainWindow):
         from desktop.services.local_user import acting_username  # the ORM: not before paint
 
         try:
-            return acting_username(self.database, self.settings.get(CURRENT_USER)) or ""
+            configured = signed_in_person(self.settings, self.database.url)
+            return acting_username(self.database, configured or None) or ""
         except DesktopError as exc:
             # On a shared server: the settings name somebody other than the login's
             # person, or the login belongs to nobody. Said, not guessed around.

@@ -98,6 +98,10 @@ class ScanDetector(QObject):
         self._gap = config.max_gap_ms / 1000
         self._release.setInterval(config.max_gap_ms + 5)
 
+    def is_holding(self) -> bool:
+        """Whether key presses are held back as the possible start of a scan."""
+        return bool(self._held)
+
     def uninstall(self) -> None:
         app = QApplication.instance()
         if app is not None:

@@ -32,7 +32,14 @@ from desktop import credentials
 from desktop.errors import DesktopError
 from desktop.redaction import remember_secret
 from desktop.services.reference_queries import list_people
-from desktop.settings import CURRENT_USER, DATABASE_URL, DATE_FORMAT, Settings
+from desktop.settings import (
+    DATABASE_URL,
+    DATE_FORMAT,
+    Settings,
+    database_key,
+    set_signed_in_person,
+    signed_in_person,
+)
 from desktop.storage.database import Database, open_database
 from desktop.storage.tls import tls_in_text, with_tls_in_text
 from desktop.storage.urls import choose_url, default_database_path, describe, parse_url
@@ -161,7 +168,10 @@ class SettingsDialog(QDialog):
             self.local_radio.setChecked(True)
             if saved:
                 self.path_edit.setText(parse_url(saved).database or "")
-        self.user_combo.setEditText(self._settings.get(CURRENT_USER))
+        # The person signed in on the saved database (each database has its own).
+        self._saved_database = saved or f"sqlite:///{default_database_path()}"
+        self._shown_person = signed_in_person(self._settings, self._saved_database)
+        self.user_combo.setEditText(self._shown_person)
         index = self.date_combo.findData(self._settings.get(DATE_FORMAT))
         self.date_combo.setCurrentIndex(max(index, 0))
         self._update_mode()
@@ -328,6 +338,19 @@ class SettingsDialog(QDialog):
         self.error_label.setText(message)
         self.error_label.show()
 
+    def _store_person(self, url: str) -> None:
+        """The person is saved for the database they were chosen on: switching to another
+        database with the person field untouched does not carry them over (that database
+        keeps its own; a local file without one acts as the operating-system user)."""
+        person = self.chosen_username()
+        switching = database_key(url) != database_key(self._saved_database)
+        if signed_in_person(self._settings, self._saved_database) and switching:
+            # Settings from before had one person for all: it stays with its database.
+            set_signed_in_person(self._settings, self._saved_database, self._shown_person)
+        if switching and person == self._shown_person:
+            return
+        set_signed_in_person(self._settings, url, person)
+
     def _store(self, url: str, password: str | None) -> None:
         try:
             if password:
@@ -336,7 +359,7 @@ class SettingsDialog(QDialog):
             self._show_error(exc.message)
             return
         self._settings.set(DATABASE_URL, url)
-        self._settings.set(CURRENT_USER, self.chosen_username())
+        self._store_person(url)
         self._settings.set(DATE_FORMAT, str(self.date_combo.currentData()))
         self.scanner_box.save(self._settings)
         if url != self._saved_url:

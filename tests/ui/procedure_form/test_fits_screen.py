@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.queries import asset_detail, count_assets
 from tests.factories import World
+from tests.journeys.hid_scanner import type_as_a_person, typing_reached_its_field
 from tests.ui.procedure_form.conftest import OpenForm
 from ui.gui.procedure_form.dialog import ProcedureDialog
 from ui.gui.procedure_form.form_view import LABEL_WIDTH
@@ -135,10 +136,11 @@ def test_a_required_field_left_empty_is_marked_beside_the_field(
     assert dialog.status_label.text().startswith("⚠ Still needed")
     # Typing the evidence takes its mark away; the others stay until they are done.
     evidence.setFocus()
-    qtbot.keyClicks(evidence, "WIPE-7")
+    type_as_a_person(qtbot, evidence, "WIPE-7")
     assert view.error_text("evidence_reference") == ""
     assert view.error_text("sanitisation_method") == "Data sanitisation method is required"
     qtbot.keyClick(view.checklist["accounts_removed"], Qt.Key.Key_Space)
+    typing_reached_its_field(qtbot)  # a single key is held ~50 ms (a scan's start?)
     assert view.error_text("accounts_removed") == ""
 
 
@@ -159,7 +161,7 @@ def test_escape_on_a_form_with_entries_asks_before_discarding(
     assert view is not None
     evidence = view.answer_editors["evidence_reference"].widget
     evidence.setFocus()
-    qtbot.keyClicks(evidence, "WIPE-2026-7")
+    type_as_a_person(qtbot, evidence, "WIPE-2026-7")
     qtbot.keyClick(focused(), Qt.Key.Key_Escape)
     box = dialog.discard_box
     assert box is not None

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.queries import asset_detail, count_assets
 from tests.factories import World
+from tests.journeys.hid_scanner import type_as_a_person, typing_reached_its_field
 from tests.ui.procedure_form.conftest import OpenForm
 
 
@@ -34,7 +35,7 @@ def tab_to(qtbot: QtBot, target: QWidget, limit: int = 12) -> None:
 
 
 def type_(qtbot: QtBot, text: str) -> None:
-    qtbot.keyClicks(focused(), text)
+    type_as_a_person(qtbot, focused(), text)
 
 
 def test_receive_filled_by_keyboard_is_recorded_with_its_history(
@@ -61,6 +62,7 @@ def test_receive_filled_by_keyboard_is_recorded_with_its_history(
     for key in ("inspected", "contents_match"):
         tab_to(qtbot, view.checklist[key], limit=20)
         qtbot.keyClick(focused(), Qt.Key.Key_Space)
+        typing_reached_its_field(qtbot)  # a single key is held ~50 ms (a scan's start?)
     assert dialog.ok_button.isEnabled(), dialog.problems()
 
     with qtbot.waitSignal(dialog.recorded, timeout=20_000) as recorded:
@@ -125,7 +127,7 @@ def test_plain_enter_moves_on_instead_of_submitting(
     dialog = open_form(ProcedureKind.RECEIVE)
     assert dialog.view is not None
     with qtbot.assertNotEmitted(dialog.recorded):
-        qtbot.keyClicks(focused(), "LAP-77")
+        type_as_a_person(qtbot, focused(), "LAP-77")
         qtbot.keyClick(focused(), Qt.Key.Key_Return)  # a scanner ends the tag with Enter
     assert owns_focus(dialog.view.asset_editors["name"].widget)
     assert dialog.isVisible()

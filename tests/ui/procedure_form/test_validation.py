@@ -7,6 +7,7 @@ from pytestqt.qtbot import QtBot
 from desktop.domain.lifecycle import AssetStatus, ProcedureKind
 from desktop.services.queries import count_assets
 from tests.factories import World
+from tests.journeys.hid_scanner import type_as_a_person
 from tests.ui.procedure_form.conftest import OpenForm, pick
 from ui.gui.procedure_form.dialog import ProcedureDialog
 from ui.gui.procedure_form.form_data import unavailable_reason
@@ -29,11 +30,11 @@ def test_ok_is_disabled_and_says_why_until_the_form_is_complete(
     location = view.asset_editors["location"]
     location.widget.setFocus()
     pick(location, "")
-    qtbot.keyClicks(location.widget, "Room Z9")
+    type_as_a_person(qtbot, location.widget, "Room Z9")
     assert view.error_text("location") == "'Room Z9' is not a known location"
     assert "Location: 'Room Z9' is not a known location" in dialog.ok_button.toolTip()
     pick(location, "")
-    qtbot.keyClicks(location.widget, "Room A2")
+    type_as_a_person(qtbot, location.widget, "Room A2")
     assert view.error_text("location") == ""
     pick(view.asset_editors["assigned_to"], "Una User")
     view.checklist["powers_on"].setChecked(True)

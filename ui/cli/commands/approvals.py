@@ -17,7 +17,7 @@ from desktop.services.approvals import (
     reject,
     withdraw,
 )
-from desktop.settings import CURRENT_USER
+from desktop.settings import signed_in_person
 from ui.cli.context import CliContext, print_json
 
 #: Exit status when the last approval arrived but the asset had changed meanwhile.
@@ -67,7 +67,7 @@ def _as_user(parser: argparse.ArgumentParser) -> None:
 
 
 def _list(ctx: CliContext) -> int:
-    user = ctx.args.as_user or ctx.settings.get(CURRENT_USER) or None
+    user = ctx.args.as_user or signed_in_person(ctx.settings, ctx.url) or None
     with ctx.database().read() as session:
         items = pending_approvals(session, for_user=user)
     if ctx.args.mine:

@@ -247,7 +247,7 @@ def _server_asking_password(ctx: CliContext, kit: Any, info: Any) -> Any:
 
 def _sync(ctx: CliContext) -> int:
     from desktop import kits
-    from desktop.settings import CURRENT_USER
+    from desktop.settings import signed_in_person
     from ui.kit_files import open_kit_file, outcome_counts
 
     args = ctx.args
@@ -257,7 +257,8 @@ def _sync(ctx: CliContext) -> int:
         server = _server_asking_password(ctx, kit, info)
         try:
             # Whoever syncs: --as, the settings' user, else the person who checked it out.
-            user = args.as_user or ctx.settings.get(CURRENT_USER) or info.checked_out_by
+            configured = signed_in_person(ctx.settings, server.url)
+            user = args.as_user or configured or info.checked_out_by
             progress = _ProgressLine(args.json)
             try:
                 report = kits.sync(
@@ -396,11 +397,12 @@ def _settling_user(ctx: CliContext, queue: Any) -> str:
     if queue is ctx.database():
         return ctx.acting_user()
     from desktop import kits
-    from desktop.settings import CURRENT_USER
+    from desktop.settings import signed_in_person
 
     info = kits.kit_info(ctx.database())
     holder = info.checked_out_by if info is not None else ""
-    return str(ctx.args.as_user or ctx.settings.get(CURRENT_USER) or holder)
+    configured = signed_in_person(ctx.settings, ctx.database().url)
+    return str(ctx.args.as_user or configured or holder)
 
 
 @contextmanager

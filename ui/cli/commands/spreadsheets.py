@@ -15,7 +15,7 @@ from typing import Any
 
 from desktop.errors import DesktopError
 from desktop.services.queries import AssetFilter
-from desktop.settings import CURRENT_USER
+from desktop.settings import signed_in_person
 from desktop.spreadsheets.cells import DateOrder
 from desktop.spreadsheets.commit import ImportResult, commit_import
 from desktop.spreadsheets.dates import chosen_date_order
@@ -340,7 +340,7 @@ def _export(ctx: CliContext) -> int:
     db = ctx.database()
     flt = _filter(ctx, args)
     # The About sheet names who exported: --as, this computer's user, else the login name.
-    who = args.as_user or ctx.settings.get(CURRENT_USER) or getpass.getuser()
+    who = args.as_user or signed_in_person(ctx.settings, ctx.url) or getpass.getuser()
     result = export_assets(db, args.out, exported_by=who, flt=flt)
     print(f"Exported {result.rows} assets to {result.path}")
     return 0

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.domain.permissions import work_for
 from desktop.errors import ConflictError, DesktopError, Problem, ValidationError
+from desktop.scanning import ScannerConfig
 from desktop.services.permissions import require
 from desktop.services.procedures import ProcedureOutcome, ProcedureRequest, record_procedures
 from desktop.settings import DATE_FORMAT, Settings
@@ -42,6 +43,7 @@ from ui.gui.procedure_form.form_data import FormContext, load_form, read_assets
 from ui.gui.procedure_form.form_view import FormView
 from ui.gui.procedure_form.requests import build_requests, form_problems, prefill
 from ui.gui.reference.jobs import DialogJobs
+from ui.gui.scanner import ScanDetector
 from ui.gui.worker import Progress
 
 VERBS = {
@@ -137,6 +139,12 @@ class ProcedureDialog(QDialog):
 
         footer = QVBoxLayout()
         footer.setContentsMargins(12, 6, 12, 12)
+        # What became of a scan made while the form has the focus (see _scanned).
+        self.scan_label = QLabel()
+        self.scan_label.setWordWrap(True)
+        self.scan_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.scan_label.hide()
+        footer.addWidget(self.scan_label)
         footer.addWidget(self.status_label)
         footer.addWidget(self.buttons)
         layout = QVBoxLayout(self)
@@ -145,7 +153,12 @@ class ProcedureDialog(QDialog):
         layout.addWidget(self.stack, 1)
         layout.addLayout(footer)
 
-        date_format = Settings().get(DATE_FORMAT)
+        settings = Settings()
+        date_format = settings.get(DATE_FORMAT)
+        # A scan is told from typing as in the main window: it never lands in the field
+        # that has the focus, and its Enter does not move on to the next field.
+        self.scanner = ScanDetector(self, ScannerConfig.from_settings(settings))
+        self.scanner.scanned.connect(self._scanned)
         self._jobs.start(
             _load_job(database, kind, self._tags, username),
             lambda context: self._build(context, date_format),
@@ -336,6 +349,32 @@ class ProcedureDialog(QDialog):
             return
         super().keyPressEvent(event)
 
+    # -- scans ---------------------------------------------------------------------
+
+    def _scanned(self, code: str) -> None:
+        """A scan while the form has the focus. On a Receive form whose Asset tag is still
+        empty, it is the new asset's tag label; anything else is ignored (a form never
+        changes a field because a scanner fired), and the line above the buttons says so."""
+        tag = self.view.asset_editors.get("tag") if self.view is not None else None
+        if self._kind is ProcedureKind.RECEIVE and tag is not None and tag.is_empty():
+            focused = QApplication.focusWidget()
+            in_tag = focused is not None and (
+                focused is tag.widget or tag.widget.isAncestorOf(focused)
+            )
+            tag.set_value(code)
+            self._show_scan(f"Scanned {code} into {tag.label}.")
+            if in_tag:
+                self.focusNextChild()  # on to the next field, as after typing the tag
+            return
+        self._show_scan(
+            f"Scan ignored in the form: {code}. A scan never changes a field here; "
+            "type a new tag by hand if one is needed."
+        )
+
+    def _show_scan(self, text: str) -> None:
+        self.scan_label.setText(text)
+        self.scan_label.show()
+
     # -- leaving -------------------------------------------------------------------
 
     def _entries_made(self) -> None:
@@ -392,6 +431,7 @@ class ProcedureDialog(QDialog):
         QDialog.reject(self)
 
     def done(self, result: int) -> None:
+        self.scanner.uninstall()
         app = QApplication.instance()
         if self._watching_focus and isinstance(app, QApplication):
             app.focusChanged.disconnect(self._focus_moved)
