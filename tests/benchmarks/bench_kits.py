@@ -67,8 +67,14 @@ the same run.
   s CPU, ×4.8-4.9 (load 14-17): the five extra commits and window reads cost ~0.06 s.
   The refresh (``schema.fill``: emptying the kit and re-copying the whole 10,000-asset
   scope, rebuilding the kit's search index, base values for every asset, about 2.4 s
-  CPU) is now most of the second figure and was not sped up. The issue's 2× is missed:
-  ×5.4 for the sync itself, ×21 with the refresh (see /work/wt/kitsync.md).
+  CPU) was most of the second figure. Merged with the checkout's faster fill (the refresh
+  shares it), measured again 2026-12-05 10:27 UTC at load 3.8–4.0: sync 1.95 s / 0.97 s
+  CPU against 0.34 s / 0.16 s (×5.7 wall, ×6.0 CPU); with refresh 3.21 s / 1.73 s CPU
+  (×14.5 wall, ×12.0 CPU). The issue's 2× is missed. What is left in the sync (~0.8 s
+  CPU): writes 0.23 s (the database's own share is about the whole floor, the rest is
+  SQLAlchemy's parameter handling), server reads 0.14 s, deciding changes 0.14 s,
+  reading the kit 0.11 s, deciding scans 0.08 s; the refresh re-copies the whole scope
+  where only the assets whose versions moved would need it.
 
 Run: ``uv run python -m tests.benchmarks.bench_kits`` or
 ``uv run pytest tests/benchmarks/bench_kits.py -s``.

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import Qt
 
 from desktop import credentials
-from desktop.settings import CURRENT_USER, DATABASE_URL, DATE_FORMAT, Settings
+from desktop.settings import DATABASE_URL, DATE_FORMAT, Settings, signed_in_person
 from desktop.storage.database import Database
 from tests.desktop.test_credentials import MemoryKeyring
 from tests.factories import seed_world
@@ -155,7 +155,10 @@ def test_person_is_chosen_from_the_people_of_the_database(
     with qtbot.assertNotEmitted(dialog.database_changed):
         dialog.save()
     saved = Settings(settings.path)
-    assert saved.get(CURRENT_USER) == "infra"
+    # The person belongs to the database it was chosen for (a new user's person followed
+    # them into every other database).
+    assert signed_in_person(saved, sqlite_db.url) == "infra"
+    assert signed_in_person(saved, "sqlite:////elsewhere/other.sqlite3") == ""
     assert saved.get(DATE_FORMAT) == "dd.MM.yyyy"
 
 

@@ -12,6 +12,7 @@ from desktop.services import reference
 from desktop.services.approvals import approve
 from desktop.storage.models import Asset, Category, Procedure
 from tests.factories import World
+from tests.journeys.hid_scanner import type_as_a_person
 from tests.ui.procedure_form.conftest import OpenForm, pick
 from ui.gui.procedure_form.dialog import ProcedureDialog
 from ui.gui.procedure_form.editors import ReferenceEditor
@@ -45,10 +46,10 @@ def test_the_model_list_offers_the_chosen_categorys_models(
     category = view.asset_editors["category"]
     category.widget.setFocus()
     pick(category, "")
-    qtbot.keyClicks(category.widget, "Laptop")
+    type_as_a_person(qtbot, category.widget, "Laptop")
     assert _offered(model) == ["HP EliteBook 840 G10", "HP USB-C Dock G5"]
     pick(model, "")
-    qtbot.keyClicks(model.widget, "HP Elite Mini 800 G9")
+    type_as_a_person(qtbot, model.widget, "HP Elite Mini 800 G9")
     assert view.error_text("model") == "'HP Elite Mini 800 G9' is not a known model"
     pick(category, "Desktop")
     assert _offered(model) == ["HP Elite Mini 800 G9", "HP USB-C Dock G5"]

@@ -322,24 +322,25 @@ class ConflictQueue(QDialog):
 
     def _ask_password(self, needed: Any) -> None:
         """The kit's server wants a password: ask for it, then read the queue again."""
-        from ui.gui.kits.password_dialog import KitPasswordDialog
+        from ui.gui.kits.password_dialog import ask_password
 
         self._password = None
         where = self.kit_info.source_description if self.kit_info is not None else needed.url
-        self._say(f"{needed.message}.", error=True)
-        dialog = KitPasswordDialog(needed.login, where, refused=needed.refused, parent=self)
-        self.password_dialog = dialog
 
-        def answered(result: int) -> None:
+        def given(password: str | None, remember: bool) -> None:
             self.password_dialog = None
-            if result != QDialog.DialogCode.Accepted or not dialog.password():
-                self._say(f"{needed.message}: the queue is on that database.", error=True)
-                return
-            self._password, self._remember = dialog.password(), dialog.remember()
-            self.load()
+            if password is not None:
+                self._password, self._remember = password, remember
+                self.load()
 
-        dialog.finished.connect(answered)
-        dialog.open()
+        self.password_dialog = ask_password(
+            self,
+            needed,
+            where,
+            say=lambda text: self._say(text, error=True),
+            nothing_done="the queue is on that database.",
+            given=given,
+        )
 
     def _finished(self, worker: Worker) -> None:
         self._workers.discard(worker)

@@ -7,7 +7,8 @@ ticks "Remember it in this computer's keyring" (never in the settings, the kit o
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -68,6 +69,34 @@ class KitPasswordDialog(QDialog):
 
     def remember(self) -> bool:
         return self.remember_check.isChecked()
+
+
+def ask_password(
+    parent: QWidget,
+    needed: Any,
+    where: str,
+    *,
+    say: Callable[[str], None],
+    nothing_done: str,
+    given: Callable[[str | None, bool], None],
+) -> KitPasswordDialog:
+    """Open the password dialog for ``needed`` (a :class:`PasswordNeededError`) on the
+    database described by ``where``; ``say`` tells the owner's message line why, and what
+    was ``nothing_done`` when the person cancels. ``given(password, remember)`` follows
+    the answer (``None`` when cancelled)."""
+    say(f"{needed.message}.")
+    dialog = KitPasswordDialog(needed.login, where, refused=needed.refused, parent=parent)
+
+    def answered(result: int) -> None:
+        if result != QDialog.DialogCode.Accepted or not dialog.password():
+            say(f"{needed.message}: {nothing_done}")
+            given(None, False)
+            return
+        given(dialog.password(), dialog.remember())
+
+    dialog.finished.connect(answered)
+    dialog.open()
+    return dialog
 
 
 def remember_password(kit: Database, password: str) -> str:

@@ -307,24 +307,25 @@ class SyncDialog(QDialog):
 
     def _ask_password(self, needed: Any) -> None:
         """The server wants a password: ask for it, then do again what was asked."""
-        from ui.gui.kits.password_dialog import KitPasswordDialog
+        from ui.gui.kits.password_dialog import ask_password
 
         self._password = None
         where = self.kit_info.source_description if self.kit_info is not None else needed.url
-        self._say(f"{needed.message}.", error=True)
-        dialog = KitPasswordDialog(needed.login, where, refused=needed.refused, parent=self)
-        self.password_dialog = dialog
 
-        def answered(result: int) -> None:
+        def given(password: str | None, remember: bool) -> None:
             self.password_dialog = None
-            if result != QDialog.DialogCode.Accepted or not dialog.password():
-                self._say(f"{needed.message}: nothing was synced.", error=True)
-                return
-            self._password, self._remember = dialog.password(), dialog.remember()
-            self.start(**self._last_start)
+            if password is not None:
+                self._password, self._remember = password, remember
+                self.start(**self._last_start)
 
-        dialog.finished.connect(answered)
-        dialog.open()
+        self.password_dialog = ask_password(
+            self,
+            needed,
+            where,
+            say=lambda text: self._say(text, error=True),
+            nothing_done="nothing was synced.",
+            given=given,
+        )
 
     def _finished(self) -> None:
         self.worker = None  # the worker is this dialog's child and goes with it
