@@ -44,6 +44,7 @@ from desktop.kits.sync import (
     rebase_reason,
     replay_note,
     request_from_payload,
+    scan_summary,
 )
 from desktop.services import audit_scans
 from desktop.services.audit_history import locations_at
@@ -421,7 +422,7 @@ class BulkReplayer:
         scan = self.scans[entry.row_id]
         replayer = self.per_record
         scanner = replayer._username(scan.scanned_by_id)
-        summary = f"Scan “{scan.raw}” by {scanner} at {scan.scanned_at:%Y-%m-%d %H:%M:%S}"
+        summary = scan_summary(scan, scanner)
         queued = window.queued.get(entry.entry_id)
         if queued is not None:
             return already_queued(entry, queued)

@@ -863,7 +863,7 @@ class _Replayer:
         if scan is None:
             raise KitError(f"the kit's journal names scan {entry.row_id}, which it lacks")
         scanner = self._username(scan.scanned_by_id)
-        summary = f"Scan “{scan.raw}” by {scanner} at {scan.scanned_at:%Y-%m-%d %H:%M:%S}"
+        summary = scan_summary(scan, scanner)
         if self._on_server(AuditScan, scan.id):
             return Replayed(self._result(entry, summary, Outcome.ALREADY_APPLIED))
         kind = ScanKind(scan.kind)
@@ -1290,6 +1290,23 @@ def rebase_reason(rebase: Rebase, version_now: int | None) -> str:
 # -- procedure payloads (also used to re-apply a conflict) --------------------------------
 
 _DERIVED_BY_RULES = {ProcedureKind.DECOMMISSION: {"assigned_to"}}
+
+
+#: How the sync's results name each kind of offline scan (a replayed undo was listed
+#: as a second scan of the same tag).
+_SCAN_WORDS = {
+    ScanKind.UNDO: "Undo of the scan",
+    ScanKind.MANUAL: "Found by hand",
+    ScanKind.ROOM_CLOSED: "Room finished",
+    ScanKind.ROOM_REOPEN: "Room reopened",
+}
+
+
+def scan_summary(scan: Any, scanner: str) -> str:
+    """One line naming an offline scan (an :class:`AuditScan` or a row with its ``kind``,
+    ``raw`` and ``scanned_at``) in the sync's results."""
+    words = _SCAN_WORDS.get(ScanKind(scan.kind), "Scan")
+    return f"{words} “{scan.raw}” by {scanner} at {scan.scanned_at:%Y-%m-%d %H:%M:%S}"
 
 
 def procedure_payload(procedure: Procedure | Row[Any], performer: str) -> dict[str, Any]:

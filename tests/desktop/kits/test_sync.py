@@ -189,6 +189,13 @@ def test_scans_join_the_server_audit_exactly_once(world: World, tmp_path: Path) 
             kit_ids = set(s.execute(select(AuditScan.id)).scalars())
         report = kits.sync(field.db, world.db, "tech", refresh=False)
         assert [r.outcome for r in report.results] == [Outcome.APPLIED] * 4
+        # The undo is named as one (it was listed as a second scan of LAP-2).
+        assert [r.summary.split(" by ")[0] for r in report.results] == [
+            "Scan “ROOM-A1”",
+            "Scan “LAP-1”",
+            "Scan “LAP-2”",
+            "Undo of the scan “LAP-2”",
+        ]
         with field.db.engine.begin() as c:
             c.exec_driver_sql("UPDATE kit_journal SET synced = 0")
         again = kits.sync(field.db, world.db, "tech")
