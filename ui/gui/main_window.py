@@ -352,6 +352,16 @@ class MainWindow(QMainWindow):
         too_many = len(self.view.table.selectionModel().selectedRows()) > MAX_PROCEDURE_ASSETS
         kit = getattr(self, "kit", None)
         returned = kit.returned_note() if kit is not None else None
+        features = getattr(self, "features", None)
+        if features is not None:  # an incident logged in a returned kit would be refused
+            incident = features.incident_action
+            incident.setEnabled(returned is None)
+            incident.setToolTip(
+                f"Log an incident: {returned}"
+                if returned is not None
+                else "Log an incident (about the selected assets, if any)"
+            )
+            incident.setStatusTip(incident.toolTip())
         for kind, action in self.procedure_actions.items():
             if returned is not None:
                 action.setEnabled(False)

@@ -440,6 +440,9 @@ def test_check_in_through_the_menu_ends_the_checkout_and_closes_the_kit(
     assert info is not None and info.returned_at is not None
     # The window's banner says so.
     qtbot.waitUntil(lambda: "Checked in" in window.kit.banner.plain_text(), timeout=10_000)
+    # Nothing more is logged in it: an incident would be refused, so it is not offered.
+    incident = window.features.incident_action
+    assert not incident.isEnabled() and "checked in (returned)" in incident.toolTip()
     dialog.close()
     # Syncing again from the menu says so in the dialog, in one sentence.
     trigger(window.kit.sync_action)
