@@ -45,10 +45,18 @@ class IncidentRow:
     resolution: str
     fixed_by_procedure_id: uuid.UUID | None
     version: int
+    #: Logged in a field kit and not synced yet: the number is the kit's; the database
+    #: gives the final one at sync (it may be another incident's number there now).
+    provisional: bool = False
 
     @property
     def is_open(self) -> bool:
         return IncidentStatus(self.status) in OPEN_STATUSES
+
+    @property
+    def number_text(self) -> str:
+        """ "#20", or "#20 (provisional)" for one logged in a kit and not synced yet."""
+        return f"#{self.number} (provisional)" if self.provisional else f"#{self.number}"
 
 
 @dataclass(frozen=True)
@@ -140,6 +148,7 @@ def incident_rows(session: Session, incidents: list[Incident]) -> list[IncidentR
         if group_ids
         else {}
     )
+    provisional = _logged_in_this_kit(session, ids)
     return [
         IncidentRow(
             id=i.id,
@@ -158,9 +167,24 @@ def incident_rows(session: Session, incidents: list[Incident]) -> list[IncidentR
             resolution=i.resolution,
             fixed_by_procedure_id=i.fixed_by_procedure_id,
             version=i.version,
+            provisional=i.id in provisional,
         )
         for i in incidents
     ]
+
+
+def _logged_in_this_kit(session: Session, ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Of ``ids``, the incidents logged in this field kit and not synced yet (none when
+    the session is not on a kit)."""
+    from desktop.storage.kitfile import session_is_kit
+
+    if not session_is_kit(session):
+        return set()
+    by_hex = {i.hex: i for i in ids}
+    waiting = session.connection().exec_driver_sql(
+        "SELECT row_id FROM kit_journal WHERE record = 'incident' AND synced = 0"
+    )
+    return {by_hex[row_id] for (row_id,) in waiting if row_id in by_hex}
 
 
 # -- the report -------------------------------------------------------------------------

@@ -135,7 +135,7 @@ class AssetDetailView(QWidget):
             colour = "#b00020" if incident.is_open else "#666"
             routed = f" · {html.escape(incident.routed_group)}" if incident.routed_group else ""
             parts.append(
-                f"<div style='margin-top:4px'><b>#{incident.number}</b> "
+                f"<div style='margin-top:4px'><b>{html.escape(incident.number_text)}</b> "
                 f"{html.escape(incident.title)} <span style='color:{colour}'>"
                 f"({html.escape(incident.status.replace('_', ' '))}, "
                 f"{html.escape(incident.severity)})</span>"

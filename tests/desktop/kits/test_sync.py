@@ -13,6 +13,7 @@ from desktop.errors import PermissionDeniedError
 from desktop.services.approvals import approve
 from desktop.services.audit_scans import record_scan, undo_last_scan
 from desktop.services.audits import audit_summary, close_audit, start_audit
+from desktop.services.incident_queries import incident_rows
 from desktop.services.incidents import IncidentRequest, add_note, log_incident, move_incident
 from desktop.storage.database import open_database
 from desktop.storage.models import (
@@ -220,9 +221,16 @@ def test_incidents_logged_offline_get_a_server_number(world: World, tmp_path: Pa
         offline = log_incident(field.db, request)
         online = log_incident(world.db, request)
         assert offline.number == online.number  # provisional in the kit
+        # ... and said so wherever it is shown (a new user took #19 for the server's #19)
+        assert offline.provisional and offline.number_text == f"#{offline.number} (provisional)"
+        assert not online.provisional and online.number_text == f"#{online.number}"
         (result,) = kits.sync(field.db, world.db, "tech").results
         assert result.outcome is Outcome.APPLIED
         assert result.server_number == online.number + 1
+        with field.db.read() as s:  # refreshed: the final number, no longer provisional
+            (synced,) = [r for r in incident_rows(s, list(s.execute(select(Incident)).scalars()))
+                         if r.id == offline.id]  # fmt: skip
+            assert synced.number == online.number + 1 and not synced.provisional
         with world.db.read() as s:
             assert s.execute(select(func.count()).select_from(Incident)).scalar_one() == 2
 

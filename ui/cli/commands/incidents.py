@@ -105,7 +105,7 @@ def _print_row(row: IncidentRow) -> None:
     when = row.reported_at.astimezone().strftime("%Y-%m-%d %H:%M")
     status = IncidentStatus(row.status).label
     print(
-        f"#{row.number:<5} {status:<12} {row.severity:<9} {when}  {row.title}  "
+        f"{row.number_text:<6} {status:<12} {row.severity:<9} {when}  {row.title}  "
         f"[{', '.join(row.asset_tags)}]  → {row.routed_group or '—'}"
         + (f" ({row.assigned_to})" if row.assigned_to else "")
     )
@@ -159,7 +159,9 @@ def _log(ctx: CliContext) -> int:
     if ctx.args.json:
         print_json(row)
     else:
-        print(f"Logged incident #{row.number}: {row.title} [{', '.join(row.asset_tags)}]")
+        print(f"Logged incident {row.number_text}: {row.title} [{', '.join(row.asset_tags)}]")
+        if row.provisional:
+            print("  Logged in a field kit: the database gives its final number at sync.")
     return 0
 
 

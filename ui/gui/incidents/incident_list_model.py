@@ -45,7 +45,7 @@ class IncidentListModel(RowListModel[IncidentRow]):
 
 def _display(row: IncidentRow, column: int) -> str:
     if column == NUMBER:
-        return str(row.number)
+        return row.number_text.removeprefix("#")
     if column == STATUS:
         return IncidentStatus(row.status).label
     if column == SEVERITY:

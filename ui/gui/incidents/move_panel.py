@@ -130,7 +130,7 @@ class IncidentMovePanel(QWidget):
         else:
             e = html.escape
             text = (
-                f"<b>#{row.number} {e(row.title)}</b><br>{IncidentStatus(row.status).label}"
+                f"<b>{e(row.number_text)} {e(row.title)}</b><br>{IncidentStatus(row.status).label}"
                 f" · {e(row.severity)} · {e(', '.join(row.asset_tags))}"
             )
             if row.root_cause:
