@@ -64,6 +64,18 @@ def test_service_refusal_is_shown_next_to_the_field(
     assert view.error_text("tag") == "the tag 'lap-7' is already used by another asset"
     assert "see the marked fields" in dialog.status_label.text()
     assert dialog.isVisible()
+
+    # Refused again with the form scrolled to its end: the marked field comes into view
+    # (a new user was pointed at a field scrolled out of sight).
+    dialog.resize(dialog.width(), 320)
+    bar = dialog.scroll_area.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=5000)
+    bar.setValue(bar.maximum())
+    tag = view.asset_editors["tag"].widget
+    assert tag.visibleRegion().isEmpty()
+    dialog.submit()
+    qtbot.waitUntil(lambda: not dialog.is_busy() and dialog.ok_button.isEnabled(), timeout=20_000)
+    qtbot.waitUntil(lambda: not tag.visibleRegion().isEmpty(), timeout=5000)
     with sqlite_world.db.read() as session:
         assert count_assets(session) == 1
 

@@ -305,6 +305,11 @@ class ProcedureDialog(QDialog):
                 "; ".join(p.message for p in elsewhere) if elsewhere else "see the marked fields."
             )
             self._show_failure(text)
+            # The first marked field comes into view (it was scrolled out of sight).
+            marked = [p.field for p in error.problems if p not in elsewhere]
+            first = self.view.field_widget(marked[0]) if marked else None
+            if first is not None:
+                self.scroll_area.ensureWidgetVisible(first)
             return
         self._show_failure(f"Not recorded: {error.message}")
 
