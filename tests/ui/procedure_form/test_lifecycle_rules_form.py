@@ -83,6 +83,11 @@ def test_a_change_of_a_decommissioned_assets_name_is_refused_next_to_the_field(
     dialog = open_form(ProcedureKind.CHANGE, ["LAP-D2"])
     view = dialog.view
     assert view is not None
+    # Only the notes can be typed in; the other fields say why they are locked.
+    name = view.asset_editors["name"].widget
+    assert not name.isEnabled() and "only disposal or a change of its notes" in name.toolTip()
+    assert view.asset_editors["notes"].widget.isEnabled()
+    # The database refuses it whatever door it comes by (the field set regardless):
     view.answer_editors["change_type"].set_value("Other")
     view.asset_editors["name"].set_value("renamed decom")
     view.asset_editors["name"].changed.emit()

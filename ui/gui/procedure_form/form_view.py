@@ -24,7 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY, FieldType
-from desktop.domain.lifecycle import CHANGE_SETTABLE_STATUSES, AssetStatus, ProcedureKind
+from desktop.domain.lifecycle import (
+    CHANGE_SETTABLE_STATUSES,
+    DECOMMISSIONED_CHANGEABLE_FIELDS,
+    AssetStatus,
+    ProcedureKind,
+)
 from desktop.errors import Problem
 from desktop.services.reference_queries import Choice
 from ui.gui.procedure_form.editors import FieldEditor, ReferenceEditor, TextEditor, make_editor
@@ -171,7 +176,22 @@ class FormView(QWidget):
         if "category" in self.asset_editors:
             self.asset_editors["category"].changed.connect(self._category_changed)
         self._offer_category_models()
+        self._lock_decommissioned_fields()
         return box
+
+    def _lock_decommissioned_fields(self) -> None:
+        """A change of decommissioned assets may set their notes only: the other fields are
+        shown but not editable, with the reason (they were refused only on Record)."""
+        assets = self.context.assets
+        if self.context.kind is not ProcedureKind.CHANGE or not assets:
+            return
+        if any(a.status != AssetStatus.DECOMMISSIONED.value for a in assets):
+            return
+        reason = "The asset is decommissioned: only disposal or a change of its notes is possible"
+        for key, editor in self.asset_editors.items():
+            if key not in DECOMMISSIONED_CHANGEABLE_FIELDS:
+                editor.widget.setEnabled(False)
+                editor.widget.setToolTip(reason)
 
     def _answers_section(self) -> QGroupBox:
         box = QGroupBox("Details")
