@@ -141,6 +141,10 @@ def test_test_connection_reports_success_and_failure(
     qtbot.waitUntil(lambda: dialog.connection_label.text().startswith(("✔", "✖")), timeout=20_000)
     assert "Cannot use the database PostgreSQL server 127.0.0.1:1" in dialog.connection_label.text()
     qtbot.waitUntil(lambda: not dialog.is_busy())
+    # The answer wraps over several lines and is shown whole (a new user saw it clipped).
+    label = dialog.connection_label
+    qtbot.waitUntil(lambda: label.height() >= label.heightForWidth(label.width()), timeout=5000)
+    assert label.heightForWidth(label.width()) > label.fontMetrics().height() * 1.5
 
 
 def test_person_is_chosen_from_the_people_of_the_database(

@@ -264,6 +264,21 @@ class SettingsDialog(QDialog):
     def _show_connection(self, ok: bool, text: str) -> None:
         self.connection_label.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
         self.connection_label.setText(("✔ " if ok else "✖ ") + text)
+        QTimer.singleShot(0, self._fit_height)  # a long answer wraps: grow, never clip it
+
+    def _fit_height(self) -> None:
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        width = self.width()
+        needed = (
+            layout.totalHeightForWidth(width)
+            if layout.hasHeightForWidth()
+            else layout.totalSizeHint().height()
+        )
+        if needed > self.height():
+            self.resize(width, needed)
 
     def _load_people(self) -> None:
         try:
