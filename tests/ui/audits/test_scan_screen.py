@@ -90,6 +90,15 @@ def test_typed_scans_are_answered_stored_and_counted(qtbot: QtBot, world: World)
     assert screen.tally.total.duplicates == 0
     assert stored(world)[-1] == ("lap-1", "undo")
     assert screen.focusWidget() is screen.scan_field
+    # The log of answers wraps in its column: nothing to scroll sideways to (a new user
+    # found the answers cut at the right edge).
+    screen.resize(900, 600)
+    recent = screen.recent
+    qtbot.waitUntil(lambda: recent.count() > 0)
+    assert recent.wordWrap()
+    assert (
+        recent.horizontalScrollBar().maximum() == 0 or not recent.horizontalScrollBar().isVisible()
+    )
     if SHOTS:
         screen.grab().save(str(Path(SHOTS) / "audit-scan-screen.png"))
 

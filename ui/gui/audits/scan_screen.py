@@ -181,6 +181,10 @@ class ScanScreen(QWidget):
         self.counts.verticalHeader().hide()
         self.counts.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.recent = QListWidget(self)
+        # Each answer wraps in the column (it was cut at the right edge, to be scrolled to).
+        self.recent.setWordWrap(True)
+        self.recent.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.recent.setResizeMode(QListWidget.ResizeMode.Adjust)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.counts)
         splitter.addWidget(self.recent)
