@@ -125,3 +125,23 @@ class Worker(QObject):
         self._thread.wait()
         self._running = False
         self.finished.emit()
+
+
+def worker_for(
+    job: Job,
+    parent: QObject,
+    *,
+    progress: Callable[[int, int], None],
+    succeeded: Callable[[Any], None],
+    failed: Callable[[Any], None],
+    finished: Callable[[], None],
+) -> Worker:
+    """A :class:`Worker` owned by ``parent`` with its four signals connected, not started
+    yet (the caller keeps it, then calls ``start``): the wiring every dialog with a
+    progress bar and a Cancel button wrote out."""
+    worker = Worker(job, parent)
+    worker.progress.connect(progress)
+    worker.succeeded.connect(succeeded)
+    worker.failed.connect(failed)
+    worker.finished.connect(finished)
+    return worker

@@ -40,7 +40,7 @@ from desktop.errors import DesktopError
 from desktop.kits.model import KitCancelled
 from desktop.services.register_rows import AssetFilter
 from desktop.storage.database import Database
-from ui.gui.worker import Worker
+from ui.gui.worker import Worker, worker_for
 
 KIT_SUFFIX = ".adkit"
 
@@ -210,11 +210,14 @@ class CheckoutDialog(QDialog):
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
         self.checkout_button.setEnabled(False)
-        worker = Worker(job, self)
-        worker.progress.connect(self._progress)
-        worker.succeeded.connect(self._done)
-        worker.failed.connect(self._failed)
-        worker.finished.connect(self._finished)
+        worker = worker_for(
+            job,
+            self,
+            progress=self._progress,
+            succeeded=self._done,
+            failed=self._failed,
+            finished=self._finished,
+        )
         self.worker = worker
         worker.start()
 

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import DesktopError
 from desktop.storage.database import Database
-from ui.gui.worker import Worker
+from ui.gui.worker import Worker, worker_for
 from ui.kit_files import outcome_counts
 
 #: Outcome → (text colour, background) in the results table.
@@ -243,11 +243,14 @@ class SyncDialog(QDialog):
         for button in (self.preview_button, self.sync_button, self.check_in_button):
             button.setEnabled(False)
         self.cancel_button.setText("Cancel")  # it stops the run (it said Close after one)
-        worker = Worker(job, self)
-        worker.progress.connect(self._progress)
-        worker.succeeded.connect(self._done)
-        worker.failed.connect(self._failed)
-        worker.finished.connect(self._finished)
+        worker = worker_for(
+            job,
+            self,
+            progress=self._progress,
+            succeeded=self._done,
+            failed=self._failed,
+            finished=self._finished,
+        )
         self.worker = worker
         worker.start()
 

@@ -32,7 +32,7 @@ from desktop.errors import DesktopError
 from desktop.services.queries import AssetFilter
 from desktop.spreadsheets.export import ExportResult, export_assets
 from desktop.storage.database import Database
-from ui.gui.worker import Worker
+from ui.gui.worker import Worker, worker_for
 
 
 class ExportDialog(QDialog):
@@ -126,11 +126,14 @@ class ExportDialog(QDialog):
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
         self.export.setEnabled(False)
-        worker = Worker(job, self)
-        worker.progress.connect(self._progress)
-        worker.succeeded.connect(self._done)
-        worker.failed.connect(self._failed)
-        worker.finished.connect(self._finished)
+        worker = worker_for(
+            job,
+            self,
+            progress=self._progress,
+            succeeded=self._done,
+            failed=self._failed,
+            finished=self._finished,
+        )
         self.worker = worker
         worker.start()
 

@@ -68,7 +68,7 @@ from ui.gui.spreadsheets.import_pages import (
     ResultPage,
     SheetPage,
 )
-from ui.gui.worker import Worker
+from ui.gui.worker import Worker, worker_for
 
 FILE, SHEET, MAPPING, PREVIEW, RESULT = range(5)
 SAMPLE_ROWS = 3
@@ -567,11 +567,14 @@ class ImportWizard(QDialog):
         self.message.clear()
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
-        worker = Worker(job, self)
-        worker.progress.connect(self._progress)
-        worker.succeeded.connect(on_success)
-        worker.failed.connect(self._failed)
-        worker.finished.connect(self._finished)
+        worker = worker_for(
+            job,
+            self,
+            progress=self._progress,
+            succeeded=on_success,
+            failed=self._failed,
+            finished=self._finished,
+        )
         self.worker = worker
         self._update_buttons()
         worker.start()
