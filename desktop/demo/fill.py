@@ -3,10 +3,11 @@
 Reference data (sites, teams, staff, categories, products) is created through the
 reference services. Assets and their histories are generated a chunk of
 :data:`BATCH` assets at a time (in worker processes for large SQLite demos, see
-:mod:`desktop.demo.parallel`) and inserted with one compiled SQLAlchemy Core ``INSERT``
-per table, executemany, through the columns' own type processors (:mod:`desktop.storage.bulk`)
-— the same rows the services write, many times faster than ORM objects. On SQLite the
-search index is paused while inserting and rebuilt once at the end.
+:mod:`desktop.demo.parallel`) directly as the rows SQLite stores (:mod:`desktop.demo.stored`)
+— the same rows the services write — and go to the driver's ``executemany`` as they are;
+on PostgreSQL and MariaDB they pass through the columns' type processors first. On SQLite
+the search index is paused while inserting and rebuilt once at the end, and the secondary
+indexes of empty tables are built once after the fill.
 """
 
 from __future__ import annotations
@@ -27,7 +28,15 @@ from sqlalchemy.orm import Session
 from desktop.demo.incidents import incident_count, make_incidents
 from desktop.demo.life import ServiceAsset
 from desktop.demo.orders import Order, OrderPlanner, planned_finals
-from desktop.demo.parallel import Chunk, ChunkResult, Converters, chunk_results
+from desktop.demo.parallel import Chunk, ChunkResult, chunk_results
+from desktop.demo.stored import (
+    APPROVALS,
+    ASSETS,
+    PROCEDURES,
+    ServerRows,
+    check_columns,
+    insert_stored,
+)
 from desktop.demo.world import (
     DemoWorld,
     build_world,
@@ -36,7 +45,7 @@ from desktop.domain.tags import format_tag
 from desktop.errors import DesktopError, Problem, ValidationError
 from desktop.services.incidents import incident_template
 from desktop.services.search import search_index_paused
-from desktop.storage.bulk import insert_converted, sqlite_secondary_indexes_rebuilt
+from desktop.storage.bulk import sqlite_secondary_indexes_rebuilt
 from desktop.storage.database import Database
 from desktop.storage.models import (
     Asset,
@@ -203,15 +212,17 @@ def _generate(
     chunks = _plan_chunks(
         world, assets=assets, seed=seed, now_ts=now_ts, numbers=numbers, tags=totals.first_tags
     )
-    converters = Converters(connection.dialect)
+    check_columns()
+    server = None if connection.dialect.name == "sqlite" else ServerRows(connection.dialect)
+    write = insert_stored if server is None else server.insert
     results = chunk_results(
         world, connection.dialect, chunks, workers=_workers(connection.dialect.name, assets)
     )
     try:
         for result in results:
-            insert_converted(connection, converters.assets, result.assets)
-            insert_converted(connection, converters.procedures, result.procedures)
-            insert_converted(connection, converters.approvals, result.approvals)
+            write(connection, ASSETS, result.assets)
+            write(connection, PROCEDURES, result.procedures)
+            write(connection, APPROVALS, result.approvals)
             totals.add(result)
             _check(cancel)
             report(totals.assets, assets)

@@ -216,7 +216,9 @@ def make_incidents(
     for number, (incident, asset_ids, events) in enumerate(drafts, start=first_number):
         incident["number"] = number
         rows.incidents.append(incident)
-        rows.assets.extend({"incident_id": incident["id"], "asset_id": a} for a in asset_ids)
+        rows.assets.extend(
+            {"incident_id": incident["id"], "asset_id": uuid.UUID(hex=a)} for a in asset_ids
+        )
         rows.events.extend(events)
     return rows
 
@@ -228,7 +230,7 @@ def _incident(
     samples: list[ServiceAsset],
     status: str,
     template: dict[str, Any],
-) -> tuple[dict[str, Any], list[uuid.UUID], list[dict[str, Any]]]:
+) -> tuple[dict[str, Any], list[str], list[dict[str, Any]]]:
     asset = rng.choice(samples)
     title, severity, cause, fix = rng.choice(TITLES.get(asset.category, _DEFAULT))
     if rng.random() < 0.25:

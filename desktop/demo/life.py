@@ -7,6 +7,12 @@ row whose ``changes`` hold the before/after of every field it changed, in the or
 shape :mod:`desktop.services.procedures` records them; the asset row is the result of
 applying them, and its ``version`` is one more than the number of completed steps after
 the receive.
+
+Rows are written directly in SQLite's stored form (:mod:`desktop.demo.stored`): tuples
+with hex ids, time texts and JSON texts. A change entry is the text ``json.dumps`` writes
+for ``{"field", "before", "after", "before_text", "after_text"}``, put together from
+pieces encoded once (a location's id and name, a status and its label, an order's shared
+receive changes, an approver's groups); answers are filled into templates.
 """
 
 from __future__ import annotations
@@ -29,24 +35,26 @@ from desktop.demo.orders import (
     MISSING,
     Order,
 )
+from desktop.demo.stored import HexIds, encode, quote, stamp
 from desktop.demo.world import PLACEMENT_ROOMS, DemoWorld
-from desktop.domain.lifecycle import ProcedureKind
+from desktop.domain.lifecycle import STATUS_LABELS, ProcedureKind
 from desktop.domain.tags import normalize_tag
-from desktop.storage.bulk import JsonParts, SharedJson
 
 
 @dataclass
 class Rows:
-    assets: list[dict[str, Any]] = field(default_factory=list)
-    procedures: list[dict[str, Any]] = field(default_factory=list)
-    approvals: list[dict[str, Any]] = field(default_factory=list)
+    """Stored tuples (:data:`desktop.demo.stored.COLUMNS` order)."""
+
+    assets: list[tuple[Any, ...]] = field(default_factory=list)
+    procedures: list[tuple[Any, ...]] = field(default_factory=list)
+    approvals: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class ServiceAsset:
-    """An in-service asset incidents may be logged against."""
+    """An in-service asset incidents may be logged against (``id``: its 32 hex digits)."""
 
-    id: uuid.UUID
+    id: str
     category: str
     team: str
     assigned_to: uuid.UUID | None
@@ -71,15 +79,16 @@ class LifeWriter:
         self.in_service_seen = 0
         self.sample_size = 2000
         self.names = world.names
-        self.change = v.ChangeMaker(world.names)
-        self.new_id = v.NewIds()
+        self.new_id = HexIds()
+        self.hexes: dict[uuid.UUID, str] = {}
+        #: reference id → (its JSON value, its name as JSON): what a change entry shows.
+        self.refs: dict[uuid.UUID, tuple[str, str]] = {}
         #: kind → (its value, template id, template version): one lookup per procedure.
-        self.kinds = {kind: (kind.value, *ids) for kind, ids in world.templates.items()}
-        self.group_docs: dict[uuid.UUID, list[dict[str, Any]]] = {}
-        self._shared: tuple[Order | None, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = (
-            None,
-            ([], []),
-        )
+        self.kinds = {
+            kind: (kind.value, ids[0].hex, ids[1]) for kind, ids in world.templates.items()
+        }
+        self.group_docs: dict[uuid.UUID, str] = {}
+        self._shared: tuple[Order | None, tuple[str, str]] = (None, ("", ""))
 
     # -- one asset -------------------------------------------------------------------
 
@@ -101,9 +110,7 @@ class LifeWriter:
         start = min(order.received_ts + position * 97.0, self.limit - v.DAY)
         self.clock = start - 600.0
         self.exact = True  # the receive keeps the order's delivery time
-        self.s: dict[str, Any] = {key: None for key in _RECEIVE_ORDER}
-        self.s["status"] = None
-        self.s["notes"] = ""
+        self.s: dict[str, Any] = dict(_EMPTY_STATE)
         self.custom: dict[str, Any] = {}
         self._receive(start, tag)
         created = self.clock
@@ -150,11 +157,14 @@ class LifeWriter:
         serial = v.serial_number(rng, order.model.spec)
         if self._shared[0] is not order:  # the assets of an order come one after another
             self._shared = (order, self._receive_changes(order))
-        shared = self._shared[1]
-        changes = JsonParts((self.change("tag", None, tag), self.change("name", None, name)))
-        changes += shared[0]
-        changes.append(self.change("serial_number", None, serial))
-        changes += shared[1]
+        before, after = self._shared[1]
+        changes = [
+            _text_change("tag", tag),
+            _text_change("name", name),
+            before,
+            _text_change("serial_number", serial),
+            after,
+        ]
         s["tag"], s["name"], s["serial_number"] = tag, name, serial
         s["category"], s["model"] = order.category.id, order.model.id
         s["location"], s["supplier"], s["order_number"] = (
@@ -167,53 +177,49 @@ class LifeWriter:
         s["owning_group"] = self.world.groups[order.category.spec.team]
         s["status"] = IN_STOCK
         for field_name, value in content.custom_values(self.order, self.rng).items():
-            changes.append(v.custom_change(field_name, None, value))
+            changes.append(_custom_change(field_name, None, value))
             self.custom[field_name] = value
-        answers = {
-            "delivery_reference": order.delivery_note,
-            "checklist.inspected": True,
-            "checklist.contents_match": True,
-            "checklist.labelled": rng.random() < 0.9,
-        }
+        answers = (
+            f'{{"delivery_reference": {quote(order.delivery_note)}, "checklist.inspected": '
+            f'true, "checklist.contents_match": true, "checklist.labelled": '
+            f"{_JSON_BOOL[rng.random() < 0.9]}}}"
+        )
         self._procedure(ProcedureKind.RECEIVE, ts, changes, answers, reason="Delivery")
 
-    def _receive_changes(self, order: Order) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """The receive's changes every asset of ``order`` shares: before and after the serial
-        number, in the order the receive form lists the fields (status last). They are the
-        same objects for every asset of the order (:class:`SharedJson`: encoded once)."""
+    def _receive_changes(self, order: Order) -> tuple[str, str]:
+        """The receive's changes every asset of ``order`` shares, as JSON list items:
+        before and after the serial number, in the order the receive form lists the
+        fields (status last). Encoded once per order."""
+        names = self.names
 
-        def change(key: str, before: Any, after: Any) -> dict[str, Any]:
-            return SharedJson(self.change(key, before, after))
+        def change(key: str, after: Any) -> str:
+            return encode(v.field_change(names, key, None, after))
 
-        before = [
-            change("category", None, order.category.id),
-            change("model", None, order.model.id),
-        ]
+        before = [change("category", order.category.id), change("model", order.model.id)]
         after = [
-            change("location", None, order.site.store),
-            change("supplier", None, order.supplier),
-            change("order_number", None, order.number),
-            change("purchase_date", None, order.purchase_date),
-            change("purchase_cost", None, order.cost),
-            change("warranty_end", None, order.warranty_end),
-            change("owning_group", None, self.world.groups[order.category.spec.team]),
-            change("status", None, IN_STOCK),
+            change("location", order.site.store),
+            change("supplier", order.supplier),
+            change("order_number", order.number),
+            change("purchase_date", order.purchase_date),
+            change("purchase_cost", order.cost),
+            change("warranty_end", order.warranty_end),
+            change("owning_group", self.world.groups[order.category.spec.team]),
+            change("status", IN_STOCK),
         ]
-        return before, after
+        return ", ".join(before), ", ".join(after)
 
     def _install(self, ts: float) -> None:
         rng, spec = self.rng, self.order.category.spec
         values: list[tuple[str, Any]] = [("location", self._room())]
         if spec.personal:
             values.append(("assigned_to", rng.choice(self.world.employees)))
-        answers: dict[str, Any] = {}
+        host = ""
         if spec.name in ("Laptop", "Desktop") or not spec.personal:
-            answers["hostname"] = self._hostname(self.s["tag"])
-        answers |= {
-            "checklist.powers_on": True,
-            "checklist.handover": True,
-            "checklist.management": rng.random() < 0.85,
-        }
+            host = f'"hostname": {quote(self._hostname(self.s["tag"]))}, '
+        answers = (
+            f'{{{host}"checklist.powers_on": true, "checklist.handover": true, '
+            f'"checklist.management": {_JSON_BOOL[rng.random() < 0.85]}}}'
+        )
         reason = "New starter" if spec.personal else "New installation"
         self._step(
             ProcedureKind.INSTALL, ts, values, IN_SERVICE, answers, reason, v.ticket(rng, "RITM")
@@ -303,34 +309,34 @@ class LifeWriter:
 
     def _missing(self, ts: float) -> None:
         year = v.as_datetime(ts).year
-        answers = {"audit_reference": f"Annual inventory audit {year} ({self.order.site.code})"}
+        reference = f"Annual inventory audit {year} ({self.order.site.code})"
         self._step(
             ProcedureKind.AUDIT_CORRECTION,
             ts,
             [],
             MISSING,
-            answers,
+            f'{{"audit_reference": {quote(reference)}}}',
             "Not found during the annual audit",
             "",
         )
 
+    def _sanitisation(self) -> str:
+        spec = self.order.category.spec
+        if not spec.data_bearing:
+            return "No data-bearing media"
+        return content.SANITISATION.get(spec.name, "No data-bearing media")
+
     def _decommission(self, ts: float) -> None:
         rng, spec = self.rng, self.order.category.spec
-        method = (
-            content.SANITISATION.get(spec.name, "No data-bearing media")
-            if spec.data_bearing
-            else "No data-bearing media"
-        )
-        answers: dict[str, Any] = {
-            "sanitisation_method": method,
-            "evidence_reference": f"BLANCCO-{v.as_datetime(ts).year}-{v.digits(rng, 6)}",
-        }
+        evidence = f"BLANCCO-{v.as_datetime(ts).year}-{v.digits(rng, 6)}"
+        storage = ""
         if spec.data_bearing and rng.random() < 0.5:
-            answers["storage_serials"] = f"S6B0NL0T{v.digits(rng, 6)}"
-        answers |= {
-            "checklist.accounts_removed": True,
-            "checklist.licences_released": rng.random() < 0.8,
-        }
+            storage = f'"storage_serials": "S6B0NL0T{v.digits(rng, 6)}", '
+        answers = (
+            f'{{"sanitisation_method": {quote(self._sanitisation())}, "evidence_reference": '
+            f'"{evidence}", {storage}"checklist.accounts_removed": true, '
+            f'"checklist.licences_released": {_JSON_BOOL[rng.random() < 0.8]}}}'
+        )
         values = [("location", self.order.site.store)]
         reason = rng.choice(content.DECOMMISSION_REASONS)
         self._step(
@@ -344,14 +350,13 @@ class LifeWriter:
             approvals=2,
         )
 
-    def _dispose_answers(self, ts: float) -> dict[str, Any]:
+    def _dispose_answers(self, ts: float) -> str:
         method, recipient, code = self.rng.choice(content.DISPOSALS)
-        return {
-            "disposal_method": method,
-            "certificate_number": f"{code}-{v.as_datetime(ts).year}-{v.digits(self.rng, 6)}",
-            "recipient": recipient,
-            "checklist.labels_removed": True,
-        }
+        certificate = f"{code}-{v.as_datetime(ts).year}-{v.digits(self.rng, 6)}"
+        return (
+            f'{{"disposal_method": {quote(method)}, "certificate_number": {quote(certificate)}, '
+            f'"recipient": {quote(recipient)}, "checklist.labels_removed": true}}'
+        )
 
     def _dispose(self, ts: float) -> None:
         answers = self._dispose_answers(ts)
@@ -385,18 +390,13 @@ class LifeWriter:
             )
         elif what == "change":
             target = self._room()
-            answers = {
-                "change_type": "Move",
-                "checklist.user_informed": True,
-                "checklist.tested": False,
-            }
-            answers |= {"impact": "high", "likelihood": "medium"}
             self._step(
                 ProcedureKind.CHANGE,
                 ts,
                 [("location", target)],
                 None,
-                answers,
+                '{"change_type": "Move", "checklist.user_informed": true, '
+                '"checklist.tested": false, "impact": "high", "likelihood": "medium"}',
                 "Relocation during the network refresh"
                 if not self.order.category.spec.personal
                 else "Team moves to another floor",
@@ -407,18 +407,12 @@ class LifeWriter:
             )
         else:
             given = 1 if what == "decommission_half" else 0
-            spec = self.order.category.spec
-            method = (
-                content.SANITISATION.get(spec.name, "No data-bearing media")
-                if spec.data_bearing
-                else "No data-bearing media"
+            evidence = f"BLANCCO-{v.as_datetime(ts).year}-{v.digits(rng, 6)}"
+            answers = (
+                f'{{"sanitisation_method": {quote(self._sanitisation())}, '
+                f'"evidence_reference": "{evidence}", "checklist.accounts_removed": true, '
+                '"checklist.licences_released": true}'
             )
-            answers = {
-                "sanitisation_method": method,
-                "evidence_reference": f"BLANCCO-{v.as_datetime(ts).year}-{v.digits(rng, 6)}",
-                "checklist.accounts_removed": True,
-                "checklist.licences_released": True,
-            }
             self._step(
                 ProcedureKind.DECOMMISSION,
                 ts,
@@ -446,16 +440,18 @@ class LifeWriter:
         custom: dict[str, Any] | None = None,
     ) -> None:
         rng = self.rng
-        answers: dict[str, Any] = {
-            "change_type": change_type,
-            "checklist.user_informed": rng.random() < 0.9,
-            "checklist.tested": rng.random() < 0.7,
-        }
+        informed, tested = _JSON_BOOL[rng.random() < 0.9], _JSON_BOOL[rng.random() < 0.7]
         risk = None
         if rng.random() < 0.3:
             impact, likelihood = rng.choice(_LOW_RISKS)
-            answers |= {"impact": impact, "likelihood": likelihood}
+            risky = f', "impact": "{impact}", "likelihood": "{likelihood}"'
             risk = "medium" if _RISK_SCORE[impact] * _RISK_SCORE[likelihood] >= 3 else "low"
+        else:
+            risky = ""
+        answers = (
+            f'{{"change_type": "{change_type}", "checklist.user_informed": {informed}, '
+            f'"checklist.tested": {tested}{risky}}}'
+        )
         ticket = v.ticket(rng, ticket_kind)
         self._step(
             ProcedureKind.CHANGE,
@@ -475,7 +471,7 @@ class LifeWriter:
         ts: float,
         values: list[tuple[str, Any]],
         status: str | None,
-        answers: dict[str, Any],
+        answers: str,
         reason: str,
         ticket: str,
         *,
@@ -484,13 +480,20 @@ class LifeWriter:
         pending: int | None = None,
         risk: str | None = None,
     ) -> None:
-        """Record one procedure after the receive; ``pending`` = approvals already given."""
-        s, change = self.s, self.change
-        changes = [change(key, s[key], value) for key, value in values if s[key] != value]
+        """Record one procedure after the receive; ``pending`` = approvals already given.
+        ``answers``: their JSON text."""
+        s = self.s
+        changes = [
+            self._field_change(key, s[key], value) for key, value in values if s[key] != value
+        ]
         if status is not None and status != s["status"]:
-            changes.append(change("status", s["status"], status))
+            before, after = _STATUS_JSON[s["status"]], _STATUS_JSON[status]
+            changes.append(
+                f'{{"field": "status", "before": {before[0]}, "after": {after[0]}, '
+                f'"before_text": {before[1]}, "after_text": {after[1]}}}'
+            )
         for name, value in (custom or {}).items():
-            changes.append(v.custom_change(name, self.custom.get(name), value))
+            changes.append(_custom_change(name, self.custom.get(name), value))
         self._procedure(
             kind,
             ts,
@@ -509,12 +512,38 @@ class LifeWriter:
                 s["status"] = status
             self.custom.update(custom or {})
 
+    def _field_change(self, key: str, before: Any, after: Any) -> str:
+        """A change entry's JSON text, as :func:`desktop.demo.values.field_change` encoded."""
+        if key not in v.REFERENCE_KEYS:
+            return encode(v.field_change(self.names, key, before, after))
+        b, a = self._ref(before), self._ref(after)
+        return (
+            f'{{"field": "{key}", "before": {b[0]}, "after": {a[0]}, '
+            f'"before_text": {b[1]}, "after_text": {a[1]}}}'
+        )
+
+    def _ref(self, value: uuid.UUID | None) -> tuple[str, str]:
+        if value is None:
+            return _NO_REF
+        found = self.refs.get(value)
+        if found is None:
+            found = self.refs[value] = (quote(str(value)), quote(self.names[value]))
+        return found
+
+    def _hex(self, value: uuid.UUID | None) -> str | None:
+        if value is None:
+            return None
+        found = self.hexes.get(value)
+        if found is None:
+            found = self.hexes[value] = value.hex
+        return found
+
     def _procedure(
         self,
         kind: ProcedureKind,
         ts: float,
-        changes: list[dict[str, Any]],
-        answers: dict[str, Any],
+        changes: list[str],
+        answers: str,
         *,
         reason: str,
         ticket: str = "",
@@ -525,74 +554,75 @@ class LifeWriter:
         rng = self.rng
         ts = self._at(ts)
         performer = rng.choice(self.world.technicians[self.team])
-        at = v.as_datetime(ts)
+        at = stamp(ts)
         procedure_id = self.new_id()
         kind_value, template_id, template_version = self.kinds[kind]
-        row = {
-            "id": procedure_id,
-            "asset_id": self.asset_id,
-            "kind": kind_value,
-            "state": "completed",
-            "template_id": template_id,
-            "template_version": template_version,
-            "performed_by_id": performer,
-            "performed_at": at,
-            "ticket_ref": ticket,
-            "reason": reason,
-            "answers": answers,
-            "changes": changes,
-            "origin": "demo",
-            "origin_detail": self.origin_detail,
-            "risk_level": risk,
-            "approvals_required": approvals,
-            "asset_version": self.version if approvals else None,
-            "completed_at": at,
-            "note": "",
-            "version": 1,
-            "created_at": at,
-            "updated_at": at,
-        }
+        asset_version = self.version if approvals else None
         decisions = approvals if pending is None else pending
         decided = ts
-        # (sample() costs an ABC check per call even for none; none draws no numbers)
-        approvers = rng.sample(self.world.approvers_for[performer], decisions) if decisions else []
-        for approver in approvers:
-            room = max(self.limit - decided, 60.0)
-            decided += min((0.5 + 40 * rng.random()) * 3600, room * 0.3)
-            self.rows.approvals.append(
-                {
-                    "id": self.new_id(),
-                    "procedure_id": procedure_id,
-                    "approver_id": approver,
-                    "decision": "approve",
-                    "comment": rng.choice(content.APPROVAL_COMMENTS),
-                    "decided_at": v.as_datetime(decided),
-                    "approver_groups": self._groups_of(approver),
-                }
-            )
-        self.approvals += len(approvers)
-        if approvers:
-            row["version"] = 1 + len(approvers)
-            row["updated_at"] = v.as_datetime(decided)
+        updated = at
+        if decisions:
+            # (sample() costs an ABC check per call even for none; none draws no numbers)
+            approvers = rng.sample(self.world.approvers_for[performer], decisions)
+            append = self.rows.approvals.append
+            for approver in approvers:
+                room = max(self.limit - decided, 60.0)
+                decided += min((0.5 + 40 * rng.random()) * 3600, room * 0.3)
+                append(
+                    (
+                        self.new_id(),
+                        procedure_id,
+                        self._hex(approver),
+                        "approve",
+                        rng.choice(content.APPROVAL_COMMENTS),
+                        stamp(decided),
+                        self._groups_of(approver),
+                    )
+                )
+            self.approvals += decisions
+            updated = stamp(decided)
         if pending is not None:
-            row["state"] = "pending_approval"
-            row["completed_at"] = None
+            state, completed = "pending_approval", None
         else:
-            if approvers:
-                row["completed_at"] = row["updated_at"]
+            state, completed = "completed", updated
             self.clock = decided
             self.version += 1
-        self.rows.procedures.append(row)
+        self.rows.procedures.append(
+            (
+                procedure_id,
+                self.asset_id,
+                kind_value,
+                state,
+                template_id,
+                template_version,
+                self._hex(performer),
+                at,
+                ticket,
+                reason,
+                answers,
+                f"[{', '.join(changes)}]",
+                "demo",
+                self.origin_detail,
+                risk,
+                approvals,
+                asset_version,
+                completed,
+                "",
+                1 + decisions,
+                at,
+                updated,
+            )
+        )
         self.procedures += 1
 
-    def _groups_of(self, approver: uuid.UUID) -> list[dict[str, Any]]:
-        """The approver's groups as an approval records them (its items shared)."""
+    def _groups_of(self, approver: uuid.UUID) -> str:
+        """The approver's groups as an approval records them (JSON, encoded once)."""
         groups = self.group_docs.get(approver)
         if groups is None:
-            groups = self.group_docs[approver] = [
-                SharedJson(id=gid, name=name) for gid, name in self.world.group_names_of[approver]
-            ]
-        return JsonParts(groups)
+            groups = self.group_docs[approver] = encode(
+                [{"id": gid, "name": name} for gid, name in self.world.group_names_of[approver]]
+            )
+        return groups
 
     def _at(self, proposal: float) -> float:
         """A working-hours time after the previous step and before the limit."""
@@ -611,7 +641,7 @@ class LifeWriter:
         return ts
 
     def _write_asset(self, created: float, updated: float) -> None:
-        s, rng = self.s, self.rng
+        s, rng, hexed = self.s, self.rng, self._hex
         status = s["status"]
         spec = self.order.category.spec
         last_audited = None
@@ -621,45 +651,46 @@ class LifeWriter:
             if audited <= created + v.DAY:  # younger than the window: audited since arrival
                 audited = created + v.DAY + rng.random() * (self.now_ts - created - v.DAY)
             if audited > created + v.DAY:
-                last_audited = v.as_datetime(v.working_time(rng, audited))
-                if last_audited.timestamp() > self.now_ts:
-                    last_audited = None
+                audited = v.working_time(rng, audited)
+                if audited <= self.now_ts:
+                    last_audited = stamp(audited)
         elif status in (DECOMMISSIONED, DISPOSED, MISSING) and rng.random() < 0.5:
-            audited = created + (updated - created) * 0.6 * rng.random()
-            last_audited = v.as_datetime(audited)
+            last_audited = stamp(created + (updated - created) * 0.6 * rng.random())
+        cost = s["purchase_cost"]
         self.rows.assets.append(
-            {
-                "id": self.asset_id,
-                "tag": s["tag"],
-                "tag_key": normalize_tag(s["tag"]),
-                "name": s["name"],
-                "category_id": s["category"],
-                "model_id": s["model"],
-                "serial_number": s["serial_number"],
-                "status": status,
-                "location_id": s["location"],
-                "assigned_to_id": s["assigned_to"],
-                "owning_group_id": s["owning_group"],
-                "purchase_date": s["purchase_date"],
-                "purchase_cost": s["purchase_cost"],
-                "order_number": s["order_number"],
-                "supplier_id": s["supplier"],
-                "warranty_end": s["warranty_end"],
-                "custom_fields": dict(self.custom),
-                "notes": s["notes"],
-                "last_audited_at": last_audited,
-                "version": self.version,
-                "created_at": v.as_datetime(created),
-                "updated_at": v.as_datetime(updated),
-            }
+            (
+                self.asset_id,
+                s["tag"],
+                normalize_tag(s["tag"]),
+                s["name"],
+                hexed(s["category"]),
+                hexed(s["model"]),
+                s["serial_number"],
+                status,
+                hexed(s["location"]),
+                hexed(s["assigned_to"]),
+                hexed(s["owning_group"]),
+                s["purchase_date"].isoformat(),
+                None if cost is None else int(cost * 100),
+                s["order_number"],
+                hexed(s["supplier"]),
+                s["warranty_end"].isoformat(),
+                encode(self.custom),
+                s["notes"],
+                last_audited,
+                self.version,
+                stamp(created),
+                stamp(updated),
+            )
         )
         self.statuses[status] += 1
         if status == IN_SERVICE:
-            self._sample(ServiceAsset(self.asset_id, spec.name, spec.team, s["assigned_to"]))
+            self._sample(spec.name, spec.team)
 
-    def _sample(self, asset: ServiceAsset) -> None:
+    def _sample(self, category: str, team: str) -> None:
         """Keep a uniform sample of in-service assets (reservoir sampling)."""
         self.in_service_seen += 1
+        asset = ServiceAsset(self.asset_id, category, team, self.s["assigned_to"])
         if len(self.in_service) < self.sample_size:
             self.in_service.append(asset)
             return
@@ -699,6 +730,44 @@ class LifeWriter:
         return f"{site}-{short}-{int(number):04d}"
 
 
+def _text_change(key: str, after: str) -> str:
+    """A receive's change of a text field from nothing, as JSON."""
+    text = quote(after)
+    return (
+        f'{{"field": "{key}", "before": null, "after": {text}, "before_text": "", '
+        f'"after_text": {text}}}'
+    )
+
+
+def _json_scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if value.__class__ is str:
+        return quote(value)
+    if value.__class__ is bool:
+        return _JSON_BOOL[value]
+    if value.__class__ is int:
+        return str(value)
+    return encode(value)
+
+
+def _custom_change(name: str, before: Any, after: Any) -> str:
+    """:func:`desktop.demo.values.custom_change` as JSON."""
+    b = '""' if before is None else quote(str(before))
+    a = '""' if after is None else quote(str(after))
+    return (
+        f'{{"field": {quote("custom." + name)}, "before": {_json_scalar(before)}, '
+        f'"after": {_json_scalar(after)}, "before_text": {b}, "after_text": {a}}}'
+    )
+
+
+_JSON_BOOL = ("false", "true")
+_NO_REF = ("null", '""')
+#: status → (its JSON value, its label as JSON); ``None`` for a new asset's.
+_STATUS_JSON: dict[str | None, tuple[str, str]] = {
+    None: _NO_REF,
+    **{s.value: (quote(s.value), quote(label)) for s, label in STATUS_LABELS.items()},
+}
 _RECEIVE_ORDER = (
     "tag",
     "name",
@@ -715,6 +784,7 @@ _RECEIVE_ORDER = (
     "owning_group",
     "notes",
 )
+_EMPTY_STATE: dict[str, Any] = {**dict.fromkeys(_RECEIVE_ORDER), "status": None, "notes": ""}
 _RISK_SCORE = {"low": 1, "medium": 2, "high": 3}
 _LOW_RISKS = (
     ("low", "low"),

@@ -2,8 +2,8 @@
 
 The orders, tags and final statuses are planned in the calling process, in order, so that
 tags stay consecutive; each :class:`Chunk` then holds everything needed to write its
-assets' lives. A chunk is turned into ready driver parameters by :func:`make_chunk` —
-in this process, or for large SQLite demos in a pool of ``spawn`` processes (safe next to
+assets' lives. A chunk is turned into stored rows (:mod:`desktop.demo.stored`) by
+:func:`make_chunk` — in this process, or for large SQLite demos in a pool of ``spawn`` processes (safe next to
 a GUI's threads) while this process inserts the previous chunk. Like every ``spawn``
 pool, it needs the program's main module to be import-safe (``if __name__ ==
 "__main__":``), as the ``assetdesk`` entry point and the GUI are. Each chunk has its own
@@ -23,13 +23,11 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Dialect, Table, create_engine
+from sqlalchemy import Dialect
 
 from desktop.demo.life import LifeWriter, ServiceAsset
 from desktop.demo.orders import Order
 from desktop.demo.world import DemoWorld
-from desktop.storage.bulk import RowConverter, sqlite_processors
-from desktop.storage.models import Approval, Asset, Procedure
 
 
 @dataclass(frozen=True)
@@ -46,6 +44,8 @@ class Chunk:
 
 @dataclass
 class ChunkResult:
+    """A chunk's rows, as stored tuples (:data:`desktop.demo.stored.COLUMNS`), and counts."""
+
     assets: list[Any]
     procedures: list[Any]
     approvals: list[Any]
@@ -56,21 +56,7 @@ class ChunkResult:
     samples: list[ServiceAsset] = field(default_factory=list)
 
 
-class Converters:
-    """Row converters for the three tables a chunk writes, for one dialect."""
-
-    def __init__(self, dialect: Dialect) -> None:
-        self.assets = _converter(_table(Asset), dialect)
-        self.procedures = _converter(_table(Procedure), dialect)
-        self.approvals = _converter(_table(Approval), dialect)
-
-
-def _converter(table: Table, dialect: Dialect) -> RowConverter:
-    faster = sqlite_processors(table) if dialect.name == "sqlite" else None
-    return RowConverter(table, dialect, processors=faster)
-
-
-def make_chunk(world: DemoWorld, converters: Converters, chunk: Chunk) -> ChunkResult:
+def make_chunk(world: DemoWorld, chunk: Chunk) -> ChunkResult:
     rng = random.Random(chunk.seed * 1_000_003 + chunk.number)
     writer = LifeWriter(world, rng, chunk.now_ts, chunk.origin_detail)
     writer.sample_size = chunk.sample_size
@@ -78,9 +64,9 @@ def make_chunk(world: DemoWorld, converters: Converters, chunk: Chunk) -> ChunkR
         writer.live(order, position, tag, final=final, pending=pending)
     rows = writer.rows
     return ChunkResult(
-        assets=converters.assets(rows.assets),
-        procedures=converters.procedures(rows.procedures),
-        approvals=converters.approvals(rows.approvals),
+        assets=rows.assets,
+        procedures=rows.procedures,
+        approvals=rows.approvals,
         statuses=writer.statuses,
         procedure_count=writer.procedures,
         approval_count=writer.approvals,
@@ -92,16 +78,14 @@ def make_chunk(world: DemoWorld, converters: Converters, chunk: Chunk) -> ChunkR
 def chunk_results(
     world: DemoWorld, dialect: Dialect, chunks: Iterable[Chunk], *, workers: int
 ) -> Generator[ChunkResult, None, None]:
-    """Each chunk's result, in order. With ``workers`` > 1 (SQLite only: the workers build
-    their own SQLite dialect), chunks are made in that many processes; closing the
-    iterator early stops them."""
+    """Each chunk's result, in order. With ``workers`` > 1 (SQLite only), chunks are made
+    in that many processes; closing the iterator early stops them."""
     if workers <= 1:
-        converters = Converters(dialect)
         for chunk in chunks:
-            yield make_chunk(world, converters, chunk)
+            yield make_chunk(world, chunk)
         return
     if dialect.name != "sqlite":  # pragma: no cover - guarded by the caller
-        raise ValueError("worker processes convert rows for SQLite only")
+        raise ValueError("worker processes make rows for SQLite only")
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=_start_worker, initargs=(world,)
@@ -124,22 +108,14 @@ def chunk_results(
 
 
 _world: DemoWorld | None = None
-_converters: Converters | None = None
 
 
 def _start_worker(world: DemoWorld) -> None:
-    global _world, _converters
+    global _world
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; Ctrl+C reaches it
     _world = world
-    _converters = Converters(create_engine("sqlite://").dialect)
 
 
 def _work(chunk: Chunk) -> ChunkResult:
-    assert _world is not None and _converters is not None
-    return make_chunk(_world, _converters, chunk)
-
-
-def _table(model: Any) -> Table:
-    table = model.__table__
-    assert isinstance(table, Table)
-    return table
+    assert _world is not None
+    return make_chunk(_world, chunk)

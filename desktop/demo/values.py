@@ -107,38 +107,6 @@ def display_text(names: dict[uuid.UUID, str], key: str, value: object) -> str:
     return str(value)
 
 
-class ChangeMaker:
-    """Builds ``changes`` entries like :class:`desktop.services.procedures.FieldChange`.
-
-    Reference fields are the hot path (location, person, …): their JSON value and the name
-    shown in history are looked up in caches instead of being worked out every time.
-    """
-
-    def __init__(self, names: dict[uuid.UUID, str]) -> None:
-        self.names = names
-        self.ids: dict[uuid.UUID, str] = {}
-
-    def _id(self, value: uuid.UUID | None) -> str | None:
-        if value is None:
-            return None
-        text = self.ids.get(value)
-        if text is None:
-            text = self.ids[value] = str(value)
-        return text
-
-    def __call__(self, key: str, before: Any, after: Any) -> dict[str, Any]:
-        if key in REFERENCE_KEYS:
-            names = self.names
-            return {
-                "field": key,
-                "before": self._id(before),
-                "after": self._id(after),
-                "before_text": "" if before is None else names[before],
-                "after_text": "" if after is None else names[after],
-            }
-        return field_change(self.names, key, before, after)
-
-
 def field_change(
     names: dict[uuid.UUID, str], key: str, before: object, after: object
 ) -> dict[str, Any]:

@@ -1,0 +1,186 @@
+"""Demo rows in SQLite's stored form, and the way they reach the other backends.
+
+The life generator (:mod:`desktop.demo.life`) writes each asset, procedure and approval
+directly as the tuple SQLite stores — UUIDs as 32 hex digits, UTC times as
+``YYYY-MM-DD HH:MM:SS.ffffff`` text, dates as ISO text, money as integer cents, JSON as
+the text ``json.dumps`` writes — in the column order of :data:`COLUMNS`. On SQLite the
+tuples go to the driver's ``executemany`` as they are: no per-row dictionaries, no
+bind processing. On PostgreSQL and MariaDB (:class:`ServerRows`) they are read back
+through the SQLite column types' result processors into the values the models hold and
+bound through the server dialect's own processors, as any insert would be.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Dialect, Table, create_engine
+
+from desktop.storage.bulk import RowConverter, insert_converted
+from desktop.storage.models import Approval, Asset, Procedure
+
+ASSET_COLUMNS = (
+    "id",
+    "tag",
+    "tag_key",
+    "name",
+    "category_id",
+    "model_id",
+    "serial_number",
+    "status",
+    "location_id",
+    "assigned_to_id",
+    "owning_group_id",
+    "purchase_date",
+    "purchase_cost",
+    "order_number",
+    "supplier_id",
+    "warranty_end",
+    "custom_fields",
+    "notes",
+    "last_audited_at",
+    "version",
+    "created_at",
+    "updated_at",
+)
+PROCEDURE_COLUMNS = (
+    "id",
+    "asset_id",
+    "kind",
+    "state",
+    "template_id",
+    "template_version",
+    "performed_by_id",
+    "performed_at",
+    "ticket_ref",
+    "reason",
+    "answers",
+    "changes",
+    "origin",
+    "origin_detail",
+    "risk_level",
+    "approvals_required",
+    "asset_version",
+    "completed_at",
+    "note",
+    "version",
+    "created_at",
+    "updated_at",
+)
+APPROVAL_COLUMNS = (
+    "id",
+    "procedure_id",
+    "approver_id",
+    "decision",
+    "comment",
+    "decided_at",
+    "approver_groups",
+)
+
+
+def _table(model: Any) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+#: table → the columns of its stored tuples, in order (every column of the table).
+COLUMNS: dict[Table, tuple[str, ...]] = {
+    _table(Asset): ASSET_COLUMNS,
+    _table(Procedure): PROCEDURE_COLUMNS,
+    _table(Approval): APPROVAL_COLUMNS,
+}
+ASSETS, PROCEDURES, APPROVALS = COLUMNS
+
+
+def check_columns() -> None:
+    """Fail loudly when a model gained or lost a column the tuples do not know of (a new
+    column would otherwise be left out of the raw INSERT)."""
+    for table, columns in COLUMNS.items():
+        known = {column.key for column in table.columns}
+        if known != set(columns) or len(columns) != len(known):
+            raise RuntimeError(
+                f"demo rows for {table.name} have columns {sorted(columns)}, the table has "
+                f"{sorted(known)}"
+            )
+
+
+def insert_sql(table: Table) -> str:
+    """``INSERT INTO table (columns) VALUES (?, …)`` for the stored tuples (SQLite)."""
+    columns = COLUMNS[table]
+    return (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) "  # noqa: S608 - our own names
+        f"VALUES ({', '.join('?' * len(columns))})"
+    )
+
+
+def insert_stored(connection: Connection, table: Table, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Stored tuples straight to the SQLite driver's ``executemany``."""
+    if rows:
+        connection.exec_driver_sql(insert_sql(table), list(rows))
+
+
+_EPOCH = dt.datetime(1970, 1, 1)
+_SECOND = dt.timedelta(seconds=1)
+
+
+def stamp(ts: float) -> str:
+    """The POSIX time ``ts`` as SQLite stores a UTC time: ``2024-05-06 09:12:33.123456``."""
+    return (_EPOCH + dt.timedelta(seconds=ts)).isoformat(" ", "microseconds")
+
+
+#: ``json.dumps(text)`` for a string (quoted, escaped, ASCII), in C.
+quote: Callable[[str], str] = json.encoder.encode_basestring_ascii
+encode = json.JSONEncoder().encode  # what json.dumps(value) gives
+
+_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))  # version and variant bits
+_SET = (0x4000 << 64) | (0x8000 << 48)  # version 4, RFC 4122 variant
+
+
+class HexIds:
+    """Random version 4 UUIDs as the 32 hex digits SQLite stores, from a generator seeded
+    by the operating system (ids differ on every run, as ``uuid4`` ones do, so that
+    ``demo --add`` with the same seed never collides)."""
+
+    def __init__(self) -> None:
+        self.bits = random.Random().getrandbits
+
+    def __call__(self) -> str:
+        return "%032x" % ((self.bits(128) & _CLEAR) | _SET)
+
+
+class ServerRows:
+    """Inserts stored tuples on a server backend: each value read back through the SQLite
+    column type's result processor (hex → ``UUID``, text → aware ``datetime``, cents →
+    ``Decimal``, JSON text → objects), then bound by the server dialect like any insert."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        sqlite = create_engine("sqlite://").dialect
+        self.tables: dict[Table, tuple[list[Any], RowConverter]] = {}
+        for table, columns in COLUMNS.items():
+            processors = [
+                table.columns[key].type._cached_result_processor(sqlite, None) for key in columns
+            ]
+            self.tables[table] = (processors, RowConverter(table, dialect))
+
+    def insert(self, connection: Connection, table: Table, rows: Sequence[tuple[Any, ...]]) -> None:
+        processors, converter = self.tables[table]
+        columns = COLUMNS[table]
+        values = [
+            dict(
+                zip(
+                    columns,
+                    [
+                        v if p is None or v is None else p(v)
+                        for p, v in zip(processors, row, strict=True)
+                    ],
+                    strict=True,
+                )
+            )
+            for row in rows
+        ]
+        insert_converted(connection, converter, converter(values))
