@@ -237,7 +237,7 @@ def _incident(
         severity = rng.choice(_SEVERITIES)
     technicians = world.technicians[asset.team]
     if asset.assigned_to is not None:
-        reporter = asset.assigned_to
+        reporter = uuid.UUID(hex=asset.assigned_to)
     elif rng.random() < 0.6:
         reporter = rng.choice(technicians)  # raised by monitoring, logged by the team
     else:

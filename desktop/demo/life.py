@@ -21,8 +21,9 @@ import datetime as dt
 import random
 import uuid
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from desktop.demo import content
 from desktop.demo import values as v
@@ -40,6 +41,8 @@ from desktop.demo.world import PLACEMENT_ROOMS, DemoWorld
 from desktop.domain.lifecycle import STATUS_LABELS, ProcedureKind
 from desktop.domain.tags import normalize_tag
 
+_T = TypeVar("_T")
+
 
 @dataclass
 class Rows:
@@ -52,12 +55,80 @@ class Rows:
 
 @dataclass(frozen=True)
 class ServiceAsset:
-    """An in-service asset incidents may be logged against (``id``: its 32 hex digits)."""
+    """An in-service asset incidents may be logged against (ids: their 32 hex digits)."""
 
     id: str
     category: str
     team: str
-    assigned_to: uuid.UUID | None
+    assigned_to: str | None
+
+
+@dataclass(frozen=True)
+class _OrderPlaces:
+    """The hex ids an order's assets use: its category, model, supplier, owning group,
+    its site's IT store and workshop, and the rooms its category is placed in."""
+
+    category: str
+    model: str
+    supplier: str
+    group: str
+    store: str
+    workshop: str
+    rooms: tuple[str, ...]
+
+
+class _HexWorld:
+    """The world's ids the generator picks from, as hex (made once per world)."""
+
+    _last: tuple[DemoWorld, _HexWorld] | None = None
+
+    def __init__(self, world: DemoWorld) -> None:
+        self.world = world
+        self.employees = tuple(e.hex for e in world.employees)
+        self.technicians = {
+            team: tuple(t.hex for t in techs) for team, techs in world.technicians.items()
+        }
+        self.approvers_for = {
+            tech.hex: tuple(a.hex for a in approvers)
+            for tech, approvers in world.approvers_for.items()
+        }
+        #: approver → their groups as an approval records them (JSON).
+        self.group_docs = {
+            person.hex: encode([{"id": gid, "name": name} for gid, name in groups])
+            for person, groups in world.group_names_of.items()
+        }
+        self.rooms: dict[tuple[str, str], tuple[str, ...]] = {}
+        #: reference id (hex) → (its JSON value, its name as JSON): what a change shows.
+        self.refs: dict[str, tuple[str, str]] = {}
+
+    @classmethod
+    def of(cls, world: DemoWorld) -> _HexWorld:
+        if cls._last is None or cls._last[0] is not world:
+            cls._last = (world, cls(world))
+        return cls._last[1]
+
+    def places(self, order: Order) -> _OrderPlaces:
+        site, spec = order.site, order.category.spec
+        rooms = self.rooms.get((site.code, spec.placement))
+        if rooms is None:
+            found = [
+                r.hex for kind in PLACEMENT_ROOMS[spec.placement] for r in site.rooms.get(kind, ())
+            ]
+            rooms = self.rooms[site.code, spec.placement] = tuple(found or [site.store.hex])
+        return _OrderPlaces(
+            order.category.id.hex,
+            order.model.id.hex,
+            order.supplier.hex,
+            self.world.groups[spec.team].hex,
+            site.store.hex,
+            site.workshop.hex,
+            rooms,
+        )
+
+
+def _pick(random: Callable[[], float], items: Sequence[_T]) -> _T:
+    """``random.choice`` in one step (its bit-exact rejection sampling is not needed here)."""
+    return items[int(random() * len(items))]
 
 
 class LifeWriter:
@@ -79,16 +150,17 @@ class LifeWriter:
         self.in_service_seen = 0
         self.sample_size = 2000
         self.names = world.names
+        self.random = rng.random
         self.new_id = HexIds()
-        self.hexes: dict[uuid.UUID, str] = {}
-        #: reference id → (its JSON value, its name as JSON): what a change entry shows.
-        self.refs: dict[uuid.UUID, tuple[str, str]] = {}
+        # The state and the rows hold references as hex ids (hashed faster than UUIDs).
+        self.hex = _HexWorld.of(world)
+        self.refs = self.hex.refs
         #: kind → (its value, template id, template version): one lookup per procedure.
         self.kinds = {
             kind: (kind.value, ids[0].hex, ids[1]) for kind, ids in world.templates.items()
         }
-        self.group_docs: dict[uuid.UUID, str] = {}
         self._shared: tuple[Order | None, tuple[str, str]] = (None, ("", ""))
+        self.place = _OrderPlaces("", "", "", "", "", "", ())
 
     # -- one asset -------------------------------------------------------------------
 
@@ -156,7 +228,9 @@ class LifeWriter:
         name = self._asset_name(tag)
         serial = v.serial_number(rng, order.model.spec)
         if self._shared[0] is not order:  # the assets of an order come one after another
+            self.place = self.hex.places(order)
             self._shared = (order, self._receive_changes(order))
+        place = self.place
         before, after = self._shared[1]
         changes = [
             _text_change("tag", tag),
@@ -166,15 +240,15 @@ class LifeWriter:
             after,
         ]
         s["tag"], s["name"], s["serial_number"] = tag, name, serial
-        s["category"], s["model"] = order.category.id, order.model.id
+        s["category"], s["model"] = place.category, place.model
         s["location"], s["supplier"], s["order_number"] = (
-            order.site.store,
-            order.supplier,
+            place.store,
+            place.supplier,
             order.number,
         )
         s["purchase_date"], s["purchase_cost"] = order.purchase_date, order.cost
         s["warranty_end"] = order.warranty_end
-        s["owning_group"] = self.world.groups[order.category.spec.team]
+        s["owning_group"] = place.group
         s["status"] = IN_STOCK
         for field_name, value in content.custom_values(self.order, self.rng).items():
             changes.append(_custom_change(field_name, None, value))
@@ -190,21 +264,17 @@ class LifeWriter:
         """The receive's changes every asset of ``order`` shares, as JSON list items:
         before and after the serial number, in the order the receive form lists the
         fields (status last). Encoded once per order."""
-        names = self.names
-
-        def change(key: str, after: Any) -> str:
-            return encode(v.field_change(names, key, None, after))
-
-        before = [change("category", order.category.id), change("model", order.model.id)]
+        change, place = self._field_change, self.place
+        before = [change("category", None, place.category), change("model", None, place.model)]
         after = [
-            change("location", order.site.store),
-            change("supplier", order.supplier),
-            change("order_number", order.number),
-            change("purchase_date", order.purchase_date),
-            change("purchase_cost", order.cost),
-            change("warranty_end", order.warranty_end),
-            change("owning_group", self.world.groups[order.category.spec.team]),
-            change("status", IN_STOCK),
+            change("location", None, place.store),
+            change("supplier", None, place.supplier),
+            change("order_number", None, order.number),
+            change("purchase_date", None, order.purchase_date),
+            change("purchase_cost", None, order.cost),
+            change("warranty_end", None, order.warranty_end),
+            change("owning_group", None, place.group),
+            change("status", None, IN_STOCK),
         ]
         return ", ".join(before), ", ".join(after)
 
@@ -212,7 +282,7 @@ class LifeWriter:
         rng, spec = self.rng, self.order.category.spec
         values: list[tuple[str, Any]] = [("location", self._room())]
         if spec.personal:
-            values.append(("assigned_to", rng.choice(self.world.employees)))
+            values.append(("assigned_to", _pick(self.random, self.hex.employees)))
         host = ""
         if spec.name in ("Laptop", "Desktop") or not spec.personal:
             host = f'"hostname": {quote(self._hostname(self.s["tag"]))}, '
@@ -232,7 +302,7 @@ class LifeWriter:
             values: list[tuple[str, Any]] = []
             if rng.random() < 0.4:
                 values.append(("location", self._room()))
-            values.append(("assigned_to", rng.choice(self.world.employees)))
+            values.append(("assigned_to", _pick(self.random, self.hex.employees)))
             self._change(
                 ts, values, None, "Reassignment", rng.choice(content.REASSIGN_REASONS), "RITM"
             )
@@ -297,11 +367,11 @@ class LifeWriter:
 
     def _repair_start(self, ts: float, fault: str | None = None) -> None:
         fault = fault or self.rng.choice(content.FAULTS)[0]
-        values = [("location", self.order.site.workshop)]
+        values = [("location", self.place.workshop)]
         self._change(ts, values, IN_REPAIR, "Repair", fault, "INC")
 
     def _return_to_stock(self, ts: float) -> None:
-        values: list[tuple[str, Any]] = [("location", self.order.site.store)]
+        values: list[tuple[str, Any]] = [("location", self.place.store)]
         if self.s["assigned_to"] is not None:
             values.append(("assigned_to", None))
         reason = self.rng.choice(content.RETURN_REASONS)
@@ -337,7 +407,7 @@ class LifeWriter:
             f'"{evidence}", {storage}"checklist.accounts_removed": true, '
             f'"checklist.licences_released": {_JSON_BOOL[rng.random() < 0.8]}}}'
         )
-        values = [("location", self.order.site.store)]
+        values = [("location", self.place.store)]
         reason = rng.choice(content.DECOMMISSION_REASONS)
         self._step(
             ProcedureKind.DECOMMISSION,
@@ -416,7 +486,7 @@ class LifeWriter:
             self._step(
                 ProcedureKind.DECOMMISSION,
                 ts,
-                [("location", self.order.site.store)],
+                [("location", self.place.store)],
                 DECOMMISSIONED,
                 answers,
                 "Beyond economical repair",
@@ -487,11 +557,7 @@ class LifeWriter:
             self._field_change(key, s[key], value) for key, value in values if s[key] != value
         ]
         if status is not None and status != s["status"]:
-            before, after = _STATUS_JSON[s["status"]], _STATUS_JSON[status]
-            changes.append(
-                f'{{"field": "status", "before": {before[0]}, "after": {after[0]}, '
-                f'"before_text": {before[1]}, "after_text": {after[1]}}}'
-            )
+            changes.append(self._field_change("status", s["status"], status))
         for name, value in (custom or {}).items():
             changes.append(_custom_change(name, self.custom.get(name), value))
         self._procedure(
@@ -515,27 +581,24 @@ class LifeWriter:
     def _field_change(self, key: str, before: Any, after: Any) -> str:
         """A change entry's JSON text, as :func:`desktop.demo.values.field_change` encoded."""
         if key not in v.REFERENCE_KEYS:
-            return encode(v.field_change(self.names, key, before, after))
-        b, a = self._ref(before), self._ref(after)
+            if key == "status":
+                b, a = _STATUS_JSON[before], _STATUS_JSON[after]
+            else:
+                return encode(v.field_change(self.names, key, before, after))
+        else:
+            b, a = self._ref(before), self._ref(after)
         return (
             f'{{"field": "{key}", "before": {b[0]}, "after": {a[0]}, '
             f'"before_text": {b[1]}, "after_text": {a[1]}}}'
         )
 
-    def _ref(self, value: uuid.UUID | None) -> tuple[str, str]:
+    def _ref(self, value: str | None) -> tuple[str, str]:
         if value is None:
             return _NO_REF
         found = self.refs.get(value)
         if found is None:
-            found = self.refs[value] = (quote(str(value)), quote(self.names[value]))
-        return found
-
-    def _hex(self, value: uuid.UUID | None) -> str | None:
-        if value is None:
-            return None
-        found = self.hexes.get(value)
-        if found is None:
-            found = self.hexes[value] = value.hex
+            id_ = uuid.UUID(hex=value)
+            found = self.refs[value] = (quote(str(id_)), quote(self.names[id_]))
         return found
 
     def _procedure(
@@ -553,7 +616,7 @@ class LifeWriter:
     ) -> None:
         rng = self.rng
         ts = self._at(ts)
-        performer = rng.choice(self.world.technicians[self.team])
+        performer = _pick(self.random, self.hex.technicians[self.team])
         at = stamp(ts)
         procedure_id = self.new_id()
         kind_value, template_id, template_version = self.kinds[kind]
@@ -563,7 +626,7 @@ class LifeWriter:
         updated = at
         if decisions:
             # (sample() costs an ABC check per call even for none; none draws no numbers)
-            approvers = rng.sample(self.world.approvers_for[performer], decisions)
+            approvers = rng.sample(self.hex.approvers_for[performer], decisions)
             append = self.rows.approvals.append
             for approver in approvers:
                 room = max(self.limit - decided, 60.0)
@@ -572,11 +635,11 @@ class LifeWriter:
                     (
                         self.new_id(),
                         procedure_id,
-                        self._hex(approver),
+                        approver,
                         "approve",
-                        rng.choice(content.APPROVAL_COMMENTS),
+                        _pick(self.random, content.APPROVAL_COMMENTS),
                         stamp(decided),
-                        self._groups_of(approver),
+                        self.hex.group_docs[approver],
                     )
                 )
             self.approvals += decisions
@@ -595,7 +658,7 @@ class LifeWriter:
                 state,
                 template_id,
                 template_version,
-                self._hex(performer),
+                performer,
                 at,
                 ticket,
                 reason,
@@ -615,15 +678,6 @@ class LifeWriter:
         )
         self.procedures += 1
 
-    def _groups_of(self, approver: uuid.UUID) -> str:
-        """The approver's groups as an approval records them (JSON, encoded once)."""
-        groups = self.group_docs.get(approver)
-        if groups is None:
-            groups = self.group_docs[approver] = encode(
-                [{"id": gid, "name": name} for gid, name in self.world.group_names_of[approver]]
-            )
-        return groups
-
     def _at(self, proposal: float) -> float:
         """A working-hours time after the previous step and before the limit."""
         rng = self.rng
@@ -641,7 +695,7 @@ class LifeWriter:
         return ts
 
     def _write_asset(self, created: float, updated: float) -> None:
-        s, rng, hexed = self.s, self.rng, self._hex
+        s, rng = self.s, self.rng
         status = s["status"]
         spec = self.order.category.spec
         last_audited = None
@@ -663,17 +717,17 @@ class LifeWriter:
                 s["tag"],
                 normalize_tag(s["tag"]),
                 s["name"],
-                hexed(s["category"]),
-                hexed(s["model"]),
+                s["category"],
+                s["model"],
                 s["serial_number"],
                 status,
-                hexed(s["location"]),
-                hexed(s["assigned_to"]),
-                hexed(s["owning_group"]),
+                s["location"],
+                s["assigned_to"],
+                s["owning_group"],
                 s["purchase_date"].isoformat(),
                 None if cost is None else int(cost * 100),
                 s["order_number"],
-                hexed(s["supplier"]),
+                s["supplier"],
                 s["warranty_end"].isoformat(),
                 encode(self.custom),
                 s["notes"],
@@ -700,16 +754,10 @@ class LifeWriter:
 
     # -- values ----------------------------------------------------------------------
 
-    def _room(self) -> uuid.UUID:
-        spec, site = self.order.category.spec, self.order.site
-        rooms: list[uuid.UUID] = []
-        for kind in PLACEMENT_ROOMS[spec.placement]:
-            rooms.extend(site.rooms.get(kind, ()))
-        if not rooms:
-            rooms = [site.store]
-        current = self.s["location"]
-        room = self.rng.choice(rooms)
-        if room == current and len(rooms) > 1:
+    def _room(self) -> str:
+        rooms = self.place.rooms
+        room = _pick(self.random, rooms)
+        if room == self.s["location"] and len(rooms) > 1:
             room = rooms[(rooms.index(room) + 1) % len(rooms)]
         return room
 

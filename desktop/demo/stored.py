@@ -125,7 +125,6 @@ def insert_stored(connection: Connection, table: Table, rows: Sequence[tuple[Any
 
 
 _EPOCH = dt.datetime(1970, 1, 1)
-_SECOND = dt.timedelta(seconds=1)
 
 
 def stamp(ts: float) -> str:
