@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import random
+import sqlite3
 import threading
 import uuid
 from collections import Counter
@@ -12,7 +15,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop.demo import DatabaseNotEmptyError, DemoCancelledError, fill, fill_demo
+from desktop.demo import DatabaseNotEmptyError, DemoCancelledError, fill, fill_demo, life
+from desktop.demo.life import LifeWriter
+from desktop.demo.values import custom_change, field_change
+from desktop.demo.world import DemoWorld
 from desktop.domain.fields import FIELDS_BY_KEY
 from desktop.domain.lifecycle import AssetStatus, ProcedureKind, ProcedureState
 from desktop.services.approvals import approve, why_not_yours
@@ -293,3 +299,84 @@ def test_demo_data_can_join_an_existing_register(world: World) -> None:
     assert len(tags) == len(set(tags)) == 61 and "lap-000007" in tags
     assert all(isinstance(value, int) for value in ram[1:] if value is not None)
     assert world.receive().asset_tag not in {t.upper() for t in tags}
+
+
+def test_stored_rows_are_what_the_column_types_would_have_stored(sqlite_db: Database) -> None:
+    """The generator writes SQLite's stored form itself: every JSON text is exactly what
+    ``json.dumps`` writes for its value, ids are 32 hex digits, times and dates read back."""
+    fill_demo(sqlite_db, assets=ASSETS, seed=4)
+    assert sqlite_db.url.database is not None
+    raw = sqlite3.connect(sqlite_db.url.database)
+    try:
+        texts = [
+            *raw.execute("SELECT answers, changes FROM procedures"),
+            *raw.execute("SELECT approver_groups, '[]' FROM approvals"),
+            *raw.execute("SELECT custom_fields, '{}' FROM assets"),
+        ]
+        ids = raw.execute(
+            "SELECT id, asset_id, performed_by_id, template_id FROM procedures"
+        ).fetchall()
+        times = raw.execute(
+            "SELECT created_at, updated_at, purchase_date, warranty_end, purchase_cost FROM assets"
+        ).fetchall()
+    finally:
+        raw.close()
+    assert len(texts) > ASSETS
+    for pair in texts:
+        for text in pair:
+            assert json.dumps(json.loads(text)) == text
+    for row in ids:
+        assert all(len(value) == 32 and int(value, 16) >= 0 for value in row)
+        assert uuid.UUID(hex=row[0]).version == 4
+    assert len({row[0] for row in ids}) == len(ids)
+    for created, updated, bought, warranty, cost in times:
+        assert dt.datetime.fromisoformat(created) <= dt.datetime.fromisoformat(updated)
+        assert len(created) == len("2024-05-06 09:12:33.123456")
+        assert dt.date.fromisoformat(bought) < dt.date.fromisoformat(warranty)
+        assert isinstance(cost, int) and cost > 0
+
+
+@pytest.mark.parametrize(
+    ("key", "before", "after"),
+    [
+        ("location", None, "loc"),
+        ("assigned_to", "emp", None),
+        ("status", None, "in_stock"),
+        ("status", "in_service", "in_repair"),
+        ("notes", "", 'Fan "noisy" — replaced\nok'),
+        ("warranty_end", dt.date(2024, 2, 29), dt.date(2026, 2, 28)),
+    ],
+)
+def test_change_texts_are_the_services_change_entries(key: str, before: Any, after: Any) -> None:
+    world = build_test_world()
+    ids = {"loc": world.loc, "emp": world.emp}
+    writer = LifeWriter(world, random.Random(1), 0.0, "test")
+    hexed = [ids[x].hex if x in ids else x for x in (before, after)]
+    plain = [ids.get(x, x) if isinstance(x, str) else x for x in (before, after)]
+
+    text = writer._field_change(key, *hexed)
+
+    assert json.loads(text) == json.loads(json.dumps(field_change(world.names, key, *plain)))
+    assert text == json.dumps(json.loads(text))
+
+
+@pytest.mark.parametrize(
+    ("before", "after"), [(None, 16), (16, 32), (None, True), ("17.9.4a", "Zoë's 17.12")]
+)
+def test_custom_change_texts_are_the_services_change_entries(before: Any, after: Any) -> None:
+    text = life._custom_change("ram_gb", before, after)
+
+    assert json.loads(text) == custom_change("ram_gb", before, after)
+    assert text == json.dumps(json.loads(text))
+
+
+class _TestWorld(DemoWorld):
+    loc: uuid.UUID
+    emp: uuid.UUID
+
+
+def build_test_world() -> _TestWorld:
+    world = _TestWorld()
+    world.loc, world.emp = uuid.uuid4(), uuid.uuid4()
+    world.names = {world.loc: "A2.04 Open office", world.emp: "Zoë O'Brien"}
+    return world
