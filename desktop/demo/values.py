@@ -51,11 +51,14 @@ def imei(rng: random.Random) -> str:
 
 def ticket(rng: random.Random, kind: str) -> str:
     """A ServiceNow-style reference: INC0012345, RITM0045678, CHG0031234."""
-    return f"{kind}{rng.randrange(10_000, 99_999):07d}"
+    return f"{kind}{10_000 + int(rng.random() * 89_999):07d}"
 
 
 def digits(rng: random.Random, n: int) -> str:
-    return "".join(rng.choices(_DIGITS, k=n))
+    """``n`` random decimal digits (one draw for up to 15 of them)."""
+    if n > 15:
+        return "".join(rng.choices(_DIGITS, k=n))
+    return f"{int(rng.random() * 10**n):0{n}d}"
 
 
 def working_time(rng: random.Random, ts: float, *, keep: bool = True) -> float:
