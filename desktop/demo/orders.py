@@ -29,6 +29,9 @@ PERSONAL_ORDER_SIZE, INFRA_ORDER_SIZE = 9, 2
 HISTORY_YEARS = 6.5
 #: The first assets of every run end in each status, so that even a tiny demo shows them all.
 FORCED_FINAL = (DISPOSED, DECOMMISSIONED, MISSING, IN_REPAIR, IN_STOCK, IN_SERVICE)
+#: An order whose warranty can end within this many days gets that warranty (the
+#: register's "warranty ends soon" filter has something to find).
+SOON_DAYS = 90
 #: Pending procedures in turn: (what, the status the asset must be in).
 PENDING_KINDS = (
     ("decommission_half", IN_SERVICE),
@@ -76,6 +79,7 @@ class OrderPlanner:
     def __init__(self, world: DemoWorld, rng: random.Random, now_ts: float, assets: int) -> None:
         self.world, self.rng, self.now_ts, self.assets = world, rng, now_ts, assets
         self.start_ts = now_ts - HISTORY_YEARS * v.YEAR
+        self.today = v.as_datetime(now_ts).date()
         self.categories = [c for c in world.categories if world.models.get(c.spec.name)]
         # Orders are drawn, not assets: weigh by share of assets over the usual order size.
         self.cumulative = list(
@@ -115,6 +119,9 @@ class OrderPlanner:
         low, high = model.spec.price
         cost = Decimal(rng.randint(low, high)) - (Decimal("0.01") if rng.random() < 0.4 else 0)
         years = rng.choice(spec.warranty_years)
+        for option in spec.warranty_years:  # warranties do run out: show some running out
+            if 0 < (add_years(purchased, option) - self.today).days <= SOON_DAYS:
+                years = option
         self.order_seq += 1
         order = Order(
             category=category,
