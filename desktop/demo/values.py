@@ -6,7 +6,6 @@ Every generator takes the run's ``random.Random`` so that a seed gives the same 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import random
 import uuid
 from decimal import Decimal
@@ -134,36 +133,3 @@ def custom_change(name: str, before: object, after: object) -> dict[str, Any]:
 
 def money(amount: float) -> Decimal:
     return Decimal(f"{amount:.2f}")
-
-
-class NewIds:
-    """Random (version 4) UUIDs, as ``uuid.uuid4()`` makes them, a few thousand at a time:
-    one ``os.urandom`` call per batch and no per-id argument checks (a demo makes one per
-    asset, procedure and approval)."""
-
-    BATCH = 4096
-
-    def __init__(self) -> None:
-        self.pool: list[uuid.UUID] = []
-
-    def __call__(self) -> uuid.UUID:
-        if not self.pool:
-            self.pool = _random_uuids(self.BATCH)
-        return self.pool.pop()
-
-
-_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))  # version and variant bits
-_SET = (0x4000 << 64) | (0x8000 << 48)  # version 4, RFC 4122 variant
-
-
-def _random_uuids(count: int) -> list[uuid.UUID]:
-    data, from_bytes = os.urandom(16 * count), int.from_bytes
-    return [_uuid((from_bytes(data[i : i + 16]) & _CLEAR) | _SET) for i in range(0, 16 * count, 16)]
-
-
-def _uuid(value: int) -> uuid.UUID:
-    """``uuid.UUID(int=value)`` without its checks (``value`` is a valid 128-bit UUID)."""
-    made = object.__new__(uuid.UUID)
-    object.__setattr__(made, "int", value)
-    object.__setattr__(made, "is_safe", uuid.SafeUUID.unknown)
-    return made

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from desktop.demo import DatabaseNotEmptyError, DemoCancelledError, fill, fill_demo, life
 from desktop.demo.life import LifeWriter
+from desktop.demo.stored import HexIds
 from desktop.demo.values import custom_change, field_change
 from desktop.demo.world import DemoWorld
 from desktop.domain.fields import FIELDS_BY_KEY
@@ -380,3 +381,14 @@ def build_test_world() -> _TestWorld:
     world.loc, world.emp = uuid.uuid4(), uuid.uuid4()
     world.names = {world.loc: "A2.04 Open office", world.emp: "Zoë O'Brien"}
     return world
+
+
+def test_new_ids_are_random_version_4_uuids_in_stored_form() -> None:
+    new_id, other = HexIds(), HexIds()
+    ids = [new_id() for _ in range(5000)]
+    assert len(set(ids)) == len(ids)
+    assert other() not in ids  # each generator is seeded by the system: no two runs alike
+    for made in ids[:200]:
+        parsed = uuid.UUID(hex=made)
+        assert parsed.hex == made
+        assert parsed.version == 4 and parsed.variant == uuid.RFC_4122

@@ -8,7 +8,6 @@ import uuid
 
 from sqlalchemy import Table, create_engine
 
-from desktop.demo.values import NewIds
 from desktop.storage.bulk import (
     JsonParts,
     JsonText,
@@ -75,16 +74,6 @@ def test_json_text_is_json_dumps() -> None:
         JsonParts([{"q": None}, shared, {"r": [1, 2]}, shared, {"s": "ü"}]),
     ):
         assert encode(value) == json.dumps(value)
-
-
-def test_new_ids_are_random_version_4_uuids() -> None:
-    new_id = NewIds()
-    ids = [new_id() for _ in range(NewIds.BATCH + 10)]
-    assert len(set(ids)) == len(ids)
-    for made in ids[:50]:
-        again = uuid.UUID(str(made))
-        assert made == again and hash(made) == hash(again)
-        assert made.version == 4 and made.variant == uuid.RFC_4122
 
 
 def test_secondary_indexes_are_dropped_and_built_again(sqlite_db: Database) -> None:
