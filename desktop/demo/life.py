@@ -103,9 +103,11 @@ class _HexWorld:
 
     @classmethod
     def of(cls, world: DemoWorld) -> _HexWorld:
-        if cls._last is None or cls._last[0] is not world:
-            cls._last = (world, cls(world))
-        return cls._last[1]
+        """The one of ``world``: each chunk's writer shares it (kept until another world)."""
+        last = cls._last
+        if last is None or last[0] is not world:
+            last = cls._last = (world, cls(world))
+        return last[1]
 
     def places(self, order: Order) -> _OrderPlaces:
         site, spec = order.site, order.category.spec

@@ -78,9 +78,9 @@ def make_chunk(world: DemoWorld, chunk: Chunk) -> ChunkResult:
 def chunk_results(
     world: DemoWorld, dialect: Dialect, chunks: Iterable[Chunk], *, workers: int
 ) -> Generator[ChunkResult, None, None]:
-    """Each chunk's result, in order. With ``workers`` > 1 (SQLite only), chunks are made
-    in that many processes; closing the iterator early stops them."""
-    if workers <= 1:
+    """Each chunk's result, in order. With ``workers`` (SQLite only), chunks are made in
+    that many processes; closing the iterator early stops them."""
+    if workers < 1:
         for chunk in chunks:
             yield make_chunk(world, chunk)
         return
