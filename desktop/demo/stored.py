@@ -18,9 +18,8 @@ import random
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Table, create_engine
+from sqlalchemy import JSON, Connection, Dialect, Table, create_engine, insert
 
-from desktop.storage.bulk import RowConverter, insert_converted
 from desktop.storage.models import Approval, Asset, Procedure
 
 ASSET_COLUMNS = (
@@ -155,31 +154,56 @@ class HexIds:
 class ServerRows:
     """Inserts stored tuples on a server backend: each value read back through the SQLite
     column type's result processor (hex → ``UUID``, text → aware ``datetime``, cents →
-    ``Decimal``, JSON text → objects), then bound by the server dialect like any insert."""
+    ``Decimal``, JSON text → objects), then bound by the server dialect's own processor,
+    as any insert would be — composed per column, in one pass. A JSON text the server's
+    processor would write again unchanged is passed on as it is."""
 
     def __init__(self, dialect: Dialect) -> None:
         sqlite = create_engine("sqlite://").dialect
-        self.tables: dict[Table, tuple[list[Any], RowConverter]] = {}
+        self.tables: dict[Table, tuple[str, bool, list[str], list[Any]]] = {}
         for table, columns in COLUMNS.items():
-            processors = [
-                table.columns[key].type._cached_result_processor(sqlite, None) for key in columns
-            ]
-            self.tables[table] = (processors, RowConverter(table, dialect))
+            compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
+            positional = bool(compiled.positional)
+            keys = list(compiled.positiontup or ()) if positional else list(compiled.binds)
+            steps = []
+            for key in keys:
+                type_ = table.columns[key].type
+                read = type_._cached_result_processor(sqlite, None)
+                bind = type_._cached_bind_processor(dialect)
+                steps.append((columns.index(key), _composed(read, bind, type_)))
+            self.tables[table] = (str(compiled), positional, keys, steps)
 
     def insert(self, connection: Connection, table: Table, rows: Sequence[tuple[Any, ...]]) -> None:
-        processors, converter = self.tables[table]
-        columns = COLUMNS[table]
-        values = [
-            dict(
-                zip(
-                    columns,
-                    [
-                        v if p is None or v is None else p(v)
-                        for p, v in zip(processors, row, strict=True)
-                    ],
-                    strict=True,
-                )
-            )
-            for row in rows
-        ]
-        insert_converted(connection, converter, converter(values))
+        if not rows:
+            return
+        sql, positional, keys, steps = self.tables[table]
+        params: list[Any] = []
+        for row in rows:
+            values = [
+                value if convert is None or value is None else convert(value)
+                for value, convert in ((row[i], convert) for i, convert in steps)
+            ]
+            params.append(tuple(values) if positional else dict(zip(keys, values, strict=True)))
+        connection.exec_driver_sql(sql, params)
+
+
+_PROBE = '{"a": [1, "\\u00e9 \\"x\\"", null, true], "b": {}}'
+
+
+def _composed(
+    read: Callable[[Any], Any] | None, bind: Callable[[Any], Any] | None, type_: Any
+) -> Callable[[Any], Any] | None:
+    """The stored value → the server's parameter: ``bind(read(value))``, skipping a side
+    that is missing — or nothing at all for JSON the server would re-encode identically."""
+    if (
+        isinstance(type_, JSON)
+        and read is not None
+        and bind is not None
+        and bind(read(_PROBE)) == _PROBE
+    ):
+        return None
+    if read is None:
+        return bind
+    if bind is None:
+        return read
+    return lambda value: bind(read(value))
