@@ -1,14 +1,20 @@
 """How fast ``assetdesk demo`` fills a SQLite database, against its bare-work floor.
 
 The floor writes **the same rows** the demo wrote (every table: reference data, assets,
-procedures with their JSON answers and changes, approvals, incidents, their events),
-read back from the demo's database before the timed part, with stdlib ``sqlite3``
-``executemany`` in one transaction into tables that have their primary keys only, then
-builds the search index once (the one index we keep per row).
+procedures with their JSON answers and changes, approvals, incidents, their events — less
+the roles and procedure templates a new database already holds, which the migrations
+wrote, not the demo), read back from the demo's database before the timed part, with
+stdlib ``sqlite3`` ``executemany`` in one transaction into tables that have their primary
+keys only, with the page cache the demo gives itself (:func:`desktop.demo.fill.cache_kib`;
+until 2026-12-05 the floor ran with SQLite's 2 MiB default and thrashed where the demo
+does not), then builds the search index once (the one index we keep per row).
 
-* The floor includes: the inserts of every row the demo wrote, one search-index build.
-* It does not include: computing the rows (the demo's random world and lifecycles), our
-  secondary and unique indexes, triggers, foreign-key checks, the ORM.
+* The floor includes: the inserts of every row the demo wrote, one search-index build,
+  the commit.
+* It does not include: computing the rows (the demo's random world and lifecycles, the
+  reference data made through the services), our secondary and unique indexes (the demo
+  builds the secondary ones once after the fill), foreign-key checks, the approvals'
+  segregation-of-duties triggers, the search index's rank table, the ORM.
 
 Both sizes' times and their growth exponent (t ∝ assets^k) are printed with the ratio,
 of wall time and of CPU time (the demo's: this process and its worker processes, which
@@ -16,8 +22,25 @@ includes starting them and sending their rows back; the floor's: its inserts and
 build) — on a shared machine the CPU ratio is the steadier one; each figure is the best
 of :data:`PAIRS` runs alternating with the floor's.
 
-Last measured 2026-12-05 09:48–10:20 UTC under load 11–16 (six helpers on 2 cores, one
-of them importing 1,000,000 rows): see the README's performance table.
+Measured 2026-12-05 12:06–12:31 UTC, main (87f4bc0) and this branch interleaved, both
+against this floor, under load 2.9–5.5 (six helpers on 2 cores), best CPU seconds:
+
+==========  ==========  ============================  ==============================
+assets      floor CPU   main: demo CPU (ratio)        now: demo CPU (ratio)
+==========  ==========  ============================  ==============================
+10,000      0.51–0.54   2.91 / 3.01 (5.73 / 5.73)     1.82 / 1.98 (3.54 / 3.65)
+100,000     8.2–10.7    44.9, 3 workers (4.69)        30.6, 3 workers (3.75);
+                                                      32.2, 1 worker (3.02)
+==========  ==========  ============================  ==============================
+
+The target (ratio ≤ 1.5, issue 17) is **not** met. Where the demo's CPU goes now
+(10,000 assets, single process, seconds): generating the lives 0.65–0.69, reference data
+through the services 0.18, and the database work of our own schema 0.96 — its inserts
+(foreign keys, unique indexes, triggers) 0.37, the search index rebuild (rank table and
+FTS) 0.21, the commit 0.21, building the secondary indexes and the rest 0.17. That
+database work alone is ~1.9× the floor (~1.7× at 100,000: 16 of 23.8 s); it belongs to
+the schema (27 indexes on ``assets``, 10 of them left prefixes — issue 17 point 5) and to
+:mod:`desktop.services.search`, not to the demo.
 
 Run: ``uv run python -m tests.benchmarks.bench_demo [ASSETS ...]`` (default 10,000
 100,000) or ``uv run pytest tests/benchmarks/bench_demo.py -s``. Targets: ratio ≤ 1.5
