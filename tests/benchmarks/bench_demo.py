@@ -22,13 +22,15 @@ includes starting them and sending their rows back; the floor's: its inserts and
 build) — on a shared machine the CPU ratio is the steadier one; each figure is the best
 of :data:`PAIRS` runs alternating with the floor's.
 
-Measured 2026-12-05 12:06–12:31 UTC, main (87f4bc0) and this branch interleaved, both
-against this floor, under load 2.9–5.5 (six helpers on 2 cores), best CPU seconds:
+Measured 2026-12-05 12:06–12:38 UTC, main (87f4bc0) and this branch interleaved, both
+against this floor, under load 2.9–5.5 (six helpers on 2 cores), best CPU seconds of
+three runs (two at 100,000) per cell, three cells at 10,000:
 
 ==========  ==========  ============================  ==============================
 assets      floor CPU   main: demo CPU (ratio)        now: demo CPU (ratio)
 ==========  ==========  ============================  ==============================
-10,000      0.51–0.54   2.91 / 3.01 (5.73 / 5.73)     1.82 / 1.98 (3.54 / 3.65)
+10,000      0.51–0.57   2.91 / 3.01 / 3.21            1.82 / 1.98 / 1.90
+                        (5.73 / 5.73 / 5.79)          (3.54 / 3.65 / 3.35)
 100,000     8.2–10.7    44.9, 3 workers (4.69)        30.6, 3 workers (3.75);
                                                       32.2, 1 worker (3.02)
 ==========  ==========  ============================  ==============================
