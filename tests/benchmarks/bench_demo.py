@@ -6,8 +6,9 @@ the roles and procedure templates a new database already holds, which the migrat
 wrote, not the demo), read back from the demo's database before the timed part, with
 stdlib ``sqlite3`` ``executemany`` in one transaction into tables that have their primary
 keys only, with the page cache the demo gives itself (:func:`desktop.demo.fill.cache_kib`;
-until 2026-12-05 the floor ran with SQLite's 2 MiB default and thrashed where the demo
-does not), then builds the search index once (the one index we keep per row).
+until 2026-12-05 the floor ran with SQLite's 2 MiB default, a handicap the demo does not
+have — the difference was within the noise at 10,000 assets), then builds the search
+index once (the one index we keep per row).
 
 * The floor includes: the inserts of every row the demo wrote, one search-index build,
   the commit.
