@@ -26,7 +26,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from desktop.demo.incidents import incident_count, make_incidents
-from desktop.demo.life import ServiceAsset
+from desktop.demo.life import ServiceAsset, forget_world
 from desktop.demo.orders import Order, OrderPlanner, planned_finals
 from desktop.demo.parallel import Chunk, ChunkResult, chunk_results
 from desktop.demo.stored import (
@@ -228,6 +228,7 @@ def _generate(
             report(totals.assets, assets)
     finally:
         results.close()  # stops worker processes at once on cancel or error
+        forget_world()
     _store_tag_numbers(session, numbers)
     return totals
 

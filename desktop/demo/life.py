@@ -109,6 +109,11 @@ class _HexWorld:
             last = cls._last = (world, cls(world))
         return last[1]
 
+    @classmethod
+    def forget(cls) -> None:
+        """Let the last world go (a GUI process lives on after its demo)."""
+        cls._last = None
+
     def places(self, order: Order) -> _OrderPlaces:
         site, spec = order.site, order.category.spec
         rooms = self.rooms.get((site.code, spec.placement))
@@ -126,6 +131,11 @@ class _HexWorld:
             site.workshop.hex,
             rooms,
         )
+
+
+def forget_world() -> None:
+    """Drop what the writers of the last demo shared (called when a demo ends)."""
+    _HexWorld.forget()
 
 
 def _pick(random: Callable[[], float], items: Sequence[_T]) -> _T:
