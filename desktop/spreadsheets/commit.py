@@ -743,9 +743,7 @@ def _hex_ids(count: int) -> list[object]:
     gives and SQLite stores — from one read of random bytes (a third of the time)."""
     raw = os.urandom(16 * count)
     from_bytes, clear, set_ = int.from_bytes, _UUID4_CLEAR, _UUID4_SET
-    return [
-        f"{from_bytes(raw[i : i + 16]) & clear | set_:032x}" for i in range(0, 16 * count, 16)
-    ]
+    return [f"{from_bytes(raw[i : i + 16]) & clear | set_:032x}" for i in range(0, 16 * count, 16)]
 
 
 def _status_after(steps: Sequence[Step], start: AssetStatus) -> AssetStatus:
