@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import uuid
 from collections.abc import Callable
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY
 from desktop.domain.tags import tag_problem
-from desktop.services.values import coerce_asset_value, coerce_custom_value
+from desktop.services.values import MAX_MONEY, coerce_asset_value, coerce_custom_value
 from desktop.spreadsheets import cells as parse
 from desktop.spreadsheets.columns import (
     MANUFACTURER,
@@ -39,6 +40,8 @@ _PERSON_KEYS = ("assigned_to", PERSON_EMAIL, PERSON_NAME)
 _NOBODY = object()
 #: The longest text each text field keeps (no limit: as long as any text).
 _TEXT_LIMITS = {key: FIELDS_BY_KEY[key].max_length or sys.maxsize for key in ("tag", *_TEXT_FIELDS)}
+_CENT = Decimal("0.01")
+_ZERO = Decimal("0.00")
 #: Distinct cells remembered per column (see RowValues._once).
 ONCE_LIMIT = 10_000
 
@@ -125,11 +128,17 @@ class RowValues:
                 if column is not None and (warning := column.warning(plan.row, raw)):
                     self.report.warn(plan.row, warning)
         if "purchase_cost" in given and (raw := given["purchase_cost"]) is not None:
-            found = once("purchase_cost", raw, None, partial(self._amount, raw))
-            if found[1] is None:
-                values["purchase_cost"] = found[0]
+            # A number cell (most amounts, each row's own): what _amount gives, in place.
+            amount = Decimal(str(raw)) if raw.__class__ is float else None
+            if amount is not None and amount.is_finite() and 0 <= amount <= MAX_MONEY:
+                # (A negative zero is zero: 0.00, as the memo gave it after a 0 cell.)
+                values["purchase_cost"] = amount.quantize(_CENT) if amount else _ZERO
             else:
-                self._problem(plan, "purchase_cost", found[1])
+                found = once("purchase_cost", raw, None, partial(self._amount, raw))
+                if found[1] is None:
+                    values["purchase_cost"] = found[0]
+                else:
+                    self._problem(plan, "purchase_cost", found[1])
         elif "purchase_cost" in given:
             values["purchase_cost"] = None
         if (

@@ -169,50 +169,98 @@ def floor_import(path: Path, database: Path, procedures_per_row: list[int]) -> t
     connection = sqlite3.connect(database, isolation_level=None)
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=NORMAL")
-    category = dict(connection.execute("SELECT name, id FROM categories"))
-    location = dict(connection.execute("SELECT name, id FROM locations"))
-    person = dict(connection.execute("SELECT username, id FROM people"))
-    supplier = dict(connection.execute("SELECT name, id FROM suppliers"))
+
+    def named(sql: str) -> dict[Any, tuple[str, str]]:
+        """key → (id as stored, (id as text, name) as in a change's JSON)."""
+        return {
+            key: (id_, f'"{uuid.UUID(id_)}", "before_text": "", "after_text": {json.dumps(name)}')
+            for key, id_, name in connection.execute(sql)
+        }
+
+    category = named("SELECT name, id, name FROM categories")
+    location = named("SELECT name, id, name FROM locations")
+    person = named("SELECT username, id, name FROM people")
+    supplier = named("SELECT name, id, name FROM suppliers")
     model = {
-        (maker, name): model_id
+        (maker, name): (model_id, f'"{uuid.UUID(model_id)}", "before_text": "", '
+                        f'"after_text": {json.dumps(f"{maker} {name}")}')
         for model_id, maker, name in connection.execute(
             "SELECT m.id, f.name, m.name FROM asset_models m"
             " JOIN manufacturers f ON f.id = m.manufacturer_id"
         )
-    }
-    actor = person["importer"]
-    template = connection.execute(
-        "SELECT id FROM procedure_templates WHERE kind='receive'"
-    ).fetchone()[0]
+    }  # fmt: skip
+    actor = person["importer"][0]
+    # The templates' checklists, ticked as an import records them (the required items).
+    templates = {}
+    for kind, template_id, definition in connection.execute(
+        "SELECT kind, id, definition FROM procedure_templates"
+        " WHERE kind IN ('receive', 'install') AND is_current AND category_id IS NULL"
+    ):
+        items = json.loads(definition)["checklist"]
+        answers = json.dumps({f"checklist.{i['key']}": bool(i.get("required")) for i in items})
+        templates[kind] = (template_id, answers)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
+    later = (dt.datetime.fromisoformat(now) + dt.timedelta(milliseconds=1)).isoformat(sep=" ")
+    note = (
+        "Recorded by a spreadsheet import: the required checklist items are ticked on behalf "
+        "of the person who confirmed the import."
+    )
+    status_fields = ('{"field": "status", "before": null, "after": "in_stock", '
+                     '"before_text": "", "after_text": "In stock"}')  # fmt: skip
+    installed = ('{"field": "status", "before": "in_stock", "after": "in_service", '
+                 '"before_text": "In stock", "after_text": "In service"}')  # fmt: skip
+    text_keys = ("tag", "name", None, None, "serial_number", None, None, None, None,
+                 "purchase_date", "purchase_cost", "order_number", None, "warranty_end", "notes")  # fmt: skip
     assets, procedures = [], []
     for n, r in enumerate(rows):
         asset_id = uuid.uuid4().hex
-        # The procedure records every value it set, before and after, as ours does.
-        changes = json.dumps(
-            [
-                {
-                    "field": h,
-                    "before": None,
-                    "after": str(v),
-                    "before_text": "",
-                    "after_text": str(v),
-                }
-                for h, v in zip(HEADERS, r, strict=True)
-                if v not in (None, "")
-            ]
-        )
+        bought, cost, ends = str(r[9])[:10], f"{r[10]:.2f}", str(r[13])[:10]
+        texts = dict(zip(text_keys, (r[0], r[1], None, None, r[5], None, None, None, None,
+                                     bought, cost, r[11], None, ends, r[14]), strict=True))  # fmt: skip
+        # What each procedure records, before and after, in the same JSON as ours: the
+        # receive every value but the assignee and status, the install those two.
+        created = {
+            key: f'{{"field": "{key}", "before": null, "after": {json.dumps(text)}, '
+            f'"before_text": "", "after_text": {json.dumps(text)}}}'
+            for key, text in texts.items()
+            if key
+        }
+        category_id, category_json = category[r[2]]
+        model_id, model_json = model[(r[3], r[4])]
+        location_id, location_json = location[r[7]]
+        supplier_id, supplier_json = supplier[r[12]]
+        receive = ", ".join((
+            created["tag"], created["name"],
+            f'{{"field": "category", "before": null, "after": {category_json}}}',
+            f'{{"field": "model", "before": null, "after": {model_json}}}',
+            created["serial_number"],
+            f'{{"field": "location", "before": null, "after": {location_json}}}',
+            created["purchase_date"], created["purchase_cost"], created["order_number"],
+            f'{{"field": "supplier", "before": null, "after": {supplier_json}}}',
+            created["warranty_end"], created["notes"], status_fields,
+        ))  # fmt: skip
+        assignee = person.get(r[8])
         assets.append(
-            (asset_id, 1, now, now, r[0], r[0].lower(), r[1], category[r[2]], model[(r[3], r[4])], r[5],
-             "in_service" if r[6] == "In service" else "in_stock", location[r[7]],
-             person.get(r[8]), str(r[9])[:10], round(r[10] * 100), r[11], supplier[r[12]],
-             str(r[13])[:10], "{}", r[14])
+            (asset_id, 1, now, now, r[0], r[0].lower(), r[1], category_id, model_id, r[5],
+             "in_service" if r[6] == "In service" else "in_stock", location_id,
+             assignee[0] if assignee else None, bought, round(r[10] * 100), r[11],
+             supplier_id, ends, "{}", r[14])
         )  # fmt: skip
-        for _ in range(procedures_per_row[n]):
+        where = f"{path.name}, sheet Assets, row {n + 2}"
+        steps = [("receive", now, f"[{receive}]")]
+        if procedures_per_row[n] > 1:
+            moved = installed + (
+                f', {{"field": "assigned_to", "before": null, "after": {assignee[1]}}}'
+                if assignee
+                else ""
+            )
+            steps.append(("install", later, f"[{moved}]"))
+        for kind, when, changes in steps:
+            template_id, answers = templates[kind]
             procedures.append(
-                (uuid.uuid4().hex, 1, now, now, asset_id, "receive", "completed", template, 1,
-                 actor, now, "", "import", '{"checklist.inspected": true}', changes,
-                 "import_file", path.name, None, 0, None, now, "")
+                (uuid.uuid4().hex, 1, now, now, asset_id, kind, "completed", template_id, 1,
+                 actor, when, "", f"Imported from {where}", answers, changes,
+                 "import_file", where, None, 0, None, when, note)
             )  # fmt: skip
     connection.execute("BEGIN IMMEDIATE")
     connection.executemany(
