@@ -452,18 +452,19 @@ class _Planner(RowValues):
             path = creation_steps(asked, assigned), effective_status(asked, assigned)
             self.paths[given_status, assigned] = path
         steps, status = path
-        reported = {p.column for p in plan.problems}
         for key in self.receive_required:
-            if values.get(key) in (None, "") and self._header(key) not in reported:
+            if _blank(values.get(key)) and self._header(key) not in {
+                p.column for p in plan.problems
+            }:
                 self._problem(plan, key, f"{FIELDS_BY_KEY[key].label} is required for a new asset")
         if any(kind is ProcedureKind.INSTALL for kind, _ in steps):
             for key in self.install_required:
-                if values.get(key) in (None, ""):
+                if _blank(values.get(key)):
                     self._problem(
                         plan, key, f"{FIELDS_BY_KEY[key].label} is required for an asset in service"
                     )
             for one_of in self.install_one_of:
-                if all(values.get(k) in (None, "") for k in one_of):
+                if all(_blank(values.get(k)) for k in one_of):
                     labels = " or ".join(FIELDS_BY_KEY[k].label for k in one_of)
                     self._problem(plan, one_of[0], f"an asset in service needs {labels}")
         category = self.index.categories.get(plan.category_id) if plan.category_id else None
@@ -606,6 +607,11 @@ def _comparable(value: object) -> object:
     if value == "":
         return None
     return value
+
+
+def _blank(value: object) -> bool:
+    """``value in (None, "")`` without asking a UUID's own ``__eq__`` (Python code)."""
+    return value is None or (value.__class__ is str and not value)
 
 
 _MATCH_TARGETS = {MatchKey.TAG: "tag", MatchKey.SERIAL: "serial_number", MatchKey.KEY: KEY}

@@ -5,13 +5,16 @@ child process of its own so that its peak memory is its own). Its **floor** (als
 child process) does the bare work of the same import:
 
 * includes: reading the same file with the fastest reader installed (python-calamine),
-  turning each row into the same asset row and the same procedure rows (with the same
-  JSON of the values recorded), stdlib ``sqlite3.executemany`` of those rows in one
+  turning each row into the same asset row and the same procedure rows — byte for byte
+  the same stored values but ids and times: the receive's and the install's own changes
+  as the same JSON text, reason, origin, note and checklist answers (checked on the 10,000
+  rows file on 2026-12-05) — stdlib ``sqlite3.executemany`` of those rows in one
   transaction, and **one** build of the search index (FTS5, the one index we keep that
-  costs per row) over all assets at the end;
+  costs per row) over all assets at the end, in rowid order (its fastest);
 * does not include: our secondary indexes (sort indexes, foreign-key indexes, unique
   constraints — the floor's tables have their primary keys only), our triggers, foreign
-  key checks, validation, the dry run's classification and diffs, the ORM.
+  key checks, validation, the dry run's classification and diffs, the ORM, the search
+  index's ranks in tag order (the floor's index hands out hits in rowid order).
 
 Last import figures (2026-12-05 09:37–10:04 UTC, best of three pairs, load 11–17 on 2
 cores; README's performance table has the rest): ratio by CPU 2.52 at 10,000 rows and 2.27
