@@ -367,7 +367,7 @@ class _Planner(RowValues):
         given: dict[str, object] = {}
         for target, value in zip(self.mapped, cells_of(cells), strict=True):
             if value.__class__ is str:  # clean_text's short way, in place (most cells)
-                text = value.strip()  # type: ignore[attr-defined]
+                text = value.strip()
                 given[target] = (text if text[0] != "'" else clean(text)) if text else None
             else:
                 given[target] = clean(value) if isinstance(value, str) else value
