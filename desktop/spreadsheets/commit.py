@@ -430,7 +430,7 @@ class _Writer:
         return self.id_pool.pop()
 
     def _converted_ids(self, count: int) -> list[object]:
-        convert = self.asset_rows.convert  # ids of assets and procedures: one type (_ID_TYPES)
+        convert = self.asset_rows.convert  # ids of assets and procedures: one type (asserted)
         return [convert("id", uuid.uuid4()) for _ in range(count)]
 
     def _id(self, value: object) -> object:
@@ -740,7 +740,7 @@ def _faster(table: Table, sqlite: bool) -> dict[str, Any] | None:
 
 def _hex_ids(count: int) -> list[object]:
     """``count`` random UUIDs (version 4) as 32 hex digits — what ``uuid.uuid4().hex``
-    gives and SQLite stores — from one read of random bytes (a third of the time)."""
+    gives and SQLite stores — from one read of random bytes (a fifth of the time)."""
     raw = os.urandom(16 * count)
     from_bytes, clear, set_ = int.from_bytes, _UUID4_CLEAR, _UUID4_SET
     return [f"{from_bytes(raw[i : i + 16]) & clear | set_:032x}" for i in range(0, 16 * count, 16)]
