@@ -16,25 +16,26 @@ child process) does the bare work of the same import:
   key checks, validation, the dry run's classification and diffs, the ORM, the search
   index's ranks in tag order (the floor's index hands out hits in rowid order).
 
-Last import figures (2026-12-05, CPU ratios, best of three pairs, load 3.4–4.7 on 2 cores
-shared with other sessions), before (main at 87f4bc0) and after issue 17's import work, in
-the same hour against this floor:
+Last import figures (2026-12-05, CPU ratios, best of three pairs, 2 cores shared with other
+sessions), before (main at 87f4bc0) and after issue 17's import work, against this floor:
 
 =============  ==============================  ==============================
 rows           before: ours / floor → ratio    after: ours / floor → ratio
 =============  ==============================  ==============================
-10,000         1.20 / 0.48 s → 2.53            1.09 / 0.49 s → 2.23
-100,000        14.99 / 5.81 s → 2.58           11.22 / 5.57 s → 2.01
+10,000         1.35 / 0.50 s → 2.72            1.08 / 0.50 s → 2.15
+100,000        14.60 / 5.61 s → 2.60           11.79 / 5.80 s → 2.03
 1,000,000      (2.51 earlier, older floor)     176.9 / 84.1 s → 2.10 (one pair)
 =============  ==============================  ==============================
 
-(12:13–12:18 UTC; 1,000,000 rows 12:23–12:35 UTC, wall 336 s / 117 s, peak RSS ours
-2.7 GB, floor 3.9 GB.) Target 1.5: **missed**. Growth by CPU (t ∝ rows^k): 10,000 →
-100,000 k = 1.01 after (floor 1.06; before 1.10, floor 1.09); 100,000 → 1,000,000 k = 1.15
-(floor 1.14 — SQLite's random-key B-trees outgrow the cache for both). With the floor
-this file had until then (procedure rows without reason, note and answers; the index in
-tag order) main measured 2.43 and 2.32 (12:03–12:05 UTC): the floor's rows are now the
-same as ours, and it costs the same.
+(After 12:45–12:47 UTC, load 2.6–4.8; before 12:49–12:51, load 1.2–3.9; an earlier pair
+of runs, 12:13–12:18, gave 2.23 / 2.01 after and 2.53 / 2.58 before. 1,000,000 rows
+12:23–12:35 UTC, load 2.8–5.3: wall 336 s / 117 s, peak RSS ours 2.7 GB, floor 3.9 GB.)
+Both before and after, "the floor's rows unlike ours: 0". Target 1.5: **missed**. Growth
+by CPU (t ∝ rows^k): 10,000 → 100,000 k = 1.04 after (floor 1.06; before 1.03–1.10);
+100,000 → 1,000,000 k = 1.15 (floor 1.14 — SQLite's random-key B-trees outgrow the cache
+for both). With the floor this file had until then (procedure rows without reason, note
+and answers; the index in tag order) main measured 2.43 and 2.32 (12:03–12:05 UTC): the
+floor now writes the same rows as ours, and costs about the same as before.
 
 Of ours at 100,000 rows after (CPU, one run, load ~5): the dry run 4.1–4.5 s (its rows
 2.0 s, was 3.0; reading and checking the file, the report and approvals 2.5 s — the
