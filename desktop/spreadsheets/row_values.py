@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import sys
 import uuid
 from collections.abc import Callable
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY
-from desktop.services.values import coerce_asset_value, coerce_custom_value
+from desktop.domain.tags import tag_problem
+from desktop.services.values import MAX_MONEY, coerce_asset_value, coerce_custom_value
 from desktop.spreadsheets import cells as parse
 from desktop.spreadsheets.columns import (
     MANUFACTURER,
@@ -35,6 +38,10 @@ _DATE_FIELDS = ("purchase_date", "warranty_end")
 _PERSON_KEYS = ("assigned_to", PERSON_EMAIL, PERSON_NAME)
 #: A row that names no person (its assignee cells are empty).
 _NOBODY = object()
+#: The longest text each text field keeps (no limit: as long as any text).
+_TEXT_LIMITS = {key: FIELDS_BY_KEY[key].max_length or sys.maxsize for key in ("tag", *_TEXT_FIELDS)}
+_CENT = Decimal("0.01")
+_ZERO = Decimal("0.00")
 #: Distinct cells remembered per column (see RowValues._once).
 ONCE_LIMIT = 10_000
 
@@ -84,9 +91,21 @@ class RowValues:
         if isinstance(extra, str) and extra:
             own = given["notes"] if "notes" in given else (current or {}).get("notes")
             given["notes"] = notes_with_extras(own, extra)
+        memos = self.memo
         for key in _TEXT_FIELDS:
             if key in given:
                 raw = given[key]
+                # Plain text within its length (most cells, many of them distinct: names,
+                # serials) is its own value: what _text gives it, without the memo.
+                text = raw.strip() if raw.__class__ is str else None
+                if (
+                    text
+                    and text[0] != "'"
+                    and len(text) <= _TEXT_LIMITS[key]
+                    and (key != "tag" or tag_problem(text) is None)
+                ):
+                    values[key] = text
+                    continue
                 found = once(key, raw, None, partial(self._text, key, raw))
                 if found[1] is None:
                     values[key] = found[0]
@@ -98,7 +117,9 @@ class RowValues:
                 if raw is None:
                     values[key] = None
                     continue
-                found = once(key, raw, None, partial(self._read_date, key, raw))
+                memo = memos.get(key)
+                hit = memo.get((raw.__class__, raw, None)) if memo is not None else None
+                found = hit or once(key, raw, None, partial(self._read_date, key, raw))
                 if found[1] is not None:
                     self._problem(plan, key, found[1])
                     continue
@@ -107,11 +128,17 @@ class RowValues:
                 if column is not None and (warning := column.warning(plan.row, raw)):
                     self.report.warn(plan.row, warning)
         if "purchase_cost" in given and (raw := given["purchase_cost"]) is not None:
-            found = once("purchase_cost", raw, None, partial(self._amount, raw))
-            if found[1] is None:
-                values["purchase_cost"] = found[0]
+            # A number cell (most amounts, each row's own): what _amount gives, in place.
+            amount = Decimal(str(raw)) if raw.__class__ is float else None
+            if amount is not None and amount.is_finite() and 0 <= amount <= MAX_MONEY:
+                # (A negative zero is zero: 0.00, as the memo gave it after a 0 cell.)
+                values["purchase_cost"] = amount.quantize(_CENT) if amount else _ZERO
             else:
-                self._problem(plan, "purchase_cost", found[1])
+                found = once("purchase_cost", raw, None, partial(self._amount, raw))
+                if found[1] is None:
+                    values["purchase_cost"] = found[0]
+                else:
+                    self._problem(plan, "purchase_cost", found[1])
         elif "purchase_cost" in given:
             values["purchase_cost"] = None
         if (
@@ -144,7 +171,9 @@ class RowValues:
                 continue
             raw = given[key]
             cur = current.get(COLUMNS[key]) if current else None
-            found = once(key, raw, cur, partial(_looked_up, lookup, raw, cur))
+            memo = memos.get(key)
+            hit = memo.get((raw.__class__, raw, cur)) if memo is not None else None
+            found = hit or once(key, raw, cur, partial(_looked_up, lookup, raw, cur))
             if found[1] is None:
                 values[key] = found[0]
             else:
