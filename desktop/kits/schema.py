@@ -125,15 +125,30 @@ READ_ONLY_REFERENCE = (
 )
 
 
+#: Templates and mapping profiles: the server's too, copied whole into the kit and
+#: replaced at every refresh (nothing journals them), so they are read-only in a kit.
+#: An import in a kit still maps its columns by hand or with a profile it was given.
+READ_ONLY_TEMPLATE_TABLES = ("procedure_templates", "label_templates", "import_profiles")
+READ_ONLY_TEMPLATES = (
+    "procedure templates, label templates and import mapping profiles are read-only in a "
+    "field kit: they are the server's, the next refresh replaces them and an edit made here "
+    "would be lost. Make the change on the server the kit came from, then sync the kit"
+)
+
+
 def read_only_reference_triggers() -> list[str]:
-    """The triggers that refuse edits of reference data while the kit journals (a refresh
-    turns the journal off while it replaces that data)."""
-    message = READ_ONLY_REFERENCE.replace("'", "''")
+    """The triggers that refuse edits of reference data, templates and mapping profiles
+    while the kit journals (a refresh turns the journal off while it replaces them)."""
+    groups = (
+        (READ_ONLY_TABLES, READ_ONLY_REFERENCE.replace("'", "''")),
+        (READ_ONLY_TEMPLATE_TABLES, READ_ONLY_TEMPLATES.replace("'", "''")),
+    )
     return [
         f"CREATE TRIGGER IF NOT EXISTS kit_read_only_{table}_{event.lower()} "  # noqa: S608
         f"BEFORE {event} ON {table} WHEN (SELECT journal_on FROM kit_meta) = 1 "
         f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
-        for table in READ_ONLY_TABLES
+        for tables, message in groups
+        for table in tables
         for event in ("INSERT", "UPDATE", "DELETE")
     ]
 

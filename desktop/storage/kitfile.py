@@ -35,6 +35,15 @@ def connection_is_kit(connection: Connection) -> bool:
     return found
 
 
+def database_is_kit(database: Any) -> bool:
+    """Whether ``database`` (a :class:`desktop.storage.database.Database`) is a field kit:
+    False for a server without asking it; one short query on a local file, cached."""
+    if database.backend != "sqlite":
+        return False
+    with database.connect() as connection:
+        return connection_is_kit(connection)
+
+
 def session_is_kit(session: Session) -> bool:
     bind: Any = session.get_bind()
     if getattr(bind, "dialect", None) is None or bind.dialect.name != "sqlite":

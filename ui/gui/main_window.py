@@ -114,9 +114,11 @@ class MainWindow(QMainWindow):
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
         self.settings_action = self._action("&Settings…", "Ctrl+,", self.open_settings)
-        file_menu.addAction(
-            self._action("&Import a spreadsheet…", "Ctrl+Shift+I", self.open_import)
+        self.import_action = self._action(
+            "&Import a spreadsheet…", "Ctrl+Shift+I", self.open_import
         )
+        self.import_action.setToolTip("Add or update assets from a spreadsheet")
+        file_menu.addAction(self.import_action)
         file_menu.addAction(self._action("&Export the view…", "Ctrl+Shift+E", self.open_export))
         file_menu.addSeparator()
         file_menu.addAction(self.settings_action)

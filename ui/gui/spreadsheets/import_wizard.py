@@ -56,6 +56,7 @@ from desktop.spreadsheets.model import ImportOptions, ImportPlan, MatchKey
 from desktop.spreadsheets.plan import custom_labels, plan_table
 from desktop.spreadsheets.preview import approval_summary, rows_waiting, value_previews
 from desktop.spreadsheets.profiles import load_profile, profile_names, save_profile
+from desktop.storage.kitfile import database_is_kit
 from desktop.spreadsheets.readers import SUFFIXES, Table, list_sheets
 from desktop.spreadsheets.references import ReferenceIndex
 from desktop.spreadsheets.sheet_choice import ChosenTable, read_chosen
@@ -72,6 +73,12 @@ from ui.gui.worker import Worker, worker_for
 
 FILE, SHEET, MAPPING, PREVIEW, RESULT = range(5)
 SAMPLE_ROWS = 3
+#: Why a mapping cannot be saved as a profile in a field kit (the import itself works).
+KIT_PROFILES_READ_ONLY = (
+    "Not in a field kit: mapping profiles are the server's and the next refresh would "
+    "replace one saved here. This import uses the mapping as chosen above; save profiles "
+    "on the server the kit came from."
+)
 
 
 class ImportWizard(QDialog):
@@ -142,6 +149,10 @@ class ImportWizard(QDialog):
         self.cancel.clicked.connect(self._cancel_or_close)
         self.mapping_page.load_profile.clicked.connect(self._load_profile)
         self.mapping_page.save_profile.clicked.connect(self._save_profile)
+        if database_is_kit(database):  # profiles are the server's: a refresh replaces them
+            for widget in (self.mapping_page.save_profile, self.mapping_page.profile_name):
+                widget.setEnabled(False)
+                widget.setToolTip(KIT_PROFILES_READ_ONLY)
         self.preview_page.show_filter.currentIndexChanged.connect(self._filter_preview)
         self.result_page.print_labels.clicked.connect(self._print_labels)
         self.result_page.save_errors.clicked.connect(self._save_errors)
