@@ -31,9 +31,9 @@ from desktop.spreadsheets.model import ImportOptions, ImportPlan, MatchKey, RowA
 from desktop.spreadsheets.plan import dry_run
 from desktop.spreadsheets.preview import detail_lines, plan_details, rows_waiting
 from desktop.spreadsheets.profiles import load_profile, save_profile
-from desktop.storage.kitfile import database_is_kit
 from desktop.spreadsheets.references import ReferenceIndex
 from desktop.spreadsheets.statuses import parse_status
+from desktop.storage.kitfile import database_is_kit
 from ui.cli.context import CliContext, print_json
 
 #: How many changes and problems the text summary shows (``--json`` has them all).

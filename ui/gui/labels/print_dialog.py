@@ -49,9 +49,9 @@ from desktop.labels.report import job_notes, retired_notice
 from desktop.labels.store import all_templates, delete_user_template
 from desktop.labels.symbols import Symbology
 from desktop.labels.templates import Template
-from desktop.storage.kitfile import session_is_kit
 from desktop.settings import LABEL_TEMPLATE, ORGANISATION, Settings
 from desktop.storage.database import Database
+from desktop.storage.kitfile import session_is_kit
 from ui.gui.labels.preview_widget import LabelPreview
 from ui.gui.labels.preview_zoom import zoom_box
 from ui.gui.labels.print_jobs import LabelRun, pdf_job, printer_job

@@ -56,12 +56,12 @@ from desktop.spreadsheets.model import ImportOptions, ImportPlan, MatchKey
 from desktop.spreadsheets.plan import custom_labels, plan_table
 from desktop.spreadsheets.preview import approval_summary, rows_waiting, value_previews
 from desktop.spreadsheets.profiles import load_profile, profile_names, save_profile
-from desktop.storage.kitfile import database_is_kit
 from desktop.spreadsheets.readers import SUFFIXES, Table, list_sheets
 from desktop.spreadsheets.references import ReferenceIndex
 from desktop.spreadsheets.sheet_choice import ChosenTable, read_chosen
 from desktop.spreadsheets.statuses import known_status
 from desktop.storage.database import Database
+from desktop.storage.kitfile import database_is_kit
 from ui.gui.spreadsheets.import_pages import (
     FilePage,
     MappingPage,
