@@ -63,6 +63,15 @@ def returned_note(session: Session) -> str | None:
     return returned_sentence(str(row["returned_at"]), str(row.get("source_description", "")))
 
 
+def database_returned_note(database: Any) -> str | None:
+    """:func:`returned_note` for a :class:`desktop.storage.database.Database` (a server is
+    never a kit: not asked). For windows that take no work once their kit is returned."""
+    if not database_is_kit(database):
+        return None
+    with database.read() as session:
+        return returned_note(session)
+
+
 def returned_sentence(returned_at: str, server: str) -> str:
     return (
         f"This field kit was returned to {server or 'its server'} on "

@@ -364,6 +364,14 @@ class MainWindow(QMainWindow):
                 else "Log an incident (about the selected assets, if any)"
             )
             incident.setStatusTip(incident.toolTip())
+            features.show_returned(returned)
+        self.import_action.setEnabled(returned is None)
+        self.import_action.setToolTip(
+            f"Import a spreadsheet: {returned}"
+            if returned is not None
+            else "Add or update assets from a spreadsheet"
+        )
+        self.import_action.setStatusTip(self.import_action.toolTip())
         for kind, action in self.procedure_actions.items():
             if returned is not None:
                 action.setEnabled(False)
