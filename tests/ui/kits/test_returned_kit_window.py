@@ -117,6 +117,7 @@ def test_every_writing_action_of_a_returned_kit_is_disabled_and_says_why(
             assert not button.isEnabled()
             assert "This field kit was returned" in button.toolTip()
         assert view.report_button.isEnabled()
+        assert "Read-only: This field kit was returned" in view.status.text()
         view.close()
         audits.close()
 

@@ -129,9 +129,10 @@ class AuditWindow(QMainWindow):
         if rows or audits:
             self.table.selectRow(rows[0] if rows else 0)
         self._update_actions()
-        self.statusBar().showMessage(
-            f"{sum(a.is_open for a in audits)} open audits, {len(audits)} in all"
-        )
+        counts = f"{sum(a.is_open for a in audits)} open audits, {len(audits)} in all"
+        if self.read_only_reason is not None:
+            counts += f" — read-only: {self.read_only_reason}"
+        self.statusBar().showMessage(counts)
 
     def selected_audit(self) -> AuditSummary | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []

@@ -203,6 +203,7 @@ class ReconciliationView(QWidget):
             ):
                 button.setEnabled(False)
                 button.setToolTip(self.read_only_reason)
+            self.status.setText(f"Read-only: {self.read_only_reason}.")
 
     # -- actions ------------------------------------------------------------------------
 

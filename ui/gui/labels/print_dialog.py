@@ -121,8 +121,9 @@ class LabelPrintDialog(QDialog):
         self.delete_template_button.clicked.connect(self.delete_template)
         if self.templates_read_only is not None:
             self.new_template_button.setEnabled(False)
-            self.new_template_button.setToolTip(self.templates_read_only)
-            self.delete_template_button.setToolTip(self.templates_read_only)
+            wrapped = f"<p>{self.templates_read_only}</p>"  # rich text: the tip wraps
+            self.new_template_button.setToolTip(wrapped)
+            self.delete_template_button.setToolTip(wrapped)
         template_row = QHBoxLayout()
         template_row.addWidget(self.template_box, 1)
         template_row.addWidget(self.new_template_button)

@@ -68,7 +68,7 @@ class TemplatesPage(QWidget):
         disabled and say ``reason`` as their tooltip."""
         for widget in (self.kind, self.approvers, self.apply_button):
             widget.setEnabled(False)
-            widget.setToolTip(reason)
+            widget.setToolTip(f"<p>{reason}</p>")  # rich text: the tip wraps
 
     def reload(self) -> None:
         def job(_progress: Any, _cancel: Any) -> Any:

@@ -152,7 +152,7 @@ class ImportWizard(QDialog):
         if database_is_kit(database):  # profiles are the server's: a refresh replaces them
             for widget in (self.mapping_page.save_profile, self.mapping_page.profile_name):
                 widget.setEnabled(False)
-                widget.setToolTip(KIT_PROFILES_READ_ONLY)
+                widget.setToolTip(f"<p>{KIT_PROFILES_READ_ONLY}</p>")  # rich text: wraps
         self.preview_page.show_filter.currentIndexChanged.connect(self._filter_preview)
         self.result_page.print_labels.clicked.connect(self._print_labels)
         self.result_page.save_errors.clicked.connect(self._save_errors)
