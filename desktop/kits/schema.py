@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.fields import ASSET_FIELDS, CUSTOM_PREFIX
@@ -125,15 +125,30 @@ READ_ONLY_REFERENCE = (
 )
 
 
+#: Templates and mapping profiles: the server's too, copied whole into the kit and
+#: replaced at every refresh (nothing journals them), so they are read-only in a kit.
+#: An import in a kit still maps its columns by hand or with a profile it was given.
+READ_ONLY_TEMPLATE_TABLES = ("procedure_templates", "label_templates", "import_profiles")
+READ_ONLY_TEMPLATES = (
+    "procedure templates, label templates and import mapping profiles are read-only in a "
+    "field kit: they are the server's, the next refresh replaces them and an edit made here "
+    "would be lost. Make the change on the server the kit came from, then sync the kit"
+)
+
+
 def read_only_reference_triggers() -> list[str]:
-    """The triggers that refuse edits of reference data while the kit journals (a refresh
-    turns the journal off while it replaces that data)."""
-    message = READ_ONLY_REFERENCE.replace("'", "''")
+    """The triggers that refuse edits of reference data, templates and mapping profiles
+    while the kit journals (a refresh turns the journal off while it replaces them)."""
+    groups = (
+        (READ_ONLY_TABLES, READ_ONLY_REFERENCE.replace("'", "''")),
+        (READ_ONLY_TEMPLATE_TABLES, READ_ONLY_TEMPLATES.replace("'", "''")),
+    )
     return [
         f"CREATE TRIGGER IF NOT EXISTS kit_read_only_{table}_{event.lower()} "  # noqa: S608
         f"BEFORE {event} ON {table} WHEN (SELECT journal_on FROM kit_meta) = 1 "
         f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
-        for table in READ_ONLY_TABLES
+        for tables, message in groups
+        for table in tables
         for event in ("INSERT", "UPDATE", "DELETE")
     ]
 
@@ -167,10 +182,7 @@ def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
 def scope_text(session: Session, scope: Scope) -> str:
     parts: list[str] = []
     if scope.location_ids:
-        names = session.execute(
-            select(Location.name).where(Location.id.in_(scope.location_ids)).order_by(Location.name)
-        ).scalars()
-        parts.append(", ".join(names) + " (and below)")
+        parts.append(", ".join(_location_names(session, scope.location_ids)) + " (and below)")
     if scope.assigned_to_ids:
         names = session.execute(
             select(Person.name).where(Person.id.in_(scope.assigned_to_ids)).order_by(Person.name)
@@ -182,6 +194,45 @@ def scope_text(session: Session, scope: Scope) -> str:
         name = session.execute(select(Audit.name).where(Audit.id == scope.audit_id)).scalar()
         parts.append(f"audit {name}")
     return "; ".join(parts)[:500]
+
+
+def _location_names(session: Session, ids: Sequence[uuid.UUID]) -> list[str]:
+    """The chosen locations by name, sorted; a name other locations share ("Floor 1" in
+    two buildings) by its path from the top, so that the banner says which one."""
+    chosen = session.execute(select(Location.id, Location.name).where(Location.id.in_(ids))).all()
+    wanted = {name.casefold() for _id, name in chosen}
+    shared = {
+        key
+        for key, count in session.execute(
+            select(func.lower(Location.name), func.count())
+            .where(func.lower(Location.name).in_(wanted))
+            .group_by(func.lower(Location.name))
+        )
+        if count > 1
+    }
+    texts = []
+    for location_id, name in chosen:
+        if name.casefold() in shared or name.lower() in shared:
+            texts.append(_path(session, location_id))
+        else:
+            texts.append(name)
+    return sorted(texts, key=str.casefold)
+
+
+def _path(session: Session, location_id: uuid.UUID) -> str:
+    names: list[str] = []
+    seen: set[uuid.UUID] = set()
+    current: uuid.UUID | None = location_id
+    while current is not None and current not in seen:
+        seen.add(current)
+        row = session.execute(
+            select(Location.name, Location.parent_id).where(Location.id == current)
+        ).first()
+        if row is None:
+            break
+        names.append(row.name)
+        current = row.parent_id
+    return " › ".join(reversed(names))
 
 
 # -- copying ------------------------------------------------------------------------------

@@ -42,12 +42,34 @@ def job_notes(pages: Iterable[object]) -> list[str]:
         notes.append(
             f"{count} label{'s' * (count != 1)} left out, the others print: {reasons}{more}."
         )
-    omitted = sorted(
-        {o.split(" '")[0] for page in laid for label in page.labels for o in label.omitted}
-    )
-    if omitted:
-        notes.append(f"No room on this template for: {', '.join(omitted)}.")
+    # Which labels print without which lines (on a mixed sheet, often the ones a QR code
+    # carries alone): named, so that the person can check those labels.
+    by_lines: dict[tuple[str, ...], list[str]] = {}
+    for page in laid:
+        for label in page.labels:
+            roles = tuple(sorted({o.split(" '")[0] for o in label.omitted}))
+            if roles:
+                by_lines.setdefault(roles, []).append(label.item.value)
+    for roles, values in by_lines.items():
+        count = len(values)
+        what = " and ".join(_LINE_NAMES.get(role, f"the {role}") for role in roles)
+        notes.append(
+            f"{count} label{'s' * (count != 1)} {_named(values)}: no room on this template "
+            f"for {what}; {'they print' if count != 1 else 'it prints'} without {_it(roles)}."
+        )
     return notes
+
+
+#: The lines a label may have no room for, as the notes name them.
+_LINE_NAMES = {
+    "field": "some field lines",
+    "organisation": "the organisation line",
+    "tag": "the tag in writing",
+}
+
+
+def _it(roles: tuple[str, ...]) -> str:
+    return "them" if len(roles) > 1 or roles == ("field",) else "it"
 
 
 def retired_notice(rows: Sequence[AssetRow]) -> str:

@@ -44,7 +44,7 @@ from desktop.errors import (
 from desktop.services.people import acting_person, role_names
 from desktop.services.procedures import apply_recorded_changes, check_recorded_changes
 from desktop.storage.database import Database
-from desktop.storage.kitfile import session_is_kit
+from desktop.storage.kitfile import returned_note, session_is_kit
 from desktop.storage.models import Approval, Asset, Person, Procedure
 from desktop.storage.types import utcnow
 
@@ -445,8 +445,10 @@ class PendingItem:
 
 
 def pending_approvals(session: Session, *, for_user: str | None = None) -> list[PendingItem]:
-    """Every pending procedure, oldest first; with ``for_user``, whether they may decide it."""
-    person = acting_person(session, for_user) if for_user else None
+    """Every pending procedure, oldest first; with ``for_user``, whether they may decide it
+    (in a returned field kit nobody may: the list stays readable, each says why)."""
+    returned = returned_note(session) if for_user else None
+    person = acting_person(session, for_user) if for_user and returned is None else None
     rows = session.execute(
         select(Procedure, Asset.tag, Asset.name)
         .join(Asset, Asset.id == Procedure.asset_id)
@@ -458,7 +460,7 @@ def pending_approvals(session: Session, *, for_user: str | None = None) -> list[
         performer = session.get(Person, procedure.performed_by_id)
         assert performer is not None
         given = _decisions(session, procedure.id)
-        why = why_not_yours(person, performer, given) if person is not None else None
+        why = why_not_yours(person, performer, given) if person is not None else returned
         items.append(
             PendingItem(
                 procedure_id=procedure.id,

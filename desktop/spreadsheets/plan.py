@@ -563,7 +563,9 @@ class _Planner(RowValues):
                         plan.row,
                         self.headers[self.mapped[VERSION]],
                         f"asset {current['tag']} was changed in the database since this file was "
-                        f"exported (version {version}, now {current['version']}): export it again",
+                        f"exported (version {version}, now {current['version']}): save the "
+                        "error workbook (it gives the row the current version and names the "
+                        "cells that differ), check the row and import that workbook",
                     )
                 )
 

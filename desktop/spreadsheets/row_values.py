@@ -27,6 +27,7 @@ from desktop.spreadsheets.custom_columns import new_value
 from desktop.spreadsheets.dates import read_date
 from desktop.spreadsheets.mapping import EXTRA_NOTES, notes_with_extras
 from desktop.spreadsheets.model import ImportOptions, RowPlan, RowProblem
+from desktop.spreadsheets.ralph_models import RalphModel, split_ralph_model
 from desktop.spreadsheets.references import ReferenceIndex
 from desktop.spreadsheets.report import ImportReport
 from desktop.spreadsheets.statuses import parse_status
@@ -160,6 +161,7 @@ class RowValues:
                 values["status"] = found[0]
             else:
                 self._problem(plan, "status", found[1])
+        ralph = self._ralph_model(plan, given)
         lookups = (
             ("category", lambda text, cur: index.category(text)),
             ("location", index.location),
@@ -184,6 +186,8 @@ class RowValues:
             raw = given["model"]
             cur = current.get("model_id") if current else None
             maker, number = given.get(MANUFACTURER), given.get(MODEL_NUMBER)
+            if ralph is not None:  # "[Storage] EMC VNX5300": the model and its maker
+                raw, maker = ralph.name or None, ralph.manufacturer or maker
             cells = (raw, maker.__class__, maker, number.__class__, number)
             found = once("model", cells, cur, partial(self._model, raw, maker, number, cur))
             if found[1] is None:
@@ -237,6 +241,22 @@ class RowValues:
 
     def _status(self, raw: object) -> object:
         return parse_status(parse.clean_text(raw) or "", self.options.status_words).value
+
+    def _ralph_model(self, plan: RowPlan, given: dict[str, object]) -> RalphModel | None:
+        """A model cell in Ralph's "[Category] Manufacturer Model" form, split; its
+        category fills the row's when the file has no category column."""
+        text = parse.clean_text(given.get("model"))
+        if not text or not text.startswith("["):
+            return None
+        maker = parse.clean_text(given.get(MANUFACTURER)) or ""
+        ralph = split_ralph_model(text, maker, self.index.manufacturers)
+        if ralph is None:
+            return None
+        if "category" not in given:
+            given["category"] = ralph.category
+        if ralph.warning:
+            self.report.warn(plan.row, ralph.warning)
+        return ralph
 
     def _model(self, raw: object, maker: object, number: object, current: object) -> object:
         name = parse.clean_text(raw)

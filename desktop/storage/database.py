@@ -363,7 +363,7 @@ def _translate_connection_errors(database: Database) -> Iterator[None]:
                 f"Cannot open an encrypted connection to the database {database.description} "
                 f"({database.display_url}): {reason}. The driver said: {_words(line)}"
             ) from exc
-        if _KIT_READ_ONLY in str(exc.orig):  # a kit's trigger refused a reference edit
+        if _KIT_READ_ONLY in str(exc.orig):  # a kit's trigger refused a reference or template edit
             raise PermissionDeniedError(str(exc.orig)) from exc
         if _is_privilege_refusal(exc):
             raise PermissionDeniedError(
@@ -383,7 +383,7 @@ def _translate_connection_errors(database: Database) -> Iterator[None]:
 
 
 #: The words of a field kit's refusal to edit reference data (desktop.kits.schema).
-_KIT_READ_ONLY = "is read-only in a field kit"
+_KIT_READ_ONLY = "read-only in a field kit"
 
 _CONNECTION_WORDS = (
     "could not connect",

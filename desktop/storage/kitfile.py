@@ -35,6 +35,15 @@ def connection_is_kit(connection: Connection) -> bool:
     return found
 
 
+def database_is_kit(database: Any) -> bool:
+    """Whether ``database`` (a :class:`desktop.storage.database.Database`) is a field kit:
+    False for a server without asking it; one short query on a local file, cached."""
+    if database.backend != "sqlite":
+        return False
+    with database.connect() as connection:
+        return connection_is_kit(connection)
+
+
 def session_is_kit(session: Session) -> bool:
     bind: Any = session.get_bind()
     if getattr(bind, "dialect", None) is None or bind.dialect.name != "sqlite":
@@ -52,6 +61,15 @@ def returned_note(session: Session) -> str | None:
     if row is None or not row.get("returned_at"):
         return None
     return returned_sentence(str(row["returned_at"]), str(row.get("source_description", "")))
+
+
+def database_returned_note(database: Any) -> str | None:
+    """:func:`returned_note` for a :class:`desktop.storage.database.Database` (a server is
+    never a kit: not asked). For windows that take no work once their kit is returned."""
+    if not database_is_kit(database):
+        return None
+    with database.read() as session:
+        return returned_note(session)
 
 
 def returned_sentence(returned_at: str, server: str) -> str:

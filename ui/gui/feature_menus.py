@@ -53,8 +53,14 @@ class FeatureMenus:
         self.approvals_action = window._action("&Approvals…", "Ctrl+Shift+A", self.open_approvals)
         self.incidents_action = window._action("&Incidents…", "Ctrl+Shift+J", self.open_incidents)
         self.audits_action = window._action("Inventory a&udits…", "Ctrl+Shift+U", self.open_audits)
+        self._work_tips = {
+            self.approvals_action: "Procedures waiting for approval",
+            self.incidents_action: "The incidents: move them on, assign, resolve",
+            self.audits_action: "Inventory audits: start, scan, reconcile",
+        }
         for action in (self.approvals_action, self.incidents_action, self.audits_action):
             work_menu.addAction(action)
+        self.show_returned(None)
         window.view.toolbar.addSeparator()
         window.view.toolbar.addAction(self.approvals_action)
 
@@ -66,6 +72,14 @@ class FeatureMenus:
         self._badge_timer.setInterval(BADGE_REFRESH_MS)
         self._badge_timer.timeout.connect(self.refresh_badge)
         self._badge_timer.start()  # the window refreshes it first after its first paint
+
+    def show_returned(self, returned: str | None) -> None:
+        """In a returned (checked-in) kit the work windows still open, to read: their
+        actions say so (each window disables its writing controls with the reason)."""
+        for action, text in self._work_tips.items():
+            tip = text if returned is None else f"{text} — read-only: {returned}"
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
 
     # -- approvals -------------------------------------------------------------------
 

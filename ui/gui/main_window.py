@@ -114,9 +114,11 @@ class MainWindow(QMainWindow):
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
         self.settings_action = self._action("&Settings…", "Ctrl+,", self.open_settings)
-        file_menu.addAction(
-            self._action("&Import a spreadsheet…", "Ctrl+Shift+I", self.open_import)
+        self.import_action = self._action(
+            "&Import a spreadsheet…", "Ctrl+Shift+I", self.open_import
         )
+        self.import_action.setToolTip("Add or update assets from a spreadsheet")
+        file_menu.addAction(self.import_action)
         file_menu.addAction(self._action("&Export the view…", "Ctrl+Shift+E", self.open_export))
         file_menu.addSeparator()
         file_menu.addAction(self.settings_action)
@@ -362,6 +364,14 @@ class MainWindow(QMainWindow):
                 else "Log an incident (about the selected assets, if any)"
             )
             incident.setStatusTip(incident.toolTip())
+            features.show_returned(returned)
+        self.import_action.setEnabled(returned is None)
+        self.import_action.setToolTip(
+            f"Import a spreadsheet: {returned}"
+            if returned is not None
+            else "Add or update assets from a spreadsheet"
+        )
+        self.import_action.setStatusTip(self.import_action.toolTip())
         for kind, action in self.procedure_actions.items():
             if returned is not None:
                 action.setEnabled(False)

@@ -7,12 +7,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from desktop import kits
+from desktop.domain.lifecycle import ProcedureKind
 from desktop.errors import PermissionDeniedError
+from desktop.labels.store import all_templates, delete_user_template, save_user_template
 from desktop.services.reference import administer, create_category, update_location
-from desktop.storage.models import Category, Location
+from desktop.services.template_admin import set_approval
+from desktop.spreadsheets.profiles import load_profile, save_profile
+from desktop.storage.database import Database
+from desktop.storage.models import (
+    Category,
+    ImportProfile,
+    LabelTemplate,
+    Location,
+    ProcedureTemplate,
+)
 from tests.desktop.kits.helpers import change, kit_of
 from tests.factories import World
 
@@ -82,3 +93,65 @@ def test_a_kit_made_before_the_guard_gets_it_at_its_next_refresh(
             administer(field.db, "admin") as s,
         ):
             create_category(s, name="Drones", tag_prefix="DRN")
+
+
+def test_templates_and_mapping_profiles_in_a_kit_are_refused_and_kept(
+    world: World, tmp_path: Path
+) -> None:
+    """Procedure templates, label templates and mapping profiles are the server's: the
+    next refresh replaces them, so a kit refuses every edit of them (service and database
+    alike) with one sentence saying where to make it; the server's stay usable."""
+    save_user_template(world.db, _label_definition("Server labels"))
+    save_profile(world.db, "Vendor sheet", {"Serial": "serial_number"})
+    with kit_of(world, tmp_path / "kit.sqlite") as field:
+        before = _template_rows(field.db)
+        refusals = (
+            lambda: set_approval(field.db, "admin", ProcedureKind.DECOMMISSION, approvers=2),
+            lambda: save_user_template(field.db, _label_definition("Field labels")),
+            lambda: delete_user_template(field.db, "Server labels"),
+            lambda: save_profile(field.db, "Field sheet", {"Tag": "tag"}),
+            lambda: save_profile(field.db, "Vendor sheet", {"Tag": "tag"}),
+        )
+        for refused_call in refusals:
+            with pytest.raises(PermissionDeniedError) as refused:
+                refused_call()
+            assert "read-only in a field kit" in refused.value.message
+            assert "on the server the kit came from" in refused.value.message
+        assert _template_rows(field.db) == before
+        # What the kit holds is used: the server's profile loads, its template prints.
+        assert load_profile(field.db, "Vendor sheet")["columns"] == {"Serial": "serial_number"}
+        with field.db.read() as s:
+            assert "Server labels" in [t.name for t in all_templates(s)]
+        # A sync refreshes them, and they stay read-only afterwards.
+        kits.sync(field.db, world.db, "tech")
+        with pytest.raises(PermissionDeniedError, match="read-only in a field kit"):
+            save_profile(field.db, "Field sheet", {"Tag": "tag"})
+
+
+def _label_definition(name: str) -> dict[str, object]:
+    return {
+        "name": name,
+        "kind": "sheet",
+        "unit": "mm",
+        "page_width": 210,
+        "page_height": 297,
+        "label_width": 40,
+        "label_height": 20,
+        "columns": 4,
+        "rows": 12,
+        "left": 10,
+        "top": 15,
+        "pitch_x": 48,
+        "pitch_y": 22,
+        "dpi": 600,
+        "padding": 1.5,
+    }
+
+
+def _template_rows(db: Database) -> tuple[int, int, int]:
+    with db.read() as s:
+        return (
+            s.execute(select(func.count()).select_from(ProcedureTemplate)).scalar_one(),
+            s.execute(select(func.count()).select_from(LabelTemplate)).scalar_one(),
+            s.execute(select(func.count()).select_from(ImportProfile)).scalar_one(),
+        )

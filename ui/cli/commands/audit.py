@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from desktop.errors import DesktopError
+from desktop.errors import DesktopError, PermissionDeniedError
 from desktop.services.audit_actions import ActionOutcome, apply_audit_actions, parse_actions
 from desktop.services.audit_due import DEFAULT_WITHIN_DAYS, DueList, count_due, list_due
 from desktop.services.audit_scans import ScanResult, record_scan
@@ -29,6 +29,7 @@ from desktop.services.audits import (
     list_audits,
     start_audit,
 )
+from desktop.storage.kitfile import database_returned_note
 from ui.cli.context import CliContext, print_json, to_jsonable
 
 
@@ -143,6 +144,9 @@ def _stream(tags: list[str]) -> Iterator[str]:
 
 def _scan(ctx: CliContext) -> int:
     db = ctx.database()
+    returned = database_returned_note(db)
+    if returned is not None:  # one sentence, not one refusal per tag
+        raise PermissionDeniedError(returned)
     user = ctx.acting_user()
     audit_id = _audit_id(ctx, ctx.args.audit)
     room: uuid.UUID | None = None

@@ -33,6 +33,7 @@ from desktop.spreadsheets.preview import detail_lines, plan_details, rows_waitin
 from desktop.spreadsheets.profiles import load_profile, save_profile
 from desktop.spreadsheets.references import ReferenceIndex
 from desktop.spreadsheets.statuses import parse_status
+from desktop.storage.kitfile import database_is_kit
 from ui.cli.context import CliContext, print_json
 
 #: How many changes and problems the text summary shows (``--json`` has them all).
@@ -178,6 +179,13 @@ def _import_file(ctx: CliContext) -> int:
     if args.valid_only and args.dry_run:
         raise DesktopError("--valid-only writes rows; it cannot be combined with --dry-run")
     db = ctx.database()
+    if args.save_profile and database_is_kit(db):
+        raise DesktopError(
+            f"cannot save the mapping profile '{args.save_profile}' in a field kit: profiles "
+            "are the server's and the next refresh would replace it. Nothing was imported; "
+            "run the import again without --save-profile (and save the profile on the server "
+            "the kit came from)"
+        )
     options, _ = _options(ctx)
     plan = dry_run(db, args.file, options)
     if args.save_profile:

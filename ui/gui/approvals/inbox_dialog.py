@@ -44,6 +44,7 @@ from desktop.services.approvals import (
     withdraw,
 )
 from desktop.storage.database import Database
+from desktop.storage.kitfile import database_returned_note
 from ui.gui.approvals.inbox_model import InboxModel
 from ui.gui.approvals.jobs import finish_workers, start_worker
 from ui.gui.worker import Progress, Worker
@@ -72,6 +73,8 @@ class ApprovalsInbox(QDialog):
         self.resize(1000, 620)
         self._database = database
         self._username = username
+        #: In a returned (checked-in) field kit: why nothing may be decided or withdrawn.
+        self.read_only_reason = database_returned_note(database)
         self._workers: list[Worker] = []
         self._all: list[PendingItem] = []
         self._next_after_decision = False
@@ -220,7 +223,10 @@ class ApprovalsInbox(QDialog):
         self.detail.setHtml(_describe(item) if item else "<i>Nothing selected.</i>")
         decidable = item is not None and item.decidable
         own = item is not None and self._is_own(item)
-        if own:
+        if self.read_only_reason is not None:  # a returned kit: nothing is decided here
+            decidable = own = False
+            reason = self.read_only_reason + "."
+        elif own:
             reason = "You requested this: nobody approves their own procedure. You may withdraw it."
         elif item is not None and not item.decidable:
             reason = f"Not yours to decide: {item.why_not}."

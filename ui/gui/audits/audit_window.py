@@ -2,7 +2,9 @@
 
 Keys: Ctrl+N start an audit, Enter (or Ctrl+S) scan into the selected open audit, Ctrl+K
 reconcile, Ctrl+E save the report, F5 refresh. Past audits stay browsable: a closed
-audit opens its reconciliation, read-only.
+audit opens its reconciliation, read-only. In a returned field kit every audit is
+read-only (it takes no more work): start, scan and the reconciliation's actions are
+disabled and say why.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
 from desktop.services.audit_report import write_audit_report
 from desktop.services.audits import AuditSummary, get_audit, list_audits, scope_locations
 from desktop.storage.database import Database
+from desktop.storage.kitfile import database_returned_note
 from ui.gui.audits.audit_due_view import AuditDueView
 from ui.gui.audits.jobs import JobList
 from ui.gui.audits.reconciliation_view import ReconciliationView
@@ -63,6 +66,9 @@ class AuditWindow(QMainWindow):
         self._username = username
         self._children: list[QWidget] = []
         self.jobs = JobList(self)
+        #: In a returned (checked-in) field kit: why nothing may be recorded; audits stay
+        #: browsable.
+        self.read_only_reason = database_returned_note(database)
         self.model: RowsModel[AuditSummary] = RowsModel(
             AUDIT_COLUMNS, colour=_audit_colour, parent=self
         )
@@ -123,9 +129,10 @@ class AuditWindow(QMainWindow):
         if rows or audits:
             self.table.selectRow(rows[0] if rows else 0)
         self._update_actions()
-        self.statusBar().showMessage(
-            f"{sum(a.is_open for a in audits)} open audits, {len(audits)} in all"
-        )
+        counts = f"{sum(a.is_open for a in audits)} open audits, {len(audits)} in all"
+        if self.read_only_reason is not None:
+            counts += f" — read-only: {self.read_only_reason}"
+        self.statusBar().showMessage(counts)
 
     def selected_audit(self) -> AuditSummary | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
@@ -139,6 +146,13 @@ class AuditWindow(QMainWindow):
             if audit is None or audit.is_open
             else "The audit is closed: it is read-only"
         )
+        if self.read_only_reason is not None:
+            for act in (self.start_action, self.scan_action):
+                act.setEnabled(False)
+                act.setToolTip(
+                    f"{act.text().replace('&', '').rstrip('…')}: {self.read_only_reason}"
+                )
+                act.setStatusTip(act.toolTip())
         self.reconcile_action.setEnabled(audit is not None)
         self.report_action.setEnabled(audit is not None)
         self.labels_action.setEnabled(audit is not None)
@@ -161,7 +175,9 @@ class AuditWindow(QMainWindow):
 
     # -- opening things -------------------------------------------------------------------
 
-    def open_start_dialog(self) -> StartAuditDialog:
+    def open_start_dialog(self) -> StartAuditDialog | None:
+        if self.read_only_reason is not None:
+            return None
         dialog = StartAuditDialog(self._database, self._username, self)
         dialog.started.connect(self._started)
         dialog.open()
@@ -179,14 +195,14 @@ class AuditWindow(QMainWindow):
 
     def open_selected(self) -> None:
         audit = self.selected_audit()
-        if audit is not None and audit.is_open:
+        if audit is not None and audit.is_open and self.read_only_reason is None:
             self.open_scan_screen()
         elif audit is not None:
             self.open_reconciliation()
 
     def open_scan_screen(self) -> ScanScreen | None:
         audit = self.selected_audit()
-        if audit is None or not audit.is_open:
+        if audit is None or not audit.is_open or self.read_only_reason is not None:
             return None
         screen = ScanScreen(self._database, self._username, audit.id, self)
         screen.setWindowFlag(Qt.WindowType.Window, True)
@@ -201,7 +217,13 @@ class AuditWindow(QMainWindow):
         audit = self.selected_audit()
         if audit is None:
             return None
-        view = ReconciliationView(self._database, self._username, audit.id, self)
+        view = ReconciliationView(
+            self._database,
+            self._username,
+            audit.id,
+            self,
+            read_only_reason=self.read_only_reason,
+        )
         view.setWindowFlag(Qt.WindowType.Window, True)
         view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         view.changed.connect(self.refresh)

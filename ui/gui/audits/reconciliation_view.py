@@ -71,9 +71,17 @@ class ReconciliationView(QWidget):
     changed = Signal()
 
     def __init__(
-        self, database: Database, username: str, audit_id: uuid.UUID, parent: QWidget | None = None
+        self,
+        database: Database,
+        username: str,
+        audit_id: uuid.UUID,
+        parent: QWidget | None = None,
+        *,
+        read_only_reason: str | None = None,
     ) -> None:
         super().__init__(parent)
+        #: Why nothing may be recorded (a returned field kit), else None.
+        self.read_only_reason = read_only_reason
         self._database = database
         self._username = username
         self._audit_id = audit_id
@@ -185,6 +193,17 @@ class ReconciliationView(QWidget):
             button.setToolTip(
                 "" if closed else "Close the audit first: its result may still change"
             )
+        if self.read_only_reason is not None:
+            for button in (
+                self.close_button,
+                self.moves_button,
+                self.missing_button,
+                self.audited_button,
+                self.receive_button,
+            ):
+                button.setEnabled(False)
+                button.setToolTip(self.read_only_reason)
+            self.status.setText(f"Read-only: {self.read_only_reason}.")
 
     # -- actions ------------------------------------------------------------------------
 

@@ -32,6 +32,7 @@ from desktop.services.incidents import (
 )
 from desktop.services.reference_queries import PersonRow, list_people
 from desktop.storage.database import Database
+from desktop.storage.kitfile import database_returned_note
 from ui.gui.approvals.jobs import finish_workers, start_worker
 from ui.gui.worker import Progress, Worker
 
@@ -55,6 +56,8 @@ class IncidentMovePanel(QWidget):
         super().__init__(parent)
         self._database = database
         self._username = username
+        #: In a returned (checked-in) field kit: why no incident may be moved on.
+        self.read_only_reason = database_returned_note(database)
         self._workers: list[Worker] = []
         self.incident: IncidentRow | None = None
         self._fix_request = 0
@@ -140,10 +143,15 @@ class IncidentMovePanel(QWidget):
             for target in sorted(INCIDENT_MOVES[IncidentStatus(row.status)]):
                 reopen = target is IncidentStatus.IN_PROGRESS and row.status == "resolved"
                 self.target_combo.addItem("Reopen" if reopen else ACTIONS[target], target.value)
-        can_move = bool(self._username) and self.target_combo.count() > 0
+        can_move = (
+            bool(self._username) and self.target_combo.count() > 0 and self.read_only_reason is None
+        )
         self.move_button.setEnabled(can_move)
         self.target_combo.setEnabled(can_move)
-        if not self._username:
+        if self.read_only_reason is not None:
+            self.move_button.setToolTip(self.read_only_reason)
+            self.message.setText(self.read_only_reason + ".")
+        elif not self._username:
             self.message.setText("Set who uses this computer in the settings to move incidents.")
         self._target_changed()
 

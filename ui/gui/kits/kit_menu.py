@@ -101,6 +101,24 @@ class KitMenu:
         self.banner.show_kit(info, holder=holder)
         self.window._update_actions()  # a returned kit takes no more procedures
         self.checkout_action.setEnabled(info is None)
+        returned = self.returned_note()
+        for action, tip in (
+            (
+                self.sync_action,
+                "Replay what was recorded in a field kit on the database it came from",
+            ),
+            (
+                self.check_in_action,
+                "Sync a field kit, then end its checkout: the kit goes back for good",
+            ),
+        ):
+            action.setEnabled(returned is None)
+            action.setToolTip(
+                tip
+                if returned is None
+                else f"{action.text().replace('&', '').rstrip('…')}: {returned}"
+            )
+            action.setStatusTip(action.toolTip())
         self.checkout_action.setToolTip(
             "Copy part of this database into a kit file to work offline"
             if info is None

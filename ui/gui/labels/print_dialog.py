@@ -51,6 +51,7 @@ from desktop.labels.symbols import Symbology
 from desktop.labels.templates import Template
 from desktop.settings import LABEL_TEMPLATE, ORGANISATION, Settings
 from desktop.storage.database import Database
+from desktop.storage.kitfile import session_is_kit
 from ui.gui.labels.preview_widget import LabelPreview
 from ui.gui.labels.preview_zoom import zoom_box
 from ui.gui.labels.print_jobs import LabelRun, pdf_job, printer_job
@@ -58,6 +59,12 @@ from ui.gui.labels.template_dialog import TemplateDialog
 from ui.gui.worker import Worker
 
 DEFAULT_FIELDS = ("name", "serial_number")
+#: The tooltip of the template buttons in a field kit (its templates are the server's).
+KIT_TEMPLATES_READ_ONLY = (
+    "Read-only in a field kit: label templates are the server's and the next refresh "
+    "would replace one made here. Define templates on the server the kit came from, then "
+    "sync the kit; every template it holds prints here."
+)
 WARNING_STYLE = "color: #8a5a00;"
 
 
@@ -82,6 +89,8 @@ class LabelPrintDialog(QDialog):
         self._page_index = 0
         with database.read() as session:
             self.templates = all_templates(session)
+            #: Why templates cannot be saved or deleted here (a field kit), else None.
+            self.templates_read_only = KIT_TEMPLATES_READ_ONLY if session_is_kit(session) else None
             if self.locations:
                 self.items: list[LabelItem] = location_items(session, list(location_ids))
                 self._rows = []
@@ -110,6 +119,11 @@ class LabelPrintDialog(QDialog):
         self.delete_template_button = QPushButton("&Delete")
         self.delete_template_button.setToolTip("Delete this template of yours")
         self.delete_template_button.clicked.connect(self.delete_template)
+        if self.templates_read_only is not None:
+            self.new_template_button.setEnabled(False)
+            wrapped = f"<p>{self.templates_read_only}</p>"  # rich text: the tip wraps
+            self.new_template_button.setToolTip(wrapped)
+            self.delete_template_button.setToolTip(wrapped)
         template_row = QHBoxLayout()
         template_row.addWidget(self.template_box, 1)
         template_row.addWidget(self.new_template_button)
@@ -361,7 +375,9 @@ class LabelPrintDialog(QDialog):
     def refresh(self) -> None:
         """Lay out the page on show (only its labels: fast even for thousands)."""
         template = self.template()
-        self.delete_template_button.setEnabled(template.user_defined)
+        self.delete_template_button.setEnabled(
+            template.user_defined and self.templates_read_only is None
+        )
         self.start_box.setMaximum(template.per_page)
         run = self.run()
         first = template.per_page - (run.start_at - 1)

@@ -144,13 +144,19 @@ class ReferenceDataDialog(QDialog):
         )
         self.read_only_label.setText(
             "This window works in a field kit. Reference data (locations, categories, "
-            "manufacturers and models, suppliers, people, groups) is read-only here: an edit "
-            "would not be synced and the next refresh would replace it. Make the change on "
-            "the server the kit came from, then sync the kit (Field kit › Sync…)."
+            "manufacturers and models, suppliers, people, groups) and procedure templates "
+            "are read-only here: an edit would not be synced and the next refresh would "
+            "replace it. Make the change on the server the kit came from, then sync the kit "
+            "(Field kit › Sync…)."
         )
         self.read_only_label.show()
         for record_page in self.record_pages():
             record_page.set_read_only(reason)
+        self.templates.set_read_only(
+            "Read-only in a field kit: procedure templates are the server's and the next "
+            "refresh would replace a new version. Set approvals on the server the kit came "
+            "from, then sync the kit."
+        )
 
     def record_pages(self) -> list[RecordPage]:
         return [
@@ -178,9 +184,6 @@ class ReferenceDataDialog(QDialog):
 
 def _is_kit(database: Database) -> bool:
     """Whether ``database`` is a field kit (one short query on a local file, cached)."""
-    from desktop.storage.kitfile import connection_is_kit
+    from desktop.storage.kitfile import database_is_kit
 
-    if database.backend != "sqlite":
-        return False
-    with database.connect() as connection:
-        return connection_is_kit(connection)
+    return database_is_kit(database)

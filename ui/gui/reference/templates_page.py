@@ -63,6 +63,13 @@ class TemplatesPage(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.message)
 
+    def set_read_only(self, reason: str) -> None:
+        """Show the templates but set no approval rule (a field kit): the controls are
+        disabled and say ``reason`` as their tooltip."""
+        for widget in (self.kind, self.approvers, self.apply_button):
+            widget.setEnabled(False)
+            widget.setToolTip(f"<p>{reason}</p>")  # rich text: the tip wraps
+
     def reload(self) -> None:
         def job(_progress: Any, _cancel: Any) -> Any:
             with self._database.read() as session:

@@ -61,6 +61,7 @@ from desktop.spreadsheets.references import ReferenceIndex
 from desktop.spreadsheets.sheet_choice import ChosenTable, read_chosen
 from desktop.spreadsheets.statuses import known_status
 from desktop.storage.database import Database
+from desktop.storage.kitfile import database_is_kit
 from ui.gui.spreadsheets.import_pages import (
     FilePage,
     MappingPage,
@@ -72,6 +73,12 @@ from ui.gui.worker import Worker, worker_for
 
 FILE, SHEET, MAPPING, PREVIEW, RESULT = range(5)
 SAMPLE_ROWS = 3
+#: Why a mapping cannot be saved as a profile in a field kit (the import itself works).
+KIT_PROFILES_READ_ONLY = (
+    "Not in a field kit: mapping profiles are the server's and the next refresh would "
+    "replace one saved here. This import uses the mapping as chosen above; save profiles "
+    "on the server the kit came from."
+)
 
 
 class ImportWizard(QDialog):
@@ -142,6 +149,10 @@ class ImportWizard(QDialog):
         self.cancel.clicked.connect(self._cancel_or_close)
         self.mapping_page.load_profile.clicked.connect(self._load_profile)
         self.mapping_page.save_profile.clicked.connect(self._save_profile)
+        if database_is_kit(database):  # profiles are the server's: a refresh replaces them
+            for widget in (self.mapping_page.save_profile, self.mapping_page.profile_name):
+                widget.setEnabled(False)
+                widget.setToolTip(f"<p>{KIT_PROFILES_READ_ONLY}</p>")  # rich text: wraps
         self.preview_page.show_filter.currentIndexChanged.connect(self._filter_preview)
         self.result_page.print_labels.clicked.connect(self._print_labels)
         self.result_page.save_errors.clicked.connect(self._save_errors)
