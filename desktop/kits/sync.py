@@ -63,7 +63,7 @@ from desktop.kits.schema import (
     base_values,
     chunks,
     detach_source,
-    fill,
+    refresh,
 )
 from desktop.services import audit_scans
 from desktop.services.approvals import withdraw_in_session
@@ -383,9 +383,11 @@ def refresh_kit(
     progress: Progress | None = None,
     cancel: Cancel | None = None,
 ) -> None:
-    """Replace the kit's data by the server's current state for its scope, in one kit
-    transaction (a crash or a cancel leaves the kit as it was). Tags keep being drawn
-    from the kit's own blocks; synced journal entries are dropped."""
+    """Bring the kit's data to the server's current state for its scope, in one kit
+    transaction (a crash or a cancel leaves the kit as it was): only the rows that
+    differ are written (see :func:`desktop.kits.schema.refresh`; the whole scope is
+    re-copied when that cannot be sure). Tags keep being drawn from the kit's own
+    blocks; synced journal entries are dropped."""
     with server.read() as session, kit.engine.connect() as connection:
         attach_source(connection, server)
         try:
@@ -450,7 +452,7 @@ def _refill(
     sequences: dict[str, int] = dict(
         connection.exec_driver_sql("SELECT prefix, next_value FROM tag_sequences").all()
     )
-    copied = fill(session, connection, info.scope, progress=progress, cancel=cancel)
+    copied, _whole = refresh(session, connection, info.scope, progress=progress, cancel=cancel)
     for block in info.tag_blocks:
         kit_next = sequences.get(block.prefix, block.first)
         connection.exec_driver_sql(
