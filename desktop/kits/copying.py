@@ -152,9 +152,9 @@ STAGED = "kit_new_"
 def staged_table(name: str) -> Table:
     """The staging table of the kit's table ``name`` (``temp.kit_new_<name>``)."""
     found = _STAGED_TABLES.tables.get(f"temp.{STAGED}{name}")
-    if found is None:  # made once per process
-        source = Base.metadata.tables[name]
-        found = source.to_metadata(_STAGED_TABLES, schema="temp", name=STAGED + name)
+    if found is None:  # made once per process: the columns only
+        columns = [Column(c.name, c.type) for c in Base.metadata.tables[name].c]
+        found = Table(STAGED + name, _STAGED_TABLES, *columns, schema="temp")
     return found
 
 
@@ -209,9 +209,11 @@ class _Copier:
         self.kit.exec_driver_sql("DROP TABLE IF EXISTS temp.kit_scope")
         self.kit.exec_driver_sql("CREATE TABLE temp.kit_scope (id CHAR(32) PRIMARY KEY)")
         stored = type_coerce(Asset.id, String)  # as stored: 32 hex digits, no UUID made
-        ids = self.session.execute(
-            select(stored).where(scope_condition(self.session, self.scope))
-        ).scalars()
+        ids = (
+            self.session.connection()  # Core rows: no ORM row handling per id
+            .execute(select(stored).where(scope_condition(self.session, self.scope)))
+            .scalars()
+        )
         driver: Any = self.kit.connection.dbapi_connection  # in the kit's transaction
         driver.executemany(
             "INSERT OR IGNORE INTO temp.kit_scope (id) VALUES (?)", ((i,) for i in ids)

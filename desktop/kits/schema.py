@@ -310,6 +310,9 @@ def _apply_staged(kit: Connection) -> Copied:
         t.name for t in Base.metadata.sorted_tables if t.name in (*WHOLE_TABLES, *DATA_TABLES)
     ]
     shapes = {name: _columns(kit, name) for name in ordered}
+    for name, (_columns_of, keys) in shapes.items():  # the comparison's lookups by key
+        marks = ", ".join(f'"{k}"' for k in keys)
+        kit.exec_driver_sql(f'CREATE INDEX temp."{STAGED}{name}_key" ON "{STAGED}{name}" ({marks})')
     # The assets that entered the scope or changed (and those that left): too many, and
     # the whole fill is faster.
     assets, _keys = shapes["assets"]

@@ -27,9 +27,9 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Connection, Row, Table, delete, func, insert, select
+from sqlalchemy import Connection, Row, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -42,7 +42,7 @@ from desktop.domain.lifecycle import (
     ProcedureState,
 )
 from desktop.errors import DesktopError, ValidationError
-from desktop.kits.checkout import reserve_tag_blocks
+from desktop.kits.checkout import record_checkout_assets, reserve_tag_blocks
 from desktop.kits.info import kit_info
 from desktop.kits.model import (
     TAG_BLOCK_SIZE,
@@ -396,10 +396,22 @@ def refresh_kit(
         finally:
             detach_source(connection)
     with server.write() as session:
-        session.execute(delete(KitCheckoutAsset).where(KitCheckoutAsset.kit_id == info.kit_id))
-        rows = [{"kit_id": info.kit_id, "asset_id": a} for a in copied.asset_ids]
-        if rows:
-            session.connection().execute(insert(cast("Table", KitCheckoutAsset.__table__)), rows)
+        # The server's record of the kit's assets: only those that entered or left.
+        held = set(
+            session.connection()
+            .execute(
+                select(KitCheckoutAsset.asset_id).where(KitCheckoutAsset.kit_id == info.kit_id)
+            )
+            .scalars()
+        )
+        now_held = set(copied.asset_ids)
+        for gone in chunks(sorted(held - now_held)):
+            session.execute(
+                delete(KitCheckoutAsset).where(
+                    KitCheckoutAsset.kit_id == info.kit_id, KitCheckoutAsset.asset_id.in_(gone)
+                )
+            )
+        record_checkout_assets(session.connection(), info.kit_id, sorted(now_held - held))
         checkout_row = session.get(KitCheckout, info.kit_id)
         if checkout_row is not None:
             checkout_row.asset_count = len(copied.asset_ids)

@@ -82,12 +82,14 @@ Run: ``uv run python -m tests.benchmarks.bench_kits`` or
 
 from __future__ import annotations
 
+import importlib
 import os
 import sqlite3
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -111,7 +113,7 @@ from desktop.storage.models import (
     ProcedureTemplate,
 )
 from desktop.storage.types import utcnow
-from tests.benchmarks.floors import bare_tables, insert_bare
+from tests.benchmarks.floors import all_rows, bare_tables, insert_bare
 from tests.benchmarks.kit_servers import floor_checkout_server, server_admin_urls, server_register
 
 ASSETS = int(os.environ.get("ASSETDESK_BENCH_KIT_ASSETS", "100000"))
@@ -427,6 +429,77 @@ def floor_sync(server: Path, kit: Path) -> tuple[float, float]:
     return time.perf_counter() - started, time.process_time() - cpu
 
 
+def floor_refresh(server: Path, bare_kit: Path, kit: Path) -> tuple[float, float]:
+    """The refresh's floor, wall and CPU seconds: the rows the sync moved (the assets its
+    procedures changed, and those procedures) read from the server with stdlib ``sqlite3``
+    and written over the kit's rows in ``bare_kit`` (the kit's tables bare: primary keys
+    only, no triggers, no secondary indexes) in one transaction. Which rows moved is
+    given (read from the kit's journal before the clock starts)."""
+    source = sqlite3.connect(kit)
+    procedure_ids = [
+        r[0] for r in source.execute("SELECT row_id FROM kit_journal WHERE record = 'procedure'")
+    ]
+    asset_ids = [
+        r[0]
+        for r in source.execute(
+            "SELECT DISTINCT asset_id FROM procedures WHERE id IN "
+            "(SELECT row_id FROM kit_journal WHERE record = 'procedure')"
+        )
+    ]
+    source.close()
+    started, cpu = time.perf_counter(), time.process_time()
+    connection = sqlite3.connect(server)
+    try:
+        assets = connection.execute(
+            f"SELECT * FROM assets WHERE id IN ({', '.join('?' * len(asset_ids))})",
+            asset_ids,
+        ).fetchall()
+        procedures = connection.execute(
+            f"SELECT * FROM procedures WHERE id IN ({', '.join('?' * len(procedure_ids))})",
+            procedure_ids,
+        ).fetchall()
+    finally:
+        connection.close()
+    target = sqlite3.connect(bare_kit, isolation_level=None)
+    try:
+        target.execute("PRAGMA journal_mode=WAL")
+        target.execute("PRAGMA synchronous=FULL")
+        target.execute("BEGIN IMMEDIATE")
+        for name, rows in (("assets", assets), ("procedures", procedures)):
+            marks = ", ".join("?" * len(rows[0]))
+            target.executemany(f"INSERT OR REPLACE INTO {name} VALUES ({marks})", rows)
+        target.execute("COMMIT")
+    finally:
+        target.close()
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+def _bare_copy(kit: Path, target: Path) -> None:
+    """The kit's tables bare in ``target``, holding the kit's rows (untimed)."""
+    tables = [(n, sql) for n, sql in bare_tables(kit) if not n.startswith("kit_")]
+    insert_bare(target, tables, all_rows(kit, tables))
+
+
+@contextmanager
+def _timing_refresh(timed: list[tuple[float, float]]) -> Iterator[None]:
+    """Time the sync's refresh (``refresh_kit``) on its own: (wall, CPU) into ``timed``."""
+    sync_module: Any = importlib.import_module("desktop.kits.sync")  # not the function
+    real = sync_module.refresh_kit
+
+    def refresh_kit(*args: Any, **kwargs: Any) -> None:
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            real(*args, **kwargs)
+        finally:
+            timed.append((time.perf_counter() - wall, time.process_time() - cpu))
+
+    sync_module.refresh_kit = refresh_kit
+    try:
+        yield
+    finally:
+        sync_module.refresh_kit = real
+
+
 def bench_sync() -> dict[str, float]:
     register = _register(SYNC_SERVER_ASSETS, 0)
     with tempfile.TemporaryDirectory() as folder:
@@ -439,6 +512,7 @@ def bench_sync() -> dict[str, float]:
                     src.backup(dst)
             server = open_database(f"sqlite:///{server_path}")
             kit_path = Path(folder) / f"kit-{refresh}.sqlite"
+            refreshes: list[tuple[float, float]] = []
             try:
                 audit = start_audit(server, scope_location_id=_campus(server), started_by="tech")
                 scope = kits.resolve_scope(server, locations=["CAMPUS"])
@@ -453,8 +527,15 @@ def bench_sync() -> dict[str, float]:
                     start_audit_like(floor_db, audit.id)
                     floor_db.dispose()
                     floor, floor_cpu = floor_sync(floor_path, kit_path)
+                    if refresh:
+                        bare_kit = Path(folder) / "bare-kit.sqlite"
+                        _bare_copy(kit_path, bare_kit)
+                        refresh_floor, refresh_floor_cpu = floor_refresh(
+                            floor_path, bare_kit, kit_path
+                        )
                     started, cpu = time.perf_counter(), time.process_time()
-                    report = kits.sync(kit, server, "tech", refresh=refresh)
+                    with _timing_refresh(refreshes):
+                        report = kits.sync(kit, server, "tech", refresh=refresh)
                     ours, ours_cpu = time.perf_counter() - started, time.process_time() - cpu
                 finally:
                     kit.dispose()
@@ -462,17 +543,32 @@ def bench_sync() -> dict[str, float]:
                 server.dispose()
             counts = report.counts()
             assert counts[kits.Outcome.APPLIED] == PROCEDURES + SCANS, counts
+            load = os.getloadavg()[0]
             name = "sync_and_refresh" if refresh else "sync"
+            if refresh:
+                floor, floor_cpu = floor + refresh_floor, floor_cpu + refresh_floor_cpu
             print(
                 f"{name}: {PROCEDURES:,} procedures + {SCANS:,} scans: {ours:.2f} s "
                 f"(CPU {ours_cpu:.2f} s); floor {floor:.2f} s (CPU {floor_cpu:.2f} s); "
                 f"ratio {ours / floor:.1f}× (CPU {ours_cpu / floor_cpu:.1f}×); "
-                f"load {os.getloadavg()[0]:.1f}"
+                f"load {load:.1f}"
             )
             figures[f"{name}_s"] = ours
             figures[f"{name}_floor_s"] = floor
             figures[f"{name}_ratio"] = ours / floor
             figures[f"{name}_cpu_ratio"] = ours_cpu / floor_cpu
+            if refresh:
+                ((alone, alone_cpu),) = refreshes
+                print(
+                    f"refresh alone ({PROCEDURES:,} of {SYNC_SERVER_ASSETS:,} assets moved): "
+                    f"{alone:.2f} s (CPU {alone_cpu:.2f} s); floor {refresh_floor:.3f} s "
+                    f"(CPU {refresh_floor_cpu:.3f} s); ratio {alone / refresh_floor:.1f}× "
+                    f"(CPU {alone_cpu / refresh_floor_cpu:.1f}×); load {load:.1f}"
+                )
+                figures["refresh_s"] = alone
+                figures["refresh_floor_s"] = refresh_floor
+                figures["refresh_ratio"] = alone / refresh_floor
+                figures["refresh_cpu_ratio"] = alone_cpu / refresh_floor_cpu
         return figures
 
 
