@@ -242,8 +242,10 @@ def fill(
 
 #: A refresh copies only what moved unless more than this share of the kit's assets
 #: moved (entered, left or changed): then it re-fills the kit whole, which builds the
-#: search index and the base values once instead of keeping them up row by row.
-WHOLE_REFILL_SHARE = 0.25
+#: search index and the base values once instead of keeping them up row by row. Measured
+#: on a 10,000-asset kit (2026-12-05): in place 0.32 s CPU with 3,000 moved, 0.48 s with
+#: 6,000, the whole fill 0.45-0.47 s whatever moved.
+WHOLE_REFILL_SHARE = 0.5
 #: ... and at least this many (a small kit is refreshed in place whatever moved).
 WHOLE_REFILL_MIN = 500
 

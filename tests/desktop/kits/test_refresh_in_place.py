@@ -26,7 +26,7 @@ import pytest
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_as_test
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from desktop import kits
 from desktop.domain.incidents import IncidentStatus
@@ -385,14 +385,7 @@ def test_a_kit_whose_server_moved_to_another_schema_is_refilled_whole(
         change(world.db, "LAP-1", {"serial_number": "SN-NEW"})
         with world.db.write() as s:
             s.connection().exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
-        calls: list[object] = []
-        real = schema.fill
-
-        def counted(*args: Any, **kwargs: Any) -> Any:
-            calls.append(args)
-            return real(*args, **kwargs)
-
-        with mock.patch.object(schema, "fill", side_effect=counted):
+        with whole_fills() as calls:
             assert kits.sync(kit, world.db, "tech").refreshed
         assert len(calls) == 1
         with kit.read() as s:
@@ -404,5 +397,79 @@ def test_a_kit_whose_server_moved_to_another_schema_is_refilled_whole(
             ]
         finally:
             connection.close()
+    finally:
+        kit.dispose()
+
+
+@contextlib.contextmanager
+def whole_fills() -> Iterator[list[object]]:
+    """Count the refresh's whole fills (they still run)."""
+    calls: list[object] = []
+    real = schema.fill
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    with mock.patch.object(schema, "fill", side_effect=counted):
+        yield calls
+
+
+def _kit_tags(path: Path) -> list[tuple[str, str | None]]:
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute("SELECT tag, serial_number FROM assets ORDER BY tag").fetchall()
+    finally:
+        connection.close()
+
+
+def test_two_assets_that_swapped_tags_on_the_server_are_refilled_whole(
+    world: World, tmp_path: Path
+) -> None:
+    """Written in place, the first asset's new tag would collide with the second's old
+    one: the refresh re-fills the kit whole instead, and the kit has both swapped."""
+    world.receive(tag="LAP-1", values={"serial_number": "SN-1"})
+    world.receive(tag="LAP-2", values={"serial_number": "SN-2"})
+    path = tmp_path / "kit.sqlite"
+    kits.checkout(world.db, kits.resolve_scope(world.db, locations=["Head office"]), "tech", path)
+    kit = open_database(f"sqlite:///{path}")
+    try:
+        swap = text(
+            "UPDATE assets SET tag = :new, tag_key = :key, version = version + 1 WHERE tag = :old"
+        )
+        with world.db.write() as s:
+            for old, new in (("LAP-1", "SWAP"), ("LAP-2", "LAP-1"), ("SWAP", "LAP-2")):
+                s.execute(swap, {"new": new, "key": new.lower(), "old": old})
+        with whole_fills() as calls:
+            assert kits.sync(kit, world.db, "tech").refreshed
+        assert len(calls) == 1
+        assert _kit_tags(path) == [("LAP-1", "SN-2"), ("LAP-2", "SN-1")]
+    finally:
+        kit.dispose()
+
+
+def test_a_kit_most_of_whose_assets_moved_is_refilled_whole(world: World, tmp_path: Path) -> None:
+    """More than :data:`WHOLE_REFILL_SHARE` of the assets moved (here the bounds are
+    lowered to one asset): the whole fill, which builds the search index once."""
+    for n in (1, 2, 3):
+        world.receive(tag=f"LAP-{n}")
+    path = tmp_path / "kit.sqlite"
+    kits.checkout(world.db, kits.resolve_scope(world.db, locations=["Head office"]), "tech", path)
+    kit = open_database(f"sqlite:///{path}")
+    try:
+        change(world.db, "LAP-1", {"serial_number": "SN-A"})
+        with (
+            mock.patch.object(schema, "WHOLE_REFILL_MIN", 1),
+            mock.patch.object(schema, "WHOLE_REFILL_SHARE", 0.5),
+        ):
+            with whole_fills() as calls:  # one of three moved: in place
+                assert kits.sync(kit, world.db, "tech").refreshed
+            assert calls == []
+            change(world.db, "LAP-2", {"serial_number": "SN-B"})
+            change(world.db, "LAP-3", {"serial_number": "SN-C"})
+            with whole_fills() as calls:  # two of three moved: whole
+                assert kits.sync(kit, world.db, "tech").refreshed
+            assert len(calls) == 1
+        assert _kit_tags(path) == [("LAP-1", "SN-A"), ("LAP-2", "SN-B"), ("LAP-3", "SN-C")]
     finally:
         kit.dispose()
