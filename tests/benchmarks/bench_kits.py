@@ -93,21 +93,26 @@ the same run.
   the reference tables, the search index and secondary indexes kept up, base values,
   the server's checkout record, the journal and tag sequences. Floor of
   **sync_and_refresh**: the sync's floor plus the refresh's floor (both CPU and wall
-  summed). Measured (refresh16, 2026-12-05 12:19-12:21 UTC, load 3.0-3.3, the same
-  hour; "before" is this code with the refresh made to take the whole fill, as it
-  did until now):
+  summed). Measured (refresh16, 2026-12-05 12:38-12:40 UTC, 2-core machine shared by
+  six engineers, load 5.0-6.0; runs of main at 87f4bc0, which re-filled the kit whole,
+  interleaved with runs of this code, the same benchmark file for both):
 
-  ==============================  ======  =======  ==========  ====
-  figure                          CPU s   floor s  CPU ratio   load
-  ==============================  ======  =======  ==========  ====
-  before, sync_and_refresh        1.56    0.15     10.6×       3.2
-  before, refresh alone           0.66    0.027    24.4×       3.2
-  sync_and_refresh                1.06    0.13     7.8×        3.2
-  refresh alone                   0.29    0.024    12.1×       3.2
-  ==============================  ======  =======  ==========  ====
+  ===============================  ======  =======  =========  =======
+  figure                           CPU s   floor s  CPU ratio  load
+  ===============================  ======  =======  =========  =======
+  87f4bc0, sync_and_refresh        1.25    0.14     9.2×       5.0
+  87f4bc0, sync_and_refresh        1.37    0.13     10.5×      5.9
+  87f4bc0, refresh alone           0.54    0.022    24.2×      5.0
+  87f4bc0, refresh alone           0.56    0.025    22.8×      5.9
+  sync_and_refresh                 1.06    0.14     7.5×       5.3
+  sync_and_refresh                 1.07    0.14     7.9×       6.0
+  refresh alone                    0.28    0.022    12.5×      5.3
+  refresh alone                    0.28    0.023    11.9×      6.0
+  ===============================  ======  =======  =========  =======
 
-  The refresh is now a small share of the second figure (the sync itself is ~0.7-0.8 s
-  CPU of it). What is left in the refresh (profiled): staging the scope's rows ~0.15 s
+  (Wall ratios followed the load: 6.6-7.6× and 8.2-9.6× for ours.) The issue's 2× is
+  missed: the sync itself is ~0.7-0.8 s CPU of the first figure (its own floor 0.11 s).
+  What is left in the refresh (profiled): staging the scope's rows ~0.15 s
   (a comparison needs the server's current rows of the whole scope: a row can change
   without its asset's version, e.g. a procedure rejected or an audit closed), writing
   the difference ~0.08 s (1,000 asset upserts with their search index rows), the
