@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -393,8 +394,16 @@ def refresh_kit(
         try:
             with connection.begin():
                 copied = _refill(session, connection, info, progress=progress, cancel=cancel)
-        finally:
-            detach_source(connection)
+        except BaseException:
+            # The refresh's own error is the one to report: a source SQLite still holds
+            # (a statement left open by the failure) is not detached but dropped with
+            # the connection, which the pool then replaces.
+            try:
+                detach_source(connection)
+            except sqlite3.Error:
+                connection.invalidate()
+            raise
+        detach_source(connection)
     with server.write() as session:
         # The server's record of the kit's assets: only those that entered or left.
         held = set(
