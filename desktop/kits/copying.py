@@ -76,6 +76,20 @@ WHOLE_TABLES = (
     "import_profiles",
 )
 
+#: Tables a kit holds part of (or nothing: the server-side kit tables).
+DATA_TABLES = (
+    "assets",
+    "procedures",
+    "approvals",
+    "audits",
+    "audit_expected",
+    "audit_scans",
+    "incidents",
+    "incident_assets",
+    "incident_events",
+)
+
+
 _SCOPE = Table("kit_scope", MetaData(), Column("id", Uuid, primary_key=True), schema="temp")
 
 #: The source's tables as an attached file's (``src.<name>``).
@@ -130,16 +144,39 @@ def scope_asset_ids(session: Session, scope: Scope) -> list[uuid.UUID]:
     )
 
 
-class _Copier:
-    """Copies rows of the source's tables (``session``) into the kit's (``kit``)."""
+#: The prefix of the staging tables (in the kit connection's ``temp`` schema) a refresh
+#: copies the source's rows into before it compares them with the kit's.
+STAGED = "kit_new_"
 
-    def __init__(self, session: Session, kit: Connection, scope: Scope) -> None:
+
+def staged_table(name: str) -> Table:
+    """The staging table of the kit's table ``name`` (``temp.kit_new_<name>``)."""
+    found = _STAGED_TABLES.tables.get(f"temp.{STAGED}{name}")
+    if found is None:  # made once per process: the columns only
+        columns = [Column(c.name, c.type) for c in Base.metadata.tables[name].c]
+        found = Table(STAGED + name, _STAGED_TABLES, *columns, schema="temp")
+    return found
+
+
+_STAGED_TABLES = MetaData()
+
+
+class _Copier:
+    """Copies rows of the source's tables (``session``) into the kit's (``kit``), or
+    into their staging tables (``staged``: see :func:`stage_scope`)."""
+
+    def __init__(self, session: Session, kit: Connection, scope: Scope, *, staged: bool) -> None:
         self.session = session
         self.kit = kit
         self.scope = scope
+        self.staged = staged
         self.tables = {table.name: table for table in Base.metadata.sorted_tables}
         self.attached = any(row[1] == "src" for row in kit.exec_driver_sql("PRAGMA database_list"))
         self._scope_ids: Select[Any] | None = None
+
+    def target(self, name: str) -> Table:
+        """The kit's table ``name`` the copy writes (its staging table when staged)."""
+        return staged_table(name) if self.staged else self.tables[name]
 
     def source(self, name: str) -> Table:
         """The source's table ``name`` as seen from where the copy's query runs."""
@@ -161,7 +198,7 @@ class _Copier:
     def copied_ids(self, name: str, rows: Rows) -> Select[Any]:
         """The ids of table ``name``'s rows copied (``rows``), where queries run."""
         if self.attached:
-            return select(self.tables[name].c.id)
+            return select(self.target(name).c.id)
         return select(rows(self.source(name)).subquery().c.id)
 
     def put_scope(self) -> None:
@@ -172,9 +209,11 @@ class _Copier:
         self.kit.exec_driver_sql("DROP TABLE IF EXISTS temp.kit_scope")
         self.kit.exec_driver_sql("CREATE TABLE temp.kit_scope (id CHAR(32) PRIMARY KEY)")
         stored = type_coerce(Asset.id, String)  # as stored: 32 hex digits, no UUID made
-        ids = self.session.execute(
-            select(stored).where(scope_condition(self.session, self.scope))
-        ).scalars()
+        ids = (
+            self.session.connection()  # Core rows: no ORM row handling per id
+            .execute(select(stored).where(scope_condition(self.session, self.scope)))
+            .scalars()
+        )
         driver: Any = self.kit.connection.dbapi_connection  # in the kit's transaction
         driver.executemany(
             "INSERT OR IGNORE INTO temp.kit_scope (id) VALUES (?)", ((i,) for i in ids)
@@ -195,7 +234,7 @@ class _Copier:
         """Copy the source's rows of table ``name`` matching ``where`` (all when None),
         in the order of column ``order`` (the kit's row ids follow it); or the rows
         ``rows`` selects (its columns in the table's order)."""
-        target = self.tables[name]
+        target = self.target(name)
         source = self.source(name)
         if rows is not None:
             query = rows(source)
@@ -222,7 +261,8 @@ class _Copier:
         ]
         columns = ", ".join(f'"{c.name}"' for c in target.c)
         marks = ", ".join("?" * len(target.c))
-        statement = f'INSERT INTO "{name}" ({columns}) VALUES ({marks})'  # noqa: S608
+        into = f'temp."{target.name}"' if self.staged else f'"{name}"'
+        statement = f"INSERT INTO {into} ({columns}) VALUES ({marks})"  # noqa: S608
         driver: Any = self.kit.connection.dbapi_connection  # in the kit's transaction
         while batch := result.fetchmany(5000):
             values = [list(row) for row in batch]
@@ -297,7 +337,43 @@ def copy_scope(
     """Copy reference data and ``scope``'s records from ``session`` (the source) into the
     empty data tables of ``kit`` (inside the caller's transaction), and the kit's base
     rows; return the scope's asset ids."""
-    copier = _Copier(session, kit, scope)
+    copier = _Copier(session, kit, scope, staged=False)
+    _copy_all(copier, scope, progress=progress, cancel=cancel)
+    asset_ids = base_rows(kit)
+    return asset_ids
+
+
+def stage_scope(
+    session: Session,
+    kit: Connection,
+    scope: Scope,
+    *,
+    progress: Progress | None,
+    cancel: Cancel | None,
+) -> None:
+    """Copy the rows :func:`copy_scope` would copy into the kit's staging tables
+    (``temp.kit_new_<table>``, made here without indexes or triggers; the kit's own
+    tables are not touched), for a refresh to compare them with the kit's rows."""
+    for name in (*WHOLE_TABLES, *DATA_TABLES):
+        kit.exec_driver_sql(f'DROP TABLE IF EXISTS temp."{STAGED}{name}"')
+        kit.exec_driver_sql(
+            f'CREATE TEMP TABLE "{STAGED}{name}" AS SELECT * FROM main."{name}" WHERE 0'  # noqa: S608
+        )
+    _copy_all(_Copier(session, kit, scope, staged=True), scope, progress=progress, cancel=cancel)
+
+
+def drop_staged(kit: Connection) -> None:
+    for name in (*WHOLE_TABLES, *DATA_TABLES):
+        kit.exec_driver_sql(f'DROP TABLE IF EXISTS temp."{STAGED}{name}"')
+
+
+def _copy_all(
+    copier: _Copier,
+    scope: Scope,
+    *,
+    progress: Progress | None,
+    cancel: Cancel | None,
+) -> None:
     steps = len(WHOLE_TABLES) + 5
     done = 0
 
@@ -318,9 +394,7 @@ def copy_scope(
         _copy_records(copier, scope, step)
     finally:
         copier.drop_scope()
-    asset_ids = _base_rows(kit)
     step("Base values")
-    return asset_ids
 
 
 def _copy_records(copier: _Copier, scope: Scope, step: Callable[[str], None]) -> None:
@@ -398,12 +472,17 @@ def _copy_records(copier: _Copier, scope: Scope, step: Callable[[str], None]) ->
     )
     copier.copy("incident_events", lambda t: t.c.incident_id.in_(incidents))
     # A fix by a procedure the kit does not hold is not pointed at.
+    incidents_, procedures_ = copier.target("incidents"), copier.target("procedures")
     copier.kit.exec_driver_sql(
-        "UPDATE incidents SET fixed_by_procedure_id = NULL "
+        f"UPDATE {_qualified(incidents_)} SET fixed_by_procedure_id = NULL "  # noqa: S608
         "WHERE fixed_by_procedure_id IS NOT NULL "
-        "AND fixed_by_procedure_id NOT IN (SELECT id FROM procedures)"
+        f"AND fixed_by_procedure_id NOT IN (SELECT id FROM {_qualified(procedures_)})"
     )
     step("Open incidents")
+
+
+def _qualified(table: Table) -> str:
+    return f'{table.schema}."{table.name}"' if table.schema else f'"{table.name}"'
 
 
 #: (start, length) of the five groups of a UUID's 32 hex digits (SQLite's substr).
@@ -428,10 +507,11 @@ def _json_reader(column: Column[Any], dialect: Dialect) -> Callable[[Any], objec
     return lambda stored: json_value(reader(stored))
 
 
-def _base_rows(kit: Connection) -> list[uuid.UUID]:
+def base_rows(kit: Connection, only: str = "1") -> list[uuid.UUID]:
     """Write the kit's base rows (``kit_base``: the values each field had when the kit
     was filled, as the sync compares them: those of :func:`desktop.kits.schema.base_values`
-    of the asset); return the kit's asset ids (sorted).
+    of the asset) of the assets matching the SQL condition ``only`` (all by default);
+    return the kit's asset ids (sorted).
 
     Assets whose values SQLite writes as JSON the way the sync reads them (text, numbers,
     dates, ids; no time, money or custom field) get theirs in one statement; the others
@@ -452,10 +532,12 @@ def _base_rows(kit: Connection) -> list[uuid.UUID]:
             pairs.append(f"'{key}', NULL")
             special.append(name)
     plain = " AND ".join([*(f"{name} IS NULL" for name in special), "custom_fields = '{}'"])
+    chosen = f"({only})"
     driver: Any = kit.connection.dbapi_connection  # in the kit's transaction
     driver.execute(
         "INSERT INTO kit_base (asset_id, version, server_version, vals) "  # noqa: S608
-        f"SELECT id, version, version, json_object({', '.join(pairs)}) FROM assets WHERE {plain}"
+        f"SELECT id, version, version, json_object({', '.join(pairs)}) FROM assets "
+        f"WHERE {chosen} AND {plain}"
     )
     readers = [
         (k, reader) for k, (_key, c) in enumerate(fields) if (reader := _json_reader(c, dialect))
@@ -466,7 +548,10 @@ def _base_rows(kit: Connection) -> list[uuid.UUID]:
     keys = [key for key, _column in fields]
     base: list[tuple[str, int, int, str]] = []
     dumps = json.JSONEncoder(default=str).encode
-    query = f"SELECT id, version, custom_fields, {names} FROM assets WHERE NOT ({plain})"  # noqa: S608
+    query = (
+        f"SELECT id, version, custom_fields, {names} FROM assets "  # noqa: S608
+        f"WHERE {chosen} AND NOT ({plain})"
+    )
     for raw in driver.execute(query).fetchall():
         row = list(raw[3:])
         for k, reader in readers:

@@ -20,17 +20,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desktop.domain.fields import ASSET_FIELDS, CUSTOM_PREFIX
-from desktop.kits.copying import WHOLE_TABLES, copy_scope
+from desktop.kits.copying import (
+    DATA_TABLES,
+    STAGED,
+    WHOLE_TABLES,
+    base_rows,
+    copy_scope,
+    drop_staged,
+    stage_scope,
+)
 from desktop.kits.model import Cancel, Progress, Scope
 from desktop.services.search import search_index_paused
 from desktop.services.values import json_value
 from desktop.storage.database import Database
 from desktop.storage.models import Audit, Base, Location, Person
 
-__all__ = ["WHOLE_TABLES"]
+__all__ = ["DATA_TABLES", "WHOLE_TABLES"]
 
 CHUNK = 900
 #: The kit connection's page cache while it is filled (KiB; SQLite's default is 2 MiB).
@@ -151,20 +160,6 @@ def read_only_reference_triggers() -> list[str]:
         for table in tables
         for event in ("INSERT", "UPDATE", "DELETE")
     ]
-
-
-#: Tables a kit holds part of (or nothing: the server-side kit tables).
-DATA_TABLES = (
-    "assets",
-    "procedures",
-    "approvals",
-    "audits",
-    "audit_expected",
-    "audit_scans",
-    "incidents",
-    "incident_assets",
-    "incident_events",
-)
 
 
 def create_kit_tables(connection: Connection) -> None:
@@ -294,6 +289,174 @@ def fill(
     finally:
         kit.exec_driver_sql(f"PRAGMA cache_size = {int(cache)}")
     return Copied(asset_ids)
+
+
+#: A refresh copies only what moved unless more than this share of the kit's assets
+#: moved (entered, left or changed): then it re-fills the kit whole, which builds the
+#: search index and the base values once instead of keeping them up row by row. Measured
+#: on a 10,000-asset kit (2026-12-05): in place 0.32 s CPU with 3,000 moved, 0.48 s with
+#: 6,000, the whole fill 0.45-0.47 s whatever moved.
+WHOLE_REFILL_SHARE = 0.5
+#: ... and at least this many (a small kit is refreshed in place whatever moved).
+WHOLE_REFILL_MIN = 500
+
+
+class _RefillWhole(Exception):
+    """The refresh in place cannot be sure (or would be slower): re-fill the kit whole."""
+
+
+def refresh(
+    session: Session,
+    kit: Connection,
+    scope: Scope,
+    *,
+    progress: Progress | None,
+    cancel: Cancel | None,
+) -> tuple[Copied, bool]:
+    """Bring the kit's data to the source's current state for ``scope``: exactly the rows
+    :func:`fill` would leave, but written only where they differ. The source's rows for
+    the scope are staged in temporary tables of the kit's connection (the same copy as
+    :func:`fill`'s, into tables without indexes or triggers), compared row by row with
+    the kit's, and only the difference is written: rows gone from the scope deleted,
+    new and changed ones upserted, with the kit's search index kept up by its triggers
+    and base values made anew for the assets that moved. Falls back to :func:`fill` when
+    it cannot be sure (the source's schema differs from the kit's, the kit holds records
+    not yet synced, a row's new values collide with another's) or when most of the
+    scope moved. Returns what was copied and whether the kit was re-filled whole."""
+    for statement in read_only_reference_triggers():  # kits made before they existed
+        kit.exec_driver_sql(statement)
+    if _same_schema(session, kit) and not _unsynced(kit):
+        try:
+            stage_scope(session, kit, scope, progress=progress, cancel=cancel)
+            return _apply_staged(kit), False
+        except _RefillWhole:
+            pass
+        finally:
+            drop_staged(kit)
+    return fill(session, kit, scope, progress=progress, cancel=cancel), True
+
+
+def _same_schema(session: Session, kit: Connection) -> bool:
+    read = "SELECT version_num FROM alembic_version"
+    source = set(session.connection().exec_driver_sql(read).scalars())
+    return source == set(kit.exec_driver_sql(read).scalars())
+
+
+def _unsynced(kit: Connection) -> bool:
+    return (
+        kit.exec_driver_sql("SELECT 1 FROM kit_journal WHERE synced = 0 LIMIT 1").first()
+        is not None
+    )
+
+
+def _columns(kit: Connection, name: str) -> tuple[list[str], list[str]]:
+    """(all column names, primary key column names) of the kit's table ``name``."""
+    info = kit.exec_driver_sql(f'PRAGMA main.table_info("{name}")').all()
+    keys = [str(r[1]) for r in sorted((r for r in info if r[5]), key=lambda r: r[5])]
+    return [str(r[1]) for r in info], keys
+
+
+def _apply_staged(kit: Connection) -> Copied:
+    """Write the difference between the staging tables and the kit's tables into the
+    kit (in the caller's transaction)."""
+    ordered = [
+        t.name for t in Base.metadata.sorted_tables if t.name in (*WHOLE_TABLES, *DATA_TABLES)
+    ]
+    shapes = {name: _columns(kit, name) for name in ordered}
+    for name, (_columns_of, keys) in shapes.items():  # the comparison's lookups by key
+        marks = ", ".join(f'"{k}"' for k in keys)
+        kit.exec_driver_sql(f'CREATE INDEX temp."{STAGED}{name}_key" ON "{STAGED}{name}" ({marks})')
+    # The assets that entered the scope or changed (and those that left): too many, and
+    # the whole fill is faster.
+    assets, _keys = shapes["assets"]
+    names = ", ".join(f'"{c}"' for c in assets)
+    kit.exec_driver_sql("DROP TABLE IF EXISTS temp.kit_moved")
+    kit.exec_driver_sql(
+        f"CREATE TEMP TABLE kit_moved AS SELECT {names} FROM temp.{STAGED}assets "  # noqa: S608
+        f"EXCEPT SELECT {names} FROM main.assets"
+    )
+    moved = kit.exec_driver_sql(
+        "SELECT (SELECT count(*) FROM temp.kit_moved), "  # noqa: S608
+        f"(SELECT count(*) FROM main.assets WHERE id NOT IN (SELECT id FROM temp.{STAGED}assets)),"
+        f" (SELECT count(*) FROM temp.{STAGED}assets)"
+    ).one()
+    if moved[0] + moved[1] > max(WHOLE_REFILL_MIN, WHOLE_REFILL_SHARE * moved[2]):
+        raise _RefillWhole
+    kit.exec_driver_sql("DROP TABLE IF EXISTS temp.kit_rebase")
+    kit.exec_driver_sql("CREATE TEMP TABLE kit_rebase (id CHAR(32) PRIMARY KEY)")
+    kit.exec_driver_sql("INSERT OR IGNORE INTO temp.kit_rebase SELECT id FROM temp.kit_moved")
+    # The assets the kit's own procedures touched: their base values are made anew
+    # (read before the kit's procedures are replaced by the server's).
+    kit.exec_driver_sql(
+        "INSERT OR IGNORE INTO temp.kit_rebase SELECT asset_id FROM procedures "
+        "WHERE id IN (SELECT row_id FROM kit_journal WHERE record = 'procedure')"
+    )
+    saved = _drop_history_triggers(kit)
+    kit.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
+    try:
+        # Rows gone from the scope (children first), then new and changed rows (parents
+        # first).
+        for name in reversed(ordered):
+            keys = shapes[name][1]
+            match = " AND ".join(f'n."{k}" = t."{k}"' for k in keys)
+            kit.exec_driver_sql(
+                f'DELETE FROM main."{name}" AS t WHERE NOT EXISTS '  # noqa: S608
+                f'(SELECT 1 FROM temp."{STAGED}{name}" AS n WHERE {match})'
+            )
+        for name in ordered:
+            columns, keys = shapes[name]
+            source = "temp.kit_moved" if name == "assets" else None
+            _upsert(kit, name, columns, keys, source)
+        kit.exec_driver_sql(
+            "DELETE FROM kit_base WHERE asset_id IN (SELECT id FROM temp.kit_rebase) "
+            "OR version != server_version OR NOT EXISTS (SELECT 1 FROM assets a "
+            "WHERE a.id = kit_base.asset_id AND a.version = kit_base.version)"
+        )
+        asset_ids = base_rows(kit, "id NOT IN (SELECT asset_id FROM kit_base)")
+    except IntegrityError as error:  # new values collide with rows not yet replaced
+        raise _RefillWhole from error
+    finally:
+        restore_triggers(kit, saved)
+        kit.exec_driver_sql("DROP TABLE IF EXISTS temp.kit_rebase")
+        kit.exec_driver_sql("DROP TABLE IF EXISTS temp.kit_moved")
+    return Copied(asset_ids)
+
+
+def _upsert(
+    kit: Connection, name: str, columns: list[str], keys: list[str], moved: str | None
+) -> None:
+    """Write the staged rows of ``name`` the kit does not hold as they are (or those of
+    the table ``moved``, already found), replacing the kit's row of the same key."""
+    names = ", ".join(f'"{c}"' for c in columns)
+    source = (
+        f"SELECT {names} FROM {moved}"  # noqa: S608
+        if moved is not None
+        else f'SELECT {names} FROM temp."{STAGED}{name}" EXCEPT SELECT {names} FROM main."{name}"'  # noqa: S608
+    )
+    others = [c for c in columns if c not in keys]
+    action = (
+        "DO UPDATE SET " + ", ".join(f'"{c}" = excluded."{c}"' for c in others)
+        if others
+        else "DO NOTHING"
+    )
+    conflict = ", ".join(f'"{k}"' for k in keys)
+    kit.exec_driver_sql(
+        f'INSERT INTO main."{name}" ({names}) SELECT * FROM ({source}) WHERE true '  # noqa: S608
+        f"ON CONFLICT ({conflict}) {action}"
+    )
+
+
+def _drop_history_triggers(kit: Connection) -> list[str]:
+    """Drop the triggers that keep history append-only (a refresh replaces the kit's
+    copy of it); return their DDL for :func:`restore_triggers`."""
+    rows = kit.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN "
+        "('procedures', 'approvals', 'audit_scans', 'incident_events') "
+        "AND name NOT LIKE 'kit_%'"
+    ).all()
+    for name, _sql in rows:
+        kit.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    return [sql for _name, sql in rows]
 
 
 _HISTORY_TRIGGERS = ("procedures", "approvals", "audit_scans", "incident_events")

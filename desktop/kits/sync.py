@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Connection, Row, Table, delete, func, insert, select
+from sqlalchemy import Connection, Row, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -42,7 +43,7 @@ from desktop.domain.lifecycle import (
     ProcedureState,
 )
 from desktop.errors import DesktopError, ValidationError
-from desktop.kits.checkout import reserve_tag_blocks
+from desktop.kits.checkout import record_checkout_assets, reserve_tag_blocks
 from desktop.kits.info import kit_info
 from desktop.kits.model import (
     TAG_BLOCK_SIZE,
@@ -63,7 +64,7 @@ from desktop.kits.schema import (
     base_values,
     chunks,
     detach_source,
-    fill,
+    refresh,
 )
 from desktop.services import audit_scans
 from desktop.services.approvals import withdraw_in_session
@@ -383,21 +384,43 @@ def refresh_kit(
     progress: Progress | None = None,
     cancel: Cancel | None = None,
 ) -> None:
-    """Replace the kit's data by the server's current state for its scope, in one kit
-    transaction (a crash or a cancel leaves the kit as it was). Tags keep being drawn
-    from the kit's own blocks; synced journal entries are dropped."""
+    """Bring the kit's data to the server's current state for its scope, in one kit
+    transaction (a crash or a cancel leaves the kit as it was): only the rows that
+    differ are written (see :func:`desktop.kits.schema.refresh`; the whole scope is
+    re-copied when that cannot be sure). Tags keep being drawn from the kit's own
+    blocks; synced journal entries are dropped."""
     with server.read() as session, kit.engine.connect() as connection:
         attach_source(connection, server)
         try:
             with connection.begin():
                 copied = _refill(session, connection, info, progress=progress, cancel=cancel)
-        finally:
-            detach_source(connection)
+        except BaseException:
+            # The refresh's own error is the one to report: a source SQLite still holds
+            # (a statement left open by the failure) is not detached but dropped with
+            # the connection, which the pool then replaces.
+            try:
+                detach_source(connection)
+            except sqlite3.Error:
+                connection.invalidate()
+            raise
+        detach_source(connection)
     with server.write() as session:
-        session.execute(delete(KitCheckoutAsset).where(KitCheckoutAsset.kit_id == info.kit_id))
-        rows = [{"kit_id": info.kit_id, "asset_id": a} for a in copied.asset_ids]
-        if rows:
-            session.connection().execute(insert(cast("Table", KitCheckoutAsset.__table__)), rows)
+        # The server's record of the kit's assets: only those that entered or left.
+        held = set(
+            session.connection()
+            .execute(
+                select(KitCheckoutAsset.asset_id).where(KitCheckoutAsset.kit_id == info.kit_id)
+            )
+            .scalars()
+        )
+        now_held = set(copied.asset_ids)
+        for gone in chunks(sorted(held - now_held)):
+            session.execute(
+                delete(KitCheckoutAsset).where(
+                    KitCheckoutAsset.kit_id == info.kit_id, KitCheckoutAsset.asset_id.in_(gone)
+                )
+            )
+        record_checkout_assets(session.connection(), info.kit_id, sorted(now_held - held))
         checkout_row = session.get(KitCheckout, info.kit_id)
         if checkout_row is not None:
             checkout_row.asset_count = len(copied.asset_ids)
@@ -450,7 +473,7 @@ def _refill(
     sequences: dict[str, int] = dict(
         connection.exec_driver_sql("SELECT prefix, next_value FROM tag_sequences").all()
     )
-    copied = fill(session, connection, info.scope, progress=progress, cancel=cancel)
+    copied, _whole = refresh(session, connection, info.scope, progress=progress, cancel=cancel)
     for block in info.tag_blocks:
         kit_next = sequences.get(block.prefix, block.first)
         connection.exec_driver_sql(

@@ -75,6 +75,48 @@ the same run.
   SQLAlchemy's parameter handling), server reads 0.14 s, deciding changes 0.14 s,
   reading the kit 0.11 s, deciding scans 0.08 s; the refresh re-copies the whole scope
   where only the assets whose versions moved would need it.
+- **sync_and_refresh** and **refresh alone** (the second sync above; the refresh,
+  ``refresh_kit``, also timed on its own). The refresh writes only what moved
+  (``desktop.kits.schema.refresh``): the scope's rows are staged in temporary tables of
+  the kit's connection by the same set-based copy as a checkout (no indexes, triggers or
+  search index), compared with the kit's rows (``EXCEPT``), and only rows gone are
+  deleted and new or changed ones upserted (the search index kept up by its triggers,
+  base values made anew for the moved assets); the server's record of the kit's assets
+  changes only where assets entered or left. Here 1,000 of the 10,000 assets moved (the
+  sync's changes), plus their 1,000 procedures and the audit's 2,000 scans. Floor of the
+  refresh: stdlib ``sqlite3`` reading those 1,000 assets and 1,000 procedures from the
+  server file (by id: which rows moved is given, read before the clock starts) and
+  writing them over a bare copy of the kit (``INSERT OR REPLACE``; primary keys only,
+  no triggers, no secondary indexes, ``synchronous=FULL``) in one transaction. Not in
+  that floor, in ours: finding what moved (staging the scope's 10,000 assets, their
+  recent procedures, the audit's 10,000 expected rows and 2,000 scans, and comparing),
+  the reference tables, the search index and secondary indexes kept up, base values,
+  the server's checkout record, the journal and tag sequences. Floor of
+  **sync_and_refresh**: the sync's floor plus the refresh's floor (both CPU and wall
+  summed). Measured (refresh16, 2026-12-05 12:38-12:40 UTC, 2-core machine shared by
+  six engineers, load 5.0-6.0; runs of main at 87f4bc0, which re-filled the kit whole,
+  interleaved with runs of this code, the same benchmark file for both):
+
+  ===============================  ======  =======  =========  =======
+  figure                           CPU s   floor s  CPU ratio  load
+  ===============================  ======  =======  =========  =======
+  87f4bc0, sync_and_refresh        1.25    0.14     9.2×       5.0
+  87f4bc0, sync_and_refresh        1.37    0.13     10.5×      5.9
+  87f4bc0, refresh alone           0.54    0.022    24.2×      5.0
+  87f4bc0, refresh alone           0.56    0.025    22.8×      5.9
+  sync_and_refresh                 1.06    0.14     7.5×       5.3
+  sync_and_refresh                 1.07    0.14     7.9×       6.0
+  refresh alone                    0.28    0.022    12.5×      5.3
+  refresh alone                    0.28    0.023    11.9×      6.0
+  ===============================  ======  =======  =========  =======
+
+  (Wall ratios followed the load: 6.6-7.6× and 8.2-9.6× for ours.) The issue's 2× is
+  missed: the sync itself is ~0.7-0.8 s CPU of the first figure (its own floor 0.11 s).
+  What is left in the refresh (profiled): staging the scope's rows ~0.15 s
+  (a comparison needs the server's current rows of the whole scope: a row can change
+  without its asset's version, e.g. a procedure rejected or an audit closed), writing
+  the difference ~0.08 s (1,000 asset upserts with their search index rows), the
+  server's checkout record ~0.03 s.
 
 Run: ``uv run python -m tests.benchmarks.bench_kits`` or
 ``uv run pytest tests/benchmarks/bench_kits.py -s``.
@@ -82,12 +124,14 @@ Run: ``uv run python -m tests.benchmarks.bench_kits`` or
 
 from __future__ import annotations
 
+import importlib
 import os
 import sqlite3
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -111,7 +155,7 @@ from desktop.storage.models import (
     ProcedureTemplate,
 )
 from desktop.storage.types import utcnow
-from tests.benchmarks.floors import bare_tables, insert_bare
+from tests.benchmarks.floors import all_rows, bare_tables, insert_bare
 from tests.benchmarks.kit_servers import floor_checkout_server, server_admin_urls, server_register
 
 ASSETS = int(os.environ.get("ASSETDESK_BENCH_KIT_ASSETS", "100000"))
@@ -427,6 +471,77 @@ def floor_sync(server: Path, kit: Path) -> tuple[float, float]:
     return time.perf_counter() - started, time.process_time() - cpu
 
 
+def floor_refresh(server: Path, bare_kit: Path, kit: Path) -> tuple[float, float]:
+    """The refresh's floor, wall and CPU seconds: the rows the sync moved (the assets its
+    procedures changed, and those procedures) read from the server with stdlib ``sqlite3``
+    and written over the kit's rows in ``bare_kit`` (the kit's tables bare: primary keys
+    only, no triggers, no secondary indexes) in one transaction. Which rows moved is
+    given (read from the kit's journal before the clock starts)."""
+    source = sqlite3.connect(kit)
+    procedure_ids = [
+        r[0] for r in source.execute("SELECT row_id FROM kit_journal WHERE record = 'procedure'")
+    ]
+    asset_ids = [
+        r[0]
+        for r in source.execute(
+            "SELECT DISTINCT asset_id FROM procedures WHERE id IN "
+            "(SELECT row_id FROM kit_journal WHERE record = 'procedure')"
+        )
+    ]
+    source.close()
+    started, cpu = time.perf_counter(), time.process_time()
+    connection = sqlite3.connect(server)
+    try:
+        assets = connection.execute(
+            f"SELECT * FROM assets WHERE id IN ({', '.join('?' * len(asset_ids))})",
+            asset_ids,
+        ).fetchall()
+        procedures = connection.execute(
+            f"SELECT * FROM procedures WHERE id IN ({', '.join('?' * len(procedure_ids))})",
+            procedure_ids,
+        ).fetchall()
+    finally:
+        connection.close()
+    target = sqlite3.connect(bare_kit, isolation_level=None)
+    try:
+        target.execute("PRAGMA journal_mode=WAL")
+        target.execute("PRAGMA synchronous=FULL")
+        target.execute("BEGIN IMMEDIATE")
+        for name, rows in (("assets", assets), ("procedures", procedures)):
+            marks = ", ".join("?" * len(rows[0]))
+            target.executemany(f"INSERT OR REPLACE INTO {name} VALUES ({marks})", rows)
+        target.execute("COMMIT")
+    finally:
+        target.close()
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+def _bare_copy(kit: Path, target: Path) -> None:
+    """The kit's tables bare in ``target``, holding the kit's rows (untimed)."""
+    tables = [(n, sql) for n, sql in bare_tables(kit) if not n.startswith("kit_")]
+    insert_bare(target, tables, all_rows(kit, tables))
+
+
+@contextmanager
+def _timing_refresh(timed: list[tuple[float, float]]) -> Iterator[None]:
+    """Time the sync's refresh (``refresh_kit``) on its own: (wall, CPU) into ``timed``."""
+    sync_module: Any = importlib.import_module("desktop.kits.sync")  # not the function
+    real = sync_module.refresh_kit
+
+    def refresh_kit(*args: Any, **kwargs: Any) -> None:
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            real(*args, **kwargs)
+        finally:
+            timed.append((time.perf_counter() - wall, time.process_time() - cpu))
+
+    sync_module.refresh_kit = refresh_kit
+    try:
+        yield
+    finally:
+        sync_module.refresh_kit = real
+
+
 def bench_sync() -> dict[str, float]:
     register = _register(SYNC_SERVER_ASSETS, 0)
     with tempfile.TemporaryDirectory() as folder:
@@ -439,6 +554,7 @@ def bench_sync() -> dict[str, float]:
                     src.backup(dst)
             server = open_database(f"sqlite:///{server_path}")
             kit_path = Path(folder) / f"kit-{refresh}.sqlite"
+            refreshes: list[tuple[float, float]] = []
             try:
                 audit = start_audit(server, scope_location_id=_campus(server), started_by="tech")
                 scope = kits.resolve_scope(server, locations=["CAMPUS"])
@@ -453,8 +569,15 @@ def bench_sync() -> dict[str, float]:
                     start_audit_like(floor_db, audit.id)
                     floor_db.dispose()
                     floor, floor_cpu = floor_sync(floor_path, kit_path)
+                    if refresh:
+                        bare_kit = Path(folder) / "bare-kit.sqlite"
+                        _bare_copy(kit_path, bare_kit)
+                        refresh_floor, refresh_floor_cpu = floor_refresh(
+                            floor_path, bare_kit, kit_path
+                        )
                     started, cpu = time.perf_counter(), time.process_time()
-                    report = kits.sync(kit, server, "tech", refresh=refresh)
+                    with _timing_refresh(refreshes):
+                        report = kits.sync(kit, server, "tech", refresh=refresh)
                     ours, ours_cpu = time.perf_counter() - started, time.process_time() - cpu
                 finally:
                     kit.dispose()
@@ -462,17 +585,32 @@ def bench_sync() -> dict[str, float]:
                 server.dispose()
             counts = report.counts()
             assert counts[kits.Outcome.APPLIED] == PROCEDURES + SCANS, counts
+            load = os.getloadavg()[0]
             name = "sync_and_refresh" if refresh else "sync"
+            if refresh:
+                floor, floor_cpu = floor + refresh_floor, floor_cpu + refresh_floor_cpu
             print(
                 f"{name}: {PROCEDURES:,} procedures + {SCANS:,} scans: {ours:.2f} s "
                 f"(CPU {ours_cpu:.2f} s); floor {floor:.2f} s (CPU {floor_cpu:.2f} s); "
                 f"ratio {ours / floor:.1f}× (CPU {ours_cpu / floor_cpu:.1f}×); "
-                f"load {os.getloadavg()[0]:.1f}"
+                f"load {load:.1f}"
             )
             figures[f"{name}_s"] = ours
             figures[f"{name}_floor_s"] = floor
             figures[f"{name}_ratio"] = ours / floor
             figures[f"{name}_cpu_ratio"] = ours_cpu / floor_cpu
+            if refresh:
+                ((alone, alone_cpu),) = refreshes
+                print(
+                    f"refresh alone ({PROCEDURES:,} of {SYNC_SERVER_ASSETS:,} assets moved): "
+                    f"{alone:.2f} s (CPU {alone_cpu:.2f} s); floor {refresh_floor:.3f} s "
+                    f"(CPU {refresh_floor_cpu:.3f} s); ratio {alone / refresh_floor:.1f}× "
+                    f"(CPU {alone_cpu / refresh_floor_cpu:.1f}×); load {load:.1f}"
+                )
+                figures["refresh_s"] = alone
+                figures["refresh_floor_s"] = refresh_floor
+                figures["refresh_ratio"] = alone / refresh_floor
+                figures["refresh_cpu_ratio"] = alone_cpu / refresh_floor_cpu
         return figures
 
 
