@@ -50,6 +50,7 @@ from desktop.services import audit_scans
 from desktop.services.audit_history import locations_at
 from desktop.services.audit_scan_types import COUNTED, ScanKind
 from desktop.services.audits import lock_audits, lock_open_audit
+from desktop.services.lifecycle_rules import pending_procedures
 from desktop.services.permissions import require
 from desktop.services.procedures import (
     apply_decision,
@@ -131,6 +132,8 @@ class _Window:
     counted: dict[uuid.UUID, set[uuid.UUID]] = field(default_factory=dict)
     unknown: dict[uuid.UUID, set[str]] = field(default_factory=dict)
     sequence: dict[uuid.UUID, int] = field(default_factory=dict)
+    #: Procedures waiting for approval on the window's assets (none is added in it).
+    pending: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = field(default_factory=dict)
     expected: dict[tuple[uuid.UUID, uuid.UUID], uuid.UUID | None] = field(default_factory=dict)
     located: dict[tuple[uuid.UUID, uuid.UUID], uuid.UUID | None] = field(default_factory=dict)
     rooms: dict[tuple[uuid.UUID, uuid.UUID], Location | None] = field(default_factory=dict)
@@ -282,6 +285,7 @@ class BulkReplayer:
         wanted = sorted({self.procedures[i].asset_id for i in procedure_ids})
         for part in chunks(wanted):
             self._load(window, _ASSETS.c.id.in_(part))
+        window.pending = pending_procedures(session, wanted)
         keys = sorted(
             {k for k in (normalize_tag(s.raw) for s in scans) if k and len(k) <= TAG_MAX_LENGTH}
         )
@@ -386,7 +390,7 @@ class BulkReplayer:
         )
         try:
             actor = require(self.session, performer, work_for(kind))
-            decision = decide_procedure(self.session, request, asset)
+            decision = decide_procedure(self.session, request, asset, pending=window.pending)
         except DesktopError:
             raise _Unusual from None  # queued per record, with the service's reasons
         if decision.approvals:
