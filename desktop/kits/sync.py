@@ -8,8 +8,10 @@ record goes through its service (:func:`record_in_session` for procedures, the s
 incident and withdrawal services) in a savepoint of its own, so that a refused record
 rolls back alone and is queued as a conflict. A record whose id is already on the server
 is "already applied": a sync killed half-way and run again records nothing twice.
-Records go in server transactions of :data:`FIRST_BATCH`, then twice as many each time
-up to :data:`BATCH`; the kit marks entries synced only after the server committed.
+Records go in server transactions of at most :data:`BATCH` records and
+:data:`TRANSACTION_SECONDS` of work (while someone watches the progress, the first one
+is only :data:`FIRST_BATCH` records, so that it moves at once); the kit marks entries
+synced only after the server committed.
 
 A procedure is compared field by field: for every field it changed, the server's value
 now must be the one the kit saw before it (nobody else touched that field) or the one
@@ -23,13 +25,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Connection, Row, Table, delete, func, insert, select
+from sqlalchemy import Connection, Table, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -105,8 +108,11 @@ CONFLICT_NUMBER_ATTEMPTS = 20
 #: others each in a savepoint of its own); the kit marks them synced once the server
 #: committed them all.
 BATCH = 5000
-#: The first transaction's records: the progress moves (and a cancel can land) early;
-#: each next transaction is twice as large, up to :data:`BATCH`.
+#: A server transaction takes no more records once it has worked this long: the progress
+#: (which reports committed records) moves at least this often. A cancel lands at the
+#: next record, whatever the transaction's size.
+TRANSACTION_SECONDS = 0.5
+#: The first transaction's records when a progress is shown: it moves at once.
 FIRST_BATCH = 50
 #: User names by person id (ids are UUIDs: one person's id is never another's).
 _USERNAMES: dict[uuid.UUID, str] = {}
@@ -201,7 +207,7 @@ def sync(
     from desktop.kits.bulk_replay import BulkReplayer
 
     position = 0
-    size = min(FIRST_BATCH, BATCH)
+    size = min(FIRST_BATCH, BATCH) if progress is not None else BATCH
     while position < len(entries) and not cancelled:
         done: list[tuple[Entry, Replayed]] = []
 
@@ -211,13 +217,13 @@ def sync(
 
         with server.write() as session, kit.read() as kit_session, batch_cache(session):
             replayer = _Replayer(session, kit_session, info, by_user, bases)
-            bulk = BulkReplayer(replayer, cancel)
+            bulk = BulkReplayer(replayer, cancel, until=time.monotonic() + TRANSACTION_SECONDS)
             bulk.replay(entries[position : position + size], remember)
             cancelled = bulk.cancelled
         # The server committed the batch: now the kit hears of it.
         _mark(kit, done)
         position += len(done)
-        size = min(size * 2, BATCH)
+        size = BATCH
         for _entry, replayed in done:
             results.append(replayed.result)
             tell(replayed.result.summary)
@@ -1309,8 +1315,10 @@ def scan_summary(scan: Any, scanner: str) -> str:
     return f"{words} “{scan.raw}” by {scanner} at {scan.scanned_at:%Y-%m-%d %H:%M:%S}"
 
 
-def procedure_payload(procedure: Procedure | Row[Any], performer: str) -> dict[str, Any]:
-    """What is needed to record ``procedure`` again through the procedure service."""
+def procedure_payload(procedure: Any, performer: str) -> dict[str, Any]:
+    """What is needed to record ``procedure`` again through the procedure service (a
+    :class:`Procedure`, or a row with its ``kind``, ``changes``, ``answers``,
+    ``asset_id``, ``ticket_ref``, ``reason`` and ``origin``)."""
     kind = ProcedureKind(procedure.kind)
     values: dict[str, Any] = {}
     for change in procedure.changes:

@@ -181,7 +181,7 @@ def waiting_procedure_problem(
                 Procedure.state == ProcedureState.PENDING_APPROVAL.value,
             )
             .order_by(Procedure.performed_at)
-        ).tuples()
+        )
     )
     for procedure_id, waiting_kind in rows:
         waiting = ProcedureKind(waiting_kind)
