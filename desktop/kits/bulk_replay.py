@@ -69,6 +69,7 @@ from desktop.storage.models import (
     AuditScan,
     KitConflict,
     Location,
+    Person,
     Procedure,
 )
 from desktop.storage.types import UTCDateTime, utcnow
@@ -120,6 +121,8 @@ class KitProcedure(NamedTuple):
     reason: str
     origin: str
     tag: str
+    #: ``performed_at`` as the kit stores it (UTC text), for the summary.
+    at: str
 
 
 class KitScan(NamedTuple):
@@ -132,11 +135,18 @@ class KitScan(NamedTuple):
     location_id: uuid.UUID | None
     scanned_by_id: uuid.UUID | None
     scanned_at: dt.datetime
+    #: ``scanned_at`` as the kit stores it (UTC text), for the summary.
+    at: str
 
 
 def _kit_time(text: str | None) -> dt.datetime | None:
     """A time as SQLAlchemy stores it in SQLite (naive UTC text), aware."""
     return None if text is None else dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
+
+
+def _minute(text: str) -> str:
+    """``YYYY-MM-DD HH:MM:SS`` of a time the kit stores as text (how a summary writes it)."""
+    return f"{text[:10]} {text[11:19]}"
 
 
 def _kit_json(text: str | None) -> Any:
@@ -308,6 +318,11 @@ class BulkReplayer:
         self.held: list[object] = []
         self.now = utcnow()
         self._writes: dict[object, _DriverWrite] = {}
+        #: Who may do what (checked once per person and kind in a transaction: nothing
+        #: it replays changes people or roles).
+        self.actors: dict[tuple[str, ProcedureKind], Person] = {}
+        #: Each open audit and scanner's person id, as the scan service checked them.
+        self.scanning: dict[tuple[uuid.UUID, str], tuple[Audit, uuid.UUID]] = {}
 
     # -- the driver
 
@@ -421,6 +436,7 @@ class BulkReplayer:
                     row[7],
                     row[8],
                     row[9] or "",
+                    _minute(row[3]),
                 )
         if any(e.record == "scan" for e in wanted.values()):
             for seq, *row in kit.exec_driver_sql(_KIT_SCANS, places):
@@ -435,6 +451,7 @@ class BulkReplayer:
                     ids(row[3]),
                     ids(row[4]),
                     cast("dt.datetime", time(row[5])),
+                    _minute(row[5]),
                 )
         for seq, entry in wanted.items():
             if seq not in (self.procedures if entry.record == "procedure" else self.scans):
@@ -544,7 +561,7 @@ class BulkReplayer:
         replayer = self.per_record
         kind = ProcedureKind(row.kind)
         performer = replayer._username(row.performed_by_id)
-        summary = f"{kind.label} {row.tag} by {performer} at {row.performed_at:%Y-%m-%d %H:%M}"
+        summary = f"{kind.label} {row.tag} by {performer} at {row.at[:16]}"
         queued = window.queued.get(entry.entry_id)
         if queued is not None:
             return already_queued(entry, queued)
@@ -575,7 +592,11 @@ class BulkReplayer:
         # The rule functions read the asset's columns: the window's copy stands in for it.
         asset = cast("Asset", current)
         try:
-            actor = require(self.session, performer, work_for(kind))
+            actor = self.actors.get((performer, kind))
+            if actor is None:
+                actor = self.actors[(performer, kind)] = require(
+                    self.session, performer, work_for(kind)
+                )
             decision = decide_procedure(self.session, request, asset, pending=window.pending)
         except DesktopError:
             raise _Unusual from None  # queued per record, with the service's reasons
@@ -622,7 +643,7 @@ class BulkReplayer:
         scan = self.scans[entry.seq]
         replayer = self.per_record
         scanner = replayer._username(scan.scanned_by_id)
-        summary = scan_summary(scan, scanner)
+        summary = scan_summary(scan, scanner, scan.at)
         queued = window.queued.get(entry.entry_id)
         if queued is not None:
             return already_queued(entry, queued)
@@ -634,8 +655,13 @@ class BulkReplayer:
             raise _Unusual  # refused, or a room scan: per record
         asset_id = window.by_key.get(key) if len(key) <= TAG_MAX_LENGTH else None
         try:
-            audit = lock_open_audit(self.session, scan.audit_id)
-            person_id = audit_scans.scanner_id(self.session, scanner)
+            checked = self.scanning.get((scan.audit_id, scanner))
+            if checked is None:
+                checked = self.scanning[(scan.audit_id, scanner)] = (
+                    lock_open_audit(self.session, scan.audit_id),
+                    audit_scans.scanner_id(self.session, scanner),
+                )
+            audit, person_id = checked
             room = self._room(
                 window, audit, scan.location_id if scan.kind == ScanKind.ASSET.value else None
             )

@@ -30,7 +30,7 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Connection, Table, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -118,8 +118,9 @@ FIRST_BATCH = 50
 _USERNAMES: dict[uuid.UUID, str] = {}
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
+    """One kit journal entry to replay."""
+
     seq: int
     entry_id: uuid.UUID
     record: str
@@ -180,6 +181,7 @@ def sync(
         acting_person(session, by_user)
     entries = _entries(kit)
     bases = _bases(kit)
+    in_base = set(bases)
     total = len(entries) + (0 if dry_run or not (refresh or ending) else 1)
     results: list[RecordResult] = []
     cancelled = False
@@ -221,7 +223,7 @@ def sync(
             bulk.replay(entries[position : position + size], remember)
             cancelled = bulk.cancelled
         # The server committed the batch: now the kit hears of it.
-        _mark(kit, done)
+        _mark(kit, done, in_base)
         position += len(done)
         size = BATCH
         for _entry, replayed in done:
@@ -352,33 +354,49 @@ def _remember(bases: dict[uuid.UUID, Base], replayed: Replayed) -> None:
         known.server_version = replayed.server_version
 
 
-def _mark(kit: Database, done: list[tuple[Entry, Replayed]]) -> None:
+def _mark(kit: Database, done: list[tuple[Entry, Replayed]], in_base: set[uuid.UUID]) -> None:
     """After the server committed: the entries are synced (and the assets' server
-    versions noted), in one kit transaction."""
+    versions noted), in one kit transaction. ``in_base``: the assets the kit's
+    ``kit_base`` holds (those made offline are added, with their values)."""
     if not done:
         return
+    # One statement per run of entries with the same outcome: ``done`` follows the
+    # journal's order, and every entry not yet synced between two of them is in it.
+    runs: list[list[Any]] = []
+    for entry, replayed in done:
+        outcome = replayed.result.outcome.value
+        if runs and runs[-1][0] == outcome:
+            runs[-1][2] = entry.seq
+        else:
+            runs.append([outcome, entry.seq, entry.seq])
+    latest: dict[uuid.UUID, Replayed] = {}
+    for _entry, replayed in done:
+        if replayed.asset_id is not None and replayed.server_version is not None:
+            latest[replayed.asset_id] = replayed
     with kit.engine.begin() as connection:
         connection.exec_driver_sql(
-            "UPDATE kit_journal SET synced = 1, outcome = ? WHERE seq = ?",
-            [(replayed.result.outcome.value, entry.seq) for entry, replayed in done],
+            "UPDATE kit_journal SET synced = 1, outcome = ? "
+            "WHERE seq BETWEEN ? AND ? AND synced = 0",
+            [tuple(run) for run in runs],
         )
-        versions = [
-            (
-                replayed.asset_id.hex,
-                replayed.server_version,
-                replayed.server_version,
-                json.dumps(replayed.values or {}, default=str),
+        known = [(r.server_version, a.hex) for a, r in latest.items() if a in in_base]
+        if known:
+            connection.exec_driver_sql(
+                "UPDATE kit_base SET server_version = ? WHERE asset_id = ?", known
             )
-            for _entry, replayed in done
-            if replayed.asset_id is not None and replayed.server_version is not None
+        new = [
+            (a.hex, r.server_version, r.server_version, json.dumps(r.values or {}, default=str))
+            for a, r in latest.items()
+            if a not in in_base
         ]
-        if versions:
+        if new:
             connection.exec_driver_sql(
                 "INSERT INTO kit_base (asset_id, version, server_version, vals) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT (asset_id) DO UPDATE SET "
                 "server_version = excluded.server_version",
-                versions,
+                new,
             )
+    in_base.update(latest)
 
 
 def refresh_kit(
@@ -1308,11 +1326,14 @@ _SCAN_WORDS = {
 }
 
 
-def scan_summary(scan: Any, scanner: str) -> str:
+def scan_summary(scan: Any, scanner: str, at: str | None = None) -> str:
     """One line naming an offline scan (an :class:`AuditScan` or a row with its ``kind``,
-    ``raw`` and ``scanned_at``) in the sync's results."""
+    ``raw`` and ``scanned_at``) in the sync's results; ``at``: its moment already written
+    as ``YYYY-MM-DD HH:MM:SS``."""
     words = _SCAN_WORDS.get(ScanKind(scan.kind), "Scan")
-    return f"{words} “{scan.raw}” by {scanner} at {scan.scanned_at:%Y-%m-%d %H:%M:%S}"
+    if at is None:
+        at = f"{scan.scanned_at:%Y-%m-%d %H:%M:%S}"
+    return f"{words} “{scan.raw}” by {scanner} at {at}"
 
 
 def procedure_payload(procedure: Any, performer: str) -> dict[str, Any]:
