@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Column, Connection, Table, select
+from sqlalchemy import Column, Connection, Table, Uuid, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.fields import CUSTOM_PREFIX
@@ -296,6 +296,57 @@ def _update(connection: Connection, changed: Sequence[str]) -> _DriverWrite:
     return _DriverWrite(connection, sql, columns)
 
 
+def _reader(
+    column: Column[Any], connection: Connection, ids: dict[Any, Any]
+) -> Callable[[Any], Any] | None:
+    """How a driver's value of ``column`` becomes the ORM's (ids and times recur: each
+    distinct one is made once; ``ids``: the UUIDs already made, shared by all columns)."""
+    dialect = connection.dialect
+    process = column.type.dialect_impl(dialect).result_processor(dialect, None)
+    if process is None:
+        return None
+    made: dict[Any, Any] = ids if isinstance(column.type, Uuid) else {}
+
+    def convert(value: Any) -> Any:
+        if value is None:
+            return None
+        found = made.get(value)
+        if found is None:
+            found = made[value] = process(value)
+        return found
+
+    return convert
+
+
+def _select_in(
+    connection: Connection,
+    sql: str,
+    key: Column[Any],
+    keys: Sequence[Any],
+    columns: Sequence[Column[Any]],
+    ids: dict[Any, Any],
+    fixed: Sequence[tuple[Column[Any], Any]] = (),
+) -> list[tuple[Any, ...]]:
+    """The rows of ``sql`` (its ``{marks}`` the ``IN`` list of ``key``'s values, after
+    ``fixed`` parameters) for all ``keys``, 900 at a time, through the driver: values
+    converted by the columns' own types, without SQLAlchemy expanding each ``IN``
+    parameter. ``columns``: what ``sql`` selects, in order; ``ids``: see :func:`_reader`."""
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    to_driver = _converter(key, connection)
+    first = tuple(
+        value if (c := _converter(column, connection)) is None else c(value)
+        for column, value in fixed
+    )
+    readers = [_reader(c, connection, ids) for c in columns]
+    found: list[tuple[Any, ...]] = []
+    for part in chunks(keys):
+        params = first + (tuple(part) if to_driver is None else tuple(map(to_driver, part)))
+        statement = sql.replace("{marks}", ", ".join([mark] * len(part))).replace("?", mark)
+        for row in connection.exec_driver_sql(statement, params).all():
+            found.append(tuple(v if r is None else r(v) for r, v in zip(readers, row, strict=True)))
+    return found
+
+
 class BulkReplayer:
     """Replays one transaction's entries: runs in bulk, the rest through ``per_record``."""
 
@@ -318,6 +369,8 @@ class BulkReplayer:
         self.held: list[object] = []
         self.now = utcnow()
         self._writes: dict[object, _DriverWrite] = {}
+        #: The server's ids read in this transaction, as UUIDs (each made once).
+        self.ids: dict[Any, uuid.UUID] = {}
         #: Who may do what (checked once per person and kind in a transaction: nothing
         #: it replays changes people or roles).
         self.actors: dict[tuple[str, ProcedureKind], Person] = {}
@@ -420,7 +473,7 @@ class BulkReplayer:
         places = (min(wanted), max(wanted))
         ids, time = _Ids(), _kit_time
         if any(e.record == "procedure" for e in wanted.values()):
-            for seq, *row in kit.exec_driver_sql(_KIT_PROCEDURES, places):
+            for seq, *row in kit.exec_driver_sql(_KIT_PROCEDURES, places).all():
                 entry = wanted.get(seq)
                 if entry is None or entry.record != "procedure":
                     continue
@@ -439,7 +492,7 @@ class BulkReplayer:
                     _minute(row[3]),
                 )
         if any(e.record == "scan" for e in wanted.values()):
-            for seq, *row in kit.exec_driver_sql(_KIT_SCANS, places):
+            for seq, *row in kit.exec_driver_sql(_KIT_SCANS, places).all():
                 entry = wanted.get(seq)
                 if entry is None or entry.record != "scan":
                     continue
@@ -481,39 +534,64 @@ class BulkReplayer:
         window = _Window()
         procedures = [self.procedures[e.seq] for e in run if e.record == "procedure"]
         scans = [self.scans[e.seq] for e in run if e.record == "scan"]
-        for table, ids in ((_PROCEDURES, procedures), (_SCANS, scans)):
-            for part in chunks([row.id for row in ids]):
-                window.on_server.update(
-                    connection.execute(select(table.c.id).where(table.c.id.in_(part))).scalars()
+        for table, rows in ((_PROCEDURES, procedures), (_SCANS, scans)):
+            if rows:
+                found = _select_in(
+                    connection,
+                    f"SELECT id FROM {table.name} WHERE id IN ({{marks}})",  # noqa: S608
+                    table.c.id,
+                    [row.id for row in rows],
+                    [table.c.id],
+                    self.ids,
                 )
-        for part in chunks([e.entry_id for e in run]):
-            for entry_id, conflict_id, number in connection.execute(
-                select(_CONFLICTS.c.entry_id, _CONFLICTS.c.id, _CONFLICTS.c.number).where(
-                    _CONFLICTS.c.entry_id.in_(part)
-                )
+                window.on_server.update(row[0] for row in found)
+        conflicts = _CONFLICTS.c
+        for entry_id, conflict_id, number in _select_in(
+            connection,
+            "SELECT entry_id, id, number FROM kit_conflicts WHERE entry_id IN ({marks})",
+            conflicts.entry_id,
+            [e.entry_id for e in run],
+            [conflicts.entry_id, conflicts.id, conflicts.number],
+            self.ids,
+        ):
+            window.queued[entry_id] = (conflict_id, number)
+        wanted = list({row.asset_id: None for row in procedures})
+        if wanted:
+            names = ", ".join(c.name for c in _CURRENT_COLUMNS)
+            for row in _select_in(
+                connection,
+                f"SELECT {names} FROM assets WHERE id IN ({{marks}})",  # noqa: S608
+                _ASSETS.c.id,
+                wanted,
+                _CURRENT_COLUMNS,
+                self.ids,
             ):
-                window.queued[entry_id] = (conflict_id, number)
-        wanted = sorted({row.asset_id for row in procedures})
-        for part in chunks(wanted):
-            for row in connection.execute(select(*_CURRENT_COLUMNS).where(_ASSETS.c.id.in_(part))):
                 asset = _Current(row)
-                window.read[asset.id] = tuple(row)
+                window.read[asset.id] = row
                 window.assets[asset.id] = asset
                 window.by_key[asset.tag_key] = asset.id
-        window.pending = pending_procedures(session, wanted)
-        keys = sorted(
-            {k for k in (normalize_tag(s.raw) for s in scans) if k and len(k) <= TAG_MAX_LENGTH}
+            window.pending = pending_procedures(session, wanted)
+        keys = list(
+            {
+                k: None
+                for k in (normalize_tag(s.raw) for s in scans)
+                if k and len(k) <= TAG_MAX_LENGTH
+            }
         )
-        for part in chunks(keys):
-            for row in connection.execute(
-                select(_ASSETS.c.id, _ASSETS.c.tag, _ASSETS.c.tag_key, _ASSETS.c.name)
-                .add_columns(_ASSETS.c.status)
-                .where(_ASSETS.c.tag_key.in_(part))
+        if keys:
+            a = _ASSETS.c
+            for asset_id, tag, tag_key, name, status in _select_in(
+                connection,
+                "SELECT id, tag, tag_key, name, status FROM assets WHERE tag_key IN ({marks})",
+                a.tag_key,
+                keys,
+                [a.id, a.tag, a.tag_key, a.name, a.status],
+                self.ids,
             ):
-                if row.id not in window.assets:
-                    window.seen[row.id] = _Seen(row.id, row.tag, row.name, row.status)
-                window.by_key[row.tag_key] = row.id
-        unknown = sorted(k for k in keys if k not in window.by_key)
+                if asset_id not in window.assets:
+                    window.seen[asset_id] = _Seen(asset_id, tag, name, status)
+                window.by_key[tag_key] = asset_id
+        unknown = [k for k in keys if k not in window.by_key]
         for part in chunks(unknown):
             window.location_keys.update(
                 session.execute(
@@ -534,13 +612,18 @@ class BulkReplayer:
             session, audit_id, {normalize_tag(s.raw) for s in scans}
         )
         window.sequence[audit_id] = audit_scans.next_sequence(session, audit_id)
-        for part in chunks(sorted(asset_ids)):
-            for row in session.execute(
-                select(AuditExpected.asset_id, AuditExpected.location_id).where(
-                    AuditExpected.audit_id == audit_id, AuditExpected.asset_id.in_(part)
-                )
-            ):
-                window.expected[(audit_id, row.asset_id)] = row.location_id
+        expected = cast("Table", AuditExpected.__table__).c
+        for asset_id, location_id in _select_in(
+            session.connection(),
+            "SELECT asset_id, location_id FROM audit_expected "
+            "WHERE audit_id = ? AND asset_id IN ({marks})",
+            expected.asset_id,
+            asset_ids,
+            [expected.asset_id, expected.location_id],
+            self.ids,
+            fixed=[(expected.audit_id, audit_id)],
+        ):
+            window.expected[(audit_id, asset_id)] = location_id
         audit = session.get(Audit, audit_id)
         unlisted = [a for a in asset_ids if (audit_id, a) not in window.expected]
         if audit is not None and unlisted:

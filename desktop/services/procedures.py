@@ -222,7 +222,7 @@ def decide_procedure(
     if target_status is not None:
         new_values["status"] = target_status.value
 
-    category = session.get(Category, category_id) if category_id else None
+    category = _category(session, category_id)
     custom = _validate_custom(category, asset, request, problems)
 
     def install_requirements() -> list[Problem]:
@@ -266,6 +266,16 @@ def decide_procedure(
     return ProcedureDecision(
         template, category, new_values, custom, answers, tuple(changes), risk, approvals
     )
+
+
+def _category(session: Session, category_id: uuid.UUID | None) -> Category | None:
+    """The category (looked up once per batch while a :func:`batch_cache` is on: no
+    procedure changes a category itself)."""
+    if category_id is None:
+        return None
+    from desktop.services.batch_cache import cached
+
+    return cached(session, ("category", category_id), lambda: session.get(Category, category_id))
 
 
 def apply_decision(asset: Asset, decision: ProcedureDecision) -> None:
