@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Column, Connection, Table, Uuid, select
+from sqlalchemy import JSON, Column, Connection, Table, Uuid, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.fields import CUSTOM_PREFIX
@@ -72,12 +72,15 @@ from desktop.storage.models import (
     Person,
     Procedure,
 )
-from desktop.storage.types import UTCDateTime, utcnow
+from desktop.storage.types import utcnow
 
 #: The records a bulk run takes; any other ends it.
 BULK_RECORDS = frozenset({"procedure", "scan"})
-#: Records decided per window (one set of reads, one set of writes).
+#: Records decided per window at most (one set of reads, one set of writes).
 WINDOW = 5000
+#: A transaction's first window: each next one is twice as large, so that a transaction
+#: whose time is up (see ``until``) leaves little of what it read undecided.
+FIRST_WINDOW = 250
 #: After a record went the per-record way, the next window starts this small (and
 #: doubles), so that a kit full of conflicts does not re-read large windows.
 SMALL_WINDOW = 16
@@ -137,6 +140,8 @@ class KitScan(NamedTuple):
     scanned_at: dt.datetime
     #: ``scanned_at`` as the kit stores it (UTC text), for the summary.
     at: str
+    #: The scanned text as a tag key (:func:`normalize_tag`).
+    key: str
 
 
 def _kit_time(text: str | None) -> dt.datetime | None:
@@ -225,8 +230,9 @@ class _Window:
     sequence: dict[uuid.UUID, int] = field(default_factory=dict)
     #: Procedures waiting for approval on the window's assets (none is added in it).
     pending: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = field(default_factory=dict)
-    expected: dict[tuple[uuid.UUID, uuid.UUID], uuid.UUID | None] = field(default_factory=dict)
-    located: dict[tuple[uuid.UUID, uuid.UUID], uuid.UUID | None] = field(default_factory=dict)
+    #: Per audit: its expected assets' locations, and where the others were at its start.
+    expected: dict[uuid.UUID, dict[uuid.UUID, uuid.UUID | None]] = field(default_factory=dict)
+    located: dict[uuid.UUID, dict[uuid.UUID, uuid.UUID | None]] = field(default_factory=dict)
     rooms: dict[tuple[uuid.UUID, uuid.UUID], Location | None] = field(default_factory=dict)
     procedures: list[dict[str, Any]] = field(default_factory=list)
     scans: list[dict[str, Any]] = field(default_factory=list)
@@ -261,9 +267,10 @@ class _DriverWrite:
 def _converter(column: Column[Any], connection: Connection) -> Callable[[Any], Any] | None:
     dialect = connection.dialect
     process = column.type.dialect_impl(dialect).bind_processor(dialect)
-    if process is None or not isinstance(column.type, UTCDateTime):
-        return process
-    # Times: the same moment (the sync's "now") recurs in every row; convert it once.
+    if process is None or isinstance(column.type, JSON):
+        return process  # (a JSON value may be a dict changed in place: never kept)
+    # The same value often recurs row after row (the sync's "now", the template, the
+    # person, the audit): converted once while it does.
     last: list[Any] = [None, process(None)]
 
     def convert(value: Any) -> Any:
@@ -389,7 +396,7 @@ class BulkReplayer:
 
         self._read_kit(entries)
         self._lock()
-        position, window_size = 0, WINDOW
+        position, window_size = 0, FIRST_WINDOW
         while position < len(entries) and not self.cancelled:
             run = self._run(entries, position, window_size)
             if not run:
@@ -505,6 +512,7 @@ class BulkReplayer:
                     ids(row[4]),
                     cast("dt.datetime", time(row[5])),
                     _minute(row[5]),
+                    normalize_tag(row[1]),
                 )
         for seq, entry in wanted.items():
             if seq not in (self.procedures if entry.record == "procedure" else self.scans):
@@ -530,6 +538,7 @@ class BulkReplayer:
 
     def _prefetch(self, run: list[Entry]) -> _Window:
         session = self.session
+        session.flush()  # the reads below are Core statements on its connection
         connection = session.connection()
         window = _Window()
         procedures = [self.procedures[e.seq] for e in run if e.record == "procedure"]
@@ -571,13 +580,7 @@ class BulkReplayer:
                 window.assets[asset.id] = asset
                 window.by_key[asset.tag_key] = asset.id
             window.pending = pending_procedures(session, wanted)
-        keys = list(
-            {
-                k: None
-                for k in (normalize_tag(s.raw) for s in scans)
-                if k and len(k) <= TAG_MAX_LENGTH
-            }
-        )
+        keys = list({s.key: None for s in scans if s.key and len(s.key) <= TAG_MAX_LENGTH})
         if keys:
             a = _ASSETS.c
             for asset_id, tag, tag_key, name, status in _select_in(
@@ -604,15 +607,15 @@ class BulkReplayer:
 
     def _audit_state(self, window: _Window, audit_id: uuid.UUID, scans: list[KitScan]) -> None:
         session = self.session
-        asset_ids = [
-            window.by_key[k] for k in {normalize_tag(s.raw) for s in scans} if k in window.by_key
-        ]
+        asset_ids = [window.by_key[k] for k in {s.key for s in scans} if k in window.by_key]
         window.counted[audit_id] = audit_scans.counted_assets(session, audit_id, asset_ids)
         window.unknown[audit_id] = audit_scans.unknown_tags_scanned(
-            session, audit_id, {normalize_tag(s.raw) for s in scans}
+            session, audit_id, {s.key for s in scans}
         )
         window.sequence[audit_id] = audit_scans.next_sequence(session, audit_id)
         expected = cast("Table", AuditExpected.__table__).c
+        expected_at = window.expected[audit_id] = {}
+        located = window.located[audit_id] = {}
         for asset_id, location_id in _select_in(
             session.connection(),
             "SELECT asset_id, location_id FROM audit_expected "
@@ -623,12 +626,12 @@ class BulkReplayer:
             self.ids,
             fixed=[(expected.audit_id, audit_id)],
         ):
-            window.expected[(audit_id, asset_id)] = location_id
+            expected_at[asset_id] = location_id
         audit = session.get(Audit, audit_id)
-        unlisted = [a for a in asset_ids if (audit_id, a) not in window.expected]
+        unlisted = [a for a in asset_ids if a not in expected_at]
         if audit is not None and unlisted:
             for asset_id, location_id in locations_at(session, unlisted, audit.started_at).items():
-                window.located[(audit_id, asset_id)] = location_id
+                located[asset_id] = location_id
 
     def _location(self, location_id: uuid.UUID | None) -> Location | None:
         if location_id is None:
@@ -733,7 +736,7 @@ class BulkReplayer:
         if scan.id in window.on_server:
             return Replayed(replayer._result(entry, summary, Outcome.ALREADY_APPLIED))
         text = scan.raw.strip()
-        key = normalize_tag(text)
+        key = scan.key
         if not text or len(text) > 200 or key in window.location_keys:
             raise _Unusual  # refused, or a room scan: per record
         asset_id = window.by_key.get(key) if len(key) <= TAG_MAX_LENGTH else None
@@ -757,11 +760,10 @@ class BulkReplayer:
                 window.unknown[audit.id].add(key)
         else:
             asset: _Current | _Seen = window.assets.get(asset_id) or window.seen[asset_id]
-            listed = (audit.id, asset_id) in window.expected
+            expected_at = window.expected[audit.id]
+            listed = asset_id in expected_at
             expected_id = (
-                window.expected[(audit.id, asset_id)]
-                if listed
-                else window.located.get((audit.id, asset_id))
+                expected_at[asset_id] if listed else window.located[audit.id].get(asset_id)
             )
             counted = window.counted[audit.id]
             classification, _message = audit_scans.classify_asset_scan(

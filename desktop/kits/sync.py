@@ -8,10 +8,10 @@ record goes through its service (:func:`record_in_session` for procedures, the s
 incident and withdrawal services) in a savepoint of its own, so that a refused record
 rolls back alone and is queued as a conflict. A record whose id is already on the server
 is "already applied": a sync killed half-way and run again records nothing twice.
-Records go in server transactions of at most :data:`BATCH` records and
-:data:`TRANSACTION_SECONDS` of work (while someone watches the progress, the first one
-is only :data:`FIRST_BATCH` records, so that it moves at once); the kit marks entries
-synced only after the server committed.
+Records go in server transactions of at most :data:`BATCH` records; while someone
+watches the progress, the first one takes :data:`FIRST_BATCH` records (so that it moves
+at once) and each takes no more once it worked :data:`TRANSACTION_SECONDS`. A cancel
+lands at the next record. The kit marks entries synced only after the server committed.
 
 A procedure is compared field by field: for every field it changed, the server's value
 now must be the one the kit saw before it (nobody else touched that field) or the one
@@ -108,9 +108,9 @@ CONFLICT_NUMBER_ATTEMPTS = 20
 #: others each in a savepoint of its own); the kit marks them synced once the server
 #: committed them all.
 BATCH = 5000
-#: A server transaction takes no more records once it has worked this long: the progress
-#: (which reports committed records) moves at least this often. A cancel lands at the
-#: next record, whatever the transaction's size.
+#: While a progress is shown, a server transaction takes no more records once it has
+#: worked this long: the progress (which reports committed records) moves at least this
+#: often. A cancel lands at the next record, whatever the transaction's size.
 TRANSACTION_SECONDS = 0.5
 #: The first transaction's records when a progress is shown: it moves at once.
 FIRST_BATCH = 50
@@ -219,13 +219,17 @@ def sync(
 
         with server.write() as session, kit.read() as kit_session, batch_cache(session):
             replayer = _Replayer(session, kit_session, info, by_user, bases)
-            bulk = BulkReplayer(replayer, cancel, until=time.monotonic() + TRANSACTION_SECONDS)
+            # While someone watches, the transaction ends in time for the progress.
+            until = None if progress is None else time.monotonic() + TRANSACTION_SECONDS
+            bulk = BulkReplayer(replayer, cancel, until=until)
             bulk.replay(entries[position : position + size], remember)
             cancelled = bulk.cancelled
         # The server committed the batch: now the kit hears of it.
         _mark(kit, done, in_base)
         position += len(done)
-        size = BATCH
+        # Twice what the last one took in its time (what it read and locked beyond that
+        # is read again by the next): all that is left, when it took all it had.
+        size = BATCH if len(done) == size else min(BATCH, max(FIRST_BATCH, 2 * len(done)))
         for _entry, replayed in done:
             results.append(replayed.result)
             tell(replayed.result.summary)

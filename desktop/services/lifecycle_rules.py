@@ -200,10 +200,12 @@ def pending_procedures(
 ) -> dict[uuid.UUID, list[tuple[uuid.UUID, str]]]:
     """The procedures waiting for approval on each of ``asset_ids`` (id, kind), in the
     order they were performed: what :func:`waiting_procedure_problem` reads, for many
-    assets in one statement per 900."""
+    assets in one statement per 900 (Core statements on the session's connection: the
+    caller flushed what it holds)."""
     found: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = {}
+    connection = session.connection()
     for start in range(0, len(asset_ids), 900):
-        rows = session.execute(
+        rows = connection.execute(
             select(Procedure.asset_id, Procedure.id, Procedure.kind)
             .where(
                 Procedure.asset_id.in_(asset_ids[start : start + 900]),
