@@ -24,7 +24,7 @@ import datetime as dt
 import json
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, cast
 
@@ -250,17 +250,37 @@ class _DriverWrite:
         self.connection = connection
         self.sql = sql.replace("?", mark)
         self.converters = [_converter(c, connection) for c in columns]
+        self.names = [c.name for c in columns]
 
     def rows(self, rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
         converters = self.converters
         return [
-            tuple(v if c is None else c(v) for c, v in zip(converters, row, strict=True))
+            tuple([v if c is None else c(v) for c, v in zip(converters, row)])  # noqa: B905
             for row in rows
         ]
 
     def run(self, rows: Sequence[Sequence[Any]]) -> int:
-        """Run it for ``rows`` (values as the ORM holds them); the rows it touched."""
+        """Run it for ``rows`` (values as the ORM holds them, in the columns' order); the
+        rows it touched."""
         result = self.connection.exec_driver_sql(self.sql, self.rows(rows))
+        return int(result.rowcount)
+
+    def run_dicts(self, rows: Sequence[Mapping[str, Any]], defaults: Mapping[str, Any]) -> int:
+        """:meth:`run` for rows by column name (``defaults`` for the names they lack)."""
+        if rows and (missing := set(self.names) - set(rows[0]) - set(defaults)):
+            raise AssertionError(f"no value for {sorted(missing)}: {self.sql}")
+        names = [(name, defaults.get(name)) for name in self.names]
+        pairs = list(zip(self.converters, names))  # noqa: B905 - the same columns
+        converted = [
+            tuple(
+                [
+                    v if c is None else c(v)
+                    for c, v in ((c, row.get(name, default)) for c, (name, default) in pairs)
+                ]
+            )
+            for row in rows
+        ]
+        result = self.connection.exec_driver_sql(self.sql, converted)
         return int(result.rowcount)
 
 
@@ -811,10 +831,7 @@ class BulkReplayer:
         connection = self.session.connection()
         if window.procedures:
             defaults = {"version": 1, "created_at": self.now, "updated_at": self.now}
-            columns = [c.name for c in _PROCEDURES.columns]
-            self._statement(_PROCEDURES, connection).run(
-                [[row.get(c, defaults.get(c)) for c in columns] for row in window.procedures]
-            )
+            self._statement(_PROCEDURES, connection).run_dicts(window.procedures, defaults)
         groups: dict[tuple[str, ...], list[list[Any]]] = {}
         positions = {name: n for n, name in enumerate(_Current.__slots__)}
         for asset_id, asset in window.assets.items():
@@ -840,10 +857,7 @@ class BulkReplayer:
                     "this batch was recorded: sync again"
                 )
         if window.scans:
-            columns = [c.name for c in _SCANS.columns]
-            self._statement(_SCANS, connection).run(
-                [[row[c] for c in columns] for row in window.scans]
-            )
+            self._statement(_SCANS, connection).run_dicts(window.scans, {})
         window.procedures.clear()
         window.scans.clear()
         self._forget_assets()
