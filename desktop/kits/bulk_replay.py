@@ -4,12 +4,17 @@ Most of what comes back from a day offline is ordinary: changes that need no app
 and audit scans. Replaying each through the services costs a dozen statements per
 record; here a run of them is decided together. For each window of consecutive records
 the server's state they need is read in a few set-based statements (the assets as they
-are now, which ids the server already has or queued, the audits' expected lists, counted
-assets, unknown tags and next sequence numbers); each record is then decided in order by
-the same rule functions the services use (:func:`decide_procedure` for validation,
-lifecycle, permissions and approvals, :func:`classify_asset_scan` for scans,
-:func:`compare_with_server` for the three-way comparison), the in-memory state moving on
-as each is decided; and the results are written with one ``executemany`` per table.
+are now, which ids the server already has or queued, procedures waiting for approval,
+the audits' expected lists, counted assets, unknown tags and next sequence numbers);
+each record is then decided in order by the same rule functions the services use
+(:func:`decide_procedure` for validation, lifecycle, permissions and approvals,
+:func:`classify_asset_scan` for scans, :func:`compare_with_server` for the three-way
+comparison), the in-memory state moving on as each is decided; and the results are
+written with one ``executemany`` of the driver per table. The kit's rows are read with
+one plain statement per table (the kit is always SQLite); the server's reads and writes
+go to the driver with values converted by the columns' own types for its dialect, so
+that SQLAlchemy does not build parameters one by one (the same code on SQLite,
+PostgreSQL and MariaDB).
 
 Anything unusual — a record of another kind, a conflict, a refusal, a procedure that
 needs approval, a receipt or a new tag, a scan of a location or of a finished room —
