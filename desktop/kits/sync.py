@@ -128,10 +128,24 @@ class Entry(NamedTuple):
     op: str
 
 
-@dataclass
 class Base:
-    server_version: int
-    values: dict[str, Any]
+    """An asset's base: the server version the kit knew, and its values then (from the
+    kit's JSON, decoded when first asked for: most replays compare only versions)."""
+
+    __slots__ = ("_text", "_values", "server_version")
+
+    def __init__(
+        self, server_version: int, values: dict[str, Any] | None = None, *, text: str = "{}"
+    ) -> None:
+        self.server_version = server_version
+        self._values = values
+        self._text = text
+
+    @property
+    def values(self) -> dict[str, Any]:
+        if self._values is None:
+            self._values = json.loads(self._text)
+        return self._values
 
 
 @dataclass
@@ -345,7 +359,7 @@ def _bases(kit: Database) -> dict[uuid.UUID, Base]:
             "(SELECT asset_id FROM procedures WHERE id IN "
             "(SELECT row_id FROM kit_journal WHERE synced = 0))"
         ).all()
-    return {uuid.UUID(r[0]): Base(int(r[1]), json.loads(r[2])) for r in rows}
+    return {uuid.UUID(r[0]): Base(int(r[1]), text=r[2]) for r in rows}
 
 
 def _remember(bases: dict[uuid.UUID, Base], replayed: Replayed) -> None:
