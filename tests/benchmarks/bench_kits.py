@@ -98,7 +98,10 @@ the same run.
   now (again)        1.04/0.42  0.23/0.15   4.4×        2.8×
   =================  =========  ==========  ==========  =========
 
-  (seconds wall/CPU.) With a progress shown (the GUI's and command line's path: 3-4
+  (seconds wall/CPU.) At a quieter moment (12:54 UTC, load 1.4-1.6, the same pairs):
+  before 0.65/0.63 s and 0.64/0.62 s against 0.13/0.12 s (×4.9-5.1 wall, ×5.1-5.4 CPU);
+  now 0.38/0.37 s and 0.34/0.34 s against 0.13/0.12 and 0.12/0.11 s (×2.9 wall,
+  ×3.0-3.1 CPU); with the refresh ×9.9-10.1 CPU before, ×6.7-6.9 now. With a progress shown (the GUI's and command line's path: 3-4
   server transactions at that load instead of 1) 0.48-0.51 s CPU, ×3.6-3.9. The issue's
   2× is still missed. Where the ~0.33 s CPU of a warm sync go (load ~4): the database's
   own work in the writes ~0.10 s (as the floor's: the ``asset_search_au`` trigger
