@@ -4,12 +4,17 @@ Most of what comes back from a day offline is ordinary: changes that need no app
 and audit scans. Replaying each through the services costs a dozen statements per
 record; here a run of them is decided together. For each window of consecutive records
 the server's state they need is read in a few set-based statements (the assets as they
-are now, which ids the server already has or queued, the audits' expected lists, counted
-assets, unknown tags and next sequence numbers); each record is then decided in order by
-the same rule functions the services use (:func:`decide_procedure` for validation,
-lifecycle, permissions and approvals, :func:`classify_asset_scan` for scans,
-:func:`compare_with_server` for the three-way comparison), the in-memory state moving on
-as each is decided; and the results are written with one ``executemany`` per table.
+are now, which ids the server already has or queued, procedures waiting for approval,
+the audits' expected lists, counted assets, unknown tags and next sequence numbers);
+each record is then decided in order by the same rule functions the services use
+(:func:`decide_procedure` for validation, lifecycle, permissions and approvals,
+:func:`classify_asset_scan` for scans, :func:`compare_with_server` for the three-way
+comparison), the in-memory state moving on as each is decided; and the results are
+written with one ``executemany`` of the driver per table. The kit's rows are read with
+one plain statement per table (the kit is always SQLite); the server's reads and writes
+go to the driver with values converted by the columns' own types for its dialect, so
+that SQLAlchemy does not build parameters one by one (the same code on SQLite,
+PostgreSQL and MariaDB).
 
 Anything unusual — a record of another kind, a conflict, a refusal, a procedure that
 needs approval, a receipt or a new tag, a scan of a location or of a finished room —
@@ -20,14 +25,18 @@ order of records is kept and it meets everything written before it.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Row, Table, bindparam, insert, select, update
+from sqlalchemy import JSON, Column, Connection, Table, Uuid, select
 from sqlalchemy.orm import Session
 
+from desktop.domain.fields import CUSTOM_PREFIX
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.domain.permissions import work_for
 from desktop.domain.tags import TAG_MAX_LENGTH, normalize_tag
@@ -50,12 +59,14 @@ from desktop.services import audit_scans
 from desktop.services.audit_history import locations_at
 from desktop.services.audit_scan_types import COUNTED, ScanKind
 from desktop.services.audits import lock_audits, lock_open_audit
+from desktop.services.lifecycle_rules import pending_procedures
 from desktop.services.permissions import require
 from desktop.services.procedures import (
     apply_decision,
     decide_procedure,
     procedure_values,
 )
+from desktop.services.values import json_value
 from desktop.storage.models import (
     Asset,
     Audit,
@@ -63,14 +74,18 @@ from desktop.storage.models import (
     AuditScan,
     KitConflict,
     Location,
+    Person,
     Procedure,
 )
 from desktop.storage.types import utcnow
 
 #: The records a bulk run takes; any other ends it.
 BULK_RECORDS = frozenset({"procedure", "scan"})
-#: Records decided per window (one set of reads, one set of writes).
+#: Records decided per window at most (one set of reads, one set of writes).
 WINDOW = 5000
+#: A transaction's first window: each next one is twice as large, so that a transaction
+#: whose time is up (see ``until``) leaves little of what it read undecided.
+FIRST_WINDOW = 250
 #: After a record went the per-record way, the next window starts this small (and
 #: doubles), so that a kit full of conflicts does not re-read large windows.
 SMALL_WINDOW = 16
@@ -80,24 +95,109 @@ _SCANNED_TEXT = (ScanKind.ASSET.value, ScanKind.LOCATION.value)
 _ASSETS = cast("Table", Asset.__table__)
 _PROCEDURES = cast("Table", Procedure.__table__)
 _SCANS = cast("Table", AuditScan.__table__)
-#: What a replay reads of the kit's procedures and scans.
-_KIT_PROCEDURE_COLUMNS = (
-    "id",
-    "asset_id",
-    "kind",
-    "performed_by_id",
-    "performed_at",
-    "answers",
-    "changes",
-    "ticket_ref",
-    "reason",
-    "origin",
-)
-_KIT_SCAN_COLUMNS = ("id", "audit_id", "raw", "kind", "location_id", "scanned_by_id", "scanned_at")
+_CONFLICTS = cast("Table", KitConflict.__table__)
 #: The asset columns a procedure may change (the rest is the row's identity).
 _MUTABLE = tuple(
     c.name for c in _ASSETS.columns if c.name not in ("id", "version", "created_at", "updated_at")
 )
+#: A transaction's procedures and scans as the kit holds them, read by their journal
+#: entries' places (one plain statement each: the kit is always SQLite, its ids hex).
+_KIT_PROCEDURES = (
+    "SELECT j.seq, p.asset_id, p.kind, p.performed_by_id, p.performed_at, p.answers, "
+    "p.changes, p.ticket_ref, p.reason, p.origin, a.tag FROM kit_journal j "
+    "JOIN procedures p ON p.id = j.row_id LEFT JOIN assets a ON a.id = p.asset_id "
+    "WHERE j.record = 'procedure' AND j.seq BETWEEN ? AND ?"
+)
+_KIT_SCANS = (
+    "SELECT j.seq, s.audit_id, s.raw, s.kind, s.location_id, s.scanned_by_id, s.scanned_at "
+    "FROM kit_journal j JOIN audit_scans s ON s.id = j.row_id "
+    "WHERE j.record = 'scan' AND j.seq BETWEEN ? AND ?"
+)
+
+
+class KitProcedure(NamedTuple):
+    """A procedure made in the kit, as its replay reads it (and its asset's kit tag)."""
+
+    id: uuid.UUID
+    asset_id: uuid.UUID
+    kind: str
+    performed_by_id: uuid.UUID | None
+    performed_at: dt.datetime
+    answers: dict[str, Any]
+    changes: list[dict[str, Any]]
+    ticket_ref: str
+    reason: str
+    origin: str
+    tag: str
+    #: ``performed_at`` as the kit stores it (UTC text), for the summary.
+    at: str
+
+
+class KitScan(NamedTuple):
+    """An audit scan made in the kit, as its replay reads it."""
+
+    id: uuid.UUID
+    audit_id: uuid.UUID
+    raw: str
+    kind: str
+    location_id: uuid.UUID | None
+    scanned_by_id: uuid.UUID | None
+    scanned_at: dt.datetime
+    #: ``scanned_at`` as the kit stores it (UTC text), for the summary.
+    at: str
+    #: The scanned text as a tag key (:func:`normalize_tag`).
+    key: str
+
+
+def _kit_time(text: str | None) -> dt.datetime | None:
+    """A time as SQLAlchemy stores it in SQLite (naive UTC text), aware."""
+    return None if text is None else dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
+
+
+def _minute(text: str) -> str:
+    """``YYYY-MM-DD HH:MM:SS`` of a time the kit stores as text (how a summary writes it)."""
+    return f"{text[:10]} {text[11:19]}"
+
+
+def _kit_json(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+class _Ids:
+    """UUIDs from the kit's hex text, each made once (people and audits recur)."""
+
+    def __init__(self) -> None:
+        self.made: dict[str, uuid.UUID] = {}
+
+    def __call__(self, text: str | None) -> uuid.UUID | None:
+        if text is None:
+            return None
+        made = self.made.get(text)
+        if made is None:
+            made = self.made[text] = uuid.UUID(hex=text)
+        return made
+
+
+class _Current:
+    """An asset as the server has it now (its columns), held by the window and moved on
+    as each of its procedures is decided: what the rule functions read of an
+    :class:`Asset`, without an ORM object per row."""
+
+    __slots__ = tuple(c.name for c in _ASSETS.columns)
+    id: uuid.UUID
+    tag_key: str
+    version: int
+
+    def __init__(self, row: Sequence[Any]) -> None:
+        for name, value in zip(self.__slots__, row, strict=True):
+            setattr(self, name, value)
+
+    def __getattr__(self, name: str) -> Any:  # for mypy: the slots are the columns
+        raise AttributeError(name)
+
+
+#: The asset columns as :class:`_Current` holds them, in its order.
+_CURRENT_COLUMNS = tuple(_ASSETS.c[name] for name in _Current.__slots__)
 
 
 @dataclass(frozen=True)
@@ -120,10 +220,12 @@ class _Window:
 
     on_server: set[uuid.UUID] = field(default_factory=set)
     queued: dict[uuid.UUID, tuple[uuid.UUID, int]] = field(default_factory=dict)
-    #: Current assets by id (transient objects: never flushed by the session).
-    assets: dict[uuid.UUID, Asset] = field(default_factory=dict)
+    #: Current assets by id (the window's own copies: written by :meth:`_write`).
+    assets: dict[uuid.UUID, _Current] = field(default_factory=dict)
     #: Each loaded asset's columns as read (what an update must find, and compare to).
-    read: dict[uuid.UUID, dict[str, Any]] = field(default_factory=dict)
+    read: dict[uuid.UUID, tuple[Any, ...]] = field(default_factory=dict)
+    #: Each asset's values by field key (its base values) as the window has moved them.
+    values: dict[uuid.UUID, dict[str, object]] = field(default_factory=dict)
     #: Assets only scanned (no procedure of the window changes them).
     seen: dict[uuid.UUID, _Seen] = field(default_factory=dict)
     by_key: dict[str, uuid.UUID] = field(default_factory=dict)
@@ -131,53 +233,214 @@ class _Window:
     counted: dict[uuid.UUID, set[uuid.UUID]] = field(default_factory=dict)
     unknown: dict[uuid.UUID, set[str]] = field(default_factory=dict)
     sequence: dict[uuid.UUID, int] = field(default_factory=dict)
-    expected: dict[tuple[uuid.UUID, uuid.UUID], uuid.UUID | None] = field(default_factory=dict)
-    located: dict[tuple[uuid.UUID, uuid.UUID], uuid.UUID | None] = field(default_factory=dict)
+    #: Procedures waiting for approval on the window's assets (none is added in it).
+    pending: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = field(default_factory=dict)
+    #: Per audit: its expected assets' locations, and where the others were at its start.
+    expected: dict[uuid.UUID, dict[uuid.UUID, uuid.UUID | None]] = field(default_factory=dict)
+    located: dict[uuid.UUID, dict[uuid.UUID, uuid.UUID | None]] = field(default_factory=dict)
     rooms: dict[tuple[uuid.UUID, uuid.UUID], Location | None] = field(default_factory=dict)
     procedures: list[dict[str, Any]] = field(default_factory=list)
     scans: list[dict[str, Any]] = field(default_factory=list)
 
 
+class _DriverWrite:
+    """One statement run through the driver's own ``executemany``: each value converted
+    as its column's type converts it for this dialect (what SQLAlchemy does per
+    parameter), without compiling the statement or building parameter dictionaries per
+    call. Works alike on SQLite, PostgreSQL and MariaDB."""
+
+    def __init__(self, connection: Connection, sql: str, columns: Sequence[Column[Any]]) -> None:
+        dialect = connection.dialect
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        self.connection = connection
+        self.sql = sql.replace("?", mark)
+        self.converters = [_converter(c, connection) for c in columns]
+        self.names = [c.name for c in columns]
+
+    def rows(self, rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
+        converters = self.converters
+        return [
+            tuple([v if c is None else c(v) for c, v in zip(converters, row)])  # noqa: B905
+            for row in rows
+        ]
+
+    def run(self, rows: Sequence[Sequence[Any]]) -> int:
+        """Run it for ``rows`` (values as the ORM holds them, in the columns' order); the
+        rows it touched."""
+        result = self.connection.exec_driver_sql(self.sql, self.rows(rows))
+        return int(result.rowcount)
+
+    def run_dicts(self, rows: Sequence[Mapping[str, Any]], defaults: Mapping[str, Any]) -> int:
+        """:meth:`run` for rows by column name (``defaults`` for the names they lack)."""
+        if rows and (missing := set(self.names) - set(rows[0]) - set(defaults)):
+            raise AssertionError(f"no value for {sorted(missing)}: {self.sql}")
+        names = [(name, defaults.get(name)) for name in self.names]
+        pairs = list(zip(self.converters, names))  # noqa: B905 - the same columns
+        converted = [
+            tuple(
+                [
+                    v if c is None else c(v)
+                    for c, v in ((c, row.get(name, default)) for c, (name, default) in pairs)
+                ]
+            )
+            for row in rows
+        ]
+        result = self.connection.exec_driver_sql(self.sql, converted)
+        return int(result.rowcount)
+
+
+def _converter(column: Column[Any], connection: Connection) -> Callable[[Any], Any] | None:
+    dialect = connection.dialect
+    process = column.type.dialect_impl(dialect).bind_processor(dialect)
+    if process is None or isinstance(column.type, JSON):
+        return process  # (a JSON value may be a dict changed in place: never kept)
+    # The same value often recurs row after row (the sync's "now", the template, the
+    # person, the audit): converted once while it does.
+    last: list[Any] = [None, process(None)]
+
+    def convert(value: Any) -> Any:
+        if value is not last[0]:
+            last[0], last[1] = value, process(value)
+        return last[1]
+
+    return convert
+
+
+def _insert(connection: Connection, table: Table) -> _DriverWrite:
+    quote = connection.dialect.identifier_preparer.quote
+    names = ", ".join(quote(c.name) for c in table.columns)
+    marks = ", ".join("?" for _ in table.columns)
+    sql = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})"  # noqa: S608
+    return _DriverWrite(connection, sql, list(table.columns))
+
+
+def _update(connection: Connection, changed: Sequence[str]) -> _DriverWrite:
+    """Each asset's changed columns, its version and moment, if it is still the version
+    the window read."""
+    quote = connection.dialect.identifier_preparer.quote
+    sets = [*changed, "version", "updated_at"]
+    sql = (
+        f"UPDATE {quote(_ASSETS.name)} SET "  # noqa: S608 - our table and column names
+        + ", ".join(f"{quote(name)} = ?" for name in sets)
+        + f" WHERE {quote('id')} = ? AND {quote('version')} = ?"
+    )
+    columns = [_ASSETS.c[name] for name in (*sets, "id", "version")]
+    return _DriverWrite(connection, sql, columns)
+
+
+def _reader(
+    column: Column[Any], connection: Connection, ids: dict[Any, Any]
+) -> Callable[[Any], Any] | None:
+    """How a driver's value of ``column`` becomes the ORM's (ids and times recur: each
+    distinct one is made once; ``ids``: the UUIDs already made, shared by all columns)."""
+    dialect = connection.dialect
+    process = column.type.dialect_impl(dialect).result_processor(dialect, None)
+    if process is None:
+        return None
+    made: dict[Any, Any] = ids if isinstance(column.type, Uuid) else {}
+
+    def convert(value: Any) -> Any:
+        if value is None:
+            return None
+        found = made.get(value)
+        if found is None:
+            found = made[value] = process(value)
+        return found
+
+    return convert
+
+
+def _select_in(
+    connection: Connection,
+    sql: str,
+    key: Column[Any],
+    keys: Sequence[Any],
+    columns: Sequence[Column[Any]],
+    ids: dict[Any, Any],
+    fixed: Sequence[tuple[Column[Any], Any]] = (),
+) -> list[tuple[Any, ...]]:
+    """The rows of ``sql`` (its ``{marks}`` the ``IN`` list of ``key``'s values, after
+    ``fixed`` parameters) for all ``keys``, 900 at a time, through the driver: values
+    converted by the columns' own types, without SQLAlchemy expanding each ``IN``
+    parameter. ``columns``: what ``sql`` selects, in order; ``ids``: see :func:`_reader`."""
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    to_driver = _converter(key, connection)
+    first = tuple(
+        value if (c := _converter(column, connection)) is None else c(value)
+        for column, value in fixed
+    )
+    readers = [_reader(c, connection, ids) for c in columns]
+    found: list[tuple[Any, ...]] = []
+    for part in chunks(keys):
+        params = first + (tuple(part) if to_driver is None else tuple(map(to_driver, part)))
+        statement = sql.replace("{marks}", ", ".join([mark] * len(part))).replace("?", mark)
+        for row in connection.exec_driver_sql(statement, params).all():
+            found.append(tuple(v if r is None else r(v) for r, v in zip(readers, row, strict=True)))
+    return found
+
+
 class BulkReplayer:
     """Replays one transaction's entries: runs in bulk, the rest through ``per_record``."""
 
-    def __init__(self, per_record: _Replayer, cancel: Cancel | None = None) -> None:
+    def __init__(
+        self, per_record: _Replayer, cancel: Cancel | None = None, *, until: float | None = None
+    ) -> None:
+        """``until``: a :func:`time.monotonic` moment after which no further record is
+        begun (the caller's next transaction takes them); at least one always is."""
         self.per_record = per_record
         self.session: Session = per_record.session
         self.cancel = cancel
         self.cancelled = False
-        self.procedures: dict[uuid.UUID, Row[Any]] = {}
-        self.scans: dict[uuid.UUID, Row[Any]] = {}
-        self.kit_tags: dict[uuid.UUID, str] = {}
+        self.until = until
+        #: Records decided in this transaction so far.
+        self.done = 0
+        #: The kit's procedures and scans by their journal entry's place.
+        self.procedures: dict[int, KitProcedure] = {}
+        self.scans: dict[int, KitScan] = {}
         self.locations: dict[uuid.UUID, Location | None] = {}
         self.held: list[object] = []
         self.now = utcnow()
+        self._writes: dict[object, _DriverWrite] = {}
+        #: The server's ids read in this transaction, as UUIDs (each made once).
+        self.ids: dict[Any, uuid.UUID] = {}
+        #: Who may do what (checked once per person and kind in a transaction: nothing
+        #: it replays changes people or roles).
+        self.actors: dict[tuple[str, ProcedureKind], Person] = {}
+        #: Each open audit and scanner's person id, as the scan service checked them.
+        self.scanning: dict[tuple[uuid.UUID, str], tuple[Audit, uuid.UUID]] = {}
 
     # -- the driver
 
     def replay(self, entries: Sequence[Entry], remember: Callable[[Entry, Replayed], None]) -> None:
         """Replay ``entries`` in order; ``remember`` hears of each record as it is decided
         (the caller keeps the kit's base versions current with it)."""
+
+        def decided_one(entry: Entry, replayed: Replayed) -> None:
+            self.done += 1
+            remember(entry, replayed)
+
         self._read_kit(entries)
-        self._lock(entries)
-        position, window_size = 0, WINDOW
+        self._lock()
+        position, window_size = 0, FIRST_WINDOW
         while position < len(entries) and not self.cancelled:
             run = self._run(entries, position, window_size)
             if not run:
                 entry = entries[position]
-                if self._cancelled():
+                if self._stop():
                     return
-                remember(entry, self.per_record.replay(entry))
+                decided_one(entry, self.per_record.replay(entry))
                 self._forget_assets()
                 position += 1
                 window_size = SMALL_WINDOW
                 continue
-            decided = self._decide_window(run, remember)
+            decided = self._decide_window(run, decided_one)
             position += decided
+            if decided < len(run) and self._out_of_time():
+                return
             if decided < len(run) and not self.cancelled:
                 # The record that ended the run goes the per-record way.
                 entry = entries[position]
-                remember(entry, self.per_record.replay(entry))
+                decided_one(entry, self.per_record.replay(entry))
                 self._forget_assets()
                 position += 1
                 window_size = SMALL_WINDOW
@@ -189,7 +452,7 @@ class BulkReplayer:
         for entry in entries[start : start + size]:
             if entry.record not in BULK_RECORDS:
                 break
-            if entry.record == "scan" and self.scans[entry.row_id].kind not in _SCANNED_TEXT:
+            if entry.record == "scan" and self.scans[entry.seq].kind not in _SCANNED_TEXT:
                 break
             run.append(entry)
         return run
@@ -199,13 +462,21 @@ class BulkReplayer:
             self.cancelled = True
         return self.cancelled
 
+    def _out_of_time(self) -> bool:
+        return self.until is not None and self.done > 0 and time.monotonic() > self.until
+
+    def _stop(self) -> bool:
+        """Whether to begin no further record: cancelled, or the transaction's time is up
+        (once it decided one)."""
+        return self._cancelled() or self._out_of_time()
+
     def _decide_window(self, run: list[Entry], remember: Callable[[Entry, Replayed], None]) -> int:
         """Decide the run's records until one is unusual; write them; how many."""
         window = self._prefetch(run)
         decided = 0
         try:
             for entry in run:
-                if self._cancelled():
+                if self._stop():
                     break
                 try:
                     if entry.record == "procedure":
@@ -223,78 +494,132 @@ class BulkReplayer:
     # -- reading
 
     def _read_kit(self, entries: Sequence[Entry]) -> None:
-        """The kit's rows for this transaction's procedures and scans (the kit does not
-        change while it syncs)."""
-        kit = self.per_record.kit
-        procedure_ids = [e.row_id for e in entries if e.record == "procedure"]
-        scan_ids = [e.row_id for e in entries if e.record == "scan"]
-        procedure_columns = [_PROCEDURES.c[name] for name in _KIT_PROCEDURE_COLUMNS]
-        scan_columns = [_SCANS.c[name] for name in _KIT_SCAN_COLUMNS]
-        for part in chunks(procedure_ids):
-            for row in kit.execute(select(*procedure_columns).where(_PROCEDURES.c.id.in_(part))):
-                self.procedures[row.id] = row
-        for part in chunks(scan_ids):
-            for row in kit.execute(select(*scan_columns).where(_SCANS.c.id.in_(part))):
-                self.scans[row.id] = row
-        for entry in entries:
-            found = self.procedures if entry.record == "procedure" else self.scans
-            if entry.record in BULK_RECORDS and entry.row_id not in found:
+        """The kit's rows for this transaction's procedures and scans, one plain
+        statement per table (the kit does not change while it syncs)."""
+        if not entries:
+            return
+        wanted = {e.seq: e for e in entries if e.record in BULK_RECORDS}
+        if not wanted:
+            return
+        kit = self.per_record.kit.connection()
+        places = (min(wanted), max(wanted))
+        ids, time = _Ids(), _kit_time
+        if any(e.record == "procedure" for e in wanted.values()):
+            for seq, *row in kit.exec_driver_sql(_KIT_PROCEDURES, places).all():
+                entry = wanted.get(seq)
+                if entry is None or entry.record != "procedure":
+                    continue
+                self.procedures[seq] = KitProcedure(
+                    entry.row_id,
+                    cast("uuid.UUID", ids(row[0])),
+                    row[1],
+                    ids(row[2]),
+                    cast("dt.datetime", time(row[3])),
+                    _kit_json(row[4]) or {},
+                    _kit_json(row[5]) or [],
+                    row[6],
+                    row[7],
+                    row[8],
+                    row[9] or "",
+                    _minute(row[3]),
+                )
+        if any(e.record == "scan" for e in wanted.values()):
+            for seq, *row in kit.exec_driver_sql(_KIT_SCANS, places).all():
+                entry = wanted.get(seq)
+                if entry is None or entry.record != "scan":
+                    continue
+                self.scans[seq] = KitScan(
+                    entry.row_id,
+                    cast("uuid.UUID", ids(row[0])),
+                    row[1],
+                    row[2],
+                    ids(row[3]),
+                    ids(row[4]),
+                    cast("dt.datetime", time(row[5])),
+                    _minute(row[5]),
+                    normalize_tag(row[1]),
+                )
+        for seq, entry in wanted.items():
+            if seq not in (self.procedures if entry.record == "procedure" else self.scans):
                 raise KitError(
                     f"the kit's journal names {entry.record} {entry.row_id}, which it lacks"
                 )
-        asset_ids = sorted({row.asset_id for row in self.procedures.values()})
-        for part in chunks(asset_ids):
-            for row in kit.execute(select(Asset.id, Asset.tag).where(Asset.id.in_(part))):
-                self.kit_tags[row.id] = row.tag
 
-    def _lock(self, entries: Sequence[Entry]) -> None:
+    def _lock(self) -> None:
         """Lock the transaction's audits and its procedures' assets, in id order, before
         anything else (two kits syncing at once wait for each other, never deadlock)."""
         lock_audits(self.session, {row.audit_id for row in self.scans.values()})
         if self.session.get_bind().dialect.name == "sqlite":
             return  # the write transaction holds the whole file
         asset_ids = sorted({row.asset_id for row in self.procedures.values()})
+        connection = self.session.connection()
         for part in chunks(asset_ids):
-            self.session.execute(
-                select(Asset.id).where(Asset.id.in_(part)).order_by(Asset.id).with_for_update()
+            connection.execute(
+                select(_ASSETS.c.id)
+                .where(_ASSETS.c.id.in_(part))
+                .order_by(_ASSETS.c.id)
+                .with_for_update()
             ).all()
 
     def _prefetch(self, run: list[Entry]) -> _Window:
         session = self.session
+        session.flush()  # the reads below are Core statements on its connection
+        connection = session.connection()
         window = _Window()
-        procedure_ids = [e.row_id for e in run if e.record == "procedure"]
-        scans = [self.scans[e.row_id] for e in run if e.record == "scan"]
-        for part in chunks(procedure_ids):
-            window.on_server.update(
-                session.execute(select(Procedure.id).where(Procedure.id.in_(part))).scalars()
-            )
-        for part in chunks([s.id for s in scans]):
-            window.on_server.update(
-                session.execute(select(AuditScan.id).where(AuditScan.id.in_(part))).scalars()
-            )
-        for part in chunks([e.entry_id for e in run]):
-            for row in session.execute(
-                select(KitConflict.entry_id, KitConflict.id, KitConflict.number).where(
-                    KitConflict.entry_id.in_(part)
+        procedures = [self.procedures[e.seq] for e in run if e.record == "procedure"]
+        scans = [self.scans[e.seq] for e in run if e.record == "scan"]
+        for table, rows in ((_PROCEDURES, procedures), (_SCANS, scans)):
+            if rows:
+                found = _select_in(
+                    connection,
+                    f"SELECT id FROM {table.name} WHERE id IN ({{marks}})",  # noqa: S608
+                    table.c.id,
+                    [row.id for row in rows],
+                    [table.c.id],
+                    self.ids,
                 )
+                window.on_server.update(row[0] for row in found)
+        conflicts = _CONFLICTS.c
+        for entry_id, conflict_id, number in _select_in(
+            connection,
+            "SELECT entry_id, id, number FROM kit_conflicts WHERE entry_id IN ({marks})",
+            conflicts.entry_id,
+            [e.entry_id for e in run],
+            [conflicts.entry_id, conflicts.id, conflicts.number],
+            self.ids,
+        ):
+            window.queued[entry_id] = (conflict_id, number)
+        wanted = list({row.asset_id: None for row in procedures})
+        if wanted:
+            names = ", ".join(c.name for c in _CURRENT_COLUMNS)
+            for row in _select_in(
+                connection,
+                f"SELECT {names} FROM assets WHERE id IN ({{marks}})",  # noqa: S608
+                _ASSETS.c.id,
+                wanted,
+                _CURRENT_COLUMNS,
+                self.ids,
             ):
-                window.queued[row.entry_id] = (row.id, row.number)
-        wanted = sorted({self.procedures[i].asset_id for i in procedure_ids})
-        for part in chunks(wanted):
-            self._load(window, _ASSETS.c.id.in_(part))
-        keys = sorted(
-            {k for k in (normalize_tag(s.raw) for s in scans) if k and len(k) <= TAG_MAX_LENGTH}
-        )
-        for part in chunks(keys):
-            for row in session.connection().execute(
-                select(_ASSETS.c.id, _ASSETS.c.tag, _ASSETS.c.tag_key, _ASSETS.c.name)
-                .add_columns(_ASSETS.c.status)
-                .where(_ASSETS.c.tag_key.in_(part))
+                asset = _Current(row)
+                window.read[asset.id] = row
+                window.assets[asset.id] = asset
+                window.by_key[asset.tag_key] = asset.id
+            window.pending = pending_procedures(session, wanted)
+        keys = list({s.key: None for s in scans if s.key and len(s.key) <= TAG_MAX_LENGTH})
+        if keys:
+            a = _ASSETS.c
+            for asset_id, tag, tag_key, name, status in _select_in(
+                connection,
+                "SELECT id, tag, tag_key, name, status FROM assets WHERE tag_key IN ({marks})",
+                a.tag_key,
+                keys,
+                [a.id, a.tag, a.tag_key, a.name, a.status],
+                self.ids,
             ):
-                if row.id not in window.assets:
-                    window.seen[row.id] = _Seen(row.id, row.tag, row.name, row.status)
-                window.by_key[row.tag_key] = row.id
-        unknown = sorted(k for k in keys if k not in window.by_key)
+                if asset_id not in window.assets:
+                    window.seen[asset_id] = _Seen(asset_id, tag, name, status)
+                window.by_key[tag_key] = asset_id
+        unknown = [k for k in keys if k not in window.by_key]
         for part in chunks(unknown):
             window.location_keys.update(
                 session.execute(
@@ -305,43 +630,33 @@ class BulkReplayer:
             self._audit_state(window, audit_id, [s for s in scans if s.audit_id == audit_id])
         return window
 
-    def _load(self, window: _Window, condition: Any) -> None:
-        """Read assets as the server has them now, detached from the session: the window
-        changes them in memory and writes them itself."""
+    def _audit_state(self, window: _Window, audit_id: uuid.UUID, scans: list[KitScan]) -> None:
         session = self.session
-        found = session.execute(
-            select(Asset).where(condition).execution_options(populate_existing=True)
-        ).scalars()
-        for asset in found:
-            session.expunge(asset)
-            if asset.id in window.assets:
-                continue
-            window.read[asset.id] = {c: getattr(asset, c) for c in (*_MUTABLE, "version")}
-            window.assets[asset.id] = asset
-            window.by_key[asset.tag_key] = asset.id
-
-    def _audit_state(self, window: _Window, audit_id: uuid.UUID, scans: list[Row[Any]]) -> None:
-        session = self.session
-        asset_ids = [
-            window.by_key[k] for k in {normalize_tag(s.raw) for s in scans} if k in window.by_key
-        ]
+        asset_ids = [window.by_key[k] for k in {s.key for s in scans} if k in window.by_key]
         window.counted[audit_id] = audit_scans.counted_assets(session, audit_id, asset_ids)
         window.unknown[audit_id] = audit_scans.unknown_tags_scanned(
-            session, audit_id, {normalize_tag(s.raw) for s in scans}
+            session, audit_id, {s.key for s in scans}
         )
         window.sequence[audit_id] = audit_scans.next_sequence(session, audit_id)
-        for part in chunks(sorted(asset_ids)):
-            for row in session.execute(
-                select(AuditExpected.asset_id, AuditExpected.location_id).where(
-                    AuditExpected.audit_id == audit_id, AuditExpected.asset_id.in_(part)
-                )
-            ):
-                window.expected[(audit_id, row.asset_id)] = row.location_id
+        expected = cast("Table", AuditExpected.__table__).c
+        expected_at = window.expected[audit_id] = {}
+        located = window.located[audit_id] = {}
+        for asset_id, location_id in _select_in(
+            session.connection(),
+            "SELECT asset_id, location_id FROM audit_expected "
+            "WHERE audit_id = ? AND asset_id IN ({marks})",
+            expected.asset_id,
+            asset_ids,
+            [expected.asset_id, expected.location_id],
+            self.ids,
+            fixed=[(expected.audit_id, audit_id)],
+        ):
+            expected_at[asset_id] = location_id
         audit = session.get(Audit, audit_id)
-        unlisted = [a for a in asset_ids if (audit_id, a) not in window.expected]
+        unlisted = [a for a in asset_ids if a not in expected_at]
         if audit is not None and unlisted:
             for asset_id, location_id in locations_at(session, unlisted, audit.started_at).items():
-                window.located[(audit_id, asset_id)] = location_id
+                located[asset_id] = location_id
 
     def _location(self, location_id: uuid.UUID | None) -> Location | None:
         if location_id is None:
@@ -353,26 +668,27 @@ class BulkReplayer:
     # -- deciding
 
     def _procedure(self, window: _Window, entry: Entry) -> Replayed:
-        row = self.procedures[entry.row_id]
+        row = self.procedures[entry.seq]
         replayer = self.per_record
         kind = ProcedureKind(row.kind)
         performer = replayer._username(row.performed_by_id)
-        tag = self.kit_tags.get(row.asset_id, "")
-        summary = f"{kind.label} {tag} by {performer} at {row.performed_at:%Y-%m-%d %H:%M}"
+        summary = f"{kind.label} {row.tag} by {performer} at {row.at[:16]}"
         queued = window.queued.get(entry.entry_id)
         if queued is not None:
             return already_queued(entry, queued)
         if row.id in window.on_server:
             return Replayed(replayer._result(entry, summary, Outcome.ALREADY_APPLIED))
-        asset = window.assets.get(row.asset_id)
-        if kind is ProcedureKind.RECEIVE or asset is None:
+        current = window.assets.get(row.asset_id)
+        if kind is ProcedureKind.RECEIVE or current is None:
             raise _Unusual
         payload = procedure_payload(row, performer)
         if "tag" in payload["values"]:
             raise _Unusual  # the tags the window's scans are matched by would move
-        now_values = base_values(asset)
+        now_values = window.values.get(current.id)
+        if now_values is None:
+            now_values = window.values[current.id] = base_values(current)
         base = replayer.bases.get(row.asset_id)
-        rebase = compare_with_server(row.changes, base, now_values, asset.version)
+        rebase = compare_with_server(row.changes, base, now_values, current.version)
         if rebase.conflicting:
             raise _Unusual  # the conflict queue's record is made per record
         request = request_from_payload(
@@ -380,20 +696,26 @@ class BulkReplayer:
             performed_by=performer,
             procedure_id=row.id,
             asset_id=row.asset_id,
-            note=replay_note(replayer.info, performer, replayer.by_user, rebase, asset.version),
+            note=replay_note(replayer.info, performer, replayer.by_user, rebase, current.version),
             origin_detail=f"field kit {replayer.info.kit_id}; recorded by {row.origin}",
             performed_at=row.performed_at,
         )
+        # The rule functions read the asset's columns: the window's copy stands in for it.
+        asset = cast("Asset", current)
         try:
-            actor = require(self.session, performer, work_for(kind))
-            decision = decide_procedure(self.session, request, asset)
+            actor = self.actors.get((performer, kind))
+            if actor is None:
+                actor = self.actors[(performer, kind)] = require(
+                    self.session, performer, work_for(kind)
+                )
+            decision = decide_procedure(self.session, request, asset, pending=window.pending)
         except DesktopError:
             raise _Unusual from None  # queued per record, with the service's reasons
         if decision.approvals:
             raise _Unusual  # pending approval: recorded per record
         # The session holds looked-up objects weakly: keep the category for the next one.
         self.held.append(decision.category)
-        version_before = asset.version
+        version_before = current.version
         window.procedures.append(
             procedure_values(
                 request,
@@ -403,39 +725,54 @@ class BulkReplayer:
                 risk=decision.risk,
                 approvals=0,
                 performed_by_id=actor.id,
-                asset_id=asset.id,
+                asset_id=current.id,
                 asset_version=None,
                 now=self.now,
             )
         )
         apply_decision(asset, decision)
-        asset.version = version_before + 1
+        current.version = version_before + 1
+        # Its values now: those it had, with what the procedure set (as base_values reads).
+        values = dict(now_values)
+        for key, value in decision.new_values.items():
+            values[key] = json_value(value)
+        for name, value in decision.custom.items():
+            if value is None:
+                values.pop(CUSTOM_PREFIX + name, None)
+            else:
+                values[CUSTOM_PREFIX + name] = value
+        window.values[current.id] = values
         outcome = Outcome.MERGED if rebase.merged_from is not None else Outcome.APPLIED
         return Replayed(
             replayer._result(entry, summary, outcome, rebase_reason(rebase, version_before)),
-            asset_id=asset.id,
-            server_version=asset.version,
-            values=base_values(asset),
+            asset_id=current.id,
+            server_version=current.version,
+            values=values,
         )
 
     def _scan(self, window: _Window, entry: Entry) -> Replayed:
-        scan = self.scans[entry.row_id]
+        scan = self.scans[entry.seq]
         replayer = self.per_record
         scanner = replayer._username(scan.scanned_by_id)
-        summary = scan_summary(scan, scanner)
+        summary = scan_summary(scan, scanner, scan.at)
         queued = window.queued.get(entry.entry_id)
         if queued is not None:
             return already_queued(entry, queued)
         if scan.id in window.on_server:
             return Replayed(replayer._result(entry, summary, Outcome.ALREADY_APPLIED))
         text = scan.raw.strip()
-        key = normalize_tag(text)
+        key = scan.key
         if not text or len(text) > 200 or key in window.location_keys:
             raise _Unusual  # refused, or a room scan: per record
         asset_id = window.by_key.get(key) if len(key) <= TAG_MAX_LENGTH else None
         try:
-            audit = lock_open_audit(self.session, scan.audit_id)
-            person_id = audit_scans.scanner_id(self.session, scanner)
+            checked = self.scanning.get((scan.audit_id, scanner))
+            if checked is None:
+                checked = self.scanning[(scan.audit_id, scanner)] = (
+                    lock_open_audit(self.session, scan.audit_id),
+                    audit_scans.scanner_id(self.session, scanner),
+                )
+            audit, person_id = checked
             room = self._room(
                 window, audit, scan.location_id if scan.kind == ScanKind.ASSET.value else None
             )
@@ -447,12 +784,11 @@ class BulkReplayer:
             if not repeat:
                 window.unknown[audit.id].add(key)
         else:
-            asset: Asset | _Seen = window.assets.get(asset_id) or window.seen[asset_id]
-            listed = (audit.id, asset_id) in window.expected
+            asset: _Current | _Seen = window.assets.get(asset_id) or window.seen[asset_id]
+            expected_at = window.expected[audit.id]
+            listed = asset_id in expected_at
             expected_id = (
-                window.expected[(audit.id, asset_id)]
-                if listed
-                else window.located.get((audit.id, asset_id))
+                expected_at[asset_id] if listed else window.located[audit.id].get(asset_id)
             )
             counted = window.counted[audit.id]
             classification, _message = audit_scans.classify_asset_scan(
@@ -495,49 +831,51 @@ class BulkReplayer:
     # -- writing
 
     def _write(self, window: _Window) -> None:
+        """The window's procedures, asset updates and scans, one driver ``executemany``
+        each (the updates one per set of changed columns)."""
         connection = self.session.connection()
         if window.procedures:
-            connection.execute(insert(_PROCEDURES), window.procedures)
-        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+            defaults = {"version": 1, "created_at": self.now, "updated_at": self.now}
+            self._statement(_PROCEDURES, connection).run_dicts(window.procedures, defaults)
+        groups: dict[tuple[str, ...], list[list[Any]]] = {}
+        positions = {name: n for n, name in enumerate(_Current.__slots__)}
         for asset_id, asset in window.assets.items():
             before = window.read[asset_id]
-            if asset.version == before["version"]:
+            version = before[positions["version"]]
+            if asset.version == version:
                 continue
-            changed = tuple(c for c in _MUTABLE if getattr(asset, c) != before[c])
-            params = {f"v_{c}": getattr(asset, c) for c in changed}
-            params.update(
-                b_id=asset_id,
-                b_version=before["version"],
-                b_new_version=asset.version,
-                b_updated_at=self.now,
+            changed = tuple(c for c in _MUTABLE if getattr(asset, c) != before[positions[c]])
+            groups.setdefault(changed, []).append(
+                [
+                    *(getattr(asset, c) for c in changed),
+                    asset.version,
+                    self.now,
+                    asset_id,
+                    version,
+                ]
             )
-            groups.setdefault(changed, []).append(params)
         for changed, rows in groups.items():
-            statement = (
-                update(_ASSETS)
-                .where(
-                    _ASSETS.c.id == bindparam("b_id"),
-                    _ASSETS.c.version == bindparam("b_version"),
-                )
-                .values(
-                    {
-                        **{c: bindparam(f"v_{c}") for c in changed},
-                        "version": bindparam("b_new_version"),
-                        "updated_at": bindparam("b_updated_at"),
-                    }
-                )
-            )
-            result = connection.execute(statement, rows)
-            if connection.dialect.supports_sane_multi_rowcount and result.rowcount != len(rows):
+            touched = self._statement(changed, connection).run(rows)
+            if connection.dialect.supports_sane_multi_rowcount and touched != len(rows):
                 raise KitError(
                     "an asset changed on the server while the sync held it; nothing of "
                     "this batch was recorded: sync again"
                 )
         if window.scans:
-            connection.execute(insert(_SCANS), window.scans)
+            self._statement(_SCANS, connection).run_dicts(window.scans, {})
         window.procedures.clear()
         window.scans.clear()
         self._forget_assets()
+
+    def _statement(self, what: Table | tuple[str, ...], connection: Connection) -> _DriverWrite:
+        """The insert into a table, or the update of a set of asset columns (made once
+        per transaction)."""
+        made = self._writes.get(what)
+        if made is None:
+            made = self._writes[what] = (
+                _insert(connection, what) if isinstance(what, Table) else _update(connection, what)
+            )
+        return made
 
     def _forget_assets(self) -> None:
         """Assets the session holds are re-read on next use (a bulk write or a

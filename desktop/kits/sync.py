@@ -8,8 +8,10 @@ record goes through its service (:func:`record_in_session` for procedures, the s
 incident and withdrawal services) in a savepoint of its own, so that a refused record
 rolls back alone and is queued as a conflict. A record whose id is already on the server
 is "already applied": a sync killed half-way and run again records nothing twice.
-Records go in server transactions of :data:`FIRST_BATCH`, then twice as many each time
-up to :data:`BATCH`; the kit marks entries synced only after the server committed.
+Records go in server transactions of at most :data:`BATCH` records; while someone
+watches the progress, the first one takes :data:`FIRST_BATCH` records (so that it moves
+at once) and each takes no more once it worked :data:`TRANSACTION_SECONDS`. A cancel
+lands at the next record. The kit marks entries synced only after the server committed.
 
 A procedure is compared field by field: for every field it changed, the server's value
 now must be the one the kit saw before it (nobody else touched that field) or the one
@@ -24,13 +26,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Row, delete, func, select
+from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -106,15 +109,19 @@ CONFLICT_NUMBER_ATTEMPTS = 20
 #: others each in a savepoint of its own); the kit marks them synced once the server
 #: committed them all.
 BATCH = 5000
-#: The first transaction's records: the progress moves (and a cancel can land) early;
-#: each next transaction is twice as large, up to :data:`BATCH`.
+#: While a progress is shown, a server transaction takes no more records once it has
+#: worked this long: the progress (which reports committed records) moves at least this
+#: often. A cancel lands at the next record, whatever the transaction's size.
+TRANSACTION_SECONDS = 0.5
+#: The first transaction's records when a progress is shown: it moves at once.
 FIRST_BATCH = 50
 #: User names by person id (ids are UUIDs: one person's id is never another's).
 _USERNAMES: dict[uuid.UUID, str] = {}
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
+    """One kit journal entry to replay."""
+
     seq: int
     entry_id: uuid.UUID
     record: str
@@ -122,10 +129,24 @@ class Entry:
     op: str
 
 
-@dataclass
 class Base:
-    server_version: int
-    values: dict[str, Any]
+    """An asset's base: the server version the kit knew, and its values then (from the
+    kit's JSON, decoded when first asked for: most replays compare only versions)."""
+
+    __slots__ = ("_text", "_values", "server_version")
+
+    def __init__(
+        self, server_version: int, values: dict[str, Any] | None = None, *, text: str = "{}"
+    ) -> None:
+        self.server_version = server_version
+        self._values = values
+        self._text = text
+
+    @property
+    def values(self) -> dict[str, Any]:
+        if self._values is None:
+            self._values = json.loads(self._text)
+        return self._values
 
 
 @dataclass
@@ -175,6 +196,7 @@ def sync(
         acting_person(session, by_user)
     entries = _entries(kit)
     bases = _bases(kit)
+    in_base = set(bases)
     total = len(entries) + (0 if dry_run or not (refresh or ending) else 1)
     results: list[RecordResult] = []
     cancelled = False
@@ -202,7 +224,7 @@ def sync(
     from desktop.kits.bulk_replay import BulkReplayer
 
     position = 0
-    size = min(FIRST_BATCH, BATCH)
+    size = min(FIRST_BATCH, BATCH) if progress is not None else BATCH
     while position < len(entries) and not cancelled:
         done: list[tuple[Entry, Replayed]] = []
 
@@ -212,13 +234,17 @@ def sync(
 
         with server.write() as session, kit.read() as kit_session, batch_cache(session):
             replayer = _Replayer(session, kit_session, info, by_user, bases)
-            bulk = BulkReplayer(replayer, cancel)
+            # While someone watches, the transaction ends in time for the progress.
+            until = None if progress is None else time.monotonic() + TRANSACTION_SECONDS
+            bulk = BulkReplayer(replayer, cancel, until=until)
             bulk.replay(entries[position : position + size], remember)
             cancelled = bulk.cancelled
         # The server committed the batch: now the kit hears of it.
-        _mark(kit, done)
+        _mark(kit, done, in_base)
         position += len(done)
-        size = min(size * 2, BATCH)
+        # Twice what the last one took in its time (what it read and locked beyond that
+        # is read again by the next): all that is left, when it took all it had.
+        size = BATCH if len(done) == size else min(BATCH, max(FIRST_BATCH, 2 * len(done)))
         for _entry, replayed in done:
             results.append(replayed.result)
             tell(replayed.result.summary)
@@ -334,7 +360,7 @@ def _bases(kit: Database) -> dict[uuid.UUID, Base]:
             "(SELECT asset_id FROM procedures WHERE id IN "
             "(SELECT row_id FROM kit_journal WHERE synced = 0))"
         ).all()
-    return {uuid.UUID(r[0]): Base(int(r[1]), json.loads(r[2])) for r in rows}
+    return {uuid.UUID(r[0]): Base(int(r[1]), text=r[2]) for r in rows}
 
 
 def _remember(bases: dict[uuid.UUID, Base], replayed: Replayed) -> None:
@@ -347,33 +373,49 @@ def _remember(bases: dict[uuid.UUID, Base], replayed: Replayed) -> None:
         known.server_version = replayed.server_version
 
 
-def _mark(kit: Database, done: list[tuple[Entry, Replayed]]) -> None:
+def _mark(kit: Database, done: list[tuple[Entry, Replayed]], in_base: set[uuid.UUID]) -> None:
     """After the server committed: the entries are synced (and the assets' server
-    versions noted), in one kit transaction."""
+    versions noted), in one kit transaction. ``in_base``: the assets the kit's
+    ``kit_base`` holds (those made offline are added, with their values)."""
     if not done:
         return
+    # One statement per run of entries with the same outcome: ``done`` follows the
+    # journal's order, and every entry not yet synced between two of them is in it.
+    runs: list[list[Any]] = []
+    for entry, replayed in done:
+        outcome = replayed.result.outcome.value
+        if runs and runs[-1][0] == outcome:
+            runs[-1][2] = entry.seq
+        else:
+            runs.append([outcome, entry.seq, entry.seq])
+    latest: dict[uuid.UUID, Replayed] = {}
+    for _entry, replayed in done:
+        if replayed.asset_id is not None and replayed.server_version is not None:
+            latest[replayed.asset_id] = replayed
     with kit.engine.begin() as connection:
         connection.exec_driver_sql(
-            "UPDATE kit_journal SET synced = 1, outcome = ? WHERE seq = ?",
-            [(replayed.result.outcome.value, entry.seq) for entry, replayed in done],
+            "UPDATE kit_journal SET synced = 1, outcome = ? "
+            "WHERE seq BETWEEN ? AND ? AND synced = 0",
+            [tuple(run) for run in runs],
         )
-        versions = [
-            (
-                replayed.asset_id.hex,
-                replayed.server_version,
-                replayed.server_version,
-                json.dumps(replayed.values or {}, default=str),
+        known = [(r.server_version, a.hex) for a, r in latest.items() if a in in_base]
+        if known:
+            connection.exec_driver_sql(
+                "UPDATE kit_base SET server_version = ? WHERE asset_id = ?", known
             )
-            for _entry, replayed in done
-            if replayed.asset_id is not None and replayed.server_version is not None
+        new = [
+            (a.hex, r.server_version, r.server_version, json.dumps(r.values or {}, default=str))
+            for a, r in latest.items()
+            if a not in in_base
         ]
-        if versions:
+        if new:
             connection.exec_driver_sql(
                 "INSERT INTO kit_base (asset_id, version, server_version, vals) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT (asset_id) DO UPDATE SET "
                 "server_version = excluded.server_version",
-                versions,
+                new,
             )
+    in_base.update(latest)
 
 
 def refresh_kit(
@@ -1325,15 +1367,20 @@ _SCAN_WORDS = {
 }
 
 
-def scan_summary(scan: Any, scanner: str) -> str:
+def scan_summary(scan: Any, scanner: str, at: str | None = None) -> str:
     """One line naming an offline scan (an :class:`AuditScan` or a row with its ``kind``,
-    ``raw`` and ``scanned_at``) in the sync's results."""
+    ``raw`` and ``scanned_at``) in the sync's results; ``at``: its moment already written
+    as ``YYYY-MM-DD HH:MM:SS``."""
     words = _SCAN_WORDS.get(ScanKind(scan.kind), "Scan")
-    return f"{words} “{scan.raw}” by {scanner} at {scan.scanned_at:%Y-%m-%d %H:%M:%S}"
+    if at is None:
+        at = f"{scan.scanned_at:%Y-%m-%d %H:%M:%S}"
+    return f"{words} “{scan.raw}” by {scanner} at {at}"
 
 
-def procedure_payload(procedure: Procedure | Row[Any], performer: str) -> dict[str, Any]:
-    """What is needed to record ``procedure`` again through the procedure service."""
+def procedure_payload(procedure: Any, performer: str) -> dict[str, Any]:
+    """What is needed to record ``procedure`` again through the procedure service (a
+    :class:`Procedure`, or a row with its ``kind``, ``changes``, ``answers``,
+    ``asset_id``, ``ticket_ref``, ``reason`` and ``origin``)."""
     kind = ProcedureKind(procedure.kind)
     values: dict[str, Any] = {}
     for change in procedure.changes:

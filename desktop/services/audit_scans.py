@@ -88,6 +88,9 @@ def _not_undone(audit_id: Any) -> Any:
     )
 
 
+#: The statuses of retired assets, as stored (a scan of one says it is retired).
+_RETIRED_VALUES = frozenset(s.value for s in RETIRED_STATUSES)
+
 _ASSET_BY_TAG = select(Asset).where(Asset.tag_key == bindparam("key"))
 _LOCATION_BY_CODE = select(Location).where(Location.code_key == bindparam("key"))
 _PERSON_BY_USERNAME = select(Person.id, Person.name, Person.active).where(
@@ -540,7 +543,7 @@ def classify_asset_scan(
     label = f"{asset.tag} {asset.name}".strip()
     if already_counted:
         return ScanClass.DUPLICATE, f"{label}: already scanned, counted once"
-    if asset.status in {s.value for s in RETIRED_STATUSES}:
+    if asset.status in _RETIRED_VALUES:
         status = AssetStatus(asset.status).label.lower()
         return ScanClass.RETIRED, f"{label} is {status} but is here"
     if room is None or expected_location_id == room.id:
@@ -564,12 +567,14 @@ def counted_assets(
     session: Session, audit_id: uuid.UUID, asset_ids: Collection[uuid.UUID]
 ) -> set[uuid.UUID]:
     """Which of ``asset_ids`` a scan not undone already counted in the audit (the set
-    form of the check each scan makes, for a kit's batch replay)."""
+    form of the check each scan makes, for a kit's batch replay; Core statements on the
+    session's connection: the caller flushed what it holds)."""
     found: set[uuid.UUID | None] = set()
-    ids = sorted(set(asset_ids))
+    ids = list(set(asset_ids))
+    connection = session.connection()
     for start in range(0, len(ids), _CHUNK):
         found.update(
-            session.execute(
+            connection.execute(
                 select(AuditScan.asset_id).where(
                     AuditScan.audit_id == audit_id,
                     AuditScan.asset_id.in_(ids[start : start + _CHUNK]),
@@ -583,13 +588,16 @@ def counted_assets(
 
 
 def unknown_tags_scanned(session: Session, audit_id: uuid.UUID, keys: Collection[str]) -> set[str]:
-    """Which of these normalised tags were already scanned as unknown (not undone)."""
+    """Which of these normalised tags were already scanned as unknown (not undone), for a
+    kit's batch replay (Core statements on the session's connection: the caller flushed
+    what it holds)."""
     found: set[str] = set()
     wanted = sorted(set(keys))
     key = func.lower(func.trim(AuditScan.raw))
+    connection = session.connection()
     for start in range(0, len(wanted), _CHUNK):
         found.update(
-            session.execute(
+            connection.execute(
                 select(key).where(
                     AuditScan.audit_id == audit_id,
                     AuditScan.classification == ScanClass.UNKNOWN.value,

@@ -20,7 +20,7 @@ command line, import, field kit replay), inside its transaction.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -99,6 +99,7 @@ def apply_lifecycle_rules(
     problems: list[Problem],
     custom: Mapping[str, object] | None = None,
     category_id: uuid.UUID | None = None,
+    pending: Mapping[uuid.UUID, Sequence[tuple[uuid.UUID, str]]] | None = None,
 ) -> None:
     """Adjust ``new_values`` (the asset fields the procedure sets) and add ``problems``.
 
@@ -108,6 +109,8 @@ def apply_lifecycle_rules(
         install_requirements: the install template's problems with the resulting asset.
         custom: the custom fields the procedure changes (by name).
         category_id: the asset's category after the procedure.
+        pending: the procedures waiting for approval on each asset, when the caller
+            read them for many assets at once (see :func:`waiting_procedure_problem`).
     """
     if (problem := model_category_problem(session, asset, new_values, category_id)) is not None:
         problems.append(problem)
@@ -117,7 +120,8 @@ def apply_lifecycle_rules(
     current = AssetStatus(asset.status)
     if (found := decommissioned_change_problem(kind, current, changed)) is not None:
         problems.append(Problem(*found))
-    if (waiting := waiting_procedure_problem(session, kind, asset.id, asset.tag)) is not None:
+    waiting = waiting_procedure_problem(session, kind, asset.id, asset.tag, pending=pending)
+    if waiting is not None:
         problems.append(waiting)
     if kind is ProcedureKind.DECOMMISSION:
         if asset.assigned_to_id is not None:
@@ -154,17 +158,30 @@ PROCEDURE_NOUNS: dict[ProcedureKind, str] = {
 
 
 def waiting_procedure_problem(
-    session: Session, kind: ProcedureKind, asset_id: uuid.UUID, tag: str
+    session: Session,
+    kind: ProcedureKind,
+    asset_id: uuid.UUID,
+    tag: str,
+    *,
+    pending: Mapping[uuid.UUID, Sequence[tuple[uuid.UUID, str]]] | None = None,
 ) -> Problem | None:
     """Why ``kind`` may not be recorded on the asset while another procedure waits for
-    approval there (see :func:`desktop.domain.lifecycle.waiting_procedure_conflicts`)."""
-    rows = session.execute(
-        select(Procedure.id, Procedure.kind)
-        .where(
-            Procedure.asset_id == asset_id,
-            Procedure.state == ProcedureState.PENDING_APPROVAL.value,
+    approval there (see :func:`desktop.domain.lifecycle.waiting_procedure_conflicts`).
+
+    ``pending``: the waiting procedures (id, kind) of each asset in the order they were
+    performed, read by the caller for many assets at once (:func:`pending_procedures`);
+    without it they are read here."""
+    rows: Iterable[tuple[uuid.UUID, str]] = (
+        pending.get(asset_id, ())
+        if pending is not None
+        else session.execute(
+            select(Procedure.id, Procedure.kind)
+            .where(
+                Procedure.asset_id == asset_id,
+                Procedure.state == ProcedureState.PENDING_APPROVAL.value,
+            )
+            .order_by(Procedure.performed_at)
         )
-        .order_by(Procedure.performed_at)
     )
     for procedure_id, waiting_kind in rows:
         waiting = ProcedureKind(waiting_kind)
@@ -176,6 +193,29 @@ def waiting_procedure_problem(
                 "it first",
             )
     return None
+
+
+def pending_procedures(
+    session: Session, asset_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[tuple[uuid.UUID, str]]]:
+    """The procedures waiting for approval on each of ``asset_ids`` (id, kind), in the
+    order they were performed: what :func:`waiting_procedure_problem` reads, for many
+    assets in one statement per 900 (Core statements on the session's connection: the
+    caller flushed what it holds)."""
+    found: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = {}
+    connection = session.connection()
+    for start in range(0, len(asset_ids), 900):
+        rows = connection.execute(
+            select(Procedure.asset_id, Procedure.id, Procedure.kind)
+            .where(
+                Procedure.asset_id.in_(asset_ids[start : start + 900]),
+                Procedure.state == ProcedureState.PENDING_APPROVAL.value,
+            )
+            .order_by(Procedure.performed_at)
+        )
+        for asset_id, procedure_id, kind in rows:
+            found.setdefault(asset_id, []).append((procedure_id, kind))
+    return found
 
 
 def model_category_problem(

@@ -194,13 +194,19 @@ class ProcedureDecision:
 
 
 def decide_procedure(
-    session: Session, request: ProcedureRequest, asset: Asset | None
+    session: Session,
+    request: ProcedureRequest,
+    asset: Asset | None,
+    *,
+    pending: Mapping[uuid.UUID, Sequence[tuple[uuid.UUID, str]]] | None = None,
 ) -> ProcedureDecision:
     """Validate ``request`` against ``asset`` (None for a receive) and its template:
     fields, answers, checklist, lifecycle legality and rules, the tag's uniqueness; and
     work out its changes and approvals. Raises :class:`ValidationError` with every
     problem. Writes nothing: :func:`record_in_session` and a field kit's batch replay
     (which holds the asset's current values in memory) record what it decided.
+    ``pending``: the procedures waiting for approval per asset, when the caller read them
+    for many assets at once (:func:`desktop.services.lifecycle_rules.pending_procedures`).
     """
     kind = request.kind
     subject = f"asset {asset.tag}" if asset else "new asset"
@@ -216,7 +222,7 @@ def decide_procedure(
     if target_status is not None:
         new_values["status"] = target_status.value
 
-    category = session.get(Category, category_id) if category_id else None
+    category = _category(session, category_id)
     custom = _validate_custom(category, asset, request, problems)
 
     def install_requirements() -> list[Problem]:
@@ -236,6 +242,7 @@ def decide_procedure(
         problems=problems,
         custom=custom,
         category_id=category_id,
+        pending=pending,
     )
     _check_required_and_rules(template, asset, new_values, answers, custom, problems)
     new_tag = str(new_values.get("tag") or "")
@@ -259,6 +266,16 @@ def decide_procedure(
     return ProcedureDecision(
         template, category, new_values, custom, answers, tuple(changes), risk, approvals
     )
+
+
+def _category(session: Session, category_id: uuid.UUID | None) -> Category | None:
+    """The category (looked up once per batch while a :func:`batch_cache` is on: no
+    procedure changes a category itself)."""
+    if category_id is None:
+        return None
+    from desktop.services.batch_cache import cached
+
+    return cached(session, ("category", category_id), lambda: session.get(Category, category_id))
 
 
 def apply_decision(asset: Asset, decision: ProcedureDecision) -> None:

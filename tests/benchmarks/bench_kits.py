@@ -48,15 +48,24 @@ the same run.
   and on servers a UUID and an aware time made and taken apart per value.
 - **sync**: ``kits.sync`` of a kit holding 1,000 offline procedures (changes) and 2,000
   audit scans to a SQLite server of 10,000 assets, without and then with the kit's
-  refresh. Floor: stdlib ``sqlite3`` inserting the same 1,000 procedure rows and 2,000
-  scan rows and updating the 1,000 asset rows on the server file in one transaction.
-  Ours replays runs of changes and scans in bulk (``desktop.kits.bulk_replay``: the
-  server state the rules need read in a few set-based statements per window, each record
-  decided in order by the services' own rule functions — ``decide_procedure``,
-  ``classify_asset_scan``, the three-way ``compare_with_server`` — and written with one
-  ``executemany`` per table, up to 5,000 records per server transaction); anything unusual
-  (conflict, approval, receipt, other record kinds) goes through the per-record replay
-  in the same transaction. Printed: wall and CPU seconds, both ratios, the load.
+  refresh. Floor: stdlib ``sqlite3`` reading the kit's 1,000 procedure rows, 2,000 scan
+  rows and the assets' new values, then inserting the same rows and updating the 1,000
+  asset rows on the server file in one transaction (WAL, ``synchronous=FULL``); since
+  sync16 the kit reads are inside its timing (copying rows includes reading them),
+  nothing else changed. Not in the floor, in ours: reading the kit's journal and marking
+  it (and the kit's base versions) in a kit transaction of its own with
+  ``synchronous=FULL``, the idempotency reads (which ids the server has, which entries
+  the conflict queue holds), the server state the rules read, the rules themselves,
+  ``updated_at`` and its index, the replay notes. Ours replays runs of changes and
+  scans in bulk (``desktop.kits.bulk_replay``: the server state the rules need read in a
+  few set-based statements per window, each record decided in order by the services'
+  own rule functions — ``decide_procedure``, ``classify_asset_scan``, the three-way
+  ``compare_with_server`` — and written with one driver ``executemany`` per table);
+  anything unusual (conflict, approval, receipt, other record kinds) goes through the
+  per-record replay in the same transaction. With no progress shown (this benchmark,
+  scripts) a server transaction takes up to 5,000 records; with one (GUI, command line)
+  the first takes 50 and each stops taking records after 0.5 s of work. Printed: wall
+  and CPU seconds, both ratios, the load.
   Measured (kitsync, 2026-12-05 09:50-10:02 UTC, 2-core machine shared by six
   engineers, load 14-17: prefer the CPU ratio, the wall figure follows the load):
   before (per-record replay, 50 records per transaction) sync 3.67 s (×24.9 wall; 4.1 s
@@ -117,6 +126,39 @@ the same run.
   without its asset's version, e.g. a procedure rejected or an audit closed), writing
   the difference ~0.08 s (1,000 asset upserts with their search index rows), the
   server's checkout record ~0.03 s.
+
+  Measured again (sync16, 2026-12-05 12:27-12:29 UTC, the floor reading the kit inside
+  its timing, "before" the code of 87f4bc0 run by this same benchmark interleaved with
+  ours; load 5.5-6.1 on the 2 shared cores):
+
+  =================  =========  ==========  ==========  =========
+  sync               ours s     floor s     wall ratio  CPU ratio
+  =================  =========  ==========  ==========  =========
+  before             2.12/0.86  0.32/0.13   6.6×        6.6×
+  before (again)     2.09/0.72  0.34/0.12   6.2×        6.1×
+  now                0.55/0.41  0.35/0.13   1.6×        3.0×
+  now (again)        1.04/0.42  0.23/0.15   4.4×        2.8×
+  =================  =========  ==========  ==========  =========
+
+  (seconds wall/CPU.) At a quieter moment (12:54 UTC, load 1.4-1.6, the same pairs):
+  before 0.65/0.63 s and 0.64/0.62 s against 0.13/0.12 s (×4.9-5.1 wall, ×5.1-5.4 CPU);
+  now 0.38/0.37 s and 0.34/0.34 s against 0.13/0.12 and 0.12/0.11 s (×2.9 wall,
+  ×3.0-3.1 CPU); with the refresh ×9.9-10.1 CPU before, ×6.7-6.9 now. With a progress shown (the GUI's and command line's path: 3-4
+  server transactions at that load instead of 1) 0.48-0.51 s CPU, ×3.6-3.9. The issue's
+  2× is still missed. Where the ~0.33 s CPU of a warm sync go (load ~4): the database's
+  own work in the writes ~0.10 s (as the floor's: the ``asset_search_au`` trigger
+  keeping the search index is most of it; ours also keeps ``updated_at``'s index),
+  converting the values for the driver ~0.02 s, deciding the 1,000 changes ~0.065 s
+  (``decide_procedure`` ~25 µs each), the 2,000 scans ~0.03 s, the server reads ~0.06
+  s, reading the journal and the kit's rows and marking the kit ~0.045 s; in a first
+  sync of a process the statements' first compilation and the garbage collector
+  (measured 0.06 s of collections during the benchmark's sync) add 0.05-0.1 s. What went (from ~0.8 s CPU): one query per change for procedures waiting
+  for approval (now read per window), SQLAlchemy's per-parameter work on the writes
+  (now the driver's ``executemany`` with values converted by the columns' own types) and
+  on the ``IN`` lists of the reads, ORM rows for the kit's records and the server's
+  assets (now plain rows), five extra transactions (now one unless a progress is shown),
+  the kit's journal marked row by row and every asset's values encoded as JSON for the
+  kit (now one statement per run of outcomes, values only for new assets).
 
 Run: ``uv run python -m tests.benchmarks.bench_kits`` or
 ``uv run pytest tests/benchmarks/bench_kits.py -s``.
@@ -432,7 +474,10 @@ def _offline_work(kit: Database, audit_id: uuid.UUID) -> None:
 
 
 def floor_sync(server: Path, kit: Path) -> tuple[float, float]:
-    """The floor's wall and CPU seconds."""
+    """The floor's wall and CPU seconds: the kit's offline rows read with stdlib
+    ``sqlite3`` (copying them includes reading them), then inserted and the assets
+    updated on the server file in one transaction."""
+    started, cpu = time.perf_counter(), time.process_time()
     source = sqlite3.connect(kit)
     procedures = source.execute(
         "SELECT * FROM procedures WHERE id IN (SELECT row_id FROM kit_journal "
@@ -448,7 +493,6 @@ def floor_sync(server: Path, kit: Path) -> tuple[float, float]:
         "(SELECT row_id FROM kit_journal WHERE record = 'procedure'))"
     ).fetchall()
     source.close()
-    started, cpu = time.perf_counter(), time.process_time()
     connection = sqlite3.connect(server, isolation_level=None)
     try:
         connection.execute("PRAGMA journal_mode=WAL")

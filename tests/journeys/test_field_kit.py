@@ -144,7 +144,8 @@ def test_a_day_offline_in_a_field_kit(
     sync = window.open_dialogs[-1]
     assert isinstance(sync, SyncDialog)
     qtbot.mouseClick(sync.preview_button, Qt.MouseButton.LeftButton)
-    _until(qtbot, lambda: sync.report is not None, sync.message.text)
+    # The report comes before the worker is done; Sync is enabled again only then.
+    _until(qtbot, lambda: sync.report is not None and sync.worker is None, sync.message.text)
     assert sync.report.dry_run
     assert sync.results.rowCount() == waiting
     outcomes = {row[2] for row in sync.rows()}
