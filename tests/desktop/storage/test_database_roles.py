@@ -25,7 +25,7 @@ from desktop.services.approvals import approve
 from desktop.services.reference import create_category
 from desktop.services.users import add_user
 from desktop.storage.database import Database
-from desktop.storage.logins import database_name
+from desktop.storage.logins import database_name, holds_trigger
 from tests.backends import make_database
 from tests.factories import World, seed_world
 
@@ -354,3 +354,18 @@ def test_work_is_only_recorded_in_the_name_of_the_login_that_records_it(
         performer=_id(register, own_id),
         **params,
     )
+
+
+def test_the_owner_is_told_by_the_trigger_privilege_in_show_grants() -> None:
+    grants = [
+        "GRANT USAGE ON *.* TO `tess`@`%` IDENTIFIED BY PASSWORD '*A1B2'",
+        "GRANT `reg_u_tess` TO `tess`@`%`",
+        "GRANT SELECT, INSERT, UPDATE ON `reg`.* TO `reg_technician`",
+        "GRANT TRIGGER ON `reg`.`assets` TO `tess`@`%`",
+        "GRANT TRIGGER ON `other`.* TO `tess`@`%`",
+    ]
+    assert not holds_trigger(grants, "reg")
+    assert holds_trigger([*grants, "GRANT SELECT, TRIGGER ON `reg`.* TO `own`@`%`"], "reg")
+    assert holds_trigger(["GRANT ALL PRIVILEGES ON `reg`.* TO `own`@`%`"], "reg")
+    assert holds_trigger(["GRANT ALL PRIVILEGES ON *.* TO `root`@`localhost`"], "reg")
+    assert holds_trigger(["GRANT ALL PRIVILEGES ON `we``ird`.* TO `o`@`%`"], "we`ird")
