@@ -356,7 +356,10 @@ class SettingsDialog(QDialog):
     def _store_person(self, url: str) -> None:
         """The person is saved for the database they were chosen on: switching to another
         database with the person field untouched does not carry them over (that database
-        keeps its own; a local file without one acts as the operating-system user)."""
+        keeps its own; a local file without one acts as the operating-system user).
+        An empty ``url`` is the default local file: the person is kept for its path, the
+        database the window opens (under "" nobody ever found them)."""
+        url = url or f"sqlite:///{default_database_path()}"
         person = self.chosen_username()
         switching = database_key(url) != database_key(self._saved_database)
         if signed_in_person(self._settings, self._saved_database) and switching:
