@@ -104,6 +104,7 @@ def test_checkout_through_the_menu_makes_a_kit_and_marks_its_assets(
     kit = tmp_path / "Room A2 visit.adkit"
     dialog = checkout_room_a2(qtbot, window, kit)
     assert f"Checked out {IN_ROOM_A2} assets into {kit}" in dialog.message.text()
+    assert "Field kit › Sync… on return." in dialog.message.text()  # not "Sync…."
     assert dialog.open_button.isVisible() and not dialog.checkout_button.isVisible()
     kit_db = Database(f"sqlite:///{kit}")
     try:
