@@ -420,7 +420,9 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         from ui.gui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.settings, self)
+        # The person is chosen for the database this window works on (--database, a kit).
+        here = self.database.url.set(password=None).render_as_string(hide_password=False)
+        dialog = SettingsDialog(self.settings, self, window_database=here)
         dialog.database_changed.connect(self.switch_database)
         dialog.finished.connect(lambda _result: self._settings_closed())
         self._open_dialog(dialog)
