@@ -74,6 +74,10 @@ FILE, SHEET, MAPPING, PREVIEW, RESULT = range(5)
 SAMPLE_ROWS = 3
 
 
+#: Refused rows listed in full under the dry run (all are in the error workbook).
+MAX_REFUSED_SHOWN = 50
+
+
 class ImportWizard(QDialog):
     print_labels_requested = Signal(list)
     imported = Signal(object)
@@ -484,10 +488,24 @@ class ImportWizard(QDialog):
         if to_notes:
             parts.append("Added to the notes: " + ", ".join(to_notes))
         page.references.setText("\n".join(parts))
+        # Refused rows first, each problem in full (the table's Problems cell is narrow and
+        # cut them to "Status: the asset is …"), then the values rows will get.
+        refused = [
+            f"row {r.row} {r.tag or ''}: refused: "
+            + "; ".join(f"{x.column}: {x.message}" for x in r.problems)
+            for r in plan.rejected[:MAX_REFUSED_SHOWN]
+        ]
+        if len(plan.rejected) > MAX_REFUSED_SHOWN:
+            refused.append(f"and {len(plan.rejected) - MAX_REFUSED_SHOWN} more refused rows")
         page.values.setPlainText(
             "\n".join(
-                p.text() + "".join(f"\n    warning: {w}" for w in p.warnings)
-                for p in value_previews(plan)
+                [
+                    *refused,
+                    *(
+                        p.text() + "".join(f"\n    warning: {w}" for w in p.warnings)
+                        for p in value_previews(plan)
+                    ),
+                ]
             )
         )
         page.model.set_plan(plan, page.chosen_actions())
