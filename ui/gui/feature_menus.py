@@ -119,6 +119,8 @@ class FeatureMenus:
     def open_audits(self) -> None:
         audits = importlib.import_module("ui.gui.audits")
         window = audits.AuditWindow(self.window.database, self.window.username, self.window)
+        # Moves recorded by a reconciliation show in the register (they waited for F5).
+        window.register_changed.connect(self._register_changed)
         self._show_window(window, "Inventory audits", None)
 
     # -- labels ----------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -53,7 +53,14 @@ def _audit_colour(audit: AuditSummary) -> QColor | None:
 
 
 class AuditWindow(QMainWindow):
-    """Audits for the person ``username`` on ``database`` (the main window opens it)."""
+    """Audits for the person ``username`` on ``database`` (the main window opens it).
+
+    Signals:
+        register_changed(): an audit action (moves, missing, last audited, receive)
+            changed assets: the main window's register shows them again.
+    """
+
+    register_changed = Signal()
 
     def __init__(self, database: Database, username: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -205,6 +212,7 @@ class AuditWindow(QMainWindow):
         view.setWindowFlag(Qt.WindowType.Window, True)
         view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         view.changed.connect(self.refresh)
+        view.changed.connect(self.register_changed)
         self._keep(view)
         view.show()
         return view
