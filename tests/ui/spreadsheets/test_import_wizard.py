@@ -372,3 +372,5 @@ def test_every_problem_of_a_row_is_shown_not_only_the_first(
     below = wizard.preview_page.values.toPlainText()
     refused = next(line for line in below.splitlines() if line.startswith("row 2 LAP-9: refused"))
     assert all(line in refused for line in lines), below
+    # Nothing to write: Import is not offered (it was, and then refused the rejected row).
+    assert not wizard.next.isEnabled()

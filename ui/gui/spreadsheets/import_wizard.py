@@ -172,11 +172,21 @@ class ImportWizard(QDialog):
             "&Import" if page == PREVIEW else ("Dry &run >" if page == MAPPING else "&Next >")
         )
         self.next.setEnabled(
-            not busy and (page != FILE or bool(self.file_page.path.text().strip()))
+            not busy
+            and (page != FILE or bool(self.file_page.path.text().strip()))
+            # Import only when the dry run found something to write (it was enabled again
+            # once the dry run's worker ended, and Import then refused "2 rows rejected").
+            and (page != PREVIEW or self._writable_rows() > 0)
         )
         self.cancel.setText("Cancel" if busy or page != RESULT else "Close")
         for page_widget in (self.file_page, self.sheet_page, self.mapping_page, self.preview_page):
             page_widget.setEnabled(not busy)
+
+    def _writable_rows(self) -> int:
+        if self.plan is None:
+            return 0
+        counts = self.plan.counts()
+        return counts["create"] + counts["update"]
 
     def _go_back(self) -> None:
         self._show(max(FILE, self.pages.currentIndex() - 1))
