@@ -426,6 +426,7 @@ def test_check_in_through_the_menu_ends_the_checkout_and_closes_the_kit(
     dialog = window.open_dialogs[-1]
     assert isinstance(dialog, SyncDialog)
     assert dialog.check_in_button.isDefault() and not dialog.sync_button.isDefault()
+    assert dialog.kit_label.text().endswith("(1 record waits to sync)")
     qtbot.mouseClick(dialog.check_in_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.report is not None and dialog.worker is None, timeout=30_000)
     assert dialog.report.returned

@@ -103,13 +103,13 @@ class SyncDialog(QDialog):
         else:
             self.path.hide()
             self.browse.hide()
-            form.addRow(
-                "Kit",
-                QLabel(
-                    f"This window's kit: {kit_info.scope_text} "
-                    f"({kit_info.waiting} record{'s' if kit_info.waiting != 1 else ''} wait)"
-                ),
+            waiting = kit_info.waiting
+            self.kit_label = QLabel(
+                f"This window's kit: {kit_info.scope_text} ("
+                + ("1 record waits" if waiting == 1 else f"{waiting} records wait")
+                + " to sync)"  # it said "(1 record wait)"
             )
+            form.addRow("Kit", self.kit_label)
             self.syncs_with.setText(kit_info.source_description)
             form.addRow("Syncs with", self.syncs_with)
         self.message = QLabel(
