@@ -216,6 +216,9 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         rows = self.selected_rows()
         self.model.reload()
+        # The approvals badge too: demo data, an import or F5 may bring procedures to
+        # decide (it kept "Approvals" without a count until the inbox was opened).
+        self.features.refresh_badge()
         if len(rows) == 1:  # the asset being worked on stays selected
             self.select_asset(rows[0].id)
         self._show_selected_detail()

@@ -56,6 +56,20 @@ def test_the_approvals_badge_counts_what_the_person_may_decide(
     qtbot.waitUntil(lambda: bool(_top_level("ApprovalsInbox")), timeout=5000)
 
 
+def test_refresh_counts_the_approvals_again(
+    qtbot: QtBot, register: Register, window: MainWindow
+) -> None:
+    """A new user filled an empty file with demo data: the register showed 2,000 assets,
+    the badge still said "Approvals" without its count, also after F5."""
+    qtbot.waitUntil(lambda: window.features.approvals_action.text() == "Approvals", timeout=5000)
+    register.decommission_waiting_for_approval("LAP-00001")  # another person, meanwhile
+    assert window.refresh_action.isEnabled()
+    window.refresh_action.trigger()  # F5
+    qtbot.waitUntil(
+        lambda: window.features.approvals_action.text() == "Approvals (1)", timeout=5000
+    )
+
+
 def test_print_labels_for_the_selection(qtbot: QtBot, window: MainWindow) -> None:
     tags = _select_first(window, 3)
     window.features.print_labels_action.trigger()
