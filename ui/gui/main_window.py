@@ -219,6 +219,7 @@ class MainWindow(QMainWindow):
         # The approvals badge too: demo data, an import or F5 may bring procedures to
         # decide (it kept "Approvals" without a count until the inbox was opened).
         self.features.refresh_badge()
+        self.kit.refresh()  # in a kit: what waits to sync (made in other windows meanwhile)
         if len(rows) == 1:  # the asset being worked on stays selected
             self.select_asset(rows[0].id)
         self._show_selected_detail()

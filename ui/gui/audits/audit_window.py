@@ -58,9 +58,11 @@ class AuditWindow(QMainWindow):
     Signals:
         register_changed(): an audit action (moves, missing, last audited, receive)
             changed assets: the main window's register shows them again.
+        recorded(): an audit was started or a scan recorded (a kit's banner counts them).
     """
 
     register_changed = Signal()
+    recorded = Signal()
 
     def __init__(self, database: Database, username: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -175,6 +177,7 @@ class AuditWindow(QMainWindow):
         return dialog
 
     def _started(self, summary: AuditSummary) -> None:
+        self.recorded.emit()
         self.refresh()
         self._select(summary.id)
         self.open_scan_screen()
@@ -200,6 +203,7 @@ class AuditWindow(QMainWindow):
         screen.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         screen.closed.connect(self.refresh)
         screen.scanned.connect(lambda _result: self._list_stale.start())  # the Scans count
+        screen.scanned.connect(lambda _result: self.recorded.emit())
         self._keep(screen)
         screen.show()
         return screen
