@@ -246,5 +246,11 @@ class AuditWindow(QMainWindow):
 
     def closeEvent(self, event):
         self.due_view.jobs.wait()  # counting due assets: ends within a second or so
+        # Its Scanning and reconciliation windows go with it: their reads end first (a
+        # thread still reading when its window was deleted aborted the whole program).
+        for child in list(self._children):
+            jobs = getattr(child, "jobs", None)
+            if jobs is not None:
+                jobs.wait()
         if not self.jobs.defer_close(event):  # a report being written: close when it is
             super().closeEvent(event)
