@@ -219,7 +219,8 @@ class MainWindow(QMainWindow):
         # The approvals badge too: demo data, an import or F5 may bring procedures to
         # decide (it kept "Approvals" without a count until the inbox was opened).
         self.features.refresh_badge()
-        self.kit.refresh()  # in a kit: what waits to sync (made in other windows meanwhile)
+        if self.kit.info is not None:  # in a kit: what waits to sync (made meanwhile)
+            self.kit.refresh()
         if len(rows) == 1:  # the asset being worked on stays selected
             self.select_asset(rows[0].id)
         self._show_selected_detail()
