@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from desktop import credentials
 from desktop.settings import DATABASE_URL, DATE_FORMAT, Settings, signed_in_person
 from desktop.storage.database import Database
+from desktop.storage.urls import default_database_url
 from tests.desktop.test_credentials import MemoryKeyring
 from tests.factories import seed_world
 from ui.gui.settings_dialog import SettingsDialog
@@ -187,3 +188,22 @@ def test_local_file_is_chosen_with_the_file_dialog(
         dialog.save()
     assert changed.args == [f"sqlite:///{chosen}"]
     assert memory_keyring.passwords == {}
+
+
+def test_person_typed_on_the_default_local_file_signs_them_in_there(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring
+) -> None:
+    """A new user on the local file of the data folder (no database chosen yet) types
+    their person and presses OK: the window of that file signs them in. The person was
+    kept under an empty database name, so nobody was ever signed in (found by a new user:
+    the status bar kept "Signed in as root" and approvals refused the approver)."""
+    dialog = open_dialog(qtbot, settings)
+    assert dialog.local_radio.isChecked() and not dialog.path_edit.text()
+    dialog.user_combo.lineEdit().clear()
+    qtbot.keyClicks(dialog.user_combo.lineEdit(), "anna")
+    with qtbot.assertNotEmitted(dialog.database_changed):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20_000)
+    saved = Settings(settings.path)
+    assert saved.get(DATABASE_URL) == ""
+    assert signed_in_person(saved, default_database_url()) == "anna"

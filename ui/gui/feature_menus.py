@@ -92,7 +92,9 @@ class FeatureMenus:
             badge = importlib.import_module("ui.gui.approvals.badge")
             return int(badge.pending_decision_count(database, username))
 
-        worker = self._start(job)
+        # A count in the background: a failure is not put in front of the person (a
+        # returned kit refuses the read, and said so in a message box at every count).
+        worker = self._start(job, quiet=True)
         worker.succeeded.connect(lambda count: self._show_badge(int(count)))
 
     def _show_badge(self, count: int) -> None:
@@ -133,6 +135,9 @@ class FeatureMenus:
     def open_audits(self) -> None:
         audits = importlib.import_module("ui.gui.audits")
         window = audits.AuditWindow(self.window.database, self.window.username, self.window)
+        # Moves recorded by a reconciliation show in the register (they waited for F5).
+        window.register_changed.connect(self._register_changed)
+        window.recorded.connect(self.window.kit.refresh)  # the kit banner's count
         self._show_window(window, "Inventory audits", None)
 
     # -- labels ----------------------------------------------------------------------
@@ -186,13 +191,18 @@ class FeatureMenus:
             self._windows.remove(widget)
         self.window.kit.refresh()  # scans and incidents made there may wait to sync
 
-    def _start(self, job: Any) -> Worker:
+    def _start(self, job: Any, *, quiet: bool = False) -> Worker:
         worker = Worker(job, self.window)
         self._workers.add(worker)
-        worker.failed.connect(self.window.show_error)
+        worker.failed.connect(self._quiet_failure if quiet else self.window.show_error)
         worker.finished.connect(lambda w=worker: self._workers.discard(w))
         worker.start()
         return worker
+
+    def _quiet_failure(self, error: object) -> None:
+        """A refusal (DesktopError) of background work is left unsaid; a bug is not."""
+        if not isinstance(error, DesktopError):
+            self.window.show_error(error)
 
     def close_windows(self) -> None:
         """Close the feature windows (audits, incidents…): they work on one database."""

@@ -218,6 +218,11 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         rows = self.selected_rows()
         self.model.reload()
+        # The approvals badge too: demo data, an import or F5 may bring procedures to
+        # decide (it kept "Approvals" without a count until the inbox was opened).
+        self.features.refresh_badge()
+        if self.kit.info is not None:  # in a kit: what waits to sync (made meanwhile)
+            self.kit.refresh()
         if len(rows) == 1:  # the asset being worked on stays selected
             self.select_asset(rows[0].id)
         self._show_selected_detail()
@@ -430,7 +435,9 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         from ui.gui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.settings, self)
+        # The person is chosen for the database this window works on (--database, a kit).
+        here = self.database.url.set(password=None).render_as_string(hide_password=False)
+        dialog = SettingsDialog(self.settings, self, window_database=here)
         dialog.database_changed.connect(self.switch_database)
         dialog.finished.connect(lambda _result: self._settings_closed())
         self._open_dialog(dialog)

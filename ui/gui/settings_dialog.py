@@ -64,11 +64,18 @@ class SettingsDialog(QDialog):
 
     database_changed = Signal(str)
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, settings: Settings, parent: QWidget | None = None, window_database: str = ""
+    ) -> None:
+        """``window_database``: the URL (no password) of the database the window works on,
+        when it is not the saved one (``--database``, a kit opened in the window): the
+        signed-in person is shown and kept for it while the Database choice is untouched."""
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.setMinimumWidth(620)
         self._settings = settings
+        self._window_database = window_database
+        self._on_window_database = False  # set by _load: the person is the window's one's
         self._jobs = DialogJobs(self)
         self._build()
         self._load()
@@ -134,6 +141,10 @@ class SettingsDialog(QDialog):
             self.date_combo.addItem(f"{today.toString(fmt)}    ({fmt})", fmt)
         you_form = QFormLayout()
         you_form.addRow("&Signed-in person:", self.user_combo)
+        self.person_scope = QLabel()
+        self.person_scope.setWordWrap(True)
+        self.person_scope.hide()
+        you_form.addRow("", self.person_scope)
         you_form.addRow("&Date format:", self.date_combo)
         you_box.setLayout(you_form)
 
@@ -170,6 +181,17 @@ class SettingsDialog(QDialog):
                 self.path_edit.setText(parse_url(saved).database or "")
         # The person signed in on the saved database (each database has its own).
         self._saved_database = saved or f"sqlite:///{default_database_path()}"
+        if self._window_database and database_key(self._window_database) != database_key(
+            self._saved_database
+        ):
+            # The window works on another database than the saved one: its person is shown.
+            self._on_window_database = True
+            self._saved_database = self._window_database
+            self.person_scope.setText(
+                f"For {describe(parse_url(self._window_database))}, the database this window "
+                "works on (the Database above is the one Assetdesk opens by default)."
+            )
+            self.person_scope.show()
         self._shown_person = signed_in_person(self._settings, self._saved_database)
         self.user_combo.setEditText(self._shown_person)
         index = self.date_combo.findData(self._settings.get(DATE_FORMAT))
@@ -282,7 +304,11 @@ class SettingsDialog(QDialog):
 
     def _load_people(self) -> None:
         try:
-            url = credentials.url_with_password(choose_url(None, self._settings.get(DATABASE_URL)))
+            url = credentials.url_with_password(
+                self._saved_database
+                if self._on_window_database
+                else choose_url(None, self._settings.get(DATABASE_URL))
+            )
         except DesktopError:
             return
         # Without a reachable database the user name is typed by hand; the reason shows
@@ -356,7 +382,12 @@ class SettingsDialog(QDialog):
     def _store_person(self, url: str) -> None:
         """The person is saved for the database they were chosen on: switching to another
         database with the person field untouched does not carry them over (that database
-        keeps its own; a local file without one acts as the operating-system user)."""
+        keeps its own; a local file without one acts as the operating-system user).
+        An empty ``url`` is the default local file: the person is kept for its path, the
+        database the window opens (under "" nobody ever found them)."""
+        url = url or f"sqlite:///{default_database_path()}"
+        if url == (self._saved_url or f"sqlite:///{default_database_path()}"):
+            url = self._saved_database  # the Database choice untouched: the window's one
         person = self.chosen_username()
         switching = database_key(url) != database_key(self._saved_database)
         if signed_in_person(self._settings, self._saved_database) and switching:

@@ -240,3 +240,22 @@ def test_recorded_moves_wait_for_approval_when_the_template_asks(
     with world.db.read() as s:
         location = s.execute(select(Asset.location_id).where(Asset.tag == "LAP-3")).scalar_one()
     assert location == world.room_a
+
+
+def test_closing_the_audits_window_while_a_reconciliation_loads_does_not_abort(
+    qtbot: QtBot, world: World
+) -> None:
+    """Closing Inventory audits while its reconciliation window was still reading deleted
+    that window with its thread running: the program aborted (seen under load)."""
+    start_audit(world.db, scope_location_id=world.site, started_by="auditor", name="HQ")
+    window = AuditWindow(world.db, "auditor")
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # as the main window opens it
+    gone: list[bool] = []
+    window.destroyed.connect(lambda *_: gone.append(True))
+    window.show()
+    qtbot.waitUntil(lambda: window.selected_audit() is not None, timeout=5000)
+    view = window.open_reconciliation()
+    assert view is not None and view.jobs.busy()  # it starts reading at once
+    window.close()
+    qtbot.waitUntil(lambda: bool(gone), timeout=10_000)  # deleted, its children with it
+    qtbot.wait(200)

@@ -153,3 +153,19 @@ def test_idle_screen_checkpoints_the_log_off_the_answer_path(
     assert calls == []  # never inside the scan itself
     qtbot.waitUntil(lambda: calls == [world.db], timeout=3000)
     qtbot.waitUntil(lambda: not screen.jobs.busy(), timeout=3000)
+
+
+def test_the_scanning_window_closes_by_keys(qtbot: QtBot, world: World) -> None:
+    """A new user without a window manager (no close box) could not leave the Scanning
+    window: Ctrl+W (also on a button) closes it; the scans stay stored."""
+    audit = start_audit(world.db, scope_location_id=world.site, started_by="auditor", name="Walk")
+    screen = ScanScreen(world.db, "auditor", audit.id, beep=lambda: None)
+    qtbot.addWidget(screen)
+    screen.show()
+    qtbot.waitExposed(screen)
+    screen.activateWindow()
+    qtbot.waitUntil(screen.scan_field.hasFocus)
+    assert screen.close_button.text() == "Close (Ctrl+W)"
+    with qtbot.waitSignal(screen.closed, timeout=5000):
+        qtbot.keyClick(screen.scan_field, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
+    assert not screen.isVisible()

@@ -216,6 +216,17 @@ def test_users_are_refused_on_a_local_file(tmp_path: Path) -> None:
     assert "Traceback" not in refused.stderr
 
 
+def test_users_list_on_a_local_file_does_not_send_the_user_to_users_add(tmp_path: Path) -> None:
+    """A new user on a local file ran ``users list``, was told to ``users add``, and that
+    refused: the list says where a local file's people are instead (found by a new user)."""
+    url = f"sqlite:///{tmp_path / 'mine.sqlite3'}"
+    assert _assetdesk(url, "db", "upgrade").returncode == 0
+    listed = _assetdesk(url, "users", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert "users add" not in listed.stdout.replace("users add is for a shared server", "")
+    assert "Data › People" in listed.stdout and "--as" in listed.stdout
+
+
 def test_a_new_local_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
     path = tmp_path / "fresh" / "assetdesk.sqlite3"
     made = _assetdesk(f"sqlite:///{path}", "db", "upgrade")

@@ -56,6 +56,20 @@ def test_the_approvals_badge_counts_what_the_person_may_decide(
     qtbot.waitUntil(lambda: bool(_top_level("ApprovalsInbox")), timeout=5000)
 
 
+def test_refresh_counts_the_approvals_again(
+    qtbot: QtBot, register: Register, window: MainWindow
+) -> None:
+    """A new user filled an empty file with demo data: the register showed 2,000 assets,
+    the badge still said "Approvals" without its count, also after F5."""
+    qtbot.waitUntil(lambda: window.features.approvals_action.text() == "Approvals", timeout=5000)
+    register.decommission_waiting_for_approval("LAP-00001")  # another person, meanwhile
+    assert window.refresh_action.isEnabled()
+    window.refresh_action.trigger()  # F5
+    qtbot.waitUntil(
+        lambda: window.features.approvals_action.text() == "Approvals (1)", timeout=5000
+    )
+
+
 def test_print_labels_for_the_selection(qtbot: QtBot, window: MainWindow) -> None:
     tags = _select_first(window, 3)
     window.features.print_labels_action.trigger()
@@ -112,3 +126,47 @@ def test_log_incident_audits_and_about_open(qtbot: QtBot, window: MainWindow) ->
     window.features.about_action.trigger()
     qtbot.waitUntil(lambda: bool(_top_level("AboutDialog")), timeout=5000)
     _top_level("AboutDialog")[0].close()
+
+
+def test_moves_recorded_by_an_audit_show_in_the_register(
+    qtbot: QtBot, register: Register, tmp_path: Path
+) -> None:
+    """A new user recorded an audit's moves and the register beside it still showed the
+    old room until F5: the register is read again when an audit action changes assets."""
+    from desktop.services.audit_scans import record_scan
+    from desktop.services.audits import start_audit
+
+    settings = Settings(tmp_path / "settings.ini")
+    settings.set(CURRENT_USER, "tech")  # a technician closes audits and records moves
+    window = MainWindow(register.db, settings, layout_state=LayoutState(tmp_path / "l.ini"))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.model.matching_assets is not None, timeout=10_000)
+    first = window.model.row_at(0)
+    assert first is not None
+    elsewhere = "ROOM-A2" if first.location == "Room A1" else "ROOM-A1"
+    world = register.world
+    audit = start_audit(world.db, scope_location_id=world.site, started_by="tech", name="Walk")
+    room = record_scan(world.db, audit_id=audit.id, raw=elsewhere, scanned_by="tech").room_id
+    record_scan(world.db, audit_id=audit.id, raw=first.tag, scanned_by="tech", room_id=room)
+    window.features.audits_action.trigger()
+    qtbot.waitUntil(lambda: bool(_top_level("AuditWindow")), timeout=5000)
+    audits = _top_level("AuditWindow")[0]
+    qtbot.waitUntil(lambda: audits.selected_audit() is not None, timeout=5000)
+    view = audits.open_reconciliation()
+    qtbot.waitUntil(lambda: "Walk" in view.header.text(), timeout=5000)
+    view.close_audit()
+    qtbot.waitUntil(lambda: view.moves_button.isEnabled(), timeout=5000)
+    view.moves_button.click()
+    qtbot.waitUntil(lambda: "recorded" in view.status.text(), timeout=5000)
+    moved_to = "Room A2" if elsewhere == "ROOM-A2" else "Room A1"
+
+    def shown() -> str:
+        row = window.model.loaded_row_of(first.id)
+        found = window.model.row_at(row) if row is not None else None
+        return found.location if found is not None else ""
+
+    qtbot.waitUntil(lambda: shown() == moved_to, timeout=5000)
+    view.close()
+    audits.close()
+    window.close()

@@ -118,3 +118,25 @@ def test_remove_an_asset_with_the_keyboard(qtbot: QtBot, world: World) -> None:
     dialog.asset_list.setFocus()
     qtbot.keyClick(dialog.asset_list, Qt.Key.Key_Delete)
     assert dialog.asset_tags() == ["LAP-2"]
+
+
+def test_a_database_without_groups_says_so_before_the_form_is_filled(
+    qtbot: QtBot, sqlite_db: Database
+) -> None:
+    """A register imported from Snipe-IT has no groups: the required "Route to group"
+    offered nothing and the form said only "Route to group is required" after Log
+    incident (found by a new user). It now says where groups are made, at once."""
+    dialog = IncidentDialog(sqlite_db, "tech")
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.ready, timeout=10_000):
+        dialog.show()
+    group = dialog.inputs["routed_group"]
+    assert isinstance(group, QComboBox)
+    assert [group.itemText(i) for i in range(group.count())] == ["No groups yet"]
+    assert dialog.error_label.isVisible()
+    assert "Data › Groups" in dialog.error_label.text()
+
+
+def test_with_groups_the_form_opens_without_a_message(qtbot: QtBot, world: World) -> None:
+    dialog = open_dialog(qtbot, world)
+    assert not dialog.error_label.isVisible()

@@ -206,3 +206,25 @@ def test_each_conflict_is_shown_field_by_field_and_settled_through_the_buttons(
     qtbot.waitUntil(lambda: "to settle" not in kit_window.kit.banner.plain_text(), timeout=10_000)
     kit_window.close()
     kit_db.dispose()
+
+
+def test_settled_from_the_kit_window_says_the_kit_shows_it_after_a_sync(
+    qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path
+) -> None:
+    """A new user settled a conflict from the kit's window with their own values: the
+    shared database had them, the kit still showed its old value beside "its data is
+    fresh". The message says where the outcome is and when the kit shows it."""
+    kit = _three_conflicts(register, tmp_path)
+    kit_db = Database(f"sqlite:///{kit}")
+    kit_window = window_on(kit_db, "tech")
+    qtbot.waitUntil(kit_window.kit.banner.isVisible, timeout=10_000)
+    trigger(kit_window.kit.conflicts_action)
+    queue = kit_window.open_dialogs[-1]
+    assert isinstance(queue, ConflictQueue)
+    qtbot.waitUntil(lambda: queue.listing.count() == 3 and not queue.busy(), timeout=20_000)
+    text = _settle(qtbot, queue, queue.reapply_kit, left=2)
+    assert "Recorded as the procedure" in text
+    assert "this kit shows it after its next sync" in text
+    queue.close()
+    kit_window.close()
+    kit_db.dispose()

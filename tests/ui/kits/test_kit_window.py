@@ -104,6 +104,7 @@ def test_checkout_through_the_menu_makes_a_kit_and_marks_its_assets(
     kit = tmp_path / "Room A2 visit.adkit"
     dialog = checkout_room_a2(qtbot, window, kit)
     assert f"Checked out {IN_ROOM_A2} assets into {kit}" in dialog.message.text()
+    assert "Field kit › Sync… on return." in dialog.message.text()  # not "Sync…."
     assert dialog.open_button.isVisible() and not dialog.checkout_button.isVisible()
     kit_db = Database(f"sqlite:///{kit}")
     try:
@@ -425,6 +426,7 @@ def test_check_in_through_the_menu_ends_the_checkout_and_closes_the_kit(
     dialog = window.open_dialogs[-1]
     assert isinstance(dialog, SyncDialog)
     assert dialog.check_in_button.isDefault() and not dialog.sync_button.isDefault()
+    assert dialog.kit_label.text().endswith("(1 record waits to sync)")
     qtbot.mouseClick(dialog.check_in_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.report is not None and dialog.worker is None, timeout=30_000)
     assert dialog.report.returned
@@ -441,6 +443,16 @@ def test_check_in_through_the_menu_ends_the_checkout_and_closes_the_kit(
     assert info is not None and info.returned_at is not None
     # The window's banner says so.
     qtbot.waitUntil(lambda: "Checked in" in window.kit.banner.plain_text(), timeout=10_000)
+    # The approvals badge is counted every minute: on a returned kit the refused read is
+    # not put in a message box (it was, at every count, over the window).
+    with qtbot.waitSignal(window.features.approvals_action.changed, timeout=2000, raising=False):
+        window.features.refresh_badge()
+    qtbot.wait(300)
+    assert not [
+        w
+        for w in QApplication.topLevelWidgets()
+        if w.isVisible() and type(w).__name__ == "QMessageBox"
+    ]
     # Nothing more is logged in it: an incident would be refused, so it is not offered.
     incident = window.features.incident_action
     assert not incident.isEnabled() and "checked in (returned)" in incident.toolTip()
@@ -449,3 +461,64 @@ def test_check_in_through_the_menu_ends_the_checkout_and_closes_the_kit(
     for action in (window.kit.sync_action, window.kit.check_in_action):
         assert not action.isEnabled()
         assert "checked in (returned)" in action.toolTip()
+
+
+def test_the_banner_and_the_sync_dialog_count_what_waits_as_it_is_made(
+    qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path
+) -> None:
+    """A new user audited offline in a kit: 11 records waited, the banner said 2 (it was
+    read when the audit started), F5 did not read it again, and the Sync dialog's Kit line
+    still said "2 records wait to sync" after sending all 11."""
+    from desktop.domain.lifecycle import ProcedureKind
+    from desktop.services.procedures import ProcedureRequest, record_procedure
+    from ui.gui.audits import AuditWindow
+    from ui.gui.kits.sync_dialog import SyncDialog
+
+    world = register.world
+    kit = tmp_path / "kit.adkit"
+    kits.checkout(register.db, kits.Scope(location_ids=(world.room_b,)), "tech", kit)
+    kit_db = Database(f"sqlite:///{kit}")
+    window = window_on(kit_db)
+    banner = window.kit.banner
+    qtbot.waitUntil(lambda: "nothing waits to sync" in banner.plain_text(), timeout=10_000)
+    # A move recorded in the kit from outside this window (the CLI): F5 counts it.
+    record_procedure(
+        kit_db,
+        ProcedureRequest(
+            kind=ProcedureKind.CHANGE,
+            performed_by="tech",
+            asset_tag="LAP-00005",
+            values={"location": world.room_a},
+            answers={"change_type": "Move"},
+        ),
+    )
+    trigger(window.refresh_action)  # View › Refresh, F5
+    qtbot.waitUntil(lambda: "1 record waits to sync" in banner.plain_text(), timeout=10_000)
+    # An audit started and a room label scanned offline: counted as they are made.
+    trigger(window.features.audits_action)
+    qtbot.waitUntil(
+        lambda: any(isinstance(w, AuditWindow) for w in QApplication.topLevelWidgets()),
+        timeout=5000,
+    )
+    audits = next(w for w in QApplication.topLevelWidgets() if isinstance(w, AuditWindow))
+    start = audits.open_start_dialog()
+    start.scope.setCurrentIndex(start.scope.findText("Room A2", Qt.MatchFlag.MatchContains))
+    start.submit()
+    qtbot.waitUntil(lambda: "2 records wait to sync" in banner.plain_text(), timeout=10_000)
+    screen = next(w for w in QApplication.topLevelWidgets() if type(w).__name__ == "ScanScreen")
+    qtbot.waitUntil(lambda: screen.scan_field.isEnabled(), timeout=5000)
+    qtbot.keyClicks(screen.scan_field, "ROOM-A2")
+    qtbot.keyClick(screen.scan_field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "3 records wait to sync" in banner.plain_text(), timeout=10_000)
+    screen.close()
+    audits.close()
+    # The Sync dialog's Kit line says what waits when it opens, and after the sync.
+    trigger(window.kit.sync_action)
+    dialog = window.open_dialogs[-1]
+    assert isinstance(dialog, SyncDialog)
+    assert dialog.kit_label.text().endswith("(3 records wait to sync)")
+    qtbot.mouseClick(dialog.sync_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.report is not None and dialog.worker is None, timeout=30_000)
+    assert "Synced 3 records" in dialog.message.text()
+    assert dialog.kit_label.text().endswith("(nothing waits to sync)")
+    dialog.close()

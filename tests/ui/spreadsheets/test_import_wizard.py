@@ -367,3 +367,10 @@ def test_every_problem_of_a_row_is_shown_not_only_the_first(
     assert len(lines) == 3, tip
     assert any("Plotter" in line for line in lines) and any("Store 7" in line for line in lines)
     assert any(line.startswith("Status: ") for line in lines), tip
+    # Also in full under the table, without hovering (a new user read "Status: the asset
+    # is …" in the narrow cell and nothing in the box below it).
+    below = wizard.preview_page.values.toPlainText()
+    refused = next(line for line in below.splitlines() if line.startswith("row 2 LAP-9: refused"))
+    assert all(line in refused for line in lines), below
+    # Nothing to write: Import is not offered (it was, and then refused the rejected row).
+    assert not wizard.next.isEnabled()

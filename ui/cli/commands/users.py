@@ -27,6 +27,12 @@ from desktop.storage.logins import DATABASE_ROLES
 from ui.cli.context import CliContext, print_json
 
 HELP = "people and their database logins on a shared server (administrators)"
+#: What ``users list`` says on a local file, which has people but no database logins.
+LOCAL_FILE_PEOPLE = (
+    "A local file has no database logins (users add is for a shared server). Its people "
+    "and their roles are in the window's Data › People; act as one of them with --as "
+    "USER, or choose the signed-in person in File › Settings"
+)
 ROLES_HELP = f"one of {', '.join(DATABASE_ROLES)} (repeat for several; viewer only reads)"
 
 
@@ -123,9 +129,14 @@ def _add(ctx: CliContext) -> int:
 
 
 def _list(ctx: CliContext) -> int:
-    rows = list_users(ctx.database())
+    db = ctx.database()
+    rows = list_users(db)
     if ctx.args.json:
         print_json(rows)
+        return 0
+    if not rows and db.is_sqlite:
+        # 'users add' refuses on a local file: do not send the user there.
+        print(LOCAL_FILE_PEOPLE)
         return 0
     if not rows:
         print("No logins yet: add people with 'assetdesk users add NAME --role ROLE'")

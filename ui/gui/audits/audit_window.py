@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -56,7 +56,16 @@ def _audit_colour(audit: AuditSummary) -> QColor | None:
 
 
 class AuditWindow(QMainWindow):
-    """Audits for the person ``username`` on ``database`` (the main window opens it)."""
+    """Audits for the person ``username`` on ``database`` (the main window opens it).
+
+    Signals:
+        register_changed(): an audit action (moves, missing, last audited, receive)
+            changed assets: the main window's register shows them again.
+        recorded(): an audit was started or a scan recorded (a kit's banner counts them).
+    """
+
+    register_changed = Signal()
+    recorded = Signal()
 
     def __init__(self, database: Database, username: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -184,6 +193,7 @@ class AuditWindow(QMainWindow):
         return dialog
 
     def _started(self, summary: AuditSummary) -> None:
+        self.recorded.emit()
         self.refresh()
         self._select(summary.id)
         self.open_scan_screen()
@@ -209,6 +219,7 @@ class AuditWindow(QMainWindow):
         screen.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         screen.closed.connect(self.refresh)
         screen.scanned.connect(lambda _result: self._list_stale.start())  # the Scans count
+        screen.scanned.connect(lambda _result: self.recorded.emit())
         self._keep(screen)
         screen.show()
         return screen
@@ -227,6 +238,7 @@ class AuditWindow(QMainWindow):
         view.setWindowFlag(Qt.WindowType.Window, True)
         view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         view.changed.connect(self.refresh)
+        view.changed.connect(self.register_changed)
         self._keep(view)
         view.show()
         return view
@@ -256,5 +268,11 @@ class AuditWindow(QMainWindow):
 
     def closeEvent(self, event):
         self.due_view.jobs.wait()  # counting due assets: ends within a second or so
+        # Its Scanning and reconciliation windows go with it: their reads end first (a
+        # thread still reading when its window was deleted aborted the whole program).
+        for child in list(self._children):
+            jobs = getattr(child, "jobs", None)
+            if jobs is not None:
+                jobs.wait()
         if not self.jobs.defer_close(event):  # a report being written: close when it is
             super().closeEvent(event)

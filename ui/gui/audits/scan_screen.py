@@ -196,12 +196,17 @@ class ScanScreen(QWidget):
         self.manual_button.clicked.connect(self.open_manual_find)
         self.room_button = QPushButton(self)
         self.room_button.clicked.connect(self.toggle_room_finished)
+        # Closed by keys too (a new user without a window manager's close box had none).
+        self.close_button = QPushButton("Close (Ctrl+W)", self)
+        self.close_button.clicked.connect(self.close)
         buttons = QHBoxLayout()
         for button in (self.undo_button, self.manual_button, self.room_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
         QShortcut(QKeySequence("Ctrl+M"), self, self.open_manual_find)
         QShortcut(QKeySequence("Ctrl+R"), self, self.toggle_room_finished)
+        QShortcut(QKeySequence("Ctrl+W"), self, self.close)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)

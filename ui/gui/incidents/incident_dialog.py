@@ -42,6 +42,11 @@ from ui.gui.worker import Progress, Worker
 ERROR_STYLE = "color: #b00020;"
 INVALID_STYLE = "border: 1px solid #b00020;"
 #: Template fields that have their own slot in the request rather than in ``answers``.
+#: Said at once when nobody can be chosen to route to (a register imported without groups).
+NO_GROUPS = (
+    "An incident is routed to a group, and this database has none yet: an administrator "
+    "adds one in Data › Groups (in a field kit: on the shared database, then sync the kit)."
+)
 REQUEST_FIELDS = ("title", "description", "severity", "routed_group", "reported_by")
 
 
@@ -176,9 +181,13 @@ class IncidentDialog(QDialog):
             if not isinstance(combo, QComboBox):
                 continue
             if spec.type is FieldType.GROUP:
-                combo.addItem("Choose a group…", None)
+                combo.addItem("Choose a group…" if groups else "No groups yet", None)
                 for group in groups:
                     combo.addItem(group.name, str(group.id))
+                if not groups and spec.required:
+                    # Said before the person fills the form in, not after Log incident.
+                    self.error_label.setText(NO_GROUPS)
+                    self.error_label.show()
             elif spec.type is FieldType.PERSON:
                 for person in people:
                     combo.addItem(f"{person.name} ({person.username})", str(person.id))

@@ -285,7 +285,7 @@ def checkout_text(info: Any, path: Path | None) -> str:
         f"Checked out {info.asset_count:,} assets into {path}: {info.scope_text}. "
         + (f"Tags reserved for new assets received in the kit: {blocks}. " if blocks else "")
         + "Open it to work offline (here, or with File › Settings, or "
-        f'assetdesk --database "{path}"), and sync it back with Field kit › Sync….'
+        f'assetdesk --database "{path}"); sync it back with Field kit › Sync… on return.'
     )
 
 

@@ -292,9 +292,18 @@ class ConflictQueue(QDialog):
         )
         self.resolved.emit(resolution)
         self.load(select_id=conflict.id)
+        # Settled on the shared database: a kit shows the outcome once it is synced (a new
+        # user saw the kit's old value beside "its data is fresh" and thought it lost).
+        later = (
+            " The shared database has it; this kit shows it after its next sync "
+            "(Field kit › Sync…)."
+            if self.kit_info is not None and resolution.procedure_id
+            else ""
+        )
         self._pending_message = (
             f"Conflict #{conflict.number} ({conflict.asset_tag}) settled: "
             f"{choice_words(conflict.resolution)}.{recorded} {extra}".strip()
+            + later
         )
 
     # -- plumbing ----------------------------------------------------------------------

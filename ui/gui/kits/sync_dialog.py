@@ -103,13 +103,8 @@ class SyncDialog(QDialog):
         else:
             self.path.hide()
             self.browse.hide()
-            form.addRow(
-                "Kit",
-                QLabel(
-                    f"This window's kit: {kit_info.scope_text} "
-                    f"({kit_info.waiting} record{'s' if kit_info.waiting != 1 else ''} wait)"
-                ),
-            )
+            self.kit_label = QLabel(kit_line(kit_info.scope_text, kit_info.waiting))
+            form.addRow("Kit", self.kit_label)
             self.syncs_with.setText(kit_info.source_description)
             form.addRow("Syncs with", self.syncs_with)
         self.message = QLabel(
@@ -224,7 +219,8 @@ class SyncDialog(QDialog):
                         progress=report,
                         cancel=cancel.is_set,
                     )
-                    if done.cancelled:
+                    if done.cancelled or (window_kit is not None and not dry_run):
+                        # What still waits: said after a cancel, and on the Kit line.
                         from desktop.kits import kit_info
 
                         left = kit_info(kit)
@@ -264,6 +260,10 @@ class SyncDialog(QDialog):
         self.report = report
         self.show_results(report)
         text = report_text(report, waiting=self._waiting[0])
+        if self.kit_info is not None and not report.dry_run and self._waiting[0] >= 0:
+            # The line counted what waited when the dialog opened (it said "2 records
+            # wait" after a sync had sent them all).
+            self.kit_label.setText(kit_line(self.kit_info.scope_text, self._waiting[0]))
         self._say(" ".join([text, *self._notes]), good=not report.cancelled)
         self.cancel_button.setText("Close")
         if not report.dry_run:
@@ -364,6 +364,18 @@ class SyncDialog(QDialog):
             event.ignore()
             return
         super().closeEvent(event)
+
+
+def kit_line(scope: str, waiting: int) -> str:
+    """The Kit line: the window's kit and how many of its records wait to sync."""
+    count = (
+        "nothing waits"
+        if waiting == 0
+        else "1 record waits"
+        if waiting == 1
+        else f"{waiting} records wait"  # it said "(1 record wait)"
+    )
+    return f"This window's kit: {scope} ({count} to sync)"
 
 
 def report_text(report: Any, *, waiting: int = -1) -> str:

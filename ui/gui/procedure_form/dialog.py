@@ -199,6 +199,9 @@ class ProcedureDialog(QDialog):
         self.stack.setCurrentWidget(self.scroll_area)
         self.view.changed.connect(self._revalidate)
         self.view.changed.connect(self._entries_made)
+        # The scan's note is about that scan: the next edit of the form makes it old news
+        # (a new user typed the serial a scan had been refused for; the note stayed).
+        self.view.changed.connect(self.scan_label.hide)
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_moved)

@@ -216,7 +216,8 @@ class PreviewPage(QWidget):
         layout.addWidget(self.references)
         layout.addWidget(
             QLabel(
-                "Values the new and changed assets will get (first rows and rows with a warning):"
+                "Refused rows and why; the values the new and changed assets will get "
+                "(first rows and rows with a warning):"
             )
         )
         self.values = QPlainTextEdit()

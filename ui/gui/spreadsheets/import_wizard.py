@@ -81,6 +81,10 @@ KIT_PROFILES_READ_ONLY = (
 )
 
 
+#: Refused rows listed in full under the dry run (all are in the error workbook).
+MAX_REFUSED_SHOWN = 50
+
+
 class ImportWizard(QDialog):
     print_labels_requested = Signal(list)
     imported = Signal(object)
@@ -179,11 +183,21 @@ class ImportWizard(QDialog):
             "&Import" if page == PREVIEW else ("Dry &run >" if page == MAPPING else "&Next >")
         )
         self.next.setEnabled(
-            not busy and (page != FILE or bool(self.file_page.path.text().strip()))
+            not busy
+            and (page != FILE or bool(self.file_page.path.text().strip()))
+            # Import only when the dry run found something to write (it was enabled again
+            # once the dry run's worker ended, and Import then refused "2 rows rejected").
+            and (page != PREVIEW or self._writable_rows() > 0)
         )
         self.cancel.setText("Cancel" if busy or page != RESULT else "Close")
         for page_widget in (self.file_page, self.sheet_page, self.mapping_page, self.preview_page):
             page_widget.setEnabled(not busy)
+
+    def _writable_rows(self) -> int:
+        if self.plan is None:
+            return 0
+        counts = self.plan.counts()
+        return counts["create"] + counts["update"]
 
     def _go_back(self) -> None:
         self._show(max(FILE, self.pages.currentIndex() - 1))
@@ -495,10 +509,24 @@ class ImportWizard(QDialog):
         if to_notes:
             parts.append("Added to the notes: " + ", ".join(to_notes))
         page.references.setText("\n".join(parts))
+        # Refused rows first, each problem in full (the table's Problems cell is narrow and
+        # cut them to "Status: the asset is …"), then the values rows will get.
+        refused = [
+            f"row {r.row} {r.tag or ''}: refused: "
+            + "; ".join(f"{x.column}: {x.message}" for x in r.problems)
+            for r in plan.rejected[:MAX_REFUSED_SHOWN]
+        ]
+        if len(plan.rejected) > MAX_REFUSED_SHOWN:
+            refused.append(f"and {len(plan.rejected) - MAX_REFUSED_SHOWN} more refused rows")
         page.values.setPlainText(
             "\n".join(
-                p.text() + "".join(f"\n    warning: {w}" for w in p.warnings)
-                for p in value_previews(plan)
+                [
+                    *refused,
+                    *(
+                        p.text() + "".join(f"\n    warning: {w}" for w in p.warnings)
+                        for p in value_previews(plan)
+                    ),
+                ]
             )
         )
         page.model.set_plan(plan, page.chosen_actions())
