@@ -790,24 +790,26 @@ class BulkReplayer:
                     audit_scans.scanner_id(self.session, scanner),
                 )
             audit, person_id = checked
+            audit_id = scan.audit_id  # the audit's id (an ORM attribute costs more)
             room = self._room(
                 window, audit, scan.location_id if scan.kind == ScanKind.ASSET.value else None
             )
         except DesktopError:
             raise _Unusual from None
         if asset_id is None:
-            repeat = key in window.unknown[audit.id]
+            unknown = window.unknown[audit_id]
+            repeat = key in unknown
             classification = audit_scans.classify_unknown_scan(repeat=repeat)
             if not repeat:
-                window.unknown[audit.id].add(key)
+                unknown.add(key)
         else:
             asset: _Current | _Seen = window.assets.get(asset_id) or window.seen[asset_id]
-            expected_at = window.expected[audit.id]
+            expected_at = window.expected[audit_id]
             listed = asset_id in expected_at
             expected_id = (
-                expected_at[asset_id] if listed else window.located[audit.id].get(asset_id)
+                expected_at[asset_id] if listed else window.located[audit_id].get(asset_id)
             )
-            counted = window.counted[audit.id]
+            counted = window.counted[audit_id]
             classification, _message = audit_scans.classify_asset_scan(
                 asset,
                 room,
@@ -818,12 +820,12 @@ class BulkReplayer:
             )
             if classification in COUNTED:
                 counted.add(asset_id)
-        sequence = window.sequence[audit.id]
-        window.sequence[audit.id] = sequence + 1
+        sequence = window.sequence[audit_id]
+        window.sequence[audit_id] = sequence + 1
         window.scans.append(
             audit_scans.scan_row(
                 scan_id=scan.id,
-                audit_id=audit.id,
+                audit_id=audit_id,
                 sequence=sequence,
                 scanned_at=scan.scanned_at,
                 scanned_by_id=person_id,
