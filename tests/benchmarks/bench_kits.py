@@ -160,12 +160,32 @@ the same run.
   the kit's journal marked row by row and every asset's values encoded as JSON for the
   kit (now one statement per run of outcomes, values only for new assets).
 
+  Measured again (sync2, 2026-12-05 13:04-13:07 UTC, load 5.6-6.7 on the 2 shared
+  cores; one sync per process, the integration branch's code before this step run by
+  turns with ours). Since sync2 each timing (floor and ours) starts after a
+  ``gc.collect()``: the benchmark's setup (a checkout, 3,000 offline records) left the
+  process owing a full collection of everything it holds, and it fell inside our timing
+  (one generation-2 collection, ~0.04-0.05 s, every run; with the setup's debt cleared
+  the sync makes none, its own ~90 young collections, 0.01-0.02 s, still count). Without
+  that, at load 1.2: 0.34-0.37 s CPU against 0.115-0.12 s, ×2.9-3.2. With it: before
+  0.319-0.344 s against 0.120-0.128 s (×2.65-2.71), again at load 6.5 0.364-0.377 s
+  (×2.80-2.82); now 0.306-0.314 s (×2.54-2.66), at load 6.5 0.340-0.383 s
+  (×2.58-2.74). What this step cut: the driver values converted column by column
+  (``map`` over a column instead of a Python loop per value, for the writes and the
+  server reads), the kit's hex ids seeding the server reads' UUID cache (the same text
+  on SQLite and MariaDB), a scan's audit id read once. The 2× is still missed; where the
+  ~0.31 s CPU go (warm figures of sync16's breakdown, less this step): the database's own
+  write work ~0.10 s (≈ the floor), deciding 1,000 changes ~0.06 s, 2,000 scans ~0.03
+  s, server reads ~0.05 s, the kit's journal read and marked ~0.04 s, first compilation
+  of ORM statements in a fresh process ~0.02 s.
+
 Run: ``uv run python -m tests.benchmarks.bench_kits`` or
 ``uv run pytest tests/benchmarks/bench_kits.py -s``.
 """
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import sqlite3
@@ -612,13 +632,19 @@ def bench_sync() -> dict[str, float]:
                     floor_db = open_database(f"sqlite:///{floor_path}")
                     start_audit_like(floor_db, audit.id)
                     floor_db.dispose()
+                    # Each timing starts with no collection owed by the setup (the
+                    # checkout's and the 3,000 offline records' objects), so a full
+                    # collection they made due lands in neither (both pay their own).
+                    gc.collect()
                     floor, floor_cpu = floor_sync(floor_path, kit_path)
                     if refresh:
                         bare_kit = Path(folder) / "bare-kit.sqlite"
                         _bare_copy(kit_path, bare_kit)
+                        gc.collect()
                         refresh_floor, refresh_floor_cpu = floor_refresh(
                             floor_path, bare_kit, kit_path
                         )
+                    gc.collect()
                     started, cpu = time.perf_counter(), time.process_time()
                     with _timing_refresh(refreshes):
                         report = kits.sync(kit, server, "tech", refresh=refresh)
