@@ -94,11 +94,11 @@ def _indexes_rebuilt(connection: Connection, rebuild: bool) -> Iterator[None]:
     if not rebuild:
         yield
         return
-    indexes = connection.exec_driver_sql(
+    found = connection.exec_driver_sql(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
         "AND tbl_name IN ('assets', 'procedures') ORDER BY name"
     ).all()
-    indexes = [(name, sql) for name, sql in indexes if name not in KEPT_INDEXES]
+    indexes = [(name, sql) for name, sql in found if name not in KEPT_INDEXES]
     for name, _sql in indexes:
         connection.exec_driver_sql(f'DROP INDEX "{name}"')
     yield
