@@ -54,9 +54,9 @@ a third time) when the safety check already read the sheet to its end without fo
 markup (−0.22 s), a copy of every read row (−0.12 s), the rebuilds of the procedures'
 performer and state indexes, whose new entries go at the end of one value's run (−0.25 s
 of rebuild for +0.09 s of upkeep), dates stored in one call (−0.19 s measured apart; not
-yet in the first 'after' figure). Target 1.5 still
-**missed**: the per-row Python (~2 s in the dry run and ~2.5 s in the commit at 100,000
-rows) is spread over many small steps, none of them a waste on its own.
+yet in the first 'after' figure). Target 1.5 still **missed**: the per-row Python (~2 s in
+the dry run and ~2.5 s in the commit at 100,000 rows) is spread over many small steps,
+none of them a waste on its own.
 
 Export: the same assets to .csv and to .xlsx. Floors: stdlib ``sqlite3`` reading the same
 values (one query joining the looked-up names, in tag order) and writing them with
