@@ -17,6 +17,8 @@ import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
+from desktop.spreadsheets.limits import sheet_has_no_formulas
+
 _SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]+)"')
 _SHEET_ID_FIRST = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\br:id="([^"]+)"[^>]*?\bname="([^"]*)"')
 _REL = re.compile(rb"<Relationship\b[^>]*>")
@@ -61,6 +63,8 @@ def formula_cells(path: Path, sheet: str) -> set[tuple[int, int]]:
         with zipfile.ZipFile(path) as archive:
             part = _sheet_part(archive, sheet)
             if part is None or archive.getinfo(part).file_size > MAX_SHEET_XML:
+                return set()
+            if sheet_has_no_formulas(path, part):  # the file's check read it all already
                 return set()
             xml = archive.read(part)
     except (KeyError, OSError, EOFError, NotImplementedError, zipfile.BadZipFile, zlib.error):

@@ -68,11 +68,15 @@ class Extent:
     far_cell: str
 
 
-def check_package(path: Path, *, parts: bool = True, sheets: bool = True) -> None:
+def check_package(
+    path: Path, *, parts: bool = True, sheets: bool = True, formula_free: set[str] | None = None
+) -> None:
     """Refuse a zip-based workbook (.xlsx, .xlsm, .xlsb, .ods) a reader could choke on.
 
     ``parts``: the package and every part but the sheets (what opening the workbook and
     listing its sheets reads); ``sheets``: every sheet's extent (what loading one reads).
+    ``formula_free`` (with ``sheets``) gets the sheet parts read to their end without any
+    formula markup (see :func:`sheet_has_no_formulas`).
     """
     try:
         with zipfile.ZipFile(path) as package:
@@ -81,7 +85,16 @@ def check_package(path: Path, *, parts: bool = True, sheets: bool = True) -> Non
             names = _sheet_names(package) if sheets else {}
             ods = path.suffix.lower() == ".ods"
             for info in package.infolist():
-                _check_member(path, package, info, names, ods=ods, parts=parts, sheets=sheets)
+                _check_member(
+                    path,
+                    package,
+                    info,
+                    names,
+                    ods=ods,
+                    parts=parts,
+                    sheets=sheets,
+                    formula_free=formula_free,
+                )
     except DesktopError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError) as exc:
@@ -188,6 +201,7 @@ def _check_member(
     ods: bool,
     parts: bool,
     sheets: bool,
+    formula_free: set[str] | None = None,
 ) -> None:
     name = info.filename
     if info.is_dir():
@@ -214,12 +228,15 @@ def _check_member(
                     reopened.append(_reopen(package, info))
                     return reopened[-1]
 
+                watch = _FormulaWatch()
                 try:
-                    extent = sheet_extent.xlsx_extent(where, rest, again)
+                    extent = sheet_extent.xlsx_extent(where, watch.passing(rest), again)
                 finally:  # a refusal's traceback must not keep a part of the file open
                     for part in reopened:
                         part.close()
                 refuse_beyond_limits(where, extent)
+                if formula_free is not None and watch.ended and not watch.seen:
+                    formula_free.add(name)
         elif ods and root == "document-content":
             if parts:  # calamine reads an .ods file's every sheet when it opens it
                 for table, extent in sheet_extent.ods_extents(f"{path.name}", rest):
@@ -247,6 +264,27 @@ def _check_shared_strings(path: Path, member: str, first: bytes) -> None:
             f"the {MAX_CELLS:,} cells that are read; the file is damaged or made to exhaust "
             "memory"
         )
+
+
+class _FormulaWatch:
+    """Passes a sheet's XML chunks on unchanged, noting whether formula markup (``<f`` or
+    ``:f``, what :func:`desktop.spreadsheets.formulas.formula_cells` looks for) appears in
+    them, across chunk edges too, and whether they were read to the end."""
+
+    def __init__(self) -> None:
+        self.seen = False
+        self.ended = False
+
+    def passing(self, chunks: Iterator[bytes]) -> Iterator[bytes]:
+        last = b""
+        for chunk in chunks:
+            if not self.seen and (
+                b"<f" in chunk or b":f" in chunk or last + chunk[:1] in (b"<f", b":f")
+            ):
+                self.seen = True
+            last = chunk[-1:]
+            yield chunk
+        self.ended = True
 
 
 def _chunks(stream: IO[bytes], info: zipfile.ZipInfo) -> Iterator[bytes]:
@@ -404,26 +442,49 @@ def _reason(exc: BaseException) -> str:
 
 
 _checked: dict[tuple[str, int, int, bool], HostileFileError | None] = {}
+#: The sheet parts (names in the package) the sheet check read to their end without
+#: meeting formula markup, by exact file (path, size, time) as in _checked.
+_formula_free: dict[tuple[str, int, int], set[str]] = {}
+
+
+def _file_key(path: Path) -> tuple[str, int, int]:
+    stat = path.stat()
+    return str(path.resolve()), stat.st_size, stat.st_mtime_ns
 
 
 def check_once(path: Path, *, sheets: bool = False) -> None:
     """:func:`check_package` for the package's parts (``sheets=False``: enough to open the
     workbook and list its sheets) or for its sheets (before one is loaded), remembered for
     this exact file (size and time) so that each is scanned once."""
-    stat = path.stat()
-    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, sheets)
+    file_key = _file_key(path)
+    key = (*file_key, sheets)
     if key not in _checked:
+        formula_free: set[str] = set()
         try:
-            check_package(path, parts=not sheets, sheets=sheets)
+            check_package(path, parts=not sheets, sheets=sheets, formula_free=formula_free)
         except HostileFileError as exc:
             _checked[key] = exc
         else:
             _checked[key] = None
+            if sheets:
+                _formula_free[file_key] = formula_free
         while len(_checked) > 32:
             del _checked[next(iter(_checked))]
+        while len(_formula_free) > 32:
+            del _formula_free[next(iter(_formula_free))]
     refusal = _checked[key]
     if refusal is not None:
         raise HostileFileError(refusal.message)
+
+
+def sheet_has_no_formulas(path: Path, part: str) -> bool:
+    """Whether the sheet check of this exact file (:func:`check_once`) read sheet ``part``
+    to its end and met no formula markup in it — so that its XML need not be read again
+    to look for formulas. False when not known."""
+    try:
+        return part in _formula_free.get(_file_key(path), ())
+    except OSError:
+        return False
 
 
 #: Formats whose sheets are binary records this module does not parse: their sheets are

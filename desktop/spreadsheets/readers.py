@@ -107,7 +107,9 @@ def read_table(path: Path, sheet: str | None = None) -> Table:
         raise UnreadableFileError(f"{path.name}, sheet {sheet}: more than {MAX_ROWS:,} rows")
     while rows and all(c in (None, "") for c in rows[-1]):
         rows.pop()
-    return Table(path.name, sheet, [list(r) for r in rows], list(range(1, len(rows) + 1)))
+    # Both readers give each row as a list of its own already: not copied again.
+    rows = [r if r.__class__ is list else list(r) for r in rows]
+    return Table(path.name, sheet, rows, list(range(1, len(rows) + 1)))
 
 
 def _fill_merged(rows: list[list[Any]], ranges: Any) -> None:

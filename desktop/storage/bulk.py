@@ -19,7 +19,7 @@ import operator
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Dialect, Table, Uuid, insert
+from sqlalchemy import JSON, Connection, Date, Dialect, Table, Uuid, insert
 
 from desktop.storage.types import UTCDateTime
 
@@ -109,8 +109,9 @@ def insert_converted(connection: Connection, converter: RowConverter, params: li
 def sqlite_processors(table: Table) -> dict[str, Callable[[Any], Any]]:
     """For :class:`RowConverter` on SQLite: the same stored values as the column types'
     own processors, in one call instead of two or three layers — UUIDs as 32 hex digits,
-    UTC times as SQLite's ``YYYY-MM-DD HH:MM:SS.ffffff`` text, JSON as ``json.dumps``
-    (the engine sets no other serializer; :class:`SharedJson` items encoded once)."""
+    UTC times as SQLite's ``YYYY-MM-DD HH:MM:SS.ffffff`` text, dates as ``YYYY-MM-DD``,
+    JSON as ``json.dumps`` (the engine sets no other serializer; :class:`SharedJson` items
+    encoded once)."""
     found: dict[str, Callable[[Any], Any]] = {}
     for column in table.columns:
         type_ = column.type
@@ -120,6 +121,8 @@ def sqlite_processors(table: Table) -> dict[str, Callable[[Any], Any]]:
             found[column.key] = _utc_text
         elif isinstance(type_, JSON):
             found[column.key] = JsonText()
+        elif type(type_) is Date:  # SQLite's DATE: "%(year)04d-%(month)02d-%(day)02d"
+            found[column.key] = dt.date.isoformat
     return found
 
 

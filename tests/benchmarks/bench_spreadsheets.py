@@ -45,6 +45,19 @@ floor's reading is ~1.2 s), the commit 7.7–7.9 s: per-row Python ~2.3 s, proce
 the floor is per-row Python (the dry run's checks and the commit's rows, ~4.3 s against
 the floor's ~1 s), the 18 secondary indexes (1.3 s) and the file's safety checks (~1 s).
 
+A second round (imp2, 2026-12-05 13:12–13:25 UTC, load 5.0–6.5, same floor, best of 2 and
+3 pairs) against the first round's code: at 100,000 rows ours 12.39 / 12.78 s CPU before
+→ 11.66 / 11.42 s after, ratio **2.06 / 2.22 → 2.06 / 1.99** (the floor measured 6.02 /
+5.75 s before, 5.66 / 5.73 s after); at 10,000 rows no change beyond the noise (2.27 /
+2.17 before, 2.25 / 2.22 after). What it took off: the sheet's formula scan (its XML read
+a third time) when the safety check already read the sheet to its end without formula
+markup (−0.22 s), a copy of every read row (−0.12 s), the rebuilds of the procedures'
+performer and state indexes, whose new entries go at the end of one value's run (−0.25 s
+of rebuild for +0.09 s of upkeep), dates stored in one call (−0.19 s measured apart; not
+yet in the first 'after' figure). Target 1.5 still **missed**: the per-row Python (~2 s in
+the dry run and ~2.5 s in the commit at 100,000 rows) is spread over many small steps,
+none of them a waste on its own.
+
 Export: the same assets to .csv and to .xlsx. Floors: stdlib ``sqlite3`` reading the same
 values (one query joining the looked-up names, in tag order) and writing them with
 ``csv.writer`` (.csv), and with openpyxl's write-only mode (.xlsx: the fastest xlsx writer

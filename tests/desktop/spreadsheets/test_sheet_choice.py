@@ -46,3 +46,44 @@ def test_an_excel_table_right_of_a_notes_column_is_read_alone(tmp_path: Path) ->
     ]
     assert chosen.table.row_numbers == [2, 3, 4]
     assert chosen.note.startswith("Imported Excel Table 'Register' on sheet 'Data'")
+
+
+def test_formulas_are_found_though_the_file_check_read_the_sheets_first(tmp_path: Path) -> None:
+    """The file's check notes which sheets hold no formula markup (their XML is not read
+    again); a sheet with formulas is still scanned, another file under the same name too."""
+    from desktop.spreadsheets import limits
+    from desktop.spreadsheets.formulas import formula_cells
+
+    path = tmp_path / "book.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Plain"
+    sheet.append(["Asset tag", "Name"])
+    sheet.append(["LAP-1", "Laptop"])
+    with_formulas = book.create_sheet("Sums")
+    with_formulas.append(["Asset tag", "Name"])
+    with_formulas.append(["=1+1", "=2+2"])
+    book.save(path)
+    limits.check_once(path, sheets=True)
+    assert limits.sheet_has_no_formulas(path, "xl/worksheets/sheet1.xml")
+    assert not limits.sheet_has_no_formulas(path, "xl/worksheets/sheet2.xml")
+    assert formula_cells(path, "Plain") == set()
+    assert formula_cells(path, "Sums") == {(2, 0), (2, 1)}
+    book.remove(book["Sums"])
+    book["Plain"].append(["=3+3"])  # the same name, another file: checked again
+    book.save(path)
+    assert not limits.sheet_has_no_formulas(path, "xl/worksheets/sheet1.xml")
+    assert formula_cells(path, "Plain") == {(3, 0)}
+
+
+def test_formula_markup_cut_between_two_chunks_is_seen() -> None:
+    from desktop.spreadsheets.limits import _FormulaWatch
+
+    for chunks in ([b"<c r='A1'><", b"f>1+1</f></c>"], [b"<x:c r='A1'><x", b":f>1</x:f>"]):
+        watch = _FormulaWatch()
+        assert b"".join(watch.passing(iter(chunks))) == b"".join(chunks)
+        assert watch.seen and watch.ended
+    watch = _FormulaWatch()
+    assert list(watch.passing(iter([b"<c r='A1'><v>1</v></c>"])))
+    assert not watch.seen and watch.ended

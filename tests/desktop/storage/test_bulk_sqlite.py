@@ -17,7 +17,7 @@ from desktop.storage.bulk import (
     sqlite_secondary_indexes_rebuilt,
 )
 from desktop.storage.database import Database
-from desktop.storage.models import Approval, Procedure
+from desktop.storage.models import Approval, Asset, Procedure
 
 
 def test_faster_processors_store_what_the_column_types_store() -> None:
@@ -60,6 +60,18 @@ def test_faster_processors_store_what_the_column_types_store() -> None:
     assert faster == plain
     position = RowConverter(table, dialect).keys.index("changes")
     assert json.loads(faster[1][position]) == [dict(shared), {"x": "é"}, dict(shared)]
+
+
+def test_faster_date_processor_stores_what_sqlite_date_stores() -> None:
+    dialect = create_engine("sqlite://").dialect
+    table = Asset.__table__
+    assert isinstance(table, Table)
+    faster = sqlite_processors(table)
+    for key in ("purchase_date", "warranty_end"):
+        own = table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
+        assert own is not None
+        for day in (dt.date(2024, 2, 29), dt.date(5, 1, 9), dt.date(9999, 12, 31)):
+            assert faster[key](day) == own(day)
 
 
 def test_json_text_is_json_dumps() -> None:
