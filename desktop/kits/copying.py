@@ -41,6 +41,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    tuple_,
     type_coerce,
 )
 from sqlalchemy.engine import Dialect
@@ -147,14 +148,33 @@ def scope_asset_ids(session: Session, scope: Scope) -> list[uuid.UUID]:
 #: The prefix of the staging tables (in the kit connection's ``temp`` schema) a refresh
 #: copies the source's rows into before it compares them with the kit's.
 STAGED = "kit_new_"
+#: The prefix of the tables (``temp``) holding the full rows a refresh read for the
+#: narrowed tables' keys that moved.
+FULL = "kit_full_"
+
+#: Tables a refresh stages by key (and version) only: the columns read for them. A row
+#: is read whole only where its key is new to the kit, its version differs from the
+#: kit's, or the kit itself wrote it since it was filled (see
+#: :func:`desktop.kits.schema.refresh`). Every write of an asset or a procedure bumps
+#: its version (the ORM's version counter; the bulk writers, imports and the sync's
+#: bulk replay set it themselves); audit scans are append-only (the database refuses
+#: UPDATE, migration 0012) and an audit's expected rows are written once, when it
+#: starts. The other tables are staged whole and compared row by row.
+NARROWED: dict[str, tuple[str, ...]] = {
+    "assets": ("id", "version"),
+    "procedures": ("id", "version"),
+    "audit_expected": ("audit_id", "asset_id"),
+    "audit_scans": ("id",),
+}
 
 
-def staged_table(name: str) -> Table:
-    """The staging table of the kit's table ``name`` (``temp.kit_new_<name>``)."""
-    found = _STAGED_TABLES.tables.get(f"temp.{STAGED}{name}")
+def staged_table(name: str, prefix: str = STAGED) -> Table:
+    """The staging table of the kit's table ``name`` (``temp.kit_new_<name>``, or
+    ``prefix``'s)."""
+    found = _STAGED_TABLES.tables.get(f"temp.{prefix}{name}")
     if found is None:  # made once per process: the columns only
         columns = [Column(c.name, c.type) for c in Base.metadata.tables[name].c]
-        found = Table(STAGED + name, _STAGED_TABLES, *columns, schema="temp")
+        found = Table(prefix + name, _STAGED_TABLES, *columns, schema="temp")
     return found
 
 
@@ -165,18 +185,30 @@ class _Copier:
     """Copies rows of the source's tables (``session``) into the kit's (``kit``), or
     into their staging tables (``staged``: see :func:`stage_scope`)."""
 
-    def __init__(self, session: Session, kit: Connection, scope: Scope, *, staged: bool) -> None:
+    def __init__(
+        self, session: Session, kit: Connection, scope: Scope, *, staged: bool, full: bool = False
+    ) -> None:
         self.session = session
         self.kit = kit
         self.scope = scope
         self.staged = staged
+        self.full = full  # staged: the narrowed tables whole (into ``temp.kit_full_<name>``)
         self.tables = {table.name: table for table in Base.metadata.sorted_tables}
         self.attached = any(row[1] == "src" for row in kit.exec_driver_sql("PRAGMA database_list"))
         self._scope_ids: Select[Any] | None = None
 
     def target(self, name: str) -> Table:
         """The kit's table ``name`` the copy writes (its staging table when staged)."""
+        if self.full:
+            return staged_table(name, FULL)
         return staged_table(name) if self.staged else self.tables[name]
+
+    def columns(self, name: str) -> list[str]:
+        """The columns of table ``name`` the copy reads (a narrowed table's key when
+        staged for a refresh)."""
+        if self.staged and not self.full and name in NARROWED:
+            return list(NARROWED[name])
+        return [c.name for c in self.tables[name].c]
 
     def source(self, name: str) -> Table:
         """The source's table ``name`` as seen from where the copy's query runs."""
@@ -236,16 +268,20 @@ class _Copier:
         ``rows`` selects (its columns in the table's order)."""
         target = self.target(name)
         source = self.source(name)
+        wanted = self.columns(name)
         if rows is not None:
             query = rows(source)
+            if len(wanted) < len(source.c):
+                chosen = query.subquery()
+                query = select(*(chosen.c[c] for c in wanted))
         else:
-            query = select(*source.c)
+            query = select(*(source.c[c] for c in wanted))
             if where is not None:
                 query = query.where(where(source))
             if order is not None:
                 query = query.order_by(source.c[order])
         if self.attached:
-            self.kit.execute(insert(target).from_select([c.name for c in target.c], query))
+            self.kit.execute(insert(target).from_select(wanted, query))
             return
         # The driver's values, unprocessed (no UUID or aware time made only to be
         # taken apart again), each turned straight into what the kit stores.
@@ -254,13 +290,14 @@ class _Copier:
         )
         result = self.session.connection().execute(raw)
         server = self.session.get_bind().dialect
+        written = [target.c[c] for c in wanted]
         convert = [
             (k, converter)
-            for k, column in enumerate(target.c)
+            for k, column in enumerate(written)
             if (converter := _to_kit(column, server, self.kit.dialect)) is not None
         ]
-        columns = ", ".join(f'"{c.name}"' for c in target.c)
-        marks = ", ".join("?" * len(target.c))
+        columns = ", ".join(f'"{c.name}"' for c in written)
+        marks = ", ".join("?" * len(written))
         into = f'temp."{target.name}"' if self.staged else f'"{name}"'
         statement = f"INSERT INTO {into} ({columns}) VALUES ({marks})"  # noqa: S608
         driver: Any = self.kit.connection.dbapi_connection  # in the kit's transaction
@@ -362,9 +399,68 @@ def stage_scope(
     _copy_all(_Copier(session, kit, scope, staged=True), scope, progress=progress, cancel=cancel)
 
 
+def stage_full(session: Session, kit: Connection, scope: Scope) -> None:
+    """Copy the source's whole rows of the narrowed tables whose keys a refresh wants
+    (``temp.kit_want_<table>``, made by the caller) into ``temp.kit_full_<table>``."""
+    copier = _Copier(session, kit, scope, staged=True, full=True)
+    for name, columns in NARROWED.items():
+        kit.exec_driver_sql(f'DROP TABLE IF EXISTS temp."{FULL}{name}"')
+        kit.exec_driver_sql(
+            f'CREATE TEMP TABLE "{FULL}{name}" AS SELECT * FROM main."{name}" WHERE 0'  # noqa: S608
+        )
+        keys = [c for c in columns if c != "version"]
+        want = f'temp."{WANT}{name}"'
+        if copier.attached:
+            table = _want_table(name, keys)
+            copier.copy(name, _keys_in_table(keys, table))
+            continue
+        listed = kit.exec_driver_sql(f"SELECT {', '.join(keys)} FROM {want}").all()  # noqa: S608
+        for part in range(0, len(listed), 500):
+            rows = [tuple(uuid.UUID(hex=v) for v in row) for row in listed[part : part + 500]]
+            copier.copy(name, _keys_in(keys, rows))
+
+
+def _keys_in_table(keys: list[str], table: Table) -> Where:
+    """True for a table's rows whose key (columns ``keys``) is in ``table``."""
+
+    def where(t: Table) -> ColumnElement[bool]:
+        if len(keys) == 1:
+            return t.c[keys[0]].in_(select(table.c[keys[0]]))
+        return tuple_(*(t.c[c] for c in keys)).in_(select(*(table.c[c] for c in keys)))
+
+    return where
+
+
+def _keys_in(keys: list[str], rows: list[tuple[uuid.UUID, ...]]) -> Where:
+    """True for a table's rows whose key (columns ``keys``) is one of ``rows``."""
+
+    def where(t: Table) -> ColumnElement[bool]:
+        if len(keys) == 1:
+            return t.c[keys[0]].in_([v for (v,) in rows])
+        return tuple_(*(t.c[c] for c in keys)).in_(rows)
+
+    return where
+
+
+#: The prefix of the tables (``temp``) of the narrowed tables' keys a refresh reads whole.
+WANT = "kit_want_"
+
+_WANT_TABLES = MetaData()
+
+
+def _want_table(name: str, keys: list[str]) -> Table:
+    found = _WANT_TABLES.tables.get(f"temp.{WANT}{name}")
+    if found is None:
+        found = Table(WANT + name, _WANT_TABLES, *(Column(k, Uuid) for k in keys), schema="temp")
+    return found
+
+
 def drop_staged(kit: Connection) -> None:
     for name in (*WHOLE_TABLES, *DATA_TABLES):
         kit.exec_driver_sql(f'DROP TABLE IF EXISTS temp."{STAGED}{name}"')
+    for name in NARROWED:
+        kit.exec_driver_sql(f'DROP TABLE IF EXISTS temp."{FULL}{name}"')
+        kit.exec_driver_sql(f'DROP TABLE IF EXISTS temp."{WANT}{name}"')
 
 
 def _copy_all(

@@ -26,11 +26,15 @@ from sqlalchemy.orm import Session
 from desktop.domain.fields import ASSET_FIELDS, CUSTOM_PREFIX
 from desktop.kits.copying import (
     DATA_TABLES,
+    FULL,
+    NARROWED,
     STAGED,
+    WANT,
     WHOLE_TABLES,
     base_rows,
     copy_scope,
     drop_staged,
+    stage_full,
     stage_scope,
 )
 from desktop.kits.model import Cancel, Progress, Scope
@@ -328,6 +332,9 @@ def refresh(
     if _same_schema(session, kit) and not _unsynced(kit):
         try:
             stage_scope(session, kit, scope, progress=progress, cancel=cancel)
+            _index_staged(kit)
+            _want_moved(kit)
+            stage_full(session, kit, scope)
             return _apply_staged(kit), False
         except _RefillWhole:
             pass
@@ -356,6 +363,61 @@ def _columns(kit: Connection, name: str) -> tuple[list[str], list[str]]:
     return [str(r[1]) for r in info], keys
 
 
+def _index_staged(kit: Connection) -> None:
+    """Index the staged rows by key (the comparison's lookups)."""
+    for name in (*WHOLE_TABLES, *DATA_TABLES):
+        keys = _columns(kit, name)[1]
+        marks = ", ".join(f'"{k}"' for k in keys)
+        kit.exec_driver_sql(f'CREATE INDEX temp."{STAGED}{name}_key" ON "{STAGED}{name}" ({marks})')
+
+
+#: The kit's own writes since it was filled, by the journal's record kind: rows the kit
+#: wrote may hold other values than the server's under the same version (the server's
+#: replay decided them anew), so they are read whole whatever their version.
+_JOURNALED = "SELECT row_id FROM main.kit_journal WHERE record IN ({kinds})"
+
+
+def _journaled(*kinds: str) -> str:
+    return _JOURNALED.format(kinds=", ".join(f"'{k}'" for k in kinds))
+
+
+def _want_moved(kit: Connection) -> None:
+    """The keys of the narrowed tables (:data:`NARROWED`) whose whole rows the refresh
+    reads (``temp.kit_want_<table>``): keys new to the kit, versions that differ from
+    the kit's, and rows the kit wrote itself (its journal) or that its writes touched."""
+    procedures = _journaled("procedure", "withdrawal")
+    scans = _journaled("scan")
+    incidents = (
+        f"{_journaled('incident')} UNION SELECT incident_id FROM main.incident_events "  # noqa: S608
+        f"WHERE id IN ({_journaled('incident event')})"
+    )
+    touched = {
+        "assets": (
+            f"SELECT asset_id FROM main.procedures WHERE id IN ({procedures}) "  # noqa: S608
+            f"UNION SELECT asset_id FROM main.audit_scans WHERE id IN ({scans}) "
+            f"UNION SELECT asset_id FROM main.incident_assets WHERE incident_id IN ({incidents}) "
+            "UNION SELECT a.id FROM main.assets AS a JOIN main.kit_base AS b "
+            "ON b.asset_id = a.id WHERE a.version != b.version OR b.version != b.server_version"
+        ),
+        "procedures": procedures,
+        "audit_scans": scans,
+    }
+    for name, columns in NARROWED.items():
+        keys = [c for c in columns if c != "version"]
+        marks = ", ".join(f'n."{k}"' for k in keys)
+        same = " AND ".join(f'k."{c}" = n."{c}"' for c in columns)
+        where = f'NOT EXISTS (SELECT 1 FROM main."{name}" AS k WHERE {same})'  # noqa: S608
+        if name in touched:
+            where += f" OR n.id IN ({touched[name]})"
+        elif name == "audit_expected":
+            where += f" OR n.audit_id IN ({_journaled('audit')})"
+        kit.exec_driver_sql(f'DROP TABLE IF EXISTS temp."{WANT}{name}"')
+        kit.exec_driver_sql(
+            f'CREATE TEMP TABLE "{WANT}{name}" AS SELECT {marks} FROM '  # noqa: S608
+            f'temp."{STAGED}{name}" AS n WHERE {where}'
+        )
+
+
 def _apply_staged(kit: Connection) -> Copied:
     """Write the difference between the staging tables and the kit's tables into the
     kit (in the caller's transaction)."""
@@ -363,16 +425,13 @@ def _apply_staged(kit: Connection) -> Copied:
         t.name for t in Base.metadata.sorted_tables if t.name in (*WHOLE_TABLES, *DATA_TABLES)
     ]
     shapes = {name: _columns(kit, name) for name in ordered}
-    for name, (_columns_of, keys) in shapes.items():  # the comparison's lookups by key
-        marks = ", ".join(f'"{k}"' for k in keys)
-        kit.exec_driver_sql(f'CREATE INDEX temp."{STAGED}{name}_key" ON "{STAGED}{name}" ({marks})')
     # The assets that entered the scope or changed (and those that left): too many, and
     # the whole fill is faster.
     assets, _keys = shapes["assets"]
     names = ", ".join(f'"{c}"' for c in assets)
     kit.exec_driver_sql("DROP TABLE IF EXISTS temp.kit_moved")
     kit.exec_driver_sql(
-        f"CREATE TEMP TABLE kit_moved AS SELECT {names} FROM temp.{STAGED}assets "  # noqa: S608
+        f"CREATE TEMP TABLE kit_moved AS SELECT {names} FROM temp.{FULL}assets "  # noqa: S608
         f"EXCEPT SELECT {names} FROM main.assets"
     )
     moved = kit.exec_driver_sql(
@@ -428,10 +487,11 @@ def _upsert(
     """Write the staged rows of ``name`` the kit does not hold as they are (or those of
     the table ``moved``, already found), replacing the kit's row of the same key."""
     names = ", ".join(f'"{c}"' for c in columns)
+    staged = f"{FULL}{name}" if name in NARROWED else f"{STAGED}{name}"
     source = (
         f"SELECT {names} FROM {moved}"  # noqa: S608
         if moved is not None
-        else f'SELECT {names} FROM temp."{STAGED}{name}" EXCEPT SELECT {names} FROM main."{name}"'  # noqa: S608
+        else f'SELECT {names} FROM temp."{staged}" EXCEPT SELECT {names} FROM main."{name}"'  # noqa: S608
     )
     others = [c for c in columns if c not in keys]
     action = (

@@ -86,7 +86,8 @@ the same run.
   where only the assets whose versions moved would need it.
 - **sync_and_refresh** and **refresh alone** (the second sync above; the refresh,
   ``refresh_kit``, also timed on its own). The refresh writes only what moved
-  (``desktop.kits.schema.refresh``): the scope's rows are staged in temporary tables of
+  (``desktop.kits.schema.refresh``): the scope's rows (the four large tables by key,
+  see below) are staged in temporary tables of
   the kit's connection by the same set-based copy as a checkout (no indexes, triggers or
   search index), compared with the kit's rows (``EXCEPT``), and only rows gone are
   deleted and new or changed ones upserted (the search index kept up by its triggers,
@@ -126,6 +127,36 @@ the same run.
   without its asset's version, e.g. a procedure rejected or an audit closed), writing
   the difference ~0.08 s (1,000 asset upserts with their search index rows), the
   server's checkout record ~0.03 s.
+
+  Since refresh2 the four large tables (assets, procedures, an audit's expected rows
+  and scans) are staged by key (and version) only; whole rows are read only for keys
+  new to the kit, versions that differ from the kit's, and rows the kit's own journal
+  wrote or touched (``copying.NARROWED``, ``schema._want_moved``); the other tables
+  are still staged whole and compared. Measured 2026-12-05 13:24-13:26 UTC, load
+  5.6-6.5, the merged integration code 2167174 ("before", from ``git archive``, the
+  same benchmark file) interleaved with this code:
+
+  ===============================  ======  =======  =========  =======
+  figure                           CPU s   floor s  CPU ratio  load
+  ===============================  ======  =======  =========  =======
+  before, sync_and_refresh         0.66    0.15     4.4×       6.5
+  before, sync_and_refresh         0.65    0.15     4.4×       6.0
+  before, refresh alone            0.27    0.025    11.2×      6.5
+  before, refresh alone            0.28    0.023    12.3×      6.0
+  sync_and_refresh                 0.67    0.16     4.3×       6.1
+  sync_and_refresh                 0.64    0.15     4.1×       5.6
+  refresh alone                    0.27    0.022    12.4×      6.1
+  refresh alone                    0.26    0.025    10.7×      5.6
+  ===============================  ======  =======  =========  =======
+
+  The refresh's wall time fell (0.80-0.86 s to 0.54 s at that load) but its CPU time
+  barely moved: the staging itself fell from ~0.10 to ~0.06 s CPU, and the new steps
+  (finding the keys to read whole ~0.03 s, reading them ~0.02 s) took it back. What
+  is left (profiled, load ~6): staging keys ~0.06 s (the window over each asset's
+  procedures is most of it), the difference written ~0.10-0.12 s (upserts with their
+  search index rows ~0.05 s, base values ~0.03 s, the deletes' key probes and the
+  moved count ~0.04 s), the server's checkout record ~0.04 s. The issue's 2× is not
+  reached.
 
   Measured again (sync16, 2026-12-05 12:27-12:29 UTC, the floor reading the kit inside
   its timing, "before" the code of 87f4bc0 run by this same benchmark interleaved with

@@ -4,7 +4,8 @@
 Random server edits (asset edits, new assets in and out of scope, assets moved out of
 and into the scope, procedures waiting for approval then approved or rejected, audits
 started, scanned and closed, incidents logged and moved to closed, a location renamed, a
-person added) and offline work in the kit are interleaved with syncs. After every sync
+person added) and offline work in the kit (edits, receipts, audit scans) are
+interleaved with syncs. After every sync
 the kit (refreshed in place: the whole fill must not run) is compared with a copy of it
 re-filled whole from the same server state: every table row for row (the kit's own
 tables included: base values, journal, tag sequences, metadata but for the refresh
@@ -343,6 +344,22 @@ def test_a_refresh_in_place_leaves_the_rows_of_a_whole_fill(
                 ),
             )
             self.tags.append(made.asset_tag)
+
+        @rule(n=st.integers(0, 50))
+        def kit_scan(self, n: int) -> None:
+            """A scan made in the kit (the server's replay may number or classify it
+            otherwise: the refresh must read it whole, whatever its key)."""
+            with self.kit.read() as s:
+                open_audit = s.execute(select(Audit.id).where(Audit.status == "open")).scalar()
+            if open_audit is not None:
+                self._try(
+                    "kit scan",
+                    record_scan,
+                    self.kit,
+                    audit_id=open_audit,
+                    raw=self._tag(n),
+                    scanned_by="auditor",
+                )
 
         @rule()
         def sync(self) -> None:
