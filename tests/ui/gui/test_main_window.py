@@ -20,7 +20,7 @@ from tests.ui.gui.conftest import Register
 from ui.gui.layout_state import LayoutState
 from ui.gui.main_window import MainWindow
 from ui.gui.models import asset_table_model
-from ui.gui.models.asset_table_model import PLACEHOLDER, RowRole, TagRole
+from ui.gui.models.asset_table_model import PAGE_SIZE, PLACEHOLDER, RowRole, TagRole
 from ui.gui.models.columns import COLUMN_INDEX
 
 WindowFactory = Callable[[], MainWindow]
@@ -282,12 +282,23 @@ def test_a_new_search_starts_at_its_first_row_and_a_refresh_keeps_the_place(
 ) -> None:
     window = new_window()
     table = window.view.table
+    # Counted first: the whole register's length is known and the bottom is past the
+    # first page (a refresh used to cut the table back to its first page, and the user
+    # scrolled below it was thrown up — whether the count came first was up to the load).
+    qtbot.waitUntil(lambda: window.model.matching_assets is not None, timeout=5000)
+    assert window.model.rowCount() > PAGE_SIZE
     table.scrollToBottom()
     qtbot.waitUntil(lambda: table.verticalScrollBar().value() > 0, timeout=5000)
     place = table.verticalScrollBar().value()
     with qtbot.waitSignal(window.model.reloaded, timeout=5000):
         window.refresh()  # e.g. after a procedure: the same rows, the user stays where he was
     assert table.verticalScrollBar().value() == place
+    qtbot.waitUntil(lambda: window.model.matching_assets is not None, timeout=5000)
+    assert table.verticalScrollBar().value() == place
+    last = window.model.rowCount() - 1
+    qtbot.waitUntil(
+        lambda: window.model.index(last, COLUMN_INDEX["tag"]).data() != PLACEHOLDER, timeout=5000
+    )
     window.view.filter_bar.search.setText("LAP")
     qtbot.waitUntil(lambda: window.model.filter.search == "LAP", timeout=5000)
     assert table.verticalScrollBar().value() == 0

@@ -431,6 +431,12 @@ class AssetTableModel(QAbstractTableModel):
             return
         for worker in self._page_workers:
             worker.cancel()  # pages of the old view
+        # The same view read again (F5, after a procedure or an import) keeps the length
+        # it had, so a user scrolled past the first page stays where they were: the rows
+        # below load as they are shown, and the count settles the length.
+        kept = self._rows if reader.view == self._reader.view else 0
+        if self.matching_assets is None:
+            kept = 0  # not counted yet: the rows held are what was read, no more
         self.beginResetModel()
         self._reader = reader
         self._pages.clear()
@@ -439,6 +445,9 @@ class AssetTableModel(QAbstractTableModel):
         self._store(0, page)
         self._rows = len(page)
         self._exhausted = len(page) < PAGE_SIZE
+        if kept > len(page) and not self._exhausted:
+            self._rows = kept
+            self._exhausted = True  # no reading past it before the count
         self.matching_assets = None
         self.endResetModel()
         self._set_loading(False)
@@ -580,6 +589,10 @@ class AssetTableModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), self._rows, matching - 1)
             self._rows = matching
             self.endInsertRows()
+        elif matching < self._rows:  # a view read again kept a length that has shrunk
+            self.beginRemoveRows(QModelIndex(), matching, self._rows - 1)
+            self._rows = matching
+            self.endRemoveRows()
         self._exhausted = True
         if self.total_assets is not None:
             self.counted.emit(matching, self.total_assets)
