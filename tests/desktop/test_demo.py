@@ -265,7 +265,7 @@ def test_a_large_sqlite_demo_made_by_worker_processes_is_the_same_kind_of_data(
     sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(fill, "PARALLEL_FROM", 100)  # as if it were large
-    monkeypatch.setattr(fill.os, "cpu_count", lambda: 2)  # and the machine had two cores
+    monkeypatch.setattr("os.cpu_count", lambda: 2)  # and the machine had two cores
     monkeypatch.setattr(fill, "BATCH", 60)
     assert fill._workers("sqlite", 300) >= 1
 

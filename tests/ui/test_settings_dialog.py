@@ -199,8 +199,10 @@ def test_person_typed_on_the_default_local_file_signs_them_in_there(
     the status bar kept "Signed in as root" and approvals refused the approver)."""
     dialog = open_dialog(qtbot, settings)
     assert dialog.local_radio.isChecked() and not dialog.path_edit.text()
-    dialog.user_combo.lineEdit().clear()
-    qtbot.keyClicks(dialog.user_combo.lineEdit(), "anna")
+    edit = dialog.user_combo.lineEdit()
+    assert edit is not None
+    edit.clear()
+    qtbot.keyClicks(edit, "anna")
     with qtbot.assertNotEmitted(dialog.database_changed):
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20_000)

@@ -18,6 +18,7 @@ from desktop.spreadsheets.cells import DateOrder
 from desktop.spreadsheets.commit import commit_import
 from desktop.spreadsheets.model import ImportOptions, MatchKey, RowAction
 from desktop.spreadsheets.plan import dry_run
+from desktop.spreadsheets.references import PendingReference
 from desktop.storage.database import Database
 from tests.desktop.spreadsheets.conftest import counts
 from tests.desktop.spreadsheets.test_readers import DATA
@@ -66,8 +67,9 @@ def test_ralph_export_is_mapped_and_its_rows_classified(world: World) -> None:
     )
     # Ralph's model_str "[Storage] EMC" gives the category in brackets (made on commit)
     # and the model; the export has no room, so the row still needs one.
-    assert row.values["category"].name == "Storage"
-    assert row.values["model"].name == "EMC"
+    category, model = row.values["category"], row.values["model"]
+    assert isinstance(category, PendingReference) and category.name == "Storage"
+    assert isinstance(model, PendingReference) and model.name == "EMC"
     assert messages["Location"] == "Location is required for a new asset"
 
 

@@ -52,6 +52,7 @@ def test_start_an_audit_and_scan_into_it(qtbot: QtBot, world: World) -> None:
     window.show()
     assert window.model.rowCount() == 0
     dialog = window.open_start_dialog()
+    assert dialog is not None
     dialog.name.setText("Building A walk")
     dialog.scope.setCurrentIndex(dialog.scope.findText("Building A", Qt.MatchFlag.MatchContains))
     shot(dialog, "audit-start-dialog")
@@ -200,6 +201,7 @@ def test_the_room_picker_finds_a_location_by_any_part_of_its_code_or_path(
     qtbot.addWidget(window)
     window.show()
     dialog = window.open_start_dialog()
+    assert dialog is not None
     assert dialog.scope.currentText() == ""  # nothing chosen for the user
     edit = dialog.scope.lineEdit()
     assert edit is not None

@@ -502,10 +502,13 @@ def test_the_banner_and_the_sync_dialog_count_what_waits_as_it_is_made(
     )
     audits = next(w for w in QApplication.topLevelWidgets() if isinstance(w, AuditWindow))
     start = audits.open_start_dialog()
+    assert start is not None
     start.scope.setCurrentIndex(start.scope.findText("Room A2", Qt.MatchFlag.MatchContains))
     start.submit()
     qtbot.waitUntil(lambda: "2 records wait to sync" in banner.plain_text(), timeout=10_000)
-    screen = next(w for w in QApplication.topLevelWidgets() if type(w).__name__ == "ScanScreen")
+    from ui.gui.audits.scan_screen import ScanScreen
+
+    screen = next(w for w in QApplication.topLevelWidgets() if isinstance(w, ScanScreen))
     qtbot.waitUntil(lambda: screen.scan_field.isEnabled(), timeout=5000)
     qtbot.keyClicks(screen.scan_field, "ROOM-A2")
     qtbot.keyClick(screen.scan_field, Qt.Key.Key_Return)

@@ -64,7 +64,7 @@ def test_every_writing_action_of_a_returned_kit_is_disabled_and_says_why(
     qtbot.addWidget(window)
     window.show()
     errors: list[object] = []
-    window.show_error = errors.append  # type: ignore[method-assign]  # no modal box
+    window.show_error = errors.append  # type: ignore[method-assign,assignment]  # no modal box
     try:
         qtbot.waitUntil(lambda: window.model.matching_assets is not None, timeout=10_000)
         qtbot.waitUntil(lambda: window.kit.info is not None, timeout=10_000)
