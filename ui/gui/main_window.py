@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressDialog,
+    QWidget,
+)
 
 from desktop.domain.lifecycle import (
     KIND_TARGET_STATUS,
@@ -78,6 +85,10 @@ class MainWindow(QMainWindow):
         self.open_dialogs: list[QWidget] = []
         self.unknown_tag_prompt: QMessageBox | None = None
         self._pending_selection: uuid.UUID | None = None  # selected once the rows are read
+        # How the next selection scrolls to its row (None: not at all; a refresh's choice).
+        self._selection_hint: QAbstractItemView.ScrollHint | None = (
+            QAbstractItemView.ScrollHint.PositionAtCenter
+        )
         self.setWindowTitle("Assetdesk")
         self.resize(_fitting_size(self, 1360, 820))
 
@@ -217,6 +228,14 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         rows = self.selected_rows()
+        # The selected asset stays selected; the view follows it only if it was in sight
+        # (a user who scrolled away from it and pressed F5 stays where they scrolled).
+        table = self.view.table
+        current = table.currentIndex()
+        in_sight = current.isValid() and table.viewport().rect().intersects(
+            table.visualRect(current)
+        )
+        self._selection_hint = table.ScrollHint.EnsureVisible if in_sight else None
         self.model.reload()
         # The approvals badge too: demo data, an import or F5 may bring procedures to
         # decide (it kept "Approvals" without a count until the inbox was opened).
@@ -346,12 +365,19 @@ class MainWindow(QMainWindow):
             return False
         index = self.model.index(position, 0)
         table = self.view.table
+        hint, self._selection_hint = self._selection_hint, table.ScrollHint.PositionAtCenter
+        bars = (table.verticalScrollBar(), table.horizontalScrollBar())
+        place = [bar.value() for bar in bars]
         table.selectionModel().setCurrentIndex(
             index,
             QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows,
         )
-        table.scrollTo(index, table.ScrollHint.PositionAtCenter)
+        if hint is None:  # the view scrolls to a new current row by itself: undo it
+            for bar, value in zip(bars, place, strict=True):
+                bar.setValue(value)
+        else:
+            table.scrollTo(index, hint)
         return True
 
     def _update_actions(self) -> None:

@@ -255,6 +255,33 @@ def test_keyboard_shortcuts_reach_search_and_scan_field(
     assert window.view.filter_bar.search.hasFocus()
 
 
+def test_f5_keeps_the_place_of_a_user_who_scrolled_away_from_the_selected_asset(
+    qtbot: QtBot, new_window: WindowFactory
+) -> None:
+    """The selected asset stays selected after F5; the view follows it only if it was in
+    sight (it jumped back to it, centred, even when the user had scrolled far below)."""
+    window = new_window()
+    table = window.view.table
+    qtbot.waitUntil(lambda: window.model.matching_assets is not None, timeout=5000)
+    first = table.visualRect(window.model.index(0, 0)).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=first)
+    qtbot.waitUntil(lambda: len(window.selected_rows()) == 1, timeout=5000)
+    selected = window.selected_rows()[0].id
+    table.scrollToBottom()
+    place = table.verticalScrollBar().value()
+    assert place > 0
+    with qtbot.waitSignal(window.model.reloaded, timeout=5000):
+        qtbot.keyClick(table, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: [r.id for r in window.selected_rows()] == [selected], timeout=5000)
+    assert table.verticalScrollBar().value() == place
+    # In sight, it is followed without being centred: nothing moves.
+    table.scrollToTop()
+    with qtbot.waitSignal(window.model.reloaded, timeout=5000):
+        qtbot.keyClick(table, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: [r.id for r in window.selected_rows()] == [selected], timeout=5000)
+    assert table.verticalScrollBar().value() == 0
+
+
 def test_header_menu_chooses_columns(new_window: WindowFactory) -> None:
     window = new_window()
     menu = QMenu()
