@@ -73,6 +73,32 @@ def test_start_an_audit_and_scan_into_it(qtbot: QtBot, world: World) -> None:
     shot(window, "audit-window")
 
 
+def test_a_closed_audit_with_nothing_to_act_on_greys_those_actions_and_says_why(
+    qtbot: QtBot, world: World
+) -> None:
+    """A new user saw "Mark missing" enabled beside "Missing (0)"."""
+    audit = start_audit(world.db, scope_location_id=world.room_a, started_by="auditor", name="A1")
+    room = record_scan(world.db, audit_id=audit.id, raw="ROOM-A1", scanned_by="auditor").room_id
+    view = ReconciliationView(world.db, "auditor", audit.id)
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: "A1" in view.header.text())
+    expected = view.models["missing"].rowCount()
+    assert expected > 0
+    for row in range(expected):  # every asset of the room scanned: nothing missing
+        tag = view.models["missing"].index(row, 0).data()
+        record_scan(world.db, audit_id=audit.id, raw=tag, scanned_by="auditor", room_id=room)
+    view.reload()
+    qtbot.waitUntil(lambda: view.tabs.tabText(1) == "Missing (0)", timeout=5000)
+    qtbot.mouseClick(view.close_button, Qt.MouseButton.LeftButton)
+    box = view.confirmation
+    assert box is not None
+    qtbot.mouseClick(box.buttons()[0], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.audited_button.isEnabled(), timeout=5000)
+    assert not view.missing_button.isEnabled()
+    assert view.missing_button.toolTip() == "No asset of this audit is missing"
+    assert not view.moves_button.isEnabled() and not view.receive_button.isEnabled()
+
+
 def test_reconcile_close_apply_and_report(
     qtbot: QtBot, world: World, tmp_path: Path, qtmodeltester
 ) -> None:

@@ -193,6 +193,15 @@ class ReconciliationView(QWidget):
             button.setToolTip(
                 "" if closed else "Close the audit first: its result may still change"
             )
+        if closed and self._result is not None:  # nothing to act on: say so, greyed
+            for button, items, nothing in (
+                (self.moves_button, self._result.misplaced, "No asset was found misplaced"),
+                (self.missing_button, self._result.missing, "No asset of this audit is missing"),
+                (self.receive_button, self._result.unknown, "No unknown tag was scanned"),
+            ):
+                if not items:
+                    button.setEnabled(False)
+                    button.setToolTip(nothing)
         if self.read_only_reason is not None:
             for button in (
                 self.close_button,
