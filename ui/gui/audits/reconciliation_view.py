@@ -122,14 +122,15 @@ class ReconciliationView(QWidget):
         self.report_button.clicked.connect(self.choose_report_path)
         QShortcut(QKeySequence("F5"), self, self.reload)
         QShortcut(QKeySequence("Ctrl+E"), self, self.choose_report_path)
-        buttons = QHBoxLayout()
-        for button in (
-            self.close_button,
+        #: What changes the audit or the register after it (greyed while read-only).
+        self.action_buttons = (
             self.moves_button,
             self.missing_button,
             self.audited_button,
             self.receive_button,
-        ):
+        )
+        buttons = QHBoxLayout()
+        for button in (self.close_button, *self.action_buttons):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.report_button)
@@ -183,12 +184,7 @@ class ReconciliationView(QWidget):
         # not move under the mouse.
         self.close_button.setEnabled(self._result is not None and not closed)
         self.close_button.setToolTip("The audit is closed" if closed else "")
-        for button in (
-            self.moves_button,
-            self.missing_button,
-            self.audited_button,
-            self.receive_button,
-        ):
+        for button in self.action_buttons:
             button.setEnabled(closed)
             button.setToolTip(
                 "" if closed else "Close the audit first: its result may still change"
@@ -203,13 +199,7 @@ class ReconciliationView(QWidget):
                     button.setEnabled(False)
                     button.setToolTip(nothing)
         if self.read_only_reason is not None:
-            for button in (
-                self.close_button,
-                self.moves_button,
-                self.missing_button,
-                self.audited_button,
-                self.receive_button,
-            ):
+            for button in (self.close_button, *self.action_buttons):
                 button.setEnabled(False)
                 button.setToolTip(self.read_only_reason)
             self.status.setText(f"Read-only: {self.read_only_reason}.")
