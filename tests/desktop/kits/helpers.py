@@ -10,11 +10,11 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from desktop import kits
-from desktop.domain.lifecycle import ProcedureKind
+from desktop.domain.lifecycle import Origin, ProcedureKind
 from desktop.services.procedures import ProcedureOutcome, ProcedureRequest, record_procedure
 from desktop.storage.database import Database, open_database
 from desktop.storage.models import Procedure
-from tests.factories import World
+from tests.factories import RECEIVE_CHECKLIST, World
 
 
 @contextmanager
@@ -45,6 +45,20 @@ def change(
             impact="low",
             likelihood="low",
             reason="field work",
+        ),
+    )
+
+
+def receive_laptop(db: Database, world: World, name: str) -> ProcedureOutcome:
+    """A laptop received into Room A by the technician, as in the GUI's form."""
+    return record_procedure(
+        db,
+        ProcedureRequest(
+            kind=ProcedureKind.RECEIVE,
+            performed_by="tech",
+            values={"name": name, "category": world.laptop_category, "location": world.room_a},
+            checklist=RECEIVE_CHECKLIST,
+            origin=Origin.GUI,
         ),
     )
 

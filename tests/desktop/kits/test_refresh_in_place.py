@@ -31,7 +31,6 @@ from sqlalchemy import select, text
 
 from desktop import kits
 from desktop.domain.incidents import IncidentStatus
-from desktop.domain.lifecycle import Origin, ProcedureKind
 from desktop.errors import DesktopError
 from desktop.kits import schema
 from desktop.kits.info import kit_info
@@ -42,13 +41,12 @@ from desktop.services.approvals import approve, reject
 from desktop.services.audit_scans import record_scan
 from desktop.services.audits import close_audit, start_audit
 from desktop.services.incidents import IncidentRequest, log_incident, move_incident
-from desktop.services.procedures import ProcedureRequest, record_procedure
 from desktop.services.search import UNRANKED
 from desktop.storage.database import Database, open_database
 from desktop.storage.models import Audit, Incident, Location, Procedure
 from tests.backends import make_database
-from tests.desktop.kits.helpers import change
-from tests.factories import RECEIVE_CHECKLIST, World, seed_world
+from tests.desktop.kits.helpers import change, receive_laptop
+from tests.factories import World, seed_world
 
 EXAMPLES = {"sqlite": 25, "postgresql": 8, "mariadb": 8}
 #: Tables compared otherwise (the search index's own) or not at all (SQLite's).
@@ -329,20 +327,7 @@ def test_a_refresh_in_place_leaves_the_rows_of_a_whole_fill(
 
         @rule()
         def kit_receive(self) -> None:
-            made = record_procedure(
-                self.kit,
-                ProcedureRequest(
-                    kind=ProcedureKind.RECEIVE,
-                    performed_by="tech",
-                    values={
-                        "name": self._value(),
-                        "category": self.world.laptop_category,
-                        "location": self.world.room_a,
-                    },
-                    checklist=RECEIVE_CHECKLIST,
-                    origin=Origin.GUI,
-                ),
-            )
+            made = receive_laptop(self.kit, self.world, self._value())
             self.tags.append(made.asset_tag)
 
         @rule(n=st.integers(0, 50))

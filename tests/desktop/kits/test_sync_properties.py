@@ -27,13 +27,11 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from sqlalchemy import func, select
 
 from desktop import kits
-from desktop.domain.lifecycle import Origin, ProcedureKind
-from desktop.services.procedures import ProcedureRequest, record_procedure
 from desktop.storage.database import Database, open_database
 from desktop.storage.models import KitConflict, Procedure
 from tests.backends import make_database
-from tests.desktop.kits.helpers import change
-from tests.factories import RECEIVE_CHECKLIST, seed_world
+from tests.desktop.kits.helpers import change, receive_laptop
+from tests.factories import seed_world
 
 ASSETS = 2
 FIELDS = ("serial_number", "name")
@@ -122,20 +120,7 @@ def test_interleaved_server_and_kit_edits_lose_nothing_and_apply_nothing_twice(
 
         @rule(kit=st.integers(0, 1))
         def kit_receive(self, kit: int) -> None:
-            made = record_procedure(
-                self.kits[kit],
-                ProcedureRequest(
-                    kind=ProcedureKind.RECEIVE,
-                    performed_by="tech",
-                    values={
-                        "name": self._value(),
-                        "category": self.world.laptop_category,
-                        "location": self.world.room_a,
-                    },
-                    checklist=RECEIVE_CHECKLIST,
-                    origin=Origin.GUI,
-                ),
-            )
+            made = receive_laptop(self.kits[kit], self.world, self._value())
             self.offline[kit].add(made.procedure_id)
 
         @rule(kit=st.integers(0, 1), dry_run=st.booleans())
