@@ -555,7 +555,12 @@ class _Planner(RowValues):
             retired = decommissioned_change_problem(ProcedureKind.CHANGE, before, fields)
             if retired is not None and not reason:
                 self._problem(plan, *retired)
-        if reason:
+        if reason and current["status"] == AssetStatus.DISPOSED:
+            # Nothing may change: name the cells this row changes (its notes, say), not
+            # the status column it may have left as it was.
+            for change in plan.changes:
+                self._problem(plan, change.field, reason)
+        elif reason:
             self._problem(plan, "status", reason)
         plan.action = RowAction.UPDATE
         if version_cell is not None:
