@@ -62,7 +62,7 @@ from desktop.spreadsheets.model import (
 )
 from desktop.spreadsheets.new_references import new_reference_list
 from desktop.spreadsheets.readers import Table
-from desktop.spreadsheets.references import PendingReference, ReferenceIndex
+from desktop.spreadsheets.references import PendingReference, ReferenceIndex, file_tag_prefixes
 from desktop.spreadsheets.report import (
     ImportReport,
     build_report,
@@ -275,6 +275,14 @@ class _Planner(RowValues):
             if any(c not in (None, "") and str(c).strip() for c in self.table.rows[i])
         ]
         existing = self._existing_assets(data)
+        if self.index.create and {"tag", "category"} <= set(self.mapped):
+            self.index.file_tag_prefixes = file_tag_prefixes(
+                (category, tag)
+                for c, t in zip(
+                    self._cells("category", data), self._cells("tag", data), strict=True
+                )
+                if (category := parse.clean_text(c)) and (tag := parse.clean_text(t))
+            )
         if self.options.match is MatchKey.TAG and "tag" in self.mapped:
             # The assets found by tag are the tags in use (the same query, already run).
             tags_in_use = {key: found["id"] for key, found in existing.items()}
@@ -547,7 +555,12 @@ class _Planner(RowValues):
             retired = decommissioned_change_problem(ProcedureKind.CHANGE, before, fields)
             if retired is not None and not reason:
                 self._problem(plan, *retired)
-        if reason:
+        if reason and current["status"] == AssetStatus.DISPOSED:
+            # Nothing may change: name the cells this row changes (its notes, say), not
+            # the status column it may have left as it was.
+            for change in plan.changes:
+                self._problem(plan, change.field, reason)
+        elif reason:
             self._problem(plan, "status", reason)
         plan.action = RowAction.UPDATE
         if version_cell is not None:

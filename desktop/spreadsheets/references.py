@@ -8,8 +8,10 @@ create anything (``create = False``), when it is the row's error.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,6 +97,9 @@ class ReferenceIndex:
         #: False: a name not found is an error instead of new reference data.
         self.create = True
         self._new_categories: dict[str, PendingReference] = {}
+        #: A new category's tag prefix as the file's tags show it, by its name (casefolded):
+        #: set by the planner where every tag of that category's rows has the same prefix.
+        self.file_tag_prefixes: dict[str, str] = {}
         self._new_people: dict[str, PendingReference] = {}
         self._new_locations: list[PendingReference] = []
         self.locations = LocationTree(
@@ -182,7 +187,10 @@ class ReferenceIndex:
         if pending is None:
             taken = {c.tag_prefix.upper() for c in self.categories.values()}
             taken |= {p.tag_prefix for p in self._new_categories.values()}
-            pending = PendingReference("category", text, tag_prefix=derive_tag_prefix(text, taken))
+            prefix = self.file_tag_prefixes.get(text.casefold(), "")
+            if not prefix or prefix in taken:
+                prefix = derive_tag_prefix(text, taken)
+            pending = PendingReference("category", text, tag_prefix=prefix)
             self._new_categories[text.casefold()] = pending
         return pending
 
@@ -376,6 +384,28 @@ class ReferenceIndex:
         if candidates:
             raise ValueError(f"several {kind}s are called '{text}': give {hint} instead")
         return PendingReference(kind, text)
+
+
+_TAG_PREFIX = re.compile(r"^([A-Za-z][A-Za-z0-9]{0,15}?)[^A-Za-z0-9]?[0-9]+$")
+
+
+def tag_prefix_of(tag: str) -> str:
+    """The prefix a tag shows ("DSK-0001" and "dsk0001" → DSK), upper-cased; "" where the
+    tag is not letters (and digits), at most one separator, then digits."""
+    found = _TAG_PREFIX.match(tag.strip())
+    return found.group(1).upper() if found else ""
+
+
+def file_tag_prefixes(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Category name (casefolded) → the tag prefix every one of its tags has, from
+    (category, tag) pairs; a category whose tags disagree or show none gets no entry."""
+    seen: dict[str, str] = {}
+    for category, tag in pairs:
+        key = category.casefold()
+        prefix = tag_prefix_of(tag)
+        if seen.setdefault(key, prefix) != prefix:
+            seen[key] = ""
+    return {key: prefix for key, prefix in seen.items() if prefix}
 
 
 def derive_tag_prefix(name: str, taken: set[str]) -> str:

@@ -71,12 +71,21 @@ def read_chosen(path: Path, sheet: str | None, custom_labels: Mapping[str, str])
     best = max(candidates, key=lambda c: (c.score, c.is_table, -candidates.index(c)))
     note = ""
     if len(candidates) > 1:
-        others = [c for c in candidates if c is not best]
+        # The sheet an imported Table sits on is not another choice: the Table is its data.
+        others = [
+            c
+            for c in candidates
+            if c is not best
+            and not (best.is_table and not c.is_table and c.table.sheet == best.table.sheet)
+        ]
         note = (
             f"Imported {best.label} (its header in row {best.header_number} names "
-            f"{best.score} known columns); also in the file: "
-            + ", ".join(f"{c.label} ({c.score})" for c in others)
+            f"{_known_columns(best.score)})"
         )
+        if others:
+            note += "; also in the file: " + ", ".join(
+                f"{c.label} ({_known_columns(c.score)})" for c in others
+            )
     formulas = formula_cells(path, best.table.sheet)
     drop = formula_only_rows(
         best.table.rows, best.table.row_numbers, formulas, first_column=best.first_column
@@ -92,6 +101,13 @@ def read_chosen(path: Path, sheet: str | None, custom_labels: Mapping[str, str])
         [table.row_numbers[i] for i in kept],
     )
     return ChosenTable(trimmed, note, tuple(sorted(table.row_numbers[i] for i in drop)))
+
+
+def _known_columns(count: int) -> str:
+    """ "no known column", "1 known column", "3 known columns"."""
+    if count == 0:
+        return "no known column"
+    return f"{count} known column{'s' if count != 1 else ''}"
 
 
 def _candidate(

@@ -87,3 +87,23 @@ def test_formula_markup_cut_between_two_chunks_is_seen() -> None:
     watch = _FormulaWatch()
     assert list(watch.passing(iter([b"<c r='A1'><v>1</v></c>"])))
     assert not watch.seen and watch.ended
+
+
+def test_the_note_lists_the_other_sheets_but_not_the_tables_own(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    summary = book.active
+    assert summary is not None
+    summary.title = "Summary"
+    summary.append(["Asset tag", "Total"])
+    data = book.create_sheet("Data")
+    data.append(["Asset Tag", "Asset Name", "Category"])
+    data.append(["LAP-1", "Laptop one", "Laptop"])
+    data.add_table(ExcelTable(displayName="Register", ref="A1:C2"))
+    book.create_sheet("Empty")
+    book.save(tmp_path / "three.xlsx")
+    chosen = read_chosen(tmp_path / "three.xlsx", None, {})
+    assert chosen.note == (
+        "Imported Excel Table 'Register' on sheet 'Data' (its header in row 1 names "
+        "3 known columns); also in the file: sheet 'Summary' (1 known column), "
+        "sheet 'Empty' (no known column)"
+    )

@@ -136,8 +136,9 @@ def test_snipe_it_statuses_become_recorded_history_in_an_empty_database(
         "Snipe-IT",
     )
     assert dry.returncode == 0, dry.stdout + dry.stderr
-    assert "category Laptop (new; tag prefix LAP)" in dry.stdout
-    assert "category Monitor (new; tag prefix MON)" in dry.stdout
+    # The prefixes the file's tags show (LT-…, MN-…), not the names' LAP and MON.
+    assert "category Laptop (new; tag prefix LT)" in dry.stdout
+    assert "category Monitor (new; tag prefix MN)" in dry.stdout
     assert "location HQ › Building A › Room 101 (new)" in dry.stdout
     assert "location Warehouse › Shelf 3 (new)" in dry.stdout
     assert "person Anna Smith (new; user name asmith; anna.smith@example.org)" in dry.stdout
@@ -210,7 +211,7 @@ def test_snipe_it_statuses_become_recorded_history_in_an_empty_database(
         "Warehouse (building) › Shelf 3 (room)",
     ]
     categories = set(query(fresh, select(Category.name, Category.tag_prefix)))
-    assert categories == {("Laptop", "LAP"), ("Monitor", "MON")}
+    assert categories == {("Laptop", "LT"), ("Monitor", "MN")}
 
 
 def test_no_create_refuses_rows_naming_unknown_reference_data(fresh: Path, tmp_path: Path) -> None:

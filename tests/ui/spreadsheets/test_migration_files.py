@@ -365,3 +365,52 @@ def test_unknown_columns_become_typed_custom_fields_when_asked(world: World) -> 
             ("warranty_status", "Warranty status", "text"),
         ]
         assert "eol_date" not in {d["key"] for d in monitor.custom_fields}
+
+
+def test_a_new_category_takes_the_tag_prefix_its_tags_show(sqlite_db: Database) -> None:
+    """Snipe-IT's "Desktop" rows are tagged DSK-…: the category the import creates gets the
+    prefix DSK (not DES from its name), so the tags the app makes next follow the file's."""
+    seed_world(sqlite_db)  # Laptop (LAP) and Monitor: no Desktop yet
+    payload = dry_run(sqlite_db, "snipeit_asset_list.csv")
+    new = {n["name"]: n for n in payload["new_references"] if n["kind"] == "category"}
+    assert new["Desktop"]["tag_prefix"] == "DSK"
+    assert "tag prefix DSK" in new["Desktop"]["description"]
+    assert imported(sqlite_db, "snipeit_asset_list.csv").returncode == 0
+    with sqlite_db.read() as s:
+        prefixes = {c.name: c.tag_prefix for c in s.execute(select(Category)).scalars()}
+    assert prefixes["Desktop"] == "DSK"
+
+
+def test_tags_that_disagree_leave_the_prefix_to_the_category_name(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    seed_world(sqlite_db)
+    path = tmp_path / "mixed.csv"
+    path.write_text(
+        "Asset Tag,Asset Name,Category,Location\n"
+        "DSK-1,Reception PC,Desktop,Head office\n"
+        "PC-2,Back office PC,Desktop,Head office\n"
+        "ROUTER,Core router,Network,Head office\n",
+        encoding="utf-8",
+    )
+    result = cli(sqlite_db, "import", str(path), "--dry-run", "--json")
+    assert "Traceback" not in result.stderr, result.stderr
+    new = {n["name"]: n["tag_prefix"] for n in json.loads(result.stdout)["new_references"]}
+    assert new == {"Desktop": "DES", "Network": "NET"}
+
+
+def test_an_excel_table_note_names_the_table_once_in_plain_words(world: World) -> None:
+    """calamine's inventory-table.xlsx: one Excel Table 'Table1' filling Sheet1. The note
+    names the Table it read, counts "1 known column" and lists no other choice (the
+    sheet the Table sits on is not one)."""
+    path = FILES.parent / "inventory-table.xlsx"
+    result = cli(
+        world.db, "import", str(path), "--dry-run", "--set", "name=Fruit", "--set", "location=Store"
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    note = (
+        "Note: Imported Excel Table 'Table1' on sheet 'Sheet1' "
+        "(its header in row 1 names 1 known column)\n"
+    )
+    assert note in result.stdout
+    assert "also in the file" not in result.stdout

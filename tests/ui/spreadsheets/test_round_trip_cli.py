@@ -108,3 +108,41 @@ def test_demo_register_round_trips_as_updates_and_into_a_fresh_database(tmp_path
     assert all(before[t][2].endswith(text) for t, text in written.items())
     again = assetdesk(fresh, "import", str(workbook), "--json")
     assert json.loads(again.stdout)["counts"]["unchanged"] == 300
+
+
+def test_edited_notes_of_a_disposed_asset_are_refused_in_the_notes_column(
+    tmp_path: Path,
+) -> None:
+    """A disposed asset's record is closed (the change form refuses it too): a re-imported
+    export whose Notes cell was edited is refused on that cell, not on the Status column
+    the user left alone; a decommissioned asset's notes may still change."""
+    source = tmp_path / "demo.sqlite3"
+    assert assetdesk(source, "demo", "--assets", "60", "--seed", "11").returncode == 0
+    workbook = tmp_path / "register.xlsx"
+    assert assetdesk(source, "export", str(workbook)).returncode == 0
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Assets"]
+    header = [c.value for c in sheet[1]]
+    status, notes = header.index("Status") + 1, header.index("Notes") + 1
+    edited: dict[str, int] = {}
+    for row in range(2, sheet.max_row + 1):
+        word = str(sheet.cell(row, status).value)
+        if word not in edited and word in ("Disposed", "Decommissioned"):
+            sheet.cell(row, notes).value = "wiped and shredded"
+            edited[word] = row
+    assert set(edited) == {"Disposed", "Decommissioned"}
+    book.save(workbook)
+
+    done = assetdesk(source, "import", str(workbook), "--dry-run", "--json")
+    payload = json.loads(done.stdout)
+    assert payload["errors"] == [
+        {
+            "sheet": "Assets",
+            "row": edited["Disposed"],
+            "column": "Notes",
+            "message": "the asset is disposed: its record is closed and cannot change",
+        }
+    ]
+    assert payload["counts"]["update"] == 1  # the decommissioned asset's notes
+    text = assetdesk(source, "import", str(workbook), "--dry-run").stdout
+    assert f"row {edited['Disposed']}, Notes: the asset is disposed" in text
