@@ -489,21 +489,21 @@ class BulkReplayer:
         """Decide the run's records until one is unusual; write them; how many."""
         window = self._prefetch(run)
         decided = 0
-        try:
-            for entry in run:
-                if self._stop():
-                    break
-                try:
-                    if entry.record == "procedure":
-                        replayed = self._procedure(window, entry)
-                    else:
-                        replayed = self._scan(window, entry)
-                except _Unusual:
-                    break
-                remember(entry, replayed)
-                decided += 1
-        finally:
-            self._write(window)
+        for entry in run:
+            if self._stop():
+                break
+            try:
+                if entry.record == "procedure":
+                    replayed = self._procedure(window, entry)
+                else:
+                    replayed = self._scan(window, entry)
+            except _Unusual:
+                break
+            remember(entry, replayed)
+            decided += 1
+        # Not on an error: the transaction is rolled back, and a write after a failed
+        # statement (PostgreSQL: "current transaction is aborted") would hide the cause.
+        self._write(window)
         return decided
 
     # -- reading
