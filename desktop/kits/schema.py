@@ -519,32 +519,12 @@ def _drop_history_triggers(kit: Connection) -> list[str]:
     return [sql for _name, sql in rows]
 
 
-_HISTORY_TRIGGERS = ("procedures", "approvals", "audit_scans", "incident_events")
-
-
 def empty_kit(kit: Connection) -> list[str]:
     """Remove the kit's data rows (for a refresh), its history triggers and the secondary
     indexes of the tables it fills lifted for the time of the transaction (an index built
     once over the copied rows is several times faster than kept up row by row); returns
     their DDL to put back with :func:`restore_triggers`."""
-    saved = [
-        row[0]
-        for row in kit.exec_driver_sql(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN "
-            "('procedures', 'approvals', 'audit_scans', 'incident_events') "
-            "AND name NOT LIKE 'kit_%'"
-        )
-    ]
-    names = [
-        row[0]
-        for row in kit.exec_driver_sql(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN "
-            "('procedures', 'approvals', 'audit_scans', 'incident_events') "
-            "AND name NOT LIKE 'kit_%'"
-        )
-    ]
-    for name in names:
-        kit.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    saved = _drop_history_triggers(kit)
     kit.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
     ordered = [t.name for t in Base.metadata.sorted_tables]
     for name in reversed(ordered):
