@@ -66,6 +66,10 @@ BUSY_NOTICE_MS = 250
 DEMO_ASSETS = 2000
 
 
+ScrollHint = QAbstractItemView.ScrollHint
+CENTRE = ScrollHint.PositionAtCenter
+
+
 class MainWindow(QMainWindow):
     def __init__(
         self,
@@ -85,10 +89,7 @@ class MainWindow(QMainWindow):
         self.open_dialogs: list[QWidget] = []
         self.unknown_tag_prompt: QMessageBox | None = None
         self._pending_selection: uuid.UUID | None = None  # selected once the rows are read
-        # How the next selection scrolls to its row (None: not at all; a refresh's choice).
-        self._selection_hint: QAbstractItemView.ScrollHint | None = (
-            QAbstractItemView.ScrollHint.PositionAtCenter
-        )
+        self._pending_hint: ScrollHint | None = CENTRE  # and how the view goes to it
         self.setWindowTitle("Assetdesk")
         self.resize(_fitting_size(self, 1360, 820))
 
@@ -211,7 +212,7 @@ class MainWindow(QMainWindow):
 
     def _select_pending(self) -> None:
         if self._pending_selection is not None and not self.model.is_loading:
-            self.select_asset(self._pending_selection)
+            self.select_asset(self._pending_selection, self._pending_hint)
 
     def _load_later(self) -> None:
         """After the first paint: the filters' pick lists and the approvals badge (read on
@@ -235,7 +236,6 @@ class MainWindow(QMainWindow):
         in_sight = current.isValid() and table.viewport().rect().intersects(
             table.visualRect(current)
         )
-        self._selection_hint = table.ScrollHint.EnsureVisible if in_sight else None
         self.model.reload()
         # The approvals badge too: demo data, an import or F5 may bring procedures to
         # decide (it kept "Approvals" without a count until the inbox was opened).
@@ -243,7 +243,7 @@ class MainWindow(QMainWindow):
         if self.kit.info is not None:  # in a kit: what waits to sync (made meanwhile)
             self.kit.refresh()
         if len(rows) == 1:  # the asset being worked on stays selected
-            self.select_asset(rows[0].id)
+            self.select_asset(rows[0].id, ScrollHint.EnsureVisible if in_sight else None)
         self._show_selected_detail()
 
     def _filter_changed(self, flt: object) -> None:
@@ -258,7 +258,7 @@ class MainWindow(QMainWindow):
         self._show_welcome_if_empty()
         self._update_status_labels()
         if self._pending_selection is not None and not self.model.is_loading:
-            self.select_asset(self._pending_selection)
+            self.select_asset(self._pending_selection, self._pending_hint)
         self._update_actions()
         self._show_selected_detail()
 
@@ -348,24 +348,24 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{detail.row.tag} · {detail.row.name} — Assetdesk")
         return detail
 
-    def select_asset(self, asset_id: uuid.UUID) -> bool:
-        """Select and show the asset, clearing the filters if they hide it."""
+    def select_asset(self, asset_id: uuid.UUID, hint: ScrollHint | None = CENTRE) -> bool:
+        """Select and show the asset, clearing the filters if they hide it. ``hint``: how
+        the view goes to its row (None: the view stays where it is)."""
         self._pending_selection = None
         if self.model.is_loading:  # a search is being read: select the asset once it shows
-            self._pending_selection = asset_id
+            self._pending_selection, self._pending_hint = asset_id, hint
             return True
         position = self.model.position_of(asset_id)
         if position is None and self.model.filter != AssetFilter():
             self.view.filter_bar.clear_filters()
             if self.model.is_loading:
-                self._pending_selection = asset_id
+                self._pending_selection, self._pending_hint = asset_id, hint
                 return True
             position = self.model.position_of(asset_id)
         if position is None:
             return False
         index = self.model.index(position, 0)
         table = self.view.table
-        hint, self._selection_hint = self._selection_hint, table.ScrollHint.PositionAtCenter
         bars = (table.verticalScrollBar(), table.horizontalScrollBar())
         place = [bar.value() for bar in bars]
         table.selectionModel().setCurrentIndex(
