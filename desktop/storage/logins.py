@@ -117,7 +117,10 @@ def session_login(connection: Connection) -> SessionLogin | None:
     return found
 
 
-_GRANT = re.compile(r"GRANT (.+?) ON (\S+) TO ", re.DOTALL)
+#: ``GRANT privileges ON what TO``; ``what`` is ``*.*``, ``db.*`` or ``db.table``, each name
+#: bare or backquoted (a quoted name may hold spaces and doubled backquotes).
+_QUOTED_OR_BARE = r"(?:`(?:[^`]|``)*`|[^\s.`]+|\*)"
+_GRANT = re.compile(rf"GRANT (.+?) ON ({_QUOTED_OR_BARE}\.{_QUOTED_OR_BARE}) TO ", re.DOTALL)
 
 
 def holds_trigger(grants: list[str], database: str) -> bool:

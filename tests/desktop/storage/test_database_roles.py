@@ -369,3 +369,6 @@ def test_the_owner_is_told_by_the_trigger_privilege_in_show_grants() -> None:
     assert holds_trigger(["GRANT ALL PRIVILEGES ON `reg`.* TO `own`@`%`"], "reg")
     assert holds_trigger(["GRANT ALL PRIVILEGES ON *.* TO `root`@`localhost`"], "reg")
     assert holds_trigger(["GRANT ALL PRIVILEGES ON `we``ird`.* TO `o`@`%`"], "we`ird")
+    assert holds_trigger(["GRANT TRIGGER ON `asset register`.* TO `o`@`%`"], "asset register")
+    assert not holds_trigger(["GRANT TRIGGER ON `asset register`.* TO `o`@`%`"], "asset")
+    assert not holds_trigger(["GRANT TRIGGER ON `a b`.`t c` TO `o`@`%`"], "a b")
