@@ -15,11 +15,12 @@ Approvals are refused in a kit (by the service, with a message, and by a trigger
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -38,6 +39,7 @@ from desktop.kits.copying import (
     stage_scope,
 )
 from desktop.kits.model import Cancel, Progress, Scope
+from desktop.services.reference_queries import LocationRow, location_paths
 from desktop.services.search import search_index_paused
 from desktop.services.values import json_value
 from desktop.storage.database import Database
@@ -197,41 +199,21 @@ def scope_text(session: Session, scope: Scope) -> str:
 
 def _location_names(session: Session, ids: Sequence[uuid.UUID]) -> list[str]:
     """The chosen locations by name, sorted; a name other locations share ("Floor 1" in
-    two buildings) by its path from the top, so that the banner says which one."""
-    chosen = session.execute(select(Location.id, Location.name).where(Location.id.in_(ids))).all()
-    wanted = {name.casefold() for _id, name in chosen}
-    shared = {
-        key
-        for key, count in session.execute(
-            select(func.lower(Location.name), func.count())
-            .where(func.lower(Location.name).in_(wanted))
-            .group_by(func.lower(Location.name))
-        )
-        if count > 1
-    }
-    texts = []
-    for location_id, name in chosen:
-        if name.casefold() in shared or name.lower() in shared:
-            texts.append(_path(session, location_id))
-        else:
-            texts.append(name)
+    two buildings, "zürich" and "Zürich") by its path from the top, so that the banner
+    says which one."""
+    rows = [
+        LocationRow(r.id, r.parent_id, r.name, r.kind, r.code, r.version, 0)
+        for r in session.execute(select(Location)).scalars()
+    ]
+    paths = location_paths(rows)
+    names = Counter(row.name.casefold() for row in rows)
+    chosen = set(ids)
+    texts = [
+        paths[row.id] if names[row.name.casefold()] > 1 else row.name
+        for row in rows
+        if row.id in chosen
+    ]
     return sorted(texts, key=str.casefold)
-
-
-def _path(session: Session, location_id: uuid.UUID) -> str:
-    names: list[str] = []
-    seen: set[uuid.UUID] = set()
-    current: uuid.UUID | None = location_id
-    while current is not None and current not in seen:
-        seen.add(current)
-        row = session.execute(
-            select(Location.name, Location.parent_id).where(Location.id == current)
-        ).first()
-        if row is None:
-            break
-        names.append(row.name)
-        current = row.parent_id
-    return " › ".join(reversed(names))
 
 
 # -- copying ------------------------------------------------------------------------------

@@ -30,3 +30,22 @@ def test_a_shared_location_name_is_shown_with_its_path(world: World, tmp_path: P
     assert info is not None
     assert info.scope_text == "Depot › Floor 1, Room A1 (and below)"
     assert "Depot › Floor 1, Room A1 (and below)" in banner_html(info)
+
+
+def test_names_equal_but_for_case_beyond_ascii_are_shown_with_their_paths(
+    world: World, tmp_path: Path
+) -> None:
+    """SQLite's lower() folds ASCII only: "BÜRO" and "Büro" are one name to a person."""
+    with administer(world.db, "admin") as s:
+        create_location(s, name="Büro", kind="room", parent_id=world.building)
+        depot = create_location(s, name="Depot", kind="site")
+        depot_office_id = create_location(s, name="BÜRO", kind="room", parent_id=depot.id).id
+    kit = tmp_path / "depot.adkit"
+    kits.checkout(world.db, kits.Scope(location_ids=(depot_office_id,)), "tech", kit)
+    kit_db = Database(f"sqlite:///{kit}")
+    try:
+        info = kits.kit_info(kit_db)
+    finally:
+        kit_db.dispose()
+    assert info is not None
+    assert info.scope_text == "Depot › BÜRO (and below)"
