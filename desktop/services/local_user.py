@@ -3,7 +3,9 @@
 A local SQLite file is one person's (DESIGN.md, security model): with no ``--as`` and no
 user in the settings, the person recorded is the computer's login name, created on first
 use with the roles a single user needs to do everything alone. A shared server never
-guesses: there the person is the one the database login belongs to.
+guesses: there the person is the one the database login belongs to. A field kit is a
+local file too, but its people are the server's and read-only: the OS user acts there
+if they are one of them, else the person who checked the kit out.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from sqlalchemy import func, select
 from desktop.errors import DesktopError
 from desktop.services import reference
 from desktop.storage.database import Database
+from desktop.storage.kitfile import kit_owner
 from desktop.storage.models import Person
 
 #: A local single user receives, installs, approves, audits and administers alone.
@@ -39,7 +42,8 @@ def os_username() -> str:
 def acting_username(db: Database, configured: str | None) -> str | None:
     """On a server the login's person (``configured`` must be them, unless this is the owner
     login: desktop.services.identity); on a local file ``configured`` if given, else the
-    OS user (created on first use)."""
+    OS user (created on first use; in a kit, the kit's owner unless the OS user is one of
+    its people)."""
     if not db.is_sqlite:
         from desktop.services.identity import acting_username_on_server
 
@@ -47,8 +51,23 @@ def acting_username(db: Database, configured: str | None) -> str | None:
     if configured:
         return configured
     username = os_username()
-    ensure_local_person(db, username)
+    if _person_exists(db, username):
+        return username
+    owner = kit_owner(db)
+    if owner is not None:  # nobody can be added to a kit's people
+        return owner
+    ensure_local_person(db, username)  # first use of a local file
     return username
+
+
+def _person_exists(db: Database, username: str) -> bool:
+    with db.read() as session:
+        return (
+            session.execute(
+                select(Person.id).where(func.lower(Person.username) == username.lower())
+            ).first()
+            is not None
+        )
 
 
 def ensure_local_person(db: Database, username: str) -> bool:
@@ -56,11 +75,7 @@ def ensure_local_person(db: Database, username: str) -> bool:
 
     Returns True when the person was created.
     """
-    with db.read() as session:
-        exists = session.execute(
-            select(Person.id).where(func.lower(Person.username) == username.lower())
-        ).first()
-    if exists is not None:
+    if _person_exists(db, username):
         return False
     with db.write() as session:
         again = session.execute(

@@ -44,6 +44,16 @@ def database_is_kit(database: Any) -> bool:
         return connection_is_kit(connection)
 
 
+def kit_owner(database: Any) -> str | None:
+    """The user name of the person who checked out the kit ``database`` is, or None when it
+    is not a kit (a server is not asked)."""
+    if not database_is_kit(database):
+        return None
+    with database.connect() as connection:
+        owner = connection.exec_driver_sql("SELECT checked_out_by FROM kit_meta").scalar()
+    return str(owner) if owner else None
+
+
 def session_is_kit(session: Session) -> bool:
     bind: Any = session.get_bind()
     if getattr(bind, "dialect", None) is None or bind.dialect.name != "sqlite":

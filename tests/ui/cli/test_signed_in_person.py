@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from desktop.errors import NotFoundError
 from desktop.services.people import person_by_username
@@ -20,8 +21,10 @@ from desktop.storage.database import Database
 CSV = "Asset tag,Name,Category,Location,Status\nSOLO-0001,Solo laptop,Laptop,Office,In stock\n"
 
 
-def assetdesk(settings: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "ASSETDESK_SETTINGS": str(settings)}
+def assetdesk(
+    settings: Path, *argv: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **(env or {}), "ASSETDESK_SETTINGS": str(settings)}
     env.pop("ASSETDESK_DATABASE", None)
     return subprocess.run(
         [sys.executable, "-m", "ui.cli.main", *argv],
@@ -81,3 +84,38 @@ def test_nobody_signed_in_on_a_server_is_told_where_to_choose(sqlite_db: Databas
     assert str(refused.value).startswith(
         "Nobody is signed in: choose the signed-in person in File › Settings"
     )
+
+
+def test_in_a_field_kit_the_person_who_checked_it_out_acts_when_nobody_said(
+    tmp_path: Path,
+) -> None:
+    """A kit's people are the server's and read-only: an operating-system user who is
+    not one of them cannot be created there (every command failed with "the user name
+    'root' exists already"); the kit's owner acts, and is who the server hears of."""
+    settings_file = tmp_path / "settings.ini"
+    server, kit = tmp_path / "server.sqlite3", tmp_path / "site.adkit"
+    made = assetdesk(settings_file, "--database", str(server), "demo", "--assets", "40")
+    assert made.returncode == 0, made.stderr
+    with Database(f"sqlite:///{server}").read() as s:
+        tag = s.execute(text("SELECT tag FROM assets WHERE status = 'in_service'")).scalar()
+    out = assetdesk(
+        settings_file, "--database", str(server), "kit", "checkout", "--search", str(tag),
+        "-o", str(kit), "--as", "dkowalski",
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+
+    stranger = {"USER": "fieldlaptop", "LOGNAME": "fieldlaptop", "USERNAME": "fieldlaptop"}
+    changed = assetdesk(
+        settings_file, "--database", str(kit), "procedure", "change", str(tag),
+        "--set", "notes=Cable replaced", "--answer", "change_type=Other", env=stranger,
+    )  # fmt: skip
+    assert changed.returncode == 0, changed.stderr
+    assert "Traceback" not in changed.stderr
+    with Database(f"sqlite:///{kit}").read() as s:
+        performer = s.execute(
+            text(
+                "SELECT p.username FROM procedures pr JOIN people p ON p.id = pr.performed_by_id"
+                " WHERE pr.kind = 'change' ORDER BY pr.performed_at DESC"
+            )
+        ).scalar()
+    assert performer == "dkowalski"

@@ -201,6 +201,28 @@ def test_a_window_in_a_kit_says_so(
     qtbot.waitUntil(lambda: server_window.model.total_assets == IN_ROOM_A2, timeout=10_000)
 
 
+def test_a_kit_opened_with_no_user_set_is_worked_as_its_owner(
+    qtbot: QtBot, register: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nobody set a user and the computer's user is not one of the kit's (read-only)
+    people: the person who checked the kit out is signed in — the status bar said "the
+    user name 'fieldlaptop' exists already" and "Not signed in" before."""
+    for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.setenv(variable, "fieldlaptop")
+    kit = tmp_path / "kit.adkit"
+    kits.checkout(register.db, kits.Scope(location_ids=(register.world.room_b,)), "tech", kit)
+    kit_db = Database(f"sqlite:///{kit}")
+    window = MainWindow(
+        kit_db, Settings(tmp_path / "fresh.ini"), layout_state=LayoutState(tmp_path / "l")
+    )
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.view.user_label.text() == "Signed in as tech", timeout=10_000)
+    assert "exists already" not in window.statusBar().currentMessage()
+    window.close()
+    kit_db.dispose()
+
+
 def test_the_banner_counts_what_waits_and_its_age(qapp: QApplication) -> None:
     now = dt.datetime(2026, 12, 5, 12, 0, tzinfo=dt.UTC)
     info = kits.KitInfo(
