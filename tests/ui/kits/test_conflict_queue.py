@@ -228,3 +228,37 @@ def test_settled_from_the_kit_window_says_the_kit_shows_it_after_a_sync(
     queue.close()
     kit_window.close()
     kit_db.dispose()
+
+
+def test_a_scan_into_an_audit_closed_meanwhile_can_only_be_kept_as_the_server_has_it(
+    qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path
+) -> None:
+    """Only a procedure can be recorded again: for a scan the two other choices are greyed
+    with the reason, where they were offered and then refused after the click."""
+    from desktop.services.audit_scans import record_scan
+    from desktop.services.audits import close_audit, start_audit
+
+    world = register.world
+    audit = start_audit(register.db, scope_location_id=world.room_b, started_by="auditor")
+    kit_path = tmp_path / "audit.adkit"
+    kits.checkout(register.db, kits.Scope(audit_id=audit.id), "auditor", kit_path)
+    kit = Database(f"sqlite:///{kit_path}")
+    try:
+        record_scan(kit, audit_id=audit.id, raw=TAGS[0], scanned_by="auditor")
+        close_audit(register.db, audit_id=audit.id, closed_by="auditor")
+        report = kits.sync(kit, register.db, "auditor")
+    finally:
+        kit.dispose()
+    assert [r.outcome for r in report.results] == [kits.Outcome.CONFLICT]
+
+    window = window_on(register.db, "auditor")
+    trigger(window.kit.conflicts_action)
+    queue = window.open_dialogs[-1]
+    assert isinstance(queue, ConflictQueue)
+    qtbot.waitUntil(lambda: queue.listing.count() == 1 and not queue.busy(), timeout=20_000)
+    assert "Conflict #1: scan" in queue.heading.text()
+    assert "Procedure" not in queue.heading.text()
+    assert not queue.reapply_kit.isEnabled() and not queue.record_edit.isEnabled()
+    assert "only the server's can be kept" in queue.reapply_kit.toolTip()
+    text = _settle(qtbot, queue, queue.take_server, left=0)
+    assert "settled" in text

@@ -49,6 +49,10 @@ FIELD_COLUMNS = ("Field", "At checkout", "On the server", "In the kit", "Your va
 EDIT_COLUMN = 4
 
 
+REAPPLY_TIP = "Record the kit's values as a new procedure on the asset as it is now"
+EDIT_TIP = "Record the values typed in the 'Your value' column as a new procedure"
+
+
 class ConflictQueue(QDialog):
     resolved = Signal(object)
     #: Read from a kit: the kit's count of conflicts was written anew (for its banner).
@@ -107,13 +111,9 @@ class ConflictQueue(QDialog):
             "(the decision is recorded)"
         )
         self.reapply_kit = QPushButton("Re-apply the &kit's")
-        self.reapply_kit.setToolTip(
-            "Record the kit's values as a new procedure on the asset as it is now"
-        )
+        self.reapply_kit.setToolTip(REAPPLY_TIP)
         self.record_edit = QPushButton("Record &my values")
-        self.record_edit.setToolTip(
-            "Record the values typed in the 'Your value' column as a new procedure"
-        )
+        self.record_edit.setToolTip(EDIT_TIP)
         self.take_server.clicked.connect(lambda: self.settle("server"))
         self.reapply_kit.clicked.connect(lambda: self.settle("kit"))
         self.record_edit.clicked.connect(lambda: self.settle("edit"))
@@ -232,10 +232,23 @@ class ConflictQueue(QDialog):
 
     def _enable_choices(self, conflict: Any) -> None:
         usable = conflict is not None and conflict.is_open and not self._workers
-        for button in (self.take_server, self.reapply_kit, self.record_edit):
-            button.setEnabled(usable)
-        self.record_edit.setEnabled(usable and bool(conflict.fields))
+        # Only a procedure can be recorded again; a scan or an incident's move is done
+        # again on the server if it is still needed (the engine refuses the others).
+        redoable = usable and conflict.record == "procedure" and bool(conflict.procedure_kind)
+        self.take_server.setEnabled(usable)
+        self.reapply_kit.setEnabled(redoable)
+        self.record_edit.setEnabled(redoable and bool(conflict.fields))
         self.note.setEnabled(usable)
+        if usable and not redoable:
+            why = (
+                f"Conflict #{conflict.number} is about a {conflict.record.replace('_', ' ')}: "
+                "only the server's can be kept (do it again on the server if it is still "
+                "needed)"
+            )
+        else:
+            why = ""
+        self.reapply_kit.setToolTip(why or REAPPLY_TIP)
+        self.record_edit.setToolTip(why or EDIT_TIP)
 
     # -- settling ----------------------------------------------------------------------
 
@@ -413,9 +426,10 @@ def heading_html(conflict: Any) -> str:
         )
     return (
         f"<div style='font-size:13pt; font-weight:600'>Conflict #{conflict.number}: "
-        f"{html.escape(conflict.asset_tag or '—')}</div>"
+        f"{html.escape(conflict.asset_tag or kind.lower())}</div>"
         f"<div>Made offline: <b>{html.escape(kind)}</b> — {html.escape(conflict.summary)}</div>"
-        f"<div style='color:#666'>Procedure {conflict.record_id} · found at sync "
+        f"<div style='color:#666'>{html.escape(conflict.record.replace('_', ' ').capitalize())} "
+        f"{conflict.record_id} · found at sync "
         f"{local_time_text(conflict.detected_at)}</div>"
         f"<div style='margin-top:4px'>Why it was not applied:<ul style='margin:0'>{reasons}"
         f"</ul></div>{settled}"
