@@ -55,6 +55,8 @@ from desktop.services.search import (
     sqlite_hits_below,
     sqlite_in_tag_order,
     sqlite_matches_at_least,
+    sqlite_needle,
+    sqlite_phrase,
 )
 from desktop.services.server_search import search_page_ids, server_search_available
 from desktop.storage.models import (
@@ -285,13 +287,13 @@ class RegisterPager:
             )
         elif (
             self.filter == AssetFilter(search=self.filter.search)
-            and len(self.filter.search.strip()) >= TRIGRAM_MIN_LENGTH
+            and len(sqlite_needle(self.filter.search)) >= TRIGRAM_MIN_LENGTH
             and self._search_plan_of(session).ranked
         ):
             # A search alone (as typed in the box): its prepared statement.
             rows = sqlite_search_page(
                 session.connection(),
-                '"' + self.filter.search.strip().replace('"', '""') + '"',
+                sqlite_phrase(self.filter.search),
                 unranked=UNRANKED,
                 offset=offset,
                 limit=limit,
@@ -304,7 +306,10 @@ class RegisterPager:
             query = sqlite_in_tag_order(query, self.filter.search, descending=descending)
             page = query.offset(offset).limit(limit)
             rows = page_rows(session, page, (SEARCH_RANK,), descending=descending)
-        elif self._search_walks(session) and len(self.filter.search.strip()) >= TRIGRAM_MIN_LENGTH:
+        elif (
+            self._search_walks(session)
+            and len(sqlite_needle(self.filter.search)) >= TRIGRAM_MIN_LENGTH
+        ):
             # Many hits: scanning the sort order finds a page at once if they are spread
             # out, but not if they cluster far down (a search for one category's prefix).
             # Try the scan on a budget; past it, probe the index's hits instead.
@@ -529,7 +534,7 @@ class RegisterPager:
                 or sqlite_all_ranked(session.connection(), self.filter.search)
             ):
                 plan = _SearchPlan(walk=False, hits=None, ranked=True)
-            elif len(self.filter.search.strip()) < TRIGRAM_MIN_LENGTH:
+            elif len(sqlite_needle(self.filter.search)) < TRIGRAM_MIN_LENGTH:
                 plan = _SearchPlan(walk=True, hits=None)  # no index: scan the sort order
             else:
                 hits = sqlite_hits_below(session.connection(), self.filter.search, WALK_SHARE)

@@ -1,18 +1,24 @@
 """The register's search index: one search box over tag, serial, name, model, assignee, location.
 
-Each backend gets the fastest index it has for substring search ("contains", as you type):
+Each backend gets the fastest index it has for substring search ("contains", as you type).
+The search ignores case and accents ("zurich" finds "Zürich"): the index holds the fields
+folded by :func:`desktop.storage.folding.fold` and the typed text is folded alike
+(migration 0017; that module says where each backend does it).
 
 * **SQLite**: an FTS5 table ``asset_search`` with the *trigram* tokenizer, one row per
   asset, kept in step by triggers on ``assets`` and on the names it copies (models,
-  manufacturers, people, locations). Its ``rowid`` is the asset's *rank* in tag order
+  manufacturers, people, locations), each field folded. Its ``rowid`` is the asset's *rank* in tag order
   (table ``asset_search_rank``, migrations 0004 and 0008), so the index hands out a
   search's hits in the register's default order and a page of them is read with a ``LIMIT``, however
   many there are. A search of three or more characters is a trigram ``MATCH``; shorter
-  text is matched with ``LIKE`` (a trigram index cannot help there, and almost every row
-  matches such text, so a page is found at once).
-* **PostgreSQL**: ``pg_trgm`` GIN indexes on the searched columns; ``ILIKE '%text%'`` is
-  served by them (a bitmap index scan per column, combined by ``UNION``).
-* **MariaDB**: plain ``LIKE`` (case-insensitive in its default collation). MariaDB has no
+  text is matched with ``LIKE`` against the index's folded copy of the fields (a trigram
+  index cannot help there, and almost every row matches such text, so a page is found at
+  once).
+* **PostgreSQL**: ``pg_trgm`` GIN indexes on the folded searched columns;
+  ``asset_search_fold(column) LIKE asset_search_fold('%text%')`` is served by them (a
+  bitmap index scan per column, combined by ``UNION``).
+* **MariaDB**: plain ``LIKE`` (case- and accent-insensitive in ``utf8mb4_unicode_ci``,
+  the collation the README creates the database with). MariaDB has no
   substring index; its FULLTEXT index finds words, not parts of tags or serials, so it
   would change what the search box means.
 * **Both servers**, the register's default order: a trigram table in tag order (migration
@@ -51,6 +57,7 @@ from sqlalchemy import column as sql_column
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from desktop.storage.folding import SQL_FUNCTION, fold
 from desktop.storage.models import Asset, AssetModel, Location, Manufacturer, Person
 
 log = logging.getLogger(__name__)
@@ -95,18 +102,34 @@ UNRANKED = 4611686018427387904
 #: way, use a gap up slowly. (Both numbers are written into the triggers' SQL below.)
 RANK_STEP = 1048576
 
-# The values each asset contributes to the index (a view, so the SQL exists once).
-_SQLITE_SOURCE = """
+
+def _folded(value: str) -> str:
+    """SQL: ``value`` as the index holds it (migration 0017): folded by ``asset_search_fold``
+    (:func:`desktop.storage.folding.fold`: accents dropped, lower case), except text
+    that is all ASCII, which is kept as it is (folding would only lower its case, which
+    the trigram index and ``LIKE`` ignore anyway): no call into Python for it."""
+    return (
+        f"CASE WHEN length({value}) = length(CAST({value} AS BLOB)) THEN {value} "
+        f"ELSE asset_search_fold({value}) END"
+    )
+
+
+# The values each asset contributes to the index, folded (a view, so the SQL exists once).
+_SQLITE_SOURCE = f"""
     CREATE VIEW IF NOT EXISTS asset_search_source AS SELECT
         r.rank AS search_rank, a.rowid AS asset_rowid,
-        a.tag, coalesce(a.serial_number, '') AS serial_number, a.name,
-        coalesce((SELECT trim(coalesce(mf.name, '') || ' ' || m.name)
+        {_folded("a.tag")} AS tag,
+        coalesce({_folded("a.serial_number")}, '') AS serial_number,
+        {_folded("a.name")} AS name,
+        coalesce((SELECT {_folded("trim(coalesce(mf.name, '') || ' ' || m.name)")}
                   FROM asset_models m LEFT JOIN manufacturers mf ON mf.id = m.manufacturer_id
                   WHERE m.id = a.model_id), '') AS model,
-        coalesce((SELECT p.name FROM people p WHERE p.id = a.assigned_to_id), '') AS assignee,
-        coalesce((SELECT l.name FROM locations l WHERE l.id = a.location_id), '') AS location
+        coalesce((SELECT {_folded("p.name")} FROM people p WHERE p.id = a.assigned_to_id), '')
+            AS assignee,
+        coalesce((SELECT {_folded("l.name")} FROM locations l WHERE l.id = a.location_id), '')
+            AS location
     FROM asset_search_rank r JOIN assets a ON a.rowid = r.asset_rowid
-"""
+"""  # noqa: S608 (constant SQL pieces only)
 
 _INDEX = table(SEARCH_TABLE, sql_column("rowid", Integer))
 _INDEX_CONTENT = table(
@@ -231,18 +254,18 @@ _SQLITE_TRIGGERS: dict[str, str] = {
             WHERE rowid = (SELECT rank FROM asset_search_rank WHERE asset_rowid = old.rowid);
             DELETE FROM asset_search_rank WHERE asset_rowid = old.rowid;
         END""",
-    "asset_search_person": """
+    "asset_search_person": f"""
         CREATE TRIGGER asset_search_person AFTER UPDATE OF name ON people BEGIN
-            UPDATE asset_search SET assignee = new.name
+            UPDATE asset_search SET assignee = {_folded("new.name")}
             WHERE rowid IN (SELECT r.rank FROM assets a JOIN asset_search_rank r
                             ON r.asset_rowid = a.rowid WHERE a.assigned_to_id = new.id);
-        END""",
-    "asset_search_location": """
+        END""",  # noqa: S608 (constant SQL pieces only)
+    "asset_search_location": f"""
         CREATE TRIGGER asset_search_location AFTER UPDATE OF name ON locations BEGIN
-            UPDATE asset_search SET location = new.name
+            UPDATE asset_search SET location = {_folded("new.name")}
             WHERE rowid IN (SELECT r.rank FROM assets a JOIN asset_search_rank r
                             ON r.asset_rowid = a.rowid WHERE a.location_id = new.id);
-        END""",
+        END""",  # noqa: S608 (constant SQL pieces only)
     "asset_search_model": """
         CREATE TRIGGER asset_search_model AFTER UPDATE OF name, manufacturer_id
             ON asset_models BEGIN
@@ -262,15 +285,16 @@ _SQLITE_TRIGGERS: dict[str, str] = {
         END""",
 }
 
-#: PostgreSQL: (index name, table, column) served by pg_trgm GIN indexes.
+#: PostgreSQL: (index name, table, column) served by pg_trgm GIN indexes on the folded
+#: column, ``asset_search_fold(column)`` (migration 0017).
 PG_TRGM_INDEXES: tuple[tuple[str, str, str], ...] = (
-    ("asset_search_tag_trgm", "assets", "tag"),
-    ("asset_search_serial_trgm", "assets", "serial_number"),
-    ("asset_search_name_trgm", "assets", "name"),
-    ("asset_search_model_trgm", "asset_models", "name"),
-    ("asset_search_manufacturer_trgm", "manufacturers", "name"),
-    ("asset_search_person_trgm", "people", "name"),
-    ("asset_search_location_trgm", "locations", "name"),
+    ("asset_search_tag_fold_trgm", "assets", "tag"),
+    ("asset_search_serial_fold_trgm", "assets", "serial_number"),
+    ("asset_search_name_fold_trgm", "assets", "name"),
+    ("asset_search_model_fold_trgm", "asset_models", "name"),
+    ("asset_search_manufacturer_fold_trgm", "manufacturers", "name"),
+    ("asset_search_person_fold_trgm", "people", "name"),
+    ("asset_search_location_fold_trgm", "locations", "name"),
 )
 
 
@@ -321,8 +345,9 @@ def remove_sort_indexes(connection: Connection) -> None:
 
 def install_search_index(connection: Connection) -> None:
     """Create the search index for ``connection``'s backend and fill it: what the
-    migrations up to 0008 leave (each migration carries its own copy of the DDL; a test
-    checks that this one agrees)."""
+    migrations up to 0017 leave (each migration carries its own copy of the DDL; a test
+    checks that this one agrees on SQLite). PostgreSQL: its ``asset_search_fold`` function
+    (0017) must exist."""
     backend = connection.dialect.name
     if backend == "sqlite":
         connection.exec_driver_sql(_SQLITE_TABLE)
@@ -339,7 +364,8 @@ def install_search_index(connection: Connection) -> None:
         connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         for name, table, column in PG_TRGM_INDEXES:
             connection.exec_driver_sql(
-                f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ({column} gin_trgm_ops)"
+                f"CREATE INDEX IF NOT EXISTS {name} ON {table} "
+                f"USING gin ({SQL_FUNCTION}({column}) gin_trgm_ops)"
             )
     # MariaDB: no substring index exists; search uses LIKE (see the module docstring).
 
@@ -439,9 +465,9 @@ def search_condition(
     exact ids instead of guesses. ``hits`` (SQLite): the ``rowid``\\ s of the matches,
     already read from the index (:func:`sqlite_hits_below`): not matched again.
     """
-    needle = text_.strip()
-    if not needle:
+    if not text_.strip():
         return ~false()
+    needle = typed_needle(dialect_name, text_)
     if dialect_name == "sqlite" and hits is not None and not scan:
         listed: Any = select(literal_column("value")).select_from(func.json_each(json.dumps(hits)))
         rowids: Any = literal_column("assets.rowid")
@@ -468,18 +494,19 @@ def search_condition(
     pattern = "%" + _escape_like(needle) + "%"
     if dialect_name == "sqlite":
         # Short or very common text: most rows match, so a scan in the page's sort order
-        # stops early.
-        return or_(*_like_conditions(pattern))
-    sqlite = False
+        # stops early. Each asset walked is looked up in the index's folded copy of its
+        # six fields (its rank, then its row: two probes).
+        return _content_probe(pattern)
+    postgresql = dialect_name == "postgresql"
     branches: list[Any] = [
-        select(Asset.id).where(_ilike(Asset.tag, pattern, sqlite)),
-        select(Asset.id).where(_ilike(Asset.serial_number, pattern, sqlite)),
-        select(Asset.id).where(_ilike(Asset.name, pattern, sqlite)),
+        select(Asset.id).where(server_contains(Asset.tag, pattern, postgresql)),
+        select(Asset.id).where(server_contains(Asset.serial_number, pattern, postgresql)),
+        select(Asset.id).where(server_contains(Asset.name, pattern, postgresql)),
     ]
     for column, names in (
-        (Asset.model_id, _model_ids(pattern, sqlite)),
-        (Asset.assigned_to_id, _people_ids(pattern, sqlite)),
-        (Asset.location_id, _location_ids(pattern, sqlite)),
+        (Asset.model_id, model_ids(pattern, postgresql)),
+        (Asset.assigned_to_id, people_ids(pattern, postgresql)),
+        (Asset.location_id, location_ids(pattern, postgresql)),
     ):
         if session is None:
             branches.append(select(Asset.id).where(column.in_(names)))
@@ -537,7 +564,7 @@ def sqlite_in_tag_order(query: Select[Any], text_: str, *, descending: bool) -> 
     index's own copy of the six fields, in rank order: most assets match such text, so a
     page is found after reading barely more than a page. Only right if
     :func:`sqlite_all_ranked` says so."""
-    needle = text_.strip()
+    needle = sqlite_needle(text_)
     if len(needle) >= TRIGRAM_MIN_LENGTH:
         source: Any = _INDEX
         rank = _INDEX.c.rowid
@@ -560,7 +587,7 @@ def sqlite_in_tag_order(query: Select[Any], text_: str, *, descending: bool) -> 
 
 def sqlite_count_matches(connection: Connection, text_: str) -> int:
     """How many assets match ``text_`` (SQLite): the index holds one row per asset."""
-    needle = text_.strip()
+    needle = sqlite_needle(text_)
     if len(needle) >= TRIGRAM_MIN_LENGTH:
         counted = connection.exec_driver_sql(
             "SELECT count(*) FROM asset_search WHERE asset_search MATCH ?", (_fts_phrase(needle),)
@@ -584,7 +611,7 @@ def sqlite_all_ranked(connection: Connection, text_: str) -> bool:
     """Whether every match of ``text_`` is ranked in tag order (no asset inserted out of
     order since the index was last rebuilt matches it; for text too short for the index:
     none at all)."""
-    needle = text_.strip()
+    needle = sqlite_needle(text_)
     if len(needle) >= TRIGRAM_MIN_LENGTH:
         unranked = connection.exec_driver_sql(
             "SELECT 1 FROM asset_search WHERE asset_search MATCH ? AND rowid >= ? LIMIT 1",
@@ -614,11 +641,30 @@ def _sqlite_bounded_match(
     """The index phrase of a search and ``share`` of the assets as a number of hits (the
     number of assets estimated by the largest rowid); None for text too short for the
     trigram index."""
-    needle = text_.strip()
+    needle = sqlite_needle(text_)
     if len(needle) < TRIGRAM_MIN_LENGTH:
         return None
     largest = connection.exec_driver_sql("SELECT max(rowid) FROM assets").scalar_one()
     return _fts_phrase(needle), max(int(share * int(largest or 0)), 1)
+
+
+def sqlite_needle(text_: str) -> str:
+    """The search text as SQLite's index holds its fields: trimmed and folded
+    (:func:`desktop.storage.folding.fold`: "Zürich" → "zurich")."""
+    return fold(text_.strip())
+
+
+def typed_needle(dialect_name: str, text_: str) -> str:
+    """The search text as the backend's query takes it: folded on SQLite and MariaDB
+    (there the collation ignores accents and case, but not an accent typed as a separate
+    combining mark), as it is on PostgreSQL (folded in the query by the server's
+    ``asset_search_fold``, the function that folded the index)."""
+    return text_.strip() if dialect_name == "postgresql" else sqlite_needle(text_)
+
+
+def sqlite_phrase(text_: str) -> str:
+    """The search text as one phrase of the index (SQLite): folded, quoted."""
+    return _fts_phrase(sqlite_needle(text_))
 
 
 def _fts_phrase(needle: str) -> str:
@@ -626,40 +672,52 @@ def _fts_phrase(needle: str) -> str:
     return '"' + needle.replace('"', '""') + '"'
 
 
-def _like_conditions(pattern: str) -> list[ColumnElement[bool]]:
-    return [
-        _ilike(Asset.tag, pattern, True),
-        _ilike(Asset.serial_number, pattern, True),
-        _ilike(Asset.name, pattern, True),
-        Asset.model_id.in_(_model_ids(pattern, True)),
-        Asset.assigned_to_id.in_(_people_ids(pattern, True)),
-        Asset.location_id.in_(_location_ids(pattern, True)),
-    ]
+def _content_probe(pattern: str) -> ColumnElement[bool]:
+    """The asset's row in the index (its folded copy of the six fields) matches the
+    ``LIKE`` pattern (SQLite): probed per asset, for a walk along a sort order."""
+    fields = list(_INDEX_CONTENT.c)[1:]
+    probe: Select[Any] = (
+        select(literal_column("1"))
+        .select_from(_RANKS)
+        .join(_INDEX_CONTENT, _INDEX_CONTENT.c.id == _RANKS.c.rank)
+        .where(
+            _RANKS.c.asset_rowid == literal_column("assets.rowid"),
+            or_(*(field.like(pattern, escape="\\") for field in fields)),
+        )
+    )
+    return probe.exists()
 
 
-def _model_ids(pattern: str, sqlite: bool) -> Any:
-    """Models whose "manufacturer model" contains the text, as the SQLite index holds it."""
+def model_ids(pattern: str, postgresql: bool) -> Select[Any]:
+    """Models whose "manufacturer model" (as the SQLite index holds it) contains the
+    ``LIKE`` pattern, ignoring case and accents (PostgreSQL, MariaDB)."""
     label = func.trim(func.coalesce(Manufacturer.name, "") + " " + AssetModel.name)
     return (
         select(AssetModel.id)
         .outerjoin(Manufacturer, Manufacturer.id == AssetModel.manufacturer_id)
-        .where(_ilike(label, pattern, sqlite))
+        .where(server_contains(label, pattern, postgresql))
     )
 
 
-def _people_ids(pattern: str, sqlite: bool) -> Any:
-    return select(Person.id).where(_ilike(Person.name, pattern, sqlite))
+def people_ids(pattern: str, postgresql: bool) -> Select[Any]:
+    return select(Person.id).where(server_contains(Person.name, pattern, postgresql))
 
 
-def _location_ids(pattern: str, sqlite: bool) -> Any:
-    return select(Location.id).where(_ilike(Location.name, pattern, sqlite))
+def location_ids(pattern: str, postgresql: bool) -> Select[Any]:
+    return select(Location.id).where(server_contains(Location.name, pattern, postgresql))
 
 
-def _ilike(column: Any, pattern: str, sqlite: bool) -> ColumnElement[bool]:
-    """Case-insensitive ``LIKE``. SQLite's own ``LIKE`` is (for ASCII letters, like its
-    ``lower()``): ``lower(x) LIKE lower(p)`` would cost 2-3 times as much (50,000 people)."""
-    if sqlite:
-        return column.like(pattern, escape="\\")  # type: ignore[no-any-return]
+def server_contains(column: Any, pattern: str, postgresql: bool) -> ColumnElement[bool]:
+    """``column`` matches the ``LIKE`` pattern ignoring case and accents on a server.
+
+    PostgreSQL: both folded (lower case too) by its ``asset_search_fold`` (migration 0017; the
+    folded columns have pg_trgm indexes); the pattern's fold is a constant when the query
+    is planned.
+    MariaDB: its accent- and case-insensitive collation compares them as they are.
+    """
+    if postgresql:
+        folded = getattr(func, SQL_FUNCTION)
+        return folded(column).like(folded(pattern), escape="\\")  # type: ignore[no-any-return]
     return column.ilike(pattern, escape="\\")  # type: ignore[no-any-return]
 
 

@@ -1,12 +1,14 @@
 """A search's pages in tag order on PostgreSQL and MariaDB (the register's default order).
 
 The search box matches text anywhere in an asset's tag, serial number, name, model
-("manufacturer model"), assignee or location, ignoring case: the fields and the meaning
-of SQLite's index (:mod:`desktop.services.search`). On the servers:
+("manufacturer model"), assignee or location, ignoring case and accents: the fields and
+the meaning of SQLite's index (:mod:`desktop.services.search`). On the servers:
 
 * **The asset's own fields** (tag, serial number, name) are found through
-  ``asset_search_trigrams`` (migration 0009): each lower-case three-character piece of
-  them with the asset's tag key, keyed by (trigram, tag key), kept by triggers. The
+  ``asset_search_trigrams`` (migration 0009): each three-character piece of them, folded
+  (PostgreSQL: by ``asset_search_fold``, migration 0017; MariaDB: compared by its accent- and
+  case-insensitive collation), with the asset's tag key, keyed by (trigram, tag key), kept
+  by triggers. The
   searched text's trigrams are counted first, each up to :data:`ESTIMATE_LIMIT`; the
   rarest one's assets are then walked *in tag order*, each checked with ``LIKE``, until
   the page is full. A common word fills the page after about a page of assets; a rare one
@@ -43,7 +45,15 @@ from sqlalchemy import column as sql_column
 from sqlalchemy.orm import Session
 
 from desktop.services.register_rows import AssetFilter
-from desktop.storage.models import Asset, AssetModel, Location, Manufacturer, Person
+from desktop.services.search import (
+    location_ids,
+    model_ids,
+    people_ids,
+    server_contains,
+    typed_needle,
+)
+from desktop.storage.folding import SQL_FUNCTION
+from desktop.storage.models import Asset
 
 #: Each trigram's assets are counted up to this many: the rarest is walked.
 ESTIMATE_LIMIT = 5000
@@ -81,17 +91,22 @@ def search_page_ids(
 
     ``flt.search`` must not be blank; its other conditions are applied to every part.
     """
-    needle = flt.search.strip()
+    dialect_name = session.get_bind().dialect.name
+    needle = typed_needle(dialect_name, flt.search)
     pattern = "%" + _escape_like(needle) + "%"
     wanted = offset + limit
     rest = replace(flt, search="")
     parts: list[Select[Any]] = []
 
+    postgresql = dialect_name == "postgresql"
     own_match = or_(
-        _ilike(Asset.tag, pattern),
-        _ilike(Asset.serial_number, pattern),
-        _ilike(Asset.name, pattern),
+        server_contains(Asset.tag, pattern, postgresql),
+        server_contains(Asset.serial_number, pattern, postgresql),
+        server_contains(Asset.name, pattern, postgresql),
     )
+    if postgresql:
+        # The trigram table holds folded trigrams: fold the text by the same function.
+        needle = session.execute(select(getattr(func, SQL_FUNCTION)(needle))).scalar_one()
     trigrams = text_trigrams(needle)
     if not trigrams:
         # Too short for a trigram: almost every asset matches; walk the tag order.
@@ -106,7 +121,7 @@ def search_page_ids(
                 _ids().where(Asset.tag_key == posting_key, own_match),
                 rest,
             )
-            if session.get_bind().dialect.name == "postgresql":
+            if postgresql:
                 # Each posting looks its asset up. Joined plainly, PostgreSQL merges the two
                 # tag orders instead, reading every asset up to the first hit; a lateral
                 # subquery with an OFFSET is planned on its own (a nested loop).
@@ -124,9 +139,9 @@ def search_page_ids(
             parts.append(own.order_by(posting_key.desc() if descending else posting_key.asc()))
 
     lookups = (
-        (Asset.model_id, _model_ids(pattern)),
-        (Asset.assigned_to_id, _people_ids(pattern)),
-        (Asset.location_id, _location_ids(pattern)),
+        (Asset.model_id, model_ids(pattern, postgresql)),
+        (Asset.assigned_to_id, people_ids(pattern, postgresql)),
+        (Asset.location_id, location_ids(pattern, postgresql)),
     )
     # The matching names of the three tables, by one statement (each up to the limit).
     each = [
@@ -196,28 +211,6 @@ def _filtered(session: Session, query: Select[Any], flt: AssetFilter) -> Select[
 
 def _tag_order(descending: bool) -> Any:
     return Asset.tag_key.desc() if descending else Asset.tag_key.asc()
-
-
-def _model_ids(pattern: str) -> Select[Any]:
-    """Models whose "manufacturer model" (as SQLite's index holds it) contains the text."""
-    label = func.trim(func.coalesce(Manufacturer.name, "") + " " + AssetModel.name)
-    return (
-        select(AssetModel.id)
-        .outerjoin(Manufacturer, Manufacturer.id == AssetModel.manufacturer_id)
-        .where(_ilike(label, pattern))
-    )
-
-
-def _people_ids(pattern: str) -> Select[Any]:
-    return select(Person.id).where(_ilike(Person.name, pattern))
-
-
-def _location_ids(pattern: str) -> Select[Any]:
-    return select(Location.id).where(_ilike(Location.name, pattern))
-
-
-def _ilike(column: Any, pattern: str) -> Any:
-    return column.ilike(pattern, escape="\\")
 
 
 def _escape_like(text_: str) -> str:

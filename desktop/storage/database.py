@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from desktop.errors import DatabaseUnavailableError, PermissionDeniedError, SchemaMismatchError
 from desktop.storage import migrate
+from desktop.storage.folding import register_sqlite_functions
 from desktop.storage.tls import check_tls_files, mysql_engine_url, tls_failure
 from desktop.storage.urls import describe, parse_url, redact
 
@@ -315,6 +316,7 @@ def _configure_sqlite(engine: Engine, *, immediate: bool, path: Path | None) -> 
         # commits on power loss). Cost: measured by tests/benchmarks/bench_durability.py.
         cursor.execute(f"PRAGMA synchronous={SQLITE_SYNCHRONOUS}")
         cursor.close()
+        register_sqlite_functions(dbapi_connection)  # the search index's triggers call it
 
     begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
 

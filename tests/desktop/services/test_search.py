@@ -154,8 +154,8 @@ def test_each_backend_answers_from_its_index(assets: World) -> None:
                 str(r[0])
                 for r in connection.exec_driver_sql("EXPLAIN " + str(compiled), compiled.params)
             )
-            assert "asset_search_serial_trgm" in plan
-            assert "asset_search_tag_trgm" in plan
+            assert "asset_search_serial_fold_trgm" in plan
+            assert "asset_search_tag_fold_trgm" in plan
         else:
             # The trigram table of migration 0009, read by its key (trigram, tag key).
             found = search_page_ids(

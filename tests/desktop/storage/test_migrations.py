@@ -14,6 +14,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import JSON, select
 
+from desktop.services.queries import AssetFilter, list_assets
 from desktop.storage import migrate
 from desktop.storage.database import Database
 from desktop.storage.models import Base, ProcedureTemplate, Role
@@ -217,3 +218,50 @@ def test_the_search_index_the_migrations_leave_is_the_one_the_code_rebuilds(
         install_search_index(connection)
     assert search_objects() == migrated
     db.dispose()
+
+
+def _search_state(db: Database) -> dict[str, list[Any]]:
+    """What each backend's search index holds (and, on PostgreSQL, its pg_trgm indexes)."""
+    with db.engine.connect() as connection:
+        if db.backend == "sqlite":
+            rows = connection.exec_driver_sql("SELECT * FROM asset_search_content ORDER BY id")
+            return {"index": [tuple(r) for r in rows]}
+        trigrams = connection.exec_driver_sql(
+            "SELECT trigram, tag_key FROM asset_search_trigrams ORDER BY tag_key, trigram"
+        )
+        state: dict[str, list[Any]] = {"trigrams": [tuple(r) for r in trigrams]}
+        if db.backend == "postgresql":
+            indexes = connection.exec_driver_sql(
+                "SELECT indexname, indexdef FROM pg_indexes "
+                "WHERE indexname LIKE 'asset_search%trgm' ORDER BY indexname"
+            )
+            state["indexes"] = [tuple(r) for r in indexes]
+        return state
+
+
+def test_0017_folds_an_existing_search_index_and_back(empty_db: Database) -> None:
+    """A register made before 0017 (its index holding "Zürich" as it is) is found by
+    "zurich" once upgraded, and downgraded again its index is as it was."""
+    from alembic import command
+
+    db = empty_db
+    migrate.upgrade(db.engine, "0016")
+    world = seed_world(db)
+    world.receive(tag="ZRH-0001", name="Drucker Zürich", values={"serial_number": "ÄB-1"})
+    world.receive(tag="LAP-0001", name="Plain laptop")
+    before = _search_state(db)
+
+    migrate.upgrade(db.engine)
+    assert db.schema_state().up_to_date
+    with db.read() as session:
+        for typed in ("zurich", "ZÜRICH", "ab-1", "zu"):
+            found = list_assets(session, AssetFilter(search=typed), limit=None)
+            assert [r.tag for r in found] == ["ZRH-0001"], typed
+    if db.backend != "mysql":  # MariaDB: nothing changes (its collation folds)
+        assert _search_state(db) != before
+
+    config = migrate.alembic_config()
+    with db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0016")
+    assert _search_state(db) == before

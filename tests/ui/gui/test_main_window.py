@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu
 
 from desktop.domain.lifecycle import ProcedureKind
+from desktop.services import reference
 from desktop.services.procedures import ProcedureRequest, record_procedure
 from desktop.settings import CURRENT_USER, Settings
 from tests.ui.gui.conftest import Register
@@ -130,6 +131,23 @@ def test_search_as_you_type_shows_matching_rows(qtbot: QtBot, new_window: Window
     qtbot.waitUntil(lambda: window.view.count_label.text() == "1 of 250 assets", timeout=5000)
     assert window.model.rowCount() == 1
     assert window.model.index(0, COLUMN_INDEX["tag"]).data() == "MON-00042"
+
+
+def test_typing_a_place_without_its_accents_finds_it(
+    qtbot: QtBot, new_window: WindowFactory, register: Register
+) -> None:
+    """Typed "zurich" in the search box finds the asset in "Zürich" (and only it)."""
+    with register.db.write() as session:
+        zurich = reference.create_location(session, name="Zürich", kind="site").id
+    register.world.receive(tag="ZRH-00001", name="Drucker", values={"location": zurich})
+    window = new_window()
+    window.view.filter_bar.search.setFocus()
+    qtbot.keyClicks(window.view.filter_bar.search, "zurich", delay=30)
+    qtbot.waitUntil(lambda: window.model.filter.search == "zurich", timeout=3000)
+    qtbot.waitUntil(lambda: window.view.count_label.text() == "1 of 251 assets", timeout=5000)
+    assert window.model.rowCount() == 1
+    assert window.model.index(0, COLUMN_INDEX["tag"]).data() == "ZRH-00001"
+    assert window.model.index(0, COLUMN_INDEX["location"]).data() == "Zürich"
 
 
 def test_a_search_with_no_hits_says_so_over_the_empty_table(
