@@ -8,14 +8,14 @@ is a :class:`PermissionDeniedError` that says who, what and which role is needed
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.domain.permissions import LOCAL_OWNER_ROLES, Work, refusal
-from desktop.errors import PermissionDeniedError
+from desktop.errors import DesktopError, PermissionDeniedError
 from desktop.services.batch_cache import cached
 from desktop.services.people import acting_person, role_names
 from desktop.storage.database import Database
@@ -32,10 +32,34 @@ def check(session: Session, person: Person, work: Work) -> None:
 
 
 def _check(session: Session, person: Person, work: Work) -> bool:
-    reason = refusal(person.name, person.username, role_names(person), work)
-    if reason is not None and not is_local_owner(session, person.id):
+    reason = _person_refusal(session, person, work)
+    if reason is not None:
         raise PermissionDeniedError(reason)
     return True
+
+
+def _person_refusal(session: Session, person: Person, work: Work) -> str | None:
+    reason = refusal(person.name, person.username, role_names(person), work)
+    if reason is not None and is_local_owner(session, person.id):
+        return None
+    return reason
+
+
+def refusals(db: Database, username: str, works: Iterable[Work]) -> dict[Work, str]:
+    """Why ``username`` may not do each of ``works`` (a work they may do is absent): the
+    same answer :func:`check` gives, read ahead so that a window can grey what it offers.
+
+    A person who may not act at all (nobody signed in, an inactive person, a returned kit)
+    gets that reason for every work.
+    """
+    wanted = tuple(works)
+    with db.read() as session:
+        try:
+            person = acting_person(session, username)
+        except DesktopError as exc:
+            return dict.fromkeys(wanted, exc.message)
+        reasons = {work: _person_refusal(session, person, work) for work in wanted}
+    return {work: reason for work, reason in reasons.items() if reason is not None}
 
 
 def require(session: Session, username: str, work: Work) -> Person:

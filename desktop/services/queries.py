@@ -430,10 +430,15 @@ def asset_position(
 
 
 def stream_stored_assets(
-    session: Session, flt: AssetFilter | None = None, *, batch_size: int = 2000
+    session: Session,
+    flt: AssetFilter | None = None,
+    *,
+    batch_size: int = 2000,
+    order: Sequence[Any] = (),
 ) -> Generator[Sequence[Any]]:
     """The rows :func:`stream_assets` reads (its columns, then ``custom_fields`` and
-    ``location_id``), in tag order, as the driver returns them: no conversion to Python
+    ``location_id``), in tag order or by ``order`` (ORDER BY clauses over the joins of
+    :func:`_row_select`), as the driver returns them: no conversion to Python
     types (a CSV export turns them into text itself). What the driver returns differs by
     backend — SQLite gives UUIDs as 32 hex digits, dates, times and JSON as text;
     PostgreSQL gives ``uuid.UUID``, ``datetime`` and decoded JSON — and ``Money`` is
@@ -443,7 +448,7 @@ def stream_stored_assets(
     query = apply_filter(
         session, cast("Select[Any]", shape.with_only_columns(*raw)), flt or AssetFilter()
     )
-    query = query.order_by(Asset.tag_key)
+    query = query.order_by(*order) if order else query.order_by(Asset.tag_key)
     result = session.connection().execution_options(yield_per=batch_size).execute(query)
     try:
         yield from result

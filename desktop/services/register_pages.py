@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Select, String, func, or_, select, type_coerce
+from sqlalchemy import Select, String, case, func, or_, select, type_coerce
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -85,6 +85,30 @@ _LOOKUP_SORTS: dict[str, tuple[Any, Any]] = {
     "owning_group": (Asset.owning_group_id, select(Group.id, Group.name)),
     "supplier": (Asset.supplier_id, select(Supplier.id, Supplier.name)),
 }
+
+
+def view_order(dialect: str, sort: str, descending: bool) -> list[Any]:
+    """ORDER BY clauses (over the joins of ``queries._row_select``) that list a whole view
+    in the order :class:`RegisterPager` pages it — for an export of what the user sees.
+
+    A column of the assets table sorts as the pager's SQL does; a looked-up name sorts as
+    its groups do (:meth:`RegisterPager._view_order`): no name first (last when
+    descending), names in Python's order of strings — code points, which is the UTF-8
+    byte order the servers are asked for — and the tag within a name.
+    """
+    sort = sort if sort in SORT_COLUMNS else "tag"
+    column = SORT_COLUMNS[sort]
+    tag = Asset.tag_key.desc() if descending else Asset.tag_key.asc()
+    if sort not in _LOOKUP_SORTS:
+        return [column.desc() if descending else column.asc(), tag]
+    named = case((column.is_(None), 0), else_=1)
+    if dialect == "postgresql":
+        column = column.collate("C")
+    elif dialect in ("mysql", "mariadb"):
+        column = column.collate("utf8mb4_bin")
+    if descending:
+        return [named.desc(), column.desc(), tag]
+    return [named.asc(), column.asc(), tag]
 
 
 #: How a page of a search is found on SQLite, by the share of the register it matches:

@@ -40,6 +40,7 @@ from desktop.services.queries import (
     stream_assets,
     stream_stored_assets,
 )
+from desktop.services.register_pages import view_order
 from desktop.spreadsheets.cells import FORMULA_PREFIXES
 from desktop.spreadsheets.columns import TARGETS_BY_KEY, column_letter
 from desktop.spreadsheets.location_paths import LocationNode, LocationTree
@@ -95,10 +96,13 @@ def export_assets(
     *,
     exported_by: str,
     flt: AssetFilter | None = None,
+    sort: str = "tag",
+    descending: bool = False,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
 ) -> ExportResult:
-    """Write the assets ``flt`` shows to ``path`` (.xlsx or .csv).
+    """Write the assets ``flt`` shows to ``path`` (.xlsx or .csv), in the register view's
+    order for ``sort`` and ``descending`` (a key of ``queries.SORT_COLUMNS``).
 
     The file appears only when complete: a cancel or an error leaves no half file.
     """
@@ -111,10 +115,11 @@ def export_assets(
         with db.read() as session:
             layout = _layout(session)
             total = count_assets(session, flt)
+            streamed = stream_stored_assets(session, flt, order=_order(session, sort, descending))
             rows: Generator[Sequence[Any]] = (
-                _csv_rows(session, flt, layout, total, progress, cancel)
+                _csv_rows(streamed, layout, total, progress, cancel)
                 if suffix == ".csv"
-                else _xlsx_rows(session, flt, layout, total, progress, cancel)
+                else _xlsx_rows(streamed, layout, total, progress, cancel)
             )
             try:
                 _write(temporary, suffix, db, flt, layout, rows, total, exported_by)
@@ -154,6 +159,13 @@ def _write(
             ),
         ]
         _write_xlsx(temporary, layout, cast(Iterator[list[Any]], rows), total, about)
+
+
+def _order(session: Session, sort: str, descending: bool) -> list[Any]:
+    """The view's order; none (the tag's, as before) for the register's default view."""
+    if sort == "tag" and not descending:
+        return []
+    return view_order(session.get_bind().dialect.name, sort, descending)
 
 
 def _layout(session: Session) -> _Layout:
@@ -241,8 +253,7 @@ def _custom_values(custom: dict[str, Any], layout: _Layout) -> list[Any]:
 
 
 def _xlsx_rows(
-    session: Session,
-    flt: AssetFilter,
+    streamed: Generator[Sequence[Any]],
     layout: _Layout,
     total: int,
     progress: Progress | None,
@@ -258,7 +269,7 @@ def _xlsx_rows(
         locations[location_id] = locations[location_id.hex] = text  # as PostgreSQL, SQLite
     custom_keys = layout.custom_keys
     day, moment, utc = dt.date.fromisoformat, dt.datetime.fromisoformat, dt.UTC
-    with contextlib.closing(stream_stored_assets(session, flt)) as streamed:
+    with contextlib.closing(streamed):
         for done, r in enumerate(streamed):
             if done % 2000 == 0:
                 check_cancel(cancel)
@@ -311,8 +322,7 @@ def _write_csv(path: Path, layout: _Layout, rows: Iterator[Sequence[Any]]) -> No
 
 
 def _csv_rows(
-    session: Session,
-    flt: AssetFilter,
+    streamed: Generator[Sequence[Any]],
     layout: _Layout,
     total: int,
     progress: Progress | None,
@@ -328,7 +338,7 @@ def _csv_rows(
         locations[location_id] = locations[location_id.hex] = text  # as PostgreSQL, SQLite
     custom_keys = layout.custom_keys
     starts = _FORMULA_STARTS
-    with contextlib.closing(stream_stored_assets(session, flt)) as streamed:
+    with contextlib.closing(streamed):
         for done, r in enumerate(streamed):
             if done % 2000 == 0:
                 check_cancel(cancel)

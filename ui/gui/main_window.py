@@ -33,6 +33,7 @@ from desktop.domain.lifecycle import (
     ProcedureState,
     status_move_problem,
 )
+from desktop.domain.permissions import Work, work_for
 from desktop.errors import DesktopError, NotFoundError
 from desktop.scanning import ScannerConfig
 from desktop.services.register_rows import AssetFilter
@@ -90,6 +91,9 @@ class MainWindow(QMainWindow):
         self.unknown_tag_prompt: QMessageBox | None = None
         self._pending_selection: uuid.UUID | None = None  # selected once the rows are read
         self._pending_hint: ScrollHint | None = CENTRE  # and how the view goes to it
+        #: Why the signed-in person may not do a work the window offers (read after the
+        #: first paint; the services refuse it anyway, the actions say so beforehand).
+        self.role_refusals: dict[Work, str] = {}
         self.setWindowTitle("Assetdesk")
         self.resize(_fitting_size(self, 1360, 820))
 
@@ -221,6 +225,7 @@ class MainWindow(QMainWindow):
             self.username = self._acting_username()
             self._update_status_labels()
             self._update_actions()
+        self.read_role_refusals()
         self._track(self.view.filter_bar.load_choices())
         self.features.refresh_badge()
         self.kit.refresh()
@@ -242,6 +247,7 @@ class MainWindow(QMainWindow):
         self.features.refresh_badge()
         if self.kit.info is not None:  # in a kit: what waits to sync (made meanwhile)
             self.kit.refresh()
+        self.read_role_refusals()  # an administrator may have changed the person's roles
         if len(rows) == 1:  # the asset being worked on stays selected
             self.select_asset(rows[0].id, ScrollHint.EnsureVisible if in_sight else None)
         self._show_selected_detail()
@@ -396,17 +402,19 @@ class MainWindow(QMainWindow):
             )
             incident.setStatusTip(incident.toolTip())
             features.show_returned(returned)
-        self.import_action.setEnabled(returned is None)
+        cannot_import = returned or self.role_refusals.get(Work.IMPORT)
+        self.import_action.setEnabled(cannot_import is None)
         self.import_action.setToolTip(
-            f"Import a spreadsheet: {returned}"
-            if returned is not None
+            f"Import a spreadsheet: {cannot_import}"
+            if cannot_import is not None
             else "Add or update assets from a spreadsheet"
         )
         self.import_action.setStatusTip(self.import_action.toolTip())
         for kind, action in self.procedure_actions.items():
-            if returned is not None:
+            refused = returned or self.role_refusals.get(work_for(kind))
+            if refused is not None:
                 action.setEnabled(False)
-                action.setToolTip(f"{kind.label}: {returned}")
+                action.setToolTip(f"{kind.label}: {refused}")
                 action.setStatusTip(action.toolTip())
                 continue
             if kind is ProcedureKind.RECEIVE:
@@ -430,6 +438,35 @@ class MainWindow(QMainWindow):
             tip = f"{label} the selected assets" if reason is None else f"{label}: {reason}"
             action.setToolTip(tip)
             action.setStatusTip(tip)
+
+    def read_role_refusals(self) -> None:
+        """Read, on a worker, which of the window's procedures and the import the signed-in
+        person's roles refuse; the actions are greyed with the reason once it is known."""
+        database, username = self.database, self.username
+        works = (Work.IMPORT, *(work_for(kind) for kind in self.procedure_actions))
+
+        def job(progress: Progress, cancel: threading.Event) -> dict[Work, str]:
+            from desktop.services.permissions import refusals  # the ORM: not before paint
+
+            return refusals(database, username, works)
+
+        def read(result: object) -> None:
+            assert isinstance(result, dict)
+            if (database, username) == (self.database, self.username):  # not a stale read
+                self.role_refusals = result
+                self._update_actions()
+
+        def failed(error: object) -> None:
+            # A read in the background: a refusal is the form's to say when it opens (a
+            # message box at every F5 would repeat it); a bug is not kept quiet.
+            if not isinstance(error, DesktopError):
+                self.show_error(error)
+
+        worker = Worker(job, self)
+        worker.succeeded.connect(read)
+        worker.failed.connect(failed)
+        self._track(worker)
+        worker.start()
 
     # -- procedures, reference data, settings -----------------------------------------
 
@@ -493,8 +530,9 @@ class MainWindow(QMainWindow):
         changed = self.username != previous
         self.scanner.config = ScannerConfig.from_settings(self.settings)
         self._update_status_labels()
-        if changed:  # another person: their approvals, not the last one's
+        if changed:  # another person: their approvals and roles, not the last one's
             self.features.refresh_badge()
+            self.read_role_refusals()
 
     def _open_dialog(self, dialog: Any) -> None:
         self.open_dialogs.append(dialog)
@@ -543,6 +581,7 @@ class MainWindow(QMainWindow):
         old.dispose()
         self._update_status_labels()
         self.features.refresh_badge()
+        self.read_role_refusals()
         self.kit.refresh()
         self.statusBar().showMessage(f"Now using {database.description}.", 5000)
 
@@ -593,10 +632,18 @@ class MainWindow(QMainWindow):
         self._open_dialog(dialog)
 
     def open_export(self) -> None:
-        """Export what the table shows (the current filter) to a workbook or CSV."""
+        """Export what the table shows (its filter, in its sort) to a workbook or CSV."""
         export = importlib.import_module("ui.gui.spreadsheets.export_dialog")
+        model = self.model
         self._open_dialog(
-            export.ExportDialog(self.database, self.username, self.model.filter, self)
+            export.ExportDialog(
+                self.database,
+                self.username,
+                model.filter,
+                self,
+                sort=model.sort_key,
+                descending=model.sort_descending,
+            )
         )
 
     def _register_changed(self) -> None:

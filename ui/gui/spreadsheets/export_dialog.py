@@ -1,4 +1,5 @@
-"""The export dialog: the register or the current filter to .xlsx or .csv, on a worker.
+"""The export dialog: the register or the current filter to .xlsx or .csv, on a worker,
+in the order the register view is sorted.
 
 Signals:
     exported(object): the :class:`ExportResult` once the file is written.
@@ -32,6 +33,7 @@ from desktop.errors import DesktopError
 from desktop.services.queries import AssetFilter
 from desktop.spreadsheets.export import ExportResult, export_assets
 from desktop.storage.database import Database
+from ui.gui.models.columns import COLUMNS
 from ui.gui.worker import Worker, worker_for
 
 
@@ -44,6 +46,9 @@ class ExportDialog(QDialog):
         username: str,
         asset_filter: AssetFilter | None = None,
         parent: QWidget | None = None,
+        *,
+        sort: str = "tag",
+        descending: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export assets")
@@ -51,6 +56,7 @@ class ExportDialog(QDialog):
         self.database = database
         self.username = username
         self.asset_filter = asset_filter or AssetFilter()
+        self.sort, self.descending = sort, descending
         self.worker: Worker | None = None
         self._close_when_done = False
 
@@ -66,6 +72,11 @@ class ExportDialog(QDialog):
         which.addWidget(self.current)
         which.addWidget(self.everything)
         form.addRow("Assets:", which)
+        title = next((c.title for c in COLUMNS if c.key == sort), "Asset tag")
+        self.order = QLabel(
+            f"As the view is sorted: by {title}{', descending' if descending else ''}"
+        )
+        form.addRow("Order:", self.order)
         self.path = QLineEdit(str(Path.home() / f"assets {dt.date.today().isoformat()}.xlsx"))
         self.browse = QPushButton("&Browse…")
         row = QHBoxLayout()
@@ -114,11 +125,18 @@ class ExportDialog(QDialog):
             path = path.with_suffix(".xlsx")
             self.path.setText(str(path))
         flt = self.asset_filter if self.current.isChecked() else AssetFilter()
-        db, user = self.database, self.username
+        db, user, sort, descending = self.database, self.username, self.sort, self.descending
 
         def job(progress: Any, cancel: threading.Event) -> ExportResult:
             return export_assets(
-                db, path, exported_by=user, flt=flt, progress=progress, cancel=cancel
+                db,
+                path,
+                exported_by=user,
+                flt=flt,
+                sort=sort,
+                descending=descending,
+                progress=progress,
+                cancel=cancel,
             )
 
         self.message.setStyleSheet("")

@@ -1,0 +1,105 @@
+"""File › Export the view writes what the table shows: its search and its sort."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import QPoint, Qt
+
+from desktop.settings import CURRENT_USER, Settings
+from tests.ui.gui.conftest import Register
+from ui.gui.layout_state import LayoutState
+from ui.gui.main_window import MainWindow
+from ui.gui.models.columns import COLUMN_INDEX
+
+
+def _window(qtbot: QtBot, register: Register, tmp_path: Path) -> MainWindow:
+    settings = Settings(tmp_path / "settings.ini")
+    settings.set(CURRENT_USER, "tech")
+    window = MainWindow(register.db, settings, layout_state=LayoutState(tmp_path / "l.ini"))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.model.matching_assets is not None, timeout=10_000)
+    return window
+
+
+def _click_header(qtbot: QtBot, window: MainWindow, key: str) -> None:
+    header = window.view.table.horizontalHeader()
+    section = COLUMN_INDEX[key]
+    point = QPoint(header.sectionViewportPosition(section) + 10, header.height() // 2)
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=point)
+
+
+def _tags_on_screen(qtbot: QtBot, window: MainWindow) -> list[str]:
+    """Every row of the view, as scrolling down it shows them (pages read by the view)."""
+    model = window.model
+    qtbot.waitUntil(lambda: not model.is_loading and model.matching_assets is not None)
+    count = model.matching_assets
+    assert count is not None
+    rows = [model.row_at(number) for number in range(count)]
+    return [row.tag for row in rows if row is not None]
+
+
+def _export(qtbot: QtBot, window: MainWindow, path: Path) -> Any:
+    qtbot.keyClick(
+        window.view.table,
+        Qt.Key.Key_E,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    dialog: Any = window.open_dialogs[-1]
+    assert type(dialog).__name__ == "ExportDialog"
+    dialog.path.setText(str(path))
+    with qtbot.waitSignal(dialog.exported, timeout=20_000):
+        qtbot.mouseClick(dialog.export, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.worker is None, timeout=10_000)
+    return dialog
+
+
+def _exported_tags(path: Path) -> list[str]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return [row["Asset tag"] for row in csv.DictReader(handle)]
+
+
+def test_export_writes_the_views_search_in_its_sort(
+    qtbot: QtBot, register: Register, tmp_path: Path
+) -> None:
+    window = _window(qtbot, register, tmp_path)
+    qtbot.keyClicks(window.view.filter_bar.search, "ThinkPad")
+    qtbot.waitUntil(lambda: window.model.filter.search == "ThinkPad", timeout=5000)
+    _click_header(qtbot, window, "name")
+    qtbot.waitUntil(lambda: window.model.sort_key == "name", timeout=5000)
+    _click_header(qtbot, window, "name")  # again: descending
+    qtbot.waitUntil(lambda: window.model.sort_descending, timeout=5000)
+    qtbot.waitUntil(lambda: not window.model.is_loading, timeout=10_000)
+    shown = _tags_on_screen(qtbot, window)
+    assert len(shown) == register.size // 2  # the ThinkPads
+    assert shown != sorted(shown)  # "#99" before "#97" … "#249": not the tags' order
+
+    dialog = _export(qtbot, window, tmp_path / "view.csv")
+    assert dialog.order.text() == "As the view is sorted: by Name, descending"
+    assert _exported_tags(tmp_path / "view.csv") == shown
+
+
+def test_export_of_a_view_sorted_by_location_follows_the_view(
+    qtbot: QtBot, register: Register, tmp_path: Path
+) -> None:
+    """A looked-up name (rooms A2 and B…): the view's groups, then tags, in the file."""
+    window = _window(qtbot, register, tmp_path)
+    _click_header(qtbot, window, "location")
+    qtbot.waitUntil(lambda: window.model.sort_key == "location", timeout=5000)
+    _click_header(qtbot, window, "location")
+    qtbot.waitUntil(lambda: window.model.sort_descending, timeout=5000)
+    qtbot.waitUntil(lambda: not window.model.is_loading, timeout=10_000)
+    shown = _tags_on_screen(qtbot, window)
+    assert len(shown) == register.size and shown != sorted(shown)
+
+    _export(qtbot, window, tmp_path / "all.xlsx")
+    workbook = openpyxl.load_workbook(tmp_path / "all.xlsx", read_only=True)
+    exported = [row[0] for row in workbook["Assets"].iter_rows(min_row=2, values_only=True)]
+    workbook.close()
+    assert exported == shown
