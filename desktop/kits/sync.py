@@ -69,6 +69,7 @@ from desktop.kits.schema import (
     detach_source,
     refresh,
 )
+from desktop.kits.stored_values import uuid_from_hex
 from desktop.services import audit_scans
 from desktop.services.approvals import withdraw_in_session
 from desktop.services.audit_scan_types import ScanKind
@@ -346,7 +347,7 @@ def _entries(kit: Database) -> list[Entry]:
         ).all()
     # The trigger's random hex becomes an RFC 4122 version 4 id (MariaDB checks).
     return [
-        Entry(int(r[0]), uuid.UUID(hex=r[1], version=4), str(r[2]), uuid.UUID(r[3]), str(r[4]))
+        Entry(int(r[0]), uuid_from_hex(r[1], version4=True), r[2], uuid_from_hex(r[3]), r[4])
         for r in rows
     ]
 
@@ -360,7 +361,7 @@ def _bases(kit: Database) -> dict[uuid.UUID, Base]:
             "(SELECT asset_id FROM procedures WHERE id IN "
             "(SELECT row_id FROM kit_journal WHERE synced = 0))"
         ).all()
-    return {uuid.UUID(r[0]): Base(int(r[1]), text=r[2]) for r in rows}
+    return {uuid_from_hex(r[0]): Base(int(r[1]), text=r[2]) for r in rows}
 
 
 def _remember(bases: dict[uuid.UUID, Base], replayed: Replayed) -> None:
