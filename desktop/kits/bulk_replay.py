@@ -72,6 +72,7 @@ from desktop.services.procedures import (
     decide_procedure,
     procedure_values,
 )
+from desktop.services.search import search_index_kept_in_bulk
 from desktop.services.values import json_value
 from desktop.storage.models import (
     Asset,
@@ -962,13 +963,16 @@ class BulkReplayer:
                     version,
                 ]
             )
-        for changed, rows in groups.items():
-            touched = self._statement(changed, connection).run(rows)
-            if connection.dialect.supports_sane_multi_rowcount and touched != len(rows):
-                raise KitError(
-                    "an asset changed on the server while the sync held it; nothing of "
-                    "this batch was recorded: sync again"
-                )
+        updated = [row[-2] for rows in groups.values() for row in rows]
+        columns = sorted({name for changed in groups for name in changed})
+        with search_index_kept_in_bulk(connection, updated, columns):
+            for changed, rows in groups.items():
+                touched = self._statement(changed, connection).run(rows)
+                if connection.dialect.supports_sane_multi_rowcount and touched != len(rows):
+                    raise KitError(
+                        "an asset changed on the server while the sync held it; nothing of "
+                        "this batch was recorded: sync again"
+                    )
         if window.scans:
             self._statement(_SCANS, connection).run_dicts(window.scans, {})
         window.procedures.clear()
