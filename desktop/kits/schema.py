@@ -453,6 +453,15 @@ def _apply_staged(kit: Connection) -> Copied:
     saved = _drop_history_triggers(kit)
     kit.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
     try:
+        # An incident logged offline has a provisional number, and the server gives it
+        # its own at sync, which another incident may hold in the kit (the server logged
+        # one meanwhile): the kit's numbers that change step aside first (negated: real
+        # ones are positive), or writing the server's would clash with them.
+        kit.exec_driver_sql(
+            "UPDATE main.incidents SET number = -number WHERE id IN "  # noqa: S608
+            f'(SELECT n.id FROM temp."{STAGED}incidents" AS n JOIN main.incidents AS k '
+            "ON k.id = n.id WHERE k.number != n.number)"
+        )
         # Rows gone from the scope (children first), then new and changed rows (parents
         # first).
         for name in reversed(ordered):
