@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +39,7 @@ from desktop.kits.copying import (
     stage_scope,
 )
 from desktop.kits.model import Cancel, Progress, Scope
-from desktop.services.search import search_index_paused
+from desktop.services.search import BULK_UPKEEP_MIN, search_index_paused, search_rows_replaced
 from desktop.services.values import json_value
 from desktop.storage.database import Database
 from desktop.storage.models import Audit, Base, Location, Person
@@ -473,8 +474,11 @@ def _apply_staged(kit: Connection) -> Copied:
             )
         for name in ordered:
             columns, keys = shapes[name]
-            source = "temp.kit_moved" if name == "assets" else None
-            _upsert(kit, name, columns, keys, source)
+            if name == "assets":
+                with _assets_reindexed(kit):
+                    _upsert(kit, name, columns, keys, "temp.kit_moved")
+            else:
+                _upsert(kit, name, columns, keys, None)
         kit.exec_driver_sql(
             "DELETE FROM kit_base WHERE asset_id IN (SELECT id FROM temp.kit_rebase) "
             "OR version != server_version OR NOT EXISTS (SELECT 1 FROM assets a "
@@ -488,6 +492,30 @@ def _apply_staged(kit: Connection) -> Copied:
         kit.exec_driver_sql("DROP TABLE IF EXISTS temp.kit_rebase")
         kit.exec_driver_sql("DROP TABLE IF EXISTS temp.kit_moved")
     return Copied(asset_ids)
+
+
+@contextmanager
+def _assets_reindexed(kit: Connection) -> Iterator[None]:
+    """The kit's changed assets' search index rows replaced together around their upsert
+    (:func:`search_rows_replaced`: several times faster than the update trigger row by
+    row), unless one of them changes its tag (the trigger moves its rank) or few moved."""
+    kit.exec_driver_sql("DROP TABLE IF EXISTS temp.kit_reindexed")
+    kit.exec_driver_sql(
+        "CREATE TEMP TABLE kit_reindexed AS SELECT a.rowid AS asset_rowid, "
+        "a.tag_key IS NOT m.tag_key AS retagged FROM main.assets AS a "
+        "JOIN temp.kit_moved AS m ON m.id = a.id"
+    )
+    try:
+        count, retagged = kit.exec_driver_sql(
+            "SELECT count(*), coalesce(max(retagged), 0) FROM temp.kit_reindexed"
+        ).one()
+        if count < BULK_UPKEEP_MIN or retagged:
+            yield
+        else:
+            with search_rows_replaced(kit, "SELECT asset_rowid FROM temp.kit_reindexed"):
+                yield
+    finally:
+        kit.exec_driver_sql("DROP TABLE IF EXISTS temp.kit_reindexed")
 
 
 def _upsert(

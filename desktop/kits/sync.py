@@ -449,13 +449,7 @@ def refresh_kit(
         detach_source(connection)
     with server.write() as session:
         # The server's record of the kit's assets: only those that entered or left.
-        held = set(
-            session.connection()
-            .execute(
-                select(KitCheckoutAsset.asset_id).where(KitCheckoutAsset.kit_id == info.kit_id)
-            )
-            .scalars()
-        )
+        held = _checkout_assets(session.connection(), info.kit_id)
         now_held = set(copied.asset_ids)
         for gone in chunks(sorted(held - now_held)):
             session.execute(
@@ -468,6 +462,20 @@ def refresh_kit(
         if checkout_row is not None:
             checkout_row.asset_count = len(copied.asset_ids)
     _renew_tag_blocks(kit, server, info)
+
+
+def _checkout_assets(connection: Connection, kit_id: uuid.UUID) -> set[uuid.UUID]:
+    """The server's record of the kit's assets (through the driver: 10,000 ids made by
+    SQLAlchemy one by one cost more than reading them)."""
+    dialect = connection.dialect
+    kit_column = KitCheckoutAsset.__table__.c.kit_id
+    to_driver = kit_column.type.dialect_impl(dialect).bind_processor(dialect)
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    found = connection.exec_driver_sql(
+        f"SELECT asset_id FROM kit_checkout_assets WHERE kit_id = {mark}",  # noqa: S608
+        (kit_id if to_driver is None else to_driver(kit_id),),
+    ).scalars()
+    return {v if isinstance(v, uuid.UUID) else uuid_from_hex(str(v)) for v in found}
 
 
 def _renew_tag_blocks(kit: Database, server: Database, info: KitInfo) -> None:

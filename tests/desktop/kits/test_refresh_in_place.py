@@ -36,7 +36,7 @@ from desktop.kits import schema
 from desktop.kits.info import kit_info
 from desktop.kits.schema import attach_source, detach_source
 from desktop.kits.sync import _refill
-from desktop.services import reference
+from desktop.services import reference, search
 from desktop.services.approvals import approve, reject
 from desktop.services.audit_scans import record_scan
 from desktop.services.audits import close_audit, start_audit
@@ -362,10 +362,17 @@ def test_a_refresh_in_place_leaves_the_rows_of_a_whole_fill(
             )
             self._try("kit incident", log_incident, self.kit, request)
 
-        @rule()
-        def sync(self) -> None:
+        @rule(bulk=st.booleans())
+        def sync(self, bulk: bool = False) -> None:
+            """(``bulk``: the search index rows of updated assets replaced together, on
+            the server and in the kit, whatever their number; else row by row.)"""
             whole = mock.patch.object(schema, "fill", side_effect=AssertionError("whole fill"))
-            with whole:
+            least = 1 if bulk else 10**9
+            with (
+                whole,
+                mock.patch.object(schema, "BULK_UPKEEP_MIN", least),
+                mock.patch.object(search, "BULK_UPKEEP_MIN", least),
+            ):
                 report = kits.sync(self.kit, self.server, "tech")
             assert report.refreshed
             self.syncs += 1
