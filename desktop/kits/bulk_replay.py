@@ -255,6 +255,10 @@ class _Seen:
     status: str
 
 
+#: Not looked up yet (a location that does not exist is remembered as None).
+_UNREAD = object()
+
+
 class _Unusual(Exception):
     """This record is not decided in bulk: it goes through the per-record replay."""
 
@@ -475,7 +479,7 @@ class BulkReplayer:
         #: The kit's procedures and scans by their journal entry's place.
         self.procedures: dict[int, KitProcedure] = {}
         self.scans: dict[int, KitScan] = {}
-        self.locations: dict[uuid.UUID, Location | None] = {}
+        self.locations: dict[uuid.UUID, object] = {}
         self.held: list[object] = []
         self.now = utcnow()
         self._writes: dict[object, _DriverWrite] = {}
@@ -754,9 +758,10 @@ class BulkReplayer:
     def _location(self, location_id: uuid.UUID | None) -> Location | None:
         if location_id is None:
             return None
-        if location_id not in self.locations:
-            self.locations[location_id] = self.session.get(Location, location_id)
-        return self.locations[location_id]
+        found = self.locations.get(location_id, _UNREAD)
+        if found is _UNREAD:
+            found = self.locations[location_id] = self.session.get(Location, location_id)
+        return cast("Location | None", found)
 
     # -- deciding
 
@@ -882,7 +887,10 @@ class BulkReplayer:
             audit, person_id = checked
             audit_id = scan.audit_id  # the audit's id (an ORM attribute costs more)
             room = self._room(
-                window, audit, scan.location_id if scan.kind == ScanKind.ASSET.value else None
+                window,
+                audit,
+                audit_id,
+                scan.location_id if scan.kind == ScanKind.ASSET.value else None,
             )
         except DesktopError:
             raise _Unusual from None
@@ -928,14 +936,16 @@ class BulkReplayer:
         )
         return Replayed(replayer._result(entry, summary, Outcome.APPLIED))
 
-    def _room(self, window: _Window, audit: Audit, room_id: uuid.UUID | None) -> Location | None:
+    def _room(
+        self, window: _Window, audit: Audit, audit_id: uuid.UUID, room_id: uuid.UUID | None
+    ) -> Location | None:
+        """The room a scan is made in (``audit_id``: the audit's id, read once)."""
         if room_id is None:
             return None
-        if (audit.id, room_id) not in window.rooms:
-            window.rooms[(audit.id, room_id)] = audit_scans.usable_room(
-                self.session, audit, room_id
-            )
-        return window.rooms[(audit.id, room_id)]
+        key = (audit_id, room_id)
+        if key not in window.rooms:
+            window.rooms[key] = audit_scans.usable_room(self.session, audit, room_id)
+        return window.rooms[key]
 
     # -- writing
 

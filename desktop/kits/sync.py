@@ -667,12 +667,13 @@ class _Replayer:
     def _username(self, person_id: uuid.UUID | None) -> str:
         if person_id is None:
             return ""
-        if person_id not in _USERNAMES:
+        known = _USERNAMES.get(person_id)
+        if known is None:
             found = self.kit.execute(
                 select(Person.username).where(Person.id == person_id)
             ).scalar_one_or_none()
-            _USERNAMES[person_id] = found if found is not None else str(person_id)
-        return _USERNAMES[person_id]
+            known = _USERNAMES[person_id] = found if found is not None else str(person_id)
+        return known
 
     def _on_server(self, model: Any, row_id: uuid.UUID) -> bool:
         if self.prefetched:
