@@ -29,20 +29,26 @@ import datetime as dt
 import json
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import JSON, Column, Connection, Table, Uuid, select
 from sqlalchemy.orm import Session
 
-from desktop.domain.fields import CUSTOM_PREFIX
+from desktop.domain.fields import ASSET_FIELDS, CUSTOM_PREFIX
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.domain.permissions import work_for
 from desktop.domain.tags import TAG_MAX_LENGTH, normalize_tag
 from desktop.errors import DesktopError
 from desktop.kits.model import Cancel, KitError, Outcome
 from desktop.kits.schema import base_values, chunks
+from desktop.kits.stored_values import (
+    STORED_TIME_LENGTH,
+    sqlite_time,
+    sqlite_time_text,
+    uuid_from_hex,
+)
 from desktop.kits.sync import (
     Entry,
     Replayed,
@@ -66,6 +72,7 @@ from desktop.services.procedures import (
     decide_procedure,
     procedure_values,
 )
+from desktop.services.search import search_index_kept_in_bulk
 from desktop.services.values import json_value
 from desktop.storage.models import (
     Asset,
@@ -74,17 +81,17 @@ from desktop.storage.models import (
     AuditScan,
     KitConflict,
     Location,
-    Person,
     Procedure,
 )
-from desktop.storage.types import utcnow
+from desktop.storage.types import UTCDateTime, utcnow
 
 #: The records a bulk run takes; any other ends it.
 BULK_RECORDS = frozenset({"procedure", "scan"})
 #: Records decided per window at most (one set of reads, one set of writes).
 WINDOW = 5000
-#: A transaction's first window: each next one is twice as large, so that a transaction
-#: whose time is up (see ``until``) leaves little of what it read undecided.
+#: A timed transaction's first window (see ``until``): each next one is twice as large,
+#: so that a transaction whose time is up leaves little of what it read undecided. An
+#: untimed one starts at :data:`WINDOW` (one set of reads for all it takes).
 FIRST_WINDOW = 250
 #: After a record went the per-record way, the next window starts this small (and
 #: doubles), so that a kit full of conflicts does not re-read large windows.
@@ -151,7 +158,7 @@ class KitScan(NamedTuple):
 
 def _kit_time(text: str | None) -> dt.datetime | None:
     """A time as SQLAlchemy stores it in SQLite (naive UTC text), aware."""
-    return None if text is None else dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
+    return None if text is None else sqlite_time(text)
 
 
 def _minute(text: str) -> str:
@@ -174,7 +181,7 @@ class _Ids:
             return None
         made = self.made.get(text)
         if made is None:
-            made = self.made[text] = uuid.UUID(hex=text)
+            made = self.made[text] = uuid_from_hex(text)
         return made
 
 
@@ -200,6 +207,44 @@ class _Current:
 _CURRENT_COLUMNS = tuple(_ASSETS.c[name] for name in _Current.__slots__)
 
 
+#: The asset column of each field key (what :func:`base_values` reads).
+_COLUMN_OF = {spec.key: spec.column for spec in ASSET_FIELDS}
+
+
+class _ValuesOf(Mapping[str, object]):
+    """An asset's values by field key as :func:`base_values` gives them, each read when
+    asked: a comparison with the version the kit knew reads only the changed fields.
+    Read while the asset does not change (it reads the asset, not a copy)."""
+
+    __slots__ = ("_asset", "_whole")
+
+    def __init__(self, asset: _Current) -> None:
+        self._asset = asset
+        self._whole: dict[str, object] | None = None
+
+    def __getitem__(self, key: str) -> object:
+        column = _COLUMN_OF.get(key)
+        if column is not None:
+            return json_value(getattr(self._asset, column))
+        if key.startswith(CUSTOM_PREFIX):
+            custom = self._asset.custom_fields or {}
+            name = key[len(CUSTOM_PREFIX) :]
+            if name in custom:
+                return custom[name]
+        raise KeyError(key)
+
+    def _values(self) -> dict[str, object]:
+        if self._whole is None:
+            self._whole = base_values(self._asset)
+        return self._whole
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values())
+
+    def __len__(self) -> int:
+        return len(self._values())
+
+
 @dataclass(frozen=True)
 class _Seen:
     """An asset only scanned in this window (what classifying the scan reads)."""
@@ -208,6 +253,10 @@ class _Seen:
     tag: str
     name: str
     status: str
+
+
+#: Not looked up yet (a location that does not exist is remembered as None).
+_UNREAD = object()
 
 
 class _Unusual(Exception):
@@ -307,6 +356,12 @@ def _converter(column: Column[Any], connection: Connection) -> Callable[[Any], A
     process = column.type.dialect_impl(dialect).bind_processor(dialect)
     if process is None or isinstance(column.type, JSON):
         return process  # (a JSON value may be a dict changed in place: never kept)
+    if isinstance(column.type, UTCDateTime) and dialect.name == "sqlite":
+        standard = process
+
+        def process(value: Any) -> Any:
+            return (None if value is None else sqlite_time_text(value)) or standard(value)
+
     # The same value often recurs row after row (the sync's "now", the template, the
     # person, the audit): converted once while it does.
     last: list[Any] = [None, process(None)]
@@ -351,6 +406,18 @@ def _reader(
     if process is None:
         return None
     made: dict[Any, Any] = ids if isinstance(column.type, Uuid) else {}
+    standard = process
+    if made is ids:
+
+        def process(value: Any) -> Any:  # hex text (SQLite, MariaDB): made without checks
+            return uuid_from_hex(value) if isinstance(value, str) else standard(value)
+
+    elif isinstance(column.type, UTCDateTime) and dialect.name == "sqlite":
+
+        def process(value: Any) -> Any:
+            if isinstance(value, str) and len(value) == STORED_TIME_LENGTH:
+                return sqlite_time(value)
+            return standard(value)
 
     def convert(value: Any) -> Any:
         if value is None:
@@ -412,7 +479,7 @@ class BulkReplayer:
         #: The kit's procedures and scans by their journal entry's place.
         self.procedures: dict[int, KitProcedure] = {}
         self.scans: dict[int, KitScan] = {}
-        self.locations: dict[uuid.UUID, Location | None] = {}
+        self.locations: dict[uuid.UUID, object] = {}
         self.held: list[object] = []
         self.now = utcnow()
         self._writes: dict[object, _DriverWrite] = {}
@@ -420,7 +487,11 @@ class BulkReplayer:
         self.ids: dict[Any, uuid.UUID] = {}
         #: Who may do what (checked once per person and kind in a transaction: nothing
         #: it replays changes people or roles).
-        self.actors: dict[tuple[str, ProcedureKind], Person] = {}
+        self.actors: dict[tuple[str, ProcedureKind], uuid.UUID] = {}
+        #: The assets the kit's base holds (its own and those an earlier transaction of
+        #: this sync noted): a procedure on one of them needs no values noted after it.
+        self.in_base = frozenset(per_record.bases)
+        self.kit_id = str(per_record.info.kit_id)
         #: Each open audit and scanner's person id, as the scan service checked them.
         self.scanning: dict[tuple[uuid.UUID, str], tuple[Audit, uuid.UUID]] = {}
 
@@ -436,7 +507,7 @@ class BulkReplayer:
 
         self._read_kit(entries)
         self._lock()
-        position, window_size = 0, FIRST_WINDOW
+        position, window_size = 0, (WINDOW if self.until is None else FIRST_WINDOW)
         while position < len(entries) and not self.cancelled:
             run = self._run(entries, position, window_size)
             if not run:
@@ -649,12 +720,21 @@ class BulkReplayer:
 
     def _audit_state(self, window: _Window, audit_id: uuid.UUID, scans: list[KitScan]) -> None:
         session = self.session
-        asset_ids = [window.by_key[k] for k in {s.key for s in scans} if k in window.by_key]
-        window.counted[audit_id] = audit_scans.counted_assets(session, audit_id, asset_ids)
-        window.unknown[audit_id] = audit_scans.unknown_tags_scanned(
-            session, audit_id, {s.key for s in scans}
-        )
-        window.sequence[audit_id] = audit_scans.next_sequence(session, audit_id)
+        keys = {s.key for s in scans}
+        asset_ids = [window.by_key[k] for k in keys if k in window.by_key]
+        sequence = window.sequence[audit_id] = audit_scans.next_sequence(session, audit_id)
+        if sequence - 1 <= len(keys):
+            # The audit holds no more scans than the window asks about (a new audit: none):
+            # read whole, in one statement each instead of IN lists of the window's ids.
+            window.counted[audit_id] = audit_scans.counted_in_audit(session, audit_id).intersection(
+                asset_ids
+            )
+            window.unknown[audit_id] = audit_scans.unknown_tags_in_audit(
+                session, audit_id
+            ).intersection(keys)
+        else:
+            window.counted[audit_id] = audit_scans.counted_assets(session, audit_id, asset_ids)
+            window.unknown[audit_id] = audit_scans.unknown_tags_scanned(session, audit_id, keys)
         expected = cast("Table", AuditExpected.__table__).c
         expected_at = window.expected[audit_id] = {}
         located = window.located[audit_id] = {}
@@ -678,9 +758,10 @@ class BulkReplayer:
     def _location(self, location_id: uuid.UUID | None) -> Location | None:
         if location_id is None:
             return None
-        if location_id not in self.locations:
-            self.locations[location_id] = self.session.get(Location, location_id)
-        return self.locations[location_id]
+        found = self.locations.get(location_id, _UNREAD)
+        if found is _UNREAD:
+            found = self.locations[location_id] = self.session.get(Location, location_id)
+        return cast("Location | None", found)
 
     # -- deciding
 
@@ -702,10 +783,21 @@ class BulkReplayer:
         if "tag" in payload["values"]:
             raise _Unusual  # the tags the window's scans are matched by would move
         now_values = window.values.get(current.id)
-        if now_values is None:
-            now_values = window.values[current.id] = base_values(current)
         base = replayer.bases.get(row.asset_id)
-        rebase = compare_with_server(row.changes, base, now_values, current.version)
+        if (
+            now_values is None
+            and base is not None
+            and base.server_version == current.version
+            and current.id in self.in_base
+        ):
+            # The server has the version the kit knew: the comparison reads only the
+            # fields the procedure changed, and nothing needs its values afterwards (the
+            # kit's base has the asset: only its version is noted).
+            rebase = compare_with_server(row.changes, base, _ValuesOf(current), current.version)
+        else:
+            if now_values is None:
+                now_values = window.values[current.id] = base_values(current)
+            rebase = compare_with_server(row.changes, base, now_values, current.version)
         if rebase.conflicting:
             raise _Unusual  # the conflict queue's record is made per record
         request = request_from_payload(
@@ -714,17 +806,17 @@ class BulkReplayer:
             procedure_id=row.id,
             asset_id=row.asset_id,
             note=replay_note(replayer.info, performer, replayer.by_user, rebase, current.version),
-            origin_detail=f"field kit {replayer.info.kit_id}; recorded by {row.origin}",
+            origin_detail=f"field kit {self.kit_id}; recorded by {row.origin}",
             performed_at=row.performed_at,
         )
         # The rule functions read the asset's columns: the window's copy stands in for it.
         asset = cast("Asset", current)
         try:
-            actor = self.actors.get((performer, kind))
-            if actor is None:
-                actor = self.actors[(performer, kind)] = require(
+            actor_id = self.actors.get((performer, kind))
+            if actor_id is None:
+                actor_id = self.actors[(performer, kind)] = require(
                     self.session, performer, work_for(kind)
-                )
+                ).id
             decision = decide_procedure(self.session, request, asset, pending=window.pending)
         except DesktopError:
             raise _Unusual from None  # queued per record, with the service's reasons
@@ -741,7 +833,7 @@ class BulkReplayer:
                 changes=decision.changes,
                 risk=decision.risk,
                 approvals=0,
-                performed_by_id=actor.id,
+                performed_by_id=actor_id,
                 asset_id=current.id,
                 asset_version=None,
                 now=self.now,
@@ -749,16 +841,19 @@ class BulkReplayer:
         )
         apply_decision(asset, decision)
         current.version = version_before + 1
-        # Its values now: those it had, with what the procedure set (as base_values reads).
-        values = dict(now_values)
-        for key, value in decision.new_values.items():
-            values[key] = json_value(value)
-        for name, value in decision.custom.items():
-            if value is None:
-                values.pop(CUSTOM_PREFIX + name, None)
-            else:
-                values[CUSTOM_PREFIX + name] = value
-        window.values[current.id] = values
+        values = None
+        if now_values is not None:
+            # Its values now: those it had, with what the procedure set (as base_values
+            # reads them).
+            values = dict(now_values)
+            for key, value in decision.new_values.items():
+                values[key] = json_value(value)
+            for name, value in decision.custom.items():
+                if value is None:
+                    values.pop(CUSTOM_PREFIX + name, None)
+                else:
+                    values[CUSTOM_PREFIX + name] = value
+            window.values[current.id] = values
         outcome = Outcome.MERGED if rebase.merged_from is not None else Outcome.APPLIED
         return Replayed(
             replayer._result(entry, summary, outcome, rebase_reason(rebase, version_before)),
@@ -792,7 +887,10 @@ class BulkReplayer:
             audit, person_id = checked
             audit_id = scan.audit_id  # the audit's id (an ORM attribute costs more)
             room = self._room(
-                window, audit, scan.location_id if scan.kind == ScanKind.ASSET.value else None
+                window,
+                audit,
+                audit_id,
+                scan.location_id if scan.kind == ScanKind.ASSET.value else None,
             )
         except DesktopError:
             raise _Unusual from None
@@ -838,14 +936,16 @@ class BulkReplayer:
         )
         return Replayed(replayer._result(entry, summary, Outcome.APPLIED))
 
-    def _room(self, window: _Window, audit: Audit, room_id: uuid.UUID | None) -> Location | None:
+    def _room(
+        self, window: _Window, audit: Audit, audit_id: uuid.UUID, room_id: uuid.UUID | None
+    ) -> Location | None:
+        """The room a scan is made in (``audit_id``: the audit's id, read once)."""
         if room_id is None:
             return None
-        if (audit.id, room_id) not in window.rooms:
-            window.rooms[(audit.id, room_id)] = audit_scans.usable_room(
-                self.session, audit, room_id
-            )
-        return window.rooms[(audit.id, room_id)]
+        key = (audit_id, room_id)
+        if key not in window.rooms:
+            window.rooms[key] = audit_scans.usable_room(self.session, audit, room_id)
+        return window.rooms[key]
 
     # -- writing
 
@@ -873,13 +973,16 @@ class BulkReplayer:
                     version,
                 ]
             )
-        for changed, rows in groups.items():
-            touched = self._statement(changed, connection).run(rows)
-            if connection.dialect.supports_sane_multi_rowcount and touched != len(rows):
-                raise KitError(
-                    "an asset changed on the server while the sync held it; nothing of "
-                    "this batch was recorded: sync again"
-                )
+        updated = [row[-2] for rows in groups.values() for row in rows]
+        columns = sorted({name for changed in groups for name in changed})
+        with search_index_kept_in_bulk(connection, updated, columns):
+            for changed, rows in groups.items():
+                touched = self._statement(changed, connection).run(rows)
+                if connection.dialect.supports_sane_multi_rowcount and touched != len(rows):
+                    raise KitError(
+                        "an asset changed on the server while the sync held it; nothing of "
+                        "this batch was recorded: sync again"
+                    )
         if window.scans:
             self._statement(_SCANS, connection).run_dicts(window.scans, {})
         window.procedures.clear()

@@ -54,6 +54,7 @@ from desktop.domain.incidents import IncidentStatus
 from desktop.domain.lifecycle import ProcedureState
 from desktop.errors import NotFoundError
 from desktop.kits.model import HISTORY_PER_ASSET, Cancel, KitCancelled, Progress, Scope
+from desktop.kits.stored_values import uuid_from_hex
 from desktop.services.search import search_condition
 from desktop.services.values import json_value
 from desktop.storage.models import Asset, Audit, AuditExpected, Base, Location
@@ -664,4 +665,4 @@ def base_rows(kit: Connection, only: str = "1") -> list[uuid.UUID]:
             "INSERT INTO kit_base (asset_id, version, server_version, vals) VALUES (?, ?, ?, ?)",
             base,
         )
-    return [uuid.UUID(hex=row[0]) for row in driver.execute("SELECT id FROM assets ORDER BY id")]
+    return [uuid_from_hex(row[0]) for row in driver.execute("SELECT id FROM assets ORDER BY id")]

@@ -442,6 +442,81 @@ def search_index_paused(connection: Connection) -> Iterator[None]:
     _create_sqlite_triggers(connection)
 
 
+#: The asset columns the search index holds (those its update trigger is on).
+_INDEXED_COLUMNS = frozenset(
+    ("tag", "tag_key", "serial_number", "name", "model_id", "assigned_to_id", "location_id")
+)
+#: Below this many assets a bulk update keeps the index up row by row (its triggers):
+#: dropping and restoring a trigger costs about what a few dozen rows do.
+BULK_UPKEEP_MIN = 100
+
+
+@contextmanager
+def search_index_kept_in_bulk(
+    connection: Connection, asset_ids: Sequence[Any], columns: Sequence[str]
+) -> Iterator[None]:
+    """Update ``columns`` of the assets ``asset_ids`` (UUIDs) in the block, with their
+    search index rows replaced once for all of them instead of one by one.
+
+    On SQLite the update trigger replaces an asset's index row per updated row, and
+    FTS5 then writes out what it gathered at every row (a look-up by rowid in between):
+    measured on 10,000 assets, 1,000 updated, 110 ms for the trigger against 21 ms for
+    the same rows deleted together before and inserted together (in rank order) after.
+    The index ends as the trigger leaves it. A tag is not changed this way (its rank
+    would move: the trigger does that), nor are fewer than :data:`BULK_UPKEEP_MIN`
+    assets; other backends' indexes are the server's.
+    """
+    changed = set(columns)
+    if (
+        connection.dialect.name != "sqlite"
+        or len(asset_ids) < BULK_UPKEEP_MIN
+        or not changed & _INDEXED_COLUMNS
+        or changed & {"tag", "tag_key"}
+    ):
+        yield
+        return
+    ids = json.dumps([asset_id.hex for asset_id in asset_ids])
+    rowids = "SELECT rowid FROM main.assets WHERE id IN (SELECT value FROM json_each(?))"
+    with search_rows_replaced(connection, rowids, (ids,)):
+        yield
+
+
+@contextmanager
+def search_rows_replaced(
+    connection: Connection, rowids: str, parameters: tuple[Any, ...] = ()
+) -> Iterator[None]:
+    """SQLite: the search index rows of the assets whose rowids the query ``rowids``
+    gives (the same before and after the block) are deleted together, the block runs
+    without the update trigger, and they are inserted together (in rank order) after it:
+    see :func:`search_index_kept_in_bulk`. The block may update those assets but not
+    their tags, and may insert others (their insert trigger still indexes them). The
+    trigger is dropped and restored (as it was) in the caller's transaction, so a
+    rollback restores it too. Without the trigger (a paused index) it does nothing."""
+    trigger = connection.exec_driver_sql(
+        "SELECT sql FROM main.sqlite_master WHERE type = 'trigger' AND name = 'asset_search_au'"
+    ).scalar()
+    if trigger is None:
+        yield
+        return
+    connection.exec_driver_sql("DROP TRIGGER main.asset_search_au")
+    try:
+        connection.exec_driver_sql(
+            f"DELETE FROM main.{SEARCH_TABLE} WHERE rowid IN (SELECT rank FROM "  # noqa: S608
+            f"main.asset_search_rank WHERE asset_rowid IN ({rowids}))",
+            parameters,
+        )
+        yield
+    finally:
+        connection.exec_driver_sql(
+            f"INSERT INTO main.{SEARCH_TABLE}(rowid, tag, serial_number, name, model, "  # noqa: S608
+            "assignee, location) SELECT search_rank, tag, serial_number, name, model, "
+            f"assignee, location FROM main.asset_search_source WHERE asset_rowid IN ({rowids}) "
+            "ORDER BY search_rank",
+            parameters,
+        )
+        connection.exec_driver_sql(str(trigger))
+
+
 def search_condition(
     dialect_name: str,
     text_: str,

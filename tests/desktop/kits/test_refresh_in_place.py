@@ -4,7 +4,7 @@
 Random server edits (asset edits, new assets in and out of scope, assets moved out of
 and into the scope, procedures waiting for approval then approved or rejected, audits
 started, scanned and closed, incidents logged and moved to closed, a location renamed, a
-person added) and offline work in the kit (edits, receipts, audit scans) are
+person added) and offline work in the kit (edits, receipts, audit scans, incidents) are
 interleaved with syncs. After every sync
 the kit (refreshed in place: the whole fill must not run) is compared with a copy of it
 re-filled whole from the same server state: every table row for row (the kit's own
@@ -36,7 +36,7 @@ from desktop.kits import schema
 from desktop.kits.info import kit_info
 from desktop.kits.schema import attach_source, detach_source
 from desktop.kits.sync import _refill
-from desktop.services import reference
+from desktop.services import reference, search
 from desktop.services.approvals import approve, reject
 from desktop.services.audit_scans import record_scan
 from desktop.services.audits import close_audit, start_audit
@@ -346,10 +346,33 @@ def test_a_refresh_in_place_leaves_the_rows_of_a_whole_fill(
                     scanned_by="auditor",
                 )
 
-        @rule()
-        def sync(self) -> None:
+        @rule(n=st.integers(0, 50))
+        def kit_incident(self, n: int) -> None:
+            """An incident logged in the kit: its number is provisional, and the server
+            gives it its own at sync (another incident's in the kit, when the server
+            logged one meanwhile)."""
+            request = IncidentRequest(
+                logged_by="tech",
+                asset_tags=[self._tag(n)],
+                title=self._value(),
+                description="It broke offline.",
+                severity="high",
+                routed_group="Infrastructure",
+                reported_by="user",
+            )
+            self._try("kit incident", log_incident, self.kit, request)
+
+        @rule(bulk=st.booleans())
+        def sync(self, bulk: bool = False) -> None:
+            """(``bulk``: the search index rows of updated assets replaced together, on
+            the server and in the kit, whatever their number; else row by row.)"""
             whole = mock.patch.object(schema, "fill", side_effect=AssertionError("whole fill"))
-            with whole:
+            least = 1 if bulk else 10**9
+            with (
+                whole,
+                mock.patch.object(schema, "BULK_UPKEEP_MIN", least),
+                mock.patch.object(search, "BULK_UPKEEP_MIN", least),
+            ):
                 report = kits.sync(self.kit, self.server, "tech")
             assert report.refreshed
             self.syncs += 1
@@ -446,6 +469,46 @@ def test_two_assets_that_swapped_tags_on_the_server_are_refilled_whole(
             assert kits.sync(kit, world.db, "tech").refreshed
         assert len(calls) == 1
         assert _kit_tags(path) == [("LAP-1", "SN-2"), ("LAP-2", "SN-1")]
+    finally:
+        kit.dispose()
+
+
+def test_an_offline_incident_numbered_otherwise_on_the_server_is_refreshed_in_place(
+    world: World, tmp_path: Path
+) -> None:
+    """The kit numbers an incident logged offline after its own (provisional); the server
+    logged one meanwhile, which holds that number, and gives the kit's the next. The
+    refresh writes both numbers in place (it re-filled the kit whole: the server's
+    incident collided with the kit's row before it was renumbered)."""
+    world.receive(tag="LAP-1")
+    path = tmp_path / "kit.sqlite"
+    kits.checkout(world.db, kits.resolve_scope(world.db, locations=["Head office"]), "tech", path)
+    kit = open_database(f"sqlite:///{path}")
+
+    def request(title: str) -> IncidentRequest:
+        return IncidentRequest(
+            logged_by="tech",
+            asset_tags=["LAP-1"],
+            title=title,
+            description="It broke.",
+            severity="high",
+            routed_group="Infrastructure",
+            reported_by="user",
+        )
+
+    try:
+        on_server = log_incident(world.db, request("on the server"))
+        offline = log_incident(kit, request("offline"))
+        assert offline.number == on_server.number and offline.provisional
+        with whole_fills() as calls:
+            assert kits.sync(kit, world.db, "tech").refreshed
+        assert calls == []
+        with world.db.read() as s:
+            server_numbers = {r[0]: r[1] for r in s.execute(select(Incident.id, Incident.number))}
+        with kit.read() as s:
+            kit_numbers = {r[0]: r[1] for r in s.execute(select(Incident.id, Incident.number))}
+        assert kit_numbers == server_numbers
+        assert server_numbers[offline.id] == on_server.number + 1
     finally:
         kit.dispose()
 

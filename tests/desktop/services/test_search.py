@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from typing import Any, cast
 
 import pytest
-from sqlalchemy import Table, select
+from sqlalchemy import Connection, Table, select
 
 from desktop.domain.lifecycle import ProcedureKind
-from desktop.services import reference, register_pages
+from desktop.services import reference, register_pages, search
 from desktop.services.plain_reads import sqlite_search_page
 from desktop.services.procedures import ProcedureRequest, record_procedure
 from desktop.services.queries import AssetFilter, count_assets, list_assets
@@ -18,6 +19,7 @@ from desktop.services.search import (
     UNRANKED,
     rebuild_search_index,
     search_condition,
+    search_index_kept_in_bulk,
     search_index_paused,
     sqlite_all_ranked,
     sqlite_in_tag_order,
@@ -130,6 +132,57 @@ def test_bulk_writers_can_pause_the_index(assets: World) -> None:
     with db.write() as session:
         assert rebuild_search_index(session.connection()) == (6 if db.is_sqlite else 0)
     assert _found(db, "bulkser") == ["BULK-0", "BULK-1", "BULK-2"]
+
+
+def _index_rows(connection: Connection) -> list[tuple[Any, ...]]:
+    rows = connection.exec_driver_sql(
+        "SELECT rowid, tag, serial_number, name, model, assignee, location FROM asset_search "
+        "ORDER BY rowid"
+    ).all()
+    return [tuple(row) for row in rows]
+
+
+@sqlite_only
+def test_a_bulk_update_keeps_the_index_as_its_trigger_does(
+    assets: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Assets updated together (a kit's sync) get the index rows the update trigger would
+    give them, one by one; the trigger is back afterwards, as it was."""
+    monkeypatch.setattr(search, "BULK_UPKEEP_MIN", 2)
+    db = assets.db
+    table = cast(Table, Asset.__table__)
+    updates = [("LAP-0001", "BULKSER1", assets.room_b), ("MON-0100", "BULKSER2", assets.room_b)]
+    results = []
+    for bulk in (False, True):
+        with db.write() as session:
+            connection = session.connection()
+            trigger = connection.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE name = 'asset_search_au'"
+            ).scalar()
+            ids = [
+                session.execute(select(Asset.id).where(Asset.tag == t)).scalar_one()
+                for t, *_ in updates
+            ]
+            kept = search_index_kept_in_bulk(connection, ids, ["serial_number", "location_id"])
+            with kept if bulk else contextlib.nullcontext():
+                for asset_id, (_tag, serial, room) in zip(ids, updates, strict=True):
+                    connection.execute(
+                        table.update()
+                        .where(table.c.id == asset_id)
+                        .values(serial_number=serial, location_id=room)
+                    )
+            results.append(_index_rows(connection))
+            assert (
+                connection.exec_driver_sql(
+                    "SELECT sql FROM sqlite_master WHERE name = 'asset_search_au'"
+                ).scalar()
+                == trigger
+            )
+            session.rollback()
+    by_trigger, in_bulk = results
+    assert in_bulk == by_trigger
+    assert sum("BULKSER" in row[2] for row in in_bulk) == 2
+    assert _found(db, "bulkser") == []  # rolled back, index included
 
 
 def test_each_backend_answers_from_its_index(assets: World) -> None:

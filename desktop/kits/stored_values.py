@@ -1,0 +1,61 @@
+"""Ids and times as a kit (and a SQLite server) stores them, made and written fast.
+
+A sync makes thousands of them (journal entries, records, scan and procedure times). The
+standard ways cost several times the work itself: ``uuid.UUID``'s checks, and
+SQLAlchemy's SQLite ``DATETIME`` (a regular expression to read, a ``%`` format to write)
+behind :class:`~desktop.storage.types.UTCDateTime` (``datetime.replace`` to add or drop
+the zone). These give the same values; anything else goes the standard way, which says
+what is wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+_new = object.__new__
+_set = object.__setattr__
+_UUID = uuid.UUID
+_UNKNOWN = uuid.SafeUUID.unknown
+#: ``uuid.UUID(hex=..., version=4)``: the variant and version bits it sets.
+_CLEAR_V4 = ~((0xC000 << 48) | (0xF000 << 64))
+_SET_V4 = (0x8000 << 48) | (4 << 76)
+
+
+def uuid_from_hex(text: str, *, version4: bool = False) -> uuid.UUID:
+    """``uuid.UUID(hex=text)`` (with ``version4``: ``uuid.UUID(hex=text, version=4)``)."""
+    try:
+        if len(text) != 32:
+            raise ValueError(text)
+        number = int(text, 16)
+    except ValueError:
+        return uuid.UUID(hex=text, version=4 if version4 else None)  # (says what is wrong)
+    if version4:
+        number = (number & _CLEAR_V4) | _SET_V4
+    made = _new(_UUID)
+    _set(made, "int", number)
+    _set(made, "is_safe", _UNKNOWN)
+    return made
+
+
+_UTC = dt.UTC
+#: The length of ``YYYY-MM-DD HH:MM:SS.ffffff``: how SQLAlchemy's SQLite ``DATETIME``
+#: stores a time.
+STORED_TIME_LENGTH = 26
+
+
+def sqlite_time(text: str) -> dt.datetime:
+    """A time as SQLite stores it (naive UTC text), aware (as
+    ``dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)``)."""
+    if len(text) == STORED_TIME_LENGTH:  # no zone fits in it
+        return dt.datetime.fromisoformat(text + "+00:00")
+    return dt.datetime.fromisoformat(text).replace(tzinfo=_UTC)
+
+
+def sqlite_time_text(value: dt.datetime) -> str | None:
+    """What SQLAlchemy's SQLite ``DATETIME`` stores for an aware UTC time, behind
+    :class:`~desktop.storage.types.UTCDateTime`; None for a time in another zone or none
+    (the standard way takes it: it converts or refuses it)."""
+    if value.tzinfo is _UTC:
+        return value.isoformat(" ", "microseconds")[:-6]
+    return None

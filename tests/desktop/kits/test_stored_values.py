@@ -1,0 +1,71 @@
+import datetime as dt
+import re
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy.dialects import sqlite
+
+from desktop.kits.stored_values import sqlite_time, sqlite_time_text, uuid_from_hex
+from desktop.storage.models import AuditScan
+
+
+@pytest.mark.parametrize("version4", [False, True])
+def test_uuid_from_hex_is_the_constructors_uuid(version4: bool) -> None:
+    for text in [uuid.uuid4().hex, "0" * 32, "f" * 32, "0123456789ABCDEFabcdef0123456789"]:
+        made = uuid_from_hex(text, version4=version4)
+        expected = uuid.UUID(hex=text, version=4 if version4 else None)
+        assert made == expected
+        assert hash(made) == hash(expected)
+        assert str(made) == str(expected)
+        assert made.version == expected.version
+        assert made.is_safe == expected.is_safe
+        assert {made: 1}[expected] == 1
+
+
+@pytest.mark.parametrize("text", ["", "abc", "g" * 32, "0" * 33, "{" + "0" * 30 + "}"])
+def test_uuid_from_hex_refuses_what_the_constructor_refuses(text: str) -> None:
+    try:
+        expected: object = uuid.UUID(hex=text)
+    except ValueError as refused:
+        with pytest.raises(ValueError, match=re.escape(str(refused))):
+            uuid_from_hex(text)
+    else:
+        assert uuid_from_hex(text) == expected
+
+
+def _sqlite_datetime() -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
+    column = AuditScan.__table__.c.scanned_at
+    dialect = sqlite.dialect()
+    impl = column.type.dialect_impl(dialect)
+    write, read = impl.bind_processor(dialect), impl.result_processor(dialect, None)
+    assert write is not None and read is not None
+    return write, read
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        dt.datetime(2026, 12, 5, 14, 25, 56, 511057, tzinfo=dt.UTC),
+        dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        dt.datetime(1, 1, 1, tzinfo=dt.UTC),
+        dt.datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=dt.UTC),
+        dt.datetime(987, 6, 5, 4, 3, 2, 1, tzinfo=dt.UTC),
+    ],
+)
+def test_sqlite_times_are_sqlalchemys(moment: dt.datetime) -> None:
+    write, read = _sqlite_datetime()
+    stored = write(moment)
+    assert sqlite_time_text(moment) == stored
+    made = sqlite_time(stored)
+    assert made == read(stored) == moment
+    assert made.tzinfo is dt.UTC
+
+
+def test_sqlite_times_in_another_form_go_the_standard_way() -> None:
+    write, _read = _sqlite_datetime()
+    elsewhere = dt.datetime(2026, 12, 5, 16, 0, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+    assert sqlite_time_text(elsewhere) is None
+    assert write(elsewhere) == "2026-12-05 14:00:00.000000"
+    assert sqlite_time("2026-12-05 14:00:00") == dt.datetime(2026, 12, 5, 14, tzinfo=dt.UTC)
