@@ -53,7 +53,7 @@ from desktop.spreadsheets.model import (
 )
 from desktop.spreadsheets.references import PendingReference
 from desktop.spreadsheets.row_approvals import RowApproval, Step, decide_row
-from desktop.storage.bulk import RowConverter, insert_converted, sqlite_processors
+from desktop.storage.bulk import RowConverter, RowTemplate, insert_converted, sqlite_processors
 from desktop.storage.database import Database
 from desktop.storage.logins import session_login
 from desktop.storage.models import (
@@ -111,6 +111,30 @@ _READY_PROCEDURE = (
     "answers",
     "changes",
 )
+#: A new asset's own values, in the order _new_asset gives them (the rest all share).
+_ASSET_OWN = (
+    "id",
+    "tag",
+    "tag_key",
+    "name",
+    "category_id",
+    "model_id",
+    "serial_number",
+    "status",
+    "location_id",
+    "assigned_to_id",
+    "owning_group_id",
+    "purchase_date",
+    "purchase_cost",
+    "order_number",
+    "supplier_id",
+    "warranty_end",
+    "custom_fields",
+    "notes",
+)
+#: A procedure's own values, in the order _procedure gives them (the rest the procedures
+#: of one kind, category, step and outcome share).
+_PROCEDURE_OWN = ("id", "asset_id", "reason", "changes", "origin_detail")
 #: Fields a receive procedure records; the rest of a new row goes to its follow-up.
 _RECEIVE_KEYS = frozenset(
     {
@@ -242,7 +266,8 @@ class _Writer:
         self.resolved: dict[PendingReference, uuid.UUID] = {}
         self.generated: dict[int, str] = {}
         self.created_tags: list[str] = []
-        self.procedures: list[dict[str, Any]] = []
+        #: Procedure rows to insert, as the driver's parameters.
+        self.procedures: list[Any] = []
         self.procedure_count = 0
         self.connection: Connection = session.connection()
         # Rows go to the driver's executemany through the columns' own bind processors,
@@ -263,6 +288,21 @@ class _Writer:
         self.stored_now = self.asset_rows.convert("created_at", self.now)
         self.no_custom = self.asset_rows.convert("custom_fields", {})
         self.stored_times: dict[int, Any] = {0: self.stored_now}
+        #: Every new asset's shared values (see _ASSET_OWN): version, times, last audit.
+        self.asset_template = self.asset_rows.template(
+            {
+                "version": 1,
+                "created_at": self.stored_now,
+                "updated_at": self.stored_now,
+                "last_audited_at": None,
+            },
+            _ASSET_OWN,
+        )
+        #: The procedures' shared values, by kind, category, step and outcome (see
+        #: _procedure_template).
+        self.procedure_templates: dict[tuple[object, ...], tuple[object, RowTemplate]] = {}
+        #: What a new asset records, by what decides it (see _creation).
+        self.creations: dict[tuple[object, ...], tuple[object, _Creation]] = {}
         self.bases: dict[tuple[ProcedureKind, uuid.UUID | None], dict[str, Any]] = {}
         self.id_texts: dict[uuid.UUID, str] = {}
         self.stored_ids: dict[int, tuple[object, object]] = {}
@@ -291,7 +331,7 @@ class _Writer:
         created_refs = self._create_references()
         self._allocate_tags(creates)
         done = 0
-        assets: list[dict[str, Any]] = []
+        assets: list[Any] = []
         for row in creates:
             assets.append(self._new_asset(row))
             done += 1
@@ -372,19 +412,20 @@ class _Writer:
 
     def _allocate_tags(self, creates: Sequence[RowPlan]) -> None:
         """Generated tags for rows without one: per category prefix, the sequence locked."""
+        untagged = [r for r in creates if not r.values.get("tag")]
+        if not untagged:
+            return
         wanted: dict[str, list[RowPlan]] = defaultdict(list)
-        index_categories = {
-            c for c in (self._category_id(r) for r in creates if not r.values.get("tag")) if c
-        }
+        index_categories = {c for c in (self._category_id(r) for r in untagged) if c}
         prefixes: dict[uuid.UUID, str] = {}
         if index_categories:
             for category_id, prefix in self.session.execute(
                 select(Category.id, Category.tag_prefix).where(Category.id.in_(index_categories))
             ):
                 prefixes[category_id] = prefix
-        for row in creates:
+        for row in untagged:
             row_category = self._category_id(row)
-            if not row.values.get("tag") and row_category is not None:
+            if row_category is not None:
                 wanted[prefixes[row_category]].append(row)
         table = ASSETS
         file_tags = {normalize_tag(str(r.values["tag"])) for r in creates if r.values.get("tag")}
@@ -451,69 +492,85 @@ class _Writer:
             self.stored_ids[id(value)] = (value, stored)
         return stored
 
-    def _new_asset(self, row: RowPlan) -> dict[str, Any]:
+    def _new_asset(self, row: RowPlan) -> Any:
+        """A new asset's row (the driver's parameters); its procedures are added."""
         values = row.values
         get = values.get
         resolve = self._stored_id
         asset_id = self._new_id()
         category = self._category_id(row)
-        decided = self._decide(row, category)
-        # The asset is as the last completed step leaves it (a pending one changes nothing).
-        status = _status_after(decided.completed, AssetStatus.IN_STOCK)
-        applied_follow = bool(decided.completed)  # the assignee goes with the first step
+        creation = self._creation(row, category)
+        self.pending_rows += creation.waits
         tag = str(get("tag") or self.generated[row.index])
         self.created_tags.append(tag)
-        asset = {
-            "id": asset_id,
-            "version": 1,
-            "created_at": self.stored_now,
-            "updated_at": self.stored_now,
-            "tag": tag,
-            "tag_key": normalize_tag(tag),
-            "name": get("name") or "",
-            "category_id": resolve(values["category"]),
-            "model_id": resolve(get("model")),
-            "serial_number": get("serial_number"),
-            "status": status.value,
-            "location_id": resolve(get("location")),
-            "assigned_to_id": resolve(get("assigned_to")) if applied_follow else None,
-            "owning_group_id": resolve(get("owning_group")),
-            "purchase_date": get("purchase_date"),
-            "purchase_cost": get("purchase_cost"),
-            "order_number": get("order_number"),
-            "supplier_id": resolve(get("supplier")),
-            "warranty_end": get("warranty_end"),
-            "custom_fields": (
-                self.asset_rows.convert("custom_fields", dict(row.custom))
-                if row.custom
-                else self.no_custom
-            ),
-            "notes": get("notes") or "",
-            "last_audited_at": None,
-        }
+        asset = self.asset_template(
+            (
+                asset_id,
+                tag,
+                normalize_tag(tag),
+                get("name") or "",
+                resolve(values["category"]),
+                resolve(get("model")),
+                get("serial_number"),
+                creation.status,
+                resolve(get("location")),
+                # The assignee goes with the first step (a pending one changes nothing).
+                resolve(get("assigned_to")) if creation.assigns else None,
+                resolve(get("owning_group")),
+                get("purchase_date"),
+                get("purchase_cost"),
+                get("order_number"),
+                resolve(get("supplier")),
+                get("warranty_end"),
+                (
+                    self.asset_rows.convert("custom_fields", dict(row.custom))
+                    if row.custom
+                    else self.no_custom
+                ),
+                get("notes") or "",
+            )
+        )
         receive, follow = self._creation_changes(row, tag)
         where = self._where(row)
-        self._procedure(where, category, asset_id, ProcedureKind.RECEIVE, as_json_list(receive), 0)
-        before = AssetStatus.IN_STOCK
-        status_change = self.fragments.status
+        reason, detail = f"Imported from {where}", where[:500]
+        new_id, procedures = self._new_id, self.procedures
+        procedures.append(
+            creation.receive((new_id(), asset_id, reason, as_json_list(receive), detail))
+        )
         # Steps up to the first that needs approval (recorded pending); none after it.
-        for number, (kind, after) in enumerate(decided.recorded, start=1):
-            # The row's other values (the assignee) go with the first move out of stock.
-            assert after is not None  # a new asset's steps each move its status
-            changes = [status_change(before, after), *(follow if number == 1 else ())]
-            waits = decided.approvals if number == len(decided.recorded) else 0
-            self._procedure(
-                where,
-                category,
-                asset_id,
-                kind,
-                as_json_list(changes),
-                number,
-                waits,
-                asset_version=1,
-            )
-            before = after
+        # The row's other values (the assignee) go with the first move out of stock.
+        for number, (template, move) in enumerate(creation.steps, start=1):
+            changes = as_json_list([move, *follow]) if number == 1 else f"[{move}]"
+            procedures.append(template((new_id(), asset_id, reason, changes, detail)))
+        self.procedure_count += 1 + len(creation.steps)
         return asset
+
+    def _creation(self, row: RowPlan, category: uuid.UUID | None) -> _Creation:
+        """What a new asset records: a file has few kinds (by final status, assignee and
+        category, as decide_row remembers them), each worked out once."""
+        key = (row.follow_up, bool(row.values.get("assigned_to")), id(category))
+        found = self.creations.get(key)
+        if found is not None and found[0] is category:
+            return found[1]
+        decided = decide_row(self.rules, row, category, self.decisions)
+        steps: list[tuple[RowTemplate, str]] = []
+        before = AssetStatus.IN_STOCK
+        for number, (kind, after) in enumerate(decided.recorded, start=1):
+            assert after is not None  # a new asset's steps each move its status
+            waits = decided.approvals if number == len(decided.recorded) else 0
+            template = self._procedure_template(kind, category, number, waits, 1)
+            steps.append((template, self.fragments.status(before, after)))
+            before = after
+        creation = _Creation(
+            # The asset is as the last completed step leaves it.
+            status=_status_after(decided.completed, AssetStatus.IN_STOCK).value,
+            assigns=bool(decided.completed),
+            waits=decided.approvals > 0,
+            receive=self._procedure_template(ProcedureKind.RECEIVE, category, 0, 0, None),
+            steps=tuple(steps),
+        )
+        self.creations[key] = (category, creation)
+        return creation
 
     def _creation_changes(self, row: RowPlan, tag: str) -> tuple[list[str], list[str]]:
         """A new asset's values as changes from empty (JSON fragments, see
@@ -560,7 +617,7 @@ class _Writer:
 
     def _flush_assets(self, assets: list[dict[str, Any]], done: int, total: int) -> None:
         if assets:
-            insert_converted(self.connection, self.asset_rows, self.asset_rows(assets))
+            insert_converted(self.connection, self.asset_rows, assets)
             assets.clear()
             self._flush_procedures()
         self._report(done, total)
@@ -663,26 +720,41 @@ class _Writer:
         place after the row's first (a millisecond each, so that they sort in order);
         ``approvals`` it waits for (``asset_version``: the asset's version it was
         recorded against)."""
-        base = self._base(kind, category)
+        template = self._procedure_template(kind, category, step, approvals, asset_version)
+        self.procedures.append(
+            template((self._new_id(), asset_id, f"Imported from {where}", changes, where[:500]))
+        )
+        self.procedure_count += 1
+
+    def _procedure_template(
+        self,
+        kind: ProcedureKind,
+        category: uuid.UUID | None,
+        step: int,
+        approvals: int,
+        asset_version: int | None,
+    ) -> RowTemplate:
+        """The values procedures of ``kind`` in ``category`` at ``step`` with this outcome
+        share (see _procedure), converted once."""
+        version = asset_version if approvals else None  # completed: not recorded
+        key = (kind, id(category), step, approvals, version)
+        found = self.procedure_templates.get(key)
+        if found is not None and found[0] is category:
+            return found[1]
         when = self.stored_times.get(step)
         if when is None:
             when = self.procedure_rows.convert(
                 "performed_at", self.now + dt.timedelta(milliseconds=step)
             )
             self.stored_times[step] = when
-        self.procedures.append(
-            {
-                **base,
-                **self._completion(approvals, asset_version),
-                "id": self._new_id(),
-                "asset_id": asset_id,
-                "performed_at": when,
-                "reason": f"Imported from {where}",
-                "changes": changes,
-                "origin_detail": where[:500],
-            }
-        )
-        self.procedure_count += 1
+        shared = {
+            **self._base(kind, category),
+            **self._completion(approvals, asset_version),
+            "performed_at": when,
+        }
+        template = self.procedure_rows.template(shared, _PROCEDURE_OWN)
+        self.procedure_templates[key] = (category, template)
+        return template
 
     def _base(self, kind: ProcedureKind, category_id: uuid.UUID | None) -> dict[str, Any]:
         """The columns every procedure of ``kind`` in ``category_id`` shares (converted)."""
@@ -728,9 +800,27 @@ class _Writer:
 
     def _flush_procedures(self) -> None:
         if self.procedures:
-            rows = self.procedure_rows(self.procedures)
-            insert_converted(self.connection, self.procedure_rows, rows)
+            insert_converted(self.connection, self.procedure_rows, self.procedures)
             self.procedures = []
+
+
+@dataclass(frozen=True)
+class _Creation:
+    """What every new asset of one kind records (see _Writer._creation).
+
+    Attributes:
+        status: the asset's status, as stored (the last completed step's).
+        assigns: whether the assignee is applied (with the first step, if completed).
+        waits: whether the last step waits for approval.
+        receive: the receive procedure's shared values.
+        steps: each later step's shared values and its status change (a JSON fragment).
+    """
+
+    status: str
+    assigns: bool
+    waits: bool
+    receive: RowTemplate
+    steps: tuple[tuple[RowTemplate, str], ...]
 
 
 def _faster(table: Table, sqlite: bool) -> dict[str, Any] | None:

@@ -58,6 +58,8 @@ class RowValues:
     report: ImportReport
     #: Column → its distinct cells parsed (see _once).
     memo: dict[str, dict[tuple[object, object, object], tuple[object, str | None]]]
+    #: Whether any target can be a custom field (see _custom_columns); None: not yet known.
+    _custom_targets: bool | None = None
 
     def _date(self, plan: RowPlan, target: str, raw: object) -> object:
         """A date cell read in its column's order (see :mod:`desktop.spreadsheets.dates`)."""
@@ -156,7 +158,9 @@ class RowValues:
             except ValueError as exc:
                 self._problem(plan, WARRANTY_MONTHS, str(exc))
         if "status" in given and (raw := given["status"]) is not None:
-            found = once("status", raw, None, partial(self._status, raw))
+            memo = memos.get("status")
+            hit = memo.get((raw.__class__, raw, None)) if memo is not None else None
+            found = hit or once("status", raw, None, partial(self._status, raw))
             if found[1] is None:
                 values["status"] = found[0]
             else:
@@ -189,7 +193,9 @@ class RowValues:
             if ralph is not None:  # "[Storage] EMC VNX5300": the model and its maker
                 raw, maker = ralph.name or None, ralph.manufacturer or maker
             cells = (raw, maker.__class__, maker, number.__class__, number)
-            found = once("model", cells, cur, partial(self._model, raw, maker, number, cur))
+            memo = memos.get("model")
+            hit = memo.get((cells.__class__, cells, cur)) if memo is not None else None
+            found = hit or once("model", cells, cur, partial(self._model, raw, maker, number, cur))
             if found[1] is None:
                 values["model"] = found[0]
             else:
@@ -245,7 +251,10 @@ class RowValues:
     def _ralph_model(self, plan: RowPlan, given: dict[str, object]) -> RalphModel | None:
         """A model cell in Ralph's "[Category] Manufacturer Model" form, split; its
         category fills the row's when the file has no category column."""
-        text = parse.clean_text(given.get("model"))
+        raw = given.get("model")
+        if raw is None or (raw.__class__ is str and not raw.strip().startswith("[")):
+            return None  # what clean_text gives it cannot start with "[" (most rows)
+        text = parse.clean_text(raw)
         if not text or not text.startswith("["):
             return None
         maker = parse.clean_text(given.get(MANUFACTURER)) or ""
@@ -307,7 +316,9 @@ class RowValues:
         user, address, full = (given.get(k) for k in _PERSON_KEYS)
         cur = current.get("assigned_to_id") if current else None
         cells = (user.__class__, user, address.__class__, address, full.__class__, full)
-        found = self._once(
+        memo = self.memo.get("assigned_to")
+        hit = memo.get((cells.__class__, cells, cur)) if memo is not None else None
+        found = hit or self._once(
             "assigned_to", cells, cur, partial(self._person, user, address, full, cur)
         )
         if found[0] is _NOBODY:
@@ -329,8 +340,19 @@ class RowValues:
         return self.index.person_by(user, address, full, current)
 
     def _custom(self, plan: RowPlan, given: dict[str, object]) -> dict[str, object]:
+        if not self.report.new_fields and not self._custom_columns():
+            return {}  # no column and no value for all rows gives a custom field
         result = self._new_custom(plan, given)
         return {**self._defined_custom(plan, given), **result}
+
+    def _custom_columns(self) -> bool:
+        """Whether a mapped column or a value for all rows names a custom field: a row's
+        cells are by target, and only these targets can be custom fields (see _values)."""
+        found = self._custom_targets
+        if found is None:
+            targets = (*self.mapped, *self.options.defaults)
+            found = self._custom_targets = any(t.startswith(CUSTOM_PREFIX) for t in targets)
+        return found
 
     def _new_custom(self, plan: RowPlan, given: dict[str, object]) -> dict[str, object]:
         """Values of the custom fields unknown columns become (see custom_columns)."""

@@ -78,6 +78,11 @@ class RowConverter:
         process = self._processors[key]
         return value if process is None or value is None else process(value)
 
+    def template(self, row: dict[str, Any], varying: Sequence[str]) -> RowTemplate:
+        """Rows that differ from ``row`` only in the ``varying`` columns (see
+        :class:`RowTemplate`)."""
+        return RowTemplate(self, row, varying)
+
     def __call__(self, rows: Sequence[dict[str, Any]]) -> list[Any]:
         getter, converted, keys = self.getter, self.converted, self.keys
         params: list[Any] = []
@@ -99,6 +104,46 @@ class RowConverter:
                 values[i] = out[slot] = process(value)
             append(tuple(values) if self.positional else dict(zip(keys, values, strict=True)))
         return params
+
+
+class RowTemplate:
+    """Rows that share every value but those of a few columns, as the driver's parameters:
+    what :class:`RowConverter` gives for the same rows, without a dictionary per row.
+
+    The shared values are converted once (``row``: any row's values). A row is the tuple
+    of its own values in the order of ``varying``; it is joined to the shared values and
+    put in the statement's order by one ``itemgetter`` call. Its values in ``ready``
+    columns come converted, the others are converted here (none, for most tables).
+    """
+
+    def __init__(
+        self, converter: RowConverter, row: dict[str, Any], varying: Sequence[str]
+    ) -> None:
+        keys = converter.keys
+        self.positional = converter.positional
+        self.keys = keys
+        shared = [key for key in keys if key not in varying]
+        values = converter([{**row, **dict.fromkeys(varying)}])[0]
+        by_key = dict(zip(keys, values, strict=True)) if self.positional else values
+        self.shared = tuple(by_key[key] for key in shared)
+        order = [*varying, *shared]
+        self.pick = operator.itemgetter(*(order.index(key) for key in keys))
+        converted = {keys[i] for i, _process, _slot in converter.converted}
+        #: (position in a row's own values, processor) of the columns converted here.
+        self.converted = [
+            (n, converter._processors[key]) for n, key in enumerate(varying) if key in converted
+        ]
+
+    def __call__(self, own: tuple[Any, ...]) -> Any:
+        """One row's parameters; ``own``: its values of the ``varying`` columns, in order."""
+        if self.converted:
+            values = list(own)
+            for n, process in self.converted:
+                if values[n] is not None:
+                    values[n] = process(values[n])
+            own = tuple(values)
+        row = self.pick(own + self.shared)
+        return row if self.positional else dict(zip(self.keys, row, strict=True))
 
 
 def insert_converted(connection: Connection, converter: RowConverter, params: list[Any]) -> None:

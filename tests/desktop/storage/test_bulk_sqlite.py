@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Table, create_engine
+from sqlalchemy.dialects import mysql, postgresql, sqlite
 
 from desktop.storage.bulk import (
     JsonParts,
@@ -110,3 +113,56 @@ def test_secondary_indexes_are_dropped_and_built_again(sqlite_db: Database) -> N
             ).scalar_one()
             assert inside == 0
     assert indexes() == before
+
+
+def test_a_row_template_gives_what_the_converter_gives() -> None:
+    """Rows from a template (shared values converted once, a row's own put in place) are
+    the parameters the converter makes from the same rows as dictionaries — positional
+    (SQLite, MariaDB) and named (PostgreSQL), with its own columns converted or ready."""
+    table = Asset.__table__
+    assert isinstance(table, Table)
+    at = dt.datetime(2024, 2, 29, 23, 59, 58, 123, tzinfo=dt.UTC)
+    own = ("id", "tag", "category_id", "purchase_date", "purchase_cost", "custom_fields", "notes")
+    rows = [
+        {
+            "id": uuid.uuid4(),
+            "tag": f"LAP-{n}",
+            "category_id": uuid.uuid4(),
+            "purchase_date": dt.date(2024, 1, n + 1) if n % 2 else None,
+            "purchase_cost": Decimal(f"{n}.25") if n != 1 else None,
+            "custom_fields": {"ram": n},
+            "notes": "é" * n,
+        }
+        for n in range(4)
+    ]
+    shared = dict.fromkeys(c.key for c in table.columns) | {
+        "version": 1,
+        "created_at": at,
+        "updated_at": at,
+        "status": "in_stock",
+        "name": "",
+    }
+    for dialect in (sqlite.dialect(), mysql.dialect(), postgresql.dialect()):
+        for ready in ((), ("id", "category_id")):
+            converter = RowConverter(table, dialect, ready=ready)
+            template = converter.template(shared, own)
+            made = [
+                template(tuple(converter.convert(k, r[k]) if k in ready else r[k] for k in own))
+                for r in rows
+            ]
+            expected = converter(
+                [
+                    shared | {k: converter.convert(k, r[k]) if k in ready else r[k] for k in own}
+                    for r in rows
+                ]
+            )
+            assert [_plain(p) for p in made] == [_plain(p) for p in expected], dialect.name
+            assert bool(template.positional) == (dialect.name != "postgresql")
+
+
+def _plain(params: Any) -> Any:
+    """Parameters comparable by value: a driver's JSON wrapper (psycopg's ``Json``, which
+    has no equality of its own) as the value it wraps."""
+    if isinstance(params, dict):
+        return {k: getattr(v, "obj", v) for k, v in params.items()}
+    return tuple(getattr(v, "obj", v) for v in params)
