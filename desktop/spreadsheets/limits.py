@@ -228,14 +228,14 @@ def _check_member(
                     reopened.append(_reopen(package, info))
                     return reopened[-1]
 
-                watch = _FormulaWatch()
+                markup = sheet_extent.FormulaMarkup()
                 try:
-                    extent = sheet_extent.xlsx_extent(where, watch.passing(rest), again)
+                    extent = sheet_extent.xlsx_extent(where, rest, again, markup)
                 finally:  # a refusal's traceback must not keep a part of the file open
                     for part in reopened:
                         part.close()
                 refuse_beyond_limits(where, extent)
-                if formula_free is not None and watch.ended and not watch.seen:
+                if formula_free is not None and markup.ended and not markup.seen:
                     formula_free.add(name)
         elif ods and root == "document-content":
             if parts:  # calamine reads an .ods file's every sheet when it opens it
@@ -264,27 +264,6 @@ def _check_shared_strings(path: Path, member: str, first: bytes) -> None:
             f"the {MAX_CELLS:,} cells that are read; the file is damaged or made to exhaust "
             "memory"
         )
-
-
-class _FormulaWatch:
-    """Passes a sheet's XML chunks on unchanged, noting whether formula markup (``<f`` or
-    ``:f``, what :func:`desktop.spreadsheets.formulas.formula_cells` looks for) appears in
-    them, across chunk edges too, and whether they were read to the end."""
-
-    def __init__(self) -> None:
-        self.seen = False
-        self.ended = False
-
-    def passing(self, chunks: Iterator[bytes]) -> Iterator[bytes]:
-        last = b""
-        for chunk in chunks:
-            if not self.seen and (
-                b"<f" in chunk or b":f" in chunk or last + chunk[:1] in (b"<f", b":f")
-            ):
-                self.seen = True
-            last = chunk[-1:]
-            yield chunk
-        self.ended = True
 
 
 def _chunks(stream: IO[bytes], info: zipfile.ZipInfo) -> Iterator[bytes]:

@@ -16,6 +16,7 @@ import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from desktop.domain.fields import CUSTOM_PREFIX
 from desktop.spreadsheets.columns import (
@@ -285,17 +286,42 @@ def new_field_key(header: str, used: set[str] | None = None) -> str:
     return key
 
 
-def column_data(rows: Sequence[Sequence[object]], first: int, width: int) -> list[list[object]]:
-    """The data cells of each column below the header."""
-    data = rows[first:]
-    if data and min(map(len, data)) >= width:  # no short row: the columns at once
-        columns = itertools.islice(zip(*data, strict=False), width)  # rows may be wider
-        return [list(column) for column in columns]
-    result: list[list[object]] = [[] for _ in range(width)]
-    for row in rows[first:]:
-        for number in range(min(width, len(row))):
-            result[number].append(row[number])
-    return result
+def column_data(rows: Sequence[Sequence[object]], first: int, width: int) -> Sequence[list[object]]:
+    """The data cells of each column below the header, each column gathered when first
+    asked for (the mapping looks only at the columns no header names)."""
+    return _Columns(rows, first, width)
+
+
+class _Columns(Sequence[list[object]]):
+    def __init__(self, rows: Sequence[Sequence[object]], first: int, width: int) -> None:
+        self._rows = rows
+        self._first = first
+        self._width = width
+        self._made: dict[int, list[object]] = {}
+
+    def __len__(self) -> int:
+        return self._width
+
+    @overload
+    def __getitem__(self, number: int) -> list[object]: ...
+
+    @overload
+    def __getitem__(self, number: slice) -> list[list[object]]: ...
+
+    def __getitem__(self, number: int | slice) -> list[object] | list[list[object]]:
+        if isinstance(number, slice):
+            return [self[n] for n in range(self._width)[number]]
+        if not -self._width <= number < self._width:
+            raise IndexError(number)
+        number %= self._width
+        made = self._made.get(number)
+        if made is None:
+            made = self._made[number] = [
+                row[number]
+                for row in itertools.islice(self._rows, self._first, None)
+                if number < len(row)
+            ]
+        return made
 
 
 def fates(mapping: ColumnMapping, custom_labels: Mapping[str, str]) -> list[ColumnFate]:

@@ -55,30 +55,57 @@ class Table:
         return f"{self.file_name}, sheet {self.sheet}" if self.sheet else self.file_name
 
 
+@dataclass(frozen=True)
+class Workbook:
+    """A workbook file opened once: its worksheets and the reader that loads them, so
+    that choosing a sheet and reading it do not open (and check) the file again.
+
+    Attributes:
+        path: the file.
+        sheets: its worksheets (chart sheets left out).
+        reader: the checked python-calamine workbook, or None when openpyxl reads it.
+    """
+
+    path: Path
+    sheets: list[SheetInfo]
+    reader: Any
+
+
+def open_workbook(path: Path) -> Workbook:
+    """A workbook file (not CSV), checked and opened; raises for one that cannot be read."""
+    _suffix(path)
+    reader = _open_calamine(path)
+    if reader is None:
+        return Workbook(
+            path, [SheetInfo(name, False) for name in _openpyxl_sheet_names(path)], None
+        )
+    from python_calamine import SheetTypeEnum, SheetVisibleEnum
+
+    sheets = [
+        SheetInfo(s.name, s.visible != SheetVisibleEnum.Visible)
+        for s in reader.sheets_metadata
+        if s.typ == SheetTypeEnum.WorkSheet
+    ]
+    return Workbook(path, sheets, reader)
+
+
 def list_sheets(path: Path) -> list[SheetInfo]:
     """The worksheets of a workbook (chart sheets left out); one unnamed sheet for CSV."""
     suffix = _suffix(path)
     if suffix in TEXT_SUFFIXES:
         _check_not_empty(path)
         return [SheetInfo("", False)]
-    workbook = _open_calamine(path)
-    if workbook is None:
-        return [SheetInfo(name, False) for name in _openpyxl_sheet_names(path)]
-    from python_calamine import SheetTypeEnum, SheetVisibleEnum
-
-    return [
-        SheetInfo(s.name, s.visible != SheetVisibleEnum.Visible)
-        for s in workbook.sheets_metadata
-        if s.typ == SheetTypeEnum.WorkSheet
-    ]
+    return open_workbook(path).sheets
 
 
-def read_table(path: Path, sheet: str | None = None) -> Table:
-    """The cells of ``sheet`` (default: the first visible worksheet)."""
+def read_table(path: Path, sheet: str | None = None, *, workbook: Workbook | None = None) -> Table:
+    """The cells of ``sheet`` (default: the first visible worksheet); ``workbook``: the
+    file opened already (:func:`open_workbook`)."""
     suffix = _suffix(path)
     if suffix in TEXT_SUFFIXES:
         return read_csv(path)
-    sheets = list_sheets(path)
+    opened = open_workbook(path) if workbook is None else workbook
+    sheets = opened.sheets
     if not sheets:
         raise UnreadableFileError(f"{path.name} has no worksheet to import")
     if sheet is None:
@@ -87,12 +114,11 @@ def read_table(path: Path, sheet: str | None = None) -> Table:
     elif sheet not in {s.name for s in sheets}:
         names = ", ".join(s.name for s in sheets)
         raise DesktopError(f"{path.name} has no sheet '{sheet}' (its sheets: {names})")
-    workbook = _open_calamine(path)
     try:
-        if workbook is None:
+        if opened.reader is None:
             rows = _openpyxl_rows(path, sheet)
         else:
-            worksheet = workbook.get_sheet_by_name(sheet)
+            worksheet = opened.reader.get_sheet_by_name(sheet)
             rows = worksheet.to_python(skip_empty_area=False)
             _fill_merged(rows, getattr(worksheet, "merged_cell_ranges", None) or ())
     except DesktopError:

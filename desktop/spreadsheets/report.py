@@ -8,6 +8,7 @@ order because nothing in its column said otherwise).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -93,20 +94,29 @@ def build_report(
             or (target in created and created[target].type == "date")
         )
         if is_date:
-            cells = (
-                (row_numbers[i], rows[i][column] if column < len(rows[i]) else None)
-                for i in range(first, len(rows))
+            cells = zip(
+                itertools.islice(row_numbers, first, None),
+                (row[column] if column < len(row) else None for row in rows[first:]),
+                strict=False,
             )
             report.dates[target] = decide(mapping.headers[column], cells, order)
-        elif target in NUMBER_TEXT_TARGETS:
-            values = [
-                rows[i][column]
-                for i in range(first, len(rows))
-                if column < len(rows[i]) and rows[i][column] not in (None, "")
-            ]
-            if values and all(isinstance(v, str) and _FLOAT_TEXT.match(v) for v in values):
-                report.float_columns[column] = mapping.headers[column]
+        elif target in NUMBER_TEXT_TARGETS and _all_float_text(rows, first, column):
+            report.float_columns[column] = mapping.headers[column]
     return report
+
+
+def _all_float_text(rows: Sequence[Sequence[object]], first: int, column: int) -> bool:
+    """Whether the column holds values and every one is text like "1234.0" (the first
+    other value ends the look)."""
+    found = False
+    for row in itertools.islice(rows, first, None):
+        value = row[column] if column < len(row) else None
+        if value is None or value == "":
+            continue
+        if not (isinstance(value, str) and _FLOAT_TEXT.match(value)):
+            return False
+        found = True
+    return found
 
 
 _MONTHS = re.compile(r"^\s*(\d+)\s*(months?|mos?\.?|m)?\s*$", re.IGNORECASE)

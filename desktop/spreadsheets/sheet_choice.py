@@ -19,7 +19,7 @@ from typing import Any
 from desktop.errors import DesktopError
 from desktop.spreadsheets.formulas import formula_cells, formula_only_rows
 from desktop.spreadsheets.mapping import header_row
-from desktop.spreadsheets.readers import TEXT_SUFFIXES, Table, list_sheets, read_table
+from desktop.spreadsheets.readers import TEXT_SUFFIXES, Table, open_workbook, read_table
 
 log = logging.getLogger(__name__)
 
@@ -54,15 +54,16 @@ def read_chosen(path: Path, sheet: str | None, custom_labels: Mapping[str, str])
     asset list; rows holding only formula results left out."""
     if path.suffix.lower() in TEXT_SUFFIXES:
         return ChosenTable(read_table(path, sheet))
+    workbook = open_workbook(path)  # listed, checked and read from one opening
     if sheet is None:
-        sheets = list_sheets(path)
+        sheets = workbook.sheets
         names = [s.name for s in sheets if not s.hidden] or [s.name for s in sheets]
     else:
         names = [sheet]
     candidates: list[_Candidate] = []
     read: dict[str, Table] = {}
     for name in names:
-        read[name] = table = read_table(path, name)
+        read[name] = table = read_table(path, name, workbook=workbook)
         candidates.append(_candidate(table, f"sheet '{name}'", custom_labels, 0, False))
     for table_name, (excel_table, left) in _excel_tables(path, read):
         candidates.append(_candidate(excel_table, "", custom_labels, left, table_name))

@@ -78,15 +78,24 @@ def test_formulas_are_found_though_the_file_check_read_the_sheets_first(tmp_path
 
 
 def test_formula_markup_cut_between_two_chunks_is_seen() -> None:
-    from desktop.spreadsheets.limits import _FormulaWatch
+    """The sheet's measuring notes formula markup (``<f``, ``:f``) as it goes, wherever
+    the stream cuts the sheet in two; a sheet read to its end without any says so."""
+    from desktop.spreadsheets.sheet_extent import FormulaMarkup, xlsx_extent
 
-    for chunks in ([b"<c r='A1'><", b"f>1+1</f></c>"], [b"<x:c r='A1'><x", b":f>1</x:f>"]):
-        watch = _FormulaWatch()
-        assert b"".join(watch.passing(iter(chunks))) == b"".join(chunks)
-        assert watch.seen and watch.ended
-    watch = _FormulaWatch()
-    assert list(watch.passing(iter([b"<c r='A1'><v>1</v></c>"])))
-    assert not watch.seen and watch.ended
+    def again() -> list[bytes]:
+        raise AssertionError("an ordinary sheet was read a second time")
+
+    cells = "".join(f'<c r="A{n}" t="inlineStr"><is><t>LAP-{n}</t></is></c>' for n in range(1, 9))
+    plain = f'<worksheet><sheetData><row r="1">{cells}</row></sheetData></worksheet>'
+    with_formula = plain.replace("<is><t>LAP-5</t></is>", "<f>1+1</f><v>2</v>")
+    with_colon_f = plain.replace("LAP-5", "note:fine")  # what formula_cells looks at too
+    for xml, seen in ((plain, False), (with_formula, True), (with_colon_f, True)):
+        data = xml.encode()
+        for cut in range(1, len(data)):
+            markup = FormulaMarkup()
+            extent = xlsx_extent("book.xlsx", iter([data[:cut], data[cut:]]), again, markup)  # type: ignore[arg-type]
+            assert extent.rows == 0
+            assert (markup.seen, markup.ended) == (seen, True), (xml, cut)
 
 
 def test_the_note_lists_the_other_sheets_but_not_the_tables_own(tmp_path: Path) -> None:
