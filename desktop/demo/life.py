@@ -594,14 +594,16 @@ class LifeWriter:
 
     def _field_change(self, key: str, before: Any, after: Any) -> str:
         """A change entry's JSON text, as :func:`desktop.demo.values.field_change` encoded."""
+        b: tuple[str, str] | None
+        a: tuple[str, str] | None
         if key in v.REFERENCE_KEYS:
             b, a = self._ref(before), self._ref(after)
         elif key == "status":
             b, a = _STATUS_JSON[before], _STATUS_JSON[after]
         else:
             b, a = _plain_json(before), _plain_json(after)
-            if b is None or a is None:
-                return encode(v.field_change(self.names, key, before, after))
+        if b is None or a is None:
+            return encode(v.field_change(self.names, key, before, after))
         return (
             f'{{"field": "{key}", "before": {b[0]}, "after": {a[0]}, '
             f'"before_text": {b[1]}, "after_text": {a[1]}}}'
