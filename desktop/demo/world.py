@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from desktop.demo import catalog
@@ -25,6 +25,7 @@ from desktop.domain.tags import normalize_tag
 from desktop.errors import NotFoundError, Problem, ValidationError
 from desktop.services import reference
 from desktop.services.templates import current_template
+from desktop.storage.bulk import RowConverter, insert_converted, sqlite_processors
 from desktop.storage.models import (
     AssetModel,
     Category,
@@ -184,6 +185,12 @@ def employee_identity(index: int) -> tuple[str, str]:
     return f"{first} {last}", username
 
 
+def _table(model: Any) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
 def _employees(session: Session, world: DemoWorld, count: int) -> None:
     identities = [employee_identity(i) for i in range(count)]
     existing: dict[str, uuid.UUID] = dict(
@@ -215,11 +222,15 @@ def _employees(session: Session, world: DemoWorld, count: int) -> None:
             memberships.append({"person_id": person_id, "group_id": world.groups[department]})
         ids.append(person_id)
         world.names[person_id] = name
+    # Through the columns' own bind processors looked up once (desktop.storage.bulk), not
+    # a parameter dictionary built and processed per row.
     connection = session.connection()
-    for start in range(0, len(rows), 5000):
-        connection.execute(insert(Person), rows[start : start + 5000])
-    for start in range(0, len(memberships), 5000):
-        connection.execute(insert(group_memberships), memberships[start : start + 5000])
+    dialect = connection.dialect
+    for table, found in ((_table(Person), rows), (group_memberships, memberships)):
+        faster = sqlite_processors(table) if dialect.name == "sqlite" else None
+        converter = RowConverter(table, dialect, processors=faster)
+        for start in range(0, len(found), 5000):
+            insert_converted(connection, converter, converter(found[start : start + 5000]))
     world.count_created("people", len(rows))
     world.employees = tuple(ids)
     world.reporters = tuple(ids[: max(20, len(ids) // 10)])
