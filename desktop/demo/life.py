@@ -171,7 +171,11 @@ class LifeWriter:
         self.kinds = {
             kind: (kind.value, ids[0].hex, ids[1]) for kind, ids in world.templates.items()
         }
-        self._shared: tuple[Order | None, tuple[str, str]] = (None, ("", ""))
+        self._shared: tuple[Order | None, tuple[str, str], content.CustomPlan] = (
+            None,
+            ("", ""),
+            (),
+        )
         #: :attr:`clock` as stored, set with it when a procedure completes.
         self.clock_text = ""
         self.place = _OrderPlaces("", "", "", "", "", "", ())
@@ -243,7 +247,7 @@ class LifeWriter:
         serial = v.serial_number(rng, order.model.spec)
         if self._shared[0] is not order:  # the assets of an order come one after another
             self.place = self.hex.places(order)
-            self._shared = (order, self._receive_changes(order))
+            self._shared = (order, self._receive_changes(order), content.custom_plan(order))
         place = self.place
         before, after = self._shared[1]
         changes = [
@@ -264,7 +268,7 @@ class LifeWriter:
         s["warranty_end"] = order.warranty_end
         s["owning_group"] = place.group
         s["status"] = IN_STOCK
-        for field_name, value in content.custom_values(self.order, self.rng).items():
+        for field_name, value in content.custom_values_of(self._shared[2], order, rng).items():
             changes.append(_custom_change(field_name, None, value))
             self.custom[field_name] = value
         answers = (
