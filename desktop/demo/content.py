@@ -74,17 +74,44 @@ APPROVAL_COMMENTS = (
 def custom_values(order: Order, rng: random.Random) -> dict[str, Any]:
     """Values for the custom fields of ``order``'s category (an existing category's own
     definitions included): realistic where the key is known, else only what is required."""
-    model = order.model.spec
-    result: dict[str, Any] = {}
+    return custom_values_of(custom_plan(order), order, rng)
+
+
+#: Per custom field: (key, its value maker, the model's own value or :data:`NO_SPEC`,
+#: the value a required field gets when none is made, the allowed choices or ``None``).
+CustomPlan = tuple[tuple[str, Any, Any, Any, "list[Any] | None"], ...]
+NO_SPEC = object()
+
+
+def custom_plan(order: Order) -> CustomPlan:
+    """What :func:`custom_values_of` needs for the assets of ``order``, looked up once."""
+    specs = order.model.spec.specs
+    plan = []
     for definition in order.category.custom_fields:
         key, type_ = definition["key"], definition.get("type", "text")
-        value = CUSTOM_VALUES.get(key, _no_value)(order, rng)
-        if key in model.specs:
-            value = model.specs[key]
-        if value is None and definition.get("required"):
-            value = {"number": 1, "yesno": False, "date": "2024-01-01"}.get(type_, "demo")
-        if type_ == "choice" and value not in definition.get("choices", []):
-            value = definition.get("choices", [None])[0]
+        required = (
+            {"number": 1, "yesno": False, "date": "2024-01-01"}.get(type_, "demo")
+            if definition.get("required")
+            else None
+        )
+        choices = definition.get("choices", []) if type_ == "choice" else None
+        plan.append(
+            (key, CUSTOM_VALUES.get(key, _no_value), specs.get(key, NO_SPEC), required, choices)
+        )
+    return tuple(plan)
+
+
+def custom_values_of(plan: CustomPlan, order: Order, rng: random.Random) -> dict[str, Any]:
+    """:func:`custom_values` from its :func:`custom_plan` (the same draws, the same values)."""
+    result: dict[str, Any] = {}
+    for key, make, spec, required, choices in plan:
+        value = make(order, rng)
+        if spec is not NO_SPEC:
+            value = spec
+        if value is None:
+            value = required
+        if choices is not None and value not in choices:
+            value = choices[0] if choices else None
         if value is not None:
             result[key] = value
     return result

@@ -171,7 +171,13 @@ class LifeWriter:
         self.kinds = {
             kind: (kind.value, ids[0].hex, ids[1]) for kind, ids in world.templates.items()
         }
-        self._shared: tuple[Order | None, tuple[str, str]] = (None, ("", ""))
+        self._shared: tuple[Order | None, tuple[str, str], content.CustomPlan] = (
+            None,
+            ("", ""),
+            (),
+        )
+        #: :attr:`clock` as stored, set with it when a procedure completes.
+        self.clock_text = ""
         self.place = _OrderPlaces("", "", "", "", "", "", ())
 
     # -- one asset -------------------------------------------------------------------
@@ -197,7 +203,7 @@ class LifeWriter:
         self.s: dict[str, Any] = dict(_EMPTY_STATE)
         self.custom: dict[str, Any] = {}
         self._receive(start, tag)
-        created = self.clock
+        created, created_text = self.clock, self.clock_text
         age = (self.limit - start) / v.YEAR
         retire_at = start + spec.life_years * v.YEAR * (0.85 + 0.45 * rng.random())
         installed = final not in (IN_STOCK,) or rng.random() < 0.35
@@ -227,11 +233,11 @@ class LifeWriter:
             self._decommission(final_ts)
             if final == DISPOSED:
                 self._dispose(self.clock + (14 + 100 * rng.random()) * v.DAY)
-        updated = self.clock
+        updated, updated_text = self.clock, self.clock_text
         self.limit = self.now_ts - 600.0
         if pending is not None:
             self._pending(pending)
-        self._write_asset(created, updated)
+        self._write_asset(created, updated, created_text, updated_text)
 
     # -- steps -----------------------------------------------------------------------
 
@@ -241,7 +247,7 @@ class LifeWriter:
         serial = v.serial_number(rng, order.model.spec)
         if self._shared[0] is not order:  # the assets of an order come one after another
             self.place = self.hex.places(order)
-            self._shared = (order, self._receive_changes(order))
+            self._shared = (order, self._receive_changes(order), content.custom_plan(order))
         place = self.place
         before, after = self._shared[1]
         changes = [
@@ -262,7 +268,7 @@ class LifeWriter:
         s["warranty_end"] = order.warranty_end
         s["owning_group"] = place.group
         s["status"] = IN_STOCK
-        for field_name, value in content.custom_values(self.order, self.rng).items():
+        for field_name, value in content.custom_values_of(self._shared[2], order, rng).items():
             changes.append(_custom_change(field_name, None, value))
             self.custom[field_name] = value
         answers = (
@@ -592,13 +598,16 @@ class LifeWriter:
 
     def _field_change(self, key: str, before: Any, after: Any) -> str:
         """A change entry's JSON text, as :func:`desktop.demo.values.field_change` encoded."""
-        if key not in v.REFERENCE_KEYS:
-            if key == "status":
-                b, a = _STATUS_JSON[before], _STATUS_JSON[after]
-            else:
-                return encode(v.field_change(self.names, key, before, after))
-        else:
+        b: tuple[str, str] | None
+        a: tuple[str, str] | None
+        if key in v.REFERENCE_KEYS:
             b, a = self._ref(before), self._ref(after)
+        elif key == "status":
+            b, a = _STATUS_JSON[before], _STATUS_JSON[after]
+        else:
+            b, a = _plain_json(before), _plain_json(after)
+        if b is None or a is None:
+            return encode(v.field_change(self.names, key, before, after))
         return (
             f'{{"field": "{key}", "before": {b[0]}, "after": {a[0]}, '
             f'"before_text": {b[1]}, "after_text": {a[1]}}}'
@@ -626,9 +635,9 @@ class LifeWriter:
         pending: int | None = None,
         risk: str | None = None,
     ) -> None:
-        rng = self.rng
+        rng, hex_world = self.rng, self.hex
         ts = self._at(ts)
-        performer = _pick(self.random, self.hex.technicians[self.team])
+        performer = _pick(self.random, hex_world.technicians[self.team])
         at = stamp(ts)
         procedure_id = self.new_id()
         kind_value, template_id, template_version = self.kinds[kind]
@@ -638,11 +647,12 @@ class LifeWriter:
         updated = at
         if decisions:
             # (sample() costs an ABC check per call even for none; none draws no numbers)
-            approvers = rng.sample(self.hex.approvers_for[performer], decisions)
+            approvers = rng.sample(hex_world.approvers_for[performer], decisions)
             append = self.rows.approvals.append
             for approver in approvers:
                 room = max(self.limit - decided, 60.0)
                 decided += min((0.5 + 40 * rng.random()) * 3600, room * 0.3)
+                updated = stamp(decided)
                 append(
                     (
                         self.new_id(),
@@ -650,17 +660,17 @@ class LifeWriter:
                         approver,
                         "approve",
                         _pick(self.random, content.APPROVAL_COMMENTS),
-                        stamp(decided),
-                        self.hex.group_docs[approver],
+                        updated,
+                        hex_world.group_docs[approver],
                     )
                 )
             self.approvals += decisions
-            updated = stamp(decided)
         if pending is not None:
             state, completed = "pending_approval", None
         else:
             state, completed = "completed", updated
             self.clock = decided
+            self.clock_text = updated  # what the asset's times show when it ends here
             self.version += 1
         self.rows.procedures.append(
             (
@@ -706,7 +716,10 @@ class LifeWriter:
         self.clock = ts
         return ts
 
-    def _write_asset(self, created: float, updated: float) -> None:
+    def _write_asset(
+        self, created: float, updated: float, created_text: str, updated_text: str
+    ) -> None:
+        """``created_text``, ``updated_text``: ``created`` and ``updated`` stamped."""
         s, rng = self.s, self.rng
         status = s["status"]
         spec = self.order.category.spec
@@ -745,8 +758,8 @@ class LifeWriter:
                 s["notes"],
                 last_audited,
                 self.version,
-                stamp(created),
-                stamp(updated),
+                created_text,
+                updated_text,
             )
         )
         self.statuses[status] += 1
@@ -797,6 +810,21 @@ def _text_change(key: str, after: str) -> str:
         f'{{"field": "{key}", "before": null, "after": {text}, "before_text": "", '
         f'"after_text": {text}}}'
     )
+
+
+def _plain_json(value: Any) -> tuple[str, str] | None:
+    """A text's or a date's (JSON value, display text as JSON) in a change entry, as
+    :func:`desktop.demo.values.field_change` gives them; ``None`` for other values."""
+    if value is None:
+        return _NO_REF
+    kind = value.__class__
+    if kind is str:
+        text = quote(value)
+        return text, text
+    if kind is dt.date:
+        text = f'"{value.isoformat()}"'
+        return text, text
+    return None
 
 
 def _json_scalar(value: Any) -> str:

@@ -133,7 +133,23 @@ def stamp(ts: float) -> str:
 
 #: ``json.dumps(text)`` for a string (quoted, escaped, ASCII), in C.
 quote: Callable[[str], str] = json.encoder.encode_basestring_ascii
-encode = json.JSONEncoder().encode  # what json.dumps(value) gives
+_ENCODER = json.JSONEncoder()
+#: The C encoder ``json.dumps`` makes anew on every call, made once (half the time for
+#: the small documents of the demo); ``None`` where the C accelerator is missing.
+_make_c_encoder = getattr(json.encoder, "c_make_encoder", None)
+_c_encode: Callable[[Any, int], Sequence[str]] | None = (
+    None
+    if _make_c_encoder is None
+    else _make_c_encoder(None, _ENCODER.default, quote, None, ": ", ", ", False, False, True)
+)
+
+
+def encode(value: Any) -> str:
+    """What ``json.dumps(value)`` gives (for documents without cycles)."""
+    if _c_encode is None or value.__class__ is str:
+        return _ENCODER.encode(value)
+    return "".join(_c_encode(value, 0))
+
 
 _CLEAR = ~((0xF000 << 64) | (0xC000 << 48))  # version and variant bits
 _SET = (0x4000 << 64) | (0x8000 << 48)  # version 4, RFC 4122 variant

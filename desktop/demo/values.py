@@ -32,8 +32,11 @@ FIRMWARE = {
 
 
 def serial_number(rng: random.Random, model: ModelSpec) -> str:
-    body = "".join(rng.choices(_ALNUM, k=model.serial_length))
-    return model.serial_prefix + body
+    # rng.choices(_ALNUM, k=…) draws the same numbers; without its general set-up
+    draw, n = rng.random, len(_ALNUM)
+    return model.serial_prefix + "".join(
+        [_ALNUM[int(draw() * n)] for _ in range(model.serial_length)]
+    )
 
 
 def imei(rng: random.Random) -> str:

@@ -1,9 +1,11 @@
 """The demo organisation's reference data, found or created in the database.
 
 Everything is looked up by its natural key first (category name, location code, user
-name, …) so that ``assetdesk demo --add`` reuses what an earlier run made. The few
-hundred rows of sites, teams and staff go through the reference services; the many
-employees who receive devices are inserted in bulk.
+name, …) so that ``assetdesk demo --add`` reuses what an earlier run made. Teams, staff,
+categories and suppliers go through the reference services; locations, manufacturers and
+models (the rows those services write, with their checks made here) and the many
+employees who receive devices are inserted in bulk — one flush per object cost more than
+all of them together (10,000 assets: 0.17 of 0.31 s CPU).
 """
 
 from __future__ import annotations
@@ -13,15 +15,17 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from desktop.demo import catalog
 from desktop.demo.catalog import CategorySpec, ModelSpec
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.domain.tags import normalize_tag
+from desktop.errors import NotFoundError, Problem, ValidationError
 from desktop.services import reference
 from desktop.services.templates import current_template
+from desktop.storage.bulk import RowConverter, insert_converted, sqlite_processors
 from desktop.storage.models import (
     AssetModel,
     Category,
@@ -181,6 +185,12 @@ def employee_identity(index: int) -> tuple[str, str]:
     return f"{first} {last}", username
 
 
+def _table(model: Any) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
 def _employees(session: Session, world: DemoWorld, count: int) -> None:
     identities = [employee_identity(i) for i in range(count)]
     existing: dict[str, uuid.UUID] = dict(
@@ -212,32 +222,75 @@ def _employees(session: Session, world: DemoWorld, count: int) -> None:
             memberships.append({"person_id": person_id, "group_id": world.groups[department]})
         ids.append(person_id)
         world.names[person_id] = name
+    # Through the columns' own bind processors looked up once (desktop.storage.bulk), not
+    # a parameter dictionary built and processed per row.
     connection = session.connection()
-    for start in range(0, len(rows), 5000):
-        connection.execute(insert(Person), rows[start : start + 5000])
-    for start in range(0, len(memberships), 5000):
-        connection.execute(insert(group_memberships), memberships[start : start + 5000])
+    dialect = connection.dialect
+    for table, found in ((_table(Person), rows), (group_memberships, memberships)):
+        faster = sqlite_processors(table) if dialect.name == "sqlite" else None
+        converter = RowConverter(table, dialect, processors=faster)
+        for start in range(0, len(found), 5000):
+            insert_converted(connection, converter, converter(found[start : start + 5000]))
     world.count_created("people", len(rows))
     world.employees = tuple(ids)
     world.reporters = tuple(ids[: max(20, len(ids) // 10)])
 
 
 class _Places:
-    """Finds or creates locations by code, remembering their names for history texts."""
+    """Finds locations by code or makes new ones, remembering their names for history
+    texts. The new ones are inserted together by :meth:`insert` (parents first, as they
+    were made): the rows :func:`desktop.services.reference.create_location` writes, with
+    its checks made here — the catalog's names and kinds are valid, and a code in use or
+    made twice is refused as it refuses it."""
 
     def __init__(self, session: Session, world: DemoWorld) -> None:
         self.session, self.world = session, world
-        self.existing = {loc.code_key: loc for loc in session.execute(select(Location)).scalars()}
+        self.existing: dict[str, uuid.UUID] = {}
+        self.names: dict[uuid.UUID, str] = {}
+        for location_id, name, key in session.execute(
+            select(Location.id, Location.name, Location.code_key)
+        ):
+            self.existing[key], self.names[location_id] = location_id, name
+        self.new: list[dict[str, Any]] = []
 
     def __call__(self, name: str, kind: str, code: str, parent: uuid.UUID | None) -> uuid.UUID:
-        found = self.existing.get(normalize_tag(code))
+        key = normalize_tag(code)
+        found = self.existing.get(key)
         if found is None:
-            found = reference.create_location(
-                self.session, name=name, kind=kind, parent_id=parent, code=code
-            )
-            self.world.count_created("locations")
-        self.world.names[found.id] = found.name
-        return found.id
+            found = self._new(name, kind, code, key, parent)
+        self.world.names[found] = self.names[found]
+        return found
+
+    def _new(
+        self, name: str, kind: str, code: str, key: str, parent: uuid.UUID | None
+    ) -> uuid.UUID:
+        name = name.strip()
+        if not name or len(name) > 150 or kind not in reference.LOCATION_KINDS:
+            raise ValidationError(Problem("name", f"demo location {name!r} ({kind}) is invalid"))
+        if parent is not None and parent not in self.names:
+            raise NotFoundError(f"there is no location with id {parent}")
+        if key in self.existing:  # pragma: no cover - looked up by the caller
+            raise ValidationError(Problem("code", f"the location code '{code}' is already used"))
+        location_id = uuid.uuid4()
+        self.new.append(
+            {
+                "id": location_id,
+                "name": name,
+                "kind": kind,
+                "parent_id": parent,
+                "code": code.strip(),
+                "code_key": key,
+            }
+        )
+        self.existing[key] = location_id
+        self.names[location_id] = name
+        self.world.count_created("locations")
+        return location_id
+
+    def insert(self) -> None:
+        if self.new:
+            self.session.connection().execute(insert(Location), self.new)
+            self.new = []
 
 
 def _sites(session: Session, world: DemoWorld) -> None:
@@ -268,6 +321,7 @@ def _sites(session: Session, world: DemoWorld) -> None:
         world.sites[site.code] = SitePools(
             site.code, store, workshop, {k: tuple(v) for k, v in rooms.items()}
         )
+    place.insert()
 
 
 def _racks(
@@ -318,32 +372,51 @@ def _categories(session: Session, world: DemoWorld) -> None:
 
 
 def _products(session: Session, world: DemoWorld) -> None:
-    manufacturers = {m.name.lower(): m for m in session.execute(select(Manufacturer)).scalars()}
+    """Manufacturers and models found by name or made together: the rows
+    :func:`desktop.services.reference.create_manufacturer` and ``create_model`` write
+    (the catalog's names are valid and unique; those in use are looked up first)."""
+    manufacturers: dict[str, tuple[uuid.UUID, str]] = {
+        name.lower(): (manufacturer_id, name)
+        for manufacturer_id, name in session.execute(select(Manufacturer.id, Manufacturer.name))
+    }
     models = {
-        (m.manufacturer_id, m.name.lower()): m
-        for m in session.execute(select(AssetModel)).scalars()
+        (manufacturer_id, name.lower()): model_id
+        for model_id, manufacturer_id, name in session.execute(
+            select(AssetModel.id, AssetModel.manufacturer_id, AssetModel.name)
+        )
     }
     category_ids = {c.spec.name: c.id for c in world.categories}
+    new_manufacturers: list[dict[str, Any]] = []
+    new_models: list[dict[str, Any]] = []
     for spec in catalog.MODELS:
         manufacturer = manufacturers.get(spec.manufacturer.lower())
         if manufacturer is None:
-            manufacturer = reference.create_manufacturer(session, name=spec.manufacturer)
+            manufacturer = (uuid.uuid4(), _checked(spec.manufacturer, 100))
             manufacturers[spec.manufacturer.lower()] = manufacturer
+            new_manufacturers.append({"id": manufacturer[0], "name": manufacturer[1]})
             world.count_created("manufacturers")
-        model = models.get((manufacturer.id, spec.name.lower()))
-        if model is None:
-            category = session.get(Category, category_ids[spec.category])
-            model = reference.create_model(
-                session,
-                manufacturer=manufacturer,
-                name=spec.name,
-                model_number=spec.model_number,
-                category=category,
+        name = _checked(spec.name, 150)
+        model_id = models.get((manufacturer[0], name.lower()))
+        if model_id is None:
+            model_id = models[manufacturer[0], name.lower()] = uuid.uuid4()
+            new_models.append(
+                {
+                    "id": model_id,
+                    "manufacturer_id": manufacturer[0],
+                    "name": name,
+                    "model_number": spec.model_number,
+                    "category_id": category_ids[spec.category],
+                }
             )
             world.count_created("models")
-        text = f"{manufacturer.name} {model.name}".strip()
-        world.names[model.id] = text
-        world.models.setdefault(spec.category, []).append(DemoModel(model.id, text, spec))
+        text = f"{manufacturer[1]} {name}".strip()
+        world.names[model_id] = text
+        world.models.setdefault(spec.category, []).append(DemoModel(model_id, text, spec))
+    connection = session.connection()
+    if new_manufacturers:
+        connection.execute(insert(Manufacturer), new_manufacturers)
+    if new_models:
+        connection.execute(insert(AssetModel), new_models)
     suppliers = {s.name.lower(): s for s in session.execute(select(Supplier)).scalars()}
     for name, contact in catalog.SUPPLIERS:
         supplier = suppliers.get(name.lower())
@@ -352,3 +425,11 @@ def _products(session: Session, world: DemoWorld) -> None:
             world.count_created("suppliers")
         world.suppliers[name] = supplier.id
         world.names[supplier.id] = supplier.name
+
+
+def _checked(name: str, max_length: int) -> str:
+    """A catalog name as the reference services take it: trimmed, not empty, not too long."""
+    text = name.strip()
+    if not text or len(text) > max_length:
+        raise ValidationError(Problem("name", f"demo name {name!r} is empty or too long"))
+    return text
