@@ -7,10 +7,10 @@ folded by :func:`desktop.storage.folding.fold` and the typed text is folded alik
 
 * **SQLite**: an FTS5 table ``asset_search`` with the *trigram* tokenizer, one row per
   asset, kept in step by triggers on ``assets`` and on the names it copies (models,
-  manufacturers, people, locations), each field folded. Its ``rowid`` is the asset's *rank* in tag order
-  (table ``asset_search_rank``, migrations 0004 and 0008), so the index hands out a
-  search's hits in the register's default order and a page of them is read with a ``LIMIT``, however
-  many there are. A search of three or more characters is a trigram ``MATCH``; shorter
+  manufacturers, people, locations), each field folded. Its ``rowid`` is the asset's
+  *rank* in tag order (table ``asset_search_rank``, migrations 0004 and 0008), so the
+  index hands out a search's hits in the register's default order and a page of them is
+  read with a ``LIMIT``, however many there are. A search of three or more characters is a trigram ``MATCH``; shorter
   text is matched with ``LIKE`` against the index's folded copy of the fields (a trigram
   index cannot help there, and almost every row matches such text, so a page is found at
   once).
@@ -104,8 +104,9 @@ RANK_STEP = 1048576
 
 
 def _folded(value: str) -> str:
-    """SQL: ``value`` as the index holds it (migration 0017): folded by ``asset_search_fold``
-    (:func:`desktop.storage.folding.fold`: accents dropped, lower case), except text
+    """SQL: ``value`` as the index holds it (migration 0017): folded by
+    ``asset_search_fold`` (:func:`desktop.storage.folding.fold`: accents dropped, lower
+    case), except text
     that is all ASCII, which is kept as it is (folding would only lower its case, which
     the trigram index and ``LIKE`` ignore anyway): no call into Python for it."""
     return (
@@ -785,10 +786,10 @@ def location_ids(pattern: str, postgresql: bool) -> Select[Any]:
 def server_contains(column: Any, pattern: str, postgresql: bool) -> ColumnElement[bool]:
     """``column`` matches the ``LIKE`` pattern ignoring case and accents on a server.
 
-    PostgreSQL: both folded (lower case too) by its ``asset_search_fold`` (migration 0017; the
-    folded columns have pg_trgm indexes); the pattern's fold is a constant when the query
-    is planned.
-    MariaDB: its accent- and case-insensitive collation compares them as they are.
+    PostgreSQL: both folded (lower case too) by its ``asset_search_fold`` (migration 0017;
+    the folded columns have pg_trgm indexes); the pattern's fold is a constant when the
+    query is planned. MariaDB: its accent- and case-insensitive collation compares them
+    (the pattern comes folded by :func:`typed_needle`).
     """
     if postgresql:
         folded = getattr(func, SQL_FUNCTION)

@@ -6,12 +6,11 @@ the meaning of SQLite's index (:mod:`desktop.services.search`). On the servers:
 
 * **The asset's own fields** (tag, serial number, name) are found through
   ``asset_search_trigrams`` (migration 0009): each three-character piece of them, folded
-  (PostgreSQL: by ``asset_search_fold``, migration 0017; MariaDB: compared by its accent- and
-  case-insensitive collation), with the asset's tag key, keyed by (trigram, tag key), kept
-  by triggers. The
-  searched text's trigrams are counted first, each up to :data:`ESTIMATE_LIMIT`; the
-  rarest one's assets are then walked *in tag order*, each checked with ``LIKE``, until
-  the page is full. A common word fills the page after about a page of assets; a rare one
+  (PostgreSQL: by ``asset_search_fold``, migration 0017; MariaDB: compared by its accent-
+  and case-insensitive collation), with the asset's tag key, keyed by (trigram, tag key),
+  kept by triggers. The searched text's trigrams (folded by the same function) are
+  counted first, each up to :data:`ESTIMATE_LIMIT`; the rarest one's assets are then
+  walked *in tag order*, each checked with ``LIKE``, until the page is full. A common word fills the page after about a page of assets; a rare one
   reads its few; text with a trigram no asset has reads nothing.
 * **Looked-up names** (models, people, locations: small tables) are matched first; the
   assets that bear them are read along the (foreign key, tag) sort indexes in tag order,

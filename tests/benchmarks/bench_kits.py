@@ -240,6 +240,7 @@ from desktop.services.procedures import ProcedureRequest, record_procedures
 from desktop.services.search import search_index_paused
 from desktop.storage import migrate
 from desktop.storage.database import Database, open_database
+from desktop.storage.folding import register_sqlite_functions
 from desktop.storage.models import (
     Asset,
     KitCheckout,
@@ -545,6 +546,8 @@ def floor_sync(server: Path, kit: Path) -> tuple[float, float]:
     ).fetchall()
     source.close()
     connection = sqlite3.connect(server, isolation_level=None)
+    # The server copy keeps our search index's trigger, which folds names (migration 0017).
+    register_sqlite_functions(connection)
     try:
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=FULL")

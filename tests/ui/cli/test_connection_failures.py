@@ -18,6 +18,7 @@ from sqlalchemy import text
 
 from desktop.errors import DatabaseUnavailableError
 from desktop.storage.database import Database
+from desktop.storage.folding import register_sqlite_functions
 from tests.backends import make_database, server_for
 from tests.factories import seed_world
 
@@ -102,6 +103,8 @@ def test_two_rows_in_the_version_table_are_refused(tmp_path: Path, local_file: P
 
 def test_a_schema_changed_under_the_app_is_named(tmp_path: Path, local_file: Path) -> None:
     with sqlite3.connect(local_file) as connection:
+        # Renaming re-reads the search index's triggers, which call this function (0017).
+        register_sqlite_functions(connection)
         connection.execute("ALTER TABLE assets RENAME COLUMN serial_number TO sn")
     result = assetdesk(tmp_path, "--database", str(local_file), "asset", "show", "X-1")
     assert_one_line_failure(result, "does not have the schema", "serial_number")
