@@ -65,10 +65,12 @@ def test_procedures_a_role_cannot_do_are_greyed_with_the_reason(
     change = window.procedure_actions[ProcedureKind.CHANGE]
     qtbot.waitUntil(lambda: not change.isEnabled(), timeout=10_000)
     held = user
+    words = {kind: f"a {kind.value}" for kind in window.procedure_actions}
+    words[ProcedureKind.INSTALL] = "an install"
     for kind, action in window.procedure_actions.items():
         assert not action.isEnabled(), kind
         assert action.toolTip() == (
-            f"{kind.label}: {who} may not record a {kind.value} procedure: that needs the "
+            f"{kind.label}: {who} may not record {words[kind]} procedure: that needs the "
             f"technician or administrator role; they hold {held}"
         )
         assert action.statusTip() == action.toolTip()
