@@ -11,9 +11,7 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView
 
-from desktop.settings import CURRENT_USER, Settings
-from tests.ui.gui.conftest import Register
-from ui.gui.layout_state import LayoutState
+from tests.ui.gui.conftest import Register, open_window, press
 from ui.gui.main_window import MainWindow
 
 SNIPE_IT = Path(__file__).parents[2] / "data/spreadsheets/migration/snipeit_asset_list.csv"
@@ -23,11 +21,7 @@ def _open_wizard(qtbot: QtBot, window: MainWindow) -> Any:
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     assert window.import_action.isEnabled()
-    qtbot.keyClick(
-        window.view.table,
-        Qt.Key.Key_I,
-        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
-    )
+    press(qtbot, window, Qt.Key.Key_I, shift=True)
     wizard: Any = window.open_dialogs[-1]
     assert type(wizard).__name__ == "ImportWizard"
     qtbot.waitExposed(wizard)
@@ -49,12 +43,7 @@ def _to_mapping(qtbot: QtBot, wizard: Any) -> None:
 def test_the_mapping_of_26_columns_is_readable_and_the_size_is_kept(
     qtbot: QtBot, register: Register, tmp_path: Path
 ) -> None:
-    settings = Settings(tmp_path / "settings.ini")
-    settings.set(CURRENT_USER, "tech")
-    window = MainWindow(register.db, settings, layout_state=LayoutState(tmp_path / "l.ini"))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.model.matching_assets is not None, timeout=10_000)
+    window = open_window(qtbot, register, tmp_path)
     qtbot.waitUntil(lambda: window.import_action.isEnabled() and not window._workers)
 
     wizard = _open_wizard(qtbot, window)
