@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import DesktopError
 from desktop.storage.database import Database
+from ui.gui.kits.password_dialog import AskedPassword
 from ui.gui.worker import Worker, worker_for
 from ui.kit_files import outcome_counts
 
@@ -72,12 +73,16 @@ class SyncDialog(QDialog):
         self.stage: list[str] = [""]
         self._close_when_done = False
         # A password the person typed (in memory, for this dialog's syncs only).
-        self._password: str | None = None
-        self._remember = False
+        self.asked = AskedPassword(
+            self,
+            where=lambda: self.kit_info.source_description if self.kit_info else None,
+            say=lambda text: self._say(text, error=True),
+            nothing_done="nothing was synced.",
+            retry=lambda: self.start(**self._last_start),
+        )
         self._notes: list[str] = []
         self._last_start: dict[str, bool] = {"dry_run": False, "check_in": False}
         self._waiting = [-1]
-        self.password_dialog: QDialog | None = None
 
         form = QFormLayout()
         self.path = QLineEdit()
@@ -185,7 +190,7 @@ class SyncDialog(QDialog):
         from ui.kit_files import open_kit_file, open_kit_server
 
         self._last_start = {"dry_run": dry_run, "check_in": check_in}
-        password, remember, notes = self._password, self._remember, self._notes
+        password, remember, notes = self.asked.password, self.asked.remember, self._notes
         notes.clear()
         self._waiting = waiting = [-1]  # after a cancelled sync: how many records still wait
         window_kit = self.database if self.kit_info is not None else None
@@ -301,34 +306,12 @@ class SyncDialog(QDialog):
         from ui.kit_files import PasswordNeededError
 
         if isinstance(error, PasswordNeededError):
-            self._ask_password(error)
+            self.asked.ask(error)
             return
         if isinstance(error, DesktopError):
             self._say(error.sentence, error=True)
             return
         raise error if isinstance(error, BaseException) else RuntimeError(error)
-
-    def _ask_password(self, needed: Any) -> None:
-        """The server wants a password: ask for it, then do again what was asked."""
-        from ui.gui.kits.password_dialog import ask_password
-
-        self._password = None
-        where = self.kit_info.source_description if self.kit_info is not None else needed.url
-
-        def given(password: str | None, remember: bool) -> None:
-            self.password_dialog = None
-            if password is not None:
-                self._password, self._remember = password, remember
-                self.start(**self._last_start)
-
-        self.password_dialog = ask_password(
-            self,
-            needed,
-            where,
-            say=lambda text: self._say(text, error=True),
-            nothing_done="nothing was synced.",
-            given=given,
-        )
 
     def _finished(self) -> None:
         self.worker = None  # the worker is this dialog's child and goes with it
