@@ -63,7 +63,9 @@ class Work(StrEnum):
     @property
     def words(self) -> str:
         """What the work is, to finish the sentence "may not …"."""
-        return _WORDS.get(self, f"record a {self.value.replace('_', ' ')} procedure")
+        kind = self.value.replace("_", " ")
+        article = "an" if kind[0] in "aeiou" else "a"  # an install, an audit correction
+        return _WORDS.get(self, f"record {article} {kind} procedure")
 
 
 _WORDS = {

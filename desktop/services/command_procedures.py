@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.fields import ASSET_FIELDS, CUSTOM_PREFIX, FIELDS_BY_KEY, FieldType
 from desktop.domain.lifecycle import Origin, ProcedureKind
+from desktop.domain.naming import name_after_model
 from desktop.errors import (
     DesktopError,
     NotFoundError,
@@ -184,7 +185,7 @@ def _default_name(session: Session, given: Mapping[str, object]) -> str:
     else its category ("Laptop"); empty (the template then asks for one) otherwise."""
     model_id, category_id = given.get("model"), given.get("category")
     if isinstance(model_id, uuid.UUID) and (model := session.get(AssetModel, model_id)):
-        return f"{model.manufacturer.name} {model.name}".strip()
+        return name_after_model(model.manufacturer.name, model.name)
     if isinstance(category_id, uuid.UUID) and (category := session.get(Category, category_id)):
         return category.name
     return ""

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.fields import FieldType
+from desktop.domain.naming import name_after_model
 from desktop.storage.models import (
     Asset,
     AssetModel,
@@ -261,7 +262,9 @@ def reference_choices(session: Session) -> ReferenceChoices:
         by_type={
             FieldType.CATEGORY: tuple(Choice(c.id, c.name, c.tag_prefix) for c in categories),
             FieldType.MODEL: tuple(
-                Choice(m.id, f"{m.manufacturer} {m.name}".strip(), m.model_number) for m in models
+                # Labelled as an asset of the model is named when it is given no name.
+                Choice(m.id, name_after_model(m.manufacturer, m.name), m.model_number)
+                for m in models
             ),
             FieldType.LOCATION: tuple(
                 sorted(

@@ -14,6 +14,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from desktop.domain.fields import CUSTOM_PREFIX
+from desktop.domain.naming import name_after_model
 from desktop.spreadsheets.cells import DateOrder
 from desktop.spreadsheets.columns import MANUFACTURER, MODEL_NUMBER, WARRANTY_MONTHS, ColumnMapping
 from desktop.spreadsheets.custom_columns import NewField, new_fields
@@ -142,10 +143,7 @@ def fill_missing_name(report: ImportReport, given: dict[str, object], row: int) 
     model = given.get("model")
     if model in (None, "") or not str(model).strip():
         return
-    maker = str(given.get(MANUFACTURER) or "").strip()
-    name = str(model).strip()
-    if maker and not name.casefold().startswith(maker.casefold()):
-        name = f"{maker} {name}"
+    name = name_after_model(str(given.get(MANUFACTURER) or ""), str(model))
     given["name"] = name
     report.warn(row, f"the asset has no name: named after its model, '{name}'")
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings
-from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter
+from PySide6.QtCore import QByteArray, QSettings, QSize
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter, QWidget
 
 from desktop.settings import settings_path
 
@@ -47,3 +48,27 @@ class LayoutState:
             splitter.restoreState(split)
         columns = self._settings.value("main/header")
         return isinstance(columns, QByteArray) and header.restoreState(columns)
+
+    def save_dialog(self, name: str, dialog: QWidget, splitter: QSplitter | None = None) -> None:
+        """Remember a dialog's size and place (and its splitter), under ``name``."""
+        self._settings.setValue(f"{name}/geometry", dialog.saveGeometry())
+        if splitter is not None:
+            self._settings.setValue(f"{name}/splitter", splitter.saveState())
+        self._settings.sync()
+
+    def restore_dialog(self, name: str, dialog: QWidget, splitter: QSplitter | None = None) -> bool:
+        """Give a dialog the size and place it was left with; False if none was saved."""
+        geometry = self._settings.value(f"{name}/geometry")
+        split = self._settings.value(f"{name}/splitter")
+        if splitter is not None and isinstance(split, QByteArray):
+            splitter.restoreState(split)
+        return isinstance(geometry, QByteArray) and dialog.restoreGeometry(geometry)
+
+
+def fitting_size(window: QWidget, width: int, height: int) -> QSize:
+    """The size wanted, shrunk to the screen's free area (a 1280×800 laptop, a small VM)."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return QSize(width, height)
+    free = screen.availableGeometry()
+    return QSize(min(width, free.width()), min(height, free.height() - 40))

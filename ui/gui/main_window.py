@@ -15,8 +15,8 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QMainWindow,
@@ -41,7 +41,7 @@ from desktop.settings import DATE_FORMAT, Settings, signed_in_person
 from desktop.storage.database import Database, open_database
 from ui.gui.feature_menus import FeatureMenus
 from ui.gui.kits.kit_menu import KitMenu
-from ui.gui.layout_state import LayoutState
+from ui.gui.layout_state import LayoutState, fitting_size
 from ui.gui.main_window_view import MainWindowView
 from ui.gui.models.asset_table_model import AssetTableModel, RowRole
 from ui.gui.models.columns import COLUMNS
@@ -95,7 +95,7 @@ class MainWindow(QMainWindow):
         #: first paint; the services refuse it anyway, the actions say so beforehand).
         self.role_refusals: dict[Work, str] = {}
         self.setWindowTitle("Assetdesk")
-        self.resize(_fitting_size(self, 1360, 820))
+        self.resize(fitting_size(self, 1360, 820))
 
         date_format = self.settings.get(DATE_FORMAT)
         self.view = MainWindowView(self, database, date_format)
@@ -626,7 +626,7 @@ class MainWindow(QMainWindow):
 
     def open_import(self) -> None:
         wizard = importlib.import_module("ui.gui.spreadsheets.import_wizard")
-        dialog = wizard.ImportWizard(self.database, self.username, self)
+        dialog = wizard.ImportWizard(self.database, self.username, self, layout_state=self._layout)
         dialog.imported.connect(lambda _result: self._register_changed())
         dialog.print_labels_requested.connect(self.features.print_labels_for)
         self._open_dialog(dialog)
@@ -779,15 +779,6 @@ def recorded_message(outcomes: list[Any]) -> str:
         verb = "waits" if count == 1 else "wait"
         return f"{text}; {verb} for approval ({approvals} approval{plural} needed)."
     return f"{text}; {len(waiting)} of them wait for approval."
-
-
-def _fitting_size(window: QWidget, width: int, height: int) -> QSize:
-    """The size wanted, shrunk to the screen's free area (a 1280×800 laptop, a small VM)."""
-    screen = window.screen() or QGuiApplication.primaryScreen()
-    if screen is None:
-        return QSize(width, height)
-    free = screen.availableGeometry()
-    return QSize(min(width, free.width()), min(height, free.height() - 40))
 
 
 def _show_progress(dialog: QProgressDialog, done: int, total: int) -> None:

@@ -61,7 +61,7 @@ def test_a_disposal_by_an_approver_alone_is_refused(world: World) -> None:
     before = _procedures(world)
     with pytest.raises(
         PermissionDeniedError,
-        match=r"Abe Approver \(approver\) may not record a install procedure: that needs "
+        match=r"Abe Approver \(approver\) may not record an install procedure: that needs "
         r"the technician or administrator role; they hold approver",
     ):
         world.install("LAP-1", performed_by="approver")

@@ -9,12 +9,18 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import Qt
 
 from desktop.domain.lifecycle import Origin, ProcedureKind
 from desktop.services.procedures import ProcedureRequest, record_procedure, record_procedures
+from desktop.settings import CURRENT_USER, Settings
 from desktop.storage.database import Database
 from tests.backends import make_database
 from tests.factories import INSTALL_CHECKLIST, RECEIVE_CHECKLIST, World, seed_world
+from ui.gui.layout_state import LayoutState
+from ui.gui.main_window import MainWindow
 
 REGISTER_SIZE = 250
 
@@ -105,3 +111,22 @@ def _fill(sqlite_db: Database) -> World:
     ]
     record_procedures(sqlite_db, installs)
     return world
+
+
+def open_window(qtbot: QtBot, register: Register, tmp_path: Path, user: str = "tech") -> MainWindow:
+    """The register's main window as ``user`` signed in, shown with its first rows."""
+    settings = Settings(tmp_path / "settings.ini")
+    settings.set(CURRENT_USER, user)
+    window = MainWindow(register.db, settings, layout_state=LayoutState(tmp_path / "l.ini"))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.model.matching_assets is not None, timeout=10_000)
+    return window
+
+
+def press(qtbot: QtBot, window: MainWindow, key: Qt.Key, *, shift: bool = False) -> None:
+    """Ctrl+``key`` (Ctrl+Shift+``key``) in the register, as the user presses it."""
+    modifiers = Qt.KeyboardModifier.ControlModifier
+    if shift:
+        modifiers |= Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window.view.table, key, modifiers)

@@ -11,10 +11,7 @@ from PySide6.QtCore import Qt
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.procedures import ProcedureRequest, record_procedure
 from desktop.services.queries import HISTORY_SHOWN
-from desktop.settings import CURRENT_USER, Settings
-from tests.ui.gui.conftest import Register
-from ui.gui.layout_state import LayoutState
-from ui.gui.main_window import MainWindow
+from tests.ui.gui.conftest import Register, open_window
 
 CHANGES = HISTORY_SHOWN + 4
 
@@ -35,12 +32,7 @@ def test_scan_shows_the_newest_procedures_and_a_link_shows_all(
             ),
         )
     total = CHANGES + 1  # and its receipt
-    settings = Settings(tmp_path / "settings.ini")
-    settings.set(CURRENT_USER, "tech")
-    window = MainWindow(register.db, settings, layout_state=LayoutState(tmp_path / "l.ini"))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.model.matching_assets is not None, timeout=10_000)
+    window = open_window(qtbot, register, tmp_path)
 
     scan = window.view.scan_field
     scan.setFocus()
@@ -90,12 +82,7 @@ def test_notes_keep_their_lines_in_the_panel(
             answers={"change_type": "Record correction"},
         ),
     )
-    settings = Settings(tmp_path / "settings.ini")
-    settings.set(CURRENT_USER, "tech")
-    window = MainWindow(register.db, settings, layout_state=LayoutState(tmp_path / "l.ini"))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.model.matching_assets is not None, timeout=10_000)
+    window = open_window(qtbot, register, tmp_path)
     scan = window.view.scan_field
     scan.setFocus()
     qtbot.keyClicks(scan, "LAP-00003")

@@ -11,21 +11,9 @@ from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QPoint, Qt
 
-from desktop.settings import CURRENT_USER, Settings
-from tests.ui.gui.conftest import Register
-from ui.gui.layout_state import LayoutState
+from tests.ui.gui.conftest import Register, open_window, press
 from ui.gui.main_window import MainWindow
 from ui.gui.models.columns import COLUMN_INDEX
-
-
-def _window(qtbot: QtBot, register: Register, tmp_path: Path) -> MainWindow:
-    settings = Settings(tmp_path / "settings.ini")
-    settings.set(CURRENT_USER, "tech")
-    window = MainWindow(register.db, settings, layout_state=LayoutState(tmp_path / "l.ini"))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.model.matching_assets is not None, timeout=10_000)
-    return window
 
 
 def _click_header(qtbot: QtBot, window: MainWindow, key: str) -> None:
@@ -46,11 +34,7 @@ def _tags_on_screen(qtbot: QtBot, window: MainWindow) -> list[str]:
 
 
 def _export(qtbot: QtBot, window: MainWindow, path: Path) -> Any:
-    qtbot.keyClick(
-        window.view.table,
-        Qt.Key.Key_E,
-        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
-    )
+    press(qtbot, window, Qt.Key.Key_E, shift=True)
     dialog: Any = window.open_dialogs[-1]
     assert type(dialog).__name__ == "ExportDialog"
     dialog.path.setText(str(path))
@@ -68,7 +52,7 @@ def _exported_tags(path: Path) -> list[str]:
 def test_export_writes_the_views_search_in_its_sort(
     qtbot: QtBot, register: Register, tmp_path: Path
 ) -> None:
-    window = _window(qtbot, register, tmp_path)
+    window = open_window(qtbot, register, tmp_path)
     qtbot.keyClicks(window.view.filter_bar.search, "ThinkPad")
     qtbot.waitUntil(lambda: window.model.filter.search == "ThinkPad", timeout=5000)
     _click_header(qtbot, window, "name")
@@ -89,7 +73,7 @@ def test_export_of_a_view_sorted_by_location_follows_the_view(
     qtbot: QtBot, register: Register, tmp_path: Path
 ) -> None:
     """A looked-up name (rooms A2 and B…): the view's groups, then tags, in the file."""
-    window = _window(qtbot, register, tmp_path)
+    window = open_window(qtbot, register, tmp_path)
     _click_header(qtbot, window, "location")
     qtbot.waitUntil(lambda: window.model.sort_key == "location", timeout=5000)
     _click_header(qtbot, window, "location")

@@ -12,10 +12,7 @@ from sqlalchemy import text
 from PySide6.QtCore import Qt
 
 from desktop.domain.lifecycle import ProcedureKind
-from desktop.settings import CURRENT_USER, Settings
-from tests.ui.gui.conftest import Register
-from ui.gui.layout_state import LayoutState
-from ui.gui.main_window import MainWindow
+from tests.ui.gui.conftest import Register, open_window, press
 
 
 def _procedures(register: Register) -> int:
@@ -23,27 +20,17 @@ def _procedures(register: Register) -> int:
         return int(connection.execute(text("SELECT COUNT(*) FROM procedures")).scalar_one())
 
 
-def _window(qtbot: QtBot, register: Register, tmp_path: Path, user: str) -> MainWindow:
-    settings = Settings(tmp_path / "settings.ini")
-    settings.set(CURRENT_USER, user)
-    window = MainWindow(register.db, settings, layout_state=LayoutState(tmp_path / "l.ini"))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.model.matching_assets is not None, timeout=10_000)
-    return window
-
-
 def test_the_change_form_opens_for_a_technician_by_its_shortcut(
     qtbot: QtBot, register: Register, tmp_path: Path
 ) -> None:
-    window = _window(qtbot, register, tmp_path, "tech")
+    window = open_window(qtbot, register, tmp_path, "tech")
     window.handle_scan("LAP-00001")
     action = window.procedure_actions[ProcedureKind.CHANGE]
     qtbot.waitUntil(lambda: not window._workers, timeout=10_000)  # the roles are read
     assert window.role_refusals == {}
     assert action.isEnabled()
     assert action.toolTip() == "Change the selected assets"
-    qtbot.keyClick(window.view.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    press(qtbot, window, Qt.Key.Key_E)
     dialog: Any = window.open_dialogs[-1]
     assert type(dialog).__name__ == "ProcedureDialog"
     qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=20_000)
@@ -60,15 +47,17 @@ def test_procedures_a_role_cannot_do_are_greyed_with_the_reason(
 ) -> None:
     """A viewer's toolbar does not offer what the form would refuse: the actions are greyed
     and say why; their shortcuts open nothing."""
-    window = _window(qtbot, register, tmp_path, user)
+    window = open_window(qtbot, register, tmp_path, user)
     window.handle_scan("LAP-00001")
     change = window.procedure_actions[ProcedureKind.CHANGE]
     qtbot.waitUntil(lambda: not change.isEnabled(), timeout=10_000)
     held = user
+    words = {kind: f"a {kind.value}" for kind in window.procedure_actions}
+    words[ProcedureKind.INSTALL] = "an install"
     for kind, action in window.procedure_actions.items():
         assert not action.isEnabled(), kind
         assert action.toolTip() == (
-            f"{kind.label}: {who} may not record a {kind.value} procedure: that needs the "
+            f"{kind.label}: {who} may not record {words[kind]} procedure: that needs the "
             f"technician or administrator role; they hold {held}"
         )
         assert action.statusTip() == action.toolTip()
@@ -81,12 +70,10 @@ def test_procedures_a_role_cannot_do_are_greyed_with_the_reason(
         f"the technician or administrator role; they hold {held}"
     )
     before = _procedures(register)
-    for key, modifiers in (
-        (Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier),
-        (Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier),
-        (Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier),
-    ):
-        qtbot.keyClick(window.view.table, key, modifiers)
+    press(qtbot, window, Qt.Key.Key_E)  # Change
+    press(qtbot, window, Qt.Key.Key_N)  # Receive
+    press(qtbot, window, Qt.Key.Key_D, shift=True)  # Decommission
+    press(qtbot, window, Qt.Key.Key_I, shift=True)  # Import
     assert window.open_dialogs == []
     assert _procedures(register) == before
 
@@ -100,7 +87,7 @@ def test_roles_given_meanwhile_show_after_a_refresh(
     from desktop.services.reference import update_person
     from desktop.storage.models import Person
 
-    window = _window(qtbot, register, tmp_path, "approver")
+    window = open_window(qtbot, register, tmp_path, "approver")
     window.handle_scan("LAP-00001")
     change = window.procedure_actions[ProcedureKind.CHANGE]
     qtbot.waitUntil(lambda: not change.isEnabled(), timeout=10_000)

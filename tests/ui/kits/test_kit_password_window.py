@@ -29,10 +29,10 @@ __all__ = ["guarded", "memory_keyring"]
 
 def _answer(qtbot: QtBot, dialog: SyncDialog, password: str, *, remember: bool) -> None:
     qtbot.waitUntil(
-        lambda: dialog.password_dialog is not None or dialog.worker is None, timeout=30_000
+        lambda: dialog.asked.dialog is not None or dialog.worker is None, timeout=30_000
     )
-    assert dialog.password_dialog is not None, dialog.message.text()
-    asked = dialog.password_dialog
+    assert dialog.asked.dialog is not None, dialog.message.text()
+    asked = dialog.asked.dialog
     assert isinstance(asked, KitPasswordDialog) and asked.isVisible()
     assert not asked.ok_button.isEnabled()  # nothing typed yet
     qtbot.keyClicks(asked.password_edit, password)
@@ -67,8 +67,8 @@ def test_sync_asks_for_the_password_and_can_remember_it(
         qtbot.mouseClick(dialog.sync_button, Qt.MouseButton.LeftButton)
         _answer(qtbot, dialog, "not-the-password", remember=True)
         # Refused: asked again, saying so; nothing synced, nothing remembered.
-        qtbot.waitUntil(lambda: dialog.password_dialog is not None, timeout=30_000)
-        again = dialog.password_dialog
+        qtbot.waitUntil(lambda: dialog.asked.dialog is not None, timeout=30_000)
+        again = dialog.asked.dialog
         assert isinstance(again, KitPasswordDialog)
         assert "refused the password" in again.question.text()
         assert not _moved(guarded)
@@ -110,8 +110,8 @@ def test_cancelling_the_password_syncs_nothing_and_says_so(
         dialog = window.open_dialogs[-1]
         assert isinstance(dialog, SyncDialog)
         qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: dialog.password_dialog is not None, timeout=30_000)
-        asked = dialog.password_dialog
+        qtbot.waitUntil(lambda: dialog.asked.dialog is not None, timeout=30_000)
+        asked = dialog.asked.dialog
         assert asked is not None
         qtbot.keyClick(asked, Qt.Key.Key_Escape)
         qtbot.waitUntil(lambda: "nothing was synced" in dialog.message.text(), timeout=5000)
@@ -141,8 +141,8 @@ def test_the_conflict_queue_from_a_kit_asks_for_the_password(
         trigger(window.kit.conflicts_action)
         queue = window.open_dialogs[-1]
         assert isinstance(queue, ConflictQueue)
-        qtbot.waitUntil(lambda: queue.password_dialog is not None, timeout=30_000)
-        asked = queue.password_dialog
+        qtbot.waitUntil(lambda: queue.asked.dialog is not None, timeout=30_000)
+        asked = queue.asked.dialog
         assert isinstance(asked, KitPasswordDialog)
         qtbot.keyClicks(asked.password_edit, PASSWORD)
         qtbot.mouseClick(asked.ok_button, Qt.MouseButton.LeftButton)

@@ -131,3 +131,43 @@ def test_plain_enter_moves_on_instead_of_submitting(
         qtbot.keyClick(focused(), Qt.Key.Key_Return)  # a scanner ends the tag with Enter
     assert owns_focus(dialog.view.asset_editors["name"].widget)
     assert dialog.isVisible()
+
+
+def test_receive_without_a_name_is_named_after_its_model(
+    qtbot: QtBot, open_form: OpenForm, sqlite_world: World
+) -> None:
+    """As on the command line and in an import: an empty Name takes the model's (with its
+    maker, not said twice), and the form says so before anything is typed."""
+    from desktop.services.reference import create_manufacturer, create_model
+
+    with sqlite_world.db.write() as session:
+        lenovo = create_manufacturer(session, name="Lenovo")
+        create_model(session, manufacturer=lenovo, name="ThinkPad T14 Gen 5")
+        create_model(session, manufacturer=lenovo, name="Lenovo Tab M10")
+    dialog = open_form(ProcedureKind.RECEIVE)
+    view = dialog.view
+    assert view is not None
+    editors = view.asset_editors
+    assert editors["name"].widget.property("placeholderText") == "empty: named after its model"
+    type_(qtbot, "LAP-900002")
+    tab_to(qtbot, editors["category"].widget)
+    type_(qtbot, "Laptop")
+    tab_to(qtbot, editors["location"].widget)
+    type_(qtbot, "Room A1")
+    for key in ("inspected", "contents_match"):
+        tab_to(qtbot, view.checklist[key], limit=20)
+        qtbot.keyClick(focused(), Qt.Key.Key_Space)
+        typing_reached_its_field(qtbot)
+    assert not dialog.ok_button.isEnabled()  # neither a name nor a model
+    assert "Name is required (or choose a Model: it names the asset)" in dialog.problems()
+    editors["model"].widget.setFocus()
+    type_(qtbot, "Lenovo ThinkPad T14 Gen 5")
+    qtbot.keyClick(focused(), Qt.Key.Key_Tab)
+    assert dialog.ok_button.isEnabled(), dialog.problems()
+
+    with qtbot.waitSignal(dialog.recorded, timeout=20_000):
+        qtbot.keyClick(focused(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    with sqlite_world.db.read() as session:
+        detail = asset_detail(session, tag="LAP-900002")
+    assert detail.row.name == "Lenovo ThinkPad T14 Gen 5"
+    assert detail.row.model == "ThinkPad T14 Gen 5"

@@ -40,7 +40,8 @@ from desktop.errors import DesktopError
 from desktop.kits.model import KitCancelled
 from desktop.services.register_rows import AssetFilter
 from desktop.storage.database import Database
-from ui.gui.worker import Worker, worker_for
+from ui.gui.dialog_work import DialogWork
+from ui.gui.worker import Worker
 
 KIT_SUFFIX = ".adkit"
 
@@ -61,12 +62,10 @@ class CheckoutDialog(QDialog):
         self.database = database
         self.username = username
         self.current_filter = current_filter or AssetFilter()
-        self.worker: Worker | None = None
         self.summary: Any = None  # the kit's KitInfo once it is written
         self.kit_path: Path | None = None
         #: What the engine says it is doing (set on the worker, read on each progress).
         self.stage: list[str] = [""]
-        self._close_when_done = False
         from desktop.services.audits import list_audits, location_choices
         from desktop.services.reference_queries import list_people
 
@@ -122,7 +121,7 @@ class CheckoutDialog(QDialog):
         )
         self.message.setWordWrap(True)
         self.progress = QProgressBar()
-        self.progress.setVisible(False)
+        self.work = DialogWork(self, self.progress)
         self.checkout_button = QPushButton("&Check out")
         self.checkout_button.setDefault(True)
         self.checkout_button.clicked.connect(self.start_checkout)
@@ -207,24 +206,21 @@ class CheckoutDialog(QDialog):
             return checkout(database, scope, username, path, progress=report, cancel=cancel.is_set)
 
         self._say("Copying the scope into the kit…")
-        self.progress.setRange(0, 0)
-        self.progress.setVisible(True)
         self.checkout_button.setEnabled(False)
-        worker = worker_for(
+        self.work.start(
             job,
-            self,
-            progress=self._progress,
             succeeded=self._done,
             failed=self._failed,
             finished=self._finished,
+            progress=self._progress,
         )
-        self.worker = worker
-        worker.start()
+
+    @property
+    def worker(self) -> Worker | None:
+        return self.work.worker
 
     def _progress(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-        if self.stage[0] and self.worker is not None and not self.worker.cancel_event.is_set():
+        if self.stage[0] and self.work.busy and not self.work.cancelled:
             self._say(f"{self.stage[0]}…")
 
     def _done(self, summary: Any) -> None:
@@ -251,11 +247,7 @@ class CheckoutDialog(QDialog):
         raise error if isinstance(error, BaseException) else RuntimeError(error)
 
     def _finished(self) -> None:
-        self.worker = None  # the worker is this dialog's child and goes with it
-        self.progress.setVisible(False)
         self.checkout_button.setEnabled(self.summary is None)
-        if self._close_when_done:
-            super().reject()
 
     def _say(self, text: str, *, error: bool = False, good: bool = False) -> None:
         self.message.setStyleSheet(
@@ -264,15 +256,13 @@ class CheckoutDialog(QDialog):
         self.message.setText(text)
 
     def reject(self) -> None:
-        if self.worker is not None:
-            self.worker.cancel()
-            self._close_when_done = True
+        if self.work.cancel(close=True):
             self._say("Cancelling… no kit file will be left and no checkout recorded.")
             return
         super().reject()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.worker is not None:
+        if self.work.busy:
             self.reject()
             event.ignore()
             return

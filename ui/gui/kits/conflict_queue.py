@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 from desktop.errors import DesktopError
 from desktop.storage.database import Database
 from ui.gui.kits.age import local_time_text
+from ui.gui.kits.password_dialog import AskedPassword
 from ui.gui.worker import Worker
 
 FIELD_COLUMNS = ("Field", "At checkout", "On the server", "In the kit", "Your value")
@@ -74,9 +75,13 @@ class ConflictQueue(QDialog):
         self.conflicts: list[Any] = []
         self._workers: set[Worker] = set()
         # A password the person typed for the kit's database (in memory only).
-        self._password: str | None = None
-        self._remember = False
-        self.password_dialog: QDialog | None = None
+        self.asked = AskedPassword(
+            self,
+            where=lambda: self.kit_info.source_description if self.kit_info else None,
+            say=lambda text: self._say(text, error=True),
+            nothing_done="the queue is on that database.",
+            retry=self.load,
+        )
         self._close_when_done = False
         self._pending_message = ""  # said once the queue has been read again
 
@@ -156,7 +161,7 @@ class ConflictQueue(QDialog):
         """Read the queue on a worker (connecting to the kit's database first if needed)."""
         include = self.show_settled.isChecked()
         server, window_db, info = self.server, self.database, self.kit_info
-        password, remember = self._password, self._remember
+        password, remember = self.asked.password, self.asked.remember
 
         def job(progress: Any, cancel: threading.Event) -> Any:
             from desktop.kits import conflicts, note_open_conflicts
@@ -334,35 +339,13 @@ class ConflictQueue(QDialog):
         from ui.kit_files import PasswordNeededError
 
         if isinstance(error, PasswordNeededError):
-            self._ask_password(error)
+            self.asked.ask(error)
             return
         if isinstance(error, DesktopError):
             self._pending_message = ""
             self._say(error.sentence, error=True)
             return
         raise error if isinstance(error, BaseException) else RuntimeError(error)
-
-    def _ask_password(self, needed: Any) -> None:
-        """The kit's server wants a password: ask for it, then read the queue again."""
-        from ui.gui.kits.password_dialog import ask_password
-
-        self._password = None
-        where = self.kit_info.source_description if self.kit_info is not None else needed.url
-
-        def given(password: str | None, remember: bool) -> None:
-            self.password_dialog = None
-            if password is not None:
-                self._password, self._remember = password, remember
-                self.load()
-
-        self.password_dialog = ask_password(
-            self,
-            needed,
-            where,
-            say=lambda text: self._say(text, error=True),
-            nothing_done="the queue is on that database.",
-            given=given,
-        )
 
     def _finished(self, worker: Worker) -> None:
         self._workers.discard(worker)

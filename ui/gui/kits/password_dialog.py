@@ -71,32 +71,50 @@ class KitPasswordDialog(QDialog):
         return self.remember_check.isChecked()
 
 
-def ask_password(
-    parent: QWidget,
-    needed: Any,
-    where: str,
-    *,
-    say: Callable[[str], None],
-    nothing_done: str,
-    given: Callable[[str | None, bool], None],
-) -> KitPasswordDialog:
-    """Open the password dialog for ``needed`` (a :class:`PasswordNeededError`) on the
-    database described by ``where``; ``say`` tells the owner's message line why, and what
-    was ``nothing_done`` when the person cancels. ``given(password, remember)`` follows
-    the answer (``None`` when cancelled)."""
-    say(f"{needed.message}.")
-    dialog = KitPasswordDialog(needed.login, where, refused=needed.refused, parent=parent)
+class AskedPassword:
+    """The password a kit's window asked for, held for the work it was asked for, and the
+    dialog that asks (the sync dialog and the conflict queue each hold one).
 
-    def answered(result: int) -> None:
-        if result != QDialog.DialogCode.Accepted or not dialog.password():
-            say(f"{needed.message}: {nothing_done}")
-            given(None, False)
-            return
-        given(dialog.password(), dialog.remember())
+    ``say`` tells the owner's message line why, and what was ``nothing_done`` when the
+    person cancels; ``where`` names the kit's database (None: the URL the error names);
+    ``retry`` does again what was asked once a password is given.
+    """
 
-    dialog.finished.connect(answered)
-    dialog.open()
-    return dialog
+    def __init__(
+        self,
+        owner: QWidget,
+        *,
+        where: Callable[[], str | None],
+        say: Callable[[str], None],
+        nothing_done: str,
+        retry: Callable[[], None],
+    ) -> None:
+        self._owner, self._where, self._say = owner, where, say
+        self._nothing_done, self._retry = nothing_done, retry
+        self.password: str | None = None
+        self.remember = False
+        #: The open password dialog, while it is asking.
+        self.dialog: KitPasswordDialog | None = None
+
+    def ask(self, needed: Any) -> None:
+        """Open the password dialog for ``needed`` (a :class:`PasswordNeededError`)."""
+        self.password = None
+        self._say(f"{needed.message}.")
+        dialog = KitPasswordDialog(
+            needed.login, self._where() or needed.url, refused=needed.refused, parent=self._owner
+        )
+
+        def answered(result: int) -> None:
+            self.dialog = None
+            if result != QDialog.DialogCode.Accepted or not dialog.password():
+                self._say(f"{needed.message}: {self._nothing_done}")
+                return
+            self.password, self.remember = dialog.password(), dialog.remember()
+            self._retry()
+
+        dialog.finished.connect(answered)
+        self.dialog = dialog
+        dialog.open()
 
 
 def remember_password(kit: Database, password: str) -> str:

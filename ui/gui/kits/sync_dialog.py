@@ -38,7 +38,9 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import DesktopError
 from desktop.storage.database import Database
-from ui.gui.worker import Worker, worker_for
+from ui.gui.dialog_work import DialogWork
+from ui.gui.kits.password_dialog import AskedPassword
+from ui.gui.worker import Worker
 from ui.kit_files import outcome_counts
 
 #: Outcome → (text colour, background) in the results table.
@@ -67,17 +69,19 @@ class SyncDialog(QDialog):
         self.database = database
         self.kit_info = kit_info  # the window's kit, or None: a kit file is named here
         self.username = username
-        self.worker: Worker | None = None
         self.report: Any = None
         self.stage: list[str] = [""]
-        self._close_when_done = False
         # A password the person typed (in memory, for this dialog's syncs only).
-        self._password: str | None = None
-        self._remember = False
+        self.asked = AskedPassword(
+            self,
+            where=lambda: self.kit_info.source_description if self.kit_info else None,
+            say=lambda text: self._say(text, error=True),
+            nothing_done="nothing was synced.",
+            retry=lambda: self.start(**self._last_start),
+        )
         self._notes: list[str] = []
         self._last_start: dict[str, bool] = {"dry_run": False, "check_in": False}
         self._waiting = [-1]
-        self.password_dialog: QDialog | None = None
 
         form = QFormLayout()
         self.path = QLineEdit()
@@ -125,7 +129,7 @@ class SyncDialog(QDialog):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)  # the tooltip has it all
         self.progress = QProgressBar()
-        self.progress.setVisible(False)
+        self.work = DialogWork(self, self.progress)
         self.preview_button = QPushButton("&Preview")
         self.preview_button.setToolTip("A dry run: what each record would become; nothing written")
         self.preview_button.clicked.connect(lambda: self.start(dry_run=True))
@@ -185,7 +189,7 @@ class SyncDialog(QDialog):
         from ui.kit_files import open_kit_file, open_kit_server
 
         self._last_start = {"dry_run": dry_run, "check_in": check_in}
-        password, remember, notes = self._password, self._remember, self._notes
+        password, remember, notes = self.asked.password, self.asked.remember, self._notes
         notes.clear()
         self._waiting = waiting = [-1]  # after a cancelled sync: how many records still wait
         window_kit = self.database if self.kit_info is not None else None
@@ -234,26 +238,23 @@ class SyncDialog(QDialog):
 
         self.results.setRowCount(0)
         self._say("Previewing…" if dry_run else "Checking in…" if check_in else "Syncing…")
-        self.progress.setRange(0, 0)
-        self.progress.setVisible(True)
         for button in (self.preview_button, self.sync_button, self.check_in_button):
             button.setEnabled(False)
         self.cancel_button.setText("Cancel")  # it stops the run (it said Close after one)
-        worker = worker_for(
+        self.work.start(
             job,
-            self,
-            progress=self._progress,
             succeeded=self._done,
             failed=self._failed,
             finished=self._finished,
+            progress=self._progress,
         )
-        self.worker = worker
-        worker.start()
+
+    @property
+    def worker(self) -> Worker | None:
+        return self.work.worker
 
     def _progress(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-        if self.stage[0] and self.worker is not None and not self.worker.cancel_event.is_set():
+        if self.stage[0] and self.work.busy and not self.work.cancelled:
             self._say(f"{self.stage[0]}…")
 
     def _done(self, report: Any) -> None:
@@ -301,43 +302,17 @@ class SyncDialog(QDialog):
         from ui.kit_files import PasswordNeededError
 
         if isinstance(error, PasswordNeededError):
-            self._ask_password(error)
+            self.asked.ask(error)
             return
         if isinstance(error, DesktopError):
             self._say(error.sentence, error=True)
             return
         raise error if isinstance(error, BaseException) else RuntimeError(error)
 
-    def _ask_password(self, needed: Any) -> None:
-        """The server wants a password: ask for it, then do again what was asked."""
-        from ui.gui.kits.password_dialog import ask_password
-
-        self._password = None
-        where = self.kit_info.source_description if self.kit_info is not None else needed.url
-
-        def given(password: str | None, remember: bool) -> None:
-            self.password_dialog = None
-            if password is not None:
-                self._password, self._remember = password, remember
-                self.start(**self._last_start)
-
-        self.password_dialog = ask_password(
-            self,
-            needed,
-            where,
-            say=lambda text: self._say(text, error=True),
-            nothing_done="nothing was synced.",
-            given=given,
-        )
-
     def _finished(self) -> None:
-        self.worker = None  # the worker is this dialog's child and goes with it
-        self.progress.setVisible(False)
         returned = self.report is not None and getattr(self.report, "returned", False)
         for button in (self.preview_button, self.sync_button, self.check_in_button):
             button.setEnabled(not returned)  # a returned kit is not synced again
-        if self._close_when_done:
-            super().reject()
 
     def _say(self, text: str, *, error: bool = False, good: bool = False) -> None:
         self.message.setStyleSheet(
@@ -348,8 +323,7 @@ class SyncDialog(QDialog):
     def reject(self) -> None:
         """Cancel (or Esc) during a sync stops it after the record being replayed and shows
         what was done; once nothing runs, it closes the dialog."""
-        if self.worker is not None:
-            self.worker.cancel()
+        if self.work.cancel(close=False):
             self._say(
                 "Cancelling after the record being replayed… what was replayed stays, "
                 "the rest waits in the kit."
@@ -358,9 +332,7 @@ class SyncDialog(QDialog):
         super().reject()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.worker is not None:
-            self.worker.cancel()
-            self._close_when_done = True
+        if self.work.cancel(close=True):
             event.ignore()
             return
         super().closeEvent(event)

@@ -173,6 +173,10 @@ class FormView(QWidget):
         if "tag" in self.asset_editors and self.context.kind is ProcedureKind.RECEIVE:
             tag_edit = self.asset_editors["tag"].widget
             tag_edit.setProperty("placeholderText", "generated from the category, e.g. LAP-000124")
+        if "name" in self.asset_editors and self.context.kind is ProcedureKind.RECEIVE:
+            # As on the command line and in an import (desktop.domain.naming).
+            name_edit = self.asset_editors["name"].widget
+            name_edit.setProperty("placeholderText", "empty: named after its model")
         if "category" in self.asset_editors:
             self.asset_editors["category"].changed.connect(self._category_changed)
         self._offer_category_models()

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import replace
 from decimal import Decimal
 
-from desktop.domain.fields import CUSTOM_PREFIX
+from desktop.domain.fields import CUSTOM_PREFIX, FieldType
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.errors import Problem
 from desktop.services.procedures import ProcedureRequest
@@ -89,7 +89,10 @@ def build_requests(
         likelihood=likelihood,
     )
     if context.kind is ProcedureKind.RECEIVE:
-        return [replace(base, values=form_values(view, None))]
+        values = form_values(view, None)
+        if "name" not in values and (named := model_name(view)):
+            values["name"] = named
+        return [replace(base, values=values)]
     versions = versions or {}
     return [
         replace(
@@ -101,6 +104,18 @@ def build_requests(
         )
         for asset in context.assets
     ]
+
+
+def model_name(view: FormView) -> str | None:
+    """The name a received asset takes when its Name is left empty: its model's, as the
+    pick list shows it (desktop.domain.naming, the command line's and the import's rule);
+    None without a model."""
+    editor = view.asset_editors.get("model")
+    if view.context.kind is not ProcedureKind.RECEIVE or editor is None or editor.is_empty():
+        return None
+    chosen = editor.value()
+    models = view.context.choices.by_type.get(FieldType.MODEL, ())
+    return next((m.label for m in models if m.id == chosen), None)
 
 
 def form_problems(view: FormView) -> list[Problem]:
@@ -119,6 +134,12 @@ def form_problems(view: FormView) -> list[Problem]:
         if message is not None:
             problems.append(Problem(key, f"{editor.label}: {message}"))
         elif key in view.required and editor.is_empty():
+            if key == "name" and view.context.kind is ProcedureKind.RECEIVE:
+                if model_name(view) is None:
+                    problems.append(
+                        Problem(key, "Name is required (or choose a Model: it names the asset)")
+                    )
+                continue
             problems.append(Problem(key, f"{editor.label} is required"))
     definition = view.context.template.definition
     for rule in definition.rules:

@@ -33,8 +33,9 @@ from desktop.errors import DesktopError
 from desktop.services.queries import AssetFilter
 from desktop.spreadsheets.export import ExportResult, export_assets
 from desktop.storage.database import Database
+from ui.gui.dialog_work import DialogWork
 from ui.gui.models.columns import COLUMNS
-from ui.gui.worker import Worker, worker_for
+from ui.gui.worker import Worker
 
 
 class ExportDialog(QDialog):
@@ -57,8 +58,6 @@ class ExportDialog(QDialog):
         self.username = username
         self.asset_filter = asset_filter or AssetFilter()
         self.sort, self.descending = sort, descending
-        self.worker: Worker | None = None
-        self._close_when_done = False
 
         form = QFormLayout()
         self.current = QRadioButton(f"The current view ({self.asset_filter.describe()})")
@@ -92,7 +91,7 @@ class ExportDialog(QDialog):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.progress = QProgressBar()
-        self.progress.setVisible(False)
+        self.work = DialogWork(self, self.progress)
         self.export = QPushButton("&Export")
         self.export.setDefault(True)
         self.cancel = QPushButton("Cancel")
@@ -141,23 +140,12 @@ class ExportDialog(QDialog):
 
         self.message.setStyleSheet("")
         self.message.clear()
-        self.progress.setRange(0, 0)
-        self.progress.setVisible(True)
         self.export.setEnabled(False)
-        worker = worker_for(
-            job,
-            self,
-            progress=self._progress,
-            succeeded=self._done,
-            failed=self._failed,
-            finished=self._finished,
-        )
-        self.worker = worker
-        worker.start()
+        self.work.start(job, succeeded=self._done, failed=self._failed, finished=self._finished)
 
-    def _progress(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
+    @property
+    def worker(self) -> Worker | None:
+        return self.work.worker
 
     def _done(self, result: ExportResult) -> None:
         self.message.setStyleSheet("color: #1d6b2a;")
@@ -173,22 +161,16 @@ class ExportDialog(QDialog):
         raise error if isinstance(error, BaseException) else RuntimeError(error)
 
     def _finished(self) -> None:
-        self.worker = None  # the worker is this dialog's child and goes with it
-        self.progress.setVisible(False)
         self.export.setEnabled(True)
-        if self._close_when_done:
-            super().reject()
 
     def reject(self) -> None:
-        if self.worker is not None:
-            self.worker.cancel()
-            self._close_when_done = True
+        if self.work.cancel(close=True):
             self.message.setText("Cancelling… no file will be left behind.")
             return
         super().reject()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.worker is not None:
+        if self.work.busy:
             self.reject()
             event.ignore()
             return

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QSplitter,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -30,6 +32,9 @@ from desktop.spreadsheets.columns import target_label
 from desktop.spreadsheets.import_choices import WIZARD_DEFAULTS
 from desktop.spreadsheets.model import MatchKey, RowAction
 from ui.gui.spreadsheets.preview_model import ACTION_LABELS, PreviewModel
+
+#: The mapping table's "First values" column is never narrower than this (pixels).
+FIRST_VALUES_WIDTH = 200
 
 MATCH_LABELS = {
     MatchKey.TAG: "Asset tag",
@@ -122,13 +127,23 @@ class MappingPage(QWidget):
         layout.addLayout(profiles)
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["Column in the file", "First values", "Import as"])
+        # Every column can be dragged wider or narrower; fit_columns sizes them to what
+        # they hold once filled (a Snipe-IT export has 26 columns, some with long values).
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setMinimumSectionSize(60)
+        self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
-        layout.addWidget(self.table, 1)
-        below = QHBoxLayout()
+        # The table and the settings below it share the page: a splitter lets the table
+        # have most of it (and remembers where it was left, with the wizard's size).
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.table)
+        lower = QWidget()
+        below = QHBoxLayout(lower)
+        below.setContentsMargins(0, 0, 0, 0)
         defaults = QGroupBox("Value for all rows (new assets whose row gives none)")
         form = QFormLayout(defaults)
         self.defaults: dict[str, QLineEdit] = {}
@@ -157,7 +172,39 @@ class MappingPage(QWidget):
         options_layout.addWidget(self.blank_clears)
         options_layout.addStretch(1)
         below.addWidget(options, 1)
-        layout.addLayout(below)
+        self.splitter.addWidget(lower)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        layout.addWidget(self.splitter, 1)
+        self._fitting = self._user_sized = False
+        header.sectionResized.connect(self._column_resized)
+        self.table.viewport().installEventFilter(self)
+
+    def fit_columns(self) -> None:
+        """Size the columns to what they hold: the file's headers and the choices whole;
+        the first values take the width left (at least a readable share); a longer
+        value is cut, with its whole text in the cell's tooltip, and a column dragged
+        wider scrolls. Fitted again as the table is resized, until the user drags a
+        column (from then on the widths are theirs)."""
+        self._fitting = True
+        try:
+            table = self.table
+            table.resizeColumnsToContents()
+            table.resizeRowsToContents()
+            left = table.viewport().width() - table.columnWidth(0) - table.columnWidth(2)
+            table.setColumnWidth(1, max(left, FIRST_VALUES_WIDTH))
+        finally:
+            self._fitting = False
+        self._user_sized = False
+
+    def _column_resized(self) -> None:
+        if not self._fitting:
+            self._user_sized = True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and not self._user_sized:
+            QTimer.singleShot(0, self.fit_columns)  # after the resize is done
+        return False
 
     def set_status_words(self, words: list[str], chosen: dict[str, str]) -> None:
         """One row per status word the file uses that is not ours, with a choice."""

@@ -62,6 +62,7 @@ from desktop.spreadsheets.sheet_choice import ChosenTable, read_chosen
 from desktop.spreadsheets.statuses import known_status
 from desktop.storage.database import Database
 from desktop.storage.kitfile import database_is_kit
+from ui.gui.layout_state import LayoutState, fitting_size
 from ui.gui.spreadsheets.import_pages import (
     FilePage,
     MappingPage,
@@ -73,6 +74,12 @@ from ui.gui.worker import Worker, worker_for
 
 FILE, SHEET, MAPPING, PREVIEW, RESULT = range(5)
 SAMPLE_ROWS = 3
+#: The wizard's size at first, and the least it may be made (pixels; a screen smaller
+#: than that gets its free area).
+WIZARD_SIZE = (1100, 720)
+WIZARD_MINIMUM = (820, 600)
+#: Where its size and splitter are remembered (the window-state file).
+LAYOUT_NAME = "import_wizard"
 #: Why a mapping cannot be saved as a profile in a field kit (the import itself works).
 KIT_PROFILES_READ_ONLY = (
     "Not in a field kit: mapping profiles are the server's and the next refresh would "
@@ -89,11 +96,18 @@ class ImportWizard(QDialog):
     print_labels_requested = Signal(list)
     imported = Signal(object)
 
-    def __init__(self, database: Database, username: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        database: Database,
+        username: str,
+        parent: QWidget | None = None,
+        *,
+        layout_state: LayoutState | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Import a spreadsheet")
         self.setAcceptDrops(True)
-        self.resize(980, 640)
+        self._layout = layout_state or LayoutState()
         self.database = database
         self.username = username
         self.worker: Worker | None = None
@@ -141,6 +155,11 @@ class ImportWizard(QDialog):
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
+        # Room for a 26-column mapping (a Snipe-IT export): a dozen rows at least, on a
+        # 1366×768 laptop; the size the user leaves it at is kept for the next import.
+        self.setMinimumSize(fitting_size(self, *WIZARD_MINIMUM))
+        self.resize(fitting_size(self, *WIZARD_SIZE))
+        self._layout.restore_dialog(LAYOUT_NAME, self, self.mapping_page.splitter)
 
         order = chosen_date_order(Settings())
         index = self.sheet_page.date_order.findData(order)
@@ -237,6 +256,10 @@ class ImportWizard(QDialog):
             self._close_when_done = True
             return
         super().reject()
+
+    def done(self, result: int) -> None:
+        self._layout.save_dialog(LAYOUT_NAME, self, self.mapping_page.splitter)
+        super().done(result)
 
     # -- file and sheet ------------------------------------------------------------------
 
@@ -377,7 +400,9 @@ class ImportWizard(QDialog):
         for row, (header, target) in enumerate(zip(headers, mapping.targets, strict=True)):
             table.setItem(row, 0, QTableWidgetItem(header))
             values = [str(r[row]) for r in samples if row < len(r) and r[row] not in (None, "")]
-            table.setItem(row, 1, QTableWidgetItem(" | ".join(values)))
+            first_values = QTableWidgetItem(" | ".join(values))
+            first_values.setToolTip(first_values.text())
+            table.setItem(row, 1, first_values)
             combo = QComboBox()
             for key, label in options:
                 combo.addItem(label, key)
@@ -387,6 +412,7 @@ class ImportWizard(QDialog):
             combo.setCurrentIndex(max(combo.findData(target), 0))
             combo.currentIndexChanged.connect(self._mapping_changed)
             table.setCellWidget(row, 2, combo)
+        self.mapping_page.fit_columns()
         self._mapping_changed()
 
     def _mapping_changed(self) -> None:
