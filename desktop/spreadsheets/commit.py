@@ -306,8 +306,9 @@ class _Writer:
         self.bases: dict[tuple[ProcedureKind, uuid.UUID | None], dict[str, Any]] = {}
         self.id_texts: dict[uuid.UUID, str] = {}
         self.stored_ids: dict[int, tuple[object, object]] = {}
-        #: A new asset's change fragments of shared values, by (field, the value's identity).
-        self.shared_fragments: dict[tuple[str, int], tuple[object, str]] = {}
+        #: A new asset's change fragments of shared values, by the value's identity: the
+        #: value, its field, the fragment (a value in two fields keeps the first).
+        self.shared_fragments: dict[int, tuple[object, str, str]] = {}
         self.completed = {
             "state": initial_state(0).value,
             "approvals_required": 0,
@@ -580,24 +581,29 @@ class _Writer:
         follow: list[str] = []
         fragments = self.fragments
         shared = self.shared_fragments
-        if not row.values.get("tag"):
+        values = row.values
+        if not values.get("tag"):
             receive.append(fragments.created("tag", tag))
-        for key, value in row.values.items():
+        add, add_follow, quote, receive_keys = receive.append, follow.append, _quote, _RECEIVE_KEYS
+        for key, value in values.items():
             if value.__class__ is str:  # the row's own text: quoted in place (most values)
-                quoted = _quote(value)
+                quoted = quote(value)
                 text = (
                     f'{{"field": "{key}", "before": null, "after": {quoted}, '
                     f'"before_text": "", "after_text": {quoted}}}'
                 )
             else:  # references and dates many rows share: one fragment per object
-                found = shared.get((key, id(value)))
-                if found is not None and found[0] is value:
-                    text = found[1]
+                found = shared.get(id(value))
+                if found is not None and found[0] is value and found[1] == key:
+                    text = found[2]
                 else:
                     text = fragments.created(key, value)
                     if value.__class__ in _SHARED_KINDS and len(shared) < _SHARED_LIMIT:
-                        shared[key, id(value)] = (value, text)
-            (receive if key in _RECEIVE_KEYS else follow).append(text)
+                        shared[id(value)] = (value, key, text)
+            if key in receive_keys:
+                add(text)
+            else:
+                add_follow(text)
         for name, value in row.custom.items():
             receive.append(any_change(CUSTOM_PREFIX + name, None, value, "", str(value)))
         receive.append(fragments.status(None, AssetStatus.IN_STOCK))

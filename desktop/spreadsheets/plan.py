@@ -259,8 +259,9 @@ class _Planner(RowValues):
         )
         #: The order of a new asset's values, by the fields it has (see _plan_create).
         self.field_orders: dict[tuple[str, ...], list[str]] = {}
-        #: A new asset's steps and final status, by its status cell and its assignee.
-        self.paths: dict[tuple[object, bool], tuple[list[Step], AssetStatus | None]] = {}
+        #: A new asset's steps, final status and whether it is installed, by its status
+        #: cell and its assignee.
+        self.paths: dict[tuple[object, bool], tuple[list[Step], AssetStatus | None, bool]] = {}
         #: Tag key → the first row that gives it (two new assets cannot share a tag).
         self.file_tags: dict[str, int] = {}
 
@@ -381,6 +382,7 @@ class _Planner(RowValues):
                 given[target] = clean(value) if isinstance(value, str) else value
         prepare_given(self.report, given, cells, self.mapping)
 
+        match_is_tag = self.options.match is MatchKey.TAG
         match_text = parse.clean_text(given.get(_match_target(self.options.match)))
         key = self._match_key(match_text)
         current = existing.get(key) if key else None
@@ -413,7 +415,10 @@ class _Planner(RowValues):
         plan.tag = str(values.get("tag") or (current["tag"] if current else "") or "")
         new_tag = values.get("tag")
         if isinstance(new_tag, str) and new_tag:
-            new_key = normalize_tag(new_tag)
+            # The match key when the row is matched by this tag (most rows): the same text.
+            new_key = (
+                key if key and new_tag == match_text and match_is_tag else normalize_tag(new_tag)
+            )
             owner = tags_in_use.get(new_key)
             if owner is not None and (current is None or owner != current["id"]):
                 self._problem(plan, "tag", f"the tag '{new_tag}' is already used by another asset")
@@ -457,15 +462,17 @@ class _Planner(RowValues):
         path = self.paths.get((given_status, assigned))
         if path is None:  # a file has few: remembered
             asked = AssetStatus(str(given_status)) if given_status else None
-            path = creation_steps(asked, assigned), effective_status(asked, assigned)
+            steps = creation_steps(asked, assigned)
+            installs = any(kind is ProcedureKind.INSTALL for kind, _ in steps)
+            path = steps, effective_status(asked, assigned), installs
             self.paths[given_status, assigned] = path
-        steps, status = path
+        steps, status, installs = path
         for key in self.receive_required:
             if _blank(values.get(key)) and self._header(key) not in {
                 p.column for p in plan.problems
             }:
                 self._problem(plan, key, f"{FIELDS_BY_KEY[key].label} is required for a new asset")
-        if any(kind is ProcedureKind.INSTALL for kind, _ in steps):
+        if installs:
             for key in self.install_required:
                 if _blank(values.get(key)):
                     self._problem(

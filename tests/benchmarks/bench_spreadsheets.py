@@ -58,6 +58,27 @@ yet in the first 'after' figure). Target 1.5 still **missed**: the per-row Pytho
 the dry run and ~2.5 s in the commit at 100,000 rows) is spread over many small steps,
 none of them a waste on its own.
 
+A third round (impa, 2026-12-05 15:13–15:33 UTC, load 8.5–11.8 on the 2 cores: every CPU
+figure ~1.3× the ones above) against main at 2e0b604: the commit builds each asset and
+procedure row as the driver's parameters from a template of the values its kind shares
+(``desktop.storage.bulk.RowTemplate``: no dict per row, no per-row conversion pass), works
+out what a kind of new asset records once, and skips tag keys when no tag is generated; the
+dry run reads its memos before making parsers, and skips the custom-field work when no
+column can be one. Measured apart (inserts left out; the file read once): the commit's
+per-row Python 2.75 → 1.75 s, the dry run's plan 3.30 → 2.83 s at 100,000 rows. Whole
+import, ours alone, three runs each interleaved: 15.28 / 15.55 / 16.00 s CPU after against
+16.06 / 16.71 / 17.52 before (best −0.8 s; commit 9.92 vs 10.41, dry run 5.35 vs 5.65).
+This benchmark at that load (best of three pairs): after 1.28 / 0.65 s → **1.98** at
+10,000 and 14.22 / 7.67 s → **1.85** at 100,000; before, run right after, 1.26 / 0.65 →
+1.95 and 14.72 / 8.18 → 1.80 — the pairs do not resolve a 5 % change at this load (the
+floor itself moved 7 %). "The floor's rows unlike ours: 0" in all. Target 1.5 **missed**.
+Measured and left: the foreign-key checks cost 0.4–0.7 s of the procedures' insert at
+100,000 rows (the same rows re-inserted with sqlite3, ``foreign_keys`` on against off); a
+check of the distinct references once in the write transaction would keep the guarantee,
+but the pragma only changes outside a transaction (the write session's connection, before
+its BEGIN). Keeping the procedures' (asset, time) index during the inserts costs more than
+its rebuild (+0.42 s against 0.28 s); ``synchronous=NORMAL`` did not lower the commit.
+
 Export: the same assets to .csv and to .xlsx. Floors: stdlib ``sqlite3`` reading the same
 values (one query joining the looked-up names, in tag order) and writing them with
 ``csv.writer`` (.csv), and with openpyxl's write-only mode (.xlsx: the fastest xlsx writer
