@@ -3,12 +3,12 @@ the sheet's XML as it streams out of the package (see :mod:`desktop.spreadsheets
 
 An ordinary .xlsx sheet (every cell's tag written ``<c r="A1"``, as every program writes
 it) takes one pass of literal-led regular expression searches over each chunk: nothing
-beyond column AL or the last row means nothing to measure. The same searches note
-formula markup (:class:`FormulaMarkup`), so that the formula scan need not read a sheet
-without any again, and a chunk is normalised (tabs, line breaks, single quotes) only
-when it holds one of them. A sheet with cells far away
-takes an exact pass over its cell addresses; any other (cells without addresses, an
-address not first or given twice, a namespace prefix) is walked cell by cell with expat.
+beyond column AL or the last row means nothing to measure. The same pass notes formula
+markup (:class:`FormulaMarkup`), so that the formula scan need not read a sheet without
+any again; a chunk is normalised (tabs, line breaks, single quotes) only when it holds
+one of them. A sheet with cells far away takes an exact pass over its cell addresses;
+any other (cells without addresses, an address not first or given twice, a namespace
+prefix) is walked cell by cell with expat.
 .ods content is walked with expat, counting repeated rows and columns as readers
 expand them.
 """
@@ -120,7 +120,7 @@ def xlsx_extent(
             return _walked_extent(where, again())
         if any(pattern.search(data, 0, end) for pattern in _UNUSUAL):
             return _closer_look(where, again)
-        if not markup.seen:
+        if not markup.seen:  # the part searched ends before a '<': no marker is cut
             markup.seen = any(pattern.search(data, 0, end) for pattern in _FORMULA_MARKUP)
     markup.ended = True
     return Extent(0, 0, "")

@@ -79,6 +79,27 @@ but the pragma only changes outside a transaction (the write session's connectio
 its BEGIN). Keeping the procedures' (asset, time) index during the inserts costs more than
 its rebuild (+0.42 s against 0.28 s); ``synchronous=NORMAL`` did not lower the commit.
 
+At the same time, a round on the dry run's reading and checks (impb, 2026-12-05 14:58–15:26 UTC, load
+8–11 on 2 shared cores, so every CPU figure here is ~30 % above the ones above): the
+sheet's safety check makes one search per chunk for a second address (was three), looks
+for formula markup with literal-led searches only until it sees some (was two ``in``
+passes over every chunk) and normalises a chunk only when it holds a tab, line break or
+single quote (0.69 → 0.46 s at 100,000 rows, its 80 MB of XML inflated and CRC-checked
+included); the mapping gathers a column's cells only for the columns no header names (was
+every column transposed, 0.30 s); the "1234.0" look stops at a column's first other value
+(build_report 0.16 → 0.065 s); a workbook is opened once for listing, choosing and reading
+its sheets (python-calamine parses the shared strings at each opening: 0.085 s each for
+100,000 rows saved by Excel; nothing for this file's inline strings). The dry run alone,
+main (2e0b604) and this round alternating: 100,000 rows 5.70–5.95 → 4.85–5.22 s CPU (four
+pairs), 10,000 rows 0.59–0.61 → 0.54–0.58 s (three). The whole import at 100,000 rows,
+best of 3 pairs each, back to back: main 15.44 / 7.86 s → **1.96**, this round 14.98 /
+8.12 s → **1.84** (wall 34.1 / 19.4 s and 38.7 / 25.0 s); at that load one run's floor
+moves by ±0.5 s, more than the 0.6–0.9 s taken off ours. Dry-run reports (refusal messages
+included) of 500 files — the corpus, tests/data/spreadsheets, the 320 hostile files of
+``hostile.fuzz_files``, a messy workbook and CSV, this benchmark's 10,000-row file — are
+the same before and after. What is left of the reading above the floor's: the sheet check
+~0.45 s (inflating 0.1 s; the literal-led searches ~0.3 s, one pass each over the XML).
+
 Export: the same assets to .csv and to .xlsx. Floors: stdlib ``sqlite3`` reading the same
 values (one query joining the looked-up names, in tag order) and writing them with
 ``csv.writer`` (.csv), and with openpyxl's write-only mode (.xlsx: the fastest xlsx writer
