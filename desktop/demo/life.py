@@ -98,8 +98,12 @@ class _HexWorld:
             for person, groups in world.group_names_of.items()
         }
         self.rooms: dict[tuple[str, str], tuple[str, ...]] = {}
-        #: reference id (hex) → (its JSON value, its name as JSON): what a change shows.
-        self.refs: dict[str, tuple[str, str]] = {}
+        #: reference id (hex) → (its JSON value, its name as JSON): what a change shows;
+        #: ``None`` → none. Every named id of the world, encoded once.
+        self.refs: dict[str | None, tuple[str, str]] = {
+            id_.hex: (f'"{id_}"', quote(name)) for id_, name in world.names.items()
+        }
+        self.refs[None] = _NO_REF
 
     @classmethod
     def of(cls, world: DemoWorld) -> _HexWorld:
@@ -601,7 +605,9 @@ class LifeWriter:
         b: tuple[str, str] | None
         a: tuple[str, str] | None
         if key in v.REFERENCE_KEYS:
-            b, a = self._ref(before), self._ref(after)
+            refs = self.refs
+            b = refs.get(before) or self._ref(before)
+            a = refs.get(after) or self._ref(after)
         elif key == "status":
             b, a = _STATUS_JSON[before], _STATUS_JSON[after]
         else:

@@ -23,12 +23,12 @@ includes starting them and sending their rows back; the floor's: its inserts and
 build) — on a shared machine the CPU ratio is the steadier one; each figure is the best
 of :data:`PAIRS` runs alternating with the floor's.
 
-Measured 2026-12-05 12:06–12:38 UTC, main (87f4bc0) and this branch interleaved, both
-against this floor, under load 2.9–5.5 (six helpers on 2 cores), best CPU seconds of
-three runs (two at 100,000) per cell, three cells at 10,000:
+Measured 2026-12-05 12:06–12:38 UTC, main (87f4bc0) and the branch of that day
+interleaved, both against this floor, under load 2.9–5.5 (six helpers on 2 cores), best
+CPU seconds of three runs (two at 100,000) per cell, three cells at 10,000:
 
 ==========  ==========  ============================  ==============================
-assets      floor CPU   main: demo CPU (ratio)        now: demo CPU (ratio)
+assets      floor CPU   main: demo CPU (ratio)        then: demo CPU (ratio)
 ==========  ==========  ============================  ==============================
 10,000      0.51–0.57   2.91 / 3.01 / 3.21            1.82 / 1.98 / 1.90
                         (5.73 / 5.73 / 5.79)          (3.54 / 3.65 / 3.35)
@@ -36,14 +36,40 @@ assets      floor CPU   main: demo CPU (ratio)        now: demo CPU (ratio)
                                                       32.2, 1 worker (3.02)
 ==========  ==========  ============================  ==============================
 
-The target (ratio ≤ 1.5, issue 17) is **not** met. Where the demo's CPU goes now
-(10,000 assets, single process, seconds): generating the lives 0.65–0.69, reference data
-through the services 0.18, and the database work of our own schema 0.96 — its inserts
-(foreign keys, unique indexes, triggers) 0.37, the search index rebuild (rank table and
-FTS) 0.21, the commit 0.21, building the secondary indexes and the rest 0.17. That
-database work alone is ~1.9× the floor (~1.7× at 100,000: 16 of 23.8 s); it belongs to
-the schema (27 indexes on ``assets``, 10 of them left prefixes — issue 17 point 5) and to
-:mod:`desktop.services.search`, not to the demo.
+Measured again 2026-12-05 14:59–15:18 UTC, main (2e0b604) and now interleaved under load
+6.6–11 (the floor itself took 0.67–0.83 s instead of ~0.53), best of three per cell:
+
+==========  ==================  ===========================  ===========================
+assets      floor CPU           main: demo CPU (ratio)       now: demo CPU (ratio)
+==========  ==================  ===========================  ===========================
+10,000      0.67–0.69           2.12 / 2.13 (3.15 / 3.08)    1.92 / 2.15 (2.88 / 3.13)
+10,000 [*]  —                   2.35–2.55 (six runs)         1.95–2.19 (six runs)
+100,000     8.8–9.2             31.5, 2 workers (3.41)       30.5, 2 workers (3.45)
+==========  ==================  ===========================  ===========================
+
+[*] the demo alone, six runs each, main and now alternating, timed by phase (below).
+The gain is real but within this load's noise for the ratio: building the reference data
+0.29–0.37 → 0.11–0.14 s (locations, manufacturers, models and employees inserted
+together, the same rows), generating the lives 0.88–0.93 → 0.70–0.85 (the same rows
+byte for byte: a JSON encoder made once, change entries without a dict, per-order
+custom-field plans). At 100,000 the generation runs in worker processes and the
+database work in this process dominates: the gain is ~3 %.
+
+The target (ratio ≤ 1.5, issue 17) is **not** met, and cannot be with this schema.
+Where the demo's CPU goes now (10,000 assets, single process, seconds, load ~8):
+generating the lives 0.70–0.85, reference data 0.11–0.14, and the database work of our
+own schema 1.1–1.2 — its inserts (foreign keys, unique indexes, approval triggers)
+0.43–0.51, the commit 0.26–0.27, the search index rebuild (rank table and FTS)
+0.17–0.22, building the secondary indexes 0.12–0.16, the rest 0.07. That database work
+alone is ~1.7× the floor (the 17 indexes of ``assets``, 14 of them sort indexes, and
+:mod:`desktop.services.search`). Tried and dropped: checking the approvals'
+segregation-of-duties triggers once at the end instead of per row (the set-based check
+cost 0.050 s, the per-row triggers 0.056: the same lookups either way); foreign keys
+checked at the end (``PRAGMA foreign_key_check`` 0.045–0.067 s against 0.075–0.096 per
+row: at most 0.03–0.05 s, and ``PRAGMA foreign_keys`` cannot change inside the
+transaction the demo opens first — not done); generating in a worker process already at
+10,000 assets (+1.5 s CPU for starting it and sending rows back, and no shorter wall
+under load ~8: 10.0 / 7.6 / 8.0 s single, 11.5 / 12.8 / 14.7 s with a worker).
 
 Run: ``uv run python -m tests.benchmarks.bench_demo [ASSETS ...]`` (default 10,000
 100,000) or ``uv run pytest tests/benchmarks/bench_demo.py -s``. Targets: ratio ≤ 1.5
