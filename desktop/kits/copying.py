@@ -54,7 +54,6 @@ from desktop.domain.incidents import IncidentStatus
 from desktop.domain.lifecycle import ProcedureState
 from desktop.errors import NotFoundError
 from desktop.kits.model import HISTORY_PER_ASSET, Cancel, KitCancelled, Progress, Scope
-from desktop.kits.stored_values import uuid_from_hex
 from desktop.services.search import search_condition
 from desktop.services.values import json_value
 from desktop.storage.models import Asset, Audit, AuditExpected, Base, Location
@@ -371,10 +370,10 @@ def copy_scope(
     *,
     progress: Progress | None,
     cancel: Cancel | None,
-) -> list[uuid.UUID]:
+) -> list[str]:
     """Copy reference data and ``scope``'s records from ``session`` (the source) into the
     empty data tables of ``kit`` (inside the caller's transaction), and the kit's base
-    rows; return the scope's asset ids."""
+    rows; return the scope's asset ids (32 hex digits each, sorted)."""
     copier = _Copier(session, kit, scope, staged=False)
     _copy_all(copier, scope, progress=progress, cancel=cancel)
     asset_ids = base_rows(kit)
@@ -604,7 +603,7 @@ def _json_reader(column: Column[Any], dialect: Dialect) -> Callable[[Any], objec
     return lambda stored: json_value(reader(stored))
 
 
-def base_rows(kit: Connection, only: str = "1") -> list[uuid.UUID]:
+def base_rows(kit: Connection, only: str = "1") -> list[str]:
     """Write the kit's base rows (``kit_base``: the values each field had when the kit
     was filled, as the sync compares them: those of :func:`desktop.kits.schema.base_values`
     of the asset) of the assets matching the SQL condition ``only`` (all by default);
@@ -665,4 +664,4 @@ def base_rows(kit: Connection, only: str = "1") -> list[uuid.UUID]:
             "INSERT INTO kit_base (asset_id, version, server_version, vals) VALUES (?, ?, ?, ?)",
             base,
         )
-    return [uuid_from_hex(row[0]) for row in driver.execute("SELECT id FROM assets ORDER BY id")]
+    return [row[0] for row in driver.execute("SELECT id FROM assets ORDER BY id")]

@@ -40,6 +40,7 @@ from desktop.kits.copying import (
     stage_scope,
 )
 from desktop.kits.model import Cancel, Progress, Scope
+from desktop.kits.stored_values import uuid_from_hex
 from desktop.services.reference_queries import LocationRow, location_paths
 from desktop.services.search import BULK_UPKEEP_MIN, search_index_paused, search_rows_replaced
 from desktop.services.values import json_value
@@ -222,7 +223,15 @@ def _location_names(session: Session, ids: Sequence[uuid.UUID]) -> list[str]:
 
 @dataclass
 class Copied:
-    asset_ids: list[uuid.UUID]
+    """What a fill or refresh left in the kit: its assets' ids as the kit stores them
+    (32 hex digits, sorted; text, which the garbage collector does not track, where
+    10,000 UUIDs made a full collection land in the refresh)."""
+
+    asset_keys: list[str]
+
+    @property
+    def asset_ids(self) -> list[uuid.UUID]:
+        return [uuid_from_hex(key) for key in self.asset_keys]
 
 
 def base_values(row: Any) -> dict[str, object]:
