@@ -19,6 +19,7 @@ from desktop.services.approvals import approve, pending_approvals
 from desktop.services.audit_actions import AuditAction
 from desktop.services.audit_scans import record_scan
 from desktop.services.audits import close_audit, start_audit
+from desktop.services.reference import create_location
 from desktop.storage.database import Database
 from desktop.storage.models import Asset
 from tests.approval_templates import set_approval_rule
@@ -239,6 +240,38 @@ def test_the_room_picker_finds_a_location_by_any_part_of_its_code_or_path(
     with qtbot.waitSignal(dialog.started, timeout=5000) as started:
         qtbot.keyClick(edit, Qt.Key.Key_Return)
     assert started.args[0].scope == "Room A2"
+
+
+def test_the_room_picker_finds_an_accented_name_typed_without_its_accents(
+    qtbot: QtBot, world: World
+) -> None:
+    """The register's search finds "Zürich" for "zurich"; the scope picker offered
+    nothing for it (found by the new user)."""
+    with world.db.write() as session:
+        create_location(
+            session, name="Zürich office", kind="room", parent_id=world.building, code="ZRH-1"
+        )
+    window = AuditWindow(world.db, "auditor")
+    qtbot.addWidget(window)
+    window.show()
+    dialog = window.open_start_dialog()
+    assert dialog is not None
+    edit = dialog.scope.lineEdit()
+    completer = dialog.scope.completer()
+    assert edit is not None and completer is not None
+    qtbot.keyClicks(edit, "zurich")
+    popup = completer.popup()
+    assert popup is not None
+    qtbot.waitUntil(popup.isVisible, timeout=5000)
+    offered = completer.completionModel()
+    assert [offered.index(r, 0).data() for r in range(offered.rowCount())] == [
+        "Head office › Building A › Zürich office  [ZRH-1]"
+    ]
+    assert edit.text() == "zurich"  # what was typed stays until a choice is made
+    popup.hide()
+    with qtbot.waitSignal(dialog.started, timeout=5000) as started:
+        qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert started.args[0].scope == "Zürich office"
 
 
 def test_recorded_moves_wait_for_approval_when_the_template_asks(
