@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.approvals import approve, pending_approvals
@@ -165,6 +165,30 @@ def test_reconcile_close_apply_and_report(
 
     path = tmp_path / "hq.xlsx"
     view.save_report(path)
+    qtbot.waitUntil(lambda: view.status.text() == f"Report saved: {path}", timeout=5000)
+    assert load_workbook(path)["Summary"]["B1"].value == "HQ"
+
+
+def test_save_report_from_the_reconciliation_suggests_the_audits_name(
+    qtbot: QtBot, world: World, tmp_path: Path
+) -> None:
+    """The save dialog of the reconciliation's Save report started with no file name
+    (the audits window's suggests the audit's; found by the new user)."""
+    audit = start_audit(world.db, scope_location_id=world.site, started_by="auditor", name="HQ")
+    view = ReconciliationView(world.db, "auditor", audit.id)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: "HQ" in view.header.text())
+    qtbot.mouseClick(view.report_button, Qt.MouseButton.LeftButton)
+    dialog = view.findChild(QFileDialog)
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    (suggested,) = dialog.selectedFiles()
+    assert Path(suggested).name == "HQ.xlsx"
+    dialog.setDirectory(str(tmp_path))
+    dialog.selectFile("HQ.xlsx")
+    dialog.accept()
+    path = tmp_path / "HQ.xlsx"
     qtbot.waitUntil(lambda: view.status.text() == f"Report saved: {path}", timeout=5000)
     assert load_workbook(path)["Summary"]["B1"].value == "HQ"
 
