@@ -35,6 +35,8 @@ from PySide6.QtWidgets import (
 from desktop.domain.lifecycle import STATUS_LABELS
 from desktop.services.register_rows import AssetFilter
 from desktop.storage.database import Database
+from desktop.storage.folding import fold
+from ui.gui.folding_completer import FOLDED_ROLE, FoldingCompleter
 from ui.gui.worker import Progress, Worker
 
 #: Coalesces keys that arrive together (a paste, released held keys): the next turn of the
@@ -94,10 +96,12 @@ class ChoiceModel(QAbstractListModel):
     def __init__(self, everything: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[tuple[Any, str]] = [(ANY, everything)]
+        self._folded: dict[int, str] = {}  # row → folded text, made when first asked
 
     def set_choices(self, choices: list[tuple[Any, str]]) -> None:
         self.beginResetModel()
         self._rows = [self._rows[0], *choices]
+        self._folded.clear()
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -113,6 +117,11 @@ class ChoiceModel(QAbstractListModel):
             return text
         if role == Qt.ItemDataRole.UserRole:
             return value
+        if role == FOLDED_ROLE:  # what a FoldingCompleter matches typed text against
+            row = index.row()
+            if row not in self._folded:
+                self._folded[row] = fold(text)
+            return self._folded[row]
         return None
 
 
@@ -139,6 +148,8 @@ class FilterBar(QWidget):
         self.assignee = self._choice_combo("Assigned to", "Anyone")
         self.assignee.setEditable(True)
         self.assignee.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        # Any part of a name, accents ignored as in the search ("joao" offers "João").
+        self.assignee.setCompleter(FoldingCompleter(self.assignee.model(), self.assignee))
         self.group = self._choice_combo("Owning group", "All groups")
         self.overdue = self._toggle(
             "Overdue for audit", "Active assets whose audit interval has passed"

@@ -12,13 +12,14 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.approvals import approve, pending_approvals
 from desktop.services.audit_actions import AuditAction
 from desktop.services.audit_scans import record_scan
 from desktop.services.audits import close_audit, start_audit
+from desktop.services.reference import create_location
 from desktop.storage.database import Database
 from desktop.storage.models import Asset
 from tests.approval_templates import set_approval_rule
@@ -168,6 +169,30 @@ def test_reconcile_close_apply_and_report(
     assert load_workbook(path)["Summary"]["B1"].value == "HQ"
 
 
+def test_save_report_from_the_reconciliation_suggests_the_audits_name(
+    qtbot: QtBot, world: World, tmp_path: Path
+) -> None:
+    """The save dialog of the reconciliation's Save report started with no file name
+    (the audits window's suggests the audit's; found by the new user)."""
+    audit = start_audit(world.db, scope_location_id=world.site, started_by="auditor", name="HQ")
+    view = ReconciliationView(world.db, "auditor", audit.id)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: "HQ" in view.header.text())
+    qtbot.mouseClick(view.report_button, Qt.MouseButton.LeftButton)
+    dialog = view.findChild(QFileDialog)
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    (suggested,) = dialog.selectedFiles()
+    assert Path(suggested).name == "HQ.xlsx"
+    dialog.setDirectory(str(tmp_path))
+    dialog.selectFile("HQ.xlsx")
+    dialog.accept()
+    path = tmp_path / "HQ.xlsx"
+    qtbot.waitUntil(lambda: view.status.text() == f"Report saved: {path}", timeout=5000)
+    assert load_workbook(path)["Summary"]["B1"].value == "HQ"
+
+
 def test_closed_audit_cannot_be_scanned_from_the_window(qtbot: QtBot, world: World) -> None:
     audit = start_audit(world.db, scope_location_id=world.site, started_by="auditor")
     close_audit(world.db, audit_id=audit.id, closed_by="auditor")
@@ -239,6 +264,38 @@ def test_the_room_picker_finds_a_location_by_any_part_of_its_code_or_path(
     with qtbot.waitSignal(dialog.started, timeout=5000) as started:
         qtbot.keyClick(edit, Qt.Key.Key_Return)
     assert started.args[0].scope == "Room A2"
+
+
+def test_the_room_picker_finds_an_accented_name_typed_without_its_accents(
+    qtbot: QtBot, world: World
+) -> None:
+    """The register's search finds "Zürich" for "zurich"; the scope picker offered
+    nothing for it (found by the new user)."""
+    with world.db.write() as session:
+        create_location(
+            session, name="Zürich office", kind="room", parent_id=world.building, code="ZRH-1"
+        )
+    window = AuditWindow(world.db, "auditor")
+    qtbot.addWidget(window)
+    window.show()
+    dialog = window.open_start_dialog()
+    assert dialog is not None
+    edit = dialog.scope.lineEdit()
+    completer = dialog.scope.completer()
+    assert edit is not None and completer is not None
+    qtbot.keyClicks(edit, "zurich")
+    popup = completer.popup()
+    assert popup is not None
+    qtbot.waitUntil(popup.isVisible, timeout=5000)
+    offered = completer.completionModel()
+    assert [offered.index(r, 0).data() for r in range(offered.rowCount())] == [
+        "Head office › Building A › Zürich office  [ZRH-1]"
+    ]
+    assert edit.text() == "zurich"  # what was typed stays until a choice is made
+    popup.hide()
+    with qtbot.waitSignal(dialog.started, timeout=5000) as started:
+        qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert started.args[0].scope == "Zürich office"
 
 
 def test_recorded_moves_wait_for_approval_when_the_template_asks(

@@ -87,3 +87,43 @@ def test_export_of_a_view_sorted_by_location_follows_the_view(
     exported = [row[0] for row in workbook["Assets"].iter_rows(min_row=2, values_only=True)]
     workbook.close()
     assert exported == shown
+
+
+def test_a_typed_name_of_an_existing_file_is_replaced_only_when_asked_twice(
+    qtbot: QtBot, register: Register, tmp_path: Path
+) -> None:
+    """The save dialog asks before replacing a file; a name typed in the field did not:
+    Return overwrote last month's export without a word (found by the new user)."""
+    window = open_window(qtbot, register, tmp_path)
+    kept = tmp_path / "last month.csv"
+    kept.write_text("Asset tag\nKEEP-1\n", encoding="utf-8")
+    qtbot.keyClick(
+        window.view.table,
+        Qt.Key.Key_E,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    dialog: Any = window.open_dialogs[-1]
+    dialog.path.selectAll()
+    qtbot.keyClicks(dialog.path, str(kept))
+    qtbot.keyClick(dialog.path, Qt.Key.Key_Return)  # the default button: Export
+    assert dialog.worker is None and dialog.isVisible()
+    assert "exists already" in dialog.message.text() and str(kept) in dialog.message.text()
+    assert kept.read_text(encoding="utf-8") == "Asset tag\nKEEP-1\n"
+
+    other = tmp_path / "other.csv"
+    dialog.path.selectAll()
+    qtbot.keyClicks(dialog.path, str(other))  # another name is written at once
+    with qtbot.waitSignal(dialog.exported, timeout=20_000):
+        qtbot.keyClick(dialog.path, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.worker is None, timeout=10_000)
+    assert len(_exported_tags(other)) == register.size
+
+    dialog.path.selectAll()
+    qtbot.keyClicks(dialog.path, str(kept))
+    qtbot.keyClick(dialog.path, Qt.Key.Key_Return)  # asks again for the kept file
+    assert kept.read_text(encoding="utf-8") == "Asset tag\nKEEP-1\n"
+    with qtbot.waitSignal(dialog.exported, timeout=20_000):
+        qtbot.keyClick(dialog.path, Qt.Key.Key_Return)  # pressed again: replaced
+    qtbot.waitUntil(lambda: dialog.worker is None, timeout=10_000)
+    assert len(_exported_tags(kept)) == register.size
+    assert "Exported" in dialog.message.text()

@@ -8,9 +8,11 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 
 from desktop.services.queries import AssetFilter
+from desktop.services.reference import create_person
 from tests.ui.gui.conftest import Register
 from ui.gui.filter_bar import FilterBar
 from ui.gui.models.asset_table_model import AssetTableModel
@@ -116,3 +118,36 @@ def test_an_expected_key_asks_for_the_search_it_will_make_and_settle_goes_back(
     qtbot.wait(20)
     assert emitted[3:] == ["MON-0003", "MON-00039"]
     qtbot.waitUntil(lambda: model.filter.search == "MON-00039")
+
+
+def test_the_assigned_to_list_finds_a_name_typed_without_its_accents(
+    qtbot: QtBot, bar_and_model: tuple[FilterBar, AssetTableModel], register: Register
+) -> None:
+    """The search finds "João" for "joao"; the Assigned to list's completion matched the
+    start of a name with its accents, so "joao" or "conceicao" offered nothing (found by
+    the new user)."""
+    bar, model = bar_and_model
+    with register.db.write() as session:
+        joao = create_person(session, name="João Conceição", username="jconceicao").id
+    with qtbot.waitSignal(bar.load_choices().finished, timeout=10_000):
+        pass
+    edit, completer = bar.assignee.lineEdit(), bar.assignee.completer()
+    assert edit is not None and completer is not None
+    popup = completer.popup()
+    assert popup is not None
+    bar.show()
+    qtbot.waitExposed(bar)
+    bar.activateWindow()
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus, timeout=5000)
+    qtbot.keyClick(edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # "Anyone" goes
+    qtbot.keyClicks(edit, "conceicao")  # any part of the name
+    qtbot.waitUntil(popup.isVisible, timeout=5000)
+    offered = completer.completionModel()
+    assert [offered.index(r, 0).data() for r in range(offered.rowCount())] == ["João Conceição"]
+    with qtbot.waitSignal(bar.filter_changed, timeout=5000):
+        qtbot.keyClick(popup, Qt.Key.Key_Down)
+        qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert bar.current_filter.assigned_to_id == joao
+    qtbot.waitUntil(lambda: model.filter.assigned_to_id == joao, timeout=5000)
+    assert bar.assignee.currentText() == "João Conceição"

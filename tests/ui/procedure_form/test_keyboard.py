@@ -9,9 +9,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.queries import asset_detail, count_assets
+from desktop.services.reference import create_location
 from tests.factories import World
 from tests.journeys.hid_scanner import type_as_a_person, typing_reached_its_field
 from tests.ui.procedure_form.conftest import OpenForm
+from ui.gui.procedure_form.editors import ReferenceEditor
 
 
 def focused() -> QWidget:
@@ -171,3 +173,44 @@ def test_receive_without_a_name_is_named_after_its_model(
         detail = asset_detail(session, tag="LAP-900002")
     assert detail.row.name == "Lenovo ThinkPad T14 Gen 5"
     assert detail.row.model == "ThinkPad T14 Gen 5"
+
+
+def test_a_pick_list_finds_an_accented_name_typed_without_its_accents(
+    qtbot: QtBot, open_form: OpenForm, sqlite_world: World
+) -> None:
+    """The register's search finds "Zürich office" for "zurich"; the form's pick lists
+    offered nothing for it and refused "zurich office" (found by the new user)."""
+    with sqlite_world.db.write() as session:
+        zurich = create_location(
+            session,
+            name="Zürich office",
+            kind="room",
+            parent_id=sqlite_world.building,
+            code="ZRH-1",
+        ).id
+    sqlite_world.receive(tag="LAP-1")
+    dialog = open_form(ProcedureKind.INSTALL, ["LAP-1"])
+    assert dialog.view is not None
+    location = dialog.view.asset_editors["location"]
+    assert isinstance(location, ReferenceEditor)
+    for _ in range(6):  # the form starts on Assigned to; Shift+Tab goes back a field
+        if owns_focus(location.widget):
+            break
+        qtbot.keyClick(focused(), Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert owns_focus(location.widget)
+    qtbot.keyClick(focused(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(focused(), Qt.Key.Key_Delete)  # the asset's current room goes
+    type_(qtbot, "zurich")
+    completer = location.combo.completer()
+    assert completer is not None
+    popup = completer.popup()
+    assert popup is not None
+    qtbot.waitUntil(popup.isVisible, timeout=5000)
+    offered = completer.completionModel()
+    shown = [str(offered.index(r, 0).data()) for r in range(offered.rowCount())]
+    assert shown == ["Head office › Building A › Zürich office  ·  ZRH-1"], shown
+    popup.hide()
+    type_(qtbot, " office")  # the whole name, still without its accent, then on
+    qtbot.keyClick(focused(), Qt.Key.Key_Tab)
+    assert location.problem() is None
+    assert location.value() == zurich

@@ -299,7 +299,9 @@ class ReconciliationView(QWidget):
         )
 
     def choose_report_path(self) -> None:
-        dialog = QFileDialog(self, "Save the audit report", "", "Excel workbook (*.xlsx)")
+        # The audit's name, as Save report in the audits window suggests (was empty).
+        name = f"{self._result.audit.name}.xlsx" if self._result is not None else ""
+        dialog = QFileDialog(self, "Save the audit report", name, "Excel workbook (*.xlsx)")
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix("xlsx")
         dialog.fileSelected.connect(lambda path: self.save_report(Path(path)))

@@ -7,7 +7,6 @@ import uuid
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -26,7 +25,9 @@ from desktop.services.audits import (
     start_audit,
 )
 from desktop.storage.database import Database
+from desktop.storage.folding import fold
 from ui.gui.audits.jobs import JobList
+from ui.gui.folding_completer import FOLDED_ROLE, FoldingCompleter, fold_item_texts
 
 
 class StartAuditDialog(QDialog):
@@ -54,11 +55,9 @@ class StartAuditDialog(QDialog):
             code = f"  [{choice.code}]" if choice.code else ""
             self.scope.addItem(f"{choice.label}{code}", choice.id)
         # Typing finds a location by any part of its path or code ("a2", "building a").
-        completer = QCompleter(self.scope.model(), self.scope)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.scope.setCompleter(completer)
+        # Accents and case ignored, as in the register's search ("zurich").
+        fold_item_texts(self.scope)
+        self.scope.setCompleter(FoldingCompleter(self.scope.model(), self.scope))
         self.scope.setCurrentIndex(-1)  # nothing audited by accident: the user names it
         scope_edit = self.scope.lineEdit()
         if scope_edit is not None:
@@ -108,8 +107,12 @@ class StartAuditDialog(QDialog):
         exact = self.scope.findText(typed, Qt.MatchFlag.MatchFixedString)
         if exact >= 0:
             return _location_id(self.scope.itemData(exact))
-        needle = typed.casefold()
-        hits = [i for i in range(self.scope.count()) if needle in self.scope.itemText(i).casefold()]
+        needle = fold(typed)  # as the list offers them: "zurich" is in "Zürich office"
+        hits = [
+            i
+            for i in range(self.scope.count())
+            if needle in str(self.scope.itemData(i, FOLDED_ROLE))
+        ]
         return _location_id(self.scope.itemData(hits[0])) if len(hits) == 1 else None
 
     def submit(self) -> None:

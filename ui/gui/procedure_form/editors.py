@@ -16,7 +16,6 @@ from PySide6.QtGui import QKeyEvent, QWheelEvent
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QComboBox,
-    QCompleter,
     QLineEdit,
     QPlainTextEdit,
     QStyle,
@@ -27,6 +26,8 @@ from desktop.domain.fields import FieldType
 from desktop.domain.lifecycle import STATUS_LABELS, AssetStatus
 from desktop.domain.typed_dates import describe_order, order_of, parse_typed_date
 from desktop.services.reference_queries import PATH_SEPARATOR, Choice
+from desktop.storage.folding import fold
+from ui.gui.folding_completer import FoldingCompleter, fold_item_texts
 
 
 class OptionalDateEdit(QLineEdit):
@@ -157,18 +158,16 @@ class ReferenceCombo(_NoWheelCombo):
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setMaxVisibleItems(20)
-        #: Lower-cased item text → row, and last path segment → rows (for "Room A1").
+        #: Folded item text → row, and last path segment → rows (for "Room A1"); folded
+        #: as the search folds (accents and case ignored): "zurich office" names it.
         self._by_text: dict[str, int] = {}
         self._by_tail: dict[str, list[int]] = {}
-        #: Lower-cased detail (a location's code, a person's user name…) → rows: a code
+        #: Folded detail (a location's code, a person's user name…) → rows: a code
         #: typed as on the CLI (LON-B1.04) names its location.
         self._by_detail: dict[str, list[int]] = {}
         self._fill(choices)
-        completer = QCompleter(self.model(), self)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.setCompleter(completer)
+        # "zurich" offers "Zürich office", as the register's search finds it.
+        self.setCompleter(FoldingCompleter(self.model(), self))
         self.setCurrentIndex(0)
 
     def _fill(self, choices: Sequence[Choice]) -> None:
@@ -176,12 +175,13 @@ class ReferenceCombo(_NoWheelCombo):
         for row, choice in enumerate(choices, start=1):
             label = f"{choice.label}  ·  {choice.detail}" if choice.detail else choice.label
             self.addItem(label, str(choice.id))  # strings: QVariant compares them by value
-            self._by_text.setdefault(label.lower(), row)
-            self._by_text.setdefault(choice.label.lower(), row)
-            tail = choice.label.rsplit(PATH_SEPARATOR, 1)[-1].lower()
+            self._by_text.setdefault(fold(label), row)
+            self._by_text.setdefault(fold(choice.label), row)
+            tail = fold(choice.label.rsplit(PATH_SEPARATOR, 1)[-1])
             self._by_tail.setdefault(tail, []).append(row)
             if choice.detail:
-                self._by_detail.setdefault(choice.detail.strip().lower(), []).append(row)
+                self._by_detail.setdefault(fold(choice.detail.strip()), []).append(row)
+        fold_item_texts(self)
 
     def set_choices(self, choices: Sequence[Choice]) -> None:
         """Offer other choices (the models of the chosen category); the chosen value stays
@@ -222,7 +222,7 @@ class ReferenceCombo(_NoWheelCombo):
         """The row the typed text names: its full text, its name, its code or user name
         (when only one choice has it), or — when only one choice ends so — the last part
         of a path ("Room A1")."""
-        text = self.typed_text().lower()
+        text = fold(self.typed_text())
         if not text:
             return -1
         if text in self._by_text:

@@ -58,6 +58,7 @@ class ExportDialog(QDialog):
         self.username = username
         self.asset_filter = asset_filter or AssetFilter()
         self.sort, self.descending = sort, descending
+        self._replace_confirmed: Path | None = None  # an existing file the user may replace
 
         form = QFormLayout()
         self.current = QRadioButton(f"The current view ({self.asset_filter.describe()})")
@@ -117,12 +118,22 @@ class ExportDialog(QDialog):
         )
         if path:
             self.path.setText(path)
+            self._replace_confirmed = Path(path)  # the save dialog asked about replacing it
 
     def _export(self) -> None:
         path = Path(self.path.text().strip())
         if path.suffix.lower() not in (".xlsx", ".csv"):
             path = path.with_suffix(".xlsx")
             self.path.setText(str(path))
+        if path.exists() and path != self._replace_confirmed:
+            # A typed name must not silently overwrite a file (the save dialog asks too).
+            self._replace_confirmed = path
+            self.message.setStyleSheet("color: #8a5a00;")
+            self.message.setText(
+                f"{path} exists already. Press Export again to replace it, "
+                "or type another file name."
+            )
+            return
         flt = self.asset_filter if self.current.isChecked() else AssetFilter()
         db, user, sort, descending = self.database, self.username, self.sort, self.descending
 
@@ -150,6 +161,7 @@ class ExportDialog(QDialog):
     def _done(self, result: ExportResult) -> None:
         self.message.setStyleSheet("color: #1d6b2a;")
         self.message.setText(f"Exported {result.rows} assets to {result.path}")
+        self._replace_confirmed = Path(result.path)  # the file just written is the user's
         self.cancel.setText("Close")
         self.exported.emit(result)
 
