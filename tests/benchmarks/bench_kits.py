@@ -62,8 +62,8 @@ the same run.
   was 0.25–0.26 s CPU against 0.05 s: **5.1–5.2× CPU** (4.1–4.2× wall), sync and refresh
   6.8–7.0×, the refresh alone 11.5–11.8× — the issue's 2× is missed. Not in the floor,
   in ours: reading the kit's journal and marking it (and the kit's base versions) in a
-  kit transaction of its own with ``synchronous=FULL``, the idempotency reads (which ids the server has, which entries
-  the conflict queue holds), the server state the rules read, the rules themselves,
+  kit transaction of its own with ``synchronous=FULL``, the idempotency reads (which
+  ids the server has, which entries the conflict queue holds), the server state the rules read, the rules themselves,
   ``updated_at`` and its index, the replay notes. Ours replays runs of changes and
   scans in bulk (``desktop.kits.bulk_replay``: the server state the rules need read in a
   few set-based statements per window, each record decided in order by the services'
