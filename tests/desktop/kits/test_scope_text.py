@@ -19,15 +19,7 @@ def test_a_shared_location_name_is_shown_with_its_path(world: World, tmp_path: P
         depot = create_location(s, name="Depot", kind="site")
         depot_floor = create_location(s, name="Floor 1", kind="floor", parent_id=depot.id)
         depot_floor_id = depot_floor.id
-    kit = tmp_path / "depot.adkit"
-    scope = kits.Scope(location_ids=(depot_floor_id, world.room_a))
-    kits.checkout(world.db, scope, "tech", kit)
-    kit_db = Database(f"sqlite:///{kit}")
-    try:
-        info = kits.kit_info(kit_db)
-    finally:
-        kit_db.dispose()
-    assert info is not None
+    info = _kit_of(world, kits.Scope(location_ids=(depot_floor_id, world.room_a)), tmp_path)
     assert info.scope_text == "Depot › Floor 1, Room A1 (and below)"
     assert "Depot › Floor 1, Room A1 (and below)" in banner_html(info)
 
@@ -40,12 +32,17 @@ def test_names_equal_but_for_case_beyond_ascii_are_shown_with_their_paths(
         create_location(s, name="Büro", kind="room", parent_id=world.building)
         depot = create_location(s, name="Depot", kind="site")
         depot_office_id = create_location(s, name="BÜRO", kind="room", parent_id=depot.id).id
-    kit = tmp_path / "depot.adkit"
-    kits.checkout(world.db, kits.Scope(location_ids=(depot_office_id,)), "tech", kit)
+    info = _kit_of(world, kits.Scope(location_ids=(depot_office_id,)), tmp_path)
+    assert info.scope_text == "Depot › BÜRO (and below)"
+
+
+def _kit_of(world: World, scope: kits.Scope, folder: Path) -> kits.KitInfo:
+    kit = folder / "depot.adkit"
+    kits.checkout(world.db, scope, "tech", kit)
     kit_db = Database(f"sqlite:///{kit}")
     try:
         info = kits.kit_info(kit_db)
     finally:
         kit_db.dispose()
     assert info is not None
-    assert info.scope_text == "Depot › BÜRO (and below)"
+    return info
