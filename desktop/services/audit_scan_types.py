@@ -17,6 +17,11 @@ class ScanKind(StrEnum):
     ROOM_REOPEN = "room_reopen"
 
 
+#: What people count as scans: tags (scanned or found without a label) and room labels —
+#: not an undo, the scan it cancels, or a room's finish and re-open marks.
+COUNTED_SCAN_KINDS = (ScanKind.ASSET.value, ScanKind.MANUAL.value, ScanKind.LOCATION.value)
+
+
 class ScanClass(StrEnum):
     """What a scan turned out to be."""
 

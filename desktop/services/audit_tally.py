@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from desktop.domain.lifecycle import AssetStatus
 from desktop.domain.tags import normalize_tag
 from desktop.services.audit_history import locations_at
+from desktop.services.audit_scan_types import COUNTED_SCAN_KINDS
 from desktop.services.audit_scans import COUNTED, ScanClass, ScanKind, ScanResult
 from desktop.services.audits import (
     AuditSummary,
@@ -285,7 +286,7 @@ def reconcile(session: Session, audit_id: uuid.UUID) -> Reconciliation:
         unknown=tuple(item(None, s) for s in unknown.values()),
         retired=ordered(by_class[ScanClass.RETIRED]),
         duplicates=duplicates,
-        scans=len(scans),
+        scans=sum(1 for scan in scans if scan.kind in COUNTED_SCAN_KINDS),
     )
 
 

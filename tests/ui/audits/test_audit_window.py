@@ -74,6 +74,35 @@ def test_start_an_audit_and_scan_into_it(qtbot: QtBot, world: World) -> None:
     shot(window, "audit-window")
 
 
+def test_the_audits_list_counts_what_was_scanned_not_an_undo_or_a_finished_room(
+    qtbot: QtBot, world: World
+) -> None:
+    """A new user saw 8 scans listed for 5: the undone scan, the undo itself and the
+    room's finish mark were counted too. The reconciliation counts the same scans."""
+    from desktop.services.audit_tally import reconcile
+
+    audit = start_audit(world.db, scope_location_id=world.building, started_by="auditor")
+    window = AuditWindow(world.db, "auditor")
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+    screen = ScanScreen(world.db, "auditor", audit.id, beep=lambda: None)
+    qtbot.addWidget(screen)
+    screen.show()
+    qtbot.waitExposed(screen)
+    for text in ("ROOM-A2", "LAP-3", "LAP-1"):
+        qtbot.keyClicks(screen.scan_field, text)
+        qtbot.keyClick(screen.scan_field, Qt.Key.Key_Return)
+    qtbot.keyClick(screen.scan_field, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.mouseClick(screen.room_button, Qt.MouseButton.LeftButton)  # Finish room
+    qtbot.waitUntil(lambda: "Re-open room" in screen.room_button.text(), timeout=5000)
+    screen.close()
+    window.refresh()
+    qtbot.waitUntil(lambda: window.model.rows()[0].scans == 2, timeout=5000)  # ROOM-A2, LAP-3
+    with world.db.read() as session:
+        assert reconcile(session, audit.id).scans == 2
+
+
 def test_a_closed_audit_with_nothing_to_act_on_greys_those_actions_and_says_why(
     qtbot: QtBot, world: World
 ) -> None:
