@@ -47,9 +47,11 @@ def database_is_kit(database: Any) -> bool:
 def kit_owner(database: Any) -> str | None:
     """The user name of the person who checked out the kit ``database`` is, or None when it
     is not a kit (a server is not asked)."""
-    if not database_is_kit(database):
+    if database.backend != "sqlite":
         return None
     with database.connect() as connection:
+        if not connection_is_kit(connection):
+            return None
         owner = connection.exec_driver_sql("SELECT checked_out_by FROM kit_meta").scalar()
     return str(owner) if owner else None
 
