@@ -26,19 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.lifecycle import (
-    KIND_TARGET_STATUS,
-    AssetStatus,
-    ProcedureKind,
-    ProcedureState,
-    status_move_problem,
-)
-from desktop.domain.permissions import Work, work_for
+from desktop.domain.lifecycle import ProcedureKind, ProcedureState
 from desktop.errors import DesktopError, NotFoundError
 from desktop.scanning import ScannerConfig
 from desktop.services.register_rows import AssetFilter
 from desktop.settings import DATE_FORMAT, Settings, signed_in_person
 from desktop.storage.database import Database, open_database
+from ui.gui.action_states import MAX_PROCEDURE_ASSETS, ActionStates
 from ui.gui.feature_menus import FeatureMenus
 from ui.gui.kits.kit_menu import KitMenu
 from ui.gui.layout_state import LayoutState, fitting_size
@@ -60,8 +54,6 @@ PROCEDURE_ACTIONS: tuple[tuple[ProcedureKind, str, str], ...] = (
     (ProcedureKind.DECOMMISSION, "&Decommission…", "Ctrl+Shift+D"),
     (ProcedureKind.DISPOSE, "Dis&pose…", "Ctrl+Shift+X"),
 )
-#: More selected assets than this are not sent to one procedure form.
-MAX_PROCEDURE_ASSETS = 1000
 #: A search or sort still reading after this long shows so in the status bar (ms).
 BUSY_NOTICE_MS = 250
 DEMO_ASSETS = 2000
@@ -91,9 +83,7 @@ class MainWindow(QMainWindow):
         self.unknown_tag_prompt: QMessageBox | None = None
         self._pending_selection: uuid.UUID | None = None  # selected once the rows are read
         self._pending_hint: ScrollHint | None = CENTRE  # and how the view goes to it
-        #: Why the signed-in person may not do a work the window offers (read after the
-        #: first paint; the services refuse it anyway, the actions say so beforehand).
-        self.role_refusals: dict[Work, str] = {}
+        self.action_states = ActionStates(self)  # which actions are offered, why not
         self.setWindowTitle("Assetdesk")
         self.resize(fitting_size(self, 1360, 820))
 
@@ -225,7 +215,7 @@ class MainWindow(QMainWindow):
             self.username = self._acting_username()
             self._update_status_labels()
             self._update_actions()
-        self.read_role_refusals()
+        self.action_states.read_role_refusals()
         self._track(self.view.filter_bar.load_choices())
         self.features.refresh_badge()
         self.kit.refresh()
@@ -247,7 +237,8 @@ class MainWindow(QMainWindow):
         self.features.refresh_badge()
         if self.kit.info is not None:  # in a kit: what waits to sync (made meanwhile)
             self.kit.refresh()
-        self.read_role_refusals()  # an administrator may have changed the person's roles
+        # An administrator may have changed the person's roles.
+        self.action_states.read_role_refusals()
         if len(rows) == 1:  # the asset being worked on stays selected
             self.select_asset(rows[0].id, ScrollHint.EnsureVisible if in_sight else None)
         self._show_selected_detail()
@@ -387,86 +378,7 @@ class MainWindow(QMainWindow):
         return True
 
     def _update_actions(self) -> None:
-        rows = self.selected_rows()
-        too_many = len(self.view.table.selectionModel().selectedRows()) > MAX_PROCEDURE_ASSETS
-        kit = getattr(self, "kit", None)
-        returned = kit.returned_note() if kit is not None else None
-        features = getattr(self, "features", None)
-        if features is not None:  # an incident logged in a returned kit would be refused
-            incident = features.incident_action
-            incident.setEnabled(returned is None)
-            incident.setToolTip(
-                f"Log an incident: {returned}"
-                if returned is not None
-                else "Log an incident (about the selected assets, if any)"
-            )
-            incident.setStatusTip(incident.toolTip())
-            features.show_returned(returned)
-        cannot_import = returned or self.role_refusals.get(Work.IMPORT)
-        self.import_action.setEnabled(cannot_import is None)
-        self.import_action.setToolTip(
-            f"Import a spreadsheet: {cannot_import}"
-            if cannot_import is not None
-            else "Add or update assets from a spreadsheet"
-        )
-        self.import_action.setStatusTip(self.import_action.toolTip())
-        for kind, action in self.procedure_actions.items():
-            refused = returned or self.role_refusals.get(work_for(kind))
-            if refused is not None:
-                action.setEnabled(False)
-                action.setToolTip(f"{kind.label}: {refused}")
-                action.setStatusTip(action.toolTip())
-                continue
-            if kind is ProcedureKind.RECEIVE:
-                action.setEnabled(True)
-                action.setToolTip("Receive a new asset into stock")
-                continue
-            reason = None
-            if too_many:
-                reason = f"select at most {MAX_PROCEDURE_ASSETS:,} assets for one procedure"
-            elif not rows:
-                reason = "select one or more assets first"
-            else:
-                target = KIND_TARGET_STATUS.get(kind)  # install, decommission, dispose
-                for row in rows:
-                    problem = status_move_problem(kind, AssetStatus(row.status), target)
-                    if problem:
-                        reason = f"{row.tag}: {problem}"
-                        break
-            action.setEnabled(reason is None)
-            label = kind.label
-            tip = f"{label} the selected assets" if reason is None else f"{label}: {reason}"
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
-
-    def read_role_refusals(self) -> None:
-        """Read, on a worker, which of the window's procedures and the import the signed-in
-        person's roles refuse; the actions are greyed with the reason once it is known."""
-        database, username = self.database, self.username
-        works = (Work.IMPORT, *(work_for(kind) for kind in self.procedure_actions))
-
-        def job(progress: Progress, cancel: threading.Event) -> dict[Work, str]:
-            from desktop.services.permissions import refusals  # the ORM: not before paint
-
-            return refusals(database, username, works)
-
-        def read(result: object) -> None:
-            assert isinstance(result, dict)
-            if (database, username) == (self.database, self.username):  # not a stale read
-                self.role_refusals = result
-                self._update_actions()
-
-        def failed(error: object) -> None:
-            # A read in the background: a refusal is the form's to say when it opens (a
-            # message box at every F5 would repeat it); a bug is not kept quiet.
-            if not isinstance(error, DesktopError):
-                self.show_error(error)
-
-        worker = Worker(job, self)
-        worker.succeeded.connect(read)
-        worker.failed.connect(failed)
-        self._track(worker)
-        worker.start()
+        self.action_states.update()
 
     # -- procedures, reference data, settings -----------------------------------------
 
@@ -532,7 +444,7 @@ class MainWindow(QMainWindow):
         self._update_status_labels()
         if changed:  # another person: their approvals and roles, not the last one's
             self.features.refresh_badge()
-            self.read_role_refusals()
+            self.action_states.read_role_refusals()
 
     def _open_dialog(self, dialog: Any) -> None:
         self.open_dialogs.append(dialog)
@@ -581,7 +493,7 @@ class MainWindow(QMainWindow):
         old.dispose()
         self._update_status_labels()
         self.features.refresh_badge()
-        self.read_role_refusals()
+        self.action_states.read_role_refusals()
         self.kit.refresh()
         self.statusBar().showMessage(f"Now using {database.description}.", 5000)
 

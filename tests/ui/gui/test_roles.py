@@ -27,7 +27,7 @@ def test_the_change_form_opens_for_a_technician_by_its_shortcut(
     window.handle_scan("LAP-00001")
     action = window.procedure_actions[ProcedureKind.CHANGE]
     qtbot.waitUntil(lambda: not window._workers, timeout=10_000)  # the roles are read
-    assert window.role_refusals == {}
+    assert window.action_states.role_refusals == {}
     assert action.isEnabled()
     assert action.toolTip() == "Change the selected assets"
     press(qtbot, window, Qt.Key.Key_E)
