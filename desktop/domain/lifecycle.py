@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from enum import StrEnum
 
@@ -197,3 +198,33 @@ def waiting_procedure_conflicts(new: ProcedureKind, waiting: ProcedureKind) -> b
     install waits...). Changes may overlap: the approval of the waiting one then finds the
     asset changed and ends as a conflict (desktop.services.approvals)."""
     return new in STATUS_MOVING_KINDS and waiting in STATUS_MOVING_KINDS
+
+
+#: How a sentence names a procedure of each kind ("a disposal of LAP-000006").
+PROCEDURE_NOUNS: dict[ProcedureKind, str] = {
+    ProcedureKind.RECEIVE: "a receipt",
+    ProcedureKind.INSTALL: "an installation",
+    ProcedureKind.CHANGE: "a change",
+    ProcedureKind.DECOMMISSION: "a decommission",
+    ProcedureKind.DISPOSE: "a disposal",
+    ProcedureKind.AUDIT_CORRECTION: "an audit correction",
+    ProcedureKind.IMPORT: "an import",
+}
+
+
+def waiting_procedure_refusal(
+    new: ProcedureKind, tag: str, waiting: Iterable[tuple[uuid.UUID, str]]
+) -> str | None:
+    """Why ``new`` may not be recorded on the asset tagged ``tag`` while one of the
+    ``waiting`` procedures (id, kind value; in the order they were performed) awaits
+    approval there; None when none stops it. The services refuse with it, the window
+    greys its actions with it."""
+    for procedure_id, waiting_kind in waiting:
+        kind = ProcedureKind(waiting_kind)
+        if waiting_procedure_conflicts(new, kind):
+            return (
+                f"{PROCEDURE_NOUNS.get(kind, kind.label.lower())} of {tag} already waits for "
+                f"approval (procedure {str(procedure_id)[:8]}): approve, reject or cancel "
+                "it first"
+            )
+    return None

@@ -31,7 +31,7 @@ from desktop.domain.lifecycle import (
     ProcedureKind,
     ProcedureState,
     decommissioned_change_problem,
-    waiting_procedure_conflicts,
+    waiting_procedure_refusal,
 )
 from desktop.errors import Problem
 from desktop.storage.models import Asset, AssetModel, Category, Location, Procedure
@@ -145,18 +145,6 @@ def apply_lifecycle_rules(
             )
 
 
-#: How a sentence names a procedure of each kind ("a disposal of LAP-000006").
-PROCEDURE_NOUNS: dict[ProcedureKind, str] = {
-    ProcedureKind.RECEIVE: "a receipt",
-    ProcedureKind.INSTALL: "an installation",
-    ProcedureKind.CHANGE: "a change",
-    ProcedureKind.DECOMMISSION: "a decommission",
-    ProcedureKind.DISPOSE: "a disposal",
-    ProcedureKind.AUDIT_CORRECTION: "an audit correction",
-    ProcedureKind.IMPORT: "an import",
-}
-
-
 def waiting_procedure_problem(
     session: Session,
     kind: ProcedureKind,
@@ -166,7 +154,7 @@ def waiting_procedure_problem(
     pending: Mapping[uuid.UUID, Sequence[tuple[uuid.UUID, str]]] | None = None,
 ) -> Problem | None:
     """Why ``kind`` may not be recorded on the asset while another procedure waits for
-    approval there (see :func:`desktop.domain.lifecycle.waiting_procedure_conflicts`).
+    approval there (see :func:`desktop.domain.lifecycle.waiting_procedure_refusal`).
 
     ``pending``: the waiting procedures (id, kind) of each asset in the order they were
     performed, read by the caller for many assets at once (:func:`pending_procedures`);
@@ -183,16 +171,8 @@ def waiting_procedure_problem(
             .order_by(Procedure.performed_at)
         )
     )
-    for procedure_id, waiting_kind in rows:
-        waiting = ProcedureKind(waiting_kind)
-        if waiting_procedure_conflicts(kind, waiting):
-            return Problem(
-                "procedure",
-                f"{PROCEDURE_NOUNS.get(waiting, waiting.label.lower())} of {tag} already waits for "
-                f"approval (procedure {str(procedure_id)[:8]}): approve, reject or cancel "
-                "it first",
-            )
-    return None
+    message = waiting_procedure_refusal(kind, tag, rows)
+    return None if message is None else Problem("procedure", message)
 
 
 def pending_procedures(

@@ -118,6 +118,10 @@ class AssetRow:
     #: view by :mod:`desktop.services.register_checkouts`; empty elsewhere).
     checked_out_by: str = ""
     checked_out_at: dt.datetime | None = None
+    #: The procedures waiting for approval on it (id, kind value), oldest first (filled in
+    #: for the register's view by :mod:`desktop.services.register_checkouts`; empty
+    #: elsewhere): the window greys a second move of its status.
+    pending: tuple[tuple[uuid.UUID, str], ...] = ()
 
 
 def asset_row(r: Sequence[Any]) -> AssetRow:

@@ -1,24 +1,31 @@
-"""Benchmark: what the register's *Checked out* column costs a page read (issue 16).
+"""Benchmark: what the register's marks cost a page read: the *Checked out* column (issue
+16) and the procedures waiting for approval that grey a second status move.
 
     uv run python tests/benchmarks/bench_register_checkouts.py [REGISTER.sqlite3]
 
 REGISTER: a large SQLite register; without one, a 1,000,000-asset register is made once
 (``bench_main_window.make_big_register``, about 2 minutes) in the temp folder. It is read
-only, except that an open checkout of 10,000 assets is inserted for the second half of
-the run and removed at the end (in its own transaction, with sqlite3).
+only, except that an open checkout of 10,000 assets is inserted for the second part of
+the run and removed at the end (in its own transaction, with sqlite3), and 10,000
+procedures waiting for approval (on other assets) for the third part, inserted in the
+read transaction of that part and rolled back with it (procedures are never deleted).
 
 For pages of 100 rows (sorted by tag at the top, the middle and the end of the register;
 sorted by location, a looked-up name) it prints, interleaved and taking the best of
 several pairs, the CPU time of
 
-* **before / after**: ``RegisterPager.page`` alone (the read before the column) against
-  ``with_checkouts(connection, RegisterPager.page(...))`` (the read the window does now),
-  once with no kit out and once with a 10,000-asset kit out; the ratio after / before is
-  the column's cost on the page read;
-* **the marks against their floor**: ``with_checkouts`` alone against raw ``sqlite3``
-  doing the same bare work (the "any kit out?" probe, then the page's 100 ids against
-  ``kit_checkout_assets`` joined to the checkout and its person, ``fetchall()``), no
-  SQLAlchemy, no dataclasses.
+* **column / page**: ``RegisterPager.page`` alone (the read before the column) against
+  ``with_checkouts(connection, RegisterPager.page(...))``: the column's cost;
+* **waiting / column**: ``with_checkouts(connection, page)`` (the window's read before the
+  waiting procedures) against ``with_marks(connection, page)`` (its read now): what
+  reading the waiting procedures adds;
+* **the marks against their floor**: ``with_marks`` alone against raw ``sqlite3`` (the
+  same connection) doing the same bare work (the "any kit out?" probe, then the page's
+  100 ids against ``kit_checkout_assets`` joined to the checkout and its person, and
+  against the waiting procedures, ``fetchall()``), no SQLAlchemy, no dataclasses;
+
+each with no kit out and nothing waiting, with a 10,000-asset kit out, and with 10,000
+procedures waiting.
 """
 
 from __future__ import annotations
@@ -32,7 +39,10 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from desktop.services.register_checkouts import with_checkouts
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session
+
+from desktop.services.register_checkouts import with_checkouts, with_marks
 from desktop.services.register_pages import RegisterPager
 from desktop.services.register_rows import AssetFilter, AssetRow
 from desktop.storage.database import Database, open_database
@@ -41,12 +51,17 @@ GENERATED = Path(tempfile.gettempdir()) / "assetdesk-bench-register-checkouts-1m
 PAIRS = 15
 PAGE = 100
 KIT_ASSETS = 10_000
+WAITING = 10_000
 
 _FLOOR_ANY = "SELECT 1 FROM kit_checkouts WHERE returned_at IS NULL LIMIT 1"
 _FLOOR_MARKS = (
     "SELECT ka.asset_id, p.name, k.checked_out_at FROM kit_checkout_assets ka "
     "JOIN kit_checkouts k ON k.id = ka.kit_id JOIN people p ON p.id = k.checked_out_by_id "
     "WHERE k.returned_at IS NULL AND ka.asset_id IN ({marks}) ORDER BY k.checked_out_at"
+)
+_FLOOR_PENDING = (
+    "SELECT asset_id, id, kind FROM procedures WHERE +state = 'pending_approval' "
+    "AND asset_id IN ({marks}) ORDER BY performed_at"
 )
 
 
@@ -114,7 +129,9 @@ def remove_checkout(path: Path, kit: str) -> None:
         con.close()
 
 
-def bench_state(db: Database, raw: sqlite3.Connection, total: int, state: str) -> None:
+def bench_state(
+    db: Database, total: int, state: str, setup: Callable[[Connection], object] | None = None
+) -> None:
     print(f"{state}:")
     views = [
         ("tag, first page", "tag", 0),
@@ -122,29 +139,67 @@ def bench_state(db: Database, raw: sqlite3.Connection, total: int, state: str) -
         ("tag, last page", "tag", total - PAGE),
         ("location, first page", "location", 0),
     ]
-    for label, sort, offset in views:
-        bench_view(db, raw, label, sort, offset)
-
-
-def bench_view(db: Database, raw: sqlite3.Connection, label: str, sort: str, offset: int) -> None:
-    pager = RegisterPager(AssetFilter(), sort=sort)
-    with db.read() as session:
-        rows: list[AssetRow] = pager.page(session, offset, PAGE)  # warm the pager
+    with db.read() as session:  # rolled back at the end: what ``setup`` inserted too
         connection = session.connection()
-        after, before = best_pairs(
-            lambda: with_checkouts(connection, pager.page(session, offset, PAGE)),
-            lambda: pager.page(session, offset, PAGE),
+        if setup is not None:
+            setup(connection)
+        for label, sort, offset in views:
+            bench_view(session, label, sort, offset)
+
+
+def bench_view(session: Session, label: str, sort: str, offset: int) -> None:
+    pager = RegisterPager(AssetFilter(), sort=sort)
+    rows: list[AssetRow] = pager.page(session, offset, PAGE)  # warm the pager
+    connection = session.connection()
+    raw = connection.connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection)
+    column_, page = best_pairs(
+        lambda: with_checkouts(connection, pager.page(session, offset, PAGE)),
+        lambda: pager.page(session, offset, PAGE),
+    )
+    print(line(f"page read ({label})", column_, page, ("column", "page")))
+    after, before = best_pairs(
+        lambda: with_marks(connection, pager.page(session, offset, PAGE)),
+        lambda: with_checkouts(connection, pager.page(session, offset, PAGE)),
+    )
+    print(line(f"page read ({label})", after, before, ("marks", "column")))
+    hex_ids = [row.id.hex for row in rows]
+    marks = ", ".join("?" for _ in hex_ids)
+    marks_sql = _FLOOR_MARKS.format(marks=marks)
+    pending_sql = _FLOOR_PENDING.format(marks=marks)
+
+    def floor() -> None:
+        if raw.execute(_FLOOR_ANY).fetchone() is not None:
+            raw.execute(marks_sql, hex_ids).fetchall()
+        raw.execute(pending_sql, hex_ids).fetchall()
+
+    ours, bare = best_pairs(lambda: with_marks(connection, rows), floor)
+    print(line(f"marks only ({label})", ours, bare, ("ours", "floor")))
+
+
+def procedures_waiting(count: int) -> Callable[[Connection], object]:
+    """Insert ``count`` decommissions waiting for approval (every 100th asset by tag, one
+    after the kit's), in the caller's transaction."""
+
+    def insert(connection: Connection) -> None:
+        raw = connection.connection.driver_connection
+        assert isinstance(raw, sqlite3.Connection)
+        template, person = raw.execute(
+            "SELECT t.id, p.id FROM procedure_templates t, people p LIMIT 1"
+        ).fetchone()
+        now = "2026-12-05 08:00:00.000000"
+        raw.execute(
+            "INSERT INTO procedures (id, asset_id, kind, state, template_id, template_version, "
+            "performed_by_id, performed_at, ticket_ref, reason, answers, changes, origin, "
+            "origin_detail, approvals_required, note, version, created_at, updated_at) "
+            "SELECT lower(hex(randomblob(16))), id, 'decommission', 'pending_approval', ?, 1, "
+            "?, ?, '', 'bench', '{}', '{}', 'gui', '', 1, '', 1, ?, ? FROM "
+            "(SELECT id, row_number() OVER (ORDER BY tag_key) AS n FROM assets) "
+            "WHERE n % 100 = 2 LIMIT ?",
+            (template, person, now, now, now, count),
         )
-        print(line(f"page read ({label})", after, before, ("after", "before")))
-        hex_ids = [row.id.hex for row in rows]
-        marks_sql = _FLOOR_MARKS.format(marks=", ".join("?" for _ in hex_ids))
 
-        def floor() -> None:
-            if raw.execute(_FLOOR_ANY).fetchone() is not None:
-                raw.execute(marks_sql, hex_ids).fetchall()
-
-        ours, bare = best_pairs(lambda: with_checkouts(connection, rows), floor)
-        print(line(f"marks only ({label})", ours, bare, ("ours", "floor")))
+    return insert
 
 
 def main(argv: list[str]) -> int:
@@ -156,19 +211,19 @@ def main(argv: list[str]) -> int:
         print(f"generating 1,000,000 assets in {path} …", flush=True)
         make_big_register(path, 1_000_000)
     db = open_database(f"sqlite:///{path}")  # migrates an older file before timing
-    raw = sqlite3.connect(path)
     try:
         with db.read() as session:
             total = RegisterPager(AssetFilter()).count(session)
         print(f"register {path}: {total:,} assets; uptime load {os.getloadavg()}")
-        bench_state(db, raw, total, "no kit out")
+        bench_state(db, total, "no kit out, nothing waiting")
         kit = checkout_assets(path, KIT_ASSETS)
         try:
-            bench_state(db, raw, total, f"one kit of {KIT_ASSETS:,} assets out")
+            bench_state(db, total, f"one kit of {KIT_ASSETS:,} assets out")
         finally:
             remove_checkout(path, kit)
+        waiting = f"{WAITING:,} procedures waiting for approval"
+        bench_state(db, total, waiting, procedures_waiting(WAITING))
     finally:
-        raw.close()
         db.dispose()
     return 0
 

@@ -3,7 +3,8 @@
 A greyed action says why in its tooltip and status tip: the signed-in person's roles
 (read on a worker after the first paint, :func:`desktop.services.permissions.refusals`),
 a field kit that was returned, the selection (none, too many, a status the procedure
-cannot move from). The services refuse the same things anyway; the actions say so
+cannot move from, a move of its status already waiting for approval: the register's rows
+carry their waiting procedures, :mod:`desktop.services.register_checkouts`). The services refuse the same things anyway; the actions say so
 before a form is filled.
 """
 
@@ -17,6 +18,7 @@ from desktop.domain.lifecycle import (
     AssetStatus,
     ProcedureKind,
     status_move_problem,
+    waiting_procedure_refusal,
 )
 from desktop.domain.permissions import Work, work_for
 from desktop.errors import DesktopError
@@ -120,10 +122,14 @@ class ActionStates:
 
 def selection_problem(kind: ProcedureKind, rows: list[Any]) -> str | None:
     """Why ``kind`` cannot be recorded on the selected register rows, naming the first
-    asset that stops it; None when it can."""
+    asset that stops it: a status it cannot move from, or a move of its status that
+    already waits for approval; None when it can."""
     target = KIND_TARGET_STATUS.get(kind)  # install, decommission, dispose
     for row in rows:
         problem = status_move_problem(kind, AssetStatus(row.status), target)
         if problem:
             return f"{row.tag}: {problem}"
+        waiting = waiting_procedure_refusal(kind, row.tag, row.pending)
+        if waiting:
+            return waiting
     return None

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from desktop import kits
-from desktop.services.register_checkouts import with_checkouts
+from desktop.services.register_checkouts import with_checkouts, with_marks
 from desktop.services.register_pages import RegisterPager
 from desktop.services.register_rows import AssetFilter
 from tests.desktop.kits.helpers import kit_of
@@ -36,3 +36,14 @@ def test_assets_out_in_a_kit_are_marked_until_it_is_returned(world: World, tmp_p
         assert _marks(field) == {"LAP-1": ""}  # the kit itself holds no checkouts
         kits.check_in(field.db, world.db, "tech")
     assert _marks(world) == {"LAP-1": ""}
+
+
+def test_a_page_carries_the_procedures_waiting_for_approval_on_its_assets(world: World) -> None:
+    """What the window greys a second status move by: one read for the page's ids."""
+    world.receive(tag="LAP-1")
+    world.receive(tag="LAP-2")
+    waiting = world.decommission("LAP-1")
+    with world.db.read() as session:
+        rows = RegisterPager(AssetFilter()).page(session, 0, 100)
+        marked = {r.tag: r.pending for r in with_marks(session.connection(), rows)}
+    assert marked == {"LAP-1": ((waiting.procedure_id, "decommission"),), "LAP-2": ()}

@@ -14,7 +14,12 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import Qt
 
 from desktop.domain.lifecycle import Origin, ProcedureKind
-from desktop.services.procedures import ProcedureRequest, record_procedure, record_procedures
+from desktop.services.procedures import (
+    ProcedureOutcome,
+    ProcedureRequest,
+    record_procedure,
+    record_procedures,
+)
 from desktop.settings import CURRENT_USER, Settings
 from desktop.storage.database import Database
 from tests.backends import make_database
@@ -31,9 +36,9 @@ class Register:
     world: World
     size: int
 
-    def decommission_waiting_for_approval(self, tag: str) -> None:
+    def decommission_waiting_for_approval(self, tag: str) -> ProcedureOutcome:
         """Record a decommission by "tech" of the asset: it waits for an approver."""
-        record_procedure(
+        return record_procedure(
             self.db,
             ProcedureRequest(
                 kind=ProcedureKind.DECOMMISSION,

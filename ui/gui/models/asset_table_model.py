@@ -121,23 +121,23 @@ class _Reader:
     def page(
         self, database: Database, number: int, cancel: threading.Event | None = None
     ) -> list[AssetRow]:
-        from desktop.services.register_checkouts import with_checkouts
+        from desktop.services.register_checkouts import with_marks
 
         with database.read() as session:
             rows = self.pager().page(session, number * PAGE_SIZE, PAGE_SIZE, cancel=cancel)
-            return with_checkouts(session.connection(), rows)
+            return with_marks(session.connection(), rows)
 
     def first_page(self, database: Database, cancel: threading.Event | None) -> list[AssetRow]:
         """The first page; for the whole register by one plain query, without the ORM."""
         view = self.view
         if view.filter == AssetFilter():
-            from desktop.services.register_checkouts import with_checkouts
+            from desktop.services.register_checkouts import with_marks
             from desktop.services.register_rows import first_page_rows
 
             with database.connect() as connection:
                 rows = first_page_rows(connection, view.sort, view.descending, PAGE_SIZE)
                 if rows is not None:
-                    return with_checkouts(connection, rows)
+                    return with_marks(connection, rows)
         return self.page(database, 0, cancel)
 
 
@@ -272,14 +272,14 @@ class AssetTableModel(QAbstractTableModel):
     def refresh_assets(self, asset_ids: list[uuid.UUID]) -> None:
         """Show the current values of these assets; reload if one is not in view."""
         from desktop.services.queries import assets_by_ids
-        from desktop.services.register_checkouts import with_checkouts
+        from desktop.services.register_checkouts import with_marks
 
         loaded = {aid: self.loaded_row_of(aid) for aid in asset_ids}
         if any(row is None for row in loaded.values()):
             self.reload()
             return
         with self._database.read() as session:
-            rows = with_checkouts(session.connection(), assets_by_ids(session, asset_ids))
+            rows = with_marks(session.connection(), assets_by_ids(session, asset_ids))
             fresh = {row.id: row for row in rows}
         for asset_id, row in loaded.items():
             assert row is not None
