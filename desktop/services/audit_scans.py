@@ -7,8 +7,9 @@ re-opening a room is recorded the same way.
 
 The *current room* belongs to the person scanning (a screen, a CLI run): it is passed in
 with each scan and returned, changed when a location label was scanned. A scanned text is
-an asset tag first and a location code only if no asset has that tag. Without a current
-room an expected asset counts as found where it is expected.
+an asset tag first, then a location's code, name or path (typed by hand for a room
+without a label: :mod:`desktop.services.audit_room_names`). Without a current room an
+expected asset counts as found where it is expected.
 
 "Undo" cancels the newest asset, manual or location scan not yet cancelled; finishing and
 re-opening a room are not undone, they undo each other.
@@ -37,6 +38,7 @@ from desktop.errors import (
     ValidationError,
 )
 from desktop.services.audit_history import locations_at
+from desktop.services.audit_room_names import scanned_location
 from desktop.services.audit_scan_types import (
     CLASS_LABELS,
     COUNTED,
@@ -92,7 +94,6 @@ def _not_undone(audit_id: Any) -> Any:
 _RETIRED_VALUES = frozenset(s.value for s in RETIRED_STATUSES)
 
 _ASSET_BY_TAG = select(Asset).where(Asset.tag_key == bindparam("key"))
-_LOCATION_BY_CODE = select(Location).where(Location.code_key == bindparam("key"))
 _PERSON_BY_USERNAME = select(Person.id, Person.name, Person.active).where(
     func.lower(Person.username) == bindparam("username")
 )
@@ -273,9 +274,9 @@ def record_scan_in_session(
         else None
     )
     if asset is None:
-        location = session.execute(_LOCATION_BY_CODE, {"key": key}).scalar_one_or_none()
-        if location is not None:
-            return _room_scan(session, audit, person_id, text, location)
+        found = scanned_location(session, text, key)  # its code, or its name typed by hand
+        if found is not None:
+            return _room_scan(session, audit, person_id, *found)
     room = _usable_room(session, audit, room_id)
     if asset is None:
         repeat = _unknown_already_scanned(session, audit.id, key)

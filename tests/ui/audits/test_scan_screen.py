@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from PySide6.QtCore import Qt
 
+from desktop.services import reference
 from desktop.services.audits import start_audit
 from desktop.storage.database import Database
 from desktop.storage.models import AuditScan
@@ -169,3 +170,34 @@ def test_the_scanning_window_closes_by_keys(qtbot: QtBot, world: World) -> None:
     with qtbot.waitSignal(screen.closed, timeout=5000):
         qtbot.keyClick(screen.scan_field, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
     assert not screen.isVisible()
+
+
+def test_a_room_typed_by_hand_is_that_room_and_a_shared_name_is_refused(
+    qtbot: QtBot, world: World
+) -> None:
+    """A room without a label: its name or path, typed and Enter, is that room (stored by
+    its code); a name two rooms share says so and stores nothing; unknown tags stay."""
+    with world.db.write() as s:
+        for parent in (world.room_a, world.room_b):
+            reference.create_location(s, name="Réserve", parent_id=parent)
+    audit = start_audit(world.db, scope_location_id=world.site, started_by="auditor")
+    screen = ScanScreen(world.db, "auditor", audit.id, beep=lambda: None)
+    qtbot.addWidget(screen)
+    screen.show()
+    qtbot.waitExposed(screen)
+    scan(qtbot, screen, "Head office / Building A / Room A2")
+    assert screen.answer.text() == "ROOM\nNow scanning in Room A2"
+    assert screen.room_label.text() == "Room: Room A2"
+    qtbot.keyClicks(screen.scan_field, "reserve")
+    qtbot.keyClick(screen.scan_field, Qt.Key.Key_Return)
+    assert screen.answer.text().startswith("REFUSED\n2 locations are named “reserve”: ")
+    assert "Room A1 › Réserve" in screen.answer.text()
+    assert screen.room_label.text() == "Room: Room A2"  # not guessed
+    scan(qtbot, screen, "room a1 / reserve")
+    assert screen.room_label.text() == "Room: Réserve"
+    scan(qtbot, screen, "ZZZ-404")
+    assert screen.answer.text().startswith("UNKNOWN")
+    raws = stored(world)
+    assert raws[0] == ("ROOM-A2", "room")
+    assert raws[1][1] == "room" and raws[1][0] != "room a1 / reserve"  # its generated code
+    assert raws[2] == ("ZZZ-404", "unknown")

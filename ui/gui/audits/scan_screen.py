@@ -157,7 +157,7 @@ class ScanScreen(QWidget):
         self.scan_field.tab_ends_scan = "tab" in self._scanner.terminators
         self.scan_field.setFont(big)
         self.scan_field.setMinimumHeight(64)
-        self.scan_field.setPlaceholderText("Scan a tag or a room label")
+        self.scan_field.setPlaceholderText("Scan a tag or a room label (or type a room's name)")
         self.scan_field.returnPressed.connect(self._on_return)
         self.scan_field.undo_requested.connect(self.undo)
         self.answer = QLabel(self)
