@@ -47,6 +47,9 @@ class AssetField:
         type: how values are validated, shown and stored.
         column: the ``Asset`` attribute that holds it.
         max_length: for text fields, the longest value the database keeps.
+        accepts_scan: a barcode scanned while the field has the focus becomes its value
+            (a serial number printed as a barcode); a scan into any other field is
+            ignored, so that a stray scan never changes a field.
     """
 
     key: str
@@ -54,6 +57,7 @@ class AssetField:
     type: FieldType
     column: str
     max_length: int | None = None
+    accepts_scan: bool = False
 
 
 ASSET_FIELDS: tuple[AssetField, ...] = (
@@ -61,7 +65,9 @@ ASSET_FIELDS: tuple[AssetField, ...] = (
     AssetField("name", "Name", FieldType.TEXT, "name", 200),
     AssetField("category", "Category", FieldType.CATEGORY, "category_id"),
     AssetField("model", "Model", FieldType.MODEL, "model_id"),
-    AssetField("serial_number", "Serial number", FieldType.TEXT, "serial_number", 100),
+    AssetField(
+        "serial_number", "Serial number", FieldType.TEXT, "serial_number", 100, accepts_scan=True
+    ),
     AssetField("status", "Status", FieldType.STATUS, "status"),
     AssetField("location", "Location", FieldType.LOCATION, "location_id"),
     AssetField("assigned_to", "Assigned to", FieldType.PERSON, "assigned_to_id"),

@@ -38,6 +38,10 @@ PROCEDURE_KIND_VALUES = frozenset(kind.value for kind in ProcedureKind)
 
 @dataclass(frozen=True)
 class TemplateField:
+    """A field a template adds to the form; ``accepts_scan`` (``"accepts_scan": true`` in
+    the template, text fields only): a barcode scanned into it becomes its value (a wipe
+    certificate's or an evidence label's number); other fields ignore scans."""
+
     key: str
     label: str
     type: FieldType
@@ -45,6 +49,7 @@ class TemplateField:
     help: str = ""
     choices: tuple[str, ...] = ()
     max_length: int | None = None
+    accepts_scan: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,10 @@ class FormAssetField:
     @property
     def type(self) -> FieldType:
         return FIELDS_BY_KEY[self.key].type
+
+    @property
+    def accepts_scan(self) -> bool:
+        return FIELDS_BY_KEY[self.key].accepts_scan
 
 
 @dataclass(frozen=True)
@@ -137,6 +146,8 @@ class TemplateDefinition:
                     help=str(f.get("help", "")),
                     choices=tuple(f.get("choices", ())),
                     max_length=f.get("max_length"),
+                    accepts_scan=bool(f.get("accepts_scan", False))
+                    and FieldType(f["type"]) is FieldType.TEXT,
                 )
                 for f in data.get("fields", [])
             ),

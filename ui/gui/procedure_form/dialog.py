@@ -360,12 +360,21 @@ class ProcedureDialog(QDialog):
     # -- scans ---------------------------------------------------------------------
 
     def _scanned(self, code: str) -> None:
-        """A scan while the form has the focus. On a Receive form whose Asset tag is still
-        empty, it is the new asset's tag label; anything else is ignored (a form never
-        changes a field because a scanner fired), and the line above the buttons says so."""
+        """A scan while the form has the focus. Into a field that accepts scans (a serial
+        number, a template's evidence number), it is that field's value; on a Receive form
+        whose Asset tag is still empty, it is the new asset's tag label; anything else is
+        ignored (a stray scan never changes a field), and the line above the buttons says
+        so."""
+        focused = QApplication.focusWidget()
+        editor = self.view.editor_owning(focused) if self.view is not None else None
+        if editor is not None and editor.accepts_scan and editor.widget.isEnabled():
+            editor.set_value(code)
+            editor.changed.emit()  # checked and counted as typed
+            self._show_scan(f"Scanned {code} into {editor.label}.")
+            self.focusNextChild()
+            return
         tag = self.view.asset_editors.get("tag") if self.view is not None else None
         if self._kind is ProcedureKind.RECEIVE and tag is not None and tag.is_empty():
-            focused = QApplication.focusWidget()
             in_tag = focused is not None and (
                 focused is tag.widget or tag.widget.isAncestorOf(focused)
             )
@@ -375,8 +384,8 @@ class ProcedureDialog(QDialog):
                 self.focusNextChild()  # on to the next field, as after typing the tag
             return
         self._show_scan(
-            f"Scan ignored in the form: {code}. A scan never changes a field here; "
-            "type a new tag by hand if one is needed."
+            f"Scan ignored in the form: {code}. Only a field marked “type or scan” takes a "
+            "scan; type a new tag by hand if one is needed."
         )
 
     def _show_scan(self, text: str) -> None:

@@ -249,6 +249,15 @@ class FieldEditor(QObject):
         self.label = label
         self.type = type_
         self.widget = widget
+        #: A barcode scanned while the field has the focus becomes its value (its field or
+        #: template says so); other fields ignore scans (see ProcedureDialog._scanned).
+        self.accepts_scan = False
+
+    def accept_scans(self) -> None:
+        """Take a scan made in the field as its value, and say so in the empty field."""
+        self.accepts_scan = True
+        if not self.widget.property("placeholderText"):
+            self.widget.setProperty("placeholderText", "type or scan")
 
     def value(self) -> object:
         raise NotImplementedError

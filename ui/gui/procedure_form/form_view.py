@@ -169,6 +169,8 @@ class FormView(QWidget):
                 date_format=self._date_format,
             )
             self.asset_editors[spec.key] = editor
+            if spec.accepts_scan:
+                editor.accept_scans()
             self._add_row(form, editor, required=spec.required, help_text=spec.help)
         if "tag" in self.asset_editors and self.context.kind is ProcedureKind.RECEIVE:
             tag_edit = self.asset_editors["tag"].widget
@@ -212,6 +214,8 @@ class FormView(QWidget):
                 date_format=self._date_format,
             )
             self.answer_editors[spec.key] = editor
+            if spec.accepts_scan:
+                editor.accept_scans()
             self._add_row(form, editor, required=spec.required, help_text=spec.help)
         return box
 
