@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY
@@ -270,11 +270,8 @@ class _Planner(RowValues):
     def plan(
         self, first: int, progress: Progress | None, cancel: threading.Event | None
     ) -> list[RowPlan]:
-        data = [
-            i
-            for i in range(first, len(self.table.rows))
-            if any(c not in (None, "") and str(c).strip() for c in self.table.rows[i])
-        ]
+        rows = self.table.rows
+        data = [i for i in range(first, len(rows)) if _has_content(rows[i])]
         existing = self._existing_assets(data)
         if self.index.create and {"tag", "category"} <= set(self.mapped):
             self.index.file_tag_prefixes = file_tag_prefixes(
@@ -327,6 +324,7 @@ class _Planner(RowValues):
         else:
             column = table.c.id
             lookup = sorted(_uuids(keys))
+        lookup = self._present(column, lookup)
         for start in range(0, len(lookup), CHUNK):
             chunk = lookup[start : start + CHUNK]
             for row in self.session.execute(select(table).where(column.in_(chunk))).mappings():
@@ -341,6 +339,19 @@ class _Planner(RowValues):
                 result[key] = found
         return result
 
+    def _present(self, column: Any, keys: list[Any]) -> list[Any]:
+        """``keys`` (sorted) that may be in the assets' ``column``: all of them, or when
+        the register holds fewer assets than there are keys, those among its values (one
+        read of the column instead of a lookup per key — an empty register, none)."""
+        table = Asset.__table__
+        if not keys:
+            return keys
+        held = self.session.execute(select(func.count()).select_from(table)).scalar_one()
+        if held >= len(keys):
+            return keys
+        wanted = set(keys)
+        return sorted({v for (v,) in self.session.execute(select(column)) if v in wanted})
+
     def _tags_in_use(self, indices: Sequence[int]) -> dict[str, uuid.UUID]:
         if "tag" not in self.mapped:
             return {}
@@ -349,6 +360,7 @@ class _Planner(RowValues):
         )
         table = Asset.__table__
         found: dict[str, uuid.UUID] = {}
+        keys = self._present(table.c.tag_key, keys)
         for start in range(0, len(keys), CHUNK):
             chunk = keys[start : start + CHUNK]
             for tag_key, asset_id in self.session.execute(
@@ -651,3 +663,14 @@ def _uuids(texts: Iterable[str]) -> list[uuid.UUID]:
         except ValueError:
             continue
     return result
+
+
+def _has_content(row: Sequence[object]) -> bool:
+    """Whether a row holds a cell other than empty text or blanks (any number, date or
+    truth value counts)."""
+    for cell in row:
+        if cell is None or cell == "":
+            continue
+        if cell.__class__ is not str or cell.strip():
+            return True
+    return False
