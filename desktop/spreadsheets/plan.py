@@ -274,12 +274,14 @@ class _Planner(RowValues):
         data = [i for i in range(first, len(rows)) if _has_content(rows[i])]
         existing = self._existing_assets(data)
         if self.index.create and {"tag", "category"} <= set(self.mapped):
-            self.index.file_tag_prefixes = file_tag_prefixes(
-                (category, tag)
-                for c, t in zip(
-                    self._cells("category", data), self._cells("tag", data), strict=True
+            self.index.file_tag_prefixes = _FilePrefixes(
+                lambda: file_tag_prefixes(
+                    (category, tag)
+                    for c, t in zip(
+                        self._cells("category", data), self._cells("tag", data), strict=True
+                    )
+                    if (category := parse.clean_text(c)) and (tag := parse.clean_text(t))
                 )
-                if (category := parse.clean_text(c)) and (tag := parse.clean_text(t))
             )
         if self.options.match is MatchKey.TAG and "tag" in self.mapped:
             # The assets found by tag are the tags in use (the same query, already run).
@@ -674,3 +676,19 @@ def _has_content(row: Sequence[object]) -> bool:
         if cell.__class__ is not str or cell.strip():
             return True
     return False
+
+
+class _FilePrefixes(dict[str, str]):
+    """The file's tag prefixes by category (see file_tag_prefixes), worked out when a new
+    category first asks (a file whose categories all exist never does: a pass over every
+    row saved)."""
+
+    def __init__(self, compute: Callable[[], dict[str, str]]) -> None:
+        super().__init__()
+        self._compute: Callable[[], dict[str, str]] | None = compute
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        if self._compute is not None:
+            self.update(self._compute())
+            self._compute = None
+        return super().get(key, default)
