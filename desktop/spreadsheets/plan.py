@@ -270,8 +270,8 @@ class _Planner(RowValues):
     def plan(
         self, first: int, progress: Progress | None, cancel: threading.Event | None
     ) -> list[RowPlan]:
-        rows = self.table.rows
-        data = [i for i in range(first, len(rows)) if _has_content(rows[i])]
+        read = self.table.rows
+        data = [i for i in range(first, len(read)) if _has_content(read[i])]
         existing = self._existing_assets(data)
         if self.index.create and {"tag", "category"} <= set(self.mapped):
             self.index.file_tag_prefixes = _FilePrefixes(
@@ -687,7 +687,7 @@ class _FilePrefixes(dict[str, str]):
         super().__init__()
         self._compute: Callable[[], dict[str, str]] | None = compute
 
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         if self._compute is not None:
             self.update(self._compute())
             self._compute = None

@@ -178,7 +178,7 @@ def test_excel_tables_are_found_where_python_calamine_finds_them_without_reading
             assert not zipfile.is_zipfile(path) or _calamine_tables(path) == [], path
             continue
         assert ours == [
-            ExcelTable(t.name, t.sheet, tuple(t.start), tuple(t.end))
+            ExcelTable(t.name, t.sheet, (t.start[0], t.start[1]), (t.end[0], t.end[1]))
             for t in _calamine_tables(path)
         ], path
         compared += len(ours)
