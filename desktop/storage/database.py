@@ -151,6 +151,8 @@ class Database:
             with self.write() as session:
                 yield session
             return
+        import sqlite3
+
         from sqlalchemy import event as orm_event
 
         with _translate_connection_errors(self), self.engine.connect() as connection:
@@ -175,8 +177,12 @@ class Database:
                     for table in sorted(changed):
                         _check_foreign_keys(connection, table)
             finally:
-                dbapi.execute("PRAGMA foreign_keys=ON")
-                if dbapi.execute("PRAGMA foreign_keys").fetchone() != (1,):
+                try:
+                    dbapi.execute("PRAGMA foreign_keys=ON")
+                    restored = dbapi.execute("PRAGMA foreign_keys").fetchone() == (1,)
+                except sqlite3.Error:  # the error on its way out stays the one that happened
+                    restored = False
+                if not restored:
                     connection.invalidate()  # never back to the pool unchecked
 
     @contextmanager
