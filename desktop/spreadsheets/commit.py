@@ -53,7 +53,13 @@ from desktop.spreadsheets.model import (
 )
 from desktop.spreadsheets.references import PendingReference
 from desktop.spreadsheets.row_approvals import RowApproval, Step, decide_row
-from desktop.storage.bulk import RowConverter, RowTemplate, insert_converted, sqlite_processors
+from desktop.storage.bulk import (
+    References,
+    RowConverter,
+    RowTemplate,
+    insert_converted,
+    sqlite_processors,
+)
 from desktop.storage.database import Database
 from desktop.storage.logins import session_login
 from desktop.storage.models import (
@@ -207,9 +213,15 @@ def commit_import(
             "fix them, or import the valid rows only"
         )
     try:
-        with bulk_work(), db.write() as session, index_upkeep_for(session, plan):
+        # References are looked up once each before commit, not row by row (bulk_write).
+        references = References()
+        with (
+            bulk_work(),
+            db.bulk_write(references) as session,
+            index_upkeep_for(session, plan),
+        ):
             add_new_custom_fields(session, plan)
-            writer = _Writer(session, plan, performed_by, progress, cancel)
+            writer = _Writer(session, plan, performed_by, progress, cancel, references)
             return writer.run(tuple(rejected))
     except IntegrityError as exc:  # someone else took a tag or a name since the dry run
         raise DesktopError(
@@ -254,8 +266,10 @@ class _Writer:
         performed_by: str,
         progress: Progress | None,
         cancel: threading.Event | None,
+        references: References,
     ) -> None:
         self.session = session
+        self.references = references
         self.plan = plan
         self.progress = progress
         self.cancel = cancel
@@ -623,7 +637,7 @@ class _Writer:
 
     def _flush_assets(self, assets: list[dict[str, Any]], done: int, total: int) -> None:
         if assets:
-            insert_converted(self.connection, self.asset_rows, assets)
+            insert_converted(self.connection, self.asset_rows, assets, self.references)
             assets.clear()
             self._flush_procedures()
         self._report(done, total)
@@ -689,6 +703,7 @@ class _Writer:
                 | {"version": bindparam("b_new_version"), "updated_at": self.now}
             )
         )
+        self.references.add_updates(table, self.asset_rows.convert, batch)
         for start in range(0, len(batch), BATCH):
             part = batch[start : start + BATCH]
             result = self.connection.execute(statement, part)
@@ -806,7 +821,7 @@ class _Writer:
 
     def _flush_procedures(self) -> None:
         if self.procedures:
-            insert_converted(self.connection, self.procedure_rows, self.procedures)
+            insert_converted(self.connection, self.procedure_rows, self.procedures, self.references)
             self.procedures = []
 
 

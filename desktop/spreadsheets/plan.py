@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY
@@ -270,19 +270,18 @@ class _Planner(RowValues):
     def plan(
         self, first: int, progress: Progress | None, cancel: threading.Event | None
     ) -> list[RowPlan]:
-        data = [
-            i
-            for i in range(first, len(self.table.rows))
-            if any(c not in (None, "") and str(c).strip() for c in self.table.rows[i])
-        ]
+        read = self.table.rows
+        data = [i for i in range(first, len(read)) if _has_content(read[i])]
         existing = self._existing_assets(data)
         if self.index.create and {"tag", "category"} <= set(self.mapped):
-            self.index.file_tag_prefixes = file_tag_prefixes(
-                (category, tag)
-                for c, t in zip(
-                    self._cells("category", data), self._cells("tag", data), strict=True
+            self.index.file_tag_prefixes = _FilePrefixes(
+                lambda: file_tag_prefixes(
+                    (category, tag)
+                    for c, t in zip(
+                        self._cells("category", data), self._cells("tag", data), strict=True
+                    )
+                    if (category := parse.clean_text(c)) and (tag := parse.clean_text(t))
                 )
-                if (category := parse.clean_text(c)) and (tag := parse.clean_text(t))
             )
         if self.options.match is MatchKey.TAG and "tag" in self.mapped:
             # The assets found by tag are the tags in use (the same query, already run).
@@ -327,6 +326,7 @@ class _Planner(RowValues):
         else:
             column = table.c.id
             lookup = sorted(_uuids(keys))
+        lookup = self._present(column, lookup)
         for start in range(0, len(lookup), CHUNK):
             chunk = lookup[start : start + CHUNK]
             for row in self.session.execute(select(table).where(column.in_(chunk))).mappings():
@@ -341,6 +341,19 @@ class _Planner(RowValues):
                 result[key] = found
         return result
 
+    def _present(self, column: Any, keys: list[Any]) -> list[Any]:
+        """``keys`` (sorted) that may be in the assets' ``column``: all of them, or when
+        the register holds fewer assets than there are keys, those among its values (one
+        read of the column instead of a lookup per key — an empty register, none)."""
+        table = Asset.__table__
+        if not keys:
+            return keys
+        held = self.session.execute(select(func.count()).select_from(table)).scalar_one()
+        if held >= len(keys):
+            return keys
+        wanted = set(keys)
+        return sorted({v for (v,) in self.session.execute(select(column)) if v in wanted})
+
     def _tags_in_use(self, indices: Sequence[int]) -> dict[str, uuid.UUID]:
         if "tag" not in self.mapped:
             return {}
@@ -349,6 +362,7 @@ class _Planner(RowValues):
         )
         table = Asset.__table__
         found: dict[str, uuid.UUID] = {}
+        keys = self._present(table.c.tag_key, keys)
         for start in range(0, len(keys), CHUNK):
             chunk = keys[start : start + CHUNK]
             for tag_key, asset_id in self.session.execute(
@@ -651,3 +665,30 @@ def _uuids(texts: Iterable[str]) -> list[uuid.UUID]:
         except ValueError:
             continue
     return result
+
+
+def _has_content(row: Sequence[object]) -> bool:
+    """Whether a row holds a cell other than empty text or blanks (any number, date or
+    truth value counts)."""
+    for cell in row:
+        if cell is None or cell == "":
+            continue
+        if cell.__class__ is not str or cell.strip():
+            return True
+    return False
+
+
+class _FilePrefixes(dict[str, str]):
+    """The file's tag prefixes by category (see file_tag_prefixes), worked out when a new
+    category first asks (a file whose categories all exist never does: a pass over every
+    row saved)."""
+
+    def __init__(self, compute: Callable[[], dict[str, str]]) -> None:
+        super().__init__()
+        self._compute: Callable[[], dict[str, str]] | None = compute
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if self._compute is not None:
+            self.update(self._compute())
+            self._compute = None
+        return super().get(key, default)

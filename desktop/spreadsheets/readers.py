@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
+import posixpath
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -87,6 +89,98 @@ def open_workbook(path: Path) -> Workbook:
         if s.typ == SheetTypeEnum.WorkSheet
     ]
     return Workbook(path, sheets, reader)
+
+
+@dataclass(frozen=True)
+class ExcelTable:
+    """An Excel Table's place, as python-calamine gives it: ``start`` its first data
+    cell and ``end`` its last cell, each (row, column) counted from 0."""
+
+    name: str
+    sheet: str
+    start: tuple[int, int]
+    end: tuple[int, int]
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELATIONS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_RELATION_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_TABLE_RELATION = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/table"
+_CELL = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]{1,7})")
+
+
+def excel_tables(path: Path) -> list[ExcelTable] | None:
+    """The Excel Tables of an .xlsx or .xlsm package (checked already: see
+    :func:`open_workbook`), from its table parts: names and places only, no sheet's cells
+    read (python-calamine's table lookup reads the whole sheet again for each). None when
+    a part is not what Excel writes — no header row, a totals row, an unusual path or
+    reference: python-calamine's own lookup is the authority then."""
+    from xml.etree import ElementTree
+
+    try:
+        with zipfile.ZipFile(path) as package:
+            names = set(package.namelist())
+
+            def part(name: str) -> Any:
+                return ElementTree.fromstring(package.read(name))
+
+            def relations(of: str) -> dict[str, tuple[str, str]]:
+                folder, _, file = of.rpartition("/")
+                rels = f"{folder}/_rels/{file}.rels"
+                if rels not in names:
+                    return {}
+                found = {}
+                for r in part(rels).iter(f"{_RELATIONS}Relationship"):
+                    target = r.get("Target", "")
+                    if target.startswith("/"):
+                        target = target[1:]
+                    else:
+                        target = posixpath.normpath(posixpath.join(folder, target))
+                    found[r.get("Id", "")] = (r.get("Type", ""), target)
+                return found
+
+            workbook = relations("xl/workbook.xml")
+            found: list[ExcelTable] = []
+            for sheet in part("xl/workbook.xml").iter(f"{_MAIN}sheet"):
+                _type, sheet_part = workbook.get(sheet.get(_RELATION_ID, ""), ("", ""))
+                for kind, target in relations(sheet_part).values() if sheet_part else ():
+                    if kind != _TABLE_RELATION:
+                        continue
+                    table = part(target)
+                    header = table.get("headerRowCount", "1")
+                    totals = table.get("totalsRowCount", "0")
+                    place = table.get("ref", "").upper().split(":")
+                    name = table.get("displayName") or table.get("name")
+                    cells = [_CELL.fullmatch(c) for c in place]
+                    if header != "1" or totals != "0" or not name or len(cells) != 2:
+                        return None
+                    first, last = (_cell_place(c) for c in cells)
+                    if first is None or last is None:
+                        return None
+                    start = (first[0] + 1, first[1])  # the first data cell: below the header
+                    found.append(ExcelTable(name, str(sheet.get("name")), start, last))
+            return found
+    except (  # a part missing or damaged: python-calamine's lookup decides
+        KeyError,
+        ValueError,
+        OSError,
+        RuntimeError,
+        NotImplementedError,
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        ElementTree.ParseError,
+    ):
+        return None
+
+
+def _cell_place(found: re.Match[str] | None) -> tuple[int, int] | None:
+    """A cell reference's (row, column), from 0."""
+    if found is None:
+        return None
+    column = 0
+    for letter in found.group(1):
+        column = column * 26 + ord(letter) - ord("A") + 1
+    return int(found.group(2)) - 1, column - 1
 
 
 def list_sheets(path: Path) -> list[SheetInfo]:

@@ -19,7 +19,14 @@ from typing import Any
 from desktop.errors import DesktopError
 from desktop.spreadsheets.formulas import formula_cells, formula_only_rows
 from desktop.spreadsheets.mapping import header_row
-from desktop.spreadsheets.readers import TEXT_SUFFIXES, Table, open_workbook, read_table
+from desktop.spreadsheets.readers import (
+    TEXT_SUFFIXES,
+    ExcelTable,
+    Table,
+    excel_tables,
+    open_workbook,
+    read_table,
+)
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +136,29 @@ def _excel_tables(path: Path, sheets: dict[str, Table]) -> list[tuple[str, tuple
     """Excel Tables on the sheets read as (name, (cells, first column))."""
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return []
+    places = excel_tables(path)  # from the table parts: no sheet read again
+    if places is None:
+        places = _calamine_tables(path)
+    result = []
+    for place in places:
+        whole = sheets.get(place.sheet)
+        if whole is None:
+            continue
+        # calamine gives the first data cell; the header is the row above it.
+        (top, left), (bottom, right) = place.start, place.end
+        rows, numbers = [], []
+        for row, number in zip(whole.rows, whole.row_numbers, strict=True):
+            if top <= number <= bottom + 1:
+                rows.append(list(row[left : right + 1]))
+                numbers.append(number)
+        if rows:
+            table = Table(whole.file_name, place.sheet, rows, numbers)
+            result.append((place.name, (table, left)))
+    return result
+
+
+def _calamine_tables(path: Path) -> list[ExcelTable]:
+    """The Excel Tables as python-calamine finds them (it reads each one's sheet)."""
     try:
         from python_calamine import CalamineWorkbook
 
@@ -137,25 +167,13 @@ def _excel_tables(path: Path, sheets: dict[str, Table]) -> list[tuple[str, tuple
     except Exception:  # a workbook without readable tables imports by its sheets
         log.warning("%s: its Excel Tables cannot be read", path.name, exc_info=True)
         return []
-    result = []
+    found = []
     for name in names:
         try:
             excel_table = workbook.get_table_by_name(name)
-            sheet = str(excel_table.sheet)
-            # calamine gives the first data cell; the header is the row above it.
-            (top, left), (bottom, right) = excel_table.start, excel_table.end
+            found.append(
+                ExcelTable(str(name), str(excel_table.sheet), excel_table.start, excel_table.end)
+            )
         except Exception:  # a damaged table definition: the sheet is still a candidate
             log.warning("%s: Excel Table %s cannot be read", path.name, name, exc_info=True)
-            continue
-        whole = sheets.get(sheet)
-        if whole is None:
-            continue
-        rows, numbers = [], []
-        for row, number in zip(whole.rows, whole.row_numbers, strict=True):
-            if top <= number <= bottom + 1:
-                rows.append(list(row[left : right + 1]))
-                numbers.append(number)
-        if rows:
-            table = Table(whole.file_name, sheet, rows, numbers)
-            result.append((str(name), (table, left)))
-    return result
+    return found

@@ -20,6 +20,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import JSON, Connection, Date, Dialect, Table, Uuid, insert
+from sqlalchemy.exc import IntegrityError
 
 from desktop.storage.types import UTCDateTime
 
@@ -72,6 +73,18 @@ class RowConverter:
             if p is not None and key not in ready
         ]
         self.slots = len(slots)
+        self.table = table.name
+        #: (key, its value in a row's parameters, what it refers to — None for a unique
+        #: key others may refer to) for :class:`References`.
+        self.references: list[tuple[str, Callable[[Any], Any], tuple[str, str] | None]] = []
+        for n, key in enumerate(self.keys):
+            column = columns[key]
+            pick = operator.itemgetter(n if self.positional else key)
+            for foreign in column.foreign_keys:
+                target = foreign.column
+                self.references.append((key, pick, (target.table.name, target.name)))
+            if column.primary_key or column.unique:
+                self.references.append((key, pick, None))
 
     def convert(self, key: str, value: Any) -> Any:
         """``value`` as column ``key``'s bind processor makes it (for a ``ready`` column)."""
@@ -146,9 +159,97 @@ class RowTemplate:
         return row if self.positional else dict(zip(self.keys, row, strict=True))
 
 
-def insert_converted(connection: Connection, converter: RowConverter, params: list[Any]) -> None:
+def insert_converted(
+    connection: Connection,
+    converter: RowConverter,
+    params: list[Any],
+    references: References | None = None,
+) -> None:
+    """Insert ``params`` (the converter's rows); ``references`` notes the rows' keys and
+    references for one check before commit (see :meth:`Database.bulk_write`)."""
     if params:
+        if references is not None:
+            references.add(converter, params)
         connection.exec_driver_sql(converter.sql, params)
+
+
+class References:
+    """The distinct foreign keys of rows written in bulk, checked once before commit.
+
+    Per row, SQLite looks up each reference's row as it inserts (``foreign_keys=ON``);
+    a bulk write of 100,000s of rows names a few dozen distinct reference rows — and its
+    own new rows (procedures naming the assets written just before). Noted here as the
+    rows are inserted (:func:`insert_converted`, :meth:`add_values` for other writes),
+    :meth:`check` looks up each distinct value once, but those of rows this write
+    inserted, and raises :class:`~sqlalchemy.exc.IntegrityError` naming the first
+    missing one (see :meth:`desktop.storage.database.Database.bulk_write`).
+    """
+
+    def __init__(self) -> None:
+        #: (table, column, referenced table, referenced column) → the values written.
+        self.values: dict[tuple[str, str, str, str], set[Any]] = {}
+        #: (table, column) → the values of that unique column this write inserted.
+        self.inserted: dict[tuple[str, str], set[Any]] = {}
+
+    def add(self, converter: RowConverter, params: list[Any]) -> None:
+        """Note the keys and references of ``params``, ``converter``'s rows."""
+        for key, pick, target in converter.references:
+            found = {pick(row) for row in params}
+            found.discard(None)
+            if target is None:
+                self.inserted.setdefault((converter.table, key), set()).update(found)
+            else:
+                self.add_values(converter.table, key, target, found)
+
+    def add_values(
+        self, table: str, column: str, target: tuple[str, str], values: Collection[Any]
+    ) -> None:
+        """Note ``values`` written (stored form) to ``table.column``, which refers to
+        ``target`` (table, column)."""
+        self.values.setdefault((table, column, *target), set()).update(values)
+
+    def add_updates(
+        self, table: Table, convert: Callable[[str, Any], Any], rows: Sequence[Mapping[str, Any]]
+    ) -> None:
+        """Note the references ``rows`` (column → new value) set in ``table``; ``convert``
+        gives a column's value as stored (:meth:`RowConverter.convert`)."""
+        for key in rows[0] if rows else ():
+            if key not in table.c:
+                continue
+            for foreign in table.c[key].foreign_keys:
+                target = (foreign.column.table.name, foreign.column.name)
+                self.add_values(table.name, key, target, {convert(key, row[key]) for row in rows})
+
+    def check(self, connection: Connection, chunk: int = 500) -> None:
+        """Look up every noted reference once; a missing one raises IntegrityError."""
+        for (table, column, target, target_column), values in sorted(
+            self.values.items(), key=lambda item: item[0]
+        ):
+            wanted = values - self.inserted.get((target, target_column), set())
+            wanted.discard(None)
+            ordered = sorted(wanted)
+            for start in range(0, len(ordered), chunk):
+                part = ordered[start : start + chunk]
+                marks = ", ".join("?" * len(part))
+                found = {
+                    value
+                    for (value,) in connection.exec_driver_sql(
+                        f'SELECT "{target_column}" FROM "{target}" '  # noqa: S608 (schema names)
+                        f'WHERE "{target_column}" IN ({marks})',
+                        tuple(part),
+                    )
+                }
+                missing = [value for value in part if value not in found]
+                if missing:
+                    raise IntegrityError(
+                        f"checking {table}.{column}",
+                        None,
+                        LookupError(
+                            f"FOREIGN KEY constraint failed: {table}.{column} names "
+                            f"{target} {missing[0]!r}, which is not there"
+                            + (f" ({len(missing) - 1} more)" if len(missing) > 1 else "")
+                        ),
+                    )
 
 
 def sqlite_processors(table: Table) -> dict[str, Callable[[Any], Any]]:

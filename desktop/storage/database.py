@@ -26,6 +26,8 @@ from desktop.storage.urls import describe, parse_url, redact
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
+    from desktop.storage.bulk import References
+
 log = logging.getLogger(__name__)
 sql_log = logging.getLogger("assetdesk.sql")
 
@@ -134,6 +136,54 @@ class Database:
         """A session in a transaction that commits on success and rolls back on error."""
         with _translate_connection_errors(self), self._sessions()[0].begin() as session:
             yield session
+
+    @contextmanager
+    def bulk_write(self, references: References) -> Iterator[Session]:
+        """:meth:`write` for a bulk writer that notes its rows' references in
+        ``references`` (see :class:`desktop.storage.bulk.References`): on SQLite the
+        connection looks up no reference row by row during this transaction, and before
+        it commits the noted references are looked up once each and the tables the ORM
+        changed meanwhile are checked (``PRAGMA foreign_key_check``); a missing reference
+        raises :class:`IntegrityError` and rolls everything back. The connection checks
+        row by row again before it goes back to the pool. Elsewhere the server checks
+        every row, as in :meth:`write`."""
+        if not self.is_sqlite:
+            with self.write() as session:
+                yield session
+            return
+        import sqlite3
+
+        from sqlalchemy import event as orm_event
+
+        with _translate_connection_errors(self), self.engine.connect() as connection:
+            dbapi = connection.connection.dbapi_connection
+            assert dbapi is not None
+            # The pragma changes nothing inside a transaction: set before BEGIN.
+            dbapi.execute("PRAGMA foreign_keys=OFF")
+            try:
+                with self._sessions()[0](bind=connection) as session, session.begin():
+                    changed: set[str] = set()
+
+                    def _note(flushing: Session, *_: Any) -> None:
+                        for item in (*flushing.new, *flushing.dirty):
+                            table = getattr(item, "__tablename__", None)
+                            if table is not None:
+                                changed.add(table)
+
+                    orm_event.listen(session, "before_flush", _note)
+                    yield session
+                    session.flush()
+                    references.check(connection)
+                    for table in sorted(changed):
+                        _check_foreign_keys(connection, table)
+            finally:
+                try:
+                    dbapi.execute("PRAGMA foreign_keys=ON")
+                    restored = dbapi.execute("PRAGMA foreign_keys").fetchone() == (1,)
+                except sqlite3.Error:  # the error on its way out stays the one that happened
+                    restored = False
+                if not restored:
+                    connection.invalidate()  # never back to the pool unchecked
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -295,6 +345,20 @@ def _activate_personal_role(engine: Engine) -> None:
                 cursor.execute("SET ROLE `" + str(found[0]).replace("`", "``") + "`")
         finally:
             cursor.close()
+
+
+def _check_foreign_keys(connection: Connection, table: str) -> None:
+    """``PRAGMA foreign_key_check`` of ``table``: its first violation raises IntegrityError."""
+    violation = connection.exec_driver_sql(f'PRAGMA foreign_key_check("{table}")').first()
+    if violation is not None:
+        raise IntegrityError(
+            f"PRAGMA foreign_key_check({table})",
+            None,
+            LookupError(
+                f"FOREIGN KEY constraint failed: a row of {table} names a row of "
+                f"{violation[2]} that is not there"
+            ),
+        )
 
 
 def _configure_sqlite(engine: Engine, *, immediate: bool, path: Path | None) -> None:

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.errors import ConflictError, DesktopError
+from desktop.services import reference
 from desktop.services.approvals import approve, pending_approvals
 from desktop.services.procedures import ProcedureRequest, record_procedure
 from desktop.services.queries import asset_detail
@@ -429,6 +430,37 @@ def test_two_new_rows_with_one_tag_are_reported_when_matching_by_serial(
     plan = dry_run(world.db, path, ImportOptions(match=MatchKey.SERIAL))
     assert [r.action for r in plan.rows] == [RowAction.CREATE, RowAction.ERROR]
     assert plan.rows[1].problems[0].message == "the tag 'lap-9' is also on row 2"
+
+
+def test_a_location_removed_between_dry_run_and_commit_is_one_clear_message_and_nothing_written(
+    world: World, tmp_path: Path
+) -> None:
+    """A bulk import looks each distinct reference up once before it commits, not row by
+    row (SQLite): one that went since the dry run still refuses the whole file, names the
+    reference, and the connection checks every row again afterwards."""
+    with world.db.write() as s:
+        reference.create_location(s, name="Room Gone", kind="room")
+    path = write_workbook(
+        tmp_path / "gone.xlsx",
+        [
+            ["Asset tag", "Name", "Category", "Location"],
+            *[[f"LAP-{800 + i}", f"Laptop {i}", "Laptop", "Room Gone"] for i in range(20)],
+        ],
+    )
+    plan = dry_run(world.db, path, ImportOptions())
+    assert plan.counts()["create"] == 20, plan.problems()
+    with world.db.write() as s:
+        s.execute(delete(Location).where(Location.name == "Room Gone"))
+    before = counts(world.db)
+
+    with pytest.raises(DesktopError, match="the database changed since the dry run") as raised:
+        commit_import(world.db, plan, performed_by="tech")
+
+    assert "location" in str(raised.value)
+    assert counts(world.db) == before
+    if world.db.is_sqlite:  # every pooled connection checks references row by row again
+        with world.db.write() as s:
+            assert s.connection().exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
 
 
 def test_a_tag_taken_between_dry_run_and_commit_is_one_clear_message_and_nothing_written(
