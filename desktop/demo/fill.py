@@ -29,6 +29,7 @@ from desktop.demo.incidents import incident_count, make_incidents
 from desktop.demo.life import ServiceAsset, forget_world
 from desktop.demo.orders import Order, OrderPlanner, planned_finals
 from desktop.demo.parallel import Chunk, ChunkResult, chunk_results
+from desktop.demo.sqlite_fill import demo_write
 from desktop.demo.stored import (
     APPROVALS,
     ASSETS,
@@ -131,7 +132,7 @@ def fill_demo(
         )
     started = time.perf_counter()
     report = _Throttle(progress)
-    with db.write() as session:
+    with demo_write(db) as session:
         existing = session.execute(select(func.count()).select_from(Asset)).scalar_one()
         if existing and not add:
             raise DatabaseNotEmptyError(existing, db.display_url)
