@@ -138,7 +138,10 @@ def _work(chunk: Chunk) -> ChunkResult:
 def fork_is_safe() -> bool:
     """Whether a worker may be forked: on Linux, with this process running one thread
     only (counted by the kernel, so that threads Qt or a driver started count too)."""
-    if not sys.platform.startswith("linux") or "fork" not in multiprocessing.get_all_start_methods():
+    if (
+        not sys.platform.startswith("linux")
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
         return False
     try:
         return len(os.listdir("/proc/self/task")) == 1

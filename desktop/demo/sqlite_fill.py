@@ -31,6 +31,8 @@ from sqlalchemy.orm import Session
 from desktop.storage.database import Database
 
 log = logging.getLogger(__name__)
+#: The journal mode while the demo fills a file (WAL again afterwards).
+FILL_JOURNAL_MODE = "DELETE"
 
 
 class DanglingReferenceError(RuntimeError):
@@ -63,7 +65,7 @@ def _prepare(raw: Any) -> str:
     raw.execute("PRAGMA foreign_keys=OFF")
     before = str(raw.execute("PRAGMA journal_mode").fetchone()[0])
     try:
-        raw.execute("PRAGMA journal_mode=DELETE")
+        raw.execute(f"PRAGMA journal_mode={FILL_JOURNAL_MODE}")
     except sqlite3.OperationalError:  # "database is locked", at once: another connection
         log.info("demo: another connection has the file open, the journal stays %s", before)
     return before

@@ -81,32 +81,58 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
 import resource
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from desktop.demo import fill_demo
 from desktop.demo.fill import cache_kib
-from desktop.storage.database import open_database
-from tests.benchmarks.floors import all_rows, bare_tables, insert_bare
+from desktop.demo.sqlite_fill import FILL_JOURNAL_MODE
+from desktop.storage.database import SQLITE_SYNCHRONOUS, open_database
+from tests.benchmarks.floors import all_rows, bare_tables, insert_bare, kept_indexes
 
 TARGET_SECONDS_PER_100K = 60.0
-#: Runs of the demo and of its floor, alternating; the best of each counts (a shared
+#: Runs of the demo and of its floors, alternating; the best of each counts (a shared
 #: machine: the floor alone varied 1.1–2.8 s at 10,000 assets in one morning).
 PAIRS = 3
+#: The floors: the true one (the target's) and the narrower one reported until
+#: 2026-12-05 (no kept indexes, WAL), still printed so that nothing moves silently.
+FLOORS = ("floor", "narrow")
 
 
-def floor_seconds(demo: Path, folder: Path, assets: int) -> tuple[float, float]:
-    """executemany of every row the demo wrote into bare tables, plus one index build:
-    (wall, CPU) seconds."""
+def floor_seconds(demo: Path, folder: Path, assets: int) -> dict[str, tuple[float, float]]:
+    """executemany of every row the demo wrote into bare tables — with the indexes the
+    demo's database keeps built once at the end, in the demo's fill journal (``floor``),
+    and without them, in WAL (``narrow``, the figure before 2026-12-05): (wall, CPU)
+    seconds of each."""
     tables = bare_tables(demo)
     rows = demo_rows(demo, folder, tables)
+    indexes = kept_indexes(demo, tables)
+    cache = cache_kib(assets)
+    return {
+        "floor": _timed(
+            lambda: insert_bare(
+                folder / "floor.sqlite3",
+                tables,
+                rows,
+                cache_kib=cache,
+                indexes=indexes,
+                journal=(FILL_JOURNAL_MODE, SQLITE_SYNCHRONOUS),
+            )
+        ),
+        "narrow": _timed(
+            lambda: insert_bare(folder / "narrow.sqlite3", tables, rows, cache_kib=cache)
+        ),
+    }
+
+
+def _timed(work: Callable[[], None]) -> tuple[float, float]:
     started, cpu = time.perf_counter(), time.process_time()
-    insert_bare(folder / "floor.sqlite3", tables, rows, cache_kib=cache_kib(assets))
+    work()
     return time.perf_counter() - started, time.process_time() - cpu
 
 
@@ -127,20 +153,21 @@ def demo_rows(
 
 
 def run(assets: int) -> dict[str, float]:
-    """The best of :data:`PAIRS` alternating runs of the demo and its floor."""
+    """The best of :data:`PAIRS` alternating runs of the demo and its floors."""
     runs = [run_once(assets) for _ in range(PAIRS)]
-    best = dict(min(runs, key=lambda r: r["demo_seconds"]))
-    best["floor_seconds"] = min(r["floor_seconds"] for r in runs)
-    best["floor_assets_per_second"] = assets / best["floor_seconds"]
-    best["ratio"] = best["demo_seconds"] / best["floor_seconds"]
-    best["demo_cpu_seconds"] = min(r["demo_cpu_seconds"] for r in runs)
-    best["floor_cpu_seconds"] = min(r["floor_cpu_seconds"] for r in runs)
-    best["cpu_ratio"] = best["demo_cpu_seconds"] / best["floor_cpu_seconds"]
+    best = {key: min(r[key] for r in runs) for key in runs[0]}
+    for floor in FLOORS:
+        best[f"{floor}_ratio"] = best["demo_seconds"] / best[f"{floor}_seconds"]
+        best[f"{floor}_cpu_ratio"] = best["demo_cpu_seconds"] / best[f"{floor}_cpu_seconds"]
     print(
-        f"best of {PAIRS}: demo {best['demo_seconds']:.2f} s, floor {best['floor_seconds']:.2f} s "
-        f"→ ratio {best['ratio']:.2f} (target ≤ 1.5); CPU (all processes) demo "
-        f"{best['demo_cpu_seconds']:.2f} s, floor {best['floor_cpu_seconds']:.2f} s → ratio "
-        f"{best['cpu_ratio']:.2f}"
+        f"best of {PAIRS} at {assets:,} assets (load {_load()}): demo {best['demo_seconds']:.2f} s "
+        f"wall, {best['demo_cpu_seconds']:.2f} s CPU (all processes)\n"
+        f"  floor (kept indexes built once):     {best['floor_seconds']:.2f} s wall, "
+        f"{best['floor_cpu_seconds']:.2f} s CPU → ratio wall {best['floor_ratio']:.2f} "
+        f"(the target: ≤ 1.5), CPU {best['floor_cpu_ratio']:.2f}\n"
+        f"  narrow floor (search index only, WAL): {best['narrow_seconds']:.2f} s wall, "
+        f"{best['narrow_cpu_seconds']:.2f} s CPU → ratio wall {best['narrow_ratio']:.2f}, CPU "
+        f"{best['narrow_cpu_ratio']:.2f}"
     )
     return best
 
@@ -156,31 +183,26 @@ def run_once(assets: int) -> dict[str, float]:
         main_cpu = _cpu(resource.getrusage(resource.RUSAGE_SELF)) - _cpu(before_self)
         worker_cpu = _cpu(resource.getrusage(resource.RUSAGE_CHILDREN)) - _cpu(before_children)
         database.dispose()
-        floor, floor_cpu = floor_seconds(Path(folder) / "demo.sqlite3", Path(folder), assets)
+        floors = floor_seconds(Path(folder) / "demo.sqlite3", Path(folder), assets)
     figures = {
         "assets": float(assets),
-        "procedures": float(summary.procedures),
         "demo_seconds": demo,
-        "demo_assets_per_second": assets / demo,
-        "floor_seconds": floor,
-        "floor_assets_per_second": assets / floor,
-        "ratio": demo / floor,
         "main_cpu_seconds": main_cpu,
         "worker_cpu_seconds": worker_cpu,
         "demo_cpu_seconds": main_cpu + worker_cpu,
-        "floor_cpu_seconds": floor_cpu,
     }
+    for floor, (wall, cpu) in floors.items():
+        figures[f"{floor}_seconds"], figures[f"{floor}_cpu_seconds"] = wall, cpu
+    floor, floor_cpu = floors["floor"]
     print(
         f"demo: {assets:,} assets with {summary.procedures:,} procedures, "
-        f"{summary.approvals:,} approvals, {summary.incidents:,} incidents in {demo:.1f} s "
-        f"= {assets / demo:,.0f} assets/s\n"
-        f"floor (stdlib sqlite3 executemany of the same rows into bare tables, one "
-        f"search-index build): {floor:.2f} s = {assets / floor:,.0f} assets/s\n"
-        f"CPU: {main_cpu:.1f} s in this process, {worker_cpu:.1f} s in worker processes "
-        f"(on {os.cpu_count()} cores: at best {max(main_cpu, (main_cpu + worker_cpu) / (os.cpu_count() or 1)):.1f} s)\n"
-        f"floor CPU {floor_cpu:.2f} s → CPU ratio {(main_cpu + worker_cpu) / floor_cpu:.2f}\n"
-        f"ratio demo/floor: {demo / floor:.2f} (target ≤ 1.5); target: 100,000 assets in under "
-        f"{TARGET_SECONDS_PER_100K:.0f} s (scaled: {demo * 100_000 / assets:.1f} s per 100,000)"
+        f"{summary.approvals:,} approvals, {summary.incidents:,} incidents in {demo:.2f} s "
+        f"= {assets / demo:,.0f} assets/s; CPU {main_cpu:.2f} s in this process, "
+        f"{worker_cpu:.2f} s in worker processes (load {_load()})\n"
+        f"floor: {floor:.2f} s, CPU {floor_cpu:.2f} s → ratio wall {demo / floor:.2f}, CPU "
+        f"{(main_cpu + worker_cpu) / floor_cpu:.2f}; narrow floor {floors['narrow'][0]:.2f} s, "
+        f"CPU {floors['narrow'][1]:.2f} s; scaled: {demo * 100_000 / assets:.1f} s per "
+        f"100,000 (target {TARGET_SECONDS_PER_100K:.0f} s)"
     )
     return figures
 
@@ -189,14 +211,22 @@ def _cpu(usage: resource.struct_rusage) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _load() -> str:
+    return Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
+
+
 def main(sizes: tuple[int, ...] = (10_000, 100_000)) -> list[dict[str, float]]:
     results = [run(assets) for assets in sizes]
     for small, large in itertools.pairwise(results):
-        scale = math.log(large["assets"] / small["assets"])
+
+        def k(key: str, small: dict[str, float] = small, large: dict[str, float] = large) -> str:
+            scale = math.log(large["assets"] / small["assets"])
+            return f"{math.log(large[key] / small[key]) / scale:.3f}"
+
         print(
             f"growth {small['assets']:,.0f} → {large['assets']:,.0f} assets (t ∝ assets^k): "
-            f"demo k = {math.log(large['demo_seconds'] / small['demo_seconds']) / scale:.3f}, "
-            f"floor k = {math.log(large['floor_seconds'] / small['floor_seconds']) / scale:.3f}"
+            f"demo k = {k('demo_seconds')} wall, {k('demo_cpu_seconds')} CPU; floor k = "
+            f"{k('floor_seconds')} wall, {k('floor_cpu_seconds')} CPU"
         )
     return results
 
@@ -204,7 +234,7 @@ def main(sizes: tuple[int, ...] = (10_000, 100_000)) -> list[dict[str, float]]:
 def test_demo_speed() -> None:
     results = main()
     assert results[-1]["demo_seconds"] < TARGET_SECONDS_PER_100K
-    assert all(figures["ratio"] <= 1.5 for figures in results)
+    assert all(figures["floor_ratio"] <= 1.5 for figures in results)
 
 
 if __name__ == "__main__":
