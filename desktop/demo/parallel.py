@@ -3,8 +3,9 @@
 The orders, tags and final statuses are planned in the calling process, in order, so that
 tags stay consecutive; each :class:`Chunk` then holds everything needed to write its
 assets' lives. A chunk is turned into stored rows (:mod:`desktop.demo.stored`) by
-:func:`make_chunk` — in this process, or for large SQLite demos in a pool of ``spawn`` processes (safe next to
-a GUI's threads) while this process inserts the previous chunk. Like every ``spawn``
+:func:`make_chunk` — in this process, or for large SQLite demos in a pool of ``spawn``
+processes (safe next to a GUI's threads) while this process inserts the previous chunk;
+a worker leaves each result in a file (:func:`_work`), not in the pool's pipe. Like every ``spawn``
 pool, it needs the program's main module to be import-safe (``if __name__ ==
 "__main__":``), as the ``assetdesk`` entry point and the GUI are. Each chunk has its own
 random generator seeded from the run's seed and the chunk's number, so the data do not
@@ -22,9 +23,11 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import pickle
 import random
 import signal
 import sys
+import tempfile
 from collections import Counter, deque
 from collections.abc import Generator, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -101,38 +104,65 @@ def chunk_results(
     if dialect.name != "sqlite":  # pragma: no cover - guarded by the caller
         raise ValueError("worker processes make rows for SQLite only")
     context = multiprocessing.get_context(start_method)
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start_worker, initargs=(world,)
-    ) as pool:
-        queued: deque[Future[ChunkResult]] = deque()
+    with (
+        tempfile.TemporaryDirectory(prefix="assetdesk-demo-", dir=_spool_parent()) as spool,
+        ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_start_worker, initargs=(world, spool)
+        ) as pool,
+    ):
+        queued: deque[Future[str]] = deque()
         waiting = iter(chunks)
         try:
             # A few chunks ahead, not all: results wait in memory until inserted.
             for chunk in itertools.islice(waiting, 2 * workers):
                 queued.append(pool.submit(_work, chunk))
             while queued:
-                result = queued.popleft().result()  # a dead worker raises BrokenProcessPool
+                spooled = queued.popleft().result()  # a dead worker raises BrokenProcessPool
                 chunk_or_none = next(waiting, None)
                 if chunk_or_none is not None:
                     queued.append(pool.submit(_work, chunk_or_none))
-                yield result
+                yield _unspooled(spooled)
         finally:
             for future in queued:
                 future.cancel()
 
 
 _world: DemoWorld | None = None
+_spool: str | None = None
 
 
-def _start_worker(world: DemoWorld) -> None:
-    global _world
+def _start_worker(world: DemoWorld, spool: str) -> None:
+    global _world, _spool
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; Ctrl+C reaches it
-    _world = world
+    _world, _spool = world, spool
 
 
-def _work(chunk: Chunk) -> ChunkResult:
-    assert _world is not None
-    return make_chunk(_world, chunk)
+def _work(chunk: Chunk) -> str:
+    """Make ``chunk`` and leave its result in a file of the spool folder: its path.
+
+    A chunk's rows are ~9 MB pickled; through the pool's pipe (64 KiB at a time) each
+    piece waits for the other process to be scheduled — on a busy machine that took
+    seconds per demo of 10,000 assets. A file is written and read in one go."""
+    assert _world is not None and _spool is not None
+    result = make_chunk(_world, chunk)
+    path = os.path.join(_spool, f"chunk-{chunk.number}.pickle")
+    with open(path, "wb") as file:
+        pickle.dump(result, file, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def _unspooled(path: str) -> ChunkResult:
+    with open(path, "rb") as file:
+        result = pickle.load(file)
+    os.unlink(path)
+    assert isinstance(result, ChunkResult)
+    return result
+
+
+def _spool_parent() -> str | None:
+    """Memory-backed ``/dev/shm`` where there is one (Linux), else the temporary folder."""
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
 
 
 def fork_is_safe() -> bool:
