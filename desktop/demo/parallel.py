@@ -112,10 +112,13 @@ def chunk_results(
     ):
         queued: deque[Future[str]] = deque()
         waiting = iter(chunks)
+        first = next(waiting, None)
         try:
             # A few chunks ahead, not all: results wait in memory until inserted.
             for chunk in itertools.islice(waiting, 2 * workers):
                 queued.append(pool.submit(_work, chunk))
+            if first is not None:  # made here while the workers start on the next ones
+                yield make_chunk(world, first)
             while queued:
                 spooled = queued.popleft().result()  # a dead worker raises BrokenProcessPool
                 chunk_or_none = next(waiting, None)
