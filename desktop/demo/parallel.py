@@ -20,11 +20,13 @@ is generated in one process while this one inserts.
 
 from __future__ import annotations
 
+import ctypes
 import itertools
 import multiprocessing
 import os
 import pickle
 import random
+import shutil
 import signal
 import sys
 import tempfile
@@ -104,10 +106,15 @@ def chunk_results(
     if dialect.name != "sqlite":  # pragma: no cover - guarded by the caller
         raise ValueError("worker processes make rows for SQLite only")
     context = multiprocessing.get_context(start_method)
+    parent = _spool_parent()
+    _remove_stale_spools(parent)
     with (
-        tempfile.TemporaryDirectory(prefix="assetdesk-demo-", dir=_spool_parent()) as spool,
+        tempfile.TemporaryDirectory(prefix=f"{_SPOOL}{os.getpid()}-", dir=parent) as spool,
         ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_start_worker, initargs=(world, spool)
+            workers,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(world, spool, os.getpid()),
         ) as pool,
     ):
         queued: deque[Future[str]] = deque()
@@ -132,12 +139,28 @@ def chunk_results(
 
 _world: DemoWorld | None = None
 _spool: str | None = None
+#: The start of a spool folder's name; the demo's process id follows.
+_SPOOL = "assetdesk-demo-"
+#: prctl(2): the signal a process gets when its parent dies.
+_PR_SET_PDEATHSIG = 1
 
 
-def _start_worker(world: DemoWorld, spool: str) -> None:
+def _start_worker(world: DemoWorld, spool: str, parent: int) -> None:
     global _world, _spool
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; Ctrl+C reaches it
+    _die_with(parent)
     _world, _spool = world, spool
+
+
+def _die_with(parent: int) -> None:
+    """End this worker when its parent dies, however it dies (Linux). A forked worker
+    holds both ends of its own task pipe, so it would never see the pipe close: killed
+    with ``kill -9``, the parent left it waiting for ever."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before this
+        os._exit(1)
 
 
 def _work(chunk: Chunk) -> str:
@@ -160,6 +183,22 @@ def _unspooled(path: str) -> ChunkResult:
     os.unlink(path)
     assert isinstance(result, ChunkResult)
     return result
+
+
+def _remove_stale_spools(parent: str | None) -> None:
+    """Remove the spool folders of demos whose process is gone (killed before it could
+    clean up: up to a few chunks of rows, in memory where the folder is in /dev/shm)."""
+    folder = parent or tempfile.gettempdir()
+    for entry in os.scandir(folder):
+        pid = entry.name.removeprefix(_SPOOL).partition("-")[0]
+        if not entry.name.startswith(_SPOOL) or not pid.isdigit() or not entry.is_dir():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(entry.path, ignore_errors=True)
+        except PermissionError:  # another user's living process
+            continue
 
 
 def _spool_parent() -> str | None:
