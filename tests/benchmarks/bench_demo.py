@@ -1,29 +1,45 @@
 """How fast ``assetdesk demo`` fills a SQLite database, against its bare-work floor.
 
-The floor writes **the same rows** the demo wrote (every table: reference data, assets,
+Both floors write **the same rows** the demo wrote (every table: reference data, assets,
 procedures with their JSON answers and changes, approvals, incidents, their events — less
 the roles and procedure templates a new database already holds, which the migrations
 wrote, not the demo), read back from the demo's database before the timed part, with
 stdlib ``sqlite3`` ``executemany`` in one transaction into tables that have their primary
-keys only, with the page cache the demo gives itself (:func:`desktop.demo.fill.cache_kib`;
-until 2026-12-05 the floor ran with SQLite's 2 MiB default, a handicap the demo does not
-have — the difference was within the noise at 10,000 assets), then builds the search
-index once (the one index we keep per row).
+keys only, with the page cache the demo gives itself (:func:`desktop.demo.fill.cache_kib`).
 
-* The floor includes: the inserts of every row the demo wrote, one search-index build,
-  the commit.
-* It does not include: computing the rows (the demo's random world and lifecycles, the
-  reference data made through the services), our secondary and unique indexes (the demo
-  builds the secondary ones once after the fill), foreign-key checks, the approvals'
-  segregation-of-duties triggers, the search index's rank table, the ORM.
+**The floor** (the target's, issue 17 point 1: "plus one index build at the end where we
+keep one"; from 2026-12-05 17:40 UTC):
 
-Both sizes' times and their growth exponent (t ∝ assets^k) are printed with the ratio,
+* includes: the inserts of every row the demo wrote; then, once, every index the demo's
+  finished database keeps on those tables — the same ``CREATE INDEX`` statements as our
+  schema (the 14 sort indexes of ``assets`` and the other secondary indexes) and a
+  ``CREATE UNIQUE INDEX`` for each unique constraint (``uq_assets_tag_key``,
+  ``uq_approvals_procedure_id_approver_id``, …), :func:`tests.benchmarks.floors.kept_indexes`;
+  one build of the search index (FTS5 trigram over the same six fields); the commit — in
+  the journal the demo fills with (a rollback journal, :mod:`desktop.demo.sqlite_fill`:
+  the cheaper one for a bulk write, so the floor gets it too) and our ``synchronous``
+  (FULL).
+* does not include: computing the rows (the demo's random world and lifecycles, the
+  reference data made through the services, the worker process that makes them),
+  foreign-key checks, the approvals' segregation-of-duties triggers, the search index's
+  rank table and the folding of its text, the tag sequences, the ORM.
+
+**The narrow floor** (the one reported until 2026-12-05, still printed so that nothing
+moves silently): the same inserts, one search-index build and the commit, in WAL with
+``synchronous=NORMAL`` — no secondary or unique index at all, though the demo's database
+keeps them.
+
+Both sizes' times and their growth exponent (t ∝ assets^k) are printed with the ratios,
 of wall time and of CPU time (the demo's: this process and its worker processes, which
-includes starting them and sending their rows back; the floor's: its inserts and index
-build) — on a shared machine the CPU ratio is the steadier one; each figure is the best
-of :data:`PAIRS` runs alternating with the floor's.
+includes starting them and handing their rows over; the floors': their inserts, index
+builds and commit), each the best of :data:`PAIRS` runs alternating with the floors'.
+**The target is judged on wall time**: it is what a user waits for, and the demo's
+worker process exists to shorten it (on 2 cores generating the next chunk overlaps
+inserting this one — at the price of more CPU in all). The CPU ratio is printed beside
+it because on a shared machine it is the steadier figure; under a load of 5–6 on 2
+cores the wall figures of a two-process demo mostly measure the scheduler.
 
-Measured 2026-12-05 12:06–12:38 UTC, main (87f4bc0) and the branch of that day
+History (against the narrow floor). Measured 2026-12-05 12:06–12:38 UTC, main (87f4bc0) and the branch of that day
 interleaved, both against this floor, under load 2.9–5.5 (six helpers on 2 cores), best
 CPU seconds of three runs (two at 100,000) per cell, three cells at 10,000:
 
@@ -191,8 +207,8 @@ def run_once(assets: int) -> dict[str, float]:
         "worker_cpu_seconds": worker_cpu,
         "demo_cpu_seconds": main_cpu + worker_cpu,
     }
-    for floor, (wall, cpu) in floors.items():
-        figures[f"{floor}_seconds"], figures[f"{floor}_cpu_seconds"] = wall, cpu
+    for name, (wall, cpu) in floors.items():
+        figures[f"{name}_seconds"], figures[f"{name}_cpu_seconds"] = wall, cpu
     floor, floor_cpu = floors["floor"]
     print(
         f"demo: {assets:,} assets with {summary.procedures:,} procedures, "

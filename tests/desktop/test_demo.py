@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop.demo import DatabaseNotEmptyError, DemoCancelledError, fill, fill_demo, life
+from desktop.demo import DatabaseNotEmptyError, DemoCancelledError, fill, fill_demo, life, parallel
 from desktop.demo.life import LifeWriter
 from desktop.demo.stored import HexIds
 from desktop.demo.values import custom_change, field_change
@@ -268,7 +268,7 @@ def test_a_large_sqlite_demo_made_by_worker_processes_is_the_same_kind_of_data(
     monkeypatch.setattr(fill, "PARALLEL_FROM", 100)  # as if it were large
     monkeypatch.setattr("os.cpu_count", lambda: 2)  # and the machine had two cores
     monkeypatch.setattr(fill, "BATCH", 60)
-    if start_method == "fork" and not fill.fork_is_safe():
+    if start_method == "fork" and not parallel.fork_is_safe():
         pytest.skip("this test process runs threads (or is not on Linux): no fork")
     monkeypatch.setattr(fill, "fork_is_safe", lambda: start_method == "fork")
     assert fill._workers("sqlite", 300) == (1, start_method)
