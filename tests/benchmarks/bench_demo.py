@@ -39,9 +39,71 @@ inserting this one — at the price of more CPU in all). The CPU ratio is printe
 it because on a shared machine it is the steadier figure; under a load of 5–6 on 2
 cores the wall figures of a two-process demo mostly measure the scheduler.
 
-History (against the narrow floor). Measured 2026-12-05 12:06–12:38 UTC, main (87f4bc0) and the branch of that day
-interleaved, both against this floor, under load 2.9–5.5 (six helpers on 2 cores), best
-CPU seconds of three runs (two at 100,000) per cell, three cells at 10,000:
+**Now** (2026-12-05 17:57–18:01 UTC, branch demo4, load 4.1–6.0 on 2 cores shared by six
+helpers; best of three pairs; the demo with one forked worker at both sizes):
+
+==========  =======================  ======================  =======================
+assets      demo: wall / CPU (s)     floor: wall / CPU       ratio wall / CPU
+==========  =======================  ======================  =======================
+10,000      3.95 / 1.77 (this        0.90 / 0.53             **4.41 / 3.35**
+            process 1.16–1.22,       narrow: 1.14 / 0.52     narrow: 3.46 / 3.44
+            worker 0.58–0.62)
+100,000     21.8 / 17.4 (this        6.73 / 6.24             **3.24 / 2.78**
+            process 10.6–12.1,       narrow: 7.61 / 6.25     narrow: 2.87 / 2.78
+            worker 6.7–7.4)
+==========  =======================  ======================  =======================
+
+Growth 10,000 → 100,000 (t ∝ assets^k): demo k = 0.99 by CPU (0.74 by wall: the 10,000
+wall figures are the load's), floor k = 1.07 by CPU. The target (≤ 1.5) is **missed** on
+both ratios. Against main (4a39361), interleaved in separate processes (best of three at
+10,000, two at 100,000, load 4.2–4.9): 10,000 assets 1.58–1.62 s CPU, all in one process
+(3.24–3.66 s wall) → 1.70–1.77 s CPU in all, 1.14–1.17 of it in this process (3.41–3.63 s
+wall); 100,000 assets 20.9–21.8 s CPU, 13.1–13.7 in this process (26.8–37.1 s wall) →
+19.0 s, 11.8–12.2 (29.0–39.9 s wall).
+
+What changed, and what each step measured:
+
+* Foreign keys checked once (``PRAGMA foreign_key_check`` before the commit: 0.04 s at
+  10,000, 0.9 s at 100,000, instead of a look-up per inserted row) and the fill in a
+  rollback journal instead of WAL (:mod:`desktop.demo.sqlite_fill`): the commit 0.66 →
+  0.08 s CPU at 10,000; at 100,000 this process 11.4 s CPU against 13.5–14.8 with WAL,
+  0.9 GB written against 1.9–2.5 GB (WAL writes every page to the log, then again at the
+  checkpoint). A killed demo leaves a journal that the next connection plays back: the
+  file is as before (``tests/ui/cli/test_demo_killed_cli.py``). The floor gets the same
+  journal, so this gain is not in the ratio: both floors' CPU are ~equal now, the index
+  builds the new floor adds costing what the rollback journal saves.
+* A forked worker from two chunks on (command line only: one thread, Linux), the first
+  chunk made here meanwhile, rows handed over in a file in ``/dev/shm`` (through the
+  pool's pipe the 10,000-asset demo took 3.43–5.34 s wall against 2.94–4.66 with the file,
+  alternating, load ~5). It costs CPU — starting the process, pickling the rows and
+  reading them back: in all +0.3–0.45 s at 10,000 — and under this load (4–6 on 2
+  cores) it gave **no shorter wall time** at 10,000 (generate + insert 1.68 / 2.17 / 2.33 s
+  with it, 1.94 / 2.29 / 1.36 without, alternating): both cores are busy with other
+  helpers' work. On an otherwise idle 2-core machine it overlaps ~0.6 s of generation
+  with the inserts (not measurable here). At 100,000 it replaced a ``spawn`` worker.
+
+Where the time goes now. At 10,000 (one process, by SQL statement, load ~4): generating
+the lives ~0.5–0.6 s, reference data 0.1, and the database work 0.72 — procedure inserts
+0.27 (floor 0.18), search index with its rank table and folded text 0.11, secondary
+indexes 0.10, approvals with the segregation-of-duties triggers 0.06 (floor 0.01), the
+foreign-key check 0.04, assets 0.04, commit 0.08: ~1.35× the floor. Generating the rows
+in Python alone costs more than the whole floor, so the CPU ratio cannot reach 1.5 with a
+Python generator; with the worker, the wall time could at best come down to this
+process's own work (~1.4× the floor's CPU, plus the first chunk) on an idle machine.
+At 100,000 this process is the bottleneck (the worker 7 s, this process 11–12 s): SQL 10.0 s — procedure inserts 3.6,
+search index 2.0, secondary indexes 2.0, foreign-key check 0.9, approvals 0.9, assets 0.6
+— and ~2 s of Python (unpickling the worker's rows ~0.7: 0.07 per 10,000 measured;
+reference data; the first chunk).
+Not tried for lack of time: the worker inserting its rows into a file of its own that
+this process attaches and copies with ``INSERT … SELECT`` (measured apart: 0.10 s
+instead of 0.24 s for the inserts of 10,000 assets, and no unpickling; SQLite attaches at
+most 10 files and only outside a transaction, so the demo would have to attach its
+spools before ``BEGIN``).
+
+History (against the narrow floor). Measured 2026-12-05 12:06–12:38 UTC, main (87f4bc0)
+and the branch of that day interleaved, both against this floor, under load 2.9–5.5 (six
+helpers on 2 cores), best CPU seconds of three runs (two at 100,000) per cell, three cells
+at 10,000:
 
 ==========  ==========  ============================  ==============================
 assets      floor CPU   main: demo CPU (ratio)        then: demo CPU (ratio)
@@ -71,8 +133,8 @@ byte for byte: a JSON encoder made once, change entries without a dict, per-orde
 custom-field plans). At 100,000 the generation runs in worker processes and the
 database work in this process dominates: the gain is ~3 %.
 
-The target (ratio ≤ 1.5, issue 17) is **not** met, and cannot be with this schema.
-Where the demo's CPU goes now (10,000 assets, single process, seconds, load ~8):
+Then (15:18): the target (ratio ≤ 1.5, issue 17) is **not** met, and cannot be with this
+schema. Where the demo's CPU went (10,000 assets, single process, seconds, load ~8):
 generating the lives 0.70–0.85, reference data 0.11–0.14, and the database work of our
 own schema 1.1–1.2 — its inserts (foreign keys, unique indexes, approval triggers)
 0.43–0.51, the commit 0.26–0.27, the search index rebuild (rank table and FTS)
@@ -83,9 +145,10 @@ segregation-of-duties triggers once at the end instead of per row (the set-based
 cost 0.050 s, the per-row triggers 0.056: the same lookups either way); foreign keys
 checked at the end (``PRAGMA foreign_key_check`` 0.045–0.067 s against 0.075–0.096 per
 row: at most 0.03–0.05 s, and ``PRAGMA foreign_keys`` cannot change inside the
-transaction the demo opens first — not done); generating in a worker process already at
-10,000 assets (+1.5 s CPU for starting it and sending rows back, and no shorter wall
-under load ~8: 10.0 / 7.6 / 8.0 s single, 11.5 / 12.8 / 14.7 s with a worker).
+transaction the demo opens first — done since, before the transaction); generating in
+a worker process already at 10,000 assets (a ``spawn`` worker: +1.5 s CPU for starting
+it and sending rows back, and no shorter wall under load ~8: 10.0 / 7.6 / 8.0 s single,
+11.5 / 12.8 / 14.7 s with a worker; a forked one now, above).
 
 Run: ``uv run python -m tests.benchmarks.bench_demo [ASSETS ...]`` (default 10,000
 100,000) or ``uv run pytest tests/benchmarks/bench_demo.py -s``. Targets: ratio ≤ 1.5
