@@ -90,10 +90,10 @@ foreign-key check 0.04, assets 0.04, commit 0.08: ~1.35× the floor. Generating 
 in Python alone costs more than the whole floor, so the CPU ratio cannot reach 1.5 with a
 Python generator; with the worker, the wall time could at best come down to this
 process's own work (~1.4× the floor's CPU, plus the first chunk) on an idle machine.
-At 100,000 this process is the bottleneck (the worker 7 s, this process 11–12 s): SQL 10.0 s — procedure inserts 3.6,
-search index 2.0, secondary indexes 2.0, foreign-key check 0.9, approvals 0.9, assets 0.6
-— and ~2 s of Python (unpickling the worker's rows ~0.7: 0.07 per 10,000 measured;
-reference data; the first chunk).
+At 100,000 this process is the bottleneck (the worker 7 s, this process 11–12 s): SQL
+10.0 s — procedure inserts 3.6, search index 2.0, secondary indexes 2.0, foreign-key
+check 0.9, approvals 0.9, assets 0.6 — and ~2 s of Python (unpickling the worker's rows
+~0.7: 0.07 per 10,000 measured; reference data; the first chunk).
 Not tried for lack of time: the worker inserting its rows into a file of its own that
 this process attaches and copies with ``INSERT … SELECT`` (measured apart: 0.10 s
 instead of 0.24 s for the inserts of 10,000 assets, and no unpickling; SQLite attaches at
