@@ -243,6 +243,28 @@ OFFICE_ROOMS: tuple[tuple[int, str, str], ...] = (
     (7, "Print and copy", "print"),
 )
 
+#: Meeting rooms are named after places, as offices often name them — written as the places
+#: write themselves, so that the search's accent folding ("zurich" finds "Zürich") has
+#: something to find: the n-th meeting room of the organisation gets the n-th name, round.
+MEETING_ROOM_NAMES = (
+    "Zürich",
+    "São Paulo",
+    "Øresund",
+    "Kraków",
+    "Malmö",
+    "Genève",
+    "Łódź",
+    "Reykjavík",
+    "Curaçao",
+    "Córdoba",
+    "Gdańsk",
+    "Besançon",
+    "Tromsø",
+    "Düsseldorf",
+    "Bogotá",
+    "Nîmes",
+)
+
 #: Teams (groups) of the organisation. Technicians work in the IT teams; approvers on the
 #: change board share no group with them, so every procedure can be approved.
 IT_TEAMS = ("Service desk", "Infrastructure", "Network")
@@ -265,7 +287,7 @@ STAFF: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("Tom Hargreaves", "thargreaves", ("Service desk",), ("technician",)),
     ("Aisha Bello", "abello", ("Service desk",), ("technician",)),
     ("Marek Nowak", "mnowak", ("Service desk",), ("technician",)),
-    ("Chloe Dubois", "cdubois", ("Service desk",), ("technician",)),
+    ("Chloé Dubois", "cdubois", ("Service desk",), ("technician",)),
     ("Sam Okafor", "sokafor", ("Service desk",), ("technician",)),
     ("Lucy Brennan", "lbrennan", ("Service desk",), ("technician",)),
     ("Daniel Kowalski", "dkowalski", ("Service desk",), ("technician", "auditor")),
@@ -279,7 +301,7 @@ STAFF: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("Kwame Mensah", "kmensah", ("Infrastructure",), ("technician", "administrator")),
     ("Isabel Ferreira", "iferreira", ("Network",), ("technician", "approver")),
     ("Nikolai Petrov", "npetrov", ("Network",), ("technician",)),
-    ("Zoe Lambert", "zlambert", ("Network",), ("technician",)),
+    ("Zoë Lambert", "zlambert", ("Network",), ("technician",)),
     ("Ahmed Haddad", "ahaddad", ("Network",), ("technician",)),
     ("Margaret Ellison", "mellison", ("Change board",), ("approver",)),
     ("David Achebe", "dachebe", ("Change board",), ("approver",)),
@@ -297,8 +319,8 @@ FIRST_NAMES = (
     "Adam", "Alice", "Amelia", "Ana", "Andrew", "Anna", "Arjun", "Ben", "Beatriz", "Carlos",
     "Charlotte", "Chen", "Chris", "Clara", "Connor", "Daniela", "Dev", "Diana", "Dmitri", "Eleanor",
     "Elena", "Eli", "Emma", "Erik", "Ethan", "Eva", "Farah", "Felix", "Finn", "Freya",
-    "Gabriel", "George", "Hana", "Harry", "Hugo", "Ibrahim", "Ines", "Isla", "Jack", "Jade",
-    "Jakub", "James", "Jasmine", "Javier", "Jess", "Joao", "Julia", "Kai", "Karim", "Kate",
+    "Gabriel", "George", "Hana", "Harry", "Hugo", "Ibrahim", "Inês", "Isla", "Jack", "Jade",
+    "Jakub", "James", "Jasmine", "Javier", "Jess", "João", "Julia", "Kai", "Karim", "Kate",
     "Laila", "Leo", "Liam", "Lina", "Louis", "Maya", "Mei", "Mohammed", "Nadia", "Nathan",
     "Nina", "Noah", "Olga", "Omar", "Paul", "Petra", "Rachel", "Rosa", "Ruby", "Ryan",
     "Sara", "Sean", "Sophie", "Stefan", "Tariq", "Theo", "Uma", "Victor", "Wei", "Zara",
@@ -306,12 +328,12 @@ FIRST_NAMES = (
 LAST_NAMES = (
     "Abbott", "Adeyemi", "Ahmed", "Andersen", "Bailey", "Banerjee", "Barnes", "Becker", "Bianchi",
     "Campbell", "Chan", "Clarke", "Costa", "Das", "Davies", "Edwards", "Evans", "Fischer", "Fletcher",
-    "Garcia", "Gonzalez", "Gray", "Green", "Gupta", "Hall", "Hansen", "Harris", "Hughes", "Iqbal",
+    "García", "González", "Gray", "Green", "Gupta", "Hall", "Hansen", "Harris", "Hughes", "Iqbal",
     "Jackson", "Jensen", "Johansson", "Jones", "Kaur", "Kelly", "Khan", "Kim", "King", "Kumar",
-    "Lee", "Lewis", "Li", "Lopez", "Martin", "Martins", "Meyer", "Miller", "Moore", "Morris",
-    "Murphy", "Nguyen", "Novak", "O'Brien", "Olsen", "Osei", "Parker", "Patel", "Perez", "Phillips",
+    "Lee", "Lewis", "Li", "López", "Martin", "Martins", "Müller", "Miller", "Moore", "Morris",
+    "Murphy", "Nguyen", "Novak", "O'Brien", "Olsen", "Osei", "Parker", "Patel", "Pérez", "Phillips",
     "Price", "Quinn", "Reid", "Roberts", "Rossi", "Russo", "Santos", "Scott", "Shah", "Silva",
-    "Singh", "Smith", "Sousa", "Taylor", "Thomas", "Turner", "Walker", "Wang", "Ward", "Watson",
-    "White", "Williams", "Wilson", "Wood", "Wright", "Yilmaz", "Young", "Zhang", "Zielinski",
+    "Singh", "Smith", "Gonçalves", "Taylor", "Thomas", "Turner", "Walker", "Wang", "Ward", "Watson",
+    "White", "Williams", "Wilson", "Wood", "Wright", "Yılmaz", "Young", "Zhang", "Zieliński",
 )
 # fmt: on

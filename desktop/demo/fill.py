@@ -6,8 +6,10 @@ reference services. Assets and their histories are generated a chunk of
 :mod:`desktop.demo.parallel`) directly as the rows SQLite stores (:mod:`desktop.demo.stored`)
 — the same rows the services write — and go to the driver's ``executemany`` as they are;
 on PostgreSQL and MariaDB they pass through the columns' type processors first. On SQLite
-the search index is paused while inserting and rebuilt once at the end, and the secondary
-indexes of empty tables are built once after the fill.
+the search index is paused while inserting and rebuilt once at the end, the secondary
+indexes of empty tables are built once after the fill, foreign keys are checked once
+before the commit and the file is filled with a rollback journal
+(:mod:`desktop.demo.sqlite_fill`).
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from sqlalchemy.orm import Session
 from desktop.demo.incidents import incident_count, make_incidents
 from desktop.demo.life import ServiceAsset, forget_world
 from desktop.demo.orders import Order, OrderPlanner, planned_finals
-from desktop.demo.parallel import Chunk, ChunkResult, chunk_results
+from desktop.demo.parallel import Chunk, ChunkResult, chunk_results, fork_is_safe
+from desktop.demo.sqlite_fill import demo_write
 from desktop.demo.stored import (
     APPROVALS,
     ASSETS,
@@ -131,7 +134,7 @@ def fill_demo(
         )
     started = time.perf_counter()
     report = _Throttle(progress)
-    with db.write() as session:
+    with demo_write(db) as session:
         existing = session.execute(select(func.count()).select_from(Asset)).scalar_one()
         if existing and not add:
             raise DatabaseNotEmptyError(existing, db.display_url)
@@ -215,8 +218,9 @@ def _generate(
     check_columns()
     server = None if connection.dialect.name == "sqlite" else ServerRows(connection.dialect)
     write = insert_stored if server is None else server.insert
+    workers, start_method = _workers(connection.dialect.name, assets)
     results = chunk_results(
-        world, connection.dialect, chunks, workers=_workers(connection.dialect.name, assets)
+        world, connection.dialect, chunks, workers=workers, start_method=start_method
     )
     try:
         for result in results:
@@ -233,20 +237,25 @@ def _generate(
     return totals
 
 
-def _workers(dialect_name: str, assets: int) -> int:
-    """Worker processes for a demo of ``assets`` assets (0 = none, all in this process).
+def _workers(dialect_name: str, assets: int) -> tuple[int, str]:
+    """Worker processes for a demo of ``assets`` assets (0 = none, all in this process)
+    and how they start (``fork`` or ``spawn``, see :mod:`desktop.demo.parallel`).
 
     This process's inserts take about as long as generating the rows (100,000 assets:
     ~16 and ~7 s CPU), so one worker keeps up and two cores are busy; more workers only
     add processes to start and compete for the cores. Without workers the demo takes the
     least CPU (23.8 s against 30–32 s in all with one or three workers, 2026-12-05 under
-    load ~5) but the longest on an idle machine."""
+    load ~5) but the longest on an idle machine. A forked worker costs little to start, so
+    one generates from two chunks on; a spawned one only pays off from
+    :data:`PARALLEL_FROM` assets."""
     cores = os.cpu_count() or 1
-    if dialect_name != "sqlite" or assets < PARALLEL_FROM or getattr(sys, "frozen", False):
-        return 0
-    if cores < 2:
-        return 0
-    return min(MAX_WORKERS, cores - 1)
+    if dialect_name != "sqlite" or getattr(sys, "frozen", False) or cores < 2:
+        return 0, "spawn"
+    if assets > BATCH and fork_is_safe():
+        return (1 if assets < PARALLEL_FROM else min(MAX_WORKERS, cores - 1)), "fork"
+    if assets < PARALLEL_FROM:
+        return 0, "spawn"
+    return min(MAX_WORKERS, cores - 1), "spawn"
 
 
 def _plan_chunks(

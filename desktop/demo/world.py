@@ -12,6 +12,7 @@ flush per object cost more than all of them together (10,000 assets: the world t
 from __future__ import annotations
 
 import math
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -254,8 +255,20 @@ def employee_identity(index: int) -> tuple[str, str]:
     j = (index * step) % combos
     first, last = firsts[j % len(firsts)], lasts[j // len(firsts)]
     suffix = "" if index < combos else str(index // combos + 1)
-    username = f"{first}.{last}{suffix}".lower().replace("'", "")
+    username = ascii_name(f"{first}.{last}{suffix}").lower().replace("'", "")
     return f"{first} {last}", username
+
+
+#: Letters without a combining accent, as user names spell them.
+_PLAIN_LETTERS = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ı": "i", "ß": "ss"})
+
+
+def ascii_name(name: str) -> str:
+    """``name`` in plain letters for a user name: "Zieliński" → "Zielinski"."""
+    if name.isascii():
+        return name
+    plain = unicodedata.normalize("NFKD", name.translate(_PLAIN_LETTERS))
+    return "".join(c for c in plain if not unicodedata.combining(c))
 
 
 def _table(model: Any) -> Table:
@@ -369,6 +382,7 @@ class _Places:
 def _sites(session: Session, world: DemoWorld) -> None:
     """Sites › buildings › floors › rooms (and racks), coded ``LON-A2.04`` for room labels."""
     place = _Places(session, world)
+    meeting_rooms = 0
     for site in catalog.SITES:
         site_id = place(site.name, "site", site.code, None)
         rooms: dict[str, list[uuid.UUID]] = {}
@@ -389,6 +403,10 @@ def _sites(session: Session, world: DemoWorld) -> None:
                     for number, purpose, placement in catalog.OFFICE_ROOMS:
                         code = f"{site.code}-{room}.{number:02d}"
                         name = f"{room}.{number:02d} {purpose}"
+                        if placement == "meeting":
+                            names = catalog.MEETING_ROOM_NAMES
+                            name += f" {names[meeting_rooms % len(names)]}"
+                            meeting_rooms += 1
                         rooms.setdefault(placement, []).append(place(name, "room", code, f_id))
         store, workshop = stores[0]
         world.sites[site.code] = SitePools(

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-_UNIQUE = re.compile(r",\s*CONSTRAINT \w+ UNIQUE \([^)]*\)")
+_UNIQUE = re.compile(r",\s*CONSTRAINT (\w+) UNIQUE (\([^)]*\))")
 
 
 def bare_tables(template: Path) -> list[tuple[str, str]]:
@@ -64,15 +65,20 @@ def insert_bare(
     rows: dict[str, list[tuple[Any, ...]]],
     *,
     cache_kib: int | None = None,
+    indexes: Sequence[str] = (),
+    journal: tuple[str, str] = ("WAL", "NORMAL"),
 ) -> None:
     """Create ``tables`` bare in a new ``database`` and ``executemany`` ``rows`` into them
     in one transaction, then build the search index once (the timed part of a floor).
     ``cache_kib``: the page cache the measured code path gives itself (SQLite's default
-    of 2 MiB otherwise), so that the floor does not thrash where ours does not."""
+    of 2 MiB otherwise), so that the floor does not thrash where ours does not.
+    ``indexes``: ``CREATE [UNIQUE] INDEX`` statements run once after the inserts (the
+    indexes the finished database keeps, see :func:`kept_indexes`). ``journal``: the
+    journal mode and ``synchronous`` setting of the transaction."""
     connection = sqlite3.connect(database, isolation_level=None)
     try:
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute(f"PRAGMA journal_mode={journal[0]}")
+        connection.execute(f"PRAGMA synchronous={journal[1]}")
         if cache_kib is not None:
             connection.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
         connection.execute("BEGIN IMMEDIATE")
@@ -82,7 +88,33 @@ def insert_bare(
             if found:
                 marks = ", ".join("?" * len(found[0]))
                 connection.executemany(f"INSERT INTO {name} VALUES ({marks})", found)
+        for sql in indexes:
+            connection.execute(sql)
         build_search_index_once(connection)
         connection.execute("COMMIT")
     finally:
         connection.close()
+
+
+def kept_indexes(template: Path, tables: Sequence[tuple[str, str]]) -> list[str]:
+    """The ``CREATE INDEX`` statements of ``template``'s secondary indexes on ``tables``,
+    and a ``CREATE UNIQUE INDEX`` for each unique constraint :func:`bare_tables` left out:
+    the indexes the finished database keeps, for a floor to build once at the end."""
+    names = {name for name, _sql in tables}
+    source = sqlite3.connect(template)
+    try:
+        found = source.execute(
+            "SELECT tbl_name, sql FROM sqlite_master WHERE type IN ('table', 'index') "
+            "AND sql IS NOT NULL ORDER BY type DESC, name"
+        ).fetchall()
+    finally:
+        source.close()
+    unique = [
+        f"CREATE UNIQUE INDEX {match[1]} ON {table} {match[2]}"
+        for table, sql in found
+        if table in names and sql.startswith("CREATE TABLE")
+        for match in _UNIQUE.finditer(sql)
+    ]
+    return unique + [
+        sql for table, sql in found if table in names and sql.startswith("CREATE INDEX")
+    ]

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop.demo import DatabaseNotEmptyError, DemoCancelledError, fill, fill_demo, life
+from desktop.demo import DatabaseNotEmptyError, DemoCancelledError, fill, fill_demo, life, parallel
 from desktop.demo.life import LifeWriter
 from desktop.demo.stored import HexIds
 from desktop.demo.values import custom_change, field_change
@@ -261,13 +261,17 @@ def test_progress_is_reported_up_to_the_total(sqlite_db: Database) -> None:
     assert all(total == 300 for _, total in seen)
 
 
+@pytest.mark.parametrize("start_method", ["spawn", "fork"])
 def test_a_large_sqlite_demo_made_by_worker_processes_is_the_same_kind_of_data(
-    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch, start_method: str
 ) -> None:
     monkeypatch.setattr(fill, "PARALLEL_FROM", 100)  # as if it were large
     monkeypatch.setattr("os.cpu_count", lambda: 2)  # and the machine had two cores
     monkeypatch.setattr(fill, "BATCH", 60)
-    assert fill._workers("sqlite", 300) >= 1
+    if start_method == "fork" and not parallel.fork_is_safe():
+        pytest.skip("this test process runs threads (or is not on Linux): no fork")
+    monkeypatch.setattr(fill, "fork_is_safe", lambda: start_method == "fork")
+    assert fill._workers("sqlite", 300) == (1, start_method)
 
     summary = fill_demo(sqlite_db, assets=300, seed=5)
 

@@ -1,0 +1,75 @@
+"""The demo's SQLite transaction: foreign keys checked once at the end, a rollback journal
+while filling, and the connection as it was afterwards."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, Table, func, select
+
+from desktop.demo import fill, fill_demo
+from desktop.demo.sqlite_fill import DanglingReferenceError
+from desktop.demo.stored import PROCEDURES, insert_stored
+from desktop.storage.database import Database
+from desktop.storage.models import Asset, Procedure
+
+
+def _pragmas(db: Database) -> tuple[int, str]:
+    with db.engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        keys = raw.execute("PRAGMA foreign_keys").fetchone()[0]
+        mode = raw.execute("PRAGMA journal_mode").fetchone()[0]
+    return keys, mode
+
+
+def test_the_demo_leaves_foreign_keys_on_and_the_file_in_wal(sqlite_db: Database) -> None:
+    fill_demo(sqlite_db, assets=50)
+
+    assert _pragmas(sqlite_db) == (1, "wal")
+    path = sqlite_db.sqlite_path
+    assert path is not None
+    assert not path.with_name(path.name + "-journal").exists()
+    other = sqlite3.connect(path)  # a program of its own sees a WAL file
+    try:
+        assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert other.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        other.close()
+
+
+def test_a_dangling_reference_rolls_the_demo_back_loudly(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(connection: Connection, table: Table, rows: Sequence[tuple[Any, ...]]) -> None:
+        if table is PROCEDURES and rows:  # one procedure of an asset that does not exist
+            rows = [(rows[0][0], "0" * 32, *rows[0][2:]), *rows[1:]]
+        insert_stored(connection, table, rows)
+
+    monkeypatch.setattr(fill, "insert_stored", broken)
+
+    with pytest.raises(DanglingReferenceError, match=r"procedures row .* → assets"):
+        fill_demo(sqlite_db, assets=50)
+
+    with sqlite_db.read() as s:
+        assert s.execute(select(func.count()).select_from(Asset)).scalar_one() == 0
+        assert s.execute(select(func.count()).select_from(Procedure)).scalar_one() == 0
+    assert _pragmas(sqlite_db) == (1, "wal")
+
+
+def test_a_window_reading_the_file_keeps_it_in_wal_and_the_demo_still_fills_it(
+    sqlite_db: Database,
+) -> None:
+    path = sqlite_db.sqlite_path
+    assert path is not None
+    reader = sqlite3.connect(path)  # another connection holds the file open in WAL
+    try:
+        reader.execute("SELECT count(*) FROM assets").fetchone()
+        summary = fill_demo(sqlite_db, assets=50)
+        assert reader.execute("SELECT count(*) FROM assets").fetchone()[0] == summary.assets
+    finally:
+        reader.close()
+    assert _pragmas(sqlite_db) == (1, "wal")

@@ -1,0 +1,90 @@
+"""Demo data has accented names to try the search on: ``assetdesk demo`` then
+``assetdesk export --search`` as subprocesses, typed without accents and in any case."""
+
+from __future__ import annotations
+
+import csv
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+#: More than one chunk of the demo (desktop.demo.fill.BATCH): generated in a worker.
+ASSETS = 2_500
+
+
+def _assetdesk(*argv: str | Path) -> str:
+    env = dict(os.environ)
+    env.pop("ASSETDESK_DATABASE", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "ui.cli.main", *map(str, argv)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Traceback" not in done.stderr
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    database = tmp_path_factory.mktemp("demo-search") / "demo.sqlite3"
+    _assetdesk("--database", database, "demo", "--assets", str(ASSETS), "--seed", "1")
+    return database
+
+
+def _found(demo: Path, typed: str, out: Path) -> set[str]:
+    _assetdesk("--database", demo, "export", "--search", typed, out)
+    with out.open(encoding="utf-8-sig", newline="") as file:
+        return {row["Asset tag"] for row in csv.DictReader(file)}
+
+
+def _tags_where(demo: Path, sql: str, written: str) -> set[str]:
+    connection = sqlite3.connect(demo)
+    try:
+        return {tag for (tag,) in connection.execute(sql, (f"%{written}%",))}
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"), [("zurich", "Zürich"), ("SAO PAULO", "São Paulo"), ("krakow", "Kraków")]
+)
+def test_a_meeting_room_named_after_a_place_is_found_without_its_accents(
+    demo: Path, tmp_path: Path, typed: str, written: str
+) -> None:
+    placed = _tags_where(
+        demo,
+        "SELECT a.tag FROM assets a JOIN locations l ON l.id = a.location_id WHERE l.name LIKE ?",
+        written,
+    )
+
+    found = _found(demo, typed, tmp_path / "found.csv")
+
+    assert placed, f"no demo asset stands in a room named {written}"
+    assert found == placed
+
+
+def test_people_with_accented_names_are_found_by_a_plain_query(demo: Path, tmp_path: Path) -> None:
+    theirs = _tags_where(
+        demo,
+        "SELECT a.tag FROM assets a JOIN people p ON p.id = a.assigned_to_id WHERE p.name LIKE ?",
+        "Müller",
+    )
+
+    found = _found(demo, "muller", tmp_path / "found.csv")
+
+    assert theirs, "no demo asset is assigned to a Müller"
+    assert found == theirs
+    users = sqlite3.connect(demo)
+    try:
+        names = dict(users.execute("SELECT name, username FROM people WHERE name LIKE '%ü%'"))
+    finally:
+        users.close()
+    assert names and all(username.isascii() for username in names.values())
