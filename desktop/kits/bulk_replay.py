@@ -103,10 +103,7 @@ _ASSETS = cast("Table", Asset.__table__)
 _PROCEDURES = cast("Table", Procedure.__table__)
 _SCANS = cast("Table", AuditScan.__table__)
 _CONFLICTS = cast("Table", KitConflict.__table__)
-#: The asset columns a procedure may change (the rest is the row's identity).
-_MUTABLE = tuple(
-    c.name for c in _ASSETS.columns if c.name not in ("id", "version", "created_at", "updated_at")
-)
+_EXPECTED = cast("Table", AuditExpected.__table__)
 #: A transaction's procedures and scans as the kit holds them, read by their journal
 #: entries' places (one plain statement each: the kit is always SQLite, its ids hex).
 _KIT_PROCEDURES = (
@@ -259,6 +256,13 @@ class _Seen:
 _UNREAD = object()
 
 
+class _Place(NamedTuple):
+    """A location as a scan's classification reads it (its id and name)."""
+
+    id: uuid.UUID
+    name: str
+
+
 class _Unusual(Exception):
     """This record is not decided in bulk: it goes through the per-record replay."""
 
@@ -273,6 +277,8 @@ class _Window:
     assets: dict[uuid.UUID, _Current] = field(default_factory=dict)
     #: Each loaded asset's columns as read (what an update must find, and compare to).
     read: dict[uuid.UUID, tuple[Any, ...]] = field(default_factory=dict)
+    #: The columns the window's procedures set, per asset (what its update writes).
+    touched: dict[uuid.UUID, set[str]] = field(default_factory=dict)
     #: Each asset's values by field key (its base values) as the window has moved them.
     values: dict[uuid.UUID, dict[str, object]] = field(default_factory=dict)
     #: Assets only scanned (no procedure of the window changes them).
@@ -694,19 +700,32 @@ class BulkReplayer:
                 window.by_key[asset.tag_key] = asset.id
             window.pending = pending_procedures(session, wanted)
         keys = list({s.key: None for s in scans if s.key and len(s.key) <= TAG_MAX_LENGTH})
+        audits = sorted({s.audit_id for s in scans})
         if keys:
-            a = _ASSETS.c
-            for asset_id, tag, tag_key, name, status in _select_in(
+            a, e = _ASSETS.c, _EXPECTED.c
+            # With one audit (the common case), where it expects each asset comes along.
+            joined = len(audits) == 1
+            for asset_id, tag, tag_key, name, status, listed, location_id in _select_in(
                 connection,
-                "SELECT id, tag, tag_key, name, status FROM assets WHERE tag_key IN ({marks})",
+                "SELECT a.id, a.tag, a.tag_key, a.name, a.status, e.asset_id, e.location_id "
+                "FROM assets a LEFT JOIN audit_expected e ON e.audit_id = ? "
+                "AND e.asset_id = a.id WHERE a.tag_key IN ({marks})"
+                if joined
+                else "SELECT id, tag, tag_key, name, status, NULL, NULL FROM assets "
+                "WHERE tag_key IN ({marks})",
                 a.tag_key,
                 keys,
-                [a.id, a.tag, a.tag_key, a.name, a.status],
+                [a.id, a.tag, a.tag_key, a.name, a.status, e.asset_id, e.location_id],
                 self.ids,
+                fixed=[(e.audit_id, audits[0])] if joined else [],
             ):
                 if asset_id not in window.assets:
                     window.seen[asset_id] = _Seen(asset_id, tag, name, status)
                 window.by_key[tag_key] = asset_id
+                if listed is not None:
+                    window.expected.setdefault(audits[0], {})[asset_id] = location_id
+            if joined:
+                window.expected.setdefault(audits[0], {})
         unknown = [k for k in keys if k not in window.by_key]
         for part in chunks(unknown):
             window.location_keys.update(
@@ -714,7 +733,7 @@ class BulkReplayer:
                     select(Location.code_key).where(Location.code_key.in_(part))
                 ).scalars()
             )
-        for audit_id in sorted({s.audit_id for s in scans}):
+        for audit_id in audits:
             self._audit_state(window, audit_id, [s for s in scans if s.audit_id == audit_id])
         return window
 
@@ -735,25 +754,45 @@ class BulkReplayer:
         else:
             window.counted[audit_id] = audit_scans.counted_assets(session, audit_id, asset_ids)
             window.unknown[audit_id] = audit_scans.unknown_tags_scanned(session, audit_id, keys)
-        expected = cast("Table", AuditExpected.__table__).c
-        expected_at = window.expected[audit_id] = {}
         located = window.located[audit_id] = {}
-        for asset_id, location_id in _select_in(
-            session.connection(),
-            "SELECT asset_id, location_id FROM audit_expected "
-            "WHERE audit_id = ? AND asset_id IN ({marks})",
-            expected.asset_id,
-            asset_ids,
-            [expected.asset_id, expected.location_id],
-            self.ids,
-            fixed=[(expected.audit_id, audit_id)],
-        ):
-            expected_at[asset_id] = location_id
+        expected_at = window.expected.get(audit_id)
+        if expected_at is None:  # not read with the assets (several audits)
+            expected_at = window.expected[audit_id] = {}
+            e = _EXPECTED.c
+            for asset_id, location_id in _select_in(
+                session.connection(),
+                "SELECT asset_id, location_id FROM audit_expected "
+                "WHERE audit_id = ? AND asset_id IN ({marks})",
+                e.asset_id,
+                asset_ids,
+                [e.asset_id, e.location_id],
+                self.ids,
+                fixed=[(e.audit_id, audit_id)],
+            ):
+                expected_at[asset_id] = location_id
         audit = session.get(Audit, audit_id)
         unlisted = [a for a in asset_ids if a not in expected_at]
         if audit is not None and unlisted:
             for asset_id, location_id in locations_at(session, unlisted, audit.started_at).items():
                 located[asset_id] = location_id
+        self._read_places({*expected_at.values(), *located.values()})
+
+    def _read_places(self, location_ids: set[uuid.UUID | None]) -> None:
+        """The names of the locations the window's scans are expected in (what a scan's
+        classification reads of them), in one statement instead of an ORM load each."""
+        wanted = [i for i in location_ids if i is not None and i not in self.locations]
+        if not wanted:
+            return
+        c = cast("Table", Location.__table__).c
+        for location_id, name in _select_in(
+            self.session.connection(),
+            "SELECT id, name FROM locations WHERE id IN ({marks})",
+            c.id,
+            wanted,
+            [c.id, c.name],
+            self.ids,
+        ):
+            self.locations[location_id] = _Place(location_id, name)
 
     def _location(self, location_id: uuid.UUID | None) -> Location | None:
         if location_id is None:
@@ -761,6 +800,7 @@ class BulkReplayer:
         found = self.locations.get(location_id, _UNREAD)
         if found is _UNREAD:
             found = self.locations[location_id] = self.session.get(Location, location_id)
+        # A _Place stands for the Location: the classification reads its name only.
         return cast("Location | None", found)
 
     # -- deciding
@@ -841,6 +881,12 @@ class BulkReplayer:
         )
         apply_decision(asset, decision)
         current.version = version_before + 1
+        touched = window.touched.setdefault(current.id, set())
+        touched.update(_COLUMN_OF[key] for key in decision.new_values)
+        if decision.custom:
+            touched.add("custom_fields")
+        if "tag" in decision.new_values:
+            touched.add("tag_key")
         values = None
         if now_values is not None:
             # Its values now: those it had, with what the procedure set (as base_values
@@ -958,12 +1004,16 @@ class BulkReplayer:
             self._statement(_PROCEDURES, connection).run_dicts(window.procedures, defaults)
         groups: dict[tuple[str, ...], list[list[Any]]] = {}
         positions = {name: n for n, name in enumerate(_Current.__slots__)}
-        for asset_id, asset in window.assets.items():
-            before = window.read[asset_id]
+        for asset_id, touched in window.touched.items():
+            asset, before = window.assets[asset_id], window.read[asset_id]
             version = before[positions["version"]]
             if asset.version == version:
                 continue
-            changed = tuple(c for c in _MUTABLE if getattr(asset, c) != before[positions[c]])
+            changed = tuple(
+                c
+                for c in sorted(touched, key=positions.__getitem__)
+                if getattr(asset, c) != before[positions[c]]
+            )
             groups.setdefault(changed, []).append(
                 [
                     *(getattr(asset, c) for c in changed),
@@ -987,6 +1037,7 @@ class BulkReplayer:
             self._statement(_SCANS, connection).run_dicts(window.scans, {})
         window.procedures.clear()
         window.scans.clear()
+        window.touched.clear()
         self._forget_assets()
 
     def _statement(self, what: Table | tuple[str, ...], connection: Connection) -> _DriverWrite:
