@@ -289,7 +289,7 @@ def _sync(
             refreshed = True
         except KitCancelled:
             cancelled = True
-    if refreshed or returned or not entries or cancelled and not results:
+    if refreshed or returned or not entries:  # (else the last replay noted it)
         with server.write() as session:
             _note_synced(session, info.kit_id)
     if (refreshed or returned) and progress is not None:

@@ -295,6 +295,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -320,7 +321,15 @@ from desktop.storage.models import (
 )
 from desktop.storage.types import utcnow
 from tests.benchmarks.floors import all_rows, bare_tables, insert_bare
-from tests.benchmarks.kit_servers import floor_checkout_server, server_admin_urls, server_register
+from tests.benchmarks.kit_servers import (
+    bare_server_postgresql,
+    drop_server_copy,
+    floor_checkout_server,
+    floor_sync_postgresql,
+    server_admin_urls,
+    server_copy,
+    server_register,
+)
 
 ASSETS = int(os.environ.get("ASSETDESK_BENCH_KIT_ASSETS", "100000"))
 SCOPE = 10_000
@@ -820,6 +829,60 @@ def bench_sync() -> dict[str, float]:
         return figures
 
 
+def bench_sync_postgresql(admin_url: str) -> dict[str, float]:
+    """The sync (no refresh) to a PostgreSQL server holding the same 10,000-asset
+    register (kept in a database of its own, copied per run), against
+    :func:`floor_sync_postgresql` on a bare copy; best of ``PAIRS`` runs each."""
+    base = server_register(admin_url, _register(SYNC_SERVER_ASSETS, 0), SYNC_SERVER_ASSETS)
+    ours: list[tuple[float, float]] = []
+    floors: list[tuple[float, float]] = []
+    with tempfile.TemporaryDirectory() as folder:
+        for run in range(PAIRS):
+            names = [f"{base.database}_sync", f"{base.database}_floor"]
+            url, floor_url = (server_copy(admin_url, base, name) for name in names)
+            server = open_database(url.render_as_string(hide_password=False))
+            kit_path = Path(folder) / f"kit-{run}.sqlite"
+            try:
+                audit = start_audit(server, scope_location_id=_campus(server), started_by="tech")
+                bare_server_postgresql(floor_url, audit.id)
+                kits.checkout(
+                    server, kits.resolve_scope(server, locations=["CAMPUS"]), "tech", kit_path
+                )
+                kit = open_database(f"sqlite:///{kit_path}")
+                try:
+                    _offline_work(kit, audit.id)
+                    kit.dispose()
+                    gc.collect()
+                    floors.append(floor_sync_postgresql(floor_url, kit_path))
+                    gc.collect()
+                    wall, cpu, report = _timed(
+                        partial(kits.sync, refresh=False), kit, server, "tech"
+                    )
+                    ours.append((wall, cpu))
+                finally:
+                    kit.dispose()
+            finally:
+                server.dispose()
+                for name in names:
+                    drop_server_copy(admin_url, name)
+            counts = report.counts()
+            assert counts[kits.Outcome.APPLIED] == PROCEDURES + SCANS, counts
+    wall, cpu = min(w for w, _c in ours), min(c for _w, c in ours)
+    floor_wall, floor_cpu = min(w for w, _c in floors), min(c for _w, c in floors)
+    print(
+        f"sync to PostgreSQL: {PROCEDURES:,} procedures + {SCANS:,} scans: {wall:.2f} s "
+        f"(CPU {cpu:.2f} s); floor {floor_wall:.2f} s (CPU {floor_cpu:.2f} s); ratio "
+        f"{wall / floor_wall:.1f}× (CPU {cpu / floor_cpu:.1f}×; best of {PAIRS}); "
+        f"load {os.getloadavg()[0]:.1f}"
+    )
+    return {
+        "sync_postgresql_s": wall,
+        "sync_postgresql_floor_s": floor_wall,
+        "sync_postgresql_ratio": wall / floor_wall,
+        "sync_postgresql_cpu_ratio": cpu / floor_cpu,
+    }
+
+
 def _campus(db: Database) -> uuid.UUID:
     from desktop.services.audits import find_location
 
@@ -843,6 +906,8 @@ def start_audit_like(db: Database, audit_id: uuid.UUID) -> None:
 def run() -> dict[str, float]:
     figures = bench_checkout()
     figures.update(bench_sync())
+    if admin_url := server_admin_urls().get("postgresql"):
+        figures.update(bench_sync_postgresql(admin_url))
     return figures
 
 
