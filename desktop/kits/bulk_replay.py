@@ -31,6 +31,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import JSON, Column, Connection, Table, Uuid, select
@@ -182,26 +183,29 @@ class _Ids:
         return made
 
 
+#: The asset columns' names, in the table's order.
+_CURRENT_NAMES = tuple(c.name for c in _ASSETS.columns)
+
+
 class _Current:
     """An asset as the server has it now (its columns), held by the window and moved on
     as each of its procedures is decided: what the rule functions read of an
     :class:`Asset`, without an ORM object per row."""
 
-    __slots__ = tuple(c.name for c in _ASSETS.columns)
     id: uuid.UUID
     tag_key: str
     version: int
 
     def __init__(self, row: Sequence[Any]) -> None:
-        for name, value in zip(self.__slots__, row, strict=True):
-            setattr(self, name, value)
+        # One call for all columns (a ``setattr`` per column cost more than the read).
+        self.__dict__.update(zip(_CURRENT_NAMES, row, strict=True))
 
-    def __getattr__(self, name: str) -> Any:  # for mypy: the slots are the columns
+    def __getattr__(self, name: str) -> Any:  # for mypy: its attributes are the columns
         raise AttributeError(name)
 
 
 #: The asset columns as :class:`_Current` holds them, in its order.
-_CURRENT_COLUMNS = tuple(_ASSETS.c[name] for name in _Current.__slots__)
+_CURRENT_COLUMNS = tuple(_ASSETS.columns)
 
 
 #: The asset column of each field key (what :func:`base_values` reads).
@@ -334,9 +338,20 @@ class _DriverWrite:
             raise AssertionError(f"no value for {sorted(missing)}: {self.sql}")
         if not rows:
             return 0
+        given = [name for name in self.names if name in rows[0]]
+        picked: dict[str, Sequence[Any]]
+        try:  # every row has the first's names: one C-level pick per row
+            if len(given) == 1:
+                picked = {given[0]: [row[given[0]] for row in rows]}
+            else:
+                picked = dict(
+                    zip(given, zip(*map(itemgetter(*given), rows), strict=True), strict=True)
+                )
+        except KeyError:
+            picked = {name: [row.get(name, defaults.get(name)) for row in rows] for name in given}
         columns = [
-            [row.get(name, default) for row in rows]
-            for name, default in ((name, defaults.get(name)) for name in self.names)
+            picked[name] if name in picked else [defaults.get(name)] * len(rows)
+            for name in self.names
         ]
         result = self.connection.exec_driver_sql(self.sql, _rows(self.converters, columns))
         return int(result.rowcount)
@@ -1003,7 +1018,7 @@ class BulkReplayer:
             defaults = {"version": 1, "created_at": self.now, "updated_at": self.now}
             self._statement(_PROCEDURES, connection).run_dicts(window.procedures, defaults)
         groups: dict[tuple[str, ...], list[list[Any]]] = {}
-        positions = {name: n for n, name in enumerate(_Current.__slots__)}
+        positions = {name: n for n, name in enumerate(_CURRENT_NAMES)}
         for asset_id, touched in window.touched.items():
             asset, before = window.assets[asset_id], window.read[asset_id]
             version = before[positions["version"]]
