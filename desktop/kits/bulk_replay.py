@@ -1019,14 +1019,14 @@ class BulkReplayer:
             self._statement(_PROCEDURES, connection).run_dicts(window.procedures, defaults)
         groups: dict[tuple[str, ...], list[list[Any]]] = {}
         positions = {name: n for n, name in enumerate(_CURRENT_NAMES)}
-        for asset_id, touched in window.touched.items():
+        for asset_id, set_by_procedures in window.touched.items():
             asset, before = window.assets[asset_id], window.read[asset_id]
             version = before[positions["version"]]
             if asset.version == version:
                 continue
             changed = tuple(
                 c
-                for c in sorted(touched, key=positions.__getitem__)
+                for c in sorted(set_by_procedures, key=positions.__getitem__)
                 if getattr(asset, c) != before[positions[c]]
             )
             groups.setdefault(changed, []).append(
