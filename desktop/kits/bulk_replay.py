@@ -31,6 +31,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import JSON, Column, Connection, Table, Uuid, select
@@ -103,10 +104,7 @@ _ASSETS = cast("Table", Asset.__table__)
 _PROCEDURES = cast("Table", Procedure.__table__)
 _SCANS = cast("Table", AuditScan.__table__)
 _CONFLICTS = cast("Table", KitConflict.__table__)
-#: The asset columns a procedure may change (the rest is the row's identity).
-_MUTABLE = tuple(
-    c.name for c in _ASSETS.columns if c.name not in ("id", "version", "created_at", "updated_at")
-)
+_EXPECTED = cast("Table", AuditExpected.__table__)
 #: A transaction's procedures and scans as the kit holds them, read by their journal
 #: entries' places (one plain statement each: the kit is always SQLite, its ids hex).
 _KIT_PROCEDURES = (
@@ -185,26 +183,29 @@ class _Ids:
         return made
 
 
+#: The asset columns' names, in the table's order.
+_CURRENT_NAMES = tuple(c.name for c in _ASSETS.columns)
+
+
 class _Current:
     """An asset as the server has it now (its columns), held by the window and moved on
     as each of its procedures is decided: what the rule functions read of an
     :class:`Asset`, without an ORM object per row."""
 
-    __slots__ = tuple(c.name for c in _ASSETS.columns)
     id: uuid.UUID
     tag_key: str
     version: int
 
     def __init__(self, row: Sequence[Any]) -> None:
-        for name, value in zip(self.__slots__, row, strict=True):
-            setattr(self, name, value)
+        # One call for all columns (a ``setattr`` per column cost more than the read).
+        self.__dict__.update(zip(_CURRENT_NAMES, row, strict=True))
 
-    def __getattr__(self, name: str) -> Any:  # for mypy: the slots are the columns
+    def __getattr__(self, name: str) -> Any:  # for mypy: its attributes are the columns
         raise AttributeError(name)
 
 
 #: The asset columns as :class:`_Current` holds them, in its order.
-_CURRENT_COLUMNS = tuple(_ASSETS.c[name] for name in _Current.__slots__)
+_CURRENT_COLUMNS = tuple(_ASSETS.columns)
 
 
 #: The asset column of each field key (what :func:`base_values` reads).
@@ -259,6 +260,13 @@ class _Seen:
 _UNREAD = object()
 
 
+class _Place(NamedTuple):
+    """A location as a scan's classification reads it (its id and name)."""
+
+    id: uuid.UUID
+    name: str
+
+
 class _Unusual(Exception):
     """This record is not decided in bulk: it goes through the per-record replay."""
 
@@ -273,6 +281,8 @@ class _Window:
     assets: dict[uuid.UUID, _Current] = field(default_factory=dict)
     #: Each loaded asset's columns as read (what an update must find, and compare to).
     read: dict[uuid.UUID, tuple[Any, ...]] = field(default_factory=dict)
+    #: The columns the window's procedures set, per asset (what its update writes).
+    touched: dict[uuid.UUID, set[str]] = field(default_factory=dict)
     #: Each asset's values by field key (its base values) as the window has moved them.
     values: dict[uuid.UUID, dict[str, object]] = field(default_factory=dict)
     #: Assets only scanned (no procedure of the window changes them).
@@ -328,9 +338,20 @@ class _DriverWrite:
             raise AssertionError(f"no value for {sorted(missing)}: {self.sql}")
         if not rows:
             return 0
+        given = [name for name in self.names if name in rows[0]]
+        picked: dict[str, Sequence[Any]]
+        try:  # every row has the first's names: one C-level pick per row
+            if len(given) == 1:
+                picked = {given[0]: [row[given[0]] for row in rows]}
+            else:
+                picked = dict(
+                    zip(given, zip(*map(itemgetter(*given), rows), strict=True), strict=True)
+                )
+        except KeyError:
+            picked = {name: [row.get(name, defaults.get(name)) for row in rows] for name in given}
         columns = [
-            [row.get(name, default) for row in rows]
-            for name, default in ((name, defaults.get(name)) for name in self.names)
+            picked[name] if name in picked else [defaults.get(name)] * len(rows)
+            for name in self.names
         ]
         result = self.connection.exec_driver_sql(self.sql, _rows(self.converters, columns))
         return int(result.rowcount)
@@ -694,19 +715,32 @@ class BulkReplayer:
                 window.by_key[asset.tag_key] = asset.id
             window.pending = pending_procedures(session, wanted)
         keys = list({s.key: None for s in scans if s.key and len(s.key) <= TAG_MAX_LENGTH})
+        audits = sorted({s.audit_id for s in scans})
         if keys:
-            a = _ASSETS.c
-            for asset_id, tag, tag_key, name, status in _select_in(
+            a, e = _ASSETS.c, _EXPECTED.c
+            # With one audit (the common case), where it expects each asset comes along.
+            joined = len(audits) == 1
+            for asset_id, tag, tag_key, name, status, listed, location_id in _select_in(
                 connection,
-                "SELECT id, tag, tag_key, name, status FROM assets WHERE tag_key IN ({marks})",
+                "SELECT a.id, a.tag, a.tag_key, a.name, a.status, e.asset_id, e.location_id "
+                "FROM assets a LEFT JOIN audit_expected e ON e.audit_id = ? "
+                "AND e.asset_id = a.id WHERE a.tag_key IN ({marks})"
+                if joined
+                else "SELECT id, tag, tag_key, name, status, NULL, NULL FROM assets "
+                "WHERE tag_key IN ({marks})",
                 a.tag_key,
                 keys,
-                [a.id, a.tag, a.tag_key, a.name, a.status],
+                [a.id, a.tag, a.tag_key, a.name, a.status, e.asset_id, e.location_id],
                 self.ids,
+                fixed=[(e.audit_id, audits[0])] if joined else [],
             ):
                 if asset_id not in window.assets:
                     window.seen[asset_id] = _Seen(asset_id, tag, name, status)
                 window.by_key[tag_key] = asset_id
+                if listed is not None:
+                    window.expected.setdefault(audits[0], {})[asset_id] = location_id
+            if joined:
+                window.expected.setdefault(audits[0], {})
         unknown = [k for k in keys if k not in window.by_key]
         for part in chunks(unknown):
             window.location_keys.update(
@@ -714,7 +748,7 @@ class BulkReplayer:
                     select(Location.code_key).where(Location.code_key.in_(part))
                 ).scalars()
             )
-        for audit_id in sorted({s.audit_id for s in scans}):
+        for audit_id in audits:
             self._audit_state(window, audit_id, [s for s in scans if s.audit_id == audit_id])
         return window
 
@@ -735,25 +769,45 @@ class BulkReplayer:
         else:
             window.counted[audit_id] = audit_scans.counted_assets(session, audit_id, asset_ids)
             window.unknown[audit_id] = audit_scans.unknown_tags_scanned(session, audit_id, keys)
-        expected = cast("Table", AuditExpected.__table__).c
-        expected_at = window.expected[audit_id] = {}
         located = window.located[audit_id] = {}
-        for asset_id, location_id in _select_in(
-            session.connection(),
-            "SELECT asset_id, location_id FROM audit_expected "
-            "WHERE audit_id = ? AND asset_id IN ({marks})",
-            expected.asset_id,
-            asset_ids,
-            [expected.asset_id, expected.location_id],
-            self.ids,
-            fixed=[(expected.audit_id, audit_id)],
-        ):
-            expected_at[asset_id] = location_id
+        expected_at = window.expected.get(audit_id)
+        if expected_at is None:  # not read with the assets (several audits)
+            expected_at = window.expected[audit_id] = {}
+            e = _EXPECTED.c
+            for asset_id, location_id in _select_in(
+                session.connection(),
+                "SELECT asset_id, location_id FROM audit_expected "
+                "WHERE audit_id = ? AND asset_id IN ({marks})",
+                e.asset_id,
+                asset_ids,
+                [e.asset_id, e.location_id],
+                self.ids,
+                fixed=[(e.audit_id, audit_id)],
+            ):
+                expected_at[asset_id] = location_id
         audit = session.get(Audit, audit_id)
         unlisted = [a for a in asset_ids if a not in expected_at]
         if audit is not None and unlisted:
             for asset_id, location_id in locations_at(session, unlisted, audit.started_at).items():
                 located[asset_id] = location_id
+        self._read_places({*expected_at.values(), *located.values()})
+
+    def _read_places(self, location_ids: set[uuid.UUID | None]) -> None:
+        """The names of the locations the window's scans are expected in (what a scan's
+        classification reads of them), in one statement instead of an ORM load each."""
+        wanted = [i for i in location_ids if i is not None and i not in self.locations]
+        if not wanted:
+            return
+        c = cast("Table", Location.__table__).c
+        for location_id, name in _select_in(
+            self.session.connection(),
+            "SELECT id, name FROM locations WHERE id IN ({marks})",
+            c.id,
+            wanted,
+            [c.id, c.name],
+            self.ids,
+        ):
+            self.locations[location_id] = _Place(location_id, name)
 
     def _location(self, location_id: uuid.UUID | None) -> Location | None:
         if location_id is None:
@@ -761,6 +815,7 @@ class BulkReplayer:
         found = self.locations.get(location_id, _UNREAD)
         if found is _UNREAD:
             found = self.locations[location_id] = self.session.get(Location, location_id)
+        # A _Place stands for the Location: the classification reads its name only.
         return cast("Location | None", found)
 
     # -- deciding
@@ -841,6 +896,12 @@ class BulkReplayer:
         )
         apply_decision(asset, decision)
         current.version = version_before + 1
+        touched = window.touched.setdefault(current.id, set())
+        touched.update(_COLUMN_OF[key] for key in decision.new_values)
+        if decision.custom:
+            touched.add("custom_fields")
+        if "tag" in decision.new_values:
+            touched.add("tag_key")
         values = None
         if now_values is not None:
             # Its values now: those it had, with what the procedure set (as base_values
@@ -957,13 +1018,17 @@ class BulkReplayer:
             defaults = {"version": 1, "created_at": self.now, "updated_at": self.now}
             self._statement(_PROCEDURES, connection).run_dicts(window.procedures, defaults)
         groups: dict[tuple[str, ...], list[list[Any]]] = {}
-        positions = {name: n for n, name in enumerate(_Current.__slots__)}
-        for asset_id, asset in window.assets.items():
-            before = window.read[asset_id]
+        positions = {name: n for n, name in enumerate(_CURRENT_NAMES)}
+        for asset_id, set_by_procedures in window.touched.items():
+            asset, before = window.assets[asset_id], window.read[asset_id]
             version = before[positions["version"]]
             if asset.version == version:
                 continue
-            changed = tuple(c for c in _MUTABLE if getattr(asset, c) != before[positions[c]])
+            changed = tuple(
+                c
+                for c in sorted(set_by_procedures, key=positions.__getitem__)
+                if getattr(asset, c) != before[positions[c]]
+            )
             groups.setdefault(changed, []).append(
                 [
                     *(getattr(asset, c) for c in changed),
@@ -987,6 +1052,7 @@ class BulkReplayer:
             self._statement(_SCANS, connection).run_dicts(window.scans, {})
         window.procedures.clear()
         window.scans.clear()
+        window.touched.clear()
         self._forget_assets()
 
     def _statement(self, what: Table | tuple[str, ...], connection: Connection) -> _DriverWrite:

@@ -244,12 +244,10 @@ class _Copier:
         ids = (
             self.session.connection()  # Core rows: no ORM row handling per id
             .execute(select(stored).where(scope_condition(self.session, self.scope)))
-            .scalars()
+            .all()  # fetched at once (row by row costs SQLAlchemy's work per row)
         )
         driver: Any = self.kit.connection.dbapi_connection  # in the kit's transaction
-        driver.executemany(
-            "INSERT OR IGNORE INTO temp.kit_scope (id) VALUES (?)", ((i,) for i in ids)
-        )
+        driver.executemany("INSERT OR IGNORE INTO temp.kit_scope (id) VALUES (?)", ids)
 
     def drop_scope(self) -> None:
         if self.attached:

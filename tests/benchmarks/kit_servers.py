@@ -174,3 +174,133 @@ def _columns(create_table: str) -> str:
         return ", ".join(row[1] for row in connection.execute(f"PRAGMA table_info({name})"))
     finally:
         connection.close()
+
+
+# -- the sync on PostgreSQL -----------------------------------------------------------------
+
+
+def server_copy(admin_url: str, template: URL, name: str) -> URL:
+    """A new PostgreSQL database ``name`` copied from ``template`` (``CREATE DATABASE …
+    TEMPLATE``; one left by an earlier run is replaced)."""
+    admin = parse_url(admin_url)
+    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template.database}"'))
+    finally:
+        engine.dispose()
+    return admin.set(database=name)
+
+
+def drop_server_copy(admin_url: str, name: str) -> None:
+    engine = create_engine(parse_url(admin_url), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    finally:
+        engine.dispose()
+
+
+def bare_server_postgresql(url: URL, audit_id: uuid.UUID) -> None:
+    """The sync floor's PostgreSQL server (set-up, not timed): every trigger dropped, and
+    every index that backs no constraint (the primary keys and unique constraints stay),
+    as ``bench_kits.bare_server`` does on SQLite; and the open audit the kit's scans join
+    (the same id, its row written directly)."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            triggers = connection.execute(
+                text(
+                    "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = "
+                    "t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE NOT t.tgisinternal AND n.nspname = 'public'"
+                )
+            ).all()
+            for trigger, table in triggers:
+                connection.execute(text(f'DROP TRIGGER "{trigger}" ON "{table}"'))
+            indexes = connection.execute(
+                text(
+                    "SELECT i.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+                    "JOIN pg_class t ON t.oid = x.indrelid JOIN pg_namespace n ON n.oid = "
+                    "t.relnamespace WHERE n.nspname = 'public' AND NOT EXISTS "
+                    "(SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid)"
+                )
+            ).scalars()
+            for index in list(indexes):
+                connection.execute(text(f'DROP INDEX "{index}"'))
+            connection.execute(
+                text(
+                    "INSERT INTO audits (id, name, scope_location_id, category_ids, status, "
+                    "started_by_id, started_at, version, created_at, updated_at) "
+                    "SELECT :id, 'floor', id, '[]', 'open', (SELECT id FROM people "
+                    "WHERE username = 'tech'), now(), 1, now(), now() FROM locations "
+                    "WHERE code_key = 'campus'"
+                ),
+                {"id": audit_id},
+            )
+    finally:
+        engine.dispose()
+
+
+def floor_sync_postgresql(url: URL, kit: Path) -> tuple[float, float]:
+    """The sync floor on PostgreSQL, wall and CPU seconds (this process's): the kit's
+    offline rows read with stdlib ``sqlite3`` (as on SQLite), then psycopg's
+    ``executemany`` inserts them and updates the 1,000 assets on the bare server
+    (:func:`bare_server_postgresql`) in one transaction, each value cast by the server
+    from the text SQLite stores; the updated assets' search trigrams (the one index the
+    floor keeps, as it keeps SQLite's) replaced together, deleted before and inserted
+    after."""
+    engine = create_engine(url)
+    raw: Any = engine.raw_connection()  # connected before the clock, as ours is
+    try:
+        cursor = raw.cursor()
+        cursor.execute("SET TIME ZONE 'UTC'")
+        types: dict[str, list[tuple[str, str]]] = {}
+        for table in ("procedures", "audit_scans"):
+            cursor.execute(
+                "SELECT column_name, udt_name FROM information_schema.columns "
+                "WHERE table_schema = 'public' AND table_name = %s ORDER BY ordinal_position",
+                (table,),
+            )
+            types[table] = [(name, kind) for name, kind in cursor.fetchall()]
+        raw.commit()
+        started, cpu = time.perf_counter(), time.process_time()
+        source = sqlite3.connect(kit)
+        journal = "SELECT row_id FROM kit_journal WHERE record = '{}'"
+        rows = {
+            table: source.execute(
+                f"SELECT {', '.join(n for n, _k in types[table])} FROM {table} "
+                f"WHERE id IN ({journal.format(record)})"
+            ).fetchall()
+            for table, record in (("procedures", "procedure"), ("audit_scans", "scan"))
+        }
+        updates = source.execute(
+            "SELECT serial_number, version, id FROM assets WHERE id IN "
+            f"(SELECT asset_id FROM procedures WHERE id IN ({journal.format('procedure')}))"
+        ).fetchall()
+        source.close()
+        for table, found in rows.items():
+            names = ", ".join(n for n, _k in types[table])
+            marks = ", ".join(f"%s::{kind}" for _n, kind in types[table])
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", found)
+        ids = [row[2] for row in updates]
+        cursor.execute(
+            "DELETE FROM asset_search_trigrams WHERE tag_key IN "
+            "(SELECT tag_key FROM assets WHERE id = ANY(%s::uuid[]))",
+            (ids,),
+        )
+        cursor.executemany(
+            "UPDATE assets SET serial_number = %s, version = %s WHERE id = %s::uuid", updates
+        )
+        cursor.execute(
+            "INSERT INTO asset_search_trigrams (trigram, tag_key) SELECT DISTINCT g, a.tag_key "
+            "FROM assets a, asset_search_trigrams_of(a.tag, a.serial_number, a.name) AS g "
+            "WHERE a.id = ANY(%s::uuid[]) ON CONFLICT DO NOTHING",
+            (ids,),
+        )
+        raw.commit()
+        return time.perf_counter() - started, time.process_time() - cpu
+    finally:
+        raw.close()
+        engine.dispose()
