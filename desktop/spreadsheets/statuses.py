@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from desktop.domain.lifecycle import AssetStatus
-from desktop.spreadsheets.columns import normalize_header
+from desktop.spreadsheets.columns import (
+    PERSON_EMAIL,
+    PERSON_NAME,
+    ColumnMapping,
+    normalize_header,
+    target_label,
+)
 
 _SYNONYMS: dict[str, AssetStatus] = {
     # Snipe-IT status labels
@@ -69,14 +76,28 @@ for _status in AssetStatus:
     _SYNONYMS[normalize_header(_status.label)] = _status
 
 
+#: Snipe-IT's custom asset report writes the label with its type: "Ready to Deploy
+#: (deployed)", "Broken (undeployable)"; its asset page writes "Deployed (Broken)".
+_WITH_TYPE = re.compile(r"^(.+?)\s*\(([^()]+)\)\s*$")
+#: Snipe-IT's status types, which it writes after a label it does not know by name.
+_SNIPE_TYPES: dict[str, AssetStatus] = {
+    "deployable": AssetStatus.IN_STOCK,
+    "deployed": AssetStatus.IN_SERVICE,
+    "pending": AssetStatus.IN_STOCK,
+    "undeployable": AssetStatus.IN_REPAIR,
+    "archived": AssetStatus.DECOMMISSIONED,
+}
+
+
 def parse_status(text: str, words: Mapping[str, str] | None = None) -> AssetStatus:
     """The status ``text`` names; ``words`` are the user's own (word → status value),
     chosen in the wizard, given by ``--status-map`` or saved in an import profile."""
-    key = normalize_header(text)
-    for word, value in (words or {}).items():
-        if normalize_header(word) == key:
-            return AssetStatus(value)
-    found = _SYNONYMS.get(key)
+    found = _lookup(text, words)
+    if found is None and (both := _WITH_TYPE.match(text.strip())):
+        label, kind = both.group(1), both.group(2)
+        if normalize_header(label) == "deployed":  # "Deployed (Broken)": the label says more
+            label, kind = kind, label
+        found = _lookup(label, words) or _SNIPE_TYPES.get(normalize_header(kind))
     if found is None:
         names = ", ".join(s.label for s in AssetStatus)
         raise ValueError(
@@ -86,9 +107,89 @@ def parse_status(text: str, words: Mapping[str, str] | None = None) -> AssetStat
     return found
 
 
+def _lookup(text: str, words: Mapping[str, str] | None) -> AssetStatus | None:
+    key = normalize_header(text)
+    for word, value in (words or {}).items():
+        if normalize_header(word) == key:
+            return AssetStatus(value)
+    return _SYNONYMS.get(key)
+
+
 def known_status(text: str, words: Mapping[str, str] | None = None) -> bool:
     try:
         parse_status(text, words)
     except ValueError:
         return False
     return True
+
+
+#: Status words Snipe-IT lets an asset be checked out under (its "deployable" type).
+_DEPLOYABLE = {"ready to deploy", "deployable"}
+_ASSIGNEE_TARGETS = ("assigned_to", PERSON_EMAIL, PERSON_NAME)
+
+
+def checked_out_note(
+    given: Mapping[str, object], mapping: ColumnMapping, words: Mapping[str, str] | None = None
+) -> str:
+    """What a new asset's row becomes when it names both a status other than in service
+    and an assignee, in words for the dry run ("" when there is nothing to say).
+
+    Snipe-IT keeps the label ("Ready to Deploy") of an asset it checks out and shows
+    the asset as "Deployed" (a non-deployable label as "Deployed (Broken)"). The
+    assignee says the asset was handed over: the import installs it for them, then takes
+    it to the status the row names.
+    """
+    word = given.get("status")
+    if not isinstance(word, str) or not word:
+        return ""
+    found = next(
+        ((t, str(v)) for t in _ASSIGNEE_TARGETS if (v := given.get(t)) not in (None, "")), None
+    )
+    if found is None:
+        return ""
+    try:
+        status = parse_status(word, words)
+    except ValueError:
+        return ""  # the row's error says so
+    if status is AssetStatus.IN_SERVICE:
+        return ""
+    target, who = found
+    said = f"{_header(mapping, 'status')} '{word}' and {_header(mapping, target)} '{who}'"
+    label = _snipe_label(word)
+    shown = "Deployed" if normalize_header(label) in _DEPLOYABLE else f"Deployed ({label})"
+    snipe = f"Snipe-IT shows a checked-out asset like this one as '{shown}'"
+    if status is AssetStatus.IN_STOCK:
+        what = f"imported as In service: received, then installed for {who}"
+        if shown != "Deployed":
+            what += (
+                f" ('{label}' is not a status Snipe-IT checks assets out under: "
+                "if it is not with them yet, leave the assignee out)"
+            )
+    elif status in (AssetStatus.IN_REPAIR, AssetStatus.MISSING):
+        what = (
+            f"imported as {status.label}: received, installed for {who}, then changed to "
+            f"{status.label}; it stays assigned to {who}"
+        )
+    else:
+        steps = "decommissioned" + (" and disposed" if status is AssetStatus.DISPOSED else "")
+        what = (
+            f"imported as {status.label}: received, installed for {who}, then {steps}, "
+            f"which ends the assignment ({who} stays in its history)"
+        )
+    return f"{said}: {what}. {snipe}"
+
+
+def _header(mapping: ColumnMapping, target: str) -> str:
+    column = mapping.index_of(target)
+    return mapping.headers[column] if column is not None else target_label(target)
+
+
+def _snipe_label(word: str) -> str:
+    """The label in Snipe-IT's "Label (type)" and "Deployed (Label)"; else the word."""
+    both = _WITH_TYPE.match(word.strip())
+    if both is None:
+        return word
+    label, kind = both.group(1), both.group(2)
+    if normalize_header(label) == "deployed":
+        return kind
+    return label if normalize_header(kind) in _SNIPE_TYPES else word
