@@ -25,6 +25,7 @@ from desktop.spreadsheets.columns import (
     MODEL_NUMBER,
     PERSON_NAME,
     PROBLEMS,
+    RACK,
     READ_ONLY,
     TARGETS,
     VERSION,
@@ -333,6 +334,8 @@ def fates(mapping: ColumnMapping, custom_labels: Mapping[str, str]) -> list[Colu
         elif target.startswith(NEW_CUSTOM):
             key = target[len(NEW_CUSTOM) :]
             text = f"a new custom field '{key}' of the categories of its rows"
+        elif target == RACK:
+            text = "imported as a rack: a location below the row's location"
         elif target == READ_ONLY:
             text = "read only: not imported"
         elif target == PROBLEMS:

@@ -16,9 +16,16 @@ from dataclasses import dataclass, field, replace
 from desktop.domain.fields import CUSTOM_PREFIX
 from desktop.domain.naming import name_after_model
 from desktop.spreadsheets.cells import DateOrder
-from desktop.spreadsheets.columns import MANUFACTURER, MODEL_NUMBER, WARRANTY_MONTHS, ColumnMapping
+from desktop.spreadsheets.columns import (
+    MANUFACTURER,
+    MODEL_NUMBER,
+    RACK,
+    WARRANTY_MONTHS,
+    ColumnMapping,
+)
 from desktop.spreadsheets.custom_columns import NewField, new_fields
 from desktop.spreadsheets.dates import ColumnDates, decide
+from desktop.spreadsheets.location_paths import RACK_SEPARATOR
 from desktop.spreadsheets.mapping import ColumnFate, fates, merge_extra_notes
 
 DATE_TARGETS = ("purchase_date", "warranty_end")
@@ -162,7 +169,28 @@ def prepare_given(
             given[target] = value.strip().split(".")[0]
     if WARRANTY_MONTHS in given:
         given[WARRANTY_MONTHS] = warranty_months(given[WARRANTY_MONTHS])
+    if RACK in given:
+        rack_location(given)
     merge_extra_notes(given, cells, mapping)
+
+
+#: Ralph writes a rack "R31 (DataCenter/ServerRoom)".
+_RALPH_RACK = re.compile(r"^(.+?)\s*\(([^()]+)\)\s*$")
+
+
+def rack_location(given: dict[str, object]) -> None:
+    """A row's rack as the location below its location: "Server room" and "R31" become
+    "Server room ›› R31" (a rack named R31 in that room). Ralph's "R31 (DC 1/Room 2)"
+    names its own room when the row has no location."""
+    rack = given.pop(RACK, None)
+    if rack is None or not str(rack).strip():
+        return
+    name, room = str(rack).strip(), ""
+    if found := _RALPH_RACK.match(name):
+        name, room = found.group(1), found.group(2)
+    where = given.get("location")
+    where = str(where).strip() if where not in (None, "") else room
+    given["location"] = f"{where}{RACK_SEPARATOR}{name}"
 
 
 def _ranges(numbers: Sequence[int]) -> str:
