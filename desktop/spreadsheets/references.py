@@ -199,7 +199,8 @@ class ReferenceIndex:
 
     def location(self, text: str, current: uuid.UUID | None) -> uuid.UUID | PendingReference:
         if RACK_SEPARATOR in text:
-            return self._rack(*text.rsplit(RACK_SEPARATOR, 1), current)
+            where, _, rack = text.rpartition(RACK_SEPARATOR)
+            return self._rack(where, rack, current)
         tree = self.locations
         by_code = tree.by_code.get(normalize_tag(text))
         if by_code is not None:

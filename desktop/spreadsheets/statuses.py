@@ -37,6 +37,9 @@ _SYNONYMS: dict[str, AssetStatus] = {
     "repair": AssetStatus.IN_REPAIR,
     "retired": AssetStatus.DECOMMISSIONED,
     "scrapped": AssetStatus.DISPOSED,
+    # iTop physical device statuses
+    "production": AssetStatus.IN_SERVICE,
+    "implementation": AssetStatus.IN_STOCK,
     # Ralph statuses
     "new": AssetStatus.IN_STOCK,
     "free": AssetStatus.IN_STOCK,
@@ -125,6 +128,18 @@ def known_status(text: str, words: Mapping[str, str] | None = None) -> bool:
 
 #: Status words Snipe-IT lets an asset be checked out under (its "deployable" type).
 _DEPLOYABLE = {"ready to deploy", "deployable"}
+#: Snipe-IT's own status labels (those it installs with, and its demo data's).
+_SNIPE_IT_LABELS = {
+    *_DEPLOYABLE,
+    "pending",
+    "archived",
+    "undeployable",
+    "broken",
+    "broken not fixable",
+    "out for diagnostics",
+    "out for repair",
+    "lost stolen",
+}
 _ASSIGNEE_TARGETS = ("assigned_to", PERSON_EMAIL, PERSON_NAME)
 
 
@@ -156,11 +171,10 @@ def checked_out_note(
     target, who = found
     said = f"{_header(mapping, 'status')} '{word}' and {_header(mapping, target)} '{who}'"
     label = _snipe_label(word)
-    shown = "Deployed" if normalize_header(label) in _DEPLOYABLE else f"Deployed ({label})"
-    snipe = f"Snipe-IT shows a checked-out asset like this one as '{shown}'"
+    deployable = normalize_header(label) in _DEPLOYABLE
     if status is AssetStatus.IN_STOCK:
         what = f"imported as In service: received, then installed for {who}"
-        if shown != "Deployed":
+        if _is_snipe_it(word, label) and not deployable:
             what += (
                 f" ('{label}' is not a status Snipe-IT checks assets out under: "
                 "if it is not with them yet, leave the assignee out)"
@@ -176,7 +190,10 @@ def checked_out_note(
             f"imported as {status.label}: received, installed for {who}, then {steps}, "
             f"which ends the assignment ({who} stays in its history)"
         )
-    return f"{said}: {what}. {snipe}"
+    if not _is_snipe_it(word, label):
+        return f"{said}: {what} (the assignee says it was handed over)"
+    shown = "Deployed" if deployable else f"Deployed ({label})"
+    return f"{said}: {what}. Snipe-IT shows a checked-out asset like this one as '{shown}'"
 
 
 def _header(mapping: ColumnMapping, target: str) -> str:
@@ -193,3 +210,8 @@ def _snipe_label(word: str) -> str:
     if normalize_header(label) == "deployed":
         return kind
     return label if normalize_header(kind) in _SNIPE_TYPES else word
+
+
+def _is_snipe_it(word: str, label: str) -> bool:
+    """Whether ``word`` is Snipe-IT's: one of its labels, or written "Label (type)"."""
+    return normalize_header(label) in _SNIPE_IT_LABELS or label != word

@@ -32,6 +32,7 @@ READS = [
     ["users", "list"],
     ["users", "log"],
     ["db", "backup", "{out}/copy.sqlite3"],
+    ["db", "reindex"],
 ]
 
 

@@ -47,7 +47,7 @@ def assets(path: Path) -> dict[str, tuple[str, str | None, list[str]]]:
     db = open_db(path)
     try:
         with db.read() as session:
-            result = {}
+            result: dict[str, tuple[str, str | None, list[str]]] = {}
             rows = session.execute(
                 select(Asset.id, Asset.tag, Asset.status, Person.username).outerjoin(
                     Person, Person.id == Asset.assigned_to_id
