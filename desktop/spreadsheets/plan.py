@@ -67,11 +67,11 @@ from desktop.spreadsheets.report import (
     ImportReport,
     build_report,
     fill_missing_name,
+    note_checked_out,
     prepare_given,
 )
 from desktop.spreadsheets.row_approvals import decide_plan
 from desktop.spreadsheets.row_values import COLUMNS, RowValues
-from desktop.spreadsheets.statuses import checked_out_note
 from desktop.storage.database import Database
 from desktop.storage.models import Asset
 
@@ -412,8 +412,7 @@ class _Planner(RowValues):
 
         if current is None:
             fill_missing_name(self.report, given, number)
-            if note := checked_out_note(given, self.mapping, self.options.status_words):
-                self.report.warn(number, note)
+            note_checked_out(self.report, given, number, self.mapping, self.options.status_words)
         values, custom = self._values(plan, given, current)
         plan.tag = str(values.get("tag") or (current["tag"] if current else "") or "")
         new_tag = values.get("tag")

@@ -154,21 +154,10 @@ def checked_out_note(
     assignee says the asset was handed over: the import installs it for them, then takes
     it to the status the row names.
     """
-    word = given.get("status")
-    if not isinstance(word, str) or not word:
+    found = _status_and_assignee(given, words)
+    if found is None or found[1] is AssetStatus.IN_SERVICE:
         return ""
-    found = next(
-        ((t, str(v)) for t in _ASSIGNEE_TARGETS if (v := given.get(t)) not in (None, "")), None
-    )
-    if found is None:
-        return ""
-    try:
-        status = parse_status(word, words)
-    except ValueError:
-        return ""  # the row's error says so
-    if status is AssetStatus.IN_SERVICE:
-        return ""
-    target, who = found
+    word, status, target, who = found
     said = f"{_header(mapping, 'status')} '{word}' and {_header(mapping, target)} '{who}'"
     label = _snipe_label(word)
     deployable = normalize_header(label) in _DEPLOYABLE
@@ -194,6 +183,44 @@ def checked_out_note(
         return f"{said}: {what} (the assignee says it was handed over)"
     shown = "Deployed" if deployable else f"Deployed ({label})"
     return f"{said}: {what}. Snipe-IT shows a checked-out asset like this one as '{shown}'"
+
+
+def ordinary_checkout_note(
+    given: Mapping[str, object], mapping: ColumnMapping, words: Mapping[str, str] | None = None
+) -> str:
+    """The words for Snipe-IT's ordinary checked-out row — a deployable label ("Ready to
+    Deploy") and an assignee — naming no person, so that the dry run says it once for
+    all such rows (most of a Snipe-IT export); "" for any other row."""
+    found = _status_and_assignee(given, words)
+    if found is None or found[1] is not AssetStatus.IN_STOCK:
+        return ""
+    word, _status, target, _who = found
+    if normalize_header(_snipe_label(word)) not in _DEPLOYABLE:
+        return ""
+    return (
+        f"{_header(mapping, 'status')} '{word}' with a person in {_header(mapping, target)}: "
+        "imported as In service — received, then installed for that person (Snipe-IT shows "
+        "a checked-out asset with a deployable label as 'Deployed')"
+    )
+
+
+def _status_and_assignee(
+    given: Mapping[str, object], words: Mapping[str, str] | None
+) -> tuple[str, AssetStatus, str, str] | None:
+    """(status word, its status, assignee target, assignee) of a row naming both."""
+    word = given.get("status")
+    if not isinstance(word, str) or not word:
+        return None
+    found = next(
+        ((t, str(v)) for t in _ASSIGNEE_TARGETS if (v := given.get(t)) not in (None, "")), None
+    )
+    if found is None:
+        return None
+    try:
+        status = parse_status(word, words)
+    except ValueError:
+        return None  # the row's error says so
+    return word, status, *found
 
 
 def _header(mapping: ColumnMapping, target: str) -> str:

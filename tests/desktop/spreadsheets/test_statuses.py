@@ -6,7 +6,7 @@ import pytest
 
 from desktop.domain.lifecycle import AssetStatus
 from desktop.spreadsheets.columns import ColumnMapping
-from desktop.spreadsheets.statuses import checked_out_note, parse_status
+from desktop.spreadsheets.statuses import checked_out_note, ordinary_checkout_note, parse_status
 
 
 @pytest.mark.parametrize(
@@ -54,3 +54,21 @@ def test_a_missing_asset_stays_assigned() -> None:
         "Status 'Lost/Stolen' and Username 'asmith': imported as Missing: received, installed "
         "for asmith, then changed to Missing; it stays assigned to asmith."
     )
+
+
+@pytest.mark.parametrize(
+    ("status", "ordinary"),
+    [
+        ("Ready to Deploy", True),
+        ("Ready to Deploy (deployed)", True),
+        ("Deployable", True),
+        ("Pending", False),  # Snipe-IT does not check a pending asset out: said per row
+        ("In stock", False),  # not Snipe-IT's word: said per row
+        ("Broken", False),
+    ],
+)
+def test_only_a_deployable_label_with_a_person_is_said_once(status: str, ordinary: bool) -> None:
+    given = {"status": status, "assigned_to": "asmith"}
+    assert bool(ordinary_checkout_note(given, MAPPING)) is ordinary
+    assert ordinary_checkout_note({"status": status, "assigned_to": None}, MAPPING) == ""
+    assert "asmith" not in ordinary_checkout_note(given, MAPPING)  # the same for every row

@@ -33,6 +33,8 @@ REPORT_ROWS = [
      "Bob Jones", "user", "bjones", "Archived (deployed)"],
     ["Spare laptop", "LT-5", "T14", "Laptop", "Lenovo", "S5", "HQ",
      "", "", "", "Ready to Deploy (deployable)"],
+    ["Carl's laptop", "LT-6", "T14", "Laptop", "Lenovo", "S6", "HQ",
+     "Carl Cole", "user", "ccole", "Ready to Deploy (deployed)"],
 ]  # fmt: skip
 
 
@@ -73,10 +75,11 @@ def test_dry_run_says_per_row_what_a_checked_out_label_becomes(tmp_path: Path) -
     dry = assetdesk(database, "import", str(path), "--dry-run")
     assert dry.returncode == 0, dry.stdout + dry.stderr
     out = dry.stdout
+    # The ordinary case (most of a Snipe-IT export) is said once, naming its rows.
     assert (
-        "    warning: Status 'Ready to Deploy (deployed)' and Username 'asmith': imported as "
-        "In service: received, then installed for asmith. Snipe-IT shows a checked-out asset "
-        "like this one as 'Deployed'"
+        "Note: Status 'Ready to Deploy (deployed)' with a person in Username: imported as In "
+        "service — received, then installed for that person (Snipe-IT shows a checked-out "
+        "asset with a deployable label as 'Deployed'): 2 rows (rows 2, 7)\n"
     ) in out
     assert (
         "    warning: Status 'Pending (deployed)' and Username 'bjones': imported as In "
@@ -96,18 +99,20 @@ def test_dry_run_says_per_row_what_a_checked_out_label_becomes(tmp_path: Path) -
     # Each warning sits under its row; a row in stock with nobody says nothing.
     lines = out.splitlines()
     lines = lines[next(i for i, line in enumerate(lines) if line.startswith("Values (")) :]
-    for number, tag in ((2, "LT-1"), (3, "LT-2"), (4, "LT-3"), (5, "LT-4")):
+    for number, tag in ((3, "LT-2"), (4, "LT-3"), (5, "LT-4")):
         at = next(i for i, line in enumerate(lines) if line.startswith(f"  row {number} {tag}:"))
         assert lines[at + 1].startswith("    warning: Status '"), lines[at : at + 2]
-    (spare,) = [line for line in lines if line.startswith("  row 6 LT-5:")]
-    assert not lines[lines.index(spare) + 1].startswith("    warning:")
+    for number, tag in ((2, "LT-1"), (6, "LT-5"), (7, "LT-6")):
+        (shown,) = [line for line in lines if line.startswith(f"  row {number} {tag}:")]
+        assert not lines[lines.index(shown) + 1].startswith("    warning:")
     assert assets(database) == {}
 
     done = assetdesk(database, "import", str(path), "--json")
     assert done.returncode == 0, done.stdout + done.stderr
     payload = json.loads(done.stdout)
     warned = {w["row"]: w["message"] for w in payload["warnings"]}
-    assert sorted(warned) == [2, 3, 4, 5]
+    assert sorted(warned) == [3, 4, 5]
+    assert any(n.endswith(": 2 rows (rows 2, 7)") for n in payload["notes"])
     assert assets(database) == {
         "LT-1": ("in_service", "asmith", ["receive", "install"]),
         "LT-2": ("in_service", "bjones", ["receive", "install"]),
@@ -115,4 +120,5 @@ def test_dry_run_says_per_row_what_a_checked_out_label_becomes(tmp_path: Path) -
         # The shipped decommission template asks for 2 approvals: it waits, the asset stays.
         "LT-4": ("in_service", "bjones", ["receive", "install", "decommission"]),
         "LT-5": ("in_stock", None, ["receive"]),
+        "LT-6": ("in_service", "ccole", ["receive", "install"]),
     }
