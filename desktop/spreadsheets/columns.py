@@ -19,6 +19,8 @@ VERSION = "version"
 MANUFACTURER = "manufacturer"
 MODEL_NUMBER = "model_number"
 WARRANTY_MONTHS = "warranty_months"
+#: A rack: a location below the row's location (Ralph's ``rack_str``).
+RACK = "rack"
 #: The assigned person's e-mail address and full name (the person is matched by user
 #: name, else e-mail, else full name, and created with all three).
 PERSON_EMAIL = "person_email"
@@ -83,6 +85,7 @@ TARGETS: tuple[Target, ...] = (
     Target(
         "location", "Location", ("warehouse", "Site", "Room", "Location name", "Default Location")
     ),
+    Target(RACK, "Rack", ("rack_str", "Rack name")),
     Target(
         "assigned_to",
         "Assigned to",

@@ -71,7 +71,7 @@ class ReferenceCreator:
             parent_kind = self.session.execute(
                 select(Location.kind).where(Location.id == parent)
             ).scalar_one()
-        kinds = chain_kinds(parent_kind, len(ref.path))
+        kinds = chain_kinds(parent_kind, len(ref.path), ref.last_kind)
         for name, kind in zip(ref.path, kinds, strict=True):
             query = select(Location.id).where(func.lower(Location.name) == name.lower())
             query = query.where(

@@ -13,6 +13,7 @@ from desktop.errors import DesktopError
 from desktop.spreadsheets.columns import (
     KEY,
     PROBLEMS,
+    RACK,
     READ_ONLY,
     TARGETS,
     VERSION,
@@ -22,7 +23,8 @@ from desktop.spreadsheets.columns import (
 from desktop.spreadsheets.statuses import parse_status
 
 #: Targets a value for all rows makes no sense for (they identify one asset).
-_NOT_FOR_ALL_ROWS = frozenset({"tag", "serial_number", KEY, VERSION, READ_ONLY, PROBLEMS})
+#: A rack is made from each row's own location: not a value for all rows either.
+_NOT_FOR_ALL_ROWS = frozenset({"tag", "serial_number", KEY, VERSION, READ_ONLY, PROBLEMS, RACK})
 #: The targets the wizard offers a "value for all rows" for, in this order.
 WIZARD_DEFAULTS = ("category", "location", "status", "supplier", "owning_group", "order_number")
 

@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from desktop.domain.tags import normalize_tag
 
 PATH_SEPARATOR = " › "
+#: Between a location and the rack below it, in the text a row's Rack column makes
+#: ("Server room ›› R31"): the last level is a rack.
+RACK_SEPARATOR = " ›› "
 _SPLIT = re.compile(r"\s*(?:›|>|/|\\)\s*")
 LOCATION_KINDS = ("site", "building", "floor", "room", "rack")
 
@@ -100,12 +103,20 @@ class LocationTree:
         return matches, depth
 
 
-def chain_kinds(parent_kind: str | None, count: int) -> list[str]:
+def chain_kinds(parent_kind: str | None, count: int, last: str = "") -> list[str]:
     """Kinds for ``count`` new locations created one below the other.
 
     Under an existing location each level is the next kind down (racks at the bottom);
     a new chain from the top ends in a room: "Building/Room", "Site › Building › Room".
+    ``last``: the kind the file gives the last level (a rack); the levels above it end
+    in a room.
     """
+    if last and count:
+        above = chain_kinds(parent_kind, count - 1)
+        room = LOCATION_KINDS.index("room")
+        if above and LOCATION_KINDS.index(above[-1]) < room:
+            above[-1] = "room"
+        return [*above, last]
     if parent_kind is not None:
         start = LOCATION_KINDS.index(parent_kind) + 1 if parent_kind in LOCATION_KINDS else 3
         return [LOCATION_KINDS[min(start + n, len(LOCATION_KINDS) - 1)] for n in range(count)]

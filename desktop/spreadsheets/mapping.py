@@ -25,6 +25,7 @@ from desktop.spreadsheets.columns import (
     MODEL_NUMBER,
     PERSON_NAME,
     PROBLEMS,
+    RACK,
     READ_ONLY,
     TARGETS,
     VERSION,
@@ -72,7 +73,7 @@ _SCORED: dict[str, tuple[tuple[str, int], ...]] = {
         ("Computer Name", 95),
         ("hostname", 90),
         ("Description", 65),
-        ("Name", 60),
+        ("Name", 70),  # above "Description": iTop and GLPI give both
     ),
     "category": (
         ("Category", 100),
@@ -84,10 +85,22 @@ _SCORED: dict[str, tuple[tuple[str, int], ...]] = {
         ("Type", 70),
         ("Class", 40),
     ),
-    MANUFACTURER: (("Manufacturer", 100), ("Make", 90), ("Brand", 90), ("Vendor", 50)),
+    MANUFACTURER: (
+        ("Manufacturer", 100),
+        ("Make", 90),
+        ("Brand", 90),
+        ("Brand name", 95),
+        ("Vendor", 50),
+    ),
     "model": (("Model", 100), ("Model Name", 100), ("Model No.", 40)),
     MODEL_NUMBER: (("Model No.", 95), ("Model No", 95), ("Model Number", 100)),
-    "serial_number": (("Serial", 100), ("Serial Number", 100), ("Serial No", 100), ("SN", 90)),
+    "serial_number": (
+        ("Serial", 100),
+        ("Serial Number", 100),
+        ("Serial No", 100),
+        ("serialnumber", 100),
+        ("SN", 90),
+    ),
     "status": (("Status", 100), ("Status Label", 100), ("State", 80), ("Condition", 40)),
     "location": (
         ("Location", 100),
@@ -124,6 +137,7 @@ _SCORED: dict[str, tuple[tuple[str, int], ...]] = {
         ("Date Purchased", 100),
         ("Purchased", 80),
         ("Acquisition Date", 90),
+        ("Date of purchase", 100),
         ("Invoice Date", 80),
     ),
     "purchase_cost": (
@@ -144,6 +158,7 @@ _SCORED: dict[str, tuple[tuple[str, int], ...]] = {
         ("Warranty End", 100),
         ("Warranty Until", 95),
         ("Warranty Expiry", 100),
+        ("End of warranty", 100),
     ),
     WARRANTY_MONTHS: (("Warranty Months", 100), ("Warranty", 70), ("Warranty (months)", 100)),
     "notes": (
@@ -197,11 +212,22 @@ _UNIT = re.compile(r"\s*[(\[][^()\[\]]{1,12}[)\]]\s*$")
 _BARCODE = re.compile(r"^barcode[_ ]")
 
 
+#: GLPI's export writes a financial column under its group: "Financial and administrative
+#: information - Date of purchase".
+_GLPI_GROUP = re.compile(r"^financial and administrative information\s+-\s+", re.IGNORECASE)
+#: iTop names a linked object's field "Brand->Name" (labels) or "brand_id->name" (codes).
+_ITOP_LINK = re.compile(r"^\s*(\w[\w ]*?)(?:_id)?\s*->\s*\w+\s*$")
+
+
 def header_keys(header: str) -> list[str]:
-    """The forms a header is looked up by: as written, without a "(AUD)"-style unit, and
-    without the " (2)" our duplicate-header naming adds."""
+    """The forms a header is looked up by: as written, without a "(AUD)"-style unit,
+    without the " (2)" our duplicate-header naming adds, without GLPI's financial group
+    and iTop's "->name" of a linked object."""
     base = re.sub(r"\s\(\d+\)$", "", header)
     keys = [normalize_header(header), normalize_header(base), normalize_header(_UNIT.sub("", base))]
+    keys.append(normalize_header(_GLPI_GROUP.sub("", base)))
+    if link := _ITOP_LINK.match(base):
+        keys.append(normalize_header(link.group(1)))
     return list(dict.fromkeys(k for k in keys if k))
 
 
@@ -333,6 +359,8 @@ def fates(mapping: ColumnMapping, custom_labels: Mapping[str, str]) -> list[Colu
         elif target.startswith(NEW_CUSTOM):
             key = target[len(NEW_CUSTOM) :]
             text = f"a new custom field '{key}' of the categories of its rows"
+        elif target == RACK:
+            text = "imported as a rack: a location below the row's location"
         elif target == READ_ONLY:
             text = "read only: not imported"
         elif target == PROBLEMS:
@@ -345,6 +373,10 @@ def fates(mapping: ColumnMapping, custom_labels: Mapping[str, str]) -> list[Colu
             text = "not imported"
         result.append(ColumnFate(header, target, text))
     return result
+
+
+#: GLPI's export joins the values of a multi-valued column with "<br>".
+_GLPI_BREAK = re.compile(r"\s*<br\s*/?>\s*", re.IGNORECASE)
 
 
 def merge_extra_notes(
@@ -365,7 +397,7 @@ def merge_extra_notes(
         text = value.isoformat() if hasattr(value, "isoformat") else value
         if isinstance(text, float) and text.is_integer():
             text = int(text)
-        lines.append(f"{mapping.headers[number]}: {str(text).strip()}")
+        lines.append(f"{mapping.headers[number]}: {_GLPI_BREAK.sub(', ', str(text).strip())}")
     if lines:
         given[EXTRA_NOTES] = "\n".join(lines)
 

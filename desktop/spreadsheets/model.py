@@ -160,6 +160,8 @@ class NewReference:
         notes = ["new"]
         if ref.kind == "category":
             notes.append(f"tag prefix {ref.tag_prefix}")
+        if ref.kind == "location" and ref.last_kind:
+            notes.append(f"{ref.path[-1]} is a {ref.last_kind}")
         if ref.kind == "person":
             notes += [f"user name {ref.username}"] if ref.username else []
             notes += [ref.email] if ref.email else []

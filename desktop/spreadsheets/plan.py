@@ -67,6 +67,7 @@ from desktop.spreadsheets.report import (
     ImportReport,
     build_report,
     fill_missing_name,
+    note_checked_out,
     prepare_given,
 )
 from desktop.spreadsheets.row_approvals import decide_plan
@@ -425,6 +426,7 @@ class _Planner(RowValues):
 
         if current is None:
             fill_missing_name(self.report, given, number)
+            note_checked_out(self.report, given, number, self.mapping, self.options.status_words)
         values, custom = self._values(plan, given, current)
         plan.tag = str(values.get("tag") or (current["tag"] if current else "") or "")
         new_tag = values.get("tag")

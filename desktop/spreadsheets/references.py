@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from desktop.domain.tags import normalize_tag
 from desktop.spreadsheets.location_paths import (
     PATH_SEPARATOR,
+    RACK_SEPARATOR,
     LocationNode,
     LocationTree,
     split_path,
@@ -58,6 +59,8 @@ class PendingReference:
     #: A location's new levels, top first, below ``parent_id`` (None: at the top).
     path: tuple[str, ...] = ()
     parent_id: uuid.UUID | None = None
+    #: The kind of a new location's last level when the file says it ("rack").
+    last_kind: str = ""
     #: A person's user name and e-mail address, when the file gives them.
     username: str = ""
     email: str = ""
@@ -195,6 +198,9 @@ class ReferenceIndex:
         return pending
 
     def location(self, text: str, current: uuid.UUID | None) -> uuid.UUID | PendingReference:
+        if RACK_SEPARATOR in text:
+            where, _, rack = text.rpartition(RACK_SEPARATOR)
+            return self._rack(where, rack, current)
         tree = self.locations
         by_code = tree.by_code.get(normalize_tag(text))
         if by_code is not None:
@@ -223,7 +229,29 @@ class ReferenceIndex:
             )
         return self._new_location(matches[0] if matches else None, tuple(parts[depth:]))
 
-    def _new_location(self, parent: uuid.UUID | None, parts: tuple[str, ...]) -> PendingReference:
+    def _rack(
+        self, where: str, name: str, current: uuid.UUID | None
+    ) -> uuid.UUID | PendingReference:
+        """The rack ``name`` below the location ``where`` (anywhere when "")."""
+        name = name.strip()
+        if not where.strip():
+            named = self.locations.by_name.get(name.casefold(), [])
+            if current is not None and current in named:
+                return current
+            if len(named) == 1:
+                return named[0]
+            if named:
+                raise ValueError(f"several locations are called '{name}': give the rack's room")
+            return self._new_location(None, (name,), "rack")
+        parent = self.location(where, None)
+        if isinstance(parent, PendingReference):
+            return self._new_location(parent.parent_id, (*parent.path, name), "rack")
+        found = self.locations.children[parent].get(name.casefold(), [])
+        return found[0] if found else self._new_location(parent, (name,), "rack")
+
+    def _new_location(
+        self, parent: uuid.UUID | None, parts: tuple[str, ...], last_kind: str = ""
+    ) -> PendingReference:
         """A location to create below ``parent``. Where another row of the file already
         creates a level named like ``parts[0]``, this one goes below that same level
         ("HQ › Building A › Room 1", then "Building A/Room 2" or "Room 1" alone)."""
@@ -238,7 +266,9 @@ class ReferenceIndex:
                 break
         tree = self.locations
         full = PATH_SEPARATOR.join([*(tree.path(parent) if parent else []), *parts])
-        pending = self._new(PendingReference("location", full, path=parts, parent_id=parent))
+        pending = self._new(
+            PendingReference("location", full, path=parts, parent_id=parent, last_kind=last_kind)
+        )
         if pending not in self._new_locations:
             self._new_locations.append(pending)
         return pending

@@ -16,10 +16,18 @@ from dataclasses import dataclass, field, replace
 from desktop.domain.fields import CUSTOM_PREFIX
 from desktop.domain.naming import name_after_model
 from desktop.spreadsheets.cells import DateOrder
-from desktop.spreadsheets.columns import MANUFACTURER, MODEL_NUMBER, WARRANTY_MONTHS, ColumnMapping
+from desktop.spreadsheets.columns import (
+    MANUFACTURER,
+    MODEL_NUMBER,
+    RACK,
+    WARRANTY_MONTHS,
+    ColumnMapping,
+)
 from desktop.spreadsheets.custom_columns import NewField, new_fields
 from desktop.spreadsheets.dates import ColumnDates, decide
+from desktop.spreadsheets.location_paths import RACK_SEPARATOR
 from desktop.spreadsheets.mapping import ColumnFate, fates, merge_extra_notes
+from desktop.spreadsheets.statuses import checked_out_note, ordinary_checkout_note
 
 DATE_TARGETS = ("purchase_date", "warranty_end")
 #: Text columns whose numbers a spreadsheet may have turned into floats ("1234.0").
@@ -39,6 +47,7 @@ class ImportReport:
         float_columns: headers of text columns whose "1234.0" values are read as "1234".
         warnings: row number → things to check on that row.
         new_fields: the custom fields unknown columns become, by target.
+        checked_out: what Snipe-IT's ordinary checked-out rows become → their rows.
     """
 
     sheet_note: str = ""
@@ -48,6 +57,7 @@ class ImportReport:
     float_columns: dict[int, str] = field(default_factory=dict)
     warnings: dict[int, list[str]] = field(default_factory=dict)
     new_fields: dict[str, NewField] = field(default_factory=dict)
+    checked_out: dict[str, list[int]] = field(default_factory=dict)
 
     def warn(self, row: int, text: str) -> None:
         if text not in self.warnings.setdefault(row, []):
@@ -64,6 +74,12 @@ class ImportReport:
         result += [n for d in self.dates.values() if (n := d.note())]
         for header in self.float_columns.values():
             result.append(f"{header}: numbers written as '1234.0' are read as '1234'")
+        for text, rows in self.checked_out.items():
+            which = _ranges(sorted(rows))
+            count = (
+                f"1 row (row {which})" if len(rows) == 1 else f"{len(rows):,} rows (rows {which})"
+            )
+            result.append(f"{text}: {count}")
         return result
 
 
@@ -148,6 +164,21 @@ def fill_missing_name(report: ImportReport, given: dict[str, object], row: int) 
     report.warn(row, f"the asset has no name: named after its model, '{name}'")
 
 
+def note_checked_out(
+    report: ImportReport,
+    given: dict[str, object],
+    row: int,
+    mapping: ColumnMapping,
+    words: Mapping[str, str],
+) -> None:
+    """Say what a new asset's row naming a status and an assignee becomes: Snipe-IT's
+    ordinary "Ready to Deploy" + a person once for all such rows, any other on its row."""
+    if text := ordinary_checkout_note(given, mapping, words):
+        report.checked_out.setdefault(text, []).append(row)
+    elif text := checked_out_note(given, mapping, words):
+        report.warn(row, text)
+
+
 def prepare_given(
     report: ImportReport,
     given: dict[str, object],
@@ -162,7 +193,28 @@ def prepare_given(
             given[target] = value.strip().split(".")[0]
     if WARRANTY_MONTHS in given:
         given[WARRANTY_MONTHS] = warranty_months(given[WARRANTY_MONTHS])
+    if RACK in given:
+        rack_location(given)
     merge_extra_notes(given, cells, mapping)
+
+
+#: Ralph writes a rack "R31 (DataCenter/ServerRoom)".
+_RALPH_RACK = re.compile(r"^(.+?)\s*\(([^()]+)\)\s*$")
+
+
+def rack_location(given: dict[str, object]) -> None:
+    """A row's rack as the location below its location: "Server room" and "R31" become
+    "Server room ›› R31" (a rack named R31 in that room). Ralph's "R31 (DC 1/Room 2)"
+    names its own room when the row has no location."""
+    rack = given.pop(RACK, None)
+    if rack is None or not str(rack).strip():
+        return
+    name, room = str(rack).strip(), ""
+    if found := _RALPH_RACK.match(name):
+        name, room = found.group(1), found.group(2)
+    where = given.get("location")
+    where = str(where).strip() if where not in (None, "") else room
+    given["location"] = f"{where}{RACK_SEPARATOR}{name}"
 
 
 def _ranges(numbers: Sequence[int]) -> str:

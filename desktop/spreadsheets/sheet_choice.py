@@ -23,9 +23,11 @@ from desktop.spreadsheets.readers import (
     TEXT_SUFFIXES,
     ExcelTable,
     Table,
+    decode_text,
     excel_tables,
     open_workbook,
     read_table,
+    sniff_delimiter,
 )
 
 log = logging.getLogger(__name__)
@@ -109,6 +111,34 @@ def read_chosen(path: Path, sheet: str | None, custom_labels: Mapping[str, str])
         [table.row_numbers[i] for i in kept],
     )
     return ChosenTable(trimmed, note, tuple(sorted(table.row_numbers[i] for i in drop)))
+
+
+_DELIMITERS = {",": "comma (,)", ";": "semicolon (;)", "\t": "tab"}
+_ENCODINGS = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 (with a byte-order mark)",
+    "utf-16": "UTF-16",
+    "cp1252": "Windows-1252 (Western European)",
+    "mac_roman": "Mac Roman",
+}
+
+
+def text_file_facts(path: Path, table: Table, custom_labels: Mapping[str, str]) -> list[str]:
+    """What was found reading a text file (it has no sheets), in words: the delimiter,
+    the encoding, the header row and the rows below it. ``table``: the file as read."""
+    text, encoding = decode_text(path.read_bytes(), path.name)  # as read_csv decides them
+    index, score = header_row(table.rows, custom_labels)
+    number = table.row_numbers[index] if table.rows else 1
+    below = max(len(table.rows) - index - 1, 0)
+    header = f"row {number}, naming {_known_columns(score)}"
+    if score == 0:
+        header += " (map the columns by hand on the next page)"
+    return [
+        f"Delimiter: {_DELIMITERS[sniff_delimiter(text)]}",
+        f"Encoding: {_ENCODINGS.get(encoding, encoding)}",
+        f"Header: {header}",
+        f"Rows below the header: {below:,}",
+    ]
 
 
 def _known_columns(count: int) -> str:

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from desktop.domain.lifecycle import AssetStatus
-from desktop.spreadsheets.columns import normalize_header
+from desktop.spreadsheets.columns import (
+    PERSON_EMAIL,
+    PERSON_NAME,
+    ColumnMapping,
+    normalize_header,
+    target_label,
+)
 
 _SYNONYMS: dict[str, AssetStatus] = {
     # Snipe-IT status labels
@@ -30,6 +37,9 @@ _SYNONYMS: dict[str, AssetStatus] = {
     "repair": AssetStatus.IN_REPAIR,
     "retired": AssetStatus.DECOMMISSIONED,
     "scrapped": AssetStatus.DISPOSED,
+    # iTop physical device statuses
+    "production": AssetStatus.IN_SERVICE,
+    "implementation": AssetStatus.IN_STOCK,
     # Ralph statuses
     "new": AssetStatus.IN_STOCK,
     "free": AssetStatus.IN_STOCK,
@@ -69,14 +79,28 @@ for _status in AssetStatus:
     _SYNONYMS[normalize_header(_status.label)] = _status
 
 
+#: Snipe-IT's custom asset report writes the label with its type: "Ready to Deploy
+#: (deployed)", "Broken (undeployable)"; its asset page writes "Deployed (Broken)".
+_WITH_TYPE = re.compile(r"^(.+?)\s*\(([^()]+)\)\s*$")
+#: Snipe-IT's status types, which it writes after a label it does not know by name.
+_SNIPE_TYPES: dict[str, AssetStatus] = {
+    "deployable": AssetStatus.IN_STOCK,
+    "deployed": AssetStatus.IN_SERVICE,
+    "pending": AssetStatus.IN_STOCK,
+    "undeployable": AssetStatus.IN_REPAIR,
+    "archived": AssetStatus.DECOMMISSIONED,
+}
+
+
 def parse_status(text: str, words: Mapping[str, str] | None = None) -> AssetStatus:
     """The status ``text`` names; ``words`` are the user's own (word → status value),
     chosen in the wizard, given by ``--status-map`` or saved in an import profile."""
-    key = normalize_header(text)
-    for word, value in (words or {}).items():
-        if normalize_header(word) == key:
-            return AssetStatus(value)
-    found = _SYNONYMS.get(key)
+    found = _lookup(text, words)
+    if found is None and (both := _WITH_TYPE.match(text.strip())):
+        label, kind = both.group(1), both.group(2)
+        if normalize_header(label) == "deployed":  # "Deployed (Broken)": the label says more
+            label, kind = kind, label
+        found = _lookup(label, words) or _SNIPE_TYPES.get(normalize_header(kind))
     if found is None:
         names = ", ".join(s.label for s in AssetStatus)
         raise ValueError(
@@ -86,9 +110,135 @@ def parse_status(text: str, words: Mapping[str, str] | None = None) -> AssetStat
     return found
 
 
+def _lookup(text: str, words: Mapping[str, str] | None) -> AssetStatus | None:
+    key = normalize_header(text)
+    for word, value in (words or {}).items():
+        if normalize_header(word) == key:
+            return AssetStatus(value)
+    return _SYNONYMS.get(key)
+
+
 def known_status(text: str, words: Mapping[str, str] | None = None) -> bool:
     try:
         parse_status(text, words)
     except ValueError:
         return False
     return True
+
+
+#: Status words Snipe-IT lets an asset be checked out under (its "deployable" type).
+_DEPLOYABLE = {"ready to deploy", "deployable"}
+#: Snipe-IT's own status labels (those it installs with, and its demo data's).
+_SNIPE_IT_LABELS = {
+    *_DEPLOYABLE,
+    "pending",
+    "archived",
+    "undeployable",
+    "broken",
+    "broken not fixable",
+    "out for diagnostics",
+    "out for repair",
+    "lost stolen",
+}
+_ASSIGNEE_TARGETS = ("assigned_to", PERSON_EMAIL, PERSON_NAME)
+
+
+def checked_out_note(
+    given: Mapping[str, object], mapping: ColumnMapping, words: Mapping[str, str] | None = None
+) -> str:
+    """What a new asset's row becomes when it names both a status other than in service
+    and an assignee, in words for the dry run ("" when there is nothing to say).
+
+    Snipe-IT keeps the label ("Ready to Deploy") of an asset it checks out and shows
+    the asset as "Deployed" (a non-deployable label as "Deployed (Broken)"). The
+    assignee says the asset was handed over: the import installs it for them, then takes
+    it to the status the row names.
+    """
+    found = _status_and_assignee(given, words)
+    if found is None or found[1] is AssetStatus.IN_SERVICE:
+        return ""
+    word, status, target, who = found
+    said = f"{_header(mapping, 'status')} '{word}' and {_header(mapping, target)} '{who}'"
+    label = _snipe_label(word)
+    deployable = normalize_header(label) in _DEPLOYABLE
+    if status is AssetStatus.IN_STOCK:
+        what = f"imported as In service: received, then installed for {who}"
+        if _is_snipe_it(word, label) and not deployable:
+            what += (
+                f" ('{label}' is not a status Snipe-IT checks assets out under: "
+                "if it is not with them yet, leave the assignee out)"
+            )
+    elif status in (AssetStatus.IN_REPAIR, AssetStatus.MISSING):
+        what = (
+            f"imported as {status.label}: received, installed for {who}, then changed to "
+            f"{status.label}; it stays assigned to {who}"
+        )
+    else:
+        steps = "decommissioned" + (" and disposed" if status is AssetStatus.DISPOSED else "")
+        what = (
+            f"imported as {status.label}: received, installed for {who}, then {steps}, "
+            f"which ends the assignment ({who} stays in its history)"
+        )
+    if not _is_snipe_it(word, label):
+        return f"{said}: {what} (the assignee says it was handed over)"
+    shown = "Deployed" if deployable else f"Deployed ({label})"
+    return f"{said}: {what}. Snipe-IT shows a checked-out asset like this one as '{shown}'"
+
+
+def ordinary_checkout_note(
+    given: Mapping[str, object], mapping: ColumnMapping, words: Mapping[str, str] | None = None
+) -> str:
+    """The words for Snipe-IT's ordinary checked-out row — a deployable label ("Ready to
+    Deploy") and an assignee — naming no person, so that the dry run says it once for
+    all such rows (most of a Snipe-IT export); "" for any other row."""
+    found = _status_and_assignee(given, words)
+    if found is None or found[1] is not AssetStatus.IN_STOCK:
+        return ""
+    word, _status, target, _who = found
+    if normalize_header(_snipe_label(word)) not in _DEPLOYABLE:
+        return ""
+    return (
+        f"{_header(mapping, 'status')} '{word}' with a person in {_header(mapping, target)}: "
+        "imported as In service — received, then installed for that person (Snipe-IT shows "
+        "a checked-out asset with a deployable label as 'Deployed')"
+    )
+
+
+def _status_and_assignee(
+    given: Mapping[str, object], words: Mapping[str, str] | None
+) -> tuple[str, AssetStatus, str, str] | None:
+    """(status word, its status, assignee target, assignee) of a row naming both."""
+    word = given.get("status")
+    if not isinstance(word, str) or not word:
+        return None
+    found = next(
+        ((t, str(v)) for t in _ASSIGNEE_TARGETS if (v := given.get(t)) not in (None, "")), None
+    )
+    if found is None:
+        return None
+    try:
+        status = parse_status(word, words)
+    except ValueError:
+        return None  # the row's error says so
+    return word, status, *found
+
+
+def _header(mapping: ColumnMapping, target: str) -> str:
+    column = mapping.index_of(target)
+    return mapping.headers[column] if column is not None else target_label(target)
+
+
+def _snipe_label(word: str) -> str:
+    """The label in Snipe-IT's "Label (type)" and "Deployed (Label)"; else the word."""
+    both = _WITH_TYPE.match(word.strip())
+    if both is None:
+        return word
+    label, kind = both.group(1), both.group(2)
+    if normalize_header(label) == "deployed":
+        return kind
+    return label if normalize_header(kind) in _SNIPE_TYPES else word
+
+
+def _is_snipe_it(word: str, label: str) -> bool:
+    """Whether ``word`` is Snipe-IT's: one of its labels, or written "Label (type)"."""
+    return normalize_header(label) in _SNIPE_IT_LABELS or label != word

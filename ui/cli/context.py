@@ -9,13 +9,14 @@ import sys
 import uuid
 from dataclasses import asdict, is_dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from desktop.errors import DesktopError
 from desktop.services.local_user import acting_username
 from desktop.settings import DATABASE_URL, Settings, signed_in_person
 from desktop.storage.database import Database, open_database
-from desktop.storage.urls import choose_url
+from desktop.storage.urls import choose_url, parse_url
 
 
 class CliContext:
@@ -33,9 +34,17 @@ class CliContext:
             choose_url(getattr(self.args, "database", None), self.settings.get(DATABASE_URL))
         )
 
-    def database(self, *, check_schema: bool = True) -> Database:
-        """The database, opened once; a local file is created and migrated on first use."""
+    def database(self, *, check_schema: bool = True, must_exist: bool | None = None) -> Database:
+        """The database, opened once; a local file is created and migrated on first use —
+        except by a command that only reads it (``database_must_exist`` in its parser's
+        defaults, or ``must_exist``): a path mistyped must not become an empty register."""
         if self._database is None:
+            if (
+                getattr(self.args, "database_must_exist", False)
+                if must_exist is None
+                else must_exist
+            ):
+                refuse_missing_file(self.url)
             if check_schema:
                 self._database = open_database(
                     self.url, log_sql_timing=bool(getattr(self.args, "debug", False))
@@ -65,6 +74,20 @@ class CliContext:
     def close(self) -> None:
         if self._database is not None:
             self._database.dispose()
+
+
+def refuse_missing_file(url: str) -> None:
+    """Raise when ``url`` is a local file that does not exist (nothing is created)."""
+    parsed = parse_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    path = Path(str(parsed.database)).expanduser().absolute()
+    if path.exists():
+        return
+    raise DesktopError(
+        f"there is no database at {path}: no such file (nothing was created). Check the path, "
+        f"or create a new register there with: assetdesk --database {path} db upgrade"
+    )
 
 
 def to_jsonable(value: Any) -> Any:

@@ -66,11 +66,14 @@ def test_ralph_export_is_mapped_and_its_rows_classified(world: World) -> None:
         "map the word to one (in the wizard, or with --status-map)"
     )
     # Ralph's model_str "[Storage] EMC" gives the category in brackets (made on commit)
-    # and the model; the export has no room, so the row still needs one.
+    # and the model; its rack_str "R31 (SZ_1OFFICE/SZ_1OFFICE_1FL)" the rack in its room.
     category, model = row.values["category"], row.values["model"]
     assert isinstance(category, PendingReference) and category.name == "Storage"
     assert isinstance(model, PendingReference) and model.name == "EMC"
-    assert messages["Location"] == "Location is required for a new asset"
+    rack = row.values["location"]
+    assert isinstance(rack, PendingReference) and rack.last_kind == "rack"
+    assert rack.path == ("SZ_1OFFICE", "SZ_1OFFICE_1FL", "R31")
+    assert "Location" not in messages
 
 
 def test_text_dates_follow_the_date_order_setting(world: World, tmp_path: Path) -> None:

@@ -35,7 +35,7 @@ def register(subparsers: Any) -> None:
     )
     listing.add_argument("--mine", action="store_true", help="only those USER may decide now")
     listing.add_argument("--json", action="store_true", help="print JSON for scripts")
-    listing.set_defaults(handler=_list)
+    listing.set_defaults(handler=_list, database_must_exist=True)
 
     for name, help_text in (
         ("approve", "approve a pending procedure (completes it at the last approval)"),

@@ -25,7 +25,7 @@ def register(subparsers: Any) -> None:
     show.add_argument(
         "--json", action="store_true", help="print JSON for scripts (with every procedure)"
     )
-    show.set_defaults(handler=_show)
+    show.set_defaults(handler=_show, database_must_exist=True)
 
 
 def _show(ctx: CliContext) -> int:

@@ -81,12 +81,12 @@ def register(subparsers: Any) -> None:
     report = actions.add_parser("report", help="write the audit report workbook")
     report.add_argument("audit", help="the audit's id, id prefix or name")
     report.add_argument("-o", "--output", required=True, type=Path, metavar="REPORT.xlsx")
-    report.set_defaults(handler=_report)
+    report.set_defaults(handler=_report, database_must_exist=True)
 
     listing = actions.add_parser("list", help="every audit, open ones first")
     listing.add_argument("--open", action="store_true", help="only open audits")
     listing.add_argument("--json", action="store_true", help="print JSON for scripts")
-    listing.set_defaults(handler=_list)
+    listing.set_defaults(handler=_list, database_must_exist=True)
 
     due = actions.add_parser("due", help="assets overdue, due soon or never audited")
     due.add_argument(
@@ -100,7 +100,7 @@ def register(subparsers: Any) -> None:
     due.add_argument("--location", metavar="LOCATION", help="only this location and below")
     due.add_argument("--limit", type=int, default=100, help="at most this many rows (default 100)")
     due.add_argument("--json", action="store_true", help="print JSON for scripts")
-    due.set_defaults(handler=_due)
+    due.set_defaults(handler=_due, database_must_exist=True)
 
 
 def _common(parser: Any) -> None:

@@ -35,7 +35,7 @@ def register(subparsers: Any) -> None:
     )
     backup.add_argument("out", metavar="OUT", type=Path, help="the backup file to write")
     backup.add_argument("--overwrite", action="store_true", help="replace OUT if it exists")
-    backup.set_defaults(handler=_backup)
+    backup.set_defaults(handler=_backup, database_must_exist=True)
 
     reindex = db_commands.add_parser(
         "reindex",
@@ -45,7 +45,7 @@ def register(subparsers: Any) -> None:
         "inserted one by one in descending order between two others), or after a VACUUM. "
         "A shared server keeps its own indexes.",
     )
-    reindex.set_defaults(handler=_reindex)
+    reindex.set_defaults(handler=_reindex, database_must_exist=True)
 
 
 def _upgrade(ctx: CliContext) -> int:

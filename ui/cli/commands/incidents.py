@@ -33,12 +33,12 @@ def register(subparsers: Any) -> None:
     listing.add_argument("--open", action="store_true", help="only new, assigned, in progress")
     listing.add_argument("--asset", metavar="TAG", help="only those about this asset")
     listing.add_argument("--json", action="store_true", help="print JSON for scripts")
-    listing.set_defaults(handler=_list)
+    listing.set_defaults(handler=_list, database_must_exist=True)
 
     show = actions.add_parser("show", help="one incident with its history")
     show.add_argument("number", type=int)
     show.add_argument("--json", action="store_true", help="print JSON for scripts")
-    show.set_defaults(handler=_show)
+    show.set_defaults(handler=_show, database_must_exist=True)
 
     severities = next(f.choices for f in incident_template().fields if f.key == "severity")
     log = actions.add_parser("log", help="log a new incident against one or more assets")
@@ -80,7 +80,7 @@ def register(subparsers: Any) -> None:
 
     report = actions.add_parser("report", help="assets by incident count, open incidents by group")
     report.add_argument("--json", action="store_true", help="print JSON for scripts")
-    report.set_defaults(handler=_report)
+    report.set_defaults(handler=_report, database_must_exist=True)
 
 
 def _as_user(parser: argparse.ArgumentParser) -> None:

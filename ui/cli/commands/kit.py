@@ -52,13 +52,13 @@ def register(subparsers: Any) -> None:
         "-o", "--output", required=True, type=Path, metavar="FILE", help="the kit file to make"
     )
     _common(checkout)
-    checkout.set_defaults(handler=_checkout)
+    checkout.set_defaults(handler=_checkout, database_must_exist=True)
 
     status = actions.add_parser(
         "status", help="what the kit (--database KIT) holds and how many records wait to sync"
     )
     status.add_argument("--json", action="store_true", help="print JSON for scripts")
-    status.set_defaults(handler=_status)
+    status.set_defaults(handler=_status, database_must_exist=True)
 
     sync = actions.add_parser(
         "sync",
@@ -85,7 +85,7 @@ def register(subparsers: Any) -> None:
     listing.add_argument("--all", action="store_true", help="resolved ones too")
     listing.add_argument("--json", action="store_true", help="print JSON for scripts")
     _password_option(listing)
-    listing.set_defaults(handler=_conflicts)
+    listing.set_defaults(handler=_conflicts, database_must_exist=True)
 
     resolve = actions.add_parser(
         "resolve",
@@ -161,14 +161,8 @@ def _checkout(ctx: CliContext) -> int:
 
 def _status(ctx: CliContext) -> int:
     from desktop import kits
-    from desktop.storage.urls import parse_url
 
-    url = parse_url(ctx.url)
-    if url.get_backend_name() == "sqlite" and url.database:
-        path = Path(url.database)
-        if not path.exists():  # never make a new empty file to say it is no kit
-            raise DesktopError(f"{path}: no such file")
-    database = ctx.database()
+    database = ctx.database()  # a missing file is refused: never made to say it is no kit
     info = kits.kit_info(database)
     if info is None:
         raise DesktopError(

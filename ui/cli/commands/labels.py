@@ -74,7 +74,7 @@ def register(subparsers: Any) -> None:
         "--logo", type=Path, metavar="IMAGE", help="a logo beside the organisation line"
     )
     parser.add_argument("-o", "--output", type=Path, metavar="FILE.pdf", help="the PDF to write")
-    parser.set_defaults(handler=_labels)
+    parser.set_defaults(handler=_labels, database_must_exist=True)
 
 
 def _labels(ctx: CliContext) -> int:
@@ -84,7 +84,7 @@ def _labels(ctx: CliContext) -> int:
     if args.save_template:
         return _save_template(ctx, args.save_template)
     if args.delete_template:
-        delete_user_template(ctx.database(), args.delete_template)
+        delete_user_template(ctx.database(must_exist=False), args.delete_template)
         print(f"deleted label template '{args.delete_template}'")
         return 0
     if args.output is None:
@@ -178,7 +178,7 @@ def _save_template(ctx: CliContext, path: Path) -> int:
         raise DesktopError(f"{path} is not a JSON template definition: {exc}") from exc
     if not isinstance(definition, dict):
         raise DesktopError(f"{path} must hold one JSON object (the template definition)")
-    template = save_user_template(ctx.database(), definition)
+    template = save_user_template(ctx.database(must_exist=False), definition)
     print(
         f"saved label template '{template.name}': {template.per_page} label"
         f"{'s' * (template.per_page != 1)} of {template.describe_size()} a page, {template.dpi} dpi"

@@ -134,7 +134,7 @@ def register(subparsers: Any) -> None:
     exporter.add_argument(
         "--as", dest="as_user", metavar="USER", help="who exports (for the About sheet)"
     )
-    exporter.set_defaults(handler=_export)
+    exporter.set_defaults(handler=_export, database_must_exist=True)
 
 
 def _options(ctx: CliContext) -> tuple[ImportOptions, dict[str, Any] | None]:

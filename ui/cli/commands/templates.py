@@ -22,7 +22,7 @@ def register(subparsers: Any) -> None:
     actions = parser.add_subparsers(dest="templates_command", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help="the current templates and their approval rule")
     listing.add_argument("--json", action="store_true", help="print JSON for scripts")
-    listing.set_defaults(handler=_list)
+    listing.set_defaults(handler=_list, database_must_exist=True)
     approval = actions.add_parser(
         "set-approval",
         help="how many approvals a kind waits for (a new template version)",

@@ -60,7 +60,7 @@ def register(subparsers: Any) -> None:
 
     listing = actions.add_parser("list", help="the logins, their people and roles")
     listing.add_argument("--json", action="store_true", help="print JSON for scripts")
-    listing.set_defaults(handler=_list)
+    listing.set_defaults(handler=_list, database_must_exist=True)
 
     set_role = actions.add_parser("set-role", help="replace a login's roles")
     set_role.add_argument("login", metavar="NAME")
@@ -88,7 +88,7 @@ def register(subparsers: Any) -> None:
 
     log = actions.add_parser("log", help="the administration log (append-only)")
     log.add_argument("--json", action="store_true", help="print JSON for scripts")
-    log.set_defaults(handler=_log)
+    log.set_defaults(handler=_log, database_must_exist=True)
 
 
 def _password(ctx: CliContext) -> tuple[str, bool]:

@@ -85,12 +85,20 @@ class SheetPage(QWidget):
     def __init__(self) -> None:
         super().__init__()
         layout = QVBoxLayout(self)
-        layout.addWidget(_title("2. Sheet and matching"))
+        self.title = _title("2. Sheet and matching")
+        layout.addWidget(self.title)
         self.file_label = QLabel()
         layout.addWidget(self.file_label)
-        layout.addWidget(QLabel("Sheet (hidden sheets are marked):"))
+        self.sheets_label = QLabel("Sheet (hidden sheets are marked):")
+        layout.addWidget(self.sheets_label)
         self.sheets = QListWidget()
         layout.addWidget(self.sheets, 1)
+        # A text file has no sheets: what reading it found takes the list's place.
+        self.text_file = QLabel()
+        self.text_file.setWordWrap(True)
+        self.text_file.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.text_file.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.text_file)
         form = QFormLayout()
         self.match = QComboBox()
         for key, label in MATCH_LABELS.items():
@@ -101,6 +109,22 @@ class SheetPage(QWidget):
         form.addRow("Find existing assets by:", self.match)
         form.addRow("Text dates are written:", self.date_order)
         layout.addLayout(form)
+        layout.addStretch(0)  # a text file's page: its facts and choices at the top
+        self._layout = layout
+        self.show_text_file([])
+
+    def show_text_file(self, facts: list[str]) -> None:
+        """A text file's facts in place of the sheet list; [] shows the list (a workbook)."""
+        self.title.setText(f"<h3>2. {'File' if facts else 'Sheet'} and matching</h3>")
+        self.text_file.setText(
+            "A text (CSV) file has no sheets: it is read whole.\n\n" + "\n".join(facts)
+            if facts
+            else ""
+        )
+        self.text_file.setVisible(bool(facts))
+        self.sheets_label.setVisible(not facts)
+        self.sheets.setVisible(not facts)
+        self._layout.setStretch(self._layout.count() - 1, 1 if facts else 0)
 
 
 class MappingPage(QWidget):

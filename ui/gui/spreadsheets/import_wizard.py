@@ -56,9 +56,9 @@ from desktop.spreadsheets.model import ImportOptions, ImportPlan, MatchKey
 from desktop.spreadsheets.plan import custom_labels, plan_table
 from desktop.spreadsheets.preview import approval_summary, rows_waiting, value_previews
 from desktop.spreadsheets.profiles import load_profile, profile_names, save_profile
-from desktop.spreadsheets.readers import SUFFIXES, Table, list_sheets
+from desktop.spreadsheets.readers import SUFFIXES, TEXT_SUFFIXES, Table, list_sheets
 from desktop.spreadsheets.references import ReferenceIndex
-from desktop.spreadsheets.sheet_choice import ChosenTable, read_chosen
+from desktop.spreadsheets.sheet_choice import ChosenTable, read_chosen, text_file_facts
 from desktop.spreadsheets.statuses import known_status
 from desktop.storage.database import Database
 from desktop.storage.kitfile import database_is_kit
@@ -120,6 +120,8 @@ class ImportWizard(QDialog):
         self.other_labels: dict[str, str] = {}
         #: Status words chosen so far (from a profile or the status table).
         self.status_choices: dict[str, str] = {}
+        #: A text file as read when it was opened (its facts shown on the sheet page).
+        self.text_file_read: tuple[Any, ...] | None = None
         self._close_when_done = False
 
         self.pages = QStackedWidget()
@@ -292,8 +294,14 @@ class ImportWizard(QDialog):
 
     def _open_file(self) -> None:
         sheets = list_sheets(self._path())
+        self.text_file_read = None
         self.sheet_page.file_label.setText(f"File: {self._path().name}")
         self.sheet_page.sheets.clear()
+        if self._path().suffix.lower() in TEXT_SUFFIXES:
+            # No sheet to choose: read it now and show what reading it found.
+            self._read(None, self._text_file_opened)
+            return
+        self.sheet_page.show_text_file([])
         if len(sheets) > 1:
             auto = QListWidgetItem(
                 "Choose automatically (the sheet or Excel Table that matches best)"
@@ -329,22 +337,39 @@ class ImportWizard(QDialog):
         )
 
     def _read_sheet(self) -> None:
+        if self.text_file_read is not None:  # read when it was opened
+            self._sheet_read(self.text_file_read)
+            return
         item = self.sheet_page.sheets.currentItem()
-        sheet = (item.data(256) or None) if item else None
+        self._read((item.data(256) or None) if item else None, self._sheet_read)
+
+    def _read(self, sheet: str | None, on_success: Any) -> None:
         path, db = self._path(), self.database
+        text_file = path.suffix.lower() in TEXT_SUFFIXES
 
         def job(progress: Any, cancel: threading.Event) -> tuple[Any, ...]:
             progress(0, 1)
             with db.read() as session:
                 index = ReferenceIndex(session)
                 labels, other_labels = custom_labels(index), every_custom_label(index)
-            return read_chosen(path, sheet, labels), labels, other_labels, profile_names(db)
+            chosen = read_chosen(path, sheet, labels)
+            facts = text_file_facts(path, chosen.table, labels) if text_file else []
+            return chosen, labels, other_labels, profile_names(db), facts
 
-        self._run(job, self._sheet_read)
+        self._run(job, on_success)
+
+    def _text_file_opened(self, result: tuple[Any, ...]) -> None:
+        chosen: ChosenTable = result[0]
+        if not chosen.table.rows:
+            self.message.setText(f"{chosen.table.where} holds no rows to import")
+            return
+        self.text_file_read = result
+        self.sheet_page.show_text_file(result[4])
+        self._show(SHEET)
 
     def _sheet_read(self, result: tuple[Any, ...]) -> None:
         chosen: ChosenTable
-        chosen, self.labels, self.other_labels, names = result
+        chosen, self.labels, self.other_labels, names, _facts = result
         self.chosen = chosen
         self.table = chosen.table
         if not self.table.rows:
