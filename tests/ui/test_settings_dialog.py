@@ -155,7 +155,7 @@ def test_person_is_chosen_from_the_people_of_the_database(
     settings.set(DATABASE_URL, sqlite_db.url.render_as_string(hide_password=False))
     dialog = open_dialog(qtbot, settings)
     qtbot.waitUntil(lambda: dialog.user_combo.count() > 5, timeout=20_000)
-    dialog.user_combo.setCurrentIndex(dialog.user_combo.findText("Ivy Infra (infra)"))
+    dialog.user_combo.setCurrentIndex(dialog.user_combo.findData("infra"))
     dialog.date_combo.setCurrentIndex(dialog.date_combo.findData("dd.MM.yyyy"))
     with qtbot.assertNotEmitted(dialog.database_changed):
         dialog.save()
@@ -165,6 +165,44 @@ def test_person_is_chosen_from_the_people_of_the_database(
     assert signed_in_person(saved, sqlite_db.url) == "infra"
     assert signed_in_person(saved, "sqlite:////elsewhere/other.sqlite3") == ""
     assert saved.get(DATE_FORMAT) == "dd.MM.yyyy"
+
+
+def test_typing_a_role_lists_the_people_who_hold_it(
+    qtbot: QtBot, settings: Settings, sqlite_db: Database, memory_keyring: MemoryKeyring
+) -> None:
+    """A new user wanting a change approved looked for someone to sign in as: the list of
+    people did not say who may approve. Each person is listed with their roles, and typing
+    "approver" offers exactly those who hold that role."""
+    seed_world(sqlite_db)
+    settings.set(DATABASE_URL, sqlite_db.url.render_as_string(hide_password=False))
+    dialog = open_dialog(qtbot, settings)
+    qtbot.waitUntil(lambda: dialog.user_combo.count() > 5, timeout=20_000)
+    assert dialog.user_combo.findText("Ivy Infra (infra) — approver, technician") >= 0
+    edit = dialog.user_combo.lineEdit()
+    assert edit is not None
+    edit.setFocus()
+    qtbot.keyClicks(edit, "approver")
+    completer = dialog.user_combo.completer()
+    assert completer is not None
+    popup = completer.popup()
+    qtbot.waitUntil(popup.isVisible, timeout=5000)
+    offered = [
+        str(completer.completionModel().index(row, 0).data())
+        for row in range(completer.completionModel().rowCount())
+    ]
+    assert offered == [
+        "Abe Approver (approver) — approver",
+        "Ada Approver (approver2) — approver",
+        "Ivy Infra (infra) — approver, technician",
+        "Tom Tech (tech2) — approver, technician",
+    ]
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert edit.text() == "Ada Approver (approver2) — approver"
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20_000)
+    assert signed_in_person(Settings(settings.path), sqlite_db.url) == "approver2"
 
 
 def test_local_file_is_chosen_with_the_file_dialog(

@@ -43,6 +43,7 @@ from desktop.settings import (
 from desktop.storage.database import Database, open_database
 from desktop.storage.tls import tls_in_text, with_tls_in_text
 from desktop.storage.urls import choose_url, default_database_path, describe, parse_url
+from ui.gui.folding_completer import FoldingCompleter, fold_item_texts
 from ui.gui.reference.jobs import DialogJobs
 from ui.gui.scanner_settings_box import ScannerSettingsBox
 from ui.gui.tls_fields import TlsFields
@@ -135,6 +136,11 @@ class SettingsDialog(QDialog):
         user_edit = self.user_combo.lineEdit()
         if user_edit is not None:
             user_edit.setPlaceholderText("user name of the person using Assetdesk here")
+        # Each person is listed with their roles, and typing any part of a name, user name
+        # or role finds them: a new user looking for someone who may approve types
+        # "approver" (the list of people alone did not say who could).
+        self.user_combo.setCompleter(FoldingCompleter(self.user_combo.model(), self.user_combo))
+        self.user_combo.setToolTip("Type a name, a user name or a role (approver, auditor…)")
         self.date_combo = QComboBox()
         today = QDate.currentDate()
         for fmt in DATE_FORMATS:
@@ -315,11 +321,13 @@ class SettingsDialog(QDialog):
         # when the connection is tested.
         self._jobs.start(_people_job(url), self._fill_people, lambda exc: None)
 
-    def _fill_people(self, people: list[tuple[str, str]]) -> None:
+    def _fill_people(self, people: list[tuple[str, str, tuple[str, ...]]]) -> None:
         typed = self.user_combo.currentText()
         self.user_combo.clear()
-        for name, username in people:
-            self.user_combo.addItem(f"{name} ({username})", username)
+        for name, username, roles in people:
+            given = f" — {', '.join(roles)}" if roles else ""
+            self.user_combo.addItem(f"{name} ({username}){given}", username)
+        fold_item_texts(self.user_combo)
         index = self.user_combo.findData(typed)
         if index >= 0:
             self.user_combo.setCurrentIndex(index)
@@ -460,7 +468,7 @@ def _test_job(url: str) -> Any:
 
 
 def _people_job(url: str) -> Any:
-    def job(progress: Progress, cancel: threading.Event) -> list[tuple[str, str]]:
+    def job(progress: Progress, cancel: threading.Event) -> list[tuple[str, str, tuple[str, ...]]]:
         database = Database(parse_url(url))
         try:
             with _CHECK_LOCK:
@@ -468,7 +476,10 @@ def _people_job(url: str) -> Any:
                 if not database.schema_state().up_to_date:
                     return []
             with database.read() as session:
-                return [(p.name, p.username) for p in list_people(session, active_only=True)]
+                return [
+                    (p.name, p.username, p.roles)
+                    for p in list_people(session, active_only=True)
+                ]
         finally:
             database.dispose()
 
