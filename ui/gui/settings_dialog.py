@@ -477,8 +477,7 @@ def _people_job(url: str) -> Any:
                     return []
             with database.read() as session:
                 return [
-                    (p.name, p.username, p.roles)
-                    for p in list_people(session, active_only=True)
+                    (p.name, p.username, p.roles) for p in list_people(session, active_only=True)
                 ]
         finally:
             database.dispose()

@@ -168,8 +168,9 @@ class ReconciliationView(QWidget):
             f"<b>{audit.name}</b> — scope {audit.scope}{closed}<br>"
             f"{counts['expected']} expected · {counts['found']} found · "
             f"{counts['missing']} missing · {counts['misplaced']} misplaced · "
-            f"{counts['unknown']} unknown tags · {counts['retired']} retired but present · "
-            f"{counts['duplicates']} repeated scans"
+            f"{_count(counts['unknown'], 'unknown tag')} · "
+            f"{counts['retired']} retired but present · "
+            f"{_count(counts['duplicates'], 'repeated scan')}"
         )
         for index, (key, title, _) in enumerate(LISTS):
             items = getattr(result, key)
@@ -216,7 +217,7 @@ class ReconciliationView(QWidget):
             "Close the audit?",
             f"Close the audit '{result.audit.name}'? No more scans can be added: "
             f"{counts['found']} found, {counts['misplaced']} misplaced, "
-            f"{counts['missing']} not seen (missing), {counts['unknown']} unknown tags.",
+            f"{counts['missing']} not seen (missing), {_count(counts['unknown'], 'unknown tag')}.",
             "&Close audit",
             self.close_audit,
         )
@@ -332,3 +333,8 @@ def _describe(outcomes: list[ActionOutcome]) -> str:
         skipped = f", {len(o.skipped)} already done or not possible" if o.skipped else ""
         parts.append(f"{o.action.label}: {o.recorded} recorded{pending}{skipped}.")
     return " ".join(parts)
+
+
+def _count(n: int, thing: str) -> str:
+    """``1 unknown tag``, ``2 unknown tags`` (a new user read "1 unknown tags")."""
+    return f"{n} {thing}{'' if n == 1 else 's'}"
