@@ -87,11 +87,8 @@ def retired_notice(rows: Sequence[AssetRow]) -> str:
             "Its label is printed too; leave it out if you did not mean it."
         )
     one = count == 1
-    return (
-        f"{count} of these assets {'is' if one else 'are'} no longer in use: {listed}. "
-        + (
-            "Its label is printed too; leave it out if you did not mean it."
-            if one
-            else "Their labels are printed too; leave them out if you did not mean them."
-        )
+    return f"{count} of these assets {'is' if one else 'are'} no longer in use: {listed}. " + (
+        "Its label is printed too; leave it out if you did not mean it."
+        if one
+        else "Their labels are printed too; leave them out if you did not mean them."
     )
