@@ -251,9 +251,8 @@ class AuditWindow(QMainWindow):
         audit = self.selected_audit()
         if audit is None:
             return
-        dialog = QFileDialog(
-            self, "Save the audit report", f"{audit.name}.xlsx", "Excel workbook (*.xlsx)"
-        )
+        suggested = str(Path.home() / f"{audit.name}.xlsx")  # not the program's folder
+        dialog = QFileDialog(self, "Save the audit report", suggested, "Excel workbook (*.xlsx)")
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix("xlsx")
         dialog.fileSelected.connect(lambda path: self.save_report(audit.id, Path(path)))

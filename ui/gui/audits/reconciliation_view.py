@@ -300,8 +300,10 @@ class ReconciliationView(QWidget):
         )
 
     def choose_report_path(self) -> None:
-        # The audit's name, as Save report in the audits window suggests (was empty).
+        # The audit's name in the home folder, as Save report in the audits window suggests
+        # (it was empty, then in the folder the program was started from).
         name = f"{self._result.audit.name}.xlsx" if self._result is not None else ""
+        name = str(Path.home() / name) if name else str(Path.home())
         dialog = QFileDialog(self, "Save the audit report", name, "Excel workbook (*.xlsx)")
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix("xlsx")
