@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -226,6 +227,17 @@ def test_local_file_is_chosen_with_the_file_dialog(
         dialog.save()
     assert changed.args == [f"sqlite:///{chosen}"]
     assert memory_keyring.passwords == {}
+
+
+def test_no_person_chosen_on_a_local_file_says_who_acts(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring
+) -> None:
+    """The field was blank while the status bar said "Signed in as root" (a new user)."""
+    dialog = open_dialog(qtbot, settings)
+    edit = dialog.user_combo.lineEdit()
+    assert edit is not None and edit.text() == ""
+    qtbot.waitUntil(lambda: getpass.getuser() in edit.placeholderText(), timeout=10_000)
+    assert edit.placeholderText() == f"none chosen: {getpass.getuser()} acts (this computer's user)"
 
 
 def test_person_typed_on_the_default_local_file_signs_them_in_there(

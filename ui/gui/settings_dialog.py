@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from desktop import credentials
 from desktop.errors import DesktopError
 from desktop.redaction import remember_secret
+from desktop.services.local_user import os_username
 from desktop.services.reference_queries import list_people
 from desktop.settings import (
     DATABASE_URL,
@@ -41,6 +42,7 @@ from desktop.settings import (
     signed_in_person,
 )
 from desktop.storage.database import Database, open_database
+from desktop.storage.kitfile import kit_owner
 from desktop.storage.tls import tls_in_text, with_tls_in_text
 from desktop.storage.urls import choose_url, default_database_path, describe, parse_url
 from ui.gui.folding_completer import FoldingCompleter, fold_item_texts
@@ -321,7 +323,13 @@ class SettingsDialog(QDialog):
         # when the connection is tested.
         self._jobs.start(_people_job(url), self._fill_people, lambda exc: None)
 
-    def _fill_people(self, people: list[tuple[str, str, tuple[str, ...]]]) -> None:
+    def _fill_people(self, found: tuple[list[_Person], str]) -> None:
+        people, acting = found
+        user_edit = self.user_combo.lineEdit()
+        if acting and user_edit is not None:
+            # The field was blank while the status bar said "Signed in as root" (a new
+            # user): on a local file without a person, who acts is said.
+            user_edit.setPlaceholderText(f"none chosen: {acting} acts (this computer's user)")
         typed = self.user_combo.currentText()
         self.user_combo.clear()
         for name, username, roles in people:
@@ -467,19 +475,40 @@ def _test_job(url: str) -> Any:
     return job
 
 
+#: A person of the pick list: name, user name, roles.
+_Person = tuple[str, str, tuple[str, ...]]
+
+
 def _people_job(url: str) -> Any:
-    def job(progress: Progress, cancel: threading.Event) -> list[tuple[str, str, tuple[str, ...]]]:
+    """The active people, and on a local file who acts when no one is chosen."""
+
+    def job(progress: Progress, cancel: threading.Event) -> tuple[list[_Person], str]:
         database = Database(parse_url(url))
         try:
-            with _CHECK_LOCK:
-                # Only read: opening the settings must not create or migrate a database.
-                if not database.schema_state().up_to_date:
-                    return []
+            acting = _os_user() if database.is_sqlite else ""
+            try:
+                with _CHECK_LOCK:
+                    # Only read: opening the settings must not create or migrate a database.
+                    if not database.schema_state().up_to_date:
+                        return [], acting
+            except DesktopError:  # no file there yet: the person is typed by hand
+                return [], acting
             with database.read() as session:
-                return [
+                people = [
                     (p.name, p.username, p.roles) for p in list_people(session, active_only=True)
                 ]
+            if acting and all(u.casefold() != acting.casefold() for _, u, _ in people):
+                # In a kit the kit's owner acts (nobody can be added to its people).
+                acting = kit_owner(database) or acting
+            return people, acting
         finally:
             database.dispose()
 
     return job
+
+
+def _os_user() -> str:
+    try:
+        return os_username()
+    except DesktopError:
+        return ""
