@@ -122,6 +122,9 @@ class ReconciliationView(QWidget):
         self.report_button.clicked.connect(self.choose_report_path)
         QShortcut(QKeySequence("F5"), self, self.reload)
         QShortcut(QKeySequence("Ctrl+E"), self, self.choose_report_path)
+        # Closed from the keyboard as the scan screen is (a new user found no way but the
+        # title bar's; it has no Close button: "Close audit…" closes the audit).
+        QShortcut(QKeySequence("Ctrl+W"), self, self.close)
         #: What changes the audit or the register after it (greyed while read-only).
         self.action_buttons = (
             self.moves_button,
