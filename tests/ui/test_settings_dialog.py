@@ -186,6 +186,7 @@ def test_typing_a_role_lists_the_people_who_hold_it(
     completer = dialog.user_combo.completer()
     assert completer is not None
     popup = completer.popup()
+    assert popup is not None
     qtbot.waitUntil(popup.isVisible, timeout=5000)
     offered = [
         str(completer.completionModel().index(row, 0).data())
