@@ -88,11 +88,16 @@ class TemplatesPage(QWidget):
     def _loaded(self, found: Any) -> None:
         rows, approvers = found
         if approvers < 2:
-            who = "nobody" if approvers == 0 else "only one person"
+            waits = (
+                "nobody may approve: a kind that needs approval never completes"
+                if approvers == 0
+                else "only one person may approve, and nobody approves their own procedure: "
+                "a kind that needs 2 approvers never completes, one that needs 1 never "
+                "does when that person did the work"
+            )
             self.approvers_note.setText(
-                f"In this register {who} may approve, and nobody approves their own "
-                "procedure: a kind that needs 2 approvers waits for ever. Set it to fewer "
-                "here, or give more people the approver role (People)."
+                f"In this register {waits}. Set it to never here, or give more people the "
+                "approver role (People)."
             )
         self.approvers_note.setVisible(approvers < 2)
         self.table.setRowCount(len(rows))
