@@ -173,7 +173,7 @@ def test_typing_a_role_lists_the_people_who_hold_it(
 ) -> None:
     """A new user wanting a change approved looked for someone to sign in as: the list of
     people did not say who may approve. Each person is listed with their roles, and typing
-    "approver" offers exactly those who hold that role."""
+    "approv" offers exactly those who hold that role."""
     seed_world(sqlite_db)
     settings.set(DATABASE_URL, sqlite_db.url.render_as_string(hide_password=False))
     dialog = open_dialog(qtbot, settings)
@@ -182,7 +182,7 @@ def test_typing_a_role_lists_the_people_who_hold_it(
     edit = dialog.user_combo.lineEdit()
     assert edit is not None
     edit.setFocus()
-    qtbot.keyClicks(edit, "approver")
+    qtbot.keyClicks(edit, "approv")
     completer = dialog.user_combo.completer()
     assert completer is not None
     popup = completer.popup()
@@ -205,6 +205,30 @@ def test_typing_a_role_lists_the_people_who_hold_it(
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20_000)
     assert signed_in_person(Settings(settings.path), sqlite_db.url) == "approver2"
+
+
+def test_a_whole_user_name_typed_is_saved_with_one_click_on_ok(
+    qtbot: QtBot, settings: Settings, sqlite_db: Database, memory_keyring: MemoryKeyring
+) -> None:
+    """The list pops up while typing; a whole user name needs none (the popup took the
+    first click on OK)."""
+    seed_world(sqlite_db)
+    settings.set(DATABASE_URL, sqlite_db.url.render_as_string(hide_password=False))
+    dialog = open_dialog(qtbot, settings)
+    qtbot.waitUntil(lambda: dialog.user_combo.count() > 5, timeout=20_000)
+    edit = dialog.user_combo.lineEdit()
+    completer = dialog.user_combo.completer()
+    assert edit is not None and completer is not None
+    popup = completer.popup()
+    assert popup is not None
+    edit.setFocus()
+    qtbot.keyClicks(edit, "inf")
+    qtbot.waitUntil(popup.isVisible, timeout=5000)  # "Ivy Infra (infra) — …" offered
+    qtbot.keyClicks(edit, "ra")
+    qtbot.waitUntil(lambda: not popup.isVisible(), timeout=5000)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20_000)
+    assert signed_in_person(Settings(settings.path), sqlite_db.url) == "infra"
 
 
 def test_local_file_is_chosen_with_the_file_dialog(

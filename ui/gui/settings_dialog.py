@@ -143,6 +143,8 @@ class SettingsDialog(QDialog):
         # "approver" (the list of people alone did not say who could).
         self.user_combo.setCompleter(FoldingCompleter(self.user_combo.model(), self.user_combo))
         self.user_combo.setToolTip("Type a name, a user name or a role (approver, auditor…)")
+        if user_edit is not None:
+            user_edit.textEdited.connect(lambda _text: QTimer.singleShot(0, self._user_typed))
         self.date_combo = QComboBox()
         today = QDate.currentDate()
         for fmt in DATE_FORMATS:
@@ -341,6 +343,18 @@ class SettingsDialog(QDialog):
             self.user_combo.setCurrentIndex(index)
         else:
             self.user_combo.setEditText(typed)
+
+    def _user_typed(self) -> None:
+        """A whole user name typed needs no list: the popup would take the first click on
+        OK (it closes on a click outside itself), so the person clicked OK twice."""
+        typed = self.user_combo.currentText().strip().casefold()
+        completer = self.user_combo.completer()
+        popup = completer.popup() if completer is not None else None
+        if popup is None or not typed:
+            return
+        usernames = (str(self.user_combo.itemData(i)) for i in range(self.user_combo.count()))
+        if any(name.casefold() == typed for name in usernames):
+            popup.hide()
 
     def chosen_username(self) -> str:
         index = self.user_combo.findText(self.user_combo.currentText())
