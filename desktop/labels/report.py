@@ -81,8 +81,14 @@ def retired_notice(rows: Sequence[AssetRow]) -> str:
     listed = ", ".join(
         f"{r.tag} ({AssetStatus(r.status).label.lower()})" for r in retired[:NAMED]
     ) + (f" and {count - NAMED} more" if count > NAMED else "")
-    return (
-        f"{count} of these asset{'s' * (len(rows) != 1)} "
-        f"{'is' if count == 1 else 'are'} no longer in use: {listed}. "
-        "Their labels are printed too; leave them out if you did not mean them."
+    if len(rows) == 1:  # "1 of these asset is…" for a label of one disposed asset
+        return (
+            f"This asset is no longer in use: {listed}. "
+            "Its label is printed too; leave it out if you did not mean it."
+        )
+    one = count == 1
+    return f"{count} of these assets {'is' if one else 'are'} no longer in use: {listed}. " + (
+        "Its label is printed too; leave it out if you did not mean it."
+        if one
+        else "Their labels are printed too; leave them out if you did not mean them."
     )

@@ -132,6 +132,8 @@ def test_an_auditor_walks_a_room_closes_the_audit_and_saves_the_report(
     trigger(audits.reconcile_action)
     view = shown(qtbot, ReconciliationView)
     qtbot.waitUntil(lambda: "still open" in view.header.text(), timeout=10_000)
+    assert "· 1 unknown tag ·" in view.header.text()
+    assert view.header.text().endswith("· 1 repeated scan")
     assert view.tabs.tabText(1) == "Missing (123)"
     assert not view.missing_button.isEnabled()  # the result may still change
 
@@ -145,6 +147,7 @@ def test_an_auditor_walks_a_room_closes_the_audit_and_saves_the_report(
         assert session.execute(select(Audit.status)).scalar_one() == "open"
     qtbot.mouseClick(view.close_button, Qt.MouseButton.LeftButton)
     box = message_box(qtbot, containing="Close the audit 'Building A laptops'?")
+    assert box.text().endswith("123 not seen (missing), 1 unknown tag.")
     qtbot.mouseClick(button(box, "Close audit"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(view.moves_button.isEnabled, timeout=10_000)
     assert "closed by Aud Itor" in view.header.text()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -155,7 +156,7 @@ def test_person_is_chosen_from_the_people_of_the_database(
     settings.set(DATABASE_URL, sqlite_db.url.render_as_string(hide_password=False))
     dialog = open_dialog(qtbot, settings)
     qtbot.waitUntil(lambda: dialog.user_combo.count() > 5, timeout=20_000)
-    dialog.user_combo.setCurrentIndex(dialog.user_combo.findText("Ivy Infra (infra)"))
+    dialog.user_combo.setCurrentIndex(dialog.user_combo.findData("infra"))
     dialog.date_combo.setCurrentIndex(dialog.date_combo.findData("dd.MM.yyyy"))
     with qtbot.assertNotEmitted(dialog.database_changed):
         dialog.save()
@@ -165,6 +166,69 @@ def test_person_is_chosen_from_the_people_of_the_database(
     assert signed_in_person(saved, sqlite_db.url) == "infra"
     assert signed_in_person(saved, "sqlite:////elsewhere/other.sqlite3") == ""
     assert saved.get(DATE_FORMAT) == "dd.MM.yyyy"
+
+
+def test_typing_a_role_lists_the_people_who_hold_it(
+    qtbot: QtBot, settings: Settings, sqlite_db: Database, memory_keyring: MemoryKeyring
+) -> None:
+    """A new user wanting a change approved looked for someone to sign in as: the list of
+    people did not say who may approve. Each person is listed with their roles, and typing
+    "approv" offers exactly those who hold that role."""
+    seed_world(sqlite_db)
+    settings.set(DATABASE_URL, sqlite_db.url.render_as_string(hide_password=False))
+    dialog = open_dialog(qtbot, settings)
+    qtbot.waitUntil(lambda: dialog.user_combo.count() > 5, timeout=20_000)
+    assert dialog.user_combo.findText("Ivy Infra (infra) — approver, technician") >= 0
+    edit = dialog.user_combo.lineEdit()
+    assert edit is not None
+    edit.setFocus()
+    qtbot.keyClicks(edit, "approv")
+    completer = dialog.user_combo.completer()
+    assert completer is not None
+    popup = completer.popup()
+    assert popup is not None
+    qtbot.waitUntil(popup.isVisible, timeout=5000)
+    offered = [
+        str(completer.completionModel().index(row, 0).data())
+        for row in range(completer.completionModel().rowCount())
+    ]
+    assert offered == [
+        "Abe Approver (approver) — approver",
+        "Ada Approver (approver2) — approver",
+        "Ivy Infra (infra) — approver, technician",
+        "Tom Tech (tech2) — approver, technician",
+    ]
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert edit.text() == "Ada Approver (approver2) — approver"
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20_000)
+    assert signed_in_person(Settings(settings.path), sqlite_db.url) == "approver2"
+
+
+def test_a_whole_user_name_typed_is_saved_with_one_click_on_ok(
+    qtbot: QtBot, settings: Settings, sqlite_db: Database, memory_keyring: MemoryKeyring
+) -> None:
+    """The list pops up while typing; a whole user name needs none (the popup took the
+    first click on OK)."""
+    seed_world(sqlite_db)
+    settings.set(DATABASE_URL, sqlite_db.url.render_as_string(hide_password=False))
+    dialog = open_dialog(qtbot, settings)
+    qtbot.waitUntil(lambda: dialog.user_combo.count() > 5, timeout=20_000)
+    edit = dialog.user_combo.lineEdit()
+    completer = dialog.user_combo.completer()
+    assert edit is not None and completer is not None
+    popup = completer.popup()
+    assert popup is not None
+    edit.setFocus()
+    qtbot.keyClicks(edit, "inf")
+    qtbot.waitUntil(popup.isVisible, timeout=5000)  # "Ivy Infra (infra) — …" offered
+    qtbot.keyClicks(edit, "ra")
+    qtbot.waitUntil(lambda: not popup.isVisible(), timeout=5000)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20_000)
+    assert signed_in_person(Settings(settings.path), sqlite_db.url) == "infra"
 
 
 def test_local_file_is_chosen_with_the_file_dialog(
@@ -188,6 +252,17 @@ def test_local_file_is_chosen_with_the_file_dialog(
         dialog.save()
     assert changed.args == [f"sqlite:///{chosen}"]
     assert memory_keyring.passwords == {}
+
+
+def test_no_person_chosen_on_a_local_file_says_who_acts(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring
+) -> None:
+    """The field was blank while the status bar said "Signed in as root" (a new user)."""
+    dialog = open_dialog(qtbot, settings)
+    edit = dialog.user_combo.lineEdit()
+    assert edit is not None and edit.text() == ""
+    qtbot.waitUntil(lambda: getpass.getuser() in edit.placeholderText(), timeout=10_000)
+    assert edit.placeholderText() == f"none chosen: {getpass.getuser()} acts (this computer's user)"
 
 
 def test_person_typed_on_the_default_local_file_signs_them_in_there(

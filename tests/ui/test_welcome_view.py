@@ -34,3 +34,15 @@ def test_keyboard_reaches_every_action(qtbot: QtBot) -> None:
     qtbot.keyClick(view.demo_button, Qt.Key.Key_Tab)
     with qtbot.waitSignal(view.import_requested, timeout=1000):
         qtbot.keyClick(view.import_button, Qt.Key.Key_Space)
+
+
+def test_says_how_to_start_from_scratch(qtbot: QtBot) -> None:
+    """Receive on an empty database offers no category or location: the welcome says
+    where they are made (a new user typed "Laptop" and read "not a known category")."""
+    view = WelcomeView()
+    qtbot.addWidget(view)
+    view.show()
+    assert view.scratch_label.isVisible()
+    text = view.scratch_label.text()
+    assert "in the Data menu (Categories, Locations)" in text
+    assert "Asset › Receive (Ctrl+N)" in text

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from desktop import credentials
 from desktop.errors import DesktopError
 from desktop.redaction import remember_secret
+from desktop.services.local_user import os_username
 from desktop.services.reference_queries import list_people
 from desktop.settings import (
     DATABASE_URL,
@@ -41,8 +42,10 @@ from desktop.settings import (
     signed_in_person,
 )
 from desktop.storage.database import Database, open_database
+from desktop.storage.kitfile import kit_owner
 from desktop.storage.tls import tls_in_text, with_tls_in_text
 from desktop.storage.urls import choose_url, default_database_path, describe, parse_url
+from ui.gui.folding_completer import FoldingCompleter, fold_item_texts
 from ui.gui.reference.jobs import DialogJobs
 from ui.gui.scanner_settings_box import ScannerSettingsBox
 from ui.gui.tls_fields import TlsFields
@@ -135,6 +138,13 @@ class SettingsDialog(QDialog):
         user_edit = self.user_combo.lineEdit()
         if user_edit is not None:
             user_edit.setPlaceholderText("user name of the person using Assetdesk here")
+        # Each person is listed with their roles, and typing any part of a name, user name
+        # or role finds them: a new user looking for someone who may approve types
+        # "approver" (the list of people alone did not say who could).
+        self.user_combo.setCompleter(FoldingCompleter(self.user_combo.model(), self.user_combo))
+        self.user_combo.setToolTip("Type a name, a user name or a role (approver, auditor…)")
+        if user_edit is not None:
+            user_edit.textEdited.connect(lambda _text: QTimer.singleShot(0, self._user_typed))
         self.date_combo = QComboBox()
         today = QDate.currentDate()
         for fmt in DATE_FORMATS:
@@ -315,16 +325,36 @@ class SettingsDialog(QDialog):
         # when the connection is tested.
         self._jobs.start(_people_job(url), self._fill_people, lambda exc: None)
 
-    def _fill_people(self, people: list[tuple[str, str]]) -> None:
+    def _fill_people(self, found: tuple[list[_Person], str]) -> None:
+        people, acting = found
+        user_edit = self.user_combo.lineEdit()
+        if acting and user_edit is not None:
+            # The field was blank while the status bar said "Signed in as root" (a new
+            # user): on a local file without a person, who acts is said.
+            user_edit.setPlaceholderText(f"none chosen: {acting} acts (this computer's user)")
         typed = self.user_combo.currentText()
         self.user_combo.clear()
-        for name, username in people:
-            self.user_combo.addItem(f"{name} ({username})", username)
+        for name, username, roles in people:
+            given = f" — {', '.join(roles)}" if roles else ""
+            self.user_combo.addItem(f"{name} ({username}){given}", username)
+        fold_item_texts(self.user_combo)
         index = self.user_combo.findData(typed)
         if index >= 0:
             self.user_combo.setCurrentIndex(index)
         else:
             self.user_combo.setEditText(typed)
+
+    def _user_typed(self) -> None:
+        """A whole user name typed needs no list: the popup would take the first click on
+        OK (it closes on a click outside itself), so the person clicked OK twice."""
+        typed = self.user_combo.currentText().strip().casefold()
+        completer = self.user_combo.completer()
+        popup = completer.popup() if completer is not None else None
+        if popup is None or not typed:
+            return
+        usernames = (str(self.user_combo.itemData(i)) for i in range(self.user_combo.count()))
+        if any(name.casefold() == typed for name in usernames):
+            popup.hide()
 
     def chosen_username(self) -> str:
         index = self.user_combo.findText(self.user_combo.currentText())
@@ -459,17 +489,40 @@ def _test_job(url: str) -> Any:
     return job
 
 
+#: A person of the pick list: name, user name, roles.
+_Person = tuple[str, str, tuple[str, ...]]
+
+
 def _people_job(url: str) -> Any:
-    def job(progress: Progress, cancel: threading.Event) -> list[tuple[str, str]]:
+    """The active people, and on a local file who acts when no one is chosen."""
+
+    def job(progress: Progress, cancel: threading.Event) -> tuple[list[_Person], str]:
         database = Database(parse_url(url))
         try:
-            with _CHECK_LOCK:
-                # Only read: opening the settings must not create or migrate a database.
-                if not database.schema_state().up_to_date:
-                    return []
+            acting = _os_user() if database.is_sqlite else ""
+            try:
+                with _CHECK_LOCK:
+                    # Only read: opening the settings must not create or migrate a database.
+                    if not database.schema_state().up_to_date:
+                        return [], acting
+            except DesktopError:  # no file there yet: the person is typed by hand
+                return [], acting
             with database.read() as session:
-                return [(p.name, p.username) for p in list_people(session, active_only=True)]
+                people = [
+                    (p.name, p.username, p.roles) for p in list_people(session, active_only=True)
+                ]
+            if acting and all(u.casefold() != acting.casefold() for _, u, _ in people):
+                # In a kit the kit's owner acts (nobody can be added to its people).
+                acting = kit_owner(database) or acting
+            return people, acting
         finally:
             database.dispose()
 
     return job
+
+
+def _os_user() -> str:
+    try:
+        return os_username()
+    except DesktopError:
+        return ""

@@ -57,6 +57,16 @@ class WelcomeView(QWidget):
         column.addSpacing(8)
         for button in (self.demo_button, self.import_button, self.connect_button):
             column.addWidget(button)
+        # Starting from nothing: the Receive form's category and location lists are empty
+        # until some are made (a new user typed "Laptop" there and read only "'Laptop' is
+        # not a known category").
+        self.scratch_label = QLabel(
+            "Or start from scratch: add your categories and locations in the Data menu "
+            "(Categories, Locations), then receive each asset: Asset › Receive (Ctrl+N)."
+        )
+        self.scratch_label.setWordWrap(True)
+        column.addSpacing(4)
+        column.addWidget(self.scratch_label)
         box = QWidget()
         box.setLayout(column)
         box.setFixedWidth(620)

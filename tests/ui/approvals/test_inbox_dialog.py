@@ -99,6 +99,10 @@ def test_yours_first_and_the_reason_for_the_others(
     assert not inbox.reject_button.isEnabled()
     assert inbox.reason_label.isVisibleTo(inbox)
     assert "You requested this" in inbox.reason_label.text()
+    # A local file: how someone who may decide it signs in here.
+    assert inbox.reason_label.text().endswith(
+        "an approver signs in: File › Settings › Signed-in person (type “approver” to list them)."
+    )
     inbox.table.selectRow(row_of(inbox, "LAP-1"))
     other = open_inbox(qtbot, world, "tech2")
     other.table.selectRow(row_of(other, "LAP-1"))

@@ -213,13 +213,36 @@ def test_save_report_from_the_reconciliation_suggests_the_audits_name(
     assert dialog is not None
     qtbot.waitUntil(dialog.isVisible)
     (suggested,) = dialog.selectedFiles()
-    assert Path(suggested).name == "HQ.xlsx"
+    assert Path(suggested) == Path.home() / "HQ.xlsx"  # not the folder it was started from
     dialog.setDirectory(str(tmp_path))
     dialog.selectFile("HQ.xlsx")
     dialog.accept()
     path = tmp_path / "HQ.xlsx"
     qtbot.waitUntil(lambda: view.status.text() == f"Report saved: {path}", timeout=5000)
     assert load_workbook(path)["Summary"]["B1"].value == "HQ"
+
+
+def test_the_audits_window_and_the_reconciliation_close_with_ctrl_w(
+    qtbot: QtBot, world: World
+) -> None:
+    """As the scan screen does (Close (Ctrl+W)): a new user found no key to close them."""
+    audit = start_audit(world.db, scope_location_id=world.site, started_by="auditor", name="HQ")
+    view = ReconciliationView(world.db, "auditor", audit.id)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: "HQ" in view.header.text())
+    with qtbot.waitActive(view):
+        view.activateWindow()
+    qtbot.keyClick(view.tabs, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not view.isVisible(), timeout=5000)
+    window = AuditWindow(world.db, "auditor")
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=5000)
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    qtbot.keyClick(window.table, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
 
 
 def test_closed_audit_cannot_be_scanned_from_the_window(qtbot: QtBot, world: World) -> None:

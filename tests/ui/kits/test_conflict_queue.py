@@ -225,6 +225,8 @@ def test_settled_from_the_kit_window_says_the_kit_shows_it_after_a_sync(
     text = _settle(qtbot, queue, queue.reapply_kit, left=2)
     assert "Recorded as the procedure" in text
     assert "this kit shows it after its next sync" in text
+    # The service's message is a sentence of its own ("… (completed) The shared" ran on).
+    assert "(completed). The shared database has it;" in text
     queue.close()
     kit_window.close()
     kit_db.dispose()

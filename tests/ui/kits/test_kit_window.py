@@ -185,6 +185,7 @@ def test_a_window_in_a_kit_says_so(
     qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path
 ) -> None:
     server_window = window_on(register.db)
+    source = server_window.database.sqlite_path
     kit = tmp_path / "kit.adkit"
     dialog = checkout_room_a2(qtbot, server_window, kit)
     # "Open the kit in this window" switches the window to the kit.
@@ -199,6 +200,13 @@ def test_a_window_in_a_kit_says_so(
     assert "nothing waits to sync" in text
     assert not server_window.kit.checkout_action.isEnabled()  # no kit from a kit
     qtbot.waitUntil(lambda: server_window.model.total_assets == IN_ROOM_A2, timeout=10_000)
+    # Back to the shared database with one click on the banner (a new user found the
+    # way only through File › Settings).
+    assert banner.leave_button.isVisible() and banner.leave_button.isEnabled()
+    qtbot.mouseClick(banner.leave_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: server_window.database.sqlite_path == source, timeout=30_000)
+    qtbot.waitUntil(lambda: not banner.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: (server_window.model.total_assets or 0) > IN_ROOM_A2, timeout=10_000)
 
 
 def test_a_kit_opened_with_no_user_set_is_worked_as_its_owner(

@@ -96,8 +96,16 @@ def test_the_dialog_warns_about_labels_for_decommissioned_assets(
     assert "1 of these assets is no longer in use: LAP-000002 (decommissioned)" in (
         dialog.retired_label.text()
     )
+    assert "Its label is printed too; leave it out" in dialog.retired_label.text()
     quiet = _dialog(qtbot, world, settings, [TAGS[0], TAGS[2]])
     assert not quiet.retired_label.isVisible()
+    # One label for one disposed asset: said of that asset (a new user read "1 of these
+    # asset is no longer in use … Their labels are printed too").
+    single = _dialog(qtbot, world, settings, ["LAP-000002"])
+    assert single.retired_label.text() == (
+        "This asset is no longer in use: LAP-000002 (decommissioned). "
+        "Its label is printed too; leave it out if you did not mean it."
+    )
 
 
 def test_the_preview_zooms_to_the_actual_size_of_the_screen(

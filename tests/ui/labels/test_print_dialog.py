@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -76,6 +76,24 @@ def test_preview_shows_the_first_sheet_starting_at_label_n(
     page = dialog.preview.page
     assert isinstance(page, PageLayout)
     assert [label.item.value for label in page.labels] == TAGS[18:]
+
+
+def test_save_pdf_suggests_the_home_folder(
+    qtbot: QtBot, world: World, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Save PDF… opened in the folder the program was started from (a new user's was the
+    source tree); it suggests the home folder, as Export the view does."""
+    asked: list[str] = []
+
+    def cancelled(parent: object, caption: str, suggested: str, filters: str) -> tuple[str, str]:
+        asked.append(suggested)
+        return "", ""
+
+    monkeypatch.setattr("ui.gui.labels.print_dialog.QFileDialog.getSaveFileName", cancelled)
+    dialog = _dialog(qtbot, world, settings)
+    qtbot.mouseClick(dialog.pdf_button, Qt.MouseButton.LeftButton)
+    assert asked == [str(Path.home() / "labels.pdf")]
+    assert dialog.worker is None  # cancelled: nothing written
 
 
 def test_save_pdf_writes_every_label_on_a_worker(

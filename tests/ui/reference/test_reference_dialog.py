@@ -149,6 +149,36 @@ def test_people_roles_and_deactivation(
     assert not page.delete_button.isEnabled()
 
 
+def test_people_show_their_roles_without_scrolling(
+    qtbot: QtBot, dialog: ReferenceDataDialog, sqlite_world: World
+) -> None:
+    """Someone looking for an approver reads the roles beside the names: they were the
+    last column, behind the horizontal scroll bar once an e-mail address was long."""
+    with sqlite_world.db.write() as session:
+        rosa = reference.create_person(
+            session,
+            name="Rosa Long",
+            username="rlong",
+            email="rosalind.longbottom-featherstonehaugh@facilities.procurement.example.org",
+            roles=["approver"],
+        ).id
+    dialog.show_page("people")
+    page = dialog.people
+    page.reload()
+    settle(qtbot, dialog)
+    header = page.table.horizontalHeader()
+    roles = next(
+        c
+        for c in range(page.model.columnCount())
+        if page.model.headerData(c, Qt.Orientation.Horizontal) == "Roles"
+    )
+    assert header.sectionViewportPosition(roles) + header.sectionSize(roles) <= (
+        page.table.viewport().width()
+    )
+    cell = page.proxy.mapFromSource(page.model.index(page.model.row_of(rosa), roles))
+    assert cell.data() == "approver"
+
+
 def test_group_membership(qtbot: QtBot, dialog: ReferenceDataDialog, sqlite_world: World) -> None:
     dialog.show_page("groups")
     page = dialog.groups

@@ -10,7 +10,9 @@ from sqlalchemy import select
 from PySide6.QtCore import Qt
 
 from desktop.domain.lifecycle import ProcedureKind
+from desktop.services import reference
 from desktop.services.templates import current_template
+from desktop.storage.database import Database
 from desktop.storage.models import ProcedureTemplate
 from tests.factories import World
 from tests.ui.reference.conftest import settle
@@ -70,3 +72,30 @@ def test_a_technician_is_refused_on_the_page(qtbot: QtBot, sqlite_world: World) 
         assert current_template(s, ProcedureKind.DISPOSE).version == 1
     window.close()
     window.deleteLater()
+
+
+def test_a_register_of_one_approver_says_two_approvers_never_come(
+    qtbot: QtBot, sqlite_db: Database
+) -> None:
+    """A new user alone on a local file decommissioned an asset: it waited for two
+    approvers that the register does not have. The page says so where the rule is set."""
+    with sqlite_db.write() as session:
+        reference.create_person(
+            session, name="Solo", username="solo", roles=["administrator", "approver"]
+        )
+    window = ReferenceDataDialog(sqlite_db, "solo", page="templates")
+    window.show()
+    settle(qtbot, window)
+    note = window.templates.approvers_note
+    assert note.isVisible()
+    assert note.text().startswith("In this register only one person may approve")
+    window.close()
+    window.deleteLater()
+
+
+def test_enough_approvers_no_note(
+    qtbot: QtBot, dialog: ReferenceDataDialog, sqlite_world: World
+) -> None:
+    dialog.show_page("templates")
+    settle(qtbot, dialog)
+    assert not dialog.templates.approvers_note.isVisible()

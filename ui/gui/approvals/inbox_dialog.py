@@ -232,6 +232,13 @@ class ApprovalsInbox(QDialog):
             reason = f"Not yours to decide: {item.why_not}."
         else:
             reason = ""
+        if reason and self.read_only_reason is None and self._database.is_sqlite:
+            # On a local file anyone may be signed in here: say how an approver is (a new
+            # user with a change waiting for approval did not find out).
+            reason += (
+                " To decide it on this computer, an approver signs in: File › Settings ›"
+                " Signed-in person (type “approver” to list them)."
+            )
         self.reason_label.setText(reason)
         self.reason_label.setVisible(bool(reason))
         for widget in (self.approve_button, self.reject_button):

@@ -13,7 +13,7 @@ import uuid
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtGui import QAction, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -123,6 +123,8 @@ class AuditWindow(QMainWindow):
         self.report_action = action("Save &report…", "Ctrl+E", self.choose_report_path)
         self.labels_action = action("Room &labels…", "Ctrl+P", self.print_room_labels)
         self.refresh_action = action("Refresh", "F5", self.refresh)
+        # Closed from the keyboard as the scan screen is (Close (Ctrl+W)).
+        QShortcut(QKeySequence("Ctrl+W"), self, self.close)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self._update_actions()
 
@@ -251,9 +253,8 @@ class AuditWindow(QMainWindow):
         audit = self.selected_audit()
         if audit is None:
             return
-        dialog = QFileDialog(
-            self, "Save the audit report", f"{audit.name}.xlsx", "Excel workbook (*.xlsx)"
-        )
+        suggested = str(Path.home() / f"{audit.name}.xlsx")  # not the program's folder
+        dialog = QFileDialog(self, "Save the audit report", suggested, "Excel workbook (*.xlsx)")
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix("xlsx")
         dialog.fileSelected.connect(lambda path: self.save_report(audit.id, Path(path)))

@@ -122,6 +122,9 @@ class ReconciliationView(QWidget):
         self.report_button.clicked.connect(self.choose_report_path)
         QShortcut(QKeySequence("F5"), self, self.reload)
         QShortcut(QKeySequence("Ctrl+E"), self, self.choose_report_path)
+        # Closed from the keyboard as the scan screen is (a new user found no way but the
+        # title bar's; it has no Close button: "Close audit…" closes the audit).
+        QShortcut(QKeySequence("Ctrl+W"), self, self.close)
         #: What changes the audit or the register after it (greyed while read-only).
         self.action_buttons = (
             self.moves_button,
@@ -168,8 +171,9 @@ class ReconciliationView(QWidget):
             f"<b>{audit.name}</b> — scope {audit.scope}{closed}<br>"
             f"{counts['expected']} expected · {counts['found']} found · "
             f"{counts['missing']} missing · {counts['misplaced']} misplaced · "
-            f"{counts['unknown']} unknown tags · {counts['retired']} retired but present · "
-            f"{counts['duplicates']} repeated scans"
+            f"{_count(counts['unknown'], 'unknown tag')} · "
+            f"{counts['retired']} retired but present · "
+            f"{_count(counts['duplicates'], 'repeated scan')}"
         )
         for index, (key, title, _) in enumerate(LISTS):
             items = getattr(result, key)
@@ -216,7 +220,7 @@ class ReconciliationView(QWidget):
             "Close the audit?",
             f"Close the audit '{result.audit.name}'? No more scans can be added: "
             f"{counts['found']} found, {counts['misplaced']} misplaced, "
-            f"{counts['missing']} not seen (missing), {counts['unknown']} unknown tags.",
+            f"{counts['missing']} not seen (missing), {_count(counts['unknown'], 'unknown tag')}.",
             "&Close audit",
             self.close_audit,
         )
@@ -299,8 +303,10 @@ class ReconciliationView(QWidget):
         )
 
     def choose_report_path(self) -> None:
-        # The audit's name, as Save report in the audits window suggests (was empty).
+        # The audit's name in the home folder, as Save report in the audits window suggests
+        # (it was empty, then in the folder the program was started from).
         name = f"{self._result.audit.name}.xlsx" if self._result is not None else ""
+        name = str(Path.home() / name) if name else str(Path.home())
         dialog = QFileDialog(self, "Save the audit report", name, "Excel workbook (*.xlsx)")
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix("xlsx")
@@ -332,3 +338,8 @@ def _describe(outcomes: list[ActionOutcome]) -> str:
         skipped = f", {len(o.skipped)} already done or not possible" if o.skipped else ""
         parts.append(f"{o.action.label}: {o.recorded} recorded{pending}{skipped}.")
     return " ".join(parts)
+
+
+def _count(n: int, thing: str) -> str:
+    """``1 unknown tag``, ``2 unknown tags`` (a new user read "1 unknown tags")."""
+    return f"{n} {thing}{'' if n == 1 else 's'}"

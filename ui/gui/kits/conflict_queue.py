@@ -302,7 +302,8 @@ class ConflictQueue(QDialog):
     def _settled(self, resolution: Any) -> None:
         conflict = resolution.conflict
         self.note.clear()
-        extra = " ".join(resolution.messages)
+        # Each message a sentence: "… (completed) The shared database has it" ran on.
+        extra = " ".join(m if m.endswith(".") else f"{m}." for m in resolution.messages)
         recorded = (
             f" Recorded as the procedure {resolution.procedure_id}."
             if resolution.procedure_id

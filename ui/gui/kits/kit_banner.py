@@ -6,6 +6,7 @@ a button that opens the sync.
 
 Signals:
     sync_requested(): the person pressed "Sync now…".
+    leave_requested(): the person pressed "Back to the database" (the kit's source).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ BANNER_STYLE = (
 
 class KitBanner(QFrame):
     sync_requested = Signal()
+    leave_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -39,10 +41,15 @@ class KitBanner(QFrame):
         self.headline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.sync_button = QPushButton("S&ync now…")
         self.sync_button.clicked.connect(self.sync_requested)
+        # Back from the kit to the database it came from: a new user, synced and checked
+        # in, found the way only through File › Settings.
+        self.leave_button = QPushButton("&Back to the database")
+        self.leave_button.clicked.connect(self.leave_requested)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 6, 12, 6)
         layout.addWidget(self.headline, 1)
         layout.addWidget(self.sync_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.addWidget(self.leave_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.info: Any = None
         self.hide()
 
@@ -55,6 +62,10 @@ class KitBanner(QFrame):
             return
         self.headline.setText(banner_html(info, now, holder=holder))
         self.sync_button.setVisible(getattr(info, "returned_at", None) is None)
+        self.leave_button.setToolTip(
+            f"Open {info.source_description} in this window; the kit file stays as it is "
+            "(open it again with File › Settings)"
+        )
         self.setToolTip(
             f"This window works in a field kit: a copy of part of {info.source_description}, "
             "made to work offline. What you record here is replayed on that database when "

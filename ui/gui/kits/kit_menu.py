@@ -67,6 +67,7 @@ class KitMenu:
             menu.addAction(action)
         self.banner = KitBanner()
         self.banner.sync_requested.connect(self.open_sync)
+        self.banner.leave_requested.connect(self.leave_kit)
         window.view.banner_area.addWidget(self.banner)
         self._timer = QTimer(window)
         self._timer.setInterval(BANNER_REFRESH_MS)
@@ -142,6 +143,11 @@ class KitMenu:
         dialog.checked_out.connect(lambda _summary: self.window.refresh())
         dialog.open_requested.connect(lambda path: self.window.switch_database(f"sqlite:///{path}"))
         self.window._open_dialog(dialog)
+
+    def leave_kit(self) -> None:
+        """This window goes back to the database the kit came from."""
+        if self.info is not None:
+            self.window.switch_database(self.info.source_url)
 
     def open_sync(self) -> None:
         self._open_sync_dialog(check_in=False)

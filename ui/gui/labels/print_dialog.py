@@ -435,7 +435,9 @@ class LabelPrintDialog(QDialog):
     # -- output --------------------------------------------------------------------
 
     def save_pdf(self, *, calibration: bool = False) -> None:
-        name = "calibration.pdf" if calibration else "labels.pdf"
+        # In the home folder, as Export the view and a kit's checkout suggest (it opened in
+        # the folder the program was started from: a new user's was the source tree).
+        name = str(Path.home() / ("calibration.pdf" if calibration else "labels.pdf"))
         path, _ = QFileDialog.getSaveFileName(self, "Save labels as PDF", name, "PDF (*.pdf)")
         if not path:
             return

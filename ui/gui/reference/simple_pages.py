@@ -183,12 +183,14 @@ class PeoplePage(RecordPage):
     noun = "person"
     plural = "people"
     form_share = 0.45
+    # The roles beside the name: last, they were behind the horizontal scroll bar once
+    # the e-mail addresses were long (a new user looking for an approver did not see them).
     columns = (
         Column("Name", lambda r: r.name),
         Column("User name", lambda r: r.username),
-        Column("E-mail", lambda r: r.email),
-        Column("Active", lambda r: r.active),
         Column("Roles", lambda r: ", ".join(r.roles)),
+        Column("Active", lambda r: r.active),
+        Column("E-mail", lambda r: r.email),
     )
 
     def build_form(self, form: QFormLayout) -> None:

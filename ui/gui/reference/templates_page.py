@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.errors import DesktopError
+from desktop.services.reference_queries import list_people
 from desktop.services.template_admin import APPROVABLE_KINDS, list_templates, set_approval
 from desktop.storage.database import Database
 from ui.gui.reference.jobs import DialogJobs
@@ -47,6 +48,11 @@ class TemplatesPage(QWidget):
         self.apply_button.clicked.connect(self.apply)
         self.message = QLabel()
         self.message.setWordWrap(True)
+        #: Said when the register has too few approvers for a rule (a register kept by one
+        #: person: their decommission waited for two approvers who do not exist).
+        self.approvers_note = QLabel()
+        self.approvers_note.setWordWrap(True)
+        self.approvers_note.hide()
         row = QHBoxLayout()
         for widget in (QLabel("Procedure"), self.kind, QLabel("needs"), self.approvers):
             row.addWidget(widget)
@@ -59,6 +65,7 @@ class TemplatesPage(QWidget):
                 "template version; recorded procedures keep theirs. Administrators only."
             )
         )
+        layout.addWidget(self.approvers_note)
         layout.addWidget(self.table, 1)
         layout.addLayout(row)
         layout.addWidget(self.message)
@@ -73,11 +80,26 @@ class TemplatesPage(QWidget):
     def reload(self) -> None:
         def job(_progress: Any, _cancel: Any) -> Any:
             with self._database.read() as session:
-                return list_templates(session)
+                people = list_people(session, active_only=True)
+                return list_templates(session), sum("approver" in p.roles for p in people)
 
         self._jobs.start(job, self._loaded, self._failed)
 
-    def _loaded(self, rows: Any) -> None:
+    def _loaded(self, found: Any) -> None:
+        rows, approvers = found
+        if approvers < 2:
+            waits = (
+                "nobody may approve: a kind that needs approval never completes"
+                if approvers == 0
+                else "only one person may approve, and nobody approves their own procedure: "
+                "a kind that needs 2 approvers never completes, one that needs 1 never "
+                "does when that person did the work"
+            )
+            self.approvers_note.setText(
+                f"In this register {waits}. Set it to never here, or give more people the "
+                "approver role (People)."
+            )
+        self.approvers_note.setVisible(approvers < 2)
         self.table.setRowCount(len(rows))
         for i, row in enumerate(rows):
             cells = (
