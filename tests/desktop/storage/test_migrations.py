@@ -14,7 +14,10 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import JSON, select
 
+from desktop.domain.lifecycle import ProcedureKind
+from desktop.services import template_admin
 from desktop.services.queries import AssetFilter, list_assets
+from desktop.services.templates import current_template
 from desktop.storage import migrate
 from desktop.storage.database import Database
 from desktop.storage.models import Base, ProcedureTemplate, Role
@@ -265,3 +268,51 @@ def test_0017_folds_an_existing_search_index_and_back(empty_db: Database) -> Non
         config.attributes["connection"] = connection
         command.downgrade(config, "0016")
     assert _search_state(db) == before
+
+
+def test_0018_gives_the_evidence_fields_scans_and_keeps_an_administrators_edits(
+    empty_db: Database,
+) -> None:
+    db = empty_db
+    migrate.upgrade(db.engine, "0017")
+    world = seed_world(db)
+    # An administrator's edits before the upgrade: the general decommission never waits,
+    # the laptops' disposal has a template of its own.
+    template_admin.set_approval(db, "admin", ProcedureKind.DECOMMISSION, approvers=0)
+    template_admin.set_approval(db, "admin", ProcedureKind.DISPOSE, approvers=1, category="Laptop")
+
+    migrate.upgrade(db.engine)
+    assert db.schema_state().up_to_date
+    with db.read() as session:
+        decommission = current_template(session, ProcedureKind.DECOMMISSION)
+        dispose = current_template(session, ProcedureKind.DISPOSE)
+        laptop_dispose = current_template(session, ProcedureKind.DISPOSE, world.laptop_category)
+        rows = session.execute(
+            select(
+                ProcedureTemplate.kind,
+                ProcedureTemplate.scope_key,
+                ProcedureTemplate.version_number,
+                ProcedureTemplate.is_current,
+            )
+        ).all()
+
+    def scanned(ref: object, key: str) -> bool:
+        return next(f for f in ref.definition.fields if f.key == key).accepts_scan  # type: ignore[attr-defined]
+
+    assert (decommission.version, scanned(decommission, "evidence_reference")) == (3, True)
+    assert decommission.definition.approval.mode == "never"  # the administrator's edit
+    assert (dispose.version, scanned(dispose, "certificate_number")) == (2, True)
+    assert (laptop_dispose.version, scanned(laptop_dispose, "certificate_number")) == (2, True)
+    assert laptop_dispose.definition.approval.approvers == 1
+    # Every earlier version is still there, no longer current; other kinds are untouched.
+    versions = sorted((k, s != "", v, c) for k, s, v, c in rows if k in ("decommission", "dispose"))
+    assert versions == [
+        ("decommission", False, 1, False),
+        ("decommission", False, 2, False),
+        ("decommission", False, 3, True),
+        ("dispose", False, 1, False),
+        ("dispose", False, 2, True),
+        ("dispose", True, 1, False),
+        ("dispose", True, 2, True),
+    ]
+    assert all(v == 1 for k, _, v, _ in rows if k not in ("decommission", "dispose"))

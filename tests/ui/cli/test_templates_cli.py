@@ -51,7 +51,8 @@ def test_a_solo_local_file_sets_retirement_to_never_and_completes_it(tmp_path: P
     for kind in ("decommission", "dispose"):
         done = run(tmp_path, database, "templates", "set-approval", kind, "--approvers", "never")
         assert done.returncode == 0, done.stderr
-        assert done.stdout.strip() == f"{kind}: approval never (template version 2)"
+        # Version 1 is 0002's, version 2 migration 0018's (its evidence field takes scans).
+        assert done.stdout.strip() == f"{kind}: approval never (template version 3)"
     decommission = run(
         tmp_path,
         database,
@@ -90,7 +91,7 @@ def test_a_solo_local_file_sets_retirement_to_never_and_completes_it(tmp_path: P
     finally:
         db.dispose()
     assert status == "disposed"
-    assert sorted(versions) == [(1, False), (2, True)]  # the old version stays
+    assert sorted(versions) == [(1, False), (2, False), (3, True)]  # old versions stay
 
 
 def test_only_an_administrator_sets_approvals_and_bad_values_are_named(

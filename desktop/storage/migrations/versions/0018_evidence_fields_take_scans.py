@@ -95,7 +95,9 @@ def upgrade() -> None:
                 _templates.c.kind == row.kind, _templates.c.scope_key == row.scope_key
             )
         ).scalar_one()
-        bind.execute(sa.update(_templates).where(_templates.c.id == row.id).values(is_current=False))
+        bind.execute(
+            sa.update(_templates).where(_templates.c.id == row.id).values(is_current=False)
+        )
         bind.execute(
             sa.insert(_templates).values(
                 id=uuid.uuid4(),
