@@ -17,7 +17,7 @@ from sqlalchemy import JSON, select
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services import template_admin
 from desktop.services.queries import AssetFilter, list_assets
-from desktop.services.templates import current_template
+from desktop.services.templates import TemplateRef, current_template
 from desktop.storage import migrate
 from desktop.storage.database import Database
 from desktop.storage.models import Base, ProcedureTemplate, Role
@@ -296,8 +296,8 @@ def test_0018_gives_the_evidence_fields_scans_and_keeps_an_administrators_edits(
             )
         ).all()
 
-    def scanned(ref: object, key: str) -> bool:
-        return next(f for f in ref.definition.fields if f.key == key).accepts_scan  # type: ignore[attr-defined]
+    def scanned(ref: TemplateRef, key: str) -> bool:
+        return next(f for f in ref.definition.fields if f.key == key).accepts_scan
 
     assert (decommission.version, scanned(decommission, "evidence_reference")) == (3, True)
     assert decommission.definition.approval.mode == "never"  # the administrator's edit

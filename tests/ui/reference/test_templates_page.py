@@ -41,19 +41,20 @@ def test_an_administrator_sets_decommission_to_never(
 ) -> None:
     dialog.show_page("templates")
     page = dialog.templates
-    assert ["Decommission", "all categories", "1", "always, 2 approvers"] in _rows(page)
+    # Version 1 is 0002's, version 2 0018's (its evidence reference takes scans).
+    assert ["Decommission", "all categories", "2", "always, 2 approvers"] in _rows(page)
     _choose(page.kind, "Decommission")
     _choose(page.approvers, "never")
     qtbot.mouseClick(page.apply_button, Qt.MouseButton.LeftButton)
     settle(qtbot, dialog)
-    assert page.message.text() == "✔ Decommission: approval never (template version 2)."
-    assert ["Decommission", "all categories", "2", "never"] in _rows(page)
+    assert page.message.text() == "✔ Decommission: approval never (template version 3)."
+    assert ["Decommission", "all categories", "3", "never"] in _rows(page)
     with sqlite_world.db.read() as s:
         template = current_template(s, ProcedureKind.DECOMMISSION)
         author = s.execute(
             select(ProcedureTemplate.created_by_id).where(ProcedureTemplate.id == template.id)
         ).scalar_one()
-    assert template.version == 2
+    assert template.version == 3
     assert template.definition.approval.mode == "never"
     assert author == sqlite_world.people["admin"]
 
@@ -69,7 +70,7 @@ def test_a_technician_is_refused_on_the_page(qtbot: QtBot, sqlite_world: World) 
     assert window.templates.message.text().startswith("✖ "), window.templates.message.text()
     assert "administrator" in window.templates.message.text()
     with sqlite_world.db.read() as s:
-        assert current_template(s, ProcedureKind.DISPOSE).version == 1
+        assert current_template(s, ProcedureKind.DISPOSE).version == 2  # 0018's: unchanged
     window.close()
     window.deleteLater()
 
