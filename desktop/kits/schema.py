@@ -445,15 +445,7 @@ def _apply_staged(kit: Connection) -> Copied:
     saved = _drop_history_triggers(kit)
     kit.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
     try:
-        # An incident logged offline has a provisional number, and the server gives it
-        # its own at sync, which another incident may hold in the kit (the server logged
-        # one meanwhile): the kit's numbers that change step aside first (negated: real
-        # ones are positive), or writing the server's would clash with them.
-        kit.exec_driver_sql(
-            "UPDATE main.incidents SET number = -number WHERE id IN "  # noqa: S608
-            f'(SELECT n.id FROM temp."{STAGED}incidents" AS n JOIN main.incidents AS k '
-            "ON k.id = n.id WHERE k.number != n.number)"
-        )
+        _step_aside(kit)
         # Rows gone from the scope (children first), then new and changed rows (parents
         # first).
         for name in reversed(ordered):
@@ -483,6 +475,28 @@ def _apply_staged(kit: Connection) -> Copied:
         kit.exec_driver_sql("DROP TABLE IF EXISTS temp.kit_rebase")
         kit.exec_driver_sql("DROP TABLE IF EXISTS temp.kit_moved")
     return Copied(asset_ids)
+
+
+#: Numbers the kit gives provisionally to what it records offline and the server gives
+#: anew at sync: an incident's number, and an audit scan's sequence in its audit. The
+#: server may have given the same number meanwhile to a record of its own (an incident
+#: it logged, a scan it recorded in the same audit), which the refresh brings into the
+#: kit: (table, column, the staging table holding the server's value of the kit's rows).
+#: A scan's whole row is staged for the kit's own scans (its journal), which are the only
+#: ones whose sequence can change (scans are append-only).
+_PROVISIONAL = (("incidents", "number", STAGED), ("audit_scans", "sequence", FULL))
+
+
+def _step_aside(kit: Connection) -> None:
+    """The kit's provisional numbers (:data:`_PROVISIONAL`) that the server changed step
+    aside first (negated: real ones are positive), or writing the server's record that
+    now holds the number would clash with the kit's row not yet renumbered."""
+    for name, column, staging in _PROVISIONAL:
+        kit.exec_driver_sql(
+            f'UPDATE main."{name}" SET "{column}" = -"{column}" WHERE id IN '  # noqa: S608
+            f'(SELECT n.id FROM temp."{staging}{name}" AS n JOIN main."{name}" AS k '
+            f'ON k.id = n.id WHERE k."{column}" != n."{column}")'
+        )
 
 
 @contextmanager

@@ -43,7 +43,7 @@ from desktop.services.audits import close_audit, start_audit
 from desktop.services.incidents import IncidentRequest, log_incident, move_incident
 from desktop.services.search import UNRANKED
 from desktop.storage.database import Database, open_database
-from desktop.storage.models import Audit, Incident, Location, Procedure
+from desktop.storage.models import Audit, AuditScan, Incident, Location, Procedure
 from tests.backends import make_database
 from tests.desktop.kits.helpers import change, receive_laptop
 from tests.factories import World, seed_world
@@ -509,6 +509,35 @@ def test_an_offline_incident_numbered_otherwise_on_the_server_is_refreshed_in_pl
             kit_numbers = {r[0]: r[1] for r in s.execute(select(Incident.id, Incident.number))}
         assert kit_numbers == server_numbers
         assert server_numbers[offline.id] == on_server.number + 1
+    finally:
+        kit.dispose()
+
+
+def test_an_offline_scan_sequenced_otherwise_on_the_server_is_refreshed_in_place(
+    world: World, tmp_path: Path
+) -> None:
+    """A scan made in the kit gets the audit's next sequence (provisional); the server
+    recorded a scan in the same audit meanwhile, which holds that sequence, and gives the
+    kit's the next. The refresh writes both sequences in place (it re-filled the kit
+    whole: the server's scan collided with the kit's row before it was resequenced)."""
+    world.receive(tag="LAP-1")
+    world.receive(tag="LAP-2")
+    audit = start_audit(world.db, scope_location_id=world.building, started_by="auditor")
+    path = tmp_path / "kit.sqlite"
+    kits.checkout(world.db, kits.resolve_scope(world.db, locations=["Head office"]), "tech", path)
+    kit = open_database(f"sqlite:///{path}")
+    try:
+        record_scan(world.db, audit_id=audit.id, raw="LAP-1", scanned_by="auditor")
+        record_scan(kit, audit_id=audit.id, raw="LAP-2", scanned_by="auditor")
+        with whole_fills() as calls:
+            assert kits.sync(kit, world.db, "tech").refreshed
+        assert calls == []
+        read = select(AuditScan.raw, AuditScan.sequence).order_by(AuditScan.sequence)
+        with world.db.read() as s:
+            on_server = s.execute(read).all()
+        with kit.read() as s:
+            assert s.execute(read).all() == on_server
+        assert [tuple(r) for r in on_server] == [("LAP-1", 1), ("LAP-2", 2)]
     finally:
         kit.dispose()
 
