@@ -289,6 +289,27 @@ def postgresql_server(pki: Pki, *, tls: bool = True) -> Iterator[TlsServer]:
         shutil.rmtree(root, ignore_errors=True)
 
 
+def _install_mariadb_data(data: Path) -> None:
+    """``mariadb-install-db`` into ``data``; tried a second time in a clean folder (it
+    failed once in a CI run, 2026-12-05, and passed by hand just after: the machine's,
+    not ours), and failing with its own output, not just its exit status."""
+    command = [
+        MARIADB_INSTALL_DB,
+        "--no-defaults",
+        f"--datadir={data}",
+        "--user=root",
+        "--auth-root-authentication-method=normal",
+        "--skip-test-db",
+    ]
+    for _attempt in (1, 2):
+        done = subprocess.run(command, capture_output=True, check=False)
+        if done.returncode == 0:
+            return
+        shutil.rmtree(data, ignore_errors=True)
+    output = (done.stdout + done.stderr).decode(errors="replace")[-3000:]
+    raise RuntimeError(f"{MARIADB_INSTALL_DB} failed twice (exit {done.returncode}):\n{output}")
+
+
 @contextmanager
 def mariadb_server(pki: Pki, *, tls: bool = True) -> Iterator[TlsServer]:
     """A MariaDB server speaking TLS with ``pki``'s server certificate (or, with
@@ -298,18 +319,7 @@ def mariadb_server(pki: Pki, *, tls: bool = True) -> Iterator[TlsServer]:
     data = root / "data"
     port = free_port()
     log = root / "server.log"
-    subprocess.run(
-        [
-            MARIADB_INSTALL_DB,
-            "--no-defaults",
-            f"--datadir={data}",
-            "--user=root",
-            "--auth-root-authentication-method=normal",
-            "--skip-test-db",
-        ],
-        check=True,
-        capture_output=True,
-    )
+    _install_mariadb_data(data)
     init = root / "init.sql"
     init.write_text(
         f"CREATE USER IF NOT EXISTS '{TLS_USER}'@'%';\n"

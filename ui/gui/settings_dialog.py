@@ -144,7 +144,7 @@ class SettingsDialog(QDialog):
         self.user_combo.setCompleter(FoldingCompleter(self.user_combo.model(), self.user_combo))
         self.user_combo.setToolTip("Type a name, a user name or a role (approver, auditor…)")
         if user_edit is not None:
-            user_edit.textEdited.connect(lambda _text: QTimer.singleShot(0, self._user_typed))
+            user_edit.textEdited.connect(lambda _text: QTimer.singleShot(0, self, self._user_typed))
         self.date_combo = QComboBox()
         today = QDate.currentDate()
         for fmt in DATE_FORMATS:
@@ -296,7 +296,7 @@ class SettingsDialog(QDialog):
     def _show_connection(self, ok: bool, text: str) -> None:
         self.connection_label.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
         self.connection_label.setText(("✔ " if ok else "✖ ") + text)
-        QTimer.singleShot(0, self._fit_height)  # a long answer wraps: grow, never clip it
+        QTimer.singleShot(0, self, self._fit_height)  # a long answer wraps: grow, never clip it
 
     def _fit_height(self) -> None:
         layout = self.layout()

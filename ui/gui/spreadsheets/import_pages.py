@@ -227,7 +227,9 @@ class MappingPage(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize and not self._user_sized:
-            QTimer.singleShot(0, self.fit_columns)  # after the resize is done
+            # After the resize is done; with the table as context the call is dropped if
+            # the wizard closes first (it hit a deleted table once in CI).
+            QTimer.singleShot(0, self.table, self.fit_columns)
         return False
 
     def set_status_words(self, words: list[str], chosen: dict[str, str]) -> None:
