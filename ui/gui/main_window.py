@@ -341,6 +341,9 @@ class MainWindow(QMainWindow):
         except NotFoundError as exc:
             self.view.detail.show_nothing(exc.message)
             return None
+        # A change made elsewhere (the CLI, another computer) shows in the detail: the
+        # register's row is read again so that the two agree.
+        self.model.refresh_if_stale(asset_id, detail.row.version)
         self.view.detail.show_detail(detail, incidents, checkout)
         self.setWindowTitle(f"{detail.row.tag} · {detail.row.name} — Assetdesk")
         return detail
@@ -598,8 +601,12 @@ class MainWindow(QMainWindow):
             self.view.stack.setCurrentWidget(self.view.register_page)
         self.select_asset(detail.row.id)  # a new selection shows it beside the table
         shown = self.view.detail.detail
-        if shown is None or shown.row.id != detail.row.id:
-            self.show_asset(detail.row.id)
+        if (
+            shown is None
+            or shown.row.id != detail.row.id
+            or shown.row.version != detail.row.version
+        ):
+            self.show_asset(detail.row.id)  # also the same asset changed elsewhere since
         self.statusBar().showMessage(f"Scanned {detail.row.tag}: {detail.row.name}", 5000)
 
     def _offer_receive(self, tag: str) -> None:

@@ -1,0 +1,68 @@
+"""What a new user met in the window (newuser.md L1, L7, L5): each step through the
+window's own door (scans from :class:`HidScanner`, keys typed, buttons clicked)."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from desktop.domain.lifecycle import ProcedureKind
+from desktop.services.procedures import ProcedureRequest, record_procedure
+from tests.journeys.conftest import WindowFactory
+from tests.journeys.hid_scanner import HidScanner
+from tests.ui.gui.conftest import Register
+from ui.gui.main_window import MainWindow
+from ui.gui.models.asset_table_model import RowRole, TagRole
+from ui.gui.models.columns import COLUMN_INDEX
+
+
+def selected_rows(window: MainWindow) -> list[object]:
+    return [i.data(RowRole) for i in window.view.table.selectionModel().selectedRows()]
+
+
+def rename_elsewhere(register: Register, tag: str, name: str) -> None:
+    """A change recorded by someone else (the CLI, another computer) on the same register."""
+    record_procedure(
+        register.db,
+        ProcedureRequest(
+            kind=ProcedureKind.CHANGE,
+            performed_by="tech",
+            asset_tag=tag,
+            values={"name": name},
+            answers={"change_type": "Record correction"},
+            ticket_ref="CHG-1",
+            reason="typo",
+        ),
+    )
+
+
+def test_a_scan_of_an_asset_changed_elsewhere_refreshes_its_register_row(
+    qtbot: QtBot, journey_window: WindowFactory, register: Register, scanner: HidScanner
+) -> None:
+    """L1: the detail said the new name, the row beside it still the old one until F5."""
+    window = journey_window()
+    window.view.table.setFocus()
+    qtbot.waitUntil(window.view.table.hasFocus)
+    scanner.scan("LAP-00003")
+    qtbot.waitUntil(lambda: [r.tag for r in selected_rows(window)] == ["LAP-00003"], timeout=5000)
+    (row,) = selected_rows(window)
+    assert row.name == "ThinkPad T14 #3"
+    other = window.model.index(0, 0).data(RowRole)  # another row: not read again
+    rename_elsewhere(register, "LAP-00003", "ThinkPad T14 (renamed elsewhere)")
+
+    scanner.scan("LAP-00003")  # the same asset again: the detail and the row agree
+    qtbot.waitUntil(
+        lambda: selected_rows(window)[0].name == "ThinkPad T14 (renamed elsewhere)", timeout=5000
+    )
+    detail = window.view.detail.detail
+    assert detail is not None and detail.row.name == "ThinkPad T14 (renamed elsewhere)"
+    assert detail.row.version == selected_rows(window)[0].version
+    assert window.model.index(0, 0).data(RowRole) is other
+
+    rename_elsewhere(register, "LAP-00003", "ThinkPad T14 (again)")
+    scanner.scan("MON-00004")  # another asset, then back: a selection re-reads it too
+    qtbot.waitUntil(lambda: [r.tag for r in selected_rows(window)] == ["MON-00004"], timeout=5000)
+    scanner.scan("LAP-00003")
+    qtbot.waitUntil(lambda: selected_rows(window)[0].name == "ThinkPad T14 (again)", timeout=5000)
+    index = window.view.table.selectionModel().selectedRows()[0]
+    assert index.data(TagRole) == "LAP-00003"
+    assert window.model.index(index.row(), COLUMN_INDEX["name"]).data() == "ThinkPad T14 (again)"
