@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
+from PySide6.QtCore import Qt
+
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.procedures import ProcedureRequest, record_procedure
-from tests.journeys.conftest import WindowFactory
+from tests.journeys.conftest import WindowFactory, trigger
 from tests.journeys.hid_scanner import HidScanner
 from tests.ui.gui.conftest import Register
 from ui.gui.main_window import MainWindow
@@ -66,3 +68,42 @@ def test_a_scan_of_an_asset_changed_elsewhere_refreshes_its_register_row(
     index = window.view.table.selectionModel().selectedRows()[0]
     assert index.data(TagRole) == "LAP-00003"
     assert window.model.index(index.row(), COLUMN_INDEX["name"]).data() == "ThinkPad T14 (again)"
+
+
+def test_a_search_or_filter_with_no_match_says_what_matched_nothing(
+    qtbot: QtBot, journey_window: WindowFactory
+) -> None:
+    """L7: "zurich" gave a blank table with no word; the line names the search, and goes
+    when there are rows again."""
+    window = journey_window()
+    view, bar = window.view, window.view.filter_bar
+    trigger(window.find_action)  # Ctrl+F
+    qtbot.waitUntil(bar.search.hasFocus)
+    qtbot.keyClicks(bar.search, "zurich", delay=40)  # a person typing
+    qtbot.waitUntil(lambda: window.model.filter.search == "zurich", timeout=5000)
+    qtbot.waitUntil(lambda: view.count_label.text() == "0 of 250 assets", timeout=5000)
+    assert view.no_match.isVisible()
+    assert view.no_match.text().splitlines()[0] == "No asset matches 'zurich'."
+
+    qtbot.mouseClick(bar.clear, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.count_label.text() == "250 of 250 assets", timeout=5000)
+    assert not view.no_match.isVisible()
+
+    bar.status.setFocus()  # a status nobody has: Disposed, chosen with the arrow keys
+    while bar.status.currentData() != "disposed":
+        qtbot.keyClick(bar.status, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: view.count_label.text() == "0 of 250 assets", timeout=5000)
+    assert view.no_match.isVisible()
+    assert view.no_match.text().splitlines()[0] == "No asset matches the filters chosen."
+
+    bar.search.setFocus()
+    qtbot.keyClicks(bar.search, "thinkpad", delay=40)
+    qtbot.waitUntil(lambda: window.model.filter.search == "thinkpad", timeout=5000)
+    qtbot.waitUntil(lambda: "'thinkpad'" in view.no_match.text(), timeout=5000)
+    assert view.no_match.text().splitlines()[0] == (
+        "No asset matches 'thinkpad' with the filters chosen."
+    )
+    bar.status.setFocus()
+    qtbot.keyClick(bar.status, Qt.Key.Key_Home)  # All statuses: the ThinkPads show
+    qtbot.waitUntil(lambda: view.count_label.text() == "125 of 250 assets", timeout=5000)
+    assert not view.no_match.isVisible()
