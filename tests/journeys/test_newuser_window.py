@@ -3,6 +3,8 @@ window's own door (scans from :class:`HidScanner`, keys typed, buttons clicked).
 
 from __future__ import annotations
 
+from typing import Any
+
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
@@ -11,6 +13,7 @@ from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.procedures import ProcedureRequest, record_procedure
 from tests.journeys.conftest import WindowFactory, trigger
 from tests.journeys.hid_scanner import HidScanner
+from tests.journeys.test_technician_journey import the_form
 from tests.ui.gui.conftest import Register
 from ui.gui.main_window import MainWindow
 from ui.gui.models.asset_table_model import RowRole, TagRole
@@ -107,3 +110,39 @@ def test_a_search_or_filter_with_no_match_says_what_matched_nothing(
     qtbot.keyClick(bar.status, Qt.Key.Key_Home)  # All statuses: the ThinkPads show
     qtbot.waitUntil(lambda: view.count_label.text() == "125 of 250 assets", timeout=5000)
     assert not view.no_match.isVisible()
+
+
+def receive_form_for(qtbot: QtBot, window: MainWindow, scanner: HidScanner, tag: str) -> Any:
+    """Scan an unknown tag, click "Receive a new asset with tag …": the form, ready."""
+    window.activateWindow()
+    window.view.table.setFocus()
+    qtbot.waitUntil(window.view.table.hasFocus)
+    scanner.scan(tag)
+    qtbot.waitUntil(lambda: window.unknown_tag_prompt is not None, timeout=5000)
+    prompt = window.unknown_tag_prompt
+    assert prompt is not None
+    (offer,) = [b for b in prompt.buttons() if b.text() == f"Receive a new asset with tag {tag}"]
+    qtbot.mouseClick(offer, Qt.MouseButton.LeftButton)
+    window.unknown_tag_prompt = None
+    dialog = the_form(qtbot, window, ProcedureKind.RECEIVE)
+    assert dialog.view is not None and dialog.view.asset_editors["tag"].value() == tag
+    return dialog
+
+
+def test_receiving_a_scanned_unknown_tag_guesses_its_category_from_the_prefix(
+    qtbot: QtBot, journey_window: WindowFactory, register: Register, scanner: HidScanner
+) -> None:
+    """L5: LAP-009001 opened Receive with the tag but no category, though LAP is the
+    Laptop category's prefix. A prefix no category has leaves the choice to the user."""
+    window = journey_window()
+    dialog = receive_form_for(qtbot, window, scanner, "LAP-009001")
+    view = dialog.view
+    assert view.asset_editors["category"].value() == register.world.laptop_category
+    assert view.asset_editors["category"].widget.currentText().startswith("Laptop")
+    assert view.custom_box.title() == "Laptop fields"  # the category's fields follow
+    dialog.reject()
+    qtbot.waitUntil(lambda: not window.open_dialogs, timeout=5000)
+
+    dialog = receive_form_for(qtbot, window, scanner, "DCK-000019")
+    assert dialog.view.asset_editors["category"].value() is None
+    dialog.reject()

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.fields import FieldType
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.domain.permissions import work_for
 from desktop.errors import ConflictError, DesktopError, Problem, ValidationError
@@ -39,7 +40,7 @@ from desktop.services.procedures import ProcedureOutcome, ProcedureRequest, reco
 from desktop.settings import DATE_FORMAT, Settings
 from desktop.storage.database import Database
 from ui.gui.procedure_form.conflict_dialog import ConflictDialog
-from ui.gui.procedure_form.form_data import FormContext, load_form, read_assets
+from ui.gui.procedure_form.form_data import FormContext, category_for_tag, load_form, read_assets
 from ui.gui.procedure_form.form_view import FormView
 from ui.gui.procedure_form.requests import build_requests, form_problems, prefill
 from ui.gui.reference.jobs import DialogJobs
@@ -194,6 +195,10 @@ class ProcedureDialog(QDialog):
         if self._kind is ProcedureKind.RECEIVE and self._tags and "tag" in self.view.asset_editors:
             # "Receive a new asset with tag X" after a scan of an unknown tag.
             self.view.asset_editors["tag"].set_value(self._tags[0])
+            categories = context.choices.by_type.get(FieldType.CATEGORY, ())
+            category = category_for_tag(self._tags[0], categories)
+            if category is not None and "category" in self.view.asset_editors:
+                self.view.asset_editors["category"].set_value(category)  # by its prefix
         self.view.show_starts()
         self.scroll_area.setWidget(self.view)
         self.stack.setCurrentWidget(self.scroll_area)
