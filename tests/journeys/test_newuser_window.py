@@ -13,7 +13,7 @@ from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.procedures import ProcedureRequest, record_procedure
 from tests.journeys.conftest import WindowFactory, trigger
 from tests.journeys.hid_scanner import HidScanner
-from tests.journeys.test_technician_journey import the_form
+from tests.journeys.test_technician_journey import the_form, tick, type_into
 from tests.ui.gui.conftest import Register
 from ui.gui.main_window import MainWindow
 from ui.gui.models.asset_table_model import RowRole, TagRole
@@ -145,4 +145,30 @@ def test_receiving_a_scanned_unknown_tag_guesses_its_category_from_the_prefix(
 
     dialog = receive_form_for(qtbot, window, scanner, "DCK-000019")
     assert dialog.view.asset_editors["category"].value() is None
+    dialog.reject()
+
+
+def test_the_receive_form_stays_still_while_its_still_needed_line_shrinks(
+    qtbot: QtBot, journey_window: WindowFactory, scanner: HidScanner
+) -> None:
+    """L4: the "⚠ Still needed" line went from two lines to one as the form filled, the
+    form moved up under the mouse and the next click ticked the wrong box."""
+    window = journey_window()
+    dialog = receive_form_for(qtbot, window, scanner, "LAP-009002")
+    view = dialog.view
+    status = dialog.status_label
+    assert status.text().startswith("⚠ Still needed")
+    where = dialog.scroll_area.geometry()
+    heights = {status.height()}
+    type_into(qtbot, view.asset_editors["name"].widget, "ThinkPad X1")
+    type_into(qtbot, view.asset_editors["location"].widget, "Room A1")
+    for key in view.checklist:
+        tick(qtbot, dialog, key)
+        qtbot.wait(20)  # the layout settles as it would between two clicks
+        heights.add(status.height())
+        assert dialog.scroll_area.geometry() == where, f"the form moved after ticking {key}"
+    qtbot.waitUntil(lambda: status.text().startswith("Ready"), timeout=5000)
+    qtbot.wait(20)
+    assert dialog.scroll_area.geometry() == where
+    assert len(heights) == 1  # the line kept its height: one line of text in two lines' room
     dialog.reject()

@@ -127,6 +127,10 @@ class ProcedureDialog(QDialog):
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Two lines are kept for it (and as many as it ever took): a line that shrank as the
+        # form filled moved the whole form up, and a click landed on the wrong tick box.
+        self.status_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.status_label.setMinimumHeight(2 * self.status_label.fontMetrics().lineSpacing())
         self.buttons = QDialogButtonBox()
         self.ok_button = QPushButton(VERBS.get(kind, "Record"))
         self.ok_button.setEnabled(False)
@@ -258,6 +262,15 @@ class ProcedureDialog(QDialog):
             )
             self.status_label.setStyleSheet("")
             self.ok_button.setToolTip("Record the procedure (Ctrl+Enter)")
+        self._keep_status_height()
+
+    def _keep_status_height(self) -> None:
+        """The status line never gives back height it took: the form above it stays still."""
+        label = self.status_label
+        width = label.width() if label.width() > 0 else label.sizeHint().width()
+        needed = label.heightForWidth(width) if width > 0 else label.sizeHint().height()
+        if needed > label.minimumHeight():
+            label.setMinimumHeight(needed)
 
     # -- submitting ----------------------------------------------------------------
 
