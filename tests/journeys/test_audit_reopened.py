@@ -3,11 +3,13 @@ scans made elsewhere (``assetdesk audit scan``) were not listed and the next was
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop.services.audit_log import recent_scans
-from desktop.services.audit_scans import record_scan, undo_last_scan
+from desktop.services.audit_scans import ScanResult, record_scan, undo_last_scan
 from desktop.services.audits import start_audit
 from tests.journeys.conftest import WindowFactory, trigger
 from tests.journeys.hid_scanner import HidScanner
@@ -34,7 +36,7 @@ def test_reopened_scan_screen_lists_the_earlier_scans_newest_first(
         register.db, scope_location_id=world.building, started_by="auditor", name="Walk"
     )
 
-    def scan_elsewhere(raw: str, room: object = None) -> object:
+    def scan_elsewhere(raw: str, room: uuid.UUID | None = None) -> ScanResult:
         return record_scan(
             register.db, audit_id=audit.id, raw=raw, scanned_by="auditor", room_id=room
         )
@@ -65,8 +67,12 @@ def test_reopened_scan_screen_lists_the_earlier_scans_newest_first(
     qtbot.waitUntil(screen.scan_field.hasFocus)
     scanner.scan("LAP-00015")
     qtbot.waitUntil(lambda: log_lines(screen)[0].startswith("8. LAP-00015 "), timeout=5000)
-    # After the undone 6 and its undo, 7; the log keeps its newest RECENT_LIMIT lines.
-    assert log_lines(screen)[1:] == lines[:3]
+    # After the undone 6 and its undo, 7; the log keeps its newest RECENT_LIMIT lines and
+    # says how many earlier ones it does not list.
+    assert log_lines(screen)[1:] == [
+        *lines[:3],
+        "… and 2 earlier scans (every scan is in the audit report)",
+    ]
     with register.db.read() as session:  # the whole log: the room label first, 6 undone
         log = recent_scans(session, audit.id, 10)
     assert [s.sequence for s in log.scans] == [8, 5, 4, 3, 2, 1] and log.older == 0

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.procedures import ProcedureRequest, record_procedure
+from desktop.services.register_rows import AssetRow
 from tests.journeys.conftest import WindowFactory, trigger
 from tests.journeys.hid_scanner import HidScanner
 from tests.journeys.test_technician_journey import the_form, tick, type_into
@@ -20,7 +21,7 @@ from ui.gui.models.asset_table_model import RowRole, TagRole
 from ui.gui.models.columns import COLUMN_INDEX
 
 
-def selected_rows(window: MainWindow) -> list[object]:
+def selected_rows(window: MainWindow) -> list[AssetRow]:
     return [i.data(RowRole) for i in window.view.table.selectionModel().selectedRows()]
 
 
