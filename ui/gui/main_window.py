@@ -13,6 +13,7 @@ import importlib
 import threading
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, Qt, QTimer
@@ -281,9 +282,10 @@ class MainWindow(QMainWindow):
             view.count_label.setText(f"{self.model.rowCount():,}+ assets, counting…")
         else:
             view.count_label.setText(f"{matching:,} of {total:,} assets")
-        view.no_match.setVisible(
-            not self.model.is_loading and matching == 0 and bool(total) and self._welcome is None
-        )
+        nothing = not self.model.is_loading and matching == 0 and bool(total)
+        if nothing and self._welcome is None:
+            view.no_match.setText(no_match_text(self.model.filter))
+        view.no_match.setVisible(nothing and self._welcome is None)
 
     def _header_menu(self, point: QPoint) -> None:
         menu = QMenu(self)
@@ -341,6 +343,9 @@ class MainWindow(QMainWindow):
         except NotFoundError as exc:
             self.view.detail.show_nothing(exc.message)
             return None
+        # A change made elsewhere (the CLI, another computer) shows in the detail: the
+        # register's row is read again so that the two agree.
+        self.model.refresh_if_stale(asset_id, detail.row.version)
         self.view.detail.show_detail(detail, incidents, checkout)
         self.setWindowTitle(f"{detail.row.tag} · {detail.row.name} — Assetdesk")
         return detail
@@ -598,8 +603,12 @@ class MainWindow(QMainWindow):
             self.view.stack.setCurrentWidget(self.view.register_page)
         self.select_asset(detail.row.id)  # a new selection shows it beside the table
         shown = self.view.detail.detail
-        if shown is None or shown.row.id != detail.row.id:
-            self.show_asset(detail.row.id)
+        if (
+            shown is None
+            or shown.row.id != detail.row.id
+            or shown.row.version != detail.row.version
+        ):
+            self.show_asset(detail.row.id)  # also the same asset changed elsewhere since
         self.statusBar().showMessage(f"Scanned {detail.row.tag}: {detail.row.name}", 5000)
 
     def _offer_receive(self, tag: str) -> None:
@@ -672,6 +681,19 @@ class _AfterFirstPaint(QObject):
 
     def _next_turn(self) -> None:
         QTimer.singleShot(0, self._callback)
+
+
+def no_match_text(flt: AssetFilter) -> str:
+    """Said over the empty table: what matched nothing, and how to see every asset."""
+    others = replace(flt, search="") != AssetFilter()
+    if flt.search and others:
+        return (
+            f"No asset matches '{flt.search}' with the filters chosen.\n"
+            "Clear them (the Clear button) to see every asset."
+        )
+    if flt.search:
+        return f"No asset matches '{flt.search}'.\nClear the search to see every asset."
+    return "No asset matches the filters chosen.\nClear them (the Clear button) to see every asset."
 
 
 def recorded_message(outcomes: list[Any]) -> str:

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import DesktopError
 from desktop.scanning import ScannerConfig
+from desktop.services.audit_log import ScanLog, recent_scans
 from desktop.services.audit_scans import (
     ScanClass,
     ScanResult,
@@ -144,6 +145,12 @@ class ScanScreen(QWidget):
         self._show_room()
         self._show_counts()
         self._show_answer(None, "Scan a room label, then every asset in the room.", neutral=True)
+        self._live: set[int] = set()  # sequences of the scans made on this screen
+        self._older = 0  # earlier scans not listed, said by the log's last line
+        self._more: QListWidgetItem | None = None
+        self.earlier_read = False  # the audit's earlier scans are listed (read on a worker)
+        audit = self._audit_id
+        self.jobs.run(lambda: _read_recent(database, audit, RECENT_LIMIT), self._show_earlier)
 
     # -- layout ---------------------------------------------------------------------
 
@@ -354,14 +361,35 @@ class ScanScreen(QWidget):
         self._cue.play(feedback)
 
     def _add_recent(self, result: ScanResult) -> None:
-        item = QListWidgetItem(f"{result.sequence}. {result.message}")
-        item.setToolTip(result.message)
-        colour = row_colour(result.classification.value)
-        if colour is not None:
-            item.setBackground(colour)
-        self.recent.insertItem(0, item)
-        while self.recent.count() > RECENT_LIMIT:
-            self.recent.takeItem(self.recent.count() - 1)
+        self._live.add(result.sequence)
+        self.recent.insertItem(0, _log_item(result.sequence, result.classification, result.message))
+        self._keep_newest()
+
+    def _show_earlier(self, log: ScanLog) -> None:
+        """The audit's scans from before this screen opened, below those made since."""
+        for scan in log.scans:
+            if scan.sequence not in self._live:
+                self.recent.addItem(_log_item(scan.sequence, scan.classification, scan.text))
+        self._keep_newest(log.older)
+        self.earlier_read = True
+
+    def _keep_newest(self, older: int = 0) -> None:
+        """The newest RECENT_LIMIT lines; the last line says how many earlier ones are not."""
+        scans = self.recent.count() - (self._more is not None)
+        while scans > RECENT_LIMIT:
+            self.recent.takeItem(scans - 1)
+            scans -= 1
+            older += 1
+        if not older:
+            return
+        self._older += older
+        if self._more is None:
+            self._more = QListWidgetItem()
+            self._more.setForeground(QColor("#555"))
+            self.recent.addItem(self._more)
+        self._more.setText(
+            f"… and {self._older:,} earlier scans (every scan is in the audit report)"
+        )
 
     def _show_room(self) -> None:
         finished = self._room_id is not None and self._tally.room(self._room_id).finished
@@ -408,6 +436,20 @@ class ScanScreen(QWidget):
     @property
     def room_id(self) -> uuid.UUID | None:
         return self._room_id
+
+
+def _read_recent(database: Database, audit_id: uuid.UUID, limit: int) -> ScanLog:
+    with database.read() as session:
+        return recent_scans(session, audit_id, limit)
+
+
+def _log_item(sequence: int, classification: ScanClass, text: str) -> QListWidgetItem:
+    item = QListWidgetItem(f"{sequence}. {text}")
+    item.setToolTip(text)
+    colour = row_colour(classification.value)
+    if colour is not None:
+        item.setBackground(colour)
+    return item
 
 
 def _count_values(counts: RoomCounts) -> tuple[int, ...]:

@@ -288,6 +288,19 @@ class AssetTableModel(QAbstractTableModel):
                 page[row % PAGE_SIZE] = fresh[asset_id]
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
+    def refresh_if_stale(self, asset_id: uuid.UUID, version: int) -> bool:
+        """Re-read the asset's row (that row only) if the one held is older than
+        ``version`` (a change made elsewhere: the CLI, another window on a shared server).
+        False if the row is not held or is current."""
+        position = self.loaded_row_of(asset_id)
+        if position is None:
+            return False
+        held = self._pages[position // PAGE_SIZE][position % PAGE_SIZE]
+        if held.version >= version:
+            return False
+        self.refresh_assets([asset_id])
+        return True
+
     def shutdown(self) -> None:
         """Stop reading and counting (before the database closes or the window goes)."""
         self._generation += 1  # whatever a cancelled read reports is stale

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.fields import FieldType
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.domain.permissions import work_for
 from desktop.errors import ConflictError, DesktopError, Problem, ValidationError
@@ -39,7 +40,7 @@ from desktop.services.procedures import ProcedureOutcome, ProcedureRequest, reco
 from desktop.settings import DATE_FORMAT, Settings
 from desktop.storage.database import Database
 from ui.gui.procedure_form.conflict_dialog import ConflictDialog
-from ui.gui.procedure_form.form_data import FormContext, load_form, read_assets
+from ui.gui.procedure_form.form_data import FormContext, category_for_tag, load_form, read_assets
 from ui.gui.procedure_form.form_view import FormView
 from ui.gui.procedure_form.requests import build_requests, form_problems, prefill
 from ui.gui.reference.jobs import DialogJobs
@@ -126,6 +127,10 @@ class ProcedureDialog(QDialog):
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Two lines are kept for it (and as many as it ever took): a line that shrank as the
+        # form filled moved the whole form up, and a click landed on the wrong tick box.
+        self.status_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.status_label.setMinimumHeight(2 * self.status_label.fontMetrics().lineSpacing())
         self.buttons = QDialogButtonBox()
         self.ok_button = QPushButton(VERBS.get(kind, "Record"))
         self.ok_button.setEnabled(False)
@@ -194,6 +199,10 @@ class ProcedureDialog(QDialog):
         if self._kind is ProcedureKind.RECEIVE and self._tags and "tag" in self.view.asset_editors:
             # "Receive a new asset with tag X" after a scan of an unknown tag.
             self.view.asset_editors["tag"].set_value(self._tags[0])
+            categories = context.choices.by_type.get(FieldType.CATEGORY, ())
+            category = category_for_tag(self._tags[0], categories)
+            if category is not None and "category" in self.view.asset_editors:
+                self.view.asset_editors["category"].set_value(category)  # by its prefix
         self.view.show_starts()
         self.scroll_area.setWidget(self.view)
         self.stack.setCurrentWidget(self.scroll_area)
@@ -253,6 +262,15 @@ class ProcedureDialog(QDialog):
             )
             self.status_label.setStyleSheet("")
             self.ok_button.setToolTip("Record the procedure (Ctrl+Enter)")
+        self._keep_status_height()
+
+    def _keep_status_height(self) -> None:
+        """The status line never gives back height it took: the form above it stays still."""
+        label = self.status_label
+        width = label.width() if label.width() > 0 else label.sizeHint().width()
+        needed = label.heightForWidth(width) if width > 0 else label.sizeHint().height()
+        if needed > label.minimumHeight():
+            label.setMinimumHeight(needed)
 
     # -- submitting ----------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from desktop.domain.lifecycle import (
 from desktop.errors import DesktopError
 from desktop.services.lifecycle_rules import site_store, waiting_procedure_problem
 from desktop.services.queries import AssetDetail, asset_detail
-from desktop.services.reference_queries import ReferenceChoices, reference_choices
+from desktop.services.reference_queries import Choice, ReferenceChoices, reference_choices
 from desktop.services.templates import TemplateRef, current_template
 from desktop.storage.database import Database
 
@@ -125,3 +126,18 @@ def unavailable_reason(kind: ProcedureKind, statuses: Sequence[AssetStatus]) -> 
         if problem is not None:
             return f"{kind.label} is not possible: {problem}"
     return None
+
+
+#: A tag's prefix: the letters and digits before its first separator ("LAP" of LAP-000124).
+_TAG_PREFIX = re.compile(r"([A-Za-z0-9]+)[^A-Za-z0-9]")
+
+
+def category_for_tag(tag: str, categories: Sequence[Choice]) -> uuid.UUID | None:
+    """The category whose tag prefix a new tag carries (a scanned unknown LAP-009001 is a
+    Laptop), when exactly one category has it; else None (the user chooses)."""
+    found = _TAG_PREFIX.match(tag.strip())
+    if found is None:
+        return None
+    prefix = found.group(1).upper()
+    matching = [c.id for c in categories if c.detail.upper() == prefix]
+    return matching[0] if len(matching) == 1 else None
