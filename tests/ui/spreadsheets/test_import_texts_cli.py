@@ -1,0 +1,42 @@
+"""What a new user reads from ``assetdesk import`` and ``export`` (run as a subprocess) on
+Ralph's one-row export (the corpus sample ``management_ip_existing.csv``) into the demo
+register: one row, one asset, each said in the singular."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.ui.spreadsheets.test_first_import_cli import assetdesk
+
+RALPH = Path(__file__).parents[2] / "data" / "spreadsheets" / "management_ip_existing.csv"
+IN_SERVICE = ["--status-map", "2=in_service", "--set", "location=A0.12 Server room"]
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    path = tmp_path / "demo.sqlite3"
+    done = assetdesk(path, "demo", "--assets", "20")
+    assert done.returncode == 0, done.stderr
+    return path
+
+
+def test_one_row_one_asset_in_the_singular(demo: Path, tmp_path: Path) -> None:
+    source = shutil.copy(RALPH, tmp_path / RALPH.name)
+    dry = assetdesk(demo, "import", str(source), "--dry-run")
+    assert dry.returncode == 1
+    assert dry.stdout.startswith(f"{RALPH.name}: 1 row below the header in row 1\n")
+
+    refused = assetdesk(demo, "import", str(source))  # status 2 is not ours
+    assert "Nothing was imported: 1 row was rejected (fix it," in refused.stdout
+
+    done = assetdesk(demo, "import", str(source), *IN_SERVICE, "--set", "owning_group=Service desk")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Imported: 1 asset received, 0 changed, 2 procedures recorded" in done.stdout
+
+    out = tmp_path / "emc.xlsx"
+    exported = assetdesk(demo, "export", str(out), "--search", "EMC1-3")
+    assert exported.returncode == 0, exported.stderr
+    assert exported.stdout.strip() == f"Exported 1 asset to {out}"

@@ -1,0 +1,67 @@
+"""What a new user reads in the import wizard on Ralph's one-row export (the corpus
+sample ``management_ip_existing.csv``): one row and one asset in the singular, the
+refused row without a tag, the status word's choice whole, the new tag named."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox
+
+from desktop.storage.database import Database
+from tests.factories import World, seed_world
+from tests.ui.spreadsheets.test_import_texts_cli import RALPH
+from tests.ui.spreadsheets.test_import_wizard import click_next
+from ui.gui.spreadsheets.import_wizard import MAPPING, PREVIEW, RESULT, SHEET, ImportWizard
+
+
+@pytest.fixture
+def world(sqlite_db: Database) -> World:
+    return seed_world(sqlite_db)
+
+
+def to_mapping(qtbot: QtBot, world: World, tmp_path: Path) -> ImportWizard:
+    wizard = ImportWizard(world.db, "tech")
+    qtbot.addWidget(wizard)
+    wizard.resize(1100, 760)
+    wizard.show()
+    qtbot.keyClicks(wizard.file_page.path, str(shutil.copy(RALPH, tmp_path / RALPH.name)))
+    click_next(qtbot, wizard, SHEET)
+    click_next(qtbot, wizard, MAPPING)
+    return wizard
+
+
+def status_combo(wizard: ImportWizard) -> QComboBox:
+    words = wizard.mapping_page.status_words
+    assert words.item(0, 0).text() == "2"
+    combo = words.cellWidget(0, 1)
+    assert isinstance(combo, QComboBox)
+    return combo
+
+
+def test_one_row_refused_then_received_in_the_singular(
+    qtbot: QtBot, world: World, tmp_path: Path
+) -> None:
+    wizard = to_mapping(qtbot, world, tmp_path)
+    click_next(qtbot, wizard, PREVIEW)
+    summary = wizard.preview_page.summary.text()
+    assert f"<b>{RALPH.name}</b>: 1 row — 0 create" in summary
+    below = wizard.preview_page.values.toPlainText()
+    assert below.startswith("row 2: refused: status: '2' is not a status"), below
+
+    qtbot.mouseClick(wizard.back, Qt.MouseButton.LeftButton)
+    assert wizard.pages.currentIndex() == MAPPING
+    status_combo(wizard).setCurrentIndex(status_combo(wizard).findData("in_service"))
+    qtbot.keyClicks(wizard.mapping_page.defaults["location"], "Room A1")
+    qtbot.keyClicks(wizard.mapping_page.defaults["owning_group"], "Service desk")
+    click_next(qtbot, wizard, PREVIEW)
+    assert "1 row — 1 create" in wizard.preview_page.summary.text()
+    click_next(qtbot, wizard, RESULT)
+    summary = wizard.result_page.summary.text()
+    assert summary.startswith("1 asset received, 0 changed, 0 unchanged; 2 procedures"), summary
+    assert wizard.result_page.print_labels.text() == "&Print the new asset's label"
