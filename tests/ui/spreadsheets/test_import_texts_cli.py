@@ -40,3 +40,14 @@ def test_one_row_one_asset_in_the_singular(demo: Path, tmp_path: Path) -> None:
     exported = assetdesk(demo, "export", str(out), "--search", "EMC1-3")
     assert exported.returncode == 0, exported.stderr
     assert exported.stdout.strip() == f"Exported 1 asset to {out}"
+
+
+def test_numbers_in_the_header_row_read_as_written(demo: Path) -> None:
+    """A workbook stores a header cell 1 as 1.0: the columns were shown as "1.0, 2.0"."""
+    data = RALPH.parent
+    for name, columns in (
+        ("any_sheets.xlsx", "(columns: 1, 2)"),
+        ("formulae.xlsx", "(columns: 12345, Value, Column C"),
+    ):
+        done = assetdesk(demo, "import", str(data / name), "--dry-run")
+        assert done.returncode != 0 and columns in done.stderr, done.stderr
