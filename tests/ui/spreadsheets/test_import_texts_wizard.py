@@ -65,3 +65,13 @@ def test_one_row_refused_then_received_in_the_singular(
     summary = wizard.result_page.summary.text()
     assert summary.startswith("1 asset received, 0 changed, 0 unchanged; 2 procedures"), summary
     assert wizard.result_page.print_labels.text() == "&Print the new asset's label"
+
+
+def test_the_status_words_choice_is_shown_whole(qtbot: QtBot, world: World, tmp_path: Path) -> None:
+    """It was cut to "— not a stat" (the column kept its default width)."""
+    wizard = to_mapping(qtbot, world, tmp_path)
+    combo, words = status_combo(wizard), wizard.mapping_page.status_words
+    assert combo.currentText() == "— not a status: refuse the row —"
+    qtbot.waitUntil(lambda: combo.width() >= combo.sizeHint().width())
+    right = words.columnViewportPosition(1) + words.columnWidth(1)
+    assert right <= words.viewport().width()  # no part of it behind the table's edge
