@@ -8,11 +8,21 @@ import shutil
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
-from tests.ui.spreadsheets.test_first_import_cli import assetdesk
+from desktop.storage.database import Database
+from desktop.storage.models import Asset
+from tests.ui.spreadsheets.test_first_import_cli import assetdesk, open_db
 
 RALPH = Path(__file__).parents[2] / "data" / "spreadsheets" / "management_ip_existing.csv"
 IN_SERVICE = ["--status-map", "2=in_service", "--set", "location=A0.12 Server room"]
+
+
+def new_tag(db: Database) -> str:
+    """The tag the import gave Ralph's server (its file has no barcode)."""
+    with db.read() as session:
+        found = select(Asset.tag).where(Asset.serial_number == "M000000015L")
+        return str(session.execute(found).scalar_one())
 
 
 @pytest.fixture
@@ -34,7 +44,10 @@ def test_one_row_one_asset_in_the_singular(demo: Path, tmp_path: Path) -> None:
 
     done = assetdesk(demo, "import", str(source), *IN_SERVICE, "--set", "owning_group=Service desk")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "Imported: 1 asset received, 0 changed, 2 procedures recorded" in done.stdout
+    db = open_db(demo)
+    tag = new_tag(db)
+    db.dispose()
+    assert f"Imported: 1 asset received ({tag}), 0 changed, 2 procedures recorded" in done.stdout
 
     out = tmp_path / "emc.xlsx"
     exported = assetdesk(demo, "export", str(out), "--search", "EMC1-3")

@@ -102,7 +102,10 @@ def test_all_or_nothing_refuses_and_valid_only_writes_with_an_error_workbook(
         str(errors),
     )
     assert code == 1
-    assert "Imported: 1 asset received, 1 changed, 2 procedures recorded, 1 row left out" in out
+    assert (
+        "Imported: 1 asset received (LAP-2), 1 changed, 2 procedures recorded, 1 row left out"
+        in out
+    )
     assert "row 2 LAP-1: Name: Old name → New name" in out
     assert counts(world_db.db) == (before[0] + 1, before[1] + 2)
     sheet = openpyxl.load_workbook(errors).active

@@ -29,7 +29,7 @@ from desktop.spreadsheets.import_choices import (
 from desktop.spreadsheets.mapping import UNKNOWN_COLUMNS
 from desktop.spreadsheets.model import ImportOptions, ImportPlan, MatchKey, RowAction
 from desktop.spreadsheets.plan import dry_run
-from desktop.spreadsheets.preview import detail_lines, plan_details, rows_waiting
+from desktop.spreadsheets.preview import detail_lines, plan_details, received, rows_waiting
 from desktop.spreadsheets.profiles import load_profile, save_profile
 from desktop.spreadsheets.references import ReferenceIndex
 from desktop.spreadsheets.statuses import parse_status
@@ -329,7 +329,7 @@ def _print_summary(
         print("Dry run: nothing was written.")
     else:
         print(
-            f"Imported: {plural(len(result.created_tags), 'asset')} received, "
+            f"Imported: {received(result.created_tags)}, "
             f"{result.updated} changed, {plural(result.procedures, 'procedure')} recorded"
             + (f", {plural(len(result.rejected), 'row')} left out" if result.rejected else "")
             + (

@@ -54,7 +54,12 @@ from desktop.spreadsheets.mapping import (
 )
 from desktop.spreadsheets.model import ImportOptions, ImportPlan, MatchKey
 from desktop.spreadsheets.plan import custom_labels, plan_table
-from desktop.spreadsheets.preview import approval_summary, rows_waiting, value_previews
+from desktop.spreadsheets.preview import (
+    approval_summary,
+    received,
+    rows_waiting,
+    value_previews,
+)
 from desktop.spreadsheets.profiles import load_profile, profile_names, save_profile
 from desktop.spreadsheets.readers import SUFFIXES, TEXT_SUFFIXES, Table, list_sheets
 from desktop.spreadsheets.references import ReferenceIndex
@@ -609,7 +614,7 @@ class ImportWizard(QDialog):
         plan = self.plan
         assert plan is not None
         lines = [
-            f"{plural(len(result.created_tags), 'asset')} received, {result.updated} changed, "
+            f"{received(result.created_tags)}, {result.updated} changed, "
             f"{result.unchanged} unchanged; {plural(result.procedures, 'procedure')} recorded "
             f"(origin: {plan.where})."
         ]
