@@ -47,6 +47,7 @@ from desktop.spreadsheets.history import (
     effective_status,
     retirement_steps,
 )
+from desktop.spreadsheets.import_choices import for_all_rows
 from desktop.spreadsheets.mapping import best_mapping, column_data, header_row
 from desktop.spreadsheets.model import (
     ImportOptions,
@@ -497,7 +498,12 @@ class _Planner(RowValues):
             for one_of in self.install_one_of:
                 if all(_blank(values.get(k)) for k in one_of):
                     labels = " or ".join(FIELDS_BY_KEY[k].label for k in one_of)
-                    self._problem(plan, one_of[0], f"an asset in service needs {labels}")
+                    hint = for_all_rows(one_of, command_line=self.options.command_line)
+                    self._problem(
+                        plan,
+                        one_of[0],
+                        f"an asset in service needs {labels}" + (f" ({hint})" if hint else ""),
+                    )
         category = self.index.categories.get(plan.category_id) if plan.category_id else None
         for definition in category.custom_fields if category else ():
             if definition.get("required") and custom.get(definition["key"]) is None:

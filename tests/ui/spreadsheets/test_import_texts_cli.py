@@ -42,6 +42,11 @@ def test_one_row_one_asset_in_the_singular(demo: Path, tmp_path: Path) -> None:
     refused = assetdesk(demo, "import", str(source))  # status 2 is not ours
     assert "Nothing was imported: 1 row was rejected (fix it," in refused.stdout
 
+    nobody = assetdesk(demo, "import", str(source), *IN_SERVICE)
+    assert (
+        "row 2, Assigned to: an asset in service needs Assigned to or Owning group "
+        "(a column, or --set owning_group=NAME for every new row)"
+    ) in nobody.stdout
     done = assetdesk(demo, "import", str(source), *IN_SERVICE, "--set", "owning_group=Service desk")
     assert done.returncode == 0, done.stdout + done.stderr
     db = open_db(demo)

@@ -58,6 +58,12 @@ def test_one_row_refused_then_received_in_the_singular(
     assert wizard.pages.currentIndex() == MAPPING
     status_combo(wizard).setCurrentIndex(status_combo(wizard).findData("in_service"))
     qtbot.keyClicks(wizard.mapping_page.defaults["location"], "Room A1")
+    click_next(qtbot, wizard, PREVIEW)
+    assert wizard.preview_page.values.toPlainText().startswith(
+        "row 2: refused: Assigned to: an asset in service needs Assigned to or Owning group "
+        "(a column, or Owning group under 'Value for all rows' for every new row)"
+    )
+    qtbot.mouseClick(wizard.back, Qt.MouseButton.LeftButton)
     qtbot.keyClicks(wizard.mapping_page.defaults["owning_group"], "Service desk")
     click_next(qtbot, wizard, PREVIEW)
     assert "1 row — 1 create" in wizard.preview_page.summary.text()

@@ -160,6 +160,7 @@ def _options(ctx: CliContext) -> tuple[ImportOptions, dict[str, Any] | None]:
         defaults=parse_defaults(args.defaults),
         create_missing=not args.no_create,
         blank_clears=args.blank_clears,
+        command_line=True,
     )
     return options, profile
 
