@@ -38,7 +38,8 @@ def to_mapping(qtbot: QtBot, world: World, tmp_path: Path) -> ImportWizard:
 
 def status_combo(wizard: ImportWizard) -> QComboBox:
     words = wizard.mapping_page.status_words
-    assert words.item(0, 0).text() == "2"
+    word = words.item(0, 0)
+    assert word is not None and word.text() == "2"
     combo = words.cellWidget(0, 1)
     assert isinstance(combo, QComboBox)
     return combo
