@@ -148,7 +148,9 @@ def plan_table(
             options.unknown_columns,
         )
     )
-    mapping = map_other_custom_labels(mapping, index, options.mapping)
+    by_label = map_other_custom_labels(mapping, index, options.mapping)
+    by_other_label = frozenset(set(by_label.targets) - set(mapping.targets))
+    mapping = by_label
     _check_mapping(table, mapping, options)
     report = build_report(
         rows=table.rows,
@@ -162,6 +164,7 @@ def plan_table(
         formula_rows=formula_rows,
     )
     planner = _Planner(session, table, mapping, options, index)
+    planner.by_other_label = by_other_label
     planner.report = report
     with bulk_work():
         rows = planner.plan(header_index + 1, progress, cancel)

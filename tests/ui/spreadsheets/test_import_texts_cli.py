@@ -69,3 +69,28 @@ def test_numbers_in_the_header_row_read_as_written(demo: Path) -> None:
     ):
         done = assetdesk(demo, "import", str(data / name), "--dry-run")
         assert done.returncode != 0 and columns in done.stderr, done.stderr
+
+
+def test_ralphs_management_ip_fills_the_custom_field_where_the_category_has_it(
+    demo: Path, tmp_path: Path
+) -> None:
+    """The demo's servers label the field ip_address "iLO / iDRAC IP address", switches
+    "Management IP address": Ralph's management_ip is that field on a server, and stays a
+    notes line on an asset of a category without it (here Ralph's own, new "Storage")."""
+    source = str(shutil.copy(RALPH, tmp_path / RALPH.name))
+    owned = [*IN_SERVICE, "--set", "owning_group=Service desk"]
+    other = tmp_path / "other.sqlite3"
+    assert assetdesk(other, "demo", "--assets", "20").returncode == 0
+    server = assetdesk(demo, "import", source, *owned, "--set", "category=Server")
+    assert "management_ip: imported as Management IP address" in server.stdout
+    storage = assetdesk(other, "import", source, *owned)
+    assert storage.returncode == 0, storage.stdout + storage.stderr
+    for path, custom, in_notes in ((demo, {"ip_address": "10.0.0.103"}, False), (other, {}, True)):
+        db = open_db(path)
+        with db.read() as session:
+            found = select(Asset).where(Asset.serial_number == "M000000015L")
+            asset = session.execute(found).scalar_one()
+            assert (asset.custom_fields or {}) == custom
+            notes = (asset.notes or "").splitlines()
+            assert ("management_ip: 10.0.0.103" in notes) is in_notes, notes
+        db.dispose()
