@@ -17,6 +17,7 @@ from desktop.storage.database import Database
 from tests.factories import World, seed_world
 from tests.ui.spreadsheets.test_import_texts_cli import RALPH, new_tag
 from tests.ui.spreadsheets.test_import_wizard import click_next
+from tests.ui.spreadsheets.test_import_wizard_text_file import open_wizard
 from ui.gui.spreadsheets.import_wizard import MAPPING, PREVIEW, RESULT, SHEET, ImportWizard
 
 
@@ -26,11 +27,8 @@ def world(sqlite_db: Database) -> World:
 
 
 def to_mapping(qtbot: QtBot, world: World, tmp_path: Path) -> ImportWizard:
-    wizard = ImportWizard(world.db, "tech")
-    qtbot.addWidget(wizard)
+    wizard = open_wizard(qtbot, world, Path(shutil.copy(RALPH, tmp_path / RALPH.name)))
     wizard.resize(1100, 760)
-    wizard.show()
-    qtbot.keyClicks(wizard.file_page.path, str(shutil.copy(RALPH, tmp_path / RALPH.name)))
     click_next(qtbot, wizard, SHEET)
     click_next(qtbot, wizard, MAPPING)
     return wizard
