@@ -38,9 +38,10 @@ from desktop.spreadsheets.columns import (
     ColumnMapping,
     header_names,
     manual_mapping,
+    normalize_header,
     target_label,
 )
-from desktop.spreadsheets.custom_labels import map_other_custom_labels
+from desktop.spreadsheets.custom_labels import every_custom_label, map_other_custom_labels
 from desktop.spreadsheets.history import (
     Step,
     creation_steps,
@@ -148,9 +149,8 @@ def plan_table(
             options.unknown_columns,
         )
     )
-    by_label = map_other_custom_labels(mapping, index, options.mapping)
-    by_other_label = frozenset(set(by_label.targets) - set(mapping.targets))
-    mapping = by_label
+    mapping = map_other_custom_labels(mapping, index, options.mapping)
+    by_other_label = _by_a_label(mapping, index)
     _check_mapping(table, mapping, options)
     report = build_report(
         rows=table.rows,
@@ -200,6 +200,19 @@ def creation_changes(plan: ImportPlan, row: RowPlan) -> list[FieldChange]:
     if row.follow_up is not None:
         changes.append(_change(index, "status", None, row.follow_up.value))
     return changes
+
+
+def _by_a_label(mapping: ColumnMapping, index: ReferenceIndex) -> frozenset[str]:
+    """The custom targets of columns headed by a label of the field (any category's, the
+    wizard's choice too): a row whose category lacks the field keeps the cell in its
+    notes rather than being refused (see RowValues._other_labels_to_notes)."""
+    labels = every_custom_label(index)
+    return frozenset(
+        target
+        for header, target in zip(mapping.headers, mapping.targets, strict=True)
+        if target.startswith(CUSTOM_PREFIX)
+        and labels.get(normalize_header(header)) == target.removeprefix(CUSTOM_PREFIX)
+    )
 
 
 def _check_mapping(table: Table, mapping: ColumnMapping, options: ImportOptions) -> None:

@@ -9,11 +9,14 @@ from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 
+from desktop.services import reference
 from desktop.storage.database import Database
+from desktop.storage.models import Asset
 from tests.factories import World, seed_world
 from tests.ui.spreadsheets.test_import_texts_cli import RALPH, new_tag
 from tests.ui.spreadsheets.test_import_wizard import click_next
@@ -81,3 +84,35 @@ def test_the_status_words_choice_is_shown_whole(qtbot: QtBot, world: World, tmp_
     qtbot.waitUntil(lambda: combo.width() >= combo.sizeHint().width())
     right = words.columnViewportPosition(1) + words.columnWidth(1)
     assert right <= words.viewport().width()  # no part of it behind the table's edge
+
+
+def test_management_ip_is_the_field_where_the_category_has_it_else_a_note(
+    qtbot: QtBot, world: World, tmp_path: Path
+) -> None:
+    """Ralph's management_ip is offered as the switches' "Management IP address"; on its
+    own server row, of a new category without that field, it is kept in the notes (the
+    row was refused: "'ip_address' is not a custom field of this category")."""
+    with world.db.write() as session:
+        reference.create_category(
+            session,
+            name="Switch",
+            tag_prefix="SWI",
+            custom_fields=[{"key": "ip_address", "label": "Management IP address", "type": "text"}],
+        )
+    wizard = to_mapping(qtbot, world, tmp_path)
+    table = wizard.mapping_page.table
+    headers = [item.text() if (item := table.item(r, 0)) else "" for r in range(table.rowCount())]
+    row = headers.index("management_ip")
+    combo = table.cellWidget(row, 2)
+    assert isinstance(combo, QComboBox) and combo.currentText() == "Management IP address"
+    status_combo(wizard).setCurrentIndex(status_combo(wizard).findData("in_service"))
+    qtbot.keyClicks(wizard.mapping_page.defaults["location"], "Room A1")
+    qtbot.keyClicks(wizard.mapping_page.defaults["owning_group"], "Service desk")
+    click_next(qtbot, wizard, PREVIEW)
+    assert "1 row — 1 create" in wizard.preview_page.summary.text()
+    click_next(qtbot, wizard, RESULT)
+    with world.db.read() as session:
+        found = select(Asset).where(Asset.serial_number == "M000000015L")
+        asset = session.execute(found).scalar_one()
+        assert not asset.custom_fields
+        assert "management_ip: 10.0.0.103" in (asset.notes or "").splitlines()
