@@ -227,11 +227,16 @@ def _check_mapping(table: Table, mapping: ColumnMapping, options: ImportOptions)
     if needed not in mapped and not new_assets_only:
         without = ""
         if options.match is MatchKey.TAG:  # say what would do instead of a tag column
-            lacking = [target_label(k) for k in ("name", "category") if k not in given]
+            lacking = [k for k in ("name", "category") if k not in given]
+            how = (
+                " or ".join(f"--set {k}=…" for k in lacking)
+                if options.command_line
+                else "a value for all rows"
+            )
             without = (
                 "; without one, every row is a new asset with a generated tag, which needs "
-                f"a name and a category (a column or a value for all rows; missing: "
-                f"{', '.join(lacking)})"
+                f"a name and a category (a column or {how}; missing: "
+                f"{', '.join(target_label(k) for k in lacking)})"
             )
         raise DesktopError(
             f"{table.where}: no column is mapped to {target_label(needed)}, which the import "
