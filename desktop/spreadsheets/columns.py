@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from desktop.domain.fields import CUSTOM_PREFIX
+from desktop.spreadsheets.cells import clean_text
 
 #: Import-only targets (not asset fields).
 KEY = "key"
@@ -180,11 +181,12 @@ def target_label(target: str, custom_labels: Mapping[str, str] | None = None) ->
 
 
 def header_names(cells: Sequence[object]) -> list[str]:
-    """Header cells as unique names: blanks become "Column C", repeats get " (2)"."""
+    """Header cells as unique names: blanks become "Column C", repeats get " (2)"; a
+    number is read as a value cell is ("1", not the "1.0" a workbook stores)."""
     names: list[str] = []
     seen: dict[str, int] = {}
     for index, cell in enumerate(cells):
-        text = " ".join(str(cell).split()) if cell not in (None, "") else ""
+        text = " ".join((clean_text(cell) or "").split())
         if not text:
             text = f"Column {column_letter(index)}"
         count = seen.get(text.casefold(), 0) + 1

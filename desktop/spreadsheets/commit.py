@@ -70,6 +70,7 @@ from desktop.storage.models import (
     TagSequence,
 )
 from desktop.storage.types import utcnow
+from desktop.wording import plural
 
 BATCH = 2000
 ASSETS = cast(Table, Asset.__table__)
@@ -209,8 +210,9 @@ def commit_import(
         first = rejected[0].problems[0] if rejected[0].problems else None
         detail = f" (first: row {first.row}, {first.column}: {first.message})" if first else ""
         raise DesktopError(
-            f"{plan.where}: {len(rejected)} rows were rejected{detail}. Nothing was imported: "
-            "fix them, or import the valid rows only"
+            f"{plan.where}: {plural(len(rejected), 'row was|rows were')} rejected{detail}. "
+            f"Nothing was imported: fix {'it' if len(rejected) == 1 else 'them'}, or import the "
+            "valid rows only"
         )
     try:
         # References are looked up once each before commit, not row by row (bulk_write).

@@ -18,12 +18,16 @@ from desktop.spreadsheets.references import ReferenceIndex
 def every_custom_label(index: ReferenceIndex) -> dict[str, str]:
     """Normalised label → custom field key, over every category's labels.
 
-    A label two categories give to different keys means neither (it is ambiguous)."""
+    A label "… address" is also found without that word (Ralph's ``management_ip`` is the
+    "Management IP address"). A label two categories give to different keys means
+    neither (it is ambiguous)."""
     found: dict[str, set[str]] = {}
     for category in index.categories.values():
         for definition in category.custom_fields:
             label = normalize_header(definition.get("label") or definition["key"])
             found.setdefault(label, set()).add(definition["key"])
+            if label.endswith(" address"):
+                found.setdefault(label.removesuffix(" address"), set()).add(definition["key"])
     return {label: keys.pop() for label, keys in found.items() if len(keys) == 1}
 
 

@@ -47,6 +47,7 @@ from desktop.spreadsheets.location_paths import LocationNode, LocationTree
 from desktop.spreadsheets.model import Progress, check_cancel
 from desktop.storage.database import Database
 from desktop.storage.models import Category, Location
+from desktop.wording import plural
 
 #: (target key, width) of the fixed columns, in order; headers come from columns.TARGETS.
 FIXED_COLUMNS: tuple[tuple[str, int], ...] = (
@@ -78,6 +79,10 @@ _FORMULA_STARTS = frozenset(FORMULA_PREFIXES)
 class ExportResult:
     path: Path
     rows: int
+
+    def message(self) -> str:
+        """``Exported 1 asset to …`` (the CLI prints it, the Export dialog shows it)."""
+        return f"Exported {plural(self.rows, 'asset')} to {self.path}"
 
 
 @dataclass(frozen=True)

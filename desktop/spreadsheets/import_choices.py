@@ -66,5 +66,16 @@ def parse_status_words(items: Iterable[str]) -> dict[str, str]:
     return result
 
 
+def for_all_rows(keys: Iterable[str], *, command_line: bool) -> str:
+    """How to give every new row one of ``keys`` ("" when none can be): the wizard's
+    "Value for all rows" box, or the command line's ``--set``."""
+    key = next((k for k in keys if k in WIZARD_DEFAULTS), None)
+    if key is None:
+        return ""
+    if command_line:
+        return f"a column, or --set {key}=NAME for every new row"
+    return f"a column, or {target_label(key)} under 'Value for all rows' for every new row"
+
+
 def defaults_description(defaults: dict[str, str]) -> str:
     return ", ".join(f"{target_label(k)} = {v}" for k, v in defaults.items())

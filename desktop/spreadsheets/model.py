@@ -98,6 +98,9 @@ class ImportOptions:
     defaults: dict[str, str] = field(default_factory=dict)
     create_missing: bool = True
     blank_clears: bool = False
+    #: The command line asks: a message names ``--set`` where the wizard's would name its
+    #: "Value for all rows" box.
+    command_line: bool = False
 
 
 @dataclass(frozen=True)

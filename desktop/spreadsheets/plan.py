@@ -38,15 +38,17 @@ from desktop.spreadsheets.columns import (
     ColumnMapping,
     header_names,
     manual_mapping,
+    normalize_header,
     target_label,
 )
-from desktop.spreadsheets.custom_labels import map_other_custom_labels
+from desktop.spreadsheets.custom_labels import every_custom_label, map_other_custom_labels
 from desktop.spreadsheets.history import (
     Step,
     creation_steps,
     effective_status,
     retirement_steps,
 )
+from desktop.spreadsheets.import_choices import for_all_rows
 from desktop.spreadsheets.mapping import best_mapping, column_data, header_row
 from desktop.spreadsheets.model import (
     ImportOptions,
@@ -148,6 +150,7 @@ def plan_table(
         )
     )
     mapping = map_other_custom_labels(mapping, index, options.mapping)
+    by_other_label = _by_a_label(mapping, index)
     _check_mapping(table, mapping, options)
     report = build_report(
         rows=table.rows,
@@ -161,6 +164,7 @@ def plan_table(
         formula_rows=formula_rows,
     )
     planner = _Planner(session, table, mapping, options, index)
+    planner.by_other_label = by_other_label
     planner.report = report
     with bulk_work():
         rows = planner.plan(header_index + 1, progress, cancel)
@@ -198,6 +202,19 @@ def creation_changes(plan: ImportPlan, row: RowPlan) -> list[FieldChange]:
     return changes
 
 
+def _by_a_label(mapping: ColumnMapping, index: ReferenceIndex) -> frozenset[str]:
+    """The custom targets of columns headed by a label of the field (any category's, the
+    wizard's choice too): a row whose category lacks the field keeps the cell in its
+    notes rather than being refused (see RowValues._other_labels_to_notes)."""
+    labels = every_custom_label(index)
+    return frozenset(
+        target
+        for header, target in zip(mapping.headers, mapping.targets, strict=True)
+        if target.startswith(CUSTOM_PREFIX)
+        and labels.get(normalize_header(header)) == target.removeprefix(CUSTOM_PREFIX)
+    )
+
+
 def _check_mapping(table: Table, mapping: ColumnMapping, options: ImportOptions) -> None:
     mapped = mapping.mapped
     needed = {MatchKey.TAG: "tag", MatchKey.SERIAL: "serial_number", MatchKey.KEY: KEY}[
@@ -210,11 +227,16 @@ def _check_mapping(table: Table, mapping: ColumnMapping, options: ImportOptions)
     if needed not in mapped and not new_assets_only:
         without = ""
         if options.match is MatchKey.TAG:  # say what would do instead of a tag column
-            lacking = [target_label(k) for k in ("name", "category") if k not in given]
+            lacking = [k for k in ("name", "category") if k not in given]
+            how = (
+                " or ".join(f"--set {k}=…" for k in lacking)
+                if options.command_line
+                else "a value for all rows"
+            )
             without = (
                 "; without one, every row is a new asset with a generated tag, which needs "
-                f"a name and a category (a column or a value for all rows; missing: "
-                f"{', '.join(lacking)})"
+                f"a name and a category (a column or {how}; missing: "
+                f"{', '.join(target_label(k) for k in lacking)})"
             )
         raise DesktopError(
             f"{table.where}: no column is mapped to {target_label(needed)}, which the import "
@@ -497,7 +519,12 @@ class _Planner(RowValues):
             for one_of in self.install_one_of:
                 if all(_blank(values.get(k)) for k in one_of):
                     labels = " or ".join(FIELDS_BY_KEY[k].label for k in one_of)
-                    self._problem(plan, one_of[0], f"an asset in service needs {labels}")
+                    hint = for_all_rows(one_of, command_line=self.options.command_line)
+                    self._problem(
+                        plan,
+                        one_of[0],
+                        f"an asset in service needs {labels}" + (f" ({hint})" if hint else ""),
+                    )
         category = self.index.categories.get(plan.category_id) if plan.category_id else None
         for definition in category.custom_fields if category else ():
             if definition.get("required") and custom.get(definition["key"]) is None:

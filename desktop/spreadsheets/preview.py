@@ -7,11 +7,13 @@ assets the value each field will get — the first rows, and every row with a wa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from desktop.spreadsheets.model import ImportPlan, RowAction
 from desktop.spreadsheets.plan import creation_changes
+from desktop.wording import plural
 
 #: How many new or changed rows are shown with their values (plus every row with a warning).
 FIRST_ROWS = 10
@@ -60,6 +62,16 @@ def value_previews(plan: ImportPlan, first: int = FIRST_ROWS) -> list[RowValuesP
 def rows_waiting(count: int) -> str:
     """'1 row waits' / '3 rows wait'."""
     return "1 row waits" if count == 1 else f"{count} rows wait"
+
+
+#: Up to this many new tags are named after an import; more are a count.
+NAMED_TAGS = 5
+
+
+def received(tags: Sequence[str]) -> str:
+    """'1 asset received (SRV-000043)', '3 assets received (…, …, …)', '250 assets received'."""
+    named = f" ({', '.join(tags)})" if 0 < len(tags) <= NAMED_TAGS else ""
+    return f"{plural(len(tags), 'asset')} received{named}"
 
 
 def approval_summary(plan: ImportPlan) -> str:

@@ -28,6 +28,7 @@ from desktop.spreadsheets.dates import ColumnDates, decide
 from desktop.spreadsheets.location_paths import RACK_SEPARATOR
 from desktop.spreadsheets.mapping import ColumnFate, fates, merge_extra_notes
 from desktop.spreadsheets.statuses import checked_out_note, ordinary_checkout_note
+from desktop.wording import plural
 
 DATE_TARGETS = ("purchase_date", "warranty_end")
 #: Text columns whose numbers a spreadsheet may have turned into floats ("1234.0").
@@ -68,8 +69,9 @@ class ImportReport:
         result = [self.sheet_note] if self.sheet_note else []
         if self.formula_rows:
             result.append(
-                f"{len(self.formula_rows)} rows hold only formula results, no typed data, and "
-                f"are left out (rows {_ranges(self.formula_rows)})"
+                f"{plural(len(self.formula_rows), 'row holds|rows hold')} only formula results, "
+                f"no typed data, and {'is' if len(self.formula_rows) == 1 else 'are'} left out "
+                f"(rows {_ranges(self.formula_rows)})"
             )
         result += [n for d in self.dates.values() if (n := d.note())]
         for header in self.float_columns.values():

@@ -60,6 +60,9 @@ class RowValues:
     memo: dict[str, dict[tuple[object, object, object], tuple[object, str | None]]]
     #: Whether any target can be a custom field (see _custom_columns); None: not yet known.
     _custom_targets: bool | None = None
+    #: Custom targets a column took by another category's label of the field (Ralph's
+    #: management_ip): on a row whose category lacks the field, a notes line instead.
+    by_other_label: frozenset[str] = frozenset()
 
     def _date(self, plan: RowPlan, target: str, raw: object) -> object:
         """A date cell read in its column's order (see :mod:`desktop.spreadsheets.dates`)."""
@@ -203,8 +206,32 @@ class RowValues:
         category_id = values.get("category") or (current or {}).get("category_id")
         plan.category_id = category_id if isinstance(category_id, uuid.UUID) else None
         self._model_fits_category(plan, given, values, current)
+        if self.by_other_label:
+            self._other_labels_to_notes(plan, given, values, current)
         custom = self._custom(plan, given)
         return values, custom
+
+    def _other_labels_to_notes(
+        self,
+        plan: RowPlan,
+        given: dict[str, object],
+        values: dict[str, object],
+        current: dict[str, Any] | None,
+    ) -> None:
+        """A column mapped by another category's label to a field this row's category
+        lacks goes to the notes ("management_ip: 10.0.0.103"), as it would unmapped."""
+        category = self.index.categories.get(plan.category_id) if plan.category_id else None
+        keys = {d["key"] for d in (category.custom_fields if category else ())}
+        for target in sorted(self.by_other_label):
+            raw = given.get(target)
+            if target[len(CUSTOM_PREFIX) :] in keys or target not in given:
+                continue
+            del given[target]
+            if raw is None or not str(raw).strip():
+                continue
+            own = values["notes"] if "notes" in values else (current or {}).get("notes")
+            line = f"{self._header(target)}: {parse.clean_text(raw)}"
+            values["notes"] = notes_with_extras(own, line)
 
     def _once(
         self, key: str, raw: object, current: object, parse_cell: Callable[[], object]

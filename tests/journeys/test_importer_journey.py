@@ -195,7 +195,9 @@ def test_importer_journey(
     assert page.valid_only.isChecked()
 
     next_page(qtbot, wizard, RESULT)
-    assert wizard.result_page.summary.text().startswith("3 assets received, 0 changed")
+    assert wizard.result_page.summary.text().startswith(
+        "3 assets received (LAP-7001, LAP-7002, MON-7005), 0 changed"
+    )
     errors = tmp_path / "rejected.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(errors), ""))
     click(qtbot, wizard.result_page.save_errors)

@@ -16,6 +16,7 @@ from desktop.spreadsheets.cells import (
     parse_yes_no,
 )
 from desktop.spreadsheets.columns import auto_mapping, find_header_row, header_names
+from desktop.spreadsheets.preview import received
 
 
 @pytest.mark.parametrize(
@@ -99,3 +100,10 @@ def test_other_tools_column_names() -> None:
     assert mapping.unmapped() == ["niw"]
     assert mapping.mapped["tag"] == 2 and mapping.mapped["supplier"] == 7
     assert auto_mapping(["RAM (GB)"], {"ram_gb": "RAM (GB)"}).targets == ("custom.ram_gb",)
+
+
+def test_an_import_names_a_few_new_tags_and_counts_many() -> None:
+    assert received(()) == "0 assets received"
+    assert received(("SRV-000043",)) == "1 asset received (SRV-000043)"
+    assert received(("A-1", "A-2", "A-3")) == "3 assets received (A-1, A-2, A-3)"
+    assert received(tuple(f"A-{n}" for n in range(250))) == "250 assets received"

@@ -117,7 +117,7 @@ def test_without_creating_an_unknown_category_is_an_error_naming_row_and_column(
     (problem,) = plan.problems()
     assert (problem.row, problem.column) == (5, "Category")
     assert "there is no category 'Printer'" in problem.message
-    with pytest.raises(DesktopError, match=r"1 rows were rejected.*row 5, Category"):
+    with pytest.raises(DesktopError, match=r"1 row was rejected.*row 5, Category"):
         commit_import(world.db, plan, performed_by="tech")
     assert counts(world.db) == before
 

@@ -317,7 +317,7 @@ def test_json_is_one_object_for_a_missing_a_corrupt_and_a_refused_file(
         tmp_path / "missing.xlsx": "there is no such file",
         corrupt: "corrupt.xlsx",
         no_columns: "no column is mapped to Asset tag",
-        rejected: "nothing was imported: 1 rows were rejected",
+        rejected: "nothing was imported: 1 row was rejected",
     }
     for path, message in cases.items():
         done = assetdesk(fresh, "import", str(path), "--json")

@@ -108,7 +108,7 @@ def test_wizard_from_drop_to_labels_and_error_workbook(
     shoot(wizard, "import-4-dry-run.png")
 
     click_next(qtbot, wizard, RESULT)
-    assert wizard.result_page.print_labels.text() == "&Print labels for the 1 new assets"
+    assert wizard.result_page.print_labels.text() == "&Print the new asset's label"
     shoot(wizard, "import-5-result.png")
     with qtbot.waitSignal(wizard.print_labels_requested) as printed:
         qtbot.mouseClick(wizard.result_page.print_labels, Qt.MouseButton.LeftButton)
@@ -175,7 +175,7 @@ def test_export_dialog_writes_the_current_filter(
         qtbot.mouseClick(dialog.export, Qt.MouseButton.LeftButton)
     assert done.args[0].rows == 1
     qtbot.waitUntil(lambda: dialog.worker is None)
-    assert dialog.message.text() == f"Exported 1 assets to {tmp_path / 'monitors.xlsx'}"
+    assert dialog.message.text() == f"Exported 1 asset to {tmp_path / 'monitors.xlsx'}"
     shoot(dialog, "export-dialog-done.png")
 
 

@@ -85,7 +85,7 @@ def test_all_or_nothing_refuses_and_valid_only_writes_with_an_error_workbook(
     path = supplier_file(tmp_path)
     before = counts(world_db.db)
     code, out, _ = run(capsys, world_db.db, "import", str(path), "--as", "tech", "--no-create")
-    assert code == 1 and "Nothing was imported: 1 rows were rejected" in out
+    assert code == 1 and "Nothing was imported: 1 row was rejected" in out
     assert counts(world_db.db) == before
 
     errors = tmp_path / "rejected.xlsx"
@@ -102,7 +102,10 @@ def test_all_or_nothing_refuses_and_valid_only_writes_with_an_error_workbook(
         str(errors),
     )
     assert code == 1
-    assert "Imported: 1 assets received, 1 changed, 2 procedures recorded, 1 rows left out" in out
+    assert (
+        "Imported: 1 asset received (LAP-2), 1 changed, 2 procedures recorded, 1 row left out"
+        in out
+    )
     assert "row 2 LAP-1: Name: Old name → New name" in out
     assert counts(world_db.db) == (before[0] + 1, before[1] + 2)
     sheet = openpyxl.load_workbook(errors).active
@@ -117,7 +120,7 @@ def test_export_then_import_by_key_is_clean(
     code, out, _ = run(
         capsys, world_db.db, "export", str(out_path), "--status", "In stock", "--category", "LAP"
     )
-    assert code == 0 and out.strip() == f"Exported 1 assets to {out_path}"
+    assert code == 0 and out.strip() == f"Exported 1 asset to {out_path}"
     code, out, _ = run(
         capsys, world_db.db, "import", str(out_path), "--match", "key", "--as", "tech"
     )

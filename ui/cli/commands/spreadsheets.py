@@ -29,11 +29,12 @@ from desktop.spreadsheets.import_choices import (
 from desktop.spreadsheets.mapping import UNKNOWN_COLUMNS
 from desktop.spreadsheets.model import ImportOptions, ImportPlan, MatchKey, RowAction
 from desktop.spreadsheets.plan import dry_run
-from desktop.spreadsheets.preview import detail_lines, plan_details, rows_waiting
+from desktop.spreadsheets.preview import detail_lines, plan_details, received, rows_waiting
 from desktop.spreadsheets.profiles import load_profile, save_profile
 from desktop.spreadsheets.references import ReferenceIndex
 from desktop.spreadsheets.statuses import parse_status
 from desktop.storage.kitfile import database_is_kit
+from desktop.wording import plural
 from ui.cli.context import CliContext, print_json
 
 #: How many changes and problems the text summary shows (``--json`` has them all).
@@ -159,6 +160,7 @@ def _options(ctx: CliContext) -> tuple[ImportOptions, dict[str, Any] | None]:
         defaults=parse_defaults(args.defaults),
         create_missing=not args.no_create,
         blank_clears=args.blank_clears,
+        command_line=True,
     )
     return options, profile
 
@@ -203,8 +205,9 @@ def _import_file(ctx: CliContext) -> int:
     if not args.dry_run:
         if rejected and not args.valid_only:
             refused = (
-                f"nothing was imported: {len(rejected)} rows were rejected "
-                "(fix them, or use --valid-only to import the others)"
+                f"nothing was imported: {plural(len(rejected), 'row was|rows were')} rejected "
+                f"(fix {'it' if len(rejected) == 1 else 'them'}, or use --valid-only to import "
+                "the others)"
             )
         else:
             result = commit_import(
@@ -286,7 +289,7 @@ def _print_summary(
 ) -> None:
     counts = plan.counts()
     header_row = plan.table.row_numbers[plan.header_index]
-    print(f"{plan.where}: {len(plan.rows)} rows below the header in row {header_row}")
+    print(f"{plan.where}: {plural(len(plan.rows), 'row')} below the header in row {header_row}")
     print("  " + ", ".join(f"{n} {action}" for action, n in counts.items()))
     for line in detail_lines(plan):
         print(line)
@@ -327,9 +330,9 @@ def _print_summary(
         print("Dry run: nothing was written.")
     else:
         print(
-            f"Imported: {len(result.created_tags)} assets received, {result.updated} changed, "
-            f"{result.procedures} procedures recorded"
-            + (f", {len(result.rejected)} rows left out" if result.rejected else "")
+            f"Imported: {received(result.created_tags)}, "
+            f"{result.updated} changed, {plural(result.procedures, 'procedure')} recorded"
+            + (f", {plural(len(result.rejected), 'row')} left out" if result.rejected else "")
             + (
                 f"; {rows_waiting(result.pending)} for approval (assetdesk approvals list)"
                 if result.pending
@@ -350,7 +353,7 @@ def _export(ctx: CliContext) -> int:
     # The About sheet names who exported: --as, this computer's user, else the login name.
     who = args.as_user or signed_in_person(ctx.settings, ctx.url) or getpass.getuser()
     result = export_assets(db, args.out, exported_by=who, flt=flt)
-    print(f"Exported {result.rows} assets to {result.path}")
+    print(result.message())
     return 0
 
 

@@ -160,7 +160,7 @@ class ExportDialog(QDialog):
 
     def _done(self, result: ExportResult) -> None:
         self.message.setStyleSheet("color: #1d6b2a;")
-        self.message.setText(f"Exported {result.rows} assets to {result.path}")
+        self.message.setText(result.message())
         self._replace_confirmed = Path(result.path)  # the file just written is the user's
         self.cancel.setText("Close")
         self.exported.emit(result)

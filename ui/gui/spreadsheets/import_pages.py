@@ -184,6 +184,10 @@ class MappingPage(QWidget):
         self.status_words = QTableWidget(0, 2)
         self.status_words.setHorizontalHeaderLabels(["In the file", "Means"])
         self.status_words.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # The choice whole: the default width cut it to "— not a stat" (a new user's view).
+        self.status_words.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.ResizeToContents
+        )
         self.status_words.verticalHeader().setVisible(False)
         words_layout.addWidget(self.status_words)
         below.addWidget(words, 2)

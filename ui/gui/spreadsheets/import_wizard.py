@@ -54,7 +54,12 @@ from desktop.spreadsheets.mapping import (
 )
 from desktop.spreadsheets.model import ImportOptions, ImportPlan, MatchKey
 from desktop.spreadsheets.plan import custom_labels, plan_table
-from desktop.spreadsheets.preview import approval_summary, rows_waiting, value_previews
+from desktop.spreadsheets.preview import (
+    approval_summary,
+    received,
+    rows_waiting,
+    value_previews,
+)
 from desktop.spreadsheets.profiles import load_profile, profile_names, save_profile
 from desktop.spreadsheets.readers import SUFFIXES, TEXT_SUFFIXES, Table, list_sheets
 from desktop.spreadsheets.references import ReferenceIndex
@@ -62,6 +67,7 @@ from desktop.spreadsheets.sheet_choice import ChosenTable, read_chosen, text_fil
 from desktop.spreadsheets.statuses import known_status
 from desktop.storage.database import Database
 from desktop.storage.kitfile import database_is_kit
+from desktop.wording import plural
 from ui.gui.layout_state import LayoutState, fitting_size
 from ui.gui.spreadsheets.import_pages import (
     FilePage,
@@ -447,7 +453,7 @@ class ImportWizard(QDialog):
         number = self.table.row_numbers[self._header_index()] if self.table else 1
         text = (
             f"The header is in row {number}. {len(headers) - len(unmapped)} of "
-            f"{len(headers)} columns are imported."
+            f"{plural(len(headers), 'column is|columns are')} imported."
         )
         if self.chosen is not None and self.chosen.note:
             text = self.chosen.note + ". " + text
@@ -534,7 +540,7 @@ class ImportWizard(QDialog):
         counts = plan.counts()
         page = self.preview_page
         page.summary.setText(
-            f"<b>{plan.where}</b>: {len(plan.rows)} rows — "
+            f"<b>{plan.where}</b>: {plural(len(plan.rows), 'row')} — "
             + ", ".join(f"{n} {action}" for action, n in counts.items())
             + (f"; {len(plan.pending)} wait for approval" if plan.pending else "")
         )
@@ -563,12 +569,14 @@ class ImportWizard(QDialog):
         # Refused rows first, each problem in full (the table's Problems cell is narrow and
         # cut them to "Status: the asset is …"), then the values rows will get.
         refused = [
-            f"row {r.row} {r.tag or ''}: refused: "
+            f"row {r.row}{' ' + r.tag if r.tag else ''}: refused: "
             + "; ".join(f"{x.column}: {x.message}" for x in r.problems)
             for r in plan.rejected[:MAX_REFUSED_SHOWN]
         ]
         if len(plan.rejected) > MAX_REFUSED_SHOWN:
-            refused.append(f"and {len(plan.rejected) - MAX_REFUSED_SHOWN} more refused rows")
+            refused.append(
+                f"and {plural(len(plan.rejected) - MAX_REFUSED_SHOWN, 'more refused row')}"
+            )
         page.values.setPlainText(
             "\n".join(
                 [
@@ -606,8 +614,8 @@ class ImportWizard(QDialog):
         plan = self.plan
         assert plan is not None
         lines = [
-            f"{len(result.created_tags)} assets received, {result.updated} changed, "
-            f"{result.unchanged} unchanged; {result.procedures} procedures recorded "
+            f"{received(result.created_tags)}, {result.updated} changed, "
+            f"{result.unchanged} unchanged; {plural(result.procedures, 'procedure')} recorded "
             f"(origin: {plan.where})."
         ]
         if result.pending:
@@ -619,11 +627,18 @@ class ImportWizard(QDialog):
             lines.append("Created: " + ", ".join(result.created_references[:20]))
         if result.rejected:
             lines.append(
-                f"{len(result.rejected)} rows were left out: save the error workbook, fix them and import it."
+                f"{plural(len(result.rejected), 'row was|rows were')} left out: "
+                "save the error workbook, fix "
+                + ("it" if len(result.rejected) == 1 else "them")
+                + " and import that workbook."
             )
         self.result_page.summary.setText("\n".join(lines))
         count = len(result.created_tags)
-        self.result_page.print_labels.setText(f"&Print labels for the {count} new assets")
+        self.result_page.print_labels.setText(
+            "&Print the new asset's label"
+            if count == 1
+            else f"&Print labels for the {count} new assets"
+        )
         self.result_page.print_labels.setEnabled(count > 0)
         self.result_page.save_errors.setEnabled(bool(result.rejected))
         self._show(RESULT)

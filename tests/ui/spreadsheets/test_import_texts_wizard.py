@@ -1,0 +1,118 @@
+"""What a new user reads in the import wizard on Ralph's one-row export (the corpus
+sample ``management_ip_existing.csv``): one row and one asset in the singular, the
+refused row without a tag, the status word's choice whole, the new tag named."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox
+
+from desktop.services import reference
+from desktop.storage.database import Database
+from desktop.storage.models import Asset
+from tests.factories import World, seed_world
+from tests.ui.spreadsheets.test_import_texts_cli import RALPH, new_tag
+from tests.ui.spreadsheets.test_import_wizard import click_next
+from tests.ui.spreadsheets.test_import_wizard_text_file import open_wizard
+from ui.gui.spreadsheets.import_wizard import MAPPING, PREVIEW, RESULT, SHEET, ImportWizard
+
+
+@pytest.fixture
+def world(sqlite_db: Database) -> World:
+    return seed_world(sqlite_db)
+
+
+def to_mapping(qtbot: QtBot, world: World, tmp_path: Path) -> ImportWizard:
+    wizard = open_wizard(qtbot, world, Path(shutil.copy(RALPH, tmp_path / RALPH.name)))
+    wizard.resize(1100, 760)
+    click_next(qtbot, wizard, SHEET)
+    click_next(qtbot, wizard, MAPPING)
+    return wizard
+
+
+def status_combo(wizard: ImportWizard) -> QComboBox:
+    words = wizard.mapping_page.status_words
+    word = words.item(0, 0)
+    assert word is not None and word.text() == "2"
+    combo = words.cellWidget(0, 1)
+    assert isinstance(combo, QComboBox)
+    return combo
+
+
+def test_one_row_refused_then_received_in_the_singular(
+    qtbot: QtBot, world: World, tmp_path: Path
+) -> None:
+    wizard = to_mapping(qtbot, world, tmp_path)
+    click_next(qtbot, wizard, PREVIEW)
+    summary = wizard.preview_page.summary.text()
+    assert f"<b>{RALPH.name}</b>: 1 row — 0 create" in summary
+    below = wizard.preview_page.values.toPlainText()
+    assert below.startswith("row 2: refused: status: '2' is not a status"), below
+
+    qtbot.mouseClick(wizard.back, Qt.MouseButton.LeftButton)
+    assert wizard.pages.currentIndex() == MAPPING
+    status_combo(wizard).setCurrentIndex(status_combo(wizard).findData("in_service"))
+    qtbot.keyClicks(wizard.mapping_page.defaults["location"], "Room A1")
+    click_next(qtbot, wizard, PREVIEW)
+    assert wizard.preview_page.values.toPlainText().startswith(
+        "row 2: refused: Assigned to: an asset in service needs Assigned to or Owning group "
+        "(a column, or Owning group under 'Value for all rows' for every new row)"
+    )
+    qtbot.mouseClick(wizard.back, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(wizard.mapping_page.defaults["owning_group"], "Service desk")
+    click_next(qtbot, wizard, PREVIEW)
+    assert "1 row — 1 create" in wizard.preview_page.summary.text()
+    click_next(qtbot, wizard, RESULT)
+    summary = wizard.result_page.summary.text()
+    tag = new_tag(world.db)
+    assert summary.startswith(f"1 asset received ({tag}), 0 changed, 0 unchanged; 2 proc"), summary
+    assert wizard.result_page.print_labels.text() == "&Print the new asset's label"
+
+
+def test_the_status_words_choice_is_shown_whole(qtbot: QtBot, world: World, tmp_path: Path) -> None:
+    """It was cut to "— not a stat" (the column kept its default width)."""
+    wizard = to_mapping(qtbot, world, tmp_path)
+    combo, words = status_combo(wizard), wizard.mapping_page.status_words
+    assert combo.currentText() == "— not a status: refuse the row —"
+    qtbot.waitUntil(lambda: combo.width() >= combo.sizeHint().width())
+    right = words.columnViewportPosition(1) + words.columnWidth(1)
+    assert right <= words.viewport().width()  # no part of it behind the table's edge
+
+
+def test_management_ip_is_the_field_where_the_category_has_it_else_a_note(
+    qtbot: QtBot, world: World, tmp_path: Path
+) -> None:
+    """Ralph's management_ip is offered as the switches' "Management IP address"; on its
+    own server row, of a new category without that field, it is kept in the notes (the
+    row was refused: "'ip_address' is not a custom field of this category")."""
+    with world.db.write() as session:
+        reference.create_category(
+            session,
+            name="Switch",
+            tag_prefix="SWI",
+            custom_fields=[{"key": "ip_address", "label": "Management IP address", "type": "text"}],
+        )
+    wizard = to_mapping(qtbot, world, tmp_path)
+    table = wizard.mapping_page.table
+    headers = [item.text() if (item := table.item(r, 0)) else "" for r in range(table.rowCount())]
+    row = headers.index("management_ip")
+    combo = table.cellWidget(row, 2)
+    assert isinstance(combo, QComboBox) and combo.currentText() == "Management IP address"
+    status_combo(wizard).setCurrentIndex(status_combo(wizard).findData("in_service"))
+    qtbot.keyClicks(wizard.mapping_page.defaults["location"], "Room A1")
+    qtbot.keyClicks(wizard.mapping_page.defaults["owning_group"], "Service desk")
+    click_next(qtbot, wizard, PREVIEW)
+    assert "1 row — 1 create" in wizard.preview_page.summary.text()
+    click_next(qtbot, wizard, RESULT)
+    with world.db.read() as session:
+        found = select(Asset).where(Asset.serial_number == "M000000015L")
+        asset = session.execute(found).scalar_one()
+        assert not asset.custom_fields
+        assert "management_ip: 10.0.0.103" in (asset.notes or "").splitlines()
