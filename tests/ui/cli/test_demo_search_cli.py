@@ -4,32 +4,15 @@
 from __future__ import annotations
 
 import csv
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.ui.cli.test_search_cli import _assetdesk
+
 #: More than one chunk of the demo (desktop.demo.fill.BATCH): generated in a worker.
 ASSETS = 2_500
-
-
-def _assetdesk(*argv: str | Path) -> str:
-    env = dict(os.environ)
-    env.pop("ASSETDESK_DATABASE", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", *map(str, argv)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert "Traceback" not in done.stderr
-    return done.stdout
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ def _assetdesk(*argv: str | Path) -> str:
         capture_output=True,
         text=True,
         env=env,
-        timeout=180,
+        timeout=300,
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
