@@ -11,13 +11,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
 
-from desktop.services.audit_scan_types import COUNTED_SCAN_KINDS, ScanClass
+from desktop.services.audit_scan_types import COUNTED_SCAN_KINDS, ScanClass, ScanKind
 from desktop.storage.models import Asset, AuditScan, Location
-
-_UNDO = aliased(AuditScan, name="undo")
 
 
 @dataclass(frozen=True)
@@ -35,15 +33,24 @@ class ScanLog:
     older: int  # counted scans before these, not listed
 
 
-def recent_scans(session: Session, audit_id: uuid.UUID, limit: int) -> ScanLog:
-    """The audit's newest ``limit`` counted scans (tags and room labels not undone)."""
-    counted = (
+def counted_scans(audit_id: uuid.UUID) -> tuple[ColumnElement[bool], ...]:
+    """Where-conditions for the audit's counted scans: tags and room labels (not the
+    room marks or undos, :data:`COUNTED_SCAN_KINDS`), less the scans an undo cancelled."""
+    undone = select(AuditScan.undoes_scan_id).where(
+        AuditScan.audit_id == audit_id,
+        AuditScan.kind == ScanKind.UNDO.value,
+        AuditScan.undoes_scan_id.is_not(None),
+    )
+    return (
         AuditScan.audit_id == audit_id,
         AuditScan.kind.in_(COUNTED_SCAN_KINDS),
-        ~select(_UNDO.id)
-        .where(_UNDO.audit_id == audit_id, _UNDO.undoes_scan_id == AuditScan.id)
-        .exists(),
+        AuditScan.id.not_in(undone),
     )
+
+
+def recent_scans(session: Session, audit_id: uuid.UUID, limit: int) -> ScanLog:
+    """The audit's newest ``limit`` counted scans (tags and room labels not undone)."""
+    counted = counted_scans(audit_id)
     rows = session.execute(
         select(
             AuditScan.sequence,

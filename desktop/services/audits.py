@@ -22,7 +22,7 @@ from desktop.domain.lifecycle import ACTIVE_STATUSES
 from desktop.domain.permissions import Work
 from desktop.domain.tags import normalize_tag
 from desktop.errors import DesktopError, NotFoundError, Problem, ValidationError
-from desktop.services.audit_scan_types import COUNTED_SCAN_KINDS, ScanKind
+from desktop.services.audit_log import counted_scans
 from desktop.services.batch_cache import prime, primed
 from desktop.services.permissions import require
 from desktop.services.reference import subtree_location_ids
@@ -213,19 +213,8 @@ def _summary(session: Session, audit: Audit) -> AuditSummary:
     expected = session.execute(
         select(func.count()).select_from(AuditExpected).where(AuditExpected.audit_id == audit.id)
     ).scalar_one()
-    undone = select(AuditScan.undoes_scan_id).where(
-        AuditScan.audit_id == audit.id,
-        AuditScan.kind == ScanKind.UNDO.value,
-        AuditScan.undoes_scan_id.is_not(None),
-    )
     scans = session.execute(
-        select(func.count())
-        .select_from(AuditScan)
-        .where(
-            AuditScan.audit_id == audit.id,
-            AuditScan.kind.in_(COUNTED_SCAN_KINDS),
-            AuditScan.id.not_in(undone),
-        )
+        select(func.count()).select_from(AuditScan).where(*counted_scans(audit.id))
     ).scalar_one()
     return AuditSummary(
         id=audit.id,

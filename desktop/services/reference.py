@@ -33,6 +33,7 @@ from desktop.storage.models import (
     TagSequence,
 )
 from desktop.storage.types import utcnow
+from desktop.wording import plural
 
 LOCATION_KINDS = ("site", "building", "floor", "room", "rack")
 ROLE_NAMES = ("technician", "approver", "auditor", "administrator")
@@ -338,17 +339,10 @@ def usage(session: Session, model: type[Any], row_id: uuid.UUID) -> dict[str, in
     return counts
 
 
-def _plural(word: str, n: int) -> str:
-    one, _, many = word.partition("|")
-    return one if n == 1 else (many or one + "s")
-
-
 def _refuse_if_used(session: Session, model: type[Any], row_id: uuid.UUID, subject: str) -> None:
     used = usage(session, model, row_id)
     if used:
-        words = ", ".join(
-            f"{n} {_plural(_TABLE_WORDS.get(t, t), n)}" for t, n in sorted(used.items())
-        )
+        words = ", ".join(plural(n, _TABLE_WORDS.get(t, t)) for t, n in sorted(used.items()))
         raise ValidationError(
             Problem("delete", f"{subject} cannot be deleted: it is still used by {words}")
         )

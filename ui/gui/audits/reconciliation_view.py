@@ -37,6 +37,7 @@ from desktop.services.audit_report import write_audit_report
 from desktop.services.audit_tally import Reconciliation, ReconciliationItem, reconcile
 from desktop.services.audits import close_audit
 from desktop.storage.database import Database
+from desktop.wording import plural
 from ui.gui.audits.jobs import JobList
 from ui.gui.audits.receive_unknown_dialog import ReceiveUnknownDialog
 from ui.gui.audits.rows_model import Column, RowsModel
@@ -171,9 +172,9 @@ class ReconciliationView(QWidget):
             f"<b>{audit.name}</b> — scope {audit.scope}{closed}<br>"
             f"{counts['expected']} expected · {counts['found']} found · "
             f"{counts['missing']} missing · {counts['misplaced']} misplaced · "
-            f"{_count(counts['unknown'], 'unknown tag')} · "
+            f"{plural(counts['unknown'], 'unknown tag')} · "
             f"{counts['retired']} retired but present · "
-            f"{_count(counts['duplicates'], 'repeated scan')}"
+            f"{plural(counts['duplicates'], 'repeated scan')}"
         )
         for index, (key, title, _) in enumerate(LISTS):
             items = getattr(result, key)
@@ -220,7 +221,7 @@ class ReconciliationView(QWidget):
             "Close the audit?",
             f"Close the audit '{result.audit.name}'? No more scans can be added: "
             f"{counts['found']} found, {counts['misplaced']} misplaced, "
-            f"{counts['missing']} not seen (missing), {_count(counts['unknown'], 'unknown tag')}.",
+            f"{counts['missing']} not seen (missing), {plural(counts['unknown'], 'unknown tag')}.",
             "&Close audit",
             self.close_audit,
         )
@@ -338,8 +339,3 @@ def _describe(outcomes: list[ActionOutcome]) -> str:
         skipped = f", {len(o.skipped)} already done or not possible" if o.skipped else ""
         parts.append(f"{o.action.label}: {o.recorded} recorded{pending}{skipped}.")
     return " ".join(parts)
-
-
-def _count(n: int, thing: str) -> str:
-    """``1 unknown tag``, ``2 unknown tags`` (a new user read "1 unknown tags")."""
-    return f"{n} {thing}{'' if n == 1 else 's'}"
