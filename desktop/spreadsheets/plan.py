@@ -70,6 +70,7 @@ from desktop.spreadsheets.report import (
     build_report,
     fill_missing_name,
     note_checked_out,
+    note_matched_checked_out,
     prepare_given,
 )
 from desktop.spreadsheets.row_approvals import decide_plan
@@ -449,6 +450,10 @@ class _Planner(RowValues):
         if current is None:
             fill_missing_name(self.report, given, number)
             note_checked_out(self.report, given, number, self.mapping, self.options.status_words)
+        else:
+            note_matched_checked_out(
+                self.report, given, number, self.mapping, self.options.status_words
+            )
         values, custom = self._values(plan, given, current)
         plan.tag = str(values.get("tag") or (current["tag"] if current else "") or "")
         new_tag = values.get("tag")

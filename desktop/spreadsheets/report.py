@@ -27,7 +27,11 @@ from desktop.spreadsheets.custom_columns import NewField, new_fields
 from desktop.spreadsheets.dates import ColumnDates, decide
 from desktop.spreadsheets.location_paths import RACK_SEPARATOR
 from desktop.spreadsheets.mapping import ColumnFate, fates, merge_extra_notes
-from desktop.spreadsheets.statuses import checked_out_note, ordinary_checkout_note
+from desktop.spreadsheets.statuses import (
+    checked_out_note,
+    matched_checkout_note,
+    ordinary_checkout_note,
+)
 from desktop.wording import plural
 
 DATE_TARGETS = ("purchase_date", "warranty_end")
@@ -178,6 +182,22 @@ def note_checked_out(
     if text := ordinary_checkout_note(given, mapping, words):
         report.checked_out.setdefault(text, []).append(row)
     elif text := checked_out_note(given, mapping, words):
+        report.warn(row, text)
+
+
+def note_matched_checked_out(
+    report: ImportReport,
+    given: dict[str, object],
+    row: int,
+    mapping: ColumnMapping,
+    words: Mapping[str, str],
+) -> None:
+    """The same for a row matched to an asset already here: an in-stock word with an
+    assignee is read as In service (see statuses.matched_checkout_note)."""
+    text, once = matched_checkout_note(given, mapping, words)
+    if once:
+        report.checked_out.setdefault(text, []).append(row)
+    elif text:
         report.warn(row, text)
 
 

@@ -204,6 +204,51 @@ def ordinary_checkout_note(
     )
 
 
+def matched_checkout_note(
+    given: dict[str, object], mapping: ColumnMapping, words: Mapping[str, str] | None = None
+) -> tuple[str, bool]:
+    """What a row matched to an asset already here makes of a status and an assignee it
+    names: (words for the dry run, whether they are said once for all such rows).
+
+    Read as for a new row: an in-stock word with an assignee ("Ready to Deploy" and a
+    person, Snipe-IT's checked-out asset) is In service — ``given["status"]`` becomes
+    ``in_service``, so that importing a Snipe-IT export again does not take its checked-out
+    assets back to stock. ("", False) when there is nothing to say.
+    """
+    found = _status_and_assignee(given, words)
+    if found is None or found[1] is AssetStatus.IN_SERVICE:
+        return "", False
+    word, status, target, who = found
+    label = _snipe_label(word)
+    snipe_it = _is_snipe_it(word, label)
+    deployable = normalize_header(label) in _DEPLOYABLE
+    said = f"{_header(mapping, 'status')} '{word}' and {_header(mapping, target)} '{who}'"
+    if status is AssetStatus.IN_STOCK:
+        given["status"] = AssetStatus.IN_SERVICE.value
+        if deployable:
+            return (
+                f"{_header(mapping, 'status')} '{word}' with a person in "
+                f"{_header(mapping, target)} on an asset already here: read as In service, "
+                "assigned to that person (Snipe-IT keeps the label of an asset it checks out "
+                "and shows it as 'Deployed')",
+                True,
+            )
+        what = f"read as In service, assigned to {who}"
+        if snipe_it:
+            what += (
+                f" ('{label}' is not a status Snipe-IT checks assets out under: "
+                "if it is not with them yet, leave the assignee out)"
+            )
+    elif status in (AssetStatus.IN_REPAIR, AssetStatus.MISSING):
+        what = f"read as {status.label}; it stays assigned to {who}"
+    else:
+        what = f"read as {status.label}, which ends the assignment ({who} stays in its history)"
+    if not snipe_it:
+        return f"{said}: {what} (the assignee says it was handed over)", False
+    shown = "Deployed" if deployable else f"Deployed ({label})"
+    return f"{said}: {what}. Snipe-IT shows a checked-out asset like this one as '{shown}'", False
+
+
 def _status_and_assignee(
     given: Mapping[str, object], words: Mapping[str, str] | None
 ) -> tuple[str, AssetStatus, str, str] | None:

@@ -122,3 +122,45 @@ def test_dry_run_says_per_row_what_a_checked_out_label_becomes(tmp_path: Path) -
         "LT-5": ("in_stock", None, ["receive"]),
         "LT-6": ("in_service", "ccole", ["receive", "install"]),
     }
+
+
+def test_the_same_export_again_keeps_checked_out_assets_in_service(tmp_path: Path) -> None:
+    """Rows matched to assets already here are read as new rows are: "Ready to Deploy"
+    with a person is a checked-out asset, said once; a spare handed over since is
+    installed for its person."""
+    database = tmp_path / "register.sqlite3"
+    assert assetdesk(database, "db", "upgrade").returncode == 0
+    path = report_file(tmp_path / "custom-asset-report.csv")
+    first = assetdesk(database, "import", str(path), "--json")
+    assert first.returncode == 0, first.stdout + first.stderr
+
+    again = assetdesk(database, "import", str(path), "--dry-run", "--json")
+    payload = json.loads(again.stdout)
+    assert payload["counts"]["update"] == 0, payload["changes"]
+    assert (
+        "Status 'Ready to Deploy (deployed)' with a person in Username on an asset already "
+        "here: read as In service, assigned to that person (Snipe-IT keeps the label of an "
+        "asset it checks out and shows it as 'Deployed'): 2 rows (rows 2, 7)"
+    ) in payload["notes"]
+    warned = {w["row"]: w["message"] for w in payload["warnings"]}
+    assert warned[3] == (
+        "Status 'Pending (deployed)' and Username 'bjones': read as In service, assigned to "
+        "bjones ('Pending' is not a status Snipe-IT checks assets out under: if it is not "
+        "with them yet, leave the assignee out). Snipe-IT shows a checked-out asset like "
+        "this one as 'Deployed (Pending)'"
+    )
+    assert warned[4].startswith("Status 'Broken (deployed)' and Username 'asmith': read as ")
+
+    # The spare was checked out to Carl in Snipe-IT since the first export.
+    rows = [REPORT_HEADER, *REPORT_ROWS]
+    rows[5] = [*rows[5][:7], "Carl Cole", "user", "ccole", "Ready to Deploy (deployable)"]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    dry = assetdesk(database, "import", str(path), "--dry-run")
+    assert "  row 6 LT-5: Status: In stock → In service; Assigned to: — → ccole;" in dry.stdout
+    assert "  0 create, 1 update, 4 unchanged, 0 conflict, 1 error" in dry.stdout  # LT-4 waits
+    done = assetdesk(database, "import", str(path), "--valid-only")
+    assert "Imported: 0 assets received, 1 changed," in done.stdout, done.stdout + done.stderr
+    found = assets(database)
+    assert found["LT-5"][:2] == ("in_service", "ccole")
+    assert found["LT-1"] == ("in_service", "asmith", ["receive", "install"])
