@@ -195,6 +195,24 @@ def header_names(cells: Sequence[object]) -> list[str]:
     return names
 
 
+def sheet_headers(rows: Sequence[Sequence[object]], header_index: int) -> list[str]:
+    """The header names of ``rows[header_index]`` without the trailing columns that have
+    neither a header nor a value: GLPI ends every line with ``;``, which reads as one more,
+    empty column; it is no column of the file."""
+    cells = rows[header_index]
+    width = len(cells)
+    while width and _blank(cells[width - 1]):
+        column = width - 1
+        if any(column < len(row) and not _blank(row[column]) for row in rows[header_index + 1 :]):
+            break
+        width -= 1
+    return header_names(cells[:width])
+
+
+def _blank(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
 def column_letter(index: int) -> str:
     """0 → A, 25 → Z, 26 → AA."""
     letters = ""

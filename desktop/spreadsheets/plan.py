@@ -36,9 +36,9 @@ from desktop.spreadsheets.columns import (
     KEY,
     VERSION,
     ColumnMapping,
-    header_names,
     manual_mapping,
     normalize_header,
+    sheet_headers,
     target_label,
 )
 from desktop.spreadsheets.custom_labels import every_custom_label, map_other_custom_labels
@@ -138,7 +138,7 @@ def plan_table(
     if not table.rows:
         raise DesktopError(f"{table.where} holds no rows to import")
     header_index, _ = header_row(table.rows, labels)
-    headers = header_names(table.rows[header_index])
+    headers = sheet_headers(table.rows, header_index)
     mapping = (
         manual_mapping(headers, options.mapping)
         if options.mapping is not None and set(options.mapping) >= set(headers)

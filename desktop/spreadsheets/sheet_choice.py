@@ -11,7 +11,7 @@ sheet that hold only formula results (no typed data) are left out and counted.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,11 +41,14 @@ class ChosenTable:
         table: the cells (for an Excel Table, only its range).
         note: the choice in words for the dry run ("" when there was no choice to make).
         formula_rows: the row numbers left out because they hold only formula results.
+        sheets_with_data: the sheets read (visible ones unless one was named) that hold
+            a value, in the file's order: the wizard offers no choice when it is one.
     """
 
     table: Table
     note: str = ""
     formula_rows: tuple[int, ...] = ()
+    sheets_with_data: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,12 +99,13 @@ def read_chosen(path: Path, sheet: str | None, custom_labels: Mapping[str, str])
             note += "; also in the file: " + ", ".join(
                 f"{c.label} ({_known_columns(c.score)})" for c in others
             )
+    with_data = tuple(name for name, table in read.items() if any(map(_has_value, table.rows)))
     formulas = formula_cells(path, best.table.sheet)
     drop = formula_only_rows(
         best.table.rows, best.table.row_numbers, formulas, first_column=best.first_column
     )
     if not drop:
-        return ChosenTable(best.table, note)
+        return ChosenTable(best.table, note, sheets_with_data=with_data)
     table = best.table
     kept = [i for i in range(len(table.rows)) if i not in drop]
     trimmed = Table(
@@ -110,7 +114,11 @@ def read_chosen(path: Path, sheet: str | None, custom_labels: Mapping[str, str])
         [table.rows[i] for i in kept],
         [table.row_numbers[i] for i in kept],
     )
-    return ChosenTable(trimmed, note, tuple(sorted(table.row_numbers[i] for i in drop)))
+    return ChosenTable(trimmed, note, tuple(sorted(table.row_numbers[i] for i in drop)), with_data)
+
+
+def _has_value(row: Sequence[object]) -> bool:
+    return any(c is not None and (not isinstance(c, str) or c.strip()) for c in row)
 
 
 _DELIMITERS = {",": "comma (,)", ";": "semicolon (;)", "\t": "tab"}
@@ -127,18 +135,22 @@ def text_file_facts(path: Path, table: Table, custom_labels: Mapping[str, str]) 
     """What was found reading a text file (it has no sheets), in words: the delimiter,
     the encoding, the header row and the rows below it. ``table``: the file as read."""
     text, encoding = decode_text(path.read_bytes(), path.name)  # as read_csv decides them
+    return [
+        f"Delimiter: {_DELIMITERS[sniff_delimiter(text)]}",
+        f"Encoding: {_ENCODINGS.get(encoding, encoding)}",
+        *table_facts(table, custom_labels),
+    ]
+
+
+def table_facts(table: Table, custom_labels: Mapping[str, str]) -> list[str]:
+    """The header row and the rows below it, in words."""
     index, score = header_row(table.rows, custom_labels)
     number = table.row_numbers[index] if table.rows else 1
     below = max(len(table.rows) - index - 1, 0)
     header = f"row {number}, naming {_known_columns(score)}"
     if score == 0:
         header += " (map the columns by hand on the next page)"
-    return [
-        f"Delimiter: {_DELIMITERS[sniff_delimiter(text)]}",
-        f"Encoding: {_ENCODINGS.get(encoding, encoding)}",
-        f"Header: {header}",
-        f"Rows below the header: {below:,}",
-    ]
+    return [f"Header: {header}", f"Rows below the header: {below:,}"]
 
 
 def _known_columns(count: int) -> str:

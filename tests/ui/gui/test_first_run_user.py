@@ -8,8 +8,6 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from PySide6.QtCore import Qt
-
 from desktop.settings import Settings
 from desktop.storage.database import Database
 from desktop.storage.models import Person, Procedure
@@ -17,7 +15,7 @@ from tests.desktop.spreadsheets.conftest import write_workbook
 from tests.ui.spreadsheets.test_import_wizard import click_next
 from ui.gui.layout_state import LayoutState
 from ui.gui.main_window import MainWindow
-from ui.gui.spreadsheets.import_wizard import MAPPING, PREVIEW, RESULT, ImportWizard
+from ui.gui.spreadsheets.import_wizard import MAPPING, PREVIEW, RESULT, SHEET, ImportWizard
 
 
 def test_an_import_on_an_empty_local_file_is_recorded_as_the_os_user(
@@ -52,7 +50,7 @@ def test_an_import_on_an_empty_local_file_is_recorded_as_the_os_user(
         [["Asset tag", "Name", "Category", "Location"], ["LAP-1", "Laptop", "Laptop", "Desk 1"]],
     )
     qtbot.keyClicks(wizard.file_page.path, str(path))
-    qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)  # file → sheet
+    click_next(qtbot, wizard, SHEET)  # file → sheet
     for page in (MAPPING, PREVIEW, RESULT):
         click_next(qtbot, wizard, page)
     with sqlite_db.read() as s:

@@ -97,10 +97,17 @@ def test_a_glpi_computer_export_imports_its_rows(tmp_path: Path) -> None:
     ):
         assert f"  {header}: imported as {fate}\n" in dry.stdout
     assert "Operating system - Name: added to the notes" in dry.stdout
+    # The ";" ending every line is no column: not listed, not "not imported".
+    assert "Column " not in dry.stdout and "not imported" not in dry.stdout
+    assert dry.stdout.count(": imported as ") + dry.stdout.count(": added to the notes") == len(
+        GLPI_HEADER
+    )
 
     done = assetdesk(database, "import", str(path), "--json")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert json.loads(done.stdout)["counts"]["create"] == 2
+    payload = json.loads(done.stdout)
+    assert payload["counts"]["create"] == 2
+    assert payload["unmapped_columns"] == [] and payload["warnings"] == []
     rows = stored(database)
     assert rows["INV-0042"][:8] == (
         "PC-0042", "in_service", "Dell Inc.", "Latitude 5420", dt.date(2021, 3, 15),

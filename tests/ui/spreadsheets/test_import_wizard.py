@@ -76,7 +76,14 @@ def test_wizard_from_drop_to_labels_and_error_workbook(
     wizard.dragEnterEvent(enter)  # Qt delivers drops only during a real drag: call the handlers
     assert enter.isAccepted()
     wizard.dropEvent(QDropEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, buttons, keys))
-    assert wizard.pages.currentIndex() == SHEET
+    qtbot.waitUntil(
+        lambda: wizard.pages.currentIndex() == SHEET and wizard.worker is None, timeout=15_000
+    )
+    # One sheet holds data: no choice to make, the page says which sheet is read.
+    assert not wizard.sheet_page.sheets.isVisible()
+    assert wizard.sheet_page.text_file.text().startswith(
+        "The workbook has one sheet with data, 'Delivery': it is read.\n\nHeader: row 3, "
+    )
     assert wizard.sheet_page.sheets.currentItem().text() == "Delivery"
     shoot(wizard, "import-2-sheet.png")
 
@@ -128,7 +135,7 @@ def test_mapping_by_hand_changes_the_dry_run(qtbot: QtBot, world: World, tmp_pat
     wizard = ImportWizard(world.db, "tech")
     qtbot.addWidget(wizard)
     wizard.file_page.path.setText(str(path))
-    qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)
+    click_next(qtbot, wizard, SHEET)
     click_next(qtbot, wizard, MAPPING)
     for row, target in ((0, "tag"), (1, "name")):
         combo = wizard.mapping_page.table.cellWidget(row, 2)
@@ -188,7 +195,7 @@ def test_cancel_during_the_commit_writes_nothing(
     wizard = ImportWizard(world.db, "tech")
     qtbot.addWidget(wizard)
     wizard.file_page.path.setText(str(path))
-    qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)
+    click_next(qtbot, wizard, SHEET)
     click_next(qtbot, wizard, MAPPING)
     click_next(qtbot, wizard, PREVIEW)
     before = counts(world.db)
@@ -214,7 +221,7 @@ def test_an_unknown_column_made_a_custom_field_in_the_mapping_page(
     wizard = ImportWizard(world.db, "tech")
     qtbot.addWidget(wizard)
     wizard.file_page.path.setText(str(path))
-    qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)
+    click_next(qtbot, wizard, SHEET)
     click_next(qtbot, wizard, MAPPING)
     combo = wizard.mapping_page.table.cellWidget(4, 2)
     assert isinstance(combo, QComboBox) and combo.currentText() == "Add to the notes"
@@ -253,7 +260,7 @@ def test_values_for_all_rows_and_status_words_chosen_in_the_wizard(
     qtbot.addWidget(wizard)
     wizard.show()
     qtbot.keyClicks(wizard.file_page.path, str(path))
-    qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)
+    click_next(qtbot, wizard, SHEET)
     click_next(qtbot, wizard, MAPPING)
     page = wizard.mapping_page
     name_combo = page.table.cellWidget(0, 2)
@@ -331,7 +338,7 @@ def test_values_for_all_rows_and_status_words_chosen_in_the_wizard(
     second = ImportWizard(world.db, "tech")
     qtbot.addWidget(second)
     second.file_page.path.setText(str(path))
-    qtbot.mouseClick(second.next, Qt.MouseButton.LeftButton)
+    click_next(qtbot, second, SHEET)
     click_next(qtbot, second, MAPPING)
     second.mapping_page.profile.setCurrentIndex(second.mapping_page.profile.findText("Register"))
     qtbot.mouseClick(second.mapping_page.load_profile, Qt.MouseButton.LeftButton)
@@ -354,7 +361,7 @@ def test_every_problem_of_a_row_is_shown_not_only_the_first(
     qtbot.addWidget(wizard)
     wizard.show()
     wizard.file_page.path.setText(str(path))
-    qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)
+    click_next(qtbot, wizard, SHEET)
     click_next(qtbot, wizard, MAPPING)
     if wizard.mapping_page.create_missing.isChecked():
         qtbot.mouseClick(wizard.mapping_page.create_missing, Qt.MouseButton.LeftButton)

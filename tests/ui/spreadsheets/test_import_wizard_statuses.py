@@ -8,14 +8,12 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtCore import Qt
-
 from desktop.services.queries import asset_detail
 from desktop.storage.database import Database
 from tests.desktop.spreadsheets.conftest import write_workbook
 from tests.factories import World, seed_world
 from tests.ui.spreadsheets.test_import_wizard import click_next
-from ui.gui.spreadsheets.import_wizard import MAPPING, PREVIEW, RESULT, ImportWizard
+from ui.gui.spreadsheets.import_wizard import MAPPING, PREVIEW, RESULT, SHEET, ImportWizard
 from ui.gui.spreadsheets.preview_model import PROBLEMS, TAG
 
 
@@ -41,7 +39,7 @@ def test_the_dry_run_says_a_ready_to_deploy_row_with_an_assignee_is_installed(
     qtbot.addWidget(wizard)
     wizard.show()
     wizard.file_page.path.setText(str(path))
-    qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)
+    click_next(qtbot, wizard, SHEET)
     click_next(qtbot, wizard, MAPPING)
     click_next(qtbot, wizard, PREVIEW)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl
 import pytest
 from pytestqt.qtbot import QtBot
 
@@ -15,6 +16,7 @@ from desktop.services.queries import asset_detail
 from desktop.storage.database import Database
 from tests.desktop.spreadsheets.conftest import write_workbook
 from tests.factories import World, seed_world
+from tests.ui.spreadsheets.test_glpi_itop_cli import GLPI_HEADER, glpi_file
 from tests.ui.spreadsheets.test_import_wizard import click_next, shoot
 from ui.gui.spreadsheets.import_wizard import FILE, MAPPING, PREVIEW, RESULT, SHEET, ImportWizard
 
@@ -87,13 +89,44 @@ def test_a_workbook_still_lists_its_sheets_after_a_csv(
     assert "Encoding: UTF-8\n" in wizard.sheet_page.text_file.text()
     qtbot.mouseClick(wizard.back, Qt.MouseButton.LeftButton)
     book = write_workbook(tmp_path / "book.xlsx", [["Asset Tag"], ["LAP-1"]], sheet="Assets")
+    workbook = openpyxl.load_workbook(book)
+    workbook.create_sheet("Totals").append(["Laptops", 1])  # a second sheet with data
+    workbook.save(book)
     wizard.file_page.path.clear()
     qtbot.keyClicks(wizard.file_page.path, str(book))
     click_next(qtbot, wizard, SHEET)
     page = wizard.sheet_page
     assert page.sheets.isVisible() and not page.text_file.isVisible()
     assert "Sheet and matching" in page.title.text()
-    assert page.sheets.currentItem().text() == "Assets"
+    assert [page.sheets.item(n).text() for n in range(page.sheets.count())][1:] == [
+        "Assets",
+        "Totals",
+    ]
+
+
+DATA = Path(__file__).parents[2] / "data" / "spreadsheets"
+
+
+def test_a_workbook_with_one_sheet_holding_data_offers_no_sheet_choice(
+    qtbot: QtBot, world: World
+) -> None:
+    """Excel 2007 saved three sheets, data on the first only (openpyxl's bug304.xlsx): no
+    list to choose from, the page says which sheet is read and what reading it found."""
+    wizard = open_wizard(qtbot, world, DATA / "bug304.xlsx")
+    click_next(qtbot, wizard, SHEET)
+    page = wizard.sheet_page
+    assert not page.sheets.isVisible() and not page.sheets_label.isVisible()
+    assert page.text_file.text() == (
+        "The workbook has one sheet with data, 'Sheet1': it is read.\n\n"
+        "Header: row 1, naming no known column (map the columns by hand on the next page)\n"
+        "Rows below the header: 7"
+    )
+    assert "Sheet and matching" in page.title.text()
+    assert page.match.isVisible() and page.date_order.isVisible()
+    click_next(qtbot, wizard, MAPPING)
+    assert wizard.table is not None and wizard.table.sheet == "Sheet1"
+    header = wizard.mapping_page.table.item(1, 0)
+    assert header is not None and header.text() == "ФИО"
 
 
 def test_an_empty_csv_stays_on_the_file_page_with_a_message(
@@ -106,3 +139,15 @@ def test_an_empty_csv_stays_on_the_file_page_with_a_message(
     qtbot.waitUntil(lambda: wizard.worker is None and bool(wizard.message.text()), timeout=15_000)
     assert wizard.pages.currentIndex() == FILE
     assert "blank.csv" in wizard.message.text()
+
+
+def test_the_semicolon_ending_every_glpi_line_is_no_column(
+    qtbot: QtBot, world: World, tmp_path: Path
+) -> None:
+    wizard = open_wizard(qtbot, world, glpi_file(tmp_path / "glpi.csv"))
+    click_next(qtbot, wizard, SHEET)
+    click_next(qtbot, wizard, MAPPING)
+    table = wizard.mapping_page.table
+    assert [str(table.model().index(n, 0).data()) for n in range(table.rowCount())] == GLPI_HEADER
+    assert "of 18 columns are imported" in wizard.mapping_page.summary.text()
+    assert "Column S" not in wizard.mapping_page.summary.text()

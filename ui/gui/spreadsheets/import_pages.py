@@ -113,14 +113,16 @@ class SheetPage(QWidget):
         self._layout = layout
         self.show_text_file([])
 
-    def show_text_file(self, facts: list[str]) -> None:
-        """A text file's facts in place of the sheet list; [] shows the list (a workbook)."""
-        self.title.setText(f"<h3>2. {'File' if facts else 'Sheet'} and matching</h3>")
-        self.text_file.setText(
-            "A text (CSV) file has no sheets: it is read whole.\n\n" + "\n".join(facts)
-            if facts
-            else ""
+    def show_text_file(self, facts: list[str], *, sheet: str = "") -> None:
+        """A text file's facts in place of the sheet list; [] shows the list (a workbook).
+        ``sheet``: a workbook's only sheet holding data, read without a choice."""
+        self.title.setText(f"<h3>2. {'File' if facts and not sheet else 'Sheet'} and matching</h3>")
+        lead = (
+            f"The workbook has one sheet with data, '{sheet}': it is read."
+            if sheet
+            else "A text (CSV) file has no sheets: it is read whole."
         )
+        self.text_file.setText(lead + "\n\n" + "\n".join(facts) if facts else "")
         self.text_file.setVisible(bool(facts))
         self.sheets_label.setVisible(not facts)
         self.sheets.setVisible(not facts)

@@ -37,7 +37,7 @@ from desktop.domain.fields import CUSTOM_PREFIX
 from desktop.errors import DesktopError
 from desktop.settings import Settings
 from desktop.spreadsheets.cells import DateOrder, clean_text
-from desktop.spreadsheets.columns import ColumnMapping, choices, header_names, normalize_header
+from desktop.spreadsheets.columns import ColumnMapping, choices, normalize_header, sheet_headers
 from desktop.spreadsheets.commit import ImportResult, commit_import
 from desktop.spreadsheets.custom_labels import every_custom_label
 from desktop.spreadsheets.dates import chosen_date_order
@@ -63,7 +63,12 @@ from desktop.spreadsheets.preview import (
 from desktop.spreadsheets.profiles import load_profile, profile_names, save_profile
 from desktop.spreadsheets.readers import SUFFIXES, TEXT_SUFFIXES, Table, list_sheets
 from desktop.spreadsheets.references import ReferenceIndex
-from desktop.spreadsheets.sheet_choice import ChosenTable, read_chosen, text_file_facts
+from desktop.spreadsheets.sheet_choice import (
+    ChosenTable,
+    read_chosen,
+    table_facts,
+    text_file_facts,
+)
 from desktop.spreadsheets.statuses import known_status
 from desktop.storage.database import Database
 from desktop.storage.kitfile import database_is_kit
@@ -118,6 +123,8 @@ class ImportWizard(QDialog):
         self.username = username
         self.worker: Worker | None = None
         self.table: Table | None = None
+        #: The table whose headers were found, and its headers (asked on every choice).
+        self._found_headers: tuple[Table, list[str]] | None = None
         self.chosen: ChosenTable | None = None
         self.plan: ImportPlan | None = None
         self.import_result: ImportResult | None = None
@@ -126,8 +133,12 @@ class ImportWizard(QDialog):
         self.other_labels: dict[str, str] = {}
         #: Status words chosen so far (from a profile or the status table).
         self.status_choices: dict[str, str] = {}
-        #: A text file as read when it was opened (its facts shown on the sheet page).
+        #: A text file, or a workbook with one sheet holding data, as read when it was
+        #: opened (its facts shown on the sheet page in place of a choice).
         self.text_file_read: tuple[Any, ...] | None = None
+        #: A workbook as read when it was opened, the sheet chosen automatically: kept
+        #: for Next while "Choose automatically" stays chosen.
+        self.opened_read: tuple[Any, ...] | None = None
         self._close_when_done = False
 
         self.pages = QStackedWidget()
@@ -300,7 +311,7 @@ class ImportWizard(QDialog):
 
     def _open_file(self) -> None:
         sheets = list_sheets(self._path())
-        self.text_file_read = None
+        self.text_file_read = self.opened_read = None
         self.sheet_page.file_label.setText(f"File: {self._path().name}")
         self.sheet_page.sheets.clear()
         if self._path().suffix.lower() in TEXT_SUFFIXES:
@@ -321,6 +332,24 @@ class ImportWizard(QDialog):
             item.setData(256, sheet.name)
             self.sheet_page.sheets.addItem(item)
         self.sheet_page.sheets.setCurrentRow(0)
+        hidden = any(sheet.hidden for sheet in sheets)
+        # Read now: a workbook with one sheet holding data offers no choice.
+        self._read(None, lambda result: self._workbook_opened(result, hidden))
+
+    def _workbook_opened(self, result: tuple[Any, ...], hidden: bool) -> None:
+        chosen: ChosenTable = result[0]
+        labels: dict[str, str] = result[1]
+        if len(chosen.sheets_with_data) != 1 or hidden:
+            self.opened_read = result
+            self._show(SHEET)
+            return
+        (name,) = chosen.sheets_with_data
+        sheets = self.sheet_page.sheets
+        for row in range(sheets.count()):
+            if sheets.item(row).data(256) == name:
+                sheets.setCurrentRow(row)
+        self.text_file_read = result
+        self.sheet_page.show_text_file(table_facts(chosen.table, labels), sheet=name)
         self._show(SHEET)
 
     def _options(self) -> ImportOptions:
@@ -347,6 +376,9 @@ class ImportWizard(QDialog):
             self._sheet_read(self.text_file_read)
             return
         item = self.sheet_page.sheets.currentItem()
+        if self.opened_read is not None and item is not None and not item.data(256):
+            self._sheet_read(self.opened_read)  # chosen automatically when it was opened
+            return
         self._read((item.data(256) or None) if item else None, self._sheet_read)
 
     def _read(self, sheet: str | None, on_success: Any) -> None:
@@ -394,7 +426,9 @@ class ImportWizard(QDialog):
 
     def _headers(self) -> list[str]:
         assert self.table is not None
-        return header_names(self.table.rows[self._header_index()])
+        if self._found_headers is None or self._found_headers[0] is not self.table:
+            self._found_headers = (self.table, sheet_headers(self.table.rows, self._header_index()))
+        return self._found_headers[1]
 
     def _targets(self) -> list[str]:
         table = self.mapping_page.table
