@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import func, select
@@ -50,7 +51,24 @@ def load_profile(db: Database, name: str) -> dict[str, Any]:
         if profile is None:
             names = ", ".join(profile_names_in(session)) or "none saved yet"
             raise NotFoundError(f"there is no mapping profile '{name}' (profiles: {names})")
-        return dict(profile.mapping)
+        data = dict(profile.mapping)
+    data["columns"] = lenient_columns(data.get("columns") or {})
+    return data
+
+
+#: How versions before 2026-12-05 saved a number in the header row: 1 as "1.0".
+_FLOAT_HEADER = re.compile(r"^(-?\d+)\.0+$")
+
+
+def lenient_columns(columns: dict[str, str]) -> dict[str, str]:
+    """A saved profile's header → target, read leniently: a header saved as "1.0" also
+    maps the header "1" that a number in the header row now reads as (the profile is
+    not rewritten; a header really written "1.0" still matches too)."""
+    result = dict(columns)
+    for header, target in columns.items():
+        if (found := _FLOAT_HEADER.match(header.strip())) is not None:
+            result.setdefault(found.group(1), target)
+    return result
 
 
 def profile_names(db: Database) -> list[str]:

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from desktop.spreadsheets.profiles import load_profile, save_profile
 from desktop.storage.database import Database
-from desktop.storage.models import Asset
+from desktop.storage.models import Asset, ImportProfile
 from tests.ui.spreadsheets.test_first_import_cli import assetdesk, open_db
 
 RALPH = Path(__file__).parents[2] / "data" / "spreadsheets" / "management_ip_existing.csv"
@@ -98,3 +99,37 @@ def test_ralphs_management_ip_fills_the_custom_field_where_the_category_has_it(
             notes = (asset.notes or "").splitlines()
             assert ("management_ip: 10.0.0.103" in notes) is in_notes, notes
         db.dispose()
+
+
+def test_a_profile_saved_with_float_headers_maps_the_numbers(tmp_path: Path) -> None:
+    """A profile saved before numbers in the header row were read as written holds "1.0"
+    and "2.0": it maps the columns 1 and 2 of calamine's any_sheets.xlsx, unchanged."""
+    database = tmp_path / "register.sqlite3"
+    assert assetdesk(database, "db", "upgrade").returncode == 0
+    db = open_db(database)
+    old = {"1.0": "tag", "2.0": "serial_number"}
+    save_profile(db, "Old numbers", old, match="tag", date_order="dmy")
+    db.dispose()
+    path = RALPH.parent / "any_sheets.xlsx"
+    given = [
+        "--set",
+        "name=Probe",
+        "--set",
+        "category=Sensor",
+        "--set",
+        "location=Lab",
+        "--dry-run",
+    ]
+    done = assetdesk(database, "import", str(path), "--profile", "Old numbers", *given)
+    assert "  1: imported as Asset tag\n  2: imported as Serial number\n" in done.stdout, (
+        done.stdout + done.stderr
+    )
+    assert "row 2 3: Asset tag: 3; Name: Probe; Category: Sensor (new); Serial number: 4" in (
+        done.stdout
+    )
+    db = open_db(database)
+    assert load_profile(db, "Old numbers")["columns"]["1"] == "tag"
+    with db.read() as session:  # read leniently, not rewritten
+        stored = session.execute(select(ImportProfile.mapping)).scalar_one()
+    db.dispose()
+    assert stored["columns"] == old
