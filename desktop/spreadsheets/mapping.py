@@ -180,6 +180,9 @@ class ColumnFate:
     header: str
     target: str
     text: str
+    #: Rows whose cell went to the notes though the column is mapped (their category
+    #: lacks the custom field another category's label named).
+    notes_rows: tuple[int, ...] = ()
 
 
 def _index(custom_labels: Mapping[str, str]) -> dict[str, list[tuple[str, int]]]:

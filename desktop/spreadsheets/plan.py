@@ -71,6 +71,7 @@ from desktop.spreadsheets.report import (
     fill_missing_name,
     note_checked_out,
     note_matched_checked_out,
+    other_label_fates,
     prepare_given,
 )
 from desktop.spreadsheets.row_approvals import decide_plan
@@ -169,6 +170,7 @@ def plan_table(
     planner.report = report
     with bulk_work():
         rows = planner.plan(header_index + 1, progress, cancel)
+    other_label_fates(report, planner.label_notes_rows, planner.label_field_rows)
     plan = ImportPlan(
         table,
         header_index,
@@ -274,6 +276,7 @@ class _Planner(RowValues):
         self.install_one_of = [r.one_of for r in install.rules if r.one_of]
         self.pending: dict[PendingReference, list[int]] = {}
         self.memo = {}
+        self.label_notes_rows, self.label_field_rows = {}, {}
         # A row's mapped cells in one call (see _row).
         columns = list(self.mapped.values())
         self.last_column = max(columns, default=-1)

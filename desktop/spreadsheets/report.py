@@ -201,6 +201,34 @@ def note_matched_checked_out(
         report.warn(row, text)
 
 
+def other_label_fates(
+    report: ImportReport, notes_rows: Mapping[str, list[int]], field_rows: Mapping[str, int]
+) -> None:
+    """Tell the truth in the column list about a column mapped by another category's
+    label of a custom field (Ralph's management_ip as "Management IP address"): on rows
+    whose category lacks the field its cells went to the notes."""
+    if not notes_rows:
+        return
+    told = []
+    for fate in report.fates:
+        rows = sorted(notes_rows.get(fate.target, ()))
+        if not rows:
+            told.append(fate)
+            continue
+        label = fate.text.removeprefix("imported as ")
+        lines = f"added to the notes as '{fate.header}: …'"
+        which = f"row {rows[0]}" if len(rows) == 1 else f"rows {_ranges(rows)}"
+        if field_rows.get(fate.target):
+            text = (
+                f"imported as {label} where the row's category has that field; {lines} "
+                f"on {which} (their category has no such field)"
+            )
+        else:
+            text = f"{lines} (no row's category has the field {label})"
+        told.append(replace(fate, text=text, notes_rows=tuple(rows)))
+    report.fates = tuple(told)
+
+
 def prepare_given(
     report: ImportReport,
     given: dict[str, object],

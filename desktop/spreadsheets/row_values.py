@@ -63,6 +63,10 @@ class RowValues:
     #: Custom targets a column took by another category's label of the field (Ralph's
     #: management_ip): on a row whose category lacks the field, a notes line instead.
     by_other_label: frozenset[str] = frozenset()
+    #: Of those targets: the rows whose cell went to the notes, and how many rows filled
+    #: the field (the column list says where the column went: see report.other_label_fates).
+    label_notes_rows: dict[str, list[int]]
+    label_field_rows: dict[str, int]
 
     def _date(self, plan: RowPlan, target: str, raw: object) -> object:
         """A date cell read in its column's order (see :mod:`desktop.spreadsheets.dates`)."""
@@ -223,12 +227,18 @@ class RowValues:
         category = self.index.categories.get(plan.category_id) if plan.category_id else None
         keys = {d["key"] for d in (category.custom_fields if category else ())}
         for target in sorted(self.by_other_label):
-            raw = given.get(target)
-            if target[len(CUSTOM_PREFIX) :] in keys or target not in given:
+            if target not in given:
+                continue
+            raw = given[target]
+            blank = raw is None or not str(raw).strip()
+            if target[len(CUSTOM_PREFIX) :] in keys:
+                if not blank:
+                    self.label_field_rows[target] = self.label_field_rows.get(target, 0) + 1
                 continue
             del given[target]
-            if raw is None or not str(raw).strip():
+            if blank:
                 continue
+            self.label_notes_rows.setdefault(target, []).append(plan.row)
             own = values["notes"] if "notes" in values else (current or {}).get("notes")
             line = f"{self._header(target)}: {parse.clean_text(raw)}"
             values["notes"] = notes_with_extras(own, line)

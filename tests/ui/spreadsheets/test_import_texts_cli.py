@@ -4,6 +4,7 @@ register: one row, one asset, each said in the singular."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -133,3 +134,45 @@ def test_a_profile_saved_with_float_headers_maps_the_numbers(tmp_path: Path) -> 
         stored = session.execute(select(ImportProfile.mapping)).scalar_one()
     db.dispose()
     assert stored["columns"] == old
+
+
+def test_the_column_list_says_where_management_ip_went(demo: Path, tmp_path: Path) -> None:
+    """Ralph's row as it is (a Storage box: no such field) and a server's row beside it:
+    the column list says the storage row's management_ip went to the notes."""
+    lines = RALPH.read_text(encoding="utf-8").splitlines()
+    server = (
+        lines[1]
+        .replace("10.0.0.103", "10.0.0.104")
+        .replace("[Storage] EMC", "[Server] HP ProLiant DL380")
+        .replace("EMC1-3,M000000015L", "SRV1-1,M000000016L")
+    )
+    source = tmp_path / "two.csv"
+    source.write_text("\n".join([*lines, server]) + "\n", encoding="utf-8")
+    owned = [*IN_SERVICE, "--set", "owning_group=Service desk"]
+    both = assetdesk(demo, "import", str(source), *owned)
+    assert both.returncode == 0, both.stdout + both.stderr
+    assert (
+        "  management_ip: imported as Management IP address where the row's category has that "
+        "field; added to the notes as 'management_ip: …' on row 2 (their category has no such "
+        "field)\n"
+    ) in both.stdout
+    db = open_db(demo)
+    with db.read() as session:
+        found = {
+            a.serial_number: a
+            for a in session.execute(
+                select(Asset).where(Asset.serial_number.in_(["M000000015L", "M000000016L"]))
+            ).scalars()
+        }
+        assert (found["M000000016L"].custom_fields or {}).get("ip_address") == "10.0.0.104"
+        assert "management_ip: 10.0.0.103" in (found["M000000015L"].notes or "").splitlines()
+    db.dispose()
+
+    other = tmp_path / "other.sqlite3"
+    assert assetdesk(other, "demo", "--assets", "20").returncode == 0
+    alone = assetdesk(other, "import", str(RALPH), *owned, "--dry-run", "--json")
+    columns = {c["header"]: c["fate"] for c in json.loads(alone.stdout)["columns"]}
+    assert columns["management_ip"] == (
+        "added to the notes as 'management_ip: …' (no row's category has the field "
+        "Management IP address)"
+    )

@@ -110,6 +110,12 @@ def test_management_ip_is_the_field_where_the_category_has_it_else_a_note(
     qtbot.keyClicks(wizard.mapping_page.defaults["owning_group"], "Service desk")
     click_next(qtbot, wizard, PREVIEW)
     assert "1 row — 1 create" in wizard.preview_page.summary.text()
+    added = next(
+        line
+        for line in wizard.preview_page.references.text().splitlines()
+        if line.startswith("Added to the notes: ")
+    )
+    assert ", management_ip (1 row), " in added  # though mapped, its cell went there
     click_next(qtbot, wizard, RESULT)
     with world.db.read() as session:
         found = select(Asset).where(Asset.serial_number == "M000000015L")

@@ -596,7 +596,11 @@ class ImportWizard(QDialog):
             )
         if unmapped := plan.mapping.unmapped():
             parts.append("Columns not imported: " + ", ".join(unmapped))
-        to_notes = [f.header for f in plan.report.fates if f.target == EXTRA_NOTES]
+        to_notes = [
+            f.header + (f" ({plural(len(f.notes_rows), 'row')})" if f.target != EXTRA_NOTES else "")
+            for f in plan.report.fates
+            if f.target == EXTRA_NOTES or f.notes_rows
+        ]
         if to_notes:
             parts.append("Added to the notes: " + ", ".join(to_notes))
         page.references.setText("\n".join(parts))
