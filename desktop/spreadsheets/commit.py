@@ -222,7 +222,6 @@ def commit_import(
             db.bulk_write(references) as session,
             index_upkeep_for(session, plan),
         ):
-            add_new_custom_fields(session, plan)
             writer = _Writer(session, plan, performed_by, progress, cancel, references)
             return writer.run(tuple(rejected))
     except IntegrityError as exc:  # someone else took a tag or a name since the dry run
@@ -346,6 +345,8 @@ class _Writer:
         check_cancel(self.cancel)
         current = self._lock_updated(updates)
         created_refs = self._create_references()
+        # After the new categories: a new category takes its rows' new fields too.
+        add_new_custom_fields(self.session, self.plan, self._category_id)
         self._allocate_tags(creates)
         done = 0
         assets: list[Any] = []

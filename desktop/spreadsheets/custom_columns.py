@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -21,7 +22,7 @@ from desktop.spreadsheets import cells as parse
 from desktop.spreadsheets.cells import DateOrder
 from desktop.spreadsheets.columns import ColumnMapping
 from desktop.spreadsheets.dates import read_date
-from desktop.spreadsheets.mapping import NEW_CUSTOM
+from desktop.spreadsheets.mapping import NEW_CUSTOM, TOOL_FIELD_LABELS, TOOL_FIELD_TEXT
 
 _NUMBER = re.compile(r"^\s*[-+]?[€$£]?\s*\d[\d,.' ]*\s*(?:[€$£]|[A-Z]{3})?\s*$")
 _DATE_LIKE = re.compile(
@@ -99,9 +100,10 @@ def new_fields(
         if not target.startswith(NEW_CUSTOM):
             continue
         values = [r[column] for r in rows[first:] if column < len(r)]
-        result[target] = NewField(
-            target[len(NEW_CUSTOM) :], mapping.headers[column], infer_type(values, order)
-        )
+        key = target[len(NEW_CUSTOM) :]
+        label = TOOL_FIELD_LABELS.get(key, mapping.headers[column])
+        kind = "text" if key in TOOL_FIELD_TEXT else infer_type(values, order)
+        result[target] = NewField(key, label, kind)
     return result
 
 
@@ -120,9 +122,12 @@ def new_value(field: NewField, raw: object, read: Callable[[object], object]) ->
     return (parse.clean_text(raw) or "")[:1000]
 
 
-def add_new_custom_fields(session: Session, plan: object) -> list[str]:
+def add_new_custom_fields(
+    session: Session, plan: object, category_of: Callable[[Any], object]
+) -> list[str]:
     """Add the plan's new custom fields to the categories of the rows that use them
-    (before the assets are written). Returns "Category: label" for each one added."""
+    (before the assets are written; ``category_of(row)``: the row's category id, a new
+    category's once created). Returns "Category: label" for each one added."""
     from desktop.services import reference
     from desktop.spreadsheets.model import ImportPlan, RowAction
     from desktop.storage.models import Category
@@ -133,10 +138,13 @@ def add_new_custom_fields(session: Session, plan: object) -> list[str]:
         return []
     needed: dict[object, set[str]] = {}
     for row in plan.rows:
-        if row.action in (RowAction.CREATE, RowAction.UPDATE) and row.category_id:
+        if row.action not in (RowAction.CREATE, RowAction.UPDATE):
+            continue
+        category_id = category_of(row)
+        if category_id:
             keys = {k for k, v in row.custom.items() if k in fields and v is not None}
             if keys:
-                needed.setdefault(row.category_id, set()).update(keys)
+                needed.setdefault(category_id, set()).update(keys)
     added = []
     for category_id, keys in needed.items():
         category = session.get(Category, category_id)

@@ -172,6 +172,35 @@ _SCORED: dict[str, tuple[tuple[str, int], ...]] = {
 }
 _GENERIC = 90
 
+#: Other tools' columns that no asset field holds but that say something about the asset:
+#: kept as a custom field under a clear name (key, label) rather than a notes line, so
+#: that they stay searchable and typed. iTop's move-to-production date is when the asset
+#: went into service (we keep no such date: the install procedure's date is the day of
+#: the import); its business criticality is a rating; GLPI's entity is the organisation
+#: unit the record belongs to — not an owning group, which is a team whose members are
+#: kept from approving their own changes; its "Last update" is when the old record last
+#: changed, which the asset's own history does not know.
+TOOL_FIELDS: dict[str, tuple[str, str]] = {
+    "move to production date": ("in_production_since", "In production since"),
+    "move2production": ("in_production_since", "In production since"),
+    "business criticality": ("business_criticality", "Business criticality"),
+    "business criticity": ("business_criticality", "Business criticality"),
+    "entity": ("entity", "Entity"),
+    "last update": ("previous_last_update", "Last update (previous tool)"),
+}
+TOOL_FIELD_LABELS: dict[str, str] = dict(TOOL_FIELDS.values())
+#: Kept as text whatever the values look like: the time of day of GLPI's "2024-05-03
+#: 10:12" would be lost in a date field.
+TOOL_FIELD_TEXT = frozenset({"previous_last_update"})
+
+
+def tool_field(header: str) -> tuple[str, str] | None:
+    """The custom field (key, label) another tool's column is kept as, if it is one."""
+    for key in header_keys(header):
+        if key in TOOL_FIELDS:
+            return TOOL_FIELDS[key]
+    return None
+
 
 @dataclass(frozen=True)
 class ColumnFate:
@@ -261,8 +290,8 @@ def best_mapping(
     A saved profile decides first. Then the (column, target) pairs are taken from the
     highest score down, each column and target once (ties: the column further left).
     Columns left over are kept when ``columns`` (each column's data cells) shows they
-    hold data — in the notes, or as new custom fields (``unknown``); an empty one is
-    left out.
+    hold data — another tool's column of :data:`TOOL_FIELDS` as its custom field, any
+    other in the notes, or as new custom fields (``unknown``); an empty one is left out.
     """
     index = _index(custom_labels)
     profile_by_key = {normalize_header(h): t for h, t in (profile or {}).items()}
@@ -292,7 +321,16 @@ def best_mapping(
         if number in decided or columns is None:
             continue
         data = columns[number] if number < len(columns) else ()
-        if unknown != "skip" and any(c not in (None, "") and str(c).strip() for c in data):
+        if not any(c not in (None, "") and str(c).strip() for c in data):
+            continue
+        tool = tool_field(headers[number])
+        if tool is not None:
+            own = (CUSTOM_PREFIX if tool[0] in custom_labels else NEW_CUSTOM) + tool[0]
+            if own not in used:
+                targets[number] = own
+                used.add(own)
+                continue
+        if unknown != "skip":
             if unknown == "custom-fields":
                 key = new_field_key(headers[number], used)
                 known = key in custom_labels

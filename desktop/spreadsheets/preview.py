@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from desktop.domain.fields import CUSTOM_PREFIX
 from desktop.spreadsheets.model import ImportPlan, RowAction
 from desktop.spreadsheets.plan import creation_changes
 from desktop.wording import plural
@@ -41,6 +42,8 @@ def value_previews(plan: ImportPlan, first: int = FIRST_ROWS) -> list[RowValuesP
     result = []
     shown = 0
     warnings = plan.report.warnings
+    # A new custom field by its label ("Last update (previous tool)"), not its key.
+    labels = {CUSTOM_PREFIX + f.key: f.label for f in plan.report.new_fields.values()}
     for row in plan.rows:
         if row.action not in (RowAction.CREATE, RowAction.UPDATE):
             continue
@@ -48,10 +51,13 @@ def value_previews(plan: ImportPlan, first: int = FIRST_ROWS) -> list[RowValuesP
             continue
         shown += 1
         if row.action is RowAction.CREATE:
-            values = tuple((c.label, c.after_text) for c in creation_changes(plan, row))
+            values = tuple(
+                (labels.get(c.field, c.label), c.after_text) for c in creation_changes(plan, row)
+            )
         else:
             values = tuple(
-                (c.label, f"{c.before_text or '—'} → {c.after_text or '—'}") for c in row.changes
+                (labels.get(c.field, c.label), f"{c.before_text or '—'} → {c.after_text or '—'}")
+                for c in row.changes
             )
         result.append(
             RowValuesPreview(row.row, row.tag, row.action, values, tuple(warnings.get(row.row, ())))

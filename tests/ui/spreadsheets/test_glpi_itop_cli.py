@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from desktop.storage.models import Asset, AssetModel, Manufacturer, Supplier
+from desktop.storage.models import Asset, AssetModel, Category, Manufacturer, Supplier
 from tests.ui.spreadsheets.test_first_import_cli import assetdesk, open_db
 
 GLPI_HEADER = [
@@ -80,6 +80,29 @@ def stored(database: Path) -> dict[str, tuple[object, ...]]:
     return {r[0]: tuple(r[1:]) for r in rows}
 
 
+def custom(database: Path, tag: str) -> dict[str, object]:
+    db = open_db(database)
+    try:
+        with db.read() as s:
+            found = s.execute(select(Asset.custom_fields).where(Asset.tag == tag)).scalar_one()
+    finally:
+        db.dispose()
+    return dict(found or {})
+
+
+def fields(database: Path, category: str) -> list[tuple[str, str, str]]:
+    """(key, label, type) of a category's custom fields."""
+    db = open_db(database)
+    try:
+        with db.read() as s:
+            found = s.execute(
+                select(Category.custom_fields).where(Category.name == category)
+            ).scalar_one()
+    finally:
+        db.dispose()
+    return [(d["key"], d["label"], d["type"]) for d in found or ()]
+
+
 def test_a_glpi_computer_export_imports_its_rows(tmp_path: Path) -> None:
     database = fresh(tmp_path)
     path = glpi_file(tmp_path / "glpi.csv")
@@ -99,8 +122,18 @@ def test_a_glpi_computer_export_imports_its_rows(tmp_path: Path) -> None:
     assert "Operating system - Name: added to the notes" in dry.stdout
     # The ";" ending every line is no column: not listed, not "not imported".
     assert "Column " not in dry.stdout and "not imported" not in dry.stdout
-    assert dry.stdout.count(": imported as ") + dry.stdout.count(": added to the notes") == len(
-        GLPI_HEADER
+    assert dry.stdout.count("\n  ") - dry.stdout.count("\n  row ") >= len(GLPI_HEADER)
+    # What GLPI says about the record is kept as custom fields under clear names.
+    for header, fate in (
+        ("Entity", "a new custom field 'entity' of the categories of its rows, text"),
+        (
+            "Last update",
+            "a new custom field 'previous_last_update' of the categories of its rows, text",
+        ),
+    ):
+        assert f"  {header}: {fate}\n" in dry.stdout
+    assert "; Entity: Root entity > Paris; Last update (previous tool): 2024-05-03 10:12" in (
+        dry.stdout
     )
 
     done = assetdesk(database, "import", str(path), "--json")
@@ -115,6 +148,15 @@ def test_a_glpi_computer_export_imports_its_rows(tmp_path: Path) -> None:
     )  # fmt: skip
     notes = str(rows["INV-0042"][8]).splitlines()
     assert notes[0] == "Écran 24'' fourni"
+    assert not [line for line in notes if line.startswith(("Entity", "Last update"))]
+    assert custom(database, "INV-0042") == {
+        "entity": "Root entity > Paris",
+        "previous_last_update": "2024-05-03 10:12",
+    }
+    assert fields(database, "Laptop") == [
+        ("entity", "Entity", "text"),
+        ("previous_last_update", "Last update (previous tool)", "text"),
+    ]
     assert "Components - Processor: Intel(R) Core(TM) i5, Intel(R) Core(TM) i5" in notes
     assert rows["INV-0043"][:2] == ("PC-0043", "in_stock")
 
@@ -122,19 +164,20 @@ def test_a_glpi_computer_export_imports_its_rows(tmp_path: Path) -> None:
 ITOP_LABELS = [
     ["id", "Name", "Organization->Name", "Status", "Business criticality", "Location->Name",
      "Brand->Name", "Model->Name", "Serial number", "Asset number", "Purchase date",
-     "End of warranty", "Description", "Type"],
+     "End of warranty", "Description", "Type", "Move to production date"],
     ["12", "PC-0042", "Demo", "production", "high", "Grenoble", "Dell", "Latitude 5420",
-     "5CG1234XYZ", "A-00042", "2021-03-15", "2024-03-15", "Finance laptop", "laptop"],
+     "5CG1234XYZ", "A-00042", "2021-03-15", "2024-03-15", "Finance laptop", "laptop",
+     "2021-04-01"],
     ["13", "PC-0043", "Demo", "stock", "low", "Grenoble", "Lenovo", "ThinkCentre M70q",
-     "PF2ABCD", "A-00043", "2022-01-10", "", "", "desktop"],
+     "PF2ABCD", "A-00043", "2022-01-10", "", "", "desktop", ""],
     ["14", "PC-0044", "Demo", "implementation", "medium", "Paris", "HP", "EliteBook 840",
-     "5CD0000", "A-00044", "", "", "", ""],
+     "5CD0000", "A-00044", "", "", "", "", ""],
 ]  # fmt: skip
 #: The same export with field codes for headers.
 ITOP_CODES = [
     ["id", "name", "org_id->name", "status", "business_criticity", "location_id->name",
      "brand_id->name", "model_id->name", "serialnumber", "asset_number", "purchase_date",
-     "end_of_warranty", "description", "type"],
+     "end_of_warranty", "description", "type", "move2production"],
     *ITOP_LABELS[1:],
 ]  # fmt: skip
 
@@ -162,6 +205,10 @@ def test_itop_exports_with_labels_or_codes_import_their_rows(tmp_path: Path) -> 
             if fate:
                 assert f"  {column}: imported as {fate}\n" in dry.stdout, column
         assert f"  {header[12]}: imported as Notes\n" in dry.stdout  # not the name
+        assert (
+            f"  {header[4]}: a new custom field 'business_criticality' of the categories of "
+            "its rows, text\n"
+        ) in dry.stdout
         # What a PC export lacks is said per row and column, then given for all rows.
         assert "row 2, Assigned to: an asset in service needs Assigned to or Owning group" in (
             dry.stdout
@@ -186,3 +233,15 @@ def test_itop_exports_with_labels_or_codes_import_their_rows(tmp_path: Path) -> 
         notes = str(found["A-00042"][8]).splitlines()
         assert notes[0] == "Finance laptop"  # the description
         assert f"{header[2]}: Demo" in notes  # the organisation, kept
+        assert (
+            f"  {header[14]}: a new custom field 'in_production_since' of the categories of "
+            "its rows, date\n"
+        ) in dry.stdout
+        assert custom(database, "A-00042") == {
+            "business_criticality": "high",
+            "in_production_since": "2021-04-01",
+        }
+        assert fields(database, "laptop") == [
+            ("business_criticality", "Business criticality", "text"),
+            ("in_production_since", "In production since", "date"),
+        ]

@@ -11,6 +11,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox
 
 from desktop.services.queries import asset_detail
 from desktop.storage.database import Database
@@ -151,3 +152,19 @@ def test_the_semicolon_ending_every_glpi_line_is_no_column(
     assert [str(table.model().index(n, 0).data()) for n in range(table.rowCount())] == GLPI_HEADER
     assert "of 18 columns are imported" in wizard.mapping_page.summary.text()
     assert "Column S" not in wizard.mapping_page.summary.text()
+    # GLPI's entity and last update are kept as custom fields of their own name.
+    for header, key in (("Entity", "entity"), ("Last update", "previous_last_update")):
+        combo = table.cellWidget(GLPI_HEADER.index(header), 2)
+        assert isinstance(combo, QComboBox)
+        assert combo.currentData() == "new_custom." + key
+        assert combo.currentText() == f"New custom field '{key}'"
+    click_next(qtbot, wizard, PREVIEW)
+    click_next(qtbot, wizard, RESULT)
+    with world.db.read() as s:
+        detail = asset_detail(s, tag="INV-0043")
+    assert detail.custom_fields == {
+        "entity": "Root entity > Paris",
+        "previous_last_update": "2024-05-03 10:12",
+    }
+    labels = [d["label"] for d in detail.custom_field_definitions]
+    assert labels == ["Entity", "Last update (previous tool)"]

@@ -343,7 +343,7 @@ def test_unknown_columns_become_typed_custom_fields_when_asked(world: World) -> 
         == "a new custom field 'model_notes' of the categories of its rows, text"
     )
     values = {v["tag"]: v["values"] for v in payload["values"]}
-    assert values["LAP-2001"]["Eol date"] == "2027-01-23"
+    assert values["LAP-2001"]["EOL Date"] == "2027-01-23"  # the new field's label
 
     result = imported(world.db, "register_summary_first.xlsx", "--unknown-columns", "custom-fields")
     assert result.returncode == 0, result.stdout

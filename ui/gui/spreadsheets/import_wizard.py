@@ -472,7 +472,8 @@ class ImportWizard(QDialog):
             for key, label in options:
                 combo.addItem(label, key)
             if not target or target == EXTRA_NOTES or target.startswith(NEW_CUSTOM):
-                key = new_field_key(header)
+                new = target.startswith(NEW_CUSTOM)  # another tool's column has its own key
+                key = target.removeprefix(NEW_CUSTOM) if new else new_field_key(header)
                 combo.insertItem(2, f"New custom field '{key}'", NEW_CUSTOM + key)
             combo.setCurrentIndex(max(combo.findData(target), 0))
             combo.currentIndexChanged.connect(self._mapping_changed)
