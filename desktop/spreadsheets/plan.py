@@ -11,6 +11,7 @@ import operator
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,7 @@ from desktop.spreadsheets.model import (
     check_cancel,
 )
 from desktop.spreadsheets.new_references import new_reference_list
+from desktop.spreadsheets.ralph_statuses import ralph_status_words
 from desktop.spreadsheets.readers import Table
 from desktop.spreadsheets.references import PendingReference, ReferenceIndex, file_tag_prefixes
 from desktop.spreadsheets.report import (
@@ -154,6 +156,7 @@ def plan_table(
     mapping = map_other_custom_labels(mapping, index, options.mapping)
     by_other_label = _by_a_label(mapping, index)
     _check_mapping(table, mapping, options)
+    options, ralph_note = _ralph_codes(table, header_index, mapping, options)
     report = build_report(
         rows=table.rows,
         row_numbers=table.row_numbers,
@@ -165,6 +168,8 @@ def plan_table(
         sheet_note=sheet_note,
         formula_rows=formula_rows,
     )
+    if ralph_note:
+        report.said.append(ralph_note)
     planner = _Planner(session, table, mapping, options, index)
     planner.by_other_label = by_other_label
     planner.report = report
@@ -183,6 +188,21 @@ def plan_table(
     )
     decide_plan(ApprovalRules(session), plan)
     return plan
+
+
+def _ralph_codes(
+    table: Table, header_index: int, mapping: ColumnMapping, options: ImportOptions
+) -> tuple[ImportOptions, str]:
+    """``options`` with Ralph's numeric status codes the file's status column holds read
+    as Ralph names them (see ralph_statuses), and the note that says so."""
+    column = mapping.index_of("status")
+    if column is None:
+        return options, ""
+    cells = (row[column] for row in table.rows[header_index + 1 :] if column < len(row))
+    words, note = ralph_status_words(mapping.headers, cells, options.status_words)
+    if not words:
+        return options, ""
+    return replace(options, status_words={**words, **options.status_words}), note
 
 
 def custom_date_keys(index: ReferenceIndex) -> set[str]:

@@ -53,6 +53,7 @@ class ImportReport:
         warnings: row number → things to check on that row.
         new_fields: the custom fields unknown columns become, by target.
         checked_out: what Snipe-IT's ordinary checked-out rows become → their rows.
+        said: other file-wide decisions in words (Ralph's status codes).
     """
 
     sheet_note: str = ""
@@ -63,6 +64,8 @@ class ImportReport:
     warnings: dict[int, list[str]] = field(default_factory=dict)
     new_fields: dict[str, NewField] = field(default_factory=dict)
     checked_out: dict[str, list[int]] = field(default_factory=dict)
+    #: Other file-wide decisions in words (Ralph's status codes).
+    said: list[str] = field(default_factory=list)
 
     def warn(self, row: int, text: str) -> None:
         if text not in self.warnings.setdefault(row, []):
@@ -71,6 +74,7 @@ class ImportReport:
     def notes(self) -> list[str]:
         """The decisions in words, for the dry run."""
         result = [self.sheet_note] if self.sheet_note else []
+        result += self.said
         if self.formula_rows:
             result.append(
                 f"{plural(len(self.formula_rows), 'row holds|rows hold')} only formula results, "

@@ -61,6 +61,7 @@ from desktop.spreadsheets.preview import (
     value_previews,
 )
 from desktop.spreadsheets.profiles import load_profile, profile_names, save_profile
+from desktop.spreadsheets.ralph_statuses import ralph_status_words
 from desktop.spreadsheets.readers import SUFFIXES, TEXT_SUFFIXES, Table, list_sheets
 from desktop.spreadsheets.references import ReferenceIndex
 from desktop.spreadsheets.sheet_choice import (
@@ -503,15 +504,20 @@ class ImportWizard(QDialog):
         """List the status column's words that are not ours, keeping choices made."""
         self.status_choices.update(self.mapping_page.chosen_status_words())
         words: list[str] = []
+        codes: dict[str, str] = {}
         if self.table is not None and "status" in targets:
             column = targets.index("status")
             seen: set[str] = set()
-            for row in self.table.rows[self._header_index() + 1 :]:
+            below = self.table.rows[self._header_index() + 1 :]
+            for row in below:
                 text = clean_text(row[column]) if column < len(row) else None
                 if text and text.casefold() not in seen and not known_status(text):
                     seen.add(text.casefold())
                     words.append(text)
-        self.mapping_page.set_status_words(words, self.status_choices)
+            # Ralph's numeric codes come chosen as Ralph names them; the person may change.
+            cells = (row[column] for row in below if column < len(row))
+            codes = ralph_status_words(self._headers(), cells)[0]
+        self.mapping_page.set_status_words(words, {**codes, **self.status_choices})
 
     def _load_profile(self) -> None:
         name = self.mapping_page.profile.currentText()
