@@ -60,11 +60,16 @@ def test_ralph_export_is_mapped_and_its_rows_classified(world: World) -> None:
     (row,) = plan.rows
     assert row.action is RowAction.ERROR
     messages = {p.column: p.message for p in row.problems}
-    assert (
-        messages["status"]
-        == "'2' is not a status (In stock, In service, In repair, Missing, Decommissioned, Disposed): "
-        "map the word to one (in the wizard, or with --status-map)"
+    # Ralph's data-center code 2 is "in use" (see ralph_statuses); an asset in service
+    # needs someone or a group, which this row lacks.
+    assert "status" not in messages
+    assert plan.report.notes()[0].startswith(
+        "Status: Ralph's data-center asset codes read as Ralph names them: 2 'in use' → In service"
     )
+    assert list(messages.values()) == [
+        "an asset in service needs Assigned to or Owning group (a column, or Owning group under "
+        "'Value for all rows' for every new row)"
+    ]
     # Ralph's model_str "[Storage] EMC" gives the category in brackets (made on commit)
     # and the model; its rack_str "R31 (SZ_1OFFICE/SZ_1OFFICE_1FL)" the rack in its room.
     category, model = row.values["category"], row.values["model"]

@@ -227,7 +227,7 @@ def test_an_unknown_column_made_a_custom_field_in_the_mapping_page(
     assert isinstance(combo, QComboBox) and combo.currentText() == "Add to the notes"
     combo.setCurrentIndex(combo.findText("New custom field 'eol_date'"))
     click_next(qtbot, wizard, PREVIEW)
-    assert "Eol date: 2027-01-23" in wizard.preview_page.values.toPlainText()
+    assert "EOL Date: 2027-01-23" in wizard.preview_page.values.toPlainText()  # its label
     click_next(qtbot, wizard, RESULT)
     with world.db.read() as s:
         detail = asset_detail(s, tag="LAP-9")
