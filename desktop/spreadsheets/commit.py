@@ -345,8 +345,7 @@ class _Writer:
         check_cancel(self.cancel)
         current = self._lock_updated(updates)
         created_refs = self._create_references()
-        # After the new categories: a new category takes its rows' new fields too.
-        add_new_custom_fields(self.session, self.plan, self._category_id)
+        add_new_custom_fields(self.session, self.plan, self._category_id)  # new categories too
         self._allocate_tags(creates)
         done = 0
         assets: list[Any] = []
