@@ -38,6 +38,7 @@ from desktop.demo.stored import (
     PROCEDURES,
     ServerRows,
     check_columns,
+    insert_spooled,
     insert_stored,
 )
 from desktop.demo.world import (
@@ -187,16 +188,22 @@ class _Totals:
     approvals: int = 0
     pending: int = 0
     statuses: Counter[str] = field(default_factory=Counter)
-    samples: list[ServiceAsset] = field(default_factory=list)
+    #: Per chunk (its number), the in-service assets kept aside for incidents.
+    chunk_samples: dict[int, list[ServiceAsset]] = field(default_factory=dict)
     first_tags: list[str] = field(default_factory=list)
 
     def add(self, result: ChunkResult) -> None:
-        self.assets += len(result.assets)
+        self.assets += sum(result.statuses.values())
         self.procedures += result.procedure_count
         self.approvals += result.approval_count
         self.pending += result.pending
         self.statuses.update(result.statuses)
-        self.samples.extend(result.samples)
+        self.chunk_samples[result.number] = result.samples
+
+    @property
+    def samples(self) -> list[ServiceAsset]:
+        """In chunk order, whichever process made which chunk first."""
+        return [s for _n, found in sorted(self.chunk_samples.items()) for s in found]
 
 
 def _generate(
@@ -220,13 +227,21 @@ def _generate(
     write = insert_stored if server is None else server.insert
     workers, start_method = _workers(connection.dialect.name, assets)
     results = chunk_results(
-        world, connection.dialect, chunks, workers=workers, start_method=start_method
+        world,
+        connection.dialect,
+        chunks,
+        workers=workers,
+        start_method=start_method,
+        chunk_count=-(-assets // BATCH),
     )
     try:
         for result in results:
-            write(connection, ASSETS, result.assets)
-            write(connection, PROCEDURES, result.procedures)
-            write(connection, APPROVALS, result.approvals)
+            if result.spool is not None:
+                insert_spooled(connection, result.spool, result.number)
+            else:
+                write(connection, ASSETS, result.assets)
+                write(connection, PROCEDURES, result.procedures)
+                write(connection, APPROVALS, result.approvals)
             totals.add(result)
             _check(cancel)
             report(totals.assets, assets)

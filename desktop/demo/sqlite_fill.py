@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
+from desktop.demo.stored import SPOOL_SCHEMA
 from desktop.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,9 @@ def _prepare(raw: Any) -> str:
 
 
 def _restore(raw: Any, journal_mode: str) -> None:
+    for _seq, name, _file in raw.execute("PRAGMA database_list").fetchall():
+        if name.startswith(SPOOL_SCHEMA):  # the workers' rows, copied (and deleted)
+            raw.execute(f"DETACH DATABASE {name}")
     raw.execute("PRAGMA foreign_keys=ON")
     if journal_mode.lower() == "wal":
         try:
