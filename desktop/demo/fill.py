@@ -40,6 +40,7 @@ from desktop.demo.stored import (
     check_columns,
     insert_spooled,
     insert_stored,
+    referenced_ids,
 )
 from desktop.demo.world import (
     DemoWorld,
@@ -223,6 +224,7 @@ def _generate(
         world, assets=assets, seed=seed, now_ts=now_ts, numbers=numbers, tags=totals.first_tags
     )
     check_columns()
+    world.stored_ids = referenced_ids(connection)
     server = None if connection.dialect.name == "sqlite" else ServerRows(connection.dialect)
     write = insert_stored if server is None else server.insert
     workers, start_method = _workers(connection.dialect.name, assets)

@@ -43,7 +43,7 @@ from sqlalchemy import Dialect
 
 from desktop.demo.life import LifeWriter, ServiceAsset
 from desktop.demo.orders import Order
-from desktop.demo.stored import spool_rows
+from desktop.demo.stored import check_references, spool_rows
 from desktop.demo.world import DemoWorld
 
 
@@ -95,6 +95,8 @@ def make_chunk(world: DemoWorld, chunk: Chunk) -> ChunkResult:
     for order, position, tag, final, pending in chunk.items:
         writer.live(order, position, tag, final=final, pending=pending)
     rows = writer.rows
+    if world.stored_ids:
+        check_references(world.stored_ids, rows.assets, rows.procedures, rows.approvals)
     return ChunkResult(
         assets=rows.assets,
         procedures=rows.procedures,

@@ -19,7 +19,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Dialect, Table, create_engine, insert
+from sqlalchemy import JSON, Connection, Dialect, Table, create_engine, insert, select
 
 from desktop.storage.models import Approval, Asset, Procedure
 
@@ -95,6 +95,63 @@ COLUMNS: dict[Table, tuple[str, ...]] = {
     _table(Approval): APPROVAL_COLUMNS,
 }
 ASSETS, PROCEDURES, APPROVALS = COLUMNS
+
+
+class DanglingReferenceError(RuntimeError):
+    """Demo rows refer to rows that do not exist (a bug in the generator)."""
+
+
+#: table → (position in its tuples, column, referenced table) of each foreign key.
+REFERENCES: dict[Table, tuple[tuple[int, str, str], ...]] = {
+    table: tuple(
+        sorted(
+            (columns.index(key.parent.key), key.parent.key, key.column.table.name)
+            for key in table.foreign_keys
+        )
+    )
+    for table, columns in COLUMNS.items()
+}
+
+
+def referenced_ids(connection: Connection) -> dict[str, frozenset[str]]:
+    """The ids (32 hex digits) of every row the generated rows may refer to outside their
+    own tables: people, locations, models, templates… — read once before generating."""
+    own = {table.name for table in COLUMNS}
+    tables = _table(Asset).metadata.tables
+    targets = {target for found in REFERENCES.values() for _i, _c, target in found} - own
+    return {
+        name: frozenset(
+            value.hex for value in connection.execute(select(tables[name].c.id)).scalars()
+        )
+        for name in sorted(targets)
+    }
+
+
+def check_references(known: dict[str, frozenset[str]], *rows: Sequence[tuple[Any, ...]]) -> None:
+    """Raise :class:`DanglingReferenceError` unless every reference in these assets,
+    procedures and approvals is to a row of ``known`` (:func:`referenced_ids`) or of the
+    same rows (a procedure's asset, an approval's procedure, made in the same chunk).
+
+    The demo's rows are checked here, as a set per column, in whichever process made
+    them, instead of by ``PRAGMA foreign_key_check`` per row at the end (100,000 assets:
+    0.94 s CPU in the demo's process, most of it reading the procedures table again)."""
+    ids = {
+        **known,
+        **{
+            table.name: {row[0] for row in found}
+            for table, found in zip(COLUMNS, rows, strict=True)
+        },
+    }
+    for (table, found_references), table_rows in zip(REFERENCES.items(), rows, strict=True):
+        for index, column, target in found_references:
+            missing = {row[index] for row in table_rows}.difference(ids[target])
+            missing.discard(None)
+            if missing:
+                row = next(row for row in table_rows if row[index] in missing)
+                raise DanglingReferenceError(
+                    f"demo rows refer to missing rows: {table.name} row {row[0]} → {target} "
+                    f"({column} {row[index]})"
+                )
 
 
 def check_columns() -> None:

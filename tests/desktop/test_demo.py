@@ -297,6 +297,7 @@ def test_a_forked_worker_hands_its_rows_over_in_sqlite_files_then_in_pickles(
     monkeypatch.setattr(parallel, "SPOOL_FILES", 2)  # two files of two chunks, then pickles
     monkeypatch.setattr(parallel, "MAX_SPOOL_GROUP", 2)
     spooled: list[int] = []
+
     def counted(connection: Any, path: str, number: int) -> None:
         with sqlite3.connect(path) as spool:
             spooled.append(spool.execute("SELECT count(*) FROM assets").fetchone()[0])
