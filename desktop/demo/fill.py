@@ -73,6 +73,11 @@ MAX_WORKERS = 2
 SAMPLE_SIZE = 2_000
 #: The tables written in bulk, whose secondary indexes an empty database builds at the end.
 _BULK = ("assets", "procedures", "approvals")
+#: Indexes of those tables kept while the demo writes: every procedure's entry goes at
+#: the end of its performer's or state's run, cheaper than reading the procedures (~1.3 KB
+#: a row) twice more to build them at the end (100,000 assets: inserts +0.1–0.4 s CPU,
+#: building 2.41 → 1.52 s, in the part that no worker shortens).
+_KEPT = ("ix_procedures_performed_by_id", "ix_procedures_state")
 
 
 class DemoCancelledError(DesktopError):
@@ -144,7 +149,9 @@ def fill_demo(
             _bulk_pragmas(session, db, assets),
             search_index_paused(session.connection()),
             # Into empty tables, their indexes are built once at the end (SQLite).
-            sqlite_secondary_indexes_rebuilt(session.connection(), () if existing else _BULK),
+            sqlite_secondary_indexes_rebuilt(
+                session.connection(), () if existing else _BULK, kept=_KEPT
+            ),
         ):
             world = build_world(session, assets=assets)
             _check(cancel)
