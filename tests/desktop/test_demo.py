@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import random
 import sqlite3
 import threading
 import uuid
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -322,6 +324,18 @@ def test_a_forked_worker_hands_its_rows_over_in_sqlite_files_then_in_pickles(
         attached = connection.exec_driver_sql("PRAGMA database_list").all()
         assert not [name for _seq, name, _file in attached if name.startswith(SPOOL_SCHEMA)]
         assert not [path for _seq, _name, path in attached if "assetdesk-demo-" in path]
+
+
+def test_spool_files_take_at_most_half_the_free_space_of_their_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    free = os.statvfs(tmp_path).f_bavail * os.statvfs(tmp_path).f_frsize
+    monkeypatch.setattr(parallel, "SPOOL_CHUNK_BYTES", free // 5)  # two fit, of one chunk
+    assert parallel._spool_files(str(tmp_path), 1) == 2
+    assert parallel._spool_files(str(tmp_path), 3) == 0  # none: every chunk is pickled
+    monkeypatch.setattr(parallel, "SPOOL_CHUNK_BYTES", 1)
+    assert parallel._spool_files(str(tmp_path), 8) == parallel.SPOOL_FILES
+    assert parallel._spool_files(str(tmp_path / "gone"), 1) == 0
 
 
 def test_demo_data_can_join_an_existing_register(world: World) -> None:
