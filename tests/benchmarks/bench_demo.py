@@ -74,8 +74,9 @@ What changed (demo5), each step measured apart:
   the file costs the worker 0.25 s where pickling cost 0.28. At 100,000 (all rows at
   once): inserts 4.6 s + unpickling 3.2 → 2.85 s. SQLite keeps an attached file's read
   lock until the transaction ends and attaches at most 10 files, so a demo uses at most
-  8 files of at most 8 chunks (16,000 assets) each; further chunks are pickled as
-  before. The price: the files stay (deleted, still open) until the commit — ~450 MB of
+  8 files of at most 8 chunks (16,000 assets) each, and only as many as fit in half the
+  free space of the spool folder (a container's /dev/shm may be 64 MB); further chunks
+  are pickled as before. The price: the files stay (deleted, still open) until the commit — ~450 MB of
   memory at 100,000 assets.
 * This process **makes the next chunk itself** whenever the worker's is not ready, rather
   than wait (results arrive out of order; the incidents' sample assets are put back in
