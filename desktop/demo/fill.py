@@ -38,7 +38,9 @@ from desktop.demo.stored import (
     PROCEDURES,
     ServerRows,
     check_columns,
+    insert_spooled,
     insert_stored,
+    referenced_ids,
 )
 from desktop.demo.world import (
     DemoWorld,
@@ -71,6 +73,11 @@ MAX_WORKERS = 2
 SAMPLE_SIZE = 2_000
 #: The tables written in bulk, whose secondary indexes an empty database builds at the end.
 _BULK = ("assets", "procedures", "approvals")
+#: Indexes of those tables kept while the demo writes: every procedure's entry goes at
+#: the end of its performer's or state's run, cheaper than reading the procedures (~1.3 KB
+#: a row) twice more to build them at the end (100,000 assets: inserts +0.1–0.4 s CPU,
+#: building 2.41 → 1.52 s, in the part that no worker shortens).
+_KEPT = ("ix_procedures_performed_by_id", "ix_procedures_state")
 
 
 class DemoCancelledError(DesktopError):
@@ -142,7 +149,9 @@ def fill_demo(
             _bulk_pragmas(session, db, assets),
             search_index_paused(session.connection()),
             # Into empty tables, their indexes are built once at the end (SQLite).
-            sqlite_secondary_indexes_rebuilt(session.connection(), () if existing else _BULK),
+            sqlite_secondary_indexes_rebuilt(
+                session.connection(), () if existing else _BULK, kept=_KEPT
+            ),
         ):
             world = build_world(session, assets=assets)
             _check(cancel)
@@ -187,16 +196,22 @@ class _Totals:
     approvals: int = 0
     pending: int = 0
     statuses: Counter[str] = field(default_factory=Counter)
-    samples: list[ServiceAsset] = field(default_factory=list)
+    #: Per chunk (its number), the in-service assets kept aside for incidents.
+    chunk_samples: dict[int, list[ServiceAsset]] = field(default_factory=dict)
     first_tags: list[str] = field(default_factory=list)
 
     def add(self, result: ChunkResult) -> None:
-        self.assets += len(result.assets)
+        self.assets += sum(result.statuses.values())
         self.procedures += result.procedure_count
         self.approvals += result.approval_count
         self.pending += result.pending
         self.statuses.update(result.statuses)
-        self.samples.extend(result.samples)
+        self.chunk_samples[result.number] = result.samples
+
+    @property
+    def samples(self) -> list[ServiceAsset]:
+        """In chunk order, whichever process made which chunk first."""
+        return [s for _n, found in sorted(self.chunk_samples.items()) for s in found]
 
 
 def _generate(
@@ -216,17 +231,26 @@ def _generate(
         world, assets=assets, seed=seed, now_ts=now_ts, numbers=numbers, tags=totals.first_tags
     )
     check_columns()
+    world.stored_ids = referenced_ids(connection)
     server = None if connection.dialect.name == "sqlite" else ServerRows(connection.dialect)
     write = insert_stored if server is None else server.insert
     workers, start_method = _workers(connection.dialect.name, assets)
     results = chunk_results(
-        world, connection.dialect, chunks, workers=workers, start_method=start_method
+        world,
+        connection.dialect,
+        chunks,
+        workers=workers,
+        start_method=start_method,
+        chunk_count=-(-assets // BATCH),
     )
     try:
         for result in results:
-            write(connection, ASSETS, result.assets)
-            write(connection, PROCEDURES, result.procedures)
-            write(connection, APPROVALS, result.approvals)
+            if result.spool is not None:
+                insert_spooled(connection, result.spool, result.number)
+            else:
+                write(connection, ASSETS, result.assets)
+                write(connection, PROCEDURES, result.procedures)
+                write(connection, APPROVALS, result.approvals)
             totals.add(result)
             _check(cancel)
             report(totals.assets, assets)

@@ -15,10 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Dialect, Table, create_engine, insert
+from sqlalchemy import JSON, Connection, Dialect, Table, create_engine, insert, select
 
 from desktop.storage.models import Approval, Asset, Procedure
 
@@ -96,6 +97,63 @@ COLUMNS: dict[Table, tuple[str, ...]] = {
 ASSETS, PROCEDURES, APPROVALS = COLUMNS
 
 
+class DanglingReferenceError(RuntimeError):
+    """Demo rows refer to rows that do not exist (a bug in the generator)."""
+
+
+#: table → (position in its tuples, column, referenced table) of each foreign key.
+REFERENCES: dict[Table, tuple[tuple[int, str, str], ...]] = {
+    table: tuple(
+        sorted(
+            (columns.index(key.parent.key), key.parent.key, key.column.table.name)
+            for key in table.foreign_keys
+        )
+    )
+    for table, columns in COLUMNS.items()
+}
+
+
+def referenced_ids(connection: Connection) -> dict[str, frozenset[str]]:
+    """The ids (32 hex digits) of every row the generated rows may refer to outside their
+    own tables: people, locations, models, templates… — read once before generating."""
+    own = {table.name for table in COLUMNS}
+    tables = _table(Asset).metadata.tables
+    targets = {target for found in REFERENCES.values() for _i, _c, target in found} - own
+    return {
+        name: frozenset(
+            value.hex for value in connection.execute(select(tables[name].c.id)).scalars()
+        )
+        for name in sorted(targets)
+    }
+
+
+def check_references(known: dict[str, frozenset[str]], *rows: Sequence[tuple[Any, ...]]) -> None:
+    """Raise :class:`DanglingReferenceError` unless every reference in these assets,
+    procedures and approvals is to a row of ``known`` (:func:`referenced_ids`) or of the
+    same rows (a procedure's asset, an approval's procedure, made in the same chunk).
+
+    The demo's rows are checked here, as a set per column, in whichever process made
+    them, instead of by ``PRAGMA foreign_key_check`` per row at the end (100,000 assets:
+    0.94 s CPU in the demo's process, most of it reading the procedures table again)."""
+    ids = {
+        **known,
+        **{
+            table.name: {row[0] for row in found}
+            for table, found in zip(COLUMNS, rows, strict=True)
+        },
+    }
+    for (table, found_references), table_rows in zip(REFERENCES.items(), rows, strict=True):
+        for index, column, target in found_references:
+            missing = {row[index] for row in table_rows}.difference(ids[target])
+            missing.discard(None)
+            if missing:
+                row = next(row for row in table_rows if row[index] in missing)
+                raise DanglingReferenceError(
+                    f"demo rows refer to missing rows: {table.name} row {row[0]} → {target} "
+                    f"({column} {row[index]})"
+                )
+
+
 def check_columns() -> None:
     """Fail loudly when a model gained or lost a column the tuples do not know of (a new
     column would otherwise be left out of the raw INSERT)."""
@@ -121,6 +179,44 @@ def insert_stored(connection: Connection, table: Table, rows: Sequence[tuple[Any
     """Stored tuples straight to the SQLite driver's ``executemany``."""
     if rows:
         connection.exec_driver_sql(insert_sql(table), list(rows))
+
+
+def spool_rows(path: str, *rows: Sequence[tuple[Any, ...]]) -> None:
+    """Write a worker's stored tuples (assets, procedures, approvals) into a new SQLite file
+    ``path``, in bare tables of the same names and columns (no key, no type, no journal),
+    for :func:`insert_spooled`. As cheap as pickling them (10,000 assets: 0.25 against
+    0.28 s CPU), and the demo's connection copies them without binding each value again
+    (0.17 against 0.32 s for ``executemany``, plus 0.13 for unpickling)."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("PRAGMA journal_mode = OFF")
+        connection.execute("PRAGMA synchronous = OFF")
+        connection.execute("BEGIN")
+        for (table, columns), table_rows in zip(COLUMNS.items(), rows, strict=True):
+            connection.execute(f"CREATE TABLE {table.name} ({', '.join(columns)})")
+            connection.executemany(insert_sql(table), table_rows)
+        connection.execute("COMMIT")
+    finally:
+        connection.close()
+
+
+#: The name the demo's connection attaches a spool file under: a number follows.
+SPOOL_SCHEMA = "demo_spool_"
+
+
+def insert_spooled(connection: Connection, path: str, number: int) -> None:
+    """Copy the rows of the spool file ``path`` (:func:`spool_rows`) into the tables, in
+    the connection's transaction: attached as ``demo_spool_<number>``, which stays
+    attached until the transaction ends (SQLite holds its read lock until then;
+    :func:`desktop.demo.sqlite_fill.demo_write` detaches it)."""
+    schema = f"{SPOOL_SCHEMA}{number}"
+    connection.exec_driver_sql(f"ATTACH DATABASE ? AS {schema}", (path,))
+    for table, columns in COLUMNS.items():
+        listed = ", ".join(columns)
+        connection.exec_driver_sql(
+            f"INSERT INTO main.{table.name} ({listed}) "  # noqa: S608 - our own names
+            f"SELECT {listed} FROM {schema}.{table.name}"
+        )
 
 
 _EPOCH = dt.datetime(1970, 1, 1)

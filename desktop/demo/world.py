@@ -101,6 +101,9 @@ class DemoWorld:
     names: dict[uuid.UUID, str] = field(default_factory=dict)
     templates: dict[ProcedureKind, tuple[uuid.UUID, int]] = field(default_factory=dict)
     created: dict[str, int] = field(default_factory=dict)
+    #: Referenced table → the ids of its rows as SQLite stores them (32 hex digits):
+    #: what the generated rows may refer to (:func:`desktop.demo.stored.check_references`).
+    stored_ids: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def count_created(self, what: str, n: int = 1) -> None:
         self.created[what] = self.created.get(what, 0) + n

@@ -345,12 +345,14 @@ class JsonText:
 
 @contextlib.contextmanager
 def sqlite_secondary_indexes_rebuilt(
-    connection: Connection, tables: Collection[str]
+    connection: Connection, tables: Collection[str], *, kept: Collection[str] = ()
 ) -> Iterator[None]:
     """Drop the secondary indexes of ``tables`` (not those behind primary keys and unique
-    constraints), run the block, create them again — in the caller's transaction, so that
-    a rollback restores them. Building an index once from all rows beats inserting into it
-    row by row at random places (UUID keys) when a bulk write fills empty tables. SQLite
+    constraints, nor those named in ``kept``), run the block, create them again — in the
+    caller's transaction, so that a rollback restores them. Building an index once from
+    all rows beats inserting into it row by row at random places (UUID keys) when a bulk
+    write fills empty tables; an index whose new entries go at the end of a few runs of
+    equal values is cheaper kept than built again from a wide table (``kept``). SQLite
     only (elsewhere it does nothing)."""
     if connection.dialect.name != "sqlite" or not tables:
         yield
@@ -361,7 +363,7 @@ def sqlite_secondary_indexes_rebuilt(
             "SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'index' "
             "AND sql IS NOT NULL ORDER BY name"
         )
-        if table in tables
+        if table in tables and name not in kept
     ]
     for name, _sql in indexes:
         connection.exec_driver_sql(f'DROP INDEX "{name}"')

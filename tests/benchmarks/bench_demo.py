@@ -39,7 +39,72 @@ inserting this one — at the price of more CPU in all). The CPU ratio is printe
 it because on a shared machine it is the steadier figure; under a load of 5–6 on 2
 cores the wall figures of a two-process demo mostly measure the scheduler.
 
-**Now** (2026-12-05 17:57–18:01 UTC, branch demo4, load 4.1–6.0 on 2 cores shared by six
+**Now** (2026-12-05 20:43–20:53 UTC, branch demo5, load 5.2–6.4 on 2 cores shared by five
+helpers — heavier than at 18:00: the same floor took 0.63–0.67 s CPU at 10,000 and
+8.8–9.1 at 100,000; best of three pairs; then the branch's base, f4a75d7^ = 869e87c, the
+same way right after):
+
+==========  ========================  =====================  ======================
+assets      demo: wall / CPU (s)      floor: wall / CPU      ratio wall / CPU
+==========  ========================  =====================  ======================
+10,000      2.02 / 1.87 (this         0.75 / 0.63            **2.70 / 2.97**
+            process 1.11–1.17,        narrow: 0.74 / 0.63    narrow: 2.73 / 2.97
+            worker 0.76–0.82)
+  base      4.99 / 2.19 (1.46–1.49,   1.59 / 0.67            3.14 / 3.25
+            worker 0.73–0.75)
+100,000     28.5 / 20.7 (this         16.2 / 8.77            **1.76 / 2.36**
+            process 12.9–13.8,        narrow: 13.2 / 8.17    narrow: 2.16 / 2.53
+            worker 7.8–8.1)
+  base      39.1 / 24.3 (15.3–15.9,   14.8 / 9.09            2.64 / 2.68
+            worker 9.1–9.5)
+==========  ========================  =====================  ======================
+
+Growth 10,000 → 100,000 (t ∝ assets^k): demo k = 1.04 by CPU (1.15 by wall), floor k =
+1.14 by CPU (1.34 by wall). The target (≤ 1.5) is still **missed**. The wall ratios at
+this load are mostly the scheduler's (the floor alone took 0.75 and 1.59 s wall at
+10,000 within ten minutes, 0.63 and 0.67 s CPU): the 100,000 one (1.76) is flattered
+by a slow floor; by CPU the demo went 3.25 → 2.97 (10,000) and 2.68 → 2.36 (100,000).
+
+What changed (demo5), each step measured apart:
+
+* The forked worker hands its rows over in **SQLite files** (in ``/dev/shm``) with bare
+  tables of the same columns; the demo's connection attaches each and copies it with
+  ``INSERT … SELECT`` (:func:`desktop.demo.stored.spool_rows`, ``insert_spooled``). At
+  10,000 assets: this process's inserts 0.32 s CPU + unpickling 0.13 → 0.17 s; writing
+  the file costs the worker 0.25 s where pickling cost 0.28. At 100,000 (all rows at
+  once): inserts 4.6 s + unpickling 3.2 → 2.85 s. SQLite keeps an attached file's read
+  lock until the transaction ends and attaches at most 10 files, so a demo uses at most
+  8 files of at most 8 chunks (16,000 assets) each, and only as many as fit in half the
+  free space of the spool folder (a container's /dev/shm may be 64 MB); further chunks
+  are pickled as before. The price: the files stay (deleted, still open) until the commit — ~450 MB of
+  memory at 100,000 assets.
+* This process **makes the next chunk itself** whenever the worker's is not ready, rather
+  than wait (results arrive out of order; the incidents' sample assets are put back in
+  chunk order, so a seed gives the same kind of world whichever process made what).
+* **References checked as the rows are made** (:func:`desktop.demo.stored.check_references`:
+  per column, the set of referenced ids against the ids read once before generating and
+  the chunk's own assets and procedures), in whichever process made them; ``PRAGMA
+  foreign_key_check`` now runs on the other tables only. At 100,000 assets: 0.94 s CPU
+  (0.56 of it the procedures, read again) → ~0.02 s at the end; the check in the
+  generator costs a few ms per chunk.
+* The procedures' **performer and state indexes kept** while writing instead of built at
+  the end (each entry goes at the end of a run): at 100,000 assets inserts +0.1–0.4 s CPU,
+  the end's index builds 2.41 → 1.52 s. Tried and not kept: also keeping
+  ``ix_procedures_asset_id_performed_at`` (random UUIDs): +0.7 s inserting, −0.58 s
+  building.
+
+Where the time goes now (this process, CPU, load ~6). At 10,000: the first chunk made
+here 0.24 s, its executemany 0.17 (more per asset than the spooled copies; why was
+not found out), the four spooled chunks 0.23–0.25, the search index 0.18–0.21,
+reference data 0.09–0.10, index builds 0.10–0.11, commit 0.10; the worker generates the
+other 8,000 assets (0.76–0.82 s) while this process waits — generating the lives
+(0.85 s CPU for 10,000 in one process, a flat profile: ``_procedure``, ``_step``, field
+changes, time stamps, ids) is still more than the whole floor. At 100,000: spooled
+copies 3.5 s, the chunks made here (15 of 50) 2.2 s and their inserts 1.8, the search
+index 2.2 (the floor's FTS build is ~2.0 of it: its rank table and folding cost ~0.3),
+index builds 1.45, reference data 0.35.
+
+**Before** (2026-12-05 17:57–18:01 UTC, branch demo4, load 4.1–6.0 on 2 cores shared by six
 helpers; best of three pairs; the demo with one forked worker at both sizes):
 
 ==========  =======================  ======================  =======================
@@ -61,7 +126,7 @@ both ratios. Against main (4a39361), interleaved in separate processes (best of 
 wall); 100,000 assets 20.9–21.8 s CPU, 13.1–13.7 in this process (26.8–37.1 s wall) →
 19.0 s, 11.8–12.2 (29.0–39.9 s wall).
 
-What changed, and what each step measured:
+What changed then (demo4), and what each step measured:
 
 * Foreign keys checked once (``PRAGMA foreign_key_check`` before the commit: 0.04 s at
   10,000, 0.9 s at 100,000, instead of a look-up per inserted row) and the fill in a
@@ -82,7 +147,7 @@ What changed, and what each step measured:
   helpers' work. On an otherwise idle 2-core machine it overlaps ~0.6 s of generation
   with the inserts (not measurable here). At 100,000 it replaced a ``spawn`` worker.
 
-Where the time goes now. At 10,000 (one process, by SQL statement, load ~4): generating
+Where the time went then. At 10,000 (one process, by SQL statement, load ~4): generating
 the lives ~0.5–0.6 s, reference data 0.1, and the database work 0.72 — procedure inserts
 0.27 (floor 0.18), search index with its rank table and folded text 0.11, secondary
 indexes 0.10, approvals with the segregation-of-duties triggers 0.06 (floor 0.01), the
@@ -94,11 +159,9 @@ At 100,000 this process is the bottleneck (the worker 7 s, this process 11–12 
 10.0 s — procedure inserts 3.6, search index 2.0, secondary indexes 2.0, foreign-key
 check 0.9, approvals 0.9, assets 0.6 — and ~2 s of Python (unpickling the worker's rows
 ~0.7: 0.07 per 10,000 measured; reference data; the first chunk).
-Not tried for lack of time: the worker inserting its rows into a file of its own that
-this process attaches and copies with ``INSERT … SELECT`` (measured apart: 0.10 s
-instead of 0.24 s for the inserts of 10,000 assets, and no unpickling; SQLite attaches at
-most 10 files and only outside a transaction, so the demo would have to attach its
-spools before ``BEGIN``).
+Not tried then, done since (demo5, above): the worker inserting its rows into a file of
+its own that this process attaches and copies with ``INSERT … SELECT`` (SQLite 3.40
+attaches inside a transaction; it cannot detach there).
 
 History (against the narrow floor). Measured 2026-12-05 12:06–12:38 UTC, main (87f4bc0)
 and the branch of that day interleaved, both against this floor, under load 2.9–5.5 (six

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import random
 import sqlite3
 import threading
 import uuid
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from desktop.demo import DatabaseNotEmptyError, DemoCancelledError, fill, fill_demo, life, parallel
 from desktop.demo.life import LifeWriter
-from desktop.demo.stored import HexIds
+from desktop.demo.stored import SPOOL_SCHEMA, HexIds, insert_spooled
 from desktop.demo.values import custom_change, field_change
 from desktop.demo.world import DemoWorld
 from desktop.domain.fields import FIELDS_BY_KEY
@@ -285,6 +287,55 @@ def test_a_large_sqlite_demo_made_by_worker_processes_is_the_same_kind_of_data(
         assert _count(s, Approval) == summary.approvals
         for asset in assets:
             _assert_history_ends_in(asset, by_asset[asset.id])
+
+
+def test_a_forked_worker_hands_its_rows_over_in_sqlite_files_then_in_pickles(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not parallel.fork_is_safe():
+        pytest.skip("this test process runs threads (or is not on Linux): no fork")
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    monkeypatch.setattr(fill, "BATCH", 30)  # ten chunks
+    monkeypatch.setattr(parallel, "SPOOL_FILES", 2)  # two files of two chunks, then pickles
+    monkeypatch.setattr(parallel, "MAX_SPOOL_GROUP", 2)
+    spooled: list[int] = []
+
+    def counted(connection: Any, path: str, number: int) -> None:
+        with sqlite3.connect(path) as spool:
+            spooled.append(spool.execute("SELECT count(*) FROM assets").fetchone()[0])
+        insert_spooled(connection, path, number)
+
+    monkeypatch.setattr(fill, "insert_spooled", counted)
+
+    summary = fill_demo(sqlite_db, assets=300, seed=6)
+
+    assert spooled == [60, 60]
+    with sqlite_db.read() as s:
+        assets = list(s.execute(select(Asset)).scalars())
+        by_asset: dict[uuid.UUID, list[Procedure]] = {}
+        for procedure in s.execute(select(Procedure).order_by(Procedure.performed_at)).scalars():
+            by_asset.setdefault(procedure.asset_id, []).append(procedure)
+        assert len(assets) == 300 == summary.assets == len({a.tag_key for a in assets})
+        assert sum(len(h) for h in by_asset.values()) == summary.procedures
+        assert _count(s, Approval) == summary.approvals
+        for asset in assets:
+            _assert_history_ends_in(asset, by_asset[asset.id])
+    with sqlite_db.engine.connect() as connection:  # the files were detached (and removed)
+        attached = connection.exec_driver_sql("PRAGMA database_list").all()
+        assert not [name for _seq, name, _file in attached if name.startswith(SPOOL_SCHEMA)]
+        assert not [path for _seq, _name, path in attached if "assetdesk-demo-" in path]
+
+
+def test_spool_files_take_at_most_half_the_free_space_of_their_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    free = os.statvfs(tmp_path).f_bavail * os.statvfs(tmp_path).f_frsize
+    monkeypatch.setattr(parallel, "SPOOL_CHUNK_BYTES", free // 5)  # two fit, of one chunk
+    assert parallel._spool_files(str(tmp_path), 1) == 2
+    assert parallel._spool_files(str(tmp_path), 3) == 0  # none: every chunk is pickled
+    monkeypatch.setattr(parallel, "SPOOL_CHUNK_BYTES", 1)
+    assert parallel._spool_files(str(tmp_path), 8) == parallel.SPOOL_FILES
+    assert parallel._spool_files(str(tmp_path / "gone"), 1) == 0
 
 
 def test_demo_data_can_join_an_existing_register(world: World) -> None:

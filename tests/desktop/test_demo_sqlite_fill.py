@@ -4,15 +4,15 @@ while filling, and the connection as it was afterwards."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Table, func, select
+from sqlalchemy import Connection, func, select
 
-from desktop.demo import fill, fill_demo
-from desktop.demo.sqlite_fill import DanglingReferenceError
-from desktop.demo.stored import PROCEDURES, insert_stored
+from desktop.demo import fill_demo, parallel, sqlite_fill
+from desktop.demo.life import LifeWriter
+from desktop.demo.sqlite_fill import check_foreign_keys
+from desktop.demo.stored import DanglingReferenceError
 from desktop.storage.database import Database
 from desktop.storage.models import Asset, Procedure
 
@@ -44,20 +44,41 @@ def test_the_demo_leaves_foreign_keys_on_and_the_file_in_wal(sqlite_db: Database
 def test_a_dangling_reference_rolls_the_demo_back_loudly(
     sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(connection: Connection, table: Table, rows: Sequence[tuple[Any, ...]]) -> None:
-        if table is PROCEDURES and rows:  # one procedure of an asset that does not exist
-            rows = [(rows[0][0], "0" * 32, *rows[0][2:]), *rows[1:]]
-        insert_stored(connection, table, rows)
+    class Broken(LifeWriter):  # one procedure of an asset that does not exist
+        def live(self, *args: Any, **kwargs: Any) -> None:
+            super().live(*args, **kwargs)
+            first = self.rows.procedures[0]
+            self.rows.procedures[0] = (first[0], "0" * 32, *first[2:])
 
-    monkeypatch.setattr(fill, "insert_stored", broken)
+    monkeypatch.setattr(parallel, "LifeWriter", Broken)
 
-    with pytest.raises(DanglingReferenceError, match=r"procedures row .* → assets"):
+    with pytest.raises(DanglingReferenceError, match=r"procedures row .* → assets \(asset_id 0+\)"):
         fill_demo(sqlite_db, assets=50)
 
     with sqlite_db.read() as s:
         assert s.execute(select(func.count()).select_from(Asset)).scalar_one() == 0
         assert s.execute(select(func.count()).select_from(Procedure)).scalar_one() == 0
     assert _pragmas(sqlite_db) == (1, "wal")
+
+
+def test_a_dangling_reference_outside_the_generated_rows_rolls_the_demo_back_loudly(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(connection: Connection) -> None:  # an incident about an asset that is not
+        connection.exec_driver_sql(
+            "INSERT INTO incident_assets (incident_id, asset_id) "
+            "SELECT id, ? FROM incidents LIMIT 1",
+            ("0" * 32,),
+        )
+        check_foreign_keys(connection)
+
+    monkeypatch.setattr(sqlite_fill, "check_foreign_keys", broken)
+
+    with pytest.raises(DanglingReferenceError, match=r"incident_assets row .* → assets"):
+        fill_demo(sqlite_db, assets=50)
+
+    with sqlite_db.read() as s:
+        assert s.execute(select(func.count()).select_from(Asset)).scalar_one() == 0
 
 
 def test_a_window_reading_the_file_keeps_it_in_wal_and_the_demo_still_fills_it(

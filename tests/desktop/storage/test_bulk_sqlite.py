@@ -112,6 +112,13 @@ def test_secondary_indexes_are_dropped_and_built_again(sqlite_db: Database) -> N
                 "AND tbl_name IN ('procedures', 'approvals')"
             ).scalar_one()
             assert inside == 0
+        kept = "ix_procedures_state"
+        with sqlite_secondary_indexes_rebuilt(connection, ("procedures",), kept=(kept,)):
+            inside_names = connection.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                "AND tbl_name = 'procedures'"
+            ).scalars()
+            assert list(inside_names) == [kept]
     assert indexes() == before
 
 
