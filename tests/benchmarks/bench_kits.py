@@ -167,7 +167,6 @@ from __future__ import annotations
 
 import gc
 import importlib
-import json
 import os
 import sqlite3
 import tempfile
@@ -188,10 +187,9 @@ from desktop.services import reference
 from desktop.services.audit_scans import record_scan_in_session
 from desktop.services.audits import start_audit
 from desktop.services.procedures import ProcedureRequest, record_procedures
-from desktop.services.search import SEARCH_TABLE, search_index_paused
+from desktop.services.search import search_index_paused
 from desktop.storage import migrate
 from desktop.storage.database import Database, open_database
-from desktop.storage.folding import register_sqlite_functions
 from desktop.storage.models import (
     Asset,
     KitCheckout,
@@ -200,15 +198,24 @@ from desktop.storage.models import (
     ProcedureTemplate,
 )
 from desktop.storage.types import utcnow
-from tests.benchmarks.floors import all_rows, bare_tables, insert_bare
+from tests.benchmarks.floors import bare_tables, insert_bare
 from tests.benchmarks.kit_servers import (
+    bare_server_mariadb,
     bare_server_postgresql,
     drop_server_copy,
     floor_checkout_server,
+    floor_sync_mariadb,
     floor_sync_postgresql,
     server_admin_urls,
     server_copy,
     server_register,
+)
+from tests.benchmarks.kit_sync_floors import (
+    bare_copy,
+    bare_server,
+    floor_refresh,
+    floor_sync,
+    start_audit_like,
 )
 
 ASSETS = int(os.environ.get("ASSETDESK_BENCH_KIT_ASSETS", "100000"))
@@ -484,132 +491,6 @@ def _offline_work(kit: Database, audit_id: uuid.UUID) -> None:
                 )
 
 
-def bare_server(server: Path) -> None:
-    """The floor's server (set-up, not timed): the register's rows as they are, its tables
-    with their primary keys only — every trigger and secondary index dropped — and the
-    search index (FTS5) with its rank table, the one index the floor keeps up."""
-    connection = sqlite3.connect(server, isolation_level=None)
-    try:
-        made = connection.execute(
-            "SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'index') "
-            "AND sql IS NOT NULL AND name NOT LIKE 'sqlite_%'"
-        ).fetchall()
-        for kind, name in made:
-            connection.execute(f'DROP {kind.upper()} "{name}"')
-    finally:
-        connection.close()
-
-
-def floor_sync(server: Path, kit: Path) -> tuple[float, float]:
-    """The floor's wall and CPU seconds: the kit's offline rows read with stdlib
-    ``sqlite3`` (copying them includes reading them), then inserted and the assets
-    updated on the bare server (:func:`bare_server`) in one transaction, the updated
-    assets' search-index rows replaced together (deleted before, inserted after)."""
-    started, cpu = time.perf_counter(), time.process_time()
-    source = sqlite3.connect(kit)
-    procedures = source.execute(
-        "SELECT * FROM procedures WHERE id IN (SELECT row_id FROM kit_journal "
-        "WHERE record = 'procedure')"
-    ).fetchall()
-    scans = source.execute(
-        "SELECT * FROM audit_scans WHERE id IN (SELECT row_id FROM kit_journal "
-        "WHERE record = 'scan')"
-    ).fetchall()
-    updates = source.execute(
-        "SELECT serial_number, version, id FROM assets WHERE id IN "
-        "(SELECT asset_id FROM procedures WHERE id IN "
-        "(SELECT row_id FROM kit_journal WHERE record = 'procedure'))"
-    ).fetchall()
-    source.close()
-    connection = sqlite3.connect(server, isolation_level=None)
-    # The search index's rows are made by a view that folds names (migration 0017).
-    register_sqlite_functions(connection)
-    try:
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("PRAGMA synchronous=FULL")
-        connection.execute("BEGIN IMMEDIATE")
-        connection.executemany(
-            f"INSERT INTO procedures VALUES ({', '.join('?' * len(procedures[0]))})",
-            procedures,
-        )
-        connection.executemany(
-            f"INSERT INTO audit_scans VALUES ({', '.join('?' * len(scans[0]))})",
-            scans,
-        )
-        ids = json.dumps([row[2] for row in updates])
-        rowids = "SELECT rowid FROM assets WHERE id IN (SELECT value FROM json_each(?))"
-        connection.execute(
-            f"DELETE FROM {SEARCH_TABLE} WHERE rowid IN (SELECT rank FROM "
-            f"asset_search_rank WHERE asset_rowid IN ({rowids}))",
-            (ids,),
-        )
-        connection.executemany(
-            "UPDATE assets SET serial_number = ?, version = ? WHERE id = ?", updates
-        )
-        connection.execute(
-            f"INSERT INTO {SEARCH_TABLE}(rowid, tag, serial_number, name, model, "
-            "assignee, location) SELECT search_rank, tag, serial_number, name, model, "
-            f"assignee, location FROM asset_search_source WHERE asset_rowid IN ({rowids}) "
-            "ORDER BY search_rank",
-            (ids,),
-        )
-        connection.execute("COMMIT")
-    finally:
-        connection.close()
-    return time.perf_counter() - started, time.process_time() - cpu
-
-
-def floor_refresh(server: Path, bare_kit: Path, kit: Path) -> tuple[float, float]:
-    """The refresh's floor, wall and CPU seconds: the rows the sync moved (the assets its
-    procedures changed, and those procedures) read from the server with stdlib ``sqlite3``
-    and written over the kit's rows in ``bare_kit`` (the kit's tables bare: primary keys
-    only, no triggers, no secondary indexes) in one transaction. Which rows moved is
-    given (read from the kit's journal before the clock starts)."""
-    source = sqlite3.connect(kit)
-    procedure_ids = [
-        r[0] for r in source.execute("SELECT row_id FROM kit_journal WHERE record = 'procedure'")
-    ]
-    asset_ids = [
-        r[0]
-        for r in source.execute(
-            "SELECT DISTINCT asset_id FROM procedures WHERE id IN "
-            "(SELECT row_id FROM kit_journal WHERE record = 'procedure')"
-        )
-    ]
-    source.close()
-    started, cpu = time.perf_counter(), time.process_time()
-    connection = sqlite3.connect(server)
-    try:
-        assets = connection.execute(
-            f"SELECT * FROM assets WHERE id IN ({', '.join('?' * len(asset_ids))})",
-            asset_ids,
-        ).fetchall()
-        procedures = connection.execute(
-            f"SELECT * FROM procedures WHERE id IN ({', '.join('?' * len(procedure_ids))})",
-            procedure_ids,
-        ).fetchall()
-    finally:
-        connection.close()
-    target = sqlite3.connect(bare_kit, isolation_level=None)
-    try:
-        target.execute("PRAGMA journal_mode=WAL")
-        target.execute("PRAGMA synchronous=FULL")
-        target.execute("BEGIN IMMEDIATE")
-        for name, rows in (("assets", assets), ("procedures", procedures)):
-            marks = ", ".join("?" * len(rows[0]))
-            target.executemany(f"INSERT OR REPLACE INTO {name} VALUES ({marks})", rows)
-        target.execute("COMMIT")
-    finally:
-        target.close()
-    return time.perf_counter() - started, time.process_time() - cpu
-
-
-def _bare_copy(kit: Path, target: Path) -> None:
-    """The kit's tables bare in ``target``, holding the kit's rows (untimed)."""
-    tables = [(n, sql) for n, sql in bare_tables(kit) if not n.startswith("kit_")]
-    insert_bare(target, tables, all_rows(kit, tables))
-
-
 @contextmanager
 def _timing_refresh(timed: list[tuple[float, float]]) -> Iterator[None]:
     """Time the sync's refresh (``refresh_kit``) on its own: (wall, CPU) into ``timed``."""
@@ -664,7 +545,7 @@ def bench_sync() -> dict[str, float]:
                     floor, floor_cpu = floor_sync(floor_path, kit_path)
                     if refresh:
                         bare_kit = Path(folder) / "bare-kit.sqlite"
-                        _bare_copy(kit_path, bare_kit)
+                        bare_copy(kit_path, bare_kit)
                         gc.collect()
                         refresh_floor, refresh_floor_cpu = floor_refresh(
                             floor_path, bare_kit, kit_path
@@ -709,10 +590,15 @@ def bench_sync() -> dict[str, float]:
         return figures
 
 
-def bench_sync_postgresql(admin_url: str) -> dict[str, float]:
-    """The sync (no refresh) to a PostgreSQL server holding the same 10,000-asset
-    register (kept in a database of its own, copied per run), against
-    :func:`floor_sync_postgresql` on a bare copy; best of ``PAIRS`` runs each."""
+def bench_sync_server(backend: str, admin_url: str) -> dict[str, float]:
+    """The sync (no refresh) to a PostgreSQL or MariaDB server holding the same
+    10,000-asset register (kept in a database of its own, copied per run), against the
+    server's floor (``floor_sync_postgresql``, ``floor_sync_mariadb``) on a bare copy;
+    best of ``PAIRS`` runs each."""
+    bare, floor_sync_on = {
+        "postgresql": (bare_server_postgresql, floor_sync_postgresql),
+        "mariadb": (bare_server_mariadb, floor_sync_mariadb),
+    }[backend]
     base = server_register(admin_url, _register(SYNC_SERVER_ASSETS, 0), SYNC_SERVER_ASSETS)
     ours: list[tuple[float, float]] = []
     floors: list[tuple[float, float]] = []
@@ -724,7 +610,7 @@ def bench_sync_postgresql(admin_url: str) -> dict[str, float]:
             kit_path = Path(folder) / f"kit-{run}.sqlite"
             try:
                 audit = start_audit(server, scope_location_id=_campus(server), started_by="tech")
-                bare_server_postgresql(floor_url, audit.id)
+                bare(floor_url, audit.id)
                 kits.checkout(
                     server, kits.resolve_scope(server, locations=["CAMPUS"]), "tech", kit_path
                 )
@@ -733,7 +619,7 @@ def bench_sync_postgresql(admin_url: str) -> dict[str, float]:
                     _offline_work(kit, audit.id)
                     kit.dispose()
                     gc.collect()
-                    floors.append(floor_sync_postgresql(floor_url, kit_path))
+                    floors.append(floor_sync_on(floor_url, kit_path))
                     gc.collect()
                     wall, cpu, report = _timed(
                         partial(kits.sync, refresh=False), kit, server, "tech"
@@ -750,16 +636,16 @@ def bench_sync_postgresql(admin_url: str) -> dict[str, float]:
     wall, cpu = min(w for w, _c in ours), min(c for _w, c in ours)
     floor_wall, floor_cpu = min(w for w, _c in floors), min(c for _w, c in floors)
     print(
-        f"sync to PostgreSQL: {PROCEDURES:,} procedures + {SCANS:,} scans: {wall:.2f} s "
+        f"sync to {backend}: {PROCEDURES:,} procedures + {SCANS:,} scans: {wall:.2f} s "
         f"(CPU {cpu:.2f} s); floor {floor_wall:.2f} s (CPU {floor_cpu:.2f} s); ratio "
         f"{wall / floor_wall:.1f}× (CPU {cpu / floor_cpu:.1f}×; best of {PAIRS}); "
         f"load {os.getloadavg()[0]:.1f}"
     )
     return {
-        "sync_postgresql_s": wall,
-        "sync_postgresql_floor_s": floor_wall,
-        "sync_postgresql_ratio": wall / floor_wall,
-        "sync_postgresql_cpu_ratio": cpu / floor_cpu,
+        f"sync_{backend}_s": wall,
+        f"sync_{backend}_floor_s": floor_wall,
+        f"sync_{backend}_ratio": wall / floor_wall,
+        f"sync_{backend}_cpu_ratio": cpu / floor_cpu,
     }
 
 
@@ -770,24 +656,11 @@ def _campus(db: Database) -> uuid.UUID:
         return find_location(s, "CAMPUS").id
 
 
-def start_audit_like(db: Database, audit_id: uuid.UUID) -> None:
-    """The floor's server has the same open audit (rows copied, untimed)."""
-    with db.write() as s:
-        s.connection().exec_driver_sql(
-            "INSERT INTO audits (id, name, scope_location_id, category_ids, status, "
-            "started_by_id, started_at, version, created_at, updated_at) "
-            "SELECT ?, 'floor', id, '[]', 'open', (SELECT id FROM people LIMIT 1), "
-            "datetime('now'), 1, datetime('now'), datetime('now') FROM locations "
-            "WHERE code_key = 'campus'",
-            (audit_id.hex,),
-        )
-
-
 def run() -> dict[str, float]:
     figures = bench_checkout()
     figures.update(bench_sync())
-    if admin_url := server_admin_urls().get("postgresql"):
-        figures.update(bench_sync_postgresql(admin_url))
+    for backend, admin_url in server_admin_urls().items():
+        figures.update(bench_sync_server(backend, admin_url))
     return figures
 
 
