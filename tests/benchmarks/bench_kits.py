@@ -46,12 +46,22 @@ the same run.
   900 ids (now one condition the source runs), ORM/Core row handling for base values
   and the server's checkout record (now one SQL statement and one ``executemany``),
   and on servers a UUID and an aware time made and taken apart per value.
+
+  Sync5 (2026-12-05 20:20-20:40 UTC, load 4.7-7.6: five helpers on the 2 cores): at
+  1,000,000 assets ours spent ~0.3 s CPU more than at 100,000, the floor nothing more:
+  the scope's words (``schema._location_names``) loaded all 11,110 locations as ORM
+  objects to name 10 buildings. Now it reads every location's name (to tell shared
+  names) and the chosen ones' rows. SQLite, 1,000,000: CPU 0.83 s → 0.58 s against the
+  floor's 0.31 (2.7× → 1.9× CPU; wall 1.95 → 2.62 s against 0.87-0.90 s, 2.2× → 2.9×,
+  the wall dominated by the other helpers' disk work at load 4.7 and 7.6). At 100,000
+  (before that change, load 6.5-6.8): SQLite 1.13 s against 0.72 (1.6× wall, 2.0× CPU),
+  PostgreSQL 1.89 against 1.64 (1.2×, 1.4×), MariaDB 2.72 against 2.29 (1.2×, 1.3×).
 - **sync**: ``kits.sync`` of a kit holding 1,000 offline procedures (changes) and 2,000
   audit scans to a SQLite server of 10,000 assets, without and then with the kit's
   refresh. Floor: stdlib ``sqlite3`` reading the kit's 1,000 procedure rows, 2,000 scan
   rows and the assets' new values, then inserting the same rows and updating the 1,000
   asset rows in one transaction (WAL, ``synchronous=FULL``) on a **bare** copy of the
-  server (:func:`bare_server`: the register's rows, every trigger and secondary index
+  server (``kit_sync_floors.bare_server``: the register's rows, every trigger and secondary index
   dropped before the timing), the updated assets' search-index rows (the one index we
   keep per row) deleted together before the update and inserted together after it.
   Not in the floor, in ours: reading the kit's journal and marking it (and the kit's
@@ -70,15 +80,43 @@ the same run.
   the first takes 50 and each stops taking records after 0.5 s of work. Printed: wall
   and CPU seconds, both ratios, the load.
 
-  **sync to PostgreSQL** (when ``ASSETDESK_TEST_POSTGRESQL_URL`` names a server; since
-  sync4): the same sync (no refresh) to the same register on PostgreSQL (kept in
-  ``assetdesk_bench_kits_10000_<head>``, copied per run with ``CREATE DATABASE …
-  TEMPLATE``), best of ``ASSETDESK_BENCH_KIT_PAIRS`` runs. Floor
-  (:func:`floor_sync_postgresql`): the same kit rows read with ``sqlite3``, then psycopg's
-  ``executemany`` inserting them and updating the assets on a bare copy (every trigger
-  and every index that backs no constraint dropped), values cast by the server from the
-  text SQLite stores, the updated assets' search trigrams replaced together. The CPU
-  figure is this process's only (the server's work, triggers included, is in the wall).
+  **sync to PostgreSQL and MariaDB** (when ``ASSETDESK_TEST_POSTGRESQL_URL`` /
+  ``ASSETDESK_TEST_MARIADB_URL`` name a server; PostgreSQL since sync4, MariaDB since
+  sync5): the same sync (no refresh) to the same register on the server (kept in
+  ``assetdesk_bench_kits_10000_<head>``, copied per run: ``CREATE DATABASE … TEMPLATE``
+  on PostgreSQL, ``mariadb-dump`` piped into ``mariadb`` on MariaDB), best of
+  ``ASSETDESK_BENCH_KIT_PAIRS`` runs. Floors (``kit_servers.floor_sync_postgresql``,
+  ``floor_sync_mariadb``): the same kit rows read with ``sqlite3``, then the driver's
+  ``executemany`` inserting them (psycopg; PyMySQL's is one multi-row ``INSERT``) and
+  updating the assets on a bare copy (every trigger and every index that backs no
+  constraint dropped; MariaDB keeps those its foreign keys need), values cast by the
+  server from the text SQLite stores, the updated assets' search trigrams replaced
+  together. The CPU figure is this process's only (the server's work, triggers
+  included, is in the wall).
+
+  MariaDB's first figure (sync5) was 78.6× wall: 46.11 s against 0.59 s (CPU 0.46
+  against 0.09 s; load 2.7), 52 of 53 s in the assets' ``UPDATE``. Migration 0009's
+  trigger deleted a changed asset's old trigrams with ``DELETE … WHERE tag_key = … AND
+  trigram IN (SELECT …)``, which MariaDB 10.11 runs as a dependent subquery over the
+  whole trigram table (``tag_key`` is the second column of its key): 58 ms per updated
+  asset at 10,000 assets, growing with the register — every procedure on MariaDB paid
+  it, not only the sync. Migration 0019 deletes by a join on the key. Since (sync5):
+
+  =========================  ======  =======  ==========  =========  ====
+  sync (no refresh) to       ours s  floor s  wall ratio  CPU ratio  load
+  =========================  ======  =======  ==========  =========  ====
+  MariaDB, before 0019       46.11   0.59     78.6×       5.0×       2.7
+  MariaDB (one pair)         1.95    2.03     1.0×        3.7×       4.5
+  MariaDB (best of 3)        4.22    3.11     1.4×        3.3×       8.1
+  PostgreSQL (best of 3)     1.21    1.02     1.2×        4.1×       7.7
+  SQLite                     0.23    0.05     4.3×        4.2×       0.8
+  SQLite                     0.68    0.15     4.4×        4.4×       6.0
+  =========================  ======  =======  ==========  =========  ====
+
+  (2026-12-05 20:18-20:37 UTC; the same run at load 6.2 gave sync and refresh 2.9×
+  wall, 6.1× CPU, and the refresh alone 2.4× wall, 9.7× CPU: unchanged by sync5.) On
+  the servers the wall is within 2× of the floor; the CPU ratios are the Python of
+  running the rules per record (below), which the servers' round trips hide.
 
   History: the dated tables of the earlier rounds (kitsync, sync16, refresh16, refresh2,
   sync2, sync3) are in this file's history (``git log -p``), against floors that held our
