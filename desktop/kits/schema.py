@@ -215,7 +215,8 @@ def _location_names(session: Session, ids: Sequence[uuid.UUID]) -> list[str]:
             places[row_id] = (parent_id, name)
 
     def path(row_id: uuid.UUID) -> str:
-        """Root first, as :func:`location_paths` writes it (moves refuse cycles)."""
+        """Root first, as ``reference_queries.location_paths`` writes it (moves refuse
+        cycles)."""
         names: list[str] = []
         at: uuid.UUID | None = row_id
         while at is not None:
