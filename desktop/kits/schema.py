@@ -19,9 +19,9 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Table, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -41,7 +41,7 @@ from desktop.kits.copying import (
 )
 from desktop.kits.model import Cancel, Progress, Scope
 from desktop.kits.stored_values import uuid_from_hex
-from desktop.services.reference_queries import LocationRow, location_paths
+from desktop.services.reference_queries import PATH_SEPARATOR
 from desktop.services.search import BULK_UPKEEP_MIN, search_index_paused, search_rows_replaced
 from desktop.services.values import json_value
 from desktop.storage.database import Database
@@ -202,19 +202,35 @@ def scope_text(session: Session, scope: Scope) -> str:
 def _location_names(session: Session, ids: Sequence[uuid.UUID]) -> list[str]:
     """The chosen locations by name, sorted; a name other locations share ("Floor 1" in
     two buildings, "zürich" and "Zürich") by its path from the top, so that the banner
-    says which one."""
-    rows = [
-        LocationRow(r.id, r.parent_id, r.name, r.kind, r.code, r.version, 0)
-        for r in session.execute(select(Location)).scalars()
-    ]
-    paths = location_paths(rows)
-    names = Counter(row.name.casefold() for row in rows)
-    chosen = set(ids)
-    texts = [
-        paths[row.id] if names[row.name.casefold()] > 1 else row.name
-        for row in rows
-        if row.id in chosen
-    ]
+    says which one. Reads every location's name only, and the chosen ones' parents:
+    a register of 1,000,000 assets has ~11,000 locations, and an ORM object for each
+    cost a checkout a quarter of a second."""
+    c = cast("Table", Location.__table__).c
+    shared = Counter(name.casefold() for name in session.execute(select(c.name)).scalars())
+    places: dict[uuid.UUID, tuple[uuid.UUID | None, str]] = {}
+    for part in chunks(list(dict.fromkeys(ids))):
+        for row_id, parent_id, name in session.execute(
+            select(c.id, c.parent_id, c.name).where(c.id.in_(part))
+        ):
+            places[row_id] = (parent_id, name)
+
+    def path(row_id: uuid.UUID) -> str:
+        """Root first, as ``reference_queries.location_paths`` writes it (moves refuse
+        cycles)."""
+        names: list[str] = []
+        at: uuid.UUID | None = row_id
+        while at is not None:
+            if at not in places:
+                found = session.execute(select(c.parent_id, c.name).where(c.id == at)).one_or_none()
+                if found is None:
+                    break
+                places[at] = (found[0], found[1])
+            at, name = places[at]
+            names.append(name)
+        return PATH_SEPARATOR.join(reversed(names))
+
+    chosen = [(row_id, places[row_id][1]) for row_id in list(places)]
+    texts = [path(row_id) if shared[name.casefold()] > 1 else name for row_id, name in chosen]
     return sorted(texts, key=str.casefold)
 
 

@@ -46,12 +46,22 @@ the same run.
   900 ids (now one condition the source runs), ORM/Core row handling for base values
   and the server's checkout record (now one SQL statement and one ``executemany``),
   and on servers a UUID and an aware time made and taken apart per value.
+
+  Sync5 (2026-12-05 20:20-20:40 UTC, load 4.7-7.6: five helpers on the 2 cores): at
+  1,000,000 assets ours spent ~0.3 s CPU more than at 100,000, the floor nothing more:
+  the scope's words (``schema._location_names``) loaded all 11,110 locations as ORM
+  objects to name 10 buildings. Now it reads every location's name (to tell shared
+  names) and the chosen ones' rows. SQLite, 1,000,000: CPU 0.83 s → 0.58 s against the
+  floor's 0.31 (2.7× → 1.9× CPU; wall 1.95 → 2.62 s against 0.87-0.90 s, 2.2× → 2.9×,
+  the wall dominated by the other helpers' disk work at load 4.7 and 7.6). At 100,000
+  (before that change, load 6.5-6.8): SQLite 1.13 s against 0.72 (1.6× wall, 2.0× CPU),
+  PostgreSQL 1.89 against 1.64 (1.2×, 1.4×), MariaDB 2.72 against 2.29 (1.2×, 1.3×).
 - **sync**: ``kits.sync`` of a kit holding 1,000 offline procedures (changes) and 2,000
   audit scans to a SQLite server of 10,000 assets, without and then with the kit's
   refresh. Floor: stdlib ``sqlite3`` reading the kit's 1,000 procedure rows, 2,000 scan
   rows and the assets' new values, then inserting the same rows and updating the 1,000
   asset rows in one transaction (WAL, ``synchronous=FULL``) on a **bare** copy of the
-  server (:func:`bare_server`: the register's rows, every trigger and secondary index
+  server (``kit_sync_floors.bare_server``: the register's rows, every trigger and secondary index
   dropped before the timing), the updated assets' search-index rows (the one index we
   keep per row) deleted together before the update and inserted together after it.
   Not in the floor, in ours: reading the kit's journal and marking it (and the kit's
@@ -70,15 +80,50 @@ the same run.
   the first takes 50 and each stops taking records after 0.5 s of work. Printed: wall
   and CPU seconds, both ratios, the load.
 
-  **sync to PostgreSQL** (when ``ASSETDESK_TEST_POSTGRESQL_URL`` names a server; since
-  sync4): the same sync (no refresh) to the same register on PostgreSQL (kept in
-  ``assetdesk_bench_kits_10000_<head>``, copied per run with ``CREATE DATABASE …
-  TEMPLATE``), best of ``ASSETDESK_BENCH_KIT_PAIRS`` runs. Floor
-  (:func:`floor_sync_postgresql`): the same kit rows read with ``sqlite3``, then psycopg's
-  ``executemany`` inserting them and updating the assets on a bare copy (every trigger
-  and every index that backs no constraint dropped), values cast by the server from the
-  text SQLite stores, the updated assets' search trigrams replaced together. The CPU
-  figure is this process's only (the server's work, triggers included, is in the wall).
+  **sync to PostgreSQL and MariaDB** (when ``ASSETDESK_TEST_POSTGRESQL_URL`` /
+  ``ASSETDESK_TEST_MARIADB_URL`` name a server; PostgreSQL since sync4, MariaDB since
+  sync5): the same sync (no refresh) to the same register on the server (kept in
+  ``assetdesk_bench_kits_10000_<head>``, copied per run: ``CREATE DATABASE … TEMPLATE``
+  on PostgreSQL, ``mariadb-dump`` piped into ``mariadb`` on MariaDB), best of
+  ``ASSETDESK_BENCH_KIT_PAIRS`` runs. Floors (``kit_servers.floor_sync_postgresql``,
+  ``floor_sync_mariadb``): the same kit rows read with ``sqlite3``, then the driver's
+  ``executemany`` inserting them (psycopg; PyMySQL's is one multi-row ``INSERT``) and
+  updating the assets on a bare copy (every trigger and every index that backs no
+  constraint dropped; MariaDB keeps those its foreign keys need), values cast by the
+  server from the text SQLite stores, the updated assets' search trigrams replaced
+  together. The CPU figure is this process's only (the server's work, triggers
+  included, is in the wall).
+
+  MariaDB's first figure (sync5) was 78.6× wall: 46.11 s against 0.59 s (CPU 0.46
+  against 0.09 s; load 2.7), 52 of 53 s in the assets' ``UPDATE``. Migration 0009's
+  trigger deleted a changed asset's old trigrams with ``DELETE … WHERE tag_key = … AND
+  trigram IN (SELECT …)``, which MariaDB 10.11 runs as a dependent subquery over the
+  whole trigram table (``tag_key`` is the second column of its key): 58 ms per updated
+  asset at 10,000 assets, growing with the register — every procedure on MariaDB paid
+  it, not only the sync. Migration 0019 deletes by a join on the key. Since (sync5):
+
+  ==========================  ======  =======  ==========  =========  ====
+  sync (no refresh) to        ours s  floor s  wall ratio  CPU ratio  load
+  ==========================  ======  =======  ==========  =========  ====
+  MariaDB, before 0019        46.11   0.59     78.6×       5.0×       2.7
+  MariaDB (one pair)          1.95    2.03     1.0×        3.7×       4.5
+  MariaDB (best of 3)         4.22    3.11     1.4×        3.3×       8.1
+  PostgreSQL (best of 3)      1.21    1.02     1.2×        4.1×       7.7
+  SQLite                      0.23    0.05     4.3×        4.2×       0.8
+  SQLite                      0.68    0.15     4.4×        4.4×       6.0
+  MariaDB (best of 3, 21:02)  1.90    0.86     2.2×        3.8×       5.4
+  PostgreSQL (best of 3)      1.23    0.44     2.8×        4.1×       5.3
+  SQLite                      0.49    0.14     3.6×        4.4×       5.8
+  ==========================  ======  =======  ==========  =========  ====
+
+  (2026-12-05 20:18-21:02 UTC; the same run at load 6.2 gave sync and refresh 2.9×
+  wall, 6.1× CPU, and the refresh alone 2.4× wall, 9.7× CPU: unchanged by sync5; 21:02,
+  load 5.5: 6.8× and 11.5× CPU.) On the servers the wall ratio moves with the load and
+  the floor's luck (MariaDB 1.0-2.2×, PostgreSQL 1.2-2.8× in runs 25 minutes apart):
+  about 2×, not reliably within it. On MariaDB ours still spends ~1.6 s of its wall in
+  the assets' ``UPDATE``: 0019's trigger replaces each asset's trigrams row by row
+  (~1.4 ms an asset), where the floor replaces them in one statement. The CPU ratios
+  are the Python of running the rules per record (below).
 
   History: the dated tables of the earlier rounds (kitsync, sync16, refresh16, refresh2,
   sync2, sync3) are in this file's history (``git log -p``), against floors that held our
@@ -167,7 +212,6 @@ from __future__ import annotations
 
 import gc
 import importlib
-import json
 import os
 import sqlite3
 import tempfile
@@ -188,10 +232,9 @@ from desktop.services import reference
 from desktop.services.audit_scans import record_scan_in_session
 from desktop.services.audits import start_audit
 from desktop.services.procedures import ProcedureRequest, record_procedures
-from desktop.services.search import SEARCH_TABLE, search_index_paused
+from desktop.services.search import search_index_paused
 from desktop.storage import migrate
 from desktop.storage.database import Database, open_database
-from desktop.storage.folding import register_sqlite_functions
 from desktop.storage.models import (
     Asset,
     KitCheckout,
@@ -200,15 +243,24 @@ from desktop.storage.models import (
     ProcedureTemplate,
 )
 from desktop.storage.types import utcnow
-from tests.benchmarks.floors import all_rows, bare_tables, insert_bare
+from tests.benchmarks.floors import bare_tables, insert_bare
 from tests.benchmarks.kit_servers import (
+    bare_server_mariadb,
     bare_server_postgresql,
     drop_server_copy,
     floor_checkout_server,
+    floor_sync_mariadb,
     floor_sync_postgresql,
     server_admin_urls,
     server_copy,
     server_register,
+)
+from tests.benchmarks.kit_sync_floors import (
+    bare_copy,
+    bare_server,
+    floor_refresh,
+    floor_sync,
+    start_audit_like,
 )
 
 ASSETS = int(os.environ.get("ASSETDESK_BENCH_KIT_ASSETS", "100000"))
@@ -484,132 +536,6 @@ def _offline_work(kit: Database, audit_id: uuid.UUID) -> None:
                 )
 
 
-def bare_server(server: Path) -> None:
-    """The floor's server (set-up, not timed): the register's rows as they are, its tables
-    with their primary keys only — every trigger and secondary index dropped — and the
-    search index (FTS5) with its rank table, the one index the floor keeps up."""
-    connection = sqlite3.connect(server, isolation_level=None)
-    try:
-        made = connection.execute(
-            "SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'index') "
-            "AND sql IS NOT NULL AND name NOT LIKE 'sqlite_%'"
-        ).fetchall()
-        for kind, name in made:
-            connection.execute(f'DROP {kind.upper()} "{name}"')
-    finally:
-        connection.close()
-
-
-def floor_sync(server: Path, kit: Path) -> tuple[float, float]:
-    """The floor's wall and CPU seconds: the kit's offline rows read with stdlib
-    ``sqlite3`` (copying them includes reading them), then inserted and the assets
-    updated on the bare server (:func:`bare_server`) in one transaction, the updated
-    assets' search-index rows replaced together (deleted before, inserted after)."""
-    started, cpu = time.perf_counter(), time.process_time()
-    source = sqlite3.connect(kit)
-    procedures = source.execute(
-        "SELECT * FROM procedures WHERE id IN (SELECT row_id FROM kit_journal "
-        "WHERE record = 'procedure')"
-    ).fetchall()
-    scans = source.execute(
-        "SELECT * FROM audit_scans WHERE id IN (SELECT row_id FROM kit_journal "
-        "WHERE record = 'scan')"
-    ).fetchall()
-    updates = source.execute(
-        "SELECT serial_number, version, id FROM assets WHERE id IN "
-        "(SELECT asset_id FROM procedures WHERE id IN "
-        "(SELECT row_id FROM kit_journal WHERE record = 'procedure'))"
-    ).fetchall()
-    source.close()
-    connection = sqlite3.connect(server, isolation_level=None)
-    # The search index's rows are made by a view that folds names (migration 0017).
-    register_sqlite_functions(connection)
-    try:
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("PRAGMA synchronous=FULL")
-        connection.execute("BEGIN IMMEDIATE")
-        connection.executemany(
-            f"INSERT INTO procedures VALUES ({', '.join('?' * len(procedures[0]))})",
-            procedures,
-        )
-        connection.executemany(
-            f"INSERT INTO audit_scans VALUES ({', '.join('?' * len(scans[0]))})",
-            scans,
-        )
-        ids = json.dumps([row[2] for row in updates])
-        rowids = "SELECT rowid FROM assets WHERE id IN (SELECT value FROM json_each(?))"
-        connection.execute(
-            f"DELETE FROM {SEARCH_TABLE} WHERE rowid IN (SELECT rank FROM "
-            f"asset_search_rank WHERE asset_rowid IN ({rowids}))",
-            (ids,),
-        )
-        connection.executemany(
-            "UPDATE assets SET serial_number = ?, version = ? WHERE id = ?", updates
-        )
-        connection.execute(
-            f"INSERT INTO {SEARCH_TABLE}(rowid, tag, serial_number, name, model, "
-            "assignee, location) SELECT search_rank, tag, serial_number, name, model, "
-            f"assignee, location FROM asset_search_source WHERE asset_rowid IN ({rowids}) "
-            "ORDER BY search_rank",
-            (ids,),
-        )
-        connection.execute("COMMIT")
-    finally:
-        connection.close()
-    return time.perf_counter() - started, time.process_time() - cpu
-
-
-def floor_refresh(server: Path, bare_kit: Path, kit: Path) -> tuple[float, float]:
-    """The refresh's floor, wall and CPU seconds: the rows the sync moved (the assets its
-    procedures changed, and those procedures) read from the server with stdlib ``sqlite3``
-    and written over the kit's rows in ``bare_kit`` (the kit's tables bare: primary keys
-    only, no triggers, no secondary indexes) in one transaction. Which rows moved is
-    given (read from the kit's journal before the clock starts)."""
-    source = sqlite3.connect(kit)
-    procedure_ids = [
-        r[0] for r in source.execute("SELECT row_id FROM kit_journal WHERE record = 'procedure'")
-    ]
-    asset_ids = [
-        r[0]
-        for r in source.execute(
-            "SELECT DISTINCT asset_id FROM procedures WHERE id IN "
-            "(SELECT row_id FROM kit_journal WHERE record = 'procedure')"
-        )
-    ]
-    source.close()
-    started, cpu = time.perf_counter(), time.process_time()
-    connection = sqlite3.connect(server)
-    try:
-        assets = connection.execute(
-            f"SELECT * FROM assets WHERE id IN ({', '.join('?' * len(asset_ids))})",
-            asset_ids,
-        ).fetchall()
-        procedures = connection.execute(
-            f"SELECT * FROM procedures WHERE id IN ({', '.join('?' * len(procedure_ids))})",
-            procedure_ids,
-        ).fetchall()
-    finally:
-        connection.close()
-    target = sqlite3.connect(bare_kit, isolation_level=None)
-    try:
-        target.execute("PRAGMA journal_mode=WAL")
-        target.execute("PRAGMA synchronous=FULL")
-        target.execute("BEGIN IMMEDIATE")
-        for name, rows in (("assets", assets), ("procedures", procedures)):
-            marks = ", ".join("?" * len(rows[0]))
-            target.executemany(f"INSERT OR REPLACE INTO {name} VALUES ({marks})", rows)
-        target.execute("COMMIT")
-    finally:
-        target.close()
-    return time.perf_counter() - started, time.process_time() - cpu
-
-
-def _bare_copy(kit: Path, target: Path) -> None:
-    """The kit's tables bare in ``target``, holding the kit's rows (untimed)."""
-    tables = [(n, sql) for n, sql in bare_tables(kit) if not n.startswith("kit_")]
-    insert_bare(target, tables, all_rows(kit, tables))
-
-
 @contextmanager
 def _timing_refresh(timed: list[tuple[float, float]]) -> Iterator[None]:
     """Time the sync's refresh (``refresh_kit``) on its own: (wall, CPU) into ``timed``."""
@@ -664,7 +590,7 @@ def bench_sync() -> dict[str, float]:
                     floor, floor_cpu = floor_sync(floor_path, kit_path)
                     if refresh:
                         bare_kit = Path(folder) / "bare-kit.sqlite"
-                        _bare_copy(kit_path, bare_kit)
+                        bare_copy(kit_path, bare_kit)
                         gc.collect()
                         refresh_floor, refresh_floor_cpu = floor_refresh(
                             floor_path, bare_kit, kit_path
@@ -709,10 +635,15 @@ def bench_sync() -> dict[str, float]:
         return figures
 
 
-def bench_sync_postgresql(admin_url: str) -> dict[str, float]:
-    """The sync (no refresh) to a PostgreSQL server holding the same 10,000-asset
-    register (kept in a database of its own, copied per run), against
-    :func:`floor_sync_postgresql` on a bare copy; best of ``PAIRS`` runs each."""
+def bench_sync_server(backend: str, admin_url: str) -> dict[str, float]:
+    """The sync (no refresh) to a PostgreSQL or MariaDB server holding the same
+    10,000-asset register (kept in a database of its own, copied per run), against the
+    server's floor (``floor_sync_postgresql``, ``floor_sync_mariadb``) on a bare copy;
+    best of ``PAIRS`` runs each."""
+    bare, floor_sync_on = {
+        "postgresql": (bare_server_postgresql, floor_sync_postgresql),
+        "mariadb": (bare_server_mariadb, floor_sync_mariadb),
+    }[backend]
     base = server_register(admin_url, _register(SYNC_SERVER_ASSETS, 0), SYNC_SERVER_ASSETS)
     ours: list[tuple[float, float]] = []
     floors: list[tuple[float, float]] = []
@@ -724,7 +655,7 @@ def bench_sync_postgresql(admin_url: str) -> dict[str, float]:
             kit_path = Path(folder) / f"kit-{run}.sqlite"
             try:
                 audit = start_audit(server, scope_location_id=_campus(server), started_by="tech")
-                bare_server_postgresql(floor_url, audit.id)
+                bare(floor_url, audit.id)
                 kits.checkout(
                     server, kits.resolve_scope(server, locations=["CAMPUS"]), "tech", kit_path
                 )
@@ -733,7 +664,7 @@ def bench_sync_postgresql(admin_url: str) -> dict[str, float]:
                     _offline_work(kit, audit.id)
                     kit.dispose()
                     gc.collect()
-                    floors.append(floor_sync_postgresql(floor_url, kit_path))
+                    floors.append(floor_sync_on(floor_url, kit_path))
                     gc.collect()
                     wall, cpu, report = _timed(
                         partial(kits.sync, refresh=False), kit, server, "tech"
@@ -750,16 +681,16 @@ def bench_sync_postgresql(admin_url: str) -> dict[str, float]:
     wall, cpu = min(w for w, _c in ours), min(c for _w, c in ours)
     floor_wall, floor_cpu = min(w for w, _c in floors), min(c for _w, c in floors)
     print(
-        f"sync to PostgreSQL: {PROCEDURES:,} procedures + {SCANS:,} scans: {wall:.2f} s "
+        f"sync to {backend}: {PROCEDURES:,} procedures + {SCANS:,} scans: {wall:.2f} s "
         f"(CPU {cpu:.2f} s); floor {floor_wall:.2f} s (CPU {floor_cpu:.2f} s); ratio "
         f"{wall / floor_wall:.1f}× (CPU {cpu / floor_cpu:.1f}×; best of {PAIRS}); "
         f"load {os.getloadavg()[0]:.1f}"
     )
     return {
-        "sync_postgresql_s": wall,
-        "sync_postgresql_floor_s": floor_wall,
-        "sync_postgresql_ratio": wall / floor_wall,
-        "sync_postgresql_cpu_ratio": cpu / floor_cpu,
+        f"sync_{backend}_s": wall,
+        f"sync_{backend}_floor_s": floor_wall,
+        f"sync_{backend}_ratio": wall / floor_wall,
+        f"sync_{backend}_cpu_ratio": cpu / floor_cpu,
     }
 
 
@@ -770,24 +701,11 @@ def _campus(db: Database) -> uuid.UUID:
         return find_location(s, "CAMPUS").id
 
 
-def start_audit_like(db: Database, audit_id: uuid.UUID) -> None:
-    """The floor's server has the same open audit (rows copied, untimed)."""
-    with db.write() as s:
-        s.connection().exec_driver_sql(
-            "INSERT INTO audits (id, name, scope_location_id, category_ids, status, "
-            "started_by_id, started_at, version, created_at, updated_at) "
-            "SELECT ?, 'floor', id, '[]', 'open', (SELECT id FROM people LIMIT 1), "
-            "datetime('now'), 1, datetime('now'), datetime('now') FROM locations "
-            "WHERE code_key = 'campus'",
-            (audit_id.hex,),
-        )
-
-
 def run() -> dict[str, float]:
     figures = bench_checkout()
     figures.update(bench_sync())
-    if admin_url := server_admin_urls().get("postgresql"):
-        figures.update(bench_sync_postgresql(admin_url))
+    for backend, admin_url in server_admin_urls().items():
+        figures.update(bench_sync_server(backend, admin_url))
     return figures
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
+import subprocess
 import time
 import uuid
 from collections.abc import Sequence
@@ -21,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, delete, insert, select, text
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import OperationalError
 
 from desktop.storage import migrate
 from desktop.storage.database import Database
@@ -176,28 +178,48 @@ def _columns(create_table: str) -> str:
         connection.close()
 
 
-# -- the sync on PostgreSQL -----------------------------------------------------------------
+# -- the sync on PostgreSQL and MariaDB -----------------------------------------------------------------
 
 
 def server_copy(admin_url: str, template: URL, name: str) -> URL:
-    """A new PostgreSQL database ``name`` copied from ``template`` (``CREATE DATABASE …
-    TEMPLATE``; one left by an earlier run is replaced)."""
+    """A new database ``name`` copied from ``template``, one left by an earlier run
+    replaced: on PostgreSQL ``CREATE DATABASE … TEMPLATE``; on MariaDB ``mariadb-dump``
+    (tables, rows, triggers, routines) piped into ``mariadb``."""
     admin = parse_url(admin_url)
+    drop_server_copy(admin_url, name)
     engine = create_engine(admin, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template.database}"'))
+            if admin.get_backend_name() == "postgresql":
+                connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template.database}"'))
+                return admin.set(database=name)
+            connection.execute(
+                text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+            )
     finally:
         engine.dispose()
+    login = [f"--host={admin.host or '127.0.0.1'}", f"--port={admin.port or 3306}"]
+    login.append(f"--user={admin.username or 'root'}")
+    secret = {"MYSQL_PWD": admin.password} if admin.password else {}
+    environment = {**os.environ, **secret}
+    dump = subprocess.run(
+        ["mariadb-dump", *login, "--single-transaction", "--routines", "--triggers",
+         str(template.database)],
+        check=True, capture_output=True, env=environment,
+    )  # fmt: skip
+    subprocess.run(
+        ["mariadb", *login, name], input=dump.stdout, check=True, env=environment
+    )  # fmt: skip
     return admin.set(database=name)
 
 
 def drop_server_copy(admin_url: str, name: str) -> None:
-    engine = create_engine(parse_url(admin_url), isolation_level="AUTOCOMMIT")
+    admin = parse_url(admin_url)
+    quoted = f'"{name}"' if admin.get_backend_name() == "postgresql" else f"`{name}`"
+    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            connection.execute(text(f"DROP DATABASE IF EXISTS {quoted}"))
     finally:
         engine.dispose()
 
@@ -298,6 +320,119 @@ def floor_sync_postgresql(url: URL, kit: Path) -> tuple[float, float]:
             "FROM assets a, asset_search_trigrams_of(a.tag, a.serial_number, a.name) AS g "
             "WHERE a.id = ANY(%s::uuid[]) ON CONFLICT DO NOTHING",
             (ids,),
+        )
+        raw.commit()
+        return time.perf_counter() - started, time.process_time() - cpu
+    finally:
+        raw.close()
+        engine.dispose()
+
+
+def bare_server_mariadb(url: URL, audit_id: uuid.UUID) -> None:
+    """The sync floor's MariaDB server (set-up, not timed), as
+    :func:`bare_server_postgresql`: every trigger dropped, and every index that backs no
+    constraint (MariaDB keeps those a foreign key needs: it refuses to drop them); and
+    the open audit the kit's scans join."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            for (trigger,) in connection.execute(
+                text(
+                    "SELECT trigger_name FROM information_schema.triggers "
+                    "WHERE trigger_schema = DATABASE()"
+                )
+            ).all():
+                connection.execute(text(f"DROP TRIGGER `{trigger}`"))
+            for table, index in connection.execute(
+                text(
+                    "SELECT DISTINCT table_name, index_name FROM information_schema.statistics "
+                    "WHERE table_schema = DATABASE() AND non_unique = 1"
+                )
+            ).all():
+                try:
+                    connection.execute(text(f"DROP INDEX `{index}` ON `{table}`"))
+                except OperationalError as error:  # needed in a foreign key constraint
+                    code = None if error.orig is None else error.orig.args[0]
+                    if code != MARIADB_NEEDED_BY_FOREIGN_KEY:
+                        raise
+            connection.execute(
+                text(
+                    "INSERT INTO audits (id, name, scope_location_id, category_ids, status, "
+                    "started_by_id, started_at, version, created_at, updated_at) "
+                    "SELECT :id, 'floor', id, '[]', 'open', (SELECT id FROM people "
+                    "WHERE username = 'tech'), UTC_TIMESTAMP(6), 1, UTC_TIMESTAMP(6), "
+                    "UTC_TIMESTAMP(6) FROM locations WHERE code_key = 'campus'"
+                ),
+                {"id": audit_id.hex},
+            )
+    finally:
+        engine.dispose()
+
+
+#: MariaDB's error "Cannot drop index …: needed in a foreign key constraint".
+MARIADB_NEEDED_BY_FOREIGN_KEY = 1553
+
+
+def floor_sync_mariadb(url: URL, kit: Path) -> tuple[float, float]:
+    """The sync floor on MariaDB, wall and CPU seconds (this process's): the kit's offline
+    rows read with stdlib ``sqlite3`` (as on SQLite), then PyMySQL's ``executemany``
+    inserts them (one multi-row ``INSERT`` per batch: its bulk path) and updates the
+    1,000 assets on the bare server (:func:`bare_server_mariadb`) in one transaction;
+    SQLite's text (hex ids, times, JSON) is what MariaDB stores. The updated assets'
+    search trigrams (the one index the floor keeps, as on the other servers) replaced
+    together: deleted before, inserted after."""
+    engine = create_engine(url)
+    raw: Any = engine.raw_connection()  # connected before the clock, as ours is
+    try:
+        cursor = raw.cursor()
+        names: dict[str, list[str]] = {}
+        for table in ("procedures", "audit_scans"):
+            cursor.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+                "DATABASE() AND table_name = %s ORDER BY ordinal_position",
+                (table,),
+            )
+            names[table] = [name for (name,) in cursor.fetchall()]
+        raw.commit()
+        started, cpu = time.perf_counter(), time.process_time()
+        source = sqlite3.connect(kit)
+        journal = "SELECT row_id FROM kit_journal WHERE record = '{}'"
+        rows = {
+            table: source.execute(
+                f"SELECT {', '.join(names[table])} FROM {table} "
+                f"WHERE id IN ({journal.format(record)})"
+            ).fetchall()
+            for table, record in (("procedures", "procedure"), ("audit_scans", "scan"))
+        }
+        updates = source.execute(
+            "SELECT serial_number, version, id FROM assets WHERE id IN "
+            f"(SELECT asset_id FROM procedures WHERE id IN ({journal.format('procedure')}))"
+        ).fetchall()
+        source.close()
+        for table, found in rows.items():
+            marks = ", ".join(["%s"] * len(names[table]))
+            cursor.executemany(
+                f"INSERT INTO {table} ({', '.join(names[table])}) VALUES ({marks})", found
+            )
+        ids = [row[2] for row in updates]
+        within = f"IN ({', '.join(['%s'] * len(ids))})"
+        cursor.execute(
+            "DELETE FROM asset_search_trigrams WHERE tag_key IN "
+            f"(SELECT tag_key FROM assets WHERE id {within})",
+            ids,
+        )
+        cursor.executemany(
+            "UPDATE assets SET serial_number = %s, version = %s WHERE id = %s", updates
+        )
+        cursor.execute(
+            "INSERT IGNORE INTO asset_search_trigrams (trigram, tag_key) "
+            "SELECT lower(substring(f.v, p.n, 3)), f.tag_key FROM "
+            f"(SELECT tag_key, tag AS v FROM assets WHERE id {within} "
+            f"UNION ALL SELECT tag_key, serial_number FROM assets WHERE id {within} "
+            f"UNION ALL SELECT tag_key, name FROM assets WHERE id {within}) AS f "
+            "JOIN asset_search_positions p ON p.n <= char_length(f.v) - 2 "
+            "WHERE f.v IS NOT NULL",
+            ids * 3,
         )
         raw.commit()
         return time.perf_counter() - started, time.process_time() - cpu

@@ -1,0 +1,154 @@
+"""The SQLite sync's floors (``bench_kits``'s sync and refresh figures): the bare
+server and kit, and the same rows copied with stdlib ``sqlite3``."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+import uuid
+from pathlib import Path
+
+from desktop.services.search import SEARCH_TABLE
+from desktop.storage.database import Database
+from desktop.storage.folding import register_sqlite_functions
+from tests.benchmarks.floors import all_rows, bare_tables, insert_bare
+
+
+def bare_server(server: Path) -> None:
+    """The floor's server (set-up, not timed): the register's rows as they are, its tables
+    with their primary keys only — every trigger and secondary index dropped — and the
+    search index (FTS5) with its rank table, the one index the floor keeps up."""
+    connection = sqlite3.connect(server, isolation_level=None)
+    try:
+        made = connection.execute(
+            "SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'index') "
+            "AND sql IS NOT NULL AND name NOT LIKE 'sqlite_%'"
+        ).fetchall()
+        for kind, name in made:
+            connection.execute(f'DROP {kind.upper()} "{name}"')
+    finally:
+        connection.close()
+
+
+def floor_sync(server: Path, kit: Path) -> tuple[float, float]:
+    """The floor's wall and CPU seconds: the kit's offline rows read with stdlib
+    ``sqlite3`` (copying them includes reading them), then inserted and the assets
+    updated on the bare server (:func:`bare_server`) in one transaction, the updated
+    assets' search-index rows replaced together (deleted before, inserted after)."""
+    started, cpu = time.perf_counter(), time.process_time()
+    source = sqlite3.connect(kit)
+    procedures = source.execute(
+        "SELECT * FROM procedures WHERE id IN (SELECT row_id FROM kit_journal "
+        "WHERE record = 'procedure')"
+    ).fetchall()
+    scans = source.execute(
+        "SELECT * FROM audit_scans WHERE id IN (SELECT row_id FROM kit_journal "
+        "WHERE record = 'scan')"
+    ).fetchall()
+    updates = source.execute(
+        "SELECT serial_number, version, id FROM assets WHERE id IN "
+        "(SELECT asset_id FROM procedures WHERE id IN "
+        "(SELECT row_id FROM kit_journal WHERE record = 'procedure'))"
+    ).fetchall()
+    source.close()
+    connection = sqlite3.connect(server, isolation_level=None)
+    # The search index's rows are made by a view that folds names (migration 0017).
+    register_sqlite_functions(connection)
+    try:
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=FULL")
+        connection.execute("BEGIN IMMEDIATE")
+        connection.executemany(
+            f"INSERT INTO procedures VALUES ({', '.join('?' * len(procedures[0]))})",
+            procedures,
+        )
+        connection.executemany(
+            f"INSERT INTO audit_scans VALUES ({', '.join('?' * len(scans[0]))})",
+            scans,
+        )
+        ids = json.dumps([row[2] for row in updates])
+        rowids = "SELECT rowid FROM assets WHERE id IN (SELECT value FROM json_each(?))"
+        connection.execute(
+            f"DELETE FROM {SEARCH_TABLE} WHERE rowid IN (SELECT rank FROM "
+            f"asset_search_rank WHERE asset_rowid IN ({rowids}))",
+            (ids,),
+        )
+        connection.executemany(
+            "UPDATE assets SET serial_number = ?, version = ? WHERE id = ?", updates
+        )
+        connection.execute(
+            f"INSERT INTO {SEARCH_TABLE}(rowid, tag, serial_number, name, model, "
+            "assignee, location) SELECT search_rank, tag, serial_number, name, model, "
+            f"assignee, location FROM asset_search_source WHERE asset_rowid IN ({rowids}) "
+            "ORDER BY search_rank",
+            (ids,),
+        )
+        connection.execute("COMMIT")
+    finally:
+        connection.close()
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+def floor_refresh(server: Path, bare_kit: Path, kit: Path) -> tuple[float, float]:
+    """The refresh's floor, wall and CPU seconds: the rows the sync moved (the assets its
+    procedures changed, and those procedures) read from the server with stdlib ``sqlite3``
+    and written over the kit's rows in ``bare_kit`` (the kit's tables bare: primary keys
+    only, no triggers, no secondary indexes) in one transaction. Which rows moved is
+    given (read from the kit's journal before the clock starts)."""
+    source = sqlite3.connect(kit)
+    procedure_ids = [
+        r[0] for r in source.execute("SELECT row_id FROM kit_journal WHERE record = 'procedure'")
+    ]
+    asset_ids = [
+        r[0]
+        for r in source.execute(
+            "SELECT DISTINCT asset_id FROM procedures WHERE id IN "
+            "(SELECT row_id FROM kit_journal WHERE record = 'procedure')"
+        )
+    ]
+    source.close()
+    started, cpu = time.perf_counter(), time.process_time()
+    connection = sqlite3.connect(server)
+    try:
+        assets = connection.execute(
+            f"SELECT * FROM assets WHERE id IN ({', '.join('?' * len(asset_ids))})",
+            asset_ids,
+        ).fetchall()
+        procedures = connection.execute(
+            f"SELECT * FROM procedures WHERE id IN ({', '.join('?' * len(procedure_ids))})",
+            procedure_ids,
+        ).fetchall()
+    finally:
+        connection.close()
+    target = sqlite3.connect(bare_kit, isolation_level=None)
+    try:
+        target.execute("PRAGMA journal_mode=WAL")
+        target.execute("PRAGMA synchronous=FULL")
+        target.execute("BEGIN IMMEDIATE")
+        for name, rows in (("assets", assets), ("procedures", procedures)):
+            marks = ", ".join("?" * len(rows[0]))
+            target.executemany(f"INSERT OR REPLACE INTO {name} VALUES ({marks})", rows)
+        target.execute("COMMIT")
+    finally:
+        target.close()
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+def bare_copy(kit: Path, target: Path) -> None:
+    """The kit's tables bare in ``target``, holding the kit's rows (untimed)."""
+    tables = [(n, sql) for n, sql in bare_tables(kit) if not n.startswith("kit_")]
+    insert_bare(target, tables, all_rows(kit, tables))
+
+
+def start_audit_like(db: Database, audit_id: uuid.UUID) -> None:
+    """The floor's server has the same open audit (rows copied, untimed)."""
+    with db.write() as s:
+        s.connection().exec_driver_sql(
+            "INSERT INTO audits (id, name, scope_location_id, category_ids, status, "
+            "started_by_id, started_at, version, created_at, updated_at) "
+            "SELECT ?, 'floor', id, '[]', 'open', (SELECT id FROM people LIMIT 1), "
+            "datetime('now'), 1, datetime('now'), datetime('now') FROM locations "
+            "WHERE code_key = 'campus'",
+            (audit_id.hex,),
+        )
