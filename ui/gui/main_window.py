@@ -41,6 +41,7 @@ from ui.gui.main_window_view import MainWindowView
 from ui.gui.models.asset_table_model import AssetTableModel, RowRole
 from ui.gui.models.columns import COLUMNS
 from ui.gui.scanner import ScanDetector
+from ui.gui.selection_freshness import SelectionFreshness
 from ui.gui.window_shortcuts import WindowShortcutsFirst
 from ui.gui.worker import Progress, Worker
 
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self._show_welcome_if_empty()
         self._first_paint = _AfterFirstPaint(self, self._load_later)
+        self.freshness = SelectionFreshness(self)  # decisions made elsewhere show without F5
 
     # -- building --------------------------------------------------------------------
 
@@ -651,6 +653,7 @@ class MainWindow(QMainWindow):
         self._layout.save(self, self.view.splitter, self.view.table.horizontalHeader())
         self.scanner.uninstall()
         self.shortcuts_first.uninstall()
+        self.freshness.uninstall()
         self.model.shutdown()
         self.view.filter_bar.shutdown()
         self.features.shutdown()
