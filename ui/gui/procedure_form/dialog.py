@@ -40,9 +40,10 @@ from desktop.services.procedures import ProcedureOutcome, ProcedureRequest, reco
 from desktop.settings import DATE_FORMAT, Settings
 from desktop.storage.database import Database
 from ui.gui.procedure_form.conflict_dialog import ConflictDialog
-from ui.gui.procedure_form.form_data import FormContext, category_for_tag, load_form, read_assets
+from ui.gui.procedure_form.form_data import FormContext, load_form, read_assets
 from ui.gui.procedure_form.form_view import FormView
 from ui.gui.procedure_form.requests import build_requests, form_problems, prefill
+from ui.gui.procedure_form.tag_category import CategoryFromTag
 from ui.gui.reference.jobs import DialogJobs
 from ui.gui.scanner import ScanDetector
 from ui.gui.worker import Progress
@@ -89,6 +90,7 @@ class ProcedureDialog(QDialog):
         self._recording = False
         self._jobs = DialogJobs(self)
         self.view: FormView | None = None
+        self._category_from_tag: CategoryFromTag | None = None  # Receive: see tag_category
         self.conflict_dialog: ConflictDialog | None = None
         self.discard_box: QMessageBox | None = None
         self._entered = False
@@ -196,13 +198,16 @@ class ProcedureDialog(QDialog):
             )
         self.view = FormView(context, self._username, date_format)
         prefill(self.view)
-        if self._kind is ProcedureKind.RECEIVE and self._tags and "tag" in self.view.asset_editors:
-            # "Receive a new asset with tag X" after a scan of an unknown tag.
-            self.view.asset_editors["tag"].set_value(self._tags[0])
+        tag, category = (self.view.asset_editors.get(k) for k in ("tag", "category"))
+        if self._kind is ProcedureKind.RECEIVE and tag is not None and category is not None:
+            # A new tag typed or scanned names its category by its prefix.
             categories = context.choices.by_type.get(FieldType.CATEGORY, ())
-            category = category_for_tag(self._tags[0], categories)
-            if category is not None and "category" in self.view.asset_editors:
-                self.view.asset_editors["category"].set_value(category)  # by its prefix
+            self._category_from_tag = CategoryFromTag(tag, category, categories)
+        if self._kind is ProcedureKind.RECEIVE and self._tags and tag is not None:
+            # "Receive a new asset with tag X" after a scan of an unknown tag.
+            tag.set_value(self._tags[0])
+            if self._category_from_tag is not None:
+                self._category_from_tag.follow_tag()
         self.view.show_starts()
         self.scroll_area.setWidget(self.view)
         self.stack.setCurrentWidget(self.scroll_area)
@@ -397,6 +402,8 @@ class ProcedureDialog(QDialog):
                 focused is tag.widget or tag.widget.isAncestorOf(focused)
             )
             tag.set_value(code)
+            if self._category_from_tag is not None:
+                self._category_from_tag.follow_tag()
             self._show_scan(f"Scanned {code} into {tag.label}.")
             if in_tag:
                 self.focusNextChild()  # on to the next field, as after typing the tag
