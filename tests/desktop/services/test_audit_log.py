@@ -30,3 +30,32 @@ def test_the_newest_counted_scans_newest_first_without_undone_ones(world: World)
     assert whole.scans[1].text == "NOPE-9: unknown tag in Room A1"
     assert whole.scans[3].text == "Now scanning in Room A1"
     assert [s.sequence for s in newest.scans] == [4, 3] and newest.older == 2
+
+
+def test_a_misplaced_line_says_where_it_was_expected_listed_or_not(world: World) -> None:
+    """LAP-1 is expected in Room A1 (in the audit's list); LAP-3 stands in Room A2, outside
+    an audit of Room A1 (not listed): each line says the room it was expected in, as the
+    scan did when it was made."""
+    world.receive(tag="LAP-1")
+    world.receive(tag="LAP-3", values={"location": world.room_b})
+    audit = start_audit(world.db, scope_location_id=world.site, started_by="auditor")
+    room_b = record_scan(world.db, audit_id=audit.id, raw="ROOM-A2", scanned_by="auditor")
+    made = record_scan(
+        world.db, audit_id=audit.id, raw="LAP-1", scanned_by="auditor", room_id=room_b.room_id
+    )
+    small = start_audit(world.db, scope_location_id=world.room_a, started_by="auditor")
+    room_a = record_scan(world.db, audit_id=small.id, raw="ROOM-A1", scanned_by="auditor")
+    record_scan(
+        world.db, audit_id=small.id, raw="LAP-3", scanned_by="auditor", room_id=room_a.room_id
+    )
+
+    with world.db.read() as session:
+        listed = recent_scans(session, audit.id, 10).scans[0]
+        unlisted = recent_scans(session, small.id, 10).scans[0]
+    assert made.message == "LAP-1 ThinkPad T14: misplaced, expected in Room A1"
+    assert listed.classification is ScanClass.MISPLACED
+    assert listed.text == "LAP-1 ThinkPad T14: misplaced, expected in Room A1 (scanned in Room A2)"
+    assert unlisted.classification is ScanClass.MISPLACED
+    assert (
+        unlisted.text == "LAP-3 ThinkPad T14: misplaced, expected in Room A2 (scanned in Room A1)"
+    )
