@@ -61,7 +61,7 @@ class LocationsPage(RecordPage):
         self.list_layout.replaceWidget(self.table, self.tree)
         self.table.hide()
         self.filter_edit.hide()
-        self.new_button.setText("New &site")
+        self.new_button.setText("New si&te")  # &Save is Alt+S
         self.inside_button = QPushButton("New &inside")
         self.inside_button.setToolTip("A new location inside the selected one")
         self.inside_button.clicked.connect(self.start_new_inside)
