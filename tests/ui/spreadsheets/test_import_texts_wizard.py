@@ -55,6 +55,10 @@ def test_one_row_refused_then_received_in_the_singular(
     assert f"<b>{RALPH.name}</b>: 1 row — 0 create" in summary
     below = wizard.preview_page.values.toPlainText()
     assert below.startswith("row 2: refused: status: '2' is not a status"), below
+    # The Problems cell said "2 problems"; the second, a warning, is said under the refusal
+    # too (a refused row has no value preview that would say it).
+    refusal = below.split("\n")[:2]
+    assert refusal[1].startswith("    warning: the model '[Storage] EMC' is read as"), below
 
     qtbot.mouseClick(wizard.back, Qt.MouseButton.LeftButton)
     assert wizard.pages.currentIndex() == MAPPING
