@@ -281,3 +281,24 @@ def test_print_asset_labels_opens_the_dialog_for_the_tags(qtbot: QtBot, world: W
     page = dialog.preview.page
     assert isinstance(page, PageLayout)
     assert [label.item.value for label in page.labels] == ["LAP-000003", "LAP-000001"]
+
+
+def test_enter_saves_the_pdf_rather_than_opening_a_new_template(
+    qtbot: QtBot, world: World, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Enter in the dialog (offsets for the PDF file) makes the labels: it opened the
+    "New…" template dialog, the first button of the window."""
+    output = tmp_path / "enter.pdf"
+    monkeypatch.setattr(
+        "ui.gui.labels.print_dialog.QFileDialog.getSaveFileName",
+        lambda *args, **kwargs: (str(output), "PDF (*.pdf)"),
+    )
+    dialog = _dialog(qtbot, world, settings)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.template_box.setFocus()
+    assert dialog.pdf_button.isDefault() and not dialog.new_template_button.isDefault()
+    qtbot.keyClick(dialog.template_box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.worker is None and output.exists(), timeout=20_000)
+    assert dialog.status_label.text() == "Saved enter.pdf"
+    assert [w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not dialog] == []
