@@ -163,10 +163,12 @@ class MainWindow(QMainWindow):
         for page, text in (
             ("locations", "&Locations…"),
             ("categories", "&Categories…"),
-            ("models", "&Manufacturers and models…"),
+            ("manufacturers", "&Manufacturers and models…"),  # a page key: 'models' crashed
             ("suppliers", "&Suppliers…"),
             ("people", "&People…"),
             ("groups", "&Groups…"),
+            ("users", "&Users and logins…"),
+            ("templates", "Procedure &templates…"),
         ):
             data_menu.addAction(
                 self._action(text, None, lambda _checked=False, p=page: self.open_reference(p))
