@@ -54,6 +54,9 @@ def test_reopened_scan_screen_lists_the_earlier_scans_newest_first(
     trigger(audits.scan_action)  # Ctrl+S on the selected open audit
     screen = shown(qtbot, ScanScreen)
     qtbot.waitUntil(lambda: screen.earlier_read, timeout=5000)
+    # The auditor's room is known: go on there (it said "Scan a room label" under it).
+    assert screen.room_label.text() == "Room: Room A2"
+    assert screen.answer.text() == "Still in Room A2: scan its assets, or another room's label."
     lines = log_lines(screen)
     assert [line.split(".", 1)[0] for line in lines[:4]] == ["5", "4", "3", "2"]
     assert lines[0] == "5. LAP-00005 ThinkPad T14 #5: already scanned in Room A2"
