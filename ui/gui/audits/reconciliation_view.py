@@ -221,7 +221,10 @@ class ReconciliationView(QWidget):
             "Close the audit?",
             f"Close the audit '{result.audit.name}'? No more scans can be added: "
             f"{counts['found']} found, {counts['misplaced']} misplaced, "
-            f"{counts['missing']} not seen (missing), {plural(counts['unknown'], 'unknown tag')}.",
+            f"{counts['missing']} not seen (missing), {plural(counts['unknown'], 'unknown tag')}"
+            # a retired asset found in place was left out of the count it is asked to close
+            + (f", {counts['retired']} retired but present" if counts["retired"] else "")
+            + ".",
             "&Close audit",
             self.close_audit,
         )
