@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -35,6 +36,7 @@ from desktop.domain.lifecycle import ProcedureKind
 from desktop.domain.permissions import work_for
 from desktop.errors import ConflictError, DesktopError, Problem, ValidationError
 from desktop.scanning import ScannerConfig
+from desktop.services.approvals import possible_approvers
 from desktop.services.permissions import require
 from desktop.services.procedures import ProcedureOutcome, ProcedureRequest, record_procedures
 from desktop.settings import DATE_FORMAT, Settings
@@ -485,8 +487,9 @@ class ProcedureDialog(QDialog):
 def _load_job(database: Database, kind: ProcedureKind, tags: list[str], username: str) -> Any:
     def job(progress: Progress, cancel: threading.Event) -> FormContext:
         with database.read() as session:  # refused before anybody types into the form
-            require(session, username, work_for(kind))
-        return load_form(database, kind, tags)
+            performer = require(session, username, work_for(kind))
+            approvers = possible_approvers(session, performer)
+        return replace(load_form(database, kind, tags), possible_approvers=approvers)
 
     return job
 

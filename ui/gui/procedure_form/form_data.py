@@ -48,6 +48,8 @@ class FormContext:
     #: Values the form proposes instead of the asset's own, by asset (a decommissioned
     #: asset goes to its site's store).
     defaults: dict[uuid.UUID, dict[str, object]] = field(default_factory=dict)
+    #: How many people may approve what the signed-in person performs (None: not read).
+    possible_approvers: int | None = None
 
 
 def form_asset(detail: AssetDetail) -> FormAsset:
