@@ -44,6 +44,7 @@ from desktop.storage.database import Database
 from ui.gui.procedure_form.conflict_dialog import ConflictDialog
 from ui.gui.procedure_form.form_data import FormContext, load_form, read_assets
 from ui.gui.procedure_form.form_view import FormView
+from ui.gui.procedure_form.receive_next import clear_for_next
 from ui.gui.procedure_form.requests import build_requests, form_problems, prefill
 from ui.gui.procedure_form.tag_category import CategoryFromTag
 from ui.gui.reference.jobs import DialogJobs
@@ -139,6 +140,20 @@ class ProcedureDialog(QDialog):
         self.ok_button = QPushButton(VERBS.get(kind, "Record"))
         self.ok_button.setEnabled(False)
         self.buttons.addButton(self.ok_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        #: Receive only: record this asset and keep the form for the next one.
+        self.next_button: QPushButton | None = None
+        self._next = False  # the recording under way was asked with "Receive & next"
+        if kind is ProcedureKind.RECEIVE:
+            self.next_button = QPushButton("Receive && &next")
+            self.next_button.setToolTip(
+                "Record this asset and keep the form for the next one of the same delivery "
+                "(Ctrl+Shift+Enter)"
+            )
+            self.next_button.setEnabled(False)
+            self.next_button.clicked.connect(self.submit_and_next)
+            self.buttons.addButton(self.next_button, QDialogButtonBox.ButtonRole.ActionRole)
+            for keys in ("Ctrl+Shift+Return", "Ctrl+Shift+Enter"):
+                QShortcut(QKeySequence(keys), self).activated.connect(self.submit_and_next)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
@@ -254,6 +269,8 @@ class ProcedureDialog(QDialog):
         self.view.unmark_fixed(form_problems(self.view))
         problems = self.problems()
         self.ok_button.setEnabled(not problems)
+        if self.next_button is not None:
+            self.next_button.setEnabled(not problems)
         if problems:
             shown = "; ".join(problems[:3]) + (
                 f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
@@ -296,9 +313,19 @@ class ProcedureDialog(QDialog):
         self.view.clear_errors()
         self._record(build_requests(self.view, self._versions))
 
+    def submit_and_next(self) -> None:
+        """Record this asset; the form then stays for the next one (receive_next)."""
+        if self.next_button is None or self._recording:
+            return
+        self._next = True
+        self.submit()
+        self._next = self._recording  # not recorded (something still needed): a plain form
+
     def _record(self, requests: Sequence[ProcedureRequest]) -> None:
         self._recording = True
         self.ok_button.setEnabled(False)
+        if self.next_button is not None:
+            self.next_button.setEnabled(False)
         self.status_label.setStyleSheet("")
         self.status_label.setText("Recording…")
         self._jobs.start(
@@ -317,7 +344,16 @@ class ProcedureDialog(QDialog):
         # or delete this dialog at once.
         def announce() -> None:
             self.recorded.emit(outcomes)
-            self.accept()
+            if not self._next:
+                self.accept()
+                return
+            self._next = False
+            assert self.view is not None
+            clear_for_next(self.view)
+            self._entered = False  # nothing typed for the next asset yet
+            tags = ", ".join(o.asset_tag for o in outcomes if getattr(o, "asset_tag", None))
+            self._show_scan(f"Recorded {tags}. Scan or type the next asset's tag.")
+            self._revalidate()
 
         self._after_job(announce)
 
