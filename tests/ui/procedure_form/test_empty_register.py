@@ -21,6 +21,7 @@ from tests.journeys.hid_scanner import HidScanner
 from tests.ui.procedure_form.conftest import OpenForm
 from ui.gui.layout_state import LayoutState
 from ui.gui.main_window import MainWindow
+from ui.gui.procedure_form.dialog import ProcedureDialog
 
 
 def _window(qtbot: QtBot, database: Database, tmp_path: Path) -> MainWindow:
@@ -44,6 +45,7 @@ def test_first_receive_on_an_empty_register_says_where_categories_are_made(
     qtbot.keyClick(window.view.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: bool(window.open_dialogs), timeout=10_000)
     form = window.open_dialogs[-1]
+    assert isinstance(form, ProcedureDialog)
     qtbot.waitUntil(lambda: form.is_ready() and not form.is_busy(), timeout=20_000)
     problems = form.problems()
     assert (
@@ -84,7 +86,9 @@ def test_a_decommission_nobody_may_approve_says_so_before_it_is_recorded(
     trigger(window.procedure_actions[ProcedureKind.DECOMMISSION])
     qtbot.waitUntil(lambda: bool(window.open_dialogs), timeout=10_000)
     form = window.open_dialogs[-1]
+    assert isinstance(form, ProcedureDialog)
     qtbot.waitUntil(lambda: form.is_ready() and not form.is_busy(), timeout=20_000)
+    assert form.view is not None
     text = form.view.risk.approval_label.text()
     assert text.startswith("Needs 2 approvers from outside your groups."), text
     assert (

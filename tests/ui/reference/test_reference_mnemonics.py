@@ -23,7 +23,10 @@ _MNEMONIC = re.compile(r"&([^&\s])")
 def mnemonics(window: QWidget) -> dict[str, list[str]]:
     """The Alt+letter of each visible button and label in ``window``, by letter."""
     found: dict[str, list[str]] = {}
-    widgets = [*window.findChildren(QAbstractButton), *window.findChildren(QLabel)]
+    widgets: list[QAbstractButton | QLabel] = [
+        *window.findChildren(QAbstractButton),
+        *window.findChildren(QLabel),
+    ]
     for widget in widgets:
         if not widget.isVisible():
             continue

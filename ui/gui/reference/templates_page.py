@@ -75,8 +75,14 @@ class TemplatesPage(QWidget):
         row.addWidget(self.apply_button)
         row.addStretch(1)
         scan_row = QHBoxLayout()
-        for widget in (QLabel("Field"), self.scan_field, self.takes_scan, self.scan_button):
-            scan_row.addWidget(widget)
+        scan_widgets: tuple[QWidget, ...] = (
+            QLabel("Field"),
+            self.scan_field,
+            self.takes_scan,
+            self.scan_button,
+        )
+        for scan_widget in scan_widgets:
+            scan_row.addWidget(scan_widget)
         scan_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(
