@@ -457,7 +457,9 @@ class LabelPrintDialog(QDialog):
             path += ".pdf"
         run = self.run(calibration=calibration)
         offset = load_offsets(self.settings, PDF_PRINTER)
-        self._start(pdf_job(run, Path(path), offset), f"Saved {Path(path).name}")
+        # Where it went, not only its name (a new user looked for it).
+        target = Path(path)
+        self._start(pdf_job(run, target, offset), f"Saved {target.name} in {target.parent}")
 
     def print_labels(self, *, calibration: bool = False) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
