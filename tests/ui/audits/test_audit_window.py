@@ -420,3 +420,16 @@ def test_the_close_question_counts_a_retired_asset_found_in_place(
         "1 found, 0 misplaced, 2 not seen (missing), 0 unknown tags, 1 retired but present."
     ), box.text()
     box.reject()
+
+
+def test_escape_closes_the_reconciliation(qtbot: QtBot, world: World) -> None:
+    """It has no Close button ("Close audit…" closes the audit): Ctrl+W or Esc."""
+    audit = start_audit(world.db, scope_location_id=world.site, started_by="auditor", name="HQ")
+    view = ReconciliationView(world.db, "auditor", audit.id)
+    qtbot.addWidget(view)
+    view.show()
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow)
+    qtbot.waitUntil(lambda: "HQ" in view.header.text())
+    qtbot.keyClick(view.tabs, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not view.isVisible())

@@ -126,6 +126,8 @@ class ReconciliationView(QWidget):
         # Closed from the keyboard as the scan screen is (a new user found no way but the
         # title bar's; it has no Close button: "Close audit…" closes the audit).
         QShortcut(QKeySequence("Ctrl+W"), self, self.close)
+        # and with Esc, as the Approvals window is (it has nothing to cancel: a result).
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
         #: What changes the audit or the register after it (greyed while read-only).
         self.action_buttons = (
             self.moves_button,
