@@ -14,9 +14,12 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from desktop.domain.lifecycle import RETIRED_STATUSES, AssetStatus
 from desktop.services.audit_history import locations_at
 from desktop.services.audit_scan_types import COUNTED_SCAN_KINDS, ScanClass, ScanKind
 from desktop.storage.models import Asset, Audit, AuditExpected, AuditScan, Location
+
+_RETIRED = frozenset(s.value for s in RETIRED_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ def recent_scans(session: Session, audit_id: uuid.UUID, limit: int) -> ScanLog:
             AuditScan.asset_id,
             Asset.tag,
             Asset.name,
+            Asset.status,
             Location.name,
         )
         .outerjoin(Asset, Asset.id == AuditScan.asset_id)
@@ -71,7 +75,7 @@ def recent_scans(session: Session, audit_id: uuid.UUID, limit: int) -> ScanLog:
     total = session.execute(select(func.count()).select_from(AuditScan).where(*counted))
     misplaced = {
         asset_id
-        for _, kind, _, asset_id, _, _, _ in rows
+        for _, kind, _, asset_id, _, _, _, _ in rows
         if kind == ScanClass.MISPLACED.value and asset_id is not None
     }
     expected = _expected_rooms(session, audit_id, misplaced)
@@ -79,9 +83,9 @@ def recent_scans(session: Session, audit_id: uuid.UUID, limit: int) -> ScanLog:
         LoggedScan(
             sequence,
             ScanClass(kind),
-            _line(ScanClass(kind), raw, tag, name, room, expected.get(asset_id)),
+            _line(ScanClass(kind), raw, tag, name, room, expected.get(asset_id), status),
         )
-        for sequence, kind, raw, asset_id, tag, name, room in rows
+        for sequence, kind, raw, asset_id, tag, name, status, room in rows
     )
     return ScanLog(scans, max(total.scalar_one() - len(scans), 0))
 
@@ -122,9 +126,11 @@ def _line(
     name: str | None,
     room: str | None,
     expected: str | None = None,
+    status: str | None = None,
 ) -> str:
-    """Worded as the scan screen words a scan when it is made ("LAP-1 Laptop: found in …";
-    a misplaced one says where it was expected, as it did when it was scanned)."""
+    """Worded as the scan screen words a scan when it is made ("LAP-1 Laptop: found in …",
+    "…: misplaced, expected in …", "Unknown tag …: kept as scanned in …", "… is disposed
+    but is here"), with the room it was scanned in where the scan's own words lack it."""
     if kind is ScanClass.ROOM:
         return f"Now scanning in {room or raw}"
     if kind is ScanClass.ROOM_OUT_OF_SCOPE:
@@ -134,5 +140,12 @@ def _line(
         return f"{what}: misplaced, expected in {expected}" + (
             f" (scanned in {room})" if room else ""
         )
+    scanned_in = f" (scanned in {room})" if room else ""
+    if kind is ScanClass.UNKNOWN:
+        return f"Unknown tag {raw}: kept as scanned" + (f" in {room}" if room else "")
+    if kind is ScanClass.DUPLICATE:
+        return f"{what}: already scanned, counted once{scanned_in}"
+    if kind is ScanClass.RETIRED and status in _RETIRED:
+        return f"{what} is {AssetStatus(status).label.lower()} but is here{scanned_in}"
     said = "found" if kind is ScanClass.FOUND else kind.label.lower()
     return f"{what}: {said}" + (f" in {room}" if room else "")
