@@ -105,6 +105,8 @@ class MainWindow(QMainWindow):
         header = self.view.table.horizontalHeader()
         # The first page under the restored sort, read at once for the first paint (or on a
         # worker if that sort needs more than one short query); the view then has that sort.
+        # The asset selected when the window last closed on this database, once it shows.
+        self._pending_selection = self._layout.saved_selection(_url_key(database))
         self.model.start(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self.view.table.setSortingEnabled(True)
         self.scanner = ScanDetector(self, ScannerConfig.from_settings(self.settings))
@@ -653,6 +655,8 @@ class MainWindow(QMainWindow):
 
         write_state_if_asked(self)
         self._layout.save(self, self.view.splitter, self.view.table.horizontalHeader())
+        rows = self.selected_rows()
+        self._layout.save_selection(_url_key(self.database), rows[0].id if len(rows) == 1 else None)
         self.scanner.uninstall()
         self.shortcuts_first.uninstall()
         self.freshness.uninstall()
@@ -723,3 +727,8 @@ def recorded_message(outcomes: list[Any]) -> str:
 def _show_progress(dialog: QProgressDialog, done: int, total: int) -> None:
     dialog.setMaximum(max(total, 1))
     dialog.setValue(done)
+
+
+def _url_key(database: Database) -> str:
+    """The database's URL without its password: what the remembered selection is kept by."""
+    return str(database.url.render_as_string(hide_password=True))
