@@ -338,6 +338,14 @@ def why_not_yours(
     return None
 
 
+def possible_approvers(session: Session, performer: Person) -> int:
+    """How many active people may approve what ``performer`` performs (the approver role,
+    not themselves, no group in common): fewer than a template asks for, and the procedure
+    waits for ever (a one-person local file's first decommission did)."""
+    people = session.execute(select(Person).where(Person.active.is_(True))).scalars()
+    return sum(why_not_yours(person, performer, ()) is None for person in people)
+
+
 def _decisions(session: Session, procedure_id: uuid.UUID) -> list[GivenDecision]:
     rows = session.execute(
         select(Approval, Person.name)

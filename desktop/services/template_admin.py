@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import copy
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -40,6 +42,10 @@ class TemplateRow:
     version: int
     name: str
     approval: str
+    #: The template's text fields (key, label): those a scan may fill.
+    text_fields: tuple[tuple[str, str], ...] = ()
+    #: The keys of those that take a scan (``"accepts_scan": true``).
+    scan_fields: tuple[str, ...] = ()
 
 
 def approval_text(rule: dict[str, object]) -> str:
@@ -59,17 +65,22 @@ def list_templates(session: Session) -> list[TemplateRow]:
     rows = session.execute(
         select(ProcedureTemplate).where(ProcedureTemplate.is_current.is_(True))
     ).scalars()
-    result = [
-        TemplateRow(
-            kind=row.kind,
-            category=names.get(row.category_id, "") if row.category_id else "",
-            version=row.version_number,
-            name=row.name,
-            approval=approval_text(dict(row.definition.get("approval", {}))),
-        )
-        for row in rows
-    ]
+    result = [_row(row, names.get(row.category_id, "") if row.category_id else "") for row in rows]
     return sorted(result, key=lambda r: (r.kind, r.category))
+
+
+def _row(template: ProcedureTemplate, category: str) -> TemplateRow:
+    definition = dict(template.definition)
+    text = [f for f in definition.get("fields", []) if f.get("type") == "text"]
+    return TemplateRow(
+        kind=template.kind,
+        category=category,
+        version=template.version_number,
+        name=template.name,
+        approval=approval_text(dict(definition.get("approval", {}))),
+        text_fields=tuple((str(f["key"]), str(f.get("label", f["key"]))) for f in text),
+        scan_fields=tuple(str(f["key"]) for f in text if f.get("accepts_scan") is True),
+    )
 
 
 def parse_approvers(text: str) -> int:
@@ -99,6 +110,69 @@ def set_approval(
         raise ValidationError(
             Problem("kind", f"a {kind.label.lower()} never waits for approval: nothing to set")
         )
+
+    def edit(definition: dict[str, Any]) -> None:
+        rule = dict(definition.get("approval", {}))
+        if approvers == 0:
+            rule["mode"] = "never"
+        else:
+            rule["mode"] = "risk" if rule.get("mode") == "risk" else "always"
+            rule["approvers"] = approvers
+        definition["approval"] = rule
+
+    return _new_version(db, username, kind, category, edit)
+
+
+def set_field_scans(
+    db: Database,
+    username: str,
+    kind: ProcedureKind,
+    *,
+    field: str,
+    accepts_scan: bool,
+    category: str | None = None,
+) -> TemplateRow:
+    """A new version of ``kind``'s template (the category's own with ``category``) whose
+    text field ``field`` takes a barcode scan (``accepts_scan``) or ignores one. Only a
+    text field can: a scan is a string of characters (an evidence label's number)."""
+
+    def edit(definition: dict[str, Any]) -> None:
+        fields = [dict(f) for f in definition.get("fields", [])]
+        wanted = field.strip().lower()
+        found = [f for f in fields if str(f.get("key", "")).lower() == wanted]
+        if not found:
+            keys = ", ".join(str(f.get("key")) for f in fields) or "none"
+            raise NotFoundError(
+                f"the {kind.label.lower()} template has no field '{field.strip()}' "
+                f"(its fields: {keys})"
+            )
+        if found[0].get("type") != "text":
+            raise ValidationError(
+                Problem(
+                    "field",
+                    f"'{found[0]['key']}' is a {found[0].get('type')} field: only a text "
+                    "field can take a scan",
+                )
+            )
+        if accepts_scan:
+            found[0]["accepts_scan"] = True
+        else:
+            found[0].pop("accepts_scan", None)
+        definition["fields"] = fields
+
+    return _new_version(db, username, kind, category, edit)
+
+
+def _new_version(
+    db: Database,
+    username: str,
+    kind: ProcedureKind,
+    category: str | None,
+    edit: Callable[[dict[str, Any]], None],
+) -> TemplateRow:
+    """The current template of ``kind`` (the category's own with ``category``, made from
+    the general one the first time) edited by ``edit`` into a new version, by an
+    administrator; the old version stays for the procedures filled against it."""
     with db.write() as session:
         actor = require(session, username, Work.REFERENCE_DATA)
         category_row = None
@@ -113,13 +187,7 @@ def set_approval(
         if current is None:
             raise NotFoundError(f"there is no procedure template for '{kind.label}'")
         definition = copy.deepcopy(dict(current.definition))
-        rule = dict(definition.get("approval", {}))
-        if approvers == 0:
-            rule["mode"] = "never"
-        else:
-            rule["mode"] = "risk" if rule.get("mode") == "risk" else "always"
-            rule["approvers"] = approvers
-        definition["approval"] = rule
+        edit(definition)
         if current.scope_key == scope:
             current.is_current = False
             version = current.version_number + 1
@@ -147,13 +215,7 @@ def set_approval(
         )
         session.add(row)
         session.flush()
-        return TemplateRow(
-            kind=kind.value,
-            category=category_row.name if category_row else "",
-            version=version,
-            name=row.name,
-            approval=approval_text(rule),
-        )
+        return _row(row, category_row.name if category_row else "")
 
 
 def _current(session: Session, kind: ProcedureKind, scope: str) -> ProcedureTemplate | None:

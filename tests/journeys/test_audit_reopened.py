@@ -54,11 +54,21 @@ def test_reopened_scan_screen_lists_the_earlier_scans_newest_first(
     trigger(audits.scan_action)  # Ctrl+S on the selected open audit
     screen = shown(qtbot, ScanScreen)
     qtbot.waitUntil(lambda: screen.earlier_read, timeout=5000)
+    # The auditor's room is known: go on there (it said "Scan a room label" under it).
+    assert screen.room_label.text() == "Room: Room A2"
+    assert screen.answer.text() == "Still in Room A2: scan its assets, or another room's label."
     lines = log_lines(screen)
     assert [line.split(".", 1)[0] for line in lines[:4]] == ["5", "4", "3", "2"]
-    assert lines[0] == "5. LAP-00005 ThinkPad T14 #5: already scanned in Room A2"
-    assert lines[1] == "4. NEW-77A: unknown tag in Room A2"
-    assert lines[2] == "3. LAP-00001 ThinkPad T14 #1: misplaced in Room A2"
+    # In the words the scans had when they were made (newuser2: they differed).
+    assert lines[0] == (
+        "5. LAP-00005 ThinkPad T14 #5: already scanned, counted once (scanned in Room A2)"
+    )
+    assert lines[1] == "4. Unknown tag NEW-77A: kept as scanned in Room A2"
+    # Where it was expected, as the scan said when it was made (it said only where it was
+    # scanned: a reopened audit lost the one thing an auditor acts on).
+    assert lines[2] == (
+        "3. LAP-00001 ThinkPad T14 #1: misplaced, expected in Room A1 (scanned in Room A2)"
+    )
     assert lines[3] == "2. LAP-00005 ThinkPad T14 #5: found in Room A2"
     assert lines[4] == "… and 1 earlier scans (every scan is in the audit report)"
     assert len(lines) == 5

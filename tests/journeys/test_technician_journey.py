@@ -235,7 +235,7 @@ def test_a_technicians_day(
     qtbot.waitUntil(lambda: labels.preview.page is not None, timeout=10_000)
     qtbot.mouseClick(labels.pdf_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: labels.worker is None, timeout=20_000)
-    assert labels.status_label.text() == "Saved labels.pdf"
+    assert labels.status_label.text() == f"Saved labels.pdf in {pdf_target.parent}"
     assert pdf_target.read_bytes().startswith(b"%PDF")
     page = labels.preview.page
     assert page is not None

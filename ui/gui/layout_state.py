@@ -1,10 +1,13 @@
-"""Window geometry, splitter and column layout, remembered between runs (QSettings).
+"""Window geometry, splitter and column layout, and the selected asset of each database,
+remembered between runs (QSettings).
 
 Kept in an INI file of its own next to the settings file: it is GUI state, not a setting.
 """
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, QSize
@@ -49,6 +52,23 @@ class LayoutState:
         columns = self._settings.value("main/header")
         return isinstance(columns, QByteArray) and header.restoreState(columns)
 
+    def save_selection(self, database_url: str, asset_id: uuid.UUID | None) -> None:
+        """The asset selected when the window closed, for this database (by a digest of
+        its URL: no password is written here); None forgets it."""
+        key = f"selected/{_digest(database_url)}"
+        if asset_id is None:
+            self._settings.remove(key)
+        else:
+            self._settings.setValue(key, str(asset_id))
+        self._settings.sync()
+
+    def saved_selection(self, database_url: str) -> uuid.UUID | None:
+        value = self._settings.value(f"selected/{_digest(database_url)}")
+        try:
+            return uuid.UUID(str(value)) if value else None
+        except ValueError:  # a hand-edited file
+            return None
+
     def save_dialog(self, name: str, dialog: QWidget, splitter: QSplitter | None = None) -> None:
         """Remember a dialog's size and place (and its splitter), under ``name``."""
         self._settings.setValue(f"{name}/geometry", dialog.saveGeometry())
@@ -72,3 +92,7 @@ def fitting_size(window: QWidget, width: int, height: int) -> QSize:
         return QSize(width, height)
     free = screen.availableGeometry()
     return QSize(min(width, free.width()), min(height, free.height() - 40))
+
+
+def _digest(database_url: str) -> str:
+    return hashlib.sha256(database_url.encode()).hexdigest()[:16]

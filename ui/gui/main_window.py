@@ -41,6 +41,7 @@ from ui.gui.main_window_view import MainWindowView
 from ui.gui.models.asset_table_model import AssetTableModel, RowRole
 from ui.gui.models.columns import COLUMNS
 from ui.gui.scanner import ScanDetector
+from ui.gui.selection_freshness import SelectionFreshness
 from ui.gui.window_shortcuts import WindowShortcutsFirst
 from ui.gui.worker import Progress, Worker
 
@@ -104,6 +105,8 @@ class MainWindow(QMainWindow):
         header = self.view.table.horizontalHeader()
         # The first page under the restored sort, read at once for the first paint (or on a
         # worker if that sort needs more than one short query); the view then has that sort.
+        # The asset selected when the window last closed on this database, once it shows.
+        self._pending_selection = self._layout.saved_selection(_url_key(database))
         self.model.start(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self.view.table.setSortingEnabled(True)
         self.scanner = ScanDetector(self, ScannerConfig.from_settings(self.settings))
@@ -114,6 +117,7 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self._show_welcome_if_empty()
         self._first_paint = _AfterFirstPaint(self, self._load_later)
+        self.freshness = SelectionFreshness(self)  # decisions made elsewhere show without F5
 
     # -- building --------------------------------------------------------------------
 
@@ -161,10 +165,12 @@ class MainWindow(QMainWindow):
         for page, text in (
             ("locations", "&Locations…"),
             ("categories", "&Categories…"),
-            ("models", "&Manufacturers and models…"),
+            ("manufacturers", "&Manufacturers and models…"),  # a page key: 'models' crashed
             ("suppliers", "&Suppliers…"),
             ("people", "&People…"),
             ("groups", "&Groups…"),
+            ("users", "&Users and logins…"),
+            ("templates", "Procedure &templates…"),
         ):
             data_menu.addAction(
                 self._action(text, None, lambda _checked=False, p=page: self.open_reference(p))
@@ -649,8 +655,11 @@ class MainWindow(QMainWindow):
 
         write_state_if_asked(self)
         self._layout.save(self, self.view.splitter, self.view.table.horizontalHeader())
+        rows = self.selected_rows()
+        self._layout.save_selection(_url_key(self.database), rows[0].id if len(rows) == 1 else None)
         self.scanner.uninstall()
         self.shortcuts_first.uninstall()
+        self.freshness.uninstall()
         self.model.shutdown()
         self.view.filter_bar.shutdown()
         self.features.shutdown()
@@ -718,3 +727,8 @@ def recorded_message(outcomes: list[Any]) -> str:
 def _show_progress(dialog: QProgressDialog, done: int, total: int) -> None:
     dialog.setMaximum(max(total, 1))
     dialog.setValue(done)
+
+
+def _url_key(database: Database) -> str:
+    """The database's URL without its password: what the remembered selection is kept by."""
+    return str(database.url.render_as_string(hide_password=True))

@@ -396,3 +396,40 @@ def test_closing_the_audits_window_while_a_reconciliation_loads_does_not_abort(
     window.close()
     qtbot.waitUntil(lambda: bool(gone), timeout=10_000)  # deleted, its children with it
     qtbot.wait(200)
+
+
+def test_the_close_question_counts_a_retired_asset_found_in_place(
+    qtbot: QtBot, world: World
+) -> None:
+    """The question listed found, misplaced, missing and unknown but not the decommissioned
+    laptop found in the room, which the header counted."""
+    world.receive(tag="LAP-9")  # LAP-1 to 3 are the fixture's
+    set_approval_rule(world.db, ProcedureKind.DECOMMISSION, mode="never")
+    world.decommission("LAP-9")
+    audit = start_audit(world.db, scope_location_id=world.site, started_by="auditor", name="HQ")
+    room = record_scan(world.db, audit_id=audit.id, raw="ROOM-A1", scanned_by="auditor").room_id
+    for tag in ("LAP-1", "LAP-9"):
+        record_scan(world.db, audit_id=audit.id, raw=tag, scanned_by="auditor", room_id=room)
+    view = ReconciliationView(world.db, "auditor", audit.id)
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: "HQ" in view.header.text())
+    qtbot.mouseClick(view.close_button, Qt.MouseButton.LeftButton)
+    box = view.confirmation
+    assert box is not None
+    assert box.text().endswith(
+        "1 found, 0 misplaced, 2 not seen (missing), 0 unknown tags, 1 retired but present."
+    ), box.text()
+    box.reject()
+
+
+def test_escape_closes_the_reconciliation(qtbot: QtBot, world: World) -> None:
+    """It has no Close button ("Close audit…" closes the audit): Ctrl+W or Esc."""
+    audit = start_audit(world.db, scope_location_id=world.site, started_by="auditor", name="HQ")
+    view = ReconciliationView(world.db, "auditor", audit.id)
+    qtbot.addWidget(view)
+    view.show()
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow)
+    qtbot.waitUntil(lambda: "HQ" in view.header.text())
+    qtbot.keyClick(view.tabs, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not view.isVisible())

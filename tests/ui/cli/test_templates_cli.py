@@ -169,3 +169,38 @@ def test_only_an_administrator_sets_approvals_and_bad_values_are_named(
             )
         ).scalar_one()
     assert general["approval"]["approvers"] == 2  # the general template is untouched
+
+
+def test_set_scan_lets_a_text_field_take_scans_and_says_what_cannot(tmp_path: Path) -> None:
+    """``templates set-scan receive delivery_reference``: a new template version whose
+    delivery note takes a scan, shown by ``templates list``; --off undoes it; a choice
+    field or an unknown one is refused with a message naming it, nothing written."""
+    database = str(tmp_path / "scan.sqlite3")
+    assert run(tmp_path, database, "db", "upgrade").returncode == 0
+    done = run(tmp_path, database, "templates", "set-scan", "receive", "Delivery_Reference")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ("receive: delivery_reference takes a scan (template version 2)")
+    listing = run(tmp_path, database, "templates", "list").stdout
+    receive = next(line for line in listing.splitlines() if line.startswith("receive"))
+    assert receive.endswith("text fields: delivery_reference (takes scans)"), receive
+    off = run(tmp_path, database, "templates", "set-scan", "receive", "delivery_reference", "--off")
+    assert off.stdout.strip() == "receive: delivery_reference ignores scans (template version 3)"
+
+    choice = run(tmp_path, database, "templates", "set-scan", "change", "change_type")
+    assert choice.returncode != 0
+    assert "'change_type' is a choice field: only a text field can take a scan" in choice.stderr
+    unknown = run(tmp_path, database, "templates", "set-scan", "install", "nope")
+    assert unknown.returncode != 0
+    assert "the install template has no field 'nope' (its fields: hostname)" in unknown.stderr
+    db = Database(f"sqlite:///{database}")
+    try:
+        with db.read() as session:
+            versions = session.execute(
+                select(ProcedureTemplate.kind, ProcedureTemplate.version_number).where(
+                    ProcedureTemplate.is_current.is_(True),
+                    ProcedureTemplate.kind.in_(["change", "install"]),
+                )
+            ).all()
+    finally:
+        db.dispose()
+    assert sorted(versions) == [("change", 1), ("install", 1)]

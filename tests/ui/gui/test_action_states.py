@@ -7,6 +7,7 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services import approvals
@@ -56,3 +57,43 @@ def test_a_status_move_waiting_for_approval_greys_the_other_moves_until_it_is_de
     qtbot.waitUntil(decommission.isEnabled, timeout=10_000)
     assert decommission.toolTip() == "Decommission the selected assets"
     assert install.isEnabled()
+
+
+def test_a_decision_made_elsewhere_shows_when_the_window_is_active_again_without_f5(
+    qtbot: QtBot, register: Register, tmp_path: Path
+) -> None:
+    """The technician selects LAP-00003, whose decommission waits; an approver rejects it
+    in their own window (the service, another person). When the technician comes back to
+    the window (another window had the focus meanwhile), Decommission is offered again —
+    no F5 — and the detail no longer says it waits; the light timer does the same for a
+    window that stayed active."""
+    waiting = register.decommission_waiting_for_approval("LAP-00003")
+    window = open_window(qtbot, register, tmp_path, "tech")
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.view.table.setFocus()
+    HidScanner(qtbot).scan("LAP-00003")
+    qtbot.waitUntil(lambda: [r.tag for r in window.selected_rows()] == ["LAP-00003"])
+    qtbot.waitUntil(lambda: not window._workers, timeout=10_000)
+    decommission = window.procedure_actions[ProcedureKind.DECOMMISSION]
+    assert not decommission.isEnabled()
+    assert "waiting for approval" in window.view.detail.body.toPlainText()
+
+    other = QWidget()  # the approver's window, say: the technician's loses the focus
+    qtbot.addWidget(other)
+    other.show()
+    other.activateWindow()
+    qtbot.waitUntil(lambda: not window.isActiveWindow())
+    approvals.reject(
+        register.db, procedure_id=waiting.procedure_id, approver="approver", comment="no"
+    )
+    assert not decommission.isEnabled()  # nothing read yet
+    window.activateWindow()  # back to the technician's window
+    qtbot.waitUntil(decommission.isEnabled, timeout=10_000)
+    assert decommission.toolTip() == "Decommission the selected assets"
+    assert "waiting for approval" not in window.view.detail.body.toPlainText()
+
+    # The window stays active: the timer reads the selection again.
+    register.decommission_waiting_for_approval("LAP-00003")
+    window.freshness.timer.setInterval(50)
+    qtbot.waitUntil(lambda: not decommission.isEnabled(), timeout=10_000)

@@ -156,7 +156,7 @@ def test_a_pdf_from_the_dialog_carries_tags_too_long_for_the_bars_as_qr_codes(
     assert dialog.pdf_button.isEnabled()
     dialog.pdf_button.click()
     qtbot.waitUntil(lambda: dialog.worker is None, timeout=20_000)
-    assert dialog.status_label.text().startswith("Saved labels.pdf. 1 label")
+    assert dialog.status_label.text().startswith(f"Saved labels.pdf in {tmp_path}. 1 label")
     assert decoded_pdf(output, tmp_path) == Counter([*TAGS[:3], LONGEST])
 
 

@@ -113,7 +113,7 @@ def test_save_pdf_writes_every_label_on_a_worker(
     qtbot.waitUntil(lambda: dialog.worker is None, timeout=20_000)
     written = output.with_suffix(".pdf")
     assert _page_count(written) == len(TAGS)  # a roll: one page per label
-    assert dialog.status_label.text() == "Saved labels.pdf"
+    assert dialog.status_label.text() == f"Saved labels.pdf in {output.parent}"
     assert Settings(settings.path).get(LABEL_TEMPLATE) == "Zebra 2 × 1 in"
 
 
@@ -237,8 +237,9 @@ def test_close_while_saving_cancels_and_waits(
     qtbot.waitUntil(lambda: dialog.worker is None, timeout=20_000)
     assert dialog.close_button.text() == "Close"
     # Either the job saw the cancel (no file) or it had already finished (a whole file).
-    assert dialog.status_label.text() in ("Cancelled", "Saved labels.pdf")
-    assert output.exists() == (dialog.status_label.text() == "Saved labels.pdf")
+    saved = f"Saved labels.pdf in {tmp_path}"
+    assert dialog.status_label.text() in ("Cancelled", saved)
+    assert output.exists() == (dialog.status_label.text() == saved)
     assert not (tmp_path / "labels.pdf.part").exists()
 
 
@@ -281,3 +282,24 @@ def test_print_asset_labels_opens_the_dialog_for_the_tags(qtbot: QtBot, world: W
     page = dialog.preview.page
     assert isinstance(page, PageLayout)
     assert [label.item.value for label in page.labels] == ["LAP-000003", "LAP-000001"]
+
+
+def test_enter_saves_the_pdf_rather_than_opening_a_new_template(
+    qtbot: QtBot, world: World, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Enter in the dialog (offsets for the PDF file) makes the labels: it opened the
+    "New…" template dialog, the first button of the window."""
+    output = tmp_path / "enter.pdf"
+    monkeypatch.setattr(
+        "ui.gui.labels.print_dialog.QFileDialog.getSaveFileName",
+        lambda *args, **kwargs: (str(output), "PDF (*.pdf)"),
+    )
+    dialog = _dialog(qtbot, world, settings)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.template_box.setFocus()
+    assert dialog.pdf_button.isDefault() and not dialog.new_template_button.isDefault()
+    qtbot.keyClick(dialog.template_box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.worker is None and output.exists(), timeout=20_000)
+    assert dialog.status_label.text() == f"Saved enter.pdf in {tmp_path}"
+    assert [w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not dialog] == []

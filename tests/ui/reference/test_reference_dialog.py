@@ -230,3 +230,14 @@ def test_stale_edit_shows_the_conflict_and_save_again_applies(
     with sqlite_world.db.read() as session:
         assert [s.name for s in list_suppliers(session)] == ["Bechtle AG"]
     assert page.message.text() == "✔ Saved."
+
+
+def test_the_page_opens_on_a_new_site_at_the_top_level(
+    qtbot: QtBot, dialog: ReferenceDataDialog
+) -> None:
+    """It opened on "(top level)" with Kind: Room; New site then said Site."""
+    page = dialog.locations
+    assert page.path_label.text() == "(top level)"
+    assert page.kind_combo.currentData() == "site"
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    assert page.kind_combo.currentData() == "site"

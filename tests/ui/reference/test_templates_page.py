@@ -4,6 +4,7 @@ refused with the reason."""
 
 from __future__ import annotations
 
+import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -15,7 +16,9 @@ from desktop.services.templates import current_template
 from desktop.storage.database import Database
 from desktop.storage.models import ProcedureTemplate
 from tests.factories import World
+from tests.journeys.hid_scanner import HidScanner
 from tests.ui.reference.conftest import settle
+from ui.gui.procedure_form.dialog import ProcedureDialog
 from ui.gui.reference.dialog import ReferenceDataDialog
 
 
@@ -42,13 +45,14 @@ def test_an_administrator_sets_decommission_to_never(
     dialog.show_page("templates")
     page = dialog.templates
     # Version 1 is 0002's, version 2 0018's (its evidence reference takes scans).
-    assert ["Decommission", "all categories", "2", "always, 2 approvers"] in _rows(page)
+    evidence = "Sanitisation evidence reference"  # takes scans
+    assert ["Decommission", "all categories", "2", "always, 2 approvers", evidence] in _rows(page)
     _choose(page.kind, "Decommission")
     _choose(page.approvers, "never")
     qtbot.mouseClick(page.apply_button, Qt.MouseButton.LeftButton)
     settle(qtbot, dialog)
     assert page.message.text() == "✔ Decommission: approval never (template version 3)."
-    assert ["Decommission", "all categories", "3", "never"] in _rows(page)
+    assert ["Decommission", "all categories", "3", "never", evidence] in _rows(page)
     with sqlite_world.db.read() as s:
         template = current_template(s, ProcedureKind.DECOMMISSION)
         author = s.execute(
@@ -100,3 +104,63 @@ def test_enough_approvers_no_note(
     dialog.show_page("templates")
     settle(qtbot, dialog)
     assert not dialog.templates.approvers_note.isVisible()
+
+
+def test_an_administrator_lets_a_template_field_take_a_scan_and_the_form_takes_it(
+    qtbot: QtBot, dialog: ReferenceDataDialog, sqlite_world: World
+) -> None:
+    """Receive's Delivery note took no scan (only the shipped evidence fields did, and
+    nothing in the window could change that). The administrator picks the field, ticks
+    "takes a barcode scan" and sets it: a new template version; then a delivery note's
+    barcode scanned on the Receive form becomes the field's value."""
+    dialog.show_page("templates")
+    settle(qtbot, dialog)
+    page = dialog.templates
+    _choose(page.scan_field, "Receive › Delivery note")
+    assert not page.takes_scan.isChecked()
+    page.takes_scan.setFocus()
+    qtbot.keyClick(page.takes_scan, Qt.Key.Key_Space)
+    assert page.takes_scan.isChecked()
+    qtbot.mouseClick(page.scan_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, dialog)
+    assert page.message.text() == (
+        "✔ Receive: Delivery note takes a barcode scan (template version 2)."
+    )
+    assert ["Receive", "all categories", "2", "never", "Delivery note"] in _rows(page)
+    assert page.scan_field.currentText() == "Receive › Delivery note"  # still chosen
+    assert page.takes_scan.isChecked()
+    with sqlite_world.db.read() as s:
+        template = current_template(s, ProcedureKind.RECEIVE)
+    assert [f.key for f in template.definition.fields if f.accepts_scan] == ["delivery_reference"]
+
+    form = ProcedureDialog(sqlite_world.db, "tech", ProcedureKind.RECEIVE, [])
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.waitUntil(lambda: form.is_ready() and not form.is_busy(), timeout=20_000)
+    assert form.view is not None
+    note = form.view.answer_editors["delivery_reference"]
+    note.widget.setFocus()
+    HidScanner(qtbot).scan("DN-Ab-7781")
+    qtbot.waitUntil(lambda: note.value() == "DN-Ab-7781")
+    assert form.scan_label.text() == "Scanned DN-Ab-7781 into Delivery note."
+
+
+def test_a_choice_field_cannot_take_a_scan(
+    qtbot: QtBot, dialog: ReferenceDataDialog, sqlite_world: World
+) -> None:
+    """Only text fields are offered; the service refuses a choice field by name."""
+    from desktop.errors import ValidationError
+    from desktop.services.template_admin import set_field_scans
+
+    dialog.show_page("templates")
+    settle(qtbot, dialog)
+    offered = [
+        dialog.templates.scan_field.itemText(i) for i in range(dialog.templates.scan_field.count())
+    ]
+    assert "Change › Type of change" not in offered
+    with pytest.raises(ValidationError, match="'change_type' is a choice field: only a text"):
+        set_field_scans(
+            sqlite_world.db, "admin", ProcedureKind.CHANGE, field="change_type", accepts_scan=True
+        )
+    with sqlite_world.db.read() as s:
+        assert current_template(s, ProcedureKind.CHANGE).version == 1

@@ -55,10 +55,15 @@ def test_one_row_refused_then_received_in_the_singular(
     click_next(qtbot, wizard, PREVIEW)
     summary = wizard.preview_page.summary.text()
     assert f"<b>{RALPH.name}</b>: 1 row — 0 create" in summary
-    assert wizard.preview_page.values.toPlainText().startswith(
+    below = wizard.preview_page.values.toPlainText()
+    assert below.startswith(
         "row 2: refused: Assigned to: an asset in service needs Assigned to or Owning group "
         "(a column, or Owning group under 'Value for all rows' for every new row)"
-    )
+    ), below
+    # The Problems cell says "2 problems"; the second, a warning, is said under the refusal
+    # too (a refused row has no value preview that would say it).
+    refusal = below.split("\n")[:2]
+    assert refusal[1].startswith("    warning: the model '[Storage] EMC' is read as"), below
     qtbot.mouseClick(wizard.back, Qt.MouseButton.LeftButton)
     qtbot.keyClicks(wizard.mapping_page.defaults["owning_group"], "Service desk")
     click_next(qtbot, wizard, PREVIEW)

@@ -1,5 +1,6 @@
-"""``assetdesk templates list | set-approval``: the procedure templates and their approval
-rule (administrators). Each edit adds a template version; procedures keep theirs."""
+"""``assetdesk templates list | set-approval | set-scan``: the procedure templates, their
+approval rule and which of their fields take a barcode scan (administrators). Each edit
+adds a template version; procedures keep theirs."""
 
 from __future__ import annotations
 
@@ -11,10 +12,14 @@ from desktop.services.template_admin import (
     list_templates,
     parse_approvers,
     set_approval,
+    set_field_scans,
 )
 from ui.cli.context import CliContext, print_json
 
-HELP = "procedure templates: list them, set how many approvals a kind needs (administrators)"
+HELP = (
+    "procedure templates: list them, set how many approvals a kind needs and which fields "
+    "take a scan (administrators)"
+)
 
 
 def register(subparsers: Any) -> None:
@@ -35,6 +40,20 @@ def register(subparsers: Any) -> None:
     approval.add_argument("--approvers", required=True, metavar="N|never")
     approval.add_argument("--as", dest="as_user", metavar="USER", help="say who you are")
     approval.set_defaults(handler=_set_approval)
+    scan = actions.add_parser(
+        "set-scan",
+        help="whether a template's text field takes a barcode scan (a new template version)",
+        description="Let a text field of a procedure kind's template take a barcode scan "
+        "(the scan becomes its value, as the serial number's does), or with --off ignore "
+        "scans again. FIELD is the field's key, as 'templates list' shows it. With "
+        "--category, the category's own template (made from the general one if needed).",
+    )
+    scan.add_argument("kind", choices=[k.value for k in ProcedureKind], metavar="KIND")
+    scan.add_argument("field", metavar="FIELD")
+    scan.add_argument("--off", action="store_true", help="the field ignores scans")
+    scan.add_argument("--category", metavar="CAT", help="only this category's template")
+    scan.add_argument("--as", dest="as_user", metavar="USER", help="say who you are")
+    scan.set_defaults(handler=_set_scan)
 
 
 def _list(ctx: CliContext) -> int:
@@ -45,7 +64,11 @@ def _list(ctx: CliContext) -> int:
         return 0
     for row in rows:
         scope = row.category or "all categories"
-        print(f"{row.kind:<18} {scope:<20} v{row.version:<3} approval: {row.approval}")
+        fields = ", ".join(
+            f"{key} (takes scans)" if key in row.scan_fields else key for key, _ in row.text_fields
+        )
+        text = f"  text fields: {fields}" if fields else ""
+        print(f"{row.kind:<18} {scope:<20} v{row.version:<3} approval: {row.approval}{text}")
     return 0
 
 
@@ -60,4 +83,20 @@ def _set_approval(ctx: CliContext) -> int:
     )
     scope = f" for {row.category}" if row.category else ""
     print(f"{row.kind}{scope}: approval {row.approval} (template version {row.version})")
+    return 0
+
+
+def _set_scan(ctx: CliContext) -> int:
+    row = set_field_scans(
+        ctx.database(),
+        ctx.acting_user(),
+        ProcedureKind(ctx.args.kind),
+        field=ctx.args.field,
+        accepts_scan=not ctx.args.off,
+        category=ctx.args.category,
+    )
+    scope = f" for {row.category}" if row.category else ""
+    key = next(k for k, _ in row.text_fields if k.lower() == ctx.args.field.strip().lower())
+    said = "takes a scan" if key in row.scan_fields else "ignores scans"
+    print(f"{row.kind}{scope}: {key} {said} (template version {row.version})")
     return 0

@@ -126,6 +126,8 @@ class ReconciliationView(QWidget):
         # Closed from the keyboard as the scan screen is (a new user found no way but the
         # title bar's; it has no Close button: "Close audit…" closes the audit).
         QShortcut(QKeySequence("Ctrl+W"), self, self.close)
+        # and with Esc, as the Approvals window is (it has nothing to cancel: a result).
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
         #: What changes the audit or the register after it (greyed while read-only).
         self.action_buttons = (
             self.moves_button,
@@ -221,7 +223,10 @@ class ReconciliationView(QWidget):
             "Close the audit?",
             f"Close the audit '{result.audit.name}'? No more scans can be added: "
             f"{counts['found']} found, {counts['misplaced']} misplaced, "
-            f"{counts['missing']} not seen (missing), {plural(counts['unknown'], 'unknown tag')}.",
+            f"{counts['missing']} not seen (missing), {plural(counts['unknown'], 'unknown tag')}"
+            # a retired asset found in place was left out of the count it is asked to close
+            + (f", {counts['retired']} retired but present" if counts["retired"] else "")
+            + ".",
             "&Close audit",
             self.close_audit,
         )

@@ -144,7 +144,13 @@ class ScanScreen(QWidget):
         self._build()
         self._show_room()
         self._show_counts()
-        self._show_answer(None, "Scan a room label, then every asset in the room.", neutral=True)
+        # Reopened in a room: go on there (it said "Scan a room label" under "Room: A0.04").
+        start = (
+            f"Still in {self._room_name}: scan its assets, or another room's label."
+            if self._room_id is not None
+            else "Scan a room label, then every asset in the room."
+        )
+        self._show_answer(None, start, neutral=True)
         self._live: set[int] = set()  # sequences of the scans made on this screen
         self._older = 0  # earlier scans not listed, said by the log's last line
         self._more: QListWidgetItem | None = None

@@ -252,9 +252,21 @@ class LabelPrintDialog(QDialog):
         ):
             signal.connect(self._schedule_refresh)
         self.printer_box.currentTextChanged.connect(self._load_offsets)
+        # Enter makes the labels: Save PDF for the PDF file, Print for a printer (it opened
+        # the New… template dialog, the first button of the dialog).
+        for button in (self.new_template_button, self.delete_template_button, logo_button):
+            button.setAutoDefault(False)
+        self.calibration_button.setAutoDefault(False)
+        self.printer_box.currentTextChanged.connect(self._follow_output)
+        self._follow_output(self.printer_box.currentText())
         self.offset_x.valueChanged.connect(self._offsets_edited)
         self.offset_y.valueChanged.connect(self._offsets_edited)
         self.resize(980, 640)
+
+    def _follow_output(self, printer: str) -> None:
+        """Enter saves the PDF or prints, as the output the offsets are for."""
+        self.pdf_button.setDefault(printer == PDF_PRINTER)
+        self.print_button.setDefault(printer != PDF_PRINTER)
 
     def _fill_templates(self, select: str = "") -> None:
         self.template_box.blockSignals(True)
@@ -445,7 +457,9 @@ class LabelPrintDialog(QDialog):
             path += ".pdf"
         run = self.run(calibration=calibration)
         offset = load_offsets(self.settings, PDF_PRINTER)
-        self._start(pdf_job(run, Path(path), offset), f"Saved {Path(path).name}")
+        # Where it went, not only its name (a new user looked for it).
+        target = Path(path)
+        self._start(pdf_job(run, target, offset), f"Saved {target.name} in {target.parent}")
 
     def print_labels(self, *, calibration: bool = False) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -280,13 +280,18 @@ class AssetTableModel(QAbstractTableModel):
             return
         with self._database.read() as session:
             rows = with_marks(session.connection(), assets_by_ids(session, asset_ids))
-            fresh = {row.id: row for row in rows}
-        for asset_id, row in loaded.items():
-            assert row is not None
-            page = self._pages.get(row // PAGE_SIZE)
-            if page is not None and asset_id in fresh:
-                page[row % PAGE_SIZE] = fresh[asset_id]
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        self.show_fresh_rows(rows)
+
+    def show_fresh_rows(self, rows: Iterable[AssetRow]) -> None:
+        """Put these rows, read again, in place of the ones held (found by id: a row the
+        model does not hold any more is left out)."""
+        for fresh in rows:
+            position = self.loaded_row_of(fresh.id)
+            page = self._pages.get(position // PAGE_SIZE) if position is not None else None
+            if page is None or position is None:
+                continue
+            page[position % PAGE_SIZE] = fresh
+            self.dataChanged.emit(self.index(position, 0), self.index(position, len(COLUMNS) - 1))
 
     def refresh_if_stale(self, asset_id: uuid.UUID, version: int) -> bool:
         """Re-read the asset's row (that row only) if the one held is older than

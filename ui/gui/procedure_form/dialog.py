@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -35,14 +36,17 @@ from desktop.domain.lifecycle import ProcedureKind
 from desktop.domain.permissions import work_for
 from desktop.errors import ConflictError, DesktopError, Problem, ValidationError
 from desktop.scanning import ScannerConfig
+from desktop.services.approvals import possible_approvers
 from desktop.services.permissions import require
 from desktop.services.procedures import ProcedureOutcome, ProcedureRequest, record_procedures
 from desktop.settings import DATE_FORMAT, Settings
 from desktop.storage.database import Database
 from ui.gui.procedure_form.conflict_dialog import ConflictDialog
-from ui.gui.procedure_form.form_data import FormContext, category_for_tag, load_form, read_assets
+from ui.gui.procedure_form.form_data import FormContext, load_form, read_assets
 from ui.gui.procedure_form.form_view import FormView
+from ui.gui.procedure_form.receive_next import clear_for_next
 from ui.gui.procedure_form.requests import build_requests, form_problems, prefill
+from ui.gui.procedure_form.tag_category import CategoryFromTag
 from ui.gui.reference.jobs import DialogJobs
 from ui.gui.scanner import ScanDetector
 from ui.gui.worker import Progress
@@ -89,6 +93,7 @@ class ProcedureDialog(QDialog):
         self._recording = False
         self._jobs = DialogJobs(self)
         self.view: FormView | None = None
+        self._category_from_tag: CategoryFromTag | None = None  # Receive: see tag_category
         self.conflict_dialog: ConflictDialog | None = None
         self.discard_box: QMessageBox | None = None
         self._entered = False
@@ -135,6 +140,20 @@ class ProcedureDialog(QDialog):
         self.ok_button = QPushButton(VERBS.get(kind, "Record"))
         self.ok_button.setEnabled(False)
         self.buttons.addButton(self.ok_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        #: Receive only: record this asset and keep the form for the next one.
+        self.next_button: QPushButton | None = None
+        self._next = False  # the recording under way was asked with "Receive & next"
+        if kind is ProcedureKind.RECEIVE:
+            self.next_button = QPushButton("Receive && &next")
+            self.next_button.setToolTip(
+                "Record this asset and keep the form for the next one of the same delivery "
+                "(Ctrl+Shift+Enter)"
+            )
+            self.next_button.setEnabled(False)
+            self.next_button.clicked.connect(self.submit_and_next)
+            self.buttons.addButton(self.next_button, QDialogButtonBox.ButtonRole.ActionRole)
+            for keys in ("Ctrl+Shift+Return", "Ctrl+Shift+Enter"):
+                QShortcut(QKeySequence(keys), self).activated.connect(self.submit_and_next)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
@@ -196,13 +215,16 @@ class ProcedureDialog(QDialog):
             )
         self.view = FormView(context, self._username, date_format)
         prefill(self.view)
-        if self._kind is ProcedureKind.RECEIVE and self._tags and "tag" in self.view.asset_editors:
-            # "Receive a new asset with tag X" after a scan of an unknown tag.
-            self.view.asset_editors["tag"].set_value(self._tags[0])
+        tag, category = (self.view.asset_editors.get(k) for k in ("tag", "category"))
+        if self._kind is ProcedureKind.RECEIVE and tag is not None and category is not None:
+            # A new tag typed or scanned names its category by its prefix.
             categories = context.choices.by_type.get(FieldType.CATEGORY, ())
-            category = category_for_tag(self._tags[0], categories)
-            if category is not None and "category" in self.view.asset_editors:
-                self.view.asset_editors["category"].set_value(category)  # by its prefix
+            self._category_from_tag = CategoryFromTag(tag, category, categories)
+        if self._kind is ProcedureKind.RECEIVE and self._tags and tag is not None:
+            # "Receive a new asset with tag X" after a scan of an unknown tag.
+            tag.set_value(self._tags[0])
+            if self._category_from_tag is not None:
+                self._category_from_tag.follow_tag()
         self.view.show_starts()
         self.scroll_area.setWidget(self.view)
         self.stack.setCurrentWidget(self.scroll_area)
@@ -247,6 +269,8 @@ class ProcedureDialog(QDialog):
         self.view.unmark_fixed(form_problems(self.view))
         problems = self.problems()
         self.ok_button.setEnabled(not problems)
+        if self.next_button is not None:
+            self.next_button.setEnabled(not problems)
         if problems:
             shown = "; ".join(problems[:3]) + (
                 f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
@@ -289,9 +313,19 @@ class ProcedureDialog(QDialog):
         self.view.clear_errors()
         self._record(build_requests(self.view, self._versions))
 
+    def submit_and_next(self) -> None:
+        """Record this asset; the form then stays for the next one (receive_next)."""
+        if self.next_button is None or self._recording:
+            return
+        self._next = True
+        self.submit()
+        self._next = self._recording  # not recorded (something still needed): a plain form
+
     def _record(self, requests: Sequence[ProcedureRequest]) -> None:
         self._recording = True
         self.ok_button.setEnabled(False)
+        if self.next_button is not None:
+            self.next_button.setEnabled(False)
         self.status_label.setStyleSheet("")
         self.status_label.setText("Recording…")
         self._jobs.start(
@@ -310,7 +344,16 @@ class ProcedureDialog(QDialog):
         # or delete this dialog at once.
         def announce() -> None:
             self.recorded.emit(outcomes)
-            self.accept()
+            if not self._next:
+                self.accept()
+                return
+            self._next = False
+            assert self.view is not None
+            clear_for_next(self.view)
+            self._entered = False  # nothing typed for the next asset yet
+            tags = ", ".join(o.asset_tag for o in outcomes if getattr(o, "asset_tag", None))
+            self._show_scan(f"Recorded {tags}. Scan or type the next asset's tag.")
+            self._revalidate()
 
         self._after_job(announce)
 
@@ -397,6 +440,8 @@ class ProcedureDialog(QDialog):
                 focused is tag.widget or tag.widget.isAncestorOf(focused)
             )
             tag.set_value(code)
+            if self._category_from_tag is not None:
+                self._category_from_tag.follow_tag()
             self._show_scan(f"Scanned {code} into {tag.label}.")
             if in_tag:
                 self.focusNextChild()  # on to the next field, as after typing the tag
@@ -478,8 +523,9 @@ class ProcedureDialog(QDialog):
 def _load_job(database: Database, kind: ProcedureKind, tags: list[str], username: str) -> Any:
     def job(progress: Progress, cancel: threading.Event) -> FormContext:
         with database.read() as session:  # refused before anybody types into the form
-            require(session, username, work_for(kind))
-        return load_form(database, kind, tags)
+            performer = require(session, username, work_for(kind))
+            approvers = possible_approvers(session, performer)
+        return replace(load_form(database, kind, tags), possible_approvers=approvers)
 
     return job
 

@@ -48,6 +48,8 @@ class FormContext:
     #: Values the form proposes instead of the asset's own, by asset (a decommissioned
     #: asset goes to its site's store).
     defaults: dict[uuid.UUID, dict[str, object]] = field(default_factory=dict)
+    #: How many people may approve what the signed-in person performs (None: not read).
+    possible_approvers: int | None = None
 
 
 def form_asset(detail: AssetDetail) -> FormAsset:
@@ -134,10 +136,26 @@ _TAG_PREFIX = re.compile(r"([A-Za-z0-9]+)[^A-Za-z0-9]")
 
 def category_for_tag(tag: str, categories: Sequence[Choice]) -> uuid.UUID | None:
     """The category whose tag prefix a new tag carries (a scanned unknown LAP-009001 is a
-    Laptop), when exactly one category has it; else None (the user chooses)."""
-    found = _TAG_PREFIX.match(tag.strip())
-    if found is None:
+    Laptop), when exactly one category has it; else None (the user chooses).
+
+    A tag without a separator (LAP0042, as many printed labels are) carries the longest
+    category prefix it starts with when a digit follows it (LAP0042 is a Laptop; LAPTOP1
+    is not, unless a category's prefix is LAPTOP)."""
+    text = tag.strip().upper()
+    found = _TAG_PREFIX.match(text)
+    if found is not None:
+        matching = [c.id for c in categories if c.detail.upper() == found.group(1)]
+        if len(matching) == 1:
+            return matching[0]
+    starting = [
+        (len(c.detail), c.id)
+        for c in categories
+        if c.detail
+        and text.startswith(c.detail.upper())
+        and text[len(c.detail) : len(c.detail) + 1].isdigit()
+    ]
+    if not starting:
         return None
-    prefix = found.group(1).upper()
-    matching = [c.id for c in categories if c.detail.upper() == prefix]
-    return matching[0] if len(matching) == 1 else None
+    longest = max(length for length, _ in starting)
+    ids = [cid for length, cid in starting if length == longest]
+    return ids[0] if len(ids) == 1 else None

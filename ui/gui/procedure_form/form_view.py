@@ -90,7 +90,7 @@ class FormView(QWidget):
         if definition.checklist:
             layout.addWidget(self._checklist_section())
         risk_box = QGroupBox("Risk and approval")
-        self.risk = RiskPanel(definition)
+        self.risk = RiskPanel(definition, possible_approvers=context.possible_approvers)
         self.risk.changed.connect(self.changed)
         QVBoxLayout(risk_box).addWidget(self.risk)
         layout.addWidget(risk_box)

@@ -11,6 +11,7 @@ from desktop.domain.fields import CUSTOM_PREFIX, FieldType
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.errors import Problem
 from desktop.services.procedures import ProcedureRequest
+from ui.gui.procedure_form.editors import FieldEditor
 from ui.gui.procedure_form.form_data import FormAsset
 from ui.gui.procedure_form.form_view import FormView
 
@@ -118,6 +119,26 @@ def model_name(view: FormView) -> str | None:
     return next((m.label for m in models if m.id == chosen), None)
 
 
+#: Where a pick list's entries are made, said when a register has none yet (a new user's
+#: first Receive offered empty Category and Location lists and only "is required").
+_MADE_IN = {
+    FieldType.CATEGORY: ("category", "Data › Categories"),
+    FieldType.LOCATION: ("location", "Data › Locations"),
+    FieldType.PERSON: ("person", "Data › People"),
+    FieldType.GROUP: ("group", "Data › Groups"),
+    FieldType.SUPPLIER: ("supplier", "Data › Suppliers"),
+}
+
+
+def _none_yet(view: FormView, editor: FieldEditor) -> str:
+    """ ": none exists yet — add one in Data › Categories" for a pick list with no entry."""
+    made_in = _MADE_IN.get(editor.type)
+    if made_in is None or view.context.choices.by_type.get(editor.type):
+        return ""
+    noun, where = made_in
+    return f": this register has no {noun} yet — add one in {where}"
+
+
 def form_problems(view: FormView) -> list[Problem]:
     """What stops the form from being recorded, as the form can tell before submitting.
 
@@ -140,7 +161,7 @@ def form_problems(view: FormView) -> list[Problem]:
                         Problem(key, "Name is required (or choose a Model: it names the asset)")
                     )
                 continue
-            problems.append(Problem(key, f"{editor.label} is required"))
+            problems.append(Problem(key, f"{editor.label} is required{_none_yet(view, editor)}"))
     definition = view.context.template.definition
     for rule in definition.rules:
         if rule.one_of and all(

@@ -24,9 +24,16 @@ class RiskPanel(QWidget):
 
     changed = Signal()
 
-    def __init__(self, definition: TemplateDefinition, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        definition: TemplateDefinition,
+        parent: QWidget | None = None,
+        *,
+        possible_approvers: int | None = None,
+    ) -> None:
         super().__init__(parent)
         self._definition = definition
+        self._possible = possible_approvers  # who may approve the signed-in person's work
         options = [(level.capitalize(), level) for level in RISK_LEVELS]
         self.impact = ChoiceEditor("impact", "Impact", FieldType.CHOICE, options)
         self.likelihood = ChoiceEditor("likelihood", "Likelihood", FieldType.CHOICE, options)
@@ -79,10 +86,21 @@ class RiskPanel(QWidget):
         needed = self.approvals_required()
         if needed:
             people = "one approver" if needed == 1 else f"{needed} approvers"
-            self.approval_label.setText(
+            text = (
                 f"Needs {people} from outside your groups. It is saved as pending; "
                 "the asset changes when the last approval arrives."
             )
+            if self._possible is not None and self._possible < needed:
+                # A one-person register's decommission waited for two approvers who do
+                # not exist; say so before it is recorded, and what would change it.
+                who = "nobody" if self._possible == 0 else f"only {self._possible}"
+                text += (
+                    f" In this register {who} may approve your work (the approver role, "
+                    "outside your groups): it would wait for ever. An administrator can set "
+                    f"{self._definition.kind.label} to need no approval in Data › Procedure "
+                    "templates, or give more people the approver role (Data › People)."
+                )
+            self.approval_label.setText(text)
             self.approval_label.setStyleSheet("color: #b26a00; font-weight: bold;")
         else:
             self.approval_label.setText("Not needed: the asset changes as soon as you record it.")

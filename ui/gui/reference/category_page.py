@@ -55,7 +55,7 @@ class CustomFieldsEditor(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         self.table.setMinimumHeight(150)
-        add = QPushButton("&Add field")
+        add = QPushButton("Add &field")  # &Audit every: is a label
         add.clicked.connect(lambda: self.add_field({}))
         remove = QPushButton("Remo&ve field")
         remove.clicked.connect(self._remove_selected)

@@ -46,6 +46,15 @@ class ManufacturersAndModels(QWidget):
         super().__init__()
         self.manufacturers = ManufacturersPage(database, jobs)
         self.models = ModelsPage(database, jobs)
+        # Both halves show at once: the models' buttons take letters of their own (Alt+S
+        # was the manufacturers' Save and the models' alike, and saved neither).
+        for button, text in (
+            (self.models.new_button, "New mode&l"),
+            (self.models.delete_button, "Dele&te model"),
+            (self.models.save_button, "Sa&ve model"),
+            (self.models.revert_button, "Revert mod&el"),
+        ):
+            button.setText(text)
         self.manufacturers.changed.connect(self.models.reload)
         self.models.changed.connect(self.manufacturers.reload)
         self.manufacturers.table.selectionModel().currentRowChanged.connect(

@@ -61,7 +61,7 @@ class LocationsPage(RecordPage):
         self.list_layout.replaceWidget(self.table, self.tree)
         self.table.hide()
         self.filter_edit.hide()
-        self.new_button.setText("New &site")
+        self.new_button.setText("New si&te")  # &Save is Alt+S
         self.inside_button = QPushButton("New &inside")
         self.inside_button.setToolTip("A new location inside the selected one")
         self.inside_button.clicked.connect(self.start_new_inside)
@@ -130,8 +130,11 @@ class LocationsPage(RecordPage):
         )
         self.path_label.setText(self.path_label.text() or "(top level)")
         self.name_edit.setText(row.name if row else "")
+        # A new location at the top level is a site, as "New site" makes it (the page
+        # opened on "(top level)" with Kind: Room, and New site then said Site).
+        new_kind = "site" if self._new_parent is None else "room"
         self.kind_combo.setCurrentIndex(
-            max(self.kind_combo.findData(row.kind if row else "room"), 0)
+            max(self.kind_combo.findData(row.kind if row else new_kind), 0)
         )
         self.code_edit.setText(row.code if row else "")
         if hasattr(self, "inside_button"):

@@ -93,7 +93,7 @@ class RecordPage(QWidget):
         selection = self.table.selectionModel()
         selection.currentRowChanged.connect(lambda current, _previous: self._selected(current))
 
-        self.new_button = QPushButton(f"&New {self.noun}")
+        self.new_button = QPushButton(f"Ne&w {self.noun}")  # &Name: is the form's
         self.new_button.clicked.connect(self.start_new)
         self.delete_button = QPushButton("&Delete")
         self.delete_button.setToolTip(f"Delete the {self.noun} (only while nothing uses it)")

@@ -109,8 +109,8 @@ class ModelsPage(RecordPage):
         self.number_edit = QLineEdit()
         self.category_combo = QComboBox()
         form.addRow("&Manufacturer:", self.manufacturer_combo)
-        form.addRow("&Model:", self.name_edit)
-        form.addRow("Model &number:", self.number_edit)
+        form.addRow("M&odel:", self.name_edit)  # &Manufacturer: above
+        form.addRow("Model n&umber:", self.number_edit)  # the manufacturers' &Name: beside
         form.addRow("&Category:", self.category_combo)
 
     def load(self, session: Session) -> list[Any]:

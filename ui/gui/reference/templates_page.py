@@ -1,12 +1,14 @@
-"""The Templates page of the reference data window: the current procedure templates and
-their approval rule; an administrator sets how many approvals a kind needs (a new
-template version, as ``assetdesk templates set-approval`` does)."""
+"""The Templates page of the reference data window: the current procedure templates, their
+approval rule and which text fields take a barcode scan; an administrator sets how many
+approvals a kind needs and whether a field takes a scan (each a new template version, as
+``assetdesk templates set-approval`` and ``set-scan`` do)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -20,7 +22,12 @@ from PySide6.QtWidgets import (
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.errors import DesktopError
 from desktop.services.reference_queries import list_people
-from desktop.services.template_admin import APPROVABLE_KINDS, list_templates, set_approval
+from desktop.services.template_admin import (
+    APPROVABLE_KINDS,
+    list_templates,
+    set_approval,
+    set_field_scans,
+)
 from desktop.storage.database import Database
 from ui.gui.reference.jobs import DialogJobs
 
@@ -34,8 +41,10 @@ class TemplatesPage(QWidget):
         self._database = database
         self._jobs = jobs
         self.actor = ""
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["Procedure", "Category", "Version", "Approval"])
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(
+            ["Procedure", "Category", "Version", "Approval", "Fields that take a scan"]
+        )
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.kind = QComboBox()
@@ -46,6 +55,13 @@ class TemplatesPage(QWidget):
             self.approvers.addItem(text, count)
         self.apply_button = QPushButton("Set approval")
         self.apply_button.clicked.connect(self.apply)
+        #: A text field of a current template (kind, category, key) and whether it takes
+        #: a scan (an evidence label's number scanned in, as the serial number is).
+        self.scan_field = QComboBox()
+        self.scan_field.currentIndexChanged.connect(self._show_scan_state)
+        self.takes_scan = QCheckBox("takes a &barcode scan")
+        self.scan_button = QPushButton("Set sca&nning")
+        self.scan_button.clicked.connect(self.apply_scan)
         self.message = QLabel()
         self.message.setWordWrap(True)
         #: Said when the register has too few approvers for a rule (a register kept by one
@@ -58,6 +74,16 @@ class TemplatesPage(QWidget):
             row.addWidget(widget)
         row.addWidget(self.apply_button)
         row.addStretch(1)
+        scan_row = QHBoxLayout()
+        scan_widgets: tuple[QWidget, ...] = (
+            QLabel("Field"),
+            self.scan_field,
+            self.takes_scan,
+            self.scan_button,
+        )
+        for scan_widget in scan_widgets:
+            scan_row.addWidget(scan_widget)
+        scan_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(
             QLabel(
@@ -68,12 +94,14 @@ class TemplatesPage(QWidget):
         layout.addWidget(self.approvers_note)
         layout.addWidget(self.table, 1)
         layout.addLayout(row)
+        layout.addLayout(scan_row)
         layout.addWidget(self.message)
 
     def set_read_only(self, reason: str) -> None:
         """Show the templates but set no approval rule (a field kit): the controls are
         disabled and say ``reason`` as their tooltip."""
-        for widget in (self.kind, self.approvers, self.apply_button):
+        controls = (self.kind, self.approvers, self.apply_button, self.scan_field)
+        for widget in (*controls, self.takes_scan, self.scan_button):
             widget.setEnabled(False)
             widget.setToolTip(f"<p>{reason}</p>")  # rich text: the tip wraps
 
@@ -107,9 +135,71 @@ class TemplatesPage(QWidget):
                 row.category or "all categories",
                 str(row.version),
                 row.approval,
+                ", ".join(label for key, label in row.text_fields if key in row.scan_fields),
             )
             for j, text in enumerate(cells):
                 self.table.setItem(i, j, QTableWidgetItem(text))
+        self._fill_scan_fields(rows)
+
+    def _fill_scan_fields(self, rows: Any) -> None:
+        """Every current template's text fields, the one chosen before staying chosen."""
+        chosen = self.scan_field.currentData()
+        self.scan_field.blockSignals(True)
+        self.scan_field.clear()
+        for row in rows:
+            scope = f" ({row.category})" if row.category else ""
+            for key, label in row.text_fields:
+                self.scan_field.addItem(
+                    f"{ProcedureKind(row.kind).label}{scope} › {label}",
+                    (row.kind, row.category, key, key in row.scan_fields),
+                )
+        found = next(
+            (
+                i
+                for i in range(self.scan_field.count())
+                if chosen and self.scan_field.itemData(i)[:3] == chosen[:3]
+            ),
+            0,
+        )
+        self.scan_field.setCurrentIndex(found)
+        self.scan_field.blockSignals(False)
+        self._show_scan_state()
+
+    def _show_scan_state(self) -> None:
+        data = self.scan_field.currentData()
+        self.takes_scan.setChecked(bool(data and data[3]))
+
+    def apply_scan(self) -> None:
+        data = self.scan_field.currentData()
+        if not data:
+            return
+        kind, category, key, _ = data
+        wanted = self.takes_scan.isChecked()
+        actor = self.actor
+        self.scan_button.setEnabled(False)
+
+        def job(_progress: Any, _cancel: Any) -> Any:
+            return set_field_scans(
+                self._database,
+                actor,
+                ProcedureKind(kind),
+                field=key,
+                accepts_scan=wanted,
+                category=category or None,
+            )
+
+        def applied(row: Any) -> None:
+            label = dict(row.text_fields)[key]
+            said = "takes a barcode scan" if key in row.scan_fields else "ignores scans"
+            self.message.setText(
+                f"✔ {ProcedureKind(row.kind).label}: {label} {said} "
+                f"(template version {row.version})."
+            )
+            self.reload()
+
+        self._jobs.start(
+            job, applied, self._failed, on_finished=lambda: self.scan_button.setEnabled(True)
+        )
 
     def apply(self) -> None:
         kind = ProcedureKind(self.kind.currentData())

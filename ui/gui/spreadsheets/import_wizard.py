@@ -616,6 +616,9 @@ class ImportWizard(QDialog):
         refused = [
             f"row {r.row}{' ' + r.tag if r.tag else ''}: refused: "
             + "; ".join(f"{x.column}: {x.message}" for x in r.problems)
+            # and its warnings: the Problems cell counts them ("2 problems"), and a refused
+            # row has no value preview below that would say them
+            + "".join(f"\n    warning: {w}" for w in plan.report.warnings.get(r.row, []))
             for r in plan.rejected[:MAX_REFUSED_SHOWN]
         ]
         if len(plan.rejected) > MAX_REFUSED_SHOWN:

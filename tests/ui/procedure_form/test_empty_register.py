@@ -1,0 +1,111 @@
+"""A new user on an empty register: the first Receive says where the categories and
+locations it asks for are made (it offered two empty pick lists and "is required"); a
+decommission nobody may approve says so before it is recorded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import Qt
+
+from desktop.domain.lifecycle import ProcedureKind
+from desktop.services import reference
+from desktop.services.procedures import ProcedureRequest, record_procedure
+from desktop.settings import CURRENT_USER, Settings
+from desktop.storage.database import Database
+from tests.factories import RECEIVE_CHECKLIST, World
+from tests.journeys.conftest import trigger
+from tests.journeys.hid_scanner import HidScanner
+from tests.ui.procedure_form.conftest import OpenForm
+from ui.gui.layout_state import LayoutState
+from ui.gui.main_window import MainWindow
+from ui.gui.procedure_form.dialog import ProcedureDialog
+
+
+def _window(qtbot: QtBot, database: Database, tmp_path: Path) -> MainWindow:
+    settings = Settings(tmp_path / "settings.ini")
+    settings.set(CURRENT_USER, "solo")
+    window = MainWindow(database, settings, layout_state=LayoutState(tmp_path / "l.ini"))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.model.matching_assets is not None, timeout=10_000)
+    return window
+
+
+def test_first_receive_on_an_empty_register_says_where_categories_are_made(
+    qtbot: QtBot, sqlite_db: Database, tmp_path: Path
+) -> None:
+    with sqlite_db.write() as session:
+        reference.create_person(session, name="Solo", username="solo", roles=["administrator"])
+    window = _window(qtbot, sqlite_db, tmp_path)
+    receive = window.procedure_actions[ProcedureKind.RECEIVE]
+    assert receive.isEnabled()
+    qtbot.keyClick(window.view.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(window.open_dialogs), timeout=10_000)
+    form = window.open_dialogs[-1]
+    assert isinstance(form, ProcedureDialog)
+    qtbot.waitUntil(lambda: form.is_ready() and not form.is_busy(), timeout=20_000)
+    problems = form.problems()
+    assert (
+        "Category is required: this register has no category yet — add one in Data › Categories"
+    ) in problems
+    assert (
+        "Location is required: this register has no location yet — add one in Data › Locations"
+    ) in problems
+    assert "Data › Categories" in form.status_label.text()
+    assert "Performed by" not in form.status_label.text()  # the person is known
+
+
+def test_a_decommission_nobody_may_approve_says_so_before_it_is_recorded(
+    qtbot: QtBot, sqlite_db: Database, tmp_path: Path
+) -> None:
+    """Alone on a local file, the new user's decommission was saved as pending for two
+    approvers the register does not have; the form now says so, and what would change it."""
+    with sqlite_db.write() as session:
+        reference.create_person(
+            session, name="Solo", username="solo", roles=["administrator", "technician"]
+        )
+        laptop = reference.create_category(session, name="Laptop", tag_prefix="LAP")
+        room = reference.create_location(session, name="Room 101", kind="room")
+        category_id, room_id = laptop.id, room.id
+    record_procedure(
+        sqlite_db,
+        ProcedureRequest(
+            kind=ProcedureKind.RECEIVE,
+            performed_by="solo",
+            values={"tag": "LAP0042", "name": "HP", "category": category_id, "location": room_id},
+            checklist=RECEIVE_CHECKLIST,
+        ),
+    )
+    window = _window(qtbot, sqlite_db, tmp_path)
+    window.view.table.setFocus()
+    HidScanner(qtbot).scan("LAP0042")
+    qtbot.waitUntil(lambda: [r.tag for r in window.selected_rows()] == ["LAP0042"])
+    trigger(window.procedure_actions[ProcedureKind.DECOMMISSION])
+    qtbot.waitUntil(lambda: bool(window.open_dialogs), timeout=10_000)
+    form = window.open_dialogs[-1]
+    assert isinstance(form, ProcedureDialog)
+    qtbot.waitUntil(lambda: form.is_ready() and not form.is_busy(), timeout=20_000)
+    assert form.view is not None
+    text = form.view.risk.approval_label.text()
+    assert text.startswith("Needs 2 approvers from outside your groups."), text
+    assert (
+        "In this register nobody may approve your work (the approver role, outside your "
+        "groups): it would wait for ever. An administrator can set Decommission to need no "
+        "approval in Data › Procedure templates"
+    ) in text
+
+
+def test_a_register_with_approvers_says_nothing_more(
+    open_form: OpenForm, sqlite_world: World
+) -> None:
+    sqlite_world.receive(tag="LAP-77")
+    form = open_form(ProcedureKind.DECOMMISSION, ["LAP-77"])
+    assert form.view is not None
+    text = form.view.risk.approval_label.text()
+    assert text == (
+        "Needs 2 approvers from outside your groups. It is saved as pending; the asset "
+        "changes when the last approval arrives."
+    )

@@ -1,0 +1,72 @@
+"""Receive & next (Ctrl+Shift+Enter): a box of laptops received one after the other, the
+form keeping what the delivery shares and clearing what is each asset's own."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from desktop.domain.lifecycle import ProcedureKind
+from desktop.services.queries import asset_detail
+from tests.factories import World
+from tests.journeys.hid_scanner import HidScanner, type_as_a_person, typing_reached_its_field
+from tests.ui.procedure_form.conftest import OpenForm, pick
+
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+
+
+def test_two_laptops_of_one_delivery_on_one_form(
+    qtbot: QtBot, open_form: OpenForm, sqlite_world: World
+) -> None:
+    dialog = open_form(ProcedureKind.RECEIVE)
+    view = dialog.view
+    assert view is not None and dialog.next_button is not None
+    editors = view.asset_editors
+    scanner = HidScanner(qtbot)
+    scanner.scan("LAP-Ab01")  # into the empty tag; the category follows its prefix
+    qtbot.waitUntil(lambda: editors["tag"].value() == "LAP-Ab01")
+    assert editors["category"].value() == sqlite_world.laptop_category
+    editors["name"].widget.setFocus()
+    type_as_a_person(qtbot, editors["name"].widget, "ThinkPad T14")
+    pick(editors["location"], "Room A2")
+    editors["serial_number"].widget.setFocus()
+    scanner.scan("PF0001")
+    qtbot.waitUntil(lambda: editors["serial_number"].value() == "PF0001")
+    for key in ("inspected", "contents_match"):
+        view.checklist[key].setFocus()
+        qtbot.keyClick(view.checklist[key], Qt.Key.Key_Space)
+        typing_reached_its_field(qtbot)
+    assert dialog.next_button.isEnabled(), dialog.problems()
+
+    focused = QApplication.focusWidget()
+    assert focused is not None
+    with qtbot.waitSignal(dialog.recorded, timeout=20_000):
+        qtbot.keyClick(focused, Qt.Key.Key_Return, CTRL_SHIFT)
+    qtbot.waitUntil(lambda: dialog.scan_label.isVisible(), timeout=10_000)
+    assert dialog.isVisible()  # kept for the next laptop
+    assert dialog.scan_label.text() == "Recorded LAP-Ab01. Scan or type the next asset's tag."
+    assert editors["tag"].value() == "" and editors["serial_number"].value() == ""
+    assert editors["name"].value() == "ThinkPad T14"
+    assert editors["category"].value() == sqlite_world.laptop_category
+    assert editors["location"].value() == sqlite_world.room_b
+    assert not any(check.isChecked() for check in view.checklist.values())  # each anew
+    assert QApplication.focusWidget() is editors["tag"].widget
+    assert not dialog.ok_button.isEnabled()  # the checklist is this device's to tick
+
+    scanner.scan("LAP-Ab02")
+    qtbot.waitUntil(lambda: editors["tag"].value() == "LAP-Ab02")
+    for key in ("inspected", "contents_match"):
+        view.checklist[key].setFocus()
+        qtbot.keyClick(view.checklist[key], Qt.Key.Key_Space)
+        typing_reached_its_field(qtbot)
+    focused = QApplication.focusWidget()
+    assert focused is not None
+    with qtbot.waitSignal(dialog.finished, timeout=20_000):  # Ctrl+Enter: the last one
+        qtbot.keyClick(focused, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    with sqlite_world.db.read() as session:
+        first = asset_detail(session, tag="LAP-Ab01")
+        second = asset_detail(session, tag="LAP-Ab02")
+    assert first.row.serial_number == "PF0001" and second.row.serial_number in ("", None)
+    assert first.location_id == second.location_id == sqlite_world.room_b
