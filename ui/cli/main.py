@@ -49,7 +49,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     (
         "templates",
         "templates",
-        "procedure templates: list them, set how many approvals a kind needs (administrators)",
+        "procedure templates: list them, set how many approvals a kind needs and which fields "
+        "take a scan (administrators)",
     ),
     ("users", "users", "people and their database logins on a shared server (administrators)"),
 )

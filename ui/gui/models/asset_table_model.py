@@ -38,6 +38,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
+from shiboken6 import isValid
 
 from desktop.services.register_rows import AssetFilter, AssetRow
 from ui.gui.models.columns import (
@@ -552,14 +553,20 @@ class AssetTableModel(QAbstractTableModel):
         """Run ``job`` on a worker; its result or error counts only while ``current()``.
         A failed ``first_page`` ends the loading (the rows on screen stay)."""
         worker = Worker(job)
-        worker.succeeded.connect(lambda result: succeeded(result) if current() else None)
+
+        def counts() -> bool:
+            # A window closed or switched meanwhile has deleted this model: its answer is
+            # nobody's (its signals can no longer be sent).
+            return isValid(self) and current()
+
+        worker.succeeded.connect(lambda result: succeeded(result) if counts() else None)
         worker.failed.connect(
-            lambda error: self._job_failed(error, first_page) if current() else None
+            lambda error: self._job_failed(error, first_page) if counts() else None
         )
 
         def finished() -> None:
             workers.discard(worker)
-            if ended is not None:
+            if ended is not None and isValid(self):
                 ended()
 
         worker.finished.connect(finished)
