@@ -340,6 +340,7 @@ def floor_import(
     from python_calamine import CalamineWorkbook
 
     from desktop.spreadsheets.bulk_index import BULK_CACHE_KIB
+    from desktop.storage.time_ordered_ids import time_ordered_hex
 
     started, cpu = time.perf_counter(), time.process_time()
     rows: list[list[Any]] = (
@@ -394,8 +395,10 @@ def floor_import(
     text_keys = ("tag", "name", None, None, "serial_number", None, None, None, None,
                  "purchase_date", "purchase_cost", "order_number", None, "warranty_end", "notes")  # fmt: skip
     assets, procedures = [], []
+    # The ids ours makes (time-ordered, version 7), in the order ours makes them.
+    new_ids = iter(time_ordered_hex(len(rows) + sum(procedures_per_row)))
     for n, r in enumerate(rows):
-        asset_id = uuid.uuid4().hex
+        asset_id = next(new_ids)
         bought, cost, ends = str(r[9])[:10], f"{r[10]:.2f}", str(r[13])[:10]
         texts = dict(zip(text_keys, (r[0], r[1], None, None, r[5], None, None, None, None,
                                      bought, cost, r[11], None, ends, r[14]), strict=True))  # fmt: skip
@@ -440,7 +443,7 @@ def floor_import(
         for kind, when, changes in steps:
             template_id, answers = templates[kind]
             procedures.append(
-                (uuid.uuid4().hex, 1, now, now, asset_id, kind, "completed", template_id, 1,
+                (next(new_ids), 1, now, now, asset_id, kind, "completed", template_id, 1,
                  actor, when, "", f"Imported from {where}", answers, changes,
                  "import_file", where, None, 0, None, when, note)
             )  # fmt: skip
