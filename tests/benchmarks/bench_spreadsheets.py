@@ -339,7 +339,7 @@ def floor_import(
     secondary indexes and unique constraints once each (``indexes``: the full floor)."""
     from python_calamine import CalamineWorkbook
 
-    from desktop.spreadsheets.bulk_index import BULK_CACHE_KIB
+    from desktop.spreadsheets.bulk_index import BULK_CACHE_KIB, REBUILD_HASH_BYTES
     from desktop.storage.time_ordered_ids import time_ordered_hex
 
     started, cpu = time.perf_counter(), time.process_time()
@@ -467,6 +467,11 @@ def floor_import(
     connection.execute(
         "CREATE VIRTUAL TABLE asset_search USING fts5("
         "tag, serial_number, name, model, assignee, location, tokenize='trigram')"
+    )
+    # FTS5's pending data as ours takes it for a rebuild (fewer segments to merge; measured
+    # at 100,000 rows: 0.97 → 0.76 s CPU for this insert).
+    connection.execute(
+        f"INSERT INTO asset_search(asset_search, rank) VALUES ('hashsize', {REBUILD_HASH_BYTES})"
     )
     connection.execute(
         "INSERT INTO asset_search(rowid, tag, serial_number, name, model, assignee, location)"
