@@ -17,11 +17,10 @@ an import vouches for the goods the file lists, and the procedure's note says so
 from __future__ import annotations
 
 import datetime as dt
-import os
 import threading
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring_ascii as _quote
 from typing import Any, cast
@@ -32,11 +31,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY
-from desktop.domain.lifecycle import AssetStatus, Origin, ProcedureKind
+from desktop.domain.lifecycle import AssetStatus, ProcedureKind
 from desktop.domain.permissions import Work, refusal
 from desktop.domain.tags import format_tag, normalize_tag
 from desktop.errors import ConflictError, DesktopError, FieldConflict, PermissionDeniedError
-from desktop.services.approval_rule import ApprovalRules, initial_state
+from desktop.services.approval_rule import ApprovalRules
 from desktop.services.people import acting_person, role_names
 from desktop.services.permissions import require
 from desktop.spreadsheets.bulk_index import index_upkeep_for
@@ -51,6 +50,7 @@ from desktop.spreadsheets.model import (
     bulk_work,
     check_cancel,
 )
+from desktop.spreadsheets.procedure_rows import READY_PROCEDURE, ProcedureRows
 from desktop.spreadsheets.references import PendingReference
 from desktop.spreadsheets.row_approvals import RowApproval, Step, decide_row
 from desktop.storage.bulk import (
@@ -69,6 +69,7 @@ from desktop.storage.models import (
     Procedure,
     TagSequence,
 )
+from desktop.storage.time_ordered_ids import time_ordered_hex, time_ordered_ids
 from desktop.storage.types import utcnow
 from desktop.wording import plural
 
@@ -102,22 +103,6 @@ _REFERENCE_TYPES = {
 assert len(_REFERENCE_TYPES) == 1
 #: The ids of assets and procedures: one type, so one conversion serves both.
 assert type(ASSETS.c.id.type) is type(PROCEDURES.c.id.type)
-#: A version 4 UUID's fixed bits (RFC 4122: the version nibble and the variant), as
-#: uuid.UUID(int=..., version=4) sets them.
-_UUID4_CLEAR = ~((0xC000 << 48) | (0xF000 << 64)) & ((1 << 128) - 1)
-_UUID4_SET = (0x8000 << 48) | (4 << 76)
-_READY_PROCEDURE = (
-    "id",
-    "asset_id",
-    "template_id",
-    "performed_by_id",
-    "created_at",
-    "updated_at",
-    "performed_at",
-    "completed_at",
-    "answers",
-    "changes",
-)
 #: A new asset's own values, in the order _new_asset gives them (the rest all share).
 _ASSET_OWN = (
     "id",
@@ -139,9 +124,6 @@ _ASSET_OWN = (
     "custom_fields",
     "notes",
 )
-#: A procedure's own values, in the order _procedure gives them (the rest the procedures
-#: of one kind, category, step and outcome share).
-_PROCEDURE_OWN = ("id", "asset_id", "reason", "changes", "origin_detail")
 #: Fields a receive procedure records; the rest of a new row goes to its follow-up.
 _RECEIVE_KEYS = frozenset(
     {
@@ -164,10 +146,6 @@ _RECEIVE_KEYS = frozenset(
 #: gives rows that share one the same object (see _creation_changes, _stored_id).
 _SHARED_KINDS = frozenset({uuid.UUID, dt.date, PendingReference})
 _SHARED_LIMIT = 100_000
-IMPORT_NOTE = (
-    "Recorded by a spreadsheet import: the required checklist items are ticked on behalf of "
-    "the person who confirmed the import."
-)
 
 
 @dataclass(frozen=True)
@@ -295,14 +273,17 @@ class _Writer:
             ASSETS, dialect, ready=_READY_ASSET, processors=_faster(ASSETS, sqlite)
         )
         self.procedure_rows = RowConverter(
-            PROCEDURES, dialect, ready=_READY_PROCEDURE, processors=_faster(PROCEDURES, sqlite)
+            PROCEDURES, dialect, ready=READY_PROCEDURE, processors=_faster(PROCEDURES, sqlite)
         )
-        #: New rows' ids as stored (SQLite: 32 hex digits made straight from random bytes).
-        self.new_ids = _hex_ids if sqlite else self._converted_ids
+        #: New rows' ids as stored (SQLite: their 32 hex digits), time-ordered (version 7:
+        #: each insert appends at the right edge of the id indexes, see
+        #: desktop.storage.time_ordered_ids).
+        self.new_ids: Callable[[int], Sequence[object]] = (
+            time_ordered_hex if sqlite else self._converted_ids
+        )
         self.id_pool: list[object] = []
         self.stored_now = self.asset_rows.convert("created_at", self.now)
         self.no_custom = self.asset_rows.convert("custom_fields", {})
-        self.stored_times: dict[int, Any] = {0: self.stored_now}
         #: Every new asset's shared values (see _ASSET_OWN): version, times, last audit.
         self.asset_template = self.asset_rows.template(
             {
@@ -313,23 +294,17 @@ class _Writer:
             },
             _ASSET_OWN,
         )
-        #: The procedures' shared values, by kind, category, step and outcome (see
-        #: _procedure_template).
-        self.procedure_templates: dict[tuple[object, ...], tuple[object, RowTemplate]] = {}
+        #: The procedures' shared values, by kind, category, step and outcome.
+        self.procedure_templates = ProcedureRows(
+            self.rules, self.procedure_rows, self.actor, self.now, self.stored_now
+        )
         #: What a new asset records, by what decides it (see _creation).
         self.creations: dict[tuple[object, ...], tuple[object, _Creation]] = {}
-        self.bases: dict[tuple[ProcedureKind, uuid.UUID | None], dict[str, Any]] = {}
         self.id_texts: dict[uuid.UUID, str] = {}
         self.stored_ids: dict[int, tuple[object, object]] = {}
         #: A new asset's change fragments of shared values, by the value's identity: the
         #: value, its field, the fragment (a value in two fields keeps the first).
         self.shared_fragments: dict[int, tuple[object, str, str]] = {}
-        self.completed = {
-            "state": initial_state(0).value,
-            "approvals_required": 0,
-            "asset_version": None,
-            "completed_at": self.stored_now,
-        }
         self.names = plan.names.names if plan.names is not None else {}
         self.fragments = ChangeFragments(self.names, self._resolved_texts)
         #: A new asset's approval decision by what it depends on (see _decide).
@@ -484,12 +459,12 @@ class _Writer:
     def _new_id(self) -> object:
         """A new row's id, as stored (made a batch at a time)."""
         if not self.id_pool:
-            self.id_pool = self.new_ids(BATCH)
+            self.id_pool = list(reversed(self.new_ids(BATCH)))  # (popped: in order)
         return self.id_pool.pop()
 
     def _converted_ids(self, count: int) -> list[object]:
         convert = self.asset_rows.convert  # ids of assets and procedures: one type (asserted)
-        return [convert("id", uuid.uuid4()) for _ in range(count)]
+        return [convert("id", made) for made in time_ordered_ids(count)]
 
     def _id(self, value: object) -> object:
         return self.resolved[value] if isinstance(value, PendingReference) else value
@@ -575,7 +550,7 @@ class _Writer:
         for number, (kind, after) in enumerate(decided.recorded, start=1):
             assert after is not None  # a new asset's steps each move its status
             waits = decided.approvals if number == len(decided.recorded) else 0
-            template = self._procedure_template(kind, category, number, waits, 1)
+            template = self.procedure_templates.template(kind, category, number, waits, 1)
             steps.append((template, self.fragments.status(before, after)))
             before = after
         creation = _Creation(
@@ -583,7 +558,7 @@ class _Writer:
             status=_status_after(decided.completed, AssetStatus.IN_STOCK).value,
             assigns=bool(decided.completed),
             waits=decided.approvals > 0,
-            receive=self._procedure_template(ProcedureKind.RECEIVE, category, 0, 0, None),
+            receive=self.procedure_templates.template(ProcedureKind.RECEIVE, category, 0, 0, None),
             steps=tuple(steps),
         )
         self.creations[key] = (category, creation)
@@ -743,83 +718,11 @@ class _Writer:
         place after the row's first (a millisecond each, so that they sort in order);
         ``approvals`` it waits for (``asset_version``: the asset's version it was
         recorded against)."""
-        template = self._procedure_template(kind, category, step, approvals, asset_version)
+        template = self.procedure_templates.template(kind, category, step, approvals, asset_version)
         self.procedures.append(
             template((self._new_id(), asset_id, f"Imported from {where}", changes, where[:500]))
         )
         self.procedure_count += 1
-
-    def _procedure_template(
-        self,
-        kind: ProcedureKind,
-        category: uuid.UUID | None,
-        step: int,
-        approvals: int,
-        asset_version: int | None,
-    ) -> RowTemplate:
-        """The values procedures of ``kind`` in ``category`` at ``step`` with this outcome
-        share (see _procedure), converted once."""
-        version = asset_version if approvals else None  # completed: not recorded
-        key = (kind, id(category), step, approvals, version)
-        found = self.procedure_templates.get(key)
-        if found is not None and found[0] is category:
-            return found[1]
-        when = self.stored_times.get(step)
-        if when is None:
-            when = self.procedure_rows.convert(
-                "performed_at", self.now + dt.timedelta(milliseconds=step)
-            )
-            self.stored_times[step] = when
-        shared = {
-            **self._base(kind, category),
-            **self._completion(approvals, asset_version),
-            "performed_at": when,
-        }
-        template = self.procedure_rows.template(shared, _PROCEDURE_OWN)
-        self.procedure_templates[key] = (category, template)
-        return template
-
-    def _base(self, kind: ProcedureKind, category_id: uuid.UUID | None) -> dict[str, Any]:
-        """The columns every procedure of ``kind`` in ``category_id`` shares (converted)."""
-        key = (kind, category_id)
-        base = self.bases.get(key)
-        if base is None:
-            template = self.rules.template(kind, category_id)
-            definition = template.definition
-            answers: dict[str, Any] = {}
-            if kind is ProcedureKind.CHANGE:
-                answers["change_type"] = "Record correction"
-            for item in definition.checklist:
-                answers[f"checklist.{item.key}"] = item.required
-            required = any(i.required for i in definition.checklist)
-            base = self.bases[key] = {
-                "version": 1,
-                "created_at": self.stored_now,
-                "updated_at": self.stored_now,
-                "kind": kind.value,
-                "template_id": self.procedure_rows.convert("template_id", template.id),
-                "template_version": template.version,
-                "performed_by_id": self.procedure_rows.convert("performed_by_id", self.actor),
-                "ticket_ref": "",
-                "answers": self.procedure_rows.convert("answers", answers),
-                "origin": Origin.IMPORT_FILE.value,
-                "risk_level": None,
-                "note": IMPORT_NOTE if required else "",
-            }
-        return base
-
-    def _completion(self, approvals: int, asset_version: int | None) -> dict[str, Any]:
-        """The columns that say how a procedure ends — state, approvals required, the
-        asset version it waits on, completion — in one place (converted): completed at once
-        without approvals, else pending."""
-        if not approvals:
-            return self.completed
-        return {
-            "state": initial_state(approvals).value,
-            "approvals_required": approvals,
-            "asset_version": asset_version,
-            "completed_at": None,
-        }
 
     def _flush_procedures(self) -> None:
         if self.procedures:
@@ -849,14 +752,6 @@ class _Creation:
 def _faster(table: Table, sqlite: bool) -> dict[str, Any] | None:
     """SQLite: the column types' processors in one call each (see sqlite_processors)."""
     return sqlite_processors(table) if sqlite else None
-
-
-def _hex_ids(count: int) -> list[object]:
-    """``count`` random UUIDs (version 4) as 32 hex digits — what ``uuid.uuid4().hex``
-    gives and SQLite stores — from one read of random bytes (a fifth of the time)."""
-    raw = os.urandom(16 * count)
-    from_bytes, clear, set_ = int.from_bytes, _UUID4_CLEAR, _UUID4_SET
-    return [f"{from_bytes(raw[i : i + 16]) & clear | set_:032x}" for i in range(0, 16 * count, 16)]
 
 
 def _status_after(steps: Sequence[Step], start: AssetStatus) -> AssetStatus:

@@ -28,6 +28,7 @@ from desktop.spreadsheets.dates import ColumnDates, decide
 from desktop.spreadsheets.location_paths import RACK_SEPARATOR
 from desktop.spreadsheets.mapping import ColumnFate, fates, merge_extra_notes
 from desktop.spreadsheets.statuses import (
+    assignee_target,
     checked_out_note,
     matched_checkout_note,
     ordinary_checkout_note,
@@ -66,6 +67,11 @@ class ImportReport:
     checked_out: dict[str, list[int]] = field(default_factory=dict)
     #: Other file-wide decisions in words (Ralph's status codes).
     said: list[str] = field(default_factory=list)
+    #: What note_checked_out says by status word and assignee target: Snipe-IT's ordinary
+    #: note, "" for nothing, None for a note of the row's own (it names the person).
+    checkout_notes: dict[tuple[str, str], str | None] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def warn(self, row: int, text: str) -> None:
         if text not in self.warnings.setdefault(row, []):
@@ -182,10 +188,24 @@ def note_checked_out(
     words: Mapping[str, str],
 ) -> None:
     """Say what a new asset's row naming a status and an assignee becomes: Snipe-IT's
-    ordinary "Ready to Deploy" + a person once for all such rows, any other on its row."""
-    if text := ordinary_checkout_note(given, mapping, words):
-        report.checked_out.setdefault(text, []).append(row)
-    elif text := checked_out_note(given, mapping, words):
+    ordinary "Ready to Deploy" + a person once for all such rows, any other on its row.
+    Worked out once per status word and assignee column (a file has few)."""
+    word = given.get("status")
+    if not isinstance(word, str) or not word:
+        return
+    target = assignee_target(given)
+    if target is None:
+        return
+    key = (word, target)
+    if key in report.checkout_notes:
+        known = report.checkout_notes[key]
+    else:
+        ordinary = ordinary_checkout_note(given, mapping, words)
+        own = "" if ordinary else checked_out_note(given, mapping, words)
+        known = report.checkout_notes[key] = ordinary or (None if own else "")
+    if known:
+        report.checked_out.setdefault(known, []).append(row)
+    elif known is None and (text := checked_out_note(given, mapping, words)):
         report.warn(row, text)
 
 

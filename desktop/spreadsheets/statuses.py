@@ -249,6 +249,11 @@ def matched_checkout_note(
     return f"{said}: {what}. Snipe-IT shows a checked-out asset like this one as '{shown}'", False
 
 
+def assignee_target(given: Mapping[str, object]) -> str | None:
+    """The first target that names a row's assignee (None: the row names none)."""
+    return next((t for t in _ASSIGNEE_TARGETS if given.get(t) not in (None, "")), None)
+
+
 def _status_and_assignee(
     given: Mapping[str, object], words: Mapping[str, str] | None
 ) -> tuple[str, AssetStatus, str, str] | None:

@@ -20,7 +20,13 @@ and secondary indexes, plus one index build at the end where we keep one":
   ``procedures`` (asset and time, performer, state) — after its inserts, in the timed
   part, in a second transaction. The floor's connection takes the page cache ours takes
   for bulk work (256 MB; since imp4 — before, SQLite's default 2 MB: at 100,000 rows
-  the floor's CPU 6.46 → 6.20 s with it, best of three);
+  the floor's CPU 6.46 → 6.20 s with it, best of three). Since imp5 (2026-12-05 ~21:00
+  UTC) the floor also makes the **ids ours makes** — time-ordered (UUID version 7,
+  :mod:`desktop.storage.time_ordered_ids`, the same generator, asset then its
+  procedures, row by row) where both made random version 4 ones before — and builds its
+  search index with the FTS5 pending-data size ours takes for a rebuild
+  (``hashsize`` 64 MB, :data:`desktop.spreadsheets.bulk_index.REBUILD_HASH_BYTES`; its
+  insert at 100,000 rows 0.97 → 0.76 s CPU with it);
 * does not include: our triggers, foreign key checks, validation, the dry run's
   classification and diffs, the ORM, the search index's folding and its ranks in tag
   order (the floor's index hands out hits in rowid order), indexes of tables the import
@@ -32,7 +38,72 @@ page cache makes it ~2 % faster than it was) — is printed too, labelled "again
 old, narrower floor", so that the figures below (all measured against it until 17:30 UTC
 on 2026-12-05) stay comparable. The target (≤ 1.5) is judged against the full floor.
 
-Last import figures, against the full floor (imp4, 2026-12-05, CPU ratios, best of three
+Last import figures (imp5, 2026-12-05 20:52–21:21 UTC, against the full floor as above,
+its ids and FTS setting included; CPU ratios; the machine shared with four other
+sessions, **load 4–8 on 2 cores** throughout, which inflates every CPU figure by 30–45 %
+against the imp4 figures below — ours more than the floor):
+
+=============  =====================================  ================================
+rows           ours / floor (CPU) → ratio             wall ours / floor → ratio
+=============  =====================================  ================================
+10,000         1.14 / 0.68 s → **1.68**;              2.10 / 1.37 s → 1.53;
+               again 1.11 / 0.70 → **1.58**           1.64 / 1.28 → 1.28
+100,000        11.23 / 7.62 s → **1.47**;             17.65 / 12.38 s → 1.43;
+               again 11.86 / 7.64 → **1.55**          17.61 / 11.37 → 1.55
+1,000,000      162.58 / 101.51 s → **1.60** (one       183.5 / 139.7 s → 1.31
+               pair, 20:52–21:10, load 4.0–5.5)
+=============  =====================================  ================================
+
+(10,000 and 100,000 rows: best of three pairs each, 21:11–21:14 and again 21:14–21:17
+UTC, load 4.8–5.8.) Right after, 21:17–21:21 at load 5.3–6.0, main before this round
+(869e87c, with its own floor: random ids, FTS5's default pending data) gave 1.15 / 0.73 s
+→ 1.57 at 10,000 and 12.78 / 8.54 s → 1.50 at 100,000: ours is ~1 s CPU faster at
+100,000 rows (11.2–11.9 against 12.8), but so is the floor (7.6 against 8.5), as both
+take the same ids and the same index setting — the ratio did not move. Growth by CPU
+(t ∝ rows^k), 100,000 → 1,000,000 rows in the same run (one pair each): ours k =
+**1.111**, the floor's **1.110** (the run before the FTS change, 20:21–20:43, load 6–8:
+ours 1.166, floor 1.129; imp4's: 1.147 / 1.132); 10,000 → 100,000 rows ours 0.996 and
+1.030 (floor 1.034 and 1.038). Peak RSS at 1,000,000 rows: ours **3,058 MB**, the floor
+4,353 MB (fits in 8 GB). "The floor's rows unlike ours: 0" and nothing out of tag order
+in every run. Target 1.5: **met at 100,000 rows in one of two runs only; missed at 10,000**
+(where ours' fixed costs, ~0.14 s, weigh most) **and at 1,000,000** at this load.
+Linear growth (≤ 1.05) from 100,000 to 1,000,000 rows: **missed** by ours and by the
+floor alike — what grows faster than the rows is SQLite's, in both (below).
+
+What this round changed and measured (ours' phases by CPU, 100,000 → 300,000 rows, load
+~6; k between them): the dry run 4.01 → 12.51 s (k 1.04) and the commit's per-row Python
+1.59 → 4.86 s (k 1.02) grow with the rows; what grows faster is SQLite's — the inserts
+1.94 → 6.62 s (k 1.12), the search index rebuild 1.36 → 5.09 s (k **1.20**), the index
+builds, commit and checkpoint 2.85 → 9.79 s (k 1.12).
+
+* The search index rebuild merged FTS5 segments as it went (its pending data flushed every
+  1 MB): with ``hashsize`` 64 MB for the rebuild only (set and put back in the import's
+  transaction) its insert took 0.94 → 2.89 s (k 1.02) where it took 1.19 → 4.14 (k 1.13)
+  — the largest superlinear part of ours; the floor builds with the same setting.
+* New assets and procedures get time-ordered ids (version 7) instead of random ones, so
+  that the id indexes of both tables and the procedures' asset index are appended to, not
+  written at random pages; the floor writes the same ids. Against imp4's 1,000,000-row
+  figures the exponent went 1.147 → 1.111 (floor 1.132 → 1.110), the ratio 1.61 → 1.60
+  at a higher load — the pairs cannot resolve what it took off ours alone.
+* The dry run works out Snipe-IT's checked-out notes once per status word and assignee
+  column instead of parsing the status twice per row (1.1 s of a profiled 100,000-row
+  dry run, profiler overhead included; not measured apart).
+
+Measured and left: the **page cache sized to the work** — 1 GB instead of 256 MB at
+300,000 rows (ours alone, two runs each alternating, load ~5): the inserts 6.68 / 7.24 →
+5.82 / 5.92 s, the search index rebuild 3.58 / 3.66 → 3.35 / 3.41 s, the commit 24.1 /
+26.4 → 23.8 / 23.7 s CPU, for a peak RSS of 1.98 GB instead of 1.17 (the cache fills with
+the transaction's pages). Not taken: it needs a bound by the machine's memory, the floor
+the same cache, and a pair of 1,000,000-row runs to judge the growth — no time left. What
+is left superlinear is SQLite's work in one large WAL transaction (the inserts, the index
+builds, commit and checkpoint of ~4 GB), shared with the floor. Ours above the floor is still per-row Python: the dry
+run's checks and the commit's rows (~3.4 s at 100,000 rows against the floor's ~1 at low
+load), the sheet's safety check (~0.4 s), the ranks in tag order (~0.2 s).
+
+Earlier (imp4) figures, against the same full floor but its random ids and 1 MB FTS
+pending data:
+
+(imp4, 2026-12-05, CPU ratios, best of three
 pairs but 1,000,000 rows one pair; the same benchmark file for both columns), main at
 4a39361 ("before") and this round ("after"):
 
@@ -110,60 +181,18 @@ floor's reading is ~1.2 s), the commit 7.7–7.9 s: per-row Python ~2.3 s, proce
 the floor is per-row Python (the dry run's checks and the commit's rows, ~4.3 s against
 the floor's ~1 s), the 18 secondary indexes (1.3 s) and the file's safety checks (~1 s).
 
-A second round (imp2, 2026-12-05 13:12–13:25 UTC, load 5.0–6.5, same floor, best of 2 and
-3 pairs) against the first round's code: at 100,000 rows ours 12.39 / 12.78 s CPU before
-→ 11.66 / 11.42 s after, ratio **2.06 / 2.22 → 2.06 / 1.99** (the floor measured 6.02 /
-5.75 s before, 5.66 / 5.73 s after); at 10,000 rows no change beyond the noise (2.27 /
-2.17 before, 2.25 / 2.22 after). What it took off: the sheet's formula scan (its XML read
-a third time) when the safety check already read the sheet to its end without formula
-markup (−0.22 s), a copy of every read row (−0.12 s), the rebuilds of the procedures'
-performer and state indexes, whose new entries go at the end of one value's run (−0.25 s
-of rebuild for +0.09 s of upkeep), dates stored in one call (−0.19 s measured apart; not
-yet in the first 'after' figure). Target 1.5 still **missed**: the per-row Python (~2 s in
-the dry run and ~2.5 s in the commit at 100,000 rows) is spread over many small steps,
-none of them a waste on its own.
-
-A third round (impa, 2026-12-05 15:13–15:33 UTC, load 8.5–11.8 on the 2 cores: every CPU
-figure ~1.3× the ones above) against main at 2e0b604: the commit builds each asset and
-procedure row as the driver's parameters from a template of the values its kind shares
-(``desktop.storage.bulk.RowTemplate``: no dict per row, no per-row conversion pass), works
-out what a kind of new asset records once, and skips tag keys when no tag is generated; the
-dry run reads its memos before making parsers, and skips the custom-field work when no
-column can be one. Measured apart (inserts left out; the file read once): the commit's
-per-row Python 2.75 → 1.75 s, the dry run's plan 3.30 → 2.83 s at 100,000 rows. Whole
-import, ours alone, three runs each interleaved: 15.28 / 15.55 / 16.00 s CPU after against
-16.06 / 16.71 / 17.52 before (best −0.8 s; commit 9.92 vs 10.41, dry run 5.35 vs 5.65).
-This benchmark at that load (best of three pairs): after 1.28 / 0.65 s → **1.98** at
-10,000 and 14.22 / 7.67 s → **1.85** at 100,000; before, run right after, 1.26 / 0.65 →
-1.95 and 14.72 / 8.18 → 1.80 — the pairs do not resolve a 5 % change at this load (the
-floor itself moved 7 %). "The floor's rows unlike ours: 0" in all. Target 1.5 **missed**.
-Measured and left: the foreign-key checks cost 0.4–0.7 s of the procedures' insert at
-100,000 rows (the same rows re-inserted with sqlite3, ``foreign_keys`` on against off); a
-check of the distinct references once in the write transaction would keep the guarantee,
-but the pragma only changes outside a transaction (the write session's connection, before
-its BEGIN). Keeping the procedures' (asset, time) index during the inserts costs more than
-its rebuild (+0.42 s against 0.28 s); ``synchronous=NORMAL`` did not lower the commit.
-
-At the same time, a round on the dry run's reading and checks (impb, 2026-12-05 14:58–15:26 UTC, load
-8–11 on 2 shared cores, so every CPU figure here is ~30 % above the ones above): the
-sheet's safety check makes one search per chunk for a second address (was three), looks
-for formula markup with literal-led searches only until it sees some (was two ``in``
-passes over every chunk) and normalises a chunk only when it holds a tab, line break or
-single quote (0.69 → 0.46 s at 100,000 rows, its 80 MB of XML inflated and CRC-checked
-included); the mapping gathers a column's cells only for the columns no header names (was
-every column transposed, 0.30 s); the "1234.0" look stops at a column's first other value
-(build_report 0.16 → 0.065 s); a workbook is opened once for listing, choosing and reading
-its sheets (python-calamine parses the shared strings at each opening: 0.085 s each for
-100,000 rows saved by Excel; nothing for this file's inline strings). The dry run alone,
-main (2e0b604) and this round alternating: 100,000 rows 5.70–5.95 → 4.85–5.22 s CPU (four
-pairs), 10,000 rows 0.59–0.61 → 0.54–0.58 s (three). The whole import at 100,000 rows,
-best of 3 pairs each, back to back: main 15.44 / 7.86 s → **1.96**, this round 14.98 /
-8.12 s → **1.84** (wall 34.1 / 19.4 s and 38.7 / 25.0 s); at that load one run's floor
-moves by ±0.5 s, more than the 0.6–0.9 s taken off ours. Dry-run reports (refusal messages
-included) of 500 files — the corpus, tests/data/spreadsheets, the 320 hostile files of
-``hostile.fuzz_files``, a messy workbook and CSV, this benchmark's 10,000-row file — are
-the same before and after. What is left of the reading above the floor's: the sheet check
-~0.45 s (inflating 0.1 s; the literal-led searches ~0.3 s, one pass each over the XML).
+Three rounds in between (imp2 13:12–13:25, impb 14:58–15:26, impa 15:13–15:33 UTC on
+2026-12-05, against the old, narrower floor, at load 5–12; their full accounts are in this
+file's git history) took 100,000 rows from 2.03 to 1.84–1.99: the sheet's formula scan
+skipped when the safety check saw no formula markup, one search per chunk in that check,
+a column's cells gathered only where no header names it, a workbook opened once, no copy
+of every read row, the procedures' performer and state indexes kept instead of rebuilt,
+dates stored in one call, rows built as the driver's parameters from templates of shared
+values (``desktop.storage.bulk.RowTemplate``), memos read before parsers are made. Their
+dry-run reports of 500 files (the corpus, tests/data/spreadsheets, the 320 hostile files,
+this benchmark's file) stayed the same. Measured and left: keeping the procedures' (asset,
+time) index during the inserts (+0.42 s against a 0.28 s rebuild), ``synchronous=NORMAL``
+(no gain in the commit); the foreign-key checks (0.4–0.7 s) imp4 since took off.
 
 Export: the same assets to .csv and to .xlsx. Floors: stdlib ``sqlite3`` reading the same
 values (one query joining the looked-up names, in tag order) and writing them with
@@ -339,7 +368,8 @@ def floor_import(
     secondary indexes and unique constraints once each (``indexes``: the full floor)."""
     from python_calamine import CalamineWorkbook
 
-    from desktop.spreadsheets.bulk_index import BULK_CACHE_KIB
+    from desktop.spreadsheets.bulk_index import BULK_CACHE_KIB, REBUILD_HASH_BYTES
+    from desktop.storage.time_ordered_ids import time_ordered_hex
 
     started, cpu = time.perf_counter(), time.process_time()
     rows: list[list[Any]] = (
@@ -394,8 +424,10 @@ def floor_import(
     text_keys = ("tag", "name", None, None, "serial_number", None, None, None, None,
                  "purchase_date", "purchase_cost", "order_number", None, "warranty_end", "notes")  # fmt: skip
     assets, procedures = [], []
+    # The ids ours makes (time-ordered, version 7), in the order ours makes them.
+    new_ids = iter(time_ordered_hex(len(rows) + sum(procedures_per_row)))
     for n, r in enumerate(rows):
-        asset_id = uuid.uuid4().hex
+        asset_id = next(new_ids)
         bought, cost, ends = str(r[9])[:10], f"{r[10]:.2f}", str(r[13])[:10]
         texts = dict(zip(text_keys, (r[0], r[1], None, None, r[5], None, None, None, None,
                                      bought, cost, r[11], None, ends, r[14]), strict=True))  # fmt: skip
@@ -440,7 +472,7 @@ def floor_import(
         for kind, when, changes in steps:
             template_id, answers = templates[kind]
             procedures.append(
-                (uuid.uuid4().hex, 1, now, now, asset_id, kind, "completed", template_id, 1,
+                (next(new_ids), 1, now, now, asset_id, kind, "completed", template_id, 1,
                  actor, when, "", f"Imported from {where}", answers, changes,
                  "import_file", where, None, 0, None, when, note)
             )  # fmt: skip
@@ -464,6 +496,11 @@ def floor_import(
     connection.execute(
         "CREATE VIRTUAL TABLE asset_search USING fts5("
         "tag, serial_number, name, model, assignee, location, tokenize='trigram')"
+    )
+    # FTS5's pending data as ours takes it for a rebuild (fewer segments to merge; measured
+    # at 100,000 rows: 0.97 → 0.76 s CPU for this insert).
+    connection.execute(
+        f"INSERT INTO asset_search(asset_search, rank) VALUES ('hashsize', {REBUILD_HASH_BYTES})"
     )
     connection.execute(
         "INSERT INTO asset_search(rowid, tag, serial_number, name, model, assignee, location)"

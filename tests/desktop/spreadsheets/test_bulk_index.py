@@ -7,6 +7,7 @@ import csv
 import json
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,14 @@ def _indexes(db: Database) -> list[tuple[str, str]]:
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
         )
         return [(name, sql or "") for name, sql in rows]
+
+
+def _search_config(db: Database) -> list[tuple[str, object]]:
+    with db.read() as session:
+        rows = session.connection().exec_driver_sql(
+            "SELECT k, v FROM asset_search_config ORDER BY k"
+        )
+        return [(k, v) for k, v in rows]
 
 
 def _cli(database: Path, *argv: str) -> subprocess.CompletedProcess[str]:
@@ -90,6 +99,7 @@ def test_an_import_from_the_command_line_leaves_every_asset_in_tag_order(
     db = Database(f"sqlite:///{path}")
     seed_world(db)
     indexes_before = _indexes(db)
+    config_before = _search_config(db)
     db.dispose()
     first = _cli(path, "import", str(_interleaved_csv(tmp_path / "first.csv", 300)), "--as", "tech")
     assert first.returncode == 0, first.stderr
@@ -105,6 +115,16 @@ def test_an_import_from_the_command_line_leaves_every_asset_in_tag_order(
     assert figures["search_index_out_of_order"] == 0
     db = Database(f"sqlite:///{path}")
     assert _indexes(db) == indexes_before  # dropped for the bulk writes, built again
+    # FTS5's pending-data size was raised for the rebuild only
+    assert _search_config(db) == config_before
+    with db.read() as session:
+        ids = [
+            uuid.UUID(hex=i)
+            for (i,) in session.connection().exec_driver_sql("SELECT id FROM assets ORDER BY rowid")
+        ]
+    # New rows' ids are time-ordered (version 7): in the order they were written
+    assert {i.version for i in ids} == {7}
+    assert ids == sorted(ids)
     with db.read() as session:
         assert sqlite_unranked(session.connection()) == 0
     page = _search_reads_the_index_in_tag_order(db, "mon-0", monkeypatch)
