@@ -19,7 +19,7 @@ PostgreSQL and MariaDB).
 Anything unusual — a record of another kind, a conflict, a refusal, a procedure that
 needs approval, a receipt or a new tag, a scan of a location or of a finished room —
 ends the run: what was decided is written, and that record goes through the per-record
-replay (:class:`desktop.kits.sync._Replayer`) inside the same transaction, so that the
+replay (:class:`desktop.kits.replay._Replayer`) inside the same transaction, so that the
 order of records is kept and it meets everything written before it.
 """
 
@@ -43,17 +43,10 @@ from desktop.domain.permissions import work_for
 from desktop.domain.tags import TAG_MAX_LENGTH, normalize_tag
 from desktop.errors import DesktopError
 from desktop.kits.model import Cancel, KitError, Outcome
-from desktop.kits.schema import base_values, chunks
-from desktop.kits.stored_values import (
-    STORED_TIME_LENGTH,
-    sqlite_time,
-    sqlite_time_text,
-    uuid_from_hex,
-)
-from desktop.kits.sync import (
+from desktop.kits.replay import _Replayer
+from desktop.kits.replay_rules import (
     Entry,
     Replayed,
-    _Replayer,
     already_queued,
     compare_with_server,
     procedure_payload,
@@ -61,6 +54,13 @@ from desktop.kits.sync import (
     replay_note,
     request_from_payload,
     scan_summary,
+)
+from desktop.kits.schema import base_values, chunks
+from desktop.kits.stored_values import (
+    STORED_TIME_LENGTH,
+    sqlite_time,
+    sqlite_time_text,
+    uuid_from_hex,
 )
 from desktop.services import audit_scans
 from desktop.services.audit_history import locations_at
