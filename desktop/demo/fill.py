@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from desktop.demo.hex_world import forget_world
 from desktop.demo.incidents import incident_count, make_incidents
-from desktop.demo.life import ServiceAsset, forget_world
+from desktop.demo.life import ServiceAsset
 from desktop.demo.orders import Order, OrderPlanner, planned_finals
 from desktop.demo.parallel import Chunk, ChunkResult, chunk_results, fork_is_safe
 from desktop.demo.sqlite_fill import demo_write

@@ -27,6 +27,15 @@ from typing import Any, TypeVar
 
 from desktop.demo import content
 from desktop.demo import values as v
+from desktop.demo.change_json import (
+    _JSON_BOOL,
+    _NO_REF,
+    _STATUS_JSON,
+    _custom_change,
+    _plain_json,
+    _text_change,
+)
+from desktop.demo.hex_world import _HexWorld, _OrderPlaces
 from desktop.demo.orders import (
     DECOMMISSIONED,
     DISPOSED,
@@ -37,8 +46,8 @@ from desktop.demo.orders import (
     Order,
 )
 from desktop.demo.stored import HexIds, encode, quote, stamp
-from desktop.demo.world import PLACEMENT_ROOMS, DemoWorld
-from desktop.domain.lifecycle import STATUS_LABELS, ProcedureKind
+from desktop.demo.world import DemoWorld
+from desktop.domain.lifecycle import ProcedureKind
 from desktop.domain.tags import normalize_tag
 
 _T = TypeVar("_T")
@@ -61,85 +70,6 @@ class ServiceAsset:
     category: str
     team: str
     assigned_to: str | None
-
-
-@dataclass(frozen=True)
-class _OrderPlaces:
-    """The hex ids an order's assets use: its category, model, supplier, owning group,
-    its site's IT store and workshop, and the rooms its category is placed in."""
-
-    category: str
-    model: str
-    supplier: str
-    group: str
-    store: str
-    workshop: str
-    rooms: tuple[str, ...]
-
-
-class _HexWorld:
-    """The world's ids the generator picks from, as hex (made once per world)."""
-
-    _last: tuple[DemoWorld, _HexWorld] | None = None
-
-    def __init__(self, world: DemoWorld) -> None:
-        self.world = world
-        self.employees = tuple(e.hex for e in world.employees)
-        self.technicians = {
-            team: tuple(t.hex for t in techs) for team, techs in world.technicians.items()
-        }
-        self.approvers_for = {
-            tech.hex: tuple(a.hex for a in approvers)
-            for tech, approvers in world.approvers_for.items()
-        }
-        #: approver → their groups as an approval records them (JSON).
-        self.group_docs = {
-            person.hex: encode([{"id": gid, "name": name} for gid, name in groups])
-            for person, groups in world.group_names_of.items()
-        }
-        self.rooms: dict[tuple[str, str], tuple[str, ...]] = {}
-        #: reference id (hex) → (its JSON value, its name as JSON): what a change shows;
-        #: ``None`` → none. Every named id of the world, encoded once.
-        self.refs: dict[str | None, tuple[str, str]] = {
-            id_.hex: (f'"{id_}"', quote(name)) for id_, name in world.names.items()
-        }
-        self.refs[None] = _NO_REF
-
-    @classmethod
-    def of(cls, world: DemoWorld) -> _HexWorld:
-        """The one of ``world``: each chunk's writer shares it (kept until another world)."""
-        last = cls._last
-        if last is None or last[0] is not world:
-            last = cls._last = (world, cls(world))
-        return last[1]
-
-    @classmethod
-    def forget(cls) -> None:
-        """Let the last world go (a GUI process lives on after its demo)."""
-        cls._last = None
-
-    def places(self, order: Order) -> _OrderPlaces:
-        site, spec = order.site, order.category.spec
-        rooms = self.rooms.get((site.code, spec.placement))
-        if rooms is None:
-            found = [
-                r.hex for kind in PLACEMENT_ROOMS[spec.placement] for r in site.rooms.get(kind, ())
-            ]
-            rooms = self.rooms[site.code, spec.placement] = tuple(found or [site.store.hex])
-        return _OrderPlaces(
-            order.category.id.hex,
-            order.model.id.hex,
-            order.supplier.hex,
-            self.world.groups[spec.team].hex,
-            site.store.hex,
-            site.workshop.hex,
-            rooms,
-        )
-
-
-def forget_world() -> None:
-    """Drop what the writers of the last demo shared (called when a demo ends)."""
-    _HexWorld.forget()
 
 
 def _pick(random: Callable[[], float], items: Sequence[_T]) -> _T:
@@ -809,59 +739,6 @@ class LifeWriter:
         return f"{site}-{short}-{int(number):04d}"
 
 
-def _text_change(key: str, after: str) -> str:
-    """A receive's change of a text field from nothing, as JSON."""
-    text = quote(after)
-    return (
-        f'{{"field": "{key}", "before": null, "after": {text}, "before_text": "", '
-        f'"after_text": {text}}}'
-    )
-
-
-def _plain_json(value: Any) -> tuple[str, str] | None:
-    """A text's or a date's (JSON value, display text as JSON) in a change entry, as
-    :func:`desktop.demo.values.field_change` gives them; ``None`` for other values."""
-    if value is None:
-        return _NO_REF
-    kind = value.__class__
-    if kind is str:
-        text = quote(value)
-        return text, text
-    if kind is dt.date:
-        text = f'"{value.isoformat()}"'
-        return text, text
-    return None
-
-
-def _json_scalar(value: Any) -> str:
-    if value is None:
-        return "null"
-    if value.__class__ is str:
-        return quote(value)
-    if value.__class__ is bool:
-        return _JSON_BOOL[value]
-    if value.__class__ is int:
-        return str(value)
-    return encode(value)
-
-
-def _custom_change(name: str, before: Any, after: Any) -> str:
-    """:func:`desktop.demo.values.custom_change` as JSON."""
-    b = '""' if before is None else quote(str(before))
-    a = '""' if after is None else quote(str(after))
-    return (
-        f'{{"field": {quote("custom." + name)}, "before": {_json_scalar(before)}, '
-        f'"after": {_json_scalar(after)}, "before_text": {b}, "after_text": {a}}}'
-    )
-
-
-_JSON_BOOL = ("false", "true")
-_NO_REF = ("null", '""')
-#: status → (its JSON value, its label as JSON); ``None`` for a new asset's.
-_STATUS_JSON: dict[str | None, tuple[str, str]] = {
-    None: _NO_REF,
-    **{s.value: (quote(s.value), quote(label)) for s, label in STATUS_LABELS.items()},
-}
 _RECEIVE_ORDER = (
     "tag",
     "name",

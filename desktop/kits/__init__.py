@@ -61,10 +61,6 @@ from desktop.kits.model import (
 )
 from desktop.kits.sync import check_in, sync
 
-# Loaded with the package (it builds on desktop.kits.sync, which imports it only when a
-# sync runs): a process's first sync does not pay its import (~8 ms CPU).
-from desktop.kits import bulk_replay as _bulk_replay  # noqa: F401  # isort: skip
-
 __all__ = [
     "HISTORY_PER_ASSET",
     "TAG_BLOCK_SIZE",

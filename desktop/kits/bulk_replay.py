@@ -19,41 +19,56 @@ PostgreSQL and MariaDB).
 Anything unusual — a record of another kind, a conflict, a refusal, a procedure that
 needs approval, a receipt or a new tag, a scan of a location or of a finished room —
 ends the run: what was decided is written, and that record goes through the per-record
-replay (:class:`desktop.kits.sync._Replayer`) inside the same transaction, so that the
+replay (:class:`desktop.kits.replay._Replayer`) inside the same transaction, so that the
 order of records is kept and it meets everything written before it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from operator import itemgetter
-from typing import Any, NamedTuple, cast
+from collections.abc import Callable, Sequence
+from typing import Any, cast
 
-from sqlalchemy import JSON, Column, Connection, Table, Uuid, select
+from sqlalchemy import Connection, Table, select
 from sqlalchemy.orm import Session
 
-from desktop.domain.fields import ASSET_FIELDS, CUSTOM_PREFIX
+from desktop.domain.fields import CUSTOM_PREFIX
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.domain.permissions import work_for
 from desktop.domain.tags import TAG_MAX_LENGTH, normalize_tag
 from desktop.errors import DesktopError
-from desktop.kits.model import Cancel, KitError, Outcome
-from desktop.kits.schema import base_values, chunks
-from desktop.kits.stored_values import (
-    STORED_TIME_LENGTH,
-    sqlite_time,
-    sqlite_time_text,
-    uuid_from_hex,
+from desktop.kits.bulk_window import (
+    _ASSETS,
+    _COLUMN_OF,
+    _CONFLICTS,
+    _CURRENT_COLUMNS,
+    _CURRENT_NAMES,
+    _EXPECTED,
+    _KIT_PROCEDURES,
+    _KIT_SCANS,
+    _PROCEDURES,
+    _SCANS,
+    _UNREAD,
+    KitProcedure,
+    KitScan,
+    _Current,
+    _Ids,
+    _kit_json,
+    _kit_time,
+    _minute,
+    _Place,
+    _Seen,
+    _ValuesOf,
+    _Window,
 )
-from desktop.kits.sync import (
+from desktop.kits.driver_io import _DriverWrite, _insert, _select_in
+from desktop.kits.model import Cancel, KitError, Outcome
+from desktop.kits.replay import _Replayer
+from desktop.kits.replay_rules import (
     Entry,
     Replayed,
-    _Replayer,
     already_queued,
     compare_with_server,
     procedure_payload,
@@ -62,6 +77,7 @@ from desktop.kits.sync import (
     request_from_payload,
     scan_summary,
 )
+from desktop.kits.schema import base_values, chunks
 from desktop.services import audit_scans
 from desktop.services.audit_history import locations_at
 from desktop.services.audit_scan_types import COUNTED, ScanKind
@@ -78,13 +94,9 @@ from desktop.services.values import json_value
 from desktop.storage.models import (
     Asset,
     Audit,
-    AuditExpected,
-    AuditScan,
-    KitConflict,
     Location,
-    Procedure,
 )
-from desktop.storage.types import UTCDateTime, utcnow
+from desktop.storage.types import utcnow
 
 #: The records a bulk run takes; any other ends it.
 BULK_RECORDS = frozenset({"procedure", "scan"})
@@ -100,307 +112,9 @@ SMALL_WINDOW = 16
 #: Scan kinds whose replay is :func:`audit_scans.record_scan_in_session`.
 _SCANNED_TEXT = (ScanKind.ASSET.value, ScanKind.LOCATION.value)
 
-_ASSETS = cast("Table", Asset.__table__)
-_PROCEDURES = cast("Table", Procedure.__table__)
-_SCANS = cast("Table", AuditScan.__table__)
-_CONFLICTS = cast("Table", KitConflict.__table__)
-_EXPECTED = cast("Table", AuditExpected.__table__)
-#: A transaction's procedures and scans as the kit holds them, read by their journal
-#: entries' places (one plain statement each: the kit is always SQLite, its ids hex).
-_KIT_PROCEDURES = (
-    "SELECT j.seq, p.asset_id, p.kind, p.performed_by_id, p.performed_at, p.answers, "
-    "p.changes, p.ticket_ref, p.reason, p.origin, a.tag FROM kit_journal j "
-    "JOIN procedures p ON p.id = j.row_id LEFT JOIN assets a ON a.id = p.asset_id "
-    "WHERE j.record = 'procedure' AND j.seq BETWEEN ? AND ?"
-)
-_KIT_SCANS = (
-    "SELECT j.seq, s.audit_id, s.raw, s.kind, s.location_id, s.scanned_by_id, s.scanned_at "
-    "FROM kit_journal j JOIN audit_scans s ON s.id = j.row_id "
-    "WHERE j.record = 'scan' AND j.seq BETWEEN ? AND ?"
-)
-
-
-class KitProcedure(NamedTuple):
-    """A procedure made in the kit, as its replay reads it (and its asset's kit tag)."""
-
-    id: uuid.UUID
-    asset_id: uuid.UUID
-    kind: str
-    performed_by_id: uuid.UUID | None
-    performed_at: dt.datetime
-    answers: dict[str, Any]
-    changes: list[dict[str, Any]]
-    ticket_ref: str
-    reason: str
-    origin: str
-    tag: str
-    #: ``performed_at`` as the kit stores it (UTC text), for the summary.
-    at: str
-
-
-class KitScan(NamedTuple):
-    """An audit scan made in the kit, as its replay reads it."""
-
-    id: uuid.UUID
-    audit_id: uuid.UUID
-    raw: str
-    kind: str
-    location_id: uuid.UUID | None
-    scanned_by_id: uuid.UUID | None
-    scanned_at: dt.datetime
-    #: ``scanned_at`` as the kit stores it (UTC text), for the summary.
-    at: str
-    #: The scanned text as a tag key (:func:`normalize_tag`).
-    key: str
-
-
-def _kit_time(text: str | None) -> dt.datetime | None:
-    """A time as SQLAlchemy stores it in SQLite (naive UTC text), aware."""
-    return None if text is None else sqlite_time(text)
-
-
-def _minute(text: str) -> str:
-    """``YYYY-MM-DD HH:MM:SS`` of a time the kit stores as text (how a summary writes it)."""
-    return f"{text[:10]} {text[11:19]}"
-
-
-def _kit_json(text: str | None) -> Any:
-    return None if text is None else json.loads(text)
-
-
-class _Ids:
-    """UUIDs from the kit's hex text, each made once (people and audits recur)."""
-
-    def __init__(self, made: dict[Any, uuid.UUID] | None = None) -> None:
-        self.made: dict[Any, uuid.UUID] = {} if made is None else made
-
-    def __call__(self, text: str | None) -> uuid.UUID | None:
-        if text is None:
-            return None
-        made = self.made.get(text)
-        if made is None:
-            made = self.made[text] = uuid_from_hex(text)
-        return made
-
-
-#: The asset columns' names, in the table's order.
-_CURRENT_NAMES = tuple(c.name for c in _ASSETS.columns)
-
-
-class _Current:
-    """An asset as the server has it now (its columns), held by the window and moved on
-    as each of its procedures is decided: what the rule functions read of an
-    :class:`Asset`, without an ORM object per row."""
-
-    id: uuid.UUID
-    tag_key: str
-    version: int
-
-    def __init__(self, row: Sequence[Any]) -> None:
-        # One call for all columns (a ``setattr`` per column cost more than the read).
-        self.__dict__.update(zip(_CURRENT_NAMES, row, strict=True))
-
-    def __getattr__(self, name: str) -> Any:  # for mypy: its attributes are the columns
-        raise AttributeError(name)
-
-
-#: The asset columns as :class:`_Current` holds them, in its order.
-_CURRENT_COLUMNS = tuple(_ASSETS.columns)
-
-
-#: The asset column of each field key (what :func:`base_values` reads).
-_COLUMN_OF = {spec.key: spec.column for spec in ASSET_FIELDS}
-
-
-class _ValuesOf(Mapping[str, object]):
-    """An asset's values by field key as :func:`base_values` gives them, each read when
-    asked: a comparison with the version the kit knew reads only the changed fields.
-    Read while the asset does not change (it reads the asset, not a copy)."""
-
-    __slots__ = ("_asset", "_whole")
-
-    def __init__(self, asset: _Current) -> None:
-        self._asset = asset
-        self._whole: dict[str, object] | None = None
-
-    def __getitem__(self, key: str) -> object:
-        column = _COLUMN_OF.get(key)
-        if column is not None:
-            return json_value(getattr(self._asset, column))
-        if key.startswith(CUSTOM_PREFIX):
-            custom = self._asset.custom_fields or {}
-            name = key[len(CUSTOM_PREFIX) :]
-            if name in custom:
-                return custom[name]
-        raise KeyError(key)
-
-    def _values(self) -> dict[str, object]:
-        if self._whole is None:
-            self._whole = base_values(self._asset)
-        return self._whole
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._values())
-
-    def __len__(self) -> int:
-        return len(self._values())
-
-
-@dataclass(frozen=True)
-class _Seen:
-    """An asset only scanned in this window (what classifying the scan reads)."""
-
-    id: uuid.UUID
-    tag: str
-    name: str
-    status: str
-
-
-#: Not looked up yet (a location that does not exist is remembered as None).
-_UNREAD = object()
-
-
-class _Place(NamedTuple):
-    """A location as a scan's classification reads it (its id and name)."""
-
-    id: uuid.UUID
-    name: str
-
 
 class _Unusual(Exception):
     """This record is not decided in bulk: it goes through the per-record replay."""
-
-
-@dataclass
-class _Window:
-    """The server's state for one window of records, moved on as each is decided."""
-
-    on_server: set[uuid.UUID] = field(default_factory=set)
-    queued: dict[uuid.UUID, tuple[uuid.UUID, int]] = field(default_factory=dict)
-    #: Current assets by id (the window's own copies: written by :meth:`_write`).
-    assets: dict[uuid.UUID, _Current] = field(default_factory=dict)
-    #: Each loaded asset's columns as read (what an update must find, and compare to).
-    read: dict[uuid.UUID, tuple[Any, ...]] = field(default_factory=dict)
-    #: The columns the window's procedures set, per asset (what its update writes).
-    touched: dict[uuid.UUID, set[str]] = field(default_factory=dict)
-    #: Each asset's values by field key (its base values) as the window has moved them.
-    values: dict[uuid.UUID, dict[str, object]] = field(default_factory=dict)
-    #: Assets only scanned (no procedure of the window changes them).
-    seen: dict[uuid.UUID, _Seen] = field(default_factory=dict)
-    by_key: dict[str, uuid.UUID] = field(default_factory=dict)
-    location_keys: set[str] = field(default_factory=set)
-    counted: dict[uuid.UUID, set[uuid.UUID]] = field(default_factory=dict)
-    unknown: dict[uuid.UUID, set[str]] = field(default_factory=dict)
-    sequence: dict[uuid.UUID, int] = field(default_factory=dict)
-    #: Procedures waiting for approval on the window's assets (none is added in it).
-    pending: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = field(default_factory=dict)
-    #: Per audit: its expected assets' locations, and where the others were at its start.
-    expected: dict[uuid.UUID, dict[uuid.UUID, uuid.UUID | None]] = field(default_factory=dict)
-    located: dict[uuid.UUID, dict[uuid.UUID, uuid.UUID | None]] = field(default_factory=dict)
-    rooms: dict[tuple[uuid.UUID, uuid.UUID], Location | None] = field(default_factory=dict)
-    procedures: list[dict[str, Any]] = field(default_factory=list)
-    scans: list[dict[str, Any]] = field(default_factory=list)
-
-
-class _DriverWrite:
-    """One statement run through the driver's own ``executemany``: each value converted
-    as its column's type converts it for this dialect (what SQLAlchemy does per
-    parameter), without compiling the statement or building parameter dictionaries per
-    call. Works alike on SQLite, PostgreSQL and MariaDB."""
-
-    def __init__(self, connection: Connection, sql: str, columns: Sequence[Column[Any]]) -> None:
-        dialect = connection.dialect
-        mark = "?" if dialect.paramstyle == "qmark" else "%s"
-        self.connection = connection
-        self.sql = sql.replace("?", mark)
-        self.converters = [_converter(c, connection) for c in columns]
-        self.names = [c.name for c in columns]
-
-    def rows(self, rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
-        """``rows`` converted for the driver, column by column (``map`` over a column
-        costs less than a Python loop over every value)."""
-        if not rows:
-            return []
-        columns = list(zip(*rows, strict=True))
-        if len(columns) != len(self.converters):
-            raise AssertionError(f"{len(columns)} values for {len(self.converters)}: {self.sql}")
-        return _rows(self.converters, columns)
-
-    def run(self, rows: Sequence[Sequence[Any]]) -> int:
-        """Run it for ``rows`` (values as the ORM holds them, in the columns' order); the
-        rows it touched."""
-        result = self.connection.exec_driver_sql(self.sql, self.rows(rows))
-        return int(result.rowcount)
-
-    def run_dicts(self, rows: Sequence[Mapping[str, Any]], defaults: Mapping[str, Any]) -> int:
-        """:meth:`run` for rows by column name (``defaults`` for the names they lack)."""
-        if rows and (missing := set(self.names) - set(rows[0]) - set(defaults)):
-            raise AssertionError(f"no value for {sorted(missing)}: {self.sql}")
-        if not rows:
-            return 0
-        given = [name for name in self.names if name in rows[0]]
-        picked: dict[str, Sequence[Any]]
-        try:  # every row has the first's names: one C-level pick per row
-            if len(given) == 1:
-                picked = {given[0]: [row[given[0]] for row in rows]}
-            else:
-                picked = dict(
-                    zip(given, zip(*map(itemgetter(*given), rows), strict=True), strict=True)
-                )
-        except KeyError:
-            picked = {name: [row.get(name, defaults.get(name)) for row in rows] for name in given}
-        columns = [
-            picked[name] if name in picked else [defaults.get(name)] * len(rows)
-            for name in self.names
-        ]
-        result = self.connection.exec_driver_sql(self.sql, _rows(self.converters, columns))
-        return int(result.rowcount)
-
-
-def _rows(
-    converters: Sequence[Callable[[Any], Any] | None], columns: Sequence[Sequence[Any]]
-) -> list[tuple[Any, ...]]:
-    """Rows from ``columns`` of values, each column converted by its converter."""
-    return list(
-        zip(
-            *(
-                values if c is None else list(map(c, values))
-                for c, values in zip(converters, columns, strict=True)
-            ),
-            strict=True,
-        )
-    )
-
-
-def _converter(column: Column[Any], connection: Connection) -> Callable[[Any], Any] | None:
-    dialect = connection.dialect
-    process = column.type.dialect_impl(dialect).bind_processor(dialect)
-    if process is None or isinstance(column.type, JSON):
-        return process  # (a JSON value may be a dict changed in place: never kept)
-    if isinstance(column.type, UTCDateTime) and dialect.name == "sqlite":
-        standard = process
-
-        def process(value: Any) -> Any:
-            return (None if value is None else sqlite_time_text(value)) or standard(value)
-
-    # The same value often recurs row after row (the sync's "now", the template, the
-    # person, the audit): converted once while it does.
-    last: list[Any] = [None, process(None)]
-
-    def convert(value: Any) -> Any:
-        if value is not last[0]:
-            last[0], last[1] = value, process(value)
-        return last[1]
-
-    return convert
-
-
-def _insert(connection: Connection, table: Table) -> _DriverWrite:
-    quote = connection.dialect.identifier_preparer.quote
-    names = ", ".join(quote(c.name) for c in table.columns)
-    marks = ", ".join("?" for _ in table.columns)
-    sql = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})"  # noqa: S608
-    return _DriverWrite(connection, sql, list(table.columns))
 
 
 def _update(connection: Connection, changed: Sequence[str]) -> _DriverWrite:
@@ -415,71 +129,6 @@ def _update(connection: Connection, changed: Sequence[str]) -> _DriverWrite:
     )
     columns = [_ASSETS.c[name] for name in (*sets, "id", "version")]
     return _DriverWrite(connection, sql, columns)
-
-
-def _reader(
-    column: Column[Any], connection: Connection, ids: dict[Any, Any]
-) -> Callable[[Any], Any] | None:
-    """How a driver's value of ``column`` becomes the ORM's (ids and times recur: each
-    distinct one is made once; ``ids``: the UUIDs already made, shared by all columns)."""
-    dialect = connection.dialect
-    process = column.type.dialect_impl(dialect).result_processor(dialect, None)
-    if process is None:
-        return None
-    made: dict[Any, Any] = ids if isinstance(column.type, Uuid) else {}
-    standard = process
-    if made is ids:
-
-        def process(value: Any) -> Any:  # hex text (SQLite, MariaDB): made without checks
-            return uuid_from_hex(value) if isinstance(value, str) else standard(value)
-
-    elif isinstance(column.type, UTCDateTime) and dialect.name == "sqlite":
-
-        def process(value: Any) -> Any:
-            if isinstance(value, str) and len(value) == STORED_TIME_LENGTH:
-                return sqlite_time(value)
-            return standard(value)
-
-    def convert(value: Any) -> Any:
-        if value is None:
-            return None
-        found = made.get(value)
-        if found is None:
-            found = made[value] = process(value)
-        return found
-
-    return convert
-
-
-def _select_in(
-    connection: Connection,
-    sql: str,
-    key: Column[Any],
-    keys: Sequence[Any],
-    columns: Sequence[Column[Any]],
-    ids: dict[Any, Any],
-    fixed: Sequence[tuple[Column[Any], Any]] = (),
-) -> list[tuple[Any, ...]]:
-    """The rows of ``sql`` (its ``{marks}`` the ``IN`` list of ``key``'s values, after
-    ``fixed`` parameters) for all ``keys``, 900 at a time, through the driver: values
-    converted by the columns' own types, without SQLAlchemy expanding each ``IN``
-    parameter. ``columns``: what ``sql`` selects, in order; ``ids``: see :func:`_reader`."""
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    to_driver = _converter(key, connection)
-    first = tuple(
-        value if (c := _converter(column, connection)) is None else c(value)
-        for column, value in fixed
-    )
-    readers = [_reader(c, connection, ids) for c in columns]
-    found: list[tuple[Any, ...]] = []
-    for part in chunks(keys):
-        params = first + (tuple(part) if to_driver is None else tuple(map(to_driver, part)))
-        statement = sql.replace("{marks}", ", ".join([mark] * len(part))).replace("?", mark)
-        rows = connection.exec_driver_sql(statement, params).all()
-        if rows:
-            # Column by column: ``map`` over a column costs less than a loop per value.
-            found.extend(_rows(readers, list(zip(*rows, strict=True))))
-    return found
 
 
 class BulkReplayer:

@@ -19,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.errors import DesktopError, NotFoundError, ValidationError
 from desktop.kits.model import Choice, Conflict, FieldDifference, KitError, Resolution
-from desktop.kits.sync import request_from_payload
+from desktop.kits.replay_rules import request_from_payload
 from desktop.services.people import acting_person
 from desktop.services.procedures import record_in_session
 from desktop.storage.database import Database

@@ -54,7 +54,7 @@ from desktop.domain.incidents import IncidentStatus
 from desktop.domain.lifecycle import ProcedureState
 from desktop.errors import NotFoundError
 from desktop.kits.model import HISTORY_PER_ASSET, Cancel, KitCancelled, Progress, Scope
-from desktop.services.search import search_condition
+from desktop.services.search_query import search_condition
 from desktop.services.values import json_value
 from desktop.storage.models import Asset, Audit, AuditExpected, Base, Location
 from desktop.storage.types import UTCDateTime

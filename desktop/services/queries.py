@@ -18,7 +18,7 @@ from desktop.errors import NotFoundError
 from desktop.services.plain_reads import detail_row, history_count, history_rows
 from desktop.services.reference import subtree_location_ids
 from desktop.services.register_rows import AssetFilter, AssetRow, asset_row
-from desktop.services.search import search_condition, sqlite_count_matches
+from desktop.services.search_query import search_condition, sqlite_count_matches
 from desktop.storage.models import (
     Asset,
     AssetModel,

@@ -46,10 +46,8 @@ from desktop.services.queries import (
     count_assets,
     page_rows,
 )
-from desktop.services.search import (
-    SEARCH_RANK,
-    TRIGRAM_MIN_LENGTH,
-    UNRANKED,
+from desktop.services.search import SEARCH_RANK, TRIGRAM_MIN_LENGTH, UNRANKED
+from desktop.services.search_query import (
     search_condition,
     sqlite_all_ranked,
     sqlite_hits_below,

@@ -44,7 +44,7 @@ from sqlalchemy import column as sql_column
 from sqlalchemy.orm import Session
 
 from desktop.services.register_rows import AssetFilter
-from desktop.services.search import (
+from desktop.services.search_query import (
     location_ids,
     model_ids,
     people_ids,

@@ -17,7 +17,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop.demo import DatabaseNotEmptyError, DemoCancelledError, fill, fill_demo, life, parallel
+from desktop.demo import (
+    DatabaseNotEmptyError,
+    DemoCancelledError,
+    change_json,
+    fill,
+    fill_demo,
+    parallel,
+)
 from desktop.demo.life import LifeWriter
 from desktop.demo.stored import SPOOL_SCHEMA, HexIds, insert_spooled
 from desktop.demo.values import custom_change, field_change
@@ -421,7 +428,7 @@ def test_change_texts_are_the_services_change_entries(key: str, before: Any, aft
     ("before", "after"), [(None, 16), (16, 32), (None, True), ("17.9.4a", "Zoë's 17.12")]
 )
 def test_custom_change_texts_are_the_services_change_entries(before: Any, after: Any) -> None:
-    text = life._custom_change("ram_gb", before, after)
+    text = change_json._custom_change("ram_gb", before, after)
 
     assert json.loads(text) == custom_change("ram_gb", before, after)
     assert text == json.dumps(json.loads(text))

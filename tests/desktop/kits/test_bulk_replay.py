@@ -11,7 +11,8 @@ from sqlalchemy import select, update
 
 from desktop import kits
 from desktop.kits import bulk_replay
-from desktop.kits.sync import Entry, _Replayer
+from desktop.kits.replay import _Replayer
+from desktop.kits.replay_rules import Entry
 from desktop.services.audit_scans import record_scan
 from desktop.services.audits import start_audit
 from desktop.storage.database import Database, open_database

@@ -34,8 +34,8 @@ from desktop.domain.incidents import IncidentStatus
 from desktop.errors import DesktopError
 from desktop.kits import schema
 from desktop.kits.info import kit_info
+from desktop.kits.kit_refresh import _refill
 from desktop.kits.schema import attach_source, detach_source
-from desktop.kits.sync import _refill
 from desktop.services import reference, search
 from desktop.services.approvals import approve, reject
 from desktop.services.audit_scans import record_scan

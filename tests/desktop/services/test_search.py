@@ -18,13 +18,11 @@ from desktop.services.register_pages import RegisterPager
 from desktop.services.search import (
     UNRANKED,
     rebuild_search_index,
-    search_condition,
     search_index_kept_in_bulk,
     search_index_paused,
-    sqlite_all_ranked,
-    sqlite_in_tag_order,
     sqlite_unranked,
 )
+from desktop.services.search_query import search_condition, sqlite_all_ranked, sqlite_in_tag_order
 from desktop.services.server_search import search_page_ids
 from desktop.storage.database import Database
 from desktop.storage.models import Asset

@@ -17,7 +17,8 @@ from desktop.services import register_pages
 from desktop.services.plain_reads import sqlite_search_page
 from desktop.services.queries import AssetFilter, list_assets
 from desktop.services.register_pages import RegisterPager
-from desktop.services.search import sqlite_in_tag_order, sqlite_unranked
+from desktop.services.search import sqlite_unranked
+from desktop.services.search_query import sqlite_in_tag_order
 from desktop.spreadsheets.bulk_index import pays_to_pause
 from desktop.storage.database import Database
 from tests.factories import seed_world

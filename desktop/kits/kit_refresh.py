@@ -1,0 +1,170 @@
+"""Refreshing a kit after its sync: the server's current state for its scope.
+
+The kit's data is brought to the server's state in one kit transaction (only the rows
+that differ are written, :func:`desktop.kits.schema.refresh`), the server's record of
+the kit's assets follows, and a prefix whose tag block is worn gets a new block.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+
+from sqlalchemy import Connection, delete, func, select
+from sqlalchemy.orm import Session
+
+from desktop.kits.checkout import record_checkout_assets, reserve_tag_blocks
+from desktop.kits.model import (
+    TAG_BLOCK_SIZE,
+    Cancel,
+    KitInfo,
+    Progress,
+    TagBlock,
+)
+from desktop.kits.schema import (
+    Copied,
+    attach_source,
+    chunks,
+    detach_source,
+    refresh,
+)
+from desktop.kits.stored_values import uuid_from_hex
+from desktop.storage.database import Database
+from desktop.storage.models import (
+    KitCheckout,
+    KitCheckoutAsset,
+    KitConflict,
+)
+from desktop.storage.types import utcnow
+
+
+def refresh_kit(
+    kit: Database,
+    server: Database,
+    info: KitInfo,
+    *,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> None:
+    """Bring the kit's data to the server's current state for its scope, in one kit
+    transaction (a crash or a cancel leaves the kit as it was): only the rows that
+    differ are written (see :func:`desktop.kits.schema.refresh`; the whole scope is
+    re-copied when that cannot be sure). Tags keep being drawn from the kit's own
+    blocks; synced journal entries are dropped."""
+    with server.read() as session, kit.engine.connect() as connection:
+        attach_source(connection, server)
+        try:
+            with connection.begin():
+                copied = _refill(session, connection, info, progress=progress, cancel=cancel)
+        except BaseException:
+            # The refresh's own error is the one to report: a source SQLite still holds
+            # (a statement left open by the failure) is not detached but dropped with
+            # the connection, which the pool then replaces.
+            try:
+                detach_source(connection)
+            except sqlite3.Error:
+                connection.invalidate()
+            raise
+        detach_source(connection)
+    with server.write() as session:
+        # The server's record of the kit's assets: only those that entered or left.
+        # (By their hex text: see Copied.)
+        held = _checkout_assets(session.connection(), info.kit_id)
+        now_held = set(copied.asset_keys)
+        for gone in chunks(sorted(held - now_held)):
+            session.execute(
+                delete(KitCheckoutAsset).where(
+                    KitCheckoutAsset.kit_id == info.kit_id,
+                    KitCheckoutAsset.asset_id.in_([uuid_from_hex(key) for key in gone]),
+                )
+            )
+        entered = [uuid_from_hex(key) for key in sorted(now_held - held)]
+        record_checkout_assets(session.connection(), info.kit_id, entered)
+        checkout_row = session.get(KitCheckout, info.kit_id)
+        if checkout_row is not None:
+            checkout_row.asset_count = len(copied.asset_keys)
+    _renew_tag_blocks(kit, server, info)
+
+
+def _checkout_assets(connection: Connection, kit_id: uuid.UUID) -> set[str]:
+    """The server's record of the kit's assets, as 32 hex digits (through the driver:
+    10,000 ids made by SQLAlchemy one by one cost more than reading them)."""
+    dialect = connection.dialect
+    kit_column = KitCheckoutAsset.__table__.c.kit_id
+    to_driver = kit_column.type.dialect_impl(dialect).bind_processor(dialect)
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    found = connection.exec_driver_sql(
+        f"SELECT asset_id FROM kit_checkout_assets WHERE kit_id = {mark}",  # noqa: S608
+        (kit_id if to_driver is None else to_driver(kit_id),),
+    ).all()  # (fetched at once: row by row costs SQLAlchemy's work per row)
+    return {
+        v.hex if isinstance(v, uuid.UUID) else str(v).replace("-", "").lower() for (v,) in found
+    }
+
+
+def _renew_tag_blocks(kit: Database, server: Database, info: KitInfo) -> None:
+    """A prefix whose block is four-fifths used gets a new block from the server."""
+    current: dict[str, TagBlock] = {}
+    for block in info.tag_blocks:
+        if block.prefix not in current or block.first > current[block.prefix].first:
+            current[block.prefix] = block
+    with kit.connect() as connection:
+        used: dict[str, int] = dict(
+            connection.exec_driver_sql("SELECT prefix, next_value FROM tag_sequences").all()
+        )
+    worn = sorted(
+        prefix
+        for prefix, block in current.items()
+        if used.get(prefix, block.first) > block.last - TAG_BLOCK_SIZE // 5
+    )
+    if not worn:
+        return
+    with server.write() as session:
+        fresh = reserve_tag_blocks(session, worn)
+        checkout_row = session.get(KitCheckout, info.kit_id)
+        if checkout_row is not None:
+            checkout_row.tag_blocks = [*checkout_row.tag_blocks, *(b.__dict__ for b in fresh)]
+    blocks = [*info.tag_blocks, *fresh]
+    with kit.engine.begin() as connection:
+        for block in fresh:
+            connection.exec_driver_sql(
+                "UPDATE tag_sequences SET next_value = ? WHERE prefix = ?",
+                (block.first, block.prefix),
+            )
+        connection.exec_driver_sql(
+            "UPDATE kit_meta SET tag_blocks = ?", (json.dumps([b.__dict__ for b in blocks]),)
+        )
+
+
+def _refill(
+    session: Session,
+    connection: Connection,
+    info: KitInfo,
+    *,
+    progress: Progress | None,
+    cancel: Cancel | None,
+) -> Copied:
+    connection.exec_driver_sql("UPDATE kit_meta SET journal_on = 0")
+    sequences: dict[str, int] = dict(
+        connection.exec_driver_sql("SELECT prefix, next_value FROM tag_sequences").all()
+    )
+    copied, _whole = refresh(session, connection, info.scope, progress=progress, cancel=cancel)
+    for block in info.tag_blocks:
+        kit_next = sequences.get(block.prefix, block.first)
+        connection.exec_driver_sql(
+            "INSERT INTO tag_sequences (prefix, next_value) VALUES (?, ?) "
+            "ON CONFLICT (prefix) DO UPDATE SET next_value = excluded.next_value",
+            (block.prefix, max(int(kit_next), block.first)),
+        )
+    connection.exec_driver_sql("DELETE FROM kit_journal WHERE synced = 1")
+    open_conflicts = session.execute(
+        select(func.count())
+        .select_from(KitConflict)
+        .where(KitConflict.kit_id == info.kit_id, KitConflict.resolution.is_(None))
+    ).scalar_one()
+    connection.exec_driver_sql(
+        "UPDATE kit_meta SET journal_on = 1, refreshed_at = ?, open_conflicts = ?",
+        (utcnow().isoformat(), int(open_conflicts)),
+    )
+    return copied
