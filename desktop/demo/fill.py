@@ -15,6 +15,7 @@ before the commit and the file is filled with a rollback journal
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import random
 import sys
@@ -113,6 +114,8 @@ class DemoSummary:
     seed: int
     seconds: float
     first_tags: tuple[str, ...] = field(default_factory=tuple)
+    #: The day the histories lead up to (:func:`history_end`).
+    today: dt.date | None = None
 
     @property
     def assets_per_second(self) -> float:
@@ -127,12 +130,19 @@ def fill_demo(
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
     add: bool = False,
+    today: dt.date | None = None,
 ) -> DemoSummary:
     """Fill ``db`` with a demo organisation and ``assets`` assets with years of history.
 
     Everything happens in one transaction: on an error or when ``cancel`` is set, nothing
     is written. ``progress(done, total)`` is called at most every ~100 ms. A database that
     already holds assets is refused unless ``add`` is true.
+
+    The histories lead up to the start of ``today`` (UTC; by default the current day,
+    :func:`history_end`): the same ``seed``, ``assets`` and day make the same data —
+    assets, procedures, approvals and incidents with the same values and times — in
+    whichever processes the chunks were made. Only the ids (random, referred to by
+    nothing but the rows) and the reference data's ``created_at`` differ.
     """
     if not 1 <= assets <= MAX_ASSETS:
         raise ValidationError(
@@ -156,7 +166,7 @@ def fill_demo(
         ):
             world = build_world(session, assets=assets)
             _check(cancel)
-            now_ts = time.time()
+            now_ts = history_end(today)
             totals = _generate(
                 session,
                 world,
@@ -187,7 +197,17 @@ def fill_demo(
         seed=seed,
         seconds=time.perf_counter() - started,
         first_tags=tuple(totals.first_tags),
+        today=dt.datetime.fromtimestamp(now_ts, dt.UTC).date(),
     )
+
+
+def history_end(today: dt.date | None = None) -> float:
+    """The moment a demo's histories lead up to: the start (00:00 UTC) of ``today``, by
+    default the current UTC day. Not the wall clock's second: how many procedures an
+    asset's life holds depends on how long it has lived, so a demo made a few seconds
+    later was a slightly different one (48,793 vs 48,868 procedures at 10,000 assets)."""
+    day = today if today is not None else dt.datetime.now(dt.UTC).date()
+    return dt.datetime.combine(day, dt.time(), dt.UTC).timestamp()
 
 
 @dataclass

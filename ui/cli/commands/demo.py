@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
 import sys
 import time
 from typing import Any
@@ -29,7 +31,20 @@ def register(subparsers: Any) -> None:
         help=f"how many assets to make (default {DEFAULT_ASSETS:,})",
     )
     parser.add_argument(
-        "--seed", type=int, default=1, metavar="S", help="random seed: the same seed, the same data"
+        "--seed",
+        type=int,
+        default=1,
+        metavar="S",
+        help="random seed: the same seed, number of assets and day make the same data "
+        "(only the ids differ)",
+    )
+    parser.add_argument(
+        "--today",
+        type=_day,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the day the history leads up to (default: today, UTC). Dates move with it: "
+        "on another day the same seed makes another history, unless this is given",
     )
     parser.add_argument(
         "--add",
@@ -46,7 +61,12 @@ def _demo(ctx: CliContext) -> int:
     show = _progress_printer() if sys.stderr.isatty() else None
     try:
         summary = fill_demo(
-            database, assets=assets, seed=ctx.args.seed, progress=show, add=ctx.args.add
+            database,
+            assets=assets,
+            seed=ctx.args.seed,
+            progress=show,
+            add=ctx.args.add,
+            today=ctx.args.today,
         )
     except DatabaseNotEmptyError as exc:
         if show:
@@ -60,8 +80,24 @@ def _demo(ctx: CliContext) -> int:
         return 1
     if show:
         print(file=sys.stderr)
-    _print_summary(summary)
+    _print_summary(summary, add=bool(ctx.args.add))
     return 0
+
+
+def _day(text: str) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-12-05") from None
+    latest = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)
+    if not dt.date(2000, 1, 1) <= day <= latest:
+        raise argparse.ArgumentTypeError(
+            f"{day.isoformat()} is not a day from 2000-01-01 to {latest.isoformat()}: the "
+            "history would be dated in the future"
+            if day > latest
+            else f"{day.isoformat()} is too early: the day must be 2000-01-01 or later"
+        )
+    return day
 
 
 def _progress_printer() -> Any:
@@ -75,7 +111,7 @@ def _progress_printer() -> Any:
     return show
 
 
-def _print_summary(summary: DemoSummary) -> None:
+def _print_summary(summary: DemoSummary, *, add: bool = False) -> None:
     statuses = " · ".join(
         f"{AssetStatus(status).label.lower()} {summary.statuses.get(status, 0):,}"
         for status in (s.value for s in AssetStatus)
@@ -99,5 +135,11 @@ def _print_summary(summary: DemoSummary) -> None:
     print(
         f"Done in {summary.seconds:,.1f} s ({summary.assets_per_second:,.0f} assets/s, seed {summary.seed})."
     )
+    if summary.today is not None:
+        print(
+            f"The same data again: assetdesk demo --assets {summary.assets} --seed "
+            f"{summary.seed} --today {summary.today.isoformat()}"
+            + (" --add (into the same data as before)" if add else "")
+        )
     if summary.first_tags:
         print(f"Look at one: assetdesk asset show {summary.first_tags[0]}")
