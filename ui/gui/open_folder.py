@@ -15,7 +15,7 @@ class OpenFolderButton(QPushButton):
     """Hidden until :meth:`show_folder_of` names a file; a click opens its folder."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Open &folder", parent)
+        super().__init__("Open folde&r", parent)  # &F: the label dialog's "Offsets &for"
         self.folder: Path | None = None
         self.setAutoDefault(False)  # Enter keeps doing what the dialog's default does
         self.hide()
