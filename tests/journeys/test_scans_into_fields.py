@@ -108,7 +108,7 @@ def test_a_template_field_that_declares_it_takes_a_scan_others_ignore_it(
     scanner.scan("WD-Zx81")
     qtbot.waitUntil(lambda: "WD-Zx81" in dialog.scan_label.text(), timeout=5000)
     assert dialog.scan_label.text().startswith(f"WD-Zx81 went into {drives.label} as typed")
-    assert drives.value().strip() == "WD-Zx81"  # as typed, Enter and all
+    assert str(drives.value()).strip() == "WD-Zx81"  # as typed, Enter and all
     click_into(qtbot, evidence.widget)
     scanner.scan("BLANCCO-Cert/0042-XY")
     qtbot.waitUntil(lambda: evidence.value() == "BLANCCO-Cert/0042-XY", timeout=5000)

@@ -133,9 +133,12 @@ def test_after_an_export_open_folder_opens_the_folder_it_went_to(
     qtbot: QtBot, register: Register, tmp_path: Path, monkeypatch: Any
 ) -> None:
     opened: list[QUrl] = []
-    monkeypatch.setattr(
-        "ui.gui.open_folder.QDesktopServices.openUrl", lambda url: opened.append(url) or True
-    )
+
+    def open_url(url: QUrl) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr("ui.gui.open_folder.QDesktopServices.openUrl", open_url)
     window = open_window(qtbot, register, tmp_path)
     folder = tmp_path / "exports"
     folder.mkdir()

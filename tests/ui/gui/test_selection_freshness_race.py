@@ -57,7 +57,12 @@ def test_a_late_answer_for_the_old_selection_neither_shows_it_nor_writes_its_old
 
     shown: list[Any] = []
     real_show = window.show_asset
-    monkeypatch.setattr(window, "show_asset", lambda i, **kw: shown.append(i) or real_show(i, **kw))
+
+    def show_asset(asset_id: Any, **kwargs: Any) -> Any:
+        shown.append(asset_id)
+        return real_show(asset_id, **kwargs)
+
+    monkeypatch.setattr(window, "show_asset", show_asset)
     answer.set()  # the old selection's answer arrives now
     qtbot.waitUntil(lambda: window.freshness._reading is None, timeout=10_000)
     qtbot.wait(50)

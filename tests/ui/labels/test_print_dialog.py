@@ -315,9 +315,12 @@ def test_after_save_pdf_open_folder_opens_the_folder_it_went_to(
         lambda *args, **kwargs: (str(output), "PDF (*.pdf)"),
     )
     opened: list[QUrl] = []
-    monkeypatch.setattr(
-        "ui.gui.open_folder.QDesktopServices.openUrl", lambda url: opened.append(url) or True
-    )
+
+    def open_url(url: QUrl) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr("ui.gui.open_folder.QDesktopServices.openUrl", open_url)
     dialog = _dialog(qtbot, world, settings)
     assert not dialog.open_folder.isVisible()  # nothing written yet
     qtbot.mouseClick(dialog.pdf_button, Qt.MouseButton.LeftButton)
