@@ -356,6 +356,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{detail.row.tag} · {detail.row.name} — Assetdesk")
         return detail
 
+    def selection_pending(self) -> bool:
+        """Whether an asset waits to be selected once the rows being read arrive."""
+        return self._pending_selection is not None
+
     def select_asset(self, asset_id: uuid.UUID, hint: ScrollHint | None = CENTRE) -> bool:
         """Select and show the asset, clearing the filters if they hide it. ``hint``: how
         the view goes to its row (None: the view stays where it is)."""

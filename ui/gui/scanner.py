@@ -7,10 +7,17 @@ The :class:`ScanDetector` is an application-level event filter for one window: i
 back each printable key press for a moment; while more key events follow fast enough —
 characters, their releases, Shift/AltGr presses and releases — the burst goes on; if it
 ends with the terminator and is long enough, it was a scan and is reported with
-``scanned`` — the focused field never sees it. If the burst ends otherwise (a person
-typing), the held keys are delivered to the widget they were meant for, in order, as if
-nothing happened. Timing, length, prefix, suffix and terminator are settings
+``scanned`` — the focused field never sees it, unless the slot calls
+:meth:`ScanDetector.give_back` (a field that takes no scans: the keys reach it as typed,
+the terminator after them, so nothing typed is lost). If the burst ends otherwise (a
+person typing), the held keys are delivered to the widget they were meant for, in order,
+as if nothing happened. Timing, length, prefix, suffix and terminator are settings
 (:class:`desktop.scanning.ScannerConfig`).
+
+Speed alone does not make a scan: a fast typist presses the next key before releasing
+the last one (rollover), which a scanner never does (it presses and releases each key in
+turn, Shift around capitals included). A burst with an overlap is typing to its end: its
+keys go straight to their widget and its Enter or Tab is a plain key.
 
 Signals:
     scanned(str): the code of one scan (without prefix, suffix and terminator).
@@ -80,6 +87,9 @@ class ScanDetector(QObject):
         self._replaying = False
         self._waited = False  # the release was put off once after a busy event loop
         self._seen: tuple[int, QWidget] | None = None  # the last key event and its receiver
+        self._down: dict[int, float] = {}  # printable keys pressed, not yet released: when
+        self._typing = False  # this burst had an overlap (rollover): a person typing
+        self._given_back = False  # a ``scanned`` slot did not take the scan
         self._release = QTimer(self)
         self._release.setSingleShot(True)
         self._release.timeout.connect(self._quiet)
@@ -123,8 +133,17 @@ class ScanDetector(QObject):
         # stretch the gaps it measures (synthetic keys have none).
         stamp = event.timestamp()
         gap = (stamp - self._last_stamp) / 1000 if stamp and self._last_stamp else now - self._last
-        in_burst = (bool(self._held) or self._after_scan) and 0 <= gap <= self._gap
+        fast = 0 <= gap <= self._gap
+        self._typing = self._typing and fast
+        in_burst = (bool(self._held) or self._after_scan) and fast
         self._last_stamp = stamp
+        if event.type() == QEvent.Type.KeyRelease:
+            self._down.pop(event.key(), None)
+        if self._typing:
+            self._last = now  # a person typing fast: every key goes where it was sent
+            if event.type() == QEvent.Type.KeyPress and _is_printable(event):
+                self._down[event.key()] = now
+            return False
         if event.type() == QEvent.Type.KeyRelease or event.key() in MODIFIER_KEYS:
             # Releases and Shift/AltGr belong to the burst they arrive in (held keys are
             # replayed with their releases); outside a burst they go where they were sent.
@@ -139,11 +158,17 @@ class ScanDetector(QObject):
         if terminator is not None and not _has_command_modifier(event):
             text = "".join(k.text for k in self._held)
             if in_burst and terminator in self.config.terminators and self.config.is_scan(text):
-                self._held.clear()
+                held, self._held = self._held, []
+                self._given_back = False
+                self.scanned.emit(self.config.code(text))
+                if self._given_back:
+                    self._given_back = False
+                    self._release.stop()
+                    self._replay(held)
+                    return False  # then the terminator, as typed
                 self._after_scan = True  # the terminator's release follows
                 self._last = now
                 self._release.start()
-                self.scanned.emit(self.config.code(text))
                 return True
             self.release()
             return False
@@ -152,6 +177,14 @@ class ScanDetector(QObject):
             return False
         if self._held and not in_burst:
             self.release()
+        if self._overlaps(now):
+            # The last key is still down as this one is pressed: fingers, not a scanner.
+            self._down[event.key()] = now
+            self._typing = True
+            self._last = now
+            self.release()
+            return False
+        self._down[event.key()] = now
         self._held.append(_HeldKey(watched, event.key(), event.modifiers(), event.text()))
         self._last = now
         self._waited = False
@@ -159,6 +192,18 @@ class ScanDetector(QObject):
         if len(self._held) == 1:
             self.holding.emit(watched, event.text())
         return True
+
+    def give_back(self) -> None:
+        """From a ``scanned`` slot: the scan is not taken. Its keys reach the widgets they
+        were typed in, then its Enter or Tab, as if a person had typed them."""
+        self._given_back = True
+
+    def _overlaps(self, now: float) -> bool:
+        """Whether a printable key pressed within the last half second is still down."""
+        for key, pressed in list(self._down.items()):
+            if now - pressed > 2:
+                del self._down[key]  # its release went elsewhere (another window)
+        return any(now - pressed <= 0.5 for pressed in self._down.values())
 
     def _propagated(self, watched: QWidget, event: QKeyEvent) -> bool:
         """Whether ``event`` is the one seen last, now sent to an ancestor of its first
@@ -196,6 +241,9 @@ class ScanDetector(QObject):
         self._after_scan = False
         self._waited = False
         held, self._held = self._held, []
+        self._replay(held)
+
+    def _replay(self, held: list[_HeldKey]) -> None:
         self._replaying = True
         try:
             for key in held:

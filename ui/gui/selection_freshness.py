@@ -85,8 +85,15 @@ class SelectionFreshness(QObject):
         if database is not window.database:
             return  # the window switched databases meanwhile
         assert isinstance(rows, list)
+        # Rows read meanwhile by a scan, a click or a recorded procedure are newer than
+        # these: they are kept (show_fresh_rows writes no older version over them).
         window.model.show_fresh_rows(rows)
         after = window.selected_rows()
+        if window.selection_pending() or [r.id for r in after] != [r.id for r in before]:
+            # The selection changed while these rows were read (a scan selected another
+            # asset, or will once a search is read): what made it shows it. This answer
+            # is about the old selection and must not show or select anything.
+            return
         if after == before:
             return
         window.action_states.update()

@@ -9,7 +9,7 @@ from typing import Any
 import openpyxl
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QUrl
 
 from tests.ui.gui.conftest import Register, open_window, press
 from ui.gui.main_window import MainWindow
@@ -127,3 +127,25 @@ def test_a_typed_name_of_an_existing_file_is_replaced_only_when_asked_twice(
     qtbot.waitUntil(lambda: dialog.worker is None, timeout=10_000)
     assert len(_exported_tags(kept)) == register.size
     assert "Exported" in dialog.message.text()
+
+
+def test_after_an_export_open_folder_opens_the_folder_it_went_to(
+    qtbot: QtBot, register: Register, tmp_path: Path, monkeypatch: Any
+) -> None:
+    opened: list[QUrl] = []
+
+    def open_url(url: QUrl) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr("ui.gui.open_folder.QDesktopServices.openUrl", open_url)
+    window = open_window(qtbot, register, tmp_path)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    dialog = _export(qtbot, window, folder / "register.csv")
+    assert "Exported" in dialog.message.text()
+    button = dialog.open_folder
+    assert button.isVisible() and button.isEnabled()
+    assert button.text().replace("&", "") == "Open folder"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert [url.toLocalFile() for url in opened] == [str(folder)]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -303,3 +303,30 @@ def test_enter_saves_the_pdf_rather_than_opening_a_new_template(
     qtbot.waitUntil(lambda: dialog.worker is None and output.exists(), timeout=20_000)
     assert dialog.status_label.text() == f"Saved enter.pdf in {tmp_path}"
     assert [w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not dialog] == []
+
+
+def test_after_save_pdf_open_folder_opens_the_folder_it_went_to(
+    qtbot: QtBot, world: World, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    output = tmp_path / "out" / "labels.pdf"
+    output.parent.mkdir()
+    monkeypatch.setattr(
+        "ui.gui.labels.print_dialog.QFileDialog.getSaveFileName",
+        lambda *args, **kwargs: (str(output), "PDF (*.pdf)"),
+    )
+    opened: list[QUrl] = []
+
+    def open_url(url: QUrl) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr("ui.gui.open_folder.QDesktopServices.openUrl", open_url)
+    dialog = _dialog(qtbot, world, settings)
+    assert not dialog.open_folder.isVisible()  # nothing written yet
+    qtbot.mouseClick(dialog.pdf_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.worker is None, timeout=20_000)
+    assert output.exists()
+    assert dialog.open_folder.isVisible() and dialog.open_folder.isEnabled()
+    assert dialog.open_folder.text().replace("&", "") == "Open folder"
+    qtbot.mouseClick(dialog.open_folder, Qt.MouseButton.LeftButton)
+    assert [url.toLocalFile() for url in opened] == [str(output.parent)]

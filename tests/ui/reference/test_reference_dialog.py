@@ -241,3 +241,33 @@ def test_the_page_opens_on_a_new_site_at_the_top_level(
     assert page.kind_combo.currentData() == "site"
     qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
     assert page.kind_combo.currentData() == "site"
+
+
+def test_a_top_level_room_is_a_room_not_a_site(
+    qtbot: QtBot, dialog: ReferenceDataDialog, sqlite_world: World
+) -> None:
+    """A new user's "Room 101" made with the top-level button became a site: the name
+    that starts with a kind says it until a kind is picked, the page says any kind may be
+    at the top, and a kind picked by the person is kept whatever the name."""
+    page = dialog.locations
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    assert page.new_button.text().replace("&", "") == "New at top level"
+    assert "A room, a building or a rack may be at the top level" in page.kind_hint.text()
+    qtbot.keyClicks(page.name_edit, "Room 101")
+    assert page.kind_combo.currentData() == "room"
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, dialog)
+    assert page.message.text() == "✔ Created."
+
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    page.kind_combo.setFocus()
+    qtbot.keyClick(page.kind_combo, Qt.Key.Key_B)  # Building, picked by the person
+    assert page.kind_combo.currentData() == "building"
+    qtbot.keyClicks(page.name_edit, "Rack hall")
+    assert page.kind_combo.currentData() == "building"  # the person's choice is kept
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, dialog)
+    with sqlite_world.db.read() as session:
+        made = {loc.name: (loc.kind, loc.parent_id) for loc in list_locations(session)}
+    assert made["Room 101"] == ("room", None)
+    assert made["Rack hall"] == ("building", None)

@@ -331,7 +331,7 @@ def _print_summary(
     else:
         print(
             f"Imported: {received(result.created_tags)}, "
-            f"{result.updated} changed, {plural(result.procedures, 'procedure')} recorded"
+            f"{result.updated:,} changed, {plural(result.procedures, 'procedure')} recorded"
             + (f", {plural(len(result.rejected), 'row')} left out" if result.rejected else "")
             + (
                 f"; {rows_waiting(result.pending)} for approval (assetdesk approvals list)"

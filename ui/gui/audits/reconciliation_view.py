@@ -172,10 +172,10 @@ class ReconciliationView(QWidget):
         counts = result.counts()
         self.header.setText(
             f"<b>{audit.name}</b> — scope {audit.scope}{closed}<br>"
-            f"{counts['expected']} expected · {counts['found']} found · "
-            f"{counts['missing']} missing · {counts['misplaced']} misplaced · "
+            f"{counts['expected']:,} expected · {counts['found']:,} found · "
+            f"{counts['missing']:,} missing · {counts['misplaced']:,} misplaced · "
             f"{plural(counts['unknown'], 'unknown tag')} · "
-            f"{counts['retired']} retired but present · "
+            f"{counts['retired']:,} retired but present · "
             f"{plural(counts['duplicates'], 'repeated scan')}"
         )
         for index, (key, title, _) in enumerate(LISTS):
@@ -222,10 +222,10 @@ class ReconciliationView(QWidget):
         self._confirm(
             "Close the audit?",
             f"Close the audit '{result.audit.name}'? No more scans can be added: "
-            f"{counts['found']} found, {counts['misplaced']} misplaced, "
-            f"{counts['missing']} not seen (missing), {plural(counts['unknown'], 'unknown tag')}"
+            f"{counts['found']:,} found, {counts['misplaced']:,} misplaced, "
+            f"{counts['missing']:,} not seen (missing), {plural(counts['unknown'], 'unknown tag')}"
             # a retired asset found in place was left out of the count it is asked to close
-            + (f", {counts['retired']} retired but present" if counts["retired"] else "")
+            + (f", {counts['retired']:,} retired but present" if counts["retired"] else "")
             + ".",
             "&Close audit",
             self.close_audit,

@@ -56,6 +56,7 @@ from ui.gui.labels.preview_widget import LabelPreview
 from ui.gui.labels.preview_zoom import zoom_box
 from ui.gui.labels.print_jobs import LabelRun, pdf_job, printer_job
 from ui.gui.labels.template_dialog import TemplateDialog
+from ui.gui.open_folder import OpenFolderButton
 from ui.gui.worker import Worker
 
 DEFAULT_FIELDS = ("name", "serial_number")
@@ -208,6 +209,7 @@ class LabelPrintDialog(QDialog):
         self.progress = QProgressBar()
         self.progress.setVisible(False)
         self.status_label = QLabel()
+        self.open_folder = OpenFolderButton()  # after Save PDF: where the file went
         self.buttons = QDialogButtonBox()
         self.pdf_button = self.buttons.addButton(
             "Save &PDF…", QDialogButtonBox.ButtonRole.ActionRole
@@ -239,7 +241,10 @@ class LabelPrintDialog(QDialog):
         outer = QVBoxLayout(self)
         outer.addLayout(columns, 1)
         outer.addWidget(self.progress)
-        outer.addWidget(self.status_label)
+        status = QHBoxLayout()
+        status.addWidget(self.status_label, 1)
+        status.addWidget(self.open_folder)
+        outer.addLayout(status)
         outer.addWidget(self.buttons)
         for signal in (
             self.template_box.currentIndexChanged,
@@ -459,7 +464,7 @@ class LabelPrintDialog(QDialog):
         offset = load_offsets(self.settings, PDF_PRINTER)
         # Where it went, not only its name (a new user looked for it).
         target = Path(path)
-        self._start(pdf_job(run, target, offset), f"Saved {target.name} in {target.parent}")
+        self._start(pdf_job(run, target, offset), f"Saved {target.name} in {target.parent}", target)
 
     def print_labels(self, *, calibration: bool = False) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -487,24 +492,27 @@ class LabelPrintDialog(QDialog):
         else:
             self.print_labels(calibration=True)
 
-    def _start(self, job: object, done_message: str) -> None:
+    def _start(self, job: object, done_message: str, written: Path | None = None) -> None:
         self._remember_choices()
+        self.open_folder.hide()
         worker = Worker(job, self)  # type: ignore[arg-type]
         self._worker = worker
         self.progress.setVisible(True)
         self.progress.setValue(0)
         self.status_label.setText("Working… (Esc cancels)")
         worker.progress.connect(self._on_progress)
-        worker.succeeded.connect(lambda result: self._succeeded(done_message, result))
+        worker.succeeded.connect(lambda result: self._succeeded(done_message, result, written))
         worker.failed.connect(self._on_failed)
         worker.finished.connect(self._on_finished)
         self.close_button.setText("Cancel")
         self._set_output_enabled(False)
         worker.start()
 
-    def _succeeded(self, done_message: str, result: object) -> None:
+    def _succeeded(self, done_message: str, result: object, written: Path | None) -> None:
         notes = result[1] if isinstance(result, tuple) else []
         self.status_label.setText(" ".join([done_message + ".", *notes]) if notes else done_message)
+        if written is not None:
+            self.open_folder.show_folder_of(written)
 
     def _on_progress(self, done: int, total: int) -> None:
         self.progress.setMaximum(max(total, 1))

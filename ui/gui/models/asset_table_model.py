@@ -285,11 +285,14 @@ class AssetTableModel(QAbstractTableModel):
 
     def show_fresh_rows(self, rows: Iterable[AssetRow]) -> None:
         """Put these rows, read again, in place of the ones held (found by id: a row the
-        model does not hold any more is left out)."""
+        model does not hold any more is left out, and so is one older than the row held —
+        an answer that arrives after a newer read of the same asset)."""
         for fresh in rows:
             position = self.loaded_row_of(fresh.id)
             page = self._pages.get(position // PAGE_SIZE) if position is not None else None
             if page is None or position is None:
+                continue
+            if fresh.version < page[position % PAGE_SIZE].version:
                 continue
             page[position % PAGE_SIZE] = fresh
             self.dataChanged.emit(self.index(position, 0), self.index(position, len(COLUMNS) - 1))

@@ -24,9 +24,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QStackedWidget,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -424,8 +426,9 @@ class ProcedureDialog(QDialog):
         """A scan while the form has the focus. Into a field that accepts scans (a serial
         number, a template's evidence number), it is that field's value; on a Receive form
         whose Asset tag is still empty, it is the new asset's tag label; anything else is
-        ignored (a stray scan never changes a field), and the line above the buttons says
-        so."""
+        ignored (a stray scan never changes a field), except in a text field: there it may
+        have been a person typing fast, so it is typed into the field as it came. The line
+        above the buttons says which."""
         focused = QApplication.focusWidget()
         editor = self.view.editor_owning(focused) if self.view is not None else None
         if editor is not None and editor.accepts_scan and editor.widget.isEnabled():
@@ -445,6 +448,15 @@ class ProcedureDialog(QDialog):
             self._show_scan(f"Scanned {code} into {tag.label}.")
             if in_tag:
                 self.focusNextChild()  # on to the next field, as after typing the tag
+            return
+        if editor is not None and _takes_text(focused):
+            # Perhaps a person typing fast: what was typed stays where it was typed, and
+            # the Enter or Tab after it does what it does after typing.
+            self.scanner.give_back()
+            self._show_scan(
+                f"{code} went into {editor.label} as typed: only a field marked “type or "
+                "scan” takes a scan."
+            )
             return
         self._show_scan(
             f"Scan ignored in the form: {code}. Only a field marked “type or scan” takes a "
@@ -543,3 +555,12 @@ def _versions_job(database: Database, tags: list[str]) -> Any:
             return {asset.id: asset.version for asset in read_assets(session, tags)}
 
     return job
+
+
+def _takes_text(widget: QWidget | None) -> bool:
+    """Whether ``widget`` is an enabled, editable text field (a pick list's own included)."""
+    if isinstance(widget, QLineEdit):
+        return widget.isEnabled() and not widget.isReadOnly()
+    if isinstance(widget, (QPlainTextEdit, QTextEdit)):
+        return widget.isEnabled() and not widget.isReadOnly()
+    return False

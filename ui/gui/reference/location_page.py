@@ -61,7 +61,12 @@ class LocationsPage(RecordPage):
         self.list_layout.replaceWidget(self.table, self.tree)
         self.table.hide()
         self.filter_edit.hide()
-        self.new_button.setText("New si&te")  # &Save is Alt+S
+        # Any kind may be at the top level (a small office's "Room 101" is no site): the
+        # button says where the new location goes, the Kind says what it is.
+        self.new_button.setText("New at &top level")  # &Save is Alt+S
+        self.new_button.setToolTip(
+            "A new location with nothing above it: a site, or a room, a building… (Kind)"
+        )
         self.inside_button = QPushButton("New &inside")
         self.inside_button.setToolTip("A new location inside the selected one")
         self.inside_button.clicked.connect(self.start_new_inside)
@@ -86,7 +91,40 @@ class LocationsPage(RecordPage):
         form.addRow("Inside:", self.path_label)
         form.addRow("&Name:", self.name_edit)
         form.addRow("&Kind:", self.kind_combo)
+        self.kind_hint = QLabel()
+        self.kind_hint.setWordWrap(True)
+        self.kind_hint.setStyleSheet("color: palette(placeholder-text);")
+        form.addRow("", self.kind_hint)
+        # Until the person picks a kind, a new location's name that starts with one
+        # ("Room 101", "Rack 3") says it: a top-level room is not made a site unasked.
+        self._kind_picked = False
+        self.kind_combo.activated.connect(self._kind_was_picked)
+        self.name_edit.textEdited.connect(self._name_edited)
         form.addRow("&Code:", self.code_edit)
+
+    def _kind_was_picked(self) -> None:
+        self._kind_picked = True
+        self._say_kind()
+
+    def _name_edited(self, name: str) -> None:
+        if self.current is not None or self._kind_picked:
+            return
+        first = name.strip().split(" ", 1)[0].lower()
+        if first in reference.LOCATION_KINDS:
+            self.kind_combo.setCurrentIndex(self.kind_combo.findData(first))
+        self._say_kind()
+
+    def _say_kind(self) -> None:
+        """Under Kind, for a new top-level location: that any kind may be at the top."""
+        new_top = self.current is None and self._new_parent is None
+        kind = self.kind_combo.currentText().lower()
+        self.kind_hint.setText(
+            f"A new {kind} with nothing above it. A room, a building or a rack may be at "
+            "the top level too: choose its Kind."
+            if new_top
+            else ""
+        )
+        self.kind_hint.setVisible(new_top)
 
     def load(self, session: Session) -> list[Any]:
         return list_locations(session)
@@ -112,6 +150,7 @@ class LocationsPage(RecordPage):
         self.tree.clearSelection()
         self.fill(None)
         self.kind_combo.setCurrentIndex(self.kind_combo.findData("site"))
+        self._say_kind()
         self.name_edit.setFocus()
 
     def start_new_inside(self) -> None:
@@ -122,6 +161,7 @@ class LocationsPage(RecordPage):
             self.path_label.setText(self.tree_model.path(parent.id))
             kind = CHILD_KIND.get(parent.kind, "room")
             self.kind_combo.setCurrentIndex(self.kind_combo.findData(kind))
+            self._say_kind()
 
     def fill(self, row: LocationRow | None) -> None:
         self.set_current(row)
@@ -130,13 +170,15 @@ class LocationsPage(RecordPage):
         )
         self.path_label.setText(self.path_label.text() or "(top level)")
         self.name_edit.setText(row.name if row else "")
-        # A new location at the top level is a site, as "New site" makes it (the page
-        # opened on "(top level)" with Kind: Room, and New site then said Site).
+        # A new location at the top level is a site by default (the page
+        # opened on "(top level)" with Kind: Room, and "New site" then said Site).
         new_kind = "site" if self._new_parent is None else "room"
         self.kind_combo.setCurrentIndex(
             max(self.kind_combo.findData(row.kind if row else new_kind), 0)
         )
         self.code_edit.setText(row.code if row else "")
+        self._kind_picked = False
+        self._say_kind()
         if hasattr(self, "inside_button"):
             self.inside_button.setEnabled(row is not None)
 

@@ -35,6 +35,7 @@ from desktop.spreadsheets.export import ExportResult, export_assets
 from desktop.storage.database import Database
 from ui.gui.dialog_work import DialogWork
 from ui.gui.models.columns import COLUMNS
+from ui.gui.open_folder import OpenFolderButton
 from ui.gui.worker import Worker
 
 
@@ -96,9 +97,11 @@ class ExportDialog(QDialog):
         self.export = QPushButton("&Export")
         self.export.setDefault(True)
         self.cancel = QPushButton("Cancel")
+        self.open_folder = OpenFolderButton()  # once written: where the file went
         buttons = QHBoxLayout()
         buttons.addWidget(self.progress, 3)
         buttons.addStretch(1)
+        buttons.addWidget(self.open_folder)
         buttons.addWidget(self.export)
         buttons.addWidget(self.cancel)
         layout = QVBoxLayout(self)
@@ -151,6 +154,7 @@ class ExportDialog(QDialog):
 
         self.message.setStyleSheet("")
         self.message.clear()
+        self.open_folder.hide()
         self.export.setEnabled(False)
         self.work.start(job, succeeded=self._done, failed=self._failed, finished=self._finished)
 
@@ -163,6 +167,7 @@ class ExportDialog(QDialog):
         self.message.setText(result.message())
         self._replace_confirmed = Path(result.path)  # the file just written is the user's
         self.cancel.setText("Close")
+        self.open_folder.show_folder_of(Path(result.path))
         self.exported.emit(result)
 
     def _failed(self, error: object) -> None:

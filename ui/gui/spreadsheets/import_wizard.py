@@ -662,8 +662,8 @@ class ImportWizard(QDialog):
         plan = self.plan
         assert plan is not None
         lines = [
-            f"{received(result.created_tags)}, {result.updated} changed, "
-            f"{result.unchanged} unchanged; {plural(result.procedures, 'procedure')} recorded "
+            f"{received(result.created_tags)}, {result.updated:,} changed, "
+            f"{result.unchanged:,} unchanged; {plural(result.procedures, 'procedure')} recorded "
             f"(origin: {plan.where})."
         ]
         if result.pending:
