@@ -67,6 +67,22 @@ def test_unknown_tags_of_every_shape_are_offered_whole(
         assert window.view.filter_bar.search.text() == ""
 
 
+def test_a_fast_search_ending_in_enter_stays_in_the_search_box(
+    qtbot: QtBot, journey_window: WindowFactory, scanner: HidScanner
+) -> None:
+    """A person typing a search as fast as a scanner, one key after the other, then Enter:
+    it looks like a scan of an unknown tag. The receive offer comes as for a scan, and
+    what was typed stays in the search box and is searched for (it vanished)."""
+    window = journey_window()
+    search = window.view.filter_bar.search
+    trigger(window.find_action)
+    qtbot.waitUntil(search.hasFocus)
+    scanner.scan("Dell lat")
+    assert offered_tag(qtbot, window) == "Dell lat"
+    qtbot.waitUntil(lambda: search.text() == "Dell lat", timeout=5000)
+    qtbot.waitUntil(lambda: window.model.filter.search == "Dell lat", timeout=5000)
+
+
 def test_the_scan_field_takes_capitalised_scans(
     qtbot: QtBot, journey_window: WindowFactory, scanner: HidScanner
 ) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, Qt, QTi
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -589,7 +590,14 @@ class MainWindow(QMainWindow):
 
     def _scanned(self, text: str) -> None:
         self.view.filter_bar.settle()  # a key it expected was the start of this scan
-        self.handle_scan(text)
+        tag = text.strip()
+        detail = self._tagged(tag)
+        if detail is None and QApplication.focusWidget() is self.view.filter_bar.search:
+            # Perhaps a person typing a search fast (as fast as a scanner, and ending with
+            # Enter): what was typed stays in the search box and is searched for. The
+            # unknown tag is still offered for receiving, as a scan's is.
+            self.scanner.give_back()
+        self._show_scanned(tag, detail)
 
     def _scan_field_entered(self) -> None:
         text = self.view.scan_field.text().strip()
@@ -599,14 +607,22 @@ class MainWindow(QMainWindow):
 
     def handle_scan(self, text: str) -> None:
         """A scanned (or typed) tag: show that asset, or offer to receive it."""
+        tag = text.strip()
+        self._show_scanned(tag, self._tagged(tag))
+
+    def _tagged(self, tag: str) -> AssetDetail | None:
+        """The asset with this tag, found only (the panel reads its history once it is
+        selected); None if no asset has it."""
         from desktop.services.queries import asset_detail
 
-        tag = text.strip()
         try:
             with self.database.read() as session:
-                # Only to find it: the panel reads its history once it is selected.
-                detail = asset_detail(session, tag=tag, history_limit=0)
+                return asset_detail(session, tag=tag, history_limit=0)
         except NotFoundError:
+            return None
+
+    def _show_scanned(self, tag: str, detail: AssetDetail | None) -> None:
+        if detail is None:
             self._offer_receive(tag)
             return
         if self._welcome is not None and self.view.stack.currentWidget() is self._welcome:
