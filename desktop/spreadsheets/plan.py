@@ -501,7 +501,7 @@ class _Planner(RowValues):
             plan.action = RowAction.ERROR
         else:
             for value in plan.values.values():
-                if isinstance(value, PendingReference):
+                if value.__class__ is PendingReference:  # (never subclassed)
                     self.pending.setdefault(value, []).append(number)
         return plan
 
