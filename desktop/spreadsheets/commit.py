@@ -524,7 +524,7 @@ class _Writer:
             )
         )
         receive, follow = self._creation_changes(row, tag)
-        where = self._where(row)
+        where = f"{self.origin}, row {row.row}"  # (_where in place)
         reason, detail = f"Imported from {where}", where[:500]
         new_id, procedures = self._new_id, self.procedures
         procedures.append(
@@ -580,7 +580,7 @@ class _Writer:
         for key, value in values.items():
             kind = value.__class__
             if kind is str or kind is Decimal:  # the row's own text or amount: in place
-                quoted = quote(value if kind is str else str(value))
+                quoted = quote(value if kind is str else str(value))  # type: ignore[arg-type]
                 text = (
                     f'{{"field": "{key}", "before": null, "after": {quoted}, '
                     f'"before_text": "", "after_text": {quoted}}}'
