@@ -22,6 +22,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from json.encoder import encode_basestring_ascii as _quote
 from typing import Any, cast
 
@@ -523,7 +524,7 @@ class _Writer:
             )
         )
         receive, follow = self._creation_changes(row, tag)
-        where = self._where(row)
+        where = f"{self.origin}, row {row.row}"  # (_where in place)
         reason, detail = f"Imported from {where}", where[:500]
         new_id, procedures = self._new_id, self.procedures
         procedures.append(
@@ -577,8 +578,9 @@ class _Writer:
             receive.append(fragments.created("tag", tag))
         add, add_follow, quote, receive_keys = receive.append, follow.append, _quote, _RECEIVE_KEYS
         for key, value in values.items():
-            if value.__class__ is str:  # the row's own text: quoted in place (most values)
-                quoted = quote(value)
+            kind = value.__class__
+            if kind is str or kind is Decimal:  # the row's own text or amount: in place
+                quoted = quote(value if kind is str else str(value))  # type: ignore[arg-type]
                 text = (
                     f'{{"field": "{key}", "before": null, "after": {quoted}, '
                     f'"before_text": "", "after_text": {quoted}}}'
@@ -589,7 +591,7 @@ class _Writer:
                     text = found[2]
                 else:
                     text = fragments.created(key, value)
-                    if value.__class__ in _SHARED_KINDS and len(shared) < _SHARED_LIMIT:
+                    if kind in _SHARED_KINDS and len(shared) < _SHARED_LIMIT:
                         shared[id(value)] = (value, key, text)
             if key in receive_keys:
                 add(text)

@@ -501,7 +501,7 @@ class _Planner(RowValues):
             plan.action = RowAction.ERROR
         else:
             for value in plan.values.values():
-                if isinstance(value, PendingReference):
+                if value.__class__ is PendingReference:  # (never subclassed)
                     self.pending.setdefault(value, []).append(number)
         return plan
 
@@ -533,14 +533,15 @@ class _Planner(RowValues):
             path = steps, effective_status(asked, assigned), installs
             self.paths[given_status, assigned] = path
         steps, status, installs = path
-        for key in self.receive_required:
-            if _blank(values.get(key)) and self._header(key) not in {
-                p.column for p in plan.problems
-            }:
+        get = values.get
+        for key in self.receive_required:  # (_blank in place: a few keys on every row)
+            if ((v := get(key)) is None or (v.__class__ is str and not v)) and self._header(
+                key
+            ) not in {p.column for p in plan.problems}:
                 self._problem(plan, key, f"{FIELDS_BY_KEY[key].label} is required for a new asset")
         if installs:
             for key in self.install_required:
-                if _blank(values.get(key)):
+                if (v := get(key)) is None or (v.__class__ is str and not v):
                     self._problem(
                         plan, key, f"{FIELDS_BY_KEY[key].label} is required for an asset in service"
                     )

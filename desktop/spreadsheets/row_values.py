@@ -60,6 +60,10 @@ class RowValues:
     memo: dict[str, dict[tuple[object, object, object], tuple[object, str | None]]]
     #: Whether any target can be a custom field (see _custom_columns); None: not yet known.
     _custom_targets: bool | None = None
+    #: The reference columns' lookups, with the index they were made for (see _lookups).
+    _lookup_list: (
+        tuple[ReferenceIndex, tuple[tuple[str, Callable[[str, Any], object]], ...]] | None
+    ) = None
     #: Custom targets a column took by another category's label of the field (Ralph's
     #: management_ip): on a row whose category lacks the field, a notes line instead.
     by_other_label: frozenset[str] = frozenset()
@@ -95,7 +99,6 @@ class RowValues:
         if any, is reported on every row that gives it.
         """
         values: dict[str, object] = {}
-        index = self.index
         once = self._once
         extra = given.pop(EXTRA_NOTES, None)
         if isinstance(extra, str) and extra:
@@ -173,13 +176,7 @@ class RowValues:
             else:
                 self._problem(plan, "status", found[1])
         ralph = self._ralph_model(plan, given)
-        lookups = (
-            ("category", lambda text, cur: index.category(text)),
-            ("location", index.location),
-            ("owning_group", lambda text, cur: index.group(text)),
-            ("supplier", lambda text, cur: index.supplier(text)),
-        )
-        for key, lookup in lookups:
+        for key, lookup in self._lookups():
             if key not in given:
                 continue
             raw = given[key]
@@ -191,7 +188,7 @@ class RowValues:
                 values[key] = found[0]
             else:
                 self._problem(plan, key, found[1])
-        if {"assigned_to", PERSON_EMAIL, PERSON_NAME} & set(given):
+        if not given.keys().isdisjoint(_PERSON_KEYS):
             self._assignee(plan, given, values, current)
         if "model" in given:
             raw = given["model"]
@@ -214,6 +211,20 @@ class RowValues:
             self._other_labels_to_notes(plan, given, values, current)
         custom = self._custom(plan, given)
         return values, custom
+
+    def _lookups(self) -> tuple[tuple[str, Callable[[str, Any], object]], ...]:
+        """The reference columns and their lookups (made once: the index is the file's)."""
+        found = self._lookup_list
+        if found is None or found[0] is not self.index:
+            index = self.index
+            lookups = (
+                ("category", lambda text, cur: index.category(text)),
+                ("location", index.location),
+                ("owning_group", lambda text, cur: index.group(text)),
+                ("supplier", lambda text, cur: index.supplier(text)),
+            )
+            found = self._lookup_list = (index, lookups)
+        return found[1]
 
     def _other_labels_to_notes(
         self,

@@ -38,6 +38,14 @@ page cache makes it ~2 % faster than it was) — is printed too, labelled "again
 old, narrower floor", so that the figures below (all measured against it until 17:30 UTC
 on 2026-12-05) stay comparable. The target (≤ 1.5) is judged against the full floor.
 
+imp6 (2026-12-05 21:49–21:59 UTC, load 3.6–4.7, CPU ratios, best of three pairs; main
+before it (be33154) and imp6 alternating, two runs each): 10,000 rows before 1.10 / 0.68 s
+→ 1.62 and 1.11 / 0.68 → 1.65, after 1.08 / 0.68 → **1.59** and 1.07 / 0.66 → **1.62**;
+100,000 rows before 11.58 / 7.48 → 1.55 and 11.27 / 7.41 → 1.52, after 11.01 / 7.56 →
+**1.46** and 10.99 / 7.46 → **1.47** (wall after 1.44 and 1.34). Per-row Python cut: the
+reference lookups made once per file, an amount's change fragment quoted once in place,
+blank checks and the origin text in place. 1,000,000 rows not run again (no time).
+
 Last import figures (imp5, 2026-12-05 20:52–21:21 UTC, against the full floor as above,
 its ids and FTS setting included; CPU ratios; the machine shared with four other
 sessions, **load 4–8 on 2 cores** throughout, which inflates every CPU figure by 30–45 %
