@@ -21,6 +21,7 @@ from desktop.labels.store import all_templates, shipped_templates
 from desktop.settings import LABEL_TEMPLATE, Settings
 from desktop.storage.database import Database
 from tests.factories import World, seed_world
+from tests.ui.mnemonics import mnemonics
 from ui.gui.labels import print_dialog
 from ui.gui.labels.print_dialog import LabelPrintDialog, print_asset_labels, print_location_labels
 from ui.gui.labels.print_jobs import LabelRun, pdf_job
@@ -330,3 +331,21 @@ def test_after_save_pdf_open_folder_opens_the_folder_it_went_to(
     assert dialog.open_folder.text().replace("&", "") == "Open folder"
     qtbot.mouseClick(dialog.open_folder, Qt.MouseButton.LeftButton)
     assert [url.toLocalFile() for url in opened] == [str(output.parent)]
+
+
+def test_no_two_controls_share_an_alt_letter(
+    qtbot: QtBot, world: World, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "Save &PDF…" and "&Print…" shared Alt+P: the letter only moved the focus between
+    them. Checked with every control shown, Open folder included (after a PDF)."""
+    output = tmp_path / "labels.pdf"
+    monkeypatch.setattr(
+        "ui.gui.labels.print_dialog.QFileDialog.getSaveFileName",
+        lambda *args, **kwargs: (str(output), "PDF (*.pdf)"),
+    )
+    dialog = _dialog(qtbot, world, settings)
+    qtbot.mouseClick(dialog.pdf_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.worker is None and output.exists(), timeout=20_000)
+    assert dialog.open_folder.isVisible()
+    shared = {letter: texts for letter, texts in mnemonics(dialog).items() if len(texts) > 1}
+    assert shared == {}

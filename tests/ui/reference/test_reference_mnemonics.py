@@ -8,33 +8,11 @@ page was seen in a real window under Xvfb (newuser2's note)."""
 
 from __future__ import annotations
 
-import re
-
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
-
+from tests.ui.mnemonics import mnemonics
 from tests.ui.reference.conftest import settle
 from ui.gui.reference.dialog import PAGES, ReferenceDataDialog
-
-_MNEMONIC = re.compile(r"&([^&\s])")
-
-
-def mnemonics(window: QWidget) -> dict[str, list[str]]:
-    """The Alt+letter of each visible button and label in ``window``, by letter."""
-    found: dict[str, list[str]] = {}
-    widgets: list[QAbstractButton | QLabel] = [
-        *window.findChildren(QAbstractButton),
-        *window.findChildren(QLabel),
-    ]
-    for widget in widgets:
-        if not widget.isVisible():
-            continue
-        text = widget.text().replace("&&", "")
-        match = _MNEMONIC.search(text)
-        if match:
-            found.setdefault(match.group(1).lower(), []).append(text)
-    return found
 
 
 def test_no_two_controls_of_a_page_share_an_alt_letter(

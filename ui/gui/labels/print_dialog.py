@@ -132,7 +132,7 @@ class LabelPrintDialog(QDialog):
         template_label = QLabel("&Template:")
         template_label.setBuddy(self.template_box)
         form.addRow(template_label, template_row)
-        self.code39_box = QCheckBox("Code &39 instead of Code 128")
+        self.code39_box = QCheckBox("Code 3&9 instead of Code 128")
         self.qr_box = QCheckBox("Add a &QR code")
         form.addRow("Barcode:", self.code39_box)
         form.addRow("", self.qr_box)
@@ -215,7 +215,7 @@ class LabelPrintDialog(QDialog):
             "Save &PDF…", QDialogButtonBox.ButtonRole.ActionRole
         )
         self.print_button = self.buttons.addButton(
-            "&Print…", QDialogButtonBox.ButtonRole.ActionRole
+            "Pr&int…", QDialogButtonBox.ButtonRole.ActionRole
         )
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.pdf_button.clicked.connect(self.save_pdf)
