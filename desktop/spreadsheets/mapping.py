@@ -178,14 +178,18 @@ _GENERIC = 90
 #: went into service (we keep no such date: the install procedure's date is the day of
 #: the import); its business criticality is a rating; GLPI's entity is the organisation
 #: unit the record belongs to — not an owning group, which is a team whose members are
-#: kept from approving their own changes; its "Last update" is when the old record last
-#: changed, which the asset's own history does not know.
+#: kept from approving their own changes; iTop's organization ("Organization->Name",
+#: "org_id->name") is the same kind of unit and is kept the same way; GLPI's "Last update"
+#: is when the old record last changed, which the asset's own history does not know.
 TOOL_FIELDS: dict[str, tuple[str, str]] = {
     "move to production date": ("in_production_since", "In production since"),
     "move2production": ("in_production_since", "In production since"),
     "business criticality": ("business_criticality", "Business criticality"),
     "business criticity": ("business_criticality", "Business criticality"),
     "entity": ("entity", "Entity"),
+    "organization": ("organization", "Organization"),
+    "organisation": ("organization", "Organization"),
+    "org": ("organization", "Organization"),
     "last update": ("previous_last_update", "Last update (previous tool)"),
 }
 TOOL_FIELD_LABELS: dict[str, str] = dict(TOOL_FIELDS.values())

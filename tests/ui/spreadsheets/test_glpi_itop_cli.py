@@ -205,6 +205,12 @@ def test_itop_exports_with_labels_or_codes_import_their_rows(tmp_path: Path) -> 
             if fate:
                 assert f"  {column}: imported as {fate}\n" in dry.stdout, column
         assert f"  {header[12]}: imported as Notes\n" in dry.stdout  # not the name
+        # The organization is kept as GLPI's entity is: a custom field of a clear label.
+        assert (
+            f"  {header[2]}: a new custom field 'organization' of the categories of "
+            "its rows, text\n"
+        ) in dry.stdout
+        assert "; Organization: Demo" in dry.stdout
         assert (
             f"  {header[4]}: a new custom field 'business_criticality' of the categories of "
             "its rows, text\n"
@@ -232,7 +238,7 @@ def test_itop_exports_with_labels_or_codes_import_their_rows(tmp_path: Path) -> 
         assert found["A-00042"][6] == dt.date(2024, 3, 15)
         notes = str(found["A-00042"][8]).splitlines()
         assert notes[0] == "Finance laptop"  # the description
-        assert f"{header[2]}: Demo" in notes  # the organisation, kept
+        assert not [line for line in notes if "Demo" in line]  # not in the notes
         assert (
             f"  {header[14]}: a new custom field 'in_production_since' of the categories of "
             "its rows, date\n"
@@ -240,8 +246,11 @@ def test_itop_exports_with_labels_or_codes_import_their_rows(tmp_path: Path) -> 
         assert custom(database, "A-00042") == {
             "business_criticality": "high",
             "in_production_since": "2021-04-01",
+            "organization": "Demo",
         }
+        assert custom(database, "A-00044")["organization"] == "Demo"
         assert fields(database, "laptop") == [
             ("business_criticality", "Business criticality", "text"),
             ("in_production_since", "In production since", "date"),
+            ("organization", "Organization", "text"),
         ]
