@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from desktop.domain.fields import CUSTOM_PREFIX
-from desktop.spreadsheets.model import ImportPlan, RowAction
+from desktop.spreadsheets.model import REJECTED, ImportPlan, RowAction
 from desktop.spreadsheets.plan import creation_changes
 from desktop.wording import plural
 
@@ -179,4 +179,33 @@ def detail_lines(plan: ImportPlan) -> list[str]:
         for preview in previews:
             lines.append("  " + preview.text())
             lines += [f"    warning: {w}" for w in preview.warnings]
+    lines += other_warning_lines(plan)
+    return lines
+
+
+#: Up to this many unchanged or refused rows with a warning are listed in the text summary.
+OTHER_WARNED_ROWS = 50
+
+
+def other_warning_lines(plan: ImportPlan, first: int = OTHER_WARNED_ROWS) -> list[str]:
+    """The warnings of rows that have no values to show (unchanged or refused): a
+    re-imported Snipe-IT row's status note says what the row's words were read as even
+    when nothing changes. ``--json`` lists them all under "warnings"."""
+    warnings = plan.report.warnings
+    if not warnings:
+        return []
+    rows = [
+        r
+        for r in plan.rows
+        if r.action not in (RowAction.CREATE, RowAction.UPDATE) and warnings.get(r.row)
+    ]
+    if not rows:
+        return []
+    lines = ["Warnings on unchanged and refused rows:"]
+    for row in rows[:first]:
+        fate = "refused" if row.action in REJECTED else row.action.value
+        lines.append(f"  row {row.row} {row.tag or '(no tag)'}: {fate}")
+        lines += [f"    warning: {w}" for w in warnings[row.row]]
+    if len(rows) > first:
+        lines.append(f"  … and {len(rows) - first} more (--json lists them all)")
     return lines

@@ -150,6 +150,14 @@ def test_the_same_export_again_keeps_checked_out_assets_in_service(tmp_path: Pat
         "this one as 'Deployed (Pending)'"
     )
     assert warned[4].startswith("Status 'Broken (deployed)' and Username 'asmith': read as ")
+    # The plain-text dry run says them too, under the rows they are about.
+    plain = assetdesk(database, "import", str(path), "--dry-run")
+    assert plain.returncode == 1, plain.stdout + plain.stderr  # LT-4's decommission waits
+    assert "  0 create, 0 update, 5 unchanged, 0 conflict, 1 error" in plain.stdout
+    assert "Warnings on unchanged and refused rows:\n" in plain.stdout
+    assert f"  row 3 LT-2: unchanged\n    warning: {warned[3]}\n" in plain.stdout
+    assert f"  row 4 LT-3: unchanged\n    warning: {warned[4]}\n" in plain.stdout
+    assert f"  row 5 LT-4: refused\n    warning: {warned[5]}\n" in plain.stdout
 
     # The spare was checked out to Carl in Snipe-IT since the first export.
     rows = [REPORT_HEADER, *REPORT_ROWS]
