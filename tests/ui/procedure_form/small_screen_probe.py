@@ -33,6 +33,11 @@ def _global(widget: QWidget) -> list[int]:
     return [rect.x(), rect.y(), rect.width(), rect.height()]
 
 
+def _in_viewport(viewport: QWidget, widget: QWidget) -> list[int]:
+    corner = widget.mapTo(viewport, QPoint(0, 0))
+    return [corner.x(), corner.y(), widget.width(), widget.height()]
+
+
 def main(database_path: str, settings_path: str) -> int:
     app = QApplication(["probe"])
     from ui.gui.main_window import MainWindow
@@ -80,6 +85,12 @@ def main(database_path: str, settings_path: str) -> int:
                 "horizontal_scrollbar": dialog.scroll_area.horizontalScrollBar().isVisible(),
                 "form_min_width": dialog.view.minimumSizeHint().width(),
                 "viewport_width": dialog.scroll_area.viewport().width(),
+                "viewport_height": dialog.scroll_area.viewport().height(),
+                "form_height": dialog.view.sizeHint().height(),
+                # The first checklist item in the scroll area's viewport, as it opened.
+                "checklist_first": _in_viewport(
+                    dialog.scroll_area.viewport(), next(iter(dialog.view.checklist.values()))
+                ),
             }
         )
     )

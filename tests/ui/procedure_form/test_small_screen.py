@@ -53,3 +53,28 @@ def test_the_form_opens_inside_a_small_screen(
     assert probe["status_text"].startswith("⚠ Still needed")
     assert probe["horizontal_scrollbar"] is False
     assert probe["form_min_width"] <= probe["viewport_width"]
+
+
+def test_the_receive_checklist_is_in_view_on_a_1600_by_1000_screen(
+    sqlite_world: World, tmp_path: Path
+) -> None:
+    """A mouse user ticks the checklist of every asset received: opened with Ctrl+N on
+    a 1600 × 1000 screen, its first item is inside the form's viewport without scrolling."""
+    config = tmp_path / "screen.json"
+    screen = {"name": "desk", "x": 0, "y": 0, "width": 1600, "height": 1000}
+    config.write_text(json.dumps({"screens": [{**screen, "logicalDpi": 96}]}), encoding="utf-8")
+    database = sqlite_world.db.sqlite_path
+    assert database is not None
+    sqlite_world.db.dispose()
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}"}
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.ui.procedure_form.small_screen_probe", str(database),
+         str(tmp_path / "settings.ini")],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    probe = json.loads(done.stdout.strip().splitlines()[-1])
+    assert probe["enabled"] is True
+    assert _inside(probe["screen"], probe["dialog"]), probe
+    viewport = [0, 0, probe["viewport_width"], probe["viewport_height"]]
+    assert _inside(viewport, probe["checklist_first"]), json.dumps(probe)
