@@ -514,6 +514,7 @@ class ProcedureDialog(QDialog):
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.setEscapeButton(keep)
         discard = box.button(QMessageBox.StandardButton.Discard)
+        discard.setText("&Discard")  # Alt+D, as Keep editing has Alt+K
 
         def finished() -> None:
             self.discard_box = None
