@@ -105,7 +105,7 @@ class LocationTreeModel(QAbstractItemModel):
         if row is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return (row.name, row.kind, row.code, str(row.asset_count))[index.column()]
+            return (row.name, row.kind, row.code, f"{row.asset_count:,}")[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.path(row.id)
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 3:
