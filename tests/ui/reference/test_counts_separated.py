@@ -48,3 +48,10 @@ def test_a_location_of_over_a_thousand_assets() -> None:
     model = LocationTreeModel()
     model.set_rows([LocationRow(uuid.uuid4(), None, "Store", "room", "ST", 1, 1234)])
     assert model.index(0, 3).data() == "1,234"
+
+
+def test_the_assets_column_says_it_counts_the_location_itself() -> None:
+    """A site reads 0 beside rooms of hundreds: the header's tip says why."""
+    model = LocationTreeModel()
+    tip = model.headerData(3, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert tip == "Assets in this location itself, not in the locations inside it"

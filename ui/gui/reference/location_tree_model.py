@@ -123,6 +123,13 @@ class LocationTreeModel(QAbstractItemModel):
             and 0 <= section < len(COLUMNS)
         ):
             return COLUMNS[section]
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.ToolTipRole
+            and section == 3
+        ):
+            # A new user read "London head office: 0 assets" beside rooms of hundreds.
+            return "Assets in this location itself, not in the locations inside it"
         return None
 
     # -- drag and drop -------------------------------------------------------------
