@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
 
 class OpenFolderButton(QPushButton):
@@ -17,6 +17,8 @@ class OpenFolderButton(QPushButton):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Open folde&r", parent)  # &F: the label dialog's "Offsets &for"
         self.folder: Path | None = None
+        #: Said when no file manager opened (none installed: the click did nothing at all).
+        self.failed_box: QMessageBox | None = None
         self.setAutoDefault(False)  # Enter keeps doing what the dialog's default does
         self.hide()
         self.clicked.connect(self.open_folder)
@@ -27,5 +29,21 @@ class OpenFolderButton(QPushButton):
         self.show()
 
     def open_folder(self) -> None:
-        if self.folder is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.folder)))
+        if self.folder is None:
+            return
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.folder))):
+            return
+        QGuiApplication.clipboard().setText(str(self.folder))
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "Open folder",
+            f"No file manager could open {self.folder}.",
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setInformativeText("Its path is copied: paste it where you look for the file.")
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda _result: setattr(self, "failed_box", None))
+        self.failed_box = box
+        box.open()

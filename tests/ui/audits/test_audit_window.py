@@ -71,6 +71,7 @@ def test_start_an_audit_and_scan_into_it(qtbot: QtBot, world: World) -> None:
     assert screen.tally.total.found == 1 and screen.tally.total.misplaced == 1
     screen.close()
     qtbot.waitUntil(lambda: window.model.rows()[0].scans == 3)
+    assert window.statusBar().currentMessage() == "1 open audit, 1 in all"  # was "1 open audits"
     shot(window, "audit-window")
 
 

@@ -349,3 +349,27 @@ def test_no_two_controls_share_an_alt_letter(
     assert dialog.open_folder.isVisible()
     shared = {letter: texts for letter, texts in mnemonics(dialog).items() if len(texts) > 1}
     assert shared == {}
+
+
+def test_open_folder_without_a_file_manager_says_where_the_file_is(
+    qtbot: QtBot, world: World, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no file manager installed Open folder (Alt+R) did nothing at all (a new user
+    under a bare X session): the app says so and copies the folder's path."""
+    output = tmp_path / "labels.pdf"
+    monkeypatch.setattr(
+        "ui.gui.labels.print_dialog.QFileDialog.getSaveFileName",
+        lambda *args, **kwargs: (str(output), "PDF (*.pdf)"),
+    )
+    monkeypatch.setattr("ui.gui.open_folder.QDesktopServices.openUrl", lambda url: False)
+    dialog = _dialog(qtbot, world, settings)
+    qtbot.mouseClick(dialog.pdf_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.worker is None and output.exists(), timeout=20_000)
+    qtbot.mouseClick(dialog.open_folder, Qt.MouseButton.LeftButton)
+    box = dialog.open_folder.failed_box
+    assert box is not None
+    qtbot.waitUntil(box.isVisible)
+    assert box.text() == f"No file manager could open {tmp_path}."
+    assert QApplication.clipboard().text() == str(tmp_path)
+    box.accept()
+    qtbot.waitUntil(lambda: dialog.open_folder.failed_box is None)

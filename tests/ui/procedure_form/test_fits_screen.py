@@ -10,7 +10,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.queries import asset_detail, count_assets
@@ -179,7 +179,8 @@ def test_escape_on_a_form_with_entries_asks_before_discarding(
         box = dialog.discard_box
         assert box is not None
         qtbot.waitUntil(box.isVisible)
-        box.button(QMessageBox.StandardButton.Discard).click()
+        qtbot.waitUntil(box.isActiveWindow)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     with sqlite_world.db.read() as session:
         assert asset_detail(session, tag="LAP-1").row.status == "in_service"

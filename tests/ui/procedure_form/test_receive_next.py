@@ -6,7 +6,7 @@ from __future__ import annotations
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.queries import asset_detail
@@ -70,3 +70,44 @@ def test_two_laptops_of_one_delivery_on_one_form(
         second = asset_detail(session, tag="LAP-Ab02")
     assert first.row.serial_number == "PF0001" and second.row.serial_number in ("", None)
     assert first.location_id == second.location_id == sqlite_world.room_b
+
+
+def test_escape_after_receive_and_next_says_what_is_already_recorded(
+    qtbot: QtBot, open_form: OpenForm, sqlite_world: World
+) -> None:
+    """The discard question said 'Nothing has been recorded yet.' with two laptops of the
+    delivery recorded from this very form: it names them, and only the shown entries go."""
+    dialog = open_form(ProcedureKind.RECEIVE)
+    view = dialog.view
+    assert view is not None
+    editors = view.asset_editors
+    scanner = HidScanner(qtbot)
+    scanner.scan("LAP-Cd01")
+    qtbot.waitUntil(lambda: editors["tag"].value() == "LAP-Cd01")
+    editors["name"].widget.setFocus()
+    type_as_a_person(qtbot, editors["name"].widget, "ThinkPad T14")
+    pick(editors["location"], "Room A2")
+    for key in ("inspected", "contents_match"):
+        view.checklist[key].setFocus()
+        qtbot.keyClick(view.checklist[key], Qt.Key.Key_Space)
+        typing_reached_its_field(qtbot)
+    focused = QApplication.focusWidget()
+    assert focused is not None
+    with qtbot.waitSignal(dialog.recorded, timeout=20_000):
+        qtbot.keyClick(focused, Qt.Key.Key_Return, CTRL_SHIFT)
+    qtbot.waitUntil(lambda: dialog.scan_label.isVisible(), timeout=10_000)
+    scanner.scan("LAP-Cd02")
+    qtbot.waitUntil(lambda: editors["tag"].value() == "LAP-Cd02")
+    editors["name"].widget.setFocus()
+    type_as_a_person(qtbot, editors["name"].widget, "s")
+    qtbot.keyClick(editors["name"].widget, Qt.Key.Key_Escape)
+    box = dialog.discard_box
+    assert box is not None
+    qtbot.waitUntil(box.isVisible)
+    assert box.informativeText() == (
+        "Already recorded, and kept: LAP-Cd01. Only the entries shown are lost."
+    )
+    box.button(QMessageBox.StandardButton.Discard).click()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    with sqlite_world.db.read() as session:
+        assert asset_detail(session, tag="LAP-Cd01").row.name == "ThinkPad T14"

@@ -164,3 +164,30 @@ def test_a_choice_field_cannot_take_a_scan(
         )
     with sqlite_world.db.read() as s:
         assert current_template(s, ProcedureKind.CHANGE).version == 1
+
+
+def test_clicking_a_row_sets_the_controls_to_it(
+    qtbot: QtBot, dialog: ReferenceDataDialog, sqlite_world: World
+) -> None:
+    """A new user clicked the Decommission row and the controls below still said Install,
+    never and the audit's field: they follow the row clicked."""
+    dialog.show_page("templates")
+    page = dialog.templates
+    settle(qtbot, dialog)
+    row = next(i for i, cells in enumerate(_rows(page)) if cells[0] == "Decommission")
+    item = page.table.item(row, 1)
+    assert item is not None
+    rect = page.table.visualItemRect(item)
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert page.kind.currentText() == "Decommission"
+    assert page.approvers.currentText() == "2 approvers"
+    assert page.scan_field.currentText() == "Decommission › Sanitisation evidence reference"
+    assert page.takes_scan.isChecked()
+    row = next(i for i, cells in enumerate(_rows(page)) if cells[0] == "Install")
+    item = page.table.item(row, 0)
+    assert item is not None
+    rect = page.table.visualItemRect(item)
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert (page.kind.currentText(), page.approvers.currentText()) == ("Install", "never")
+    assert page.scan_field.currentText() == "Install › Host name"
+    assert not page.takes_scan.isChecked()

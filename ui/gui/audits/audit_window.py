@@ -28,6 +28,7 @@ from desktop.services.audit_report import write_audit_report
 from desktop.services.audits import AuditSummary, get_audit, list_audits, scope_locations
 from desktop.storage.database import Database
 from desktop.storage.kitfile import database_returned_note
+from desktop.wording import plural
 from ui.gui.audits.audit_due_view import AuditDueView
 from ui.gui.audits.jobs import JobList
 from ui.gui.audits.reconciliation_view import ReconciliationView
@@ -140,7 +141,7 @@ class AuditWindow(QMainWindow):
         if rows or audits:
             self.table.selectRow(rows[0] if rows else 0)
         self._update_actions()
-        counts = f"{sum(a.is_open for a in audits)} open audits, {len(audits)} in all"
+        counts = f"{plural(sum(a.is_open for a in audits), 'open audit')}, {len(audits):,} in all"
         if self.read_only_reason is not None:
             counts += f" — read-only: {self.read_only_reason}"
         self.statusBar().showMessage(counts)

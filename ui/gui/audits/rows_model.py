@@ -36,6 +36,8 @@ def display(value: object) -> str:
         return value.astimezone().strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"  # a count: 3,012 expected, as the main window's counts are
     return str(value)
 
 

@@ -412,9 +412,9 @@ class ScanScreen(QWidget):
         # Seen = expected and no longer missing (an asset found here from outside the
         # audit's scope is misplaced, but was never one of the expected).
         self.total_label.setText(
-            f"Whole audit: {t.expected - t.missing} of {t.expected} expected seen · "
-            f"{t.found} found · {t.misplaced} misplaced · {t.unknown} unknown · "
-            f"{t.retired} retired · {t.missing} still missing · {t.duplicates} repeats"
+            f"Whole audit: {t.expected - t.missing:,} of {t.expected:,} expected seen · "
+            f"{t.found:,} found · {t.misplaced:,} misplaced · {t.unknown:,} unknown · "
+            f"{t.retired:,} retired · {t.missing:,} still missing · {t.duplicates:,} repeats"
         )
         rows = self._tally.room_rows()
         self.counts.setRowCount(len(rows))
@@ -422,7 +422,7 @@ class ScanScreen(QWidget):
             label = f"{name} ✓" if counts.finished else name
             values = _count_values(counts)
             for c, value in enumerate((label, *values)):
-                item = QTableWidgetItem(str(value))
+                item = QTableWidgetItem(f"{value:,}" if isinstance(value, int) else str(value))
                 if c:
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter

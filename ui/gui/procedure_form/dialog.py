@@ -104,6 +104,7 @@ class ProcedureDialog(QDialog):
         self.conflict_dialog: ConflictDialog | None = None
         self.discard_box: QMessageBox | None = None
         self._entered = False
+        self._recorded_tags: list[str] = []  # by Receive & next, before the entries now shown
         self._discarding = False
         self._watching_focus = False
         self.setWindowTitle(f"{kind.label} — Assetdesk")
@@ -358,7 +359,9 @@ class ProcedureDialog(QDialog):
             assert self.view is not None
             clear_for_next(self.view)
             self._entered = False  # nothing typed for the next asset yet
-            tags = ", ".join(o.asset_tag for o in outcomes if getattr(o, "asset_tag", None))
+            recorded = [o.asset_tag for o in outcomes if getattr(o, "asset_tag", None)]
+            self._recorded_tags.extend(recorded)
+            tags = ", ".join(recorded)
             self._show_scan(f"Recorded {tags}. Scan or type the next asset's tag.")
             self._revalidate()
 
@@ -505,12 +508,18 @@ class ProcedureDialog(QDialog):
             QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             self,
         )
-        box.setInformativeText("Nothing has been recorded yet.")
+        done = self._recorded_tags
+        box.setInformativeText(
+            f"Already recorded, and kept: {', '.join(done)}. Only the entries shown are lost."
+            if done
+            else "Nothing has been recorded yet."
+        )
         keep = box.button(QMessageBox.StandardButton.Cancel)
         keep.setText("&Keep editing")
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.setEscapeButton(keep)
         discard = box.button(QMessageBox.StandardButton.Discard)
+        discard.setText("&Discard")  # Alt+D, as Keep editing has Alt+K
 
         def finished() -> None:
             self.discard_box = None

@@ -105,7 +105,7 @@ class LocationTreeModel(QAbstractItemModel):
         if row is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return (row.name, row.kind, row.code, str(row.asset_count))[index.column()]
+            return (row.name, row.kind, row.code, f"{row.asset_count:,}")[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.path(row.id)
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 3:
@@ -123,6 +123,13 @@ class LocationTreeModel(QAbstractItemModel):
             and 0 <= section < len(COLUMNS)
         ):
             return COLUMNS[section]
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.ToolTipRole
+            and section == 3
+        ):
+            # A new user read "London head office: 0 assets" beside rooms of hundreds.
+            return "Assets in this location itself, not in the locations inside it"
         return None
 
     # -- drag and drop -------------------------------------------------------------

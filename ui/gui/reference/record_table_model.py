@@ -79,4 +79,6 @@ def _display(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"  # a count: 1,234 assets, as the main window's counts are
     return str(value)

@@ -5,6 +5,7 @@ approvals a kind needs and whether a field takes a scan (each a new template ver
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -47,6 +48,9 @@ class TemplatesPage(QWidget):
         )
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.itemSelectionChanged.connect(self._follow_row)
+        self._rows: list[Any] = []
         self.kind = QComboBox()
         for kind in APPROVABLE_KINDS:
             self.kind.addItem(kind.label, kind.value)
@@ -128,6 +132,7 @@ class TemplatesPage(QWidget):
                 "approver role (People)."
             )
         self.approvers_note.setVisible(approvers < 2)
+        self._rows = list(rows)
         self.table.setRowCount(len(rows))
         for i, row in enumerate(rows):
             cells = (
@@ -164,6 +169,25 @@ class TemplatesPage(QWidget):
         self.scan_field.setCurrentIndex(found)
         self.scan_field.blockSignals(False)
         self._show_scan_state()
+
+    def _follow_row(self) -> None:
+        """The row clicked is the one the controls below set: its kind, its approvers and its
+        first text field (they stayed on Install whichever row was chosen)."""
+        i = self.table.currentRow()
+        if not 0 <= i < len(self._rows):
+            return
+        row = self._rows[i]
+        kind = self.kind.findData(row.kind)
+        if kind >= 0:
+            self.kind.setCurrentIndex(kind)
+            found = re.search(r"(\d+) approver", row.approval)
+            count = self.approvers.findData(int(found.group(1)) if found else 0)
+            if count >= 0:
+                self.approvers.setCurrentIndex(count)
+        for j in range(self.scan_field.count()):
+            if self.scan_field.itemData(j)[:2] == (row.kind, row.category):
+                self.scan_field.setCurrentIndex(j)
+                break
 
     def _show_scan_state(self) -> None:
         data = self.scan_field.currentData()
