@@ -4,6 +4,7 @@ events, Enter or Tab) — and a person typing still reaches the field (issue 13)
 
 from __future__ import annotations
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QEvent, Qt
@@ -71,16 +72,46 @@ def test_a_fast_search_ending_in_enter_stays_in_the_search_box(
     qtbot: QtBot, journey_window: WindowFactory, scanner: HidScanner
 ) -> None:
     """A person typing a search as fast as a scanner, one key after the other, then Enter:
-    it looks like a scan of an unknown tag. The receive offer comes as for a scan, and
-    what was typed stays in the search box and is searched for (it vanished)."""
+    it looks like a scan of an unknown tag. What was typed stays in the search box and is
+    searched for (it vanished); a text that could be a tag is offered for receiving as a
+    scan's is, one that cannot (a space) is not."""
     window = journey_window()
     search = window.view.filter_bar.search
     trigger(window.find_action)
     qtbot.waitUntil(search.hasFocus)
+    scanner.scan("latitude")
+    assert offered_tag(qtbot, window) == "latitude"
+    search.setFocus()
+    qtbot.waitUntil(search.hasFocus)
+    search.clear()
     scanner.scan("Dell lat")
-    assert offered_tag(qtbot, window) == "Dell lat"
     qtbot.waitUntil(lambda: search.text() == "Dell lat", timeout=5000)
     qtbot.waitUntil(lambda: window.model.filter.search == "Dell lat", timeout=5000)
+    assert window.unknown_tag_prompt is None
+    assert "searched for it" in window.statusBar().currentMessage()
+
+
+def test_a_scanned_code_no_asset_can_carry_is_not_offered_for_receiving(
+    qtbot: QtBot, journey_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tag with a space, typed into the scan field (Ctrl+L): the window says no asset
+    can have it, instead of offering a Receive form the tag would be refused on."""
+    told: list[str] = []
+    monkeypatch.setattr(
+        "ui.gui.main_window.QMessageBox.information",
+        lambda parent, title, text: told.append(text),
+    )
+    window = journey_window()
+    trigger(window.scan_action)
+    qtbot.waitUntil(window.view.scan_field.hasFocus)
+    qtbot.keyClicks(window.view.scan_field, "Dell lat")
+    qtbot.keyClick(window.view.scan_field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: told != [], timeout=5000)
+    assert told == [
+        "No asset has the tag Dell lat, and no asset can: a tag may hold only letters, "
+        "digits and printable symbols, no spaces."
+    ]
+    assert window.unknown_tag_prompt is None
 
 
 def test_the_scan_field_takes_capitalised_scans(

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.lifecycle import ProcedureKind, ProcedureState
+from desktop.domain.tags import tag_problem
 from desktop.errors import DesktopError, NotFoundError
 from desktop.scanning import ScannerConfig
 from desktop.services.register_rows import AssetFilter
@@ -594,9 +595,12 @@ class MainWindow(QMainWindow):
         detail = self._tagged(tag)
         if detail is None and QApplication.focusWidget() is self.view.filter_bar.search:
             # Perhaps a person typing a search fast (as fast as a scanner, and ending with
-            # Enter): what was typed stays in the search box and is searched for. The
-            # unknown tag is still offered for receiving, as a scan's is.
+            # Enter): what was typed stays in the search box and is searched for. A text
+            # that could be a tag is still offered for receiving, as a scan's is.
             self.scanner.give_back()
+            if tag_problem(tag) is not None:
+                self.statusBar().showMessage(f"No asset has the tag {tag}: searched for it", 5000)
+                return
         self._show_scanned(tag, detail)
 
     def _scan_field_entered(self) -> None:
@@ -622,6 +626,12 @@ class MainWindow(QMainWindow):
             return None
 
     def _show_scanned(self, tag: str, detail: AssetDetail | None) -> None:
+        if detail is None and (problem := tag_problem(tag)) is not None:
+            # A code no asset could carry (a QR code's address, words): nothing to receive.
+            QMessageBox.information(
+                self, "Unknown tag", f"No asset has the tag {tag}, and no asset can: {problem}."
+            )
+            return
         if detail is None:
             self._offer_receive(tag)
             return
