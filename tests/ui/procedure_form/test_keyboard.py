@@ -214,3 +214,52 @@ def test_a_pick_list_finds_an_accented_name_typed_without_its_accents(
     qtbot.keyClick(focused(), Qt.Key.Key_Tab)
     assert location.problem() is None
     assert location.value() == zurich
+
+
+def test_a_room_s_number_typed_alone_names_it_when_only_one_room_has_it(
+    qtbot: QtBot, open_form: OpenForm, sqlite_world: World
+) -> None:
+    """ "A0.10" typed for "A0.10 IT store" (code LON-A0.10) and Enter said it is not a
+    known location, though only one location has that number (found by the new user):
+    the room's number before its description and a code's part after its prefix name it.
+    A number two rooms share names neither."""
+    with sqlite_world.db.write() as session:
+        store = create_location(
+            session, name="A0.10 IT store", kind="room", parent_id=sqlite_world.building,
+            code="LON-A0.10",
+        ).id  # fmt: skip
+        create_location(
+            session, name="A0.11 IT workshop", kind="room", parent_id=sqlite_world.building,
+            code="LON-A0.11",
+        )  # fmt: skip
+        create_location(
+            session, name="B2 store", kind="room", parent_id=sqlite_world.building, code="X-B2"
+        )
+        create_location(
+            session, name="B2 open office", kind="room", parent_id=sqlite_world.building
+        )
+    sqlite_world.receive(tag="LAP-1")
+    dialog = open_form(ProcedureKind.INSTALL, ["LAP-1"])
+    assert dialog.view is not None
+    location = dialog.view.asset_editors["location"]
+    assert isinstance(location, ReferenceEditor)
+    for _ in range(6):  # the form starts on Assigned to; Shift+Tab goes back a field
+        if owns_focus(location.widget):
+            break
+        qtbot.keyClick(focused(), Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert owns_focus(location.widget)
+    for typed, expected in (("a0.10", store), ("A0.1", None), ("b2", None)):
+        qtbot.keyClick(focused(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClick(focused(), Qt.Key.Key_Delete)
+        type_(qtbot, typed)
+        completer = location.combo.completer()
+        assert completer is not None
+        popup = completer.popup()
+        if popup is not None:
+            popup.hide()
+        typing_reached_its_field(qtbot)
+        assert location.value() == expected, typed
+        if expected is None:
+            assert location.problem() == f"'{typed}' is not a known location"
+        else:
+            assert location.problem() is None

@@ -165,6 +165,9 @@ class ReferenceCombo(_NoWheelCombo):
         #: Folded detail (a location's code, a person's user name…) → rows: a code
         #: typed as on the CLI (LON-B1.04) names its location.
         self._by_detail: dict[str, list[int]] = {}
+        #: Folded short names → rows: a room's number before its description ("A0.10" of
+        #: "A0.10 IT store") and a code's part after its prefix ("A0.10" of "LON-A0.10").
+        self._by_short: dict[str, list[int]] = {}
         self._fill(choices)
         # "zurich" offers "Zürich office", as the register's search finds it.
         self.setCompleter(FoldingCompleter(self.model(), self))
@@ -179,8 +182,14 @@ class ReferenceCombo(_NoWheelCombo):
             self._by_text.setdefault(fold(choice.label), row)
             tail = fold(choice.label.rsplit(PATH_SEPARATOR, 1)[-1])
             self._by_tail.setdefault(tail, []).append(row)
+            shorts = {tail.split(" ", 1)[0]} if " " in tail else set()
             if choice.detail:
-                self._by_detail.setdefault(fold(choice.detail.strip()), []).append(row)
+                code = fold(choice.detail.strip())
+                self._by_detail.setdefault(code, []).append(row)
+                if "-" in code:
+                    shorts.add(code.rsplit("-", 1)[1])
+            for short in shorts - {""}:
+                self._by_short.setdefault(short, []).append(row)
         fold_item_texts(self)
 
     def set_choices(self, choices: Sequence[Choice]) -> None:
@@ -194,6 +203,7 @@ class ReferenceCombo(_NoWheelCombo):
             self._by_text.clear()
             self._by_tail.clear()
             self._by_detail.clear()
+            self._by_short.clear()
             self._fill(choices)
             self.set_value(kept)
             if kept is None and typed:
@@ -221,17 +231,18 @@ class ReferenceCombo(_NoWheelCombo):
     def _matching_index(self) -> int:
         """The row the typed text names: its full text, its name, its code or user name
         (when only one choice has it), or — when only one choice ends so — the last part
-        of a path ("Room A1")."""
+        of a path ("Room A1"), or — when only one choice has it — a short name: the first
+        word of that last part or a code's part after its prefix ("A0.10")."""
         text = fold(self.typed_text())
         if not text:
             return -1
         if text in self._by_text:
             return self._by_text[text]
-        coded = self._by_detail.get(text, [])
-        if len(coded) == 1:
-            return coded[0]
-        tails = self._by_tail.get(text, [])
-        return tails[0] if len(tails) == 1 else -1
+        for named in (self._by_detail, self._by_tail, self._by_short):
+            rows = named.get(text, [])
+            if len(rows) == 1:
+                return rows[0]
+        return -1
 
 
 class FieldEditor(QObject):
