@@ -85,6 +85,8 @@ class MainWindow(QMainWindow):
         self._workers: set[Worker] = set()
         self.open_dialogs: list[QWidget] = []
         self.unknown_tag_prompt: QMessageBox | None = None
+        #: The last "no asset can have this tag" notice (a scanned code no tag can be).
+        self.untaggable_notice: QMessageBox | None = None
         self._pending_selection: uuid.UUID | None = None  # selected once the rows are read
         self._pending_hint: ScrollHint | None = CENTRE  # and how the view goes to it
         self.action_states = ActionStates(self)  # which actions are offered, why not
@@ -628,9 +630,16 @@ class MainWindow(QMainWindow):
     def _show_scanned(self, tag: str, detail: AssetDetail | None) -> None:
         if detail is None and (problem := tag_problem(tag)) is not None:
             # A code no asset could carry (a QR code's address, words): nothing to receive.
-            QMessageBox.information(
-                self, "Unknown tag", f"No asset has the tag {tag}, and no asset can: {problem}."
+            # Not modal here: a scan's slot runs inside the scanner's key filter.
+            box = QMessageBox(
+                QMessageBox.Icon.Information,
+                "Unknown tag",
+                f"No asset has the tag {tag}, and no asset can: {problem}.",
+                QMessageBox.StandardButton.Ok,
+                self,
             )
+            self.untaggable_notice = box
+            box.open()
             return
         if detail is None:
             self._offer_receive(tag)
