@@ -6,7 +6,6 @@ session (``*_in`` variants are for bulk work such as demo data and imports).
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
@@ -21,7 +20,6 @@ from desktop.domain.tags import normalize_tag
 from desktop.errors import ConflictError, FieldConflict, NotFoundError, Problem, ValidationError
 from desktop.services.permissions import doing
 from desktop.storage.database import Database
-from desktop.storage.folding import fold
 from desktop.storage.models import (
     AssetModel,
     Category,
@@ -36,9 +34,6 @@ from desktop.storage.models import (
 )
 from desktop.storage.types import utcnow
 from desktop.wording import plural
-
-#: What a location code read off a name does not keep (see _code_from_name).
-_NOT_IN_CODE = re.compile(r"[^A-Z0-9.]+")
 
 LOCATION_KINDS = ("site", "building", "floor", "room", "rack")
 ROLE_NAMES = ("technician", "approver", "auditor", "administrator")
@@ -148,7 +143,7 @@ def create_location(
     if parent_id is not None and session.get(Location, parent_id) is None:
         raise NotFoundError(f"there is no location with id {parent_id}")
     location_id = uuid.uuid4()
-    code = (code or _code_from_name(session, name) or f"LOC-{location_id.hex[:8].upper()}").strip()
+    code = (code or f"LOC-{location_id.hex[:8].upper()}").strip()
     if session.execute(select(Location.id).where(Location.code_key == normalize_tag(code))).first():
         raise ValidationError(Problem("code", f"the location code '{code}' is already used"))
     location = Location(
@@ -162,26 +157,6 @@ def create_location(
     session.add(location)
     session.flush()
     return location
-
-
-def _code_from_name(session: Session, name: str) -> str | None:
-    """A new location's code when none is given, read off its name as its label prints it:
-    "Room 101" → ROOM-101, "Zürich office" → ZURICH-OFFICE (letters without accents,
-    digits and dots; the rest a dash; at most 24 characters), with -2, -3 … when another
-    location has it. None when the name gives no such characters."""
-    base = _NOT_IN_CODE.sub("-", fold(name).upper()).strip("-")[:24].rstrip("-")
-    if not base:
-        return None
-    taken = set(
-        session.execute(
-            select(Location.code_key).where(Location.code_key.like(f"{normalize_tag(base)}%"))
-        ).scalars()
-    )
-    for n in range(1, 1000):
-        candidate = base if n == 1 else f"{base}-{n}"
-        if normalize_tag(candidate) not in taken:
-            return candidate
-    return None
 
 
 def subtree_location_ids(session: Session, root_id: uuid.UUID) -> list[uuid.UUID]:

@@ -62,19 +62,6 @@ def test_location_code_must_stay_unique(world: World) -> None:
     assert caught.value.fields() == {"code"}
 
 
-def test_a_location_made_without_a_code_gets_one_read_off_its_name(world: World) -> None:
-    """Its label prints the code: "Room 101" reads ROOM-101, not LOC-8DDCAB49. Accents go,
-    what a barcode reader types badly becomes a dash, a taken code gets -2, and a name
-    with nothing to read keeps the old random code."""
-    with world.db.write() as s:
-        made = [
-            reference.create_location(s, name=name, kind="room", parent_id=world.building).code
-            for name in ("Room 101", "room 101", "Zürich office / 2nd floor", "ROOM-A1", "★")
-        ]
-    assert made[:4] == ["ROOM-101", "ROOM-101-2", "ZURICH-OFFICE-2ND-FLOOR", "ROOM-A1-2"]
-    assert made[4].startswith("LOC-") and len(made[4]) == 12
-
-
 def test_move_location_changes_parent_and_refuses_own_subtree(world: World) -> None:
     with world.db.write() as s:
         reference.move_location_checked(
