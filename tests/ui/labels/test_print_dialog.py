@@ -53,6 +53,14 @@ def _dialog(
     return dialog
 
 
+def _save_to(monkeypatch: pytest.MonkeyPatch, output: Path) -> None:
+    """The PDF file the person chooses in the save dialog."""
+    monkeypatch.setattr(
+        "ui.gui.labels.print_dialog.QFileDialog.getSaveFileName",
+        lambda *args, **kwargs: (str(output), "PDF (*.pdf)"),
+    )
+
+
 def _page_count(path: Path) -> int:
     return len(re.findall(rb"/MediaBox", path.read_bytes()))
 
@@ -102,10 +110,7 @@ def test_save_pdf_writes_every_label_on_a_worker(
 ) -> None:
     output = tmp_path / "out" / "labels"
     output.parent.mkdir()
-    monkeypatch.setattr(
-        "ui.gui.labels.print_dialog.QFileDialog.getSaveFileName",
-        lambda *args, **kwargs: (str(output), "PDF (*.pdf)"),
-    )
+    _save_to(monkeypatch, output)
     dialog = _dialog(qtbot, world, settings)
     dialog.template_box.setCurrentIndex(dialog.template_box.findData("Zebra 2 × 1 in"))
     dialog.refresh()
@@ -191,9 +196,7 @@ def test_calibration_page_for_pdf_is_saved(
     qtbot: QtBot, world: World, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     output = tmp_path / "calibration.pdf"
-    monkeypatch.setattr(
-        "ui.gui.labels.print_dialog.QFileDialog.getSaveFileName", lambda *a, **k: (str(output), "")
-    )
+    _save_to(monkeypatch, output)
     dialog = _dialog(qtbot, world, settings)
     dialog.calibration_button.click()
     qtbot.waitUntil(lambda: dialog.worker is None, timeout=20_000)
@@ -226,9 +229,7 @@ def test_close_while_saving_cancels_and_waits(
     qtbot: QtBot, world: World, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     output = tmp_path / "labels.pdf"
-    monkeypatch.setattr(
-        "ui.gui.labels.print_dialog.QFileDialog.getSaveFileName", lambda *a, **k: (str(output), "")
-    )
+    _save_to(monkeypatch, output)
     dialog = _dialog(qtbot, world, settings)
     dialog.pdf_button.click()
     worker = dialog.worker
@@ -291,10 +292,7 @@ def test_enter_saves_the_pdf_rather_than_opening_a_new_template(
     """Enter in the dialog (offsets for the PDF file) makes the labels: it opened the
     "New…" template dialog, the first button of the window."""
     output = tmp_path / "enter.pdf"
-    monkeypatch.setattr(
-        "ui.gui.labels.print_dialog.QFileDialog.getSaveFileName",
-        lambda *args, **kwargs: (str(output), "PDF (*.pdf)"),
-    )
+    _save_to(monkeypatch, output)
     dialog = _dialog(qtbot, world, settings)
     dialog.activateWindow()
     qtbot.waitUntil(dialog.isActiveWindow)
@@ -311,10 +309,7 @@ def test_after_save_pdf_open_folder_opens_the_folder_it_went_to(
 ) -> None:
     output = tmp_path / "out" / "labels.pdf"
     output.parent.mkdir()
-    monkeypatch.setattr(
-        "ui.gui.labels.print_dialog.QFileDialog.getSaveFileName",
-        lambda *args, **kwargs: (str(output), "PDF (*.pdf)"),
-    )
+    _save_to(monkeypatch, output)
     opened: list[QUrl] = []
 
     def open_url(url: QUrl) -> bool:
@@ -339,10 +334,7 @@ def test_no_two_controls_share_an_alt_letter(
     """ "Save &PDF…" and "&Print…" shared Alt+P: the letter only moved the focus between
     them. Checked with every control shown, Open folder included (after a PDF)."""
     output = tmp_path / "labels.pdf"
-    monkeypatch.setattr(
-        "ui.gui.labels.print_dialog.QFileDialog.getSaveFileName",
-        lambda *args, **kwargs: (str(output), "PDF (*.pdf)"),
-    )
+    _save_to(monkeypatch, output)
     dialog = _dialog(qtbot, world, settings)
     qtbot.mouseClick(dialog.pdf_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.worker is None and output.exists(), timeout=20_000)
@@ -357,10 +349,7 @@ def test_open_folder_without_a_file_manager_says_where_the_file_is(
     """With no file manager installed Open folder (Alt+R) did nothing at all (a new user
     under a bare X session): the app says so and copies the folder's path."""
     output = tmp_path / "labels.pdf"
-    monkeypatch.setattr(
-        "ui.gui.labels.print_dialog.QFileDialog.getSaveFileName",
-        lambda *args, **kwargs: (str(output), "PDF (*.pdf)"),
-    )
+    _save_to(monkeypatch, output)
     monkeypatch.setattr("ui.gui.open_folder.QDesktopServices.openUrl", lambda url: False)
     dialog = _dialog(qtbot, world, settings)
     qtbot.mouseClick(dialog.pdf_button, Qt.MouseButton.LeftButton)

@@ -175,6 +175,21 @@ def test_receive_without_a_name_is_named_after_its_model(
     assert detail.row.model == "ThinkPad T14 Gen 5"
 
 
+def install_form_on_location(qtbot: QtBot, open_form: OpenForm, world: World) -> ReferenceEditor:
+    """An Install form for a new LAP-1, the focus moved back to its location by Shift+Tab."""
+    world.receive(tag="LAP-1")
+    dialog = open_form(ProcedureKind.INSTALL, ["LAP-1"])
+    assert dialog.view is not None
+    location = dialog.view.asset_editors["location"]
+    assert isinstance(location, ReferenceEditor)
+    for _ in range(6):  # the form starts on Assigned to; Shift+Tab goes back a field
+        if owns_focus(location.widget):
+            break
+        qtbot.keyClick(focused(), Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert owns_focus(location.widget)
+    return location
+
+
 def test_a_pick_list_finds_an_accented_name_typed_without_its_accents(
     qtbot: QtBot, open_form: OpenForm, sqlite_world: World
 ) -> None:
@@ -188,16 +203,7 @@ def test_a_pick_list_finds_an_accented_name_typed_without_its_accents(
             parent_id=sqlite_world.building,
             code="ZRH-1",
         ).id
-    sqlite_world.receive(tag="LAP-1")
-    dialog = open_form(ProcedureKind.INSTALL, ["LAP-1"])
-    assert dialog.view is not None
-    location = dialog.view.asset_editors["location"]
-    assert isinstance(location, ReferenceEditor)
-    for _ in range(6):  # the form starts on Assigned to; Shift+Tab goes back a field
-        if owns_focus(location.widget):
-            break
-        qtbot.keyClick(focused(), Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
-    assert owns_focus(location.widget)
+    location = install_form_on_location(qtbot, open_form, sqlite_world)
     qtbot.keyClick(focused(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(focused(), Qt.Key.Key_Delete)  # the asset's current room goes
     type_(qtbot, "zurich")
@@ -238,16 +244,7 @@ def test_a_room_s_number_typed_alone_names_it_when_only_one_room_has_it(
         create_location(
             session, name="B2 open office", kind="room", parent_id=sqlite_world.building
         )
-    sqlite_world.receive(tag="LAP-1")
-    dialog = open_form(ProcedureKind.INSTALL, ["LAP-1"])
-    assert dialog.view is not None
-    location = dialog.view.asset_editors["location"]
-    assert isinstance(location, ReferenceEditor)
-    for _ in range(6):  # the form starts on Assigned to; Shift+Tab goes back a field
-        if owns_focus(location.widget):
-            break
-        qtbot.keyClick(focused(), Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
-    assert owns_focus(location.widget)
+    location = install_form_on_location(qtbot, open_form, sqlite_world)
     for typed, expected in (("a0.10", store), ("A0.1", None), ("b2", None)):
         qtbot.keyClick(focused(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
         qtbot.keyClick(focused(), Qt.Key.Key_Delete)
