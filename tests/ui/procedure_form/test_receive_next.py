@@ -9,10 +9,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.domain.lifecycle import ProcedureKind
+from desktop.services import reference
 from desktop.services.queries import asset_detail
+from desktop.storage.models import Category
 from tests.factories import World
 from tests.journeys.hid_scanner import HidScanner, type_as_a_person, typing_reached_its_field
 from tests.ui.procedure_form.conftest import OpenForm, pick
+from ui.gui.procedure_form.dialog import ProcedureDialog
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
@@ -111,3 +114,77 @@ def test_escape_after_receive_and_next_says_what_is_already_recorded(
     qtbot.waitUntil(lambda: not dialog.isVisible())
     with sqlite_world.db.read() as session:
         assert asset_detail(session, tag="LAP-Cd01").row.name == "ThinkPad T14"
+
+
+def _tick_checklist_and(
+    qtbot: QtBot, dialog: ProcedureDialog, modifiers: Qt.KeyboardModifier
+) -> None:
+    view = dialog.view
+    assert view is not None
+    for key in ("inspected", "contents_match"):
+        view.checklist[key].setFocus()
+        qtbot.keyClick(view.checklist[key], Qt.Key.Key_Space)
+        typing_reached_its_field(qtbot)
+    focused = QApplication.focusWidget()
+    assert focused is not None
+    assert dialog.ok_button.isEnabled(), dialog.problems()
+    with qtbot.waitSignal(dialog.recorded, timeout=20_000):
+        qtbot.keyClick(focused, Qt.Key.Key_Return, modifiers)
+
+
+def test_the_next_asset_of_another_category_does_not_keep_the_name_and_model(
+    qtbot: QtBot, open_form: OpenForm, sqlite_world: World
+) -> None:
+    """A delivery of laptops and monitors: after a ThinkPad, the monitor scanned next kept
+    the name 'ThinkPad T14' (and would have been recorded as one). The name and model of
+    another kind are emptied, what the delivery shares stays, and a tag corrected back to
+    the kept category brings them back."""
+    with sqlite_world.db.write() as session:
+        lenovo = reference.create_manufacturer(session, name="Lenovo")
+        laptops = session.get(Category, sqlite_world.laptop_category)
+        reference.create_model(session, manufacturer=lenovo, name="T14 Gen 3", category=laptops)
+    dialog = open_form(ProcedureKind.RECEIVE)
+    view = dialog.view
+    assert view is not None
+    editors = view.asset_editors
+    scanner = HidScanner(qtbot)
+    scanner.scan("LAP-Ef01")
+    qtbot.waitUntil(lambda: editors["tag"].value() == "LAP-Ef01")
+    editors["name"].widget.setFocus()
+    type_as_a_person(qtbot, editors["name"].widget, "ThinkPad T14")
+    pick(editors["model"], "Lenovo T14 Gen 3")
+    model = editors["model"].value()
+    assert model is not None
+    pick(editors["location"], "Room A2")
+    _tick_checklist_and(qtbot, dialog, CTRL_SHIFT)
+    qtbot.waitUntil(lambda: dialog.scan_label.isVisible(), timeout=10_000)
+
+    scanner.scan("MON-Ef02")  # a monitor of the same delivery
+    qtbot.waitUntil(lambda: editors["tag"].value() == "MON-Ef02")
+    assert editors["category"].value() == sqlite_world.monitor_category
+    assert editors["name"].value() == "" and editors["model"].value() is None
+    assert editors["name"].widget.property("placeholderText") == "empty: named after its model"
+    assert editors["location"].value() == sqlite_world.room_b  # the delivery's, kept
+
+    tag = editors["tag"].widget  # a mistyped tag corrected: LAP-Ef02 after all
+    tag.setFocus()
+    qtbot.keyClick(tag, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    type_as_a_person(qtbot, tag, "LAP-Ef02")
+    assert editors["category"].value() == sqlite_world.laptop_category
+    assert editors["name"].value() == "ThinkPad T14" and editors["model"].value() == model
+
+    qtbot.keyClick(tag, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    type_as_a_person(qtbot, tag, "MON-Ef02")
+    assert editors["name"].value() == ""
+    editors["name"].widget.setFocus()
+    type_as_a_person(qtbot, editors["name"].widget, "Dell P2422H")
+    _tick_checklist_and(qtbot, dialog, CTRL_SHIFT)
+    qtbot.waitUntil(lambda: dialog.scan_label.isVisible(), timeout=10_000)
+    scanner.scan("MON-Ef03")  # the same kind again: its name is kept
+    qtbot.waitUntil(lambda: editors["tag"].value() == "MON-Ef03")
+    assert editors["name"].value() == "Dell P2422H"
+    with sqlite_world.db.read() as session:
+        monitor = asset_detail(session, tag="MON-Ef02")
+    assert monitor.row.name == "Dell P2422H"
+    assert monitor.category_id == sqlite_world.monitor_category
+    assert monitor.location_id == sqlite_world.room_b

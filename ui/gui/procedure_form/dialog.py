@@ -46,7 +46,7 @@ from desktop.storage.database import Database
 from ui.gui.procedure_form.conflict_dialog import ConflictDialog
 from ui.gui.procedure_form.form_data import FormContext, load_form, read_assets
 from ui.gui.procedure_form.form_view import FormView
-from ui.gui.procedure_form.receive_next import clear_for_next
+from ui.gui.procedure_form.receive_next import NextAsset
 from ui.gui.procedure_form.requests import build_requests, form_problems, prefill
 from ui.gui.procedure_form.tag_category import CategoryFromTag
 from ui.gui.reference.jobs import DialogJobs
@@ -101,6 +101,7 @@ class ProcedureDialog(QDialog):
         self._jobs = DialogJobs(self)
         self.view: FormView | None = None
         self._category_from_tag: CategoryFromTag | None = None  # Receive: see tag_category
+        self._next_asset: NextAsset | None = None  # Receive: see receive_next
         self.conflict_dialog: ConflictDialog | None = None
         self.discard_box: QMessageBox | None = None
         self._entered = False
@@ -228,6 +229,8 @@ class ProcedureDialog(QDialog):
             # A new tag typed or scanned names its category by its prefix.
             categories = context.choices.by_type.get(FieldType.CATEGORY, ())
             self._category_from_tag = CategoryFromTag(tag, category, categories)
+        if self._kind is ProcedureKind.RECEIVE:
+            self._next_asset = NextAsset(self.view)
         if self._kind is ProcedureKind.RECEIVE and self._tags and tag is not None:
             # "Receive a new asset with tag X" after a scan of an unknown tag.
             tag.set_value(self._tags[0])
@@ -356,8 +359,8 @@ class ProcedureDialog(QDialog):
                 self.accept()
                 return
             self._next = False
-            assert self.view is not None
-            clear_for_next(self.view)
+            assert self._next_asset is not None
+            self._next_asset.clear_for_next()
             self._entered = False  # nothing typed for the next asset yet
             recorded = [o.asset_tag for o in outcomes if getattr(o, "asset_tag", None)]
             self._recorded_tags.extend(recorded)
