@@ -91,6 +91,9 @@ def main(database_path: str, settings_path: str) -> int:
                 "checklist_first": _in_viewport(
                     dialog.scroll_area.viewport(), next(iter(dialog.view.checklist.values()))
                 ),
+                "checklist_last": _in_viewport(
+                    dialog.scroll_area.viewport(), list(dialog.view.checklist.values())[-1]
+                ),
             }
         )
     )

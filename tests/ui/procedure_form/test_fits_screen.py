@@ -18,7 +18,7 @@ from tests.factories import World
 from tests.journeys.hid_scanner import type_as_a_person, typing_reached_its_field
 from tests.ui.procedure_form.conftest import OpenForm
 from ui.gui.procedure_form.dialog import ProcedureDialog
-from ui.gui.procedure_form.form_view import LABEL_WIDTH
+from ui.gui.procedure_form.form_view import LABEL_WIDTH, TWO_COLUMNS_WIDTH
 
 SIZES = [(1280, 720), (1024, 700)]
 
@@ -185,3 +185,37 @@ def test_escape_on_a_form_with_entries_asks_before_discarding(
     with sqlite_world.db.read() as session:
         assert asset_detail(session, tag="LAP-1").row.status == "in_service"
         assert count_assets(session) == 1
+
+
+def test_the_checklist_stands_beside_the_fields_when_the_form_is_wide(
+    qtbot: QtBot, open_form: OpenForm, sqlite_world: World
+) -> None:
+    """Wide enough, the checklist and the risk panel make a second column at the top (in
+    view as the form opens); narrowed, they go back below the fields, and neither way does
+    the form ask for more width than it has (nothing scrolls sideways)."""
+    dialog = _open(open_form, sqlite_world, ProcedureKind.RECEIVE)
+    view = dialog.view
+    assert view is not None
+    first = next(iter(view.checklist.values()))
+    tag = view.asset_editors["tag"].widget
+    notes = view.asset_editors["notes"].widget
+    dialog.resize(1220, 660)  # a 1280 × 720 screen
+    qtbot.waitUntil(lambda: view.two_columns and first.isVisible())
+    qtbot.waitUntil(lambda: _rect_in(first, view).top() < _rect_in(tag, view).bottom())
+    assert _rect_in(first, view).left() > _rect_in(notes, view).right()
+    viewport = dialog.scroll_area.viewport()
+    assert viewport.rect().contains(_rect_in(first, viewport))
+    assert view.minimumSizeHint().width() <= TWO_COLUMNS_WIDTH
+    dialog.resize(760, 660)
+    qtbot.waitUntil(lambda: not view.two_columns)
+    qtbot.waitUntil(lambda: _rect_in(first, view).top() > _rect_in(notes, view).bottom())
+    assert view.minimumSizeHint().width() <= viewport.width()
+    assert not dialog.scroll_area.horizontalScrollBar().isVisible()
+    # The tab order is the same either way: from the last field on to the checklist.
+    dialog.resize(1220, 660)
+    qtbot.waitUntil(lambda: view.two_columns)
+    last = list(view.all_editors().values())[-1].widget
+    last.setFocus()
+    qtbot.waitUntil(lambda: last.hasFocus() or last.isAncestorOf(QApplication.focusWidget()))
+    qtbot.keyClick(focused(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is first

@@ -55,13 +55,18 @@ def test_the_form_opens_inside_a_small_screen(
     assert probe["form_min_width"] <= probe["viewport_width"]
 
 
-def test_the_receive_checklist_is_in_view_on_a_1600_by_1000_screen(
-    sqlite_world: World, tmp_path: Path
+@pytest.mark.parametrize(
+    "size", [(1600, 1000), (1280, 720), (1024, 700)], ids=lambda s: f"{s[0]}x{s[1]}"
+)
+def test_the_receive_checklist_is_in_view_as_the_form_opens(
+    sqlite_world: World, tmp_path: Path, size: tuple[int, int]
 ) -> None:
-    """A mouse user ticks the checklist of every asset received: opened with Ctrl+N on
-    a 1600 × 1000 screen, its first item is inside the form's viewport without scrolling."""
+    """A mouse user ticks the checklist of every asset received: opened with Ctrl+N, its
+    items are inside the form's viewport without scrolling — on a 1280 × 720 screen too,
+    where it began some 500 pixels below the fold (it stands beside the fields now)."""
     config = tmp_path / "screen.json"
-    screen = {"name": "desk", "x": 0, "y": 0, "width": 1600, "height": 1000}
+    width, height = size
+    screen = {"name": "desk", "x": 0, "y": 0, "width": width, "height": height}
     config.write_text(json.dumps({"screens": [{**screen, "logicalDpi": 96}]}), encoding="utf-8")
     database = sqlite_world.db.sqlite_path
     assert database is not None
@@ -78,3 +83,6 @@ def test_the_receive_checklist_is_in_view_on_a_1600_by_1000_screen(
     assert _inside(probe["screen"], probe["dialog"]), probe
     viewport = [0, 0, probe["viewport_width"], probe["viewport_height"]]
     assert _inside(viewport, probe["checklist_first"]), json.dumps(probe)
+    assert _inside(viewport, probe["checklist_last"]), json.dumps(probe)
+    assert probe["horizontal_scrollbar"] is False
+    assert probe["form_min_width"] <= probe["viewport_width"]

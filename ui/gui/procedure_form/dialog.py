@@ -70,6 +70,9 @@ FRAME_ALLOWANCE = 60
 #: below the fold of a 1600 × 1000 screen (the asset's fields above it take 450): a mouse
 #: user scrolled for it every time. 1000 opens it as tall as such a screen allows (940).
 PREFERRED_HEIGHT = 1000
+#: The width it opens at where the screen has room: wide enough for the checklist and the
+#: risk panel to stand beside the fields (FormView.arrange), as on a 1280 × 720 screen.
+PREFERRED_WIDTH = 1160
 
 
 class ProcedureDialog(QDialog):
@@ -109,7 +112,7 @@ class ProcedureDialog(QDialog):
         self._discarding = False
         self._watching_focus = False
         self.setWindowTitle(f"{kind.label} — Assetdesk")
-        self._fit_to_screen(720, PREFERRED_HEIGHT)
+        self._fit_to_screen(PREFERRED_WIDTH, PREFERRED_HEIGHT)
 
         self.title = QLabel(kind.label)
         font = self.title.font()

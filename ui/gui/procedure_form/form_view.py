@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QDateTime, Qt, Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -42,6 +42,8 @@ LABEL_WIDTH = 190
 #: Pick lists show this many characters at least and never ask for more width than that
 #: (a long location path or choice would otherwise widen the form past the screen).
 COMBO_CHARACTERS = 24
+#: The form's width from which the checklist and the risk panel make a second column.
+TWO_COLUMNS_WIDTH = 940
 CUSTOM_TYPES = {
     "text": FieldType.TEXT,
     "number": FieldType.NUMBER,
@@ -75,27 +77,60 @@ class FormView(QWidget):
         self.checklist: dict[str, QCheckBox] = {}
         self.marked: set[str] = set()
         self.when_touched = False
-        layout = QVBoxLayout(self)
-        layout.setSpacing(10)
+        columns = QHBoxLayout(self)
+        columns.setSpacing(12)
+        self._main = QVBoxLayout()
+        self._main.setSpacing(10)
+        columns.addLayout(self._main, 3)
+        #: The checklist and the risk panel, beside the fields on a wide form (see arrange).
+        self.side_column = QWidget()
+        self._side = QVBoxLayout(self.side_column)
+        self._side.setContentsMargins(0, 0, 0, 0)
+        self._side.setSpacing(10)
+        self._side.addStretch(1)
+        self.side_column.hide()
+        columns.addWidget(self.side_column, 2)
+        self.two_columns = False
 
-        layout.addWidget(self._header_section(username))
+        self._main.addWidget(self._header_section(username))
         if definition.asset_fields:
-            layout.addWidget(self._asset_section())
+            self._main.addWidget(self._asset_section())
         self.custom_box = QGroupBox()
         self.custom_form = QFormLayout(self.custom_box)
-        layout.addWidget(self.custom_box)
+        self._main.addWidget(self.custom_box)
         self._build_custom_fields(self._category_id())
         if definition.fields:
-            layout.addWidget(self._answers_section())
+            self._main.addWidget(self._answers_section())
+        self._side_boxes: list[QWidget] = []
         if definition.checklist:
-            layout.addWidget(self._checklist_section())
+            self._side_boxes.append(self._checklist_section())
         risk_box = QGroupBox("Risk and approval")
         self.risk = RiskPanel(definition, possible_approvers=context.possible_approvers)
         self.risk.changed.connect(self.changed)
         QVBoxLayout(risk_box).addWidget(self.risk)
-        layout.addWidget(risk_box)
-        layout.addStretch(1)
+        self._side_boxes.append(risk_box)
+        for box in self._side_boxes:
+            self._main.addWidget(box)
+        self._main.addStretch(1)
         self.fix_tab_order()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.arrange(event.size().width())
+
+    def arrange(self, width: int) -> None:
+        """From TWO_COLUMNS_WIDTH on, the checklist and the risk panel stand beside the
+        fields instead of below them: on a 1280 × 720 screen the Receive checklist, ticked
+        for every asset, began some 500 pixels below the fold. The tab order stays."""
+        wide = width >= TWO_COLUMNS_WIDTH
+        if wide == self.two_columns:
+            return
+        self.two_columns = wide
+        source, target = (self._main, self._side) if wide else (self._side, self._main)
+        for box in self._side_boxes:
+            source.removeWidget(box)
+            target.insertWidget(target.count() - 1, box)  # before the column's stretch
+        self.side_column.setVisible(wide)
 
     def fix_tab_order(self) -> None:
         """Tab follows the form top to bottom, also after the custom fields were rebuilt."""
