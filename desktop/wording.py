@@ -13,3 +13,13 @@ def plural(n: int, word: str) -> str:
     """
     one, _, many = word.partition("|")
     return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def with_detail(label: str, detail: str | None) -> str:
+    """A choice as every list shows it: a location with its code, a person with their user
+    name — ``Head office › Room A2  ·  ROOM-A2``; the label alone when there is no detail.
+
+    One form for the whole app: the procedure form said "Room A2  ·  ROOM-A2" where the
+    audit and field-kit dialogs said "Room A2  [ROOM-A2]" for the same room.
+    """
+    return f"{label}  ·  {detail}" if detail else label

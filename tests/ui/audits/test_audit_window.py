@@ -342,7 +342,7 @@ def test_the_room_picker_finds_an_accented_name_typed_without_its_accents(
     qtbot.waitUntil(popup.isVisible, timeout=5000)
     offered = completer.completionModel()
     assert [offered.index(r, 0).data() for r in range(offered.rowCount())] == [
-        "Head office › Building A › Zürich office  [ZRH-1]"
+        "Head office › Building A › Zürich office  ·  ZRH-1"
     ]
     assert edit.text() == "zurich"  # what was typed stays until a choice is made
     popup.hide()

@@ -89,7 +89,7 @@ def checkout_room_a2(qtbot: QtBot, window: MainWindow, kit: Path) -> CheckoutDia
         for i in range(dialog.locations.count())
         if not dialog.locations.item(i).isHidden()
     ]
-    assert shown == ["Head office › Building A › Room A2  [ROOM-A2]"]
+    assert shown == ["Head office › Building A › Room A2  ·  ROOM-A2"]
     _tick(qtbot, dialog.locations, "Head office › Building A › Room A2")
     _retype(qtbot, dialog.path, str(kit))
     qtbot.mouseClick(dialog.checkout_button, Qt.MouseButton.LeftButton)

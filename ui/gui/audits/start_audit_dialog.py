@@ -26,6 +26,7 @@ from desktop.services.audits import (
 )
 from desktop.storage.database import Database
 from desktop.storage.folding import fold
+from desktop.wording import with_detail
 from ui.gui.audits.jobs import JobList
 from ui.gui.folding_completer import FOLDED_ROLE, FoldingCompleter, fold_item_texts
 
@@ -52,8 +53,7 @@ class StartAuditDialog(QDialog):
         self.scope.setEditable(True)  # type to find a location among thousands
         self.scope.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         for choice in locations:
-            code = f"  [{choice.code}]" if choice.code else ""
-            self.scope.addItem(f"{choice.label}{code}", choice.id)
+            self.scope.addItem(with_detail(choice.label, choice.code), choice.id)
         # Typing finds a location by any part of its path or code ("a2", "building a").
         # Accents and case ignored, as in the register's search ("zurich").
         fold_item_texts(self.scope)

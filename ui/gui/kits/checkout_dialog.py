@@ -40,6 +40,7 @@ from desktop.errors import DesktopError
 from desktop.kits.model import KitCancelled
 from desktop.services.register_rows import AssetFilter
 from desktop.storage.database import Database
+from desktop.wording import with_detail
 from ui.gui.dialog_work import DialogWork
 from ui.gui.worker import Worker
 
@@ -76,9 +77,7 @@ class CheckoutDialog(QDialog):
 
         self.location_filter = QLineEdit()
         self.location_filter.setPlaceholderText("Type to find a location by its path or code")
-        self.locations = _checkable_list(
-            (f"{c.label}  [{c.code}]" if c.code else c.label, c.id) for c in locations
-        )
+        self.locations = _checkable_list((with_detail(c.label, c.code), c.id) for c in locations)
         self.locations.setObjectName("kit_locations")
         self.location_filter.textChanged.connect(self._filter_locations)
         self.people = _checkable_list((f"{p.name} ({p.username})", p.id) for p in people)

@@ -27,6 +27,7 @@ from desktop.domain.lifecycle import STATUS_LABELS, AssetStatus
 from desktop.domain.typed_dates import describe_order, order_of, parse_typed_date
 from desktop.services.reference_queries import PATH_SEPARATOR, Choice
 from desktop.storage.folding import fold
+from desktop.wording import with_detail
 from ui.gui.folding_completer import FoldingCompleter, fold_item_texts
 
 
@@ -176,7 +177,7 @@ class ReferenceCombo(_NoWheelCombo):
     def _fill(self, choices: Sequence[Choice]) -> None:
         self.addItem("", None)
         for row, choice in enumerate(choices, start=1):
-            label = f"{choice.label}  ·  {choice.detail}" if choice.detail else choice.label
+            label = with_detail(choice.label, choice.detail)
             self.addItem(label, str(choice.id))  # strings: QVariant compares them by value
             self._by_text.setdefault(fold(label), row)
             self._by_text.setdefault(fold(choice.label), row)
