@@ -216,6 +216,6 @@ def test_the_checklist_stands_beside_the_fields_when_the_form_is_wide(
     qtbot.waitUntil(lambda: view.two_columns)
     last = list(view.all_editors().values())[-1].widget
     last.setFocus()
-    qtbot.waitUntil(lambda: last.hasFocus() or last.isAncestorOf(QApplication.focusWidget()))
+    qtbot.waitUntil(lambda: last.hasFocus() or last.isAncestorOf(focused()))
     qtbot.keyClick(focused(), Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is first
