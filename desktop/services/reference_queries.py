@@ -35,7 +35,10 @@ class LocationRow:
     kind: str
     code: str
     version: int
+    #: Assets filed in this location itself.
     asset_count: int
+    #: Assets in it and in every location inside it (a site's rooms): what a site holds.
+    total_count: int
 
 
 @dataclass(frozen=True)
@@ -108,9 +111,20 @@ def _counts(session: Session, column: Any) -> dict[uuid.UUID, int]:
 
 def list_locations(session: Session) -> list[LocationRow]:
     counts = _counts(session, Asset.location_id)
-    rows = session.execute(select(Location).order_by(Location.name)).scalars()
+    rows = list(session.execute(select(Location).order_by(Location.name)).scalars())
+    parent_of = {r.id: r.parent_id for r in rows}
+    totals = dict.fromkeys(parent_of, 0)
+    for location_id, n in counts.items():
+        seen: set[uuid.UUID] = set()  # moves refuse cycles; never loop on one anyway
+        at: uuid.UUID | None = location_id
+        while at is not None and at in totals and at not in seen:
+            seen.add(at)
+            totals[at] += n
+            at = parent_of[at]
     return [
-        LocationRow(r.id, r.parent_id, r.name, r.kind, r.code, r.version, counts.get(r.id, 0))
+        LocationRow(
+            r.id, r.parent_id, r.name, r.kind, r.code, r.version, counts.get(r.id, 0), totals[r.id]
+        )
         for r in rows
     ]
 

@@ -10,8 +10,11 @@ from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
 
+from desktop.services.queries import count_assets
 from desktop.services.reference_queries import LocationRow
+from desktop.services.register_rows import AssetFilter
 from desktop.storage.database import open_database
+from tests.factories import World
 from tests.ui.reference.conftest import settle
 from ui.cli.main import main
 from ui.gui.reference.dialog import ReferenceDataDialog
@@ -46,12 +49,44 @@ def test_a_category_of_over_a_thousand_assets(qtbot: QtBot, tmp_path: Path) -> N
 
 def test_a_location_of_over_a_thousand_assets() -> None:
     model = LocationTreeModel()
-    model.set_rows([LocationRow(uuid.uuid4(), None, "Store", "room", "ST", 1, 1234)])
+    model.set_rows([LocationRow(uuid.uuid4(), None, "Store", "room", "ST", 1, 1234, 1234)])
     assert model.index(0, 3).data() == "1,234"
 
 
-def test_the_assets_column_says_it_counts_the_location_itself() -> None:
-    """A site reads 0 beside rooms of hundreds: the header's tip says why."""
-    model = LocationTreeModel()
-    tip = model.headerData(3, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
-    assert tip == "Assets in this location itself, not in the locations inside it"
+def test_a_site_counts_the_assets_in_its_rooms(
+    qtbot: QtBot, dialog: ReferenceDataDialog, sqlite_world: World
+) -> None:
+    """A new user read "Head office: 0 assets" beside rooms of hundreds: a site's count
+    is what it holds, its rooms included, and what is filed in the site itself is said
+    apart. The main window's Location filter (with everything below it) agrees."""
+    world = sqlite_world
+    for n in range(3):
+        world.receive(tag=f"LAP-R{n}")  # into Room A1
+    world.receive(tag="LAP-S0", values={"location": world.site})  # the site itself
+    dialog.close()
+    window = ReferenceDataDialog(world.db, "admin")
+    window.show()
+    try:
+        settle(qtbot, window)
+        model = window.locations.tree_model
+        column = [
+            model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())
+        ].index("Assets")
+
+        def count(location_id: uuid.UUID) -> str:
+            return str(model.index_of(location_id).siblingAtColumn(column).data())
+
+        assert count(world.site) == "4 (1 here)"
+        assert count(world.building) == "3"
+        assert count(world.room_a) == "3" and count(world.room_b) == "0"
+        tip = model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+        assert tip == (
+            "Assets in this location and in the locations inside it; "
+            "in brackets, those filed in the location itself"
+        )
+    finally:
+        settle(qtbot, window)
+        window.close()
+        window.deleteLater()
+    with world.db.read() as session:
+        assert count_assets(session, AssetFilter(location_id=world.site)) == 4

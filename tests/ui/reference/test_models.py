@@ -22,11 +22,11 @@ def same(value: uuid.UUID) -> uuid.UUID:
 def locations() -> list[LocationRow]:
     site, building, room = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     return [
-        LocationRow(site, None, "Head office", "site", "HQ", 1, 0),
-        LocationRow(building, same(site), "Building A", "building", "A", 1, 0),
-        LocationRow(room, same(building), "Room A1", "room", "A1", 3, 12),
-        LocationRow(uuid.uuid4(), same(building), "Room A2", "room", "A2", 1, 0),
-        LocationRow(uuid.uuid4(), None, "Branch", "site", "BR", 1, 2),
+        LocationRow(site, None, "Head office", "site", "HQ", 1, 1, 13),
+        LocationRow(building, same(site), "Building A", "building", "A", 1, 0, 12),
+        LocationRow(room, same(building), "Room A1", "room", "A1", 3, 12, 12),
+        LocationRow(uuid.uuid4(), same(building), "Room A2", "room", "A2", 1, 0, 0),
+        LocationRow(uuid.uuid4(), None, "Branch", "site", "BR", 1, 2, 2),
     ]
 
 
@@ -40,6 +40,8 @@ def test_location_tree_model(qtmodeltester: ModelTester) -> None:
     room = model.index(0, 0, model.index(0, 0, office))
     assert model.data(room) == "Room A1"
     assert model.data(room.siblingAtColumn(3)) == "12"
+    assert model.data(office.siblingAtColumn(3)) == "13 (1 here)"
+    assert model.data(model.index(0, 3, office)) == "12"  # Building A: its rooms' assets
     assert model.data(room, Qt.ItemDataRole.ToolTipRole) == "Head office › Building A › Room A1"
     model.set_rows(locations()[:2])
     qtmodeltester.check(model)

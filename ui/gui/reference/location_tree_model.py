@@ -26,6 +26,19 @@ from ui.gui.reference.record_table_model import RowRole
 Index = QModelIndex | QPersistentModelIndex
 MIME_TYPE = "application/x-assetdesk-location-ids"
 COLUMNS = ("Name", "Kind", "Code", "Assets")
+ASSETS_TIP = (
+    "Assets in this location and in the locations inside it; "
+    "in brackets, those filed in the location itself"
+)
+
+
+def assets_text(row: LocationRow) -> str:
+    """What a location holds, its rooms included: a site read 0 beside rooms of hundreds.
+    Assets filed in the location itself are said apart when it has others inside it too:
+    ``1,234 (12 here)``."""
+    if 0 < row.asset_count < row.total_count:
+        return f"{row.total_count:,} ({row.asset_count:,} here)"
+    return f"{row.total_count:,}"
 
 
 class LocationTreeModel(QAbstractItemModel):
@@ -105,7 +118,7 @@ class LocationTreeModel(QAbstractItemModel):
         if row is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return (row.name, row.kind, row.code, f"{row.asset_count:,}")[index.column()]
+            return (row.name, row.kind, row.code, assets_text(row))[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.path(row.id)
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 3:
@@ -129,7 +142,7 @@ class LocationTreeModel(QAbstractItemModel):
             and section == 3
         ):
             # A new user read "London head office: 0 assets" beside rooms of hundreds.
-            return "Assets in this location itself, not in the locations inside it"
+            return ASSETS_TIP
         return None
 
     # -- drag and drop -------------------------------------------------------------
