@@ -121,6 +121,11 @@ class DemoSummary:
     def assets_per_second(self) -> float:
         return self.assets / self.seconds if self.seconds else 0.0
 
+    def same_again(self) -> str:
+        """The command that makes the same data again (same seed, number and day)."""
+        day = f" --today {self.today.isoformat()}" if self.today is not None else ""
+        return f"assetdesk demo --assets {self.assets} --seed {self.seed}{day}"
+
 
 def fill_demo(
     db: Database,

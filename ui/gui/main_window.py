@@ -48,6 +48,7 @@ from ui.gui.window_shortcuts import WindowShortcutsFirst
 from ui.gui.worker import Progress, Worker
 
 if TYPE_CHECKING:
+    from desktop.demo.fill import DemoSummary
     from desktop.services.queries import AssetDetail
 
 #: Procedures offered for the selection: kind, menu text, shortcut.
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         self.unknown_tag_prompt: QMessageBox | None = None
         #: The last "no asset can have this tag" notice (a scanned code no tag can be).
         self.untaggable_notice: QMessageBox | None = None
+        self.demo_notice: QMessageBox | None = None  # what the demo button made, how again
         self._pending_selection: uuid.UUID | None = None  # selected once the rows are read
         self._pending_hint: ScrollHint | None = CENTRE  # and how the view goes to it
         self.action_states = ActionStates(self)  # which actions are offered, why not
@@ -549,11 +551,18 @@ class MainWindow(QMainWindow):
         worker.progress.connect(lambda done, total: _show_progress(dialog, done, total))
         worker.succeeded.connect(lambda _summary: self.refresh())
         worker.succeeded.connect(lambda _summary: self._show_welcome_if_empty())
+        worker.succeeded.connect(self._demo_made)
         worker.failed.connect(self.show_error)
         worker.finished.connect(dialog.reset)
         self._track(worker)
         dialog.show()
         worker.start()
+
+    def _demo_made(self, summary: DemoSummary) -> None:
+        from ui.gui.welcome_view import demo_made_notice
+
+        self.demo_notice = demo_made_notice(summary, self)  # the seed and day it used
+        self.demo_notice.open()
 
     def open_import(self) -> None:
         wizard = importlib.import_module("ui.gui.spreadsheets.import_wizard")

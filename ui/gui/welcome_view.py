@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QCommandLinkButton, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCommandLinkButton, QLabel, QMessageBox, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from desktop.demo.fill import DemoSummary
 
 
 class WelcomeView(QWidget):
@@ -93,3 +98,20 @@ def demo_description(assets: int) -> str:
         f"rooms and racks, teams and people, and {assets:,} assets with six years of "
         "history, pending approvals and open incidents. Best on a database of its own."
     )
+
+
+def demo_made_notice(summary: DemoSummary, parent: QWidget) -> QMessageBox:
+    """Said once the demo data is made: the seed and day it was made with, and the command
+    that makes the same data again (the button offers neither; the command line does)."""
+    day = f", its history up to {summary.today.isoformat()}" if summary.today else ""
+    box = QMessageBox(
+        QMessageBox.Icon.Information,
+        "Demo data made",
+        f"Made {summary.assets:,} demo assets with seed {summary.seed}{day}.",
+        QMessageBox.StandardButton.Ok,
+        parent,
+    )
+    box.setInformativeText(f"The same data again, in another database:\n{summary.same_again()}")
+    for label in box.findChildren(QLabel):  # the command too, to copy it
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return box

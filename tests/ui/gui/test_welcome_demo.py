@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from desktop.demo.catalog import SITES
 from desktop.demo.orders import HISTORY_YEARS
@@ -16,6 +22,7 @@ from desktop.domain.lifecycle import ProcedureState
 from desktop.settings import Settings
 from desktop.storage.database import Database
 from desktop.storage.models import Asset, Incident, Location, Procedure
+from tests.ui.cli.test_demo_seed_cli import canonical
 from ui.gui.layout_state import LayoutState
 from ui.gui.main_window import DEMO_ASSETS, MainWindow
 from ui.gui.welcome_view import WelcomeView
@@ -66,4 +73,34 @@ def test_the_demo_button_makes_what_its_text_says(
         ).scalar_one()
     assert (count, sites) == (DEMO_ASSETS, len(SITES))
     assert pending > 0 and open_incidents > 0  # "pending approvals and open incidents"
+
+    # It says the seed and day it used, and the command that makes the same data again:
+    # run as said, into another database, it makes the same assets.
+    notice = window.demo_notice
+    assert notice is not None
+    qtbot.waitUntil(notice.isVisible)
+    day = dt.datetime.now(dt.UTC).date().isoformat()  # the current UTC day, by default
+    assert (
+        notice.text() == f"Made {DEMO_ASSETS:,} demo assets with seed 1, its history up to {day}."
+    )
+    intro, command = notice.informativeText().splitlines()
+    assert intro == "The same data again, in another database:"
+    assert command == f"assetdesk demo --assets {DEMO_ASSETS} --seed 1 --today {day}"
+    shown = next(label for label in notice.findChildren(QLabel) if command in label.text())
+    assert shown.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
+    qtbot.mouseClick(notice.button(QMessageBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not notice.isVisible())
     window.close()
+    again = tmp_path / "again.sqlite3"
+    env = {k: v for k, v in os.environ.items() if k != "ASSETDESK_DATABASE"}
+    program, *argv = shlex.split(command)
+    assert program == "assetdesk"
+    done = subprocess.run(
+        [sys.executable, "-m", "ui.cli.main", "--database", str(again), *argv],
+        capture_output=True, text=True, env=env, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    path = sqlite_db.sqlite_path
+    assert path is not None
+    sqlite_db.dispose()
+    assert canonical(again)["assets"] == canonical(path)["assets"]

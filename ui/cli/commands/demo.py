@@ -137,8 +137,7 @@ def _print_summary(summary: DemoSummary, *, add: bool = False) -> None:
     )
     if summary.today is not None:
         print(
-            f"The same data again: assetdesk demo --assets {summary.assets} --seed "
-            f"{summary.seed} --today {summary.today.isoformat()}"
+            f"The same data again: {summary.same_again()}"
             + (" --add (into the same data as before)" if add else "")
         )
     if summary.first_tags:
