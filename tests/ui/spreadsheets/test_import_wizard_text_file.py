@@ -168,3 +168,38 @@ def test_the_semicolon_ending_every_glpi_line_is_no_column(
     }
     labels = [d["label"] for d in detail.custom_field_definitions]
     assert labels == ["Entity", "Last update (previous tool)"]
+
+
+def test_hidden_sheets_are_not_offered(qtbot: QtBot, world: World, tmp_path: Path) -> None:
+    """openpyxl's hidden_sheets.xlsx (Excel 2016): one visible sheet and two hidden ones
+    holding 'Do Not Show'. The hidden ones were listed "(hidden)" and made the wizard ask
+    which sheet: one visible sheet is no choice; beside another visible one, only the two
+    visible sheets are offered."""
+    wizard = open_wizard(qtbot, world, DATA / "hidden_sheets.xlsx")
+    click_next(qtbot, wizard, SHEET)
+    page = wizard.sheet_page
+    assert not page.sheets.isVisible() and not page.sheets_label.isVisible()
+    assert page.text_file.text().startswith(
+        "The workbook has one sheet with data, 'Sheet': it is read.\n\nHeader: row 1"
+    )
+    click_next(qtbot, wizard, MAPPING)
+    assert wizard.table is not None and wizard.table.sheet == "Sheet"
+    header = wizard.mapping_page.table.item(0, 0)
+    assert header is not None and header.text() == "LastName"
+
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "Assets"
+    first.append(["Asset Tag", "Asset Name", "Category", "Location"])
+    first.append(["LAP-1", "ThinkPad", "Laptop", "Room A1"])
+    book.create_sheet("Lists").append(["Laptop", "Monitor"])
+    book["Lists"].sheet_state = "hidden"
+    book.create_sheet("Totals").append(["Laptops", 1])
+    path = tmp_path / "register.xlsx"
+    book.save(path)
+    other = open_wizard(qtbot, world, path)
+    click_next(qtbot, other, SHEET)
+    sheets = other.sheet_page.sheets
+    assert sheets.isVisible()
+    assert [sheets.item(n).text() for n in range(sheets.count())][1:] == ["Assets", "Totals"]

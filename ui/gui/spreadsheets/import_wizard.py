@@ -320,6 +320,9 @@ class ImportWizard(QDialog):
             self._read(None, self._text_file_opened)
             return
         self.sheet_page.show_text_file([])
+        # Hidden sheets are not offered (a workbook's lookup lists, kept out of sight):
+        # one visible sheet is no choice. Only a workbook of hidden sheets lists them.
+        sheets = [sheet for sheet in sheets if not sheet.hidden] or sheets
         if len(sheets) > 1:
             auto = QListWidgetItem(
                 "Choose automatically (the sheet or Excel Table that matches best)"
@@ -333,14 +336,13 @@ class ImportWizard(QDialog):
             item.setData(256, sheet.name)
             self.sheet_page.sheets.addItem(item)
         self.sheet_page.sheets.setCurrentRow(0)
-        hidden = any(sheet.hidden for sheet in sheets)
-        # Read now: a workbook with one sheet holding data offers no choice.
-        self._read(None, lambda result: self._workbook_opened(result, hidden))
+        # Read now: a workbook with one visible sheet holding data offers no choice.
+        self._read(None, self._workbook_opened)
 
-    def _workbook_opened(self, result: tuple[Any, ...], hidden: bool) -> None:
+    def _workbook_opened(self, result: tuple[Any, ...]) -> None:
         chosen: ChosenTable = result[0]
         labels: dict[str, str] = result[1]
-        if len(chosen.sheets_with_data) != 1 or hidden:
+        if len(chosen.sheets_with_data) != 1:
             self.opened_read = result
             self._show(SHEET)
             return
