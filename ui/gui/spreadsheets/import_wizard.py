@@ -42,7 +42,6 @@ from desktop.spreadsheets.commit import ImportResult, commit_import
 from desktop.spreadsheets.custom_labels import every_custom_label
 from desktop.spreadsheets.dates import chosen_date_order
 from desktop.spreadsheets.error_workbook import write_error_workbook
-from desktop.spreadsheets.import_choices import defaults_description
 from desktop.spreadsheets.mapping import (
     EXTRA_NOTES,
     EXTRA_NOTES_LABEL,
@@ -55,10 +54,8 @@ from desktop.spreadsheets.mapping import (
 from desktop.spreadsheets.model import ImportOptions, ImportPlan, MatchKey
 from desktop.spreadsheets.plan import custom_labels, plan_table
 from desktop.spreadsheets.preview import (
-    approval_summary,
     received,
     rows_waiting,
-    value_previews,
 )
 from desktop.spreadsheets.profiles import load_profile, profile_names, save_profile
 from desktop.spreadsheets.ralph_statuses import ralph_status_words
@@ -82,6 +79,7 @@ from ui.gui.spreadsheets.import_pages import (
     ResultPage,
     SheetPage,
 )
+from ui.gui.spreadsheets.preview_text import plan_notes, preview_values
 from ui.gui.worker import Worker, worker_for
 
 FILE, SHEET, MAPPING, PREVIEW, RESULT = range(5)
@@ -98,10 +96,6 @@ KIT_PROFILES_READ_ONLY = (
     "replace one saved here. This import uses the mapping as chosen above; save profiles "
     "on the server the kit came from."
 )
-
-
-#: Refused rows listed in full under the dry run (all are in the error workbook).
-MAX_REFUSED_SHOWN = 50
 
 
 class ImportWizard(QDialog):
@@ -587,57 +581,8 @@ class ImportWizard(QDialog):
             + ", ".join(f"{n} {action}" for action, n in counts.items())
             + (f"; {len(plan.pending)} wait for approval" if plan.pending else "")
         )
-        parts = list(plan.report.notes())
-        if waiting := approval_summary(plan):
-            parts.append(waiting[0].upper() + waiting[1:] + ".")
-        if plan.new_references:
-            listed = ", ".join(n.description for n in plan.new_references[:12])
-            more = len(plan.new_references) - 12
-            parts.append(
-                "New reference data to create: "
-                + listed
-                + (f" and {more} more" if more > 0 else "")
-            )
-        if plan.options.defaults:
-            parts.append(
-                "Values for new assets whose row gives none: "
-                + defaults_description(plan.options.defaults)
-            )
-        if unmapped := plan.mapping.unmapped():
-            parts.append("Columns not imported: " + ", ".join(unmapped))
-        to_notes = [
-            f.header + (f" ({plural(len(f.notes_rows), 'row')})" if f.target != EXTRA_NOTES else "")
-            for f in plan.report.fates
-            if f.target == EXTRA_NOTES or f.notes_rows
-        ]
-        if to_notes:
-            parts.append("Added to the notes: " + ", ".join(to_notes))
-        page.references.setText("\n".join(parts))
-        # Refused rows first, each problem in full (the table's Problems cell is narrow and
-        # cut them to "Status: the asset is …"), then the values rows will get.
-        refused = [
-            f"row {r.row}{' ' + r.tag if r.tag else ''}: refused: "
-            + "; ".join(f"{x.column}: {x.message}" for x in r.problems)
-            # and its warnings: the Problems cell counts them ("2 problems"), and a refused
-            # row has no value preview below that would say them
-            + "".join(f"\n    warning: {w}" for w in plan.report.warnings.get(r.row, []))
-            for r in plan.rejected[:MAX_REFUSED_SHOWN]
-        ]
-        if len(plan.rejected) > MAX_REFUSED_SHOWN:
-            refused.append(
-                f"and {plural(len(plan.rejected) - MAX_REFUSED_SHOWN, 'more refused row')}"
-            )
-        page.values.setPlainText(
-            "\n".join(
-                [
-                    *refused,
-                    *(
-                        p.text() + "".join(f"\n    warning: {w}" for w in p.warnings)
-                        for p in value_previews(plan)
-                    ),
-                ]
-            )
-        )
+        page.references.setText("\n".join(plan_notes(plan)))
+        page.values.setPlainText(preview_values(plan))
         page.model.set_plan(plan, page.chosen_actions())
         writable = counts["create"] + counts["update"]
         page.valid_only.setEnabled(bool(plan.rejected))

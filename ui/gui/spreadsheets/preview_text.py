@@ -1,0 +1,63 @@
+"""The import wizard's dry run in words: the file-wide notes beside the preview table
+(sheet chosen, how dates and Ralph's status codes are read, what is created, which
+columns are not imported), and the refused rows and values below it."""
+
+from __future__ import annotations
+
+from desktop.spreadsheets.import_choices import defaults_description
+from desktop.spreadsheets.mapping import EXTRA_NOTES
+from desktop.spreadsheets.model import ImportPlan
+from desktop.spreadsheets.preview import approval_summary, value_previews
+from desktop.wording import plural
+
+#: Refused rows listed in full under the dry run (all are in the error workbook).
+MAX_REFUSED_SHOWN = 50
+#: New reference data named one by one (then "and N more").
+MAX_REFERENCES_SHOWN = 12
+
+
+def plan_notes(plan: ImportPlan) -> list[str]:
+    """The notes on the whole file, one a line."""
+    parts = list(plan.report.notes())
+    if waiting := approval_summary(plan):
+        parts.append(waiting[0].upper() + waiting[1:] + ".")
+    if plan.new_references:
+        listed = ", ".join(n.description for n in plan.new_references[:MAX_REFERENCES_SHOWN])
+        more = len(plan.new_references) - MAX_REFERENCES_SHOWN
+        parts.append(
+            "New reference data to create: " + listed + (f" and {more} more" if more > 0 else "")
+        )
+    if plan.options.defaults:
+        parts.append(
+            "Values for new assets whose row gives none: "
+            + defaults_description(plan.options.defaults)
+        )
+    if unmapped := plan.mapping.unmapped():
+        parts.append("Columns not imported: " + ", ".join(unmapped))
+    to_notes = [
+        f.header + (f" ({plural(len(f.notes_rows), 'row')})" if f.target != EXTRA_NOTES else "")
+        for f in plan.report.fates
+        if f.target == EXTRA_NOTES or f.notes_rows
+    ]
+    if to_notes:
+        parts.append("Added to the notes: " + ", ".join(to_notes))
+    return parts
+
+
+def preview_values(plan: ImportPlan) -> str:
+    """Refused rows first, each problem in full (the table's Problems cell is narrow and
+    cut them to "Status: the asset is …"), then the values rows will get."""
+    refused = [
+        f"row {r.row}{' ' + r.tag if r.tag else ''}: refused: "
+        + "; ".join(f"{x.column}: {x.message}" for x in r.problems)
+        # and its warnings: the Problems cell counts them ("2 problems"), and a refused
+        # row has no value preview below that would say them
+        + "".join(f"\n    warning: {w}" for w in plan.report.warnings.get(r.row, []))
+        for r in plan.rejected[:MAX_REFUSED_SHOWN]
+    ]
+    if len(plan.rejected) > MAX_REFUSED_SHOWN:
+        refused.append(f"and {plural(len(plan.rejected) - MAX_REFUSED_SHOWN, 'more refused row')}")
+    values = (
+        p.text() + "".join(f"\n    warning: {w}" for w in p.warnings) for p in value_previews(plan)
+    )
+    return "\n".join([*refused, *values])
