@@ -44,6 +44,7 @@ from desktop.services.procedures import ProcedureOutcome, ProcedureRequest, reco
 from desktop.settings import DATE_FORMAT, Settings
 from desktop.storage.database import Database
 from ui.gui.procedure_form.conflict_dialog import ConflictDialog
+from ui.gui.procedure_form.editors import ReferenceEditor
 from ui.gui.procedure_form.form_data import FormContext, load_form, read_assets
 from ui.gui.procedure_form.form_view import FormView
 from ui.gui.procedure_form.receive_next import clear_for_next
@@ -432,7 +433,9 @@ class ProcedureDialog(QDialog):
 
     def _scanned(self, code: str) -> None:
         """A scan while the form has the focus. Into a field that accepts scans (a serial
-        number, a template's evidence number), it is that field's value; on a Receive form
+        number, a template's evidence number), it is that field's value; into a pick list
+        whose one choice has it as its code (a room's label into Location), it is that
+        choice; on a Receive form
         whose Asset tag is still empty, it is the new asset's tag label; anything else is
         ignored (a stray scan never changes a field), except in a text field: there it may
         have been a person typing fast, so it is typed into the field as it came. The line
@@ -442,6 +445,16 @@ class ProcedureDialog(QDialog):
         if editor is not None and editor.accepts_scan and editor.widget.isEnabled():
             editor.set_value(code)
             editor.changed.emit()  # checked and counted as typed
+            self._show_scan(f"Scanned {code} into {editor.label}.")
+            self.focusNextChild()
+            return
+        if (
+            isinstance(editor, ReferenceEditor)
+            and editor.widget.isEnabled()
+            and editor.combo.choose_code(code)
+        ):
+            # A pick list's own code scanned into it: a room's label into Location.
+            editor.changed.emit()
             self._show_scan(f"Scanned {code} into {editor.label}.")
             self.focusNextChild()
             return
@@ -573,6 +586,8 @@ def _versions_job(database: Database, tags: list[str]) -> Any:
 
 def _takes_text(widget: QWidget | None) -> bool:
     """Whether ``widget`` is an enabled, editable text field (a pick list's own included)."""
+    if isinstance(widget, QComboBox):  # an editable pick list keeps the focus itself
+        return widget.isEditable() and widget.isEnabled()
     if isinstance(widget, QLineEdit):
         return widget.isEnabled() and not widget.isReadOnly()
     if isinstance(widget, (QPlainTextEdit, QTextEdit)):
