@@ -9,6 +9,7 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services import reference
@@ -96,6 +97,23 @@ def test_a_decommission_nobody_may_approve_says_so_before_it_is_recorded(
         "groups): it would wait for ever. An administrator can set Decommission to need no "
         "approval in Data › Procedure templates"
     ) in text
+    # Filled in, the line above the buttons said only "Ready. Ctrl+Enter records it; it
+    # then waits for 2 approval(s)." — the warning was out of sight below (newuser4).
+    method = form.view.answer_editors["sanitisation_method"].widget
+    assert isinstance(method, QComboBox)
+    method.setFocus()
+    qtbot.keyClick(method, Qt.Key.Key_Down)
+    evidence = form.view.answer_editors["evidence_reference"].widget
+    evidence.setFocus()
+    qtbot.keyClicks(evidence, "wipe 1")
+    for check in form.view.checklist.values():
+        check.setFocus()
+        qtbot.keyClick(check, Qt.Key.Key_Space)
+    qtbot.waitUntil(form.ok_button.isEnabled, timeout=5000)
+    assert form.status_label.text() == (
+        "Ready. Ctrl+Enter records it; it then waits for 2 approvals, but nobody may approve"
+        " your work: it would wait for ever (see Risk and approval)."
+    )
 
 
 def test_a_register_with_approvers_says_nothing_more(

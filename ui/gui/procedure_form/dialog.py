@@ -43,6 +43,7 @@ from desktop.services.permissions import require
 from desktop.services.procedures import ProcedureOutcome, ProcedureRequest, record_procedures
 from desktop.settings import DATE_FORMAT, Settings
 from desktop.storage.database import Database
+from desktop.wording import plural
 from ui.gui.procedure_form.conflict_dialog import ConflictDialog
 from ui.gui.procedure_form.editors import ReferenceEditor
 from ui.gui.procedure_form.form_data import FormContext, load_form, read_assets
@@ -289,11 +290,18 @@ class ProcedureDialog(QDialog):
             self.ok_button.setToolTip("Cannot be recorded yet:\n• " + "\n• ".join(problems))
         else:
             approvals = self.view.risk.approvals_required()
+            missing = self.view.risk.approvers_missing()
             self.status_label.setText(
                 "Ready. Ctrl+Enter records it"
-                + (f"; it then waits for {approvals} approval(s)." if approvals else ".")
+                + (f"; it then waits for {plural(approvals, 'approval')}" if approvals else "")
+                + (
+                    f", but {missing} may approve your work: it would wait for ever (see "
+                    "Risk and approval)."
+                    if missing
+                    else "."
+                )
             )
-            self.status_label.setStyleSheet("")
+            self.status_label.setStyleSheet(WARNING_STYLE if missing else "")
             self.ok_button.setToolTip("Record the procedure (Ctrl+Enter)")
         self._keep_status_height()
 
