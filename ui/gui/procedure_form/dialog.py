@@ -44,6 +44,7 @@ from desktop.services.procedures import ProcedureOutcome, ProcedureRequest, reco
 from desktop.settings import DATE_FORMAT, Settings
 from desktop.storage.database import Database
 from desktop.wording import plural
+from ui.gui.procedure_form.add_category import AddCategoryOffer
 from ui.gui.procedure_form.conflict_dialog import ConflictDialog
 from ui.gui.procedure_form.editors import ReferenceEditor
 from ui.gui.procedure_form.form_data import FormContext, load_form, read_assets
@@ -104,6 +105,7 @@ class ProcedureDialog(QDialog):
         self.view: FormView | None = None
         self._category_from_tag: CategoryFromTag | None = None  # Receive: see tag_category
         self.conflict_dialog: ConflictDialog | None = None
+        self.add_category: AddCategoryOffer | None = None  # Receive: see add_category
         self.discard_box: QMessageBox | None = None
         self._entered = False
         self._recorded_tags: list[str] = []  # by Receive & next, before the entries now shown
@@ -230,6 +232,11 @@ class ProcedureDialog(QDialog):
             # A new tag typed or scanned names its category by its prefix.
             categories = context.choices.by_type.get(FieldType.CATEGORY, ())
             self._category_from_tag = CategoryFromTag(tag, category, categories)
+        if self._kind is ProcedureKind.RECEIVE and isinstance(category, ReferenceEditor):
+            # A category the register lacks is added here, not by discarding the form.
+            self.add_category = AddCategoryOffer(
+                self.view, self._database, self._username, self._jobs, self
+            )
         if self._kind is ProcedureKind.RECEIVE and self._tags and tag is not None:
             # "Receive a new asset with tag X" after a scan of an unknown tag.
             tag.set_value(self._tags[0])
