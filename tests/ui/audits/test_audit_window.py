@@ -460,7 +460,8 @@ def test_the_room_picker_takes_a_whole_code_or_name_shared_by_the_rooms_below_it
         edit = dialog.scope.lineEdit()
         assert edit is not None
         qtbot.keyClicks(edit, typed)
-        popup = dialog.scope.completer().popup()
+        completer = dialog.scope.completer()
+        popup = completer.popup() if completer is not None else None
         if popup is not None:
             popup.hide()
         with qtbot.waitSignal(dialog.started, timeout=5000) as started:

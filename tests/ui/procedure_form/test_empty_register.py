@@ -140,14 +140,15 @@ def _receive_form(qtbot: QtBot, window: MainWindow) -> ProcedureDialog:
 
 
 def _type_category(qtbot: QtBot, form: ProcedureDialog, tag: str, category: str) -> None:
-    assert form.view is not None
+    view = form.view
+    assert view is not None
     if tag:  # as a scanner sends it: the tag, then Tab
-        tag_edit = form.view.asset_editors["tag"].widget
+        tag_edit = view.asset_editors["tag"].widget
         tag_edit.setFocus()
         qtbot.keyClicks(tag_edit, tag)
         qtbot.keyClick(tag_edit, Qt.Key.Key_Tab)
-        qtbot.waitUntil(lambda: form.view.asset_editors["tag"].value() == tag, timeout=5000)
-    combo = form.view.asset_editors["category"].widget
+        qtbot.waitUntil(lambda: view.asset_editors["tag"].value() == tag, timeout=5000)
+    combo = view.asset_editors["category"].widget
     combo.setFocus()
     qtbot.keyClicks(combo, category)
     qtbot.keyClick(combo, Qt.Key.Key_Tab)
@@ -166,32 +167,33 @@ def test_a_category_the_register_lacks_is_added_from_the_receive_form(
         reference.create_location(session, name="Room 101", kind="room")
     window = _window(qtbot, sqlite_db, tmp_path)
     form = _receive_form(qtbot, window)
-    assert form.add_category is not None and form.view is not None
-    button = form.add_category.button
+    offer, view = form.add_category, form.view
+    assert offer is not None and view is not None
+    button = offer.button
     assert not button.isVisible()
     _type_category(qtbot, form, "LAP-000101", "Laptop")
     qtbot.waitUntil(
-        lambda: form.view.error_text("category") == "'Laptop' is not a known category",
+        lambda: view.error_text("category") == "'Laptop' is not a known category",
         timeout=5000,
     )
     assert button.isVisible() and button.text() == "Add the category 'Laptop'…"
-    combo = form.view.asset_editors["category"].widget
+    combo = view.asset_editors["category"].widget
     combo.setFocus()
     qtbot.wait(120)  # a person's pause: not part of the typing before
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     qtbot.waitUntil(button.hasFocus, timeout=5000)  # Tab from the field reaches it
     qtbot.wait(120)
     qtbot.keyClick(button, Qt.Key.Key_Space)  # (held a moment by the scan detector)
-    qtbot.waitUntil(lambda: form.add_category.question is not None, timeout=5000)
-    question = form.add_category.question
+    qtbot.waitUntil(lambda: offer.question is not None, timeout=5000)
+    question = offer.question
     assert question is not None
     qtbot.waitUntil(question.isVisible, timeout=5000)
     assert question.text() == "Add the category 'Laptop' with the tag prefix LAP?"
     add = next(b for b in question.buttons() if b.text() == "&Add it")
     qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
-    category = form.view.asset_editors["category"]
+    category = view.asset_editors["category"]
     qtbot.waitUntil(lambda: category.value() is not None, timeout=10_000)
-    assert form.view.error_text("category") == ""
+    assert view.error_text("category") == ""
     assert not button.isVisible()
     with sqlite_db.read() as session:
         names = {c.name: c.tag_prefix for c in list_categories(session)}
@@ -213,17 +215,16 @@ def test_a_technician_is_told_why_the_category_was_not_added(
     window.show()
     qtbot.waitUntil(lambda: window.model.matching_assets is not None, timeout=10_000)
     form = _receive_form(qtbot, window)
-    assert form.add_category is not None and form.view is not None
+    offer, view = form.add_category, form.view
+    assert offer is not None and view is not None
     _type_category(qtbot, form, "", "Laptop")
-    qtbot.mouseClick(form.add_category.button, Qt.MouseButton.LeftButton)
-    question = form.add_category.question
+    qtbot.mouseClick(offer.button, Qt.MouseButton.LeftButton)
+    question = offer.question
     assert question is not None
     qtbot.waitUntil(question.isVisible, timeout=5000)
     add = next(b for b in question.buttons() if b.text() == "&Add it")
     qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(
-        lambda: form.view.error_text("category").startswith("Not added:"), timeout=10_000
-    )
-    assert "administrator" in form.view.error_text("category")
-    assert form.view.asset_editors["category"].value() is None
+    qtbot.waitUntil(lambda: view.error_text("category").startswith("Not added:"), timeout=10_000)
+    assert "administrator" in view.error_text("category")
+    assert view.asset_editors["category"].value() is None
     form.discard()
