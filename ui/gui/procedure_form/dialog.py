@@ -270,7 +270,9 @@ class ProcedureDialog(QDialog):
     def _focus_first(self) -> None:
         assert self.view is not None
         editors = [*self.view.asset_editors.values(), *self.view.answer_editors.values()]
-        empty = [e for e in editors if e.is_empty()]
+        # Notes are never the first thing to fill in: a Decommission opened in them, above
+        # the sanitisation method it needs (newuser4).
+        empty = [e for e in editors if e.is_empty() and e.type is not FieldType.LONG_TEXT]
         target = (empty or editors)[0].widget if editors else self.view.ticket.widget
         target.setFocus(Qt.FocusReason.OtherFocusReason)
 
