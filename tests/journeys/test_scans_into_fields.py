@@ -131,3 +131,33 @@ def test_the_shipped_evidence_fields_declare_that_they_take_scans() -> None:
         (ProcedureKind.DECOMMISSION, "evidence_reference"),
         (ProcedureKind.DISPOSE, "certificate_number"),
     }
+
+
+def test_a_rooms_label_scanned_into_a_location_field_chooses_that_room(
+    qtbot: QtBot, journey_window: WindowFactory, scanner: HidScanner, register: Register
+) -> None:
+    """A technician receiving in a store scans the room's label into Location: the scan
+    was ignored ("Scan ignored in the form: ROOM-A2"), and text typed fast into any pick
+    list was lost the same way (newuser4)."""
+    window = journey_window()
+    dialog = _open_form(qtbot, window, ProcedureKind.RECEIVE)
+    view = dialog.view
+    assert view is not None
+    tag, location = view.asset_editors["tag"], view.asset_editors["location"]
+    group = view.asset_editors["owning_group"]
+    click_into(qtbot, location.widget)  # the tag is still empty: the room's code wins
+    scanner.scan("ROOM-A2")
+    qtbot.waitUntil(lambda: location.value() == register.world.room_b, timeout=5000)
+    assert dialog.scan_label.text() == "Scanned ROOM-A2 into Location."
+    assert tag.is_empty()
+    assert not owns_focus(location.widget)  # on to the next field, as after typing it
+    click_into(qtbot, tag.widget)
+    scanner.scan("NEW-Ab003")  # the new asset's tag label, as before
+    qtbot.waitUntil(lambda: tag.value() == "NEW-Ab003", timeout=5000)
+    click_into(qtbot, group.widget)  # no group has this code: typed into the pick list
+    scanner.scan("Infrastructure")
+    qtbot.waitUntil(lambda: "Infrastructure" in dialog.scan_label.text(), timeout=5000)
+    assert dialog.scan_label.text().startswith(f"Infrastructure went into {group.label} as")
+    qtbot.waitUntil(lambda: group.value() == register.world.infrastructure, timeout=5000)
+    assert location.value() == register.world.room_b
+    dialog.discard()

@@ -19,6 +19,7 @@ from desktop.storage.database import Database
 from desktop.storage.urls import default_database_url
 from tests.desktop.test_credentials import MemoryKeyring
 from tests.factories import seed_world
+from tests.ui.mnemonics import mnemonics
 from ui.gui.settings_dialog import SettingsDialog
 
 SERVER = "postgresql://assetdesk@127.0.0.1:5432/assetdesk_settings_test"
@@ -284,3 +285,15 @@ def test_person_typed_on_the_default_local_file_signs_them_in_there(
     saved = Settings(settings.path)
     assert saved.get(DATABASE_URL) == ""
     assert signed_in_person(saved, default_database_url()) == "anna"
+
+
+def test_each_alt_letter_of_the_settings_names_one_control(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring
+) -> None:
+    """Alt+S was both "Shared server" and "Signed-in person": pressed to reach the person,
+    it moved the focus to the server choice (newuser4). The person is Alt+I now."""
+    dialog = open_dialog(qtbot, settings)
+    letters = mnemonics(dialog)
+    assert {letter: texts for letter, texts in letters.items() if len(texts) > 1} == {}
+    assert letters["i"] == ["Signed-&in person:"]
+    assert letters["s"] == ["Shared &server (PostgreSQL or MariaDB)"]

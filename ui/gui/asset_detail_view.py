@@ -50,6 +50,14 @@ _STATE_WORDS = {
     "draft": "draft",
 }
 
+#: An approver's decision, as the history tells it ("Approved by Abe Approver").
+_DECISIONS_DONE = {
+    "approve": "Approved",
+    "approved": "Approved",
+    "reject": "Rejected",
+    "rejected": "Rejected",
+}
+
 
 #: The link under a history that shows only the newest procedures.
 ALL_HISTORY_LINK = "assetdesk:history/all"
@@ -214,10 +222,13 @@ class AssetDetailView(QWidget):
             )
         for approval in entry.approvals:
             decision = str(approval.get("decision", ""))
-            colour = "#1e7a34" if decision == "approve" or decision == "approved" else "#b3261e"
+            approved = decision in ("approve", "approved")
+            colour = "#1e7a34" if approved else "#b3261e"
+            # Stored as the verb ("approve", "reject"); the history says what was done.
+            done = _DECISIONS_DONE.get(decision, decision.capitalize())
             comment = approval.get("comment") or ""
             lines.append(
-                f"<div style='margin-left:14px; color:{colour}'>{html.escape(decision.capitalize())}"
+                f"<div style='margin-left:14px; color:{colour}'>{html.escape(done)}"
                 f" by {html.escape(str(approval.get('approver', '')))}"
                 f"{' — ' + html.escape(str(comment)) if comment else ''}</div>"
             )

@@ -150,7 +150,7 @@ class SettingsDialog(QDialog):
         for fmt in DATE_FORMATS:
             self.date_combo.addItem(f"{today.toString(fmt)}    ({fmt})", fmt)
         you_form = QFormLayout()
-        you_form.addRow("&Signed-in person:", self.user_combo)
+        you_form.addRow("Signed-&in person:", self.user_combo)  # Alt+S: Shared server
         self.person_scope = QLabel()
         self.person_scope.setWordWrap(True)
         self.person_scope.hide()

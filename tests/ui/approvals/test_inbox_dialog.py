@@ -130,6 +130,15 @@ def test_approve_by_clicking_records_the_decision(
     assert "1 of 2 approvals" in inbox.status_label.text()
     qtbot.waitUntil(lambda: "already decided" in inbox.model.row(row_of(inbox, "LAP-1")).why_not)
     assert "0</b> waiting" in inbox.summary_label.text()
+    # Their own decision, said as such beside the green line, not as a refusal in red
+    # ("Not yours to decide: already decided on it (approved)" — newuser4).
+    qtbot.waitUntil(lambda: inbox.selected_item() is not None, timeout=10_000)
+    assert inbox.reason_label.text() == (
+        "You approved it; it waits for 1 more approval. For the other approvals on this"
+        " computer, another approver signs in: File › Settings › Signed-in person (type"
+        " “approver” to list them)."
+    )
+    assert "b00020" not in inbox.reason_label.styleSheet()
 
 
 def test_reject_needs_a_comment_then_ends_the_procedure(

@@ -434,3 +434,44 @@ def test_escape_closes_the_reconciliation(qtbot: QtBot, world: World) -> None:
     qtbot.waitUntil(lambda: "HQ" in view.header.text())
     qtbot.keyClick(view.tabs, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not view.isVisible())
+
+
+def test_the_room_picker_takes_a_whole_code_or_name_shared_by_the_rooms_below_it(
+    qtbot: QtBot, world: World
+) -> None:
+    """ "LON" is London HQ's code, and its room's code LON-STORE holds it too; "Head office"
+    is a site's name, and every path below it begins so. Both were refused as matching
+    several locations, so a site with rooms could not be typed at all (newuser4)."""
+    with world.db.write() as session:
+        london = create_location(session, name="London HQ", kind="site", code="LON")
+        create_location(
+            session, name="IT store", kind="room", parent_id=london.id, code="LON-STORE"
+        )
+    window = AuditWindow(world.db, "auditor")
+    qtbot.addWidget(window)
+    window.show()
+    for typed, scope in (
+        ("lon", "London HQ"),
+        ("Head office", "Head office"),
+        ("branch", "Branch"),
+    ):
+        dialog = window.open_start_dialog()
+        assert dialog is not None
+        edit = dialog.scope.lineEdit()
+        assert edit is not None
+        qtbot.keyClicks(edit, typed)
+        completer = dialog.scope.completer()
+        popup = completer.popup() if completer is not None else None
+        if popup is not None:
+            popup.hide()
+        with qtbot.waitSignal(dialog.started, timeout=5000) as started:
+            qtbot.keyClick(edit, Qt.Key.Key_Return)
+        assert started.args[0].scope == scope
+    dialog = window.open_start_dialog()
+    assert dialog is not None
+    edit = dialog.scope.lineEdit()
+    assert edit is not None
+    qtbot.keyClicks(edit, "room a")  # a part two rooms share still names neither
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert dialog.message.text() == "No single location matches 'room a': pick one from the list."
+    dialog.close()

@@ -9,6 +9,7 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import Qt
 
 from desktop.domain.lifecycle import ProcedureKind
+from desktop.services.approvals import approve, reject
 from desktop.services.procedures import ProcedureRequest, record_procedure
 from desktop.services.queries import HISTORY_SHOWN
 from tests.ui.gui.conftest import Register, open_window
@@ -90,3 +91,30 @@ def test_notes_keep_their_lines_in_the_panel(
     qtbot.waitUntil(lambda: window.view.detail.detail is not None, timeout=5000)
     text = window.view.detail.body.toPlainText().replace("\u2028", "\n")
     assert "Battery replaced 2023-01-29\nScreen <cracked> & taped" in text
+
+
+def test_the_history_says_who_approved_and_who_rejected(
+    qtbot: QtBot, register: Register, tmp_path: Path
+) -> None:
+    """Each decision under a procedure read "Approve by Abe Approver", the stored verb
+    (newuser4); it says what was done."""
+    waiting = register.decommission_waiting_for_approval("LAP-00003")
+    assert waiting.procedure_id is not None
+    approve(register.db, procedure_id=waiting.procedure_id, approver="approver")
+    reject(
+        register.db,
+        procedure_id=waiting.procedure_id,
+        approver="approver2",
+        comment="still under warranty",
+    )
+    window = open_window(qtbot, register, tmp_path)
+    scan = window.view.scan_field
+    scan.setFocus()
+    qtbot.keyClicks(scan, "LAP-00003")
+    qtbot.keyClick(scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.view.detail.detail is not None, timeout=5000)
+    text = window.view.detail.body.toPlainText()
+    assert "Approved by Abe Approver" in text
+    assert "Rejected by Ada Approver — still under warranty" in text
+    assert "Approve by" not in text and "Reject by" not in text
+    window.close()

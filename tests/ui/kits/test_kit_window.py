@@ -555,3 +555,26 @@ def test_the_banner_and_the_sync_dialog_count_what_waits_as_it_is_made(
     assert "Synced 3 records" in dialog.message.text()
     assert dialog.kit_label.text().endswith("(nothing waits to sync)")
     dialog.close()
+
+
+def test_a_kit_of_one_asset_says_one_asset(
+    qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path
+) -> None:
+    """The checkout's message and the banner read "Checked out 1 assets", "(1 assets)"
+    (newuser4, a kit of the one laptop in a store room)."""
+    register.world.receive(tag="LAP-77777", values={"location": register.world.other_site_room})
+    window = window_on(register.db)
+    kit = tmp_path / "Branch store.adkit"
+    trigger(window.kit.checkout_action)
+    dialog = window.open_dialogs[-1]
+    assert isinstance(dialog, CheckoutDialog)
+    qtbot.keyClicks(dialog.location_filter, "branch store")
+    _tick(qtbot, dialog.locations, "Branch › Branch store")
+    _retype(qtbot, dialog.path, str(kit))
+    qtbot.mouseClick(dialog.checkout_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.summary is not None, timeout=30_000)
+    assert f"Checked out 1 asset into {kit}" in dialog.message.text()
+    qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.database.sqlite_path == kit, timeout=30_000)
+    qtbot.waitUntil(window.kit.banner.isVisible, timeout=10_000)
+    assert "Branch store (and below) (1 asset). Checked out by" in window.kit.banner.plain_text()

@@ -9,10 +9,12 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QComboBox
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services import reference
 from desktop.services.procedures import ProcedureRequest, record_procedure
+from desktop.services.reference_queries import list_categories
 from desktop.settings import CURRENT_USER, Settings
 from desktop.storage.database import Database
 from tests.factories import RECEIVE_CHECKLIST, World
@@ -96,6 +98,23 @@ def test_a_decommission_nobody_may_approve_says_so_before_it_is_recorded(
         "groups): it would wait for ever. An administrator can set Decommission to need no "
         "approval in Data › Procedure templates"
     ) in text
+    # Filled in, the line above the buttons said only "Ready. Ctrl+Enter records it; it
+    # then waits for 2 approval(s)." — the warning was out of sight below (newuser4).
+    method = form.view.answer_editors["sanitisation_method"].widget
+    assert isinstance(method, QComboBox)
+    method.setFocus()
+    qtbot.keyClick(method, Qt.Key.Key_Down)
+    evidence = form.view.answer_editors["evidence_reference"].widget
+    evidence.setFocus()
+    qtbot.keyClicks(evidence, "wipe 1")
+    for check in form.view.checklist.values():
+        check.setFocus()
+        qtbot.keyClick(check, Qt.Key.Key_Space)
+    qtbot.waitUntil(form.ok_button.isEnabled, timeout=5000)
+    assert form.status_label.text() == (
+        "Ready. Ctrl+Enter records it; it then waits for 2 approvals, but nobody may approve"
+        " your work: it would wait for ever (see Risk and approval)."
+    )
 
 
 def test_a_register_with_approvers_says_nothing_more(
@@ -109,3 +128,103 @@ def test_a_register_with_approvers_says_nothing_more(
         "Needs 2 approvers from outside your groups. It is saved as pending; the asset "
         "changes when the last approval arrives."
     )
+
+
+def _receive_form(qtbot: QtBot, window: MainWindow) -> ProcedureDialog:
+    qtbot.keyClick(window.view.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(window.open_dialogs), timeout=10_000)
+    form = window.open_dialogs[-1]
+    assert isinstance(form, ProcedureDialog)
+    qtbot.waitUntil(lambda: form.is_ready() and not form.is_busy(), timeout=20_000)
+    return form
+
+
+def _type_category(qtbot: QtBot, form: ProcedureDialog, tag: str, category: str) -> None:
+    view = form.view
+    assert view is not None
+    if tag:  # as a scanner sends it: the tag, then Tab
+        tag_edit = view.asset_editors["tag"].widget
+        tag_edit.setFocus()
+        qtbot.keyClicks(tag_edit, tag)
+        qtbot.keyClick(tag_edit, Qt.Key.Key_Tab)
+        qtbot.waitUntil(lambda: view.asset_editors["tag"].value() == tag, timeout=5000)
+    combo = view.asset_editors["category"].widget
+    combo.setFocus()
+    qtbot.keyClicks(combo, category)
+    qtbot.keyClick(combo, Qt.Key.Key_Tab)
+
+
+def test_a_category_the_register_lacks_is_added_from_the_receive_form(
+    qtbot: QtBot, sqlite_db: Database, tmp_path: Path
+) -> None:
+    """A new user scanned LAP-000101, typed "Laptop" and met "'Laptop' is not a known
+    category" with no way on but discarding the form for Data › Categories (newuser4)."""
+    with sqlite_db.write() as session:
+        reference.create_person(
+            session, name="Solo", username="solo", roles=["administrator", "technician"]
+        )
+        reference.create_category(session, name="Storage", tag_prefix="STO")
+        reference.create_location(session, name="Room 101", kind="room")
+    window = _window(qtbot, sqlite_db, tmp_path)
+    form = _receive_form(qtbot, window)
+    offer, view = form.add_category, form.view
+    assert offer is not None and view is not None
+    button = offer.button
+    assert not button.isVisible()
+    _type_category(qtbot, form, "LAP-000101", "Laptop")
+    qtbot.waitUntil(
+        lambda: view.error_text("category") == "'Laptop' is not a known category",
+        timeout=5000,
+    )
+    assert button.isVisible() and button.text() == "Add the category 'Laptop'…"
+    combo = view.asset_editors["category"].widget
+    combo.setFocus()
+    qtbot.wait(120)  # a person's pause: not part of the typing before
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    qtbot.waitUntil(button.hasFocus, timeout=5000)  # Tab from the field reaches it
+    qtbot.wait(120)
+    qtbot.keyClick(button, Qt.Key.Key_Space)  # (held a moment by the scan detector)
+    qtbot.waitUntil(lambda: offer.question is not None, timeout=5000)
+    question = offer.question
+    assert question is not None
+    qtbot.waitUntil(question.isVisible, timeout=5000)
+    assert question.text() == "Add the category 'Laptop' with the tag prefix LAP?"
+    add = next(b for b in question.buttons() if b.text() == "&Add it")
+    qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
+    category = view.asset_editors["category"]
+    qtbot.waitUntil(lambda: category.value() is not None, timeout=10_000)
+    assert view.error_text("category") == ""
+    assert not button.isVisible()
+    with sqlite_db.read() as session:
+        names = {c.name: c.tag_prefix for c in list_categories(session)}
+    assert names == {"Laptop": "LAP", "Storage": "STO"}
+    form.discard()
+
+
+def test_a_technician_is_told_why_the_category_was_not_added(
+    qtbot: QtBot, sqlite_db: Database, tmp_path: Path
+) -> None:
+    with sqlite_db.write() as session:
+        reference.create_person(session, name="Solo", username="solo", roles=["administrator"])
+        reference.create_person(session, name="Tess", username="tess", roles=["technician"])
+        reference.create_category(session, name="Storage", tag_prefix="STO")
+    settings = Settings(tmp_path / "tess.ini")
+    settings.set(CURRENT_USER, "tess")
+    window = MainWindow(sqlite_db, settings, layout_state=LayoutState(tmp_path / "t.ini"))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.model.matching_assets is not None, timeout=10_000)
+    form = _receive_form(qtbot, window)
+    offer, view = form.add_category, form.view
+    assert offer is not None and view is not None
+    _type_category(qtbot, form, "", "Laptop")
+    qtbot.mouseClick(offer.button, Qt.MouseButton.LeftButton)
+    question = offer.question
+    assert question is not None
+    qtbot.waitUntil(question.isVisible, timeout=5000)
+    add = next(b for b in question.buttons() if b.text() == "&Add it")
+    qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.error_text("category").startswith("Not added:"), timeout=10_000)
+    assert "administrator" in view.error_text("category")
+    assert view.asset_editors["category"].value() is None
+    form.discard()

@@ -260,3 +260,15 @@ def test_a_room_s_number_typed_alone_names_it_when_only_one_room_has_it(
             assert location.problem() == f"'{typed}' is not a known location"
         else:
             assert location.problem() is None
+
+
+def test_a_decommission_opens_on_its_method_not_on_the_notes(
+    open_form: OpenForm, sqlite_world: World
+) -> None:
+    """The Decommission and Dispose forms opened with the cursor in Notes, above the
+    method and evidence they need (newuser4)."""
+    sqlite_world.receive(tag="LAP-D1")
+    sqlite_world.install("LAP-D1")
+    dialog = open_form(ProcedureKind.DECOMMISSION, ["LAP-D1"])
+    assert dialog.view is not None
+    assert owns_focus(dialog.view.answer_editors["sanitisation_method"].widget)

@@ -45,11 +45,15 @@ from desktop.services.approvals import (
 )
 from desktop.storage.database import Database
 from desktop.storage.kitfile import database_returned_note
+from desktop.wording import plural
 from ui.gui.approvals.inbox_model import InboxModel
 from ui.gui.approvals.jobs import finish_workers, start_worker
 from ui.gui.worker import Progress, Worker
 
 ERROR_STYLE = "color: #b00020;"
+#: How the service says the signed-in approver decided already ("already decided on it
+#: (approved)"): their own decision, said as such, not as a refusal.
+_DECIDED = "already decided on it"
 OK_STYLE = "color: #1b7f3b;"
 
 
@@ -228,17 +232,31 @@ class ApprovalsInbox(QDialog):
             reason = self.read_only_reason + "."
         elif own:
             reason = "You requested this: nobody approves their own procedure. You may withdraw it."
+        elif item is not None and item.why_not.startswith(_DECIDED):
+            # Their own decision, just made: no refusal in red beside the green success.
+            waiting = item.approvals_required - item.approvals_given
+            reason = f"You {item.why_not.removeprefix(_DECIDED).strip(' ()')} it" + (
+                f"; it waits for {plural(waiting, 'more approval')}." if waiting > 0 else "."
+            )
         elif item is not None and not item.decidable:
             reason = f"Not yours to decide: {item.why_not}."
         else:
             reason = ""
+        decided = (
+            item is not None
+            and item.why_not.startswith(_DECIDED)
+            and not own
+            and self.read_only_reason is None
+        )
         if reason and self.read_only_reason is None and self._database.is_sqlite:
             # On a local file anyone may be signed in here: say how an approver is (a new
             # user with a change waiting for approval did not find out).
             reason += (
-                " To decide it on this computer, an approver signs in: File › Settings ›"
-                " Signed-in person (type “approver” to list them)."
-            )
+                " For the other approvals on this computer, another approver"
+                if decided
+                else " To decide it on this computer, an approver"
+            ) + " signs in: File › Settings › Signed-in person (type “approver” to list them)."
+        self.reason_label.setStyleSheet("" if decided else ERROR_STYLE)
         self.reason_label.setText(reason)
         self.reason_label.setVisible(bool(reason))
         for widget in (self.approve_button, self.reject_button):

@@ -52,7 +52,18 @@ class StartAuditDialog(QDialog):
         self.scope = QComboBox(self)
         self.scope.setEditable(True)  # type to find a location among thousands
         self.scope.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        #: Folded code, path and name of each location → its ids: a whole code or name
+        #: typed ("LON", "Head office") names its location though the rooms below it
+        #: hold the same letters ("LON-STORE", "Head office › Room 1").
+        self._by_word: list[dict[str, list[uuid.UUID]]] = [{}, {}, {}]
         for choice in locations:
+            for named, key in zip(
+                self._by_word,
+                (choice.code or "", choice.label, choice.label.rsplit(" › ", 1)[-1]),
+                strict=True,
+            ):
+                if key:
+                    named.setdefault(fold(key.strip()), []).append(choice.id)
             self.scope.addItem(with_detail(choice.label, choice.code), choice.id)
         # Typing finds a location by any part of its path or code ("a2", "building a").
         # Accents and case ignored, as in the register's search ("zurich").
@@ -100,7 +111,8 @@ class StartAuditDialog(QDialog):
 
     def chosen_scope(self) -> uuid.UUID | None:
         """The location the scope field names: the item whose text was picked, else the
-        one location whose path or code contains what was typed; None if none or several."""
+        one location whose whole code, path or name is what was typed, else the one whose
+        path or code contains it; None if none or several."""
         typed = self.scope.currentText().strip()
         if not typed:
             return None
@@ -108,6 +120,10 @@ class StartAuditDialog(QDialog):
         if exact >= 0:
             return _location_id(self.scope.itemData(exact))
         needle = fold(typed)  # as the list offers them: "zurich" is in "Zürich office"
+        for named in self._by_word:
+            ids = named.get(needle, [])
+            if len(ids) == 1:
+                return ids[0]
         hits = [
             i
             for i in range(self.scope.count())

@@ -40,7 +40,7 @@ from desktop.errors import DesktopError
 from desktop.kits.model import KitCancelled
 from desktop.services.register_rows import AssetFilter
 from desktop.storage.database import Database
-from desktop.wording import with_detail
+from desktop.wording import plural, with_detail
 from ui.gui.dialog_work import DialogWork
 from ui.gui.worker import Worker
 
@@ -271,7 +271,7 @@ class CheckoutDialog(QDialog):
 def checkout_text(info: Any, path: Path | None) -> str:
     blocks = ", ".join(f"{b.prefix} {b.first}–{b.last}" for b in info.tag_blocks)
     return (
-        f"Checked out {info.asset_count:,} assets into {path}: {info.scope_text}. "
+        f"Checked out {plural(info.asset_count, 'asset')} into {path}: {info.scope_text}. "
         + (f"Tags reserved for new assets received in the kit: {blocks}. " if blocks else "")
         + "Open it to work offline (here, or with File › Settings, or "
         f'assetdesk --database "{path}"); sync it back with Field kit › Sync… on return.'

@@ -18,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from desktop.wording import plural
 from ui.gui.kits.age import age_text, local_time_text
 
 BANNER_STYLE = (
@@ -90,7 +91,7 @@ def banner_html(info: Any, now: dt.datetime | None = None, *, holder: str = "") 
     )
     parts = [
         "<b>Field kit</b> — working offline on "
-        f"<b>{html.escape(info.scope_text)}</b> ({int(info.asset_count):,} assets). "
+        f"<b>{html.escape(info.scope_text)}</b> ({plural(int(info.asset_count), 'asset')}). "
         f"Checked out by {html.escape(holder or info.checked_out_by)} from "
         f"{html.escape(info.source_description)}; its data is "
         f"{_age_words(info.refreshed_at, now)} "
@@ -102,7 +103,7 @@ def banner_html(info: Any, now: dt.datetime | None = None, *, holder: str = "") 
             f"<b>Field kit — Checked in {local_time_text(returned_at)}</b> (returned to "
             f"{html.escape(info.source_description)}): this kit went back for good "
             "and takes no more work; check out a new kit to work offline again. It held "
-            f"{html.escape(info.scope_text)} ({int(info.asset_count):,} assets)."
+            f"{html.escape(info.scope_text)} ({plural(int(info.asset_count), 'asset')})."
         ]
     if conflicts:
         parts.append(

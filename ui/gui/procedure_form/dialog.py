@@ -43,7 +43,10 @@ from desktop.services.permissions import require
 from desktop.services.procedures import ProcedureOutcome, ProcedureRequest, record_procedures
 from desktop.settings import DATE_FORMAT, Settings
 from desktop.storage.database import Database
+from desktop.wording import plural
+from ui.gui.procedure_form.add_category import AddCategoryOffer
 from ui.gui.procedure_form.conflict_dialog import ConflictDialog
+from ui.gui.procedure_form.editors import ReferenceEditor
 from ui.gui.procedure_form.form_data import FormContext, load_form, read_assets
 from ui.gui.procedure_form.form_view import FormView
 from ui.gui.procedure_form.receive_next import NextAsset
@@ -106,6 +109,7 @@ class ProcedureDialog(QDialog):
         self._category_from_tag: CategoryFromTag | None = None  # Receive: see tag_category
         self._next_asset: NextAsset | None = None  # Receive: see receive_next
         self.conflict_dialog: ConflictDialog | None = None
+        self.add_category: AddCategoryOffer | None = None  # Receive: see add_category
         self.discard_box: QMessageBox | None = None
         self._entered = False
         self._recorded_tags: list[str] = []  # by Receive & next, before the entries now shown
@@ -234,6 +238,11 @@ class ProcedureDialog(QDialog):
             self._category_from_tag = CategoryFromTag(tag, category, categories)
         if self._kind is ProcedureKind.RECEIVE:
             self._next_asset = NextAsset(self.view)
+        if self._kind is ProcedureKind.RECEIVE and isinstance(category, ReferenceEditor):
+            # A category the register lacks is added here, not by discarding the form.
+            self.add_category = AddCategoryOffer(
+                self.view, self._database, self._username, self._jobs, self
+            )
         if self._kind is ProcedureKind.RECEIVE and self._tags and tag is not None:
             # "Receive a new asset with tag X" after a scan of an unknown tag.
             tag.set_value(self._tags[0])
@@ -267,7 +276,9 @@ class ProcedureDialog(QDialog):
     def _focus_first(self) -> None:
         assert self.view is not None
         editors = [*self.view.asset_editors.values(), *self.view.answer_editors.values()]
-        empty = [e for e in editors if e.is_empty()]
+        # Notes are never the first thing to fill in: a Decommission opened in them, above
+        # the sanitisation method it needs (newuser4).
+        empty = [e for e in editors if e.is_empty() and e.type is not FieldType.LONG_TEXT]
         target = (empty or editors)[0].widget if editors else self.view.ticket.widget
         target.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -294,11 +305,18 @@ class ProcedureDialog(QDialog):
             self.ok_button.setToolTip("Cannot be recorded yet:\n• " + "\n• ".join(problems))
         else:
             approvals = self.view.risk.approvals_required()
+            missing = self.view.risk.approvers_missing()
             self.status_label.setText(
                 "Ready. Ctrl+Enter records it"
-                + (f"; it then waits for {approvals} approval(s)." if approvals else ".")
+                + (f"; it then waits for {plural(approvals, 'approval')}" if approvals else "")
+                + (
+                    f", but {missing} may approve your work: it would wait for ever (see "
+                    "Risk and approval)."
+                    if missing
+                    else "."
+                )
             )
-            self.status_label.setStyleSheet("")
+            self.status_label.setStyleSheet(WARNING_STYLE if missing else "")
             self.ok_button.setToolTip("Record the procedure (Ctrl+Enter)")
         self._keep_status_height()
 
@@ -438,7 +456,9 @@ class ProcedureDialog(QDialog):
 
     def _scanned(self, code: str) -> None:
         """A scan while the form has the focus. Into a field that accepts scans (a serial
-        number, a template's evidence number), it is that field's value; on a Receive form
+        number, a template's evidence number), it is that field's value; into a pick list
+        whose one choice has it as its code (a room's label into Location), it is that
+        choice; on a Receive form
         whose Asset tag is still empty, it is the new asset's tag label; anything else is
         ignored (a stray scan never changes a field), except in a text field: there it may
         have been a person typing fast, so it is typed into the field as it came. The line
@@ -448,6 +468,16 @@ class ProcedureDialog(QDialog):
         if editor is not None and editor.accepts_scan and editor.widget.isEnabled():
             editor.set_value(code)
             editor.changed.emit()  # checked and counted as typed
+            self._show_scan(f"Scanned {code} into {editor.label}.")
+            self.focusNextChild()
+            return
+        if (
+            isinstance(editor, ReferenceEditor)
+            and editor.widget.isEnabled()
+            and editor.combo.choose_code(code)
+        ):
+            # A pick list's own code scanned into it: a room's label into Location.
+            editor.changed.emit()
             self._show_scan(f"Scanned {code} into {editor.label}.")
             self.focusNextChild()
             return
@@ -579,6 +609,8 @@ def _versions_job(database: Database, tags: list[str]) -> Any:
 
 def _takes_text(widget: QWidget | None) -> bool:
     """Whether ``widget`` is an enabled, editable text field (a pick list's own included)."""
+    if isinstance(widget, QComboBox):  # an editable pick list keeps the focus itself
+        return widget.isEditable() and widget.isEnabled()
     if isinstance(widget, QLineEdit):
         return widget.isEnabled() and not widget.isReadOnly()
     if isinstance(widget, (QPlainTextEdit, QTextEdit)):

@@ -225,6 +225,15 @@ class ReferenceCombo(_NoWheelCombo):
     def typed_text(self) -> str:
         return self.currentText().strip()
 
+    def choose_code(self, code: str) -> bool:
+        """Choose the one choice whose code (or user name) is ``code`` — a location's
+        label scanned into its field; False, and nothing changed, if none or several."""
+        rows = self._by_detail.get(fold(code.strip()), [])
+        if len(rows) != 1:
+            return False
+        self.setCurrentIndex(rows[0])
+        return True
+
     def is_unknown(self) -> bool:
         """Text was typed that names no choice."""
         return bool(self.typed_text()) and self._matching_index() < 0

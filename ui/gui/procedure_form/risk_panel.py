@@ -72,6 +72,14 @@ class RiskPanel(QWidget):
     def approvals_required(self) -> int:
         return approvals_required(self._definition.kind, self._definition, self.level())
 
+    def approvers_missing(self) -> str | None:
+        """Who alone may approve the signed-in person's work ("nobody", "only 1") when fewer
+        may than the level needs — recorded, it would wait for ever; None otherwise."""
+        needed = self.approvals_required()
+        if not needed or self._possible is None or self._possible >= needed:
+            return None
+        return "nobody" if self._possible == 0 else f"only {self._possible}"
+
     def _update(self) -> None:
         level = self.level()
         if level is None:
@@ -90,10 +98,10 @@ class RiskPanel(QWidget):
                 f"Needs {people} from outside your groups. It is saved as pending; "
                 "the asset changes when the last approval arrives."
             )
-            if self._possible is not None and self._possible < needed:
+            who = self.approvers_missing()
+            if who is not None:
                 # A one-person register's decommission waited for two approvers who do
                 # not exist; say so before it is recorded, and what would change it.
-                who = "nobody" if self._possible == 0 else f"only {self._possible}"
                 text += (
                     f" In this register {who} may approve your work (the approver role, "
                     "outside your groups): it would wait for ever. An administrator can set "

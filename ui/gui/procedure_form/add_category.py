@@ -1,0 +1,133 @@
+"""A category the register lacks, added from the Receive form itself.
+
+A new user scanned LAP-000101 into an empty register, typed "Laptop" as its category and
+met "'Laptop' is not a known category" with no way on: the form is modal, so Data ›
+Categories could be reached only by discarding what was entered. Under the field a button
+now offers to add it — the name as typed, the tag prefix read off the asset tag (LAP of
+LAP-000101) or the name — after one question; the service refuses it as it refuses the
+reference window (not an administrator, a field kit), and the refusal is shown there.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QBoxLayout, QMessageBox, QPushButton, QWidget
+
+from desktop.domain.fields import FieldType
+from desktop.errors import DesktopError, ValidationError
+from desktop.services import reference
+from desktop.services.reference_queries import Choice
+from desktop.storage.database import Database
+from ui.gui.procedure_form.editors import ReferenceEditor
+from ui.gui.procedure_form.form_view import FormView
+from ui.gui.reference.jobs import DialogJobs
+from ui.gui.worker import Progress
+
+
+def prefix_for(tag: str, name: str) -> str:
+    """The tag prefix a new category takes: the asset tag's letters before its number
+    ("LAP-000101" → "LAP"), else the name's first three letters or digits ("Laptop" → "LAP")."""
+    found = re.match(r"\s*([A-Za-z][A-Za-z0-9]*)[-_ ./]?\d", tag)
+    if found:
+        return found.group(1).upper()
+    return "".join(c for c in name if c.isascii() and c.isalnum())[:3].upper()
+
+
+class AddCategoryOffer(QObject):
+    """The "Add the category '…'" button under a Receive form's Category (see the module)."""
+
+    def __init__(
+        self,
+        view: FormView,
+        database: Database,
+        username: str,
+        jobs: DialogJobs,
+        parent: QWidget,
+    ) -> None:
+        super().__init__(parent)
+        editor = view.asset_editors.get("category")
+        assert isinstance(editor, ReferenceEditor)
+        self._view, self._editor = view, editor
+        self._database, self._username, self._jobs = database, username, jobs
+        self._parent = parent
+        self._choices = list(view.context.choices.by_type.get(FieldType.CATEGORY, ()))
+        self.question: QMessageBox | None = None
+        self.button = QPushButton()
+        self.button.setAutoDefault(False)
+        self.button.hide()
+        cell = editor.widget.parentWidget()
+        layout = cell.layout() if cell is not None else None
+        if isinstance(layout, QBoxLayout):  # under the field and its problem (form_view)
+            layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignLeft)
+        QWidget.setTabOrder(editor.widget, self.button)  # Tab from the field reaches it
+        self.button.clicked.connect(self.ask)
+        editor.changed.connect(self._update)
+        self._update()
+
+    def _update(self) -> None:
+        typed = self._editor.combo.typed_text()
+        unknown = self._editor.combo.is_unknown()
+        self.button.setText(f"Add the category '{typed}'…" if unknown else "")
+        self.button.setVisible(unknown)
+
+    def ask(self) -> None:
+        name = self._editor.combo.typed_text()
+        tag = self._view.asset_editors.get("tag")
+        prefix = prefix_for(str(tag.value() or "") if tag is not None else "", name)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Add a category",
+            f"Add the category '{name}' with the tag prefix {prefix or '(none)'}?",
+            QMessageBox.StandardButton.Cancel,
+            self._parent,
+        )
+        box.setInformativeText(
+            f"Its generated tags read {prefix}-000001, {prefix}-000002, …; its prefix and "
+            "audit interval can be changed later in Data › Categories."
+        )
+        add = box.addButton("&Add it", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(add)
+        box.buttonClicked.connect(lambda b: self._add(name, prefix) if b is add else None)
+        self.question = box
+        box.open()
+
+    def _add(self, name: str, prefix: str) -> None:
+        self.button.setEnabled(False)
+        self._jobs.start(
+            _create_job(self._database, self._username, name, prefix),
+            self._added,
+            self._refused,
+            lambda: self.button.setEnabled(True),
+        )
+
+    def _added(self, choice: Choice) -> None:
+        self._choices.append(choice)
+        self._choices.sort(key=lambda c: c.label.casefold())
+        self._editor.set_choices(self._choices)
+        self._editor.set_value(choice.id)
+        self._editor.changed.emit()  # checked again, and the button goes
+
+    def _refused(self, error: DesktopError) -> None:
+        message = (
+            "; ".join(p.message for p in error.problems)
+            if isinstance(error, ValidationError)
+            else error.message
+        )
+        self._view.show_error("category", f"Not added: {message}")
+
+
+def _create_job(
+    database: Database, username: str, name: str, prefix: str
+) -> Callable[[Progress, threading.Event], Choice]:
+    def job(progress: Progress, cancel: threading.Event) -> Choice:
+        with reference.administer(database, username) as session:
+            category = reference.create_category(session, name=name, tag_prefix=prefix)
+            category_id: uuid.UUID = category.id
+            return Choice(category_id, category.name, category.tag_prefix)
+
+    return job
