@@ -15,7 +15,7 @@ back_office 0028_alter_backofficeasset_status_and_more (the current choices).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from desktop.domain.lifecycle import AssetStatus
 from desktop.spreadsheets.cells import clean_text
@@ -103,21 +103,25 @@ def ralph_kind(headers: Iterable[str]) -> tuple[str, dict[int, tuple[str, AssetS
 
 
 def ralph_status_words(
-    headers: Sequence[str], statuses: Iterable[object], given: Iterable[str] = ()
+    headers: Sequence[str], statuses: Iterable[object], given: Mapping[str, str] | None = None
 ) -> tuple[dict[str, str], str]:
     """The status words (code → our status value) for the codes ``statuses`` (the status
     column's cells) hold, and the note that says so; ({}, "") when the file is not a
-    Ralph export of one kind or holds no code. ``given``: the user's own status words,
-    which read a code their way."""
+    Ralph export of one kind or holds no code. ``given``: the user's own status words
+    (word → status value), which read a code their way; a code they read as Ralph does
+    (the wizard offers Ralph's reading chosen) is still said in the note — the dry run
+    said nothing of the codes when the wizard's status words carried them all."""
     found = ralph_kind(headers)
     if found is None:
         return {}, ""
     kind, codes = found
-    mine = {normalize_header(word) for word in given}
+    mine = {normalize_header(word): status for word, status in (given or {}).items()}
     used: dict[int, str] = {}
     for cell in statuses:
         text = clean_text(cell)
-        if text is not None and text.isdigit() and int(text) in codes and text not in mine:
+        if text is None or not text.isdigit() or int(text) not in codes:
+            continue
+        if mine.get(normalize_header(text), codes[int(text)][1].value) == codes[int(text)][1].value:
             used.setdefault(int(text), text)
     if not used:
         return {}, ""

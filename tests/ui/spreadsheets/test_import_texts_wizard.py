@@ -122,3 +122,28 @@ def test_management_ip_is_the_field_where_the_category_has_it_else_a_note(
         asset = session.execute(found).scalar_one()
         assert not asset.custom_fields
         assert "management_ip: 10.0.0.103" in (asset.notes or "").splitlines()
+
+
+def test_the_dry_run_says_what_ralphs_status_codes_became(
+    qtbot: QtBot, world: World, tmp_path: Path
+) -> None:
+    """The command line's dry run says how Ralph's numeric codes were read; the wizard's
+    said nothing (its status words carry the codes, chosen as Ralph names them, and a code
+    with a word of the user's was not Ralph's reading any more). A code read as Ralph does
+    is said; one the person reads otherwise is theirs, and the note no longer claims it."""
+    wizard = to_mapping(qtbot, world, tmp_path)
+    click_next(qtbot, wizard, PREVIEW)
+    said = wizard.preview_page.references.text().splitlines()
+    assert (
+        "Status: Ralph's data-center asset codes read as Ralph names them: 2 'in use' → "
+        "In service (--status-map CODE=STATUS, or the wizard's status words, reads a code "
+        "otherwise)"
+    ) in said
+    qtbot.mouseClick(wizard.back, Qt.MouseButton.LeftButton)
+    combo = status_combo(wizard)
+    combo.setFocus()
+    assert combo.currentData() == "in_service"
+    qtbot.keyClick(combo, Qt.Key.Key_Up)  # on the closed list: the status above, In stock
+    assert combo.currentData() == "in_stock"
+    click_next(qtbot, wizard, PREVIEW)
+    assert "Ralph's" not in wizard.preview_page.references.text()
