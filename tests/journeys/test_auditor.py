@@ -64,7 +64,7 @@ def _start_audit(qtbot: QtBot, audits: AuditWindow) -> ScanScreen:
     assert len(shown_rows) == 3  # the building and its two rooms
     qtbot.keyClick(popup, Qt.Key.Key_Down)
     qtbot.keyClick(popup, Qt.Key.Key_Return)
-    assert dialog.scope.currentText().startswith("Head office › Building A  [")
+    assert dialog.scope.currentText().startswith("Head office › Building A  ·  ")
     _tick(qtbot, dialog.categories, "Laptop (LAP)")
     start = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
     assert start.isEnabled()
