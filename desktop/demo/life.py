@@ -504,10 +504,8 @@ class LifeWriter:
     ) -> None:
         """Record one procedure after the receive; ``pending`` = approvals already given.
         ``answers``: their JSON text."""
-        s = self.s
-        changes = [
-            self._field_change(key, s[key], value) for key, value in values if s[key] != value
-        ]
+        s, change = self.s, self._field_change
+        changes = [change(key, s[key], value) for key, value in values if s[key] != value]
         if status is not None and status != s["status"]:
             changes.append(self._field_change("status", s["status"], status))
         for name, value in (custom or {}).items():
@@ -534,7 +532,7 @@ class LifeWriter:
         """A change entry's JSON text, as :func:`desktop.demo.values.field_change` encoded."""
         b: tuple[str, str] | None
         a: tuple[str, str] | None
-        if key in v.REFERENCE_KEYS:
+        if key in _REFERENCE_KEYS:
             refs = self.refs
             b = refs.get(before) or self._ref(before)
             a = refs.get(after) or self._ref(after)
@@ -573,7 +571,8 @@ class LifeWriter:
     ) -> None:
         rng, hex_world = self.rng, self.hex
         ts = self._at(ts)
-        performer = _pick(self.random, hex_world.technicians[self.team])
+        technicians = hex_world.technicians[self.team]  # _pick, inline
+        performer = technicians[int(self.random() * len(technicians))]
         at = stamp(ts)
         procedure_id = self.new_id()
         kind_value, template_id, template_version = self.kinds[kind]
@@ -757,6 +756,7 @@ _RECEIVE_ORDER = (
 )
 _EMPTY_STATE: dict[str, Any] = {**dict.fromkeys(_RECEIVE_ORDER), "status": None, "notes": ""}
 _RISK_SCORE = {"low": 1, "medium": 2, "high": 3}
+_REFERENCE_KEYS = v.REFERENCE_KEYS
 _LOW_RISKS = (
     ("low", "low"),
     ("low", "medium"),

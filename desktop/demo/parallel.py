@@ -149,33 +149,47 @@ def chunk_results(
         waiting = iter(chunks)
         first = next(waiting, None)
 
-        def submit() -> None:
+        def submit() -> bool:
             nonlocal spools
             tasks = tuple(itertools.islice(waiting, group if spools else 1))
             if tasks:
                 queued.append(pool.submit(_work, tasks, spools > 0))
                 spools -= spools > 0
+            return bool(tasks)
+
+        def top_up() -> None:
+            """Keep :data:`AHEAD` tasks per worker not yet done, so that a worker never
+            waits for this process to take its results (it did while this process made
+            a chunk itself); at most :data:`MAX_READY` results wait to be inserted."""
+            unfinished = sum(not future.done() for future in queued)
+            while unfinished < AHEAD * workers and len(queued) - unfinished < MAX_READY:
+                if not submit():
+                    return
+                unfinished += 1
 
         try:
-            # A few tasks ahead, not all: results wait in memory until inserted.
-            for _ in range(2 * workers):
-                submit()
+            top_up()
             if first is not None:  # made here while the workers start on the next ones
                 yield make_chunk(world, first)
             while queued:
+                top_up()
                 if not queued[0].done():  # make one here meanwhile
                     here = next(waiting, None)
                     if here is not None:
                         yield make_chunk(world, here)
                         continue
                 done = queued.popleft().result()  # a dead worker raises BrokenProcessPool
-                submit()
                 yield done if isinstance(done, ChunkResult) else _unspooled(done)
         finally:
             for future in queued:
                 future.cancel()
 
 
+#: Tasks per worker given to it and not yet done: it starts the next one at once.
+AHEAD = 2
+#: Results made and waiting to be inserted, at most (in files of the spool folder, in
+#: memory where it is /dev/shm): more tasks are given out as they are taken.
+MAX_READY = 4
 #: SQLite files a demo's workers hand rows over in, at most: the demo's connection
 #: attaches each one and keeps it attached until the transaction ends (SQLite's limit:
 #: 10 attached files).

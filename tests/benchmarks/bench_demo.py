@@ -39,7 +39,54 @@ inserting this one — at the price of more CPU in all). The CPU ratio is printe
 it because on a shared machine it is the steadier figure; under a load of 5–6 on 2
 cores the wall figures of a two-process demo mostly measure the scheduler.
 
-**Now** (2026-12-05 20:43–20:53 UTC, branch demo5, load 5.2–6.4 on 2 cores shared by five
+**Now** (2026-12-05 23:50 – 2026-12-06 00:10 UTC, branch demo7, load 5.8–7.9 on 2 cores
+shared by five helpers — heavier again: the same floor took 0.87–1.10 s CPU at 10,000 and
+10.7–13.5 at 100,000; best of three pairs per cell; the branch's base 6af0df7 interleaved,
+base / demo7 / demo7 / base at 10,000, base / demo7 at 100,000):
+
+==========  ===============  ===================  ===============  ====================
+assets      load             demo: wall / CPU     floor: wall/CPU  ratio wall / CPU
+==========  ===============  ===================  ===============  ====================
+10,000      5.8  base        7.13 / 2.89          1.76 / 0.92      4.06 / 3.15
+            5.8  demo7       5.77 / 3.15          1.84 / 0.87      **3.14 / 3.62**
+            7.9  demo7       8.95 / 3.47          3.09 / 1.10      2.89 / 3.16
+            7.9  base        9.35 / 3.53          2.57 / 0.98      3.63 / 3.61
+100,000     6.1  base        54.3 / 30.0          15.1 / 10.7      3.60 / 2.81
+            7.8  demo7       72.3 / 29.1          32.3 / 13.5      **2.24 / 2.15**
+==========  ===============  ===================  ===============  ====================
+
+Growth 10,000 → 100,000 (demo7, the best cells): demo k = 0.97 by CPU (1.10 by wall), floor
+k = 1.19 by CPU. The target (≤ 1.5) is still **missed**, and these figures cannot tell the
+change apart from the load: the floor alone moved 0.87 → 1.10 s CPU and 1.76 → 3.09 s wall
+at 10,000 within twenty minutes. What changed (demo7), the same register byte for byte
+(canonical dump of 6,000 assets, seed 7, in one process and with the worker: 0
+differences):
+
+* A worker is given its next task when it finishes one, not when this process takes a
+  result: it keeps two tasks not yet done (at most four results wait to be inserted).
+  Before, at 10,000 assets (load ~2.5), the worker's two queued chunks were done at ~0.7 s
+  and it sat idle until 1.0 s while this process made a chunk of its own, which then
+  waited 0.2 s for the last one; now this process makes 1 of the 5 chunks (2 before).
+* Time stamps from ``datetime.fromtimestamp(ts, UTC)`` (3.4 against 4.3 µs a call, ~5 per
+  asset; the same texts), the performer picked inline: generation CPU within the noise
+  (6,000 assets, min of six runs 0.555 → 0.574 s, medians 0.77–0.97 → 0.72–0.94).
+
+Why the target is out of reach with this design (a model from the phases' CPU, an idle
+2-core machine): at 10,000 this process's tail after the last chunk — index builds ~0.2,
+search index ~0.3–0.4 (its FTS build is the floor's too: 0.27–0.31 s for the same rows),
+commit ~0.1–0.15 — is ~0.75 s, most of the floor; before it, generating 10,000 lives costs
+0.85 s CPU (more than the whole floor, 0.63 at load ~6) that two processes can at best
+halve. At 100,000 the tail is ~4 s and the middle, balanced (this process makes a chunk
+in ~0.27 s with its insert and copies a worker's in ~0.1; the worker makes one in ~0.22:
+this process best makes ~31 % of them), ≥ 7.6 s:
+~12 s against a floor of ~9 s CPU — within 1.5 only on an idle machine. Checked and left:
+the floor's FTS build inserts in tag order with the assets' rowids (not ascending); with
+ascending ranks instead it took the same (0.27–0.31 s, 10,000 assets), so it is not
+flattered there. Rows made in this process copied through an attached ``:memory:``
+database instead of ``executemany`` into the tables: no gain (0.97–1.01 against
+0.76–1.03 s for 10,000 assets' inserts).
+
+**Then** (2026-12-05 20:43–20:53 UTC, branch demo5, load 5.2–6.4 on 2 cores shared by five
 helpers — heavier than at 18:00: the same floor took 0.63–0.67 s CPU at 10,000 and
 8.8–9.1 at 100,000; best of three pairs; then the branch's base, f4a75d7^ = 869e87c, the
 same way right after):
@@ -93,7 +140,7 @@ What changed (demo5), each step measured apart:
   ``ix_procedures_asset_id_performed_at`` (random UUIDs): +0.7 s inserting, −0.58 s
   building.
 
-Where the time goes now (this process, CPU, load ~6). At 10,000: the first chunk made
+Where the time went then (demo5; this process, CPU, load ~6). At 10,000: the first chunk made
 here 0.24 s, its executemany 0.17 (more per asset than the spooled copies; why was
 not found out), the four spooled chunks 0.23–0.25, the search index 0.18–0.21,
 reference data 0.09–0.10, index builds 0.10–0.11, commit 0.10; the worker generates the

@@ -26,7 +26,7 @@ from desktop.demo import (
     parallel,
 )
 from desktop.demo.life import LifeWriter
-from desktop.demo.stored import SPOOL_SCHEMA, HexIds, insert_spooled
+from desktop.demo.stored import SPOOL_SCHEMA, HexIds, insert_spooled, stamp
 from desktop.demo.values import custom_change, field_change
 from desktop.demo.world import DemoWorld
 from desktop.domain.fields import FIELDS_BY_KEY
@@ -455,3 +455,17 @@ def test_new_ids_are_random_version_4_uuids_in_stored_form() -> None:
         parsed = uuid.UUID(hex=made)
         assert parsed.hex == made
         assert parsed.version == 4 and parsed.variant == uuid.RFC_4122
+
+
+def test_stamps_are_the_times_the_epoch_plus_a_timedelta_gives() -> None:
+    """:func:`stamp` rounds to the microsecond as ``datetime + timedelta`` did (half to
+    even), over the demo's range of times, halves of a microsecond included."""
+    rng = random.Random(17)
+    epoch = dt.datetime(1970, 1, 1)
+    times = [1.2e9 + rng.random() * 6e8 for _ in range(20_000)]
+    times += [
+        1.7e9 + rng.randrange(10**7) + (2 * rng.randrange(10**6) + 1) / 2e6 for _ in range(20_000)
+    ]
+    times += [1_700_000_000.0, 1_700_000_000.0000005, 1_700_000_000.0000015, 86_399.9999996]
+    for ts in times:
+        assert stamp(ts) == (epoch + dt.timedelta(seconds=ts)).isoformat(" ", "microseconds"), ts
