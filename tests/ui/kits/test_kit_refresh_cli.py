@@ -45,14 +45,14 @@ def _incident(db: Database, tag: str, title: str) -> int:
 
 
 def _close_incident(db: Database, number: int) -> None:
-    steps = (
+    steps: tuple[tuple[IncidentStatus, dict[str, Any]], ...] = (
         (IncidentStatus.ASSIGNED, {"assignee": "tech2"}),
         (IncidentStatus.IN_PROGRESS, {}),
         (IncidentStatus.RESOLVED, {"root_cause": "loose cable", "resolution": "cable fixed"}),
         (IncidentStatus.CLOSED, {}),
     )
     for status, extra in steps:
-        move_incident(db, number=number, to_status=status, by="tech2", **extra)  # type: ignore[arg-type]
+        move_incident(db, number=number, to_status=status, by="tech2", **extra)
 
 
 def test_a_sync_refreshes_the_kit_after_every_kind_of_server_change(
@@ -151,4 +151,4 @@ def _asset(kit: Path, tag: str) -> dict[str, Any]:
 
 def _names(path: Path, table: str) -> list[tuple[str]]:
     with sqlite3.connect(path) as connection:
-        return connection.execute(f"SELECT name FROM {table}").fetchall()  # noqa: S608
+        return connection.execute(f"SELECT name FROM {table}").fetchall()
