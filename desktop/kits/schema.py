@@ -403,9 +403,7 @@ def _want_moved(kit: Connection) -> None:
         "assets": (
             f"SELECT asset_id FROM main.procedures WHERE id IN ({procedures}) "  # noqa: S608
             f"UNION SELECT asset_id FROM main.audit_scans WHERE id IN ({scans}) "
-            f"UNION SELECT asset_id FROM main.incident_assets WHERE incident_id IN ({incidents}) "
-            "UNION SELECT a.id FROM main.assets AS a JOIN main.kit_base AS b "
-            "ON b.asset_id = a.id WHERE a.version != b.version OR b.version != b.server_version"
+            f"UNION SELECT asset_id FROM main.incident_assets WHERE incident_id IN ({incidents})"
         ),
         "procedures": procedures,
         "audit_scans": scans,
@@ -415,6 +413,19 @@ def _want_moved(kit: Connection) -> None:
         marks = ", ".join(f'n."{k}"' for k in keys)
         same = " AND ".join(f'k."{c}" = n."{c}"' for c in columns)
         where = f'NOT EXISTS (SELECT 1 FROM main."{name}" AS k WHERE {same})'  # noqa: S608
+        joined = ""
+        if name == "assets":
+            # One pass: each staged asset looked up once in the kit's assets and once in
+            # its base. Read whole: new to the kit, another version than the kit's, or
+            # the kit's row or base not at the version the kit last had from the server.
+            joined = (
+                " LEFT JOIN main.assets AS k ON k.id = n.id "
+                "LEFT JOIN main.kit_base AS b ON b.asset_id = n.id"
+            )
+            where = (
+                "k.id IS NULL OR k.version != n.version OR (b.asset_id IS NOT NULL AND "
+                "(k.version != b.version OR b.version != b.server_version))"
+            )
         if name in touched:
             where += f" OR n.id IN ({touched[name]})"
         elif name == "audit_expected":
@@ -422,7 +433,7 @@ def _want_moved(kit: Connection) -> None:
         kit.exec_driver_sql(f'DROP TABLE IF EXISTS temp."{WANT}{name}"')
         kit.exec_driver_sql(
             f'CREATE TEMP TABLE "{WANT}{name}" AS SELECT {marks} FROM '  # noqa: S608
-            f'temp."{STAGED}{name}" AS n WHERE {where}'
+            f'temp."{STAGED}{name}" AS n{joined} WHERE {where}'
         )
 
 
@@ -435,12 +446,10 @@ def _apply_staged(kit: Connection) -> Copied:
     shapes = {name: _columns(kit, name) for name in ordered}
     # The assets that entered the scope or changed (and those that left): too many, and
     # the whole fill is faster.
-    assets, _keys = shapes["assets"]
-    names = ", ".join(f'"{c}"' for c in assets)
+    assets, keys = shapes["assets"]
     kit.exec_driver_sql("DROP TABLE IF EXISTS temp.kit_moved")
     kit.exec_driver_sql(
-        f"CREATE TEMP TABLE kit_moved AS SELECT {names} FROM temp.{FULL}assets "  # noqa: S608
-        f"EXCEPT SELECT {names} FROM main.assets"
+        f"CREATE TEMP TABLE kit_moved AS {_differing('assets', assets, keys, f'{FULL}assets')}"
     )
     moved = kit.exec_driver_sql(
         "SELECT (SELECT count(*) FROM temp.kit_moved), "  # noqa: S608
@@ -549,7 +558,7 @@ def _upsert(
     source = (
         f"SELECT {names} FROM {moved}"  # noqa: S608
         if moved is not None
-        else f'SELECT {names} FROM temp."{staged}" EXCEPT SELECT {names} FROM main."{name}"'  # noqa: S608
+        else _differing(name, columns, keys, staged)
     )
     others = [c for c in columns if c not in keys]
     action = (
@@ -561,6 +570,21 @@ def _upsert(
     kit.exec_driver_sql(
         f'INSERT INTO main."{name}" ({names}) SELECT * FROM ({source}) WHERE true '  # noqa: S608
         f"ON CONFLICT ({conflict}) {action}"
+    )
+
+
+def _differing(name: str, columns: list[str], keys: list[str], staged: str) -> str:
+    """The rows of the staging table ``temp.<staged>`` the kit's table ``name`` does not
+    hold as they are: each staged row looked up by its key and compared column by column
+    (``IS``: NULLs alike), which reads only the kit rows of the staged keys, where an
+    ``EXCEPT`` read the kit's whole table (all 10,000 assets' rows to find 1,000)."""
+    names = ", ".join(f'n."{c}"' for c in columns)
+    same = " AND ".join(
+        f'k."{c}" = n."{c}"' if c in keys else f'k."{c}" IS n."{c}"' for c in columns
+    )
+    return (
+        f'SELECT {names} FROM temp."{staged}" AS n WHERE NOT EXISTS '  # noqa: S608
+        f'(SELECT 1 FROM main."{name}" AS k WHERE {same})'
     )
 
 
