@@ -516,7 +516,9 @@ def _copy_records(copier: _Copier, scope: Scope, step: Callable[[str], None]) ->
     scope_ids = copier.scope_ids
     # In tag order, as the register is read: the search index is built several times
     # faster over rows stored in the order of its ranks.
-    copier.copy("assets", lambda t: t.c.id.in_(scope_ids()), order="tag_key")
+    # (Keys staged for a refresh's comparison need no order.)
+    in_order = None if copier.staged and not copier.full else "tag_key"
+    copier.copy("assets", lambda t: t.c.id.in_(scope_ids()), order=in_order)
     step("Assets")
 
     def recent(t: Table) -> Select[Any]:
