@@ -226,7 +226,7 @@ the same run.
 
   Within the noise: the wall times moved with the other helpers' disk work (0.7-2.8 s
   for both) and the floor's with them (0.07-0.37 s), the ratios with them (refresh
-  alone 7.0-12.6× wall, 8.4-12.9× CPU for both; sync and refresh 3.5-8.3× wall,
+  alone 6.7-18.0× wall, 8.4-12.9× CPU for both; sync and refresh 3.5-8.3× wall,
   5.7-7.8× CPU); the sync alone is unchanged (the same code). In
   isolation (one refresh per process on a fixed kit, six pairs, load 5.2-6.0) base
   0.34-0.46 s CPU (median 0.41), ours 0.32-0.45 (median 0.38). What is left is the
