@@ -170,6 +170,20 @@ def read_only_reference_triggers() -> list[str]:
     ]
 
 
+def _read_only_triggers(kit: Connection) -> None:
+    """The read-only triggers, in a kit made before they existed (a kit that has them
+    all is not sent 36 statements that change nothing)."""
+    statements = read_only_reference_triggers()
+    held = kit.exec_driver_sql(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+        "AND name LIKE 'kit\\_read\\_only\\_%' ESCAPE '\\'"
+    ).scalar_one()
+    if held == len(statements):
+        return
+    for statement in statements:
+        kit.exec_driver_sql(statement)
+
+
 def create_kit_tables(connection: Connection) -> None:
     for statement in KIT_DDL:
         connection.exec_driver_sql(statement)
@@ -287,8 +301,7 @@ def fill(
     """Replace the kit's data (a new file's seeded rows, or a kit's before a refresh) by
     the source's for ``scope``: with the kit's search index paused (rebuilt once) and its
     foreign keys checked at commit (locations refer to each other)."""
-    for statement in read_only_reference_triggers():  # kits made before they existed
-        kit.exec_driver_sql(statement)
+    _read_only_triggers(kit)
     cache = kit.exec_driver_sql("PRAGMA cache_size").scalar_one()
     # The whole fill stays in memory until the commit: a small page cache spills the
     # transaction's pages to the log on the way, several times over (I/O, not work).
@@ -335,8 +348,7 @@ def refresh(
     it cannot be sure (the source's schema differs from the kit's, the kit holds records
     not yet synced, a row's new values collide with another's) or when most of the
     scope moved. Returns what was copied and whether the kit was re-filled whole."""
-    for statement in read_only_reference_triggers():  # kits made before they existed
-        kit.exec_driver_sql(statement)
+    _read_only_triggers(kit)
     if _same_schema(session, kit) and not _unsynced(kit):
         try:
             stage_scope(session, kit, scope, progress=progress, cancel=cancel)
@@ -403,9 +415,7 @@ def _want_moved(kit: Connection) -> None:
         "assets": (
             f"SELECT asset_id FROM main.procedures WHERE id IN ({procedures}) "  # noqa: S608
             f"UNION SELECT asset_id FROM main.audit_scans WHERE id IN ({scans}) "
-            f"UNION SELECT asset_id FROM main.incident_assets WHERE incident_id IN ({incidents}) "
-            "UNION SELECT a.id FROM main.assets AS a JOIN main.kit_base AS b "
-            "ON b.asset_id = a.id WHERE a.version != b.version OR b.version != b.server_version"
+            f"UNION SELECT asset_id FROM main.incident_assets WHERE incident_id IN ({incidents})"
         ),
         "procedures": procedures,
         "audit_scans": scans,
@@ -415,6 +425,19 @@ def _want_moved(kit: Connection) -> None:
         marks = ", ".join(f'n."{k}"' for k in keys)
         same = " AND ".join(f'k."{c}" = n."{c}"' for c in columns)
         where = f'NOT EXISTS (SELECT 1 FROM main."{name}" AS k WHERE {same})'  # noqa: S608
+        joined = ""
+        if name == "assets":
+            # One pass: each staged asset looked up once in the kit's assets and once in
+            # its base. Read whole: new to the kit, another version than the kit's, or
+            # the kit's row or base not at the version the kit last had from the server.
+            joined = (
+                " LEFT JOIN main.assets AS k ON k.id = n.id "
+                "LEFT JOIN main.kit_base AS b ON b.asset_id = n.id"
+            )
+            where = (
+                "k.id IS NULL OR k.version != n.version OR (b.asset_id IS NOT NULL AND "
+                "(k.version != b.version OR b.version != b.server_version))"
+            )
         if name in touched:
             where += f" OR n.id IN ({touched[name]})"
         elif name == "audit_expected":
@@ -422,7 +445,7 @@ def _want_moved(kit: Connection) -> None:
         kit.exec_driver_sql(f'DROP TABLE IF EXISTS temp."{WANT}{name}"')
         kit.exec_driver_sql(
             f'CREATE TEMP TABLE "{WANT}{name}" AS SELECT {marks} FROM '  # noqa: S608
-            f'temp."{STAGED}{name}" AS n WHERE {where}'
+            f'temp."{STAGED}{name}" AS n{joined} WHERE {where}'
         )
 
 
@@ -435,12 +458,10 @@ def _apply_staged(kit: Connection) -> Copied:
     shapes = {name: _columns(kit, name) for name in ordered}
     # The assets that entered the scope or changed (and those that left): too many, and
     # the whole fill is faster.
-    assets, _keys = shapes["assets"]
-    names = ", ".join(f'"{c}"' for c in assets)
+    assets, keys = shapes["assets"]
     kit.exec_driver_sql("DROP TABLE IF EXISTS temp.kit_moved")
     kit.exec_driver_sql(
-        f"CREATE TEMP TABLE kit_moved AS SELECT {names} FROM temp.{FULL}assets "  # noqa: S608
-        f"EXCEPT SELECT {names} FROM main.assets"
+        f"CREATE TEMP TABLE kit_moved AS {_differing('assets', assets, keys, f'{FULL}assets')}"
     )
     moved = kit.exec_driver_sql(
         "SELECT (SELECT count(*) FROM temp.kit_moved), "  # noqa: S608
@@ -549,7 +570,7 @@ def _upsert(
     source = (
         f"SELECT {names} FROM {moved}"  # noqa: S608
         if moved is not None
-        else f'SELECT {names} FROM temp."{staged}" EXCEPT SELECT {names} FROM main."{name}"'  # noqa: S608
+        else _differing(name, columns, keys, staged)
     )
     others = [c for c in columns if c not in keys]
     action = (
@@ -561,6 +582,21 @@ def _upsert(
     kit.exec_driver_sql(
         f'INSERT INTO main."{name}" ({names}) SELECT * FROM ({source}) WHERE true '  # noqa: S608
         f"ON CONFLICT ({conflict}) {action}"
+    )
+
+
+def _differing(name: str, columns: list[str], keys: list[str], staged: str) -> str:
+    """The rows of the staging table ``temp.<staged>`` the kit's table ``name`` does not
+    hold as they are: each staged row looked up by its key and compared column by column
+    (``IS``: NULLs alike), which reads only the kit rows of the staged keys, where an
+    ``EXCEPT`` read the kit's whole table (all 10,000 assets' rows to find 1,000)."""
+    names = ", ".join(f'n."{c}"' for c in columns)
+    same = " AND ".join(
+        f'k."{c}" = n."{c}"' if c in keys else f'k."{c}" IS n."{c}"' for c in columns
+    )
+    return (
+        f'SELECT {names} FROM temp."{staged}" AS n WHERE NOT EXISTS '  # noqa: S608
+        f'(SELECT 1 FROM main."{name}" AS k WHERE {same})'
     )
 
 

@@ -204,6 +204,45 @@ the same run.
   and counts), the server's record and the kit's commit ~0.03 s. The issue's 2× is
   missed.
 
+  Sync6 (2026-12-05 23:42 to 12-06 00:08 UTC, load 4.9-9.0: five helpers and a kit test run on
+  the 2 cores; "base" the code of 6af0df7 from ``git archive``, run by this file by
+  turns with ours, one ``bench_sync()`` per process): the refresh's comparison reads
+  less. The scope's ids are found by the kit's connection in the attached source
+  (they crossed into Python and back: ~40 ms), the reference tables are staged by a
+  plain ``INSERT … SELECT`` (no SQLAlchemy statement built and compiled per table in
+  every process), the rows that differ are found by looking each staged row up by its
+  key (an ``EXCEPT`` read the kit's whole table: all 10,000 assets' and 11,000
+  procedures' rows to find 1,000 each), the assets to read whole in one pass over the
+  kit's assets and base, the keys staged unsorted, the 36 read-only triggers not sent
+  again to a kit that has them. Refresh alone, CPU seconds (the floor 0.030-0.049 s):
+
+  ==============  =====================  =====================  =======
+  figure          base CPU s             ours CPU s             load
+  ==============  =====================  =====================  =======
+  refresh alone   0.37, 0.43, 0.47,      0.45, 0.33, 0.38,      4.9-9.0
+                  0.43, 0.38, 0.50       0.32, 0.44, 0.50
+  best, median    0.37, 0.43             0.32, 0.41
+  ==============  =====================  =====================  =======
+
+  Within the noise: the wall times moved with the other helpers' disk work (0.7-2.8 s
+  for both) and the floor's with them (0.07-0.37 s), the ratios with them (refresh
+  alone 6.7-18.0× wall, 8.4-12.9× CPU for both; sync and refresh 3.5-8.3× wall,
+  5.7-7.8× CPU); the sync alone is unchanged (the same code). In
+  isolation (one refresh per process on a fixed kit, six pairs, load 5.2-6.0) base
+  0.34-0.46 s CPU (median 0.41), ours 0.32-0.45 (median 0.38). What is left is the
+  comparison of the whole scope (the keys and versions of 10,000 assets, their recent
+  procedures, 10,000 expected rows and 2,000 scans: ~10 statements of 10-40 ms each),
+  the writes (~60 ms, the floor's ~40) and ~300 statements' SQLAlchemy overhead. A
+  refresh that reads only what changed needs the server to say what changed since the
+  kit's last refresh, and safely: a time stamp or a sequence number taken by each
+  writer would miss changes on PostgreSQL and MariaDB, whose transactions commit out
+  of the order they took them (a refresh that read "after N" never sees the N-1 that
+  committed after it read); a location moved, a row deleted or a template replaced
+  change the scope or the kit with no asset row written. Not done: a migration with a
+  change log on ~20 tables, tombstones, and a commit-ordered counter (one row every
+  writing transaction updates, which serializes the server's writers) is a design
+  decision, not a speed-up.
+
 Run: ``uv run python -m tests.benchmarks.bench_kits`` or
 ``uv run pytest tests/benchmarks/bench_kits.py -s``.
 """

@@ -2,7 +2,7 @@
 (issue 16 point 3; Hypothesis stateful).
 
 Random server edits (asset edits, new assets in and out of scope, assets moved out of
-and into the scope, procedures waiting for approval then approved or rejected, audits
+and into the scope, a location moved below the scope and back, new template versions, procedures waiting for approval then approved or rejected, audits
 started, scanned and closed, incidents logged and moved to closed, a location renamed, a
 person added) and offline work in the kit (edits, receipts, audit scans, incidents) are
 interleaved with syncs. After every sync
@@ -31,6 +31,7 @@ from sqlalchemy import select, text
 
 from desktop import kits
 from desktop.domain.incidents import IncidentStatus
+from desktop.domain.lifecycle import ProcedureKind
 from desktop.errors import DesktopError
 from desktop.kits import schema
 from desktop.kits.info import kit_info
@@ -42,6 +43,7 @@ from desktop.services.audit_scans import record_scan
 from desktop.services.audits import close_audit, start_audit
 from desktop.services.incidents import IncidentRequest, log_incident, move_incident
 from desktop.services.search import UNRANKED
+from desktop.services.template_admin import set_approval
 from desktop.storage.database import Database, open_database
 from desktop.storage.models import Audit, AuditScan, Incident, Location, Procedure
 from tests.backends import make_database
@@ -170,6 +172,7 @@ def test_a_refresh_in_place_leaves_the_rows_of_a_whole_fill(
             self.kit = open_database(f"sqlite:///{self.kit_path}")
             self.counter = 0
             self.syncs = 0
+            self.branch: Any = None
 
         def teardown(self) -> None:
             try:
@@ -318,6 +321,27 @@ def test_a_refresh_in_place_leaves_the_rows_of_a_whole_fill(
                 else:
                     name = self._value()
                     reference.create_person(s, name=f"Pat {name}", username=name.lower())
+
+        @rule(inside=st.booleans())
+        def server_reparent(self, inside: bool) -> None:
+            """The branch's store moved below the scope's building (its assets enter the
+            scope with no asset row changed) or back to its site (they leave)."""
+            with self.server.write() as s:
+                store = s.get(Location, self.world.other_site_room)
+                assert store is not None
+                branch = store.parent_id if store.parent_id != self.world.building else None
+                if branch is not None:
+                    self.branch = branch
+                reference.move_location(
+                    s,
+                    location_id=store.id,
+                    new_parent_id=self.world.building if inside else self.branch,
+                )
+
+        @rule(approvers=st.integers(0, 2), kind=st.sampled_from(["install", "change"]))
+        def server_template(self, approvers: int, kind: str) -> None:
+            """A new template version (the kit's procedures then follow it)."""
+            set_approval(self.server, "admin", ProcedureKind(kind), approvers=approvers)
 
         # -- the kit ----------------------------------------------------------------
 
