@@ -64,12 +64,17 @@ def test_demo_register_round_trips_as_updates_and_into_a_fresh_database(tmp_path
     assert assetdesk(source, "export", str(workbook)).returncode == 0
 
     # The location column names every location once: repeated names are written as paths.
-    sheet = openpyxl.load_workbook(workbook, read_only=True)["Assets"]
-    header = [c.value for c in next(sheet.iter_rows(max_row=1))]
-    written = {
-        row[header.index("Asset tag")]: row[header.index("Location")] or ""
-        for row in sheet.iter_rows(min_row=2, values_only=True)
-    }
+    # (A read-only workbook holds its file open until closed.)
+    book = openpyxl.load_workbook(workbook, read_only=True)
+    try:
+        sheet = book["Assets"]
+        header = [c.value for c in next(sheet.iter_rows(max_row=1))]
+        written = {
+            row[header.index("Asset tag")]: row[header.index("Location")] or ""
+            for row in sheet.iter_rows(min_row=2, values_only=True)
+        }
+    finally:
+        book.close()
     # (Which rack holds an asset depends on the demo's clock as well as its seed: any rack
     # name the demo repeats across server rooms will do.)
     assert any(" › " in text and " › Rack " in text for text in written.values()), written
