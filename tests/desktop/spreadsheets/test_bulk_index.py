@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 import uuid
@@ -19,7 +20,6 @@ from desktop.services.queries import AssetFilter, list_assets
 from desktop.services.register_pages import RegisterPager
 from desktop.services.search import sqlite_unranked
 from desktop.services.search_query import sqlite_in_tag_order
-from desktop.spreadsheets import bulk_index
 from desktop.spreadsheets.bulk_index import (
     BULK_CACHE_KIB,
     BULK_CACHE_MAX_KIB,
@@ -160,7 +160,7 @@ def test_a_bulk_import_takes_a_page_cache_by_the_memory_free(
             raise ValueError(name)
         return free_pages[name]
 
-    monkeypatch.setattr(bulk_index.os, "sysconf", sysconf)
+    monkeypatch.setattr(os, "sysconf", sysconf)  # the module the import reads it from
     assert bulk_cache_kib() == BULK_CACHE_KIB  # SC_AVPHYS_PAGES unknown
     for free, expected in (
         (512 * 1024**2, BULK_CACHE_KIB),  # a quarter is 128 MB: 256
