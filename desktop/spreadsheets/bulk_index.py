@@ -12,6 +12,7 @@ so a register imported in bulk searches as fast as one made by ``demo``.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -29,11 +30,12 @@ PAUSE_SHARE = 0.125
 #: when the import is at least this share (SQLite): building an index once from all rows
 #: beats inserting into it row by row at random places (UUID keys) once most rows are new.
 REBUILD_SHARE = 0.5
-#: SQLite's page cache (KiB) while a bulk import writes: inserting at random places in
-#: UUID keys and building indexes from 100,000s of rows thrash the default 2 MB (measured
-#: at 100,000 rows: inserts 3.6 → 2.6 s CPU). Restored afterwards; memory is taken only
-#: as pages are read.
+#: SQLite's page cache (KiB) while a bulk import writes, at least: building indexes
+#: from 100,000s of rows thrashes the default 2 MB (measured at 100,000 rows: inserts 3.6
+#: → 2.6 s CPU). Restored afterwards; memory is taken only as pages are read.
 BULK_CACHE_KIB = 256 * 1024
+#: ... and at most, where the machine has the memory free (see :func:`bulk_cache_kib`).
+BULK_CACHE_MAX_KIB = 1024 * 1024
 #: FTS5's pending data (bytes) while the search index is rebuilt: every time it has
 #: gathered this much (its default: 1 MB) it writes a segment and merges segments, work
 #: that grows faster than the assets (measured, the rebuild's insert in rank order:
@@ -48,6 +50,19 @@ _DEFAULT_HASH_BYTES = 1024 * 1024
 #: the whole procedures table (~2 KB a row) again to build the index (measured at 100,000
 #: rows: the two rebuilds took 0.25 s CPU).
 KEPT_INDEXES = frozenset({"ix_procedures_performed_by_id", "ix_procedures_state"})
+
+
+def bulk_cache_kib() -> int:
+    """The page cache (KiB) a bulk import takes: a quarter of the memory free now, between
+    :data:`BULK_CACHE_KIB` and :data:`BULK_CACHE_MAX_KIB`. A million rows write ~4.5 GB,
+    of which the assets' table (~370 MB) is read again by each of its 15 index builds and
+    by the search index's rebuild (in tag order: several passes over its pages when they
+    do not stay in the cache). Where free memory cannot be read, the smaller size."""
+    try:
+        free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):  # not Linux: no such figures
+        return BULK_CACHE_KIB
+    return max(BULK_CACHE_KIB, min(BULK_CACHE_MAX_KIB, free // 4 // 1024))
 
 
 def pays_to_pause(touched: int, assets_after: int) -> bool:
@@ -82,7 +97,7 @@ def index_upkeep_for(session: Session, plan: ImportPlan) -> Iterator[bool]:
 @contextmanager
 def _bigger_page_cache(connection: Connection) -> Iterator[None]:
     before = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
-    connection.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{bulk_cache_kib()}")
     try:
         yield
     finally:

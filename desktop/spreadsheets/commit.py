@@ -308,6 +308,8 @@ class _Writer:
         self.shared_fragments: dict[int, tuple[object, str, str]] = {}
         self.names = plan.names.names if plan.names is not None else {}
         self.fragments = ChangeFragments(self.names, self._resolved_texts)
+        #: A new asset's status set (the receive's last change): the same for every row.
+        self.received = self.fragments.status(None, AssetStatus.IN_STOCK)
         #: A new asset's approval decision by what it depends on (see _decide).
         self.decisions: dict[tuple[object, ...], RowApproval] = {}
         self.origin = f"{plan.table.file_name}" + (
@@ -599,7 +601,7 @@ class _Writer:
                 add_follow(text)
         for name, value in row.custom.items():
             receive.append(any_change(CUSTOM_PREFIX + name, None, value, "", str(value)))
-        receive.append(fragments.status(None, AssetStatus.IN_STOCK))
+        receive.append(self.received)
         return receive, follow
 
     def _resolved_texts(self, value: PendingReference) -> tuple[str, str]:

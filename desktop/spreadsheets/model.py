@@ -112,7 +112,7 @@ class RowProblem:
     message: str
 
 
-@dataclass
+@dataclass(slots=True)
 class RowPlan:
     """One data row of the file and what the import will do with it.
 

@@ -295,6 +295,8 @@ class _Planner(RowValues):
         self.install_required = [f.key for f in install.asset_fields if f.required]
         self.install_one_of = [r.one_of for r in install.rules if r.one_of]
         self.pending: dict[PendingReference, list[int]] = {}
+        #: The cell a row is matched by (a tag, a serial number or a key).
+        self.match_target = _match_target(options.match)
         self.memo = {}
         self.label_notes_rows, self.label_field_rows = {}, {}
         # A row's mapped cells in one call (see _row).
@@ -444,8 +446,13 @@ class _Planner(RowValues):
         prepare_given(self.report, given, cells, self.mapping)
 
         match_is_tag = self.options.match is MatchKey.TAG
-        match_text = parse.clean_text(given.get(_match_target(self.options.match)))
-        key = self._match_key(match_text)
+        raw = given.get(self.match_target)  # text is clean already (above)
+        match_text = raw if raw.__class__ is str else parse.clean_text(raw)
+        key = (
+            normalize_tag(match_text)
+            if match_is_tag and match_text
+            else self._match_key(match_text)
+        )
         current = existing.get(key) if key else None
         if key:
             if key in seen:
@@ -499,9 +506,9 @@ class _Planner(RowValues):
             pass  # only the version conflict: reported as a conflict
         elif plan.problems:
             plan.action = RowAction.ERROR
-        else:
+        elif PendingReference in map(type, plan.values.values()):  # (never subclassed)
             for value in plan.values.values():
-                if value.__class__ is PendingReference:  # (never subclassed)
+                if value.__class__ is PendingReference:
                     self.pending.setdefault(value, []).append(number)
         return plan
 
@@ -567,10 +574,9 @@ class _Planner(RowValues):
         order = self.field_orders.get(fields)
         if order is None:
             order = self.field_orders[fields] = sorted(values, key=_FIELD_ORDER.__getitem__)
+        # Blank text left out: a true value is kept at once (most), a false one if not text.
         plan.values = {
-            k: v
-            for k in order
-            if (v := values[k]) is not None and (v != "" if isinstance(v, str) else True)
+            k: v for k in order if (v := values[k]) is not None and (v or not isinstance(v, str))
         }
         plan.custom = {k: v for k, v in custom.items() if v is not None}
         # A new asset's changes (every value, before empty) are built when needed: by

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 import uuid
@@ -19,7 +20,12 @@ from desktop.services.queries import AssetFilter, list_assets
 from desktop.services.register_pages import RegisterPager
 from desktop.services.search import sqlite_unranked
 from desktop.services.search_query import sqlite_in_tag_order
-from desktop.spreadsheets.bulk_index import pays_to_pause
+from desktop.spreadsheets.bulk_index import (
+    BULK_CACHE_KIB,
+    BULK_CACHE_MAX_KIB,
+    bulk_cache_kib,
+    pays_to_pause,
+)
 from desktop.storage.database import Database
 from tests.factories import seed_world
 
@@ -139,3 +145,28 @@ def test_the_index_is_paused_for_a_large_share_of_the_register_only() -> None:
     assert pays_to_pause(10_000, 80_000)
     assert not pays_to_pause(100, 80_000)
     assert not pays_to_pause(0, 0)
+
+
+def test_a_bulk_import_takes_a_page_cache_by_the_memory_free(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A quarter of the free memory, at least 256 MB and at most 1 GB; 256 MB where the
+    free memory cannot be read (not Linux)."""
+    page = 4096
+    free_pages = {"SC_PAGE_SIZE": page}
+
+    def sysconf(name: str) -> int:
+        if name not in free_pages:
+            raise ValueError(name)
+        return free_pages[name]
+
+    monkeypatch.setattr(os, "sysconf", sysconf)  # the module the import reads it from
+    assert bulk_cache_kib() == BULK_CACHE_KIB  # SC_AVPHYS_PAGES unknown
+    for free, expected in (
+        (512 * 1024**2, BULK_CACHE_KIB),  # a quarter is 128 MB: 256
+        (2 * 1024**3, 512 * 1024),
+        (64 * 1024**3, BULK_CACHE_MAX_KIB),
+    ):
+        free_pages["SC_AVPHYS_PAGES"] = free // page
+        assert bulk_cache_kib() == expected
+    assert BULK_CACHE_KIB == 256 * 1024 and BULK_CACHE_MAX_KIB == 1024 * 1024
