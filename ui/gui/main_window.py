@@ -197,6 +197,7 @@ class MainWindow(QMainWindow):
         view.table.selectionModel().selectionChanged.connect(self._selection_changed)
         view.table.horizontalHeader().customContextMenuRequested.connect(self._header_menu)
         view.scan_field.returnPressed.connect(self._scan_field_entered)
+        view.filter_bar.search.returnPressed.connect(self._search_entered)
         view.detail.all_history_requested.connect(lambda i: self.show_asset(i, all_history=True))
         self.model.counted.connect(self._update_status_labels)
         self.model.reloaded.connect(self._model_reloaded)
@@ -619,6 +620,13 @@ class MainWindow(QMainWindow):
         self.view.scan_field.clear()
         if text:
             self.handle_scan(text)
+
+    def _search_entered(self) -> None:
+        # A whole tag typed into the search box and Enter selects its asset, as its scan
+        # would: a scan typed slowly (a loaded machine, a person) still ends there.
+        tag = self.view.filter_bar.search.text().strip()
+        if tag and tag_problem(tag) is None and (detail := self._tagged(tag)) is not None:
+            self._show_scanned(tag, detail)
 
     def handle_scan(self, text: str) -> None:
         """A scanned (or typed) tag: show that asset, or offer to receive it."""

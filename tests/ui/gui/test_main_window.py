@@ -101,6 +101,32 @@ def test_typing_by_a_person_reaches_the_field(qtbot: QtBot, new_window: WindowFa
     assert window.view.detail.detail is None
 
 
+def test_a_whole_tag_typed_into_the_search_box_and_enter_selects_its_asset(
+    qtbot: QtBot, new_window: WindowFactory
+) -> None:
+    window = new_window()
+    search = window.view.filter_bar.search
+    search.setFocus()
+    qtbot.keyClicks(search, "MON-00004", delay=70)  # a person's pace: not a scan
+    qtbot.waitUntil(lambda: window.model.filter.search == "MON-00004", timeout=5000)
+    assert window.view.detail.detail is None
+    qtbot.keyClick(search, Qt.Key.Key_Return, delay=70)
+    qtbot.waitUntil(lambda: _selected_tags(window) == ["MON-00004"], timeout=5000)
+    assert window.view.detail.detail is not None
+    assert window.view.detail.detail.row.tag == "MON-00004"
+    assert search.text() == "MON-00004"  # the search stays as typed
+    # A text that is not a whole tag is only searched for: no selection, no offer.
+    search.clear()
+    qtbot.keyClicks(search, "MON-0000", delay=70)
+    qtbot.waitUntil(lambda: window.model.filter.search == "MON-0000", timeout=5000)
+    qtbot.waitUntil(lambda: not window.model.is_loading, timeout=5000)
+    before = _selected_tags(window)
+    qtbot.keyClick(search, Qt.Key.Key_Return, delay=70)
+    assert _selected_tags(window) == before
+    assert getattr(window, "unknown_tag_prompt", None) is None
+    assert search.text() == "MON-0000"
+
+
 def test_a_key_held_by_the_scanner_detector_starts_its_search_at_once(
     qtbot: QtBot, new_window: WindowFactory
 ) -> None:
