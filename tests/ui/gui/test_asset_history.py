@@ -13,8 +13,20 @@ from desktop.services.approvals import approve, reject
 from desktop.services.procedures import ProcedureRequest, record_procedure
 from desktop.services.queries import HISTORY_SHOWN
 from tests.ui.gui.conftest import Register, open_window
+from ui.gui.main_window import MainWindow
 
 CHANGES = HISTORY_SHOWN + 4
+
+
+def _scanned(qtbot: QtBot, register: Register, tmp_path: Path, tag: str) -> MainWindow:
+    """The window open, the tag scanned (typed and Enter in a burst), its panel shown."""
+    window = open_window(qtbot, register, tmp_path)
+    scan = window.view.scan_field
+    scan.setFocus()
+    qtbot.keyClicks(scan, tag)
+    qtbot.keyClick(scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.view.detail.detail is not None, timeout=5000)
+    return window
 
 
 def test_scan_shows_the_newest_procedures_and_a_link_shows_all(
@@ -83,12 +95,7 @@ def test_notes_keep_their_lines_in_the_panel(
             answers={"change_type": "Record correction"},
         ),
     )
-    window = open_window(qtbot, register, tmp_path)
-    scan = window.view.scan_field
-    scan.setFocus()
-    qtbot.keyClicks(scan, "LAP-00003")
-    qtbot.keyClick(scan, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.view.detail.detail is not None, timeout=5000)
+    window = _scanned(qtbot, register, tmp_path, "LAP-00003")
     text = window.view.detail.body.toPlainText().replace("\u2028", "\n")
     assert "Battery replaced 2023-01-29\nScreen <cracked> & taped" in text
 
@@ -107,12 +114,7 @@ def test_the_history_says_who_approved_and_who_rejected(
         approver="approver2",
         comment="still under warranty",
     )
-    window = open_window(qtbot, register, tmp_path)
-    scan = window.view.scan_field
-    scan.setFocus()
-    qtbot.keyClicks(scan, "LAP-00003")
-    qtbot.keyClick(scan, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.view.detail.detail is not None, timeout=5000)
+    window = _scanned(qtbot, register, tmp_path, "LAP-00003")
     text = window.view.detail.body.toPlainText()
     assert "Approved by Abe Approver" in text
     assert "Rejected by Ada Approver — still under warranty" in text
