@@ -76,7 +76,9 @@ def test_an_administrator_adds_changes_and_disables_a_login_by_the_buttons(
     _click(qtbot, page.roles_button)
     settle(qtbot, window)
     assert "now holds Technician, Approver" in page.message.text()  # as People says them
-    assert page.table.item(page.rows.index(page.current), 2).text() == "Technician, Approver"
+    tom_row = next(i for i, row in enumerate(page.rows) if row.login == login)
+    cell = page.table.item(tom_row, 2)
+    assert cell is not None and cell.text() == "Technician, Approver"
 
     page.select_login(login)
     _click(qtbot, page.password_button)
