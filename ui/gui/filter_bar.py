@@ -135,8 +135,11 @@ class FilterBar(QWidget):
         self._loader: Worker | None = None
 
         self.search = QLineEdit()
-        self.search.setPlaceholderText(
-            "Search tag, serial, name, model, person or location   (Ctrl+F)"
+        # Short enough that "(Ctrl+F)" shows in the box on a 1280 × 720 screen (the
+        # whole list cut it off: "… person or location (…"); the tooltip says all.
+        self.search.setPlaceholderText("Search tag, serial, name, person…  (Ctrl+F)")
+        self.search.setToolTip(
+            "Search the tag, serial number, name, model, assigned person or location (Ctrl+F)"
         )
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(160)  # the window fits a 1024-pixel-wide screen

@@ -25,6 +25,7 @@ from desktop.storage.database import Database
 from ui.gui.asset_detail_view import AssetDetailView
 from ui.gui.filter_bar import FilterBar
 from ui.gui.models.columns import COLUMNS
+from ui.gui.table_focus import SelectCurrentOnKeyboardFocus
 
 
 class MainWindowView:
@@ -56,6 +57,7 @@ class MainWindowView:
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table_focus = SelectCurrentOnKeyboardFocus(self.table)  # Tab: row 1 selected
         header = self.table.horizontalHeader()
         header.setSectionsMovable(True)
         header.setHighlightSections(False)

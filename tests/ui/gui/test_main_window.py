@@ -11,7 +11,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QApplication, QMenu, QStyle, QStyleOptionFrame
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services import reference
@@ -393,3 +393,51 @@ def test_a_slow_search_says_so_and_the_old_rows_stay_until_it_ends(
     assert window.model.rowCount() == 250
     qtbot.waitUntil(lambda: window.model.filter.search == "MON", timeout=10_000)
     qtbot.waitUntil(lambda: window.view.count_label.text() == "125 of 250 assets", timeout=5000)
+
+
+def test_the_search_box_shows_its_whole_placeholder_at_1280_by_720(
+    qtbot: QtBot, new_window: WindowFactory
+) -> None:
+    """A new user read "Search tag, serial, name, model, person or location (…": the
+    Ctrl+F hint was cut off on a 1280 × 720 screen."""
+    window = new_window()
+    window.resize(1280, 720)
+    qtbot.waitUntil(lambda: window.width() == 1280)
+    search = window.view.filter_bar.search
+    qtbot.wait(20)
+    option = QStyleOptionFrame()
+    search.initStyleOption(option)
+    contents = search.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, search)
+    margins = search.textMargins()
+    clear_button = search.fontMetrics().height() + 8  # reserved on the right
+    room = contents.width() - margins.left() - margins.right() - clear_button
+    text = search.placeholderText()
+    assert text.endswith("(Ctrl+F)")
+    assert search.fontMetrics().horizontalAdvance(text) <= room, (text, room)
+    assert "model, assigned person or location" in search.toolTip()
+
+
+def test_tab_from_the_search_box_selects_the_first_row_and_down_the_second(
+    qtbot: QtBot, new_window: WindowFactory
+) -> None:
+    """Tab reached the table with a current cell on row 1 and nothing selected; Down then
+    selected row 2 as the first row selected."""
+    window = new_window()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    table = window.view.table
+    table.clearSelection()
+    search = window.view.filter_bar.search
+    qtbot.keyClick(table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert search.hasFocus()
+    for _ in range(12):  # Tab on until the table has the focus
+        if table.hasFocus():
+            break
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert table.hasFocus()
+    first, second = (window.model.index(r, 0).data(TagRole) for r in (0, 1))
+    qtbot.waitUntil(lambda: _selected_tags(window) == [first])
+    assert window.windowTitle().startswith(first)  # its detail shows beside the table
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    assert _selected_tags(window) == [second]

@@ -78,7 +78,12 @@ def test_add_inside_rename_and_delete_if_unused(
     page.code_edit.setText("A-3")
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     settle(qtbot, dialog)
-    assert page.message.text() == "✔ Created."
+    assert page.message.text() == (
+        "✔ Created 'Floor 3'. Enter the next location here, or select it to change it."
+    )
+    with sqlite_world.db.read() as session:
+        made = next(r for r in list_locations(session) if r.code == "A-3")
+    page.tree.setCurrentIndex(page.tree_model.index_of(made.id))
     assert page.current.name == "Floor 3"
     page.name_edit.setText("Floor 3 (labs)")
     page.save_current()
@@ -257,7 +262,7 @@ def test_a_top_level_room_is_a_room_not_a_site(
     assert page.kind_combo.currentData() == "room"
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     settle(qtbot, dialog)
-    assert page.message.text() == "✔ Created."
+    assert page.message.text().startswith("✔ Created 'Room 101'.")
 
     qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
     page.kind_combo.setFocus()

@@ -54,6 +54,6 @@ def test_an_administrator_can(
     qtbot.keyClicks(page.name_edit, "Bechtle")
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     settle(qtbot, dialog)
-    assert page.message.text() == "✔ Created."
+    assert page.message.text().startswith("✔ Created 'Bechtle'.")
     with sqlite_world.db.read() as session:
         assert [s.name for s in list_suppliers(session)] == ["Bechtle"]

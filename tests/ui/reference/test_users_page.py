@@ -13,13 +13,14 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton
 
 from desktop.services.users import add_user, admin_log, list_users
 from desktop.storage.database import Database
 from desktop.storage.logins import database_name
 from tests.backends import make_database
 from tests.factories import World
+from tests.ui.mnemonics import mnemonics
 from tests.ui.reference.conftest import settle
 from ui.gui.reference.dialog import ReferenceDataDialog
 
@@ -74,7 +75,10 @@ def test_an_administrator_adds_changes_and_disables_a_login_by_the_buttons(
     page.role_checks["approver"].setChecked(True)
     _click(qtbot, page.roles_button)
     settle(qtbot, window)
-    assert "now holds technician, approver" in page.message.text()
+    assert "now holds Technician, Approver" in page.message.text()  # as People says them
+    tom_row = next(i for i, row in enumerate(page.rows) if row.login == login)
+    cell = page.table.item(tom_row, 2)
+    assert cell is not None and cell.text() == "Technician, Approver"
 
     page.select_login(login)
     _click(qtbot, page.password_button)
@@ -99,6 +103,21 @@ def test_on_a_local_file_the_page_says_why_and_offers_nothing(
     dialog.show_page("users")
     settle(qtbot, dialog)
     page = dialog.users
-    assert "a local file is single-user" in page.message.text()
+    assert page.message.text().startswith("Users are database logins on a shared ")
+    assert page.message.text().endswith("(its person is set in the settings or with --as).")
     assert not page.add_button.isEnabled()
+    # Labels as every other form's: a colon and an Alt letter; roles as People says them.
+    form = page.findChild(QFormLayout)
+    assert form is not None
+    labels = []
+    for row in range(form.rowCount()):
+        item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+        label = item.widget() if item is not None else None
+        labels.append(label.text() if isinstance(label, QLabel) else "")
+    assert labels == ["&Login:", "&Name:", "Roles:"]
+    checks = [check.text().replace("&", "") for check in page.role_checks.values()]
+    assert checks == ["Viewer", "Technician", "Approver", "Auditor", "Administrator"]
+    buttons = [page.add_button, page.roles_button, page.disable_button, page.password_button]
+    assert all("&" in button.text() for button in buttons)
+    assert {k: v for k, v in mnemonics(dialog).items() if len(v) > 1} == {}
     assert page.rows == []

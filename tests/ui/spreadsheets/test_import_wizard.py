@@ -108,6 +108,7 @@ def test_wizard_from_drop_to_labels_and_error_workbook(
     assert texts[0][:3] == ["4", "Update", "LAP-1"]
     assert texts[0][3].startswith("Name: Old name → New name; Notes: — → Vendor SKU: ")
     assert "row 4 LAP-1: Name: Old name → New name" in wizard.preview_page.values.toPlainText()
+    assert wizard.preview_page.values_heading.text().startswith("Refused rows and why; the ")
     assert texts[2][1] == "Error" and "there is no location 'Store 7'" in texts[2][4]
     assert texts[3][1] == "Error" and "there is no category 'Printer'" in texts[3][4]
     assert counts(world.db) == before  # a dry run writes nothing
@@ -143,6 +144,10 @@ def test_mapping_by_hand_changes_the_dry_run(qtbot: QtBot, world: World, tmp_pat
         combo.setCurrentIndex(combo.findData(target))
     click_next(qtbot, wizard, PREVIEW)
     assert "1 update" in wizard.preview_page.summary.text()
+    # Nothing refused: the box below the table does not say "Refused rows and why".
+    assert wizard.preview_page.values_heading.text() == (
+        "The values the new and changed assets will get (first rows and rows with a warning):"
+    )
 
 
 def test_an_unreadable_file_is_a_message_not_a_crash(
@@ -370,6 +375,13 @@ def test_every_problem_of_a_row_is_shown_not_only_the_first(
     cell = model.index(0, PROBLEMS)
     text, tip = cell.data(), cell.data(Qt.ItemDataRole.ToolTipRole)
     assert text.startswith("3 problems: "), text
+    # The cell shows more than "3 problems: C…" (it was ~90 px wide).
+    wizard.resize(1100, 720)  # its size on a 1280×720 screen
+    qtbot.wait(50)
+    view = wizard.preview_page.view
+    shown = view.fontMetrics().horizontalAdvance("3 problems: Category: there is no")
+    assert view.columnWidth(PROBLEMS) > shown
+    shoot(wizard, "import-4-dry-run-problems.png")
     lines = tip.splitlines()
     assert len(lines) == 3, tip
     assert any("Plotter" in line for line in lines) and any("Store 7" in line for line in lines)

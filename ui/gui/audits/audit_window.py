@@ -113,6 +113,9 @@ class AuditWindow(QMainWindow):
         def action(text: str, shortcut: str, slot) -> QAction:
             act = QAction(text, self)
             act.setShortcut(QKeySequence(shortcut))
+            # The button shows its Alt letter and its shortcut (a tool button shows the
+            # action's text without either unless given its own: a new user saw neither).
+            act.setIconText(f"{text} ({shortcut})")
             act.setToolTip(f"{text.replace('&', '').rstrip('…')} ({shortcut})")
             act.triggered.connect(slot)
             toolbar.addAction(act)
@@ -121,9 +124,9 @@ class AuditWindow(QMainWindow):
         self.start_action = action("&Start audit…", "Ctrl+N", self.open_start_dialog)
         self.scan_action = action("S&can", "Ctrl+S", self.open_scan_screen)
         self.reconcile_action = action("&Reconcile", "Ctrl+K", self.open_reconciliation)
-        self.report_action = action("Save &report…", "Ctrl+E", self.choose_report_path)
+        self.report_action = action("Save re&port…", "Ctrl+E", self.choose_report_path)
         self.labels_action = action("Room &labels…", "Ctrl+P", self.print_room_labels)
-        self.refresh_action = action("Refresh", "F5", self.refresh)
+        self.refresh_action = action("Re&fresh", "F5", self.refresh)
         # Closed from the keyboard as the scan screen is (Close (Ctrl+W)).
         QShortcut(QKeySequence("Ctrl+W"), self, self.close)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())

@@ -50,8 +50,8 @@ class ReceiveUnknownDialog(QDialog):
         self.name.setPlaceholderText("Default: “Found during audit: TAG”")
         self.checks: dict[str, QCheckBox] = {}
         form = QFormLayout()
-        form.addRow("&Category", self.category)
-        form.addRow("&Name", self.name)
+        form.addRow("&Category:", self.category)
+        form.addRow("&Name:", self.name)
         for item in checklist:
             box = QCheckBox(item.label + (" (required)" if item.required else ""), self)
             self.checks[item.key] = box

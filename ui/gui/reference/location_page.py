@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -132,11 +132,38 @@ class LocationsPage(RecordPage):
     def _loaded(self, rows: list[Any]) -> None:
         self.tree_model.set_rows(rows)
         self.tree.expandAll()
+        created, self._created = self._created, None
+        if created is not None:
+            self.ready_for_next(created)
+            return
         wanted = self._select_after_load
         if wanted is not None and self.tree_model.index_of(wanted).isValid():
             self.tree.setCurrentIndex(self.tree_model.index_of(wanted))
         elif self.current is not None:
             self.fill(None)
+
+    def ready_for_next(self, created: uuid.UUID) -> None:
+        """After a create: a new location in the same place and of the same kind (the
+        rooms of a floor are entered one after another); the one made is highlighted in
+        the tree and selecting it edits it."""
+        parent, kind, picked = self._new_parent, self.kind_combo.currentData(), self._kind_picked
+        selection = self.tree.selectionModel()
+        selection.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.NoUpdate)
+        self.start_new()
+        if parent is not None and self.tree_model.index_of(parent).isValid():
+            self._new_parent = parent
+            self.path_label.setText(self.tree_model.path(parent))
+        self.kind_combo.setCurrentIndex(max(self.kind_combo.findData(kind), 0))
+        self._kind_picked = picked
+        self._say_kind()
+        index = self.tree_model.index_of(created)
+        if index.isValid():
+            selection.select(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            self.tree.scrollTo(index)
 
     def _tree_selected(self, index: QModelIndex) -> None:
         row = self.tree_model.location(index)

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -62,6 +62,7 @@ class RecordPage(QWidget):
         self.current: Any = None  # the row being edited; None while creating a new one
         self.read_only_reason = ""  # why edits are not taken here (a field kit), if so
         self._select_after_load: uuid.UUID | None = None
+        self._created: uuid.UUID | None = None  # shown in the list after the reload
 
         self.model = RecordTableModel(self.columns, self)
         self.proxy = QSortFilterProxyModel(self)
@@ -195,6 +196,10 @@ class RecordPage(QWidget):
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
         self.after_load(rows)
+        created, self._created = self._created, None
+        if created is not None:
+            self.ready_for_next(created)
+            return
         wanted = self._select_after_load
         if wanted is not None:
             source_row = self.model.row_of(wanted)
@@ -227,6 +232,32 @@ class RecordPage(QWidget):
         self.table.setCurrentIndex(self.proxy.index(-1, -1))
         self.fill(None)
 
+    def ready_for_next(self, created: uuid.UUID) -> None:
+        """After a create: the form is empty for the next record (a list is entered one
+        after another), the one just made is highlighted in the list and selecting it
+        edits it. The form kept showing the created record once, and the next name typed
+        after Alt+N renamed it."""
+        self.start_new()
+        source_row = self.model.row_of(created)
+        if source_row >= 0:
+            index = self.proxy.mapFromSource(self.model.index(source_row, 0))
+            # Selected but not current: a click on it makes it current, and so edits it.
+            self.table.selectionModel().select(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            self.table.scrollTo(index)
+        self.focus_first_field()
+
+    def focus_first_field(self) -> None:
+        for row in range(self.form.rowCount()):
+            item = self.form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            widget = item.widget() if item is not None else None
+            if widget is not None and widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+
     def set_current(self, row: Any) -> None:
         """Subclasses' ``fill`` calls this first."""
         self.current = row
@@ -241,18 +272,27 @@ class RecordPage(QWidget):
             self.show_message(exc.message, error=True)
             return
         row = self.current
+        name = str(values.get("name") or "").strip()
         self.run(
             lambda session: self.save(session, row, values),
-            lambda saved_id: self._saved(saved_id, created=row is None),
+            lambda saved_id: self._saved(saved_id, created=row is None, name=name),
             write=True,
         )
 
-    def _saved(self, saved_id: uuid.UUID, *, created: bool) -> None:
+    def _saved(self, saved_id: uuid.UUID, *, created: bool, name: str = "") -> None:
         self.changed.emit()
         self.message.setProperty("conflict", False)
         self.current = None
+        if created:
+            self._created = saved_id
+            self.reload()
+            said = (
+                f"Created '{name}'." if name else "Created."
+            ) + f" Enter the next {self.noun} here, or select it to change it."
+            self.jobs.when_idle(lambda: self.show_message(said, ok=True))
+            return
         self.reload(select=saved_id)
-        self.jobs.when_idle(lambda: self.show_message("Created." if created else "Saved.", ok=True))
+        self.jobs.when_idle(lambda: self.show_message("Saved.", ok=True))
 
     def delete_current(self) -> None:
         row = self.current

@@ -44,6 +44,27 @@ from ui.gui.reference.jobs import DialogJobs
 from ui.gui.worker import Progress
 
 COLUMNS = ("Login", "Name", "Roles", "State")
+#: Each role's check box, with its Alt letter (the page's buttons take A, R, D and W).
+ROLE_LABELS = {
+    "viewer": "&Viewer",
+    "technician": "&Technician",
+    "approver": "A&pprover",
+    "auditor": "A&uditor",
+    "administrator": "Ad&ministrator",
+}
+
+
+def role_label(role: str) -> str:
+    """A role as the People page shows it: "Technician", not "technician"."""
+    return ROLE_LABELS.get(role, role).replace("&", "").capitalize()
+
+
+def sentence(text: str) -> str:
+    """A service's message (lower-case, no full stop: it is also the CLI's) as a sentence."""
+    text = text.strip()
+    if not text:
+        return text
+    return text[0].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
 
 
 class UsersPage(QWidget):
@@ -68,18 +89,20 @@ class UsersPage(QWidget):
         self.login_edit.setPlaceholderText("login, e.g. jsmith")
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText("full name")
-        self.role_checks = {role: QCheckBox(role) for role in DATABASE_ROLES}
+        self.role_checks = {
+            role: QCheckBox(ROLE_LABELS.get(role, role.capitalize())) for role in DATABASE_ROLES
+        }
         roles = QHBoxLayout()
         for check in self.role_checks.values():
             roles.addWidget(check)
         roles.addStretch(1)
-        self.add_button = QPushButton("Add login")
+        self.add_button = QPushButton("&Add login")
         self.add_button.clicked.connect(self.add_login)
-        self.roles_button = QPushButton("Set roles")
+        self.roles_button = QPushButton("Set &roles")
         self.roles_button.clicked.connect(self.set_roles_of_selected)
-        self.disable_button = QPushButton("Disable")
+        self.disable_button = QPushButton("&Disable")
         self.disable_button.clicked.connect(self.disable_selected)
-        self.password_button = QPushButton("New password")
+        self.password_button = QPushButton("New pass&word")
         self.password_button.clicked.connect(self.new_password_for_selected)
         buttons = QHBoxLayout()
         for button in (
@@ -96,9 +119,9 @@ class UsersPage(QWidget):
         self.password_shown.setReadOnly(True)
         self.password_shown.setVisible(False)
         form = QFormLayout()
-        form.addRow("Login", self.login_edit)
-        form.addRow("Name", self.name_edit)
-        form.addRow("Roles", roles)
+        form.addRow("&Login:", self.login_edit)
+        form.addRow("&Name:", self.name_edit)
+        form.addRow("Roles:", roles)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addLayout(form)
@@ -123,11 +146,12 @@ class UsersPage(QWidget):
         refusal, rows = result
         self._allowed = refusal is None
         if refusal:
-            self.message.setText(refusal)
+            self.message.setText(sentence(refusal))
         self.rows = list(rows)
         self.table.setRowCount(len(self.rows))
         for index, row in enumerate(self.rows):
-            values = (row.login, row.name, ", ".join(row.roles), "" if row.active else "disabled")
+            roles = ", ".join(role_label(r) for r in row.roles)
+            values = (row.login, row.name, roles, "" if row.active else "Disabled")
             for column, value in enumerate(values):
                 self.table.setItem(index, column, QTableWidgetItem(value))
         self._set_enabled()
@@ -179,7 +203,8 @@ class UsersPage(QWidget):
 
         def done(row: Any) -> None:
             self._show_password(row.login, password)
-            self._done(f"Added {row.name} ({row.login}) with the role {', '.join(row.roles)}.")
+            roles = ", ".join(role_label(r) for r in row.roles)
+            self._done(f"Added {row.name} ({row.login}) with the role {roles}.")
 
         self._run(job, done)
 
@@ -192,7 +217,12 @@ class UsersPage(QWidget):
         def job(progress: Progress, cancel: threading.Event) -> UserRow:
             return set_roles(database, login=row.login, roles=roles)
 
-        self._run(job, lambda new: self._done(f"{new.login} now holds {', '.join(new.roles)}."))
+        self._run(
+            job,
+            lambda new: self._done(
+                f"{new.login} now holds {', '.join(role_label(r) for r in new.roles)}."
+            ),
+        )
 
     def disable_selected(self) -> None:
         row = self.current
@@ -244,5 +274,5 @@ class UsersPage(QWidget):
         self.reload()
 
     def _failed(self, exc: DesktopError) -> None:
-        self.message.setText(exc.message)
+        self.message.setText(sentence(exc.message))
         self._set_enabled()

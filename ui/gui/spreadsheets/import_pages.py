@@ -262,6 +262,10 @@ class MappingPage(QWidget):
         return {k: e.text().strip() for k, e in self.defaults.items() if e.text().strip()}
 
 
+#: The dry run's Approval column (Changes and Problems share the width left).
+APPROVAL_WIDTH = 150
+
+
 class PreviewPage(QWidget):
     def __init__(self) -> None:
         super().__init__()
@@ -284,21 +288,22 @@ class PreviewPage(QWidget):
         self.view.setModel(self.model)
         self.view.setAlternatingRowColors(True)
         self.view.verticalHeader().setVisible(False)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        header = self.view.horizontalHeader()
+        header.setStretchLastSection(False)
         self.view.setColumnWidth(0, 50)
         self.view.setColumnWidth(1, 90)
         self.view.setColumnWidth(2, 110)
-        self.view.setColumnWidth(3, 420)
+        # Changes and Problems share the width left: Problems had the default ~90 px and
+        # showed "Location: t…" (the whole text is its tooltip and is below the table).
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.view.setColumnWidth(5, APPROVAL_WIDTH)
         layout.addWidget(self.view, 1)
         self.references = QLabel()
         self.references.setWordWrap(True)
         layout.addWidget(self.references)
-        layout.addWidget(
-            QLabel(
-                "Refused rows and why; the values the new and changed assets will get "
-                "(first rows and rows with a warning):"
-            )
-        )
+        self.values_heading = QLabel()  # says "Refused rows" only when some are
+        layout.addWidget(self.values_heading)
         self.values = QPlainTextEdit()
         self.values.setReadOnly(True)
         self.values.setMaximumHeight(140)

@@ -79,7 +79,7 @@ from ui.gui.spreadsheets.import_pages import (
     ResultPage,
     SheetPage,
 )
-from ui.gui.spreadsheets.preview_text import plan_notes, preview_values
+from ui.gui.spreadsheets.preview_text import plan_notes, preview_values, values_heading
 from ui.gui.worker import Worker, worker_for
 
 FILE, SHEET, MAPPING, PREVIEW, RESULT = range(5)
@@ -582,6 +582,7 @@ class ImportWizard(QDialog):
             + (f"; {len(plan.pending)} wait for approval" if plan.pending else "")
         )
         page.references.setText("\n".join(plan_notes(plan)))
+        page.values_heading.setText(values_heading(plan))
         page.values.setPlainText(preview_values(plan))
         page.model.set_plan(plan, page.chosen_actions())
         writable = counts["create"] + counts["update"]

@@ -44,6 +44,15 @@ def plan_notes(plan: ImportPlan) -> list[str]:
     return parts
 
 
+def values_heading(plan: ImportPlan) -> str:
+    """The heading of the box :func:`preview_values` fills: refused rows named only when
+    there are some (it said "Refused rows and why" above a file with none)."""
+    values = "the values the new and changed assets will get (first rows and rows with a warning)"
+    if plan.rejected:
+        return f"Refused rows and why; {values}:"
+    return values[0].upper() + values[1:] + ":"
+
+
 def preview_values(plan: ImportPlan) -> str:
     """Refused rows first, each problem in full (the table's Problems cell is narrow and
     cut them to "Status: the asset is …"), then the values rows will get."""
