@@ -562,10 +562,14 @@ class AssetTableModel(QAbstractTableModel):
             # nobody's (its signals can no longer be sent).
             return isValid(self) and current()
 
+        def failed(error: object) -> None:
+            # A job this model cancelled (a newer request, the rows on screen kept) ends
+            # with SQLite's "interrupted": that is the cancel, not a bug to report.
+            if not worker.cancel_event.is_set() and counts():
+                self._job_failed(error, first_page)
+
         worker.succeeded.connect(lambda result: succeeded(result) if counts() else None)
-        worker.failed.connect(
-            lambda error: self._job_failed(error, first_page) if counts() else None
-        )
+        worker.failed.connect(failed)
 
         def finished() -> None:
             workers.discard(worker)

@@ -3,18 +3,23 @@ passes the model tester."""
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from desktop.errors import DesktopError
 from desktop.services.queries import AssetFilter
+from desktop.services.register_pages import RegisterPager
 from desktop.storage.database import Database
 from tests.ui.gui.conftest import Register
 from ui.gui.models.asset_table_model import PAGE_SIZE, PLACEHOLDER, AssetTableModel, RowRole
@@ -174,3 +179,33 @@ def test_a_database_that_cannot_be_read_is_reported_and_the_rows_stay(
     assert str(broken) in error.message
     assert not model.is_loading
     assert model.rowCount() == 0  # the other database's rows are not shown as if they were these
+
+
+def test_a_count_interrupted_by_a_newer_one_is_no_error(
+    qtbot: QtBot, new_model: Callable[[], AssetTableModel], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under load a search typed while a count still ran showed the crash dialog: the
+    cancelled count ended in SQLite's "interrupted", reported as a bug (seen by the real-X
+    scan journey at load 6)."""
+    model = _model(qtbot, new_model)
+    started = threading.Event()
+    real_count = RegisterPager.count
+
+    def slow_count(
+        self: RegisterPager, session: Session, *, cancel: threading.Event | None = None
+    ) -> int:
+        if not started.is_set():
+            started.set()
+            assert cancel is not None and cancel.wait(10)
+            raise OperationalError("SELECT count(*)", {}, sqlite3.OperationalError("interrupted"))
+        return real_count(self, session, cancel=cancel)
+
+    monkeypatch.setattr(RegisterPager, "count", slow_count)
+    failures: list[object] = []
+    model.failed.connect(failures.append)
+    model._count_now()  # the count timer's, as after a search
+    assert started.wait(10)
+    with qtbot.waitSignal(model.counted, timeout=10_000):
+        model._count_now()  # a newer count interrupts it
+    qtbot.wait(200)
+    assert failures == []
