@@ -10,12 +10,15 @@ numbered ahead of the counter).
 
 from __future__ import annotations
 
+import json
 import re
 
 from sqlalchemy import and_, func, not_, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.tags import format_tag, normalize_tag
+from desktop.errors import Problem, ValidationError
+from desktop.storage.kitfile import session_is_kit
 from desktop.storage.models import Asset, TagSequence
 
 #: What may stand between a prefix and its number in a tag read as numbered.
@@ -102,15 +105,43 @@ def allocate_tag(session: Session, prefix: str) -> str:
 
     The sequence row is locked until the transaction ends, so two clients never get the
     same number; numbers already spelt by a tag in use (imported or scanned, in any
-    padding) are skipped, and kits' reserved blocks lie behind the counter.
+    padding) are skipped, and kits' reserved blocks lie behind the counter. In a field
+    kit the numbers come from the kit's blocks only: past the last one the receive is
+    refused (a tag past it is the server's to give, and would collide at sync).
     """
     sequence = locked_sequence(session, prefix)
+    blocks = _kit_blocks(session, prefix)
     while True:
         number = sequence.next_value
+        if blocks is not None:
+            number = _in_a_block(prefix, number, blocks)
         sequence.next_value = number + 1
         if not number_in_use(session, prefix, number):
             session.flush()
             return format_tag(prefix, number)
+
+
+def _kit_blocks(session: Session, prefix: str) -> list[tuple[int, int]] | None:
+    """In a field kit, ``prefix``'s reserved blocks (first, last) in order; else None."""
+    if not session_is_kit(session):
+        return None
+    found = session.connection().exec_driver_sql("SELECT tag_blocks FROM kit_meta").scalar()
+    blocks = json.loads(found) if found else []
+    return sorted((int(b["first"]), int(b["last"])) for b in blocks if b["prefix"] == prefix)
+
+
+def _in_a_block(prefix: str, number: int, blocks: list[tuple[int, int]]) -> int:
+    for first, last in blocks:
+        if number <= last:
+            return max(number, first)
+    held = ", ".join(f"{first}-{last}" for first, last in blocks) or "none"
+    raise ValidationError(
+        Problem(
+            "tag",
+            f"the field kit's {prefix} tags are used up (its blocks: {held}): type the new "
+            "asset's tag, or sync the kit to get a new block",
+        )
+    )
 
 
 def reserve_block(session: Session, prefix: str, size: int) -> int:

@@ -129,3 +129,39 @@ def test_a_tag_the_server_took_meanwhile_becomes_a_conflict(world: World, tmp_pa
     assert any("tag" in reason.lower() for reason in conflict["reasons"]), conflict
     # Settled by re-applying the kit's receipt under a new tag (the form's "edit").
     assert ok_json("kit", "sync", kit, "--dry-run")["results"] == []
+
+
+def test_a_kit_whose_block_is_used_up_refuses_until_a_sync_renews_it(
+    world: World, tmp_path: Path
+) -> None:
+    """Past its block the kit would take the server's next numbers (a conflict at sync):
+    the receive is refused in one line instead, and the sync brings a new block."""
+    _register(world)
+    kit = tmp_path / "site.adkit"
+    out = ok("--database", _url(world.db), "kit", "checkout", "--scope", "ROOM-A2",
+             "--as", "tech", "-o", kit)  # fmt: skip
+    found = re.search(r"new LAP tags in the kit: (\d+) to (\d+)", out)
+    assert found is not None, out
+    last = int(found[2])
+    kit_db = Database(f"sqlite:///{kit}")
+    try:
+        with kit_db.engine.begin() as connection:  # set-up: 499 receipts made already
+            connection.exec_driver_sql(
+                "UPDATE tag_sequences SET next_value = ? WHERE prefix = 'LAP'", (last,)
+            )
+    finally:
+        kit_db.dispose()
+    made = ok_json("--database", kit, "procedure", "receive", "--allocate", "1", *RECEIVE)
+    assert made["procedures"][0]["tag"] == f"LAP-{last:06d}"
+    refused = assetdesk("--database", kit, "procedure", "receive", "--allocate", "1", *RECEIVE)
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr, refused.stderr
+    (line,) = refused.stderr.strip().splitlines()
+    assert "LAP tags are used up" in line and "sync the kit" in line, line
+
+    report = ok_json("kit", "sync", kit)
+    assert [r["outcome"] for r in report["results"]] == ["applied"], report
+    renewed = ok_json("--database", kit, "kit", "status")["tag_blocks"]
+    fresh = max((b for b in renewed if b["prefix"] == "LAP"), key=lambda b: b["first"])
+    assert fresh["first"] > last
+    again = ok_json("--database", kit, "procedure", "receive", "--allocate", "1", *RECEIVE)
+    assert again["procedures"][0]["tag"] == f"LAP-{fresh['first']:06d}"
