@@ -65,21 +65,24 @@ def number_in_use(session: Session, prefix: str, number: int) -> bool:
 def numbers_in_use_from(session: Session, prefix: str, start: int) -> list[int]:
     """The numbers ``>= start`` of ``prefix`` that some asset's tag spells, in order.
 
-    Read with one range query on the tag index; the counter's own tags below ``start``
-    (``lap-000001`` … of six digits, the bulk of a large register) are left on the server.
+    One query on the tag index (a range of the prefix's keys where its collation order is
+    sure: a prefix of letters and digits); the counter's own tags below ``start``
+    (``lap-000001`` … of six digits, the bulk of a large register) stay on the server.
     """
     key = normalize_tag(prefix)
-    below = normalize_tag(format_tag(prefix, start))
+    counter_key = normalize_tag(format_tag(prefix, 0))  # lap-000000
     counter_style = and_(
         Asset.tag_key.startswith(f"{key}-", autoescape=True),
-        func.length(Asset.tag_key) == len(below),
-        Asset.tag_key < below,
+        func.length(Asset.tag_key) == len(counter_key),
     )
-    keys = session.execute(
-        select(Asset.tag_key).where(
-            Asset.tag_key.startswith(key, autoescape=True), not_(counter_style)
+    if start <= 10 ** (len(counter_key) - len(key) - 1) - 1:
+        counter_style = and_(
+            counter_style, Asset.tag_key < normalize_tag(format_tag(prefix, start))
         )
-    ).scalars()
+    wanted = [Asset.tag_key.startswith(key, autoescape=True), not_(counter_style)]
+    if re.fullmatch(r"[a-z0-9]*[a-y0-8]", key):
+        wanted += [Asset.tag_key >= key, Asset.tag_key < key[:-1] + chr(ord(key[-1]) + 1)]
+    keys = session.execute(select(Asset.tag_key).where(*wanted)).scalars()
     pattern = _pattern(prefix)
     numbers = {int(found[1]) for k in keys if (found := pattern.match(k))}
     return sorted(n for n in numbers if n >= start)

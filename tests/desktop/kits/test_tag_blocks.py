@@ -17,7 +17,7 @@ from desktop.domain.lifecycle import ProcedureKind
 from desktop.kits.checkout import reserve_tag_blocks
 from desktop.kits.model import TAG_BLOCK_SIZE, TagBlock
 from desktop.services.procedures import ProcedureRequest, record_in_session, record_procedure
-from desktop.services.tags import locked_sequence, tag_number
+from desktop.services.tags import locked_sequence, numbers_in_use_from, tag_number
 from desktop.storage.models import Category, TagSequence
 from tests.desktop.services.test_concurrency import own_client, run_at_once
 from tests.factories import RECEIVE_CHECKLIST, World
@@ -40,6 +40,16 @@ def test_a_tag_number_is_read_in_any_spelling() -> None:
     spelt = ["LAP-000101", "lap101", "LAP_0101", "Lap.101", "LAP/00000000101"]
     assert {tag_number("LAP", t) for t in spelt} == {101}
     assert [tag_number("LAP", t) for t in ("LAPX1", "LAP-1a", "LAP--1", "MON-000101")] == [None] * 4
+
+
+def test_numbers_in_use_past_six_digits_and_for_any_prefix(world: World) -> None:
+    for tag in ("LAP-000005", "LAP-1000003", "lap00999999", "LAP9-000003", "lap9_7", "LAPZ-4"):
+        world.receive(tag=tag)
+    with world.db.read() as session:
+        assert numbers_in_use_from(session, "LAP", 1) == [5, 999999, 1000003]
+        assert numbers_in_use_from(session, "LAP", 1_000_000) == [1000003]
+        assert numbers_in_use_from(session, "LAP9", 1) == [3, 7]  # no key range for "9"
+        assert numbers_in_use_from(session, "LAPZ", 4) == [4]
 
 
 def test_the_counter_skips_numbers_spelt_by_tags_in_use(world: World) -> None:
