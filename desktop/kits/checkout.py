@@ -36,6 +36,7 @@ from desktop.kits.schema import (
 )
 from desktop.services.audits import find_audit
 from desktop.services.people import acting_person
+from desktop.services.tags import reserve_block
 from desktop.storage import migrate
 from desktop.storage.database import Database
 from desktop.storage.kitfile import connection_is_kit
@@ -45,7 +46,6 @@ from desktop.storage.models import (
     KitCheckoutAsset,
     Location,
     Person,
-    TagSequence,
 )
 from desktop.storage.types import utcnow
 
@@ -275,21 +275,11 @@ def record_checkout_assets(
 
 
 def reserve_tag_blocks(session: Session, prefixes: Sequence[str]) -> list[TagBlock]:
-    """Reserve :data:`TAG_BLOCK_SIZE` tag numbers per prefix on the server (its sequence
-    is locked and moved past them): tags the kit makes from them never collide."""
+    """Reserve :data:`TAG_BLOCK_SIZE` tag numbers per prefix on the server, in the
+    caller's transaction: numbers no tag in use spells (in any padding), the counter
+    locked and moved past them — tags the kit makes from them never collide."""
     blocks: list[TagBlock] = []
     for prefix in prefixes:
-        sequence = session.execute(
-            select(TagSequence)
-            .where(TagSequence.prefix == prefix)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        ).scalar_one_or_none()
-        if sequence is None:
-            sequence = TagSequence(prefix=prefix, next_value=1)
-            session.add(sequence)
-        first = sequence.next_value
-        sequence.next_value = first + TAG_BLOCK_SIZE
+        first = reserve_block(session, prefix, TAG_BLOCK_SIZE)
         blocks.append(TagBlock(prefix, first, first + TAG_BLOCK_SIZE - 1))
-    session.flush()
     return blocks

@@ -104,7 +104,8 @@ def _checkout_assets(connection: Connection, kit_id: uuid.UUID) -> set[str]:
 
 
 def _renew_tag_blocks(kit: Database, server: Database, info: KitInfo) -> None:
-    """A prefix whose block is four-fifths used gets a new block from the server."""
+    """A prefix whose block is four-fifths used, or that has none (a category the
+    refresh brought), gets a new block from the server."""
     current: dict[str, TagBlock] = {}
     for block in info.tag_blocks:
         if block.prefix not in current or block.first > current[block.prefix].first:
@@ -113,10 +114,14 @@ def _renew_tag_blocks(kit: Database, server: Database, info: KitInfo) -> None:
         used: dict[str, int] = dict(
             connection.exec_driver_sql("SELECT prefix, next_value FROM tag_sequences").all()
         )
+        prefixes = set(connection.exec_driver_sql("SELECT tag_prefix FROM categories").scalars())
     worn = sorted(
-        prefix
-        for prefix, block in current.items()
-        if used.get(prefix, block.first) > block.last - TAG_BLOCK_SIZE // 5
+        {
+            prefix
+            for prefix, block in current.items()
+            if used.get(prefix, block.first) > block.last - TAG_BLOCK_SIZE // 5
+        }
+        | (prefixes - current.keys())  # a category the refresh brought: no block yet
     )
     if not worn:
         return
@@ -129,8 +134,9 @@ def _renew_tag_blocks(kit: Database, server: Database, info: KitInfo) -> None:
     with kit.engine.begin() as connection:
         for block in fresh:
             connection.exec_driver_sql(
-                "UPDATE tag_sequences SET next_value = ? WHERE prefix = ?",
-                (block.first, block.prefix),
+                "INSERT INTO tag_sequences (prefix, next_value) VALUES (?, ?) "
+                "ON CONFLICT (prefix) DO UPDATE SET next_value = excluded.next_value",
+                (block.prefix, block.first),
             )
         connection.exec_driver_sql(
             "UPDATE kit_meta SET tag_blocks = ?", (json.dumps([b.__dict__ for b in blocks]),)

@@ -137,10 +137,10 @@ def test_receive_new_tags_or_allocated_ones(world: World) -> None:
     made = assetdesk(world.db, "receive", "--allocate", "2", *receive)
     assert made.returncode == 0, made.stdout + made.stderr
     tags = [p["tag"] for p in json.loads(made.stdout)["procedures"]]
-    assert tags == ["LAP-000001", "LAP-000002"]
+    assert tags == ["LAP-000004", "LAP-000005"]  # LAP-1 to LAP-3 spell 1 to 3: skipped
     with world.db.read() as s:
         assert stored(s, "LAP-50").custom_fields == {"encrypted": True}
-        assert stored(s, "LAP-000002").name == "Loaner"
+        assert stored(s, "LAP-000005").name == "Loaner"
 
     before = snapshot(world.db)
     taken = assetdesk(world.db, "receive", "LAP-52", "LAP-1", *receive)
