@@ -35,7 +35,9 @@ from desktop.services.values import json_value
 from desktop.spreadsheets import cells as parse
 from desktop.spreadsheets.columns import (
     KEY,
+    RACK,
     VERSION,
+    WARRANTY_MONTHS,
     ColumnMapping,
     manual_mapping,
     normalize_header,
@@ -50,7 +52,7 @@ from desktop.spreadsheets.history import (
     retirement_steps,
 )
 from desktop.spreadsheets.import_choices import for_all_rows
-from desktop.spreadsheets.mapping import best_mapping, column_data, header_row
+from desktop.spreadsheets.mapping import EXTRA_NOTES, best_mapping, column_data, header_row
 from desktop.spreadsheets.model import (
     ImportOptions,
     ImportPlan,
@@ -273,6 +275,9 @@ def _check_mapping(table: Table, mapping: ColumnMapping, options: ImportOptions)
 
 
 class _Planner(RowValues):
+    #: Whether a row's cells go through prepare_given (set by plan()).
+    prepares = True
+
     def __init__(
         self,
         session: Session,
@@ -298,6 +303,7 @@ class _Planner(RowValues):
         #: The cell a row is matched by (a tag, a serial number or a key).
         self.match_target = _match_target(options.match)
         self.memo = {}
+        self.models_fit = set()
         self.label_notes_rows, self.label_field_rows = {}, {}
         # A row's mapped cells in one call (see _row).
         columns = list(self.mapped.values())
@@ -339,16 +345,43 @@ class _Planner(RowValues):
             tags_in_use = self._tags_in_use(data)
         seen: dict[str, int] = {}
         rows: list[RowPlan] = []
+        # What prepare_given acts on (the report's float columns are decided by now).
+        self.prepares = bool(self.report.float_columns) or not {
+            WARRANTY_MONTHS,
+            RACK,
+            EXTRA_NOTES,
+        }.isdisjoint(self.mapping.targets)
         total = len(data)
-        for done, i in enumerate(data):
-            if done % 2000 == 0:
-                check_cancel(cancel)
-                if progress:
-                    progress(done, total)
-            rows.append(self._row(i, existing, tags_in_use, seen))
+        targets = tuple(self.mapped)
+        for start in range(0, total, _CHUNK_ROWS):
+            check_cancel(cancel)
+            if progress:
+                progress(start, total)
+            chunk = data[start : start + _CHUNK_ROWS]
+            for i, cells in zip(chunk, self._given_cells(chunk), strict=True):
+                given = dict(zip(targets, cells, strict=True))
+                rows.append(self._row(i, given, existing, tags_in_use, seen))
         if progress:
             progress(total, total)
         return rows
+
+    def _given_cells(self, indices: Sequence[int]) -> Iterable[Sequence[object]]:
+        """The rows' mapped cells, cleaned column by column (a row's cells by target, in
+        the mapping's order): text trimmed (see clean_text), numbers and dates as read."""
+        if not self.mapped:
+            return [()] * len(indices)
+        read, last, cells_of, padded = (
+            self.table.rows,
+            self.last_column,
+            self.cells_of,
+            self._padded,
+        )
+        # Every mapped cell is there in most rows; a short row is padded.
+        by_row = [
+            cells_of(cells) if len(cells) > last else padded(cells)
+            for cells in (read[i] for i in indices)
+        ]
+        return zip(*(_clean_column(column) for column in zip(*by_row, strict=True)), strict=True)
 
     def new_references(self) -> list[NewReference]:
         return new_reference_list(self.pending, self.index)
@@ -425,25 +458,16 @@ class _Planner(RowValues):
     def _row(
         self,
         i: int,
+        given: dict[str, object],
         existing: dict[str, dict[str, Any]],
         tags_in_use: dict[str, uuid.UUID],
         seen: dict[str, int],
     ) -> RowPlan:
-        cells = self.table.rows[i]
+        """Row ``i``'s plan from its cells by target (``given``, cleaned: _given_cells)."""
         number = self.table.row_numbers[i]
         plan = RowPlan(index=i, row=number, action=RowAction.ERROR)
-        clean = parse.clean_text
-        # Every mapped cell is there in most rows; a short row is padded.
-        cells_of = self.cells_of if len(cells) > self.last_column else self._padded
-        # Text is trimmed; numbers and dates are kept as read.
-        given: dict[str, object] = {}
-        for target, value in zip(self.mapped, cells_of(cells), strict=True):
-            if value.__class__ is str:  # clean_text's short way, in place (most cells)
-                text = value.strip()
-                given[target] = (text if text[0] != "'" else clean(text)) if text else None
-            else:
-                given[target] = clean(value) if isinstance(value, str) else value
-        prepare_given(self.report, given, cells, self.mapping)
+        if self.prepares:  # (most files: no file-wide decision touches a row's cells)
+            prepare_given(self.report, given, self.table.rows[i], self.mapping)
 
         match_is_tag = self.options.match is MatchKey.TAG
         raw = given.get(self.match_target)  # text is clean already (above)
@@ -756,3 +780,19 @@ class _FilePrefixes(dict[str, str]):
             self.update(self._compute())
             self._compute = None
         return super().get(key, default)
+
+
+#: Rows planned at a time: their cells cleaned column by column, a check for cancel between.
+_CHUNK_ROWS = 2000
+
+
+def _clean_column(column: Sequence[object]) -> list[object]:
+    """A column's cells as clean_text gives text (most cells: trimmed in place, the short
+    way), other cells (numbers, dates, empty) as read."""
+    clean = parse.clean_text
+    return [
+        ((text if text[0] != "'" else clean(text)) if (text := value.strip()) else None)
+        if value.__class__ is str
+        else (clean(value) if isinstance(value, str) else value)
+        for value in column
+    ]

@@ -71,6 +71,8 @@ class RowValues:
     #: the field (the column list says where the column went: see report.other_label_fates).
     label_notes_rows: dict[str, list[int]]
     label_field_rows: dict[str, int]
+    #: (model, category) pairs found to fit (see _model_fits_category).
+    models_fit: set[tuple[uuid.UUID, uuid.UUID]]
 
     def _date(self, plan: RowPlan, target: str, raw: object) -> object:
         """A date cell read in its column's order (see :mod:`desktop.spreadsheets.dates`)."""
@@ -341,8 +343,12 @@ class RowValues:
         model_id = values["model"] if "model" in values else (current or {}).get("model_id")
         if not isinstance(model_id, uuid.UUID) or plan.category_id is None:
             return
+        pair = (model_id, plan.category_id)
+        if pair in self.models_fit:  # (a file has few pairs: each checked once)
+            return
         model_category = self.index.model_category.get(model_id)
         if model_category is None or model_category == plan.category_id:
+            self.models_fit.add(pair)
             return
         categories = self.index.categories
         theirs = categories[model_category].name if model_category in categories else "?"
@@ -361,7 +367,8 @@ class RowValues:
         values: dict[str, object],
         current: dict[str, Any] | None,
     ) -> None:
-        user, address, full = (given.get(k) for k in _PERSON_KEYS)
+        get = given.get  # (_PERSON_KEYS in place: this runs per row)
+        user, address, full = get("assigned_to"), get(PERSON_EMAIL), get(PERSON_NAME)
         cur = current.get("assigned_to_id") if current else None
         cells = (user.__class__, user, address.__class__, address, full.__class__, full)
         memo = self.memo.get("assigned_to")

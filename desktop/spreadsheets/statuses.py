@@ -251,7 +251,10 @@ def matched_checkout_note(
 
 def assignee_target(given: Mapping[str, object]) -> str | None:
     """The first target that names a row's assignee (None: the row names none)."""
-    return next((t for t in _ASSIGNEE_TARGETS if given.get(t) not in (None, "")), None)
+    for target in _ASSIGNEE_TARGETS:  # (a loop, not next() of a generator: runs per row)
+        if given.get(target) not in (None, ""):
+            return target
+    return None
 
 
 def _status_and_assignee(

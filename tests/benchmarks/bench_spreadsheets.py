@@ -40,209 +40,65 @@ page cache makes it ~2 % faster than it was) — is printed too, labelled "again
 old, narrower floor", so that the figures below (all measured against it until 17:30 UTC
 on 2026-12-05) stay comparable. The target (≤ 1.5) is judged against the full floor.
 
-imp7 (2026-12-05 23:20 – 2026-12-06 00:30 UTC; CPU ratios, best of three pairs but
-1,000,000 rows one pair; the machine far noisier than in imp6: the same code's CPU moved
-20–40 % between runs minutes apart). Since imp7 ours' child loads the modules the import
-loads on first use and configures the ORM's mappers (~0.03 s CPU) before its clock, as the
-floor's child imports its reader before its own (:func:`warm_up_process`), and does the
-benchmark's bookkeeping after it; both take the page cache sized to the free memory
-(1 GB here, was 256 MB). Main before it (6af0df7): 10,000 rows 1.60 (23:21, load 2.5);
-100,000 rows 14.98 / 8.95 s → 1.67 (23:56–00:01, load 5.6–5.8). This round (0cafe1d):
+Where it stands (imp8, 2026-12-06 ~01:00 UTC; CPU ratios ours / floor, each run the best
+of three pairs; main before it 79c1c1a): at load 6–7 (every helper's tests and
+benchmarks on 2 cores) the pairs did not resolve the change: 10,000 rows, three runs
+each, interleaved 00:43–01:09 UTC: before 1.38 / 0.95 s → 1.45, 1.49 / 0.97 → 1.53,
+1.79 / 0.93 → 1.93; after 1.30 / 1.07 → **1.21**, 1.75 / 0.93 → 1.88, 1.42 / 1.11 →
+**1.28**. 100,000 rows, one run each (00:50–01:06, load 6–7.3): before 17.31 / 10.40 s
+→ 1.66, after 19.84 / 11.82 → 1.68 (the floor itself 14 % slower in the second run).
+"The floor's rows unlike ours: 0" and nothing out of tag order in every run. Target ≤ 1.5
+at 10,000 and 100,000 rows: **not shown** at this load; to be measured on a quieter
+machine. 1,000,000 rows not run (no time).
 
-=============  ======================================  ===============================
-rows           ours / floor (CPU) → ratio              wall ours / floor → ratio
-=============  ======================================  ===============================
-10,000         1.23 / 0.80 s → **1.53** (00:28, load   1.41 / 0.91 s → 1.55;
-               2.4–3.2); 1.74 / 1.20 → **1.45**         3.77 / 2.68 → 1.41
-               (23:48, load 5.5–5.9)
-100,000        13.33 / 8.82 s → **1.51** (00:29, load  15.34 / 10.51 s → 1.46;
-               3.2–3.4); 14.52 / 7.49 → 1.94 (23:50,   27.82 / 14.06 → 1.98;
-               load 5.6–5.7); 19.38 / 10.90 → 1.78     49.38 / 27.86 → 1.77
-               (one pair, 00:06, load 8–9)
-1,000,000      172.68 / 106.09 s → **1.63** (one        254.8 / 112.9 s → 2.26 (ours
-               pair, 00:08–00:26, load 6 → 2.5)         at load ~5–6, the floor ~2–3)
-=============  ======================================  ===============================
+What imp8 changed: the dry run cleans a row's cells column by column, 2,000 rows at a
+time (``_Planner._given_cells``: the mapped cells of the chunk's rows transposed, each
+column trimmed in one list comprehension, the rows' ``given`` made by ``dict(zip(...))``
+instead of a Python loop and a dictionary store per cell); ``prepare_given`` runs only
+when a file-wide decision touches a row's cells (float-text columns, warranty months, a
+rack, extra notes columns: most files have none); a row's assignee cells are read without
+a generator (``_assignee``, ``assignee_target``); a (model, category) pair found to fit is
+checked once per file (``_model_fits_category``). Every other per-cell memo was in place
+already (:meth:`RowValues._once`). Ours' CPU alone at 10,000 rows (interleaved, best of
+five, load 6–7): dry run 0.61 → 0.49 s, import 1.51 → 1.19 s; an earlier set (best of
+three, load 5.6) 0.58 → 0.51 and 1.38 → 1.25 s.
 
-Peak RSS at 1,000,000 rows: ours **3,817 MB** (3,058 with the 256 MB cache), the floor
-5,166 MB: fits in 8 GB. "The floor's rows unlike ours: 0" and nothing out of tag order in
-every run. Growth by CPU: 10,000 → 100,000 k = **1.036** (floor 1.041; 00:28 run);
-100,000 → 1,000,000 k = **1.11** against the 00:29 figure (floor 1.08; 0.95 / 0.99 in the
-same run, whose 100,000 rows ran at load 8–9 — not comparable). Target 1.5: **met at
-10,000 in one run of two, on the line at 100,000 (1.51) at low load, missed at 1,000,000
-(1.63)**; linear growth ≤ 1.05: **missed** from 100,000 to 1,000,000 (ours as the floor).
-The larger page cache: no gain for ours resolved at 100,000 (alone, alternating, load
-5–6: 256 MB 15.8 / 16.6 s CPU, 1 GB 17.4 / 16.1), nor for the floor (10.6 / 12.9 against
-12.4 / 12.2 at load 8.6–8.8); imp5 measured it at 300,000 rows (inserts and search index
-~1 s CPU less). Costs ~0.76 GB of peak RSS at 1,000,000 rows. Per-row Python still is
-ours' gap: at 10,000 rows (23:22 profile) ours' SQL took what the floor's does (~0.58 +
-commit against 0.55 + 0.16 s CPU), ours' Python ~1.2 s against the floor's ~0.65 (reading
-the file ~0.25 and 0.20; the plan's rows ~0.45, the commit's rows ~0.25, fixed costs
-~0.15 — the first ORM statements' compiling, the sheet's safety checks, the header
-mapping — against the floor's building of rows ~0.45).
+Where ours is still above the floor (10,000 rows, imp7's profile, before imp8): ours'
+SQL costs what the floor's does; ours' Python ~1.2 s against the floor's ~0.65 — reading
+the file 0.25 (the floor 0.20), the plan's rows ~0.45 (imp8 took ~0.1 off), the commit's rows
+~0.25 (``_creation_changes`` half of it), fixed costs ~0.15 (first ORM statements, the
+sheet's safety check, the header mapping). What grows faster than the rows up to
+1,000,000 is SQLite's (index builds, the ~4.5 GB WAL commit and checkpoint), the floor's
+as much as ours.
 
-imp6 (2026-12-05 21:49–21:59 UTC, load 3.6–4.7, CPU ratios, best of three pairs; main
-before it (be33154) and imp6 alternating, two runs each): 10,000 rows before 1.10 / 0.68 s
-→ 1.62 and 1.11 / 0.68 → 1.65, after 1.08 / 0.68 → **1.59** and 1.07 / 0.66 → **1.62**;
-100,000 rows before 11.58 / 7.48 → 1.55 and 11.27 / 7.41 → 1.52, after 11.01 / 7.56 →
-**1.46** and 10.99 / 7.46 → **1.47** (wall after 1.44 and 1.34). Per-row Python cut: the
-reference lookups made once per file, an amount's change fragment quoted once in place,
-blank checks and the origin text in place. 1,000,000 rows not run again (no time).
+History (CPU ratios ours / full floor, best of three pairs but 1,000,000 rows one pair;
+each round's full account is in this file's git history; the machine was shared with
+other sessions throughout, at the load given):
 
-Last import figures (imp5, 2026-12-05 20:52–21:21 UTC, against the full floor as above,
-its ids and FTS setting included; CPU ratios; the machine shared with four other
-sessions, **load 4–8 on 2 cores** throughout, which inflates every CPU figure by 30–45 %
-against the imp4 figures below — ours more than the floor):
+========================  ===================  =====================  ===================
+round (UTC)               10,000 rows          100,000 rows           1,000,000 rows
+========================  ===================  =====================  ===================
+main 87f4bc0 (12:49)      2.72 (narrow floor)  2.60 (narrow floor)    2.51 (older floor)
+issue 17 (12:45)          2.15 (narrow floor)  2.03 (narrow floor)    2.10 (narrow floor)
+imp2, impb, impa (15:33)  —                    1.84–1.99 (narrow)     —
+imp4 (18:20, load 1–3)    1.48                 1.42–1.44              1.61 (load 4–6)
+imp5 (21:11, load 5–6)    1.58–1.68            1.47–1.55              1.60 (load 4–5.5)
+imp6 (21:49, load 4–5)    1.59–1.62            1.46–1.47              —
+imp7 (00:28, load 2–3)    1.53 (1.45 at 5.5)   1.51 (1.78–1.94, 6–9)  1.63 (load 6 → 2.5)
+imp8 (01:09, load 6–7)    1.21–1.88 (above)    1.68 (above)           —
+========================  ===================  =====================  ===================
 
-=============  =====================================  ================================
-rows           ours / floor (CPU) → ratio             wall ours / floor → ratio
-=============  =====================================  ================================
-10,000         1.14 / 0.68 s → **1.68**;              2.10 / 1.37 s → 1.53;
-               again 1.11 / 0.70 → **1.58**           1.64 / 1.28 → 1.28
-100,000        11.23 / 7.62 s → **1.47**;             17.65 / 12.38 s → 1.43;
-               again 11.86 / 7.64 → **1.55**          17.61 / 11.37 → 1.55
-1,000,000      162.58 / 101.51 s → **1.60** (one       183.5 / 139.7 s → 1.31
-               pair, 20:52–21:10, load 4.0–5.5)
-=============  =====================================  ================================
-
-(10,000 and 100,000 rows: best of three pairs each, 21:11–21:14 and again 21:14–21:17
-UTC, load 4.8–5.8.) Right after, 21:17–21:21 at load 5.3–6.0, main before this round
-(869e87c, with its own floor: random ids, FTS5's default pending data) gave 1.15 / 0.73 s
-→ 1.57 at 10,000 and 12.78 / 8.54 s → 1.50 at 100,000: ours is ~1 s CPU faster at
-100,000 rows (11.2–11.9 against 12.8), but so is the floor (7.6 against 8.5), as both
-take the same ids and the same index setting — the ratio did not move. Growth by CPU
-(t ∝ rows^k), 100,000 → 1,000,000 rows in the same run (one pair each): ours k =
-**1.111**, the floor's **1.110** (the run before the FTS change, 20:21–20:43, load 6–8:
-ours 1.166, floor 1.129; imp4's: 1.147 / 1.132); 10,000 → 100,000 rows ours 0.996 and
-1.030 (floor 1.034 and 1.038). Peak RSS at 1,000,000 rows: ours **3,058 MB**, the floor
-4,353 MB (fits in 8 GB). "The floor's rows unlike ours: 0" and nothing out of tag order
-in every run. Target 1.5: **met at 100,000 rows in one of two runs only; missed at 10,000**
-(where ours' fixed costs, ~0.14 s, weigh most) **and at 1,000,000** at this load.
-Linear growth (≤ 1.05) from 100,000 to 1,000,000 rows: **missed** by ours and by the
-floor alike — what grows faster than the rows is SQLite's, in both (below).
-
-What this round changed and measured (ours' phases by CPU, 100,000 → 300,000 rows, load
-~6; k between them): the dry run 4.01 → 12.51 s (k 1.04) and the commit's per-row Python
-1.59 → 4.86 s (k 1.02) grow with the rows; what grows faster is SQLite's — the inserts
-1.94 → 6.62 s (k 1.12), the search index rebuild 1.36 → 5.09 s (k **1.20**), the index
-builds, commit and checkpoint 2.85 → 9.79 s (k 1.12).
-
-* The search index rebuild merged FTS5 segments as it went (its pending data flushed every
-  1 MB): with ``hashsize`` 64 MB for the rebuild only (set and put back in the import's
-  transaction) its insert took 0.94 → 2.89 s (k 1.02) where it took 1.19 → 4.14 (k 1.13)
-  — the largest superlinear part of ours; the floor builds with the same setting.
-* New assets and procedures get time-ordered ids (version 7) instead of random ones, so
-  that the id indexes of both tables and the procedures' asset index are appended to, not
-  written at random pages; the floor writes the same ids. Against imp4's 1,000,000-row
-  figures the exponent went 1.147 → 1.111 (floor 1.132 → 1.110), the ratio 1.61 → 1.60
-  at a higher load — the pairs cannot resolve what it took off ours alone.
-* The dry run works out Snipe-IT's checked-out notes once per status word and assignee
-  column instead of parsing the status twice per row (1.1 s of a profiled 100,000-row
-  dry run, profiler overhead included; not measured apart).
-
-Measured and left: the **page cache sized to the work** — 1 GB instead of 256 MB at
-300,000 rows (ours alone, two runs each alternating, load ~5): the inserts 6.68 / 7.24 →
-5.82 / 5.92 s, the search index rebuild 3.58 / 3.66 → 3.35 / 3.41 s, the commit 24.1 /
-26.4 → 23.8 / 23.7 s CPU, for a peak RSS of 1.98 GB instead of 1.17 (the cache fills with
-the transaction's pages). Not taken: it needs a bound by the machine's memory, the floor
-the same cache, and a pair of 1,000,000-row runs to judge the growth — no time left. What
-is left superlinear is SQLite's work in one large WAL transaction (the inserts, the index
-builds, commit and checkpoint of ~4 GB), shared with the floor. Ours above the floor is still per-row Python: the dry
-run's checks and the commit's rows (~3.4 s at 100,000 rows against the floor's ~1 at low
-load), the sheet's safety check (~0.4 s), the ranks in tag order (~0.2 s).
-
-Earlier (imp4) figures, against the same full floor but its random ids and 1 MB FTS
-pending data:
-
-(imp4, 2026-12-05, CPU ratios, best of three
-pairs but 1,000,000 rows one pair; the same benchmark file for both columns), main at
-4a39361 ("before") and this round ("after"):
-
-=============  ==============================  ==============================
-rows           before: ours / floor → ratio    after: ours / floor → ratio
-=============  ==============================  ==============================
-10,000         0.83 / 0.53 s → 1.55            0.77 / 0.52 s → **1.48**;
-                                               again 0.78 / 0.53 → **1.48**
-100,000        9.51 / 6.25 s → 1.52            8.96 / 6.21 s → **1.44**;
-                                               again 8.47 / 5.96 → **1.42**
-1,000,000      —                               143.2 / 88.8 s → **1.61**
-=============  ==============================  ==============================
-
-(10,000 and 100,000: after 18:20:57–18:22:25 and again 18:24–18:26:36 UTC, before
-18:22:25–18:24:05, load 1.1–2.8; wall ratios after 1.41–1.43 and 1.39–1.43, before 1.43
-and 1.64. At load 4–6 an hour earlier the same code gave 1.53 and 1.53: the target sits
-inside the noise of a shared machine. 1,000,000 rows 18:04–18:18 UTC, load 3.7–6.3: wall
-245 / 137 s → 1.79, peak RSS ours **3.06 GB**, floor 4.32 GB; the same run's 100,000
-rows 10.20 / 6.55 s → 1.56.) "The floor's rows unlike ours: 0" and nothing out of tag
-order in every run. Against the old, narrower floor the same runs give 1.74–1.75 (10,000),
-1.77–1.80 (100,000) and 2.07 (1,000,000; 2.10 before this round). Growth by CPU (t ∝
-rows^k): 10,000 → 100,000 k = **1.035–1.064** (floor 1.052–1.075); 100,000 → 1,000,000
-k = **1.147** in the 1,000,000-row run (floor 1.132), 1.18 from the best 100,000 figure.
-Target 1.5: **met at 10,000 and 100,000 at low load (1.42–1.48), missed at 1,000,000
-(1.61)**; linear growth (≤ 1.05) **missed** from 100,000 to 1,000,000, as by the floor.
-
-What this round took off ours (interleaved runs of ours alone at 100,000 rows, load 4–6,
-best of three: 9.50 → 9.00 s CPU; dry run 3.13 → 2.88, commit 6.37 → 6.08): the
-references are looked up once each before commit instead of row by row
-(``Database.bulk_write`` with ``desktop.storage.bulk.References``: SQLite's
-``foreign_keys`` off for the write transaction, set before its BEGIN and on again before
-the connection goes back to the pool; each distinct reference but the write's own new rows
-looked up once, the tables the ORM changed ``foreign_key_check``'ed; a missing one rolls
-everything back with its table, column and value); the plan reads the register's keys
-once when it holds fewer assets than the file (200 chunked lookups at 100,000 rows on an
-empty register); the file's tag prefixes by category are only worked out when a new
-category asks; the non-empty-row filter without a generator per row. Measured and left:
-FTS5 without merging during the rebuild plus one 'optimize' made the index smaller
-(31.2 → 29.5 MB at 100,000) but no faster inside an import (1.01 s either way); keeping
-the asset sort indexes live instead of rebuilding them costs about what a rebuild does
-(0.03–0.07 s each at 100,000). Where ours is still above the floor at 100,000 rows (CPU,
-from profiles): per-row Python ~3.4 s (the dry run's checks ~1.6, the commit's rows and
-their JSON ~1.75) against the floor's ~1; the sheet's safety checks ~0.4; the search
-index's ranks and folding ~0.2; a process's first ORM and SQL compilations ~0.07 (a fixed
-cost: ours takes 0.14 s CPU at 1,000 rows, 0.81 at 10,000). Not worked out: why the
-ratio rises at 1,000,000 rows (1.44 → 1.61; the dry run took 58 s wall of ours' 245).
-
-Earlier figures, against the old, narrower floor (2026-12-05, CPU ratios, best of three
-pairs, 2 cores shared with other sessions), before (main at 87f4bc0) and after issue 17's
-import work:
-
-=============  ==============================  ==============================
-rows           before: ours / floor → ratio    after: ours / floor → ratio
-=============  ==============================  ==============================
-10,000         1.35 / 0.50 s → 2.72            1.08 / 0.50 s → 2.15
-100,000        14.60 / 5.61 s → 2.60           11.79 / 5.80 s → 2.03
-1,000,000      (2.51 earlier, older floor)     176.9 / 84.1 s → 2.10 (one pair)
-=============  ==============================  ==============================
-
-(After 12:45–12:47 UTC, load 2.6–4.8; before 12:49–12:51, load 1.2–3.9; an earlier pair
-of runs, 12:13–12:18, gave 2.23 / 2.01 after and 2.53 / 2.58 before. 1,000,000 rows
-12:23–12:35 UTC, load 2.8–5.3: wall 336 s / 117 s, peak RSS ours 2.7 GB, floor 3.9 GB.)
-Both before and after, "the floor's rows unlike ours: 0". Target 1.5: **missed**. Growth
-by CPU (t ∝ rows^k): 10,000 → 100,000 k = 1.04 after (floor 1.06; before 1.03–1.10);
-100,000 → 1,000,000 k = 1.15 (floor 1.14 — SQLite's random-key B-trees outgrow the cache
-for both). With the floor this file had until then (procedure rows without reason, note
-and answers; the index in tag order) main measured 2.43 and 2.32 (12:03–12:05 UTC): the
-floor now writes the same rows as ours, and costs about the same as before.
-
-Of ours at 100,000 rows after (CPU, one run, load ~5): the dry run 4.1–4.5 s (its rows
-2.0 s, was 3.0; reading and checking the file, the report and approvals 2.5 s — the
-floor's reading is ~1.2 s), the commit 7.7–7.9 s: per-row Python ~2.3 s, procedure inserts
-1.30 s, asset inserts 0.69 s, search index 0.86 s (was 2.0: built in rank order) + ranks
-0.11 s, secondary indexes rebuilt 1.3 s, commit and checkpoint 1.2 s. What is left above
-the floor is per-row Python (the dry run's checks and the commit's rows, ~4.3 s against
-the floor's ~1 s), the 18 secondary indexes (1.3 s) and the file's safety checks (~1 s).
-
-Three rounds in between (imp2 13:12–13:25, impb 14:58–15:26, impa 15:13–15:33 UTC on
-2026-12-05, against the old, narrower floor, at load 5–12; their full accounts are in this
-file's git history) took 100,000 rows from 2.03 to 1.84–1.99: the sheet's formula scan
-skipped when the safety check saw no formula markup, one search per chunk in that check,
-a column's cells gathered only where no header names it, a workbook opened once, no copy
-of every read row, the procedures' performer and state indexes kept instead of rebuilt,
-dates stored in one call, rows built as the driver's parameters from templates of shared
-values (``desktop.storage.bulk.RowTemplate``), memos read before parsers are made. Their
-dry-run reports of 500 files (the corpus, tests/data/spreadsheets, the 320 hostile files,
-this benchmark's file) stayed the same. Measured and left: keeping the procedures' (asset,
-time) index during the inserts (+0.42 s against a 0.28 s rebuild), ``synchronous=NORMAL``
-(no gain in the commit); the foreign-key checks (0.4–0.7 s) imp4 since took off.
+(The "narrow" floor is the one before imp4 added the kept indexes' builds; imp5 gave the
+floor ours' time-ordered ids and FTS5 pending-data size; imp7 moved the process's lazy
+imports and the ORM's mapper configuration before ours' clock, as the floor's child
+imports its reader before its own.) Peak RSS at 1,000,000 rows (imp7): ours 3,817 MB, the
+floor 5,166 MB. Growth by CPU (t ∝ rows^k): 10,000 → 100,000 k ≈ 1.04 (floor 1.04);
+100,000 → 1,000,000 k ≈ 1.11 (floor 1.08–1.11): linear growth ≤ 1.05 **missed**
+there, ours and the floor alike. Rounds' main cuts: references looked up once per file
+and foreign keys checked once (imp4); time-ordered ids, FTS5 pending data 64 MB for the
+rebuild (imp5); reference lookups once per file, amount fragments in place (imp6); the
+page cache sized to the free memory (256 MB – 1 GB; not shown to pay, see imp7's note),
+``RowPlan`` slotted (imp7); the per-row cleaning column by column (imp8).
 
 Export: the same assets to .csv and to .xlsx. Floors: stdlib ``sqlite3`` reading the same
 values (one query joining the looked-up names, in tag order) and writing them with

@@ -489,3 +489,34 @@ def test_a_tag_taken_between_dry_run_and_commit_is_one_clear_message_and_nothing
     assert again.counts()["create"] == 19, again.problems()
     commit_import(world.db, again, performed_by="tech")
     assert counts(world.db)[0] == before[0] + 19
+
+
+def test_rows_past_the_first_two_thousand_are_cleaned_and_checked_as_the_first(
+    world: World, tmp_path: Path
+) -> None:
+    """The dry run cleans cells 2,000 rows at a time: a short row, a neutralised formula,
+    padded text and a repeated tag past that boundary read as in the first rows."""
+    rows: list[list[object]] = [["Asset tag", "Name", "Category", "Location"]]
+    rows += [[f"LAP-{n}", f"Laptop {n}", "Laptop", "Room A1"] for n in range(2_000)]
+    rows += [
+        ["LAP-X1", "'=1+1", "Laptop", "Room A1"],
+        ["  LAP-X2 ", "  padded  ", "Laptop"],  # a short row: no location cell
+        [" lap-7 ", "Again", "Laptop", "Room A1"],
+    ]
+    path = write_workbook(tmp_path / "long.xlsx", rows)
+    plan = dry_run(world.db, path, ImportOptions())
+
+    *_, formula, short, repeated = plan.rows
+    assert (formula.row, formula.action, formula.values["name"]) == (
+        2_002,
+        RowAction.CREATE,
+        "=1+1",
+    )
+    assert (short.tag, short.values["name"]) == ("LAP-X2", "padded")
+    assert [(p.column, p.message) for p in short.problems] == [
+        ("Location", "Location is required for a new asset")
+    ]
+    assert [(p.row, p.message) for p in repeated.problems] == [
+        (2_004, "the same tag as row 9: each asset may appear once")
+    ]
+    assert plan.counts() == {**plan.counts(), "create": 2_001, "error": 2}
