@@ -14,12 +14,8 @@ traceback.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import func, select
 
@@ -27,36 +23,13 @@ from desktop.domain.tags import normalize_tag
 from desktop.storage.database import Database
 from desktop.storage.models import Asset
 from tests.factories import World
+from tests.ui.kits.test_kit_cli import assetdesk, ok, ok_json
 
 RECEIVE = ("--set", "category=Laptop", "--set", "location=ROOM-A2", "--set", "name=Loaner",
            "--check", "inspected", "--check", "contents_match", "--as", "tech")  # fmt: skip
 #: Laptops outside the kit's scope (Room A1) whose tags were scanned or imported, not
 #: taken from the counter: numbers 2, 3 and 101 in three spellings.
 SCANNED = ("LAP-000002", "lap3", "LAP-00101")
-
-
-def assetdesk(*argv: str | Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    env.pop("ASSETDESK_DATABASE", None)
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", *map(str, argv)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-        timeout=180,
-    )
-
-
-def ok(*argv: str | Path) -> str:
-    done = assetdesk(*argv)
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert "Traceback" not in done.stderr
-    return done.stdout
-
-
-def ok_json(*argv: str | Path) -> Any:
-    return json.loads(ok(*argv, "--json"))
 
 
 def _url(db: Database) -> str:
