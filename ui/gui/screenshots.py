@@ -17,7 +17,16 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if "QT_QPA_PLATFORM" not in os.environ:
+    # Offscreen on a desk-sized screen: windows open at the size they take on one (the
+    # offscreen default is smaller, and the procedure form would open in one column).
+    _SCREEN = Path(tempfile.gettempdir()) / "assetdesk-screenshots-screen.json"
+    _SCREEN.write_text(
+        '{"screens": [{"name": "desk", "x": 0, "y": 0, "width": 1600, "height": 1000,'
+        ' "logicalDpi": 96}]}',
+        encoding="utf-8",
+    )
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN}"
 
 from sqlalchemy import select
 
