@@ -53,6 +53,7 @@ from desktop.services.permissions import require_id
 from desktop.storage.database import Database
 from desktop.storage.models import Asset, Audit, AuditExpected, AuditScan, Location, Person
 from desktop.storage.types import utcnow
+from desktop.wording import with_detail
 
 __all__ = [
     "CLASS_LABELS",
@@ -470,7 +471,7 @@ def _room_scan(
             ScanClass.ROOM_OUT_OF_SCOPE,
             text,
             None,
-            message=f"{location.name} ({location.code}) is not in this audit's scope: "
+            message=f"{with_detail(location.name, location.code)} is not in this audit's scope: "
             "the current room did not change",
         )
     finished = room_is_finished(session, audit.id, location.id)

@@ -72,7 +72,7 @@ def test_scan_fill_and_log(qtbot: QtBot, world: World) -> None:
     choose(dialog.inputs["users_affected"], "A team")  # type: ignore[arg-type]
     reporter = dialog.inputs["reported_by"]
     assert isinstance(reporter, QComboBox)
-    assert reporter.currentText() == "Tess Tech (tech)"  # the signed-in person by default
+    assert reporter.currentText() == "Tess Tech  ·  tech"  # the signed-in person by default
     choose(reporter, "Una User")
     SHOTS.mkdir(parents=True, exist_ok=True)
     dialog.grab().save(str(SHOTS / "incident_dialog.png"))

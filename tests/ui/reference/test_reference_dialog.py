@@ -181,7 +181,7 @@ def test_people_show_their_roles_without_scrolling(
         page.table.viewport().width()
     )
     cell = page.proxy.mapFromSource(page.model.index(page.model.row_of(rosa), roles))
-    assert cell.data() == "approver"
+    assert cell.data() == "Approver"  # as the Roles boxes beside it say it
 
 
 def test_group_membership(qtbot: QtBot, dialog: ReferenceDataDialog, sqlite_world: World) -> None:
@@ -195,7 +195,7 @@ def test_group_membership(qtbot: QtBot, dialog: ReferenceDataDialog, sqlite_worl
         for i in range(page.members.count())
         if not page.members.item(i).isHidden()
     ]
-    assert [i.text() for i in visible] == ["Una User (user)"]
+    assert [i.text() for i in visible] == ["Una User  ·  user"]
     visible[0].setCheckState(Qt.CheckState.Checked)
     page.save_current()
     settle(qtbot, dialog)

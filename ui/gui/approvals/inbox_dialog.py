@@ -137,6 +137,15 @@ class ApprovalsInbox(QDialog):
         buttons.addWidget(self.withdraw_button)
         buttons.addWidget(self.reject_button)
         buttons.addWidget(self.approve_button)
+        # No default button: an Enter in the list refreshed it (Refresh, made first, was
+        # the dialog's default); a decision takes its button, its mnemonic or Ctrl+Return.
+        for button in (
+            self.refresh_button,
+            self.withdraw_button,
+            self.reject_button,
+            self.approve_button,
+        ):
+            button.setAutoDefault(False)
 
         side = QWidget()
         side_layout = QVBoxLayout(side)
@@ -351,6 +360,11 @@ class ApprovalsInbox(QDialog):
         super().done(result)
 
 
+def _answer_text(key: str, value: object) -> str:
+    """An answer as the form offered it: the risk evaluation's "high" is "High"."""
+    return str(value).capitalize() if key in ("impact", "likelihood") else str(value)
+
+
 def _describe(item: PendingItem) -> str:
     """The selected procedure as rich text: what it changes and the decisions so far."""
     e = html.escape
@@ -360,9 +374,9 @@ def _describe(item: PendingItem) -> str:
         f"{item.performed_at.astimezone():%Y-%m-%d %H:%M}"
     ]
     meta = [
-        f"risk {e(item.risk_level)}" if item.risk_level else "",
-        f"ticket {e(item.ticket_ref)}" if item.ticket_ref else "",
-        f"reason: {e(item.reason)}" if item.reason else "",
+        f"Risk: {e(item.risk_level.capitalize())}" if item.risk_level else "",
+        f"Ticket: {e(item.ticket_ref)}" if item.ticket_ref else "",
+        f"Reason: {e(item.reason)}" if item.reason else "",
     ]
     if any(meta):
         lines.append(" · ".join(m for m in meta if m))
@@ -374,7 +388,7 @@ def _describe(item: PendingItem) -> str:
         )
         lines.append(f"<table cellspacing='4'>{rows}</table>")
     answers = [
-        f"{e(k.replace('_', ' ').capitalize())}: {e(str(v))}"
+        f"{e(k.replace('_', ' ').capitalize())}: {e(_answer_text(k, v))}"
         for k, v in item.answers.items()
         if not k.startswith("checklist.")
     ]

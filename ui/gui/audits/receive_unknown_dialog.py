@@ -19,6 +19,7 @@ from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.audits import category_choices
 from desktop.services.templates import current_template
 from desktop.storage.database import Database
+from desktop.wording import with_detail
 
 
 class ReceiveUnknownDialog(QDialog):
@@ -45,7 +46,7 @@ class ReceiveUnknownDialog(QDialog):
         intro.setWordWrap(True)
         self.category = QComboBox(self)
         for choice in categories:
-            self.category.addItem(f"{choice.label} ({choice.code})", choice.id)
+            self.category.addItem(with_detail(choice.label, choice.code), choice.id)
         self.name = QLineEdit(self)
         self.name.setPlaceholderText("Default: “Found during audit: TAG”")
         self.checks: dict[str, QCheckBox] = {}

@@ -75,7 +75,7 @@ class StartAuditDialog(QDialog):
             scope_edit.setPlaceholderText("Type any part of a location's path or code")
         self.categories = QListWidget(self)
         for choice in categories:
-            item = QListWidgetItem(f"{choice.label} ({choice.code})")
+            item = QListWidgetItem(with_detail(choice.label, choice.code))
             item.setData(Qt.ItemDataRole.UserRole, choice.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)

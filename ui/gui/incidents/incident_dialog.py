@@ -36,6 +36,7 @@ from desktop.services.incidents import IncidentRequest, IncidentRow, incident_te
 from desktop.services.reference_queries import GroupRow, PersonRow, list_groups, list_people
 from desktop.services.templates import TemplateField
 from desktop.storage.database import Database
+from desktop.wording import with_detail
 from ui.gui.approvals.jobs import finish_workers, start_worker
 from ui.gui.worker import Progress, Worker
 
@@ -190,7 +191,7 @@ class IncidentDialog(QDialog):
                     self.error_label.show()
             elif spec.type is FieldType.PERSON:
                 for person in people:
-                    combo.addItem(f"{person.name} ({person.username})", str(person.id))
+                    combo.addItem(with_detail(person.name, person.username), str(person.id))
                 me = next((p for p in people if p.username == self._username), None)
                 if me is not None:
                     combo.setCurrentIndex(combo.findData(str(me.id)))

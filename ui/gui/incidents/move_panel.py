@@ -33,6 +33,7 @@ from desktop.services.incidents import (
 from desktop.services.reference_queries import PersonRow, list_people
 from desktop.storage.database import Database
 from desktop.storage.kitfile import database_returned_note
+from desktop.wording import with_detail
 from ui.gui.approvals.jobs import finish_workers, start_worker
 from ui.gui.worker import Progress, Worker
 
@@ -116,7 +117,7 @@ class IncidentMovePanel(QWidget):
 
     def _fill_people(self, people: list[PersonRow]) -> None:
         for person in people:
-            self.assignee_combo.addItem(f"{person.name} ({person.username})", person.username)
+            self.assignee_combo.addItem(with_detail(person.name, person.username), person.username)
         mine = self.assignee_combo.findData(self._username)
         if mine >= 0:  # taking an incident yourself is the common case
             self.assignee_combo.setCurrentIndex(mine)

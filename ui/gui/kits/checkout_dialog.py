@@ -80,7 +80,7 @@ class CheckoutDialog(QDialog):
         self.locations = _checkable_list((with_detail(c.label, c.code), c.id) for c in locations)
         self.locations.setObjectName("kit_locations")
         self.location_filter.textChanged.connect(self._filter_locations)
-        self.people = _checkable_list((f"{p.name} ({p.username})", p.id) for p in people)
+        self.people = _checkable_list((with_detail(p.name, p.username), p.id) for p in people)
         self.people.setObjectName("kit_people")
         # A search of the register (the one on screen, if any): its matches are in scope.
         self.search = QLineEdit(self.current_filter.search)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services import reference
 from desktop.services.reference_queries import GroupRow, list_groups, list_people
+from desktop.wording import with_detail
 from ui.gui.reference.record_page import RecordPage
 from ui.gui.reference.record_table_model import Column
 
@@ -51,7 +52,7 @@ class GroupsPage(RecordPage):
 
     def load(self, session: Session) -> list[Any]:
         self._people = [
-            (p.id, f"{p.name} ({p.username})" + ("" if p.active else " — inactive"), p.active)
+            (p.id, with_detail(p.name, p.username) + ("" if p.active else " — inactive"), p.active)
             for p in list_people(session)
         ]
         return list_groups(session)

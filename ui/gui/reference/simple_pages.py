@@ -188,7 +188,7 @@ class PeoplePage(RecordPage):
     columns = (
         Column("Name", lambda r: r.name),
         Column("User name", lambda r: r.username),
-        Column("Roles", lambda r: ", ".join(r.roles)),
+        Column("Roles", lambda r: ", ".join(role.capitalize() for role in r.roles)),
         Column("Active", lambda r: r.active),
         Column("E-mail", lambda r: r.email),
     )
