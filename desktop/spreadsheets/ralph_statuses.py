@@ -129,6 +129,6 @@ def ralph_status_words(
     said = ", ".join(f"{code} '{codes[code][0]}' → {codes[code][1].label}" for code in sorted(used))
     note = (
         f"Status: Ralph's {kind} asset codes read as Ralph names them: {said} "
-        "(--status-map CODE=STATUS, or the wizard's status words, reads a code otherwise)"
+        "(a status word of your own for a code reads it otherwise)"
     )
     return words, note

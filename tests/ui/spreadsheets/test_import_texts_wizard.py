@@ -130,15 +130,16 @@ def test_the_dry_run_says_what_ralphs_status_codes_became(
     """The command line's dry run says how Ralph's numeric codes were read; the wizard's
     said nothing (its status words carry the codes, chosen as Ralph names them, and a code
     with a word of the user's was not Ralph's reading any more). A code read as Ralph does
-    is said; one the person reads otherwise is theirs, and the note no longer claims it."""
+    is said; one the person reads otherwise is theirs, and the note no longer claims it.
+    The note names no command-line flag to a person in the window (it said --status-map)."""
     wizard = to_mapping(qtbot, world, tmp_path)
     click_next(qtbot, wizard, PREVIEW)
     said = wizard.preview_page.references.text().splitlines()
     assert (
         "Status: Ralph's data-center asset codes read as Ralph names them: 2 'in use' → "
-        "In service (--status-map CODE=STATUS, or the wizard's status words, reads a code "
-        "otherwise)"
+        "In service (a status word of your own for a code reads it otherwise)"
     ) in said
+    assert "--" not in wizard.preview_page.references.text()
     qtbot.mouseClick(wizard.back, Qt.MouseButton.LeftButton)
     combo = status_combo(wizard)
     combo.setFocus()

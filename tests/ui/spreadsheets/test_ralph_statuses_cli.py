@@ -59,8 +59,7 @@ def test_a_data_center_export_reads_code_2_as_in_use(tmp_path: Path) -> None:
     assert dry.returncode == 0, dry.stdout + dry.stderr
     assert (
         "Note: Status: Ralph's data-center asset codes read as Ralph names them: 2 'in use' → "
-        "In service (--status-map CODE=STATUS, or the wizard's status words, reads a code "
-        "otherwise)\n"
+        "In service (a status word of your own for a code reads it otherwise)\n"
     ) in dry.stdout
     done = assetdesk(database, "import", str(RALPH_DC), *OWNED, "--json")
     assert done.returncode == 0, done.stdout + done.stderr
