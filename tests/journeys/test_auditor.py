@@ -65,7 +65,7 @@ def _start_audit(qtbot: QtBot, audits: AuditWindow) -> ScanScreen:
     qtbot.keyClick(popup, Qt.Key.Key_Down)
     qtbot.keyClick(popup, Qt.Key.Key_Return)
     assert dialog.scope.currentText().startswith("Head office › Building A  ·  ")
-    _tick(qtbot, dialog.categories, "Laptop (LAP)")
+    _tick(qtbot, dialog.categories, "Laptop  ·  LAP")
     start = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
     assert start.isEnabled()
     qtbot.mouseClick(start, Qt.MouseButton.LeftButton)

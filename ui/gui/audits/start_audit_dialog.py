@@ -73,6 +73,9 @@ class StartAuditDialog(QDialog):
         scope_edit = self.scope.lineEdit()
         if scope_edit is not None:
             scope_edit.setPlaceholderText("Type any part of a location's path or code")
+            # A room label scanned (or a code typed) and Enter: the field shows the room it
+            # named as every list does, "Name  ·  CODE" (it kept "LON-A0.10" as scanned).
+            scope_edit.returnPressed.connect(self._show_chosen_scope)
         self.categories = QListWidget(self)
         for choice in categories:
             item = QListWidgetItem(with_detail(choice.label, choice.code))
@@ -130,6 +133,11 @@ class StartAuditDialog(QDialog):
             if needle in str(self.scope.itemData(i, FOLDED_ROLE))
         ]
         return _location_id(self.scope.itemData(hits[0])) if len(hits) == 1 else None
+
+    def _show_chosen_scope(self) -> None:
+        scope = self.chosen_scope()
+        if scope is not None:
+            self.scope.setCurrentIndex(self.scope.findData(scope))
 
     def submit(self) -> None:
         scope = self.chosen_scope()

@@ -1,0 +1,45 @@
+"""An auditor with a scanner names rooms by their labels: the start dialog's scope takes a
+scanned room label and shows the room as every list does ("Room A2  ·  ROOM-A2"; it kept
+the code as scanned), and a label of a room outside the audit says which room in the same
+form (it said "Room A1 (ROOM-A1)")."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import Qt
+
+from tests.journeys.conftest import WindowFactory, trigger
+from tests.journeys.hid_scanner import HidScanner
+from tests.journeys.windows import shown
+from ui.gui.audits.audit_window import AuditWindow
+from ui.gui.audits.scan_screen import ScanScreen
+from ui.gui.audits.start_audit_dialog import StartAuditDialog
+
+
+def test_a_scanned_room_label_names_the_scope_and_a_room_outside_it(
+    qtbot: QtBot, journey_window: WindowFactory, scanner: HidScanner
+) -> None:
+    window = journey_window("auditor")
+    trigger(window.features.audits_action)
+    audits = shown(qtbot, AuditWindow)
+    trigger(audits.start_action)
+    dialog = audits.findChild(StartAuditDialog)
+    assert dialog is not None and dialog.isVisible()
+    categories = [dialog.categories.item(i).text() for i in range(dialog.categories.count())]
+    assert "Laptop  ·  LAP" in categories  # as the register lists a choice with its code
+    dialog.scope.setFocus()
+    qtbot.waitUntil(dialog.scope.lineEdit().hasFocus)
+    scanner.scan("ROOM-A2")  # Shift around the capitals, then Enter
+    qtbot.waitUntil(lambda: dialog.scope.currentText().endswith("Room A2  ·  ROOM-A2"))
+    assert dialog.scope.currentText() == "Head office › Building A › Room A2  ·  ROOM-A2"
+    start = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    qtbot.mouseClick(start, Qt.MouseButton.LeftButton)
+    screen = shown(qtbot, ScanScreen, timeout=15_000)
+
+    screen.activateWindow()
+    qtbot.waitUntil(screen.scan_field.hasFocus)
+    scanner.scan("ROOM-A1")
+    qtbot.waitUntil(lambda: "not in this audit's scope" in screen.answer.text(), timeout=5000)
+    assert "Room A1  ·  ROOM-A1 is not in this audit's scope" in screen.answer.text()
+    assert "(ROOM-A1)" not in screen.answer.text()
