@@ -139,6 +139,8 @@ def test_an_empty_scope_or_an_existing_file_is_refused_in_the_dialog(
     _retype(qtbot, dialog.path, str(taken))
     qtbot.mouseClick(dialog.checkout_button, Qt.MouseButton.LeftButton)
     assert "Choose what goes into the kit" in dialog.message.text()
+    people = [dialog.people.item(i).text() for i in range(dialog.people.count())]
+    assert "Una User  ·  user" in people  # as every list names a person (was "Una User (user)")
     _tick(qtbot, dialog.people, "Una User")
     qtbot.mouseClick(dialog.checkout_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.worker is None and str(taken) in dialog.message.text())
