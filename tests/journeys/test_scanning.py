@@ -90,6 +90,38 @@ def test_a_fast_search_ending_in_enter_stays_in_the_search_box(
     assert "searched for it" in window.statusBar().currentMessage()
 
 
+def test_an_unknown_tag_scanned_into_the_search_box_is_replaced_by_the_next_scan(
+    qtbot: QtBot, journey_window: WindowFactory, scanner: HidScanner
+) -> None:
+    """A tag no asset has, scanned with the focus in the search box: offered for
+    receiving; Cancel, and the status bar says the tag is not known and the next scan
+    replaces it in the box (the next unknown one was added to it: "LAP-77777LAP-77778")."""
+    window = journey_window()
+    search = window.view.filter_bar.search
+    trigger(window.find_action)
+    qtbot.waitUntil(search.hasFocus)
+    for tag in ("LAP-77777", "LAP-77778"):
+        scanner.scan(tag)
+        qtbot.waitUntil(lambda: window.unknown_tag_prompt is not None, timeout=5000)
+        prompt = window.unknown_tag_prompt
+        assert prompt is not None
+        qtbot.waitUntil(prompt.isVisible)
+        qtbot.mouseClick(
+            prompt.button(QMessageBox.StandardButton.Cancel), Qt.MouseButton.LeftButton
+        )
+        qtbot.waitUntil(lambda: not prompt.isVisible())
+        window.unknown_tag_prompt = None
+        window.activateWindow()  # as the window manager does once the prompt is gone
+        qtbot.waitUntil(search.hasFocus)
+        qtbot.waitUntil(lambda t=tag: search.selectedText() == t, timeout=5000)
+        assert search.text() == tag
+        said = window.statusBar().currentMessage()
+        assert said == f"No asset has the tag {tag}: the next scan replaces it"
+    scanner.scan("MON-00042")  # a known one: its asset, the box emptied
+    qtbot.waitUntil(lambda: selected_tags(window) == ["MON-00042"], timeout=5000)
+    assert search.text() == ""
+
+
 def test_a_scanned_code_no_asset_can_carry_is_not_offered_for_receiving(
     qtbot: QtBot, journey_window: WindowFactory
 ) -> None:

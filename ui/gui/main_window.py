@@ -35,6 +35,7 @@ from desktop.scanning import ScannerConfig
 from desktop.services.register_rows import AssetFilter
 from desktop.settings import DATE_FORMAT, Settings, signed_in_person
 from desktop.storage.database import Database, open_database
+from ui.gui import unknown_tag
 from ui.gui.action_states import MAX_PROCEDURE_ASSETS, ActionStates
 from ui.gui.feature_menus import FeatureMenus
 from ui.gui.kits.kit_menu import KitMenu
@@ -613,6 +614,11 @@ class MainWindow(QMainWindow):
             if tag_problem(tag) is not None:
                 self.statusBar().showMessage(f"No asset has the tag {tag}: searched for it", 5000)
                 return
+            self._show_scanned(tag, None)
+            if self.unknown_tag_prompt is not None:
+                search, bar = self.view.filter_bar.search, self.statusBar()
+                unknown_tag.leave_for_the_next_scan(self.unknown_tag_prompt, search, bar, tag)
+            return
         self._show_scanned(tag, detail)
 
     def _scan_field_entered(self) -> None:
@@ -646,20 +652,12 @@ class MainWindow(QMainWindow):
 
     def _show_scanned(self, tag: str, detail: AssetDetail | None) -> None:
         if detail is None and (problem := tag_problem(tag)) is not None:
-            # A code no asset could carry (a QR code's address, words): nothing to receive.
-            # Not modal here: a scan's slot runs inside the scanner's key filter.
-            box = QMessageBox(
-                QMessageBox.Icon.Information,
-                "Unknown tag",
-                f"No asset has the tag {tag}, and no asset can: {problem}.",
-                QMessageBox.StandardButton.Ok,
-                self,
-            )
-            self.untaggable_notice = box
-            box.open()
+            self.untaggable_notice = unknown_tag.untaggable_notice(self, tag, problem)
             return
         if detail is None:
-            self._offer_receive(tag)
+            self.unknown_tag_prompt = unknown_tag.offer_receive(
+                self, tag, lambda t: self.start_procedure(ProcedureKind.RECEIVE, [t])
+            )
             return
         if self._welcome is not None and self.view.stack.currentWidget() is self._welcome:
             self.view.stack.setCurrentWidget(self.view.register_page)
@@ -672,26 +670,6 @@ class MainWindow(QMainWindow):
         ):
             self.show_asset(detail.row.id)  # also the same asset changed elsewhere since
         self.statusBar().showMessage(f"Scanned {detail.row.tag}: {detail.row.name}", 5000)
-
-    def _offer_receive(self, tag: str) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Unknown tag",
-            f"No asset has the tag {tag}.",
-            QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        receive = box.addButton(
-            f"Receive a new asset with tag {tag}", QMessageBox.ButtonRole.AcceptRole
-        )
-        box.setDefaultButton(receive)
-        box.buttonClicked.connect(
-            lambda button: (
-                self.start_procedure(ProcedureKind.RECEIVE, [tag]) if button is receive else None
-            )
-        )
-        self.unknown_tag_prompt = box
-        box.open()
 
     # -- errors and closing ----------------------------------------------------------
 
