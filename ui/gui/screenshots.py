@@ -17,17 +17,6 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-if "QT_QPA_PLATFORM" not in os.environ:
-    # Offscreen on a desk-sized screen: windows open at the size they take on one (the
-    # offscreen default is smaller, and the procedure form would open in one column).
-    _SCREEN = Path(tempfile.gettempdir()) / "assetdesk-screenshots-screen.json"
-    _SCREEN.write_text(
-        '{"screens": [{"name": "desk", "x": 0, "y": 0, "width": 1600, "height": 1000,'
-        ' "logicalDpi": 96}]}',
-        encoding="utf-8",
-    )
-    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN}"
-
 from sqlalchemy import select
 
 from PySide6.QtCore import QEventLoop, QTimer
@@ -40,10 +29,12 @@ from desktop.storage.database import Database, open_database
 from desktop.storage.models import Asset, Person, Procedure, Role
 from ui.gui.app import create_application
 from ui.gui.layout_state import LayoutState
+from ui.gui.offscreen_screen import offscreen_platform
 from ui.gui.screenshots_kit import render_kit
 from ui.gui.screenshots_small import render_small
 
 DEMO_ASSETS = 3000
+DESK = (1600, 1000)  # the offscreen screen's size unless QT_QPA_PLATFORM says otherwise
 SIZE = (1440, 860)
 
 
@@ -54,6 +45,11 @@ def main(argv: list[str]) -> int:
     out = Path(argv[0])
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="assetdesk-shots-") as folder:
+        if "QT_QPA_PLATFORM" not in os.environ:
+            # Offscreen on a desk-sized screen: windows open at the size they take on one
+            # (the offscreen default is smaller: the procedure form opened in one column).
+            screen = Path(folder) / "screen.json"
+            os.environ["QT_QPA_PLATFORM"] = offscreen_platform(screen, *DESK)
         os.environ["ASSETDESK_SETTINGS"] = str(Path(folder) / "settings.ini")
         app = create_application()
         database = open_database(f"sqlite:///{Path(folder) / 'demo.sqlite3'}")

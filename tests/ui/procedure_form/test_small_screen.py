@@ -12,10 +12,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.factories import World
+from ui.gui.offscreen_screen import offscreen_platform
 
 
 def _inside(outer: list[int], inner: list[int]) -> bool:
@@ -24,28 +26,32 @@ def _inside(outer: list[int], inner: list[int]) -> bool:
     return x <= ix and y <= iy and ix + iw <= x + w and iy + ih <= y + h
 
 
+def _probe(world: World, tmp_path: Path, size: tuple[int, int]) -> dict[str, Any]:
+    """The main window opened on a screen of ``size`` in a subprocess, Receive's form
+    opened with its shortcut: what ``small_screen_probe`` measured of them."""
+    database = world.db.sqlite_path
+    assert database is not None
+    world.db.dispose()
+    platform = offscreen_platform(tmp_path / "screen.json", *size)
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.ui.procedure_form.small_screen_probe", str(database),
+         str(tmp_path / "settings.ini")],
+        capture_output=True, text=True, env={**os.environ, "QT_QPA_PLATFORM": platform},
+        timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    probe: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    assert probe["enabled"] is True
+    return probe
+
+
 @pytest.mark.parametrize("size", [(1280, 720), (1024, 700)], ids=lambda s: f"{s[0]}x{s[1]}")
 def test_the_form_opens_inside_a_small_screen(
     sqlite_world: World, tmp_path: Path, size: tuple[int, int]
 ) -> None:
-    config = tmp_path / "screen.json"
-    width, height = size
-    screen = {"name": "laptop", "x": 0, "y": 0, "width": width, "height": height}
-    config.write_text(json.dumps({"screens": [{**screen, "logicalDpi": 96}]}), encoding="utf-8")
-    database = sqlite_world.db.sqlite_path
-    assert database is not None
-    sqlite_world.db.dispose()
-    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}"}
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.ui.procedure_form.small_screen_probe", str(database),
-         str(tmp_path / "settings.ini")],
-        capture_output=True, text=True, env=env, timeout=120, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stdout + done.stderr
-    probe = json.loads(done.stdout.strip().splitlines()[-1])
-    assert probe["enabled"] is True
-    assert probe["screen"] == [0, 0, width, height]
-    assert probe["window_min_width"] <= width  # the main window itself fits (its filter bar)
+    probe = _probe(sqlite_world, tmp_path, size)
+    assert probe["screen"] == [0, 0, *size]
+    assert probe["window_min_width"] <= size[0]  # the main window itself fits (its filter bar)
     # The whole dialog, its buttons and what is still needed are on the screen.
     assert _inside(probe["screen"], probe["dialog"]), probe
     for key in ("ok", "cancel", "status"):
@@ -64,22 +70,7 @@ def test_the_receive_checklist_is_in_view_as_the_form_opens(
     """A mouse user ticks the checklist of every asset received: opened with Ctrl+N, its
     items are inside the form's viewport without scrolling — on a 1280 × 720 screen too,
     where it began some 500 pixels below the fold (it stands beside the fields now)."""
-    config = tmp_path / "screen.json"
-    width, height = size
-    screen = {"name": "desk", "x": 0, "y": 0, "width": width, "height": height}
-    config.write_text(json.dumps({"screens": [{**screen, "logicalDpi": 96}]}), encoding="utf-8")
-    database = sqlite_world.db.sqlite_path
-    assert database is not None
-    sqlite_world.db.dispose()
-    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}"}
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.ui.procedure_form.small_screen_probe", str(database),
-         str(tmp_path / "settings.ini")],
-        capture_output=True, text=True, env=env, timeout=120, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stdout + done.stderr
-    probe = json.loads(done.stdout.strip().splitlines()[-1])
-    assert probe["enabled"] is True
+    probe = _probe(sqlite_world, tmp_path, size)
     assert _inside(probe["screen"], probe["dialog"]), probe
     viewport = [0, 0, probe["viewport_width"], probe["viewport_height"]]
     assert _inside(viewport, probe["checklist_first"]), json.dumps(probe)
