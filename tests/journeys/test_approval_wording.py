@@ -9,8 +9,6 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-from desktop.domain.lifecycle import ProcedureKind
-from desktop.services.procedures import ProcedureRequest, record_procedure
 from desktop.settings import DATABASE_URL
 from tests.journeys.conftest import WindowFactory, trigger
 from tests.journeys.test_approver import TECHS_REQUEST, _click_row
@@ -23,21 +21,7 @@ from ui.gui.approvals.inbox_model import RISK
 def test_the_detail_says_risk_as_the_column_does_and_enter_presses_no_button(
     qtbot: QtBot, journey_window: WindowFactory, register: Register
 ) -> None:
-    record_procedure(  # as the Decommission form records it, risk evaluated
-        register.db,
-        ProcedureRequest(
-            kind=ProcedureKind.DECOMMISSION,
-            performed_by="tech",
-            asset_tag=TECHS_REQUEST,
-            answers={
-                "sanitisation_method": "Destroy: shred or degauss (NIST SP 800-88)",
-                "evidence_reference": "WIPE-1",
-            },
-            checklist={"accounts_removed": True},
-            impact="high",
-            likelihood="medium",
-        ),
-    )
+    register.decommission_waiting_for_approval(TECHS_REQUEST, impact="high", likelihood="medium")
     window = journey_window("approver")
     window.settings.set(DATABASE_URL, register.db.url.render_as_string(hide_password=False))
     badge = window.features.approvals_action

@@ -36,8 +36,11 @@ class Register:
     world: World
     size: int
 
-    def decommission_waiting_for_approval(self, tag: str) -> ProcedureOutcome:
-        """Record a decommission by "tech" of the asset: it waits for an approver."""
+    def decommission_waiting_for_approval(
+        self, tag: str, *, impact: str | None = None, likelihood: str | None = None
+    ) -> ProcedureOutcome:
+        """Record a decommission by "tech" of the asset: it waits for an approver. With
+        ``impact`` and ``likelihood``, the risk evaluated as the form records it."""
         return record_procedure(
             self.db,
             ProcedureRequest(
@@ -49,6 +52,8 @@ class Register:
                     "evidence_reference": "WIPE-1",
                 },
                 checklist={"accounts_removed": True},
+                impact=impact,
+                likelihood=likelihood,
             ),
         )
 
