@@ -28,8 +28,10 @@ def test_a_scanned_room_label_names_the_scope_and_a_room_outside_it(
     assert dialog is not None and dialog.isVisible()
     categories = [dialog.categories.item(i).text() for i in range(dialog.categories.count())]
     assert "Laptop  ·  LAP" in categories  # as the register lists a choice with its code
+    edit = dialog.scope.lineEdit()
+    assert edit is not None
     dialog.scope.setFocus()
-    qtbot.waitUntil(dialog.scope.lineEdit().hasFocus)
+    qtbot.waitUntil(edit.hasFocus)
     scanner.scan("ROOM-A2")  # Shift around the capitals, then Enter
     qtbot.waitUntil(lambda: dialog.scope.currentText().endswith("Room A2  ·  ROOM-A2"))
     assert dialog.scope.currentText() == "Head office › Building A › Room A2  ·  ROOM-A2"

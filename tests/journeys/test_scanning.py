@@ -90,6 +90,20 @@ def test_a_fast_search_ending_in_enter_stays_in_the_search_box(
     assert "searched for it" in window.statusBar().currentMessage()
 
 
+def _cancel_the_offer(qtbot: QtBot, window: MainWindow) -> None:
+    """Cancel on the offer to receive, and the window active again (as the window manager
+    makes it once the prompt is gone); the focus left where it was."""
+    qtbot.waitUntil(lambda: window.unknown_tag_prompt is not None, timeout=5000)
+    prompt = window.unknown_tag_prompt
+    assert prompt is not None
+    qtbot.waitUntil(prompt.isVisible)
+    cancel = prompt.button(QMessageBox.StandardButton.Cancel)
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not prompt.isVisible())
+    window.unknown_tag_prompt = None
+    window.activateWindow()
+
+
 def test_an_unknown_tag_scanned_into_the_search_box_is_replaced_by_the_next_scan(
     qtbot: QtBot, journey_window: WindowFactory, scanner: HidScanner
 ) -> None:
@@ -102,18 +116,9 @@ def test_an_unknown_tag_scanned_into_the_search_box_is_replaced_by_the_next_scan
     qtbot.waitUntil(search.hasFocus)
     for tag in ("LAP-77777", "LAP-77778"):
         scanner.scan(tag)
-        qtbot.waitUntil(lambda: window.unknown_tag_prompt is not None, timeout=5000)
-        prompt = window.unknown_tag_prompt
-        assert prompt is not None
-        qtbot.waitUntil(prompt.isVisible)
-        qtbot.mouseClick(
-            prompt.button(QMessageBox.StandardButton.Cancel), Qt.MouseButton.LeftButton
-        )
-        qtbot.waitUntil(lambda: not prompt.isVisible())
-        window.unknown_tag_prompt = None
-        window.activateWindow()  # as the window manager does once the prompt is gone
+        _cancel_the_offer(qtbot, window)
         qtbot.waitUntil(search.hasFocus)
-        qtbot.waitUntil(lambda t=tag: search.selectedText() == t, timeout=5000)
+        qtbot.waitUntil(lambda: search.selectedText() == tag, timeout=5000)  # noqa: B023
         assert search.text() == tag
         said = window.statusBar().currentMessage()
         assert said == f"No asset has the tag {tag}: the next scan replaces it"
