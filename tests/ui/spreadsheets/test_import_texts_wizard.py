@@ -22,6 +22,7 @@ from tests.ui.spreadsheets.test_import_texts_cli import RALPH, new_tag
 from tests.ui.spreadsheets.test_import_wizard import click_next
 from tests.ui.spreadsheets.test_import_wizard_text_file import open_wizard
 from ui.gui.spreadsheets.import_wizard import MAPPING, PREVIEW, RESULT, SHEET, ImportWizard
+from ui.gui.spreadsheets.preview_model import PROBLEMS
 
 
 @pytest.fixture
@@ -60,8 +61,11 @@ def test_one_row_refused_then_received_in_the_singular(
         "row 2: refused: Assigned to: an asset in service needs Assigned to or Owning group "
         "(a column, or Owning group under 'Value for all rows' for every new row)"
     ), below
-    # The Problems cell says "2 problems"; the second, a warning, is said under the refusal
-    # too (a refused row has no value preview that would say it).
+    # The Problems cell says "1 problem, 1 warning" (it said "2 problems" of a refusal and
+    # a warning); the warning is said under the refusal too (a refused row has no value
+    # preview that would say it).
+    cell = wizard.preview_page.model.index(0, PROBLEMS).data()
+    assert cell.startswith("1 problem, 1 warning: Assigned to: an asset in service"), cell
     refusal = below.split("\n")[:2]
     assert refusal[1].startswith("    warning: the model '[Storage] EMC' is read as"), below
     qtbot.mouseClick(wizard.back, Qt.MouseButton.LeftButton)

@@ -9,6 +9,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from desktop.spreadsheets.model import ImportPlan, RowAction, RowPlan
 from desktop.spreadsheets.plan import creation_changes
+from desktop.wording import plural
 
 COLUMNS = ("Row", "Action", "Asset tag", "Changes", "Problems", "Approval")
 ROW, ACTION, TAG, CHANGES, PROBLEMS, APPROVAL = range(6)
@@ -91,12 +92,18 @@ class PreviewModel(QAbstractTableModel):
             return row.approval.text() if row.approval is not None else ""
         problems = self._problems(row)
         if len(problems) > 1:  # say how many: a narrow cell shows only the first
-            return f"{len(problems)} problems: " + "; ".join(problems)
+            warned = len(self._warnings(row))
+            counts = [plural(len(problems) - warned, "problem"), plural(warned, "warning")]
+            said = ", ".join(c for c in counts if not c.startswith("0 "))
+            return f"{said}: " + "; ".join(problems)  # "1 problem, 1 warning: …"
         return "".join(problems)
 
     def _problems(self, row: RowPlan) -> list[str]:
-        warnings = self._plan.report.warnings.get(row.row, []) if self._plan else []
-        return [*(f"{p.column}: {p.message}" for p in row.problems), *warnings]
+        """The row's refusals, then its warnings."""
+        return [*(f"{p.column}: {p.message}" for p in row.problems), *self._warnings(row)]
+
+    def _warnings(self, row: RowPlan) -> list[str]:
+        return self._plan.report.warnings.get(row.row, []) if self._plan else []
 
     def _changes_text(self, row: RowPlan) -> str:
         changes = row.changes
