@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QListWidget
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QListWidget
 
 from desktop.domain.lifecycle import AssetStatus, ProcedureKind
 from desktop.storage.models import Asset, Audit, Procedure
@@ -25,6 +25,7 @@ from tests.journeys.hid_scanner import HidScanner
 from tests.journeys.windows import SaveDialogAnswering, button, message_box, shown
 from tests.ui.gui.conftest import Register
 from ui.gui.audits.audit_window import AuditWindow
+from ui.gui.audits.receive_unknown_dialog import ReceiveUnknownDialog
 from ui.gui.audits.reconciliation_view import ReconciliationView
 from ui.gui.audits.scan_screen import ScanScreen
 from ui.gui.audits.start_audit_dialog import StartAuditDialog
@@ -159,10 +160,24 @@ def test_an_auditor_walks_a_room_closes_the_audit_and_saves_the_report(
 
     # "Mark missing" asks first, then records one audit correction per missing asset.
     qtbot.mouseClick(view.missing_button, Qt.MouseButton.LeftButton)
-    box = message_box(qtbot, containing="Record 123 asset(s) as missing")
+    box = message_box(qtbot, containing="Record 123 assets as missing")
     qtbot.mouseClick(button(box, "Mark missing"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "recorded" in view.status.text(), timeout=30_000)
     assert view.status.text() == "Mark missing assets as missing: 123 recorded."
+
+    # The unknown tag: no category is chosen for it until the auditor chooses one (the
+    # first, Desktop, was, and Receive took it).
+    qtbot.mouseClick(view.receive_button, Qt.MouseButton.LeftButton)
+    receive = shown(qtbot, ReceiveUnknownDialog)
+    assert receive.intro.text().startswith(f"1 tag: {UNKNOWN}.")  # was "1 tag(s)"
+    assert receive.category.currentIndex() == -1
+    buttons = receive.findChild(QDialogButtonBox)
+    assert buttons is not None
+    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert receive.message.text() == "Choose a category." and receive.isVisible()
+    qtbot.keyClick(receive, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not receive.isVisible())
     with register.db.read() as session:
         rows = dict(session.execute(select(Asset.tag, Asset.status)).all())
         assert rows["LAP-00003"] == AssetStatus.MISSING.value

@@ -19,7 +19,7 @@ from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.audits import category_choices
 from desktop.services.templates import current_template
 from desktop.storage.database import Database
-from desktop.wording import with_detail
+from desktop.wording import plural, with_detail
 
 
 class ReceiveUnknownDialog(QDialog):
@@ -38,15 +38,16 @@ class ReceiveUnknownDialog(QDialog):
             categories = category_choices(session)
             checklist = current_template(session, ProcedureKind.RECEIVE).definition.checklist
         shown = ", ".join(tags[:8]) + (f" and {len(tags) - 8} more" if len(tags) > 8 else "")
-        intro = QLabel(
-            f"{len(tags)} tag(s): {shown}.\nEach becomes a new asset in stock, in the room "
+        self.intro = QLabel(
+            f"{plural(len(tags), 'tag')}: {shown}.\nEach becomes a new asset in stock, in the room "
             "where it was scanned.",
             self,
         )
-        intro.setWordWrap(True)
+        self.intro.setWordWrap(True)
         self.category = QComboBox(self)
         for choice in categories:
             self.category.addItem(with_detail(choice.label, choice.code), choice.id)
+        self.category.setCurrentIndex(-1)  # chosen by the person: not the first by accident
         self.name = QLineEdit(self)
         self.name.setPlaceholderText("Default: “Found during audit: TAG”")
         self.checks: dict[str, QCheckBox] = {}
@@ -65,7 +66,7 @@ class ReceiveUnknownDialog(QDialog):
         buttons.accepted.connect(self._confirm)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(intro)
+        layout.addWidget(self.intro)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)

@@ -240,7 +240,7 @@ class ReconciliationView(QWidget):
         tags = ", ".join(i.tag for i in missing[:10]) + (" …" if len(missing) > 10 else "")
         self._confirm(
             "Mark assets missing?",
-            f"Record {len(missing)} asset(s) as missing ({tags})? Each gets an audit "
+            f"Record {plural(len(missing), 'asset')} as missing ({tags})? Each gets an audit "
             "correction procedure that sets its status to Missing.",
             "&Mark missing",
             lambda: self.apply(AuditAction.MISSING),
