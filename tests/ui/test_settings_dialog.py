@@ -179,7 +179,7 @@ def test_typing_a_role_lists_the_people_who_hold_it(
     settings.set(DATABASE_URL, sqlite_db.url.render_as_string(hide_password=False))
     dialog = open_dialog(qtbot, settings)
     qtbot.waitUntil(lambda: dialog.user_combo.count() > 5, timeout=20_000)
-    assert dialog.user_combo.findText("Ivy Infra (infra) — approver, technician") >= 0
+    assert dialog.user_combo.findText("Ivy Infra  ·  infra — approver, technician") >= 0
     edit = dialog.user_combo.lineEdit()
     assert edit is not None
     edit.setFocus()
@@ -194,15 +194,15 @@ def test_typing_a_role_lists_the_people_who_hold_it(
         for row in range(completer.completionModel().rowCount())
     ]
     assert offered == [
-        "Abe Approver (approver) — approver",
-        "Ada Approver (approver2) — approver",
-        "Ivy Infra (infra) — approver, technician",
-        "Tom Tech (tech2) — approver, technician",
+        "Abe Approver  ·  approver — approver",
+        "Ada Approver  ·  approver2 — approver",
+        "Ivy Infra  ·  infra — approver, technician",
+        "Tom Tech  ·  tech2 — approver, technician",
     ]
     qtbot.keyClick(popup, Qt.Key.Key_Down)
     qtbot.keyClick(popup, Qt.Key.Key_Down)
     qtbot.keyClick(popup, Qt.Key.Key_Return)
-    assert edit.text() == "Ada Approver (approver2) — approver"
+    assert edit.text() == "Ada Approver  ·  approver2 — approver"
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20_000)
     assert signed_in_person(Settings(settings.path), sqlite_db.url) == "approver2"
@@ -224,7 +224,7 @@ def test_a_whole_user_name_typed_is_saved_with_one_click_on_ok(
     assert popup is not None
     edit.setFocus()
     qtbot.keyClicks(edit, "inf")
-    qtbot.waitUntil(popup.isVisible, timeout=5000)  # "Ivy Infra (infra) — …" offered
+    qtbot.waitUntil(popup.isVisible, timeout=5000)  # "Ivy Infra  ·  infra — …" offered
     qtbot.keyClicks(edit, "ra")
     qtbot.waitUntil(lambda: not popup.isVisible(), timeout=5000)
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)

@@ -45,6 +45,7 @@ from desktop.storage.database import Database, open_database
 from desktop.storage.kitfile import kit_owner
 from desktop.storage.tls import tls_in_text, with_tls_in_text
 from desktop.storage.urls import choose_url, default_database_path, describe, parse_url
+from desktop.wording import with_detail
 from ui.gui.folding_completer import FoldingCompleter, fold_item_texts
 from ui.gui.reference.jobs import DialogJobs
 from ui.gui.scanner_settings_box import ScannerSettingsBox
@@ -336,7 +337,7 @@ class SettingsDialog(QDialog):
         self.user_combo.clear()
         for name, username, roles in people:
             given = f" — {', '.join(roles)}" if roles else ""
-            self.user_combo.addItem(f"{name} ({username}){given}", username)
+            self.user_combo.addItem(with_detail(name, username) + given, username)
         fold_item_texts(self.user_combo)
         index = self.user_combo.findData(typed)
         if index >= 0:
