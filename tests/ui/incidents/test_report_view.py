@@ -101,6 +101,9 @@ def test_move_an_incident_to_resolved_by_clicking(qtbot: QtBot, world: World) ->
     )
     view = open_view(qtbot, world)
     panel = view.move_panel
+    combo = panel.assignee_combo
+    qtbot.waitUntil(lambda: combo.findData("infra") >= 0, timeout=10_000)
+    assert combo.itemText(combo.findData("infra")) == "Ivy Infra  ·  infra"  # as lists say
     view.select_number(3)
     assert [panel.target_combo.itemText(i) for i in range(panel.target_combo.count())] == [
         "Start work"
