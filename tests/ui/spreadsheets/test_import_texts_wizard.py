@@ -152,3 +152,37 @@ def test_the_dry_run_says_what_ralphs_status_codes_became(
     assert combo.currentData() == "in_stock"
     click_next(qtbot, wizard, PREVIEW)
     assert "Ralph's" not in wizard.preview_page.references.text()
+
+
+def test_the_values_for_all_rows_complete_from_the_register(
+    qtbot: QtBot, world: World, tmp_path: Path
+) -> None:
+    """A new user typed "Infra" as the owning group and was offered nothing: the group is
+    "Infrastructure". The fields offer the register's names as they are typed, on any part
+    of a name, as the procedure form's pick lists do; a location by its whole path."""
+    wizard = to_mapping(qtbot, world, tmp_path)
+    defaults = wizard.mapping_page.defaults
+    for target, typed, offered in (
+        ("owning_group", "infra", ["Infrastructure"]),
+        ("location", "room a2", ["Head office › Building A › Room A2"]),
+    ):
+        edit = defaults[target]
+        edit.setFocus()
+        qtbot.keyClicks(edit, typed)
+        completer = edit.completer()
+        assert completer is not None
+        popup = completer.popup()
+        assert popup is not None
+        qtbot.waitUntil(popup.isVisible)
+        model = completer.completionModel()
+        assert [model.index(r, 0).data() for r in range(model.rowCount())] == offered
+        qtbot.keyClick(popup, Qt.Key.Key_Down)
+        qtbot.keyClick(popup, Qt.Key.Key_Return)
+        assert edit.text() == offered[0]
+    click_next(qtbot, wizard, PREVIEW)
+    assert "1 row — 1 create" in wizard.preview_page.summary.text()
+    click_next(qtbot, wizard, RESULT)
+    with world.db.read() as session:
+        asset = session.execute(select(Asset).where(Asset.serial_number == "M000000015L"))
+        # The group as chosen (the location: the file's rack, which a default does not override)
+        assert asset.scalar_one().owning_group_id == world.infrastructure

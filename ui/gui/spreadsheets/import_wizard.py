@@ -72,6 +72,7 @@ from desktop.storage.database import Database
 from desktop.storage.kitfile import database_is_kit
 from desktop.wording import plural
 from ui.gui.layout_state import LayoutState, fitting_size
+from ui.gui.spreadsheets.default_names import known_names, offer_known_names
 from ui.gui.spreadsheets.import_pages import (
     FilePage,
     MappingPage,
@@ -387,9 +388,10 @@ class ImportWizard(QDialog):
             with db.read() as session:
                 index = ReferenceIndex(session)
                 labels, other_labels = custom_labels(index), every_custom_label(index)
+                known = known_names(session)
             chosen = read_chosen(path, sheet, labels)
             facts = text_file_facts(path, chosen.table, labels) if text_file else []
-            return chosen, labels, other_labels, profile_names(db), facts
+            return chosen, labels, other_labels, profile_names(db), facts, known
 
         self._run(job, on_success)
 
@@ -404,7 +406,8 @@ class ImportWizard(QDialog):
 
     def _sheet_read(self, result: tuple[Any, ...]) -> None:
         chosen: ChosenTable
-        chosen, self.labels, self.other_labels, names, _facts = result
+        chosen, self.labels, self.other_labels, names, _facts, known = result
+        offer_known_names(self.mapping_page.defaults, known)
         self.chosen = chosen
         self.table = chosen.table
         if not self.table.rows:
