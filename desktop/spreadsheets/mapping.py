@@ -34,6 +34,7 @@ from desktop.spreadsheets.columns import (
     normalize_header,
     target_label,
 )
+from desktop.spreadsheets.ralph_statuses import ralph_kind
 
 #: The target of a column whose data is added to the notes ("Header: value").
 EXTRA_NOTES = "extra_notes"
@@ -282,6 +283,30 @@ def candidates(header: str, index: Mapping[str, list[tuple[str, int]]]) -> list[
     return sorted(found.items(), key=lambda kv: -kv[1])
 
 
+#: Targets a cell names by its text: a location, a model, a group… (not by a number).
+NAMED_REFERENCES = frozenset(
+    {"category", "model", "location", "assigned_to", "owning_group", "supplier", MANUFACTURER, RACK}
+)
+
+
+def ralph_id_columns(
+    headers: Sequence[str], columns: Sequence[Sequence[object]] | None
+) -> set[int]:
+    """The columns of a Ralph export that hold another record's id: every cell a whole
+    number. Ralph writes a reference as its id ("model": 1, "warehouse": 1) and, in some
+    exports, its text beside it ("model_str"); its back-office export has the ids alone,
+    and "1" was imported as a new location and a model "Unknown manufacturer 1". An id
+    names nothing here: such a column goes to the notes, not to a reference."""
+    if columns is None or ralph_kind(headers) is None:
+        return set()
+    found = set()
+    for number in range(min(len(headers), len(columns))):
+        cells = [str(c).strip() for c in columns[number] if c not in (None, "") and str(c).strip()]
+        if cells and all(c.isdigit() for c in cells):
+            found.add(number)
+    return found
+
+
 def best_mapping(
     headers: Sequence[str],
     custom_labels: Mapping[str, str],
@@ -309,11 +334,13 @@ def best_mapping(
             decided.add(number)
             if profile_by_key[key] not in (READ_ONLY, PROBLEMS, EXTRA_NOTES):
                 used.add(profile_by_key[key])
+    ids = ralph_id_columns(headers, columns)
     pairs = [
         (score, number, target)
         for number, header in enumerate(headers)
         if number not in decided
         for target, score in candidates(header, index)
+        if not (number in ids and target in NAMED_REFERENCES)
     ]
     for _score, number, target in sorted(pairs, key=lambda p: (-p[0], p[1])):
         if number in decided or (target in used and target not in (READ_ONLY, PROBLEMS)):
