@@ -39,7 +39,7 @@ def test_ralphs_id_columns_go_to_the_notes_not_to_new_references(tmp_path: Path)
             notes = session.execute(select(Asset.serial_number, Asset.notes)).all()
     finally:
         db.dispose()
-    assert sorted(serial for serial, _ in notes) == ["bo_asset_sn", "bo_asset_sn2"]
+    assert sorted(str(serial) for serial, _ in notes) == ["bo_asset_sn", "bo_asset_sn2"]
     for _serial, text in notes:
         lines = (text or "").splitlines()
         assert "model: 1" in lines and "warehouse: 1" in lines, text
