@@ -156,6 +156,25 @@ def test_idle_screen_checkpoints_the_log_off_the_answer_path(
     qtbot.waitUntil(lambda: not screen.jobs.busy(), timeout=3000)
 
 
+def test_a_checkpoint_due_while_the_worker_is_busy_comes_later(
+    qtbot: QtBot, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a loaded machine the idle timer can fire while the screen's worker still runs
+    (the scan's follow-up): the checkpoint is tried again, not skipped until the next scan."""
+    calls: list[Database] = []
+    monkeypatch.setattr(scan_screen_module, "checkpoint_wal", calls.append)
+    audit = start_audit(world.db, scope_location_id=world.site, started_by="auditor")
+    screen = ScanScreen(world.db, "auditor", audit.id, beep=lambda: None)
+    qtbot.addWidget(screen)
+    screen._idle.setInterval(50)
+    real_busy = screen.jobs.busy
+    answers = iter([True, True])
+    monkeypatch.setattr(screen.jobs, "busy", lambda: next(answers, None) or real_busy())
+    scan(qtbot, screen, "LAP-1")
+    qtbot.waitUntil(lambda: calls == [world.db], timeout=3000)
+    qtbot.waitUntil(lambda: not screen.jobs.busy(), timeout=3000)
+
+
 def test_the_scanning_window_closes_by_keys(qtbot: QtBot, world: World) -> None:
     """A new user without a window manager (no close box) could not leave the Scanning
     window: Ctrl+W (also on a button) closes it; the scans stay stored."""

@@ -247,8 +247,12 @@ class ScanScreen(QWidget):
         super().closeEvent(event)
 
     def _checkpoint(self) -> None:
-        """While the scanner is idle, keep SQLite's log short (see ``checkpoint_wal``)."""
-        if not self.jobs.busy():
+        """While the scanner is idle, keep SQLite's log short (see ``checkpoint_wal``);
+        when the screen's worker is still busy (a slow machine), try again later rather
+        than skip the checkpoint until the next scan."""
+        if self.jobs.busy():
+            self._idle.start()
+        else:
             self.jobs.run(lambda: checkpoint_wal(self._database), lambda _: None)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
