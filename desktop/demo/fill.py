@@ -33,6 +33,7 @@ from desktop.demo.incidents import incident_count, make_incidents
 from desktop.demo.life import ServiceAsset
 from desktop.demo.orders import Order, OrderPlanner, planned_finals
 from desktop.demo.parallel import Chunk, ChunkResult, chunk_results, fork_is_safe
+from desktop.demo.search_build import search_build
 from desktop.demo.sqlite_fill import demo_write
 from desktop.demo.stored import (
     APPROVALS,
@@ -157,13 +158,13 @@ def fill_demo(
         )
     started = time.perf_counter()
     report = _Throttle(progress)
-    with demo_write(db) as session:
+    with demo_write(db) as session, search_build() as search:
         existing = session.execute(select(func.count()).select_from(Asset)).scalar_one()
         if existing and not add:
             raise DatabaseNotEmptyError(existing, db.display_url)
         with (
             _bulk_pragmas(session, db, assets),
-            search_index_paused(session.connection()),
+            search_index_paused(session.connection(), rebuild=search.finish),
             # Into empty tables, their indexes are built once at the end (SQLite).
             sqlite_secondary_indexes_rebuilt(
                 session.connection(), () if existing else _BULK, kept=_KEPT
@@ -187,6 +188,9 @@ def fill_demo(
             people = session.execute(select(func.count()).select_from(Person)).scalar_one()
             locations = session.execute(select(func.count()).select_from(Location)).scalar_one()
             _check(cancel)
+            if _workers(session.connection().dialect.name, assets)[1] == "fork":
+                # fed to FTS5 in a child while the secondary indexes are built here
+                search.start(session.connection(), assets)
     report(assets, assets, force=True)
     return DemoSummary(
         assets=assets,

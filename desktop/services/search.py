@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -415,8 +415,11 @@ def rebuild_search_index(connection: Connection) -> int:
 
 
 @contextmanager
-def search_index_paused(connection: Connection) -> Iterator[None]:
-    """Bulk-write assets without per-row index upkeep; rebuild the index once at the end.
+def search_index_paused(
+    connection: Connection, rebuild: Callable[[Connection], int] = rebuild_search_index
+) -> Iterator[None]:
+    """Bulk-write assets without per-row index upkeep; rebuild the index once at the end
+    (by ``rebuild``: the demo's may have had it built in another process).
 
     Use it inside the bulk writer's transaction (demo data, import commit)::
 
@@ -432,7 +435,7 @@ def search_index_paused(connection: Connection) -> Iterator[None]:
         return
     _drop_sqlite_triggers(connection)
     yield
-    rebuild_search_index(connection)
+    rebuild(connection)
     _create_sqlite_triggers(connection)
 
 
