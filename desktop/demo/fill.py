@@ -162,6 +162,8 @@ def fill_demo(
         existing = session.execute(select(func.count()).select_from(Asset)).scalar_one()
         if existing and not add:
             raise DatabaseNotEmptyError(existing, db.display_url)
+        if _workers(db.engine.dialect.name, assets)[1] == "fork":
+            search.prepare(assets)
         with (
             _bulk_pragmas(session, db, assets),
             search_index_paused(session.connection(), rebuild=search.finish),
@@ -188,9 +190,8 @@ def fill_demo(
             people = session.execute(select(func.count()).select_from(Person)).scalar_one()
             locations = session.execute(select(func.count()).select_from(Location)).scalar_one()
             _check(cancel)
-            if _workers(session.connection().dialect.name, assets)[1] == "fork":
-                # fed to FTS5 in a child while the secondary indexes are built here
-                search.start(session.connection(), assets)
+            # fed to FTS5 in the child while the secondary indexes are built here
+            search.start(session.connection())
     report(assets, assets, force=True)
     return DemoSummary(
         assets=assets,

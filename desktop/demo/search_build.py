@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import shutil
 import signal
 import sqlite3
@@ -34,9 +35,8 @@ from desktop.demo.parallel import _SPOOL, _die_with, _spool_parent
 from desktop.demo.stored import SPOOL_SCHEMA
 from desktop.services.search import (
     _SQLITE_TABLE,
-    RANK_STEP,
     SEARCH_TABLE,
-    UNRANKED,
+    rank_assets_anew,
     rebuild_search_index,
 )
 
@@ -57,41 +57,54 @@ class SearchBuild:
     def __init__(self) -> None:
         self.pid = 0
         self.path = ""
+        #: The write end of the pipe the child waits on; -1 once closed.
+        self.pipe = -1
+        self.started = False
 
-    def start(self, connection: Connection, assets: int) -> None:
-        """Rank every asset, read the index's rows and fork a child that feeds them to
-        FTS5 in a file of its own. Call it after the last asset is written."""
-        connection.exec_driver_sql(f"DELETE FROM {SEARCH_TABLE}")  # noqa: S608
-        connection.exec_driver_sql("DELETE FROM asset_search_rank")
-        total = int(connection.exec_driver_sql("SELECT count(*) FROM assets").scalar_one())
-        spacing = min(RANK_STEP, max(UNRANKED // (total + 1), 1))
-        connection.exec_driver_sql(
-            "INSERT INTO asset_search_rank(rank, asset_rowid, tag_key) "
-            "SELECT row_number() OVER (ORDER BY tag_key) * ?, rowid, tag_key FROM assets",
-            (spacing,),
-        )
-        rows = connection.exec_driver_sql(
-            f"SELECT search_rank, {_COLUMNS} FROM asset_search_source ORDER BY search_rank"  # noqa: S608
-        ).fetchall()
+    def prepare(self, assets: int) -> None:
+        """Fork the child now, while this process is small: forked at the end, every
+        page this process then wrote (the index builds) was first copied for the child
+        (measured at 10,000 assets: the secondary index builds 0.13 → 0.28 s CPU). It
+        waits for :meth:`start`."""
         self.path = _file_path(assets)
+        rows_path = os.path.join(os.path.dirname(self.path), "rows.pickle")
         parent = os.getpid()
+        read, self.pipe = os.pipe()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child (its work is checked by finish)
             code = 1
             try:
+                os.close(self.pipe)
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
                 _die_with(parent)
-                write_index(self.path, rows)
-                code = 0
+                code = _child(read, rows_path, self.path)
             finally:
                 os._exit(code)
+        os.close(read)
         self.pid = pid
+
+    def start(self, connection: Connection) -> None:
+        """Rank every asset, read the index's rows and hand them to the child, which feeds
+        them to FTS5 in a file of its own. Call it after the last asset is written."""
+        if not self.pid:
+            return
+        rank_assets_anew(connection)
+        rows = connection.exec_driver_sql(
+            f"SELECT search_rank, {_COLUMNS} FROM asset_search_source ORDER BY search_rank"  # noqa: S608
+        ).fetchall()
+        with open(os.path.join(os.path.dirname(self.path), "rows.pickle"), "wb") as file:
+            pickle.dump([tuple(row) for row in rows], file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.write(self.pipe, _GO)
+        self._close_pipe()
+        self.started = True
 
     def finish(self, connection: Connection) -> int:
         """The index in place: the child's copied in, or rebuilt here if none was started
         or it failed. The number of rows it holds."""
-        if not self.pid:
+        if not self.started:
+            self.discard()
             return rebuild_search_index(connection)
+        self.started = False
         _pid, status = os.waitpid(self.pid, 0)
         self.pid = 0
         if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
@@ -116,6 +129,7 @@ class SearchBuild:
 
     def discard(self) -> None:
         """Stop a child still running and remove its file (cancel, an error)."""
+        self._close_pipe()
         if self.pid:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGKILL)
@@ -125,10 +139,34 @@ class SearchBuild:
             _remove(self.path)
             self.path = ""
 
+    def _close_pipe(self) -> None:
+        if self.pipe >= 0:
+            os.close(self.pipe)
+            self.pipe = -1
+
 
 def _remove(path: str) -> None:
     """Remove the child's file and its folder."""
     shutil.rmtree(os.path.dirname(path), ignore_errors=True)
+
+
+#: What :meth:`SearchBuild.start` writes to the child's pipe: the rows are ready.
+_GO = b"go"
+
+
+def _child(pipe: int, rows_path: str, path: str) -> int:
+    """The child's work: wait until the rows are ready (or the pipe closes: no work),
+    then write the index. Its exit code. (Not read to the end: a worker forked later
+    holds the pipe's write end too.)"""
+    said = b""
+    while len(said) < len(_GO) and (chunk := os.read(pipe, len(_GO) - len(said))):
+        said += chunk
+    if said != _GO:
+        return 2
+    with open(rows_path, "rb") as file:
+        rows = pickle.load(file)  # written by the parent just now
+    write_index(path, rows)
+    return 0
 
 
 def write_index(path: str, rows: Sequence[tuple[Any, ...]]) -> None:

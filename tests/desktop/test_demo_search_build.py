@@ -47,7 +47,8 @@ def test_the_child_builds_the_index_the_rebuild_here_builds(demo: Database) -> N
         connection = session.connection()
         rebuilt = _index(connection)
         build = SearchBuild()
-        build.start(connection, ASSETS)
+        build.prepare(ASSETS)
+        build.start(connection)
         assert build.pid  # forked
         assert build.finish(connection) == ASSETS
 
@@ -71,7 +72,8 @@ def test_a_failed_child_leaves_the_rebuild_to_this_process(
         connection = session.connection()
         rebuilt = _index(connection)
         build = SearchBuild()
-        build.start(connection, ASSETS)
+        build.prepare(ASSETS)
+        build.start(connection)
         assert build.finish(connection) == ASSETS
         assert _index(connection) == rebuilt
         assert build.path == ""  # its file removed
