@@ -6,8 +6,9 @@ reference services. Assets and their histories are generated a chunk of
 :mod:`desktop.demo.parallel`) directly as the rows SQLite stores (:mod:`desktop.demo.stored`)
 — the same rows the services write — and go to the driver's ``executemany`` as they are;
 on PostgreSQL and MariaDB they pass through the columns' type processors first. On SQLite
-the search index is paused while inserting and rebuilt once at the end, the secondary
-indexes of empty tables are built once after the fill, foreign keys are checked once
+the search index is paused while inserting and rebuilt once at the end (fed to FTS5 in a
+forked child meanwhile where forking is safe, :mod:`desktop.demo.search_build`), the
+secondary indexes of empty tables are built once after the fill, foreign keys are checked once
 before the commit and the file is filled with a rollback journal
 (:mod:`desktop.demo.sqlite_fill`).
 """

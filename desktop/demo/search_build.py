@@ -5,11 +5,12 @@ ranks the assets in tag order, reads each one's folded fields through the view
 ``asset_search_source`` and feeds them to FTS5 in rank order. Feeding FTS5 — tokenizing
 into trigrams and writing its b-trees — is most of it (10,000 assets: ~0.2 of ~0.3 s
 CPU; 100,000: ~2 s), and it is work no later step needs until the commit. So where a
-process may be forked (:func:`desktop.demo.parallel.fork_is_safe`), :meth:`SearchBuild.start`
-ranks the assets and reads the view's rows here (the rows exist only in this
-connection's transaction), then forks a child that feeds the same rows in the same order
-to an FTS5 table of the same definition in a file of its own; this process builds the
-secondary indexes meanwhile. :meth:`SearchBuild.finish` waits for the child, drops and
+process may be forked (:func:`desktop.demo.parallel.fork_is_safe`), a child is forked
+at the start (:meth:`SearchBuild.prepare`, while this process is small) and waits;
+:meth:`SearchBuild.start` ranks the assets and reads the view's rows here (they exist
+only in this connection's transaction) and hands them to the child through a pickle
+file, and the child feeds the same rows in the same order to an FTS5 table of the same
+definition in a file of its own while this process builds the secondary indexes. :meth:`SearchBuild.finish` waits for the child, drops and
 creates the index table again (a new FTS5 object: the one this connection may hold keeps
 the index's structure cached, invalidated only by other connections' commits) and copies
 the child's shadow tables into it. The index holds the same rows under the same ranks as

@@ -42,14 +42,20 @@ def demo(sqlite_db: Database, monkeypatch: pytest.MonkeyPatch) -> Database:
     return sqlite_db
 
 
+def _handed_to_a_child(connection: Connection) -> SearchBuild:
+    """A child forked and given the index's rows, as the demo does."""
+    build = SearchBuild()
+    build.prepare(ASSETS)
+    build.start(connection)
+    assert build.pid  # forked
+    return build
+
+
 def test_the_child_builds_the_index_the_rebuild_here_builds(demo: Database) -> None:
     with demo.write() as session:
         connection = session.connection()
         rebuilt = _index(connection)
-        build = SearchBuild()
-        build.prepare(ASSETS)
-        build.start(connection)
-        assert build.pid  # forked
+        build = _handed_to_a_child(connection)
         assert build.finish(connection) == ASSETS
 
         assert _index(connection) == rebuilt
@@ -71,9 +77,7 @@ def test_a_failed_child_leaves_the_rebuild_to_this_process(
     with demo.write() as session:
         connection = session.connection()
         rebuilt = _index(connection)
-        build = SearchBuild()
-        build.prepare(ASSETS)
-        build.start(connection)
+        build = _handed_to_a_child(connection)
         assert build.finish(connection) == ASSETS
         assert _index(connection) == rebuilt
         assert build.path == ""  # its file removed
