@@ -6,8 +6,9 @@ reference services. Assets and their histories are generated a chunk of
 :mod:`desktop.demo.parallel`) directly as the rows SQLite stores (:mod:`desktop.demo.stored`)
 — the same rows the services write — and go to the driver's ``executemany`` as they are;
 on PostgreSQL and MariaDB they pass through the columns' type processors first. On SQLite
-the search index is paused while inserting and rebuilt once at the end, the secondary
-indexes of empty tables are built once after the fill, foreign keys are checked once
+the search index is paused while inserting and rebuilt once at the end (fed to FTS5 in a
+forked child meanwhile where forking is safe, :mod:`desktop.demo.search_build`), the
+secondary indexes of empty tables are built once after the fill, foreign keys are checked once
 before the commit and the file is filled with a rollback journal
 (:mod:`desktop.demo.sqlite_fill`).
 """
@@ -33,6 +34,7 @@ from desktop.demo.incidents import incident_count, make_incidents
 from desktop.demo.life import ServiceAsset
 from desktop.demo.orders import Order, OrderPlanner, planned_finals
 from desktop.demo.parallel import Chunk, ChunkResult, chunk_results, fork_is_safe
+from desktop.demo.search_build import search_build
 from desktop.demo.sqlite_fill import demo_write
 from desktop.demo.stored import (
     APPROVALS,
@@ -157,13 +159,15 @@ def fill_demo(
         )
     started = time.perf_counter()
     report = _Throttle(progress)
-    with demo_write(db) as session:
+    with demo_write(db) as session, search_build() as search:
         existing = session.execute(select(func.count()).select_from(Asset)).scalar_one()
         if existing and not add:
             raise DatabaseNotEmptyError(existing, db.display_url)
+        if _workers(db.engine.dialect.name, assets)[1] == "fork":
+            search.prepare(assets)
         with (
             _bulk_pragmas(session, db, assets),
-            search_index_paused(session.connection()),
+            search_index_paused(session.connection(), rebuild=search.finish),
             # Into empty tables, their indexes are built once at the end (SQLite).
             sqlite_secondary_indexes_rebuilt(
                 session.connection(), () if existing else _BULK, kept=_KEPT
@@ -187,6 +191,8 @@ def fill_demo(
             people = session.execute(select(func.count()).select_from(Person)).scalar_one()
             locations = session.execute(select(func.count()).select_from(Location)).scalar_one()
             _check(cancel)
+            # fed to FTS5 in the child while the secondary indexes are built here
+            search.start(session.connection())
     report(assets, assets, force=True)
     return DemoSummary(
         assets=assets,

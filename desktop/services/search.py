@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -394,15 +394,7 @@ def rebuild_search_index(connection: Connection) -> int:
     """
     if connection.dialect.name != "sqlite":
         return 0
-    connection.exec_driver_sql("DELETE FROM asset_search")
-    connection.exec_driver_sql("DELETE FROM asset_search_rank")
-    assets = int(connection.exec_driver_sql("SELECT count(*) FROM assets").scalar_one())
-    spacing = min(RANK_STEP, max(UNRANKED // (assets + 1), 1))
-    connection.exec_driver_sql(
-        "INSERT INTO asset_search_rank(rank, asset_rowid, tag_key) "
-        "SELECT row_number() OVER (ORDER BY tag_key) * ?, rowid, tag_key FROM assets",
-        (spacing,),
-    )
+    rank_assets_anew(connection)
     # In rank order: FTS5 writes out what it has gathered whenever a rowid arrives below the
     # last one, so rows in another order (the assets', when tags arrived interleaved) cost
     # twice the time and leave a larger index (measured at 100,000 assets: 2.6 → 1.1 s).
@@ -414,9 +406,26 @@ def rebuild_search_index(connection: Connection) -> int:
     return int(result.rowcount or 0)
 
 
+def rank_assets_anew(connection: Connection) -> None:
+    """SQLite: empty the search index and rank every asset anew in tag order,
+    :data:`RANK_STEP` apart (the first half of :func:`rebuild_search_index`)."""
+    connection.exec_driver_sql("DELETE FROM asset_search")
+    connection.exec_driver_sql("DELETE FROM asset_search_rank")
+    assets = int(connection.exec_driver_sql("SELECT count(*) FROM assets").scalar_one())
+    spacing = min(RANK_STEP, max(UNRANKED // (assets + 1), 1))
+    connection.exec_driver_sql(
+        "INSERT INTO asset_search_rank(rank, asset_rowid, tag_key) "
+        "SELECT row_number() OVER (ORDER BY tag_key) * ?, rowid, tag_key FROM assets",
+        (spacing,),
+    )
+
+
 @contextmanager
-def search_index_paused(connection: Connection) -> Iterator[None]:
-    """Bulk-write assets without per-row index upkeep; rebuild the index once at the end.
+def search_index_paused(
+    connection: Connection, rebuild: Callable[[Connection], int] = rebuild_search_index
+) -> Iterator[None]:
+    """Bulk-write assets without per-row index upkeep; rebuild the index once at the end
+    (by ``rebuild``: the demo's may have had it built in another process).
 
     Use it inside the bulk writer's transaction (demo data, import commit)::
 
@@ -432,7 +441,7 @@ def search_index_paused(connection: Connection) -> Iterator[None]:
         return
     _drop_sqlite_triggers(connection)
     yield
-    rebuild_search_index(connection)
+    rebuild(connection)
     _create_sqlite_triggers(connection)
 
 

@@ -30,243 +30,76 @@ moves silently): the same inserts, one search-index build and the commit, in WAL
 keeps them.
 
 Both sizes' times and their growth exponent (t ∝ assets^k) are printed with the ratios,
-of wall time and of CPU time (the demo's: this process and its worker processes, which
-includes starting them and handing their rows over; the floors': their inserts, index
-builds and commit), each the best of :data:`PAIRS` runs alternating with the floors'.
+of wall time and of CPU time (the demo's: this process, its worker processes and its
+search index's child, which includes starting them and handing their rows over; the
+floors': their inserts, index builds and commit), each the best of :data:`PAIRS` runs alternating with the floors'.
 **The target is judged on wall time**: it is what a user waits for, and the demo's
 worker process exists to shorten it (on 2 cores generating the next chunk overlaps
 inserting this one — at the price of more CPU in all). The CPU ratio is printed beside
 it because on a shared machine it is the steadier figure; under a load of 5–6 on 2
 cores the wall figures of a two-process demo mostly measure the scheduler.
 
-**Now** (2026-12-05 23:50 – 2026-12-06 00:10 UTC, branch demo7, load 5.8–7.9 on 2 cores
-shared by five helpers — heavier again: the same floor took 0.87–1.10 s CPU at 10,000 and
-10.7–13.5 at 100,000; best of three pairs per cell; the branch's base 6af0df7 interleaved,
-base / demo7 / demo7 / base at 10,000, base / demo7 at 100,000):
+**Now** (2026-12-06, branch demo8; its base 4e99028 — main with demo7 — interleaved). Before the change, on a nearly idle machine (02:26–02:31 UTC, load 1.0 at
+10,000, rising to 6.3 during the 100,000 run): 10,000 assets 1.30 s wall / 1.74 s CPU
+against a floor of 0.61 / 0.59 → **2.12 / 2.93**; 100,000 assets 20.3 / 20.1 against
+14.5 / 8.38 → 1.40 / 2.40 (the wall ratio flattered: the floor's wall doubled under the
+load). Then the machine stayed at load 7–13 (five helpers on 2 cores), where the wall
+figures measure the scheduler:
 
-==========  ===============  ===================  ===============  ====================
-assets      load             demo: wall / CPU     floor: wall/CPU  ratio wall / CPU
-==========  ===============  ===================  ===============  ====================
-10,000      5.8  base        7.13 / 2.89          1.76 / 0.92      4.06 / 3.15
-            5.8  demo7       5.77 / 3.15          1.84 / 0.87      **3.14 / 3.62**
-            7.9  demo7       8.95 / 3.47          3.09 / 1.10      2.89 / 3.16
-            7.9  base        9.35 / 3.53          2.57 / 0.98      3.63 / 3.61
-100,000     6.1  base        54.3 / 30.0          15.1 / 10.7      3.60 / 2.81
-            7.8  demo7       72.3 / 29.1          32.3 / 13.5      **2.24 / 2.15**
-==========  ===============  ===================  ===============  ====================
+==========  =====  =====================  ===================  ==================
+assets      load   demo: wall / CPU       floor: wall / CPU    ratio wall / CPU
+==========  =====  =====================  ===================  ==================
+10,000      8.1    base  3.51 / 1.97      1.31 / 0.64          2.69 / 3.09
+            9.9    demo8 4.42 / 2.10      1.61 / 0.65          2.75 / 3.21
+            9.9    base  3.71 / 1.93      1.37 / 0.62          2.70 / 3.10
+100,000     6.3    base  44.9 / 19.3      15.7 / 8.81          2.85 / 2.19
+            7.1    demo8 40.3 / 21.3 [*]  18.5 / 8.81          2.18 / 2.42
+==========  =====  =====================  ===================  ==================
 
-Growth 10,000 → 100,000 (demo7, the best cells): demo k = 0.97 by CPU (1.10 by wall), floor
-k = 1.19 by CPU. The target (≤ 1.5) is still **missed**, and these figures cannot tell the
-change apart from the load: the floor alone moved 0.87 → 1.10 s CPU and 1.76 → 3.09 s wall
-at 10,000 within twenty minutes. What changed (demo7), the same register byte for byte
-(canonical dump of 6,000 assets, seed 7, in one process and with the worker: 0
-differences):
+Best of three pairs per cell, 02:46–02:58 and 03:17–03:18 UTC. [*] the first commit of
+demo8, whose child was forked at the end (below). The target (≤ 1.5) is still
+**missed**; at these loads the change shows in this process's CPU, not in wall time.
 
-* A worker is given its next task when it finishes one, not when this process takes a
-  result: it keeps two tasks not yet done (at most four results wait to be inserted).
-  Before, at 10,000 assets (load ~2.5), the worker's two queued chunks were done at ~0.7 s
-  and it sat idle until 1.0 s while this process made a chunk of its own, which then
-  waited 0.2 s for the last one; now this process makes 1 of the 5 chunks (2 before).
-* Time stamps from ``datetime.fromtimestamp(ts, UTC)`` (3.4 against 4.3 µs a call, ~5 per
-  asset; the same texts), the performer picked inline: generation CPU within the noise
-  (6,000 assets, min of six runs 0.555 → 0.574 s, medians 0.77–0.97 → 0.72–0.94).
+What changed (demo8): **the search index is fed to FTS5 in a child process**
+(:mod:`desktop.demo.search_build`) while this process builds the secondary indexes: this
+process ranks the assets and reads the index's rows through ``asset_search_source`` (the
+rows exist only in its transaction), pickles them to the child, and at the end copies the
+child's FTS5 shadow tables into a new ``asset_search`` table — the same rows under the
+same ranks as the rebuild here (``tests/desktop/test_demo_search_build.py``,
+``tests/ui/cli/test_demo_search_cli.py``). The child is forked at the start of the demo,
+while this process is small: forked at the end, this process's index builds paid for
+copying every page it wrote (10,000 assets: 0.13 → 0.28 s CPU). Measured, one demo per
+process alternating base / demo8, five pairs: at 10,000 assets (load 11.7–13.4) the tail
+after the last chunk costs this process **0.40–0.43 s CPU against 0.45–0.52** (ranks, the
+view read and the pickle 0.15, the index builds 0.11, copying the child's index 0.01,
+commit 0.11); its wall time is the child's (it got a sixth of a core at that load: the
+tail took 1.6–2.1 s wall against 1.4–1.8). At 100,000 assets (load 12.7–13.3, two pairs)
+the tail costs this process **3.49–3.69 s CPU against 4.87–5.20**, this process in all
+11.4–12.5 against 13.5–13.7 s; the child adds ~2 s to the children's CPU (10.2–10.4
+against 8.1). In all the demo costs more CPU (10,000: best 2.06 against 1.96 s): the
+gain is wall time on an idle machine, where the child has a core of its own — not
+measurable at these loads.
 
-Why the target is out of reach with this design (a model from the phases' CPU, an idle
-2-core machine): at 10,000 this process's tail after the last chunk — index builds ~0.2,
-search index ~0.3–0.4 (its FTS build is the floor's too: 0.27–0.31 s for the same rows),
-commit ~0.1–0.15 — is ~0.75 s, most of the floor; before it, generating 10,000 lives costs
-0.85 s CPU (more than the whole floor, 0.63 at load ~6) that two processes can at best
-halve. At 100,000 the tail is ~4 s and the middle, balanced (this process makes a chunk
-in ~0.27 s with its insert and copies a worker's in ~0.1; the worker makes one in ~0.22:
-this process best makes ~31 % of them), ≥ 7.6 s:
-~12 s against a floor of ~9 s CPU — within 1.5 only on an idle machine. Checked and left:
-the floor's FTS build inserts in tag order with the assets' rowids (not ascending); with
-ascending ranks instead it took the same (0.27–0.31 s, 10,000 assets), so it is not
-flattered there. Rows made in this process copied through an attached ``:memory:``
-database instead of ``executemany`` into the tables: no gain (0.97–1.01 against
-0.76–1.03 s for 10,000 assets' inserts).
+Why the target is out of reach with this design (an idle 2-core machine, CPU of each
+phase): at 10,000 generating the lives costs 0.69–0.79 s CPU in one process
+(``make_chunk``, a flat profile: ``_procedure`` / ``_step`` / change entries / time stamps
+/ ids, none above 15 %); this process inserts the chunks it made with ``executemany``
+(~0.17 s a chunk) and copies the worker's (~0.05); the tail is ~0.4 (above). Both cores
+busy: (0.75 + 0.35 inserts + 0.1 reference data + 0.4 tail) / 2 ≥ 0.8 s, and the tail and
+the reference data cannot overlap generation: ≥ 1.0 s wall against a floor of 0.61 (1.65
+at best). The floor does nothing but SQLite's work; the demo's Python alone (generating)
+costs more than the whole floor. Tried and not kept: a faster time stamp (date texts cached
+per day, the time from a table: 0.67 against 1.43 µs a call, the same texts on 500,000
+times; the table costs 0.09 s to build — ~0.05 s net at 10,000).
 
-**Then** (2026-12-05 20:43–20:53 UTC, branch demo5, load 5.2–6.4 on 2 cores shared by five
-helpers — heavier than at 18:00: the same floor took 0.63–0.67 s CPU at 10,000 and
-8.8–9.1 at 100,000; best of three pairs; then the branch's base, f4a75d7^ = 869e87c, the
-same way right after):
-
-==========  ========================  =====================  ======================
-assets      demo: wall / CPU (s)      floor: wall / CPU      ratio wall / CPU
-==========  ========================  =====================  ======================
-10,000      2.02 / 1.87 (this         0.75 / 0.63            **2.70 / 2.97**
-            process 1.11–1.17,        narrow: 0.74 / 0.63    narrow: 2.73 / 2.97
-            worker 0.76–0.82)
-  base      4.99 / 2.19 (1.46–1.49,   1.59 / 0.67            3.14 / 3.25
-            worker 0.73–0.75)
-100,000     28.5 / 20.7 (this         16.2 / 8.77            **1.76 / 2.36**
-            process 12.9–13.8,        narrow: 13.2 / 8.17    narrow: 2.16 / 2.53
-            worker 7.8–8.1)
-  base      39.1 / 24.3 (15.3–15.9,   14.8 / 9.09            2.64 / 2.68
-            worker 9.1–9.5)
-==========  ========================  =====================  ======================
-
-Growth 10,000 → 100,000 (t ∝ assets^k): demo k = 1.04 by CPU (1.15 by wall), floor k =
-1.14 by CPU (1.34 by wall). The target (≤ 1.5) is still **missed**. The wall ratios at
-this load are mostly the scheduler's (the floor alone took 0.75 and 1.59 s wall at
-10,000 within ten minutes, 0.63 and 0.67 s CPU): the 100,000 one (1.76) is flattered
-by a slow floor; by CPU the demo went 3.25 → 2.97 (10,000) and 2.68 → 2.36 (100,000).
-
-What changed (demo5), each step measured apart:
-
-* The forked worker hands its rows over in **SQLite files** (in ``/dev/shm``) with bare
-  tables of the same columns; the demo's connection attaches each and copies it with
-  ``INSERT … SELECT`` (:func:`desktop.demo.stored.spool_rows`, ``insert_spooled``). At
-  10,000 assets: this process's inserts 0.32 s CPU + unpickling 0.13 → 0.17 s; writing
-  the file costs the worker 0.25 s where pickling cost 0.28. At 100,000 (all rows at
-  once): inserts 4.6 s + unpickling 3.2 → 2.85 s. SQLite keeps an attached file's read
-  lock until the transaction ends and attaches at most 10 files, so a demo uses at most
-  8 files of at most 8 chunks (16,000 assets) each, and only as many as fit in half the
-  free space of the spool folder (a container's /dev/shm may be 64 MB); further chunks
-  are pickled as before. The price: the files stay (deleted, still open) until the commit — ~450 MB of
-  memory at 100,000 assets.
-* This process **makes the next chunk itself** whenever the worker's is not ready, rather
-  than wait (results arrive out of order; the incidents' sample assets are put back in
-  chunk order, so a seed gives the same kind of world whichever process made what).
-* **References checked as the rows are made** (:func:`desktop.demo.stored.check_references`:
-  per column, the set of referenced ids against the ids read once before generating and
-  the chunk's own assets and procedures), in whichever process made them; ``PRAGMA
-  foreign_key_check`` now runs on the other tables only. At 100,000 assets: 0.94 s CPU
-  (0.56 of it the procedures, read again) → ~0.02 s at the end; the check in the
-  generator costs a few ms per chunk.
-* The procedures' **performer and state indexes kept** while writing instead of built at
-  the end (each entry goes at the end of a run): at 100,000 assets inserts +0.1–0.4 s CPU,
-  the end's index builds 2.41 → 1.52 s. Tried and not kept: also keeping
-  ``ix_procedures_asset_id_performed_at`` (random UUIDs): +0.7 s inserting, −0.58 s
-  building.
-
-Where the time went then (demo5; this process, CPU, load ~6). At 10,000: the first chunk made
-here 0.24 s, its executemany 0.17 (more per asset than the spooled copies; why was
-not found out), the four spooled chunks 0.23–0.25, the search index 0.18–0.21,
-reference data 0.09–0.10, index builds 0.10–0.11, commit 0.10; the worker generates the
-other 8,000 assets (0.76–0.82 s) while this process waits — generating the lives
-(0.85 s CPU for 10,000 in one process, a flat profile: ``_procedure``, ``_step``, field
-changes, time stamps, ids) is still more than the whole floor. At 100,000: spooled
-copies 3.5 s, the chunks made here (15 of 50) 2.2 s and their inserts 1.8, the search
-index 2.2 (the floor's FTS build is ~2.0 of it: its rank table and folding cost ~0.3),
-index builds 1.45, reference data 0.35.
-
-**Before** (2026-12-05 17:57–18:01 UTC, branch demo4, load 4.1–6.0 on 2 cores shared by six
-helpers; best of three pairs; the demo with one forked worker at both sizes):
-
-==========  =======================  ======================  =======================
-assets      demo: wall / CPU (s)     floor: wall / CPU       ratio wall / CPU
-==========  =======================  ======================  =======================
-10,000      3.95 / 1.77 (this        0.90 / 0.53             **4.41 / 3.35**
-            process 1.16–1.22,       narrow: 1.14 / 0.52     narrow: 3.46 / 3.44
-            worker 0.58–0.62)
-100,000     21.8 / 17.4 (this        6.73 / 6.24             **3.24 / 2.78**
-            process 10.6–12.1,       narrow: 7.61 / 6.25     narrow: 2.87 / 2.78
-            worker 6.7–7.4)
-==========  =======================  ======================  =======================
-
-Growth 10,000 → 100,000 (t ∝ assets^k): demo k = 0.99 by CPU (0.74 by wall: the 10,000
-wall figures are the load's), floor k = 1.07 by CPU. The target (≤ 1.5) is **missed** on
-both ratios. Against main (4a39361), interleaved in separate processes (best of three at
-10,000, two at 100,000, load 4.2–4.9): 10,000 assets 1.58–1.62 s CPU, all in one process
-(3.24–3.66 s wall) → 1.70–1.77 s CPU in all, 1.14–1.17 of it in this process (3.41–3.63 s
-wall); 100,000 assets 20.9–21.8 s CPU, 13.1–13.7 in this process (26.8–37.1 s wall) →
-19.0 s, 11.8–12.2 (29.0–39.9 s wall).
-
-What changed then (demo4), and what each step measured:
-
-* Foreign keys checked once (``PRAGMA foreign_key_check`` before the commit: 0.04 s at
-  10,000, 0.9 s at 100,000, instead of a look-up per inserted row) and the fill in a
-  rollback journal instead of WAL (:mod:`desktop.demo.sqlite_fill`): the commit 0.66 →
-  0.08 s CPU at 10,000; at 100,000 this process 11.4 s CPU against 13.5–14.8 with WAL,
-  0.9 GB written against 1.9–2.5 GB (WAL writes every page to the log, then again at the
-  checkpoint). A killed demo leaves a journal that the next connection plays back: the
-  file is as before (``tests/ui/cli/test_demo_killed_cli.py``). The floor gets the same
-  journal, so this gain is not in the ratio: both floors' CPU are ~equal now, the index
-  builds the new floor adds costing what the rollback journal saves.
-* A forked worker from two chunks on (command line only: one thread, Linux), the first
-  chunk made here meanwhile, rows handed over in a file in ``/dev/shm`` (through the
-  pool's pipe the 10,000-asset demo took 3.43–5.34 s wall against 2.94–4.66 with the file,
-  alternating, load ~5). It costs CPU — starting the process, pickling the rows and
-  reading them back: in all +0.3–0.45 s at 10,000 — and under this load (4–6 on 2
-  cores) it gave **no shorter wall time** at 10,000 (generate + insert 1.68 / 2.17 / 2.33 s
-  with it, 1.94 / 2.29 / 1.36 without, alternating): both cores are busy with other
-  helpers' work. On an otherwise idle 2-core machine it overlaps ~0.6 s of generation
-  with the inserts (not measurable here). At 100,000 it replaced a ``spawn`` worker.
-
-Where the time went then. At 10,000 (one process, by SQL statement, load ~4): generating
-the lives ~0.5–0.6 s, reference data 0.1, and the database work 0.72 — procedure inserts
-0.27 (floor 0.18), search index with its rank table and folded text 0.11, secondary
-indexes 0.10, approvals with the segregation-of-duties triggers 0.06 (floor 0.01), the
-foreign-key check 0.04, assets 0.04, commit 0.08: ~1.35× the floor. Generating the rows
-in Python alone costs more than the whole floor, so the CPU ratio cannot reach 1.5 with a
-Python generator; with the worker, the wall time could at best come down to this
-process's own work (~1.4× the floor's CPU, plus the first chunk) on an idle machine.
-At 100,000 this process is the bottleneck (the worker 7 s, this process 11–12 s): SQL
-10.0 s — procedure inserts 3.6, search index 2.0, secondary indexes 2.0, foreign-key
-check 0.9, approvals 0.9, assets 0.6 — and ~2 s of Python (unpickling the worker's rows
-~0.7: 0.07 per 10,000 measured; reference data; the first chunk).
-Not tried then, done since (demo5, above): the worker inserting its rows into a file of
-its own that this process attaches and copies with ``INSERT … SELECT`` (SQLite 3.40
-attaches inside a transaction; it cannot detach there).
-
-History (against the narrow floor). Measured 2026-12-05 12:06–12:38 UTC, main (87f4bc0)
-and the branch of that day interleaved, both against this floor, under load 2.9–5.5 (six
-helpers on 2 cores), best CPU seconds of three runs (two at 100,000) per cell, three cells
-at 10,000:
-
-==========  ==========  ============================  ==============================
-assets      floor CPU   main: demo CPU (ratio)        then: demo CPU (ratio)
-==========  ==========  ============================  ==============================
-10,000      0.51–0.57   2.91 / 3.01 / 3.21            1.82 / 1.98 / 1.90
-                        (5.73 / 5.73 / 5.79)          (3.54 / 3.65 / 3.35)
-100,000     8.2–10.7    44.9, 3 workers (4.69)        30.6, 3 workers (3.75);
-                                                      32.2, 1 worker (3.02)
-==========  ==========  ============================  ==============================
-
-Measured again 2026-12-05 14:59–15:18 UTC, main (2e0b604) and now interleaved under load
-6.6–11 (the floor itself took 0.67–0.83 s instead of ~0.53), best of three per cell:
-
-==========  ==================  ===========================  ===========================
-assets      floor CPU           main: demo CPU (ratio)       now: demo CPU (ratio)
-==========  ==================  ===========================  ===========================
-10,000      0.67–0.69           2.12 / 2.13 (3.15 / 3.08)    1.92 / 2.15 (2.88 / 3.13)
-10,000 [*]  —                   2.35–2.55 (six runs)         1.95–2.19 (six runs)
-100,000     8.8–9.2             31.5, 2 workers (3.41)       30.5, 2 workers (3.45)
-==========  ==================  ===========================  ===========================
-
-[*] the demo alone, six runs each, main and now alternating, timed by phase (below).
-The gain is real but within this load's noise for the ratio: building the reference data
-0.29–0.37 → 0.11–0.14 s (locations, manufacturers, models and employees inserted
-together, the same rows), generating the lives 0.88–0.93 → 0.70–0.85 (the same rows
-byte for byte: a JSON encoder made once, change entries without a dict, per-order
-custom-field plans). At 100,000 the generation runs in worker processes and the
-database work in this process dominates: the gain is ~3 %.
-
-Then (15:18): the target (ratio ≤ 1.5, issue 17) is **not** met, and cannot be with this
-schema. Where the demo's CPU went (10,000 assets, single process, seconds, load ~8):
-generating the lives 0.70–0.85, reference data 0.11–0.14, and the database work of our
-own schema 1.1–1.2 — its inserts (foreign keys, unique indexes, approval triggers)
-0.43–0.51, the commit 0.26–0.27, the search index rebuild (rank table and FTS)
-0.17–0.22, building the secondary indexes 0.12–0.16, the rest 0.07. That database work
-alone is ~1.7× the floor (the 17 indexes of ``assets``, 14 of them sort indexes, and
-:mod:`desktop.services.search`). Tried and dropped: checking the approvals'
-segregation-of-duties triggers once at the end instead of per row (the set-based check
-cost 0.050 s, the per-row triggers 0.056: the same lookups either way); foreign keys
-checked at the end (``PRAGMA foreign_key_check`` 0.045–0.067 s against 0.075–0.096 per
-row: at most 0.03–0.05 s, and ``PRAGMA foreign_keys`` cannot change inside the
-transaction the demo opens first — done since, before the transaction); generating in
-a worker process already at 10,000 assets (a ``spawn`` worker: +1.5 s CPU for starting
-it and sending rows back, and no shorter wall under load ~8: 10.0 / 7.6 / 8.0 s single,
-11.5 / 12.8 / 14.7 s with a worker; a forked one now, above).
-
-**The same data every run** (2026-12-05 21:43–21:47 UTC, branch demo6, load 5.6–6.3, five
-interleaved runs of this benchmark each, best of 3 inside): the histories now lead up to
-00:00 UTC of the day (:func:`desktop.demo.fill.history_end`), not the wall clock's second,
-so a seed makes the same rows every run — 48,592 procedures at 10,000 assets every time;
-before, 48,759–48,787 from run to run. Speed unchanged within the noise: demo CPU (all
-processes) best 1.94 s before / 2.01 after (per run 1.94–2.17 / 2.01–2.12), wall best
-2.37 / 2.05 (2.37–3.16 / 2.05–3.76); nothing on the generating path changed.
+Earlier steps (details in git history of this file): demo4 (2026-12-05) foreign keys
+checked once, a rollback journal while filling, a forked worker; demo5 the worker's rows
+handed over in SQLite files copied with ``INSERT … SELECT``, this process making a chunk
+whenever the worker's is not ready, references checked as rows are made, the procedures'
+performer and state indexes kept; demo6 histories lead up to 00:00 UTC, so a seed makes
+the same rows every run; demo7 a worker keeps two tasks ahead, cheaper time stamps —
+10,000 assets then 5.77–8.95 s wall / 3.15–3.47 CPU at load 6–8 (ratios 2.89–3.14 /
+3.16–3.62), 100,000 72.3 / 29.1 (2.24 / 2.15) at load 7.8.
 
 Run: ``uv run python -m tests.benchmarks.bench_demo [ASSETS ...]`` (default 10,000
 100,000) or ``uv run pytest tests/benchmarks/bench_demo.py -s``. Targets: ratio ≤ 1.5

@@ -4,11 +4,15 @@
 from __future__ import annotations
 
 import csv
+import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 
+from desktop.services.search import rebuild_search_index
+from desktop.storage.database import open_database
+from tests.desktop.test_demo_search_build import _index
 from tests.ui.cli.test_search_cli import _assetdesk
 
 #: More than one chunk of the demo (desktop.demo.fill.BATCH): generated in a worker.
@@ -71,3 +75,21 @@ def test_people_with_accented_names_are_found_by_a_plain_query(demo: Path, tmp_p
     finally:
         users.close()
     assert names and all(username.isascii() for username in names.values())
+
+
+def test_the_index_the_demo_built_in_its_child_is_the_one_a_rebuild_makes(
+    demo: Path, tmp_path: Path
+) -> None:
+    """The command forks (more than one chunk, one thread): its search index was fed to
+    FTS5 in a child process (desktop.demo.search_build) and copied in."""
+    copy = tmp_path / "copy.sqlite3"
+    shutil.copy(demo, copy)
+    db = open_database(f"sqlite:///{copy}")
+    try:
+        with db.write() as session:
+            connection = session.connection()
+            built = _index(connection)
+            assert rebuild_search_index(connection) == ASSETS
+            assert _index(connection) == built
+    finally:
+        db.dispose()

@@ -1,0 +1,83 @@
+"""The demo's search index fed to FTS5 in a forked child (:mod:`desktop.demo.search_build`):
+the same rows under the same ranks as the rebuild in this process, a sound FTS5 index
+that this connection then searches and keeps up, and the rebuild here when the child fails."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection
+
+from desktop.demo import fill, fill_demo, search_build
+from desktop.demo.search_build import SearchBuild
+from desktop.storage.database import Database
+
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="the demo forks its child on Linux only"
+)
+ASSETS = 600
+
+
+def _index(connection: Connection) -> tuple[list[Any], list[Any], list[Any]]:
+    """The index's rows by rank, the ranks in tag order, and a trigram search's hits."""
+    connection.exec_driver_sql("INSERT INTO asset_search(asset_search) VALUES('integrity-check')")
+    rows = connection.exec_driver_sql("SELECT rowid, * FROM asset_search ORDER BY rowid").all()
+    ranks = connection.exec_driver_sql(
+        "SELECT r.rank, a.tag FROM asset_search_rank r JOIN assets a ON a.rowid = r.asset_rowid "
+        "ORDER BY r.rank"
+    ).all()
+    hits = connection.exec_driver_sql(
+        "SELECT rowid FROM asset_search WHERE asset_search MATCH 'zur' ORDER BY rowid"
+    ).all()
+    return list(rows), list(ranks), list(hits)
+
+
+@pytest.fixture
+def demo(sqlite_db: Database, monkeypatch: pytest.MonkeyPatch) -> Database:
+    with monkeypatch.context() as patched:  # all in this process: the index rebuilt here
+        patched.setattr(fill, "_workers", lambda _dialect, _assets: (0, "spawn"))
+        fill_demo(sqlite_db, assets=ASSETS, seed=3)
+    return sqlite_db
+
+
+def _handed_to_a_child(connection: Connection) -> SearchBuild:
+    """A child forked and given the index's rows, as the demo does."""
+    build = SearchBuild()
+    build.prepare(ASSETS)
+    build.start(connection)
+    assert build.pid  # forked
+    return build
+
+
+def test_the_child_builds_the_index_the_rebuild_here_builds(demo: Database) -> None:
+    with demo.write() as session:
+        connection = session.connection()
+        rebuilt = _index(connection)
+        build = _handed_to_a_child(connection)
+        assert build.finish(connection) == ASSETS
+
+        assert _index(connection) == rebuilt
+        assert len(rebuilt[0]) == ASSETS and rebuilt[2]
+        # The connection writes to the adopted index as to its own (no stale structure).
+        connection.exec_driver_sql("INSERT INTO asset_search(asset_search) VALUES('optimize')")
+        assert _index(connection) == rebuilt
+    with demo.write() as session:  # committed and read again
+        assert _index(session.connection()) == rebuilt
+
+
+def test_a_failed_child_leaves_the_rebuild_to_this_process(
+    demo: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(_path: str, _rows: object) -> None:
+        raise OSError("no room")
+
+    monkeypatch.setattr(search_build, "write_index", fail)  # the child inherits it
+    with demo.write() as session:
+        connection = session.connection()
+        rebuilt = _index(connection)
+        build = _handed_to_a_child(connection)
+        assert build.finish(connection) == ASSETS
+        assert _index(connection) == rebuilt
+        assert build.path == ""  # its file removed
