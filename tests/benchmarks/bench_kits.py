@@ -176,21 +176,22 @@ the same run.
     triggers kept up, base values, the tag sequences, the server's checkout record. It
     tells how much of the gap is the approach (comparing the scope) and how much ours.
 
-  Measured (sync7, 2026-12-06, load 6-13: five helpers and kit test runs on the two
-  cores): refresh alone 0.21-0.28 s CPU; the given floor 0.024-0.028 s (9.2-9.9× CPU
-  in five bench runs, as before), the same-work floor 0.077 s (02:57 UTC, load 6.9: 3.0× CPU, 3.3× wall;
-  03:10, load 13.3: 0.085 s, 3.1× CPU, 3.7× wall). Where ours goes (statement timings,
-  one refresh): comparing the scope ~0.10 s CPU (staging the four tables' keys 25 ms,
-  finding the assets to read whole 25-35 ms: 10,000 staged keys looked up in the kit's
-  assets and in its base, whose 4.5 MB of rows a 2 MiB page cache holds badly; the rows
-  gone 10 ms), writing the difference ~0.065 s (the assets' upsert through their indexes
-  and triggers 17 ms, the procedures' 10, the search index's rows 20, the base's delete
-  12), the rest ~0.05 s (SQLAlchemy staging statements compiled per engine, ~380
-  statements' overhead, the kit's commit). Tried and not kept (sync7): a 256 MiB page
-  cache for the refresh's kit, temporary and attached databases, as the fill has — the
-  costliest comparison statement went from 35 to 19-26 ms CPU, but the refresh as a
-  whole measured no different (fifteen refreshes each, five processes by turns, load
-  7-12: median 0.247 s CPU both; base 0.221-0.274, with it 0.211-0.283).
+  Measured (sync7, 2026-12-06, load 6-14: five helpers and kit test runs on the two
+  cores): refresh alone 0.21-0.28 s CPU; the given floor 0.024-0.028 s (9.2-10.6× CPU in
+  six bench runs, as before), the same-work floor 0.077 s (02:57 UTC, load 6.9: 3.0×
+  CPU, 3.3× wall; 03:10, load 13.3: 0.085 s, 3.1× CPU, 3.7× wall; 03:12, load 14.1:
+  0.084 s, 3.2× CPU, 6.3× wall). Where ours goes (statement timings, one refresh):
+  comparing the scope ~0.10 s CPU (staging the four tables' keys 25 ms, finding the
+  assets to read whole 25-35 ms: 10,000 staged keys looked up in the kit's assets and in
+  its base, whose 4.5 MB of rows a 2 MiB page cache holds badly; the rows gone 10 ms),
+  writing the difference ~0.065 s (the assets' upsert through their indexes and triggers
+  17 ms, the procedures' 10, the search index's rows 20, the base's delete 12), the rest
+  ~0.05 s (SQLAlchemy staging statements compiled per engine, ~380 statements' overhead,
+  the kit's commit). Tried and not kept (sync7): a 256 MiB page cache for the refresh's
+  kit, temporary and attached databases, as the fill has — the costliest comparison
+  statement went from 35 to 19-26 ms CPU, but the refresh as a whole measured no
+  different (fifteen refreshes each, five processes by turns, load 7-12: median 0.247 s
+  CPU both; base 0.221-0.274, with it 0.211-0.283).
 
   A refresh that reads only what changed needs the server to say what changed since the
   kit's last refresh, and safely: a time stamp or a sequence number taken by each
