@@ -128,18 +128,18 @@ the same run.
   syncs to SQLite in one process, each ~0.20-0.25 s CPU, load 1-7; shares of the sync's
   samples): SQLite's own work ~39% (statements 14%, the ``executemany`` writes 9%,
   fetching 8%, the two commits 9%: the statements alone measure 40-46 ms CPU, about the
-  floor's whole 0.04 s); the server's state read per window 17% (idempotency reads of
-  3,000 ids and 3,000 entry ids, assets, expected rows), the 1,000 changes decided 18%
-  (``decide_procedure`` 9%, the request, note, comparison and result around it 9%),
-  the 2,000 scans 6%, the writes' values converted 4%, the search index's rows replaced
-  8% (the same statements as the floor's), the kit's journal, rows and bases read 13%
-  (9,000 ids, 3,000 times, 2,000 JSON texts), the kit marked 8% (most of it its commit),
-  SQLAlchemy compiling ~20 ORM statements anew on each new engine 5%. No part is the
-  floor's size; the Python around the rules is spread over a few µs per record in
-  many places (each 1-4% of the sync). Within 2× (0.08 s) the sync could hold the
-  database's work and ~12 µs of Python per record, about what ``decide_procedure``
-  and ``classify_asset_scan`` take alone: not reachable while each record is decided
-  by the services' rule functions in Python; on the servers the wall is near 2×.
+  floor's whole 0.04 s; the phases below include it); the server's state read per window
+  17% (idempotency reads of 3,000 ids and 3,000 entry ids, assets, expected rows), the
+  1,000 changes decided 18% (``decide_procedure`` 9%, the request, note, comparison and
+  result around it 9%), the 2,000 scans 6%, the writes' values converted 4%, the search
+  index's rows replaced 8% (the same statements as the floor's), the kit's journal, rows
+  and bases read 13% (9,000 ids, 3,000 times, 2,000 JSON texts), the kit marked 8% (most
+  of it its commit), SQLAlchemy compiling ~20 ORM statements anew on each new engine 5%.
+  No part is the floor's size; the Python around the rules is spread over a few µs per
+  record in many places (each 1-4% of the sync). Within 2× (0.08 s) the sync could hold
+  the database's work and ~12 µs of Python per record, about what ``decide_procedure``
+  and ``classify_asset_scan`` take alone: not reachable while each record is decided by
+  the services' rule functions in Python; on the servers the wall is near 2×.
 
 - **sync_and_refresh** and **refresh alone** (the second sync above; the refresh,
   ``refresh_kit``, also timed on its own). The refresh writes only what moved
