@@ -116,60 +116,30 @@ the same run.
   SQLite                      0.49    0.14     3.6×        4.4×       5.8
   ==========================  ======  =======  ==========  =========  ====
 
-  (2026-12-05 20:18-21:02 UTC; the same run at load 6.2 gave sync and refresh 2.9×
-  wall, 6.1× CPU, and the refresh alone 2.4× wall, 9.7× CPU: unchanged by sync5; 21:02,
-  load 5.5: 6.8× and 11.5× CPU.) On the servers the wall ratio moves with the load and
+  (2026-12-05 20:18-21:02 UTC.) On the servers the wall ratio moves with the load and
   the floor's luck (MariaDB 1.0-2.2×, PostgreSQL 1.2-2.8× in runs 25 minutes apart):
   about 2×, not reliably within it. On MariaDB ours still spends ~1.6 s of its wall in
   the assets' ``UPDATE``: 0019's trigger replaces each asset's trigrams row by row
-  (~1.4 ms an asset), where the floor replaces them in one statement. The CPU ratios
-  are the Python of running the rules per record (below).
+  (~1.4 ms an asset), where the floor replaces them in one statement. The dated tables
+  of the earlier rounds (kitsync, sync16, refresh16, refresh2, sync2-sync6) are in this
+  file's history (``git log -p``).
 
-  History: the dated tables of the earlier rounds (kitsync, sync16, refresh16, refresh2,
-  sync2, sync3) are in this file's history (``git log -p``), against floors that held our
-  own per-row search trigger; against this bare floor (15:48 UTC, load 2.4-2.6) the sync
-  was 5.1-5.2× CPU, sync and refresh 6.8-7.0×, the refresh alone 11.5-11.8×.
-
-  Measured (sync4, 2026-12-05 18:18-18:20 UTC; "main" the code of 4a39361 from ``git archive``
-  run by this same benchmark file, by turns with this code; one ``bench_sync()`` per
-  process; CPU seconds of ours against the floor's; load on the 2 shared cores):
-
-  ======================  ==========  ==========  ==========  ==========  =======
-  figure                  main CPU s  ours CPU s  main       ours        load
-  ======================  ==========  ==========  ==========  ==========  =======
-  sync                    0.18-0.19   0.16-0.17   ×4.6-5.1    ×4.3-4.7    1.8-2.7
-  sync_and_refresh        0.38-0.45   0.38-0.39   ×6.7-6.9    ×6.0-6.4    1.8-2.7
-  refresh alone           0.21-0.24   0.21        ×8.1-11.2   ×9.9-10.6   1.8-2.7
-  PostgreSQL sync, CPU    0.25-0.28   0.16-0.19   ×5.9-6.4    ×3.8-4.6    1.8-2.7
-  PostgreSQL sync, wall   0.58-0.65   0.45-0.55   ×2.6        ×2.1-2.2    1.8-2.7
-  ======================  ==========  ==========  ==========  ==========  =======
-
-  (18:18-18:20 UTC, three pairs, PostgreSQL 15 one run per pair. The floors: sync 0.04
-  s CPU, sync and refresh 0.05-0.07 s, refresh 0.019-0.030 s, PostgreSQL 0.04-0.05 s CPU
-  and 0.21-0.27 s wall. Best of three, the sync: main ×4.6, ours ×4.3.) A round at load
-  4.1-6.9 gave the same picture (sync 0.16-0.19 s CPU against main's 0.19-0.20).
-
-  What this step cut: the garbage collector paused for the sync (~100 collections, ~10
-  ms), ``bulk_replay``'s import (~8 ms) made with the package, not in the first sync,
-  the scans' expected locations read in one statement (an ORM load each), the audit's
-  expected rows read with the assets by tag (an ``IN`` list of 2,000 ids), the update's
-  columns from what the procedures set, the window's assets and the inserts' rows made
-  with one C call each, the last-sync time noted in the replay's transaction (one
-  server transaction fewer). On PostgreSQL the sync went from 0.25-0.28 s CPU to
-  0.16-0.19 s (not profiled there).
-
-  The issue's 2× is missed. Where the ~0.16-0.18 s CPU go (phase timers, load ~4):
-  writing ~45 ms (the database's work ~27 ms — the floor's statements on the full schema
-  take ~47 ms CPU against its 40 on the bare copy, measured — ~10 ms turning ~24,000
-  values into the driver's), deciding the 1,000 changes ~40 ms (``decide_procedure``
-  ~18 ms, the request, note, comparison and result around it ~20 ms), the 2,000 scans
-  ~19 ms (~9 µs each: about ten look-ups by UUID, whose hash is Python code, the
-  classification, the row, the result), the server reads ~22 ms, the kit's journal and
-  rows read ~25 ms (9,000 ids, 3,000 times, 2,000 JSON texts made), the kit marked ~7
-  ms, the server's commit ~7 ms, the first compilation of ~40 statements in a fresh
-  process ~10 ms. No part is the floor's size: the per-record Python of running the
-  rules is ~0.1 s, ~33 µs a record. Within 2× (0.08 s) the sync could hold about the
-  database work and ``decide_procedure`` alone.
+  Where the sync's CPU goes (sync7, 2026-12-06 02:30 UTC: ``py-spy`` sampling twelve
+  syncs to SQLite in one process, each ~0.20-0.25 s CPU, load 1-7; shares of the sync's
+  samples): SQLite's own work ~39% (statements 14%, the ``executemany`` writes 9%,
+  fetching 8%, the two commits 9%: the statements alone measure 40-46 ms CPU, about the
+  floor's whole 0.04 s; the phases below include it); the server's state read per window
+  17% (idempotency reads of 3,000 ids and 3,000 entry ids, assets, expected rows), the
+  1,000 changes decided 18% (``decide_procedure`` 9%, the request, note, comparison and
+  result around it 9%), the 2,000 scans 6%, the writes' values converted 4%, the search
+  index's rows replaced 8% (the same statements as the floor's), the kit's journal, rows
+  and bases read 13% (9,000 ids, 3,000 times, 2,000 JSON texts), the kit marked 8% (most
+  of it its commit), SQLAlchemy compiling ~20 ORM statements anew on each new engine 5%.
+  No part is the floor's size; the Python around the rules is spread over a few µs per
+  record in many places (each 1-4% of the sync). Within 2× (0.08 s) the sync could hold
+  the database's work and ~12 µs of Python per record, about what ``decide_procedure``
+  and ``classify_asset_scan`` take alone: not reachable while each record is decided by
+  the services' rule functions in Python; on the servers the wall is near 2×.
 
 - **sync_and_refresh** and **refresh alone** (the second sync above; the refresh,
   ``refresh_kit``, also timed on its own). The refresh writes only what moved
@@ -178,70 +148,62 @@ the same run.
   search index; the four large tables — assets, procedures, an audit's expected rows
   and scans — by key and version only, whole rows read only for keys new to the kit,
   versions that differ and rows the kit's own journal wrote: ``copying.NARROWED``,
-  ``schema._want_moved``), compared with the kit's rows (``EXCEPT``), and only rows gone
+  ``schema._want_moved``), compared with the kit's rows by key, and only rows gone
   are deleted and new or changed ones upserted (the search index kept up, base values
   made anew for the moved assets); the server's record of the kit's assets changes only
   where assets entered or left. Here 1,000 of the 10,000 assets moved (the sync's
-  changes), plus their 1,000 procedures and the audit's 2,000 scans. Floor of the
-  refresh: stdlib ``sqlite3`` reading those 1,000 assets and 1,000 procedures from the
-  server file (by id: which rows moved is given, read before the clock starts) and
-  writing them over a bare copy of the kit (``INSERT OR REPLACE``; primary keys only,
-  no triggers, no secondary indexes, ``synchronous=FULL``) in one transaction. Not in
-  that floor, in ours: finding what moved (staging the scope's 10,000 assets, their
-  recent procedures, the audit's 10,000 expected rows and 2,000 scans, and comparing),
-  the reference tables, the search index and secondary indexes kept up, base values,
-  the server's checkout record, the journal and tag sequences. Floor of
-  **sync_and_refresh**: the sync's floor plus the refresh's floor (both CPU and wall
-  summed). History: 24× CPU when the refresh re-filled the kit whole (refresh16,
-  12:38), 11-12× since it writes only what moved (refresh16, refresh2, sync3: their
-  dated tables are in this file's history). Sync4 did not change the refresh (its
-  garbage collector is paused with the sync's, the scope's ids are fetched at once):
-  ×9.9-10.6 CPU in the table above, as before within the noise. Where its ~0.21 s CPU
-  go (sync3's breakdown, load ~10): staging the scope ~0.09 s (of which the first
-  compilation of its ``INSERT … SELECT`` statements, new in every process: the kit's
-  engine compiles them again), finding what moved ~0.04 s, the difference written
-  ~0.13 s at that load (upserts 0.04 s, base values 0.025 s, the deletes' key probes
-  and counts), the server's record and the kit's commit ~0.03 s. The issue's 2× is
-  missed.
+  changes), plus their 1,000 procedures and the audit's 2,000 scans. Two floors:
 
-  Sync6 (2026-12-05 23:42 to 12-06 00:08 UTC, load 4.9-9.0: five helpers and a kit test run on
-  the 2 cores; "base" the code of 6af0df7 from ``git archive``, run by this file by
-  turns with ours, one ``bench_sync()`` per process): the refresh's comparison reads
-  less. The scope's ids are found by the kit's connection in the attached source
-  (they crossed into Python and back: ~40 ms), the reference tables are staged by a
-  plain ``INSERT … SELECT`` (no SQLAlchemy statement built and compiled per table in
-  every process), the rows that differ are found by looking each staged row up by its
-  key (an ``EXCEPT`` read the kit's whole table: all 10,000 assets' and 11,000
-  procedures' rows to find 1,000 each), the assets to read whole in one pass over the
-  kit's assets and base, the keys staged unsorted, the 36 read-only triggers not sent
-  again to a kit that has them. Refresh alone, CPU seconds (the floor 0.030-0.049 s):
+  - **given** (``kit_sync_floors.floor_refresh``; the figure the issue's 2× is judged
+    against): stdlib ``sqlite3`` reading those 1,000 assets and 1,000 procedures from
+    the server file by id — which rows moved is given, read before the clock starts —
+    and writing them over a bare copy of the kit (``INSERT OR REPLACE``; primary keys
+    only, no triggers, no secondary indexes, ``synchronous=FULL``) in one transaction.
+    Not in it, in ours: finding what moved, the reference tables, the scans, the search
+    index and secondary indexes kept up, base values, the server's checkout record, the
+    journal and tag sequences. **sync_and_refresh**'s floor is the sync's plus this one.
+  - **same work** (``kit_sync_floors.floor_refresh_compared``, since sync7; printed as
+    "refresh alone against the same-work floor"): the same reads and writes as ours
+    with stdlib ``sqlite3`` on another bare copy of the kit, the server attached: the
+    keys and versions of the scope's 10,000 assets (every asset in the kit's locations),
+    their 11,000 procedures, the open audit's 10,000 expected rows and 2,000 scans read
+    into temporary tables and indexed, compared with the kit's by key, the rows the
+    kit's journal names (read before the clock) and their assets added, those read
+    whole and compared column by column (``EXCEPT``), the reference tables compared
+    whole, rows gone deleted and differing ones written (here 1,000 assets, 1,000
+    procedures, 2,000 scans), one transaction. Not in it, in ours: the scope's query and
+    its recent-history window, SQLAlchemy, the search index, secondary indexes and
+    triggers kept up, base values, the tag sequences, the server's checkout record. It
+    tells how much of the gap is the approach (comparing the scope) and how much ours.
 
-  ==============  =====================  =====================  =======
-  figure          base CPU s             ours CPU s             load
-  ==============  =====================  =====================  =======
-  refresh alone   0.37, 0.43, 0.47,      0.45, 0.33, 0.38,      4.9-9.0
-                  0.43, 0.38, 0.50       0.32, 0.44, 0.50
-  best, median    0.37, 0.43             0.32, 0.41
-  ==============  =====================  =====================  =======
+  Measured (sync7, 2026-12-06, load 6-14: five helpers and kit test runs on the two
+  cores): refresh alone 0.21-0.28 s CPU; the given floor 0.024-0.028 s (9.2-10.6× CPU in
+  six bench runs, as before), the same-work floor 0.077 s (02:57 UTC, load 6.9: 3.0×
+  CPU, 3.3× wall; 03:10, load 13.3: 0.085 s, 3.1× CPU, 3.7× wall; 03:12, load 14.1:
+  0.084 s, 3.2× CPU, 6.3× wall). Where ours goes (statement timings, one refresh):
+  comparing the scope ~0.10 s CPU (staging the four tables' keys 25 ms, finding the
+  assets to read whole 25-35 ms: 10,000 staged keys looked up in the kit's assets and in
+  its base, whose 4.5 MB of rows a 2 MiB page cache holds badly; the rows gone 10 ms),
+  writing the difference ~0.065 s (the assets' upsert through their indexes and triggers
+  17 ms, the procedures' 10, the search index's rows 20, the base's delete 12), the rest
+  ~0.05 s (SQLAlchemy staging statements compiled per engine, ~380 statements' overhead,
+  the kit's commit). Tried and not kept (sync7): a 256 MiB page cache for the refresh's
+  kit, temporary and attached databases, as the fill has — the costliest comparison
+  statement went from 35 to 19-26 ms CPU, but the refresh as a whole measured no
+  different (fifteen refreshes each, five processes by turns, load 7-12: median 0.247 s
+  CPU both; base 0.221-0.274, with it 0.211-0.283).
 
-  Within the noise: the wall times moved with the other helpers' disk work (0.7-2.8 s
-  for both) and the floor's with them (0.07-0.37 s), the ratios with them (refresh
-  alone 6.7-18.0× wall, 8.4-12.9× CPU for both; sync and refresh 3.5-8.3× wall,
-  5.7-7.8× CPU); the sync alone is unchanged (the same code). In
-  isolation (one refresh per process on a fixed kit, six pairs, load 5.2-6.0) base
-  0.34-0.46 s CPU (median 0.41), ours 0.32-0.45 (median 0.38). What is left is the
-  comparison of the whole scope (the keys and versions of 10,000 assets, their recent
-  procedures, 10,000 expected rows and 2,000 scans: ~10 statements of 10-40 ms each),
-  the writes (~60 ms, the floor's ~40) and ~300 statements' SQLAlchemy overhead. A
-  refresh that reads only what changed needs the server to say what changed since the
+  A refresh that reads only what changed needs the server to say what changed since the
   kit's last refresh, and safely: a time stamp or a sequence number taken by each
   writer would miss changes on PostgreSQL and MariaDB, whose transactions commit out
-  of the order they took them (a refresh that read "after N" never sees the N-1 that
-  committed after it read); a location moved, a row deleted or a template replaced
-  change the scope or the kit with no asset row written. Not done: a migration with a
-  change log on ~20 tables, tombstones, and a commit-ordered counter (one row every
-  writing transaction updates, which serializes the server's writers) is a design
-  decision, not a speed-up.
+  of the order they took them; a location moved, a row deleted or a template replaced
+  change the scope or the kit with no asset row written. That is a migration (a change
+  log on ~20 tables, tombstones, a commit-ordered counter that serializes the server's
+  writers): a design decision, not done here. By the figures above it would take away
+  the comparison (~0.10 s) but not the writes through the kit's indexes, triggers,
+  search index and base values (~0.065 s) nor the overhead: ~0.1 s against the given
+  floor's 0.025, about 4×, so not the issue's 2× by itself either; against the
+  same-work floor ours is ~3×.
 
 Run: ``uv run python -m tests.benchmarks.bench_kits`` or
 ``uv run pytest tests/benchmarks/bench_kits.py -s``.
@@ -298,7 +260,9 @@ from tests.benchmarks.kit_sync_floors import (
     bare_copy,
     bare_server,
     floor_refresh,
+    floor_refresh_compared,
     floor_sync,
+    journaled_ids,
     start_audit_like,
 )
 
@@ -630,6 +594,11 @@ def bench_sync() -> dict[str, float]:
                     if refresh:
                         bare_kit = Path(folder) / "bare-kit.sqlite"
                         bare_copy(kit_path, bare_kit)
+                        # The same-work floor's kit (the kit's data as the refresh finds
+                        # it: the sync changes only its journal and base).
+                        compared_kit = Path(folder) / "bare-kit-compared.sqlite"
+                        bare_copy(kit_path, compared_kit)
+                        journaled = journaled_ids(kit_path)
                         gc.collect()
                         refresh_floor, refresh_floor_cpu = floor_refresh(
                             floor_path, bare_kit, kit_path
@@ -645,6 +614,12 @@ def bench_sync() -> dict[str, float]:
                 server.dispose()
             counts = report.counts()
             assert counts[kits.Outcome.APPLIED] == PROCEDURES + SCANS, counts
+            if refresh:
+                # Against the server as our refresh read it (after our sync).
+                gc.collect()
+                compared, compared_cpu = floor_refresh_compared(
+                    server_path, compared_kit, journaled, kits_whole_tables()
+                )
             load = os.getloadavg()[0]
             name = "sync_and_refresh" if refresh else "sync"
             if refresh:
@@ -667,6 +642,13 @@ def bench_sync() -> dict[str, float]:
                     f"(CPU {refresh_floor_cpu:.3f} s); ratio {alone / refresh_floor:.1f}× "
                     f"(CPU {alone_cpu / refresh_floor_cpu:.1f}×); load {load:.1f}"
                 )
+                print(
+                    f"refresh alone against the same-work floor: floor {compared:.3f} s "
+                    f"(CPU {compared_cpu:.3f} s); ratio {alone / compared:.1f}× "
+                    f"(CPU {alone_cpu / compared_cpu:.1f}×)"
+                )
+                figures["refresh_same_work_floor_s"] = compared
+                figures["refresh_same_work_cpu_ratio"] = alone_cpu / compared_cpu
                 figures["refresh_s"] = alone
                 figures["refresh_floor_s"] = refresh_floor
                 figures["refresh_ratio"] = alone / refresh_floor

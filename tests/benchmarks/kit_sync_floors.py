@@ -7,6 +7,7 @@ import json
 import sqlite3
 import time
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 
 from desktop.services.search import SEARCH_TABLE
@@ -152,3 +153,122 @@ def start_audit_like(db: Database, audit_id: uuid.UUID) -> None:
             "WHERE code_key = 'campus'",
             (audit_id.hex,),
         )
+
+
+def journaled_ids(kit: Path) -> dict[str, list[str]]:
+    """The kit's journal's procedure and scan ids (read before a floor's clock starts)."""
+    source = sqlite3.connect(kit)
+    try:
+        return {
+            record: [
+                r[0]
+                for r in source.execute(
+                    "SELECT row_id FROM kit_journal WHERE record = ?", (record,)
+                )
+            ]
+            for record in ("procedure", "scan")
+        }
+    finally:
+        source.close()
+
+
+#: The large tables the same-work floor compares by key and version (as ours stages
+#: them, ``copying.NARROWED``): (table, key columns, version column or None).
+_COMPARED = (
+    ("assets", "id", "version"),
+    ("procedures", "id", "version"),
+    ("audit_expected", "audit_id, asset_id", None),
+    ("audit_scans", "id", None),
+)
+
+
+def floor_refresh_compared(
+    server: Path, bare_kit: Path, journaled: dict[str, list[str]], whole: Iterable[str]
+) -> tuple[float, float]:
+    """The refresh's second floor, wall and CPU seconds: **the same reads and writes as
+    ours**, with stdlib ``sqlite3`` on the bare kit (:func:`bare_copy`: primary keys
+    only, no triggers, no secondary indexes, no search index, no base values). The
+    server attached to the kit's connection; the scope's keys and versions of the four
+    large tables (10,000 assets, their 11,000 procedures, the open audits' 10,000
+    expected rows and 2,000 scans) read into temporary tables, compared with the kit's
+    by key (rows new or at another version), the rows the kit's journal names
+    (``journaled``: its procedures, scans and their assets, read before the clock) added,
+    those read whole and compared column by column, the reference tables (``whole``)
+    read whole and compared by ``EXCEPT``, rows gone deleted and the differing ones written (``INSERT
+    OR REPLACE``) in one transaction (WAL, ``synchronous=FULL``). Not in it, in ours:
+    the scope's query (here: every asset in the kit's locations), its recent-history
+    window, the search index, secondary indexes and triggers kept up, base values
+    made anew, the tag sequences, the server's checkout record."""
+    started, cpu = time.perf_counter(), time.process_time()
+    kit = sqlite3.connect(bare_kit, isolation_level=None)
+    try:
+        kit.execute("PRAGMA journal_mode=WAL")
+        kit.execute("PRAGMA synchronous=FULL")
+        kit.execute("ATTACH DATABASE ? AS src", (str(server),))
+        kit.execute("BEGIN IMMEDIATE")
+        kit.execute("CREATE TEMP TABLE journaled (id TEXT PRIMARY KEY) WITHOUT ROWID")
+        kit.executemany(
+            "INSERT OR IGNORE INTO temp.journaled VALUES (?)",
+            [(i,) for ids in journaled.values() for i in ids],
+        )
+        scope = {
+            "assets": "location_id IN (SELECT id FROM main.locations)",
+            "procedures": "asset_id IN (SELECT id FROM temp.n_assets)",
+            "audit_expected": "audit_id IN (SELECT id FROM src.audits WHERE status = 'open')",
+            "audit_scans": "audit_id IN (SELECT id FROM src.audits WHERE status = 'open')",
+        }
+        for name, keys, version in _COMPARED:
+            columns = f"{keys}, {version}" if version else keys
+            kit.execute(
+                f"CREATE TEMP TABLE n_{name} AS SELECT {columns} FROM src.{name} "
+                f"WHERE {scope[name]}"
+            )
+            kit.execute(f"CREATE INDEX temp.n_{name}_key ON n_{name} ({keys})")
+        touched = (
+            "SELECT asset_id FROM src.procedures WHERE id IN (SELECT id FROM temp.journaled) "
+            "UNION SELECT asset_id FROM src.audit_scans WHERE id IN "
+            "(SELECT id FROM temp.journaled)"
+        )
+        for name, keys, version in _COMPARED:
+            key_list = [k.strip() for k in keys.split(",")]
+            same = " AND ".join(f"k.{k} = n.{k}" for k in key_list)
+            if version:
+                same += f" AND k.{version} = n.{version}"
+            extra = (
+                f" OR n.id IN ({touched})"
+                if name == "assets"
+                else " OR n.id IN (SELECT id FROM temp.journaled)"
+                if name in ("procedures", "audit_scans")
+                else ""
+            )
+            kit.execute(
+                f"CREATE TEMP TABLE want_{name} AS SELECT {keys} FROM temp.n_{name} AS n "
+                f"WHERE NOT EXISTS (SELECT 1 FROM main.{name} AS k WHERE {same}){extra}"
+            )
+            gone = " AND ".join(f"n.{k} = t.{k}" for k in key_list)
+            kit.execute(
+                f"DELETE FROM main.{name} AS t WHERE NOT EXISTS "
+                f"(SELECT 1 FROM temp.n_{name} AS n WHERE {gone})"
+            )
+            wanted = " AND ".join(f"w.{k} = s.{k}" for k in key_list)
+            kit.execute(
+                f"INSERT OR REPLACE INTO main.{name} SELECT * FROM (SELECT s.* FROM "
+                f"src.{name} AS s JOIN temp.want_{name} AS w ON {wanted} "
+                f"EXCEPT SELECT * FROM main.{name})"
+            )
+        for name in whole:
+            info = kit.execute(f"PRAGMA main.table_info({name})").fetchall()
+            gone = " AND ".join(f"n.{r[1]} = t.{r[1]}" for r in info if r[5])
+            kit.execute(
+                f"DELETE FROM main.{name} AS t WHERE NOT EXISTS "
+                f"(SELECT 1 FROM src.{name} AS n WHERE {gone})"
+            )
+            kit.execute(
+                f"INSERT OR REPLACE INTO main.{name} SELECT * FROM "
+                f"(SELECT * FROM src.{name} EXCEPT SELECT * FROM main.{name})"
+            )
+        kit.execute("COMMIT")
+        kit.execute("DETACH DATABASE src")
+    finally:
+        kit.close()
+    return time.perf_counter() - started, time.process_time() - cpu
