@@ -32,8 +32,10 @@ CPU ratios ours / floor, the steadier figure on a shared machine; main before it
 
 * 10,000 rows (best of three pairs, two runs each): main 0.97 / 0.57 s → 1.70 and
   0.97 / 0.59 → 1.65; now 0.93 / 0.59 → **1.57** and 0.89 / 0.57 → **1.56** (wall ratios
-  1.18–2.81: noise at this load). The lead's quiet run of main (load 0.6, 02:24 UTC):
-  0.96 / 0.60 → 1.62 (wall 1.51).
+  1.18–2.81: noise at this load). At load 2 (03:27–03:28, three runs each, a 1,000,000-row
+  file being written on the other core): main 0.83–0.86 / 0.54–0.55 s → 1.54–1.57 (wall
+  1.49 each time); now 0.81–0.86 / 0.54–0.56 → 1.48–1.56 (wall 1.41–1.48). The lead's
+  quiet run of main (load 0.6, 02:24 UTC): 0.96 / 0.60 → 1.62 (wall 1.51).
 * 100,000 rows (one pair a run, two runs each, 03:03–03:21 UTC, load 6.5–12.8): main
   9.68 / 6.38 s → 1.52 and 10.56 / 7.53 → 1.40; now 9.60 / 6.43 → 1.49 and 9.16 / 6.55 →
   **1.40** (wall 1.51 and 1.47). The lead's quiet run of main: 10.31 / 8.62 → 1.20.
