@@ -26,7 +26,7 @@ The floor timed up to its first commit (no secondary index: the floor before 202
 17:30 UTC) is printed too, "against the old, narrower floor"; the target (≤ 1.5) is
 judged against the full floor.
 
-Where it stands (imp9, 2026-12-06 02:58–03:27 UTC, load 6.4–13 on the 2 shared cores;
+Where it stands (imp9, 2026-12-06 02:58–03:35 UTC, load 1–13 on the 2 shared cores;
 CPU ratios ours / floor, the steadier figure on a shared machine; main before it
 4e99028, run from ``git archive`` in the same minutes, alternating):
 
@@ -38,12 +38,15 @@ CPU ratios ours / floor, the steadier figure on a shared machine; main before it
   quiet run of main (load 0.6, 02:24 UTC): 0.96 / 0.60 → 1.62 (wall 1.51).
 * 100,000 rows (one pair a run, two runs each, 03:03–03:21 UTC, load 6.5–12.8): main
   9.68 / 6.38 s → 1.52 and 10.56 / 7.53 → 1.40; now 9.60 / 6.43 → 1.49 and 9.16 / 6.55 →
-  **1.40** (wall 1.51 and 1.47). The lead's quiet run of main: 10.31 / 8.62 → 1.20.
-* 1,000,000 rows (now, one pair, 02:58–03:26): ours 142.35 s CPU (806 s wall: it ran at
-  load 12–13) / the floor 79.54 s (88 s wall: it ran after the load fell to ~2) → 1.79;
-  peak RSS ours 3,818 MB, the floor 5,166 MB. Growth by CPU 100,000 → 1,000,000: ours
-  k = 1.19, the floor 1.08 — linear growth (≤ 1.05) **missed**, ours' CPU inflated by
-  the load it ran at (imp7's pair at load 6–9: 1.63, k = 1.11).
+  1.40. At load 2.7 (03:33–03:35, one pair each): main 8.97 / 5.99 → 1.50 (wall 1.48);
+  now 8.64 / 6.18 → **1.40** (wall **1.36**). The lead's quiet run of main: 10.31 / 8.62
+  → 1.20.
+* 1,000,000 rows (now, one pair, 03:27–03:34, load 1–3): ours 115.00 s CPU (116.08 wall;
+  dry run 26.28) / the floor 86.48 (91.08) → **1.33** (wall **1.27**); peak RSS ours
+  3,818 MB, the floor 5,160 MB. (An earlier pair, 02:58–03:26, ours at load 12–13 and
+  the floor at ~2: 1.79 — not comparable.) Growth 100,000 → 1,000,000 (the load-2 runs
+  above): ours k = 1.12 by CPU, 1.07 by wall; the floor 1.15 and 1.09 — ours grows less
+  than the floor but linear growth (≤ 1.05) is **missed** by both.
 
 What imp9 changed: the cyclic collector is paused over the whole dry run (the file's
 read too) and the whole commit, and when it resumes what they made goes to the oldest
