@@ -181,6 +181,18 @@ def commit_import(
 
     Without ``valid_only`` a plan with any rejected row writes nothing.
     """
+    with bulk_work():  # from the start: a collection would walk the plan's every object
+        return _commit(db, plan, performed_by, valid_only, progress, cancel)
+
+
+def _commit(
+    db: Database,
+    plan: ImportPlan,
+    performed_by: str,
+    valid_only: bool,
+    progress: Progress | None,
+    cancel: threading.Event | None,
+) -> ImportResult:
     with db.read() as session:  # the role first: who may import at all
         person = require(session, performed_by, Work.IMPORT)
         _refuse_new_references_without_grants(session, plan, person)
@@ -196,11 +208,7 @@ def commit_import(
     try:
         # References are looked up once each before commit, not row by row (bulk_write).
         references = References()
-        with (
-            bulk_work(),
-            db.bulk_write(references) as session,
-            index_upkeep_for(session, plan),
-        ):
+        with db.bulk_write(references) as session, index_upkeep_for(session, plan):
             writer = _Writer(session, plan, performed_by, progress, cancel, references)
             return writer.run(tuple(rejected))
     except IntegrityError as exc:  # someone else took a tag or a name since the dry run

@@ -15,7 +15,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY
@@ -69,6 +68,7 @@ from desktop.spreadsheets.new_references import new_reference_list
 from desktop.spreadsheets.ralph_statuses import ralph_status_words
 from desktop.spreadsheets.readers import Table
 from desktop.spreadsheets.references import PendingReference, ReferenceIndex, file_tag_prefixes
+from desktop.spreadsheets.register_lookup import RegisterLookup, uuids
 from desktop.spreadsheets.report import (
     ImportReport,
     build_report,
@@ -81,9 +81,7 @@ from desktop.spreadsheets.report import (
 from desktop.spreadsheets.row_approvals import decide_plan
 from desktop.spreadsheets.row_values import COLUMNS, RowValues
 from desktop.storage.database import Database
-from desktop.storage.models import Asset
 
-CHUNK = 500
 #: Asset columns the plan compares, by field key.
 _FIELD_ORDER = {key: n for n, key in enumerate(FIELDS_BY_KEY)}
 
@@ -109,7 +107,7 @@ def dry_run(
     """Read ``path`` and classify every row against the database; writes nothing."""
     from desktop.spreadsheets.sheet_choice import read_chosen
 
-    with db.read() as session:
+    with bulk_work(), db.read() as session:  # (the file's cells too: kept by the plan)
         index = ReferenceIndex(session)
         chosen = read_chosen(path, options.sheet, custom_labels(index))
         return plan_table(
@@ -327,7 +325,10 @@ class _Planner(RowValues):
     ) -> list[RowPlan]:
         read = self.table.rows
         data = [i for i in range(first, len(read)) if _has_content(read[i])]
-        existing = self._existing_assets(data)
+        register = RegisterLookup(self.session)
+        existing = register.existing_assets(
+            self.options.match, self._cells(_match_target(self.options.match), data)
+        )
         if self.index.create and {"tag", "category"} <= set(self.mapped):
             self.index.file_tag_prefixes = _FilePrefixes(
                 lambda: file_tag_prefixes(
@@ -342,7 +343,7 @@ class _Planner(RowValues):
             # The assets found by tag are the tags in use (the same query, already run).
             tags_in_use = {key: found["id"] for key, found in existing.items()}
         else:
-            tags_in_use = self._tags_in_use(data)
+            tags_in_use = register.tags_in_use(self._cells("tag", data))
         seen: dict[str, int] = {}
         rows: list[RowPlan] = []
         # What prepare_given acts on (the report's float columns are decided by now).
@@ -392,66 +393,6 @@ class _Planner(RowValues):
             return []
         rows = self.table.rows
         return (rows[i][column] if column < len(rows[i]) else None for i in indices)
-
-    def _existing_assets(self, indices: Sequence[int]) -> dict[str, dict[str, Any]]:
-        """Existing assets by match key (tag key, serial, or id text)."""
-        table = Asset.__table__
-        match = self.options.match
-        raw = [parse.clean_text(c) for c in self._cells(_match_target(match), indices)]
-        keys = {k for k in raw if k}
-        result: dict[str, dict[str, Any]] = {}
-        lookup: list[Any]
-        if match is MatchKey.TAG:
-            column, lookup = table.c.tag_key, sorted({normalize_tag(k) for k in keys})
-        elif match is MatchKey.SERIAL:
-            column, lookup = table.c.serial_number, sorted(keys)
-        else:
-            column = table.c.id
-            lookup = sorted(_uuids(keys))
-        lookup = self._present(column, lookup)
-        for start in range(0, len(lookup), CHUNK):
-            chunk = lookup[start : start + CHUNK]
-            for row in self.session.execute(select(table).where(column.in_(chunk))).mappings():
-                found = dict(row)
-                key = (
-                    found["tag_key"]
-                    if match is MatchKey.TAG
-                    else (found["serial_number"] if match is MatchKey.SERIAL else str(found["id"]))
-                )
-                if key in result:
-                    found["ambiguous"] = True
-                result[key] = found
-        return result
-
-    def _present(self, column: Any, keys: list[Any]) -> list[Any]:
-        """``keys`` (sorted) that may be in the assets' ``column``: all of them, or when
-        the register holds fewer assets than there are keys, those among its values (one
-        read of the column instead of a lookup per key — an empty register, none)."""
-        table = Asset.__table__
-        if not keys:
-            return keys
-        held = self.session.execute(select(func.count()).select_from(table)).scalar_one()
-        if held >= len(keys):
-            return keys
-        wanted = set(keys)
-        return sorted({v for (v,) in self.session.execute(select(column)) if v in wanted})
-
-    def _tags_in_use(self, indices: Sequence[int]) -> dict[str, uuid.UUID]:
-        if "tag" not in self.mapped:
-            return {}
-        keys = sorted(
-            {normalize_tag(t) for c in self._cells("tag", indices) if (t := parse.clean_text(c))}
-        )
-        table = Asset.__table__
-        found: dict[str, uuid.UUID] = {}
-        keys = self._present(table.c.tag_key, keys)
-        for start in range(0, len(keys), CHUNK):
-            chunk = keys[start : start + CHUNK]
-            for tag_key, asset_id in self.session.execute(
-                select(table.c.tag_key, table.c.id).where(table.c.tag_key.in_(chunk))
-            ):
-                found[tag_key] = asset_id
-        return found
 
     # -- one row -------------------------------------------------------------------------
 
@@ -547,7 +488,7 @@ class _Planner(RowValues):
         if self.options.match is MatchKey.TAG:
             return normalize_tag(text)
         if self.options.match is MatchKey.KEY:
-            ids = _uuids([text])
+            ids = uuids([text])
             return str(ids[0]) if ids else text
         return text
 
@@ -743,16 +684,6 @@ _MATCH_TARGETS = {MatchKey.TAG: "tag", MatchKey.SERIAL: "serial_number", MatchKe
 
 def _match_target(match: MatchKey) -> str:
     return _MATCH_TARGETS[match]
-
-
-def _uuids(texts: Iterable[str]) -> list[uuid.UUID]:
-    result = []
-    for text in texts:
-        try:
-            result.append(uuid.UUID(text.strip()))
-        except ValueError:
-            continue
-    return result
 
 
 def _has_content(row: Sequence[object]) -> bool:

@@ -6,99 +6,70 @@ child process) does the bare work of the same import, as issue 17 point 1 words 
 fastest reader/driver doing the same reads and writes into tables without our triggers
 and secondary indexes, plus one index build at the end where we keep one":
 
-* includes: reading the same file with the fastest reader installed (python-calamine),
-  turning each row into the same asset row and the same procedure rows — byte for byte
-  the same stored values but ids and times: the receive's and the install's own changes
-  as the same JSON text, reason, origin, note and checklist answers (each run checks it:
-  "the floor's rows unlike ours: 0") — stdlib ``sqlite3.executemany`` of those rows in one
-  transaction into tables with their primary keys only, **one** build of the search index
-  (FTS5) over all assets at the end, in rowid order (its fastest), and then — since
-  2026-12-05 17:30 UTC (imp4) — **one build of each index the imported database keeps on
-  the two tables the import writes**, with our schema's own statements (read from the
-  seeded database, :func:`kept_indexes`): the 15 sort and serial indexes of ``assets``,
-  the unique constraint on its tag key (as a ``CREATE UNIQUE INDEX``), the 3 indexes of
-  ``procedures`` (asset and time, performer, state) — after its inserts, in the timed
-  part, in a second transaction. The floor's connection takes the page cache ours takes
-  for bulk work (256 MB since imp4 — before, SQLite's default 2 MB: at 100,000 rows
-  the floor's CPU 6.46 → 6.20 s with it, best of three; since imp7 a quarter of the
-  free memory, 256 MB to 1 GB: 1 GB here, :func:`desktop.spreadsheets.bulk_index.
-  bulk_cache_kib`). Since imp5 (2026-12-05 ~21:00
-  UTC) the floor also makes the **ids ours makes** — time-ordered (UUID version 7,
-  :mod:`desktop.storage.time_ordered_ids`, the same generator, asset then its
-  procedures, row by row) where both made random version 4 ones before — and builds its
-  search index with the FTS5 pending-data size ours takes for a rebuild
-  (``hashsize`` 64 MB, :data:`desktop.spreadsheets.bulk_index.REBUILD_HASH_BYTES`; its
-  insert at 100,000 rows 0.97 → 0.76 s CPU with it);
-* does not include: our triggers, foreign key checks, validation, the dry run's
-  classification and diffs, the ORM, the search index's folding and its ranks in tag
-  order (the floor's index hands out hits in rowid order), indexes of tables the import
-  does not write.
+* includes: reading the same file with the fastest reader installed (python-calamine);
+  turning each row into the same asset row and the same procedure rows — the same stored
+  values but ids and times (the receive's and the install's changes as the same JSON
+  text, reason, origin, note, checklist answers; each run checks it: "the floor's rows
+  unlike ours: 0"), with the ids ours makes (time-ordered, version 7, the same
+  generator, in the same order); stdlib ``sqlite3.executemany`` of those rows in one
+  transaction into tables with their primary keys only, with the page cache ours takes
+  for bulk work (:func:`desktop.spreadsheets.bulk_index.bulk_cache_kib`); **one** build of
+  the search index (FTS5, with the pending-data size ours takes for a rebuild) over all
+  assets, in rowid order; then, in a second transaction, **one build of each index the
+  imported database keeps on the two tables the import writes** (our schema's own
+  statements, read from the seeded database: :func:`kept_indexes`);
+* does not include: our triggers, foreign key checks, validation (the file's safety
+  checks among them), the dry run's classification and diffs, the ORM, the search
+  index's folding and its ranks in tag order, indexes of tables the import does not write.
 
-The **old, narrower floor** — the same run timed up to its first commit, before the
-kept indexes are built (so no secondary index at all, only the search index; the bigger
-page cache makes it ~2 % faster than it was) — is printed too, labelled "against the
-old, narrower floor", so that the figures below (all measured against it until 17:30 UTC
-on 2026-12-05) stay comparable. The target (≤ 1.5) is judged against the full floor.
+The floor timed up to its first commit (no secondary index: the floor before 2026-12-05
+17:30 UTC) is printed too, "against the old, narrower floor"; the target (≤ 1.5) is
+judged against the full floor.
 
-Where it stands (imp8, 2026-12-06 ~01:00 UTC; CPU ratios ours / floor, each run the best
-of three pairs; main before it 79c1c1a): at load 6–7 (every helper's tests and
-benchmarks on 2 cores) the pairs did not resolve the change: 10,000 rows, three runs
-each, interleaved 00:43–01:09 UTC: before 1.38 / 0.95 s → 1.45, 1.49 / 0.97 → 1.53,
-1.79 / 0.93 → 1.93; after 1.30 / 1.07 → **1.21**, 1.75 / 0.93 → 1.88, 1.42 / 1.11 →
-**1.28**. 100,000 rows, one run each (00:50–01:06, load 6–7.3): before 17.31 / 10.40 s
-→ 1.66, after 19.84 / 11.82 → 1.68 (the floor itself 14 % slower in the second run).
-"The floor's rows unlike ours: 0" and nothing out of tag order in every run. Target ≤ 1.5
-at 10,000 and 100,000 rows: **not shown** at this load; to be measured on a quieter
-machine. 1,000,000 rows not run (no time).
+Where it stands (imp9, 2026-12-06 02:58–03:35 UTC, load 1–13 on the 2 shared cores;
+CPU ratios ours / floor, the steadier figure on a shared machine; main before it
+4e99028, run from ``git archive`` in the same minutes, alternating):
 
-What imp8 changed: the dry run cleans a row's cells column by column, 2,000 rows at a
-time (``_Planner._given_cells``: the mapped cells of the chunk's rows transposed, each
-column trimmed in one list comprehension, the rows' ``given`` made by ``dict(zip(...))``
-instead of a Python loop and a dictionary store per cell); ``prepare_given`` runs only
-when a file-wide decision touches a row's cells (float-text columns, warranty months, a
-rack, extra notes columns: most files have none); a row's assignee cells are read without
-a generator (``_assignee``, ``assignee_target``); a (model, category) pair found to fit is
-checked once per file (``_model_fits_category``). Every other per-cell memo was in place
-already (:meth:`RowValues._once`). Ours' CPU alone at 10,000 rows (interleaved, best of
-five, load 6–7): dry run 0.61 → 0.49 s, import 1.51 → 1.19 s; an earlier set (best of
-three, load 5.6) 0.58 → 0.51 and 1.38 → 1.25 s.
+* 10,000 rows (best of three pairs, two runs each): main 0.97 / 0.57 s → 1.70 and
+  0.97 / 0.59 → 1.65; now 0.93 / 0.59 → **1.57** and 0.89 / 0.57 → **1.56** (wall ratios
+  1.18–2.81: noise at this load). At load 2 (03:27–03:28, three runs each, a 1,000,000-row
+  file being written on the other core): main 0.83–0.86 / 0.54–0.55 s → 1.54–1.57 (wall
+  1.49 each time); now 0.81–0.86 / 0.54–0.56 → 1.48–1.56 (wall 1.41–1.48). The lead's
+  quiet run of main (load 0.6, 02:24 UTC): 0.96 / 0.60 → 1.62 (wall 1.51).
+* 100,000 rows (one pair a run, two runs each, 03:03–03:21 UTC, load 6.5–12.8): main
+  9.68 / 6.38 s → 1.52 and 10.56 / 7.53 → 1.40; now 9.60 / 6.43 → 1.49 and 9.16 / 6.55 →
+  1.40. At load 2.7 (03:33–03:35, one pair each): main 8.97 / 5.99 → 1.50 (wall 1.48);
+  now 8.64 / 6.18 → **1.40** (wall **1.36**). The lead's quiet run of main: 10.31 / 8.62
+  → 1.20.
+* 1,000,000 rows (now, one pair, 03:27–03:34, load 1–3): ours 115.00 s CPU (116.08 wall;
+  dry run 26.28) / the floor 86.48 (91.08) → **1.33** (wall **1.27**); peak RSS ours
+  3,818 MB, the floor 5,160 MB. (An earlier pair, 02:58–03:26, ours at load 12–13 and
+  the floor at ~2: 1.79 — not comparable.) Growth 100,000 → 1,000,000 (the load-2 runs
+  above): ours k = 1.12 by CPU, 1.07 by wall; the floor 1.15 and 1.09 — ours grows less
+  than the floor but linear growth (≤ 1.05) is **missed** by both.
 
-Where ours is still above the floor (10,000 rows, imp7's profile, before imp8): ours'
-SQL costs what the floor's does; ours' Python ~1.2 s against the floor's ~0.65 — reading
-the file 0.25 (the floor 0.20), the plan's rows ~0.45 (imp8 took ~0.1 off), the commit's rows
-~0.25 (``_creation_changes`` half of it), fixed costs ~0.15 (first ORM statements, the
-sheet's safety check, the header mapping). What grows faster than the rows up to
-1,000,000 is SQLite's (index builds, the ~4.5 GB WAL commit and checkpoint), the floor's
-as much as ours.
+What imp9 changed: the cyclic collector is paused over the whole dry run (the file's
+read too) and the whole commit, and when it resumes what they made goes to the oldest
+generation at once (``gc.freeze`` + ``gc.unfreeze``, :func:`desktop.spreadsheets.model.
+bulk_work`) instead of being walked by the next young collection. Its CPU in ours (main
+→ now): 10,000 rows 0.031 → 0.001 s, 100,000 rows 0.38–0.41 → 0.001 s, 300,000 rows
+1.07 → 0.001 s (main made 1, then 3 full collections while reading 100,000 and 300,000
+rows, and one young collection walked the whole plan at the commit's start). An empty
+register is not asked for the file's tags (no pass over the tag cells).
 
-History (CPU ratios ours / full floor, best of three pairs but 1,000,000 rows one pair;
-each round's full account is in this file's git history; the machine was shared with
-other sessions throughout, at the load given):
-
-========================  ===================  =====================  ===================
-round (UTC)               10,000 rows          100,000 rows           1,000,000 rows
-========================  ===================  =====================  ===================
-main 87f4bc0 (12:49)      2.72 (narrow floor)  2.60 (narrow floor)    2.51 (older floor)
-issue 17 (12:45)          2.15 (narrow floor)  2.03 (narrow floor)    2.10 (narrow floor)
-imp2, impb, impa (15:33)  —                    1.84–1.99 (narrow)     —
-imp4 (18:20, load 1–3)    1.48                 1.42–1.44              1.61 (load 4–6)
-imp5 (21:11, load 5–6)    1.58–1.68            1.47–1.55              1.60 (load 4–5.5)
-imp6 (21:49, load 4–5)    1.59–1.62            1.46–1.47              —
-imp7 (00:28, load 2–3)    1.53 (1.45 at 5.5)   1.51 (1.78–1.94, 6–9)  1.63 (load 6 → 2.5)
-imp8 (01:09, load 6–7)    1.21–1.88 (above)    1.68 (above)           —
-========================  ===================  =====================  ===================
-
-(The "narrow" floor is the one before imp4 added the kept indexes' builds; imp5 gave the
-floor ours' time-ordered ids and FTS5 pending-data size; imp7 moved the process's lazy
-imports and the ORM's mapper configuration before ours' clock, as the floor's child
-imports its reader before its own.) Peak RSS at 1,000,000 rows (imp7): ours 3,817 MB, the
-floor 5,166 MB. Growth by CPU (t ∝ rows^k): 10,000 → 100,000 k ≈ 1.04 (floor 1.04);
-100,000 → 1,000,000 k ≈ 1.11 (floor 1.08–1.11): linear growth ≤ 1.05 **missed**
-there, ours and the floor alike. Rounds' main cuts: references looked up once per file
-and foreign keys checked once (imp4); time-ordered ids, FTS5 pending data 64 MB for the
-rebuild (imp5); reference lookups once per file, amount fragments in place (imp6); the
-page cache sized to the free memory (256 MB – 1 GB; not shown to pay, see imp7's note),
-``RowPlan`` slotted (imp7); the per-row cleaning column by column (imp8).
+Where the time goes (ours' phases timed in the child, CPU, load 7–9; 10,000 rows): the
+read 0.16 s (the floor's 0.09: the sheet's safety scan decompresses and searches it
+once more), the dry run's rows 0.16, the commit's rows ~0.18 in Python plus 0.12 of
+inserts, the search index 0.09, the index builds 0.07, the commit 0.13, fixed costs
+~0.05 (the floor's: 0.01 — the role checks, the first ORM statements, the header
+mapping, templates and approval rules). Ours' SQL costs what the floor's does or less;
+its Python is about twice the floor's (two passes over the rows, the dry run's and the
+commit's, each about as costly as the floor's one). From 100,000 to 300,000 rows (main,
+phases, load 7–9): the dry run's planning is linear in one process (1.55 → 4.72 s,
+k = 1.01); the collector grew with the rows (above); the secondary index builds grow
+faster than the rows for ours and the floor alike (sorting; ours' 15 builds
+~1.0 → ~4.1 s), with ours building them inside its one transaction, its page cache full
+of the transaction's dirty pages (the floor builds them after its first commit).
 
 Export: the same assets to .csv and to .xlsx. Floors: stdlib ``sqlite3`` reading the same
 values (one query joining the looked-up names, in tag order) and writing them with
@@ -111,9 +82,9 @@ Last measured (exports) 2026-12-05 ~09:40–10:12 UTC under load 9–16: xlsx 1.
 README's performance table has the rest).
 
 Each figure is printed as a ratio against its floor measured in the same run — of wall
-time, and of CPU time (on a shared machine the steadier of the two) — and the time growth
-between sizes as an exponent (t ∝ rows^k; 1.0 is linear). Every figure is the best of
-:data:`PAIRS` runs alternating with its floor's (a fresh database copy each time).
+time, and of CPU time — and the time growth between sizes as an exponent (t ∝ rows^k;
+1.0 is linear). Every figure is the best of :data:`PAIRS` runs alternating with its
+floor's (a fresh database copy each time).
 
 Run: ``uv run python -m tests.benchmarks.bench_spreadsheets [ROWS ...] [--import-only]``
 (default 10000 100000) or ``uv run pytest tests/benchmarks/bench_spreadsheets.py -s``.
