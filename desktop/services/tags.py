@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 
 from sqlalchemy import or_, select
 from sqlalchemy.engine import Connection
@@ -42,6 +43,12 @@ def tag_number(prefix: str, tag: str) -> int | None:
     → 101), or None when it is not one of the prefix's numbered tags."""
     found = _pattern(prefix).match(normalize_tag(tag))
     return int(found[1]) if found else None
+
+
+def numbers_spelt(prefix: str, tags: Iterable[str]) -> set[int]:
+    """The numbers of ``prefix`` that ``tags`` spell (in any spelling)."""
+    pattern = _pattern(prefix)
+    return {int(found[1]) for tag in tags if (found := pattern.match(normalize_tag(tag)))}
 
 
 def _pattern(prefix: str) -> re.Pattern[str]:
@@ -88,8 +95,8 @@ class UsedNumbers:
 
     def __init__(self, session: Session | Connection, prefix: str) -> None:
         self._session = session
+        self._prefix = prefix
         self._key = normalize_tag(prefix)
-        self._pattern = _pattern(prefix)
         self._zeros: dict[str, int] = {}
 
     def between(self, first: int, stop: int) -> set[int]:
@@ -109,8 +116,7 @@ class UsedNumbers:
             for lowest, highest in digit_runs
         ]
         keys = self._session.execute(select(Asset.tag_key).where(or_(*ranges))).scalars()
-        numbers = {int(found[1]) for k in keys if (found := self._pattern.match(k))}
-        return {n for n in numbers if first <= n < stop}
+        return {n for n in numbers_spelt(self._prefix, keys) if first <= n < stop}
 
     def first_free_run(self, start: int, size: int) -> int:
         """The first of ``size`` consecutive numbers from ``start`` on that no tag spells;
