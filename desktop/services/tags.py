@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from desktop.domain.tags import TAG_MAX_LENGTH, format_tag, normalize_tag
 from desktop.errors import Problem, ValidationError
 from desktop.storage.kitfile import session_is_kit
-from desktop.storage.models import Asset, TagSequence
+from desktop.storage.models import Asset, KitCheckout, Person, TagSequence
 
 #: What may stand between a prefix and its number in a tag read as numbered.
 _SEPARATORS = ("", "-", "_", ".", "/")
@@ -168,6 +168,30 @@ class UsedNumbers:
             zeros = most + 1
         self._zeros[separator] = most
         return most
+
+
+def kit_block_holding(session: Session, tag: str) -> str | None:
+    """On the server, why a person may not type ``tag``: it spells a number of an open
+    field kit's reserved block (the kit gives that number to what it receives, and the
+    two would collide at its sync). None when no open kit's block holds it."""
+    if session_is_kit(session):
+        return None
+    held = session.execute(
+        select(KitCheckout.tag_blocks, KitCheckout.scope_text, Person.name)
+        .join(Person, Person.id == KitCheckout.checked_out_by_id)
+        .where(KitCheckout.returned_at.is_(None))
+    ).all()
+    for blocks, scope, who in held:
+        for block in blocks:
+            number = tag_number(str(block["prefix"]), tag)
+            if number is not None and int(block["first"]) <= number <= int(block["last"]):
+                return (
+                    f"the tag '{tag.strip()}' is number {number} of {block['prefix']}, "
+                    f"reserved for the field kit of {scope} that {who} has checked out "
+                    f"(its {block['prefix']} tags {block['first']}-{block['last']}): type "
+                    "another tag, or leave it empty for the next free one"
+                )
+    return None
 
 
 def locked_sequence(session: Session, prefix: str) -> TagSequence:
