@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Iterable
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -86,10 +86,11 @@ class UsedNumbers:
     separator, each run of leading zeros a tag of the prefix has, and each digit count,
     the keys from ``lap-00`` + first to ``lap-00`` + last. A key spelling one of the
     window's numbers always lies in its range whatever the database's collation (the
-    bounds differ from it only in digits); what else a range holds (longer keys, another
-    separator in a collation that ignores punctuation) is filtered by the pattern. The
-    cost follows the window, not the register: a window past the tags in use reads
-    nothing. How many leading zeros the prefix's tags have is probed once per separator
+    bounds differ from it only in digits) and has its length; what else a range holds
+    (longer keys: ``lap-0012345`` lies between ``lap-00100`` and ``lap-00199``) the
+    database skips by length, and another separator in a collation that ignores
+    punctuation is filtered by the pattern. The cost follows the window, not the
+    register: a window past the tags in use reads nothing. How many leading zeros the prefix's tags have is probed once per separator
     (a key ``lap-0000000`` says seven at once).
     """
 
@@ -109,7 +110,10 @@ class UsedNumbers:
             lowest = max(first, 10 ** (digits - 1) if digits > 1 else 0)
             digit_runs.append((str(lowest), str(min(stop - 1, 10**digits - 1))))
         ranges = [
-            Asset.tag_key.between(f"{start}{lowest}", f"{start}{highest}")
+            and_(
+                Asset.tag_key.between(f"{start}{lowest}", f"{start}{highest}"),
+                func.length(Asset.tag_key) == len(start) + len(lowest),
+            )
             for separator in _SEPARATORS
             for zeros in range(self._most_zeros(separator) + 1)
             for start in [f"{self._key}{separator}{'0' * zeros}"]
