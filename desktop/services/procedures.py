@@ -34,7 +34,7 @@ from desktop.errors import ConflictError, FieldConflict, NotFoundError, Problem,
 from desktop.services.approval_rule import approvals_required, initial_state
 from desktop.services.lifecycle_rules import apply_lifecycle_rules
 from desktop.services.permissions import require
-from desktop.services.tags import allocate_tag, tag_in_use
+from desktop.services.tags import allocate_tag, kit_block_holding, tag_in_use
 from desktop.services.templates import TemplateRef, coerce_answer, current_template, risk_level
 from desktop.services.values import (
     coerce_asset_value,
@@ -249,6 +249,13 @@ def decide_procedure(
     retagged = asset is None or normalize_tag(new_tag) != asset.tag_key
     if new_tag and retagged and tag_in_use(session, new_tag):
         problems.append(Problem("tag", f"the tag '{new_tag}' is already used by another asset"))
+    elif (
+        new_tag
+        and retagged
+        and request.origin is not Origin.FIELD_KIT
+        and (reserved := kit_block_holding(session, new_tag)) is not None
+    ):
+        problems.append(Problem("tag", reserved))
     if problems:
         raise ValidationError(problems, subject=subject)
 

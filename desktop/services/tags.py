@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 
-from sqlalchemy import and_, func, not_, select
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from desktop.domain.tags import format_tag, normalize_tag
+from desktop.domain.tags import TAG_MAX_LENGTH, format_tag, normalize_tag
 from desktop.errors import Problem, ValidationError
 from desktop.storage.kitfile import session_is_kit
-from desktop.storage.models import Asset, TagSequence
+from desktop.storage.models import Asset, KitCheckout, Person, TagSequence
 
 #: What may stand between a prefix and its number in a tag read as numbered.
 _SEPARATORS = ("", "-", "_", ".", "/")
@@ -43,6 +45,12 @@ def tag_number(prefix: str, tag: str) -> int | None:
     return int(found[1]) if found else None
 
 
+def numbers_spelt(prefix: str, tags: Iterable[str]) -> set[int]:
+    """The numbers of ``prefix`` that ``tags`` spell (in any spelling)."""
+    pattern = _pattern(prefix)
+    return {int(found[1]) for tag in tags if (found := pattern.match(normalize_tag(tag)))}
+
+
 def _pattern(prefix: str) -> re.Pattern[str]:
     separators = "".join(re.escape(s) for s in _SEPARATORS if s)
     return re.compile(
@@ -62,30 +70,132 @@ def number_in_use(session: Session, prefix: str, number: int) -> bool:
     return session.execute(select(Asset.id).where(Asset.tag_key.in_(spellings))).first() is not None
 
 
-def numbers_in_use_from(session: Session, prefix: str, start: int) -> list[int]:
-    """The numbers ``>= start`` of ``prefix`` that some asset's tag spells, in order.
+def numbers_in_use_from(session: Session | Connection, prefix: str, start: int) -> list[int]:
+    """The numbers ``>= start`` of ``prefix`` that some asset's tag spells, in order."""
+    return sorted(UsedNumbers(session, prefix).between(start, _NUMBER_STOP))
 
-    One query on the tag index (a range of the prefix's keys where its collation order is
-    sure: a prefix of letters and digits); the counter's own tags below ``start``
-    (``lap-000001`` … of six digits, the bulk of a large register) stay on the server.
+
+#: Past the longest number read: no tag spells it.
+_NUMBER_STOP = 10**_MAX_DIGITS
+
+
+class UsedNumbers:
+    """The numbers of ``prefix`` spelt by tags in use, read window by window.
+
+    A window ``[first, stop)`` is read as short ranges of the unique tag index: for each
+    separator, each run of leading zeros a tag of the prefix has, and each digit count,
+    the keys from ``lap-00`` + first to ``lap-00`` + last. A key spelling one of the
+    window's numbers always lies in its range whatever the database's collation (the
+    bounds differ from it only in digits) and has its length; what else a range holds
+    (longer keys: ``lap-0012345`` lies between ``lap-00100`` and ``lap-00199``) the
+    database skips by length, and another separator in a collation that ignores
+    punctuation is filtered by the pattern. The cost follows the window, not the
+    register: a window past the tags in use reads nothing. How many leading zeros the prefix's tags have is probed once per separator
+    (a key ``lap-0000000`` says seven at once).
     """
-    key = normalize_tag(prefix)
-    counter_key = normalize_tag(format_tag(prefix, 0))  # lap-000000
-    counter_style = and_(
-        Asset.tag_key.startswith(f"{key}-", autoescape=True),
-        func.length(Asset.tag_key) == len(counter_key),
-    )
-    if start <= 10 ** (len(counter_key) - len(key) - 1) - 1:
-        counter_style = and_(
-            counter_style, Asset.tag_key < normalize_tag(format_tag(prefix, start))
-        )
-    wanted = [Asset.tag_key.startswith(key, autoescape=True), not_(counter_style)]
-    if re.fullmatch(r"[a-z0-9]*[a-y0-8]", key):
-        wanted += [Asset.tag_key >= key, Asset.tag_key < key[:-1] + chr(ord(key[-1]) + 1)]
-    keys = session.execute(select(Asset.tag_key).where(*wanted)).scalars()
-    pattern = _pattern(prefix)
-    numbers = {int(found[1]) for k in keys if (found := pattern.match(k))}
-    return sorted(n for n in numbers if n >= start)
+
+    def __init__(self, session: Session | Connection, prefix: str) -> None:
+        self._session = session
+        self._prefix = prefix
+        self._key = normalize_tag(prefix)
+        self._zeros: dict[str, int] = {}
+
+    def between(self, first: int, stop: int) -> set[int]:
+        """The numbers in ``[first, stop)`` some tag in use spells."""
+        first, stop = max(first, 0), min(stop, _NUMBER_STOP)
+        if first >= stop:
+            return set()
+        digit_runs = []  # (lowest, highest) of the window's numbers of each digit count
+        for digits in range(len(str(first)), len(str(stop - 1)) + 1):
+            lowest = max(first, 10 ** (digits - 1) if digits > 1 else 0)
+            digit_runs.append((str(lowest), str(min(stop - 1, 10**digits - 1))))
+        ranges = [
+            and_(
+                Asset.tag_key.between(f"{start}{lowest}", f"{start}{highest}"),
+                func.length(Asset.tag_key) == len(start) + len(lowest),
+            )
+            for separator in _SEPARATORS
+            for zeros in range(self._most_zeros(separator) + 1)
+            for start in [f"{self._key}{separator}{'0' * zeros}"]
+            for lowest, highest in digit_runs
+        ]
+        keys = self._session.execute(select(Asset.tag_key).where(or_(*ranges))).scalars()
+        return {n for n in numbers_spelt(self._prefix, keys) if first <= n < stop}
+
+    def first_free_run(self, start: int, size: int) -> int:
+        """The first of ``size`` consecutive numbers from ``start`` on that no tag spells;
+        windows double while they are dense."""
+        first, window_start, span = start, start, size
+        while True:
+            stop = max(window_start + span, first + size)
+            for number in sorted(self.between(window_start, stop)):
+                if number >= first + size:
+                    break
+                first = max(first, number + 1)
+            if first + size <= stop:
+                return first
+            window_start, span = stop, span * 2
+
+    def free_numbers(self, start: int, count: int, taken: set[int]) -> list[int]:
+        """The first ``count`` numbers from ``start`` on that neither a tag in use nor
+        ``taken`` holds; windows double while they are dense."""
+        found: list[int] = []
+        window_start, span = start, max(count, 64)
+        while len(found) < count:
+            stop = window_start + span
+            used = self.between(window_start, stop) | taken
+            found += [n for n in range(window_start, stop) if n not in used][: count - len(found)]
+            window_start, span = stop, span * 2
+        return found
+
+    def _most_zeros(self, separator: str) -> int:
+        """The most leading zeros a key of the prefix with ``separator`` has (probed: the
+        first key from ``lap-000`` to ``lap-001`` holds all keys with three or more)."""
+        if separator in self._zeros:
+            return self._zeros[separator]
+        start, most, zeros = f"{self._key}{separator}", 0, 1
+        while zeros <= TAG_MAX_LENGTH:
+            found = self._session.execute(
+                select(Asset.tag_key)
+                .where(
+                    Asset.tag_key >= start + "0" * zeros,
+                    Asset.tag_key < start + "0" * (zeros - 1) + "1",
+                )
+                .order_by(Asset.tag_key)
+                .limit(1)
+            ).scalar()
+            if found is None:
+                break
+            most = zeros
+            if found.startswith(start + "0" * zeros):  # not another separator's key
+                most = len(found) - len(found[len(start) :].lstrip("0")) - len(start)
+            zeros = most + 1
+        self._zeros[separator] = most
+        return most
+
+
+def kit_block_holding(session: Session, tag: str) -> str | None:
+    """On the server, why a person may not type ``tag``: it spells a number of an open
+    field kit's reserved block (the kit gives that number to what it receives, and the
+    two would collide at its sync). None when no open kit's block holds it."""
+    if session_is_kit(session):
+        return None
+    held = session.execute(
+        select(KitCheckout.tag_blocks, KitCheckout.scope_text, Person.name)
+        .join(Person, Person.id == KitCheckout.checked_out_by_id)
+        .where(KitCheckout.returned_at.is_(None))
+    ).all()
+    for blocks, scope, who in held:
+        for block in blocks:
+            number = tag_number(str(block["prefix"]), tag)
+            if number is not None and int(block["first"]) <= number <= int(block["last"]):
+                return (
+                    f"the tag '{tag.strip()}' is number {number} of {block['prefix']}, "
+                    f"reserved for the field kit of {scope} that {who} has checked out "
+                    f"(its {block['prefix']} tags {block['first']}-{block['last']}): type "
+                    "another tag, or leave it empty for the next free one"
+                )
+    return None
 
 
 def locked_sequence(session: Session, prefix: str) -> TagSequence:
@@ -156,11 +266,7 @@ def reserve_block(session: Session, prefix: str, size: int) -> int:
     (READ COMMITTED on the servers; SQLite's writers are serialised).
     """
     sequence = locked_sequence(session, prefix)
-    first = sequence.next_value
-    for number in numbers_in_use_from(session, prefix, first):
-        if number >= first + size:
-            break
-        first = number + 1
+    first = UsedNumbers(session, prefix).first_free_run(sequence.next_value, size)
     sequence.next_value = first + size
     session.flush()
     return first

@@ -39,6 +39,7 @@ from desktop.errors import ConflictError, DesktopError, FieldConflict, Permissio
 from desktop.services.approval_rule import ApprovalRules
 from desktop.services.people import acting_person, role_names
 from desktop.services.permissions import require
+from desktop.services.tags import UsedNumbers, locked_sequence, numbers_spelt
 from desktop.spreadsheets.bulk_index import index_upkeep_for
 from desktop.spreadsheets.change_json import ChangeFragments, any_change, as_json_list
 from desktop.spreadsheets.create_references import ReferenceCreator
@@ -68,7 +69,6 @@ from desktop.storage.models import (
     Category,
     Person,
     Procedure,
-    TagSequence,
 )
 from desktop.storage.time_ordered_ids import time_ordered_hex, time_ordered_ids
 from desktop.storage.types import utcnow
@@ -430,39 +430,17 @@ class _Writer:
             row_category = self._category_id(row)
             if row_category is not None:
                 wanted[prefixes[row_category]].append(row)
-        table = ASSETS
-        file_tags = {normalize_tag(str(r.values["tag"])) for r in creates if r.values.get("tag")}
+        file_tags = [str(r.values["tag"]) for r in creates if r.values.get("tag")]
         for prefix, rows in wanted.items():
-            sequence = self.session.execute(
-                select(TagSequence).where(TagSequence.prefix == prefix).with_for_update()
-            ).scalar_one_or_none()
-            if sequence is None:
-                sequence = TagSequence(prefix=prefix, next_value=1)
-                self.session.add(sequence)
-            number, given = sequence.next_value, 0
-            while given < len(rows):
-                numbers = range(number, number + len(rows) - given + 50)
-                keys = [normalize_tag(format_tag(prefix, n)) for n in numbers]
-                used: set[str] = set()
-                for part in range(0, len(keys), 500):
-                    used.update(
-                        self.connection.execute(
-                            select(table.c.tag_key).where(
-                                table.c.tag_key.in_(keys[part : part + 500])
-                            )
-                        ).scalars()
-                    )
-                for n, key in zip(numbers, keys, strict=True):
-                    if given == len(rows):
-                        break
-                    if key in used or key in file_tags:
-                        continue
-                    self.generated[rows[given].index] = format_tag(prefix, n)
-                    given += 1
-                    number = n + 1
-                else:
-                    number = numbers.stop
-            sequence.next_value = number
+            # Numbers any spelling of which a tag in use or a row of this file holds are
+            # skipped: read in windows past the counter, not per tag.
+            sequence = locked_sequence(self.session, prefix)
+            numbers = UsedNumbers(self.session, prefix).free_numbers(
+                sequence.next_value, len(rows), numbers_spelt(prefix, file_tags)
+            )
+            for row, n in zip(rows, numbers, strict=True):
+                self.generated[row.index] = format_tag(prefix, n)
+            sequence.next_value = numbers[-1] + 1
             self.session.flush()
 
     # -- creates -----------------------------------------------------------------------------

@@ -17,7 +17,13 @@ from desktop.domain.lifecycle import ProcedureKind
 from desktop.kits.checkout import reserve_tag_blocks
 from desktop.kits.model import TAG_BLOCK_SIZE, TagBlock
 from desktop.services.procedures import ProcedureRequest, record_in_session, record_procedure
-from desktop.services.tags import locked_sequence, numbers_in_use_from, tag_number
+from desktop.services.tags import (
+    UsedNumbers,
+    locked_sequence,
+    numbers_in_use_from,
+    reserve_block,
+    tag_number,
+)
 from desktop.storage.models import Category, TagSequence
 from tests.desktop.services.test_concurrency import own_client, run_at_once
 from tests.factories import RECEIVE_CHECKLIST, World
@@ -71,6 +77,40 @@ def test_a_block_starts_past_the_tags_in_use_in_its_range(world: World) -> None:
     with world.db.read() as session:
         sequence = session.get(TagSequence, "LAP")
         assert sequence is not None and sequence.next_value == second.last + 1
+
+
+#: Numbers 1-20 and 23 of LAP, each in another spelling: separators, zero padding from
+#: none to 17 digits; LAP-0005X and LAP-00019-2 spell nothing.
+DENSE = [
+    f"{('LAP', 'lap', 'Lap')[n % 3]}{('-', '', '_', '.', '/')[n % 5]}{'0' * (n % 8)}{n}"
+    for n in range(1, 21)
+] + ["LAP-000000000000000023", "LAP-0005X", "LAP-00019-2"]
+
+
+def test_a_block_skips_a_dense_run_longer_than_its_window(world: World) -> None:
+    for tag in DENSE:
+        world.receive(tag=tag)
+    with world.db.write() as session:
+        # Windows of 4, 8, 16 numbers are read before 21-22 (free), 23 (used), 24-27.
+        assert reserve_block(session, "LAP", 4) == 24
+        assert reserve_block(session, "LAP", 4) == 28
+        sequence = session.get(TagSequence, "LAP")
+        assert sequence is not None and sequence.next_value == 32
+    with world.db.read() as session:
+        used = UsedNumbers(session, "LAP")
+        assert used.between(1, 40) == {*range(1, 21), 23}
+        assert used.free_numbers(1, 4, taken={22, 25}) == [21, 24, 26, 27]
+        assert numbers_in_use_from(session, "LAP", 19) == [19, 20, 23]
+
+
+def test_blocks_of_prefixes_ending_in_z_or_9(world: World) -> None:
+    for tag in ("LAPZ-1", "lapz2", "LAPZ_0003", "LAPZZ-4", "LAP9-000001", "lap9_2", "LAP93"):
+        world.receive(tag=tag)
+    with world.db.write() as session:
+        assert reserve_block(session, "LAPZ", 2) == 4  # LAPZZ-4 is not LAPZ's
+        assert reserve_block(session, "LAP9", 2) == 4  # lap93 is LAP9's 3 (and LAP's 93)
+        assert reserve_block(session, "LAP", 2) == 1
+        assert reserve_block(session, "LAP", 100) == 94
 
 
 def test_checkouts_and_receives_at_once_never_share_a_number(world: World) -> None:

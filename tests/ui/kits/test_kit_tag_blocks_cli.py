@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from desktop.domain.tags import normalize_tag
 from desktop.storage.database import Database
-from desktop.storage.models import Asset
+from desktop.storage.models import Asset, KitCheckout, Person
 from tests.factories import World
 from tests.ui.kits.test_kit_cli import assetdesk, ok, ok_json
 
@@ -51,17 +51,22 @@ def _register(world: World) -> None:
         world.receive(tag=tag)  # Room A1: outside it
 
 
+def _check_out(world: World, kit: Path) -> tuple[int, int]:
+    """The kit of Room A2 checked out from the server: its LAP block (first, last)."""
+    out = ok("--database", _url(world.db), "kit", "checkout", "--scope", "ROOM-A2",
+             "--as", "tech", "-o", kit)  # fmt: skip
+    found = re.search(r"new LAP tags in the kit: (\d+) to (\d+)", out)
+    assert found is not None, out
+    return int(found[1]), int(found[2])
+
+
 def test_the_block_starts_past_every_tag_in_use_and_the_kits_receipts_sync(
     world: World, tmp_path: Path
 ) -> None:
     _register(world)
     kit = tmp_path / "site.adkit"
-    out = ok("--database", _url(world.db), "kit", "checkout", "--scope", "ROOM-A2",
-             "--as", "tech", "-o", kit)  # fmt: skip
-    found = re.search(r"new LAP tags in the kit: (\d+) to (\d+)", out)
-    assert found is not None, out
-    first, last = int(found[1]), int(found[2])
-    assert first > 101, out  # LAP-00101 is in use: no tag of the block may be
+    first, last = _check_out(world, kit)
+    assert first > 101  # LAP-00101 is in use: no tag of the block may be
     assert last - first + 1 == 500
 
     # Offline: two laptops received with tags from the block.
@@ -111,11 +116,7 @@ def test_a_kit_whose_block_is_used_up_refuses_until_a_sync_renews_it(
     the receive is refused in one line instead, and the sync brings a new block."""
     _register(world)
     kit = tmp_path / "site.adkit"
-    out = ok("--database", _url(world.db), "kit", "checkout", "--scope", "ROOM-A2",
-             "--as", "tech", "-o", kit)  # fmt: skip
-    found = re.search(r"new LAP tags in the kit: (\d+) to (\d+)", out)
-    assert found is not None, out
-    last = int(found[2])
+    _first, last = _check_out(world, kit)
     kit_db = Database(f"sqlite:///{kit}")
     try:
         with kit_db.engine.begin() as connection:  # set-up: 499 receipts made already
@@ -138,3 +139,36 @@ def test_a_kit_whose_block_is_used_up_refuses_until_a_sync_renews_it(
     assert fresh["first"] > last
     again = ok_json("--database", kit, "procedure", "receive", "--allocate", "1", *RECEIVE)
     assert again["procedures"][0]["tag"] == f"LAP-{fresh['first']:06d}"
+
+
+def test_a_tag_typed_on_the_server_inside_an_open_kits_block_is_refused(
+    world: World, tmp_path: Path
+) -> None:
+    """Typed on the server, a number of the kit's block would be taken twice: by the
+    server now and by the kit's next receipt, a conflict at its sync. It is refused in one
+    line naming the kit and who has it; the kit's receipts then sync as they were made."""
+    _register(world)
+    kit = tmp_path / "site.adkit"
+    first, last = _check_out(world, kit)
+    with world.db.read() as session:
+        scope, who = session.execute(
+            select(KitCheckout.scope_text, Person.name).join(
+                Person, Person.id == KitCheckout.checked_out_by_id
+            )
+        ).one()
+
+    typed = f"lap{first + 1}"  # the kit's second number, spelt otherwise
+    refused = assetdesk("--database", _url(world.db), "procedure", "receive", typed, *RECEIVE)
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr, refused.stderr
+    (line,) = refused.stderr.strip().splitlines()
+    assert f"reserved for the field kit of {scope} that {who} has checked out" in line, line
+    assert f"{first}-{last}" in line, line
+    assert _holders(world.db, typed) == 0
+    outside = f"LAP-{last + 1:06d}"  # past the block: the person's to type
+    ok("--database", _url(world.db), "procedure", "receive", outside, *RECEIVE)
+
+    made = ok_json("--database", kit, "procedure", "receive", "--allocate", "2", *RECEIVE)
+    assert [p["tag"] for p in made["procedures"]] == [f"LAP-{first:06d}", f"LAP-{first + 1:06d}"]
+    report = ok_json("kit", "sync", kit)
+    assert [r["outcome"] for r in report["results"]] == ["applied", "applied"], report
+    assert _holders(world.db, outside) == 1
