@@ -141,15 +141,23 @@ def test_manual_find_by_search_with_a_reason(qtbot: QtBot, world: World) -> None
     assert tuple(manual) == ("LAP-2", "label torn off", "found")
 
 
-def test_idle_screen_checkpoints_the_log_off_the_answer_path(
+def _idle_screen(
     qtbot: QtBot, world: World, monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> tuple[ScanScreen, list[Database]]:
+    """A scanning screen whose idle checkpoint comes after 50 ms and is recorded."""
     calls: list[Database] = []
     monkeypatch.setattr(scan_screen_module, "checkpoint_wal", calls.append)
     audit = start_audit(world.db, scope_location_id=world.site, started_by="auditor")
     screen = ScanScreen(world.db, "auditor", audit.id, beep=lambda: None)
     qtbot.addWidget(screen)
     screen._idle.setInterval(50)
+    return screen, calls
+
+
+def test_idle_screen_checkpoints_the_log_off_the_answer_path(
+    qtbot: QtBot, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    screen, calls = _idle_screen(qtbot, world, monkeypatch)
     scan(qtbot, screen, "LAP-1")
     assert calls == []  # never inside the scan itself
     qtbot.waitUntil(lambda: calls == [world.db], timeout=3000)
@@ -161,12 +169,7 @@ def test_a_checkpoint_due_while_the_worker_is_busy_comes_later(
 ) -> None:
     """On a loaded machine the idle timer can fire while the screen's worker still runs
     (the scan's follow-up): the checkpoint is tried again, not skipped until the next scan."""
-    calls: list[Database] = []
-    monkeypatch.setattr(scan_screen_module, "checkpoint_wal", calls.append)
-    audit = start_audit(world.db, scope_location_id=world.site, started_by="auditor")
-    screen = ScanScreen(world.db, "auditor", audit.id, beep=lambda: None)
-    qtbot.addWidget(screen)
-    screen._idle.setInterval(50)
+    screen, calls = _idle_screen(qtbot, world, monkeypatch)
     real_busy = screen.jobs.busy
     answers = iter([True, True])
     monkeypatch.setattr(screen.jobs, "busy", lambda: next(answers, None) or real_busy())
