@@ -64,12 +64,17 @@ inserts, the search index 0.09, the index builds 0.07, the commit 0.13, fixed co
 ~0.05 (the floor's: 0.01 — the role checks, the first ORM statements, the header
 mapping, templates and approval rules). Ours' SQL costs what the floor's does or less;
 its Python is about twice the floor's (two passes over the rows, the dry run's and the
-commit's, each about as costly as the floor's one). From 100,000 to 300,000 rows (main,
-phases, load 7–9): the dry run's planning is linear in one process (1.55 → 4.72 s,
-k = 1.01); the collector grew with the rows (above); the secondary index builds grow
-faster than the rows for ours and the floor alike (sorting; ours' 15 builds
-~1.0 → ~4.1 s), with ours building them inside its one transaction, its page cache full
-of the transaction's dirty pages (the floor builds them after its first commit).
+commit's, each about as costly as the floor's one). Of the commit's, the new assets'
+change JSON (every value of every row: the receive's and the install's) is 0.045–0.049 s
+CPU (imp10, 2026-12-06 03:40 UTC, timed without a profiler; cProfile's per-call cost made
+it look like ~40 % of the commit's Python); built per column with C-level maps and joins,
+or from per-field prefixes, it measured no faster: building the strings is its cost.
+From 100,000 to 300,000 rows (main, phases, load 7–9): the dry run's planning is linear
+in one process (1.55 → 4.72 s, k = 1.01); the collector grew with the rows (above); the
+secondary index builds grow faster than the rows for ours and the floor alike (sorting;
+ours' 15 builds ~1.0 → ~4.1 s), with ours building them inside its one transaction, its
+page cache full of the transaction's dirty pages (the floor builds them after its first
+commit).
 
 Export: the same assets to .csv and to .xlsx. Floors: stdlib ``sqlite3`` reading the same
 values (one query joining the looked-up names, in tag order) and writing them with
