@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -74,8 +75,12 @@ class StartAuditDialog(QDialog):
         if scope_edit is not None:
             scope_edit.setPlaceholderText("Type any part of a location's path or code")
             # A room label scanned (or a code typed) and Enter: the field shows the room it
-            # named as every list does, "Name  ·  CODE" (it kept "LON-A0.10" as scanned).
+            # named as every list does, "Name  ·  CODE" (it kept "LON-A0.10" as scanned),
+            # and that Enter does not start the audit (see eventFilter). With the suggestion
+            # list open, the list hands Enter to the field past its event filters.
             scope_edit.returnPressed.connect(self._show_chosen_scope)
+            scope_edit.installEventFilter(self)
+        self.scope.installEventFilter(self)  # the combo box has the focus; its field, keys
         self.categories = QListWidget(self)
         for choice in categories:
             item = QListWidgetItem(with_detail(choice.label, choice.code))
@@ -134,7 +139,26 @@ class StartAuditDialog(QDialog):
         ]
         return _location_id(self.scope.itemData(hits[0])) if len(hits) == 1 else None
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter in the scope field names the room a scan or a typed code points to and
+        stays in the dialog (categories may still be ticked): a scanner ends every label
+        with Enter. The audit starts with its button (Alt+S) or Enter in another field.
+        Without this the scan's Enter started the audit or not depending on whether the
+        suggestion list had opened yet (a loaded machine: it had not)."""
+        if (
+            watched in (self.scope, self.scope.lineEdit())
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
+            self._show_chosen_scope()
+            event.accept()
+            return True
+        return super().eventFilter(watched, event)
+
     def _show_chosen_scope(self) -> None:
+        """Show the location the scope field names as the list does."""
         scope = self.chosen_scope()
         if scope is not None:
             self.scope.setCurrentIndex(self.scope.findData(scope))
