@@ -1,0 +1,68 @@
+"""A pick list says "'ali' is not a known person" only when the person is done typing.
+
+newuser5 typed "ali" into Install's Assigned to: the message showed under the field at
+once, behind the suggestion list, and pushed the fields below down a line while typing.
+It now waits while a suggestion can still complete the text, and shows when the field is
+left with a name no choice has, or as soon as no suggestion holds the text.
+"""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from desktop.domain.lifecycle import ProcedureKind
+from tests.factories import World
+from tests.journeys.hid_scanner import type_as_a_person, typing_reached_its_field
+from tests.ui.procedure_form.conftest import OpenForm
+
+
+def test_the_unknown_name_waits_until_the_field_is_left(
+    qtbot: QtBot, open_form: OpenForm, sqlite_world: World
+) -> None:
+    sqlite_world.receive(tag="LAP-1")
+    dialog = open_form(ProcedureKind.INSTALL, ["LAP-1"])
+    view = dialog.view
+    assert view is not None
+    assigned = view.asset_editors["assigned_to"]
+    combo = assigned.widget
+    below = view.asset_editors["owning_group"].widget
+    combo.setFocus()
+    qtbot.waitUntil(combo.hasFocus, timeout=5000)
+    top = below.y()
+    # "Tess Tech" and "Tom Tech" hold "t", "te", "tes": no message while typing.
+    for key in "Tes":
+        qtbot.keyClicks(QApplication.focusWidget(), key)
+        typing_reached_its_field(qtbot)
+        assert view.error_text("assigned_to") == "", combo.currentText()
+    assert combo.currentText() == "Tes"
+    assert assigned.problem() == "'Tes' is not a known person"  # the OK button still knows
+    assert below.y() == top  # the fields below stay where they were
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: not combo.isAncestorOf(QApplication.focusWidget()), timeout=5000)
+    assert not combo.hasFocus()
+    assert view.error_text("assigned_to") == "'Tes' is not a known person"
+    # Back in the field, typing on to a known name clears it at once.
+    combo.setFocus()
+    qtbot.waitUntil(combo.hasFocus, timeout=5000)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_End)
+    type_as_a_person(qtbot, QApplication.focusWidget(), "s Tech")
+    assert view.error_text("assigned_to") == ""
+    assert assigned.value() is not None
+
+
+def test_a_name_no_suggestion_holds_is_refused_while_typing(
+    qtbot: QtBot, open_form: OpenForm, sqlite_world: World
+) -> None:
+    sqlite_world.receive(tag="LAP-2")
+    dialog = open_form(ProcedureKind.INSTALL, ["LAP-2"])
+    view = dialog.view
+    assert view is not None
+    combo = view.asset_editors["assigned_to"].widget
+    combo.setFocus()
+    qtbot.waitUntil(combo.hasFocus, timeout=5000)
+    type_as_a_person(qtbot, QApplication.focusWidget(), "Zed")
+    assert combo.hasFocus()
+    assert view.error_text("assigned_to") == "'Zed' is not a known person"
