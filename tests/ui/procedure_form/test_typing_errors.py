@@ -11,12 +11,19 @@ from __future__ import annotations
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.domain.lifecycle import ProcedureKind
 from tests.factories import World
 from tests.journeys.hid_scanner import type_as_a_person, typing_reached_its_field
 from tests.ui.procedure_form.conftest import OpenForm
+from ui.gui.procedure_form.editors import ReferenceCombo, ReferenceEditor
+
+
+def focused() -> QWidget:
+    widget = QApplication.focusWidget()
+    assert widget is not None
+    return widget
 
 
 def test_the_unknown_name_waits_until_the_field_is_left(
@@ -27,7 +34,8 @@ def test_the_unknown_name_waits_until_the_field_is_left(
     view = dialog.view
     assert view is not None
     assigned = view.asset_editors["assigned_to"]
-    combo = assigned.widget
+    assert isinstance(assigned, ReferenceEditor)
+    combo = assigned.combo
     below = view.asset_editors["owning_group"].widget
     combo.setFocus()
     qtbot.waitUntil(combo.hasFocus, timeout=5000)
@@ -41,14 +49,14 @@ def test_the_unknown_name_waits_until_the_field_is_left(
     assert assigned.problem() == "'Tes' is not a known person"  # the OK button still knows
     assert below.y() == top  # the fields below stay where they were
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
-    qtbot.waitUntil(lambda: not combo.isAncestorOf(QApplication.focusWidget()), timeout=5000)
+    qtbot.waitUntil(lambda: focused() is not combo and focused() is not combo.lineEdit())
     assert not combo.hasFocus()
     assert view.error_text("assigned_to") == "'Tes' is not a known person"
     # Back in the field, typing on to a known name clears it at once.
     combo.setFocus()
     qtbot.waitUntil(combo.hasFocus, timeout=5000)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_End)
-    type_as_a_person(qtbot, QApplication.focusWidget(), "s Tech")
+    type_as_a_person(qtbot, focused(), "s Tech")
     assert view.error_text("assigned_to") == ""
     assert assigned.value() is not None
 
@@ -61,8 +69,30 @@ def test_a_name_no_suggestion_holds_is_refused_while_typing(
     view = dialog.view
     assert view is not None
     combo = view.asset_editors["assigned_to"].widget
+    assert isinstance(combo, ReferenceCombo)
     combo.setFocus()
     qtbot.waitUntil(combo.hasFocus, timeout=5000)
-    type_as_a_person(qtbot, QApplication.focusWidget(), "Zed")
+    type_as_a_person(qtbot, focused(), "Zed")
     assert combo.hasFocus()
     assert view.error_text("assigned_to") == "'Zed' is not a known person"
+
+
+def test_the_add_category_offer_comes_with_the_message(
+    qtbot: QtBot, open_form: OpenForm, sqlite_world: World
+) -> None:
+    """A category typed "Lapt" may still become "Laptop": neither the message nor "Add the
+    category 'Lapt'…" while it is typed; both once the field is left with it. ("Lap"
+    alone names Laptop by its tag prefix.)"""
+    dialog = open_form(ProcedureKind.RECEIVE)
+    view, offer = dialog.view, dialog.add_category
+    assert view is not None and offer is not None
+    combo = view.asset_editors["category"].widget
+    combo.setFocus()
+    qtbot.waitUntil(combo.hasFocus, timeout=5000)
+    type_as_a_person(qtbot, focused(), "Lapt")
+    assert view.error_text("category") == ""
+    assert not offer.button.isVisible()
+    qtbot.keyClick(focused(), Qt.Key.Key_Tab)
+    qtbot.waitUntil(offer.button.isVisible, timeout=5000)
+    assert offer.button.text() == "Add the category 'Lapt'…"
+    assert view.error_text("category") == "'Lapt' is not a known category"

@@ -264,7 +264,8 @@ class ReferenceCombo(_NoWheelCombo):
     def _focus_changed(self, old: QWidget | None, now: QWidget | None) -> None:
         """Say the field was left when the focus moves from it to another widget (Tab
         while the suggestions show moves it with no focus-out event to the field)."""
-        popup = self.completer().popup() if self.completer() is not None else None
+        completer = self.completer()
+        popup = completer.popup() if completer is not None else None
         if now is None or now is popup or not self._holds(old) or self._holds(now):
             return
         self.left.emit()
