@@ -17,7 +17,9 @@ from desktop.domain.lifecycle import ProcedureKind
 from tests.factories import World
 from tests.journeys.hid_scanner import type_as_a_person, typing_reached_its_field
 from tests.ui.procedure_form.conftest import OpenForm
-from ui.gui.procedure_form.editors import ReferenceCombo, ReferenceEditor
+from ui.gui.procedure_form.dialog import ProcedureDialog
+from ui.gui.procedure_form.editors import ReferenceEditor
+from ui.gui.procedure_form.form_view import FormView
 
 
 def focused() -> QWidget:
@@ -26,19 +28,24 @@ def focused() -> QWidget:
     return widget
 
 
+def in_field(qtbot: QtBot, dialog: ProcedureDialog, key: str) -> tuple[FormView, ReferenceEditor]:
+    """The form and its pick list ``key``, the focus in it as after a click."""
+    view = dialog.view
+    assert view is not None
+    editor = view.asset_editors[key]
+    assert isinstance(editor, ReferenceEditor)
+    editor.combo.setFocus()
+    qtbot.waitUntil(editor.combo.hasFocus, timeout=5000)
+    return view, editor
+
+
 def test_the_unknown_name_waits_until_the_field_is_left(
     qtbot: QtBot, open_form: OpenForm, sqlite_world: World
 ) -> None:
     sqlite_world.receive(tag="LAP-1")
-    dialog = open_form(ProcedureKind.INSTALL, ["LAP-1"])
-    view = dialog.view
-    assert view is not None
-    assigned = view.asset_editors["assigned_to"]
-    assert isinstance(assigned, ReferenceEditor)
+    view, assigned = in_field(qtbot, open_form(ProcedureKind.INSTALL, ["LAP-1"]), "assigned_to")
     combo = assigned.combo
     below = view.asset_editors["owning_group"].widget
-    combo.setFocus()
-    qtbot.waitUntil(combo.hasFocus, timeout=5000)
     top = below.y()
     # "Tess Tech" and "Tom Tech" hold "t", "te", "tes": no message while typing.
     for key in "Tes":
@@ -65,15 +72,9 @@ def test_a_name_no_suggestion_holds_is_refused_while_typing(
     qtbot: QtBot, open_form: OpenForm, sqlite_world: World
 ) -> None:
     sqlite_world.receive(tag="LAP-2")
-    dialog = open_form(ProcedureKind.INSTALL, ["LAP-2"])
-    view = dialog.view
-    assert view is not None
-    combo = view.asset_editors["assigned_to"].widget
-    assert isinstance(combo, ReferenceCombo)
-    combo.setFocus()
-    qtbot.waitUntil(combo.hasFocus, timeout=5000)
+    view, assigned = in_field(qtbot, open_form(ProcedureKind.INSTALL, ["LAP-2"]), "assigned_to")
     type_as_a_person(qtbot, focused(), "Zed")
-    assert combo.hasFocus()
+    assert assigned.combo.hasFocus()
     assert view.error_text("assigned_to") == "'Zed' is not a known person"
 
 
@@ -84,11 +85,9 @@ def test_the_add_category_offer_comes_with_the_message(
     category 'Lapt'…" while it is typed; both once the field is left with it. ("Lap"
     alone names Laptop by its tag prefix.)"""
     dialog = open_form(ProcedureKind.RECEIVE)
-    view, offer = dialog.view, dialog.add_category
-    assert view is not None and offer is not None
-    combo = view.asset_editors["category"].widget
-    combo.setFocus()
-    qtbot.waitUntil(combo.hasFocus, timeout=5000)
+    view, _category = in_field(qtbot, dialog, "category")
+    offer = dialog.add_category
+    assert offer is not None
     type_as_a_person(qtbot, focused(), "Lapt")
     assert view.error_text("category") == ""
     assert not offer.button.isVisible()

@@ -5,7 +5,6 @@ any column the register does not know."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,10 +14,10 @@ from PySide6.QtWidgets import QComboBox
 
 from desktop.storage.database import Database
 from tests.factories import World, seed_world
+from tests.ui.spreadsheets.test_import_texts_wizard import to_mapping
 from tests.ui.spreadsheets.test_import_wizard import click_next
-from tests.ui.spreadsheets.test_import_wizard_text_file import open_wizard
 from tests.ui.spreadsheets.test_ralph_ids_cli import BACK_OFFICE
-from ui.gui.spreadsheets.import_wizard import MAPPING, PREVIEW, SHEET
+from ui.gui.spreadsheets.import_wizard import PREVIEW
 
 
 @pytest.fixture
@@ -27,10 +26,7 @@ def world(sqlite_db: Database) -> World:
 
 
 def test_ralphs_id_columns_are_named_as_ids(qtbot: QtBot, world: World, tmp_path: Path) -> None:
-    wizard = open_wizard(qtbot, world, Path(shutil.copy(BACK_OFFICE, tmp_path / BACK_OFFICE.name)))
-    wizard.resize(1100, 760)
-    click_next(qtbot, wizard, SHEET)
-    click_next(qtbot, wizard, MAPPING)
+    wizard = to_mapping(qtbot, world, tmp_path, BACK_OFFICE)
     summary = wizard.mapping_page.summary.text()
     assert (
         "Added to the notes ('Header: value'): id (Ralph record ids), model (Ralph record ids), "
