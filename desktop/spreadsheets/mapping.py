@@ -422,11 +422,41 @@ class _Columns(Sequence[list[object]]):
         return made
 
 
+#: How the column list names a Ralph export's column of another record's ids.
+RALPH_IDS = "Ralph record ids"
+
+
+def ralph_id_headers(mapping: ColumnMapping, custom_labels: Mapping[str, str]) -> set[str]:
+    """The columns of a Ralph export that go to the notes and hold Ralph's record ids:
+    its own "id" and a header naming a reference ("model", "warehouse"): Ralph writes a
+    reference as the record's id (see :func:`ralph_id_columns`), a known column holding
+    ids, not an unknown column."""
+    if ralph_kind(mapping.headers) is None:
+        return set()
+    index = _index(custom_labels)
+
+    def holds_ids(header: str) -> bool:
+        name = header.strip().casefold()
+        return name == "id" or (
+            not name.endswith("_str")
+            and any(t in NAMED_REFERENCES for t, _score in candidates(header, index))
+        )
+
+    return {
+        header
+        for header, target in zip(mapping.headers, mapping.targets, strict=True)
+        if target == EXTRA_NOTES and holds_ids(header)
+    }
+
+
 def fates(mapping: ColumnMapping, custom_labels: Mapping[str, str]) -> list[ColumnFate]:
     """Every column's fate in words."""
     result = []
+    ids = ralph_id_headers(mapping, custom_labels)
     for header, target in zip(mapping.headers, mapping.targets, strict=True):
-        if target == EXTRA_NOTES:
+        if header in ids:
+            text = f"{RALPH_IDS}: kept in the notes as '{header}: …'"
+        elif target == EXTRA_NOTES:
             text = f"added to the notes as '{header}: …' (not a known column)"
         elif target.startswith(NEW_CUSTOM):
             key = target[len(NEW_CUSTOM) :]

@@ -30,8 +30,9 @@ def world(sqlite_db: Database) -> World:
     return seed_world(sqlite_db)
 
 
-def to_mapping(qtbot: QtBot, world: World, tmp_path: Path) -> ImportWizard:
-    wizard = open_wizard(qtbot, world, Path(shutil.copy(RALPH, tmp_path / RALPH.name)))
+def to_mapping(qtbot: QtBot, world: World, tmp_path: Path, source: Path = RALPH) -> ImportWizard:
+    """The wizard on a copy of ``source`` (Ralph's one-row export), at its mapping page."""
+    wizard = open_wizard(qtbot, world, Path(shutil.copy(source, tmp_path / source.name)))
     wizard.resize(1100, 760)
     click_next(qtbot, wizard, SHEET)
     click_next(qtbot, wizard, MAPPING)

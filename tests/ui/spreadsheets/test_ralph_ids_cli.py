@@ -26,8 +26,11 @@ def test_ralphs_id_columns_go_to_the_notes_not_to_new_references(tmp_path: Path)
     assert assetdesk(database, "db", "upgrade").returncode == 0
     dry = assetdesk(database, "import", str(BACK_OFFICE), *VALUES, "--dry-run")
     assert dry.returncode == 0, dry.stdout + dry.stderr
-    assert "  model: added to the notes as 'model: …'" in dry.stdout
-    assert "  warehouse: added to the notes as 'warehouse: …'" in dry.stdout
+    # Known columns holding Ralph's ids, said so (they read "(not a known column)").
+    assert "  model: Ralph record ids: kept in the notes as 'model: …'" in dry.stdout
+    assert "  warehouse: Ralph record ids: kept in the notes as 'warehouse: …'" in dry.stdout
+    assert "  id: Ralph record ids: kept in the notes as 'id: …'" in dry.stdout
+    assert "  region: added to the notes as 'region: …' (not a known column)" in dry.stdout
     assert "location 1 (new)" not in dry.stdout
     done = assetdesk(database, "import", str(BACK_OFFICE), *VALUES)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -67,11 +67,16 @@ class AddCategoryOffer(QObject):
         QWidget.setTabOrder(editor.widget, self.button)  # Tab from the field reaches it
         self.button.clicked.connect(self.ask)
         editor.changed.connect(self._update)
+        editor.left.connect(lambda: self._update(left=True))
         self._update()
 
-    def _update(self) -> None:
+    def _update(self, *, left: bool = False) -> None:
+        """Offered with the field's problem: once no category can complete the text, or
+        once the field is left (see ReferenceEditor.shown_problem)."""
         typed = self._editor.combo.typed_text()
-        unknown = self._editor.combo.is_unknown()
+        unknown = self._editor.combo.is_unknown() and (
+            left or self._editor.shown_problem() is not None
+        )
         self.button.setText(f"Add the category '{typed}'…" if unknown else "")
         self.button.setVisible(unknown)
 

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from PySide6.QtCore import QDate, QLocale, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QWheelEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QCalendarWidget,
     QComboBox,
     QLineEdit,
@@ -28,7 +29,7 @@ from desktop.domain.typed_dates import describe_order, order_of, parse_typed_dat
 from desktop.services.reference_queries import PATH_SEPARATOR, Choice
 from desktop.storage.folding import fold
 from desktop.wording import with_detail
-from ui.gui.folding_completer import FoldingCompleter, fold_item_texts
+from ui.gui.folding_completer import FOLDED_ROLE, FoldingCompleter, fold_item_texts
 
 
 class OptionalDateEdit(QLineEdit):
@@ -152,7 +153,13 @@ class _NoWheelCombo(QComboBox):
 
 
 class ReferenceCombo(_NoWheelCombo):
-    """A pick list with type-to-search: typing any part of a name narrows the choices."""
+    """A pick list with type-to-search: typing any part of a name narrows the choices.
+
+    Signals:
+        left(): the focus left the field (not for its own suggestion list).
+    """
+
+    left = Signal()
 
     def __init__(self, choices: Sequence[Choice], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -173,6 +180,9 @@ class ReferenceCombo(_NoWheelCombo):
         # "zurich" offers "Zürich office", as the register's search finds it.
         self.setCompleter(FoldingCompleter(self.model(), self))
         self.setCurrentIndex(0)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_changed)
 
     def _fill(self, choices: Sequence[Choice]) -> None:
         self.addItem("", None)
@@ -238,6 +248,31 @@ class ReferenceCombo(_NoWheelCombo):
         """Text was typed that names no choice."""
         return bool(self.typed_text()) and self._matching_index() < 0
 
+    def can_complete(self) -> bool:
+        """Some choice's text holds the typed text (accents and case ignored): the
+        suggestion list can still complete it, as :class:`FoldingCompleter` matches."""
+        text = fold(self.typed_text())
+        return any(
+            text in str(self.itemData(row, FOLDED_ROLE) or "") for row in range(1, self.count())
+        )
+
+    def is_being_typed(self) -> bool:
+        """The field has the focus (its line edit or its suggestion list)."""
+        line = self.lineEdit()
+        return self.hasFocus() or (line is not None and line.hasFocus())
+
+    def _focus_changed(self, old: QWidget | None, now: QWidget | None) -> None:
+        """Say the field was left when the focus moves from it to another widget (Tab
+        while the suggestions show moves it with no focus-out event to the field)."""
+        completer = self.completer()
+        popup = completer.popup() if completer is not None else None
+        if now is None or now is popup or not self._holds(old) or self._holds(now):
+            return
+        self.left.emit()
+
+    def _holds(self, widget: QWidget | None) -> bool:
+        return widget is not None and (widget is self or self.isAncestorOf(widget))
+
     def _matching_index(self) -> int:
         """The row the typed text names: its full text, its name, its code or user name
         (when only one choice has it), or — when only one choice ends so — the last part
@@ -260,9 +295,11 @@ class FieldEditor(QObject):
 
     Signals:
         changed(): the user edited the value.
+        left(): the focus left a pick list (its problem is shown from then on).
     """
 
     changed = Signal()
+    left = Signal()
 
     def __init__(self, key: str, label: str, type_: FieldType, widget: QWidget) -> None:
         super().__init__(widget)
@@ -293,6 +330,10 @@ class FieldEditor(QObject):
     def problem(self) -> str | None:
         """What is wrong with the typed text (not whether it is required)."""
         return None
+
+    def shown_problem(self) -> str | None:
+        """The problem to show under the field now (see :meth:`ReferenceEditor.shown_problem`)."""
+        return self.problem()
 
 
 class TextEditor(FieldEditor):
@@ -420,6 +461,7 @@ class ReferenceEditor(FieldEditor):
         self.combo = ReferenceCombo(choices)
         super().__init__(key, label, type_, self.combo)
         self.combo.currentTextChanged.connect(self.changed)
+        self.combo.left.connect(self.left)
 
     def value(self) -> object:
         return self.combo.value()
@@ -439,6 +481,14 @@ class ReferenceEditor(FieldEditor):
         if self.combo.is_unknown():
             return f"'{self.combo.typed_text()}' is not a known {self.type.value}"
         return None
+
+    def shown_problem(self) -> str | None:
+        """Not while the person is still typing a name a suggestion can complete ("ali" of
+        "Alice Admin"): shown once the field is left, or once no choice holds the text."""
+        problem = self.problem()
+        if problem is not None and self.combo.is_being_typed() and self.combo.can_complete():
+            return None
+        return problem
 
 
 def make_editor(

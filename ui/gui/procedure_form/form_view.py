@@ -374,7 +374,9 @@ class FormView(QWidget):
         column.addWidget(self._error_label(editor.key))
         form.addRow(label, cell)
         editor.changed.connect(self.changed)
-        editor.changed.connect(lambda: self.show_error(editor.key, editor.problem()))
+        # A pick list's "not a known person" waits while a suggestion can complete the text.
+        editor.changed.connect(lambda: self.show_error(editor.key, editor.shown_problem()))
+        editor.left.connect(lambda: self.show_error(editor.key, editor.problem()))
 
     def _error_label(self, key: str) -> QLabel:
         label = QLabel()

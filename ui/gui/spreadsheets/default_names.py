@@ -39,9 +39,9 @@ def offer_known_names(edits: Mapping[str, QLineEdit], names: Mapping[str, list[s
             item = QStandardItem(name)
             item.setData(fold(name), FOLDED_ROLE)
             model.appendRow(item)
-        before = edit.completer()  # from the sheet read before: its names may have changed
         completer = FoldingCompleter(model, edit)
         model.setParent(completer)
+        # The sheet read before left its own completer (its names may have changed):
+        # QLineEdit.setCompleter deletes it, as the edit is its parent (a deleteLater here
+        # raised "already deleted" and cut the reading of the sheet short on Back, Next).
         edit.setCompleter(completer)
-        if before is not None:
-            before.deleteLater()

@@ -46,10 +46,12 @@ from desktop.spreadsheets.mapping import (
     EXTRA_NOTES,
     EXTRA_NOTES_LABEL,
     NEW_CUSTOM,
+    RALPH_IDS,
     best_mapping,
     column_data,
     header_row,
     new_field_key,
+    ralph_id_headers,
 )
 from desktop.spreadsheets.model import ImportOptions, ImportPlan, MatchKey
 from desktop.spreadsheets.plan import custom_labels, plan_table
@@ -484,7 +486,12 @@ class ImportWizard(QDialog):
     def _mapping_changed(self) -> None:
         headers, targets = self._headers(), self._targets()
         unmapped = [h for h, t in zip(headers, targets, strict=True) if not t]
-        to_notes = [h for h, t in zip(headers, targets, strict=True) if t == EXTRA_NOTES]
+        ids = ralph_id_headers(ColumnMapping(tuple(headers), tuple(targets)), self.labels)
+        to_notes = [
+            h + (f" ({RALPH_IDS})" if h in ids else "")
+            for h, t in zip(headers, targets, strict=True)
+            if t == EXTRA_NOTES
+        ]
         number = self.table.row_numbers[self._header_index()] if self.table else 1
         text = (
             f"The header is in row {number}. {len(headers) - len(unmapped)} of "

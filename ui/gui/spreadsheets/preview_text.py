@@ -5,7 +5,7 @@ columns are not imported), and the refused rows and values below it."""
 from __future__ import annotations
 
 from desktop.spreadsheets.import_choices import defaults_description
-from desktop.spreadsheets.mapping import EXTRA_NOTES
+from desktop.spreadsheets.mapping import EXTRA_NOTES, RALPH_IDS
 from desktop.spreadsheets.model import ImportPlan
 from desktop.spreadsheets.preview import approval_summary, value_previews
 from desktop.wording import plural
@@ -35,7 +35,9 @@ def plan_notes(plan: ImportPlan) -> list[str]:
     if unmapped := plan.mapping.unmapped():
         parts.append("Columns not imported: " + ", ".join(unmapped))
     to_notes = [
-        f.header + (f" ({plural(len(f.notes_rows), 'row')})" if f.target != EXTRA_NOTES else "")
+        f.header
+        + (f" ({plural(len(f.notes_rows), 'row')})" if f.target != EXTRA_NOTES else "")
+        + (f" ({RALPH_IDS})" if f.text.startswith(RALPH_IDS) else "")
         for f in plan.report.fates
         if f.target == EXTRA_NOTES or f.notes_rows
     ]
