@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Iterable
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, literal, or_, select, union_all
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -99,6 +99,8 @@ class UsedNumbers:
         self._prefix = prefix
         self._key = normalize_tag(prefix)
         self._zeros: dict[str, int] = {}
+        #: The spellings (separator, width) of the keys the last window read.
+        self._spellings: set[tuple[str, int]] = set()
 
     def between(self, first: int, stop: int) -> set[int]:
         """The numbers in ``[first, stop)`` some tag in use spells."""
@@ -119,8 +121,13 @@ class UsedNumbers:
             for start in [f"{self._key}{separator}{'0' * zeros}"]
             for lowest, highest in digit_runs
         ]
-        keys = self._session.execute(select(Asset.tag_key).where(or_(*ranges))).scalars()
-        return {n for n in numbers_spelt(self._prefix, keys) if first <= n < stop}
+        pattern, found = _pattern(self._prefix), set()
+        self._spellings.clear()
+        for key in self._session.execute(select(Asset.tag_key).where(or_(*ranges))).scalars():
+            if (spelt := pattern.match(key)) and first <= (number := int(spelt[1])) < stop:
+                found.add(number)
+                self._spellings.add(_spelling(key[len(self._key) :]))
+        return found
 
     def first_free_run(self, start: int, size: int) -> int:
         """The first of ``size`` consecutive numbers from ``start`` on that no tag spells;
@@ -135,6 +142,9 @@ class UsedNumbers:
             if first + size <= stop:
                 return first
             window_start, span = stop, span * 2
+            if (past := self.past_dense_runs(first, size)) > first:
+                first = window_start = past  # the numbers before ``past`` hold no free run
+                span = size
 
     def free_numbers(self, start: int, count: int, taken: set[int]) -> list[int]:
         """The first ``count`` numbers from ``start`` on that neither a tag in use nor
@@ -144,9 +154,50 @@ class UsedNumbers:
         while len(found) < count:
             stop = window_start + span
             used = self.between(window_start, stop) | taken
-            found += [n for n in range(window_start, stop) if n not in used][: count - len(found)]
+            free = [n for n in range(window_start, stop) if n not in used]
+            found += free[: count - len(found)]
             window_start, span = stop, span * 2
+            if not free:  # a spelling may fill far more than the window: count, jump
+                window_start = self.past_dense_runs(stop, 1)
         return found
+
+    def past_dense_runs(self, first: int, size: int) -> int:
+        """The first number from ``first`` on where ``size`` free numbers in a row may
+        start, as far as counting the keys of the spellings the last window read tells
+        (a count and a max, no key read): if one spelling's keys spell all but
+        ``gaps < size`` of the numbers from ``first`` to its highest ``top``, no run of
+        ``size`` free numbers starts before ``top - gaps + 1`` (it would need more free
+        numbers there than there are). A spelling is a separator and a width
+        (``lap-0000001``: ``-`` and 7); its keys are distinct, so each counts one number."""
+        past = first
+        for top, count in self._spelling_counts(first):
+            gaps = top - first + 1 - count
+            if 0 <= gaps < size:
+                past = max(past, top - gaps + 1)
+        return past
+
+    def _spelling_counts(self, first: int) -> list[tuple[int, int]]:
+        """For each spelling the last window read: its highest number from ``first`` on
+        and how many keys it has from ``first`` to there. One statement, a count and a max
+        per range of :meth:`between`'s shape (a run of zeros, a digit count)."""
+        queries = []
+        for index, (separator, width) in enumerate(sorted(self._spellings)):
+            for digits in range(len(str(first)), min(width, _MAX_DIGITS) + 1):
+                start = f"{self._key}{separator}{'0' * (width - digits)}"
+                lowest = max(first, 10 ** (digits - 1) if digits > 1 else 0)
+                queries.append(
+                    select(literal(index), func.count(), func.max(Asset.tag_key)).where(
+                        Asset.tag_key.between(f"{start}{lowest}", f"{start}{10**digits - 1}"),
+                        func.length(Asset.tag_key) == len(start) + digits,
+                    )
+                )
+        spellings: dict[int, tuple[int, int]] = {}
+        for index, count, top_key in self._session.execute(union_all(*queries)) if queries else []:
+            top = tag_number(self._prefix, top_key) if count else None
+            if top is not None:  # else no key, or one of other letters in a collation's order
+                highest, counted = spellings.get(index, (top, 0))
+                spellings[index] = (max(highest, top), counted + count)
+        return list(spellings.values())
 
     def _most_zeros(self, separator: str) -> int:
         """The most leading zeros a key of the prefix with ``separator`` has (probed: the
@@ -172,6 +223,12 @@ class UsedNumbers:
             zeros = most + 1
         self._zeros[separator] = most
         return most
+
+
+def _spelling(numbered: str) -> tuple[str, int]:
+    """The separator and width of what follows the prefix in a numbered key."""
+    separator = numbered[:1] if not numbered[:1].isdigit() else ""
+    return separator, len(numbered) - len(separator)
 
 
 def kit_block_holding(session: Session, tag: str) -> str | None:
