@@ -27,8 +27,6 @@ from desktop.storage.models import Asset, KitCheckout, Person, TagSequence
 _SEPARATORS = ("", "-", "_", ".", "/")
 #: Longest number read (a sequence's value is a 32-bit integer).
 _MAX_DIGITS = 9
-#: Widest zero-padded spelling looked for when the counter checks a number.
-_MAX_WIDTH = 12
 
 
 def tag_in_use(session: Session, tag: str) -> bool:
@@ -59,13 +57,14 @@ def _pattern(prefix: str) -> re.Pattern[str]:
 
 
 def number_in_use(session: Session, prefix: str, number: int) -> bool:
-    """Whether any spelling of ``prefix``'s ``number`` is an asset's tag."""
-    key = normalize_tag(prefix)
-    digits = str(number)
+    """Whether any spelling of ``prefix``'s ``number`` is an asset's tag: the rule of
+    :class:`UsedNumbers` (any separator, any padding a tag's length allows), one lookup
+    of the few hundred keys that spell it."""
+    key, digits = normalize_tag(prefix), str(number)
     spellings = [
         f"{key}{separator}{digits.zfill(width)}"
         for separator in _SEPARATORS
-        for width in range(len(digits), _MAX_WIDTH + 1)
+        for width in range(len(digits), TAG_MAX_LENGTH - len(key) - len(separator) + 1)
     ]
     return session.execute(select(Asset.id).where(Asset.tag_key.in_(spellings))).first() is not None
 
@@ -200,28 +199,36 @@ class UsedNumbers:
         return list(spellings.values())
 
     def _most_zeros(self, separator: str) -> int:
-        """The most leading zeros a key of the prefix with ``separator`` has (probed: the
-        first key from ``lap-000`` to ``lap-001`` holds all keys with three or more)."""
-        if separator in self._zeros:
-            return self._zeros[separator]
-        start, most, zeros = f"{self._key}{separator}", 0, 1
-        while zeros <= TAG_MAX_LENGTH:
-            found = self._session.execute(
-                select(Asset.tag_key)
-                .where(
-                    Asset.tag_key >= start + "0" * zeros,
-                    Asset.tag_key < start + "0" * (zeros - 1) + "1",
+        """The most leading zeros a key of the prefix with ``separator`` has."""
+        if not self._zeros:
+            self._zeros = self._probe_zeros()
+        return self._zeros[separator]
+
+    def _probe_zeros(self) -> dict[str, int]:
+        """The most leading zeros of each separator's keys, probed for all separators at
+        once: the first key from ``lap-000`` to ``lap-001`` holds all keys with three or
+        more (``lap-0000000`` says seven), so two statements mostly do."""
+        most, probing = dict.fromkeys(_SEPARATORS, 0), dict.fromkeys(_SEPARATORS, 1)
+        while probing:
+            queries = [
+                select(literal(_SEPARATORS.index(separator)), func.min(Asset.tag_key)).where(
+                    Asset.tag_key >= f"{self._key}{separator}{'0' * zeros}",
+                    Asset.tag_key < f"{self._key}{separator}{'0' * (zeros - 1)}1",
                 )
-                .order_by(Asset.tag_key)
-                .limit(1)
-            ).scalar()
-            if found is None:
-                break
-            most = zeros
-            if found.startswith(start + "0" * zeros):  # not another separator's key
-                most = len(found) - len(found[len(start) :].lstrip("0")) - len(start)
-            zeros = most + 1
-        self._zeros[separator] = most
+                for separator, zeros in probing.items()
+            ]
+            found_zeros = {}
+            for index, found in self._session.execute(union_all(*queries)):
+                if found is None:
+                    continue
+                separator = _SEPARATORS[index]
+                start, zeros = f"{self._key}{separator}", probing[separator]
+                if found.startswith(start + "0" * zeros):  # not another separator's key
+                    zeros = len(found) - len(found[len(start) :].lstrip("0")) - len(start)
+                most[separator] = zeros
+                if zeros < TAG_MAX_LENGTH:
+                    found_zeros[separator] = zeros + 1
+            probing = found_zeros
         return most
 
 
@@ -275,7 +282,7 @@ def allocate_tag(session: Session, prefix: str) -> str:
 
     The sequence row is locked until the transaction ends, so two clients never get the
     same number; numbers already spelt by a tag in use (imported or scanned, in any
-    padding) are skipped, and kits' reserved blocks lie behind the counter. In a field
+    padding, as for blocks) are skipped, and kits' reserved blocks lie behind the counter. In a field
     kit the numbers come from the kit's blocks only: past the last one the receive is
     refused (a tag past it is the server's to give, and would collide at sync).
     """
