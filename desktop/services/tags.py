@@ -27,6 +27,8 @@ from desktop.storage.models import Asset, KitCheckout, Person, TagSequence
 _SEPARATORS = ("", "-", "_", ".", "/")
 #: Longest number read (a sequence's value is a 32-bit integer).
 _MAX_DIGITS = 9
+#: Widest padding the counter looks up at once (wider is rare: looked up when some is).
+_MAX_WIDTH = 12
 
 
 def tag_in_use(session: Session, tag: str) -> bool:
@@ -58,15 +60,36 @@ def _pattern(prefix: str) -> re.Pattern[str]:
 
 def number_in_use(session: Session, prefix: str, number: int) -> bool:
     """Whether any spelling of ``prefix``'s ``number`` is an asset's tag: the rule of
-    :class:`UsedNumbers` (any separator, any padding a tag's length allows), one lookup
-    of the few hundred keys that spell it."""
+    :class:`UsedNumbers` (any separator, any padding a tag's length allows). One lookup
+    of the spellings up to 12 digits, and of whether any key is padded wider; only then
+    (rare) a second one of all the spellings a tag's length allows."""
     key, digits = normalize_tag(prefix), str(number)
-    spellings = [
-        f"{key}{separator}{digits.zfill(width)}"
+
+    def spellings(widest: int) -> list[str]:
+        return [
+            f"{key}{separator}{digits.zfill(width)}"
+            for separator in _SEPARATORS
+            for width in range(len(digits), min(widest, TAG_MAX_LENGTH - len(key + separator)) + 1)
+        ]
+
+    short, zeros = spellings(_MAX_WIDTH), _MAX_WIDTH + 1 - len(digits)
+    padded_wider = [  # keys with the zeros of a wider spelling, and its length
+        and_(
+            Asset.tag_key >= f"{key}{separator}{'0' * zeros}",
+            Asset.tag_key < f"{key}{separator}{'0' * (zeros - 1)}1",
+            func.length(Asset.tag_key) > len(key + separator) + _MAX_WIDTH,
+        )
         for separator in _SEPARATORS
-        for width in range(len(digits), TAG_MAX_LENGTH - len(key) - len(separator) + 1)
     ]
-    return session.execute(select(Asset.id).where(Asset.tag_key.in_(spellings))).first() is not None
+    found = session.execute(
+        select(Asset.tag_key).where(or_(Asset.tag_key.in_(short), *padded_wider)).limit(1)
+    ).scalar()
+    if found is None or found in short:
+        return found is not None
+    found = session.execute(
+        select(Asset.tag_key).where(Asset.tag_key.in_(spellings(TAG_MAX_LENGTH))).limit(1)
+    ).scalar()
+    return found is not None
 
 
 def numbers_in_use_from(session: Session | Connection, prefix: str, start: int) -> list[int]:
