@@ -112,8 +112,10 @@ class UsedNumbers:
     (longer keys: ``lap-0012345`` lies between ``lap-00100`` and ``lap-00199``) the
     database skips by length, and another separator in a collation that ignores
     punctuation is filtered by the pattern. The cost follows the window, not the
-    register: a window past the tags in use reads nothing. How many leading zeros the prefix's tags have is probed once per separator
-    (a key ``lap-0000000`` says seven at once).
+    register: a window past the tags in use reads nothing; a run one spelling fills far
+    past the window is counted, not read (:meth:`past_dense_runs`). How many leading
+    zeros the prefix's tags have is probed once, for all separators at once (a key
+    ``lap-0000000`` says seven at once).
     """
 
     def __init__(self, session: Session | Connection, prefix: str) -> None:
