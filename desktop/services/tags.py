@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Iterable
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, literal, or_, select, union_all
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -27,7 +27,7 @@ from desktop.storage.models import Asset, KitCheckout, Person, TagSequence
 _SEPARATORS = ("", "-", "_", ".", "/")
 #: Longest number read (a sequence's value is a 32-bit integer).
 _MAX_DIGITS = 9
-#: Widest zero-padded spelling looked for when the counter checks a number.
+#: Widest padding the counter looks up at once (wider is rare: looked up when some is).
 _MAX_WIDTH = 12
 
 
@@ -59,15 +59,37 @@ def _pattern(prefix: str) -> re.Pattern[str]:
 
 
 def number_in_use(session: Session, prefix: str, number: int) -> bool:
-    """Whether any spelling of ``prefix``'s ``number`` is an asset's tag."""
-    key = normalize_tag(prefix)
-    digits = str(number)
-    spellings = [
-        f"{key}{separator}{digits.zfill(width)}"
+    """Whether any spelling of ``prefix``'s ``number`` is an asset's tag: the rule of
+    :class:`UsedNumbers` (any separator, any padding a tag's length allows). One lookup
+    of the spellings up to 12 digits, and of whether any key is padded wider; only then
+    (rare) a second one of all the spellings a tag's length allows."""
+    key, digits = normalize_tag(prefix), str(number)
+
+    def spellings(widest: int) -> list[str]:
+        return [
+            f"{key}{separator}{digits.zfill(width)}"
+            for separator in _SEPARATORS
+            for width in range(len(digits), min(widest, TAG_MAX_LENGTH - len(key + separator)) + 1)
+        ]
+
+    short, zeros = spellings(_MAX_WIDTH), _MAX_WIDTH + 1 - len(digits)
+    padded_wider = [  # keys with the zeros of a wider spelling, and its length
+        and_(
+            Asset.tag_key >= f"{key}{separator}{'0' * zeros}",
+            Asset.tag_key < f"{key}{separator}{'0' * (zeros - 1)}1",
+            func.length(Asset.tag_key) > len(key + separator) + _MAX_WIDTH,
+        )
         for separator in _SEPARATORS
-        for width in range(len(digits), _MAX_WIDTH + 1)
     ]
-    return session.execute(select(Asset.id).where(Asset.tag_key.in_(spellings))).first() is not None
+    found = session.execute(
+        select(Asset.tag_key).where(or_(Asset.tag_key.in_(short), *padded_wider)).limit(1)
+    ).scalar()
+    if found is None or found in short:
+        return found is not None
+    found = session.execute(
+        select(Asset.tag_key).where(Asset.tag_key.in_(spellings(TAG_MAX_LENGTH))).limit(1)
+    ).scalar()
+    return found is not None
 
 
 def numbers_in_use_from(session: Session | Connection, prefix: str, start: int) -> list[int]:
@@ -90,8 +112,10 @@ class UsedNumbers:
     (longer keys: ``lap-0012345`` lies between ``lap-00100`` and ``lap-00199``) the
     database skips by length, and another separator in a collation that ignores
     punctuation is filtered by the pattern. The cost follows the window, not the
-    register: a window past the tags in use reads nothing. How many leading zeros the prefix's tags have is probed once per separator
-    (a key ``lap-0000000`` says seven at once).
+    register: a window past the tags in use reads nothing; a run one spelling fills far
+    past the window is counted, not read (:meth:`past_dense_runs`). How many leading
+    zeros the prefix's tags have is probed once, for all separators at once (a key
+    ``lap-0000000`` says seven at once).
     """
 
     def __init__(self, session: Session | Connection, prefix: str) -> None:
@@ -99,6 +123,8 @@ class UsedNumbers:
         self._prefix = prefix
         self._key = normalize_tag(prefix)
         self._zeros: dict[str, int] = {}
+        #: The spellings (separator, width) of the keys the last window read.
+        self._spellings: set[tuple[str, int]] = set()
 
     def between(self, first: int, stop: int) -> set[int]:
         """The numbers in ``[first, stop)`` some tag in use spells."""
@@ -119,8 +145,13 @@ class UsedNumbers:
             for start in [f"{self._key}{separator}{'0' * zeros}"]
             for lowest, highest in digit_runs
         ]
-        keys = self._session.execute(select(Asset.tag_key).where(or_(*ranges))).scalars()
-        return {n for n in numbers_spelt(self._prefix, keys) if first <= n < stop}
+        pattern, found = _pattern(self._prefix), set()
+        self._spellings.clear()
+        for key in self._session.execute(select(Asset.tag_key).where(or_(*ranges))).scalars():
+            if (spelt := pattern.match(key)) and first <= (number := int(spelt[1])) < stop:
+                found.add(number)
+                self._spellings.add(_spelling(key[len(self._key) :]))
+        return found
 
     def first_free_run(self, start: int, size: int) -> int:
         """The first of ``size`` consecutive numbers from ``start`` on that no tag spells;
@@ -135,6 +166,9 @@ class UsedNumbers:
             if first + size <= stop:
                 return first
             window_start, span = stop, span * 2
+            if (past := self.past_dense_runs(first, size)) > first:
+                first = window_start = past  # the numbers before ``past`` hold no free run
+                span = size
 
     def free_numbers(self, start: int, count: int, taken: set[int]) -> list[int]:
         """The first ``count`` numbers from ``start`` on that neither a tag in use nor
@@ -144,34 +178,89 @@ class UsedNumbers:
         while len(found) < count:
             stop = window_start + span
             used = self.between(window_start, stop) | taken
-            found += [n for n in range(window_start, stop) if n not in used][: count - len(found)]
+            free = [n for n in range(window_start, stop) if n not in used]
+            found += free[: count - len(found)]
             window_start, span = stop, span * 2
+            if not free:  # a spelling may fill far more than the window: count, jump
+                window_start = self.past_dense_runs(stop, 1)
         return found
 
-    def _most_zeros(self, separator: str) -> int:
-        """The most leading zeros a key of the prefix with ``separator`` has (probed: the
-        first key from ``lap-000`` to ``lap-001`` holds all keys with three or more)."""
-        if separator in self._zeros:
-            return self._zeros[separator]
-        start, most, zeros = f"{self._key}{separator}", 0, 1
-        while zeros <= TAG_MAX_LENGTH:
-            found = self._session.execute(
-                select(Asset.tag_key)
-                .where(
-                    Asset.tag_key >= start + "0" * zeros,
-                    Asset.tag_key < start + "0" * (zeros - 1) + "1",
+    def past_dense_runs(self, first: int, size: int) -> int:
+        """The first number from ``first`` on where ``size`` free numbers in a row may
+        start, as far as counting the keys of the spellings the last window read tells
+        (a count and a max, no key read): if one spelling's keys spell all but
+        ``gaps < size`` of the numbers from ``first`` to its highest ``top``, no run of
+        ``size`` free numbers starts before ``top - gaps + 1`` (it would need more free
+        numbers there than there are). A spelling is a separator and a width
+        (``lap-0000001``: ``-`` and 7); its keys are distinct, so each counts one number."""
+        past = first
+        for top, count in self._spelling_counts(first):
+            gaps = top - first + 1 - count
+            if 0 <= gaps < size:
+                past = max(past, top - gaps + 1)
+        return past
+
+    def _spelling_counts(self, first: int) -> list[tuple[int, int]]:
+        """For each spelling the last window read: its highest number from ``first`` on
+        and how many keys it has from ``first`` to there. One statement, a count and a max
+        per range of :meth:`between`'s shape (a run of zeros, a digit count)."""
+        queries = []
+        for index, (separator, width) in enumerate(sorted(self._spellings)):
+            for digits in range(len(str(first)), min(width, _MAX_DIGITS) + 1):
+                start = f"{self._key}{separator}{'0' * (width - digits)}"
+                lowest = max(first, 10 ** (digits - 1) if digits > 1 else 0)
+                queries.append(
+                    select(literal(index), func.count(), func.max(Asset.tag_key)).where(
+                        Asset.tag_key.between(f"{start}{lowest}", f"{start}{10**digits - 1}"),
+                        func.length(Asset.tag_key) == len(start) + digits,
+                    )
                 )
-                .order_by(Asset.tag_key)
-                .limit(1)
-            ).scalar()
-            if found is None:
-                break
-            most = zeros
-            if found.startswith(start + "0" * zeros):  # not another separator's key
-                most = len(found) - len(found[len(start) :].lstrip("0")) - len(start)
-            zeros = most + 1
-        self._zeros[separator] = most
+        spellings: dict[int, tuple[int, int]] = {}
+        for index, count, top_key in self._session.execute(union_all(*queries)) if queries else []:
+            top = tag_number(self._prefix, top_key) if count else None
+            if top is not None:  # else no key, or one of other letters in a collation's order
+                highest, counted = spellings.get(index, (top, 0))
+                spellings[index] = (max(highest, top), counted + count)
+        return list(spellings.values())
+
+    def _most_zeros(self, separator: str) -> int:
+        """The most leading zeros a key of the prefix with ``separator`` has."""
+        if not self._zeros:
+            self._zeros = self._probe_zeros()
+        return self._zeros[separator]
+
+    def _probe_zeros(self) -> dict[str, int]:
+        """The most leading zeros of each separator's keys, probed for all separators at
+        once: the first key from ``lap-000`` to ``lap-001`` holds all keys with three or
+        more (``lap-0000000`` says seven), so two statements mostly do."""
+        most, probing = dict.fromkeys(_SEPARATORS, 0), dict.fromkeys(_SEPARATORS, 1)
+        while probing:
+            queries = [
+                select(literal(_SEPARATORS.index(separator)), func.min(Asset.tag_key)).where(
+                    Asset.tag_key >= f"{self._key}{separator}{'0' * zeros}",
+                    Asset.tag_key < f"{self._key}{separator}{'0' * (zeros - 1)}1",
+                )
+                for separator, zeros in probing.items()
+            ]
+            found_zeros = {}
+            for index, found in self._session.execute(union_all(*queries)):
+                if found is None:
+                    continue
+                separator = _SEPARATORS[index]
+                start, zeros = f"{self._key}{separator}", probing[separator]
+                if found.startswith(start + "0" * zeros):  # not another separator's key
+                    zeros = len(found) - len(found[len(start) :].lstrip("0")) - len(start)
+                most[separator] = zeros
+                if zeros < TAG_MAX_LENGTH:
+                    found_zeros[separator] = zeros + 1
+            probing = found_zeros
         return most
+
+
+def _spelling(numbered: str) -> tuple[str, int]:
+    """The separator and width of what follows the prefix in a numbered key."""
+    separator = numbered[:1] if not numbered[:1].isdigit() else ""
+    return separator, len(numbered) - len(separator)
 
 
 def kit_block_holding(session: Session, tag: str) -> str | None:
@@ -218,7 +307,7 @@ def allocate_tag(session: Session, prefix: str) -> str:
 
     The sequence row is locked until the transaction ends, so two clients never get the
     same number; numbers already spelt by a tag in use (imported or scanned, in any
-    padding) are skipped, and kits' reserved blocks lie behind the counter. In a field
+    padding, as for blocks) are skipped, and kits' reserved blocks lie behind the counter. In a field
     kit the numbers come from the kit's blocks only: past the last one the receive is
     refused (a tag past it is the server's to give, and would collide at sync).
     """

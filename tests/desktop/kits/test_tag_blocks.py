@@ -103,6 +103,44 @@ def test_a_block_skips_a_dense_run_longer_than_its_window(world: World) -> None:
         assert numbers_in_use_from(session, "LAP", 19) == [19, 20, 23]
 
 
+#: An old system's spelling numbering 1-60 but 50-52, then other spellings: 61, 62, 9000.
+OLD_SYSTEM = [f"LAP-{n:07}" for n in range(1, 61) if not 50 <= n <= 52] + [
+    "lap61",
+    "Lap_062",
+    "LAP.9000",
+]
+
+
+def _first_free_run(used: set[int], start: int, size: int) -> int:
+    first = start
+    while any(n in used for n in range(first, first + size)):
+        first += 1
+    return first
+
+
+def test_a_block_behind_a_dense_run_of_another_spelling_jumps_it(world: World) -> None:
+    """The counter at 1 behind an old system's tags: counting the spelling's keys (57 of
+    the 60 numbers up to its highest, 3 gaps) tells no block of 4 starts before 58; the
+    blocks are the first free runs all the same."""
+    for tag in OLD_SYSTEM:
+        world.receive(tag=tag)
+    used_numbers = {*range(1, 61), 61, 62, 9000} - {50, 51, 52}
+    with world.db.read() as session:
+        used = UsedNumbers(session, "LAP")
+        assert used.between(1, 5) == {1, 2, 3, 4}  # read: the spelling ("-", 7 digits)
+        assert used.past_dense_runs(1, 4) == 58  # 60 - 3 gaps + 1
+        assert used.past_dense_runs(1, 3) == 1  # 50-52 could hold a run of 3
+        assert used.free_numbers(1, 5, taken=set()) == [50, 51, 52, 63, 64]
+    with world.db.write() as session:
+        assert reserve_block(session, "LAP", 4) == _first_free_run(used_numbers, 1, 4) == 63
+        assert reserve_block(session, "LAP", 3) == 67
+        assert reserve_block(session, "MON", 4) == 1  # no tag of its own
+    with world.db.write() as session:
+        session.get(TagSequence, "LAP").next_value = 1  # type: ignore[union-attr]
+    with world.db.write() as session:
+        assert reserve_block(session, "LAP", 3) == _first_free_run(used_numbers, 1, 3) == 50
+
+
 def test_blocks_of_prefixes_ending_in_z_or_9(world: World) -> None:
     for tag in ("LAPZ-1", "lapz2", "LAPZ_0003", "LAPZZ-4", "LAP9-000001", "lap9_2", "LAP93"):
         world.receive(tag=tag)

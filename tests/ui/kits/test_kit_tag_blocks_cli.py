@@ -172,3 +172,15 @@ def test_a_tag_typed_on_the_server_inside_an_open_kits_block_is_refused(
     report = ok_json("kit", "sync", kit)
     assert [r["outcome"] for r in report["results"]] == ["applied", "applied"], report
     assert _holders(world.db, outside) == 1
+
+
+def test_the_servers_counter_skips_numbers_spelt_with_any_padding(world: World) -> None:
+    """A receive with no tag takes the counter's next number: like a kit's block, it skips
+    a number spelt in any padding (here 16, 30 and 60 digits: the longest a tag allows)."""
+    padded = ("lap-0000000000000001", "Lap_" + "2".zfill(30), "LAP/" + "3".zfill(60))
+    for tag in padded:
+        world.receive(tag=tag)
+    made = ok_json("--database", _url(world.db), "procedure", "receive", "--allocate", "2",
+                   *RECEIVE)  # fmt: skip
+    assert [p["tag"] for p in made["procedures"]] == ["LAP-000004", "LAP-000005"]
+    assert [_holders(world.db, tag) for tag in padded] == [1, 1, 1]
