@@ -69,7 +69,9 @@ def test_enter_on_a_room_label_names_the_room_and_does_not_start_the_audit(
     focused = QApplication.focusWidget()  # where a keyboard's keys go: the combo box
     assert focused is dialog.scope
     qtbot.keyClicks(focused, "ROOM-A2")
-    completer.popup().hide()  # as when the list has not opened yet
+    popup = completer.popup()
+    assert popup is not None
+    popup.hide()  # as when the list has not opened yet
     qtbot.keyClick(focused, Qt.Key.Key_Return)
     assert dialog.isVisible()
     assert dialog.scope.currentText() == "Head office › Building A › Room A2  ·  ROOM-A2"
