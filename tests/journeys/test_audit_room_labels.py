@@ -18,15 +18,23 @@ from ui.gui.audits.scan_screen import ScanScreen
 from ui.gui.audits.start_audit_dialog import StartAuditDialog
 
 
-def test_a_scanned_room_label_names_the_scope_and_a_room_outside_it(
-    qtbot: QtBot, journey_window: WindowFactory, scanner: HidScanner
-) -> None:
+def _start_dialog(
+    qtbot: QtBot, journey_window: WindowFactory
+) -> tuple[AuditWindow, StartAuditDialog]:
+    """The auditor's window, its audits window and the Start audit dialog, opened."""
     window = journey_window("auditor")
     trigger(window.features.audits_action)
     audits = shown(qtbot, AuditWindow)
     trigger(audits.start_action)
     dialog = audits.findChild(StartAuditDialog)
     assert dialog is not None and dialog.isVisible()
+    return audits, dialog
+
+
+def test_a_scanned_room_label_names_the_scope_and_a_room_outside_it(
+    qtbot: QtBot, journey_window: WindowFactory, scanner: HidScanner
+) -> None:
+    _audits, dialog = _start_dialog(qtbot, journey_window)
     categories = [dialog.categories.item(i).text() for i in range(dialog.categories.count())]
     assert "Laptop  ·  LAP" in categories  # as the register lists a choice with its code
     edit = dialog.scope.lineEdit()
@@ -55,12 +63,7 @@ def test_enter_on_a_room_label_names_the_room_and_does_not_start_the_audit(
     dialog open for the categories; it started the audit whenever the suggestion list had
     not opened yet (a loaded machine), and a click on Start then made a second audit.
     Enter in the scope never starts it (a scanner ends every label with Enter); Alt+S does."""
-    window = journey_window("auditor")
-    trigger(window.features.audits_action)
-    audits = shown(qtbot, AuditWindow)
-    trigger(audits.start_action)
-    dialog = audits.findChild(StartAuditDialog)
-    assert dialog is not None and dialog.isVisible()
+    audits, dialog = _start_dialog(qtbot, journey_window)
     edit = dialog.scope.lineEdit()
     completer = dialog.scope.completer()
     assert edit is not None and completer is not None
