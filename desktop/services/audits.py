@@ -330,6 +330,17 @@ def location_names(session: Session) -> dict[uuid.UUID, str]:
     return dict(session.execute(select(Location.id, Location.name)).all())
 
 
+def single_room(session: Session, audit_id: uuid.UUID) -> Location | None:
+    """The audit's scope when it is one room (a location with no sub-locations): there is
+    no other room to scan in, so scanning starts there as if its label had been scanned.
+    Nothing is stored for that: the scans made there name the room, as after a label."""
+    audit = get_audit(session, audit_id)
+    below = session.execute(
+        select(Location.id).where(Location.parent_id == audit.scope_location_id).limit(1)
+    ).first()
+    return None if below is not None else session.get(Location, audit.scope_location_id)
+
+
 def scope_locations(session: Session, audit: Audit) -> list[tuple[uuid.UUID, str, str]]:
     """(id, name, code) of every location in the audit's scope, by name."""
     ids = subtree_location_ids(session, audit.scope_location_id)

@@ -1,20 +1,25 @@
 """An auditor with a scanner names rooms by their labels: the start dialog's scope takes a
 scanned room label and shows the room as every list does ("Room A2  ·  ROOM-A2"; it kept
 the code as scanned), and a label of a room outside the audit says which room in the same
-form (it said "Room A1 (ROOM-A1)")."""
+form (it said "Room A1 (ROOM-A1)"). An audit of a single room opens its scan screen in
+that room, with no label to scan first."""
 
 from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from desktop.services.audit_scan_types import ScanKind
+from desktop.storage.models import AuditScan
 from tests.journeys.conftest import WindowFactory, trigger
 from tests.journeys.hid_scanner import HidScanner
 from tests.journeys.windows import shown
+from tests.ui.gui.conftest import Register
 from ui.gui.audits.audit_window import AuditWindow
-from ui.gui.audits.scan_screen import ScanScreen
+from ui.gui.audits.scan_screen import COUNT_COLUMNS, ScanScreen
 from ui.gui.audits.start_audit_dialog import StartAuditDialog
 
 
@@ -29,6 +34,80 @@ def _start_dialog(
     dialog = audits.findChild(StartAuditDialog)
     assert dialog is not None and dialog.isVisible()
     return audits, dialog
+
+
+def _scan_screen_on(
+    qtbot: QtBot, journey_window: WindowFactory, scanner: HidScanner, label: str
+) -> ScanScreen:
+    """An audit started on the location whose label is scanned into the scope, its scan
+    screen shown with the keyboard in the scan field."""
+    _audits, dialog = _start_dialog(qtbot, journey_window)
+    edit = dialog.scope.lineEdit()
+    assert edit is not None
+    dialog.scope.setFocus()
+    qtbot.waitUntil(edit.hasFocus)
+    scanner.scan(label)
+    qtbot.waitUntil(lambda: dialog.scope.currentText().endswith(f"·  {label}"))
+    qtbot.keyClick(dialog.scope, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    screen = shown(qtbot, ScanScreen, timeout=15_000)
+    screen.activateWindow()
+    qtbot.waitUntil(screen.scan_field.hasFocus)
+    return screen
+
+
+def _found_in(screen: ScanScreen, room: str) -> str:
+    """The Found count the screen's table shows for ``room``."""
+    found = COUNT_COLUMNS.index("Found")
+    for row in range(screen.counts.rowCount()):
+        name = screen.counts.item(row, 0)
+        if name is not None and name.text().rstrip(" ✓") == room:
+            cell = screen.counts.item(row, found)
+            assert cell is not None
+            return cell.text()
+    raise AssertionError(f"no row for {room} in the counts")
+
+
+def test_a_scope_of_one_room_starts_in_that_room_without_a_label(
+    qtbot: QtBot, journey_window: WindowFactory, scanner: HidScanner, register: Register
+) -> None:
+    """An audit of one room (no sub-locations) opens in it: the first tag scanned is found
+    there. It opened with "Room: none yet — scan a room label", the room's own label to
+    scan first. No room scan is stored for it (the auditor made none)."""
+    screen = _scan_screen_on(qtbot, journey_window, scanner, "ROOM-A2")
+    assert screen.room_label.text() == "Room: Room A2"
+    assert "Room A2" in screen.answer.text()
+    assert screen.room_button.isEnabled()  # Ctrl+R can finish it already
+
+    scanner.scan("LAP-00005")  # in service in Room A2
+    qtbot.waitUntil(lambda: screen.answer.text().startswith("FOUND"), timeout=5000)
+    assert "LAP-00005" in screen.answer.text() and "found in Room A2" in screen.answer.text()
+    assert _found_in(screen, "Room A2") == "1"
+
+    qtbot.keyClick(screen.scan_field, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: screen.answer.text().startswith("UNDONE"), timeout=5000)
+    assert screen.room_label.text() == "Room: Room A2"  # an undo keeps the room
+    assert _found_in(screen, "Room A2") == "0"
+
+    with register.db.read() as session:
+        scans = session.execute(
+            select(AuditScan.kind, AuditScan.location_id).order_by(AuditScan.sequence)
+        ).all()
+    # The tag and its undo, both in Room A2; no room label stored.
+    assert scans == [
+        (ScanKind.ASSET.value, register.world.room_b),
+        (ScanKind.UNDO.value, register.world.room_b),
+    ]
+
+
+def test_a_scope_of_several_rooms_still_asks_for_a_room_label(
+    qtbot: QtBot, journey_window: WindowFactory, scanner: HidScanner
+) -> None:
+    screen = _scan_screen_on(qtbot, journey_window, scanner, "SITE-HQ")
+    assert screen.room_label.text() == "Room: none yet — scan a room label"
+    assert "Scan a room label" in screen.answer.text()
+    assert not screen.room_button.isEnabled()
+    scanner.scan("ROOM-A2")
+    qtbot.waitUntil(lambda: screen.room_label.text() == "Room: Room A2", timeout=5000)
 
 
 def test_a_scanned_room_label_names_the_scope_and_a_room_outside_it(

@@ -45,7 +45,7 @@ from desktop.services.audit_scans import (
     undo_last_scan,
 )
 from desktop.services.audit_tally import AuditTally, RoomCounts
-from desktop.services.audits import AuditSummary, audit_summary, checkpoint_wal
+from desktop.services.audits import AuditSummary, audit_summary, checkpoint_wal, single_room
 from desktop.services.people import person_by_username
 from desktop.settings import Settings
 from desktop.storage.database import Database
@@ -140,16 +140,21 @@ class ScanScreen(QWidget):
             self._room_id = current_room(session, audit_id, person.id)
             room = session.get(Location, self._room_id) if self._room_id else None
             self._room_name = room.name if room else ""
+            only = single_room(session, audit_id)
+            # A scope of one room: scanning starts in it (no label to scan; nothing stored).
+            self._only_room = (only.id, only.name) if only is not None else None
+        self._in_only_room()
         self.setWindowTitle(f"Scanning — {self._summary.name}")
         self._build()
         self._show_room()
         self._show_counts()
         # Reopened in a room: go on there (it said "Scan a room label" under "Room: A0.04").
-        start = (
-            f"Still in {self._room_name}: scan its assets, or another room's label."
-            if self._room_id is not None
-            else "Scan a room label, then every asset in the room."
-        )
+        if self._only_room is not None:
+            start = f"Scanning in {self._room_name}, the audit's only room: scan its assets."
+        elif self._room_id is not None:
+            start = f"Still in {self._room_name}: scan its assets, or another room's label."
+        else:
+            start = "Scan a room label, then every asset in the room."
         self._show_answer(None, start, neutral=True)
         self._live: set[int] = set()  # sequences of the scans made on this screen
         self._older = 0  # earlier scans not listed, said by the log's last line
@@ -338,6 +343,7 @@ class ScanScreen(QWidget):
             self._tally.apply_result(result)
         if result.classification in (ScanClass.ROOM, ScanClass.UNDO):
             self._room_id, self._room_name = result.room_id, result.room
+            self._in_only_room()
         self._show_answer(result.classification, result.message)
         self._add_recent(result)
         self._show_room()
@@ -346,6 +352,11 @@ class ScanScreen(QWidget):
         self._idle.start()
         self.scanned.emit(result)
         return result
+
+    def _in_only_room(self) -> None:
+        """No room yet (or an undone label) in a scope of one room: that room."""
+        if self._room_id is None and self._only_room is not None:
+            self._room_id, self._room_name = self._only_room
 
     # -- showing ----------------------------------------------------------------------
 
