@@ -20,6 +20,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QListWidget
 
 from desktop import kits
+from desktop.services.reference import create_location
 from desktop.settings import CURRENT_USER, Settings
 from desktop.storage.database import Database
 from desktop.storage.models import Asset
@@ -580,3 +581,31 @@ def test_a_kit_of_one_asset_says_one_asset(
     qtbot.waitUntil(lambda: window.database.sqlite_path == kit, timeout=30_000)
     qtbot.waitUntil(window.kit.banner.isVisible, timeout=10_000)
     assert "Branch store (and below) (1 asset). Checked out by" in window.kit.banner.plain_text()
+
+
+def test_the_location_filter_finds_an_accented_name_typed_without_its_accents(
+    qtbot: QtBot, window_on: Any, register: Register
+) -> None:
+    """Typing "zurich" finds "Zürich office", as the register's search and every pick list
+    do (the kit's location filter compared case only, and hid it)."""
+    with register.db.write() as session:
+        create_location(
+            session,
+            name="Zürich office",
+            kind="room",
+            parent_id=register.world.building,
+            code="ZRH-1",
+        )
+    window = window_on(register.db)
+    trigger(window.kit.checkout_action)
+    dialog = window.open_dialogs[-1]
+    assert isinstance(dialog, CheckoutDialog)
+    dialog.location_filter.setFocus()
+    qtbot.keyClicks(dialog.location_filter, "zurich")
+    shown = [
+        dialog.locations.item(i).text()
+        for i in range(dialog.locations.count())
+        if not dialog.locations.item(i).isHidden()
+    ]
+    assert shown == ["Head office › Building A › Zürich office  ·  ZRH-1"]
+    dialog.close()

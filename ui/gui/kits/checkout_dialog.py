@@ -40,6 +40,7 @@ from desktop.errors import DesktopError
 from desktop.kits.model import KitCancelled
 from desktop.services.register_rows import AssetFilter
 from desktop.storage.database import Database
+from desktop.storage.folding import fold
 from desktop.wording import plural, with_detail
 from ui.gui.dialog_work import DialogWork
 from ui.gui.worker import Worker
@@ -157,10 +158,11 @@ class CheckoutDialog(QDialog):
         return data if isinstance(data, uuid.UUID) else None
 
     def _filter_locations(self, text: str) -> None:
-        needle = text.strip().casefold()
+        # Accents and case ignored, as every pick list ("zurich" finds "Zürich office").
+        needle = fold(text.strip())
         for row in range(self.locations.count()):
             item = self.locations.item(row)
-            item.setHidden(bool(needle) and needle not in item.text().casefold())
+            item.setHidden(bool(needle) and needle not in fold(item.text()))
 
     def _browse(self) -> None:
         dialog = QFileDialog(self, "Save the field kit as", self.path.text(), "Field kit (*.adkit)")
