@@ -71,6 +71,13 @@ def _tick(qtbot: QtBot, listing: QListWidget, text: str) -> None:
     assert listing.item(row).checkState() == Qt.CheckState.Checked
 
 
+def _visible(listing: QListWidget) -> list[str]:
+    """The rows a list shows (its filter hides the others)."""
+    return [
+        listing.item(i).text() for i in range(listing.count()) if not listing.item(i).isHidden()
+    ]
+
+
 def _retype(qtbot: QtBot, field: Any, text: str) -> None:
     field.setFocus()
     qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
@@ -85,11 +92,7 @@ def checkout_room_a2(qtbot: QtBot, window: MainWindow, kit: Path) -> CheckoutDia
     dialog = window.open_dialogs[-1]
     assert isinstance(dialog, CheckoutDialog)
     qtbot.keyClicks(dialog.location_filter, "room a2")
-    shown = [
-        dialog.locations.item(i).text()
-        for i in range(dialog.locations.count())
-        if not dialog.locations.item(i).isHidden()
-    ]
+    shown = _visible(dialog.locations)
     assert shown == ["Head office › Building A › Room A2  ·  ROOM-A2"]
     _tick(qtbot, dialog.locations, "Head office › Building A › Room A2")
     _retype(qtbot, dialog.path, str(kit))
@@ -602,10 +605,6 @@ def test_the_location_filter_finds_an_accented_name_typed_without_its_accents(
     assert isinstance(dialog, CheckoutDialog)
     dialog.location_filter.setFocus()
     qtbot.keyClicks(dialog.location_filter, "zurich")
-    shown = [
-        dialog.locations.item(i).text()
-        for i in range(dialog.locations.count())
-        if not dialog.locations.item(i).isHidden()
-    ]
+    shown = _visible(dialog.locations)
     assert shown == ["Head office › Building A › Zürich office  ·  ZRH-1"]
     dialog.close()
