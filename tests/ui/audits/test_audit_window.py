@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMessageBox, QPushButton, QWidget
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.approvals import approve, pending_approvals
@@ -29,6 +29,7 @@ from ui.gui.audits.audit_due_view import DUE_COLUMNS
 from ui.gui.audits.receive_unknown_dialog import ReceiveUnknownDialog
 from ui.gui.audits.reconciliation_view import ReconciliationView
 from ui.gui.audits.scan_screen import ScanScreen
+from ui.gui.audits.start_audit_dialog import EXPECTED_NOTE, StartAuditDialog
 
 SHOTS = os.environ.get("ASSETDESK_SHOTS")
 
@@ -314,8 +315,10 @@ def test_the_room_picker_finds_a_location_by_any_part_of_its_code_or_path(
     assert dialog.message.text() == "No single location matches 'room a': pick one from the list."
     edit.clear()
     qtbot.keyClicks(edit, "m-a2")  # part of the code ROOM-A2
+    qtbot.keyClick(edit, Qt.Key.Key_Return)  # names the room; the dialog stays open
+    assert dialog.isVisible()
     with qtbot.waitSignal(dialog.started, timeout=5000) as started:
-        qtbot.keyClick(edit, Qt.Key.Key_Return)
+        qtbot.mouseClick(start_button(dialog), Qt.MouseButton.LeftButton)
     assert started.args[0].scope == "Room A2"
 
 
@@ -346,8 +349,10 @@ def test_the_room_picker_finds_an_accented_name_typed_without_its_accents(
     ]
     assert edit.text() == "zurich"  # what was typed stays until a choice is made
     popup.hide()
+    qtbot.keyClick(edit, Qt.Key.Key_Return)  # names the room; the dialog stays open
+    assert dialog.isVisible()
     with qtbot.waitSignal(dialog.started, timeout=5000) as started:
-        qtbot.keyClick(edit, Qt.Key.Key_Return)
+        qtbot.mouseClick(start_button(dialog), Qt.MouseButton.LeftButton)
     assert started.args[0].scope == "Zürich office"
 
 
@@ -464,14 +469,29 @@ def test_the_room_picker_takes_a_whole_code_or_name_shared_by_the_rooms_below_it
         popup = completer.popup() if completer is not None else None
         if popup is not None:
             popup.hide()
+        qtbot.keyClick(edit, Qt.Key.Key_Return)  # names the room; the dialog stays open
+        assert dialog.isVisible()
         with qtbot.waitSignal(dialog.started, timeout=5000) as started:
-            qtbot.keyClick(edit, Qt.Key.Key_Return)
+            qtbot.mouseClick(start_button(dialog), Qt.MouseButton.LeftButton)
         assert started.args[0].scope == scope
     dialog = window.open_start_dialog()
     assert dialog is not None
     edit = dialog.scope.lineEdit()
     assert edit is not None
     qtbot.keyClicks(edit, "room a")  # a part two rooms share still names neither
-    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert dialog.message.text() == EXPECTED_NOTE  # nothing said while typing
+    qtbot.keyClick(edit, Qt.Key.Key_Return)  # Enter says why (it said nothing)
     assert dialog.message.text() == "No single location matches 'room a': pick one from the list."
+    assert dialog.isVisible()
+    qtbot.keyClicks(edit, "2")  # "room a2": one room
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert dialog.scope.currentText() == "Head office › Building A › Room A2  ·  ROOM-A2"
+    assert dialog.message.text() == EXPECTED_NOTE
     dialog.close()
+
+
+def start_button(dialog: StartAuditDialog) -> QPushButton:
+    """The dialog's Start audit button (Enter in the scope field only names the room)."""
+    button = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert button is not None and button.isEnabled()
+    return button

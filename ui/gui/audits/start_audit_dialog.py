@@ -31,6 +31,12 @@ from desktop.wording import with_detail
 from ui.gui.audits.jobs import JobList
 from ui.gui.folding_completer import FOLDED_ROLE, FoldingCompleter, fold_item_texts
 
+#: What the dialog says under its fields while nothing is wrong.
+EXPECTED_NOTE = (
+    "Expected: every asset of the scope that is in stock, in service or in repair. "
+    "No category ticked means all categories."
+)
+
 
 class StartAuditDialog(QDialog):
     """Signals:
@@ -88,11 +94,7 @@ class StartAuditDialog(QDialog):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.categories.addItem(item)
-        self.message = QLabel(
-            "Expected: every asset of the scope that is in stock, in service or in repair. "
-            "No category ticked means all categories.",
-            self,
-        )
+        self.message = QLabel(EXPECTED_NOTE, self)
         self.message.setWordWrap(True)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -158,20 +160,27 @@ class StartAuditDialog(QDialog):
         return super().eventFilter(watched, event)
 
     def _show_chosen_scope(self) -> None:
-        """Show the location the scope field names as the list does."""
+        """Show the location the scope field names as the list does, or say why the text
+        names none (Enter said nothing when it named several)."""
         scope = self.chosen_scope()
         if scope is not None:
             self.scope.setCurrentIndex(self.scope.findData(scope))
+            self.message.setText(EXPECTED_NOTE)
+        elif self.scope.currentText().strip():
+            self._say_no_scope()
+
+    def _say_no_scope(self) -> None:
+        typed = self.scope.currentText().strip()
+        self.message.setText(
+            f"No single location matches '{typed}': pick one from the list."
+            if typed
+            else "Choose the location to audit."
+        )
 
     def submit(self) -> None:
         scope = self.chosen_scope()
         if scope is None:
-            typed = self.scope.currentText().strip()
-            self.message.setText(
-                f"No single location matches '{typed}': pick one from the list."
-                if typed
-                else "Choose the location to audit."
-            )
+            self._say_no_scope()
             return
         categories = self.chosen_categories()
         name = self.name.text()
