@@ -263,28 +263,48 @@ def _spelling(numbered: str) -> tuple[str, int]:
     return separator, len(numbered) - len(separator)
 
 
-def kit_block_holding(session: Session, tag: str) -> str | None:
-    """On the server, why a person may not type ``tag``: it spells a number of an open
-    field kit's reserved block (the kit gives that number to what it receives, and the
-    two would collide at its sync). None when no open kit's block holds it."""
-    if session_is_kit(session):
-        return None
-    held = session.execute(
-        select(KitCheckout.tag_blocks, KitCheckout.scope_text, Person.name)
-        .join(Person, Person.id == KitCheckout.checked_out_by_id)
-        .where(KitCheckout.returned_at.is_(None))
-    ).all()
-    for blocks, scope, who in held:
-        for block in blocks:
-            number = tag_number(str(block["prefix"]), tag)
-            if number is not None and int(block["first"]) <= number <= int(block["last"]):
-                return (
-                    f"the tag '{tag.strip()}' is number {number} of {block['prefix']}, "
-                    f"reserved for the field kit of {scope} that {who} has checked out "
-                    f"(its {block['prefix']} tags {block['first']}-{block['last']}): type "
-                    "another tag, or leave it empty for the next free one"
+#: What a person does about a tag an open kit's block holds: in the form, in a file.
+TYPE_ANOTHER = "type another tag, or leave it empty for the next free one"
+GIVE_ANOTHER = "give the row another tag, or leave its tag empty for the next free one"
+
+
+class OpenKitBlocks:
+    """The tag blocks of the field kits checked out of this database and not yet
+    returned, read once (an import checks every row's tag against them). In a kit
+    itself there are none: its own block is where its receipts take their tags."""
+
+    def __init__(self, session: Session) -> None:
+        self._held: list[tuple[str, int, int, str, str]] = []
+        if session_is_kit(session):
+            return
+        for blocks, scope, who in session.execute(
+            select(KitCheckout.tag_blocks, KitCheckout.scope_text, Person.name)
+            .join(Person, Person.id == KitCheckout.checked_out_by_id)
+            .where(KitCheckout.returned_at.is_(None))
+        ):
+            for block in blocks:
+                self._held.append(
+                    (str(block["prefix"]), int(block["first"]), int(block["last"]), scope, who)
                 )
-    return None
+
+    def holding(self, tag: str, advice: str = TYPE_ANOTHER) -> str | None:
+        """Why ``tag`` may not be given: it spells a number of an open kit's block (the
+        kit gives that number to what it receives, and the two would collide at its
+        sync). None when no open kit's block holds it."""
+        for prefix, first, last, scope, who in self._held:
+            number = tag_number(prefix, tag)
+            if number is not None and first <= number <= last:
+                return (
+                    f"the tag '{tag.strip()}' is number {number} of {prefix}, reserved for "
+                    f"the field kit of {scope} that {who} has checked out (its {prefix} tags "
+                    f"{first}-{last}): {advice}"
+                )
+        return None
+
+
+def kit_block_holding(session: Session, tag: str) -> str | None:
+    """On the server, why a person may not type ``tag`` (:meth:`OpenKitBlocks.holding`)."""
+    return OpenKitBlocks(session).holding(tag)
 
 
 def locked_sequence(session: Session, prefix: str) -> TagSequence:

@@ -29,6 +29,7 @@ from desktop.errors import DesktopError
 from desktop.services.approval_rule import ApprovalRules
 from desktop.services.lifecycle_rules import waiting_procedure_problem
 from desktop.services.procedures import FieldChange
+from desktop.services.tags import GIVE_ANOTHER, OpenKitBlocks
 from desktop.services.templates import current_template
 from desktop.services.values import json_value
 from desktop.spreadsheets import cells as parse
@@ -317,6 +318,8 @@ class _Planner(RowValues):
         self.paths: dict[tuple[object, bool], tuple[list[Step], AssetStatus | None, bool]] = {}
         #: Tag key → the first row that gives it (two new assets cannot share a tag).
         self.file_tags: dict[str, int] = {}
+        #: Tags reserved for the field kits checked out of this database.
+        self.kit_blocks = OpenKitBlocks(session)
 
     # -- the whole file ------------------------------------------------------------------
 
@@ -460,6 +463,8 @@ class _Planner(RowValues):
             owner = tags_in_use.get(new_key)
             if owner is not None and (current is None or owner != current["id"]):
                 self._problem(plan, "tag", f"the tag '{new_tag}' is already used by another asset")
+            elif owner is None and (reserved := self.kit_blocks.holding(new_tag, GIVE_ANOTHER)):
+                self._problem(plan, "tag", reserved)
             claimed = self.file_tags.setdefault(new_key, number)
             if claimed != number and self.options.match is not MatchKey.TAG:
                 self._problem(plan, "tag", f"the tag '{new_tag}' is also on row {claimed}")

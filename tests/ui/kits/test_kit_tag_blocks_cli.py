@@ -13,6 +13,7 @@ traceback.
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from pathlib import Path
@@ -184,3 +185,40 @@ def test_the_servers_counter_skips_numbers_spelt_with_any_padding(world: World) 
                    *RECEIVE)  # fmt: skip
     assert [p["tag"] for p in made["procedures"]] == ["LAP-000004", "LAP-000005"]
     assert [_holders(world.db, tag) for tag in padded] == [1, 1, 1]
+
+
+def test_a_tag_given_in_an_imported_file_inside_an_open_kits_block_is_refused(
+    world: World, tmp_path: Path
+) -> None:
+    """An import is another way to give a tag on the server: a row whose tag spells a
+    number of an open kit's block is refused like a typed one, naming its row, the kit
+    and the block; nothing of the file is written, and the kit's receipts sync."""
+    _register(world)
+    kit = tmp_path / "site.adkit"
+    first, last = _check_out(world, kit)
+    inside, outside = f"Lap_{first + 1}", f"LAP-{last + 1:06d}"
+    supplier = tmp_path / "supplier.csv"
+    with supplier.open("w", newline="", encoding="utf-8-sig") as f:
+        csv.writer(f, delimiter=";").writerows([
+            ["Asset tag", "Name", "Category", "Location"],
+            [outside, "Past the block", "Laptop", "ROOM-A1"],
+            [inside, "Inside the block", "Laptop", "ROOM-A1"],
+        ])  # fmt: skip
+    done = assetdesk("--database", _url(world.db), "import", supplier, "--json")
+    assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr
+    (error,) = json.loads(done.stdout)["errors"]
+    assert (error["row"], error["column"]) == (3, "Asset tag"), error
+    message = error["message"]
+    assert f"reserved for the field kit of {world_scope(world)}" in message, message
+    assert f"{first}-{last}" in message and "give the row another tag" in message, message
+    assert _holders(world.db, inside) == 0 and _holders(world.db, outside) == 0
+
+    made = ok_json("--database", kit, "procedure", "receive", "--allocate", "2", *RECEIVE)
+    assert [p["tag"] for p in made["procedures"]] == [f"LAP-{first:06d}", f"LAP-{first + 1:06d}"]
+    report = ok_json("kit", "sync", kit)
+    assert [r["outcome"] for r in report["results"]] == ["applied", "applied"], report
+
+
+def world_scope(world: World) -> str:
+    with world.db.read() as session:
+        return str(session.execute(select(KitCheckout.scope_text)).scalar_one())
