@@ -155,9 +155,9 @@ def test_tab_leaves_a_text_several_suggestions_hold(
 def test_a_near_duplicate_is_added_only_on_purpose(
     qtbot: QtBot, open_form: OpenForm, sqlite_world: World
 ) -> None:
-    """Escape keeps "Lapt" as typed; leaving the field then says it is unknown and offers
-    to add it (neither while it is typed). The question names Laptop, and its default is
-    Cancel: Enter adds nothing (it was Add it)."""
+    """Escape keeps "Lapt" as typed; leaving the field then says it is unknown, under the
+    field and above the buttons, and offers to add it (none of it while it is typed). The
+    question names Laptop, and its default is Cancel: Enter adds nothing (it was Add it)."""
     dialog = open_form(ProcedureKind.RECEIVE)
     view, category = in_field(qtbot, dialog, "category")
     offer = dialog.add_category
@@ -166,10 +166,15 @@ def test_a_near_duplicate_is_added_only_on_purpose(
     qtbot.keyClick(keyboard(), Qt.Key.Key_Escape)
     assert category.combo.currentText() == "Lapt" and category.combo.hasFocus()
     assert view.error_text("category") == "" and not offer.button.isVisible()
+    # Nor does the line above the buttons say it while it is typed (it did).
+    assert "Lapt" not in dialog.status_label.text()
+    assert "Name is required" in dialog.status_label.text()
+    assert "Category: 'Lapt' is not a known category" in dialog.ok_button.toolTip()
     qtbot.keyClick(keyboard(), Qt.Key.Key_Tab)
     qtbot.waitUntil(offer.button.isVisible, timeout=5000)
     assert offer.button.text() == "Add the category 'Lapt'…"
     assert view.error_text("category") == "'Lapt' is not a known category"
+    assert "Category: 'Lapt' is not a known category" in dialog.status_label.text()
 
     qtbot.mouseClick(offer.button, Qt.MouseButton.LeftButton)
     box = offer.question
