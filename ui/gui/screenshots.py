@@ -11,6 +11,9 @@ temporary folder has a fixed name (``assetdesk-screenshots`` in the system's tem
 folder, emptied first), so the paths the pictures show stay the same from run to run.
 With ImageMagick on the PATH the PNGs are stripped and reduced to 256 colours (a third of
 the size; the text looks the same); without it they are saved as Qt writes them.
+
+To watch it on a display (e.g. Xvfb at 1280 × 800), set ``QT_QPA_PLATFORM=xcb``: the
+windows then open at the size they take on that screen (the procedure forms 740 high).
 """
 
 from __future__ import annotations
