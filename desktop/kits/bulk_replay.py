@@ -448,15 +448,15 @@ class BulkReplayer:
         if not wanted:
             return
         c = cast("Table", Location.__table__).c
-        for location_id, name in _select_in(
+        for location_id, name, kind, parent_id in _select_in(
             self.session.connection(),
-            "SELECT id, name FROM locations WHERE id IN ({marks})",
+            "SELECT id, name, kind, parent_id FROM locations WHERE id IN ({marks})",
             c.id,
             wanted,
-            [c.id, c.name],
+            [c.id, c.name, c.kind, c.parent_id],
             self.ids,
         ):
-            self.locations[location_id] = _Place(location_id, name)
+            self.locations[location_id] = _Place(location_id, name, kind, parent_id)
 
     def _location(self, location_id: uuid.UUID | None) -> Location | None:
         if location_id is None:
@@ -464,7 +464,7 @@ class BulkReplayer:
         found = self.locations.get(location_id, _UNREAD)
         if found is _UNREAD:
             found = self.locations[location_id] = self.session.get(Location, location_id)
-        # A _Place stands for the Location: the classification reads its name only.
+        # A _Place stands for the Location: the classification reads its name, kind, parent.
         return cast("Location | None", found)
 
     # -- deciding
@@ -649,9 +649,8 @@ class BulkReplayer:
     def _room(
         self, window: _Window, audit: Audit, audit_id: uuid.UUID, room_id: uuid.UUID | None
     ) -> Location | None:
-        """The room a scan is made in (``audit_id``: the audit's id, read once)."""
-        if room_id is None:
-            return None
+        """The room a scan is made in (``audit_id``: the audit's id, read once); none
+        given: the audit's one room, when its scope is one."""
         key = (audit_id, room_id)
         if key not in window.rooms:
             window.rooms[key] = audit_scans.usable_room(self.session, audit, room_id)

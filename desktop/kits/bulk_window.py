@@ -195,10 +195,13 @@ _UNREAD = object()
 
 
 class _Place(NamedTuple):
-    """A location as a scan's classification reads it (its id and name)."""
+    """A location as a scan's classification reads it (its id and name, and whether it
+    is a rack standing in a room)."""
 
     id: uuid.UUID
     name: str
+    kind: str
+    parent_id: uuid.UUID | None
 
 
 @dataclass
@@ -227,6 +230,6 @@ class _Window:
     #: Per audit: its expected assets' locations, and where the others were at its start.
     expected: dict[uuid.UUID, dict[uuid.UUID, uuid.UUID | None]] = field(default_factory=dict)
     located: dict[uuid.UUID, dict[uuid.UUID, uuid.UUID | None]] = field(default_factory=dict)
-    rooms: dict[tuple[uuid.UUID, uuid.UUID], Location | None] = field(default_factory=dict)
+    rooms: dict[tuple[uuid.UUID, uuid.UUID | None], Location | None] = field(default_factory=dict)
     procedures: list[dict[str, Any]] = field(default_factory=list)
     scans: list[dict[str, Any]] = field(default_factory=list)

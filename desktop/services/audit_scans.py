@@ -47,9 +47,10 @@ from desktop.services.audit_scan_types import (
     ScanKind,
     ScanResult,
 )
-from desktop.services.audits import lock_open_audit
+from desktop.services.audits import lock_open_audit, single_room
 from desktop.services.identity import require_own_login
 from desktop.services.permissions import require_id
+from desktop.services.reference import IN_A_ROOM
 from desktop.storage.database import Database
 from desktop.storage.models import Asset, Audit, AuditExpected, AuditScan, Location, Person
 from desktop.storage.types import utcnow
@@ -554,7 +555,8 @@ def classify_asset_scan(
 ) -> tuple[ScanClass, str]:
     """What a scan of ``asset`` in ``room`` is (and the answer to show), given where the
     audit expects it (``listed``: in the audit's expected list) and whether a scan not
-    undone already counted it. The one rule for a scan made here or replayed from a kit."""
+    undone already counted it (an asset expected in a rack of the room is found in the
+    room). The one rule for a scan made here or replayed from a kit."""
     where = expected_location.name if expected_location else "no location"
     label = f"{asset.tag} {asset.name}".strip()
     if already_counted:
@@ -562,7 +564,7 @@ def classify_asset_scan(
     if asset.status in _RETIRED_VALUES:
         status = AssetStatus(asset.status).label.lower()
         return ScanClass.RETIRED, f"{label} is {status} but is here"
-    if room is None or expected_location_id == room.id:
+    if room is None or expected_location_id == room.id or _stands_in(expected_location, room):
         message = f"{label}: found" + (
             f" in {room.name}" if room else f" (expected in {where}; no room scanned)"
         )
@@ -572,6 +574,12 @@ def classify_asset_scan(
             message += " — not in this audit's expected list"
         return ScanClass.FOUND, message
     return ScanClass.MISPLACED, f"{label}: misplaced, expected in {where}"
+
+
+def _stands_in(place: Location | None, room: Location) -> bool:
+    """Whether ``place`` is a rack standing in ``room``: an asset expected in it and
+    scanned in the room is where it belongs (a room's racks count as the room)."""
+    return place is not None and place.kind == IN_A_ROOM and place.parent_id == room.id
 
 
 def classify_unknown_scan(*, repeat: bool) -> ScanClass:
@@ -679,9 +687,14 @@ def _last_effective(
 
 
 def _usable_room(session: Session, audit: Audit, room_id: uuid.UUID | None) -> Location | None:
+    """The room ``room_id`` names, checked; no room given: the audit's one room when its
+    scope is one (:func:`single_room`, as the scan screen opens in it), else none."""
     if room_id is None:
-        return None
-    room = _room_in_scope(session, audit, room_id)
+        room = single_room(session, audit.id)
+        if room is None:
+            return None
+    else:
+        room = _room_in_scope(session, audit, room_id)
     if room_is_finished(session, audit.id, room.id):
         raise DesktopError(
             f"{room.name} is finished in the audit '{audit.name}': re-open the room to scan more"

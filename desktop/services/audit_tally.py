@@ -119,6 +119,10 @@ class AuditTally:
         elif classification in COUNTED and asset_id is not None and asset_id not in self.seen:
             self.seen[asset_id] = classification
             counted_in = room_id if room_id is not None else self.expected_location.get(asset_id)
+            if classification is ScanClass.FOUND and asset_id in self.expected_location:
+                # Where it was expected: the rack it stands in when found in the rack's room,
+                # so a rack's row counts its own expected, found and missing assets.
+                counted_in = self.expected_location[asset_id]
             self._bump(counted_in, str(classification.value))
             if asset_id in self.expected_location:
                 self.room(self.expected_location[asset_id]).missing -= 1

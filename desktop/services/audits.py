@@ -25,7 +25,7 @@ from desktop.errors import DesktopError, NotFoundError, Problem, ValidationError
 from desktop.services.audit_log import counted_scans
 from desktop.services.batch_cache import prime, primed
 from desktop.services.permissions import require
-from desktop.services.reference import subtree_location_ids
+from desktop.services.reference import IN_A_ROOM, subtree_location_ids
 from desktop.storage.database import Database
 from desktop.storage.models import (
     Asset,
@@ -331,14 +331,26 @@ def location_names(session: Session) -> dict[uuid.UUID, str]:
 
 
 def single_room(session: Session, audit_id: uuid.UUID) -> Location | None:
-    """The audit's scope when it is one room (a location with no sub-locations): there is
-    no other room to scan in, so scanning starts there as if its label had been scanned.
-    Nothing is stored for that: the scans made there name the room, as after a label."""
-    audit = get_audit(session, audit_id)
+    """The audit's scope when it is one room: a location with no sub-locations, or only
+    racks (shelves) standing in it — a server room and its racks are one room to walk.
+    There is no other room to scan in, so scanning starts there as if its label had been
+    scanned, on the scan screen, on the command line and in a field kit's replay (a scan
+    given no room is made in it). Nothing is stored for that: the scans made there name
+    the room, as after a label."""
+    scope_id = get_audit(session, audit_id).scope_location_id
     below = session.execute(
-        select(Location.id).where(Location.parent_id == audit.scope_location_id).limit(1)
-    ).first()
-    return None if below is not None else session.get(Location, audit.scope_location_id)
+        select(Location.id, Location.kind).where(Location.parent_id == scope_id)
+    ).all()
+    if any(kind != IN_A_ROOM for _, kind in below):
+        return None
+    if below:  # racks only: one room, unless something stands below a rack
+        racks = [location_id for location_id, _ in below]
+        deeper = session.execute(
+            select(Location.id).where(Location.parent_id.in_(racks)).limit(1)
+        ).first()
+        if deeper is not None:
+            return None
+    return session.get(Location, scope_id)
 
 
 def scope_locations(session: Session, audit: Audit) -> list[tuple[uuid.UUID, str, str]]:

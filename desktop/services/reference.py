@@ -36,6 +36,9 @@ from desktop.storage.types import utcnow
 from desktop.wording import plural
 
 LOCATION_KINDS = ("site", "building", "floor", "room", "rack")
+#: The kind of location that stands inside a room (a rack, a shelf): an audit walks the
+#: room, not each rack, so a room with racks below it is one room to scan in.
+IN_A_ROOM = "rack"
 ROLE_NAMES = ("technician", "approver", "auditor", "administrator")
 CUSTOM_FIELD_TYPES = ("text", "number", "date", "yesno", "choice")
 

@@ -17,6 +17,7 @@ from desktop.storage.models import AuditScan
 from tests.journeys.conftest import WindowFactory, trigger
 from tests.journeys.hid_scanner import HidScanner
 from tests.journeys.windows import shown
+from tests.ui.audits.server_room import with_server_room
 from tests.ui.gui.conftest import Register
 from ui.gui.audits.audit_window import AuditWindow
 from ui.gui.audits.scan_screen import COUNT_COLUMNS, ScanScreen
@@ -55,9 +56,9 @@ def _scan_screen_on(
     return screen
 
 
-def _found_in(screen: ScanScreen, room: str) -> str:
-    """The Found count the screen's table shows for ``room``."""
-    found = COUNT_COLUMNS.index("Found")
+def _found_in(screen: ScanScreen, room: str, column: str = "Found") -> str:
+    """The Found (or another) count the screen's table shows for ``room``."""
+    found = COUNT_COLUMNS.index(column)
     for row in range(screen.counts.rowCount()):
         name = screen.counts.item(row, 0)
         if name is not None and name.text().rstrip(" ✓") == room:
@@ -97,6 +98,23 @@ def test_a_scope_of_one_room_starts_in_that_room_without_a_label(
         (ScanKind.ASSET.value, register.world.room_b),
         (ScanKind.UNDO.value, register.world.room_b),
     ]
+
+
+def test_a_server_room_with_only_racks_below_it_is_one_room(
+    qtbot: QtBot, journey_window: WindowFactory, scanner: HidScanner, register: Register
+) -> None:
+    """A room whose sub-locations are racks is one room to walk: the screen opens in it and
+    an asset standing in one of its racks is found there. It asked for a room label (the
+    racks counted as rooms), and after the room's label said "misplaced, expected in Rack 1".
+    The rack's row counts it found."""
+    with_server_room(register.world)
+    screen = _scan_screen_on(qtbot, journey_window, scanner, "ROOM-SRV")
+    assert screen.room_label.text() == "Room: Server room"
+    scanner.scan("LAP-5")  # in Rack 1 of the server room
+    qtbot.waitUntil(lambda: screen.answer.text().startswith("FOUND"), timeout=5000)
+    assert "LAP-5" in screen.answer.text() and "found in Server room" in screen.answer.text()
+    # Counted on its rack's row, where it was expected and is no longer missing.
+    assert (_found_in(screen, "Rack 1"), _found_in(screen, "Rack 1", "Missing")) == ("1", "0")
 
 
 def test_a_scope_of_several_rooms_still_asks_for_a_room_label(

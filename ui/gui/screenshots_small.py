@@ -19,7 +19,7 @@ from desktop.services.audit_scans import record_scan
 from desktop.services.audits import start_audit
 from desktop.settings import Settings
 from desktop.storage.database import Database
-from desktop.storage.models import Asset, Location, Person, Role
+from desktop.storage.models import Asset, Group, Location, Person, Role
 from ui.gui.layout_state import LayoutState
 
 SCREEN = (1280, 720)
@@ -51,7 +51,7 @@ def render_small(
             "label-print-dialog-qr-actual-size.png",
             lambda: window.features.print_labels_for(_tags(database, 40)),
         ),
-        ("approvals-inbox.png", window.features.open_approvals),
+        ("approvals-inbox.png", _approvals_of_a_board_member(window, database)),
         ("import-wizard.png", window.open_import),
         ("settings.png", window.open_settings),
     ]
@@ -72,6 +72,27 @@ def _procedure(
             ).scalar_one()
         window.select_asset(asset_id)  # type: ignore[attr-defined]
         window.start_procedure(kind)  # type: ignore[attr-defined]
+
+    return open_
+
+
+def _approvals_of_a_board_member(window: QWidget, database: Database) -> Callable[[], None]:
+    """The inbox of an approver outside the Service desk, whose technicians ask: what they
+    may decide (the technician signed in sees only "not yours to decide")."""
+
+    def open_() -> None:
+        from ui.gui.approvals.inbox_dialog import ApprovalsInbox
+
+        with database.read() as session:
+            approver = session.execute(
+                select(Person.username)
+                .join(Person.roles)
+                .join(Person.groups)
+                .where(Role.name == "approver", Group.name == "Change board")
+                .order_by(Person.username)
+                .limit(1)
+            ).scalar_one()
+        ApprovalsInbox(database, approver, window).show()
 
     return open_
 

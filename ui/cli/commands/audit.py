@@ -2,7 +2,8 @@
 
 ``scan`` reads tags from its arguments, or line by line from standard input when no tag
 or ``-`` is given (a scanner log, or a scanner typing into a terminal). A location label
-in the stream sets the current room, as on the scan screen. Each scan is stored before
+in the stream sets the current room, as on the scan screen; with none (and no ``--room``)
+the scans of an audit of one room are made in that room, as the scan screen opens in it. Each scan is stored before
 its line is printed, so every printed line is a stored scan.
 """
 
@@ -62,7 +63,12 @@ def register(subparsers: Any) -> None:
         metavar="TAG",
         help="tags or location codes; '-' or none: read standard input",
     )
-    scan.add_argument("--room", metavar="CODE", help="the room the first scans are made in")
+    scan.add_argument(
+        "--room",
+        metavar="CODE",
+        help="the room the first scans are made in (default: the audit's room when its "
+        "scope is one room)",
+    )
     _common(scan)
     scan.set_defaults(handler=_scan)
 

@@ -6,6 +6,9 @@ Categories could be reached only by discarding what was entered. Under the field
 now offers to add it — the name as typed, the tag prefix read off the asset tag (LAP of
 LAP-000101) or the name — after one question; the service refuses it as it refuses the
 reference window (not an administrator, a field kit), and the refusal is shown there.
+A name one category's name holds, or that holds one ("Lapt" beside "Laptop"), is asked
+with Cancel as the default and the existing name said; Enter and Tab in the field take the
+existing one before any of that (``first_suggestion``).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from desktop.errors import DesktopError, ValidationError
 from desktop.services import reference
 from desktop.services.reference_queries import Choice
 from desktop.storage.database import Database
+from desktop.storage.folding import fold
 from ui.gui.procedure_form.editors import ReferenceEditor
 from ui.gui.procedure_form.form_view import FormView
 from ui.gui.reference.jobs import DialogJobs
@@ -36,6 +40,12 @@ def prefix_for(tag: str, name: str) -> str:
     if found:
         return found.group(1).upper()
     return "".join(c for c in name if c.isascii() and c.isalnum())[:3].upper()
+
+
+def _near(name: str, existing: str) -> bool:
+    """One name holds the other, accents and case ignored ("Lapt" and "Laptop")."""
+    typed, known = fold(name.strip()), fold(existing)
+    return bool(typed) and (typed in known or known in typed)
 
 
 class AddCategoryOffer(QObject):
@@ -91,12 +101,20 @@ class AddCategoryOffer(QObject):
             QMessageBox.StandardButton.Cancel,
             self._parent,
         )
+        similar = [c.label for c in self._choices if _near(name, c.label)]
         box.setInformativeText(
-            f"Its generated tags read {prefix}-000001, {prefix}-000002, …; its prefix and "
+            (
+                f"There is a category '{similar[0]}' already: to use it, cancel and choose "
+                "it in the list. "
+                if similar
+                else ""
+            )
+            + f"Its generated tags read {prefix}-000001, {prefix}-000002, …; its prefix and "
             "audit interval can be changed later in Data › Categories."
         )
         add = box.addButton("&Add it", QMessageBox.ButtonRole.AcceptRole)
-        box.setDefaultButton(add)
+        # A near-duplicate ("Lapt" beside "Laptop") is added only by choosing Add it.
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel if similar else add)
         box.buttonClicked.connect(lambda b: self._add(name, prefix) if b is add else None)
         self.question = box
         box.open()

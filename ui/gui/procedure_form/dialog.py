@@ -252,6 +252,8 @@ class ProcedureDialog(QDialog):
         self.scroll_area.setWidget(self.view)
         self.stack.setCurrentWidget(self.scroll_area)
         self.view.changed.connect(self._revalidate)
+        for editor in (self.view.performed_by, *self.view.all_editors().values()):
+            editor.left.connect(self._revalidate)  # a name typed and left is listed now
         self.view.changed.connect(self._entries_made)
         # The scan's note is about that scan: the next edit of the form makes it old news
         # (a new user typed the serial a scan had been refused for; the note stayed).
@@ -291,16 +293,20 @@ class ProcedureDialog(QDialog):
     def _revalidate(self) -> None:
         if self.view is None:
             return
-        self.view.unmark_fixed(form_problems(self.view))
-        problems = self.problems()
+        found = form_problems(self.view)
+        self.view.unmark_fixed(found)
+        problems = [p.message for p in found]
         self.ok_button.setEnabled(not problems)
         if self.next_button is not None:
             self.next_button.setEnabled(not problems)
         if problems:
-            shown = "; ".join(problems[:3]) + (
-                f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
+            # A name still being typed that a suggestion can complete ("Lapt" of Laptop)
+            # is not listed yet, as under its field; the OK button's tooltip has it.
+            listed = [p.message for p in found if not self._being_typed(p.field)]
+            shown = "; ".join(listed[:3]) + (
+                f"; and {len(listed) - 3} more" if len(listed) > 3 else ""
             )
-            self.status_label.setText(f"⚠ Still needed: {shown}")
+            self.status_label.setText(f"⚠ Still needed: {shown}" if listed else "")
             self.status_label.setStyleSheet(WARNING_STYLE)
             self.ok_button.setToolTip("Cannot be recorded yet:\n• " + "\n• ".join(problems))
         else:
@@ -319,6 +325,17 @@ class ProcedureDialog(QDialog):
             self.status_label.setStyleSheet(WARNING_STYLE if missing else "")
             self.ok_button.setToolTip("Record the procedure (Ctrl+Enter)")
         self._keep_status_height()
+
+    def _being_typed(self, key: str) -> bool:
+        """Field ``key`` holds a text its suggestions may still complete (see
+        :meth:`ReferenceEditor.shown_problem`)."""
+        assert self.view is not None
+        editor = (
+            self.view.performed_by if key == "performed_by" else self.view.all_editors().get(key)
+        )
+        return (
+            editor is not None and editor.problem() is not None and editor.shown_problem() is None
+        )
 
     def _keep_status_height(self) -> None:
         """The status line never gives back height it took: the form above it stays still."""
