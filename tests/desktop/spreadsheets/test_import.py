@@ -432,6 +432,36 @@ def test_two_new_rows_with_one_tag_are_reported_when_matching_by_serial(
     assert plan.rows[1].problems[0].message == "the tag 'lap-9' is also on row 2"
 
 
+def test_a_serial_number_added_between_dry_run_and_commit_refuses_naming_the_row(
+    world: World, tmp_path: Path
+) -> None:
+    """Matching by serial number, a row the dry run found no asset for becomes a new asset.
+    An asset with its serial number received since would make the row an update of it:
+    the commit does not add a second asset with that serial number, it refuses the file
+    naming the row (the dry run run again shows the row as an update)."""
+    path = write_workbook(
+        tmp_path / "serials.xlsx",
+        [
+            ["Serial", "Name", "Category", "Location"],
+            ["SN-10", "Laptop 10", "Laptop", "Room A1"],
+            ["SN-11", "Laptop 11", "Laptop", "Room A1"],
+        ],
+    )
+    options = ImportOptions(match=MatchKey.SERIAL)
+    plan = dry_run(world.db, path, options)
+    assert plan.counts()["create"] == 2, plan.problems()
+    world.receive(tag="LAP-50", name="Received meanwhile", values={"serial_number": "SN-11"})
+    before = counts(world.db)
+
+    with pytest.raises(DesktopError, match="the database changed since the dry run") as raised:
+        commit_import(world.db, plan, performed_by="tech")
+
+    assert "asset LAP-50 with row 3's serial number 'SN-11' was added since" in str(raised.value)
+    assert counts(world.db) == before
+    again = dry_run(world.db, path, options)
+    assert [r.action for r in again.rows] == [RowAction.CREATE, RowAction.UPDATE]
+
+
 def test_a_location_removed_between_dry_run_and_commit_is_one_clear_message_and_nothing_written(
     world: World, tmp_path: Path
 ) -> None:
@@ -480,9 +510,13 @@ def test_a_tag_taken_between_dry_run_and_commit_is_one_clear_message_and_nothing
     world.receive(tag="LAP-719", name="Taken meanwhile")
     before = counts(world.db)
 
-    with pytest.raises(DesktopError, match="the database changed since the dry run"):
+    with pytest.raises(DesktopError, match="the database changed since the dry run") as raised:
         commit_import(world.db, plan, performed_by="tech")
 
+    # The row is named, not the constraint (the register refused it; the commit then
+    # looked the file's tags up to say which row).
+    assert "row 21's tag 'LAP-719' is now used by another asset" in raised.value.message
+    assert "UNIQUE" not in raised.value.message and "unique" not in raised.value.message
     assert counts(world.db) == before
     # The connection is fine afterwards: the import run again writes the other 19.
     again = dry_run(world.db, path, ImportOptions())
