@@ -432,6 +432,32 @@ def test_two_new_rows_with_one_tag_are_reported_when_matching_by_serial(
     assert plan.rows[1].problems[0].message == "the tag 'lap-9' is also on row 2"
 
 
+def test_the_commit_writes_the_dry_runs_plan_without_reading_or_planning_again(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One pass over the rows: the dry run plans them, the commit writes that plan (what
+    the person saw) — it neither reads the file again (deleted here) nor plans a row."""
+    path = write_workbook(
+        tmp_path / "once.xlsx",
+        [
+            ["Asset tag", "Name", "Category", "Location"],
+            *[[f"LAP-{600 + i}", f"Laptop {i}", "Laptop", "Room A1"] for i in range(5)],
+        ],
+    )
+    plan = dry_run(world.db, path, ImportOptions())
+    path.unlink()
+
+    def planned_again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the commit planned a row again")
+
+    monkeypatch.setattr("desktop.spreadsheets.plan._Planner._row", planned_again)
+    monkeypatch.setattr("desktop.spreadsheets.plan._Planner._values", planned_again)
+    before = counts(world.db)
+    result = commit_import(world.db, plan, performed_by="tech")
+    assert result.created_tags == tuple(f"LAP-{600 + i}" for i in range(5))
+    assert counts(world.db)[0] == before[0] + 5
+
+
 def test_a_serial_number_added_between_dry_run_and_commit_refuses_naming_the_row(
     world: World, tmp_path: Path
 ) -> None:
