@@ -55,7 +55,12 @@ from desktop.spreadsheets.model import (
 from desktop.spreadsheets.procedure_rows import READY_PROCEDURE, ProcedureRows
 from desktop.spreadsheets.references import PendingReference
 from desktop.spreadsheets.row_approvals import RowApproval, Step, decide_row
-from desktop.spreadsheets.stale_plan import AGAIN, refuse_new_serial_matches, taken_tag_message
+from desktop.spreadsheets.stale_plan import (
+    AGAIN,
+    PlanOutdatedError,
+    refuse_new_serial_matches,
+    taken_tag_message,
+)
 from desktop.storage.bulk import (
     References,
     RowConverter,
@@ -213,7 +218,7 @@ def _commit(
             writer = _Writer(session, plan, performed_by, progress, cancel, references)
             return writer.run(tuple(rejected))
     except IntegrityError as exc:  # someone else took a tag or a name since the dry run
-        raise DesktopError(
+        raise PlanOutdatedError(
             taken_tag_message(db, plan)
             or f"{plan.where}: the database changed since the dry run ({_first_line(exc)}). "
             + AGAIN

@@ -30,6 +30,12 @@ from desktop.spreadsheets.model import ImportPlan, MatchKey, RowAction, RowPlan
 from desktop.spreadsheets.register_lookup import RegisterLookup
 from desktop.storage.database import Database
 
+
+class PlanOutdatedError(DesktopError):
+    """The register changed since the dry run so that its plan no longer holds: nothing
+    was written; a dry run made again shows the register as it is now."""
+
+
 #: What every refusal of a changed register ends with.
 AGAIN = "Nothing was imported: run the import again (its dry run shows the register as it is now)"
 
@@ -70,7 +76,7 @@ def refuse_new_serial_matches(session: Session, plan: ImportPlan) -> None:
     for row, serial in creates:
         asset = found.get(str(serial))
         if asset is not None:
-            raise DesktopError(
+            raise PlanOutdatedError(
                 f"{plan.where}: the database changed since the dry run: asset {asset['tag']} "
                 f"with row {row.row}'s serial number '{serial}' was added since, so the row "
                 f"would now update it instead of adding an asset. {AGAIN}"
