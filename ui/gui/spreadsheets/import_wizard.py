@@ -589,7 +589,7 @@ class ImportWizard(QDialog):
         self._run(job, lambda plan: self._planned(plan, outdated))
 
     def _planned(self, plan: ImportPlan, outdated: str = "") -> None:
-        """Show ``plan``; ``outdated``: why an Import was refused, made it again."""
+        """Show ``plan``; ``outdated``: why Import was refused and the plan made again."""
         self.plan = plan
         counts = plan.counts()
         page = self.preview_page
