@@ -55,6 +55,12 @@ from desktop.spreadsheets.model import (
 from desktop.spreadsheets.procedure_rows import READY_PROCEDURE, ProcedureRows
 from desktop.spreadsheets.references import PendingReference
 from desktop.spreadsheets.row_approvals import RowApproval, Step, decide_row
+from desktop.spreadsheets.stale_plan import (
+    AGAIN,
+    PlanOutdatedError,
+    refuse_new_serial_matches,
+    taken_tag_message,
+)
 from desktop.storage.bulk import (
     References,
     RowConverter,
@@ -212,9 +218,10 @@ def _commit(
             writer = _Writer(session, plan, performed_by, progress, cancel, references)
             return writer.run(tuple(rejected))
     except IntegrityError as exc:  # someone else took a tag or a name since the dry run
-        raise DesktopError(
-            f"{plan.where}: the database changed since the dry run ({_first_line(exc)}). "
-            "Nothing was imported: run the import again"
+        raise PlanOutdatedError(
+            taken_tag_message(db, plan)
+            or f"{plan.where}: the database changed since the dry run ({_first_line(exc)}). "
+            + AGAIN
         ) from exc
 
 
@@ -330,6 +337,7 @@ class _Writer:
         total = len(creates) + len(updates)
         check_cancel(self.cancel)
         current = self._lock_updated(updates)
+        refuse_new_serial_matches(self.session, self.plan)
         created_refs = self._create_references()
         add_new_custom_fields(self.session, self.plan, self._category_id)  # new categories too
         self._allocate_tags(creates)

@@ -432,6 +432,62 @@ def test_two_new_rows_with_one_tag_are_reported_when_matching_by_serial(
     assert plan.rows[1].problems[0].message == "the tag 'lap-9' is also on row 2"
 
 
+def test_the_commit_writes_the_dry_runs_plan_without_reading_or_planning_again(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One pass over the rows: the dry run plans them, the commit writes that plan (what
+    the person saw) — it neither reads the file again (deleted here) nor plans a row."""
+    path = write_workbook(
+        tmp_path / "once.xlsx",
+        [
+            ["Asset tag", "Name", "Category", "Location"],
+            *[[f"LAP-{600 + i}", f"Laptop {i}", "Laptop", "Room A1"] for i in range(5)],
+        ],
+    )
+    plan = dry_run(world.db, path, ImportOptions())
+    path.unlink()
+
+    def planned_again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the commit planned a row again")
+
+    monkeypatch.setattr("desktop.spreadsheets.plan._Planner._row", planned_again)
+    monkeypatch.setattr("desktop.spreadsheets.plan._Planner._values", planned_again)
+    before = counts(world.db)
+    result = commit_import(world.db, plan, performed_by="tech")
+    assert result.created_tags == tuple(f"LAP-{600 + i}" for i in range(5))
+    assert counts(world.db)[0] == before[0] + 5
+
+
+def test_a_serial_number_added_between_dry_run_and_commit_refuses_naming_the_row(
+    world: World, tmp_path: Path
+) -> None:
+    """Matching by serial number, a row the dry run found no asset for becomes a new asset.
+    An asset with its serial number received since would make the row an update of it:
+    the commit does not add a second asset with that serial number, it refuses the file
+    naming the row (the dry run run again shows the row as an update)."""
+    path = write_workbook(
+        tmp_path / "serials.xlsx",
+        [
+            ["Serial", "Name", "Category", "Location"],
+            ["SN-10", "Laptop 10", "Laptop", "Room A1"],
+            ["SN-11", "Laptop 11", "Laptop", "Room A1"],
+        ],
+    )
+    options = ImportOptions(match=MatchKey.SERIAL)
+    plan = dry_run(world.db, path, options)
+    assert plan.counts()["create"] == 2, plan.problems()
+    world.receive(tag="LAP-50", name="Received meanwhile", values={"serial_number": "SN-11"})
+    before = counts(world.db)
+
+    with pytest.raises(DesktopError, match="the database changed since the dry run") as raised:
+        commit_import(world.db, plan, performed_by="tech")
+
+    assert "asset LAP-50 with row 3's serial number 'SN-11' was added since" in str(raised.value)
+    assert counts(world.db) == before
+    again = dry_run(world.db, path, options)
+    assert [r.action for r in again.rows] == [RowAction.CREATE, RowAction.UPDATE]
+
+
 def test_a_location_removed_between_dry_run_and_commit_is_one_clear_message_and_nothing_written(
     world: World, tmp_path: Path
 ) -> None:
@@ -480,9 +536,13 @@ def test_a_tag_taken_between_dry_run_and_commit_is_one_clear_message_and_nothing
     world.receive(tag="LAP-719", name="Taken meanwhile")
     before = counts(world.db)
 
-    with pytest.raises(DesktopError, match="the database changed since the dry run"):
+    with pytest.raises(DesktopError, match="the database changed since the dry run") as raised:
         commit_import(world.db, plan, performed_by="tech")
 
+    # The row is named, not the constraint (the register refused it; the commit then
+    # looked the file's tags up to say which row).
+    assert "row 21's tag 'LAP-719' is now used by another asset" in raised.value.message
+    assert "UNIQUE" not in raised.value.message and "unique" not in raised.value.message
     assert counts(world.db) == before
     # The connection is fine afterwards: the import run again writes the other 19.
     again = dry_run(world.db, path, ImportOptions())

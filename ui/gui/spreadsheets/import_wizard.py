@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.fields import CUSTOM_PREFIX
-from desktop.errors import DesktopError
+from desktop.errors import ConflictError, DesktopError
 from desktop.settings import Settings
 from desktop.spreadsheets.cells import DateOrder, clean_text
 from desktop.spreadsheets.columns import ColumnMapping, choices, normalize_header, sheet_headers
@@ -69,6 +69,7 @@ from desktop.spreadsheets.sheet_choice import (
     table_facts,
     text_file_facts,
 )
+from desktop.spreadsheets.stale_plan import AGAIN, PlanOutdatedError
 from desktop.spreadsheets.statuses import known_status
 from desktop.storage.database import Database
 from desktop.storage.kitfile import database_is_kit
@@ -138,6 +139,10 @@ class ImportWizard(QDialog):
         #: for Next while "Choose automatically" stays chosen.
         self.opened_read: tuple[Any, ...] | None = None
         self._close_when_done = False
+        #: Why Import was refused because the register changed since the dry run: the
+        #: dry run is made again (once the commit's worker has ended) and this is shown
+        #: above it.
+        self._outdated = ""
 
         self.pages = QStackedWidget()
         self.file_page, self.sheet_page = FilePage(), SheetPage()
@@ -562,7 +567,8 @@ class ImportWizard(QDialog):
 
     # -- dry run and commit --------------------------------------------------------------
 
-    def _dry_run(self) -> None:
+    def _dry_run(self, outdated: str = "") -> None:
+        """Plan the rows on a worker; ``outdated``: why the plan shown is made again."""
         table, options, db = self.table, self._options(), self.database
         assert table is not None
         note = self.chosen.note if self.chosen else ""
@@ -580,9 +586,10 @@ class ImportWizard(QDialog):
                     formula_rows=formula_rows,
                 )
 
-        self._run(job, self._planned)
+        self._run(job, lambda plan: self._planned(plan, outdated))
 
-    def _planned(self, plan: ImportPlan) -> None:
+    def _planned(self, plan: ImportPlan, outdated: str = "") -> None:
+        """Show ``plan``; ``outdated``: why Import was refused and the plan made again."""
         self.plan = plan
         counts = plan.counts()
         page = self.preview_page
@@ -599,6 +606,11 @@ class ImportWizard(QDialog):
         page.valid_only.setEnabled(bool(plan.rejected))
         self._show(PREVIEW)
         self.next.setEnabled(writable > 0)
+        if outdated:  # (the command line's advice to run the import again: done here)
+            self.message.setText(
+                f"{outdated.replace(AGAIN, '').rstrip()}\n\nNothing was imported: the dry run "
+                "above was made again, on the register as it is now. Check it, then import."
+            )
 
     def _filter_preview(self) -> None:
         self.preview_page.model.set_plan(self.plan, self.preview_page.chosen_actions())
@@ -613,7 +625,14 @@ class ImportWizard(QDialog):
                 db, plan, performed_by=user, valid_only=valid_only, progress=progress, cancel=cancel
             )
 
-        self._run(job, self._committed)
+        self._run(job, self._committed, self._commit_failed)
+
+    def _commit_failed(self, error: object) -> None:
+        """A plan the register no longer holds is made again (see _finished); any other
+        refusal is shown as it is."""
+        if isinstance(error, PlanOutdatedError | ConflictError):
+            self._outdated = error.message
+        self._failed(error)
 
     def _committed(self, result: ImportResult) -> None:
         self.import_result = result
@@ -673,7 +692,7 @@ class ImportWizard(QDialog):
 
     # -- workers -------------------------------------------------------------------------
 
-    def _run(self, job: Any, on_success: Any) -> None:
+    def _run(self, job: Any, on_success: Any, on_failure: Any = None) -> None:
         self.message.setStyleSheet("color: #a32020;")
         self.message.clear()
         self.progress.setRange(0, 0)
@@ -683,7 +702,7 @@ class ImportWizard(QDialog):
             self,
             progress=self._progress,
             succeeded=on_success,
-            failed=self._failed,
+            failed=on_failure or self._failed,
             finished=self._finished,
         )
         self.worker = worker
@@ -706,3 +725,6 @@ class ImportWizard(QDialog):
         self._update_buttons()
         if self._close_when_done:
             super().reject()
+        elif self._outdated:  # (cleared first: a dry run that fails is not made again)
+            outdated, self._outdated = self._outdated, ""
+            self._dry_run(outdated)
