@@ -78,6 +78,22 @@ what the floor's does; the gap is Python: the read with its safety checks (0.135
 floor's 0.09), the plan (0.14), the commit's rows (0.11 without SQL, of which the change
 JSON 0.05) and fixed costs (~0.03), against the floor's read and one loop (~0.17). 1.3
 would need all of ours' Python within ~1.5× the floor's read and loop.
+Tried and not kept (imp12, 2026-12-06 06:05–06:15 UTC, load 3.5–6): the commit's rows
+turned into parameters in a second thread, 2,000 at a time through a queue of two batches,
+while the connection's thread inserted the batch before (stdlib ``sqlite3`` lets go of the
+interpreter inside each row's step). The commit alone, by turns in one process (best of
+6–8): 10,000 rows 0.601 s wall / 0.481 CPU against 0.587 / 0.480 in one thread; 100,000
+rows 8.79 / 5.02 against 8.45 / 5.09; this benchmark's CPU at 100,000 rows 7.71 and 7.82 s
+against 8.12 and 7.66, peak RSS +19 MB. ``executemany`` takes the interpreter back after
+every row's step, so the inserting thread waits behind the converting one (up to the 5 ms
+switch interval) and barely inserts while it converts; a shorter interval (0.5 ms,
+0.05 ms), or the converting thread yielding every row or every 4th, cost more than it
+overlapped (10,000 rows, yielding every row: 1.78 s wall / 0.67 CPU against 0.83 / 0.47).
+A second thread can only lower the wall figure, never the CPU one. The calls that run
+long without the interpreter are calamine's parse (after the sheet's safety checks, which
+must come first), the index builds, the search index's rebuild and the commit, at the end
+when the rows are written; using those would mean holding the procedure rows (~1 KB
+each) until then.
 From 100,000 to 300,000 rows (main, phases, load 7–9): the dry run's planning is linear
 in one process (1.55 → 4.72 s, k = 1.01); the collector grew with the rows (above); the
 secondary index builds grow faster than the rows for ours and the floor alike (sorting;
