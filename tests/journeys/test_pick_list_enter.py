@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QWidget
+from shiboken6 import isValid
 
 from desktop.domain.lifecycle import ProcedureKind
 from tests.journeys.conftest import WindowFactory, trigger
@@ -80,3 +81,32 @@ def test_settings_enter_takes_the_one_person_the_list_offers(
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
     qtbot.waitUntil(lambda: window.view.user_label.text() == "Signed in as infra")
     assert window.procedure_actions[ProcedureKind.RECEIVE].isEnabled()
+
+
+def test_settings_refuses_a_user_name_nobody_has(
+    qtbot: QtBot, journey_window: WindowFactory
+) -> None:
+    """ "ivy" (part of Ivy Infra's name), the list closed with Escape, OK: nobody has that
+    user name, so the dialog says so and stays; the window keeps its person."""
+    window = journey_window("tech")
+    trigger(window.settings_action)
+    dialog = shown(qtbot, SettingsDialog)
+    qtbot.waitUntil(lambda: not dialog.is_busy() and dialog.user_combo.count() > 1, timeout=20_000)
+    click_into(qtbot, dialog.user_combo)
+    type_as_a_person(qtbot, focused(), "ivy")
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
+    qtbot.keyClick(QApplication.activePopupWidget(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not isValid(dialog) or dialog.error_label.isVisible())
+    assert isValid(dialog), "the dialog saved 'ivy' and closed"
+    assert "nobody in this database has the user name 'ivy'" in dialog.error_label.text()
+    assert dialog.isVisible()
+    assert window.view.user_label.text() == "Signed in as tech"
+    # Picking the person from the list then saves.
+    click_into(qtbot, dialog.user_combo)
+    type_as_a_person(qtbot, focused(), "ivy")
+    _enter_under_the_list(qtbot)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: window.view.user_label.text() == "Signed in as infra")
