@@ -304,7 +304,8 @@ class ReconciliationView(QWidget):
                 performed_by=self._username,
             ),
             lambda outcomes: self._after_change(
-                f"Received {len(outcomes)} new assets: " + ", ".join(o.asset_tag for o in outcomes)
+                f"Received {plural(len(outcomes), 'new asset')}: "
+                + ", ".join(o.asset_tag for o in outcomes)
             ),
         )
 
