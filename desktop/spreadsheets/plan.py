@@ -245,22 +245,30 @@ def _check_mapping(table: Table, mapping: ColumnMapping, options: ImportOptions)
         options.match
     ]
     # Without a tag column every row is a new asset whose tag is generated (a supplier's
-    # list); matching by serial number or key needs its column.
+    # list); matching by serial number or key needs its column. A row without a name is
+    # named after its model (fill_missing_name), so a Model column gives the names: a
+    # supplier's "Category, Manufacturer, Model, Serial number" was refused as a whole
+    # while the same file with an empty Name column imported.
     given = set(mapped) | set(options.defaults)
-    new_assets_only = options.match is MatchKey.TAG and {"name", "category"} <= given
+    named = bool({"name", "model"} & given)
+    new_assets_only = options.match is MatchKey.TAG and named and "category" in given
     if needed not in mapped and not new_assets_only:
         without = ""
         if options.match is MatchKey.TAG:  # say what would do instead of a tag column
-            lacking = [k for k in ("name", "category") if k not in given]
-            how = (
-                " or ".join(f"--set {k}=…" for k in lacking)
-                if options.command_line
-                else "a value for all rows"
-            )
+            lacking = [
+                k for k, has in (("name", named), ("category", "category" in given)) if not has
+            ]
+            if options.command_line:
+                how = "a column or " + " or ".join(f"--set {k}=…" for k in lacking)
+            elif "category" in lacking:  # the wizard gives no name for all rows
+                how = "a column or, for Category, a value for all rows"
+            else:
+                how = "a column"
+            model = "; a Model column gives the names too" if "name" in lacking else ""
             without = (
                 "; without one, every row is a new asset with a generated tag, which needs "
-                f"a name and a category (a column or {how}; missing: "
-                f"{', '.join(target_label(k) for k in lacking)})"
+                f"a name and a category ({how}; missing: "
+                f"{', '.join(target_label(k) for k in lacking)}{model})"
             )
         raise DesktopError(
             f"{table.where}: no column is mapped to {target_label(needed)}, which the import "

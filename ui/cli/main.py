@@ -153,7 +153,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(debug=args.debug, console=sys.stderr if args.debug else None)
     context = CliContext(args)
     try:
-        return int(args.handler(context) or 0)
+        status = int(args.handler(context) or 0)
+        sys.stdout.flush()  # a reader gone away (| head) is noticed here, not at exit
+        return status
+    except BrokenPipeError:
+        # The reader of standard output stopped reading (`assetdesk asset show X | head`):
+        # not a bug, and nothing to say, as for any command-line tool. What was committed
+        # stays committed; the rest of the output is dropped (also at exit's flush).
+        _drop_standard_output()
+        return 141  # 128 + SIGPIPE, what the shell reports for such a writer
     except DesktopError as exc:
         print(f"assetdesk: {exc.message}", file=sys.stderr)
         return 2
@@ -179,6 +187,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     finally:
         context.close()
+
+
+def _drop_standard_output() -> None:
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":  # pragma: no cover

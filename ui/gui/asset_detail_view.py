@@ -76,6 +76,8 @@ class AssetDetailView(QWidget):
         self._date_format = date_format
         self.detail: AssetDetail | None = None
         self.checkout: CheckoutMark | None = None
+        #: The shown asset's custom fields' titles by key (its category's definitions).
+        self._custom_labels: dict[str, str] = {}
         self.heading = QLabel()
         self.heading.setTextFormat(Qt.TextFormat.RichText)
         self.heading.setWordWrap(True)
@@ -174,6 +176,11 @@ class AssetDetailView(QWidget):
             self.all_history_requested.emit(self.detail.row.id)
 
     def _history_html(self, detail: AssetDetail) -> str:
+        self._custom_labels = {
+            str(d.get("key")): str(d.get("label") or d.get("key"))
+            for d in detail.custom_field_definitions
+            if d.get("key")
+        }
         history = detail.history
         total = max(detail.history_count, len(history))
         counted = f"{len(history)} of {total}" if len(history) < total else f"{total}"
@@ -213,7 +220,7 @@ class AssetDetailView(QWidget):
                 f"<div style='margin-left:14px'>{html.escape(label)}: <b>{html.escape(text)}</b></div>"
             )
         for change in entry.changes:
-            label = _change_label(change)
+            label = _change_label(change, self._custom_labels)
             before = html.escape(str(change.get("before_text") or "—"))
             after = html.escape(str(change.get("after_text") or "—"))
             lines.append(
@@ -251,11 +258,14 @@ class AssetDetailView(QWidget):
         return str(value)
 
 
-def _change_label(change: dict[str, Any]) -> str:
+def _change_label(change: dict[str, Any], custom_labels: dict[str, str]) -> str:
+    """A field's title; a custom field's as its category names it ("RAM (GB)", as in the
+    details above: the history said "Ram gb"), else its key made readable."""
     key = str(change.get("field", ""))
     if key in FIELDS_BY_KEY:
         return FIELDS_BY_KEY[key].label
-    return key.removeprefix("custom.").replace("_", " ").capitalize()
+    custom = key.removeprefix("custom.")
+    return custom_labels.get(custom) or custom.replace("_", " ").capitalize()
 
 
 def _lines(text: str) -> str:

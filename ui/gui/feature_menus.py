@@ -44,7 +44,7 @@ class FeatureMenus:
             "Print labels for the selected assets, or for every asset the view shows"
         )
         self.incident_action = window._action(
-            "Log an &incident…", "Ctrl+Shift+N", self.log_incident
+            "Log an i&ncident…", "Ctrl+Shift+N", self.log_incident
         )
         asset_menu.addAction(self.print_labels_action)
         asset_menu.addAction(self.incident_action)

@@ -5,11 +5,24 @@ pick lists of the procedure form and of Start audit used Qt's own matching, whic
 accent-sensitive, so "zurich" offered nothing there. A :class:`FoldingCompleter` matches
 the typed text, folded, against each item's folded text (kept in :data:`FOLDED_ROLE`) and
 still shows and inserts the item's own text.
+
+Enter while the list shows exactly one suggestion takes it: "stor" + Enter under a list
+offering only "Storage  ·  STO" left "stor" in the field, which named nothing ("'stor' is
+not a known category", with a button to add a category of that name; in Settings, "bo"
+was saved as the signed-in person, who does not exist, and every procedure was disabled).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QComboBox, QCompleter
 
 from desktop.storage.folding import fold
@@ -34,6 +47,22 @@ class FoldingCompleter(QCompleter):
     def pathFromIndex(self, index: QModelIndex | QPersistentModelIndex) -> str:
         text = index.data(Qt.ItemDataRole.DisplayRole)
         return "" if text is None else str(text)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter in the open list with no row highlighted takes its one suggestion (Qt
+        only closes the list then, leaving the typed part in the field)."""
+        popup = self.popup()
+        if (
+            watched is popup
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and popup.isVisible()
+            and not popup.currentIndex().isValid()
+            and self.completionCount() == 1
+        ):
+            popup.setCurrentIndex(self.completionModel().index(0, 0))
+        return super().eventFilter(watched, event)
 
 
 def fold_item_texts(combo: QComboBox, first: int = 0) -> None:

@@ -80,6 +80,8 @@ class SettingsDialog(QDialog):
         self._settings = settings
         self._window_database = window_database
         self._on_window_database = False  # set by _load: the person is the window's one's
+        #: The user names the list offers (and who acts when none is chosen), once read.
+        self._listed_people: set[str] = set()
         self._jobs = DialogJobs(self)
         self._build()
         self._load()
@@ -328,6 +330,9 @@ class SettingsDialog(QDialog):
 
     def _fill_people(self, found: tuple[list[_Person], str]) -> None:
         people, acting = found
+        self._listed_people = {username.casefold() for _, username, _ in people}
+        if people and acting:
+            self._listed_people.add(acting.casefold())
         user_edit = self.user_combo.lineEdit()
         if acting and user_edit is not None:
             # The field was blank while the status bar said "Signed in as root" (a new
@@ -375,6 +380,11 @@ class SettingsDialog(QDialog):
         except DesktopError as exc:
             self._show_error(exc.message)
             return
+        unknown = self._unknown_person(url)
+        if unknown:
+            self._show_error(unknown)
+            self.user_combo.setFocus()
+            return
         if url == self._saved_url:
             self._store(url, password)
             return
@@ -390,6 +400,29 @@ class SettingsDialog(QDialog):
             # Saved once the worker's thread has ended: the dialog may close then.
             lambda: self._opened(url, password, bool(opened)),
         )
+
+    def _unknown_person(self, url: str) -> str | None:
+        """Why the person typed cannot be signed in on the database whose people the list
+        shows: nobody there has that user name ("bo" was saved, and the window then
+        refused every procedure to a person who does not exist). None when the field is
+        empty, names a listed person, or the person is for another database (its people
+        are not read here)."""
+        typed = self.chosen_username()
+        if not typed or not self._listed_people or typed.casefold() in self._listed_people:
+            return None
+        if database_key(self._person_database(url)) != database_key(self._saved_database):
+            return None
+        return (
+            f"Not saved: nobody in this database has the user name '{typed}'. Pick the "
+            "signed-in person from the list (type part of a name, user name or role)."
+        )
+
+    def _person_database(self, url: str) -> str:
+        """The database the person is kept for (see :meth:`_store_person`)."""
+        url = url or f"sqlite:///{default_database_path()}"
+        if url == (self._saved_url or f"sqlite:///{default_database_path()}"):
+            return self._saved_database  # the Database choice untouched: the window's one
+        return url
 
     def _save_failed(self, exc: DesktopError) -> None:
         self._show_error(f"Not saved: {exc.message}")
@@ -416,9 +449,7 @@ class SettingsDialog(QDialog):
         keeps its own; a local file without one acts as the operating-system user).
         An empty ``url`` is the default local file: the person is kept for its path, the
         database the window opens (under "" nobody ever found them)."""
-        url = url or f"sqlite:///{default_database_path()}"
-        if url == (self._saved_url or f"sqlite:///{default_database_path()}"):
-            url = self._saved_database  # the Database choice untouched: the window's one
+        url = self._person_database(url)
         person = self.chosen_username()
         switching = database_key(url) != database_key(self._saved_database)
         if signed_in_person(self._settings, self._saved_database) and switching:

@@ -188,3 +188,44 @@ def test_list_and_due(floor: World, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert out.splitlines()[0] == "Overdue: 0 · Due: 1 · Never audited: 1"
     assert out.splitlines()[1].startswith("LAP-3 ")
+
+
+def _cli(world: World, *argv: str) -> subprocess.CompletedProcess[str]:
+    """The command as a person runs it: its own process, the auditor acting."""
+    return subprocess.run(
+        [sys.executable, "-m", "ui.cli.main", "--database",
+         world.db.url.render_as_string(hide_password=False), *argv, "--as", "auditor"],
+        capture_output=True, text=True, check=False, timeout=120, cwd=ROOT,
+    )  # fmt: skip
+
+
+def test_a_second_scan_command_goes_on_in_the_room_scanned_before(floor: World) -> None:
+    """Each `audit scan` started with no room: LAP-3 (installed in Room A2) scanned in a
+    second call after Room A1's label was "found (expected in Room A2; no room scanned)"
+    and counted found, never misplaced (newuser6). It goes on in the room this person last
+    scanned, as the scan screen does, and says so."""
+    started = _cli(floor, "audit", "start", "--scope", "Building A", "--json")
+    assert started.returncode == 0, started.stderr
+    audit = json.loads(started.stdout)["id"]
+    first = _cli(floor, "audit", "scan", audit, "ROOM-A1", "LAP-1")
+    assert first.returncode == 0, first.stderr
+    second = _cli(floor, "audit", "scan", audit, "LAP-3")
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.splitlines()[0] == ("Scanning in Room A1 (the room you last scanned in).")
+    assert "LAP-3 ThinkPad T14: misplaced, expected in Room A2" in second.stdout
+
+
+def test_an_audit_of_one_room_scans_in_that_room(floor: World) -> None:
+    """A scope of one room (no sub-locations) starts in it, as the scan screen does: LAP-1
+    of Room A1 scanned in an audit of Room A2 is misplaced there (it was "found …; no
+    room scanned — not in this audit's expected list")."""
+    started = _cli(floor, "audit", "start", "--scope", "ROOM-A2", "--json")
+    assert started.returncode == 0, started.stderr
+    audit = json.loads(started.stdout)["id"]
+    scanned = _cli(floor, "audit", "scan", audit, "LAP-1", "LAP-3", "--json")
+    assert scanned.returncode == 0, scanned.stderr
+    lines = [json.loads(line) for line in scanned.stdout.splitlines()]
+    assert [(r["raw"], r["classification"], r["room"]) for r in lines] == [
+        ("LAP-1", "misplaced", "Room A2"),
+        ("LAP-3", "found", "Room A2"),
+    ]

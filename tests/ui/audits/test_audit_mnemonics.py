@@ -5,14 +5,19 @@ user found "Name", "Scope", "Categories" and toolbar buttons with neither)."""
 from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QToolButton
 
+from desktop.services.audit_scans import record_scan
+from desktop.services.audits import close_audit, start_audit
 from desktop.storage.database import Database
+from desktop.storage.models import Asset
 from tests.factories import seed_world
 from tests.ui.mnemonics import mnemonics
 from ui.gui.audits import AuditWindow
+from ui.gui.audits.reconciliation_view import ReconciliationView
 from ui.gui.audits.start_audit_dialog import StartAuditDialog
 
 
@@ -56,3 +61,32 @@ def test_toolbar_letters_and_shortcuts_and_the_start_form(
     assert labels == ["&Name:", "S&cope:", "C&ategories:"]
     assert {k: v for k, v in mnemonics(dialog).items() if len(v) > 1} == {}
     dialog.reject()
+
+
+def test_reconciliation_alt_letters_each_do_their_button(qtbot: QtBot, sqlite_db: Database) -> None:
+    """Alt+M records the moves of a closed audit (Mark missing had M too: Alt+M only
+    moved the focus, found by newuser6); Save report… is Alt+P, as in the audits window,
+    leaving R to Receive unknown tags…."""
+    world = seed_world(sqlite_db)
+    for tag in ("LAP-1", "LAP-3"):
+        world.receive(tag=tag)
+    world.install("LAP-3")  # to Room A2: scanned in Room A1, it is misplaced
+    audit = start_audit(world.db, scope_location_id=world.site, started_by="auditor", name="HQ")
+    room = record_scan(world.db, audit_id=audit.id, raw="ROOM-A1", scanned_by="auditor").room_id
+    for tag in ("LAP-1", "LAP-3"):
+        record_scan(world.db, audit_id=audit.id, raw=tag, scanned_by="auditor", room_id=room)
+    close_audit(world.db, audit_id=audit.id, closed_by="auditor")
+    view = ReconciliationView(world.db, "auditor", audit.id)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.waitUntil(lambda: view.moves_button.isEnabled(), timeout=5000)
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow)
+    qtbot.keyClick(view.tabs, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: "recorded" in view.status.text(), timeout=5000)
+    assert view.status.text() == "Record the moves of misplaced assets: 1 recorded."
+    with world.db.read() as session:
+        moved = session.execute(select(Asset.location_id).where(Asset.tag == "LAP-3"))
+        assert moved.scalar_one() == world.room_a
+    assert {k: v for k, v in mnemonics(view).items() if len(v) > 1} == {}

@@ -189,7 +189,7 @@ def test_reconcile_close_apply_and_report(
     qtbot.waitUntil(lambda: "HQ" in view.header.text())
     receive_every_unknown_tag(view)
     qtbot.waitUntil(lambda: view.status.text().startswith("Received"), timeout=5000)
-    assert view.status.text() == "Received 1 new assets: STRAY-1"
+    assert view.status.text() == "Received 1 new asset: STRAY-1"  # "1 new assets" (newuser6)
     with world.db.read() as s:
         stray = s.execute(select(Asset.category_id).where(Asset.tag == "STRAY-1")).scalar_one()
     assert stray == world.monitor_category

@@ -27,6 +27,7 @@ from desktop.storage.models import Asset, Procedure
 from tests.journeys.conftest import trigger
 from tests.ui.gui.conftest import Register, _register_template, register
 from tests.ui.kits.test_kit_window import window_on
+from tests.ui.mnemonics import mnemonics
 from ui.gui.kits.conflict_queue import EDIT_COLUMN, ConflictQueue
 
 __all__ = ["_register_template", "register", "window_on"]
@@ -264,3 +265,25 @@ def test_a_scan_into_an_audit_closed_meanwhile_can_only_be_kept_as_the_server_ha
     assert "only the server's can be kept" in queue.reapply_kit.toolTip()
     text = _settle(qtbot, queue, queue.take_server, left=0)
     assert "settled" in text
+
+
+def test_alt_s_keeps_the_servers_values(
+    qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path
+) -> None:
+    """ "Show &settled conflicts too" shared S with "Keep the &server's": Alt+S only moved
+    the focus between them and settled nothing (newuser6). Each letter is one control now."""
+    _three_conflicts(register, tmp_path)
+    window = window_on(register.db, "tech2")
+    trigger(window.kit.conflicts_action)
+    queue = window.open_dialogs[-1]
+    assert isinstance(queue, ConflictQueue)
+    qtbot.waitUntil(lambda: queue.listing.count() == 3 and not queue.busy(), timeout=20_000)
+    queue.activateWindow()
+    qtbot.waitUntil(queue.isActiveWindow)
+    qtbot.keyClick(queue.listing, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(
+        lambda: queue.listing.count() == 2 and "settled" in queue.message.text(), timeout=20_000
+    )
+    assert "the server's values kept" in queue.message.text()
+    assert _location(register, TAGS[0]) == register.world.other_site_room
+    assert {k: v for k, v in mnemonics(queue).items() if len(v) > 1} == {}

@@ -26,7 +26,7 @@ from desktop.storage.database import Database
 from desktop.storage.models import Asset
 from tests.journeys.conftest import trigger
 from tests.ui.gui.conftest import Register, _register_template, register
-from ui.gui.kits.checkout_dialog import CheckoutDialog
+from ui.gui.kits.checkout_dialog import CheckoutDialog, _checked
 from ui.gui.kits.kit_banner import KitBanner, banner_html
 from ui.gui.layout_state import LayoutState
 from ui.gui.main_window import MainWindow
@@ -607,4 +607,34 @@ def test_the_location_filter_finds_an_accented_name_typed_without_its_accents(
     qtbot.keyClicks(dialog.location_filter, "zurich")
     shown = _visible(dialog.locations)
     assert shown == ["Head office › Building A › Zürich office  ·  ZRH-1"]
+    dialog.close()
+
+
+def test_enter_in_the_location_filter_ticks_the_location_and_checks_out_nothing(
+    qtbot: QtBot, window_on: Any, register: Register
+) -> None:
+    """Enter in the location filter pressed Check out (the dialog's default button): a
+    room's label scanned there with one location ticked already checked out a kit without
+    that room; with none ticked it said "Choose what goes into the kit" (newuser6). Now
+    Enter ticks the one location the filter names (its code, or the one row it shows) and
+    clears the filter for the next."""
+    window = window_on(register.db)
+    trigger(window.kit.checkout_action)
+    dialog = window.open_dialogs[-1]
+    assert isinstance(dialog, CheckoutDialog)
+    qtbot.keyClicks(dialog.location_filter, "branch store")
+    _tick(qtbot, dialog.locations, "Branch › Branch store")
+    dialog.location_filter.setFocus()
+    qtbot.keyClick(dialog.location_filter, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(dialog.location_filter, "ROOM-A2")  # a room's label, as a scanner types it
+    qtbot.keyClick(dialog.location_filter, Qt.Key.Key_Return)
+    assert dialog.summary is None and dialog.worker is None  # no checkout started
+    ticked = [item.text().split("  ·  ")[0] for item in _checked(dialog.locations)]
+    assert ticked == ["Branch › Branch store", "Head office › Building A › Room A2"]
+    assert dialog.location_filter.text() == ""
+    assert dialog.message.text().startswith("Ticked Head office › Building A › Room A2")
+    qtbot.keyClicks(dialog.location_filter, "room a")  # Room A1 and Room A2
+    qtbot.keyClick(dialog.location_filter, Qt.Key.Key_Return)
+    assert dialog.message.text() == "2 locations match 'room a': tick the one you mean."
+    assert len(_checked(dialog.locations)) == 2
     dialog.close()

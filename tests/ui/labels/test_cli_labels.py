@@ -265,3 +265,17 @@ def test_logo_from_the_command_line(
     (tmp_path / "broken.png").write_bytes(b"not an image")
     assert main([*args, "--logo", str(tmp_path / "broken.png"), "-o", str(output)]) == 2
     assert "broken.png is not an image" in capsys.readouterr().err
+
+
+def test_a_pdf_in_a_folder_that_is_not_there_is_named(world: World, tmp_path: Path) -> None:
+    """`-o` into a missing folder printed Qt's "QPainter::begin(): Returned false" and
+    "the PDF or printer could not be opened for painting", naming no file (newuser6)."""
+    output = tmp_path / "no such folder" / "labels.pdf"
+    done = subprocess.run(
+        [sys.executable, "-m", "ui.cli.main", "--database", _url(world), "labels",
+         "--template", "Avery L7651", "--tags", "LAP-000001", "-o", str(output)],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr == f"assetdesk: cannot write {output}: No such file or directory\n"
+    assert not output.parent.exists()

@@ -362,3 +362,22 @@ def test_open_folder_without_a_file_manager_says_where_the_file_is(
     assert QApplication.clipboard().text() == str(tmp_path)
     box.accept()
     qtbot.waitUntil(lambda: dialog.open_folder.failed_box is None)
+
+
+def test_each_alt_letter_of_a_new_template_names_one_field(
+    qtbot: QtBot, world: World, settings: Settings
+) -> None:
+    """ "&Rows:" and "Printer &resolution (dpi):" shared R: Alt+R never reached the
+    resolution (newuser6). It is Alt+L now; Alt+R still goes to the rows."""
+    dialog = _dialog(qtbot, world, settings)
+    qtbot.mouseClick(dialog.new_template_button, Qt.MouseButton.LeftButton)
+    editor = dialog.template_dialog
+    qtbot.waitExposed(editor)
+    editor.activateWindow()
+    qtbot.waitUntil(editor.isActiveWindow)
+    qtbot.keyClick(editor.name_edit, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(editor.dpi_box.hasFocus, timeout=2000)
+    qtbot.keyClick(editor.dpi_box, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(editor.rows_box.hasFocus, timeout=2000)
+    assert {k: v for k, v in mnemonics(editor).items() if len(v) > 1} == {}
+    editor.reject()

@@ -191,3 +191,34 @@ def test_clicking_a_row_sets_the_controls_to_it(
     assert (page.kind.currentText(), page.approvers.currentText()) == ("Install", "never")
     assert page.scan_field.currentText() == "Install › Host name"
     assert not page.takes_scan.isChecked()
+
+
+def test_the_field_chosen_for_scans_shows_whole(qtbot: QtBot, sqlite_world: World) -> None:
+    """The Field list was sized while still empty (Data › Procedure templates opens on the
+    page before the templates are read): it showed "Audit cor" for "Audit correction ›
+    Audit" (newuser6, under Xvfb). Each choice shows whole when chosen."""
+    window = ReferenceDataDialog(sqlite_world.db, "admin")
+    qtbot.addWidget(window)
+    window.show_page("templates")  # as the menu item does: on screen before the reads end
+    window.show()
+    qtbot.waitExposed(window)
+    settle(qtbot, window)
+    combo = window.templates.scan_field
+    assert combo.count() > 1
+    for index in range(combo.count()):
+        combo.setCurrentIndex(index)
+        # once the layout has taken the new size (the next turns of the event loop)
+        qtbot.waitUntil(lambda: _room_for_the_text(combo) >= 0, timeout=2000)
+
+
+def _room_for_the_text(combo: object) -> int:
+    """Pixels to spare in the closed list's text field (negative: the text is cut)."""
+    from PySide6.QtWidgets import QComboBox, QStyle, QStyleOptionComboBox
+
+    assert isinstance(combo, QComboBox)
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    shown = combo.style().subControlRect(
+        QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, combo
+    )
+    return shown.width() - combo.fontMetrics().horizontalAdvance(combo.currentText())

@@ -285,6 +285,35 @@ def test_a_sheet_with_names_and_no_tags_says_what_else_it_needs(
     assert history(fresh) == {}
 
 
+def test_a_suppliers_list_without_names_is_named_after_its_models(
+    fresh: Path, tmp_path: Path
+) -> None:
+    """A supplier's delivery list (Category, Manufacturer, Model, Serial number: no tags,
+    no names) was refused as a whole, "needs a name … missing: Name", while the same file
+    with an empty Name column imported, each asset named after its model (newuser6). A
+    row without a model then is refused on its own, naming its row and column."""
+    delivery = tmp_path / "delivery note 4471.csv"
+    delivery.write_text(
+        "Category,Manufacturer,Model,Serial number\r\n"
+        "Laptop,Lenovo,ThinkPad T14 Gen 4,PF3ABC01\r\n"
+        "Laptop,Lenovo,ThinkPad T14 Gen 4,PF3ABC02\r\n",
+        encoding="utf-8",
+    )
+    done = assetdesk(fresh, "import", str(delivery), "--set", "location=Main store")
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = query(fresh, select(Asset.tag, Asset.name, Asset.serial_number).order_by(Asset.tag))
+    assert [tuple(r) for r in rows] == [
+        ("LAP-000001", "Lenovo ThinkPad T14 Gen 4", "PF3ABC01"),
+        ("LAP-000002", "Lenovo ThinkPad T14 Gen 4", "PF3ABC02"),
+    ]
+
+    unnamed = tmp_path / "no model.csv"
+    unnamed.write_text("Category,Serial number\nLaptop,PF3ABC03\n", encoding="utf-8")
+    refused = assetdesk(fresh, "import", str(unnamed), "--dry-run")
+    assert refused.returncode != 0
+    assert "missing: Name; a Model column gives the names too)" in refused.stderr
+
+
 def test_a_near_duplicate_name_is_flagged_in_the_dry_run(fresh: Path, tmp_path: Path) -> None:
     first = write_workbook(
         tmp_path / "one.xlsx",

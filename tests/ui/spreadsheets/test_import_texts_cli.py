@@ -72,8 +72,9 @@ def test_numbers_in_the_header_row_read_as_written(demo: Path) -> None:
         done = assetdesk(demo, "import", str(data / name), "--dry-run")
         assert done.returncode != 0 and columns in done.stderr, done.stderr
         # No tag column: what would do instead, in the command line's words.
-        assert "(a column or --set name=… or --set category=…; missing: Name, Category)" in (
-            done.stderr
+        assert (
+            "(a column or --set name=… or --set category=…; missing: Name, Category; a Model"
+            in (done.stderr)
         )
 
 

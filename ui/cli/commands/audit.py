@@ -19,7 +19,7 @@ from typing import Any
 from desktop.errors import DesktopError, PermissionDeniedError
 from desktop.services.audit_actions import ActionOutcome, apply_audit_actions, parse_actions
 from desktop.services.audit_due import DEFAULT_WITHIN_DAYS, DueList, count_due, list_due
-from desktop.services.audit_scans import ScanResult, record_scan
+from desktop.services.audit_scans import ScanResult, current_room, record_scan
 from desktop.services.audit_tally import reconcile
 from desktop.services.audits import (
     AuditSummary,
@@ -28,9 +28,12 @@ from desktop.services.audits import (
     find_category,
     find_location,
     list_audits,
+    single_room,
     start_audit,
 )
+from desktop.services.people import person_by_username
 from desktop.storage.kitfile import database_returned_note
+from desktop.storage.models import Location
 from ui.cli.context import CliContext, print_json, to_jsonable
 
 
@@ -156,9 +159,11 @@ def _scan(ctx: CliContext) -> int:
     user = ctx.acting_user()
     audit_id = _audit_id(ctx, ctx.args.audit)
     room: uuid.UUID | None = None
-    if ctx.args.room:
-        with db.read() as session:
+    with db.read() as session:
+        if ctx.args.room:
             room = find_location(session, ctx.args.room).id
+        else:
+            room = _resumed_room(ctx, session, audit_id, user)
     refused = 0
     for raw in _stream(ctx.args.tags):
         try:
@@ -174,6 +179,26 @@ def _scan(ctx: CliContext) -> int:
             room = result.room_id
         _print_scan(ctx, audit_id, result)
     return 1 if refused else 0
+
+
+def _resumed_room(
+    ctx: CliContext, session: Any, audit_id: uuid.UUID, user: str
+) -> uuid.UUID | None:
+    """The room the scans start in without --room, as on the scan screen: the room this
+    person last scanned a label of in this audit (a second ``audit scan`` goes on there),
+    else the scope itself when it is one room. Each call started with no room: an asset
+    of another room scanned in a second call was "found (…; no room scanned)", counted
+    found, never misplaced (newuser6)."""
+    person = person_by_username(session, user)
+    room = current_room(session, audit_id, person.id)
+    why = "the room you last scanned in"
+    if room is None:
+        only = single_room(session, audit_id)
+        room, why = (only.id, "the audit's only room") if only is not None else (None, "")
+    if room is not None and not ctx.args.json:
+        location = session.get(Location, room)
+        print(f"Scanning in {location.name if location else room} ({why}).", flush=True)
+    return room
 
 
 def _print_scan(ctx: CliContext, audit_id: uuid.UUID, result: ScanResult) -> None:

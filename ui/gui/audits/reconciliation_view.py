@@ -110,10 +110,10 @@ class ReconciliationView(QWidget):
         self.status.setWordWrap(True)
         self.close_button = QPushButton("&Close audit…", self)
         self.moves_button = QPushButton("Record &moves", self)
-        self.missing_button = QPushButton("Mark &missing", self)
+        self.missing_button = QPushButton("Mark m&issing", self)
         self.audited_button = QPushButton("Set last &audited", self)
         self.receive_button = QPushButton("&Receive unknown tags…", self)
-        self.report_button = QPushButton("Save &report…", self)
+        self.report_button = QPushButton("Save re&port…", self)
         self.confirmation: QMessageBox | None = None
         self.close_button.clicked.connect(self.ask_close_audit)
         self.moves_button.clicked.connect(lambda: self.apply(AuditAction.MOVES))
@@ -304,7 +304,8 @@ class ReconciliationView(QWidget):
                 performed_by=self._username,
             ),
             lambda outcomes: self._after_change(
-                f"Received {len(outcomes)} new assets: " + ", ".join(o.asset_tag for o in outcomes)
+                f"Received {plural(len(outcomes), 'new asset')}: "
+                + ", ".join(o.asset_tag for o in outcomes)
             ),
         )
 

@@ -18,8 +18,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -81,6 +81,10 @@ class CheckoutDialog(QDialog):
         self.locations = _checkable_list((with_detail(c.label, c.code), c.id) for c in locations)
         self.locations.setObjectName("kit_locations")
         self.location_filter.textChanged.connect(self._filter_locations)
+        # Enter there ticks the location it names, never starts the checkout.
+        self.location_filter.installEventFilter(self)
+        #: Folded location code → its row (a room's label scanned into the filter).
+        self._row_by_code = {fold(c.code): row for row, c in enumerate(locations) if c.code}
         self.people = _checkable_list((with_detail(p.name, p.username), p.id) for p in people)
         self.people.setObjectName("kit_people")
         # A search of the register (the one on screen, if any): its matches are in scope.
@@ -163,6 +167,50 @@ class CheckoutDialog(QDialog):
         for row in range(self.locations.count()):
             item = self.locations.item(row)
             item.setHidden(bool(needle) and needle not in fold(item.text()))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter in the location filter (typed, or a room label scanned: a scanner ends
+        with Enter) ticks the one location the filter names. It pressed Check out: "B2.06"
+        + Enter said "Choose what goes into the kit", and with another location ticked
+        already it checked out a kit without the one just typed."""
+        if (
+            watched is self.location_filter
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self._tick_the_named_location()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _tick_the_named_location(self) -> None:
+        typed = self.location_filter.text().strip()
+        if not typed:
+            self._say("Type part of a location's path or code, then Enter ticks it.")
+            return
+        row = self._row_by_code.get(fold(typed))
+        if row is None:
+            shown = [
+                i for i in range(self.locations.count()) if not self.locations.item(i).isHidden()
+            ]
+            if len(shown) != 1:
+                self._say(
+                    f"{plural(len(shown), 'location')} match '{typed}': tick the one you mean."
+                    if shown
+                    else f"No location matches '{typed}'.",
+                    error=not shown,
+                )
+                return
+            row = shown[0]
+        item = self.locations.item(row)
+        item.setCheckState(Qt.CheckState.Checked)
+        self.location_filter.clear()  # ready for the next one; the ticked ones stay ticked
+        self.locations.scrollToItem(item)
+        chosen = _checked(self.locations)
+        self._say(
+            f"Ticked {item.text()}. In the kit: {plural(len(chosen), 'location')} "
+            "(each with everything below it)."
+        )
 
     def _browse(self) -> None:
         dialog = QFileDialog(self, "Save the field kit as", self.path.text(), "Field kit (*.adkit)")

@@ -85,7 +85,7 @@ class ConflictQueue(QDialog):
         self._close_when_done = False
         self._pending_message = ""  # said once the queue has been read again
 
-        self.show_settled = QCheckBox("Show &settled conflicts too")
+        self.show_settled = QCheckBox("Show se&ttled conflicts too")
         self.show_settled.toggled.connect(lambda _on: self.load())
         self.listing = QListWidget()
         self.listing.setObjectName("conflict_list")

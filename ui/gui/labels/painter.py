@@ -260,6 +260,10 @@ def write_pdf(
     if not pages:
         raise DesktopError("there are no labels to print")
     temporary = path.with_name(path.name + ".part")
+    try:  # a folder that is not there or not writable, said as such (Qt only says "false")
+        temporary.open("wb").close()
+    except OSError as exc:
+        raise DesktopError(f"cannot write {path}: {exc.strerror or exc}") from exc
     writer = QPdfWriter(str(temporary))
     writer.setResolution(PDF_RESOLUTION)
     writer.setTitle(title)

@@ -75,7 +75,7 @@ class TemplateDialog(QDialog):
         self.dpi_box = self._count_box(base.dpi, 2400)
         form.addRow("&Columns:", self.columns_box)
         form.addRow("&Rows:", self.rows_box)
-        form.addRow("Printer &resolution (dpi):", self.dpi_box)
+        form.addRow("Printer reso&lution (dpi):", self.dpi_box)
         self.problems_label = QLabel()
         self.problems_label.setWordWrap(True)
         self.problems_label.setStyleSheet("color: #b00020")

@@ -62,6 +62,8 @@ class TemplatesPage(QWidget):
         #: A text field of a current template (kind, category, key) and whether it takes
         #: a scan (an evidence label's number scanned in, as the serial number is).
         self.scan_field = QComboBox()
+        # Filled once the templates are read: sized then, not empty ("Audit cor" showed).
+        self.scan_field.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.scan_field.currentIndexChanged.connect(self._show_scan_state)
         self.takes_scan = QCheckBox("takes a &barcode scan")
         self.scan_button = QPushButton("Set sca&nning")

@@ -197,7 +197,7 @@ class MappingPage(QWidget):
         options_layout = QVBoxLayout(options)
         self.create_missing = QCheckBox("&Create missing categories, locations, people…")
         self.create_missing.setChecked(True)
-        self.blank_clears = QCheckBox("Blank cells c&lear stored values")
+        self.blank_clears = QCheckBox("Blank cells cl&ear stored values")
         options_layout.addWidget(self.create_missing)
         options_layout.addWidget(self.blank_clears)
         options_layout.addStretch(1)
