@@ -9,7 +9,7 @@ from __future__ import annotations
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox, QWidget
 from shiboken6 import isValid
 
 from desktop.domain.lifecycle import ProcedureKind
@@ -50,10 +50,12 @@ def test_enter_takes_the_one_category_the_list_offers(
     assert form.view.error_text("category") == ""
 
 
-def test_enter_under_the_list_of_several_takes_none(
+def test_enter_under_the_list_of_several_takes_the_highlighted_one(
     qtbot: QtBot, journey_window: WindowFactory
 ) -> None:
-    """Two suggestions: Enter does not guess ("o" is in Laptop and in Monitor)."""
+    """Two suggestions ("o" is in Laptop and in Monitor): the form's list opens with its
+    first suggestion highlighted (first_suggestion), and Enter takes what the highlight
+    shows, never the typed part."""
     window = journey_window()
     press(qtbot, window, ProcedureKind.RECEIVE, "Ctrl+N")
     form = the_form(qtbot, window, ProcedureKind.RECEIVE)
@@ -61,9 +63,14 @@ def test_enter_under_the_list_of_several_takes_none(
     category = form.view.asset_editors["category"]
     click_into(qtbot, category.widget)
     type_as_a_person(qtbot, focused(), "o")
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
+    popup = QApplication.activePopupWidget()
+    assert isinstance(popup, QAbstractItemView)
+    assert popup.model().rowCount() >= 2
+    highlighted = str(popup.currentIndex().data())
     _enter_under_the_list(qtbot)
-    assert category.value() is None
-    assert _shown(category.widget) == "o"
+    assert category.value() is not None
+    assert _shown(category.widget) == highlighted != "o"
 
 
 def test_settings_enter_takes_the_one_person_the_list_offers(
