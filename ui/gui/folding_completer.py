@@ -10,6 +10,10 @@ Enter while the list shows exactly one suggestion takes it: "stor" + Enter under
 offering only "Storage  ·  STO" left "stor" in the field, which named nothing ("'stor' is
 not a known category", with a button to add a category of that name; in Settings, "bo"
 was saved as the signed-in person, who does not exist, and every procedure was disabled).
+
+The list stays against its field (:class:`_KeepAgainstField`): Qt places it under the
+field when it filters, and choosing a category rebuilds the form, whose layout squeezed
+the rows for a moment while the list was placed — it then covered the typed text.
 """
 
 from __future__ import annotations
@@ -20,10 +24,13 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
+    QRect,
     Qt,
 )
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QComboBox, QCompleter
+from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
+from shiboken6 import isValid
 
 from desktop.storage.folding import fold
 
@@ -40,6 +47,7 @@ class FoldingCompleter(QCompleter):
         self.setFilterMode(Qt.MatchFlag.MatchContains)
         self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        _KeepAgainstField(self)
 
     def splitPath(self, path: str) -> list[str]:
         return [fold(path)]
@@ -63,6 +71,80 @@ class FoldingCompleter(QCompleter):
         ):
             popup.setCurrentIndex(self.completionModel().index(0, 0))
         return super().eventFilter(watched, event)
+
+
+class _KeepAgainstField(QObject):
+    """Places ``completer``'s open list under its field again when the field moves or
+    changes size (or above it, when the screen has no room below), as Qt places it when
+    it opens: the list never hides the text being typed.
+
+    Qt places the list only when the suggestions are filtered. Typing "lap" into Receive's
+    Category chose Laptop, the form rebuilt the category's fields and the list was placed
+    while the layout had the rows squeezed (the field 18 px high, 8 px higher); the rows
+    then took their height back and the list stayed where it was, over the field.
+    """
+
+    _GEOMETRY = (QEvent.Type.Move, QEvent.Type.Resize)
+
+    def __init__(self, completer: QCompleter) -> None:
+        super().__init__(completer)
+        self._completer = completer
+        popup = completer.popup()
+        assert popup is not None
+        self._popup: QWidget = popup
+        self._watched: list[QWidget] = []
+        popup.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if watched is self._popup:
+            if kind == QEvent.Type.Show:
+                self._watch()
+                self._place()
+            elif kind == QEvent.Type.Hide:
+                self._unwatch()
+        elif kind in self._GEOMETRY and self._popup.isVisible():
+            self._place()
+        return False
+
+    def _watch(self) -> None:
+        """Watch the field and the widgets holding it up to its window: any of them moving
+        or changing size moves the field on the screen."""
+        self._unwatch()
+        widget: QWidget | None = self._completer.widget()
+        while widget is not None:
+            widget.installEventFilter(self)
+            self._watched.append(widget)
+            widget = None if widget.isWindow() else widget.parentWidget()
+
+    def _unwatch(self) -> None:
+        for widget in self._watched:
+            if isValid(widget):  # a closed dialog's fields may be gone
+                widget.removeEventFilter(self)
+        self._watched.clear()
+
+    def _place(self) -> None:
+        field = self._completer.widget()
+        screen = field.screen() if field is not None else None
+        if field is None or screen is None:
+            return
+        area = screen.availableGeometry()
+        # As Qt does: the list's top on the field's bottom frame, as wide as the field.
+        top_left = field.mapToGlobal(QPoint(0, 0))
+        below = top_left.y() + field.height() - 2
+        width = min(field.width(), area.width())
+        x = max(area.left(), min(top_left.x(), area.right() + 1 - width))
+        height = self._popup.height()
+        room_below = area.bottom() - below
+        room_above = top_left.y() - area.top()
+        if height <= room_below or room_below >= room_above:
+            y, height = below, min(height, room_below)
+        else:  # the list's bottom on the field's top
+            height = min(height, room_above)
+            y = top_left.y() - height
+        place = QRect(x, y, width, height)
+        if self._popup.geometry() != place:
+            self._popup.setGeometry(place)
 
 
 def fold_item_texts(combo: QComboBox, first: int = 0) -> None:
