@@ -25,6 +25,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
@@ -236,7 +237,7 @@ class _Totals:
     chunk_samples: dict[int, list[ServiceAsset]] = field(default_factory=dict)
     first_tags: list[str] = field(default_factory=list)
     #: The search index's rows less their ranks, where the writers made them.
-    search: list[tuple[str, ...]] = field(default_factory=list)
+    search: list[tuple[Any, ...]] = field(default_factory=list)
 
     def add(self, result: ChunkResult) -> None:
         self.assets += sum(result.statuses.values())
@@ -291,6 +292,7 @@ def _generate(
                 made.extend(result.search if result.spool is None else spooled_search(result.spool))
                 if len(made) == assets:  # the child feeds FTS5 while the last rows go in
                     search.hand_over(made)
+                    made.clear()  # handed over in a file
             if result.spool is not None:
                 insert_spooled(connection, result.spool, result.number)
             else:
