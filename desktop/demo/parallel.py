@@ -24,6 +24,7 @@ this process makes the next chunk itself rather than wait.
 from __future__ import annotations
 
 import ctypes
+import itertools
 import multiprocessing
 import os
 import pickle
@@ -150,11 +151,12 @@ def chunk_results(
         ) as pool,
     ):
         queued: deque[Future[ChunkResult | str]] = deque()
-        waiting = _Plan(chunks, lookahead=max(LOOKAHEAD, group * AHEAD * workers + 1))
+        waiting = iter(chunks)
+        first = next(waiting, None)
 
         def submit() -> bool:
             nonlocal spools
-            tasks = waiting.front(group if spools else 1)
+            tasks = tuple(itertools.islice(waiting, group if spools else 1))
             if tasks:
                 queued.append(pool.submit(_work, tasks, spools > 0))
                 spools -= spools > 0
@@ -172,13 +174,12 @@ def chunk_results(
 
         try:
             top_up()
-            here = waiting.back()
-            if here is not None:  # made here while the workers start on the first ones
-                yield make_chunk(world, here)
+            if first is not None:  # made here while the workers start on the next ones
+                yield make_chunk(world, first)
             while queued:
                 top_up()
                 if not queued[0].done():  # make one here meanwhile
-                    here = waiting.back()
+                    here = next(waiting, None)
                     if here is not None:
                         yield make_chunk(world, here)
                         continue
@@ -191,44 +192,6 @@ def chunk_results(
 
 #: Tasks per worker given to it and not yet done: it starts the next one at once.
 AHEAD = 2
-#: Chunks planned ahead, at least, of which this process makes the last (see :class:`_Plan`).
-LOOKAHEAD = 4
-
-
-class _Plan:
-    """The chunks still to make, in order: the workers take them from the front, this
-    process from the back of the next :attr:`lookahead` (planned as they are needed).
-
-    The plan is in order of delivery, so the first chunks hold the oldest assets, with
-    the longest histories (10,000 assets: the first chunk 15,200 procedures, the last
-    6,000), and a chunk this process makes costs it the making and an ``executemany``
-    (2–3 times the copy of a worker's): so it makes the lighter ones, from the back,
-    while the workers make the heavy ones from the front. Which process makes a chunk
-    changes nothing in its rows (each chunk has its own random generator)."""
-
-    def __init__(self, chunks: Iterable[Chunk], *, lookahead: int) -> None:
-        self.waiting = iter(chunks)
-        self.lookahead = lookahead
-        self.planned: deque[Chunk] = deque()
-
-    def _plan(self, count: int) -> None:
-        while len(self.planned) < count:
-            chunk = next(self.waiting, None)
-            if chunk is None:
-                return
-            self.planned.append(chunk)
-
-    def front(self, count: int) -> tuple[Chunk, ...]:
-        """Up to ``count`` chunks from the front, in order."""
-        self._plan(count)
-        return tuple(self.planned.popleft() for _ in range(min(count, len(self.planned))))
-
-    def back(self) -> Chunk | None:
-        """The last of the next :attr:`lookahead` chunks, if any is left."""
-        self._plan(self.lookahead)
-        return self.planned.pop() if self.planned else None
-
-
 #: Results made and waiting to be inserted, at most (in files of the spool folder, in
 #: memory where it is /dev/shm): more tasks are given out as they are taken.
 MAX_READY = 4
