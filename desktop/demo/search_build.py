@@ -98,8 +98,9 @@ class SearchBuild:
         first, then the six fields: :attr:`desktop.demo.life.Rows.search`), ranked in tag
         order as :func:`rank_assets_anew` will rank the assets — for a demo into an empty
         database, where they are all the assets (:meth:`start` checks it). Without it,
-        :meth:`start` reads them through the view ``asset_search_source`` (10,000
-        assets: 0.15 s CPU of folding and look-ups, after the last asset)."""
+        :meth:`start` reads them through the view ``asset_search_source`` after the
+        last asset, in this process (its folding and look-ups: 10,000 assets 0.05 s CPU,
+        0.17 in a new process; 100,000 0.8 s)."""
         if not self.pid:
             return
         self._go(ranked_rows(made))
