@@ -25,6 +25,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
@@ -34,7 +35,7 @@ from desktop.demo.incidents import incident_count, make_incidents
 from desktop.demo.life import ServiceAsset
 from desktop.demo.orders import Order, OrderPlanner, planned_finals
 from desktop.demo.parallel import Chunk, ChunkResult, chunk_results, fork_is_safe
-from desktop.demo.search_build import search_build
+from desktop.demo.search_build import SearchBuild, search_build
 from desktop.demo.sqlite_fill import demo_write
 from desktop.demo.stored import (
     APPROVALS,
@@ -45,6 +46,7 @@ from desktop.demo.stored import (
     insert_spooled,
     insert_stored,
     referenced_ids,
+    spooled_search,
 )
 from desktop.demo.world import (
     DemoWorld,
@@ -53,7 +55,7 @@ from desktop.demo.world import (
 from desktop.domain.tags import format_tag
 from desktop.errors import DesktopError, Problem, ValidationError
 from desktop.services.incidents import incident_template
-from desktop.services.search import search_index_paused
+from desktop.services.search import indexed_names, search_index_paused
 from desktop.storage.bulk import sqlite_secondary_indexes_rebuilt
 from desktop.storage.database import Database
 from desktop.storage.models import (
@@ -176,6 +178,8 @@ def fill_demo(
             world = build_world(session, assets=assets)
             _check(cancel)
             now_ts = history_end(today)
+            if search.forked and not existing:  # the writers make the index's rows too
+                world.indexed_names = {None: "", **indexed_names(session.connection())}
             totals = _generate(
                 session,
                 world,
@@ -184,6 +188,7 @@ def fill_demo(
                 now_ts=now_ts,
                 report=report,
                 cancel=cancel,
+                search=search,
             )
             incidents = _incidents(
                 session, world, totals.samples, assets=assets, seed=seed, now_ts=now_ts
@@ -231,6 +236,8 @@ class _Totals:
     #: Per chunk (its number), the in-service assets kept aside for incidents.
     chunk_samples: dict[int, list[ServiceAsset]] = field(default_factory=dict)
     first_tags: list[str] = field(default_factory=list)
+    #: The search index's rows less their ranks, where the writers made them.
+    search: list[tuple[Any, ...]] = field(default_factory=list)
 
     def add(self, result: ChunkResult) -> None:
         self.assets += sum(result.statuses.values())
@@ -255,7 +262,10 @@ def _generate(
     now_ts: float,
     report: _Throttle,
     cancel: threading.Event | None,
+    search: SearchBuild,
 ) -> _Totals:
+    """Generate and insert the assets, procedures and approvals; the search index's rows
+    go to ``search``'s child as soon as they are all made (where the writers make them)."""
     connection = session.connection()
     numbers = _next_tag_numbers(session, world)
     totals = _Totals()
@@ -277,6 +287,12 @@ def _generate(
     )
     try:
         for result in results:
+            if world.indexed_names is not None:
+                made = totals.search
+                made.extend(result.search if result.spool is None else spooled_search(result.spool))
+                if len(made) == assets:  # the child feeds FTS5 while the last rows go in
+                    search.hand_over(made)
+                    made.clear()  # handed over in a file
             if result.spool is not None:
                 insert_spooled(connection, result.spool, result.number)
             else:

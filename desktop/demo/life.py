@@ -49,6 +49,7 @@ from desktop.demo.stored import HexIds, encode, quote, stamp
 from desktop.demo.world import DemoWorld
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.domain.tags import normalize_tag
+from desktop.services.search import indexed_text
 
 _T = TypeVar("_T")
 
@@ -60,6 +61,9 @@ class Rows:
     assets: list[tuple[Any, ...]] = field(default_factory=list)
     procedures: list[tuple[Any, ...]] = field(default_factory=list)
     approvals: list[tuple[Any, ...]] = field(default_factory=list)
+    #: Per asset, its search index row less the rank: (tag key, tag, serial number, name,
+    #: model, assignee, location) as the index holds them — where the world asks for them.
+    search: list[tuple[str, ...]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,7 @@ class LifeWriter:
         #: :attr:`clock` as stored, set with it when a procedure completes.
         self.clock_text = ""
         self.place = _OrderPlaces("", "", "", "", "", "", ())
+        self.indexed_names = world.indexed_names
 
     # -- one asset -------------------------------------------------------------------
 
@@ -671,11 +676,25 @@ class LifeWriter:
         elif status in (DECOMMISSIONED, DISPOSED, MISSING) and rng.random() < 0.5:
             last_audited = stamp(created + (updated - created) * 0.6 * rng.random())
         cost = s["purchase_cost"]
+        tag_key = normalize_tag(s["tag"])
+        if self.indexed_names is not None:
+            names = self.indexed_names
+            self.rows.search.append(
+                (
+                    tag_key,
+                    indexed_text(s["tag"]),
+                    indexed_text(s["serial_number"]),
+                    indexed_text(s["name"]),
+                    names[s["model"]],
+                    names[s["assigned_to"]],
+                    names[s["location"]],
+                )
+            )
         self.rows.assets.append(
             (
                 self.asset_id,
                 s["tag"],
-                normalize_tag(s["tag"]),
+                tag_key,
                 s["name"],
                 s["category"],
                 s["model"],

@@ -75,6 +75,9 @@ class ChunkResult:
     number: int = 0
     #: A SQLite file whose bare tables hold the rows instead (:func:`spool_rows`).
     spool: str | None = None
+    #: The assets' search index rows less their ranks (:attr:`desktop.demo.life.Rows.search`),
+    #: where the world asks for them; in the spool file's table ``search_rows`` if spooled.
+    search: list[Any] = field(default_factory=list)
 
     def absorb(self, other: ChunkResult) -> None:
         """Add the rows and counts of the next chunk."""
@@ -86,6 +89,7 @@ class ChunkResult:
         self.approval_count += other.approval_count
         self.pending += other.pending
         self.samples.extend(other.samples)
+        self.search.extend(other.search)
 
 
 def make_chunk(world: DemoWorld, chunk: Chunk) -> ChunkResult:
@@ -107,6 +111,7 @@ def make_chunk(world: DemoWorld, chunk: Chunk) -> ChunkResult:
         pending=writer.pending,
         samples=writer.in_service,
         number=chunk.number,
+        search=rows.search,
     )
 
 
@@ -240,8 +245,8 @@ def _work(chunks: tuple[Chunk, ...], to_sqlite: bool) -> ChunkResult | str:
         result.absorb(make_chunk(_world, chunk))
     if to_sqlite:
         path = os.path.join(_spool, f"chunk-{chunks[0].number}.sqlite3")
-        spool_rows(path, result.assets, result.procedures, result.approvals)
-        result.assets, result.procedures, result.approvals = [], [], []
+        spool_rows(path, result.assets, result.procedures, result.approvals, search=result.search)
+        result.assets, result.procedures, result.approvals, result.search = [], [], [], []
         result.spool = path
         return result
     path = os.path.join(_spool, f"chunk-{chunks[0].number}.pickle")

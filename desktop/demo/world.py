@@ -104,6 +104,10 @@ class DemoWorld:
     #: Referenced table → the ids of its rows as SQLite stores them (32 hex digits):
     #: what the generated rows may refer to (:func:`desktop.demo.stored.check_references`).
     stored_ids: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: Where the writers make the search index's rows too (:mod:`desktop.demo.search_build`):
+    #: each model's, person's and location's id (32 hex digits) → the text the index holds
+    #: for it (:func:`desktop.services.search.indexed_names`); ``None`` elsewhere.
+    indexed_names: dict[str | None, str] | None = None
 
     def count_created(self, what: str, n: int = 1) -> None:
         self.created[what] = self.created.get(what, 0) + n

@@ -51,7 +51,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import column as sql_column
 
-from desktop.storage.folding import SQL_FUNCTION
+from desktop.storage.folding import SQL_FUNCTION, fold
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +108,12 @@ def _folded(value: str) -> str:
     )
 
 
+#: The folded texts of a model (its manufacturer's name first), a person and a location that
+#: the index holds for an asset: the view's sub-selects and :func:`indexed_names`.
+_MODEL_TEXT = _folded("trim(coalesce(mf.name, '') || ' ' || m.name)")
+_PERSON_TEXT = _folded("p.name")
+_LOCATION_TEXT = _folded("l.name")
+
 # The values each asset contributes to the index, folded (a view, so the SQL exists once).
 _SQLITE_SOURCE = f"""
     CREATE VIEW IF NOT EXISTS asset_search_source AS SELECT
@@ -115,15 +121,39 @@ _SQLITE_SOURCE = f"""
         {_folded("a.tag")} AS tag,
         coalesce({_folded("a.serial_number")}, '') AS serial_number,
         {_folded("a.name")} AS name,
-        coalesce((SELECT {_folded("trim(coalesce(mf.name, '') || ' ' || m.name)")}
+        coalesce((SELECT {_MODEL_TEXT}
                   FROM asset_models m LEFT JOIN manufacturers mf ON mf.id = m.manufacturer_id
                   WHERE m.id = a.model_id), '') AS model,
-        coalesce((SELECT {_folded("p.name")} FROM people p WHERE p.id = a.assigned_to_id), '')
+        coalesce((SELECT {_PERSON_TEXT} FROM people p WHERE p.id = a.assigned_to_id), '')
             AS assignee,
-        coalesce((SELECT {_folded("l.name")} FROM locations l WHERE l.id = a.location_id), '')
+        coalesce((SELECT {_LOCATION_TEXT} FROM locations l WHERE l.id = a.location_id), '')
             AS location
     FROM asset_search_rank r JOIN assets a ON a.rowid = r.asset_rowid
 """  # noqa: S608 (constant SQL pieces only)
+#: Every model's, person's and location's id and the text the index holds for it.
+_SQLITE_INDEXED_NAMES = (
+    f"SELECT m.id, coalesce({_MODEL_TEXT}, '') FROM asset_models m "  # noqa: S608
+    "LEFT JOIN manufacturers mf ON mf.id = m.manufacturer_id "
+    f"UNION ALL SELECT p.id, coalesce({_PERSON_TEXT}, '') FROM people p "
+    f"UNION ALL SELECT l.id, coalesce({_LOCATION_TEXT}, '') FROM locations l"
+)
+
+
+def indexed_text(value: str | None) -> str:
+    """``value`` as the index holds an asset's own text field (the view's folding, here):
+    all-ASCII text as it is, other text folded, none empty."""
+    if value is None:
+        return ""
+    return value if value.isascii() else fold(value)
+
+
+def indexed_names(connection: Connection) -> dict[Any, str]:
+    """SQLite: every model's, person's and location's id (as stored: 32 hex digits) and
+    the folded text the index holds for an asset of that model, assigned to that person,
+    in that location — what the view ``asset_search_source`` reads for it. For a bulk
+    writer that makes the index's rows itself (:mod:`desktop.demo.search_build`)."""
+    return {id_: text for id_, text in connection.exec_driver_sql(_SQLITE_INDEXED_NAMES)}
+
 
 _INDEX = table(SEARCH_TABLE, sql_column("rowid", Integer))
 _INDEX_CONTENT = table(
@@ -406,18 +436,25 @@ def rebuild_search_index(connection: Connection) -> int:
     return int(result.rowcount or 0)
 
 
-def rank_assets_anew(connection: Connection) -> None:
+def rank_assets_anew(connection: Connection) -> int:
     """SQLite: empty the search index and rank every asset anew in tag order,
-    :data:`RANK_STEP` apart (the first half of :func:`rebuild_search_index`)."""
+    :func:`rank_spacing` apart (the first half of :func:`rebuild_search_index`); the
+    number of assets ranked."""
     connection.exec_driver_sql("DELETE FROM asset_search")
     connection.exec_driver_sql("DELETE FROM asset_search_rank")
     assets = int(connection.exec_driver_sql("SELECT count(*) FROM assets").scalar_one())
-    spacing = min(RANK_STEP, max(UNRANKED // (assets + 1), 1))
     connection.exec_driver_sql(
         "INSERT INTO asset_search_rank(rank, asset_rowid, tag_key) "
         "SELECT row_number() OVER (ORDER BY tag_key) * ?, rowid, tag_key FROM assets",
-        (spacing,),
+        (rank_spacing(assets),),
     )
+    return assets
+
+
+def rank_spacing(assets: int) -> int:
+    """The gap between two ranks when ``assets`` assets are ranked anew:
+    :data:`RANK_STEP`, less where that many would not fit below :data:`UNRANKED`."""
+    return min(RANK_STEP, max(UNRANKED // (assets + 1), 1))
 
 
 @contextmanager

@@ -39,49 +39,59 @@ inserting this one — at the price of more CPU in all). The CPU ratio is printe
 it because on a shared machine it is the steadier figure; under a load of 5–6 on 2
 cores the wall figures of a two-process demo mostly measure the scheduler.
 
-**Now** (2026-12-06, branch demo8; its base 4e99028 — main with demo7 — interleaved). Before the change, on a nearly idle machine (02:26–02:31 UTC, load 1.0 at
-10,000, rising to 6.3 during the 100,000 run): 10,000 assets 1.30 s wall / 1.74 s CPU
-against a floor of 0.61 / 0.59 → **2.12 / 2.93**; 100,000 assets 20.3 / 20.1 against
-14.5 / 8.38 → 1.40 / 2.40 (the wall ratio flattered: the floor's wall doubled under the
-load). Then the machine stayed at load 7–13 (five helpers on 2 cores), where the wall
-figures measure the scheduler:
+**Now** (2026-12-06, branch demo9; its base 8274b85 — main with demo8 — by turns, load 3.5–6:
+five other helpers on the 2 cores, so the wall figures mostly measure the scheduler):
 
 ==========  =====  =====================  ===================  ==================
 assets      load   demo: wall / CPU       floor: wall / CPU    ratio wall / CPU
 ==========  =====  =====================  ===================  ==================
-10,000      8.1    base  3.51 / 1.97      1.31 / 0.64          2.69 / 3.09
-            9.9    demo8 4.42 / 2.10      1.61 / 0.65          2.75 / 3.21
-            9.9    base  3.71 / 1.93      1.37 / 0.62          2.70 / 3.10
-100,000     6.3    base  44.9 / 19.3      15.7 / 8.81          2.85 / 2.19
-            7.1    demo8 40.3 / 21.3 [*]  18.5 / 8.81          2.18 / 2.42
+10,000      3.7    base  3.10 / 1.70      0.95 / 0.52          3.27 / 3.26
+            3.7    demo9 2.07 / 1.84      0.61 / 0.52          3.41 / 3.56
+            4.0    base  3.53 / 1.79      1.08 / 0.54          3.26 / 3.35
+            3.9    demo9 2.51 / 1.79      0.82 / 0.52          3.08 / 3.43
+100,000     3.6    base  14.8 / 16.7      6.62 / 6.18          2.23 / 2.70
+            6.1    demo9 22.8 / 18.3      12.3 / 6.94          1.86 / 2.63
+            3.7    demo9 16.7 / 18.1      8.24 / 7.14          2.02 / 2.53
+            5.1    base  19.8 / 17.0      9.63 / 6.56          2.06 / 2.59
 ==========  =====  =====================  ===================  ==================
 
-Best of three pairs per cell, 02:46–02:58 and 03:17–03:18 UTC. [*] the first commit of
-demo8, whose child was forked at the end (below). The target (≤ 1.5) is still
-**missed**; at these loads the change shows in this process's CPU, not in wall time.
+Best of three pairs per cell, 05:54–05:56 and 06:00–06:14 UTC, measured before the
+revert below (which process makes which chunk; the rows are the same). Nothing here tells the two apart: the target (≤ 1.5) is still **missed**. What
+the change saves shows in the phases, measured in one process per version (warm, load ~5):
+the tail after the last chunk costs this process 0.21 s CPU at 10,000 assets against
+0.29, and 2.25 s against 2.98 at 100,000 (``search.start`` 0.12 against 0.90 s there).
 
-What changed (demo8): **the search index is fed to FTS5 in a child process**
-(:mod:`desktop.demo.search_build`) while this process builds the secondary indexes: this
-process ranks the assets and reads the index's rows through ``asset_search_source`` (the
-rows exist only in its transaction), pickles them to the child, and at the end copies the
-child's FTS5 shadow tables into a new ``asset_search`` table — the same rows under the
-same ranks as the rebuild here (``tests/desktop/test_demo_search_build.py``,
-``tests/ui/cli/test_demo_search_cli.py``). The child is forked at the start of the demo,
-while this process is small: forked at the end, this process's index builds paid for
-copying every page it wrote (10,000 assets: 0.13 → 0.28 s CPU). Measured, one demo per
-process alternating base / demo8, five pairs: at 10,000 assets (load 11.7–13.4) the tail
-after the last chunk costs this process **0.40–0.43 s CPU against 0.45–0.52** (ranks, the
-view read and the pickle 0.15, the index builds 0.11, copying the child's index 0.01,
-commit 0.11); its wall time is the child's (it got a sixth of a core at that load: the
-tail took 1.6–2.1 s wall against 1.4–1.8). At 100,000 assets (load 12.7–13.3, two pairs)
-the tail costs this process **3.49–3.69 s CPU against 4.87–5.20**, this process in all
-11.4–12.5 against 13.5–13.7 s; the child adds ~2 s to the children's CPU (10.2–10.4
-against 8.1). In all the demo costs more CPU (10,000: best 2.06 against 1.96 s): the
-gain is wall time on an idle machine, where the child has a core of its own — not
-measurable at these loads.
+What changed (demo9): **the search index's rows are made by the life writers** as they
+write each asset (:attr:`desktop.demo.life.Rows.search`: the tag key and the six fields
+folded as the view ``asset_search_source`` folds them, the names of models, people and
+locations read once through :func:`desktop.services.search.indexed_names`, the same SQL
+as the view's); a worker's go in its spool file. When the last chunk is made — before it
+is inserted — they are ranked in tag order as :func:`~desktop.services.search.rank_assets_anew`
+will rank them (:func:`desktop.demo.search_build.ranked_rows`) and handed to the child,
+which feeds FTS5 while this process inserts the last rows, ranks and builds the other
+indexes; this process no longer reads the view after the last asset (``search.start``
+at 10,000 assets: 0.05 → 0.01 s CPU warm, 0.17 → 0.01 in a new process; 100,000: 0.90 →
+0.12). Only for a demo into an empty database
+with the forked child; a count that differs from the rows handed over (it cannot: the
+database was empty) leaves the rebuild to this process. Test: the writers' rows ranked
+equal the view's (``tests/desktop/test_demo_search_build.py``). Also: time stamps put
+together from cached day and second texts (0.64 against 1.22 µs a call, the same texts).
+Tried and reverted: this process making the lightest chunks from the back of the plan
+(its CPU fell 0.96 → 0.86 s at 10,000 under load, the worker's rose 0.67 → 0.77; a chunk
+made here skips the spool file and the copy, so the heavy ones are cheaper made here: a
+simulation of an idle 2-core machine with the measured per-chunk costs gave 0.575 s for
+the chunks' phase against 0.506 as before). A shared cache of change entries (56,000 of
+91,000 at 10,000 are ~1,700 different texts) made no measurable difference.
 
-Why the target is out of reach with this design (an idle 2-core machine, CPU of each
-phase): at 10,000 generating the lives costs 0.69–0.79 s CPU in one process
+Where the time goes now (10,000 assets, warm, CPU of each phase): reference data and
+set-up 0.10–0.12 s in this process alone; the chunks' phase ~0.5–0.6 (generating 0.53–0.56
+in all, a flat profile; this process's ``executemany`` of its own chunk ~7.5 µs a
+procedure, a worker's spool file 3.7 and this process's copy of it 3.5); the tail 0.21
+(the secondary index builds 0.085 and the commit ~0.1, both the floor's own work too).
+At idle that is ~0.9–1.0 s wall against a floor of 0.55–0.61.
+
+Why the target is out of reach with this design (demo8's analysis, before demo9's changes:
+an idle 2-core machine, CPU of each phase): at 10,000 generating the lives costs 0.69–0.79 s CPU in one process
 (``make_chunk``, a flat profile: ``_procedure`` / ``_step`` / change entries / time stamps
 / ids, none above 15 %); this process inserts the chunks it made with ``executemany``
 (~0.17 s a chunk) and copies the worker's (~0.05); the tail is ~0.4 (above). Both cores
@@ -99,7 +109,10 @@ whenever the worker's is not ready, references checked as rows are made, the pro
 performer and state indexes kept; demo6 histories lead up to 00:00 UTC, so a seed makes
 the same rows every run; demo7 a worker keeps two tasks ahead, cheaper time stamps —
 10,000 assets then 5.77–8.95 s wall / 3.15–3.47 CPU at load 6–8 (ratios 2.89–3.14 /
-3.16–3.62), 100,000 72.3 / 29.1 (2.24 / 2.15) at load 7.8.
+3.16–3.62), 100,000 72.3 / 29.1 (2.24 / 2.15) at load 7.8; demo8 the search index fed to
+FTS5 in a child forked at the start (:mod:`desktop.demo.search_build`) while this process
+builds the secondary indexes, its shadow tables copied in — main 8274b85 on a quiet
+machine: 10,000 assets 2.04 wall / 3.24 CPU.
 
 Run: ``uv run python -m tests.benchmarks.bench_demo [ASSETS ...]`` (default 10,000
 100,000) or ``uv run pytest tests/benchmarks/bench_demo.py -s``. Targets: ratio ≤ 1.5

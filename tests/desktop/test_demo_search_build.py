@@ -4,6 +4,7 @@ that this connection then searches and keeps up, and the rebuild here when the c
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from typing import Any
 
@@ -11,7 +12,12 @@ import pytest
 from sqlalchemy import Connection
 
 from desktop.demo import fill, fill_demo, search_build
-from desktop.demo.search_build import SearchBuild
+from desktop.demo.parallel import make_chunk
+from desktop.demo.search_build import SearchBuild, ranked_rows
+from desktop.demo.stored import ASSETS as ASSETS_TABLE
+from desktop.demo.stored import insert_stored
+from desktop.demo.world import build_world
+from desktop.services.search import indexed_names, rank_assets_anew
 from desktop.storage.database import Database
 
 pytestmark = pytest.mark.skipif(
@@ -81,3 +87,44 @@ def test_a_failed_child_leaves_the_rebuild_to_this_process(
         assert build.finish(connection) == ASSETS
         assert _index(connection) == rebuilt
         assert build.path == ""  # its file removed
+
+
+def test_the_index_rows_the_writers_make_are_the_ones_the_view_reads(sqlite_db: Database) -> None:
+    """A demo into an empty database hands its child the rows the life writers made
+    (ranked by ranked_rows), not the view's: they must be the same rows, accented names
+    folded as the view folds them."""
+    with sqlite_db.write() as session:
+        connection = session.connection()
+        world = build_world(session, assets=1_200)
+        world.indexed_names = {None: "", **indexed_names(connection)}
+        chunks = fill._plan_chunks(
+            world,
+            assets=1_200,
+            seed=5,
+            now_ts=fill.history_end(dt.date(2026, 12, 6)),
+            numbers=fill._next_tag_numbers(session, world),
+            tags=[],
+        )
+        made: list[tuple[str, ...]] = []
+        for chunk in chunks:
+            result = make_chunk(world, chunk)
+            insert_stored(connection, ASSETS_TABLE, result.assets)
+            made.extend(result.search)
+        rank_assets_anew(connection)
+        read = connection.exec_driver_sql(
+            "SELECT search_rank, tag, serial_number, name, model, assignee, location "
+            "FROM asset_search_source ORDER BY search_rank"
+        ).all()
+        shown = (
+            connection.exec_driver_sql(
+                "SELECT l.name FROM assets a JOIN locations l ON l.id = a.location_id "
+                "UNION ALL SELECT p.name FROM assets a JOIN people p ON p.id = a.assigned_to_id"
+            )
+            .scalars()
+            .all()
+        )
+        session.rollback()
+
+    assert ranked_rows(made) == [tuple(row) for row in read]
+    assert len(read) == 1_200
+    assert any(not name.isascii() for name in shown)  # folding was needed somewhere
