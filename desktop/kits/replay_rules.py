@@ -176,7 +176,9 @@ def scan_summary(scan: Any, scanner: str, at: str | None = None) -> str:
     """One line naming an offline scan (an :class:`AuditScan` or a row with its ``kind``,
     ``raw`` and ``scanned_at``) in the sync's results; ``at``: its moment already written
     as ``YYYY-MM-DD HH:MM:SS``."""
-    words = _SCAN_WORDS.get(ScanKind(scan.kind), "Scan")
+    words = _SCAN_WORDS.get(scan.kind)  # (a kind's value finds it: they are str enums)
+    if words is None:
+        words = _SCAN_WORDS.get(ScanKind(scan.kind), "Scan")  # (refuses an unknown kind)
     if at is None:
         at = f"{scan.scanned_at:%Y-%m-%d %H:%M:%S}"
     return f"{words} “{scan.raw}” by {scanner} at {at}"

@@ -455,8 +455,8 @@ def _validate_answers(
     template: TemplateRef, request: ProcedureRequest, problems: list[Problem]
 ) -> dict[str, Any]:
     definition = template.definition
-    known = {f.key for f in definition.fields} | {c.key for c in definition.checklist}
-    for key in list(request.answers) + list(request.checklist):
+    known = definition.answer_keys
+    for key in (*request.answers, *request.checklist):
         if key not in known:
             problems.append(
                 Problem(key, f"'{key}' is not a question of the {definition.name} form")
