@@ -67,6 +67,7 @@ from desktop.kits.driver_io import _DriverWrite, _insert, _select_in
 from desktop.kits.model import Cancel, KitError, Outcome
 from desktop.kits.replay import _Replayer
 from desktop.kits.replay_rules import (
+    _KIND_OF,
     Entry,
     Rebase,
     Replayed,
@@ -110,11 +111,11 @@ FIRST_WINDOW = 250
 #: After a record went the per-record way, the next window starts this small (and
 #: doubles), so that a kit full of conflicts does not re-read large windows.
 SMALL_WINDOW = 16
-#: Each procedure kind by its value, and its label (a summary per record).
-_KIND_OF = {kind.value: kind for kind in ProcedureKind}
+#: Each procedure kind's label (a summary per record).
 _LABEL_OF = {kind: kind.label for kind in ProcedureKind}
 #: Scan kinds whose replay is :func:`audit_scans.record_scan_in_session`.
 _SCANNED_TEXT = (ScanKind.ASSET.value, ScanKind.LOCATION.value)
+_ASSET_SCAN = ScanKind.ASSET.value
 
 
 class _Unusual(Exception):
@@ -626,7 +627,7 @@ class BulkReplayer:
                 window,
                 audit,
                 audit_id,
-                scan.location_id if scan.kind == ScanKind.ASSET.value else None,
+                scan.location_id if scan.kind == _ASSET_SCAN else None,
             )
         except DesktopError:
             raise _Unusual from None

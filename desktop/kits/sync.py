@@ -50,6 +50,7 @@ from desktop.kits.model import (
     KitCancelled,
     KitError,
     KitInfo,
+    Outcome,
     Progress,
     RecordResult,
     SyncReport,
@@ -67,6 +68,8 @@ from desktop.storage.models import (
 )
 from desktop.storage.types import utcnow
 
+#: Each outcome's value (``.value`` is a Python-level property; one per record).
+_OUTCOME_VALUE = {outcome: outcome.value for outcome in Outcome}
 #: Records replayed per server transaction at most (runs of common records in bulk, the
 #: others each in a savepoint of its own); the kit marks them synced once the server
 #: committed them all.
@@ -365,7 +368,7 @@ def _mark(kit: Database, done: list[tuple[Entry, Replayed]], in_base: set[uuid.U
     # journal's order, and every entry not yet synced between two of them is in it.
     runs: list[list[Any]] = []
     for entry, replayed in done:
-        outcome = replayed.result.outcome.value
+        outcome = _OUTCOME_VALUE[replayed.result.outcome]
         if runs and runs[-1][0] == outcome:
             runs[-1][2] = entry.seq
         else:
