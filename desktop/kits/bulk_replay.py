@@ -67,7 +67,9 @@ from desktop.kits.driver_io import _DriverWrite, _insert, _select_in
 from desktop.kits.model import Cancel, KitError, Outcome
 from desktop.kits.replay import _Replayer
 from desktop.kits.replay_rules import (
+    _KIND_OF,
     Entry,
+    Rebase,
     Replayed,
     already_queued,
     compare_with_server,
@@ -109,8 +111,11 @@ FIRST_WINDOW = 250
 #: After a record went the per-record way, the next window starts this small (and
 #: doubles), so that a kit full of conflicts does not re-read large windows.
 SMALL_WINDOW = 16
+#: Each procedure kind's label (a summary per record).
+_LABEL_OF = {kind: kind.label for kind in ProcedureKind}
 #: Scan kinds whose replay is :func:`audit_scans.record_scan_in_session`.
 _SCANNED_TEXT = (ScanKind.ASSET.value, ScanKind.LOCATION.value)
+_ASSET_SCAN = ScanKind.ASSET.value
 
 
 class _Unusual(Exception):
@@ -135,10 +140,17 @@ class BulkReplayer:
     """Replays one transaction's entries: runs in bulk, the rest through ``per_record``."""
 
     def __init__(
-        self, per_record: _Replayer, cancel: Cancel | None = None, *, until: float | None = None
+        self,
+        per_record: _Replayer,
+        cancel: Cancel | None = None,
+        *,
+        until: float | None = None,
+        ids: dict[Any, uuid.UUID] | None = None,
     ) -> None:
         """``until``: a :func:`time.monotonic` moment after which no further record is
-        begun (the caller's next transaction takes them); at least one always is."""
+        begun (the caller's next transaction takes them); at least one always is.
+        ``ids``: UUIDs already made, by their driver value or the kit's hex text (the
+        sync's, shared by its transactions)."""
         self.per_record = per_record
         self.session: Session = per_record.session
         self.cancel = cancel
@@ -153,8 +165,8 @@ class BulkReplayer:
         self.held: list[object] = []
         self.now = utcnow()
         self._writes: dict[object, _DriverWrite] = {}
-        #: The server's ids read in this transaction, as UUIDs (each made once).
-        self.ids: dict[Any, uuid.UUID] = {}
+        #: The ids read (the kit's and the server's), as UUIDs (each made once).
+        self.ids: dict[Any, uuid.UUID] = {} if ids is None else ids
         #: Who may do what (checked once per person and kind in a transaction: nothing
         #: it replays changes people or roles).
         self.actors: dict[tuple[str, ProcedureKind], uuid.UUID] = {}
@@ -162,6 +174,8 @@ class BulkReplayer:
         #: this sync noted): a procedure on one of them needs no values noted after it.
         self.in_base = frozenset(per_record.bases)
         self.kit_id = str(per_record.info.kit_id)
+        #: The note of each performer's procedures that were not rebased.
+        self.notes: dict[str, str] = {}
         #: Each open audit and scanner's person id, as the scan service checked them.
         self.scanning: dict[tuple[uuid.UUID, str], tuple[Audit, uuid.UUID]] = {}
 
@@ -472,9 +486,9 @@ class BulkReplayer:
     def _procedure(self, window: _Window, entry: Entry) -> Replayed:
         row = self.procedures[entry.seq]
         replayer = self.per_record
-        kind = ProcedureKind(row.kind)
+        kind = _KIND_OF.get(row.kind) or ProcedureKind(row.kind)
         performer = replayer._username(row.performed_by_id)
-        summary = f"{kind.label} {row.tag} by {performer} at {row.at[:16]}"
+        summary = f"{_LABEL_OF[kind]} {row.tag} by {performer} at {row.at[:16]}"
         queued = window.queued.get(entry.entry_id)
         if queued is not None:
             return already_queued(entry, queued)
@@ -509,7 +523,7 @@ class BulkReplayer:
             performed_by=performer,
             procedure_id=row.id,
             asset_id=row.asset_id,
-            note=replay_note(replayer.info, performer, replayer.by_user, rebase, current.version),
+            note=self._note(performer, rebase, current.version),
             origin_detail=f"field kit {self.kit_id}; recorded by {row.origin}",
             performed_at=row.performed_at,
         )
@@ -546,7 +560,7 @@ class BulkReplayer:
         apply_decision(asset, decision)
         current.version = version_before + 1
         touched = window.touched.setdefault(current.id, set())
-        touched.update(_COLUMN_OF[key] for key in decision.new_values)
+        touched.update(map(_COLUMN_OF.__getitem__, decision.new_values))
         if decision.custom:
             touched.add("custom_fields")
         if "tag" in decision.new_values:
@@ -571,6 +585,19 @@ class BulkReplayer:
             server_version=current.version,
             values=values,
         )
+
+    def _note(self, performer: str, rebase: Rebase, version: int) -> str:
+        """:func:`replay_note` (the same for each performer while not rebased)."""
+        if rebase.merged_from is not None:
+            return replay_note(
+                self.per_record.info, performer, self.per_record.by_user, rebase, version
+            )
+        note = self.notes.get(performer)
+        if note is None:
+            note = self.notes[performer] = replay_note(
+                self.per_record.info, performer, self.per_record.by_user, rebase, version
+            )
+        return note
 
     def _scan(self, window: _Window, entry: Entry) -> Replayed:
         scan = self.scans[entry.seq]
@@ -600,7 +627,7 @@ class BulkReplayer:
                 window,
                 audit,
                 audit_id,
-                scan.location_id if scan.kind == ScanKind.ASSET.value else None,
+                scan.location_id if scan.kind == _ASSET_SCAN else None,
             )
         except DesktopError:
             raise _Unusual from None

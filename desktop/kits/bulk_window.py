@@ -116,6 +116,13 @@ class _Ids:
             made = self.made[text] = uuid_from_hex(text)
         return made
 
+    def of(self, text: str) -> uuid.UUID:
+        """The UUID of ``text`` (not None)."""
+        made = self.made.get(text)
+        if made is None:
+            made = self.made[text] = uuid_from_hex(text)
+        return made
+
 
 #: The asset columns' names, in the table's order.
 _CURRENT_NAMES = tuple(c.name for c in _ASSETS.columns)

@@ -161,6 +161,9 @@ class CheckoutMark:
         }
 
 
+_new_object = object.__new__
+
+
 class Outcome(StrEnum):
     """What became of one offline record at sync."""
 
@@ -194,6 +197,32 @@ class RecordResult:
     reason: str = ""
     conflict_id: uuid.UUID | None = None
     server_number: int | None = None
+
+    @classmethod
+    def made(
+        cls,
+        seq: int,
+        record: str,
+        record_id: uuid.UUID,
+        summary: str,
+        outcome: Outcome,
+        reason: str,
+    ) -> RecordResult:
+        """``RecordResult(seq, record, record_id, summary, outcome, reason)``, without the
+        frozen class's ``object.__setattr__`` per field (a sync makes one per record: that
+        cost ~1 µs each)."""
+        made = _new_object(cls)
+        made.__dict__.update(
+            seq=seq,
+            record=record,
+            record_id=record_id,
+            summary=summary,
+            outcome=outcome,
+            reason=reason,
+            conflict_id=None,
+            server_number=None,
+        )
+        return made
 
     def as_json(self) -> dict[str, Any]:
         return {

@@ -160,6 +160,10 @@ class ReplayBatch:
     def _result(
         self, entry: Entry, summary: str, outcome: Outcome, reason: str = "", **kw: Any
     ) -> RecordResult:
+        if not kw:
+            return RecordResult.made(
+                entry.seq, entry.record, entry.row_id, summary, outcome, reason
+            )
         return RecordResult(entry.seq, entry.record, entry.row_id, summary, outcome, reason, **kw)
 
     def _queue(

@@ -159,6 +159,10 @@ def rebase_reason(rebase: Rebase, version_now: int | None) -> str:
 
 # -- procedure payloads (also used to re-apply a conflict) --------------------------------
 
+#: Each procedure kind by its value and its value by kind (``ProcedureKind(...)`` and
+#: ``.value`` are Python-level calls: a sync makes thousands).
+_KIND_OF = {kind.value: kind for kind in ProcedureKind}
+_KIND_VALUE = {kind: kind.value for kind in ProcedureKind}
 _DERIVED_BY_RULES = {ProcedureKind.DECOMMISSION: {"assigned_to"}}
 
 
@@ -176,7 +180,9 @@ def scan_summary(scan: Any, scanner: str, at: str | None = None) -> str:
     """One line naming an offline scan (an :class:`AuditScan` or a row with its ``kind``,
     ``raw`` and ``scanned_at``) in the sync's results; ``at``: its moment already written
     as ``YYYY-MM-DD HH:MM:SS``."""
-    words = _SCAN_WORDS.get(ScanKind(scan.kind), "Scan")
+    words = _SCAN_WORDS.get(scan.kind)  # (a kind's value finds it: they are str enums)
+    if words is None:
+        words = _SCAN_WORDS.get(ScanKind(scan.kind), "Scan")  # (refuses an unknown kind)
     if at is None:
         at = f"{scan.scanned_at:%Y-%m-%d %H:%M:%S}"
     return f"{words} “{scan.raw}” by {scanner} at {at}"
@@ -186,7 +192,7 @@ def procedure_payload(procedure: Any, performer: str) -> dict[str, Any]:
     """What is needed to record ``procedure`` again through the procedure service (a
     :class:`Procedure`, or a row with its ``kind``, ``changes``, ``answers``,
     ``asset_id``, ``ticket_ref``, ``reason`` and ``origin``)."""
-    kind = ProcedureKind(procedure.kind)
+    kind = _KIND_OF.get(procedure.kind) or ProcedureKind(procedure.kind)
     values: dict[str, Any] = {}
     for change in procedure.changes:
         key = str(change["field"])
@@ -208,7 +214,7 @@ def procedure_payload(procedure: Any, performer: str) -> dict[str, Any]:
         else:
             answers[key] = value
     return {
-        "kind": kind.value,
+        "kind": _KIND_VALUE[kind],
         "performed_by": performer,
         "asset_id": str(procedure.asset_id),
         "values": values,
@@ -234,7 +240,7 @@ def request_from_payload(
     values: Mapping[str, object] | None = None,
 ) -> ProcedureRequest:
     return ProcedureRequest(
-        kind=ProcedureKind(payload["kind"]),
+        kind=_KIND_OF.get(payload["kind"]) or ProcedureKind(payload["kind"]),
         performed_by=performed_by,
         asset_id=asset_id,
         values=dict(payload["values"] if values is None else values),

@@ -35,12 +35,14 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, update
+from sqlalchemy import Table, delete
 from sqlalchemy.orm import Session
 
 from desktop.kits.bulk_replay import BulkReplayer
+from desktop.kits.bulk_window import _Ids
+from desktop.kits.driver_io import _DriverWrite
 from desktop.kits.info import kit_info
 from desktop.kits.kit_refresh import refresh_kit
 from desktop.kits.model import (
@@ -48,6 +50,7 @@ from desktop.kits.model import (
     KitCancelled,
     KitError,
     KitInfo,
+    Outcome,
     Progress,
     RecordResult,
     SyncReport,
@@ -65,6 +68,8 @@ from desktop.storage.models import (
 )
 from desktop.storage.types import utcnow
 
+#: Each outcome's value (``.value`` is a Python-level property; one per record).
+_OUTCOME_VALUE = {outcome: outcome.value for outcome in Outcome}
 #: Records replayed per server transaction at most (runs of common records in bulk, the
 #: others each in a savepoint of its own); the kit marks them synced once the server
 #: committed them all.
@@ -137,8 +142,12 @@ def _sync(
             )
         ending = check_in or checkout_row.returned_at is not None
         acting_person(session, by_user)
-    entries = _entries(kit)
-    bases = _bases(kit)
+    # The ids made from the kit's hex text (and the server's, where it stores the same
+    # text): each made once, the same object wherever it recurs (sets and dicts of them
+    # then find it by identity).
+    ids: dict[Any, uuid.UUID] = {}
+    entries = _entries(kit, ids)
+    bases = _bases(kit, ids)
     in_base = set(bases)
     total = len(entries) + (0 if dry_run or not (refresh or ending) else 1)
     results: list[RecordResult] = []
@@ -176,7 +185,7 @@ def _sync(
             replayer = _Replayer(session, kit_session, info, by_user, bases)
             # While someone watches, the transaction ends in time for the progress.
             until = None if progress is None else time.monotonic() + TRANSACTION_SECONDS
-            bulk = BulkReplayer(replayer, cancel, until=until)
+            bulk = BulkReplayer(replayer, cancel, until=until, ids=ids)
             bulk.replay(entries[position : position + size], remember)
             cancelled = bulk.cancelled
             # Noted with the records (a sync that ends here needs no transaction for it).
@@ -235,10 +244,19 @@ def collector_paused() -> Iterator[None]:
 
 
 def _note_synced(session: Session, kit_id: uuid.UUID) -> None:
-    """The server notes when the kit last synced."""
-    session.execute(
-        update(KitCheckout).where(KitCheckout.id == kit_id).values(last_sync_at=utcnow())
-    )
+    """The server notes when the kit last synced (``updated_at`` as the ORM's update
+    sets it; through the driver: an ORM update is compiled anew on each engine, which
+    cost more than the statement)."""
+    session.flush()
+    c = cast("Table", KitCheckout.__table__).c
+    quote = session.connection().dialect.identifier_preparer.quote
+    now = utcnow()
+    _DriverWrite(
+        session.connection(),
+        f"UPDATE {quote('kit_checkouts')} SET {quote('last_sync_at')} = ?, "  # noqa: S608
+        f"{quote('updated_at')} = ? WHERE {quote('id')} = ?",
+        [c.last_sync_at, c.updated_at, c.id],
+    ).run([(now, now, kit_id)])
 
 
 def check_in(
@@ -302,20 +320,22 @@ def _close_kit(kit: Database, returned_at: dt.datetime, info: KitInfo) -> None:
 # -- the kit side ---------------------------------------------------------------------
 
 
-def _entries(kit: Database) -> list[Entry]:
+def _entries(kit: Database, ids: dict[Any, uuid.UUID]) -> list[Entry]:
+    """The journal's entries not yet synced (``ids``: the UUIDs made so far, by hex)."""
     with kit.connect() as connection:
         rows = connection.exec_driver_sql(
             "SELECT seq, entry_id, record, row_id, op FROM kit_journal WHERE synced = 0 "
             "ORDER BY seq"
         ).all()
+    made = _Ids(ids)
     # The trigger's random hex becomes an RFC 4122 version 4 id (MariaDB checks).
     return [
-        Entry(int(r[0]), uuid_from_hex(r[1], version4=True), r[2], uuid_from_hex(r[3]), r[4])
-        for r in rows
+        Entry(int(seq), uuid_from_hex(entry_id, version4=True), record, made.of(row_id), op)
+        for seq, entry_id, record, row_id, op in rows
     ]
 
 
-def _bases(kit: Database) -> dict[uuid.UUID, Base]:
+def _bases(kit: Database, ids: dict[Any, uuid.UUID]) -> dict[uuid.UUID, Base]:
     """The base versions and values of the assets the journal's procedures are about
     (only a procedure's replay compares with them; the rest of a large kit is not read)."""
     with kit.connect() as connection:
@@ -324,7 +344,8 @@ def _bases(kit: Database) -> dict[uuid.UUID, Base]:
             "(SELECT asset_id FROM procedures WHERE id IN "
             "(SELECT row_id FROM kit_journal WHERE synced = 0))"
         ).all()
-    return {uuid_from_hex(r[0]): Base(int(r[1]), text=r[2]) for r in rows}
+    made = _Ids(ids)
+    return {made.of(r[0]): Base(int(r[1]), text=r[2]) for r in rows}
 
 
 def _remember(bases: dict[uuid.UUID, Base], replayed: Replayed) -> None:
@@ -347,7 +368,7 @@ def _mark(kit: Database, done: list[tuple[Entry, Replayed]], in_base: set[uuid.U
     # journal's order, and every entry not yet synced between two of them is in it.
     runs: list[list[Any]] = []
     for entry, replayed in done:
-        outcome = replayed.result.outcome.value
+        outcome = _OUTCOME_VALUE[replayed.result.outcome]
         if runs and runs[-1][0] == outcome:
             runs[-1][2] = entry.seq
         else:

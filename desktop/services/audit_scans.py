@@ -94,6 +94,13 @@ def _not_undone(audit_id: Any) -> Any:
 
 #: The statuses of retired assets, as stored (a scan of one says it is retired).
 _RETIRED_VALUES = frozenset(s.value for s in RETIRED_STATUSES)
+_MISSING = AssetStatus.MISSING.value
+#: Each scan kind's and class's value, by member (``member.value`` is a Python-level
+#: property: a kit's replay writes thousands of scans).
+_VALUE_OF: dict[object, str] = {
+    **{kind: kind.value for kind in ScanKind},
+    **{made: made.value for made in ScanClass},
+}
 
 _ASSET_BY_TAG = select(Asset).where(Asset.tag_key == bindparam("key"))
 _PERSON_BY_USERNAME = select(Person.id, Person.name, Person.active).where(
@@ -568,7 +575,7 @@ def classify_asset_scan(
         message = f"{label}: found" + (
             f" in {room.name}" if room else f" (expected in {where}; no room scanned)"
         )
-        if asset.status == AssetStatus.MISSING.value:
+        if asset.status == _MISSING:
             message += " — it was recorded as missing"
         elif not listed:
             message += " — not in this audit's expected list"
@@ -744,10 +751,10 @@ def scan_row(
         "scanned_at": scanned_at,
         "scanned_by_id": scanned_by_id,
         "raw": raw[:200],
-        "kind": kind.value,
+        "kind": _VALUE_OF[kind],
         "asset_id": asset_id,
         "location_id": room_id,
-        "classification": classification.value,
+        "classification": _VALUE_OF[classification],
         "undoes_scan_id": undoes_scan_id,
         "reason": reason,
     }

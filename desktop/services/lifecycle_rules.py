@@ -36,6 +36,9 @@ from desktop.domain.lifecycle import (
 from desktop.errors import Problem
 from desktop.storage.models import Asset, AssetModel, Category, Location, Procedure
 
+#: Each status by its value (a batch of procedures reads one per procedure).
+_STATUS_OF = {status.value: status for status in AssetStatus}
+_IN_SERVICE = AssetStatus.IN_SERVICE.value
 #: The location kinds and name words that mark a site's IT store.
 STORE_KIND = "store"
 STORE_WORD = "store"
@@ -117,7 +120,7 @@ def apply_lifecycle_rules(
     if asset is None:
         return
     changed = list(new_values) + [CUSTOM_PREFIX + name for name in custom or {}]
-    current = AssetStatus(asset.status)
+    current = _STATUS_OF.get(asset.status) or AssetStatus(asset.status)
     if (found := decommissioned_change_problem(kind, current, changed)) is not None:
         problems.append(Problem(*found))
     waiting = waiting_procedure_problem(session, kind, asset.id, asset.tag, pending=pending)
@@ -133,7 +136,7 @@ def apply_lifecycle_rules(
     putting_in_service = (
         kind is ProcedureKind.CHANGE
         and target_status is AssetStatus.IN_SERVICE
-        and asset.status != AssetStatus.IN_SERVICE.value
+        and asset.status != _IN_SERVICE
     )
     if putting_in_service:
         for problem in install_requirements():

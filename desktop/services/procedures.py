@@ -46,6 +46,15 @@ from desktop.storage.database import Database
 from desktop.storage.models import Asset, Category, Procedure
 from desktop.storage.types import utcnow
 
+#: Each enum member's value, by member (``member.value`` is a Python-level property:
+#: a batch of procedures reads thousands) and each status by its value.
+_VALUE_OF: dict[object, str] = {
+    **{kind: kind.value for kind in ProcedureKind},
+    **{state: state.value for state in ProcedureState},
+    **{origin: origin.value for origin in Origin},
+}
+_STATUS_OF = {status.value: status for status in AssetStatus}
+
 
 @dataclass(frozen=True)
 class ProcedureRequest:
@@ -216,7 +225,7 @@ def decide_procedure(
     new_values = _validate_values(session, template, asset, request, problems)
     answers = _validate_answers(template, request, problems)
     target_status = _target_status(kind, new_values)
-    current_status = AssetStatus(asset.status) if asset else None
+    current_status = (_STATUS_OF.get(asset.status) or AssetStatus(asset.status)) if asset else None
     if (reason := status_move_problem(kind, current_status, target_status)) is not None:
         problems.append(Problem("status", reason))
     if target_status is not None:
@@ -385,8 +394,8 @@ def procedure_values(
     return {
         "id": request.procedure_id or uuid.uuid4(),
         "asset_id": asset_id,
-        "kind": request.kind.value,
-        "state": initial_state(approvals).value,
+        "kind": _VALUE_OF[request.kind],
+        "state": _VALUE_OF[initial_state(approvals)],
         "template_id": template.id,
         "template_version": template.version,
         "performed_by_id": performed_by_id,
@@ -395,7 +404,7 @@ def procedure_values(
         "reason": request.reason.strip(),
         "answers": answers,
         "changes": [c.as_json() for c in changes],
-        "origin": request.origin.value,
+        "origin": _VALUE_OF[request.origin],
         "origin_detail": request.origin_detail[:500],
         "risk_level": risk,
         "approvals_required": approvals,
@@ -455,8 +464,8 @@ def _validate_answers(
     template: TemplateRef, request: ProcedureRequest, problems: list[Problem]
 ) -> dict[str, Any]:
     definition = template.definition
-    known = {f.key for f in definition.fields} | {c.key for c in definition.checklist}
-    for key in list(request.answers) + list(request.checklist):
+    known = definition.answer_keys
+    for key in (*request.answers, *request.checklist):
         if key not in known:
             problems.append(
                 Problem(key, f"'{key}' is not a question of the {definition.name} form")

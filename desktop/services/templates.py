@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from importlib import resources
 from typing import Any
 
@@ -169,8 +170,17 @@ class TemplateDefinition:
             assess_risk=bool(data.get("assess_risk", False)),
         )
 
-    def asset_field_keys(self) -> set[str]:
-        return {f.key for f in self.asset_fields}
+    def asset_field_keys(self) -> frozenset[str]:
+        return self._asset_field_keys
+
+    @cached_property
+    def _asset_field_keys(self) -> frozenset[str]:
+        return frozenset(f.key for f in self.asset_fields)
+
+    @cached_property
+    def answer_keys(self) -> frozenset[str]:
+        """The keys its answers may have: its fields' and its checklist items'."""
+        return frozenset(f.key for f in self.fields) | {c.key for c in self.checklist}
 
 
 @dataclass(frozen=True)
@@ -245,17 +255,20 @@ def risk_level(impact: str | None, likelihood: str | None) -> str | None:
     return "high" if score >= 6 else "medium" if score >= 3 else "low"
 
 
+def _wrong(spec: TemplateField, value: object) -> Problem:
+    return Problem(spec.key, f"{spec.label}: {value!r} is not a valid {spec.type.value}")
+
+
 def coerce_answer(spec: TemplateField, value: object) -> tuple[object, Problem | None]:
     """Validate one answer; returns the JSON-storable value or a problem naming the field."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if spec.required:
             return None, Problem(spec.key, f"{spec.label} is required")
         return None, None
-    wrong = Problem(spec.key, f"{spec.label}: {value!r} is not a valid {spec.type.value}")
     match spec.type:
         case FieldType.TEXT | FieldType.LONG_TEXT:
             if not isinstance(value, str):
-                return None, wrong
+                return None, _wrong(spec, value)
             text = value.strip()
             if spec.max_length and len(text) > spec.max_length:
                 return None, Problem(
@@ -264,13 +277,13 @@ def coerce_answer(spec: TemplateField, value: object) -> tuple[object, Problem |
             return text, None
         case FieldType.NUMBER:
             if isinstance(value, bool):
-                return None, wrong
+                return None, _wrong(spec, value)
             try:
                 number = Decimal(str(value).strip())
             except InvalidOperation:
-                return None, wrong
+                return None, _wrong(spec, value)
             if not number.is_finite():
-                return None, wrong
+                return None, _wrong(spec, value)
             return float(number) if number != number.to_integral_value() else int(number), None
         case FieldType.DATE:
             if isinstance(value, dt.datetime):
@@ -291,11 +304,11 @@ def coerce_answer(spec: TemplateField, value: object) -> tuple[object, Problem |
             return str(value), None
         case FieldType.YESNO:
             if not isinstance(value, bool):
-                return None, wrong
+                return None, _wrong(spec, value)
             return value, None
         case FieldType.PERSON | FieldType.LOCATION | FieldType.GROUP:
             try:
                 return str(uuid.UUID(str(value))), None
             except ValueError:
-                return None, wrong
-    return None, wrong  # pragma: no cover - every answer type is handled above
+                return None, _wrong(spec, value)
+    return None, _wrong(spec, value)  # pragma: no cover - every answer type is handled above
