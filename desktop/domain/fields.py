@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class FieldType(StrEnum):
@@ -90,7 +92,18 @@ EDITABLE_FIELD_KEYS = tuple(f.key for f in ASSET_FIELDS if f.key != "last_audite
 CUSTOM_PREFIX = "custom."
 
 
-def field_label(key: str) -> str:
+def field_label(key: str, custom_labels: Mapping[str, str] | None = None) -> str:
+    """A field's title for people: a custom field's as its category names it ("RAM (GB)",
+    ``custom_labels`` from :func:`custom_field_labels`; a new user read "Ram gb" in the
+    approvals inbox under details that say "RAM (GB)"), else its key made readable."""
     if key.startswith(CUSTOM_PREFIX):
-        return key[len(CUSTOM_PREFIX) :].replace("_", " ").capitalize()
+        name = key[len(CUSTOM_PREFIX) :]
+        return (custom_labels or {}).get(name) or name.replace("_", " ").capitalize()
     return FIELDS_BY_KEY[key].label if key in FIELDS_BY_KEY else key
+
+
+def custom_field_labels(definitions: Iterable[Mapping[str, Any]] | None) -> dict[str, str]:
+    """A category's custom field titles by key (from its ``custom_fields`` definitions)."""
+    return {
+        str(d["key"]): str(d.get("label") or d["key"]) for d in definitions or () if d.get("key")
+    }

@@ -33,7 +33,12 @@ def read_info(connection: Connection) -> KitInfo | None:
     waiting = connection.exec_driver_sql(
         "SELECT count(*) FROM kit_journal WHERE synced = 0"
     ).scalar_one()
-    assets = connection.exec_driver_sql("SELECT count(*) FROM kit_base").scalar_one()
+    # What the kit's register holds (a receive in the kit adds to it), and of those the
+    # ones received here and not yet synced (not in the base taken from the server).
+    assets, received = connection.exec_driver_sql(
+        "SELECT count(*), count(*) FILTER (WHERE id NOT IN (SELECT asset_id FROM kit_base)) "
+        "FROM assets"
+    ).one()
     return KitInfo(
         kit_id=uuid.UUID(meta["kit_id"]),
         source_url=meta["source_url"],
@@ -44,6 +49,7 @@ def read_info(connection: Connection) -> KitInfo | None:
         checked_out_at=_when(meta["checked_out_at"]),
         refreshed_at=_when(meta["refreshed_at"]),
         asset_count=int(assets),
+        received_here=int(received),
         waiting=int(waiting),
         open_conflicts=int(meta["open_conflicts"]),
         tag_blocks=tuple(TagBlock(**b) for b in json.loads(meta["tag_blocks"])),

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from desktop.errors import DesktopError
+from desktop.wording import plural
 
 #: ``progress(done, total, text)``: called now and then during checkout and sync.
 Progress = Callable[[int, int, str], None]
@@ -89,6 +90,9 @@ class KitInfo:
         source_url: the server's URL without password (the password comes from the
             keyring or ``~/.pgpass`` when syncing).
         scope_text: the scope in words ("Head office (and below); assigned to Una User").
+        asset_count: the assets in the kit's register (what it holds now: those checked
+            out and those received in the kit and not yet synced).
+        received_here: of those, the assets received in the kit and not yet synced.
         waiting: offline records not yet synced.
         open_conflicts: records of this kit that went to the server's conflict queue at
             the last sync and are not resolved yet (as the kit last heard).
@@ -109,6 +113,14 @@ class KitInfo:
     #: When the kit was checked in for good (:func:`desktop.kits.check_in`); a returned
     #: kit takes no more work and is not synced again.
     returned_at: dt.datetime | None = None
+    received_here: int = 0
+
+    def assets_text(self) -> str:
+        """The kit's assets in words, as the banner and ``kit status`` say them: "8 assets,
+        1 received here" (a new user read "(7 assets)" above a register of 8 after a
+        receive in the kit: the count was of the assets checked out)."""
+        text = plural(self.asset_count, "asset")
+        return f"{text}, {self.received_here:,} received here" if self.received_here else text
 
     def age(self, now: dt.datetime | None = None) -> dt.timedelta:
         """Time since the kit's data was last taken from the server."""
@@ -125,6 +137,7 @@ class KitInfo:
             "checked_out_at": self.checked_out_at.isoformat(),
             "refreshed_at": self.refreshed_at.isoformat(),
             "asset_count": self.asset_count,
+            "received_here": self.received_here,
             "waiting": self.waiting,
             "open_conflicts": self.open_conflicts,
             "tag_blocks": [

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -31,6 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from desktop.domain.fields import custom_field_labels, field_label
 from desktop.domain.lifecycle import ProcedureKind, ProcedureState
 from desktop.domain.permissions import Work, allowed
 from desktop.errors import (
@@ -45,7 +46,7 @@ from desktop.services.people import acting_person, role_names
 from desktop.services.procedures import apply_recorded_changes, check_recorded_changes
 from desktop.storage.database import Database
 from desktop.storage.kitfile import returned_note, session_is_kit
-from desktop.storage.models import Approval, Asset, Person, Procedure
+from desktop.storage.models import Approval, Asset, Category, Person, Procedure
 from desktop.storage.types import utcnow
 
 APPROVER_ROLE = "approver"
@@ -450,6 +451,12 @@ class PendingItem:
     answers: dict[str, Any]
     decidable: bool
     why_not: str
+    #: The asset's category's custom field titles by key ("ram_gb" → "RAM (GB)").
+    field_labels: dict[str, str] = field(default_factory=dict)
+
+    def change_label(self, change: dict[str, Any]) -> str:
+        """A change's field title, a custom field's as the asset's category names it."""
+        return field_label(str(change.get("field", "")), self.field_labels)
 
 
 def pending_approvals(session: Session, *, for_user: str | None = None) -> list[PendingItem]:
@@ -458,13 +465,14 @@ def pending_approvals(session: Session, *, for_user: str | None = None) -> list[
     returned = returned_note(session) if for_user else None
     person = acting_person(session, for_user) if for_user and returned is None else None
     rows = session.execute(
-        select(Procedure, Asset.tag, Asset.name)
+        select(Procedure, Asset.tag, Asset.name, Category.custom_fields)
         .join(Asset, Asset.id == Procedure.asset_id)
+        .outerjoin(Category, Category.id == Asset.category_id)
         .where(Procedure.state == ProcedureState.PENDING_APPROVAL.value)
         .order_by(Procedure.performed_at, Procedure.id)
     ).all()
     items = []
-    for procedure, tag, name in rows:
+    for procedure, tag, name, definitions in rows:
         performer = session.get(Person, procedure.performed_by_id)
         assert performer is not None
         given = _decisions(session, procedure.id)
@@ -489,6 +497,7 @@ def pending_approvals(session: Session, *, for_user: str | None = None) -> list[
                 answers=dict(procedure.answers),
                 decidable=person is not None and why is None,
                 why_not=why or "",
+                field_labels=custom_field_labels(definitions),
             )
         )
     return items

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY, field_label
+from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY, custom_field_labels, field_label
 from desktop.domain.lifecycle import (
     KIND_TARGET_STATUS,
     AssetStatus,
@@ -103,11 +103,14 @@ class FieldChange:
     after: object
     before_text: str
     after_text: str
+    #: A custom field's title as its category names it ("RAM (GB)"); empty for the others.
+    title: str = ""
 
     @property
     def label(self) -> str:
-        """The field's title for people ("Serial number", "Ram gb" for custom.ram_gb)."""
-        return field_label(self.field)
+        """The field's title for people ("Serial number"; "RAM (GB)" for custom.ram_gb as
+        the asset's category names it)."""
+        return self.title or field_label(self.field)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -268,7 +271,7 @@ def decide_procedure(
     if problems:
         raise ValidationError(problems, subject=subject)
 
-    changes = _changes(session, asset, new_values, custom)
+    changes = _changes(session, asset, new_values, custom, category)
     if (
         kind is ProcedureKind.CHANGE
         and not changes
@@ -326,7 +329,7 @@ def record_in_session(session: Session, request: ProcedureRequest) -> ProcedureO
         if not new_values.get("tag"):
             assert category is not None
             new_values["tag"] = allocate_tag(session, category.tag_prefix)
-            changes = _changes(session, None, new_values, custom)
+            changes = _changes(session, None, new_values, custom, category)
         asset = Asset(
             id=request.asset_id or uuid.uuid4(), status=AssetStatus.IN_STOCK.value, custom_fields={}
         )
@@ -562,7 +565,11 @@ def _check_required_and_rules(
 
 
 def _changes(
-    session: Session, asset: Asset | None, new_values: dict[str, object], custom: dict[str, Any]
+    session: Session,
+    asset: Asset | None,
+    new_values: dict[str, object],
+    custom: dict[str, Any],
+    category: Category | None,
 ) -> list[FieldChange]:
     changes: list[FieldChange] = []
     for key, after in new_values.items():
@@ -581,6 +588,7 @@ def _changes(
             )
         )
     current = asset.custom_fields if asset is not None else {}
+    titles = custom_field_labels(category.custom_fields if category else None)
     for name, after in custom.items():
         before = current.get(name)
         changes.append(
@@ -590,6 +598,7 @@ def _changes(
                 after,
                 "" if before is None else str(before),
                 "" if after is None else str(after),
+                titles.get(name, ""),
             )
         )
     return changes

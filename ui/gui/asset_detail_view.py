@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QDate, Qt, QUrl, Signal
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
-from desktop.domain.fields import FIELDS_BY_KEY
+from desktop.domain.fields import custom_field_labels, field_label
 from ui.gui.models.columns import STATUS_COLOURS, status_label
 
 if TYPE_CHECKING:  # the queries import the ORM: not needed before the window's first paint
@@ -176,11 +176,7 @@ class AssetDetailView(QWidget):
             self.all_history_requested.emit(self.detail.row.id)
 
     def _history_html(self, detail: AssetDetail) -> str:
-        self._custom_labels = {
-            str(d.get("key")): str(d.get("label") or d.get("key"))
-            for d in detail.custom_field_definitions
-            if d.get("key")
-        }
+        self._custom_labels = custom_field_labels(detail.custom_field_definitions)
         history = detail.history
         total = max(detail.history_count, len(history))
         counted = f"{len(history)} of {total}" if len(history) < total else f"{total}"
@@ -261,11 +257,7 @@ class AssetDetailView(QWidget):
 def _change_label(change: dict[str, Any], custom_labels: dict[str, str]) -> str:
     """A field's title; a custom field's as its category names it ("RAM (GB)", as in the
     details above: the history said "Ram gb"), else its key made readable."""
-    key = str(change.get("field", ""))
-    if key in FIELDS_BY_KEY:
-        return FIELDS_BY_KEY[key].label
-    custom = key.removeprefix("custom.")
-    return custom_labels.get(custom) or custom.replace("_", " ").capitalize()
+    return field_label(str(change.get("field", "")), custom_labels)
 
 
 def _lines(text: str) -> str:

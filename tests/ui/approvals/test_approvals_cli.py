@@ -136,3 +136,33 @@ def test_a_conflict_is_reported_with_its_own_exit_status(
     assert "could not be applied" in out
     assert "Status: wanted 'In repair', now 'Missing'" in out
     assert state_and_status(world.db, outcome) == ("conflict", "missing")
+
+
+def test_a_custom_field_is_titled_as_its_category_names_it(
+    pending: tuple[World, ProcedureOutcome], tmp_path: object
+) -> None:
+    """newuser6: ``procedure change`` and ``approvals list`` titled the laptops' "RAM (GB)"
+    by its key ("Ram gb", "custom.ram_gb") while the asset's details say "RAM (GB)"."""
+    import os
+    import subprocess
+    import sys
+
+    world, _outcome = pending
+    url = world.db.url.render_as_string(hide_password=False)
+    env = {k: v for k, v in os.environ.items() if k != "ASSETDESK_DATABASE"}
+
+    def assetdesk(*argv: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "ui.cli.main", "--database", url, *argv],
+            capture_output=True, text=True, env=env, check=False, timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+        return done.stdout
+
+    out = assetdesk("procedure", "change", "LAP-1", "--set", "custom.ram_gb=32",
+                    "--answer", "change_type=Upgrade", "--impact", "high",
+                    "--likelihood", "high", "--reason", "more memory", "--as", "tech")  # fmt: skip
+    assert "RAM (GB): — → 32" in out and "Ram gb" not in out
+    listed = assetdesk("approvals", "list", "--as", "infra")
+    assert "RAM (GB): — → 32" in listed
+    assert "ram_gb" not in listed and "Ram gb" not in listed

@@ -214,3 +214,31 @@ def test_model_passes_the_model_tester(
     with world.db.read() as s:
         model.set_rows(pending_approvals(s, for_user="infra"))
     qtmodeltester.check(model)  # type: ignore[attr-defined]
+
+
+def test_a_custom_field_is_titled_as_its_category_names_it(
+    qtbot: QtBot, world: World, pending: dict[str, ProcedureOutcome]
+) -> None:
+    """newuser6: the inbox titled a change of the laptops' "RAM (GB)" "Ram gb" (its key)
+    while the asset's details say "RAM (GB)"."""
+    record_procedure(
+        world.db,
+        ProcedureRequest(
+            kind=ProcedureKind.CHANGE,
+            performed_by="tech",
+            asset_tag="LAP-2",
+            values={"custom.ram_gb": 32},
+            answers={"change_type": "Upgrade"},
+            impact="high",
+            likelihood="high",
+            reason="more memory",
+        ),
+    )
+    inbox = open_inbox(qtbot, world, "infra")
+    upgrade = next(
+        r for r in range(inbox.model.rowCount()) if inbox.model.row(r).reason == "more memory"
+    )
+    inbox.table.selectRow(upgrade)
+    text = inbox.detail.toPlainText()
+    assert "RAM (GB)" in text and "32" in text
+    assert "Ram gb" not in text

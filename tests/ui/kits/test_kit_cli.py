@@ -8,6 +8,7 @@ and for handing a site between two laptops); the last tests use PostgreSQL.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
@@ -421,3 +422,33 @@ def test_a_scope_of_locations_and_people(source: tuple[Path, World], tmp_path: P
         assetdesk("--database", path, "kit", "checkout", "--as", "tech", "-o", tmp_path / "y.adkit")
     )
     assert not (tmp_path / "x.adkit").exists() and not (tmp_path / "y.adkit").exists()
+
+
+def test_kit_status_counts_the_assets_the_kit_holds_with_those_received_in_it(
+    source: tuple[Path, World], tmp_path: Path
+) -> None:
+    """A new user received a laptop in a kit of 7: the register showed 8 while ``kit
+    status`` (and the banner) still said 7 — the count was of the assets checked out."""
+    path, _world = source
+    kit = tmp_path / "kit.adkit"
+    _checkout(path, kit)
+    ok("--database", kit, "procedure", "receive", "LAP-9001", "--set", "category=Laptop",
+       "--set", "location=ROOM-A2", "--set", "name=Loaner", "--check", "inspected",
+       "--check", "contents_match", "--as", "tech")  # fmt: skip
+    exported = tmp_path / "register.csv"
+    ok("--database", kit, "export", exported, "--as", "tech")
+    with exported.open(newline="", encoding="utf-8-sig") as handle:
+        register = list(csv.DictReader(handle))
+    status = ok_json("--database", kit, "kit", "status")
+    assert status["asset_count"] == len(IN_SCOPE) + 1 == len(register)
+    assert status["received_here"] == 1
+    text = ok("--database", kit, "kit", "status")
+    assert f"Room A2 (and below) ({len(IN_SCOPE) + 1} assets, 1 received here)" in text
+
+    # Synced, the received laptop is on the server: the kit holds the same 4, none new.
+    ok("kit", "sync", kit)
+    status = ok_json("--database", kit, "kit", "status")
+    assert (status["asset_count"], status["received_here"]) == (len(IN_SCOPE) + 1, 0)
+    assert f"Room A2 (and below) ({len(IN_SCOPE) + 1} assets)" in ok(
+        "--database", kit, "kit", "status"
+    )

@@ -586,6 +586,32 @@ def test_a_kit_of_one_asset_says_one_asset(
     assert "Branch store (and below) (1 asset). Checked out by" in window.kit.banner.plain_text()
 
 
+def test_the_banner_counts_the_assets_received_in_the_kit(
+    qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path
+) -> None:
+    """A new user received a laptop in a kit: the register showed 8 while the banner still
+    said "(7 assets)" — it counted the assets checked out, not what the kit holds."""
+    from dataclasses import replace
+
+    world = register.world
+    kit = tmp_path / "kit.adkit"
+    kits.checkout(register.db, kits.Scope(location_ids=(world.room_b,)), "tech", kit)
+    kit_db = Database(f"sqlite:///{kit}")
+    window = window_on(kit_db)
+    banner = window.kit.banner
+    qtbot.waitUntil(lambda: f"({IN_ROOM_A2} assets)." in banner.plain_text(), timeout=10_000)
+    # A laptop received in the kit from outside this window (the CLI): F5 reads it again.
+    replace(world, db=kit_db).receive(tag="LAP-90001", values={"location": world.room_b})
+    trigger(window.refresh_action)  # View › Refresh, F5
+    qtbot.waitUntil(lambda: window.model.total_assets == IN_ROOM_A2 + 1, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: f"({IN_ROOM_A2 + 1} assets, 1 received here)." in banner.plain_text(),
+        timeout=10_000,
+    )
+    window.close()
+    kit_db.dispose()
+
+
 def test_the_location_filter_finds_an_accented_name_typed_without_its_accents(
     qtbot: QtBot, window_on: Any, register: Register
 ) -> None:

@@ -95,7 +95,7 @@ def _print_item(item: PendingItem, *, show_decidable: bool) -> None:
         print(f"          {item.ticket_ref} {item.reason}".rstrip())
     for change in item.changes:
         print(
-            f"          {change['field']}: {change.get('before_text') or '—'}"
+            f"          {item.change_label(change)}: {change.get('before_text') or '—'}"
             f" → {change.get('after_text') or '—'}"
         )
     for decision in item.decisions:

@@ -172,7 +172,7 @@ def _status(ctx: CliContext) -> int:
         print_json(info.as_json())
         return 0
     print(f"Field kit {info.kit_id}")
-    print(f"  scope: {info.scope_text} ({info.asset_count:,} assets)")
+    print(f"  scope: {info.scope_text} ({info.assets_text()})")
     print(f"  from: {info.source_description}")
     print(f"  checked out by {info.checked_out_by} at {_local(info.checked_out_at)}")
     print(f"  data from the server as of {_local(info.refreshed_at)} ({_age(info)} old)")

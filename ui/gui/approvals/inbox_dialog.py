@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.fields import field_label
 from desktop.domain.lifecycle import ProcedureState
 from desktop.errors import DesktopError
 from desktop.services.approvals import (
@@ -382,7 +381,7 @@ def _describe(item: PendingItem) -> str:
         lines.append(" · ".join(m for m in meta if m))
     if item.changes:
         rows = "".join(
-            f"<tr><td>{e(field_label(str(c['field'])))}</td><td>{e(c.get('before_text') or '—')}</td>"
+            f"<tr><td>{e(item.change_label(c))}</td><td>{e(c.get('before_text') or '—')}</td>"
             f"<td>→</td><td><b>{e(c.get('after_text') or '—')}</b></td></tr>"
             for c in item.changes
         )

@@ -18,7 +18,6 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from desktop.wording import plural
 from ui.gui.kits.age import age_text, local_time_text
 
 BANNER_STYLE = (
@@ -91,7 +90,7 @@ def banner_html(info: Any, now: dt.datetime | None = None, *, holder: str = "") 
     )
     parts = [
         "<b>Field kit</b> — working offline on "
-        f"<b>{html.escape(info.scope_text)}</b> ({plural(int(info.asset_count), 'asset')}). "
+        f"<b>{html.escape(info.scope_text)}</b> ({html.escape(info.assets_text())}). "
         f"Checked out by {html.escape(holder or info.checked_out_by)} from "
         f"{html.escape(info.source_description)}; its data is "
         f"{_age_words(info.refreshed_at, now)} "
@@ -103,7 +102,7 @@ def banner_html(info: Any, now: dt.datetime | None = None, *, holder: str = "") 
             f"<b>Field kit — Checked in {local_time_text(returned_at)}</b> (returned to "
             f"{html.escape(info.source_description)}): this kit went back for good "
             "and takes no more work; check out a new kit to work offline again. It held "
-            f"{html.escape(info.scope_text)} ({plural(int(info.asset_count), 'asset')})."
+            f"{html.escape(info.scope_text)} ({html.escape(info.assets_text())})."
         ]
     if conflicts:
         parts.append(
