@@ -1,11 +1,13 @@
 """The ``assetdesk`` entry point: a subcommand runs the command line, none opens the GUI.
 
-Subcommands live in ``ui.cli.commands``: each module there has
-``register(subparsers)`` that adds its parsers and sets ``handler(ctx) -> int``.
-:data:`COMMANDS` names every command with its module and one-line help, so that
-``--version`` and ``--help`` import no command module at all, and a command imports only
-its own module (issue 17: start-up was 60x ``python -c pass`` when every module was
-imported to build the parser).
+Subcommands live in ``ui.cli.commands``; their parsers in ``ui.cli.parsers``, a module of
+the same name each, whose ``register(subparsers)`` adds the parsers and sets ``handler``,
+which imports the command's module only when it runs. :data:`COMMANDS` names every
+command with its module and one-line help, so that ``--version`` and ``--help`` import no
+parser module at all, ``COMMAND --help`` imports only that command's parser and no handler,
+and a command imports only its own modules (issue 17: start-up was 60x ``python -c pass``
+when every module was imported to build the parser, and a command's ``--help`` took a
+second while its parser's module imported SQLAlchemy).
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ if TYPE_CHECKING:
 
 VERSION_TEXT = "assetdesk {version}"
 
-#: Every command: name, its module under ``ui.cli.commands``, its one-line help (the
-#: help the module gives the same command; a test keeps the two equal).
+#: Every command: name, its module under ``ui.cli.commands`` (and ``ui.cli.parsers``), its
+#: one-line help (the help the module gives the same command; a test keeps the two equal).
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("approvals", "approvals", "procedures waiting for approval"),
     ("approve", "approvals", "approve a pending procedure (completes it at the last approval)"),
@@ -67,7 +69,7 @@ def _global_options(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The parser; only ``command``'s module is imported (``None``: none at all).
+    """The parser; only ``command``'s parser module is imported (``None``: none at all).
 
     Every other command gets a placeholder parser with its help from :data:`COMMANDS`, so
     ``--help`` lists them all; ``assetdesk X --help`` for a command X builds X's own parser.
@@ -94,7 +96,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         if module != chosen:
             subparsers.add_parser(name, help=help_text)
         elif not registered:
-            __import__(f"ui.cli.commands.{module}", fromlist=["register"]).register(subparsers)
+            __import__(f"ui.cli.parsers.{module}", fromlist=["register"]).register(subparsers)
             registered = True
     return parser
 

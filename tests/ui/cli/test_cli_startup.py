@@ -19,8 +19,9 @@ import pytest
 
 import desktop
 from tests.factories import seed_world
-from ui.cli import commands
+from ui.cli import commands, parsers
 from ui.cli.main import COMMANDS, build_parser, main
+from ui.cli.parsers import Handler
 from ui.cli.static_help import help_text, terminal_width
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -159,20 +160,85 @@ def test_a_command_help_builds_only_that_command() -> None:
     done, modules = _imported("import", "--help")
     assert done.returncode == 0
     assert "--dry-run" in done.stdout
-    assert "ui.cli.commands.spreadsheets" in modules
-    assert _loaded(modules, ("ui.cli.commands", "desktop.labels", "desktop.demo", "PySide6")) == [
-        "ui.cli.commands",
-        "ui.cli.commands.spreadsheets",
+    assert _loaded(modules, ("ui.cli.parsers", "ui.cli.commands", "desktop.labels")) == [
+        "ui.cli.parsers",
+        "ui.cli.parsers.spreadsheets",
     ]
 
 
+#: Not needed to print a command's help: its parser's definition only.
+NOT_FOR_COMMAND_HELP = tuple(name for name in HEAVY if name != "argparse")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        *([name, "--help"] for name, _, _ in COMMANDS),
+        ["kit", "sync", "--help"],
+        ["audit", "scan", "--help"],
+        ["incidents", "log", "--help"],
+        ["templates", "set-scan", "--help"],
+    ],
+    ids=" ".join,
+)
+def test_a_command_help_imports_no_handler_and_nothing_heavy(argv: list[str]) -> None:
+    """Issue 17: ``assetdesk kit sync --help`` took a second, its parser's module importing
+    SQLAlchemy and the rest of what the command's handlers use."""
+    done, modules = _imported(*argv)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith(f"usage: assetdesk {' '.join(argv[:-1])}")
+    assert _loaded(modules, NOT_FOR_COMMAND_HELP) == []
+
+
+def test_the_parsers_copies_are_equal_to_their_sources() -> None:
+    """Choices and defaults that the parsers copy rather than import from a heavy module."""
+    from desktop.labels.items import LABEL_FIELDS
+    from desktop.services.audit_due import DEFAULT_WITHIN_DAYS, DueList
+    from desktop.services.command_procedures import MAX_ALLOCATE
+    from desktop.services.incidents import incident_template
+    from desktop.services.queries import HISTORY_SHOWN
+    from desktop.services.template_admin import APPROVABLE_KINDS
+    from desktop.spreadsheets.cells import DateOrder
+    from desktop.spreadsheets.mapping import UNKNOWN_COLUMNS
+    from desktop.spreadsheets.model import MatchKey
+    from desktop.storage.logins import DATABASE_ROLES
+    from ui.cli.parsers import (
+        asset,
+        audit,
+        incidents,
+        labels,
+        procedure,
+        spreadsheets,
+        templates,
+        users,
+    )
+
+    assert asset.HISTORY_SHOWN == HISTORY_SHOWN
+    assert tuple(d.value for d in DueList) == audit.DUE_LISTS
+    assert audit.DUE_LISTS[0] == DueList.OVERDUE.value
+    assert audit.DEFAULT_WITHIN_DAYS == DEFAULT_WITHIN_DAYS
+    severity = next(f for f in incident_template().fields if f.key == "severity")
+    assert tuple(severity.choices) == incidents.SEVERITIES
+    assert tuple(LABEL_FIELDS) == labels.LABEL_FIELDS
+    assert procedure.MAX_ALLOCATE == MAX_ALLOCATE
+    assert tuple(m.value for m in MatchKey) == spreadsheets.MATCH_KEYS
+    assert tuple(d.value for d in DateOrder) == spreadsheets.DATE_ORDERS
+    assert tuple(UNKNOWN_COLUMNS) == spreadsheets.UNKNOWN_COLUMNS
+    assert tuple(APPROVABLE_KINDS) == templates.APPROVABLE_KINDS
+    assert tuple(DATABASE_ROLES) == users.DATABASE_ROLES
+
+
 def test_the_command_table_matches_what_the_modules_register() -> None:
-    """Every module's commands, with the help the module gives them, are in COMMANDS."""
+    """Every parser module's commands, with the help it gives them, are in COMMANDS; each
+    names a module of ``ui.cli.commands`` of the same name."""
     registered: dict[str, tuple[str, str]] = {}
-    for info in pkgutil.iter_modules(commands.__path__):
+    assert {m.name for m in pkgutil.iter_modules(parsers.__path__)} == {
+        m.name for m in pkgutil.iter_modules(commands.__path__)
+    }
+    for info in pkgutil.iter_modules(parsers.__path__):
         parser = argparse.ArgumentParser()
         subparsers = parser.add_subparsers()
-        importlib.import_module(f"ui.cli.commands.{info.name}").register(subparsers)
+        importlib.import_module(f"ui.cli.parsers.{info.name}").register(subparsers)
         for action in subparsers._choices_actions:
             registered[action.dest] = (info.name, str(action.help))
     assert {name: (module, text) for name, module, text in COMMANDS} == registered
@@ -185,6 +251,28 @@ def test_each_command_gets_its_own_parser_and_the_others_placeholders() -> None:
         for other, other_module, _ in COMMANDS:
             own = len(subparsers.choices[other]._actions) > 1  # more than its --help
             assert own == (other_module == module), (name, other)
+
+
+def test_every_command_s_handler_is_a_function_of_its_own_module() -> None:
+    """Each runnable parser names, by module and name, a function that exists."""
+
+    def handlers(parser: argparse.ArgumentParser) -> list[Handler]:
+        found = [parser.get_default("handler")]
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub in action.choices.values():
+                    found += handlers(sub)
+        return found
+
+    for name, module, _ in COMMANDS:
+        parser = build_parser(name)
+        subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        found = [h for h in handlers(subparsers.choices[name]) if h is not None]
+        assert found, name
+        for handler in found:
+            assert isinstance(handler, Handler) and handler.module == module, (name, handler)
+            function = getattr(importlib.import_module(f"ui.cli.commands.{module}"), handler.name)
+            assert callable(function), handler
 
 
 def test_the_version_is_the_installed_one() -> None:

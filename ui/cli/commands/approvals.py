@@ -5,9 +5,6 @@ The same services as the GUI's inbox: the segregation-of-duties rules apply here
 
 from __future__ import annotations
 
-import argparse
-from typing import Any
-
 from desktop.domain.lifecycle import ProcedureState
 from desktop.services.approvals import (
     DecisionOutcome,
@@ -22,48 +19,6 @@ from ui.cli.context import CliContext, print_json
 
 #: Exit status when the last approval arrived but the asset had changed meanwhile.
 EXIT_CONFLICT = 3
-
-
-def register(subparsers: Any) -> None:
-    approvals = subparsers.add_parser("approvals", help="procedures waiting for approval")
-    actions = approvals.add_subparsers(dest="approvals_command", metavar="ACTION", required=True)
-    listing = actions.add_parser(
-        "list", help="pending procedures, and whether you may decide each (with --as)"
-    )
-    listing.add_argument(
-        "--as", dest="as_user", metavar="USER", help="say for whom (default: this computer's user)"
-    )
-    listing.add_argument("--mine", action="store_true", help="only those USER may decide now")
-    listing.add_argument("--json", action="store_true", help="print JSON for scripts")
-    listing.set_defaults(handler=_list, database_must_exist=True)
-
-    for name, help_text in (
-        ("approve", "approve a pending procedure (completes it at the last approval)"),
-        ("reject", "reject a pending procedure (a comment saying why is required)"),
-    ):
-        parser = subparsers.add_parser(name, help=help_text)
-        parser.add_argument("procedure", metavar="ID", help="procedure id (or 6+ first digits)")
-        _as_user(parser)
-        parser.add_argument(
-            "--comment", default="", required=name == "reject", help="why (required to reject)"
-        )
-        parser.add_argument("--json", action="store_true", help="print JSON for scripts")
-        parser.set_defaults(handler=_approve if name == "approve" else _reject)
-
-    back = subparsers.add_parser("withdraw", help="take back a procedure you requested")
-    back.add_argument("procedure", metavar="ID", help="procedure id (or 6+ first digits)")
-    _as_user(back)
-    back.add_argument("--reason", default="", help="why it is withdrawn")
-    back.set_defaults(handler=_withdraw)
-
-
-def _as_user(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--as",
-        dest="as_user",
-        metavar="USER",
-        help="who decides (user name; default: the settings' user, on a local file the OS user)",
-    )
 
 
 def _list(ctx: CliContext) -> int:

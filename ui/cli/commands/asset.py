@@ -2,30 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from desktop.domain.lifecycle import AssetStatus
 from desktop.errors import DesktopError
-from desktop.services.queries import HISTORY_SHOWN, asset_detail
+from desktop.services.queries import asset_detail
 from desktop.services.recorded_answers import recorded_answers
 from ui.cli.context import CliContext, print_json
-
-
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("asset", help="look at one asset")
-    asset_commands = parser.add_subparsers(dest="asset_command", metavar="ACTION", required=True)
-    show = asset_commands.add_parser("show", help="an asset's fields and history")
-    show.add_argument("tag", help="the asset tag (case and surrounding spaces do not matter)")
-    show.add_argument(
-        "--history",
-        metavar="N",
-        default=str(HISTORY_SHOWN),
-        help=f"how many procedures to print, newest first (default {HISTORY_SHOWN}; 'all')",
-    )
-    show.add_argument(
-        "--json", action="store_true", help="print JSON for scripts (with every procedure)"
-    )
-    show.set_defaults(handler=_show, database_must_exist=True)
 
 
 def _show(ctx: CliContext) -> int:

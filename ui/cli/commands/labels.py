@@ -15,7 +15,7 @@ from typing import Any
 from desktop.errors import DesktopError
 from desktop.labels.calibration import PDF_PRINTER, calibration_page, load_offsets
 from desktop.labels.geometry import LabelItem, PageLayout
-from desktop.labels.items import LABEL_FIELDS, asset_items, assets_by_tags, location_items
+from desktop.labels.items import asset_items, assets_by_tags, location_items
 from desktop.labels.layout import LabelOptions, layout_pages
 from desktop.labels.report import job_notes, retired_notice
 from desktop.labels.store import (
@@ -29,52 +29,6 @@ from desktop.services.queries import AssetFilter, list_assets
 from desktop.settings import LABEL_TEMPLATE, ORGANISATION
 from desktop.storage.models import Location
 from ui.cli.context import CliContext, print_json
-
-
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "labels",
-        help="print asset or location labels to a PDF",
-        description="Lay out barcode labels on a template and write them to a PDF at the "
-        "template's exact paper size.",
-    )
-    parser.add_argument("--list-templates", action="store_true", help="list the label templates")
-    parser.add_argument(
-        "--save-template",
-        type=Path,
-        metavar="FILE.json",
-        help="save (or replace) a template of your own, defined in a JSON file",
-    )
-    parser.add_argument("--delete-template", metavar="NAME", help="delete a template of your own")
-    parser.add_argument("--json", action="store_true", help="with --list-templates: print JSON")
-    parser.add_argument("--template", metavar="NAME", help="template name (see --list-templates)")
-    which = parser.add_mutually_exclusive_group()
-    which.add_argument("--tags", metavar="A,B", help="comma-separated asset tags")
-    which.add_argument("--query", metavar="TEXT", help="assets matching this search text")
-    which.add_argument("--all", action="store_true", help="every asset")
-    which.add_argument("--locations", metavar="CODE,CODE", help="location labels, by location code")
-    which.add_argument("--calibration", action="store_true", help="a calibration test page")
-    parser.add_argument("--start", type=int, default=1, metavar="N", help="start at label N")
-    parser.add_argument("--code39", action="store_true", help="Code 39 instead of Code 128")
-    parser.add_argument(
-        "--qr",
-        action="store_true",
-        help="add a QR code of the tag (alone where the bars have no room beside it)",
-    )
-    parser.add_argument(
-        "--fields",
-        default="name,serial_number",
-        metavar="F,F",
-        help=f"up to three fields under the tag, from: {', '.join(LABEL_FIELDS)} (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--organisation", metavar="TEXT", help="organisation line (default: setting)"
-    )
-    parser.add_argument(
-        "--logo", type=Path, metavar="IMAGE", help="a logo beside the organisation line"
-    )
-    parser.add_argument("-o", "--output", type=Path, metavar="FILE.pdf", help="the PDF to write")
-    parser.set_defaults(handler=_labels, database_must_exist=True)
 
 
 def _labels(ctx: CliContext) -> int:

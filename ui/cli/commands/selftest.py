@@ -19,25 +19,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 import desktop
 from ui.cli.context import CliContext
 from ui.cli.selftest_checks import CHECKS, SelftestState
-
-
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "selftest",
-        help="check this installation: database, procedures, export, labels (headless)",
-        description="Create a database in a temporary folder, record procedures, export a "
-        "workbook and render a label PDF; print one line per check. Exits non-zero if any "
-        "check fails. Your own database is not touched.",
-    )
-    parser.add_argument(
-        "--keep", action="store_true", help="keep the temporary folder and print where it is"
-    )
-    parser.set_defaults(handler=_selftest)
 
 
 def _selftest(ctx: CliContext) -> int:

@@ -26,7 +26,6 @@ from desktop.spreadsheets.import_choices import (
     parse_defaults,
     parse_status_words,
 )
-from desktop.spreadsheets.mapping import UNKNOWN_COLUMNS
 from desktop.spreadsheets.model import ImportOptions, ImportPlan, MatchKey, RowAction
 from desktop.spreadsheets.plan import dry_run
 from desktop.spreadsheets.preview import detail_lines, plan_details, received, rows_waiting
@@ -39,103 +38,6 @@ from ui.cli.context import CliContext, print_json
 
 #: How many changes and problems the text summary shows (``--json`` has them all).
 SHOWN = 50
-
-
-def register(subparsers: Any) -> None:
-    importer = subparsers.add_parser(
-        "import",
-        help="import assets from a spreadsheet (.xlsx, .xlsm, .xls, .ods, .csv)",
-        description="Plan the import (every row: create, update, unchanged, conflict or error), "
-        "then record it as procedures in one transaction. Exit status 1 when a row is rejected.",
-    )
-    importer.add_argument("file", type=Path, metavar="FILE")
-    importer.add_argument("--sheet", help="the sheet to read (default: the first visible one)")
-    importer.add_argument(
-        "--match",
-        choices=[m.value for m in MatchKey],
-        help="find existing assets by tag, serial number or our key column (default: tag)",
-    )
-    importer.add_argument("--profile", metavar="NAME", help="use a saved column mapping")
-    importer.add_argument("--save-profile", metavar="NAME", help="save the mapping used under NAME")
-    importer.add_argument(
-        "--date-order",
-        choices=[d.value for d in DateOrder],
-        help="how text dates like 03/04/2025 are read (default: the setting)",
-    )
-    importer.add_argument(
-        "--unknown-columns",
-        choices=UNKNOWN_COLUMNS,
-        default="notes",
-        help="what columns that name no field become: added to the notes as 'Header: value' "
-        "(default), new custom fields typed from their values, or skipped",
-    )
-    importer.add_argument("--dry-run", action="store_true", help="plan only; write nothing")
-    importer.add_argument(
-        "--valid-only",
-        action="store_true",
-        help="import the valid rows and leave out the rejected ones (default: all or nothing)",
-    )
-    importer.add_argument(
-        "--errors", type=Path, metavar="OUT.xlsx", help="write the rejected rows with their reasons"
-    )
-    importer.add_argument(
-        "--set",
-        dest="defaults",
-        action="append",
-        default=[],
-        metavar="FIELD=VALUE",
-        help='a value for every new asset whose row gives none, e.g. location="Site › Store" '
-        "(repeatable)",
-    )
-    importer.add_argument(
-        "--status-map",
-        dest="status_words",
-        action="append",
-        default=[],
-        metavar="WORD=STATUS",
-        help='read your own status word as one of ours, e.g. "Spare=in_stock" (repeatable; '
-        "saved with --save-profile)",
-    )
-    importer.add_argument(
-        "--no-create",
-        action="store_true",
-        help="refuse rows that name unknown categories, locations, people... (default: create them)",
-    )
-    importer.add_argument(
-        "--blank-clears",
-        action="store_true",
-        help="a blank cell clears the stored value (default: a blank cell keeps it)",
-    )
-    importer.add_argument("--json", action="store_true", help="print JSON for scripts")
-    importer.add_argument(
-        "--as",
-        dest="as_user",
-        metavar="USER",
-        help="who imports (user name; default: the settings' user, on a local file the OS user)",
-    )
-    importer.set_defaults(handler=_import)
-
-    exporter = subparsers.add_parser(
-        "export",
-        help="export assets to .xlsx or .csv",
-        description="Write the register, or the assets the filters select, to a workbook that "
-        "can be edited and imported back.",
-    )
-    exporter.add_argument("out", type=Path, metavar="OUT.xlsx|OUT.csv")
-    exporter.add_argument("--search", default="", help="only assets matching this text")
-    exporter.add_argument(
-        "--status", action="append", default=[], help="only this status (repeatable)"
-    )
-    exporter.add_argument(
-        "--category", action="append", default=[], help="only this category (repeatable)"
-    )
-    exporter.add_argument(
-        "--location", help="only this location and everything below it (name or code)"
-    )
-    exporter.add_argument(
-        "--as", dest="as_user", metavar="USER", help="who exports (for the About sheet)"
-    )
-    exporter.set_defaults(handler=_export, database_must_exist=True)
 
 
 def _options(ctx: CliContext) -> tuple[ImportOptions, dict[str, Any] | None]:
