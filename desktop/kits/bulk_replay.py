@@ -645,13 +645,20 @@ class BulkReplayer:
                 expected_at[asset_id] if listed else window.located[audit_id].get(asset_id)
             )
             counted = window.counted[audit_id]
+            expected_location = self._location(expected_id)
             classification, _message = audit_scans.classify_asset_scan(
                 asset,
                 room,
                 expected_location_id=expected_id,
-                expected_location=self._location(expected_id),
+                expected_location=expected_location,
                 listed=listed,
                 already_counted=asset_id in counted,
+                outside_scope=room is None
+                and not listed
+                and (
+                    expected_location is None
+                    or not audit_scans.in_scope(self.session, audit, expected_location)
+                ),
             )
             if classification in COUNTED:
                 counted.add(asset_id)

@@ -43,8 +43,17 @@ _FORMULA_START = ("=", "+", "-", "@")
 
 def write_audit_report(db: Database, *, audit_id: uuid.UUID, path: Path) -> Reconciliation:
     """Write the report of ``audit_id`` to ``path`` (.xlsx) and return what it contains."""
+    path = path.expanduser()
     if path.suffix.lower() != ".xlsx":
         raise DesktopError(f"{path}: the audit report is an .xlsx workbook; name it *.xlsx")
+    if not path.parent.is_dir():  # as export, db backup, kit checkout and labels: not made
+        raise DesktopError(
+            f"cannot write the audit report {path}: the folder {path.parent} does not exist"
+        )
+    if path.is_dir():
+        raise DesktopError(
+            f"cannot write the audit report to {path}: it is a folder; give a file name"
+        )
     with db.read() as session:
         result = reconcile(session, audit_id)
         scan_rows = _scan_rows(session, audit_id)
@@ -77,7 +86,6 @@ def write_audit_report(db: Database, *, audit_id: uuid.UUID, path: Path) -> Reco
         scan_rows,
     )
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         book.save(path)
     except OSError as exc:
         raise DesktopError(f"cannot write the audit report {path}: {exc.strerror}") from exc

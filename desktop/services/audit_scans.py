@@ -522,6 +522,9 @@ def _asset_scan(
         expected_location=expected_location,
         listed=expected is not None,
         already_counted=_already_counted(session, audit.id, asset.id),
+        outside_scope=room is None
+        and expected is None
+        and (expected_location is None or not _in_scope(session, audit, expected_location)),
     )
     return _store(
         session,
@@ -559,11 +562,17 @@ def classify_asset_scan(
     expected_location: Location | None,
     listed: bool,
     already_counted: bool,
+    outside_scope: bool,
 ) -> tuple[ScanClass, str]:
     """What a scan of ``asset`` in ``room`` is (and the answer to show), given where the
     audit expects it (``listed``: in the audit's expected list) and whether a scan not
     undone already counted it (an asset expected in a rack of the room is found in the
-    room). The one rule for a scan made here or replayed from a kit."""
+    room). The one rule for a scan made here or replayed from a kit.
+
+    With no room scanned an asset counts as found where it is expected — unless the audit
+    does not list it and it stood outside the scope (``outside_scope``, asked only then):
+    wherever in the scope it is scanned, it is not where it was recorded, as in any room
+    of the scope (misplaced). It was found, counted beyond the expected (newuser6)."""
     where = expected_location.name if expected_location else "no location"
     label = f"{asset.tag} {asset.name}".strip()
     if already_counted:
@@ -571,6 +580,9 @@ def classify_asset_scan(
     if asset.status in _RETIRED_VALUES:
         status = AssetStatus(asset.status).label.lower()
         return ScanClass.RETIRED, f"{label} is {status} but is here"
+    if room is None and outside_scope:
+        outside = f"expected in {where} (outside this audit's scope; no room scanned)"
+        return ScanClass.MISPLACED, f"{label}: misplaced, {outside}"
     if room is None or expected_location_id == room.id or _stands_in(expected_location, room):
         message = f"{label}: found" + (
             f" in {room.name}" if room else f" (expected in {where}; no room scanned)"
@@ -716,6 +728,11 @@ def _room_in_scope(session: Session, audit: Audit, room_id: uuid.UUID) -> Locati
     if not _in_scope(session, audit, room):
         raise DesktopError(f"{room.name} is not in the scope of the audit '{audit.name}'")
     return room
+
+
+def in_scope(session: Session, audit: Audit, location: Location) -> bool:
+    """Whether ``location`` is the audit's scope or below it (a kit's replay asks too)."""
+    return _in_scope(session, audit, location)
 
 
 def _in_scope(session: Session, audit: Audit, location: Location) -> bool:

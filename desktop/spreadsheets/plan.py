@@ -85,6 +85,8 @@ from desktop.storage.database import Database
 
 #: Asset columns the plan compares, by field key.
 _FIELD_ORDER = {key: n for n, key in enumerate(FIELDS_BY_KEY)}
+#: The cells a status-and-assignee warning is about (statuses.matched_checkout_note).
+_STATUS_OR_ASSIGNEE = frozenset({"status", "assigned_to"})
 
 
 def custom_labels(index: ReferenceIndex) -> dict[str, str]:
@@ -453,11 +455,12 @@ class _Planner(RowValues):
                 if given.get(target) in (None, ""):
                     given[target] = text
 
+        own_note = ""  # said below if the row changes the status or assignee
         if current is None:
             fill_missing_name(self.report, given, number)
             note_checked_out(self.report, given, number, self.mapping, self.options.status_words)
         else:
-            note_matched_checked_out(
+            own_note = note_matched_checked_out(
                 self.report, given, number, self.mapping, self.options.status_words
             )
         values, custom = self._values(plan, given, current)
@@ -480,6 +483,8 @@ class _Planner(RowValues):
             self._plan_create(plan, values, custom)
         else:
             self._plan_update(plan, values, custom, current, given.get(VERSION))
+            if own_note and not _STATUS_OR_ASSIGNEE.isdisjoint(plan.values):
+                self.report.warn(number, own_note)
         if plan.action is RowAction.CONFLICT and len(plan.problems) == 1:
             pass  # only the version conflict: reported as a conflict
         elif plan.problems:

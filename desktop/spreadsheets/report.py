@@ -30,6 +30,7 @@ from desktop.spreadsheets.mapping import ColumnFate, fates, merge_extra_notes
 from desktop.spreadsheets.statuses import (
     assignee_target,
     checked_out_note,
+    is_snipe_it_word,
     matched_checkout_note,
     ordinary_checkout_note,
 )
@@ -215,14 +216,23 @@ def note_matched_checked_out(
     row: int,
     mapping: ColumnMapping,
     words: Mapping[str, str],
-) -> None:
+) -> str:
     """The same for a row matched to an asset already here: an in-stock word with an
-    assignee is read as In service (see statuses.matched_checkout_note)."""
+    assignee is read as In service (see statuses.matched_checkout_note).
+
+    A row's own warning under one of this app's status words ("In repair" and a person)
+    is returned, not said: the caller says it only when the row changes the asset's
+    status or assignee — re-importing an unchanged export of ours warned on every
+    in-repair or missing asset with an assignee. Snipe-IT's words are said here."""
+    word = given.get("status")
     text, once = matched_checkout_note(given, mapping, words)
     if once:
         report.checked_out.setdefault(text, []).append(row)
     elif text:
+        if isinstance(word, str) and not is_snipe_it_word(word):
+            return text
         report.warn(row, text)
+    return ""
 
 
 def other_label_fates(

@@ -292,6 +292,11 @@ def _snipe_label(word: str) -> str:
     return label if normalize_header(kind) in _SNIPE_TYPES else word
 
 
+def is_snipe_it_word(word: str) -> bool:
+    """Whether a status cell's word is Snipe-IT's rather than one of this app's labels."""
+    return _is_snipe_it(word, _snipe_label(word))
+
+
 def _is_snipe_it(word: str, label: str) -> bool:
     """Whether ``word`` is Snipe-IT's: one of its labels, or written "Label (type)"."""
     return normalize_header(label) in _SNIPE_IT_LABELS or label != word
