@@ -178,3 +178,21 @@ def test_settings_tab_takes_the_one_person_the_list_offers(
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     view = window.view
     qtbot.waitUntil(lambda: view.user_label.text() == "Signed in as infra", timeout=10_000)
+
+
+def test_settings_highlights_the_person_whose_user_name_is_typed(
+    qtbot: QtBot, journey_window: WindowFactory
+) -> None:
+    """ "tech" offers Ivy Infra and Tom Tech (technicians) and Tess Tech, whose user name it
+    is: the list highlights Tess, though she is not its first suggestion, and Enter takes
+    her (a user name typed whole names its person, as a code names a room)."""
+    _window, dialog = _settings(qtbot, journey_window)
+    type_as_a_person(qtbot, "tech")
+    count, highlighted = _highlighted(qtbot)
+    assert count >= 3
+    assert highlighted.startswith("Tess Tech  ·  tech")
+    popup = the_open_list(qtbot)
+    assert isinstance(popup, QAbstractItemView)
+    assert popup.currentIndex().row() > 0
+    _enter_under_the_list(qtbot)
+    assert dialog.user_combo.currentText() == highlighted

@@ -25,6 +25,7 @@ the rows for a moment while the list was placed — it then covered the typed te
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import cast
 
@@ -49,8 +50,9 @@ from desktop.storage.folding import fold
 #: The item data role holding an item's folded text (what the completer matches).
 FOLDED_ROLE = Qt.ItemDataRole.UserRole + 40
 
-#: A choice's name and its detail (code, user name) as every list shows them (with_detail).
-_DETAIL_SEPARATOR = "  ·  "
+#: Between a choice's name and its detail (code, user name) as every list shows them
+#: (desktop.wording.with_detail), and before a person's roles (Settings).
+_PARTS = re.compile(r"  ·  | — ")
 
 
 class FoldingCompleter(QCompleter):
@@ -98,7 +100,7 @@ class FoldingCompleter(QCompleter):
                 continue
             if fold(str(text)) == typed:
                 return row
-            if typed in (fold(part.strip()) for part in str(text).split(_DETAIL_SEPARATOR)):
+            if typed in (fold(part.strip()) for part in _PARTS.split(str(text))):
                 parts.append(row)
         return parts[0] if len(parts) == 1 else -1
 
