@@ -57,7 +57,8 @@ def needs_shift(char: str) -> bool:
 
 
 class HidScanner:
-    """Sends scans as key events to whatever widget has the keyboard focus."""
+    """Sends scans as key events where Qt sends a keyboard's: the open popup, else the
+    widget with the keyboard focus."""
 
     def __init__(
         self, qtbot: QtBot, profile: ScannerProfile | None = None, *, seed: int = 7
@@ -110,7 +111,14 @@ class HidScanner:
         text: str,
         target: QWidget | None,
     ) -> None:
-        receiver = target or QApplication.focusWidget() or QApplication.activeWindow()
+        # Where Qt sends a keyboard's keys: an open popup (a pick list's suggestions) has
+        # the keyboard; its completer passes typing on to the field and handles Enter.
+        receiver = (
+            target
+            or QApplication.activePopupWidget()
+            or QApplication.focusWidget()
+            or QApplication.activeWindow()
+        )
         assert receiver is not None, "a scan needs a focused widget, as a keyboard does"
         event = QKeyEvent(kind, key, modifiers, text)
         event.setTimestamp(self._clock)

@@ -24,6 +24,7 @@ from tests.journeys.conftest import WindowFactory, trigger
 from tests.journeys.hid_scanner import HidScanner
 from tests.journeys.windows import SaveDialogAnswering, button, message_box, shown
 from tests.ui.gui.conftest import Register
+from tests.ui.keys import press_key
 from ui.gui.audits.audit_window import AuditWindow
 from ui.gui.audits.receive_unknown_dialog import ReceiveUnknownDialog
 from ui.gui.audits.reconciliation_view import ReconciliationView
@@ -63,8 +64,9 @@ def _start_audit(qtbot: QtBot, audits: AuditWindow) -> ScanScreen:
     shown_rows = [popup.model().index(r, 0).data() for r in range(popup.model().rowCount())]
     assert shown_rows[0].startswith("Head office › Building A")
     assert len(shown_rows) == 3  # the building and its two rooms
-    qtbot.keyClick(popup, Qt.Key.Key_Down)
-    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    # The list opens with its first suggestion highlighted; Enter (to the list) takes it.
+    assert popup.currentIndex().row() == 0
+    press_key(qtbot, Qt.Key.Key_Return)
     assert dialog.scope.currentText().startswith("Head office › Building A  ·  ")
     _tick(qtbot, dialog.categories, "Laptop  ·  LAP")
     start = dialog.buttons.button(dialog.buttons.StandardButton.Ok)

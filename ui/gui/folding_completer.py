@@ -6,10 +6,17 @@ accent-sensitive, so "zurich" offered nothing there. A :class:`FoldingCompleter`
 the typed text, folded, against each item's folded text (kept in :data:`FOLDED_ROLE`) and
 still shows and inserts the item's own text.
 
-Enter while the list shows exactly one suggestion takes it: "stor" + Enter under a list
-offering only "Storage  ·  STO" left "stor" in the field, which named nothing ("'stor' is
-not a known category", with a button to add a category of that name; in Settings, "bo"
-was saved as the signed-in person, who does not exist, and every procedure was disabled).
+One rule for every pick list (:class:`_FirstSuggestion`): the list opens with a
+suggestion highlighted — the one the text names (a code typed or scanned), else the first
+— and Enter takes it, as it takes a row chosen with the arrows; Tab takes the only
+suggestion (with several, it leaves the text for the person to choose); Escape closes the
+list and keeps the text as typed. The highlight shows what Enter will take. "stor" + Enter
+under a list offering only "Storage  ·  STO" left "stor" in the field, which named nothing
+("'stor' is not a known category"; in Settings, "bo" was saved as the signed-in person,
+who does not exist, and every procedure was disabled); the procedure form then highlighted
+its first suggestion while Settings, Start audit, the filter bar and the import's default
+fields took a suggestion on Enter only when the list showed exactly one — the same keys
+did different things by place, and with several Enter took nothing, silently.
 
 The list stays against its field (:class:`_KeepAgainstField`): Qt places it under the
 field when it filters, and choosing a category rebuilds the form, whose layout squeezed
@@ -18,9 +25,15 @@ the rows for a moment while the list was placed — it then covered the typed te
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from typing import cast
+
 from PySide6.QtCore import (
     QAbstractItemModel,
+    QAbstractProxyModel,
     QEvent,
+    QItemSelectionModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -29,7 +42,7 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QCompleter, QLineEdit, QWidget
 from shiboken6 import isValid
 
 from desktop.storage.folding import fold
@@ -37,17 +50,36 @@ from desktop.storage.folding import fold
 #: The item data role holding an item's folded text (what the completer matches).
 FOLDED_ROLE = Qt.ItemDataRole.UserRole + 40
 
+#: Between a choice's name and its detail (code, user name) as every list shows them
+#: (desktop.wording.with_detail), and before a person's roles (Settings).
+_PARTS = re.compile(r"  ·  | — ")
+
 
 class FoldingCompleter(QCompleter):
-    """Popup completion on any part of an item's text, accents and case ignored."""
+    """Popup completion on any part of an item's text, accents and case ignored; the
+    list opens with a suggestion highlighted, which Enter takes (module docstring).
 
-    def __init__(self, model: QAbstractItemModel, parent: QObject | None = None) -> None:
+    ``named_row``: the row of ``model`` the typed text names, or -1 (the procedure form
+    and Start audit know codes, paths and short names); by default the row whose whole
+    text, name or detail (code, user name) is the text typed, when only one has it.
+    """
+
+    def __init__(
+        self,
+        model: QAbstractItemModel,
+        parent: QObject | None = None,
+        named_row: Callable[[], int] | None = None,
+    ) -> None:
         super().__init__(model, parent)
         self.setCompletionRole(FOLDED_ROLE)
         self.setFilterMode(Qt.MatchFlag.MatchContains)
         self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        # Down on the last suggestion (Up on the first) keeps it highlighted: Qt's wrap
+        # took the highlight off — "Down, Enter" under one suggestion took nothing.
+        self.setWrapAround(False)
         _KeepAgainstField(self)
+        _FirstSuggestion(self, named_row or self._row_named_by_its_text)
 
     def splitPath(self, path: str) -> list[str]:
         return [fold(path)]
@@ -56,21 +88,90 @@ class FoldingCompleter(QCompleter):
         text = index.data(Qt.ItemDataRole.DisplayRole)
         return "" if text is None else str(text)
 
+    def _row_named_by_its_text(self) -> int:
+        typed = fold(self.completionPrefix().strip())
+        model = self.model()
+        if not typed or model is None:
+            return -1
+        parts: list[int] = []
+        for row in range(model.rowCount()):
+            text = model.index(row, 0).data(Qt.ItemDataRole.DisplayRole)
+            if text is None:
+                continue
+            if fold(str(text)) == typed:
+                return row
+            if typed in (fold(part.strip()) for part in _PARTS.split(str(text))):
+                parts.append(row)
+        return parts[0] if len(parts) == 1 else -1
+
+
+class _FirstSuggestion(QObject):
+    """Highlights ``completer``'s named (else first) suggestion whenever the suggestions
+    are filtered again, so Enter takes it; Tab takes an only suggestion.
+
+    Keys reach the list, not the field, while it shows (Qt gives an open popup the
+    keyboard): the list's keys are watched here, before the completer's own handling
+    (which, on Enter, completes the highlighted row and else only closes the list).
+    """
+
+    def __init__(self, completer: QCompleter, named_row: Callable[[], int]) -> None:
+        super().__init__(completer)
+        self._completer, self._named_row = completer, named_row
+        popup = completer.popup()
+        assert popup is not None
+        self._popup: QAbstractItemView = popup
+        # After the completer's own filter (installed as popup() made the list): the
+        # last filter installed runs first, so Tab is seen here before the completer's.
+        self._popup.installEventFilter(self)
+        completer.completionModel().modelReset.connect(self._highlight)
+
+    def _suggestions(self) -> QAbstractProxyModel:
+        return cast(QAbstractProxyModel, self._completer.completionModel())
+
+    def _highlight(self) -> None:
+        model = self._suggestions()
+        if model.rowCount() == 0:
+            return
+        row, named = 0, self._named_row()
+        if named >= 0:
+            for candidate in range(model.rowCount()):
+                if model.mapToSource(model.index(candidate, 0)).row() == named:
+                    row = candidate
+                    break
+        selection = self._popup.selectionModel()
+        # Quietly: a highlighted suggestion replaces the text only when Enter takes it
+        # (the completer writes the highlighted row into the field as it changes).
+        blocked = selection.blockSignals(True)
+        try:
+            selection.setCurrentIndex(
+                model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+        finally:
+            selection.blockSignals(blocked)
+        self._popup.viewport().update()
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Enter in the open list with no row highlighted takes its one suggestion (Qt
-        only closes the list then, leaving the typed part in the field)."""
-        popup = self.popup()
         if (
-            watched is popup
+            watched is self._popup
             and event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            and popup.isVisible()
-            and not popup.currentIndex().isValid()
-            and self.completionCount() == 1
+            and event.key() == Qt.Key.Key_Tab
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            and self._popup.isVisible()
         ):
-            popup.setCurrentIndex(self.completionModel().index(0, 0))
-        return super().eventFilter(watched, event)
+            self._take_the_only_suggestion()
+        return False  # the completer closes the list and Tab moves on as ever
+
+    def _take_the_only_suggestion(self) -> None:
+        model = self._suggestions()
+        if model.rowCount() != 1 or self._named_row() >= 0:
+            return  # a named row: the field's own reading of the text stands
+        index = model.index(0, 0)
+        field = self._completer.widget()
+        if isinstance(field, QComboBox):
+            field.setCurrentIndex(model.mapToSource(index).row())
+        elif isinstance(field, QLineEdit):
+            field.setText(self._completer.pathFromIndex(index))
 
 
 class _KeepAgainstField(QObject):

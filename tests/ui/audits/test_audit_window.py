@@ -12,7 +12,14 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialogButtonBox,
+    QFileDialog,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.approvals import approve, pending_approvals
@@ -24,6 +31,7 @@ from desktop.storage.database import Database
 from desktop.storage.models import Asset
 from tests.approval_templates import set_approval_rule
 from tests.factories import World, seed_world
+from tests.ui.keys import press_key, the_open_list, type_keys
 from ui.gui.audits import AuditWindow
 from ui.gui.audits.audit_due_view import DUE_COLUMNS
 from ui.gui.audits.receive_unknown_dialog import ReceiveUnknownDialog
@@ -495,3 +503,44 @@ def start_button(dialog: StartAuditDialog) -> QPushButton:
     button = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
     assert button is not None and button.isEnabled()
     return button
+
+
+def test_enter_under_the_scope_list_takes_the_highlighted_room_and_does_not_start(
+    qtbot: QtBot, world: World
+) -> None:
+    """ "room a" offers Room A1 and Room A2: the list opens with the first highlighted and
+    Enter (sent to the list, which has the keyboard) takes it, as every pick list does —
+    it took nothing, and Start then said no single location matches. The Enter only names
+    the room: the audit starts with its button. A room code typed with the list open is
+    the one highlighted, though it is not the first suggestion."""
+    window = AuditWindow(world.db, "auditor")
+    qtbot.addWidget(window)
+    window.show()
+    dialog = window.open_start_dialog()
+    assert dialog is not None
+    dialog.activateWindow()
+    dialog.scope.setFocus()
+    qtbot.waitUntil(dialog.scope.hasFocus, timeout=5000)
+    started: list[object] = []
+    dialog.started.connect(started.append)
+    type_keys(qtbot, "room a")
+    popup = the_open_list(qtbot)
+    assert isinstance(popup, QAbstractItemView)
+    assert popup.model().rowCount() == 2
+    highlighted = str(popup.currentIndex().data())
+    assert highlighted.endswith("Room A1  ·  ROOM-A1")
+    press_key(qtbot, Qt.Key.Key_Return)
+    assert dialog.scope.currentText() == highlighted
+    assert dialog.isVisible() and not started
+    # "room-a" names no room; "room-a2" names Room A2, the second of "room-a"'s list.
+    dialog.scope.lineEdit().clear()  # type: ignore[union-attr]
+    type_keys(qtbot, "room-a2")
+    popup = the_open_list(qtbot)
+    assert isinstance(popup, QAbstractItemView)
+    assert str(popup.currentIndex().data()).endswith("Room A2  ·  ROOM-A2")
+    press_key(qtbot, Qt.Key.Key_Return)
+    assert dialog.scope.currentText().endswith("Room A2  ·  ROOM-A2")
+    assert dialog.isVisible() and not started
+    with qtbot.waitSignal(dialog.started, timeout=5000) as start:
+        qtbot.mouseClick(start_button(dialog), Qt.MouseButton.LeftButton)
+    assert start.args[0].scope == "Room A2"

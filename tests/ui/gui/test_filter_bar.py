@@ -9,11 +9,12 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QAbstractItemView, QComboBox
 
 from desktop.services.queries import AssetFilter
 from desktop.services.reference import create_person
 from tests.ui.gui.conftest import Register
+from tests.ui.keys import press_key, the_open_list, type_keys
 from ui.gui.filter_bar import FilterBar
 from ui.gui.models.asset_table_model import AssetTableModel
 
@@ -151,3 +152,44 @@ def test_the_assigned_to_list_finds_a_name_typed_without_its_accents(
     assert bar.current_filter.assigned_to_id == joao
     qtbot.waitUntil(lambda: model.filter.assigned_to_id == joao, timeout=5000)
     assert bar.assignee.currentText() == "João Conceição"
+
+
+def test_enter_under_several_people_filters_by_the_highlighted_one(
+    qtbot: QtBot, bar_and_model: tuple[FilterBar, AssetTableModel], register: Register
+) -> None:
+    """ "jo" offers João and Joana: the list opens with the first highlighted and Enter
+    (sent to the list, which has the keyboard) filters by that person, as every pick list
+    does — it took nothing and the register stayed unfiltered. Escape keeps the text."""
+    bar, model = bar_and_model
+    with register.db.write() as session:
+        create_person(session, name="João Conceição", username="jconceicao")
+        create_person(session, name="Joana Jones", username="jjones")
+    with qtbot.waitSignal(bar.load_choices().finished, timeout=10_000):
+        pass
+    edit = bar.assignee.lineEdit()
+    assert edit is not None
+    bar.show()
+    qtbot.waitExposed(bar)
+    bar.activateWindow()
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus, timeout=5000)
+    press_key(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # "Anyone" goes
+    type_keys(qtbot, "jo")
+    popup = the_open_list(qtbot)
+    assert isinstance(popup, QAbstractItemView)
+    offered = {str(popup.model().index(r, 0).data()) for r in range(popup.model().rowCount())}
+    assert {"João Conceição", "Joana Jones"} <= offered
+    press_key(qtbot, Qt.Key.Key_Escape)  # the list closes, the text stays as typed
+    assert edit.text() == "jo"
+    assert bar.current_filter.assigned_to_id is None
+    type_keys(qtbot, "a")  # "joa": both still offered
+    popup = the_open_list(qtbot)
+    assert isinstance(popup, QAbstractItemView)
+    highlighted = str(popup.currentIndex().data())
+    assert highlighted in {"João Conceição", "Joana Jones"}
+    with qtbot.waitSignal(bar.filter_changed, timeout=5000):
+        press_key(qtbot, Qt.Key.Key_Return)
+    assert bar.assignee.currentText() == highlighted
+    chosen = bar.current_filter.assigned_to_id
+    assert chosen is not None
+    qtbot.waitUntil(lambda: model.filter.assigned_to_id == chosen, timeout=5000)

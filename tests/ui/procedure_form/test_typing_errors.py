@@ -18,6 +18,7 @@ from desktop.domain.lifecycle import ProcedureKind
 from desktop.storage.models import Category
 from tests.factories import World
 from tests.journeys.hid_scanner import type_as_a_person, typing_reached_its_field
+from tests.ui.keys import where_keys_go
 from tests.ui.procedure_form.conftest import OpenForm
 from ui.gui.procedure_form.dialog import ProcedureDialog
 from ui.gui.procedure_form.editors import ReferenceEditor
@@ -32,8 +33,8 @@ def focused() -> QWidget:
 
 def keyboard() -> QWidget:
     """Where Qt delivers a key: an open suggestion list (a popup takes the keyboard; its
-    completer passes typing on to the field), else the focused widget."""
-    return QApplication.activePopupWidget() or focused()
+    completer passes typing on to the field), else the focused widget (tests.ui.keys)."""
+    return where_keys_go()
 
 
 def in_field(qtbot: QtBot, dialog: ProcedureDialog, key: str) -> tuple[FormView, ReferenceEditor]:

@@ -12,12 +12,13 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QAbstractItemView, QComboBox
 
 from desktop.services import reference
 from desktop.storage.database import Database
 from desktop.storage.models import Asset
 from tests.factories import World, seed_world
+from tests.ui.keys import press_key, the_open_list, type_keys
 from tests.ui.spreadsheets.test_import_texts_cli import RALPH, new_tag
 from tests.ui.spreadsheets.test_import_wizard import click_next
 from tests.ui.spreadsheets.test_import_wizard_text_file import open_wizard
@@ -187,3 +188,42 @@ def test_the_values_for_all_rows_complete_from_the_register(
         asset = session.execute(select(Asset).where(Asset.serial_number == "M000000015L"))
         # The group as chosen (the location: the file's rack, which a default does not override)
         assert asset.scalar_one().owning_group_id == world.infrastructure
+
+
+def test_the_values_for_all_rows_take_suggestions_as_every_pick_list_does(
+    qtbot: QtBot, world: World, tmp_path: Path
+) -> None:
+    """The keys of every pick list: "room" offers several locations, the list opens with
+    the first highlighted and Enter (sent to the list, which has the keyboard) takes it
+    (it took nothing: "room" stayed, a location to create); Escape keeps the text as
+    typed; "infra" + Tab takes the only suggestion, Infrastructure (Tab left "infra")."""
+    wizard = to_mapping(qtbot, world, tmp_path)
+    wizard.activateWindow()
+    defaults = wizard.mapping_page.defaults
+    location = defaults["location"]
+    location.setFocus()
+    qtbot.waitUntil(location.hasFocus, timeout=5000)
+    type_keys(qtbot, "room")
+    popup = the_open_list(qtbot)
+    assert isinstance(popup, QAbstractItemView)
+    assert popup.model().rowCount() >= 2
+    press_key(qtbot, Qt.Key.Key_Escape)
+    assert location.text() == "room"
+    type_keys(qtbot, " a")
+    popup = the_open_list(qtbot)
+    assert isinstance(popup, QAbstractItemView)
+    assert popup.model().rowCount() >= 2
+    highlighted = str(popup.currentIndex().data())
+    assert highlighted.startswith("Head office › Building A › Room A")
+    press_key(qtbot, Qt.Key.Key_Return)
+    assert location.text() == highlighted
+    qtbot.wait(50)
+    assert wizard.pages.currentIndex() == MAPPING and wizard.worker is None  # not Dry run
+    group = defaults["owning_group"]
+    wizard.activateWindow()  # offscreen leaves the closed list the active window
+    group.setFocus()
+    qtbot.waitUntil(group.hasFocus, timeout=5000)
+    type_keys(qtbot, "infra")
+    the_open_list(qtbot)
+    press_key(qtbot, Qt.Key.Key_Tab)
+    assert group.text() == "Infrastructure"

@@ -75,7 +75,11 @@ class StartAuditDialog(QDialog):
         # Typing finds a location by any part of its path or code ("a2", "building a").
         # Accents and case ignored, as in the register's search ("zurich").
         fold_item_texts(self.scope)
-        self.scope.setCompleter(FoldingCompleter(self.scope.model(), self.scope))
+        # The list highlights the location the text names (a scanned room label), else
+        # its first suggestion: Enter takes what the highlight shows.
+        self.scope.setCompleter(
+            FoldingCompleter(self.scope.model(), self.scope, self._chosen_scope_row)
+        )
         self.scope.setCurrentIndex(-1)  # nothing audited by accident: the user names it
         scope_edit = self.scope.lineEdit()
         if scope_edit is not None:
@@ -140,6 +144,10 @@ class StartAuditDialog(QDialog):
             if needle in str(self.scope.itemData(i, FOLDED_ROLE))
         ]
         return _location_id(self.scope.itemData(hits[0])) if len(hits) == 1 else None
+
+    def _chosen_scope_row(self) -> int:
+        scope = self.chosen_scope()
+        return -1 if scope is None else self.scope.findData(scope)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Enter in the scope field names the room a scan or a typed code points to and

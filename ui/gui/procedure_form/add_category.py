@@ -8,7 +8,7 @@ LAP-000101) or the name — after one question; the service refuses it as it ref
 reference window (not an administrator, a field kit), and the refusal is shown there.
 A name one category's name holds, or that holds one ("Lapt" beside "Laptop"), is asked
 with Cancel as the default and the existing name said; Enter and Tab in the field take the
-existing one before any of that (``first_suggestion``).
+existing one before any of that (``ui.gui.folding_completer``).
 """
 
 from __future__ import annotations

@@ -30,7 +30,6 @@ from desktop.services.reference_queries import PATH_SEPARATOR, Choice
 from desktop.storage.folding import fold
 from desktop.wording import with_detail
 from ui.gui.folding_completer import FOLDED_ROLE, FoldingCompleter, fold_item_texts
-from ui.gui.procedure_form.first_suggestion import FirstSuggestion
 
 
 class OptionalDateEdit(QLineEdit):
@@ -179,9 +178,9 @@ class ReferenceCombo(_NoWheelCombo):
         self._by_short: dict[str, list[int]] = {}
         self._fill(choices)
         # "zurich" offers "Zürich office", as the register's search finds it.
-        self.setCompleter(FoldingCompleter(self.model(), self))
-        # Enter takes the highlighted suggestion, Tab an only one ("Lapt" → Laptop).
-        FirstSuggestion(self, self._matching_index)
+        # Enter takes the highlighted suggestion — the one the text names, else the
+        # first — and Tab an only one ("Lapt" → Laptop).
+        self.setCompleter(FoldingCompleter(self.model(), self, self._matching_index))
         self.setCurrentIndex(0)
         app = QApplication.instance()
         if isinstance(app, QApplication):
