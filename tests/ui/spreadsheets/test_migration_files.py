@@ -414,3 +414,23 @@ def test_an_excel_table_note_names_the_table_once_in_plain_words(world: World) -
     )
     assert note in result.stdout
     assert "also in the file" not in result.stdout
+
+
+def test_a_registers_totals_rows_are_left_out_not_refused(world: World) -> None:
+    """'Total' beside =SUM(…) and 'Grand total:' beside =SUBTOTAL(…) at the foot of a
+    register are no assets: they were refused ("Category is required for a new asset"),
+    which stopped the whole import."""
+    payload = dry_run(world.db, "register_with_totals.xlsx")
+    assert payload["formula_only_rows"] == [6, 8]
+    assert payload["counts"]["create"] == 3 and payload["counts"]["error"] == 0
+    assert any("totals label" in n and "(rows 6, 8)" in n for n in payload["notes"]), payload[
+        "notes"
+    ]
+
+    result = imported(world.db, "register_with_totals.xlsx")
+    assert result.returncode == 0, result.stdout
+    found = assets(world.db)
+    new = {t: a for t, a in found.items() if t.startswith(("LAP-4", "MON-4"))}
+    assert sorted(new) == ["LAP-4001", "LAP-4002", "MON-4001"]
+    assert new["LAP-4001"].purchase_cost == Decimal("1234.56")
+    assert not any(a.name in ("Total", "Grand total:") for a in found.values())
