@@ -88,16 +88,56 @@ def formula_only_rows(
     *,
     first_column: int = 0,
 ) -> set[int]:
-    """Indices of rows whose every non-empty cell is a formula (no typed data).
+    """Indices of rows whose every non-empty cell is a formula (no typed data), the label
+    of a totals row aside: "Total" (or "Summe", "Grand total"…) typed beside ``=SUM(…)``
+    cells at the foot of a register is no asset.
 
     ``first_column`` is the sheet column of ``rows[i][0]`` (an Excel Table may start
     further right).
     """
     if not formulas:
         return set()
+    formula_rows = {number for number, _ in formulas}
     result = set()
     for i, (row, number) in enumerate(zip(rows, row_numbers, strict=True)):
-        filled = [c for c, value in enumerate(row) if value not in (None, "")]
-        if filled and all((number, c + first_column) in formulas for c in filled):
+        if number not in formula_rows:
+            continue
+        typed = [
+            value
+            for c, value in enumerate(row)
+            if value not in (None, "") and (number, c + first_column) not in formulas
+        ]
+        only_results = not typed and any(value not in (None, "") for value in row)
+        if only_results or (len(typed) == 1 and _is_totals_label(typed[0])):
             result.add(i)
     return result
+
+
+#: Labels of a register's totals row, in the languages registers come in.
+TOTALS_LABELS = frozenset(
+    {
+        "total",
+        "totals",
+        "grand total",
+        "sub-total",
+        "subtotal",
+        "sum",
+        "summe",
+        "gesamt",
+        "gesamtsumme",
+        "total général",
+        "totaal",
+        "totale",
+        "totalt",
+        "suma",
+        "итого",
+        "合計",
+        "合计",
+    }
+)
+
+
+def _is_totals_label(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    return " ".join(value.split()).rstrip(":").strip().casefold() in TOTALS_LABELS

@@ -469,6 +469,11 @@ def fates(mapping: ColumnMapping, custom_labels: Mapping[str, str]) -> list[Colu
             text = "the error workbook's reasons: not imported"
         elif target in (KEY, VERSION):
             text = f"used to find the asset ({target_label(target)})"
+        elif target in (MANUFACTURER, MODEL_NUMBER) and "model" not in mapping.targets:
+            text = (
+                f"added to the notes as '{header}: …' (no column gives the Model that "
+                f"would hold the {target_label(target).lower()})"
+            )
         elif target:
             text = f"imported as {target_label(target, custom_labels)}"
         else:

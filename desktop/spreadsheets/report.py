@@ -84,9 +84,11 @@ class ImportReport:
         result += self.said
         if self.formula_rows:
             result.append(
-                f"{plural(len(self.formula_rows), 'row holds|rows hold')} only formula results, "
-                f"no typed data, and {'is' if len(self.formula_rows) == 1 else 'are'} left out "
-                f"(rows {_ranges(self.formula_rows)})"
+                f"{plural(len(self.formula_rows), 'row holds|rows hold')} only formula results "
+                "(beside at most a totals label such as 'Total'), no typed data, and "
+                f"{'is' if len(self.formula_rows) == 1 else 'are'} left out "
+                f"({'row' if len(self.formula_rows) == 1 else 'rows'} "
+                f"{_ranges(self.formula_rows)})"
             )
         result += [n for d in self.dates.values() if (n := d.note())]
         for header in self.float_columns.values():

@@ -206,6 +206,8 @@ class RowValues:
                 values["model"] = found[0]
             else:
                 self._problem(plan, "model", found[1])
+        if values.get("model") is None:
+            self._maker_without_model(given, values, current)
         category_id = values.get("category") or (current or {}).get("category_id")
         plan.category_id = category_id if isinstance(category_id, uuid.UUID) else None
         self._model_fits_category(plan, given, values, current)
@@ -213,6 +215,23 @@ class RowValues:
             self._other_labels_to_notes(plan, given, values, current)
         custom = self._custom(plan, given)
         return values, custom
+
+    def _maker_without_model(
+        self, given: dict[str, object], values: dict[str, object], current: dict[str, Any] | None
+    ) -> None:
+        """A manufacturer (or model number) with no model to hold it, on a row that gives
+        none and an asset that has none, goes to the notes ("Manufacturer: Lenovo"), as
+        an unmapped column would: an asset keeps its maker only through its model."""
+        if "model" not in given and current and current.get("model_id"):
+            return  # the asset's model names its maker already
+        lines = []
+        for key in (MANUFACTURER, MODEL_NUMBER):
+            text = parse.clean_text(given.get(key)) if key in given else None
+            if text:
+                lines.append(f"{self._header(key)}: {text}")
+        if lines:
+            own = values["notes"] if "notes" in values else (current or {}).get("notes")
+            values["notes"] = notes_with_extras(own, "\n".join(lines))
 
     def _lookups(self) -> tuple[tuple[str, Callable[[str, Any], object]], ...]:
         """The reference columns and their lookups (made once: the index is the file's)."""

@@ -24,6 +24,7 @@ from desktop.services import reference
 from desktop.services.approvals import pending_approvals
 from desktop.storage.database import Database
 from desktop.storage.models import Asset, Category, Person
+from tests.data.spreadsheets.migration.make_files import write_register_with_totals
 from tests.desktop.spreadsheets.conftest import counts
 from tests.factories import World, seed_world
 
@@ -414,3 +415,58 @@ def test_an_excel_table_note_names_the_table_once_in_plain_words(world: World) -
     )
     assert note in result.stdout
     assert "also in the file" not in result.stdout
+
+
+def test_a_registers_totals_rows_are_left_out_not_refused(world: World, tmp_path: Path) -> None:
+    """'Total' beside =SUM(…) and 'Grand total:' beside =SUBTOTAL(…) at the foot of a
+    register are no assets: they were refused ("Category is required for a new asset"),
+    which stopped the whole import."""
+    register = tmp_path / "register_with_totals.xlsx"
+    write_register_with_totals(register)
+    result = cli(world.db, "import", str(register), "--dry-run", "--json")
+    assert "Traceback" not in result.stderr, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["formula_only_rows"] == [6, 8]
+    assert payload["counts"]["create"] == 3 and payload["counts"]["error"] == 0
+    assert any("totals label" in n and "(rows 6, 8)" in n for n in payload["notes"]), payload[
+        "notes"
+    ]
+
+    result = cli(world.db, "import", str(register), "--as", "tech")
+    assert result.returncode == 0, result.stdout
+    found = assets(world.db)
+    new = {t: a for t, a in found.items() if t.startswith(("LAP-4", "MON-4"))}
+    assert sorted(new) == ["LAP-4001", "LAP-4002", "MON-4001"]
+    assert new["LAP-4001"].purchase_cost == Decimal("1234.56")
+    assert not any(a.name in ("Total", "Grand total:") for a in found.values())
+
+
+def test_a_manufacturer_without_a_model_column_goes_to_the_notes(
+    world: World, tmp_path: Path
+) -> None:
+    """A home-made register names the maker but no model: 'Lenovo' was 'imported as
+    Manufacturer' in the dry run, then lost (an asset keeps its maker only through its
+    model). It is kept in the notes, as an unknown column would be."""
+    register = tmp_path / "register.csv"
+    register.write_text(
+        "Asset tag,Name,Category,Manufacturer,Serial number,Location,Notes\r\n"
+        "LAP-5001,Finance laptop,Laptop,Lenovo,PF3ABC12,Zürich Office,\r\n"
+        "LAP-5002,Sales laptop,Laptop,Lenovo,PF3ABC13,Zürich Office,spare charger\r\n"
+        "MON-5001,Desk screen,Monitor,,CN0ABC,Zürich Office,\r\n",
+        encoding="utf-8",
+    )
+    result = cli(world.db, "import", str(register), "--dry-run", "--json")
+    payload = json.loads(result.stdout)
+    fates = {c["header"]: c["fate"] for c in payload["columns"]}
+    assert fates["Manufacturer"].startswith("added to the notes as 'Manufacturer: …'")
+    assert payload["counts"]["create"] == 3
+
+    result = cli(world.db, "import", str(register), "--as", "tech")
+    assert result.returncode == 0, result.stdout + result.stderr
+    found = assets(world.db)
+    assert found["LAP-5001"].notes == "Manufacturer: Lenovo"
+    assert found["LAP-5002"].notes == "spare charger\nManufacturer: Lenovo"
+    assert not found["MON-5001"].notes
+    # Importing the same file again changes nothing.
+    again = json.loads(cli(world.db, "import", str(register), "--dry-run", "--json").stdout)
+    assert again["counts"]["unchanged"] == 3, again["counts"]

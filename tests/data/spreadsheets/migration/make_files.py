@@ -246,7 +246,47 @@ def write_register(path: Path) -> None:
     _set_cached_values(path, "xl/worksheets/sheet2.xml", cached)
 
 
-def _set_cached_values(path: Path, part: str, values: dict[str, str]) -> None:
+#: The rows of the register with a totals row: tag, name, category, location, cost.
+TOTALS_ROWS: list[list[object]] = [
+    ["LAP-4001", "Finance laptop", "Laptop", "Zürich Office", 1234.56],
+    ["LAP-4002", "Sales laptop", "Laptop", "Zürich Office", 1099.0],
+    ["MON-4001", "Desk screen", "Monitor", "Genève Büro", 489.9],
+]
+
+
+def write_register_with_totals(path: Path) -> None:
+    """A home-made register with a title row and, at its foot, a totals row: "Total" in
+    the name column and ``=SUM(…)`` under the costs (with the cached value Excel saves),
+    then a blank row and "Grand total:" in the tag column beside a ``=SUBTOTAL(…)``.
+    Written by the test into its own folder: this folder's files make the README's
+    migration figure."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Inventory"
+    sheet.append(["IT inventory — as of 1 December 2024"])
+    sheet.merge_cells("A1:E1")
+    sheet.append(["Asset tag", "Name", "Category", "Location", "Purchase cost"])
+    for row in TOTALS_ROWS:
+        sheet.append(row)
+    last = 2 + len(TOTALS_ROWS)
+    sheet.append(["", "Total", "", "", f"=SUM(E3:E{last})"])
+    sheet.append([])
+    sheet.append(["Grand total:", "", "", "", f"=SUBTOTAL(9,E3:E{last})"])
+    workbook.save(path)
+    total = sum(float(str(r[4])) for r in TOTALS_ROWS)
+    _set_cached_values(
+        path,
+        "xl/worksheets/sheet1.xml",
+        {f"E{last + 1}": f"{total:g}", f"E{last + 3}": f"{total:g}"},
+        numeric=True,
+    )
+
+
+def _set_cached_values(
+    path: Path, part: str, values: dict[str, str], *, numeric: bool = False
+) -> None:
+    kind = "" if numeric else ' t="str"'
     with tempfile.TemporaryDirectory() as temp:
         copy = Path(temp) / "copy.xlsx"
         shutil.copy(path, copy)
@@ -261,7 +301,7 @@ def _set_cached_values(path: Path, part: str, values: dict[str, str]) -> None:
                     for ref, value in values.items():
                         text = re.sub(
                             rf'<c r="{ref}"([^>]*)>(<f>.*?</f>)<v\s*/>',
-                            rf'<c r="{ref}"\1 t="str">\2<v>{value}</v>',
+                            rf'<c r="{ref}"\1{kind}>\2<v>{value}</v>',
                             text,
                         )
                     data = text.encode("utf-8")
