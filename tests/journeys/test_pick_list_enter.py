@@ -72,7 +72,7 @@ def test_enter_under_the_list_of_several_takes_the_highlighted_one(
     qtbot: QtBot, journey_window: WindowFactory
 ) -> None:
     """Two suggestions ("o" is in Laptop and in Monitor): the form's list opens with its
-    first suggestion highlighted (first_suggestion), and Enter takes what the highlight
+    first suggestion highlighted (FoldingCompleter), and Enter takes what the highlight
     shows, never the typed part."""
     window = journey_window()
     press(qtbot, window, ProcedureKind.RECEIVE, "Ctrl+N")
