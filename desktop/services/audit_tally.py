@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -171,6 +171,8 @@ class ReconciliationItem:
     scanned_at: dt.datetime | None
     scanned_by: str
     note: str
+    #: An unknown tag since received as a new asset (it stays in the list, as scanned).
+    received: bool = False
 
 
 @dataclass(frozen=True)
@@ -279,6 +281,13 @@ def reconcile(session: Session, audit_id: uuid.UUID) -> Reconciliation:
         by_class[ScanClass(scan.classification)].append(item(asset_id, scan))
     missing = [item(a, None) for a in expected if a not in first_seen]
 
+    # Unknown tags received since (Receive unknown tags): the register has them now.
+    received = (
+        set(session.scalars(select(Asset.tag_key).where(Asset.tag_key.in_(list(unknown)))))
+        if unknown
+        else set()
+    )
+
     def ordered(items: Iterable[ReconciliationItem]) -> tuple[ReconciliationItem, ...]:
         return tuple(sorted(items, key=lambda i: (i.expected_location, i.tag.casefold())))
 
@@ -287,7 +296,12 @@ def reconcile(session: Session, audit_id: uuid.UUID) -> Reconciliation:
         found=ordered(by_class[ScanClass.FOUND]),
         missing=ordered(missing),
         misplaced=ordered(by_class[ScanClass.MISPLACED]),
-        unknown=tuple(item(None, s) for s in unknown.values()),
+        unknown=tuple(
+            replace(item(None, s), received=True, note="received as a new asset")
+            if key in received
+            else item(None, s)
+            for key, s in unknown.items()
+        ),
         retired=ordered(by_class[ScanClass.RETIRED]),
         duplicates=duplicates,
         scans=sum(1 for scan in scans if scan.kind in COUNTED_SCAN_KINDS),

@@ -232,6 +232,16 @@ def test_an_auditor_walks_a_room_closes_the_audit_and_saves_the_report(
     missing = sheet("Missing")
     assert len(missing) == 123 and "LAP-00003" in {r["Asset tag"] for r in missing}
     assert {r["Expected in"] for r in missing} == {"Room A1", "Room A2"}
+
+    # The unknown tag received (by a technician, who may): it stays listed, as scanned,
+    # but is no longer offered — Receive only failed with "the tag is already used by
+    # another asset" (newuser8).
+    world.receive(tag=UNKNOWN, values={"location": world.room_b})
+    qtbot.mouseClick(view.audited_button, Qt.MouseButton.LeftButton)  # reloads the lists
+    qtbot.waitUntil(lambda: not view.receive_button.isEnabled(), timeout=10_000)
+    assert view.receive_button.toolTip() == "No unknown tag left to receive"
+    assert view.tabs.tabText(3) == "Unknown tags (1)"
+    assert view.models["unknown"].rows()[0].note == "received as a new asset"
     view.close()
     audits.close()
     QApplication.processEvents()

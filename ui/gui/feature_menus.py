@@ -120,7 +120,11 @@ class FeatureMenus:
         dialogs = importlib.import_module("ui.gui.incidents.incident_dialog")
         tags = [row.tag for row in self.window.selected_rows()]
         dialog = dialogs.IncidentDialog(
-            self.window.database, self.window.username, tags, self.window
+            self.window.database,
+            self.window.username,
+            tags,
+            self.window,
+            scanner_config=self.window.scanner.config,
         )
         dialog.logged.connect(lambda _row: self.window._show_selected_detail())
         self.window._open_dialog(dialog)

@@ -67,6 +67,12 @@ def test_scan_fill_and_log(qtbot: QtBot, world: World) -> None:
     assert isinstance(description, QPlainTextEdit)
     qtbot.keyClicks(title, "Docking station drops the network")
     qtbot.keyClicks(description, "Every few minutes since the firmware update.")
+    # Keys typed at machine speed pass the scan detector first (a scan adds an asset
+    # wherever the focus is); in a text field they are given back as typed.
+    qtbot.waitUntil(lambda: title.text() == "Docking station drops the network")
+    qtbot.waitUntil(
+        lambda: description.toPlainText() == "Every few minutes since the firmware update."
+    )
     choose(dialog.inputs["severity"], "Medium")  # type: ignore[arg-type]
     choose(dialog.inputs["routed_group"], "Infrastructure")  # type: ignore[arg-type]
     choose(dialog.inputs["users_affected"], "A team")  # type: ignore[arg-type]

@@ -200,7 +200,13 @@ class ReconciliationView(QWidget):
             for button, items, nothing in (
                 (self.moves_button, self._result.misplaced, "No asset was found misplaced"),
                 (self.missing_button, self._result.missing, "No asset of this audit is missing"),
-                (self.receive_button, self._result.unknown, "No unknown tag was scanned"),
+                (
+                    self.receive_button,
+                    [i for i in self._result.unknown if not i.received],
+                    "No unknown tag left to receive"
+                    if self._result.unknown
+                    else "No unknown tag was scanned",
+                ),
             ):
                 if not items:
                     button.setEnabled(False)
@@ -279,9 +285,16 @@ class ReconciliationView(QWidget):
         table = self.tables["unknown"]
         model = self.models["unknown"]
         rows = sorted({i.row() for i in table.selectionModel().selectedRows()})
-        items = [model.row(r) for r in rows] or model.rows()
+        chosen = [model.row(r) for r in rows] or model.rows()
+        # A tag received already is in the register: receiving it again only failed with
+        # "the tag is already used by another asset" (newuser8).
+        items = [i for i in chosen if not i.received]
         if not items:
-            self.status.setText("There are no unknown tags to receive.")
+            self.status.setText(
+                "The unknown tags chosen have been received already."
+                if chosen
+                else "There are no unknown tags to receive."
+            )
             return
         tags = [i.tag for i in items]
         dialog = ReceiveUnknownDialog(self._database, tags, self)

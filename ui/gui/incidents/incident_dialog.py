@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -32,12 +33,14 @@ from PySide6.QtWidgets import (
 from desktop.domain.fields import FieldType
 from desktop.domain.tags import normalize_tag
 from desktop.errors import DesktopError, ValidationError
+from desktop.scanning import ScannerConfig
 from desktop.services.incidents import IncidentRequest, IncidentRow, incident_template, log_incident
 from desktop.services.reference_queries import GroupRow, PersonRow, list_groups, list_people
 from desktop.services.templates import TemplateField
 from desktop.storage.database import Database
 from desktop.wording import with_detail
 from ui.gui.approvals.jobs import finish_workers, start_worker
+from ui.gui.scanner import ScanDetector
 from ui.gui.worker import Progress, Worker
 
 ERROR_STYLE = "color: #b00020;"
@@ -68,6 +71,8 @@ class IncidentDialog(QDialog):
         username: str,
         asset_tags: Sequence[str] = (),
         parent: QWidget | None = None,
+        *,
+        scanner_config: ScannerConfig | None = None,
     ) -> None:
         super().__init__(parent)
         self._database = database
@@ -79,6 +84,11 @@ class IncidentDialog(QDialog):
         self.setWindowTitle(self._template.name)
         self.setMinimumWidth(640)
         self._build()
+        # A scan adds its asset wherever the focus is: scanned into a pick list it chose
+        # the entry its first letter named ("LAP-…" routed the incident to Legal) and the
+        # asset was never added (newuser8).
+        self.scanner = ScanDetector(self, scanner_config)
+        self.scanner.scanned.connect(self._scanned_anywhere)
         for tag in asset_tags:
             self.add_asset(tag)
         self._load_reference_data()
@@ -216,6 +226,15 @@ class IncidentDialog(QDialog):
         self.add_asset(self.scan_edit.text())
         self.scan_edit.clear()
 
+    def _scanned_anywhere(self, code: str) -> None:
+        focused = QApplication.focusWidget()
+        if isinstance(focused, (QLineEdit, QPlainTextEdit)) and focused is not self.scan_edit:
+            # The title or a description: perhaps a person typing fast; it stays as typed.
+            self.scanner.give_back()
+            return
+        self.add_asset(code)
+        self.scan_edit.clear()
+
     # -- submitting ----------------------------------------------------------------
 
     def values(self) -> dict[str, object]:
@@ -291,6 +310,7 @@ class IncidentDialog(QDialog):
 
     def done(self, result: int) -> None:
         finish_workers(self._workers)  # a dialog owns its workers: let them end
+        self.scanner.uninstall()
         super().done(result)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

@@ -283,6 +283,13 @@ class ProcedureDialog(QDialog):
         empty = [e for e in editors if e.is_empty() and e.type is not FieldType.LONG_TEXT]
         target = (empty or editors)[0].widget if editors else self.view.ticket.widget
         target.setFocus(Qt.FocusReason.OtherFocusReason)
+        # setFocus does not scroll: a Change of a fully filled asset opened in "Type of
+        # change", below the fold, and the first keys went into a field out of sight
+        # (newuser8). The form is laid out first so that the field's place is known.
+        layout = self.view.layout()
+        if layout is not None:
+            layout.activate()
+        self.scroll_area.ensureWidgetVisible(target)
 
     # -- checking ------------------------------------------------------------------
 

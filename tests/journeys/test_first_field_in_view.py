@@ -1,0 +1,75 @@
+"""The field a procedure form opens in is in view. Ctrl+E on a scanned demo laptop (all
+its fields filled) put the keyboard focus in "Type of change", below the fold of the
+form's scroll area: the first keys a person typed went into a field they could not see,
+and nothing on screen showed where the focus was (newuser8)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtWidgets import QApplication
+
+from desktop.domain.lifecycle import ProcedureKind
+from desktop.settings import CURRENT_USER, Settings
+from desktop.storage.database import Database
+from tests.journeys.conftest import trigger
+from tests.journeys.hid_scanner import HidScanner
+from tests.journeys.test_shortcuts_in_fields import opened_form, press
+from ui.gui.layout_state import LayoutState
+from ui.gui.main_window import MainWindow
+from ui.gui.models.asset_table_model import TagRole
+
+
+@pytest.mark.parametrize("kind", [ProcedureKind.CHANGE, ProcedureKind.DECOMMISSION])
+def test_the_form_opens_with_its_focused_field_in_view(
+    qtbot: QtBot, tmp_path: Path, scanner: HidScanner, kind: ProcedureKind
+) -> None:
+    path = tmp_path / "demo.sqlite3"
+    made = subprocess.run(
+        [sys.executable, "-m", "ui.cli.main", "--database", str(path), "demo", "--assets", "60"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stdout + made.stderr
+    database = Database(f"sqlite:///{path}")
+    settings = Settings(tmp_path / "settings.ini")
+    settings.set(CURRENT_USER, "pnatarajan")  # a demo technician
+    window = MainWindow(database, settings, layout_state=LayoutState(tmp_path / "layout.ini"))
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.model.matching_assets is not None, timeout=10_000)
+    box = window.view.scan_field
+    trigger(window.scan_action)
+    qtbot.waitUntil(box.hasFocus)
+    scanner.scan("LAP-000001")  # in service, every field filled in
+    qtbot.waitUntil(
+        lambda: (
+            [i.data(TagRole) for i in window.view.table.selectionModel().selectedRows()]
+            == ["LAP-000001"]
+        ),
+        timeout=5000,
+    )
+    action = window.procedure_actions[kind]
+    assert action.isEnabled(), action.toolTip()
+    before = len(window.open_dialogs)
+    press(qtbot, box, action.shortcut().toString())
+    dialog = opened_form(qtbot, window, before)
+    assert dialog.view is not None
+    viewport = dialog.scroll_area.viewport()
+    assert dialog.view.height() > viewport.height()  # the form scrolls
+    focused = QApplication.focusWidget()
+    assert focused is not None and dialog.isAncestorOf(focused)
+    where = QRect(focused.mapTo(viewport, QPoint(0, 0)), focused.size())
+    assert viewport.rect().contains(where), (
+        f"the focus is in {type(focused).__name__} at {where}, outside the visible "
+        f"{viewport.rect()}"
+    )
+    dialog.close()
+    window.close()
+    database.dispose()
