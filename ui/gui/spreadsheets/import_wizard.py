@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidgetItem,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QStackedWidget,
@@ -49,6 +50,7 @@ from desktop.spreadsheets.mapping import (
     RALPH_IDS,
     best_mapping,
     column_data,
+    fates,
     header_row,
     new_field_key,
     ralph_id_headers,
@@ -139,6 +141,10 @@ class ImportWizard(QDialog):
         #: for Next while "Choose automatically" stays chosen.
         self.opened_read: tuple[Any, ...] | None = None
         self._close_when_done = False
+        #: The person changed the mapping, a status word or an option (work that Escape,
+        #: Cancel or the window's close would lose: they ask first).
+        self._choices_made = False
+        self._discard_box: QMessageBox | None = None
         #: Why Import was refused because the register changed since the dry run: the
         #: dry run is made again (once the commit's worker has ended) and this is shown
         #: above it.
@@ -193,6 +199,9 @@ class ImportWizard(QDialog):
         self.next.clicked.connect(self._go_next)
         self.cancel.clicked.connect(self._cancel_or_close)
         self.mapping_page.load_profile.clicked.connect(self._load_profile)
+        self.mapping_page.load_profile.clicked.connect(self._chosen)
+        for box in (self.mapping_page.create_missing, self.mapping_page.blank_clears):
+            box.toggled.connect(self._chosen)
         self.mapping_page.save_profile.clicked.connect(self._save_profile)
         if database_is_kit(database):  # profiles are the server's: a refresh replaces them
             for widget in (self.mapping_page.save_profile, self.mapping_page.profile_name):
@@ -264,20 +273,61 @@ class ImportWizard(QDialog):
         else:
             self.reject()
 
+    def _chosen(self) -> None:
+        self._choices_made = True
+
+    def _has_work(self) -> bool:
+        """Choices that closing would lose: a mapping or option changed, a value for all
+        rows, a dry run made (once imported, or on the first pages, nothing is lost)."""
+        if self.pages.currentIndex() == RESULT:
+            return False
+        return (
+            self._choices_made or self.plan is not None or bool(self.mapping_page.chosen_defaults())
+        )
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.worker is not None:
             self.worker.cancel()
             self._close_when_done = True
             event.ignore()
             return
-        super().closeEvent(event)
+        super().closeEvent(event)  # QDialog's: reject(), which asks when work would be lost
 
     def reject(self) -> None:
+        """Escape, Cancel or the window's close: a dry run or import running is cancelled
+        first (the wizard stays); choices that would be lost are asked about."""
         if self.worker is not None:
             self._cancel_or_close()
-            self._close_when_done = True
             return
-        super().reject()
+        if self._discard_box is not None:
+            return
+        if not self._has_work() or not self.isVisible():
+            super().reject()
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.windowTitle(),
+            "Discard this import?",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setInformativeText("The column mapping and values chosen are lost. Nothing is written.")
+        keep = box.button(QMessageBox.StandardButton.No)
+        keep.setText("&No, keep it")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setEscapeButton(keep)
+        discard = box.button(QMessageBox.StandardButton.Discard)
+        discard.setText("&Discard")
+
+        def finished() -> None:
+            self._discard_box = None
+            if box.clickedButton() is discard:
+                QDialog.reject(self)
+
+        box.finished.connect(finished)
+        box.finished.connect(box.deleteLater)
+        self._discard_box = box
+        box.open()
 
     def done(self, result: int) -> None:
         self._layout.save_dialog(LAYOUT_NAME, self, self.mapping_page.splitter)
@@ -484,6 +534,7 @@ class ImportWizard(QDialog):
                 combo.insertItem(2, f"New custom field '{key}'", NEW_CUSTOM + key)
             combo.setCurrentIndex(max(combo.findData(target), 0))
             combo.currentIndexChanged.connect(self._mapping_changed)
+            combo.currentIndexChanged.connect(self._chosen)
             table.setCellWidget(row, 2, combo)
         self.mapping_page.fit_columns()
         self._mapping_changed()
@@ -508,6 +559,15 @@ class ImportWizard(QDialog):
             text += f" Added to the notes ('Header: value'): {', '.join(to_notes)}."
         if unmapped:
             text += f" Not imported: {', '.join(unmapped)}."
+        # A column whose choice does not say where its values go (a Manufacturer with no
+        # Model column goes to the notes): the same words as the CLI's dry run.
+        every = fates(ColumnMapping(tuple(headers), tuple(targets)), self.labels)
+        for row, fate in enumerate(every):
+            combo = self.mapping_page.table.cellWidget(row, 2)
+            if isinstance(combo, QComboBox):
+                combo.setToolTip(fate.text)
+            if fate.target not in ("", EXTRA_NOTES) and fate.text.startswith("added to the notes"):
+                text += f" {fate.header}: {fate.text}."
         self.mapping_page.summary.setText(text)
         self._refresh_status_words(targets)
 
@@ -723,8 +783,9 @@ class ImportWizard(QDialog):
         self.worker = None  # the worker is this dialog's child and goes with it
         self.progress.setVisible(False)
         self._update_buttons()
-        if self._close_when_done:
-            super().reject()
+        if self._close_when_done:  # the window's close while it ran
+            self._close_when_done = False
+            self.reject()
         elif self._outdated:  # (cleared first: a dry run that fails is not made again)
             outdated, self._outdated = self._outdated, ""
             self._dry_run(outdated)
