@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox
 
+from desktop.spreadsheets.plan import plan_table
 from desktop.storage.database import Database
 from tests.factories import World, seed_world
 from tests.ui.spreadsheets.test_import_wizard import click_next
@@ -118,11 +119,10 @@ def test_escape_during_the_dry_run_cancels_it_and_keeps_the_wizard(
     """Escape while the dry run runs stops it (it had also closed the wizard once the
     dry run ended, the mapping lost); a second Escape asks."""
     wizard = to_mapping(qtbot, world, tmp_path)
-    real = import_wizard.plan_table
 
     def slow_plan(*args: Any, cancel: threading.Event, **kwargs: Any) -> Any:
         cancel.wait(10)  # a large file: still planning when Escape comes
-        return real(*args, cancel=cancel, **kwargs)
+        return plan_table(*args, cancel=cancel, **kwargs)
 
     monkeypatch.setattr(import_wizard, "plan_table", slow_plan)
     qtbot.keyClicks(wizard.mapping_page.defaults["owning_group"], "Service desk")
