@@ -38,7 +38,7 @@ from desktop.services.audits import find_audit
 from desktop.services.people import acting_person
 from desktop.services.tags import reserve_block
 from desktop.storage import migrate
-from desktop.storage.database import Database
+from desktop.storage.database import Database, create_private_file
 from desktop.storage.kitfile import connection_is_kit
 from desktop.storage.models import (
     Category,
@@ -123,7 +123,10 @@ def source_url(db: Database) -> URL:
 def new_kit_database(path: Path) -> Database:
     """A new migrated SQLite database at ``path`` (which must not exist): a copy of an
     empty migrated file kept in the user's cache folder per schema version (made by the
-    migrations the first time)."""
+    migrations the first time). The file is made readable by its owner only (0600, like
+    a local register: a kit holds people's names and the register's data) before SQLite
+    writes to it; its -wal and -shm files take the same mode."""
+    create_private_file(path)
     _copy_sqlite(_kit_template(), path)
     return Database(URL.create("sqlite", database=str(path)))
 

@@ -315,7 +315,7 @@ def open_database(url: str, *, log_sql_timing: bool = False) -> Database:
     return database
 
 
-def _create_private_file(path: Path) -> None:
+def create_private_file(path: Path) -> None:
     """Create a new local file readable and writable by its owner only (0600), before
     SQLite creates it with the umask's mode; its -wal and -shm files take the same mode."""
     path = path.expanduser()
@@ -366,7 +366,7 @@ def _configure_sqlite(engine: Engine, *, immediate: bool, path: Path | None) -> 
 
         @event.listens_for(engine, "do_connect")
         def _before_connect(dialect: Any, record: Any, cargs: Any, cparams: Any) -> None:
-            _create_private_file(path)
+            create_private_file(path)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, record: Any) -> None:

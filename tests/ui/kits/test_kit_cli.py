@@ -452,3 +452,41 @@ def test_kit_status_counts_the_assets_the_kit_holds_with_those_received_in_it(
     assert f"Room A2 (and below) ({len(IN_SCOPE) + 1} assets)" in ok(
         "--database", kit, "kit", "status"
     )
+
+
+def test_a_kit_file_is_readable_by_its_owner_only(
+    source: tuple[Path, World], tmp_path: Path
+) -> None:
+    """A kit holds people's names and the register's data: like a local register, its
+    file (and SQLite's -wal and -shm beside it) is 0600 whatever the umask, and stays so
+    through a sync that refreshes it."""
+    import stat
+
+    path, _world = source
+    kit = tmp_path / "site visit.adkit"
+    env = dict(os.environ)
+    env.pop("ASSETDESK_DATABASE", None)
+    argv = ["--database", path, "kit", "checkout", "--scope", "ROOM-A2", "--as", "tech"]
+    done = subprocess.run(
+        [sys.executable, "-m", "ui.cli.main", *map(str, [*argv, "-o", kit])],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=180,
+        umask=0o022,  # the usual one: files readable by everyone unless made otherwise
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+
+    def modes() -> dict[str, int]:
+        return {
+            side.name: stat.S_IMODE(side.stat().st_mode)
+            for side in tmp_path.iterdir()
+            if side.name.startswith(kit.name)
+        }
+
+    assert kit.name in modes()
+    assert set(modes().values()) == {0o600}, modes()
+
+    ok("kit", "sync", kit)
+    assert set(modes().values()) == {0o600}, modes()

@@ -664,3 +664,51 @@ def test_enter_in_the_location_filter_ticks_the_location_and_checks_out_nothing(
     assert dialog.message.text() == "2 locations match 'room a': tick the one you mean."
     assert len(_checked(dialog.locations)) == 2
     dialog.close()
+
+
+def test_a_kit_window_shows_what_a_command_line_sync_brought(
+    qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """A kit window is open while ``assetdesk kit sync`` runs in a terminal: when the
+    banner reads the synced kit, the table reads it too (a new user saw the banner say
+    the new count while the table kept an asset the server had moved out of scope)."""
+    from desktop.domain.lifecycle import ProcedureKind
+    from desktop.services.procedures import ProcedureRequest, record_procedure
+    from tests.ui.kits.test_kit_cli import ok
+    from ui.gui.kits import kit_menu
+
+    monkeypatch.setattr(kit_menu, "BANNER_REFRESH_MS", 300)  # 20 s in the app
+    source = register.db.sqlite_path
+    assert source is not None
+    kit = tmp_path / "kit.adkit"
+    ok("--database", source, "kit", "checkout", "--scope", "ROOM-A2", "--as", "tech", "-o", kit)
+    kit_db = Database(f"sqlite:///{kit}")
+    window = window_on(kit_db)
+    qtbot.waitUntil(lambda: window.model.total_assets == IN_ROOM_A2, timeout=10_000)
+    qtbot.waitUntil(lambda: window.kit.info is not None, timeout=10_000)
+    moved = "MON-00000"
+
+    def tags() -> set[str]:
+        rows = (window.model.row_at(r) for r in range(window.model.rowCount()))
+        return {row.tag for row in rows if row is not None}
+
+    assert moved in tags()
+    # On the server the asset moves out of Room A2; a terminal syncs the kit.
+    record_procedure(
+        register.db,
+        ProcedureRequest(
+            kind=ProcedureKind.CHANGE,
+            performed_by="tech2",
+            asset_tag=moved,
+            values={"location": register.world.room_a},
+            answers={"change_type": "Move"},
+        ),
+    )
+    ok("kit", "sync", kit)
+
+    banner = window.kit.banner
+    qtbot.waitUntil(lambda: f"({IN_ROOM_A2 - 1} assets)" in banner.plain_text(), timeout=10_000)
+    qtbot.waitUntil(lambda: window.model.total_assets == IN_ROOM_A2 - 1, timeout=10_000)
+    assert moved not in tags()
+    window.close()
+    kit_db.dispose()

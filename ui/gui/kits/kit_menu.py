@@ -98,7 +98,17 @@ class KitMenu:
         if database is not self.window.database:
             return  # the window moved to another database meanwhile
         info, holder = info if isinstance(info, tuple) else (None, "")
-        self.info = info
+        before, self.info = self.info, info
+        if (
+            before is not None
+            and info is not None
+            and getattr(before, "kit_id", None) == getattr(info, "kit_id", None)
+            and getattr(before, "refreshed_at", None) != getattr(info, "refreshed_at", None)
+        ):
+            # The kit was synced meanwhile (by the command line, or another window): its
+            # rows changed under the table, which reads them again with the banner (the
+            # banner followed while the table kept an asset the sync had taken out).
+            self.window.refresh()
         self.banner.show_kit(info, holder=holder)
         self.window._update_actions()  # a returned kit takes no more procedures
         self.checkout_action.setEnabled(info is None)
