@@ -8,6 +8,7 @@ export's headers, Snipe-IT's importer names, GLPI's and Ralph's usual ones are k
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -157,8 +158,11 @@ TARGETS_BY_KEY: dict[str, Target] = {t.key: t for t in TARGETS}
 
 
 def normalize_header(text: object) -> str:
-    """Header comparison key: case, punctuation and spacing do not matter."""
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", str(text or "").casefold()).split())
+    """Header comparison key: case, accents, punctuation and spacing do not matter
+    ("Numéro de série" is "numero de serie", "Inv.-Nr." is "inv nr")."""
+    folded = unicodedata.normalize("NFKD", str(text or "").casefold())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", folded).split())
 
 
 def _synonym_index(custom_labels: Mapping[str, str]) -> dict[str, str]:

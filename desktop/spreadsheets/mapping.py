@@ -173,6 +173,168 @@ _SCORED: dict[str, tuple[tuple[str, int], ...]] = {
 }
 _GENERIC = 90
 
+#: Registers kept in German, French, Spanish or Italian, and GLPI in French: the same
+#: headers in those languages (matched with accents, case and punctuation folded:
+#: "Numéro de série", "Inv.-Nr."). A word that may mean two fields is left out or scored
+#: low as its English twin is ("Typ", "Nom", "Beschreibung").
+_OTHER_LANGUAGES: dict[str, tuple[tuple[str, int], ...]] = {
+    "tag": (
+        ("Inventarnummer", 95),
+        ("Inventar-Nr.", 95),
+        ("Inv.-Nr.", 95),
+        ("Inv.-Nummer", 95),
+        ("Numéro d'inventaire", 95),
+        ("N° d'inventaire", 95),
+        ("Número de inventario", 95),
+        ("Nº de inventario", 95),
+        ("Numero di inventario", 95),
+        ("Numero inventario", 95),
+    ),
+    "name": (
+        ("Gerätename", 95),
+        ("Bezeichnung", 80),
+        ("Beschreibung", 65),
+        ("Nom", 70),
+        ("Désignation", 80),
+        ("Nombre", 70),
+        ("Descripción", 65),
+        ("Nome", 70),
+        ("Descrizione", 65),
+    ),
+    "category": (
+        ("Kategorie", 100),
+        ("Gerätetyp", 95),
+        ("Geräteart", 95),
+        ("Typ", 70),
+        ("Catégorie", 100),
+        ("Categoría", 100),
+        ("Tipo", 70),
+    ),
+    MANUFACTURER: (
+        ("Hersteller", 100),
+        ("Marke", 90),
+        ("Fabricant", 100),
+        ("Marque", 90),
+        ("Fabricante", 100),
+        ("Marca", 90),
+        ("Produttore", 100),
+    ),
+    "model": (("Modell", 100), ("Modèle", 100), ("Modelo", 100), ("Modello", 100)),
+    "serial_number": (
+        ("Seriennummer", 100),
+        ("Serien-Nr.", 100),
+        ("Seriennr.", 100),
+        ("Numéro de série", 100),
+        ("N° de série", 100),
+        ("Número de serie", 100),
+        ("Nº de serie", 100),
+        ("Numero di serie", 100),
+        ("Numero seriale", 100),
+    ),
+    "status": (("Statut", 100), ("État", 80), ("Estado", 100), ("Stato", 100)),
+    "location": (
+        ("Standort", 100),
+        ("Ort", 80),
+        ("Raum", 70),
+        ("Lieu", 100),
+        ("Emplacement", 100),
+        ("Localisation", 100),
+        ("Ubicación", 100),
+        ("Ubicazione", 100),
+        ("Sede", 70),
+    ),
+    "assigned_to": (
+        ("Zugewiesen an", 92),
+        ("Benutzer", 80),
+        ("Mitarbeiter", 50),
+        ("Utilisateur", 80),
+        ("Usager", 60),  # GLPI's "Alternate username"
+        ("Attribué à", 92),
+        ("Usuario", 80),
+        ("Asignado a", 92),
+        ("Utente", 80),
+        ("Assegnato a", 92),
+    ),
+    "purchase_date": (
+        ("Kaufdatum", 100),
+        ("Anschaffungsdatum", 100),
+        ("Date d'achat", 100),
+        ("Fecha de compra", 100),
+        ("Data di acquisto", 100),
+        ("Data acquisto", 100),
+    ),
+    "purchase_cost": (
+        ("Kaufpreis", 100),
+        ("Anschaffungskosten", 100),
+        ("Preis", 85),
+        ("Wert", 70),
+        ("Prix d'achat", 100),
+        ("Coût", 90),
+        ("Prix", 85),
+        ("Valeur", 70),  # GLPI's "Value"
+        ("Precio de compra", 100),
+        ("Coste", 90),
+        ("Costo", 90),
+        ("Precio", 85),
+        ("Valor", 70),
+        ("Prezzo di acquisto", 100),
+        ("Prezzo", 85),
+        ("Valore", 70),
+    ),
+    "order_number": (
+        ("Bestellnummer", 100),
+        ("Bestell-Nr.", 95),
+        ("Numéro de commande", 100),
+        ("Número de pedido", 100),
+        ("Numero d'ordine", 100),
+        ("Numero ordine", 95),
+    ),
+    "owning_group": (("Groupe en charge du matériel", 95),),
+    "supplier": (
+        ("Lieferant", 100),
+        ("Fournisseur", 100),
+        ("Proveedor", 100),
+        ("Fornitore", 100),
+    ),
+    "warranty_end": (
+        ("Garantie bis", 100),
+        ("Garantieende", 100),
+        ("Ende der Garantie", 100),
+        ("Fin de garantie", 100),
+        ("Date de fin de garantie", 100),
+        ("Date d'expiration de la garantie", 100),
+        ("Fin de garantía", 100),
+        ("Garantía hasta", 95),
+        ("Scadenza garanzia", 100),
+        ("Fine garanzia", 100),
+    ),
+    WARRANTY_MONTHS: (
+        ("Garantie (Monate)", 100),
+        ("Durée de garantie", 95),  # GLPI: in months
+        ("Garantie (mois)", 100),
+        ("Garantía (meses)", 100),
+        ("Garanzia (mesi)", 100),
+    ),
+    "notes": (
+        ("Bemerkung", 100),
+        ("Bemerkungen", 100),
+        ("Anmerkungen", 100),
+        ("Notizen", 100),
+        ("Kommentar", 90),
+        ("Commentaires", 90),
+        ("Commentaire", 90),
+        ("Remarques", 85),
+        ("Notas", 100),
+        ("Comentarios", 90),
+        ("Observaciones", 90),
+        ("Commenti", 90),
+        ("Osservazioni", 85),
+        ("Beschreibung", 60),
+        ("Descripción", 60),
+        ("Descrizione", 60),
+    ),
+}
+
 #: Other tools' columns that no asset field holds but that say something about the asset:
 #: kept as a custom field under a clear name (key, label) rather than a notes line, so
 #: that they stay searchable and typed. iTop's move-to-production date is when the asset
@@ -192,6 +354,9 @@ TOOL_FIELDS: dict[str, tuple[str, str]] = {
     "organisation": ("organization", "Organization"),
     "org": ("organization", "Organization"),
     "last update": ("previous_last_update", "Last update (previous tool)"),
+    # GLPI in French
+    "entite": ("entity", "Entity"),
+    "derniere modification": ("previous_last_update", "Last update (previous tool)"),
 }
 TOOL_FIELD_LABELS: dict[str, str] = dict(TOOL_FIELDS.values())
 #: Kept as text whatever the values look like: the time of day of GLPI's "2024-05-03
@@ -227,9 +392,10 @@ def _index(custom_labels: Mapping[str, str]) -> dict[str, list[tuple[str, int]]]
         if all(t != target for t, _ in entries):
             entries.append((target, score))
 
-    for target, names in _SCORED.items():
-        for name, score in names:
-            add(name, target, score)
+    for table in (_SCORED, _OTHER_LANGUAGES):
+        for target, names in table.items():
+            for name, score in names:
+                add(name, target, score)
     for found in TARGETS:
         # Read-only is our own export's column only: another tool's "Last Audit" is kept.
         spellings = (
@@ -251,7 +417,11 @@ _BARCODE = re.compile(r"^barcode[_ ]")
 
 #: GLPI's export writes a financial column under its group: "Financial and administrative
 #: information - Date of purchase".
-_GLPI_GROUP = re.compile(r"^financial and administrative information\s+-\s+", re.IGNORECASE)
+_GLPI_GROUP = re.compile(
+    r"^(?:financial and administrative information|informations financi[eè]res et"
+    r" administratives)\s+-\s+",
+    re.IGNORECASE,
+)
 #: iTop names a linked object's field "Brand->Name" (labels) or "brand_id->name" (codes).
 _ITOP_LINK = re.compile(r"^\s*(\w[\w ]*?)(?:_id)?\s*->\s*\w+\s*$")
 

@@ -145,3 +145,37 @@ def test_the_header_row_is_the_one_naming_most_columns() -> None:
         ["A-1", "x", "Laptop"],
     ]
     assert header_row(rows, {}) == (2, 3)
+
+
+def test_spanish_and_italian_registers_and_words_that_mean_two_fields() -> None:
+    assert targets(
+        ["Número de inventario", "Nombre", "Categoría", "Fabricante", "Modelo",
+         "Número de serie", "Ubicación", "Estado", "Asignado a", "Fecha de compra",
+         "Precio de compra (€)", "Fin de garantía", "Proveedor", "Observaciones"]
+    ) == {
+        "Número de inventario": "tag", "Nombre": "name", "Categoría": "category",
+        "Fabricante": "manufacturer", "Modelo": "model", "Número de serie": "serial_number",
+        "Ubicación": "location", "Estado": "status", "Asignado a": "assigned_to",
+        "Fecha de compra": "purchase_date", "Precio de compra (€)": "purchase_cost",
+        "Fin de garantía": "warranty_end", "Proveedor": "supplier",
+        "Observaciones": "notes",
+    }  # fmt: skip
+    assert targets(
+        ["Numero di inventario", "Nome", "Categoria", "Produttore", "Modello",
+         "Numero di serie", "Ubicazione", "Stato", "Assegnato a", "Data di acquisto",
+         "Prezzo di acquisto", "Scadenza garanzia", "Fornitore", "Note"]
+    ) == {
+        "Numero di inventario": "tag", "Nome": "name", "Categoria": "category",
+        "Produttore": "manufacturer", "Modello": "model", "Numero di serie": "serial_number",
+        "Ubicazione": "location", "Stato": "status", "Assegnato a": "assigned_to",
+        "Data di acquisto": "purchase_date", "Prezzo di acquisto": "purchase_cost",
+        "Scadenza garanzia": "warranty_end", "Fornitore": "supplier", "Note": "notes",
+    }  # fmt: skip
+    # "Beschreibung" (description) is the name only when nothing names it better.
+    found = targets(["Inventarnummer", "Bezeichnung", "Beschreibung", "Benutzer"])
+    assert found == {
+        "Inventarnummer": "tag",
+        "Bezeichnung": "name",
+        "Beschreibung": "notes",
+        "Benutzer": "assigned_to",
+    }

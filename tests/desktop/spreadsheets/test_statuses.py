@@ -72,3 +72,32 @@ def test_only_a_deployable_label_with_a_person_is_said_once(status: str, ordinar
     assert bool(ordinary_checkout_note(given, MAPPING)) is ordinary
     assert ordinary_checkout_note({"status": status, "assigned_to": None}, MAPPING) == ""
     assert "asmith" not in ordinary_checkout_note(given, MAPPING)  # the same for every row
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Im Lager", AssetStatus.IN_STOCK),
+        ("In Betrieb", AssetStatus.IN_SERVICE),
+        ("Defekt", AssetStatus.IN_REPAIR),
+        ("Ausgemustert", AssetStatus.DECOMMISSIONED),
+        ("Außer Betrieb", AssetStatus.DECOMMISSIONED),
+        ("En stock", AssetStatus.IN_STOCK),
+        ("En service", AssetStatus.IN_SERVICE),
+        ("En réparation", AssetStatus.IN_REPAIR),
+        ("Mis au rebut", AssetStatus.DISPOSED),
+        ("Volé", AssetStatus.MISSING),
+        ("En almacén", AssetStatus.IN_STOCK),
+        ("En reparación", AssetStatus.IN_REPAIR),
+        ("In magazzino", AssetStatus.IN_STOCK),
+        ("Dismesso", AssetStatus.DECOMMISSIONED),
+    ],
+)
+def test_status_words_of_registers_kept_in_other_languages(text: str, status: AssetStatus) -> None:
+    assert parse_status(text) is status
+
+
+def test_hors_service_is_left_for_a_person_to_map() -> None:
+    """Out of order or taken out of use: the word says either, so the user chooses."""
+    with pytest.raises(ValueError, match="'Hors service' is not a status"):
+        parse_status("Hors service")
