@@ -14,12 +14,18 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
+
+from ui.gui.models.asset_table_model import TagRole
+
+if TYPE_CHECKING:
+    from ui.gui.main_window import MainWindow
 
 #: Characters a US keyboard layout types with Shift held.
 SHIFTED_SYMBOLS = frozenset('~!@#$%^&*()_+{}|:"<>?')
@@ -152,3 +158,14 @@ def type_as_a_person(qtbot: QtBot, widget: QWidget, text: str) -> None:
     """Type ``text`` into ``widget`` and pause, as a person does before the next key."""
     qtbot.keyClicks(widget, text)
     typing_reached_its_field(qtbot)
+
+
+def scan_selects(qtbot: QtBot, window: MainWindow, scanner: HidScanner, tag: str) -> None:
+    """``tag`` scanned into the main window: the register selects its row, and only it."""
+    scanner.scan(tag)
+
+    def selected() -> list[str]:
+        rows = window.view.table.selectionModel().selectedRows()
+        return [i.data(TagRole) for i in rows]
+
+    qtbot.waitUntil(lambda: selected() == [tag], timeout=5000)

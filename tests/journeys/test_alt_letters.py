@@ -17,11 +17,10 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMenu
 
 from desktop.domain.lifecycle import ProcedureKind
 from tests.journeys.conftest import WindowFactory
-from tests.journeys.hid_scanner import HidScanner
+from tests.journeys.hid_scanner import HidScanner, scan_selects
 from tests.journeys.test_technician_journey import the_form
 from tests.journeys.windows import shown
 from tests.ui.mnemonics import mnemonics
-from ui.gui.models.asset_table_model import TagRole
 from ui.gui.spreadsheets.import_wizard import MAPPING, SHEET, ImportWizard
 
 
@@ -31,14 +30,7 @@ def test_alt_a_then_i_opens_install(
     window = journey_window()
     window.view.table.setFocus()
     qtbot.waitUntil(window.view.table.hasFocus)
-    scanner.scan("LAP-00011")  # in stock
-    qtbot.waitUntil(
-        lambda: (
-            [i.data(TagRole) for i in window.view.table.selectionModel().selectedRows()]
-            == ["LAP-00011"]
-        ),
-        timeout=5000,
-    )
+    scan_selects(qtbot, window, scanner, "LAP-00011")  # in stock
     assert window.procedure_actions[ProcedureKind.INSTALL].isEnabled()
     qtbot.keyClick(window.view.table, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu))

@@ -19,11 +19,10 @@ from desktop.domain.lifecycle import ProcedureKind
 from desktop.settings import CURRENT_USER, Settings
 from desktop.storage.database import Database
 from tests.journeys.conftest import trigger
-from tests.journeys.hid_scanner import HidScanner
+from tests.journeys.hid_scanner import HidScanner, scan_selects
 from tests.journeys.test_shortcuts_in_fields import opened_form, press
 from ui.gui.layout_state import LayoutState
 from ui.gui.main_window import MainWindow
-from ui.gui.models.asset_table_model import TagRole
 
 
 @pytest.mark.parametrize("kind", [ProcedureKind.CHANGE, ProcedureKind.DECOMMISSION])
@@ -47,14 +46,7 @@ def test_the_form_opens_with_its_focused_field_in_view(
     box = window.view.scan_field
     trigger(window.scan_action)
     qtbot.waitUntil(box.hasFocus)
-    scanner.scan("LAP-000001")  # in service, every field filled in
-    qtbot.waitUntil(
-        lambda: (
-            [i.data(TagRole) for i in window.view.table.selectionModel().selectedRows()]
-            == ["LAP-000001"]
-        ),
-        timeout=5000,
-    )
+    scan_selects(qtbot, window, scanner, "LAP-000001")  # in service, every field filled in
     action = window.procedure_actions[kind]
     assert action.isEnabled(), action.toolTip()
     before = len(window.open_dialogs)

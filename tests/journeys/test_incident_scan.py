@@ -11,11 +11,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
 from tests.journeys.conftest import WindowFactory, trigger
-from tests.journeys.hid_scanner import HidScanner
+from tests.journeys.hid_scanner import HidScanner, scan_selects
 from tests.journeys.test_shortcuts_in_fields import press
 from tests.journeys.windows import shown
 from ui.gui.incidents.incident_dialog import IncidentDialog
-from ui.gui.models.asset_table_model import TagRole
 
 
 def test_a_scan_in_a_pick_list_adds_the_asset_and_leaves_the_choice(
@@ -25,14 +24,7 @@ def test_a_scan_in_a_pick_list_adds_the_asset_and_leaves_the_choice(
     box = window.view.scan_field
     trigger(window.scan_action)
     qtbot.waitUntil(box.hasFocus)
-    scanner.scan("LAP-00011")
-    qtbot.waitUntil(
-        lambda: (
-            [i.data(TagRole) for i in window.view.table.selectionModel().selectedRows()]
-            == ["LAP-00011"]
-        ),
-        timeout=5000,
-    )
+    scan_selects(qtbot, window, scanner, "LAP-00011")
     press(qtbot, box, window.features.incident_action.shortcut().toString())
     dialog = shown(qtbot, IncidentDialog)
     qtbot.waitUntil(dialog.log_button.isEnabled, timeout=10_000)

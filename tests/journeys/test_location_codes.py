@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.storage.models import Asset
 from tests.journeys.conftest import WindowFactory
-from tests.journeys.hid_scanner import HidScanner, type_as_a_person
+from tests.journeys.hid_scanner import HidScanner, scan_selects, type_as_a_person
 from tests.journeys.test_technician_journey import (
     choose,
     click_into,
@@ -22,7 +22,6 @@ from tests.journeys.test_technician_journey import (
 )
 from tests.ui.gui.conftest import Register
 from tests.ui.procedure_form.test_keyboard import focused
-from ui.gui.models.asset_table_model import TagRole
 
 
 def test_a_location_code_typed_into_the_change_form_moves_the_asset(
@@ -31,14 +30,7 @@ def test_a_location_code_typed_into_the_change_form_moves_the_asset(
     window = journey_window()
     window.view.table.setFocus()
     qtbot.waitUntil(window.view.table.hasFocus)
-    scanner.scan("LAP-00011")
-    qtbot.waitUntil(
-        lambda: (
-            [i.data(TagRole) for i in window.view.table.selectionModel().selectedRows()]
-            == ["LAP-00011"]
-        ),
-        timeout=5000,
-    )
+    scan_selects(qtbot, window, scanner, "LAP-00011")
     press(qtbot, window, ProcedureKind.CHANGE, "Ctrl+E")
     change = the_form(qtbot, window, ProcedureKind.CHANGE)
     view = change.view

@@ -24,6 +24,8 @@ from tests.journeys.windows import shown
 from tests.ui.gui.conftest import Register
 from tests.ui.keys import press_key, the_open_list, type_keys
 from ui.gui.main_window import MainWindow
+from ui.gui.procedure_form.dialog import ProcedureDialog
+from ui.gui.procedure_form.editors import FieldEditor
 from ui.gui.settings_dialog import SettingsDialog
 
 
@@ -52,15 +54,20 @@ def _highlighted(qtbot: QtBot) -> tuple[int, str]:
     return popup.model().rowCount(), str(popup.currentIndex().data())
 
 
-def test_enter_takes_the_one_category_the_list_offers(
-    qtbot: QtBot, journey_window: WindowFactory, register: Register
-) -> None:
-    window = journey_window()
+def _receive_category(qtbot: QtBot, window: MainWindow) -> tuple[ProcedureDialog, FieldEditor]:
+    """Receive opened with its shortcut, the focus clicked into its Category."""
     press(qtbot, window, ProcedureKind.RECEIVE, "Ctrl+N")
     form = the_form(qtbot, window, ProcedureKind.RECEIVE)
     assert form.view is not None
     category = form.view.asset_editors["category"]
     click_into(qtbot, category.widget)
+    return form, category
+
+
+def test_enter_takes_the_one_category_the_list_offers(
+    qtbot: QtBot, journey_window: WindowFactory, register: Register
+) -> None:
+    form, category = _receive_category(qtbot, journey_window())
     type_as_a_person(qtbot, "lapt")
     _enter_under_the_list(qtbot)
     assert category.value() == register.world.laptop_category
@@ -74,12 +81,7 @@ def test_enter_under_the_list_of_several_takes_the_highlighted_one(
     """Two suggestions ("o" is in Laptop and in Monitor): the form's list opens with its
     first suggestion highlighted (FoldingCompleter), and Enter takes what the highlight
     shows, never the typed part."""
-    window = journey_window()
-    press(qtbot, window, ProcedureKind.RECEIVE, "Ctrl+N")
-    form = the_form(qtbot, window, ProcedureKind.RECEIVE)
-    assert form.view is not None
-    category = form.view.asset_editors["category"]
-    click_into(qtbot, category.widget)
+    _form, category = _receive_category(qtbot, journey_window())
     type_as_a_person(qtbot, "o")
     qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
     popup = QApplication.activePopupWidget()

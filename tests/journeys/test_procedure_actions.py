@@ -10,9 +10,8 @@ from desktop.domain.lifecycle import AssetStatus, ProcedureKind
 from desktop.services.approvals import approve
 from desktop.services.procedures import ProcedureRequest, record_procedure
 from tests.journeys.conftest import WindowFactory, trigger
-from tests.journeys.hid_scanner import HidScanner
+from tests.journeys.hid_scanner import HidScanner, scan_selects
 from tests.ui.gui.conftest import Register
-from ui.gui.models.asset_table_model import TagRole
 from ui.gui.procedure_form.dialog import ProcedureDialog
 
 KINDS = (
@@ -114,13 +113,7 @@ def test_procedures_offered_for_the_scanned_asset(
     window = journey_window()
     window.view.table.setFocus()
     qtbot.waitUntil(window.view.table.hasFocus)
-    scanner.scan(tag)
-    qtbot.waitUntil(
-        lambda: (
-            [i.data(TagRole) for i in window.view.table.selectionModel().selectedRows()] == [tag]
-        ),
-        timeout=5000,
-    )
+    scan_selects(qtbot, window, scanner, tag)
     toolbar = window.view.toolbar
     for kind, reason in EXPECTED[status].items():
         action = window.procedure_actions[kind]

@@ -24,10 +24,9 @@ from PySide6.QtWidgets import QLineEdit
 
 from desktop.domain.lifecycle import ProcedureKind
 from tests.journeys.conftest import WindowFactory, trigger
-from tests.journeys.hid_scanner import HidScanner
+from tests.journeys.hid_scanner import HidScanner, scan_selects
 from tests.journeys.test_real_x_scan import display
 from ui.gui.main_window import MainWindow
-from ui.gui.models.asset_table_model import TagRole
 from ui.gui.procedure_form.dialog import ProcedureDialog
 
 __all__ = ["display"]
@@ -68,14 +67,7 @@ def test_a_procedure_shortcut_after_a_scan_opens_its_form(
     box = window.view.filter_bar.search if field == "search" else window.view.scan_field
     trigger(window.find_action if field == "search" else window.scan_action)
     qtbot.waitUntil(box.hasFocus)
-    scanner.scan("LAP-00011")
-    qtbot.waitUntil(
-        lambda: (
-            [i.data(TagRole) for i in window.view.table.selectionModel().selectedRows()]
-            == ["LAP-00011"]
-        ),
-        timeout=5000,
-    )
+    scan_selects(qtbot, window, scanner, "LAP-00011")
     assert box.hasFocus()  # the scan left the focus where it was
     action = window.procedure_actions[kind]
     assert action.isEnabled(), action.toolTip()
