@@ -72,7 +72,7 @@ def test_enter_takes_the_one_category_the_list_offers(
     _enter_under_the_list(qtbot)
     assert category.value() == register.world.laptop_category
     assert _shown(category.widget) == "Laptop  ·  LAP"
-    assert form.view.error_text("category") == ""
+    assert form.view is not None and form.view.error_text("category") == ""
 
 
 def test_enter_under_the_list_of_several_takes_the_highlighted_one(
