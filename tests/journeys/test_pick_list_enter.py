@@ -93,15 +93,21 @@ def test_enter_under_the_list_of_several_takes_the_highlighted_one(
     assert _shown(category.widget) == highlighted != "o"
 
 
-def test_settings_enter_takes_the_one_person_the_list_offers(
-    qtbot: QtBot, journey_window: WindowFactory, register: Register
-) -> None:
-    window = journey_window("tech")
+def _settings_with_ivy_typed(qtbot: QtBot, window: MainWindow) -> SettingsDialog:
+    """Settings opened from the window, "ivy" typed into Signed-in person (its list open)."""
     trigger(window.settings_action)
     dialog = shown(qtbot, SettingsDialog)
     qtbot.waitUntil(lambda: not dialog.is_busy() and dialog.user_combo.count() > 1, timeout=20_000)
     click_into(qtbot, dialog.user_combo)
     type_as_a_person(qtbot, "ivy")
+    return dialog
+
+
+def test_settings_enter_takes_the_one_person_the_list_offers(
+    qtbot: QtBot, journey_window: WindowFactory, register: Register
+) -> None:
+    window = journey_window("tech")
+    dialog = _settings_with_ivy_typed(qtbot, window)
     _enter_under_the_list(qtbot)
     assert dialog.user_combo.currentText().startswith("Ivy Infra")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
@@ -116,11 +122,7 @@ def test_settings_refuses_a_user_name_nobody_has(
     """ "ivy" (part of Ivy Infra's name), the list closed with Escape, OK: nobody has that
     user name, so the dialog says so and stays; the window keeps its person."""
     window = journey_window("tech")
-    trigger(window.settings_action)
-    dialog = shown(qtbot, SettingsDialog)
-    qtbot.waitUntil(lambda: not dialog.is_busy() and dialog.user_combo.count() > 1, timeout=20_000)
-    click_into(qtbot, dialog.user_combo)
-    type_as_a_person(qtbot, "ivy")
+    dialog = _settings_with_ivy_typed(qtbot, window)
     the_open_list(qtbot)
     press_key(qtbot, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None)
