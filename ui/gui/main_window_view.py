@@ -25,7 +25,7 @@ from desktop.storage.database import Database
 from ui.gui.asset_detail_view import AssetDetailView
 from ui.gui.filter_bar import FilterBar
 from ui.gui.models.columns import COLUMNS
-from ui.gui.table_focus import SelectCurrentOnKeyboardFocus
+from ui.gui.table_focus import DownToResults, SelectCurrentOnKeyboardFocus
 
 
 class MainWindowView:
@@ -58,6 +58,7 @@ class MainWindowView:
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table_focus = SelectCurrentOnKeyboardFocus(self.table)  # Tab: row 1 selected
+        self.down_to_results = DownToResults(self.filter_bar.search, self.table)
         header = self.table.horizontalHeader()
         header.setSectionsMovable(True)
         header.setHighlightSections(False)

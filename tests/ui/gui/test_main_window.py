@@ -441,3 +441,44 @@ def test_tab_from_the_search_box_selects_the_first_row_and_down_the_second(
     assert window.windowTitle().startswith(first)  # its detail shows beside the table
     qtbot.keyClick(table, Qt.Key.Key_Down)
     assert _selected_tags(window) == [second]
+
+
+def test_down_from_the_search_box_goes_to_the_results_first_row(
+    qtbot: QtBot, new_window: WindowFactory
+) -> None:
+    """A new user searched for a serial number, pressed Down to reach the one result, and
+    nothing happened (Tab went on to the status filter; the table was eight Tabs away).
+    Down in the search box now moves to the table with the first result selected, as in a
+    mail client's or a file manager's search."""
+    window = new_window()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    table = window.view.table
+    search = window.view.filter_bar.search
+    qtbot.keyClick(table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert search.hasFocus()
+    serial = window.model.index(3, COLUMN_INDEX["serial_number"]).data()
+    tag = window.model.index(3, 0).data(TagRole)
+    qtbot.keyClicks(search, serial.lower())
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1 and not window.model.is_loading)
+    qtbot.keyClick(search, Qt.Key.Key_Down)
+    assert table.hasFocus()
+    qtbot.waitUntil(lambda: _selected_tags(window) == [tag])
+    assert window.windowTitle().startswith(tag)  # its detail shows beside the table
+    assert search.text() == serial.lower()  # the search stays as typed
+
+
+def test_down_in_a_search_that_matches_nothing_stays_in_the_search_box(
+    qtbot: QtBot, new_window: WindowFactory
+) -> None:
+    window = new_window()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    search = window.view.filter_bar.search
+    qtbot.keyClick(window.view.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(search, "zzqqxx")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 0 and not window.model.is_loading)
+    qtbot.keyClick(search, Qt.Key.Key_Down)
+    assert search.hasFocus()
