@@ -377,7 +377,39 @@ class _Planner(RowValues):
                 rows.append(self._row(i, given, existing, tags_in_use, seen))
         if progress:
             progress(total, total)
+        self._warn_serials_in_use(register, rows)
         return rows
+
+    def _warn_serials_in_use(self, register: RegisterLookup, rows: list[RowPlan]) -> None:
+        """A new asset whose serial number an asset of the register has is said on its
+        row: a file without tags (Ralph's, most exports of other tools) imported twice
+        made every asset a second time, silently."""
+        if (
+            self.options.match is MatchKey.SERIAL  # a new row's serial is in no asset
+            or "serial_number" not in self.mapped
+            or not register.held()
+        ):
+            return
+        new: dict[str, list[int]] = {}
+        for plan in rows:
+            if plan.action is RowAction.CREATE:
+                serial = plan.values.get("serial_number")
+                if isinstance(serial, str) and serial:
+                    new.setdefault(serial, []).append(plan.row)
+        hint = (
+            "--match serial"
+            if self.options.command_line
+            else "Find existing assets by: Serial number"
+        )
+        for serial, tags in register.serials_in_use(new).items():
+            owner = f"{tags[0]}'s" if len(tags) == 1 else f"on {', '.join(tags)}"
+            for number in new[serial]:
+                self.report.warn(
+                    number,
+                    f"the serial number '{serial}' is already {owner}: this row makes a "
+                    f"second asset with it (to update {' or '.join(tags)} instead, match "
+                    f"assets by serial number: {hint})",
+                )
 
     def _given_cells(self, indices: Sequence[int]) -> Iterable[Sequence[object]]:
         """The rows' mapped cells, cleaned column by column (a row's cells by target, in

@@ -87,6 +87,23 @@ class RegisterLookup:
                 found[tag_key] = asset_id
         return found
 
+    def serials_in_use(self, serials: Iterable[str]) -> dict[str, list[str]]:
+        """The tags of the assets holding each of ``serials`` (exact text), sorted."""
+        if not self.held():
+            return {}
+        table = Asset.__table__
+        keys = self._present(table.c.serial_number, sorted(set(serials)))
+        found: dict[str, list[str]] = {}
+        for start in range(0, len(keys), CHUNK):
+            chunk = keys[start : start + CHUNK]
+            for serial, tag in self.session.execute(
+                select(table.c.serial_number, table.c.tag)
+                .where(table.c.serial_number.in_(chunk))
+                .order_by(table.c.tag)
+            ):
+                found.setdefault(serial, []).append(tag)
+        return found
+
     def _present(self, column: Any, keys: list[Any]) -> list[Any]:
         """``keys`` (sorted) that may be in the assets' ``column``: all of them, or when
         the register holds fewer assets than there are keys, those among its values (one
