@@ -15,13 +15,14 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox
 
+from desktop.spreadsheets.export import export_assets
 from desktop.spreadsheets.plan import plan_table
 from desktop.storage.database import Database
 from tests.factories import World, seed_world
 from tests.ui.spreadsheets.test_import_wizard import click_next
 from tests.ui.spreadsheets.test_import_wizard_text_file import open_wizard
 from ui.gui.spreadsheets import import_wizard
-from ui.gui.spreadsheets.import_wizard import MAPPING, SHEET, ImportWizard
+from ui.gui.spreadsheets.import_wizard import MAPPING, PREVIEW, SHEET, ImportWizard
 
 
 @pytest.fixture
@@ -135,3 +136,24 @@ def test_escape_during_the_dry_run_cancels_it_and_keeps_the_wizard(
     assert wizard.mapping_page.defaults["owning_group"].text() == "Service desk"
     qtbot.keyClick(wizard, Qt.Key.Key_Escape)
     the_question(qtbot, wizard)
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_escape_on_a_dry_run_with_nothing_to_import_closes_at_once(
+    qtbot: QtBot, world: World, tmp_path: Path, suffix: str
+) -> None:
+    """A new user re-imported the register's own export (the round trip): every row
+    unchanged, Import disabled, and Escape asked "Discard this import?" — of nothing."""
+    world.receive(tag="LAP-1")
+    world.receive(tag="LAP-2", name="Latitude 7440")
+    path = tmp_path / f"assets{suffix}"
+    export_assets(world.db, path, exported_by="tech")
+    wizard = open_wizard(qtbot, world, path)
+    click_next(qtbot, wizard, SHEET)
+    click_next(qtbot, wizard, MAPPING)
+    click_next(qtbot, wizard, PREVIEW)
+    assert "2 rows — 0 create, 0 update, 2 unchanged" in wizard.preview_page.summary.text()
+    assert not wizard.next.isEnabled()  # Import: nothing to write
+    qtbot.keyClick(wizard, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not wizard.isVisible())
+    assert not isinstance(QApplication.activeModalWidget(), QMessageBox)

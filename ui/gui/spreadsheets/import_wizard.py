@@ -278,11 +278,15 @@ class ImportWizard(QDialog):
 
     def _has_work(self) -> bool:
         """Choices that closing would lose: a mapping or option changed, a value for all
-        rows, a dry run made (once imported, or on the first pages, nothing is lost)."""
+        rows, a dry run with something to import (once imported, or on the first pages,
+        nothing is lost; a new user re-importing an export got "Discard this import?" on a
+        dry run of unchanged rows, Import disabled)."""
         if self.pages.currentIndex() == RESULT:
             return False
         return (
-            self._choices_made or self.plan is not None or bool(self.mapping_page.chosen_defaults())
+            self._choices_made
+            or self._writable_rows() > 0
+            or bool(self.mapping_page.chosen_defaults())
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
