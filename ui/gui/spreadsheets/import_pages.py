@@ -41,6 +41,18 @@ MATCH_LABELS = {
     MatchKey.SERIAL: "Serial number",
     MatchKey.KEY: "Key column (from an Assetdesk export)",
 }
+#: The Alt letter of each "Value for all rows" field: a dry run asks for one ("Owning group
+#: under 'Value for all rows'") and the keyboard reached it only through every column's
+#: drop-down. Letters no other control of the page has (Load, Save, Create, clEar, Back,
+#: dry Run).
+DEFAULT_LETTERS = {
+    "category": "a",
+    "location": "o",
+    "status": "t",
+    "supplier": "p",
+    "owning_group": "g",
+    "order_number": "d",
+}
 DATE_ORDER_LABELS = {
     DateOrder.DMY: "day/month/year (31/12/2025)",
     DateOrder.MDY: "month/day/year (12/31/2025)",
@@ -179,7 +191,7 @@ class MappingPage(QWidget):
                 "from the file" if target != "location" else "e.g. Site › Store"
             )
             self.defaults[target] = edit
-            form.addRow(f"{target_label(target)}:", edit)
+            form.addRow(f"{_with_letter(target_label(target), DEFAULT_LETTERS.get(target))}:", edit)
         below.addWidget(defaults, 2)
         words = QGroupBox("Status words the file uses")
         words_layout = QVBoxLayout(words)
@@ -343,3 +355,9 @@ class ResultPage(QWidget):
         buttons.addStretch(1)
         layout.addLayout(buttons)
         layout.addStretch(1)
+
+
+def _with_letter(label: str, letter: str | None) -> str:
+    """``label`` with ``letter`` (its first occurrence, any case) as its Alt letter."""
+    at = label.lower().find(letter) if letter else -1
+    return label if at < 0 else f"{label[:at]}&{label[at:]}"
