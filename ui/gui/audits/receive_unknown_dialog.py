@@ -1,4 +1,7 @@
-"""Receive an audit's unknown tags as new assets: the category, a name, the receive checklist."""
+"""Receive an audit's unknown tags as new assets: the category, a name, the receive checklist.
+
+The category comes chosen when every tag carries the prefix of the same one (LAP-999999
+is a Laptop, as on the Receive form a scan of it opens); else the person chooses it."""
 
 from __future__ import annotations
 
@@ -17,9 +20,11 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.audits import category_choices
+from desktop.services.reference_queries import Choice
 from desktop.services.templates import current_template
 from desktop.storage.database import Database
 from desktop.wording import plural, with_detail
+from ui.gui.procedure_form.form_data import category_for_tag
 
 
 class ReceiveUnknownDialog(QDialog):
@@ -48,6 +53,10 @@ class ReceiveUnknownDialog(QDialog):
         for choice in categories:
             self.category.addItem(with_detail(choice.label, choice.code), choice.id)
         self.category.setCurrentIndex(-1)  # chosen by the person: not the first by accident
+        prefixes = [Choice(c.id, c.label, c.code) for c in categories]
+        named = {category_for_tag(tag, prefixes) for tag in tags}
+        if len(named) == 1 and (category := named.pop()) is not None:
+            self.category.setCurrentIndex(self.category.findData(category))
         self.name = QLineEdit(self)
         self.name.setPlaceholderText("Default: “Found during audit: TAG”")
         self.checks: dict[str, QCheckBox] = {}
