@@ -154,6 +154,9 @@ def test_escape_on_a_dry_run_with_nothing_to_import_closes_at_once(
     click_next(qtbot, wizard, PREVIEW)
     assert "2 rows — 0 create, 0 update, 2 unchanged" in wizard.preview_page.summary.text()
     assert not wizard.next.isEnabled()  # Import: nothing to write
+    assert wizard.preview_page.values.toPlainText() == (  # (the box was empty)
+        "None: 2 rows of the file hold what the register holds already. Nothing to import."
+    )
     qtbot.keyClick(wizard, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not wizard.isVisible())
     assert not isinstance(QApplication.activeModalWidget(), QMessageBox)

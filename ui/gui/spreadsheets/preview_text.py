@@ -68,7 +68,14 @@ def preview_values(plan: ImportPlan) -> str:
     ]
     if len(plan.rejected) > MAX_REFUSED_SHOWN:
         refused.append(f"and {plural(len(plan.rejected) - MAX_REFUSED_SHOWN, 'more refused row')}")
-    values = (
+    values = [
         p.text() + "".join(f"\n    warning: {w}" for w in p.warnings) for p in value_previews(plan)
-    )
+    ]
+    if not refused and not values and plan.rows:
+        # (the box stayed empty under its heading when a re-imported export changed nothing)
+        return (
+            f"None: {plural(len(plan.rows), 'row')} of the file "
+            f"{'holds' if len(plan.rows) == 1 else 'hold'} what the register holds "
+            "already. Nothing to import."
+        )
     return "\n".join([*refused, *values])
