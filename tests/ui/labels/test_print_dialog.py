@@ -105,6 +105,23 @@ def test_save_pdf_suggests_the_home_folder(
     assert dialog.worker is None  # cancelled: nothing written
 
 
+def test_save_pdf_names_one_asset_s_labels_after_it(
+    qtbot: QtBot, world: World, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new user printing one asset's label at a time was offered labels.pdf each time."""
+    asked: list[str] = []
+
+    def cancelled(parent: object, caption: str, suggested: str, filters: str) -> tuple[str, str]:
+        asked.append(suggested)
+        return "", ""
+
+    monkeypatch.setattr("ui.gui.labels.print_dialog.QFileDialog.getSaveFileName", cancelled)
+    dialog = _dialog(qtbot, world, settings, [TAGS[4]])
+    dialog.pdf_button.setFocus()
+    qtbot.keyClick(dialog.pdf_button, Qt.Key.Key_Space)
+    assert asked == [str(Path.home() / f"labels {TAGS[4]}.pdf")]
+
+
 def test_save_pdf_writes_every_label_on_a_worker(
     qtbot: QtBot, world: World, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

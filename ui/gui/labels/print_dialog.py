@@ -454,7 +454,11 @@ class LabelPrintDialog(QDialog):
     def save_pdf(self, *, calibration: bool = False) -> None:
         # In the home folder, as Export the view and a kit's checkout suggest (it opened in
         # the folder the program was started from: a new user's was the source tree).
-        name = str(Path.home() / ("calibration.pdf" if calibration else "labels.pdf"))
+        # One asset's labels are named after it (a new user printing one asset at a time
+        # was offered labels.pdf each time, over the last one).
+        one = self._rows[0].tag if len(self._rows) == 1 and not calibration else ""
+        file = "calibration.pdf" if calibration else f"labels {one}.pdf" if one else "labels.pdf"
+        name = str(Path.home() / file.replace("/", "-"))
         path, _ = QFileDialog.getSaveFileName(self, "Save labels as PDF", name, "PDF (*.pdf)")
         if not path:
             return
