@@ -49,7 +49,7 @@ def _show(ctx: CliContext) -> int:
     labels = {d["key"]: d.get("label", d["key"]) for d in detail.custom_field_definitions}
     fields += [(labels.get(k, k), v) for k, v in detail.custom_fields.items()]
     for label, value in fields:
-        print(f"{label:>16}: {value}")
+        print(f"{label:>16}: {_under(value, 18)}")
     shown, total = len(detail.history), detail.history_count
     counted = f"the newest {shown} of {total}" if shown < total else f"{total}"
     print(f"\nHistory ({counted} procedures, newest first)")
@@ -61,14 +61,20 @@ def _show(ctx: CliContext) -> int:
         if entry.reason:
             print(f"      reason: {entry.reason}")
         for label, text in recorded_answers(entry.kind, entry.answers):
-            print(f"      {label}: {text}")
+            print(f"      {label}: {_under(text, 8)}")
         for change in entry.changes:
-            print(
-                f"      {change['field']}: {change.get('before_text') or '—'} → {change.get('after_text') or '—'}"
-            )
+            before, after = change.get("before_text") or "—", change.get("after_text") or "—"
+            print(f"      {change['field']}: {_under(f'{before} → {after}', 8)}")
     if shown < total:
         print(f"  … {total - shown} older: assetdesk asset show {row.tag} --history all")
     return 0
+
+
+def _under(value: object, indent: int) -> str:
+    """``value`` with each line after the first ``indent`` spaces in: under the value, not
+    at the margin where it read as a field of its own (notes kept from another tool's
+    columns hold one "Header: value" a line)."""
+    return str(value).replace("\n", "\n" + " " * indent)
 
 
 def _history_limit(text: str) -> int | None:
