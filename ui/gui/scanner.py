@@ -228,8 +228,10 @@ class ScanDetector(QObject):
             self._release.start()
             return
         # Events the window system has queued meanwhile are handled first: a busy event
-        # loop must not cut a scan in two.
-        QTimer.singleShot(0, self._release_if_quiet)
+        # loop must not cut a scan in two. With this detector as the context: a form
+        # closed meanwhile (its detector deleted) cancels it ("QTimer already deleted"
+        # was raised from release() once, test_scans_in_dialogs under load).
+        QTimer.singleShot(0, self, self._release_if_quiet)
 
     def _release_if_quiet(self) -> None:
         if self._held and time.monotonic() - self._last > self._gap:
