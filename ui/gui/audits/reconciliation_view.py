@@ -64,6 +64,10 @@ LISTS = (
 )
 
 
+#: The Missing tab's index (the scan screen's "Still missing…" opens on it).
+MISSING_TAB = [key for key, _, _ in LISTS].index("missing")
+
+
 class ReconciliationView(QWidget):
     """Signals:
     changed(): the audit was closed or an action changed the register.

@@ -6,7 +6,8 @@ with colour, text and a sound cue (:mod:`ui.gui.audits.scan_feedback`). Scanning
 label sets the current room. Counts per room and for the whole audit follow every scan.
 
 Keys: Enter scans, Ctrl+Z undoes the last scan, Ctrl+M records an asset found without a
-readable label (search + reason), Ctrl+R finishes or re-opens the current room.
+readable label (search + reason), Ctrl+R finishes or re-opens the current room, Ctrl+K
+shows what is still missing (the audit's reconciliation as it stands, on its Missing tab).
 """
 
 from __future__ import annotations
@@ -49,9 +50,11 @@ from desktop.services.audits import AuditSummary, audit_summary, checkpoint_wal,
 from desktop.services.people import person_by_username
 from desktop.settings import Settings
 from desktop.storage.database import Database
+from desktop.storage.kitfile import database_returned_note
 from desktop.storage.models import Location
 from ui.gui.audits.jobs import JobList
 from ui.gui.audits.manual_find_dialog import ManualFindDialog
+from ui.gui.audits.reconciliation_view import MISSING_TAB, ReconciliationView
 from ui.gui.audits.scan_feedback import Feedback, SoundCue, feedback_for, row_colour
 
 COUNT_COLUMNS = (
@@ -165,6 +168,22 @@ class ScanScreen(QWidget):
 
     # -- layout ---------------------------------------------------------------------
 
+    def show_missing(self) -> ReconciliationView:
+        """The audit's reconciliation as it stands, on its Missing tab (Escape closes it
+        and the scan field has the keyboard again)."""
+        view = ReconciliationView(
+            self._database,
+            self._username,
+            self._audit_id,
+            self,
+            read_only_reason=database_returned_note(self._database),
+        )
+        view.setWindowFlag(Qt.WindowType.Window, True)
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        view.tabs.setCurrentIndex(MISSING_TAB)
+        view.show()
+        return view
+
     def _build(self) -> None:
         big = QFont(self.font())
         big.setPointSize(22)
@@ -214,16 +233,21 @@ class ScanScreen(QWidget):
         self.manual_button.clicked.connect(self.open_manual_find)
         self.room_button = QPushButton(self)
         self.room_button.clicked.connect(self.toggle_room_finished)
+        # What is left to find, without leaving the scan screen (a new auditor saw "14 still
+        # missing" and had to close it and reconcile to learn which).
+        self.missing_button = QPushButton("Still m&issing… (Ctrl+K)", self)
+        self.missing_button.clicked.connect(self.show_missing)
         # Closed by keys too (a new user without a window manager's close box had none).
         self.close_button = QPushButton("Close (Ctrl+W)", self)
         self.close_button.clicked.connect(self.close)
         buttons = QHBoxLayout()
-        for button in (self.undo_button, self.manual_button, self.room_button):
+        for button in (self.undo_button, self.manual_button, self.room_button, self.missing_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
         QShortcut(QKeySequence("Ctrl+M"), self, self.open_manual_find)
         QShortcut(QKeySequence("Ctrl+R"), self, self.toggle_room_finished)
+        QShortcut(QKeySequence("Ctrl+K"), self, self.show_missing)
         QShortcut(QKeySequence("Ctrl+W"), self, self.close)
 
         layout = QVBoxLayout(self)
