@@ -437,11 +437,11 @@ def floor_sync_mariadb(url: URL, kit: Path) -> tuple[float, float]:
         # One statement per 500 rows (PyMySQL's executemany sends an UPDATE per row).
         for start in range(0, len(updates), 500):
             part = updates[start : start + 500]
-            rows = " UNION ALL ".join(
+            derived = " UNION ALL ".join(
                 ["SELECT %s AS s, %s AS v, %s AS i"] + ["SELECT %s, %s, %s"] * (len(part) - 1)
             )
             cursor.execute(
-                f"UPDATE assets a JOIN ({rows}) AS r ON a.id = r.i "
+                f"UPDATE assets a JOIN ({derived}) AS r ON a.id = r.i "
                 "SET a.serial_number = r.s, a.version = r.v",
                 [value for row in part for value in row],
             )
