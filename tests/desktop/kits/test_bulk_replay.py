@@ -17,6 +17,7 @@ from desktop.services import search
 from desktop.services.audit_scans import record_scan
 from desktop.services.audits import start_audit
 from desktop.services.queries import AssetFilter, list_assets
+from desktop.services.register_pages import RegisterPager
 from desktop.storage.database import Database, open_database
 from desktop.storage.models import Asset, AuditScan, KitConflict, Person, Procedure
 from tests.desktop.kits.helpers import change, kit_of
@@ -225,8 +226,12 @@ def test_a_version_gone_stale_under_the_bulk_write_is_refused_whole(
 
 
 def _found(db: Database, text: str) -> list[str]:
+    """The register's first page for the search ``text`` (on the servers read through
+    the trigram table), checked against a plain query of all hits."""
     with db.read() as s:
-        return [a.tag for a in list_assets(s, AssetFilter(search=text), limit=None)]
+        page = [r.tag for r in RegisterPager(AssetFilter(search=text)).page(s, 0, 100)]
+        assert page == [a.tag for a in list_assets(s, AssetFilter(search=text), limit=None)]
+    return page
 
 
 def test_a_bulk_sync_keeps_the_search_index(
