@@ -63,7 +63,7 @@ from desktop.kits.bulk_window import (
     _ValuesOf,
     _Window,
 )
-from desktop.kits.driver_io import _DriverWrite, _insert, _select_in
+from desktop.kits.driver_io import _DriverWrite, _insert, _JoinedUpdate, _select_in
 from desktop.kits.model import Cancel, KitError, Outcome
 from desktop.kits.replay import _Replayer
 from desktop.kits.replay_rules import (
@@ -127,6 +127,13 @@ def _update(connection: Connection, changed: Sequence[str]) -> _DriverWrite:
     the window read."""
     quote = connection.dialect.identifier_preparer.quote
     sets = [*changed, "version", "updated_at"]
+    if connection.dialect.name in ("mysql", "mariadb"):  # one statement, not one per row
+        return _JoinedUpdate(
+            connection,
+            _ASSETS.name,
+            [_ASSETS.c[name] for name in sets],
+            [_ASSETS.c.id, _ASSETS.c.version],
+        )
     sql = (
         f"UPDATE {quote(_ASSETS.name)} SET "  # noqa: S608 - our table and column names
         + ", ".join(f"{quote(name)} = ?" for name in sets)
@@ -724,8 +731,12 @@ class BulkReplayer:
         columns = sorted({name for changed in groups for name in changed})
         with search_index_kept_in_bulk(connection, updated, columns):
             for changed, rows in groups.items():
-                touched = self._statement(changed, connection).run(rows)
-                if connection.dialect.supports_sane_multi_rowcount and touched != len(rows):
+                statement = self._statement(changed, connection)
+                touched = statement.run(rows)
+                counted = connection.dialect.supports_sane_multi_rowcount or isinstance(
+                    statement, _JoinedUpdate
+                )
+                if counted and touched != len(rows):
                     raise KitError(
                         "an asset changed on the server while the sync held it; nothing of "
                         "this batch was recorded: sync again"

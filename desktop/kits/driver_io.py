@@ -80,6 +80,49 @@ class _DriverWrite:
         return int(result.rowcount)
 
 
+class _JoinedUpdate(_DriverWrite):
+    """MariaDB: an ``UPDATE … SET … WHERE k = ? AND …`` for many rows as one statement
+    per :data:`JOINED_ROWS` rows, the rows a derived table joined to the updated table
+    on the ``WHERE`` columns. PyMySQL's ``executemany`` sends an ``UPDATE`` once per
+    row, a round trip each (a sync's 1,000 assets: 0.5-0.9 s of its wall, the server
+    busy with the other helpers' work). The rows it touched (MariaDB counts matched
+    rows for this dialect: ``CLIENT_FOUND_ROWS``)."""
+
+    def __init__(
+        self,
+        connection: Connection,
+        table: str,
+        sets: Sequence[Column[Any]],
+        where: Sequence[Column[Any]],
+    ) -> None:
+        super().__init__(connection, "", [*sets, *where])
+        quote = connection.dialect.identifier_preparer.quote
+        width = len(sets) + len(where)
+        self.first = "SELECT " + ", ".join(f"%s AS v{n}" for n in range(width))
+        self.next = "SELECT " + ", ".join(["%s"] * width)
+        assignments = ", ".join(f"t.{quote(c.name)} = v.v{n}" for n, c in enumerate(sets))
+        matches = " AND ".join(
+            f"t.{quote(c.name)} = v.v{n}" for n, c in enumerate(where, start=len(sets))
+        )
+        self.template = (
+            f"UPDATE {quote(table)} t JOIN ({{rows}}) v "  # noqa: S608 - our names only
+            f"ON {matches} SET {assignments}"
+        )
+
+    def run(self, rows: Sequence[Sequence[Any]]) -> int:
+        touched = 0
+        for part in chunks(self.rows(rows), JOINED_ROWS):
+            derived = " UNION ALL ".join([self.first, *[self.next] * (len(part) - 1)])
+            values = tuple(value for row in part for value in row)
+            result = self.connection.exec_driver_sql(self.template.format(rows=derived), values)
+            touched += int(result.rowcount)
+        return touched
+
+
+#: Rows per statement of a :class:`_JoinedUpdate`.
+JOINED_ROWS = 500
+
+
 def _rows(
     converters: Sequence[Callable[[Any], Any] | None], columns: Sequence[Sequence[Any]]
 ) -> list[tuple[Any, ...]]:

@@ -99,7 +99,8 @@ the same run.
   ``ASSETDESK_BENCH_KIT_PAIRS`` runs. Floors (``kit_servers.floor_sync_postgresql``,
   ``floor_sync_mariadb``): the same kit rows read with ``sqlite3``, then the driver's
   ``executemany`` inserting them (psycopg; PyMySQL's is one multi-row ``INSERT``) and
-  updating the assets on a bare copy (every trigger and every index that backs no
+  updating the assets (on MariaDB since sync9 by one ``UPDATE`` joined to 500 rows at a
+  time, as ours: PyMySQL's ``executemany`` sends an ``UPDATE`` per row) on a bare copy (every trigger and every index that backs no
   constraint dropped; MariaDB keeps those its foreign keys need), values cast by the
   server from the text SQLite stores, the updated assets' search trigrams replaced
   together. The CPU figure is this process's only (the server's work, triggers
@@ -134,6 +135,60 @@ the same run.
   (~1.4 ms an asset), where the floor replaces them in one statement. The dated tables
   of the earlier rounds (kitsync, sync16, refresh16, refresh2, sync2-sync6) are in this
   file's history (``git log -p``).
+
+  Sync9 (2026-12-06 08:30-09:10 UTC, load 8-14: five helpers and test runs on the two
+  cores; "before" is main at 0bf0175 run by turns with ours, best of 3 each). Where the
+  servers' wall went (per statement, one sync, load 3-10): MariaDB's assets ``UPDATE``
+  0.87-0.96 s — not only 0019's trigger (one joined ``UPDATE`` of 1,000 rows: 0.41 s with
+  it, 0.06 s without) but PyMySQL's ``executemany``, which sends an ``UPDATE`` once per
+  row (a round trip each, slow on a loaded machine); PostgreSQL's 0.44 s, of which the
+  trigger's trigrams ~0.37 s (the same ``UPDATE`` without it: 70 ms; psycopg pipelines
+  its ``executemany``). Now (migration 0020) a bulk update of 100 assets or more sets
+  a flag of its own session that turns the update trigger's trigram upkeep off, and
+  replaces the assets' trigrams by two routines of the migration, each a few set
+  statements (PostgreSQL: the old ones set aside before, only the difference written
+  after — deleting and inserting all of them cost more than the trigger did; MariaDB:
+  deleted by key before, inserted after); and on MariaDB the assets' ``UPDATE`` is one
+  statement per 500 rows, joined to them as a derived table (its matched rows
+  checked). Ours, per statement: MariaDB's update 0.08 s and the trigrams 0.15-0.36 s
+  (was 0.9 s together); PostgreSQL's update 0.14-0.21 s and the trigrams 0.16-0.3 s.
+  The MariaDB floor was changed alike (it had the same round trip per row, and deleted
+  the old trigrams with ``tag_key IN (…)``, which reads every trigram; now one joined
+  ``UPDATE`` per 500 rows and a delete by key), so it stays the bare work; "before"
+  below is measured against the new floor too.
+
+  ==========================  ======  =======  ==========  =========  ====
+  sync (no refresh) to        ours s  floor s  wall ratio  CPU ratio  load
+  ==========================  ======  =======  ==========  =========  ====
+  MariaDB, before (08:45)     4.30    1.65     2.6×        6.9×       13.0
+  MariaDB (08:49)             2.07    1.74     1.2×        5.2×       13.0
+  PostgreSQL, before (08:53)  2.22    0.74     3.0×        4.6×       13.0
+  PostgreSQL (08:54)          1.34    0.46     2.9×        4.7×       14.2
+  MariaDB (08:58)             1.64    1.33     1.2×        4.9×       8.8
+  PostgreSQL                  0.93    0.75     1.2×        4.4×       10.6
+  MariaDB, before (09:01)     2.75    1.10     2.5×        6.9×       12.3
+  PostgreSQL, before          1.99    0.81     2.5×        4.3×       12.4
+  MariaDB, before (09:05)     2.29    1.46     1.6×        6.6×       13.6
+  PostgreSQL, before          1.77    0.79     2.2×        4.1×       12.8
+  MariaDB (09:09)             1.75    1.54     1.1×        5.2×       11.4
+  PostgreSQL                  0.74    0.44     1.7×        4.7×       9.4
+  MariaDB, before (09:13)     1.61    1.13     1.4×        6.6×       7.7
+  PostgreSQL, before          1.09    0.43     2.6×        4.1×       8.1
+  MariaDB (09:15)             0.93    0.39     2.4×        4.8×       5.9
+  PostgreSQL                  0.49    0.28     1.7×        4.3×       4.4
+  ==========================  ======  =======  ==========  =========  ====
+
+  Ours is faster than before in every pair (MariaDB 0.93-2.07 s against 1.61-4.30,
+  PostgreSQL 0.49-1.34 against 1.09-2.22), but the wall ratio is still not reliably
+  within 2×: PostgreSQL 1.2-2.9× (1.7× in the two quietest runs), MariaDB 1.1-1.2× under
+  load 9-13 and 2.4× at load 5.9, where the floor (now without its round trips) fell to
+  0.39 s. What is left on MariaDB (per statement, one sync, load 4-5: 1.30 s of
+  statements): the procedures' and scans' ``INSERT`` 0.41 and 0.39 s (their secondary
+  indexes and the per-row ``own_login`` triggers of 0016, all dropped in the floor), the
+  trigram routines 0.16 + 0.11 s, the assets' ``UPDATE`` 0.05 s. On PostgreSQL: the
+  assets' ~15 secondary and GIN indexes kept up by the ``UPDATE`` (dropped in the
+  floor), the inserts' indexes and triggers. The CPU ratios (4.3-5.2×, this process
+  only) are the Python per record, unchanged here (the SQLite figure too: ~4×).
 
   Where the sync's CPU goes (sync7, 2026-12-06 02:30 UTC: ``py-spy`` sampling twelve
   syncs to SQLite in one process, each ~0.20-0.25 s CPU, load 1-7; shares of the sync's

@@ -13,8 +13,11 @@ from desktop import kits
 from desktop.kits import bulk_replay
 from desktop.kits.replay import _Replayer
 from desktop.kits.replay_rules import Entry
+from desktop.services import search
 from desktop.services.audit_scans import record_scan
 from desktop.services.audits import start_audit
+from desktop.services.queries import AssetFilter, list_assets
+from desktop.services.register_pages import RegisterPager
 from desktop.storage.database import Database, open_database
 from desktop.storage.models import Asset, AuditScan, KitConflict, Person, Procedure
 from tests.desktop.kits.helpers import change, kit_of
@@ -220,3 +223,39 @@ def test_a_version_gone_stale_under_the_bulk_write_is_refused_whole(
         assert info is not None and info.waiting == 1
         (result,) = kits.sync(field.db, world.db, "tech").results
         assert result.outcome is Outcome.APPLIED
+
+
+def _found(db: Database, text: str) -> list[str]:
+    """The register's first page for the search ``text`` (on the servers read through
+    the trigram table), checked against a plain query of all hits."""
+    with db.read() as s:
+        page = [r.tag for r in RegisterPager(AssetFilter(search=text)).page(s, 0, 100)]
+        assert page == [a.tag for a in list_assets(s, AssetFilter(search=text), limit=None)]
+    return page
+
+
+def test_a_bulk_sync_keeps_the_search_index(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Serial numbers changed offline are found by the register's search after a sync
+    whose assets' index was kept in bulk (SQLite's rows, the servers' trigrams: migration
+    0020), the old ones no longer; a change made on the server afterwards is indexed by
+    its trigger again (the session's flag off)."""
+    monkeypatch.setattr(search, "BULK_UPKEEP_MIN", 2)
+    for n in range(1, 4):
+        world.receive(tag=f"LAP-{n}", values={"serial_number": f"OLDQZ-{n}"})
+    kit_path = tmp_path / "kit.sqlite"
+    with kit_of(world, kit_path) as field:
+        for n in range(1, 4):
+            change(field.db, f"LAP-{n}", {"serial_number": f"NEWQZ-{n}"})
+    kit = open_database(f"sqlite:///{kit_path}")
+    try:
+        report = kits.sync(kit, world.db, "tech")
+    finally:
+        kit.dispose()
+    assert [r.outcome for r in report.results] == [Outcome.APPLIED] * 3
+    assert _found(world.db, "newqz") == ["LAP-1", "LAP-2", "LAP-3"]
+    assert _found(world.db, "oldqz") == []
+    change(world.db, "LAP-2", {"serial_number": "AFTERQZ-2"})
+    assert _found(world.db, "afterqz") == ["LAP-2"]
+    assert _found(world.db, "newqz") == ["LAP-1", "LAP-3"]

@@ -4,6 +4,7 @@ and read through the trigram index (measured by the query plan, not assumed)."""
 
 from __future__ import annotations
 
+import contextlib
 import random
 import uuid
 from typing import Any, cast
@@ -12,10 +13,11 @@ import pytest
 from sqlalchemy import Table, func, or_, select, text
 
 from desktop.domain.lifecycle import ProcedureKind
-from desktop.services import reference, server_search
+from desktop.services import reference, search, server_search
 from desktop.services.procedures import ProcedureRequest, record_procedure
 from desktop.services.queries import AssetFilter
 from desktop.services.register_pages import RegisterPager
+from desktop.services.search import search_index_kept_in_bulk
 from desktop.storage.database import Database
 from desktop.storage.models import Asset, AssetModel, Location, Manufacturer, Person
 from tests.factories import World
@@ -208,6 +210,51 @@ def test_a_changed_asset_s_old_trigrams_are_found_by_key_on_mariadb(register: Wo
     # LAP-0002 "Spare" QWXZ-77: its trigrams as they are now, the deleted asset's none.
     now = {"lap", "ap-", "p-0", "-00", "000", "002", "spa", "par", "are"}
     assert dict(left) == {"lap-0002": len(now | {"qwx", "wxz", "xz-", "z-7", "-77"})}
+
+
+@servers_only
+def test_a_bulk_update_keeps_the_trigrams_as_the_trigger_does(
+    register: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Assets updated together (a kit's sync) get the trigrams the update trigger would
+    give them one by one (migration 0020: the trigger off for the session, the trigrams
+    replaced by one statement each side); afterwards the trigger is on again for the
+    session, and another session's updates were never off."""
+    monkeypatch.setattr(search, "BULK_UPKEEP_MIN", 2)
+    table = cast(Table, Asset.__table__)
+    serials = {"LAP-0001": "BULKQZ-1", "LAP-0002": None, "SRV-0007": "Zürich-BULKQZ-3"}
+    results = []
+    for bulk in (False, True):
+        with register.db.write() as session:
+            connection = session.connection()
+            ids = {
+                tag: session.execute(select(Asset.id).where(Asset.tag == tag)).scalar_one()
+                for tag in serials
+            }
+            kept = search_index_kept_in_bulk(connection, list(ids.values()), ["serial_number"])
+            with kept if bulk else contextlib.nullcontext():
+                for tag, serial in serials.items():
+                    connection.execute(
+                        table.update().where(table.c.id == ids[tag]).values(serial_number=serial)
+                    )
+            # After the block, the trigger keeps this session's updates again.
+            connection.execute(
+                table.update().where(table.c.tag == "MON-0100").values(serial_number="AFTERQZ")
+            )
+            results.append(
+                connection.execute(
+                    text("SELECT trigram, tag_key FROM asset_search_trigrams ORDER BY 2, 1")
+                ).all()
+            )
+            session.rollback()
+    by_trigger, in_bulk = results
+    assert in_bulk == by_trigger
+    assert ("lkq", "lap-0001") in in_bulk and ("rqz", "mon-0100") in in_bulk
+    assert ("lkq", "srv-0007") in in_bulk
+    with register.db.read() as session:  # rolled back, trigrams included
+        assert not session.execute(
+            text("SELECT 1 FROM asset_search_trigrams WHERE trigram = 'lkq'")
+        ).first()
 
 
 @servers_only
