@@ -101,7 +101,7 @@ class LifeWriter:
         self.sample_size = 2000
         self.names = world.names
         self.random = rng.random
-        self.new_id = HexIds()
+        self.new_id = HexIds().next
         # The state and the rows hold references as hex ids (hashed faster than UUIDs).
         self.hex = _HexWorld.of(world)
         self.refs = self.hex.refs
@@ -261,7 +261,12 @@ class LifeWriter:
                 values.append(("location", self._room()))
             values.append(("assigned_to", _pick(self.random, self.hex.employees)))
             self._change(
-                ts, values, None, "Reassignment", rng.choice(content.REASSIGN_REASONS), "RITM"
+                ts,
+                values,
+                None,
+                "Reassignment",
+                _pick(self.random, content.REASSIGN_REASONS),
+                "RITM",
             )
         elif roll < 0.62:
             self._change(
@@ -269,12 +274,12 @@ class LifeWriter:
                 [("location", self._room())],
                 None,
                 "Move",
-                rng.choice(content.MOVE_REASONS),
+                _pick(self.random, content.MOVE_REASONS),
                 "RITM",
             )
         elif roll < 0.82:
             back = self.s["location"]
-            fault, fix = rng.choice(content.FAULTS)
+            fault, fix = _pick(self.random, content.FAULTS)
             self._repair_start(ts, fault)
             done = self.clock + (1 + 20 * rng.random()) * v.DAY
             when = v.as_datetime(done).date().isoformat()
@@ -293,7 +298,7 @@ class LifeWriter:
                 [("location", self._room())],
                 None,
                 "Move",
-                rng.choice(content.MOVE_REASONS),
+                _pick(self.random, content.MOVE_REASONS),
                 "RITM",
             )
         elif roll >= 0.93:
@@ -323,7 +328,7 @@ class LifeWriter:
         return True
 
     def _repair_start(self, ts: float, fault: str | None = None) -> None:
-        fault = fault or self.rng.choice(content.FAULTS)[0]
+        fault = fault or _pick(self.random, content.FAULTS)[0]
         values = [("location", self.place.workshop)]
         self._change(ts, values, IN_REPAIR, "Repair", fault, "INC")
 
@@ -331,7 +336,7 @@ class LifeWriter:
         values: list[tuple[str, Any]] = [("location", self.place.store)]
         if self.s["assigned_to"] is not None:
             values.append(("assigned_to", None))
-        reason = self.rng.choice(content.RETURN_REASONS)
+        reason = _pick(self.random, content.RETURN_REASONS)
         self._change(ts, values, IN_STOCK, "Reassignment", reason, "RITM")
 
     def _missing(self, ts: float) -> None:
@@ -365,7 +370,7 @@ class LifeWriter:
             f'"checklist.licences_released": {_JSON_BOOL[rng.random() < 0.8]}}}'
         )
         values = [("location", self.place.store)]
-        reason = rng.choice(content.DECOMMISSION_REASONS)
+        reason = _pick(self.random, content.DECOMMISSION_REASONS)
         self._step(
             ProcedureKind.DECOMMISSION,
             ts,
@@ -378,7 +383,7 @@ class LifeWriter:
         )
 
     def _dispose_answers(self, ts: float) -> str:
-        method, recipient, code = self.rng.choice(content.DISPOSALS)
+        method, recipient, code = _pick(self.random, content.DISPOSALS)
         certificate = f"{code}-{v.as_datetime(ts).year}-{v.digits(self.rng, 6)}"
         return (
             f'{{"disposal_method": {quote(method)}, "certificate_number": {quote(certificate)}, '
@@ -466,20 +471,14 @@ class LifeWriter:
         *,
         custom: dict[str, Any] | None = None,
     ) -> None:
-        rng = self.rng
-        informed, tested = _JSON_BOOL[rng.random() < 0.9], _JSON_BOOL[rng.random() < 0.7]
-        risk = None
-        if rng.random() < 0.3:
-            impact, likelihood = rng.choice(_LOW_RISKS)
-            risky = f', "impact": "{impact}", "likelihood": "{likelihood}"'
-            risk = "medium" if _RISK_SCORE[impact] * _RISK_SCORE[likelihood] >= 3 else "low"
-        else:
-            risky = ""
-        answers = (
-            f'{{"change_type": "{change_type}", "checklist.user_informed": {informed}, '
-            f'"checklist.tested": {tested}{risky}}}'
-        )
-        ticket = v.ticket(rng, ticket_kind)
+        draw = self.random
+        # informed (90 %), tested (70 %), a risk assessed (30 %, one of _LOW_RISKS)
+        roll = draw()
+        pick = (draw() < 0.9) + 2 * (draw() < 0.7)
+        if roll < 0.3:
+            pick += 4 * (1 + int(roll * (len(_LOW_RISKS) / 0.3)))
+        answers, risk = _CHANGE_ANSWERS[change_type][pick]
+        ticket = f"{ticket_kind}{10_000 + int(draw() * 89_999):07d}"
         self._step(
             ProcedureKind.CHANGE,
             ts,
@@ -512,26 +511,19 @@ class LifeWriter:
         s, change = self.s, self._field_change
         changes = [change(key, s[key], value) for key, value in values if s[key] != value]
         if status is not None and status != s["status"]:
-            changes.append(self._field_change("status", s["status"], status))
-        for name, value in (custom or {}).items():
-            changes.append(_custom_change(name, self.custom.get(name), value))
-        self._procedure(
-            kind,
-            ts,
-            changes,
-            answers,
-            reason=reason,
-            ticket=ticket,
-            approvals=approvals,
-            pending=pending,
-            risk=risk,
-        )
+            changes.append(change("status", s["status"], status))
+        if custom:
+            known = self.custom
+            for name, value in custom.items():
+                changes.append(_custom_change(name, known.get(name), value))
+        self._procedure(kind, ts, changes, answers, reason, ticket, approvals, pending, risk)
         if pending is None:
             for key, value in values:
                 s[key] = value
             if status is not None:
                 s["status"] = status
-            self.custom.update(custom or {})
+            if custom:
+                self.custom.update(custom)
 
     def _field_change(self, key: str, before: Any, after: Any) -> str:
         """A change entry's JSON text, as :func:`desktop.demo.values.field_change` encoded."""
@@ -567,17 +559,19 @@ class LifeWriter:
         ts: float,
         changes: list[str],
         answers: str,
-        *,
         reason: str,
         ticket: str = "",
         approvals: int = 0,
         pending: int | None = None,
         risk: str | None = None,
     ) -> None:
-        rng, hex_world = self.rng, self.hex
-        ts = self._at(ts)
+        hex_world, draw = self.hex, self.random
+        if self.exact:  # the receive keeps its time (_at, inline)
+            self.exact = False
+        else:
+            ts = self._at(ts)
         technicians = hex_world.technicians[self.team]  # _pick, inline
-        performer = technicians[int(self.random() * len(technicians))]
+        performer = technicians[int(draw() * len(technicians))]
         at = stamp(ts)
         procedure_id = self.new_id()
         kind_value, template_id, template_version = self.kinds[kind]
@@ -586,12 +580,16 @@ class LifeWriter:
         decided = ts
         updated = at
         if decisions:
-            # (sample() costs an ABC check per call even for none; none draws no numbers)
-            approvers = rng.sample(hex_world.approvers_for[performer], decisions)
+            pool = hex_world.approvers_for[performer]  # two different ones at most
+            first = int(draw() * len(pool))
+            approvers = [pool[first]]
+            if decisions > 1:
+                second = int(draw() * (len(pool) - 1))
+                approvers.append(pool[second + (second >= first)])
             append = self.rows.approvals.append
             for approver in approvers:
                 room = max(self.limit - decided, 60.0)
-                decided += min((0.5 + 40 * rng.random()) * 3600, room * 0.3)
+                decided += min((0.5 + 40 * draw()) * 3600, room * 0.3)
                 updated = stamp(decided)
                 append(
                     (
@@ -599,7 +597,7 @@ class LifeWriter:
                         procedure_id,
                         approver,
                         "approve",
-                        _pick(self.random, content.APPROVAL_COMMENTS),
+                        _pick(draw, content.APPROVAL_COMMENTS),
                         updated,
                         hex_world.group_docs[approver],
                     )
@@ -644,10 +642,6 @@ class LifeWriter:
         """A working-hours time after the previous step and before the limit."""
         rng = self.rng
         low, high = self.clock + 300.0, self.limit
-        if self.exact:
-            self.exact = False
-            self.clock = proposal
-            return proposal
         ts = v.working_time(rng, proposal) if proposal > low else proposal
         if ts < low:
             ts = low + rng.random() * min(3 * 3600.0, max(high - low, 0.0) * 0.1)
@@ -783,3 +777,35 @@ _LOW_RISKS = (
     ("medium", "medium"),
     ("high", "low"),
 )
+
+
+def _change_answers(change_type: str) -> tuple[tuple[str, str | None], ...]:
+    """A change's answers as JSON with its risk level, for every combination of
+    user informed (bit 0), tested (bit 1) and a risk assessed (bits 2 on: 0 none, else
+    1 + its place in :data:`_LOW_RISKS`): made once, picked by number."""
+    found: list[tuple[str, str | None]] = []
+    for risky in (None, *_LOW_RISKS):
+        for tested in (False, True):
+            for informed in (False, True):
+                text, risk = "", None
+                if risky is not None:
+                    impact, likelihood = risky
+                    text = f', "impact": "{impact}", "likelihood": "{likelihood}"'
+                    score = _RISK_SCORE[impact] * _RISK_SCORE[likelihood]
+                    risk = "medium" if score >= 3 else "low"
+                found.append(
+                    (
+                        f'{{"change_type": "{change_type}", "checklist.user_informed": '
+                        f'{_JSON_BOOL[informed]}, "checklist.tested": {_JSON_BOOL[tested]}'
+                        f"{text}}}",
+                        risk,
+                    )
+                )
+    return tuple(found)
+
+
+#: change type → its answers and risk level by number (:func:`_change_answers`).
+_CHANGE_ANSWERS = {
+    kind: _change_answers(kind)
+    for kind in ("Reassignment", "Move", "Repair", "Upgrade", "Record correction")
+}
