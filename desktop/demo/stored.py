@@ -326,7 +326,7 @@ class HexIds:
     def _batches(self) -> Iterator[list[str]]:
         bits, size = self.bits, 32 * ID_BATCH
         while True:
-            text = "%0*x" % (size, (bits(128 * ID_BATCH) & _CLEAR_ALL) | _SET_ALL)
+            text = f"{(bits(128 * ID_BATCH) & _CLEAR_ALL) | _SET_ALL:0{size}x}"
             yield [text[i : i + 32] for i in range(0, size, 32)]
 
 
