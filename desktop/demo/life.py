@@ -52,6 +52,12 @@ from desktop.services.search import indexed_text
 _T = TypeVar("_T")
 
 
+#: What the receives of an order's assets share (:meth:`LifeWriter._order_receive`).
+_SharedReceive = tuple[
+    Order | None, tuple[str, str], content.CustomPlan, dict[str, Any], tuple[str, str]
+]
+
+
 @dataclass
 class Rows:
     """Stored tuples (:data:`desktop.demo.stored.COLUMNS` order)."""
@@ -107,11 +113,9 @@ class LifeWriter:
         self.kinds = {
             kind: (kind.value, ids[0].hex, ids[1]) for kind, ids in world.templates.items()
         }
-        self._shared: tuple[Order | None, tuple[str, str], content.CustomPlan] = (
-            None,
-            ("", ""),
-            (),
-        )
+        self._shared: _SharedReceive = (None, ("", ""), (), {}, ("", ""))
+        #: (custom field, value's type, value) → its receive's change text (values repeat).
+        self.custom_changes: dict[tuple[str, type, Any], str] = {}
         #: :attr:`clock` as stored, set with it when a procedure completes.
         self.clock_text = ""
         self.place = _OrderPlaces("", "", "", "", "", "", ())
@@ -182,11 +186,11 @@ class LifeWriter:
         order, rng, s = self.order, self.rng, self.s
         name = self._asset_name(tag)
         serial = v.serial_number(rng, order.model.spec)
-        if self._shared[0] is not order:  # the assets of an order come one after another
+        shared = self._shared
+        if shared[0] is not order:  # the assets of an order come one after another
             self.place = self.hex.places(order)
-            self._shared = (order, self._receive_changes(order), content.custom_plan(order))
-        place = self.place
-        before, after = self._shared[1]
+            shared = self._shared = self._order_receive(order)
+        _order, (before, after), plan, state, answers = shared
         changes = [
             _text_change("tag", tag),
             _text_change("name", name),
@@ -194,26 +198,49 @@ class LifeWriter:
             _text_change("serial_number", serial),
             after,
         ]
+        s.update(state)
         s["tag"], s["name"], s["serial_number"] = tag, name, serial
-        s["category"], s["model"] = place.category, place.model
-        s["location"], s["supplier"], s["order_number"] = (
-            place.store,
-            place.supplier,
-            order.number,
-        )
-        s["purchase_date"], s["purchase_cost"] = order.purchase_date, order.cost
-        s["warranty_end"] = order.warranty_end
-        s["owning_group"] = place.group
-        s["status"] = IN_STOCK
-        for field_name, value in content.custom_values_of(self._shared[2], order, rng).items():
-            changes.append(_custom_change(field_name, None, value))
+        custom_changes = self.custom_changes
+        for field_name, value in content.custom_values_of(plan, order, rng).items():
+            key = (field_name, value.__class__, value)  # (True == 1: the type too)
+            change = custom_changes.get(key)
+            if change is None:  # (most values repeat: a RAM size, an operating system)
+                change = custom_changes[key] = _custom_change(field_name, None, value)
+            changes.append(change)
             self.custom[field_name] = value
-        answers = (
+        labelled = rng.random() < 0.9
+        self._procedure(ProcedureKind.RECEIVE, ts, changes, answers[labelled], "Delivery")
+
+    def _order_receive(self, order: Order) -> _SharedReceive:
+        """What the receives of ``order``'s assets share, made once per order: their
+        changes' texts, its custom fields' plan, the fields' values and the answers
+        (not labelled, labelled) as JSON."""
+        place = self.place
+        state = {
+            "category": place.category,
+            "model": place.model,
+            "location": place.store,
+            "supplier": place.supplier,
+            "order_number": order.number,
+            "purchase_date": order.purchase_date,
+            "purchase_cost": order.cost,
+            "warranty_end": order.warranty_end,
+            "owning_group": place.group,
+            "status": IN_STOCK,
+        }
+        answers = tuple(
             f'{{"delivery_reference": {quote(order.delivery_note)}, "checklist.inspected": '
             f'true, "checklist.contents_match": true, "checklist.labelled": '
-            f"{_JSON_BOOL[rng.random() < 0.9]}}}"
+            f"{_JSON_BOOL[labelled]}}}"
+            for labelled in (False, True)
         )
-        self._procedure(ProcedureKind.RECEIVE, ts, changes, answers, reason="Delivery")
+        return (
+            order,
+            self._receive_changes(order),
+            content.custom_plan(order),
+            state,
+            (answers[0], answers[1]),
+        )
 
     def _receive_changes(self, order: Order) -> tuple[str, str]:
         """The receive's changes every asset of ``order`` shares, as JSON list items:

@@ -39,7 +39,60 @@ inserting this one — at the price of more CPU in all). The CPU ratio is printe
 it because on a shared machine it is the steadier figure; under a load of 5–6 on 2
 cores the wall figures of a two-process demo mostly measure the scheduler.
 
-**Now** (2026-12-06, branch demo9; its base 8274b85 — main with demo8 — by turns, load 3.5–6:
+**Now** (2026-12-06, branch demo10; its base 0bf0175 — main with demo9): the target is
+still **missed**, and this session could not measure it. From 08:45 to 09:50 UTC the load
+was 9–14 on the 2 cores (other helpers' test suites): a 10,000-asset demo took 14.6–21.4 s
+wall for 2.4–3.5 s CPU, its floor 5.9–9.3 s wall for 0.84–0.90 s CPU, and the best-of-three
+CPU figures of the same code varied by ±30 % between runs (base 2.42, demo10 2.74 s CPU:
+within that noise). The A/B below is therefore in instructions (callgrind, load-independent),
+of :func:`desktop.demo.parallel.make_chunk` over one 2,000-asset chunk (``make_chunk`` run
+three or four times after one set-up, less a run with none; the set-up apart):
+
+=========================================  ========================  =================
+version                                    instructions a run        per procedure
+=========================================  ========================  =================
+base 0bf0175                               1.004 G (9,952 proc.)     100.8 k
+demo10 step 1 (answers table, positional,  0.950 G (9,833 proc.)     96.6 k  (−4 %)
+approvers without ``sample``, picks)
+DEMO10_FINAL_ROW
+=========================================  ========================  =================
+
+SETUP_ROW
+
+What changed (demo10), the rows' shape and distributions as before (statuses, kinds,
+approvals, incidents, histories: the same draws with the same probabilities; the random
+stream differs, so a seed makes other rows than main's — as every change of the draws did):
+
+* **reference data in bulk**: teams, categories (with their tag sequences) and suppliers
+  are inserted a statement per table, the rows the reference services write, with their
+  checks made here (:mod:`desktop.demo.world`) — as the staff, employees, locations,
+  manufacturers and models already were. ``build_world`` warm, 10,000 assets, under load
+  ~9: 0.064–0.069 s CPU against 0.112–0.119 (base), in a new process 0.09–0.11 against
+  0.15–0.16.
+* a change's answers (informed, tested, a risk assessed or not) are picked by number from
+  a table made once per change type, with their risk level; a receive's answers, field
+  values and shared change texts are made once per order, its custom fields' change
+  texts once per value (:meth:`desktop.demo.life.LifeWriter._order_receive`);
+* ids made 512 at a time (:class:`desktop.demo.stored.HexIds`: one draw of random bits,
+  version and variant set with one mask, one hex text cut up; a call is a chain's C
+  ``__next__``: 0.1 against 0.35 µs);
+* approvers picked by two draws (no ``random.sample``), reasons and faults by one draw
+  (no ``random.choice``); reference names read with ``[]`` from a dict that encodes a
+  name met for the first time (``__missing__``); the change step called positionally; an
+  in-service asset's sample entry made only when kept.
+
+Why this is not the redesign the analysis below asks for: generating stays a per-asset,
+per-procedure Python walk (~100 k instructions a procedure, 0.5 M an asset: a flat
+profile — ``_procedure`` 10 %, change entries 12 %, time stamps 14 %, ``live`` 6 %, the
+receive 4 %, … in cProfile's tottime), and the cheaper pieces above take 5–10 % of it, not
+the half that ≤ 1.5 needs (a model of an idle 2-core run with the docstring's per-chunk
+costs: the chunks' phase ~0.53 s, bound by the worker; halving the generator makes it
+~0.33 and the whole ~0.7 s against a floor of ~0.6). A pool of life patterns — each a
+sequence of steps with its changed fields, answers and change texts pre-serialised with
+slots for ids, dates, people and rooms — filled per asset with string joins, was not
+started in the time I had.
+
+**demo9** (2026-12-06, its base 8274b85 — main with demo8 — by turns, load 3.5–6:
 five other helpers on the 2 cores, so the wall figures mostly measure the scheduler):
 
 ==========  =====  =====================  ===================  ==================
