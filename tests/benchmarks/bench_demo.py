@@ -39,14 +39,30 @@ inserting this one — at the price of more CPU in all). The CPU ratio is printe
 it because on a shared machine it is the steadier figure; under a load of 5–6 on 2
 cores the wall figures of a two-process demo mostly measure the scheduler.
 
-**Now** (2026-12-06, branch demo10; its base 0bf0175 — main with demo9): the target is
-still **missed**, and this session could not measure it. From 08:45 to 09:50 UTC the load
-was 9–14 on the 2 cores (other helpers' test suites): a 10,000-asset demo took 14.6–21.4 s
-wall for 2.4–3.5 s CPU, its floor 5.9–9.3 s wall for 0.84–0.90 s CPU, and the best-of-three
-CPU figures of the same code varied by ±30 % between runs (base 2.42, demo10 2.74 s CPU:
-within that noise). The A/B below is therefore in instructions (callgrind, load-independent),
-of :func:`desktop.demo.parallel.make_chunk` over one 2,000-asset chunk (``make_chunk`` run
-three or four times after one set-up, less a run with none; the set-up apart):
+**Now** (2026-12-06, branch demo10; its base 0bf0175 — main with demo9 — by turns): the
+target is still **missed**. From 08:45 to 09:15 UTC the load was 9–14 on the 2 cores
+(other helpers' test suites): a 10,000-asset demo took 6–21 s wall for 2.3–3.5 s CPU,
+and the best-of-three CPU of the same code varied by ±30 % between runs — no A/B. Later
+(by turns, best of three; 100,000 one run each):
+
+==========  =====  =====================  ===================  ==================
+assets      load   demo: wall / CPU       floor: wall / CPU    ratio wall / CPU
+==========  =====  =====================  ===================  ==================
+10,000      5.9    base   2.50 / 2.46     0.84 / 0.70          2.97 / 3.52
+            5.2    demo10 1.90 / 2.24     0.76 / 0.69          2.49 / 3.23
+            3.3    base   2.60 / 2.30     0.89 / 0.72          2.92 / 3.19
+            3.3    demo10 2.20 / 2.08     0.85 / 0.71          2.59 / 2.92
+MORE_10K
+100,000     4.1    base   37.1 / 24.7     15.7 / 10.2          2.37 / 2.44
+            4.7    demo10 42.8 / 24.8     16.0 / 9.86          2.67 / 2.51
+MORE_100K
+==========  =====  =====================  ===================  ==================
+
+At these loads the wall figures mostly measure the scheduler; the CPU figures lean
+demo10's way at 10,000 (−0.2 s in both pairs) and show nothing at 100,000. The A/B that
+does not depend on the load is in instructions (callgrind) of
+:func:`desktop.demo.parallel.make_chunk` over one 2,000-asset chunk (run three or four
+times after one set-up, less a run with none; the set-up apart):
 
 =========================================  ========================  =================
 version                                    instructions a run        per procedure
@@ -54,10 +70,12 @@ version                                    instructions a run        per procedu
 base 0bf0175                               1.004 G (9,952 proc.)     100.8 k
 demo10 step 1 (answers table, positional,  0.950 G (9,833 proc.)     96.6 k  (−4 %)
 approvers without ``sample``, picks)
-DEMO10_FINAL_ROW
+demo10 4c682cb (all of the below)          0.911 G (9,833 proc.)     92.6 k  (−8 %)
 =========================================  ========================  =================
 
-SETUP_ROW
+The set-up in the same runs (a new process: imports, the database, the world, the plan;
+``make_chunk`` not run): base 9.733–9.739 G, demo10 9.666 G — the reference data in
+bulk take ~70 M instructions less.
 
 What changed (demo10), the rows' shape and distributions as before (statuses, kinds,
 approvals, incidents, histories: the same draws with the same probabilities; the random
@@ -81,16 +99,27 @@ stream differs, so a seed makes other rows than main's — as every change of th
   name met for the first time (``__missing__``); the change step called positionally; an
   in-service asset's sample entry made only when kept.
 
+An idle 2-core machine, estimated from the phases (no idle machine today): the lead's
+quiet run of main measured 1.96 (10,000 assets, ~1.25 s wall against ~0.64). This
+process's serial reference data are ~0.045 s CPU cheaper (warm, measured under load ~9,
+so at idle perhaps 0.03), and the generator's ~0.55 s CPU is ~8 % cheaper (~0.045 s, of
+which the worker's share — the chunks' phase is bound by the worker — perhaps 0.03 on
+the critical path): ~0.06–0.08 s less wall, **~1.85 at idle, not ≤ 1.5**. The same at
+100,000 (generating ~6 s of ~25 s CPU: ~0.5 s less CPU, inside this session's noise).
+
 Why this is not the redesign the analysis below asks for: generating stays a per-asset,
-per-procedure Python walk (~100 k instructions a procedure, 0.5 M an asset: a flat
+per-procedure Python walk (~93 k instructions a procedure, ~0.45 M an asset: a flat
 profile — ``_procedure`` 10 %, change entries 12 %, time stamps 14 %, ``live`` 6 %, the
-receive 4 %, … in cProfile's tottime), and the cheaper pieces above take 5–10 % of it, not
-the half that ≤ 1.5 needs (a model of an idle 2-core run with the docstring's per-chunk
-costs: the chunks' phase ~0.53 s, bound by the worker; halving the generator makes it
-~0.33 and the whole ~0.7 s against a floor of ~0.6). A pool of life patterns — each a
-sequence of steps with its changed fields, answers and change texts pre-serialised with
-slots for ids, dates, people and rooms — filled per asset with string joins, was not
-started in the time I had.
+receive 4 %, … of cProfile's tottime), and the cheaper pieces above take ~8 % of it, not
+the half ≤ 1.5 needs (the docstring's model of an idle run: the chunks' phase ~0.5 s,
+bound by the worker; halving the generator makes it ~0.33 and the whole ~0.7 s against
+a floor of ~0.6 — though that model already put main at ~0.9 s where the quiet run
+measured ~1.25, so ~0.35 s of the real run is in no phase it counts: start-up of the
+worker and the search child, the search child's FTS5 build competing with this process's
+tail, copy-on-write after the forks — worth a timeline on an idle machine before more
+tuning). A pool of life patterns — each a sequence of steps with its changed fields,
+answers and change texts pre-serialised with slots for ids, dates, people and rooms —
+filled per asset with string joins was not started in the time I had.
 
 **demo9** (2026-12-06, its base 8274b85 — main with demo8 — by turns, load 3.5–6:
 five other helpers on the 2 cores, so the wall figures mostly measure the scheduler):
@@ -136,7 +165,7 @@ simulation of an idle 2-core machine with the measured per-chunk costs gave 0.57
 the chunks' phase against 0.506 as before). A shared cache of change entries (56,000 of
 91,000 at 10,000 are ~1,700 different texts) made no measurable difference.
 
-Where the time goes now (10,000 assets, warm, CPU of each phase): reference data and
+Where the time went with demo9 (10,000 assets, warm, CPU of each phase): reference data and
 set-up 0.10–0.12 s in this process alone; the chunks' phase ~0.5–0.6 (generating 0.53–0.56
 in all, a flat profile; this process's ``executemany`` of its own chunk ~7.5 µs a
 procedure, a worker's spool file 3.7 and this process's copy of it 3.5); the tail 0.21
