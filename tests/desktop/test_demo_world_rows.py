@@ -19,11 +19,14 @@ _TABLES = {
 }
 
 
-def _rows(db: Database) -> dict[str, list[Any]]:
+def _rows(db: Database) -> dict[str, list[tuple[Any, ...]]]:
     with db.read() as session:
         connection = session.connection()
         return {
-            table: connection.exec_driver_sql(f"SELECT {columns} FROM {table} ORDER BY 1").all()
+            table: [
+                tuple(row)
+                for row in connection.exec_driver_sql(f"SELECT {columns} FROM {table} ORDER BY 1")
+            ]
             for table, columns in _TABLES.items()
         }
 
