@@ -40,7 +40,7 @@ it because on a shared machine it is the steadier figure; under a load of 5–6 
 cores the wall figures of a two-process demo mostly measure the scheduler.
 
 **Now** (2026-12-06, branch demo10; its base 0bf0175 — main with demo9 — by turns): the
-target is still **missed**. From 08:45 to 09:15 UTC the load was 9–14 on the 2 cores
+target is still **missed**. From 08:45 to 09:15 UTC the load was 7–14 on the 2 cores
 (other helpers' test suites): a 10,000-asset demo took 6–21 s wall for 2.3–3.5 s CPU,
 and the best-of-three CPU of the same code varied by ±30 % between runs — no A/B. Later
 (by turns, best of three; 100,000 one run each):
@@ -52,15 +52,18 @@ assets      load   demo: wall / CPU       floor: wall / CPU    ratio wall / CPU
             5.2    demo10 1.90 / 2.24     0.76 / 0.69          2.49 / 3.23
             3.3    base   2.60 / 2.30     0.89 / 0.72          2.92 / 3.19
             3.3    demo10 2.20 / 2.08     0.85 / 0.71          2.59 / 2.92
-MORE_10K
+            4.0    demo10 3.41 / 2.23     0.79 / 0.70          4.33 / 3.18
+            4.2    base   3.78 / 2.32     1.11 / 0.70          3.41 / 3.31
 100,000     4.1    base   37.1 / 24.7     15.7 / 10.2          2.37 / 2.44
             4.7    demo10 42.8 / 24.8     16.0 / 9.86          2.67 / 2.51
-MORE_100K
+            4.7    base   51.5 / 26.9     20.9 / 10.4          2.46 / 2.60
+            4.5    demo10 28.4 / 21.2     14.7 / 9.29          1.93 / 2.28
 ==========  =====  =====================  ===================  ==================
 
 At these loads the wall figures mostly measure the scheduler; the CPU figures lean
-demo10's way at 10,000 (−0.2 s in both pairs) and show nothing at 100,000. The A/B that
-does not depend on the load is in instructions (callgrind) of
+demo10's way at 10,000 (−0.1 to −0.2 s in each of three pairs); at 100,000 the two
+pairs disagree (CPU ratio 2.44 → 2.51, then 2.60 → 2.28: noise), 09:15–09:26 UTC. The
+A/B that does not depend on the load is in instructions (callgrind) of
 :func:`desktop.demo.parallel.make_chunk` over one 2,000-asset chunk (run three or four
 times after one set-up, less a run with none; the set-up apart):
 
