@@ -81,7 +81,7 @@ The set-up in the same runs (a new process: imports, the database, the world, th
 bulk take ~70 M instructions less.
 
 What changed (demo10), the rows' shape and distributions as before (statuses, kinds,
-approvals, incidents, histories: the same draws with the same probabilities; the random
+approvals, incidents, histories: the same choices with the same probabilities; the random
 stream differs, so a seed makes other rows than main's — as every change of the draws did):
 
 * **reference data in bulk**: teams, categories (with their tag sequences) and suppliers
