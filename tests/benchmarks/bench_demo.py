@@ -54,6 +54,8 @@ assets      load   demo: wall / CPU       floor: wall / CPU    ratio wall / CPU
             3.3    demo10 2.20 / 2.08     0.85 / 0.71          2.59 / 2.92
             4.0    demo10 3.41 / 2.23     0.79 / 0.70          4.33 / 3.18
             4.2    base   3.78 / 2.32     1.11 / 0.70          3.41 / 3.31
+            4.2    base   3.86 / 2.13     0.98 / 0.64          3.95 / 3.32
+            4.4    demo10 3.19 / 2.01     1.26 / 0.66          2.52 / 3.02
 100,000     4.1    base   37.1 / 24.7     15.7 / 10.2          2.37 / 2.44
             4.7    demo10 42.8 / 24.8     16.0 / 9.86          2.67 / 2.51
             4.7    base   51.5 / 26.9     20.9 / 10.4          2.46 / 2.60
@@ -61,8 +63,8 @@ assets      load   demo: wall / CPU       floor: wall / CPU    ratio wall / CPU
 ==========  =====  =====================  ===================  ==================
 
 At these loads the wall figures mostly measure the scheduler; the CPU figures lean
-demo10's way at 10,000 (−0.1 to −0.2 s in each of three pairs); at 100,000 the two
-pairs disagree (CPU ratio 2.44 → 2.51, then 2.60 → 2.28: noise), 09:15–09:26 UTC. The
+demo10's way at 10,000 (−0.1 to −0.2 s in each of four pairs); at 100,000 the two
+pairs disagree (CPU ratio 2.44 → 2.51, then 2.60 → 2.28: noise), 09:15–09:29 UTC. The
 A/B that does not depend on the load is in instructions (callgrind) of
 :func:`desktop.demo.parallel.make_chunk` over one 2,000-asset chunk (run three or four
 times after one set-up, less a run with none; the set-up apart):
