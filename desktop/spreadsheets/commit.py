@@ -40,7 +40,7 @@ from desktop.services.approval_rule import ApprovalRules
 from desktop.services.people import acting_person, role_names
 from desktop.services.permissions import require
 from desktop.services.tags import UsedNumbers, locked_sequence, numbers_spelt
-from desktop.spreadsheets.bulk_index import index_upkeep_for
+from desktop.spreadsheets.bulk_index import IndexUpkeep, index_upkeep_for
 from desktop.spreadsheets.change_json import ChangeFragments, any_change, as_json_list
 from desktop.spreadsheets.create_references import ReferenceCreator
 from desktop.spreadsheets.custom_columns import add_new_custom_fields
@@ -214,9 +214,9 @@ def _commit(
     try:
         # References are looked up once each before commit, not row by row (bulk_write).
         references = References()
-        with db.bulk_write(references) as session, index_upkeep_for(session, plan):
+        with db.bulk_write(references) as session, index_upkeep_for(session, plan) as upkeep:
             writer = _Writer(session, plan, performed_by, progress, cancel, references)
-            return writer.run(tuple(rejected))
+            return writer.run(tuple(rejected), upkeep)
     except IntegrityError as exc:  # someone else took a tag or a name since the dry run
         raise PlanOutdatedError(
             taken_tag_message(db, plan)
@@ -331,10 +331,13 @@ class _Writer:
             f", sheet {plan.table.sheet}" if plan.table.sheet else ""
         )
 
-    def run(self, rejected: tuple[RowPlan, ...]) -> ImportResult:
+    def run(self, rejected: tuple[RowPlan, ...], upkeep: IndexUpkeep) -> ImportResult:
+        """Write the plan: the new assets, the updates, then (``upkeep``'s indexes built
+        from the assets meanwhile) the new assets' procedures."""
         creates = [r for r in self.plan.rows if r.action is RowAction.CREATE]
         updates = [r for r in self.plan.rows if r.action is RowAction.UPDATE]
-        total = len(creates) + len(updates)
+        # The new assets are counted twice: their rows, then their procedures.
+        total = 2 * len(creates) + len(updates)
         check_cancel(self.cancel)
         current = self._lock_updated(updates)
         refuse_new_serial_matches(self.session, self.plan)
@@ -343,8 +346,12 @@ class _Writer:
         self._allocate_tags(creates)
         done = 0
         assets: list[Any] = []
+        #: The new assets' ids as stored, in the order of ``creates``.
+        asset_ids: list[object] = []
         for row in creates:
-            assets.append(self._new_asset(row))
+            asset_id = self._new_id()
+            assets.append(self._new_asset(row, asset_id))
+            asset_ids.append(asset_id)
             done += 1
             if len(assets) >= BATCH:
                 self._flush_assets(assets, done, total)
@@ -361,6 +368,15 @@ class _Writer:
                 self._report(done, total)
         for columns, batch in by_columns.items():
             self._execute_updates(columns, batch)
+        # Every asset is written: the indexes built from them are built now (see
+        # IndexUpkeep.assets_written), then the new assets' procedures are written.
+        upkeep.assets_written()
+        for row, asset_id, tag in zip(creates, asset_ids, self.created_tags, strict=True):
+            self._new_procedures(row, asset_id, tag)
+            done += 1
+            if len(self.procedures) >= BATCH:
+                self._flush_procedures()
+                self._report(done, total)
         self._flush_procedures()
         self._report(total, total)
         return ImportResult(
@@ -481,12 +497,12 @@ class _Writer:
             self.stored_ids[id(value)] = (value, stored)
         return stored
 
-    def _new_asset(self, row: RowPlan) -> Any:
-        """A new asset's row (the driver's parameters); its procedures are added."""
+    def _new_asset(self, row: RowPlan, asset_id: object) -> Any:
+        """A new asset's row (the driver's parameters); its procedures come later
+        (:meth:`_new_procedures`)."""
         values = row.values
         get = values.get
         resolve = self._stored_id
-        asset_id = self._new_id()
         category = self._category_id(row)
         creation = self._creation(row, category)
         self.pending_rows += creation.waits
@@ -519,6 +535,11 @@ class _Writer:
                 get("notes") or "",
             )
         )
+        return asset
+
+    def _new_procedures(self, row: RowPlan, asset_id: object, tag: str) -> None:
+        """A new asset's procedures (``asset_id`` as stored, ``tag`` as given or made)."""
+        creation = self._creation(row, self._category_id(row))
         receive, follow = self._creation_changes(row, tag)
         where = f"{self.origin}, row {row.row}"  # (_where in place)
         reason, detail = f"Imported from {where}", where[:500]
@@ -532,7 +553,6 @@ class _Writer:
             changes = as_json_list([move, *follow]) if number == 1 else f"[{move}]"
             procedures.append(template((new_id(), asset_id, reason, changes, detail)))
         self.procedure_count += 1 + len(creation.steps)
-        return asset
 
     def _creation(self, row: RowPlan, category: uuid.UUID | None) -> _Creation:
         """What a new asset records: a file has few kinds (by final status, assignee and
@@ -614,7 +634,6 @@ class _Writer:
         if assets:
             insert_converted(self.connection, self.asset_rows, assets, self.references)
             assets.clear()
-            self._flush_procedures()
         self._report(done, total)
 
     # -- updates -------------------------------------------------------------------------
