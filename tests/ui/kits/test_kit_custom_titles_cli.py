@@ -19,7 +19,7 @@ from tests.ui.kits.test_kit_cli import _checkout, _fill, ok, ok_json
 
 
 def _change(database: Path, tag: str, *sets: str, by: str) -> None:
-    argv = ["--database", database, "procedure", "change", tag, "--as", by]
+    argv: list[str | Path] = ["--database", database, "procedure", "change", tag, "--as", by]
     for value in sets:
         argv += ["--set", value]
     ok(*argv, "--answer", "change_type=Upgrade")
