@@ -34,7 +34,13 @@ from desktop.demo.hex_world import forget_world
 from desktop.demo.incidents import incident_count, make_incidents
 from desktop.demo.life import ServiceAsset
 from desktop.demo.orders import Order, OrderPlanner, planned_finals
-from desktop.demo.parallel import Chunk, ChunkResult, chunk_results, fork_is_safe
+from desktop.demo.parallel import (
+    Chunk,
+    ChunkResult,
+    chunk_results,
+    fork_is_safe,
+    remove_stale_spools,
+)
 from desktop.demo.search_build import SearchBuild, search_build
 from desktop.demo.sqlite_fill import demo_write
 from desktop.demo.stored import (
@@ -159,6 +165,10 @@ def fill_demo(
                 "assets", f"the number of demo assets must be 1 to {MAX_ASSETS:,}, not {assets:,}"
             )
         )
+    # A demo killed before (kill -9, a power cut) may have left its spool folder in
+    # /dev/shm, in memory: every demo removes those of dead demos as it starts, whether
+    # or not it spools itself (it was done only by a demo large enough for a worker).
+    remove_stale_spools()
     started = time.perf_counter()
     report = _Throttle(progress)
     with demo_write(db) as session, search_build() as search:

@@ -138,7 +138,6 @@ def chunk_results(
         raise ValueError("worker processes make rows for SQLite only")
     context = multiprocessing.get_context(start_method)
     parent = _spool_parent()
-    _remove_stale_spools(parent)
     group = min(MAX_SPOOL_GROUP, max(1, -(-(chunk_count - 1) // SPOOL_FILES)))
     spools = _spool_files(parent, group) if start_method == "fork" else 0
     with (
@@ -263,19 +262,27 @@ def _unspooled(path: str) -> ChunkResult:
     return result
 
 
-def _remove_stale_spools(parent: str | None) -> None:
+def remove_stale_spools() -> None:
     """Remove the spool folders of demos whose process is gone (killed before it could
     clean up: up to a few chunks of rows, in memory where the folder is in /dev/shm)."""
-    folder = parent or tempfile.gettempdir()
-    for entry in os.scandir(folder):
+    if os.name != "posix":  # (os.kill(pid, 0) is no question on Windows: it signals)
+        return
+    folder = _spool_parent() or tempfile.gettempdir()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
         pid = entry.name.removeprefix(_SPOOL).partition("-")[0]
         if not entry.name.startswith(_SPOOL) or not pid.isdigit() or not entry.is_dir():
             continue
         try:
+            if entry.stat().st_uid != os.getuid():
+                continue  # another user's demo: theirs to clean
             os.kill(int(pid), 0)
         except ProcessLookupError:
             shutil.rmtree(entry.path, ignore_errors=True)
-        except PermissionError:  # another user's living process
+        except OSError:  # another user's living process, or the folder went meanwhile
             continue
 
 

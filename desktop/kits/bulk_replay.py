@@ -29,6 +29,7 @@ import datetime as dt
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, select
@@ -522,7 +523,13 @@ class BulkReplayer:
         else:
             if now_values is None:
                 now_values = window.values[current.id] = base_values(current)
-            rebase = compare_with_server(row.changes, base, now_values, current.version)
+            rebase = compare_with_server(
+                row.changes,
+                base,
+                now_values,
+                current.version,
+                partial(replayer.custom_titles, current.category_id),
+            )
         if rebase.conflicting:
             raise _Unusual  # the conflict queue's record is made per record
         request = request_from_payload(

@@ -10,12 +10,13 @@ whose id is already on the server is "already applied".
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
 
-from desktop.domain.fields import FIELDS_BY_KEY, field_label
+from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY, field_label
 from desktop.domain.incidents import TEMPLATE_KEY, IncidentStatus
 from desktop.domain.lifecycle import (
     ProcedureKind,
@@ -133,12 +134,17 @@ class _Replayer(ReplayBatch):
             )
         base = self.bases.get(procedure.asset_id)
         rebase = Rebase(None, [])
+        # Custom fields are titled as the asset's category names them ("RAM (GB)").
+        titles = partial(
+            self.custom_titles,
+            asset.category_id if asset is not None else getattr(kit_asset, "category_id", None),
+        )
         if asset is not None:
             now_values = base_values(asset)
-            rebase = compare_with_server(procedure.changes, base, now_values, asset.version)
+            rebase = compare_with_server(procedure.changes, base, now_values, asset.version, titles)
             if rebase.conflicting:
                 differences = [
-                    self._difference(str(c["field"]), base, now_values, c)
+                    self._difference(str(c["field"]), base, now_values, c, titles())
                     for c in rebase.conflicting
                 ]
                 return self._queue(
@@ -169,7 +175,7 @@ class _Replayer(ReplayBatch):
         except DesktopError as problem:
             fields: list[FieldDifference] = []
             if isinstance(problem, ValidationError):
-                reasons = [f"{p.field}: {p.message}" for p in problem.problems]
+                reasons = [f"{_named(p.field, titles)}: {p.message}" for p in problem.problems]
                 if "tag" in problem.fields() and asset is None:
                     fields = [
                         FieldDifference(
@@ -204,13 +210,14 @@ class _Replayer(ReplayBatch):
         base: Base | None,
         now_values: Mapping[str, Any],
         change: Mapping[str, Any],
+        titles: Mapping[str, str],
     ) -> FieldDifference:
         base_value = base.values.get(key) if base is not None else change.get("before")
         server_value = now_values.get(key)
         kit_value = change.get("after")
         return FieldDifference(
             field=key,
-            label=field_label(key),
+            label=field_label(key, titles),
             base=base_value,
             server=server_value,
             kit=kit_value,
@@ -618,3 +625,9 @@ class _Replayer(ReplayBatch):
             performed_by_id=None,
             performed_at=utcnow(),
         )
+
+
+def _named(key: str, titles: Callable[[], Mapping[str, str]]) -> str:
+    """A refused field as a reason names it: a custom field by its title ("RAM (GB)", not
+    "custom.ram_gb"), any other by the key the service gave."""
+    return field_label(key, titles()) if key.startswith(CUSTOM_PREFIX) else key

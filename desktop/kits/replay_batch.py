@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from desktop.domain.fields import custom_field_labels
 from desktop.errors import DesktopError
 from desktop.kits.model import (
     FieldDifference,
@@ -35,6 +36,7 @@ from desktop.services.audits import (
 from desktop.storage.models import (
     Asset,
     AuditScan,
+    Category,
     KitConflict,
     Person,
     Procedure,
@@ -68,6 +70,7 @@ class ReplayBatch:
         self.queued: dict[uuid.UUID, tuple[uuid.UUID, int]] = {}
         self.prefetched = False
         self.held: list[object] = []
+        self._titles: dict[uuid.UUID | None, dict[str, str]] = {}
 
     def prefetch(self, entries: list[Entry]) -> None:
         """Read a batch's rows in a few statements instead of several per record: the
@@ -134,6 +137,19 @@ class ReplayBatch:
             ).scalar_one_or_none()
             known = _USERNAMES[person_id] = found if found is not None else str(person_id)
         return known
+
+    def custom_titles(self, category_id: uuid.UUID | None) -> dict[str, str]:
+        """A category's custom field titles by key, as the server names them ("ram_gb" →
+        "RAM (GB)"): what a conflict or a rebase calls a custom field."""
+        titles = self._titles.get(category_id)
+        if titles is None:
+            definitions = None
+            if category_id is not None:
+                definitions = self.session.execute(
+                    select(Category.custom_fields).where(Category.id == category_id)
+                ).scalar_one_or_none()
+            titles = self._titles[category_id] = custom_field_labels(definitions)
+        return titles
 
     def _on_server(self, model: Any, row_id: uuid.UUID) -> bool:
         if self.prefetched:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -110,10 +110,14 @@ def compare_with_server(
     base: Base | None,
     now_values: Mapping[str, Any],
     version: int,
+    titles: Callable[[], Mapping[str, str]] | None = None,
 ) -> Rebase:
     """For every field the procedure changed, the server's value now must be the one the
     kit saw before (nobody else touched it) or the one the kit set (the same edit on both
-    sides); otherwise it conflicts. Other fields the server changed make it a rebase."""
+    sides); otherwise it conflicts. Other fields the server changed make it a rebase.
+
+    ``titles`` gives the asset's category's custom field titles by key (asked only when
+    the server changed a custom field): the reason says "RAM (GB)", not "Ram gb"."""
     conflicting = tuple(
         c
         for c in changes
@@ -121,15 +125,13 @@ def compare_with_server(
     )
     if conflicting or base is None or version == base.server_version:
         return Rebase(None, [], conflicting)
-    server_changed = sorted(
-        {field_label(key) for key, value in now_values.items() if base.values.get(key) != value}
-        | {
-            field_label(key)
-            for key in base.values
-            if key.startswith(CUSTOM_PREFIX) and key not in now_values
-        }
-    )
-    return Rebase(base.server_version, server_changed)
+    keys = {key for key, value in now_values.items() if base.values.get(key) != value} | {
+        key for key in base.values if key.startswith(CUSTOM_PREFIX) and key not in now_values
+    }
+    labels = None
+    if titles is not None and any(key.startswith(CUSTOM_PREFIX) for key in keys):
+        labels = titles()
+    return Rebase(base.server_version, sorted({field_label(key, labels) for key in keys}))
 
 
 def replay_note(

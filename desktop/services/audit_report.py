@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.errors import DesktopError
+from desktop.output_files import check_output_file
 from desktop.services.audit_scans import ScanClass
 from desktop.services.audit_tally import Reconciliation, ReconciliationItem, reconcile
 from desktop.services.audits import location_names
@@ -46,14 +47,7 @@ def write_audit_report(db: Database, *, audit_id: uuid.UUID, path: Path) -> Reco
     path = path.expanduser()
     if path.suffix.lower() != ".xlsx":
         raise DesktopError(f"{path}: the audit report is an .xlsx workbook; name it *.xlsx")
-    if not path.parent.is_dir():  # as export, db backup, kit checkout and labels: not made
-        raise DesktopError(
-            f"cannot write the audit report {path}: the folder {path.parent} does not exist"
-        )
-    if path.is_dir():
-        raise DesktopError(
-            f"cannot write the audit report to {path}: it is a folder; give a file name"
-        )
+    check_output_file(path, "the audit report")
     with db.read() as session:
         result = reconcile(session, audit_id)
         scan_rows = _scan_rows(session, audit_id)

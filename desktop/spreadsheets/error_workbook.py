@@ -15,8 +15,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from desktop.errors import DesktopError
+from desktop.output_files import check_output_file
 from desktop.spreadsheets.columns import PROBLEMS_HEADER, VERSION
 from desktop.spreadsheets.model import ImportPlan, RowAction, RowPlan
+
+
+def check_error_workbook_path(path: Path) -> None:
+    """Refuse ``path`` for the error workbook before anything is imported: not .xlsx, its
+    folder missing, or a folder (the import was written, then the workbook failed)."""
+    if path.suffix.lower() != ".xlsx":
+        raise DesktopError(f"{path.name}: the error workbook is an .xlsx file")
+    check_output_file(path, "the error workbook")
 
 
 def write_error_workbook(plan: ImportPlan, rejected: list[RowPlan], path: Path) -> int:
@@ -25,8 +34,7 @@ def write_error_workbook(plan: ImportPlan, rejected: list[RowPlan], path: Path) 
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    if path.suffix.lower() != ".xlsx":
-        raise DesktopError(f"{path.name}: the error workbook is an .xlsx file")
+    check_error_workbook_path(path)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Rejected rows")
     headers = list(plan.mapping.headers)

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.lifecycle import AssetStatus
 from desktop.errors import DesktopError
+from desktop.output_files import check_output_file
 from desktop.services.queries import (
     AssetFilter,
     AssetRow,
@@ -115,6 +116,7 @@ def export_assets(
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise DesktopError(f"{path.name}: export writes .xlsx or .csv files")
+    check_output_file(path, "the export")
     temporary = path.with_name(f".{path.name}.partial")
     try:
         with db.read() as session:

@@ -141,3 +141,32 @@ def _is_totals_label(value: object) -> bool:
     if not isinstance(value, str):
         return False
     return " ".join(value.split()).rstrip(":").strip().casefold() in TOTALS_LABELS
+
+
+#: A sum as a text file writes it: "4,567.80", "1.234,50 €", "$12,000", "(35)", "3".
+_SUM_TEXT = re.compile(
+    r"^\(?[-+]?(?:[$€£¥]|[A-Z]{3})?\s*[-+]?\d[\d.,'\s]*\s*(?:[$€£¥%]|[A-Z]{3})?\)?$"
+)
+
+
+def totals_rows(rows: Sequence[Sequence[object]]) -> set[int]:
+    """Indices of a text file's totals rows: a totals label ("Total", "TOTAL:", "Summe")
+    in the row's first filled cell and only numbers (its sums) in the others, at least
+    one. A CSV has no formulas to tell them (a workbook's are found by
+    :func:`formula_only_rows`); such a row at the foot of a register is no asset."""
+    result = set()
+    for i, row in enumerate(rows):
+        filled = [v for v in row if v is not None and (not isinstance(v, str) or v.strip())]
+        if len(filled) < 2 or not _is_totals_label(filled[0]):
+            continue
+        if all(_is_sum(value) for value in filled[1:]):
+            result.add(i)
+    return result
+
+
+def _is_sum(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return True
+    return isinstance(value, str) and _SUM_TEXT.match(value.strip()) is not None

@@ -121,6 +121,7 @@ def dry_run(
             cancel=cancel,
             sheet_note=chosen.note,
             formula_rows=chosen.formula_rows,
+            totals_rows=chosen.totals_rows,
             index=index,
         )
 
@@ -135,6 +136,7 @@ def plan_table(
     sheet_note: str = "",
     formula_rows: tuple[int, ...] = (),
     index: ReferenceIndex | None = None,
+    totals_rows: tuple[int, ...] = (),
 ) -> ImportPlan:
     """Classify ``table``'s rows; ``index``: the session's reference data, if read already
     (and not changed since)."""
@@ -171,6 +173,7 @@ def plan_table(
         sheet_note=sheet_note,
         formula_rows=formula_rows,
     )
+    report.totals_rows = totals_rows
     if ralph_note:
         report.said.append(ralph_note)
     planner = _Planner(session, table, mapping, options, index)

@@ -132,6 +132,7 @@ def plan_details(plan: ImportPlan) -> dict[str, Any]:
         "notes": report.notes(),
         "sheet_choice": report.sheet_note,
         "formula_only_rows": list(report.formula_rows),
+        "totals_rows": list(report.totals_rows),
         "columns": [{"header": f.header, "target": f.target, "fate": f.text} for f in report.fates],
         "dates": [
             {

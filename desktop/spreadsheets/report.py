@@ -56,6 +56,7 @@ class ImportReport:
         new_fields: the custom fields unknown columns become, by target.
         checked_out: what Snipe-IT's ordinary checked-out rows become → their rows.
         said: other file-wide decisions in words (Ralph's status codes).
+        totals_rows: a text file's rows left out as totals rows ("Total" and sums).
     """
 
     sheet_note: str = ""
@@ -68,6 +69,7 @@ class ImportReport:
     checked_out: dict[str, list[int]] = field(default_factory=dict)
     #: Other file-wide decisions in words (Ralph's status codes).
     said: list[str] = field(default_factory=list)
+    totals_rows: tuple[int, ...] = ()
     #: What note_checked_out says by status word and assignee target: Snipe-IT's ordinary
     #: note, "" for nothing, None for a note of the row's own (it names the person).
     checkout_notes: dict[tuple[str, str], str | None] = field(
@@ -89,6 +91,14 @@ class ImportReport:
                 f"{'is' if len(self.formula_rows) == 1 else 'are'} left out "
                 f"({'row' if len(self.formula_rows) == 1 else 'rows'} "
                 f"{_ranges(self.formula_rows)})"
+            )
+        if self.totals_rows:
+            one = len(self.totals_rows) == 1
+            result.append(
+                f"{plural(len(self.totals_rows), 'row is a totals row|rows are totals rows')} "
+                "(a label such as 'Total' and only numbers, no asset) and "
+                f"{'is' if one else 'are'} left out ({'row' if one else 'rows'} "
+                f"{_ranges(self.totals_rows)})"
             )
         result += [n for d in self.dates.values() if (n := d.note())]
         for header in self.float_columns.values():

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.errors import DesktopError
-from desktop.spreadsheets.formulas import formula_cells, formula_only_rows
+from desktop.spreadsheets.formulas import formula_cells, formula_only_rows, totals_rows
 from desktop.spreadsheets.mapping import header_row
 from desktop.spreadsheets.readers import (
     TEXT_SUFFIXES,
@@ -43,12 +43,15 @@ class ChosenTable:
         formula_rows: the row numbers left out because they hold only formula results.
         sheets_with_data: the sheets read (visible ones unless one was named) that hold
             a value, in the file's order: the wizard offers no choice when it is one.
+        totals_rows: the row numbers of a text file left out as totals rows ("Total" and
+            sums: a workbook's are among ``formula_rows``).
     """
 
     table: Table
     note: str = ""
     formula_rows: tuple[int, ...] = ()
     sheets_with_data: tuple[str, ...] = ()
+    totals_rows: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,14 @@ def read_chosen(path: Path, sheet: str | None, custom_labels: Mapping[str, str])
     """Read ``path``: the named sheet, or the sheet or Excel Table that looks most like an
     asset list; rows holding only formula results left out."""
     if path.suffix.lower() in TEXT_SUFFIXES:
-        return ChosenTable(read_table(path, sheet))
+        text_table = read_table(path, sheet)
+        totals = totals_rows(text_table.rows)
+        if not totals:
+            return ChosenTable(text_table)
+        return ChosenTable(
+            _without(text_table, totals),
+            totals_rows=tuple(sorted(text_table.row_numbers[i] for i in totals)),
+        )
     workbook = open_workbook(path)  # listed, checked and read from one opening
     if sheet is None:
         sheets = workbook.sheets
@@ -107,14 +117,19 @@ def read_chosen(path: Path, sheet: str | None, custom_labels: Mapping[str, str])
     if not drop:
         return ChosenTable(best.table, note, sheets_with_data=with_data)
     table = best.table
+    trimmed = _without(table, drop)
+    return ChosenTable(trimmed, note, tuple(sorted(table.row_numbers[i] for i in drop)), with_data)
+
+
+def _without(table: Table, drop: set[int]) -> Table:
+    """``table`` without the rows at the indices ``drop``."""
     kept = [i for i in range(len(table.rows)) if i not in drop]
-    trimmed = Table(
+    return Table(
         table.file_name,
         table.sheet,
         [table.rows[i] for i in kept],
         [table.row_numbers[i] for i in kept],
     )
-    return ChosenTable(trimmed, note, tuple(sorted(table.row_numbers[i] for i in drop)), with_data)
 
 
 def _has_value(row: Sequence[object]) -> bool:

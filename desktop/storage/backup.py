@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.errors import DesktopError
+from desktop.output_files import check_output_file
 from desktop.storage.database import SQLITE_BUSY_TIMEOUT_MS, Database
 
 Progress = Callable[[int, int], None]
@@ -101,15 +102,8 @@ def _source_path(database: Database) -> Path:
 
 
 def _check_target(source: Path, target: Path, *, overwrite: bool) -> None:
-    if not target.parent.is_dir():
-        raise DesktopError(
-            f"cannot write the backup {target}: the folder {target.parent} does not exist"
-        )
+    check_output_file(target, "the backup")
     if target.exists():
-        if target.is_dir():
-            raise DesktopError(
-                f"cannot write the backup to {target}: it is a folder; give a file name"
-            )
         if target.resolve() == source.resolve():
             raise DesktopError(f"the backup {target} would overwrite the database itself")
         if not overwrite:

@@ -328,6 +328,37 @@ def create_private_file(path: Path) -> None:
     os.chmod(path, 0o600)  # whatever the umask
 
 
+def make_private(path: Path, what: str) -> str | None:
+    """Tighten an existing local file and its -wal and -shm files to 0600 (owner only)
+    when they are looser: files made before :func:`create_private_file` (0644 under umask
+    022) hold people's names too. Only a file this user owns is changed. Returns None when
+    nothing needed doing or it was done, else the sentence saying what could not be done
+    (``what`` names the file: "the field kit")."""
+    if os.name != "posix":  # modes are POSIX's
+        return None
+    path = path.expanduser()
+    for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            found = part.stat()
+        except OSError:
+            continue  # none (no -wal between sessions), or not ours to look at
+        if found.st_mode & 0o077 == 0:
+            continue
+        if found.st_uid != os.getuid():
+            why = f"it belongs to another user (uid {found.st_uid}), who can run: chmod 600 {part}"
+        else:
+            try:
+                os.chmod(part, 0o600)
+                continue
+            except OSError as exc:
+                why = exc.strerror or str(exc)
+        return (
+            f"{what} {part} is readable by other users (mode {found.st_mode & 0o777:o}) and "
+            f"could not be made private: {why}"
+        )
+    return None
+
+
 def _activate_personal_role(engine: Engine) -> None:
     """MariaDB: switch a person's login to the role that carries their roles in this
     register (``<database>_u_<login>``, desktop.storage.logins); the owner has none."""

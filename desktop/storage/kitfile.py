@@ -6,14 +6,20 @@ importing the kit machinery, which itself builds on the services.
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
+from desktop.storage.database import make_private
+
 KIT_META_TABLE = "kit_meta"
 
 _known: dict[str, bool] = {}
+_notes: list[str] = []
+logger = logging.getLogger(__name__)
 
 
 def connection_is_kit(connection: Connection) -> bool:
@@ -32,7 +38,28 @@ def connection_is_kit(connection: Connection) -> bool:
         )
         if found:  # a file becomes a kit once and stays one; a non-kit is asked again
             _known[key] = True
+            _make_private(connection)
     return found
+
+
+def _make_private(connection: Connection) -> None:
+    """A kit made by an older version stays 0644 (kits are made 0600 now): tightened when
+    first opened in this process (a command, the window, a sync); what could not be done
+    is kept for :func:`take_file_notes`, once."""
+    name = connection.engine.url.database
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return
+    note = make_private(Path(name), "the field kit")
+    if note is not None:
+        logger.warning("%s", note)
+        _notes.append(note)
+
+
+def take_file_notes() -> list[str]:
+    """What could not be done about kit files' modes since last asked (each said once)."""
+    taken = list(_notes)
+    _notes.clear()
+    return taken
 
 
 def database_is_kit(database: Any) -> bool:

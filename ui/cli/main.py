@@ -189,6 +189,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     finally:
         context.close()
+        _say_kit_file_notes()
+
+
+def _say_kit_file_notes() -> None:
+    """A kit whose loose mode could not be tightened (another user's file) is said once,
+    on standard error (the module is loaded only once a kit was looked at)."""
+    kitfile = sys.modules.get("desktop.storage.kitfile")
+    if kitfile is not None:
+        for note in kitfile.take_file_notes():
+            print(f"assetdesk: warning: {note}", file=sys.stderr)
 
 
 def _drop_standard_output() -> None:

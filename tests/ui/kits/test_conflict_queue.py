@@ -287,3 +287,36 @@ def test_alt_s_keeps_the_servers_values(
     assert "the server's values kept" in queue.message.text()
     assert _location(register, TAGS[0]) == register.world.other_site_room
     assert {k: v for k, v in mnemonics(queue).items() if len(v) > 1} == {}
+
+
+def test_a_custom_field_is_named_by_its_title(
+    qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path
+) -> None:
+    """The laptops' "RAM (GB)" was listed as "Ram gb" in the queue (the sync stored the
+    key made readable); it is named as the asset's category names it."""
+    kit_path = tmp_path / "kit.adkit"
+    kits.checkout(register.db, kits.Scope(location_ids=(register.world.room_b,)), "tech", kit_path)
+    kit = Database(f"sqlite:///{kit_path}")
+    try:
+        for db, value, by in ((kit, 32, "tech"), (register.db, 16, "tech2")):
+            record_procedure(
+                db,
+                ProcedureRequest(
+                    kind=ProcedureKind.CHANGE,
+                    performed_by=by,
+                    asset_tag=TAGS[0],
+                    values={"custom.ram_gb": value},
+                    answers={"change_type": "Upgrade"},
+                ),
+            )
+        kits.sync(kit, register.db, "tech")
+    finally:
+        kit.dispose()
+    window = window_on(register.db, "tech2")
+    trigger(window.kit.conflicts_action)
+    queue = window.open_dialogs[-1]
+    assert isinstance(queue, ConflictQueue)
+    qtbot.waitUntil(lambda: queue.listing.count() == 1 and not queue.busy(), timeout=20_000)
+    assert queue.listing.item(0).text().endswith("change: RAM (GB)")
+    assert _cells(queue)["RAM (GB)"][1:3] == ["16", "32"]
+    assert "the server changed RAM (GB) to “16”" in queue.heading.text()

@@ -8,6 +8,8 @@ fifth (MON-00000, LAP-00005, …) installed in Room A2 with Una User — 50 asse
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -712,3 +714,33 @@ def test_a_kit_window_shows_what_a_command_line_sync_brought(
     assert moved not in tags()
     window.close()
     kit_db.dispose()
+
+
+@pytest.mark.skipif(os.name != "posix" or os.getuid() != 0, reason="needs root to chown")
+def test_another_users_loose_kit_is_said_in_the_status_bar(
+    qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path
+) -> None:
+    """A kit made by an older version (0644) that this user does not own cannot be made
+    private: the window says so in its status bar when it opens the kit (the command line
+    says it on standard error)."""
+    from tests.ui.kits.test_kit_cli import _checkout
+
+    kit = tmp_path / "old kit.adkit"
+    source = register.db.sqlite_path
+    assert source is not None
+    _checkout(source, kit)  # by another process, as a kit an older version made
+    for part in tmp_path.iterdir():
+        if part.name.startswith(kit.name):
+            part.chmod(0o644)
+            os.chown(part, 65534, 65534)
+    kit_db = Database(f"sqlite:///{kit}")
+    try:
+        window = window_on(kit_db)
+        qtbot.waitUntil(window.kit.banner.isVisible, timeout=10_000)
+        qtbot.waitUntil(lambda: "could not be made private" in window.statusBar().currentMessage())
+        message = window.statusBar().currentMessage()
+        assert message.startswith(f"The field kit {kit} is readable by other users (mode 644)")
+        assert stat.S_IMODE(kit.stat().st_mode) == 0o644
+        window.close()
+    finally:
+        kit_db.dispose()

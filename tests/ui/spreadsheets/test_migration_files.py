@@ -470,3 +470,56 @@ def test_a_manufacturer_without_a_model_column_goes_to_the_notes(
     # Importing the same file again changes nothing.
     again = json.loads(cli(world.db, "import", str(register), "--dry-run", "--json").stdout)
     assert again["counts"]["unchanged"] == 3, again["counts"]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "encoding"),
+    [
+        (
+            # The register above saved as CSV by Excel (UTF-8 with a BOM, CRLF): the
+            # formulas' results as numbers, formatted as the cells show them.
+            "register_with_totals.csv",
+            "IT inventory — as of 1 December 2024,,,,\r\n"
+            "Asset tag,Name,Category,Location,Purchase cost\r\n"
+            'LAP-4001,Finance laptop,Laptop,Zürich Office,"1,234.56"\r\n'
+            'LAP-4002,Sales laptop,Laptop,Zürich Office,"1,099.00"\r\n'
+            "MON-4001,Desk screen,Monitor,Genève Büro,489.90\r\n"
+            ',Total,,,"2,823.46"\r\n'
+            ",,,,\r\n"
+            'TOTAL:,,,,"$2,823.46"\r\n',
+            "utf-8-sig",
+        ),
+        (
+            # A German Excel's CSV: semicolons, decimal commas, the euro sign, Windows-1252.
+            "inventar_summe.csv",
+            "Asset tag;Name;Category;Location;Purchase cost\r\n"
+            "LAP-4001;Finance laptop;Laptop;Zürich Office;1.234,56 €\r\n"
+            "LAP-4002;Sales laptop;Laptop;Zürich Office;1.099,00 €\r\n"
+            "MON-4001;Desk screen;Monitor;Genève Büro;489,90 €\r\n"
+            "Summe:;;;;2.823,46 €\r\n",
+            "cp1252",
+        ),
+    ],
+)
+def test_a_csv_registers_totals_rows_are_left_out_as_in_a_workbook(
+    world: World, tmp_path: Path, name: str, text: str, encoding: str
+) -> None:
+    """A CSV has no formulas: its 'Total' row (a totals label in its first filled cell
+    and only sums beside it) was refused ("Category is required for a new asset") and
+    stopped the import, while the same register as xlsx leaves it out with a note."""
+    register = tmp_path / name
+    register.write_bytes(text.encode(encoding))
+    result = cli(world.db, "import", str(register), "--dry-run", "--json")
+    assert "Traceback" not in result.stderr, result.stderr
+    payload = json.loads(result.stdout)
+    totals = [6, 8] if name.endswith("totals.csv") else [5]
+    assert payload["totals_rows"] == totals
+    assert payload["counts"]["create"] == 3 and payload["counts"]["error"] == 0, payload
+    rows = "rows 6, 8" if len(totals) == 2 else "row 5"
+    assert any("totals row" in n and f"({rows})" in n for n in payload["notes"]), payload["notes"]
+
+    result = cli(world.db, "import", str(register), "--as", "tech")
+    assert result.returncode == 0, result.stdout + result.stderr
+    new = {t: a for t, a in assets(world.db).items() if t.startswith(("LAP-4", "MON-4"))}
+    assert sorted(new) == ["LAP-4001", "LAP-4002", "MON-4001"]
+    assert new["LAP-4001"].purchase_cost == Decimal("1234.56")

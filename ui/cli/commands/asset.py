@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from desktop.domain.fields import custom_field_labels, field_label
 from desktop.domain.lifecycle import AssetStatus
 from desktop.errors import DesktopError
 from desktop.services.queries import asset_detail
@@ -46,7 +47,7 @@ def _show(ctx: CliContext) -> int:
         ("Notes", row.notes),
         ("Version", row.version),
     ]
-    labels = {d["key"]: d.get("label", d["key"]) for d in detail.custom_field_definitions}
+    labels = custom_field_labels(detail.custom_field_definitions)
     fields += [(labels.get(k, k), v) for k, v in detail.custom_fields.items()]
     for label, value in fields:
         print(f"{label:>16}: {_under(value, 18)}")
@@ -64,7 +65,8 @@ def _show(ctx: CliContext) -> int:
             print(f"      {label}: {_under(text, 8)}")
         for change in entry.changes:
             before, after = change.get("before_text") or "—", change.get("after_text") or "—"
-            print(f"      {change['field']}: {_under(f'{before} → {after}', 8)}")
+            name = field_label(str(change["field"]), labels)
+            print(f"      {name}: {_under(f'{before} → {after}', 8)}")
     if shown < total:
         print(f"  … {total - shown} older: assetdesk asset show {row.tag} --history all")
     return 0

@@ -19,7 +19,7 @@ from desktop.settings import signed_in_person
 from desktop.spreadsheets.cells import DateOrder
 from desktop.spreadsheets.commit import ImportResult, commit_import
 from desktop.spreadsheets.dates import chosen_date_order
-from desktop.spreadsheets.error_workbook import write_error_workbook
+from desktop.spreadsheets.error_workbook import check_error_workbook_path, write_error_workbook
 from desktop.spreadsheets.export import export_assets
 from desktop.spreadsheets.import_choices import (
     defaults_description,
@@ -90,6 +90,8 @@ def _import_file(ctx: CliContext) -> int:
             "run the import again without --save-profile (and save the profile on the server "
             "the kit came from)"
         )
+    if args.errors:
+        check_error_workbook_path(args.errors)
     options, _ = _options(ctx)
     plan = dry_run(db, args.file, options)
     if args.save_profile:

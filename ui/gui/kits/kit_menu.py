@@ -85,7 +85,11 @@ class KitMenu:
         def job(progress: Progress, cancel: threading.Event) -> object:
             kits = importlib.import_module("desktop.kits")
             info = kits.kit_info(database)
-            return None if info is None else (info, _holder_name(database, info.checked_out_by))
+            if info is None:
+                return None
+            # A loose mode that could not be tightened (another user's kit), said once.
+            notes = importlib.import_module("desktop.storage.kitfile").take_file_notes()
+            return (info, _holder_name(database, info.checked_out_by), notes)
 
         worker = Worker(job, self.window)
         self._workers.add(worker)
@@ -97,7 +101,9 @@ class KitMenu:
     def _show(self, database: object, info: object) -> None:
         if database is not self.window.database:
             return  # the window moved to another database meanwhile
-        info, holder = info if isinstance(info, tuple) else (None, "")
+        info, holder, notes = info if isinstance(info, tuple) else (None, "", [])
+        for note in notes:
+            self.window.statusBar().showMessage(note[0].upper() + note[1:])
         before, self.info = self.info, info
         if (
             before is not None

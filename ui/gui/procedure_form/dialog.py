@@ -481,12 +481,12 @@ class ProcedureDialog(QDialog):
     def _scanned(self, code: str) -> None:
         """A scan while the form has the focus. Into a field that accepts scans (a serial
         number, a template's evidence number), it is that field's value; into a pick list
-        whose one choice has it as its code (a room's label into Location), it is that
-        choice; on a Receive form
-        whose Asset tag is still empty, it is the new asset's tag label; anything else is
-        ignored (a stray scan never changes a field), except in a text field: there it may
-        have been a person typing fast, so it is typed into the field as it came. The line
-        above the buttons says which."""
+        whose one choice has it as its code, it is that choice; a room's label (a
+        location's code) anywhere else in a form with Location is the new location; on a
+        Receive form whose Asset tag is still empty, it is the new asset's tag label;
+        anything else is ignored (a stray scan never changes a field), except in a text
+        field: there it may have been a person typing fast, so it is typed into the field
+        as it came. The line above the buttons says which."""
         focused = QApplication.focusWidget()
         editor = self.view.editor_owning(focused) if self.view is not None else None
         if editor is not None and editor.accepts_scan and editor.widget.isEnabled():
@@ -504,6 +504,18 @@ class ProcedureDialog(QDialog):
             editor.changed.emit()
             self._show_scan(f"Scanned {code} into {editor.label}.")
             self.focusNextChild()
+            return
+        location = self.view.asset_editors.get("location") if self.view is not None else None
+        if (
+            isinstance(location, ReferenceEditor)
+            and location.widget.isEnabled()
+            and location.combo.choose_code(code)
+        ):
+            # A room's label scanned wherever the focus is (the Type of change just chosen,
+            # the field the form opened on): the new location, as a room scanned in an
+            # audit is that room. It was ignored, or typed into the Model as text.
+            location.changed.emit()
+            self._show_scan(f"Scanned {code} into {location.label}.")
             return
         tag = self.view.asset_editors.get("tag") if self.view is not None else None
         if self._kind is ProcedureKind.RECEIVE and tag is not None and tag.is_empty():

@@ -637,6 +637,7 @@ class ImportWizard(QDialog):
         assert table is not None
         note = self.chosen.note if self.chosen else ""
         formula_rows = self.chosen.formula_rows if self.chosen else ()
+        totals_rows = self.chosen.totals_rows if self.chosen else ()
 
         def job(progress: Any, cancel: threading.Event) -> ImportPlan:
             with db.read() as session:
@@ -648,6 +649,7 @@ class ImportWizard(QDialog):
                     cancel=cancel,
                     sheet_note=note,
                     formula_rows=formula_rows,
+                    totals_rows=totals_rows,
                 )
 
         self._run(job, lambda plan: self._planned(plan, outdated))

@@ -1,0 +1,21 @@
+"""Where a command writes a file the user named: one rule for every output.
+
+A file is written only into a folder that exists (the folder is never made: a mistyped
+path would scatter folders) and never over a folder. Each refusal is one sentence that
+names the file and says what is wrong, plainly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from desktop.errors import DesktopError
+
+
+def check_output_file(path: Path, what: str) -> None:
+    """Refuse ``path`` as the place of ``what`` ("the export", "the audit report") when
+    its folder does not exist or it is a folder itself (DesktopError naming both)."""
+    if not path.parent.is_dir():
+        raise DesktopError(f"cannot write {what} {path}: the folder {path.parent} does not exist")
+    if path.is_dir():
+        raise DesktopError(f"cannot write {what} to {path}: it is a folder; give a file name")
