@@ -30,5 +30,5 @@ def test_notes_lines_stay_under_the_value(tmp_path: Path) -> None:
     assert all(line.startswith(" ") for line in fields), fields
     history = lines[lines.index("") + 2 :]
     assert all(line.startswith("  ") for line in history), history
-    receive = history.index("      notes: — → budget_info_str: Institute Bdg")
+    receive = history.index("      Notes: — → budget_info_str: Institute Bdg")
     assert history[receive + 1] == " " * 8 + "service_env: Rocks Cluster System|Production"
