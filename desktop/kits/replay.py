@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from desktop.domain.fields import FIELDS_BY_KEY, field_label
+from desktop.domain.fields import FIELDS_BY_KEY, custom_field_labels, field_label
 from desktop.domain.incidents import TEMPLATE_KEY, IncidentStatus
 from desktop.domain.lifecycle import (
     ProcedureKind,
@@ -63,6 +63,7 @@ from desktop.storage.models import (
     Asset,
     Audit,
     AuditScan,
+    Category,
     Incident,
     IncidentAsset,
     IncidentEvent,
@@ -137,8 +138,11 @@ class _Replayer(ReplayBatch):
             now_values = base_values(asset)
             rebase = compare_with_server(procedure.changes, base, now_values, asset.version)
             if rebase.conflicting:
+                # A custom field by its category's title ("RAM (GB)", not "Ram gb").
+                category = self.session.get(Category, asset.category_id)
+                titles = custom_field_labels(category.custom_fields if category else None)
                 differences = [
-                    self._difference(str(c["field"]), base, now_values, c)
+                    self._difference(str(c["field"]), base, now_values, c, titles)
                     for c in rebase.conflicting
                 ]
                 return self._queue(
@@ -204,13 +208,14 @@ class _Replayer(ReplayBatch):
         base: Base | None,
         now_values: Mapping[str, Any],
         change: Mapping[str, Any],
+        custom_titles: Mapping[str, str] | None = None,
     ) -> FieldDifference:
         base_value = base.values.get(key) if base is not None else change.get("before")
         server_value = now_values.get(key)
         kit_value = change.get("after")
         return FieldDifference(
             field=key,
-            label=field_label(key),
+            label=field_label(key, custom_titles),
             base=base_value,
             server=server_value,
             kit=kit_value,

@@ -1,0 +1,57 @@
+"""A conflict on a category's own field names it as the category does, run as a person
+runs it: ``assetdesk procedure change`` in the kit and on the server, then ``assetdesk
+kit sync`` and ``kit conflicts`` as subprocesses.
+
+A technician who set a laptop's RAM to 32 in the kit while the server set it to 24 read
+"the server changed Ram gb to “24” meanwhile" in the sync's results and "Ram gb" in the
+conflict queue, under an asset detail that calls the field "RAM (GB)".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.factories import World
+from tests.ui.kits.test_kit_cli import _checkout, ok, ok_json, source
+
+__all__ = ["source"]  # the fixture, imported for the tests below
+
+
+def _set_ram(database: Path, gigabytes: int, by: str) -> None:
+    ok(
+        "--database",
+        database,
+        "procedure",
+        "change",
+        "LAP-1003",
+        "--set",
+        f"custom.ram_gb={gigabytes}",
+        "--answer",
+        "change_type=Upgrade",
+        "--as",
+        by,
+    )
+
+
+def test_a_conflict_on_a_custom_field_is_titled_as_the_category_names_it(
+    source: tuple[Path, World], tmp_path: Path
+) -> None:
+    path, _world = source
+    kit = tmp_path / "kit.adkit"
+    _checkout(path, kit)
+    _set_ram(kit, 32, "tech")  # offline
+    _set_ram(path, 24, "tech2")  # meanwhile, on the server
+
+    report = ok_json("kit", "sync", kit)
+    (result,) = report["results"]
+    assert result["outcome"] == "conflict"
+    assert "the server changed RAM (GB) to “24” meanwhile" in result["reason"], result
+    assert "Ram gb" not in result["reason"]
+
+    (conflict,) = ok_json("--database", path, "kit", "conflicts")
+    (field,) = conflict["fields"]
+    assert field["field"] == "custom.ram_gb"
+    assert field["label"] == "RAM (GB)"
+    assert (field["base_text"], field["server_text"], field["kit_text"]) == ("", "24", "32")
+    listing = ok("--database", path, "kit", "conflicts")
+    assert "RAM (GB)" in listing and "Ram gb" not in listing
