@@ -172,9 +172,12 @@ class CheckoutDialog(QDialog):
         """Enter in the location filter (typed, or a room label scanned: a scanner ends
         with Enter) ticks the one location the filter names. It pressed Check out: "B2.06"
         + Enter said "Choose what goes into the kit", and with another location ticked
-        already it checked out a kit without the one just typed."""
+        already it checked out a kit without the one just typed. Once the kit is written
+        Enter there is the dialog's again (Open the kit): it said "Type part of a
+        location's path or code" over the message naming the kit's tag blocks."""
         if (
             watched is self.location_filter
+            and self.summary is None
             and event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
             and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -279,6 +282,7 @@ class CheckoutDialog(QDialog):
         self.checkout_button.setVisible(False)
         self.open_button.setVisible(True)
         self.open_button.setDefault(True)
+        self.open_button.setFocus()  # Enter opens the kit, wherever the keyboard was
         self.checked_out.emit(summary)
 
     def _open_kit(self) -> None:
