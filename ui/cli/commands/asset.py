@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from desktop.domain.fields import field_label
 from desktop.domain.lifecycle import AssetStatus
 from desktop.errors import DesktopError
 from desktop.services.queries import asset_detail
@@ -63,9 +64,10 @@ def _show(ctx: CliContext) -> int:
         for label, text in recorded_answers(entry.kind, entry.answers):
             print(f"      {label}: {text}")
         for change in entry.changes:
-            print(
-                f"      {change['field']}: {change.get('before_text') or '—'} → {change.get('after_text') or '—'}"
-            )
+            # Titled as the fields above ("Assigned to", "RAM (GB)"), not by their keys.
+            title = field_label(str(change["field"]), labels)
+            before, after = change.get("before_text") or "—", change.get("after_text") or "—"
+            print(f"      {title}: {before} → {after}")
     if shown < total:
         print(f"  … {total - shown} older: assetdesk asset show {row.tag} --history all")
     return 0
