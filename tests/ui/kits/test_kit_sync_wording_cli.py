@@ -1,8 +1,8 @@
-"""A conflict on a category's own field names it as the category does, run as a person
-runs it: ``assetdesk procedure change`` in the kit and on the server, then ``assetdesk
-kit sync`` and ``kit conflicts`` as subprocesses.
+"""What ``assetdesk kit sync`` says of each record, run as a person runs it: procedures
+recorded with ``assetdesk procedure`` in the kit (and on the server), then ``kit sync``
+and ``kit conflicts`` as subprocesses.
 
-A technician who set a laptop's RAM to 32 in the kit while the server set it to 24 read
+A conflict on a category's own field names it as the category does: a technician who set a laptop's RAM to 32 in the kit while the server set it to 24 read
 "the server changed Ram gb to “24” meanwhile" in the sync's results and "Ram gb" in the
 conflict queue, under an asset detail that calls the field "RAM (GB)".
 """
@@ -55,3 +55,20 @@ def test_a_conflict_on_a_custom_field_is_titled_as_the_category_names_it(
     assert (field["base_text"], field["server_text"], field["kit_text"]) == ("", "24", "32")
     listing = ok("--database", path, "kit", "conflicts")
     assert "RAM (GB)" in listing and "Ram gb" not in listing
+
+
+def test_a_procedure_waiting_for_approvers_says_how_many_in_words(
+    source: tuple[Path, World], tmp_path: Path
+) -> None:
+    """The sync said "waits for 2 approval(s) on the server"."""
+    path, _world = source
+    kit = tmp_path / "kit.adkit"
+    _checkout(path, kit)
+    ok("--database", kit, "procedure", "decommission", "LAP-1003",
+       "--set", "location=Branch store",
+       "--answer", "sanitisation_method=Purge: cryptographic erase (NIST SP 800-88)",
+       "--answer", "evidence_reference=WIPE-9", "--check", "accounts_removed",
+       "--as", "tech")  # fmt: skip
+    (result,) = ok_json("kit", "sync", kit)["results"]
+    assert result["outcome"] == "pending approval", result
+    assert result["reason"] == "waits for 2 approvals on the server"
