@@ -24,7 +24,7 @@ from tests.journeys.conftest import trigger
 from tests.ui.gui.conftest import Register, _register_template, register
 from tests.ui.keys import press_key, type_keys
 from tests.ui.kits.test_kit_window import IN_ROOM_A2, _retype, window_on
-from ui.gui.kits.checkout_dialog import CheckoutDialog
+from ui.gui.kits.checkout_dialog import CheckoutDialog, _checked
 
 __all__ = ["_register_template", "register", "window_on"]
 
@@ -74,3 +74,29 @@ def test_enter_in_the_location_filter_after_the_checkout_opens_the_kit_too(
     assert dialog.message.text() == written
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
     qtbot.waitUntil(lambda: window.database.sqlite_path == kit, timeout=10_000)
+
+
+def test_down_in_the_location_filter_goes_on_to_the_rows_it_shows(
+    qtbot: QtBot, window_on: Any, register: Register
+) -> None:
+    """ "Wellington House" + Enter said "30 locations match …: tick the one you mean", and
+    Down did nothing there: the way to the list was Tab. Down now goes on to the first row
+    the filter shows, and Space ticks it."""
+    window = window_on(register.db)
+    trigger(window.kit.checkout_action)
+    dialog = window.open_dialogs[-1]
+    assert isinstance(dialog, CheckoutDialog)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.location_filter, timeout=5000)
+    type_keys(qtbot, "room a")  # Room A1 and Room A2
+    press_key(qtbot, Qt.Key.Key_Return)
+    assert dialog.message.text() == (
+        "2 locations match 'room a': tick the one you mean (Down to the list, Space ticks)."
+    )
+    press_key(qtbot, Qt.Key.Key_Down)
+    assert QApplication.focusWidget() is dialog.locations
+    assert dialog.locations.currentItem().text().startswith("Head office › Building A › Room A1")
+    press_key(qtbot, Qt.Key.Key_Down)
+    press_key(qtbot, Qt.Key.Key_Space)
+    ticked = [item.text().split("  ·  ")[0] for item in _checked(dialog.locations)]
+    assert ticked == ["Head office › Building A › Room A2"]
+    dialog.close()

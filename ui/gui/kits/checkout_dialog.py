@@ -184,7 +184,25 @@ class CheckoutDialog(QDialog):
         ):
             self._tick_the_named_location()
             return True
+        if (
+            watched is self.location_filter
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+        ):
+            # Down goes on to the rows the filter shows, as in a search box with a list
+            # under it (it did nothing: the way to the list was Tab): Space ticks one.
+            self._go_to_the_list()
+            return True
         return super().eventFilter(watched, event)
+
+    def _go_to_the_list(self) -> None:
+        shown = [i for i in range(self.locations.count()) if not self.locations.item(i).isHidden()]
+        if not shown:
+            return
+        self.locations.setFocus(Qt.FocusReason.TabFocusReason)
+        current = self.locations.currentRow()
+        self.locations.setCurrentRow(current if current in shown else shown[0])
 
     def _tick_the_named_location(self) -> None:
         typed = self.location_filter.text().strip()
@@ -198,7 +216,8 @@ class CheckoutDialog(QDialog):
             ]
             if len(shown) != 1:
                 self._say(
-                    f"{plural(len(shown), 'location')} match '{typed}': tick the one you mean."
+                    f"{plural(len(shown), 'location')} match '{typed}': tick the one you mean "
+                    "(Down to the list, Space ticks)."
                     if shown
                     else f"No location matches '{typed}'.",
                     error=not shown,
