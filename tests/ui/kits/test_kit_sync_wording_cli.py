@@ -9,15 +9,17 @@ conflict queue, under an asset detail that calls the field "RAM (GB)".
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
+from tests.backends import make_database
 from tests.factories import World
-from tests.ui.kits.test_kit_cli import _checkout, ok, ok_json, source
+from tests.ui.kits.test_kit_cli import _checkout, _fill, ok, ok_json, source
 
 __all__ = ["source"]  # the fixture, imported for the tests below
 
 
-def _set_ram(database: Path, gigabytes: int, by: str) -> None:
+def _set_ram(database: Path | str, gigabytes: int, by: str) -> None:
     ok(
         "--database",
         database,
@@ -72,3 +74,29 @@ def test_a_procedure_waiting_for_approvers_says_how_many_in_words(
     (result,) = ok_json("kit", "sync", kit)["results"]
     assert result["outcome"] == "pending approval", result
     assert result["reason"] == "waits for 2 approvals on the server"
+
+
+def test_the_command_to_settle_conflicts_is_typed_as_a_person_types_it(tmp_path: Path) -> None:
+    """After a sync from a PostgreSQL server the command to copy read ``assetdesk
+    --database postgresql+psycopg://postgres@127.0.0.1:5432/… kit conflicts``: the URL
+    carried the driver's name. It is the URL as typed, and the command runs as printed."""
+    made = make_database("postgresql", tmp_path, tmp_path)
+    database = next(made)
+    try:
+        _fill(database)
+        url = database.url.render_as_string(hide_password=False)
+        typed = url.replace("postgresql+psycopg://", "postgresql://")
+        kit = tmp_path / "pg.adkit"
+        ok("--database", typed, "kit", "checkout", "--scope", "Room A2", "--as", "tech", "-o", kit)
+        _set_ram(kit, 32, "tech")
+        _set_ram(typed, 24, "tech2")
+        text = ok("kit", "sync", kit)
+        (line,) = [x for x in text.splitlines() if x.startswith("Settle the conflict with: ")]
+        command = shlex.split(line.removeprefix("Settle the conflict with: "))
+        assert command[:2] == ["assetdesk", "--database"]
+        assert command[2] == typed and "+psycopg" not in line
+        (conflict,) = ok_json(*command[1:])
+        assert conflict["asset_tag"] == "LAP-1003"
+    finally:
+        for _ in made:  # drops the server database
+            pass
