@@ -247,3 +247,17 @@ def test_a_custom_choice_is_taken_whatever_its_case(world: World) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     with world.db.read() as s:
         assert stored(s, "TAB-1").custom_fields == {"os": "Windows 11"}
+
+
+def test_a_question_left_unanswered_says_how_to_answer_it(world: World) -> None:
+    """ "change_type: Type of change is required" did not say how to give it from the
+    command line, nor its choices (newuser10)."""
+    before = snapshot(world.db)
+    done = assetdesk(world.db, "change", "LAP-1", "--set", "serial_number=SN-9", "--as", "tech")
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert (
+        "Type of change is required: give it with --answer change_type=VALUE, one of Move, "
+        "Reassignment, Repair, Upgrade, Record correction, Other (nothing was recorded)"
+    ) in done.stderr, done.stderr
+    assert snapshot(world.db) == before
