@@ -71,6 +71,7 @@ from desktop.storage.models import (
     Procedure,
 )
 from desktop.storage.types import utcnow
+from desktop.wording import plural
 
 
 class _Replayer(ReplayBatch):
@@ -191,7 +192,7 @@ class _Replayer(ReplayBatch):
                     entry,
                     summary,
                     Outcome.PENDING_APPROVAL,
-                    f"waits for {outcome.approvals_required} approval(s) on the server",
+                    f"waits for {plural(outcome.approvals_required, 'approval')} on the server",
                 )
             )
         new_asset = self.session.get(Asset, outcome.asset_id)

@@ -95,7 +95,7 @@ def record_text_procedures(db: Database, order: TextProcedure) -> list[Procedure
             except PermissionDeniedError:
                 raise  # about the person, not the tag: said once
             except DesktopError as exc:
-                refused.append(_named(exc, tag, order.kind))
+                refused.append(_named(exc, tag, order.kind) + _how_to_answer(session, order, exc))
                 if not session.is_active:  # a failed flush: nothing more can be checked
                     break
         if refused:
@@ -126,6 +126,22 @@ def _targets(order: TextProcedure) -> list[str | None]:
         twice = sorted({t for t in order.tags if keys.count(t.strip().casefold()) > 1})
         raise DesktopError(f"a tag is named twice: {', '.join(twice)}")
     return list(order.tags)
+
+
+def _how_to_answer(session: Session, order: TextProcedure, exc: DesktopError) -> str:
+    """How to give the template's questions left unanswered: "Type of change is
+    required" did not say that it is ``--answer change_type=…``, nor its choices."""
+    if not isinstance(exc, ValidationError) or not session.is_active:
+        return ""
+    specs = {f.key: f for f in current_template(session, order.kind).definition.fields}
+    hints = []
+    for problem in exc.problems:
+        spec = specs.get(problem.field)
+        if spec is None or problem.field in order.answers or "is required" not in problem.message:
+            continue
+        choices = f", one of {', '.join(spec.choices)}" if spec.choices else ""
+        hints.append(f"--answer {spec.key}=VALUE{choices}")
+    return f": give it with {'; '.join(hints)}" if hints else ""
 
 
 def _named(exc: DesktopError, tag: str | None, kind: ProcedureKind) -> str:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from desktop.domain.fields import FIELDS_BY_KEY, FieldType
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.errors import NotFoundError, Problem
+from desktop.storage.folding import matching_choice
 from desktop.storage.models import ProcedureTemplate
 
 ANSWER_TYPES = frozenset(
@@ -297,11 +298,12 @@ def coerce_answer(spec: TemplateField, value: object) -> tuple[object, Problem |
                     spec.key, f"{spec.label}: {value!r} is not a date (YYYY-MM-DD)"
                 )
         case FieldType.CHOICE:
-            if str(value) not in spec.choices:
+            choice = matching_choice(value, spec.choices)
+            if choice is None:
                 return None, Problem(
                     spec.key, f"{spec.label}: {value!r} is not one of {', '.join(spec.choices)}"
                 )
-            return str(value), None
+            return choice, None
         case FieldType.YESNO:
             if not isinstance(value, bool):
                 return None, _wrong(spec, value)

@@ -19,6 +19,7 @@ from desktop.domain.fields import (
 from desktop.domain.lifecycle import AssetStatus
 from desktop.domain.tags import tag_problem
 from desktop.errors import Problem
+from desktop.storage.folding import matching_choice
 from desktop.storage.models import AssetModel, Category, Group, Location, Person, Supplier
 from desktop.storage.models.base import Base
 
@@ -143,9 +144,10 @@ def coerce_custom_value(definition: dict[str, Any], value: object) -> tuple[obje
         return None, Problem(key, f"{label}: expected yes or no, got {value!r}")
     if type_ == "choice":
         choices = definition.get("choices", [])
-        if str(value) not in choices:
+        choice = matching_choice(value, choices)
+        if choice is None:
             return None, Problem(key, f"{label}: {value!r} is not one of {', '.join(choices)}")
-        return str(value), None
+        return choice, None
     if not isinstance(value, str):
         return None, Problem(key, f"{label}: expected text, got {value!r}")
     return value.strip()[:1000], None

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import Any
 
 #: The SQL name of :func:`fold` (SQLite: registered here; PostgreSQL: migration 0017).
@@ -51,3 +52,15 @@ def register_sqlite_functions(dbapi_connection: Any) -> None:
     """
     dbapi_connection.create_function(SQL_FUNCTION, 1, _sql_fold, deterministic=True)
     dbapi_connection.execute("PRAGMA trusted_schema = ON")
+
+
+def matching_choice(value: object, choices: Sequence[str]) -> str | None:
+    """The one of ``choices`` that ``value`` names, accents and case ignored as in every
+    pick list ("upgrade" is "Upgrade"; ``--answer change_type=upgrade`` was refused with
+    "'upgrade' is not one of … Upgrade …"); None when it names none, or several."""
+    text = str(value).strip()
+    if text in choices:
+        return text
+    folded = fold(text)
+    found = [choice for choice in choices if fold(choice) == folded]
+    return found[0] if len(found) == 1 else None

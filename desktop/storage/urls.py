@@ -26,6 +26,15 @@ _DRIVERS = {
 }
 
 
+def as_typed(url: str) -> str:
+    """A URL as a person types it, without the driver SQLAlchemy is told to use
+    (``postgresql+psycopg://tess@db/assets`` → ``postgresql://tess@db/assets``): for a
+    command to copy, which :func:`parse_url` reads back to the same database."""
+    scheme, sep, rest = url.partition("://")
+    typed = next((t for t, driver in _DRIVERS.items() if driver == scheme), scheme)
+    return f"{typed}{sep}{rest}"
+
+
 def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 

@@ -73,3 +73,45 @@ def test_asset_show_prints_the_newest_procedures_and_all_on_request(tmp_path: Pa
     assert wrong.returncode != 0
     assert "--history takes a number of procedures or 'all', not 'some'" in wrong.stderr
     assert "Traceback" not in wrong.stderr
+
+
+def test_asset_show_titles_the_changed_fields_as_its_fields_above(tmp_path: Path) -> None:
+    """The history named the changes by their keys ("assigned_to: — → Alice Kumar",
+    "custom.ram_gb: 24 → 48") under fields titled "Assigned to" and "RAM (GB)"."""
+    path = tmp_path / "a.sqlite3"
+    database = open_database(f"sqlite:///{path}")
+    world = seed_world(database)
+    world.receive(tag="LAP-42", values={"serial_number": "SN-1"})
+    database.dispose()
+    changed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ui.cli.main",
+            "--database",
+            str(path),
+            "procedure",
+            "change",
+            "LAP-42",
+            "--set",
+            "custom.ram_gb=48",
+            "--set",
+            "serial_number=SN-2",
+            "--answer",
+            "change_type=Upgrade",
+            "--as",
+            "tech",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert changed.returncode == 0, changed.stderr
+
+    shown = _assetdesk(path, "asset", "show", "LAP-42")
+    assert shown.returncode == 0, shown.stderr
+    assert "        RAM (GB): 48" in shown.stdout  # the field, as before
+    assert "      RAM (GB): — → 48" in shown.stdout
+    assert "      Serial number: SN-1 → SN-2" in shown.stdout
+    assert "custom.ram_gb" not in shown.stdout and "serial_number" not in shown.stdout

@@ -204,3 +204,60 @@ def test_all_or_nothing_on_a_shared_server(shared: World) -> None:
     assert states == [("LAP-1", "completed"), ("LAP-2", "completed")]
     with shared.db.read() as s:
         assert stored(s, "LAP-2").serial_number == "SN-1"
+
+
+def test_a_choice_is_taken_whatever_its_case(world: World) -> None:
+    """``--answer change_type=upgrade`` was refused: "'upgrade' is not one of Move,
+    Reassignment, Repair, Upgrade, …" (newuser10). A choice is matched as every pick list
+    matches it, accents and case ignored, and recorded as the template spells it; a word
+    that is none of them is still refused, naming them."""
+    done = assetdesk(world.db, "change", "LAP-1", "--set", "serial_number=SN-9",
+                     "--answer", "change_type=upgrade", "--as", "tech", "--json")  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    with world.db.read() as s:
+        (entry,) = [h for h in asset_detail(s, tag="LAP-1").history if h.kind == "change"]
+    assert entry.answers["change_type"] == "Upgrade"
+
+    before = snapshot(world.db)
+    wrong = assetdesk(world.db, "change", "LAP-2", "--set", "serial_number=SN-8",
+                      "--answer", "change_type=upgrades", "--as", "tech")  # fmt: skip
+    assert wrong.returncode == 2
+    assert "'upgrades' is not one of Move, Reassignment, Repair, Upgrade" in wrong.stderr
+    assert "Traceback" not in wrong.stderr
+    assert snapshot(world.db) == before
+
+
+def test_a_custom_choice_is_taken_whatever_its_case(world: World) -> None:
+    """A category's own choice field (the demo's laptops: Operating system) is matched
+    the same way: ``--set "custom.os=windows 11"`` is "Windows 11"."""
+    from desktop.services import reference
+
+    with world.db.write() as s:
+        reference.create_category(
+            s,
+            name="Tablet",
+            tag_prefix="TAB",
+            custom_fields=[
+                {"key": "os", "label": "OS", "type": "choice", "choices": ["Windows 11", "iPadOS"]}
+            ],
+        )
+    done = assetdesk(world.db, "receive", "TAB-1", "--set", "category=Tablet",
+                     "--set", "location=ROOM-A1", "--set", "custom.os=WINDOWS 11",
+                     "--check", "inspected", "--check", "contents_match", "--as", "tech")  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    with world.db.read() as s:
+        assert stored(s, "TAB-1").custom_fields == {"os": "Windows 11"}
+
+
+def test_a_question_left_unanswered_says_how_to_answer_it(world: World) -> None:
+    """ "change_type: Type of change is required" did not say how to give it from the
+    command line, nor its choices (newuser10)."""
+    before = snapshot(world.db)
+    done = assetdesk(world.db, "change", "LAP-1", "--set", "serial_number=SN-9", "--as", "tech")
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert (
+        "Type of change is required: give it with --answer change_type=VALUE, one of Move, "
+        "Reassignment, Repair, Upgrade, Record correction, Other (nothing was recorded)"
+    ) in done.stderr, done.stderr
+    assert snapshot(world.db) == before

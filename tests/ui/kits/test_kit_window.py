@@ -663,7 +663,9 @@ def test_enter_in_the_location_filter_ticks_the_location_and_checks_out_nothing(
     assert dialog.message.text().startswith("Ticked Head office › Building A › Room A2")
     qtbot.keyClicks(dialog.location_filter, "room a")  # Room A1 and Room A2
     qtbot.keyClick(dialog.location_filter, Qt.Key.Key_Return)
-    assert dialog.message.text() == "2 locations match 'room a': tick the one you mean."
+    assert dialog.message.text() == (
+        "2 locations match 'room a': tick the one you mean (Down to the list, Space ticks)."
+    )
     assert len(_checked(dialog.locations)) == 2
     dialog.close()
 

@@ -352,6 +352,10 @@ def _age(info: Any) -> str:
 
 
 def _quoted_url(url: str) -> str:
+    """The URL to type: "postgresql://…", not the driver's "postgresql+psycopg://…"."""
+    from desktop.storage.urls import as_typed
+
+    url = as_typed(url)
     return f"'{url}'" if any(c in url for c in " ?&") else url
 
 

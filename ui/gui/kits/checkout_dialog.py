@@ -172,16 +172,37 @@ class CheckoutDialog(QDialog):
         """Enter in the location filter (typed, or a room label scanned: a scanner ends
         with Enter) ticks the one location the filter names. It pressed Check out: "B2.06"
         + Enter said "Choose what goes into the kit", and with another location ticked
-        already it checked out a kit without the one just typed."""
+        already it checked out a kit without the one just typed. Once the kit is written
+        Enter there is the dialog's again (Open the kit): it said "Type part of a
+        location's path or code" over the message naming the kit's tag blocks."""
         if (
             watched is self.location_filter
+            and self.summary is None
             and event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
             and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
         ):
             self._tick_the_named_location()
             return True
+        if (
+            watched is self.location_filter
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+        ):
+            # Down goes on to the rows the filter shows, as in a search box with a list
+            # under it (it did nothing: the way to the list was Tab): Space ticks one.
+            self._go_to_the_list()
+            return True
         return super().eventFilter(watched, event)
+
+    def _go_to_the_list(self) -> None:
+        shown = [i for i in range(self.locations.count()) if not self.locations.item(i).isHidden()]
+        if not shown:
+            return
+        self.locations.setFocus(Qt.FocusReason.TabFocusReason)
+        current = self.locations.currentRow()
+        self.locations.setCurrentRow(current if current in shown else shown[0])
 
     def _tick_the_named_location(self) -> None:
         typed = self.location_filter.text().strip()
@@ -195,7 +216,8 @@ class CheckoutDialog(QDialog):
             ]
             if len(shown) != 1:
                 self._say(
-                    f"{plural(len(shown), 'location')} match '{typed}': tick the one you mean."
+                    f"{plural(len(shown), 'location')} match '{typed}': tick the one you mean "
+                    "(Down to the list, Space ticks)."
                     if shown
                     else f"No location matches '{typed}'.",
                     error=not shown,
@@ -279,6 +301,7 @@ class CheckoutDialog(QDialog):
         self.checkout_button.setVisible(False)
         self.open_button.setVisible(True)
         self.open_button.setDefault(True)
+        self.open_button.setFocus()  # Enter opens the kit, wherever the keyboard was
         self.checked_out.emit(summary)
 
     def _open_kit(self) -> None:
