@@ -98,7 +98,8 @@ def test_browsing_the_registers_folder_keeps_sqlites_lock_on_it(
     QTimer.singleShot(0, look_then_escape)
     qtbot.mouseClick(settings.browse_button, Qt.MouseButton.LeftButton)
     # The click returns when the modal file dialog has closed.
-    assert listed == [f"{database.suffix.lstrip('.').upper()} file"]
-    assert held_while_open == [os.getpid()]
+    assert len(listed) == 1, "the file dialog did not list the register's folder"
+    assert held_while_open == [os.getpid()], "listing the folder dropped SQLite's lock"
+    assert listed == [f"{database.suffix.lstrip('.').upper()} file"]  # told by its name
     assert settings.path_edit.text() == str(database)  # Escape chose nothing
     assert lock_holder(shm) == os.getpid()

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QStyle, QWidget
 class NameOnlyIconProvider(QAbstractFileIconProvider):
     """Icons and types from the file's name and kind, never from its content."""
 
-    def icon(self, what: QFileInfo | QAbstractFileIconProvider.IconType) -> QIcon:  # type: ignore[override]
+    def icon(self, what: QFileInfo | QAbstractFileIconProvider.IconType) -> QIcon:
         style = QApplication.style()
         if isinstance(what, QFileInfo):
             folder = what.isDir()
