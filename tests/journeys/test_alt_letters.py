@@ -13,7 +13,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QMenu
+from PySide6.QtWidgets import QApplication, QMenu
 
 from desktop.domain.lifecycle import ProcedureKind
 from tests.journeys.conftest import WindowFactory
@@ -22,6 +22,7 @@ from tests.journeys.test_technician_journey import the_form
 from tests.journeys.windows import shown
 from tests.ui.keys import type_keys
 from tests.ui.mnemonics import mnemonics
+from ui.gui import file_dialogs
 from ui.gui.spreadsheets.import_wizard import MAPPING, SHEET, ImportWizard
 
 
@@ -87,7 +88,7 @@ def _columns_page(
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
     wizard = shown(qtbot, ImportWizard)
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(source), ""))
+    monkeypatch.setattr(file_dialogs, "get_open_file_name", lambda *a, **k: (str(source), ""))
     qtbot.mouseClick(wizard.file_page.browse, Qt.MouseButton.LeftButton)
     for page in (SHEET, MAPPING):
         qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)

@@ -203,9 +203,7 @@ def test_an_auditor_walks_a_room_closes_the_audit_and_saves_the_report(
 
     # The report, saved through its button, names every list.
     report = tmp_path / "building-a.xlsx"
-    monkeypatch.setattr(
-        "ui.gui.audits.reconciliation_view.QFileDialog", SaveDialogAnswering.choosing(report)
-    )
+    monkeypatch.setattr("ui.gui.file_dialogs.FileDialog", SaveDialogAnswering.choosing(report))
     qtbot.mouseClick(view.report_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.status.text() == f"Report saved: {report}", timeout=10_000)
     book = load_workbook(report)

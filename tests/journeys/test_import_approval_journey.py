@@ -14,7 +14,6 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.approvals import pending_approvals
@@ -25,6 +24,7 @@ from tests.approval_templates import set_approval_rule
 from tests.desktop.spreadsheets.conftest import write_workbook
 from tests.factories import World, seed_world
 from tests.journeys.test_importer_journey import click, next_page
+from ui.gui import file_dialogs
 from ui.gui.layout_state import LayoutState
 from ui.gui.main_window import MainWindow
 from ui.gui.spreadsheets.import_wizard import MAPPING, PREVIEW, RESULT, SHEET, ImportWizard
@@ -79,7 +79,7 @@ def test_the_dry_run_shows_rows_waiting_for_approval_and_the_import_leaves_them_
     qtbot.waitUntil(lambda: any(isinstance(d, ImportWizard) for d in window.open_dialogs))
     (wizard,) = [d for d in window.open_dialogs if isinstance(d, ImportWizard)]
     qtbot.waitExposed(wizard)
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(source), ""))
+    monkeypatch.setattr(file_dialogs, "get_open_file_name", lambda *a, **k: (str(source), ""))
     click(qtbot, wizard.file_page.browse)
     next_page(qtbot, wizard, SHEET)
     next_page(qtbot, wizard, MAPPING)

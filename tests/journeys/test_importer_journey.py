@@ -20,13 +20,14 @@ from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QAbstractButton, QComboBox, QFileDialog, QMenu
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QMenu
 
 from desktop.services.queries import asset_detail
 from desktop.settings import CURRENT_USER, Settings
 from desktop.storage.database import Database
 from tests.desktop.spreadsheets.conftest import counts
 from tests.factories import World, seed_world
+from ui.gui import file_dialogs
 from ui.gui.layout_state import LayoutState
 from ui.gui.main_window import MainWindow
 from ui.gui.models.columns import COLUMN_INDEX
@@ -131,7 +132,7 @@ def test_importer_journey(
     qtbot.waitExposed(wizard)
     assert wizard.pages.currentIndex() == FILE
 
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(source), ""))
+    monkeypatch.setattr(file_dialogs, "get_open_file_name", lambda *a, **k: (str(source), ""))
     click(qtbot, wizard.file_page.browse)
     assert wizard.file_page.path.text() == str(source)
     next_page(qtbot, wizard, SHEET)
@@ -199,7 +200,7 @@ def test_importer_journey(
         "3 assets received (LAP-7001, LAP-7002, MON-7005), 0 changed"
     )
     errors = tmp_path / "rejected.xlsx"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(errors), ""))
+    monkeypatch.setattr(file_dialogs, "get_save_file_name", lambda *a, **k: (str(errors), ""))
     click(qtbot, wizard.result_page.save_errors)
     assert wizard.message.text() == f"2 rejected rows saved to {errors}"
     saved = openpyxl.load_workbook(errors).active

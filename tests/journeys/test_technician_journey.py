@@ -174,7 +174,7 @@ def refresh(qtbot: QtBot, window: MainWindow) -> None:
 def pdf_target(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     target = tmp_path / "labels.pdf"
     monkeypatch.setattr(
-        "ui.gui.labels.print_dialog.QFileDialog.getSaveFileName",
+        "ui.gui.file_dialogs.get_save_file_name",
         lambda *args, **kwargs: (str(target), "PDF (*.pdf)"),
     )
     return target

@@ -241,7 +241,7 @@ def test_local_file_is_chosen_with_the_file_dialog(
 ) -> None:
     chosen = tmp_path / "team" / "register.sqlite3"
     monkeypatch.setattr(
-        "ui.gui.settings_dialog.QFileDialog.getSaveFileName",
+        "ui.gui.file_dialogs.get_save_file_name",
         lambda *args, **kwargs: (str(chosen), ""),
     )
     dialog = open_dialog(qtbot, settings)

@@ -50,7 +50,7 @@ def settings(tmp_path: Path) -> Settings:
 
 def choose_file(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
     monkeypatch.setattr(
-        "ui.gui.tls_fields.QFileDialog.getOpenFileName",
+        "ui.gui.file_dialogs.get_open_file_name",
         lambda *args, **kwargs: (str(path), ""),
     )
 

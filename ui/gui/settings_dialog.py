@@ -46,6 +46,7 @@ from desktop.storage.kitfile import kit_owner
 from desktop.storage.tls import tls_in_text, with_tls_in_text
 from desktop.storage.urls import choose_url, default_database_path, describe, parse_url
 from desktop.wording import with_detail
+from ui.gui import file_dialogs
 from ui.gui.folding_completer import FoldingCompleter, fold_item_texts
 from ui.gui.reference.jobs import DialogJobs
 from ui.gui.scanner_settings_box import ScannerSettingsBox
@@ -224,7 +225,7 @@ class SettingsDialog(QDialog):
     # -- behaviour -----------------------------------------------------------------
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
+        path, _ = file_dialogs.get_save_file_name(
             self,
             "Database file",
             self.path_edit.text() or str(default_database_path()),

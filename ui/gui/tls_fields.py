@@ -10,7 +10,6 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLayout,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.storage.tls import TlsOptions
+from ui.gui import file_dialogs
 
 #: (sslmode, what it means to the user), in the order offered.
 TLS_MODE_CHOICES = (
@@ -111,7 +111,7 @@ class TlsFields(QObject):
         return row
 
     def _browse(self, edit: QLineEdit, title: str) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path, _ = file_dialogs.get_open_file_name(
             self.mode_combo.window(), title.capitalize(), edit.text(), PEM_FILTER
         )
         if path:

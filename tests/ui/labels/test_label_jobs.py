@@ -145,9 +145,7 @@ def test_a_pdf_from_the_dialog_carries_tags_too_long_for_the_bars_as_qr_codes(
 ) -> None:
     world.receive(tag=LONGEST, name="Rack server")
     output = tmp_path / "labels.pdf"
-    monkeypatch.setattr(
-        "ui.gui.labels.print_dialog.QFileDialog.getSaveFileName", lambda *a, **k: (str(output), "")
-    )
+    monkeypatch.setattr("ui.gui.file_dialogs.get_save_file_name", lambda *a, **k: (str(output), ""))
     dialog = _dialog(qtbot, world, settings, [*TAGS[:3], LONGEST])
     _choose(dialog, "Avery L7651")
     assert f"1 label '{LONGEST}': printed as a QR code: as Code 128 it needs" in (
@@ -170,9 +168,7 @@ def test_the_dialog_leaves_out_a_label_that_fits_nothing_and_prints_the_others(
     world.receive(tag=LONGEST, name="Rack server")
     save_user_template(world.db, TINY)
     output = tmp_path / "tiny.pdf"
-    monkeypatch.setattr(
-        "ui.gui.labels.print_dialog.QFileDialog.getSaveFileName", lambda *a, **k: (str(output), "")
-    )
+    monkeypatch.setattr("ui.gui.file_dialogs.get_save_file_name", lambda *a, **k: (str(output), ""))
     dialog = _dialog(qtbot, world, settings, [TAGS[0], LONGEST, TAGS[1]])
     _choose(dialog, "Tiny tags")
     note = dialog.note_label.text()

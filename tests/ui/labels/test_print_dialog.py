@@ -56,7 +56,7 @@ def _dialog(
 def _save_to(monkeypatch: pytest.MonkeyPatch, output: Path) -> None:
     """The PDF file the person chooses in the save dialog."""
     monkeypatch.setattr(
-        "ui.gui.labels.print_dialog.QFileDialog.getSaveFileName",
+        "ui.gui.file_dialogs.get_save_file_name",
         lambda *args, **kwargs: (str(output), "PDF (*.pdf)"),
     )
 
@@ -98,7 +98,7 @@ def test_save_pdf_suggests_the_home_folder(
         asked.append(suggested)
         return "", ""
 
-    monkeypatch.setattr("ui.gui.labels.print_dialog.QFileDialog.getSaveFileName", cancelled)
+    monkeypatch.setattr("ui.gui.file_dialogs.get_save_file_name", cancelled)
     dialog = _dialog(qtbot, world, settings)
     qtbot.mouseClick(dialog.pdf_button, Qt.MouseButton.LeftButton)
     assert asked == [str(Path.home() / "labels.pdf")]
@@ -115,7 +115,7 @@ def test_save_pdf_names_one_asset_s_labels_after_it(
         asked.append(suggested)
         return "", ""
 
-    monkeypatch.setattr("ui.gui.labels.print_dialog.QFileDialog.getSaveFileName", cancelled)
+    monkeypatch.setattr("ui.gui.file_dialogs.get_save_file_name", cancelled)
     dialog = _dialog(qtbot, world, settings, [TAGS[4]])
     dialog.pdf_button.setFocus()
     qtbot.keyClick(dialog.pdf_button, Qt.Key.Key_Space)

@@ -12,13 +12,14 @@ from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QComboBox, QFileDialog
+from PySide6.QtWidgets import QComboBox
 
 from desktop.services.queries import AssetFilter, asset_detail
 from desktop.spreadsheets.profiles import load_profile
 from desktop.storage.database import Database
 from tests.desktop.spreadsheets.conftest import counts, write_workbook
 from tests.factories import World, seed_world
+from ui.gui import file_dialogs
 from ui.gui.spreadsheets.export_dialog import ExportDialog
 from ui.gui.spreadsheets.import_wizard import MAPPING, PREVIEW, RESULT, SHEET, ImportWizard
 from ui.gui.spreadsheets.preview_model import APPROVAL, PROBLEMS, PreviewModel
@@ -125,7 +126,7 @@ def test_wizard_from_drop_to_labels_and_error_workbook(
         assert asset_detail(s, tag="LAP-2").row.status == "in_service"
 
     errors = tmp_path / "rejected.xlsx"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(errors), ""))
+    monkeypatch.setattr(file_dialogs, "get_save_file_name", lambda *a, **k: (str(errors), ""))
     qtbot.mouseClick(wizard.result_page.save_errors, Qt.MouseButton.LeftButton)
     sheet = openpyxl.load_workbook(errors).active
     assert sheet is not None and [sheet["A2"].value, sheet["A3"].value] == ["LAP-3", "PRN-1"]

@@ -7,11 +7,11 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
 
 from desktop.storage.database import Database
 from tests.desktop.spreadsheets.conftest import write_workbook
 from tests.factories import seed_world
+from ui.gui import file_dialogs
 from ui.gui.spreadsheets.import_wizard import MAPPING, SHEET, ImportWizard
 
 
@@ -29,7 +29,7 @@ def test_return_in_the_path_field_goes_on_and_never_opens_the_file_browser(
         browsed.append(args)
         return "", ""
 
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", browse)
+    monkeypatch.setattr(file_dialogs, "get_open_file_name", browse)
     wizard = ImportWizard(sqlite_db, "tech")
     qtbot.addWidget(wizard)
     wizard.show()

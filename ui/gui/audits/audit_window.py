@@ -29,6 +29,7 @@ from desktop.services.audits import AuditSummary, get_audit, list_audits, scope_
 from desktop.storage.database import Database
 from desktop.storage.kitfile import database_returned_note
 from desktop.wording import plural
+from ui.gui import file_dialogs
 from ui.gui.audits.audit_due_view import AuditDueView
 from ui.gui.audits.jobs import JobList
 from ui.gui.audits.reconciliation_view import ReconciliationView
@@ -258,7 +259,9 @@ class AuditWindow(QMainWindow):
         if audit is None:
             return
         suggested = str(Path.home() / f"{audit.name}.xlsx")  # not the program's folder
-        dialog = QFileDialog(self, "Save the audit report", suggested, "Excel workbook (*.xlsx)")
+        dialog = file_dialogs.FileDialog(
+            self, "Save the audit report", suggested, "Excel workbook (*.xlsx)"
+        )
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix("xlsx")
         dialog.fileSelected.connect(lambda path: self.save_report(audit.id, Path(path)))

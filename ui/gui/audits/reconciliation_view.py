@@ -38,6 +38,7 @@ from desktop.services.audit_tally import Reconciliation, ReconciliationItem, rec
 from desktop.services.audits import close_audit
 from desktop.storage.database import Database
 from desktop.wording import plural
+from ui.gui import file_dialogs
 from ui.gui.audits.jobs import JobList
 from ui.gui.audits.receive_unknown_dialog import ReceiveUnknownDialog
 from ui.gui.audits.rows_model import Column, RowsModel
@@ -331,7 +332,9 @@ class ReconciliationView(QWidget):
         # (it was empty, then in the folder the program was started from).
         name = f"{self._result.audit.name}.xlsx" if self._result is not None else ""
         name = str(Path.home() / name) if name else str(Path.home())
-        dialog = QFileDialog(self, "Save the audit report", name, "Excel workbook (*.xlsx)")
+        dialog = file_dialogs.FileDialog(
+            self, "Save the audit report", name, "Excel workbook (*.xlsx)"
+        )
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix("xlsx")
         dialog.fileSelected.connect(lambda path: self.save_report(Path(path)))

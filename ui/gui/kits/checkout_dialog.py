@@ -42,6 +42,7 @@ from desktop.services.register_rows import AssetFilter
 from desktop.storage.database import Database
 from desktop.storage.folding import fold
 from desktop.wording import plural, with_detail
+from ui.gui import file_dialogs
 from ui.gui.dialog_work import DialogWork
 from ui.gui.worker import Worker
 
@@ -235,7 +236,9 @@ class CheckoutDialog(QDialog):
         )
 
     def _browse(self) -> None:
-        dialog = QFileDialog(self, "Save the field kit as", self.path.text(), "Field kit (*.adkit)")
+        dialog = file_dialogs.FileDialog(
+            self, "Save the field kit as", self.path.text(), "Field kit (*.adkit)"
+        )
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix(KIT_SUFFIX.lstrip("."))
         dialog.fileSelected.connect(self.path.setText)

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import DesktopError
 from desktop.storage.database import Database
+from ui.gui import file_dialogs
 from ui.gui.dialog_work import DialogWork
 from ui.gui.kits.password_dialog import AskedPassword
 from ui.gui.worker import Worker
@@ -161,7 +162,9 @@ class SyncDialog(QDialog):
         self.resize(900, 560)
 
     def _browse(self) -> None:
-        dialog = QFileDialog(self, "The field kit to sync", self.path.text(), "Field kit (*.adkit)")
+        dialog = file_dialogs.FileDialog(
+            self, "The field kit to sync", self.path.text(), "Field kit (*.adkit)"
+        )
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.fileSelected.connect(self.path.setText)
         dialog.open()

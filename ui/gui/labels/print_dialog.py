@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -52,6 +51,7 @@ from desktop.labels.templates import Template
 from desktop.settings import LABEL_TEMPLATE, ORGANISATION, Settings
 from desktop.storage.database import Database
 from desktop.storage.kitfile import session_is_kit
+from ui.gui import file_dialogs
 from ui.gui.labels.preview_widget import LabelPreview
 from ui.gui.labels.preview_zoom import zoom_box
 from ui.gui.labels.print_jobs import LabelRun, pdf_job, printer_job
@@ -443,7 +443,7 @@ class LabelPrintDialog(QDialog):
         self._schedule_refresh()
 
     def _choose_logo(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path, _ = file_dialogs.get_open_file_name(
             self, "Logo", "", "Images (*.png *.jpg *.jpeg *.bmp *.svg)"
         )
         if path:
@@ -459,7 +459,7 @@ class LabelPrintDialog(QDialog):
         one = self._rows[0].tag if len(self._rows) == 1 and not calibration else ""
         file = "calibration.pdf" if calibration else f"labels {one}.pdf" if one else "labels.pdf"
         name = str(Path.home() / file.replace("/", "-"))
-        path, _ = QFileDialog.getSaveFileName(self, "Save labels as PDF", name, "PDF (*.pdf)")
+        path, _ = file_dialogs.get_save_file_name(self, "Save labels as PDF", name, "PDF (*.pdf)")
         if not path:
             return
         if not path.lower().endswith(".pdf"):

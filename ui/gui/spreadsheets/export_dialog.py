@@ -17,7 +17,6 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -33,6 +32,7 @@ from desktop.errors import DesktopError
 from desktop.services.queries import AssetFilter
 from desktop.spreadsheets.export import ExportResult, export_assets
 from desktop.storage.database import Database
+from ui.gui import file_dialogs
 from ui.gui.dialog_work import DialogWork
 from ui.gui.models.columns import COLUMNS
 from ui.gui.open_folder import OpenFolderButton
@@ -116,7 +116,7 @@ class ExportDialog(QDialog):
         self.cancel.clicked.connect(self.reject)
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
+        path, _ = file_dialogs.get_save_file_name(
             self, "Export assets", self.path.text(), "Workbook (*.xlsx);;CSV (*.csv)"
         )
         if path:

@@ -21,7 +21,6 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidgetItem,
@@ -76,6 +75,7 @@ from desktop.spreadsheets.statuses import known_status
 from desktop.storage.database import Database
 from desktop.storage.kitfile import database_is_kit
 from desktop.wording import plural
+from ui.gui import file_dialogs
 from ui.gui.layout_state import LayoutState, fitting_size
 from ui.gui.spreadsheets.default_names import known_names, offer_known_names
 from ui.gui.spreadsheets.import_pages import (
@@ -341,7 +341,7 @@ class ImportWizard(QDialog):
 
     def _browse(self) -> None:
         patterns = " ".join(f"*{s}" for s in sorted(SUFFIXES))
-        path, _ = QFileDialog.getOpenFileName(
+        path, _ = file_dialogs.get_open_file_name(
             self, "Import a spreadsheet", "", f"Spreadsheets ({patterns})"
         )
         if path:
@@ -743,7 +743,7 @@ class ImportWizard(QDialog):
         if self.import_result is None or self.plan is None:
             return
         suggested = str(self._path().with_name(self._path().stem + " - rejected rows.xlsx"))
-        path, _ = QFileDialog.getSaveFileName(
+        path, _ = file_dialogs.get_save_file_name(
             self, "Save the rejected rows", suggested, "Workbook (*.xlsx)"
         )
         if not path:
