@@ -9,16 +9,14 @@ from sqlalchemy import select
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from desktop.domain.lifecycle import ProcedureKind
 from desktop.storage.models import Asset
 from tests.journeys.conftest import WindowFactory
-from tests.journeys.hid_scanner import HidScanner, scan_selects, type_as_a_person
+from tests.journeys.hid_scanner import HidScanner, type_as_a_person
 from tests.journeys.test_technician_journey import (
+    change_form_of_scanned,
     choose,
     click_into,
-    press,
     record,
-    the_form,
 )
 from tests.ui.gui.conftest import Register
 from tests.ui.procedure_form.test_keyboard import focused
@@ -28,11 +26,7 @@ def test_a_location_code_typed_into_the_change_form_moves_the_asset(
     qtbot: QtBot, journey_window: WindowFactory, register: Register, scanner: HidScanner
 ) -> None:
     window = journey_window()
-    window.view.table.setFocus()
-    qtbot.waitUntil(window.view.table.hasFocus)
-    scan_selects(qtbot, window, scanner, "LAP-00011")
-    press(qtbot, window, ProcedureKind.CHANGE, "Ctrl+E")
-    change = the_form(qtbot, window, ProcedureKind.CHANGE)
+    change = change_form_of_scanned(qtbot, window, scanner, "LAP-00011")
     view = change.view
     assert view is not None
     choose(qtbot, view.answer_editors["change_type"].widget, "Move")

@@ -12,11 +12,10 @@ from sqlalchemy import select
 
 from PySide6.QtCore import Qt
 
-from desktop.domain.lifecycle import ProcedureKind
 from desktop.storage.models import Asset
 from tests.journeys.conftest import WindowFactory
-from tests.journeys.hid_scanner import HidScanner, scan_selects
-from tests.journeys.test_technician_journey import press, record, the_form
+from tests.journeys.hid_scanner import HidScanner
+from tests.journeys.test_technician_journey import change_form_of_scanned, record
 from tests.ui.gui.conftest import Register
 from tests.ui.keys import press_key, type_keys
 from tests.ui.procedure_form.test_keyboard import focused
@@ -27,11 +26,7 @@ def test_a_rooms_label_scanned_in_the_change_form_is_the_new_location(
 ) -> None:
     world = register.world
     window = journey_window()
-    window.view.table.setFocus()
-    qtbot.waitUntil(window.view.table.hasFocus)
-    scan_selects(qtbot, window, scanner, "LAP-00011")
-    press(qtbot, window, ProcedureKind.CHANGE, "Ctrl+E")
-    change = the_form(qtbot, window, ProcedureKind.CHANGE)
+    change = change_form_of_scanned(qtbot, window, scanner, "LAP-00011")
     view = change.view
     assert view is not None
     location, model = view.asset_editors["location"], view.asset_editors["model"]

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 from desktop.domain.lifecycle import AssetStatus, ProcedureKind
 from desktop.services.queries import asset_detail
 from tests.journeys.conftest import WindowFactory, trigger
-from tests.journeys.hid_scanner import HidScanner, type_as_a_person
+from tests.journeys.hid_scanner import HidScanner, scan_selects, type_as_a_person
 from tests.ui.gui.conftest import Register
 from tests.ui.procedure_form.test_keyboard import focused, owns_focus
 from ui.gui.approvals.inbox_dialog import ApprovalsInbox
@@ -121,6 +121,20 @@ def record(qtbot: QtBot, dialog: ProcedureDialog) -> list[Any]:
         qtbot.keyClick(target, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert recorded.signal_triggered, dialog.status_label.text()
     return list(recorded.args[0])
+
+
+def change_form_of_scanned(
+    qtbot: QtBot, window: MainWindow, scanner: HidScanner, tag: str
+) -> ProcedureDialog:
+    """``tag`` scanned into the register (its row selected), then Ctrl+E: its Change form,
+    ready, with its view."""
+    window.view.table.setFocus()
+    qtbot.waitUntil(window.view.table.hasFocus)
+    scan_selects(qtbot, window, scanner, tag)
+    press(qtbot, window, ProcedureKind.CHANGE, "Ctrl+E")
+    change = the_form(qtbot, window, ProcedureKind.CHANGE)
+    assert change.view is not None
+    return change
 
 
 def press(qtbot: QtBot, window: MainWindow, kind: ProcedureKind, shortcut: str) -> None:
