@@ -87,6 +87,13 @@ def _retype(qtbot: QtBot, field: Any, text: str) -> None:
     qtbot.keyClicks(field, text)
 
 
+def room_b_kit(register: Register, tmp_path: Path) -> tuple[Path, Database]:
+    """A kit of the world's room_b checked out by "tech" into ``tmp_path``, and the kit opened."""
+    kit = tmp_path / "kit.adkit"
+    kits.checkout(register.db, kits.Scope(location_ids=(register.world.room_b,)), "tech", kit)
+    return kit, Database(f"sqlite:///{kit}")
+
+
 def checkout_room_a2(qtbot: QtBot, window: MainWindow, kit: Path) -> CheckoutDialog:
     """Field kit › Check out…, Room A2 found by typing "room a2" and ticked, the file named.
     (Not "a2" alone: a generated location code, LOC-A2F0674D, matched it one run in 40.)"""
@@ -279,9 +286,7 @@ def test_sync_a_kit_file_from_the_shared_database_window(
     from ui.gui.kits.sync_dialog import SyncDialog
 
     world = register.world
-    kit = tmp_path / "kit.adkit"
-    kits.checkout(register.db, kits.Scope(location_ids=(world.room_b,)), "tech", kit)
-    kit_db = Database(f"sqlite:///{kit}")
+    kit, kit_db = room_b_kit(register, tmp_path)
     try:  # set-up: three moves made offline
         for tag in ("LAP-00005", "MON-00010", "LAP-00015"):
             record_procedure(
@@ -445,9 +450,7 @@ def test_check_in_through_the_menu_ends_the_checkout_and_closes_the_kit(
     from ui.gui.kits.sync_dialog import SyncDialog
 
     world = register.world
-    kit = tmp_path / "kit.adkit"
-    kits.checkout(register.db, kits.Scope(location_ids=(world.room_b,)), "tech", kit)
-    kit_db = Database(f"sqlite:///{kit}")
+    _, kit_db = room_b_kit(register, tmp_path)
     record_procedure(  # set-up: a move made offline
         kit_db,
         ProcedureRequest(
@@ -513,9 +516,7 @@ def test_the_banner_and_the_sync_dialog_count_what_waits_as_it_is_made(
     from ui.gui.kits.sync_dialog import SyncDialog
 
     world = register.world
-    kit = tmp_path / "kit.adkit"
-    kits.checkout(register.db, kits.Scope(location_ids=(world.room_b,)), "tech", kit)
-    kit_db = Database(f"sqlite:///{kit}")
+    _, kit_db = room_b_kit(register, tmp_path)
     window = window_on(kit_db)
     banner = window.kit.banner
     qtbot.waitUntil(lambda: "nothing waits to sync" in banner.plain_text(), timeout=10_000)
@@ -596,9 +597,7 @@ def test_the_banner_counts_the_assets_received_in_the_kit(
     from dataclasses import replace
 
     world = register.world
-    kit = tmp_path / "kit.adkit"
-    kits.checkout(register.db, kits.Scope(location_ids=(world.room_b,)), "tech", kit)
-    kit_db = Database(f"sqlite:///{kit}")
+    _, kit_db = room_b_kit(register, tmp_path)
     window = window_on(kit_db)
     banner = window.kit.banner
     qtbot.waitUntil(lambda: f"({IN_ROOM_A2} assets)." in banner.plain_text(), timeout=10_000)
