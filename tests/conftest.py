@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -42,6 +43,23 @@ def _isolated_user_dirs(
     monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     monkeypatch.delenv("ASSETDESK_DATABASE", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _no_dialog_left_open() -> Iterator[None]:
+    """Close any dialog a test left on screen, so the next test in this worker does not
+    find it as its active modal widget (a leftover message box failed a CI run)."""
+    yield
+    if "PySide6.QtWidgets" not in sys.modules:
+        return
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return
+    for widget in app.topLevelWidgets():
+        if isinstance(widget, QDialog) and widget.isVisible():
+            widget.reject()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

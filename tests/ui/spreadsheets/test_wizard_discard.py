@@ -84,7 +84,8 @@ def test_escape_on_the_first_page_closes_at_once(
     qtbot.waitExposed(wizard)
     qtbot.keyClick(wizard, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not wizard.isVisible())
-    assert not isinstance(QApplication.activeModalWidget(), QMessageBox)
+    # no question of its own (another test's leftover box is not the wizard's business)
+    assert not [box for box in wizard.findChildren(QMessageBox) if box.isVisible()]
 
 
 def test_a_value_for_all_rows_and_the_window_close_ask_too(
@@ -159,4 +160,5 @@ def test_escape_on_a_dry_run_with_nothing_to_import_closes_at_once(
     )
     qtbot.keyClick(wizard, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not wizard.isVisible())
-    assert not isinstance(QApplication.activeModalWidget(), QMessageBox)
+    # no question of its own (another test's leftover box is not the wizard's business)
+    assert not [box for box in wizard.findChildren(QMessageBox) if box.isVisible()]
