@@ -33,11 +33,11 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY
 from desktop.domain.lifecycle import AssetStatus, ProcedureKind
-from desktop.domain.permissions import Work, refusal
+from desktop.domain.permissions import Work
 from desktop.domain.tags import format_tag, normalize_tag
 from desktop.errors import ConflictError, DesktopError, FieldConflict, PermissionDeniedError
 from desktop.services.approval_rule import ApprovalRules
-from desktop.services.people import acting_person, role_names
+from desktop.services.people import acting_person
 from desktop.services.permissions import require
 from desktop.services.tags import UsedNumbers, locked_sequence, numbers_spelt
 from desktop.spreadsheets.bulk_index import IndexUpkeep, index_upkeep_for
@@ -53,6 +53,7 @@ from desktop.spreadsheets.model import (
     check_cancel,
 )
 from desktop.spreadsheets.procedure_rows import READY_PROCEDURE, ProcedureRows
+from desktop.spreadsheets.reference_grants import reference_refusal, without_creating
 from desktop.spreadsheets.references import PendingReference
 from desktop.spreadsheets.row_approvals import RowApproval, Step, decide_row
 from desktop.spreadsheets.stale_plan import (
@@ -69,7 +70,6 @@ from desktop.storage.bulk import (
     sqlite_processors,
 )
 from desktop.storage.database import Database
-from desktop.storage.logins import session_login
 from desktop.storage.models import (
     Asset,
     Category,
@@ -230,22 +230,12 @@ def _refuse_new_references_without_grants(
 ) -> None:
     """On a shared server only administrators' logins may write reference data (their
     grants); an import that would create some says so before it starts."""
-    if not plan.new_references:
-        return
-    login = session_login(session.connection())
-    if login is None or login.owner:
-        return
-    reason = refusal(person.name, person.username, role_names(person), Work.REFERENCE_DATA)
-    if reason is None:
-        return
-    names = ", ".join(f"{n.reference.kind} '{n.reference.text}'" for n in plan.new_references[:3])
-    more = len(plan.new_references) - 3
-    raise PermissionDeniedError(
-        f"{plan.where}: the file needs new reference data ({names}"
-        + (f" and {more} more" if more > 0 else "")
-        + f"), and {reason}. Nothing was imported: an administrator adds them first (or "
-        "imports this file), or import with --no-create"
-    )
+    reason = reference_refusal(session, plan, person)
+    if reason:
+        raise PermissionDeniedError(
+            f"{plan.where}: {reason}. Nothing was imported: an administrator adds them first "
+            f"(or imports this file), or {without_creating(plan)}"
+        )
 
 
 def _first_line(exc: IntegrityError) -> str:

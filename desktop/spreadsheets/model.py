@@ -191,6 +191,9 @@ class ImportPlan:
     names: ReferenceIndex | None = None
     #: The file-wide decisions: sheet, column fates, date orders, per-row warnings.
     report: ImportReport = field(default_factory=ImportReport)
+    #: Said by the dry run when this login may not create ``new_references`` (the import
+    #: would be refused): "Import will be refused: …" (reference_grants).
+    references_refused: str = ""
 
     @property
     def where(self) -> str:

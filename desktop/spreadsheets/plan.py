@@ -68,6 +68,7 @@ from desktop.spreadsheets.model import (
 from desktop.spreadsheets.new_references import new_reference_list
 from desktop.spreadsheets.ralph_statuses import ralph_status_words
 from desktop.spreadsheets.readers import Table
+from desktop.spreadsheets.reference_grants import dry_run_warning
 from desktop.spreadsheets.references import PendingReference, ReferenceIndex, file_tag_prefixes
 from desktop.spreadsheets.register_lookup import RegisterLookup, uuids
 from desktop.spreadsheets.report import (
@@ -193,6 +194,7 @@ def plan_table(
         report=report,
     )
     decide_plan(ApprovalRules(session), plan)
+    plan.references_refused = dry_run_warning(session, plan)
     return plan
 
 

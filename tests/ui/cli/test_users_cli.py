@@ -375,6 +375,14 @@ def test_an_import_that_needs_new_reference_data_says_a_technician_may_not_creat
             stdin=SECRET + "\n",
         )
     as_tim = _url(db, f"{prefix}_tim", SECRET)
+    dry = _assetdesk(as_tim, "import", str(file), "--dry-run")
+    assert dry.returncode == 0, dry.stdout + dry.stderr
+    # The dry run says so before anyone presses on (it only listed the new data).
+    assert (
+        "Import will be refused: the file needs new reference data (category 'Docking "
+        "station')" in dry.stdout
+    ), dry.stdout
+    assert "or import with --no-create" in dry.stdout
     refused = _assetdesk(as_tim, "import", str(file))
     assert refused.returncode == 2, refused.stdout + refused.stderr
     assert "needs new reference data (category 'Docking station')" in refused.stderr

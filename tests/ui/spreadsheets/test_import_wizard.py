@@ -298,7 +298,7 @@ def test_values_for_all_rows_and_status_words_chosen_in_the_wizard(
     assert "location Annex › Store (new)" in references
     assert "Category = Desktop computer, Location = Annex/Store" in references
     # "Retired" is a decommission, which waits for two approvers (the shipped template).
-    assert "3 create, 0 update, 0 unchanged, 0 conflict, 0 error; 1 wait for approval" in (
+    assert "3 create, 0 update, 0 unchanged, 0 conflict, 0 error; 1 waits for approval" in (
         wizard.preview_page.summary.text()
     )
     assert "1 row waits for approval" in references

@@ -205,6 +205,8 @@ def _print_summary(
             print(f"  {new.description}, rows {_rows(new.rows)}")
         if len(plan.new_references) > SHOWN:
             print(f"  … and {len(plan.new_references) - SHOWN} more (--json lists them all)")
+        if plan.references_refused:
+            print(plan.references_refused)
     if plan.options.defaults:
         print(
             f"Values for new assets whose row gives none: {defaults_description(plan.options.defaults)}"

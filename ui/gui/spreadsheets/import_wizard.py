@@ -662,7 +662,7 @@ class ImportWizard(QDialog):
         page.summary.setText(
             f"<b>{plan.where}</b>: {plural(len(plan.rows), 'row')} — "
             + ", ".join(f"{n} {action}" for action, n in counts.items())
-            + (f"; {len(plan.pending)} wait for approval" if plan.pending else "")
+            + (f"; {plural(len(plan.pending), 'waits|wait')} for approval" if plan.pending else "")
         )
         page.references.setText("\n".join(plan_notes(plan)))
         page.values_heading.setText(values_heading(plan))

@@ -27,6 +27,8 @@ def plan_notes(plan: ImportPlan) -> list[str]:
         parts.append(
             "New reference data to create: " + listed + (f" and {more} more" if more > 0 else "")
         )
+        if plan.references_refused:
+            parts.append(plan.references_refused)
     if plan.options.defaults:
         parts.append(
             "Values for new assets whose row gives none: "
