@@ -124,7 +124,7 @@ TARGETS: tuple[Target, ...] = (
     Target(
         "purchase_cost",
         "Purchase cost",
-        ("Purchase Cost", "Value", "price", "Cost", "Purchase price", "Unit cost"),
+        ("Purchase Cost", "Value", "price", "Cost", "Purchase price", "Unit cost", "Unit price"),
     ),
     Target(
         "order_number",

@@ -90,7 +90,8 @@ def formula_only_rows(
 ) -> set[int]:
     """Indices of rows whose every non-empty cell is a formula (no typed data), the label
     of a totals row aside: "Total" (or "Summe", "Grand total"…) typed beside ``=SUM(…)``
-    cells at the foot of a register is no asset.
+    cells at the foot of a register or a purchase order is no asset, also when the label
+    is merged over several cells.
 
     ``first_column`` is the sheet column of ``rows[i][0]`` (an Excel Table may start
     further right).
@@ -108,7 +109,9 @@ def formula_only_rows(
             if value not in (None, "") and (number, c + first_column) not in formulas
         ]
         only_results = not typed and any(value not in (None, "") for value in row)
-        if only_results or (len(typed) == 1 and _is_totals_label(typed[0])):
+        # One label, though it may fill several cells: "Total" merged over the columns
+        # left of the sums is read into each of them (readers._fill_merged).
+        if only_results or (len(set(map(str, typed))) == 1 and _is_totals_label(typed[0])):
             result.add(i)
     return result
 
