@@ -21,7 +21,7 @@ from desktop.errors import DatabaseUnavailableError, PermissionDeniedError, Sche
 from desktop.storage import migrate
 from desktop.storage.folding import register_sqlite_functions
 from desktop.storage.tls import check_tls_files, mysql_engine_url, tls_failure
-from desktop.storage.urls import describe, parse_url, redact
+from desktop.storage.urls import as_typed, describe, parse_url, redact
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -83,6 +83,22 @@ class Database:
     @property
     def description(self) -> str:
         return describe(self.url)
+
+    @property
+    def typed_url(self) -> str:
+        """The URL as a person types it, for a command to copy: no driver, no password and
+        not the character set Assetdesk adds (``mariadb://root@db/assets``, where
+        :attr:`display_url` says ``mariadb+pymysql://root@db/assets?charset=utf8mb4``)."""
+        url = self.url._replace(password=None)  # (not "***": set() keeps a password on None)
+        if self.backend == "mysql" and url.query.get("charset") == "utf8mb4":
+            url = url.difference_update_query(["charset"])
+        return as_typed(redact(url))
+
+    def _upgrade_command(self) -> str:
+        """The command that migrates this database, naming it: a plain ``assetdesk db
+        upgrade`` run where the settings name another database (or none) migrates that
+        one — the local file, for someone who typed the server in Settings to test it."""
+        return f"assetdesk --database {self.typed_url} db upgrade"
 
     @property
     def sqlite_path(self) -> Path | None:
@@ -276,12 +292,13 @@ class Database:
             return
         if state.current is None:
             raise SchemaMismatchError(
-                f"The database {self.display_url} has no Assetdesk schema yet. "
-                "An administrator creates it with: assetdesk db upgrade"
+                f"The {self.description} has no Assetdesk schema yet. An administrator "
+                f"creates it with: {self._upgrade_command()}"
             )
         raise SchemaMismatchError(
-            f"The database {self.display_url} has an older Assetdesk schema ({state.current}); "
-            f"this version needs {state.head}. An administrator upgrades it with: assetdesk db upgrade"
+            f"The {self.description} has an older Assetdesk schema ({state.current}); this "
+            f"version needs {state.head}. An administrator upgrades it with: "
+            f"{self._upgrade_command()}"
         )
 
     def _refuse_unknown(self, state: SchemaState) -> None:

@@ -58,7 +58,7 @@ def test_a_shared_database_is_not_migrated_by_a_client() -> None:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
         url = server.database_url(name).render_as_string(hide_password=False)
-        with pytest.raises(SchemaMismatchError, match="assetdesk db upgrade"):
+        with pytest.raises(SchemaMismatchError, match=f"assetdesk --database .*/{name} db upgrade"):
             open_database(url)
         database = Database(url)
         assert database.schema_state().current is None  # still empty: nothing was migrated

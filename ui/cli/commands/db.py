@@ -19,10 +19,10 @@ def _upgrade(ctx: CliContext) -> int:
     before = database.schema_state()
     after = database.upgrade()
     if before.current == after.current:
-        print(f"{database.display_url}: schema is up to date ({after.current})")
+        print(f"{database.typed_url}: schema is up to date ({after.current})")
     else:
         print(
-            f"{database.display_url}: schema upgraded from {before.current or 'empty'} to {after.current}"
+            f"{database.typed_url}: schema upgraded from {before.current or 'empty'} to {after.current}"
         )
     return 0
 
