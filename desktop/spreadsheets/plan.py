@@ -124,6 +124,7 @@ def dry_run(
             formula_rows=chosen.formula_rows,
             totals_rows=chosen.totals_rows,
             index=index,
+            open_elsewhere=chosen.open_elsewhere,
         )
 
 
@@ -138,9 +139,11 @@ def plan_table(
     formula_rows: tuple[int, ...] = (),
     index: ReferenceIndex | None = None,
     totals_rows: tuple[int, ...] = (),
+    open_elsewhere: str = "",
 ) -> ImportPlan:
     """Classify ``table``'s rows; ``index``: the session's reference data, if read already
-    (and not changed since)."""
+    (and not changed since); ``open_elsewhere``: said first when an office program has the
+    file open."""
     index = ReferenceIndex(session) if index is None else index
     index.create = options.create_missing
     labels = custom_labels(index)
@@ -175,6 +178,8 @@ def plan_table(
         formula_rows=formula_rows,
     )
     report.totals_rows = totals_rows
+    if open_elsewhere:
+        report.said.append(open_elsewhere)
     if ralph_note:
         report.said.append(ralph_note)
     planner = _Planner(session, table, mapping, options, index)

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from desktop.errors import DesktopError
 from desktop.spreadsheets.formulas import formula_cells, formula_only_rows, totals_rows
 from desktop.spreadsheets.mapping import header_row
+from desktop.spreadsheets.open_elsewhere import open_elsewhere_note
 from desktop.spreadsheets.readers import (
     TEXT_SUFFIXES,
     ExcelTable,
@@ -45,6 +46,8 @@ class ChosenTable:
             a value, in the file's order: the wizard offers no choice when it is one.
         totals_rows: the row numbers of a text file left out as totals rows ("Total" and
             sums: a workbook's are among ``formula_rows``).
+        open_elsewhere: said when Excel or LibreOffice has the file open (its unsaved
+            edits are not read): :func:`open_elsewhere.open_elsewhere_note`.
     """
 
     table: Table
@@ -52,6 +55,7 @@ class ChosenTable:
     formula_rows: tuple[int, ...] = ()
     sheets_with_data: tuple[str, ...] = ()
     totals_rows: tuple[int, ...] = ()
+    open_elsewhere: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,13 @@ class _Candidate:
 def read_chosen(path: Path, sheet: str | None, custom_labels: Mapping[str, str]) -> ChosenTable:
     """Read ``path``: the named sheet, or the sheet or Excel Table that looks most like an
     asset list; rows holding only formula results left out."""
+    chosen = _read_chosen(path, sheet, custom_labels)
+    if note := open_elsewhere_note(path):
+        return replace(chosen, open_elsewhere=note)
+    return chosen
+
+
+def _read_chosen(path: Path, sheet: str | None, custom_labels: Mapping[str, str]) -> ChosenTable:
     if path.suffix.lower() in TEXT_SUFFIXES:
         text_table = read_table(path, sheet)
         totals = totals_rows(text_table.rows)

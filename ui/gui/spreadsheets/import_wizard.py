@@ -638,6 +638,7 @@ class ImportWizard(QDialog):
         note = self.chosen.note if self.chosen else ""
         formula_rows = self.chosen.formula_rows if self.chosen else ()
         totals_rows = self.chosen.totals_rows if self.chosen else ()
+        open_elsewhere = self.chosen.open_elsewhere if self.chosen else ""
 
         def job(progress: Any, cancel: threading.Event) -> ImportPlan:
             with db.read() as session:
@@ -650,6 +651,7 @@ class ImportWizard(QDialog):
                     sheet_note=note,
                     formula_rows=formula_rows,
                     totals_rows=totals_rows,
+                    open_elsewhere=open_elsewhere,
                 )
 
         self._run(job, lambda plan: self._planned(plan, outdated))
