@@ -188,6 +188,10 @@ def _payload(
     }
 
 
+def _one_line(text: str) -> str:
+    return " / ".join(text.splitlines())
+
+
 def _print_summary(
     plan: ImportPlan, result: ImportResult | None, refused: str, errors: Path | None
 ) -> None:
@@ -215,8 +219,9 @@ def _print_summary(
     if updates:
         print("Changes:")
         for row in updates[:SHOWN]:
-            details = "; ".join(
-                f"{c.label}: {c.before_text or '—'} → {c.after_text or '—'}" for c in row.changes
+            details = "; ".join(  # one line a row: notes' lines as the wizard shows them
+                f"{c.label}: {_one_line(c.before_text) or '—'} → {_one_line(c.after_text) or '—'}"
+                for c in row.changes
             )
             print(f"  row {row.row} {row.tag}: {details}")
         if len(updates) > SHOWN:
