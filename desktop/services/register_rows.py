@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, Date, Integer, String, Text, Uuid, column, text
 
+from desktop.domain.lifecycle import AssetStatus
 from desktop.storage.types import Money, UTCDateTime
 
 #: Every sort key of the register (``queries.SORT_COLUMNS`` maps them to SQL).
@@ -69,20 +70,37 @@ class AssetFilter:
     warranty_within_days: int | None = None
     tags: tuple[str, ...] = ()
 
-    def describe(self) -> str:
+    def describe(self, names: Mapping[uuid.UUID, str] | None = None) -> str:
+        """The filter in words, as the filter bar shows it: "search 'macbook air'; status
+        In service; category Laptop". ``names``: the chosen categories', location's,
+        assignee's and group's names by id (without them: "1 category", "one assignee").
+        """
+        names = names or {}
         parts = []
         if self.search:
             parts.append(f"search '{self.search}'")
         if self.statuses:
-            parts.append("status " + ", ".join(self.statuses))
+            labels = {status.value: status.label for status in AssetStatus}
+            parts.append("status " + ", ".join(labels.get(s, s) for s in self.statuses))
         if self.category_ids:
-            parts.append(f"{len(self.category_ids)} categories")
+            known = [names[i] for i in self.category_ids if i in names]
+            if len(known) == len(self.category_ids):
+                word = "category" if len(known) == 1 else "categories"
+                parts.append(f"{word} {', '.join(known)}")
+            else:
+                count = len(self.category_ids)
+                parts.append(f"{count} {'category' if count == 1 else 'categories'}")
         if self.location_id:
-            parts.append("a location subtree")
+            where = names.get(self.location_id)
+            parts.append(
+                f"location {where} (with everything below it)" if where else "a location subtree"
+            )
         if self.assigned_to_id:
-            parts.append("one assignee")
+            who = names.get(self.assigned_to_id)
+            parts.append(f"assigned to {who}" if who else "one assignee")
         if self.owning_group_id:
-            parts.append("one owning group")
+            group = names.get(self.owning_group_id)
+            parts.append(f"owning group {group}" if group else "one owning group")
         if self.overdue_audit:
             parts.append("overdue for audit")
         if self.warranty_within_days is not None:

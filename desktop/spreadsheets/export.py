@@ -47,7 +47,7 @@ from desktop.spreadsheets.columns import TARGETS_BY_KEY, column_letter
 from desktop.spreadsheets.location_paths import LocationNode, LocationTree
 from desktop.spreadsheets.model import Progress, check_cancel
 from desktop.storage.database import Database
-from desktop.storage.models import Category, Location
+from desktop.storage.models import Category, Group, Location, Person
 from desktop.wording import plural
 
 #: (target key, width) of the fixed columns, in order; headers come from columns.TARGETS.
@@ -121,6 +121,7 @@ def export_assets(
     try:
         with db.read() as session:
             layout = _layout(session)
+            filter_names = _filter_names(session, flt)
             total = count_assets(session, flt)
             streamed = stream_stored_assets(session, flt, order=_order(session, sort, descending))
             rows: Generator[Sequence[Any]] = (
@@ -129,7 +130,8 @@ def export_assets(
                 else _xlsx_rows(streamed, layout, total, progress, cancel)
             )
             try:
-                _write(temporary, suffix, db, flt, layout, rows, total, exported_by)
+                described = flt.describe(filter_names)
+                _write(temporary, suffix, db, described, layout, rows, total, exported_by)
             finally:
                 rows.close()
         os.replace(temporary, path)
@@ -144,7 +146,7 @@ def _write(
     temporary: Path,
     suffix: str,
     db: Database,
-    flt: AssetFilter,
+    described: str,
     layout: _Layout,
     rows: Iterator[Sequence[Any]],
     total: int,
@@ -157,7 +159,7 @@ def _write(
             ("Exported at", dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")),
             ("Exported by", exported_by),
             ("Database", f"{db.description} ({db.display_url})"),
-            ("Filter", flt.describe()),
+            ("Filter", described),
             ("Rows", total),
             (
                 "Round trip",
@@ -166,6 +168,21 @@ def _write(
             ),
         ]
         _write_xlsx(temporary, layout, cast(Iterator[list[Any]], rows), total, about)
+
+
+def _filter_names(session: Session, flt: AssetFilter) -> dict[uuid.UUID, str]:
+    """The names of what ``flt`` filters by, for the About sheet's "Filter" row."""
+    names: dict[uuid.UUID, str] = {}
+    for model, ids in (
+        (Category, flt.category_ids),
+        (Location, (flt.location_id,) if flt.location_id else ()),
+        (Person, (flt.assigned_to_id,) if flt.assigned_to_id else ()),
+        (Group, (flt.owning_group_id,) if flt.owning_group_id else ()),
+    ):
+        if ids:
+            for row in session.execute(select(model.id, model.name).where(model.id.in_(ids))):
+                names[row.id] = row.name
+    return names
 
 
 def _order(session: Session, sort: str, descending: bool) -> list[Any]:

@@ -186,6 +186,16 @@ class FilterBar(QWidget):
     def current_filter(self) -> AssetFilter:
         return self._filter
 
+    def chosen_names(self) -> dict[uuid.UUID, str]:
+        """The names the drop-downs show for what they filter by, by id: for the filter in
+        words (``AssetFilter.describe``) - "category Laptop", not "1 categories"."""
+        names = {}
+        for combo in (self.category, self.location, self.assignee, self.group):
+            value = combo.currentData()
+            if isinstance(value, uuid.UUID):
+                names[value] = combo.currentText().split("  ·  ")[0].strip()
+        return names
+
     def expect_key(self, text: str) -> None:
         """Start the search the search box will ask for once ``text``, a key press held
         back by the scanner detector, reaches it: the rows are read while the detector

@@ -585,6 +585,7 @@ class MainWindow(QMainWindow):
                 self,
                 sort=model.sort_key,
                 descending=model.sort_descending,
+                names=self.view.filter_bar.chosen_names(),
             )
         )
 

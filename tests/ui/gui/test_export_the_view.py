@@ -149,3 +149,40 @@ def test_after_an_export_open_folder_opens_the_folder_it_went_to(
     assert button.text().replace("&", "") == "Open folder"
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert [url.toLocalFile() for url in opened] == [str(folder)]
+
+
+def test_the_export_dialog_says_the_view_in_the_words_of_the_filter_bar(
+    qtbot: QtBot, register: Register, tmp_path: Path
+) -> None:
+    """A procurement clerk filtered by status and category and read "The current view
+    (search 'macbook air'; status in_service; 1 categories)"; the workbook's About sheet
+    said the same. Both now say what the filter bar shows."""
+    window = open_window(qtbot, register, tmp_path)
+    bar = window.view.filter_bar
+    qtbot.waitUntil(lambda: bar.category.count() > 1, timeout=10_000)
+    bar.status.setFocus()
+    qtbot.keyClick(bar.status, Qt.Key.Key_Down)
+    qtbot.keyClick(bar.status, Qt.Key.Key_Down)
+    assert bar.status.currentText() == "In service"
+    bar.category.setFocus()
+    qtbot.keyClicks(bar.category, "Laptop")
+    assert bar.category.currentText() == "Laptop"
+    qtbot.waitUntil(lambda: bool(window.model.filter.category_ids), timeout=5000)
+
+    press(qtbot, window, Qt.Key.Key_E, shift=True)
+    dialog: Any = window.open_dialogs[-1]
+    said = "status In service; category Laptop"
+    assert dialog.current.text() == f"The current view ({said})"
+    # Alt+F reaches the file name, as in a save box.
+    file_label = next(
+        label for label in dialog.findChildren(type(dialog.order)) if label.text() == "&File:"
+    )
+    assert file_label.buddy() is dialog.path
+    path = tmp_path / "in-service-laptops.xlsx"
+    dialog.path.setText(str(path))
+    with qtbot.waitSignal(dialog.exported, timeout=20_000):
+        qtbot.mouseClick(dialog.export, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.worker is None, timeout=10_000)
+    about = openpyxl.load_workbook(path)["About"]
+    rows = {row[0]: row[1] for row in about.iter_rows(values_only=True)}
+    assert rows["Filter"] == said

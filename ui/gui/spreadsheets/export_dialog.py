@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import uuid
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +53,7 @@ class ExportDialog(QDialog):
         *,
         sort: str = "tag",
         descending: bool = False,
+        names: Mapping[uuid.UUID, str] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export assets")
@@ -62,7 +65,8 @@ class ExportDialog(QDialog):
         self._replace_confirmed: Path | None = None  # an existing file the user may replace
 
         form = QFormLayout()
-        self.current = QRadioButton(f"The current view ({self.asset_filter.describe()})")
+        shown = self.asset_filter.describe(names)  # "category Laptop": the names on screen
+        self.current = QRadioButton(f"The current view ({shown})")
         self.everything = QRadioButton("The whole register")
         self.which = QButtonGroup(self)
         self.which.addButton(self.current)
@@ -83,7 +87,9 @@ class ExportDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
         row.addWidget(self.browse)
-        form.addRow("File:", row)
+        file_label = QLabel("&File:")  # Alt+F: the name typed, as in every save box
+        file_label.setBuddy(self.path)
+        form.addRow(file_label, row)
         hint = QLabel(
             "An .xlsx keeps dates, amounts and drop-down lists, and hidden Key and Version "
             "columns so that an edited copy can be imported back as tracked changes. "
