@@ -87,6 +87,9 @@ class WelcomeView(QWidget):
     def _action(self, text: str, description: str, signal: SignalInstance) -> QCommandLinkButton:
         button = QCommandLinkButton(text, description)
         button.setMinimumHeight(60)
+        # Return presses the button Tab reached, as in a dialog (outside one a push button
+        # takes only Space: a new user tabbed to "Connect…", pressed Return, and nothing).
+        button.setAutoDefault(True)
         button.clicked.connect(signal)
         return button
 
