@@ -430,7 +430,10 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(lambda _result: self.refresh())
         self._open_dialog(dialog)
 
-    def open_settings(self) -> None:
+    def open_settings(self, *, shared_server: bool = False) -> None:
+        """File › Settings; ``shared_server``: the welcome screen's "Connect to a shared
+        database" — the dialog opens on the server URL, not on "Local file" (a new user
+        typed the URL's first letters into nothing in particular)."""
         from ui.gui.settings_dialog import SettingsDialog
 
         # The person is chosen for the database this window works on (--database, a kit).
@@ -439,6 +442,9 @@ class MainWindow(QMainWindow):
         dialog.database_changed.connect(self.switch_database)
         dialog.finished.connect(lambda _result: self._settings_closed())
         self._open_dialog(dialog)
+        if shared_server:
+            dialog.server_radio.setChecked(True)
+            dialog.url_edit.setFocus()
 
     #: Why nobody acts in this window (a shared server refused the settings' user), or "".
     identity_problem = ""
@@ -532,7 +538,7 @@ class MainWindow(QMainWindow):
             welcome = WelcomeView(demo_assets=DEMO_ASSETS)
             welcome.create_demo_requested.connect(self.create_demo)
             welcome.import_requested.connect(self.open_import)
-            welcome.connect_requested.connect(self.open_settings)
+            welcome.connect_requested.connect(lambda: self.open_settings(shared_server=True))
             self._welcome = welcome
             self.view.stack.addWidget(welcome)
         if self._welcome is not None:
