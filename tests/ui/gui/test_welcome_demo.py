@@ -25,6 +25,7 @@ from desktop.storage.models import Asset, Incident, Location, Procedure
 from tests.ui.cli.test_demo_seed_cli import canonical
 from ui.gui.layout_state import LayoutState
 from ui.gui.main_window import DEMO_ASSETS, MainWindow
+from ui.gui.settings_dialog import SettingsDialog
 from ui.gui.welcome_view import WelcomeView
 
 NUMBERS = {3: "three", 6: "six"}
@@ -122,6 +123,7 @@ def test_connect_to_a_shared_database_opens_on_the_server_url(
     assert isinstance(welcome, WelcomeView)
     qtbot.mouseClick(welcome.connect_button, Qt.MouseButton.LeftButton)
     dialog = window.open_dialogs[-1]
+    assert isinstance(dialog, SettingsDialog)
     qtbot.waitUntil(dialog.isVisible, timeout=5000)
     assert dialog.server_radio.isChecked() and not dialog.local_radio.isChecked()
     qtbot.waitUntil(lambda: dialog.url_edit.hasFocus(), timeout=5000)
