@@ -24,8 +24,9 @@ KEYRING_SERVICE = "Assetdesk database"
 NO_KEYRING_MESSAGE = (
     "This computer has no password store (keyring) that Assetdesk can use, so the "
     "database password cannot be kept safely. Install or unlock one (GNOME Keyring, "
-    "KWallet, Windows Credential Manager, macOS Keychain), or give the full URL in "
-    "ASSETDESK_DATABASE for this session."
+    "KWallet, Windows Credential Manager, macOS Keychain), or leave the password empty "
+    "here and put it in ~/.pgpass (PostgreSQL: host:port:database:login:password, "
+    "readable by you only), which the connection reads by itself."
 )
 
 

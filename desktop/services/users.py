@@ -202,6 +202,24 @@ def _log(
     session.flush()
 
 
+def _refuse_on_own_login(actor_login: SessionLogin, login: str, what: str) -> None:
+    """An administrator may not lock themselves out: disabling their own login, or taking
+    the administrator role from it, is left to another administrator (or the owner login).
+    The database refused the second half-way with "permission denied for table
+    person_roles", and the first left a register whose only administrator could no longer
+    connect, with no command to undo it (found by a new user)."""
+    if actor_login.owner or actor_login.name.lower() != login.lower():
+        return
+    raise ValidationError(
+        Problem(
+            "login",
+            f"you cannot {what} your own login '{login}': another administrator does it "
+            "(or the owner login), so that the register never loses its administrators "
+            "by mistake",
+        )
+    )
+
+
 def _bound(session: Session, login: str) -> Person:
     person = person_of_login(session, login)
     if person is None:
@@ -310,6 +328,8 @@ def set_roles(db: Database, *, login: str, roles: Iterable[str]) -> UserRow:
     with _administering(db) as (session, actor_login, actor):
         person = _bound(session, login)
         before = tuple(r for r in ALL_ROLES if r in {x.name for x in person.roles}) or (VIEWER,)
+        if ADMINISTRATOR in before and ADMINISTRATOR not in held:
+            _refuse_on_own_login(actor_login, login, "take the administrator role from")
         _grant_roles(session.connection(), login, before, held)
         person.roles = _roles(session, [r for r in held if r != VIEWER])
         session.flush()
@@ -328,6 +348,7 @@ def disable_user(db: Database, *, login: str) -> UserRow:
     login = _login_name(login)
     with _administering(db) as (session, actor_login, actor):
         person = _bound(session, login)
+        _refuse_on_own_login(actor_login, login, "disable")
         connection = session.connection()
         if connection.dialect.name == "postgresql":
             _ddl(connection, f"ALTER ROLE {quote(connection, login)} NOLOGIN")

@@ -492,8 +492,26 @@ def _translate_connection_errors(database: Database) -> Iterator[None]:
             raise
         raise DatabaseUnavailableError(
             f"Cannot use the database {database.description} ({database.display_url}): "
-            f"{_first_line(exc)}"
+            f"{_first_line(exc)}{_password_hint(exc)}"
         ) from exc
+
+
+def _password_hint(exc: DBAPIError) -> str:
+    """What to do when the server wants a password and none was given: ``db upgrade``
+    as the owner, with no keyring and no ``~/.pgpass``, ended in "an internal error
+    stopped this command … please send that file with a bug report" (found by a new
+    user)."""
+    if _NO_PASSWORD not in str(exc.orig).lower():
+        return ""
+    return (
+        ". The server asks for this login's password and none was given: put it in "
+        "~/.pgpass (host:port:database:login:password, readable by you only), or give it "
+        "in the window's Settings › Database (kept in the keyring)"
+    )
+
+
+#: libpq's words when the server asks for a password and the client has none.
+_NO_PASSWORD = "no password supplied"
 
 
 #: The words of a field kit's refusal to edit reference data (desktop.kits.schema).
@@ -504,6 +522,7 @@ _CONNECTION_WORDS = (
     "connection refused",
     "can't connect",
     "password authentication failed",
+    _NO_PASSWORD,
     "access denied",
     "unknown database",
     "unable to open database",

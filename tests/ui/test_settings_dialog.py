@@ -127,6 +127,10 @@ def test_no_keyring_says_so_and_saves_nothing(
         keyring.set_keyring(previous)
     assert dialog.isVisible()
     assert "no password store" in dialog.error_label.text()
+    # What to do instead: ~/.pgpass, which the connection reads by itself (a new user was
+    # told to put the whole URL, password and all, into ASSETDESK_DATABASE).
+    assert "~/.pgpass" in dialog.error_label.text()
+    assert "ASSETDESK_DATABASE" not in dialog.error_label.text()
     assert not settings.path.exists()
 
 

@@ -8,9 +8,12 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import socket
 import sqlite3
+import struct
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -161,3 +164,58 @@ def test_a_statement_timeout_is_one_clear_message(backend: str, tmp_path: Path) 
         for _ in made:
             pass
     server_for(backend)  # the server is still there for the next test
+
+
+def _server_that_asks_for_a_password() -> tuple[int, threading.Event]:
+    """A PostgreSQL server as a client sees one whose pg_hba.conf wants a password: it
+    declines encryption and answers the startup packet with "send your password"
+    (AuthenticationCleartextPassword). Enough for libpq to say "no password supplied"."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    stop = threading.Event()
+
+    def serve() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                client, _ = listener.accept()
+            except TimeoutError:
+                continue
+            with client:
+                client.settimeout(5)
+                while True:
+                    head = client.recv(8)
+                    if len(head) < 8:
+                        break
+                    length, code = struct.unpack("!ii", head)
+                    client.recv(length - 8)
+                    if code in (80877103, 80877104):  # SSLRequest, GSSENCRequest
+                        client.sendall(b"N")
+                        continue
+                    client.sendall(b"R" + struct.pack("!ii", 8, 3))
+                    client.recv(1024)  # the client gives up: no password to send
+                    break
+        listener.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return port, stop
+
+
+def test_a_server_that_wants_a_password_none_given_says_where_to_put_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The owner ran ``db upgrade`` with no keyring and no ~/.pgpass: "an internal error
+    stopped this command … please send that file with a bug report" (found by a new
+    user). It is the database refusing a login without a password: one line saying so
+    and where the password goes."""
+    port, stop = _server_that_asks_for_a_password()
+    url = f"postgresql://owner@127.0.0.1:{port}/assets"
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-pgpass"))
+    try:
+        for command in (["db", "upgrade"], ["db", "info"]):
+            result = assetdesk(tmp_path, "--database", url, *command)
+            line = assert_one_line_failure(result, "no password supplied", "~/.pgpass")
+            assert "internal error" not in line and "bug report" not in line
+    finally:
+        stop.set()

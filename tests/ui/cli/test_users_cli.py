@@ -394,3 +394,71 @@ def test_an_import_that_needs_new_reference_data_says_a_technician_may_not_creat
     assert done.returncode == 0, done.stdout + done.stderr
     with db.engine.connect() as connection:
         assert connection.execute(text("SELECT COUNT(*) FROM assets")).scalar_one() == 1
+
+
+def test_an_administrator_cannot_lock_themselves_out(server: tuple[Database, str]) -> None:
+    """Ada, the register's only administrator, ran ``users set-role ada viewer``: the
+    database refused it half-way ("permission denied for table person_roles … ask an
+    administrator"); ``users disable ada`` then succeeded and nobody could administer the
+    register any more, with no command to undo it (found by a new user). Both are refused
+    in plain words, and nothing changes."""
+    db, prefix = server
+    admin = f"{prefix}_ada"
+    added = _assetdesk(
+        _url(db), "users", "add", admin, "--role", "administrator", "--password-stdin",
+        stdin=SECRET + "\n",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    as_ada = _url(db, admin, SECRET)
+    for argv in (("set-role", admin, "viewer"), ("disable", admin)):
+        refused = _assetdesk(as_ada, "users", *argv)
+        assert refused.returncode == 2, refused.stdout
+        assert (
+            f"cannot {'disable' if argv[0] == 'disable' else 'take the administrator role from'} your own login '{admin}'"
+            in refused.stderr
+        )
+        assert "permission denied" not in refused.stderr and "Traceback" not in refused.stderr
+    assert _can_log_in(db, admin, SECRET)
+    listed = _assetdesk(as_ada, "users", "list")
+    assert "administrator" in listed.stdout
+    # Adding a role to oneself, keeping administrator, is still allowed; and the owner
+    # login may still take it away.
+    kept = _assetdesk(as_ada, "users", "set-role", admin, "administrator", "approver")
+    assert kept.returncode == 0, kept.stderr
+    by_owner = _assetdesk(_url(db), "users", "disable", admin)
+    assert by_owner.returncode == 0, by_owner.stderr
+    assert not _can_log_in(db, admin, SECRET)
+
+
+def test_an_approver_s_own_list_names_him_without_as(server: tuple[Database, str]) -> None:
+    """Al, an approver connected with his own login, asked ``approvals list --mine``: it
+    said "Nothing is waiting for approval." while Tom's change waited for him, and the
+    plain list never said whose turn it was — on a shared server the login says who asks
+    (found by a new user)."""
+    db, prefix = server
+    seed_world(db)
+    tom, al = f"{prefix}_tom", f"{prefix}_al"
+    for login, role in ((tom, "technician"), (al, "approver")):
+        added = _assetdesk(
+            _url(db), "users", "add", login, "--role", role, "--password-stdin",
+            stdin=SECRET + "\n",
+        )  # fmt: skip
+        assert added.returncode == 0, added.stderr
+    as_tom, as_al = _url(db, tom, SECRET), _url(db, al, SECRET)
+    received = _assetdesk(
+        as_tom, "procedure", "receive", "LAP-77", "--set", "category=Laptop",
+        "--set", "location=Building A", "--check", "inspected", "--check", "contents_match",
+    )  # fmt: skip
+    assert received.returncode == 0, received.stderr
+    changed = _assetdesk(
+        as_tom, "procedure", "change", "LAP-77", "--set", "notes=new screen",
+        "--answer", "change_type=Repair", "--impact", "high", "--likelihood", "high",
+    )  # fmt: skip
+    assert changed.returncode == 0, changed.stderr
+    mine = _assetdesk(as_al, "approvals", "list", "--mine")
+    assert mine.returncode == 0, mine.stderr
+    assert "LAP-77" in mine.stdout and "you may decide" in mine.stdout
+    as_json = _assetdesk(as_al, "approvals", "list", "--json")
+    assert f'"for_user": "{al}"' in as_json.stdout
+    theirs = _assetdesk(as_tom, "approvals", "list")
+    assert "not yours: it is their own procedure" in theirs.stdout

@@ -68,6 +68,7 @@ def test_an_administrator_adds_changes_and_disables_a_login_by_the_buttons(
     assert page.password_shown.isVisibleTo(page)
     shown = page.password_shown.text()
     assert len(shown) >= 16
+    assert "Their password is below, shown this once" in page.message.text()
     tom = next(row for row in list_users(owner) if row.login == login)
     assert (tom.name, tom.roles, tom.active) == ("Tom Tech", ("technician",), True)
 
@@ -84,6 +85,14 @@ def test_an_administrator_adds_changes_and_disables_a_login_by_the_buttons(
     _click(qtbot, page.password_button)
     settle(qtbot, window)
     assert page.password_shown.text() not in ("", shown)
+    assert "shown this once" in page.message.text()
+
+    # Ada may not lock herself out (the register's only administrator).
+    page.select_login(f"{prefix}_ada")
+    _click(qtbot, page.disable_button)
+    settle(qtbot, window)
+    assert "cannot disable your own login" in page.message.text()
+    assert next(r for r in list_users(owner) if r.login == f"{prefix}_ada").active
 
     page.select_login(login)
     _click(qtbot, page.disable_button)

@@ -5,6 +5,8 @@ The same services as the GUI's inbox: the segregation-of-duties rules apply here
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from desktop.domain.lifecycle import ProcedureState
 from desktop.services.approvals import (
     DecisionOutcome,
@@ -14,6 +16,7 @@ from desktop.services.approvals import (
     reject,
     withdraw,
 )
+from desktop.services.identity import login_of, person_of_login
 from desktop.settings import signed_in_person
 from ui.cli.context import CliContext, print_json
 
@@ -24,6 +27,7 @@ EXIT_CONFLICT = 3
 def _list(ctx: CliContext) -> int:
     user = ctx.args.as_user or signed_in_person(ctx.settings, ctx.url) or None
     with ctx.database().read() as session:
+        user = user or _login_person(session)
         items = pending_approvals(session, for_user=user)
     if ctx.args.mine:
         items = [i for i in items if i.decidable]
@@ -36,6 +40,16 @@ def _list(ctx: CliContext) -> int:
     for item in items:
         _print_item(item, show_decidable=user is not None)
     return 0
+
+
+def _login_person(session: Session) -> str | None:
+    """On a shared server, the person whose login asks (None on a local file, or for a
+    login nobody holds): an approver's ``approvals list --mine`` said "Nothing is waiting
+    for approval." while a change waited for him, as nobody was named (found by a new
+    user)."""
+    login = login_of(session)
+    own = person_of_login(session, login.name) if login is not None else None
+    return own.username if own is not None else None
 
 
 def _print_item(item: PendingItem, *, show_decidable: bool) -> None:

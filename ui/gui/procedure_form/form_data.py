@@ -22,6 +22,7 @@ from desktop.services.queries import AssetDetail, asset_detail
 from desktop.services.reference_queries import Choice, ReferenceChoices, reference_choices
 from desktop.services.templates import TemplateRef, current_template
 from desktop.storage.database import Database
+from desktop.storage.logins import session_login
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,9 @@ class FormContext:
     defaults: dict[uuid.UUID, dict[str, object]] = field(default_factory=dict)
     #: How many people may approve what the signed-in person performs (None: not read).
     possible_approvers: int | None = None
+    #: On a shared server (any login but the owner's) the performer is the login's own
+    #: person: the form shows it and does not offer anyone else.
+    performer_fixed: bool = False
 
 
 def form_asset(detail: AssetDetail) -> FormAsset:
@@ -105,12 +109,14 @@ def load_form(database: Database, kind: ProcedureKind, tags: Sequence[str]) -> F
                 store = site_store(session, location if isinstance(location, uuid.UUID) else None)
                 if store is not None:
                     defaults[asset.id] = {"location": store}
+        login = session_login(session.connection())
         return FormContext(
             kind=kind,
             template=current_template(session, kind, category_id),
             assets=assets,
             choices=reference_choices(session),
             defaults=defaults,
+            performer_fixed=login is not None and not login.owner,
         )
 
 

@@ -168,6 +168,15 @@ class FormView(QWidget):
         me = next((p for p in people if p.detail.lower() == username.lower()), None)
         self.performed_by.set_value(me.id if me else None)
         self._add_row(form, self.performed_by, required=True)
+        if self.context.performer_fixed and me is not None:
+            # A shared server records the login's own person, whoever is chosen here: the
+            # field offered everyone, and choosing Tom was refused on Record with words
+            # about "--as (or the user in the settings)" (found by a new user).
+            self.performed_by.widget.setEnabled(False)
+            self.performed_by.widget.setToolTip(
+                "On a shared database the person recorded is always the one whose login "
+                "is connected: you. Another person records their own work with their login."
+            )
 
         self.when = QDateTimeEdit(QDateTime.currentDateTime())
         self.when.setCalendarPopup(True)

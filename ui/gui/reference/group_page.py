@@ -60,7 +60,17 @@ class GroupsPage(RecordPage):
     def fill(self, row: GroupRow | None) -> None:
         self.set_current(row)
         self.name_edit.setText(row.name if row else "")
-        members = set(row.member_ids) if row else set()
+        self._show_people(set(row.member_ids) if row else set())
+
+    def after_load(self, rows: list[Any]) -> None:
+        """The people just read are listed at once, ticks kept: on a register without
+        groups nothing was selected after the first load, and the form for the first
+        group listed nobody to tick until "New group" was pressed (found by a new
+        user)."""
+        current = set(self.current.member_ids) if self.current else set()
+        self._show_people(set(self.checked_members()) if self.members.count() else current)
+
+    def _show_people(self, members: set[uuid.UUID]) -> None:
         self.members.clear()
         for person_id, text, _active in self._people:
             item = QListWidgetItem(text)

@@ -204,7 +204,7 @@ class UsersPage(QWidget):
         def done(row: Any) -> None:
             self._show_password(row.login, password)
             roles = ", ".join(role_label(r) for r in row.roles)
-            self._done(f"Added {row.name} ({row.login}) with the role {roles}.")
+            self._done(f"Added {row.name} ({row.login}) with the role {roles}. {_HAND_OVER}")
 
         self._run(job, done)
 
@@ -247,7 +247,7 @@ class UsersPage(QWidget):
 
         def done(_result: Any) -> None:
             self._show_password(row.login, password)
-            self._done(f"The password of {row.login} was changed.")
+            self._done(f"The password of {row.login} was changed. {_HAND_OVER}")
 
         self._run(job, done)
 
@@ -276,3 +276,11 @@ class UsersPage(QWidget):
     def _failed(self, exc: DesktopError) -> None:
         self.message.setText(sentence(exc.message))
         self._set_enabled()
+
+
+#: Said above the generated password: a new user saw a bare string under "Added …" and
+#: had to hover over it to learn it was the password (found by a new user).
+_HAND_OVER = (
+    "Their password is below, shown this once: hand it over in person (they change it "
+    "with 'assetdesk users set-password')."
+)
