@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from desktop.demo.catalog import SITES
 from desktop.demo.orders import HISTORY_YEARS
@@ -25,7 +25,6 @@ from desktop.storage.models import Asset, Incident, Location, Procedure
 from tests.ui.cli.test_demo_seed_cli import canonical
 from ui.gui.layout_state import LayoutState
 from ui.gui.main_window import DEMO_ASSETS, MainWindow
-from ui.gui.settings_dialog import SettingsDialog
 from ui.gui.welcome_view import WelcomeView
 
 NUMBERS = {3: "three", 6: "six"}
@@ -105,31 +104,3 @@ def test_the_demo_button_makes_what_its_text_says(
     assert path is not None
     sqlite_db.dispose()
     assert canonical(again)["assets"] == canonical(path)["assets"]
-
-
-def test_connect_to_a_shared_database_opens_on_the_server_url(
-    qtbot: QtBot, sqlite_db: Database, tmp_path: Path
-) -> None:
-    """The welcome screen's "Connect to a shared database" opened the settings on "Local
-    file on this computer": the URL typed next went nowhere (found by a new user). It
-    opens on "Shared server", the focus in Server URL."""
-    window = MainWindow(
-        sqlite_db, Settings(tmp_path / "s.ini"), layout_state=LayoutState(tmp_path / "l.ini")
-    )
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window._welcome is not None, timeout=10_000)
-    welcome = window._welcome
-    assert isinstance(welcome, WelcomeView)
-    qtbot.mouseClick(welcome.connect_button, Qt.MouseButton.LeftButton)
-    dialog = window.open_dialogs[-1]
-    assert isinstance(dialog, SettingsDialog)
-    qtbot.waitUntil(dialog.isVisible, timeout=5000)
-    assert dialog.server_radio.isChecked() and not dialog.local_radio.isChecked()
-    qtbot.waitUntil(lambda: dialog.url_edit.hasFocus(), timeout=5000)
-    focused = QApplication.focusWidget()
-    assert focused is not None
-    qtbot.keyClicks(focused, "postgresql://tom@db.example.org/assetdesk")
-    assert dialog.url_edit.text() == "postgresql://tom@db.example.org/assetdesk"
-    dialog.reject()
-    qtbot.waitUntil(lambda: dialog not in window.open_dialogs, timeout=10_000)

@@ -52,4 +52,6 @@ def test_connect_opens_the_settings_on_the_shared_server_with_the_focus_in_its_u
     qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=20_000)
     assert dialog.server_radio.isChecked() and dialog.url_edit.isEnabled()
     assert dialog.focusWidget() is dialog.url_edit
+    qtbot.keyClicks(dialog.focusWidget(), "postgresql://tom@db.example.org/assetdesk")
+    assert dialog.url_edit.text() == "postgresql://tom@db.example.org/assetdesk"
     dialog.reject()
