@@ -172,7 +172,7 @@ def chunk_results(
             a chunk itself); at most :data:`MAX_READY` results wait to be inserted. Near
             the end, the last chunks are kept for this process (:func:`worker_takes`)."""
             unfinished = sum(not future.done() for future in queued)
-            pending = sum(n for future, n in zip(queued, sizes) if not future.done())
+            pending = sum(n for future, n in zip(queued, sizes, strict=True) if not future.done())
             while unfinished < AHEAD * workers and len(queued) - unfinished < MAX_READY:
                 size = group if spools else 1
                 if chunk_count and not worker_takes(chunk_count - taken, size, pending):
@@ -191,6 +191,7 @@ def chunk_results(
                 if not queued[0].done():  # make one here meanwhile
                     here = next(waiting, None)
                     if here is not None:
+                        taken += 1
                         yield make_chunk(world, here)
                         continue
                 sizes.popleft()
@@ -217,6 +218,8 @@ def worker_takes(remaining: int, size: int, pending: int) -> bool:
     if pending == 0:
         return True
     return remaining - size >= pending
+
+
 #: Results made and waiting to be inserted, at most (in files of the spool folder, in
 #: memory where it is /dev/shm): more tasks are given out as they are taken.
 MAX_READY = 4
