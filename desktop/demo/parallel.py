@@ -154,7 +154,7 @@ def chunk_results(
         sizes: deque[int] = deque()
         waiting = iter(chunks)
         first = next(waiting, None)
-        taken = first is not None  # chunks given out (to a worker or made here)
+        taken = int(first is not None)  # chunks given out (to a worker or made here)
 
         def submit() -> bool:
             nonlocal spools, taken
