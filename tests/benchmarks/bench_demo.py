@@ -52,9 +52,13 @@ assets      load   demo: wall / CPU       floor: wall / CPU    ratio wall / CPU
             20.2   demo11 15.4 / 2.25     6.63 / 0.79          2.32 / 2.84
             19.5   base   18.6 / 2.54     7.33 / 1.10          2.53 / 2.31
             22.0   demo11 12.7 / 2.29     5.54 / 0.91          2.28 / 2.52
+            23.4   base   16.5 / 3.01     11.7 / 1.07          1.41 / 2.81
+            18.8   demo11 17.5 / 3.23     7.08 / 1.11          2.47 / 2.90
 ==========  =====  =====================  ===================  ==================
 
-(12:08–12:17 UTC; the wall figures measure the scheduler.) What does not depend on the
+(12:08–12:22 UTC; the wall figures measure the scheduler — base's 1.41 is a floor that
+took 11.7 s wall for 1.07 s CPU — and the CPU ones move by ±20 % between runs of the same
+code.) What does not depend on the
 load: :func:`desktop.demo.parallel.make_chunk` over the first chunk of the 10,000-asset
 plan (seed 1, day 2026-12-01; 2,000 assets, 15,252 procedures), in instructions
 (callgrind, two runs after one set-up, less the set-up alone: 10.61 G): base 89309de
