@@ -61,9 +61,9 @@ took 11.7 s wall for 1.07 s CPU — and the CPU ones move by ±20 % between runs
 code.) What does not depend on the
 load: :func:`desktop.demo.parallel.make_chunk` over the first chunk of the 10,000-asset
 plan (seed 1, day 2026-12-01; 2,000 assets, 15,252 procedures), in instructions
-(callgrind, two runs after one set-up, less the set-up alone: 10.61 G): base 89309de
-1.340 G a run (87.9 k a procedure), demo11 1.259 G (82.5 k, **−6 %**; the set-up taken
-as base's, the code it runs unchanged). The rows are the same byte for byte for a given
+(callgrind, two runs after one set-up, less the set-up alone: base 10.610 G, demo11
+10.633 G): base 89309de 1.340 G a run (87.9 k a procedure), demo11 1.247 G (81.8 k,
+**−7 %**). The rows are the same byte for byte for a given
 seed and day, ids aside (a dump of every table of a 1,500-asset demo, ids and the clock
 made deterministic: the same hash before and after each generator change).
 
@@ -111,7 +111,7 @@ base 0.94 s, the share alone 0.935 (with five chunks of 2,000 the granularity, n
 rule, decides), share and halves 0.87 — the best balance the costs allow is ~0.86. The
 lead's quiet run of base measured 1.15 s, 0.21 s above the model (the journal switches
 and the commit's syncs, process start and pipe latencies), so demo11 at idle is
-estimated at ~1.08 s (0.065 s from the balance, ~0.02 from the generator's 6 % shared by
+estimated at ~1.08 s (0.065 s from the balance, ~0.02 from the generator's 7 % shared by
 two processes) against a floor of ~0.65: **~1.66, not ≤ 1.5**. Where the rest of the wall
 goes, at idle by the same figures ÷ 1.45: ~0.15 s before the worker starts (reference
 data 0.09, the journal switch, the pool), ~0.6 s of both cores in the chunks' phase
