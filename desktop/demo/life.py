@@ -504,8 +504,21 @@ class LifeWriter:
             pick += 4 * (1 + int(roll * (len(_LOW_RISKS) / 0.3)))
         answers, risk = _CHANGE_ANSWERS[change_type][pick]
         ticket = f"{ticket_kind}{10_000 + int(draw() * 89_999):07d}"
-        # (positional: a call by keywords costs more)
-        self._step(_CHANGE, ts, values, status, answers, reason, ticket, custom, 0, None, risk)
+        if custom:
+            # (positional: a call by keywords costs more)
+            self._step(_CHANGE, ts, values, status, answers, reason, ticket, custom, 0, None, risk)
+            return
+        # _step inlined for the common change (no custom field, completed at once)
+        s, change = self.s, self._field_change
+        before = s["status"]
+        changes = [change(key, s[key], value) for key, value in values if s[key] != value]
+        if status is not None and status != before:
+            changes.append(change("status", before, status))
+        self._procedure(_CHANGE, ts, changes, answers, reason, ticket, 0, None, risk)
+        for key, value in values:
+            s[key] = value
+        if status is not None:
+            s["status"] = status
 
     def _step(
         self,
@@ -571,10 +584,30 @@ class LifeWriter:
         risk: str | None = None,
     ) -> None:
         hex_world, draw = self.hex, self.random
-        if self.exact:  # the receive keeps its time (_at, inline)
+        if self.exact:  # the receive keeps its time
             self.exact = False
-        else:
-            ts = self._at(ts)
+        else:  # a working-hours time after the previous step and before the limit
+            # (_at and values.working_time inline: the same draws in the same order)
+            low, high = self.clock + 300.0, self.limit
+            if ts > low:
+                day = int(ts // _DAY)
+                seconds = ts - day * _DAY
+                if not ((day + 3) % 7 < 5 and _OPENS <= seconds <= _CLOSES):
+                    if seconds > _OPENS:
+                        day += 1
+                    weekday = (day + 3) % 7  # 1970-01-01 was a Thursday
+                    if weekday >= 5:
+                        day += 7 - weekday
+                    moment = day * _DAY + _OPENS + draw() * 9.5 * 3600
+                    if moment > ts:
+                        ts = moment
+            if ts < low:
+                room = high - low
+                ts = low + draw() * min(3 * 3600.0, (room if room > 0.0 else 0.0) * 0.1)
+            if ts > high:
+                room = high - low
+                ts = low + (room if room > 0.0 else 0.0) * 0.2 * draw()
+            self.clock = ts
         technicians = hex_world.technicians[self.team]  # _pick, inline
         performer = technicians[int(draw() * len(technicians))]
         at = stamp(ts)
@@ -602,7 +635,7 @@ class LifeWriter:
                         procedure_id,
                         approver,
                         "approve",
-                        _pick(draw, content.APPROVAL_COMMENTS),
+                        _COMMENTS[int(draw() * _COMMENT_COUNT)],  # _pick, inline
                         updated,
                         hex_world.group_docs[approver],
                     )
@@ -643,18 +676,6 @@ class LifeWriter:
         )
         self.procedures += 1
 
-    def _at(self, proposal: float) -> float:
-        """A working-hours time after the previous step and before the limit."""
-        rng = self.rng
-        low, high = self.clock + 300.0, self.limit
-        ts = v.working_time(rng, proposal) if proposal > low else proposal
-        if ts < low:
-            ts = low + rng.random() * min(3 * 3600.0, max(high - low, 0.0) * 0.1)
-        if ts > high:
-            ts = low + max(high - low, 0.0) * 0.2 * rng.random()
-        self.clock = ts
-        return ts
-
     def _write_asset(
         self, created: float, updated: float, created_text: str, updated_text: str
     ) -> None:
@@ -678,12 +699,13 @@ class LifeWriter:
         tag_key = normalize_tag(s["tag"])
         if self.indexed_names is not None:
             names = self.indexed_names
+            tag, serial, name = s["tag"], s["serial_number"], s["name"]
             self.rows.search.append(
-                (
+                (  # (indexed_text, inline: ASCII text as it is)
                     tag_key,
-                    indexed_text(s["tag"]),
-                    indexed_text(s["serial_number"]),
-                    indexed_text(s["name"]),
+                    tag if tag.isascii() else indexed_text(tag),
+                    serial if serial.isascii() else indexed_text(serial),
+                    name if name.isascii() else indexed_text(name),
                     names[s["model"]],
                     names[s["assigned_to"]],
                     names[s["location"]],
@@ -738,7 +760,7 @@ class LifeWriter:
 
     def _room(self) -> str:
         rooms = self.place.rooms
-        room = _pick(self.random, rooms)
+        room = rooms[int(self.random() * len(rooms))]  # _pick, inline
         if room == self.s["location"] and len(rooms) > 1:
             room = rooms[(rooms.index(room) + 1) % len(rooms)]
         return room
@@ -778,6 +800,12 @@ _RECEIVE_ORDER = (
 )
 _EMPTY_STATE: dict[str, Any] = {**dict.fromkeys(_RECEIVE_ORDER), "status": None, "notes": ""}
 _CHANGE = ProcedureKind.CHANGE
+_COMMENTS = content.APPROVAL_COMMENTS
+_COMMENT_COUNT = len(_COMMENTS)
+#: Working hours (values.working_time): 08:00 to 17:30 UTC, in seconds of the day.
+_DAY = v.DAY
+_OPENS = 8 * 3600
+_CLOSES = 17.5 * 3600
 _RISK_SCORE = {"low": 1, "medium": 2, "high": 3}
 _REFERENCE_KEYS = v.REFERENCE_KEYS
 _LOW_RISKS = (

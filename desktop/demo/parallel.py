@@ -150,26 +150,37 @@ def chunk_results(
         ) as pool,
     ):
         queued: deque[Future[ChunkResult | str]] = deque()
+        #: The number of chunks of each queued task, in the same order.
+        sizes: deque[int] = deque()
         waiting = iter(chunks)
         first = next(waiting, None)
+        taken = int(first is not None)  # chunks given out (to a worker or made here)
 
         def submit() -> bool:
-            nonlocal spools
+            nonlocal spools, taken
             tasks = tuple(itertools.islice(waiting, group if spools else 1))
             if tasks:
                 queued.append(pool.submit(_work, tasks, spools > 0))
+                sizes.append(len(tasks))
                 spools -= spools > 0
+                taken += len(tasks)
             return bool(tasks)
 
         def top_up() -> None:
             """Keep :data:`AHEAD` tasks per worker not yet done, so that a worker never
             waits for this process to take its results (it did while this process made
-            a chunk itself); at most :data:`MAX_READY` results wait to be inserted."""
+            a chunk itself); at most :data:`MAX_READY` results wait to be inserted. Near
+            the end, the last chunks are kept for this process (:func:`worker_takes`)."""
             unfinished = sum(not future.done() for future in queued)
+            pending = sum(n for future, n in zip(queued, sizes, strict=True) if not future.done())
             while unfinished < AHEAD * workers and len(queued) - unfinished < MAX_READY:
+                size = group if spools else 1
+                if chunk_count and not worker_takes(chunk_count - taken, size, pending):
+                    return
                 if not submit():
                     return
                 unfinished += 1
+                pending += size
 
         try:
             top_up()
@@ -180,8 +191,10 @@ def chunk_results(
                 if not queued[0].done():  # make one here meanwhile
                     here = next(waiting, None)
                     if here is not None:
+                        taken += 1
                         yield make_chunk(world, here)
                         continue
+                sizes.popleft()
                 done = queued.popleft().result()  # a dead worker raises BrokenProcessPool
                 yield done if isinstance(done, ChunkResult) else _unspooled(done)
         finally:
@@ -191,6 +204,22 @@ def chunk_results(
 
 #: Tasks per worker given to it and not yet done: it starts the next one at once.
 AHEAD = 2
+
+
+def worker_takes(remaining: int, size: int, pending: int) -> bool:
+    """Whether the workers, with ``pending`` chunks given and not yet made, are given a
+    task of ``size`` more of the ``remaining`` chunks no one has taken yet: always when
+    they have nothing to do; otherwise only if as many chunks as they still have to make
+    are left for this process after it. Near the end, the chunks are then shared between
+    the workers and this process rather than all queued for the workers while this
+    process waits for them with nothing to do (10,000 assets in chunks of 2,000: a
+    forked worker was given the last two chunks while this process had inserted what
+    it had — on an idle machine ~0.2–0.3 s of the demo's wall time, this process idle)."""
+    if pending == 0:
+        return True
+    return remaining - size >= pending
+
+
 #: Results made and waiting to be inserted, at most (in files of the spool folder, in
 #: memory where it is /dev/shm): more tasks are given out as they are taken.
 MAX_READY = 4

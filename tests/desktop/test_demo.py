@@ -8,6 +8,7 @@ import os
 import random
 import sqlite3
 import threading
+import time
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -331,6 +332,67 @@ def test_a_forked_worker_hands_its_rows_over_in_sqlite_files_then_in_pickles(
         attached = connection.exec_driver_sql("PRAGMA database_list").all()
         assert not [name for _seq, name, _file in attached if name.startswith(SPOOL_SCHEMA)]
         assert not [path for _seq, _name, path in attached if "assetdesk-demo-" in path]
+
+
+def test_at_the_end_this_process_makes_the_last_chunks_rather_than_wait_for_the_worker(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A forked worker a little faster than this process (its n-th chunk made 0.2 s after
+    this process started its n-th, which takes 0.8 s): it is given no more chunks than it
+    leaves this process, so this process makes the last one itself — it was queued for the
+    worker while this process, its own chunks inserted, waited (0.2–0.3 s of an idle
+    machine's ~1.15 s at 10,000 assets). Here the worker's third chunk comes only after
+    this process starts a third, or after 4 s: it never does if the worker has them all."""
+    if not parallel.fork_is_safe():
+        pytest.skip("this test process runs threads (or is not on Linux): no fork")
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    monkeypatch.setattr(fill, "BATCH", 60)  # 60 × 4, then 30 × 2: six chunks
+    assert fill.chunk_sizes(300) == [60, 60, 60, 60, 30, 30]
+    made_by, starts = tmp_path / "made_by.txt", tmp_path / "starts.txt"
+    starts.touch()
+    this_process, make_chunk, worker_made = os.getpid(), parallel.make_chunk, [0]
+
+    def paced(world: DemoWorld, chunk: parallel.Chunk) -> parallel.ChunkResult:
+        if os.getpid() == this_process:
+            with starts.open("a") as file:
+                file.write(f"{time.monotonic()}\n")
+            result = make_chunk(world, chunk)
+            time.sleep(0.8)
+        else:  # the worker (forked: this function is its make_chunk too)
+            result = make_chunk(world, chunk)
+            worker_made[0] += 1
+            deadline = time.monotonic() + 4.0
+            while time.monotonic() < deadline:
+                started = starts.read_text().split()
+                if len(started) >= worker_made[0]:
+                    time.sleep(
+                        max(0.0, float(started[worker_made[0] - 1]) + 0.2 - time.monotonic())
+                    )
+                    break
+                time.sleep(0.01)
+        with made_by.open("a") as file:
+            file.write(f"{chunk.number} {os.getpid()}\n")
+        return result
+
+    monkeypatch.setattr(parallel, "make_chunk", paced)
+
+    summary = fill_demo(sqlite_db, assets=300, seed=8)
+
+    makers = dict(line.split() for line in made_by.read_text().splitlines())
+    assert sorted(makers) == [str(n) for n in range(6)]
+    here = sorted(int(n) for n, pid in makers.items() if pid == str(this_process))
+    assert here == [0, 4, 5], makers  # the last two: here, not queued for the worker
+    assert summary.assets == 300
+
+
+def test_chunks_are_batches_and_the_last_one_of_several_in_halves() -> None:
+    batch = fill.BATCH
+    assert fill.chunk_sizes(1) == [1]
+    assert fill.chunk_sizes(batch) == [batch]  # one process: nothing to share
+    assert fill.chunk_sizes(batch + 1) == [batch, 1]
+    assert fill.chunk_sizes(5 * batch) == [batch] * 4 + [batch // 2] * 2
+    assert fill.chunk_sizes(4 * batch + 3) == [batch] * 4 + [2, 1]
+    assert all(sum(fill.chunk_sizes(n)) == n for n in range(1, 3 * batch, 97))
 
 
 def test_spool_files_take_at_most_half_the_free_space_of_their_folder(
