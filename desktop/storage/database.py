@@ -475,8 +475,33 @@ def _translate_connection_errors(database: Database) -> Iterator[None]:
             raise
         raise DatabaseUnavailableError(
             f"Cannot use the database {database.description} ({database.display_url}): "
-            f"{_first_line(exc)}"
+            f"{_first_line(exc)}{_keyring_note(database, exc)}"
         ) from exc
+
+
+#: Words of a server refusing a login for its password (PostgreSQL, MariaDB/MySQL).
+_LOGIN_REFUSED = (
+    "password authentication failed",
+    "no password supplied",
+    "fe_sendauth",
+    "access denied for user",
+)
+
+
+def _keyring_note(database: Database, exc: DBAPIError) -> str:
+    """Why no password was sent, when the server refused a login for want of one and the
+    keyring could not be read (the only time that is worth saying: a trust server needs
+    none). Logged once, here."""
+    words = str(exc.orig).lower()
+    if database.url.password or not any(word in words for word in _LOGIN_REFUSED):
+        return ""
+    from desktop.credentials import keyring_problem
+
+    problem = keyring_problem(database.url.render_as_string(hide_password=False))
+    if problem is None:
+        return ""
+    log.warning("login refused without a password; no stored password: %s", problem)
+    return f". No password was sent: {problem}"
 
 
 #: The words of a field kit's refusal to edit reference data (desktop.kits.schema).
