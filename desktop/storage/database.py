@@ -109,6 +109,7 @@ class Database:
             _configure_sqlite(engine, immediate=immediate, path=self.sqlite_path)
         elif self.backend == "mysql":
             _activate_personal_role(engine)
+            _clear_session_flags_on_return(engine)
         return engine
 
     # -- units of work -------------------------------------------------------------
@@ -357,6 +358,32 @@ def make_private(path: Path, what: str) -> str | None:
             f"could not be made private: {why}"
         )
     return None
+
+
+#: MariaDB: the session's user variable that pauses the update trigger's trigram upkeep
+#: (migration 0020; desktop.services.search sets and clears it around a bulk update).
+TRIGRAMS_IN_BULK_VARIABLE = "@assetdesk_search_trigrams_in_bulk"
+#: The pool entry's mark that the variable may be set on that connection.
+TRIGRAMS_IN_BULK_MARK = "assetdesk_trigrams_in_bulk"
+
+
+def _clear_session_flags_on_return(engine: Engine) -> None:
+    """MariaDB: a connection that goes back to the pool with the trigram pause possibly
+    set (its block never reached its own clearing: an error in the clearing itself, a
+    block left unfinished) has it cleared before anybody else gets it; a connection on
+    which that fails is closed rather than pooled. A user variable outlives transactions
+    (a rollback keeps it), and the next holder's updates would leave the search stale."""
+
+    @event.listens_for(engine, "reset")
+    def _on_reset(dbapi_connection: Any, record: Any, reset_state: Any) -> None:
+        if record is None or not record.info.pop(TRIGRAMS_IN_BULK_MARK, False):
+            return
+        # Raised, the pool logs it and closes the connection instead of keeping it.
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"SET {TRIGRAMS_IN_BULK_VARIABLE} = NULL")
+        finally:
+            cursor.close()
 
 
 def _activate_personal_role(engine: Engine) -> None:
