@@ -225,9 +225,7 @@ def _mariadb_history_rows(
         decisions.setdefault(v[0], []).append(v)
     none = (None, None, None, None, None)
     # In the one statement's order: the procedure, its approval, then its note.
-    return [
-        (*p[:15], *v[1:], p[15]) for p in page for v in decisions.get(p[0]) or [(None, *none)]
-    ]
+    return [(*p[:15], *v[1:], p[15]) for p in page for v in decisions.get(p[0]) or [(None, *none)]]
 
 
 def history_count(connection: Connection, asset_id: uuid.UUID) -> int:

@@ -51,8 +51,8 @@ from sqlalchemy import (
 )
 from sqlalchemy import column as sql_column
 
-from desktop.storage.folding import SQL_FUNCTION, fold
 from desktop.storage.database import TRIGRAMS_IN_BULK_MARK, TRIGRAMS_IN_BULK_VARIABLE
+from desktop.storage.folding import SQL_FUNCTION, fold
 
 log = logging.getLogger(__name__)
 

@@ -87,4 +87,7 @@ def test_procedure_takes_fields_and_questions_by_their_titles(sqlite_db: Databas
     ), done.stderr
     assert snapshot(world.db) == before
     with world.db.read() as session:
-        assert session.execute(select(Asset.custom_fields).where(Asset.tag == "LAP-1002")).scalar_one() == {}
+        assert (
+            session.execute(select(Asset.custom_fields).where(Asset.tag == "LAP-1002")).scalar_one()
+            == {}
+        )
