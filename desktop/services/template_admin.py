@@ -203,7 +203,9 @@ def _new_version(
                 with session.begin_nested():
                     row = _edited(session, kind, scope, category_row, actor.id, edit)
                 return _row(row, category_row.name if category_row else "")
-            except IntegrityError:
+            except IntegrityError as exc:
+                if "version_number" not in str(exc.orig):  # not the number (a kit's refusal)
+                    raise
                 if attempt == VERSION_ATTEMPTS - 1:
                     raise DesktopError(
                         f"the {kind.label.lower()} template is being edited by someone else "
