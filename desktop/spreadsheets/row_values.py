@@ -46,7 +46,7 @@ _CENT = Decimal("0.01")
 _ZERO = Decimal("0.00")
 #: What the dry run says of a Ralph export's price of 0.00.
 RALPH_ZERO_PRICE = (
-    "a price of 0.00 is how Ralph's export writes an asset without a price: no purchase "
+    "Price: 0.00 is how a Ralph export writes an asset without a price: no purchase "
     "cost is recorded for it (an asset already priced keeps its cost)"
 )
 #: Distinct cells remembered per column (see RowValues._once).

@@ -20,7 +20,7 @@ from desktop.storage.models import Asset
 from tests.ui.spreadsheets.test_first_import_cli import assetdesk
 from tests.ui.spreadsheets.test_import_texts_cli import RALPH
 
-ZERO_SAID = "a price of 0.00 is how Ralph's export writes an asset without a price"
+ZERO_SAID = "Price: 0.00 is how a Ralph export writes an asset without a price"
 
 
 def _cost(database: Path, serial: str) -> Decimal | None:
