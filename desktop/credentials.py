@@ -99,14 +99,27 @@ def url_with_password(url: str) -> str:
     try:
         password = get_password(url)
     except CredentialsError as exc:
-        # The server may not need a password (trust, peer, a .pgpass file): try without,
-        # and a refused login then says so; the log keeps the keyring's reason.
-        log.warning("no stored password for %s: %s", keyring_key(url), exc)
+        # The server may not need a password (trust, peer, a .pgpass file): try without.
+        # Nothing is said unless the server then refuses the login (keyring_problem):
+        # a warning on every command of a trust server was noise, and it came twice.
+        _keyring_problems[keyring_key(url)] = exc.message
+        log.debug("no stored password for %s: %s", keyring_key(url), exc)
         return url
     if not password:
         return url
     remember_secret(password, shown_in=keyring_key(url))
     return parsed.set(password=password).render_as_string(hide_password=False)
+
+
+#: Why the keyring could not be read, by keyring key (:func:`keyring_problem`).
+_keyring_problems: dict[str, str] = {}
+
+
+def keyring_problem(url: str) -> str | None:
+    """Why no password could be read from the keyring for ``url`` when this process last
+    asked (:func:`url_with_password`), else None: said when the server refuses the login
+    that was then tried without a password."""
+    return _keyring_problems.get(keyring_key(url))
 
 
 def _without_password(url: URL) -> str:

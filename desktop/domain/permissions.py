@@ -12,6 +12,7 @@ audit correction procedures; start, scan,     auditor, technician
 close an audit; apply its actions
 approve or reject a pending procedure         approver (only: it is the segregation rule)
 handle an incident (move, link its fix)       technician, administrator
+check out a field kit                         technician, auditor, administrator
 reference data (categories, locations,       administrator
 people, groups, models, suppliers)
 log an incident, add a note to one;           any active person
@@ -22,7 +23,10 @@ Why: field work changes assets, so it is a technician's (an administrator may st
 an inventory walk is the auditor's, and technicians audit their own sites too; approval
 is kept to approvers so that the four-eyes rule cannot be bypassed by holding a broader
 role; reference data sets what everybody else must use, so it is the administrator's.
-Anybody may report that something is wrong.
+Anybody may report that something is wrong. A field kit is taken to record procedures or
+walk an audit offline, so checking one out needs a role that may do one of those; it also
+reserves tag numbers and copies the register to a laptop, which nobody without a role
+should set off.
 
 A local single-user file's own person holds every role (:data:`LOCAL_OWNER_ROLES`), so
 that one person can do all of it.
@@ -59,6 +63,7 @@ class Work(StrEnum):
     APPROVE = "approve"
     INCIDENT = "incident"
     REFERENCE_DATA = "reference_data"
+    KIT_CHECKOUT = "kit_checkout"
 
     @property
     def words(self) -> str:
@@ -74,6 +79,7 @@ _WORDS = {
     Work.APPROVE: "approve or reject procedures",
     Work.INCIDENT: "handle incidents",
     Work.REFERENCE_DATA: "change reference data",
+    Work.KIT_CHECKOUT: "check out a field kit",
 }
 
 #: The one table: the roles that may do each kind of work (any one of them is enough).
@@ -89,6 +95,7 @@ ROLES_FOR: dict[Work, tuple[str, ...]] = {
     Work.APPROVE: (APPROVER,),
     Work.INCIDENT: (TECHNICIAN, ADMINISTRATOR),
     Work.REFERENCE_DATA: (ADMINISTRATOR,),
+    Work.KIT_CHECKOUT: (TECHNICIAN, AUDITOR, ADMINISTRATOR),
 }
 
 

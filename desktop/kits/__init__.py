@@ -32,7 +32,13 @@ steps and a True answer raises nothing: the report says ``cancelled`` (checkout 
 """
 
 from desktop.kits.checkout import checkout, resolve_scope
-from desktop.kits.conflicts import conflicts, get_conflict, note_open_conflicts, resolve
+from desktop.kits.conflicts import (
+    conflicts,
+    edit_keys,
+    get_conflict,
+    note_open_conflicts,
+    resolve,
+)
 from desktop.kits.info import (
     active_checkouts,
     checkouts_for_assets,
@@ -84,6 +90,7 @@ __all__ = [
     "checkout",
     "checkouts_for_assets",
     "conflicts",
+    "edit_keys",
     "get_conflict",
     "is_kit_session",
     "kit_info",

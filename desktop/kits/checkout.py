@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Table, func, select
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
+from desktop.domain.permissions import Work
 from desktop.domain.tags import normalize_tag
 from desktop.errors import NotFoundError
 from desktop.kits.model import (
@@ -35,7 +36,7 @@ from desktop.kits.schema import (
     scope_text,
 )
 from desktop.services.audits import find_audit
-from desktop.services.people import acting_person
+from desktop.services.permissions import require
 from desktop.services.tags import reserve_block
 from desktop.storage import migrate
 from desktop.storage.database import Database, create_private_file
@@ -188,10 +189,11 @@ def checkout(
     kit_id = uuid.uuid4()
     made: Database | None = None
     try:
-        made = new_kit_database(path)
         with source.read() as session:
-            person = acting_person(session, by_user)
+            # Refused before the kit file is made (the service's check: GUI and CLI alike).
+            person = require(session, by_user, Work.KIT_CHECKOUT)
             person_id, username = person.id, person.username
+            made = new_kit_database(path)
             text_scope = scope_text(session, scope)
             with made.engine.connect() as kit:
                 attach_source(kit, source)

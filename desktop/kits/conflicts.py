@@ -20,10 +20,11 @@ from desktop.domain.lifecycle import ProcedureKind
 from desktop.errors import DesktopError, NotFoundError, ValidationError
 from desktop.kits.model import Choice, Conflict, FieldDifference, KitError, Resolution
 from desktop.kits.replay_rules import request_from_payload
+from desktop.services.field_names import keyed
 from desktop.services.people import acting_person
 from desktop.services.procedures import record_in_session
 from desktop.storage.database import Database
-from desktop.storage.models import Asset, KitConflict, Person
+from desktop.storage.models import Asset, Category, KitConflict, Person
 from desktop.storage.types import utcnow
 
 
@@ -68,6 +69,31 @@ def get_conflict(db: Database, reference: uuid.UUID | str | int) -> Conflict:
     """One conflict by id or number (NotFoundError naming it otherwise)."""
     with db.read() as session:
         return _conflict(session, _find(session, reference))
+
+
+def edit_keys(
+    db: Database, conflict: uuid.UUID | str | int, edits: Mapping[str, object]
+) -> dict[str, object]:
+    """``edits`` (field → value as a person typed it) by field key: a field may be named
+    by its key or by its title as the form and the queue show it ("RAM (GB)", accents and
+    case ignored), a custom one as the conflict's asset's category titles it. A title of
+    several fields is refused listing them (ValidationError)."""
+    with db.read() as session:
+        return keyed(edits, _custom_fields(session, _find(session, conflict)))
+
+
+def _custom_fields(session: Session, row: KitConflict) -> list[dict[str, Any]]:
+    """The custom field definitions of the category of the conflict's asset (for a
+    receipt the asset may not be on the server: the category it was received into)."""
+    asset = session.get(Asset, row.asset_id) if row.asset_id is not None else None
+    category_id: object = asset.category_id if asset is not None else None
+    if category_id is None:
+        category_id = ((row.payload or {}).get("values") or {}).get("category")
+    try:
+        category = session.get(Category, uuid.UUID(str(category_id))) if category_id else None
+    except ValueError:
+        category = None
+    return list(category.custom_fields or []) if category is not None else []
 
 
 def _find(session: Session, reference: uuid.UUID | str | int, *, lock: bool = False) -> KitConflict:
@@ -185,7 +211,11 @@ def _record(
             )
     elif asset_id is not None and session.get(Asset, asset_id) is not None:
         asset_id = uuid.uuid4()
-    values = dict(edits) if choice is Choice.EDIT and edits is not None else None
+    values = (
+        keyed(edits, _custom_fields(session, row))  # "RAM (GB)" is custom.ram_gb
+        if choice is Choice.EDIT and edits is not None
+        else None
+    )
     if values is not None and kind is ProcedureKind.RECEIVE:
         values = {**payload["values"], **values}
     verb = "Re-applied" if choice is Choice.REAPPLY_KIT else "Edited"

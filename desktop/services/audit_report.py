@@ -35,7 +35,7 @@ _ITEM_COLUMNS = (
     "Expected in",
     "Scanned in",
     "Recorded location now",
-    "Scanned at",
+    "Scanned at (local time)",
     "Scanned by",
     "Note",
 )
@@ -55,7 +55,15 @@ def write_audit_report(db: Database, *, audit_id: uuid.UUID, path: Path) -> Reco
     summary = book.active
     assert summary is not None
     summary.title = "Summary"
-    _write_summary(summary, result, db.display_url)
+    now = dt.datetime.now(dt.UTC)
+    times = [
+        result.audit.started_at,
+        result.audit.closed_at,
+        now,
+        *(i.scanned_at for i in _all_items(result)),
+        *(row[1] for row in scan_rows if isinstance(row[1], dt.datetime)),
+    ]
+    _write_summary(summary, result, db.display_url, now, local_zones(times))
     for title, items in (
         ("Found", result.found),
         ("Missing", result.missing),
@@ -68,7 +76,7 @@ def write_audit_report(db: Database, *, audit_id: uuid.UUID, path: Path) -> Reco
         book.create_sheet("Scans"),
         (
             "#",
-            "Scanned at",
+            "Scanned at (local time)",
             "Scanned by",
             "Scanned text",
             "Kind",
@@ -86,7 +94,40 @@ def write_audit_report(db: Database, *, audit_id: uuid.UUID, path: Path) -> Reco
     return result
 
 
-def _write_summary(sheet: Worksheet, result: Reconciliation, database: str) -> None:
+def _all_items(result: Reconciliation) -> list[ReconciliationItem]:
+    return [
+        *result.found,
+        *result.missing,
+        *result.misplaced,
+        *result.unknown,
+        *result.retired,
+    ]
+
+
+def local_zones(times: Sequence[dt.datetime | None]) -> str:
+    """The local time zone the report's times are written in, as people read it: "CET
+    (UTC+01:00)", both of a change to or from summer time ("CET (UTC+01:00) and CEST
+    (UTC+02:00)"). Excel's cells hold no zone, so the summary says it."""
+    zones: list[str] = []
+    for value in times:
+        if value is None:
+            continue
+        local = value.astimezone()
+        offset = local.utcoffset() or dt.timedelta()
+        minutes = int(offset.total_seconds()) // 60
+        sign = "+" if minutes >= 0 else "−"
+        hours, rest = divmod(abs(minutes), 60)
+        name = local.tzname() or ""
+        numeric = f"UTC{sign}{hours:02d}:{rest:02d}"
+        zone = numeric if not name or name.startswith(("UTC", "+", "-")) else f"{name} ({numeric})"
+        if zone not in zones:
+            zones.append(zone)
+    return " and ".join(zones)
+
+
+def _write_summary(
+    sheet: Worksheet, result: Reconciliation, database: str, now: dt.datetime, zones: str
+) -> None:
     audit = result.audit
     rows: list[tuple[str, object]] = [
         ("Audit", audit.name),
@@ -99,7 +140,8 @@ def _write_summary(sheet: Worksheet, result: Reconciliation, database: str) -> N
         ("Closed by", audit.closed_by),
         ("Closed at", _local(audit.closed_at)),
         ("Database", database),
-        ("Report written", _local(dt.datetime.now(dt.UTC))),
+        ("Report written", _local(now)),
+        ("Times", f"local time of the computer that wrote the report: {zones}"),
         ("", ""),
     ]
     labels = {
@@ -150,8 +192,10 @@ def _write_table(sheet: Worksheet, header: Sequence[str], rows: Sequence[Sequenc
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     widths = [len(h) + 2 for h in header]
-    for row in rows:
-        sheet.append(list(row))
+    for given in rows:
+        # Excel has no time zones: each time as the local wall-clock (the summary names it).
+        row = [_local(v) if isinstance(v, dt.datetime) else v for v in given]
+        sheet.append(row)
         _as_text(sheet)
         for index, value in enumerate(row):
             if isinstance(value, dt.datetime):
@@ -179,7 +223,7 @@ def _scan_rows(session: Session, audit_id: uuid.UUID) -> list[tuple[object, ...]
     return [
         (
             s.sequence,
-            _local(s.scanned_at),
+            s.scanned_at,
             people.get(s.scanned_by_id, ""),
             s.raw,
             s.kind,
@@ -193,7 +237,8 @@ def _scan_rows(session: Session, audit_id: uuid.UUID) -> list[tuple[object, ...]
 
 
 def _local(value: dt.datetime | None) -> dt.datetime | None:
-    """Excel has no time zones: write local wall-clock time without a zone."""
+    """Excel has no time zones: write local wall-clock time without a zone (the summary's
+    "Times" row names the zone, :func:`local_zones`)."""
     return value.astimezone().replace(tzinfo=None) if value is not None else None
 
 

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from desktop.domain.fields import ASSET_FIELDS, CUSTOM_PREFIX, FIELDS_BY_KEY, FieldType
+from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY, FieldType
 from desktop.domain.lifecycle import Origin, ProcedureKind
 from desktop.domain.naming import name_after_model
 from desktop.errors import (
@@ -35,6 +35,7 @@ from desktop.errors import (
     ValidationError,
 )
 from desktop.services.audits import find_category, find_location
+from desktop.services.field_names import answer_key, field_key, keyed
 from desktop.services.procedures import (
     ProcedureOutcome,
     ProcedureRequest,
@@ -163,18 +164,21 @@ def _named(exc: DesktopError, tag: str | None, kind: ProcedureKind) -> str:
 def _request(
     session: Session, order: TextProcedure, tag: str | None, values: dict[str, object]
 ) -> ProcedureRequest:
-    given = dict(values)
+    given = keyed(values)  # the standard fields first: they say the category
+    asset_id = None
     if order.kind is ProcedureKind.RECEIVE:
-        if tag is not None:
-            given["tag"] = tag
         category_id = given.get("category")
-        asset_id = None
-        if not given.get("name"):  # README: receive --allocate 3 --set category=Laptop
-            given["name"] = _default_name(session, given)
     else:
         asset = find_asset(session, tag=tag)
         category_id, asset_id = given.get("category", asset.category_id), asset.id
     category = session.get(Category, category_id) if isinstance(category_id, uuid.UUID) else None
+    if category is not None and category.custom_fields:  # "RAM (GB)" is custom.ram_gb
+        given = keyed(values, category.custom_fields)
+    if order.kind is ProcedureKind.RECEIVE:
+        if tag is not None:
+            given["tag"] = tag
+        if not given.get("name"):  # README: receive --allocate 3 --set category=Laptop
+            given["name"] = _default_name(session, given)
     _custom_ticks(category, given)
     template = current_template(
         session, order.kind, category_id if isinstance(category_id, uuid.UUID) else None
@@ -207,30 +211,21 @@ def _default_name(session: Session, given: Mapping[str, object]) -> str:
     return ""
 
 
-def _field_key(text: str) -> str:
-    """A field's key from its key or its label ("Assigned to" → assigned_to)."""
-    wanted = text.strip()
-    if wanted in FIELDS_BY_KEY or wanted.startswith(CUSTOM_PREFIX):
-        return wanted
-    folded = wanted.casefold().replace("_", " ")
-    for spec in ASSET_FIELDS:
-        if folded in (spec.label.casefold(), spec.key.replace("_", " ")):
-            return spec.key
-    return wanted  # unknown: the procedure service names it
-
-
 def _values(session: Session, texts: Mapping[str, str]) -> dict[str, object]:
-    """Asset field values with names turned into ids; unknown names are all named."""
+    """Asset field values with names turned into ids; unknown names are all named.
+
+    Keyed by the field's name as given: a custom field's title is read against the
+    asset's category (per tag, :func:`_request`)."""
     values: dict[str, object] = {}
     problems: list[Problem] = []
-    for raw_key, text in texts.items():
-        key = _field_key(raw_key)
+    for name, text in texts.items():
+        key = field_key(name)
         spec = FIELDS_BY_KEY.get(key)
         if spec is None or not text:
-            values[key] = text
+            values[name] = text
             continue
         try:
-            values[key] = _reference(session, spec.type, text)
+            values[name] = _reference(session, spec.type, text)
         except NotFoundError as exc:
             problems.append(Problem(key, exc.message))
     if problems:
@@ -312,11 +307,18 @@ def _tick(text: str) -> object:
 def _answers(
     session: Session, fields: Sequence[Any], texts: Mapping[str, str]
 ) -> dict[str, object]:
-    """Answers by key, person/location/group answers by name, yes/no by word."""
+    """Answers by key or by the question's title as the form shows it ("Type of
+    change" is ``change_type``), person/location/group answers by name, yes/no by word."""
     types = {f.key: f.type for f in fields}
+    titles = {f.key: f.label for f in fields}
     answers: dict[str, object] = {}
     problems: list[Problem] = []
-    for key, text in texts.items():
+    for name, text in texts.items():
+        try:
+            key = answer_key(name, titles)
+        except ValidationError as exc:
+            problems.extend(exc.problems)
+            continue
         type_ = types.get(key)
         if type_ is FieldType.YESNO:
             answers[key] = _tick(text)

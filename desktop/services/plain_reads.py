@@ -91,6 +91,7 @@ _HISTORY_COLUMNS = (
     column("comment", String()),
     column("decided_at", UTCDateTime()),
     column("approver_groups", JSON()),
+    column("note", String()),
 )
 # The newest procedures (along the (asset, time) index) with their performer and their
 # number, then joined to their approvals: one statement.
@@ -98,11 +99,11 @@ _HISTORY = """
 SELECT n.id, n.kind, n.state, n.performer_name, n.performer_username, n.performed_at,
        n.created_at, n.ticket_ref, n.reason, n.template_version, n.origin, n.origin_detail,
        n.answers, n.changes, n.total, ap.name AS approver, v.decision, v.comment,
-       v.decided_at, v.approver_groups
+       v.decided_at, v.approver_groups, n.note
 FROM (SELECT pr.id, pr.kind, pr.state, pe.name AS performer_name,
              pe.username AS performer_username, pr.performed_at, pr.created_at,
              pr.ticket_ref, pr.reason, pr.template_version, pr.origin, pr.origin_detail,
-             pr.answers, pr.changes,
+             pr.answers, pr.changes, pr.note,
              (SELECT count(*) FROM procedures c WHERE c.asset_id = :asset_id) AS total
       FROM procedures pr JOIN people pe ON pe.id = pr.performed_by_id
       WHERE pr.asset_id = :asset_id
@@ -120,7 +121,7 @@ SELECT pr.id, pr.kind, pr.state, pe.name AS performer_name,
        pe.username AS performer_username, pr.performed_at, pr.created_at,
        pr.ticket_ref, pr.reason, pr.template_version, pr.origin, pr.origin_detail,
        pr.answers, pr.changes,
-       (SELECT count(*) FROM procedures c WHERE c.asset_id = :asset_id) AS total
+       (SELECT count(*) FROM procedures c WHERE c.asset_id = :asset_id) AS total, pr.note
 FROM procedures pr JOIN people pe ON pe.id = pr.performed_by_id
 WHERE pr.asset_id = :asset_id
 ORDER BY pr.performed_at DESC, pr.created_at DESC {limit}
@@ -190,6 +191,7 @@ def history_rows(connection: Connection, asset_id: uuid.UUID, limit: int | None)
                 *h[14:18],
                 sqlite_time(h[18]),
                 sqlite_json(h[19]),
+                h[20],
             )
             for h in found
         ]
@@ -222,7 +224,8 @@ def _mariadb_history_rows(
     for v in connection.execute(approvals, {"ids": [p[0] for p in page]}):
         decisions.setdefault(v[0], []).append(v)
     none = (None, None, None, None, None)
-    return [(*p, *v[1:]) for p in page for v in decisions.get(p[0]) or [(None, *none)]]
+    # In the one statement's order: the procedure, its approval, then its note.
+    return [(*p[:15], *v[1:], p[15]) for p in page for v in decisions.get(p[0]) or [(None, *none)]]
 
 
 def history_count(connection: Connection, asset_id: uuid.UUID) -> int:
@@ -255,7 +258,7 @@ def _make(name: str, quote: Any) -> Executable:
         sql = _HISTORY.format(limit="LIMIT :limit")
         return text(sql).columns(*_HISTORY_COLUMNS).bindparams(asset_id, limit)
     if name.startswith("history:page:"):
-        page_columns = _HISTORY_COLUMNS[:15]
+        page_columns = (*_HISTORY_COLUMNS[:15], _HISTORY_COLUMNS[20])
         if name == "history:page:all":
             sql = _HISTORY_PAGE.format(limit="")
             return text(sql).columns(*page_columns).bindparams(asset_id)

@@ -223,6 +223,9 @@ class HistoryEntry:
     answers: dict[str, Any]
     changes: tuple[dict[str, Any], ...]
     approvals: tuple[dict[str, Any], ...] = ()
+    #: The note recorded with the procedure (a replayed or re-applied kit record says
+    #: where it came from; an import, its file and row).
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -295,6 +298,7 @@ def _history(
             answers=dict(p[12] or {}),
             changes=tuple(p[13] or ()),
             approvals=tuple(decisions),
+            note=p[20] or "",
         )
         for p, decisions in entries.values()
     ]

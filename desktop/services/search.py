@@ -51,6 +51,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import column as sql_column
 
+from desktop.storage.database import TRIGRAMS_IN_BULK_MARK, TRIGRAMS_IN_BULK_VARIABLE
 from desktop.storage.folding import SQL_FUNCTION, fold
 
 log = logging.getLogger(__name__)
@@ -554,13 +555,18 @@ def _server_trigrams_replaced(connection: Connection, asset_ids: Sequence[Any]) 
         )
         return
     ids = json.dumps([asset_id.hex for asset_id in asset_ids])
-    connection.exec_driver_sql("SET @assetdesk_search_trigrams_in_bulk = 1")
+    # Marked on the pool's entry first: however this block ends, the pool clears the
+    # variable before the connection serves anybody else (database.py's reset event).
+    pooled = connection.connection.info
+    pooled[TRIGRAMS_IN_BULK_MARK] = True
+    connection.exec_driver_sql(f"SET {TRIGRAMS_IN_BULK_VARIABLE} = 1")
     try:
         connection.exec_driver_sql("CALL asset_search_trigrams_before_bulk(%s)", (ids,))
         yield
         connection.exec_driver_sql("CALL asset_search_trigrams_after_bulk(%s)", (ids,))
     finally:
-        connection.exec_driver_sql("SET @assetdesk_search_trigrams_in_bulk = NULL")
+        connection.exec_driver_sql(f"SET {TRIGRAMS_IN_BULK_VARIABLE} = NULL")
+        pooled.pop(TRIGRAMS_IN_BULK_MARK, None)
 
 
 @contextmanager

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.domain.permissions import Work
-from desktop.errors import NotFoundError, Problem, ValidationError
+from desktop.errors import DesktopError, NotFoundError, Problem, ValidationError
 from desktop.services.permissions import require
 from desktop.storage.database import Database
 from desktop.storage.models import Category, ProcedureTemplate
@@ -163,6 +164,11 @@ def set_field_scans(
     return _new_version(db, username, kind, category, edit)
 
 
+#: How many times a new version is tried when another administrator's edit of the same
+#: template took the number first (each try re-reads the template, now theirs).
+VERSION_ATTEMPTS = 5
+
+
 def _new_version(
     db: Database,
     username: str,
@@ -172,7 +178,16 @@ def _new_version(
 ) -> TemplateRow:
     """The current template of ``kind`` (the category's own with ``category``, made from
     the general one the first time) edited by ``edit`` into a new version, by an
-    administrator; the old version stays for the procedures filled against it."""
+    administrator; the old version stays for the procedures filled against it.
+
+    The version number is read, then written: two administrators editing one template
+    at once both read version N, and both made N + 1 (a crash for the second) or, the
+    second reading the number after the first committed, N + 2 made from N — the first
+    edit lost and two versions current. Now the scope's versions are locked before they
+    are read (the second waits, then edits the first one's version); where there is
+    none yet to lock, the unique (kind, scope, version) lets one through and the other's
+    savepoint is rolled back and its edit made again on the version now current.
+    """
     with db.write() as session:
         actor = require(session, username, Work.REFERENCE_DATA)
         category_row = None
@@ -183,46 +198,79 @@ def _new_version(
             if category_row is None:
                 raise NotFoundError(f"there is no category called '{category.strip()}'")
         scope = str(category_row.id) if category_row else ""
-        current = _current(session, kind, scope) or _current(session, kind, "")
-        if current is None:
-            raise NotFoundError(f"there is no procedure template for '{kind.label}'")
-        definition = copy.deepcopy(dict(current.definition))
-        edit(definition)
-        if current.scope_key == scope:
-            current.is_current = False
-            version = current.version_number + 1
-        else:
-            version = 1 + (
-                session.execute(
-                    select(func.max(ProcedureTemplate.version_number)).where(
-                        ProcedureTemplate.kind == kind.value, ProcedureTemplate.scope_key == scope
-                    )
-                ).scalar_one()
-                or 0
+        for attempt in range(VERSION_ATTEMPTS):
+            try:
+                with session.begin_nested():
+                    row = _edited(session, kind, scope, category_row, actor.id, edit)
+                return _row(row, category_row.name if category_row else "")
+            except IntegrityError as exc:
+                if "version_number" not in str(exc.orig):  # not the number (a kit's refusal)
+                    raise
+                if attempt == VERSION_ATTEMPTS - 1:
+                    raise DesktopError(
+                        f"the {kind.label.lower()} template is being edited by someone else "
+                        "at this moment: nothing was changed; try again"
+                    ) from None
+        raise AssertionError("unreachable")
+
+
+def _edited(
+    session: Session,
+    kind: ProcedureKind,
+    scope: str,
+    category_row: Category | None,
+    actor_id: uuid.UUID,
+    edit: Callable[[dict[str, Any]], None],
+) -> ProcedureTemplate:
+    """The new version, in the caller's savepoint. The scope's versions are locked first
+    (an edit at the same moment waits here, then reads the version the other made);
+    a scope with no version yet has nothing to lock: there the unique version number
+    decides, and the retry reads afresh."""
+    session.execute(
+        select(ProcedureTemplate.id)
+        .where(ProcedureTemplate.kind == kind.value, ProcedureTemplate.scope_key == scope)
+        .with_for_update()
+    ).all()
+    current = _current(session, kind, scope) or _current(session, kind, "")
+    if current is None:
+        raise NotFoundError(f"there is no procedure template for '{kind.label}'")
+    definition = copy.deepcopy(dict(current.definition))
+    edit(definition)
+    if current.scope_key == scope:
+        current.is_current = False
+    version = 1 + (
+        session.execute(
+            select(func.max(ProcedureTemplate.version_number)).where(
+                ProcedureTemplate.kind == kind.value, ProcedureTemplate.scope_key == scope
             )
-        session.flush()
-        row = ProcedureTemplate(
-            id=uuid.uuid4(),
-            kind=kind.value,
-            category_id=category_row.id if category_row else None,
-            scope_key=scope,
-            version_number=version,
-            name=current.name,
-            definition=definition,
-            is_current=True,
-            created_at=utcnow(),
-            created_by_id=actor.id,
-        )
-        session.add(row)
-        session.flush()
-        return _row(row, category_row.name if category_row else "")
+        ).scalar_one()
+        or 0
+    )
+    session.flush()
+    row = ProcedureTemplate(
+        id=uuid.uuid4(),
+        kind=kind.value,
+        category_id=category_row.id if category_row else None,
+        scope_key=scope,
+        version_number=version,
+        name=current.name,
+        definition=definition,
+        is_current=True,
+        created_at=utcnow(),
+        created_by_id=actor_id,
+    )
+    session.add(row)
+    session.flush()
+    return row
 
 
 def _current(session: Session, kind: ProcedureKind, scope: str) -> ProcedureTemplate | None:
     return session.execute(
-        select(ProcedureTemplate).where(
+        select(ProcedureTemplate)
+        .where(
             ProcedureTemplate.kind == kind.value,
             ProcedureTemplate.scope_key == scope,
             ProcedureTemplate.is_current.is_(True),
         )
+        .execution_options(populate_existing=True)
     ).scalar_one_or_none()

@@ -619,6 +619,18 @@ def ralph_id_headers(mapping: ColumnMapping, custom_labels: Mapping[str, str]) -
     }
 
 
+def _is_currency(header: str, mapping: ColumnMapping) -> bool:
+    """Whether ``header`` is the currency of the file's purchase cost column (Ralph's
+    ``price_currency`` beside its ``price``, or a "Currency" column beside a cost)."""
+    name = header.strip().casefold().replace("_", " ")
+    return "purchase_cost" in mapping.targets and name in (
+        "price currency",
+        "currency",
+        "purchase currency",
+        "cost currency",
+    )
+
+
 def fates(mapping: ColumnMapping, custom_labels: Mapping[str, str]) -> list[ColumnFate]:
     """Every column's fate in words."""
     result = []
@@ -626,6 +638,11 @@ def fates(mapping: ColumnMapping, custom_labels: Mapping[str, str]) -> list[Colu
     for header, target in zip(mapping.headers, mapping.targets, strict=True):
         if header in ids:
             text = f"{RALPH_IDS}: kept in the notes as '{header}: …'"
+        elif target == EXTRA_NOTES and _is_currency(header, mapping):
+            text = (
+                f"the currency of the prices: kept in the notes as '{header}: …' (the "
+                "register keeps a purchase cost as an amount, without a currency)"
+            )
         elif target == EXTRA_NOTES:
             text = f"added to the notes as '{header}: …' (not a known column)"
         elif target.startswith(NEW_CUSTOM):

@@ -28,6 +28,7 @@ from desktop.spreadsheets.dates import read_date
 from desktop.spreadsheets.mapping import EXTRA_NOTES, notes_with_extras
 from desktop.spreadsheets.model import ImportOptions, RowPlan, RowProblem
 from desktop.spreadsheets.ralph_models import RalphModel, split_ralph_model
+from desktop.spreadsheets.ralph_statuses import ralph_kind
 from desktop.spreadsheets.references import ReferenceIndex
 from desktop.spreadsheets.report import ImportReport
 from desktop.spreadsheets.statuses import parse_status
@@ -43,6 +44,11 @@ _NOBODY = object()
 _TEXT_LIMITS = {key: FIELDS_BY_KEY[key].max_length or sys.maxsize for key in ("tag", *_TEXT_FIELDS)}
 _CENT = Decimal("0.01")
 _ZERO = Decimal("0.00")
+#: What the dry run says of a Ralph export's price of 0.00.
+RALPH_ZERO_PRICE = (
+    "Price: 0.00 is how a Ralph export writes an asset without a price: no purchase "
+    "cost is recorded for it (an asset already priced keeps its cost)"
+)
 #: Distinct cells remembered per column (see RowValues._once).
 ONCE_LIMIT = 10_000
 
@@ -73,6 +79,13 @@ class RowValues:
     label_field_rows: dict[str, int]
     #: (model, category) pairs found to fit (see _model_fits_category).
     models_fit: set[tuple[uuid.UUID, uuid.UUID]]
+
+    def _ralph_export(self) -> bool:
+        """Whether the file is a Ralph export (its headers say so), read once."""
+        found = self.__dict__.get("_is_ralph")
+        if found is None:
+            found = self.__dict__["_is_ralph"] = ralph_kind(self.headers) is not None
+        return bool(found)
 
     def _date(self, plan: RowPlan, target: str, raw: object) -> object:
         """A date cell read in its column's order (see :mod:`desktop.spreadsheets.dates`)."""
@@ -156,6 +169,12 @@ class RowValues:
                     self._problem(plan, "purchase_cost", found[1])
         elif "purchase_cost" in given:
             values["purchase_cost"] = None
+        if values.get("purchase_cost") == 0 and self._ralph_export():
+            # Ralph writes 0.00 for an asset nobody priced: no price, not a free asset (a
+            # new asset gets none, an existing one keeps its own).
+            del values["purchase_cost"]
+            if RALPH_ZERO_PRICE not in self.report.said:
+                self.report.said.append(RALPH_ZERO_PRICE)
         if (
             WARRANTY_MONTHS in given
             and given[WARRANTY_MONTHS] is not None

@@ -125,6 +125,7 @@ class Database:
             _configure_sqlite(engine, immediate=immediate, path=self.sqlite_path)
         elif self.backend == "mysql":
             _activate_personal_role(engine)
+            _clear_session_flags_on_return(engine)
         return engine
 
     # -- units of work -------------------------------------------------------------
@@ -376,6 +377,32 @@ def make_private(path: Path, what: str) -> str | None:
     return None
 
 
+#: MariaDB: the session's user variable that pauses the update trigger's trigram upkeep
+#: (migration 0020; desktop.services.search sets and clears it around a bulk update).
+TRIGRAMS_IN_BULK_VARIABLE = "@assetdesk_search_trigrams_in_bulk"
+#: The pool entry's mark that the variable may be set on that connection.
+TRIGRAMS_IN_BULK_MARK = "assetdesk_trigrams_in_bulk"
+
+
+def _clear_session_flags_on_return(engine: Engine) -> None:
+    """MariaDB: a connection that goes back to the pool with the trigram pause possibly
+    set (its block never reached its own clearing: an error in the clearing itself, a
+    block left unfinished) has it cleared before anybody else gets it; a connection on
+    which that fails is closed rather than pooled. A user variable outlives transactions
+    (a rollback keeps it), and the next holder's updates would leave the search stale."""
+
+    @event.listens_for(engine, "reset")
+    def _on_reset(dbapi_connection: Any, record: Any, reset_state: Any) -> None:
+        if record is None or not record.info.pop(TRIGRAMS_IN_BULK_MARK, False):
+            return
+        # Raised, the pool logs it and closes the connection instead of keeping it.
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"SET {TRIGRAMS_IN_BULK_VARIABLE} = NULL")
+        finally:
+            cursor.close()
+
+
 def _activate_personal_role(engine: Engine) -> None:
     """MariaDB: switch a person's login to the role that carries their roles in this
     register (``<database>_u_<login>``, desktop.storage.logins); the owner has none."""
@@ -492,7 +519,7 @@ def _translate_connection_errors(database: Database) -> Iterator[None]:
             raise
         raise DatabaseUnavailableError(
             f"Cannot use the database {database.description} ({database.display_url}): "
-            f"{_first_line(exc)}{_password_hint(exc)}"
+            f"{_first_line(exc)}{_password_hint(exc)}{_keyring_note(database, exc)}"
         ) from exc
 
 
@@ -512,6 +539,31 @@ def _password_hint(exc: DBAPIError) -> str:
 
 #: libpq's words when the server asks for a password and the client has none.
 _NO_PASSWORD = "no password supplied"
+
+
+#: Words of a server refusing a login for its password (PostgreSQL, MariaDB/MySQL).
+_LOGIN_REFUSED = (
+    "password authentication failed",
+    "no password supplied",
+    "fe_sendauth",
+    "access denied for user",
+)
+
+
+def _keyring_note(database: Database, exc: DBAPIError) -> str:
+    """Why no password was sent, when the server refused a login for want of one and the
+    keyring could not be read (the only time that is worth saying: a trust server needs
+    none). Logged once, here."""
+    words = str(exc.orig).lower()
+    if database.url.password or not any(word in words for word in _LOGIN_REFUSED):
+        return ""
+    from desktop.credentials import keyring_problem
+
+    problem = keyring_problem(database.url.render_as_string(hide_password=False))
+    if problem is None:
+        return ""
+    log.warning("login refused without a password; no stored password: %s", problem)
+    return f". No password was sent: {problem}"
 
 
 #: The words of a field kit's refusal to edit reference data (desktop.kits.schema).

@@ -24,15 +24,19 @@ class CliContext:
         self.args = args
         self.settings = Settings()
         self._database: Database | None = None
+        self._url: str | None = None
 
     @property
     def url(self) -> str:
-        """The chosen URL with the keyring's password filled in (in memory only)."""
-        from desktop.credentials import url_with_password  # loads keyring only when needed
+        """The chosen URL with the keyring's password filled in (in memory only); the
+        keyring is asked once per command."""
+        if self._url is None:
+            from desktop.credentials import url_with_password  # loads keyring when needed
 
-        return url_with_password(
-            choose_url(getattr(self.args, "database", None), self.settings.get(DATABASE_URL))
-        )
+            self._url = url_with_password(
+                choose_url(getattr(self.args, "database", None), self.settings.get(DATABASE_URL))
+            )
+        return self._url
 
     def database(self, *, check_schema: bool = True, must_exist: bool | None = None) -> Database:
         """The database, opened once; a local file is created and migrated on first use —

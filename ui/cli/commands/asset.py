@@ -61,6 +61,8 @@ def _show(ctx: CliContext) -> int:
         print(f"  {when}  {entry.kind:<13} {entry.performed_by}{ticket}{state}")
         if entry.reason:
             print(f"      reason: {entry.reason}")
+        if entry.note:
+            print(f"      note: {_under(entry.note, 12)}")
         for label, text in recorded_answers(entry.kind, entry.answers):
             print(f"      {label}: {_under(text, 8)}")
         for change in entry.changes:

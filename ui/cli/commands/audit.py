@@ -219,7 +219,7 @@ def _list(ctx: CliContext) -> int:
         print_json(audits)
         return 0
     for audit in audits:
-        when = audit.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        when = audit.started_at.astimezone().strftime("%Y-%m-%d %H:%M %Z")
         print(
             f"{audit.id}  {audit.status:<6} {when}  {audit.name}  "
             f"({audit.scope}; {audit.expected} expected, {audit.scans} scans)"

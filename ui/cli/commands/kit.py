@@ -249,7 +249,7 @@ def _resolve(ctx: CliContext) -> int:
         if edits:
             from ui.kit_files import edits_with_ids
 
-            edits = edits_with_ids(database, edits)
+            edits = edits_with_ids(database, kits.edit_keys(database, args.conflict, edits))
         user = _settling_user(ctx, database)
         resolution = kits.resolve(
             database, args.conflict, choice, user, edits=edits or None, note=args.note
