@@ -178,6 +178,32 @@ def test_a_plain_connection_translates_connection_errors(tmp_path: Path) -> None
         database.dispose()
 
 
+def test_the_drivers_own_errors_are_translated_too(tmp_path: Path) -> None:
+    """Reads that go to the sqlite3 connection itself (the register's pages, the kit
+    marks) meet a file that became unreadable with sqlite3's own error: it is named like
+    any other; an error that is not about the database stays what it was."""
+    path = tmp_path / "register.sqlite3"
+    open_database(f"sqlite:///{path}").dispose()
+    database = Database(f"sqlite:///{path}")
+    try:
+        with database.connect() as connection:
+            raw = connection.connection.driver_connection
+            assert raw is not None
+            raw.execute("SELECT 1 FROM assets LIMIT 1").fetchall()
+        path.write_bytes(b"this is not a database" * 400)
+        with (
+            pytest.raises(DatabaseUnavailableError, match=r"register\.sqlite3"),
+            database.connect() as connection,
+        ):
+            raw = connection.connection.driver_connection
+            assert raw is not None
+            raw.execute("SELECT 1 FROM assets LIMIT 1").fetchall()
+        with pytest.raises(ZeroDivisionError), database.connect():
+            _ = 1 / 0
+    finally:
+        database.dispose()
+
+
 def test_a_returned_kits_trigger_is_one_capitalised_sentence(tmp_path: Path) -> None:
     """Whatever writes to a returned field kit (a form, an audit scan, the CLI) meets its
     trigger: the database layer turns the abort into a PermissionDeniedError with the
