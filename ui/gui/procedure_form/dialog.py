@@ -50,7 +50,7 @@ from ui.gui.procedure_form.editors import ReferenceEditor
 from ui.gui.procedure_form.form_data import FormContext, load_form, read_assets
 from ui.gui.procedure_form.form_view import FormView
 from ui.gui.procedure_form.receive_next import NextAsset
-from ui.gui.procedure_form.requests import build_requests, form_problems, prefill
+from ui.gui.procedure_form.requests import build_requests, form_problems, model_may_name, prefill
 from ui.gui.procedure_form.tag_category import CategoryFromTag
 from ui.gui.reference.jobs import DialogJobs
 from ui.gui.scanner import ScanDetector
@@ -564,6 +564,8 @@ class ProcedureDialog(QDialog):
         if editor is None or editor is self.view.editor_owning(new):
             return
         if editor.key in self.view.required and editor.is_empty():
+            if model_may_name(self.view, editor.key):
+                return  # left empty as its placeholder says: the Model below names it
             self.view.mark_problems([Problem(editor.key, f"{editor.label} is required")])
 
     def reject(self) -> None:

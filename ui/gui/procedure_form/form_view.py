@@ -210,8 +210,11 @@ class FormView(QWidget):
         if "tag" in self.asset_editors and self.context.kind is ProcedureKind.RECEIVE:
             tag_edit = self.asset_editors["tag"].widget
             tag_edit.setProperty("placeholderText", "generated from the category, e.g. LAP-000124")
-        if "name" in self.asset_editors and self.context.kind is ProcedureKind.RECEIVE:
-            # As on the command line and in an import (desktop.domain.naming).
+        from ui.gui.procedure_form.requests import model_may_name  # it imports this module
+
+        if "name" in self.asset_editors and model_may_name(self, "name"):
+            # As on the command line and in an import (desktop.domain.naming); a template
+            # without a Model field names nothing after it: its Name is plainly required.
             name_edit = self.asset_editors["name"].widget
             name_edit.setProperty("placeholderText", "empty: named after its model")
         if "category" in self.asset_editors:
