@@ -66,7 +66,8 @@ def test_escape_closes_the_audits_window_its_scan_screen_and_the_incidents_windo
         table, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     )
     incidents = _opened(qtbot, IncidentReportView)
-    if QApplication.focusWidget() is None or QApplication.focusWidget().window() is not incidents:
+    focus = QApplication.focusWidget()
+    if focus is None or focus.window() is not incidents:
         incidents.focusNextChild()
     _escape_closes(qtbot, incidents)
     assert window.isVisible()

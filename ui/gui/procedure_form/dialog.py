@@ -251,6 +251,9 @@ class ProcedureDialog(QDialog):
         self.view.show_starts()
         self.scroll_area.setWidget(self.view)
         self.stack.setCurrentWidget(self.scroll_area)
+        # The checklist and the risk panel beside the fields stay in sight as they scroll.
+        self.scroll_area.verticalScrollBar().valueChanged.connect(self._keep_side_in_sight)
+        self.scroll_area.verticalScrollBar().rangeChanged.connect(self._keep_side_in_sight)
         self.view.changed.connect(self._revalidate)
         for editor in (self.view.performed_by, *self.view.all_editors().values()):
             editor.left.connect(self._revalidate)  # a name typed and left is listed now
@@ -274,6 +277,11 @@ class ProcedureDialog(QDialog):
             width = min(width, available.width() - FRAME_ALLOWANCE)
             height = min(height, available.height() - FRAME_ALLOWANCE)
         self.resize(width, height)
+
+    def _keep_side_in_sight(self, *_: int) -> None:
+        if self.view is not None:
+            bar = self.scroll_area.verticalScrollBar()
+            self.view.keep_side_in_sight(bar.value(), self.scroll_area.viewport().height())
 
     def _focus_first(self) -> None:
         assert self.view is not None
