@@ -14,8 +14,14 @@ from desktop.errors import DesktopError
 
 def check_output_file(path: Path, what: str) -> None:
     """Refuse ``path`` as the place of ``what`` ("the export", "the audit report") when
-    its folder does not exist or it is a folder itself (DesktopError naming both)."""
+    its folder does not exist, it is a folder itself, or its name is a pattern of names
+    (``*.xlsx``) (DesktopError naming both)."""
     if not path.parent.is_dir():
         raise DesktopError(f"cannot write {what} {path}: the folder {path.parent} does not exist")
     if path.is_dir():
         raise DesktopError(f"cannot write {what} to {path}: it is a folder; give a file name")
+    if any(character in path.name for character in "*?"):
+        # A pattern typed as a name ("*.xlsx") would make a file named so.
+        raise DesktopError(
+            f"cannot write {what} to {path}: '*' and '?' stand for any names; give a file name"
+        )

@@ -16,8 +16,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
-from desktop.errors import DatabaseUnavailableError, PermissionDeniedError, SchemaMismatchError
+from desktop.errors import (
+    DatabaseUnavailableError,
+    DesktopError,
+    PermissionDeniedError,
+    SchemaMismatchError,
+)
 from desktop.storage import migrate
 from desktop.storage.folding import register_sqlite_functions
 from desktop.storage.tls import check_tls_files, mysql_engine_url, tls_failure
@@ -481,46 +487,73 @@ def _log_sql_timing(engine: Engine) -> None:
 
 @contextmanager
 def _translate_connection_errors(database: Database) -> Iterator[None]:
-    """Turn "cannot reach / cannot log in / cannot open" into one message naming the database."""
+    """Turn "cannot reach / cannot log in / cannot open" into one message naming the database.
+
+    Also for the driver's own errors, raised by reads that go to the sqlite3 connection
+    itself (the register's pages, the kit marks): a file that became unreadable failed
+    there with a bare ``sqlite3.DatabaseError``, a bug report every 30 s."""
     try:
         yield
-    except DBAPIError as exc:
-        if _is_timeout(exc):
-            raise DatabaseUnavailableError(
-                f"The database {database.description} ({database.display_url}) did not answer "
-                f"in time and the statement was cancelled; nothing was changed: {_first_line(exc)}"
-            ) from exc
-        if _is_schema_problem(exc):
-            raise SchemaMismatchError(
-                f"The database {database.description} ({database.display_url}) does not have "
-                f"the schema this version of Assetdesk expects ({_first_line(exc)}): it was "
-                "changed by hand or by another program. Nothing was changed; restore a backup "
-                "or ask an administrator."
-            ) from exc
-        tls = tls_failure(str(exc.orig))
-        if tls is not None:
-            reason, line = tls
-            raise DatabaseUnavailableError(
-                f"Cannot open an encrypted connection to the database {database.description} "
-                f"({database.display_url}): {reason}. The driver said: {_words(line)}"
-            ) from exc
-        if _KIT_READ_ONLY in str(exc.orig):  # a kit's trigger refused a reference or template edit
-            raise PermissionDeniedError(str(exc.orig)) from exc
-        if _is_privilege_refusal(exc):
-            raise PermissionDeniedError(
-                f"The database {database.description} refused this to your login "
-                f"({_first_line(exc)}): your role does not allow it. Nothing was changed; "
-                "ask an administrator if you need it."
-            ) from exc
-        returned = _returned_kit_refusal(exc)
-        if returned is not None:
-            raise PermissionDeniedError(returned) from exc
-        if not _is_connection_problem(exc):
-            raise
+    except PoolTimeoutError as exc:  # not a driver's error: every connection hangs or is busy
         raise DatabaseUnavailableError(
-            f"Cannot use the database {database.description} ({database.display_url}): "
-            f"{_first_line(exc)}{_password_hint(exc)}{_keyring_note(database, exc)}"
+            f"The database {database.description} ({database.display_url}) gave no "
+            "connection in time: the ones open wait for a server that does not answer. "
+            "Nothing was changed."
         ) from exc
+    except DBAPIError as exc:
+        translated = _translated(database, exc)
+        if translated is None:
+            raise
+        raise translated from exc
+    except Exception as exc:
+        driver_error = database.engine.dialect.loaded_dbapi.Error
+        if not isinstance(exc, driver_error):
+            raise
+        wrapped = DBAPIError.instance(None, None, exc, driver_error)
+        translated = _translated(database, wrapped) if isinstance(wrapped, DBAPIError) else None
+        if translated is None:
+            raise
+        raise translated from exc
+
+
+def _translated(database: Database, exc: DBAPIError) -> DesktopError | None:
+    """The message for a driver's error ``exc``, or None when it is not one we explain."""
+    if _is_timeout(exc):
+        return DatabaseUnavailableError(
+            f"The database {database.description} ({database.display_url}) did not answer "
+            f"in time and the statement was cancelled; nothing was changed: {_first_line(exc)}"
+        )
+    if _is_schema_problem(exc):
+        return SchemaMismatchError(
+            f"The database {database.description} ({database.display_url}) does not have "
+            f"the schema this version of Assetdesk expects ({_first_line(exc)}): it was "
+            "changed by hand or by another program. Nothing was changed; restore a backup "
+            "or ask an administrator."
+        )
+    tls = tls_failure(str(exc.orig))
+    if tls is not None:
+        reason, line = tls
+        return DatabaseUnavailableError(
+            f"Cannot open an encrypted connection to the database {database.description} "
+            f"({database.display_url}): {reason}. The driver said: {_words(line)}"
+        )
+    if _KIT_READ_ONLY in str(exc.orig):  # a kit's trigger refused a reference or template edit
+        return PermissionDeniedError(str(exc.orig))
+    if _is_privilege_refusal(exc):
+        return PermissionDeniedError(
+            f"The database {database.description} refused this to your login "
+            f"({_first_line(exc)}): your role does not allow it. Nothing was changed; "
+            "ask an administrator if you need it."
+        )
+    returned = _returned_kit_refusal(exc)
+    if returned is not None:
+        return PermissionDeniedError(returned)
+    if not _is_connection_problem(exc):
+        return None
+    return DatabaseUnavailableError(
+        f"Cannot use the database {database.description} ({database.display_url}): "
+        f"{_first_line(exc)}{_password_hint(exc)}{_keyring_note(database, exc)}"
+    )
 
 
 def _password_hint(exc: DBAPIError) -> str:

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtCore import QPoint, QRect
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QScreen
+from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.settings import CURRENT_USER, Settings
@@ -25,10 +26,24 @@ from ui.gui.layout_state import LayoutState
 from ui.gui.main_window import MainWindow
 
 
-@pytest.mark.parametrize("kind", [ProcedureKind.CHANGE, ProcedureKind.DECOMMISSION])
+@pytest.mark.parametrize(
+    ("kind", "screen"),
+    [
+        (ProcedureKind.CHANGE, "small"),
+        (ProcedureKind.DECOMMISSION, "small"),
+        (ProcedureKind.CHANGE, "1280x800"),  # Decommission fits there: nothing scrolls
+    ],
+)
 def test_the_form_opens_with_its_focused_field_in_view(
-    qtbot: QtBot, tmp_path: Path, scanner: HidScanner, kind: ProcedureKind
+    qtbot: QtBot,
+    tmp_path: Path,
+    scanner: HidScanner,
+    kind: ProcedureKind,
+    screen: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    if screen == "1280x800":  # the form opens as wide and high as such a screen allows
+        monkeypatch.setattr(QScreen, "availableGeometry", lambda _self: QRect(0, 0, 1280, 800))
     path = tmp_path / "demo.sqlite3"
     made = subprocess.run(
         [sys.executable, "-m", "ui.cli.main", "--database", str(path), "demo", "--assets", "60"],
@@ -62,6 +77,34 @@ def test_the_form_opens_with_its_focused_field_in_view(
         f"the focus is in {type(focused).__name__} at {where}, outside the visible "
         f"{viewport.rect()}"
     )
+    if screen == "small":
+        dialog.close()
+        window.close()
+        database.dispose()
+        return
+    # The column beside the fields opens showing its top: the risk panel's Impact and
+    # Likelihood whole (the form scrolled to the focused field took them out of sight at
+    # 1280 × 800), and a Tab into them keeps them whole.
+    assert dialog.view.two_columns, dialog.width()
+    risk = dialog.view.risk
+
+    def whole(widget: QWidget) -> bool:
+        return viewport.rect().contains(QRect(widget.mapTo(viewport, QPoint(0, 0)), widget.size()))
+
+    qtbot.waitUntil(lambda: whole(risk), timeout=2000)  # the layout follows the scroll
+    for widget in (risk.impact.widget, risk.likelihood.widget):
+        assert whole(widget), QRect(widget.mapTo(viewport, QPoint(0, 0)), widget.size())
+    assert viewport.rect().contains(where)  # and the focused field stays in sight
+    for _ in range(12):  # Tab on from the focused field to Impact, as a person does
+        if risk.impact.widget.isAncestorOf(focused) or focused is risk.impact.widget:
+            break
+        qtbot.keyClick(focused, Qt.Key.Key_Tab)
+        focused = QApplication.focusWidget()
+        assert focused is not None
+    assert risk.impact.widget.isAncestorOf(focused) or focused is risk.impact.widget
+    qtbot.keyClick(focused, Qt.Key.Key_Down)  # an impact chosen
+    qtbot.wait(50)
+    assert whole(risk.impact.widget) and whole(risk.likelihood.widget)
     dialog.close()
     window.close()
     database.dispose()

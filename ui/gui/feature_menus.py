@@ -86,6 +86,8 @@ class FeatureMenus:
     def refresh_badge(self) -> None:
         """Count, on a worker, the pending procedures the signed-in person may decide (the
         worker imports the approvals services: the GUI thread does not wait for them)."""
+        if self.window.connection.lost is not None:
+            return  # the database is unavailable: its watch retries, and counts again
         database, username = self.window.database, self.window.username
 
         def job(progress: Progress, cancel: threading.Event) -> int:
@@ -204,7 +206,10 @@ class FeatureMenus:
         return worker
 
     def _quiet_failure(self, error: object) -> None:
-        """A refusal (DesktopError) of background work is left unsaid; a bug is not."""
+        """A refusal (DesktopError) of background work is left unsaid; a bug is not; a
+        database that stopped answering is said once by the window's connection watch."""
+        if self.window.connection.report(error):
+            return
         if not isinstance(error, DesktopError):
             self.window.show_error(error)
 

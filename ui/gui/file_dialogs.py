@@ -10,13 +10,19 @@ terminal then reset the WAL under the window, which read "database disk image is
 malformed" until restarted. Here icon and type come from the name alone.
 
 Qt's own dialog (not the platform's, which would sniff the same way in our process).
+Qt's own dialog took a name typed with a wildcard (``*``, ``*.pdf``, ``?``) as the file to
+write and saved a file literally named ``*.pdf``; here such a name filters the listing, as
+the platforms' dialogs do, and the dialog stays open.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QFileInfo
+from PySide6.QtCore import QDir, QFileInfo
 from PySide6.QtGui import QAbstractFileIconProvider, QIcon
-from PySide6.QtWidgets import QApplication, QFileDialog, QStyle, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QStyle, QWidget
+
+#: Characters that make a typed name a pattern of names, not a name.
+WILDCARDS = frozenset("*?")
 
 
 class NameOnlyIconProvider(QAbstractFileIconProvider):
@@ -56,6 +62,37 @@ class FileDialog(QFileDialog):
         self.setOption(QFileDialog.Option.DontUseNativeDialog)
         self._icons = NameOnlyIconProvider()  # the dialog does not own it
         self.setIconProvider(self._icons)
+        self._own_filters: list[str] | None = None  # the caller's, before a typed pattern
+
+    def accept(self) -> None:
+        """Save/Open, or Enter in the name field: a typed pattern (``*.pdf``) filters the
+        listing and the dialog stays open; a name is taken as Qt takes it."""
+        typed = self.typed_name()
+        if any(character in WILDCARDS for character in typed):
+            self.filter_by(typed)
+            return
+        super().accept()
+
+    def typed_name(self) -> str:
+        edit = self.findChild(QLineEdit, "fileNameEdit")
+        return edit.text().strip() if edit is not None else ""
+
+    def filter_by(self, typed: str) -> None:
+        """List only the names matching ``typed`` ("*.pdf", "lab* *.PDF", "old/*.xlsx"),
+        as a name filter of its own, chosen; the caller's filters stay in the list."""
+        folder, _, patterns = typed.replace("\\", "/").rpartition("/")
+        if folder:
+            self.setDirectory(QDir(self.directory().absolutePath()).absoluteFilePath(folder))
+        if self._own_filters is None:
+            self._own_filters = self.nameFilters()
+        wanted = " ".join(patterns.split()) or "*"
+        label = f"Names matching {wanted} ({wanted})"
+        self.setNameFilters([label, *[f for f in self._own_filters if f != label]])
+        self.selectNameFilter(label)
+        edit = self.findChild(QLineEdit, "fileNameEdit")
+        if edit is not None:
+            edit.clear()
+            edit.setFocus()
 
 
 def get_open_file_name(

@@ -30,13 +30,14 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.lifecycle import ProcedureKind, ProcedureState
 from desktop.domain.tags import tag_problem
-from desktop.errors import DesktopError, NotFoundError
+from desktop.errors import DatabaseUnavailableError, DesktopError, NotFoundError
 from desktop.scanning import ScannerConfig
 from desktop.services.register_rows import AssetFilter
 from desktop.settings import DATE_FORMAT, Settings, signed_in_person
 from desktop.storage.database import Database, open_database
 from ui.gui import unknown_tag
 from ui.gui.action_states import MAX_PROCEDURE_ASSETS, ActionStates
+from ui.gui.connection_watch import ConnectionWatch
 from ui.gui.feature_menus import FeatureMenus
 from ui.gui.kits.kit_menu import KitMenu
 from ui.gui.layout_state import LayoutState, fitting_size
@@ -105,6 +106,8 @@ class MainWindow(QMainWindow):
         self._shown_view: tuple[object, str, bool] | None = None  # filter and sort on screen
 
         self._build_actions()
+        # A database that stops answering: said once, retried quietly until it is back.
+        self.connection = ConnectionWatch(self)
         self.features = FeatureMenus(self)
         self.kit = KitMenu(self)
         self._connect()
@@ -357,6 +360,9 @@ class MainWindow(QMainWindow):
         except NotFoundError as exc:
             self.view.detail.show_nothing(exc.message)
             return None
+        except DatabaseUnavailableError as exc:  # the detail on screen stays; said once
+            self.show_error(exc)
+            return None
         # A change made elsewhere (the CLI, another computer) shows in the detail: the
         # register's row is read again so that the two agree.
         self.model.refresh_if_stale(asset_id, detail.row.version)
@@ -498,7 +504,8 @@ class MainWindow(QMainWindow):
         worker = Worker(job, self)
         worker.succeeded.connect(self._use_database)
         worker.failed.connect(lambda _exc: self.statusBar().clearMessage())
-        worker.failed.connect(self.show_error)
+        # Another database that cannot be opened is not this one lost: said as it is.
+        worker.failed.connect(self._show_error_box)
         self._track(worker)
         self.statusBar().showMessage("Opening the database…")
         worker.start()
@@ -515,6 +522,7 @@ class MainWindow(QMainWindow):
         self.model.shutdown()
         old = self.database
         self.database = database
+        self.connection.reset()
         self.view.filter_bar.set_database(database)
         self.model.set_database(database)
         self.username = self._acting_username()
@@ -681,6 +689,11 @@ class MainWindow(QMainWindow):
     # -- errors and closing ----------------------------------------------------------
 
     def show_error(self, error: object) -> None:
+        if self.connection.report(error):  # the database lost: one message, then retries
+            return
+        self._show_error_box(error)
+
+    def _show_error_box(self, error: object) -> None:
         if isinstance(error, DesktopError):
             QMessageBox.warning(self, "Assetdesk", error.sentence)
             return
@@ -701,6 +714,7 @@ class MainWindow(QMainWindow):
         self.scanner.uninstall()
         self.shortcuts_first.uninstall()
         self.freshness.uninstall()
+        self.connection.stop()
         self.model.shutdown()
         self.view.filter_bar.shutdown()
         self.features.shutdown()

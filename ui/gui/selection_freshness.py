@@ -59,6 +59,8 @@ class SelectionFreshness(QObject):
         window = self._window
         if window.model.is_loading or self._reading is not None:
             return  # the rows being read are fresh anyway; or a read is under way
+        if window.connection.lost is not None:
+            return  # the database is unavailable: its watch retries, and reads all again
         window.features.refresh_badge()
         before = window.selected_rows()
         if not before or len(before) > MAX_REFRESHED_ROWS:
@@ -101,7 +103,9 @@ class SelectionFreshness(QObject):
             window.show_asset(after[0].id)
 
     def _failed(self, error: object) -> None:
-        if isinstance(error, DesktopError):  # locked or unreachable: F5 says more; no box
+        if self._window.connection.report(error):
+            return  # the database is unavailable: said once, retried by the watch
+        if isinstance(error, DesktopError):  # a refusal: F5 says more; no box
             self._window.statusBar().showMessage(f"Could not re-read the selection: {error}", 5000)
             return
         self._window.show_error(error)

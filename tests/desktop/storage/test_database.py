@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -175,6 +176,53 @@ def test_a_plain_connection_translates_connection_errors(tmp_path: Path) -> None
         ):
             connection.execute(text("SELECT version_num FROM alembic_version"))
     finally:
+        database.dispose()
+
+
+def test_the_drivers_own_errors_are_translated_too(tmp_path: Path) -> None:
+    """Reads that go to the sqlite3 connection itself (the register's pages, the kit
+    marks) meet a file that became unreadable with sqlite3's own error: it is named like
+    any other; an error that is not about the database stays what it was."""
+    path = tmp_path / "register.sqlite3"
+    open_database(f"sqlite:///{path}").dispose()
+    database = Database(f"sqlite:///{path}")
+    try:
+        with database.connect() as connection:
+            raw = connection.connection.driver_connection
+            assert raw is not None
+            raw.execute("SELECT 1 FROM assets LIMIT 1").fetchall()
+        path.write_bytes(b"this is not a database" * 400)
+        with (
+            pytest.raises(DatabaseUnavailableError, match=r"register\.sqlite3"),
+            database.connect() as connection,
+        ):
+            raw = connection.connection.driver_connection
+            assert raw is not None
+            raw.execute("SELECT 1 FROM assets LIMIT 1").fetchall()
+        with pytest.raises(ZeroDivisionError), database.connect():
+            _ = 1 / 0
+    finally:
+        database.dispose()
+
+
+def test_a_pool_that_gives_no_connection_in_time_is_named(tmp_path: Path) -> None:
+    """Reads that hang on a server that stopped answering hold every pooled connection;
+    the next read's pool timeout was SQLAlchemy's own error (a bug report), not a message."""
+    path = tmp_path / "register.sqlite3"
+    open_database(f"sqlite:///{path}").dispose()
+    database = Database(f"sqlite:///{path}")
+    pool: Any = database.read_engine.pool
+    pool._timeout = 0.2  # as 30 s, sooner
+    held = [database.read_engine.connect() for _ in range(pool.size() + pool._max_overflow)]
+    try:
+        with (
+            pytest.raises(DatabaseUnavailableError, match=r"register\.sqlite3.*gave no connection"),
+            database.connect() as connection,
+        ):
+            connection.execute(text("SELECT 1"))
+    finally:
+        for connection in held:
+            connection.close()
         database.dispose()
 
 

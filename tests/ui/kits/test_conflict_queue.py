@@ -320,3 +320,31 @@ def test_a_custom_field_is_named_by_its_title(
     assert queue.listing.item(0).text().endswith("change: RAM (GB)")
     assert _cells(queue)["RAM (GB)"][1:3] == ["16", "32"]
     assert "the server changed RAM (GB) to “16”" in queue.heading.text()
+
+
+def test_the_note_is_reached_with_alt_n_and_kept_with_the_resolution(
+    qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path
+) -> None:
+    """The note field had no label and no letter: only the mouse got there (Tab moves from
+    cell to cell in the fields table above it)."""
+    _three_conflicts(register, tmp_path)
+    window = window_on(register.db, "tech2")
+    trigger(window.kit.conflicts_action)
+    queue = window.open_dialogs[-1]
+    assert isinstance(queue, ConflictQueue)
+    qtbot.waitUntil(lambda: queue.listing.count() == 3 and not queue.busy(), timeout=20_000)
+    queue.activateWindow()
+    qtbot.waitUntil(queue.isActiveWindow)
+    queue.listing.setFocus()
+    qtbot.keyClick(queue.listing, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is queue.note
+    qtbot.keyClicks(QApplication.focusWidget(), "seen at the branch")
+    qtbot.keyClick(queue.note, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(
+        lambda: queue.listing.count() == 2 and "settled" in queue.message.text(), timeout=20_000
+    )
+    queue.show_settled.setChecked(True)
+    qtbot.waitUntil(lambda: queue.listing.count() == 3 and not queue.busy(), timeout=20_000)
+    queue.listing.setCurrentRow(0)
+    assert "seen at the branch" in queue.heading.text()
+    assert {k: v for k, v in mnemonics(queue).items() if len(v) > 1} == {}

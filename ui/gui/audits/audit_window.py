@@ -130,6 +130,8 @@ class AuditWindow(QMainWindow):
         self.refresh_action = action("Re&fresh", "F5", self.refresh)
         # Closed from the keyboard as the scan screen is (Close (Ctrl+W)).
         QShortcut(QKeySequence("Ctrl+W"), self, self.close)
+        # Esc too, as the reconciliation and every dialog (it could only be closed by Ctrl+W).
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self._update_actions()
 

@@ -249,6 +249,8 @@ class ScanScreen(QWidget):
         QShortcut(QKeySequence("Ctrl+R"), self, self.toggle_room_finished)
         QShortcut(QKeySequence("Ctrl+K"), self, self.show_missing)
         QShortcut(QKeySequence("Ctrl+W"), self, self.close)
+        # Esc as in the reconciliation: every scan is stored the moment it is made.
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -65,6 +65,10 @@ class IncidentReportView(QWidget):
         self.move_panel = IncidentMovePanel(database, username, self)
         self.move_panel.moved.connect(lambda _row: self.refresh())
         self._build()
+        # Closed by keys, as the audits windows and every dialog (it had none: Esc did
+        # nothing, and there is no Close button).
+        for keys in (QKeySequence(Qt.Key.Key_Escape), QKeySequence("Ctrl+W")):
+            QShortcut(keys, self, self.close)
         self.refresh()
 
     def _build(self) -> None:

@@ -131,7 +131,14 @@ class ConflictQueue(QDialog):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.heading)
         right_layout.addWidget(self.fields, 1)
-        right_layout.addWidget(self.note)
+        # A label with its Alt letter: the note was reachable only with the mouse (Tab
+        # goes from cell to cell in the table above it and never got there).
+        note_label = QLabel("&Note")
+        note_label.setBuddy(self.note)
+        note_row = QHBoxLayout()
+        note_row.addWidget(note_label)
+        note_row.addWidget(self.note, 1)
+        right_layout.addLayout(note_row)
         right_layout.addLayout(choice_row)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)

@@ -78,8 +78,8 @@ class KitMenu:
 
     def refresh(self) -> None:
         """Read, on a worker, whether the window's database is a kit and what waits."""
-        if self._closed:
-            return
+        if self._closed or self.window.connection.lost is not None:
+            return  # an unavailable database: its watch retries, and refreshes all again
         database = self.window.database
 
         def job(progress: Progress, cancel: threading.Event) -> object:

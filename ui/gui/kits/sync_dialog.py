@@ -258,7 +258,7 @@ class SyncDialog(QDialog):
 
     def _progress(self, done: int, total: int) -> None:
         if self.stage[0] and self.work.busy and not self.work.cancelled:
-            self._say(f"{self.stage[0]}…")
+            self._say(running_text(self.stage[0], done, total, **self._last_start))
 
     def _done(self, report: Any) -> None:
         self.report = report
@@ -351,6 +351,27 @@ def kit_line(scope: str, waiting: int) -> str:
         else f"{waiting} records wait"  # it said "(1 record wait)"
     )
     return f"This window's kit: {scope} ({count} to sync)"
+
+
+#: The engine's last words of a sync, said while the sync still notes itself on the
+#: database and counts what is left: the dialog said "Synced…" while it still ran.
+_LAST_STEPS = ("Synced", "Checked in")
+
+
+def running_text(stage: str, done: int, total: int, *, dry_run: bool, check_in: bool) -> str:
+    """What the dialog says while a run goes on: what it is doing, never the result (that
+    is :func:`report_text`'s, once the run has ended). ``stage``: the engine's words — the
+    record just replayed, or a step ("Refreshing the kit from the server")."""
+    if stage in _LAST_STEPS:
+        return (
+            "Finishing: noting the check-in on the database…"
+            if check_in
+            else ("Finishing: noting the sync on the database…")
+        )
+    if stage in ("Ending the checkout", "Refreshing the kit from the server"):
+        return f"{stage}…"
+    doing = "Previewing" if dry_run else "Checking in" if check_in else "Syncing"
+    return f"{doing}… {done} of {total} steps done; last: {stage}"
 
 
 def report_text(report: Any, *, waiting: int = -1) -> str:

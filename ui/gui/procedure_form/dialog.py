@@ -50,7 +50,7 @@ from ui.gui.procedure_form.editors import ReferenceEditor
 from ui.gui.procedure_form.form_data import FormContext, load_form, read_assets
 from ui.gui.procedure_form.form_view import FormView
 from ui.gui.procedure_form.receive_next import NextAsset
-from ui.gui.procedure_form.requests import build_requests, form_problems, prefill
+from ui.gui.procedure_form.requests import build_requests, form_problems, model_may_name, prefill
 from ui.gui.procedure_form.tag_category import CategoryFromTag
 from ui.gui.reference.jobs import DialogJobs
 from ui.gui.scanner import ScanDetector
@@ -251,6 +251,9 @@ class ProcedureDialog(QDialog):
         self.view.show_starts()
         self.scroll_area.setWidget(self.view)
         self.stack.setCurrentWidget(self.scroll_area)
+        # The checklist and the risk panel beside the fields stay in sight as they scroll.
+        self.scroll_area.verticalScrollBar().valueChanged.connect(self._keep_side_in_sight)
+        self.scroll_area.verticalScrollBar().rangeChanged.connect(self._keep_side_in_sight)
         self.view.changed.connect(self._revalidate)
         for editor in (self.view.performed_by, *self.view.all_editors().values()):
             editor.left.connect(self._revalidate)  # a name typed and left is listed now
@@ -274,6 +277,11 @@ class ProcedureDialog(QDialog):
             width = min(width, available.width() - FRAME_ALLOWANCE)
             height = min(height, available.height() - FRAME_ALLOWANCE)
         self.resize(width, height)
+
+    def _keep_side_in_sight(self, *_: int) -> None:
+        if self.view is not None:
+            bar = self.scroll_area.verticalScrollBar()
+            self.view.keep_side_in_sight(bar.value(), self.scroll_area.viewport().height())
 
     def _focus_first(self) -> None:
         assert self.view is not None
@@ -564,6 +572,8 @@ class ProcedureDialog(QDialog):
         if editor is None or editor is self.view.editor_owning(new):
             return
         if editor.key in self.view.required and editor.is_empty():
+            if model_may_name(self.view, editor.key):
+                return  # left empty as its placeholder says: the Model below names it
             self.view.mark_problems([Problem(editor.key, f"{editor.label} is required")])
 
     def reject(self) -> None:

@@ -91,6 +91,8 @@ class FormView(QWidget):
         self.side_column.hide()
         columns.addWidget(self.side_column, 2)
         self.two_columns = False
+        self._side_offset = 0  # how far the side column follows the scroll (keep_side_in_sight)
+        self._scrolled = (0, 0)  # the scroll area's last position and viewport height
 
         self._main.addWidget(self._header_section(username))
         if definition.asset_fields:
@@ -131,6 +133,23 @@ class FormView(QWidget):
             source.removeWidget(box)
             target.insertWidget(target.count() - 1, box)  # before the column's stretch
         self.side_column.setVisible(wide)
+        self.keep_side_in_sight(*self._scrolled)
+
+    def keep_side_in_sight(self, scrolled: int, viewport_height: int) -> None:
+        """Two columns in a scroll area: the side column (checklist, risk and approval)
+        stays at the top of the visible part while the fields scroll, when it fits there.
+        A Change opened scrolled to "Type of change", below the fold, and took the risk
+        panel's Impact and Likelihood out of sight with the fields above (1280 × 800)."""
+        self._scrolled = (scrolled, viewport_height)
+        offset = 0
+        if self.two_columns:
+            spacing = self._side.spacing() * max(0, len(self._side_boxes) - 1)
+            side = sum(box.sizeHint().height() for box in self._side_boxes) + spacing
+            if side <= viewport_height:  # else it scrolls with the fields, to be read whole
+                offset = max(0, min(scrolled, self._main.sizeHint().height() - side))
+        if offset != self._side_offset:
+            self._side_offset = offset
+            self._side.setContentsMargins(0, offset, 0, 0)
 
     def fix_tab_order(self) -> None:
         """Tab follows the form top to bottom, also after the custom fields were rebuilt."""
@@ -219,8 +238,11 @@ class FormView(QWidget):
         if "tag" in self.asset_editors and self.context.kind is ProcedureKind.RECEIVE:
             tag_edit = self.asset_editors["tag"].widget
             tag_edit.setProperty("placeholderText", "generated from the category, e.g. LAP-000124")
-        if "name" in self.asset_editors and self.context.kind is ProcedureKind.RECEIVE:
-            # As on the command line and in an import (desktop.domain.naming).
+        from ui.gui.procedure_form.requests import model_may_name  # it imports this module
+
+        if "name" in self.asset_editors and model_may_name(self, "name"):
+            # As on the command line and in an import (desktop.domain.naming); a template
+            # without a Model field names nothing after it: its Name is plainly required.
             name_edit = self.asset_editors["name"].widget
             name_edit.setProperty("placeholderText", "empty: named after its model")
         if "category" in self.asset_editors:

@@ -107,6 +107,17 @@ def build_requests(
     ]
 
 
+def model_may_name(view: FormView, key: str) -> bool:
+    """Whether an empty ``key`` is filled by the Model the form also offers: a received
+    asset's Name (the template requires a name; the model's is one). The placeholder, the
+    check as the focus leaves the field and the check on Record all ask this."""
+    return (
+        key == "name"
+        and view.context.kind is ProcedureKind.RECEIVE
+        and "model" in view.asset_editors
+    )
+
+
 def model_name(view: FormView) -> str | None:
     """The name a received asset takes when its Name is left empty: its model's, as the
     pick list shows it (desktop.domain.naming, the command line's and the import's rule);
@@ -155,7 +166,7 @@ def form_problems(view: FormView) -> list[Problem]:
         if message is not None:
             problems.append(Problem(key, f"{editor.label}: {message}"))
         elif key in view.required and editor.is_empty():
-            if key == "name" and view.context.kind is ProcedureKind.RECEIVE:
+            if model_may_name(view, key):
                 if model_name(view) is None:
                     problems.append(
                         Problem(key, "Name is required (or choose a Model: it names the asset)")

@@ -1,0 +1,80 @@
+"""The window's database stops answering while the window is open (the local file becomes
+unreadable): one clear message, a visible state in the status bar, quiet retries, and the
+register back when the file is readable again — never a message box per background read
+(the kit banner said it every 20 s, a pile of boxes by the time the person came back)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+
+from tests.ui.gui.conftest import Register, open_window
+from ui.gui import connection_watch, feature_menus, selection_freshness
+from ui.gui.crash_dialog import CrashDialog
+from ui.gui.kits import kit_menu
+
+
+def _visible_boxes() -> list[QMessageBox]:
+    return [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
+    ]
+
+
+def test_a_database_lost_while_the_window_is_open_is_said_once_and_found_again(
+    qtbot: QtBot, register: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The window's background reads come round every few hundred ms instead of 20–60 s.
+    monkeypatch.setattr(selection_freshness, "REFRESH_INTERVAL_MS", 200)
+    monkeypatch.setattr(kit_menu, "BANNER_REFRESH_MS", 200)
+    monkeypatch.setattr(feature_menus, "BADGE_REFRESH_MS", 200)
+    monkeypatch.setattr(connection_watch, "RETRY_INTERVAL_MS", 300)
+    window = open_window(qtbot, register, tmp_path, "tech")
+    table = window.view.table
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Down)  # an asset selected, as the person does
+    qtbot.waitUntil(lambda: len(window.selected_rows()) == 1)
+    qtbot.waitUntil(lambda: not window._workers, timeout=10_000)
+
+    # Every message box shown from now on is counted (a modal one would stop the test
+    # where it opened: it is closed once counted).
+    seen: list[str] = []
+
+    def count_boxes() -> None:
+        for box in _visible_boxes():
+            if box.objectName() != "counted":
+                seen.append(f"{box.text()}\n{box.informativeText()}")
+                box.setObjectName("counted")
+                if box.isModal() and len(seen) > 1:
+                    box.reject()
+
+    counter = QTimer()
+    counter.timeout.connect(count_boxes)
+    counter.start(20)
+
+    path = register.db.sqlite_path
+    assert path is not None
+    good = path.read_bytes()
+    path.write_bytes(b"not a database " * (len(good) // 15 + 1))  # the same file, unreadable
+
+    label = window.findChild(QLabel, "connectionLost")
+    assert label is not None
+    qtbot.waitUntil(label.isVisible, timeout=10_000)
+    assert "connection lost" in label.text() and "retrying" in label.text()
+    qtbot.wait(2500)  # a dozen background reads and several retries later
+    assert len(seen) == 1, seen
+    assert window.database.description in seen[0]
+    assert "kept" in seen[0]
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, CrashDialog)]
+    assert label.isVisible()
+
+    path.write_bytes(good)  # the file is readable again
+    qtbot.waitUntil(lambda: not label.isVisible(), timeout=10_000)
+    assert "answers again" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: window.model.matching_assets == register.size, timeout=10_000)
+    counter.stop()
+    assert len(seen) == 1, seen

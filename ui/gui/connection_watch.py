@@ -1,0 +1,152 @@
+"""The window's database lost and found again: one message, a visible state, quiet retries.
+
+The window reads in the background on timers (the selection's freshness, the approvals
+badge, the kit banner). When the database stops answering — a shared server goes away, a
+local file becomes unreadable — every one of those reads fails, again and again. Said by
+each of them, that was a message box every 20 s and a pile of them by the time the person
+came back. Here the first failure is said once (which database, what happened, that what
+was typed is kept), the status bar shows the state until it ends, the timers' reads wait,
+and one quiet check on a worker retries every ``RETRY_INTERVAL_MS``. When the database
+answers again the register is read again and the status bar says so.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QLabel, QMessageBox
+
+from desktop.errors import DatabaseUnavailableError, DesktopError
+from ui.gui.worker import Progress, Worker
+
+if TYPE_CHECKING:
+    from ui.gui.main_window import MainWindow
+
+#: How often a lost database is tried again (ms).
+RETRY_INTERVAL_MS = 15_000
+
+
+class ConnectionWatch(QObject):
+    """Says once that the window's database is unavailable and retries until it is back.
+
+    Attributes:
+        lost: the failure that started the outage, None while the database answers.
+        label: the status bar's permanent "connection lost — retrying" note.
+        message_box: the one message of the outage (open until the person closes it).
+    """
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self.lost: DatabaseUnavailableError | None = None
+        self.message_box: QMessageBox | None = None
+        self._checking: Worker | None = None
+        self.label = QLabel()
+        self.label.setObjectName("connectionLost")
+        self.label.setStyleSheet("QLabel { color: #b00020; font-weight: bold; }")
+        self.label.hide()
+        window.statusBar().addPermanentWidget(self.label)
+        self.timer = QTimer(self)
+        self.timer.setInterval(RETRY_INTERVAL_MS)
+        self.timer.timeout.connect(self.retry)
+
+    def report(self, error: object) -> bool:
+        """Take ``error`` if it says the database is unavailable (True: it is said, once per
+        outage); anything else is the caller's to show."""
+        if not isinstance(error, DatabaseUnavailableError):
+            return False
+        if self.lost is None:
+            self.lost = error
+            self._say_lost(error)
+        else:  # an action the person tried meanwhile: said where the state is
+            self._window.statusBar().showMessage(f"Still unavailable: {error.sentence}", 10_000)
+        self._show_state()
+        if not self.timer.isActive():
+            self.timer.start()
+        return True
+
+    def reset(self) -> None:
+        """The window now shows another database: whatever was lost is not this one's."""
+        self.timer.stop()
+        self.lost = None
+        self.label.hide()
+        if self.message_box is not None:
+            self.message_box.close()
+            self.message_box = None
+
+    def stop(self) -> None:
+        self.timer.stop()
+        if self._checking is not None:
+            self._checking.cancel()
+            self._checking.wait()
+
+    def _say_lost(self, error: DatabaseUnavailableError) -> None:
+        database = self._window.database
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Database unavailable — Assetdesk",
+            f"Assetdesk cannot use the database {database.description} at the moment.",
+            QMessageBox.StandardButton.Ok,
+            self._window,
+        )
+        box.setObjectName("connectionLostMessage")
+        box.setInformativeText(
+            "What you have typed is kept: forms stay open, and nothing was half-saved. "
+            "Assetdesk tries again in the background and reads the register again as soon "
+            "as the database answers; save again then. The status bar shows the state."
+        )
+        box.setDetailedText(error.sentence)
+        self.message_box = box
+        box.finished.connect(lambda _result, b=box: self._forget_box(b))
+        box.open()
+
+    def _forget_box(self, box: QMessageBox) -> None:
+        if self.message_box is box:
+            self.message_box = None
+
+    def _show_state(self) -> None:
+        seconds = RETRY_INTERVAL_MS // 1000
+        self.label.setText(f"Database connection lost — retrying every {seconds} s")
+        self.label.setToolTip(self.lost.sentence if self.lost is not None else "")
+        self.label.show()
+
+    def retry(self) -> None:
+        """One quiet check, on a worker: a read of the schema's version (a server that does
+        not answer must not freeze the window; a local file is read, not only opened)."""
+        if self.lost is None or self._checking is not None:
+            return
+        database = self._window.database
+
+        def job(progress: Progress, cancel: threading.Event) -> None:
+            database.schema_state()
+
+        worker = Worker(job, self)
+        self._checking = worker
+        worker.succeeded.connect(lambda _result, db=database: self._answered(db))
+        worker.failed.connect(self._still_lost)
+        worker.finished.connect(self._checked)
+        worker.start()
+
+    def _checked(self) -> None:
+        self._checking = None
+
+    def _still_lost(self, error: object) -> None:
+        if isinstance(error, DesktopError):
+            if isinstance(error, DatabaseUnavailableError):
+                self.lost = error
+            self._show_state()
+            return
+        self._window.show_error(error)  # a bug in the check itself is not kept quiet
+
+    def _answered(self, database: object) -> None:
+        window = self._window
+        if self.lost is None or database is not window.database:
+            return
+        description = window.database.description
+        self.reset()
+        window.statusBar().showMessage(
+            f"The database {description} answers again: the register was read again.", 10_000
+        )
+        window.refresh()
