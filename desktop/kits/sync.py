@@ -128,7 +128,7 @@ def _sync(
     progress: Progress | None,
     cancel: Cancel | None,
 ) -> SyncReport:
-    info = kit_info(kit)
+    info = kit_info(kit, counts=False)  # (its counts are not needed here)
     if info is None:
         raise KitError(f"{kit.display_url} is not a field kit: there is nothing to sync")
     if info.returned_at is not None:
