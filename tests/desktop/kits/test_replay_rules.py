@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -63,7 +64,7 @@ ROWS = [
 def test_request_from_the_row_is_the_payloads(row: SimpleNamespace) -> None:
     row.id, row.asset_id = uuid.uuid4(), uuid.uuid4()
     at = dt.datetime(2026, 12, 6, 9, 30, tzinfo=dt.UTC)
-    common = {
+    common: dict[str, Any] = {
         "performed_by": "tech",
         "note": "Made offline in field kit 1234abcd by tech, synced by tech.",
         "origin_detail": "field kit x; recorded by gui",
