@@ -74,10 +74,9 @@ from desktop.kits.replay_rules import (
     Replayed,
     already_queued,
     compare_with_server,
-    procedure_payload,
     rebase_reason,
     replay_note,
-    request_from_payload,
+    request_from_procedure,
     scan_summary,
 )
 from desktop.kits.schema import base_values, chunks
@@ -505,8 +504,7 @@ class BulkReplayer:
         current = window.assets.get(row.asset_id)
         if kind is ProcedureKind.RECEIVE or current is None:
             raise _Unusual
-        payload = procedure_payload(row, performer)
-        if "tag" in payload["values"]:
+        if any(change["field"] == "tag" for change in row.changes):
             raise _Unusual  # the tags the window's scans are matched by would move
         now_values = window.values.get(current.id)
         base = replayer.bases.get(row.asset_id)
@@ -532,11 +530,9 @@ class BulkReplayer:
             )
         if rebase.conflicting:
             raise _Unusual  # the conflict queue's record is made per record
-        request = request_from_payload(
-            payload,
+        request = request_from_procedure(
+            row,
             performed_by=performer,
-            procedure_id=row.id,
-            asset_id=row.asset_id,
             note=self._note(performer, rebase, current.version),
             origin_detail=f"field kit {self.kit_id}; recorded by {row.origin}",
             performed_at=row.performed_at,

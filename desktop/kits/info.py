@@ -18,27 +18,31 @@ from desktop.storage.kitfile import connection_is_kit, session_is_kit
 from desktop.storage.models import KitCheckout, KitCheckoutAsset, Person
 
 
-def kit_info(db: Database) -> KitInfo | None:
-    """The kit's metadata, or None when ``db`` is not a kit."""
+def kit_info(db: Database, *, counts: bool = True) -> KitInfo | None:
+    """The kit's metadata, or None when ``db`` is not a kit. Without ``counts`` its
+    ``asset_count``, ``received_here`` and ``waiting`` are 0 (a sync needs none of them:
+    counting a large kit's register reads all of it)."""
     with db.connect() as connection:
-        return read_info(connection)
+        return read_info(connection, counts=counts)
 
 
-def read_info(connection: Connection) -> KitInfo | None:
+def read_info(connection: Connection, *, counts: bool = True) -> KitInfo | None:
     if not connection_is_kit(connection):
         return None
     meta = connection.exec_driver_sql("SELECT * FROM kit_meta").mappings().first()
     if meta is None:  # a kit still being made
         return None
-    waiting = connection.exec_driver_sql(
-        "SELECT count(*) FROM kit_journal WHERE synced = 0"
-    ).scalar_one()
-    # What the kit's register holds (a receive in the kit adds to it), and of those the
-    # ones received here and not yet synced (not in the base taken from the server).
-    assets, received = connection.exec_driver_sql(
-        "SELECT count(*), count(*) FILTER (WHERE id NOT IN (SELECT asset_id FROM kit_base)) "
-        "FROM assets"
-    ).one()
+    waiting = assets = received = 0
+    if counts:
+        waiting = connection.exec_driver_sql(
+            "SELECT count(*) FROM kit_journal WHERE synced = 0"
+        ).scalar_one()
+        # What the kit's register holds (a receive in the kit adds to it), and of those
+        # the ones received here and not yet synced (not in the base taken from the server).
+        assets, received = connection.exec_driver_sql(
+            "SELECT count(*), count(*) FILTER (WHERE id NOT IN (SELECT asset_id FROM kit_base)) "
+            "FROM assets"
+        ).one()
     return KitInfo(
         kit_id=uuid.UUID(meta["kit_id"]),
         source_url=meta["source_url"],

@@ -190,17 +190,17 @@ def scan_summary(scan: Any, scanner: str, at: str | None = None) -> str:
     return f"{words} “{scan.raw}” by {scanner} at {at}"
 
 
-def procedure_payload(procedure: Any, performer: str) -> dict[str, Any]:
-    """What is needed to record ``procedure`` again through the procedure service (a
-    :class:`Procedure`, or a row with its ``kind``, ``changes``, ``answers``,
-    ``asset_id``, ``ticket_ref``, ``reason`` and ``origin``)."""
-    kind = _KIND_OF.get(procedure.kind) or ProcedureKind(procedure.kind)
+def _values_and_answers(
+    kind: ProcedureKind, procedure: Any
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, bool], Any, Any]:
+    """A recorded procedure's values (the fields it set, but those its kind or the rules
+    set themselves), answers, checklist, impact and likelihood, as a request gives them."""
     values: dict[str, Any] = {}
+    derived = _DERIVED_BY_RULES.get(kind, ())
+    targets_status = kind in KIND_TARGET_STATUS
     for change in procedure.changes:
         key = str(change["field"])
-        if key == "status" and kind in KIND_TARGET_STATUS:
-            continue
-        if key in _DERIVED_BY_RULES.get(kind, ()):
+        if (key == "status" and targets_status) or key in derived:
             continue
         values[key] = change.get("after")
     answers: dict[str, Any] = {}
@@ -215,6 +215,15 @@ def procedure_payload(procedure: Any, performer: str) -> dict[str, Any]:
             likelihood = value
         else:
             answers[key] = value
+    return values, answers, checklist, impact, likelihood
+
+
+def procedure_payload(procedure: Any, performer: str) -> dict[str, Any]:
+    """What is needed to record ``procedure`` again through the procedure service (a
+    :class:`Procedure`, or a row with its ``kind``, ``changes``, ``answers``,
+    ``asset_id``, ``ticket_ref``, ``reason`` and ``origin``)."""
+    kind = _KIND_OF.get(procedure.kind) or ProcedureKind(procedure.kind)
+    values, answers, checklist, impact, likelihood = _values_and_answers(kind, procedure)
     return {
         "kind": _KIND_VALUE[kind],
         "performed_by": performer,
@@ -228,6 +237,38 @@ def procedure_payload(procedure: Any, performer: str) -> dict[str, Any]:
         "likelihood": likelihood,
         "origin": procedure.origin,
     }
+
+
+def request_from_procedure(
+    procedure: Any,
+    *,
+    performed_by: str,
+    note: str,
+    origin_detail: str,
+    performed_at: dt.datetime | None = None,
+) -> ProcedureRequest:
+    """``request_from_payload(procedure_payload(procedure, performed_by), ...)`` with the
+    procedure's own id and asset, made straight from the row (a bulk replay makes one
+    per procedure: the payload's dictionary and its copies cost more than the request)."""
+    kind = _KIND_OF.get(procedure.kind) or ProcedureKind(procedure.kind)
+    values, answers, checklist, impact, likelihood = _values_and_answers(kind, procedure)
+    return ProcedureRequest(
+        kind=kind,
+        performed_by=performed_by,
+        asset_id=procedure.asset_id,
+        values=values,
+        answers=answers,
+        checklist=checklist,
+        ticket_ref=str(procedure.ticket_ref or ""),
+        reason=str(procedure.reason or ""),
+        origin=Origin.FIELD_KIT,
+        origin_detail=origin_detail,
+        performed_at=performed_at,
+        impact=impact,
+        likelihood=likelihood,
+        procedure_id=procedure.id,
+        note=note,
+    )
 
 
 def request_from_payload(

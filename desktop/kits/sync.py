@@ -128,7 +128,7 @@ def _sync(
     progress: Progress | None,
     cancel: Cancel | None,
 ) -> SyncReport:
-    info = kit_info(kit)
+    info = kit_info(kit, counts=False)  # (its counts are not needed here)
     if info is None:
         raise KitError(f"{kit.display_url} is not a field kit: there is nothing to sync")
     if info.returned_at is not None:
@@ -337,12 +337,14 @@ def _entries(kit: Database, ids: dict[Any, uuid.UUID]) -> list[Entry]:
 
 def _bases(kit: Database, ids: dict[Any, uuid.UUID]) -> dict[uuid.UUID, Base]:
     """The base versions and values of the assets the journal's procedures are about
-    (only a procedure's replay compares with them; the rest of a large kit is not read)."""
+    (only a procedure's replay compares with them; the rest of a large kit is not read).
+    Only the entries of procedures (made or withdrawn) name one: the others are not
+    looked up among the procedures."""
     with kit.connect() as connection:
         rows = connection.exec_driver_sql(
             "SELECT asset_id, server_version, vals FROM kit_base WHERE asset_id IN "
-            "(SELECT asset_id FROM procedures WHERE id IN "
-            "(SELECT row_id FROM kit_journal WHERE synced = 0))"
+            "(SELECT p.asset_id FROM kit_journal j JOIN procedures p ON p.id = j.row_id "
+            "WHERE j.synced = 0 AND j.record IN ('procedure', 'withdrawal'))"
         ).all()
     made = _Ids(ids)
     return {made.of(r[0]): Base(int(r[1]), text=r[2]) for r in rows}

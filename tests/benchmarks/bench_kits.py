@@ -207,6 +207,40 @@ the same run.
   and ``classify_asset_scan`` take alone: not reachable while each record is decided by
   the services' rule functions in Python; on the servers the wall is near 2×.
 
+  Sync10 (2026-12-06 11:20-12:15 UTC, load 6-20: five helpers and kit test runs on the
+  two cores; "base" is main at 89309de run by turns with ours). Changed: the bulk
+  replay makes each procedure's request straight from the kit's row (no payload
+  dictionary and its two copies per procedure), the sync reads the kit's metadata
+  without counting its register (a scan of every asset the sync never used), and the
+  base versions are looked up for the journal's procedure entries only (the 2,000 scan
+  entries were looked up among the kit's procedures too). By turns, 5 processes each
+  of 3 syncs (load 17-20): CPU median 261 ms (base 272), best 232 (base 243); this
+  benchmark by turns (load 18-20): ours 3.9× and 4.4× CPU (3.5× and 3.7× wall), base
+  4.2× and 4.6× (4.1× and 4.0×). About 5%: not the 2×. Where one sync's CPU goes now
+  (wrappers' process time, six syncs, load 19; 258 ms a sync against the floor's
+  55-66 ms): the 1,000 changes decided 62 ms (``decide_procedure`` 29, the request 7,
+  comparison 3, row 3, the rest — summaries, results, look-ups, the moved asset — 20);
+  the writes 64 ms (SQLite's own 49, values converted for the driver 17: the two JSON
+  columns 6, times 4, ids 3); the server state read per window 39 ms (statements ~21);
+  the 2,000 scans 25 ms (``classify_asset_scan`` 3, the row 3); the kit's rows 19 ms,
+  its journal 9, bases 5, marking 7; SQLAlchemy compiling ~15 ORM statements anew on
+  each new engine (the acting person's three, the audit's state, the template, the
+  checkout) 11 ms. SQLite's statements are 96 ms of it (the floor's whole run 66 ms at
+  that load: search index 21 against its 21, the scans' insert 12.7 against 6.5 and the
+  procedures' 9 against 4.5 — their indexes and triggers —, the update 6.4 against 3.3,
+  the kit's rows 9 against 18, and beyond the floor the server reads 21, the journal,
+  bases and marking 12). So our statements alone are ~1.5× the floor, and with the rule
+  functions alone (``decide_procedure`` and ``classify_asset_scan``: 32 ms) ~2.0×: with
+  every record decided by them in Python and today's schema, 2× leaves nothing for the
+  compiles, the per-record summaries and results, the values' conversions, nor the kit's
+  journal. It would take all of: the statements compiled once per process, not per
+  engine (or the sync's ~15 in driver SQL); the idempotency and kit reads made set-wise
+  in SQL (the kit attached to the server's connection before its transaction, so that
+  the ids the server has and the journal's rows are one join, without 9,000 ids sent
+  and read back); ids and times kept as the text SQLite stores from the kit's read to
+  the server's write; and the scans' and procedures' secondary indexes kept up in one
+  pass after the inserts, as the search index is.
+
 - **sync_and_refresh** and **refresh alone** (the second sync above; the refresh,
   ``refresh_kit``, also timed on its own). The refresh writes only what moved
   (``desktop.kits.schema.refresh``): the scope's rows are staged in temporary tables of
