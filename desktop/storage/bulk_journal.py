@@ -1,15 +1,18 @@
 """A bulk write's rollback journal on SQLite, when nothing else has the file open.
 
 Every connection of ours opens a file in WAL mode, where a transaction's pages go to the
-log (``-wal``) and are copied into the file by the checkpoint after the commit. For a
-bulk import of a million rows (a ~6 GB register) that costs more than twice the I/O, and
-it costs CPU that grows faster than the rows: a page the transaction writes, spills from
-the page cache or reads back is looked up in the log's index, one hash block per 4,096
-frames of the transaction, newest to oldest — each lookup grows with the log, so the
-whole write grows with the square of it (imp15, 2026-12-06: see
-tests/benchmarks/bench_spreadsheets.py). A rollback journal (``journal_mode=DELETE``)
-writes a new page once, into the file; the journal keeps only the old content of pages
-the transaction changes (pages past the file's old end are not journaled at all).
+log (``-wal``) and are copied into the file by the checkpoint after the commit: a bulk
+import of a million rows (a ~6 GB register) writes ~6 GB to the log and copies it again.
+And within one transaction each page the page cache spills, or reads back after
+spilling it, is first looked up in the log's index — one hash block per 4,096 frames of
+the transaction, newest to oldest — so that look-up costs more the larger the log grows.
+A rollback journal (``journal_mode=DELETE``) writes a new page once, into the file; the
+journal keeps only the old content of pages the transaction changes (pages past the
+file's old end are not journaled at all). Measured (imp15, 2026-12-06, load 6–13, one
+run each): the benchmark's import of 100,000 rows 17.0–19.6 s CPU in WAL, 15.0–15.2
+with a rollback journal; 300,000 rows 54.2 against 41.0 s CPU, the process reading
+3.59 GB against 0.09 GB and writing 3.51 against 1.75 GB
+(tests/benchmarks/bench_spreadsheets.py).
 
 So a bulk writer that has the file to itself switches to a rollback journal before its
 ``BEGIN`` and back to WAL after its end, as ``assetdesk demo`` does
@@ -25,8 +28,10 @@ So a bulk writer that has the file to itself switches to a rollback journal befo
   before the write, and that connection sets WAL again.
 * ``synchronous`` stays as the connection has it (FULL: durable on return).
 
-While such a write runs, another program that opens the file waits on the busy timeout
-and is refused, where in WAL it would read the register as it was (as during a demo).
+The cost: while such a write runs, a program of ours that opens the file is refused at
+once ("database is locked": its new connection cannot set WAL while the writer holds the
+file), where in WAL it would read the register as it was — as during a demo. One that
+had the file open before keeps it in WAL (above) and reads on.
 """
 
 from __future__ import annotations

@@ -12,7 +12,10 @@ and secondary indexes, plus one index build at the end where we keep one":
   text, reason, origin, note, checklist answers; each run checks it: "the floor's rows
   unlike ours: 0"), with the ids ours makes (time-ordered, version 7, the same
   generator, in the same order: every asset's, then every procedure's); in one
-  transaction, with the page cache ours takes for bulk work
+  transaction with a rollback journal (new pages written once, into the file: the
+  fastest way SQLite writes a bulk load, and the journal ours takes for a bulk import in a
+  process of its own, :mod:`desktop.storage.bulk_journal`; in WAL the floor was 20 %
+  slower at 300,000 rows), with the page cache ours takes for bulk work
   (:func:`desktop.spreadsheets.bulk_index.bulk_cache_kib`): stdlib ``sqlite3.executemany``
   of the asset rows into tables with their primary keys only; **one** build of the search
   index (FTS5, with the pending-data size ours takes for a rebuild) over all assets, in
