@@ -14,8 +14,9 @@ and secondary indexes, plus one index build at the end where we keep one":
   generator, in the same order: every asset's, then every procedure's); in one
   transaction with a rollback journal (new pages written once, into the file: the
   fastest way SQLite writes a bulk load, and the journal ours takes for a bulk import in a
-  process of its own, :mod:`desktop.storage.bulk_journal`; in WAL the floor was 20 %
-  slower at 300,000 rows), with the page cache ours takes for bulk work
+  process of its own, :mod:`desktop.storage.bulk_journal`; at 300,000 rows, by turns at
+  load 11–12: 25.6 s CPU in WAL, 24.7 with it, reading 1.75 GB less), with the page cache
+  ours takes for bulk work
   (:func:`desktop.spreadsheets.bulk_index.bulk_cache_kib`): stdlib ``sqlite3.executemany``
   of the asset rows into tables with their primary keys only; **one** build of the search
   index (FTS5, with the pending-data size ours takes for a rebuild) over all assets, in
@@ -47,8 +48,8 @@ window: :mod:`desktop.storage.bulk_journal`), the floor too:
 
 * 300,000 rows, by turns: ours main 47.3 s CPU (load 24–12), read 3.59 GB, wrote 3.51 GB;
   this branch 40.8 (load 19–24; 41.0 at load 12–13), read 0.09 GB, wrote 1.75 GB. The
-  floor in WAL 35.8 (load 13–17), with the journal 28.5 (load 17–16) and 24.7 (load
-  12–11).
+  floor by turns: in WAL (main) 25.6 (load 11), with the journal 24.7 (load 12–11);
+  earlier, at load 13–17, 35.8 and 28.5.
 * 100,000 rows: ours in WAL 17.0–19.6 s CPU, with the journal 15.0–15.2 (load 6–9, one
   run each, by turns); the floor 9.9–10.6 and 8.9–10.4.
 * This benchmark, two pairs (12:02–12:24, load 16–23): 10,000 rows ours 1.13 s CPU / the
