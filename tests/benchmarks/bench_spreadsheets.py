@@ -56,10 +56,18 @@ window: :mod:`desktop.storage.bulk_journal`), the floor too:
   floor 0.67 → 1.69 (main at load 16: 1.38 / 0.95 → 1.46); 100,000 rows 11.46 / 8.36 →
   **1.37** by CPU (wall 1.60 at load 20: noise); growth 10,000 → 100,000 by CPU ours
   k = 1.00, the floor 1.10.
+* At load 3 (12:42–12:48 UTC): 100,000 rows (this benchmark, two pairs) ours 10.24 s
+  wall / 9.76 CPU, the floor 7.16 / 6.55 → **1.43** wall, 1.49 CPU (main at load 5:
+  13.11 / 10.37 and 8.75 / 7.44 → 1.50 wall, 1.40 CPU: the floor gains more from the
+  journal than ours, relatively). 300,000 rows (one run each, by turns): ours 36.5 s
+  wall / 32.9 CPU (main 39.2 / 35.5), the floor 30.2 / 26.9 (main 32.6 / 27.9) → 1.21
+  wall, 1.22 CPU (main 1.20, 1.27). Growth 100,000 → 300,000: ours k = 1.16 wall,
+  1.10 CPU (main ~1.12 CPU), the floor 1.31 and 1.28 (main ~1.20 CPU) — between these
+  sizes the register (~1.8 GB at 300,000) outgrows the 1 GiB page cache, and both still
+  grow faster than the rows with the journal: it halves the I/O (read 3.59 → 0.09 GB,
+  written 3.51 → 1.75 GB at 300,000) but takes ~7 % off the time, not the growth.
 * 1,000,000 rows: **not measured** — at load 17–24 the 1,000,000-row file was still not
-  written after 19 minutes (stopped); the 100,000 → 300,000 growth at these loads (ours 1.16, the
-  floor 0.99–1.11 by CPU, best of two at 100,000 against one run at 300,000) cannot tell
-  1.05 from 1.10.
+  written after 19 minutes (stopped).
 
 Growth 100,000 → 1,000,000 rows (imp14, 2026-12-06 08:24–09:19 UTC, load 3–13: six
 people's tests on the 2 cores; each phase timed in one run by SQLite statement, CPU s):
