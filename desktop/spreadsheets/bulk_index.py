@@ -75,6 +75,20 @@ def pays_to_pause(touched: int, assets_after: int) -> bool:
     return touched > 0 and touched >= PAUSE_SHARE * assets_after
 
 
+def _touched(session: Session, plan: ImportPlan) -> tuple[int, int]:
+    """The assets ``plan`` creates or updates, and the assets there will be."""
+    creates = sum(1 for r in plan.rows if r.action is RowAction.CREATE)
+    updates = sum(1 for r in plan.rows if r.action is RowAction.UPDATE)
+    existing = session.execute(select(func.count()).select_from(Asset)).scalar_one()
+    return creates + updates, int(existing) + creates
+
+
+def writes_in_bulk(session: Session, plan: ImportPlan) -> bool:
+    """Whether ``plan`` is a bulk write of the register (the index paused, and — on the
+    command line — a rollback journal: :mod:`desktop.storage.bulk_journal`)."""
+    return pays_to_pause(*_touched(session, plan))
+
+
 class IndexUpkeep:
     """What an import's writes do with the indexes (see :func:`index_upkeep_for`)."""
 
@@ -106,10 +120,7 @@ def index_upkeep_for(session: Session, plan: ImportPlan) -> Iterator[IndexUpkeep
     if connection.dialect.name != "sqlite":
         yield IndexUpkeep()
         return
-    creates = sum(1 for r in plan.rows if r.action is RowAction.CREATE)
-    updates = sum(1 for r in plan.rows if r.action is RowAction.UPDATE)
-    existing = session.execute(select(func.count()).select_from(Asset)).scalar_one()
-    touched, after = creates + updates, int(existing) + creates
+    touched, after = _touched(session, plan)
     if not pays_to_pause(touched, after):
         yield IndexUpkeep()
         return

@@ -40,7 +40,7 @@ from desktop.services.approval_rule import ApprovalRules
 from desktop.services.people import acting_person
 from desktop.services.permissions import require
 from desktop.services.tags import UsedNumbers, locked_sequence, numbers_spelt
-from desktop.spreadsheets.bulk_index import IndexUpkeep, index_upkeep_for
+from desktop.spreadsheets.bulk_index import IndexUpkeep, index_upkeep_for, writes_in_bulk
 from desktop.spreadsheets.change_json import ChangeFragments, any_change, as_json_list
 from desktop.spreadsheets.create_references import ReferenceCreator
 from desktop.spreadsheets.custom_columns import add_new_custom_fields
@@ -182,13 +182,18 @@ def commit_import(
     valid_only: bool = False,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    alone: bool = False,
 ) -> ImportResult:
     """Write ``plan`` in one transaction. Any error or a cancel rolls everything back.
 
-    Without ``valid_only`` a plan with any rejected row writes nothing.
+    Without ``valid_only`` a plan with any rejected row writes nothing. ``alone``: the
+    caller's process reads nothing else from ``db`` while the import writes (the command
+    line; not a window, whose views read meanwhile): a bulk import into a SQLite file
+    that no other connection has open then writes with a rollback journal
+    (:mod:`desktop.storage.bulk_journal`).
     """
     with bulk_work():  # from the start: a collection would walk the plan's every object
-        return _commit(db, plan, performed_by, valid_only, progress, cancel)
+        return _commit(db, plan, performed_by, valid_only, progress, cancel, alone)
 
 
 def _commit(
@@ -198,10 +203,12 @@ def _commit(
     valid_only: bool,
     progress: Progress | None,
     cancel: threading.Event | None,
+    alone: bool,
 ) -> ImportResult:
     with db.read() as session:  # the role first: who may import at all
         person = require(session, performed_by, Work.IMPORT)
         _refuse_new_references_without_grants(session, plan, person)
+        rollback_journal = alone and db.is_sqlite and writes_in_bulk(session, plan)
     rejected = plan.rejected
     if rejected and not valid_only:
         first = rejected[0].problems[0] if rejected[0].problems else None
@@ -214,7 +221,10 @@ def _commit(
     try:
         # References are looked up once each before commit, not row by row (bulk_write).
         references = References()
-        with db.bulk_write(references) as session, index_upkeep_for(session, plan) as upkeep:
+        with (
+            db.bulk_write(references, rollback_journal=rollback_journal) as session,
+            index_upkeep_for(session, plan) as upkeep,
+        ):
             writer = _Writer(session, plan, performed_by, progress, cancel, references)
             return writer.run(tuple(rejected), upkeep)
     except IntegrityError as exc:  # someone else took a tag or a name since the dry run

@@ -161,7 +161,9 @@ class Database:
             yield session
 
     @contextmanager
-    def bulk_write(self, references: References) -> Iterator[Session]:
+    def bulk_write(
+        self, references: References, *, rollback_journal: bool = False
+    ) -> Iterator[Session]:
         """:meth:`write` for a bulk writer that notes its rows' references in
         ``references`` (see :class:`desktop.storage.bulk.References`): on SQLite the
         connection looks up no reference row by row during this transaction, and before
@@ -169,7 +171,12 @@ class Database:
         changed meanwhile are checked (``PRAGMA foreign_key_check``); a missing reference
         raises :class:`IntegrityError` and rolls everything back. The connection checks
         row by row again before it goes back to the pool. Elsewhere the server checks
-        every row, as in :meth:`write`."""
+        every row, as in :meth:`write`.
+
+        ``rollback_journal``: the caller's process reads nothing else from the file
+        meanwhile (the command line): this process's idle connections are closed and, if
+        no other connection has the file open, the transaction writes with a rollback
+        journal, WAL again after it (see :mod:`desktop.storage.bulk_journal`)."""
         if not self.is_sqlite:
             with self.write() as session:
                 yield session
@@ -178,11 +185,17 @@ class Database:
 
         from sqlalchemy import event as orm_event
 
+        from desktop.storage.bulk_journal import restore_journal, use_rollback_journal
+
+        if rollback_journal:  # our own idle connections hold the file open too
+            self.read_engine.dispose()
+            self.engine.dispose()
         with _translate_connection_errors(self), self.engine.connect() as connection:
             dbapi = connection.connection.dbapi_connection
             assert dbapi is not None
-            # The pragma changes nothing inside a transaction: set before BEGIN.
+            # The pragmas change nothing inside a transaction: set before BEGIN.
             dbapi.execute("PRAGMA foreign_keys=OFF")
+            journal = use_rollback_journal(dbapi) if rollback_journal else None
             try:
                 with self._sessions()[0](bind=connection) as session, session.begin():
                     changed: set[str] = set()
@@ -204,6 +217,8 @@ class Database:
                     dbapi.execute("PRAGMA foreign_keys=ON")
                     restored = dbapi.execute("PRAGMA foreign_keys").fetchone() == (1,)
                 except sqlite3.Error:  # the error on its way out stays the one that happened
+                    restored = False
+                if not restore_journal(dbapi, journal):
                     restored = False
                 if not restored:
                     connection.invalidate()  # never back to the pool unchecked

@@ -114,8 +114,9 @@ def _import_file(ctx: CliContext) -> int:
                 "the others)"
             )
         else:
+            # A process of its own: nothing else reads the file while it writes.
             result = commit_import(
-                db, plan, performed_by=ctx.acting_user(), valid_only=args.valid_only
+                db, plan, performed_by=ctx.acting_user(), valid_only=args.valid_only, alone=True
             )
     error_rows = 0
     if args.errors and rejected:
