@@ -58,7 +58,7 @@ class ExportDialog(QDialog):
         the export writes them unless the user chooses all columns (without them: all)."""
         super().__init__(parent)
         self.setWindowTitle("Export assets")
-        self.resize(620, 260)
+        self.resize(640, 340)
         self.database = database
         self.username = username
         self.asset_filter = asset_filter or AssetFilter()
