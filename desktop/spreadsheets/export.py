@@ -22,9 +22,10 @@ import json
 import os
 import threading
 import uuid
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, cast
 
@@ -37,6 +38,7 @@ from desktop.output_files import check_output_file
 from desktop.services.queries import (
     AssetFilter,
     AssetRow,
+    apply_filter,
     count_assets,
     stream_assets,
     stream_stored_assets,
@@ -47,7 +49,7 @@ from desktop.spreadsheets.columns import TARGETS_BY_KEY, column_letter
 from desktop.spreadsheets.location_paths import LocationNode, LocationTree
 from desktop.spreadsheets.model import Progress, check_cancel
 from desktop.storage.database import Database
-from desktop.storage.models import Category, Group, Location, Person
+from desktop.storage.models import Asset, Category, Group, Location, Person
 from desktop.wording import plural
 
 #: (target key, width) of the fixed columns, in order; headers come from columns.TARGETS.
@@ -70,6 +72,12 @@ FIXED_COLUMNS: tuple[tuple[str, int], ...] = (
     ("notes", 36),
     ("read_only", 17),  # Last audited
 )
+_WIDTHS = dict(FIXED_COLUMNS)
+#: The register view's column keys (AssetRow attributes) that have a column in the file,
+#: with the export's key for each. The view's Updated and Checked out have none: the
+#: import knows no such column, and would offer to add them to the notes.
+REGISTER_COLUMNS: dict[str, str] = {key: key for key, _ in FIXED_COLUMNS if key != "read_only"}
+REGISTER_COLUMNS["last_audited_at"] = "read_only"
 MONEY_FORMAT = "#,##0.00"
 DATE_TIME_FORMAT = "yyyy-mm-dd hh:mm"
 EXPORT_SHEET = "Assets"
@@ -94,6 +102,10 @@ class _Layout:
     locations: list[str]
     #: Each location's unique name in the file: its name, else its path, else its code.
     location_names: dict[uuid.UUID, str]
+    #: The fixed columns written, in the file's order (keys of FIXED_COLUMNS).
+    fixed: tuple[str, ...] = tuple(key for key, _ in FIXED_COLUMNS)
+    #: Picks the written cells, in order, from a whole row (None: the whole row is written).
+    picks: Callable[[Sequence[Any]], Sequence[Any]] | None = None
 
 
 def export_assets(
@@ -106,9 +118,17 @@ def export_assets(
     descending: bool = False,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    columns: Sequence[str] | None = None,
 ) -> ExportResult:
     """Write the assets ``flt`` shows to ``path`` (.xlsx or .csv), in the register view's
     order for ``sort`` and ``descending`` (a key of ``queries.SORT_COLUMNS``).
+
+    ``columns`` are the columns to write, in order, as the register view shows them
+    (keys of :data:`REGISTER_COLUMNS`); the custom fields written are then those of the
+    exported assets' categories only. The asset tag is always written (first, when
+    ``columns`` leave it out), and Key and Version always end a row: the import matches
+    the rows of an edited copy by them. Without ``columns``: every column, and every
+    category's custom fields.
 
     The file appears only when complete: a cancel or an error leaves no half file.
     """
@@ -120,7 +140,7 @@ def export_assets(
     temporary = path.with_name(f".{path.name}.partial")
     try:
         with db.read() as session:
-            layout = _layout(session)
+            layout = _layout(session, columns=columns, flt=flt)
             filter_names = _filter_names(session, flt)
             total = count_assets(session, flt)
             streamed = stream_stored_assets(session, flt, order=_order(session, sort, descending))
@@ -192,12 +212,36 @@ def _order(session: Session, sort: str, descending: bool) -> list[Any]:
     return view_order(session.get_bind().dialect.name, sort, descending)
 
 
-def _layout(session: Session) -> _Layout:
-    headers = [TARGETS_BY_KEY[key].header for key, _ in FIXED_COLUMNS]
+def _chosen_columns(columns: Sequence[str]) -> list[str]:
+    """The fixed columns ``columns`` (register keys) name, in order, the tag always among them."""
+    chosen: list[str] = []
+    for column in columns:
+        key = REGISTER_COLUMNS.get(column)
+        if key is None:
+            raise ValueError(f"the export has no column {column!r}")
+        if key not in chosen:
+            chosen.append(key)
+    if "tag" not in chosen:
+        chosen.insert(0, "tag")  # the import matches rows by it
+    return chosen
+
+
+def _layout(
+    session: Session, *, columns: Sequence[str] | None = None, flt: AssetFilter | None = None
+) -> _Layout:
+    every = [key for key, _ in FIXED_COLUMNS]
+    fixed = every if columns is None else _chosen_columns(columns)
+    headers = [TARGETS_BY_KEY[key].header for key in fixed]
+    exported: set[uuid.UUID] | None = None  # the categories whose custom fields are written
+    if columns is not None:
+        query = select(Asset.category_id).distinct().select_from(Asset)
+        exported = set(session.scalars(apply_filter(session, query, flt or AssetFilter())))
     custom: list[tuple[str, str]] = []
     categories = []
     for category in session.execute(select(Category).order_by(Category.name)).scalars():
         categories.append(category.name)
+        if exported is not None and category.id not in exported:
+            continue
         for definition in category.custom_fields or ():
             if definition["key"] not in {k for k, _ in custom}:
                 custom.append((definition["key"], definition.get("type", "text")))
@@ -211,7 +255,12 @@ def _layout(session: Session) -> _Layout:
     )
     names = tree.unique_names()
     locations = sorted(set(names.values()), key=str.casefold)
-    return _Layout(headers, custom, categories, locations, names)
+    picks = None
+    if fixed != every:
+        width = len(every) + len(custom)
+        indexes = [every.index(key) for key in fixed] + list(range(len(every), width + 2))
+        picks = itemgetter(*indexes)
+    return _Layout(headers, custom, categories, locations, names, tuple(fixed), picks)
 
 
 def _rows(
@@ -232,7 +281,8 @@ def _rows(
                 check_cancel(cancel)
                 if progress:
                     progress(done, total)
-            yield _values(row, custom, layout, labels)
+            values = _values(row, custom, layout, labels)
+            yield values if layout.picks is None else list(layout.picks(values))
     if progress:
         progress(total, total)
 
@@ -291,7 +341,7 @@ def _xlsx_rows(
     locations: dict[object, str] = {}
     for location_id, text in layout.location_names.items():
         locations[location_id] = locations[location_id.hex] = text  # as PostgreSQL, SQLite
-    custom_keys = layout.custom_keys
+    custom_keys, picks = layout.custom_keys, layout.picks
     day, moment, utc = dt.date.fromisoformat, dt.datetime.fromisoformat, dt.UTC
     with contextlib.closing(streamed):
         for done, r in enumerate(streamed):
@@ -328,7 +378,7 @@ def _xlsx_rows(
                     custom = json.loads(custom)
                 values += _custom_values(custom or {}, layout)
             values += (_key_text(r[0]), r[18])
-            yield values
+            yield values if picks is None else list(picks(values))
     if progress:
         progress(total, total)
 
@@ -360,7 +410,7 @@ def _csv_rows(
     locations: dict[object, str] = {}
     for location_id, text in layout.location_names.items():
         locations[location_id] = locations[location_id.hex] = text  # as PostgreSQL, SQLite
-    custom_keys = layout.custom_keys
+    custom_keys, picks = layout.custom_keys, layout.picks
     starts = _FORMULA_STARTS
     with contextlib.closing(streamed):
         for done, r in enumerate(streamed):
@@ -397,7 +447,7 @@ def _csv_rows(
                     custom = json.loads(custom)
                 values += [_csv_value(v) for v in _custom_values(custom or {}, layout)]
             values += (_key_text(r[0]), r[18])
-            yield values
+            yield values if picks is None else picks(values)
     if progress:
         progress(total, total)
 
@@ -481,7 +531,7 @@ def _fill_workbook(
 
     sheet = workbook.create_sheet(EXPORT_SHEET)
     count = len(layout.headers)
-    widths = [w for _, w in FIXED_COLUMNS] + [14] * len(layout.custom_keys) + [38, 9]
+    widths = [_WIDTHS[key] for key in layout.fixed] + [14] * len(layout.custom_keys) + [38, 9]
     for index, width in enumerate(widths):
         sheet.column_dimensions[column_letter(index)].width = width
     for hidden in (count - 2, count - 1):
@@ -496,9 +546,9 @@ def _fill_workbook(
         ("category", f"Lists!$A$2:$A${len(layout.categories) + 1}"),
         ("location", f"Lists!$B$2:$B${len(layout.locations) + 1}"),
     )
-    keys = [k for k, _ in FIXED_COLUMNS]
+    keys = list(layout.fixed)
     for key, formula in validations:
-        if formula.endswith("$1"):  # an empty list
+        if formula.endswith("$1") or key not in keys:  # an empty list, or no such column
             continue
         validation = DataValidation(type="list", formula1=formula, allow_blank=True)
         validation.error = f"Choose a {TARGETS_BY_KEY[key].header.lower()} from the list"
@@ -515,21 +565,26 @@ def _fill_workbook(
         cell.alignment = Alignment(vertical="center")
         header.append(cell)
     sheet.append(header)
-    cost, audited = keys.index("purchase_cost"), keys.index("read_only")
+    cost = keys.index("purchase_cost") if "purchase_cost" in keys else None
+    audited = keys.index("read_only") if "read_only" in keys else None
     # One styled cell per formatted column, reused row after row: append() writes the row
     # before it returns, and openpyxl would otherwise build and style a cell per value.
     money = WriteOnlyCell(sheet)
     money.number_format = MONEY_FORMAT
     when = WriteOnlyCell(sheet)
     when.number_format = DATE_TIME_FORMAT
-    typed = {keys.index(k) for k in ("purchase_date", "purchase_cost", "warranty_end", "read_only")}
+    typed = {
+        keys.index(k)
+        for k in ("purchase_date", "purchase_cost", "warranty_end", "read_only")
+        if k in keys
+    }
     typed.add(len(layout.headers) - 1)  # Version
     text_columns = [i for i in range(len(layout.headers)) if i not in typed]
     for values in rows:
-        if values[cost] is not None:
+        if cost is not None and values[cost] is not None:
             money.value = values[cost]
             values[cost] = money
-        if values[audited] is not None:
+        if audited is not None and values[audited] is not None:
             when.value = values[audited]
             values[audited] = when
         for index in text_columns:

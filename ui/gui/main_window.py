@@ -588,7 +588,7 @@ class MainWindow(QMainWindow):
         self._open_dialog(dialog)
 
     def open_export(self) -> None:
-        """Export what the table shows (its filter, in its sort) to a workbook or CSV."""
+        """Export what the table shows (its filter, in its sort, its columns) to a workbook or CSV."""
         export = importlib.import_module("ui.gui.spreadsheets.export_dialog")
         model = self.model
         self._open_dialog(
@@ -600,8 +600,15 @@ class MainWindow(QMainWindow):
                 sort=model.sort_key,
                 descending=model.sort_descending,
                 names=self.view.filter_bar.chosen_names(),
+                columns=self.shown_columns(),
             )
         )
+
+    def shown_columns(self) -> list[str]:
+        """The keys of the register's columns the header shows, left to right."""
+        header = self.view.table.horizontalHeader()
+        logical = (header.logicalIndex(visual) for visual in range(header.count()))
+        return [COLUMNS[i].key for i in logical if not header.isSectionHidden(i)]
 
     def _register_changed(self) -> None:
         self.refresh()

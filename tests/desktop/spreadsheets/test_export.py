@@ -228,3 +228,55 @@ def _tags(path: Path) -> list[str]:
     tags = [str(row[0]) for row in workbook["Assets"].iter_rows(min_row=2, values_only=True)]
     workbook.close()
     return tags
+
+
+def test_chosen_columns_in_their_order_with_the_exported_categories_fields_on_every_backend(
+    register: World, tmp_path: Path
+) -> None:
+    """The window's export of the columns the view shows: those, in the view's order, the
+    tag first when the view hides it, the custom fields of the exported rows' categories
+    only (a search for monitors writes no laptop field), Key and Version hidden at the end;
+    amounts and audit times keep their formats where they land."""
+    from desktop.services import reference
+
+    with register.db.write() as session:
+        reference.create_category(
+            session,
+            name="Phone",
+            tag_prefix="PHN",
+            custom_fields=[{"key": "imei", "label": "IMEI", "type": "text"}],
+        )
+    columns = ["purchase_cost", "name", "status", "last_audited_at", "location"]
+    laptops = AssetFilter(search="ThinkPad")
+    csv_path = tmp_path / "laptops.csv"
+    export_assets(register.db, csv_path, exported_by="tech", flt=laptops, columns=columns)
+    rows = list(csv.reader(csv_path.read_text("utf-8-sig").splitlines()))
+    headers = ["Asset tag", "Purchase cost", "Name", "Status", "Last audited", "Location"]
+    assert rows[0] == [*headers, "RAM (GB)", "Disk encrypted", "Key", "Version"]
+    by_tag = {r[0]: r for r in rows[1:]}
+    assert sorted(by_tag) == ["LAP-1", "LAP-2"]
+    assert by_tag["LAP-2"][1:4] == ["1234.50", "ThinkPad X1", "In stock"]
+    assert by_tag["LAP-1"][-1] == "2" and len(by_tag["LAP-1"][-2]) == 36
+
+    xlsx_path = tmp_path / "monitors.xlsx"
+    monitors = AssetFilter(category_ids=(register.monitor_category,))
+    export_assets(register.db, xlsx_path, exported_by="tech", flt=monitors, columns=columns)
+    workbook = openpyxl.load_workbook(xlsx_path)
+    sheet = workbook["Assets"]
+    assert [c.value for c in sheet[1]] == [*headers, "Key", "Version"]  # no custom field
+    assert sheet.column_dimensions["G"].hidden and sheet.column_dimensions["H"].hidden
+    assert not sheet.column_dimensions["F"].hidden
+    assert sheet.column_dimensions["B"].width == 13  # Purchase cost's width, not Name's
+    validations = {
+        str(v.sqref).split(":")[0]: v.formula1 for v in sheet.data_validations.dataValidation
+    }
+    assert sorted(validations) == ["D2", "F2"]  # Status and Location; no Category column
+    assert [c.value for c in sheet[2]][:3] == ["MON-1", None, "Dell U2720"]
+    workbook.close()
+
+    with_cost = tmp_path / "cost.xlsx"
+    export_assets(register.db, with_cost, exported_by="tech", columns=["purchase_cost"])
+    workbook = openpyxl.load_workbook(with_cost)
+    cost = {r[0].value: r[1] for r in workbook["Assets"].iter_rows(min_row=2)}["LAP-2"]
+    assert cost.value == 1234.5 and cost.number_format == "#,##0.00"
+    workbook.close()

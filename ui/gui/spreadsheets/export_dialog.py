@@ -1,5 +1,5 @@
 """The export dialog: the register or the current filter to .xlsx or .csv, on a worker,
-in the order the register view is sorted.
+in the order the register view is sorted, with the columns it shows (or all of them).
 
 Signals:
     exported(object): the :class:`ExportResult` once the file is written.
@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import DesktopError
 from desktop.services.queries import AssetFilter
-from desktop.spreadsheets.export import ExportResult, export_assets
+from desktop.spreadsheets.export import REGISTER_COLUMNS, ExportResult, export_assets
 from desktop.storage.database import Database
 from ui.gui import file_dialogs
 from ui.gui.dialog_work import DialogWork
@@ -54,10 +54,13 @@ class ExportDialog(QDialog):
         sort: str = "tag",
         descending: bool = False,
         names: Mapping[uuid.UUID, str] | None = None,
+        columns: Sequence[str] | None = None,
     ) -> None:
+        """``columns``: the keys of the columns the register view shows, in its order;
+        the export writes them unless the user chooses all columns (without them: all)."""
         super().__init__(parent)
         self.setWindowTitle("Export assets")
-        self.resize(620, 260)
+        self.resize(640, 340)
         self.database = database
         self.username = username
         self.asset_filter = asset_filter or AssetFilter()
@@ -82,6 +85,32 @@ class ExportDialog(QDialog):
             f"As the view is sorted: by {title}{', descending' if descending else ''}"
         )
         form.addRow("Order:", self.order)
+        self.shown_columns = [c for c in columns or () if c in REGISTER_COLUMNS]
+        self.as_shown = QRadioButton("As the view &shows them (the default)")
+        self.as_shown.setObjectName("export_as_shown")
+        self.shown_list = QLabel(_shown_text(columns or ()))  # which, under the choice
+        self.shown_list.setWordWrap(True)
+        self.shown_list.setContentsMargins(22, 0, 0, 0)
+        self.all_columns = QRadioButton("&All columns, with the custom fields of every category")
+        self.columns_choice = QButtonGroup(self)
+        self.columns_choice.addButton(self.as_shown)
+        self.columns_choice.addButton(self.all_columns)
+        if columns is None:  # not opened from a view: nothing to follow
+            self.all_columns.setChecked(True)
+            self.as_shown.setEnabled(False)
+            self.shown_list.hide()
+        else:
+            self.as_shown.setChecked(True)
+        self.as_shown.setToolTip(
+            "The columns the register shows, in its order, and the custom fields of the "
+            "exported assets' categories. Change them in View › Columns or by right-clicking "
+            "the table's header; drag a header to move a column."
+        )
+        choice = QVBoxLayout()
+        choice.addWidget(self.as_shown)
+        choice.addWidget(self.shown_list)
+        choice.addWidget(self.all_columns)
+        form.addRow("Columns:", choice)
         self.path = QLineEdit(str(Path.home() / f"assets {dt.date.today().isoformat()}.xlsx"))
         self.browse = QPushButton("&Browse…")
         row = QHBoxLayout()
@@ -91,8 +120,9 @@ class ExportDialog(QDialog):
         file_label.setBuddy(self.path)
         form.addRow(file_label, row)
         hint = QLabel(
-            "An .xlsx keeps dates, amounts and drop-down lists, and hidden Key and Version "
-            "columns so that an edited copy can be imported back as tracked changes. "
+            "An .xlsx keeps dates, amounts and drop-down lists. Either file keeps the asset "
+            "tag and hidden Key and Version columns (at the end), so that an edited copy "
+            "can be imported back as tracked changes. "
             "A .csv is plain text (UTF-8)."
         )
         hint.setWordWrap(True)
@@ -145,6 +175,7 @@ class ExportDialog(QDialog):
             return
         flt = self.asset_filter if self.current.isChecked() else AssetFilter()
         db, user, sort, descending = self.database, self.username, self.sort, self.descending
+        columns = self.shown_columns if self.as_shown.isChecked() else None
 
         def job(progress: Any, cancel: threading.Event) -> ExportResult:
             return export_assets(
@@ -156,6 +187,7 @@ class ExportDialog(QDialog):
                 descending=descending,
                 progress=progress,
                 cancel=cancel,
+                columns=columns,
             )
 
         self.message.setStyleSheet("")
@@ -198,3 +230,16 @@ class ExportDialog(QDialog):
             event.ignore()
             return
         super().closeEvent(event)
+
+
+def _shown_text(columns: Sequence[str]) -> str:
+    """``Asset tag, Cost, …`` with what the file adds or leaves out."""
+    titles = {c.key: c.title for c in COLUMNS}
+    written = [titles.get(c, c) for c in columns if c in REGISTER_COLUMNS]
+    text = ", ".join(written) + ", and the custom fields of the exported categories"
+    if "tag" not in columns:
+        text += f"; {titles['tag']} comes first (an edited copy is imported back by it)"
+    left = [titles.get(c, c) for c in columns if c not in REGISTER_COLUMNS]
+    if left:
+        text += f"; {' and '.join(left)} {'is' if len(left) == 1 else 'are'} not exported"
+    return text
