@@ -35,6 +35,7 @@ class Register:
     tom: str  # Tom's login and URL, as typed (no password)
     tina: str
     tom_login: str
+    tina_login: str
 
 
 def _login(owner: str, login: str) -> str:
@@ -75,6 +76,7 @@ def register(tmp_path: Path) -> Iterator[Register]:
             _login(owner, f"{prefix}_tom"),
             _login(owner, f"{prefix}_tina"),
             f"{prefix}_tom",
+            f"{prefix}_tina",
         )
 
 
