@@ -73,12 +73,18 @@ _LOGIN_REFUSED = (
 
 
 def open_kit_server(
-    kit: Database, info: KitInfo | None = None, *, password: str | None = None
+    kit: Database,
+    info: KitInfo | None = None,
+    *,
+    password: str | None = None,
+    url: str | None = None,
 ) -> Database:
     """The database ``kit`` came from: with ``password`` if given (a person typed it),
     else with the keyring's or ``~/.pgpass``'s. A login refused for its password raises
     :class:`PasswordNeededError`; the password is held in memory only and masked in
-    every message and log line."""
+    every message and log line. ``url``: the URL to use, one that names the kit's own
+    database and login (:func:`desktop.kits.same_database`; its password and options
+    count); by default the kit's."""
     from desktop import kits
     from desktop.credentials import keyring_key, url_with_password
     from desktop.redaction import remember_secret
@@ -86,8 +92,17 @@ def open_kit_server(
     from desktop.storage.urls import parse_url
 
     where = info.source_description if info is not None else "its server"
+    given = url
     url = kits.server_url(kit)
     parsed = parse_url(url)
+    if given is not None:
+        parsed = parse_url(given)
+        if not parsed.username:  # it named no login: the kit's
+            parsed = parsed.set(username=parse_url(url).username)
+        if parsed.password and password is None:
+            password = parsed.password
+        parsed = parsed.set(password=None)
+        url = parsed.render_as_string(hide_password=False)
     is_file = parsed.get_backend_name() == "sqlite" and bool(parsed.database)
     if is_file and not Path(str(parsed.database)).is_file():  # opening would make a new one
         raise DesktopError(

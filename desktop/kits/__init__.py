@@ -17,6 +17,8 @@ Public API (Qt-free; the CLI and the GUI build on it):
 - :func:`kit_info` — is this database a kit? its scope, source, who, when, waiting.
 - :func:`server_url` — the URL to sync with (no password; the password comes from the
   keyring or ``~/.pgpass`` as for any database).
+- :func:`sync_target` — where a sync goes and as whom, in words, before it starts;
+  :func:`same_database` — whether a URL names the kit's own server and login.
 - :func:`sync` — replay the journal on the server (``dry_run`` says what each record
   would become), then refresh the kit to the server's current state for its scope.
 - :func:`check_in` — sync, then end the checkout: the server's marks go, the kit file
@@ -66,6 +68,7 @@ from desktop.kits.model import (
     TagBlock,
 )
 from desktop.kits.sync import check_in, sync
+from desktop.kits.sync_target import SyncTarget, same_database, sync_target
 
 __all__ = [
     "HISTORY_PER_ASSET",
@@ -84,6 +87,7 @@ __all__ = [
     "Resolution",
     "Scope",
     "SyncReport",
+    "SyncTarget",
     "TagBlock",
     "active_checkouts",
     "check_in",
@@ -97,6 +101,8 @@ __all__ = [
     "note_open_conflicts",
     "resolve",
     "resolve_scope",
+    "same_database",
     "server_url",
     "sync",
+    "sync_target",
 ]

@@ -315,9 +315,9 @@ def test_sync_a_kit_file_from_the_shared_database_window(
     qtbot.waitUntil(lambda: dialog.worker is None)
 
     _retype(qtbot, dialog.path, str(kit))
-    # The kit syncs with the database it came from, whichever window names it: said so.
-    info = kits.kit_info(Database(f"sqlite:///{kit}"))
-    assert info is not None and dialog.syncs_with.text() == info.source_description
+    # The kit syncs with the database it came from, as the person who checked it out,
+    # whichever window names it: said so.
+    assert dialog.syncs_with.text() == f"{register.db.sqlite_path} as tech (Tess Tech)"
     (label,) = [w for w in dialog.findChildren(QLabel) if w.buddy() is dialog.path]
     assert label.text() == "Kit &file"  # a mnemonic (Alt+F), not a literal '&'
     qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)

@@ -89,7 +89,7 @@ def _status(ctx: CliContext) -> int:
 # -- the kit's server and its password ----------------------------------------------------
 
 
-def _server_asking_password(ctx: CliContext, kit: Any, info: Any) -> Any:
+def _server_asking_password(ctx: CliContext, kit: Any, info: Any, *, url: str | None = None) -> Any:
     """The kit's database: with ``--password-stdin``'s password, else the keyring's or
     ``~/.pgpass``'s; if the server still wants one, asked for on a terminal (never
     echoed, stored or logged). Without a terminal, one line says how to give it."""
@@ -103,7 +103,7 @@ def _server_asking_password(ctx: CliContext, kit: Any, info: Any) -> Any:
         if not password:
             raise DesktopError("--password-stdin: standard input held no password")
     try:
-        return open_kit_server(kit, info, password=password)
+        return open_kit_server(kit, info, password=password, url=url)
     except PasswordNeededError as needed:
         if password is not None or not sys.stdin.isatty():
             hint = (
@@ -118,7 +118,7 @@ def _server_asking_password(ctx: CliContext, kit: Any, info: Any) -> Any:
             if not typed:
                 break
             try:
-                return open_kit_server(kit, info, password=typed)
+                return open_kit_server(kit, info, password=typed, url=url)
             except PasswordNeededError as again:
                 if attempt == 2:
                     raise DesktopError(again.message) from None
@@ -138,11 +138,15 @@ def _sync(ctx: CliContext) -> int:
     kit_path: Path = args.kit.expanduser()
     kit, info = open_kit_file(kit_path)
     try:
-        server = _server_asking_password(ctx, kit, info)
+        # Whoever syncs: --as, the settings' user, else the person who checked it out.
+        configured = signed_in_person(ctx.settings, info.source_url)
+        user = args.as_user or configured or info.checked_out_by
+        target = kits.sync_target(kit, info, user, kit_name=str(args.kit))
+        url = _database_given_for(ctx, kit_path, info, target)
+        if not args.json:  # said first: before a password is asked, or anything synced
+            print(target.sentence() + (" (dry run)" if args.dry_run else ""), flush=True)
+        server = _server_asking_password(ctx, kit, info, url=url)
         try:
-            # Whoever syncs: --as, the settings' user, else the person who checked it out.
-            configured = signed_in_person(ctx.settings, server.url)
-            user = args.as_user or configured or info.checked_out_by
             progress = _ProgressLine(args.json)
             try:
                 report = kits.sync(
@@ -160,7 +164,7 @@ def _sync(ctx: CliContext) -> int:
     finally:
         kit.dispose()
     if args.json:
-        print_json(report.as_json())
+        print_json({"target": target.as_json(), **report.as_json()})
         return 1 if report.cancelled else 0
     verb = "would become" if report.dry_run else "became"
     for result in report.results:
@@ -192,6 +196,32 @@ def _sync(ctx: CliContext) -> int:
             "work and is not synced again."
         )
     return 1 if report.cancelled else 0
+
+
+def _database_given_for(ctx: CliContext, kit_path: Path, info: Any, target: Any) -> str | None:
+    """``--database`` with ``kit sync``: the kit file itself, or the kit's own database and
+    login (then used as given: its password, its options); anything else is refused
+    before anything is synced. None: use the kit's URL."""
+    from desktop import kits
+    from desktop.storage.urls import redact
+
+    given = getattr(ctx.args, "database", None)
+    if not given:
+        return None
+    if given == f"sqlite:///{kit_path}" or (
+        given.startswith("sqlite:///")
+        and Path(given.removeprefix("sqlite:///")).expanduser().resolve() == kit_path.resolve()
+    ):
+        return None
+    if kits.same_database(given, info):
+        return str(given)
+    whose = target.person or target.username
+    raise DesktopError(
+        f"--database names {redact(given)}, but {target.kit} syncs only with {target.server} "
+        f"as {target.who()}, the login it was checked out with: nothing was synced. Drop "
+        f"--database (the kit finds its server). Its records are recorded as {whose}'s, so "
+        f"{whose} syncs it; another login cannot (check out a kit of your own)"
+    )
 
 
 # -- conflicts --------------------------------------------------------------------------

@@ -175,7 +175,11 @@ class KitMenu:
     def _open_sync_dialog(self, *, check_in: bool) -> None:
         dialogs = importlib.import_module("ui.gui.kits.sync_dialog")
         dialog = dialogs.SyncDialog(
-            self.window.database, self.info, self.window.username, self.window
+            self.window.database,
+            self.info,
+            self.window.username,
+            self.window,
+            settings=self.window.settings,
         )
         if check_in:
             dialog.setWindowTitle("Check a field kit in")

@@ -64,12 +64,16 @@ class SyncDialog(QDialog):
         kit_info: Any,
         username: str,
         parent: QWidget | None = None,
+        *,
+        settings: Any = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Sync a field kit")
         self.database = database
         self.kit_info = kit_info  # the window's kit, or None: a kit file is named here
         self.username = username
+        self.settings = settings  # for the person signed in on a named kit's server
+        self.target: Any = None  # where and as whom the sync goes (a SyncTarget), once known
         self.report: Any = None
         self.stage: list[str] = [""]
         # A password the person typed (in memory, for this dialog's syncs only).
@@ -112,6 +116,7 @@ class SyncDialog(QDialog):
             form.addRow("Kit", self.kit_label)
             self.syncs_with.setText(kit_info.source_description)
             form.addRow("Syncs with", self.syncs_with)
+            self._show_target(database, kit_info, str(database.sqlite_path or database.url))
         self.message = QLabel(
             "Each record made offline is replayed in the order it was made, through the same "
             "rules as online work. A record the database cannot take as it was goes to the "
@@ -174,6 +179,8 @@ class SyncDialog(QDialog):
         from ui.kit_files import open_kit_file
 
         path = Path(text.strip()).expanduser() if text.strip() else None
+        self.target = None
+        self.syncs_with.setToolTip("")
         if path is None or not path.is_file():
             self.syncs_with.setText("the database the kit was checked out from")
             return
@@ -182,8 +189,32 @@ class SyncDialog(QDialog):
         except DesktopError as exc:
             self.syncs_with.setText(exc.sentence)
             return
-        kit.dispose()
-        self.syncs_with.setText(info.source_description)
+        try:
+            self._show_target(kit, info, text.strip())
+        finally:
+            kit.dispose()
+
+    def _user_for(self, info: Any) -> str:
+        """Who the sync acts as: in the window's kit, the window's person; a kit file named
+        here, the person signed in on the kit's own database (never the window's, which
+        is another database's), else the person who checked it out (as ``kit sync``)."""
+        if self.kit_info is not None:
+            return self.username or info.checked_out_by
+        from desktop.settings import signed_in_person
+
+        configured = (
+            signed_in_person(self.settings, info.source_url) if self.settings is not None else ""
+        )
+        return str(configured or info.checked_out_by)
+
+    def _show_target(self, kit: Database, info: Any, kit_name: str) -> None:
+        """Say, before anything starts, the database and the login the kit syncs with
+        (whoever runs the sync: a kit finds its server and login itself)."""
+        from desktop.kits import sync_target
+
+        self.target = sync_target(kit, info, self._user_for(info), kit_name=kit_name)
+        self.syncs_with.setText(f"{self.target.server} as {self.target.who()}")
+        self.syncs_with.setToolTip(self.target.sentence())
 
     # -- the work ----------------------------------------------------------------------
 
@@ -201,7 +232,9 @@ class SyncDialog(QDialog):
             self._say("Name the kit file to sync.", error=True)
             return
         path = Path(text).expanduser() if text else None
-        username, stage, window_info = self.username, self.stage, self.kit_info
+        stage, window_info = self.stage, self.kit_info
+        target = self.target
+        username = target.username if target is not None else self.username
 
         def job(progress: Any, cancel: threading.Event) -> Any:
             from desktop.kits import sync
@@ -240,7 +273,11 @@ class SyncDialog(QDialog):
                     kit.dispose()
 
         self.results.setRowCount(0)
-        self._say("Previewing…" if dry_run else "Checking in…" if check_in else "Syncing…")
+        if target is not None:  # the line kit sync prints first
+            what = " (preview)" if dry_run else " (check in)" if check_in else ""
+            self._say(f"{target.sentence()}{what}…")
+        else:
+            self._say("Previewing…" if dry_run else "Checking in…" if check_in else "Syncing…")
         for button in (self.preview_button, self.sync_button, self.check_in_button):
             button.setEnabled(False)
         self.cancel_button.setText("Cancel")  # it stops the run (it said Close after one)
