@@ -267,7 +267,7 @@ def _make(name: str, quote: Any) -> Executable:
         return text(sql).columns(*page_columns).bindparams(asset_id, limit)
     if name == "history:approvals":
         ids = bindparam("ids", type_=Uuid(), expanding=True)
-        approval_columns = (column("procedure_id", Uuid()), *_HISTORY_COLUMNS[15:])
+        approval_columns = (column("procedure_id", Uuid()), *_HISTORY_COLUMNS[15:20])
         return text(_HISTORY_APPROVALS).columns(*approval_columns).bindparams(ids)
     if name.startswith("search:"):
         direction = "DESC" if name == "search:desc" else "ASC"
