@@ -165,7 +165,10 @@ def test_the_export_dialog_says_the_view_in_the_words_of_the_filter_bar(
     qtbot.keyClick(bar.status, Qt.Key.Key_Down)
     assert bar.status.currentText() == "In service"
     bar.category.setFocus()
-    qtbot.keyClicks(bar.category, "Laptop")
+    wanted = bar.category.findText("Laptop")
+    assert wanted > 0
+    for _ in range(wanted - bar.category.currentIndex()):  # by key, as a user steps down
+        qtbot.keyClick(bar.category, Qt.Key.Key_Down)
     assert bar.category.currentText() == "Laptop"
     qtbot.waitUntil(lambda: bool(window.model.filter.category_ids), timeout=5000)
 
