@@ -70,10 +70,29 @@ def answers_for(
     return answers, problems
 
 
+#: The wizard's box of answers for all rows, and the questions it offers (the shipped
+#: decommission's and disposal's required ones), with their labels there.
+WIZARD_ANSWERS_TITLE = "Evidence for retirements"
+WIZARD_ANSWERS = (
+    ("sanitisation_method", "Wipe method"),
+    ("evidence_reference", "Wipe evidence"),
+    ("disposal_method", "Disposal method"),
+    ("certificate_number", "Certificate"),
+)
+
+
 def how_to_answer(key: str, *, command_line: bool) -> str:
+    """How the user gives ``key``'s answer for all rows: the command line's ``--answer``,
+    or the wizard's box (the command line for a question the box does not offer)."""
     if command_line:
         return f"give it for all rows with --answer {key}=VALUE"
-    return f"give it for all rows under 'Answers for all rows' ({key})"
+    label = dict(WIZARD_ANSWERS).get(key)
+    if label is None:
+        return (
+            "the wizard has no box for it: import the file with "
+            f"assetdesk import --answer {key}=VALUE, or record the procedure on the asset's form"
+        )
+    return f"give it as {label} under '{WIZARD_ANSWERS_TITLE}'"
 
 
 def refuse_unanswered(rules: ApprovalRules, plan: ImportPlan) -> None:

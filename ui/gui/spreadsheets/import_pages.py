@@ -31,6 +31,7 @@ from desktop.spreadsheets.cells import DateOrder
 from desktop.spreadsheets.columns import target_label
 from desktop.spreadsheets.import_choices import WIZARD_DEFAULTS
 from desktop.spreadsheets.model import MatchKey, RowAction
+from desktop.spreadsheets.row_answers import WIZARD_ANSWERS, WIZARD_ANSWERS_TITLE
 from ui.gui.spreadsheets.preview_model import ACTION_LABELS, PreviewModel
 
 #: The mapping table's "First values" column is never narrower than this (pixels).
@@ -193,6 +194,23 @@ class MappingPage(QWidget):
             self.defaults[target] = edit
             form.addRow(f"{_with_letter(target_label(target), DEFAULT_LETTERS.get(target))}:", edit)
         below.addWidget(defaults, 2)
+        # A decommission's (disposal's) required answers: a row that retires an asset
+        # without them is refused (desktop.spreadsheets.row_answers).
+        evidence = QGroupBox(WIZARD_ANSWERS_TITLE)
+        evidence.setToolTip(
+            "A row that decommissions or disposes of an existing asset records these "
+            "answers of the form (its data sanitisation method and evidence, its disposal "
+            "method and certificate); without them the row is refused"
+        )
+        evidence_form = QFormLayout(evidence)
+        self.answers: dict[str, QLineEdit] = {}
+        for key, label in WIZARD_ANSWERS:
+            edit = QLineEdit()
+            edit.setPlaceholderText("if a row retires")
+            edit.setToolTip(f"The form's question {key}, for every row that records it")
+            self.answers[key] = edit
+            evidence_form.addRow(f"{label}:", edit)
+        below.addWidget(evidence, 2)
         words = QGroupBox("Status words the file uses")
         words_layout = QVBoxLayout(words)
         self.status_words = QTableWidget(0, 2)
@@ -272,6 +290,9 @@ class MappingPage(QWidget):
 
     def chosen_defaults(self) -> dict[str, str]:
         return {k: e.text().strip() for k, e in self.defaults.items() if e.text().strip()}
+
+    def chosen_answers(self) -> dict[str, str]:
+        return {k: e.text().strip() for k, e in self.answers.items() if e.text().strip()}
 
 
 #: The dry run's Approval column (Changes and Problems share the width left).
