@@ -282,7 +282,9 @@ def test_match_by_serial_retiring_records_a_decommission_and_an_illegal_move_is_
         }
         assert asset_detail(s, tag="LAP-2").row.status == "in_stock"
         (waiting,) = pending_approvals(s)
-        answers = [h.answers for h in asset_detail(s, tag="LAP-2").history if h.kind == "decommission"]
+        answers = [
+            h.answers for h in asset_detail(s, tag="LAP-2").history if h.kind == "decommission"
+        ]
     # The answers given for all rows are recorded as the form records them (its choice).
     assert [(a["sanitisation_method"], a["evidence_reference"]) for a in answers] == [
         ("No data-bearing media", "W-1")

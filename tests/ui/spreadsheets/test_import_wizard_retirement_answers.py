@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import Qt
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.queries import asset_detail
@@ -39,9 +40,7 @@ def test_the_evidence_typed_in_the_wizard_is_recorded_on_the_decommission(
     assert model.index(0, TAG).data() == "LAP-000002"
     problems = model.index(0, PROBLEMS).data()
     assert "the decommission this row records needs 'Data sanitisation method'" in problems
-    assert (
-        "give it as Wipe evidence under 'Evidence for retirements'"
-    ) in problems
+    assert ("give it as Wipe evidence under 'Evidence for retirements'") in problems
     assert "0 update, 0 unchanged, 0 conflict, 1 error" in wizard.preview_page.summary.text()
 
     qtbot.mouseClick(wizard.back, Qt.MouseButton.LeftButton)
