@@ -194,23 +194,6 @@ class MappingPage(QWidget):
             self.defaults[target] = edit
             form.addRow(f"{_with_letter(target_label(target), DEFAULT_LETTERS.get(target))}:", edit)
         below.addWidget(defaults, 2)
-        # A decommission's (disposal's) required answers: a row that retires an asset
-        # without them is refused (desktop.spreadsheets.row_answers).
-        evidence = QGroupBox(WIZARD_ANSWERS_TITLE)
-        evidence.setToolTip(
-            "A row that decommissions or disposes of an existing asset records these "
-            "answers of the form (its data sanitisation method and evidence, its disposal "
-            "method and certificate); without them the row is refused"
-        )
-        evidence_form = QFormLayout(evidence)
-        self.answers: dict[str, QLineEdit] = {}
-        for key, label in WIZARD_ANSWERS:
-            edit = QLineEdit()
-            edit.setPlaceholderText("if a row retires")
-            edit.setToolTip(f"The form's question {key}, for every row that records it")
-            self.answers[key] = edit
-            evidence_form.addRow(f"{label}:", edit)
-        below.addWidget(evidence, 2)
         words = QGroupBox("Status words the file uses")
         words_layout = QVBoxLayout(words)
         self.status_words = QTableWidget(0, 2)
@@ -231,7 +214,28 @@ class MappingPage(QWidget):
         options_layout.addWidget(self.create_missing)
         options_layout.addWidget(self.blank_clears)
         options_layout.addStretch(1)
-        below.addWidget(options, 1)
+        # A decommission's (disposal's) required answers: a row that retires an asset
+        # without them is refused (desktop.spreadsheets.row_answers).
+        evidence = QGroupBox(WIZARD_ANSWERS_TITLE)
+        evidence.setToolTip(
+            "A row that decommissions or disposes of an existing asset records these "
+            "answers of the form (its data sanitisation method and evidence, its disposal "
+            "method and certificate); without them the row is refused"
+        )
+        evidence_form = QFormLayout(evidence)
+        # Labels above their boxes: the column is narrow (the status words need the width).
+        evidence_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        self.answers: dict[str, QLineEdit] = {}
+        for key, label in WIZARD_ANSWERS:
+            edit = QLineEdit()
+            edit.setPlaceholderText("if a row retires")
+            edit.setToolTip(f"The form's question {key}, for every row that records it")
+            self.answers[key] = edit
+            evidence_form.addRow(f"{label}:", edit)
+        right = QVBoxLayout()
+        right.addWidget(options)
+        right.addWidget(evidence, 1)
+        below.addLayout(right, 1)
         self.splitter.addWidget(lower)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
