@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QTableWidget,
@@ -232,9 +234,14 @@ class MappingPage(QWidget):
             edit.setToolTip(f"The form's question {key}, for every row that records it")
             self.answers[key] = edit
             evidence_form.addRow(f"{label}:", edit)
+        # Scrolled when short: its four boxes must not take the mapping table's height.
+        evidence_scroll = QScrollArea()
+        evidence_scroll.setWidget(evidence)
+        evidence_scroll.setWidgetResizable(True)
+        evidence_scroll.setFrameShape(QFrame.Shape.NoFrame)
         right = QVBoxLayout()
         right.addWidget(options)
-        right.addWidget(evidence, 1)
+        right.addWidget(evidence_scroll, 1)
         below.addLayout(right, 1)
         self.splitter.addWidget(lower)
         self.splitter.setStretchFactor(0, 3)
