@@ -55,6 +55,7 @@ from desktop.spreadsheets.model import (
 from desktop.spreadsheets.procedure_rows import READY_PROCEDURE, ProcedureRows
 from desktop.spreadsheets.reference_grants import reference_refusal, without_creating
 from desktop.spreadsheets.references import PendingReference
+from desktop.spreadsheets.row_answers import answers_for
 from desktop.spreadsheets.row_approvals import RowApproval, Step, decide_row
 from desktop.spreadsheets.stale_plan import (
     AGAIN,
@@ -312,7 +313,12 @@ class _Writer:
         )
         #: The procedures' shared values, by kind, category, step and outcome.
         self.procedure_templates = ProcedureRows(
-            self.rules, self.procedure_rows, self.actor, self.now, self.stored_now
+            self.rules,
+            self.procedure_rows,
+            self.actor,
+            self.now,
+            self.stored_now,
+            plan.options.answers,
         )
         #: What a new asset records, by what decides it (see _creation).
         self.creations: dict[tuple[object, ...], tuple[object, _Creation]] = {}
@@ -327,6 +333,8 @@ class _Writer:
         self.received = self.fragments.status(None, AssetStatus.IN_STOCK)
         #: A new asset's approval decision by what it depends on (see _decide).
         self.decisions: dict[tuple[object, ...], RowApproval] = {}
+        #: The required questions of a kind's form (in a category) the import lacks.
+        self.unanswered: dict[tuple[ProcedureKind, uuid.UUID | None], list[tuple[str, str]]] = {}
         self.origin = f"{plan.table.file_name}" + (
             f", sheet {plan.table.sheet}" if plan.table.sheet else ""
         )
@@ -662,6 +670,7 @@ class _Writer:
         category = self._category_id(row)
         where = self._where(row)
         decided = self._decide(row, category)  # a change, then decommission (+ dispose)
+        self._refuse_unanswered(row, category, decided)
         before = AssetStatus(moves[0]["before"]) if moves else None
         version = row.version or 0
         for number, (kind, after) in enumerate(decided.recorded):
@@ -713,6 +722,25 @@ class _Writer:
         decided = decide_row(self.rules, row, category, self.decisions)
         self.pending_rows += decided.approvals > 0
         return decided
+
+    def _refuse_unanswered(
+        self, row: RowPlan, category: uuid.UUID | None, decided: RowApproval
+    ) -> None:
+        """A template changed since the dry run may ask a question the import is not
+        given: the row is refused as the dry run would (nothing is written)."""
+        for kind, _after in decided.recorded:
+            missing = self.unanswered.get((kind, category))
+            if missing is None:
+                given = self.plan.options.answers
+                missing = self.unanswered[kind, category] = answers_for(
+                    self.rules, kind, category, given
+                )[1]
+            if missing:
+                message = missing[0][1]
+                raise PlanOutdatedError(
+                    f"{self.plan.where}: row {row.row}, asset {row.tag}: the {kind.value} "
+                    f"{message}; the form changed since the dry run. " + AGAIN
+                )
 
     def _where(self, row: RowPlan) -> str:
         """Where the row's procedures come from: file, sheet and row."""

@@ -91,6 +91,9 @@ class ImportOptions:
         defaults: target → text for every row whose file gives none (``--set``).
         create_missing: create missing reference data (False: ``--no-create``).
         blank_clears: a blank cell in an update clears the stored value.
+        answers: question key → text for the forms every row records (``--answer``):
+            a decommission's sanitisation method and evidence, a disposal's method and
+            certificate (see :mod:`desktop.spreadsheets.row_answers`).
     """
 
     sheet: str | None = None
@@ -104,6 +107,7 @@ class ImportOptions:
     defaults: dict[str, str] = field(default_factory=dict)
     create_missing: bool = True
     blank_clears: bool = False
+    answers: dict[str, str] = field(default_factory=dict)
     #: The command line asks: a message names ``--set`` where the wizard's would name its
     #: "Value for all rows" box.
     command_line: bool = False

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from desktop.domain.lifecycle import Origin, ProcedureKind
 from desktop.services.approval_rule import ApprovalRules, initial_state
+from desktop.spreadsheets.row_answers import answers_for
 from desktop.storage.bulk import RowConverter, RowTemplate
 
 #: Procedure columns whose values are given as stored (converted once, or made so).
@@ -50,6 +52,7 @@ class ProcedureRows:
         now: the commit's time; the ``n``-th step after a row's first is a millisecond
             later each, so that a row's procedures sort in order.
         stored_now: ``now`` as stored.
+        given: the answers the user gave for all rows (``ImportOptions.answers``).
     """
 
     def __init__(
@@ -59,7 +62,9 @@ class ProcedureRows:
         actor: uuid.UUID,
         now: dt.datetime,
         stored_now: object,
+        given: Mapping[str, str] | None = None,
     ) -> None:
+        self.given: Mapping[str, str] = given or {}
         self.rules = rules
         self.converter = converter
         self.actor = actor
@@ -113,9 +118,9 @@ class ProcedureRows:
         if base is None:
             template = self.rules.template(kind, category_id)
             definition = template.definition
-            answers: dict[str, Any] = {}
-            if kind is ProcedureKind.CHANGE:
-                answers["change_type"] = "Record correction"
+            # The form's answers the user gave (a retirement without its required ones
+            # was refused: desktop.spreadsheets.row_answers), and the change's own.
+            answers, _missing = answers_for(self.rules, kind, category_id, self.given)
             for item in definition.checklist:
                 answers[f"checklist.{item.key}"] = item.required
             required = any(i.required for i in definition.checklist)

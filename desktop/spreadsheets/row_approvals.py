@@ -24,6 +24,7 @@ from desktop.domain.lifecycle import AssetStatus, ProcedureKind
 from desktop.services.approval_rule import ApprovalRules
 from desktop.spreadsheets.history import creation_steps, retirement_steps
 from desktop.spreadsheets.model import ImportPlan, RowAction, RowPlan
+from desktop.spreadsheets.row_answers import refuse_unanswered
 
 #: A step after the receive: its kind and the status it moves the asset to (None: a
 #: change that leaves the status alone).
@@ -112,8 +113,10 @@ def _decide(rules: ApprovalRules, steps: list[Step], category_id: uuid.UUID | No
 
 
 def decide_plan(rules: ApprovalRules, plan: ImportPlan) -> None:
-    """Note on every create or update row of ``plan`` what it will record (the dry run)."""
+    """Note on every create or update row of ``plan`` what it will record (the dry run),
+    and refuse the rows whose forms lack a required answer."""
     decided: dict[tuple[object, ...], RowApproval] = {}
     for row in plan.rows:
         if row.action in (RowAction.CREATE, RowAction.UPDATE):
             row.approval = decide_row(rules, row, row.category_id, decided)
+    refuse_unanswered(rules, plan)

@@ -83,6 +83,12 @@ def test_the_dry_run_shows_rows_waiting_for_approval_and_the_import_leaves_them_
     click(qtbot, wizard.file_page.browse)
     next_page(qtbot, wizard, SHEET)
     next_page(qtbot, wizard, MAPPING)
+    # Retiring LAP-2 needs the decommission form's evidence, given for all rows.
+    answers = wizard.mapping_page.answers
+    qtbot.mouseClick(answers["sanitisation_method"], Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(answers["sanitisation_method"], "No data-bearing media")
+    qtbot.mouseClick(answers["evidence_reference"], Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(answers["evidence_reference"], "WIPE-2")
     next_page(qtbot, wizard, PREVIEW)
 
     page = wizard.preview_page

@@ -256,7 +256,8 @@ def test_match_by_serial_retiring_records_a_decommission_and_an_illegal_move_is_
         tmp_path / "s.xlsx",
         [["Serial", "Status", "Notes"], ["SN-1", "Out for Repair", "fan"], ["SN-2", "Retired", ""]],
     )
-    plan = dry_run(world.db, path, ImportOptions(match=MatchKey.SERIAL))
+    evidence = {"sanitisation_method": "no data-bearing media", "evidence_reference": "W-1"}
+    plan = dry_run(world.db, path, ImportOptions(match=MatchKey.SERIAL, answers=evidence))
     first, second = plan.rows
     assert first.action is RowAction.UPDATE and first.tag == "LAP-1"
     assert [(c.field, c.after_text) for c in first.changes] == [
@@ -281,6 +282,13 @@ def test_match_by_serial_retiring_records_a_decommission_and_an_illegal_move_is_
         }
         assert asset_detail(s, tag="LAP-2").row.status == "in_stock"
         (waiting,) = pending_approvals(s)
+        answers = [
+            h.answers for h in asset_detail(s, tag="LAP-2").history if h.kind == "decommission"
+        ]
+    # The answers given for all rows are recorded as the form records them (its choice).
+    assert [(a["sanitisation_method"], a["evidence_reference"]) for a in answers] == [
+        ("No data-bearing media", "W-1")
+    ]
     assert kinds["LAP-1"] == [
         ("receive", "command_line", "completed"),
         ("change", "import_file", "completed"),

@@ -84,7 +84,9 @@ def test_an_update_applies_its_change_and_waits_at_the_decommission(
         tmp_path / "retire.xlsx",
         [["Asset tag", "Name", "Status"], ["LAP-1", "Old one", "Disposed"]],
     )
-    plan = dry_run(world.db, path, ImportOptions())
+    # (The disposal is not recorded: its own answers are not asked.)
+    evidence = {"sanitisation_method": "No data-bearing media", "evidence_reference": "W-1"}
+    plan = dry_run(world.db, path, ImportOptions(answers=evidence))
     (row,) = plan.rows
     assert row.approval is not None
     assert row.approval.text() == (

@@ -31,6 +31,7 @@ from desktop.spreadsheets.plan import dry_run
 from desktop.spreadsheets.preview import detail_lines, plan_details, received, rows_waiting
 from desktop.spreadsheets.profiles import load_profile, save_profile
 from desktop.spreadsheets.references import ReferenceIndex
+from desktop.spreadsheets.row_answers import parse_answers
 from desktop.spreadsheets.statuses import parse_status
 from desktop.storage.kitfile import database_is_kit
 from desktop.wording import plural
@@ -62,6 +63,7 @@ def _options(ctx: CliContext) -> tuple[ImportOptions, dict[str, Any] | None]:
         defaults=parse_defaults(args.defaults),
         create_missing=not args.no_create,
         blank_clears=args.blank_clears,
+        answers=parse_answers(args.answers),
         command_line=True,
     )
     return options, profile
@@ -168,6 +170,7 @@ def _payload(
             for n in plan.new_references
         ],
         "values_for_all_rows": plan.options.defaults,
+        "answers_for_all_rows": plan.options.answers,
         "status_words": plan.options.status_words,
         "changes": [
             {

@@ -65,6 +65,16 @@ def register(subparsers: Any) -> None:
         "(repeatable)",
     )
     importer.add_argument(
+        "--answer",
+        dest="answers",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an answer for the form every row's procedure records, e.g. a decommission's "
+        'sanitisation_method="No data-bearing media" and evidence_reference=WIPE-114 '
+        "(repeatable; a row that retires an asset without them is refused)",
+    )
+    importer.add_argument(
         "--status-map",
         dest="status_words",
         action="append",

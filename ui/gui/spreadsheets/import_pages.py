@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QTableWidget,
@@ -31,6 +33,7 @@ from desktop.spreadsheets.cells import DateOrder
 from desktop.spreadsheets.columns import target_label
 from desktop.spreadsheets.import_choices import WIZARD_DEFAULTS
 from desktop.spreadsheets.model import MatchKey, RowAction
+from desktop.spreadsheets.row_answers import WIZARD_ANSWERS, WIZARD_ANSWERS_TITLE
 from ui.gui.spreadsheets.preview_model import ACTION_LABELS, PreviewModel
 
 #: The mapping table's "First values" column is never narrower than this (pixels).
@@ -213,7 +216,33 @@ class MappingPage(QWidget):
         options_layout.addWidget(self.create_missing)
         options_layout.addWidget(self.blank_clears)
         options_layout.addStretch(1)
-        below.addWidget(options, 1)
+        # A decommission's (disposal's) required answers: a row that retires an asset
+        # without them is refused (desktop.spreadsheets.row_answers).
+        evidence = QGroupBox(WIZARD_ANSWERS_TITLE)
+        evidence.setToolTip(
+            "A row that decommissions or disposes of an existing asset records these "
+            "answers of the form (its data sanitisation method and evidence, its disposal "
+            "method and certificate); without them the row is refused"
+        )
+        evidence_form = QFormLayout(evidence)
+        # Labels above their boxes: the column is narrow (the status words need the width).
+        evidence_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        self.answers: dict[str, QLineEdit] = {}
+        for key, label in WIZARD_ANSWERS:
+            edit = QLineEdit()
+            edit.setPlaceholderText("if a row retires")
+            edit.setToolTip(f"The form's question {key}, for every row that records it")
+            self.answers[key] = edit
+            evidence_form.addRow(f"{label}:", edit)
+        # Scrolled when short: its four boxes must not take the mapping table's height.
+        evidence_scroll = QScrollArea()
+        evidence_scroll.setWidget(evidence)
+        evidence_scroll.setWidgetResizable(True)
+        evidence_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        right = QVBoxLayout()
+        right.addWidget(options)
+        right.addWidget(evidence_scroll, 1)
+        below.addLayout(right, 1)
         self.splitter.addWidget(lower)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
@@ -272,6 +301,9 @@ class MappingPage(QWidget):
 
     def chosen_defaults(self) -> dict[str, str]:
         return {k: e.text().strip() for k, e in self.defaults.items() if e.text().strip()}
+
+    def chosen_answers(self) -> dict[str, str]:
+        return {k: e.text().strip() for k, e in self.answers.items() if e.text().strip()}
 
 
 #: The dry run's Approval column (Changes and Problems share the width left).

@@ -426,6 +426,7 @@ class ImportWizard(QDialog):
             mapping=mapping,
             status_words=page.chosen_status_words() if self.table else {},
             defaults=page.chosen_defaults(),
+            answers=page.chosen_answers(),
             create_missing=page.create_missing.isChecked(),
             blank_clears=page.blank_clears.isChecked(),
         )
