@@ -110,7 +110,7 @@ class ActionStates:
         def failed(error: object) -> None:
             # A read in the background: a refusal is the form's to say when it opens (a
             # message box at every F5 would repeat it); a bug is not kept quiet.
-            if window.connection.report(error):
+            if window.connection.report(error, background=True):
                 return  # the database is unavailable: said once, retried by the watch
             if not isinstance(error, DesktopError):
                 window.show_error(error)

@@ -41,6 +41,11 @@ class ConnectionWatch(QObject):
         super().__init__(window)
         self._window = window
         self.lost: DatabaseUnavailableError | None = None
+        # A background read's failure not yet confirmed by a check of our own: a read that
+        # was under way while the database came back fails after the recovery was said, and
+        # must not start a second outage (nor a transient glitch a first one).
+        self._suspect: DatabaseUnavailableError | None = None
+        self._closed = False
         self.message_box: QMessageBox | None = None
         self._checking: Worker | None = None
         self.label = QLabel()
@@ -52,11 +57,23 @@ class ConnectionWatch(QObject):
         self.timer.setInterval(RETRY_INTERVAL_MS)
         self.timer.timeout.connect(self.retry)
 
-    def report(self, error: object) -> bool:
+    def report(self, error: object, *, background: bool = False) -> bool:
         """Take ``error`` if it says the database is unavailable (True: it is said, once per
-        outage); anything else is the caller's to show."""
+        outage); anything else is the caller's to show.
+
+        ``background``: the failure of a read nobody asked for (timers, refreshes). It starts
+        an outage only once a check of our own fails too, so a read that was under way while
+        the database came back, or a single glitch, says nothing. What the person did
+        (``background=False``) is said at once: they wait for its answer.
+        """
         if not isinstance(error, DatabaseUnavailableError):
             return False
+        if self._closed:
+            return True
+        if self.lost is None and background:
+            self._suspect = error
+            self._check()
+            return True
         if self.lost is None:
             self.lost = error
             self._say_lost(error)
@@ -71,12 +88,15 @@ class ConnectionWatch(QObject):
         """The window now shows another database: whatever was lost is not this one's."""
         self.timer.stop()
         self.lost = None
+        self._suspect = None
         self.label.hide()
         if self.message_box is not None:
             self.message_box.close()
             self.message_box = None
 
     def stop(self) -> None:
+        """The window closes: no check starts or answers any more."""
+        self._closed = True
         self.timer.stop()
         if self._checking is not None:
             self._checking.cancel()
@@ -115,11 +135,20 @@ class ConnectionWatch(QObject):
     def retry(self) -> None:
         """One quiet check, on a worker: a read of the schema's version (a server that does
         not answer must not freeze the window; a local file is read, not only opened)."""
-        if self.lost is None or self._checking is not None:
+        if self.lost is None:
             return
+        self._check()
+
+    def _check(self) -> None:
+        if self._checking is not None or self._closed:
+            return  # the check under way answers for this one too
         database = self._window.database
 
         def job(progress: Progress, cancel: threading.Event) -> None:
+            # Fresh connections: those pooled before or during the outage may be dead (a
+            # server restarted) or hold pages of a file that changed under them (a share
+            # mounted again): the check and every read after it open new ones.
+            database.dispose()
             database.schema_state()
 
         worker = Worker(job, self)
@@ -133,16 +162,26 @@ class ConnectionWatch(QObject):
         self._checking = None
 
     def _still_lost(self, error: object) -> None:
-        if isinstance(error, DesktopError):
-            if isinstance(error, DatabaseUnavailableError):
-                self.lost = error
-            self._show_state()
+        if self._closed:
             return
-        self._window.show_error(error)  # a bug in the check itself is not kept quiet
+        if not isinstance(error, DesktopError):
+            self._window.show_error(error)  # a bug in the check itself is not kept quiet
+            return
+        if self.lost is None:
+            suspect, self._suspect = self._suspect, None
+            if suspect is not None and isinstance(error, DatabaseUnavailableError):
+                self.report(error)  # the background read was right: the outage starts
+            return  # else the database changed meanwhile: not this one's outage
+        if isinstance(error, DatabaseUnavailableError):
+            self.lost = error
+        self._show_state()
 
     def _answered(self, database: object) -> None:
         window = self._window
-        if self.lost is None or database is not window.database:
+        if self._closed or database is not window.database:
+            return
+        if self.lost is None:  # a background read failed, and the database answers: nothing
+            self._suspect = None  # to say (a read under way at the recovery, or a glitch)
             return
         description = window.database.description
         self.reset()

@@ -208,7 +208,7 @@ class FeatureMenus:
     def _quiet_failure(self, error: object) -> None:
         """A refusal (DesktopError) of background work is left unsaid; a bug is not; a
         database that stopped answering is said once by the window's connection watch."""
-        if self.window.connection.report(error):
+        if self.window.connection.report(error, background=True):
             return
         if not isinstance(error, DesktopError):
             self.window.show_error(error)

@@ -103,7 +103,7 @@ class SelectionFreshness(QObject):
             window.show_asset(after[0].id)
 
     def _failed(self, error: object) -> None:
-        if self._window.connection.report(error):
+        if self._window.connection.report(error, background=True):
             return  # the database is unavailable: said once, retried by the watch
         if isinstance(error, DesktopError):  # a refusal: F5 says more; no box
             self._window.statusBar().showMessage(f"Could not re-read the selection: {error}", 5000)

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
+from desktop.errors import DatabaseUnavailableError
 from tests.ui.gui.conftest import Register, open_window
 from ui.gui import connection_watch, feature_menus, selection_freshness
 from ui.gui.crash_dialog import CrashDialog
@@ -52,7 +53,7 @@ def test_a_database_lost_while_the_window_is_open_is_said_once_and_found_again(
                 if box.isModal() and len(seen) > 1:
                     box.reject()
 
-    counter = QTimer()
+    counter = QTimer(window)  # ends with the window, even if the test fails
     counter.timeout.connect(count_boxes)
     counter.start(20)
 
@@ -78,3 +79,42 @@ def test_a_database_lost_while_the_window_is_open_is_said_once_and_found_again(
     qtbot.waitUntil(lambda: window.model.matching_assets == register.size, timeout=10_000)
     counter.stop()
     assert len(seen) == 1, seen
+
+
+def test_a_background_read_failing_after_the_database_answers_again_says_nothing(
+    qtbot: QtBot, register: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read under way while the database came back fails after the recovery was said: it
+    must not start a second outage (one message box per outage, never two). The watch checks
+    for itself before it says anything about a background read; what the person asked for is
+    said at once."""
+    monkeypatch.setattr(connection_watch, "RETRY_INTERVAL_MS", 300)
+    window = open_window(qtbot, register, tmp_path, "tech")
+    qtbot.waitUntil(lambda: not window._workers, timeout=10_000)
+    label = window.findChild(QLabel, "connectionLost")
+    assert label is not None
+    late = DatabaseUnavailableError("Cannot use the database: database disk image is malformed")
+
+    assert window.connection.report(late, background=True)
+    qtbot.waitUntil(lambda: window.connection._checking is None, timeout=10_000)
+    qtbot.wait(50)
+    assert window.connection.lost is None
+    assert window.connection.message_box is None
+    assert not label.isVisible()
+    assert not _visible_boxes()
+
+    # A background read that fails while the database really is unavailable: said once.
+    path = register.db.sqlite_path
+    assert path is not None
+    good = path.read_bytes()
+    path.write_bytes(b"not a database " * (len(good) // 15 + 1))
+    try:
+        assert window.connection.report(late, background=True)
+        qtbot.waitUntil(lambda: window.connection.message_box is not None, timeout=10_000)
+        assert label.isVisible()
+    finally:
+        path.write_bytes(good)
+    box = window.connection.message_box
+    assert box is not None
+    box.accept()
+    qtbot.waitUntil(lambda: not label.isVisible(), timeout=10_000)

@@ -94,7 +94,7 @@ class KitMenu:
         worker = Worker(job, self.window)
         self._workers.add(worker)
         worker.succeeded.connect(lambda info, db=database: self._show(db, info))
-        worker.failed.connect(self.window.show_error)
+        worker.failed.connect(self._banner_failed)
         worker.finished.connect(lambda w=worker: self._workers.discard(w))
         worker.start()
 
@@ -187,6 +187,10 @@ class KitMenu:
             dialog.check_in_button.setDefault(True)
         dialog.synced.connect(self._after_sync)
         self.window._open_dialog(dialog)
+
+    def _banner_failed(self, error: object) -> None:
+        if not self.window.connection.report(error, background=True):  # a timer's read
+            self.window.show_error(error)
 
     def _after_sync(self, report: object = None) -> None:
         if getattr(report, "returned", False):
