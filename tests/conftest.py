@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import keyring
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -14,6 +15,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from desktop.storage.database import Database
 from tests.backends import BACKENDS, _sqlite_template_dir, drop_postgres_templates, make_database
 from tests.factories import World, seed_world
+from tests.keyrings import MemoryKeyring
 
 __all__ = ["_sqlite_template_dir"]
 
@@ -70,3 +72,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 def world(db: Database) -> World:
     """Reference data seeded into ``db`` (on each backend)."""
     return seed_world(db)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """Passwords kept in a dict for this test: the real keyring is never touched."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)

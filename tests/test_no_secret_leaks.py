@@ -34,14 +34,13 @@ from desktop.logging_setup import configure_logging
 from desktop.redaction import forget_secrets
 from desktop.settings import DATABASE_URL, Settings
 from desktop.storage.database import Database
-from tests.desktop.test_credentials import MemoryKeyring
+from tests.cli_run import run_cli
 from tests.file_keyring import BACKEND, FILE_VAR, FileKeyring
+from tests.keyrings import MemoryKeyring
 from tests.tls_servers import TLS_USER, Pki, TlsServer, make_pki, postgresql_server
-from tests.ui.test_settings_dialog import memory_keyring, open_dialog
+from tests.ui.test_settings_dialog import open_dialog
 from ui.cli.context import CliContext
 from ui.gui.crash_dialog import CrashHandler
-
-__all__ = ["memory_keyring"]
 
 #: The known password: a "/" in it (base64 passwords have them), so it needs the URL
 #: parser's rule (everything up to the "@"), not just "no slash", to be found.
@@ -89,24 +88,8 @@ def login(server: tuple[TlsServer, Pki]) -> Iterator[Login]:
 
 def assetdesk(home: Path, *argv: str) -> subprocess.CompletedProcess[str]:
     """The real command line, with its own folders and a keyring in ``home``."""
-    env = {
-        **os.environ,
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "XDG_STATE_HOME": str(home / "state"),
-        "PYTHON_KEYRING_BACKEND": BACKEND,
-        FILE_VAR: str(home / "keyring.json"),
-        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
-    }
-    env.pop("ASSETDESK_DATABASE", None)
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", *argv],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-        timeout=120,
-    )
+    keyring = {"PYTHON_KEYRING_BACKEND": BACKEND, FILE_VAR: str(home / "keyring.json")}
+    return run_cli(*argv, home=home, env=keyring, timeout=120)
 
 
 def leaks(texts: dict[str, str], folder: Path, *, skip: tuple[Path, ...] = ()) -> list[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
@@ -17,21 +16,12 @@ from desktop import credentials
 from desktop.settings import DATABASE_URL, DATE_FORMAT, Settings, signed_in_person
 from desktop.storage.database import Database
 from desktop.storage.urls import default_database_url
-from tests.desktop.test_credentials import MemoryKeyring
 from tests.factories import seed_world
+from tests.keyrings import MemoryKeyring
 from tests.ui.mnemonics import mnemonics
 from ui.gui.settings_dialog import SettingsDialog
 
 SERVER = "postgresql://assetdesk@127.0.0.1:5432/assetdesk_settings_test"
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import create_engine, text
@@ -24,7 +23,7 @@ from PySide6.QtCore import Qt
 
 from desktop.settings import Settings
 from tests.backends import _admin_execute, _unique_name, drop_logins, server_for
-from tests.desktop.test_credentials import MemoryKeyring
+from tests.keyrings import MemoryKeyring
 from ui.gui.settings_dialog import SettingsDialog
 
 
@@ -44,15 +43,6 @@ def empty_database() -> Iterator[tuple[str, str]]:
     finally:
         _admin_execute(server, f"DROP DATABASE IF EXISTS `{name}`")
         drop_logins(server, name)
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 def test_the_command_to_create_the_schema_names_the_database_tested(

@@ -18,12 +18,12 @@ from PySide6.QtCore import Qt
 from desktop.settings import DATABASE_URL, Settings
 from desktop.storage.database import Database
 from desktop.storage.tls import TlsOptions
-from tests.desktop.test_credentials import MemoryKeyring
+from tests.keyrings import MemoryKeyring
 from tests.tls_servers import Pki, TlsServer, make_pki, mariadb_server, postgresql_server
-from tests.ui.test_settings_dialog import memory_keyring, open_dialog, server_answers
+from tests.ui.test_settings_dialog import open_dialog, server_answers
 from ui.gui.settings_dialog import SettingsDialog
 
-__all__ = ["memory_keyring", "server_answers"]
+__all__ = ["server_answers"]
 
 
 @pytest.fixture(scope="module")

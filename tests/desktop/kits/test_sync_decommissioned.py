@@ -4,19 +4,15 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from sqlalchemy import select
 
 from desktop.services.approvals import approve
 from desktop.storage.models import Asset, KitConflict
+from tests.cli_run import run_cli
 from tests.desktop.kits.helpers import change, kit_of
 from tests.factories import World
-
-ROOT = Path(__file__).parents[3]
 
 
 def test_a_kit_rename_of_an_asset_decommissioned_meanwhile_is_a_conflict(
@@ -29,18 +25,8 @@ def test_a_kit_rename_of_an_asset_decommissioned_meanwhile_is_a_conflict(
     pending = world.decommission("LAP-1")
     for person in ("approver", "approver2"):
         approve(world.db, procedure_id=pending.procedure_id, approver=person)
-    url = world.db.url.render_as_string(hide_password=False)
     sync = ("kit", "sync", str(kit_path), "--as", "tech", "--json")
-    result = subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", "--database", url, *sync],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        timeout=120,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
+    result = run_cli(*sync, database=world.db, timeout=120)
     report = json.loads(result.stdout)
     assert report["counts"]["merged"] == 0
     (replayed,) = report["results"]

@@ -7,7 +7,6 @@ import csv
 import json
 import os
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from desktop.spreadsheets.bulk_index import (
     pays_to_pause,
 )
 from desktop.storage.database import Database
+from tests.cli_run import run_cli
 from tests.factories import seed_world
 
 
@@ -59,12 +59,7 @@ def _search_config(db: Database) -> list[tuple[str, object]]:
 
 
 def _cli(database: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", "--database", str(database), *argv],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run_cli(*argv, database=database)
 
 
 def _search_reads_the_index_in_tag_order(

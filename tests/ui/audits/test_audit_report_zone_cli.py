@@ -11,9 +11,7 @@ runs it, in New York (TZ), on a real workbook.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
-import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -23,20 +21,14 @@ from desktop.services.audit_scans import record_scan
 from desktop.services.audits import start_audit
 from desktop.storage.database import Database
 from desktop.storage.models import Audit, AuditScan
+from tests.cli_run import run_cli
 from tests.factories import seed_world
 
 NEW_YORK = ZoneInfo("America/New_York")
 
 
 def _assetdesk(path: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", "--database", str(path), *argv],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "TZ": "America/New_York"},
-        timeout=180,
-        check=False,
-    )
+    return run_cli(*argv, database=path, env={"TZ": "America/New_York"})
 
 
 def _zone(when: dt.datetime) -> str:

@@ -6,10 +6,7 @@ racks is found there. Through the real command, in a subprocess."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,23 +14,13 @@ from sqlalchemy import select
 
 from desktop.storage.database import Database
 from desktop.storage.models import Asset, Location
+from tests.cli_run import run_cli
 from tests.factories import World, seed_world
 from tests.ui.audits.server_room import with_server_room
 
-ROOT = Path(__file__).resolve().parents[3]
-
 
 def assetdesk(db: Database, *argv: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", "--database",
-         db.url.render_as_string(hide_password=False), *argv],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        check=False,
-        timeout=180,
-    )  # fmt: skip
+    return run_cli(*argv, database=db)
 
 
 def ok_json_lines(db: Database, *argv: str) -> list[dict[str, Any]]:

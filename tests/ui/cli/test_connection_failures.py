@@ -6,13 +6,11 @@ Each case runs the real command line as a subprocess, as a person or a script wo
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import socket
 import sqlite3
 import struct
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -23,26 +21,14 @@ from desktop.errors import DatabaseUnavailableError
 from desktop.storage.database import Database
 from desktop.storage.folding import register_sqlite_functions
 from tests.backends import make_database, server_for
+from tests.cli_run import run_cli
 from tests.factories import seed_world
 
 PASSWORD = "n0t-in-any-message"
 
 
 def assetdesk(tmp_path: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-    }
-    env.pop("ASSETDESK_DATABASE", None)
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", *argv],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-        timeout=120,
-    )
+    return run_cli(*argv, home=tmp_path, timeout=120)
 
 
 def assert_one_line_failure(result: subprocess.CompletedProcess[str], *words: str) -> str:

@@ -4,23 +4,14 @@
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from desktop.wording import plural
+from tests.cli_run import run_cli
 
 
 def _run(database: Path, *argv: str) -> str:
-    env = {k: v for k, v in os.environ.items() if k != "ASSETDESK_DATABASE"}
-    done = subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", "--database", str(database), *argv],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
+    done = run_cli(*argv, database=database, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
 

@@ -3,29 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
+
+from tests.cli_run import run_cli
 
 
 def _assetdesk(home: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "ASSETDESK_DATABASE"}
-    env |= {
-        "HOME": str(home),
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "XDG_STATE_HOME": str(home / "state"),
-        "XDG_CACHE_HOME": str(home / "cache"),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", *argv],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-        timeout=120,
-    )
+    return run_cli(*argv, home=home, env={"HOME": str(home)}, timeout=120)
 
 
 def test_db_info_on_a_fresh_machine_says_there_is_no_database_yet(tmp_path: Path) -> None:

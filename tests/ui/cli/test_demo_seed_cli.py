@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
 import sqlite3
 import subprocess
@@ -18,6 +17,7 @@ import pytest
 
 from desktop.demo import fill, fill_demo
 from desktop.storage.database import Database
+from tests.cli_run import run_cli
 
 #: The tables the demo generates itself: their times come from the seeded histories.
 GENERATED = {"assets", "procedures", "approvals", "incidents", "incident_assets", "incident_events"}
@@ -28,16 +28,8 @@ _ID = re.compile(r"[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-
 
 
 def _run(database: Path, seed: int, assets: int, hash_seed: str) -> str:
-    env = {k: v for k, v in os.environ.items() if k != "ASSETDESK_DATABASE"}
-    env["PYTHONHASHSEED"] = hash_seed
     argv = ["demo", "--assets", str(assets), "--seed", str(seed), "--today", "2026-11-30"]
-    done = subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", "--database", str(database), *argv],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
+    done = run_cli(*argv, database=database, env={"PYTHONHASHSEED": hash_seed}, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Traceback" not in done.stderr
     return done.stdout

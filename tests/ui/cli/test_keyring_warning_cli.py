@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 from desktop.services.users import add_user
 from desktop.storage.logins import database_name
 from tests.backends import make_database
+from tests.cli_run import run_cli
 from tests.factories import seed_world
 
 NO_KEYRING = "keyring.backends.fail.Keyring"
@@ -26,15 +26,7 @@ STORE_WORDS = "no password store"
 
 
 def _assetdesk(*argv: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHON_KEYRING_BACKEND": NO_KEYRING}
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", *argv],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-        timeout=180,
-    )
+    return run_cli(*argv, env={"PYTHON_KEYRING_BACKEND": NO_KEYRING})
 
 
 def _log_text() -> str:

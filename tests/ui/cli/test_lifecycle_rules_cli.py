@@ -7,10 +7,8 @@ its category.
 
 from __future__ import annotations
 
-import os
 import shlex
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +17,7 @@ from sqlalchemy import select
 from desktop.services import reference
 from desktop.storage.database import Database
 from desktop.storage.models import Asset, Category
+from tests.cli_run import run_cli
 from tests.factories import World, seed_world
 
 ROOT = Path(__file__).parents[3]
@@ -36,18 +35,7 @@ DISPOSE_METHOD = "disposal_method=Certified recycling (WEEE / R2 / e-Stewards)"
 
 
 def cli(db: Database, *argv: str) -> subprocess.CompletedProcess[str]:
-    url = db.url.render_as_string(hide_password=False)
-    result = subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", "--database", url, *argv],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        timeout=120,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
+    return run_cli(*argv, database=db, timeout=120)
 
 
 def ok(db: Database, *argv: str) -> subprocess.CompletedProcess[str]:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_run import run_cli
+
 #: Commands that only read the database (each as a user would type it).
 READS = [
     ["asset", "show", "LAP-1"],
@@ -37,13 +39,7 @@ READS = [
 
 
 def assetdesk(*argv: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", *map(str, argv)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    return run_cli(*map(str, argv), timeout=120)
 
 
 @pytest.mark.parametrize("argv", READS, ids=lambda argv: " ".join(argv[:2]))

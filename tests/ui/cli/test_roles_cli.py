@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 
 from sqlalchemy import text
 
 from desktop.storage.database import Database
+from tests.cli_run import run_cli
 from tests.factories import seed_world
 
 
 def _assetdesk(db: Database, *argv: str) -> subprocess.CompletedProcess[str]:
-    url = db.url.render_as_string(hide_password=False)
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", "--database", url, *argv],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    return run_cli(*argv, database=db, timeout=120)
 
 
 def _count(db: Database, table: str) -> int:

@@ -3,9 +3,6 @@ subprocess: "zurich" finds the asset in "Zürich", and the kit it makes searches
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -13,20 +10,12 @@ from openpyxl import load_workbook
 from desktop.services import reference
 from desktop.services.queries import AssetFilter, list_assets
 from desktop.storage.database import Database
+from tests.cli_run import run_cli
 from tests.factories import seed_world
 
 
 def _assetdesk(*argv: str | Path) -> str:
-    env = dict(os.environ)
-    env.pop("ASSETDESK_DATABASE", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", *map(str, argv)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
+    done = run_cli(*map(str, argv), timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Traceback" not in done.stderr
     return done.stdout

@@ -5,9 +5,7 @@ one, the refusal says to choose the person in File › Settings."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ from desktop.errors import NotFoundError
 from desktop.services.people import person_by_username
 from desktop.settings import CURRENT_USER, Settings, set_signed_in_person, signed_in_person
 from desktop.storage.database import Database
+from tests.cli_run import run_cli
 
 CSV = "Asset tag,Name,Category,Location,Status\nSOLO-0001,Solo laptop,Laptop,Office,In stock\n"
 
@@ -24,16 +23,7 @@ CSV = "Asset tag,Name,Category,Location,Status\nSOLO-0001,Solo laptop,Laptop,Off
 def assetdesk(
     settings: Path, *argv: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **(env or {}), "ASSETDESK_SETTINGS": str(settings)}
-    env.pop("ASSETDESK_DATABASE", None)
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", *argv],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-        timeout=180,
-    )
+    return run_cli(*argv, env={**(env or {}), "ASSETDESK_SETTINGS": str(settings)})
 
 
 def test_a_person_set_for_one_database_does_not_follow_into_another(tmp_path: Path) -> None:

@@ -3,34 +3,20 @@ no approval and then completes them (new-user finding 1), through the CLI as a s
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from sqlalchemy import select
 
 from desktop.storage.database import Database
 from desktop.storage.models import Asset, ProcedureTemplate
+from tests.cli_run import run_cli
 from tests.factories import seed_world
-
-ROOT = Path(__file__).parents[3]
 
 
 def run(tmp_path: Path, database: str, *argv: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CONFIG_HOME": str(tmp_path / "config")}
-    env.pop("ASSETDESK_DATABASE", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", "--database", database, *argv],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=tmp_path,
-        env=env,
-        timeout=120,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
+    config = {"XDG_CONFIG_HOME": str(tmp_path / "config")}
+    return run_cli(*argv, database=database, env=config, cwd=tmp_path, timeout=120)
 
 
 def test_a_solo_local_file_sets_retirement_to_never_and_completes_it(tmp_path: Path) -> None:

@@ -12,7 +12,6 @@ import hmac
 import os
 import stat
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from desktop.settings import CURRENT_USER, Settings
 from desktop.storage.database import Database
 from desktop.storage.logins import database_name
 from tests.backends import _admin_execute, _unique_name, drop_logins, make_database, server_for
+from tests.cli_run import run_cli
 from tests.factories import seed_world
 
 SECRET = "Sesame-open-1234"
@@ -31,15 +31,7 @@ SECRET = "Sesame-open-1234"
 def _assetdesk(
     url: str, *argv: str, stdin: str | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", "--database", url, *argv],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-        input=stdin if stdin is not None else "",
-        env={**os.environ, **(env or {})},
-    )
+    return run_cli(*argv, database=url, input=stdin, env=env, timeout=120)
 
 
 def _url(db: Database, login: str | None = None, password: str | None = None) -> str:

@@ -16,15 +16,15 @@ from PySide6.QtCore import Qt
 from desktop.credentials import KEYRING_SERVICE, keyring_key
 from desktop.settings import CURRENT_USER, Settings
 from desktop.storage.database import Database
-from tests.desktop.test_credentials import MemoryKeyring, memory_keyring
 from tests.journeys.conftest import trigger
+from tests.keyrings import MemoryKeyring
 from tests.ui.kits.test_kit_password import PASSWORD, Guarded, _moved, guarded
 from ui.gui.kits.password_dialog import KitPasswordDialog
 from ui.gui.kits.sync_dialog import SyncDialog
 from ui.gui.layout_state import LayoutState
 from ui.gui.main_window import MainWindow
 
-__all__ = ["guarded", "memory_keyring"]
+__all__ = ["guarded"]
 
 
 def _answer(qtbot: QtBot, dialog: SyncDialog, password: str, *, remember: bool) -> None:

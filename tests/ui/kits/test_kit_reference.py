@@ -7,7 +7,6 @@ data is refused with one line."""
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from PySide6.QtGui import QAction
 from desktop import kits
 from desktop.settings import CURRENT_USER, Settings
 from desktop.storage.database import Database
+from tests.cli_run import run_cli
 from tests.journeys.conftest import trigger
 from tests.ui.gui.conftest import Register, _register_template, register
 from ui.gui.layout_state import LayoutState
@@ -133,18 +133,7 @@ def _assets_named(kit: Path, name: str) -> Any:
 
 
 def _assetdesk(*argv: str | Path) -> subprocess.CompletedProcess[str]:
-    import os
-
-    env = dict(os.environ)
-    env.pop("ASSETDESK_DATABASE", None)
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", *map(str, argv)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-        timeout=180,
-    )
+    return run_cli(*map(str, argv))
 
 
 def test_templates_and_profiles_in_a_kit_are_read_only_where_they_are_edited(

@@ -14,6 +14,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from desktop.storage.database import Database
+from tests.cli_run import run_cli
 from tests.factories import World, seed_world
 from ui.cli.main import main
 
@@ -271,11 +272,8 @@ def test_a_pdf_in_a_folder_that_is_not_there_is_named(world: World, tmp_path: Pa
     """`-o` into a missing folder printed Qt's "QPainter::begin(): Returned false" and
     "the PDF or printer could not be opened for painting", naming no file (newuser6)."""
     output = tmp_path / "no such folder" / "labels.pdf"
-    done = subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", "--database", _url(world), "labels",
-         "--template", "Avery L7651", "--tags", "LAP-000001", "-o", str(output)],
-        capture_output=True, text=True, check=False, timeout=120,
-    )  # fmt: skip
+    labels = ("labels", "--template", "Avery L7651", "--tags", "LAP-000001", "-o", str(output))
+    done = run_cli(*labels, database=_url(world), timeout=120)
     assert done.returncode == 2
     assert done.stderr == f"assetdesk: cannot write {output}: No such file or directory\n"
     assert not output.parent.exists()

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from sqlalchemy import select
 
 from desktop.storage.database import Database
 from desktop.storage.models import Asset, Category, Location, Person, Procedure
+from tests.cli_run import run_cli
 from tests.desktop.spreadsheets.conftest import write_workbook
 
 OS_USER = "mkowalski"
@@ -42,15 +41,8 @@ SNIPE_HEADER = [
 
 
 def assetdesk(database: Path, *argv: str, user: str = OS_USER) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, USER=user, LOGNAME=user, LNAME=user, USERNAME=user)
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", "--database", str(database), *argv],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
+    env = {"USER": user, "LOGNAME": user, "LNAME": user, "USERNAME": user}
+    return run_cli(*argv, database=database, env=env, timeout=300)
 
 
 @pytest.fixture

@@ -9,26 +9,19 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.queries import asset_detail
 from desktop.storage.database import Database
 from tests.approval_templates import set_approval_rule
+from tests.cli_run import run_cli
 from tests.desktop.spreadsheets.conftest import write_workbook
 from tests.factories import seed_world
 
 
 def assetdesk(db: Database, *argv: str) -> subprocess.CompletedProcess[str]:
-    url = db.url.render_as_string(hide_password=False)
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", "--database", url, *argv],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    return run_cli(*argv, database=db, timeout=120)
 
 
 def test_rows_needing_approval_are_pending_until_approved(

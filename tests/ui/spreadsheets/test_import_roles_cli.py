@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from desktop.storage.database import Database
+from tests.cli_run import run_cli
 from tests.desktop.spreadsheets.conftest import counts, write_workbook
 from tests.factories import World, seed_world
 
@@ -21,14 +21,7 @@ def world_db(sqlite_db: Database) -> World:
 
 
 def _assetdesk(db: Database, *argv: str) -> subprocess.CompletedProcess[str]:
-    url = db.url.render_as_string(hide_password=False)
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", "--database", url, *argv],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    return run_cli(*argv, database=db, timeout=120)
 
 
 def test_an_auditor_alone_cannot_import_and_a_technician_can(

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,12 +22,12 @@ from desktop.services import reference
 from desktop.services.approvals import pending_approvals
 from desktop.storage.database import Database
 from desktop.storage.models import Asset, Category, Person
+from tests.cli_run import run_cli
 from tests.data.spreadsheets.migration.make_files import write_register_with_totals
 from tests.desktop.spreadsheets.conftest import counts
 from tests.factories import World, seed_world
 
 FILES = Path(__file__).parents[2] / "data" / "spreadsheets" / "migration"
-ROOT = Path(__file__).parents[3]
 
 
 @pytest.fixture
@@ -46,16 +44,7 @@ def world(sqlite_db: Database) -> World:
 
 def cli(db: Database, *argv: str, locale: str = "C.UTF-8") -> subprocess.CompletedProcess[str]:
     """The command line in a locale that says nothing about dates (day first) unless given."""
-    url = db.url.render_as_string(hide_password=False)
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", "--database", url, *argv],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "LC_ALL": locale, "LANG": locale},
-        timeout=120,
-    )
+    return run_cli(*argv, database=db, env={"LC_ALL": locale, "LANG": locale}, timeout=120)
 
 
 def dry_run(db: Database, name: str, *extra: str) -> dict[str, Any]:
