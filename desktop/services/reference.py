@@ -69,6 +69,29 @@ def _unique(
         raise ValidationError(Problem(field, f"{label} '{value}' exists already"))
 
 
+def _flush_new(session: Session, field: str, taken: str) -> None:
+    """Write the new row whose names :func:`_unique` found free. A client that took the same
+    name between that check and this write (both unaware of each other until the first
+    commits) gets the check's own refusal, not the driver's duplicate-key error."""
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        if not is_unique_violation(exc):
+            raise
+        raise ValidationError(Problem(field, f"{taken} exists already")) from exc
+
+
+def is_unique_violation(exc: IntegrityError) -> bool:
+    """Whether ``exc`` is a duplicate key (not a missing reference or a NULL)."""
+    orig = exc.orig
+    if getattr(orig, "sqlstate", None) == "23505":  # PostgreSQL
+        return True
+    args = getattr(orig, "args", ())
+    if args and args[0] == 1062:  # MariaDB: ER_DUP_ENTRY
+        return True
+    return "UNIQUE constraint failed" in str(orig)  # SQLite
+
+
 def create_category(
     session: Session,
     *,
@@ -96,10 +119,11 @@ def create_category(
     category = Category(
         name=name, tag_prefix=prefix, audit_interval_days=audit_interval_days, custom_fields=fields
     )
+    counter = session.get(TagSequence, prefix)  # before the add: a get flushes what is added
     session.add(category)
-    if session.get(TagSequence, prefix) is None:
+    if counter is None:
         session.add(TagSequence(prefix=prefix, next_value=1))
-    session.flush()
+    _flush_new(session, "name", f"the category '{name}' or the tag prefix '{prefix}'")
     return category
 
 
@@ -187,7 +211,7 @@ def create_group(session: Session, *, name: str) -> Group:
     _unique(session, Group, Group.name, name, "name", "the group")
     group = Group(name=name)
     session.add(group)
-    session.flush()
+    _flush_new(session, "name", f"the group '{name}'")
     return group
 
 
@@ -216,12 +240,7 @@ def create_person(
     person.groups = list(groups)
     person.roles = [role(session, r) for r in roles]
     session.add(person)
-    try:
-        session.flush()
-    except IntegrityError as exc:  # a concurrent client took the name first
-        raise ValidationError(
-            Problem("username", f"the user name '{username}' exists already")
-        ) from exc
+    _flush_new(session, "username", f"the user name '{username}'")
     return person
 
 
@@ -230,7 +249,7 @@ def create_manufacturer(session: Session, *, name: str) -> Manufacturer:
     _unique(session, Manufacturer, Manufacturer.name, name, "name", "the manufacturer")
     manufacturer = Manufacturer(name=name)
     session.add(manufacturer)
-    session.flush()
+    _flush_new(session, "name", f"the manufacturer '{name}'")
     return manufacturer
 
 
@@ -267,7 +286,7 @@ def create_supplier(session: Session, *, name: str, contact: str | None = None) 
     _unique(session, Supplier, Supplier.name, name, "name", "the supplier")
     supplier = Supplier(name=name, contact=contact)
     session.add(supplier)
-    session.flush()
+    _flush_new(session, "name", f"the supplier '{name}'")
     return supplier
 
 

@@ -310,16 +310,43 @@ def kit_block_holding(session: Session, tag: str) -> str | None:
 def locked_sequence(session: Session, prefix: str) -> TagSequence:
     """``prefix``'s counter, locked until the transaction ends (``SELECT … FOR UPDATE``;
     SQLite serialises writers with ``BEGIN IMMEDIATE``)."""
-    sequence = session.execute(
+    locked = (
         select(TagSequence)
         .where(TagSequence.prefix == prefix)
         .with_for_update()
         .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+    )
+    sequence = session.execute(locked).scalar_one_or_none()
     if sequence is None:
-        sequence = TagSequence(prefix=prefix, next_value=1)
-        session.add(sequence)
+        # The prefix's first tag. Two clients can both find no counter: each inserts it
+        # unless it is there (the second waits for the first's transaction, then finds
+        # it), and both lock the one row. A plain INSERT made the second fail with a
+        # duplicate key — the first receive of a new category on two laptops at once.
+        _insert_counter_if_absent(session, prefix)
+        sequence = session.execute(locked).scalar_one()
     return sequence
+
+
+def _insert_counter_if_absent(session: Session, prefix: str) -> None:
+    from sqlalchemy import Table
+
+    table = TagSequence.__table__
+    assert isinstance(table, Table)
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        session.execute(
+            pg_insert(table).values(prefix=prefix, next_value=1).on_conflict_do_nothing()
+        )
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        session.execute(
+            sqlite_insert(table).values(prefix=prefix, next_value=1).on_conflict_do_nothing()
+        )
+    else:  # MariaDB: the duplicate is a warning, not an error
+        session.execute(table.insert().values(prefix=prefix, next_value=1).prefix_with("IGNORE"))
 
 
 def allocate_tag(session: Session, prefix: str) -> str:
