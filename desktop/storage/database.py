@@ -120,6 +120,10 @@ class Database:
             kwargs["pool_pre_ping"] = True
             kwargs["isolation_level"] = "READ COMMITTED"
             kwargs["connect_args"] = {"connect_timeout": 10}
+            if self.backend == "postgresql":  # libpq's own keepalives (see DEAD_PEER)
+                kwargs["connect_args"].update(
+                    {k: v for k, v in _LIBPQ_DEAD_PEER.items() if k not in self.url.query}
+                )
         url = self.url
         if not self.is_sqlite:
             check_tls_files(url, f"{self.description} ({self.display_url})")
@@ -130,6 +134,7 @@ class Database:
         if self.is_sqlite:
             _configure_sqlite(engine, immediate=immediate, path=self.sqlite_path)
         elif self.backend == "mysql":
+            _watch_for_a_dead_peer(engine)
             _activate_personal_role(engine)
             _clear_session_flags_on_return(engine)
         return engine
@@ -422,6 +427,46 @@ def _clear_session_flags_on_return(engine: Engine) -> None:
             cursor.execute(f"SET {TRIGRAMS_IN_BULK_VARIABLE} = NULL")
         finally:
             cursor.close()
+
+
+#: A shared server that stops answering while a statement waits for it — a VPN that
+#: dropped, a laptop carried out of the Wi-Fi — is given up after about this many seconds
+#: (then the window says the database is unavailable and retries) instead of a read that
+#: waits for ever: TCP keepalive probes after 15 s of silence, every 5 s, 3 unanswered; and
+#: data the server's machine has not acknowledged for 30 s. A slow statement on a server
+#: that is there is not cut short: its machine answers the probes.
+DEAD_PEER_SECONDS = 30
+_KEEPALIVE = (("TCP_KEEPIDLE", 15), ("TCP_KEEPINTVL", 5), ("TCP_KEEPCNT", 3))
+_LIBPQ_DEAD_PEER = {
+    "keepalives": 1,
+    "keepalives_idle": 15,
+    "keepalives_interval": 5,
+    "keepalives_count": 3,
+    "tcp_user_timeout": DEAD_PEER_SECONDS * 1000,
+}
+
+
+def watch_for_a_dead_peer(sock: Any) -> None:
+    """Keepalive probes and an unacknowledged-data timeout on ``sock`` (TCP only; each
+    option where the operating system has it)."""
+    import socket
+
+    if getattr(sock, "family", None) not in (socket.AF_INET, socket.AF_INET6):
+        return  # a Unix socket: the server is on this machine
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    options = (*_KEEPALIVE, ("TCP_USER_TIMEOUT", DEAD_PEER_SECONDS * 1000))
+    for name, value in options:
+        option = getattr(socket, name, None)
+        if option is not None:
+            sock.setsockopt(socket.IPPROTO_TCP, option, value)
+
+
+def _watch_for_a_dead_peer(engine: Engine) -> None:
+    """MariaDB: PyMySQL has no keepalive setting; its socket gets them when it connects."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, record: Any) -> None:
+        watch_for_a_dead_peer(getattr(dbapi_connection, "_sock", None))
 
 
 def _activate_personal_role(engine: Engine) -> None:
