@@ -76,7 +76,7 @@ class ChunkResult:
     #: A SQLite file whose bare tables hold the rows instead (:func:`spool_rows`).
     spool: str | None = None
     #: The assets' search index rows less their ranks (:attr:`desktop.demo.life.Rows.search`),
-    #: where the world asks for them; in the spool file's table ``search_rows`` if spooled.
+    #: where the world asks for them; beside the spool file if spooled (:func:`spool_rows`).
     search: list[Any] = field(default_factory=list)
 
     def absorb(self, other: ChunkResult) -> None:

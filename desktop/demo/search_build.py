@@ -8,8 +8,8 @@ CPU; 100,000: ~2 s), and it is work no later step needs until the commit. So whe
 process may be forked (:func:`desktop.demo.parallel.fork_is_safe`), a child is forked
 at the start (:meth:`SearchBuild.prepare`, while this process is small) and waits;
 :meth:`SearchBuild.start` ranks the assets and reads the view's rows here (they exist
-only in this connection's transaction) and hands them to the child through a pickle
-file, and the child feeds the same rows in the same order to an FTS5 table of the same
+only in this connection's transaction) and hands them to the child through a file
+(:mod:`marshal`), and the child feeds the same rows in the same order to an FTS5 table of the same
 definition in a file of its own while this process builds the secondary indexes. :meth:`SearchBuild.finish` waits for the child, drops and
 creates the index table again (a new FTS5 object: the one this connection may hold keeps
 the index's structure cached, invalidated only by other connections' commits) and copies
@@ -21,8 +21,8 @@ the child fails, it is rebuilt here as before.
 from __future__ import annotations
 
 import contextlib
+import marshal
 import os
-import pickle
 import shutil
 import signal
 import sqlite3
@@ -71,7 +71,7 @@ class SearchBuild:
         (measured at 10,000 assets: the secondary index builds 0.13 → 0.28 s CPU). It
         waits for :meth:`start`."""
         self.path = _file_path(assets)
-        rows_path = os.path.join(os.path.dirname(self.path), "rows.pickle")
+        rows_path = os.path.join(os.path.dirname(self.path), _ROWS_FILE)
         parent = os.getpid()
         read, self.pipe = os.pipe()
         pid = os.fork()
@@ -128,8 +128,11 @@ class SearchBuild:
         )
 
     def _go(self, rows: list[tuple[Any, ...]]) -> None:
-        with open(os.path.join(os.path.dirname(self.path), "rows.pickle"), "wb") as file:
-            pickle.dump(rows, file, protocol=pickle.HIGHEST_PROTOCOL)
+        # marshal, not pickle: the rows are tuples of texts and numbers, which it writes
+        # ~5 times faster (100,000 rows: 0.012 against 0.065 s CPU), in this process's
+        # tail, while the child waits for them
+        with open(os.path.join(os.path.dirname(self.path), _ROWS_FILE), "wb") as file:
+            marshal.dump(rows, file)
         os.write(self.pipe, _GO)
         self._close_pipe()
         self.started = True
@@ -199,6 +202,8 @@ def _remove(path: str) -> None:
     shutil.rmtree(os.path.dirname(path), ignore_errors=True)
 
 
+#: The file the rows are handed over in, beside the child's database (:mod:`marshal`).
+_ROWS_FILE = "rows.marshal"
 #: What :meth:`SearchBuild.start` writes to the child's pipe: the rows are ready.
 _GO = b"go"
 
@@ -213,7 +218,7 @@ def _child(pipe: int, rows_path: str, path: str) -> int:
     if said != _GO:
         return 2
     with open(rows_path, "rb") as file:
-        rows = pickle.load(file)  # written by the parent just now
+        rows = marshal.loads(file.read())  # written by the parent just now (the same Python)
     write_index(path, rows)
     return 0
 
