@@ -601,6 +601,7 @@ class MainWindow(QMainWindow):
                 descending=model.sort_descending,
                 names=self.view.filter_bar.chosen_names(),
                 columns=self.shown_columns(),
+                settings=self.settings,
             )
         )
 
