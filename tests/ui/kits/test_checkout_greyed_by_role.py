@@ -36,6 +36,7 @@ def test_check_out_is_greyed_with_the_reason_for_an_approver(
         "that needs the technician or auditor or administrator role; they hold approver"
     )
     assert action.statusTip() == action.toolTip()
+    assert window.kit.menu.toolTipsVisible()  # the reason shows on the greyed item
     _press_in_menu(qtbot, window, Qt.Key.Key_C)
     assert window.open_dialogs == []  # no dialog that would refuse at its end
 

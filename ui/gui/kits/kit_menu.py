@@ -37,6 +37,9 @@ class KitMenu:
         self._closed = False
         self._workers: set[Worker] = set()
         menu = QMenu("Field &kit", window)
+        # A greyed item says why when the pointer rests on it (a menu shows no status
+        # tip for a disabled item): Check out… for a person whose roles may not.
+        menu.setToolTipsVisible(True)
         # Between Work and Help.
         window.menuBar().insertMenu(window.features.help_menu.menuAction(), menu)
         self.menu = menu
