@@ -445,8 +445,10 @@ def who_changed_html(conflict: Any) -> str:
         server = "<span style='color:#777'>no record on the server says who</span>"
     return (
         "<table style='margin-top:4px' cellspacing='0' cellpadding='1'>"
-        f"<tr><td>On the server, changed by&nbsp;</td><td><b>{server}</b></td></tr>"
-        f"<tr><td>In the kit, changed by&nbsp;</td><td><b>{kit}</b></td></tr></table>"
+        f"<tr><td style='padding-right:6px'>On the server, changed by</td><td><b>{server}</b></td>"
+        "</tr>"
+        f"<tr><td style='padding-right:6px'>In the kit, changed by</td><td><b>{kit}</b></td></tr>"
+        "</table>"
     )
 
 
