@@ -179,14 +179,14 @@ def _server_change(session: Session, row: KitConflict) -> tuple[str, dt.datetime
             incident = uuid.UUID(str(incident_id))
         except ValueError:
             return "", None
-        query = select(IncidentEvent).where(
+        moves = select(IncidentEvent).where(
             IncidentEvent.incident_id == incident,
             IncidentEvent.to_status.is_not(None),
             IncidentEvent.at <= row.detected_at,
         )
         if since is not None:
-            query = query.where(IncidentEvent.at >= since)
-        event = session.execute(query.order_by(IncidentEvent.at.desc()).limit(1)).scalar()
+            moves = moves.where(IncidentEvent.at >= since)
+        event = session.execute(moves.order_by(IncidentEvent.at.desc()).limit(1)).scalar()
         if event is None:
             return "", None
         mover = session.get(Person, event.person_id)

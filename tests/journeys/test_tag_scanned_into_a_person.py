@@ -16,6 +16,7 @@ from tests.journeys.hid_scanner import HidScanner
 from tests.journeys.test_technician_journey import change_form_of_scanned, click_into
 from tests.ui.gui.conftest import Register
 from tests.ui.procedure_form.test_keyboard import owns_focus
+from ui.gui.procedure_form.editors import ReferenceEditor
 
 
 def test_an_asset_tag_scanned_into_assigned_to_is_not_taken_as_a_person(
@@ -31,6 +32,7 @@ def test_an_asset_tag_scanned_into_assigned_to_is_not_taken_as_a_person(
     view = change.view
     assert view is not None
     assigned = view.asset_editors["assigned_to"]
+    assert isinstance(assigned, ReferenceEditor)
     assert assigned.value() == una
     shown = assigned.combo.currentText()
     click_into(qtbot, assigned.widget)

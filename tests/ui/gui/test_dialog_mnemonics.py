@@ -7,13 +7,14 @@ mode shows the TLS rows)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMenu, QMessageBox, QWidget
 
 from tests.journeys.conftest import trigger
 from tests.ui.gui.conftest import Register, open_window
@@ -36,12 +37,20 @@ def _clashes(widget: QWidget) -> dict[str, list[str]]:
     return {letter: texts for letter, texts in mnemonics(widget).items() if len(texts) > 1}
 
 
+def _not(busy: Callable[[], object]) -> Callable[[], bool]:
+    return lambda: not busy()
+
+
+def _new_window(window: MainWindow, before: set[QWidget]) -> Callable[[], bool]:
+    return lambda: bool(_shown(window) - before)
+
+
 def _settle(qtbot: QtBot, widget: QWidget) -> None:
     """Until the widget's reads on workers are done (its rows and choices shown)."""
     for name in ("is_busy", "busy"):
         busy = getattr(widget, name, None)
         if callable(busy):
-            qtbot.waitUntil(lambda b=busy: not b(), timeout=20_000)
+            qtbot.waitUntil(_not(busy), timeout=20_000)
     ready = getattr(widget, "is_ready", None)
     if callable(ready):
         qtbot.waitUntil(ready, timeout=20_000)
@@ -65,6 +74,7 @@ def _items(window: MainWindow) -> list[tuple[str, QAction]]:
         menu = top.menu()
         if menu is None:
             continue
+        assert isinstance(menu, QMenu)
         for action in menu.actions():
             if action.isSeparator() or action.menu() is not None:
                 continue
@@ -105,7 +115,7 @@ def test_no_two_controls_of_a_dialog_opened_from_the_menus_share_an_alt_letter(
         before = _shown(window)
         trigger(action)
         try:
-            qtbot.waitUntil(lambda b=before: bool(_shown(window) - b), timeout=3000)
+            qtbot.waitUntil(_new_window(window, before), timeout=3000)
         except AssertionError:
             continue  # a message box, read and closed above, or nothing to open
         for widget in _shown(window) - before:
