@@ -52,6 +52,11 @@ class DatabaseUnavailableError(DesktopError):
     """The database cannot be reached, opened or written."""
 
 
+class DatabaseBusyError(DatabaseUnavailableError):
+    """The database answers but another program is writing to it and held it longer than
+    the busy timeout (SQLite's "database is locked"): not lost, try again in a moment."""
+
+
 class SchemaMismatchError(DesktopError):
     """The database schema is older or newer than this program knows."""
 

@@ -43,6 +43,10 @@ DATE_ORDER = Setting(
 )
 LABEL_TEMPLATE = Setting("labels", "template", "Avery L7651", "Label template")
 ORGANISATION = Setting("labels", "organisation", "", "Organisation line printed on labels")
+#: The export dialog's column choice, kept from one export to the next.
+EXPORT_COLUMNS = Setting(
+    "export", "columns", "shown", "Columns an export writes: shown (the view's) or all"
+)
 #: A USB barcode scanner is a keyboard that types fast: how to tell its bursts from typing.
 SCAN_MAX_GAP_MS = Setting(
     "scanner", "max_gap_ms", 50, "Longest pause between two key events of a scan (ms)"
@@ -68,6 +72,7 @@ REGISTRY: tuple[Setting[Any], ...] = (
     DATE_ORDER,
     LABEL_TEMPLATE,
     ORGANISATION,
+    EXPORT_COLUMNS,
     *SCANNER_SETTINGS,
 )
 

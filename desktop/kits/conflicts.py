@@ -8,6 +8,7 @@ procedure service, on the asset as it is now, so every rule holds for it too.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -16,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from desktop.domain.lifecycle import ProcedureKind
+from desktop.domain.lifecycle import ProcedureKind, ProcedureState
 from desktop.errors import DesktopError, NotFoundError, ValidationError
 from desktop.kits.model import Choice, Conflict, FieldDifference, KitError, Resolution
 from desktop.kits.replay_rules import request_from_payload
@@ -24,7 +25,15 @@ from desktop.services.field_names import keyed
 from desktop.services.people import acting_person
 from desktop.services.procedures import record_in_session
 from desktop.storage.database import Database
-from desktop.storage.models import Asset, Category, KitConflict, Person
+from desktop.storage.models import (
+    Asset,
+    Category,
+    IncidentEvent,
+    KitCheckout,
+    KitConflict,
+    Person,
+    Procedure,
+)
 from desktop.storage.types import utcnow
 
 
@@ -116,6 +125,8 @@ def _find(session: Session, reference: uuid.UUID | str | int, *, lock: bool = Fa
 
 def _conflict(session: Session, row: KitConflict) -> Conflict:
     resolver = session.get(Person, row.resolved_by_id) if row.resolved_by_id else None
+    performer = session.get(Person, row.performed_by_id) if row.performed_by_id else None
+    server_by, server_at = _server_change(session, row)
     return Conflict(
         id=row.id,
         number=row.number,
@@ -136,7 +147,73 @@ def _conflict(session: Session, row: KitConflict) -> Conflict:
         resolved_at=row.resolved_at,
         resolution_note=row.resolution_note,
         resolution_procedure_id=row.resolution_procedure_id,
+        performed_by_name=_person_text(performer) if performer else row.performed_by,
+        server_changed_by=server_by,
+        server_changed_at=server_at,
     )
+
+
+#: How many of the asset's procedures since the checkout are looked at for the server's
+#: change (newest first; a queue entry names the last one that set a conflicting field).
+_SERVER_CHANGE_LOOKBACK = 200
+
+
+def _person_text(person: Person) -> str:
+    return f"{person.name} ({person.username})" if person.name else person.username
+
+
+def _server_change(session: Session, row: KitConflict) -> tuple[str, dt.datetime | None]:
+    """Who made the server's change the kit's record met, and when: the last completed
+    procedure on the asset since the kit's checkout (and before the sync found the
+    conflict) that changed one of the conflicting fields, not one replayed from this
+    kit; for an incident's move, the incident's last move on the server since then.
+    ("", None) when the server holds no such record."""
+    keys = {str(f.get("field")) for f in row.fields or []}
+    if not keys:
+        return "", None
+    checkout = session.get(KitCheckout, row.kit_id)
+    since = checkout.checked_out_at if checkout is not None else None
+    incident_id = (row.payload or {}).get("incident_id")
+    if incident_id:
+        try:
+            incident = uuid.UUID(str(incident_id))
+        except ValueError:
+            return "", None
+        moves = select(IncidentEvent).where(
+            IncidentEvent.incident_id == incident,
+            IncidentEvent.to_status.is_not(None),
+            IncidentEvent.at <= row.detected_at,
+        )
+        if since is not None:
+            moves = moves.where(IncidentEvent.at >= since)
+        event = session.execute(moves.order_by(IncidentEvent.at.desc()).limit(1)).scalar()
+        if event is None:
+            return "", None
+        mover = session.get(Person, event.person_id)
+        return (_person_text(mover) if mover else ""), event.at
+    if row.asset_id is None:
+        return "", None
+    query = select(Procedure).where(
+        Procedure.asset_id == row.asset_id,
+        Procedure.state == ProcedureState.COMPLETED.value,
+        Procedure.performed_at <= row.detected_at,
+    )
+    if since is not None:
+        query = query.where(Procedure.performed_at >= since)
+    own = f"field kit {row.kit_id}"
+    procedures = session.execute(
+        query.order_by(Procedure.performed_at.desc()).limit(_SERVER_CHANGE_LOOKBACK)
+    ).scalars()
+    for procedure in procedures:
+        if (procedure.origin_detail or "").startswith(own):
+            continue  # the kit's own records, replayed at an earlier sync
+        changed = {str(change.get("field")) for change in procedure.changes or []}
+        if changed & keys:
+            person = session.get(Person, procedure.performed_by_id)
+            return (_person_text(person) if person else ""), (
+                procedure.completed_at or procedure.performed_at
+            )
+    return "", None
 
 
 def resolve(

@@ -329,6 +329,7 @@ class Conflict:
         reasons: each reason in words.
         fields: field by field base / server / kit values (procedures).
         resolution: None while open, else the :class:`Choice` taken.
+        server_changed_by, server_changed_at: who made the server's change, and when.
         resolution_procedure_id: the procedure a re-apply or an edit recorded.
     """
 
@@ -351,6 +352,13 @@ class Conflict:
     resolved_at: dt.datetime | None = None
     resolution_note: str = ""
     resolution_procedure_id: uuid.UUID | None = None
+    #: Who made the kit's record, as people read it ("Tina Tech (tech)").
+    performed_by_name: str = ""
+    #: Who made the server's change the kit's record met, and when (the last procedure,
+    #: or incident move, on the server since the checkout that set a conflicting field);
+    #: empty and None when the server holds no such record.
+    server_changed_by: str = ""
+    server_changed_at: dt.datetime | None = None
 
     @property
     def is_open(self) -> bool:

@@ -361,6 +361,24 @@ def disable_user(db: Database, *, login: str) -> UserRow:
         return UserRow(login, person.name, person.username, roles, False)
 
 
+def enable_user(db: Database, *, login: str) -> UserRow:
+    """Let a disabled login connect again and its person act again (an administrator's
+    action, logged as disabling is): the undo of :func:`disable_user`."""
+    login = _login_name(login)
+    with _administering(db) as (session, actor_login, actor):
+        person = _bound(session, login)
+        connection = session.connection()
+        if connection.dialect.name == "postgresql":
+            _ddl(connection, f"ALTER ROLE {quote(connection, login)} LOGIN")
+        else:
+            _ddl(connection, f"ALTER USER {_account(connection, login)} ACCOUNT UNLOCK")
+        person.active = True
+        session.flush()
+        _log(session, actor_login, actor, "enable", login, "login enabled, person active")
+        roles = tuple(r for r in ALL_ROLES if r in {x.name for x in person.roles}) or (VIEWER,)
+        return UserRow(login, person.name, person.username, roles, True)
+
+
 def own_login(db: Database) -> str:
     """The login this connection runs as (for rotating one's own password)."""
     if db.is_sqlite:

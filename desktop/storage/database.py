@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from desktop.errors import (
+    DatabaseBusyError,
     DatabaseUnavailableError,
     DesktopError,
     PermissionDeniedError,
@@ -608,6 +609,13 @@ def _translated(database: Database, exc: DBAPIError) -> DesktopError | None:
     returned = _returned_kit_refusal(exc)
     if returned is not None:
         return PermissionDeniedError(returned)
+    if _is_busy(exc):
+        return DatabaseBusyError(
+            f"The database {database.description} ({database.display_url}) is busy: "
+            "another program is writing to it (an import from the command line, for "
+            f"example) and did not let go within {SQLITE_BUSY_TIMEOUT_MS // 1000} s. "
+            "Nothing was changed; try again in a moment."
+        )
     if not _is_connection_problem(exc):
         return None
     return DatabaseUnavailableError(
@@ -678,7 +686,6 @@ _CONNECTION_WORDS = (
     "name or service not known",
     "could not translate host",
     "no route to host",
-    "database is locked",
     "disk i/o error",
     "file is not a database",
     "server has gone away",
@@ -701,6 +708,19 @@ _SCHEMA_WORDS = (
     "undefinedtable",
     "undefinedcolumn",
 )
+
+
+#: SQLite's words when another connection held the file past the busy timeout.
+_BUSY_WORDS = ("database is locked", "database table is locked", "database is busy")
+
+
+def _is_busy(exc: DBAPIError) -> bool:
+    """Another connection (another program writing) held a SQLite file too long: the
+    file answers, it is busy, not lost."""
+    if exc.connection_invalidated:
+        return False
+    words = str(exc.orig).lower()
+    return any(word in words for word in _BUSY_WORDS)
 
 
 def _is_timeout(exc: DBAPIError) -> bool:

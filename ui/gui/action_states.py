@@ -32,7 +32,7 @@ MAX_PROCEDURE_ASSETS = 1000
 
 
 class ActionStates:
-    """Enables and greys the window's procedure, import and incident actions."""
+    """Enables and greys the window's procedure, import, incident and kit checkout actions."""
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
@@ -65,6 +65,9 @@ class ActionStates:
             else "Add or update assets from a spreadsheet"
         )
         window.import_action.setStatusTip(window.import_action.toolTip())
+        kit_menu = getattr(window, "kit", None)
+        if kit_menu is not None:
+            kit_menu.show_checkout_state(self.role_refusals.get(Work.KIT_CHECKOUT))
         for kind, action in window.procedure_actions.items():
             refused = returned or self.role_refusals.get(work_for(kind))
             if refused is not None:
@@ -94,7 +97,11 @@ class ActionStates:
         person's roles refuse; the actions are greyed with the reason once it is known."""
         window = self.window
         database, username = window.database, window.username
-        works = (Work.IMPORT, *(work_for(kind) for kind in window.procedure_actions))
+        works = (
+            Work.IMPORT,
+            Work.KIT_CHECKOUT,
+            *(work_for(kind) for kind in window.procedure_actions),
+        )
 
         def job(progress: Progress, cancel: threading.Event) -> dict[Work, str]:
             from desktop.services.permissions import refusals  # the ORM: not before paint

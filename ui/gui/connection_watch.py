@@ -8,6 +8,13 @@ came back. Here the first failure is said once (which database, what happened, t
 was typed is kept), the status bar shows the state until it ends, the timers' reads wait,
 and one quiet check on a worker retries every ``RETRY_INTERVAL_MS``. When the database
 answers again the register is read again and the status bar says so.
+
+A busy database is not a lost one: a local file another program is writing (a long
+import from the command line) refuses a read or a write after the busy timeout ("database
+is locked"). The status bar says it is busy and who to wait for, with no outage box; an
+action the person tried says so in one message naming the database; a quiet check every
+``BUSY_RETRY_MS`` (on the connections the window has: they read on while the writer
+works, where new ones are refused) reads the register again once the file is free.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel, QMessageBox
 
-from desktop.errors import DatabaseUnavailableError, DesktopError
+from desktop.errors import DatabaseBusyError, DatabaseUnavailableError, DesktopError
 from ui.gui.worker import Progress, Worker
 
 if TYPE_CHECKING:
@@ -26,6 +33,8 @@ if TYPE_CHECKING:
 
 #: How often a lost database is tried again (ms).
 RETRY_INTERVAL_MS = 15_000
+#: How often a busy database (another program writing) is tried again (ms).
+BUSY_RETRY_MS = 5_000
 
 
 class ConnectionWatch(QObject):
@@ -41,6 +50,9 @@ class ConnectionWatch(QObject):
         super().__init__(window)
         self._window = window
         self.lost: DatabaseUnavailableError | None = None
+        #: Another program is writing: the failure that said so, None when free.
+        self.busy: DatabaseBusyError | None = None
+        self.busy_box: QMessageBox | None = None
         # A background read's failure not yet confirmed by a check of our own: a read that
         # was under way while the database came back fails after the recovery was said, and
         # must not start a second outage (nor a transient glitch a first one).
@@ -50,12 +62,15 @@ class ConnectionWatch(QObject):
         self._checking: Worker | None = None
         self.label = QLabel()
         self.label.setObjectName("connectionLost")
-        self.label.setStyleSheet("QLabel { color: #b00020; font-weight: bold; }")
         self.label.hide()
         window.statusBar().addPermanentWidget(self.label)
         self.timer = QTimer(self)
         self.timer.setInterval(RETRY_INTERVAL_MS)
         self.timer.timeout.connect(self.retry)
+        self.busy_timer = QTimer(self)
+        self.busy_timer.setSingleShot(True)
+        self.busy_timer.setInterval(BUSY_RETRY_MS)
+        self.busy_timer.timeout.connect(self._check_busy)
 
     def report(self, error: object, *, background: bool = False) -> bool:
         """Take ``error`` if it says the database is unavailable (True: it is said, once per
@@ -69,6 +84,10 @@ class ConnectionWatch(QObject):
         if not isinstance(error, DatabaseUnavailableError):
             return False
         if self._closed:
+            return True
+        if isinstance(error, DatabaseBusyError):  # it answers: busy, not lost
+            self._end_outage()
+            self._say_busy(error, background=background)
             return True
         if self.lost is None and background:
             self._suspect = error
@@ -89,15 +108,73 @@ class ConnectionWatch(QObject):
         self.timer.stop()
         self.lost = None
         self._suspect = None
+        self._end_busy()
         self.label.hide()
         if self.message_box is not None:
             self.message_box.close()
             self.message_box = None
 
+    # -- busy: another program is writing ------------------------------------------------
+
+    def _say_busy(self, error: DatabaseBusyError, *, background: bool) -> None:
+        """The status bar says who holds the file; an action the person tried, once in a
+        box (a second while it is open goes to the status bar); a quiet check follows."""
+        self.busy = error
+        self.label.setText("Database busy — another program is writing; trying again")
+        self.label.setStyleSheet("QLabel { color: #8a5a00; font-weight: bold; }")
+        self.label.setToolTip(error.sentence)
+        self.label.show()
+        if not background:
+            if self.busy_box is None:
+                box = QMessageBox(
+                    QMessageBox.Icon.Information,
+                    "Database busy — Assetdesk",
+                    f"The database {self._window.database.description} is busy: another "
+                    "program is writing to it.",
+                    QMessageBox.StandardButton.Ok,
+                    self._window,
+                )
+                box.setObjectName("databaseBusyMessage")
+                box.setInformativeText(
+                    "Nothing was changed, and what you typed is kept. Try again in a "
+                    "moment, when the other program (an import from the command line, "
+                    "for example) has finished."
+                )
+                box.setDetailedText(error.sentence)
+                self.busy_box = box
+                box.finished.connect(lambda _result, b=box: self._forget_busy_box(b))
+                box.open()
+            else:
+                self._window.statusBar().showMessage(f"Still busy: {error.sentence}", 10_000)
+        if not self.busy_timer.isActive() and not self._closed:
+            self.busy_timer.start()
+
+    def _end_outage(self) -> None:
+        """The database answers (busy): an outage under way is over; its box, if the
+        person has not closed it yet, stays until they do."""
+        if self.lost is not None:
+            self.lost = None
+            self.timer.stop()
+
+    def _forget_busy_box(self, box: QMessageBox) -> None:
+        if self.busy_box is box:
+            self.busy_box = None
+
+    def _end_busy(self) -> None:
+        self.busy = None
+        self.busy_timer.stop()
+        if self.lost is None:
+            self.label.hide()
+
+    def _check_busy(self) -> None:
+        if self.busy is not None and self.lost is None:
+            self._check(fresh=False)
+
     def stop(self) -> None:
         """The window closes: no check starts or answers any more."""
         self._closed = True
         self.timer.stop()
+        self.busy_timer.stop()
         if self._checking is not None:
             self._checking.cancel()
             self._checking.wait()
@@ -129,6 +206,7 @@ class ConnectionWatch(QObject):
     def _show_state(self) -> None:
         seconds = RETRY_INTERVAL_MS // 1000
         self.label.setText(f"Database connection lost — retrying every {seconds} s")
+        self.label.setStyleSheet("QLabel { color: #b00020; font-weight: bold; }")
         self.label.setToolTip(self.lost.sentence if self.lost is not None else "")
         self.label.show()
 
@@ -139,7 +217,7 @@ class ConnectionWatch(QObject):
             return
         self._check()
 
-    def _check(self) -> None:
+    def _check(self, *, fresh: bool = True) -> None:
         if self._checking is not None or self._closed:
             return  # the check under way answers for this one too
         database = self._window.database
@@ -147,8 +225,11 @@ class ConnectionWatch(QObject):
         def job(progress: Progress, cancel: threading.Event) -> None:
             # Fresh connections: those pooled before or during the outage may be dead (a
             # server restarted) or hold pages of a file that changed under them (a share
-            # mounted again): the check and every read after it open new ones.
-            database.dispose()
+            # mounted again): the check and every read after it open new ones. Not for a
+            # busy file: a bulk writer refuses new connections while it works, where the
+            # window's own ones read on.
+            if fresh:
+                database.dispose()
             database.schema_state()
 
         worker = Worker(job, self)
@@ -167,6 +248,11 @@ class ConnectionWatch(QObject):
         if not isinstance(error, DesktopError):
             self._window.show_error(error)  # a bug in the check itself is not kept quiet
             return
+        if isinstance(error, DatabaseBusyError):  # it answers: another program writes
+            self._suspect = None
+            self._end_outage()
+            self._say_busy(error, background=True)
+            return
         if self.lost is None:
             suspect, self._suspect = self._suspect, None
             if suspect is not None and isinstance(error, DatabaseUnavailableError):
@@ -179,6 +265,15 @@ class ConnectionWatch(QObject):
     def _answered(self, database: object) -> None:
         window = self._window
         if self._closed or database is not window.database:
+            return
+        if self.lost is None and self.busy is not None:  # the other program has finished
+            description = window.database.description
+            self._end_busy()  # (a busy box the person has open stays until they close it)
+            window.statusBar().showMessage(
+                f"The database {description} is free again: the register was read again.",
+                10_000,
+            )
+            window.refresh()
             return
         if self.lost is None:  # a background read failed, and the database answers: nothing
             self._suspect = None  # to say (a read under way at the recovery, or a glitch)

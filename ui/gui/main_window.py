@@ -134,6 +134,7 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
+        file_menu.setToolTipsVisible(True)  # a greyed Import says why (a role, a returned kit)
         self.settings_action = self._action("&Settings…", "Ctrl+,", self.open_settings)
         self.import_action = self._action(
             "&Import a spreadsheet…", "Ctrl+Shift+I", self.open_import
@@ -601,6 +602,7 @@ class MainWindow(QMainWindow):
                 descending=model.sort_descending,
                 names=self.view.filter_bar.chosen_names(),
                 columns=self.shown_columns(),
+                settings=self.settings,
             )
         )
 

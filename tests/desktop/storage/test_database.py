@@ -257,3 +257,50 @@ def test_a_returned_kits_trigger_is_one_capitalised_sentence(tmp_path: Path) -> 
             assert session.execute(text("SELECT count(*) FROM audit_scans")).scalar_one() == 0
     finally:
         database.dispose()
+
+
+def _bulk_writer(path: Path) -> sqlite3.Connection:
+    """What a long import from the command line does to a file nobody else has open: a
+    rollback journal and the write lock held (:mod:`desktop.storage.bulk_journal`)."""
+    writer = sqlite3.connect(path, isolation_level=None)
+    assert writer.execute("PRAGMA journal_mode=DELETE").fetchone()[0] == "delete"
+    writer.execute("BEGIN EXCLUSIVE")
+    return writer
+
+
+def test_a_file_another_program_is_writing_is_busy_not_lost(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reads and writes refused after the busy timeout ("database is locked") say the file
+    is busy with another program's writing, naming it, and to try again: not that it
+    cannot be used. Both engines wait the busy timeout set for local files."""
+    from desktop.errors import DatabaseBusyError
+    from desktop.storage import database as database_module
+
+    path = tmp_path / "register.sqlite3"
+    open_database(f"sqlite:///{path}").dispose()
+    database = Database(f"sqlite:///{path}")
+    for engine in (database.engine, database.read_engine):
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
+    database.dispose()
+    monkeypatch.setattr(database_module, "SQLITE_BUSY_TIMEOUT_MS", 200)  # 10 s, sooner
+    database = Database(f"sqlite:///{path}")
+    try:
+        writer = _bulk_writer(path)
+        try:
+            for work in (database.read, database.write):
+                with pytest.raises(DatabaseBusyError) as caught, work() as session:
+                    session.execute(text("SELECT COUNT(*) FROM assets")).scalar_one()
+                assert "register.sqlite3" in caught.value.message
+                assert "busy: another program is writing to it" in caught.value.message
+                assert "try again in a moment" in caught.value.message
+                assert "Cannot use" not in caught.value.message
+        finally:
+            writer.execute("COMMIT")
+            writer.execute("PRAGMA journal_mode=WAL")
+            writer.close()
+        with database.read() as session:  # free again
+            assert session.execute(text("SELECT COUNT(*) FROM assets")).scalar_one() == 0
+    finally:
+        database.dispose()

@@ -148,8 +148,13 @@ def test_an_administrator_adds_lists_changes_and_disables_people(
     disabled = _assetdesk(as_ada, "users", "disable", tech)
     assert disabled.returncode == 0, disabled.stderr
     assert not _can_log_in(db, tech, SECRET + "-2")
+    # And enables him again (disabling had no way back).
+    enabled = _assetdesk(as_ada, "users", "enable", tech)
+    assert enabled.returncode == 0, enabled.stderr
+    assert "is enabled: the login can connect again" in enabled.stdout
+    assert _can_log_in(db, tech, SECRET + "-2")
     log = _assetdesk(as_ada, "users", "log")
-    for action in ("add", "set-role", "set-password", "disable"):
+    for action in ("add", "set-role", "set-password", "disable", "enable"):
         assert action in log.stdout
     assert SECRET not in log.stdout and shown not in log.stdout
     with db.engine.connect() as connection:

@@ -219,3 +219,41 @@ def test_a_file_of_the_shown_columns_edited_and_imported_back_changes_the_same_a
     assert after.serial_number == before.serial_number  # not in the file: kept
     assert after.name == before.name and after.version == before.version + 1
     assert counts(register.db)[0] == assets_before  # nothing duplicated
+
+
+def test_the_column_choice_is_remembered_for_the_next_export(
+    qtbot: QtBot, register: Register, tmp_path: Path
+) -> None:
+    """All columns chosen once is offered again at the next Ctrl+Shift+E (and in the next
+    window, from the settings); the view's columns chosen again are kept the same way."""
+    from desktop.settings import EXPORT_COLUMNS, Settings
+
+    window = open_window(qtbot, register, tmp_path)
+    press(qtbot, window, Qt.Key.Key_E, shift=True)
+    dialog: Any = window.open_dialogs[-1]
+    assert dialog.as_shown.isChecked()  # the first time: the view's columns
+    qtbot.mouseClick(dialog.all_columns, Qt.MouseButton.LeftButton)
+    _export(qtbot, window, tmp_path / "all.csv", dialog)
+    qtbot.mouseClick(dialog.cancel, Qt.MouseButton.LeftButton)  # Close
+    qtbot.waitUntil(lambda: not window.open_dialogs)
+    window.activateWindow()  # as a click on it does, the export dialog closed
+    qtbot.waitUntil(window.isActiveWindow)
+
+    press(qtbot, window, Qt.Key.Key_E, shift=True)
+    dialog = window.open_dialogs[-1]
+    assert dialog.all_columns.isChecked() and not dialog.as_shown.isChecked()
+    assert Settings(window.settings.path).get(EXPORT_COLUMNS) == "all"
+    # On its round button: a radio button takes a click on its button or its text.
+    button = QPoint(8, dialog.as_shown.height() // 2)
+    qtbot.mouseClick(dialog.as_shown, Qt.MouseButton.LeftButton, pos=button)
+    assert dialog.as_shown.isChecked()
+    _export(qtbot, window, tmp_path / "shown.csv", dialog)
+    qtbot.mouseClick(dialog.cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.open_dialogs)
+    window.activateWindow()  # as a click on it does, the export dialog closed
+    qtbot.waitUntil(window.isActiveWindow)
+
+    press(qtbot, window, Qt.Key.Key_E, shift=True)
+    dialog = window.open_dialogs[-1]
+    assert dialog.as_shown.isChecked() and not dialog.all_columns.isChecked()
+    dialog.close()

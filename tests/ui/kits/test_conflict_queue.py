@@ -348,3 +348,42 @@ def test_the_note_is_reached_with_alt_n_and_kept_with_the_resolution(
     queue.listing.setCurrentRow(0)
     assert "seen at the branch" in queue.heading.text()
     assert {k: v for k, v in mnemonics(queue).items() if len(v) > 1} == {}
+
+
+def test_the_queue_says_who_changed_the_server_and_who_changed_the_kit_and_when(
+    qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path
+) -> None:
+    """Base, server and kit values were shown with no word of who set the server's (Tom
+    moved it to the Branch store) and who the kit's (Tess, offline), nor when."""
+    from desktop.storage.models import Person
+    from ui.gui.kits.age import local_time_text
+
+    _three_conflicts(register, tmp_path)
+    with register.db.read() as session:
+        tom = session.execute(select(Person.id).where(Person.username == "tech2")).scalar_one()
+        asset = session.execute(select(Asset.id).where(Asset.tag == TAGS[0])).scalar_one()
+        server_move = (
+            session.execute(
+                select(Procedure.performed_at)
+                .where(Procedure.asset_id == asset, Procedure.performed_by_id == tom)
+                .order_by(Procedure.performed_at.desc())
+            )
+            .scalars()
+            .first()
+        )
+    assert server_move is not None
+    first = kits.conflicts(register.db)[0]
+    window = window_on(register.db, "tech2")
+    trigger(window.kit.conflicts_action)
+    queue = window.open_dialogs[-1]
+    assert isinstance(queue, ConflictQueue)
+    qtbot.waitUntil(lambda: queue.listing.count() == 3 and not queue.busy(), timeout=20_000)
+    heading = queue.heading.text()
+    assert (
+        f"On the server, changed by</td><td><b>Tom Tech (tech2), {local_time_text(server_move)}</b>"
+    ) in heading
+    assert (
+        "In the kit, changed by</td><td><b>Tess Tech (tech), "
+        f"{local_time_text(first.performed_at)}</b>"
+    ) in heading
+    queue.close()

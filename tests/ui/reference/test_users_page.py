@@ -23,6 +23,7 @@ from tests.factories import World
 from tests.ui.mnemonics import mnemonics
 from tests.ui.reference.conftest import settle
 from ui.gui.reference.dialog import ReferenceDataDialog
+from ui.gui.reference.users_page import UsersPage
 
 PASSWORD = "admin-password-1"
 
@@ -101,9 +102,58 @@ def test_an_administrator_adds_changes_and_disables_a_login_by_the_buttons(
     assert (tom.roles, tom.active) == (("technician", "approver"), False)
     actions = [entry.action for entry in admin_log(owner) if entry.target == login]
     assert sorted(actions) == ["add", "disable", "set-password", "set-role"]
+    _check_states(page, {f"{prefix}_ada": "Active", login: "Disabled"})
     assert all(
         entry.actor == f"{prefix}_ada" for entry in admin_log(owner) if entry.target == login
     )
+
+
+def _check_states(page: UsersPage, expected: dict[str, str]) -> None:
+    """The State column says each login's state, as the person reads it."""
+    table = page.table
+    states = {}
+    for index in range(table.rowCount()):
+        login, state = table.item(index, 0), table.item(index, 3)
+        assert login is not None and state is not None
+        states[login.text()] = state.text()
+    assert states == expected
+
+
+def test_a_disabled_login_is_enabled_again_by_its_button(
+    qtbot: QtBot, admin_window: tuple[ReferenceDataDialog, Database, str]
+) -> None:
+    """Disable had no way back in the window: Enable lets the login connect again, its
+    person active again, recorded in the administration log as disabling is."""
+    window, owner, prefix = admin_window
+    page = window.users
+    login = f"{prefix}_tess"
+    add_user(owner, login=login, roles=["technician"], password="tess-password-1", name="Tess")
+    page.reload()
+    settle(qtbot, window)
+    page.select_login(login)
+    assert page.disable_button.isEnabled() and not page.enable_button.isEnabled()
+    _click(qtbot, page.disable_button)
+    settle(qtbot, window)
+    _check_states(page, {f"{prefix}_ada": "Active", login: "Disabled"})
+    page.select_login(login)
+    assert page.enable_button.isEnabled() and not page.disable_button.isEnabled()
+    _click(qtbot, page.enable_button)
+    settle(qtbot, window)
+    assert f"{login} is enabled" in page.message.text()
+    _check_states(page, {f"{prefix}_ada": "Active", login: "Active"})
+    tess = next(row for row in list_users(owner) if row.login == login)
+    assert (tess.roles, tess.active) == (("technician",), True)
+    entries = [entry for entry in admin_log(owner) if entry.target == login]
+    assert sorted(entry.action for entry in entries) == ["add", "disable", "enable"]
+    enabled = next(entry for entry in entries if entry.action == "enable")
+    assert enabled.actor == f"{prefix}_ada"
+    # The login connects again.
+    as_tess = Database(owner.url.set(username=login, password="tess-password-1"))
+    try:
+        with as_tess.connect() as connection:
+            assert connection.exec_driver_sql("SELECT 1").scalar() == 1
+    finally:
+        as_tess.dispose()
 
 
 def test_on_a_local_file_the_page_says_why_and_offers_nothing(
@@ -126,7 +176,13 @@ def test_on_a_local_file_the_page_says_why_and_offers_nothing(
     assert labels == ["&Login:", "&Name:", "Roles:"]
     checks = [check.text().replace("&", "") for check in page.role_checks.values()]
     assert checks == ["Viewer", "Technician", "Approver", "Auditor", "Administrator"]
-    buttons = [page.add_button, page.roles_button, page.disable_button, page.password_button]
+    buttons = [
+        page.add_button,
+        page.roles_button,
+        page.disable_button,
+        page.enable_button,
+        page.password_button,
+    ]
     assert all("&" in button.text() for button in buttons)
     assert {k: v for k, v in mnemonics(dialog).items() if len(v) > 1} == {}
     assert page.rows == []

@@ -16,6 +16,7 @@ from desktop.services.users import (
     add_user,
     admin_log,
     disable_user,
+    enable_user,
     generate_password,
     list_users,
     own_login,
@@ -97,6 +98,12 @@ def _set_role(ctx: CliContext) -> int:
 def _disable(ctx: CliContext) -> int:
     row = disable_user(ctx.database(), login=ctx.args.login)
     print(f"{row.name} ({row.login}) is disabled: the login can no longer connect")
+    return 0
+
+
+def _enable(ctx: CliContext) -> int:
+    row = enable_user(ctx.database(), login=ctx.args.login)
+    print(f"{row.name} ({row.login}) is enabled: the login can connect again")
     return 0
 
 

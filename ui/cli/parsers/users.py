@@ -56,6 +56,12 @@ def register(subparsers: Any) -> None:
     disable.add_argument("login", metavar="NAME")
     disable.set_defaults(handler=Handler("users", "_disable"))
 
+    enable = actions.add_parser(
+        "enable", help="let a disabled login connect again (its person active again)"
+    )
+    enable.add_argument("login", metavar="NAME")
+    enable.set_defaults(handler=Handler("users", "_enable"))
+
     password = actions.add_parser(
         "set-password",
         help="a new password for a login (yours without NAME)",

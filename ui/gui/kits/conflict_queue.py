@@ -2,7 +2,8 @@
 they were, and settling each one.
 
 For each conflict the screen shows the procedure it came from (kind, asset, who, when,
-why it conflicts) and, field by field, the value when the kit was checked out, the
+why it conflicts), who made the server's change and who made the kit's (the person and
+when), and, field by field, the value when the kit was checked out, the
 server's value now and the kit's value. A person settles it by keeping the server's
 values, re-applying the kit's as a new procedure, or recording values they type in the
 "Your value" column; the resolution is recorded by the engine. Nothing is settled
@@ -422,8 +423,32 @@ def heading_html(conflict: Any) -> str:
         f"<div style='color:#666'>{html.escape(conflict.record.replace('_', ' ').capitalize())} "
         f"{conflict.record_id} · found at sync "
         f"{local_time_text(conflict.detected_at)}</div>"
+        f"{who_changed_html(conflict)}"
         f"<div style='margin-top:4px'>Why it was not applied:<ul style='margin:0'>{reasons}"
         f"</ul></div>{settled}"
+    )
+
+
+def who_changed_html(conflict: Any) -> str:
+    """Who made each side's change and when: the server's (the last record on the server
+    that set a conflicting field since the checkout) and the kit's (its record)."""
+    if not conflict.fields:
+        return ""
+    kit_by = conflict.performed_by_name or conflict.performed_by or "someone"
+    kit = f"{html.escape(kit_by)}, {local_time_text(conflict.performed_at)}"
+    if conflict.server_changed_at is not None:
+        server = (
+            f"{html.escape(conflict.server_changed_by or 'someone')}, "
+            f"{local_time_text(conflict.server_changed_at)}"
+        )
+    else:
+        server = "<span style='color:#777'>no record on the server says who</span>"
+    return (
+        "<table style='margin-top:4px' cellspacing='0' cellpadding='1'>"
+        f"<tr><td style='padding-right:6px'>On the server, changed by</td><td><b>{server}</b></td>"
+        "</tr>"
+        f"<tr><td style='padding-right:6px'>In the kit, changed by</td><td><b>{kit}</b></td></tr>"
+        "</table>"
     )
 
 

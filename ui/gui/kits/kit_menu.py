@@ -37,6 +37,9 @@ class KitMenu:
         self._closed = False
         self._workers: set[Worker] = set()
         menu = QMenu("Field &kit", window)
+        # A greyed item says why when the pointer rests on it (a menu shows no status
+        # tip for a disabled item): Check out… for a person whose roles may not.
+        menu.setToolTipsVisible(True)
         # Between Work and Help.
         window.menuBar().insertMenu(window.features.help_menu.menuAction(), menu)
         self.menu = menu
@@ -116,8 +119,9 @@ class KitMenu:
             # banner followed while the table kept an asset the sync had taken out).
             self.window.refresh()
         self.banner.show_kit(info, holder=holder)
-        self.window._update_actions()  # a returned kit takes no more procedures
-        self.checkout_action.setEnabled(info is None)
+        # A returned kit takes no more procedures; Check out… is offered on the shared
+        # database only (and to a role that may check out).
+        self.window._update_actions()
         returned = self.returned_note()
         for action, tip in (
             (
@@ -136,11 +140,21 @@ class KitMenu:
                 else f"{action.text().replace('&', '').rstrip('…')}: {returned}"
             )
             action.setStatusTip(action.toolTip())
-        self.checkout_action.setToolTip(
-            "Copy part of this database into a kit file to work offline"
-            if info is None
-            else "This window works in a field kit: check out from the shared database"
-        )
+
+    def show_checkout_state(self, refused: str | None) -> None:
+        """Check out… is greyed, saying why, in a kit window and for a person whose roles
+        may not check a kit out (``refused``: why not, read by the window's action states;
+        the service refuses it anyway, the menu says so before the dialog is filled)."""
+        action = self.checkout_action
+        if self.info is not None:
+            tip = "This window works in a field kit: check out from the shared database"
+        elif refused is not None:
+            tip = f"Check out a field kit: {refused}"
+        else:
+            tip = "Copy part of this database into a kit file to work offline"
+        action.setEnabled(self.info is None and refused is None)
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
 
     def returned_note(self) -> str | None:
         """When the window's kit was checked in (returned): why it takes no more work."""

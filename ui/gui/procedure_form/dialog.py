@@ -491,7 +491,8 @@ class ProcedureDialog(QDialog):
         number, a template's evidence number), it is that field's value; into a pick list
         whose one choice has it as its code, it is that choice; a room's label (a
         location's code) anywhere else in a form with Location is the new location; on a
-        Receive form whose Asset tag is still empty, it is the new asset's tag label;
+        Receive form whose Asset tag is still empty, it is the new asset's tag label; an
+        asset's tag scanned into a pick list (Assigned to) is said to be one and left out;
         anything else is ignored (a stray scan never changes a field), except in a text
         field: there it may have been a person typing fast, so it is typed into the field
         as it came. The line above the buttons says which."""
@@ -537,6 +538,21 @@ class ProcedureDialog(QDialog):
             if in_tag:
                 self.focusNextChild()  # on to the next field, as after typing the tag
             return
+        if (
+            isinstance(editor, ReferenceEditor)
+            and editor.widget.isEnabled()
+            and not editor.combo.could_name(code)
+            and self._is_asset_tag(code)
+        ):
+            # An asset's tag label scanned into a pick list (Assigned to, the focus left
+            # there): it names no person, location or group, and typed in as text it
+            # stood in the field as if it were one. The field is left as it was.
+            noun = _choice_noun(editor)
+            self._show_scan(
+                f"{code} is an asset tag, not {noun}: {editor.label} was left as it was. "
+                f"Choose {noun} by name{' or scan their badge' if noun == 'a person' else ''}."
+            )
+            return
         if editor is not None and _takes_text(focused):
             # Perhaps a person typing fast: what was typed stays where it was typed, and
             # the Enter or Tab after it does what it does after typing.
@@ -550,6 +566,21 @@ class ProcedureDialog(QDialog):
             f"Scan ignored in the form: {code}. Only a field marked “type or scan” takes a "
             "scan; type a new tag by hand if one is needed."
         )
+
+    def _is_asset_tag(self, code: str) -> bool:
+        """Whether ``code`` is the tag of an asset: one of the form's, or one in the
+        register (one indexed read; a database that does not answer says no)."""
+        from desktop.domain.tags import normalize_tag
+        from desktop.services.tags import tag_in_use
+
+        key = normalize_tag(code)
+        if any(normalize_tag(tag) == key for tag in self._tags):
+            return True
+        try:
+            with self._database.read() as session:
+                return tag_in_use(session, code)
+        except DesktopError:
+            return False
 
     def _show_scan(self, text: str) -> None:
         self.scan_label.setText(text)
@@ -651,6 +682,12 @@ def _versions_job(database: Database, tags: list[str]) -> Any:
             return {asset.id: asset.version for asset in read_assets(session, tags)}
 
     return job
+
+
+def _choice_noun(editor: ReferenceEditor) -> str:
+    """What a pick list's choices are, with an article: "a person", "a location"."""
+    word = editor.type.value.replace("_", " ")
+    return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
 
 
 def _takes_text(widget: QWidget | None) -> bool:

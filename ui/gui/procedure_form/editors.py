@@ -246,6 +246,14 @@ class ReferenceCombo(_NoWheelCombo):
         self.setCurrentIndex(rows[0])
         return True
 
+    def could_name(self, text: str) -> bool:
+        """Some choice's text holds ``text`` (accents and case ignored): typed into the
+        box, it would name or complete a choice."""
+        folded = fold(text.strip())
+        return bool(folded) and any(
+            folded in str(self.itemData(row, FOLDED_ROLE) or "") for row in range(1, self.count())
+        )
+
     def is_unknown(self) -> bool:
         """Text was typed that names no choice."""
         return bool(self.typed_text()) and self._matching_index() < 0

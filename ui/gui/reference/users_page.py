@@ -1,8 +1,8 @@
 """The Users page of the reference data window: people's database logins on a shared
 server (desktop.services.users), for administrators.
 
-Add a login with its roles, replace a login's roles, disable a login, give it a new
-password. A password is generated and shown once on the page, to be handed over in
+Add a login with its roles, replace a login's roles, disable a login (and enable it
+again), give it a new password. A password is generated and shown once on the page, to be handed over in
 person; it is never stored. On a local file, or for a login that is not an
 administrator's, the page says why and its buttons stay disabled.
 """
@@ -33,6 +33,7 @@ from desktop.services.users import (
     add_user,
     administration_refusal,
     disable_user,
+    enable_user,
     generate_password,
     list_users,
     set_password,
@@ -44,7 +45,7 @@ from ui.gui.reference.jobs import DialogJobs
 from ui.gui.worker import Progress
 
 COLUMNS = ("Login", "Name", "Roles", "State")
-#: Each role's check box, with its Alt letter (the page's buttons take A, R, D and W).
+#: Each role's check box, with its Alt letter (the page's buttons take A, R, D, E and W).
 ROLE_LABELS = {
     "viewer": "&Viewer",
     "technician": "&Technician",
@@ -102,6 +103,10 @@ class UsersPage(QWidget):
         self.roles_button.clicked.connect(self.set_roles_of_selected)
         self.disable_button = QPushButton("&Disable")
         self.disable_button.clicked.connect(self.disable_selected)
+        self.disable_button.setToolTip("Stop the selected login: it can no longer connect")
+        self.enable_button = QPushButton("&Enable")
+        self.enable_button.clicked.connect(self.enable_selected)
+        self.enable_button.setToolTip("Let the selected disabled login connect again")
         self.password_button = QPushButton("New pass&word")
         self.password_button.clicked.connect(self.new_password_for_selected)
         buttons = QHBoxLayout()
@@ -109,6 +114,7 @@ class UsersPage(QWidget):
             self.add_button,
             self.roles_button,
             self.disable_button,
+            self.enable_button,
             self.password_button,
         ):
             buttons.addWidget(button)
@@ -151,7 +157,7 @@ class UsersPage(QWidget):
         self.table.setRowCount(len(self.rows))
         for index, row in enumerate(self.rows):
             roles = ", ".join(role_label(r) for r in row.roles)
-            values = (row.login, row.name, roles, "" if row.active else "Disabled")
+            values = (row.login, row.name, roles, "Active" if row.active else "Disabled")
             for column, value in enumerate(values):
                 self.table.setItem(index, column, QTableWidgetItem(value))
         self._set_enabled()
@@ -183,7 +189,9 @@ class UsersPage(QWidget):
         has_row = self._allowed and self.current is not None
         self.add_button.setEnabled(self._allowed)
         self.roles_button.setEnabled(has_row)
-        self.disable_button.setEnabled(has_row and bool(self.current and self.current.active))
+        active = bool(self.current and self.current.active)
+        self.disable_button.setEnabled(has_row and active)
+        self.enable_button.setEnabled(has_row and not active)
         self.password_button.setEnabled(has_row)
 
     # -- actions ------------------------------------------------------------------
@@ -235,6 +243,17 @@ class UsersPage(QWidget):
 
         self._run(job, lambda new: self._done(f"{new.login} is disabled."))
 
+    def enable_selected(self) -> None:
+        row = self.current
+        if row is None:
+            return
+        database = self._database
+
+        def job(progress: Progress, cancel: threading.Event) -> UserRow:
+            return enable_user(database, login=row.login)
+
+        self._run(job, lambda new: self._done(f"{new.login} is enabled: it can connect again."))
+
     def new_password_for_selected(self) -> None:
         row = self.current
         if row is None:
@@ -258,6 +277,7 @@ class UsersPage(QWidget):
             self.add_button,
             self.roles_button,
             self.disable_button,
+            self.enable_button,
             self.password_button,
         ):
             button.setEnabled(False)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import DesktopError
 from desktop.services.queries import AssetFilter
+from desktop.settings import EXPORT_COLUMNS, Settings
 from desktop.spreadsheets.export import REGISTER_COLUMNS, ExportResult, export_assets
 from desktop.storage.database import Database
 from ui.gui import file_dialogs
@@ -55,10 +56,14 @@ class ExportDialog(QDialog):
         descending: bool = False,
         names: Mapping[uuid.UUID, str] | None = None,
         columns: Sequence[str] | None = None,
+        settings: Settings | None = None,
     ) -> None:
         """``columns``: the keys of the columns the register view shows, in its order;
-        the export writes them unless the user chooses all columns (without them: all)."""
+        the export writes them unless the user chooses all columns (without them: all).
+        ``settings``: where the column choice of the last export is kept (and offered
+        again)."""
         super().__init__(parent)
+        self.settings = settings
         self.setWindowTitle("Export assets")
         self.resize(640, 340)
         self.database = database
@@ -99,6 +104,8 @@ class ExportDialog(QDialog):
             self.all_columns.setChecked(True)
             self.as_shown.setEnabled(False)
             self.shown_list.hide()
+        elif settings is not None and settings.get(EXPORT_COLUMNS) == "all":
+            self.all_columns.setChecked(True)  # as the last export was written
         else:
             self.as_shown.setChecked(True)
         self.as_shown.setToolTip(
@@ -176,6 +183,8 @@ class ExportDialog(QDialog):
         flt = self.asset_filter if self.current.isChecked() else AssetFilter()
         db, user, sort, descending = self.database, self.username, self.sort, self.descending
         columns = self.shown_columns if self.as_shown.isChecked() else None
+        if self.settings is not None and self.as_shown.isEnabled():  # offered next time
+            self.settings.set(EXPORT_COLUMNS, "shown" if self.as_shown.isChecked() else "all")
 
         def job(progress: Any, cancel: threading.Event) -> ExportResult:
             return export_assets(

@@ -82,7 +82,7 @@ class FilePage(QWidget):
         row = QHBoxLayout()
         self.path = QLineEdit()
         self.path.setPlaceholderText("File to import")
-        self.browse = QPushButton("&Browse…")
+        self.browse = QPushButton("Bro&wse…")  # Alt+B is Back
         row.addWidget(self.path, 1)
         row.addWidget(self.browse)
         layout.addLayout(row)

@@ -1,0 +1,115 @@
+"""A local file another program is writing (a long import from the command line) is busy,
+not lost: the window's reads refused after the busy timeout ("database is locked") show a
+"busy" state in the status bar with no outage box; F5 meanwhile says, once, that the
+database (named) is busy and to try again; the register is read again once it is free."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+
+from desktop.storage import database as database_module
+from desktop.storage.database import Database
+from tests.ui.gui.conftest import Register, open_window
+from ui.gui import connection_watch, feature_menus, selection_freshness
+from ui.gui.kits import kit_menu
+
+
+def _visible_boxes() -> list[QMessageBox]:
+    return [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
+    ]
+
+
+def _bulk_writer(qtbot: QtBot, register: Register) -> sqlite3.Connection:
+    """What ``assetdesk import`` does to a file it has to itself: a rollback journal and
+    the write lock held while it writes (:mod:`desktop.storage.bulk_journal`). The
+    window's idle connections are closed first (as when the window opened during the
+    import); a background read that slips in meanwhile is waited out."""
+    path = register.db.sqlite_path
+    assert path is not None
+    for _ in range(100):
+        register.db.dispose()
+        writer = sqlite3.connect(path, timeout=0.05, isolation_level=None)
+        try:
+            if writer.execute("PRAGMA journal_mode=DELETE").fetchone()[0] == "delete":
+                writer.execute("BEGIN EXCLUSIVE")
+                return writer
+        except sqlite3.OperationalError:
+            pass
+        writer.close()
+        qtbot.wait(20)
+    raise AssertionError("the file never came free for the writer")
+
+
+def test_a_database_another_program_is_writing_is_busy_not_lost(
+    qtbot: QtBot, register: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(selection_freshness, "REFRESH_INTERVAL_MS", 200)
+    monkeypatch.setattr(kit_menu, "BANNER_REFRESH_MS", 200)
+    monkeypatch.setattr(feature_menus, "BADGE_REFRESH_MS", 200)
+    monkeypatch.setattr(connection_watch, "RETRY_INTERVAL_MS", 300)
+    monkeypatch.setattr(connection_watch, "BUSY_RETRY_MS", 300)
+    # The window's database waits 0.2 s for a busy file instead of 10 s.
+    monkeypatch.setattr(database_module, "SQLITE_BUSY_TIMEOUT_MS", 200)
+    register.db.dispose()
+    register = replace(register, db=Database(register.db.url))
+    window = open_window(qtbot, register, tmp_path, "tech")
+    watch = window.connection
+    table = window.view.table
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: len(window.selected_rows()) == 1)
+    qtbot.waitUntil(lambda: not window._workers, timeout=10_000)
+
+    seen: list[QMessageBox] = []
+
+    def count_boxes() -> None:
+        seen.extend(box for box in _visible_boxes() if box not in seen)
+
+    counter = QTimer(window)
+    counter.timeout.connect(count_boxes)
+    counter.start(20)
+
+    writer = _bulk_writer(qtbot, register)
+    try:
+        label = window.findChild(QLabel, "connectionLost")
+        assert label is not None
+        qtbot.waitUntil(label.isVisible, timeout=10_000)  # the timers' reads fail
+        assert label.text() == "Database busy — another program is writing; trying again"
+        assert f"The database {window.database.description}" in label.toolTip()
+        qtbot.wait(1500)  # a handful of background reads and busy checks later
+        assert seen == []  # no outage box, no box at all for reads nobody asked for
+        assert watch.lost is None
+        assert label.isVisible()
+
+        qtbot.keyClick(table, Qt.Key.Key_F5)  # the person asks: told once, naming it
+        qtbot.waitUntil(lambda: watch.busy_box is not None and watch.busy_box.isVisible())
+        box = watch.busy_box
+        assert box is not None
+        assert box.text() == (
+            f"The database {window.database.description} is busy: another program is writing to it."
+        )
+        assert "try again in a moment" in box.informativeText().lower()
+        qtbot.waitUntil(lambda: bool(seen))
+        assert [b.objectName() for b in seen] == ["databaseBusyMessage"]
+        box.accept()
+    finally:
+        writer.execute("COMMIT")
+        writer.execute("PRAGMA journal_mode=WAL")
+        writer.close()
+    qtbot.waitUntil(lambda: not label.isVisible(), timeout=10_000)
+    assert "is free again" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: window.model.matching_assets == register.size, timeout=10_000)
+    assert watch.lost is None
+    assert [b.objectName() for b in seen] == ["databaseBusyMessage"]
+    counter.stop()
+    window.close()
+    register.db.dispose()
