@@ -80,6 +80,7 @@ from desktop.spreadsheets.report import (
     other_label_fates,
     prepare_given,
 )
+from desktop.spreadsheets.row_answers import check_answer_keys
 from desktop.spreadsheets.row_approvals import decide_plan
 from desktop.spreadsheets.row_values import COLUMNS, RowValues
 from desktop.storage.database import Database
@@ -144,6 +145,8 @@ def plan_table(
     """Classify ``table``'s rows; ``index``: the session's reference data, if read already
     (and not changed since); ``open_elsewhere``: said first when an office program has the
     file open."""
+    if options.command_line:  # the wizard's boxes name questions that exist
+        check_answer_keys(session, options.answers)
     index = ReferenceIndex(session) if index is None else index
     index.create = options.create_missing
     labels = custom_labels(index)
