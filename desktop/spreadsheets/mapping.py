@@ -619,7 +619,7 @@ def ralph_id_headers(mapping: ColumnMapping, custom_labels: Mapping[str, str]) -
     }
 
 
-def _is_currency(header: str, mapping: ColumnMapping) -> bool:
+def is_currency(header: str, mapping: ColumnMapping) -> bool:
     """Whether ``header`` is the currency of the file's purchase cost column (Ralph's
     ``price_currency`` beside its ``price``, or a "Currency" column beside a cost)."""
     name = header.strip().casefold().replace("_", " ")
@@ -638,7 +638,7 @@ def fates(mapping: ColumnMapping, custom_labels: Mapping[str, str]) -> list[Colu
     for header, target in zip(mapping.headers, mapping.targets, strict=True):
         if header in ids:
             text = f"{RALPH_IDS}: kept in the notes as '{header}: …'"
-        elif target == EXTRA_NOTES and _is_currency(header, mapping):
+        elif target == EXTRA_NOTES and is_currency(header, mapping):
             text = (
                 f"the currency of the prices: kept in the notes as '{header}: …' (the "
                 "register keeps a purchase cost as an amount, without a currency)"
