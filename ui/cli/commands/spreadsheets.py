@@ -201,7 +201,8 @@ def _print_summary(
 ) -> None:
     counts = plan.counts()
     header_row = plan.table.row_numbers[plan.header_index]
-    print(f"{plan.where}: {plural(len(plan.rows), 'row')} below the header in row {header_row}")
+    rows = len({r.row for r in plan.rows})  # a line of 3 items is planned as 3 assets
+    print(f"{plan.where}: {plural(rows, 'row')} below the header in row {header_row}")
     print("  " + ", ".join(f"{n} {action}" for action, n in counts.items()))
     for line in detail_lines(plan):
         print(line)
