@@ -207,11 +207,9 @@ def _database_given_for(ctx: CliContext, kit_path: Path, info: Any, target: Any)
 
     given = getattr(ctx.args, "database", None)
     if not given:
+        _say_environment_unused(kit_path, info, target)
         return None
-    if given == f"sqlite:///{kit_path}" or (
-        given.startswith("sqlite:///")
-        and Path(given.removeprefix("sqlite:///")).expanduser().resolve() == kit_path.resolve()
-    ):
+    if _is_the_kit(given, kit_path):
         return None
     if kits.same_database(given, info):
         return str(given)
@@ -221,6 +219,37 @@ def _database_given_for(ctx: CliContext, kit_path: Path, info: Any, target: Any)
         f"as {target.who()}, the login it was checked out with: nothing was synced. Drop "
         f"--database (the kit finds its server). Its records are recorded as {whose}'s, so "
         f"{whose} syncs it; another login cannot (check out a kit of your own)"
+    )
+
+
+def _is_the_kit(url: str, kit_path: Path) -> bool:
+    return url == f"sqlite:///{kit_path}" or (
+        url.startswith("sqlite:///")
+        and Path(url.removeprefix("sqlite:///")).expanduser().resolve() == kit_path.resolve()
+    )
+
+
+def _say_environment_unused(kit_path: Path, info: Any, target: Any) -> None:
+    """ASSETDESK_DATABASE naming another server or login than the kit's is said in one
+    line on standard error: the sync goes to the kit's own server, as ``--database``
+    would be refused for saying otherwise (a new user's finding: it was silently unused)."""
+    import os
+
+    from desktop import kits
+    from desktop.storage.urls import ENV_VAR, redact
+
+    named = os.environ.get(ENV_VAR, "").strip()
+    if not named:
+        return
+    url = named if "://" in named else f"sqlite:///{Path(named).expanduser()}"
+    if _is_the_kit(url, kit_path) or kits.same_database(url, info):
+        return
+    print(
+        f"assetdesk: note: {ENV_VAR} names {redact(url)}, but {target.kit} syncs only with "
+        f"{target.server} as {target.who()}, the login it was checked out with: {ENV_VAR} "
+        "is not used by kit sync",
+        file=sys.stderr,
+        flush=True,
     )
 
 
