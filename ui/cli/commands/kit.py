@@ -261,9 +261,15 @@ def _conflicts(ctx: CliContext) -> int:
 
     with _queue_database(ctx) as database:
         found = kits.conflicts(database, include_resolved=ctx.args.all)
+        where = (
+            ""
+            if ctx.args.json
+            else f"{database.description}, read {_login(database)[1] or _reader(ctx)}"
+        )
     if ctx.args.json:
         print_json([c.as_json() for c in found])
         return 0
+    print(f"Conflict queue on {where}")
     if not found:
         print("No conflicts." if ctx.args.all else "No open conflicts.")
     for conflict in found:
@@ -310,6 +316,7 @@ def _resolve(ctx: CliContext) -> int:
 
             edits = edits_with_ids(database, kits.edit_keys(database, args.conflict, edits))
         user = _settling_user(ctx, database)
+        login, as_login = _login(database)
         resolution = kits.resolve(
             database, args.conflict, choice, user, edits=edits or None, note=args.note
         )
@@ -319,11 +326,16 @@ def _resolve(ctx: CliContext) -> int:
                 "conflict": resolution.conflict.as_json(),
                 "procedure_id": str(resolution.procedure_id) if resolution.procedure_id else None,
                 "messages": list(resolution.messages),
+                "settled_by": user,
+                "login": login,
             }
         )
         return 0
     conflict = resolution.conflict
-    print(f"Conflict #{conflict.number} ({conflict.asset_tag}) settled: {_choice_text(choice)}")
+    print(
+        f"Conflict #{conflict.number} ({conflict.asset_tag}) settled by {user}"
+        f"{f' {as_login}' if as_login else ''}: {_choice_text(choice)}"
+    )
     if resolution.procedure_id is not None:
         print(f"  recorded as the procedure {resolution.procedure_id}")
     for message in resolution.messages:
@@ -346,6 +358,37 @@ def _settling_user(ctx: CliContext, queue: Any) -> str:
     holder = info.checked_out_by if info is not None else ""
     configured = signed_in_person(ctx.settings, ctx.database().url)
     return str(ctx.args.as_user or configured or holder)
+
+
+def _login(database: Any) -> tuple[str | None, str]:
+    """The server login ``database`` acts as, and in words ("as the login tom (Tom
+    Tech)"); (None, "") on a local file, which has no logins."""
+    from desktop.services.identity import login_of, person_of_login
+
+    with database.read() as session:
+        login = login_of(session)
+        if login is None:
+            return None, ""
+        person = person_of_login(session, login.name)
+    held = (
+        f" ({person.name})" if person is not None else " (the owner login)" if login.owner else ""
+    )
+    return login.name, f"as the login {login.name}{held}"
+
+
+def _reader(ctx: CliContext) -> str:
+    """Who reads a local file's queue: --as, the settings' user, else this computer's
+    user (nothing is created to say it)."""
+    import getpass
+
+    from desktop.settings import signed_in_person
+
+    who = (
+        getattr(ctx.args, "as_user", None)
+        or signed_in_person(ctx.settings, ctx.database().url)
+        or getpass.getuser()
+    )
+    return f"as {who}"
 
 
 @contextmanager
@@ -398,7 +441,11 @@ class _ProgressLine:
 
 
 def _local(moment: Any) -> str:
-    return str(moment.astimezone().strftime("%Y-%m-%d %H:%M"))
+    """Local time with its zone ("2026-12-06 15:48 CET (UTC+01:00)"), as the audit
+    report names it: a time without one cannot be placed by a colleague elsewhere."""
+    from desktop.local_time import local_minute
+
+    return local_minute(moment)
 
 
 def _age(info: Any) -> str:
