@@ -123,14 +123,14 @@ def columns_by_title(text: str) -> list[str]:
     for part in text.split(","):
         if not part.strip():
             continue
-        key = names.get(folded(part))
-        if key is None:
+        found = names.get(folded(part))
+        if found is None:
             valid = ", ".join(REGISTER_TITLES.values())
             raise DesktopError(
                 f"--columns: the export has no column '{part.strip()}' (its columns: {valid})"
             )
-        if key not in chosen:
-            chosen.append(key)
+        if found not in chosen:
+            chosen.append(found)
     if not chosen:
         raise DesktopError(
             '--columns: name the columns to write, e.g. --columns "Asset tag,Name,Location"'

@@ -184,7 +184,7 @@ def currency_note(header: str, cells: Iterable[tuple[int, object, object]]) -> s
     loudly when the file mixes several, or writes one for some rows and none for others.
     """
     rows: dict[str | None, list[int]] = {}
-    read: dict[str, str | None | bool] = {}  # a column repeats its texts: each read once
+    read: dict[str, str | bool | None] = {}  # a column repeats its texts: each read once
     for row, value, beside in cells:
         if value is None:
             continue
@@ -226,7 +226,7 @@ def currency_note(header: str, cells: Iterable[tuple[int, object, object]]) -> s
     )
 
 
-def _written_currency(text: str) -> str | None | bool:
+def _written_currency(text: str) -> str | bool | None:
     """The currency ``text`` writes (None for none); False for a blank or no amount."""
     if not text.strip():
         return False

@@ -92,7 +92,9 @@ def test_a_workbook_mixing_currencies_is_said_and_nothing_converted(
     sheet.append(["LAP-000202", "Boston laptop", "Laptop", "Room A1", "$1,299.00"])
     sheet.append(["LAP-000203", "London laptop", "Laptop", "Room A1", "GBP 450"])
     sheet.append(["LAP-000204", "Paris laptop", "Laptop", "Room A1", "1.099,-  €"])
-    sheet.append(["LAP-000205", "Spare", "Laptop", "Room A1", 799.5])  # a number: no currency written
+    sheet.append(
+        ["LAP-000205", "Spare", "Laptop", "Room A1", 799.5]
+    )  # a number: no currency written
     book.save(path)
 
     dry = cli(sqlite_db, "import", str(path), "--dry-run", "--as", "tech")
@@ -122,7 +124,9 @@ def test_a_workbook_mixing_currencies_is_said_and_nothing_converted(
 def test_words_that_name_no_currency_are_still_refused(sqlite_db: Database, tmp_path: Path) -> None:
     seed_world(sqlite_db)
     path = tmp_path / "prices.csv"
-    path.write_text("Asset Tag,Name,Category,Location,Purchase price\nLAP-000301,X,Laptop,Room A1,12 apples\n")
+    path.write_text(
+        "Asset Tag,Name,Category,Location,Purchase price\nLAP-000301,X,Laptop,Room A1,12 apples\n"
+    )
     dry = cli(sqlite_db, "import", str(path), "--dry-run", "--as", "tech")
     assert dry.returncode == 1
     assert "'12 apples' is not an amount" in dry.stdout
