@@ -75,6 +75,7 @@ from desktop.spreadsheets.register_lookup import RegisterLookup, uuids
 from desktop.spreadsheets.report import (
     ImportReport,
     build_report,
+    currency_column_note,
     fill_missing_name,
     note_checked_out,
     note_matched_checked_out,
@@ -186,6 +187,8 @@ def plan_table(
         report.said.append(open_elsewhere)
     if ralph_note:
         report.said.append(ralph_note)
+    if currencies := currency_column_note(table.rows, table.row_numbers, header_index + 1, mapping):
+        report.said.append(currencies)
     # A purchase order's "Qty 3" line is three assets; its order date, their purchase date.
     quantities = expand_quantities(table, header_index, mapping)
     if (note := quantities.note()) != "":

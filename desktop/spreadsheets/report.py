@@ -149,15 +149,14 @@ def build_report(
             report.dates[target] = decide(mapping.headers[column], cells, order)
         elif target in NUMBER_TEXT_TARGETS and _all_float_text(rows, first, column):
             report.float_columns[column] = mapping.headers[column]
-    if (note := _currencies(rows, row_numbers, first, mapping)) != "":
-        report.said.append(note)
     return report
 
 
-def _currencies(
+def currency_column_note(
     rows: Sequence[Sequence[object]], row_numbers: Sequence[int], first: int, mapping: ColumnMapping
 ) -> str:
-    """The purchase cost column's currencies in words (see ``currency_note``)."""
+    """The purchase cost column's currencies in words (see ``currency_note``): said after
+    the file-wide decisions that come first (the sheet, Ralph's status codes)."""
     column = mapping.mapped.get("purchase_cost")
     if column is None:
         return ""
