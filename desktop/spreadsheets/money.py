@@ -211,9 +211,9 @@ def currency_note(header: str, cells: Iterable[tuple[int, object, object]]) -> s
             "written (the register keeps a purchase cost without a currency; nothing is "
             "converted)"
         )
-    parts = [f"{_name(c)} (rows {_rows(r)})" for c, r in written.items()]
+    parts = [f"{_name(c)} ({_rows(r)})" for c, r in written.items()]
     if bare:
-        parts.append(f"no currency (rows {_rows(bare)})")
+        parts.append(f"no currency ({_rows(bare)})")
     head = (
         f"the amounts are written in {len(written)} different currencies"
         if len(written) > 1
@@ -242,4 +242,5 @@ def _name(currency: str) -> str:
 
 def _rows(rows: list[int]) -> str:
     shown = ", ".join(str(r) for r in rows[:5])
-    return shown + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
+    more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+    return f"{'row' if len(rows) == 1 else 'rows'} {shown}{more}"

@@ -104,9 +104,9 @@ def test_a_workbook_mixing_currencies_is_said_and_nothing_converted(
         "Note: Purchase price: the amounts are written in 3 different currencies"
     )
     assert "EUR (rows 2, 5)" in line
-    assert "USD (rows 3)" in line
-    assert "GBP (rows 4)" in line
-    assert "no currency (rows 6)" in line
+    assert "USD (row 3)" in line
+    assert "GBP (row 4)" in line
+    assert "no currency (row 6)" in line
     assert "NOT converted" in line
     assert costs(sqlite_db) == {}  # a dry run
 
