@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.errors import DesktopError
+from desktop.local_time import local_zones
 from desktop.output_files import check_output_file
 from desktop.services.audit_scans import ScanClass
 from desktop.services.audit_tally import Reconciliation, ReconciliationItem, reconcile
@@ -102,27 +103,6 @@ def _all_items(result: Reconciliation) -> list[ReconciliationItem]:
         *result.unknown,
         *result.retired,
     ]
-
-
-def local_zones(times: Sequence[dt.datetime | None]) -> str:
-    """The local time zone the report's times are written in, as people read it: "CET
-    (UTC+01:00)", both of a change to or from summer time ("CET (UTC+01:00) and CEST
-    (UTC+02:00)"). Excel's cells hold no zone, so the summary says it."""
-    zones: list[str] = []
-    for value in times:
-        if value is None:
-            continue
-        local = value.astimezone()
-        offset = local.utcoffset() or dt.timedelta()
-        minutes = int(offset.total_seconds()) // 60
-        sign = "+" if minutes >= 0 else "−"
-        hours, rest = divmod(abs(minutes), 60)
-        name = local.tzname() or ""
-        numeric = f"UTC{sign}{hours:02d}:{rest:02d}"
-        zone = numeric if not name or name.startswith(("UTC", "+", "-")) else f"{name} ({numeric})"
-        if zone not in zones:
-            zones.append(zone)
-    return " and ".join(zones)
 
 
 def _write_summary(

@@ -442,14 +442,17 @@ def _validate_values(
         if key.startswith(CUSTOM_PREFIX):
             continue
         if key not in FIELDS_BY_KEY:
-            problems.append(Problem(key, f"'{key}' is not a field of an asset"))
+            problems.append(
+                Problem(key, f"'{key}' is not a field of an asset{_settable(template)}")
+            )
             continue
         if key not in allowed:
             label = FIELDS_BY_KEY[key].label
             problems.append(
                 Problem(
                     key,
-                    f"{label} cannot be set by a {template.definition.kind.label.lower()} procedure",
+                    f"{label} cannot be set by a {template.definition.kind.label.lower()} "
+                    f"procedure{_settable(template)}",
                 )
             )
             continue
@@ -463,15 +466,36 @@ def _validate_values(
     return result
 
 
+def _settable(template: TemplateRef) -> str:
+    """The fields ``template``'s form sets, said after a field it does not set."""
+    keys = ", ".join(f.key for f in template.definition.asset_fields) or "no field"
+    return f" (the {template.definition.name} form sets: {keys})"
+
+
 def _validate_answers(
     template: TemplateRef, request: ProcedureRequest, problems: list[Problem]
 ) -> dict[str, Any]:
     definition = template.definition
     known = definition.answer_keys
-    for key in (*request.answers, *request.checklist):
+    for key in request.answers:
         if key not in known:
+            asked = ", ".join(f.key for f in definition.fields) or "none"
             problems.append(
-                Problem(key, f"'{key}' is not a question of the {definition.name} form")
+                Problem(
+                    key,
+                    f"'{key}' is not a question of the {definition.name} form "
+                    f"(its questions: {asked})",
+                )
+            )
+    for key in request.checklist:
+        if key not in known:
+            items = ", ".join(c.key for c in definition.checklist) or "none"
+            problems.append(
+                Problem(
+                    key,
+                    f"'{key}' is not a checklist item of the {definition.name} form "
+                    f"(its items: {items})",
+                )
             )
     answers: dict[str, Any] = {}
     for spec in definition.fields:

@@ -7,6 +7,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from desktop.spreadsheets.money import read_amount
+
 #: Characters that make a spreadsheet cell a formula (or start one in some programs).
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 #: Day 0 of Excel's 1900 date system (serial 1 is 1900-01-01; Excel's 1900 leap-year bug
@@ -95,41 +97,15 @@ def parse_date(value: object, order: DateOrder) -> dt.date:
         raise ValueError(f"'{text}' is not a date (read as {order.value})") from None
 
 
-_CURRENCY = re.compile(r"[€$£¥]|\b(?:EUR|USD|GBP|CHF|JPY|SEK|NOK|DKK|PLN|CAD|AUD)\b", re.I)
-
-
 def parse_amount(value: object) -> Decimal:
-    """An amount from a number or text with currency symbols and thousands separators.
+    """An amount from a number or text with a currency sign and thousands separators.
 
-    ``1,234.50``, ``1.234,50``, ``€ 1 234,50``, ``$1,234`` and ``1234.5 EUR`` all work. A
-    single separator followed by exactly three digits is read as a thousands separator.
+    ``1,234.50``, ``1.234,50``, ``€ 1 234,50``, ``$1,234``, ``1234.5 EUR`` and ``1 299,00
+    kr`` all work (:func:`desktop.spreadsheets.money.read_amount`, which also says the
+    currency). A single separator followed by exactly three digits is read as a
+    thousands separator.
     """
-    if isinstance(value, bool):
-        raise ValueError(f"{value!r} is not an amount")
-    if isinstance(value, int | float | Decimal):
-        return Decimal(str(value))
-    text = _CURRENCY.sub("", str(value)).replace("\u00a0", "").replace(" ", "").replace("'", "")
-    if not text:
-        raise ValueError(f"'{value}' is not an amount")
-    commas, dots = text.count(","), text.count(".")
-    if commas and dots:
-        decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
-        thousands = "." if decimal_mark == "," else ","
-        text = text.replace(thousands, "").replace(decimal_mark, ".")
-    elif commas or dots:
-        mark = "," if commas else "."
-        whole, _, fraction = text.rpartition(mark)
-        if text.count(mark) > 1 or len(fraction) == 3:
-            text = text.replace(mark, "")
-        else:
-            text = f"{whole}.{fraction}"
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"'{value}' is not an amount") from None
-    if not amount.is_finite():
-        raise ValueError(f"'{value}' is not an amount")
-    return amount
+    return read_amount(value)[0]
 
 
 _YES = frozenset({"yes", "y", "true", "1", "x", "ja", "oui", "si", "sí", "tak"})

@@ -27,6 +27,8 @@ RACK = "rack"
 #: name, else e-mail, else full name, and created with all three).
 PERSON_EMAIL = "person_email"
 PERSON_NAME = "person_name"
+#: How many items a purchase order's line is ("Qty"): that many new assets.
+QUANTITY = "quantity"
 #: Columns we recognise and deliberately do not import (read-only in the export).
 READ_ONLY = "read_only"
 #: The reason column of our error workbook: recognised so that a fixed error workbook
@@ -119,7 +121,18 @@ TARGETS: tuple[Target, ...] = (
     Target(
         "purchase_date",
         "Purchase date",
-        ("Purchase Date", "Date of purchase", "invoice_date", "Order date", "Bought on"),
+        (
+            "Purchase Date",
+            "Date of purchase",
+            "invoice_date",
+            "Order date",
+            "Bought on",
+            "PO date",
+            "Date ordered",
+            "Ordered on",
+            "Bestelldatum",
+            "Date de commande",
+        ),
     ),
     Target(
         "purchase_cost",
@@ -147,6 +160,26 @@ TARGETS: tuple[Target, ...] = (
         WARRANTY_MONTHS,
         "Warranty (months)",
         ("Warranty Months", "Warranty duration", "Warranty", "warranty_months"),
+    ),
+    Target(
+        QUANTITY,
+        "Quantity",
+        (
+            "Qty",
+            "Qty.",
+            "Quantity ordered",
+            "Qty ordered",
+            "Ordered qty",
+            "Menge",
+            "Anzahl",
+            "Stückzahl",
+            "Qté",
+            "Quantité",
+            "Cantidad",
+            "Quantità",
+            "Antal",
+            "Aantal",
+        ),
     ),
     Target("notes", "Notes", ("Comments", "Comment", "remarks", "Description", "Note")),
     Target(READ_ONLY, "Last audited", ("Last audit", "Last Audit Date")),

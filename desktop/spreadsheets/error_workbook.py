@@ -51,7 +51,11 @@ def write_error_workbook(plan: ImportPlan, rejected: list[RowPlan], path: Path) 
     sheet.append(header_cells)
     width = len(plan.mapping.headers)
     version_at = plan.mapping.index_of(VERSION)
+    written: set[int] = set()
     for row in rejected:
+        if row.row in written:  # a line of several items: the file's row, once
+            continue
+        written.add(row.row)
         cells = list(plan.table.rows[row.index][:width])
         cells += [None] * (width - len(cells))
         reason = "; ".join(f"{p.column}: {p.message}" for p in row.problems) + f" (row {row.row})"
@@ -67,7 +71,7 @@ def write_error_workbook(plan: ImportPlan, rejected: list[RowPlan], path: Path) 
         workbook.save(path)
     except OSError as exc:
         raise DesktopError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    return len(rejected)
+    return len(written)
 
 
 def _conflict_advice(row: RowPlan, exported: object) -> str:

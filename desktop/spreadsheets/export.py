@@ -78,6 +78,66 @@ _WIDTHS = dict(FIXED_COLUMNS)
 #: import knows no such column, and would offer to add them to the notes.
 REGISTER_COLUMNS: dict[str, str] = {key: key for key, _ in FIXED_COLUMNS if key != "read_only"}
 REGISTER_COLUMNS["last_audited_at"] = "read_only"
+#: The register view's titles of those columns, in its order (ui.gui.models.columns'
+#: COLUMNS, which loads Qt; a test keeps the two equal): ``export --columns`` takes them.
+REGISTER_TITLES: dict[str, str] = {
+    "tag": "Asset tag",
+    "name": "Name",
+    "status": "Status",
+    "category": "Category",
+    "manufacturer": "Manufacturer",
+    "model": "Model",
+    "serial_number": "Serial number",
+    "location": "Location",
+    "assigned_to": "Assigned to",
+    "owning_group": "Owning group",
+    "purchase_date": "Purchased",
+    "purchase_cost": "Cost",
+    "order_number": "Order number",
+    "supplier": "Supplier",
+    "warranty_end": "Warranty end",
+    "last_audited_at": "Last audited",
+    "notes": "Notes",
+}
+
+
+def columns_by_title(text: str) -> list[str]:
+    """The register columns (keys of :data:`REGISTER_COLUMNS`) that ``text`` names, in its
+    order: titles as the register view shows them, separated by commas, accents and case
+    ignored (the file's own header, "Purchase cost", and the key also name a column).
+
+    Raises:
+        DesktopError: a title names no column the export writes (the valid ones listed).
+    """
+    from desktop.storage.folding import fold
+
+    def folded(name: str) -> str:
+        return " ".join(fold(name).replace("_", " ").split())
+
+    names: dict[str, str] = {}
+    for key, title in REGISTER_TITLES.items():
+        header = TARGETS_BY_KEY[REGISTER_COLUMNS[key]].header
+        for name in (title, header, key):
+            names.setdefault(folded(name), key)
+    chosen: list[str] = []
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        found = names.get(folded(part))
+        if found is None:
+            valid = ", ".join(REGISTER_TITLES.values())
+            raise DesktopError(
+                f"--columns: the export has no column '{part.strip()}' (its columns: {valid})"
+            )
+        if found not in chosen:
+            chosen.append(found)
+    if not chosen:
+        raise DesktopError(
+            '--columns: name the columns to write, e.g. --columns "Asset tag,Name,Location"'
+        )
+    return chosen
+
+
 MONEY_FORMAT = "#,##0.00"
 DATE_TIME_FORMAT = "yyyy-mm-dd hh:mm"
 EXPORT_SHEET = "Assets"

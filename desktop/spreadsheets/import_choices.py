@@ -13,6 +13,7 @@ from desktop.errors import DesktopError
 from desktop.spreadsheets.columns import (
     KEY,
     PROBLEMS,
+    QUANTITY,
     RACK,
     READ_ONLY,
     TARGETS,
@@ -24,7 +25,9 @@ from desktop.spreadsheets.statuses import parse_status
 
 #: Targets a value for all rows makes no sense for (they identify one asset).
 #: A rack is made from each row's own location: not a value for all rows either.
-_NOT_FOR_ALL_ROWS = frozenset({"tag", "serial_number", KEY, VERSION, READ_ONLY, PROBLEMS, RACK})
+_NOT_FOR_ALL_ROWS = frozenset(
+    {"tag", "serial_number", KEY, VERSION, READ_ONLY, PROBLEMS, RACK, QUANTITY}
+)
 #: The targets the wizard offers a "value for all rows" for, in this order.
 WIZARD_DEFAULTS = ("category", "location", "status", "supplier", "owning_group", "order_number")
 

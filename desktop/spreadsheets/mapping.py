@@ -25,6 +25,7 @@ from desktop.spreadsheets.columns import (
     MODEL_NUMBER,
     PERSON_NAME,
     PROBLEMS,
+    QUANTITY,
     RACK,
     READ_ONLY,
     TARGETS,
@@ -267,10 +268,12 @@ _OTHER_LANGUAGES: dict[str, tuple[tuple[str, int], ...]] = {
         ("Kaufpreis", 100),
         ("Anschaffungskosten", 100),
         ("Preis", 85),
+        ("Einzelpreis", 90),  # a purchase order's unit price
         ("Wert", 70),
         ("Prix d'achat", 100),
         ("Coût", 90),
         ("Prix", 85),
+        ("Prix unitaire", 90),
         ("Valeur", 70),  # GLPI's "Value"
         ("Precio de compra", 100),
         ("Coste", 90),
@@ -619,7 +622,7 @@ def ralph_id_headers(mapping: ColumnMapping, custom_labels: Mapping[str, str]) -
     }
 
 
-def _is_currency(header: str, mapping: ColumnMapping) -> bool:
+def is_currency(header: str, mapping: ColumnMapping) -> bool:
     """Whether ``header`` is the currency of the file's purchase cost column (Ralph's
     ``price_currency`` beside its ``price``, or a "Currency" column beside a cost)."""
     name = header.strip().casefold().replace("_", " ")
@@ -638,7 +641,7 @@ def fates(mapping: ColumnMapping, custom_labels: Mapping[str, str]) -> list[Colu
     for header, target in zip(mapping.headers, mapping.targets, strict=True):
         if header in ids:
             text = f"{RALPH_IDS}: kept in the notes as '{header}: …'"
-        elif target == EXTRA_NOTES and _is_currency(header, mapping):
+        elif target == EXTRA_NOTES and is_currency(header, mapping):
             text = (
                 f"the currency of the prices: kept in the notes as '{header}: …' (the "
                 "register keeps a purchase cost as an amount, without a currency)"
@@ -650,6 +653,11 @@ def fates(mapping: ColumnMapping, custom_labels: Mapping[str, str]) -> list[Colu
             text = f"a new custom field '{key}' of the categories of its rows"
         elif target == RACK:
             text = "imported as a rack: a location below the row's location"
+        elif target == QUANTITY:
+            text = (
+                "how many items the row is: a row of 3 without a tag or serial number "
+                "becomes 3 new assets, each tagged from its category's sequence"
+            )
         elif target == READ_ONLY:
             text = "read only: not imported"
         elif target == PROBLEMS:

@@ -219,4 +219,6 @@ class ImportPlan:
         return [r for r in self.rows if r.pending_approval]
 
     def problems(self) -> list[RowProblem]:
-        return [p for r in self.rows for p in r.problems]
+        """Every row's problems, each once (a purchase order's line of 3 items is planned
+        as 3 assets of the same row: see desktop.spreadsheets.quantities)."""
+        return list(dict.fromkeys(p for r in self.rows for p in r.problems))

@@ -66,6 +66,7 @@ from desktop.spreadsheets.model import (
     check_cancel,
 )
 from desktop.spreadsheets.new_references import new_reference_list
+from desktop.spreadsheets.quantities import expand_quantities, order_date
 from desktop.spreadsheets.ralph_statuses import ralph_status_words
 from desktop.spreadsheets.readers import Table
 from desktop.spreadsheets.reference_grants import dry_run_warning
@@ -74,12 +75,14 @@ from desktop.spreadsheets.register_lookup import RegisterLookup, uuids
 from desktop.spreadsheets.report import (
     ImportReport,
     build_report,
+    currency_column_note,
     fill_missing_name,
     note_checked_out,
     note_matched_checked_out,
     other_label_fates,
     prepare_given,
 )
+from desktop.spreadsheets.row_answers import check_answer_keys
 from desktop.spreadsheets.row_approvals import decide_plan
 from desktop.spreadsheets.row_values import COLUMNS, RowValues
 from desktop.storage.database import Database
@@ -144,6 +147,8 @@ def plan_table(
     """Classify ``table``'s rows; ``index``: the session's reference data, if read already
     (and not changed since); ``open_elsewhere``: said first when an office program has the
     file open."""
+    if options.command_line:  # the wizard's boxes name questions that exist
+        check_answer_keys(session, options.answers)
     index = ReferenceIndex(session) if index is None else index
     index.create = options.create_missing
     labels = custom_labels(index)
@@ -182,11 +187,27 @@ def plan_table(
         report.said.append(open_elsewhere)
     if ralph_note:
         report.said.append(ralph_note)
+    if currencies := currency_column_note(table.rows, table.row_numbers, header_index + 1, mapping):
+        report.said.append(currencies)
+    # A purchase order's "Qty 3" line is three assets; its order date, their purchase date.
+    quantities = expand_quantities(table, header_index, mapping)
+    if (note := quantities.note()) != "":
+        report.said.append(note)
+    if "purchase_date" not in mapping.mapped and "purchase_date" not in options.defaults:
+        date, note = order_date(table.rows, table.row_numbers, header_index, options.date_order)
+        if date:
+            options = replace(options, defaults={**options.defaults, "purchase_date": date})
+            report.said.append(note)
+    table = quantities.table
     planner = _Planner(session, table, mapping, options, index)
     planner.by_other_label = by_other_label
     planner.report = report
     with bulk_work():
         rows = planner.plan(header_index + 1, progress, cancel)
+    for row in rows:
+        if (refused := quantities.refused.get(row.index)) is not None:
+            row.problems.append(RowProblem(row.row, quantities.header, refused))
+            row.action = RowAction.ERROR
     other_label_fates(report, planner.label_notes_rows, planner.label_field_rows)
     plan = ImportPlan(
         table,

@@ -26,7 +26,8 @@ from desktop.spreadsheets.columns import (
 from desktop.spreadsheets.custom_columns import NewField, new_fields
 from desktop.spreadsheets.dates import ColumnDates, decide
 from desktop.spreadsheets.location_paths import RACK_SEPARATOR
-from desktop.spreadsheets.mapping import ColumnFate, fates, merge_extra_notes
+from desktop.spreadsheets.mapping import ColumnFate, fates, is_currency, merge_extra_notes
+from desktop.spreadsheets.money import currency_note
 from desktop.spreadsheets.statuses import (
     assignee_target,
     checked_out_note,
@@ -149,6 +150,32 @@ def build_report(
         elif target in NUMBER_TEXT_TARGETS and _all_float_text(rows, first, column):
             report.float_columns[column] = mapping.headers[column]
     return report
+
+
+def currency_column_note(
+    rows: Sequence[Sequence[object]], row_numbers: Sequence[int], first: int, mapping: ColumnMapping
+) -> str:
+    """The purchase cost column's currencies in words (see ``currency_note``): said after
+    the file-wide decisions that come first (the sheet, Ralph's status codes)."""
+    column = mapping.mapped.get("purchase_cost")
+    if column is None:
+        return ""
+    beside = next(
+        (i for i, header in enumerate(mapping.headers) if is_currency(header, mapping)), None
+    )
+
+    def cell(row: Sequence[object], index: int | None) -> object:
+        return row[index] if index is not None and index < len(row) else None
+
+    return currency_note(
+        mapping.headers[column],
+        (
+            (number, cell(row, column), cell(row, beside))
+            for number, row in zip(
+                itertools.islice(row_numbers, first, None), rows[first:], strict=False
+            )
+        ),
+    )
 
 
 def _all_float_text(rows: Sequence[Sequence[object]], first: int, column: int) -> bool:

@@ -18,11 +18,15 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.errors import DesktopError
 from desktop.services.approval_rule import ApprovalRules
-from desktop.services.templates import coerce_answer
+from desktop.services.templates import TemplateDefinition, coerce_answer
 from desktop.spreadsheets.model import ImportPlan, RowAction, RowPlan, RowProblem
+from desktop.storage.models import ProcedureTemplate
 
 #: Answers the import gives itself (a change it records is a record correction).
 OWN_ANSWERS: dict[ProcedureKind, dict[str, str]] = {
@@ -41,6 +45,47 @@ def parse_answers(items: Iterable[str]) -> dict[str, str]:
             )
         result[key.strip()] = value.strip()
     return result
+
+
+#: The procedures an import records (a row's receive, install, change, retirement).
+RECORDED_KINDS = (
+    ProcedureKind.RECEIVE,
+    ProcedureKind.INSTALL,
+    ProcedureKind.CHANGE,
+    ProcedureKind.DECOMMISSION,
+    ProcedureKind.DISPOSE,
+)
+
+
+def check_answer_keys(session: Session, given: Mapping[str, str]) -> None:
+    """Refuse an answer no form the import records asks (``--answer sanitization_method``
+    for ``sanitisation_method`` was silently dropped, and the rows it was meant for were
+    then refused for the answer "not given"), naming the questions that exist.
+
+    Raises:
+        DesktopError: a key is a question of no current template of :data:`RECORDED_KINDS`
+            (any category's); nothing is read from the file or written.
+    """
+    if not given:
+        return
+    rows = session.execute(
+        select(ProcedureTemplate.definition).where(
+            ProcedureTemplate.is_current.is_(True),
+            ProcedureTemplate.kind.in_([k.value for k in RECORDED_KINDS]),
+        )
+    ).scalars()
+    asked: dict[str, None] = {}
+    for data in rows:
+        for spec in TemplateDefinition.from_json(data).fields:
+            asked.setdefault(spec.key)
+    unknown = [key for key in given if key not in asked]
+    if unknown:
+        listed = ", ".join(sorted(asked)) or "none"
+        raise DesktopError(
+            f"--answer {unknown[0]}: no procedure an import records asks '{unknown[0]}'"
+            + (f" (nor {', '.join(unknown[1:])})" if len(unknown) > 1 else "")
+            + f"; the questions are: {listed}. Nothing was imported"
+        )
 
 
 def answers_for(

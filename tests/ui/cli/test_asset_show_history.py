@@ -48,8 +48,9 @@ def test_asset_show_prints_the_newest_procedures_and_all_on_request(tmp_path: Pa
 
     shown = _assetdesk(path, "asset", "show", "lap-42")
     assert shown.returncode == 0, shown.stderr
-    assert f"History (the newest {HISTORY_SHOWN} of {total} procedures, newest first)" in (
-        shown.stdout
+    assert (
+        f"History (the newest {HISTORY_SHOWN} of {total} procedures, newest first; times in "
+        in (shown.stdout)
     )
     assert f"reason: relabelled {CHANGES - 1:02d}" in shown.stdout
     assert "reason: relabelled 00" not in shown.stdout
@@ -59,7 +60,7 @@ def test_asset_show_prints_the_newest_procedures_and_all_on_request(tmp_path: Pa
 
     every = _assetdesk(path, "asset", "show", "LAP-42", "--history", "all")
     assert every.returncode == 0, every.stderr
-    assert f"History ({total} procedures, newest first)" in every.stdout
+    assert f"History ({total} procedures, newest first; times in " in every.stdout
     assert "reason: relabelled 00" in every.stdout and "receive" in every.stdout
     assert "older:" not in every.stdout
 

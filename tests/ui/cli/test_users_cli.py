@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import os
 import stat
 import subprocess
@@ -457,5 +458,12 @@ def test_an_approver_s_own_list_names_him_without_as(server: tuple[Database, str
     assert "LAP-77" in mine.stdout and "you may decide" in mine.stdout
     as_json = _assetdesk(as_al, "approvals", "list", "--json")
     assert f'"for_user": "{al}"' in as_json.stdout
+    # The login that read the list is named too: the owner's is held by nobody, and a
+    # script could not tell that from a list made for nobody (a new user's finding).
+    said = json.loads(as_json.stdout)
+    assert (said["login"], said["owner_login"]) == (al, False)
+    owners = json.loads(_assetdesk(_url(db), "approvals", "list", "--json").stdout)
+    assert owners["owner_login"] is True
+    assert owners["login"] == db.url.username
     theirs = _assetdesk(as_tom, "approvals", "list")
     assert "not yours: it is their own procedure" in theirs.stdout

@@ -283,7 +283,7 @@ def test_a_conflict_is_listed_field_by_field_and_settled(
     in_kit = ("--database", kit, *resolve[2:])  # settled from the kit: its count follows
     out = ok(*in_kit, "--set", "location=room a2")
     assert ok_json("--database", kit, "kit", "status", "--json")["open_conflicts"] == 0
-    assert f"Conflict #{number} (LAP-1002) settled: the values given recorded" in out
+    assert f"Conflict #{number} (LAP-1002) settled by tech2: the values given recorded" in out
     assert "recorded as the procedure" in out
     server = Database(f"sqlite:///{path}")
     try:

@@ -391,8 +391,8 @@ def test_tags_that_disagree_leave_the_prefix_to_the_category_name(
 
 def test_an_excel_table_note_names_the_table_once_in_plain_words(world: World) -> None:
     """calamine's inventory-table.xlsx: one Excel Table 'Table1' filling Sheet1. The note
-    names the Table it read, counts "1 known column" and lists no other choice (the
-    sheet the Table sits on is not one)."""
+    names the Table it read, counts "2 known columns" (Type, Quantity) and lists no other
+    choice (the sheet the Table sits on is not one)."""
     path = FILES.parent / "inventory-table.xlsx"
     result = cli(
         world.db, "import", str(path), "--dry-run", "--set", "name=Fruit", "--set", "location=Store"
@@ -400,7 +400,7 @@ def test_an_excel_table_note_names_the_table_once_in_plain_words(world: World) -
     assert "Traceback" not in result.stderr, result.stderr
     note = (
         "Note: Imported Excel Table 'Table1' on sheet 'Sheet1' "
-        "(its header in row 1 names 1 known column)\n"
+        "(its header in row 1 names 2 known columns)\n"
     )
     assert note in result.stdout
     assert "also in the file" not in result.stdout

@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from desktop.domain.lifecycle import ProcedureState
+from desktop.local_time import local_minute
 from desktop.services.approvals import (
     DecisionOutcome,
     PendingItem,
@@ -27,12 +28,22 @@ EXIT_CONFLICT = 3
 def _list(ctx: CliContext) -> int:
     user = ctx.args.as_user or signed_in_person(ctx.settings, ctx.url) or None
     with ctx.database().read() as session:
+        login = login_of(session)
         user = user or _login_person(session)
         items = pending_approvals(session, for_user=user)
     if ctx.args.mine:
         items = [i for i in items if i.decidable]
     if ctx.args.json:
-        print_json({"for_user": user, "pending": items})
+        # Whom the list is for, and on a server the login that read it (a script could
+        # not tell "nobody named" from a login that no person holds).
+        print_json(
+            {
+                "for_user": user,
+                "login": login.name if login is not None else None,
+                "owner_login": login.owner if login is not None else None,
+                "pending": items,
+            }
+        )
         return 0
     if not items:
         print("Nothing is waiting for approval" + (f" that {user} may decide." if user else "."))
@@ -53,7 +64,7 @@ def _login_person(session: Session) -> str | None:
 
 
 def _print_item(item: PendingItem, *, show_decidable: bool) -> None:
-    when = item.performed_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    when = local_minute(item.performed_at)
     risk = f", risk {item.risk_level}" if item.risk_level else ""
     print(
         f"{item.procedure_id.hex[:8]}  {item.kind} {item.asset_tag} ({item.asset_name})  "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from desktop.domain.fields import custom_field_labels, field_label
 from desktop.domain.lifecycle import AssetStatus
 from desktop.errors import DesktopError
+from desktop.local_time import local_minute, local_zones
 from desktop.services.queries import asset_detail
 from desktop.services.recorded_answers import recorded_answers
 from ui.cli.context import CliContext, print_json
@@ -42,7 +43,7 @@ def _show(ctx: CliContext) -> int:
         ("Warranty end", row.warranty_end or ""),
         (
             "Last audited",
-            row.last_audited_at.isoformat(timespec="minutes") if row.last_audited_at else "never",
+            local_minute(row.last_audited_at) if row.last_audited_at else "never",
         ),
         ("Notes", row.notes),
         ("Version", row.version),
@@ -53,7 +54,11 @@ def _show(ctx: CliContext) -> int:
         print(f"{label:>16}: {_under(value, 18)}")
     shown, total = len(detail.history), detail.history_count
     counted = f"the newest {shown} of {total}" if shown < total else f"{total}"
-    print(f"\nHistory ({counted} procedures, newest first)")
+    zones = local_zones(e.performed_at for e in detail.history)
+    print(
+        f"\nHistory ({counted} procedures, newest first"
+        + (f"; times in {zones})" if zones else ")")
+    )
     for entry in detail.history:
         when = entry.performed_at.astimezone().strftime("%Y-%m-%d %H:%M")
         ticket = f" [{entry.ticket_ref}]" if entry.ticket_ref else ""

@@ -207,11 +207,9 @@ def _database_given_for(ctx: CliContext, kit_path: Path, info: Any, target: Any)
 
     given = getattr(ctx.args, "database", None)
     if not given:
+        _say_environment_unused(kit_path, info, target)
         return None
-    if given == f"sqlite:///{kit_path}" or (
-        given.startswith("sqlite:///")
-        and Path(given.removeprefix("sqlite:///")).expanduser().resolve() == kit_path.resolve()
-    ):
+    if _is_the_kit(given, kit_path):
         return None
     if kits.same_database(given, info):
         return str(given)
@@ -224,6 +222,37 @@ def _database_given_for(ctx: CliContext, kit_path: Path, info: Any, target: Any)
     )
 
 
+def _is_the_kit(url: str, kit_path: Path) -> bool:
+    return url == f"sqlite:///{kit_path}" or (
+        url.startswith("sqlite:///")
+        and Path(url.removeprefix("sqlite:///")).expanduser().resolve() == kit_path.resolve()
+    )
+
+
+def _say_environment_unused(kit_path: Path, info: Any, target: Any) -> None:
+    """ASSETDESK_DATABASE naming another server or login than the kit's is said in one
+    line on standard error: the sync goes to the kit's own server, as ``--database``
+    would be refused for saying otherwise (a new user's finding: it was silently unused)."""
+    import os
+
+    from desktop import kits
+    from desktop.storage.urls import ENV_VAR, redact
+
+    named = os.environ.get(ENV_VAR, "").strip()
+    if not named:
+        return
+    url = named if "://" in named else f"sqlite:///{Path(named).expanduser()}"
+    if _is_the_kit(url, kit_path) or kits.same_database(url, info):
+        return
+    print(
+        f"assetdesk: note: {ENV_VAR} names {redact(url)}, but {target.kit} syncs only with "
+        f"{target.server} as {target.who()}, the login it was checked out with: {ENV_VAR} "
+        "is not used by kit sync",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 # -- conflicts --------------------------------------------------------------------------
 
 
@@ -232,9 +261,15 @@ def _conflicts(ctx: CliContext) -> int:
 
     with _queue_database(ctx) as database:
         found = kits.conflicts(database, include_resolved=ctx.args.all)
+        where = (
+            ""
+            if ctx.args.json
+            else f"{database.description}, read {_login(database)[1] or _reader(ctx)}"
+        )
     if ctx.args.json:
         print_json([c.as_json() for c in found])
         return 0
+    print(f"Conflict queue on {where}")
     if not found:
         print("No conflicts." if ctx.args.all else "No open conflicts.")
     for conflict in found:
@@ -281,6 +316,7 @@ def _resolve(ctx: CliContext) -> int:
 
             edits = edits_with_ids(database, kits.edit_keys(database, args.conflict, edits))
         user = _settling_user(ctx, database)
+        login, as_login = _login(database)
         resolution = kits.resolve(
             database, args.conflict, choice, user, edits=edits or None, note=args.note
         )
@@ -290,11 +326,16 @@ def _resolve(ctx: CliContext) -> int:
                 "conflict": resolution.conflict.as_json(),
                 "procedure_id": str(resolution.procedure_id) if resolution.procedure_id else None,
                 "messages": list(resolution.messages),
+                "settled_by": user,
+                "login": login,
             }
         )
         return 0
     conflict = resolution.conflict
-    print(f"Conflict #{conflict.number} ({conflict.asset_tag}) settled: {_choice_text(choice)}")
+    print(
+        f"Conflict #{conflict.number} ({conflict.asset_tag}) settled by {user}"
+        f"{f' {as_login}' if as_login else ''}: {_choice_text(choice)}"
+    )
     if resolution.procedure_id is not None:
         print(f"  recorded as the procedure {resolution.procedure_id}")
     for message in resolution.messages:
@@ -317,6 +358,37 @@ def _settling_user(ctx: CliContext, queue: Any) -> str:
     holder = info.checked_out_by if info is not None else ""
     configured = signed_in_person(ctx.settings, ctx.database().url)
     return str(ctx.args.as_user or configured or holder)
+
+
+def _login(database: Any) -> tuple[str | None, str]:
+    """The server login ``database`` acts as, and in words ("as the login tom (Tom
+    Tech)"); (None, "") on a local file, which has no logins."""
+    from desktop.services.identity import login_of, person_of_login
+
+    with database.read() as session:
+        login = login_of(session)
+        if login is None:
+            return None, ""
+        person = person_of_login(session, login.name)
+    held = (
+        f" ({person.name})" if person is not None else " (the owner login)" if login.owner else ""
+    )
+    return login.name, f"as the login {login.name}{held}"
+
+
+def _reader(ctx: CliContext) -> str:
+    """Who reads a local file's queue: --as, the settings' user, else this computer's
+    user (nothing is created to say it)."""
+    import getpass
+
+    from desktop.settings import signed_in_person
+
+    who = (
+        getattr(ctx.args, "as_user", None)
+        or signed_in_person(ctx.settings, ctx.database().url)
+        or getpass.getuser()
+    )
+    return f"as {who}"
 
 
 @contextmanager
@@ -369,7 +441,11 @@ class _ProgressLine:
 
 
 def _local(moment: Any) -> str:
-    return str(moment.astimezone().strftime("%Y-%m-%d %H:%M"))
+    """Local time with its zone ("2026-12-06 15:48 CET (UTC+01:00)"), as the audit
+    report names it: a time without one cannot be placed by a colleague elsewhere."""
+    from desktop.local_time import local_minute
+
+    return local_minute(moment)
 
 
 def _age(info: Any) -> str:

@@ -20,7 +20,7 @@ from desktop.spreadsheets.cells import DateOrder
 from desktop.spreadsheets.commit import ImportResult, commit_import
 from desktop.spreadsheets.dates import chosen_date_order
 from desktop.spreadsheets.error_workbook import check_error_workbook_path, write_error_workbook
-from desktop.spreadsheets.export import export_assets
+from desktop.spreadsheets.export import columns_by_title, export_assets
 from desktop.spreadsheets.import_choices import (
     defaults_description,
     parse_defaults,
@@ -201,7 +201,8 @@ def _print_summary(
 ) -> None:
     counts = plan.counts()
     header_row = plan.table.row_numbers[plan.header_index]
-    print(f"{plan.where}: {plural(len(plan.rows), 'row')} below the header in row {header_row}")
+    rows = len({r.row for r in plan.rows})  # a line of 3 items is planned as 3 assets
+    print(f"{plan.where}: {plural(rows, 'row')} below the header in row {header_row}")
     print("  " + ", ".join(f"{n} {action}" for action, n in counts.items()))
     for line in detail_lines(plan):
         print(line)
@@ -263,11 +264,12 @@ def _rows(rows: tuple[int, ...]) -> str:
 
 def _export(ctx: CliContext) -> int:
     args = ctx.args
+    columns = columns_by_title(args.columns) if args.columns is not None else None
     db = ctx.database()
     flt = _filter(ctx, args)
     # The About sheet names who exported: --as, this computer's user, else the login name.
     who = args.as_user or signed_in_person(ctx.settings, ctx.url) or getpass.getuser()
-    result = export_assets(db, args.out, exported_by=who, flt=flt)
+    result = export_assets(db, args.out, exported_by=who, flt=flt, columns=columns)
     print(result.message())
     return 0
 

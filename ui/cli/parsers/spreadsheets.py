@@ -120,6 +120,14 @@ def register(subparsers: Any) -> None:
         "--location", help="only this location and everything below it (name or code)"
     )
     exporter.add_argument(
+        "--columns",
+        metavar="TITLE,TITLE,...",
+        help="only these columns, in this order, titled as the register shows them "
+        '(e.g. "Asset tag,Name,Location,Cost"; accents and case ignored); the asset tag, '
+        "Key and Version are always written (an edited copy imports back by them). "
+        "Default: every column",
+    )
+    exporter.add_argument(
         "--as", dest="as_user", metavar="USER", help="who exports (for the About sheet)"
     )
     exporter.set_defaults(handler=Handler("spreadsheets", "_export"), database_must_exist=True)

@@ -1,0 +1,93 @@
+"""``assetdesk export OUT --columns TITLE,...``: the columns the register view shows, by title.
+
+A new user's finding (2026-12-06): the window exports the view's columns, the command
+line only every column. Titles are those the register shows ("Cost", "Purchased"),
+accents and case ignored; an unknown title is refused in one line listing the valid
+ones, and no file is written. Run as a subprocess; the files are read back.
+"""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+
+from desktop.spreadsheets.export import REGISTER_COLUMNS, REGISTER_TITLES
+from desktop.storage.database import Database
+from tests.factories import seed_world
+
+ROOT = Path(__file__).parents[3]
+
+
+def assetdesk(db: Database, *argv: str) -> subprocess.CompletedProcess[str]:
+    url = db.url.render_as_string(hide_password=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "ui.cli.main", "--database", url, *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def test_export_writes_the_columns_named_by_their_titles(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    world = seed_world(sqlite_db)
+    world.receive(tag="LAP-1", name="Finance laptop", values={"purchase_cost": Decimal("1299.00")})
+    world.receive(tag="LAP-2", name="Sales laptop")
+
+    out = tmp_path / "chosen.csv"
+    done = assetdesk(
+        sqlite_db, "export", str(out), "--columns", " NAME , côst,location ", "--as", "tech"
+    )
+    assert done.returncode == 0, done.stderr
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header = rows[0]
+    # The tag first (an edited copy imports back by it), then the titles' columns in
+    # their order; Key and Version end the row.
+    assert header[:4] == ["Asset tag", "Name", "Purchase cost", "Location"], header
+    assert header[-2:] == ["Key", "Version"]
+    assert "Serial number" not in header and "Status" not in header
+    by_tag = {r[0]: r for r in rows[1:]}
+    assert by_tag["LAP-1"][1] == "Finance laptop"
+    assert Decimal(by_tag["LAP-1"][2]) == Decimal("1299")
+
+    book_path = tmp_path / "chosen.xlsx"
+    done = assetdesk(
+        sqlite_db, "export", str(book_path), "--columns", "Purchased,Serial number",
+        "--as", "tech",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    sheet = openpyxl.load_workbook(book_path, read_only=True).worksheets[0]
+    first = [c for c in next(sheet.iter_rows(values_only=True))]
+    assert first[:3] == ["Asset tag", "Purchase date", "Serial number"], first
+
+
+def test_an_unknown_title_is_refused_listing_the_valid_ones(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    seed_world(sqlite_db).receive(tag="LAP-1")
+    out = tmp_path / "nothing.xlsx"
+    done = assetdesk(sqlite_db, "export", str(out), "--columns", "Name,Colour", "--as", "tech")
+    assert done.returncode == 2
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("assetdesk: --columns: the export has no column 'Colour'")
+    assert "(its columns: Asset tag, Name, Status, Category," in line
+    assert "Cost" in line and "Last audited" in line
+    assert not out.exists()
+
+
+def test_the_titles_are_the_register_views() -> None:
+    from ui.gui.models.columns import COLUMNS
+
+    shown = [(c.key, c.title) for c in COLUMNS if c.key in REGISTER_COLUMNS]
+    assert shown == list(REGISTER_TITLES.items())
