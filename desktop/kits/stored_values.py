@@ -22,40 +22,17 @@ _CLEAR_V4 = ~((0xC000 << 48) | (0xF000 << 64))
 _SET_V4 = (0x8000 << 48) | (4 << 76)
 
 
-class StoredUUID(uuid.UUID):
-    """A :class:`uuid.UUID` that keeps its 32 hex digits (:attr:`hex`) as made: what
-    SQLite and MariaDB store, and what SQLAlchemy's ``Uuid`` writes there
-    (``value.hex``). ``uuid.UUID.hex`` formats the number anew on every call (~0.5 µs): a
-    sync writes and looks up each of its thousands of ids several times. Equal to, and
-    hashed as, the plain UUID; copied and pickled as one."""
-
-    __slots__ = ("hex",)
-    hex: str  # (a property of uuid.UUID; here a slot, set once)
-
-    def __reduce__(self) -> tuple[type[uuid.UUID], tuple[None, None, None, None, int]]:
-        return (_UUID, (None, None, None, None, self.int))
-
-    def __repr__(self) -> str:
-        return f"UUID('{self}')"
-
-
 def uuid_from_hex(text: str, *, version4: bool = False) -> uuid.UUID:
-    """``uuid.UUID(hex=text)`` (with ``version4``: ``uuid.UUID(hex=text, version=4)``),
-    as a :class:`StoredUUID`."""
+    """``uuid.UUID(hex=text)`` (with ``version4``: ``uuid.UUID(hex=text, version=4)``)."""
     try:
         if len(text) != 32:
             raise ValueError(text)
         number = int(text, 16)
     except ValueError:
         return uuid.UUID(hex=text, version=4 if version4 else None)  # (says what is wrong)
-    made = _new(StoredUUID)
     if version4:
         number = (number & _CLEAR_V4) | _SET_V4
-        _set(made, "hex", f"{number:032x}")
-    else:
-        # The text as it is when it is what ``hex`` gives (lower-case digits only).
-        plain = text.isascii() and text.isalnum() and text.islower()
-        _set(made, "hex", text if plain else f"{number:032x}")
+    made = _new(_UUID)
     _set(made, "int", number)
     _set(made, "is_safe", _UNKNOWN)
     return made
