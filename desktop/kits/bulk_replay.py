@@ -25,7 +25,6 @@ order of records is kept and it meets everything written before it.
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -57,7 +56,7 @@ from desktop.kits.bulk_window import (
     _Current,
     _Ids,
     _kit_json,
-    _kit_time,
+    _kit_rows,
     _minute,
     _Place,
     _Seen,
@@ -80,6 +79,7 @@ from desktop.kits.replay_rules import (
     scan_summary,
 )
 from desktop.kits.schema import base_values, chunks
+from desktop.kits.stored_values import sqlite_time
 from desktop.services import audit_scans
 from desktop.services.audit_history import locations_at
 from desktop.services.audit_scan_types import COUNTED, ScanKind
@@ -282,41 +282,59 @@ class BulkReplayer:
         places = (min(wanted), max(wanted))
         # The kit's hex ids are the server's driver values wherever the server stores
         # ids as the same hex text (SQLite, MariaDB): each UUID is made once for both.
-        ids, time = _Ids(self.ids), _kit_time
+        # Plain tuples from the driver, each value made by one call: thousands of rows.
+        ids = _Ids(self.ids)
+        of, time = ids.of, sqlite_time
         if any(e.record == "procedure" for e in wanted.values()):
-            for seq, *row in kit.exec_driver_sql(_KIT_PROCEDURES, places).all():
+            procedures = self.procedures
+            for (
+                seq,
+                asset_id,
+                kind,
+                performed_by_id,
+                at,
+                answers,
+                changes,
+                ticket_ref,
+                reason,
+                origin,
+                tag,
+            ) in _kit_rows(kit, _KIT_PROCEDURES, places):
                 entry = wanted.get(seq)
                 if entry is None or entry.record != "procedure":
                     continue
-                self.procedures[seq] = KitProcedure(
+                procedures[seq] = KitProcedure(
                     entry.row_id,
-                    cast("uuid.UUID", ids(row[0])),
-                    row[1],
-                    ids(row[2]),
-                    cast("dt.datetime", time(row[3])),
-                    _kit_json(row[4]) or {},
-                    _kit_json(row[5]) or [],
-                    row[6],
-                    row[7],
-                    row[8],
-                    row[9] or "",
-                    _minute(row[3]),
+                    of(asset_id),
+                    kind,
+                    ids(performed_by_id),
+                    time(at),
+                    _kit_json(answers) or {},
+                    _kit_json(changes) or [],
+                    ticket_ref,
+                    reason,
+                    origin,
+                    tag or "",
+                    _minute(at),
                 )
         if any(e.record == "scan" for e in wanted.values()):
-            for seq, *row in kit.exec_driver_sql(_KIT_SCANS, places).all():
+            scans = self.scans
+            for seq, audit_id, raw, kind, location_id, scanned_by_id, at in _kit_rows(
+                kit, _KIT_SCANS, places
+            ):
                 entry = wanted.get(seq)
                 if entry is None or entry.record != "scan":
                     continue
-                self.scans[seq] = KitScan(
+                scans[seq] = KitScan(
                     entry.row_id,
-                    cast("uuid.UUID", ids(row[0])),
-                    row[1],
-                    row[2],
-                    ids(row[3]),
-                    ids(row[4]),
-                    cast("dt.datetime", time(row[5])),
-                    _minute(row[5]),
-                    normalize_tag(row[1]),
+                    of(audit_id),
+                    raw,
+                    kind,
+                    ids(location_id),
+                    ids(scanned_by_id),
+                    time(at),
+                    _minute(at),
+                    normalize_tag(raw),
                 )
         for seq, entry in wanted.items():
             if seq not in (self.procedures if entry.record == "procedure" else self.scans):

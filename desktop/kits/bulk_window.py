@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Table
+from sqlalchemy import Connection, Table
 
 from desktop.domain.fields import ASSET_FIELDS, CUSTOM_PREFIX
 from desktop.kits.schema import base_values
@@ -86,6 +86,15 @@ class KitScan(NamedTuple):
     at: str
     #: The scanned text as a tag key (:func:`normalize_tag`).
     key: str
+
+
+def _kit_rows(connection: Connection, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a plain read of the kit, as the driver's own tuples: a sync reads
+    thousands (journal entries, procedures, scans), and a SQLAlchemy row each cost more
+    than its values. On ``connection``'s driver connection, in its transaction."""
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    return cast("list[tuple[Any, ...]]", driver.execute(sql, params).fetchall())
 
 
 def _kit_time(text: str | None) -> dt.datetime | None:

@@ -41,7 +41,7 @@ from sqlalchemy import Table, delete
 from sqlalchemy.orm import Session
 
 from desktop.kits.bulk_replay import BulkReplayer
-from desktop.kits.bulk_window import _Ids
+from desktop.kits.bulk_window import _Ids, _kit_rows
 from desktop.kits.driver_io import _DriverWrite
 from desktop.kits.info import kit_info
 from desktop.kits.kit_refresh import refresh_kit
@@ -323,14 +323,16 @@ def _close_kit(kit: Database, returned_at: dt.datetime, info: KitInfo) -> None:
 def _entries(kit: Database, ids: dict[Any, uuid.UUID]) -> list[Entry]:
     """The journal's entries not yet synced (``ids``: the UUIDs made so far, by hex)."""
     with kit.connect() as connection:
-        rows = connection.exec_driver_sql(
+        rows = _kit_rows(
+            connection,
             "SELECT seq, entry_id, record, row_id, op FROM kit_journal WHERE synced = 0 "
-            "ORDER BY seq"
-        ).all()
-    made = _Ids(ids)
+            "ORDER BY seq",
+            (),
+        )
+    of = _Ids(ids).of
     # The trigger's random hex becomes an RFC 4122 version 4 id (MariaDB checks).
     return [
-        Entry(int(seq), uuid_from_hex(entry_id, version4=True), record, made.of(row_id), op)
+        Entry(seq, uuid_from_hex(entry_id, version4=True), record, of(row_id), op)
         for seq, entry_id, record, row_id, op in rows
     ]
 
@@ -341,13 +343,15 @@ def _bases(kit: Database, ids: dict[Any, uuid.UUID]) -> dict[uuid.UUID, Base]:
     Only the entries of procedures (made or withdrawn) name one: the others are not
     looked up among the procedures."""
     with kit.connect() as connection:
-        rows = connection.exec_driver_sql(
+        rows = _kit_rows(
+            connection,
             "SELECT asset_id, server_version, vals FROM kit_base WHERE asset_id IN "
             "(SELECT p.asset_id FROM kit_journal j JOIN procedures p ON p.id = j.row_id "
-            "WHERE j.synced = 0 AND j.record IN ('procedure', 'withdrawal'))"
-        ).all()
-    made = _Ids(ids)
-    return {made.of(r[0]): Base(int(r[1]), text=r[2]) for r in rows}
+            "WHERE j.synced = 0 AND j.record IN ('procedure', 'withdrawal'))",
+            (),
+        )
+    of = _Ids(ids).of
+    return {of(asset_id): Base(int(version), text=vals) for asset_id, version, vals in rows}
 
 
 def _remember(bases: dict[uuid.UUID, Base], replayed: Replayed) -> None:

@@ -32,6 +32,7 @@ from desktop.domain.permissions import work_for
 from desktop.domain.tags import normalize_tag
 from desktop.errors import ConflictError, FieldConflict, NotFoundError, Problem, ValidationError
 from desktop.services.approval_rule import approvals_required, initial_state
+from desktop.services.batch_cache import cached
 from desktop.services.lifecycle_rules import apply_lifecycle_rules
 from desktop.services.permissions import require
 from desktop.services.tags import allocate_tag, kit_block_holding, tag_in_use
@@ -292,8 +293,6 @@ def _category(session: Session, category_id: uuid.UUID | None) -> Category | Non
     procedure changes a category itself)."""
     if category_id is None:
         return None
-    from desktop.services.batch_cache import cached
-
     return cached(session, ("category", category_id), lambda: session.get(Category, category_id))
 
 

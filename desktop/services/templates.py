@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from desktop.domain.fields import FIELDS_BY_KEY, FieldType
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.errors import NotFoundError, Problem
+from desktop.services.batch_cache import cached
 from desktop.storage.folding import matching_choice
 from desktop.storage.models import ProcedureTemplate
 
@@ -211,8 +212,6 @@ def current_template(
     session: Session, kind: ProcedureKind, category_id: uuid.UUID | None = None
 ) -> TemplateRef:
     """The newest template for ``kind``: the category's own, else the general one."""
-    from desktop.services.batch_cache import cached
-
     return cached(
         session,
         ("current_template", kind, category_id),
