@@ -44,8 +44,6 @@ from desktop.storage.models import (
 from desktop.storage.types import utcnow
 
 CONFLICT_NUMBER_ATTEMPTS = 20
-#: User names by person id (ids are UUIDs: one person's id is never another's).
-_USERNAMES: dict[uuid.UUID, str] = {}
 
 
 class ReplayBatch:
@@ -71,6 +69,10 @@ class ReplayBatch:
         self.prefetched = False
         self.held: list[object] = []
         self._titles: dict[uuid.UUID | None, dict[str, str]] = {}
+        #: User names by person id, as this kit spells them: per sync, not per process (a
+        #: login renamed on the server reaches the next kit; a process-wide cache kept the
+        #: old name, which the server's check then looked for in vain).
+        self._usernames: dict[uuid.UUID, str] = {}
 
     def prefetch(self, entries: list[Entry]) -> None:
         """Read a batch's rows in a few statements instead of several per record: the
@@ -130,12 +132,12 @@ class ReplayBatch:
     def _username(self, person_id: uuid.UUID | None) -> str:
         if person_id is None:
             return ""
-        known = _USERNAMES.get(person_id)
+        known = self._usernames.get(person_id)
         if known is None:
             found = self.kit.execute(
                 select(Person.username).where(Person.id == person_id)
             ).scalar_one_or_none()
-            known = _USERNAMES[person_id] = found if found is not None else str(person_id)
+            known = self._usernames[person_id] = found if found is not None else str(person_id)
         return known
 
     def custom_titles(self, category_id: uuid.UUID | None) -> dict[str, str]:

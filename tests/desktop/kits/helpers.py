@@ -19,11 +19,11 @@ from tests.factories import RECEIVE_CHECKLIST, World
 
 @contextmanager
 def kit_of(
-    world: World, path: Path, *, locations: tuple[str, ...] = ("Head office",)
+    world: World, path: Path, *, locations: tuple[str, ...] = ("Head office",), by: str = "tech"
 ) -> Iterator[World]:
-    """Check a kit out of ``world`` and yield the same world working in the kit."""
+    """Check a kit out of ``world`` (as ``by``) and yield the same world working in the kit."""
     scope = kits.resolve_scope(world.db, locations=list(locations))
-    kits.checkout(world.db, scope, "tech", path)
+    kits.checkout(world.db, scope, by, path)
     kit = open_database(f"sqlite:///{path}")
     try:
         yield dataclasses.replace(world, db=kit)
