@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,23 +17,12 @@ import openpyxl
 
 from desktop.spreadsheets.export import REGISTER_COLUMNS, REGISTER_TITLES
 from desktop.storage.database import Database
+from tests.cli_run import run_cli
 from tests.factories import seed_world
-
-ROOT = Path(__file__).parents[3]
 
 
 def assetdesk(db: Database, *argv: str) -> subprocess.CompletedProcess[str]:
-    url = db.url.render_as_string(hide_password=False)
-    result = subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", "--database", url, *argv],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-        timeout=120,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
+    return run_cli(*argv, database=db, timeout=120)
 
 
 def test_export_writes_the_columns_named_by_their_titles(

@@ -11,30 +11,18 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 from sqlalchemy import func, select
 
 from desktop.storage.database import Database
 from desktop.storage.models import Asset, Procedure
+from tests.cli_run import run_cli
 from tests.factories import World, seed_world
-
-ROOT = Path(__file__).parents[3]
 
 
 def assetdesk(db: Database, *argv: str) -> subprocess.CompletedProcess[str]:
-    url = db.url.render_as_string(hide_password=False)
-    result = subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", "--database", url, *argv],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-        timeout=120,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
+    return run_cli(*argv, database=db, timeout=120)
 
 
 def _world(db: Database) -> World:

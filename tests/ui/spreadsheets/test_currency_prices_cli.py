@@ -10,9 +10,7 @@ one and converts nothing) and, loudly, when a file mixes currencies.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,24 +20,12 @@ from sqlalchemy import select
 
 from desktop.storage.database import Database
 from desktop.storage.models import Asset
+from tests.cli_run import run_cli
 from tests.factories import seed_world
-
-ROOT = Path(__file__).parents[3]
 
 
 def cli(db: Database, *argv: str) -> subprocess.CompletedProcess[str]:
-    url = db.url.render_as_string(hide_password=False)
-    result = subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", "--database", url, *argv],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-        env={**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"},
-        timeout=120,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
+    return run_cli(*argv, database=db, env={"LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}, timeout=120)
 
 
 def costs(db: Database) -> dict[str, Decimal | None]:

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,24 +21,12 @@ from sqlalchemy import select
 
 from desktop.storage.database import Database
 from desktop.storage.models import Asset
+from tests.cli_run import run_cli
 from tests.factories import seed_world
-
-ROOT = Path(__file__).parents[3]
 
 
 def cli(db: Database, *argv: str) -> subprocess.CompletedProcess[str]:
-    url = db.url.render_as_string(hide_password=False)
-    result = subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", "--database", url, *argv],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-        env={**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"},
-        timeout=120,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
+    return run_cli(*argv, database=db, env={"LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}, timeout=120)
 
 
 def assets(db: Database) -> list[tuple[str, str, str | None, dt.date | None, Decimal | None]]:
