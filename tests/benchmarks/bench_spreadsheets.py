@@ -233,6 +233,9 @@ HEADERS = [
 #: Runs of ours and of the floor, alternating; the best of each counts (a shared machine).
 #: ``ASSETDESK_BENCH_PAIRS=1`` for one (1,000,000 rows take ~10 minutes a pair).
 PAIRS = int(os.environ.get("ASSETDESK_BENCH_PAIRS", "3"))
+#: ``ASSETDESK_BENCH_INPUTS=FOLDER`` keeps each size's input file there and uses it again
+#: (the same rows: the names and the random choices are seeded). Writing 1,000,000 rows
+#: with openpyxl takes minutes; unset, each run writes its inputs in a temporary folder.
 CATEGORIES = [("Laptop", "LAP"), ("Monitor", "MON"), ("Phone", "PHN"), ("Desktop", "DSK")]
 MAKERS = {
     "Lenovo": ["T14", "X1 Carbon", "P16"],
@@ -701,8 +704,10 @@ def out_of_order(database: Path) -> int:
 def measure(rows: int, folder: Path, *, exports: bool = True) -> dict[str, Any]:
     template = folder / f"template-{rows}.sqlite3"
     names = seed(f"sqlite:///{template}")
-    source = folder / f"assets-{rows}.xlsx"
-    write_input(source, rows, names)
+    kept = os.environ.get("ASSETDESK_BENCH_INPUTS")
+    source = (Path(kept) if kept else folder) / f"assets-{rows}.xlsx"
+    if not (kept and source.exists()):  # the same rows each time (seeded, in order)
+        write_input(source, rows, names)
     ours_db, floor_db = folder / f"ours-{rows}.sqlite3", folder / f"floor-{rows}.sqlite3"
     per_row = folder / f"per-row-{rows}.json"
     pairs: list[tuple[dict[str, Any], dict[str, Any]]] = []
@@ -767,7 +772,7 @@ def measure(rows: int, folder: Path, *, exports: bool = True) -> dict[str, Any]:
               f"{best_floor:.2f} s → ratio {best / best_floor:.2f} (target ≤ 1.3); CPU "
               f"{cpu:.2f} s / {cpu_floor:.2f} s → {cpu / cpu_floor:.2f}; peak RSS "
               f"ours {max(r['peak_rss_mb'] for r in runs['export']):.0f} MB", flush=True)  # fmt: skip
-    for path in (ours_db, floor_db, template, source):
+    for path in (ours_db, floor_db, template, *(() if kept else (source,))):
         path.unlink(missing_ok=True)
     return figures
 
