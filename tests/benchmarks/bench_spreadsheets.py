@@ -62,6 +62,20 @@ child; k between 100,000 → 300,000 → 1,000,000 rows):
   (:data:`desktop.spreadsheets.commit.PROCEDURE_BATCH`) they took 16.29 s at
   1,000,000 rows (k 1.19 from 100,000), ours' total 104.7 (k 1.02), peak RSS 3,740 MB.
 
+This benchmark after it (imp17, ``ASSETDESK_BENCH_INPUTS``; wall, CPU; ratio wall / CPU):
+
+* 15:44–15:50 UTC, load 1.7–4.6: 10,000 rows (three pairs) ours 0.89 / 0.85 s, the floor
+  0.56 / 0.53 → **1.59** / 1.62 (over 1.5, as main's at these loads: fixed costs, above);
+  100,000 (three pairs) 8.82 / 8.47, 6.07 / 5.73 → **1.45** / 1.48; 1,000,000 (one pair,
+  a run of its own just after) 106.80 / 96.77, 88.36 / 77.48 → **1.21** / 1.25, peak RSS
+  ours **3,775 MB**, the floor 5,112 MB. Growth: 10,000 → 100,000 ours k = 0.99 wall,
+  1.00 CPU (the floor 1.03, 1.04); 100,000 → 1,000,000 ours **1.08** wall, **1.06** CPU
+  (the floor 1.16, 1.13). In one run at load 7–8 (15:35–15:44, one pair each, the
+  targeted tests on the other core: wall is noise) 100,000 → 1,000,000 by CPU ours k =
+  1.01, the floor 1.08; CPU ratios 1.75, 1.54, 1.30.
+* So ours grows less than the floor (its ratio falls from 1.48 to 1.25 by CPU), and the
+  floor's own growth (its sorts and B-tree inserts) is above 1.05 by both clocks.
+
 A rollback journal for the bulk import (imp15, 2026-12-06 11:21–12:45 UTC, load 6–24:
 the machine shared by six helpers and CI, so wall figures are noise and CPU ones are
 inflated by the load by up to ~30 %; one run each unless said). In WAL (main 89309de)
