@@ -54,7 +54,7 @@ child; k between 100,000 → 300,000 → 1,000,000 rows):
   floor's 1,032 → 2,306 → 5,112). The process read 0.25 GB at 1,000,000 rows (the file;
   none of the register back: the page cache is not what grows).
 * What grew faster than the floor's: ours' procedures' inserts, 1.06 → 5.22 → 22.15
-  (k 1.45, 1.20; the floor's 13.20 at 1,000,000), in 835 calls of 2,000 rows (27–40 ms
+  (k 1.45, 1.20; the floor's 13.20 at 1,000,000), in 667 calls of 2,000 rows (27–40 ms
   each at 1,000,000 rows, 13 at 100,000): each call's first rows find SQLite's pages out
   of the processor's caches after the Python that built them, and once the page cache is
   full each new page spills an old one (at 300,000 rows, 15 ms a call before it filled,
