@@ -82,8 +82,8 @@ from desktop.storage.types import utcnow
 from desktop.wording import plural
 
 BATCH = 2000
-#: Procedure rows gathered before one ``executemany``: a batch is a few MB of text
-#: (~1.5 KB a row), and each call's first rows find SQLite's pages and hash tables out
+#: Procedure rows gathered before one ``executemany`` (~30 MB of text at ~1.5 KB a row).
+#: Each call's first rows find SQLite's pages and hash tables out
 #: of the processor's caches after the Python that built them (measured at 1,000,000
 #: rows, one run each at load 7-8: the inserts 22.2 s CPU in batches of 2,000, 16.3 in
 #: batches of 20,000, the floor's one call 13.2; 100,000 → 1,000,000 rows k = 1.32 → 1.19).
