@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from desktop.errors import Problem, ValidationError
+from desktop.local_time import local_zones
 from desktop.services.incidents import (
     IncidentRequest,
     IncidentRow,
@@ -31,6 +32,8 @@ def _list(ctx: CliContext) -> int:
         return 0
     if not rows:
         print("No open incidents." if ctx.args.open else "No incidents.")
+    else:
+        print(f"Times in {local_zones(row.reported_at for row in rows)}.")
     for row in rows:
         _print_row(row)
     return 0
@@ -64,6 +67,8 @@ def _show(ctx: CliContext) -> int:
     if detail.row.fixed_by_procedure_id:
         print(f"  fixed by the change procedure {detail.row.fixed_by_procedure_id}")
     print(f"  form: {detail.template_name} v{detail.template_version}")
+    zones = local_zones([detail.row.reported_at, *(event.at for event in detail.events)])
+    print(f"  times in {zones}")
     for event in detail.events:
         when = event.at.astimezone().strftime("%Y-%m-%d %H:%M")
         move = f"{event.from_status or '—'} → {event.to_status}" if event.to_status else ""
