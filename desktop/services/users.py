@@ -345,38 +345,37 @@ def set_roles(db: Database, *, login: str, roles: Iterable[str]) -> UserRow:
 
 
 def disable_user(db: Database, *, login: str) -> UserRow:
-    login = _login_name(login)
-    with _administering(db) as (session, actor_login, actor):
-        person = _bound(session, login)
-        _refuse_on_own_login(actor_login, login, "disable")
-        connection = session.connection()
-        if connection.dialect.name == "postgresql":
-            _ddl(connection, f"ALTER ROLE {quote(connection, login)} NOLOGIN")
-        else:
-            _ddl(connection, f"ALTER USER {_account(connection, login)} ACCOUNT LOCK")
-        person.active = False
-        session.flush()
-        _log(session, actor_login, actor, "disable", login, "login disabled, person inactive")
-        roles = tuple(r for r in ALL_ROLES if r in {x.name for x in person.roles}) or (VIEWER,)
-        return UserRow(login, person.name, person.username, roles, False)
+    """Stop a login connecting and make its person inactive (they stay in the history)."""
+    return _set_login_enabled(db, login, enabled=False)
 
 
 def enable_user(db: Database, *, login: str) -> UserRow:
     """Let a disabled login connect again and its person act again (an administrator's
     action, logged as disabling is): the undo of :func:`disable_user`."""
+    return _set_login_enabled(db, login, enabled=True)
+
+
+def _set_login_enabled(db: Database, login: str, *, enabled: bool) -> UserRow:
     login = _login_name(login)
     with _administering(db) as (session, actor_login, actor):
         person = _bound(session, login)
+        if not enabled:
+            _refuse_on_own_login(actor_login, login, "disable")
         connection = session.connection()
         if connection.dialect.name == "postgresql":
-            _ddl(connection, f"ALTER ROLE {quote(connection, login)} LOGIN")
+            switch = "LOGIN" if enabled else "NOLOGIN"
+            _ddl(connection, f"ALTER ROLE {quote(connection, login)} {switch}")
         else:
-            _ddl(connection, f"ALTER USER {_account(connection, login)} ACCOUNT UNLOCK")
-        person.active = True
+            switch = "UNLOCK" if enabled else "LOCK"
+            _ddl(connection, f"ALTER USER {_account(connection, login)} ACCOUNT {switch}")
+        person.active = enabled
         session.flush()
-        _log(session, actor_login, actor, "enable", login, "login enabled, person active")
+        if enabled:
+            _log(session, actor_login, actor, "enable", login, "login enabled, person active")
+        else:
+            _log(session, actor_login, actor, "disable", login, "login disabled, person inactive")
         roles = tuple(r for r in ALL_ROLES if r in {x.name for x in person.roles}) or (VIEWER,)
-        return UserRow(login, person.name, person.username, roles, True)
+        return UserRow(login, person.name, person.username, roles, enabled)
 
 
 def own_login(db: Database) -> str:
