@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 import desktop
 from desktop.credentials import url_with_password
-from desktop.errors import DesktopError
+from desktop.errors import DatabaseUnavailableError, DesktopError
 from desktop.logging_setup import configure_logging
 from desktop.settings import DATABASE_URL, Settings
 from desktop.storage.database import Database, open_database
@@ -123,12 +123,18 @@ def run_gui(args: argparse.Namespace) -> int:
     settings = Settings()
     url = choose_url(getattr(args, "database", None), settings.get(DATABASE_URL))
     log.info("Assetdesk %s starting on %s; log file %s", desktop.__version__, redact(url), log_path)
-    try:
-        database = open_for_window(url_with_password(url), log_sql_timing=debug)
-    except DesktopError as exc:
-        log.warning("cannot open the database: %s", exc.message)
-        QMessageBox.critical(None, "Assetdesk", exc.message)
-        return 2
+    while True:
+        try:
+            database = open_for_window(url_with_password(url), log_sql_timing=debug)
+            break
+        except DatabaseUnavailableError as exc:  # busy, or a server out of reach: for now
+            log.warning("cannot open the database: %s", exc.message)
+            if not _try_again(exc):
+                return 2
+        except DesktopError as exc:
+            log.warning("cannot open the database: %s", exc.message)
+            QMessageBox.critical(None, "Assetdesk", exc.message)
+            return 2
     from ui.gui.main_window import MainWindow  # after the database: a failure shows sooner
 
     window = MainWindow(database, settings)
@@ -137,3 +143,19 @@ def run_gui(args: argparse.Namespace) -> int:
     database.dispose()
     crash_handler.uninstall()
     return code
+
+
+def _try_again(error: DatabaseUnavailableError) -> bool:
+    """Whether the person wants to open the database again: a file another program is
+    writing (a long import) or a server out of reach is usually there a moment later, and
+    starting the program again was the only way (Retry is the default: Enter)."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "Assetdesk",
+        error.message,
+        QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Close,
+    )
+    box.setObjectName("openRetry")
+    box.setInformativeText("Retry when the other program has finished or the server answers.")
+    box.setDefaultButton(QMessageBox.StandardButton.Retry)
+    return box.exec() == QMessageBox.StandardButton.Retry
