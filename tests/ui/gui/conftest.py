@@ -140,3 +140,15 @@ def press(qtbot: QtBot, window: MainWindow, key: Qt.Key, *, shift: bool = False)
     if shift:
         modifiers |= Qt.KeyboardModifier.ShiftModifier
     qtbot.keyClick(window.view.table, key, modifiers)
+
+
+def fast_background_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window's background reads (selection freshness, kit banner, badges) and the
+    connection watch's retries come round every few hundred ms instead of 15–60 s."""
+    from ui.gui import connection_watch, feature_menus, selection_freshness
+    from ui.gui.kits import kit_menu
+
+    monkeypatch.setattr(selection_freshness, "REFRESH_INTERVAL_MS", 200)
+    monkeypatch.setattr(kit_menu, "BANNER_REFRESH_MS", 200)
+    monkeypatch.setattr(feature_menus, "BADGE_REFRESH_MS", 200)
+    monkeypatch.setattr(connection_watch, "RETRY_INTERVAL_MS", 300)

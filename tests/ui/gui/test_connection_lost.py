@@ -14,10 +14,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from desktop.errors import DatabaseUnavailableError
-from tests.ui.gui.conftest import Register, open_window
-from ui.gui import connection_watch, feature_menus, selection_freshness
+from tests.ui.gui.conftest import Register, fast_background_reads, open_window
+from ui.gui import connection_watch
 from ui.gui.crash_dialog import CrashDialog
-from ui.gui.kits import kit_menu
 
 
 def _visible_boxes() -> list[QMessageBox]:
@@ -29,11 +28,7 @@ def _visible_boxes() -> list[QMessageBox]:
 def test_a_database_lost_while_the_window_is_open_is_said_once_and_found_again(
     qtbot: QtBot, register: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The window's background reads come round every few hundred ms instead of 20–60 s.
-    monkeypatch.setattr(selection_freshness, "REFRESH_INTERVAL_MS", 200)
-    monkeypatch.setattr(kit_menu, "BANNER_REFRESH_MS", 200)
-    monkeypatch.setattr(feature_menus, "BADGE_REFRESH_MS", 200)
-    monkeypatch.setattr(connection_watch, "RETRY_INTERVAL_MS", 300)
+    fast_background_reads(monkeypatch)
     window = open_window(qtbot, register, tmp_path, "tech")
     table = window.view.table
     table.setFocus()

@@ -17,9 +17,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from desktop.storage import database as database_module
 from desktop.storage.database import Database
-from tests.ui.gui.conftest import Register, open_window
-from ui.gui import connection_watch, feature_menus, selection_freshness
-from ui.gui.kits import kit_menu
+from tests.ui.gui.conftest import Register, fast_background_reads, open_window
+from ui.gui import connection_watch
 
 
 def _visible_boxes() -> list[QMessageBox]:
@@ -52,10 +51,7 @@ def _bulk_writer(qtbot: QtBot, register: Register) -> sqlite3.Connection:
 def test_a_database_another_program_is_writing_is_busy_not_lost(
     qtbot: QtBot, register: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(selection_freshness, "REFRESH_INTERVAL_MS", 200)
-    monkeypatch.setattr(kit_menu, "BANNER_REFRESH_MS", 200)
-    monkeypatch.setattr(feature_menus, "BADGE_REFRESH_MS", 200)
-    monkeypatch.setattr(connection_watch, "RETRY_INTERVAL_MS", 300)
+    fast_background_reads(monkeypatch)
     monkeypatch.setattr(connection_watch, "BUSY_RETRY_MS", 300)
     # The window's database waits 0.2 s for a busy file instead of 10 s.
     monkeypatch.setattr(database_module, "SQLITE_BUSY_TIMEOUT_MS", 200)
