@@ -69,7 +69,7 @@ def _unique(
         raise ValidationError(Problem(field, f"{label} '{value}' exists already"))
 
 
-def _flush_new(session: Session, field: str, taken: str) -> None:
+def _flush_new(session: Session, field: str, taken: str, verb: str = "exists already") -> None:
     """Write the new row whose names :func:`_unique` found free. A client that took the same
     name between that check and this write (both unaware of each other until the first
     commits) gets the check's own refusal, not the driver's duplicate-key error."""
@@ -78,7 +78,7 @@ def _flush_new(session: Session, field: str, taken: str) -> None:
     except IntegrityError as exc:
         if not is_unique_violation(exc):
             raise
-        raise ValidationError(Problem(field, f"{taken} exists already")) from exc
+        raise ValidationError(Problem(field, f"{taken} {verb}")) from exc
 
 
 def is_unique_violation(exc: IntegrityError) -> bool:
@@ -182,7 +182,7 @@ def create_location(
         code_key=normalize_tag(code),
     )
     session.add(location)
-    session.flush()
+    _flush_new(session, "code", f"the location code '{code}'", "is already used")
     return location
 
 

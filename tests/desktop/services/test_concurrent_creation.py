@@ -66,17 +66,30 @@ def test_the_first_tag_of_a_new_prefix_on_two_clients_at_once(db: Database) -> N
     [
         (
             lambda s: reference.create_category(s, name="Camera", tag_prefix="CAM"),
-            "the category 'Camera'",
+            "exists already",  # the category's name, or its tag prefix in the race
         ),
-        (lambda s: reference.create_manufacturer(s, name="Axis"), "the manufacturer 'Axis'"),
-        (lambda s: reference.create_supplier(s, name="Ingram"), "the supplier 'Ingram'"),
-        (lambda s: reference.create_group(s, name="Field team"), "the group 'Field team'"),
+        (
+            lambda s: reference.create_manufacturer(s, name="Axis"),
+            "the manufacturer 'Axis' exists already",
+        ),
+        (
+            lambda s: reference.create_supplier(s, name="Ingram"),
+            "the supplier 'Ingram' exists already",
+        ),
+        (
+            lambda s: reference.create_group(s, name="Field team"),
+            "the group 'Field team' exists already",
+        ),
+        (
+            lambda s: reference.create_location(s, name="Store", code="ST-1"),
+            "the location code 'ST-1' is already used",
+        ),
     ],
-    ids=["category", "manufacturer", "supplier", "group"],
+    ids=["category", "manufacturer", "supplier", "group", "location"],
 )
 def test_the_same_name_created_on_two_clients_at_once_is_refused_clearly(
     db: Database, create: Callable[[Session], object], words: str
 ) -> None:
     _, second = _race(db, create, create)
     assert isinstance(second, ValidationError), repr(second)
-    assert words in str(second) and "exists already" in str(second)
+    assert words in str(second), second
