@@ -101,10 +101,30 @@ REGISTER_TITLES: dict[str, str] = {
 }
 
 
-def columns_by_title(text: str) -> list[str]:
-    """The register columns (keys of :data:`REGISTER_COLUMNS`) that ``text`` names, in its
-    order: titles as the register view shows them, separated by commas, accents and case
-    ignored (the file's own header, "Purchase cost", and the key also name a column).
+@dataclass(frozen=True)
+class ChosenColumns:
+    """The columns ``export --columns`` names: register keys and custom-field keys."""
+
+    register: list[str]
+    custom: list[str]
+
+
+def custom_field_titles(db: Database) -> list[tuple[str, str]]:
+    """(key, label) of every category's custom fields, each key once, by category name."""
+    with db.read() as session:
+        definitions = session.scalars(select(Category.custom_fields).order_by(Category.name))
+        titles: dict[str, str] = {}
+        for fields in definitions:
+            for definition in fields or ():
+                titles.setdefault(definition["key"], str(definition.get("label") or ""))
+    return [(key, label or key) for key, label in titles.items()]
+
+
+def columns_by_title(text: str, custom_fields: Sequence[tuple[str, str]] = ()) -> ChosenColumns:
+    """The columns ``text`` names, in its order: titles as the register view shows them,
+    or custom fields by label or key (``custom_fields``: their (key, label)), separated by
+    commas, accents and case ignored (the file's own header, "Purchase cost", and the key
+    also name a column).
 
     Raises:
         DesktopError: a title names no column the export writes (the valid ones listed).
@@ -114,24 +134,29 @@ def columns_by_title(text: str) -> list[str]:
     def folded(name: str) -> str:
         return " ".join(fold(name).replace("_", " ").split())
 
-    names: dict[str, str] = {}
+    names: dict[str, tuple[bool, str]] = {}  # folded name -> (is custom, key)
     for key, title in REGISTER_TITLES.items():
         header = TARGETS_BY_KEY[REGISTER_COLUMNS[key]].header
         for name in (title, header, key):
-            names.setdefault(folded(name), key)
-    chosen: list[str] = []
+            names.setdefault(folded(name), (False, key))
+    for key, label in custom_fields:
+        for name in (label, key):
+            names.setdefault(folded(name), (True, key))
+    chosen = ChosenColumns([], [])
     for part in text.split(","):
         if not part.strip():
             continue
         found = names.get(folded(part))
         if found is None:
-            valid = ", ".join(REGISTER_TITLES.values())
+            valid = ", ".join([*REGISTER_TITLES.values(), *(label for _, label in custom_fields)])
             raise DesktopError(
                 f"--columns: the export has no column '{part.strip()}' (its columns: {valid})"
             )
-        if found not in chosen:
-            chosen.append(found)
-    if not chosen:
+        is_custom, key = found
+        keys = chosen.custom if is_custom else chosen.register
+        if key not in keys:
+            keys.append(key)
+    if not chosen.register and not chosen.custom:
         raise DesktopError(
             '--columns: name the columns to write, e.g. --columns "Asset tag,Name,Location"'
         )
@@ -179,16 +204,17 @@ def export_assets(
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
     columns: Sequence[str] | None = None,
+    custom: Sequence[str] | None = None,
 ) -> ExportResult:
     """Write the assets ``flt`` shows to ``path`` (.xlsx or .csv), in the register view's
     order for ``sort`` and ``descending`` (a key of ``queries.SORT_COLUMNS``).
 
     ``columns`` are the columns to write, in order, as the register view shows them
-    (keys of :data:`REGISTER_COLUMNS`); the custom fields written are then those of the
-    exported assets' categories only. The asset tag is always written (first, when
-    ``columns`` leave it out), and Key and Version always end a row: the import matches
-    the rows of an edited copy by them. Without ``columns``: every column, and every
-    category's custom fields.
+    (keys of :data:`REGISTER_COLUMNS`); the custom fields written are then ``custom``
+    (their keys, in order), or without it those of the exported assets' categories. The
+    asset tag is always written (first, when ``columns`` leave it out), and Key and
+    Version always end a row: the import matches the rows of an edited copy by them.
+    Without ``columns``: every column, and every category's custom fields.
 
     The file appears only when complete: a cancel or an error leaves no half file.
     """
@@ -200,7 +226,7 @@ def export_assets(
     temporary = path.with_name(f".{path.name}.partial")
     try:
         with db.read() as session:
-            layout = _layout(session, columns=columns, flt=flt)
+            layout = _layout(session, columns=columns, flt=flt, custom=custom)
             filter_names = _filter_names(session, flt)
             total = count_assets(session, flt)
             streamed = stream_stored_assets(session, flt, order=_order(session, sort, descending))
@@ -287,7 +313,11 @@ def _chosen_columns(columns: Sequence[str]) -> list[str]:
 
 
 def _layout(
-    session: Session, *, columns: Sequence[str] | None = None, flt: AssetFilter | None = None
+    session: Session,
+    *,
+    columns: Sequence[str] | None = None,
+    flt: AssetFilter | None = None,
+    custom: Sequence[str] | None = None,
 ) -> _Layout:
     every = [key for key, _ in FIXED_COLUMNS]
     fixed = every if columns is None else _chosen_columns(columns)
@@ -296,16 +326,22 @@ def _layout(
     if columns is not None:
         query = select(Asset.category_id).distinct().select_from(Asset)
         exported = set(session.scalars(apply_filter(session, query, flt or AssetFilter())))
-    custom: list[tuple[str, str]] = []
+    written: dict[str, tuple[str, str]] = {}  # key -> (type, header), in the file's order
+    named = {key: None for key in custom or ()}
     categories = []
     for category in session.execute(select(Category).order_by(Category.name)).scalars():
         categories.append(category.name)
-        if exported is not None and category.id not in exported:
+        if custom is None and exported is not None and category.id not in exported:
             continue
         for definition in category.custom_fields or ():
-            if definition["key"] not in {k for k, _ in custom}:
-                custom.append((definition["key"], definition.get("type", "text")))
-                headers.append(str(definition.get("label") or definition["key"]))
+            key = definition["key"]
+            if key not in written and (custom is None or key in named):
+                label = str(definition.get("label") or key)
+                written[key] = (definition.get("type", "text"), label)
+    if custom is not None:  # in the order named
+        written = {key: written[key] for key in named if key in written}
+    custom_keys = [(key, type_) for key, (type_, _) in written.items()]
+    headers += [header for _, header in written.values()]
     headers += [TARGETS_BY_KEY["key"].header, TARGETS_BY_KEY["version"].header]
     tree = LocationTree(
         LocationNode(r.id, r.name, r.code, r.parent_id)
@@ -317,10 +353,10 @@ def _layout(
     locations = sorted(set(names.values()), key=str.casefold)
     picks = None
     if fixed != every:
-        width = len(every) + len(custom)
+        width = len(every) + len(custom_keys)
         indexes = [every.index(key) for key in fixed] + list(range(len(every), width + 2))
         picks = itemgetter(*indexes)
-    return _Layout(headers, custom, categories, locations, names, tuple(fixed), picks)
+    return _Layout(headers, custom_keys, categories, locations, names, tuple(fixed), picks)
 
 
 def _rows(

@@ -79,3 +79,42 @@ def test_the_titles_are_the_register_views() -> None:
 
     shown = [(c.key, c.title) for c in COLUMNS if c.key in REGISTER_COLUMNS]
     assert shown == list(REGISTER_TITLES.items())
+
+
+def test_custom_fields_are_written_only_when_named(sqlite_db: Database, tmp_path: Path) -> None:
+    """A finance user asked for four columns and got every custom field besides (RAM,
+    IMEI, firmware …, fifteen columns): ``--columns`` writes only what it names, a custom
+    field by its label or key, in the order named."""
+    from desktop.services import reference
+
+    world = seed_world(sqlite_db)
+    with sqlite_db.write() as session:
+        reference.create_category(
+            session,
+            name="Phone",
+            tag_prefix="PHN",
+            custom_fields=[
+                {"key": "imei", "label": "IMEI", "type": "text"},
+                {"key": "phone_number", "label": "Phone number", "type": "text"},
+            ],
+        )
+    world.receive(tag="LAP-1", name="Finance laptop")
+
+    out = tmp_path / "four.csv"
+    done = assetdesk(sqlite_db, "export", str(out), "--columns", "Name,Cost", "--as", "tech")
+    assert done.returncode == 0, done.stderr
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle))
+    assert header == ["Asset tag", "Name", "Purchase cost", "Key", "Version"], header
+
+    done = assetdesk(
+        sqlite_db, "export", str(out), "--columns", "phone NUMBER,Name,imei", "--as", "tech"
+    )
+    assert done.returncode == 0, done.stderr
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle))
+    assert header == ["Asset tag", "Name", "Phone number", "IMEI", "Key", "Version"], header
+
+    done = assetdesk(sqlite_db, "export", str(out), "--columns", "Name,Colour", "--as", "tech")
+    assert done.returncode == 2
+    assert "IMEI, Phone number)" in done.stderr

@@ -20,7 +20,7 @@ from desktop.spreadsheets.cells import DateOrder
 from desktop.spreadsheets.commit import ImportResult, commit_import
 from desktop.spreadsheets.dates import chosen_date_order
 from desktop.spreadsheets.error_workbook import check_error_workbook_path, write_error_workbook
-from desktop.spreadsheets.export import columns_by_title, export_assets
+from desktop.spreadsheets.export import columns_by_title, custom_field_titles, export_assets
 from desktop.spreadsheets.import_choices import (
     defaults_description,
     parse_defaults,
@@ -264,12 +264,23 @@ def _rows(rows: tuple[int, ...]) -> str:
 
 def _export(ctx: CliContext) -> int:
     args = ctx.args
-    columns = columns_by_title(args.columns) if args.columns is not None else None
     db = ctx.database()
+    chosen = (
+        columns_by_title(args.columns, custom_field_titles(db))
+        if args.columns is not None
+        else None
+    )
     flt = _filter(ctx, args)
     # The About sheet names who exported: --as, this computer's user, else the login name.
     who = args.as_user or signed_in_person(ctx.settings, ctx.url) or getpass.getuser()
-    result = export_assets(db, args.out, exported_by=who, flt=flt, columns=columns)
+    result = export_assets(
+        db,
+        args.out,
+        exported_by=who,
+        flt=flt,
+        columns=chosen.register if chosen else None,
+        custom=chosen.custom if chosen else None,
+    )
     print(result.message())
     return 0
 

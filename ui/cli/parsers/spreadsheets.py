@@ -122,10 +122,10 @@ def register(subparsers: Any) -> None:
     exporter.add_argument(
         "--columns",
         metavar="TITLE,TITLE,...",
-        help="only these columns, in this order, titled as the register shows them "
-        '(e.g. "Asset tag,Name,Location,Cost"; accents and case ignored); the asset tag, '
-        "Key and Version are always written (an edited copy imports back by them). "
-        "Default: every column",
+        help="only these columns, titled as the register shows them, and custom fields "
+        'by their label (e.g. "Asset tag,Name,Location,Cost,IMEI"; accents and case '
+        "ignored); the asset tag, Key and Version are always written (an edited copy "
+        "imports back by them). Default: every column and every custom field",
     )
     exporter.add_argument(
         "--as", dest="as_user", metavar="USER", help="who exports (for the About sheet)"
