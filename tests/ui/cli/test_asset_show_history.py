@@ -4,26 +4,20 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.procedures import ProcedureRequest, record_procedure
 from desktop.services.queries import HISTORY_SHOWN
 from desktop.storage.database import open_database
+from tests.cli_run import run_cli
 from tests.factories import seed_world
 
 CHANGES = HISTORY_SHOWN + 2
 
 
 def _assetdesk(path: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", "--database", str(path), *argv],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_cli(*argv, database=path, timeout=120)
 
 
 def test_asset_show_prints_the_newest_procedures_and_all_on_request(tmp_path: Path) -> None:
@@ -84,30 +78,10 @@ def test_asset_show_titles_the_changed_fields_as_its_fields_above(tmp_path: Path
     world = seed_world(database)
     world.receive(tag="LAP-42", values={"serial_number": "SN-1"})
     database.dispose()
-    changed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ui.cli.main",
-            "--database",
-            str(path),
-            "procedure",
-            "change",
-            "LAP-42",
-            "--set",
-            "custom.ram_gb=48",
-            "--set",
-            "serial_number=SN-2",
-            "--answer",
-            "change_type=Upgrade",
-            "--as",
-            "tech",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    changed = _assetdesk(
+        path, "procedure", "change", "LAP-42", "--set", "custom.ram_gb=48",
+        "--set", "serial_number=SN-2", "--answer", "change_type=Upgrade", "--as", "tech",
+    )  # fmt: skip
     assert changed.returncode == 0, changed.stderr
 
     shown = _assetdesk(path, "asset", "show", "LAP-42")

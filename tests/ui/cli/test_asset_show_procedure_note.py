@@ -12,27 +12,20 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.approvals import approve
 from desktop.services.procedures import ProcedureRequest, record_procedure
 from desktop.storage.database import Database
 from tests.approval_templates import set_approval_rule
+from tests.cli_run import run_cli
 from tests.factories import seed_world
 
 NOTE = "Battery swapped under warranty.\nOld battery: recycling bin B"
 
 
 def _assetdesk(db: Database, *argv: str) -> subprocess.CompletedProcess[str]:
-    url = db.url.render_as_string(hide_password=False)
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", "--database", url, *argv],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_cli(*argv, database=db, timeout=120)
 
 
 def test_the_history_shows_each_procedures_note(db: Database) -> None:

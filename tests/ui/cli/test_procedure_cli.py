@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,18 +21,12 @@ from desktop.services.queries import asset_detail
 from desktop.storage.database import Database
 from desktop.storage.models import Asset, Procedure
 from tests.backends import make_database
+from tests.cli_run import run_cli
 from tests.factories import World, seed_world
 
 
 def assetdesk(db: Database, *argv: str) -> subprocess.CompletedProcess[str]:
-    url = db.url.render_as_string(hide_password=False)
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", "--database", url, "procedure", *argv],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    return run_cli("procedure", *argv, database=db, timeout=120)
 
 
 def snapshot(db: Database) -> tuple[int, int, list[tuple[str, str, int]]]:
