@@ -52,6 +52,11 @@ def test_a_line_of_three_shows_as_three_new_assets_of_that_line(
     tip = model.index(first, ROW).data(Qt.ItemDataRole.ToolTipRole)
     assert tip.startswith("Row 5 orders 3 items: it becomes 3 new assets")
     assert [s[0] for s in shown if s[0].startswith("6")] == ["6"]  # one item: as before
+    page = wizard.preview_page
+    assert "3 rows, as 5 items — 4 create" in page.summary.text()  # the file has 3 rows
+    values = page.values.toPlainText()
+    assert values.count("Latitude 7450") == 1  # once, not three identical lines
+    assert "row 5 (tag generated) × 3 new assets: Name: Latitude 7450" in values
     # Above the table, as the command line's dry run says it:
     assert "each becomes that many new assets" in wizard.preview_page.references.text()
 

@@ -54,6 +54,11 @@ class PreviewModel(QAbstractTableModel):
         self._copies = _order_line_copies(rows)
         self.endResetModel()
 
+    @property
+    def has_order_lines(self) -> bool:
+        """Whether a row of the file is several items (a purchase order's Qty)."""
+        return bool(self._copies)
+
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
