@@ -52,6 +52,7 @@ class DetailReader(QObject):
         self._window = window
         self._wanted: _Request | None = None  # the asset asked for last, until shown
         self._reading: tuple[_Request, Worker] | None = None
+        self._closed = False
         self._notice = QTimer(self)
         self._notice.setSingleShot(True)
         self._notice.setInterval(READING_NOTICE_MS)
@@ -65,6 +66,8 @@ class DetailReader(QObject):
     def read(self, asset_id: uuid.UUID, *, all_history: bool = False) -> None:
         """Read this asset's detail and show it once read (unless another is asked for
         meanwhile)."""
+        if self._closed:
+            return
         self._wanted = _Request(asset_id, all_history, self._window.database)
         if not self._notice.isActive():
             self._notice.start()
@@ -73,6 +76,11 @@ class DetailReader(QObject):
                 self._reading[1].cancel()  # stops before reading, if it has not begun
             return  # the asset asked for last is read once this read has ended
         self._start()
+
+    def shutdown(self) -> None:
+        """The window closes: the read under way is asked to stop and none follows it."""
+        self._closed = True
+        self.forget()
 
     def forget(self) -> None:
         """Nothing is selected any more: a read under way shows nothing."""

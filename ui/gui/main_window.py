@@ -707,6 +707,7 @@ class MainWindow(QMainWindow):
         self.scanner.uninstall()
         self.shortcuts_first.uninstall()
         self.freshness.uninstall()
+        self.detail_reader.shutdown()
         self.connection.stop()
         self.model.shutdown()
         self.view.filter_bar.shutdown()
