@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sqlite3
 import sys
+from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -16,6 +18,7 @@ from desktop.credentials import url_with_password
 from desktop.errors import DatabaseUnavailableError, DesktopError
 from desktop.logging_setup import configure_logging
 from desktop.settings import DATABASE_URL, Settings
+from desktop.storage import database as database_module
 from desktop.storage.database import Database, open_database
 from desktop.storage.migrate import head_revision_from_files
 from desktop.storage.urls import choose_url, describe, parse_url, redact
@@ -45,6 +48,11 @@ def open_for_window(url: str, *, log_sql_timing: bool = False) -> Database:
     takes the full path with its migrations and messages.
     """
     head = head_revision_from_files()
+    if _locked_file(url) is not None:
+        # Another program is writing the file: the fast path would wait the busy timeout
+        # on this thread with nothing on screen. The worker waits, and the notice says so.
+        return _open_on_worker(url, log_sql_timing=log_sql_timing, upgrade=False)
+    current = None
     if head is not None:
         database = Database(url, log_sql_timing=log_sql_timing)
         try:
@@ -57,12 +65,16 @@ def open_for_window(url: str, *, log_sql_timing: bool = False) -> Database:
         if current == head:
             return database
         database.dispose()
-    return _open_on_worker(url, log_sql_timing=log_sql_timing)
+    # Only a schema read and found older (or newer: refused at once) is upgraded on open.
+    upgrade = current is not None
+    return _open_on_worker(url, log_sql_timing=log_sql_timing, upgrade=upgrade)
 
 
 #: A database that takes longer than this to open (a local file migrating to this
 #: version's schema: about a minute for a million assets) says so in a window.
 OPENING_NOTICE_MS = 400
+#: While the notice shows, whether the file is busy is looked at again this often (ms).
+BUSY_PROBE_MS = 500
 
 
 def _described(url: str) -> str:
@@ -72,10 +84,57 @@ def _described(url: str) -> str:
         return redact(url)
 
 
-def _open_on_worker(url: str, *, log_sql_timing: bool) -> Database:
-    """:func:`open_database` on a worker thread, with a busy window if it takes long: an
-    older local file is upgraded on open, and a person should see that something is
-    happening, not nothing for a minute."""
+def _locked_file(url: str) -> Path | None:
+    """The local file ``url`` names if another program holds its write lock (``assetdesk
+    import`` writing with a rollback journal: readers wait for it), else None. Asked
+    without waiting: a read refused at once. Our own upgrade does not count (it writes in
+    WAL mode, where readers go on)."""
+    try:
+        parsed = parse_url(url)
+    except DesktopError:
+        return None
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    path = Path(str(parsed.database)).expanduser()
+    if not path.is_file():
+        return None
+    try:
+        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0)
+    except sqlite3.Error:
+        return None
+    try:
+        probe.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+    except sqlite3.OperationalError as exc:
+        return path if "locked" in str(exc) or "busy" in str(exc) else None
+    except sqlite3.Error:
+        return None
+    finally:
+        probe.close()
+    return None
+
+
+def opening_notice(url: str, *, upgrade: bool, busy: Path | None) -> str:
+    """What the notice says while the database opens: the truth as far as it is known — a
+    busy file waited for (named), an older version upgraded, or only that it opens."""
+    text = f"Opening {_described(url)} …"
+    if busy is not None:
+        seconds = database_module.SQLITE_BUSY_TIMEOUT_MS // 1000
+        return (
+            f"{text}\n\nThe file {busy} is busy: another program is writing to it (a long "
+            f"import, say). Waiting up to {seconds} s for it to finish."
+        )
+    if upgrade:
+        return (
+            f"{text}\n\nA database made by an older version of Assetdesk is upgraded first; "
+            "on a large register that takes a minute or two."
+        )
+    return text
+
+
+def _open_on_worker(url: str, *, log_sql_timing: bool, upgrade: bool) -> Database:
+    """:func:`open_database` on a worker thread, with a notice if it takes long: an older
+    local file is upgraded on open, a busy one is waited for, and a person should see
+    that something is happening (and which), not nothing for a minute."""
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QProgressDialog
 
@@ -90,20 +149,31 @@ def _open_on_worker(url: str, *, log_sql_timing: bool) -> Database:
     worker.failed.connect(outcome.append)
     loop = QEventLoop()
     worker.finished.connect(loop.quit)
-    notice = QProgressDialog(
-        f"Opening {_described(url)} …\n\nA database made by an older version of Assetdesk is "
-        "upgraded first; on a large register that takes a minute or two.",
-        "",
-        0,
-        0,
-    )
+    notice = QProgressDialog(opening_notice(url, upgrade=upgrade, busy=None), "", 0, 0)
     notice.setWindowTitle("Assetdesk")
     notice.setCancelButton(None)  # one transaction: it finishes or leaves the file as it was
     notice.setMinimumDuration(0)
     notice.reset()  # a QProgressDialog shows itself after a while unless reset
-    QTimer.singleShot(OPENING_NOTICE_MS, lambda: None if outcome else notice.show())
+
+    def say() -> None:  # whether another program holds the file may change meanwhile
+        busy = _locked_file(url)
+        notice.setLabelText(opening_notice(url, upgrade=upgrade and busy is None, busy=busy))
+
+    probe = QTimer()
+    probe.setInterval(BUSY_PROBE_MS)
+    probe.timeout.connect(say)
+
+    def show() -> None:
+        if outcome:
+            return
+        say()
+        notice.show()
+        probe.start()
+
+    QTimer.singleShot(OPENING_NOTICE_MS, show)
     worker.start()
     loop.exec()
+    probe.stop()
     notice.close()
     notice.deleteLater()
     result = outcome[0]

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
 Progress = Callable[[int, int], None]
 Job = Callable[[Progress, threading.Event], Any]
@@ -109,6 +110,10 @@ class Worker(QObject):
     def start(self) -> None:
         self._running = True
         _running.add(self)
+        parent = self.parent()
+        if parent is not None:
+            # Direct: destroyed is emitted before the parent deletes its children.
+            parent.destroyed.connect(self._leave_parent, Qt.ConnectionType.DirectConnection)
         self._thread.start()
 
     def cancel(self) -> None:
@@ -118,6 +123,23 @@ class Worker(QObject):
     def wait(self, milliseconds: int = 30_000) -> bool:
         """Block until the thread ends (for shutdown and tests only)."""
         return self._thread.wait(milliseconds)
+
+    @Slot()
+    def _leave_parent(self) -> None:
+        """The parent (or one of its ancestors, which deletes it) goes while the thread may
+        still run: deleting the worker with it would destroy a running QThread, which
+        aborts the process. The worker leaves it for the application instead; its job is
+        asked to stop and its answer goes nowhere (whoever waited for it is gone)."""
+        if not self._running:
+            return
+        self.cancel_event.set()
+        with warnings.catch_warnings():  # PySide warns of a signal nobody listened to
+            warnings.simplefilter("ignore", RuntimeWarning)
+            for signal in (self.progress, self.succeeded, self.failed, self.finished):
+                signal.disconnect()
+        # Kept (a few hundred bytes) until the application ends: deleting a worker from
+        # its own "finished" crashed PySide6 now and then (see the class's docstring).
+        self.setParent(QCoreApplication.instance())
 
     def _on_thread_finished(self) -> None:
         # QThread emits finished just before its thread ends: wait for the end (at once),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import sqlite3
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -152,3 +154,38 @@ def fast_background_reads(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(kit_menu, "BANNER_REFRESH_MS", 200)
     monkeypatch.setattr(feature_menus, "BADGE_REFRESH_MS", 200)
     monkeypatch.setattr(connection_watch, "RETRY_INTERVAL_MS", 300)
+
+
+def detail_read(qtbot: QtBot, window: MainWindow) -> None:
+    """Wait until the detail asked for last (a selection, a scan) is shown: it is read on a
+    worker (ui/gui/detail_reader.py)."""
+    qtbot.waitUntil(lambda: not window.detail_reader.busy, timeout=10_000)
+
+
+class BusyWriter:
+    """Another program holding the file's write lock (``assetdesk import``: a rollback
+    journal and BEGIN EXCLUSIVE) on a thread of its own, for ``hold`` seconds at most."""
+
+    def __init__(self, path: Path, hold: float) -> None:
+        self.locked, self.release = threading.Event(), threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(path, hold), daemon=True)
+
+    def _run(self, path: Path, hold: float) -> None:
+        writer = sqlite3.connect(path, timeout=5, isolation_level=None)
+        try:
+            assert writer.execute("PRAGMA journal_mode=DELETE").fetchone()[0] == "delete"
+            writer.execute("BEGIN EXCLUSIVE")
+            self.locked.set()
+            self.release.wait(hold)
+            writer.execute("COMMIT")
+            writer.execute("PRAGMA journal_mode=WAL")
+        finally:
+            writer.close()
+
+    def start(self) -> None:
+        self._thread.start()
+        assert self.locked.wait(10), "the writer never got the lock"
+
+    def join(self) -> None:
+        self.release.set()
+        self._thread.join(10)

@@ -12,9 +12,11 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
-from desktop.errors import DesktopError
+from desktop.errors import DatabaseBusyError, DesktopError
+from desktop.storage import database as database_module
 from desktop.storage import migrate
 from desktop.storage.database import Database, open_database
+from tests.ui.gui.conftest import BusyWriter
 from ui.gui import app as gui_app
 
 
@@ -66,3 +68,73 @@ def test_a_file_that_cannot_be_opened_is_reported_by_name(
         gui_app.open_for_window(f"sqlite:///{path}")
     assert str(path) in raised.value.message
     assert _notices() == []
+
+
+def _watch_notices_while_busy(
+    monkeypatch: pytest.MonkeyPatch, path: Path, *, hold: float, open_it: Any
+) -> list[str]:
+    """Open the file while another program holds its write lock for ``hold`` seconds (it
+    lets go on its own, even if the event loop never turns); the notices shown meanwhile."""
+    monkeypatch.setattr(gui_app, "OPENING_NOTICE_MS", 50)
+    monkeypatch.setattr(gui_app, "BUSY_PROBE_MS", 100)
+    writer = BusyWriter(path, hold=hold)
+    writer.start()
+    seen: list[list[str]] = []
+    poll = QTimer()
+    poll.timeout.connect(lambda: seen.append(_notices()))
+    poll.start(100)
+    try:
+        open_it()
+    finally:
+        poll.stop()
+        writer.join()
+    return [texts[0] for texts in seen if texts]
+
+
+def test_a_busy_file_at_start_says_it_is_waited_for_not_upgraded(
+    qtbot: QtBot, sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another program writes the file (a long import) as the window starts: the notice
+    names the file and says it is busy and waited for — it said an older database was being
+    upgraded, which it was not. Once the file is free the database opens."""
+    path = sqlite_db.sqlite_path
+    assert path is not None
+    sqlite_db.dispose()  # current: nothing to upgrade
+    opened: list[Database] = []
+    said = _watch_notices_while_busy(
+        monkeypatch,
+        path,
+        hold=1.5,
+        open_it=lambda: opened.append(gui_app.open_for_window(f"sqlite:///{path}")),
+    )
+    (database,) = opened
+    try:
+        assert said, "no notice while the busy file was waited for"
+        assert f"The file {path} is busy" in said[0]
+        assert "another program is writing to it" in said[0]
+        assert not any("upgraded" in text for text in said)
+        assert database.schema_state().up_to_date
+        assert _notices() == []
+    finally:
+        database.dispose()
+
+
+def test_a_file_busy_past_the_timeout_at_start_is_said_busy_throughout(
+    qtbot: QtBot, sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Busy for longer than the busy timeout (0.6 s here, 10 s in use): the notice says
+    busy while it waits, never "upgraded"; the open then fails as busy (run_gui offers
+    Retry)."""
+    path = sqlite_db.sqlite_path
+    assert path is not None
+    sqlite_db.dispose()
+    monkeypatch.setattr(database_module, "SQLITE_BUSY_TIMEOUT_MS", 600)
+
+    def open_it() -> None:
+        with pytest.raises(DatabaseBusyError):
+            gui_app.open_for_window(f"sqlite:///{path}")
+
+    said = _watch_notices_while_busy(monkeypatch, path, hold=4.0, open_it=open_it)
+    assert said, "no notice while the busy file was waited for"
+    assert all(f"The file {path} is busy" in text for text in said), said
+    assert not any("upgraded" in text for text in said)

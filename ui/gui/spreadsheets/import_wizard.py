@@ -77,6 +77,7 @@ from desktop.storage.kitfile import database_is_kit
 from desktop.wording import plural
 from ui.gui import file_dialogs
 from ui.gui.layout_state import LayoutState, fitting_size
+from ui.gui.spreadsheets import preview_model
 from ui.gui.spreadsheets.default_names import known_names, offer_known_names
 from ui.gui.spreadsheets.import_pages import (
     FilePage,
@@ -662,8 +663,11 @@ class ImportWizard(QDialog):
         self.plan = plan
         counts = plan.counts()
         page = self.preview_page
+        # A purchase order's line of Qty n is n items (n new assets): rows of the file first.
+        file_rows = len({r.row for r in plan.rows})
+        items = f", as {len(plan.rows):,} items" if file_rows != len(plan.rows) else ""
         page.summary.setText(
-            f"<b>{plan.where}</b>: {plural(len(plan.rows), 'row')} — "
+            f"<b>{plan.where}</b>: {plural(file_rows, 'row')}{items} — "
             + ", ".join(f"{n} {action}" for action, n in counts.items())
             + (f"; {plural(len(plan.pending), 'waits|wait')} for approval" if plan.pending else "")
         )
@@ -671,6 +675,9 @@ class ImportWizard(QDialog):
         page.values_heading.setText(values_heading(plan))
         page.values.setPlainText(preview_values(plan))
         page.model.set_plan(plan, page.chosen_actions())
+        if page.model.has_order_lines:  # "5 · 1 of 3", "(generated, 1 of 3)": shown whole
+            page.view.resizeColumnToContents(preview_model.ROW)
+            page.view.resizeColumnToContents(preview_model.TAG)
         writable = counts["create"] + counts["update"]
         page.valid_only.setEnabled(bool(plan.rejected))
         self._show(PREVIEW)

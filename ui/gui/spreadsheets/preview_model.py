@@ -41,6 +41,9 @@ class PreviewModel(QAbstractTableModel):
         self._plan: ImportPlan | None = None
         self._rows: list[RowPlan] = []
         self._texts: dict[int, str] = {}
+        #: A purchase order's line of n items (Qty n) is n plan rows of one file row:
+        #: each such plan row's index → (which of them, n).
+        self._copies: dict[int, tuple[int, int]] = {}
 
     def set_plan(self, plan: ImportPlan | None, actions: set[RowAction] | None = None) -> None:
         self.beginResetModel()
@@ -48,7 +51,13 @@ class PreviewModel(QAbstractTableModel):
         rows = plan.rows if plan else []
         self._rows = [r for r in rows if actions is None or r.action in actions]
         self._texts = {}
+        self._copies = _order_line_copies(rows)
         self.endResetModel()
+
+    @property
+    def has_order_lines(self) -> bool:
+        """Whether a row of the file is several items (a purchase order's Qty)."""
+        return bool(self._copies)
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -69,6 +78,12 @@ class PreviewModel(QAbstractTableModel):
         row = self._rows[index.row()]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == PROBLEMS:
             return "\n".join(self._problems(row))  # one a line: the cell shows few of them
+        copy = self._copies.get(row.index)
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (ROW, TAG) and copy:
+            return (
+                f"Row {row.row} orders {copy[1]} items: it becomes {copy[1]} new assets, each "
+                "tagged from its category's sequence (this is one of them)"
+            )
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._display(row, index.column())
         if role == Qt.ItemDataRole.BackgroundRole and index.column() == ACTION:
@@ -78,12 +93,15 @@ class PreviewModel(QAbstractTableModel):
         return None
 
     def _display(self, row: RowPlan, column: int) -> str:
-        if column == ROW:
-            return str(row.row)
+        copy = self._copies.get(row.index)
+        if column == ROW:  # "5 · 2 of 3": one of the 3 assets row 5 orders, not a repeat
+            return f"{row.row} · {copy[0]} of {copy[1]}" if copy else str(row.row)
         if column == ACTION:
             return ACTION_LABELS[row.action]
         if column == TAG:
-            return row.tag or ("(generated)" if row.action is RowAction.CREATE else "")
+            if row.tag or row.action is not RowAction.CREATE:
+                return row.tag or ""
+            return f"(generated, {copy[0]} of {copy[1]})" if copy else "(generated)"
         if column == CHANGES:
             if row.index not in self._texts:
                 self._texts[row.index] = self._changes_text(row)
@@ -113,3 +131,17 @@ class PreviewModel(QAbstractTableModel):
         return "; ".join(
             f"{c.label}: {c.before_text or '—'} → {c.after_text or '—'}" for c in changes
         )
+
+
+def _order_line_copies(rows: list[RowPlan]) -> dict[int, tuple[int, int]]:
+    """Plan rows that share their file row (a purchase order's line of Qty n, planned as n
+    new assets: desktop.spreadsheets.quantities): index → (which, of how many)."""
+    by_row: dict[int, list[RowPlan]] = {}
+    for plan_row in rows:
+        by_row.setdefault(plan_row.row, []).append(plan_row)
+    return {
+        plan_row.index: (number, len(same))
+        for same in by_row.values()
+        if len(same) > 1
+        for number, plan_row in enumerate(same, start=1)
+    }

@@ -70,9 +70,12 @@ def preview_values(plan: ImportPlan) -> str:
     ]
     if len(plan.rejected) > MAX_REFUSED_SHOWN:
         refused.append(f"and {plural(len(plan.rejected) - MAX_REFUSED_SHOWN, 'more refused row')}")
-    values = [
-        p.text() + "".join(f"\n    warning: {w}" for w in p.warnings) for p in value_previews(plan)
-    ]
+    values = _order_lines_once(
+        [
+            (p.row, p.text() + "".join(f"\n    warning: {w}" for w in p.warnings))
+            for p in value_previews(plan)
+        ]
+    )
     if not refused and not values and plan.rows:
         # (the box stayed empty under its heading when a re-imported export changed nothing)
         return (
@@ -81,3 +84,19 @@ def preview_values(plan: ImportPlan) -> str:
             "already. Nothing to import."
         )
     return "\n".join([*refused, *values])
+
+
+def _order_lines_once(previews: list[tuple[int, str]]) -> list[str]:
+    """Each preview's text; a purchase order's line of Qty n (n new assets of one row, all
+    alike) once, saying so: "row 5 (tag generated) × 3 new assets: …" — it was the same
+    line three times."""
+    merged: list[tuple[int, str, int]] = []
+    for row, text in previews:
+        if merged and merged[-1][:2] == (row, text):
+            merged[-1] = (row, text, merged[-1][2] + 1)
+        else:
+            merged.append((row, text, 1))
+    return [
+        text.replace(":", f" × {count} new assets:", 1) if count > 1 else text
+        for _, text, count in merged
+    ]
