@@ -44,6 +44,7 @@ from desktop.spreadsheets.bulk_index import IndexUpkeep, index_upkeep_for, write
 from desktop.spreadsheets.change_json import ChangeFragments, any_change, as_json_list
 from desktop.spreadsheets.create_references import ReferenceCreator
 from desktop.spreadsheets.custom_columns import add_new_custom_fields
+from desktop.spreadsheets.import_runs import record_import
 from desktop.spreadsheets.model import (
     ImportPlan,
     Progress,
@@ -234,7 +235,18 @@ def _commit(
             index_upkeep_for(session, plan) as upkeep,
         ):
             writer = _Writer(session, plan, performed_by, progress, cancel, references)
-            return writer.run(tuple(rejected), upkeep)
+            result = writer.run(tuple(rejected), upkeep)
+            if result.created_tags or result.updated:
+                record_import(
+                    session,
+                    file_name=plan.table.file_name,
+                    sheet=plan.table.sheet or "",
+                    sha256=plan.file_sha256,
+                    imported_by=performed_by,
+                    created=len(result.created_tags),
+                    updated=result.updated,
+                )
+            return result
     except IntegrityError as exc:  # someone else took a tag or a name since the dry run
         raise PlanOutdatedError(
             taken_tag_message(db, plan)

@@ -21,6 +21,7 @@ from desktop.spreadsheets.references import PendingReference, ReferenceIndex
 from desktop.spreadsheets.report import ImportReport
 
 if TYPE_CHECKING:
+    from desktop.spreadsheets.import_runs import EarlierImport
     from desktop.spreadsheets.row_approvals import RowApproval
 
 Progress = Callable[[int, int], None]
@@ -198,6 +199,10 @@ class ImportPlan:
     #: Said by the dry run when this login may not create ``new_references`` (the import
     #: would be refused): "Import will be refused: …" (reference_grants).
     references_refused: str = ""
+    #: The SHA-256 of the file's bytes ("" for a table not read from a file).
+    file_sha256: str = ""
+    #: The newest import of the same bytes, if any (desktop.spreadsheets.import_runs).
+    earlier: EarlierImport | None = None
 
     @property
     def where(self) -> str:

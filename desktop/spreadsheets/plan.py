@@ -52,6 +52,7 @@ from desktop.spreadsheets.history import (
     retirement_steps,
 )
 from desktop.spreadsheets.import_choices import for_all_rows
+from desktop.spreadsheets.import_runs import again_note, earlier_import
 from desktop.spreadsheets.mapping import EXTRA_NOTES, best_mapping, column_data, header_row
 from desktop.spreadsheets.model import (
     ImportOptions,
@@ -128,6 +129,7 @@ def dry_run(
             totals_rows=chosen.totals_rows,
             index=index,
             open_elsewhere=chosen.open_elsewhere,
+            file_sha256=chosen.file_sha256,
         )
 
 
@@ -143,10 +145,11 @@ def plan_table(
     index: ReferenceIndex | None = None,
     totals_rows: tuple[int, ...] = (),
     open_elsewhere: str = "",
+    file_sha256: str = "",
 ) -> ImportPlan:
     """Classify ``table``'s rows; ``index``: the session's reference data, if read already
     (and not changed since); ``open_elsewhere``: said first when an office program has the
-    file open."""
+    file open; ``file_sha256``: the file's, to say an earlier import of it."""
     if options.command_line:  # the wizard's boxes name questions that exist
         check_answer_keys(session, options.answers)
     index = ReferenceIndex(session) if index is None else index
@@ -221,6 +224,12 @@ def plan_table(
     )
     decide_plan(ApprovalRules(session), plan)
     plan.references_refused = dry_run_warning(session, plan)
+    plan.file_sha256 = file_sha256
+    if (earlier := earlier_import(session, file_sha256)) is not None:
+        plan.earlier = earlier
+        report.said.insert(
+            0, again_note(earlier, plan.counts()["create"], plan.options.match.value)
+        )
     return plan
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from desktop.errors import DesktopError
 from desktop.spreadsheets.formulas import formula_cells, formula_only_rows, totals_rows
+from desktop.spreadsheets.import_runs import file_sha256
 from desktop.spreadsheets.mapping import header_row
 from desktop.spreadsheets.open_elsewhere import open_elsewhere_note
 from desktop.spreadsheets.readers import (
@@ -56,6 +57,9 @@ class ChosenTable:
     sheets_with_data: tuple[str, ...] = ()
     totals_rows: tuple[int, ...] = ()
     open_elsewhere: str = ""
+    #: The SHA-256 of the file's bytes: an import of the same bytes before is said
+    #: (desktop.spreadsheets.import_runs).
+    file_sha256: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,7 @@ class _Candidate:
 def read_chosen(path: Path, sheet: str | None, custom_labels: Mapping[str, str]) -> ChosenTable:
     """Read ``path``: the named sheet, or the sheet or Excel Table that looks most like an
     asset list; rows holding only formula results left out."""
-    chosen = _read_chosen(path, sheet, custom_labels)
+    chosen = replace(_read_chosen(path, sheet, custom_labels), file_sha256=file_sha256(path))
     if note := open_elsewhere_note(path):
         return replace(chosen, open_elsewhere=note)
     return chosen

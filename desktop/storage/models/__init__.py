@@ -27,7 +27,7 @@ from desktop.storage.models.reference import (
     group_memberships,
     person_roles,
 )
-from desktop.storage.models.settings import ImportProfile, LabelTemplate
+from desktop.storage.models.settings import ImportProfile, ImportRun, LabelTemplate
 
 __all__ = [
     "AdminLogEntry",
@@ -41,6 +41,7 @@ __all__ = [
     "Category",
     "Group",
     "ImportProfile",
+    "ImportRun",
     "Incident",
     "IncidentAsset",
     "IncidentEvent",

@@ -26,6 +26,7 @@ from desktop.spreadsheets.import_choices import (
     parse_defaults,
     parse_status_words,
 )
+from desktop.spreadsheets.import_runs import again_refusal
 from desktop.spreadsheets.model import ImportOptions, ImportPlan, MatchKey, RowAction
 from desktop.spreadsheets.plan import dry_run
 from desktop.spreadsheets.preview import detail_lines, plan_details, received, rows_waiting
@@ -108,8 +109,13 @@ def _import_file(ctx: CliContext) -> int:
     rejected = plan.rejected
     result: ImportResult | None = None
     refused = ""
+    creates = plan.counts()["create"]
     if not args.dry_run:
-        if rejected and not args.valid_only:
+        if plan.earlier is not None and creates and not args.again:
+            refused = again_refusal(
+                plan.table.file_name, plan.earlier, creates, plan.options.match.value
+            )
+        elif rejected and not args.valid_only:
             refused = (
                 f"nothing was imported: {plural(len(rejected), 'row was|rows were')} rejected "
                 f"(fix {'it' if len(rejected) == 1 else 'them'}, or use --valid-only to import "
@@ -128,7 +134,7 @@ def _import_file(ctx: CliContext) -> int:
         print_json({**payload, **plan_details(plan)})
     else:
         _print_summary(plan, result, refused, args.errors if error_rows else None)
-    return 1 if rejected else 0
+    return 1 if rejected or refused else 0
 
 
 def refusal_payload(path: Path, message: str) -> dict[str, Any]:
@@ -241,7 +247,7 @@ def _print_summary(
     if errors:
         print(f"Rejected rows with their reasons: {errors}")
     if refused:
-        print(refused.capitalize())
+        print(refused[:1].upper() + refused[1:])
     elif result is None:
         print("Dry run: nothing was written.")
     else:

@@ -53,6 +53,12 @@ def register(subparsers: Any) -> None:
         help="import the valid rows and leave out the rejected ones (default: all or nothing)",
     )
     importer.add_argument(
+        "--again",
+        action="store_true",
+        help="import a file imported before even though its rows that find no asset "
+        "become new assets a second time (without it, refused)",
+    )
+    importer.add_argument(
         "--errors", type=Path, metavar="OUT.xlsx", help="write the rejected rows with their reasons"
     )
     importer.add_argument(

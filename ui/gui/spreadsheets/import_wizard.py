@@ -42,6 +42,7 @@ from desktop.spreadsheets.commit import ImportResult, commit_import
 from desktop.spreadsheets.custom_labels import every_custom_label
 from desktop.spreadsheets.dates import chosen_date_order
 from desktop.spreadsheets.error_workbook import write_error_workbook
+from desktop.spreadsheets.import_runs import again_note
 from desktop.spreadsheets.mapping import (
     EXTRA_NOTES,
     EXTRA_NOTES_LABEL,
@@ -641,6 +642,7 @@ class ImportWizard(QDialog):
         formula_rows = self.chosen.formula_rows if self.chosen else ()
         totals_rows = self.chosen.totals_rows if self.chosen else ()
         open_elsewhere = self.chosen.open_elsewhere if self.chosen else ""
+        sha256 = self.chosen.file_sha256 if self.chosen else ""
 
         def job(progress: Any, cancel: threading.Event) -> ImportPlan:
             with db.read() as session:
@@ -654,6 +656,7 @@ class ImportWizard(QDialog):
                     formula_rows=formula_rows,
                     totals_rows=totals_rows,
                     open_elsewhere=open_elsewhere,
+                    file_sha256=sha256,
                 )
 
         self._run(job, lambda plan: self._planned(plan, outdated))
@@ -692,6 +695,39 @@ class ImportWizard(QDialog):
         self.preview_page.model.set_plan(self.plan, self.preview_page.chosen_actions())
 
     def _commit(self) -> None:
+        """Import; a file imported before that would make new assets again is asked
+        about first (No is the default)."""
+        plan = self.plan
+        assert plan is not None
+        creates = plan.counts()["create"]
+        if plan.earlier is None or not creates:
+            self._write()
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.windowTitle(),
+            "Import this file again?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setInformativeText(
+            again_note(plan.earlier, creates, plan.options.match.value)
+            + ". Those would be duplicates of the assets the first import made."
+        )
+        box.button(QMessageBox.StandardButton.Yes).setText("&Import again")
+        box.button(QMessageBox.StandardButton.No).setText("&No")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setEscapeButton(QMessageBox.StandardButton.No)
+
+        def answered(answer: int) -> None:
+            if answer == QMessageBox.StandardButton.Yes:
+                self._write()
+
+        box.finished.connect(answered)
+        box.finished.connect(box.deleteLater)
+        box.open()
+
+    def _write(self) -> None:
         plan, db, user = self.plan, self.database, self.username
         valid_only = self.preview_page.valid_only.isChecked()
         assert plan is not None
