@@ -65,6 +65,22 @@ def value_previews(plan: ImportPlan, first: int = FIRST_ROWS) -> list[RowValuesP
     return result
 
 
+def order_lines_once(previews: Sequence[tuple[int, str]]) -> list[str]:
+    """Each (row, text) preview's text; a purchase order's line of Qty n (n new assets of
+    one row, all alike) once, saying so: "row 5 (tag generated) × 3 new assets: …" — it
+    was the same line three times."""
+    merged: list[tuple[int, str, int]] = []
+    for row, text in previews:
+        if merged and merged[-1][:2] == (row, text):
+            merged[-1] = (row, text, merged[-1][2] + 1)
+        else:
+            merged.append((row, text, 1))
+    return [
+        text.replace(":", f" × {count} new assets:", 1) if count > 1 else text
+        for _, text, count in merged
+    ]
+
+
 def rows_waiting(count: int) -> str:
     """'1 row waits' / '3 rows wait'."""
     return "1 row waits" if count == 1 else f"{count} rows wait"
@@ -177,9 +193,12 @@ def detail_lines(plan: ImportPlan) -> list[str]:
         lines.append(
             f"Values (the first {FIRST_ROWS} new or changed rows and rows with a warning):"
         )
-        for preview in previews:
-            lines.append("  " + preview.text())
-            lines += [f"    warning: {w}" for w in preview.warnings]
+        lines += order_lines_once(
+            [
+                (p.row, "  " + p.text() + "".join(f"\n    warning: {w}" for w in p.warnings))
+                for p in previews
+            ]
+        )
     lines += other_warning_lines(plan)
     return lines
 

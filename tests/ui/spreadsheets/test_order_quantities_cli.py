@@ -85,6 +85,9 @@ def test_a_line_of_three_is_three_assets_and_the_order_date_their_purchase_date(
     text = cli(sqlite_db, "import", str(order), "--dry-run", "--as", "tech")
     assert "3 rows below the header in row 4" in text.stdout
     assert text.stdout.count("row 7, Qty:") == 1
+    # The line of Qty 3 is said once, as three new assets (it was listed three times).
+    assert text.stdout.count("row 5 (tag generated)") == 1, text.stdout
+    assert "row 5 (tag generated) × 3 new assets: " in text.stdout
 
     done = cli(sqlite_db, "import", str(order), "--valid-only", "--as", "tech")
     assert done.returncode == 1, done.stdout + done.stderr  # row 7 left out, said

@@ -7,7 +7,7 @@ from __future__ import annotations
 from desktop.spreadsheets.import_choices import defaults_description
 from desktop.spreadsheets.mapping import EXTRA_NOTES, RALPH_IDS
 from desktop.spreadsheets.model import ImportPlan
-from desktop.spreadsheets.preview import approval_summary, value_previews
+from desktop.spreadsheets.preview import approval_summary, order_lines_once, value_previews
 from desktop.wording import plural
 
 #: Refused rows listed in full under the dry run (all are in the error workbook).
@@ -70,7 +70,7 @@ def preview_values(plan: ImportPlan) -> str:
     ]
     if len(plan.rejected) > MAX_REFUSED_SHOWN:
         refused.append(f"and {plural(len(plan.rejected) - MAX_REFUSED_SHOWN, 'more refused row')}")
-    values = _order_lines_once(
+    values = order_lines_once(
         [
             (p.row, p.text() + "".join(f"\n    warning: {w}" for w in p.warnings))
             for p in value_previews(plan)
@@ -84,19 +84,3 @@ def preview_values(plan: ImportPlan) -> str:
             "already. Nothing to import."
         )
     return "\n".join([*refused, *values])
-
-
-def _order_lines_once(previews: list[tuple[int, str]]) -> list[str]:
-    """Each preview's text; a purchase order's line of Qty n (n new assets of one row, all
-    alike) once, saying so: "row 5 (tag generated) × 3 new assets: …" — it was the same
-    line three times."""
-    merged: list[tuple[int, str, int]] = []
-    for row, text in previews:
-        if merged and merged[-1][:2] == (row, text):
-            merged[-1] = (row, text, merged[-1][2] + 1)
-        else:
-            merged.append((row, text, 1))
-    return [
-        text.replace(":", f" × {count} new assets:", 1) if count > 1 else text
-        for _, text, count in merged
-    ]
