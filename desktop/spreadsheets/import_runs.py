@@ -78,7 +78,7 @@ def again_note(earlier: EarlierImport, creates: int, match: str) -> str:
     if creates:
         said += (
             f" Importing it again makes {plural(creates, 'new asset')} a second time: its rows "
-            f"that find no asset by their {MATCHED_BY.get(match, match)}"
+            f"that find no asset by their {MATCHED_BY.get(match, match)}."
         )
     return said
 

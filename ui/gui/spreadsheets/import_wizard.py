@@ -712,7 +712,7 @@ class ImportWizard(QDialog):
         )
         box.setInformativeText(
             again_note(plan.earlier, creates, plan.options.match.value)
-            + ". Those would be duplicates of the assets the first import made."
+            + " Those would be duplicates of the assets the first import made."
         )
         box.button(QMessageBox.StandardButton.Yes).setText("&Import again")
         box.button(QMessageBox.StandardButton.No).setText("&No")
