@@ -365,8 +365,10 @@ class MainWindow(QMainWindow):
             self.show_error(exc)
             return None
         # A change made elsewhere (the CLI, another computer) shows in the detail: the
-        # register's row is read again so that the two agree.
-        self.model.refresh_if_stale(asset_id, detail.row.version)
+        # register's row is read again so that the two agree, and the actions follow it
+        # (a decommission approved elsewhere offers Dispose when its asset is scanned).
+        if self.model.refresh_if_stale(asset_id, detail.row.version):
+            self._update_actions()
         self.view.detail.show_detail(detail, incidents, checkout)
         self.setWindowTitle(f"{detail.row.tag} · {detail.row.name} — Assetdesk")
         return detail
