@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.lifecycle import ProcedureKind
+from desktop.domain.permissions import work_for
 from desktop.services.audit_actions import (
     ActionOutcome,
     AuditAction,
@@ -36,6 +38,7 @@ from desktop.services.audit_actions import (
 from desktop.services.audit_report import write_audit_report
 from desktop.services.audit_tally import Reconciliation, ReconciliationItem, reconcile
 from desktop.services.audits import close_audit
+from desktop.services.permissions import refusals
 from desktop.storage.database import Database
 from desktop.wording import plural
 from ui.gui import file_dialogs
@@ -92,6 +95,8 @@ class ReconciliationView(QWidget):
         self._username = username
         self._audit_id = audit_id
         self._result: Reconciliation | None = None
+        #: Why this person may not receive the unknown tags (read with the result), or None.
+        self.receive_refusal: str | None = None
         self.jobs = JobList(self)
         self.setWindowTitle("Audit reconciliation")
         self.header = QLabel("Loading…", self)
@@ -164,11 +169,21 @@ class ReconciliationView(QWidget):
             super().closeEvent(event)
 
     def reload(self) -> None:
-        def work() -> Reconciliation:
-            with self._database.read() as session:
-                return reconcile(session, self._audit_id)
+        database, username = self._database, self._username
 
-        self._run(work, self.show_result)
+        def work() -> tuple[Reconciliation, str | None]:
+            with database.read() as session:
+                result = reconcile(session, self._audit_id)
+            # An auditor may close the audit and correct it, not receive new assets: the
+            # button says so before its dialog is filled (it was refused only after).
+            receive = work_for(ProcedureKind.RECEIVE)
+            return result, refusals(database, username, [receive]).get(receive)
+
+        self._run(work, self._loaded)
+
+    def _loaded(self, loaded: tuple[Reconciliation, str | None]) -> None:
+        result, self.receive_refusal = loaded
+        self.show_result(result)
 
     def show_result(self, result: Reconciliation) -> None:
         self._result = result
@@ -216,6 +231,9 @@ class ReconciliationView(QWidget):
                 if not items:
                     button.setEnabled(False)
                     button.setToolTip(nothing)
+        if closed and self.receive_refusal is not None and self.receive_button.isEnabled():
+            self.receive_button.setEnabled(False)
+            self.receive_button.setToolTip(f"Receive unknown tags: {self.receive_refusal}")
         if self.read_only_reason is not None:
             for button in (self.close_button, *self.action_buttons):
                 button.setEnabled(False)
