@@ -8,7 +8,7 @@ are offered once it is closed (its result can no longer change).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.lifecycle import ProcedureKind
+from desktop.domain.lifecycle import ACTIVE_STATUSES, ProcedureKind
 from desktop.domain.permissions import work_for
 from desktop.services.audit_actions import (
     ActionOutcome,
@@ -219,7 +219,13 @@ class ReconciliationView(QWidget):
         if closed and self._result is not None:  # nothing to act on: say so, greyed
             for button, items, nothing in (
                 (self.moves_button, self._result.misplaced, "No asset was found misplaced"),
-                (self.missing_button, self._result.missing, "No asset of this audit is missing"),
+                (
+                    self.missing_button,
+                    _markable(self._result.missing),
+                    "Every missing asset is marked Missing already (or retired)"
+                    if self._result.missing
+                    else "No asset of this audit is missing",
+                ),
                 (
                     self.receive_button,
                     [i for i in self._result.unknown if not i.received],
@@ -262,9 +268,9 @@ class ReconciliationView(QWidget):
 
     def ask_mark_missing(self) -> None:
         """Marking assets missing changes the register (one audit correction per asset)."""
-        missing = self._result.missing if self._result is not None else []
+        missing = _markable(self._result.missing) if self._result is not None else []
         if not missing:
-            self.status.setText("No asset of this audit is missing.")
+            self.status.setText("No asset of this audit is left to mark missing.")
             return
         tags = ", ".join(i.tag for i in missing[:10]) + (" …" if len(missing) > 10 else "")
         self._confirm(
@@ -369,6 +375,16 @@ class ReconciliationView(QWidget):
         self.status.setText(message)
         self.changed.emit()
         self.reload()
+
+
+#: The statuses "Mark missing" moves from (the service skips the others).
+_ACTIVE_LABELS = frozenset(status.label for status in ACTIVE_STATUSES)
+
+
+def _markable(missing: Sequence[ReconciliationItem]) -> list[ReconciliationItem]:
+    """The missing assets "Mark missing" would still record: not those it marked already
+    (it offered to record them again, then said "0 recorded, 1 already done")."""
+    return [item for item in missing if item.status in _ACTIVE_LABELS]
 
 
 def _tint(classification: str) -> Callable[[ReconciliationItem], QColor | None]:
