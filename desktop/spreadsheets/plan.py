@@ -600,7 +600,13 @@ class _Planner(RowValues):
             if ((v := get(key)) is None or (v.__class__ is str and not v)) and self._header(
                 key
             ) not in {p.column for p in plan.problems}:
-                self._problem(plan, key, f"{FIELDS_BY_KEY[key].label} is required for a new asset")
+                hint = for_all_rows((key,), command_line=self.options.command_line)
+                self._problem(
+                    plan,
+                    key,
+                    f"{FIELDS_BY_KEY[key].label} is required for a new asset"
+                    + (f" ({hint})" if hint else ""),
+                )
         if installs:
             for key in self.install_required:
                 if (v := get(key)) is None or (v.__class__ is str and not v):

@@ -375,12 +375,16 @@ class ReferenceIndex:
     ) -> uuid.UUID | PendingReference:
         if manufacturer:
             found = self._models.get((manufacturer.casefold(), name.casefold()))
-            if found is None and name.casefold().startswith(manufacturer.casefold() + " "):
-                found = self._models.get(
-                    (manufacturer.casefold(), name[len(manufacturer) + 1 :].casefold())
-                )
             if found is not None:
                 return found
+            # Snipe-IT registers often name a model with its maker ("Dell Latitude 7440"
+            # by "Dell"): the model is "Latitude 7440", shown "Dell Latitude 7440", never
+            # "Dell Dell …", and one model for both spellings.
+            if name.casefold().startswith(manufacturer.casefold() + " "):
+                name = name[len(manufacturer) + 1 :].strip()
+                found = self._models.get((manufacturer.casefold(), name.casefold()))
+                if found is not None:
+                    return found
             return self._new(PendingReference("model", name, manufacturer, model_number))
         # Our export writes "Manufacturer Model" in one column when no manufacturer column is mapped.
         candidates = self._models_by_name.get(name.casefold(), [])

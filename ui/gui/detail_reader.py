@@ -109,8 +109,10 @@ class DetailReader(QObject):
         window = self._window
         # A change made elsewhere (the CLI, another computer) shows in the detail: the
         # register's row, read with it, is shown too so that the two agree (an older one
-        # than the row held is not).
-        window.model.show_fresh_rows(answer.rows)
+        # than the row held is not), and the actions follow it (a decommission approved
+        # elsewhere offers Dispose when its asset is scanned).
+        if window.model.show_fresh_rows(answer.rows):
+            window._update_actions()
         window.view.detail.show_detail(answer.detail, answer.incidents, answer.checkout)
         row = answer.detail.row
         window.setWindowTitle(f"{row.tag} · {row.name} — Assetdesk")

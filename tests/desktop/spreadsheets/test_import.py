@@ -582,7 +582,11 @@ def test_rows_past_the_first_two_thousand_are_cleaned_and_checked_as_the_first(
     )
     assert (short.tag, short.values["name"]) == ("LAP-X2", "padded")
     assert [(p.column, p.message) for p in short.problems] == [
-        ("Location", "Location is required for a new asset")
+        (
+            "Location",
+            "Location is required for a new asset"
+            " (a column, or Location under 'Value for all rows' for every new row)",
+        )
     ]
     assert [(p.row, p.message) for p in repeated.problems] == [
         (2_004, "the same tag as row 9: each asset may appear once")

@@ -210,7 +210,8 @@ def test_users_are_refused_on_a_local_file(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'mine.sqlite3'}"
     refused = _assetdesk(url, "users", "add", "bob", "--role", "technician")
     assert refused.returncode == 2
-    assert "a local file is single-user" in refused.stderr
+    assert "a local file has no database logins" in refused.stderr
+    assert "Data › People" in refused.stderr and "--as USER" in refused.stderr
     assert "Traceback" not in refused.stderr
 
 

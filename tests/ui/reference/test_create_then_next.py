@@ -121,3 +121,27 @@ def test_rooms_entered_one_after_another_inside_a_floor(
     assert made["Room 302"].kind == "room"
     click(qtbot, page.tree, page.tree_model.index_of(made["Room 301"].id))
     assert editing(page).name == "Room 301" and page.name_edit.text() == "Room 301"
+
+
+def test_a_site_made_then_new_inside_goes_inside_it(
+    qtbot: QtBot, dialog: ReferenceDataDialog, sqlite_world: World
+) -> None:
+    """A new user made the site "HQ": it was highlighted in the tree, yet "New inside"
+    was greyed until they clicked it again (newuser13). It now goes inside it."""
+    page = dialog.locations
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)  # New at top level
+    qtbot.keyClicks(page.name_edit, "HQ")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, dialog)
+    assert selected_names(page.tree) == ["HQ"] and page.current is None
+    assert page.inside_button.isEnabled()
+    assert "'HQ'" in page.inside_button.toolTip()
+    qtbot.mouseClick(page.inside_button, Qt.MouseButton.LeftButton)
+    assert page.path_label.text() == "HQ"
+    assert page.kind_combo.currentData() == "building"
+    qtbot.keyClicks(page.name_edit, "Main building")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, dialog)
+    with sqlite_world.db.read() as session:
+        made = {loc.name: loc for loc in list_locations(session)}
+    assert made["Main building"].parent_id == made["HQ"].id

@@ -1,7 +1,8 @@
 """``assetdesk users add | list | set-role | disable | set-password | log``.
 
 The people of a shared register and their database logins, without SQL. Run with an
-administrator's login (or the owner login); a local file is single-user and refuses.
+administrator's login (or the owner login); a local file has no logins and refuses at
+once, before a password is asked, saying where its people are (Data › People, --as).
 A password is read from the terminal (hidden), from standard input with
 ``--password-stdin``, or generated and shown once; it is never stored or logged.
 """
@@ -23,6 +24,7 @@ from desktop.services.users import (
     set_password,
     set_roles,
 )
+from desktop.storage.database import Database
 from ui.cli.context import CliContext, print_json
 
 #: What ``users list`` says on a local file, which has people but no database logins.
@@ -31,6 +33,24 @@ LOCAL_FILE_PEOPLE = (
     "and their roles are in the window's Data › People; act as one of them with --as "
     "USER, or choose the signed-in person in File › Settings"
 )
+
+
+#: What the commands that change logins say on a local file, before any password is asked.
+LOCAL_FILE_NO_LOGINS = (
+    "a local file has no database logins (users add, set-role, disable, enable and "
+    "set-password are for a shared server): its people and their roles are in the "
+    "window's Data › People; act as one of them with --as USER, or choose the signed-in "
+    "person in File › Settings"
+)
+
+
+def _logins(ctx: CliContext) -> Database:
+    """The database, refused at once when it is a local file (nothing asked, nothing
+    written): a technician typing a password twice for nothing was the alternative."""
+    db = ctx.database()
+    if db.is_sqlite:
+        raise DesktopError(LOCAL_FILE_NO_LOGINS)
+    return db
 
 
 def _password(ctx: CliContext) -> tuple[str, bool]:
@@ -54,7 +74,7 @@ def _show_generated(login: str, password: str) -> None:
 
 
 def _add(ctx: CliContext) -> int:
-    db = ctx.database()
+    db = _logins(ctx)
     password, generated = _password(ctx)
     row = add_user(
         db,
@@ -90,25 +110,25 @@ def _list(ctx: CliContext) -> int:
 
 
 def _set_role(ctx: CliContext) -> int:
-    row = set_roles(ctx.database(), login=ctx.args.login, roles=ctx.args.roles)
+    row = set_roles(_logins(ctx), login=ctx.args.login, roles=ctx.args.roles)
     print(f"{row.name} ({row.login}) now holds {', '.join(row.roles)}")
     return 0
 
 
 def _disable(ctx: CliContext) -> int:
-    row = disable_user(ctx.database(), login=ctx.args.login)
+    row = disable_user(_logins(ctx), login=ctx.args.login)
     print(f"{row.name} ({row.login}) is disabled: the login can no longer connect")
     return 0
 
 
 def _enable(ctx: CliContext) -> int:
-    row = enable_user(ctx.database(), login=ctx.args.login)
+    row = enable_user(_logins(ctx), login=ctx.args.login)
     print(f"{row.name} ({row.login}) is enabled: the login can connect again")
     return 0
 
 
 def _set_password(ctx: CliContext) -> int:
-    db = ctx.database()
+    db = _logins(ctx)
     login = ctx.args.login or own_login(db)
     password, generated = _password(ctx)
     set_password(db, login=login, password=password)

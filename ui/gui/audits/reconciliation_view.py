@@ -8,7 +8,7 @@ are offered once it is closed (its result can no longer change).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.lifecycle import ACTIVE_STATUSES, ProcedureKind
+from desktop.domain.permissions import work_for
 from desktop.services.audit_actions import (
     ActionOutcome,
     AuditAction,
@@ -36,6 +38,7 @@ from desktop.services.audit_actions import (
 from desktop.services.audit_report import write_audit_report
 from desktop.services.audit_tally import Reconciliation, ReconciliationItem, reconcile
 from desktop.services.audits import close_audit
+from desktop.services.permissions import refusals
 from desktop.storage.database import Database
 from desktop.wording import plural
 from ui.gui import file_dialogs
@@ -92,6 +95,8 @@ class ReconciliationView(QWidget):
         self._username = username
         self._audit_id = audit_id
         self._result: Reconciliation | None = None
+        #: Why this person may not receive the unknown tags (read with the result), or None.
+        self.receive_refusal: str | None = None
         self.jobs = JobList(self)
         self.setWindowTitle("Audit reconciliation")
         self.header = QLabel("Loading…", self)
@@ -164,11 +169,21 @@ class ReconciliationView(QWidget):
             super().closeEvent(event)
 
     def reload(self) -> None:
-        def work() -> Reconciliation:
-            with self._database.read() as session:
-                return reconcile(session, self._audit_id)
+        database, username = self._database, self._username
 
-        self._run(work, self.show_result)
+        def work() -> tuple[Reconciliation, str | None]:
+            with database.read() as session:
+                result = reconcile(session, self._audit_id)
+            # An auditor may close the audit and correct it, not receive new assets: the
+            # button says so before its dialog is filled (it was refused only after).
+            receive = work_for(ProcedureKind.RECEIVE)
+            return result, refusals(database, username, [receive]).get(receive)
+
+        self._run(work, self._loaded)
+
+    def _loaded(self, loaded: tuple[Reconciliation, str | None]) -> None:
+        result, self.receive_refusal = loaded
+        self.show_result(result)
 
     def show_result(self, result: Reconciliation) -> None:
         self._result = result
@@ -204,7 +219,13 @@ class ReconciliationView(QWidget):
         if closed and self._result is not None:  # nothing to act on: say so, greyed
             for button, items, nothing in (
                 (self.moves_button, self._result.misplaced, "No asset was found misplaced"),
-                (self.missing_button, self._result.missing, "No asset of this audit is missing"),
+                (
+                    self.missing_button,
+                    _markable(self._result.missing),
+                    "Every missing asset is marked Missing already (or retired)"
+                    if self._result.missing
+                    else "No asset of this audit is missing",
+                ),
                 (
                     self.receive_button,
                     [i for i in self._result.unknown if not i.received],
@@ -216,6 +237,9 @@ class ReconciliationView(QWidget):
                 if not items:
                     button.setEnabled(False)
                     button.setToolTip(nothing)
+        if closed and self.receive_refusal is not None and self.receive_button.isEnabled():
+            self.receive_button.setEnabled(False)
+            self.receive_button.setToolTip(f"Receive unknown tags: {self.receive_refusal}")
         if self.read_only_reason is not None:
             for button in (self.close_button, *self.action_buttons):
                 button.setEnabled(False)
@@ -244,9 +268,9 @@ class ReconciliationView(QWidget):
 
     def ask_mark_missing(self) -> None:
         """Marking assets missing changes the register (one audit correction per asset)."""
-        missing = self._result.missing if self._result is not None else []
+        missing = _markable(self._result.missing) if self._result is not None else []
         if not missing:
-            self.status.setText("No asset of this audit is missing.")
+            self.status.setText("No asset of this audit is left to mark missing.")
             return
         tags = ", ".join(i.tag for i in missing[:10]) + (" …" if len(missing) > 10 else "")
         self._confirm(
@@ -351,6 +375,16 @@ class ReconciliationView(QWidget):
         self.status.setText(message)
         self.changed.emit()
         self.reload()
+
+
+#: The statuses "Mark missing" moves from (the service skips the others).
+_ACTIVE_LABELS = frozenset(status.label for status in ACTIVE_STATUSES)
+
+
+def _markable(missing: Sequence[ReconciliationItem]) -> list[ReconciliationItem]:
+    """The missing assets "Mark missing" would still record: not those it marked already
+    (it offered to record them again, then said "0 recorded, 1 already done")."""
+    return [item for item in missing if item.status in _ACTIVE_LABELS]
 
 
 def _tint(classification: str) -> Callable[[ReconciliationItem], QColor | None]:

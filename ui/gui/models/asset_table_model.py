@@ -283,19 +283,24 @@ class AssetTableModel(QAbstractTableModel):
             rows = with_marks(session.connection(), assets_by_ids(session, asset_ids))
         self.show_fresh_rows(rows)
 
-    def show_fresh_rows(self, rows: Iterable[AssetRow]) -> None:
+    def show_fresh_rows(self, rows: Iterable[AssetRow]) -> bool:
         """Put these rows, read again, in place of the ones held (found by id: a row the
         model does not hold any more is left out, and so is one older than the row held —
-        an answer that arrives after a newer read of the same asset)."""
+        an answer that arrives after a newer read of the same asset). True if a row held
+        was older (changed elsewhere: the CLI, another computer)."""
+        newer = False
         for fresh in rows:
             position = self.loaded_row_of(fresh.id)
             page = self._pages.get(position // PAGE_SIZE) if position is not None else None
             if page is None or position is None:
                 continue
-            if fresh.version < page[position % PAGE_SIZE].version:
+            held = page[position % PAGE_SIZE].version
+            if fresh.version < held:
                 continue
+            newer = newer or fresh.version > held
             page[position % PAGE_SIZE] = fresh
             self.dataChanged.emit(self.index(position, 0), self.index(position, len(COLUMNS) - 1))
+        return newer
 
     def refresh_if_stale(self, asset_id: uuid.UUID, version: int) -> bool:
         """Re-read the asset's row (that row only) if the one held is older than

@@ -36,6 +36,8 @@ class LocationsPage(RecordPage):
 
     def __init__(self, database: Database, jobs: DialogJobs, parent: QWidget | None = None) -> None:
         self._new_parent: uuid.UUID | None = None
+        #: The location just created and highlighted, while the form waits for the next.
+        self._just_created: uuid.UUID | None = None
         super().__init__(database, jobs, parent)
         self.tree_model = LocationTreeModel(self)
         self.tree_model.move_requested.connect(self.move_location)
@@ -164,6 +166,13 @@ class LocationsPage(RecordPage):
                 | QItemSelectionModel.SelectionFlag.Rows,
             )
             self.tree.scrollTo(index)
+            # The one made is highlighted: "New inside" goes inside it (a site made, then
+            # its rooms). It was greyed beside the highlighted row (newuser13).
+            self._just_created = created
+            self.inside_button.setEnabled(True)
+            self.inside_button.setToolTip(
+                f"A new location inside '{self.tree_model.path(created)}', the one just made"
+            )
 
     def _tree_selected(self, index: QModelIndex) -> None:
         row = self.tree_model.location(index)
@@ -182,6 +191,8 @@ class LocationsPage(RecordPage):
 
     def start_new_inside(self) -> None:
         parent = self.current
+        if parent is None and self._just_created is not None:
+            parent = self.tree_model.location(self.tree_model.index_of(self._just_created))
         self.start_new()
         if parent is not None:
             self._new_parent = parent.id
@@ -191,6 +202,7 @@ class LocationsPage(RecordPage):
             self._say_kind()
 
     def fill(self, row: LocationRow | None) -> None:
+        self._just_created = None
         self.set_current(row)
         self.path_label.setText(
             self.tree_model.path(row.parent_id) if row and hasattr(self, "tree_model") else ""
@@ -208,6 +220,7 @@ class LocationsPage(RecordPage):
         self._say_kind()
         if hasattr(self, "inside_button"):
             self.inside_button.setEnabled(row is not None)
+            self.inside_button.setToolTip("A new location inside the selected one")
 
     def title_for(self, row: Any) -> str:
         return "New location" if row is None else f"{row.name} ({row.kind})"
