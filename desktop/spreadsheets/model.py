@@ -112,6 +112,10 @@ class ImportOptions:
     #: The command line asks: a message names ``--set`` where the wizard's would name its
     #: "Value for all rows" box.
     command_line: bool = False
+    #: Who imports (a user name; "" not known yet): on a local file, which has no
+    #: database logins, the dry run checks their roles for the reference data the file
+    #: would create, as the commit does (desktop.spreadsheets.reference_grants).
+    importer: str = ""
 
 
 @dataclass(frozen=True)

@@ -66,8 +66,9 @@ WORK_DELETES = (
     "import_profiles",
     "kit_checkout_assets",
 )
-#: History: inserted, never updated or deleted, by any application role.
-HISTORY_INSERTS = ("audit_scans", "incident_events")
+#: History: inserted, never updated or deleted, by any application role (an import
+#: that wrote records itself in ``import_runs``).
+HISTORY_INSERTS = ("audit_scans", "incident_events", "import_runs")
 #: Approvals: inserted by approvers only (and checked by migration 0013/0014's trigger).
 APPROVALS = "approvals"
 ADMIN_LOG = "admin_log"

@@ -103,12 +103,14 @@ def test_an_import_from_the_command_line_leaves_every_asset_in_tag_order(
     indexes_before = _indexes(db)
     config_before = _search_config(db)
     db.dispose()
-    first = _cli(path, "import", str(_interleaved_csv(tmp_path / "first.csv", 300)), "--as", "tech")
+    first = _cli(
+        path, "import", str(_interleaved_csv(tmp_path / "first.csv", 300)), "--as", "admin"
+    )
     assert first.returncode == 0, first.stderr
     if rows == 2:
         more = _interleaved_csv(tmp_path / "more.csv", 2, start=150_000)
         assert not pays_to_pause(4, 604)
-        second = _cli(path, "import", str(more), "--as", "tech")
+        second = _cli(path, "import", str(more), "--as", "admin")
         assert second.returncode == 0, second.stderr
     info = _cli(path, "db", "info", "--json")
     assert info.returncode == 0, info.stderr

@@ -62,7 +62,7 @@ def test_another_tools_column_is_a_custom_field_of_a_category_the_import_creates
         "a new custom field 'entity' of the categories of its rows, text",
         "a new custom field 'in_production_since' of the categories of its rows, date",
     ]
-    commit_import(world.db, plan, performed_by="tech")
+    commit_import(world.db, plan, performed_by="admin")
     with world.db.read() as s:
         detail = asset_detail(s, tag="SEN-1")
     assert detail.custom_fields == {

@@ -64,7 +64,7 @@ def test_snipe_it_file_below_title_rows_creates_receive_and_install(
         ("location", "Store 9"),
         ("supplier", "Bechtle"),
     }
-    result = commit_import(world.db, plan, performed_by="tech")
+    result = commit_import(world.db, plan, performed_by="admin")
 
     assert result.created_tags == ("LAP-100", "LAP-101") and result.procedures == 3
     with world.db.read() as s:
@@ -369,7 +369,7 @@ def test_people_are_found_by_username_email_or_name_and_unknown_ones_are_created
     assert [(n.reference.kind, n.reference.text) for n in plan.new_references] == [
         ("person", "new.hire@example.org")
     ]
-    commit_import(world.db, plan, performed_by="tech")
+    commit_import(world.db, plan, performed_by="admin")
     with world.db.read() as s:
         assert asset_detail(s, tag="LAP-1").row.assigned_to == "Una User"
         assert asset_detail(s, tag="LAP-2").row.assigned_to == "Tess Tech"
@@ -392,7 +392,7 @@ def test_an_update_to_a_new_location_creates_it_and_records_its_id(
     assert [(c.field, c.before_text, c.after_text) for c in row.changes] == [
         ("location", "Room A1", "Basement store (new)")
     ]
-    commit_import(world.db, plan, performed_by="tech")
+    commit_import(world.db, plan, performed_by="admin")
     with world.db.read() as s:
         detail = asset_detail(s, tag="LAP-1")
         new_id = s.execute(

@@ -150,7 +150,7 @@ def test_rows_of_one_file_share_the_locations_they_create(world: World, tmp_path
         "Annex › Block C › Room 2",
         "Head office › Building A › Room 9",
     ]
-    commit_import(world.db, plan, performed_by="tech")
+    commit_import(world.db, plan, performed_by="admin")
     with world.db.read() as s:
         rows = s.execute(select(Location.id, Location.name, Location.parent_id)).all()
         names = {r.id: (r.name, r.parent_id) for r in rows}

@@ -59,7 +59,7 @@ def _kill_while_writing(database: Path, source: Path) -> bool:
     size = database.stat().st_size
     journal = database.with_name(database.name + "-journal")
     importing = subprocess.Popen(
-        _command(database, "import", str(source), "--as", "tech"),
+        _command(database, "import", str(source), "--as", "admin"),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -84,7 +84,7 @@ def test_an_import_killed_while_writing_leaves_the_register_as_it_was(tmp_path: 
     db = Database(f"sqlite:///{database}")
     seed_world(db)
     db.dispose()
-    _run(database, "import", str(_laptops(tmp_path / "first.csv", 50, start=1)), "--as", "tech")
+    _run(database, "import", str(_laptops(tmp_path / "first.csv", 50, start=1)), "--as", "admin")
     before = _contents(database)
     pristine = tmp_path / "pristine.sqlite3"
     source = _laptops(tmp_path / "delivery.csv", 5_000, start=1000)
@@ -109,7 +109,7 @@ def test_an_import_killed_while_writing_leaves_the_register_as_it_was(tmp_path: 
     finally:
         check.close()
 
-    _run(database, "import", str(source), "--as", "tech")
+    _run(database, "import", str(source), "--as", "admin")
     info = json.loads(_run(database, "db", "info", "--json"))
     assert info["counts"]["assets"] == 5_050
     assert info["search_index_out_of_order"] == 0

@@ -1,6 +1,9 @@
 """A technician's import that needs new reference data on a shared server: the dry run says
 it will be refused, and the refusal names the wizard's own option, not a command-line flag.
 
+On a local file too (newuser13): its people have roles, and Data › Locations refused Tess
+(technician) the locations, categories and groups her import had just created.
+
 A procurement clerk (technician) on MariaDB read "New reference data to create: group
 Procurement (new)" in the dry run, pressed Import and only then read "… may not change
 reference data … or import with --no-create" — a flag the wizard does not have.
@@ -29,19 +32,23 @@ from ui.gui.spreadsheets.import_wizard import MAPPING, PREVIEW, SHEET, ImportWiz
 PASSWORD = "technician-password"
 
 
-@pytest.fixture(params=["mariadb", "postgresql"])
+@pytest.fixture(params=["mariadb", "postgresql", "sqlite"])
 def as_technician(
     request: pytest.FixtureRequest, tmp_path: Path, _sqlite_template_dir: Path
-) -> Iterator[tuple[Database, Database, str]]:
-    """(the owner's database, the same as a technician's login, that login)."""
+) -> Iterator[tuple[Database, Database, str, str]]:
+    """(the owner's database, the same as a technician's login, that login, their name);
+    a local file has no logins: its technician is one of its people."""
     for owner in make_database(request.param, tmp_path, _sqlite_template_dir):
         owner.upgrade()
         seed_world(owner)
+        if request.param == "sqlite":
+            yield owner, owner, "tech", "Tess Tech"
+            continue
         with owner.connect() as connection:
             login = f"{database_name(connection)}_fay"
         add_user(owner, login=login, roles=["technician"], password=PASSWORD, name="Fay Buyer")
         technician = Database(owner.url.set(username=login, password=PASSWORD))
-        yield owner, technician, login
+        yield owner, technician, login, "Fay Buyer"
         technician.dispose()
 
 
@@ -56,9 +63,9 @@ def _press_return(qtbot: QtBot, wizard: ImportWizard, page: int) -> None:
 
 
 def test_the_dry_run_says_the_import_will_be_refused_and_how_to_import_in_the_wizard(
-    qtbot: QtBot, as_technician: tuple[Database, Database, str], tmp_path: Path
+    qtbot: QtBot, as_technician: tuple[Database, Database, str, str], tmp_path: Path
 ) -> None:
-    owner, technician, login = as_technician
+    owner, technician, login, name = as_technician
     path = write_workbook(
         tmp_path / "order.xlsx",
         [
@@ -80,7 +87,7 @@ def test_the_dry_run_says_the_import_will_be_refused_and_how_to_import_in_the_wi
     assert "New reference data to create: group Procurement (new)" in notes
     assert (
         "Import will be refused: the file needs new reference data (group 'Procurement'), "
-        "and Fay Buyer" in notes
+        f"and {name}" in notes
     ), notes
     assert "untick 'Create missing categories, locations, people…' on the Columns page" in notes
     assert "--no-create" not in notes

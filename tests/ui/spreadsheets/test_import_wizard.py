@@ -262,7 +262,7 @@ def test_values_for_all_rows_and_status_words_chosen_in_the_wizard(
             ["Old PC", "PC-3", "Retired"],
         ],
     )
-    wizard = ImportWizard(world.db, "tech")
+    wizard = ImportWizard(world.db, "admin")
     qtbot.addWidget(wizard)
     wizard.show()
     qtbot.keyClicks(wizard.file_page.path, str(path))

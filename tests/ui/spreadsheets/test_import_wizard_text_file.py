@@ -28,7 +28,7 @@ def world(sqlite_db: Database) -> World:
 
 
 def open_wizard(qtbot: QtBot, world: World, path: Path) -> ImportWizard:
-    wizard = ImportWizard(world.db, "tech")
+    wizard = ImportWizard(world.db, "admin")
     qtbot.addWidget(wizard)
     wizard.show()
     qtbot.waitExposed(wizard)

@@ -55,7 +55,7 @@ def dry_run(db: Database, name: str, *extra: str) -> dict[str, Any]:
 
 
 def imported(db: Database, name: str, *extra: str) -> subprocess.CompletedProcess[str]:
-    result = cli(db, "import", str(FILES / name), "--as", "tech", *extra)
+    result = cli(db, "import", str(FILES / name), "--as", "admin", *extra)
     assert "Traceback" not in result.stderr, result.stderr
     return result
 
@@ -421,7 +421,7 @@ def test_a_registers_totals_rows_are_left_out_not_refused(world: World, tmp_path
         "notes"
     ]
 
-    result = cli(world.db, "import", str(register), "--as", "tech")
+    result = cli(world.db, "import", str(register), "--as", "admin")
     assert result.returncode == 0, result.stdout
     found = assets(world.db)
     new = {t: a for t, a in found.items() if t.startswith(("LAP-4", "MON-4"))}
@@ -450,7 +450,7 @@ def test_a_manufacturer_without_a_model_column_goes_to_the_notes(
     assert fates["Manufacturer"].startswith("added to the notes as 'Manufacturer: …'")
     assert payload["counts"]["create"] == 3
 
-    result = cli(world.db, "import", str(register), "--as", "tech")
+    result = cli(world.db, "import", str(register), "--as", "admin")
     assert result.returncode == 0, result.stdout + result.stderr
     found = assets(world.db)
     assert found["LAP-5001"].notes == "Manufacturer: Lenovo"
@@ -507,7 +507,7 @@ def test_a_csv_registers_totals_rows_are_left_out_as_in_a_workbook(
     rows = "rows 6, 8" if len(totals) == 2 else "row 5"
     assert any("totals row" in n and f"({rows})" in n for n in payload["notes"]), payload["notes"]
 
-    result = cli(world.db, "import", str(register), "--as", "tech")
+    result = cli(world.db, "import", str(register), "--as", "admin")
     assert result.returncode == 0, result.stdout + result.stderr
     new = {t: a for t, a in assets(world.db).items() if t.startswith(("LAP-4", "MON-4"))}
     assert sorted(new) == ["LAP-4001", "LAP-4002", "MON-4001"]

@@ -66,6 +66,8 @@ def _options(ctx: CliContext) -> tuple[ImportOptions, dict[str, Any] | None]:
         blank_clears=args.blank_clears,
         answers=parse_answers(args.answers),
         command_line=True,
+        # Who imports, as said (never a person created for a dry run).
+        importer=args.as_user or signed_in_person(ctx.settings, ctx.url) or "",
     )
     return options, profile
 

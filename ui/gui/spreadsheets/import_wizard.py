@@ -431,6 +431,7 @@ class ImportWizard(QDialog):
             answers=page.chosen_answers(),
             create_missing=page.create_missing.isChecked(),
             blank_clears=page.blank_clears.isChecked(),
+            importer=self.username,
         )
 
     def _read_sheet(self) -> None:
