@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import uuid
 from collections.abc import Callable
@@ -51,6 +52,10 @@ RALPH_ZERO_PRICE = (
 )
 #: Distinct cells remembered per column (see RowValues._once).
 ONCE_LIMIT = 10_000
+#: Cells remembered by themselves when no stored value decides them (see _memo_key): no
+#: text, time or date equals a cell of another class, as 1, 1.0 and True do. (A tuple is
+#: a row's cells of several columns, with their classes: see _values and _assignee.)
+_BARE_KEYS = frozenset({str, dt.datetime, dt.date, tuple})
 
 
 class RowValues:
@@ -62,8 +67,8 @@ class RowValues:
     mapped: dict[str, int]
     headers: tuple[str, ...]
     report: ImportReport
-    #: Column → its distinct cells parsed (see _once).
-    memo: dict[str, dict[tuple[object, object, object], tuple[object, str | None]]]
+    #: Column → its distinct cells parsed (see _once), by :func:`_memo_key`.
+    memo: dict[str, dict[object, tuple[object, str | None]]]
     #: Whether any target can be a custom field (see _custom_columns); None: not yet known.
     _custom_targets: bool | None = None
     #: The reference columns' lookups, with the index they were made for (see _lookups).
@@ -145,8 +150,8 @@ class RowValues:
                 if raw is None:
                     values[key] = None
                     continue
-                memo = memos.get(key)
-                hit = memo.get((raw.__class__, raw, None)) if memo is not None else None
+                memo = memos.get(key)  # (_memo_key in place: most cells are its own key)
+                hit = memo.get(raw) if memo is not None else None
                 found = hit or once(key, raw, None, partial(self._read_date, key, raw))
                 if found[1] is not None:
                     self._problem(plan, key, found[1])
@@ -190,7 +195,7 @@ class RowValues:
                 self._problem(plan, WARRANTY_MONTHS, str(exc))
         if "status" in given and (raw := given["status"]) is not None:
             memo = memos.get("status")
-            hit = memo.get((raw.__class__, raw, None)) if memo is not None else None
+            hit = memo.get(raw) if memo is not None else None
             found = hit or once("status", raw, None, partial(self._status, raw))
             if found[1] is None:
                 values["status"] = found[0]
@@ -203,7 +208,13 @@ class RowValues:
             raw = given[key]
             cur = current.get(COLUMNS[key]) if current else None
             memo = memos.get(key)
-            hit = memo.get((raw.__class__, raw, cur)) if memo is not None else None
+            hit = (
+                None
+                if memo is None
+                else memo.get(raw)
+                if cur is None
+                else memo.get((raw.__class__, raw, cur))
+            )
             found = hit or once(key, raw, cur, partial(_looked_up, lookup, raw, cur))
             if found[1] is None:
                 values[key] = found[0]
@@ -219,7 +230,13 @@ class RowValues:
                 raw, maker = ralph.name or None, ralph.manufacturer or maker
             cells = (raw, maker.__class__, maker, number.__class__, number)
             memo = memos.get("model")
-            hit = memo.get((cells.__class__, cells, cur)) if memo is not None else None
+            hit = (
+                None
+                if memo is None
+                else memo.get(cells)
+                if cur is None
+                else memo.get((cells.__class__, cells, cur))
+            )
             found = hit or once("model", cells, cur, partial(self._model, raw, maker, number, cur))
             if found[1] is None:
                 values["model"] = found[0]
@@ -304,7 +321,7 @@ class RowValues:
         memo = self.memo.get(key)
         if memo is None:
             memo = self.memo[key] = {}
-        cell = (raw.__class__, raw, current)  # 1, 1.0 and True are equal keys otherwise
+        cell = _memo_key(raw, current)
         found: tuple[object, str | None] | None = memo.get(cell)
         if found is None:
             try:
@@ -410,7 +427,13 @@ class RowValues:
         cur = current.get("assigned_to_id") if current else None
         cells = (user.__class__, user, address.__class__, address, full.__class__, full)
         memo = self.memo.get("assigned_to")
-        hit = memo.get((cells.__class__, cells, cur)) if memo is not None else None
+        hit = (
+            None
+            if memo is None
+            else memo.get(cells)
+            if cur is None
+            else memo.get((cells.__class__, cells, cur))
+        )
         found = hit or self._once(
             "assigned_to", cells, cur, partial(self._person, user, address, full, cur)
         )
@@ -487,6 +510,17 @@ class RowValues:
             else:
                 result[name] = checked
         return result
+
+
+def _memo_key(raw: object, current: object) -> object:
+    """A cell's key in its column's memo (see RowValues._once): the cell itself when it
+    cannot equal a cell of another class and no stored value decides it (most cells: a
+    lookup by the cell, no tuple made and hashed); else with its class (1, 1.0 and True
+    are equal keys otherwise) and the stored value. A cell never equals a key of the
+    second kind (a tuple of three whose first item is a class)."""
+    if current is None and raw.__class__ in _BARE_KEYS:
+        return raw
+    return (raw.__class__, raw, current)
 
 
 def _custom_input(
