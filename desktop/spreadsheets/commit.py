@@ -356,8 +356,9 @@ class _Writer:
     def run(self, rejected: tuple[RowPlan, ...], upkeep: IndexUpkeep) -> ImportResult:
         """Write the plan: the new assets, the updates, then (``upkeep``'s indexes built
         from the assets meanwhile) the new assets' procedures."""
-        creates = [r for r in self.plan.rows if r.action is RowAction.CREATE]
-        updates = [r for r in self.plan.rows if r.action is RowAction.UPDATE]
+        create, update = RowAction.CREATE, RowAction.UPDATE  # (read once: see plan._CREATE)
+        creates = [r for r in self.plan.rows if r.action is create]
+        updates = [r for r in self.plan.rows if r.action is update]
         # The new assets are counted twice: their rows, then their procedures.
         total = 2 * len(creates) + len(updates)
         check_cancel(self.cancel)
@@ -407,10 +408,11 @@ class _Writer:
                 self._report(done, total)
         self._flush_procedures()
         self._report(total, total)
+        unchanged = RowAction.UNCHANGED
         return ImportResult(
             created_tags=tuple(self.created_tags),
             updated=len(updates),
-            unchanged=sum(1 for r in self.plan.rows if r.action is RowAction.UNCHANGED),
+            unchanged=sum(1 for r in self.plan.rows if r.action is unchanged),
             procedures=self.procedure_count,
             created_references=tuple(created_refs),
             rejected=rejected,

@@ -89,6 +89,10 @@ from desktop.storage.database import Database
 
 #: Asset columns the plan compares, by field key.
 _FIELD_ORDER = {key: n for n, key in enumerate(FIELDS_BY_KEY)}
+#: Enum members read on every row, looked up once: a member read through its class runs
+#: the enum type's own lookup (~0.2 us each on Python 3.11, 20 times a global's).
+_ERROR, _CREATE, _CONFLICT = RowAction.ERROR, RowAction.CREATE, RowAction.CONFLICT
+_TAG, _KEY, _IN_STOCK = MatchKey.TAG, MatchKey.KEY, AssetStatus.IN_STOCK
 #: The cells a status-and-assignee warning is about (statuses.matched_checkout_note).
 _STATUS_OR_ASSIGNEE = frozenset({"status", "assigned_to"})
 
@@ -423,7 +427,7 @@ class _Planner(RowValues):
             return
         new: dict[str, list[int]] = {}
         for plan in rows:
-            if plan.action is RowAction.CREATE:
+            if plan.action is _CREATE:
                 serial = plan.values.get("serial_number")
                 if isinstance(serial, str) and serial:
                     new.setdefault(serial, []).append(plan.row)
@@ -482,11 +486,12 @@ class _Planner(RowValues):
     ) -> RowPlan:
         """Row ``i``'s plan from its cells by target (``given``, cleaned: _given_cells)."""
         number = self.table.row_numbers[i]
-        plan = RowPlan(index=i, row=number, action=RowAction.ERROR)
+        plan = RowPlan(index=i, row=number, action=_ERROR)
         if self.prepares:  # (most files: no file-wide decision touches a row's cells)
             prepare_given(self.report, given, self.table.rows[i], self.mapping)
 
-        match_is_tag = self.options.match is MatchKey.TAG
+        match = self.options.match
+        match_is_tag = match is _TAG
         raw = given.get(self.match_target)  # text is clean already (above)
         match_text = raw if raw.__class__ is str else parse.clean_text(raw)
         key = (
@@ -511,7 +516,7 @@ class _Planner(RowValues):
                 f"several assets have the serial number '{match_text}': match by tag",
             )
             current = None
-        if self.options.match is MatchKey.KEY and match_text and current is None:
+        if match is _KEY and match_text and current is None:
             self._problem(plan, KEY, f"there is no asset with the key {match_text}")
         if current is None:  # values given for all rows fill what a new asset's row lacks
             for target, text in self.options.defaults.items():
@@ -540,7 +545,7 @@ class _Planner(RowValues):
             elif owner is None and (reserved := self.kit_blocks.holding(new_tag, GIVE_ANOTHER)):
                 self._problem(plan, "tag", reserved)
             claimed = self.file_tags.setdefault(new_key, number)
-            if claimed != number and self.options.match is not MatchKey.TAG:
+            if claimed != number and not match_is_tag:
                 self._problem(plan, "tag", f"the tag '{new_tag}' is also on row {claimed}")
         if current is None:
             self._plan_create(plan, values, custom)
@@ -548,10 +553,10 @@ class _Planner(RowValues):
             self._plan_update(plan, values, custom, current, given.get(VERSION))
             if own_note and not _STATUS_OR_ASSIGNEE.isdisjoint(plan.values):
                 self.report.warn(number, own_note)
-        if plan.action is RowAction.CONFLICT and len(plan.problems) == 1:
+        if plan.action is _CONFLICT and len(plan.problems) == 1:
             pass  # only the version conflict: reported as a conflict
         elif plan.problems:
-            plan.action = RowAction.ERROR
+            plan.action = _ERROR
         elif PendingReference in map(type, plan.values.values()):  # (never subclassed)
             for value in plan.values.values():
                 if value.__class__ is PendingReference:
@@ -615,7 +620,7 @@ class _Planner(RowValues):
                     CUSTOM_PREFIX + definition["key"],
                     f"{definition.get('label')} is required",
                 )
-        plan.follow_up = status if status not in (None, AssetStatus.IN_STOCK) else None
+        plan.follow_up = status if status is not None and status is not _IN_STOCK else None
         fields = tuple(values)
         order = self.field_orders.get(fields)
         if order is None:
@@ -627,7 +632,7 @@ class _Planner(RowValues):
         plan.custom = {k: v for k, v in custom.items() if v is not None}
         # A new asset's changes (every value, before empty) are built when needed: by
         # creation_changes() for a preview, by the commit for the procedure.
-        plan.action = RowAction.CREATE
+        plan.action = _CREATE
 
     def _plan_update(
         self,

@@ -26,6 +26,10 @@ from desktop.spreadsheets.history import creation_steps, retirement_steps
 from desktop.spreadsheets.model import ImportPlan, RowAction, RowPlan
 from desktop.spreadsheets.row_answers import refuse_unanswered
 
+#: Enum members read on every row, looked up once: a member read through its class runs
+#: the enum type's own lookup (~0.2 us each on Python 3.11, 20 times a global's).
+_CREATE, _UPDATE = RowAction.CREATE, RowAction.UPDATE
+
 #: A step after the receive: its kind and the status it moves the asset to (None: a
 #: change that leaves the status alone).
 Step = tuple[ProcedureKind, AssetStatus | None]
@@ -91,7 +95,7 @@ def decide_row(
     ``decided``: earlier decisions for new assets, by what they depend on (their final
     status, whether they are assigned, their category) — a large file has few kinds.
     """
-    if decided is None or row.action is not RowAction.CREATE:
+    if decided is None or row.action is not _CREATE:
         return _decide(rules, row_steps(row), category_id)
     key = (row.follow_up, bool(row.values.get("assigned_to")), category_id)
     found = decided.get(key)
@@ -117,6 +121,6 @@ def decide_plan(rules: ApprovalRules, plan: ImportPlan) -> None:
     and refuse the rows whose forms lack a required answer."""
     decided: dict[tuple[object, ...], RowApproval] = {}
     for row in plan.rows:
-        if row.action in (RowAction.CREATE, RowAction.UPDATE):
+        if row.action is _CREATE or row.action is _UPDATE:
             row.approval = decide_row(rules, row, row.category_id, decided)
     refuse_unanswered(rules, plan)
