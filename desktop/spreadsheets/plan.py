@@ -557,7 +557,8 @@ class _Planner(RowValues):
             pass  # only the version conflict: reported as a conflict
         elif plan.problems:
             plan.action = _ERROR
-        elif PendingReference in map(type, plan.values.values()):  # (never subclassed)
+        # (PendingReference is never subclassed; no row holds one before a cell gave one)
+        elif self.pending_seen and PendingReference in map(type, plan.values.values()):
             for value in plan.values.values():
                 if value.__class__ is PendingReference:
                     self.pending.setdefault(value, []).append(number)

@@ -30,7 +30,7 @@ from desktop.spreadsheets.mapping import EXTRA_NOTES, notes_with_extras
 from desktop.spreadsheets.model import ImportOptions, RowPlan, RowProblem
 from desktop.spreadsheets.ralph_models import RalphModel, split_ralph_model
 from desktop.spreadsheets.ralph_statuses import ralph_kind
-from desktop.spreadsheets.references import ReferenceIndex
+from desktop.spreadsheets.references import PendingReference, ReferenceIndex
 from desktop.spreadsheets.report import ImportReport
 from desktop.spreadsheets.statuses import parse_status
 
@@ -84,6 +84,9 @@ class RowValues:
     label_field_rows: dict[str, int]
     #: (model, category) pairs found to fit (see _model_fits_category).
     models_fit: set[tuple[uuid.UUID, uuid.UUID]]
+    #: Whether a cell gave a new reference (a PendingReference): until one did, no row's
+    #: values hold one (every reference a row gets is looked up by :meth:`_once`).
+    pending_seen = False
 
     def _ralph_export(self) -> bool:
         """Whether the file is a Ralph export (its headers say so), read once."""
@@ -328,6 +331,8 @@ class RowValues:
                 found = (parse_cell(), None)
             except ValueError as exc:
                 found = (None, str(exc))
+            if found[0].__class__ is PendingReference:
+                self.pending_seen = True
             if len(memo) < ONCE_LIMIT:
                 memo[cell] = found
         return found
