@@ -56,7 +56,7 @@ from desktop.spreadsheets.procedure_rows import READY_PROCEDURE, ProcedureRows
 from desktop.spreadsheets.reference_grants import reference_refusal, without_creating
 from desktop.spreadsheets.references import PendingReference
 from desktop.spreadsheets.row_answers import answers_for
-from desktop.spreadsheets.row_approvals import RowApproval, Step, decide_row
+from desktop.spreadsheets.row_approvals import Decisions, RowApproval, Step, decide_row
 from desktop.spreadsheets.stale_plan import (
     AGAIN,
     PlanOutdatedError,
@@ -346,7 +346,7 @@ class _Writer:
         #: A new asset's status set (the receive's last change): the same for every row.
         self.received = self.fragments.status(None, AssetStatus.IN_STOCK)
         #: A new asset's approval decision by what it depends on (see _decide).
-        self.decisions: dict[tuple[object, ...], RowApproval] = {}
+        self.decisions: Decisions = {}
         #: The required questions of a kind's form (in a category) the import lacks.
         self.unanswered: dict[tuple[ProcedureKind, uuid.UUID | None], list[tuple[str, str]]] = {}
         self.origin = f"{plan.table.file_name}" + (
@@ -587,7 +587,7 @@ class _Writer:
     def _creation(self, row: RowPlan, category: uuid.UUID | None) -> _Creation:
         """What a new asset records: a file has few kinds (by final status, assignee and
         category, as decide_row remembers them), each worked out once."""
-        key = (row.follow_up, bool(row.values.get("assigned_to")), id(category))
+        key = (id(row.follow_up), bool(row.values.get("assigned_to")), id(category))
         found = self.creations.get(key)
         if found is not None and found[0] is category:
             return found[1]

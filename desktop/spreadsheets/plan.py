@@ -84,7 +84,7 @@ from desktop.spreadsheets.report import (
 )
 from desktop.spreadsheets.row_answers import check_answer_keys
 from desktop.spreadsheets.row_approvals import decide_plan
-from desktop.spreadsheets.row_values import COLUMNS, RowValues
+from desktop.spreadsheets.row_values import COLUMNS, ONCE_LIMIT, RowValues
 from desktop.storage.database import Database
 
 #: Asset columns the plan compares, by field key.
@@ -347,7 +347,10 @@ class _Planner(RowValues):
         #: The cell a row is matched by (a tag, a serial number or a key).
         self.match_target = _match_target(options.match)
         self.memo = {}
-        self.models_fit = set()
+        self.models_fit = {}
+        #: A category's custom fields a new asset must give, by the category id object's
+        #: identity (see models_fit), with the id.
+        self.required_custom: dict[int, tuple[uuid.UUID, tuple[dict[str, Any], ...]]] = {}
         self.label_notes_rows, self.label_field_rows = {}, {}
         # A row's mapped cells in one call (see _row).
         columns = list(self.mapped.values())
@@ -613,9 +616,8 @@ class _Planner(RowValues):
                         one_of[0],
                         f"an asset in service needs {labels}" + (f" ({hint})" if hint else ""),
                     )
-        category = self.index.categories.get(plan.category_id) if plan.category_id else None
-        for definition in category.custom_fields if category else ():
-            if definition.get("required") and custom.get(definition["key"]) is None:
+        for definition in self._required_custom(plan.category_id):
+            if custom.get(definition["key"]) is None:
                 self._problem(
                     plan,
                     CUSTOM_PREFIX + definition["key"],
@@ -634,6 +636,21 @@ class _Planner(RowValues):
         # A new asset's changes (every value, before empty) are built when needed: by
         # creation_changes() for a preview, by the commit for the procedure.
         plan.action = _CREATE
+
+    def _required_custom(self, category_id: uuid.UUID | None) -> tuple[dict[str, Any], ...]:
+        """The custom fields the category requires (rows share a few category ids)."""
+        if category_id is None:
+            return ()
+        found = self.required_custom.get(id(category_id))
+        if found is not None and found[0] is category_id:
+            return found[1]
+        category = self.index.categories.get(category_id)
+        required = tuple(
+            d for d in (category.custom_fields if category else ()) if d.get("required")
+        )
+        if len(self.required_custom) < ONCE_LIMIT:  # (an update's own ids: not shared)
+            self.required_custom[id(category_id)] = (category_id, required)
+        return required
 
     def _plan_update(
         self,

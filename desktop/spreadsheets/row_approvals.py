@@ -84,11 +84,15 @@ def row_steps(row: RowPlan) -> list[Step]:
     return steps
 
 
+#: New assets' approval decisions (see decide_row).
+Decisions = dict[tuple[int, bool, int], tuple[uuid.UUID | None, RowApproval]]
+
+
 def decide_row(
     rules: ApprovalRules,
     row: RowPlan,
     category_id: uuid.UUID | None,
-    decided: dict[tuple[object, ...], RowApproval] | None = None,
+    decided: Decisions | None = None,
 ) -> RowApproval:
     """Apply the approval rule to each of ``row``'s steps, in order.
 
@@ -97,11 +101,15 @@ def decide_row(
     """
     if decided is None or row.action is not _CREATE:
         return _decide(rules, row_steps(row), category_id)
-    key = (row.follow_up, bool(row.values.get("assigned_to")), category_id)
+    # By the status's and the category id's identity (an enum member's and a UUID's hash
+    # are Python code; the rows share the category objects), the category kept alive.
+    key = (id(row.follow_up), bool(row.values.get("assigned_to")), id(category_id))
     found = decided.get(key)
-    if found is None:
-        found = decided[key] = _decide(rules, row_steps(row), category_id)
-    return found
+    if found is not None and found[0] is category_id:
+        return found[1]
+    approval = _decide(rules, row_steps(row), category_id)
+    decided[key] = (category_id, approval)
+    return approval
 
 
 def _decide(rules: ApprovalRules, steps: list[Step], category_id: uuid.UUID | None) -> RowApproval:
@@ -119,7 +127,7 @@ def _decide(rules: ApprovalRules, steps: list[Step], category_id: uuid.UUID | No
 def decide_plan(rules: ApprovalRules, plan: ImportPlan) -> None:
     """Note on every create or update row of ``plan`` what it will record (the dry run),
     and refuse the rows whose forms lack a required answer."""
-    decided: dict[tuple[object, ...], RowApproval] = {}
+    decided: Decisions = {}
     for row in plan.rows:
         if row.action is _CREATE or row.action is _UPDATE:
             row.approval = decide_row(rules, row, row.category_id, decided)

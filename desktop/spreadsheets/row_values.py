@@ -82,8 +82,10 @@ class RowValues:
     #: the field (the column list says where the column went: see report.other_label_fates).
     label_notes_rows: dict[str, list[int]]
     label_field_rows: dict[str, int]
-    #: (model, category) pairs found to fit (see _model_fits_category).
-    models_fit: set[tuple[uuid.UUID, uuid.UUID]]
+    #: (model, category) pairs found to fit (see _model_fits_category), by the ids of the
+    #: two objects (a UUID's hash and equality are Python code; the rows share the objects
+    #: their cells were looked up as), with the pair (kept alive: no id is reused).
+    models_fit: dict[tuple[int, int], tuple[uuid.UUID, uuid.UUID]]
     #: Whether a cell gave a new reference (a PendingReference): until one did, no row's
     #: values hold one (every reference a row gets is looked up by :meth:`_once`).
     pending_seen = False
@@ -403,12 +405,14 @@ class RowValues:
         model_id = values["model"] if "model" in values else (current or {}).get("model_id")
         if not isinstance(model_id, uuid.UUID) or plan.category_id is None:
             return
-        pair = (model_id, plan.category_id)
-        if pair in self.models_fit:  # (a file has few pairs: each checked once)
-            return
+        category_id = plan.category_id
+        fits = self.models_fit.get((id(model_id), id(category_id)))
+        if fits is not None and fits[0] is model_id and fits[1] is category_id:
+            return  # (a file has few pairs: each checked once)
         model_category = self.index.model_category.get(model_id)
-        if model_category is None or model_category == plan.category_id:
-            self.models_fit.add(pair)
+        if model_category is None or model_category == category_id:
+            if len(self.models_fit) < ONCE_LIMIT:  # (an update's own ids: not shared)
+                self.models_fit[id(model_id), id(category_id)] = (model_id, category_id)
             return
         categories = self.index.categories
         theirs = categories[model_category].name if model_category in categories else "?"
