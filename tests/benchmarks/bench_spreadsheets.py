@@ -75,7 +75,11 @@ them the interpreter's start-up; two runs each): main 10.349 / 10.353 G → 9.99
 This benchmark, main and this branch by turns (two runs each of three pairs, 18:29–18:40):
 CPU ratio 10,000 rows main 1.66 / 1.66, now 1.63 / 1.62 (ours 0.96 → 0.92 s CPU at best);
 100,000 rows main 1.49 / 1.47, now 1.46 / 1.49 (ours 9.26 → 8.99 s). So 10,000 rows stay
-over 1.5 by CPU at this load. Left: ~2 % of the import's instructions are the sqlite3
+over 1.5 by CPU at this load. 1,000,000 rows (this branch, one pair, 18:50–18:58, load 7–9):
+ours 205.45 s wall / 115.17 CPU, the floor 133.24 / 78.43 → 1.54 wall, **1.47** CPU; peak RSS
+ours 3,782 MB, the floor 5,111 MB; 100,000 → 1,000,000 k = 1.02 wall (the floor 1.00), 1.10
+CPU (the floor 1.10) — at load 7–9 both CPU figures are inflated (imp17's at load 2–5: ours
+96.77 s). Left: ~2 % of the import's instructions are the sqlite3
 module adapting each ``None`` parameter (``_need_adapt`` has no exact-None path in 3.11:
 ~3,300 instructions each; 53,334 at 10,000 rows: every asset's owning group and last
 audit, two thirds' assignee, every procedure's risk level and asset version) — a
