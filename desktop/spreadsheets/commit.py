@@ -57,7 +57,7 @@ from desktop.spreadsheets.procedure_rows import READY_PROCEDURE, ProcedureRows
 from desktop.spreadsheets.reference_grants import reference_refusal, without_creating
 from desktop.spreadsheets.references import PendingReference
 from desktop.spreadsheets.row_answers import answers_for
-from desktop.spreadsheets.row_approvals import RowApproval, Step, decide_row
+from desktop.spreadsheets.row_approvals import Decisions, RowApproval, Step, decide_row
 from desktop.spreadsheets.stale_plan import (
     AGAIN,
     PlanOutdatedError,
@@ -103,6 +103,9 @@ _READY_ASSET = (
     "assigned_to_id",
     "owning_group_id",
     "supplier_id",
+    "purchase_date",
+    "purchase_cost",
+    "warranty_end",
 )
 #: The asset's reference columns: one type, so one conversion serves them all.
 _REFERENCE_TYPES = {
@@ -320,6 +323,10 @@ class _Writer:
         self.id_pool: list[object] = []
         self.stored_now = self.asset_rows.convert("created_at", self.now)
         self.no_custom = self.asset_rows.convert("custom_fields", {})
+        #: A new asset's dates and cost as stored (ready: converted in _new_asset).
+        self.stored_date = self.asset_rows.processor("purchase_date")
+        self.stored_cost = self.asset_rows.processor("purchase_cost")
+        assert self.asset_rows.processor("warranty_end") is self.stored_date
         #: Every new asset's shared values (see _ASSET_OWN): version, times, last audit.
         self.asset_template = self.asset_rows.template(
             {
@@ -351,7 +358,7 @@ class _Writer:
         #: A new asset's status set (the receive's last change): the same for every row.
         self.received = self.fragments.status(None, AssetStatus.IN_STOCK)
         #: A new asset's approval decision by what it depends on (see _decide).
-        self.decisions: dict[tuple[object, ...], RowApproval] = {}
+        self.decisions: Decisions = {}
         #: The required questions of a kind's form (in a category) the import lacks.
         self.unanswered: dict[tuple[ProcedureKind, uuid.UUID | None], list[tuple[str, str]]] = {}
         self.origin = f"{plan.table.file_name}" + (
@@ -361,8 +368,9 @@ class _Writer:
     def run(self, rejected: tuple[RowPlan, ...], upkeep: IndexUpkeep) -> ImportResult:
         """Write the plan: the new assets, the updates, then (``upkeep``'s indexes built
         from the assets meanwhile) the new assets' procedures."""
-        creates = [r for r in self.plan.rows if r.action is RowAction.CREATE]
-        updates = [r for r in self.plan.rows if r.action is RowAction.UPDATE]
+        create, update = RowAction.CREATE, RowAction.UPDATE  # (read once: see plan._CREATE)
+        creates = [r for r in self.plan.rows if r.action is create]
+        updates = [r for r in self.plan.rows if r.action is update]
         # The new assets are counted twice: their rows, then their procedures.
         total = 2 * len(creates) + len(updates)
         check_cancel(self.cancel)
@@ -373,12 +381,15 @@ class _Writer:
         self._allocate_tags(creates)
         done = 0
         assets: list[Any] = []
-        #: The new assets' ids as stored, in the order of ``creates``.
+        #: The new assets' ids as stored, and what each records, in the order of ``creates``.
         asset_ids: list[object] = []
+        creations: list[_Creation] = []
         for row in creates:
             asset_id = self._new_id()
-            assets.append(self._new_asset(row, asset_id))
+            creation = self._creation(row, self._category_id(row))
+            assets.append(self._new_asset(row, asset_id, creation))
             asset_ids.append(asset_id)
+            creations.append(creation)
             done += 1
             if len(assets) >= BATCH:
                 self._flush_assets(assets, done, total)
@@ -398,8 +409,10 @@ class _Writer:
         # Every asset is written: the indexes built from them are built now (see
         # IndexUpkeep.assets_written), then the new assets' procedures are written.
         upkeep.assets_written()
-        for row, asset_id, tag in zip(creates, asset_ids, self.created_tags, strict=True):
-            self._new_procedures(row, asset_id, tag)
+        for row, asset_id, tag, creation in zip(
+            creates, asset_ids, self.created_tags, creations, strict=True
+        ):
+            self._new_procedures(row, asset_id, tag, creation)
             done += 1
             if len(self.procedures) >= PROCEDURE_BATCH:
                 self._flush_procedures()
@@ -407,10 +420,11 @@ class _Writer:
                 self._report(done, total)
         self._flush_procedures()
         self._report(total, total)
+        unchanged = RowAction.UNCHANGED
         return ImportResult(
             created_tags=tuple(self.created_tags),
             updated=len(updates),
-            unchanged=sum(1 for r in self.plan.rows if r.action is RowAction.UNCHANGED),
+            unchanged=sum(1 for r in self.plan.rows if r.action is unchanged),
             procedures=self.procedure_count,
             created_references=tuple(created_refs),
             rejected=rejected,
@@ -525,14 +539,12 @@ class _Writer:
             self.stored_ids[id(value)] = (value, stored)
         return stored
 
-    def _new_asset(self, row: RowPlan, asset_id: object) -> Any:
+    def _new_asset(self, row: RowPlan, asset_id: object, creation: _Creation) -> Any:
         """A new asset's row (the driver's parameters); its procedures come later
-        (:meth:`_new_procedures`)."""
+        (:meth:`_new_procedures`); ``creation``: what it records (:meth:`_creation`)."""
         values = row.values
         get = values.get
-        resolve = self._stored_id
-        category = self._category_id(row)
-        creation = self._creation(row, category)
+        resolve, stored_date = self._stored_id, self.stored_date
         self.pending_rows += creation.waits
         tag = str(get("tag") or self.generated[row.index])
         self.created_tags.append(tag)
@@ -550,11 +562,11 @@ class _Writer:
                 # The assignee goes with the first step (a pending one changes nothing).
                 resolve(get("assigned_to")) if creation.assigns else None,
                 resolve(get("owning_group")),
-                get("purchase_date"),
-                get("purchase_cost"),
+                None if (bought := get("purchase_date")) is None else stored_date(bought),
+                None if (cost := get("purchase_cost")) is None else self.stored_cost(cost),
                 get("order_number"),
                 resolve(get("supplier")),
-                get("warranty_end"),
+                None if (ends := get("warranty_end")) is None else stored_date(ends),
                 (
                     self.asset_rows.convert("custom_fields", dict(row.custom))
                     if row.custom
@@ -565,9 +577,11 @@ class _Writer:
         )
         return asset
 
-    def _new_procedures(self, row: RowPlan, asset_id: object, tag: str) -> None:
-        """A new asset's procedures (``asset_id`` as stored, ``tag`` as given or made)."""
-        creation = self._creation(row, self._category_id(row))
+    def _new_procedures(
+        self, row: RowPlan, asset_id: object, tag: str, creation: _Creation
+    ) -> None:
+        """A new asset's procedures (``asset_id`` as stored, ``tag`` as given or made;
+        ``creation``: what it records, as for its row)."""
         receive, follow = self._creation_changes(row, tag)
         where = f"{self.origin}, row {row.row}"  # (_where in place)
         reason, detail = f"Imported from {where}", where[:500]
@@ -585,7 +599,7 @@ class _Writer:
     def _creation(self, row: RowPlan, category: uuid.UUID | None) -> _Creation:
         """What a new asset records: a file has few kinds (by final status, assignee and
         category, as decide_row remembers them), each worked out once."""
-        key = (row.follow_up, bool(row.values.get("assigned_to")), id(category))
+        key = (id(row.follow_up), bool(row.values.get("assigned_to")), id(category))
         found = self.creations.get(key)
         if found is not None and found[0] is category:
             return found[1]

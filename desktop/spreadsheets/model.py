@@ -44,6 +44,7 @@ class RowAction(StrEnum):
 
 
 REJECTED = frozenset({RowAction.CONFLICT, RowAction.ERROR})
+_CONFLICT, _ERROR = RowAction.CONFLICT, RowAction.ERROR
 
 
 class ImportCancelledError(DesktopError):
@@ -220,7 +221,8 @@ class ImportPlan:
 
     @property
     def rejected(self) -> list[RowPlan]:
-        return [r for r in self.rows if r.action in REJECTED]
+        # (REJECTED in place: an enum member's hash is Python code, and this runs per row)
+        return [r for r in self.rows if r.action is _CONFLICT or r.action is _ERROR]
 
     @property
     def pending(self) -> list[RowPlan]:

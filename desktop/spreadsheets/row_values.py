@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import uuid
 from collections.abc import Callable
@@ -29,7 +30,7 @@ from desktop.spreadsheets.mapping import EXTRA_NOTES, notes_with_extras
 from desktop.spreadsheets.model import ImportOptions, RowPlan, RowProblem
 from desktop.spreadsheets.ralph_models import RalphModel, split_ralph_model
 from desktop.spreadsheets.ralph_statuses import ralph_kind
-from desktop.spreadsheets.references import ReferenceIndex
+from desktop.spreadsheets.references import PendingReference, ReferenceIndex
 from desktop.spreadsheets.report import ImportReport
 from desktop.spreadsheets.statuses import parse_status
 
@@ -51,6 +52,10 @@ RALPH_ZERO_PRICE = (
 )
 #: Distinct cells remembered per column (see RowValues._once).
 ONCE_LIMIT = 10_000
+#: Cells remembered by themselves when no stored value decides them (see _memo_key): no
+#: text, time or date equals a cell of another class, as 1, 1.0 and True do. (A tuple is
+#: a row's cells of several columns, with their classes: see _values and _assignee.)
+_BARE_KEYS = frozenset({str, dt.datetime, dt.date, tuple})
 
 
 class RowValues:
@@ -62,8 +67,8 @@ class RowValues:
     mapped: dict[str, int]
     headers: tuple[str, ...]
     report: ImportReport
-    #: Column → its distinct cells parsed (see _once).
-    memo: dict[str, dict[tuple[object, object, object], tuple[object, str | None]]]
+    #: Column → its distinct cells parsed (see _once), by :func:`_memo_key`.
+    memo: dict[str, dict[object, tuple[object, str | None]]]
     #: Whether any target can be a custom field (see _custom_columns); None: not yet known.
     _custom_targets: bool | None = None
     #: The reference columns' lookups, with the index they were made for (see _lookups).
@@ -77,8 +82,13 @@ class RowValues:
     #: the field (the column list says where the column went: see report.other_label_fates).
     label_notes_rows: dict[str, list[int]]
     label_field_rows: dict[str, int]
-    #: (model, category) pairs found to fit (see _model_fits_category).
-    models_fit: set[tuple[uuid.UUID, uuid.UUID]]
+    #: (model, category) pairs found to fit (see _model_fits_category), by the ids of the
+    #: two objects (a UUID's hash and equality are Python code; the rows share the objects
+    #: their cells were looked up as), with the pair (kept alive: no id is reused).
+    models_fit: dict[tuple[int, int], tuple[uuid.UUID, uuid.UUID]]
+    #: Whether a cell gave a new reference (a PendingReference): until one did, no row's
+    #: values hold one (every reference a row gets is looked up by :meth:`_once`).
+    pending_seen = False
 
     def _ralph_export(self) -> bool:
         """Whether the file is a Ralph export (its headers say so), read once."""
@@ -145,8 +155,8 @@ class RowValues:
                 if raw is None:
                     values[key] = None
                     continue
-                memo = memos.get(key)
-                hit = memo.get((raw.__class__, raw, None)) if memo is not None else None
+                memo = memos.get(key)  # (_memo_key in place: most cells are its own key)
+                hit = memo.get(raw) if memo is not None else None
                 found = hit or once(key, raw, None, partial(self._read_date, key, raw))
                 if found[1] is not None:
                     self._problem(plan, key, found[1])
@@ -190,7 +200,7 @@ class RowValues:
                 self._problem(plan, WARRANTY_MONTHS, str(exc))
         if "status" in given and (raw := given["status"]) is not None:
             memo = memos.get("status")
-            hit = memo.get((raw.__class__, raw, None)) if memo is not None else None
+            hit = memo.get(raw) if memo is not None else None
             found = hit or once("status", raw, None, partial(self._status, raw))
             if found[1] is None:
                 values["status"] = found[0]
@@ -203,7 +213,13 @@ class RowValues:
             raw = given[key]
             cur = current.get(COLUMNS[key]) if current else None
             memo = memos.get(key)
-            hit = memo.get((raw.__class__, raw, cur)) if memo is not None else None
+            hit = (
+                None
+                if memo is None
+                else memo.get(raw)
+                if cur is None
+                else memo.get((raw.__class__, raw, cur))
+            )
             found = hit or once(key, raw, cur, partial(_looked_up, lookup, raw, cur))
             if found[1] is None:
                 values[key] = found[0]
@@ -219,7 +235,13 @@ class RowValues:
                 raw, maker = ralph.name or None, ralph.manufacturer or maker
             cells = (raw, maker.__class__, maker, number.__class__, number)
             memo = memos.get("model")
-            hit = memo.get((cells.__class__, cells, cur)) if memo is not None else None
+            hit = (
+                None
+                if memo is None
+                else memo.get(cells)
+                if cur is None
+                else memo.get((cells.__class__, cells, cur))
+            )
             found = hit or once("model", cells, cur, partial(self._model, raw, maker, number, cur))
             if found[1] is None:
                 values["model"] = found[0]
@@ -304,13 +326,15 @@ class RowValues:
         memo = self.memo.get(key)
         if memo is None:
             memo = self.memo[key] = {}
-        cell = (raw.__class__, raw, current)  # 1, 1.0 and True are equal keys otherwise
+        cell = _memo_key(raw, current)
         found: tuple[object, str | None] | None = memo.get(cell)
         if found is None:
             try:
                 found = (parse_cell(), None)
             except ValueError as exc:
                 found = (None, str(exc))
+            if found[0].__class__ is PendingReference:
+                self.pending_seen = True
             if len(memo) < ONCE_LIMIT:
                 memo[cell] = found
         return found
@@ -381,12 +405,14 @@ class RowValues:
         model_id = values["model"] if "model" in values else (current or {}).get("model_id")
         if not isinstance(model_id, uuid.UUID) or plan.category_id is None:
             return
-        pair = (model_id, plan.category_id)
-        if pair in self.models_fit:  # (a file has few pairs: each checked once)
-            return
+        category_id = plan.category_id
+        fits = self.models_fit.get((id(model_id), id(category_id)))
+        if fits is not None and fits[0] is model_id and fits[1] is category_id:
+            return  # (a file has few pairs: each checked once)
         model_category = self.index.model_category.get(model_id)
-        if model_category is None or model_category == plan.category_id:
-            self.models_fit.add(pair)
+        if model_category is None or model_category == category_id:
+            if len(self.models_fit) < ONCE_LIMIT:  # (an update's own ids: not shared)
+                self.models_fit[id(model_id), id(category_id)] = (model_id, category_id)
             return
         categories = self.index.categories
         theirs = categories[model_category].name if model_category in categories else "?"
@@ -410,7 +436,13 @@ class RowValues:
         cur = current.get("assigned_to_id") if current else None
         cells = (user.__class__, user, address.__class__, address, full.__class__, full)
         memo = self.memo.get("assigned_to")
-        hit = memo.get((cells.__class__, cells, cur)) if memo is not None else None
+        hit = (
+            None
+            if memo is None
+            else memo.get(cells)
+            if cur is None
+            else memo.get((cells.__class__, cells, cur))
+        )
         found = hit or self._once(
             "assigned_to", cells, cur, partial(self._person, user, address, full, cur)
         )
@@ -487,6 +519,17 @@ class RowValues:
             else:
                 result[name] = checked
         return result
+
+
+def _memo_key(raw: object, current: object) -> object:
+    """A cell's key in its column's memo (see RowValues._once): the cell itself when it
+    cannot equal a cell of another class and no stored value decides it (most cells: a
+    lookup by the cell, no tuple made and hashed); else with its class (1, 1.0 and True
+    are equal keys otherwise) and the stored value. A cell never equals a key of the
+    second kind (a tuple of three whose first item is a class)."""
+    if current is None and raw.__class__ in _BARE_KEYS:
+        return raw
+    return (raw.__class__, raw, current)
 
 
 def _custom_input(

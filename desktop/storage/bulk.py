@@ -17,12 +17,13 @@ import datetime as dt
 import json
 import operator
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, Connection, Date, Dialect, Table, Uuid, insert
 from sqlalchemy.exc import IntegrityError
 
-from desktop.storage.types import UTCDateTime
+from desktop.storage.types import Money, UTCDateTime
 
 
 class RowConverter:
@@ -90,6 +91,12 @@ class RowConverter:
         """``value`` as column ``key``'s bind processor makes it (for a ``ready`` column)."""
         process = self._processors[key]
         return value if process is None or value is None else process(value)
+
+    def processor(self, key: str) -> Callable[[Any], Any]:
+        """What :meth:`convert` does for column ``key``'s values but None, as one function
+        (for a caller that converts a ``ready`` column's values row by row)."""
+        process = self._processors[key]
+        return _same if process is None else process
 
     def template(self, row: dict[str, Any], varying: Sequence[str]) -> RowTemplate:
         """Rows that differ from ``row`` only in the ``varying`` columns (see
@@ -269,7 +276,18 @@ def sqlite_processors(table: Table) -> dict[str, Callable[[Any], Any]]:
             found[column.key] = JsonText()
         elif type(type_) is Date:  # SQLite's DATE: "%(year)04d-%(month)02d-%(day)02d"
             found[column.key] = dt.date.isoformat
+        elif isinstance(type_, Money):  # its BIGINT has no processor on SQLite
+            found[column.key] = _cents
     return found
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _cents(value: Decimal) -> int:
+    """What :meth:`Money.process_bind_param` stores for ``value`` (not None)."""
+    return int((Decimal(value) * 100).to_integral_value())
 
 
 _uuid_hex = operator.attrgetter("hex")

@@ -46,15 +46,25 @@ _last = [0, 0]
 def time_ordered_hex(count: int) -> list[str]:
     """``count`` new version 7 UUIDs as 32 lowercase hex digits (what SQLite stores for
     ``uuid.UUID(...).hex``), each greater than any made before it in this process."""
-    tail = os.urandom(4 * count)
+    tail = os.urandom(4 * count).hex()  # each id's random 32 bits: 8 hex digits
     with _lock:
         millisecond, counter = _next_start(count)
         _last[0], _last[1] = millisecond, counter + count - 1
+    last = counter + count - 1
+    if counter >> _LOW_BITS == last >> _LOW_BITS:
+        # (Most batches: the counter's high 12 bits stay.) The first 16 digits are the
+        # batch's (time, version, the counter's high bits), the next 8 the variant and
+        # the counter's low 30 bits, counting up: no 128-bit number made per id.
+        head = f"{(millisecond << 16) | _VERSION >> 64 | counter >> _LOW_BITS:016x}"
+        low = _VARIANT >> 32 | (counter & _LOW_MASK)
+        return [
+            f"{head}{n:08x}{tail[k : k + 8]}"
+            for k, n in zip(range(0, 8 * count, 8), range(low, low + count), strict=True)
+        ]
     high = (millisecond << 80) | _VERSION | _VARIANT
-    from_bytes = int.from_bytes
     numbers = (
-        high | (c >> _LOW_BITS) << 64 | (c & _LOW_MASK) << 32 | from_bytes(tail[j : j + 4])
-        for j, c in zip(range(0, 4 * count, 4), range(counter, counter + count), strict=True)
+        high | (c >> _LOW_BITS) << 64 | (c & _LOW_MASK) << 32 | int(tail[k : k + 8], 16)
+        for k, c in zip(range(0, 8 * count, 8), range(counter, counter + count), strict=True)
     )
     return [f"{n:032x}" for n in numbers]
 

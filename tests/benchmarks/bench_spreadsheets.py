@@ -62,6 +62,31 @@ child; k between 100,000 → 300,000 → 1,000,000 rows):
   (:data:`desktop.spreadsheets.commit.PROCEDURE_BATCH`) they took 16.29 s at
   1,000,000 rows (k 1.19 from 100,000), ours' total 104.7 (k 1.02), peak RSS 3,740 MB.
 
+Per-row Python (imp18, 2026-12-06 17:45–18:40 UTC, load 5–12 throughout: wall figures are
+noise, CPU ones inflated): the dry run's memo looks a repeated cell up by the cell itself
+(no tuple per cell), ids are made as text from a batch's shared digits (the floor uses the
+same generator, so it gains as much: 2,000 ids 2.55 → 1.29 ms), a new asset's dates and
+cost are converted in place (no template conversion loop) and what it records is worked
+out once, enum members read per row are module constants, and the per-row checks keyed by
+a UUID or an enum member (Python-level hash and equality) go by the objects' identity.
+Instructions of one in-process 10,000-row import (valgrind, ``PYTHONHASHSEED=0``, ~2.0 G of
+them the interpreter's start-up; two runs each): main 10.349 / 10.353 G → 9.997 / 9.996 G
+(−4.3 % of the import's).
+This benchmark, main and this branch by turns (two runs each of three pairs, 18:29–18:40):
+CPU ratio 10,000 rows main 1.66 / 1.66, now 1.63 / 1.62 (ours 0.96 → 0.92 s CPU at best);
+100,000 rows main 1.49 / 1.47, now 1.46 / 1.49 (ours 9.26 → 8.99 s). So 10,000 rows stay
+over 1.5 by CPU at this load. 1,000,000 rows (this branch, one pair, 18:50–18:58, load 7–9):
+ours 205.45 s wall / 115.17 CPU, the floor 133.24 / 78.43 → 1.54 wall, **1.47** CPU; peak RSS
+ours 3,782 MB, the floor 5,111 MB; 100,000 → 1,000,000 k = 1.02 wall (the floor 1.00), 1.10
+CPU (the floor 1.10) — at load 7–9 both CPU figures are inflated (imp17's at load 2–5: ours
+96.77 s). Left: ~2 % of the import's instructions are the sqlite3
+module adapting each ``None`` parameter (``_need_adapt`` has no exact-None path in 3.11:
+~3,300 instructions each; 53,334 at 10,000 rows: every asset's owning group and last
+audit, two thirds' assignee, every procedure's risk level and asset version) — a
+template's shared ``NULL`` columns written as literals would skip most, but one batch of
+procedures mixes templates (one statement each, then); the sheet's safety scan's regular
+expressions are ~5 % (``sre_search``), which the floor does not do.
+
 This benchmark after it (imp17, ``ASSETDESK_BENCH_INPUTS``; wall, CPU; ratio wall / CPU):
 
 * 15:44–15:50 UTC, load 1.7–4.6: 10,000 rows (three pairs) ours 0.89 / 0.85 s, the floor

@@ -122,6 +122,29 @@ def test_without_creating_an_unknown_category_is_an_error_naming_row_and_column(
     assert counts(world.db) == before
 
 
+def test_cells_equal_across_kinds_are_each_looked_up_as_their_own_text(
+    world: World, tmp_path: Path
+) -> None:
+    """A column's repeated cells are looked up once (row_values._memo_key): a number 1 and
+    a truth value TRUE are equal in Python, yet one reads "1" and the other "TRUE"."""
+    with world.db.write() as s:
+        reference.create_category(s, name="1", tag_prefix="ONE")
+    path = write_workbook(
+        tmp_path / "kinds.xlsx",
+        [
+            ["Asset tag", "Name", "Category", "Location"],
+            ["ONE-1", "First", 1, "Room A1"],
+            ["ONE-2", "Second", True, "Room A1"],
+        ],
+    )
+    plan = dry_run(world.db, path, ImportOptions(create_missing=False))
+
+    assert [r.action for r in plan.rows] == [RowAction.CREATE, RowAction.ERROR]
+    (problem,) = plan.problems()
+    assert (problem.row, problem.column) == (3, "Category")
+    assert "there is no category 'True'" in problem.message
+
+
 def test_valid_only_imports_the_rest_and_the_error_workbook_imports_again(
     world: World, tmp_path: Path
 ) -> None:

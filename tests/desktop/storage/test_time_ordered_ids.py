@@ -50,3 +50,20 @@ def test_a_full_counter_moves_on_to_the_next_millisecond(monkeypatch: pytest.Mon
     made = time_ordered_hex(4)
     assert {uuid.UUID(hex=text).int >> 80 for text in made} == {millisecond + 1}
     assert start + made == sorted(start + made)
+
+
+@pytest.mark.parametrize("start", [5, (3 << 30) - 4])  # within the low 30 bits; across them
+def test_the_counter_counts_up_by_one_id_to_the_next(
+    monkeypatch: pytest.MonkeyPatch, start: int
+) -> None:
+    """Each id's 42-bit counter (12 bits of rand_a, then 30 of rand_b after the variant)
+    is the one before's plus one, also where its low 30 bits overflow into the high 12."""
+    monkeypatch.setattr(module, "_clock", lambda: 6_000_000_000_000 * 1_000_000)
+    millisecond = 6_000_000_000_000
+    monkeypatch.setattr(module, "_last", [millisecond, start - 1])
+    made = [uuid.UUID(hex=text) for text in time_ordered_hex(8)]
+    counters = [(u.int >> 64 & 0xFFF) << 30 | (u.int >> 32 & (1 << 30) - 1) for u in made]
+    assert counters == list(range(start, start + 8))
+    assert all(u.int >> 80 == millisecond and u.version == 7 for u in made)
+    assert all(u.variant == uuid.RFC_4122 for u in made)
+    assert [u.hex for u in made] == sorted(u.hex for u in made)
