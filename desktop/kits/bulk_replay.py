@@ -86,6 +86,7 @@ from desktop.services.audit_scan_types import COUNTED, ScanKind
 from desktop.services.audits import lock_audits, lock_open_audit
 from desktop.services.lifecycle_rules import pending_procedures
 from desktop.services.permissions import require
+from desktop.services.procedure_groups import ProcedureGroups
 from desktop.services.procedures import (
     apply_decision,
     decide_procedure,
@@ -183,6 +184,8 @@ class BulkReplayer:
         self.kit_id = str(per_record.info.kit_id)
         #: The note of each performer's procedures that were not rebased.
         self.notes: dict[str, str] = {}
+        #: What the procedures of one kind, category and answers share, decided once.
+        self.groups = ProcedureGroups()
         #: Each open audit and scanner's person id, as the scan service checked them.
         self.scanning: dict[tuple[uuid.UUID, str], tuple[Audit, uuid.UUID]] = {}
 
@@ -316,6 +319,7 @@ class BulkReplayer:
                     origin,
                     tag or "",
                     _minute(at),
+                    answers or "",
                 )
         if any(e.record == "scan" for e in wanted.values()):
             scans = self.scans
@@ -563,7 +567,14 @@ class BulkReplayer:
                 actor_id = self.actors[(performer, kind)] = require(
                     self.session, performer, work_for(kind)
                 ).id
-            decision = decide_procedure(self.session, request, asset, pending=window.pending)
+            decision = decide_procedure(
+                self.session,
+                request,
+                asset,
+                pending=window.pending,
+                groups=self.groups,
+                group_key=row.answers_text,
+            )
         except DesktopError:
             raise _Unusual from None  # queued per record, with the service's reasons
         if decision.approvals:
