@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from desktop import kits
 from desktop.domain.lifecycle import ProcedureKind
+from desktop.errors import PermissionDeniedError
 from desktop.kits import bulk_replay
 from desktop.services import reference
 from desktop.services.audit_scans import record_scan
@@ -159,3 +160,29 @@ def test_a_mixed_batch_ends_record_by_record_as_the_per_record_replay(
     assert reports["bulk"] == reports["single"]
     for table in ("procedures", "assets", "scans", "conflicts"):
         assert rows["bulk"][table] == rows["single"][table], table
+
+
+def test_a_sync_by_someone_who_may_not_act_records_nothing(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    """Who syncs is checked before any record is replayed (in the transaction that
+    replays them): refused, nothing reaches the server and every record still waits;
+    a kit with nothing waiting is refused to them as well."""
+    world = seed_world(sqlite_db)
+    world.receive(tag="LAP-1")
+    audit = start_audit(world.db, scope_location_id=world.site, started_by="auditor")
+    with kit_of(world, tmp_path / "kit.sqlite") as field:
+        _change(field.db, "LAP-1", {"serial_number": "SN-1"})
+        record_scan(field.db, audit_id=audit.id, raw="LAP-1", scanned_by="auditor")
+        with world.db.write() as s:
+            s.execute(select(Person).where(Person.username == "tech2")).scalar_one().active = False
+        before = _server_rows(world.db)
+        with pytest.raises(PermissionDeniedError, match=r"Tom Tech \(tech2\) is no longer active"):
+            kits.sync(field.db, world.db, "tech2")
+        assert _server_rows(world.db) == before
+        info = kits.kit_info(field.db)
+        assert info is not None and info.waiting == 2
+        report = kits.sync(field.db, world.db, "tech")
+        assert [r.outcome for r in report.results] == [Outcome.APPLIED] * 2
+        with pytest.raises(PermissionDeniedError, match="no longer active"):
+            kits.sync(field.db, world.db, "tech2")
