@@ -71,12 +71,14 @@ from desktop.kits.replay_rules import (
     Entry,
     Rebase,
     Replayed,
+    SplitAnswers,
     already_queued,
     compare_with_server,
     rebase_reason,
     replay_note,
     request_from_procedure,
     scan_summary,
+    split_answers,
 )
 from desktop.kits.schema import base_values, chunks
 from desktop.kits.stored_values import sqlite_time
@@ -186,6 +188,10 @@ class BulkReplayer:
         self.notes: dict[str, str] = {}
         #: What the procedures of one kind, category and answers share, decided once.
         self.groups = ProcedureGroups()
+        #: Each stored answers text read and split, as :meth:`_read_kit` and requests
+        #: take them (shared by the records that hold the same text: never changed).
+        self.answers_read: dict[str | None, dict[str, Any]] = {}
+        self.answers_split: dict[str, SplitAnswers] = {}
         #: Each open audit and scanner's person id, as the scan service checked them.
         self.scanning: dict[tuple[uuid.UUID, str], tuple[Audit, uuid.UUID]] = {}
 
@@ -312,7 +318,7 @@ class BulkReplayer:
                     kind,
                     ids(performed_by_id),
                     time(at),
-                    _kit_json(answers) or {},
+                    self._answers(answers),
                     _kit_json(changes) or [],
                     ticket_ref,
                     reason,
@@ -345,6 +351,13 @@ class BulkReplayer:
                 raise KitError(
                     f"the kit's journal names {entry.record} {entry.row_id}, which it lacks"
                 )
+
+    def _answers(self, text: str | None) -> dict[str, Any]:
+        """A procedure's stored answers (each distinct text read once)."""
+        read = self.answers_read.get(text)
+        if read is None:
+            read = self.answers_read[text] = _kit_json(text) or {}
+        return read
 
     def _lock(self) -> None:
         """Lock the transaction's audits and its procedures' assets, in id order, before
@@ -558,6 +571,7 @@ class BulkReplayer:
             note=self._note(performer, rebase, current.version),
             origin_detail=f"field kit {self.kit_id}; recorded by {row.origin}",
             performed_at=row.performed_at,
+            answers_split=self._split(row),
         )
         # The rule functions read the asset's columns: the window's copy stands in for it.
         asset = cast("Asset", current)
@@ -624,6 +638,14 @@ class BulkReplayer:
             server_version=current.version,
             values=values,
         )
+
+    def _split(self, row: KitProcedure) -> SplitAnswers:
+        """The procedure's answers split as a request gives them: once per group's
+        answers (the same stored text, the same answers)."""
+        split = self.answers_split.get(row.answers_text)
+        if split is None:
+            split = self.answers_split[row.answers_text] = split_answers(row.answers)
+        return split
 
     def _note(self, performer: str, rebase: Rebase, version: int) -> str:
         """:func:`replay_note` (the same for each performer while not rebased)."""
