@@ -71,12 +71,14 @@ from desktop.kits.replay_rules import (
     Entry,
     Rebase,
     Replayed,
+    SplitAnswers,
     already_queued,
     compare_with_server,
     rebase_reason,
     replay_note,
     request_from_procedure,
     scan_summary,
+    split_answers,
 )
 from desktop.kits.schema import base_values, chunks
 from desktop.kits.stored_values import sqlite_time
@@ -86,6 +88,7 @@ from desktop.services.audit_scan_types import COUNTED, ScanKind
 from desktop.services.audits import lock_audits, lock_open_audit
 from desktop.services.lifecycle_rules import pending_procedures
 from desktop.services.permissions import require
+from desktop.services.procedure_groups import ProcedureGroups
 from desktop.services.procedures import (
     apply_decision,
     decide_procedure,
@@ -183,6 +186,12 @@ class BulkReplayer:
         self.kit_id = str(per_record.info.kit_id)
         #: The note of each performer's procedures that were not rebased.
         self.notes: dict[str, str] = {}
+        #: What the procedures of one kind, category and answers share, decided once.
+        self.groups = ProcedureGroups()
+        #: Each stored answers text read and split, as :meth:`_read_kit` and requests
+        #: take them (shared by the records that hold the same text: never changed).
+        self.answers_read: dict[str | None, dict[str, Any]] = {}
+        self.answers_split: dict[str, SplitAnswers] = {}
         #: Each open audit and scanner's person id, as the scan service checked them.
         self.scanning: dict[tuple[uuid.UUID, str], tuple[Audit, uuid.UUID]] = {}
 
@@ -309,13 +318,14 @@ class BulkReplayer:
                     kind,
                     ids(performed_by_id),
                     time(at),
-                    _kit_json(answers) or {},
+                    self._answers(answers),
                     _kit_json(changes) or [],
                     ticket_ref,
                     reason,
                     origin,
                     tag or "",
                     _minute(at),
+                    answers or "",
                 )
         if any(e.record == "scan" for e in wanted.values()):
             scans = self.scans
@@ -341,6 +351,13 @@ class BulkReplayer:
                 raise KitError(
                     f"the kit's journal names {entry.record} {entry.row_id}, which it lacks"
                 )
+
+    def _answers(self, text: str | None) -> dict[str, Any]:
+        """A procedure's stored answers (each distinct text read once)."""
+        read = self.answers_read.get(text)
+        if read is None:
+            read = self.answers_read[text] = _kit_json(text) or {}
+        return read
 
     def _lock(self) -> None:
         """Lock the transaction's audits and its procedures' assets, in id order, before
@@ -554,6 +571,7 @@ class BulkReplayer:
             note=self._note(performer, rebase, current.version),
             origin_detail=f"field kit {self.kit_id}; recorded by {row.origin}",
             performed_at=row.performed_at,
+            answers_split=self._split(row),
         )
         # The rule functions read the asset's columns: the window's copy stands in for it.
         asset = cast("Asset", current)
@@ -563,7 +581,14 @@ class BulkReplayer:
                 actor_id = self.actors[(performer, kind)] = require(
                     self.session, performer, work_for(kind)
                 ).id
-            decision = decide_procedure(self.session, request, asset, pending=window.pending)
+            decision = decide_procedure(
+                self.session,
+                request,
+                asset,
+                pending=window.pending,
+                groups=self.groups,
+                group_key=row.answers_text,
+            )
         except DesktopError:
             raise _Unusual from None  # queued per record, with the service's reasons
         if decision.approvals:
@@ -613,6 +638,14 @@ class BulkReplayer:
             server_version=current.version,
             values=values,
         )
+
+    def _split(self, row: KitProcedure) -> SplitAnswers:
+        """The procedure's answers split as a request gives them: once per group's
+        answers (the same stored text, the same answers)."""
+        split = self.answers_split.get(row.answers_text)
+        if split is None:
+            split = self.answers_split[row.answers_text] = split_answers(row.answers)
+        return split
 
     def _note(self, performer: str, rebase: Rebase, version: int) -> str:
         """:func:`replay_note` (the same for each performer while not rebased)."""

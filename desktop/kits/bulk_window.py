@@ -70,6 +70,9 @@ class KitProcedure(NamedTuple):
     tag: str
     #: ``performed_at`` as the kit stores it (UTC text), for the summary.
     at: str
+    #: ``answers`` as the kit stores them (JSON text): the same text, the same answers,
+    #: checklist, impact and likelihood (their group's key).
+    answers_text: str
 
 
 class KitScan(NamedTuple):

@@ -190,23 +190,18 @@ def scan_summary(scan: Any, scanner: str, at: str | None = None) -> str:
     return f"{words} “{scan.raw}” by {scanner} at {at}"
 
 
-def _values_and_answers(
-    kind: ProcedureKind, procedure: Any
-) -> tuple[dict[str, Any], dict[str, Any], dict[str, bool], Any, Any]:
-    """A recorded procedure's values (the fields it set, but those its kind or the rules
-    set themselves), answers, checklist, impact and likelihood, as a request gives them."""
-    values: dict[str, Any] = {}
-    derived = _DERIVED_BY_RULES.get(kind, ())
-    targets_status = kind in KIND_TARGET_STATUS
-    for change in procedure.changes:
-        key = str(change["field"])
-        if (key == "status" and targets_status) or key in derived:
-            continue
-        values[key] = change.get("after")
+#: A procedure's answers as a request gives them: its answers, checklist, impact and
+#: likelihood.
+SplitAnswers = tuple[dict[str, Any], dict[str, bool], Any, Any]
+
+
+def split_answers(recorded: Mapping[str, Any] | None) -> SplitAnswers:
+    """A recorded procedure's answers as a request gives them (the same recorded answers,
+    the same split: a bulk replay splits each group's once)."""
     answers: dict[str, Any] = {}
     checklist: dict[str, bool] = {}
     impact = likelihood = None
-    for key, value in (procedure.answers or {}).items():
+    for key, value in (recorded or {}).items():
         if key.startswith("checklist."):
             checklist[key[len("checklist.") :]] = bool(value)
         elif key == "impact":
@@ -215,7 +210,29 @@ def _values_and_answers(
             likelihood = value
         else:
             answers[key] = value
-    return values, answers, checklist, impact, likelihood
+    return answers, checklist, impact, likelihood
+
+
+def _values_of(kind: ProcedureKind, changes: list[dict[str, Any]]) -> dict[str, Any]:
+    """A recorded procedure's values: the fields it set, but those its kind or the rules
+    set themselves."""
+    values: dict[str, Any] = {}
+    derived = _DERIVED_BY_RULES.get(kind, ())
+    targets_status = kind in KIND_TARGET_STATUS
+    for change in changes:
+        key = str(change["field"])
+        if (key == "status" and targets_status) or key in derived:
+            continue
+        values[key] = change.get("after")
+    return values
+
+
+def _values_and_answers(
+    kind: ProcedureKind, procedure: Any
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, bool], Any, Any]:
+    """A recorded procedure's values, answers, checklist, impact and likelihood, as a
+    request gives them."""
+    return (_values_of(kind, procedure.changes), *split_answers(procedure.answers))
 
 
 def procedure_payload(procedure: Any, performer: str) -> dict[str, Any]:
@@ -246,12 +263,18 @@ def request_from_procedure(
     note: str,
     origin_detail: str,
     performed_at: dt.datetime | None = None,
+    answers_split: SplitAnswers | None = None,
 ) -> ProcedureRequest:
     """``request_from_payload(procedure_payload(procedure, performed_by), ...)`` with the
     procedure's own id and asset, made straight from the row (a bulk replay makes one
-    per procedure: the payload's dictionary and its copies cost more than the request)."""
+    per procedure: the payload's dictionary and its copies cost more than the request).
+    ``answers_split``: :func:`split_answers` of its answers, when the caller made it (the
+    request then shares its dictionaries: not to be changed)."""
     kind = _KIND_OF.get(procedure.kind) or ProcedureKind(procedure.kind)
-    values, answers, checklist, impact, likelihood = _values_and_answers(kind, procedure)
+    values = _values_of(kind, procedure.changes)
+    answers, checklist, impact, likelihood = (
+        split_answers(procedure.answers) if answers_split is None else answers_split
+    )
     return ProcedureRequest(
         kind=kind,
         performed_by=performed_by,

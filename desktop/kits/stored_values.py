@@ -22,6 +22,21 @@ _CLEAR_V4 = ~((0xC000 << 48) | (0xF000 << 64))
 _SET_V4 = (0x8000 << 48) | (4 << 76)
 
 
+class _HexId(uuid.UUID):
+    """A UUID made from the hex text a kit (or a SQLite or MariaDB server) stores, which
+    keeps that text: writing it back (SQLAlchemy's ``value.hex``, once per id and write
+    of a sync: thousands) reads it instead of formatting the number again. Equal to, and
+    hashed as, the plain UUID; copied or pickled as one."""
+
+    __slots__ = ("hex",)
+
+    def __repr__(self) -> str:
+        return f"UUID('{self}')"
+
+    def __reduce__(self) -> tuple[type[uuid.UUID], tuple[None, None, None, None, int]]:
+        return (_UUID, (None, None, None, None, self.int))
+
+
 def uuid_from_hex(text: str, *, version4: bool = False) -> uuid.UUID:
     """``uuid.UUID(hex=text)`` (with ``version4``: ``uuid.UUID(hex=text, version=4)``)."""
     try:
@@ -32,7 +47,10 @@ def uuid_from_hex(text: str, *, version4: bool = False) -> uuid.UUID:
         return uuid.UUID(hex=text, version=4 if version4 else None)  # (says what is wrong)
     if version4:
         number = (number & _CLEAR_V4) | _SET_V4
-    made = _new(_UUID)
+        made = _new(_UUID)
+    else:
+        made = _new(_HexId)
+        _set(made, "hex", text if text.islower() or text.isdigit() else text.lower())
     _set(made, "int", number)
     _set(made, "is_safe", _UNKNOWN)
     return made

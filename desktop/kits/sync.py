@@ -141,12 +141,14 @@ def _sync(
                 f"checked out from {info.source_url}); nothing was changed"
             )
         ending = check_in or checkout_row.returned_at is not None
-        acting_person(session, by_user)
     # The ids made from the kit's hex text (and the server's, where it stores the same
     # text): each made once, the same object wherever it recurs (sets and dicts of them
     # then find it by identity).
     ids: dict[Any, uuid.UUID] = {}
     entries = _entries(kit, ids)
+    if not entries:  # (else checked in the transactions that replay them)
+        with server.read() as session:
+            acting_person(session, by_user)
     bases = _bases(kit, ids)
     in_base = set(bases)
     total = len(entries) + (0 if dry_run or not (refresh or ending) else 1)
@@ -159,6 +161,7 @@ def _sync(
 
     if dry_run:
         with server.read() as session, kit.read() as kit_session, batch_cache(session):
+            acting_person(session, by_user)
             replayer = _Replayer(session, kit_session, info, by_user, bases, dry_run=True)
             replayer.prefetch(entries)
             for entry in entries:
@@ -182,6 +185,9 @@ def _sync(
             done.append((entry, replayed))  # noqa: B023 - called within this iteration
 
         with server.write() as session, kit.read() as kit_session, batch_cache(session):
+            # Who syncs may (checked in the transaction that replays: the performers'
+            # checks that follow find the person looked up once, when it is the same).
+            acting_person(session, by_user)
             replayer = _Replayer(session, kit_session, info, by_user, bases)
             # While someone watches, the transaction ends in time for the progress.
             until = None if progress is None else time.monotonic() + TRANSACTION_SECONDS

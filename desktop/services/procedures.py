@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,12 +31,12 @@ from desktop.domain.lifecycle import (
 from desktop.domain.permissions import work_for
 from desktop.domain.tags import normalize_tag
 from desktop.errors import ConflictError, FieldConflict, NotFoundError, Problem, ValidationError
-from desktop.services.approval_rule import approvals_required, initial_state
-from desktop.services.batch_cache import cached
+from desktop.services.approval_rule import initial_state
 from desktop.services.lifecycle_rules import apply_lifecycle_rules
 from desktop.services.permissions import require
+from desktop.services.procedure_groups import ProcedureGroups, procedure_group
 from desktop.services.tags import allocate_tag, kit_block_holding, tag_in_use
-from desktop.services.templates import TemplateRef, coerce_answer, current_template, risk_level
+from desktop.services.templates import TemplateRef, current_template
 from desktop.services.values import (
     coerce_asset_value,
     coerce_custom_value,
@@ -212,6 +212,8 @@ def decide_procedure(
     asset: Asset | None,
     *,
     pending: Mapping[uuid.UUID, Sequence[tuple[uuid.UUID, str]]] | None = None,
+    groups: ProcedureGroups | None = None,
+    group_key: Hashable = None,
 ) -> ProcedureDecision:
     """Validate ``request`` against ``asset`` (None for a receive) and its template:
     fields, answers, checklist, lifecycle legality and rules, the tag's uniqueness; and
@@ -220,14 +222,25 @@ def decide_procedure(
     (which holds the asset's current values in memory) record what it decided.
     ``pending``: the procedures waiting for approval per asset, when the caller read them
     for many assets at once (:func:`desktop.services.lifecycle_rules.pending_procedures`).
+    ``groups``: what the requests of one group share (template, form, answers, risk,
+    approvals) decided once per group: ``group_key`` stands for this request's answers,
+    checklist, impact and likelihood (the same key, the same ones); see
+    :mod:`desktop.services.procedure_groups`. The decision's ``answers`` are then the
+    group's: not to be changed.
     """
     kind = request.kind
     subject = f"asset {asset.tag}" if asset else "new asset"
     category_id = _category_for(session, asset, request)
-    template = current_template(session, kind, category_id)
+    group = (
+        procedure_group(session, request, category_id)
+        if groups is None
+        else groups.of(session, request, category_id, group_key)
+    )
+    template = group.template
     problems: list[Problem] = []
     new_values = _validate_values(session, template, asset, request, problems)
-    answers = _validate_answers(template, request, problems)
+    problems.extend(group.problems)
+    answers = group.answers
     target_status = _target_status(kind, new_values)
     current_status = (_STATUS_OF.get(asset.status) or AssetStatus(asset.status)) if asset else None
     if (reason := status_move_problem(kind, current_status, target_status)) is not None:
@@ -235,7 +248,7 @@ def decide_procedure(
     if target_status is not None:
         new_values["status"] = target_status.value
 
-    category = _category(session, category_id)
+    category = group.category
     custom = _validate_custom(category, asset, request, problems)
 
     def install_requirements() -> list[Problem]:
@@ -273,27 +286,11 @@ def decide_procedure(
         raise ValidationError(problems, subject=subject)
 
     changes = _changes(session, asset, new_values, custom, category)
-    if (
-        kind is ProcedureKind.CHANGE
-        and not changes
-        and any(r.changes_something for r in template.definition.rules)
-    ):
-        message = next(r.message for r in template.definition.rules if r.changes_something)
-        raise ValidationError(Problem("values", message), subject=subject)
-
-    risk = risk_level(request.impact, request.likelihood)
-    approvals = approvals_required(kind, template.definition, risk)
+    if kind is ProcedureKind.CHANGE and not changes and group.must_change is not None:
+        raise ValidationError(Problem("values", group.must_change), subject=subject)
     return ProcedureDecision(
-        template, category, new_values, custom, answers, tuple(changes), risk, approvals
+        template, category, new_values, custom, answers, tuple(changes), group.risk, group.approvals
     )
-
-
-def _category(session: Session, category_id: uuid.UUID | None) -> Category | None:
-    """The category (looked up once per batch while a :func:`batch_cache` is on: no
-    procedure changes a category itself)."""
-    if category_id is None:
-        return None
-    return cached(session, ("category", category_id), lambda: session.get(Category, category_id))
 
 
 def apply_decision(asset: Asset, decision: ProcedureDecision) -> None:
@@ -469,59 +466,6 @@ def _settable(template: TemplateRef) -> str:
     """The fields ``template``'s form sets, said after a field it does not set."""
     keys = ", ".join(f.key for f in template.definition.asset_fields) or "no field"
     return f" (the {template.definition.name} form sets: {keys})"
-
-
-def _validate_answers(
-    template: TemplateRef, request: ProcedureRequest, problems: list[Problem]
-) -> dict[str, Any]:
-    definition = template.definition
-    known = definition.answer_keys
-    for key in request.answers:
-        if key not in known:
-            asked = ", ".join(f.key for f in definition.fields) or "none"
-            problems.append(
-                Problem(
-                    key,
-                    f"'{key}' is not a question of the {definition.name} form "
-                    f"(its questions: {asked})",
-                )
-            )
-    for key in request.checklist:
-        if key not in known:
-            items = ", ".join(c.key for c in definition.checklist) or "none"
-            problems.append(
-                Problem(
-                    key,
-                    f"'{key}' is not a checklist item of the {definition.name} form "
-                    f"(its items: {items})",
-                )
-            )
-    answers: dict[str, Any] = {}
-    for spec in definition.fields:
-        value, problem = coerce_answer(spec, request.answers.get(spec.key))
-        if problem:
-            problems.append(problem)
-        elif value is not None:
-            answers[spec.key] = value
-    for item in definition.checklist:
-        ticked = request.checklist.get(item.key, False)
-        if not isinstance(ticked, bool):
-            problems.append(
-                Problem(item.key, f"{item.label}: expected ticked or not, got {ticked!r}")
-            )
-            continue
-        if item.required and not ticked:
-            problems.append(Problem(item.key, f"checklist: '{item.label}' must be done"))
-        answers[f"checklist.{item.key}"] = ticked
-    for key, value in (("impact", request.impact), ("likelihood", request.likelihood)):
-        if value is not None:
-            if value not in ("low", "medium", "high"):
-                problems.append(
-                    Problem(key, f"{key.capitalize()}: {value!r} is not low, medium or high")
-                )
-            else:
-                answers[key] = value
-    return answers
 
 
 def _target_status(kind: ProcedureKind, new_values: dict[str, object]) -> AssetStatus | None:

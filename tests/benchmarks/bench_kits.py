@@ -241,6 +241,34 @@ the same run.
   the server's write; and the scans' and procedures' secondary indexes kept up in one
   pass after the inserts, as the search index is.
 
+  Sync12 (2026-12-06 17:45-19:00 UTC, load 5-14: other helpers and our own kit test
+  runs on the two cores; "main" is e652efb). Changed: procedures decided group-wise
+  (``desktop.services.procedure_groups``: records of one kind, category and stored
+  answers share one look-up of the template, one validation of the answers and
+  checklist, one risk and approvals; per record only the asset now, its values, the
+  lifecycle and rules, the three-way comparison; who performs still checked per person),
+  ids made from the kit's hex text keep it (``stored_values._HexId``: no ``UUID.hex``
+  formatted per id written), who syncs checked in the transaction that replays (one ORM
+  person load when they also performed the records), each group's answers read and
+  split once. Outcomes unchanged (``test_bulk_groups``: a mixed batch — applied, merged,
+  refused, in conflict, waiting — ends as the per-record replay decides, same rows).
+  Effect, counted (callgrind, one sync in a process less the same process without it):
+  1.61 G instructions on main, 1.52 G now (−6%). By time it is within the noise at this
+  load: three processes by turns with main, best of 10 syncs each, CPU 211-222 ms
+  against main's 206-218 (floor 52-56 ms; 3.9-4.1× both); this benchmark by turns (load
+  7-8): CPU 3.9× and 4.2× (main 3.8× and 4.5×), with the refresh 6.0× and 6.0× (main
+  6.9× and 6.1×); the wall 4-12× for both, the floor's 0.09-0.34 s dominated by the
+  other helpers' disk work. Why the groups gave little here: the template and category
+  look-ups were already dictionary hits (``batch_cache``) and the answers' validation
+  ~0.5% of the sync; ``decide_procedure`` per record is now ~4% (py-spy), the rest of the
+  ~200 ms as sync10 found it: SQLite's statements ~35% (search index 11%, inserts and
+  update 15%, the server reads 6%), writes' values converted 8%, the ORM's one-time
+  look-ups compiled per engine (person and roles 5%, template, category, audit) ~10%, the
+  kit's journal, rows and marking ~15%, per-record results and summaries ~10%. Every
+  bulk record's SQL is already set-based (a few statements per window, one
+  ``executemany`` per table). 2× (~110 ms) stays out of reach with each record decided by
+  the services' rule functions in Python and this schema's indexes and triggers.
+
 - **sync_and_refresh** and **refresh alone** (the second sync above; the refresh,
   ``refresh_kit``, also timed on its own). The refresh writes only what moved
   (``desktop.kits.schema.refresh``): the scope's rows are staged in temporary tables of

@@ -1,4 +1,6 @@
+import copy
 import datetime as dt
+import pickle
 import re
 import uuid
 from collections.abc import Callable
@@ -22,6 +24,11 @@ def test_uuid_from_hex_is_the_constructors_uuid(version4: bool) -> None:
         assert made.version == expected.version
         assert made.is_safe == expected.is_safe
         assert {made: 1}[expected] == 1
+        # It keeps the text it was made from: as the constructor's formats it.
+        assert made.hex == expected.hex
+        assert repr(made) == repr(expected)
+        for copied in (copy.copy(made), copy.deepcopy(made), pickle.loads(pickle.dumps(made))):
+            assert copied == expected and copied.hex == expected.hex
 
 
 @pytest.mark.parametrize("text", ["", "abc", "g" * 32, "0" * 33, "{" + "0" * 30 + "}"])
