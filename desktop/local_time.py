@@ -9,6 +9,7 @@ place. Light to import: the command line's modules use it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 
 
@@ -37,3 +38,19 @@ def local_minute(moment: dt.datetime) -> str:
     """``moment`` in local time to the minute, with its zone: "2026-12-06 15:48 CET
     (UTC+01:00)"."""
     return f"{moment.astimezone().strftime('%Y-%m-%d %H:%M')} {local_zones([moment])}"
+
+
+#: A time stored in a change's text ("2026-12-06T18:12+00:00": values.display_text).
+_STORED_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:[+-]\d{2}:\d{2}|Z)")
+
+
+def shown_text(text: str) -> str:
+    """A change's before or after text as a person reads it: a stored time (an audit's
+    "Last audited", kept in UTC) in local time with its zone, any other text as it is."""
+    if not _STORED_TIME.fullmatch(text):
+        return text
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    return local_minute(moment)

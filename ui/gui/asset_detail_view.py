@@ -16,6 +16,7 @@ from PySide6.QtCore import QDate, Qt, QUrl, Signal
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from desktop.domain.fields import custom_field_labels, field_label
+from desktop.local_time import shown_text
 from ui.gui.models.columns import STATUS_COLOURS, status_label
 
 if TYPE_CHECKING:  # the queries import the ORM: not needed before the window's first paint
@@ -217,8 +218,8 @@ class AssetDetailView(QWidget):
             )
         for change in entry.changes:
             label = _change_label(change, self._custom_labels)
-            before = html.escape(str(change.get("before_text") or "—"))
-            after = html.escape(str(change.get("after_text") or "—"))
+            before = html.escape(shown_text(str(change.get("before_text") or "—")))
+            after = html.escape(shown_text(str(change.get("after_text") or "—")))
             lines.append(
                 f"<div style='margin-left:14px; color:#333'>{html.escape(label)}: "
                 f"<span style='color:#888'>{before}</span> → {after}</div>"

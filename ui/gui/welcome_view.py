@@ -45,7 +45,7 @@ class WelcomeView(QWidget):
         )
         self.import_button = self._action(
             "&Import a spreadsheet",
-            "Bring your register from Excel, LibreOffice, Snipe-IT, GLPI or Ralph "
+            "Bring your register from Excel, LibreOffice, Snipe-IT, GLPI, iTop or Ralph "
             "(.xlsx or .csv). You see a dry run before anything is written.",
             self.import_requested,
         )

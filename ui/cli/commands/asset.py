@@ -5,7 +5,7 @@ from __future__ import annotations
 from desktop.domain.fields import custom_field_labels, field_label
 from desktop.domain.lifecycle import AssetStatus
 from desktop.errors import DesktopError
-from desktop.local_time import local_minute, local_zones
+from desktop.local_time import local_minute, local_zones, shown_text
 from desktop.services.queries import asset_detail
 from desktop.services.recorded_answers import recorded_answers
 from ui.cli.context import CliContext, print_json
@@ -71,7 +71,8 @@ def _show(ctx: CliContext) -> int:
         for label, text in recorded_answers(entry.kind, entry.answers):
             print(f"      {label}: {_under(text, 8)}")
         for change in entry.changes:
-            before, after = change.get("before_text") or "—", change.get("after_text") or "—"
+            before = shown_text(str(change.get("before_text") or "—"))
+            after = shown_text(str(change.get("after_text") or "—"))
             name = field_label(str(change["field"]), labels)
             print(f"      {name}: {_under(f'{before} → {after}', 8)}")
     if shown < total:

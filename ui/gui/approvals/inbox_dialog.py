@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.lifecycle import ProcedureState
 from desktop.errors import DesktopError
+from desktop.local_time import shown_text
 from desktop.services.approvals import (
     DecisionOutcome,
     PendingItem,
@@ -381,8 +382,8 @@ def _describe(item: PendingItem) -> str:
         lines.append(" · ".join(m for m in meta if m))
     if item.changes:
         rows = "".join(
-            f"<tr><td>{e(item.change_label(c))}</td><td>{e(c.get('before_text') or '—')}</td>"
-            f"<td>→</td><td><b>{e(c.get('after_text') or '—')}</b></td></tr>"
+            f"<tr><td>{e(item.change_label(c))}</td><td>{e(shown_text(str(c.get('before_text') or '—')))}</td>"
+            f"<td>→</td><td><b>{e(shown_text(str(c.get('after_text') or '—')))}</b></td></tr>"
             for c in item.changes
         )
         lines.append(f"<table cellspacing='4'>{rows}</table>")
