@@ -273,6 +273,11 @@ class ReferenceIndex:
             self._new_locations.append(pending)
         return pending
 
+    def knows_person(self, text: str) -> bool:
+        """Whether a person of the register has ``text`` as user name or name."""
+        key = text.casefold()
+        return key in self._people_by_username or key in self._people_by_name
+
     def person(self, text: str, current: uuid.UUID | None) -> uuid.UUID | PendingReference:
         by_username = self._people_by_username.get(text.casefold())
         if by_username is not None:

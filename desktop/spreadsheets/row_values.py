@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 import uuid
 from collections.abc import Callable
@@ -38,6 +39,8 @@ from desktop.spreadsheets.statuses import parse_status
 COLUMNS = {key: spec.column for key, spec in FIELDS_BY_KEY.items() if key != "last_audited_at"}
 _TEXT_FIELDS = ("tag", "name", "serial_number", "order_number", "notes")
 _DATE_FIELDS = ("purchase_date", "warranty_end")
+#: The separators of a location path ("Site › Building › Room"): its last level.
+_LAST_LEVEL = re.compile(r"\s*(?:›|>|/)\s*")
 _PERSON_KEYS = ("assigned_to", PERSON_EMAIL, PERSON_NAME)
 #: A row that names no person (its assignee cells are empty).
 _NOBODY = object()
@@ -225,6 +228,8 @@ class RowValues:
                 values[key] = found[0]
             else:
                 self._problem(plan, key, found[1])
+        if "assigned_to" in given and "location" in given:
+            self._checked_out_to_the_location(plan, given)
         if not given.keys().isdisjoint(_PERSON_KEYS):
             self._assignee(plan, given, values, current)
         if "model" in given:
@@ -454,6 +459,28 @@ class RowValues:
         else:
             column = next(k for k in _PERSON_KEYS if k in given)
             self._problem(plan, column, found[1])
+
+    def _checked_out_to_the_location(self, plan: RowPlan, given: dict[str, object]) -> None:
+        """Snipe-IT checks an asset out to a location as to a person, and its export's
+        "Checked Out To" then names the place its Location names ("Boardroom 3"): read
+        as that place with nobody assigned, said on the row (it became a new person
+        called "Boardroom 3"). A person of the register with that name stays the person."""
+        who, where = given["assigned_to"], given["location"]
+        if not isinstance(who, str) or not isinstance(where, str):
+            return
+        name = " ".join(who.split()).casefold()
+        place = " ".join(where.split()).casefold()
+        if not name or name not in (place, _LAST_LEVEL.split(place)[-1]):
+            return
+        if self.index.knows_person(" ".join(who.split())):
+            return
+        del given["assigned_to"]
+        header = self._header("assigned_to")
+        self.report.warn(
+            plan.row,
+            f"{header} '{who.strip()}' is the row's location: read as checked out to that "
+            "location, with nobody assigned",
+        )
 
     def _person(
         self, username: object, email: object, name: object, current: uuid.UUID | None

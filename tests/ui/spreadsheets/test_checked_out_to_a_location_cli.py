@@ -1,0 +1,75 @@
+"""A Snipe-IT asset checked out to a location, imported through ``assetdesk import``.
+
+Snipe-IT checks an asset out to a place as to a person; its export's "Checked Out To"
+then names the place, as its Location does: "Boardroom 3". The import made a new person
+called "Boardroom 3" and assigned the screen to them (newuser13). Now: the row is read as
+checked out to that location with nobody assigned, and the dry run says so on the row
+(in service with nobody assigned, it needs an owning group: the refusal says how to give
+one). A person of the register whose name is a room's stays that person.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import select
+
+from desktop.storage.models import Asset, Location, Person
+from tests.ui.spreadsheets.test_first_import_cli import assetdesk, open_db
+
+EXPORT = (
+    "Asset Tag,Asset Name,Category,Model,Manufacturer,Status,Location,Checked Out To\n"
+    "SCR-1,Boardroom screen,Monitor,U2724D,Dell,Deployed,Boardroom 3,Boardroom 3\n"
+    "SCR-2,Lobby screen,Monitor,U2724D,Dell,Deployed,HQ › Lobby,lobby\n"
+    "LT-1,Anna's laptop,Laptop,T14,Lenovo,Deployed,HQ,Anna Smith\n"
+)
+
+
+def test_a_checkout_to_the_rows_own_location_assigns_nobody(tmp_path: Path) -> None:
+    database = tmp_path / "register.sqlite3"
+    assert assetdesk(database, "db", "upgrade").returncode == 0
+    path = tmp_path / "snipeit-assets.csv"
+    path.write_text(EXPORT, encoding="utf-8")
+
+    dry = assetdesk(database, "import", str(path), "--dry-run", "--json")
+    payload = json.loads(dry.stdout)
+    warnings = {w["row"]: w["message"] for w in payload["warnings"]}
+    assert warnings[2] == (
+        "Checked Out To 'Boardroom 3' is the row's location: read as checked out to that "
+        "location, with nobody assigned"
+    ), payload["warnings"]
+    assert "lobby" in warnings[3]
+    people = [n["name"] for n in payload["new_references"] if n["kind"] == "person"]
+    assert people == ["Anna Smith"], people
+    refused = {e["row"]: e["message"] for e in payload["errors"]}
+    assert set(refused) == {2, 3}
+    assert "needs Assigned to or Owning group" in refused[2]
+    assert "--set owning_group=NAME" in refused[2]
+
+    done = assetdesk(database, "import", str(path), "--set", "owning_group=Facilities")
+    assert done.returncode == 0, done.stdout + done.stderr
+    db = open_db(database)
+    try:
+        with db.read() as session:
+            rows = session.execute(
+                select(
+                    Asset.tag,
+                    Asset.status,
+                    Location.name,
+                    Person.name,
+                    Asset.owning_group_id.is_not(None),
+                )
+                .join(Location, Location.id == Asset.location_id)
+                .outerjoin(Person, Person.id == Asset.assigned_to_id)
+                .order_by(Asset.tag)
+            ).all()
+            names = set(session.scalars(select(Person.name)))
+    finally:
+        db.dispose()
+    assert [tuple(r) for r in rows] == [
+        ("LT-1", "in_service", "HQ", "Anna Smith", True),
+        ("SCR-1", "in_service", "Boardroom 3", None, True),
+        ("SCR-2", "in_service", "Lobby", None, True),
+    ]
+    assert "Boardroom 3" not in names and "lobby" not in names
