@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY
 from desktop.domain.lifecycle import (
+    PROCEDURE_NOUNS,
     AssetStatus,
     ProcedureKind,
     decommissioned_change_problem,
@@ -27,7 +28,7 @@ from desktop.domain.lifecycle import (
 from desktop.domain.tags import normalize_tag
 from desktop.errors import DesktopError
 from desktop.services.approval_rule import ApprovalRules
-from desktop.services.lifecycle_rules import waiting_procedure_problem
+from desktop.services.lifecycle_rules import pending_procedures, waiting_procedure_problem
 from desktop.services.procedures import FieldChange
 from desktop.services.tags import GIVE_ANOTHER, OpenKitBlocks
 from desktop.services.templates import current_template
@@ -718,6 +719,8 @@ class _Planner(RowValues):
                     self.session, steps[0][0], current["id"], current["tag"]
                 )
                 reason = waiting.message if waiting is not None else None
+                if reason is not None and self._already_asked(plan, steps, current):
+                    return
         else:
             reason = status_move_problem(ProcedureKind.CHANGE, before, target)
             fields = [change.field for change in plan.changes]
@@ -750,6 +753,30 @@ class _Planner(RowValues):
                         "cells that differ), check the row and import that workbook",
                     )
                 )
+
+    def _already_asked(
+        self,
+        plan: RowPlan,
+        steps: Sequence[tuple[ProcedureKind, AssetStatus]],
+        current: dict[str, Any],
+    ) -> bool:
+        """Whether the row asks only for the retirement that already waits for approval
+        on its asset (the same file imported again after its first import left it
+        pending): the row is then unchanged, said on it — it refused the whole file."""
+        if len(steps) != 1 or [c.field for c in plan.changes] != ["status"]:
+            return False
+        kind = steps[0][0]
+        waiting = pending_procedures(self.session, [current["id"]]).get(current["id"], [])
+        if not any(w_kind == kind.value for _, w_kind in waiting):
+            return False
+        plan.action = RowAction.UNCHANGED
+        plan.values, plan.custom, plan.changes, plan.follow_up = {}, {}, [], None
+        self.report.warn(
+            plan.row,
+            f"{PROCEDURE_NOUNS.get(kind, kind.value)} of {current['tag']} already waits for "
+            "approval, as this row asks: left as it is (the approvers decide it)",
+        )
+        return True
 
     def _change(self, key: str, before: object, after: object) -> FieldChange:
         return _change(self.index, key, before, after)

@@ -148,3 +148,41 @@ def test_a_pending_decommission_and_a_disposal_ask_too(sqlite_db: Database, tmp_
     ]
     assert recorded[1][2]["certificate_number"] == "CERT-9"
     assert recorded[1][2]["disposal_method"] == "Resale"
+
+
+def test_the_same_file_again_while_its_retirement_waits_changes_nothing(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    """newuser13: a GLPI file's "Rebut" row left its decommission waiting for the two
+    approvers; the same file imported again refused the whole file ("a decommission of
+    INV-0004 already waits for approval … cancel it first"). The row asks for what
+    already waits: it is unchanged, said on the row, and the rest of the file imports."""
+    _register(sqlite_db)  # the shipped rule: a decommission waits for 2 approvals
+    path = tmp_path / "retire.csv"
+    path.write_text("Asset Tag,Name,Status\nLAP-000001,Kept,\nLAP-000002,,Archived\n")
+    first = assetdesk(
+        sqlite_db, "import", str(path), "--answer", METHOD, "--answer", EVIDENCE, "--as", "tech"
+    )
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert [(k, s) for k, s, _ in _procedures(sqlite_db, "LAP-000002")][-1] == (
+        "decommission",
+        "pending_approval",
+    )
+
+    path.write_text("Asset Tag,Name,Status\nLAP-000001,Kept renamed,\nLAP-000002,,Archived\n")
+    again = assetdesk(
+        sqlite_db, "import", str(path), "--answer", METHOD, "--answer", EVIDENCE, "--as", "tech"
+    )
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "1 update, 1 unchanged, 0 conflict, 0 error" in again.stdout
+    assert (
+        "a decommission of LAP-000002 already waits for approval, as this row asks: left as "
+        "it is (the approvers decide it)" in again.stdout
+    )
+    with sqlite_db.read() as s:
+        assert asset_detail(s, tag="LAP-000001").row.name == "Kept renamed"
+        assert asset_detail(s, tag="LAP-000002").row.status == "in_stock"
+    assert [(k, s) for k, s, _ in _procedures(sqlite_db, "LAP-000002")] == [
+        ("receive", "completed"),
+        ("decommission", "pending_approval"),
+    ]
