@@ -218,7 +218,7 @@ def checked_out_note(
     deployable = normalize_header(label) in _DEPLOYABLE
     if status is AssetStatus.IN_STOCK:
         what = f"imported as In service: received, then installed for {who}"
-        if _is_snipe_it(word, label) and not deployable:
+        if _is_snipe_it(word, label, mapping) and not deployable:
             what += (
                 f" ('{label}' is not a status Snipe-IT checks assets out under: "
                 "if it is not with them yet, leave the assignee out)"
@@ -234,7 +234,7 @@ def checked_out_note(
             f"imported as {status.label}: received, installed for {who}, then {steps}, "
             f"which ends the assignment ({who} stays in its history)"
         )
-    if not _is_snipe_it(word, label):
+    if not _is_snipe_it(word, label, mapping):
         return f"{said}: {what} (the assignee says it was handed over)"
     shown = "Deployed" if deployable else f"Deployed ({label})"
     return f"{said}: {what}. Snipe-IT shows a checked-out asset like this one as '{shown}'"
@@ -275,7 +275,7 @@ def matched_checkout_note(
         return "", False
     word, status, target, who = found
     label = _snipe_label(word)
-    snipe_it = _is_snipe_it(word, label)
+    snipe_it = _is_snipe_it(word, label, mapping)
     deployable = normalize_header(label) in _DEPLOYABLE
     said = f"{_header(mapping, 'status')} '{word}' and {_header(mapping, target)} '{who}'"
     if status is AssetStatus.IN_STOCK:
@@ -352,6 +352,19 @@ def is_snipe_it_word(word: str) -> bool:
     return _is_snipe_it(word, _snipe_label(word))
 
 
-def _is_snipe_it(word: str, label: str) -> bool:
-    """Whether ``word`` is Snipe-IT's: one of its labels, or written "Label (type)"."""
-    return normalize_header(label) in _SNIPE_IT_LABELS or label != word
+#: Headers only GLPI's and iTop's exports have (normalised): "Entity", "Inventory number",
+#: iTop's "Organization->Name" (whose arrow normalising drops).
+_OTHER_TOOLS = re.compile(
+    r"(entity|entite|inventory number|numero d inventaire|organization name|organisation nom)$"
+).match
+
+
+def _is_snipe_it(word: str, label: str, mapping: ColumnMapping | None = None) -> bool:
+    """Whether ``word`` is Snipe-IT's: written "Label (type)", or one of its labels in a
+    file that is not GLPI's or iTop's (their headers say so): GLPI says "Broken" too, and
+    its rows got a remark about Snipe-IT (newuser13)."""
+    if label != word:
+        return True
+    if normalize_header(label) not in _SNIPE_IT_LABELS:
+        return False
+    return mapping is None or not any(_OTHER_TOOLS(normalize_header(h)) for h in mapping.headers)

@@ -152,12 +152,14 @@ def test_the_same_export_again_keeps_checked_out_assets_in_service(tmp_path: Pat
     assert warned[4].startswith("Status 'Broken (deployed)' and Username 'asmith': read as ")
     # The plain-text dry run says them too, under the rows they are about.
     plain = assetdesk(database, "import", str(path), "--dry-run")
-    assert plain.returncode == 1, plain.stdout + plain.stderr  # LT-4's decommission waits
-    assert "  0 create, 0 update, 5 unchanged, 0 conflict, 1 error" in plain.stdout
+    # LT-4's decommission waits for approval, as its row asks: unchanged, said.
+    assert plain.returncode == 0, plain.stdout + plain.stderr
+    assert "  0 create, 0 update, 6 unchanged, 0 conflict, 0 error" in plain.stdout
     assert "Warnings on unchanged and refused rows:\n" in plain.stdout
     assert f"  row 3 LT-2: unchanged\n    warning: {warned[3]}\n" in plain.stdout
     assert f"  row 4 LT-3: unchanged\n    warning: {warned[4]}\n" in plain.stdout
-    assert f"  row 5 LT-4: refused\n    warning: {warned[5]}\n" in plain.stdout
+    assert "  row 5 LT-4: unchanged\n    warning: Status 'Archived (deployed)'" in plain.stdout
+    assert "a decommission of LT-4 already waits for approval, as this row asks" in plain.stdout
 
     # The spare was checked out to Carl in Snipe-IT since the first export.
     rows = [REPORT_HEADER, *REPORT_ROWS]
@@ -166,7 +168,7 @@ def test_the_same_export_again_keeps_checked_out_assets_in_service(tmp_path: Pat
         csv.writer(handle).writerows(rows)
     dry = assetdesk(database, "import", str(path), "--dry-run")
     assert "  row 6 LT-5: Status: In stock → In service; Assigned to: — → ccole;" in dry.stdout
-    assert "  0 create, 1 update, 4 unchanged, 0 conflict, 1 error" in dry.stdout  # LT-4 waits
+    assert "  0 create, 1 update, 5 unchanged, 0 conflict, 0 error" in dry.stdout  # LT-4 waits
     done = assetdesk(database, "import", str(path), "--valid-only")
     assert "Imported: 0 assets received, 1 changed," in done.stdout, done.stdout + done.stderr
     found = assets(database)
