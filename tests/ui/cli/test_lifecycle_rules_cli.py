@@ -290,9 +290,16 @@ def test_an_import_row_cannot_retire_an_asset_whose_decommission_waits(
     )
     ok(sqlite_db, "procedure", "decommission", "LAP-T7", *DECOMMISSION, "--as", "tech")
     sheet = tmp_path / "retire.csv"
-    sheet.write_text("Asset tag,Status\nLAP-T7,Archived\n", encoding="utf-8")
+    # Disposing it would record a second decommission: refused.
+    sheet.write_text("Asset tag,Status\nLAP-T7,Disposed\n", encoding="utf-8")
     result = cli(sqlite_db, "import", str(sheet), "--as", "admin")
     assert result.returncode == 1, result.stdout
     out = result.stdout + result.stderr
     assert "row 2" in out and "a decommission of LAP-T7 already waits for approval" in out, out
+    assert len(pending_ids(sqlite_db, "LAP-T7")) == 1
+    # Asking for the decommission that waits (the same file again): unchanged, said.
+    sheet.write_text("Asset tag,Status\nLAP-T7,Archived\n", encoding="utf-8")
+    result = cli(sqlite_db, "import", str(sheet), "--as", "admin")
+    assert result.returncode == 0, result.stdout
+    assert "as this row asks: left as it is (the approvers decide it)" in result.stdout
     assert len(pending_ids(sqlite_db, "LAP-T7")) == 1
