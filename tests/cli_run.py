@@ -8,8 +8,10 @@ a keyring backend). They differ in what they set; the running is one thing, here
 from __future__ import annotations
 
 import os
+import select
 import subprocess
 import sys
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -70,3 +72,68 @@ def run_cli(
     )
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
     return result
+
+
+def run_on_terminal(
+    *argv: str,
+    env: Mapping[str, str],
+    answer: tuple[bytes, bytes] | None = None,
+    stop_at: bytes | None = None,
+    timeout: float = 120,
+) -> tuple[int | None, str]:
+    """``assetdesk ARGV`` in a terminal window: a pseudo-terminal is its standard input and
+    output and its controlling terminal (``getpass`` reads ``/dev/tty``). Returns its exit
+    status and what it wrote.
+
+    Args:
+        env: the process's whole environment.
+        answer: (prompt, reply): the reply is typed once, when the prompt shows.
+        stop_at: once this shows, the command waits for input nobody gives: it is killed
+            and the status is None.
+    """
+    master, slave = os.openpty()
+    # The child becomes a session leader whose controlling terminal is the pty, as in a
+    # terminal window, then runs the command.
+    trampoline = (
+        "import os, sys; os.setsid(); os.close(os.open(os.ttyname(0), os.O_RDWR)); "
+        "os.execv(sys.executable, [sys.executable, '-m', 'ui.cli.main', *sys.argv[1:]])"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", trampoline, *argv],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=dict(env),
+        cwd=ROOT,
+        close_fds=True,
+    )
+    os.close(slave)
+    seen = b""
+    answered = False
+    deadline = time.monotonic() + timeout
+    status: int | None = None
+    try:
+        while time.monotonic() < deadline and not (stop_at and stop_at in seen):
+            ready, _, _ = select.select([master], [], [], 1.0)
+            if not ready:
+                if child.poll() is not None:
+                    break
+                continue
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            seen += chunk
+            if answer is not None and not answered and answer[0] in seen:
+                os.write(master, answer[1])
+                answered = True
+        if not (stop_at and stop_at in seen):
+            status = child.wait(timeout=60)
+    finally:
+        os.close(master)
+        if child.poll() is None:
+            child.kill()
+            child.wait(timeout=30)
+    return status, seen.decode(errors="replace")

@@ -8,65 +8,22 @@ people are. Now it refuses at once, asking nothing, and names Data › People an
 from __future__ import annotations
 
 import os
-import select
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.cli_run import ROOT, run_cli
+from tests.cli_run import ROOT, run_cli, run_on_terminal
 
 
 def _on_a_terminal(home: Path, *argv: str) -> tuple[int | None, str]:
     """``assetdesk ARGV`` with a terminal for standard input and output; what it wrote,
     and its exit status (None when it asked for a password)."""
-    master, slave = os.openpty()
-    trampoline = (
-        "import os, sys; os.setsid(); os.close(os.open(os.ttyname(0), os.O_RDWR)); "
-        "os.execv(sys.executable, [sys.executable, '-m', 'ui.cli.main', *sys.argv[1:]])"
-    )
     env = dict(os.environ)
     env.pop("ASSETDESK_DATABASE", None)
     env["PYTHONPATH"] = str(ROOT)
     for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
         env[name] = str(home / name.lower())
-    child = subprocess.Popen(
-        [sys.executable, "-c", trampoline, *argv],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        cwd=ROOT,
-        close_fds=True,
-    )
-    os.close(slave)
-    seen = b""
-    deadline = time.monotonic() + 120
-    try:
-        while time.monotonic() < deadline and b"Password" not in seen:
-            ready, _, _ = select.select([master], [], [], 1.0)
-            if not ready:
-                if child.poll() is not None:
-                    break
-                continue
-            try:
-                chunk = os.read(master, 4096)
-            except OSError:  # the child closed the terminal
-                break
-            if not chunk:
-                break
-            seen += chunk
-    finally:
-        os.close(master)
-        if b"Password" in seen:  # waiting for an answer: it never gets one
-            child.kill()
-            child.wait(timeout=30)
-            status = None
-        else:
-            status = child.wait(timeout=60)
-    return status, seen.decode(errors="replace")
+    return run_on_terminal(*argv, env=env, stop_at=b"Password")
 
 
 @pytest.mark.parametrize(

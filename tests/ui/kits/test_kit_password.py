@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import select
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,6 +26,7 @@ from desktop.services.users import add_user
 from desktop.storage.database import Database
 from desktop.storage.logins import database_name
 from tests.backends import make_database
+from tests.cli_run import run_on_terminal
 from tests.factories import World, seed_world
 
 PASSWORD = "field-login-secret-9"
@@ -139,49 +138,11 @@ def test_password_stdin_syncs_and_the_password_goes_nowhere(guarded: Guarded) ->
 
 
 def test_on_a_terminal_the_password_is_asked_for_and_not_echoed(guarded: Guarded) -> None:
-    master, slave = os.openpty()
-    # The child becomes a session leader whose controlling terminal is the pty, as in a
-    # terminal window (getpass reads /dev/tty), then runs the command.
-    trampoline = (
-        "import os, sys; os.setsid(); os.close(os.open(os.ttyname(0), os.O_RDWR)); "
-        "os.execv(sys.executable, [sys.executable, '-m', 'ui.cli.main', *sys.argv[1:]])"
-    )
-    child = subprocess.Popen(
-        [sys.executable, "-c", trampoline, "kit", "sync", str(guarded.kit)],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
+    status, text = run_on_terminal(
+        "kit", "sync", str(guarded.kit),
         env=_env(guarded.kit.parent),
-        close_fds=True,
-    )
-    os.close(slave)
-    seen = b""
-    answered = False
-    deadline = time.monotonic() + 120
-    try:
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([master], [], [], 1.0)
-            if not ready:
-                if child.poll() is not None:
-                    break
-                continue
-            try:
-                chunk = os.read(master, 4096)
-            except OSError:  # the child closed the terminal
-                break
-            if not chunk:
-                break
-            seen += chunk
-            if not answered and b"Password for" in seen:
-                os.write(master, PASSWORD.encode() + b"\n")
-                answered = True
-        status = child.wait(timeout=60)
-    finally:
-        os.close(master)
-        if child.poll() is None:
-            child.kill()
-    text = seen.decode(errors="replace")
-    assert answered, text
+        answer=(b"Password for", PASSWORD.encode() + b"\n"),
+    )  # fmt: skip
     assert f"Password for {guarded.login}@" in text
     assert status == 0, text
     assert "applied" in text
