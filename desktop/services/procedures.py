@@ -42,6 +42,7 @@ from desktop.services.values import (
     coerce_custom_value,
     display_text,
     json_value,
+    plain_text,
 )
 from desktop.storage.database import Database
 from desktop.storage.models import Asset, Category, Procedure
@@ -563,8 +564,9 @@ def _changes(
                 CUSTOM_PREFIX + name,
                 before,
                 after,
-                "" if before is None else str(before),
-                "" if after is None else str(after),
+                # a yes/no field reads "yes" (not "True"), as every other value reads
+                plain_text(before),
+                plain_text(after),
                 titles.get(name, ""),
             )
         )

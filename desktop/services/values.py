@@ -174,6 +174,14 @@ def display_text(session: Session, key: str, value: object) -> str:
         return reference_text(session, spec.type, ref)
     if spec is not None and spec.type is FieldType.STATUS:
         return AssetStatus(str(value)).label
+    return plain_text(value)
+
+
+def plain_text(value: object) -> str:
+    """How a value that names nothing reads in history (a custom field's, say): a yes/no
+    reads "yes" or "no", not "True"; a date in ISO form; empty for none."""
+    if value is None:
+        return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, dt.datetime):

@@ -40,6 +40,7 @@ from desktop.services.approval_rule import ApprovalRules
 from desktop.services.people import acting_person
 from desktop.services.permissions import require
 from desktop.services.tags import UsedNumbers, locked_sequence, numbers_spelt
+from desktop.services.values import plain_text
 from desktop.spreadsheets.bulk_index import IndexUpkeep, index_upkeep_for, writes_in_bulk
 from desktop.spreadsheets.change_json import ChangeFragments, any_change, as_json_list
 from desktop.spreadsheets.create_references import ReferenceCreator
@@ -656,7 +657,7 @@ class _Writer:
             else:
                 add_follow(text)
         for name, value in row.custom.items():
-            receive.append(any_change(CUSTOM_PREFIX + name, None, value, "", str(value)))
+            receive.append(any_change(CUSTOM_PREFIX + name, None, value, "", plain_text(value)))
         receive.append(self.received)
         return receive, follow
 

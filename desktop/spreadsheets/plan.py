@@ -10,14 +10,14 @@ from __future__ import annotations
 import operator
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY
+from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY, custom_field_labels
 from desktop.domain.lifecycle import (
     PROCEDURE_NOUNS,
     AssetStatus,
@@ -32,7 +32,7 @@ from desktop.services.lifecycle_rules import pending_procedures, waiting_procedu
 from desktop.services.procedures import FieldChange
 from desktop.services.tags import GIVE_ANOTHER, OpenKitBlocks
 from desktop.services.templates import current_template
-from desktop.services.values import json_value
+from desktop.services.values import json_value, plain_text
 from desktop.spreadsheets import cells as parse
 from desktop.spreadsheets.columns import (
     KEY,
@@ -267,7 +267,9 @@ def creation_changes(plan: ImportPlan, row: RowPlan) -> list[FieldChange]:
     index = plan.names
     assert index is not None
     changes = [_change(index, key, None, value) for key, value in row.values.items()]
-    changes += [_custom_change(k, None, v) for k, v in row.custom.items()]
+    if row.custom:
+        titles = _custom_titles(index, row.category_id)
+        changes += [_custom_change(k, None, v, titles) for k, v in row.custom.items()]
     if row.follow_up is not None:
         changes.append(_change(index, "status", None, row.follow_up.value))
     return changes
@@ -699,9 +701,12 @@ class _Planner(RowValues):
         changed = dict(sorted(changed.items(), key=lambda kv: _FIELD_ORDER[kv[0]]))
         plan.values, plan.custom = changed, changed_custom
         plan.changes = [self._change(k, current.get(COLUMNS[k]), v) for k, v in changed.items()]
-        plan.changes += [
-            _custom_change(k, stored_custom.get(k), v) for k, v in changed_custom.items()
-        ]
+        if changed_custom:
+            titles = _custom_titles(self.index, plan.category_id)
+            plan.changes += [
+                _custom_change(k, stored_custom.get(k), v, titles)
+                for k, v in changed_custom.items()
+            ]
         if not plan.changes:
             plan.action = RowAction.UNCHANGED
             return
@@ -792,14 +797,24 @@ def _change(index: ReferenceIndex, key: str, before: object, after: object) -> F
     )
 
 
-def _custom_change(name: str, before: object, after: object) -> FieldChange:
+def _custom_change(
+    name: str, before: object, after: object, titles: Mapping[str, str]
+) -> FieldChange:
+    """A custom field's change, titled as the asset's category names it ("Disk
+    encrypted", not "Encrypted" from its key), as the procedure form records it."""
     return FieldChange(
         CUSTOM_PREFIX + name,
         before,
         after,
-        "" if before is None else str(before),
-        "" if after is None else str(after),
+        plain_text(before),
+        plain_text(after),
+        titles.get(name, ""),
     )
+
+
+def _custom_titles(index: ReferenceIndex, category_id: object) -> dict[str, str]:
+    category = index.categories.get(category_id) if isinstance(category_id, uuid.UUID) else None
+    return custom_field_labels(category.custom_fields if category is not None else None)
 
 
 def _display(index: ReferenceIndex, key: str, value: object) -> str:

@@ -8,6 +8,7 @@ from desktop.errors import DesktopError
 from desktop.local_time import local_minute, local_zones, shown_text
 from desktop.services.queries import asset_detail
 from desktop.services.recorded_answers import recorded_answers
+from desktop.services.values import plain_text
 from ui.cli.context import CliContext, print_json
 
 
@@ -49,9 +50,11 @@ def _show(ctx: CliContext) -> int:
         ("Version", row.version),
     ]
     labels = custom_field_labels(detail.custom_field_definitions)
-    fields += [(labels.get(k, k), v) for k, v in detail.custom_fields.items()]
+    fields += [(labels.get(k, k), plain_text(v)) for k, v in detail.custom_fields.items()]
+    # Right-aligned to the longest label: a custom field's title may be longer than ours.
+    width = max(16, *(len(label) for label, _ in fields))
     for label, value in fields:
-        print(f"{label:>16}: {_under(value, 18)}")
+        print(f"{label:>{width}}: {_under(value, width + 2)}")
     shown, total = len(detail.history), detail.history_count
     counted = f"the newest {shown} of {total}" if shown < total else f"{total}"
     zones = local_zones(e.performed_at for e in detail.history)
