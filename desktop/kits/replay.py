@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY, field_label
+from desktop.domain.fields import CUSTOM_PREFIX, field_label
 from desktop.domain.incidents import TEMPLATE_KEY, IncidentStatus
 from desktop.domain.lifecycle import (
     ProcedureKind,
@@ -151,9 +151,8 @@ class _Replayer(ReplayBatch):
                 return self._queue(
                     entry,
                     reasons=[
-                        f"the server changed {d.label} to “{d.server_text}” meanwhile "
-                        f"(it was “{d.base_text}”; the kit set “{d.kit_text}”)"
-                        for d in differences
+                        self._conflict_reason(d, c)
+                        for d, c in zip(differences, rebase.conflicting, strict=True)
                     ],
                     fields=differences,
                     **common,
@@ -227,13 +226,30 @@ class _Replayer(ReplayBatch):
             kit_text=str(change.get("after_text", "")) or self._text(key, kit_value),
         )
 
+    def _conflict_reason(self, difference: FieldDifference, change: Mapping[str, Any]) -> str:
+        """Why a field conflicts. The server may not have changed it at all: when it still
+        holds the value of the checkout, the kit's procedure built on a value an earlier
+        procedure of the kit set, which the server never got (that one waits in the
+        conflict queue, or was settled by taking the server's)."""
+        d = difference
+        if d.server == d.base and change.get("before") != d.base:
+            before = str(change.get("before_text", "")) or self._text(d.field, change.get("before"))
+            return (
+                f"an earlier procedure of the kit set {d.label} to {_quoted(before)}, which "
+                f"the server does not have (it was not applied: see the conflict queue); the "
+                f"server still has {_quoted(d.server_text)}, as at checkout (the kit set "
+                f"{_quoted(d.kit_text)})"
+            )
+        return (
+            f"the server changed {d.label} to {_quoted(d.server_text)} meanwhile "
+            f"(it was {_quoted(d.base_text)}; the kit set {_quoted(d.kit_text)})"
+        )
+
     def _text(self, key: str, value: object) -> str:
-        if key in FIELDS_BY_KEY:
-            try:
-                return display_text(self.session, key, value)
-            except (ValueError, DesktopError):
-                return str(value)
-        return "" if value is None else str(value)
+        try:  # a custom yes/no field reads "yes", as in the history, not "True"
+            return display_text(self.session, key, value)
+        except (ValueError, DesktopError):
+            return str(value)
 
     # -- withdrawals
 
@@ -632,3 +648,8 @@ def _named(key: str, titles: Callable[[], Mapping[str, str]]) -> str:
     """A refused field as a reason names it: a custom field by its title ("RAM (GB)", not
     "custom.ram_gb"), any other by the key the service gave."""
     return field_label(key, titles()) if key.startswith(CUSTOM_PREFIX) else key
+
+
+def _quoted(text: str) -> str:
+    """A value in a conflict's reason: “Room A1”, or "empty" (not “”)."""
+    return f"“{text}”" if text else "empty"

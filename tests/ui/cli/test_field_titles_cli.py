@@ -19,7 +19,14 @@ from desktop.storage.database import Database
 from desktop.storage.models import Asset, Category, KitConflict
 from tests.ui.cli.test_procedure_cli import assetdesk as procedure
 from tests.ui.cli.test_procedure_cli import snapshot, stored
-from tests.ui.kits.test_kit_cli import _checkout, _fill, assetdesk, ok, ok_json, one_line_failure
+from tests.ui.kits.test_kit_cli import (
+    _fill,
+    assetdesk,
+    checked_out,
+    ok,
+    ok_json,
+    one_line_failure,
+)
 from tests.ui.kits.test_kit_custom_titles_cli import _change
 
 
@@ -36,11 +43,8 @@ def _custom(db: Database, tag: str) -> dict[str, object]:
 
 
 def test_kit_resolve_takes_a_custom_field_by_its_title(tmp_path: Path, sqlite_db: Database) -> None:
-    _fill(sqlite_db)
-    path = sqlite_db.sqlite_path
-    assert path is not None
     kit = tmp_path / "kit.adkit"
-    _checkout(path, kit)
+    path = checked_out(sqlite_db, kit)
     _change(kit, "LAP-1003", "custom.ram_gb=32", by="tech")
     _change(path, "LAP-1003", "custom.ram_gb=16", by="tech2")
     ok("kit", "sync", kit)

@@ -105,6 +105,16 @@ def _checkout(source: Path, kit: Path) -> str:
     )
 
 
+def checked_out(database: Database, kit: Path) -> Path:
+    """Set-up: the register filled (``_fill``) and Room A2 checked out into ``kit`` by
+    the command line; the register file's path."""
+    _fill(database)
+    path = database.sqlite_path
+    assert path is not None
+    _checkout(path, kit)
+    return path
+
+
 def test_check_out_work_preview_and_sync_back(source: tuple[Path, World], tmp_path: Path) -> None:
     path, world = source
     kit = tmp_path / "site visit.adkit"

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from desktop.storage.database import Database
 from desktop.storage.models import Asset, Procedure
-from tests.ui.kits.test_kit_cli import _checkout, _fill, ok, ok_json
+from tests.ui.kits.test_kit_cli import checked_out, ok, ok_json
 
 
 def _change(database: Path, tag: str, *sets: str, by: str) -> None:
@@ -28,11 +28,8 @@ def _change(database: Path, tag: str, *sets: str, by: str) -> None:
 def test_sync_conflicts_and_merges_name_custom_fields_by_their_titles(
     tmp_path: Path, sqlite_db: Database
 ) -> None:
-    _fill(sqlite_db)
-    path = sqlite_db.sqlite_path
-    assert path is not None
     kit = tmp_path / "kit.adkit"
-    _checkout(path, kit)
+    path = checked_out(sqlite_db, kit)
 
     # LAP-1003: the same custom field set to two values (a conflict); LAP-1002: the kit
     # moves it while the server sets its RAM (merged, rebased).

@@ -12,17 +12,14 @@ from pathlib import Path
 import pytest
 
 from desktop.storage.database import Database
-from tests.ui.kits.test_kit_cli import _checkout, _fill, assetdesk, ok
+from tests.ui.kits.test_kit_cli import assetdesk, checked_out, ok
 
 OLD_MODE = 0o644
 
 
 def _kit(tmp_path: Path, sqlite_db: Database) -> Path:
-    _fill(sqlite_db)
-    path = sqlite_db.sqlite_path
-    assert path is not None
     kit = tmp_path / "old visit.adkit"
-    _checkout(path, kit)
+    checked_out(sqlite_db, kit)
     return kit
 
 
