@@ -42,6 +42,10 @@ _DATE_FIELDS = ("purchase_date", "warranty_end")
 #: The separators of a location path ("Site › Building › Room"): its last level.
 _LAST_LEVEL = re.compile(r"\s*(?:›|>|/)\s*")
 _PERSON_KEYS = ("assigned_to", PERSON_EMAIL, PERSON_NAME)
+#: Snipe-IT's "Checked Out To" for an asset checked out to another asset: "(TAG) - Model".
+_SNIPE_ASSET = re.compile(r"\((?P<tag>[^()]+)\)(?:\s*-\s*.*)?")
+#: ... and for a person in its full report: "Name (username)".
+_SNIPE_PERSON = re.compile(r"(?P<name>[^()]*[^()\s])\s*\((?P<username>[^()\s]+)\)")
 #: A row that names no person (its assignee cells are empty).
 _NOBODY = object()
 #: The longest text each text field keeps (no limit: as long as any text).
@@ -230,6 +234,8 @@ class RowValues:
                 self._problem(plan, key, found[1])
         if "assigned_to" in given and "location" in given:
             self._checked_out_to_the_location(plan, given)
+        if "assigned_to" in given and self._snipe_it_checked_out_to():
+            self._snipe_it_checkout(plan, given, values, current)
         if not given.keys().isdisjoint(_PERSON_KEYS):
             self._assignee(plan, given, values, current)
         if "model" in given:
@@ -481,6 +487,52 @@ class RowValues:
             f"{header} '{who.strip()}' is the row's location: read as checked out to that "
             "location, with nobody assigned",
         )
+
+    def _snipe_it_checked_out_to(self) -> bool:
+        """Whether the person column is Snipe-IT's "Checked Out To" (read once): it names
+        a person as "Name (username)" in its full report, and an asset checked out to
+        another asset as "(TAG) - Model"."""
+        found = self.__dict__.get("_snipe_checkout")
+        if found is None:
+            header = " ".join(self._header("assigned_to").split()).casefold()
+            found = self.__dict__["_snipe_checkout"] = header == "checked out to"
+        return bool(found)
+
+    def _snipe_it_checkout(
+        self,
+        plan: RowPlan,
+        given: dict[str, object],
+        values: dict[str, object],
+        current: dict[str, Any] | None,
+    ) -> None:
+        """Snipe-IT's "Checked Out To" cell: "Zoë Müller (zmuller)" is the person whose
+        user name is zmuller (it made a person called "Zoë Müller (zmuller)"); "(LAP-0042)
+        - Latitude 7440", an asset checked out to another asset, assigns nobody — we
+        assign assets to people — and says so on the row and in the notes (it made a
+        person called "(LAP-0042) - Latitude 7440")."""
+        who = given["assigned_to"]
+        if not isinstance(who, str):
+            return
+        text = " ".join(who.split())
+        if self.index.knows_person(text):
+            return  # a person of the register is called that, brackets and all
+        if asset := _SNIPE_ASSET.fullmatch(text):
+            tag = asset["tag"].strip()
+            del given["assigned_to"]
+            header = self._header("assigned_to")
+            self.report.warn(
+                plan.row,
+                f"{header} '{text}' is the asset {tag} (Snipe-IT checks an asset out to "
+                "another): nobody is assigned, and the notes say which asset it was with",
+            )
+            own = values["notes"] if "notes" in values else (current or {}).get("notes")
+            values["notes"] = notes_with_extras(own, f"Checked out to asset: {text}")
+            return
+        person = _SNIPE_PERSON.fullmatch(text)
+        if person is not None:
+            given["assigned_to"] = person["username"]
+            if not given.get(PERSON_NAME):
+                given[PERSON_NAME] = person["name"]
 
     def _person(
         self, username: object, email: object, name: object, current: uuid.UUID | None
