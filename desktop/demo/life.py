@@ -96,7 +96,6 @@ class LifeWriter:
         self.now_ts = now_ts
         self.origin_detail = origin_detail
         self.rows = Rows()
-        self.add_procedure = self.rows.procedures.append
         self.statuses: Counter[str] = Counter()
         self.procedures = 0
         self.approvals = 0
@@ -114,10 +113,6 @@ class LifeWriter:
         self.kinds = {
             kind: (kind.value, ids[0].hex, ids[1]) for kind, ids in world.templates.items()
         }
-        #: The kinds most procedures are, looked up once (a world without templates —
-        #: a test's — writes no asset).
-        self.change_kind = self.kinds.get(_CHANGE, ("", "", 0))
-        self.receive_kind = self.kinds.get(ProcedureKind.RECEIVE, ("", "", 0))
         self._shared: _SharedReceive = (None, ("", ""), (), {}, ("", ""))
         #: (custom field, value's type, value) → its receive's change text (values repeat).
         self.custom_changes: dict[tuple[str, type, Any], str] = {}
@@ -141,11 +136,11 @@ class LifeWriter:
         self.asset_id = self.new_id()
         self.order = order
         self.team = spec.team
-        self.technicians = self.hex.technicians[spec.team]
         self.version = 0
         self.limit = self.now_ts - (3 * v.DAY if pending else 3600.0)
         start = min(order.received_ts + position * 97.0, self.limit - v.DAY)
         self.clock = start - 600.0
+        self.exact = True  # the receive keeps the order's delivery time
         self.s: dict[str, Any] = dict(_EMPTY_STATE)
         self.custom: dict[str, Any] = {}
         self._receive(start, tag)
@@ -214,41 +209,7 @@ class LifeWriter:
             changes.append(change)
             self.custom[field_name] = value
         labelled = rng.random() < 0.9
-        # (_procedure inline: the receive keeps the order's delivery time, is completed
-        # at once and needs no approval)
-        technicians = self.technicians
-        performer = technicians[int(self.random() * len(technicians))]
-        at = self.clock_text = stamp(ts)
-        self.clock = ts
-        self.version += 1
-        kind = self.receive_kind
-        self.add_procedure(
-            (
-                self.new_id(),
-                self.asset_id,
-                kind[0],
-                "completed",
-                kind[1],
-                kind[2],
-                performer,
-                at,
-                "",
-                "Delivery",
-                answers[labelled],
-                f"[{', '.join(changes)}]",
-                "demo",
-                self.origin_detail,
-                None,
-                0,
-                None,
-                at,
-                "",
-                1,
-                at,
-                at,
-            )
-        )
-        self.procedures += 1
+        self._procedure(ProcedureKind.RECEIVE, ts, changes, answers[labelled], "Delivery")
 
     def _order_receive(self, order: Order) -> _SharedReceive:
         """What the receives of ``order``'s assets share, made once per order: their
@@ -553,7 +514,7 @@ class LifeWriter:
         changes = [change(key, s[key], value) for key, value in values if s[key] != value]
         if status is not None and status != before:
             changes.append(change("status", before, status))
-        self._done(self.change_kind, ts, f"[{', '.join(changes)}]", answers, reason, ticket, risk)
+        self._procedure(_CHANGE, ts, changes, answers, reason, ticket, 0, None, risk)
         for key, value in values:
             s[key] = value
         if status is not None:
@@ -583,12 +544,7 @@ class LifeWriter:
             known = self.custom
             for name, value in custom.items():
                 changes.append(_custom_change(name, known.get(name), value))
-        if approvals or pending is not None:
-            self._procedure(kind, ts, changes, answers, reason, ticket, approvals, pending, risk)
-        else:
-            self._done(
-                self.kinds[kind], ts, f"[{', '.join(changes)}]", answers, reason, ticket, risk
-            )
+        self._procedure(kind, ts, changes, answers, reason, ticket, approvals, pending, risk)
         if pending is None:
             for key, value in values:
                 s[key] = value
@@ -615,74 +571,6 @@ class LifeWriter:
             f'"before_text": {b[1]}, "after_text": {a[1]}}}'
         )
 
-    def _done(
-        self,
-        kind: tuple[str, str, int],
-        ts: float,
-        changes: str,
-        answers: str,
-        reason: str,
-        ticket: str,
-        risk: str | None = None,
-    ) -> None:
-        """A procedure completed at once without approvals — most of them — after the
-        receive: :meth:`_procedure`'s common case with its steps inline (the same draws in
-        the same order). ``kind``: its :attr:`kinds` entry; ``changes``: the list as JSON."""
-        draw = self.random
-        # a working-hours time after the previous step and before the limit (_at and
-        # values.working_time inline)
-        low, high = self.clock + 300.0, self.limit
-        if ts > low:
-            day = int(ts // _DAY)
-            seconds = ts - day * _DAY
-            if not ((day + 3) % 7 < 5 and _OPENS <= seconds <= _CLOSES):
-                if seconds > _OPENS:
-                    day += 1
-                weekday = (day + 3) % 7  # 1970-01-01 was a Thursday
-                if weekday >= 5:
-                    day += 7 - weekday
-                moment = day * _DAY + _OPENS + draw() * 9.5 * 3600
-                if moment > ts:
-                    ts = moment
-        if ts < low:
-            room = high - low
-            ts = low + draw() * min(3 * 3600.0, (room if room > 0.0 else 0.0) * 0.1)
-        if ts > high:
-            room = high - low
-            ts = low + (room if room > 0.0 else 0.0) * 0.2 * draw()
-        self.clock = ts
-        technicians = self.technicians
-        performer = technicians[int(draw() * len(technicians))]
-        at = self.clock_text = stamp(ts)
-        self.version += 1
-        self.add_procedure(
-            (
-                self.new_id(),
-                self.asset_id,
-                kind[0],
-                "completed",
-                kind[1],
-                kind[2],
-                performer,
-                at,
-                ticket,
-                reason,
-                answers,
-                changes,
-                "demo",
-                self.origin_detail,
-                risk,
-                0,
-                None,
-                at,
-                "",
-                1,
-                at,
-                at,
-            )
-        )
-        self.procedures += 1
-
     def _procedure(
         self,
         kind: ProcedureKind,
@@ -696,29 +584,31 @@ class LifeWriter:
         risk: str | None = None,
     ) -> None:
         hex_world, draw = self.hex, self.random
-        # a working-hours time after the previous step and before the limit
-        # (_at and values.working_time inline: the same draws in the same order)
-        low, high = self.clock + 300.0, self.limit
-        if ts > low:
-            day = int(ts // _DAY)
-            seconds = ts - day * _DAY
-            if not ((day + 3) % 7 < 5 and _OPENS <= seconds <= _CLOSES):
-                if seconds > _OPENS:
-                    day += 1
-                weekday = (day + 3) % 7  # 1970-01-01 was a Thursday
-                if weekday >= 5:
-                    day += 7 - weekday
-                moment = day * _DAY + _OPENS + draw() * 9.5 * 3600
-                if moment > ts:
-                    ts = moment
-        if ts < low:
-            room = high - low
-            ts = low + draw() * min(3 * 3600.0, (room if room > 0.0 else 0.0) * 0.1)
-        if ts > high:
-            room = high - low
-            ts = low + (room if room > 0.0 else 0.0) * 0.2 * draw()
-        self.clock = ts
-        technicians = self.technicians  # _pick, inline
+        if self.exact:  # the receive keeps its time
+            self.exact = False
+        else:  # a working-hours time after the previous step and before the limit
+            # (_at and values.working_time inline: the same draws in the same order)
+            low, high = self.clock + 300.0, self.limit
+            if ts > low:
+                day = int(ts // _DAY)
+                seconds = ts - day * _DAY
+                if not ((day + 3) % 7 < 5 and _OPENS <= seconds <= _CLOSES):
+                    if seconds > _OPENS:
+                        day += 1
+                    weekday = (day + 3) % 7  # 1970-01-01 was a Thursday
+                    if weekday >= 5:
+                        day += 7 - weekday
+                    moment = day * _DAY + _OPENS + draw() * 9.5 * 3600
+                    if moment > ts:
+                        ts = moment
+            if ts < low:
+                room = high - low
+                ts = low + draw() * min(3 * 3600.0, (room if room > 0.0 else 0.0) * 0.1)
+            if ts > high:
+                room = high - low
+                ts = low + (room if room > 0.0 else 0.0) * 0.2 * draw()
+            self.clock = ts
+        technicians = hex_world.technicians[self.team]  # _pick, inline
         performer = technicians[int(draw() * len(technicians))]
         at = stamp(ts)
         procedure_id = self.new_id()
