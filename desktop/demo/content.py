@@ -105,9 +105,8 @@ def custom_values_of(plan: CustomPlan, order: Order, rng: random.Random) -> dict
     """:func:`custom_values` from its :func:`custom_plan` (the same draws, the same values)."""
     result: dict[str, Any] = {}
     for key, make, spec, required, choices in plan:
-        value = make(order, rng)
-        if spec is not NO_SPEC:
-            value = spec
+        # (the model's own value makes none: no draw)
+        value = make(order, rng) if spec is NO_SPEC else spec
         if value is None:
             value = required
         if choices is not None and value not in choices:
@@ -122,9 +121,12 @@ def _no_value(order: Order, rng: random.Random) -> Any:
 
 
 def _ram(order: Order, rng: random.Random) -> int:
-    if order.category.spec.name == "Server":
-        return rng.choice((128, 256, 256, 512, 768))
-    return rng.choice((8, 16, 16, 16, 32))
+    sizes = _SERVER_RAM if order.category.spec.name == "Server" else _RAM
+    return sizes[int(rng.random() * 5)]  # (rng.choice's exact sampling is not needed)
+
+
+_SERVER_RAM = (128, 256, 256, 512, 768)
+_RAM = (8, 16, 16, 16, 32)
 
 
 def _os(order: Order, rng: random.Random) -> str:

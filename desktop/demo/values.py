@@ -19,6 +19,11 @@ DAY = 86_400.0
 YEAR = 365.25 * DAY
 _ALNUM = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 _DIGITS = "0123456789"
+#: Every two characters of :data:`_ALNUM`, and the numbers of two, four and eight of them.
+_ALNUM_PAIRS = tuple(a + b for a in _ALNUM for b in _ALNUM)
+_TWO = len(_ALNUM_PAIRS)
+_FOUR = _TWO**2
+_EIGHT = _FOUR**2
 REFERENCE_KEYS = frozenset(f.key for f in FIELDS_BY_KEY.values() if f.type in REFERENCE_TYPES)
 _STATUS_TEXT = {s.value: label for s, label in STATUS_LABELS.items()}
 FIRMWARE = {
@@ -32,11 +37,15 @@ FIRMWARE = {
 
 
 def serial_number(rng: random.Random, model: ModelSpec) -> str:
-    # rng.choices(_ALNUM, k=…) draws the same numbers; without its general set-up
-    draw, n = rng.random, len(_ALNUM)
-    return model.serial_prefix + "".join(
-        [_ALNUM[int(draw() * n)] for _ in range(model.serial_length)]
-    )
+    """The model's prefix and ``serial_length`` characters of :data:`_ALNUM`, uniform:
+    eight from each draw (a number below 34 ** 8, which a float's 53 bits cover, cut
+    into pairs of characters from a table) instead of one draw per character."""
+    draw, length, pairs = rng.random, model.serial_length, _ALNUM_PAIRS
+    text = ""
+    while len(text) < length:
+        high, low = divmod(int(draw() * _EIGHT), _FOUR)
+        text += pairs[high // _TWO] + pairs[high % _TWO] + pairs[low // _TWO] + pairs[low % _TWO]
+    return model.serial_prefix + text[:length]
 
 
 def imei(rng: random.Random) -> str:

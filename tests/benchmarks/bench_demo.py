@@ -39,6 +39,44 @@ inserting this one — at the price of more CPU in all). The CPU ratio is printe
 it because on a shared machine it is the steadier figure; under a load of 5–6 on 2
 cores the wall figures of a two-process demo mostly measure the scheduler.
 
+**demo14** (2026-12-06 20:54–21:45 UTC, load 2.5–9.6 on the 2 cores — other helpers' suites;
+no quiet minute): the target is still **missed**, and nothing this session changed moves it
+measurably. By turns with main 0ffda5b, best of three each, 10,000 assets (21:28–21:31,
+load 5.3–6.8), demo wall / CPU in all, ratio wall / CPU: base 1.82 / 1.87 (2.11 / 3.08),
+2.79 / 2.01 (3.82 / 3.08), 3.89 / 2.17 (3.42 / 3.28); demo14 2.18 / 1.95 (2.54 / 2.93),
+4.05 / 2.03 (3.39 / 2.94), 3.54 / 2.05 (3.70 / 3.05) — the wall measures the scheduler, the
+CPU moves by ±8 % between runs of the same code. 100,000 assets, one best of three each
+(21:30–21:44): base 26.5 / 21.5 (1.42 / 2.29, load 6.7), demo14 58.2 / 23.2 (2.26 / 2.25,
+load 9.6). The change: serial numbers eight characters a draw from a table of pairs (2.88 →
+1.24 µs a serial, the same alphabet, uniform), a model's own custom value makes no draw, RAM
+picked by one draw — ~2 % of the generator (the receive's random stream changes: other
+serials and values of the same kinds). Tried and not kept (each within the noise of an A/B of
+``make_chunk`` by turns in one process, the rows hashed to prove a refactor changed none):
+the completed procedure's steps and the receive's inline (``LifeWriter._done``, −0.5 to
+−1 %); the time stamp's hour texts read by ``__missing__`` and no ``divmod``; the reference
+check's column sets by ``map`` and ``itemgetter`` (2.33 against 2.34 ms a chunk).
+
+What the generator costs, and what ≤ 1.5 needs — measured with **generation made free**
+(every chunk's rows made before the demo's pool starts, that time subtracted, ``make_chunk``
+then handing them out; three runs each by turns, 10,000 assets, load 7.1–7.6): this process
+0.83–0.87 s CPU against 1.14–1.41 as it is, the worker and the search child 0.40–0.43
+against 0.69–0.93, in all 1.23–1.29 against 2.03–2.11; generating alone 0.74–0.82 s CPU.
+So generating is ~40 % of the demo's CPU, and without it this process — the wall's
+critical path, busy ~95 % of a quiet run — still needs ~0.85 s at load 7 (~0.6–0.65 at
+idle by demo11's factor): a free generator would leave ~0.7–0.75 s wall at idle (ratio
+~1.15, estimated); one at a third of today's cost (~0.25 s CPU at 10,000) ~0.85–0.9 (≤ 1.5,
+estimated). No small step gets there: a sampling profile (py-spy, 500 Hz, the 10,000-asset
+plan, with ``_done`` above) is flat — time stamps 10.6 %, change entries 7.9 %, ids 3.2 %,
+the reference check 2.3 %, no line above 4 %; ``_middle`` 27 %, the receive 21 %, the
+install 16 %, the asset row 12 % — while the least loop that makes the same kind of row (an
+id, a stamp, a location change entry, three draws, the 22-tuple) makes 49,000 procedures in
+0.14 s, 2.9 µs each, against ~13 µs a procedure now (both at load ~4). What is left is the
+redesign: an asset's life drawn as a few choices (template, rooms, people, times) against
+pre-built lifecycle templates whose rows, answers and change texts are serialised once, the
+per-asset values put in by one formatting call a row — with the worker then making and
+spooling every chunk and this process only copying them (3.5 against 7.5 µs a procedure for
+its own ``executemany``).
+
 **demo12** (2026-12-06 15:00–15:35 UTC, load 6–9 on the 2 cores: the target still
 **missed**; by turns with main 5ff2790, best of three each, 10,000 assets: base 3.88 / 1.90,
 3.30 / 2.25, 2.39 / 2.02 s wall / CPU against demo12 3.63 / 1.92, 3.14 / 1.94, 3.08 / 1.85 —

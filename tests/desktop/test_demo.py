@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 from desktop.demo import (
     DatabaseNotEmptyError,
     DemoCancelledError,
+    catalog,
     change_json,
     fill,
     fill_demo,
@@ -28,7 +30,7 @@ from desktop.demo import (
 )
 from desktop.demo.life import LifeWriter
 from desktop.demo.stored import SPOOL_SCHEMA, HexIds, insert_spooled, stamp
-from desktop.demo.values import custom_change, field_change
+from desktop.demo.values import custom_change, field_change, serial_number
 from desktop.demo.world import DemoWorld
 from desktop.domain.fields import FIELDS_BY_KEY
 from desktop.domain.lifecycle import AssetStatus, ProcedureKind, ProcedureState
@@ -531,3 +533,21 @@ def test_stamps_are_the_times_the_epoch_plus_a_timedelta_gives() -> None:
     times += [1_700_000_000.0, 1_700_000_000.0000005, 1_700_000_000.0000015, 86_399.9999996]
     for ts in times:
         assert stamp(ts) == (epoch + dt.timedelta(seconds=ts)).isoformat(" ", "microseconds"), ts
+
+
+def test_serial_numbers_are_the_models_prefix_and_uniform_characters() -> None:
+    """Eight characters a draw (:func:`desktop.demo.values.serial_number`): each serial
+    has the model's prefix and length, every character of the alphabet turns up about
+    equally often and serials do not repeat."""
+    rng = random.Random(5)
+    model = next(m for m in catalog.MODELS if m.serial_prefix)
+    long = dataclasses.replace(model, serial_length=12)
+    serials = [serial_number(rng, m) for _ in range(5_000) for m in (model, long)]
+    assert {len(s) for s in serials} == {
+        len(model.serial_prefix) + n for n in (model.serial_length, 12)
+    }
+    assert all(s.startswith(model.serial_prefix) for s in serials)
+    counted = Counter(c for s in serials for c in s[len(model.serial_prefix) :])
+    assert set(counted) == set("0123456789ABCDEFGHJKLMNPQRSTUVWXYZ")
+    assert max(counted.values()) < 1.15 * min(counted.values())
+    assert len(set(serials)) == len(serials)
