@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 from desktop.demo.stored import encode, quote
+from desktop.domain.fields import plain_text
 from desktop.domain.lifecycle import STATUS_LABELS
 
 
@@ -54,8 +55,8 @@ def _json_scalar(value: Any) -> str:
 
 def _custom_change(name: str, before: Any, after: Any) -> str:
     """:func:`desktop.demo.values.custom_change` as JSON."""
-    b = '""' if before is None else quote(str(before))
-    a = '""' if after is None else quote(str(after))
+    b = '""' if before is None else quote(plain_text(before))  # a yes/no: "yes", not "True"
+    a = '""' if after is None else quote(plain_text(after))
     return (
         f'{{"field": {quote("custom." + name)}, "before": {_json_scalar(before)}, '
         f'"after": {_json_scalar(after)}, "before_text": {b}, "after_text": {a}}}'

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from desktop.demo.catalog import ModelSpec
-from desktop.domain.fields import FIELDS_BY_KEY, REFERENCE_TYPES
+from desktop.domain.fields import FIELDS_BY_KEY, REFERENCE_TYPES, plain_text
 from desktop.domain.lifecycle import STATUS_LABELS
 
 DAY = 86_400.0
@@ -138,8 +138,8 @@ def custom_change(name: str, before: object, after: object) -> dict[str, Any]:
         "field": f"custom.{name}",
         "before": before,
         "after": after,
-        "before_text": "" if before is None else str(before),
-        "after_text": "" if after is None else str(after),
+        "before_text": plain_text(before),
+        "after_text": plain_text(after),
     }
 
 

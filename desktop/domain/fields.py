@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -107,3 +108,17 @@ def custom_field_labels(definitions: Iterable[Mapping[str, Any]] | None) -> dict
     return {
         str(d["key"]): str(d.get("label") or d["key"]) for d in definitions or () if d.get("key")
     }
+
+
+def plain_text(value: object) -> str:
+    """How a value that names nothing reads in history (a custom field's, say): a yes/no
+    reads "yes" or "no", not "True"; a date in ISO form; empty for none."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="minutes")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

@@ -18,7 +18,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY, custom_field_labels, field_label
+from desktop.domain.fields import (
+    CUSTOM_PREFIX,
+    FIELDS_BY_KEY,
+    custom_field_labels,
+    field_label,
+    plain_text,
+)
 from desktop.domain.lifecycle import (
     KIND_TARGET_STATUS,
     AssetStatus,
@@ -42,7 +48,6 @@ from desktop.services.values import (
     coerce_custom_value,
     display_text,
     json_value,
-    plain_text,
 )
 from desktop.storage.database import Database
 from desktop.storage.models import Asset, Category, Procedure

@@ -15,6 +15,7 @@ from desktop.domain.fields import (
     REFERENCE_TYPES,
     AssetField,
     FieldType,
+    plain_text,
 )
 from desktop.domain.lifecycle import AssetStatus
 from desktop.domain.tags import tag_problem
@@ -175,17 +176,3 @@ def display_text(session: Session, key: str, value: object) -> str:
     if spec is not None and spec.type is FieldType.STATUS:
         return AssetStatus(str(value)).label
     return plain_text(value)
-
-
-def plain_text(value: object) -> str:
-    """How a value that names nothing reads in history (a custom field's, say): a yes/no
-    reads "yes" or "no", not "True"; a date in ISO form; empty for none."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, dt.datetime):
-        return value.isoformat(timespec="minutes")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)

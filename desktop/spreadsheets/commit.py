@@ -31,7 +31,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY
+from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY, plain_text
 from desktop.domain.lifecycle import AssetStatus, ProcedureKind
 from desktop.domain.permissions import Work
 from desktop.domain.tags import format_tag, normalize_tag
@@ -40,7 +40,6 @@ from desktop.services.approval_rule import ApprovalRules
 from desktop.services.people import acting_person
 from desktop.services.permissions import require
 from desktop.services.tags import UsedNumbers, locked_sequence, numbers_spelt
-from desktop.services.values import plain_text
 from desktop.spreadsheets.bulk_index import IndexUpkeep, index_upkeep_for, writes_in_bulk
 from desktop.spreadsheets.change_json import ChangeFragments, any_change, as_json_list
 from desktop.spreadsheets.create_references import ReferenceCreator

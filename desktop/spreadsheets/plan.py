@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY, custom_field_labels
+from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY, custom_field_labels, plain_text
 from desktop.domain.lifecycle import (
     PROCEDURE_NOUNS,
     AssetStatus,
@@ -32,7 +32,7 @@ from desktop.services.lifecycle_rules import pending_procedures, waiting_procedu
 from desktop.services.procedures import FieldChange
 from desktop.services.tags import GIVE_ANOTHER, OpenKitBlocks
 from desktop.services.templates import current_template
-from desktop.services.values import json_value, plain_text
+from desktop.services.values import json_value
 from desktop.spreadsheets import cells as parse
 from desktop.spreadsheets.columns import (
     KEY,

@@ -54,3 +54,16 @@ def test_a_yes_no_field_reads_yes_and_no_in_the_history(
     assert _history_lines(path, "LAP-2") == ["Disk encrypted: yes", "Disk encrypted: — → yes"]
     for line in _history_lines(path, "LAP-1") + _history_lines(path, "LAP-2"):
         assert "True" not in line and "False" not in line
+
+
+def test_the_demo_data_reads_yes_and_no_too(tmp_path: Path) -> None:
+    """The demo's laptops record "Disk encrypted" as the services do (it wrote "True")."""
+    path = tmp_path / "demo.sqlite3"
+    _ok(path, "demo", "--assets", "120", "--seed", "3")
+    lines: list[str] = []
+    for number in range(1, 5):
+        lines += _history_lines(path, f"LAP-{number:06d}")
+    changes = [line for line in lines if "→" in line]
+    assert changes, lines
+    assert {line.rsplit("→ ", 1)[1] for line in changes} <= {"yes", "no"}, changes
+    assert {line.split(": ", 1)[1] for line in lines if "→" not in line} <= {"yes", "no"}

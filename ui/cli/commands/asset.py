@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from desktop.domain.fields import custom_field_labels, field_label
+from desktop.domain.fields import custom_field_labels, field_label, plain_text
 from desktop.domain.lifecycle import AssetStatus
 from desktop.errors import DesktopError
 from desktop.local_time import local_minute, local_zones, shown_text
 from desktop.services.queries import asset_detail
 from desktop.services.recorded_answers import recorded_answers
-from desktop.services.values import plain_text
 from ui.cli.context import CliContext, print_json
 
 
