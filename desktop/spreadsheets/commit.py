@@ -41,7 +41,7 @@ from desktop.services.people import acting_person
 from desktop.services.permissions import require
 from desktop.services.tags import UsedNumbers, locked_sequence, numbers_spelt
 from desktop.spreadsheets.bulk_index import IndexUpkeep, index_upkeep_for, writes_in_bulk
-from desktop.spreadsheets.change_json import ChangeFragments, any_change, as_json_list
+from desktop.spreadsheets.change_json import ChangeFragments, any_change
 from desktop.spreadsheets.create_references import ReferenceCreator
 from desktop.spreadsheets.custom_columns import add_new_custom_fields
 from desktop.spreadsheets.import_runs import record_import
@@ -356,8 +356,9 @@ class _Writer:
         self.shared_fragments: dict[int, tuple[object, str, str]] = {}
         self.names = plan.names.names if plan.names is not None else {}
         self.fragments = ChangeFragments(self.names, self._resolved_texts)
-        #: A new asset's status set (the receive's last change): the same for every row.
-        self.received = self.fragments.status(None, AssetStatus.IN_STOCK)
+        #: A new asset's status set (the receive's last change): the same for every row,
+        #: with the bracket that closes the receive's list (see _creation_changes).
+        self.received_closing = self.fragments.status(None, AssetStatus.IN_STOCK) + "]"
         #: A new asset's approval decision by what it depends on (see _decide).
         self.decisions: Decisions = {}
         #: The required questions of a kind's form (in a category) the import lacks.
@@ -614,12 +615,12 @@ class _Writer:
         if check:
             self._run(creation.receive.statement)
         procedures.append(
-            creation.receive((new_id(), asset_id, reason, as_json_list(receive), detail))
+            creation.receive((new_id(), asset_id, reason, ", ".join(receive), detail))
         )
         # Steps up to the first that needs approval (recorded pending); none after it.
         # The row's other values (the assignee) go with the first move out of stock.
-        for number, (template, move) in enumerate(creation.steps, start=1):
-            changes = as_json_list([move, *follow]) if number == 1 else f"[{move}]"
+        for number, (template, opening, alone) in enumerate(creation.steps, start=1):
+            changes = ", ".join([opening, *follow]) if number == 1 and follow else alone
             if check:
                 self._run(template.statement)
             procedures.append(template((new_id(), asset_id, reason, changes, detail)))
@@ -633,16 +634,17 @@ class _Writer:
         if found is not None and found[0] is category:
             return found[1]
         decided = decide_row(self.rules, row, category, self.decisions)
-        steps: list[tuple[RowTemplate, str]] = []
+        steps: list[tuple[RowTemplate, str, str]] = []
         before = AssetStatus.IN_STOCK
         for number, (kind, after) in enumerate(decided.recorded, start=1):
             assert after is not None  # a new asset's steps each move its status
             waits = decided.approvals if number == len(decided.recorded) else 0
             template = self.procedure_templates.template(kind, category, number, waits, 1)
-            steps.append((template, self.fragments.status(before, after)))
+            move = self.fragments.status(before, after)
+            steps.append((template, f"[{move}", f"[{move}]"))
             before = after
         receive = self.procedure_templates.template(ProcedureKind.RECEIVE, category, 0, 0, None)
-        statements = {id(t.statement) for t in (receive, *(t for t, _ in steps))}
+        statements = {id(t.statement) for t in (receive, *(t for t, _, _ in steps))}
         creation = _Creation(
             # The asset is as the last completed step leaves it.
             status=_status_after(decided.completed, AssetStatus.IN_STOCK).value,
@@ -658,7 +660,10 @@ class _Writer:
     def _creation_changes(self, row: RowPlan, tag: str) -> tuple[list[str], list[str]]:
         """A new asset's values as changes from empty (JSON fragments, see
         :mod:`desktop.spreadsheets.change_json`): the receive's, and the rest (for the
-        first move out of stock)."""
+        first move out of stock). Each list joined by ", " is its procedure's JSON list:
+        the receive's first fragment opens it and its last closes it; the rest's last
+        closes it (the move's fragment before them opens it, see _creation). Joined as
+        they are, the text is made once (brackets added after copied it twice more)."""
         receive: list[str] = []
         follow: list[str] = []
         fragments = self.fragments
@@ -689,7 +694,10 @@ class _Writer:
                 add_follow(text)
         for name, value in row.custom.items():
             receive.append(any_change(CUSTOM_PREFIX + name, None, value, "", str(value)))
-        receive.append(self.received)
+        receive.append(self.received_closing)
+        receive[0] = "[" + receive[0]
+        if follow:
+            follow[-1] += "]"
         return receive, follow
 
     def _resolved_texts(self, value: PendingReference) -> tuple[str, str]:
@@ -863,7 +871,8 @@ class _Creation:
         assigns: whether the assignee is applied (with the first step, if completed).
         waits: whether the last step waits for approval.
         receive: the receive procedure's shared values.
-        steps: each later step's shared values and its status change (a JSON fragment).
+        steps: each later step's shared values and its status change (a JSON fragment)
+            as the start of its list's text and as the whole list.
         statement: the one statement that writes them all (None: theirs differ).
     """
 
@@ -871,7 +880,7 @@ class _Creation:
     assigns: bool
     waits: bool
     receive: RowTemplate
-    steps: tuple[tuple[RowTemplate, str], ...]
+    steps: tuple[tuple[RowTemplate, str, str], ...]
     statement: RowConverter | InsertStatement | None
 
 
