@@ -41,7 +41,7 @@ from desktop.services.people import acting_person
 from desktop.services.permissions import require
 from desktop.services.tags import UsedNumbers, locked_sequence, numbers_spelt
 from desktop.spreadsheets.bulk_index import IndexUpkeep, index_upkeep_for, writes_in_bulk
-from desktop.spreadsheets.change_json import ChangeFragments, any_change, as_json_list
+from desktop.spreadsheets.change_json import ChangeFragments, any_change
 from desktop.spreadsheets.create_references import ReferenceCreator
 from desktop.spreadsheets.custom_columns import add_new_custom_fields
 from desktop.spreadsheets.import_runs import record_import
@@ -65,6 +65,7 @@ from desktop.spreadsheets.stale_plan import (
     taken_tag_message,
 )
 from desktop.storage.bulk import (
+    InsertStatement,
     References,
     RowConverter,
     RowTemplate,
@@ -143,6 +144,9 @@ _ASSET_OWN = (
     "custom_fields",
     "notes",
 )
+#: A new asset's references that files often leave out (the column, in _ASSET_OWN): when
+#: no new row gives one, it is written as NULL (see _Writer._asset_template).
+_OFTEN_ABSENT = (("owning_group", "owning_group_id"), ("assigned_to", "assigned_to_id"))
 #: Fields a receive procedure records; the rest of a new row goes to its follow-up.
 _RECEIVE_KEYS = frozenset(
     {
@@ -300,6 +304,11 @@ class _Writer:
         self.created_tags: list[str] = []
         #: Procedure rows to insert, as the driver's parameters.
         self.procedures: list[Any] = []
+        #: Where each run of those rows written by one statement starts, and the
+        #: statement (templates write different columns as NULL: see RowTemplate).
+        self.procedure_runs: list[tuple[int, RowConverter | InsertStatement]] = []
+        #: The statement of the last run (None: no run yet).
+        self.run_statement: RowConverter | InsertStatement | None = None
         self.procedure_count = 0
         self.connection: Connection = session.connection()
         # Rows go to the driver's executemany through the columns' own bind processors,
@@ -327,16 +336,8 @@ class _Writer:
         self.stored_date = self.asset_rows.processor("purchase_date")
         self.stored_cost = self.asset_rows.processor("purchase_cost")
         assert self.asset_rows.processor("warranty_end") is self.stored_date
-        #: Every new asset's shared values (see _ASSET_OWN): version, times, last audit.
-        self.asset_template = self.asset_rows.template(
-            {
-                "version": 1,
-                "created_at": self.stored_now,
-                "updated_at": self.stored_now,
-                "last_audited_at": None,
-            },
-            _ASSET_OWN,
-        )
+        #: Every new asset's shared values (made by run(): see _asset_template).
+        self.asset_template = self._asset_template(())
         #: The procedures' shared values, by kind, category, step and outcome.
         self.procedure_templates = ProcedureRows(
             self.rules,
@@ -355,8 +356,9 @@ class _Writer:
         self.shared_fragments: dict[int, tuple[object, str, str]] = {}
         self.names = plan.names.names if plan.names is not None else {}
         self.fragments = ChangeFragments(self.names, self._resolved_texts)
-        #: A new asset's status set (the receive's last change): the same for every row.
-        self.received = self.fragments.status(None, AssetStatus.IN_STOCK)
+        #: A new asset's status set (the receive's last change): the same for every row,
+        #: with the bracket that closes the receive's list (see _creation_changes).
+        self.received_closing = self.fragments.status(None, AssetStatus.IN_STOCK) + "]"
         #: A new asset's approval decision by what it depends on (see _decide).
         self.decisions: Decisions = {}
         #: The required questions of a kind's form (in a category) the import lacks.
@@ -379,6 +381,7 @@ class _Writer:
         created_refs = self._create_references()
         add_new_custom_fields(self.session, self.plan, self._category_id)  # new categories too
         self._allocate_tags(creates)
+        self.asset_template = self._asset_template(creates)
         done = 0
         assets: list[Any] = []
         #: The new assets' ids as stored, and what each records, in the order of ``creates``.
@@ -539,6 +542,27 @@ class _Writer:
             self.stored_ids[id(value)] = (value, stored)
         return stored
 
+    def _asset_template(self, creates: Sequence[RowPlan]) -> RowTemplate:
+        """Every new asset's shared values (see _ASSET_OWN): version, times, last audit;
+        the references that no row of ``creates`` gives are written as NULL, as the last
+        audit is (see RowTemplate: a None parameter costs SQLite's driver more)."""
+        absent = [
+            column
+            for key, column in _OFTEN_ABSENT
+            if not any(row.values.get(key) is not None for row in creates)
+        ]
+        return self.asset_rows.template(
+            {
+                "version": 1,
+                "created_at": self.stored_now,
+                "updated_at": self.stored_now,
+                "last_audited_at": None,
+            },
+            _ASSET_OWN,
+            null_literals=True,
+            always_none=absent,
+        )
+
     def _new_asset(self, row: RowPlan, asset_id: object, creation: _Creation) -> Any:
         """A new asset's row (the driver's parameters); its procedures come later
         (:meth:`_new_procedures`); ``creation``: what it records (:meth:`_creation`)."""
@@ -586,13 +610,19 @@ class _Writer:
         where = f"{self.origin}, row {row.row}"  # (_where in place)
         reason, detail = f"Imported from {where}", where[:500]
         new_id, procedures = self._new_id, self.procedures
+        # (Most rows: the statement of the run the last row's procedures went to.)
+        check = creation.statement is None or creation.statement is not self.run_statement
+        if check:
+            self._run(creation.receive.statement)
         procedures.append(
-            creation.receive((new_id(), asset_id, reason, as_json_list(receive), detail))
+            creation.receive((new_id(), asset_id, reason, ", ".join(receive), detail))
         )
         # Steps up to the first that needs approval (recorded pending); none after it.
         # The row's other values (the assignee) go with the first move out of stock.
-        for number, (template, move) in enumerate(creation.steps, start=1):
-            changes = as_json_list([move, *follow]) if number == 1 else f"[{move}]"
+        for number, (template, opening, alone) in enumerate(creation.steps, start=1):
+            changes = ", ".join([opening, *follow]) if number == 1 and follow else alone
+            if check:
+                self._run(template.statement)
             procedures.append(template((new_id(), asset_id, reason, changes, detail)))
         self.procedure_count += 1 + len(creation.steps)
 
@@ -604,21 +634,25 @@ class _Writer:
         if found is not None and found[0] is category:
             return found[1]
         decided = decide_row(self.rules, row, category, self.decisions)
-        steps: list[tuple[RowTemplate, str]] = []
+        steps: list[tuple[RowTemplate, str, str]] = []
         before = AssetStatus.IN_STOCK
         for number, (kind, after) in enumerate(decided.recorded, start=1):
             assert after is not None  # a new asset's steps each move its status
             waits = decided.approvals if number == len(decided.recorded) else 0
             template = self.procedure_templates.template(kind, category, number, waits, 1)
-            steps.append((template, self.fragments.status(before, after)))
+            move = self.fragments.status(before, after)
+            steps.append((template, f"[{move}", f"[{move}]"))
             before = after
+        receive = self.procedure_templates.template(ProcedureKind.RECEIVE, category, 0, 0, None)
+        statements = {id(t.statement) for t in (receive, *(t for t, _, _ in steps))}
         creation = _Creation(
             # The asset is as the last completed step leaves it.
             status=_status_after(decided.completed, AssetStatus.IN_STOCK).value,
             assigns=bool(decided.completed),
             waits=decided.approvals > 0,
-            receive=self.procedure_templates.template(ProcedureKind.RECEIVE, category, 0, 0, None),
+            receive=receive,
             steps=tuple(steps),
+            statement=receive.statement if len(statements) == 1 else None,
         )
         self.creations[key] = (category, creation)
         return creation
@@ -626,7 +660,10 @@ class _Writer:
     def _creation_changes(self, row: RowPlan, tag: str) -> tuple[list[str], list[str]]:
         """A new asset's values as changes from empty (JSON fragments, see
         :mod:`desktop.spreadsheets.change_json`): the receive's, and the rest (for the
-        first move out of stock)."""
+        first move out of stock). Each list joined by ", " is its procedure's JSON list:
+        the receive's first fragment opens it and its last closes it; the rest's last
+        closes it (the move's fragment before them opens it, see _creation). Joined as
+        they are, the text is made once (brackets added after copied it twice more)."""
         receive: list[str] = []
         follow: list[str] = []
         fragments = self.fragments
@@ -657,7 +694,10 @@ class _Writer:
                 add_follow(text)
         for name, value in row.custom.items():
             receive.append(any_change(CUSTOM_PREFIX + name, None, value, "", plain_text(value)))
-        receive.append(self.received)
+        receive.append(self.received_closing)
+        receive[0] = "[" + receive[0]
+        if follow:
+            follow[-1] += "]"
         return receive, follow
 
     def _resolved_texts(self, value: PendingReference) -> tuple[str, str]:
@@ -674,7 +714,8 @@ class _Writer:
 
     def _flush_assets(self, assets: list[dict[str, Any]], done: int, total: int) -> None:
         if assets:
-            insert_converted(self.connection, self.asset_rows, assets, self.references)
+            statement = self.asset_template.statement
+            insert_converted(self.connection, statement, assets, self.references)
             assets.clear()
         self._report(done, total)
 
@@ -798,15 +839,27 @@ class _Writer:
         ``approvals`` it waits for (``asset_version``: the asset's version it was
         recorded against)."""
         template = self.procedure_templates.template(kind, category, step, approvals, asset_version)
+        self._run(template.statement)
         self.procedures.append(
             template((self._new_id(), asset_id, f"Imported from {where}", changes, where[:500]))
         )
         self.procedure_count += 1
 
+    def _run(self, statement: RowConverter | InsertStatement) -> None:
+        """The next procedure row is written by ``statement``: a new run if the last
+        row's was another."""
+        if statement is not self.run_statement:
+            self.procedure_runs.append((len(self.procedures), statement))
+            self.run_statement = statement
+
     def _flush_procedures(self) -> None:
         if self.procedures:
-            insert_converted(self.connection, self.procedure_rows, self.procedures, self.references)
-            self.procedures = []
+            rows, runs = self.procedures, self.procedure_runs
+            ends = [start for start, _statement in runs[1:]] + [len(rows)]
+            for (start, statement), end in zip(runs, ends, strict=True):
+                part = rows if start == 0 and end == len(rows) else rows[start:end]
+                insert_converted(self.connection, statement, part, self.references)
+            self.procedures, self.procedure_runs, self.run_statement = [], [], None
 
 
 @dataclass(frozen=True)
@@ -818,14 +871,17 @@ class _Creation:
         assigns: whether the assignee is applied (with the first step, if completed).
         waits: whether the last step waits for approval.
         receive: the receive procedure's shared values.
-        steps: each later step's shared values and its status change (a JSON fragment).
+        steps: each later step's shared values and its status change (a JSON fragment)
+            as the start of its list's text and as the whole list.
+        statement: the one statement that writes them all (None: theirs differ).
     """
 
     status: str
     assigns: bool
     waits: bool
     receive: RowTemplate
-    steps: tuple[tuple[RowTemplate, str], ...]
+    steps: tuple[tuple[RowTemplate, str, str], ...]
+    statement: RowConverter | InsertStatement | None
 
 
 def _faster(table: Table, sqlite: bool) -> dict[str, Any] | None:

@@ -12,6 +12,7 @@ so); an empty one has nothing to keep.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Mapping, Sequence
@@ -388,17 +389,22 @@ class ColumnFate:
 
 
 def _index(custom_labels: Mapping[str, str]) -> dict[str, list[tuple[str, int]]]:
+    """Normalised header → the targets it may mean, with their scores: the known
+    headers' (made once: an import looks headers up three times) and the custom fields'."""
+    index = {key: list(entries) for key, entries in _known_headers().items()}
+    for key, label in custom_labels.items():
+        for name in (label, key, CUSTOM_PREFIX + key):
+            _add(index, name, CUSTOM_PREFIX + key, 100)
+    return index
+
+
+@functools.cache
+def _known_headers() -> dict[str, list[tuple[str, int]]]:
     index: dict[str, list[tuple[str, int]]] = {}
-
-    def add(name: str, target: str, score: int) -> None:
-        entries = index.setdefault(normalize_header(name), [])
-        if all(t != target for t, _ in entries):
-            entries.append((target, score))
-
     for table in (_SCORED, _OTHER_LANGUAGES):
         for target, names in table.items():
             for name, score in names:
-                add(name, target, score)
+                _add(index, name, target, score)
     for found in TARGETS:
         # Read-only is our own export's column only: another tool's "Last Audit" is kept.
         spellings = (
@@ -407,11 +413,14 @@ def _index(custom_labels: Mapping[str, str]) -> dict[str, list[tuple[str, int]]]
             else (found.header, found.key, *found.synonyms)
         )
         for spelling in spellings:
-            add(spelling, found.key, _GENERIC)
-    for key, label in custom_labels.items():
-        for name in (label, key, CUSTOM_PREFIX + key):
-            add(name, CUSTOM_PREFIX + key, 100)
+            _add(index, spelling, found.key, _GENERIC)
     return index
+
+
+def _add(index: dict[str, list[tuple[str, int]]], name: str, target: str, score: int) -> None:
+    entries = index.setdefault(normalize_header(name), [])
+    if all(t != target for t, _ in entries):
+        entries.append((target, score))
 
 
 _UNIT = re.compile(r"\s*[(\[][^()\[\]]{1,12}[)\]]\s*$")
@@ -739,6 +748,12 @@ def header_score(
     return len(found)
 
 
+#: Cell text → the target it surely names ("" for none), by the custom labels it was
+#: decided with (see header_row); at most this many texts each.
+_HEADER_CELLS: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+_HEADER_CELLS_LIMIT = 10_000
+
+
 def header_row(
     rows: Sequence[Sequence[object]], custom_labels: Mapping[str, str], *, scan: int = 30
 ) -> tuple[int, int]:
@@ -746,7 +761,14 @@ def header_row(
     most known columns (a title above it names none). Without any, the first row with
     at least two text cells."""
     index = _index(custom_labels)
-    seen: dict[str, str] = {}
+    # Each cell text's best target, kept for the next call with the same custom labels
+    # (an import looks for the header twice: choosing the sheet, then planning it).
+    labels = tuple(sorted(custom_labels.items()))
+    seen = _HEADER_CELLS.get(labels)
+    if seen is None or len(seen) > _HEADER_CELLS_LIMIT:
+        if len(_HEADER_CELLS) >= 8:
+            _HEADER_CELLS.clear()
+        seen = _HEADER_CELLS[labels] = {}
     best, best_score = -1, 0
     for number, row in enumerate(rows[:scan]):
         score = header_score(row, index, seen)

@@ -107,7 +107,8 @@ class ProcedureRows:
             **self._completion(approvals, asset_version),
             "performed_at": when,
         }
-        template = self.converter.template(shared, PROCEDURE_OWN)
+        # Its None values (risk level, the asset version of a completed one) as NULL.
+        template = self.converter.template(shared, PROCEDURE_OWN, null_literals=True)
         self.templates[key] = (category, template)
         return template
 

@@ -87,6 +87,24 @@ template's shared ``NULL`` columns written as literals would skip most, but one 
 procedures mixes templates (one statement each, then); the sheet's safety scan's regular
 expressions are ~5 % (``sre_search``), which the floor does not do.
 
+Fewer copies and None parameters (imp19, 2026-12-06 20:54–21:52 UTC, load 5–9 on the 2
+shared cores: wall figures are noise, CPU ones inflated): a template's columns that are None
+in all its rows (the last audit, a procedure's risk level and asset version, a file's absent
+owning group or assignee) are written as ``NULL`` in the INSERT (46,700 of the 53,300 None
+parameters at 10,000 rows), a procedure's changes are joined once into their list's text,
+and the header mapping's index and header cells are worked out once per process.
+Instructions of one in-process 10,000-row import (valgrind, ``PYTHONHASHSEED=0``, the 6.30 G
+of its harness's start-up subtracted; main two runs, 8.047 / 8.049 G, this branch one):
+main 8.05 G → 7.83 G (−2.8 %; the commit's CPU time under valgrind −6.8 %). This benchmark, main and this branch by turns
+(21:31–21:37, load 5.7–8.5; two pairs a run): 10,000 rows ours' CPU main 1.14 / 0.87 /
+0.86 s, now 0.94 / 0.88 / 0.81 (the floor's swung 0.48–0.81 s: CPU ratios main 1.41 / 1.53
+/ 1.77, now 1.17 / 1.72 / 1.69, noise at this load); 100,000 rows (one pair a run) ours main
+8.44 / 10.08 s CPU, now 8.04 / 8.50 → CPU ratio main 1.51 / 1.61, now 1.48 / 1.50. The fixed
+cost is the largest lever left at 10,000 rows: ours takes ~0.06 s CPU for a 100-row file,
+the floor ~0.011 (py-spy: 31 % of ours' samples are ORM statements run, 23 % SQLAlchemy
+compiling them in a fresh process — the reference data's, 14 current templates', the acting
+person's twice with its roles).
+
 This benchmark after it (imp17, ``ASSETDESK_BENCH_INPUTS``; wall, CPU; ratio wall / CPU):
 
 * 15:44–15:50 UTC, load 1.7–4.6: 10,000 rows (three pairs) ours 0.89 / 0.85 s, the floor

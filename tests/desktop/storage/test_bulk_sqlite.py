@@ -8,7 +8,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, create_engine
+from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 
 from desktop.storage.bulk import (
@@ -16,6 +16,7 @@ from desktop.storage.bulk import (
     JsonText,
     RowConverter,
     SharedJson,
+    insert_converted,
     sqlite_processors,
     sqlite_secondary_indexes_rebuilt,
 )
@@ -173,3 +174,44 @@ def _plain(params: Any) -> Any:
     if isinstance(params, dict):
         return {k: getattr(v, "obj", v) for k, v in params.items()}
     return tuple(getattr(v, "obj", v) for v in params)
+
+
+def test_a_row_template_writes_its_none_columns_as_null_literals() -> None:
+    """On SQLite a template may write the columns that are None in all its rows (its
+    shared ones, and those the caller says it never gives) as ``NULL`` in the statement,
+    left out of the rows' parameters; the table ends the same as with every value bound.
+    Other dialects bind them as they are."""
+    metadata = MetaData()
+    table = Table(
+        "t",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("name", String(20)),
+        Column("owner", String(20)),
+        Column("audited", String(20)),
+        Column("size", Integer),
+    )
+    engine = create_engine("sqlite://")
+    metadata.create_all(engine)
+    converter = RowConverter(table, engine.dialect)
+    template = converter.template(
+        {"audited": None, "size": 3},
+        ("id", "name", "owner"),
+        null_literals=True,
+        always_none=("owner",),
+    )
+    assert "NULL" in template.statement.sql
+    assert sorted(template.keys) == ["id", "name", "size"]
+    rows = [template((n, f"row {n}", None)) for n in range(3)]
+    assert rows[0] == tuple({"id": 0, "name": "row 0", "size": 3}[k] for k in template.keys)
+    with engine.begin() as connection:
+        insert_converted(connection, template.statement, rows)
+    with engine.connect() as connection:
+        stored = connection.exec_driver_sql("SELECT * FROM t ORDER BY id").fetchall()
+    assert [tuple(r) for r in stored] == [(n, f"row {n}", None, None, 3) for n in range(3)]
+    for dialect in (mysql.dialect(), postgresql.dialect()):
+        other = RowConverter(table, dialect)
+        shared = {"audited": None, "size": 3}
+        assert (
+            other.template(shared, ("id", "name", "owner"), null_literals=True).statement is other
+        )
