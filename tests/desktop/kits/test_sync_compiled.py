@@ -22,9 +22,12 @@ def _compiled_anew(*databases: Database) -> list[str]:
 
             @event.listens_for(engine, "after_cursor_execute")
             def _noted(_c: Any, _cur: Any, sql: str, _p: Any, context: Any, _m: bool) -> None:
-                if context is not None and context.compiled is not None:
-                    if context.cache_hit == context.dialect.CACHE_MISS:
-                        compiled.append(" ".join(sql.split())[:80])
+                if (
+                    context is not None
+                    and context.compiled is not None
+                    and context.cache_hit == context.dialect.CACHE_MISS
+                ):
+                    compiled.append(" ".join(sql.split())[:80])
 
     return compiled
 
