@@ -130,7 +130,11 @@ def _rows(
     return list(
         zip(
             *(
-                values if c is None else list(map(c, values))
+                values
+                if c is None
+                else _each_once(c.process, values)
+                if isinstance(c, _Fresh)
+                else list(map(c, values))
                 for c, values in zip(converters, columns, strict=True)
             ),
             strict=True,
@@ -138,11 +142,46 @@ def _rows(
     )
 
 
+class _Fresh:
+    """A converter whose values are not kept from one statement to the next (a JSON
+    value may be a dict changed in place meanwhile); within one, the same object in
+    consecutive rows is converted once (a sync's procedures of one group share their
+    answers: one ``json.dumps`` for the run instead of one per procedure)."""
+
+    __slots__ = ("process",)
+
+    def __init__(self, process: Callable[[Any], Any]) -> None:
+        self.process = process
+
+    def __call__(self, value: Any) -> Any:
+        return self.process(value)
+
+
+def _each_once(process: Callable[[Any], Any], values: Sequence[Any]) -> list[Any]:
+    """``values`` converted, a value recurring as the same object converted once while
+    it does (nothing changes a value while one statement's rows are converted)."""
+    converted: list[Any] = []
+    append = converted.append
+    last: Any = _NOTHING
+    made: Any = None
+    for value in values:
+        if value is not last:
+            last = value
+            made = process(value)
+        append(made)
+    return converted
+
+
+_NOTHING = object()
+
+
 def _converter(column: Column[Any], connection: Connection) -> Callable[[Any], Any] | None:
     dialect = connection.dialect
     process = column.type.dialect_impl(dialect).bind_processor(dialect)
-    if process is None or isinstance(column.type, JSON):
-        return process  # (a JSON value may be a dict changed in place: never kept)
+    if process is None:
+        return None
+    if isinstance(column.type, JSON):
+        return _Fresh(process)  # (a JSON value may be a dict changed in place: never kept)
     if isinstance(column.type, UTCDateTime) and dialect.name == "sqlite":
         standard = process
 

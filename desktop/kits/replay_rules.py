@@ -176,13 +176,15 @@ _SCAN_WORDS = {
     ScanKind.ROOM_CLOSED: "Room finished",
     ScanKind.ROOM_REOPEN: "Room reopened",
 }
+#: Every kind's words (an asset scan's "Scan" found without making its enum per scan).
+_WORDS_OF = {kind.value: _SCAN_WORDS.get(kind, "Scan") for kind in ScanKind}
 
 
 def scan_summary(scan: Any, scanner: str, at: str | None = None) -> str:
     """One line naming an offline scan (an :class:`AuditScan` or a row with its ``kind``,
     ``raw`` and ``scanned_at``) in the sync's results; ``at``: its moment already written
     as ``YYYY-MM-DD HH:MM:SS``."""
-    words = _SCAN_WORDS.get(scan.kind)  # (a kind's value finds it: they are str enums)
+    words = _WORDS_OF.get(scan.kind)  # (a kind's value finds it: they are str enums)
     if words is None:
         words = _SCAN_WORDS.get(ScanKind(scan.kind), "Scan")  # (refuses an unknown kind)
     if at is None:

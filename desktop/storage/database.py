@@ -26,6 +26,7 @@ from desktop.errors import (
     SchemaMismatchError,
 )
 from desktop.storage import migrate
+from desktop.storage.compiled_cache import SQLITE_COMPILED
 from desktop.storage.folding import register_sqlite_functions
 from desktop.storage.tls import check_tls_files, mysql_engine_url, tls_failure
 from desktop.storage.urls import as_typed, describe, parse_url, redact
@@ -131,6 +132,8 @@ class Database:
         if self.backend == "mysql":
             url, tls_args = mysql_engine_url(url)
             kwargs["connect_args"].update(tls_args)
+        if self.is_sqlite:  # the same statements compiled once for all of them
+            kwargs["execution_options"] = {"compiled_cache": SQLITE_COMPILED}
         engine = create_engine(url, **kwargs)
         if self.is_sqlite:
             _configure_sqlite(engine, immediate=immediate, path=self.sqlite_path)

@@ -269,6 +269,46 @@ the same run.
   ``executemany`` per table). 2× (~110 ms) stays out of reach with each record decided by
   the services' rule functions in Python and this schema's indexes and triggers.
 
+  Sync13 (2026-12-06 20:53-21:35 UTC, load 0.4 at first, then 5-10: other helpers' test
+  runs on the two cores; "main" is 0ffda5b, run by turns with ours in the same
+  minutes). Changed: every SQLite engine a ``Database`` makes shares one compiled-
+  statement cache (``desktop.storage.compiled_cache``; SQLAlchemy keys its cache by the
+  engine's own dialect object, so each new engine compiled the same statements again);
+  a JSON value shared by consecutive rows of one bulk write is serialized once (the
+  1,000 procedures of one group share their answers); a scan's summary no longer makes
+  its ``ScanKind`` per scan. Where it shows: a sync to a server opened anew in a process
+  that compiled them before — the sync dialog opens the server per sync
+  (``open_kit_server``), after the window's work in the kit or an earlier sync (the
+  command line, one sync per process, still compiles them once). There main's sync
+  compiled 12-16 ORM statements (the checkout, the acting person's groups and roles, the
+  audit and its state, the template, category, scanner, rooms: 7-15 ms) and its refresh
+  the staging statements. Measured so (a process of 10 syncs each, fresh copies of one
+  server and kit, each sync on newly opened databases; by turns, load 5.6-7.1): sync
+  CPU median 187-192 ms on main, 172-187 ours (best 172-183 against 163-167); the
+  refresh alone (on such a kit after its sync) 261-275 ms against 239-248. This
+  benchmark, by turns (21:28-21:30, load 5.1-6.4): sync CPU 0.18 and 0.21 s on main
+  (3.8× and 4.0× its floor), 0.18 and 0.18 s ours (3.6× and 3.7×); with the refresh
+  CPU 5.8× and 6.1× main, 6.2× and 6.2× ours; refresh alone 9.7× and 10.4× main, 10.3×
+  and 12.0× ours — no better within this load's noise: here the sync's statements were
+  already compiled on the same engines by the checkout and the offline work. Not the
+  halving the issue needs; what is left is what sync10 and sync12
+  found. Per phase now (py-spy, 20 syncs, load 5-9, shares of the sync): SQLite's
+  statements ~40% (the inserts through their indexes 11%, the search index's rows 8%
+  — both as the floor's statements or more —, the window's reads 8%, the two commits
+  ~5%, the kit's reads and marks ~8%); the 1,000 changes decided 16%
+  (``decide_procedure`` 8.5%); the 2,000 scans 9%; values converted for the writes
+  6%; the rest spread over a few µs per record (journal entries and ids made 4%,
+  results and summaries ~4%, the acting person's ORM load 3%). With SQLite's statements
+  alone at ~1.4× the floor, 2× leaves ~0.03 s for 3,000 records' Python (10 µs each),
+  less than the services' rule functions take. The refresh's costliest statement
+  (finding the assets to read whole, ``kit_want_assets``: 32-37 ms CPU of ~0.27 s) is
+  20 ms of 10,000 look-ups in the kit's base by a text key in the server's order, not
+  page cache (64 MiB: 25-30 ms); reading the base once in its own order and probing
+  the assets from it measured 30 against 36 ms — not kept (not measurable on the
+  whole refresh). What the refresh spends is comparing the whole scope (every key
+  looked up in the kit's assets and base), not re-copying unchanged rows: it writes
+  only the 1,000 moved assets, their procedures and the 2,000 scans.
+
 - **sync_and_refresh** and **refresh alone** (the second sync above; the refresh,
   ``refresh_kit``, also timed on its own). The refresh writes only what moved
   (``desktop.kits.schema.refresh``): the scope's rows are staged in temporary tables of
