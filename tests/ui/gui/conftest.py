@@ -156,6 +156,12 @@ def fast_background_reads(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(connection_watch, "RETRY_INTERVAL_MS", 300)
 
 
+def detail_read(qtbot: QtBot, window: MainWindow) -> None:
+    """Wait until the detail asked for last (a selection, a scan) is shown: it is read on a
+    worker (ui/gui/detail_reader.py)."""
+    qtbot.waitUntil(lambda: not window.detail_reader.busy, timeout=10_000)
+
+
 class BusyWriter:
     """Another program holding the file's write lock (``assetdesk import``: a rollback
     journal and BEGIN EXCLUSIVE) on a thread of its own, for ``hold`` seconds at most."""
