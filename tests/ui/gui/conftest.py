@@ -6,6 +6,7 @@ import datetime as dt
 import shutil
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -160,6 +161,28 @@ def detail_read(qtbot: QtBot, window: MainWindow) -> None:
     """Wait until the detail asked for last (a selection, a scan) is shown: it is read on a
     worker (ui/gui/detail_reader.py)."""
     qtbot.waitUntil(lambda: not window.detail_reader.busy, timeout=10_000)
+
+
+def hold_the_file(qtbot: QtBot, database: Database) -> sqlite3.Connection:
+    """What ``assetdesk import`` does to a file it has to itself: a rollback journal and
+    the write lock held while it writes (:mod:`desktop.storage.bulk_journal`), until the
+    caller commits. The window's idle connections are closed first (as when the window
+    opened during the import); a background read that slips in meanwhile is waited out."""
+    path = database.sqlite_path
+    assert path is not None
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        database.dispose()
+        writer = sqlite3.connect(path, timeout=0.05, isolation_level=None)
+        try:
+            if writer.execute("PRAGMA journal_mode=DELETE").fetchone()[0] == "delete":
+                writer.execute("BEGIN EXCLUSIVE")
+                return writer
+        except sqlite3.OperationalError:
+            pass
+        writer.close()
+        qtbot.wait(20)
+    raise AssertionError("the file never came free for the writer")
 
 
 class BusyWriter:
