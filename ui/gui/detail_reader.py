@@ -128,7 +128,13 @@ class DetailReader(QObject):
             self._window.view.detail.show_nothing(error.message)
             return
         # The database unavailable or busy: said once by the connection's watch; the
-        # detail on screen stays.
+        # detail on screen stays. Read again (F5, the refresh after a dialog), the asset
+        # the panel shows already is a read of the window's own, said in the status bar
+        # only: F5 on a busy file said so twice, for the register's read and this one.
+        shown = self._window.view.detail.detail
+        again = shown is not None and shown.row.id == request.asset_id
+        if again and self._window.connection.report(error, background=True):
+            return
         self._window.show_error(error)
 
     def _finished(self) -> None:
