@@ -73,7 +73,7 @@ class FeatureMenus:
 
         self._badge_timer = QTimer(window)
         self._badge_timer.setInterval(BADGE_REFRESH_MS)
-        self._badge_timer.timeout.connect(self._count_on_time)
+        self._badge_timer.timeout.connect(self.refresh_badge_unless_counting)
         self._badge_timer.start()  # the window refreshes it first after its first paint
 
     def show_returned(self, returned: str | None) -> None:
@@ -111,8 +111,9 @@ class FeatureMenus:
         worker.succeeded.connect(lambda count: self._show_badge(int(count)))
         worker.finished.connect(self._counted)
 
-    def _count_on_time(self) -> None:
-        """The timer's count: none while one is under way (its answer is fresh)."""
+    def refresh_badge_unless_counting(self) -> None:
+        """A count on a timer (this one's, the selection's freshness): none while one is
+        under way (its answer is fresh)."""
         if self._counting is None:
             self.refresh_badge()
 
