@@ -157,6 +157,15 @@ def fast_background_reads(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(connection_watch, "RETRY_INTERVAL_MS", 300)
 
 
+def read_often_from_now(window: MainWindow) -> None:
+    """The window's timers' background reads (selection freshness, kit banner, badge) come
+    round every 200 ms from now on: once the test holds the file (:func:`hold_the_file`
+    needs a moment when the window has it closed; a loaded machine's reads 5 times a
+    second each left none for 20 s now and then)."""
+    for timer in (window.features._badge_timer, window.kit._timer, window.freshness.timer):
+        timer.setInterval(200)
+
+
 def detail_read(qtbot: QtBot, window: MainWindow) -> None:
     """Wait until the detail asked for last (a selection, a scan) is shown: it is read on a
     worker (ui/gui/detail_reader.py)."""

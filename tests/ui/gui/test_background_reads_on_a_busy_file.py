@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QLabel
 
 from desktop.storage import database as database_module
 from desktop.storage.database import Database
-from tests.ui.gui.conftest import Register, hold_the_file, open_window
+from tests.ui.gui.conftest import Register, hold_the_file, open_window, read_often_from_now
 
 
 def test_background_reads_on_a_busy_file_do_not_pile_up(
@@ -36,10 +36,7 @@ def test_background_reads_on_a_busy_file_do_not_pile_up(
     sampler.timeout.connect(lambda: held.append(engine.pool.checkedout()))  # type: ignore[attr-defined]
     writer = hold_the_file(qtbot, window.database)
     try:
-        # The timers come round every 200 ms from now (the file is held: a window that
-        # reads that often cannot be made to let go of it first).
-        for timer in (window.features._badge_timer, window.kit._timer, window.freshness.timer):
-            timer.setInterval(200)
+        read_often_from_now(window)
         sampler.start(20)
         label = window.findChild(QLabel, "connectionLost")
         assert label is not None

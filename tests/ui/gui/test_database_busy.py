@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from desktop.storage import database as database_module
 from desktop.storage.database import Database
-from tests.ui.gui.conftest import Register, fast_background_reads, hold_the_file, open_window
+from tests.ui.gui.conftest import Register, hold_the_file, open_window, read_often_from_now
 from ui.gui import connection_watch
 
 
@@ -29,7 +29,7 @@ def _visible_boxes() -> list[QMessageBox]:
 def test_a_database_another_program_is_writing_is_busy_not_lost(
     qtbot: QtBot, register: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fast_background_reads(monkeypatch)
+    monkeypatch.setattr(connection_watch, "RETRY_INTERVAL_MS", 300)
     monkeypatch.setattr(connection_watch, "BUSY_RETRY_MS", 300)
     # The window's database waits 0.2 s for a busy file instead of 10 s.
     monkeypatch.setattr(database_module, "SQLITE_BUSY_TIMEOUT_MS", 200)
@@ -53,6 +53,7 @@ def test_a_database_another_program_is_writing_is_busy_not_lost(
     counter.start(20)
 
     writer = hold_the_file(qtbot, register.db)
+    read_often_from_now(window)  # the timers' reads: every 200 ms
     try:
         label = window.findChild(QLabel, "connectionLost")
         assert label is not None
