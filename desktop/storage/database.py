@@ -517,21 +517,65 @@ def _configure_sqlite(engine: Engine, *, immediate: bool, path: Path | None) -> 
     def _on_connect(dbapi_connection: Any, record: Any) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        # FULL: a commit is on disk when it returns, also in WAL mode, so the last scans
-        # and procedures survive a laptop's battery dying (NORMAL may lose the last
-        # commits on power loss). Cost: measured by tests/benchmarks/bench_durability.py.
-        cursor.execute(f"PRAGMA synchronous={SQLITE_SYNCHRONOUS}")
         cursor.close()
         register_sqlite_functions(dbapi_connection)  # the search index's triggers call it
+        _read_file_settings(dbapi_connection, record, wait=False)
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        if record.info.get(_FILE_SETTINGS_PENDING):  # made while another program held it
+            _read_file_settings(dbapi_connection, record, wait=True)
 
     begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql(begin)
+
+
+#: The pool entry's mark that its connection was made while another program held the
+#: file: its settings that read the file are made at its checkout (:func:`_read_file_settings`).
+_FILE_SETTINGS_PENDING = "assetdesk_file_settings_pending"
+
+
+def _read_file_settings(dbapi_connection: Any, record: Any, *, wait: bool) -> None:
+    """WAL (a new file; a file another program left in a rollback journal) and the
+    durability of commits: the connection's settings that read the file.
+
+    On a file another program holds (``assetdesk import`` writes with a rollback journal
+    and BEGIN EXCLUSIVE, see :mod:`desktop.storage.bulk_journal`) they are refused as
+    busy. When the connection is made (``wait=False``) they do not wait for the file, and
+    a refusal does not fail the connection but leaves them to its checkout: SQLAlchemy
+    runs a pool's connect events under one lock until a connection has been made once, so
+    on a window opened during an import (or whose pool was disposed) every new connection
+    waited for the busy timeout inside these pragmas one after the other, each holding a
+    place of the pool, while the window's background reads kept asking — the register's
+    read after F5 waited for a place behind them for more than 30 s, and the window never
+    said "busy". At the checkout (``wait=True``, no pool-wide lock) they wait for the file
+    for the busy timeout like any statement, beside the others; refused, the checkout
+    fails as busy (the pool closes the connection): no statement runs on a connection
+    without them."""
+    import sqlite3
+
+    if not wait:
+        dbapi_connection.execute("PRAGMA busy_timeout=0")
+    try:
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        # FULL: a commit is on disk when it returns, also in WAL mode, so the last scans
+        # and procedures survive a laptop's battery dying (NORMAL may lose the last
+        # commits on power loss). Cost: measured by tests/benchmarks/bench_durability.py.
+        dbapi_connection.execute(f"PRAGMA synchronous={SQLITE_SYNCHRONOUS}")
+    except sqlite3.OperationalError as exc:
+        if wait or not any(word in str(exc).lower() for word in _BUSY_WORDS):
+            raise
+        record.info[_FILE_SETTINGS_PENDING] = True
+    else:
+        record.info.pop(_FILE_SETTINGS_PENDING, None)
+    finally:
+        if not wait:
+            dbapi_connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
 
 
 def _log_sql_timing(engine: Engine) -> None:

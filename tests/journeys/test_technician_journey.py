@@ -30,7 +30,7 @@ from desktop.domain.lifecycle import AssetStatus, ProcedureKind
 from desktop.services.queries import asset_detail
 from tests.journeys.conftest import WindowFactory, trigger
 from tests.journeys.hid_scanner import HidScanner, scan_selects, type_as_a_person
-from tests.ui.gui.conftest import Register
+from tests.ui.gui.conftest import Register, detail_read
 from tests.ui.procedure_form.test_keyboard import focused, owns_focus
 from ui.gui.approvals.inbox_dialog import ApprovalsInbox
 from ui.gui.labels.painter import render_image
@@ -234,6 +234,7 @@ def test_a_technicians_day(
     # -- the new asset is selected and shown -------------------------------------------
     qtbot.waitUntil(lambda: selected_tags(window) == [TAG], timeout=10_000)
     assert shown_status(window) == "In stock"
+    detail_read(qtbot, window)
     assert window.view.detail.detail is not None and window.view.detail.detail.row.tag == TAG
     with register.db.read() as session:
         stored = asset_detail(session, tag=TAG)
@@ -269,6 +270,7 @@ def test_a_technicians_day(
     record(qtbot, install)
     qtbot.waitUntil(lambda: shown_status(window) == "In service", timeout=10_000)
     assert selected_tags(window) == [TAG]
+    detail_read(qtbot, window)
     assert "Una User" in timeline(window)
 
     # -- change (Ctrl+E): a move ------------------------------------------------------
@@ -320,6 +322,7 @@ def test_a_technicians_day(
         stored = asset_detail(session, tag=TAG)
     assert stored.row.status == AssetStatus.DECOMMISSIONED.value
     assert stored.assigned_to_id is None  # decommissioning clears the assignee
+    detail_read(qtbot, window)
     text = timeline(window)
     assert f"Data sanitisation method: {SANITISATION}" in text
     assert f"Sanitisation evidence reference: {EVIDENCE}" in text
@@ -338,6 +341,7 @@ def test_a_technicians_day(
         approve_in_own_window(qtbot, journey_window, approver, TAG)
     refresh(qtbot, window)
     qtbot.waitUntil(lambda: shown_status(window) == "Disposed", timeout=10_000)
+    detail_read(qtbot, window)
     assert f"Certificate number: {CERTIFICATE}" in timeline(window)
     for kind in ProcedureKind:
         if kind in window.procedure_actions and kind is not ProcedureKind.RECEIVE:

@@ -34,6 +34,9 @@ class FeatureMenus:
         self.window = window
         self._windows: list[QWidget] = []
         self._workers: set[Worker] = set()
+        self._counting: Worker | None = None  # the badge's count under way
+        self._count_again = False  # asked for meanwhile: counted again once it has ended
+        self._closed = False
         bar = window.menuBar()
         asset_menu = window.asset_menu
         asset_menu.addSeparator()
@@ -70,7 +73,7 @@ class FeatureMenus:
 
         self._badge_timer = QTimer(window)
         self._badge_timer.setInterval(BADGE_REFRESH_MS)
-        self._badge_timer.timeout.connect(self.refresh_badge)
+        self._badge_timer.timeout.connect(self.refresh_badge_unless_counting)
         self._badge_timer.start()  # the window refreshes it first after its first paint
 
     def show_returned(self, returned: str | None) -> None:
@@ -86,8 +89,15 @@ class FeatureMenus:
     def refresh_badge(self) -> None:
         """Count, on a worker, the pending procedures the signed-in person may decide (the
         worker imports the approvals services: the GUI thread does not wait for them)."""
-        if self.window.connection.lost is not None:
+        if self._closed or self.window.connection.lost is not None:
             return  # the database is unavailable: its watch retries, and counts again
+        if self._counting is not None:
+            # One count at a time: on a file another program holds, a count waits for
+            # the busy timeout, and the timer's counts piled up, one more every tick
+            # (with the kit banner's, they took every connection of the pool and the
+            # register's read after F5 waited behind them).
+            self._count_again = True
+            return
         database, username = self.window.database, self.window.username
 
         def job(progress: Progress, cancel: threading.Event) -> int:
@@ -97,7 +107,21 @@ class FeatureMenus:
         # A count in the background: a failure is not put in front of the person (a
         # returned kit refuses the read, and said so in a message box at every count).
         worker = self._start(job, quiet=True)
+        self._counting = worker
         worker.succeeded.connect(lambda count: self._show_badge(int(count)))
+        worker.finished.connect(self._counted)
+
+    def refresh_badge_unless_counting(self) -> None:
+        """A count on a timer (this one's, the selection's freshness): none while one is
+        under way (its answer is fresh)."""
+        if self._counting is None:
+            self.refresh_badge()
+
+    def _counted(self) -> None:
+        self._counting = None
+        if self._count_again:  # a count asked for after this one began (a decision made)
+            self._count_again = False
+            self.refresh_badge()
 
     def _show_badge(self, count: int) -> None:
         badge = importlib.import_module("ui.gui.approvals.badge")  # imported by the worker
@@ -219,6 +243,7 @@ class FeatureMenus:
             widget.close()
 
     def shutdown(self) -> None:
+        self._closed = True
         self._badge_timer.stop()
         for worker in list(self._workers):
             worker.cancel()

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.lifecycle import ProcedureKind, ProcedureState
 from desktop.domain.tags import tag_problem
-from desktop.errors import DatabaseUnavailableError, DesktopError, NotFoundError
+from desktop.errors import DesktopError, NotFoundError
 from desktop.scanning import ScannerConfig
 from desktop.services.register_rows import AssetFilter
 from desktop.settings import DATE_FORMAT, Settings, signed_in_person
@@ -38,6 +38,7 @@ from desktop.storage.database import Database, open_database
 from ui.gui import unknown_tag
 from ui.gui.action_states import MAX_PROCEDURE_ASSETS, ActionStates
 from ui.gui.connection_watch import ConnectionWatch
+from ui.gui.detail_reader import DetailReader
 from ui.gui.feature_menus import FeatureMenus
 from ui.gui.kits.kit_menu import KitMenu
 from ui.gui.layout_state import LayoutState, fitting_size
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
         self._pending_selection: uuid.UUID | None = None  # selected once the rows are read
         self._pending_hint: ScrollHint | None = CENTRE  # and how the view goes to it
         self.action_states = ActionStates(self)  # which actions are offered, why not
+        self.detail_reader = DetailReader(self)  # the selected asset's detail, on a worker
         self.setWindowTitle("Assetdesk")
         self.resize(fitting_size(self, 1360, 820))
 
@@ -342,36 +344,16 @@ class MainWindow(QMainWindow):
         selected = self.view.table.selectionModel().selectedRows()
         row = current.data(RowRole) if current.isValid() and selected else None
         if row is None:
+            self.detail_reader.forget()
             self.view.detail.show_nothing()
             self.setWindowTitle("Assetdesk")
             return
         self.show_asset(row.id)
 
-    def show_asset(self, asset_id: uuid.UUID, *, all_history: bool = False) -> AssetDetail | None:
-        from desktop.kits import checkouts_for_assets
-        from desktop.services.incident_queries import incidents_for_asset
-        from desktop.services.queries import HISTORY_SHOWN, asset_detail
-
-        limit = None if all_history else HISTORY_SHOWN
-        try:
-            with self.database.read() as session:
-                detail = asset_detail(session, asset_id=asset_id, history_limit=limit)
-                incidents = incidents_for_asset(session, asset_id)
-                checkout = checkouts_for_assets(session, [asset_id]).get(asset_id)
-        except NotFoundError as exc:
-            self.view.detail.show_nothing(exc.message)
-            return None
-        except DatabaseUnavailableError as exc:  # the detail on screen stays; said once
-            self.show_error(exc)
-            return None
-        # A change made elsewhere (the CLI, another computer) shows in the detail: the
-        # register's row is read again so that the two agree, and the actions follow it
-        # (a decommission approved elsewhere offers Dispose when its asset is scanned).
-        if self.model.refresh_if_stale(asset_id, detail.row.version):
-            self._update_actions()
-        self.view.detail.show_detail(detail, incidents, checkout)
-        self.setWindowTitle(f"{detail.row.tag} · {detail.row.name} — Assetdesk")
-        return detail
+    def show_asset(self, asset_id: uuid.UUID, *, all_history: bool = False) -> None:
+        """Show the asset's detail beside the table once it is read, on a worker (a busy
+        file must not freeze the window); ``all_history``: every procedure, not the newest."""
+        self.detail_reader.read(asset_id, all_history=all_history)
 
     def selection_pending(self) -> bool:
         """Whether an asset waits to be selected once the rows being read arrive."""
@@ -725,6 +707,7 @@ class MainWindow(QMainWindow):
         self.scanner.uninstall()
         self.shortcuts_first.uninstall()
         self.freshness.uninstall()
+        self.detail_reader.shutdown()
         self.connection.stop()
         self.model.shutdown()
         self.view.filter_bar.shutdown()

@@ -61,7 +61,7 @@ class SelectionFreshness(QObject):
             return  # the rows being read are fresh anyway; or a read is under way
         if window.connection.lost is not None:
             return  # the database is unavailable: its watch retries, and reads all again
-        window.features.refresh_badge()
+        window.features.refresh_badge_unless_counting()
         before = window.selected_rows()
         if not before or len(before) > MAX_REFRESHED_ROWS:
             return

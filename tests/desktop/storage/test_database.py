@@ -7,6 +7,8 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -302,5 +304,55 @@ def test_a_file_another_program_is_writing_is_busy_not_lost(
             writer.close()
         with database.read() as session:  # free again
             assert session.execute(text("SELECT COUNT(*) FROM assets")).scalar_one() == 0
+    finally:
+        database.dispose()
+
+
+def test_new_connections_to_a_file_another_program_holds_wait_side_by_side(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A window opened while an import holds the file (its pool has never connected): the
+    reads of its workers each wait the busy timeout at the same time and are refused as
+    busy, not one after another (SQLAlchemy's pool makes its first connection under one
+    lock: the journal pragma waited there, and five reads took five busy timeouts while
+    the window kept asking). Once the file is free, connections are on WAL, committing
+    durably, even though the other program left a rollback journal."""
+    from desktop.errors import DatabaseBusyError
+    from desktop.storage import database as database_module
+
+    path = tmp_path / "register.sqlite3"
+    open_database(f"sqlite:///{path}").dispose()
+    monkeypatch.setattr(database_module, "SQLITE_BUSY_TIMEOUT_MS", 1000)
+    database = Database(f"sqlite:///{path}")
+    readers = 5
+    refusals: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            with database.read() as session:
+                session.execute(text("SELECT COUNT(*) FROM assets")).scalar_one()
+        except BaseException as exc:  # noqa: BLE001 - checked below
+            refusals.append(exc)
+
+    try:
+        writer = _bulk_writer(path)
+        try:
+            threads = [threading.Thread(target=read) for _ in range(readers)]
+            started = time.monotonic()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(30)
+            waited = time.monotonic() - started
+            writer.execute("COMMIT")  # and it leaves its rollback journal behind
+        finally:
+            writer.close()
+        assert len(refusals) == readers
+        assert all(isinstance(refusal, DatabaseBusyError) for refusal in refusals), refusals
+        assert waited < readers * 1.0 / 2, f"{readers} reads took {waited:.1f} s"
+        with database.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 1000
     finally:
         database.dispose()

@@ -6,6 +6,7 @@ import datetime as dt
 import shutil
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -154,6 +155,43 @@ def fast_background_reads(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(kit_menu, "BANNER_REFRESH_MS", 200)
     monkeypatch.setattr(feature_menus, "BADGE_REFRESH_MS", 200)
     monkeypatch.setattr(connection_watch, "RETRY_INTERVAL_MS", 300)
+
+
+def read_often_from_now(window: MainWindow) -> None:
+    """The window's timers' background reads (selection freshness, kit banner, badge) come
+    round every 200 ms from now on: once the test holds the file (:func:`hold_the_file`
+    needs a moment when the window has it closed; a loaded machine's reads 5 times a
+    second each left none for 20 s now and then)."""
+    for timer in (window.features._badge_timer, window.kit._timer, window.freshness.timer):
+        timer.setInterval(200)
+
+
+def detail_read(qtbot: QtBot, window: MainWindow) -> None:
+    """Wait until the detail asked for last (a selection, a scan) is shown: it is read on a
+    worker (ui/gui/detail_reader.py)."""
+    qtbot.waitUntil(lambda: not window.detail_reader.busy, timeout=10_000)
+
+
+def hold_the_file(qtbot: QtBot, database: Database) -> sqlite3.Connection:
+    """What ``assetdesk import`` does to a file it has to itself: a rollback journal and
+    the write lock held while it writes (:mod:`desktop.storage.bulk_journal`), until the
+    caller commits. The window's idle connections are closed first (as when the window
+    opened during the import); a background read that slips in meanwhile is waited out."""
+    path = database.sqlite_path
+    assert path is not None
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        database.dispose()
+        writer = sqlite3.connect(path, timeout=0.05, isolation_level=None)
+        try:
+            if writer.execute("PRAGMA journal_mode=DELETE").fetchone()[0] == "delete":
+                writer.execute("BEGIN EXCLUSIVE")
+                return writer
+        except sqlite3.OperationalError:
+            pass
+        writer.close()
+        qtbot.wait(20)
+    raise AssertionError("the file never came free for the writer")
 
 
 class BusyWriter:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QWidget
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services import approvals
 from tests.journeys.hid_scanner import HidScanner
-from tests.ui.gui.conftest import Register, open_window, press
+from tests.ui.gui.conftest import Register, detail_read, open_window, press
 
 
 def test_a_status_move_waiting_for_approval_greys_the_other_moves_until_it_is_decided(
@@ -91,6 +91,7 @@ def test_a_decision_made_elsewhere_shows_when_the_window_is_active_again_without
     window.activateWindow()  # back to the technician's window
     qtbot.waitUntil(decommission.isEnabled, timeout=10_000)
     assert decommission.toolTip() == "Decommission the selected assets"
+    detail_read(qtbot, window)
     assert "waiting for approval" not in window.view.detail.body.toPlainText()
 
     # The window stays active: the timer reads the selection again.

@@ -5,7 +5,6 @@ database (named) is busy and to try again; the register is read again once it is
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from desktop.storage import database as database_module
 from desktop.storage.database import Database
-from tests.ui.gui.conftest import Register, fast_background_reads, open_window
+from tests.ui.gui.conftest import Register, hold_the_file, open_window, read_often_from_now
 from ui.gui import connection_watch
 
 
@@ -27,31 +26,10 @@ def _visible_boxes() -> list[QMessageBox]:
     ]
 
 
-def _bulk_writer(qtbot: QtBot, register: Register) -> sqlite3.Connection:
-    """What ``assetdesk import`` does to a file it has to itself: a rollback journal and
-    the write lock held while it writes (:mod:`desktop.storage.bulk_journal`). The
-    window's idle connections are closed first (as when the window opened during the
-    import); a background read that slips in meanwhile is waited out."""
-    path = register.db.sqlite_path
-    assert path is not None
-    for _ in range(100):
-        register.db.dispose()
-        writer = sqlite3.connect(path, timeout=0.05, isolation_level=None)
-        try:
-            if writer.execute("PRAGMA journal_mode=DELETE").fetchone()[0] == "delete":
-                writer.execute("BEGIN EXCLUSIVE")
-                return writer
-        except sqlite3.OperationalError:
-            pass
-        writer.close()
-        qtbot.wait(20)
-    raise AssertionError("the file never came free for the writer")
-
-
 def test_a_database_another_program_is_writing_is_busy_not_lost(
     qtbot: QtBot, register: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fast_background_reads(monkeypatch)
+    monkeypatch.setattr(connection_watch, "RETRY_INTERVAL_MS", 300)
     monkeypatch.setattr(connection_watch, "BUSY_RETRY_MS", 300)
     # The window's database waits 0.2 s for a busy file instead of 10 s.
     monkeypatch.setattr(database_module, "SQLITE_BUSY_TIMEOUT_MS", 200)
@@ -74,7 +52,8 @@ def test_a_database_another_program_is_writing_is_busy_not_lost(
     counter.timeout.connect(count_boxes)
     counter.start(20)
 
-    writer = _bulk_writer(qtbot, register)
+    writer = hold_the_file(qtbot, register.db)
+    read_often_from_now(window)  # the timers' reads: every 200 ms
     try:
         label = window.findChild(QLabel, "connectionLost")
         assert label is not None

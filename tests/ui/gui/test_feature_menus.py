@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.services.incidents import IncidentRequest, log_incident
 from desktop.settings import CURRENT_USER, Settings
-from tests.ui.gui.conftest import Register
+from tests.ui.gui.conftest import Register, detail_read
 from ui.gui.layout_state import LayoutState
 from ui.gui.main_window import MainWindow
 
@@ -110,6 +110,7 @@ def test_incidents_show_in_the_asset_detail(
         ),
     )
     window.handle_scan("LAP-00001")
+    detail_read(qtbot, window)
     text = window.view.detail.body.toPlainText()
     assert "Incidents (1, 1 open)" in text
     assert "Screen flickers" in text

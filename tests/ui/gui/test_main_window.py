@@ -17,7 +17,7 @@ from desktop.domain.lifecycle import ProcedureKind
 from desktop.services import reference
 from desktop.services.procedures import ProcedureRequest, record_procedure
 from desktop.settings import CURRENT_USER, Settings
-from tests.ui.gui.conftest import Register
+from tests.ui.gui.conftest import Register, detail_read
 from ui.gui.layout_state import LayoutState
 from ui.gui.main_window import MainWindow
 from ui.gui.models import asset_table_model
@@ -86,6 +86,7 @@ def test_scan_while_a_field_has_focus_selects_the_asset_and_leaves_the_field(
     assert window.model.filter.search == "ThinkPad"
     assert not window.model.is_loading
     assert _selected_tags(window) == ["LAP-00231"]  # on the third page: found in the database
+    detail_read(qtbot, window)
     assert window.view.detail.detail is not None
     assert window.view.detail.detail.row.tag == "LAP-00231"
     assert "LAP-00231" in window.view.detail.heading.text()
@@ -112,6 +113,7 @@ def test_a_whole_tag_typed_into_the_search_box_and_enter_selects_its_asset(
     assert window.view.detail.detail is None
     qtbot.keyClick(search, Qt.Key.Key_Return, delay=70)
     qtbot.waitUntil(lambda: _selected_tags(window) == ["MON-00004"], timeout=5000)
+    detail_read(qtbot, window)
     assert window.view.detail.detail is not None
     assert window.view.detail.detail.row.tag == "MON-00004"
     assert search.text() == "MON-00004"  # the search stays as typed
@@ -224,6 +226,7 @@ def test_a_recorded_procedure_refreshes_row_and_history(
 ) -> None:
     window = new_window()
     window.handle_scan("LAP-00001")
+    detail_read(qtbot, window)
     assert window.view.detail.detail is not None
     before = len(window.view.detail.detail.history)
     outcome = record_procedure(
@@ -242,6 +245,7 @@ def test_a_recorded_procedure_refreshes_row_and_history(
     dialog: Any = window.open_dialogs[-1]
     assert type(dialog).__name__ == "ProcedureDialog"
     dialog.recorded.emit([outcome])  # what the form says after recording
+    detail_read(qtbot, window)
     row = window.view.table.selectionModel().selectedRows()[0].data(RowRole)
     assert row.name == "ThinkPad T14 (renamed)"
     detail = window.view.detail.detail
@@ -465,6 +469,7 @@ def test_down_from_the_search_box_goes_to_the_results_first_row(
     qtbot.keyClick(search, Qt.Key.Key_Down)
     assert table.hasFocus()
     qtbot.waitUntil(lambda: _selected_tags(window) == [tag])
+    detail_read(qtbot, window)
     assert window.windowTitle().startswith(tag)  # its detail shows beside the table
     assert search.text() == serial.lower()  # the search stays as typed
 

@@ -34,7 +34,7 @@ def test_a_late_answer_for_the_old_selection_neither_shows_it_nor_writes_its_old
 
     def held_back(*args: Any, **kwargs: Any) -> Any:
         rows = list(real(*args, **kwargs))
-        if threading.current_thread() is not threading.main_thread():
+        if threading.current_thread() is not threading.main_thread() and not read.is_set():
             read.set()
             answer.wait(20)
         return rows

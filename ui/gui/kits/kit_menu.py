@@ -36,6 +36,8 @@ class KitMenu:
         self.info: Any = None  # the open kit's KitInfo, None on an ordinary database
         self._closed = False
         self._workers: set[Worker] = set()
+        self._reading: Worker | None = None  # the banner's read under way
+        self._read_again = False  # asked for meanwhile: read again once it has ended
         menu = QMenu("Field &kit", window)
         # A greyed item says why when the pointer rests on it (a menu shows no status
         # tip for a disabled item): Check out… for a person whose roles may not.
@@ -74,7 +76,7 @@ class KitMenu:
         window.view.banner_area.addWidget(self.banner)
         self._timer = QTimer(window)
         self._timer.setInterval(BANNER_REFRESH_MS)
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(self._read_on_time)
         self._timer.start()
 
     # -- the banner --------------------------------------------------------------------
@@ -83,6 +85,11 @@ class KitMenu:
         """Read, on a worker, whether the window's database is a kit and what waits."""
         if self._closed or self.window.connection.lost is not None:
             return  # an unavailable database: its watch retries, and refreshes all again
+        if self._reading is not None:
+            # One read at a time: on a file another program holds, a read waits for the
+            # busy timeout, and the timer's reads piled up, one more every tick.
+            self._read_again = True
+            return
         database = self.window.database
 
         def job(progress: Progress, cancel: threading.Event) -> object:
@@ -99,7 +106,20 @@ class KitMenu:
         worker.succeeded.connect(lambda info, db=database: self._show(db, info))
         worker.failed.connect(self._banner_failed)
         worker.finished.connect(lambda w=worker: self._workers.discard(w))
+        worker.finished.connect(self._read)
+        self._reading = worker
         worker.start()
+
+    def _read_on_time(self) -> None:
+        """The timer's read: none while one is under way (its answer is fresh)."""
+        if self._reading is None:
+            self.refresh()
+
+    def _read(self) -> None:
+        self._reading = None
+        if self._read_again:  # asked for after this read began (a scan recorded)
+            self._read_again = False
+            self.refresh()
 
     def _show(self, database: object, info: object) -> None:
         if database is not self.window.database:
