@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
@@ -61,12 +62,13 @@ def test_return_on_the_done_page_closes_the_wizard(
     wizard.show()
     wizard.file_page.path.setFocus()
     qtbot.keyClicks(wizard.file_page.path, str(path))
+
+    def reached(page: int) -> bool:
+        return wizard.pages.currentIndex() == page and wizard.worker is None
+
     for page in (SHEET, MAPPING, PREVIEW, RESULT):
         qtbot.keyClick(wizard.focusWidget() or wizard, Qt.Key.Key_Return)
-        qtbot.waitUntil(
-            lambda page=page: wizard.pages.currentIndex() == page and wizard.worker is None,
-            timeout=15_000,
-        )
+        qtbot.waitUntil(partial(reached, page), timeout=15_000)
     assert wizard.result_page.summary.text().startswith("1 asset")
     qtbot.keyClick(wizard.focusWidget() or wizard, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not wizard.isVisible())
