@@ -302,5 +302,5 @@ class UsersPage(QWidget):
 #: had to hover over it to learn it was the password (found by a new user).
 _HAND_OVER = (
     "Their password is below, shown this once: hand it over in person (they change it "
-    "with 'assetdesk users set-password')."
+    "in File › Change my password…, or with 'assetdesk users set-password')."
 )
