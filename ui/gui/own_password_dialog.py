@@ -55,6 +55,7 @@ class OwnPasswordDialog(QDialog):
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Change my password — Assetdesk")
+        self.setMinimumWidth(520)  # wrapped sentences got a narrow box and were cut off
         self._database = database
         self._workers: list[Worker] = []
         login = database.url.username or ""
