@@ -545,6 +545,16 @@ class _Planner(RowValues):
                 self.report, given, number, self.mapping, self.options.status_words
             )
         values, custom = self._values(plan, given, current)
+        typed_tag = values.get("tag")
+        if (
+            current is not None
+            and match_is_tag
+            and isinstance(typed_tag, str)
+            and normalize_tag(typed_tag) == normalize_tag(str(current["tag"] or ""))
+        ):
+            # The cell that found the asset, spelt otherwise ("dck-000008 "): not a relabel
+            # (the import rewrote the tag as typed).
+            values["tag"] = current["tag"]
         plan.tag = str(values.get("tag") or (current["tag"] if current else "") or "")
         new_tag = values.get("tag")
         if isinstance(new_tag, str) and new_tag:
