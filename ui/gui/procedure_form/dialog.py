@@ -289,6 +289,11 @@ class ProcedureDialog(QDialog):
         # Notes are never the first thing to fill in: a Decommission opened in them, above
         # the sanitisation method it needs (newuser4).
         empty = [e for e in editors if e.is_empty() and e.type is not FieldType.LONG_TEXT]
+        tag = self.view.asset_editors.get("tag")
+        if self._kind is ProcedureKind.RECEIVE and tag is not None and not tag.is_empty():
+            # Opened on a scanned tag: the scanner is in hand, and the serial scanned next
+            # went into Name as typed. The serial number (a field that takes a scan) first.
+            empty = [e for e in empty if e.accepts_scan] or empty
         target = (empty or editors)[0].widget if editors else self.view.ticket.widget
         target.setFocus(Qt.FocusReason.OtherFocusReason)
         # setFocus does not scroll: a Change of a fully filled asset opened in "Type of
