@@ -47,6 +47,8 @@ ORGANISATION = Setting("labels", "organisation", "", "Organisation line printed 
 EXPORT_COLUMNS = Setting(
     "export", "columns", "shown", "Columns an export writes: shown (the view's) or all"
 )
+#: The file the last export wrote: the next export is offered in its folder, as its kind.
+EXPORT_FILE = Setting("export", "last_file", "", "The file the last export wrote")
 #: A USB barcode scanner is a keyboard that types fast: how to tell its bursts from typing.
 SCAN_MAX_GAP_MS = Setting(
     "scanner", "max_gap_ms", 50, "Longest pause between two key events of a scan (ms)"
@@ -73,6 +75,7 @@ REGISTRY: tuple[Setting[Any], ...] = (
     LABEL_TEMPLATE,
     ORGANISATION,
     EXPORT_COLUMNS,
+    EXPORT_FILE,
     *SCANNER_SETTINGS,
 )
 

@@ -59,11 +59,12 @@ from desktop.demo.world import (
     build_world,
 )
 from desktop.domain.tags import format_tag
-from desktop.errors import DesktopError, Problem, ValidationError
+from desktop.errors import DesktopError, PermissionDeniedError, Problem, ValidationError
 from desktop.services.incidents import incident_template
 from desktop.services.search import indexed_names, search_index_paused
 from desktop.storage.bulk import sqlite_secondary_indexes_rebuilt
 from desktop.storage.database import Database
+from desktop.storage.logins import session_login
 from desktop.storage.models import (
     Asset,
     Incident,
@@ -105,6 +106,20 @@ class DatabaseNotEmptyError(DesktopError):
             "into an empty database, unless you ask to add it to the existing data."
         )
         self.assets = assets
+
+
+class DemoNeedsOwnerError(PermissionDeniedError):
+    """Demo data records years of work in the names of made-up people: on a shared
+    server only the owner login may record work in somebody else's name."""
+
+    def __init__(self, login: str, where: str, owner_url: str) -> None:
+        super().__init__(
+            f"Demo data cannot be made as {login} in {where}: it records years of work in "
+            "the names of made-up people, and the database lets each login record work "
+            "only in its own person's name. Make it as the database's owner login "
+            f"(assetdesk --database {owner_url} demo), or try the demo in a local file."
+        )
+        self.login = login
 
 
 @dataclass(frozen=True)
@@ -175,6 +190,10 @@ def fill_demo(
         existing = session.execute(select(func.count()).select_from(Asset)).scalar_one()
         if existing and not add:
             raise DatabaseNotEmptyError(existing, db.display_url)
+        login = session_login(session.connection())
+        if login is not None and not login.owner:
+            owner_url = db.typed_url.replace(f"//{login.name}@", "//OWNER@", 1)
+            raise DemoNeedsOwnerError(login.name, db.description, owner_url)
         if _workers(db.engine.dialect.name, assets)[1] == "fork":
             search.prepare(assets)
         with (

@@ -562,6 +562,14 @@ class _Planner(RowValues):
             claimed = self.file_tags.setdefault(new_key, number)
             if claimed != number and not match_is_tag:
                 self._problem(plan, "tag", f"the tag '{new_tag}' is also on row {claimed}")
+            if (
+                current is not None
+                and match_is_tag
+                and normalize_tag(new_tag) == normalize_tag(str(current["tag"] or ""))
+            ):
+                # The cell that found the asset, spelt otherwise ("dck-000008 "): not a
+                # relabel (the import rewrote the tag as typed).
+                values["tag"] = current["tag"]
         if current is None:
             self._plan_create(plan, values, custom)
         else:

@@ -38,7 +38,8 @@ def test_a_scan_into_the_receive_forms_tag_field_arrives_whole(
     assert owns_focus(tag.widget)
     scanner.scan("Dck-000020/B.2")
     assert tag.value() == "Dck-000020/B.2"
-    assert owns_focus(dialog.view.asset_editors["name"].widget)  # Enter moved on
+    # On to the next field that takes a scan: the serial number barcode comes next.
+    assert owns_focus(dialog.view.asset_editors["serial_number"].widget)
     assert dialog.view.asset_editors["name"].value() == ""
     assert dialog.isVisible()  # a scanner's Enter never records a half-filled form
     dialog.close()

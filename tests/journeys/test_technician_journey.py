@@ -218,8 +218,9 @@ def test_a_technicians_day(
     view = receive.view
     assert view is not None
     assert view.asset_editors["tag"].value() == TAG
-    assert owns_focus(view.asset_editors["name"].widget)  # the first empty field
-    type_as_a_person(qtbot, focused(), "Dell WD19 dock")
+    # Opened on a scanned tag: in the serial number, which a scanner fills next.
+    assert owns_focus(view.asset_editors["serial_number"].widget)
+    type_into(qtbot, view.asset_editors["name"].widget, "Dell WD19 dock")
     type_into(qtbot, view.asset_editors["category"].widget, "Laptop")
     type_into(qtbot, view.asset_editors["serial_number"].widget, "CN0WD19-8812")
     type_into(qtbot, view.asset_editors["location"].widget, "Room A1")

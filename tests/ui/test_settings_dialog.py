@@ -291,3 +291,22 @@ def test_each_alt_letter_of_the_settings_names_one_control(
     assert {letter: texts for letter, texts in letters.items() if len(texts) > 1} == {}
     assert letters["i"] == ["Signed-&in person:"]
     assert letters["s"] == ["Shared &server (PostgreSQL or MariaDB)"]
+
+
+def test_test_connection_counts_one_person_as_one_person(
+    qtbot: QtBot, settings: Settings, tmp_path: Path
+) -> None:
+    """Test connection said "…: schema up to date, 1 people." (found by a new user on
+    a new server with its first login)."""
+    from desktop.services.local_user import ensure_local_person
+
+    path = tmp_path / "one.sqlite3"
+    database = Database(f"sqlite:///{path}")
+    database.upgrade()
+    ensure_local_person(database, "ada")
+    database.dispose()
+    dialog = open_dialog(qtbot, settings)
+    dialog.path_edit.setText(str(path))
+    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.connection_label.text().startswith(("✔", "✖")), timeout=20_000)
+    assert dialog.connection_label.text().endswith(": schema up to date, 1 person.")

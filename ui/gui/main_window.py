@@ -146,6 +146,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action("&Export the view…", "Ctrl+Shift+E", self.open_export))
         file_menu.addSeparator()
         file_menu.addAction(self.settings_action)
+        self.password_action = self._action("Change my &password…", None, self.open_own_password)
+        self.password_action.setToolTip("A new password for your login on the shared server")
+        file_menu.addAction(self.password_action)
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", QKeySequence.StandardKey.Quit, self.close))
 
@@ -282,6 +285,7 @@ class MainWindow(QMainWindow):
 
     def _update_status_labels(self) -> None:
         view = self.view
+        self.password_action.setEnabled(not self.database.is_sqlite)  # a login's, on a server
         description = self.database.description  # its path as it is: only the first letter up
         view.database_label.setText(description[:1].upper() + description[1:])
         view.database_label.setToolTip(self.database.display_url)
@@ -436,6 +440,11 @@ class MainWindow(QMainWindow):
         if shared_server:
             dialog.server_radio.setChecked(True)
             dialog.url_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def open_own_password(self) -> None:
+        from ui.gui.own_password_dialog import open_in_window
+
+        open_in_window(self)
 
     #: Why nobody acts in this window (a shared server refused the settings' user), or "".
     identity_problem = ""

@@ -45,7 +45,7 @@ from desktop.storage.database import Database, open_database
 from desktop.storage.kitfile import kit_owner
 from desktop.storage.tls import tls_in_text, with_tls_in_text
 from desktop.storage.urls import choose_url, default_database_path, describe, parse_url
-from desktop.wording import with_detail
+from desktop.wording import plural, with_detail
 from ui.gui import file_dialogs
 from ui.gui.folding_completer import FoldingCompleter, fold_item_texts
 from ui.gui.reference.jobs import DialogJobs
@@ -517,7 +517,7 @@ def _test_job(url: str) -> Any:
                 people = len(list_people(session))
         finally:
             database.dispose()
-        return f"Connected to the {describe(parse_url(url))}: schema up to date, {people} people."
+        return f"Connected to the {describe(parse_url(url))}: schema up to date, {plural(people, 'person|people')}."
 
     return job
 

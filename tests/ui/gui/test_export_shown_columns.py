@@ -257,3 +257,32 @@ def test_the_column_choice_is_remembered_for_the_next_export(
     dialog = window.open_dialogs[-1]
     assert dialog.as_shown.isChecked() and not dialog.all_columns.isChecked()
     dialog.close()
+
+
+def test_the_next_export_is_offered_in_the_last_one_s_folder_and_kind(
+    qtbot: QtBot, register: Register, tmp_path: Path
+) -> None:
+    """A finance user exported the register as a .csv into their finance folder; the next
+    Ctrl+Shift+E offered ~/assets <today>.xlsx again, every time."""
+    import datetime as dt
+
+    window = open_window(qtbot, register, tmp_path)
+    press(qtbot, window, Qt.Key.Key_E, shift=True)
+    dialog: Any = window.open_dialogs[-1]
+    assert Path(dialog.path.text()).parent == Path.home()  # the first time
+    folder = tmp_path / "finance"
+    folder.mkdir()
+    _export(qtbot, window, folder / "register week 49.csv", dialog)
+    qtbot.mouseClick(dialog.cancel, Qt.MouseButton.LeftButton)  # Close
+    qtbot.waitUntil(lambda: not window.open_dialogs)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+
+    press(qtbot, window, Qt.Key.Key_E, shift=True)
+    dialog = window.open_dialogs[-1]
+    offered = folder / f"assets {dt.date.today().isoformat()}.csv"
+    assert Path(dialog.path.text()) == offered
+    with qtbot.waitSignal(dialog.exported, timeout=20_000):
+        qtbot.keyClick(dialog.path, Qt.Key.Key_Return)  # as offered
+    assert offered.exists() and _csv_header(offered)[0] == "Asset tag"
+    dialog.close()

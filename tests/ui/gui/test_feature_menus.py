@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop.services.incidents import IncidentRequest, log_incident
@@ -17,6 +17,8 @@ from desktop.settings import CURRENT_USER, Settings
 from tests.ui.gui.conftest import Register, detail_read
 from ui.gui.layout_state import LayoutState
 from ui.gui.main_window import MainWindow
+
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 
 @pytest.fixture
@@ -171,3 +173,30 @@ def test_moves_recorded_by_an_audit_show_in_the_register(
     view.close()
     audits.close()
     window.close()
+
+
+def test_the_approvals_inbox_opens_with_the_list_in_the_keyboard_s_hands(
+    qtbot: QtBot, register: Register, window: MainWindow
+) -> None:
+    """An approver opened Approvals (Ctrl+Shift+A), pressed Down to pick the next request,
+    typed a comment and pressed Alt+A: the first request was approved, not the one meant.
+    The focus was on "Only what I may decide", so the arrow keys moved nothing."""
+    made = {
+        register.decommission_waiting_for_approval(tag).procedure_id
+        for tag in ("LAP-00001", "LAP-00003")
+    }
+    window.activateWindow()
+    qtbot.keyClick(window.view.table, Qt.Key.Key_A, CTRL_SHIFT)
+    qtbot.waitUntil(lambda: bool(_top_level("ApprovalsInbox")), timeout=5000)
+    inbox = _top_level("ApprovalsInbox")[0]
+    qtbot.waitUntil(lambda: inbox.model.rowCount() == 2, timeout=10_000)
+    keys = inbox.focusWidget()
+    assert keys is inbox.table
+    qtbot.keyClick(keys, Qt.Key.Key_Down)
+    picked = inbox.model.row(1).procedure_id
+    selected = inbox.selected_item()
+    assert selected is not None and selected.procedure_id == picked
+    with qtbot.waitSignal(inbox.decided, timeout=10_000) as decided:
+        qtbot.keyClick(keys, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert decided.args[0].procedure_id == picked
+    assert {inbox.model.row(0).procedure_id, picked} == made

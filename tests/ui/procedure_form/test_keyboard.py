@@ -11,7 +11,7 @@ from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.queries import asset_detail, count_assets
 from desktop.services.reference import create_location
 from tests.factories import World
-from tests.journeys.hid_scanner import type_as_a_person, typing_reached_its_field
+from tests.journeys.hid_scanner import HidScanner, type_as_a_person, typing_reached_its_field
 from tests.ui.procedure_form.conftest import OpenForm
 from ui.gui.procedure_form.editors import ReferenceEditor
 
@@ -116,11 +116,17 @@ def test_empty_date_starts_from_today_and_delete_empties_it(
     assert editor.value() is None
 
 
-def test_receive_of_a_scanned_tag_starts_with_the_tag(open_form: OpenForm) -> None:
+def test_receive_of_a_scanned_tag_starts_with_the_tag(qtbot: QtBot, open_form: OpenForm) -> None:
+    """Opened on a scanned tag, the form waits in the serial number: a technician scanned
+    the new laptop's serial next and it went into Name (the first empty field) as typed."""
     dialog = open_form(ProcedureKind.RECEIVE, ["MON-004711"])
     assert dialog.view is not None
-    assert dialog.view.asset_editors["tag"].value() == "MON-004711"
-    assert owns_focus(dialog.view.asset_editors["name"].widget)  # the first empty field
+    editors = dialog.view.asset_editors
+    assert editors["tag"].value() == "MON-004711"
+    assert owns_focus(editors["serial_number"].widget)
+    HidScanner(qtbot).scan("CN0FB9ZUL2ZN")
+    qtbot.waitUntil(lambda: editors["serial_number"].value() == "CN0FB9ZUL2ZN")
+    assert editors["name"].value() == ""
 
 
 def test_plain_enter_moves_on_instead_of_submitting(

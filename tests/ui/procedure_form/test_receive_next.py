@@ -188,3 +188,25 @@ def test_the_next_asset_of_another_category_does_not_keep_the_name_and_model(
     assert monitor.row.name == "Dell P2422H"
     assert monitor.category_id == sqlite_world.monitor_category
     assert monitor.location_id == sqlite_world.room_b
+
+
+def test_the_serial_scanned_after_the_tag_goes_into_the_serial_number(
+    qtbot: QtBot, open_form: OpenForm, sqlite_world: World
+) -> None:
+    """A technician receiving laptops scanned each one's tag label, then its serial number
+    barcode: the focus had moved from the tag to Name, so the serial went into Name as
+    typed ("only a field marked type or scan takes a scan") and the laptop was named
+    PF9ABC13. After a tag scanned into its field, the focus moves on to the next empty
+    field that takes a scan."""
+    dialog = open_form(ProcedureKind.RECEIVE)
+    view = dialog.view
+    assert view is not None
+    editors = view.asset_editors
+    assert QApplication.focusWidget() is editors["tag"].widget
+    scanner = HidScanner(qtbot)
+    scanner.scan("LAP-Ab01")
+    qtbot.waitUntil(lambda: editors["tag"].value() == "LAP-Ab01")
+    scanner.scan("PF9ABC13")
+    qtbot.waitUntil(lambda: editors["serial_number"].value() == "PF9ABC13")
+    assert editors["name"].value() == ""
+    assert dialog.scan_label.text() == "Scanned PF9ABC13 into Serial number."

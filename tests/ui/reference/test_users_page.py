@@ -23,7 +23,7 @@ from tests.factories import World
 from tests.ui.mnemonics import mnemonics
 from tests.ui.reference.conftest import settle
 from ui.gui.reference.dialog import ReferenceDataDialog
-from ui.gui.reference.users_page import UsersPage
+from ui.gui.reference.users_page import COLUMNS, UsersPage
 
 PASSWORD = "admin-password-1"
 
@@ -186,3 +186,22 @@ def test_on_a_local_file_the_page_says_why_and_offers_nothing(
     assert all("&" in button.text() for button in buttons)
     assert {k: v for k, v in mnemonics(dialog).items() if len(v) > 1} == {}
     assert page.rows == []
+
+
+def test_a_login_s_roles_are_shown_whole(
+    qtbot: QtBot, admin_window: tuple[ReferenceDataDialog, Database, str]
+) -> None:
+    """A team lead gave herself three roles: the Roles column said "Technician,
+    Approver, …" in a column of a hundred pixels, the rest of the table empty."""
+    window, _owner, prefix = admin_window
+    page = window.users
+    page.select_login(f"{prefix}_ada")
+    for role in ("technician", "approver", "administrator"):
+        page.role_checks[role].setChecked(True)
+    _click(qtbot, page.roles_button)
+    settle(qtbot, window)
+    column = COLUMNS.index("Roles")
+    item = page.table.item(0, column)
+    assert item is not None and item.text() == "Technician, Approver, Administrator"
+    needed = page.table.fontMetrics().horizontalAdvance(item.text())
+    assert page.table.columnWidth(column) > needed

@@ -166,6 +166,10 @@ class ApprovalsInbox(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
+        # The list has the keys when the inbox opens (the first control, "Only what I may
+        # decide", had them: End and the arrows moved nothing, and Alt+A approved the
+        # request selected on opening instead of the one picked).
+        self.table.setFocus()
         self._show_selected(None)
 
     # -- reading -------------------------------------------------------------------

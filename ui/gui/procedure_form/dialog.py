@@ -289,6 +289,11 @@ class ProcedureDialog(QDialog):
         # Notes are never the first thing to fill in: a Decommission opened in them, above
         # the sanitisation method it needs (newuser4).
         empty = [e for e in editors if e.is_empty() and e.type is not FieldType.LONG_TEXT]
+        tag = self.view.asset_editors.get("tag")
+        if self._kind is ProcedureKind.RECEIVE and tag is not None and not tag.is_empty():
+            # Opened on a scanned tag: the scanner is in hand, and the serial scanned next
+            # went into Name as typed. The serial number (a field that takes a scan) first.
+            empty = [e for e in empty if e.accepts_scan] or empty
         target = (empty or editors)[0].widget if editors else self.view.ticket.widget
         target.setFocus(Qt.FocusReason.OtherFocusReason)
         # setFocus does not scroll: a Change of a fully filled asset opened in "Type of
@@ -536,7 +541,7 @@ class ProcedureDialog(QDialog):
                 self._category_from_tag.follow_tag()
             self._show_scan(f"Scanned {code} into {tag.label}.")
             if in_tag:
-                self.focusNextChild()  # on to the next field, as after typing the tag
+                self._focus_after_scanned_tag()
             return
         if (
             isinstance(editor, ReferenceEditor)
@@ -566,6 +571,17 @@ class ProcedureDialog(QDialog):
             f"Scan ignored in the form: {code}. Only a field marked “type or scan” takes a "
             "scan; type a new tag by hand if one is needed."
         )
+
+    def _focus_after_scanned_tag(self) -> None:
+        """On to the next empty field that takes a scan (the serial number): the scanner is
+        in hand, and the serial scanned next went into Name as typed. Without one, on to
+        the next field, as after typing the tag."""
+        assert self.view is not None
+        for editor in self.view.asset_editors.values():
+            if editor.accepts_scan and editor.widget.isEnabled() and editor.is_empty():
+                editor.widget.setFocus(Qt.FocusReason.TabFocusReason)
+                return
+        self.focusNextChild()
 
     def _is_asset_tag(self, code: str) -> bool:
         """Whether ``code`` is the tag of an asset: one of the form's, or one in the

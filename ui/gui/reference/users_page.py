@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -86,6 +87,10 @@ class UsersPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.itemSelectionChanged.connect(self._selected)
+        # Each column as wide as its text ("Technician, Approver, …" was cut at 100 px).
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         self.login_edit = QLineEdit()
         self.login_edit.setPlaceholderText("login, e.g. jsmith")
         self.name_edit = QLineEdit()
@@ -302,5 +307,5 @@ class UsersPage(QWidget):
 #: had to hover over it to learn it was the password (found by a new user).
 _HAND_OVER = (
     "Their password is below, shown this once: hand it over in person (they change it "
-    "with 'assetdesk users set-password')."
+    "in File › Change my password…, or with 'assetdesk users set-password')."
 )

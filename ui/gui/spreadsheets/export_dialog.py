@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import DesktopError
 from desktop.services.queries import AssetFilter
-from desktop.settings import EXPORT_COLUMNS, Settings
+from desktop.settings import EXPORT_COLUMNS, EXPORT_FILE, Settings
 from desktop.spreadsheets.export import REGISTER_COLUMNS, ExportResult, export_assets
 from desktop.storage.database import Database
 from ui.gui import file_dialogs
@@ -118,7 +118,7 @@ class ExportDialog(QDialog):
         choice.addWidget(self.shown_list)
         choice.addWidget(self.all_columns)
         form.addRow("Columns:", choice)
-        self.path = QLineEdit(str(Path.home() / f"assets {dt.date.today().isoformat()}.xlsx"))
+        self.path = QLineEdit(str(_offered_path(settings)))
         self.browse = QPushButton("&Browse…")
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
@@ -213,6 +213,8 @@ class ExportDialog(QDialog):
         self.message.setStyleSheet("color: #1d6b2a;")
         self.message.setText(result.message())
         self._replace_confirmed = Path(result.path)  # the file just written is the user's
+        if self.settings is not None:  # the next export: in this folder, as this kind
+            self.settings.set(EXPORT_FILE, str(result.path))
         self.cancel.setText("Close")
         self.open_folder.show_folder_of(Path(result.path))
         self.exported.emit(result)
@@ -252,3 +254,15 @@ def _shown_text(columns: Sequence[str]) -> str:
     if left:
         text += f"; {' and '.join(left)} {'is' if len(left) == 1 else 'are'} not exported"
     return text
+
+
+def _offered_path(settings: Settings | None) -> Path:
+    """``assets <today>`` in the folder and of the kind (.xlsx, .csv) of the last export
+    (a finance user exporting every week was offered the home folder and .xlsx each time);
+    the home folder and .xlsx the first time, or once that folder is gone."""
+    name = f"assets {dt.date.today().isoformat()}"
+    last = Path(settings.get(EXPORT_FILE)) if settings is not None else None
+    if last is None or not last.name or not last.parent.is_dir():
+        return Path.home() / f"{name}.xlsx"
+    suffix = last.suffix.lower() if last.suffix.lower() in (".xlsx", ".csv") else ".xlsx"
+    return last.parent / f"{name}{suffix}"

@@ -242,6 +242,8 @@ class ImportWizard(QDialog):
             and (page != PREVIEW or self._writable_rows() > 0)
         )
         self.cancel.setText("Cancel" if busy or page != RESULT else "Close")
+        # Done: Return closes (Next is hidden; without a default Return did nothing).
+        self.cancel.setDefault(page == RESULT and not busy)
         for page_widget in (self.file_page, self.sheet_page, self.mapping_page, self.preview_page):
             page_widget.setEnabled(not busy)
 
