@@ -112,13 +112,7 @@ def display_text(names: dict[uuid.UUID, str], key: str, value: object) -> str:
         return names[value]
     if key == "status":
         return _STATUS_TEXT[str(value)]
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, dt.datetime):
-        return value.isoformat(timespec="minutes")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+    return plain_text(value)
 
 
 def field_change(

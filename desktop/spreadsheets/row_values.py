@@ -282,8 +282,7 @@ class RowValues:
             if text:
                 lines.append(f"{self._header(key)}: {text}")
         if lines:
-            own = values["notes"] if "notes" in values else (current or {}).get("notes")
-            values["notes"] = notes_with_extras(own, "\n".join(lines))
+            _add_to_notes(values, current, "\n".join(lines))
 
     def _lookups(self) -> tuple[tuple[str, Callable[[str, Any], object]], ...]:
         """The reference columns and their lookups (made once: the index is the file's)."""
@@ -323,9 +322,7 @@ class RowValues:
             if blank:
                 continue
             self.label_notes_rows.setdefault(target, []).append(plan.row)
-            own = values["notes"] if "notes" in values else (current or {}).get("notes")
-            line = f"{self._header(target)}: {parse.clean_text(raw)}"
-            values["notes"] = notes_with_extras(own, line)
+            _add_to_notes(values, current, f"{self._header(target)}: {parse.clean_text(raw)}")
 
     def _once(
         self, key: str, raw: object, current: object, parse_cell: Callable[[], object]
@@ -525,8 +522,7 @@ class RowValues:
                 f"{header} '{text}' is the asset {tag} (Snipe-IT checks an asset out to "
                 "another): nobody is assigned, and the notes say which asset it was with",
             )
-            own = values["notes"] if "notes" in values else (current or {}).get("notes")
-            values["notes"] = notes_with_extras(own, f"Checked out to asset: {text}")
+            _add_to_notes(values, current, f"Checked out to asset: {text}")
             return
         person = _SNIPE_PERSON.fullmatch(text)
         if person is not None:
@@ -629,3 +625,9 @@ def _custom_input(
 def _looked_up(lookup: Callable[[str, Any], object], raw: object, current: object) -> object:
     text = parse.clean_text(raw)
     return None if text is None else lookup(text, current)
+
+
+def _add_to_notes(values: dict[str, object], current: dict[str, Any] | None, line: str) -> None:
+    """``line`` added to the row's notes (the file's, else the asset's own)."""
+    own = values["notes"] if "notes" in values else (current or {}).get("notes")
+    values["notes"] = notes_with_extras(own, line)
