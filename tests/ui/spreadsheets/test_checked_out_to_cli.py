@@ -1,4 +1,4 @@
-"""A Snipe-IT asset checked out to a location, imported through ``assetdesk import``.
+"""Snipe-IT's "Checked Out To" in its forms, imported through ``assetdesk import``.
 
 Snipe-IT checks an asset out to a place as to a person; its export's "Checked Out To"
 then names the place, as its Location does: "Boardroom 3". The import made a new person
@@ -6,12 +6,20 @@ called "Boardroom 3" and assigned the screen to them (newuser13). Now: the row i
 checked out to that location with nobody assigned, and the dry run says so on the row
 (in service with nobody assigned, it needs an owning group: the refusal says how to give
 one). A person of the register whose name is a room's stays that person.
+
+Snipe-IT's full report names a person as "Name (username)", and an asset checked out to
+another asset as "(TAG) - Model" (grokability/snipe-it#17855, #18281). The import made
+people called "Anna Smith (asmith)" and "(LT-1) - T14". Now the first is the person
+whose user name is asmith (named Anna Smith, one person for every row naming her), and
+the second assigns nobody — we assign assets to people — said on the row and kept in the
+asset's notes. A plain name stays a name.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -26,14 +34,18 @@ EXPORT = (
 )
 
 
-def test_a_checkout_to_the_rows_own_location_assigns_nobody(tmp_path: Path) -> None:
+def _dry_run(tmp_path: Path, export: str) -> tuple[Path, Path, Any]:
+    """Set-up: a new register, the export written as a file; the dry run's JSON."""
     database = tmp_path / "register.sqlite3"
     assert assetdesk(database, "db", "upgrade").returncode == 0
     path = tmp_path / "snipeit-assets.csv"
-    path.write_text(EXPORT, encoding="utf-8")
-
+    path.write_text(export, encoding="utf-8")
     dry = assetdesk(database, "import", str(path), "--dry-run", "--json")
-    payload = json.loads(dry.stdout)
+    return database, path, json.loads(dry.stdout)
+
+
+def test_a_checkout_to_the_rows_own_location_assigns_nobody(tmp_path: Path) -> None:
+    database, path, payload = _dry_run(tmp_path, EXPORT)
     warnings = {w["row"]: w["message"] for w in payload["warnings"]}
     assert warnings[2] == (
         "Checked Out To 'Boardroom 3' is the row's location: read as checked out to that "
@@ -73,3 +85,44 @@ def test_a_checkout_to_the_rows_own_location_assigns_nobody(tmp_path: Path) -> N
         ("SCR-2", "in_service", "Lobby", None, True),
     ]
     assert "Boardroom 3" not in names and "lobby" not in names
+
+
+FULL_REPORT = (
+    "Asset Tag,Asset Name,Category,Model,Manufacturer,Status,Location,Checked Out To\n"
+    "LT-1,Anna's laptop,Laptop,T14,Lenovo,Deployed,HQ,Anna Smith (asmith)\n"
+    "LT-2,Anna's spare,Laptop,T14,Lenovo,Deployed,HQ,Anna  Smith (asmith)\n"
+    "DOCK-1,Anna's dock,Dock,TB4,Lenovo,Deployed,HQ,(LT-1) - T14\n"
+    "LT-3,Ben's laptop,Laptop,T14,Lenovo,Deployed,HQ,Ben Jones\n"
+)
+
+
+def test_name_and_username_and_an_asset_checked_out_to_an_asset(tmp_path: Path) -> None:
+    database, path, payload = _dry_run(tmp_path, FULL_REPORT)
+    people = sorted(n["name"] for n in payload["new_references"] if n["kind"] == "person")
+    assert people == ["Anna Smith", "Ben Jones"], people
+    warnings = {w["row"]: w["message"] for w in payload["warnings"]}
+    assert warnings[4] == (
+        "Checked Out To '(LT-1) - T14' is the asset LT-1 (Snipe-IT checks an asset out to "
+        "another): nobody is assigned, and the notes say which asset it was with"
+    ), payload["warnings"]
+
+    done = assetdesk(database, "import", str(path), "--set", "owning_group=Facilities")
+    assert done.returncode == 0, done.stdout + done.stderr
+    db = open_db(database)
+    try:
+        with db.read() as session:
+            rows = session.execute(
+                select(Asset.tag, Person.name, Person.username, Asset.notes)
+                .outerjoin(Person, Person.id == Asset.assigned_to_id)
+                .order_by(Asset.tag)
+            ).all()
+            names = set(session.scalars(select(Person.name)))
+    finally:
+        db.dispose()
+    assert [tuple(r) for r in rows] == [
+        ("DOCK-1", None, None, "Checked out to asset: (LT-1) - T14"),
+        ("LT-1", "Anna Smith", "asmith", ""),
+        ("LT-2", "Anna Smith", "asmith", ""),
+        ("LT-3", "Ben Jones", "ben.jones", ""),
+    ]
+    assert not {n for n in names if "(" in n}, names
