@@ -442,7 +442,8 @@ def test_tab_from_the_search_box_selects_the_first_row_and_down_the_second(
     assert table.hasFocus()
     first, second = (window.model.index(r, 0).data(TagRole) for r in (0, 1))
     qtbot.waitUntil(lambda: _selected_tags(window) == [first])
-    assert window.windowTitle().startswith(first)  # its detail shows beside the table
+    # Its detail shows beside the table (read on a worker).
+    qtbot.waitUntil(lambda: window.windowTitle().startswith(first), timeout=10_000)
     qtbot.keyClick(table, Qt.Key.Key_Down)
     assert _selected_tags(window) == [second]
 

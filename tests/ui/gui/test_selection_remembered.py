@@ -23,7 +23,7 @@ def test_the_selected_asset_is_selected_again_after_a_restart(
 
     again = open_window(qtbot, register, tmp_path)  # the same layout file
     qtbot.waitUntil(lambda: [r.tag for r in again.selected_rows()] == ["LAP-00151"], timeout=10_000)
-    assert again.windowTitle().startswith("LAP-00151 · ")
+    qtbot.waitUntil(lambda: again.windowTitle().startswith("LAP-00151 · "))  # read on a worker
     table = again.view.table
     current = table.currentIndex()
     assert table.viewport().rect().intersects(table.visualRect(current))  # in sight

@@ -53,14 +53,28 @@ class KitBanner(QFrame):
         self.info: Any = None
         self.hide()
 
-    def show_kit(self, info: Any, now: dt.datetime | None = None, *, holder: str = "") -> None:
+    def show_kit(
+        self,
+        info: Any,
+        now: dt.datetime | None = None,
+        *,
+        holder: str = "",
+        notes: list[str] | tuple[str, ...] = (),
+    ) -> None:
         """Show ``info`` (a kit's :class:`KitInfo`), or hide the banner for None;
-        ``holder``: the name of who checked it out (else their user name is shown)."""
+        ``holder``: the name of who checked it out (else their user name is shown);
+        ``notes``: sentences about the kit file itself (a mode that could not be made
+        private), each on a line of its own."""
         self.info = info
         if info is None:
             self.hide()
             return
-        self.headline.setText(banner_html(info, now, holder=holder))
+        self.headline.setText(
+            banner_html(info, now, holder=holder)
+            + "".join(
+                f"<br><span style='color:#a32020'>{html.escape(note)}</span>" for note in notes
+            )
+        )
         self.sync_button.setVisible(getattr(info, "returned_at", None) is None)
         self.leave_button.setToolTip(
             f"Open {info.source_description} in this window; the kit file stays as it is "

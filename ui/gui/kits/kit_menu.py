@@ -38,6 +38,11 @@ class KitMenu:
         self._workers: set[Worker] = set()
         self._reading: Worker | None = None  # the banner's read under way
         self._read_again = False  # asked for meanwhile: read again once it has ended
+        # What could not be done about the kit file's mode (another user's kit), said once
+        # by the file layer: kept in the banner for as long as the window shows that kit
+        # (a status-bar message was gone at the next one).
+        self._file_notes: list[str] = []
+        self._notes_of: object = None  # the database those notes are about
         menu = QMenu("Field &kit", window)
         # A greyed item says why when the pointer rests on it (a menu shows no status
         # tip for a disabled item): Check out… for a person whose roles may not.
@@ -125,8 +130,12 @@ class KitMenu:
         if database is not self.window.database:
             return  # the window moved to another database meanwhile
         info, holder, notes = info if isinstance(info, tuple) else (None, "", [])
+        if self._notes_of is not database:
+            self._notes_of, self._file_notes = database, []
         for note in notes:
-            self.window.statusBar().showMessage(note[0].upper() + note[1:])
+            note = note[0].upper() + note[1:]
+            self._file_notes.append(note)
+            self.window.statusBar().showMessage(note)
         before, self.info = self.info, info
         if (
             before is not None
@@ -138,7 +147,7 @@ class KitMenu:
             # rows changed under the table, which reads them again with the banner (the
             # banner followed while the table kept an asset the sync had taken out).
             self.window.refresh()
-        self.banner.show_kit(info, holder=holder)
+        self.banner.show_kit(info, holder=holder, notes=self._file_notes)
         # A returned kit takes no more procedures; Check out… is offered on the shared
         # database only (and to a role that may check out).
         self.window._update_actions()
