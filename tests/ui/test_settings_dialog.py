@@ -11,6 +11,7 @@ from keyring.backends.fail import Keyring as FailKeyring
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from desktop import credentials
 from desktop.settings import DATABASE_URL, DATE_FORMAT, Settings, signed_in_person
@@ -310,3 +311,48 @@ def test_test_connection_counts_one_person_as_one_person(
     qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.connection_label.text().startswith(("✔", "✖")), timeout=20_000)
     assert dialog.connection_label.text().endswith(": schema up to date, 1 person.")
+
+
+def test_alt_s_then_typing_fills_the_server_url(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, server_answers: list[str]
+) -> None:
+    """A new user pressed Alt+S (Shared server) and typed the URL: it went nowhere, the
+    focus stayed on the radio button. The choice now takes the person to its field."""
+    dialog = open_dialog(qtbot, settings)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.keyClick(dialog, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(dialog.server_radio.isChecked)
+    qtbot.waitUntil(dialog.url_edit.hasFocus)
+    qtbot.keyClicks(QApplication.focusWidget(), SERVER)
+    assert dialog.url_edit.text() == SERVER
+    qtbot.keyClick(dialog, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(dialog.path_edit.hasFocus)
+
+
+def test_ok_and_cancel_stay_on_the_screen_after_a_long_answer(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring
+) -> None:
+    """On a 1280 × 800 screen the answer of Test connection (a server without the schema:
+    three lines) made the dialog taller than the screen, OK and Cancel below its edge.
+    The sections now scroll; the buttons and the answer stay in sight."""
+    dialog = open_dialog(qtbot, settings)
+    screen = dialog.screen().availableGeometry()
+    dialog.server_radio.setChecked(True)
+    dialog.url_edit.setText("postgresql://nobody@127.0.0.1:1/nothing")
+    dialog._show_error(" ".join(["A long message that wraps over many lines."] * 40))
+    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.connection_label.text().startswith("✖"), timeout=20_000)
+    qtbot.waitUntil(lambda: not dialog.is_busy())
+    qtbot.wait(50)
+    assert dialog.frameGeometry().bottom() <= screen.bottom(), (dialog.frameGeometry(), screen)
+    assert dialog.frameGeometry().top() >= screen.top()
+    for button in (
+        dialog.ok_button,
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel),
+    ):
+        corner = button.mapTo(dialog, button.rect().bottomRight())
+        assert dialog.rect().contains(corner), button.text()
+    label = dialog.connection_label
+    shown = label.visibleRegion().boundingRect()
+    assert shown.height() >= label.height() - 1, "the answer is scrolled into sight"

@@ -11,6 +11,7 @@ import threading
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -18,12 +19,14 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -84,6 +87,7 @@ class SettingsDialog(QDialog):
         #: The user names the list offers (and who acts when none is chosen), once read.
         self._listed_people: set[str] = set()
         self._jobs = DialogJobs(self)
+        self._sized = False  # made as tall as its sections when first shown
         self._build()
         self._load()
         self._load_people()
@@ -113,6 +117,8 @@ class SettingsDialog(QDialog):
         self.test_button.clicked.connect(self.test_connection)
         self.connection_label = QLabel()
         self.connection_label.setWordWrap(True)
+        # Under Test connection, not floating in the middle of the room its wrapping asks.
+        self.connection_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.connection_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         form = QFormLayout()
@@ -131,6 +137,10 @@ class SettingsDialog(QDialog):
         form.addRow("", self.connection_label)
         database_box.setLayout(form)
         self.local_radio.toggled.connect(self._update_mode)
+        # Alt+S chose the server and the URL then typed went nowhere: the choice takes the
+        # person on to its first field (Alt+L to the file's).
+        self.server_radio.clicked.connect(lambda: self.url_edit.setFocus())
+        self.local_radio.clicked.connect(lambda: self.path_edit.setFocus())
         # The TLS fields edit the URL's sslmode/sslrootcert/...: the URL shown is the one saved.
         self.url_edit.textChanged.connect(self._tls_from_url)
         self.tls_fields.changed.connect(self._tls_to_url)
@@ -173,14 +183,27 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(database_box)
-        layout.addWidget(you_box)
+        # The sections scroll, OK and Cancel stay: on a 1280 × 800 screen a server's
+        # answer (or the keyring's warning) made the dialog taller than the screen, its
+        # buttons below the bottom edge.
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addWidget(database_box)
+        body_layout.addWidget(you_box)
         self.scanner_box = ScannerSettingsBox()  # barcode scanner: its own section
         self.scanner_box.load(self._settings)
-        layout.addWidget(self.scanner_box)
-        layout.addWidget(self.error_label)
-        layout.addStretch(1)
+        body_layout.addWidget(self.scanner_box)
+        body_layout.addWidget(self.error_label)
+        body_layout.addStretch(1)
+        self.body = body
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setWidget(body)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.scroll_area, 1)
         layout.addWidget(buttons)
 
     def _load(self) -> None:
@@ -300,21 +323,46 @@ class SettingsDialog(QDialog):
     def _show_connection(self, ok: bool, text: str) -> None:
         self.connection_label.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
         self.connection_label.setText(("✔ " if ok else "✖ ") + text)
-        QTimer.singleShot(0, self, self._fit_height)  # a long answer wraps: grow, never clip it
+        # A long answer wraps: grow (then scroll), never clip it.
+        QTimer.singleShot(0, self, lambda: self._fit_height(self.connection_label))
 
-    def _fit_height(self) -> None:
-        layout = self.layout()
-        if layout is None:
+    def _fit_height(self, shown: QWidget | None = None) -> None:
+        """As tall as the sections need, up to the screen's free height (then they scroll);
+        ``shown``: a message just said, scrolled into sight."""
+        body_layout = self.body.layout()
+        if body_layout is None:
             return
-        layout.activate()
-        width = self.width()
+        body_layout.activate()
+        width = self.scroll_area.viewport().width()
         needed = (
-            layout.totalHeightForWidth(width)
-            if layout.hasHeightForWidth()
-            else layout.totalSizeHint().height()
+            body_layout.totalHeightForWidth(width)
+            if body_layout.hasHeightForWidth()
+            else body_layout.totalSizeHint().height()
         )
-        if needed > self.height():
-            self.resize(width, needed)
+        outside = self.height() - self.scroll_area.viewport().height()
+        wanted = needed + outside
+        screen = self.screen()
+        if screen is not None:
+            frame = max(self.frameGeometry().height() - self.height(), 0)
+            wanted = min(wanted, screen.availableGeometry().height() - frame)
+        if wanted > self.height():
+            self.resize(self.width(), wanted)
+            top = self.frameGeometry().top()
+            free = screen.availableGeometry() if screen is not None else None
+            if free is not None and self.frameGeometry().bottom() > free.bottom():
+                self.move(
+                    self.x(), max(free.top(), top - (self.frameGeometry().bottom() - free.bottom()))
+                )
+        if shown is not None:
+            self.scroll_area.ensureWidgetVisible(shown)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._sized:
+            self._sized = True
+            # A scroll area's own size hint is small: the dialog is made as tall as its
+            # sections (the screen allowing) once it knows its width.
+            QTimer.singleShot(0, self, self._fit_height)
 
     def _load_people(self) -> None:
         try:
@@ -443,6 +491,7 @@ class SettingsDialog(QDialog):
         self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.setText(message)
         self.error_label.show()
+        QTimer.singleShot(0, self, lambda: self._fit_height(self.error_label))
 
     def _store_person(self, url: str) -> None:
         """The person is saved for the database they were chosen on: switching to another
