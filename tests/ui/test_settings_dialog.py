@@ -347,10 +347,9 @@ def test_ok_and_cancel_stay_on_the_screen_after_a_long_answer(
     qtbot.wait(50)
     assert dialog.frameGeometry().bottom() <= screen.bottom(), (dialog.frameGeometry(), screen)
     assert dialog.frameGeometry().top() >= screen.top()
-    for button in (
-        dialog.ok_button,
-        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel),
-    ):
+    box = dialog.findChild(QDialogButtonBox)
+    assert box is not None
+    for button in (dialog.ok_button, box.button(QDialogButtonBox.StandardButton.Cancel)):
         corner = button.mapTo(dialog, button.rect().bottomRight())
         assert dialog.rect().contains(corner), button.text()
     label = dialog.connection_label
