@@ -566,6 +566,41 @@ def test_the_banner_and_the_sync_dialog_count_what_waits_as_it_is_made(
     dialog.close()
 
 
+def test_the_sync_dialog_counts_what_the_command_line_recorded_meanwhile(
+    qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path
+) -> None:
+    """A technician recorded a move in the kit with the command line while the window was
+    open; Field kit › Sync… said "nothing waits" (the banner's read of up to 20 s before)
+    and the sync then sent one record. Opening the dialog reads what waits now."""
+    from desktop.domain.lifecycle import ProcedureKind
+    from desktop.services.procedures import ProcedureRequest, record_procedure
+    from ui.gui.kits.sync_dialog import SyncDialog
+
+    _, kit_db = room_b_kit(register, tmp_path)
+    window = window_on(kit_db)
+    qtbot.waitUntil(
+        lambda: "nothing waits to sync" in window.kit.banner.plain_text(), timeout=10_000
+    )
+    record_procedure(  # another process, as far as the window knows: no refresh asked
+        kit_db,
+        ProcedureRequest(
+            kind=ProcedureKind.CHANGE,
+            performed_by="tech",
+            asset_tag="LAP-00005",
+            values={"location": register.world.room_a},
+            answers={"change_type": "Move"},
+        ),
+    )
+    trigger(window.kit.sync_action)  # Field kit › Sync…
+    dialog = window.open_dialogs[-1]
+    assert isinstance(dialog, SyncDialog)
+    qtbot.waitUntil(
+        lambda: dialog.kit_label.text().endswith("(1 record waits to sync)"), timeout=10_000
+    )
+    assert "1 record waits to sync" in window.kit.banner.plain_text()
+    dialog.close()
+
+
 def test_a_kit_of_one_asset_says_one_asset(
     qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path
 ) -> None:

@@ -43,6 +43,7 @@ class KitMenu:
         # (a status-bar message was gone at the next one).
         self._file_notes: list[str] = []
         self._notes_of: object = None  # the database those notes are about
+        self._sync_dialog: Any = None  # the Sync dialog opened last (its Kit line follows)
         menu = QMenu("Field &kit", window)
         # A greyed item says why when the pointer rests on it (a menu shows no status
         # tip for a disabled item): Check out… for a person whose roles may not.
@@ -148,6 +149,9 @@ class KitMenu:
             # banner followed while the table kept an asset the sync had taken out).
             self.window.refresh()
         self.banner.show_kit(info, holder=holder, notes=self._file_notes)
+        sync_dialog = self._sync_dialog
+        if sync_dialog is not None and sync_dialog in self.window.open_dialogs:  # not closed
+            sync_dialog.kit_read_again(info)
         # A returned kit takes no more procedures; Check out… is offered on the shared
         # database only (and to a role that may check out).
         self.window._update_actions()
@@ -230,6 +234,8 @@ class KitMenu:
             dialog.check_in_button.setDefault(True)
         dialog.synced.connect(self._after_sync)
         self.window._open_dialog(dialog)
+        self._sync_dialog = dialog
+        self.refresh()  # what waits now: the Kit line follows (see SyncDialog.kit_read_again)
 
     def _banner_failed(self, error: object) -> None:
         if not self.window.connection.report(error, background=True):  # a timer's read

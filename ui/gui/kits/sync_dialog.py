@@ -216,6 +216,21 @@ class SyncDialog(QDialog):
         self.syncs_with.setText(f"{self.target.server} as {self.target.who()}")
         self.syncs_with.setToolTip(self.target.sentence())
 
+    def kit_read_again(self, info: Any) -> None:
+        """The window's kit as read just now: the Kit line counts what waits now (it
+        said what waited at the banner's last read, up to 20 s before, while a scan made
+        by the command line meanwhile waited too). Not after a sync said what is left."""
+        if (
+            self.kit_info is None
+            or info is None
+            or getattr(info, "kit_id", None) != getattr(self.kit_info, "kit_id", None)
+            or self.report is not None
+            or self.work.busy
+        ):
+            return
+        self.kit_info = info
+        self.kit_label.setText(kit_line(info.scope_text, info.waiting))
+
     # -- the work ----------------------------------------------------------------------
 
     def start(self, *, dry_run: bool, check_in: bool = False) -> None:
