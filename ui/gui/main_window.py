@@ -170,7 +170,7 @@ class MainWindow(QMainWindow):
         )
         self.scan_action = self._action("&Scan a tag", "Ctrl+L", self.focus_scan_field)
         self.refresh_action = self._action(
-            "&Refresh", QKeySequence.StandardKey.Refresh, self.refresh
+            "&Refresh", QKeySequence.StandardKey.Refresh, self._refresh_pressed
         )
         for action in (self.find_action, self.scan_action, self.refresh_action):
             view_menu.addAction(action)
@@ -245,6 +245,20 @@ class MainWindow(QMainWindow):
         self.kit.refresh()
 
     # -- the register ----------------------------------------------------------------
+
+    def _refresh_pressed(self) -> None:
+        """F5. While the register read again is still waiting for the database (a file
+        another program is writing, a slow server: past ``BUSY_NOTICE_MS``) another F5
+        leaves it to answer rather than starting every read again: on a busy file each
+        one waited the busy timeout anew, and its refusal was dropped for the next."""
+        if self.model.is_loading and not self._busy_timer.isActive():
+            self.statusBar().showMessage(
+                f"Still reading the register: the database {self.database.description} "
+                "has not answered yet.",
+                5000,
+            )
+            return
+        self.refresh()
 
     def refresh(self) -> None:
         rows = self.selected_rows()

@@ -5,6 +5,7 @@ database (named) is busy and to try again; the register is read again once it is
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from desktop.storage.database import Database
 from tests.ui.gui.conftest import Register, hold_the_file, open_window, read_often_from_now
 from ui.gui import connection_watch
 from ui.gui.main_window import MainWindow
+from ui.gui.models import asset_table_model
 
 
 def _visible_boxes() -> list[QMessageBox]:
@@ -109,6 +111,48 @@ def _busy_window(
     qtbot.waitUntil(lambda: len(window.selected_rows()) == 1)
     qtbot.waitUntil(lambda: not window._workers, timeout=10_000)
     return window, register
+
+
+def test_a_second_f5_while_the_register_waits_for_a_busy_file_starts_no_second_wait(
+    qtbot: QtBot, register: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """F5 on a busy file: the register's read waits for the busy timeout. A second F5
+    meanwhile started it again (the first read's answer dropped): a new wait from that
+    moment, and pressed often enough the 'busy' message never came. Now it leaves the read
+    under way to answer, and says so."""
+    window, register = _busy_window(qtbot, register, tmp_path, monkeypatch, 2000)
+    reads: list[float] = []
+    first_page = asset_table_model._Reader.first_page
+
+    def counted(reader: Any, database: Database, cancel: Any) -> Any:
+        reads.append(time.monotonic())
+        return first_page(reader, database, cancel)
+
+    monkeypatch.setattr(asset_table_model._Reader, "first_page", counted)
+    table = window.view.table
+    watch = window.connection
+    writer = hold_the_file(qtbot, register.db)
+    try:
+        qtbot.keyClick(table, Qt.Key.Key_F5)
+        qtbot.waitUntil(lambda: window.view.count_label.text() != "Reading the register…")
+        qtbot.wait(600)  # the read waits for the file
+        assert window.model.is_loading
+        qtbot.keyClick(table, Qt.Key.Key_F5)  # the person presses again
+        said = window.statusBar().currentMessage()
+        assert said.startswith("Still reading the register: the database ")
+        qtbot.waitUntil(lambda: watch.busy_box is not None, timeout=10_000)
+        assert len(reads) == 1  # one read of the register, one wait
+        box = watch.busy_box
+        assert box is not None and box.objectName() == "databaseBusyMessage"
+        box.accept()
+    finally:
+        writer.execute("COMMIT")
+        writer.execute("PRAGMA journal_mode=WAL")
+        writer.close()
+    qtbot.waitUntil(lambda: watch.busy is None, timeout=10_000)
+    qtbot.waitUntil(lambda: window.model.matching_assets == register.size, timeout=10_000)
+    window.close()
+    register.db.dispose()
 
 
 def test_a_local_file_whose_connections_all_wait_is_said_busy_not_a_server_not_answering(
