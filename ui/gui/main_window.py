@@ -212,6 +212,10 @@ class MainWindow(QMainWindow):
         self.model.counted.connect(self._update_status_labels)
         self.model.reloaded.connect(self._model_reloaded)
         self.model.failed.connect(self.show_error)
+        # The rows of a procedure just recorded, read again on a worker: the actions follow
+        # them; a refusal (a busy file) is the watch's to say, as for a background read.
+        self.model.rows_refreshed.connect(self._update_actions)
+        self.model.refresh_failed.connect(self.show_background_error)
         # A search or sort that takes a while says so (a quick one does not flicker).
         self._busy_timer = QTimer(self)
         self._busy_timer.setSingleShot(True)
@@ -708,6 +712,14 @@ class MainWindow(QMainWindow):
         if self.connection.report(error):  # the database lost: one message, then retries
             return
         self._show_error_box(error)
+
+    def show_background_error(self, error: object) -> None:
+        """The failure of a read the person did not ask for themselves (the rows of a
+        procedure they recorded, read again): an unavailable or busy database is said in
+        the status bar, by the watch, which reads the register again once it answers."""
+        if self.connection.report(error, background=True):
+            return
+        self.show_error(error)
 
     def _show_error_box(self, error: object) -> None:
         if isinstance(error, DesktopError):
