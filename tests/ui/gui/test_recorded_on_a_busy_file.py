@@ -64,7 +64,6 @@ def test_rows_of_a_recorded_procedure_are_read_again_without_freezing_a_busy_fil
             for tag in tags
         ],
     )
-    dialog.close()
     qtbot.waitUntil(lambda: not window._workers, timeout=10_000)
     label = window.findChild(QLabel, "connectionLost")
     assert label is not None
@@ -103,5 +102,6 @@ def test_rows_of_a_recorded_procedure_are_read_again_without_freezing_a_busy_fil
     qtbot.waitUntil(lambda: names() == [f"Renamed {t}" for t in sorted(tags)], timeout=15_000)
     assert not label.isVisible()
     assert boxes == []  # recorded: nothing to try again, no box
+    dialog.close()
     window.close()
     register.db.dispose()
