@@ -41,8 +41,10 @@ class TagLookup:
         tag: the tag as scanned or typed (stripped).
         answered: called with the asset found, or None when no asset has the tag.
         refused: called with the error when the database could not answer (after the
-            watch has said so); None: nothing more to do.
-        again_when_free: a look-up the busy file refused is made again once it is free.
+            watch has said so) and the look-up is not made again; None: nothing to do.
+        again_when_free: a look-up the busy file refused is made again once it is free
+            (unless another tag is scanned or another asset selected meanwhile: then it
+            is dropped, as a scan followed by another is).
     """
 
     tag: str
@@ -115,8 +117,9 @@ class ScanLookup(QObject):
                 bar = window.statusBar()
                 unknown_tag.leave_for_the_next_scan(window.unknown_tag_prompt, search, bar, tag)
 
-        # Refused (a busy file), the keys go back too: nothing typed is lost.
-        self.look_up(TagLookup(tag, answered, lambda _error: give_back(), again_when_free=False))
+        # Refused as busy, it is looked up again once the file is free (the keys are given
+        # back then if no asset has the tag); refused otherwise, they go back at once.
+        self.look_up(TagLookup(tag, answered, lambda _error: give_back()))
 
     def search_entered(self, tag: str) -> None:
         """Enter in the search box: a whole tag there selects its asset, as its scan would
@@ -193,6 +196,7 @@ class ScanLookup(QObject):
                     "busy; the asset shows once the other program lets go of it.",
                     30_000,
                 )
+                return  # answered then (a scan into the search box given back then)
         else:  # unavailable (said once by the watch), refused, or a bug
             window.show_error(error)
         if lookup.refused is not None:

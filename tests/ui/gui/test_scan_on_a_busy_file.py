@@ -151,3 +151,30 @@ def test_scans_refused_by_a_busy_file_say_so_once_and_show_the_asset_once_it_is_
     assert watch.lost is None and watch.busy is None
     window.close()
     register.db.dispose()
+
+
+def test_a_scan_into_the_search_box_refused_by_a_busy_file_shows_its_asset_once_free(
+    qtbot: QtBot, register: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The focus in the search box: a scan there is kept until the database says whether
+    an asset has the tag (else it is given back as typed). Refused as busy, it is not put
+    in the search box (a search the busy file refuses too) but looked up once it is free."""
+    window, register = _window_with_busy_timeout(qtbot, register, tmp_path, monkeypatch, 1000)
+    search = window.view.filter_bar.search
+    search.setFocus()
+    qtbot.waitUntil(search.hasFocus)
+    writer = hold_the_file(qtbot, register.db)
+    try:
+        HidScanner(qtbot).scan("MON-00042")
+        qtbot.waitUntil(lambda: not window.scan_lookup.busy, timeout=10_000)
+        assert window.statusBar().currentMessage().startswith("Scanned MON-00042: the database ")
+        assert search.text() == ""
+    finally:
+        writer.execute("COMMIT")
+        writer.execute("PRAGMA journal_mode=WAL")
+        writer.close()
+    qtbot.waitUntil(lambda: _selected(window) == ["MON-00042"], timeout=15_000)
+    assert search.text() == ""  # no stray tag in the box
+    assert window.model.filter.search == ""
+    window.close()
+    register.db.dispose()
