@@ -191,10 +191,10 @@ class ScanLookup(QObject):
             window.connection.report(error, background=True)
             if lookup.again_when_free:
                 self._refused = lookup
+                # Short: the status bar's permanent notes (the busy state, the file) leave
+                # it a third of the window's width.
                 window.statusBar().showMessage(
-                    f"Scanned {lookup.tag}: the database {window.database.description} is "
-                    "busy; the asset shows once the other program lets go of it.",
-                    30_000,
+                    f"Scanned {lookup.tag}: shown once the busy file is free", 30_000
                 )
                 return  # answered then (a scan into the search box given back then)
         else:  # unavailable (said once by the watch), refused, or a bug
