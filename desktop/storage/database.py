@@ -603,6 +603,13 @@ def _translate_connection_errors(database: Database) -> Iterator[None]:
     try:
         yield
     except PoolTimeoutError as exc:  # not a driver's error: every connection hangs or is busy
+        if database.is_sqlite:  # a local file: its connections wait for another program
+            raise DatabaseBusyError(
+                f"The database {database.description} ({database.display_url}) is busy: "
+                "every connection Assetdesk has to the file is waiting for another program "
+                "that is writing to it (an import from the command line, for example). "
+                "Nothing was changed; try again in a moment."
+            ) from exc
         raise DatabaseUnavailableError(
             f"The database {database.description} ({database.display_url}) gave no "
             "connection in time: the ones open wait for a server that does not answer. "

@@ -22,7 +22,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMessageBox
 
 from desktop.errors import DatabaseBusyError, DatabaseUnavailableError, DesktopError
@@ -44,7 +44,13 @@ class ConnectionWatch(QObject):
         lost: the failure that started the outage, None while the database answers.
         label: the status bar's permanent "connection lost — retrying" note.
         message_box: the one message of the outage (open until the person closes it).
+
+    Signals:
+        answering(): the database answers again after it was busy or lost (the register
+            has just been asked for again).
     """
+
+    answering = Signal()
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -274,6 +280,7 @@ class ConnectionWatch(QObject):
                 10_000,
             )
             window.refresh()
+            self.answering.emit()
             return
         if self.lost is None:  # a background read failed, and the database answers: nothing
             self._suspect = None  # to say (a read under way at the recovery, or a glitch)
@@ -284,3 +291,4 @@ class ConnectionWatch(QObject):
             f"The database {description} answers again: the register was read again.", 10_000
         )
         window.refresh()
+        self.answering.emit()

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.lifecycle import ProcedureKind, ProcedureState
 from desktop.domain.tags import tag_problem
-from desktop.errors import DesktopError, NotFoundError
+from desktop.errors import DesktopError
 from desktop.scanning import ScannerConfig
 from desktop.services.register_rows import AssetFilter
 from desktop.settings import DATE_FORMAT, Settings, signed_in_person
@@ -45,6 +45,7 @@ from ui.gui.layout_state import LayoutState, fitting_size
 from ui.gui.main_window_view import MainWindowView
 from ui.gui.models.asset_table_model import AssetTableModel, RowRole
 from ui.gui.models.columns import COLUMNS
+from ui.gui.scan_lookup import ScanLookup, TagLookup
 from ui.gui.scanner import ScanDetector
 from ui.gui.selection_freshness import SelectionFreshness
 from ui.gui.window_shortcuts import WindowShortcutsFirst
@@ -96,6 +97,7 @@ class MainWindow(QMainWindow):
         self._pending_hint: ScrollHint | None = CENTRE  # and how the view goes to it
         self.action_states = ActionStates(self)  # which actions are offered, why not
         self.detail_reader = DetailReader(self)  # the selected asset's detail, on a worker
+        self.scan_lookup = ScanLookup(self)  # a scanned tag's asset, on a worker
         self.setWindowTitle("Assetdesk")
         self.resize(fitting_size(self, 1360, 820))
 
@@ -170,7 +172,7 @@ class MainWindow(QMainWindow):
         )
         self.scan_action = self._action("&Scan a tag", "Ctrl+L", self.focus_scan_field)
         self.refresh_action = self._action(
-            "&Refresh", QKeySequence.StandardKey.Refresh, self.refresh
+            "&Refresh", QKeySequence.StandardKey.Refresh, self._refresh_pressed
         )
         for action in (self.find_action, self.scan_action, self.refresh_action):
             view_menu.addAction(action)
@@ -212,6 +214,11 @@ class MainWindow(QMainWindow):
         self.model.counted.connect(self._update_status_labels)
         self.model.reloaded.connect(self._model_reloaded)
         self.model.failed.connect(self.show_error)
+        self.connection.answering.connect(self.scan_lookup.again)  # a scan refused as busy
+        # The rows of a procedure just recorded, read again on a worker: the actions follow
+        # them; a refusal (a busy file) is the watch's to say, as for a background read.
+        self.model.rows_refreshed.connect(self._update_actions)
+        self.model.refresh_failed.connect(self.show_background_error)
         # A search or sort that takes a while says so (a quick one does not flicker).
         self._busy_timer = QTimer(self)
         self._busy_timer.setSingleShot(True)
@@ -245,6 +252,20 @@ class MainWindow(QMainWindow):
         self.kit.refresh()
 
     # -- the register ----------------------------------------------------------------
+
+    def _refresh_pressed(self) -> None:
+        """F5. While the register read again is still waiting for the database (a file
+        another program is writing, a slow server: past ``BUSY_NOTICE_MS``) another F5
+        leaves it to answer rather than starting every read again: on a busy file each
+        one waited the busy timeout anew, and its refusal was dropped for the next."""
+        if self.model.is_loading and not self._busy_timer.isActive():
+            self.statusBar().showMessage(
+                f"Still reading the register: the database {self.database.description} "
+                "has not answered yet.",
+                5000,
+            )
+            return
+        self.refresh()
 
     def refresh(self) -> None:
         rows = self.selected_rows()
@@ -622,21 +643,10 @@ class MainWindow(QMainWindow):
     def _scanned(self, text: str) -> None:
         self.view.filter_bar.settle()  # a key it expected was the start of this scan
         tag = text.strip()
-        detail = self._tagged(tag)
-        if detail is None and QApplication.focusWidget() is self.view.filter_bar.search:
-            # Perhaps a person typing a search fast (as fast as a scanner, and ending with
-            # Enter): what was typed stays in the search box and is searched for. A text
-            # that could be a tag is still offered for receiving, as a scan's is.
-            self.scanner.give_back()
-            if tag_problem(tag) is not None:
-                self.statusBar().showMessage(f"No asset has the tag {tag}: searched for it", 5000)
-                return
-            self._show_scanned(tag, None)
-            if self.unknown_tag_prompt is not None:
-                search, bar = self.view.filter_bar.search, self.statusBar()
-                unknown_tag.leave_for_the_next_scan(self.unknown_tag_prompt, search, bar, tag)
+        if QApplication.focusWidget() is self.view.filter_bar.search:
+            self.scan_lookup.scanned_into_search(tag)  # perhaps a person typing fast
             return
-        self._show_scanned(tag, detail)
+        self.handle_scan(tag)
 
     def _scan_field_entered(self) -> None:
         text = self.view.scan_field.text().strip()
@@ -647,25 +657,13 @@ class MainWindow(QMainWindow):
     def _search_entered(self) -> None:
         # A whole tag typed into the search box and Enter selects its asset, as its scan
         # would: a scan typed slowly (a loaded machine, a person) still ends there.
-        tag = self.view.filter_bar.search.text().strip()
-        if tag and tag_problem(tag) is None and (detail := self._tagged(tag)) is not None:
-            self._show_scanned(tag, detail)
+        self.scan_lookup.search_entered(self.view.filter_bar.search.text().strip())
 
     def handle_scan(self, text: str) -> None:
-        """A scanned (or typed) tag: show that asset, or offer to receive it."""
+        """A scanned (or typed) tag: show that asset once it is found (on a worker), or
+        offer to receive it."""
         tag = text.strip()
-        self._show_scanned(tag, self._tagged(tag))
-
-    def _tagged(self, tag: str) -> AssetDetail | None:
-        """The asset with this tag, found only (the panel reads its history once it is
-        selected); None if no asset has it."""
-        from desktop.services.queries import asset_detail
-
-        try:
-            with self.database.read() as session:
-                return asset_detail(session, tag=tag, history_limit=0)
-        except NotFoundError:
-            return None
+        self.scan_lookup.look_up(TagLookup(tag, lambda d: self._show_scanned(tag, d)))
 
     def _show_scanned(self, tag: str, detail: AssetDetail | None) -> None:
         if detail is None and (problem := tag_problem(tag)) is not None:
@@ -695,6 +693,14 @@ class MainWindow(QMainWindow):
             return
         self._show_error_box(error)
 
+    def show_background_error(self, error: object) -> None:
+        """The failure of a read the person did not ask for themselves (the rows of a
+        procedure they recorded, read again): an unavailable or busy database is said in
+        the status bar, by the watch, which reads the register again once it answers."""
+        if self.connection.report(error, background=True):
+            return
+        self.show_error(error)
+
     def _show_error_box(self, error: object) -> None:
         if isinstance(error, DesktopError):
             QMessageBox.warning(self, "Assetdesk", error.sentence)
@@ -717,6 +723,7 @@ class MainWindow(QMainWindow):
         self.shortcuts_first.uninstall()
         self.freshness.uninstall()
         self.detail_reader.shutdown()
+        self.scan_lookup.shutdown()
         self.connection.stop()
         self.model.shutdown()
         self.view.filter_bar.shutdown()

@@ -29,6 +29,7 @@ Signals:
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -90,6 +91,7 @@ class ScanDetector(QObject):
         self._down: dict[int, float] = {}  # printable keys pressed, not yet released: when
         self._typing = False  # this burst had an overlap (rollover): a person typing
         self._given_back = False  # a ``scanned`` slot did not take the scan
+        self._scan_keys: list[_HeldKey] = []  # the scan being reported, and its terminator
         self._release = QTimer(self)
         self._release.setSingleShot(True)
         self._release.timeout.connect(self._quiet)
@@ -160,7 +162,10 @@ class ScanDetector(QObject):
             if in_burst and terminator in self.config.terminators and self.config.is_scan(text):
                 held, self._held = self._held, []
                 self._given_back = False
+                terminator_key = _HeldKey(watched, event.key(), event.modifiers(), event.text())
+                self._scan_keys = [*held, terminator_key]
                 self.scanned.emit(self.config.code(text))
+                self._scan_keys = []
                 if self._given_back:
                     self._given_back = False
                     self._release.stop()
@@ -197,6 +202,19 @@ class ScanDetector(QObject):
         """From a ``scanned`` slot: the scan is not taken. Its keys reach the widgets they
         were typed in, then its Enter or Tab, as if a person had typed them."""
         self._given_back = True
+
+    def give_back_later(self) -> Callable[[], None]:
+        """From a ``scanned`` slot that cannot tell yet whether to take the scan (it asks
+        the database, on a worker): the scan is taken for now, and the function returned
+        gives it back when called — its keys, then its Enter or Tab, reach the widgets
+        they were typed in, as :meth:`give_back` would have delivered them."""
+        keys = list(self._scan_keys)
+
+        def give_back() -> None:
+            if isValid(self):
+                self._replay(keys)
+
+        return give_back
 
     def _overlaps(self, now: float) -> bool:
         """Whether a printable key pressed within the last half second is still down."""

@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -118,6 +119,7 @@ def _render_all(database: Database, settings: Settings, folder: Path, out: Path)
     saved: list[Path] = []
     tag = _an_asset_with_history(database)
     window.handle_scan(tag)
+    _until(lambda: not window.scan_lookup.busy and not window.detail_reader.busy)
     _settle()
     saved.append(_save(window, out / "main-window.png"))
 
@@ -204,6 +206,14 @@ def _wait_for(signal: object, timeout_ms: int = 10_000) -> None:
     signal.connect(loop.quit)  # type: ignore[attr-defined]
     QTimer.singleShot(timeout_ms, loop.quit)
     loop.exec()
+
+
+def _until(done: Callable[[], bool], timeout_s: float = 10) -> None:
+    """Let the event loop run until ``done()`` (a scan looked up and its detail read, on
+    workers), for ``timeout_s`` at most."""
+    deadline = time.monotonic() + timeout_s
+    while not done() and time.monotonic() < deadline:
+        _settle(20)
 
 
 def _settle(milliseconds: int = 250) -> None:

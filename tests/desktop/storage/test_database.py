@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
-from desktop.errors import DatabaseUnavailableError, SchemaMismatchError
+from desktop.errors import DatabaseBusyError, DatabaseUnavailableError, SchemaMismatchError
 from desktop.storage import migrate
 from desktop.storage.database import Database, open_database
 from desktop.storage.urls import choose_url, default_database_path, parse_url, redact
@@ -208,8 +208,10 @@ def test_the_drivers_own_errors_are_translated_too(tmp_path: Path) -> None:
 
 
 def test_a_pool_that_gives_no_connection_in_time_is_named(tmp_path: Path) -> None:
-    """Reads that hang on a server that stopped answering hold every pooled connection;
-    the next read's pool timeout was SQLAlchemy's own error (a bug report), not a message."""
+    """Reads that wait hold every pooled connection; the next read's pool timeout was
+    SQLAlchemy's own error (a bug report), not a message. On a local file they wait for
+    another program writing it: the file is named busy (it said "a server that does not
+    answer")."""
     path = tmp_path / "register.sqlite3"
     open_database(f"sqlite:///{path}").dispose()
     database = Database(f"sqlite:///{path}")
@@ -218,10 +220,12 @@ def test_a_pool_that_gives_no_connection_in_time_is_named(tmp_path: Path) -> Non
     held = [database.read_engine.connect() for _ in range(pool.size() + pool._max_overflow)]
     try:
         with (
-            pytest.raises(DatabaseUnavailableError, match=r"register\.sqlite3.*gave no connection"),
+            pytest.raises(DatabaseBusyError, match=r"register\.sqlite3.*is busy") as raised,
             database.connect() as connection,
         ):
             connection.execute(text("SELECT 1"))
+        assert "server" not in raised.value.sentence
+        assert "another program" in raised.value.sentence
     finally:
         for connection in held:
             connection.close()

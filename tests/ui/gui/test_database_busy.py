@@ -5,11 +5,14 @@ database (named) is busy and to try again; the register is read again once it is
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
@@ -18,6 +21,8 @@ from desktop.storage import database as database_module
 from desktop.storage.database import Database
 from tests.ui.gui.conftest import Register, hold_the_file, open_window, read_often_from_now
 from ui.gui import connection_watch
+from ui.gui.main_window import MainWindow
+from ui.gui.models import asset_table_model
 
 
 def _visible_boxes() -> list[QMessageBox]:
@@ -86,5 +91,102 @@ def test_a_database_another_program_is_writing_is_busy_not_lost(
     assert watch.lost is None
     assert [b.objectName() for b in seen] == ["databaseBusyMessage"]
     counter.stop()
+    window.close()
+    register.db.dispose()
+
+
+def _busy_window(
+    qtbot: QtBot, register: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ms: int
+) -> tuple[MainWindow, Register]:
+    """The window on a database that waits ``ms`` for a busy file (its engine made anew),
+    an asset selected, its first reads done."""
+    monkeypatch.setattr(connection_watch, "BUSY_RETRY_MS", 300)
+    monkeypatch.setattr(database_module, "SQLITE_BUSY_TIMEOUT_MS", ms)
+    register.db.dispose()
+    register = replace(register, db=Database(register.db.url))
+    window = open_window(qtbot, register, tmp_path, "tech")
+    table = window.view.table
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: len(window.selected_rows()) == 1)
+    qtbot.waitUntil(lambda: not window._workers, timeout=10_000)
+    return window, register
+
+
+def test_a_second_f5_while_the_register_waits_for_a_busy_file_starts_no_second_wait(
+    qtbot: QtBot, register: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """F5 on a busy file: the register's read waits for the busy timeout. A second F5
+    meanwhile started it again (the first read's answer dropped): a new wait from that
+    moment, and pressed often enough the 'busy' message never came. Now it leaves the read
+    under way to answer, and says so."""
+    window, register = _busy_window(qtbot, register, tmp_path, monkeypatch, 2000)
+    reads: list[float] = []
+    first_page = asset_table_model._Reader.first_page
+
+    def counted(reader: Any, database: Database, cancel: Any) -> Any:
+        reads.append(time.monotonic())
+        return first_page(reader, database, cancel)
+
+    monkeypatch.setattr(asset_table_model._Reader, "first_page", counted)
+    table = window.view.table
+    watch = window.connection
+    writer = hold_the_file(qtbot, register.db)
+    try:
+        qtbot.keyClick(table, Qt.Key.Key_F5)
+        qtbot.waitUntil(lambda: window.view.count_label.text() != "Reading the register…")
+        qtbot.wait(600)  # the read waits for the file
+        assert window.model.is_loading
+        qtbot.keyClick(table, Qt.Key.Key_F5)  # the person presses again
+        said = window.statusBar().currentMessage()
+        assert said.startswith("Still reading the register: the database ")
+        qtbot.waitUntil(lambda: watch.busy_box is not None, timeout=10_000)
+        assert len(reads) == 1  # one read of the register, one wait
+        box = watch.busy_box
+        assert box is not None and box.objectName() == "databaseBusyMessage"
+        box.accept()
+    finally:
+        writer.execute("COMMIT")
+        writer.execute("PRAGMA journal_mode=WAL")
+        writer.close()
+    qtbot.waitUntil(lambda: watch.busy is None, timeout=10_000)
+    qtbot.waitUntil(lambda: window.model.matching_assets == register.size, timeout=10_000)
+    window.close()
+    register.db.dispose()
+
+
+def test_a_local_file_whose_connections_all_wait_is_said_busy_not_a_server_not_answering(
+    qtbot: QtBot, register: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every connection of the window's pool taken by reads waiting for the file: the next
+    read's pool timeout said "a server that does not answer" in the outage box, for a
+    local file. It is busy: the busy message names the file."""
+    window, register = _busy_window(qtbot, register, tmp_path, monkeypatch, 2000)
+    pool: Any = window.database.read_engine.pool
+    pool._timeout = 0.1
+    waiting: list[Any] = []  # what the reads waiting for the file would hold
+    try:
+        while True:
+            try:
+                waiting.append(window.database.read_engine.connect())
+            except PoolTimeoutError:
+                break
+        pool._timeout = 0.3
+        qtbot.keyClick(window.view.table, Qt.Key.Key_F5)
+        watch = window.connection
+        qtbot.waitUntil(lambda: watch.busy_box is not None, timeout=10_000)
+        box = watch.busy_box
+        assert box is not None and box.isVisible()
+        assert box.objectName() == "databaseBusyMessage"
+        assert box.text().startswith(f"The database {window.database.description} is busy")
+        detail = box.detailedText()
+        assert str(register.db.sqlite_path) in detail and "is busy" in detail
+        assert "server" not in detail
+        assert watch.lost is None and watch.message_box is None  # no outage
+        box.accept()
+    finally:
+        for connection in waiting:
+            connection.close()
+    qtbot.waitUntil(lambda: window.model.matching_assets == register.size, timeout=10_000)
     window.close()
     register.db.dispose()

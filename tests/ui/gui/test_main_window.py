@@ -17,7 +17,7 @@ from desktop.domain.lifecycle import ProcedureKind
 from desktop.services import reference
 from desktop.services.procedures import ProcedureRequest, record_procedure
 from desktop.settings import CURRENT_USER, Settings
-from tests.ui.gui.conftest import Register, detail_read
+from tests.ui.gui.conftest import Register, detail_read, scan_answered
 from ui.gui.layout_state import LayoutState
 from ui.gui.main_window import MainWindow
 from ui.gui.models import asset_table_model
@@ -84,8 +84,9 @@ def test_scan_while_a_field_has_focus_selects_the_asset_and_leaves_the_field(
     # took it, so the register is back to the search in the box.
     assert emitted == ["ThinkPadL", "ThinkPad"]
     assert window.model.filter.search == "ThinkPad"
+    # On the third page: found in the database (on a worker).
+    qtbot.waitUntil(lambda: _selected_tags(window) == ["LAP-00231"], timeout=10_000)
     assert not window.model.is_loading
-    assert _selected_tags(window) == ["LAP-00231"]  # on the third page: found in the database
     detail_read(qtbot, window)
     assert window.view.detail.detail is not None
     assert window.view.detail.detail.row.tag == "LAP-00231"
@@ -199,6 +200,7 @@ def test_unknown_tag_offers_to_receive_it(qtbot: QtBot, new_window: WindowFactor
     window.view.scan_field.setFocus()
     qtbot.keyClicks(window.view.scan_field, "NEW-777")
     qtbot.keyClick(window.view.scan_field, Qt.Key.Key_Return)
+    scan_answered(qtbot, window)
     prompt = window.unknown_tag_prompt
     assert prompt is not None and prompt.isVisible()
     texts = [b.text() for b in prompt.buttons()]
@@ -213,6 +215,7 @@ def test_unknown_tag_offers_to_receive_it(qtbot: QtBot, new_window: WindowFactor
 def test_procedures_disabled_with_the_reason(qtbot: QtBot, new_window: WindowFactory) -> None:
     window = new_window()
     window.handle_scan("MON-00000")  # installed (every fifth asset)
+    scan_answered(qtbot, window)
     install = window.procedure_actions[ProcedureKind.INSTALL]
     change = window.procedure_actions[ProcedureKind.CHANGE]
     assert not install.isEnabled()

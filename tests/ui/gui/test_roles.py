@@ -12,7 +12,7 @@ from sqlalchemy import text
 from PySide6.QtCore import Qt
 
 from desktop.domain.lifecycle import ProcedureKind
-from tests.ui.gui.conftest import Register, open_window, press
+from tests.ui.gui.conftest import Register, open_window, press, scan_answered
 
 
 def _procedures(register: Register) -> int:
@@ -49,6 +49,7 @@ def test_procedures_a_role_cannot_do_are_greyed_with_the_reason(
     and say why; their shortcuts open nothing."""
     window = open_window(qtbot, register, tmp_path, user)
     window.handle_scan("LAP-00001")
+    scan_answered(qtbot, window)
     change = window.procedure_actions[ProcedureKind.CHANGE]
     qtbot.waitUntil(lambda: not change.isEnabled(), timeout=10_000)
     held = user
@@ -89,6 +90,7 @@ def test_roles_given_meanwhile_show_after_a_refresh(
 
     window = open_window(qtbot, register, tmp_path, "approver")
     window.handle_scan("LAP-00001")
+    scan_answered(qtbot, window)
     change = window.procedure_actions[ProcedureKind.CHANGE]
     qtbot.waitUntil(lambda: not change.isEnabled(), timeout=10_000)
     with register.db.write() as session:

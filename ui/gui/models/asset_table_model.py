@@ -18,6 +18,8 @@ Signals:
     reloaded(): the rows were replaced (new filter or sort).
     loading(bool): a new filter or sort is being read (True) or is shown (False).
     failed(object): reading or counting failed with this exception.
+    rows_refreshed(): rows read again (``refresh_assets``) had changed and are shown.
+    refresh_failed(object): rows read again could not be read (this exception).
 """
 
 from __future__ import annotations
@@ -147,6 +149,8 @@ class AssetTableModel(QAbstractTableModel):
     reloaded = Signal()
     busy = Signal(bool)
     failed = Signal(object)
+    rows_refreshed = Signal()
+    refresh_failed = Signal(object)
 
     def __init__(
         self, database: Database, parent: QObject | None = None, *, date_format: str = "yyyy-MM-dd"
@@ -165,6 +169,7 @@ class AssetTableModel(QAbstractTableModel):
         self._asked: set[int] = set()  # pages waiting or being read
         self._page_workers: set[Worker] = set()
         self._other_workers: set[Worker] = set()  # first pages and counts
+        self._row_workers: set[Worker] = set()  # rows read again (refresh_assets)
         self._count_timer = QTimer(self)
         self._count_timer.setSingleShot(True)
         self._count_timer.setInterval(COUNT_DELAY_MS)
@@ -271,17 +276,39 @@ class AssetTableModel(QAbstractTableModel):
         return position if position < self._rows else None
 
     def refresh_assets(self, asset_ids: list[uuid.UUID]) -> None:
-        """Show the current values of these assets; reload if one is not in view."""
-        from desktop.services.queries import assets_by_ids
-        from desktop.services.register_checkouts import with_marks
-
+        """Show the current values of these assets, read on a worker (a busy file must not
+        freeze the window); reload if one is not in view. ``rows_refreshed`` follows when
+        one held has changed, ``refresh_failed`` if they could not be read."""
         loaded = {aid: self.loaded_row_of(aid) for aid in asset_ids}
         if any(row is None for row in loaded.values()):
             self.reload()
             return
-        with self._database.read() as session:
-            rows = with_marks(session.connection(), assets_by_ids(session, asset_ids))
-        self.show_fresh_rows(rows)
+        database, reader = self._database, self._reader
+
+        def read(progress: Progress, cancel: threading.Event) -> list[AssetRow]:
+            from desktop.services.queries import assets_by_ids  # the ORM: on the worker
+            from desktop.services.register_checkouts import with_marks
+
+            with database.read() as session:
+                return list(with_marks(session.connection(), assets_by_ids(session, asset_ids)))
+
+        def arrived(rows: list[AssetRow]) -> None:
+            if self.show_fresh_rows(rows):
+                self.rows_refreshed.emit()
+
+        worker = Worker(read)
+        worker.succeeded.connect(lambda rows: arrived(rows) if self._counts(reader) else None)
+        worker.failed.connect(
+            lambda error: self.refresh_failed.emit(error) if self._counts(reader) else None
+        )
+        worker.finished.connect(lambda: self._row_workers.discard(worker))
+        self._row_workers.add(worker)
+        worker.start()
+
+    def _counts(self, reader: _Reader) -> bool:
+        """Whether an answer about rows of ``reader``'s view is still this model's to show
+        (a window closed or switched meanwhile has deleted the model)."""
+        return isValid(self) and reader is self._reader
 
     def show_fresh_rows(self, rows: Iterable[AssetRow]) -> bool:
         """Put these rows, read again, in place of the ones held (found by id: a row the
@@ -320,13 +347,14 @@ class AssetTableModel(QAbstractTableModel):
         self._generation += 1  # whatever a cancelled read reports is stale
         self._reader = _Reader(self._reader.view)  # ... and so are its pages
         self._count_timer.stop()
-        workers = self._page_workers | self._other_workers
+        workers = self._page_workers | self._other_workers | self._row_workers
         for worker in workers:
             worker.cancel()
         for worker in workers:
             worker.wait()
         self._page_workers.clear()
         self._other_workers.clear()
+        self._row_workers.clear()
         self._wanted.clear()
         self._asked.clear()
         self._set_loading(False)

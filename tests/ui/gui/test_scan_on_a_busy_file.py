@@ -1,0 +1,181 @@
+"""Scanning a tag while another program writes the file (a long import from the command
+line holds the write lock). The tag was looked up on the GUI thread: the window froze for
+up to the busy timeout at each scan, and the busy error went past the connection's watch.
+It is now looked up on a worker: the event loop keeps turning, two quick scans show the
+second, a refusal is said once, and the asset scanned shows once the file is free."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+
+from desktop.storage import database as database_module
+from desktop.storage.database import Database
+from tests.journeys.hid_scanner import HidScanner
+from tests.ui.gui.conftest import Register, detail_read, hold_the_file, open_window
+from ui.gui import connection_watch
+from ui.gui.main_window import MainWindow
+from ui.gui.models.asset_table_model import TagRole
+
+#: The longest the event loop may go without turning while the file is busy (seconds).
+RESPONSIVE = 0.5
+
+
+def _window_with_busy_timeout(
+    qtbot: QtBot, register: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ms: int
+) -> tuple[MainWindow, Register]:
+    """The window on a database that waits ``ms`` for a busy file (its engine made anew:
+    the timeout is read when it is made), the table focused, its first reads done."""
+    monkeypatch.setattr(database_module, "SQLITE_BUSY_TIMEOUT_MS", ms)
+    monkeypatch.setattr(connection_watch, "BUSY_RETRY_MS", 300)
+    register.db.dispose()
+    register = replace(register, db=Database(register.db.url))
+    window = open_window(qtbot, register, tmp_path, "tech")
+    window.view.table.setFocus()
+    qtbot.waitUntil(window.view.table.hasFocus)
+    qtbot.waitUntil(lambda: not window._workers, timeout=10_000)
+    return window, register
+
+
+class _Turns:
+    """Times the event loop turned (a timer every 20 ms) and the message boxes seen."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.turns: list[float] = []
+        self.boxes: list[QMessageBox] = []
+        self._timer = QTimer(window)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start(20)
+
+    def _tick(self) -> None:
+        self.turns.append(time.monotonic())
+        for widget in QApplication.topLevelWidgets():
+            box = widget if isinstance(widget, QMessageBox) else None
+            if box is not None and box.isVisible() and box not in self.boxes:
+                self.boxes.append(box)
+
+    def stop(self) -> float:
+        """The longest gap between two turns (seconds)."""
+        self._timer.stop()
+        return max(b - a for a, b in itertools.pairwise(self.turns))
+
+
+def _selected(window: MainWindow) -> list[str]:
+    return [i.data(TagRole) for i in window.view.table.selectionModel().selectedRows()]
+
+
+def test_two_scans_on_a_busy_file_keep_the_window_turning_and_show_the_second(
+    qtbot: QtBot, register: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window, register = _window_with_busy_timeout(qtbot, register, tmp_path, monkeypatch, 10_000)
+    ever_selected: list[str] = []
+    window.view.table.selectionModel().selectionChanged.connect(
+        lambda *_: ever_selected.extend(_selected(window))
+    )
+    scanner = HidScanner(qtbot)
+    writer = hold_the_file(qtbot, register.db)
+    turns = _Turns(window)
+    try:
+        scanner.scan("LAP-00003")  # looked up while the file is held: it waits
+        scanner.scan("MON-00042")  # the second scan, before the first is answered
+        qtbot.wait(800)
+        assert window.scan_lookup.busy  # still waiting for the file
+        assert _selected(window) == []
+    finally:
+        writer.execute("COMMIT")
+        writer.execute("PRAGMA journal_mode=WAL")
+        writer.close()
+    gap = turns.stop()
+    assert gap < RESPONSIVE, f"the window froze for {gap:.2f} s"
+    qtbot.waitUntil(lambda: _selected(window) == ["MON-00042"], timeout=15_000)
+    detail_read(qtbot, window)
+    shown = window.view.detail.detail
+    assert shown is not None and shown.row.tag == "MON-00042"
+    assert window.windowTitle().startswith("MON-00042")
+    assert "LAP-00003" not in ever_selected  # the first scan's answer was dropped
+    assert turns.boxes == []  # the file let go within the busy timeout: nothing to say
+    window.close()
+    register.db.dispose()
+
+
+def test_scans_refused_by_a_busy_file_say_so_once_and_show_the_asset_once_it_is_free(
+    qtbot: QtBot, register: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file held longer than the busy timeout: each scan is refused. The status bar's
+    busy state says so (no box: a box would take the next scan's Enter, and there is
+    nothing to try again by hand); the last scan's asset shows once the file is free."""
+    window, register = _window_with_busy_timeout(qtbot, register, tmp_path, monkeypatch, 1000)
+    watch = window.connection
+    label = window.findChild(QLabel, "connectionLost")
+    assert label is not None
+    scanner = HidScanner(qtbot)
+    writer = hold_the_file(qtbot, register.db)
+    turns = _Turns(window)
+    try:
+        scanner.scan("LAP-00003")
+        scanner.scan("MON-00042")  # the second wins: it is the one refused and kept
+        qtbot.waitUntil(label.isVisible, timeout=10_000)
+        assert label.text() == "Database busy — another program is writing; trying again"
+        qtbot.waitUntil(lambda: not window.scan_lookup.busy, timeout=10_000)
+        said = window.statusBar().currentMessage()
+        assert said == "Scanned MON-00042: shown once the busy file is free"
+        assert window.view.table.hasFocus()  # nothing took the focus: the next scan goes on
+        scanner.scan("MON-00044")
+        qtbot.wait(50)
+        qtbot.waitUntil(lambda: not window.scan_lookup.busy, timeout=10_000)
+        said = window.statusBar().currentMessage()
+        assert said == "Scanned MON-00044: shown once the busy file is free"
+        assert _selected(window) == []
+        assert label.isVisible()
+    finally:
+        writer.execute("COMMIT")
+        writer.execute("PRAGMA journal_mode=WAL")
+        writer.close()
+    gap = turns.stop()
+    assert gap < RESPONSIVE, f"the window froze for {gap:.2f} s"
+    # Once the file is free (the watch's quiet check finds it), the last scan's asset shows.
+    qtbot.waitUntil(lambda: _selected(window) == ["MON-00044"], timeout=15_000)
+    detail_read(qtbot, window)
+    shown = window.view.detail.detail
+    assert shown is not None and shown.row.tag == "MON-00044"
+    assert not label.isVisible()
+    assert turns.boxes == []  # neither an outage box nor one box per scan
+    assert watch.lost is None and watch.busy is None
+    window.close()
+    register.db.dispose()
+
+
+def test_a_scan_into_the_search_box_refused_by_a_busy_file_shows_its_asset_once_free(
+    qtbot: QtBot, register: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The focus in the search box: a scan there is kept until the database says whether
+    an asset has the tag (else it is given back as typed). Refused as busy, it is not put
+    in the search box (a search the busy file refuses too) but looked up once it is free."""
+    window, register = _window_with_busy_timeout(qtbot, register, tmp_path, monkeypatch, 1000)
+    search = window.view.filter_bar.search
+    search.setFocus()
+    qtbot.waitUntil(search.hasFocus)
+    writer = hold_the_file(qtbot, register.db)
+    try:
+        HidScanner(qtbot).scan("MON-00042")
+        qtbot.waitUntil(lambda: not window.scan_lookup.busy, timeout=10_000)
+        said = window.statusBar().currentMessage()
+        assert said == "Scanned MON-00042: shown once the busy file is free"
+        assert search.text() == ""
+    finally:
+        writer.execute("COMMIT")
+        writer.execute("PRAGMA journal_mode=WAL")
+        writer.close()
+    qtbot.waitUntil(lambda: _selected(window) == ["MON-00042"], timeout=15_000)
+    assert search.text() == ""  # no stray tag in the box
+    assert window.model.filter.search == ""
+    window.close()
+    register.db.dispose()
