@@ -166,8 +166,8 @@ class LifeWriter:
             steps = min(8, int(age * rate + rng.random() * 2))
             span = max(retire_at - self.clock, v.DAY)
             draw, clock = self.random, self.clock
-            for ts in sorted([clock + draw() * span * 0.92 for _ in range(steps)]):
-                self._middle(ts)
+            if steps:
+                self._middle(sorted([clock + draw() * span * 0.92 for _ in range(steps)]))
         final_ts = self.clock + (retire_at - self.clock) * (0.93 + 0.07 * rng.random())
         if final == IN_STOCK and installed:
             self._return_to_stock(final_ts)
@@ -323,61 +323,74 @@ class LifeWriter:
         self._done(self.install_template, ts, changes, answers, reason, ticket, None)
         s["location"], s["status"] = room, IN_SERVICE
 
-    def _middle(self, ts: float) -> None:
-        """One step in service: a reassignment, a move, a repair (two procedures), an
-        upgrade or a warranty extension. The common ones fill pre-built change entries
-        (:func:`_location_entry`, :data:`_STATUS_ENTRIES`)."""
-        rng, spec, s, refs, draw = (
-            self.rng,
-            self.order.category.spec,
-            self.s,
-            self.refs,
-            self.random,
+    def _middle(self, times: list[float]) -> None:
+        """The steps in service at ``times``: each a reassignment, a move, a repair (two
+        procedures), an upgrade or a warranty extension. The common ones fill pre-built
+        change entries (:func:`_location_entry`, :data:`_STATUS_ENTRIES`)."""
+        rng, s, refs, draw = self.rng, self.s, self.refs, self.random
+        personal, rooms, employees = (
+            self.order.category.spec.personal,
+            self.place.rooms,
+            self.employees,
         )
-        roll = draw()
-        if spec.personal and roll < 0.38:
-            here, person = s["location"], s["assigned_to"]
-            changes = "["
-            if draw() < 0.4:
-                room = self._room()
+        change = self._change
+        for ts in times:
+            roll = draw()
+            if personal and roll < 0.38:
+                here, person = s["location"], s["assigned_to"]
+                changes = "["
+                if draw() < 0.4:
+                    room = rooms[int(draw() * len(rooms))]  # _room, inline
+                    if room == here and len(rooms) > 1:
+                        room = rooms[(rooms.index(room) + 1) % len(rooms)]
+                    if room != here:
+                        changes += _location_entry(refs[here], refs[room]) + ", "
+                    here = room
+                new = employees[int(draw() * len(employees))]  # _pick, inline
+                if new != person:
+                    changes += _assigned_entry(refs[person], refs[new])
+                reason = _REASSIGN_REASONS[int(draw() * len(_REASSIGN_REASONS))]
+                change(ts, _closed(changes), "Reassignment", reason, "RITM")
+                s["location"], s["assigned_to"] = here, new
+            elif roll < 0.62:  # a move (_move, inline)
+                here = s["location"]
+                room = rooms[int(draw() * len(rooms))]  # _room, inline
+                if room == here and len(rooms) > 1:
+                    room = rooms[(rooms.index(room) + 1) % len(rooms)]
+                reason = _MOVE_REASONS[int(draw() * len(_MOVE_REASONS))]  # _pick, inline
                 if room != here:
-                    changes += _location_entry(refs[here], refs[room]) + ", "
-                here = room
-            employees = self.employees
-            new = employees[int(draw() * len(employees))]  # _pick, inline
-            if new != person:
-                changes += _assigned_entry(refs[person], refs[new])
-            reason = _REASSIGN_REASONS[int(draw() * len(_REASSIGN_REASONS))]
-            self._change(ts, _closed(changes), "Reassignment", reason, "RITM")
-            s["location"], s["assigned_to"] = here, new
-        elif roll < 0.62:
-            self._move(ts)
-        elif roll < 0.82:
-            back = s["location"]
-            fault, fix = _FAULTS[int(draw() * len(_FAULTS))]  # _pick, inline
-            self._repair_start(ts, fault)
-            done = self.clock + (1 + 20 * draw()) * v.DAY
-            when = v.as_datetime(done).date().isoformat()
-            before = s["notes"]
-            notes = (before + f"\n{when}: {fix}").strip()
-            here = s["location"]
-            changes = "["
-            if back != here:
-                changes += _location_entry(refs[here], refs[back]) + ", "
-            if notes != before:
-                changes += _notes_entry(quote(before), quote(notes)) + ", "
-            changes += _STATUS_ENTRIES[s["status"], IN_SERVICE]
-            self._change(done, changes + "]", "Repair", f"Repaired: {fix}", "INC")
-            s["location"], s["notes"], s["status"] = back, notes, IN_SERVICE
-        elif roll < 0.93:
-            if not self._upgrade(ts):
-                self._move(ts)
-        else:
-            extended = s["warranty_end"] + dt.timedelta(days=365 * rng.choice((1, 2)))
-            reason = f"Warranty extended (care pack {v.digits(rng, 10)})"
-            self._change_values(
-                ts, [("warranty_end", extended)], None, "Record correction", reason, "RITM"
-            )
+                    change(
+                        ts, f"[{_location_entry(refs[here], refs[room])}]", "Move", reason, "RITM"
+                    )
+                    s["location"] = room
+                else:
+                    change(ts, "[]", "Move", reason, "RITM")
+            elif roll < 0.82:
+                back = s["location"]
+                fault, fix = _FAULTS[int(draw() * len(_FAULTS))]  # _pick, inline
+                self._repair_start(ts, fault)
+                done = self.clock + (1 + 20 * draw()) * v.DAY
+                when = v.as_datetime(done).date().isoformat()
+                before = s["notes"]
+                notes = (before + f"\n{when}: {fix}").strip()
+                here = s["location"]
+                changes = "["
+                if back != here:
+                    changes += _location_entry(refs[here], refs[back]) + ", "
+                if notes != before:
+                    changes += _notes_entry(quote(before), quote(notes)) + ", "
+                changes += _STATUS_ENTRIES[s["status"], IN_SERVICE]
+                change(done, changes + "]", "Repair", f"Repaired: {fix}", "INC")
+                s["location"], s["notes"], s["status"] = back, notes, IN_SERVICE
+            elif roll < 0.93:
+                if not self._upgrade(ts):
+                    self._move(ts)
+            else:
+                extended = s["warranty_end"] + dt.timedelta(days=365 * rng.choice((1, 2)))
+                reason = f"Warranty extended (care pack {v.digits(rng, 10)})"
+                self._change_values(
+                    ts, [("warranty_end", extended)], None, "Record correction", reason, "RITM"
+                )
 
     def _move(self, ts: float) -> None:
         s, refs = self.s, self.refs
