@@ -369,8 +369,9 @@ class LifeWriter:
                 back = s["location"]
                 fault, fix = _FAULTS[int(draw() * len(_FAULTS))]  # _pick, inline
                 self._repair_start(ts, fault)
-                done = self.clock + (1 + 20 * draw()) * v.DAY
-                when = v.as_datetime(done).date().isoformat()
+                # the notes line dated as the repair's procedure (its time made first)
+                done = self._at(self.clock + (1 + 20 * draw()) * v.DAY)
+                when = stamp(done)[:10]
                 before = s["notes"]
                 notes = (before + f"\n{when}: {fix}").strip()
                 here = s["location"]
@@ -380,7 +381,7 @@ class LifeWriter:
                 if notes != before:
                     changes += _notes_entry(quote(before), quote(notes)) + ", "
                 changes += _STATUS_ENTRIES[s["status"], IN_SERVICE]
-                change(done, changes + "]", "Repair", f"Repaired: {fix}", "INC")
+                change(done, changes + "]", "Repair", f"Repaired: {fix}", "INC", True)
                 s["location"], s["notes"], s["status"] = back, notes, IN_SERVICE
             elif roll < 0.93:
                 if not self._upgrade(ts):
@@ -563,9 +564,16 @@ class LifeWriter:
     # -- recording -------------------------------------------------------------------
 
     def _change(
-        self, ts: float, changes: str, change_type: str, reason: str, ticket_kind: str
+        self,
+        ts: float,
+        changes: str,
+        change_type: str,
+        reason: str,
+        ticket_kind: str,
+        timed: bool = False,
     ) -> None:
-        """A change completed at once without approvals, its changes' JSON text made."""
+        """A change completed at once without approvals, its changes' JSON text made;
+        ``timed``: ``ts`` is its time already (:meth:`_at`)."""
         draw = self.random
         # informed (90 %), tested (70 %), a risk assessed (30 %, one of _LOW_RISKS)
         roll = draw()
@@ -574,7 +582,32 @@ class LifeWriter:
             pick += 4 * (1 + int(roll * (len(_LOW_RISKS) / 0.3)))
         answers, risk = _CHANGE_ANSWERS[change_type][pick]
         ticket = f"{ticket_kind}{10_000 + int(draw() * 89_999):07d}"
-        self._done(self.change_template, ts, changes, answers, reason, ticket, risk)
+        self._done(self.change_template, ts, changes, answers, reason, ticket, risk, timed)
+
+    def _at(self, ts: float) -> float:
+        """The time of a procedure meant for ``ts``: a working-hours time after the previous
+        step (:attr:`clock`) and before :attr:`limit` (``values.working_time``, inline)."""
+        draw = self.random
+        low, high = self.clock + 300.0, self.limit
+        if ts > low:
+            day = int(ts // _DAY)
+            seconds = ts - day * _DAY
+            if not ((day + 3) % 7 < 5 and _OPENS <= seconds <= _CLOSES):
+                if seconds > _OPENS:
+                    day += 1
+                weekday = (day + 3) % 7  # 1970-01-01 was a Thursday
+                if weekday >= 5:
+                    day += 7 - weekday
+                moment = day * _DAY + _OPENS + draw() * 9.5 * 3600
+                if moment > ts:
+                    ts = moment
+        if ts < low:
+            room = high - low
+            ts = low + draw() * min(3 * 3600.0, (room if room > 0.0 else 0.0) * 0.1)
+        if ts > high:
+            room = high - low
+            ts = low + (room if room > 0.0 else 0.0) * 0.2 * draw()
+        return ts
 
     def _done(
         self,
@@ -585,15 +618,17 @@ class LifeWriter:
         reason: str,
         ticket: str,
         risk: str | None,
+        timed: bool = False,
     ) -> None:
         """A procedure completed at once without approvals (all but the receive and the
         decommissions' and disposals'): :meth:`_procedure`'s row for them, the same
-        draws in the same order. ``template``: its kind, template id and version."""
+        draws in the same order. ``template``: its kind, template id and version;
+        ``timed``: ``ts`` is its time already (:meth:`_at`)."""
         draw = self.random
         # a working-hours time after the previous step and before the limit
-        # (_at and values.working_time inline: the same draws in the same order)
+        # (_at inline: the same draws in the same order)
         low, high = self.clock + 300.0, self.limit
-        if ts > low:
+        if ts > low and not timed:
             day = int(ts // _DAY)
             seconds = ts - day * _DAY
             if not ((day + 3) % 7 < 5 and _OPENS <= seconds <= _CLOSES):
