@@ -946,7 +946,7 @@ class LifeWriter:
         kept = self.in_service
         slot = len(kept)
         if slot >= self.sample_size:
-            slot = self.rng.randrange(self.in_service_seen)
+            slot = int(self.random() * self.in_service_seen)  # (randrange: exact, dearer)
             if slot >= self.sample_size:
                 return  # made only when kept (a frozen dataclass costs ~1.5 µs)
         asset = ServiceAsset(self.asset_id, category, team, self.s["assigned_to"])
