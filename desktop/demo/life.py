@@ -13,6 +13,13 @@ with hex ids, time texts and JSON texts. A change entry is the text ``json.dumps
 for ``{"field", "before", "after", "before_text", "after_text"}``, put together from
 pieces encoded once (a location's id and name, a status and its label, an order's shared
 receive changes, an approver's groups); answers are filled into templates.
+
+The commonest procedures (the receive, installs, moves, reassignments, repairs and returns
+to stock: ~88 % of them) fill pre-built texts — a location's, an assignee's and the notes'
+change entries (:func:`_location_entry` …), a status change from :data:`_STATUS_ENTRIES`
+— and their row is written by :meth:`LifeWriter._done`; the rarer ones (upgrades, warranty
+extensions, audits, decommissions, disposals, pending procedures) go through the general
+:meth:`LifeWriter._step` and :meth:`LifeWriter._procedure`.
 """
 
 from __future__ import annotations
