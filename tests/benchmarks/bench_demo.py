@@ -47,7 +47,10 @@ CPU in all, ratio wall / CPU: base 9.33 / 3.38 (3.38 / 3.30, load 8.9), 10.37 / 
 3.80 (4.14 / 3.56, 8.9), 14.71 / 3.67 (3.15 / 3.05, 11.4 — beside the next A/B). Generating
 alone (``make_chunk`` over the 10,000-asset plan, seed 1, day 2026-12-01, in one process,
 min of five passes, three processes each by turns, load 10.9–12): base 1.155 / 1.176 / 1.141 s
-CPU, demo15 1.287 / 1.065 / 1.029 — ±15 % between passes of the same code. What the load
+CPU, demo15 1.287 / 1.065 / 1.029 — ±15 % between passes of the same code. Main's and this
+session's writers (``LifeWriter``) alternating in one process over the same world and chunks,
+eight pairs (00:54–00:55, load 8.5–9.1): main 1.253–1.651 s CPU a pass (min 1.253), demo15
+1.015–1.438 (min 1.015, **−19 %**; faster in 7 of 8 pairs). What the load
 does not move: the **Python opcodes** of ``make_chunk`` over the plan's first chunk (2,000
 assets, ~15,200 procedures; ``sys.settrace`` with ``f_trace_opcodes``): base 13.08 M, demo15
 10.84 M (**−17 %**; ~710 a procedure, asset and approvals included).
