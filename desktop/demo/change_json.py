@@ -3,8 +3,9 @@
 A procedure's ``changes`` hold one ``{"field", "before", "after", "before_text",
 "after_text"}`` entry per field it changed (:func:`desktop.demo.values.field_change`);
 the life generator (:mod:`desktop.demo.life`) puts those texts together from pieces
-encoded once instead of dumping a dictionary per change: a text field set on receive, a
-text's or date's value, a custom field's change, and each status with its label.
+encoded once instead of dumping a dictionary per change: a text's or date's value, a custom
+field's change, and each status with its label (the receive's text fields, a location's,
+an assignee's and the notes' entries are filled in :mod:`desktop.demo.life`).
 """
 
 from __future__ import annotations
@@ -15,15 +16,6 @@ from typing import Any
 from desktop.demo.stored import encode, quote
 from desktop.domain.fields import plain_text
 from desktop.domain.lifecycle import STATUS_LABELS
-
-
-def _text_change(key: str, after: str) -> str:
-    """A receive's change of a text field from nothing, as JSON."""
-    text = quote(after)
-    return (
-        f'{{"field": "{key}", "before": null, "after": {text}, "before_text": "", '
-        f'"after_text": {text}}}'
-    )
 
 
 def _plain_json(value: Any) -> tuple[str, str] | None:

@@ -13,6 +13,13 @@ with hex ids, time texts and JSON texts. A change entry is the text ``json.dumps
 for ``{"field", "before", "after", "before_text", "after_text"}``, put together from
 pieces encoded once (a location's id and name, a status and its label, an order's shared
 receive changes, an approver's groups); answers are filled into templates.
+
+The commonest procedures (the receive, installs, moves, reassignments, repairs and returns
+to stock: ~88 % of them) fill pre-built texts — a location's, an assignee's and the notes'
+change entries (:func:`_location_entry` …), a status change from :data:`_STATUS_ENTRIES`
+— and their row is written by :meth:`LifeWriter._done`; the rarer ones (upgrades, warranty
+extensions, audits, decommissions, disposals, pending procedures) go through the general
+:meth:`LifeWriter._step` and :meth:`LifeWriter._procedure`.
 """
 
 from __future__ import annotations
@@ -31,7 +38,6 @@ from desktop.demo.change_json import (
     _STATUS_JSON,
     _custom_change,
     _plain_json,
-    _text_change,
 )
 from desktop.demo.hex_world import _HexWorld, _OrderPlaces
 from desktop.demo.orders import (
@@ -43,7 +49,7 @@ from desktop.demo.orders import (
     MISSING,
     Order,
 )
-from desktop.demo.stored import HexIds, encode, quote, stamp
+from desktop.demo.stored import _HOUR_TEXTS, _MINUTE_SECOND_TEXTS, HexIds, encode, quote, stamp
 from desktop.demo.world import DemoWorld
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.domain.tags import normalize_tag
@@ -120,6 +126,13 @@ class LifeWriter:
         self.clock_text = ""
         self.place = _OrderPlaces("", "", "", "", "", "", ())
         self.indexed_names = world.indexed_names
+        #: The rows' (kind, template id, template version) of the commonest procedures.
+        none = ("", "", 0)
+        self.receive_template = self.kinds.get(ProcedureKind.RECEIVE, none)[1:]
+        self.install_template = self.kinds.get(ProcedureKind.INSTALL, none)
+        self.change_template = self.kinds.get(_CHANGE, none)
+        self.technicians: tuple[str, ...] = ()
+        self.employees = self.hex.employees
 
     # -- one asset -------------------------------------------------------------------
 
@@ -140,7 +153,7 @@ class LifeWriter:
         self.limit = self.now_ts - (3 * v.DAY if pending else 3600.0)
         start = min(order.received_ts + position * 97.0, self.limit - v.DAY)
         self.clock = start - 600.0
-        self.exact = True  # the receive keeps the order's delivery time
+        self.technicians = self.hex.technicians[spec.team]
         self.s: dict[str, Any] = dict(_EMPTY_STATE)
         self.custom: dict[str, Any] = {}
         self._receive(start, tag)
@@ -159,8 +172,9 @@ class LifeWriter:
             rate = 0.55 if spec.personal else 0.3
             steps = min(8, int(age * rate + rng.random() * 2))
             span = max(retire_at - self.clock, v.DAY)
-            for ts in sorted(self.clock + rng.random() * span * 0.92 for _ in range(steps)):
-                self._middle(ts)
+            draw, clock = self.random, self.clock
+            if steps:
+                self._middle(sorted([clock + draw() * span * 0.92 for _ in range(steps)]))
         final_ts = self.clock + (retire_at - self.clock) * (0.93 + 0.07 * rng.random())
         if final == IN_STOCK and installed:
             self._return_to_stock(final_ts)
@@ -183,6 +197,9 @@ class LifeWriter:
     # -- steps -----------------------------------------------------------------------
 
     def _receive(self, ts: float, tag: str) -> None:
+        """The receive: its changes filled into the order's pre-built texts (the tag's,
+        name's and serial number's entries, then the custom fields'), its row written
+        at the order's delivery time (no working-hours draw)."""
         order, rng, s = self.order, self.rng, self.s
         name = self._asset_name(tag)
         serial = v.serial_number(rng, order.model.spec)
@@ -191,25 +208,57 @@ class LifeWriter:
             self.place = self.hex.places(order)
             shared = self._shared = self._order_receive(order)
         _order, (before, after), plan, state, answers = shared
-        changes = [
-            _text_change("tag", tag),
-            _text_change("name", name),
-            before,
-            _text_change("serial_number", serial),
-            after,
-        ]
         s.update(state)
         s["tag"], s["name"], s["serial_number"] = tag, name, serial
+        tag_text, name_text, serial_text = quote(tag), quote(name), quote(serial)
+        changes = (
+            f'[{{"field": "tag", "before": null, "after": {tag_text}, "before_text": "", '
+            f'"after_text": {tag_text}}}, {{"field": "name", "before": null, "after": '
+            f'{name_text}, "before_text": "", "after_text": {name_text}}}, {before}, '
+            f'{{"field": "serial_number", "before": null, "after": {serial_text}, '
+            f'"before_text": "", "after_text": {serial_text}}}, {after}'
+        )
         custom_changes = self.custom_changes
         for field_name, value in content.custom_values_of(plan, order, rng).items():
             key = (field_name, value.__class__, value)  # (True == 1: the type too)
             change = custom_changes.get(key)
             if change is None:  # (most values repeat: a RAM size, an operating system)
                 change = custom_changes[key] = _custom_change(field_name, None, value)
-            changes.append(change)
+            changes += ", " + change
             self.custom[field_name] = value
-        labelled = rng.random() < 0.9
-        self._procedure(ProcedureKind.RECEIVE, ts, changes, answers[labelled], "Delivery")
+        draw = self.random
+        labelled = draw() < 0.9
+        technicians = self.technicians  # _pick, inline
+        performer = technicians[int(draw() * len(technicians))]
+        at = self.clock_text = stamp(ts)
+        self.clock = ts
+        self.version = 1
+        self.procedures += 1
+        self.rows.procedures.append(
+            (
+                self.new_id(),
+                self.asset_id,
+                "receive",
+                "completed",
+                *self.receive_template,
+                performer,
+                at,
+                "",
+                "Delivery",
+                answers[labelled],
+                changes + "]",
+                "demo",
+                self.origin_detail,
+                None,
+                0,
+                None,
+                at,
+                "",
+                1,
+                at,
+                at,
+            )
+        )
 
     def _order_receive(self, order: Order) -> _SharedReceive:
         """What the receives of ``order``'s assets share, made once per order: their
@@ -261,77 +310,103 @@ class LifeWriter:
         return ", ".join(before), ", ".join(after)
 
     def _install(self, ts: float) -> None:
-        rng, spec = self.rng, self.order.category.spec
-        values: list[tuple[str, Any]] = [("location", self._room())]
+        rng, spec, s, refs = self.rng, self.order.category.spec, self.s, self.refs
+        here, room = s["location"], self._room()
+        changes = "[" + _location_entry(refs[here], refs[room]) + ", " if room != here else "["
         if spec.personal:
-            values.append(("assigned_to", _pick(self.random, self.hex.employees)))
+            person = _pick(self.random, self.hex.employees)
+            changes += _assigned_entry(refs[None], refs[person]) + ", "
+            s["assigned_to"] = person
         host = ""
         if spec.name in ("Laptop", "Desktop") or not spec.personal:
-            host = f'"hostname": {quote(self._hostname(self.s["tag"]))}, '
+            host = f'"hostname": {quote(self._hostname(s["tag"]))}, '
         answers = (
             f'{{{host}"checklist.powers_on": true, "checklist.handover": true, '
             f'"checklist.management": {_JSON_BOOL[rng.random() < 0.85]}}}'
         )
         reason = "New starter" if spec.personal else "New installation"
-        self._step(
-            ProcedureKind.INSTALL, ts, values, IN_SERVICE, answers, reason, v.ticket(rng, "RITM")
-        )
+        ticket = f"RITM{10_000 + int(self.random() * 89_999):07d}"  # (values.ticket)
+        changes += _STATUS_ENTRIES[s["status"], IN_SERVICE] + "]"
+        self._done(self.install_template, ts, changes, answers, reason, ticket, None)
+        s["location"], s["status"] = room, IN_SERVICE
 
-    def _middle(self, ts: float) -> None:
-        rng, spec = self.rng, self.order.category.spec
-        roll = rng.random()
-        if spec.personal and roll < 0.38:
-            values: list[tuple[str, Any]] = []
-            if rng.random() < 0.4:
-                values.append(("location", self._room()))
-            values.append(("assigned_to", _pick(self.random, self.hex.employees)))
-            self._change(
-                ts,
-                values,
-                None,
-                "Reassignment",
-                _pick(self.random, content.REASSIGN_REASONS),
-                "RITM",
-            )
-        elif roll < 0.62:
-            self._change(
-                ts,
-                [("location", self._room())],
-                None,
-                "Move",
-                _pick(self.random, content.MOVE_REASONS),
-                "RITM",
-            )
-        elif roll < 0.82:
-            back = self.s["location"]
-            fault, fix = _pick(self.random, content.FAULTS)
-            self._repair_start(ts, fault)
-            done = self.clock + (1 + 20 * rng.random()) * v.DAY
-            when = v.as_datetime(done).date().isoformat()
-            notes = (self.s["notes"] + f"\n{when}: {fix}").strip()
-            self._change(
-                done,
-                [("location", back), ("notes", notes)],
-                IN_SERVICE,
-                "Repair",
-                f"Repaired: {fix}",
-                "INC",
-            )
-        elif roll < 0.93 and not self._upgrade(ts):
-            self._change(
-                ts,
-                [("location", self._room())],
-                None,
-                "Move",
-                _pick(self.random, content.MOVE_REASONS),
-                "RITM",
-            )
-        elif roll >= 0.93:
-            extended = self.s["warranty_end"] + dt.timedelta(days=365 * rng.choice((1, 2)))
-            reason = f"Warranty extended (care pack {v.digits(rng, 10)})"
-            self._change(
-                ts, [("warranty_end", extended)], None, "Record correction", reason, "RITM"
-            )
+    def _middle(self, times: list[float]) -> None:
+        """The steps in service at ``times``: each a reassignment, a move, a repair (two
+        procedures), an upgrade or a warranty extension. The common ones fill pre-built
+        change entries (:func:`_location_entry`, :data:`_STATUS_ENTRIES`)."""
+        rng, s, refs, draw = self.rng, self.s, self.refs, self.random
+        personal, rooms, employees = (
+            self.order.category.spec.personal,
+            self.place.rooms,
+            self.employees,
+        )
+        change = self._change
+        for ts in times:
+            roll = draw()
+            if personal and roll < 0.38:
+                here, person = s["location"], s["assigned_to"]
+                changes = "["
+                if draw() < 0.4:
+                    room = rooms[int(draw() * len(rooms))]  # _room, inline
+                    if room == here and len(rooms) > 1:
+                        room = rooms[(rooms.index(room) + 1) % len(rooms)]
+                    if room != here:
+                        changes += _location_entry(refs[here], refs[room]) + ", "
+                    here = room
+                new = employees[int(draw() * len(employees))]  # _pick, inline
+                if new != person:
+                    changes += _assigned_entry(refs[person], refs[new])
+                reason = _REASSIGN_REASONS[int(draw() * len(_REASSIGN_REASONS))]
+                change(ts, _closed(changes), "Reassignment", reason, "RITM")
+                s["location"], s["assigned_to"] = here, new
+            elif roll < 0.62:  # a move (_move, inline)
+                here = s["location"]
+                room = rooms[int(draw() * len(rooms))]  # _room, inline
+                if room == here and len(rooms) > 1:
+                    room = rooms[(rooms.index(room) + 1) % len(rooms)]
+                reason = _MOVE_REASONS[int(draw() * len(_MOVE_REASONS))]  # _pick, inline
+                if room != here:
+                    change(
+                        ts, f"[{_location_entry(refs[here], refs[room])}]", "Move", reason, "RITM"
+                    )
+                    s["location"] = room
+                else:
+                    change(ts, "[]", "Move", reason, "RITM")
+            elif roll < 0.82:
+                back = s["location"]
+                fault, fix = _FAULTS[int(draw() * len(_FAULTS))]  # _pick, inline
+                self._repair_start(ts, fault)
+                # the notes line dated as the repair's procedure (its time made first)
+                done = self._at(self.clock + (1 + 20 * draw()) * v.DAY)
+                when = stamp(done)[:10]
+                before = s["notes"]
+                notes = (before + f"\n{when}: {fix}").strip()
+                here = s["location"]
+                changes = "["
+                if back != here:
+                    changes += _location_entry(refs[here], refs[back]) + ", "
+                if notes != before:
+                    changes += _notes_entry(quote(before), quote(notes)) + ", "
+                changes += _STATUS_ENTRIES[s["status"], IN_SERVICE]
+                change(done, changes + "]", "Repair", f"Repaired: {fix}", "INC", True)
+                s["location"], s["notes"], s["status"] = back, notes, IN_SERVICE
+            elif roll < 0.93:
+                if not self._upgrade(ts):
+                    self._move(ts)
+            else:
+                extended = s["warranty_end"] + dt.timedelta(days=365 * rng.choice((1, 2)))
+                reason = f"Warranty extended (care pack {v.digits(rng, 10)})"
+                self._change_values(
+                    ts, [("warranty_end", extended)], None, "Record correction", reason, "RITM"
+                )
+
+    def _move(self, ts: float) -> None:
+        s, refs = self.s, self.refs
+        here, room = s["location"], self._room()
+        reason = _MOVE_REASONS[int(self.random() * len(_MOVE_REASONS))]  # _pick, inline
+        changes = "[" + _location_entry(refs[here], refs[room]) + "]" if room != here else "[]"
+        self._change(ts, changes, "Move", reason, "RITM")
+        s["location"] = room
 
     def _upgrade(self, ts: float) -> bool:
         rng = self.rng
@@ -349,20 +424,30 @@ class LifeWriter:
             reason = "Firmware update (vendor security advisory)"
         else:
             return False
-        self._change(ts, [], None, "Upgrade", reason, "CHG", custom=changes)
+        self._change_values(ts, [], None, "Upgrade", reason, "CHG", custom=changes)
         return True
 
     def _repair_start(self, ts: float, fault: str | None = None) -> None:
         fault = fault or _pick(self.random, content.FAULTS)[0]
-        values = [("location", self.place.workshop)]
-        self._change(ts, values, IN_REPAIR, "Repair", fault, "INC")
+        s, refs = self.s, self.refs
+        here, workshop, status = s["location"], self.place.workshop, s["status"]
+        changes = (
+            "[" + _location_entry(refs[here], refs[workshop]) + ", " if here != workshop else "["
+        )
+        changes += _STATUS_ENTRIES[status, IN_REPAIR] if status != IN_REPAIR else ""
+        self._change(ts, _closed(changes), "Repair", fault, "INC")
+        s["location"], s["status"] = workshop, IN_REPAIR
 
     def _return_to_stock(self, ts: float) -> None:
-        values: list[tuple[str, Any]] = [("location", self.place.store)]
-        if self.s["assigned_to"] is not None:
-            values.append(("assigned_to", None))
+        s, refs = self.s, self.refs
+        here, store, person, status = s["location"], self.place.store, s["assigned_to"], s["status"]
+        changes = "[" + _location_entry(refs[here], refs[store]) + ", " if here != store else "["
+        if person is not None:
+            changes += _assigned_entry(refs[person], refs[None]) + ", "
+        changes += _STATUS_ENTRIES[status, IN_STOCK] if status != IN_STOCK else ""
         reason = _pick(self.random, content.RETURN_REASONS)
-        self._change(ts, values, IN_STOCK, "Reassignment", reason, "RITM")
+        self._change(ts, _closed(changes), "Reassignment", reason, "RITM")
+        s["location"], s["assigned_to"], s["status"] = store, None, IN_STOCK
 
     def _missing(self, ts: float) -> None:
         year = v.as_datetime(ts).year
@@ -488,6 +573,129 @@ class LifeWriter:
     def _change(
         self,
         ts: float,
+        changes: str,
+        change_type: str,
+        reason: str,
+        ticket_kind: str,
+        timed: bool = False,
+    ) -> None:
+        """A change completed at once without approvals, its changes' JSON text made;
+        ``timed``: ``ts`` is its time already (:meth:`_at`)."""
+        draw = self.random
+        # informed (90 %), tested (70 %), a risk assessed (30 %, one of _LOW_RISKS)
+        roll = draw()
+        pick = (draw() < 0.9) + 2 * (draw() < 0.7)
+        if roll < 0.3:
+            pick += 4 * (1 + int(roll * (len(_LOW_RISKS) / 0.3)))
+        answers, risk = _CHANGE_ANSWERS[change_type][pick]
+        ticket = f"{ticket_kind}{10_000 + int(draw() * 89_999):07d}"
+        self._done(self.change_template, ts, changes, answers, reason, ticket, risk, timed)
+
+    def _at(self, ts: float) -> float:
+        """The time of a procedure meant for ``ts``: a working-hours time after the previous
+        step (:attr:`clock`) and before :attr:`limit` (``values.working_time``, inline)."""
+        draw = self.random
+        low, high = self.clock + 300.0, self.limit
+        if ts > low:
+            day = int(ts // _DAY)
+            seconds = ts - day * _DAY
+            if not ((day + 3) % 7 < 5 and _OPENS <= seconds <= _CLOSES):
+                if seconds > _OPENS:
+                    day += 1
+                weekday = (day + 3) % 7  # 1970-01-01 was a Thursday
+                if weekday >= 5:
+                    day += 7 - weekday
+                moment = day * _DAY + _OPENS + draw() * 9.5 * 3600
+                if moment > ts:
+                    ts = moment
+        if ts < low:
+            room = high - low
+            ts = low + draw() * min(3 * 3600.0, (room if room > 0.0 else 0.0) * 0.1)
+        if ts > high:
+            room = high - low
+            ts = low + (room if room > 0.0 else 0.0) * 0.2 * draw()
+        return ts
+
+    def _done(
+        self,
+        template: tuple[str, str, int],
+        ts: float,
+        changes: str,
+        answers: str,
+        reason: str,
+        ticket: str,
+        risk: str | None,
+        timed: bool = False,
+    ) -> None:
+        """A procedure completed at once without approvals (all but the receive and the
+        decommissions' and disposals'): :meth:`_procedure`'s row for them, the same
+        draws in the same order. ``template``: its kind, template id and version;
+        ``timed``: ``ts`` is its time already (:meth:`_at`)."""
+        draw = self.random
+        # a working-hours time after the previous step and before the limit
+        # (_at inline: the same draws in the same order)
+        low, high = self.clock + 300.0, self.limit
+        if ts > low and not timed:
+            day = int(ts // _DAY)
+            seconds = ts - day * _DAY
+            if not ((day + 3) % 7 < 5 and _OPENS <= seconds <= _CLOSES):
+                if seconds > _OPENS:
+                    day += 1
+                weekday = (day + 3) % 7  # 1970-01-01 was a Thursday
+                if weekday >= 5:
+                    day += 7 - weekday
+                moment = day * _DAY + _OPENS + draw() * 9.5 * 3600
+                if moment > ts:
+                    ts = moment
+        if ts < low:
+            room = high - low
+            ts = low + draw() * min(3 * 3600.0, (room if room > 0.0 else 0.0) * 0.1)
+        if ts > high:
+            room = high - low
+            ts = low + (room if room > 0.0 else 0.0) * 0.2 * draw()
+        self.clock = ts
+        technicians = self.technicians  # _pick, inline
+        performer = technicians[int(draw() * len(technicians))]
+        # stamp(ts), inline (ts > 0)
+        whole = int(ts)
+        micro = round((ts - whole) * 1e6)
+        if micro >= 1_000_000:
+            micro -= 1_000_000
+            whole += 1
+        hour, rest = divmod(whole, 3600)
+        at = self.clock_text = f"{_HOUR_TEXTS[hour]}{_MINUTE_SECOND_TEXTS[rest]}{micro:06d}"
+        self.version += 1
+        self.procedures += 1
+        self.rows.procedures.append(
+            (
+                self.new_id(),
+                self.asset_id,
+                template[0],
+                "completed",
+                template[1],
+                template[2],
+                performer,
+                at,
+                ticket,
+                reason,
+                answers,
+                changes,
+                "demo",
+                self.origin_detail,
+                risk,
+                0,
+                None,
+                at,
+                "",
+                1,
+                at,
+                at,
+            )
+        )
+
+    def _change_values(
+        self,
+        ts: float,
         values: list[tuple[str, Any]],
         status: str | None,
         change_type: str,
@@ -584,30 +792,28 @@ class LifeWriter:
         risk: str | None = None,
     ) -> None:
         hex_world, draw = self.hex, self.random
-        if self.exact:  # the receive keeps its time
-            self.exact = False
-        else:  # a working-hours time after the previous step and before the limit
-            # (_at and values.working_time inline: the same draws in the same order)
-            low, high = self.clock + 300.0, self.limit
-            if ts > low:
-                day = int(ts // _DAY)
-                seconds = ts - day * _DAY
-                if not ((day + 3) % 7 < 5 and _OPENS <= seconds <= _CLOSES):
-                    if seconds > _OPENS:
-                        day += 1
-                    weekday = (day + 3) % 7  # 1970-01-01 was a Thursday
-                    if weekday >= 5:
-                        day += 7 - weekday
-                    moment = day * _DAY + _OPENS + draw() * 9.5 * 3600
-                    if moment > ts:
-                        ts = moment
-            if ts < low:
-                room = high - low
-                ts = low + draw() * min(3 * 3600.0, (room if room > 0.0 else 0.0) * 0.1)
-            if ts > high:
-                room = high - low
-                ts = low + (room if room > 0.0 else 0.0) * 0.2 * draw()
-            self.clock = ts
+        # a working-hours time after the previous step and before the limit
+        # (_at and values.working_time inline: the same draws in the same order)
+        low, high = self.clock + 300.0, self.limit
+        if ts > low:
+            day = int(ts // _DAY)
+            seconds = ts - day * _DAY
+            if not ((day + 3) % 7 < 5 and _OPENS <= seconds <= _CLOSES):
+                if seconds > _OPENS:
+                    day += 1
+                weekday = (day + 3) % 7  # 1970-01-01 was a Thursday
+                if weekday >= 5:
+                    day += 7 - weekday
+                moment = day * _DAY + _OPENS + draw() * 9.5 * 3600
+                if moment > ts:
+                    ts = moment
+        if ts < low:
+            room = high - low
+            ts = low + draw() * min(3 * 3600.0, (room if room > 0.0 else 0.0) * 0.1)
+        if ts > high:
+            room = high - low
+            ts = low + (room if room > 0.0 else 0.0) * 0.2 * draw()
+        self.clock = ts
         technicians = hex_world.technicians[self.team]  # _pick, inline
         performer = technicians[int(draw() * len(technicians))]
         at = stamp(ts)
@@ -747,7 +953,7 @@ class LifeWriter:
         kept = self.in_service
         slot = len(kept)
         if slot >= self.sample_size:
-            slot = self.rng.randrange(self.in_service_seen)
+            slot = int(self.random() * self.in_service_seen)  # (randrange: exact, dearer)
             if slot >= self.sample_size:
                 return  # made only when kept (a frozen dataclass costs ~1.5 µs)
         asset = ServiceAsset(self.asset_id, category, team, self.s["assigned_to"])
@@ -800,6 +1006,9 @@ _RECEIVE_ORDER = (
 )
 _EMPTY_STATE: dict[str, Any] = {**dict.fromkeys(_RECEIVE_ORDER), "status": None, "notes": ""}
 _CHANGE = ProcedureKind.CHANGE
+_REASSIGN_REASONS = content.REASSIGN_REASONS
+_MOVE_REASONS = content.MOVE_REASONS
+_FAULTS = content.FAULTS
 _COMMENTS = content.APPROVAL_COMMENTS
 _COMMENT_COUNT = len(_COMMENTS)
 #: Working hours (values.working_time): 08:00 to 17:30 UTC, in seconds of the day.
@@ -815,6 +1024,48 @@ _LOW_RISKS = (
     ("medium", "medium"),
     ("high", "low"),
 )
+
+
+def _location_entry(before: tuple[str, str], after: tuple[str, str]) -> str:
+    """A location's change entry from both locations' (JSON value, name as JSON)."""
+    return (
+        f'{{"field": "location", "before": {before[0]}, "after": {after[0]}, '
+        f'"before_text": {before[1]}, "after_text": {after[1]}}}'
+    )
+
+
+def _assigned_entry(before: tuple[str, str], after: tuple[str, str]) -> str:
+    """An assignee's change entry from both people's (JSON value, name as JSON)."""
+    return (
+        f'{{"field": "assigned_to", "before": {before[0]}, "after": {after[0]}, '
+        f'"before_text": {before[1]}, "after_text": {after[1]}}}'
+    )
+
+
+def _notes_entry(before: str, after: str) -> str:
+    """The notes' change entry from both texts as JSON."""
+    return (
+        f'{{"field": "notes", "before": {before}, "after": {after}, '
+        f'"before_text": {before}, "after_text": {after}}}'
+    )
+
+
+def _closed(entries: str) -> str:
+    """``[`` and entries each followed by ``, `` (the last one maybe not) as a JSON list."""
+    return (entries[:-2] if entries.endswith(", ") else entries) + "]"
+
+
+#: (status before, after) → the status's change entry (statuses and labels as JSON).
+_STATUS_ENTRIES = {
+    (before, after): (
+        f'{{"field": "status", "before": {_STATUS_JSON[before][0]}, "after": '
+        f'{_STATUS_JSON[after][0]}, "before_text": {_STATUS_JSON[before][1]}, '
+        f'"after_text": {_STATUS_JSON[after][1]}}}'
+    )
+    for before in _STATUS_JSON
+    for after in _STATUS_JSON
+    if after is not None
+}
 
 
 def _change_answers(change_type: str) -> tuple[tuple[str, str | None], ...]:

@@ -254,9 +254,21 @@ def spooled_search(path: str) -> list[tuple[Any, ...]]:
 _from_timestamp = dt.datetime.fromtimestamp
 _UTC = dt.UTC
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+
 #: Hour number since 1970-01-01 00:00 → ``YYYY-MM-DD HH:`` (filled as met: a demo's times
 #: fall in the working hours of a few thousand days).
-_HOUR_TEXTS: dict[int, str] = {}
+class _HourTexts(dict[int, str]):
+    """Hour number → its text, made when first asked for with ``[]`` (a C lookup)."""
+
+    def __missing__(self, hour: int) -> str:
+        day, hour_of_day = divmod(hour, 24)
+        date = dt.date.fromordinal(_EPOCH_ORDINAL + day).isoformat()
+        text = self[hour] = f"{date} {hour_of_day:02d}:"
+        return text
+
+
+_HOUR_TEXTS = _HourTexts()
 #: Second of the hour → ``MM:SS.``.
 _MINUTE_SECOND_TEXTS = tuple(f"{m:02d}:{s:02d}." for m in range(60) for s in range(60))
 
@@ -279,12 +291,7 @@ def stamp(ts: float) -> str:
         micro -= 1_000_000
         whole += 1
     hour, rest = divmod(whole, 3600)
-    head = _HOUR_TEXTS.get(hour)
-    if head is None:
-        day, hour_of_day = divmod(hour, 24)
-        date = dt.date.fromordinal(_EPOCH_ORDINAL + day).isoformat()
-        head = _HOUR_TEXTS[hour] = f"{date} {hour_of_day:02d}:"
-    return f"{head}{_MINUTE_SECOND_TEXTS[rest]}{micro:06d}"
+    return f"{_HOUR_TEXTS[hour]}{_MINUTE_SECOND_TEXTS[rest]}{micro:06d}"
 
 
 #: ``json.dumps(text)`` for a string (quoted, escaped, ASCII), in C.

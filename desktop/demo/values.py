@@ -49,15 +49,16 @@ def serial_number(rng: random.Random, model: ModelSpec) -> str:
 
 
 def imei(rng: random.Random) -> str:
-    """A 15-digit IMEI with a valid Luhn check digit (TAC 35…)."""
-    digits = [3, 5, *(rng.randrange(10) for _ in range(12))]
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        if i % 2 == 0:
-            d *= 2
-            d = d - 9 if d > 9 else d
-        total += d
-    return "".join(map(str, digits)) + str((10 - total % 10) % 10)
+    """A 15-digit IMEI with a valid Luhn check digit (TAC 35…): the twelve digits after
+    the 35 from one draw (below 10 ** 12, which a float's 53 bits cover)."""
+    body = f"35{int(rng.random() * 10**12):012d}"
+    # Luhn: from the right, the 1st, 3rd … digit of the body doubled (digits summed)
+    total = sum(_LUHN_DOUBLED[int(d)] for d in body[::-2]) + sum(int(d) for d in body[-2::-2])
+    return body + str((10 - total % 10) % 10)
+
+
+#: A digit doubled, its digits summed (Luhn).
+_LUHN_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
 
 
 def ticket(rng: random.Random, kind: str) -> str:

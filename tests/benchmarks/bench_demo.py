@@ -39,6 +39,56 @@ inserting this one — at the price of more CPU in all). The CPU ratio is printe
 it because on a shared machine it is the steadier figure; under a load of 5–6 on 2
 cores the wall figures of a two-process demo mostly measure the scheduler.
 
+**demo15** (2026-12-07 00:26–00:40 UTC, load 8–12 on the 2 cores; no quiet minute): the
+target is still **missed**, and this session's change is below what the load lets a wall or
+CPU figure show. By turns with main d952819, best of three each, 10,000 assets, demo wall /
+CPU in all, ratio wall / CPU: base 9.33 / 3.38 (3.38 / 3.30, load 8.9), 10.37 / 3.74 (2.65 /
+3.24, 8.8), 9.78 / 3.44 (3.01 / 3.11, 8.1); demo15 9.85 / 3.62 (4.68 / 3.58, 8.4), 10.08 /
+3.80 (4.14 / 3.56, 8.9), 14.71 / 3.67 (3.15 / 3.05, 11.4 — beside the next A/B). Generating
+alone (``make_chunk`` over the 10,000-asset plan, seed 1, day 2026-12-01, in one process,
+min of five passes, three processes each by turns, load 10.9–12): base 1.155 / 1.176 / 1.141 s
+CPU, demo15 1.287 / 1.065 / 1.029 — ±15 % between passes of the same code. Main's and this
+session's writers (``LifeWriter``) alternating in one process over the same world and chunks,
+eight pairs (00:54–00:55, load 8.5–9.1): main 1.253–1.651 s CPU a pass (min 1.253), demo15
+1.015–1.438 (min 1.015, **−19 %**; faster in 7 of 8 pairs). What the load
+does not move: the **Python opcodes** of ``make_chunk`` over the plan's first chunk (2,000
+assets, ~15,200 procedures; ``sys.settrace`` with ``f_trace_opcodes``): base 13.08 M, demo15
+10.84 M (**−17 %**; ~710 a procedure, asset and approvals included).
+
+The change: the commonest procedures — receive, install, move, reassignment, repair (its
+two procedures), return to stock; ~88 % of them — are filled into pre-built texts:
+a location's, an assignee's and the notes' change entries from both sides' pre-encoded JSON
+(:func:`desktop.demo.life._location_entry` …), status entries from a table of every
+(before, after), the receive's list in one formatting call; their row written by
+``LifeWriter._done`` (a completed procedure without approvals, its time stamp inline) and
+the steps in service in one loop per asset, instead of a list of (field, value) pairs,
+``_field_change`` per field and the general ``_procedure``. Verified first with the same
+draws in the same order: every row of the 10,000-asset plan the same as main's (ids made
+deterministic; opcodes −17.5 % then). Two deliberate changes of the data after that (the
+seed's stream changes, the kinds and distributions do not): a repair's notes line is dated
+as the repair was recorded (it was dated by the time drawn before the working-hours rule
+moved it — "2021-12-25: keyboard replaced" on a repair recorded on Monday the 27th, as
+``asset show`` and the window showed it; test: ``tests/ui/cli/test_demo_history_cli.py``),
+and an IMEI's twelve digits come from one draw, not twelve ``randrange`` calls (~2 %).
+
+Why this is not the life-template design asked for, and what it would buy: per procedure the
+rows need an id, a working-hours time and its stamp, a performer, a ticket, the change list
+and the 22-tuple — **~140 opcodes** when written as one tight loop (this session's
+``_done`` alone is ~170 with the stamp); the decisions a pre-built lifecycle template would
+save (which step, its reason, its answers, its risk: ~40 opcodes a step) are a small part
+of the ~710. The rest is per-step and per-asset plumbing — method calls and ``self`` traffic
+between ``live``, the steps, ``_change``, ``_done``; the receive (serial, custom values, the
+order's shared texts, ~290 an asset), the asset row and its search row (~160), the approvals'
+path (``_procedure``, ~500 a call, ~0.6 calls an asset). So a template design pays only if
+the *fill* is one loop over an asset's rows with its state in locals: at ~150 opcodes a row
+plus ~40 of decisions a step and ~400 an asset, the first chunk's assets (7.6 procedures
+each, the oldest) would take ~2,000 opcodes each against ~5,400 now — about a third, which
+by demo14's model (generation at a third of its cost) leaves ~0.85–0.9 s wall at idle
+against a floor of ~0.6: ≤ 1.5, estimated (opcodes are not time: C work — formatting,
+stamps, tuples — is in both). Not started: the ~55 minutes left were not enough to write it
+and prove its histories as the tests above do. (The demo15 bench runs from 00:29 on include
+the IMEI change, committed meanwhile; all include the notes fix.)
+
 **demo14** (2026-12-06 20:54–21:45 UTC, load 2.5–9.6 on the 2 cores — other helpers' suites;
 no quiet minute): the target is still **missed**, and nothing this session changed moves it
 measurably. By turns with main 0ffda5b, best of three each, 10,000 assets (21:28–21:31,

@@ -30,7 +30,7 @@ from desktop.demo import (
 )
 from desktop.demo.life import LifeWriter
 from desktop.demo.stored import SPOOL_SCHEMA, HexIds, insert_spooled, stamp
-from desktop.demo.values import custom_change, field_change, serial_number
+from desktop.demo.values import custom_change, field_change, imei, serial_number
 from desktop.demo.world import DemoWorld
 from desktop.domain.fields import FIELDS_BY_KEY
 from desktop.domain.lifecycle import AssetStatus, ProcedureKind, ProcedureState
@@ -551,3 +551,19 @@ def test_serial_numbers_are_the_models_prefix_and_uniform_characters() -> None:
     assert set(counted) == set("0123456789ABCDEFGHJKLMNPQRSTUVWXYZ")
     assert max(counted.values()) < 1.15 * min(counted.values())
     assert len(set(serials)) == len(serials)
+
+
+def test_imeis_are_fifteen_digits_with_a_valid_luhn_check_digit() -> None:
+    """One draw an IMEI (:func:`desktop.demo.values.imei`): TAC 35, every digit after it
+    about equally often, the last digit the Luhn check digit (as a phone's own)."""
+    rng = random.Random(3)
+    made = [imei(rng) for _ in range(5_000)]
+    for number in made:
+        assert len(number) == 15 and number.isdigit() and number.startswith("35"), number
+        total = 0
+        for place, digit in enumerate(int(d) for d in reversed(number)):
+            total += digit if place % 2 == 0 else (2 * digit) // 10 + (2 * digit) % 10
+        assert total % 10 == 0, number
+    counted = Counter(d for number in made for d in number[2:14])
+    assert max(counted.values()) < 1.1 * min(counted.values())
+    assert len(set(made)) == len(made)
