@@ -25,6 +25,7 @@ from desktop.spreadsheets.columns import (
 )
 from desktop.spreadsheets.custom_columns import NewField, new_fields
 from desktop.spreadsheets.dates import ColumnDates, decide
+from desktop.spreadsheets.decimal_marks import ColumnMarks, decide_marks
 from desktop.spreadsheets.location_paths import RACK_SEPARATOR
 from desktop.spreadsheets.mapping import ColumnFate, fates, is_currency, merge_extra_notes
 from desktop.spreadsheets.money import currency_note
@@ -53,6 +54,8 @@ class ImportReport:
         fates: every column's fate.
         dates: how each date column is read, by target.
         float_columns: headers of text columns whose "1234.0" values are read as "1234".
+        marks: how each number column's "10.000" is read, by target (only the columns
+            that hold such a value).
         warnings: row number → things to check on that row.
         new_fields: the custom fields unknown columns become, by target.
         checked_out: what Snipe-IT's ordinary checked-out rows become → their rows.
@@ -65,6 +68,7 @@ class ImportReport:
     fates: tuple[ColumnFate, ...] = ()
     dates: dict[str, ColumnDates] = field(default_factory=dict)
     float_columns: dict[int, str] = field(default_factory=dict)
+    marks: dict[str, ColumnMarks] = field(default_factory=dict)
     warnings: dict[int, list[str]] = field(default_factory=dict)
     new_fields: dict[str, NewField] = field(default_factory=dict)
     checked_out: dict[str, list[int]] = field(default_factory=dict)
@@ -140,13 +144,17 @@ def build_report(
             )
             or (target in created and created[target].type == "date")
         )
+        cells = zip(
+            itertools.islice(row_numbers, first, None),
+            (row[column] if column < len(row) else None for row in rows[first:]),
+            strict=False,
+        )
         if is_date:
-            cells = zip(
-                itertools.islice(row_numbers, first, None),
-                (row[column] if column < len(row) else None for row in rows[first:]),
-                strict=False,
-            )
             report.dates[target] = decide(mapping.headers[column], cells, order)
+        elif target == "purchase_cost" or target.startswith(CUSTOM_PREFIX) or target in created:
+            # Custom fields of any type: only a number field's values are read with it.
+            if (marks := decide_marks(mapping.headers[column], cells)) is not None:
+                report.marks[target] = marks
         elif target in NUMBER_TEXT_TARGETS and _all_float_text(rows, first, column):
             report.float_columns[column] = mapping.headers[column]
     return report

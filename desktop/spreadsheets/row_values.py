@@ -114,6 +114,18 @@ class RowValues:
             self.report.warn(plan.row, warning)
         return value
 
+    def _decimal_mark(self, target: str) -> str | None:
+        """The mark the target's column writes its decimals with, when its values say
+        (see :mod:`desktop.spreadsheets.decimal_marks`)."""
+        marks = self.report.marks.get(target)
+        return None if marks is None else marks.decimal
+
+    def _say_marks(self, plan: RowPlan, target: str, raw: object) -> None:
+        """The row says how its "10.000" was read, when its column decided it."""
+        marks = self.report.marks.get(target)
+        if marks is not None and (warning := marks.warning(plan.row, raw)):
+            self.report.warn(plan.row, warning)
+
     def _header(self, target: str) -> str:
         column = self.mapped.get(target)
         return self.headers[column] if column is not None else target_label(target)
@@ -182,6 +194,7 @@ class RowValues:
                 found = once("purchase_cost", raw, None, partial(self._amount, raw))
                 if found[1] is None:
                     values["purchase_cost"] = found[0]
+                    self._say_marks(plan, "purchase_cost", raw)
                 else:
                     self._problem(plan, "purchase_cost", found[1])
         elif "purchase_cost" in given:
@@ -358,9 +371,8 @@ class RowValues:
         return read_date(raw, self.options.date_order) if column is None else column.read(raw)
 
     def _amount(self, raw: object) -> object:
-        value, problem = coerce_asset_value(
-            self.session, FIELDS_BY_KEY["purchase_cost"], parse.parse_amount(raw)
-        )
+        amount = parse.parse_amount(raw, self._decimal_mark("purchase_cost"))
+        value, problem = coerce_asset_value(self.session, FIELDS_BY_KEY["purchase_cost"], amount)
         if problem:
             raise ValueError(problem.message)
         return value
@@ -562,7 +574,12 @@ class RowValues:
                 continue
             try:
                 reader = partial(self._date, plan, target)
-                result[new_field.key] = new_value(new_field, given[target], reader)
+                raw = given[target]
+                result[new_field.key] = new_value(
+                    new_field, raw, reader, self._decimal_mark(target)
+                )
+                if new_field.type == "number":
+                    self._say_marks(plan, target, raw)
             except ValueError as exc:
                 self._problem(plan, target, str(exc))
         return result
@@ -584,10 +601,14 @@ class RowValues:
                     self._problem(plan, key, f"'{name}' is not a custom field of {where}")
                 continue
             try:
-                value = _custom_input(definition, raw, partial(self._date, plan, key))
+                value = _custom_input(
+                    definition, raw, partial(self._date, plan, key), self._decimal_mark(key)
+                )
             except ValueError as exc:
                 self._problem(plan, key, str(exc))
                 continue
+            if definition.get("type") == "number":
+                self._say_marks(plan, key, raw)
             checked, problem = coerce_custom_value(definition, value)
             if problem:
                 self._problem(plan, key, problem.message)
@@ -608,7 +629,10 @@ def _memo_key(raw: object, current: object) -> object:
 
 
 def _custom_input(
-    definition: dict[str, Any], raw: object, reader: Callable[[object], object]
+    definition: dict[str, Any],
+    raw: object,
+    reader: Callable[[object], object],
+    decimal_mark: str | None = None,
 ) -> object:
     if raw is None:
         return None
@@ -618,7 +642,7 @@ def _custom_input(
     if type_ == "date":
         return reader(raw)
     if type_ == "number":
-        return parse.parse_amount(raw)
+        return parse.parse_amount(raw, decimal_mark)
     return parse.clean_text(raw)
 
 
