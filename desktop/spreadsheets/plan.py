@@ -410,11 +410,15 @@ class _Planner(RowValues):
         seen: dict[str, int] = {}
         rows: list[RowPlan] = []
         # What prepare_given acts on (the report's float columns are decided by now).
-        self.prepares = bool(self.report.float_columns) or not {
-            WARRANTY_MONTHS,
-            RACK,
-            EXTRA_NOTES,
-        }.isdisjoint(self.mapping.targets)
+        self.prepares = (
+            bool(self.report.float_columns)
+            or self.report.checkout_type is not None
+            or not {
+                WARRANTY_MONTHS,
+                RACK,
+                EXTRA_NOTES,
+            }.isdisjoint(self.mapping.targets)
+        )
         total = len(data)
         targets = tuple(self.mapped)
         for start in range(0, total, _CHUNK_ROWS):

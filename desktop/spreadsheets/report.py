@@ -39,6 +39,9 @@ from desktop.spreadsheets.statuses import (
 from desktop.wording import plural
 
 DATE_TARGETS = ("purchase_date", "warranty_end")
+#: A row's cell of Snipe-IT's "Type" beside "Checked Out To" (user, asset, location), by
+#: this key among the row's cells by target (see checkout_type_column).
+CHECKOUT_TYPE = "snipe_it_checkout_type"
 #: Text columns whose numbers a spreadsheet may have turned into floats ("1234.0").
 NUMBER_TEXT_TARGETS = ("tag", "serial_number", "order_number", MODEL_NUMBER)
 _FLOAT_TEXT = re.compile(r"^\s*-?\d+\.0+\s*$")
@@ -69,6 +72,8 @@ class ImportReport:
     dates: dict[str, ColumnDates] = field(default_factory=dict)
     float_columns: dict[int, str] = field(default_factory=dict)
     marks: dict[str, ColumnMarks] = field(default_factory=dict)
+    #: The column of Snipe-IT's "Type" beside "Checked Out To" (see checkout_type_column).
+    checkout_type: int | None = None
     warnings: dict[int, list[str]] = field(default_factory=dict)
     new_fields: dict[str, NewField] = field(default_factory=dict)
     checked_out: dict[str, list[int]] = field(default_factory=dict)
@@ -157,7 +162,23 @@ def build_report(
                 report.marks[target] = marks
         elif target in NUMBER_TEXT_TARGETS and _all_float_text(rows, first, column):
             report.float_columns[column] = mapping.headers[column]
+    report.checkout_type = checkout_type_column(mapping)
     return report
+
+
+def checkout_type_column(mapping: ColumnMapping) -> int | None:
+    """The column of Snipe-IT's "Type" in its custom asset report: right after "Checked
+    Out To" (mapped as the assignee), it says what the asset is checked out to — "user",
+    "asset" or "location". Its "Latitude 7440 (LAP-0042)" is then an asset, not a person
+    whose user name is LAP-0042, and "Boardroom 3" a place (see RowValues)."""
+    column = mapping.mapped.get("assigned_to")
+    if column is None or column + 1 >= len(mapping.headers):
+        return None
+    if " ".join(mapping.headers[column].split()).casefold() != "checked out to":
+        return None
+    if mapping.headers[column + 1].strip().casefold() != "type":
+        return None
+    return column + 1
 
 
 def currency_column_note(
@@ -317,6 +338,9 @@ def prepare_given(
     mapping: ColumnMapping,
 ) -> None:
     """Apply the file-wide decisions to one row's cells (by target) before parsing."""
+    if (kind := report.checkout_type) is not None:
+        value = cells[kind] if kind < len(cells) else None
+        given[CHECKOUT_TYPE] = str(value).strip().casefold() if value is not None else ""
     for column in report.float_columns:
         target = mapping.targets[column]
         value = given.get(target)

@@ -32,7 +32,7 @@ from desktop.spreadsheets.model import ImportOptions, RowPlan, RowProblem
 from desktop.spreadsheets.ralph_models import RalphModel, split_ralph_model
 from desktop.spreadsheets.ralph_statuses import ralph_kind
 from desktop.spreadsheets.references import PendingReference, ReferenceIndex
-from desktop.spreadsheets.report import ImportReport
+from desktop.spreadsheets.report import CHECKOUT_TYPE, ImportReport
 from desktop.spreadsheets.statuses import parse_status
 
 #: Asset columns by field key.
@@ -245,6 +245,9 @@ class RowValues:
                 values[key] = found[0]
             else:
                 self._problem(plan, key, found[1])
+        kind = given.pop(CHECKOUT_TYPE, "")  # Snipe-IT's "Type" beside "Checked Out To"
+        if "assigned_to" in given and kind in ("asset", "location"):
+            self._checked_out_to_a_thing(plan, given, values, current, str(kind))
         if "assigned_to" in given and "location" in given:
             self._checked_out_to_the_location(plan, given)
         if "assigned_to" in given and self._snipe_it_checked_out_to():
@@ -496,6 +499,44 @@ class RowValues:
             f"{header} '{who.strip()}' is the row's location: read as checked out to that "
             "location, with nobody assigned",
         )
+
+    def _checked_out_to_a_thing(
+        self,
+        plan: RowPlan,
+        given: dict[str, object],
+        values: dict[str, object],
+        current: dict[str, Any] | None,
+        kind: str,
+    ) -> None:
+        """Snipe-IT's custom report says what "Checked Out To" names in its "Type"
+        column: an asset ("Latitude 7440 (LAP-0042)", its name and tag) or a location
+        ("Boardroom 3"). Either assigns nobody — we assign assets to people — and the row
+        and the notes say what it was checked out to. It was read as a person: a new one
+        called "Latitude 7440" whose user name is LAP-0042, or a refusal that said
+        nothing of the checkout."""
+        who = given.get("assigned_to")
+        if not isinstance(who, str) or not who.strip():
+            return
+        text = " ".join(who.split())
+        del given["assigned_to"]
+        header = self._header("assigned_to")
+        if kind == "asset":
+            named = _SNIPE_PERSON.fullmatch(text) or _SNIPE_ASSET.fullmatch(text)
+            tag = (named.groupdict().get("username") or named["tag"]) if named else text
+            self.report.warn(
+                plan.row,
+                f"{header} '{text}' is the asset {tag.strip()} (Type: asset; Snipe-IT checks "
+                "an asset out to another): nobody is assigned, and the notes say which "
+                "asset it was with",
+            )
+            _add_to_notes(values, current, f"Checked out to asset: {text}")
+            return
+        self.report.warn(
+            plan.row,
+            f"{header} '{text}' is a location (Type: location): read as checked out to that "
+            "location, with nobody assigned",
+        )
+        _add_to_notes(values, current, f"Checked out to location: {text}")
 
     def _snipe_it_checked_out_to(self) -> bool:
         """Whether the person column is Snipe-IT's "Checked Out To" (read once): it names
