@@ -197,6 +197,8 @@ def plan_table(
         report.said.append(ralph_note)
     if currencies := currency_column_note(table.rows, table.row_numbers, header_index + 1, mapping):
         report.said.append(currencies)
+    if lines := line_numbers_note(table):
+        report.said.append(lines)
     # A purchase order's "Qty 3" line is three assets; its order date, their purchase date.
     quantities = expand_quantities(table, header_index, mapping)
     if (note := quantities.note()) != "":
@@ -236,6 +238,23 @@ def plan_table(
             0, again_note(earlier, plan.counts()["create"], plan.options.match.value)
         )
     return plan
+
+
+def line_numbers_note(table: Table) -> str:
+    """What the dry run says when a text file's row numbers are not a spreadsheet's: they
+    are its lines, and a cell with line breaks (an export's notes) takes several, where
+    Excel or LibreOffice shows the record as one row — "row 8" there is another asset
+    ("" when they agree, and for a workbook)."""
+    if table.sheet:
+        return ""
+    for index, number in enumerate(table.row_numbers):
+        if number != index + 1:
+            return (
+                f"Row numbers are the lines of {table.file_name}: some cells hold line "
+                "breaks, so from there on a spreadsheet program shows each row higher up "
+                f"(row {number} here is its row {index + 1})"
+            )
+    return ""
 
 
 def _ralph_codes(
