@@ -12,10 +12,15 @@ without a word, where the person may have meant ten.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from desktop.spreadsheets.money import marks_written, read_amount
+
+#: Digits, with a decimal mark not followed by exactly three digits: what most amount
+#: cells are, read without the currency and thousands rules of marks_written.
+_PLAIN = re.compile(r"-?\d+(?:([.,])(?:\d{1,2}|\d{4,}))?")
 
 
 @dataclass(frozen=True)
@@ -70,14 +75,15 @@ def decide_marks(header: str, cells: Iterable[tuple[int, object]]) -> ColumnMark
     value holds a lone mark before three digits (nothing to decide)."""
     shown: dict[str, tuple[int, str]] = {}
     lone: list[tuple[int, str]] = []
-    said: dict[object, tuple[str | None, str | None]] = {}  # a column repeats its amounts
+    plain = _PLAIN.fullmatch
     for row, value in cells:
         if value.__class__ is not str:
             continue  # a number cell shows no mark
-        found = said.get(value)
-        if found is None:
-            found = said[value] = marks_written(value)
-        decimal, mark = found
+        if simple := plain(value):  # most cells: "1299", "1299.00", "12,5" (a quick look)
+            if (shown_mark := simple.group(1)) and shown_mark not in shown:
+                shown[shown_mark] = (row, value)
+            continue
+        decimal, mark = marks_written(value)
         if decimal is not None:
             shown.setdefault(decimal, (row, str(value).strip()))
         elif mark is not None:
