@@ -240,7 +240,8 @@ def test_a_room_finished_with_assets_unseen_says_how_many(qtbot: QtBot, world: W
     with qtbot.waitSignal(screen.scanned, timeout=2000):
         qtbot.keyClick(screen.scan_field, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     assert screen.answer.text() == (
-        "ROOM FINISHED\nRoom A1 finished: 1 of its 2 expected not seen (Still missing: Ctrl+K)"
+        "ROOM FINISHED\nRoom A1 finished: 1 of its 2 expected assets not seen "
+        "(Still missing: Ctrl+K)"
     )
     assert stored(world)[-1] == ("ROOM-A1", "room_closed")
     # Re-opened and finished again once every one is seen: nothing more to say.
@@ -250,3 +251,9 @@ def test_a_room_finished_with_assets_unseen_says_how_many(qtbot: QtBot, world: W
     with qtbot.waitSignal(screen.scanned, timeout=2000):
         qtbot.keyClick(screen.scan_field, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     assert screen.answer.text() == "ROOM FINISHED\nRoom A1 finished"
+    scan(qtbot, screen, "ROOM-A2")
+    with qtbot.waitSignal(screen.scanned, timeout=2000):
+        qtbot.keyClick(screen.scan_field, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert screen.answer.text() == (
+        "ROOM FINISHED\nRoom A2 finished: none of its 1 expected assets seen (Still missing: Ctrl+K)"
+    )

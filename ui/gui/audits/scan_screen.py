@@ -389,10 +389,12 @@ class ScanScreen(QWidget):
         counts = self._tally.room(result.room_id)
         if counts.missing <= 0:
             return result.message
-        return (
-            f"{result.message}: {counts.missing} of its {counts.expected} expected "
-            "not seen (Still missing: Ctrl+K)"
+        unseen = (
+            f"none of its {counts.expected} expected assets seen"
+            if counts.missing == counts.expected
+            else f"{counts.missing} of its {counts.expected} expected assets not seen"
         )
+        return f"{result.message}: {unseen} (Still missing: Ctrl+K)"
 
     def _in_only_room(self) -> None:
         """No room yet (or an undone label) in a scope of one room: that room."""
