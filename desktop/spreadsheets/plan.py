@@ -307,6 +307,10 @@ def _by_a_label(mapping: ColumnMapping, index: ReferenceIndex) -> frozenset[str]
     )
 
 
+#: Targets that say nothing of what an asset is (kept in the notes, or not read).
+_NOT_OF_AN_ASSET = frozenset({EXTRA_NOTES, "", "notes"})
+
+
 def _check_mapping(table: Table, mapping: ColumnMapping, options: ImportOptions) -> None:
     mapped = mapping.mapped
     needed = {MatchKey.TAG: "tag", MatchKey.SERIAL: "serial_number", MatchKey.KEY: KEY}[
@@ -338,6 +342,14 @@ def _check_mapping(table: Table, mapping: ColumnMapping, options: ImportOptions)
                 f"a name and a category ({how}; missing: "
                 f"{', '.join(target_label(k) for k in lacking)}{model})"
             )
+            if set(mapped) - _NOT_OF_AN_ASSET <= {"name"}:
+                # Ralph's warehouses.csv, regions.csv (id, name): following the advice
+                # above made assets called "Poznań" and "Kraków".
+                without += (
+                    ". Only a name describes each row: if the file lists places or people "
+                    "(Ralph's warehouses or regions), add them in Data › Locations or Data "
+                    "› People, not as assets"
+                )
         raise DesktopError(
             f"{table.where}: no column is mapped to {target_label(needed)}, which the import "
             f"matches assets by{without} (columns: {', '.join(mapping.headers)})"
