@@ -97,15 +97,16 @@ def parse_date(value: object, order: DateOrder) -> dt.date:
         raise ValueError(f"'{text}' is not a date (read as {order.value})") from None
 
 
-def parse_amount(value: object) -> Decimal:
+def parse_amount(value: object, decimal_mark: str | None = None) -> Decimal:
     """An amount from a number or text with a currency sign and thousands separators.
 
     ``1,234.50``, ``1.234,50``, ``€ 1 234,50``, ``$1,234``, ``1234.5 EUR`` and ``1 299,00
     kr`` all work (:func:`desktop.spreadsheets.money.read_amount`, which also says the
     currency). A single separator followed by exactly three digits is read as a
-    thousands separator.
+    thousands separator, unless it is ``decimal_mark``, the one its column writes its
+    decimals with (:mod:`desktop.spreadsheets.decimal_marks`).
     """
-    return read_amount(value)[0]
+    return read_amount(value, decimal_mark)[0]
 
 
 _YES = frozenset({"yes", "y", "true", "1", "x", "ja", "oui", "si", "sí", "tak"})

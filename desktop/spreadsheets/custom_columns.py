@@ -107,7 +107,12 @@ def new_fields(
     return result
 
 
-def new_value(field: NewField, raw: object, read: Callable[[object], object]) -> object:
+def new_value(
+    field: NewField,
+    raw: object,
+    read: Callable[[object], object],
+    decimal_mark: str | None = None,
+) -> object:
     """One cell as the JSON value the field stores; raises ValueError with a message."""
     if raw is None or not str(raw).strip():
         return None
@@ -115,7 +120,7 @@ def new_value(field: NewField, raw: object, read: Callable[[object], object]) ->
         value = read(raw)
         return value.isoformat() if isinstance(value, dt.date) else value
     if field.type == "number":
-        amount = parse.parse_amount(raw)
+        amount = parse.parse_amount(raw, decimal_mark)
         return int(amount) if amount == amount.to_integral_value() else float(amount)
     if field.type == "yesno":
         return parse.parse_yes_no(raw)

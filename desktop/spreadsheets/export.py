@@ -73,6 +73,22 @@ FIXED_COLUMNS: tuple[tuple[str, int], ...] = (
     ("read_only", 17),  # Last audited
 )
 _WIDTHS = dict(FIXED_COLUMNS)
+#: What Excel or LibreOffice says of a typed value not in a drop-down's list (and lets
+#: it stay: Yes keeps it).
+_NOT_IN_THE_LIST = {
+    "status": (
+        "Choose a status from the list. Another tool's word (Deployed, Archived…) is read "
+        "by the import, which says how; keep it?"
+    ),
+    "category": (
+        "Choose a category from the list. A new one is created by the import (its dry run "
+        "shows it first); keep it?"
+    ),
+    "location": (
+        "Choose a location from the list. A new one is created by the import (its dry run "
+        "shows it first); keep it?"
+    ),
+}
 #: The register view's column keys (AssetRow attributes) that have a column in the file,
 #: with the export's key for each. The view's Updated and Checked out have none: the
 #: import knows no such column, and would offer to add them to the notes.
@@ -646,8 +662,18 @@ def _fill_workbook(
     for key, formula in validations:
         if formula.endswith("$1") or key not in keys:  # an empty list, or no such column
             continue
-        validation = DataValidation(type="list", formula1=formula, allow_blank=True)
-        validation.error = f"Choose a {TARGETS_BY_KEY[key].header.lower()} from the list"
+        # The message is shown (it was written but never shown: openpyxl leaves it off)
+        # as a warning, which lets the typed value stay: the import creates a new
+        # category or location and reads other tools' status words, saying so.
+        validation = DataValidation(
+            type="list",
+            formula1=formula,
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="warning",
+        )
+        validation.errorTitle = f"Not a {TARGETS_BY_KEY[key].header.lower()} of the list"
+        validation.error = _NOT_IN_THE_LIST[key]
         letter = column_letter(keys.index(key))
         validation.add(f"{letter}2:{letter}{limit}")
         sheet.data_validations.append(validation)

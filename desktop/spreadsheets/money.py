@@ -109,8 +109,12 @@ _NO_CENTS = re.compile(r"^[-–—]{1,2}")
 _SPACES = re.compile(r"[\s\u00a0\u202f'’]")
 
 
-def read_amount(value: object) -> tuple[Decimal, str | None]:
+def read_amount(value: object, decimal_mark: str | None = None) -> tuple[Decimal, str | None]:
     """The amount ``value`` writes, and the currency written beside it (None for none).
+
+    ``decimal_mark``: the mark the cell's column writes its decimals with, when its other
+    values show it (:mod:`desktop.spreadsheets.decimal_marks`): a single such mark before
+    three digits is then the decimal one ("1.500" in a column of "2.75" is 1.5).
 
     Raises:
         ValueError: not an amount ("ten euros", "12 apples": words that name no currency).
@@ -133,8 +137,39 @@ def read_amount(value: object) -> tuple[Decimal, str | None]:
     if currency is False:
         raise ValueError(f"'{value}' is not an amount")
     number = found.group().replace("−", "-")
-    amount = _number(number, currency if isinstance(currency, str) else None, value)
+    amount = _number(number, currency if isinstance(currency, str) else None, value, decimal_mark)
     return amount, currency if isinstance(currency, str) else None
+
+
+def marks_written(value: object) -> tuple[str | None, str | None]:
+    """What a text cell says of its column's decimal mark: (the mark it shows as its
+    decimal one, else None; the single mark it holds before exactly three digits, which
+    the column decides, else None). ("1.234,50" → (",", None); "2.75" → (".", None);
+    "10.000" → (None, "."); a number cell, a currency counted in thousandths, or not an
+    amount → (None, None).)"""
+    if not isinstance(value, str) or ("." not in value and "," not in value):
+        return None, None
+    found = _NUMBER.search(value)
+    if found is None:
+        return None, None
+    currency = _currency(value[: found.start()].strip(), value[found.end() :].strip())
+    if currency is False or currency in THOUSANDTHS:
+        return None, None
+    text = _SPACES.sub("", found.group())
+    if text.endswith((",", ".")):  # "1.299,-": the mark before "no cents" is the decimal one
+        return text[-1], None
+    commas, dots = text.count(","), text.count(".")
+    if commas and dots:
+        return ("," if text.rfind(",") > text.rfind(".") else "."), None
+    if commas + dots == 0:
+        return None, None
+    mark = "," if commas else "."
+    if commas + dots > 1:  # "1.234.567": thousands, so the other mark is the decimal one
+        return ("." if mark == "," else ","), None
+    whole, _, fraction = text.rpartition(mark)
+    if len(fraction) == 3 and whole.lstrip("+-−") not in ("", "0"):
+        return None, mark
+    return mark, None
 
 
 def _currency(before: str, after: str) -> str | bool | None:
@@ -150,7 +185,7 @@ def _currency(before: str, after: str) -> str | bool | None:
     return _SIGNS.get(word, False)
 
 
-def _number(text: str, currency: str | None, value: object) -> Decimal:
+def _number(text: str, currency: str | None, value: object, decimal_mark: str | None) -> Decimal:
     text = _SPACES.sub("", text)
     if text.endswith((",", ".")):  # "1.299,-" had its dash taken
         text = text[:-1]
@@ -162,8 +197,14 @@ def _number(text: str, currency: str | None, value: object) -> Decimal:
     elif commas or dots:
         mark = "," if commas else "."
         whole, _, fraction = text.rpartition(mark)
-        thousandths = currency in THOUSANDTHS and mark == "."
-        if text.count(mark) > 1 or (len(fraction) == 3 and not thousandths):
+        # Counted in thousandths, the column's decimal mark, or "0.125" (no thousands
+        # group starts with 0): a decimal mark before three digits.
+        decimal = (
+            (currency in THOUSANDTHS and mark == ".")
+            or mark == decimal_mark
+            or whole.lstrip("+-") in ("", "0")
+        )
+        if text.count(mark) > 1 or (len(fraction) == 3 and not decimal):
             text = text.replace(mark, "")
         else:
             text = f"{whole}.{fraction}"

@@ -197,6 +197,8 @@ def plan_table(
         report.said.append(ralph_note)
     if currencies := currency_column_note(table.rows, table.row_numbers, header_index + 1, mapping):
         report.said.append(currencies)
+    if lines := line_numbers_note(table):
+        report.said.append(lines)
     # A purchase order's "Qty 3" line is three assets; its order date, their purchase date.
     quantities = expand_quantities(table, header_index, mapping)
     if (note := quantities.note()) != "":
@@ -236,6 +238,23 @@ def plan_table(
             0, again_note(earlier, plan.counts()["create"], plan.options.match.value)
         )
     return plan
+
+
+def line_numbers_note(table: Table) -> str:
+    """What the dry run says when a text file's row numbers are not a spreadsheet's: they
+    are its lines, and a cell with line breaks (an export's notes) takes several, where
+    Excel or LibreOffice shows the record as one row — "row 8" there is another asset
+    ("" when they agree, and for a workbook)."""
+    if table.sheet:
+        return ""
+    for index, number in enumerate(table.row_numbers):
+        if number != index + 1:
+            return (
+                f"Row numbers are the lines of {table.file_name}: some cells hold line "
+                "breaks, so from there on a spreadsheet program shows each row higher up "
+                f"(row {number} here is its row {index + 1})"
+            )
+    return ""
 
 
 def _ralph_codes(
@@ -288,6 +307,10 @@ def _by_a_label(mapping: ColumnMapping, index: ReferenceIndex) -> frozenset[str]
     )
 
 
+#: Targets that say nothing of what an asset is (kept in the notes, or not read).
+_NOT_OF_AN_ASSET = frozenset({EXTRA_NOTES, "", "notes"})
+
+
 def _check_mapping(table: Table, mapping: ColumnMapping, options: ImportOptions) -> None:
     mapped = mapping.mapped
     needed = {MatchKey.TAG: "tag", MatchKey.SERIAL: "serial_number", MatchKey.KEY: KEY}[
@@ -319,6 +342,14 @@ def _check_mapping(table: Table, mapping: ColumnMapping, options: ImportOptions)
                 f"a name and a category ({how}; missing: "
                 f"{', '.join(target_label(k) for k in lacking)}{model})"
             )
+            if set(mapped) - _NOT_OF_AN_ASSET <= {"name"}:
+                # Ralph's warehouses.csv, regions.csv (id, name): following the advice
+                # above made assets called "Poznań" and "Kraków".
+                without += (
+                    ". Only a name describes each row: if the file lists places or people "
+                    "(Ralph's warehouses or regions), add them in Data › Locations or Data "
+                    "› People, not as assets"
+                )
         raise DesktopError(
             f"{table.where}: no column is mapped to {target_label(needed)}, which the import "
             f"matches assets by{without} (columns: {', '.join(mapping.headers)})"
@@ -410,11 +441,15 @@ class _Planner(RowValues):
         seen: dict[str, int] = {}
         rows: list[RowPlan] = []
         # What prepare_given acts on (the report's float columns are decided by now).
-        self.prepares = bool(self.report.float_columns) or not {
-            WARRANTY_MONTHS,
-            RACK,
-            EXTRA_NOTES,
-        }.isdisjoint(self.mapping.targets)
+        self.prepares = (
+            bool(self.report.float_columns)
+            or self.report.checkout_type is not None
+            or not {
+                WARRANTY_MONTHS,
+                RACK,
+                EXTRA_NOTES,
+            }.isdisjoint(self.mapping.targets)
+        )
         total = len(data)
         targets = tuple(self.mapped)
         for start in range(0, total, _CHUNK_ROWS):

@@ -25,6 +25,7 @@ from desktop.spreadsheets.columns import (
 )
 from desktop.spreadsheets.custom_columns import NewField, new_fields
 from desktop.spreadsheets.dates import ColumnDates, decide
+from desktop.spreadsheets.decimal_marks import ColumnMarks, decide_marks
 from desktop.spreadsheets.location_paths import RACK_SEPARATOR
 from desktop.spreadsheets.mapping import ColumnFate, fates, is_currency, merge_extra_notes
 from desktop.spreadsheets.money import currency_note
@@ -38,6 +39,9 @@ from desktop.spreadsheets.statuses import (
 from desktop.wording import plural
 
 DATE_TARGETS = ("purchase_date", "warranty_end")
+#: A row's cell of Snipe-IT's "Type" beside "Checked Out To" (user, asset, location), by
+#: this key among the row's cells by target (see checkout_type_column).
+CHECKOUT_TYPE = "snipe_it_checkout_type"
 #: Text columns whose numbers a spreadsheet may have turned into floats ("1234.0").
 NUMBER_TEXT_TARGETS = ("tag", "serial_number", "order_number", MODEL_NUMBER)
 _FLOAT_TEXT = re.compile(r"^\s*-?\d+\.0+\s*$")
@@ -53,6 +57,8 @@ class ImportReport:
         fates: every column's fate.
         dates: how each date column is read, by target.
         float_columns: headers of text columns whose "1234.0" values are read as "1234".
+        marks: how each number column's "10.000" is read, by target (only the columns
+            that hold such a value).
         warnings: row number → things to check on that row.
         new_fields: the custom fields unknown columns become, by target.
         checked_out: what Snipe-IT's ordinary checked-out rows become → their rows.
@@ -65,6 +71,9 @@ class ImportReport:
     fates: tuple[ColumnFate, ...] = ()
     dates: dict[str, ColumnDates] = field(default_factory=dict)
     float_columns: dict[int, str] = field(default_factory=dict)
+    marks: dict[str, ColumnMarks] = field(default_factory=dict)
+    #: The column of Snipe-IT's "Type" beside "Checked Out To" (see checkout_type_column).
+    checkout_type: int | None = None
     warnings: dict[int, list[str]] = field(default_factory=dict)
     new_fields: dict[str, NewField] = field(default_factory=dict)
     checked_out: dict[str, list[int]] = field(default_factory=dict)
@@ -140,16 +149,36 @@ def build_report(
             )
             or (target in created and created[target].type == "date")
         )
+        cells = zip(
+            itertools.islice(row_numbers, first, None),
+            (row[column] if column < len(row) else None for row in rows[first:]),
+            strict=False,
+        )
         if is_date:
-            cells = zip(
-                itertools.islice(row_numbers, first, None),
-                (row[column] if column < len(row) else None for row in rows[first:]),
-                strict=False,
-            )
             report.dates[target] = decide(mapping.headers[column], cells, order)
+        elif target == "purchase_cost" or target.startswith(CUSTOM_PREFIX) or target in created:
+            # Custom fields of any type: only a number field's values are read with it.
+            if (marks := decide_marks(mapping.headers[column], cells)) is not None:
+                report.marks[target] = marks
         elif target in NUMBER_TEXT_TARGETS and _all_float_text(rows, first, column):
             report.float_columns[column] = mapping.headers[column]
+    report.checkout_type = checkout_type_column(mapping)
     return report
+
+
+def checkout_type_column(mapping: ColumnMapping) -> int | None:
+    """The column of Snipe-IT's "Type" in its custom asset report: right after "Checked
+    Out To" (mapped as the assignee), it says what the asset is checked out to — "user",
+    "asset" or "location". Its "Latitude 7440 (LAP-0042)" is then an asset, not a person
+    whose user name is LAP-0042, and "Boardroom 3" a place (see RowValues)."""
+    column = mapping.mapped.get("assigned_to")
+    if column is None or column + 1 >= len(mapping.headers):
+        return None
+    if " ".join(mapping.headers[column].split()).casefold() != "checked out to":
+        return None
+    if mapping.headers[column + 1].strip().casefold() != "type":
+        return None
+    return column + 1
 
 
 def currency_column_note(
@@ -309,6 +338,9 @@ def prepare_given(
     mapping: ColumnMapping,
 ) -> None:
     """Apply the file-wide decisions to one row's cells (by target) before parsing."""
+    if (kind := report.checkout_type) is not None:
+        value = cells[kind] if kind < len(cells) else None
+        given[CHECKOUT_TYPE] = str(value).strip().casefold() if value is not None else ""
     for column in report.float_columns:
         target = mapping.targets[column]
         value = given.get(target)

@@ -32,7 +32,7 @@ from desktop.spreadsheets.model import ImportOptions, RowPlan, RowProblem
 from desktop.spreadsheets.ralph_models import RalphModel, split_ralph_model
 from desktop.spreadsheets.ralph_statuses import ralph_kind
 from desktop.spreadsheets.references import PendingReference, ReferenceIndex
-from desktop.spreadsheets.report import ImportReport
+from desktop.spreadsheets.report import CHECKOUT_TYPE, ImportReport
 from desktop.spreadsheets.statuses import parse_status
 
 #: Asset columns by field key.
@@ -114,6 +114,18 @@ class RowValues:
             self.report.warn(plan.row, warning)
         return value
 
+    def _decimal_mark(self, target: str) -> str | None:
+        """The mark the target's column writes its decimals with, when its values say
+        (see :mod:`desktop.spreadsheets.decimal_marks`)."""
+        marks = self.report.marks.get(target)
+        return None if marks is None else marks.decimal
+
+    def _say_marks(self, plan: RowPlan, target: str, raw: object) -> None:
+        """The row says how its "10.000" was read, when its column decided it."""
+        marks = self.report.marks.get(target)
+        if marks is not None and (warning := marks.warning(plan.row, raw)):
+            self.report.warn(plan.row, warning)
+
     def _header(self, target: str) -> str:
         column = self.mapped.get(target)
         return self.headers[column] if column is not None else target_label(target)
@@ -182,6 +194,7 @@ class RowValues:
                 found = once("purchase_cost", raw, None, partial(self._amount, raw))
                 if found[1] is None:
                     values["purchase_cost"] = found[0]
+                    self._say_marks(plan, "purchase_cost", raw)
                 else:
                     self._problem(plan, "purchase_cost", found[1])
         elif "purchase_cost" in given:
@@ -232,6 +245,9 @@ class RowValues:
                 values[key] = found[0]
             else:
                 self._problem(plan, key, found[1])
+        kind = given.pop(CHECKOUT_TYPE, "")  # Snipe-IT's "Type" beside "Checked Out To"
+        if "assigned_to" in given and kind in ("asset", "location"):
+            self._checked_out_to_a_thing(plan, given, values, current, str(kind))
         if "assigned_to" in given and "location" in given:
             self._checked_out_to_the_location(plan, given)
         if "assigned_to" in given and self._snipe_it_checked_out_to():
@@ -358,9 +374,8 @@ class RowValues:
         return read_date(raw, self.options.date_order) if column is None else column.read(raw)
 
     def _amount(self, raw: object) -> object:
-        value, problem = coerce_asset_value(
-            self.session, FIELDS_BY_KEY["purchase_cost"], parse.parse_amount(raw)
-        )
+        amount = parse.parse_amount(raw, self._decimal_mark("purchase_cost"))
+        value, problem = coerce_asset_value(self.session, FIELDS_BY_KEY["purchase_cost"], amount)
         if problem:
             raise ValueError(problem.message)
         return value
@@ -485,6 +500,44 @@ class RowValues:
             "location, with nobody assigned",
         )
 
+    def _checked_out_to_a_thing(
+        self,
+        plan: RowPlan,
+        given: dict[str, object],
+        values: dict[str, object],
+        current: dict[str, Any] | None,
+        kind: str,
+    ) -> None:
+        """Snipe-IT's custom report says what "Checked Out To" names in its "Type"
+        column: an asset ("Latitude 7440 (LAP-0042)", its name and tag) or a location
+        ("Boardroom 3"). Either assigns nobody — we assign assets to people — and the row
+        and the notes say what it was checked out to. It was read as a person: a new one
+        called "Latitude 7440" whose user name is LAP-0042, or a refusal that said
+        nothing of the checkout."""
+        who = given.get("assigned_to")
+        if not isinstance(who, str) or not who.strip():
+            return
+        text = " ".join(who.split())
+        del given["assigned_to"]
+        header = self._header("assigned_to")
+        if kind == "asset":
+            named = _SNIPE_PERSON.fullmatch(text) or _SNIPE_ASSET.fullmatch(text)
+            tag = (named.groupdict().get("username") or named["tag"]) if named else text
+            self.report.warn(
+                plan.row,
+                f"{header} '{text}' is the asset {tag.strip()} (Type: asset; Snipe-IT checks "
+                "an asset out to another): nobody is assigned, and the notes say which "
+                "asset it was with",
+            )
+            _add_to_notes(values, current, f"Checked out to asset: {text}")
+            return
+        self.report.warn(
+            plan.row,
+            f"{header} '{text}' is a location (Type: location): read as checked out to that "
+            "location, with nobody assigned",
+        )
+        _add_to_notes(values, current, f"Checked out to location: {text}")
+
     def _snipe_it_checked_out_to(self) -> bool:
         """Whether the person column is Snipe-IT's "Checked Out To" (read once): it names
         a person as "Name (username)" in its full report, and an asset checked out to
@@ -562,7 +615,12 @@ class RowValues:
                 continue
             try:
                 reader = partial(self._date, plan, target)
-                result[new_field.key] = new_value(new_field, given[target], reader)
+                raw = given[target]
+                result[new_field.key] = new_value(
+                    new_field, raw, reader, self._decimal_mark(target)
+                )
+                if new_field.type == "number":
+                    self._say_marks(plan, target, raw)
             except ValueError as exc:
                 self._problem(plan, target, str(exc))
         return result
@@ -584,10 +642,14 @@ class RowValues:
                     self._problem(plan, key, f"'{name}' is not a custom field of {where}")
                 continue
             try:
-                value = _custom_input(definition, raw, partial(self._date, plan, key))
+                value = _custom_input(
+                    definition, raw, partial(self._date, plan, key), self._decimal_mark(key)
+                )
             except ValueError as exc:
                 self._problem(plan, key, str(exc))
                 continue
+            if definition.get("type") == "number":
+                self._say_marks(plan, key, raw)
             checked, problem = coerce_custom_value(definition, value)
             if problem:
                 self._problem(plan, key, problem.message)
@@ -608,7 +670,10 @@ def _memo_key(raw: object, current: object) -> object:
 
 
 def _custom_input(
-    definition: dict[str, Any], raw: object, reader: Callable[[object], object]
+    definition: dict[str, Any],
+    raw: object,
+    reader: Callable[[object], object],
+    decimal_mark: str | None = None,
 ) -> object:
     if raw is None:
         return None
@@ -618,7 +683,7 @@ def _custom_input(
     if type_ == "date":
         return reader(raw)
     if type_ == "number":
-        return parse.parse_amount(raw)
+        return parse.parse_amount(raw, decimal_mark)
     return parse.clean_text(raw)
 
 

@@ -37,7 +37,7 @@ from ui.gui.audits.audit_due_view import DUE_COLUMNS
 from ui.gui.audits.receive_unknown_dialog import ReceiveUnknownDialog
 from ui.gui.audits.reconciliation_view import ReconciliationView
 from ui.gui.audits.scan_screen import ScanScreen
-from ui.gui.audits.start_audit_dialog import EXPECTED_NOTE, StartAuditDialog
+from ui.gui.audits.start_audit_dialog import EXPECTED_NOTE, NAMED_NOTE, StartAuditDialog
 
 SHOTS = os.environ.get("ASSETDESK_SHOTS")
 
@@ -494,7 +494,7 @@ def test_the_room_picker_takes_a_whole_code_or_name_shared_by_the_rooms_below_it
     qtbot.keyClicks(edit, "2")  # "room a2": one room
     qtbot.keyClick(edit, Qt.Key.Key_Return)
     assert dialog.scope.currentText() == "Head office › Building A › Room A2  ·  ROOM-A2"
-    assert dialog.message.text() == EXPECTED_NOTE
+    assert dialog.message.text() == NAMED_NOTE
     dialog.close()
 
 
@@ -543,4 +543,30 @@ def test_enter_under_the_scope_list_takes_the_highlighted_room_and_does_not_star
     assert dialog.isVisible() and not started
     with qtbot.waitSignal(dialog.started, timeout=5000) as start:
         qtbot.mouseClick(start_button(dialog), Qt.MouseButton.LeftButton)
+    assert start.args[0].scope == "Room A2"
+
+
+def test_enter_twice_in_the_scope_says_which_key_starts_the_audit(
+    qtbot: QtBot, world: World
+) -> None:
+    """A new auditor typed the room, pressed Enter, and Enter again to start: nothing
+    happened and nothing was said (the Enter only names the room, as a scanned room label's
+    does). The dialog now says that Alt+S starts the audit, and Alt+S does."""
+    window = AuditWindow(world.db, "auditor")
+    qtbot.addWidget(window)
+    window.show()
+    dialog = window.open_start_dialog()
+    assert dialog is not None
+    dialog.activateWindow()
+    dialog.scope.setFocus()
+    qtbot.waitUntil(dialog.scope.hasFocus, timeout=5000)
+    type_keys(qtbot, "room-a2")
+    press_key(qtbot, Qt.Key.Key_Return)
+    press_key(qtbot, Qt.Key.Key_Return)
+    assert dialog.isVisible()
+    assert dialog.message.text().endswith(
+        "Enter in Scope only names the room, as a scanned room label does: Alt+S starts the audit."
+    )
+    with qtbot.waitSignal(dialog.started, timeout=5000) as start:
+        press_key(qtbot, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
     assert start.args[0].scope == "Room A2"

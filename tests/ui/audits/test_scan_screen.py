@@ -223,3 +223,37 @@ def test_a_room_typed_by_hand_is_that_room_and_a_shared_name_is_refused(
     assert raws[0] == ("ROOM-A2", "room")
     assert raws[1][1] == "room" and raws[1][0] != "room a1 / reserve"  # its generated code
     assert raws[2] == ("ZZZ-404", "unknown")
+
+
+def test_a_room_finished_with_assets_unseen_says_how_many(qtbot: QtBot, world: World) -> None:
+    """ "ROOM FINISHED — Room A1 finished" read like a room done while one of its two
+    laptops was never scanned: a new auditor walked on to the next room."""
+    audit = start_audit(world.db, scope_location_id=world.site, started_by="auditor", name="Walk")
+    screen = ScanScreen(world.db, "auditor", audit.id, beep=lambda: None)
+    qtbot.addWidget(screen)
+    screen.show()
+    qtbot.waitExposed(screen)
+    screen.activateWindow()
+    qtbot.waitUntil(screen.scan_field.hasFocus)
+    scan(qtbot, screen, "ROOM-A1")
+    scan(qtbot, screen, "LAP-1")
+    with qtbot.waitSignal(screen.scanned, timeout=2000):
+        qtbot.keyClick(screen.scan_field, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert screen.answer.text() == (
+        "ROOM FINISHED\nRoom A1 finished: 1 of its 2 expected assets not seen "
+        "(Still missing: Ctrl+K)"
+    )
+    assert stored(world)[-1] == ("ROOM-A1", "room_closed")
+    # Re-opened and finished again once every one is seen: nothing more to say.
+    with qtbot.waitSignal(screen.scanned, timeout=2000):
+        qtbot.keyClick(screen.scan_field, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    scan(qtbot, screen, "LAP-2")
+    with qtbot.waitSignal(screen.scanned, timeout=2000):
+        qtbot.keyClick(screen.scan_field, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert screen.answer.text() == "ROOM FINISHED\nRoom A1 finished"
+    scan(qtbot, screen, "ROOM-A2")
+    with qtbot.waitSignal(screen.scanned, timeout=2000):
+        qtbot.keyClick(screen.scan_field, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert screen.answer.text() == (
+        "ROOM FINISHED\nRoom A2 finished: none of its 1 expected assets seen (Still missing: Ctrl+K)"
+    )

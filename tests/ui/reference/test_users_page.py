@@ -205,3 +205,40 @@ def test_a_login_s_roles_are_shown_whole(
     assert item is not None and item.text() == "Technician, Approver, Administrator"
     needed = page.table.fontMetrics().horizontalAdvance(item.text())
     assert page.table.columnWidth(column) > needed
+
+
+def test_after_add_login_the_form_is_empty_for_the_next_person(
+    qtbot: QtBot, admin_window: tuple[ReferenceDataDialog, Database, str]
+) -> None:
+    """The fields kept the login just added: Add login again said it exists, and the next
+    person typed in got the first one's roles unless each box was unticked — here an
+    administrator's. Typed and pressed as an administrator does, Alt letters included."""
+    window, owner, prefix = admin_window
+    page = window.users
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    page.login_edit.setFocus()
+    qtbot.keyClicks(page.login_edit, f"{prefix}_amy")
+    qtbot.keyClick(page.login_edit, Qt.Key.Key_Tab)
+    qtbot.keyClicks(page.name_edit, "Amy Admin")
+    qtbot.keyClick(page.name_edit, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(page.role_checks["administrator"].isChecked)  # a button's Alt: animated
+    qtbot.keyClick(page.name_edit, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: "Added Amy Admin" in page.message.text(), timeout=20_000)
+    settle(qtbot, window)
+    assert page.password_shown.isVisibleTo(page)
+    assert (page.login_edit.text(), page.name_edit.text()) == ("", "")
+    assert not [role for role, check in page.role_checks.items() if check.isChecked()]
+    assert page.login_edit.hasFocus()
+
+    qtbot.keyClicks(page.login_edit, f"{prefix}_tim")
+    qtbot.keyClick(page.login_edit, Qt.Key.Key_Tab)
+    qtbot.keyClicks(page.name_edit, "Tim Tech")
+    qtbot.keyClick(page.name_edit, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(page.role_checks["technician"].isChecked)
+    qtbot.keyClick(page.name_edit, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: "Added Tim Tech" in page.message.text(), timeout=20_000)
+    settle(qtbot, window)
+    roles = {row.login: row.roles for row in list_users(owner)}
+    assert roles[f"{prefix}_amy"] == ("administrator",)
+    assert roles[f"{prefix}_tim"] == ("technician",)

@@ -126,3 +126,54 @@ def test_name_and_username_and_an_asset_checked_out_to_an_asset(tmp_path: Path) 
         ("LT-3", "Ben Jones", "ben.jones", ""),
     ]
     assert not {n for n in names if "(" in n}, names
+
+
+#: Snipe-IT's custom asset report with "Checked Out To" ticked: a "Type" column follows,
+#: saying what the asset is checked out to; an asset is named "Name (TAG)" there.
+CUSTOM_REPORT = (
+    "Company,Asset Tag,Model,Category,Manufacturer,Serial,Location,Checked Out To,Type,Status\n"
+    ",LT-1,T14,Laptop,Lenovo,S1,HQ,Anna Smith,user,Deployed\n"
+    ",DOCK-1,TB4,Dock,Lenovo,S2,HQ,Anna's laptop (LT-1),asset,Deployed\n"
+    ",SCR-1,U2724D,Monitor,Dell,S3,HQ,Boardroom 3,location,Deployed\n"
+)
+
+
+def test_the_custom_report_s_type_column_says_what_it_is_checked_out_to(
+    tmp_path: Path,
+) -> None:
+    """ "Anna's laptop (LT-1)" beside "asset" became a new person called "Anna's laptop"
+    whose user name is LT-1, and "Boardroom 3" beside "location" a person too (or, with
+    --no-create, a refusal that said nothing of a checkout)."""
+    database, path, payload = _dry_run(tmp_path, CUSTOM_REPORT)
+    people = sorted(n["name"] for n in payload["new_references"] if n["kind"] == "person")
+    assert people == ["Anna Smith"], people
+    warnings = {w["row"]: w["message"] for w in payload["warnings"]}
+    assert warnings[3] == (
+        "Checked Out To 'Anna's laptop (LT-1)' is the asset LT-1 (Type: asset; Snipe-IT "
+        "checks an asset out to another): nobody is assigned, and the notes say which asset "
+        "it was with"
+    ), payload["warnings"]
+    assert warnings[4] == (
+        "Checked Out To 'Boardroom 3' is a location (Type: location): read as checked out "
+        "to that location, with nobody assigned"
+    ), payload["warnings"]
+
+    done = assetdesk(database, "import", str(path), "--set", "owning_group=Facilities")
+    assert done.returncode == 0, done.stdout + done.stderr
+    db = open_db(database)
+    try:
+        with db.read() as session:
+            rows = session.execute(
+                select(Asset.tag, Person.name, Asset.notes)
+                .outerjoin(Person, Person.id == Asset.assigned_to_id)
+                .order_by(Asset.tag)
+            ).all()
+            names = set(session.scalars(select(Person.name)))
+    finally:
+        db.dispose()
+    assert [tuple(r) for r in rows] == [
+        ("DOCK-1", None, "Type: asset\nChecked out to asset: Anna's laptop (LT-1)"),
+        ("LT-1", "Anna Smith", "Type: user"),
+        ("SCR-1", None, "Type: location\nChecked out to location: Boardroom 3"),
+    ]
+    assert not {n for n in names if "laptop" in n or "Boardroom" in n}, names

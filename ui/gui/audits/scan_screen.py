@@ -370,7 +370,7 @@ class ScanScreen(QWidget):
         if result.classification in (ScanClass.ROOM, ScanClass.UNDO):
             self._room_id, self._room_name = result.room_id, result.room
             self._in_only_room()
-        self._show_answer(result.classification, result.message)
+        self._show_answer(result.classification, self._answer_text(result))
         self._add_recent(result)
         self._show_room()
         self._show_counts()
@@ -378,6 +378,23 @@ class ScanScreen(QWidget):
         self._idle.start()
         self.scanned.emit(result)
         return result
+
+    def _answer_text(self, result: ScanResult) -> str:
+        """What the banner says of a scan: its message; for a room finished with expected
+        assets not seen, how many too. "W1.03 Open office finished" with ten of its twelve
+        assets unseen read like a room done (a new auditor walked on; only the room table
+        beside it said 10 missing)."""
+        if result.classification is not ScanClass.ROOM_CLOSED or result.room_id is None:
+            return result.message
+        counts = self._tally.room(result.room_id)
+        if counts.missing <= 0:
+            return result.message
+        unseen = (
+            f"none of its {counts.expected} expected assets seen"
+            if counts.missing == counts.expected
+            else f"{counts.missing} of its {counts.expected} expected assets not seen"
+        )
+        return f"{result.message}: {unseen} (Still missing: Ctrl+K)"
 
     def _in_only_room(self) -> None:
         """No room yet (or an undone label) in a scope of one room: that room."""

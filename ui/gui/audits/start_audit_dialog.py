@@ -36,6 +36,12 @@ EXPECTED_NOTE = (
     "Expected: every asset of the scope that is in stock, in service or in repair. "
     "No category ticked means all categories."
 )
+#: Said once Enter in the scope field has named a room: a person pressing Enter again to
+#: start waited, as the Enter only names the room (a scanned room label ends with Enter).
+NAMED_NOTE = (
+    f"{EXPECTED_NOTE}\nEnter in Scope only names the room, as a scanned room label does: "
+    "Alt+S starts the audit."
+)
 
 
 class StartAuditDialog(QDialog):
@@ -173,7 +179,7 @@ class StartAuditDialog(QDialog):
         scope = self.chosen_scope()
         if scope is not None:
             self.scope.setCurrentIndex(self.scope.findData(scope))
-            self.message.setText(EXPECTED_NOTE)
+            self.message.setText(NAMED_NOTE)
         elif self.scope.currentText().strip():
             self._say_no_scope()
 

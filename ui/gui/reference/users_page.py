@@ -217,9 +217,21 @@ class UsersPage(QWidget):
         def done(row: Any) -> None:
             self._show_password(row.login, password)
             roles = ", ".join(role_label(r) for r in row.roles)
+            self._clear_form()
             self._done(f"Added {row.name} ({row.login}) with the role {roles}. {_HAND_OVER}")
 
         self._run(job, done)
+
+    def _clear_form(self) -> None:
+        """The fields empty for the next login: they kept the one just added, so Add
+        login again said it exists, and the next person typed in got its roles unless
+        each box was unticked (an administrator's, after adding one)."""
+        self.table.clearSelection()
+        self.login_edit.clear()
+        self.name_edit.clear()
+        for check in self.role_checks.values():
+            check.setChecked(False)
+        self.login_edit.setFocus()
 
     def set_roles_of_selected(self) -> None:
         row = self.current
