@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from desktop.domain.lifecycle import ProcedureKind, ProcedureState
-from desktop.services.templates import TemplateDefinition, TemplateRef, current_template
+from desktop.services.templates import CurrentTemplates, TemplateDefinition, TemplateRef
 
 
 def approvals_required(
@@ -39,21 +39,19 @@ def initial_state(approvals: int) -> ProcedureState:
 
 @dataclass
 class ApprovalRules:
-    """:func:`approvals_required` for many procedures in one session (templates cached).
+    """:func:`approvals_required` for many procedures in one session (the current templates
+    read once, in one query: :class:`~desktop.services.templates.CurrentTemplates`).
 
     Used by bulk writers that record procedures without the form's service call.
     """
 
     session: Session
-    _templates: dict[tuple[ProcedureKind, uuid.UUID | None], TemplateRef] = field(
-        default_factory=dict
-    )
+    _current: CurrentTemplates | None = field(default=None)
 
     def template(self, kind: ProcedureKind, category_id: uuid.UUID | None) -> TemplateRef:
-        key = (kind, category_id)
-        if key not in self._templates:
-            self._templates[key] = current_template(self.session, kind, category_id)
-        return self._templates[key]
+        if self._current is None:
+            self._current = CurrentTemplates(self.session)
+        return self._current.get(kind, category_id)
 
     def required(
         self, kind: ProcedureKind, category_id: uuid.UUID | None, risk: str | None = None

@@ -240,6 +240,42 @@ def _current_template(
     return TemplateRef(row.id, row.version_number, TemplateDefinition.from_json(row.definition))
 
 
+class CurrentTemplates:
+    """Every current template, read in one query: :func:`current_template` for many kinds
+    and categories (a bulk writer's, an import's) without a query each.
+
+    The same choice as :func:`current_template`: the category's own template for a kind,
+    else the general one; a kind without either is refused the same way.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self._rows: dict[tuple[str, str], ProcedureTemplate] = {}
+        for row in session.execute(
+            select(ProcedureTemplate).where(ProcedureTemplate.is_current.is_(True))
+        ).scalars():
+            key = (row.kind, row.scope_key)
+            kept = self._rows.get(key)
+            if kept is None or row.version_number > kept.version_number:
+                self._rows[key] = row
+        self._refs: dict[tuple[str, str], TemplateRef] = {}
+
+    def get(self, kind: ProcedureKind, category_id: uuid.UUID | None = None) -> TemplateRef:
+        """The newest template for ``kind``: the category's own, else the general one."""
+        for scope in (str(category_id), "") if category_id else ("",):
+            key = (kind.value, scope)
+            ref = self._refs.get(key)
+            if ref is not None:
+                return ref
+            row = self._rows.get(key)
+            if row is not None:
+                ref = TemplateRef(
+                    row.id, row.version_number, TemplateDefinition.from_json(row.definition)
+                )
+                self._refs[key] = ref
+                return ref
+        raise NotFoundError(f"there is no procedure template for '{kind.label}'")
+
+
 def template_by_id(session: Session, template_id: uuid.UUID) -> TemplateRef:
     row = session.get(ProcedureTemplate, template_id)
     if row is None:

@@ -37,7 +37,6 @@ from desktop.domain.permissions import Work
 from desktop.domain.tags import format_tag, normalize_tag
 from desktop.errors import ConflictError, DesktopError, FieldConflict, PermissionDeniedError
 from desktop.services.approval_rule import ApprovalRules
-from desktop.services.people import acting_person
 from desktop.services.permissions import require
 from desktop.services.tags import UsedNumbers, locked_sequence, numbers_spelt
 from desktop.spreadsheets.bulk_index import IndexUpkeep, index_upkeep_for, writes_in_bulk
@@ -223,6 +222,7 @@ def _commit(
 ) -> ImportResult:
     with db.read() as session:  # the role first: who may import at all
         person = require(session, performed_by, Work.IMPORT)
+        actor = person.id  # the performer of every procedure written (see _Writer)
         _refuse_new_references_without_grants(session, plan, person)
         rollback_journal = alone and db.is_sqlite and writes_in_bulk(session, plan)
     rejected = plan.rejected
@@ -241,7 +241,7 @@ def _commit(
             db.bulk_write(references, rollback_journal=rollback_journal) as session,
             index_upkeep_for(session, plan) as upkeep,
         ):
-            writer = _Writer(session, plan, performed_by, progress, cancel, references)
+            writer = _Writer(session, plan, actor, progress, cancel, references)
             result = writer.run(tuple(rejected), upkeep)
             if result.created_tags or result.updated:
                 record_import(
@@ -285,7 +285,7 @@ class _Writer:
         self,
         session: Session,
         plan: ImportPlan,
-        performed_by: str,
+        actor: uuid.UUID,
         progress: Progress | None,
         cancel: threading.Event | None,
         references: References,
@@ -295,7 +295,8 @@ class _Writer:
         self.plan = plan
         self.progress = progress
         self.cancel = cancel
-        self.actor = acting_person(session, performed_by).id
+        #: The performer, as the role check before the write found them (_commit).
+        self.actor = actor
         self.now = utcnow()
         self.rules = ApprovalRules(session)
         self.pending_rows = 0

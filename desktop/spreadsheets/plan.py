@@ -31,7 +31,6 @@ from desktop.services.approval_rule import ApprovalRules
 from desktop.services.lifecycle_rules import pending_procedures, waiting_procedure_problem
 from desktop.services.procedures import FieldChange
 from desktop.services.tags import GIVE_ANOTHER, OpenKitBlocks
-from desktop.services.templates import current_template
 from desktop.services.values import json_value
 from desktop.spreadsheets import cells as parse
 from desktop.spreadsheets.columns import (
@@ -209,7 +208,8 @@ def plan_table(
             options = replace(options, defaults={**options.defaults, "purchase_date": date})
             report.said.append(note)
     table = quantities.table
-    planner = _Planner(session, table, mapping, options, index)
+    rules = ApprovalRules(session)  # every current template, read once
+    planner = _Planner(session, table, mapping, options, index, rules)
     planner.by_other_label = by_other_label
     planner.report = report
     with bulk_work():
@@ -229,7 +229,7 @@ def plan_table(
         names=index,
         report=report,
     )
-    decide_plan(ApprovalRules(session), plan)
+    decide_plan(rules, plan)
     plan.references_refused = dry_run_warning(session, plan)
     plan.file_sha256 = file_sha256
     if (earlier := earlier_import(session, file_sha256)) is not None:
@@ -372,6 +372,7 @@ class _Planner(RowValues):
         mapping: ColumnMapping,
         options: ImportOptions,
         index: ReferenceIndex,
+        rules: ApprovalRules,
     ) -> None:
         self.session = session
         self.table = table
@@ -381,8 +382,8 @@ class _Planner(RowValues):
         self.report = ImportReport()
         self.mapped = mapping.mapped
         self.headers = mapping.headers
-        receive = current_template(session, ProcedureKind.RECEIVE).definition
-        install = current_template(session, ProcedureKind.INSTALL).definition
+        receive = rules.template(ProcedureKind.RECEIVE, None).definition
+        install = rules.template(ProcedureKind.INSTALL, None).definition
         self.receive_required = [f.key for f in receive.asset_fields if f.required]
         self.install_required = [f.key for f in install.asset_fields if f.required]
         self.install_one_of = [r.one_of for r in install.rules if r.one_of]

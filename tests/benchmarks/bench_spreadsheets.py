@@ -105,6 +105,42 @@ the floor ~0.011 (py-spy: 31 % of ours' samples are ORM statements run, 23 % SQL
 compiling them in a fresh process — the reference data's, 14 current templates', the acting
 person's twice with its roles).
 
+The fixed cost (imp20, 2026-12-07 00:00–01:00 UTC, load 7–12 on the 2 shared cores: wall
+figures are noise, CPU ones inflated ~2×): the dry run and the commit each read every current
+template in one query (:class:`desktop.services.templates.CurrentTemplates`, through
+:class:`desktop.services.approval_rule.ApprovalRules`; it was 14 queries, one per kind and
+category, each a fresh statement to compile in a new process), the commit takes the
+performer from its role check instead of looking the acting person up again (with its roles
+and groups), an ASCII header is folded without Unicode decomposition (the known headers'
+index: ~1,000 headers a process), and ``assetdesk import`` no longer loads the exporter and
+the register's queries (~0.14 s of its start-up at load 8; outside this benchmark's clock,
+which imports the modules first). Instructions of one in-process import (valgrind,
+``PYTHONHASHSEED=0``, the harness's start-up without an import subtracted: main 2.033 G,
+now 2.031 G): 100 rows main 320.3 M → 283.5 M (**−11.5 %**, −36.8 M); 10,000
+rows main 7.904 G → 7.868 G (−36.2 M, −0.46 %: the same fixed saving, nothing per row). CPU of a
+100-row import in a fresh process (8 runs each by turns, load 9): main best 0.099 s, median
+0.12; now 0.088, median 0.097. Where the rest goes at 100 rows (CPU ms at load 8, one
+process): the reference data's first queries 15–19 (the connection's first statements and
+seven compilations), the sheet's read 10 (the zip opened, the header row looked for), the
+role check 6–8 (the person with roles and groups, the kit's state, the login), the plan's
+set-up 5–6 (the templates' one query, the kit blocks), the index drops and builds of the
+bulk write 5–6, the earlier-import and import-run rows 2–3 each. Each is a statement run
+once; none stands out. The safety scan at 10,000 rows (the sheet's XML, 7.9 MB): unzip
+~17 ms quiet; the searches for an unusual cell (``<c`` not followed by an address within
+column AL: one lookahead per cell, 143,000 cells) ~60 % of its regular-expression time, the
+later-address and formula searches ~6 and ~8 ms at load 8 — not changed: a cheaper form
+needs a per-cell test all the same, and nothing it refuses may pass.
+This benchmark, main and this branch by turns (``10000 100000 --import-only``, two runs
+each, 00:13–00:54, load 7.7–11.6, the second branch run beside two valgrind processes: noise):
+10,000 rows CPU ratio main 1.68 / 1.88, now 1.64 / 1.71 (wall 1.42 / 2.36, 1.95 / 1.86);
+100,000 rows CPU ratio main 1.49 / 1.67, now 1.62 / 1.43 (wall 1.52 / 1.41, 1.58 / 1.35).
+At load 3.3–4.6 (01:01–01:04, 10,000 rows, three runs each by turns): CPU ratio main 1.74 /
+1.59 / 1.65, now 1.77 / 1.60 / 1.64 (wall 1.57 / 1.50 / 1.65, now 1.72 / 1.44 / 1.70; ours
+1.33–1.50 s CPU, the floor 0.80–0.91). The change (~10–20 ms CPU at these loads, ~1 % of a
+10,000-row import) is below the noise; whether 10,000 rows reach 1.5 needs the lead's quiet
+run (by the instructions, ~1.62 from 1.63). 1,000,000 rows were not measured (a pair takes
+10 minutes on a quiet machine).
+
 This benchmark after it (imp17, ``ASSETDESK_BENCH_INPUTS``; wall, CPU; ratio wall / CPU):
 
 * 15:44–15:50 UTC, load 1.7–4.6: 10,000 rows (three pairs) ours 0.89 / 0.85 s, the floor

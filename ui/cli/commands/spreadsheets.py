@@ -14,13 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from desktop.errors import DesktopError
-from desktop.services.queries import AssetFilter
+from desktop.services.register_rows import AssetFilter
 from desktop.settings import signed_in_person
 from desktop.spreadsheets.cells import DateOrder
 from desktop.spreadsheets.commit import ImportResult, commit_import
 from desktop.spreadsheets.dates import chosen_date_order
 from desktop.spreadsheets.error_workbook import check_error_workbook_path, write_error_workbook
-from desktop.spreadsheets.export import columns_by_title, custom_field_titles, export_assets
 from desktop.spreadsheets.import_choices import (
     defaults_description,
     parse_defaults,
@@ -271,6 +270,9 @@ def _rows(rows: tuple[int, ...]) -> str:
 
 
 def _export(ctx: CliContext) -> int:
+    # (not imported for an import: the exporter and the register's queries)
+    from desktop.spreadsheets.export import columns_by_title, custom_field_titles, export_assets
+
     args = ctx.args
     db = ctx.database()
     chosen = (
