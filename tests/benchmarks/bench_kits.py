@@ -338,10 +338,13 @@ the same run.
   set-wise, so kills land around these statements too. Measured (harness of 10 syncs,
   by turns, best and median of each; load 7.4-8.9): sync CPU median 252-270 ms (best
   238-243) against 289-313 (best 277-281) before, floor 74-82 ms: CPU ratio median
-  3.3× against 3.6-3.8×, wall ratio median 2.6-3.0× against 3.1-3.3×. This benchmark by
+  3.3× against 3.6-3.8×, wall ratio median 2.6-3.0× against 3.1-3.3×; at 01:09 (load
+  3.1-3.2, 12 pairs) 230 ms (best 211) against 265 (best 241), floor 72-74 ms: CPU ratio
+  median 3.1× against 3.6×, wall 2.7× against 3.4×. This benchmark by
   turns (00:17-00:28, load 8.5-11.5): sync CPU 3.5× and 3.5× against 4.2× and 3.9×
   before (the wall 2.7-4.3× for both: the floor's 0.26-0.68 s is the other helpers'
-  disk). The set-wise run's statements (one sync, load 8): the ``INSERT … SELECT`` 18
+  disk); at 01:08 (load 3.2) sync 2.6× wall, 3.3× CPU against 3.6× and 4.3×. The
+  set-wise run's statements (one sync, load 8): the ``INSERT … SELECT`` 18
   ms, staging the 2,000 rows 8 ms, the unlisted assets' look-up 3 ms, the firsts 3 ms,
   reading the results 2 ms — ~36 ms where the scans took ~75 ms one by one. Where the
   sync's CPU goes now (SIGPROF sampling, 10 syncs): the 1,000 changes decided 28%
