@@ -39,6 +39,7 @@ from desktop.domain.lifecycle import ProcedureKind
 from desktop.domain.permissions import work_for
 from desktop.domain.tags import TAG_MAX_LENGTH, normalize_tag
 from desktop.errors import DesktopError
+from desktop.kits.bulk_scans import MIN_RUN, NotSetWise, replay_scan_run
 from desktop.kits.bulk_window import (
     _ASSETS,
     _COLUMN_OF,
@@ -194,6 +195,9 @@ class BulkReplayer:
         self.answers_split: dict[str, SplitAnswers] = {}
         #: Each open audit and scanner's person id, as the scan service checked them.
         self.scanning: dict[tuple[uuid.UUID, str], tuple[Audit, uuid.UUID]] = {}
+        #: Entry places of long runs of scans, each to its run's end (see :meth:`replay`).
+        self.scan_runs: dict[int, int] = {}
+        self.queued_entries: set[uuid.UUID] | None = None
 
     # -- the driver
 
@@ -205,10 +209,36 @@ class BulkReplayer:
             self.done += 1
             remember(entry, replayed)
 
-        self._read_kit(entries)
+        def one_by_one(entry: Entry) -> None:
+            decided_one(entry, self.per_record.replay(entry))
+            self._forget_assets()
+
+        # Long runs of scans on a SQLite server are decided set-wise (bulk_scans): their
+        # kit rows go to the server as they are, not read here.
+        self.scan_runs = self._scan_runs(entries)
+        self._read_kit([e for n, e in enumerate(entries) if n not in self.scan_runs])
         self._lock()
         position, window_size = 0, (WINDOW if self.until is None else FIRST_WINDOW)
         while position < len(entries) and not self.cancelled:
+            end = self.scan_runs.get(position)
+            if end is not None:
+                if self._stop():
+                    return
+                try:
+                    position += replay_scan_run(
+                        self, entries[position:end], decided_one, one_by_one, self._queued()
+                    )
+                except NotSetWise:  # the record-by-record way, as any run
+                    self._not_set_wise(entries, position, end)
+                    continue
+                if position < end:  # it changes what the next are classified by
+                    if self._stop():
+                        return
+                    one_by_one(entries[position])
+                    position += 1
+                    if end - position < MIN_RUN:
+                        self._not_set_wise(entries, position, end)
+                continue
             run = self._run(entries, position, window_size)
             if not run:
                 entry = entries[position]
@@ -233,9 +263,44 @@ class BulkReplayer:
             else:
                 window_size = min(WINDOW, window_size * 2)
 
+    def _scan_runs(self, entries: Sequence[Entry]) -> dict[int, int]:
+        """Where each run of at least :data:`MIN_RUN` scans in a row ends, by the place
+        of each of its entries (on a SQLite server; elsewhere none)."""
+        if "scan" not in BULK_RECORDS or self.session.get_bind().dialect.name != "sqlite":
+            return {}
+        runs: dict[int, int] = {}
+        start = 0
+        for n in range(len(entries) + 1):
+            if n < len(entries) and entries[n].record == "scan":
+                continue
+            if n - start >= MIN_RUN:
+                runs.update(dict.fromkeys(range(start, n), n))
+            start = n + 1
+        return runs
+
+    def _not_set_wise(self, entries: Sequence[Entry], start: int, end: int) -> None:
+        """Entries ``start``..``end`` go the record-by-record way (their kit rows read)."""
+        for n in range(start, end):
+            del self.scan_runs[n]
+        self._read_kit(entries[start:end])
+
+    def _queued(self) -> set[uuid.UUID]:
+        """The entry ids of this kit's records in the server's conflict queue (read once
+        per transaction: a kit has few)."""
+        if self.queued_entries is None:
+            c = _CONFLICTS.c
+            self.queued_entries = set(
+                self.session.execute(
+                    select(c.entry_id).where(c.kit_id == self.per_record.info.kit_id)
+                ).scalars()
+            )
+        return self.queued_entries
+
     def _run(self, entries: Sequence[Entry], start: int, size: int) -> list[Entry]:
         run: list[Entry] = []
-        for entry in entries[start : start + size]:
+        for n, entry in enumerate(entries[start : start + size], start):
+            if n in self.scan_runs:
+                break  # decided set-wise
             if entry.record not in BULK_RECORDS:
                 break
             if entry.record == "scan" and self.scans[entry.seq].kind not in _SCANNED_TEXT:

@@ -86,7 +86,11 @@ the same run.
   rule functions — ``decide_procedure``, ``classify_asset_scan``, the three-way
   ``compare_with_server`` — and written with one driver ``executemany`` per table);
   anything unusual (conflict, approval, receipt, other record kinds) goes through the
-  per-record replay in the same transaction. With no progress shown (this benchmark,
+  per-record replay in the same transaction. On a SQLite server (since sync14) a run of
+  32 scans or more is decided set-wise instead (``desktop.kits.bulk_scans``: the kit's
+  rows staged as they are in a temporary table of the server's connection, each audit,
+  scanner and room checked once, one ``INSERT … SELECT`` classifying and storing the
+  run). With no progress shown (this benchmark,
   scripts) a server transaction takes up to 5,000 records; with one (GUI, command line)
   the first takes 50 and each stops taking records after 0.5 s of work. Printed: wall
   and CPU seconds, both ratios, the load.
@@ -308,6 +312,55 @@ the same run.
   whole refresh). What the refresh spends is comparing the whole scope (every key
   looked up in the kit's assets and base), not re-copying unchanged rows: it writes
   only the 1,000 moved assets, their procedures and the 2,000 scans.
+
+  Sync14 (2026-12-07 00:00-00:30 UTC, load 7-11: other helpers' test runs and our
+  own on the two cores; "before" is the same code with the set-wise scans turned off,
+  ``bulk_replay.MIN_RUN`` out of reach, run by turns with it in one process on fresh
+  copies of one server and kit). Changed: on a SQLite server a run of scans is decided
+  in SQL over the whole run (``desktop.kits.bulk_scans``), not scan by scan in Python:
+  the kit's rows go to a temporary table of the server's connection as the driver reads
+  them (the same hex ids, time texts and raw texts a SQLite server stores: no UUID, time
+  or scan object per scan, no values converted), with their place, text and tag key;
+  which ones the server already has is one join; the audit open, the scanner an active
+  auditor on their own login and the room usable are checked once per distinct audit,
+  scanner and room by the scan service's own functions; where an asset the audit does
+  not list stood at its start (and whether outside its scope) is looked up for those
+  few by the audit's functions; duplicates within the run are the first scan of each
+  asset or unknown tag (one ``GROUP BY``), those counted before one read of the audit;
+  and one ``INSERT … SELECT`` classifies (the rules of ``classify_asset_scan``:
+  duplicate, retired, misplaced outside the scope, found where expected or in a rack of
+  the room, misplaced) and numbers them. A room's label, a scan the service would refuse
+  and one already in the conflict queue go through the per-record replay in their
+  place; an undo, a manual find or a room finished or re-opened ends the run (the rest
+  follows it). Outcomes, summaries and rows equal the per-record replay's
+  (``test_bulk_scans``: every classification, a refused scanner, a room's label inside
+  the run, the same kit synced twice); the kill -9 test's child takes runs of two scans
+  set-wise, so kills land around these statements too. Measured (harness of 10 syncs,
+  by turns, best and median of each; load 7.4-8.9): sync CPU median 252-270 ms (best
+  238-243) against 289-313 (best 277-281) before, floor 74-82 ms: CPU ratio median
+  3.3× against 3.6-3.8×, wall ratio median 2.6-3.0× against 3.1-3.3×; at 01:09 (load
+  3.1-3.2, 12 pairs) 230 ms (best 211) against 265 (best 241), floor 72-74 ms: CPU ratio
+  median 3.1× against 3.6×, wall 2.7× against 3.4×. This benchmark by
+  turns (00:17-00:28, load 8.5-11.5): sync CPU 3.5× and 3.5× against 4.2× and 3.9×
+  before (the wall 2.7-4.3× for both: the floor's 0.26-0.68 s is the other helpers'
+  disk); at 01:08 (load 3.2) sync 2.6× wall, 3.3× CPU against 3.6× and 4.3×. The
+  set-wise run's statements (one sync, load 8): the ``INSERT … SELECT`` 18
+  ms, staging the 2,000 rows 8 ms, the unlisted assets' look-up 3 ms, the firsts 3 ms,
+  reading the results 2 ms — ~36 ms where the scans took ~75 ms one by one. Where the
+  sync's CPU goes now (SIGPROF sampling, 10 syncs): the 1,000 changes decided 28%
+  (``decide_procedure`` 14%), their writes 15% (values converted for the driver 5%),
+  the window's server reads 11%, the set-wise scans 15%, the kit's journal entries 6%,
+  marking them 5%, the kit's procedure rows 5%, the bases 3%. Not 2×: ~13% less CPU.
+  What is left is the procedures': each still decided by ``decide_procedure`` in Python
+  (its template group shared, but per record the asset now, its values coerced and
+  validated, the lifecycle move, the template's rules and required fields, the pending
+  approvals, the tag's uniqueness, the three-way comparison, the before/after list),
+  ~140 ms at this load with their reads and writes against a floor of ~80 ms for the
+  whole sync. Deciding them set-wise as the scans now are means those rules written
+  once more in SQL (value coercion per field type, the template's rules, lifecycle
+  moves) beside the Python the online services use — two implementations of the rules
+  to keep equal — or the services' own rules moved to SQL for online work too: a
+  design decision for the lead, not taken here.
 
 - **sync_and_refresh** and **refresh alone** (the second sync above; the refresh,
   ``refresh_kit``, also timed on its own). The refresh writes only what moved

@@ -26,6 +26,10 @@ def main(server_url: str, kit_path: str, batch: int, kill_at: int) -> None:
     # The module (``desktop.kits.sync`` the attribute is the function of that name).
     module: Any = importlib.import_module("desktop.kits.sync")
     module.BATCH = batch
+    # Runs of two scans or more go set-wise here (a day's are thousands long), so that
+    # kills land around the set-wise statements too (bulk_scans; on a SQLite server).
+    bulk: Any = importlib.import_module("desktop.kits.bulk_replay")
+    bulk.MIN_RUN = 2
     server = Database(server_url)
     kit = open_database(f"sqlite:///{kit_path}")
     server.check_connection()
