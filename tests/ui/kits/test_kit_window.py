@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -363,7 +364,11 @@ def test_the_field_kit_menu_sits_between_work_and_help(window_on: Any, register:
 
 
 def test_cancel_during_a_sync_keeps_both_sides_consistent(
-    qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path
+    qtbot: QtBot,
+    window_on: Any,
+    register: Register,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Cancel while records are replayed: those replayed stay replayed (once), the others
     wait in the kit, and the next sync replays them — each exactly once. (The whole
@@ -393,6 +398,21 @@ def test_cancel_during_a_sync_keeps_both_sides_consistent(
     with register.db.read() as session:
         before = session.execute(select(func.count()).select_from(Procedure)).scalar_one()
 
+    # A server some way off: each record takes 20 ms to decide, so the Cancel lands while
+    # they are replayed however loaded the machine (on a quick local file all 250 could
+    # be replayed before the click's event came round).
+    from desktop.kits.bulk_replay import BulkReplayer
+
+    decide = BulkReplayer._procedure
+
+    slowed: list[int] = []
+
+    def slow_procedure(self: Any, *args: Any) -> Any:
+        slowed.append(1)
+        time.sleep(0.02)
+        return decide(self, *args)
+
+    monkeypatch.setattr(BulkReplayer, "_procedure", slow_procedure)
     window = window_on(kit_db)
     qtbot.waitUntil(window.kit.banner.isVisible, timeout=10_000)
     trigger(window.kit.sync_action)
@@ -410,6 +430,7 @@ def test_cancel_during_a_sync_keeps_both_sides_consistent(
     dialog.worker.progress.connect(cancel_once)
     qtbot.waitUntil(lambda: dialog.report is not None and dialog.worker is None, timeout=60_000)
     assert dialog.isVisible() and dialog.report.cancelled
+    assert slowed  # the records went the way the slowed step is
     handled = len(dialog.report.results)
     assert 1 <= handled < len(tags)
     assert dialog.message.text().startswith(f"Cancelled after {handled} record")
