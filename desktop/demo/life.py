@@ -591,12 +591,13 @@ class LifeWriter:
         ticket = f"{ticket_kind}{10_000 + int(draw() * 89_999):07d}"
         self._done(self.change_template, ts, changes, answers, reason, ticket, risk, timed)
 
-    def _at(self, ts: float) -> float:
+    def _at(self, ts: float, timed: bool = False) -> float:
         """The time of a procedure meant for ``ts``: a working-hours time after the previous
-        step (:attr:`clock`) and before :attr:`limit` (``values.working_time``, inline)."""
+        step (:attr:`clock`) and before :attr:`limit` (``values.working_time``, inline);
+        ``timed``: ``ts`` is a working-hours time already, only kept between the two."""
         draw = self.random
         low, high = self.clock + 300.0, self.limit
-        if ts > low:
+        if ts > low and not timed:
             day = int(ts // _DAY)
             seconds = ts - day * _DAY
             if not ((day + 3) % 7 < 5 and _OPENS <= seconds <= _CLOSES):
@@ -632,28 +633,7 @@ class LifeWriter:
         draws in the same order. ``template``: its kind, template id and version;
         ``timed``: ``ts`` is its time already (:meth:`_at`)."""
         draw = self.random
-        # a working-hours time after the previous step and before the limit
-        # (_at inline: the same draws in the same order)
-        low, high = self.clock + 300.0, self.limit
-        if ts > low and not timed:
-            day = int(ts // _DAY)
-            seconds = ts - day * _DAY
-            if not ((day + 3) % 7 < 5 and _OPENS <= seconds <= _CLOSES):
-                if seconds > _OPENS:
-                    day += 1
-                weekday = (day + 3) % 7  # 1970-01-01 was a Thursday
-                if weekday >= 5:
-                    day += 7 - weekday
-                moment = day * _DAY + _OPENS + draw() * 9.5 * 3600
-                if moment > ts:
-                    ts = moment
-        if ts < low:
-            room = high - low
-            ts = low + draw() * min(3 * 3600.0, (room if room > 0.0 else 0.0) * 0.1)
-        if ts > high:
-            room = high - low
-            ts = low + (room if room > 0.0 else 0.0) * 0.2 * draw()
-        self.clock = ts
+        ts = self.clock = self._at(ts, timed)  # a working-hours time after the previous step
         technicians = self.technicians  # _pick, inline
         performer = technicians[int(draw() * len(technicians))]
         # stamp(ts), inline (ts > 0)
@@ -792,28 +772,7 @@ class LifeWriter:
         risk: str | None = None,
     ) -> None:
         hex_world, draw = self.hex, self.random
-        # a working-hours time after the previous step and before the limit
-        # (_at and values.working_time inline: the same draws in the same order)
-        low, high = self.clock + 300.0, self.limit
-        if ts > low:
-            day = int(ts // _DAY)
-            seconds = ts - day * _DAY
-            if not ((day + 3) % 7 < 5 and _OPENS <= seconds <= _CLOSES):
-                if seconds > _OPENS:
-                    day += 1
-                weekday = (day + 3) % 7  # 1970-01-01 was a Thursday
-                if weekday >= 5:
-                    day += 7 - weekday
-                moment = day * _DAY + _OPENS + draw() * 9.5 * 3600
-                if moment > ts:
-                    ts = moment
-        if ts < low:
-            room = high - low
-            ts = low + draw() * min(3 * 3600.0, (room if room > 0.0 else 0.0) * 0.1)
-        if ts > high:
-            room = high - low
-            ts = low + (room if room > 0.0 else 0.0) * 0.2 * draw()
-        self.clock = ts
+        ts = self.clock = self._at(ts)  # a working-hours time after the previous step
         technicians = hex_world.technicians[self.team]  # _pick, inline
         performer = technicians[int(draw() * len(technicians))]
         at = stamp(ts)
