@@ -158,8 +158,8 @@ def test_sync_killed_at_random_points_ends_with_every_record_exactly_once(
     kills = 0
     partial: list[tuple[int, int]] = []  # (records, still waiting after the kills)
     for trial in range(TRIALS):
-        if trial and time.monotonic() - started > BUDGET_S:
-            break
+        if trial >= 2 and time.monotonic() - started > BUDGET_S:
+            break  # two trials at least: on a loaded machine one took the whole budget
         tags = [world.receive(tag=f"K{trial}-{n}").asset_tag for n in range(10)]
         path = tmp_path / f"kit-{trial}.sqlite"
         kits.checkout(server, kits.resolve_scope(server, locations=["Head office"]), "tech", path)
