@@ -12,11 +12,10 @@ from __future__ import annotations
 import importlib
 import threading
 import uuid
-from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,6 +39,7 @@ from ui.gui.action_states import MAX_PROCEDURE_ASSETS, ActionStates
 from ui.gui.connection_watch import ConnectionWatch
 from ui.gui.detail_reader import DetailReader
 from ui.gui.feature_menus import FeatureMenus
+from ui.gui.first_paint import AfterFirstPaint
 from ui.gui.kits.kit_menu import KitMenu
 from ui.gui.layout_state import LayoutState, fitting_size
 from ui.gui.main_window_view import MainWindowView
@@ -132,7 +132,7 @@ class MainWindow(QMainWindow):
         self._show_welcome_if_empty()
         # After the register's first page is painted (the window's own first paint could
         # come with the table still empty: the workers' ORM imports then raced the rows).
-        self._first_paint = _AfterFirstPaint(
+        self._first_paint = AfterFirstPaint(
             self.view.table.viewport(), self._load_later, ready=lambda: not self.model.is_loading
         )
         self.freshness = SelectionFreshness(self)  # decisions made elsewhere show without F5
@@ -737,49 +737,6 @@ class MainWindow(QMainWindow):
             worker.cancel()
             worker.wait()
         super().closeEvent(event)
-
-
-#: The latest the background reads of a new window start (pick lists, approvals badge,
-#: kit banner) when no paint with the register's rows came first.
-LOAD_LATER_MS = 3000
-
-
-class _AfterFirstPaint(QObject):
-    """Calls ``callback`` once, from the event loop, after ``widget`` has first painted
-    while ``ready()`` holds (or after ``LOAD_LATER_MS`` at the latest: a first read that
-    failed may bring no paint).
-
-    One turn of the event loop later than the paint: what the paint queued (the rest of
-    the window painting, listeners of that paint) goes first.
-    """
-
-    def __init__(
-        self,
-        widget: QWidget,
-        callback: Callable[[], None],
-        ready: Callable[[], bool] = lambda: True,
-    ) -> None:
-        super().__init__(widget)
-        self._callback: Callable[[], None] | None = callback
-        self._ready = ready
-        self._widget = widget
-        widget.installEventFilter(self)
-        QTimer.singleShot(LOAD_LATER_MS, self, self._call)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and self._ready():
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, self, self._next_turn)
-        return False
-
-    def _next_turn(self) -> None:
-        QTimer.singleShot(0, self, self._call)
-
-    def _call(self) -> None:
-        callback, self._callback = self._callback, None
-        if callback is not None:
-            self._widget.removeEventFilter(self)
-            callback()
 
 
 def no_match_text(flt: AssetFilter) -> str:
