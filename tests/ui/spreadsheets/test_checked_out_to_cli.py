@@ -44,6 +44,27 @@ def _dry_run(tmp_path: Path, export: str) -> tuple[Path, Path, Any]:
     return database, path, json.loads(dry.stdout)
 
 
+def _imported(database: Path, path: Path, *columns: Any) -> tuple[list[tuple[Any, ...]], set[str]]:
+    """The import run with an owning group for all rows; ``columns`` of each asset (its
+    location and assignee joined), by tag, and the names of all people."""
+    done = assetdesk(database, "import", str(path), "--set", "owning_group=Facilities")
+    assert done.returncode == 0, done.stdout + done.stderr
+    db = open_db(database)
+    try:
+        with db.read() as session:
+            rows = session.execute(
+                select(*columns)
+                .select_from(Asset)
+                .outerjoin(Location, Location.id == Asset.location_id)
+                .outerjoin(Person, Person.id == Asset.assigned_to_id)
+                .order_by(Asset.tag)
+            ).all()
+            names = set(session.scalars(select(Person.name)))
+    finally:
+        db.dispose()
+    return [tuple(r) for r in rows], names
+
+
 def test_a_checkout_to_the_rows_own_location_assigns_nobody(tmp_path: Path) -> None:
     database, path, payload = _dry_run(tmp_path, EXPORT)
     warnings = {w["row"]: w["message"] for w in payload["warnings"]}
@@ -59,27 +80,16 @@ def test_a_checkout_to_the_rows_own_location_assigns_nobody(tmp_path: Path) -> N
     assert "needs Assigned to or Owning group" in refused[2]
     assert "--set owning_group=NAME" in refused[2]
 
-    done = assetdesk(database, "import", str(path), "--set", "owning_group=Facilities")
-    assert done.returncode == 0, done.stdout + done.stderr
-    db = open_db(database)
-    try:
-        with db.read() as session:
-            rows = session.execute(
-                select(
-                    Asset.tag,
-                    Asset.status,
-                    Location.name,
-                    Person.name,
-                    Asset.owning_group_id.is_not(None),
-                )
-                .join(Location, Location.id == Asset.location_id)
-                .outerjoin(Person, Person.id == Asset.assigned_to_id)
-                .order_by(Asset.tag)
-            ).all()
-            names = set(session.scalars(select(Person.name)))
-    finally:
-        db.dispose()
-    assert [tuple(r) for r in rows] == [
+    rows, names = _imported(
+        database,
+        path,
+        Asset.tag,
+        Asset.status,
+        Location.name,
+        Person.name,
+        Asset.owning_group_id.is_not(None),
+    )
+    assert rows == [
         ("LT-1", "in_service", "HQ", "Anna Smith", True),
         ("SCR-1", "in_service", "Boardroom 3", None, True),
         ("SCR-2", "in_service", "Lobby", None, True),
@@ -106,20 +116,8 @@ def test_name_and_username_and_an_asset_checked_out_to_an_asset(tmp_path: Path) 
         "another): nobody is assigned, and the notes say which asset it was with"
     ), payload["warnings"]
 
-    done = assetdesk(database, "import", str(path), "--set", "owning_group=Facilities")
-    assert done.returncode == 0, done.stdout + done.stderr
-    db = open_db(database)
-    try:
-        with db.read() as session:
-            rows = session.execute(
-                select(Asset.tag, Person.name, Person.username, Asset.notes)
-                .outerjoin(Person, Person.id == Asset.assigned_to_id)
-                .order_by(Asset.tag)
-            ).all()
-            names = set(session.scalars(select(Person.name)))
-    finally:
-        db.dispose()
-    assert [tuple(r) for r in rows] == [
+    rows, names = _imported(database, path, Asset.tag, Person.name, Person.username, Asset.notes)
+    assert rows == [
         ("DOCK-1", None, None, "Checked out to asset: (LT-1) - T14"),
         ("LT-1", "Anna Smith", "asmith", ""),
         ("LT-2", "Anna Smith", "asmith", ""),
@@ -158,20 +156,8 @@ def test_the_custom_report_s_type_column_says_what_it_is_checked_out_to(
         "to that location, with nobody assigned"
     ), payload["warnings"]
 
-    done = assetdesk(database, "import", str(path), "--set", "owning_group=Facilities")
-    assert done.returncode == 0, done.stdout + done.stderr
-    db = open_db(database)
-    try:
-        with db.read() as session:
-            rows = session.execute(
-                select(Asset.tag, Person.name, Asset.notes)
-                .outerjoin(Person, Person.id == Asset.assigned_to_id)
-                .order_by(Asset.tag)
-            ).all()
-            names = set(session.scalars(select(Person.name)))
-    finally:
-        db.dispose()
-    assert [tuple(r) for r in rows] == [
+    rows, names = _imported(database, path, Asset.tag, Person.name, Asset.notes)
+    assert rows == [
         ("DOCK-1", None, "Type: asset\nChecked out to asset: Anna's laptop (LT-1)"),
         ("LT-1", "Anna Smith", "Type: user"),
         ("SCR-1", None, "Type: location\nChecked out to location: Boardroom 3"),
