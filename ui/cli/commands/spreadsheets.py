@@ -274,6 +274,7 @@ def _export(ctx: CliContext) -> int:
     from desktop.spreadsheets.export import columns_by_title, custom_field_titles, export_assets
 
     args = ctx.args
+    out = _export_file(args.out, args.output)
     db = ctx.database()
     chosen = (
         columns_by_title(args.columns, custom_field_titles(db))
@@ -285,7 +286,7 @@ def _export(ctx: CliContext) -> int:
     who = args.as_user or signed_in_person(ctx.settings, ctx.url) or getpass.getuser()
     result = export_assets(
         db,
-        args.out,
+        out,
         exported_by=who,
         flt=flt,
         columns=chosen.register if chosen else None,
@@ -293,6 +294,16 @@ def _export(ctx: CliContext) -> int:
     )
     print(result.message())
     return 0
+
+
+def _export_file(named: Path | None, output: Path | None) -> Path:
+    """The file to write: named alone or after -o/--output (labels and kit take -o)."""
+    if named is not None and output is not None and named != output:
+        raise DesktopError(f"export: two files named ({named} and -o {output}); name one")
+    out = named or output
+    if out is None:
+        raise DesktopError("export: name the file to write, e.g. assetdesk export assets.xlsx")
+    return out
 
 
 def _existing(found: object) -> uuid.UUID:

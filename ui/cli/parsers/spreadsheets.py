@@ -114,7 +114,14 @@ def register(subparsers: Any) -> None:
         description="Write the register, or the assets the filters select, to a workbook that "
         "can be edited and imported back.",
     )
-    exporter.add_argument("out", type=Path, metavar="OUT.xlsx|OUT.csv")
+    exporter.add_argument("out", type=Path, nargs="?", metavar="OUT.xlsx|OUT.csv")
+    exporter.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="OUT.xlsx|OUT.csv",
+        help="the file to write (the same as naming it without -o, as labels and kit take it)",
+    )
     exporter.add_argument("--search", default="", help="only assets matching this text")
     exporter.add_argument(
         "--status", action="append", default=[], help="only this status (repeatable)"
