@@ -130,13 +130,19 @@ def _targets(order: TextProcedure) -> list[str | None]:
 
 
 def _how_to_answer(session: Session, order: TextProcedure, exc: DesktopError) -> str:
-    """How to give the template's questions left unanswered: "Type of change is
-    required" did not say that it is ``--answer change_type=…``, nor its choices."""
+    """How to give the template's questions left unanswered and tick its checklist:
+    "Type of change is required" did not say that it is ``--answer change_type=…``, nor
+    its choices; "checklist: '…' must be done" did not say ``--check KEY``."""
     if not isinstance(exc, ValidationError) or not session.is_active:
         return ""
-    specs = {f.key: f for f in current_template(session, order.kind).definition.fields}
+    definition = current_template(session, order.kind).definition
+    specs = {f.key: f for f in definition.fields}
+    checklist = {item.key for item in definition.checklist}
     hints = []
     for problem in exc.problems:
+        if problem.field in checklist and "must be done" in problem.message:
+            hints.append(f"--check {problem.field}")
+            continue
         spec = specs.get(problem.field)
         if spec is None or problem.field in order.answers or "is required" not in problem.message:
             continue

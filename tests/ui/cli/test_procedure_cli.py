@@ -254,3 +254,14 @@ def test_a_question_left_unanswered_says_how_to_answer_it(world: World) -> None:
         "Reassignment, Repair, Upgrade, Record correction, Other (nothing was recorded)"
     ) in done.stderr, done.stderr
     assert snapshot(world.db) == before
+
+
+def test_a_checklist_item_left_unticked_says_how_to_tick_it(world: World) -> None:
+    """ "checklist: 'Device and packaging inspected: …' must be done" did not say that it
+    is ``--check inspected`` (the lead's new-user pass, 2026-12-07)."""
+    before = snapshot(world.db)
+    done = assetdesk(world.db, "receive", "LAP-9", "--as", "tech")
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "give it with --check inspected; --check contents_match" in done.stderr, done.stderr
+    assert snapshot(world.db) == before
