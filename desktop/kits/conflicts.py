@@ -246,7 +246,9 @@ def resolve(
             procedure_id: uuid.UUID | None = None
             messages: list[str] = []
             if choice is not Choice.TAKE_SERVER:
-                procedure_id, message = _record(session, row, choice, person.username, edits)
+                procedure_id, message = _record(
+                    session, row, choice, person.username, edits, note.strip()
+                )
                 messages.append(message)
             elif edits:
                 raise KitError("edits are given only with the choice 'edit'")
@@ -269,6 +271,7 @@ def _record(
     choice: Choice,
     username: str,
     edits: Mapping[str, object] | None,
+    why: str,
 ) -> tuple[uuid.UUID, str]:
     payload: dict[str, Any] = dict(row.payload or {})
     if row.record != "procedure" or "kind" not in payload:
@@ -304,6 +307,7 @@ def _record(
         note=(
             f"{verb} from field kit conflict #{row.number} (the kit's {kind.label.lower()} "
             f"by {row.performed_by} at {row.performed_at:%Y-%m-%d %H:%M})."
+            + (f" {why}" if why else "")  # the settler's why, in the asset's history too
         ),
         origin_detail=f"conflict #{row.number} of field kit {row.kit_id}",
         values=values,

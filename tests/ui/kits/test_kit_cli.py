@@ -291,8 +291,12 @@ def test_a_conflict_is_listed_field_by_field_and_settled(
     one_line_failure(assetdesk(*resolve, "--set", "location"), "not FIELD=VALUE")
     assert ok_json("--database", kit, "kit", "status", "--json")["open_conflicts"] == 1
     in_kit = ("--database", kit, *resolve[2:])  # settled from the kit: its count follows
-    out = ok(*in_kit, "--set", "location=room a2")
+    out = ok(*in_kit, "--set", "location=room a2", "--note", "Seen in Room A2 today.")
     assert ok_json("--database", kit, "kit", "status", "--json")["open_conflicts"] == 0
+    # The settler's why is in the asset's history, beside the procedure it recorded (it
+    # was kept in the conflict queue only: the lead's new-user pass, 2026-12-07).
+    history = ok("--database", path, "asset", "show", "LAP-1002")
+    assert f"conflict #{number}" in history and "Seen in Room A2 today." in history
     assert f"Conflict #{number} (LAP-1002) settled by tech2: the values given recorded" in out
     assert "recorded as the procedure" in out
     server = Database(f"sqlite:///{path}")
