@@ -346,9 +346,10 @@ def _check_mapping(table: Table, mapping: ColumnMapping, options: ImportOptions)
                 # Ralph's warehouses.csv, regions.csv (id, name): following the advice
                 # above made assets called "Poznań" and "Kraków".
                 without += (
-                    ". Only a name describes each row: if the file lists places or people "
-                    "(Ralph's warehouses or regions), add them in Data › Locations or Data "
-                    "› People, not as assets"
+                    ". Only a name describes each row: if the file lists places (Ralph's "
+                    "warehouses), import it as locations (assetdesk import --locations, or "
+                    "Import list… in Data › Locations); people are added in Data › People; "
+                    "not as assets"
                 )
         raise DesktopError(
             f"{table.where}: no column is mapped to {target_label(needed)}, which the import "

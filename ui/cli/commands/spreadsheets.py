@@ -84,6 +84,8 @@ def _import(ctx: CliContext) -> int:
 
 def _import_file(ctx: CliContext) -> int:
     args = ctx.args
+    if args.locations:
+        return _import_locations(ctx)
     if args.valid_only and args.dry_run:
         raise DesktopError("--valid-only writes rows; it cannot be combined with --dry-run")
     db = ctx.database()
@@ -262,6 +264,38 @@ def _print_summary(
                 else ""
             )
         )
+
+
+def _import_locations(ctx: CliContext) -> int:
+    """``import --locations``: a list of places into the location tree."""
+    from desktop.spreadsheets.location_lists import import_location_list, plan_location_list
+
+    args = ctx.args
+    db = ctx.database()
+    if args.dry_run:
+        plan = plan_location_list(db, args.file, args.sheet)
+    else:
+        plan = import_location_list(db, args.file, ctx.acting_user(), sheet=args.sheet)
+    if args.json:
+        print_json(
+            {
+                "file": str(args.file),
+                "dry_run": bool(args.dry_run),
+                "new": [{"path": list(p.path), "kind": p.kind, "code": p.code} for p in plan.new],
+                "existing": plan.existing,
+                "problems": plan.problems,
+            }
+        )
+        return 2 if plan.problems else 0
+    for place in plan.new:
+        code = f", code {place.code}" if place.code else ""
+        print(f"  new  {' › '.join(place.path)} ({place.kind}{code})")
+    for path in plan.existing:
+        print(f"  has  {path}")
+    if plan.problems:
+        raise DesktopError(plan.summary())
+    print(plan.summary() + (" (dry run: nothing was written)" if args.dry_run else ": imported"))
+    return 0
 
 
 def _rows(rows: tuple[int, ...]) -> str:

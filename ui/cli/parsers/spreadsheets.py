@@ -48,6 +48,13 @@ def register(subparsers: Any) -> None:
     )
     importer.add_argument("--dry-run", action="store_true", help="plan only; write nothing")
     importer.add_argument(
+        "--locations",
+        action="store_true",
+        help="the file lists locations, not assets: a Name a row, with a Parent column or "
+        "a path (Site > Building > Room; GLPI's Complete name), and Kind and Code when "
+        "given (administrators; all or nothing)",
+    )
+    importer.add_argument(
         "--valid-only",
         action="store_true",
         help="import the valid rows and leave out the rejected ones (default: all or nothing)",
