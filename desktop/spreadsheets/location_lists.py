@@ -16,7 +16,6 @@ the same name under the same parent, case aside — is left as it is.
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -28,7 +27,7 @@ from sqlalchemy.orm import Session
 from desktop.domain.tags import normalize_tag
 from desktop.errors import DesktopError
 from desktop.services import reference
-from desktop.spreadsheets.cells import clean_text
+from desktop.spreadsheets.list_columns import cell_text, find_columns, fold
 from desktop.spreadsheets.location_paths import (
     LOCATION_KINDS,
     PATH_SEPARATOR,
@@ -49,8 +48,6 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "code": ("code", "location code", "short code", "short name"),
 }
 _TITLES = {"name": "Name", "path": "Path", "parent": "Parent", "kind": "Kind", "code": "Code"}
-#: Rows looked at for the header (a title or a note may come first).
-HEADER_ROWS = 30
 MAX_NAME = 150
 #: Kinds other tools call their levels, read as ours.
 KIND_WORDS = {
@@ -64,7 +61,6 @@ KIND_WORDS = {
     "story": "floor",
     "cabinet": "rack",
 }
-_FOLD = re.compile(r"[\s_\-]+")
 
 
 @dataclass(frozen=True)
@@ -104,33 +100,6 @@ class LocationListPlan:
         return f"{self.where}: {new}" + (f", {there}" if there else "")
 
 
-def _fold(text: str) -> str:
-    return _FOLD.sub(" ", text.strip().casefold())
-
-
-def _columns(table: Table) -> tuple[int, dict[str, int]]:
-    """The header row's index and our columns' positions in it."""
-    for at, row in enumerate(table.rows[:HEADER_ROWS]):
-        found: dict[str, int] = {}
-        for column, cell in enumerate(row):
-            text = _fold(str(cell)) if cell is not None else ""
-            for key, words in HEADERS.items():
-                if text in words and key not in found:
-                    found[key] = column
-        if "name" in found or "path" in found:
-            return at, found
-    raise DesktopError(
-        f"{table.where}: no column names the places (a Name, Location or Complete name "
-        "column in the first rows); a list of locations has one name a row"
-    )
-
-
-def _cell(row: Sequence[object], column: int | None) -> str:
-    if column is None or column >= len(row):
-        return ""
-    return clean_text(row[column]) or ""
-
-
 @dataclass
 class _Row:
     number: int
@@ -142,7 +111,7 @@ class _Row:
 
 
 def _kind(text: str) -> str | None:
-    word = _fold(text)
+    word = fold(text)
     word = KIND_WORDS.get(word, word)
     return word if word in LOCATION_KINDS else None
 
@@ -158,13 +127,19 @@ class _Planner:
         self.plan.problems.append(f"row {row.number}, column {_TITLES[column]}: {text}")
 
     def read_rows(self) -> list[_Row]:
-        at, columns = _columns(self.table)
+        at, columns = find_columns(
+            self.table,
+            HEADERS,
+            {"name", "path"},
+            "no column names the places (a Name, Location or Complete name column in the "
+            "first rows); a list of locations has one name a row",
+        )
         rows: list[_Row] = []
         for cells, number in zip(
             self.table.rows[at + 1 :], self.table.row_numbers[at + 1 :], strict=True
         ):
-            path = tuple(split_path(_cell(cells, columns.get("path"))))
-            name = _cell(cells, columns.get("name"))
+            path = tuple(split_path(cell_text(cells, columns.get("path"))))
+            name = cell_text(cells, columns.get("name"))
             if path and name and path[-1].casefold() != name.casefold():
                 path = (*path, name)  # GLPI's "Complete name" of the parent, then a name
             if not path and not name:
@@ -172,10 +147,10 @@ class _Planner:
             row = _Row(
                 number,
                 name or path[-1],
-                _cell(cells, columns.get("parent")),
+                cell_text(cells, columns.get("parent")),
                 path,
-                _cell(cells, columns.get("kind")),
-                _cell(cells, columns.get("code")),
+                cell_text(cells, columns.get("kind")),
+                cell_text(cells, columns.get("code")),
             )
             if len(row.name) > MAX_NAME:
                 self.problem(row, "name", f"longer than {MAX_NAME} characters")

@@ -84,8 +84,10 @@ def _import(ctx: CliContext) -> int:
 
 def _import_file(ctx: CliContext) -> int:
     args = ctx.args
-    if args.locations:
-        return _import_locations(ctx)
+    if args.locations and args.people:
+        raise DesktopError("a list is of --locations or of --people, not both")
+    if args.locations or args.people:
+        return _import_list(ctx)
     if args.valid_only and args.dry_run:
         raise DesktopError("--valid-only writes rows; it cannot be combined with --dry-run")
     db = ctx.database()
@@ -266,32 +268,57 @@ def _print_summary(
         )
 
 
-def _import_locations(ctx: CliContext) -> int:
-    """``import --locations``: a list of places into the location tree."""
-    from desktop.spreadsheets.location_lists import import_location_list, plan_location_list
+def _import_list(ctx: CliContext) -> int:
+    """``import --locations`` or ``--people``: a list of places or of people."""
+    from desktop.spreadsheets import location_lists, people_lists
 
     args = ctx.args
     db = ctx.database()
-    if args.dry_run:
-        plan = plan_location_list(db, args.file, args.sheet)
+    plan: location_lists.LocationListPlan | people_lists.PeopleListPlan
+    if args.locations:
+        plan = (
+            location_lists.plan_location_list(db, args.file, args.sheet)
+            if args.dry_run
+            else location_lists.import_location_list(
+                db, args.file, ctx.acting_user(), sheet=args.sheet
+            )
+        )
+        data = [{"path": list(p.path), "kind": p.kind, "code": p.code} for p in plan.new]
+        shown = [
+            f"{' › '.join(p.path)} ({p.kind}{', code ' + p.code if p.code else ''})"
+            for p in plan.new
+        ]
     else:
-        plan = import_location_list(db, args.file, ctx.acting_user(), sheet=args.sheet)
+        plan = (
+            people_lists.plan_people_list(db, args.file, args.sheet)
+            if args.dry_run
+            else people_lists.import_people_list(db, args.file, ctx.acting_user(), sheet=args.sheet)
+        )
+        data = [
+            {"name": p.name, "username": p.username, "email": p.email, "group": p.group}
+            for p in plan.new
+        ]
+        shown = [
+            p.name
+            + "".join(f", {t}" for t in (p.username, p.email) if t)
+            + (f" (group {p.group})" if p.group else "")
+            for p in plan.new
+        ]
     if args.json:
         print_json(
             {
                 "file": str(args.file),
                 "dry_run": bool(args.dry_run),
-                "new": [{"path": list(p.path), "kind": p.kind, "code": p.code} for p in plan.new],
+                "new": data,
                 "existing": plan.existing,
                 "problems": plan.problems,
             }
         )
         return 2 if plan.problems else 0
-    for place in plan.new:
-        code = f", code {place.code}" if place.code else ""
-        print(f"  new  {' › '.join(place.path)} ({place.kind}{code})")
-    for path in plan.existing:
-        print(f"  has  {path}")
+    for line in shown:
+        print(f"  new  {line}")
+    for text in plan.existing:
+        print(f"  has  {text}")
     if plan.problems:
         raise DesktopError(plan.summary())
     print(plan.summary() + (" (dry run: nothing was written)" if args.dry_run else ": imported"))

@@ -55,6 +55,13 @@ def register(subparsers: Any) -> None:
         "given (administrators; all or nothing)",
     )
     importer.add_argument(
+        "--people",
+        action="store_true",
+        help="the file lists people, not assets: Name (or First and Last name), User name, "
+        "E-mail, and Group or Department when given; nobody gets a role (administrators; "
+        "all or nothing)",
+    )
+    importer.add_argument(
         "--valid-only",
         action="store_true",
         help="import the valid rows and leave out the rejected ones (default: all or nothing)",

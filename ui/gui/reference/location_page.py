@@ -24,7 +24,7 @@ from desktop.services import reference
 from desktop.services.reference_queries import LocationRow, list_locations
 from desktop.storage.database import Database
 from ui.gui.reference.jobs import DialogJobs
-from ui.gui.reference.location_list_import import LocationListImport
+from ui.gui.reference.list_import import LOCATIONS, ListImport
 from ui.gui.reference.location_tree_model import LocationTreeModel
 from ui.gui.reference.record_page import RecordPage
 
@@ -75,7 +75,7 @@ class LocationsPage(RecordPage):
         self.inside_button.clicked.connect(self.start_new_inside)
         self.list_buttons.insertWidget(1, self.inside_button)
         # A list of places from another tool (Snipe-IT's or GLPI's locations export).
-        self.list_import = LocationListImport(self)
+        self.list_import = ListImport(self, LOCATIONS)
         self.import_button = QPushButton("Import &list…")
         self.import_button.setToolTip(
             "Add the places a spreadsheet or CSV file lists: a Name a row, with a Parent "

@@ -7,7 +7,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
 
 from desktop.errors import Problem, ValidationError
 from desktop.services import reference
@@ -22,7 +30,10 @@ from desktop.services.reference_queries import (
     list_people,
     list_suppliers,
 )
+from desktop.storage.database import Database
 from desktop.storage.models import Manufacturer
+from ui.gui.reference.jobs import DialogJobs
+from ui.gui.reference.list_import import PEOPLE, ListImport
 from ui.gui.reference.record_page import RecordPage
 from ui.gui.reference.record_table_model import Column
 
@@ -192,6 +203,18 @@ class PeoplePage(RecordPage):
         Column("Active", lambda r: r.active),
         Column("E-mail", lambda r: r.email),
     )
+
+    def __init__(self, database: Database, jobs: DialogJobs, parent: QWidget | None = None) -> None:
+        super().__init__(database, jobs, parent)
+        # A list of people from another tool (Snipe-IT's users export, a directory extract).
+        self.list_import = ListImport(self, PEOPLE)
+        self.import_button = QPushButton("Import &list…")
+        self.import_button.setToolTip(
+            "Add the people a spreadsheet or CSV file lists: Name (or First and Last name), "
+            "User name, E-mail, and Group or Department when given; nobody gets a role"
+        )
+        self.import_button.clicked.connect(self.list_import.start)
+        self.list_buttons.insertWidget(2, self.import_button)
 
     def build_form(self, form: QFormLayout) -> None:
         self.name_edit = QLineEdit()

@@ -1,5 +1,5 @@
-"""Data › Locations › Import list…: a Snipe-IT locations export into the tree, through
-the page's button, the file dialog and the question that shows the plan.
+"""Data › Locations and Data › People › Import list…: a Snipe-IT locations (or users)
+export into the register, through the page's button, the file dialog and the question that shows the plan.
 
 Nothing is written before Import in the question (Cancel writes nothing); a list with a
 row that cannot be placed says the row and column on the page and imports nothing.
@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from desktop.storage.models import Location
+from desktop.storage.models import Location, Person
 from tests.factories import World
 from tests.ui.reference.conftest import settle
 from ui.gui.reference.dialog import ReferenceDataDialog
@@ -105,3 +105,38 @@ def test_a_row_that_cannot_be_placed_is_said_and_nothing_is_imported(
     )
     assert QApplication.activeModalWidget() is None
     assert locations(sqlite_world) == before
+
+
+def test_a_list_of_people_is_imported_from_the_people_page(
+    qtbot: QtBot,
+    dialog: ReferenceDataDialog,
+    sqlite_world: World,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    listing = tmp_path / "users.csv"
+    listing.write_text(
+        "First Name,Last Name,Username,Email,Department\n"
+        "Anna,Smith,asmith,anna.smith@example.org,Finance\n",
+        encoding="utf-8",
+    )
+    choose(monkeypatch, listing)
+    dialog.show_page("people")
+    page = dialog.people
+    qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)
+    box = the_question(qtbot)
+    assert "users.csv: 1 new person" in box.text()
+    assert "Anna Smith (asmith, anna.smith@example.org), Finance" in box.informativeText()
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+    qtbot.waitUntil(lambda: page.message.text().startswith("✔"), timeout=20_000)
+    assert page.message.text() == "✔ Imported 1 person from users.csv."
+    with sqlite_world.db.read() as session:
+        anna = session.execute(select(Person).where(Person.username == "asmith")).scalar_one()
+        assert (anna.name, [g.name for g in anna.groups], anna.roles) == (
+            "Anna Smith",
+            ["Finance"],
+            [],
+        )
+        anna_id = anna.id
+    qtbot.waitUntil(lambda: page.model.row_of(anna_id) >= 0)  # the list shows her
