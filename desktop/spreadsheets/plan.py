@@ -348,8 +348,8 @@ def _check_mapping(table: Table, mapping: ColumnMapping, options: ImportOptions)
                 without += (
                     ". Only a name describes each row: if the file lists places (Ralph's "
                     "warehouses), import it as locations (assetdesk import --locations, or "
-                    "Import list… in Data › Locations); people are added in Data › People; "
-                    "not as assets"
+                    "Import list… in Data › Locations); a list of people likewise (--people, "
+                    "Data › People); not as assets"
                 )
         raise DesktopError(
             f"{table.where}: no column is mapped to {target_label(needed)}, which the import "

@@ -19,7 +19,8 @@ def test_ralph_s_warehouse_list_is_said_to_be_places(fresh: Path) -> None:  # no
     assert (
         "Only a name describes each row: if the file lists places (Ralph's warehouses), "
         "import it as locations (assetdesk import --locations, or Import list… in Data › "
-        "Locations); people are added in Data › People; not as assets (columns: id, name)"
+        "Locations); a list of people likewise (--people, Data › People); not as assets "
+        "(columns: id, name)"
     ) in done.stderr, done.stderr
 
 
