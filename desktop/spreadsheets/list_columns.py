@@ -1,4 +1,5 @@
-"""The columns of a list of reference data (places, people) found by their headers.
+"""The columns of a list of reference data (places, people) found by their headers, and
+what importing it would do in one line.
 
 Lists come from other tools' exports and from sheets typed by hand: the header may sit
 below a title, be spelt "Parent_Location" or "E-mail", and carry columns we do not read.
@@ -45,3 +46,16 @@ def cell_text(row: Sequence[object], column: int | None) -> str:
     if column is None or column >= len(row):
         return ""
     return clean_text(row[column]) or ""
+
+
+def list_summary(
+    where: str, problems: Sequence[str], new: int, nouns: tuple[str, str], existing: int
+) -> str:
+    """One line for a list's plan: its refused rows (the first five), else how many
+    records are new (``nouns``: singular, plural) and how many the register has."""
+    if problems:
+        shown = "; ".join(problems[:5])
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        return f"{where}: nothing imported: {shown}{more}"
+    made = f"{new} new {nouns[new != 1]}" if new else "nothing new"
+    return f"{where}: {made}" + (f", {existing} already in the register" if existing else "")

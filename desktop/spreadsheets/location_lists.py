@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from desktop.domain.tags import normalize_tag
 from desktop.errors import DesktopError
 from desktop.services import reference
-from desktop.spreadsheets.list_columns import cell_text, find_columns, fold
+from desktop.spreadsheets.list_columns import cell_text, find_columns, fold, list_summary
 from desktop.spreadsheets.location_paths import (
     LOCATION_KINDS,
     PATH_SEPARATOR,
@@ -90,14 +90,9 @@ class LocationListPlan:
     rows: int = 0
 
     def summary(self) -> str:
-        if self.problems:
-            shown = "; ".join(self.problems[:5])
-            more = f" (and {len(self.problems) - 5} more)" if len(self.problems) > 5 else ""
-            return f"{self.where}: nothing imported: {shown}{more}"
-        count = len(self.new)
-        new = f"{count} new location{'s' * (count != 1)}" if count else "nothing new"
-        there = f"{len(self.existing)} already in the register" if self.existing else ""
-        return f"{self.where}: {new}" + (f", {there}" if there else "")
+        return list_summary(
+            self.where, self.problems, len(self.new), ("location", "locations"), len(self.existing)
+        )
 
 
 @dataclass

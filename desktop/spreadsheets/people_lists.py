@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from desktop.errors import DesktopError
 from desktop.services import reference
 from desktop.spreadsheets.create_references import ReferenceCreator
-from desktop.spreadsheets.list_columns import cell_text, find_columns
+from desktop.spreadsheets.list_columns import cell_text, find_columns, list_summary
 from desktop.spreadsheets.readers import Table, read_table
 from desktop.spreadsheets.references import PendingReference, ReferenceIndex
 from desktop.storage.database import Database
@@ -61,14 +61,9 @@ class PeopleListPlan:
     pending: list[tuple[PendingReference, str]] = field(default_factory=list, repr=False)
 
     def summary(self) -> str:
-        if self.problems:
-            shown = "; ".join(self.problems[:5])
-            more = f" (and {len(self.problems) - 5} more)" if len(self.problems) > 5 else ""
-            return f"{self.where}: nothing imported: {shown}{more}"
-        count = len(self.new)
-        new = f"{count} new {'person' if count == 1 else 'people'}" if count else "nothing new"
-        there = f"{len(self.existing)} already in the register" if self.existing else ""
-        return f"{self.where}: {new}" + (f", {there}" if there else "")
+        return list_summary(
+            self.where, self.problems, len(self.new), ("person", "people"), len(self.existing)
+        )
 
 
 def _plan(session: Session, table: Table) -> PeopleListPlan:

@@ -7,6 +7,7 @@ row that cannot be placed says the row and column on the page and imports nothin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -34,8 +35,18 @@ def locations(world: World) -> int:
         return int(session.execute(select(func.count()).select_from(Location)).scalar_one())
 
 
-def choose(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
-    monkeypatch.setattr("ui.gui.file_dialogs.get_open_file_name", lambda *a, **k: (str(path), ""))
+@pytest.fixture
+def chosen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str, str], None]:
+    """Write a list and have the file dialog answer it, as a person picking it does."""
+
+    def choose(name: str, text: str) -> None:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        monkeypatch.setattr(
+            "ui.gui.file_dialogs.get_open_file_name", lambda *a, **k: (str(path), "")
+        )
+
+    return choose
 
 
 def the_question(qtbot: QtBot) -> QMessageBox:
@@ -49,12 +60,9 @@ def test_a_list_of_places_is_shown_then_imported(
     qtbot: QtBot,
     dialog: ReferenceDataDialog,
     sqlite_world: World,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    chosen: Callable[[str, str], None],
 ) -> None:
-    listing = tmp_path / "locations.csv"
-    listing.write_text(LIST, encoding="utf-8")
-    choose(monkeypatch, listing)
+    chosen("locations.csv", LIST)
     dialog.show_page("locations")
     page = dialog.locations
     before = locations(sqlite_world)
@@ -88,12 +96,9 @@ def test_a_row_that_cannot_be_placed_is_said_and_nothing_is_imported(
     qtbot: QtBot,
     dialog: ReferenceDataDialog,
     sqlite_world: World,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    chosen: Callable[[str, str], None],
 ) -> None:
-    listing = tmp_path / "rooms.csv"
-    listing.write_text("Name,Parent\nRoom 1,Nowhere House\n", encoding="utf-8")
-    choose(monkeypatch, listing)
+    chosen("rooms.csv", "Name,Parent\nRoom 1,Nowhere House\n")
     dialog.show_page("locations")
     page = dialog.locations
     before = locations(sqlite_world)
@@ -111,16 +116,13 @@ def test_a_list_of_people_is_imported_from_the_people_page(
     qtbot: QtBot,
     dialog: ReferenceDataDialog,
     sqlite_world: World,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    chosen: Callable[[str, str], None],
 ) -> None:
-    listing = tmp_path / "users.csv"
-    listing.write_text(
+    chosen(
+        "users.csv",
         "First Name,Last Name,Username,Email,Department\n"
         "Anna,Smith,asmith,anna.smith@example.org,Finance\n",
-        encoding="utf-8",
     )
-    choose(monkeypatch, listing)
     dialog.show_page("people")
     page = dialog.people
     qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from PySide6.QtCore import QDir
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from desktop.spreadsheets.location_lists import import_location_list, plan_location_list
 from desktop.spreadsheets.people_lists import import_people_list, plan_people_list
@@ -86,6 +86,13 @@ class ListImport:
         self.kind = kind
         self.folder = QDir.homePath()
         self.question: QMessageBox | None = None
+
+    def button(self, tooltip: str) -> QPushButton:
+        """The page's Import list… button (Alt+L), which starts this."""
+        button = QPushButton("Import &list…")
+        button.setToolTip(tooltip)
+        button.clicked.connect(self.start)
+        return button
 
     def start(self) -> None:
         path, _ = file_dialogs.get_open_file_name(

@@ -76,12 +76,10 @@ class LocationsPage(RecordPage):
         self.list_buttons.insertWidget(1, self.inside_button)
         # A list of places from another tool (Snipe-IT's or GLPI's locations export).
         self.list_import = ListImport(self, LOCATIONS)
-        self.import_button = QPushButton("Import &list…")
-        self.import_button.setToolTip(
+        self.import_button = self.list_import.button(
             "Add the places a spreadsheet or CSV file lists: a Name a row, with a Parent "
             "column or a path (Site > Building > Room); Kind and Code when given"
         )
-        self.import_button.clicked.connect(self.list_import.start)
         self.list_buttons.insertWidget(3, self.import_button)
 
     def set_read_only(self, reason: str) -> None:

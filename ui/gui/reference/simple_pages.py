@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
-    QPushButton,
     QWidget,
 )
 
@@ -208,12 +207,10 @@ class PeoplePage(RecordPage):
         super().__init__(database, jobs, parent)
         # A list of people from another tool (Snipe-IT's users export, a directory extract).
         self.list_import = ListImport(self, PEOPLE)
-        self.import_button = QPushButton("Import &list…")
-        self.import_button.setToolTip(
+        self.import_button = self.list_import.button(
             "Add the people a spreadsheet or CSV file lists: Name (or First and Last name), "
             "User name, E-mail, and Group or Department when given; nobody gets a role"
         )
-        self.import_button.clicked.connect(self.list_import.start)
         self.list_buttons.insertWidget(2, self.import_button)
 
     def build_form(self, form: QFormLayout) -> None:
