@@ -46,7 +46,8 @@ class WelcomeView(QWidget):
         self.import_button = self._action(
             "&Import a spreadsheet",
             "Bring your register from Excel, LibreOffice, Snipe-IT, GLPI, iTop or Ralph "
-            "(.xlsx or .csv). You see a dry run before anything is written.",
+            "(.xlsx or .csv). You see a dry run before anything is written. Their lists of "
+            "locations and people: Import list… in Data › Locations or Data › People.",
             self.import_requested,
         )
         self.connect_button = self._action(
