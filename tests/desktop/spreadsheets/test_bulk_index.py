@@ -214,6 +214,8 @@ def test_a_bulk_imports_procedures_are_made_while_the_indexes_are_built_and_kept
         make(self, *args)
 
     monkeypatch.setattr(commit._Writer, "_new_procedures", recorded)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.4, 0.4, 0.4))  # a quiet machine
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
     db = _new_register(tmp_path)
     plan = dry_run(db, _thirty_laptops(tmp_path), ImportOptions())
     result = commit.commit_import(db, plan, performed_by="tech")
@@ -240,11 +242,37 @@ def test_a_bulk_imports_procedures_are_made_while_the_indexes_are_built_and_kept
     db.dispose()
 
 
-def test_an_error_making_the_procedures_beside_the_index_builds_leaves_the_register_as_it_was(
+def test_on_a_busy_machine_the_procedures_are_made_after_the_index_builds_in_one_thread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """What goes wrong in the second thread is raised by the commit, and nothing is
-    written (the assets written before it are rolled back)."""
+    """With no core free (the load average at the cores) a second thread would only take
+    the first one's share: every row is made in the commit's own thread, after the
+    index builds, and written the same."""
+    made_in: list[str] = []
+    make = commit._Writer._new_procedures
+
+    def recorded(self: commit._Writer, *args: Any) -> None:
+        made_in.append(threading.current_thread().name)
+        make(self, *args)
+
+    monkeypatch.setattr(commit._Writer, "_new_procedures", recorded)
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.6, 0.4, 0.4))
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    db = _new_register(tmp_path)
+    plan = dry_run(db, _thirty_laptops(tmp_path), ImportOptions())
+    assert commit.commit_import(db, plan, performed_by="tech").procedures == 50
+    assert made_in == [threading.current_thread().name] * 30
+    assert counts(db)[1] >= 50
+    db.dispose()
+
+
+@pytest.mark.parametrize("load", [0.4, 1.6])
+def test_an_error_making_the_procedures_beside_the_index_builds_leaves_the_register_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, load: float
+) -> None:
+    """What goes wrong making the rows (in the second thread, or after the builds on a
+    busy machine) is raised by the commit, and nothing is written (the assets written
+    before it are rolled back)."""
     make = commit._Writer._new_procedures
     calls: list[int] = []
 
@@ -255,6 +283,8 @@ def test_an_error_making_the_procedures_beside_the_index_builds_leaves_the_regis
         make(self, *args)
 
     monkeypatch.setattr(commit._Writer, "_new_procedures", failing)
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
     db = _new_register(tmp_path)
     plan = dry_run(db, _thirty_laptops(tmp_path), ImportOptions())
     before = counts(db)
