@@ -20,7 +20,7 @@ import datetime as dt
 import threading
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from json.encoder import encode_basestring_ascii as _quote
@@ -90,6 +90,9 @@ BATCH = 2000
 #: batches of 20,000, the floor's one call 13.2; 100,000 → 1,000,000 rows k = 1.32 → 1.19).
 #: Progress and a cancel are still looked at every :data:`BATCH` rows.
 PROCEDURE_BATCH = 20_000
+#: Procedure rows made while the assets' indexes are built (in a second thread: see
+#: IndexUpkeep.assets_written), at most: held until then (~1 KB each).
+PROCEDURES_AHEAD = 100_000
 ASSETS = cast(Table, Asset.__table__)
 PROCEDURES = cast(Table, Procedure.__table__)
 _READY_ASSET = (
@@ -411,11 +414,23 @@ class _Writer:
         for columns, batch in by_columns.items():
             self._execute_updates(columns, batch)
         # Every asset is written: the indexes built from them are built now (see
-        # IndexUpkeep.assets_written), then the new assets' procedures are written.
-        upkeep.assets_written()
-        for row, asset_id, tag, creation in zip(
-            creates, asset_ids, self.created_tags, creations, strict=True
-        ):
+        # IndexUpkeep.assets_written), the first procedures' rows made meanwhile in a
+        # second thread; then the new assets' procedures are written.
+        pending = zip(creates, asset_ids, self.created_tags, creations, strict=True)
+        ahead: list[tuple[list[Any], list[tuple[int, Any]]]] = []
+        made = 0
+
+        def make_ahead() -> None:
+            nonlocal made
+            made = self._procedures_ahead(pending, ahead)
+
+        upkeep.assets_written(make_ahead)
+        for rows, runs in ahead:
+            self._write_procedures(rows, runs)
+        done += made
+        if made:
+            self._report(done, total)
+        for row, asset_id, tag, creation in pending:
             self._new_procedures(row, asset_id, tag, creation)
             done += 1
             if len(self.procedures) >= PROCEDURE_BATCH:
@@ -855,12 +870,35 @@ class _Writer:
 
     def _flush_procedures(self) -> None:
         if self.procedures:
-            rows, runs = self.procedures, self.procedure_runs
-            ends = [start for start, _statement in runs[1:]] + [len(rows)]
-            for (start, statement), end in zip(runs, ends, strict=True):
-                part = rows if start == 0 and end == len(rows) else rows[start:end]
-                insert_converted(self.connection, statement, part, self.references)
+            self._write_procedures(self.procedures, self.procedure_runs)
             self.procedures, self.procedure_runs, self.run_statement = [], [], None
+
+    def _write_procedures(self, rows: list[Any], runs: list[tuple[int, Any]]) -> None:
+        """Insert procedure ``rows``, each run of them by its statement."""
+        ends = [start for start, _statement in runs[1:]] + [len(rows)]
+        for (start, statement), end in zip(runs, ends, strict=True):
+            part = rows if start == 0 and end == len(rows) else rows[start:end]
+            insert_converted(self.connection, statement, part, self.references)
+
+    def _procedures_ahead(
+        self,
+        pending: Iterator[tuple[RowPlan, object, str, _Creation]],
+        ahead: list[tuple[list[Any], list[tuple[int, Any]]]],
+    ) -> int:
+        """Make the procedures' rows of ``pending``'s first new assets, each full batch
+        put in ``ahead`` to be written later, up to :data:`PROCEDURES_AHEAD` rows; the
+        number of assets taken. Reads and writes nothing in the database (it runs in a
+        second thread while the connection builds indexes: see IndexUpkeep.assets_written)."""
+        taken = 0
+        for row, asset_id, tag, creation in pending:
+            self._new_procedures(row, asset_id, tag, creation)
+            taken += 1
+            if len(self.procedures) >= PROCEDURE_BATCH:
+                ahead.append((self.procedures, self.procedure_runs))
+                self.procedures, self.procedure_runs, self.run_statement = [], [], None
+                if len(ahead) * PROCEDURE_BATCH >= PROCEDURES_AHEAD:
+                    break
+        return taken
 
 
 @dataclass(frozen=True)

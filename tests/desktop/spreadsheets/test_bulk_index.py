@@ -7,6 +7,8 @@ import csv
 import json
 import os
 import subprocess
+import sys
+import threading
 import uuid
 from pathlib import Path
 from typing import Any
@@ -19,14 +21,19 @@ from desktop.services.queries import AssetFilter, list_assets
 from desktop.services.register_pages import RegisterPager
 from desktop.services.search import sqlite_unranked
 from desktop.services.search_query import sqlite_in_tag_order
+from desktop.spreadsheets import commit
 from desktop.spreadsheets.bulk_index import (
     BULK_CACHE_KIB,
     BULK_CACHE_MAX_KIB,
     bulk_cache_kib,
     pays_to_pause,
 )
+from desktop.spreadsheets.model import ImportOptions
+from desktop.spreadsheets.plan import dry_run
 from desktop.storage.database import Database
+from desktop.storage.migrate import upgrade
 from tests.cli_run import run_cli
+from tests.desktop.spreadsheets.conftest import counts, write_workbook
 from tests.factories import seed_world
 
 
@@ -167,3 +174,122 @@ def test_a_bulk_import_takes_a_page_cache_by_the_memory_free(
         free_pages["SC_AVPHYS_PAGES"] = free // page
         assert bulk_cache_kib() == expected
     assert BULK_CACHE_KIB == 256 * 1024 and BULK_CACHE_MAX_KIB == 1024 * 1024
+
+
+def _new_register(tmp_path: Path) -> Database:
+    db = Database(f"sqlite:///{tmp_path / 'register.sqlite3'}")
+    upgrade(db.engine)
+    seed_world(db)
+    return db
+
+
+def _thirty_laptops(tmp_path: Path) -> Path:
+    """30 new laptops, every third one handed to Una (a receive, then an install)."""
+    return write_workbook(
+        tmp_path / "laptops.xlsx",
+        [
+            ["Asset tag", "Name", "Category", "Location", "Assigned to"],
+            *[
+                [f"LAP-{n:03d}", f"Laptop {n}", "Laptop", "Room A1", "user" if n % 3 else None]
+                for n in range(30)
+            ],
+        ],
+    )
+
+
+def test_a_bulk_imports_procedures_are_made_while_the_indexes_are_built_and_kept_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite builds the assets' indexes without the interpreter's lock: the first new
+    assets' procedures are made meanwhile in a second thread (whole batches, up to
+    PROCEDURES_AHEAD rows), the rest after it as before. Every asset gets its receive
+    (and its install), written in the order of the rows, the ids time-ordered."""
+    monkeypatch.setattr(commit, "PROCEDURE_BATCH", 4)
+    monkeypatch.setattr(commit, "PROCEDURES_AHEAD", 8)
+    made_in: list[str] = []
+    make = commit._Writer._new_procedures
+
+    def recorded(self: commit._Writer, *args: Any) -> None:
+        made_in.append(threading.current_thread().name)
+        make(self, *args)
+
+    monkeypatch.setattr(commit._Writer, "_new_procedures", recorded)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.4, 0.4, 0.4))  # a quiet machine
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    db = _new_register(tmp_path)
+    plan = dry_run(db, _thirty_laptops(tmp_path), ImportOptions())
+    result = commit.commit_import(db, plan, performed_by="tech")
+    assert result.procedures == 30 + 20
+    here = threading.current_thread().name
+    # Ahead, two batches of at least 4 procedures: LAP-000 (a receive), 001, 002 (a receive
+    # and an install each); then LAP-003, 004 and 005 (5 again).
+    assert made_in[:6] == ["assetdesk-import-rows"] * 6
+    assert made_in[6:] == [here] * 24
+    assert sys.getswitchinterval() == pytest.approx(0.005)
+    with db.read() as session:
+        written = session.connection().exec_driver_sql(
+            "SELECT a.tag, p.kind FROM procedures p JOIN assets a ON a.id = p.asset_id "
+            "ORDER BY p.id"
+        )
+        assert [tuple(r) for r in written] == [
+            step
+            for n in range(30)
+            for step in (
+                (f"LAP-{n:03d}", "receive"),
+                *([(f"LAP-{n:03d}", "install")] * (n % 3 > 0)),
+            )
+        ]
+    db.dispose()
+
+
+def test_on_a_busy_machine_the_procedures_are_made_after_the_index_builds_in_one_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no core free (the load average at the cores) a second thread would only take
+    the first one's share: every row is made in the commit's own thread, after the
+    index builds, and written the same."""
+    made_in: list[str] = []
+    make = commit._Writer._new_procedures
+
+    def recorded(self: commit._Writer, *args: Any) -> None:
+        made_in.append(threading.current_thread().name)
+        make(self, *args)
+
+    monkeypatch.setattr(commit._Writer, "_new_procedures", recorded)
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.6, 0.4, 0.4))
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    db = _new_register(tmp_path)
+    plan = dry_run(db, _thirty_laptops(tmp_path), ImportOptions())
+    assert commit.commit_import(db, plan, performed_by="tech").procedures == 50
+    assert made_in == [threading.current_thread().name] * 30
+    assert counts(db)[1] >= 50
+    db.dispose()
+
+
+@pytest.mark.parametrize("load", [0.4, 1.6])
+def test_an_error_making_the_procedures_beside_the_index_builds_leaves_the_register_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, load: float
+) -> None:
+    """What goes wrong making the rows (in the second thread, or after the builds on a
+    busy machine) is raised by the commit, and nothing is written (the assets written
+    before it are rolled back)."""
+    make = commit._Writer._new_procedures
+    calls: list[int] = []
+
+    def failing(self: commit._Writer, *args: Any) -> None:
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("the third asset's procedures")
+        make(self, *args)
+
+    monkeypatch.setattr(commit._Writer, "_new_procedures", failing)
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    db = _new_register(tmp_path)
+    plan = dry_run(db, _thirty_laptops(tmp_path), ImportOptions())
+    before = counts(db)
+    with pytest.raises(RuntimeError, match="the third asset's procedures"):
+        commit.commit_import(db, plan, performed_by="tech")
+    assert counts(db) == before
+    assert len(calls) == 3
+    db.dispose()
