@@ -10,7 +10,8 @@ the search index is paused while inserting and rebuilt once at the end (fed to F
 forked child meanwhile where forking is safe, :mod:`desktop.demo.search_build`), the
 secondary indexes of empty tables are built once after the fill, foreign keys are checked once
 before the commit and the file is filled with a rollback journal
-(:mod:`desktop.demo.sqlite_fill`).
+(:mod:`desktop.demo.sqlite_fill`); the approvals' segregation of duties is checked as they
+are made instead of by SQLite's triggers row by row (:mod:`desktop.demo.duties`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from desktop.demo.duties import duty_triggers_paused, read_duties
 from desktop.demo.hex_world import forget_world
 from desktop.demo.incidents import incident_count, make_incidents
 from desktop.demo.life import ServiceAsset
@@ -199,12 +201,16 @@ def fill_demo(
         with (
             _bulk_pragmas(session, db, assets),
             search_index_paused(session.connection(), rebuild=search.finish),
+            # SQLite: the approvals' duties checked as they are made (desktop.demo.duties)
+            duty_triggers_paused(session.connection()) as duties_checked_here,
             # Into empty tables, their indexes are built once at the end (SQLite).
             sqlite_secondary_indexes_rebuilt(
                 session.connection(), () if existing else _BULK, kept=_KEPT
             ),
         ):
             world = build_world(session, assets=assets)
+            if duties_checked_here:
+                world.duties = read_duties(session.connection())
             _check(cancel)
             now_ts = history_end(today)
             if search.forked and not existing:  # the writers make the index's rows too
