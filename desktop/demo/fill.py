@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from desktop.demo.duties import duty_triggers_paused, read_duties
@@ -450,18 +450,27 @@ def _next_tag_numbers(session: Session, world: DemoWorld) -> dict[str, int]:
 
 
 def _store_tag_numbers(session: Session, numbers: dict[str, int]) -> None:
-    """Move every tag sequence past the generated tags, so that new tags never collide."""
+    """Move every tag sequence past the generated tags, so that new tags never collide.
+
+    The sequences moved in one statement run for all of them (an ORM update per prefix
+    cost ~2 ms CPU each, a dozen in the demo's serial tail)."""
+    moved = []
     for prefix, next_value in numbers.items():
-        sequence = session.get(TagSequence, prefix)
+        sequence = session.get(TagSequence, prefix)  # (read and locked before: no query)
         if sequence is None:
             session.add(TagSequence(prefix=prefix, next_value=next_value))
         elif sequence.next_value < next_value:
-            session.execute(
-                update(TagSequence)
-                .where(TagSequence.prefix == prefix)
-                .values(next_value=next_value)
-            )
+            moved.append({"key": prefix, "value": next_value})
     session.flush()
+    if moved:
+        table = TagSequence.__table__
+        assert isinstance(table, Table)
+        session.connection().execute(
+            update(table)
+            .where(table.c.prefix == bindparam("key"))
+            .values(next_value=bindparam("value")),
+            moved,
+        )
     session.expire_all()
 
 
