@@ -41,6 +41,7 @@ from typing import Any
 
 from sqlalchemy import Dialect
 
+from desktop.demo.duties import check_duties
 from desktop.demo.life import LifeWriter, ServiceAsset
 from desktop.demo.orders import Order
 from desktop.demo.stored import check_references, spool_rows
@@ -101,6 +102,8 @@ def make_chunk(world: DemoWorld, chunk: Chunk) -> ChunkResult:
     rows = writer.rows
     if world.stored_ids:
         check_references(world.stored_ids, rows.assets, rows.procedures, rows.approvals)
+    if world.duties is not None:
+        check_duties(world.duties, rows.procedures, rows.approvals)
     return ChunkResult(
         assets=rows.assets,
         procedures=rows.procedures,

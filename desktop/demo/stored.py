@@ -118,10 +118,19 @@ REFERENCES: dict[Table, tuple[tuple[int, str, str], ...]] = {
 
 def referenced_ids(connection: Connection) -> dict[str, frozenset[str]]:
     """The ids (32 hex digits) of every row the generated rows may refer to outside their
-    own tables: people, locations, models, templates… — read once before generating."""
+    own tables: people, locations, models, templates… — read once before generating (on
+    SQLite as stored, without a ``UUID`` made and turned back into hex for each: 6,800 ids
+    at 10,000 assets, ~0.1 s CPU under a profiler)."""
     own = {table.name for table in COLUMNS}
     tables = _table(Asset).metadata.tables
     targets = {target for found in REFERENCES.values() for _i, _c, target in found} - own
+    if connection.dialect.name == "sqlite":  # stored as they are compared: no UUID made
+        return {
+            name: frozenset(
+                connection.exec_driver_sql(f"SELECT id FROM {name}").scalars()  # noqa: S608
+            )
+            for name in sorted(targets)
+        }
     return {
         name: frozenset(
             value.hex for value in connection.execute(select(tables[name].c.id)).scalars()

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from desktop.demo import catalog
 from desktop.demo.catalog import CategorySpec, ModelSpec
+from desktop.demo.duties import Duties
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.domain.tags import normalize_tag
 from desktop.errors import NotFoundError, Problem, ValidationError
@@ -110,6 +111,9 @@ class DemoWorld:
     #: each model's, person's and location's id (32 hex digits) → the text the index holds
     #: for it (:func:`desktop.services.search.indexed_names`); ``None`` elsewhere.
     indexed_names: dict[str | None, str] | None = None
+    #: Where the demo checks the segregation of duties as it makes the approvals instead
+    #: of SQLite's triggers (:mod:`desktop.demo.duties`): what the rules read; else ``None``.
+    duties: Duties | None = None
 
     def count_created(self, what: str, n: int = 1) -> None:
         self.created[what] = self.created.get(what, 0) + n

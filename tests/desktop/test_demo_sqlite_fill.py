@@ -12,7 +12,7 @@ from sqlalchemy import Connection, func, select
 from desktop.demo import fill_demo, parallel, sqlite_fill
 from desktop.demo.life import LifeWriter
 from desktop.demo.sqlite_fill import check_foreign_keys
-from desktop.demo.stored import DanglingReferenceError
+from desktop.demo.stored import DanglingReferenceError, referenced_ids
 from desktop.storage.database import Database
 from desktop.storage.models import Asset, Procedure
 
@@ -94,3 +94,19 @@ def test_a_window_reading_the_file_keeps_it_in_wal_and_the_demo_still_fills_it(
     finally:
         reader.close()
     assert _pragmas(sqlite_db) == (1, "wal")
+
+
+def test_the_referenced_ids_read_as_stored_are_those_the_models_read(sqlite_db: Database) -> None:
+    fill_demo(sqlite_db, assets=50)
+
+    with sqlite_db.engine.connect() as connection:
+        found = referenced_ids(connection)
+        tables = Asset.metadata.tables
+        assert found == {
+            name: frozenset(
+                value.hex for value in connection.execute(select(tables[name].c.id)).scalars()
+            )
+            for name in found
+        }
+    assert {"people", "locations", "asset_models", "procedure_templates"} <= set(found)
+    assert len(found["people"]) > 10
