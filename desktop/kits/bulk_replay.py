@@ -21,6 +21,9 @@ needs approval, a receipt or a new tag, a scan of a location or of a finished ro
 ends the run: what was decided is written, and that record goes through the per-record
 replay (:class:`desktop.kits.replay._Replayer`) inside the same transaction, so that the
 order of records is kept and it meets everything written before it.
+
+On a SQLite server, long runs of scans and of procedures are decided set-wise instead
+(:mod:`desktop.kits.bulk_scans`, :mod:`desktop.kits.bulk_procedures`).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from desktop.domain.lifecycle import ProcedureKind
 from desktop.domain.permissions import work_for
 from desktop.domain.tags import TAG_MAX_LENGTH, normalize_tag
 from desktop.errors import DesktopError
+from desktop.kits.bulk_procedures import ProcedureRun
 from desktop.kits.bulk_scans import MIN_RUN, NotSetWise, replay_scan_run
 from desktop.kits.bulk_window import (
     _ASSETS,
@@ -106,6 +110,8 @@ from desktop.storage.types import utcnow
 
 #: The records a bulk run takes; any other ends it.
 BULK_RECORDS = frozenset({"procedure", "scan"})
+#: The records whose long runs are decided set-wise on a SQLite server.
+_SET_WISE = frozenset({"procedure", "scan"})
 #: Records decided per window at most (one set of reads, one set of writes).
 WINDOW = 5000
 #: A timed transaction's first window (see ``until``): each next one is twice as large,
@@ -195,8 +201,9 @@ class BulkReplayer:
         self.answers_split: dict[str, SplitAnswers] = {}
         #: Each open audit and scanner's person id, as the scan service checked them.
         self.scanning: dict[tuple[uuid.UUID, str], tuple[Audit, uuid.UUID]] = {}
-        #: Entry places of long runs of scans, each to its run's end (see :meth:`replay`).
-        self.scan_runs: dict[int, int] = {}
+        #: Entry places of long runs of scans or procedures, each to its run's end (see
+        #: :meth:`replay`).
+        self.set_wise_runs: dict[int, int] = {}
         self.queued_entries: set[uuid.UUID] | None = None
 
     # -- the driver
@@ -213,14 +220,26 @@ class BulkReplayer:
             decided_one(entry, self.per_record.replay(entry))
             self._forget_assets()
 
-        # Long runs of scans on a SQLite server are decided set-wise (bulk_scans): their
-        # kit rows go to the server as they are, not read here.
-        self.scan_runs = self._scan_runs(entries)
-        self._read_kit([e for n, e in enumerate(entries) if n not in self.scan_runs])
+        # Long runs of scans or procedures on a SQLite server are decided set-wise
+        # (bulk_scans, bulk_procedures): their kit rows are read there, not here.
+        self.set_wise_runs = self._set_wise_runs(entries)
+        self._read_kit([e for n, e in enumerate(entries) if n not in self.set_wise_runs])
         self._lock()
         position, window_size = 0, (WINDOW if self.until is None else FIRST_WINDOW)
         while position < len(entries) and not self.cancelled:
-            end = self.scan_runs.get(position)
+            end = self.set_wise_runs.get(position)
+            if end is not None and entries[position].record == "procedure":
+                if self._stop():
+                    return
+                try:
+                    ProcedureRun(self).replay(
+                        entries[position:end], decided_one, one_by_one, self._queued()
+                    )
+                except NotSetWise:  # the record-by-record way, as any run
+                    self._not_set_wise(entries, position, end)
+                    continue
+                position = end
+                continue
             if end is not None:
                 if self._stop():
                     return
@@ -263,25 +282,25 @@ class BulkReplayer:
             else:
                 window_size = min(WINDOW, window_size * 2)
 
-    def _scan_runs(self, entries: Sequence[Entry]) -> dict[int, int]:
-        """Where each run of at least :data:`MIN_RUN` scans in a row ends, by the place
-        of each of its entries (on a SQLite server; elsewhere none)."""
-        if "scan" not in BULK_RECORDS or self.session.get_bind().dialect.name != "sqlite":
+    def _set_wise_runs(self, entries: Sequence[Entry]) -> dict[int, int]:
+        """Where each run of at least :data:`MIN_RUN` scans (or procedures) in a row
+        ends, by the place of each of its entries (on a SQLite server; elsewhere none)."""
+        if self.session.get_bind().dialect.name != "sqlite":
             return {}
         runs: dict[int, int] = {}
         start = 0
         for n in range(len(entries) + 1):
-            if n < len(entries) and entries[n].record == "scan":
+            if n < len(entries) and entries[n].record == entries[start].record:
                 continue
-            if n - start >= MIN_RUN:
+            if n - start >= MIN_RUN and entries[start].record in _SET_WISE & BULK_RECORDS:
                 runs.update(dict.fromkeys(range(start, n), n))
-            start = n + 1
+            start = n
         return runs
 
     def _not_set_wise(self, entries: Sequence[Entry], start: int, end: int) -> None:
         """Entries ``start``..``end`` go the record-by-record way (their kit rows read)."""
         for n in range(start, end):
-            del self.scan_runs[n]
+            del self.set_wise_runs[n]
         self._read_kit(entries[start:end])
 
     def _queued(self) -> set[uuid.UUID]:
@@ -299,7 +318,7 @@ class BulkReplayer:
     def _run(self, entries: Sequence[Entry], start: int, size: int) -> list[Entry]:
         run: list[Entry] = []
         for n, entry in enumerate(entries[start : start + size], start):
-            if n in self.scan_runs:
+            if n in self.set_wise_runs:
                 break  # decided set-wise
             if entry.record not in BULK_RECORDS:
                 break

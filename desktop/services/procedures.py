@@ -537,6 +537,21 @@ def _check_required_and_rules(
             problems.append(Problem(rule.one_of[0], rule.message))
 
 
+def required_and_rules_problems(
+    template: TemplateRef,
+    asset: Any,
+    new_values: dict[str, object],
+    answers: dict[str, Any],
+) -> list[Problem]:
+    """What :func:`decide_procedure` finds wrong with the asset as ``new_values`` leave it
+    under ``template``'s required fields and rules (``asset``: anything with the asset's
+    columns as attributes; only whether each is empty counts). A field kit's set-wise
+    replay checks it once per distinct such input."""
+    problems: list[Problem] = []
+    _check_required_and_rules(template, asset, new_values, answers, {}, problems)
+    return problems
+
+
 def _changes(
     session: Session,
     asset: Asset | None,
