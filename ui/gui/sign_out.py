@@ -54,7 +54,7 @@ class SignOut:
         box.open()
 
     def sign_out(self) -> None:
-        from sqlalchemy.engine import URL
+        from sqlalchemy.engine import URL, make_url
 
         from desktop import credentials  # not before the first paint
 
@@ -70,11 +70,18 @@ class SignOut:
                 with suppress(credentials.CredentialsError):
                     credentials.delete_password(written)
         set_signed_in_person(window.settings, url, "")
-        # The server without a login (``URL.set(username=None)`` would keep both).
+        # The server without a login (``URL.set(username=None)`` would keep both), as the
+        # settings wrote it when they name this database (postgresql://, not +psycopg).
+        same = bool(saved) and database_key(saved) == here
+        base = make_url(saved) if same else url
         server = URL.create(
-            url.drivername, host=url.host, port=url.port, database=url.database, query=url.query
+            base.drivername,
+            host=base.host,
+            port=base.port,
+            database=base.database,
+            query=base.query,
         ).render_as_string(hide_password=False)
-        if saved and database_key(saved) == here:  # the next start asks for a login too
+        if same:  # the next start asks for a login too
             window.settings.set(DATABASE_URL, server)
         window.close_secondary_windows()
         window.username = ""
