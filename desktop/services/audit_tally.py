@@ -173,6 +173,9 @@ class ReconciliationItem:
     note: str
     #: An unknown tag since received as a new asset (it stays in the list, as scanned).
     received: bool = False
+    #: Where the register records the asset now (a misplaced one once its move is recorded:
+    #: the room it was scanned in).
+    current_location_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -271,6 +274,7 @@ def reconcile(session: Session, audit_id: uuid.UUID) -> Reconciliation:
             room_id=scan.location_id if scan else None,
             room=names.get(scan.location_id, "") if scan and scan.location_id else "",
             current_location=names.get(fact.location_id, "") if fact and fact.location_id else "",
+            current_location_id=fact.location_id if fact else None,
             scanned_at=scan.scanned_at if scan else None,
             scanned_by=people.get(scan.scanned_by_id, "") if scan else "",
             note=note,

@@ -155,7 +155,11 @@ def test_an_auditor_walks_a_room_closes_the_audit_and_saves_the_report(
     assert "closed by Aud Itor" in view.header.text()
     assert view.close_button.isVisible() and not view.close_button.isEnabled()
 
+    # "Record moves" asks first too, naming where each goes (it wrote at once).
     qtbot.mouseClick(view.moves_button, Qt.MouseButton.LeftButton)
+    box = message_box(qtbot, containing="Move 2 assets to where the audit found them (")
+    assert box.defaultButton() is button(box, "Cancel")
+    qtbot.mouseClick(button(box, "Record moves"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "recorded" in view.status.text(), timeout=10_000)
     assert view.status.text() == "Record the moves of misplaced assets: 2 recorded."
 

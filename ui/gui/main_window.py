@@ -48,6 +48,7 @@ from ui.gui.models.columns import COLUMNS
 from ui.gui.scan_lookup import ScanLookup, TagLookup
 from ui.gui.scanner import ScanDetector
 from ui.gui.selection_freshness import SelectionFreshness
+from ui.gui.sign_out import SignOut
 from ui.gui.window_shortcuts import WindowShortcutsFirst
 from ui.gui.worker import Progress, Worker
 
@@ -155,6 +156,10 @@ class MainWindow(QMainWindow):
         self.password_action = self._action("Change my &password…", None, self.open_own_password)
         self.password_action.setToolTip("A new password for your login on the shared server")
         file_menu.addAction(self.password_action)
+        self.sign_out = SignOut(self)
+        self.sign_out_action = self._action("Sign &out…", None, self.sign_out.ask)
+        self.sign_out_action.setToolTip("Leave the shared server to the next person's login")
+        file_menu.addAction(self.sign_out_action)
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", QKeySequence.StandardKey.Quit, self.close))
 
@@ -311,6 +316,7 @@ class MainWindow(QMainWindow):
     def _update_status_labels(self) -> None:
         view = self.view
         self.password_action.setEnabled(not self.database.is_sqlite)  # a login's, on a server
+        self.sign_out_action.setEnabled(not self.database.is_sqlite)  # a local file: the OS's
         description = self.database.description  # its path as it is: only the first letter up
         view.database_label.setText(description[:1].upper() + description[1:])
         view.database_label.setToolTip(self.database.display_url)
@@ -511,8 +517,9 @@ class MainWindow(QMainWindow):
         dialog.deleteLater()
         self.kit.refresh()  # in a kit: what it recorded (an incident…) now waits to sync
 
-    def switch_database(self, url: str) -> None:
-        """Open another database on a worker, then show its register."""
+    def switch_database(self, url: str, on_failed: Any = None) -> None:
+        """Open another database on a worker, then show its register (``on_failed``: called
+        too when it cannot be opened)."""
 
         from desktop.credentials import url_with_password
         from desktop.storage.urls import choose_url
@@ -525,19 +532,26 @@ class MainWindow(QMainWindow):
         worker.failed.connect(lambda _exc: self.statusBar().clearMessage())
         # Another database that cannot be opened is not this one lost: said as it is.
         worker.failed.connect(self._show_error_box)
+        if on_failed is not None:
+            worker.failed.connect(lambda _exc: on_failed())
         self._track(worker)
         self.statusBar().showMessage("Opening the database…")
         worker.start()
 
-    def _use_database(self, database: object) -> None:
-        assert isinstance(database, Database)
+    def close_secondary_windows(self) -> None:
+        """Close the windows and forms opened on this database (the settings excepted)."""
         from ui.gui.settings_dialog import SettingsDialog
 
-        # Windows and forms opened on the old database would go on writing to it.
         self.features.close_windows()
         for dialog in list(self.open_dialogs):
             if not isinstance(dialog, SettingsDialog):
                 dialog.close()
+
+    def _use_database(self, database: object) -> None:
+        assert isinstance(database, Database)
+        # Windows and forms opened on the old database would go on writing to it.
+        self.close_secondary_windows()
+        self.setEnabled(True)  # disabled while the next person's login opened (sign-out)
         self.model.shutdown()
         old = self.database
         self.database = database

@@ -31,6 +31,7 @@ from desktop.storage.database import Database
 from desktop.storage.models import Asset
 from tests.approval_templates import set_approval_rule
 from tests.factories import World, seed_world
+from tests.journeys.windows import button, message_box
 from tests.ui.keys import press_key, the_open_list, type_keys
 from ui.gui.audits import AuditWindow
 from ui.gui.audits.audit_due_view import DUE_COLUMNS
@@ -378,6 +379,8 @@ def test_recorded_moves_wait_for_approval_when_the_template_asks(
     view.show()
     qtbot.waitUntil(lambda: view.moves_button.isEnabled(), timeout=5000)
     qtbot.mouseClick(view.moves_button, Qt.MouseButton.LeftButton)
+    box = message_box(qtbot, containing="Move 1 asset to where the audit found it")
+    qtbot.mouseClick(button(box, "Record moves"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "recorded" in view.status.text(), timeout=5000)
     assert view.status.text() == (
         "Record the moves of misplaced assets: 0 recorded, 1 waiting for approval."

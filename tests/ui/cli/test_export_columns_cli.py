@@ -108,7 +108,14 @@ def test_custom_fields_are_written_only_when_named(sqlite_db: Database, tmp_path
     assert header == ["Asset tag", "Name", "Purchase cost", "Key", "Version"], header
 
     done = assetdesk(
-        sqlite_db, "export", str(out), "--columns", "phone NUMBER,Name,imei", "--as", "tech"
+        sqlite_db,
+        "export",
+        str(out),
+        "--columns",
+        "phone NUMBER,Name,imei",
+        "--as",
+        "tech",
+        "--overwrite",
     )
     assert done.returncode == 0, done.stderr
     with out.open(encoding="utf-8-sig", newline="") as handle:

@@ -129,6 +129,34 @@ def test_a_typed_name_of_an_existing_file_is_replaced_only_when_asked_twice(
     assert "Exported" in dialog.message.text()
 
 
+def test_a_second_export_to_the_file_just_written_asks_first(
+    qtbot: QtBot, register: Register, tmp_path: Path
+) -> None:
+    """Export, edit the file in a spreadsheet program, come back to the dialog still open
+    and press Return: the edited file was replaced without a word (the export had marked
+    its own file as "the user's"; found by newuser16)."""
+    window = open_window(qtbot, register, tmp_path)
+    press(qtbot, window, Qt.Key.Key_E, shift=True)
+    dialog: Any = window.open_dialogs[-1]
+    path = tmp_path / "register.csv"
+    dialog.path.selectAll()
+    qtbot.keyClicks(dialog.path, str(path))
+    with qtbot.waitSignal(dialog.exported, timeout=20_000):
+        qtbot.keyClick(dialog.path, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.worker is None, timeout=10_000)
+    edited = "Asset tag,Name\nLAP-1,Edited in a spreadsheet program\n"
+    path.write_text(edited, encoding="utf-8")
+
+    qtbot.keyClick(dialog.path, Qt.Key.Key_Return)  # Export again: asked first
+    assert dialog.worker is None
+    assert "exists already" in dialog.message.text() and str(path) in dialog.message.text()
+    assert path.read_text(encoding="utf-8") == edited
+    with qtbot.waitSignal(dialog.exported, timeout=20_000):
+        qtbot.keyClick(dialog.path, Qt.Key.Key_Return)  # pressed again: replaced
+    qtbot.waitUntil(lambda: dialog.worker is None, timeout=10_000)
+    assert len(_exported_tags(path)) == register.size
+
+
 def test_after_an_export_open_folder_opens_the_folder_it_went_to(
     qtbot: QtBot, register: Register, tmp_path: Path, monkeypatch: Any
 ) -> None:

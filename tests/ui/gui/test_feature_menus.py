@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.services.incidents import IncidentRequest, log_incident
 from desktop.settings import CURRENT_USER, Settings
+from tests.journeys.windows import button, message_box
 from tests.ui.gui.conftest import Register, detail_read
 from ui.gui.layout_state import LayoutState
 from ui.gui.main_window import MainWindow
@@ -161,6 +162,8 @@ def test_moves_recorded_by_an_audit_show_in_the_register(
     view.close_audit()
     qtbot.waitUntil(lambda: view.moves_button.isEnabled(), timeout=5000)
     view.moves_button.click()
+    box = message_box(qtbot, containing="Move 1 asset to where the audit found it")
+    button(box, "Record moves").click()
     qtbot.waitUntil(lambda: "recorded" in view.status.text(), timeout=5000)
     moved_to = "Room A2" if elsewhere == "ROOM-A2" else "Room A1"
 

@@ -157,4 +157,5 @@ def register(subparsers: Any) -> None:
     exporter.add_argument(
         "--as", dest="as_user", metavar="USER", help="who exports (for the About sheet)"
     )
+    exporter.add_argument("--overwrite", action="store_true", help="replace OUT if it exists")
     exporter.set_defaults(handler=Handler("spreadsheets", "_export"), database_must_exist=True)

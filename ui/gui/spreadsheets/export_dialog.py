@@ -212,7 +212,9 @@ class ExportDialog(QDialog):
     def _done(self, result: ExportResult) -> None:
         self.message.setStyleSheet("color: #1d6b2a;")
         self.message.setText(result.message())
-        self._replace_confirmed = Path(result.path)  # the file just written is the user's
+        # The file just written is asked about too before another Export replaces it: the
+        # user may have opened and edited it meanwhile (it was replaced without a word).
+        self._replace_confirmed = None
         if self.settings is not None:  # the next export: in this folder, as this kind
             self.settings.set(EXPORT_FILE, str(result.path))
         self.cancel.setText("Close")
