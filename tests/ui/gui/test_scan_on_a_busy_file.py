@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from desktop.storage import database as database_module
@@ -179,3 +179,46 @@ def test_a_scan_into_the_search_box_refused_by_a_busy_file_shows_its_asset_once_
     assert window.model.filter.search == ""
     window.close()
     register.db.dispose()
+
+
+def test_a_new_selection_refused_by_a_busy_file_opens_no_box_and_the_next_scan_shows(
+    qtbot: QtBot, register: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An arrow key on the held file: the new row's detail read is refused after the busy
+    timeout. That opened a window-modal "busy" box: the next scan's keys went to it, its
+    Enter closed it and the scan was lost. Now the panel and the status bar say it, the
+    focus stays in the table, and the scan made meanwhile shows once the file is free."""
+    window, register = _window_with_busy_timeout(qtbot, register, tmp_path, monkeypatch, 1000)
+    table = window.view.table
+    label = window.findChild(QLabel, "connectionLost")
+    assert label is not None
+    writer = hold_the_file(qtbot, register.db)
+    turns = _Turns(window)
+    try:
+        qtbot.keyClick(table, Qt.Key.Key_Down)  # a new row: its detail waits, then is refused
+        passed = table.currentIndex().data(TagRole)
+        qtbot.waitUntil(label.isVisible, timeout=10_000)
+        qtbot.waitUntil(lambda: not window.detail_reader.busy, timeout=10_000)
+        qtbot.wait(100)  # a box, if one opened, is seen by the ticker
+        assert turns.boxes == []
+        heading = window.view.detail.heading.text()
+        assert f"{passed} · " in heading and "shown once the busy file is free" in heading
+        assert table.hasFocus()
+        HidScanner(qtbot).scan("MON-00042")
+        qtbot.waitUntil(lambda: not window.scan_lookup.busy, timeout=10_000)
+        said = window.statusBar().currentMessage()
+        assert said == "Scanned MON-00042: shown once the busy file is free"
+    finally:
+        writer.execute("COMMIT")
+        writer.execute("PRAGMA journal_mode=WAL")
+        writer.close()
+    gap = turns.stop()
+    assert gap < RESPONSIVE, f"the window froze for {gap:.2f} s"
+    qtbot.waitUntil(lambda: _selected(window) == ["MON-00042"], timeout=15_000)
+    detail_read(qtbot, window)
+    shown = window.view.detail.detail
+    assert shown is not None and shown.row.tag == "MON-00042"
+    assert turns.boxes == []
+    window.close()
+    register.db.dispose()
+
