@@ -49,7 +49,7 @@ class _Turns:
     """Times the event loop turned (a timer every 20 ms) and the message boxes seen."""
 
     def __init__(self, window: MainWindow) -> None:
-        self.turns: list[float] = []
+        self.turns: list[float] = [time.monotonic()]  # a loop frozen from the start counts
         self.boxes: list[QMessageBox] = []
         self._timer = QTimer(window)
         self._timer.timeout.connect(self._tick)
@@ -222,3 +222,47 @@ def test_a_new_selection_refused_by_a_busy_file_opens_no_box_and_the_next_scan_s
     window.close()
     register.db.dispose()
 
+
+def test_a_scanned_asset_on_no_page_held_is_found_on_a_worker_while_the_file_is_busy(
+    qtbot: QtBot, register: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tag far down the register, whose page the table never read: its row (and page)
+    were read on the GUI thread. Another program takes the file just as the scan's
+    look-up answers (the test holds it then): the window froze for the busy timeout and
+    the busy error escaped the slot. Now the row is found on a worker: the loop keeps
+    turning, the status bar says it, and the asset is selected once the file is free."""
+    window, register = _window_with_busy_timeout(qtbot, register, tmp_path, monkeypatch, 2000)
+    model = window.model
+    assert model.rowCount() == 250 and model.cached_row_count() == 100  # MON-00248: row 249
+    writers = []
+    turned: list[_Turns] = []  # from the moment the file is held (holding it takes a while)
+    show_scanned = window._show_scanned
+
+    def taken_as_it_answers(tag: str, detail: object) -> None:
+        writers.append(hold_the_file(qtbot, register.db))
+        turned.append(_Turns(window))
+        show_scanned(tag, detail)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(window, "_show_scanned", taken_as_it_answers)
+    try:
+        HidScanner(qtbot).scan("MON-00248")
+        qtbot.waitUntil(lambda: bool(writers), timeout=10_000)
+        said = "The asset is selected once the busy file is free"
+        qtbot.waitUntil(lambda: window.statusBar().currentMessage() == said, timeout=10_000)
+        assert _selected(window) == []
+    finally:
+        for writer in writers:
+            writer.execute("COMMIT")
+            writer.execute("PRAGMA journal_mode=WAL")
+            writer.close()
+    (turns,) = turned
+    gap = turns.stop()
+    assert gap < RESPONSIVE, f"the window froze for {gap:.2f} s"
+    qtbot.waitUntil(lambda: _selected(window) == ["MON-00248"], timeout=15_000)
+    detail_read(qtbot, window)
+    shown = window.view.detail.detail
+    assert shown is not None and shown.row.tag == "MON-00248"
+    assert window.view.table.currentIndex().data(TagRole) == "MON-00248"
+    assert turns.boxes == []
+    window.close()
+    register.db.dispose()
