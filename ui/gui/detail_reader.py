@@ -7,6 +7,11 @@ each click or arrow key. The detail is now read on a worker, one read at a time:
 selection that moves on meanwhile (an arrow key held) asks the read under way to stop
 and reads only the asset selected last once it has ended; an answer about an asset no
 longer asked for is dropped. A read that takes a moment says so in the panel.
+
+A read the busy file refused (the busy timeout passed) is said by the watch's busy state
+in the status bar and in the panel, never in a box: a window-modal box took the next
+scan's keys, its Enter closed it and the scan was lost. The watch reads the register
+again once the file is free, and with it the selected asset's detail.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer
 
-from desktop.errors import NotFoundError
+from desktop.errors import DatabaseBusyError, NotFoundError
 from ui.gui.worker import Progress, Worker
 
 if TYPE_CHECKING:
@@ -131,11 +136,22 @@ class DetailReader(QObject):
         # detail on screen stays. Read again (F5, the refresh after a dialog), the asset
         # the panel shows already is a read of the window's own, said in the status bar
         # only: F5 on a busy file said so twice, for the register's read and this one.
-        shown = self._window.view.detail.detail
+        window = self._window
+        shown = window.view.detail.detail
         again = shown is not None and shown.row.id == request.asset_id
-        if again and self._window.connection.report(error, background=True):
+        if isinstance(error, DatabaseBusyError) and not again:
+            # A new selection (a click, an arrow key, a scan's asset) refused: the panel
+            # says which asset waits, the status bar why; the watch's refresh reads it
+            # once the file is free. A box here took the next scan's Enter.
+            window.connection.report(error, background=True)
+            label = self._label(request.asset_id)
+            said = f"{label or 'The asset'}: shown once the busy file is free"
+            window.view.detail.show_nothing(said)
+            window.setWindowTitle(f"{label} — Assetdesk" if label else "Assetdesk")
             return
-        self._window.show_error(error)
+        if again and window.connection.report(error, background=True):
+            return
+        window.show_error(error)
 
     def _finished(self) -> None:
         self._reading = None
@@ -147,14 +163,20 @@ class DetailReader(QObject):
     def _say_reading(self) -> None:
         """A read that takes a moment (a busy file): the panel says which asset is being
         read rather than showing another one's detail beside the selected row."""
-        wanted, panel, model = self._wanted, self._window.view.detail, self._window.model
+        wanted, panel = self._wanted, self._window.view.detail
         if wanted is None or (panel.detail is not None and panel.detail.row.id == wanted.asset_id):
             return  # the asset shown is read again (a refresh): it stays meanwhile
-        position = model.loaded_row_of(wanted.asset_id)
-        row = model.row_at(position) if position is not None else None
-        panel.show_nothing(f"Reading {row.tag} · {row.name}…" if row else "Reading the asset…")
+        label = self._label(wanted.asset_id)
+        panel.show_nothing(f"Reading {label or 'the asset'}…")
         # Nor does the title go on naming the asset shown before.
-        self._window.setWindowTitle(f"{row.tag} · {row.name} — Assetdesk" if row else "Assetdesk")
+        self._window.setWindowTitle(f"{label} — Assetdesk" if label else "Assetdesk")
+
+    def _label(self, asset_id: uuid.UUID) -> str | None:
+        """The asset's tag and name from its row on screen (None if not held)."""
+        model = self._window.model
+        position = model.loaded_row_of(asset_id)
+        row = model.row_at(position) if position is not None else None
+        return f"{row.tag} · {row.name}" if row else None
 
 
 class _Cancelled(Exception):

@@ -36,6 +36,7 @@ from desktop.settings import DATE_FORMAT, Settings, signed_in_person
 from desktop.storage.database import Database, open_database
 from ui.gui import unknown_tag
 from ui.gui.action_states import MAX_PROCEDURE_ASSETS, ActionStates
+from ui.gui.asset_locator import AssetLocator
 from ui.gui.connection_watch import ConnectionWatch
 from ui.gui.detail_reader import DetailReader
 from ui.gui.feature_menus import FeatureMenus
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
         self.action_states = ActionStates(self)  # which actions are offered, why not
         self.detail_reader = DetailReader(self)  # the selected asset's detail, on a worker
         self.scan_lookup = ScanLookup(self)  # a scanned tag's asset, on a worker
+        self.locator = AssetLocator(self)  # an asset to select on no page held, on a worker
         self.setWindowTitle("Assetdesk")
         self.resize(fitting_size(self, 1360, 820))
 
@@ -224,6 +226,7 @@ class MainWindow(QMainWindow):
         self.model.reloaded.connect(self._model_reloaded)
         self.model.failed.connect(self.show_error)
         self.connection.answering.connect(self.scan_lookup.again)  # a scan refused as busy
+        self.connection.answering.connect(self.locator.again)  # a selection refused so
         # The rows of a procedure just recorded, read again on a worker: the actions follow
         # them; a refusal (a busy file) is the watch's to say, as for a background read.
         self.model.rows_refreshed.connect(self._update_actions)
@@ -391,25 +394,27 @@ class MainWindow(QMainWindow):
         self.detail_reader.read(asset_id, all_history=all_history)
 
     def selection_pending(self) -> bool:
-        """Whether an asset waits to be selected once the rows being read arrive."""
-        return self._pending_selection is not None
+        """Whether an asset waits to be selected once the rows being read arrive (or its
+        row is found)."""
+        return self._pending_selection is not None or self.locator.busy
 
-    def select_asset(self, asset_id: uuid.UUID, hint: ScrollHint | None = CENTRE) -> bool:
+    def select_asset(self, asset_id: uuid.UUID, hint: ScrollHint | None = CENTRE) -> None:
         """Select and show the asset, clearing the filters if they hide it. ``hint``: how
-        the view goes to its row (None: the view stays where it is)."""
+        the view goes to its row (None: the view stays where it is). An asset on no page
+        held is looked for on a worker and selected once found (ui/gui/asset_locator.py)."""
         self._pending_selection = None
+        self.locator.forget()
         if self.model.is_loading:  # a search is being read: select the asset once it shows
             self._pending_selection, self._pending_hint = asset_id, hint
-            return True
-        position = self.model.position_of(asset_id)
-        if position is None and self.model.filter != AssetFilter():
-            self.view.filter_bar.clear_filters()
-            if self.model.is_loading:
-                self._pending_selection, self._pending_hint = asset_id, hint
-                return True
-            position = self.model.position_of(asset_id)
+            return
+        position = self.model.loaded_row_of(asset_id)
         if position is None:
-            return False
+            self.locator.locate(asset_id, hint)
+            return
+        self.select_row(position, hint)
+
+    def select_row(self, position: int, hint: ScrollHint | None = CENTRE) -> None:
+        """Select the register's row at ``position`` (its page held)."""
         index = self.model.index(position, 0)
         table = self.view.table
         bars = (table.verticalScrollBar(), table.horizontalScrollBar())
@@ -424,7 +429,6 @@ class MainWindow(QMainWindow):
                 bar.setValue(value)
         else:
             table.scrollTo(index, hint)
-        return True
 
     def _update_actions(self) -> None:
         self.action_states.update()
@@ -742,6 +746,7 @@ class MainWindow(QMainWindow):
         self.freshness.uninstall()
         self.detail_reader.shutdown()
         self.scan_lookup.shutdown()
+        self.locator.shutdown()
         self.connection.stop()
         self.model.shutdown()
         self.view.filter_bar.shutdown()

@@ -119,7 +119,8 @@ def _render_all(database: Database, settings: Settings, folder: Path, out: Path)
     saved: list[Path] = []
     tag = _an_asset_with_history(database)
     window.handle_scan(tag)
-    _until(lambda: not window.scan_lookup.busy and not window.detail_reader.busy)
+    _until(lambda: not window.selection_pending() and not window.scan_lookup.busy)
+    _until(lambda: not window.detail_reader.busy)
     _settle()
     saved.append(_save(window, out / "main-window.png"))
 

@@ -170,16 +170,18 @@ def read_often_from_now(window: MainWindow) -> None:
 def detail_read(qtbot: QtBot, window: MainWindow) -> None:
     """Wait until the detail asked for last (a selection, a scan) is shown: a scan's tag is
     looked up on a worker (ui/gui/scan_lookup.py), then the detail is read on one
-    (ui/gui/detail_reader.py)."""
+    (ui/gui/detail_reader.py); an asset on no page held is found on one too
+    (ui/gui/asset_locator.py)."""
     qtbot.waitUntil(
-        lambda: not window.scan_lookup.busy and not window.detail_reader.busy, timeout=10_000
+        lambda: not (window.scan_lookup.busy or window.locator.busy or window.detail_reader.busy),
+        timeout=10_000,
     )
 
 
 def scan_answered(qtbot: QtBot, window: MainWindow) -> None:
     """Wait until the tag scanned last has been looked up (on a worker) and its asset
-    selected, or the offer to receive it made."""
-    qtbot.waitUntil(lambda: not window.scan_lookup.busy, timeout=10_000)
+    selected (found on a worker if no page held has it), or the offer to receive it made."""
+    qtbot.waitUntil(lambda: not window.scan_lookup.busy and not window.locator.busy, timeout=10_000)
 
 
 def hold_the_file(qtbot: QtBot, database: Database) -> sqlite3.Connection:

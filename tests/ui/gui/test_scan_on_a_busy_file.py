@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from desktop.storage import database as database_module
@@ -49,7 +49,7 @@ class _Turns:
     """Times the event loop turned (a timer every 20 ms) and the message boxes seen."""
 
     def __init__(self, window: MainWindow) -> None:
-        self.turns: list[float] = []
+        self.turns: list[float] = [time.monotonic()]  # a loop frozen from the start counts
         self.boxes: list[QMessageBox] = []
         self._timer = QTimer(window)
         self._timer.timeout.connect(self._tick)
@@ -177,5 +177,92 @@ def test_a_scan_into_the_search_box_refused_by_a_busy_file_shows_its_asset_once_
     qtbot.waitUntil(lambda: _selected(window) == ["MON-00042"], timeout=15_000)
     assert search.text() == ""  # no stray tag in the box
     assert window.model.filter.search == ""
+    window.close()
+    register.db.dispose()
+
+
+def test_a_new_selection_refused_by_a_busy_file_opens_no_box_and_the_next_scan_shows(
+    qtbot: QtBot, register: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An arrow key on the held file: the new row's detail read is refused after the busy
+    timeout. That opened a window-modal "busy" box: the next scan's keys went to it, its
+    Enter closed it and the scan was lost. Now the panel and the status bar say it, the
+    focus stays in the table, and the scan made meanwhile shows once the file is free."""
+    window, register = _window_with_busy_timeout(qtbot, register, tmp_path, monkeypatch, 1000)
+    table = window.view.table
+    label = window.findChild(QLabel, "connectionLost")
+    assert label is not None
+    writer = hold_the_file(qtbot, register.db)
+    turns = _Turns(window)
+    try:
+        qtbot.keyClick(table, Qt.Key.Key_Down)  # a new row: its detail waits, then is refused
+        passed = table.currentIndex().data(TagRole)
+        qtbot.waitUntil(label.isVisible, timeout=10_000)
+        qtbot.waitUntil(lambda: not window.detail_reader.busy, timeout=10_000)
+        qtbot.wait(100)  # a box, if one opened, is seen by the ticker
+        assert turns.boxes == []
+        heading = window.view.detail.heading.text()
+        assert f"{passed} · " in heading and "shown once the busy file is free" in heading
+        assert table.hasFocus()
+        HidScanner(qtbot).scan("MON-00042")
+        qtbot.waitUntil(lambda: not window.scan_lookup.busy, timeout=10_000)
+        said = window.statusBar().currentMessage()
+        assert said == "Scanned MON-00042: shown once the busy file is free"
+    finally:
+        writer.execute("COMMIT")
+        writer.execute("PRAGMA journal_mode=WAL")
+        writer.close()
+    gap = turns.stop()
+    assert gap < RESPONSIVE, f"the window froze for {gap:.2f} s"
+    qtbot.waitUntil(lambda: _selected(window) == ["MON-00042"], timeout=15_000)
+    detail_read(qtbot, window)
+    shown = window.view.detail.detail
+    assert shown is not None and shown.row.tag == "MON-00042"
+    assert turns.boxes == []
+    window.close()
+    register.db.dispose()
+
+
+def test_a_scanned_asset_on_no_page_held_is_found_on_a_worker_while_the_file_is_busy(
+    qtbot: QtBot, register: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tag far down the register, whose page the table never read: its row (and page)
+    were read on the GUI thread. Another program takes the file just as the scan's
+    look-up answers (the test holds it then): the window froze for the busy timeout and
+    the busy error escaped the slot. Now the row is found on a worker: the loop keeps
+    turning, the status bar says it, and the asset is selected once the file is free."""
+    window, register = _window_with_busy_timeout(qtbot, register, tmp_path, monkeypatch, 2000)
+    model = window.model
+    assert model.rowCount() == 250 and model.cached_row_count() == 100  # MON-00248: row 249
+    writers = []
+    turned: list[_Turns] = []  # from the moment the file is held (holding it takes a while)
+    show_scanned = window._show_scanned
+
+    def taken_as_it_answers(tag: str, detail: object) -> None:
+        writers.append(hold_the_file(qtbot, register.db))
+        turned.append(_Turns(window))
+        show_scanned(tag, detail)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(window, "_show_scanned", taken_as_it_answers)
+    try:
+        HidScanner(qtbot).scan("MON-00248")
+        qtbot.waitUntil(lambda: bool(writers), timeout=10_000)
+        said = "The asset is selected once the busy file is free"
+        qtbot.waitUntil(lambda: window.statusBar().currentMessage() == said, timeout=10_000)
+        assert _selected(window) == []
+    finally:
+        for writer in writers:
+            writer.execute("COMMIT")
+            writer.execute("PRAGMA journal_mode=WAL")
+            writer.close()
+    (turns,) = turned
+    gap = turns.stop()
+    assert gap < RESPONSIVE, f"the window froze for {gap:.2f} s"
+    qtbot.waitUntil(lambda: _selected(window) == ["MON-00248"], timeout=15_000)
+    detail_read(qtbot, window)
+    shown = window.view.detail.detail
+    assert shown is not None and shown.row.tag == "MON-00248"
+    assert window.view.table.currentIndex().data(TagRole) == "MON-00248"
+    assert turns.boxes == []
     window.close()
     register.db.dispose()

@@ -70,7 +70,7 @@ def test_a_late_answer_for_the_old_selection_neither_shows_it_nor_writes_its_old
     assert [r.tag for r in window.selected_rows()] == ["LAP-00005"]
     assert window.windowTitle().startswith("LAP-00005")
     assert shown == []  # nothing re-shown for an answer about the old selection
-    position = window.model.position_of(newer.id)
+    position = window.model.loaded_row_of(newer.id)
     assert position is not None
     held = window.model.index(position, 0).data(RowRole)
     assert held.version == newer.version  # the older row read before was not written back

@@ -256,24 +256,52 @@ class AssetTableModel(QAbstractTableModel):
                     return number * PAGE_SIZE + offset
         return None
 
-    def position_of(self, asset_id: uuid.UUID) -> int | None:
-        """The asset's row under the current filter and sort (None: filtered out).
+    def locate(
+        self,
+        asset_id: uuid.UUID,
+        found: Callable[[int | None], None],
+        failed: Callable[[object], None],
+    ) -> Worker:
+        """Find the asset's row under the filter and sort on screen, on a worker (a busy
+        file must not freeze the window: a scan of a tag far down the register read this
+        on the GUI thread). Its page is read with it, so selecting the row reads nothing
+        more; the count too when the row lies past the rows known. ``found(position)``
+        (None: the filter hides it) once the model holds that row; ``found`` is not called
+        if the view changed meanwhile (a new search or sort: ask again once it shows),
+        ``failed(error)`` if the database could not answer."""
+        reader, database, known = self._reader, self._database, self._rows
+        counted = self.matching_assets is not None
 
-        Asks the database, so it also finds rows that were never loaded; makes sure the
-        model has that row.
-        """
-        position = self.loaded_row_of(asset_id)
-        pager = self._reader.pager()
-        if position is None:
-            with self._database.read() as session:
-                position = pager.position(session, asset_id)
-        if position is None:
-            return None
-        if position >= self._rows and self.matching_assets is None:
-            with self._database.read() as session:
-                matching = pager.count(session)
-            self._counted(self._reader, matching, None)
-        return position if position < self._rows else None
+        def read(progress: Progress, cancel: threading.Event) -> tuple[int, Any, Any] | None:
+            with database.read() as session:
+                position = reader.pager().position(session, asset_id, cancel=cancel)
+                if position is None:
+                    return None
+                matching = None
+                if position >= known and not counted:
+                    matching = reader.pager().count(session, cancel=cancel)
+            return position, reader.page(database, position // PAGE_SIZE, cancel), matching
+
+        def arrived(answer: tuple[int, list[AssetRow], int | None] | None) -> None:
+            if answer is None:
+                found(None)
+                return
+            position, page, matching = answer
+            if matching is not None and self.matching_assets is None:
+                self._counted(reader, matching, None)
+            if position >= self._rows:
+                found(None)  # not among the rows shown (the count since says fewer)
+                return
+            self._store(position // PAGE_SIZE, page)
+            found(position)
+
+        worker = Worker(read)
+        worker.succeeded.connect(lambda answer: arrived(answer) if self._counts(reader) else None)
+        worker.failed.connect(lambda error: failed(error) if self._counts(reader) else None)
+        worker.finished.connect(lambda: self._row_workers.discard(worker))
+        self._row_workers.add(worker)
+        worker.start()
+        return worker
 
     def refresh_assets(self, asset_ids: list[uuid.UUID]) -> None:
         """Show the current values of these assets, read on a worker (a busy file must not
