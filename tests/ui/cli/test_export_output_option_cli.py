@@ -34,6 +34,13 @@ def test_export_takes_its_file_after_o_as_the_other_commands_do(
         assert done.returncode == 0, done.stderr
         assert _tags(out) == ["LAP-1"]
 
+    # A file that exists is replaced only with --overwrite, however it is named.
+    again = run_cli("export", "-o", str(out), "--as", "tech", database=sqlite_db)
+    assert again.returncode != 0 and "exists already" in again.stderr
+    assert "Traceback" not in again.stderr
+    again = run_cli("export", "-o", str(out), "--overwrite", "--as", "tech", database=sqlite_db)
+    assert again.returncode == 0, again.stderr
+
     plain = tmp_path / "plain.csv"
     done = run_cli("export", str(plain), "--as", "tech", database=sqlite_db)
     assert done.returncode == 0, done.stderr

@@ -345,9 +345,9 @@ def _export(ctx: CliContext) -> int:
     flt = _filter(ctx, args)
     # The About sheet names who exported: --as, this computer's user, else the login name.
     who = args.as_user or signed_in_person(ctx.settings, ctx.url) or getpass.getuser()
-    if args.out.exists() and not args.overwrite:  # as a save box asks, and `db backup`
+    if out.exists() and not args.overwrite:  # as a save box asks, and `db backup`
         raise DesktopError(
-            f"{args.out} exists already; choose another name or pass --overwrite to replace it"
+            f"{out} exists already; choose another name or pass --overwrite to replace it"
         )
     result = export_assets(
         db,
