@@ -176,6 +176,9 @@ class ReconciliationItem:
     #: Where the register records the asset now (a misplaced one once its move is recorded:
     #: the room it was scanned in).
     current_location_id: uuid.UUID | None = None
+    #: When the register last recorded the asset audited (Set last audited: up to date
+    #: once it is the scan's time or later).
+    last_audited_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -211,6 +214,7 @@ class _AssetFacts:
     category: str
     status: str
     location_id: uuid.UUID | None
+    last_audited_at: dt.datetime | None = None
 
 
 def reconcile(session: Session, audit_id: uuid.UUID) -> Reconciliation:
@@ -219,7 +223,7 @@ def reconcile(session: Session, audit_id: uuid.UUID) -> Reconciliation:
     names = location_names(session)
     expected: dict[uuid.UUID, uuid.UUID | None] = {}
     facts: dict[uuid.UUID, _AssetFacts] = {}
-    for asset_id, expected_at, tag, name, status, location_id, category in session.execute(
+    for asset_id, expected_at, tag, name, status, location_id, audited, category in session.execute(
         select(
             AuditExpected.asset_id,
             AuditExpected.location_id,
@@ -227,6 +231,7 @@ def reconcile(session: Session, audit_id: uuid.UUID) -> Reconciliation:
             Asset.name,
             Asset.status,
             Asset.location_id,
+            Asset.last_audited_at,
             Category.name,
         )
         .join(Asset, Asset.id == AuditExpected.asset_id)
@@ -234,7 +239,7 @@ def reconcile(session: Session, audit_id: uuid.UUID) -> Reconciliation:
         .where(AuditExpected.audit_id == audit_id)
     ):
         expected[asset_id] = expected_at
-        facts[asset_id] = _AssetFacts(tag, name, category, status, location_id)
+        facts[asset_id] = _AssetFacts(tag, name, category, status, location_id, audited)
 
     scans = effective_scans(session, audit_id)
     first_seen: dict[uuid.UUID, AuditScan] = {}
@@ -275,6 +280,7 @@ def reconcile(session: Session, audit_id: uuid.UUID) -> Reconciliation:
             room=names.get(scan.location_id, "") if scan and scan.location_id else "",
             current_location=names.get(fact.location_id, "") if fact and fact.location_id else "",
             current_location_id=fact.location_id if fact else None,
+            last_audited_at=fact.last_audited_at if fact else None,
             scanned_at=scan.scanned_at if scan else None,
             scanned_by=people.get(scan.scanned_by_id, "") if scan else "",
             note=note,
@@ -315,12 +321,20 @@ def reconcile(session: Session, audit_id: uuid.UUID) -> Reconciliation:
 def _facts(session: Session, asset_ids: list[uuid.UUID]) -> dict[uuid.UUID, _AssetFacts]:
     found: dict[uuid.UUID, _AssetFacts] = {}
     for start in range(0, len(asset_ids), _CHUNK):
-        for asset_id, tag, name, status, location_id, category in session.execute(
-            select(Asset.id, Asset.tag, Asset.name, Asset.status, Asset.location_id, Category.name)
+        for asset_id, tag, name, status, location_id, audited, category in session.execute(
+            select(
+                Asset.id,
+                Asset.tag,
+                Asset.name,
+                Asset.status,
+                Asset.location_id,
+                Asset.last_audited_at,
+                Category.name,
+            )
             .join(Category, Category.id == Asset.category_id)
             .where(Asset.id.in_(asset_ids[start : start + _CHUNK]))
         ):
-            found[asset_id] = _AssetFacts(tag, name, category, status, location_id)
+            found[asset_id] = _AssetFacts(tag, name, category, status, location_id, audited)
     return found
 
 

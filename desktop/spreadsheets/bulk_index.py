@@ -118,16 +118,16 @@ class IndexUpkeep:
 
         ``meanwhile``: Python work that neither reads nor writes the database (the
         procedures' rows made ready), run in a second thread while SQLite builds the
-        assets' indexes without the interpreter's lock (see :func:`_beside`); here, in
-        this thread, when no index is built."""
+        assets' indexes without the interpreter's lock (see :func:`_beside`); not run
+        at all when no index is built or no core is free (the caller then does that work
+        itself, afterwards, holding no more rows than before)."""
         if self._beside is not None:
             self._beside.work = meanwhile
         if self._stack is not None:
             stack, self._stack = self._stack, None
             stack.close()
-        leftover = self._beside.take() if self._beside is not None else meanwhile
-        if leftover is not None:
-            leftover()
+        if self._beside is not None:
+            self._beside.take()
 
 
 class _Work:
@@ -163,11 +163,9 @@ def _beside(work: Callable[[], None] | None) -> Iterator[None]:
     index builds: the search index's rebuild calls into Python (folding a non-ASCII
     text), and each call would wait for the lock. The block's end waits for ``work``;
     its error, if any, is raised there (the block's own error comes first). Without a
-    free core (:func:`core_free`) ``work`` runs after the block, in this thread."""
+    free core (:func:`core_free`) ``work`` is not run."""
     if work is None or not core_free():
         yield
-        if work is not None:
-            work()
         return
     failed: list[BaseException] = []
 

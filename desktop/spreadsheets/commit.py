@@ -91,7 +91,8 @@ BATCH = 2000
 #: Progress and a cancel are still looked at every :data:`BATCH` rows.
 PROCEDURE_BATCH = 20_000
 #: Procedure rows made while the assets' indexes are built (in a second thread: see
-#: IndexUpkeep.assets_written), at most: held until then (~1 KB each).
+#: IndexUpkeep.assets_written), at most: held until then (measured at 100,000 rows: peak
+#: RSS 937 → 1,095 MB).
 PROCEDURES_AHEAD = 100_000
 ASSETS = cast(Table, Asset.__table__)
 PROCEDURES = cast(Table, Procedure.__table__)

@@ -160,15 +160,20 @@ assets' procedure rows (up to 100,000) are made in a second thread, when a secon
 is likely free (the 1-minute load average at most the cores less a half: on a busy
 machine a second thread only takes the first one's share — at load 11–12 the builds and
 the rows beside them took 0.80–1.37 s wall where one after the other took 0.40–0.96).
-CPU is the same; the wall time saved is the smaller of the two (10,000 rows: ~0.1 s of
-the builds, ~0.15 of the rows). Measured as on a quiet machine (each run ``chrt -f``,
+Without a free core no row is made ahead (the commit as on main). CPU is the same; the
+wall time saved is the smaller of the two (10,000 rows: ~0.1 s of the builds, ~0.15 of
+the rows); the rows made ahead cost ~150 MB of peak memory at 100,000 rows and more. Measured as on a quiet machine (each run ``chrt -f``,
 ahead of the other engineers' work, and the load average read as 0.5; the sibling
 hyperthreads still busy, so CPU figures swing 1.4–2.0 s): this benchmark ``10000
 --import-only`` with two pairs a run, main and this branch by turns (03:42–03:45) — ours'
 wall minus CPU main +0.18 / +0.11 / +0.11 / +0.16 s, now +0.05 / 0.00 / −0.05 / −0.01
 (ratios wall main 1.69 / 1.26 / 1.32 / 1.38, now 1.58 / 1.54 / 1.63 / 1.35: noise of the
 floor's 0.84–1.38 s). Whether 10,000 rows reach 1.5 by wall needs the lead's quiet run;
-by CPU they stay where they were (~1.6). 100,000 and 1,000,000 rows were not measured.
+by CPU they stay where they were (~1.6). 100,000 rows, one pair at load ~9–11 (wall is
+noise): on the busy path CPU ours 18.29 s, the floor 13.03 → 1.40, peak RSS 937 MB (the
+floor's 1,032); with the rows made beside the builds (the load read as 0.5, not ``chrt``)
+CPU 14.69 / 12.87 → 1.14, peak RSS 1,095 MB; rows unlike the floor's and out of tag order
+0 on both paths. 1,000,000 rows were not measured.
 
 This benchmark after it (imp17, ``ASSETDESK_BENCH_INPUTS``; wall, CPU; ratio wall / CPU):
 

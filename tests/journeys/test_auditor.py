@@ -230,6 +230,8 @@ def test_an_auditor_walks_a_room_closes_the_audit_and_saves_the_report(
     # another asset" (newuser8).
     world.receive(tag=UNKNOWN, values={"location": world.room_b})
     qtbot.mouseClick(view.audited_button, Qt.MouseButton.LeftButton)  # reloads the lists
+    box = message_box(qtbot, containing="Set “last audited” on")  # asked first (newuser16)
+    qtbot.mouseClick(button(box, "Set last audited"), Qt.MouseButton.LeftButton)
     # (Greyed for the auditor already: the reason changes once the lists are read again.)
     qtbot.waitUntil(
         lambda: view.receive_button.toolTip() == "No unknown tag left to receive", timeout=10_000

@@ -247,7 +247,7 @@ def test_on_a_busy_machine_the_procedures_are_made_after_the_index_builds_in_one
 ) -> None:
     """With no core free (the load average at the cores) a second thread would only take
     the first one's share: every row is made in the commit's own thread, after the
-    index builds, and written the same."""
+    index builds, a batch at a time as before (none held ahead), and written the same."""
     made_in: list[str] = []
     make = commit._Writer._new_procedures
 
@@ -256,6 +256,11 @@ def test_on_a_busy_machine_the_procedures_are_made_after_the_index_builds_in_one
         make(self, *args)
 
     monkeypatch.setattr(commit._Writer, "_new_procedures", recorded)
+
+    def not_ahead(self: commit._Writer, *args: Any) -> int:
+        raise AssertionError("rows made ahead on a busy machine")
+
+    monkeypatch.setattr(commit._Writer, "_procedures_ahead", not_ahead)
     monkeypatch.setattr(os, "getloadavg", lambda: (1.6, 0.4, 0.4))
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     db = _new_register(tmp_path)

@@ -109,6 +109,28 @@ def test_reconciliation_alt_letters_each_do_their_button(qtbot: QtBot, sqlite_db
         "Every misplaced asset is recorded where it was found already"
     )
     assert view.tabs.tabText(2) == "Misplaced (1)"
+
+    # Set last audited (Alt+A) asks first too, and is greyed once done (newuser16).
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow)
+    qtbot.keyClick(view.tabs, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    box = message_box(qtbot, containing="Set “last audited” on 2 assets found")
+    qtbot.waitUntil(box.isActiveWindow)
+    qtbot.keyClick(box, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not box.isVisible())
+    with world.db.read() as session:
+        audited = select(Asset.last_audited_at).where(Asset.tag.in_(["LAP-1", "LAP-3"]))
+        assert set(session.scalars(audited)) == {None}
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow)
+    qtbot.keyClick(view.tabs, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    box = message_box(qtbot, containing="Set “last audited” on 2 assets found")
+    qtbot.waitUntil(box.isActiveWindow)
+    qtbot.keyClick(box, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)  # Set last &audited
+    done = "Set “last audited” on everything found: 2 recorded."
+    qtbot.waitUntil(lambda: view.status.text() == done, timeout=5000)
+    qtbot.waitUntil(lambda: not view.audited_button.isEnabled(), timeout=5000)
+    assert view.audited_button.toolTip() == "Every asset found is marked audited already"
     with world.db.read() as session:
         moved = session.execute(select(Asset.location_id).where(Asset.tag == "LAP-3"))
         assert moved.scalar_one() == world.room_a

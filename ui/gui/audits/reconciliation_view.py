@@ -128,7 +128,7 @@ class ReconciliationView(QWidget):
         self.close_button.clicked.connect(self.ask_close_audit)
         self.moves_button.clicked.connect(self.ask_record_moves)
         self.missing_button.clicked.connect(self.ask_mark_missing)
-        self.audited_button.clicked.connect(lambda: self.apply(AuditAction.AUDITED))
+        self.audited_button.clicked.connect(self.ask_set_audited)
         self.receive_button.clicked.connect(self.open_receive)
         self.report_button.clicked.connect(self.choose_report_path)
         QShortcut(QKeySequence("F5"), self, self.reload)
@@ -233,6 +233,13 @@ class ReconciliationView(QWidget):
                     else "No asset of this audit is missing",
                 ),
                 (
+                    self.audited_button,
+                    _auditable(self._result),
+                    "Every asset found is marked audited already"
+                    if self._result.found or self._result.misplaced
+                    else "No asset was found",
+                ),
+                (
                     self.receive_button,
                     [i for i in self._result.unknown if not i.received],
                     "No unknown tag left to receive"
@@ -304,6 +311,29 @@ class ReconciliationView(QWidget):
             "procedure that sets its location.",
             "Record &moves",
             lambda: self.apply(AuditAction.MOVES),
+        )
+
+    def ask_set_audited(self) -> None:
+        """Setting "last audited" changes the register (an audit correction per asset, and
+        a Missing asset found goes back In stock): asked first, as the other actions are."""
+        found = _auditable(self._result) if self._result is not None else []
+        if not found:
+            self.status.setText("Every asset found is marked audited already.")
+            return
+        back = [i.tag for i in found if i.status == AssetStatus.MISSING.label]
+        self._confirm(
+            "Set last audited?",
+            f"Set “last audited” on {plural(len(found), 'asset')} found, to the time each "
+            "was scanned? Each gets an audit correction procedure"
+            + (
+                f"; {plural(len(back), 'asset')} recorded as Missing "
+                f"({', '.join(back[:10])}{' …' if len(back) > 10 else ''}) "
+                f"{'goes' if len(back) == 1 else 'go'} back In stock."
+                if back
+                else "."
+            ),
+            "Set last &audited",
+            lambda: self.apply(AuditAction.AUDITED),
         )
 
     def _confirm(self, title: str, text: str, yes: str, then: Callable[[], None]) -> None:
@@ -423,6 +453,18 @@ def _movable(misplaced: Sequence[ReconciliationItem]) -> list[ReconciliationItem
         if item.room_id is not None
         and item.current_location_id != item.room_id
         and item.status in statuses
+    ]
+
+
+def _auditable(result: Reconciliation) -> list[ReconciliationItem]:
+    """The assets found that "Set last audited" would still mark (the service skips those
+    marked at the scan's time or later)."""
+    return [
+        item
+        for item in (*result.found, *result.misplaced)
+        if item.asset_id is not None
+        and item.scanned_at is not None
+        and (item.last_audited_at is None or item.last_audited_at < item.scanned_at)
     ]
 
 
