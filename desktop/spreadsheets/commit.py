@@ -16,17 +16,15 @@ an import vouches for the goods the file lists, and the procedure's note says so
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from json.encoder import encode_basestring_ascii as _quote
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -35,12 +33,30 @@ from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY, plain_text
 from desktop.domain.lifecycle import AssetStatus, ProcedureKind
 from desktop.domain.permissions import Work
 from desktop.domain.tags import format_tag, normalize_tag
-from desktop.errors import ConflictError, DesktopError, FieldConflict, PermissionDeniedError
+from desktop.errors import ConflictError, DesktopError, FieldConflict
 from desktop.services.approval_rule import ApprovalRules
 from desktop.services.permissions import require
 from desktop.services.tags import UsedNumbers, locked_sequence, numbers_spelt
 from desktop.spreadsheets.bulk_index import IndexUpkeep, index_upkeep_for, writes_in_bulk
 from desktop.spreadsheets.change_json import ChangeFragments, any_change
+from desktop.spreadsheets.commit_rows import (
+    ASSET_OWN,
+    ASSETS,
+    BATCH,
+    OFTEN_ABSENT,
+    PROCEDURE_BATCH,
+    PROCEDURES,
+    PROCEDURES_AHEAD,
+    READY_ASSET,
+    RECEIVE_KEYS,
+    SHARED_KINDS,
+    SHARED_LIMIT,
+    Creation,
+    ImportResult,
+    faster,
+    status_after,
+    status_change,
+)
 from desktop.spreadsheets.create_references import ReferenceCreator
 from desktop.spreadsheets.custom_columns import add_new_custom_fields
 from desktop.spreadsheets.import_runs import record_import
@@ -53,10 +69,10 @@ from desktop.spreadsheets.model import (
     check_cancel,
 )
 from desktop.spreadsheets.procedure_rows import READY_PROCEDURE, ProcedureRows
-from desktop.spreadsheets.reference_grants import reference_refusal, without_creating
+from desktop.spreadsheets.reference_grants import refuse_new_references_without_grants
 from desktop.spreadsheets.references import PendingReference
 from desktop.spreadsheets.row_answers import answers_for
-from desktop.spreadsheets.row_approvals import Decisions, RowApproval, Step, decide_row
+from desktop.spreadsheets.row_approvals import Decisions, RowApproval, decide_row
 from desktop.spreadsheets.stale_plan import (
     AGAIN,
     PlanOutdatedError,
@@ -69,128 +85,14 @@ from desktop.storage.bulk import (
     RowConverter,
     RowTemplate,
     insert_converted,
-    sqlite_processors,
 )
 from desktop.storage.database import Database
 from desktop.storage.models import (
-    Asset,
     Category,
-    Person,
-    Procedure,
 )
 from desktop.storage.time_ordered_ids import time_ordered_hex, time_ordered_ids
 from desktop.storage.types import utcnow
 from desktop.wording import plural
-
-BATCH = 2000
-#: Procedure rows gathered before one ``executemany`` (~30 MB of text at ~1.5 KB a row).
-#: Each call's first rows find SQLite's pages and hash tables out
-#: of the processor's caches after the Python that built them (measured at 1,000,000
-#: rows, one run each at load 7-8: the inserts 22.2 s CPU in batches of 2,000, 16.3 in
-#: batches of 20,000, the floor's one call 13.2; 100,000 → 1,000,000 rows k = 1.32 → 1.19).
-#: Progress and a cancel are still looked at every :data:`BATCH` rows.
-PROCEDURE_BATCH = 20_000
-#: Procedure rows made while the assets' indexes are built (in a second thread: see
-#: IndexUpkeep.assets_written), at most: held until then (measured at 100,000 rows: peak
-#: RSS 937 → 1,095 MB).
-PROCEDURES_AHEAD = 100_000
-ASSETS = cast(Table, Asset.__table__)
-PROCEDURES = cast(Table, Procedure.__table__)
-_READY_ASSET = (
-    "id",
-    "created_at",
-    "updated_at",
-    "custom_fields",
-    "category_id",
-    "model_id",
-    "location_id",
-    "assigned_to_id",
-    "owning_group_id",
-    "supplier_id",
-    "purchase_date",
-    "purchase_cost",
-    "warranty_end",
-)
-#: The asset's reference columns: one type, so one conversion serves them all.
-_REFERENCE_TYPES = {
-    type(ASSETS.c[key].type)
-    for key in (
-        "category_id",
-        "model_id",
-        "location_id",
-        "assigned_to_id",
-        "owning_group_id",
-        "supplier_id",
-    )
-}
-assert len(_REFERENCE_TYPES) == 1
-#: The ids of assets and procedures: one type, so one conversion serves both.
-assert type(ASSETS.c.id.type) is type(PROCEDURES.c.id.type)
-#: A new asset's own values, in the order _new_asset gives them (the rest all share).
-_ASSET_OWN = (
-    "id",
-    "tag",
-    "tag_key",
-    "name",
-    "category_id",
-    "model_id",
-    "serial_number",
-    "status",
-    "location_id",
-    "assigned_to_id",
-    "owning_group_id",
-    "purchase_date",
-    "purchase_cost",
-    "order_number",
-    "supplier_id",
-    "warranty_end",
-    "custom_fields",
-    "notes",
-)
-#: A new asset's references that files often leave out (the column, in _ASSET_OWN): when
-#: no new row gives one, it is written as NULL (see _Writer._asset_template).
-_OFTEN_ABSENT = (("owning_group", "owning_group_id"), ("assigned_to", "assigned_to_id"))
-#: Fields a receive procedure records; the rest of a new row goes to its follow-up.
-_RECEIVE_KEYS = frozenset(
-    {
-        "tag",
-        "name",
-        "category",
-        "model",
-        "serial_number",
-        "location",
-        "supplier",
-        "order_number",
-        "purchase_date",
-        "purchase_cost",
-        "warranty_end",
-        "owning_group",
-        "notes",
-    }
-)
-#: Values whose change fragments and stored forms are remembered by identity: the plan
-#: gives rows that share one the same object (see _creation_changes, _stored_id).
-_SHARED_KINDS = frozenset({uuid.UUID, dt.date, PendingReference})
-_SHARED_LIMIT = 100_000
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    """What a commit wrote.
-
-    Attributes:
-        created_tags: tags of the new assets, in file order (for labels).
-        rejected: rows left out (valid-only mode), with their problems.
-    """
-
-    created_tags: tuple[str, ...]
-    updated: int
-    unchanged: int
-    procedures: int
-    created_references: tuple[str, ...]
-    rejected: tuple[RowPlan, ...] = field(default_factory=tuple)
-    #: Rows one of whose procedures waits for approval (see desktop.spreadsheets.row_approvals).
-    pending: int = 0
 
 
 def commit_import(
@@ -227,7 +129,7 @@ def _commit(
     with db.read() as session:  # the role first: who may import at all
         person = require(session, performed_by, Work.IMPORT)
         actor = person.id  # the performer of every procedure written (see _Writer)
-        _refuse_new_references_without_grants(session, plan, person)
+        refuse_new_references_without_grants(session, plan, person)
         rollback_journal = alone and db.is_sqlite and writes_in_bulk(session, plan)
     rejected = plan.rejected
     if rejected and not valid_only:
@@ -264,19 +166,6 @@ def _commit(
             or f"{plan.where}: the database changed since the dry run ({_first_line(exc)}). "
             + AGAIN
         ) from exc
-
-
-def _refuse_new_references_without_grants(
-    session: Session, plan: ImportPlan, person: Person
-) -> None:
-    """On a shared server only administrators' logins may write reference data (their
-    grants); an import that would create some says so before it starts."""
-    reason = reference_refusal(session, plan, person)
-    if reason:
-        raise PermissionDeniedError(
-            f"{plan.where}: {reason}. Nothing was imported: an administrator adds them first "
-            f"(or imports this file), or {without_creating(plan)}"
-        )
 
 
 def _first_line(exc: IntegrityError) -> str:
@@ -323,10 +212,10 @@ class _Writer:
         dialect = self.connection.dialect
         sqlite = dialect.name == "sqlite"
         self.asset_rows = RowConverter(
-            ASSETS, dialect, ready=_READY_ASSET, processors=_faster(ASSETS, sqlite)
+            ASSETS, dialect, ready=READY_ASSET, processors=faster(ASSETS, sqlite)
         )
         self.procedure_rows = RowConverter(
-            PROCEDURES, dialect, ready=READY_PROCEDURE, processors=_faster(PROCEDURES, sqlite)
+            PROCEDURES, dialect, ready=READY_PROCEDURE, processors=faster(PROCEDURES, sqlite)
         )
         #: New rows' ids as stored (SQLite: their 32 hex digits), time-ordered (version 7:
         #: each insert appends at the right edge of the id indexes, see
@@ -353,7 +242,7 @@ class _Writer:
             plan.options.answers,
         )
         #: What a new asset records, by what decides it (see _creation).
-        self.creations: dict[tuple[object, ...], tuple[object, _Creation]] = {}
+        self.creations: dict[tuple[object, ...], tuple[object, Creation]] = {}
         self.id_texts: dict[uuid.UUID, str] = {}
         self.stored_ids: dict[int, tuple[object, object]] = {}
         #: A new asset's change fragments of shared values, by the value's identity: the
@@ -391,7 +280,7 @@ class _Writer:
         assets: list[Any] = []
         #: The new assets' ids as stored, and what each records, in the order of ``creates``.
         asset_ids: list[object] = []
-        creations: list[_Creation] = []
+        creations: list[Creation] = []
         for row in creates:
             asset_id = self._new_id()
             creation = self._creation(row, self._category_id(row))
@@ -546,7 +435,7 @@ class _Writer:
 
     def _stored_id(self, value: object) -> object:
         """A reference as the database stores it (rows share a few: converted once; every
-        reference column of an asset has the same type, see _REFERENCE_TYPES). Looked up
+        reference column of an asset has the same type, see REFERENCE_TYPES). Looked up
         by the object's identity (the plan's rows share the objects of their references;
         a UUID's own hash is Python code), kept alive by the cache so that no id is reused."""
         if value is None:
@@ -555,17 +444,17 @@ class _Writer:
         if found is not None and found[0] is value:
             return found[1]
         stored = self.asset_rows.convert("category_id", self._id(value))
-        if len(self.stored_ids) < _SHARED_LIMIT:
+        if len(self.stored_ids) < SHARED_LIMIT:
             self.stored_ids[id(value)] = (value, stored)
         return stored
 
     def _asset_template(self, creates: Sequence[RowPlan]) -> RowTemplate:
-        """Every new asset's shared values (see _ASSET_OWN): version, times, last audit;
+        """Every new asset's shared values (see ASSET_OWN): version, times, last audit;
         the references that no row of ``creates`` gives are written as NULL, as the last
         audit is (see RowTemplate: a None parameter costs SQLite's driver more)."""
         absent = [
             column
-            for key, column in _OFTEN_ABSENT
+            for key, column in OFTEN_ABSENT
             if not any(row.values.get(key) is not None for row in creates)
         ]
         return self.asset_rows.template(
@@ -575,12 +464,12 @@ class _Writer:
                 "updated_at": self.stored_now,
                 "last_audited_at": None,
             },
-            _ASSET_OWN,
+            ASSET_OWN,
             null_literals=True,
             always_none=absent,
         )
 
-    def _new_asset(self, row: RowPlan, asset_id: object, creation: _Creation) -> Any:
+    def _new_asset(self, row: RowPlan, asset_id: object, creation: Creation) -> Any:
         """A new asset's row (the driver's parameters); its procedures come later
         (:meth:`_new_procedures`); ``creation``: what it records (:meth:`_creation`)."""
         values = row.values
@@ -618,9 +507,7 @@ class _Writer:
         )
         return asset
 
-    def _new_procedures(
-        self, row: RowPlan, asset_id: object, tag: str, creation: _Creation
-    ) -> None:
+    def _new_procedures(self, row: RowPlan, asset_id: object, tag: str, creation: Creation) -> None:
         """A new asset's procedures (``asset_id`` as stored, ``tag`` as given or made;
         ``creation``: what it records, as for its row)."""
         receive, follow = self._creation_changes(row, tag)
@@ -643,7 +530,7 @@ class _Writer:
             procedures.append(template((new_id(), asset_id, reason, changes, detail)))
         self.procedure_count += 1 + len(creation.steps)
 
-    def _creation(self, row: RowPlan, category: uuid.UUID | None) -> _Creation:
+    def _creation(self, row: RowPlan, category: uuid.UUID | None) -> Creation:
         """What a new asset records: a file has few kinds (by final status, assignee and
         category, as decide_row remembers them), each worked out once."""
         key = (id(row.follow_up), bool(row.values.get("assigned_to")), id(category))
@@ -662,9 +549,9 @@ class _Writer:
             before = after
         receive = self.procedure_templates.template(ProcedureKind.RECEIVE, category, 0, 0, None)
         statements = {id(t.statement) for t in (receive, *(t for t, _, _ in steps))}
-        creation = _Creation(
+        creation = Creation(
             # The asset is as the last completed step leaves it.
-            status=_status_after(decided.completed, AssetStatus.IN_STOCK).value,
+            status=status_after(decided.completed, AssetStatus.IN_STOCK).value,
             assigns=bool(decided.completed),
             waits=decided.approvals > 0,
             receive=receive,
@@ -688,7 +575,7 @@ class _Writer:
         values = row.values
         if not values.get("tag"):
             receive.append(fragments.created("tag", tag))
-        add, add_follow, quote, receive_keys = receive.append, follow.append, _quote, _RECEIVE_KEYS
+        add, add_follow, quote, receive_keys = receive.append, follow.append, _quote, RECEIVE_KEYS
         for key, value in values.items():
             kind = value.__class__
             if kind is str or kind is Decimal:  # the row's own text or amount: in place
@@ -703,7 +590,7 @@ class _Writer:
                     text = found[2]
                 else:
                     text = fragments.created(key, value)
-                    if kind in _SHARED_KINDS and len(shared) < _SHARED_LIMIT:
+                    if kind in SHARED_KINDS and len(shared) < SHARED_LIMIT:
                         shared[id(value)] = (value, key, text)
             if key in receive_keys:
                 add(text)
@@ -771,7 +658,7 @@ class _Writer:
                 done = [c for c in changes if c["field"] != "status"] if moves else changes
             else:
                 assert before is not None
-                done, before = [_status_change(before, after)], after
+                done, before = [status_change(before, after)], after
             # Steps before the pending one are applied by the one update below (version + 1).
             applied = version + (number > 0)
             text = self.procedure_rows.convert("changes", done)
@@ -883,7 +770,7 @@ class _Writer:
 
     def _procedures_ahead(
         self,
-        pending: Iterator[tuple[RowPlan, object, str, _Creation]],
+        pending: Iterator[tuple[RowPlan, object, str, Creation]],
         ahead: list[tuple[list[Any], list[tuple[int, Any]]]],
     ) -> int:
         """Make the procedures' rows of ``pending``'s first new assets, each full batch
@@ -900,48 +787,3 @@ class _Writer:
                 if len(ahead) * PROCEDURE_BATCH >= PROCEDURES_AHEAD:
                     break
         return taken
-
-
-@dataclass(frozen=True)
-class _Creation:
-    """What every new asset of one kind records (see _Writer._creation).
-
-    Attributes:
-        status: the asset's status, as stored (the last completed step's).
-        assigns: whether the assignee is applied (with the first step, if completed).
-        waits: whether the last step waits for approval.
-        receive: the receive procedure's shared values.
-        steps: each later step's shared values and its status change (a JSON fragment)
-            as the start of its list's text and as the whole list.
-        statement: the one statement that writes them all (None: theirs differ).
-    """
-
-    status: str
-    assigns: bool
-    waits: bool
-    receive: RowTemplate
-    steps: tuple[tuple[RowTemplate, str, str], ...]
-    statement: RowConverter | InsertStatement | None
-
-
-def _faster(table: Table, sqlite: bool) -> dict[str, Any] | None:
-    """SQLite: the column types' processors in one call each (see sqlite_processors)."""
-    return sqlite_processors(table) if sqlite else None
-
-
-def _status_after(steps: Sequence[Step], start: AssetStatus) -> AssetStatus:
-    return next((after for _, after in reversed(steps) if after is not None), start)
-
-
-def _created(key: str, after: object, text: str) -> dict[str, Any]:
-    return {"field": key, "before": None, "after": after, "before_text": "", "after_text": text}
-
-
-def _status_change(before: AssetStatus | None, after: AssetStatus) -> dict[str, Any]:
-    return {
-        "field": "status",
-        "before": before.value if before else None,
-        "after": after.value,
-        "before_text": before.label if before else "",
-        "after_text": after.label,
-    }

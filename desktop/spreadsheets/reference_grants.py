@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.domain.permissions import Work, refusal
+from desktop.errors import PermissionDeniedError
 from desktop.services.identity import person_of_login
 from desktop.services.people import role_names
 from desktop.services.permissions import is_local_owner
@@ -79,3 +80,16 @@ def dry_run_warning(session: Session, plan: ImportPlan) -> str:
         f"Import will be refused: {reason}. An administrator adds them first (or imports "
         f"this file), or {without_creating(plan)}: the rows that name them are then refused"
     )
+
+
+def refuse_new_references_without_grants(
+    session: Session, plan: ImportPlan, person: Person
+) -> None:
+    """On a shared server only administrators' logins may write reference data (their
+    grants); an import that would create some says so before it starts."""
+    reason = reference_refusal(session, plan, person)
+    if reason:
+        raise PermissionDeniedError(
+            f"{plan.where}: {reason}. Nothing was imported: an administrator adds them first "
+            f"(or imports this file), or {without_creating(plan)}"
+        )

@@ -17,7 +17,8 @@ from desktop.errors import DesktopError
 from desktop.services.register_rows import AssetFilter
 from desktop.settings import signed_in_person
 from desktop.spreadsheets.cells import DateOrder
-from desktop.spreadsheets.commit import ImportResult, commit_import
+from desktop.spreadsheets.commit import commit_import
+from desktop.spreadsheets.commit_rows import ImportResult
 from desktop.spreadsheets.dates import chosen_date_order
 from desktop.spreadsheets.error_workbook import check_error_workbook_path, write_error_workbook
 from desktop.spreadsheets.import_choices import (

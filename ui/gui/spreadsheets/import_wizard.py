@@ -38,7 +38,8 @@ from desktop.errors import ConflictError, DesktopError
 from desktop.settings import Settings
 from desktop.spreadsheets.cells import DateOrder, clean_text
 from desktop.spreadsheets.columns import ColumnMapping, choices, normalize_header, sheet_headers
-from desktop.spreadsheets.commit import ImportResult, commit_import
+from desktop.spreadsheets.commit import commit_import
+from desktop.spreadsheets.commit_rows import ImportResult
 from desktop.spreadsheets.custom_labels import every_custom_label
 from desktop.spreadsheets.dates import chosen_date_order
 from desktop.spreadsheets.error_workbook import write_error_workbook
