@@ -39,6 +39,44 @@ inserting this one — at the price of more CPU in all). The CPU ratio is printe
 it because on a shared machine it is the steadier figure; under a load of 5–6 on 2
 cores the wall figures of a two-process demo mostly measure the scheduler.
 
+**demo16** (2026-12-07 02:54–03:49 UTC, load 1–2 for the first minute, then 4–13: no quiet
+minute for an A/B): the target is still **missed**; what changed is CPU taken off this
+process, the one that inserts everything and runs the start and the tail alone (its CPU
+was 2.1–2.3 s against 1.5–1.9 for the worker and the search child, a timeline at load
+~3.5). By turns with main 70662d0, best of three each, 10,000 assets, demo wall / CPU in
+all (ratio wall / CPU): base 8.81 / 4.08 (3.77 / 3.72, load 11), 9.33 / 3.14 (5.26 / 3.35,
+10), 13.43 / 4.49 (3.75 / 2.96, 12), 8.74 / 3.65 (5.45 / 3.50, 11), 10.21 / 3.54 (3.29 /
+3.18, 13); demo16 7.02 / 3.38 (2.60 / 3.48, 10), 7.68 / 3.36 (2.77 / 3.25, 11), 19.04 /
+4.27 (3.67 / 3.52, 12), 10.01 / 3.29 (2.78 / 3.14, 13), 11.09 / 3.60 (3.87 / 3.36, 12) —
+the first two pairs of each (03:16–03:19) with the first change below only, the other
+three (03:41–03:49) with all; the walls measure the scheduler, the CPU moves ±15 %. The changes, each measured apart by turns:
+
+* the approvals' **segregation-of-duties triggers** (migration 0013's four ``BEFORE
+  INSERT`` look-ups per row) dropped inside the transaction and created again before the
+  commit; the same rules checked in whichever process makes a chunk's rows
+  (:mod:`desktop.demo.duties`, tested against the triggers case by case). The 6,779
+  approvals of 10,000 assets: 0.21–0.25 s CPU inserted with the triggers, 0.04–0.05
+  without (load 4.6) — the largest item of this process's path that the floor does not
+  pay (the floor has no triggers). This process's CPU in four pairs at load 6–7: 2.06 /
+  2.53 / 2.44 / 3.03 s against main's 2.18 / 2.66 / 2.56 / 2.81;
+* the ids the rows may refer to read as stored (10–15 → 3 ms), the tag sequences moved
+  in one statement (15–28 → 8–12 ms at 3,000 assets).
+
+What this process still does beyond the floor's work, CPU at load ~3.5–10 (÷ ~1.45 for
+an idle machine): the start 0.2 (reference data 0.08–0.17, the journal switch's
+checkpoint 28–43 ms of wall for ~3 ms CPU), making chunk 0 and two halves (0.45 + 0.1 +
+0.1: it makes chunks whenever the worker's are not ready), the tail besides the index
+builds and the commit ~0.1 (incidents 0.02–0.03 through the ORM's core insert with its
+type processing, ranks 0.02, the search index copied in 0.02, foreign keys 0.01). A
+cProfile of the whole demo in this process is dominated by ``make_chunk`` (3.8 of 6.7 s
+CPU under the profiler); the writer's own Python (``insert_stored``, the spool copies,
+``_generate``) is ~0.02 s — rows go to ``executemany`` as the tuples they were made as,
+the worker's are copied with ``INSERT … SELECT`` without becoming Python objects. Not
+done, for want of a quiet machine to tell its effect from the noise: incidents written
+as stored tuples, and the worker given chunk 0 so that this process starts with the
+reference data's tail and inserts only (the worker then generates ~0.7 s alone at idle
+while this process has ~0.5 s of inserting, estimated: it would wait, not gain).
+
 **demo15** (2026-12-07 00:26–00:40 UTC, load 8–12 on the 2 cores; no quiet minute): the
 target is still **missed**, and this session's change is below what the load lets a wall or
 CPU figure show. By turns with main d952819, best of three each, 10,000 assets, demo wall /
