@@ -159,9 +159,7 @@ class MainWindow(QMainWindow):
         self.password_action.setToolTip("A new password for your login on the shared server")
         file_menu.addAction(self.password_action)
         self.sign_out = SignOut(self)
-        self.sign_out_action = self._action("Sign &out…", None, self.sign_out.ask)
-        self.sign_out_action.setToolTip("Leave the shared server to the next person's login")
-        file_menu.addAction(self.sign_out_action)
+        self.sign_out_action = self.sign_out.add_to(file_menu)
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", QKeySequence.StandardKey.Quit, self.close))
 

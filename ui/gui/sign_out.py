@@ -14,7 +14,8 @@ from contextlib import suppress
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu, QMessageBox
 
 from desktop.settings import DATABASE_URL, database_key, set_signed_in_person
 
@@ -32,6 +33,13 @@ class SignOut:
         #: The sign-in asked for after signing out (File › Settings), while it is open.
         self.sign_in: SettingsDialog | None = None
         self._switching = False
+
+    def add_to(self, menu: QMenu) -> QAction:
+        """File › Sign out… (greyed by the window on a local file)."""
+        action = self.window._action("Sign &out…", None, self.ask)
+        action.setToolTip("Leave the shared server to the next person's login")
+        menu.addAction(action)
+        return action
 
     def ask(self) -> None:
         window = self.window
