@@ -90,7 +90,10 @@ the same run.
   32 scans or more is decided set-wise instead (``desktop.kits.bulk_scans``: the kit's
   rows staged as they are in a temporary table of the server's connection, each audit,
   scanner and room checked once, one ``INSERT … SELECT`` classifying and storing the
-  run). With no progress shown (this benchmark,
+  run); since sync15 a run of 32 procedures or more too (``desktop.kits.bulk_procedures``:
+  the plain changes — text fields on an asset the server left at the kit's version —
+  checked once per distinct input of the rules, stored by one ``executemany`` and one
+  ``UPDATE`` per set of fields). With no progress shown (this benchmark,
   scripts) a server transaction takes up to 5,000 records; with one (GUI, command line)
   the first takes 50 and each stops taking records after 0.5 s of work. Printed: wall
   and CPU seconds, both ratios, the load.
@@ -361,6 +364,44 @@ the same run.
   moves) beside the Python the online services use — two implementations of the rules
   to keep equal — or the services' own rules moved to SQL for online work too: a
   design decision for the lead, not taken here.
+
+  Sync15 (2026-12-07 03:20-04:10 UTC, load 10-15: other helpers' test runs and our own
+  kit suite on the two cores). The lead's decision: on a SQLite server a run of 32
+  procedures or more is decided set-wise (``desktop.kits.bulk_procedures``). The kit's
+  rows are read by one plain statement, their ids staged in a temporary table, one join
+  reads which ones the server has and each asset now. A record is plain when it is a
+  change the kit applied at once, of text fields only (name, serial, order number,
+  notes), the first of its asset in the run, on an asset in the kit's base still at the
+  version the kit knew, each field's server value the kit's "before". Its rules are
+  checked once per distinct input with the services' own functions (who may perform it,
+  the group's template — the server's current one must be the kit's —, answers, risk and
+  approvals, the form's fields, the status move and the decommissioned asset's rule; the
+  template's required fields and rules once per distinct emptiness of the fields they
+  name; each value's coercion per record). The rows go in by one ``executemany``, the
+  assets by one ``UPDATE`` per set of fields, the search index kept once for all.
+  Everything else goes one by one in its place (the plain records before it written
+  first). Outcomes, summaries, rows and JSON texts equal the per-record replay's
+  (``test_bulk_procedures``: two random-ish days with conflicts, rebases, the same edit
+  as the server's, approvals, a refused performer, a template replaced on the server,
+  repeated assets, a decommissioned asset's notes, a waiting decommission; and the same
+  kit synced twice). Measured by turns in one process (harness of fresh copies; "off" is
+  the same code with the set-wise procedures turned off, ``bulk_replay._SET_WISE``
+  without ``"procedure"``; 6 triples, load 15): sync CPU median 282 ms (best 234)
+  against 354 (best 274), floor 99 (best 83): CPU ratio median 2.7× against 3.5×, wall
+  ratio median 1.9× against 3.0×. Where ours goes now (process time per sync, load 11,
+  286 ms): the procedure run 131 ms (deciding 37, the rows' insert, the assets' update
+  and the search index 60, the kit's rows, staging, the join and the loop 34), the
+  set-wise scans 79, the kit's journal entries 17, bases 10, marking 13.
+  This benchmark by turns with main (70662d0; 03:44-03:53, load 7.9-12.7, the kit suite
+  running beside it): sync CPU 0.20 and 0.18 s, 2.6× and 2.3× its floor, against main's
+  0.40 and 0.27 s, 3.6× and 3.0×; the wall 4.1× and 2.1× against 5.5× and 1.4× (the
+  floor's 0.24-0.61 s and ours moved with the other helpers' disk work: the wall says
+  nothing at this load). With the refresh CPU 6.0× both (the refresh is unchanged).
+  Within 2× by CPU not yet at this load (2.3-2.7×); on a quiet machine main's
+  0.23 s would be ~0.15-0.17 s by these shares, against 0.05-0.08 s. What is left is
+  the database's own work beyond the floor's (the procedures' and scans' indexes and
+  triggers, the search index, the server reads, two commits), the kit's journal
+  entries, bases and marks, and ~40 µs of Python per plain record; not done here.
 
 - **sync_and_refresh** and **refresh alone** (the second sync above; the refresh,
   ``refresh_kit``, also timed on its own). The refresh writes only what moved
