@@ -24,13 +24,21 @@ from desktop.storage.migrate import head_revision_from_files
 from desktop.storage.urls import choose_url, describe, parse_url, redact
 from ui.gui.app_icon import DESKTOP_FILE_NAME, application_icon
 from ui.gui.crash_dialog import install_crash_handler
+from ui.gui.worker import stop_running_workers
 
 log = logging.getLogger(__name__)
 
 
 def create_application() -> QApplication:
     existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    if isinstance(existing, QApplication):
+        app = existing
+    else:
+        app = QApplication(sys.argv[:1])
+        # A read still running when the last window closes (a form loading on a busy file,
+        # left to the application by its deleted window) is waited for: a QThread destroyed
+        # as the process ends aborted it ("QThread: Destroyed while thread is still running").
+        app.aboutToQuit.connect(stop_running_workers)
     app.setApplicationName("Assetdesk")
     app.setOrganizationName("Assetdesk")
     app.setApplicationVersion(desktop.__version__)

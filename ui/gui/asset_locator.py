@@ -108,7 +108,9 @@ class AssetLocator(QObject):
         window = self._window
         if self._selection() != request.selection:
             return  # the person selected another row meanwhile: that one stays
-        if position is not None:
+        if window.model.is_loading:  # a search typed meanwhile is read: selected in it
+            window.select_asset(request.asset_id, request.hint)
+        elif position is not None:
             window.select_row(position, request.hint)
         elif window.model.filter != AssetFilter():  # the filter hides it: cleared
             window.view.filter_bar.clear_filters()

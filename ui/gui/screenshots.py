@@ -42,8 +42,14 @@ from ui.gui.app import create_application
 from ui.gui.layout_state import LayoutState
 from ui.gui.offscreen_screen import offscreen_platform
 from ui.gui.screenshots_kit import render_kit
-from ui.gui.screenshots_scenes import render_one_room_audit, render_person_picker
+from ui.gui.screenshots_scenes import (
+    loaded,
+    render_one_room_audit,
+    render_person_picker,
+    select_in_register,
+)
 from ui.gui.screenshots_small import render_small
+from ui.gui.worker import stop_running_workers
 
 DEMO_ASSETS = 2000  # as `assetdesk demo` makes by default
 DESK = (1600, 1000)  # the offscreen screen's size unless QT_QPA_PLATFORM says otherwise
@@ -83,6 +89,7 @@ def main(argv: list[str]) -> int:
         database.dispose()
         del app
     finally:
+        stop_running_workers()  # none destroyed running, also when a picture failed
         shutil.rmtree(folder, ignore_errors=True)
     _optimise(saved)
     for path in saved:
@@ -130,7 +137,7 @@ def _render_all(database: Database, settings: Settings, folder: Path, out: Path)
     window.view.filter_bar.clear_filters()
     _settle()
 
-    window.select_asset(_asset_id(database, tag))
+    select_in_register(window, _asset_id(database, tag), _settle)
     _settle()
     for name, opener in (
         ("procedure-form.png", lambda: window.start_procedure(ProcedureKind.CHANGE)),
@@ -154,6 +161,7 @@ def _render_dialog(window: QWidget, opener: Callable[[], None], path: Path) -> l
     dialogs = [d for d in getattr(window, "open_dialogs", []) if d not in before]
     if not dialogs:
         return []
+    loaded(dialogs[-1], _settle)
     saved = _save(dialogs[-1], path)
     for dialog in dialogs:
         dialog.close()

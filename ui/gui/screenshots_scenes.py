@@ -29,6 +29,27 @@ Save = Callable[[QWidget, Path], Path]
 PERSON_TYPED = "an"
 
 
+def select_in_register(window: QWidget, asset_id: object, settle: Settle) -> None:
+    """Select the asset in the register and wait until it is (an asset on no page held is
+    found on a worker), 10 s at most."""
+    window.select_asset(asset_id)  # type: ignore[attr-defined]
+    for _ in range(500):
+        if not window.selection_pending():  # type: ignore[attr-defined]
+            return
+        settle(20)
+
+
+def loaded(dialog: QWidget, settle: Settle) -> None:
+    """Wait until the dialog's reads on workers have ended (a form's template and pick
+    lists), 20 s at most: on a loaded machine a fixed wait showed "Loading the form…", and
+    the person picker found no form."""
+    is_busy = getattr(dialog, "is_busy", None)
+    for _ in range(1000):
+        if not callable(is_busy) or not is_busy():
+            return
+        settle(20)
+
+
 def render_one_room_audit(database: Database, out: Path, settle: Settle, save: Save) -> list[Path]:
     """An audit of the busiest room without sub-locations: the screen opens in that room
     (no label to scan); an asset of another room, an unknown tag and four of its assets."""
@@ -91,11 +112,12 @@ def render_person_picker(
         asset_id = session.execute(
             select(Asset.id).where(Asset.status == "in_stock").order_by(Asset.tag).limit(1)
         ).scalar_one()
-    window.select_asset(asset_id)  # type: ignore[attr-defined]
+    select_in_register(window, asset_id, settle)
     before = set(window.open_dialogs)  # type: ignore[attr-defined]
     window.start_procedure(ProcedureKind.INSTALL)  # type: ignore[attr-defined]
     settle(800)
     dialog = next(d for d in window.open_dialogs if d not in before)  # type: ignore[attr-defined]
+    loaded(dialog, settle)
     combo = dialog.view.field_widget("assigned_to")
     assert isinstance(combo, QComboBox), combo
     line = combo.lineEdit()

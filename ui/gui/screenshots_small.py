@@ -21,6 +21,7 @@ from desktop.settings import Settings
 from desktop.storage.database import Database
 from desktop.storage.models import Asset, Group, Location, Person, Role
 from ui.gui.layout_state import LayoutState
+from ui.gui.screenshots_scenes import loaded, select_in_register
 
 SCREEN = (1280, 720)
 #: Room the window frame and the desktop's panels take on a 1280 × 720 screen.
@@ -41,10 +42,13 @@ def render_small(
     settle(1500)
     saved = [save(window, out / "main-window.png")]
     shots: list[tuple[str, Callable[[], None]]] = [
-        ("procedure-install.png", _procedure(window, database, ProcedureKind.INSTALL, "in_stock")),
+        (
+            "procedure-install.png",
+            _procedure(window, database, ProcedureKind.INSTALL, "in_stock", settle),
+        ),
         (
             "procedure-decommission.png",
-            _procedure(window, database, ProcedureKind.DECOMMISSION, "in_service"),
+            _procedure(window, database, ProcedureKind.DECOMMISSION, "in_service", settle),
         ),
         ("label-print-dialog.png", lambda: window.features.print_labels_for(_tags(database, 40))),
         (
@@ -63,14 +67,14 @@ def render_small(
 
 
 def _procedure(
-    window: QWidget, database: Database, kind: ProcedureKind, status: str
+    window: QWidget, database: Database, kind: ProcedureKind, status: str, settle: Settle
 ) -> Callable[[], None]:
     def open_() -> None:
         with database.read() as session:
             asset_id = session.execute(
                 select(Asset.id).where(Asset.status == status).order_by(Asset.tag).limit(1)
             ).scalar_one()
-        window.select_asset(asset_id)  # type: ignore[attr-defined]
+        select_in_register(window, asset_id, settle)
         window.start_procedure(kind)  # type: ignore[attr-defined]
 
     return open_
@@ -124,6 +128,7 @@ def _dialog_shot(
         print(f"skipped {path.name}: no window opened", file=sys.stderr)
         return []
     dialog = opened[-1]
+    loaded(dialog, settle)
     if path.name == "label-print-dialog-qr-actual-size.png":
         dialog.qr_box.setChecked(True)  # type: ignore[attr-defined]
         zoom = dialog.zoom_box  # type: ignore[attr-defined]

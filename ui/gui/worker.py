@@ -149,6 +149,17 @@ class Worker(QObject):
         self.finished.emit()
 
 
+def stop_running_workers(milliseconds: int = 30_000) -> None:
+    """Ask every worker whose thread runs to stop, and wait for them (the application
+    quits: a running QThread destroyed with it aborts the process, and a job's signal sent
+    through its deleted runner raised "Signal source has been deleted")."""
+    workers = list(_running)
+    for worker in workers:
+        worker.cancel()
+    for worker in workers:
+        worker.wait(milliseconds)
+
+
 def worker_for(
     job: Job,
     parent: QObject,

@@ -40,6 +40,19 @@ def _url(db: Database, login: str | None = None, password: str | None = None) ->
     return url.render_as_string(hide_password=False)
 
 
+def _add_login(
+    url: str, login: str, role: str, *, name: str | None = None, debug: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """``assetdesk [--debug] users add LOGIN --role ROLE [--name NAME] --password-stdin`` as
+    ``url``'s login, with ``SECRET`` typed on standard input; it must succeed."""
+    argv = ["--debug"] if debug else []
+    argv += ["users", "add", login, "--role", role]
+    argv += ["--name", name] if name else []
+    added = _assetdesk(url, *argv, "--password-stdin", stdin=SECRET + "\n")
+    assert added.returncode == 0, added.stderr
+    return added
+
+
 @pytest.fixture(params=["postgresql", "mariadb"])
 def server(
     request: pytest.FixtureRequest, tmp_path: Path, _sqlite_template_dir: Path
@@ -104,19 +117,7 @@ def test_an_administrator_adds_lists_changes_and_disables_people(
 ) -> None:
     db, prefix = server
     admin, tech = f"{prefix}_ada", f"{prefix}_tom"
-    added = _assetdesk(
-        _url(db),
-        "users",
-        "add",
-        admin,
-        "--role",
-        "administrator",
-        "--name",
-        "Ada Admin",
-        "--password-stdin",
-        stdin=SECRET + "\n",
-    )
-    assert added.returncode == 0, added.stderr
+    added = _add_login(_url(db), admin, "administrator", name="Ada Admin")
     assert SECRET not in added.stdout + added.stderr
     # Ada, with her own login, adds Tom; his password is generated and shown once.
     as_ada = _url(db, admin, SECRET)
@@ -171,18 +172,7 @@ def test_on_a_shared_server_a_login_acts_only_as_its_own_person(
     db, prefix = server
     seed_world(db)
     login = f"{prefix}_ann"
-    _assetdesk(
-        _url(db),
-        "users",
-        "add",
-        login,
-        "--role",
-        "auditor",
-        "--name",
-        "Ann Auditor",
-        "--password-stdin",
-        stdin=SECRET + "\n",
-    )
+    _add_login(_url(db), login, "auditor", name="Ann Auditor")
     as_ann = _url(db, login, SECRET)
     refused = _assetdesk(as_ann, "audit", "start", "--scope", "Building A", "--as", "auditor")
     assert refused.returncode == 2
@@ -265,31 +255,11 @@ def test_the_readme_setup_create_upgrade_as_owner_add_users(backend: str) -> Non
     try:
         upgraded = _assetdesk(as_owner, "db", "upgrade")
         assert upgraded.returncode == 0, upgraded.stderr
-        added = _assetdesk(
-            as_owner,
-            "users",
-            "add",
-            f"{name}_ada",
-            "--role",
-            "administrator",
-            "--password-stdin",
-            stdin=SECRET + "\n",
-        )
-        assert added.returncode == 0, added.stderr
+        _add_login(as_owner, f"{name}_ada", "administrator")
         as_ada = database.set(username=f"{name}_ada", password=SECRET).render_as_string(
             hide_password=False
         )
-        tom = _assetdesk(
-            as_ada,
-            "users",
-            "add",
-            f"{name}_tom",
-            "--role",
-            "technician",
-            "--password-stdin",
-            stdin=SECRET + "\n",
-        )
-        assert tom.returncode == 0, tom.stderr
+        _add_login(as_ada, f"{name}_tom", "technician")
         as_tom = database.set(username=f"{name}_tom", password=SECRET).render_as_string(
             hide_password=False
         )
@@ -318,18 +288,7 @@ def test_a_password_is_never_written_to_logs_settings_or_output(
     """Even with --debug (every SQL statement logged), the password appears nowhere."""
     db, prefix = server
     login = f"{prefix}_pat"
-    added = _assetdesk(
-        _url(db),
-        "--debug",
-        "users",
-        "add",
-        login,
-        "--role",
-        "viewer",
-        "--password-stdin",
-        stdin=SECRET + "\n",
-    )
-    assert added.returncode == 0, added.stderr
+    added = _add_login(_url(db), login, "viewer", debug=True)
     assert "CREATE" in added.stderr  # the statements were logged…
     assert SECRET not in added.stdout + added.stderr  # …without the password
     rotated = _assetdesk(
@@ -363,16 +322,7 @@ def test_an_import_that_needs_new_reference_data_says_a_technician_may_not_creat
         encoding="utf-8",
     )
     for who, role in (("tim", "technician"), ("ada", "administrator")):
-        _assetdesk(
-            _url(db),
-            "users",
-            "add",
-            f"{prefix}_{who}",
-            "--role",
-            role,
-            "--password-stdin",
-            stdin=SECRET + "\n",
-        )
+        _add_login(_url(db), f"{prefix}_{who}", role)
     as_tim = _url(db, f"{prefix}_tim", SECRET)
     dry = _assetdesk(as_tim, "import", str(file), "--dry-run")
     assert dry.returncode == 0, dry.stdout + dry.stderr
@@ -403,11 +353,7 @@ def test_an_administrator_cannot_lock_themselves_out(server: tuple[Database, str
     in plain words, and nothing changes."""
     db, prefix = server
     admin = f"{prefix}_ada"
-    added = _assetdesk(
-        _url(db), "users", "add", admin, "--role", "administrator", "--password-stdin",
-        stdin=SECRET + "\n",
-    )  # fmt: skip
-    assert added.returncode == 0, added.stderr
+    _add_login(_url(db), admin, "administrator")
     as_ada = _url(db, admin, SECRET)
     for argv in (("set-role", admin, "viewer"), ("disable", admin)):
         refused = _assetdesk(as_ada, "users", *argv)
@@ -438,11 +384,7 @@ def test_an_approver_s_own_list_names_him_without_as(server: tuple[Database, str
     seed_world(db)
     tom, al = f"{prefix}_tom", f"{prefix}_al"
     for login, role in ((tom, "technician"), (al, "approver")):
-        added = _assetdesk(
-            _url(db), "users", "add", login, "--role", role, "--password-stdin",
-            stdin=SECRET + "\n",
-        )  # fmt: skip
-        assert added.returncode == 0, added.stderr
+        _add_login(_url(db), login, role)
     as_tom, as_al = _url(db, tom, SECRET), _url(db, al, SECRET)
     received = _assetdesk(
         as_tom, "procedure", "receive", "LAP-77", "--set", "category=Laptop",

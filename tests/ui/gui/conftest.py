@@ -25,9 +25,11 @@ from desktop.services.procedures import (
     record_procedures,
 )
 from desktop.settings import CURRENT_USER, Settings
+from desktop.storage import database as database_module
 from desktop.storage.database import Database
 from tests.backends import make_database
 from tests.factories import INSTALL_CHECKLIST, RECEIVE_CHECKLIST, World, seed_world
+from ui.gui import connection_watch
 from ui.gui.layout_state import LayoutState
 from ui.gui.main_window import MainWindow
 
@@ -209,6 +211,31 @@ def hold_the_file(qtbot: QtBot, database: Database) -> sqlite3.Connection:
         writer.close()
         qtbot.wait(20)
     raise AssertionError("the file never came free for the writer")
+
+
+def let_go(writer: sqlite3.Connection) -> None:
+    """The other program of :func:`hold_the_file` has finished: it commits, puts the file
+    back in WAL mode (as ``assetdesk import`` does) and closes."""
+    writer.execute("COMMIT")
+    writer.execute("PRAGMA journal_mode=WAL")
+    writer.close()
+
+
+def window_with_busy_timeout(
+    qtbot: QtBot, register: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ms: int
+) -> tuple[MainWindow, Register]:
+    """The window on a database that waits ``ms`` for a busy file (its engine made anew:
+    the timeout is read when it is made), the watch checking a busy file every 300 ms, the
+    table focused, its first reads done. The register returned holds the new engine."""
+    monkeypatch.setattr(database_module, "SQLITE_BUSY_TIMEOUT_MS", ms)
+    monkeypatch.setattr(connection_watch, "BUSY_RETRY_MS", 300)
+    register.db.dispose()
+    register = replace(register, db=Database(register.db.url))
+    window = open_window(qtbot, register, tmp_path, "tech")
+    window.view.table.setFocus()
+    qtbot.waitUntil(window.view.table.hasFocus)
+    qtbot.waitUntil(lambda: not window._workers, timeout=10_000)
+    return window, register
 
 
 class BusyWriter:

@@ -18,7 +18,13 @@ from PySide6.QtWidgets import QLabel
 
 from desktop.storage import database as database_module
 from desktop.storage.database import Database
-from tests.ui.gui.conftest import Register, hold_the_file, open_window, read_often_from_now
+from tests.ui.gui.conftest import (
+    Register,
+    hold_the_file,
+    let_go,
+    open_window,
+    read_often_from_now,
+)
 
 
 def test_background_reads_on_a_busy_file_do_not_pile_up(
@@ -44,9 +50,7 @@ def test_background_reads_on_a_busy_file_do_not_pile_up(
         qtbot.wait(3000)
     finally:
         sampler.stop()
-        writer.execute("COMMIT")
-        writer.execute("PRAGMA journal_mode=WAL")
-        writer.close()
+        let_go(writer)
     # The badge, the kit banner, the selection's freshness: one read each at most.
     assert max(held) <= 3, f"the window held {max(held)} connections to the busy file"
     qtbot.waitUntil(lambda: not label.isVisible(), timeout=10_000)

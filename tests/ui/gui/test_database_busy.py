@@ -6,7 +6,6 @@ database (named) is busy and to try again; the register is read again once it is
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +16,14 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
-from desktop.storage import database as database_module
 from desktop.storage.database import Database
-from tests.ui.gui.conftest import Register, hold_the_file, open_window, read_often_from_now
+from tests.ui.gui.conftest import (
+    Register,
+    hold_the_file,
+    let_go,
+    read_often_from_now,
+    window_with_busy_timeout,
+)
 from ui.gui import connection_watch
 from ui.gui.main_window import MainWindow
 from ui.gui.models import asset_table_model
@@ -35,15 +39,10 @@ def test_a_database_another_program_is_writing_is_busy_not_lost(
     qtbot: QtBot, register: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(connection_watch, "RETRY_INTERVAL_MS", 300)
-    monkeypatch.setattr(connection_watch, "BUSY_RETRY_MS", 300)
     # The window's database waits 0.2 s for a busy file instead of 10 s.
-    monkeypatch.setattr(database_module, "SQLITE_BUSY_TIMEOUT_MS", 200)
-    register.db.dispose()
-    register = replace(register, db=Database(register.db.url))
-    window = open_window(qtbot, register, tmp_path, "tech")
+    window, register = window_with_busy_timeout(qtbot, register, tmp_path, monkeypatch, 200)
     watch = window.connection
     table = window.view.table
-    table.setFocus()
     qtbot.keyClick(table, Qt.Key.Key_Down)
     qtbot.waitUntil(lambda: len(window.selected_rows()) == 1)
     qtbot.waitUntil(lambda: not window._workers, timeout=10_000)
@@ -82,9 +81,7 @@ def test_a_database_another_program_is_writing_is_busy_not_lost(
         assert [b.objectName() for b in seen] == ["databaseBusyMessage"]
         box.accept()
     finally:
-        writer.execute("COMMIT")
-        writer.execute("PRAGMA journal_mode=WAL")
-        writer.close()
+        let_go(writer)
     qtbot.waitUntil(lambda: not label.isVisible(), timeout=10_000)
     assert "is free again" in window.statusBar().currentMessage()
     qtbot.waitUntil(lambda: window.model.matching_assets == register.size, timeout=10_000)
@@ -100,14 +97,8 @@ def _busy_window(
 ) -> tuple[MainWindow, Register]:
     """The window on a database that waits ``ms`` for a busy file (its engine made anew),
     an asset selected, its first reads done."""
-    monkeypatch.setattr(connection_watch, "BUSY_RETRY_MS", 300)
-    monkeypatch.setattr(database_module, "SQLITE_BUSY_TIMEOUT_MS", ms)
-    register.db.dispose()
-    register = replace(register, db=Database(register.db.url))
-    window = open_window(qtbot, register, tmp_path, "tech")
-    table = window.view.table
-    table.setFocus()
-    qtbot.keyClick(table, Qt.Key.Key_Down)
+    window, register = window_with_busy_timeout(qtbot, register, tmp_path, monkeypatch, ms)
+    qtbot.keyClick(window.view.table, Qt.Key.Key_Down)
     qtbot.waitUntil(lambda: len(window.selected_rows()) == 1)
     qtbot.waitUntil(lambda: not window._workers, timeout=10_000)
     return window, register
@@ -146,9 +137,7 @@ def test_a_second_f5_while_the_register_waits_for_a_busy_file_starts_no_second_w
         assert box is not None and box.objectName() == "databaseBusyMessage"
         box.accept()
     finally:
-        writer.execute("COMMIT")
-        writer.execute("PRAGMA journal_mode=WAL")
-        writer.close()
+        let_go(writer)
     qtbot.waitUntil(lambda: watch.busy is None, timeout=10_000)
     qtbot.waitUntil(lambda: window.model.matching_assets == register.size, timeout=10_000)
     window.close()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +20,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.procedures import ProcedureRequest, record_procedures
-from desktop.storage import database as database_module
-from desktop.storage.database import Database
-from tests.ui.gui.conftest import Register, hold_the_file, open_window, press
-from ui.gui import connection_watch
+from tests.ui.gui.conftest import Register, hold_the_file, let_go, press, window_with_busy_timeout
 from ui.gui.models.asset_table_model import RowRole
 
 #: The longest the event loop may go without turning while the file is busy (seconds).
@@ -34,13 +30,8 @@ RESPONSIVE = 0.5
 def test_rows_of_a_recorded_procedure_are_read_again_without_freezing_a_busy_file(
     qtbot: QtBot, register: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(database_module, "SQLITE_BUSY_TIMEOUT_MS", 1000)
-    monkeypatch.setattr(connection_watch, "BUSY_RETRY_MS", 300)
-    register.db.dispose()
-    register = replace(register, db=Database(register.db.url))
-    window = open_window(qtbot, register, tmp_path, "tech")
+    window, register = window_with_busy_timeout(qtbot, register, tmp_path, monkeypatch, 1000)
     table = window.view.table
-    table.setFocus()
     qtbot.keyClick(table, Qt.Key.Key_Down)
     qtbot.keyClick(table, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(lambda: len(window.selected_rows()) == 2)
@@ -87,9 +78,7 @@ def test_rows_of_a_recorded_procedure_are_read_again_without_freezing_a_busy_fil
         qtbot.waitUntil(label.isVisible, timeout=10_000)  # the rows' read was refused
         qtbot.wait(300)
     finally:
-        writer.execute("COMMIT")
-        writer.execute("PRAGMA journal_mode=WAL")
-        writer.close()
+        let_go(writer)
         ticker.stop()
     gap = max(b - a for a, b in itertools.pairwise(turns))
     assert gap < RESPONSIVE, f"the window froze for {gap:.2f} s"

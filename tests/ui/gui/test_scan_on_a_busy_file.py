@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,32 +16,19 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
-from desktop.storage import database as database_module
-from desktop.storage.database import Database
 from tests.journeys.hid_scanner import HidScanner
-from tests.ui.gui.conftest import Register, detail_read, hold_the_file, open_window
-from ui.gui import connection_watch
+from tests.ui.gui.conftest import (
+    Register,
+    detail_read,
+    hold_the_file,
+    let_go,
+    window_with_busy_timeout,
+)
 from ui.gui.main_window import MainWindow
 from ui.gui.models.asset_table_model import TagRole
 
 #: The longest the event loop may go without turning while the file is busy (seconds).
 RESPONSIVE = 0.5
-
-
-def _window_with_busy_timeout(
-    qtbot: QtBot, register: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ms: int
-) -> tuple[MainWindow, Register]:
-    """The window on a database that waits ``ms`` for a busy file (its engine made anew:
-    the timeout is read when it is made), the table focused, its first reads done."""
-    monkeypatch.setattr(database_module, "SQLITE_BUSY_TIMEOUT_MS", ms)
-    monkeypatch.setattr(connection_watch, "BUSY_RETRY_MS", 300)
-    register.db.dispose()
-    register = replace(register, db=Database(register.db.url))
-    window = open_window(qtbot, register, tmp_path, "tech")
-    window.view.table.setFocus()
-    qtbot.waitUntil(window.view.table.hasFocus)
-    qtbot.waitUntil(lambda: not window._workers, timeout=10_000)
-    return window, register
 
 
 class _Turns:
@@ -72,10 +58,23 @@ def _selected(window: MainWindow) -> list[str]:
     return [i.data(TagRole) for i in window.view.table.selectionModel().selectedRows()]
 
 
+def _released(qtbot: QtBot, window: MainWindow, turns: _Turns, tag: str) -> None:
+    """The file let go: the event loop kept turning while it was held, and the asset of
+    ``tag`` (scanned last) is then selected, its detail and title shown; no box opened."""
+    gap = turns.stop()
+    assert gap < RESPONSIVE, f"the window froze for {gap:.2f} s"
+    qtbot.waitUntil(lambda: _selected(window) == [tag], timeout=15_000)
+    detail_read(qtbot, window)
+    shown = window.view.detail.detail
+    assert shown is not None and shown.row.tag == tag
+    assert window.windowTitle().startswith(tag)
+    assert turns.boxes == []  # no box took a scan's Enter
+
+
 def test_two_scans_on_a_busy_file_keep_the_window_turning_and_show_the_second(
     qtbot: QtBot, register: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    window, register = _window_with_busy_timeout(qtbot, register, tmp_path, monkeypatch, 10_000)
+    window, register = window_with_busy_timeout(qtbot, register, tmp_path, monkeypatch, 10_000)
     ever_selected: list[str] = []
     window.view.table.selectionModel().selectionChanged.connect(
         lambda *_: ever_selected.extend(_selected(window))
@@ -90,18 +89,9 @@ def test_two_scans_on_a_busy_file_keep_the_window_turning_and_show_the_second(
         assert window.scan_lookup.busy  # still waiting for the file
         assert _selected(window) == []
     finally:
-        writer.execute("COMMIT")
-        writer.execute("PRAGMA journal_mode=WAL")
-        writer.close()
-    gap = turns.stop()
-    assert gap < RESPONSIVE, f"the window froze for {gap:.2f} s"
-    qtbot.waitUntil(lambda: _selected(window) == ["MON-00042"], timeout=15_000)
-    detail_read(qtbot, window)
-    shown = window.view.detail.detail
-    assert shown is not None and shown.row.tag == "MON-00042"
-    assert window.windowTitle().startswith("MON-00042")
+        let_go(writer)
+    _released(qtbot, window, turns, "MON-00042")  # within the busy timeout: nothing to say
     assert "LAP-00003" not in ever_selected  # the first scan's answer was dropped
-    assert turns.boxes == []  # the file let go within the busy timeout: nothing to say
     window.close()
     register.db.dispose()
 
@@ -112,7 +102,7 @@ def test_scans_refused_by_a_busy_file_say_so_once_and_show_the_asset_once_it_is_
     """The file held longer than the busy timeout: each scan is refused. The status bar's
     busy state says so (no box: a box would take the next scan's Enter, and there is
     nothing to try again by hand); the last scan's asset shows once the file is free."""
-    window, register = _window_with_busy_timeout(qtbot, register, tmp_path, monkeypatch, 1000)
+    window, register = window_with_busy_timeout(qtbot, register, tmp_path, monkeypatch, 1000)
     watch = window.connection
     label = window.findChild(QLabel, "connectionLost")
     assert label is not None
@@ -136,18 +126,11 @@ def test_scans_refused_by_a_busy_file_say_so_once_and_show_the_asset_once_it_is_
         assert _selected(window) == []
         assert label.isVisible()
     finally:
-        writer.execute("COMMIT")
-        writer.execute("PRAGMA journal_mode=WAL")
-        writer.close()
-    gap = turns.stop()
-    assert gap < RESPONSIVE, f"the window froze for {gap:.2f} s"
-    # Once the file is free (the watch's quiet check finds it), the last scan's asset shows.
-    qtbot.waitUntil(lambda: _selected(window) == ["MON-00044"], timeout=15_000)
-    detail_read(qtbot, window)
-    shown = window.view.detail.detail
-    assert shown is not None and shown.row.tag == "MON-00044"
+        let_go(writer)
+    # Once the file is free (the watch's quiet check finds it), the last scan's asset shows;
+    # neither an outage box nor one box per scan.
+    _released(qtbot, window, turns, "MON-00044")
     assert not label.isVisible()
-    assert turns.boxes == []  # neither an outage box nor one box per scan
     assert watch.lost is None and watch.busy is None
     window.close()
     register.db.dispose()
@@ -159,7 +142,7 @@ def test_a_scan_into_the_search_box_refused_by_a_busy_file_shows_its_asset_once_
     """The focus in the search box: a scan there is kept until the database says whether
     an asset has the tag (else it is given back as typed). Refused as busy, it is not put
     in the search box (a search the busy file refuses too) but looked up once it is free."""
-    window, register = _window_with_busy_timeout(qtbot, register, tmp_path, monkeypatch, 1000)
+    window, register = window_with_busy_timeout(qtbot, register, tmp_path, monkeypatch, 1000)
     search = window.view.filter_bar.search
     search.setFocus()
     qtbot.waitUntil(search.hasFocus)
@@ -171,9 +154,7 @@ def test_a_scan_into_the_search_box_refused_by_a_busy_file_shows_its_asset_once_
         assert said == "Scanned MON-00042: shown once the busy file is free"
         assert search.text() == ""
     finally:
-        writer.execute("COMMIT")
-        writer.execute("PRAGMA journal_mode=WAL")
-        writer.close()
+        let_go(writer)
     qtbot.waitUntil(lambda: _selected(window) == ["MON-00042"], timeout=15_000)
     assert search.text() == ""  # no stray tag in the box
     assert window.model.filter.search == ""
@@ -188,7 +169,7 @@ def test_a_new_selection_refused_by_a_busy_file_opens_no_box_and_the_next_scan_s
     timeout. That opened a window-modal "busy" box: the next scan's keys went to it, its
     Enter closed it and the scan was lost. Now the panel and the status bar say it, the
     focus stays in the table, and the scan made meanwhile shows once the file is free."""
-    window, register = _window_with_busy_timeout(qtbot, register, tmp_path, monkeypatch, 1000)
+    window, register = window_with_busy_timeout(qtbot, register, tmp_path, monkeypatch, 1000)
     table = window.view.table
     label = window.findChild(QLabel, "connectionLost")
     assert label is not None
@@ -209,16 +190,8 @@ def test_a_new_selection_refused_by_a_busy_file_opens_no_box_and_the_next_scan_s
         said = window.statusBar().currentMessage()
         assert said == "Scanned MON-00042: shown once the busy file is free"
     finally:
-        writer.execute("COMMIT")
-        writer.execute("PRAGMA journal_mode=WAL")
-        writer.close()
-    gap = turns.stop()
-    assert gap < RESPONSIVE, f"the window froze for {gap:.2f} s"
-    qtbot.waitUntil(lambda: _selected(window) == ["MON-00042"], timeout=15_000)
-    detail_read(qtbot, window)
-    shown = window.view.detail.detail
-    assert shown is not None and shown.row.tag == "MON-00042"
-    assert turns.boxes == []
+        let_go(writer)
+    _released(qtbot, window, turns, "MON-00042")
     window.close()
     register.db.dispose()
 
@@ -231,7 +204,7 @@ def test_a_scanned_asset_on_no_page_held_is_found_on_a_worker_while_the_file_is_
     look-up answers (the test holds it then): the window froze for the busy timeout and
     the busy error escaped the slot. Now the row is found on a worker: the loop keeps
     turning, the status bar says it, and the asset is selected once the file is free."""
-    window, register = _window_with_busy_timeout(qtbot, register, tmp_path, monkeypatch, 2000)
+    window, register = window_with_busy_timeout(qtbot, register, tmp_path, monkeypatch, 2000)
     model = window.model
     assert model.rowCount() == 250 and model.cached_row_count() == 100  # MON-00248: row 249
     writers = []
@@ -252,17 +225,9 @@ def test_a_scanned_asset_on_no_page_held_is_found_on_a_worker_while_the_file_is_
         assert _selected(window) == []
     finally:
         for writer in writers:
-            writer.execute("COMMIT")
-            writer.execute("PRAGMA journal_mode=WAL")
-            writer.close()
+            let_go(writer)
     (turns,) = turned
-    gap = turns.stop()
-    assert gap < RESPONSIVE, f"the window froze for {gap:.2f} s"
-    qtbot.waitUntil(lambda: _selected(window) == ["MON-00248"], timeout=15_000)
-    detail_read(qtbot, window)
-    shown = window.view.detail.detail
-    assert shown is not None and shown.row.tag == "MON-00248"
+    _released(qtbot, window, turns, "MON-00248")
     assert window.view.table.currentIndex().data(TagRole) == "MON-00248"
-    assert turns.boxes == []
     window.close()
     register.db.dispose()
