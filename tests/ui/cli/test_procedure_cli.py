@@ -91,7 +91,10 @@ def test_one_refused_tag_records_nothing_and_every_refusal_is_named(world: World
     assert refused.returncode == 2
     message = refused.stderr.strip()
     assert message.startswith("assetdesk: nothing was recorded: asset LAP-1: handover: checklist: ")
-    assert "must be done; status: the asset is already in service; " in message
+    assert (
+        "must be done; status: the asset is already in service: give it with --check "
+        "handover; " in message
+    )
     assert message.endswith("asset LAP-404: there is no asset with the tag 'LAP-404'")
     assert "Traceback" not in refused.stdout + refused.stderr
     assert snapshot(world.db) == before

@@ -346,7 +346,7 @@ def _export(ctx: CliContext) -> int:
     flt = _filter(ctx, args)
     # The About sheet names who exported: --as, this computer's user, else the login name.
     who = args.as_user or signed_in_person(ctx.settings, ctx.url) or getpass.getuser()
-    if out.exists() and not args.overwrite:  # as a save box asks, and `db backup`
+    if out.exists() and not out.is_dir() and not args.overwrite:  # as a save box asks
         raise DesktopError(
             f"{out} exists already; choose another name or pass --overwrite to replace it"
         )
