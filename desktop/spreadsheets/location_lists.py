@@ -17,7 +17,7 @@ the same name under the same parent, case aside — is left as it is.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,7 +116,6 @@ class _Planner:
         self.table = table
         self.tree = _tree(session)
         self.plan = LocationListPlan(table.where)
-        self.codes = {normalize_tag(c) for c in self.tree.by_code}
 
     def problem(self, row: _Row, column: str, text: str) -> None:
         self.plan.problems.append(f"row {row.number}, column {_TITLES[column]}: {text}")
@@ -263,7 +262,7 @@ class _Planner:
                 height[above] = max(height[above], height[key] + 1)
                 racks_only[above] = racks_only.get(above, True) and said[key] == "rack"
         kinds: dict[tuple[str, ...], str] = {}
-        codes = set(self.codes)
+        codes = set(self.tree.by_code)  # the codes in use, by normalize_tag
         for key in keys:
             row, path = wanted[key], spelled[key]
             at = _existing(self.tree, path)
@@ -320,30 +319,27 @@ def import_location_list(
     username: str,
     *,
     sheet: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
 ) -> LocationListPlan:
     """Create the list's new locations in one transaction, as ``username`` (an
     administrator); planned again inside it, so what another person added meanwhile is
     not made twice. Raises DesktopError naming the refused rows, writing nothing."""
     table = read_table(path, sheet)
     with reference.administer(db, username) as session:
-        plan = _Planner(session, table).make()
+        planner = _Planner(session, table)
+        plan = planner.make()
         if plan.problems:
             raise DesktopError(plan.summary())
         made: dict[tuple[str, ...], uuid.UUID] = {}
-        tree = _tree(session)
-        for done, place in enumerate(plan.new):
+        for place in plan.new:
             key = tuple(p.casefold() for p in place.path)
             parent: uuid.UUID | None = None
             if len(key) > 1:
                 parent = made.get(key[:-1])
                 if parent is None:
-                    parent = _existing(tree, place.path[:-1])
+                    parent = _existing(planner.tree, place.path[:-1])
             made[key] = reference.create_location(
                 session, name=place.path[-1], kind=place.kind, parent_id=parent, code=place.code
             ).id
-            if progress is not None:
-                progress(done + 1, len(plan.new))
         return plan
 
 
