@@ -58,14 +58,14 @@ LOCATIONS = ListKind(
     "location",
     "locations",
     plan_location_list,
-    lambda db, path, actor: import_location_list(db, path, actor),
+    import_location_list,
     lambda place: f"{' › '.join(place.path)} ({place.kind})",
 )
 PEOPLE = ListKind(
     "person",
     "people",
     plan_people_list,
-    lambda db, path, actor: import_people_list(db, path, actor),
+    import_people_list,
     lambda person: (
         person.name
         + (
