@@ -17,10 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from json.encoder import encode_basestring_ascii as _quote
 
+from desktop.domain.fields import CUSTOM_PREFIX, plain_text
 from desktop.domain.lifecycle import AssetStatus
+from desktop.spreadsheets.commit_rows import RECEIVE_KEYS, SHARED_KINDS, SHARED_LIMIT
 from desktop.spreadsheets.references import PendingReference
 
 
@@ -105,3 +108,60 @@ class ChangeFragments:
                 after.label,
             )
         return found
+
+
+class CreationChanges:
+    """A new asset's values as changes from empty (JSON fragments): the receive's, and the
+    rest (for the first move out of stock). Each list joined by ", " is its procedure's
+    JSON list: the receive's first fragment opens it and its last closes it; the rest's
+    last closes it (the move's fragment before them opens it, see the commit's
+    ``_creation``). Joined as they are, the text is made once (brackets added after
+    copied it twice more)."""
+
+    def __init__(self, fragments: ChangeFragments) -> None:
+        self.fragments = fragments
+        #: Fragments of shared values, by the value's identity: the value, its field, the
+        #: fragment (a value in two fields keeps the first).
+        self.shared: dict[int, tuple[object, str, str]] = {}
+        #: A new asset's status set (the receive's last change): the same for every row,
+        #: with the bracket that closes the receive's list.
+        self.received_closing = fragments.status(None, AssetStatus.IN_STOCK) + "]"
+
+    def __call__(
+        self, values: Mapping[str, object], custom: Mapping[str, object], tag: str
+    ) -> tuple[list[str], list[str]]:
+        """``values`` and ``custom``: a new asset's plan (``tag``: as given or made)."""
+        receive: list[str] = []
+        follow: list[str] = []
+        fragments = self.fragments
+        shared = self.shared
+        if not values.get("tag"):
+            receive.append(fragments.created("tag", tag))
+        add, add_follow, quote, receive_keys = receive.append, follow.append, _quote, RECEIVE_KEYS
+        for key, value in values.items():
+            kind = value.__class__
+            if kind is str or kind is Decimal:  # the row's own text or amount: in place
+                quoted = quote(value if kind is str else str(value))  # type: ignore[arg-type]
+                text = (
+                    f'{{"field": "{key}", "before": null, "after": {quoted}, '
+                    f'"before_text": "", "after_text": {quoted}}}'
+                )
+            else:  # references and dates many rows share: one fragment per object
+                found = shared.get(id(value))
+                if found is not None and found[0] is value and found[1] == key:
+                    text = found[2]
+                else:
+                    text = fragments.created(key, value)
+                    if kind in SHARED_KINDS and len(shared) < SHARED_LIMIT:
+                        shared[id(value)] = (value, key, text)
+            if key in receive_keys:
+                add(text)
+            else:
+                add_follow(text)
+        for name, value in custom.items():
+            receive.append(any_change(CUSTOM_PREFIX + name, None, value, "", plain_text(value)))
+        receive.append(self.received_closing)
+        receive[0] = "[" + receive[0]
+        if follow:
+            follow[-1] += "]"
+        return receive, follow

@@ -20,8 +20,6 @@ import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from decimal import Decimal
-from json.encoder import encode_basestring_ascii as _quote
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -29,7 +27,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY, plain_text
+from desktop.domain.fields import FIELDS_BY_KEY
 from desktop.domain.lifecycle import AssetStatus, ProcedureKind
 from desktop.domain.permissions import Work
 from desktop.domain.tags import format_tag, normalize_tag
@@ -38,7 +36,7 @@ from desktop.services.approval_rule import ApprovalRules
 from desktop.services.permissions import require
 from desktop.services.tags import UsedNumbers, locked_sequence, numbers_spelt
 from desktop.spreadsheets.bulk_index import IndexUpkeep, index_upkeep_for, writes_in_bulk
-from desktop.spreadsheets.change_json import ChangeFragments, any_change
+from desktop.spreadsheets.change_json import ChangeFragments, CreationChanges
 from desktop.spreadsheets.commit_rows import (
     ASSET_OWN,
     ASSETS,
@@ -48,8 +46,6 @@ from desktop.spreadsheets.commit_rows import (
     PROCEDURES,
     PROCEDURES_AHEAD,
     READY_ASSET,
-    RECEIVE_KEYS,
-    SHARED_KINDS,
     SHARED_LIMIT,
     Creation,
     ImportResult,
@@ -93,6 +89,9 @@ from desktop.storage.models import (
 from desktop.storage.time_ordered_ids import time_ordered_hex, time_ordered_ids
 from desktop.storage.types import utcnow
 from desktop.wording import plural
+
+#: Not (yet) among the references converted (see _stored_id).
+_UNSEEN = object()
 
 
 def commit_import(
@@ -244,15 +243,13 @@ class _Writer:
         #: What a new asset records, by what decides it (see _creation).
         self.creations: dict[tuple[object, ...], tuple[object, Creation]] = {}
         self.id_texts: dict[uuid.UUID, str] = {}
-        self.stored_ids: dict[int, tuple[object, object]] = {}
-        #: A new asset's change fragments of shared values, by the value's identity: the
-        #: value, its field, the fragment (a value in two fields keeps the first).
-        self.shared_fragments: dict[int, tuple[object, str, str]] = {}
+        #: References as stored, by the object's id (see _stored_id), the objects kept.
+        self.stored_ids: dict[int, object] = {id(None): None}
+        self.stored_kept: list[object] = []
         self.names = plan.names.names if plan.names is not None else {}
         self.fragments = ChangeFragments(self.names, self._resolved_texts)
-        #: A new asset's status set (the receive's last change): the same for every row,
-        #: with the bracket that closes the receive's list (see _creation_changes).
-        self.received_closing = self.fragments.status(None, AssetStatus.IN_STOCK) + "]"
+        #: A new asset's values as changes from empty (see CreationChanges).
+        self.creation_changes = CreationChanges(self.fragments)
         #: A new asset's approval decision by what it depends on (see _decide).
         self.decisions: Decisions = {}
         #: The required questions of a kind's form (in a category) the import lacks.
@@ -437,15 +434,15 @@ class _Writer:
         """A reference as the database stores it (rows share a few: converted once; every
         reference column of an asset has the same type, see REFERENCE_TYPES). Looked up
         by the object's identity (the plan's rows share the objects of their references;
-        a UUID's own hash is Python code), kept alive by the cache so that no id is reused."""
-        if value is None:
-            return None
-        found = self.stored_ids.get(id(value))
-        if found is not None and found[0] is value:
-            return found[1]
+        a UUID's own hash is Python code), kept alive by the cache so that no id is reused:
+        an object whose id it holds is the one it was made for."""
+        found = self.stored_ids.get(id(value), _UNSEEN)
+        if found is not _UNSEEN:
+            return found
         stored = self.asset_rows.convert("category_id", self._id(value))
         if len(self.stored_ids) < SHARED_LIMIT:
-            self.stored_ids[id(value)] = (value, stored)
+            self.stored_ids[id(value)] = stored
+            self.stored_kept.append(value)
         return stored
 
     def _asset_template(self, creates: Sequence[RowPlan]) -> RowTemplate:
@@ -474,28 +471,40 @@ class _Writer:
         (:meth:`_new_procedures`); ``creation``: what it records (:meth:`_creation`)."""
         values = row.values
         get = values.get
-        resolve, stored_date = self._stored_id, self.stored_date
+        stored_date, cached, resolve = self.stored_date, self.stored_ids.get, self._stored_id
         self.pending_rows += creation.waits
         tag = str(get("tag") or self.generated[row.index])
         self.created_tags.append(tag)
+        # The references as stored: most found at once (_stored_id in place, one call less
+        # each). The assignee goes with the first step (a pending one changes nothing).
+        category, model, location, assignee, group, supplier = [
+            found if (found := cached(id(value), _UNSEEN)) is not _UNSEEN else resolve(value)
+            for value in (
+                values["category"],
+                get("model"),
+                get("location"),
+                get("assigned_to") if creation.assigns else None,
+                get("owning_group"),
+                get("supplier"),
+            )
+        ]
         asset = self.asset_template(
             (
                 asset_id,
                 tag,
                 normalize_tag(tag),
                 get("name") or "",
-                resolve(values["category"]),
-                resolve(get("model")),
+                category,
+                model,
                 get("serial_number"),
                 creation.status,
-                resolve(get("location")),
-                # The assignee goes with the first step (a pending one changes nothing).
-                resolve(get("assigned_to")) if creation.assigns else None,
-                resolve(get("owning_group")),
+                location,
+                assignee,
+                group,
                 None if (bought := get("purchase_date")) is None else stored_date(bought),
                 None if (cost := get("purchase_cost")) is None else self.stored_cost(cost),
                 get("order_number"),
-                resolve(get("supplier")),
+                supplier,
                 None if (ends := get("warranty_end")) is None else stored_date(ends),
                 (
                     self.asset_rows.convert("custom_fields", dict(row.custom))
@@ -510,7 +519,7 @@ class _Writer:
     def _new_procedures(self, row: RowPlan, asset_id: object, tag: str, creation: Creation) -> None:
         """A new asset's procedures (``asset_id`` as stored, ``tag`` as given or made;
         ``creation``: what it records, as for its row)."""
-        receive, follow = self._creation_changes(row, tag)
+        receive, follow = self.creation_changes(row.values, row.custom, tag)
         where = f"{self.origin}, row {row.row}"  # (_where in place)
         reason, detail = f"Imported from {where}", where[:500]
         new_id, procedures = self._new_id, self.procedures
@@ -560,49 +569,6 @@ class _Writer:
         )
         self.creations[key] = (category, creation)
         return creation
-
-    def _creation_changes(self, row: RowPlan, tag: str) -> tuple[list[str], list[str]]:
-        """A new asset's values as changes from empty (JSON fragments, see
-        :mod:`desktop.spreadsheets.change_json`): the receive's, and the rest (for the
-        first move out of stock). Each list joined by ", " is its procedure's JSON list:
-        the receive's first fragment opens it and its last closes it; the rest's last
-        closes it (the move's fragment before them opens it, see _creation). Joined as
-        they are, the text is made once (brackets added after copied it twice more)."""
-        receive: list[str] = []
-        follow: list[str] = []
-        fragments = self.fragments
-        shared = self.shared_fragments
-        values = row.values
-        if not values.get("tag"):
-            receive.append(fragments.created("tag", tag))
-        add, add_follow, quote, receive_keys = receive.append, follow.append, _quote, RECEIVE_KEYS
-        for key, value in values.items():
-            kind = value.__class__
-            if kind is str or kind is Decimal:  # the row's own text or amount: in place
-                quoted = quote(value if kind is str else str(value))  # type: ignore[arg-type]
-                text = (
-                    f'{{"field": "{key}", "before": null, "after": {quoted}, '
-                    f'"before_text": "", "after_text": {quoted}}}'
-                )
-            else:  # references and dates many rows share: one fragment per object
-                found = shared.get(id(value))
-                if found is not None and found[0] is value and found[1] == key:
-                    text = found[2]
-                else:
-                    text = fragments.created(key, value)
-                    if kind in SHARED_KINDS and len(shared) < SHARED_LIMIT:
-                        shared[id(value)] = (value, key, text)
-            if key in receive_keys:
-                add(text)
-            else:
-                add_follow(text)
-        for name, value in row.custom.items():
-            receive.append(any_change(CUSTOM_PREFIX + name, None, value, "", plain_text(value)))
-        receive.append(self.received_closing)
-        receive[0] = "[" + receive[0]
-        if follow:
-            follow[-1] += "]"
-        return receive, follow
 
     def _resolved_texts(self, value: PendingReference) -> tuple[str, str]:
         """A new reference's id (created by this commit) as text, and its name."""

@@ -108,7 +108,7 @@ RECEIVE_KEYS = frozenset(
     }
 )
 #: Values whose change fragments and stored forms are remembered by identity: the plan
-#: gives rows that share one the same object (see _creation_changes, _stored_id).
+#: gives rows that share one the same object (see change_json.CreationChanges, _stored_id).
 SHARED_KINDS = frozenset({uuid.UUID, dt.date, PendingReference})
 SHARED_LIMIT = 100_000
 

@@ -146,6 +146,8 @@ def decide(header: str, cells: Iterable[tuple[int, object]], chosen: DateOrder) 
     forced: dict[DateOrder, tuple[int, str]] = {}
     ambiguous: list[tuple[int, str]] = []
     for row, value in cells:
+        if value.__class__ is not str and not isinstance(value, str):
+            continue  # a real date, a number, empty: says nothing (text_order's None)
         found = text_order(value)
         if found is True:
             ambiguous.append((row, str(value).strip()))

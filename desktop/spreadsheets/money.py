@@ -267,6 +267,12 @@ def currency_note(header: str, cells: Iterable[tuple[int, object, object]]) -> s
     )
 
 
+def writes_a_currency(texts: Iterable[str]) -> bool:
+    """Whether any of a column's distinct ``texts`` writes a currency: without one (and
+    without a currency column beside it) :func:`currency_note` says nothing."""
+    return any(isinstance(_written_currency(text), str) for text in texts)
+
+
 def _written_currency(text: str) -> str | bool | None:
     """The currency ``text`` writes (None for none); False for a blank or no amount."""
     if not text.strip():

@@ -28,7 +28,7 @@ from desktop.spreadsheets.dates import ColumnDates, decide
 from desktop.spreadsheets.decimal_marks import ColumnMarks, decide_marks
 from desktop.spreadsheets.location_paths import RACK_SEPARATOR
 from desktop.spreadsheets.mapping import ColumnFate, fates, is_currency, merge_extra_notes
-from desktop.spreadsheets.money import currency_note
+from desktop.spreadsheets.money import currency_note, writes_a_currency
 from desktop.spreadsheets.statuses import (
     assignee_target,
     checked_out_note,
@@ -192,6 +192,14 @@ def currency_column_note(
     beside = next(
         (i for i, header in enumerate(mapping.headers) if is_currency(header, mapping)), None
     )
+    if beside is None and not writes_a_currency(
+        {
+            value
+            for row in rows[first:]
+            if column < len(row) and isinstance(value := row[column], str)
+        }
+    ):
+        return ""  # (most files: no row to look at one by one)
 
     def cell(row: Sequence[object], index: int | None) -> object:
         return row[index] if index is not None and index < len(row) else None

@@ -93,6 +93,11 @@ class RowValues:
     #: two objects (a UUID's hash and equality are Python code; the rows share the objects
     #: their cells were looked up as), with the pair (kept alive: no id is reused).
     models_fit: dict[tuple[int, int], tuple[uuid.UUID, uuid.UUID]]
+    #: An assignee cell as :meth:`_checked_out_to_the_location` compares it, by the cell;
+    #: and a location cell's whole path and last level, the same way.
+    #: (Made by the first row that gives both.)
+    spelt_names: dict[str, str] | None = None
+    spelt_places: dict[str, tuple[str, str]] | None = None
     #: Whether a cell gave a new reference (a PendingReference): until one did, no row's
     #: values hold one (every reference a row gets is looked up by :meth:`_once`).
     pending_seen = False
@@ -486,9 +491,22 @@ class RowValues:
         who, where = given["assigned_to"], given["location"]
         if not isinstance(who, str) or not isinstance(where, str):
             return
-        name = " ".join(who.split()).casefold()
-        place = " ".join(where.split()).casefold()
-        if not name or name not in (place, _LAST_LEVEL.split(place)[-1]):
+        # Each distinct cell spelt once (a column repeats its people and places).
+        names, places = self.spelt_names, self.spelt_places
+        if names is None or places is None:
+            names, places = self.spelt_names, self.spelt_places = {}, {}
+        name = names.get(who)
+        if name is None:
+            name = " ".join(who.split()).casefold()
+            if len(names) < ONCE_LIMIT:
+                names[who] = name
+        found = places.get(where)
+        if found is None:
+            place = " ".join(where.split()).casefold()
+            found = (place, _LAST_LEVEL.split(place)[-1])
+            if len(places) < ONCE_LIMIT:
+                places[where] = found
+        if not name or name not in found:
             return
         if self.index.knows_person(" ".join(who.split())):
             return
