@@ -141,6 +141,53 @@ def _index_rows(connection: Connection) -> list[tuple[Any, ...]]:
 
 
 @sqlite_only
+def test_a_rebuild_indexes_what_the_view_gives(assets: World) -> None:
+    """The rebuild reads the names of models, people and locations from a table made once
+    (not the view's sub-selects per asset): the index holds, row for row, what the view
+    ``asset_search_source`` gives — folded text, an asset without a model, assignee or
+    serial number — as the triggers index it too."""
+    db = assets.db
+    with db.write() as session:
+        room = reference.create_location(
+            session, name="Salle Écureuil", kind="room", parent_id=assets.building
+        )
+        person = reference.create_person(session, name="Zoë Müller", username="zmuller")
+        maker = reference.create_manufacturer(session, name="Ålesund AS")
+        model = reference.create_model(session, manufacturer=maker, name="Ñandú Pro")
+        room_id, model_id = room.id, model.id
+        assets.people["zmuller"] = person.id
+    assets.receive(
+        tag="LAP-0003", name="Portátil Señor", values={"model": model_id, "serial_number": "ÅB1"}
+    )
+    assets.install("LAP-0003", assigned_to="zmuller", location=room_id)
+    view = (
+        "SELECT search_rank, tag, serial_number, name, model, assignee, location "
+        "FROM asset_search_source ORDER BY search_rank"
+    )
+    with db.write() as session:
+        connection = session.connection()
+        assert search.rebuild_search_index(connection) == 4
+        rows = _index_rows(connection)
+        assert rows == [tuple(row) for row in connection.exec_driver_sql(view).all()]
+        assert rows[2][1:] == (
+            "LAP-0003",
+            "ab1",
+            "portatil senor",
+            "alesund as nandu pro",
+            "zoe muller",
+            "salle ecureuil",
+        )
+        assert [row[4] for row in rows if row[1] == "MON-0100"] == [""]  # no model
+        # The names' table is the rebuild's own: gone with it.
+        assert (
+            connection.exec_driver_sql(
+                "SELECT count(*) FROM sqlite_temp_master WHERE name = 'asset_search_names'"
+            ).scalar_one()
+            == 0
+        )
+
+
+@sqlite_only
 def test_a_bulk_update_keeps_the_index_as_its_trigger_does(
     assets: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
