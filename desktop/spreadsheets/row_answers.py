@@ -148,8 +148,9 @@ def refuse_unanswered(rules: ApprovalRules, plan: ImportPlan) -> None:
     index = plan.mapping.index_of("status")
     column = plan.mapping.headers[index] if index is not None else "Status"
     found: dict[tuple[ProcedureKind, uuid.UUID | None], list[tuple[str, str]]] = {}
+    update = RowAction.UPDATE  # (read once: an enum member read through its class is slow)
     for row in plan.rows:
-        if row.action is not RowAction.UPDATE or row.approval is None:
+        if row.action is not update or row.approval is None:
             continue
         for kind, _after in row.approval.recorded:
             key = (kind, row.category_id)

@@ -279,7 +279,7 @@ class References:
     def add(self, converter: RowConverter | InsertStatement, params: list[Any]) -> None:
         """Note the keys and references of ``params``, ``converter``'s rows."""
         for key, pick, target in converter.references:
-            found = {pick(row) for row in params}
+            found = set(map(pick, params))  # (no loop in Python: pick is an itemgetter)
             found.discard(None)
             if target is None:
                 self.inserted.setdefault((converter.table, key), set()).update(found)
