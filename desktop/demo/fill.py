@@ -258,13 +258,14 @@ def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector for the demo, in this process and (they
     inherit it, :func:`desktop.demo.parallel._start_worker`) its worker and search-index
     processes. Its rows — millions of tuples and the lists that hold them — made ~100
-    young collections and now and then a full one of everything this process holds
-    (10,000 assets, load ~4: 0.1–0.5 s CPU in this process, the critical path, and
-    0.14–0.34 s in the worker), and they hold no cycles: the chunks leave no cyclic
-    garbage behind (``gc.collect()`` after each finds none; ~90 objects for the whole
-    demo, the driver's and the ORM's). At the end what the demo made goes to the oldest
-    generation at once (``freeze`` then ``unfreeze``) instead of being walked by the next
-    young collection, as :func:`desktop.spreadsheets.model.bulk_work` does for an import."""
+    young collections and, in a new process, a full one of everything the process holds
+    (10,000 assets, load ~7, CPU of the collections: 0.11–0.13 s in this process, the
+    critical path — the full one 0.08–0.10 of it — and 0.03–0.04 s in the worker), and
+    they hold no cycles: the chunks leave no cyclic garbage behind (``gc.collect()``
+    after each finds none; ~90 objects for the whole demo, the driver's and the ORM's).
+    At the end what the demo made goes to the oldest generation at once (``freeze`` then
+    ``unfreeze``) instead of being walked by the next young collection, as
+    :func:`desktop.spreadsheets.model.bulk_work` does for an import."""
     if not gc.isenabled():
         yield
         return
