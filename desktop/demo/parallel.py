@@ -24,6 +24,7 @@ this process makes the next chunk itself rather than wait.
 from __future__ import annotations
 
 import ctypes
+import gc
 import itertools
 import multiprocessing
 import os
@@ -246,6 +247,7 @@ _PR_SET_PDEATHSIG = 1
 def _start_worker(world: DemoWorld, spool: str, parent: int) -> None:
     global _world, _spool
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; Ctrl+C reaches it
+    gc.disable()  # as in the demo's process (a forked worker inherits it; a spawned one not)
     _die_with(parent)
     _world, _spool = world, spool
 

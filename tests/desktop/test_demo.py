@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import json
 import os
 import random
@@ -567,3 +568,37 @@ def test_imeis_are_fifteen_digits_with_a_valid_luhn_check_digit() -> None:
     counted = Counter(d for number in made for d in number[2:14])
     assert max(counted.values()) < 1.1 * min(counted.values())
     assert len(set(made)) == len(made)
+
+
+def test_the_garbage_collector_is_paused_while_the_demo_runs_and_then_resumed(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Paused in this process and in a forked worker (each chunk's rows hold no cycles),
+    running again afterwards — after a cancelled demo too."""
+    if not parallel.fork_is_safe():
+        pytest.skip("this test process runs threads (or is not on Linux): no fork")
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    monkeypatch.setattr(fill, "BATCH", 60)
+    seen, make_chunk = tmp_path / "seen.txt", parallel.make_chunk
+
+    def noted(world: DemoWorld, chunk: parallel.Chunk) -> parallel.ChunkResult:
+        with seen.open("a") as file:
+            file.write(f"{os.getpid()} {gc.isenabled()}\n")
+        return make_chunk(world, chunk)
+
+    monkeypatch.setattr(parallel, "make_chunk", noted)
+    assert gc.isenabled()
+
+    fill_demo(sqlite_db, assets=300)
+
+    found = [line.split() for line in seen.read_text().splitlines()]
+    assert str(os.getpid()) in {who for who, _ in found}  # (it makes the first chunk)
+    assert len({who for who, _ in found}) == 2  # and a worker the others
+    assert {enabled for _, enabled in found} == {"False"}
+    assert gc.isenabled()
+
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(DemoCancelledError):
+        fill_demo(sqlite_db, assets=300, cancel=cancel, add=True)
+    assert gc.isenabled()
