@@ -18,7 +18,8 @@ from typing import Any
 from desktop.errors import DesktopError, PermissionDeniedError
 from desktop.services.audit_actions import ActionOutcome, apply_audit_actions, parse_actions
 from desktop.services.audit_due import DueList, count_due, list_due
-from desktop.services.audit_scans import ScanResult, current_room, record_scan
+from desktop.services.audit_scan_state import current_room
+from desktop.services.audit_scans import ScanResult, record_scan
 from desktop.services.audit_tally import reconcile
 from desktop.services.audits import (
     AuditSummary,
