@@ -34,7 +34,7 @@ from desktop.services.audits import (
 from desktop.services.people import person_by_username
 from desktop.storage.kitfile import database_returned_note
 from desktop.storage.models import Location
-from ui.cli.context import CliContext, print_json, to_jsonable
+from ui.cli.context import CliContext, print_json, refuse_to_replace, to_jsonable
 
 
 def _audit_id(ctx: CliContext, text: str) -> uuid.UUID:
@@ -207,6 +207,7 @@ def _report(ctx: CliContext) -> int:
 
     db = ctx.database()
     audit_id = _audit_id(ctx, ctx.args.audit)
+    refuse_to_replace(ctx.args.output, overwrite=ctx.args.overwrite)
     result = write_audit_report(db, audit_id=audit_id, path=ctx.args.output)
     counts = ", ".join(f"{v} {k}" for k, v in result.counts().items())
     print(f"Wrote {ctx.args.output}: {counts}")

@@ -28,7 +28,7 @@ from desktop.labels.symbols import Symbology
 from desktop.services.queries import AssetFilter, list_assets
 from desktop.settings import LABEL_TEMPLATE, ORGANISATION
 from desktop.storage.models import Location
-from ui.cli.context import CliContext, print_json
+from ui.cli.context import CliContext, print_json, refuse_to_replace
 
 
 def _labels(ctx: CliContext) -> int:
@@ -45,6 +45,7 @@ def _labels(ctx: CliContext) -> int:
         raise DesktopError("say where to write the labels with -o FILE.pdf")
     if not (args.tags or args.query or args.all or args.locations or args.calibration):
         raise DesktopError("choose the labels: --tags A,B, --query TEXT, --all or --locations")
+    refuse_to_replace(args.output, overwrite=args.overwrite)
     with ctx.database().read() as session:
         template = find_template(session, args.template or ctx.settings.get(LABEL_TEMPLATE))
         items, retired = ([], "") if args.calibration else _items(ctx, session)
