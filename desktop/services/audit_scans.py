@@ -176,19 +176,7 @@ def undo_scan_in_session(
     if undone is not None:
         raise DesktopError(f"the scan {target.raw} is already undone")
     room = session.get(Location, room_id) if room_id else None
-    what = f"{ScanClass(target.classification).label.lower()} {target.raw}"
-    return _store(
-        session,
-        audit,
-        person_id,
-        ScanKind.UNDO,
-        ScanClass.UNDO,
-        target.raw,
-        room,
-        message=f"Undone: {what}",
-        asset_id=target.asset_id,
-        undoes=target,
-    )
+    return _store_undo(session, audit, person_id, target, room)
 
 
 def record_scan(
@@ -320,19 +308,26 @@ def undo_last_scan(
                 if previous and previous.location_id
                 else None
             )
-        what = f"{ScanClass(last.classification).label.lower()} {last.raw}"
-        return _store(
-            session,
-            audit,
-            person_id,
-            ScanKind.UNDO,
-            ScanClass.UNDO,
-            last.raw,
-            room,
-            message=f"Undone: {what}",
-            asset_id=last.asset_id,
-            undoes=last,
-        )
+        return _store_undo(session, audit, person_id, last, room)
+
+
+def _store_undo(
+    session: Session, audit: Audit, person_id: uuid.UUID, undone: AuditScan, room: Location | None
+) -> ScanResult:
+    """Store the undo scan that cancels ``undone`` (the newest one, or one a kit names)."""
+    what = f"{ScanClass(undone.classification).label.lower()} {undone.raw}"
+    return _store(
+        session,
+        audit,
+        person_id,
+        ScanKind.UNDO,
+        ScanClass.UNDO,
+        undone.raw,
+        room,
+        message=f"Undone: {what}",
+        asset_id=undone.asset_id,
+        undoes=undone,
+    )
 
 
 def set_room_finished(
