@@ -49,10 +49,6 @@ from desktop.spreadsheets.mapping import (
 )
 from desktop.spreadsheets.model import ImportOptions, ImportPlan, MatchKey
 from desktop.spreadsheets.plan import custom_labels, plan_table
-from desktop.spreadsheets.preview import (
-    received,
-    rows_waiting,
-)
 from desktop.spreadsheets.profiles import load_profile, profile_names, save_profile
 from desktop.spreadsheets.readers import SUFFIXES, TEXT_SUFFIXES, Table, list_sheets
 from desktop.spreadsheets.references import ReferenceIndex
@@ -65,7 +61,6 @@ from desktop.spreadsheets.sheet_choice import (
 from desktop.spreadsheets.stale_plan import AGAIN, PlanOutdatedError
 from desktop.storage.database import Database
 from desktop.storage.kitfile import database_is_kit
-from desktop.wording import plural
 from ui.gui import file_dialogs
 from ui.gui.layout_state import LayoutState, fitting_size
 from ui.gui.spreadsheets import preview_model
@@ -82,7 +77,13 @@ from ui.gui.spreadsheets.import_pages import (
     ResultPage,
     SheetPage,
 )
-from ui.gui.spreadsheets.preview_text import plan_notes, preview_values, values_heading
+from ui.gui.spreadsheets.preview_text import (
+    import_summary,
+    plan_notes,
+    plan_summary,
+    preview_values,
+    values_heading,
+)
 from ui.gui.worker import Worker, worker_for
 
 FILE, SHEET, MAPPING, PREVIEW, RESULT = range(5)
@@ -604,14 +605,7 @@ class ImportWizard(QDialog):
         self.plan = plan
         counts = plan.counts()
         page = self.preview_page
-        # A purchase order's line of Qty n is n items (n new assets): rows of the file first.
-        file_rows = len({r.row for r in plan.rows})
-        items = f", as {len(plan.rows):,} items" if file_rows != len(plan.rows) else ""
-        page.summary.setText(
-            f"<b>{plan.where}</b>: {plural(file_rows, 'row')}{items} — "
-            + ", ".join(f"{n} {action}" for action, n in counts.items())
-            + (f"; {plural(len(plan.pending), 'waits|wait')} for approval" if plan.pending else "")
-        )
+        page.summary.setText(plan_summary(plan))
         page.references.setText("\n".join(plan_notes(plan)))
         page.values_heading.setText(values_heading(plan))
         page.values.setPlainText(preview_values(plan))
@@ -688,26 +682,7 @@ class ImportWizard(QDialog):
         self.import_result = result
         plan = self.plan
         assert plan is not None
-        lines = [
-            f"{received(result.created_tags)}, {result.updated:,} changed, "
-            f"{result.unchanged:,} unchanged; {plural(result.procedures, 'procedure')} recorded "
-            f"(origin: {plan.where})."
-        ]
-        if result.pending:
-            lines.append(
-                f"{rows_waiting(result.pending)} for approval: their procedures are pending in the "
-                "approvals inbox, and those assets change when the last approval arrives."
-            )
-        if result.created_references:
-            lines.append("Created: " + ", ".join(result.created_references[:20]))
-        if result.rejected:
-            lines.append(
-                f"{plural(len(result.rejected), 'row was|rows were')} left out: "
-                "save the error workbook, fix "
-                + ("it" if len(result.rejected) == 1 else "them")
-                + " and import that workbook."
-            )
-        self.result_page.summary.setText("\n".join(lines))
+        self.result_page.summary.setText(import_summary(result, plan.where))
         count = len(result.created_tags)
         self.result_page.print_labels.setText(
             "&Print the new asset's label"
