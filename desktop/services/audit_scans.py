@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Protocol
 
 from sqlalchemy import bindparam, func, insert, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from desktop.domain.lifecycle import RETIRED_STATUSES, AssetStatus
 from desktop.domain.permissions import Work
@@ -39,6 +39,20 @@ from desktop.errors import (
 )
 from desktop.services.audit_history import locations_at
 from desktop.services.audit_room_names import scanned_location
+from desktop.services.audit_scan_state import (
+    already_counted,
+    counted_assets,
+    counted_in_audit,
+    in_scope,
+    last_effective,
+    next_sequence,
+    room_in_scope,
+    room_is_finished,
+    unknown_already_scanned,
+    unknown_tags_in_audit,
+    unknown_tags_scanned,
+    usable_room,
+)
 from desktop.services.audit_scan_types import (
     CLASS_LABELS,
     COUNTED,
@@ -47,7 +61,7 @@ from desktop.services.audit_scan_types import (
     ScanKind,
     ScanResult,
 )
-from desktop.services.audits import lock_open_audit, single_room
+from desktop.services.audits import lock_open_audit
 from desktop.services.identity import require_own_login
 from desktop.services.permissions import require_id
 from desktop.services.reference import IN_A_ROOM
@@ -56,6 +70,8 @@ from desktop.storage.models import Asset, Audit, AuditExpected, AuditScan, Locat
 from desktop.storage.types import utcnow
 from desktop.wording import with_detail
 
+#: The checks of :mod:`desktop.services.audit_scan_state` a field kit's replay
+#: (:mod:`desktop.kits`) reaches through this module are named here too.
 __all__ = [
     "CLASS_LABELS",
     "COUNTED",
@@ -63,33 +79,24 @@ __all__ = [
     "ScanClass",
     "ScanKind",
     "ScanResult",
-    "current_room",
+    "counted_assets",
+    "counted_in_audit",
+    "in_scope",
+    "next_sequence",
     "record_manual_find",
     "record_scan",
-    "room_is_finished",
     "scanner_id",
     "set_room_finished",
     "undo_last_scan",
+    "unknown_tags_in_audit",
+    "unknown_tags_scanned",
+    "usable_room",
 ]
-
-
-#: The undo scans, as a second name for the table in "not cancelled by an undo" checks.
-_UNDO = aliased(AuditScan, name="undo")
-#: Ids per IN list in the set-based checks (below every backend's parameter limit).
-_CHUNK = 500
 
 
 # -- statements of the scan path, built once ---------------------------------------------
 # A scan must answer in milliseconds; building SQLAlchemy statements costs more than
 # running these indexed queries, so the hot ones are built here with bound parameters.
-
-
-def _not_undone(audit_id: Any) -> Any:
-    return (
-        ~select(_UNDO.id)
-        .where(_UNDO.audit_id == audit_id, _UNDO.undoes_scan_id == AuditScan.id)
-        .exists()
-    )
 
 
 #: The statuses of retired assets, as stored (a scan of one says it is retired).
@@ -106,64 +113,9 @@ _ASSET_BY_TAG = select(Asset).where(Asset.tag_key == bindparam("key"))
 _PERSON_BY_USERNAME = select(Person.id, Person.name, Person.active).where(
     func.lower(Person.username) == bindparam("username")
 )
-_ROOM_STATE = (
-    select(AuditScan.kind)
-    .where(
-        AuditScan.audit_id == bindparam("audit_id"),
-        AuditScan.location_id == bindparam("room_id"),
-        AuditScan.kind.in_([ScanKind.ROOM_CLOSED.value, ScanKind.ROOM_REOPEN.value]),
-    )
-    .order_by(AuditScan.sequence.desc())
-    .limit(1)
-)
 _EXPECTED_AT = select(AuditExpected.location_id).where(
     AuditExpected.audit_id == bindparam("audit_id"), AuditExpected.asset_id == bindparam("asset_id")
 )
-_ALREADY_COUNTED = (
-    select(AuditScan.id)
-    .where(
-        AuditScan.audit_id == bindparam("audit_id"),
-        AuditScan.asset_id == bindparam("asset_id"),
-        AuditScan.kind.in_([ScanKind.ASSET.value, ScanKind.MANUAL.value]),
-        AuditScan.classification.in_([c.value for c in COUNTED]),
-        _not_undone(bindparam("audit_id")),
-    )
-    .limit(1)
-)
-_UNKNOWN_ALREADY = (
-    select(AuditScan.id)
-    .where(
-        AuditScan.audit_id == bindparam("audit_id"),
-        AuditScan.classification == ScanClass.UNKNOWN.value,
-        func.lower(func.trim(AuditScan.raw)) == bindparam("key"),
-        _not_undone(bindparam("audit_id")),
-    )
-    .limit(1)
-)
-#: Every asset a scan not undone counted in the audit, and every tag (normalised) scanned
-#: as unknown and not undone: the whole-audit forms of the two checks above.
-_COUNTED_IN_AUDIT = select(AuditScan.asset_id).where(
-    AuditScan.audit_id == bindparam("audit_id"),
-    AuditScan.asset_id.is_not(None),
-    AuditScan.kind.in_([ScanKind.ASSET.value, ScanKind.MANUAL.value]),
-    AuditScan.classification.in_([c.value for c in COUNTED]),
-    _not_undone(bindparam("audit_id")),
-)
-_UNKNOWN_IN_AUDIT = select(func.lower(func.trim(AuditScan.raw))).where(
-    AuditScan.audit_id == bindparam("audit_id"),
-    AuditScan.classification == ScanClass.UNKNOWN.value,
-    _not_undone(bindparam("audit_id")),
-)
-_NEXT_SEQUENCE = select(func.coalesce(func.max(AuditScan.sequence), 0) + 1).where(
-    AuditScan.audit_id == bindparam("audit_id")
-)
-_up = (
-    select(Location.id, Location.parent_id)
-    .where(Location.id == bindparam("parent_id"))
-    .cte("ancestors", recursive=True)
-)
-_up = _up.union(select(Location.id, Location.parent_id).where(Location.id == _up.c.parent_id))
-_IN_SCOPE = select(_up.c.id).where(_up.c.id == bindparam("scope_id")).limit(1)
 
 
 #: The id and time a scan was made elsewhere (a field kit's replay), see :func:`made_as`.
@@ -224,19 +176,7 @@ def undo_scan_in_session(
     if undone is not None:
         raise DesktopError(f"the scan {target.raw} is already undone")
     room = session.get(Location, room_id) if room_id else None
-    what = f"{ScanClass(target.classification).label.lower()} {target.raw}"
-    return _store(
-        session,
-        audit,
-        person_id,
-        ScanKind.UNDO,
-        ScanClass.UNDO,
-        target.raw,
-        room,
-        message=f"Undone: {what}",
-        asset_id=target.asset_id,
-        undoes=target,
-    )
+    return _store_undo(session, audit, person_id, target, room)
 
 
 def record_scan(
@@ -286,9 +226,9 @@ def record_scan_in_session(
         found = scanned_location(session, text, key)  # its code, or its name typed by hand
         if found is not None:
             return _room_scan(session, audit, person_id, *found)
-    room = _usable_room(session, audit, room_id)
+    room = usable_room(session, audit, room_id)
     if asset is None:
-        repeat = _unknown_already_scanned(session, audit.id, key)
+        repeat = unknown_already_scanned(session, audit.id, key)
         return _store(
             session,
             audit,
@@ -346,7 +286,7 @@ def record_manual_find_in_session(
     asset = session.get(Asset, asset_id)
     if asset is None:
         raise NotFoundError(f"there is no asset with id {asset_id}")
-    room = _usable_room(session, audit, room_id)
+    room = usable_room(session, audit, room_id)
     return _asset_scan(session, audit, person_id, ScanKind.MANUAL, asset.tag, asset, room, why)
 
 
@@ -357,30 +297,37 @@ def undo_last_scan(
     with db.write() as session:
         audit = lock_open_audit(session, audit_id)
         person_id = scanner_id(session, scanned_by)
-        last = _last_effective(session, audit.id)
+        last = last_effective(session, audit.id)
         if last is None:
             raise DesktopError(f"there is no scan to undo in the audit '{audit.name}'")
         room = session.get(Location, room_id) if room_id else None
         if last.kind == ScanKind.LOCATION:
-            previous = _last_effective(session, audit.id, before=last.sequence)
+            previous = last_effective(session, audit.id, before=last.sequence)
             room = (
                 session.get(Location, previous.location_id)
                 if previous and previous.location_id
                 else None
             )
-        what = f"{ScanClass(last.classification).label.lower()} {last.raw}"
-        return _store(
-            session,
-            audit,
-            person_id,
-            ScanKind.UNDO,
-            ScanClass.UNDO,
-            last.raw,
-            room,
-            message=f"Undone: {what}",
-            asset_id=last.asset_id,
-            undoes=last,
-        )
+        return _store_undo(session, audit, person_id, last, room)
+
+
+def _store_undo(
+    session: Session, audit: Audit, person_id: uuid.UUID, undone: AuditScan, room: Location | None
+) -> ScanResult:
+    """Store the undo scan that cancels ``undone`` (the newest one, or one a kit names)."""
+    what = f"{ScanClass(undone.classification).label.lower()} {undone.raw}"
+    return _store(
+        session,
+        audit,
+        person_id,
+        ScanKind.UNDO,
+        ScanClass.UNDO,
+        undone.raw,
+        room,
+        message=f"Undone: {what}",
+        asset_id=undone.asset_id,
+        undoes=undone,
+    )
 
 
 def set_room_finished(
@@ -409,7 +356,7 @@ def set_room_finished_in_session(
     """:func:`set_room_finished` inside the caller's transaction (a field kit's replay)."""
     audit = lock_open_audit(session, audit_id)
     person_id = scanner_id(session, scanned_by)
-    room = _room_in_scope(session, audit, room_id)
+    room = room_in_scope(session, audit, room_id)
     if room_is_finished(session, audit.id, room.id) == finished:
         state = "finished" if finished else "open"
         raise DesktopError(f"{room.name} is already {state} in the audit '{audit.name}'")
@@ -451,26 +398,13 @@ def _scanner_id(session: Session, username: str) -> uuid.UUID:
     return person_id
 
 
-def room_is_finished(session: Session, audit_id: uuid.UUID, room_id: uuid.UUID) -> bool:
-    last = session.execute(
-        _ROOM_STATE, {"audit_id": audit_id, "room_id": room_id}
-    ).scalar_one_or_none()
-    return last == ScanKind.ROOM_CLOSED.value
-
-
-def current_room(session: Session, audit_id: uuid.UUID, person_id: uuid.UUID) -> uuid.UUID | None:
-    """The room this person was scanning in, to resume where they stopped."""
-    last = _last_effective(session, audit_id, person_id=person_id)
-    return last.location_id if last else None
-
-
 # -- classification -------------------------------------------------------------------
 
 
 def _room_scan(
     session: Session, audit: Audit, person_id: uuid.UUID, text: str, location: Location
 ) -> ScanResult:
-    if not _in_scope(session, audit, location):
+    if not in_scope(session, audit, location):
         return _store(
             session,
             audit,
@@ -521,10 +455,10 @@ def _asset_scan(
         expected_location_id=expected_location_id,
         expected_location=expected_location,
         listed=expected is not None,
-        already_counted=_already_counted(session, audit.id, asset.id),
+        already_counted=already_counted(session, audit.id, asset.id),
         outside_scope=room is None
         and expected is None
-        and (expected_location is None or not _in_scope(session, audit, expected_location)),
+        and (expected_location is None or not in_scope(session, audit, expected_location)),
     )
     return _store(
         session,
@@ -604,145 +538,6 @@ def _stands_in(place: Location | None, room: Location) -> bool:
 def classify_unknown_scan(*, repeat: bool) -> ScanClass:
     """An unknown tag: counted once (a repeat is a duplicate)."""
     return ScanClass.DUPLICATE if repeat else ScanClass.UNKNOWN
-
-
-def counted_assets(
-    session: Session, audit_id: uuid.UUID, asset_ids: Collection[uuid.UUID]
-) -> set[uuid.UUID]:
-    """Which of ``asset_ids`` a scan not undone already counted in the audit (the set
-    form of the check each scan makes, for a kit's batch replay; Core statements on the
-    session's connection: the caller flushed what it holds)."""
-    found: set[uuid.UUID | None] = set()
-    ids = list(set(asset_ids))
-    connection = session.connection()
-    for start in range(0, len(ids), _CHUNK):
-        found.update(
-            connection.execute(
-                select(AuditScan.asset_id).where(
-                    AuditScan.audit_id == audit_id,
-                    AuditScan.asset_id.in_(ids[start : start + _CHUNK]),
-                    AuditScan.kind.in_([ScanKind.ASSET.value, ScanKind.MANUAL.value]),
-                    AuditScan.classification.in_([c.value for c in COUNTED]),
-                    _not_undone(audit_id),
-                )
-            ).scalars()
-        )
-    return {asset_id for asset_id in found if asset_id is not None}
-
-
-def counted_in_audit(session: Session, audit_id: uuid.UUID) -> set[uuid.UUID]:
-    """Every asset a scan not undone counted in the audit (:func:`counted_assets` for
-    all assets: one statement without an ``IN`` list, for an audit with few scans)."""
-    found = session.execute(_COUNTED_IN_AUDIT, {"audit_id": audit_id}).scalars()
-    return {asset_id for asset_id in found if asset_id is not None}
-
-
-def unknown_tags_in_audit(session: Session, audit_id: uuid.UUID) -> set[str]:
-    """Every normalised tag scanned as unknown (not undone) in the audit
-    (:func:`unknown_tags_scanned` for all tags, as :func:`counted_in_audit`)."""
-    return set(session.execute(_UNKNOWN_IN_AUDIT, {"audit_id": audit_id}).scalars())
-
-
-def unknown_tags_scanned(session: Session, audit_id: uuid.UUID, keys: Collection[str]) -> set[str]:
-    """Which of these normalised tags were already scanned as unknown (not undone), for a
-    kit's batch replay (Core statements on the session's connection: the caller flushed
-    what it holds)."""
-    found: set[str] = set()
-    wanted = sorted(set(keys))
-    key = func.lower(func.trim(AuditScan.raw))
-    connection = session.connection()
-    for start in range(0, len(wanted), _CHUNK):
-        found.update(
-            connection.execute(
-                select(key).where(
-                    AuditScan.audit_id == audit_id,
-                    AuditScan.classification == ScanClass.UNKNOWN.value,
-                    key.in_(wanted[start : start + _CHUNK]),
-                    _not_undone(audit_id),
-                )
-            ).scalars()
-        )
-    return found
-
-
-def usable_room(session: Session, audit: Audit, room_id: uuid.UUID | None) -> Location | None:
-    """The room a scan is made in: in the audit's scope and not finished (else refused)."""
-    return _usable_room(session, audit, room_id)
-
-
-def next_sequence(session: Session, audit_id: uuid.UUID) -> int:
-    """The sequence number the audit's next scan gets."""
-    return int(session.execute(_NEXT_SEQUENCE, {"audit_id": audit_id}).scalar_one())
-
-
-def _already_counted(session: Session, audit_id: uuid.UUID, asset_id: uuid.UUID) -> bool:
-    found = session.execute(_ALREADY_COUNTED, {"audit_id": audit_id, "asset_id": asset_id})
-    return found.first() is not None
-
-
-def _unknown_already_scanned(session: Session, audit_id: uuid.UUID, key: str) -> bool:
-    found = session.execute(_UNKNOWN_ALREADY, {"audit_id": audit_id, "key": key})
-    return found.first() is not None
-
-
-def _last_effective(
-    session: Session,
-    audit_id: uuid.UUID,
-    *,
-    before: int | None = None,
-    person_id: uuid.UUID | None = None,
-) -> AuditScan | None:
-    """The newest scan of an undoable kind that no undo cancels."""
-    query = select(AuditScan).where(
-        AuditScan.audit_id == audit_id,
-        AuditScan.kind.in_([k.value for k in UNDOABLE_KINDS]),
-        _not_undone(audit_id),
-    )
-    if before is not None:
-        query = query.where(AuditScan.sequence < before)
-    if person_id is not None:
-        query = query.where(AuditScan.scanned_by_id == person_id)
-    return session.execute(query.order_by(AuditScan.sequence.desc()).limit(1)).scalar_one_or_none()
-
-
-def _usable_room(session: Session, audit: Audit, room_id: uuid.UUID | None) -> Location | None:
-    """The room ``room_id`` names, checked; no room given: the audit's one room when its
-    scope is one (:func:`single_room`, as the scan screen opens in it), else none."""
-    if room_id is None:
-        room = single_room(session, audit.id)
-        if room is None:
-            return None
-    else:
-        room = _room_in_scope(session, audit, room_id)
-    if room_is_finished(session, audit.id, room.id):
-        raise DesktopError(
-            f"{room.name} is finished in the audit '{audit.name}': re-open the room to scan more"
-        )
-    return room
-
-
-def _room_in_scope(session: Session, audit: Audit, room_id: uuid.UUID) -> Location:
-    room = session.get(Location, room_id)
-    if room is None:
-        raise NotFoundError(f"there is no location with id {room_id}")
-    if not _in_scope(session, audit, room):
-        raise DesktopError(f"{room.name} is not in the scope of the audit '{audit.name}'")
-    return room
-
-
-def in_scope(session: Session, audit: Audit, location: Location) -> bool:
-    """Whether ``location`` is the audit's scope or below it (a kit's replay asks too)."""
-    return _in_scope(session, audit, location)
-
-
-def _in_scope(session: Session, audit: Audit, location: Location) -> bool:
-    """Whether ``location`` is the audit's scope or below it (one query up the tree)."""
-    if location.id == audit.scope_location_id:
-        return True
-    found = session.execute(
-        _IN_SCOPE, {"parent_id": location.parent_id, "scope_id": audit.scope_location_id}
-    )
-    return found.first() is not None
 
 
 def scan_row(

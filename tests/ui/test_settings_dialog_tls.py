@@ -185,3 +185,36 @@ def test_tls_chosen_before_the_url_is_typed_stays_after_it(
         "postgresql://ana@db.example.org/assetdesk?sslmode=verify-full"
     )
     assert dialog.tls_fields.options() == TlsOptions("verify-full")
+
+
+def test_a_client_certificate_chosen_before_the_url_invents_no_url(
+    qtbot: QtBot,
+    settings: Settings,
+    memory_keyring: MemoryKeyring,
+    server_answers: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """Browse… for a client certificate and key with the Server URL still empty wrote
+    ``?sslcert=…&sslkey=…`` as the URL; the choice waits in the fields until a URL is
+    typed, then joins it."""
+    cert, key = tmp_path / "client.crt", tmp_path / "client.key"
+    dialog = open_dialog(qtbot, settings)
+    dialog.server_radio.setFocus()
+    qtbot.keyClick(dialog.server_radio, Qt.Key.Key_Space)  # Shared server
+    assert dialog.server_radio.isChecked() and dialog.tls_fields.cert_button.isEnabled()
+    for button, path in (
+        (dialog.tls_fields.cert_button, cert),
+        (dialog.tls_fields.key_button, key),
+    ):
+        choose_file(monkeypatch, path)
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert dialog.url_edit.text() == ""
+    assert dialog.tls_fields.options() == TlsOptions(cert_file=str(cert), key_file=str(key))
+
+    dialog.url_edit.setFocus()
+    qtbot.keyClicks(dialog.url_edit, "postgresql://ana@db.example.org/assetdesk")
+    assert dialog.url_edit.text() == (
+        f"postgresql://ana@db.example.org/assetdesk?sslcert={cert}&sslkey={key}"
+    )
+    assert dialog.tls_fields.options() == TlsOptions(cert_file=str(cert), key_file=str(key))

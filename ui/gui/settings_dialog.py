@@ -46,7 +46,7 @@ from desktop.settings import (
 )
 from desktop.storage.database import Database, open_database
 from desktop.storage.kitfile import kit_owner
-from desktop.storage.tls import tls_in_text, with_tls_in_text
+from desktop.storage.tls import TlsOptions, tls_in_text, with_tls_in_text
 from desktop.storage.urls import choose_url, default_database_path, describe, parse_url
 from desktop.wording import plural, with_detail
 from ui.gui import file_dialogs
@@ -142,6 +142,7 @@ class SettingsDialog(QDialog):
         self.server_radio.clicked.connect(lambda: self.url_edit.setFocus())
         self.local_radio.clicked.connect(lambda: self.path_edit.setFocus())
         # The TLS fields edit the URL's sslmode/sslrootcert/...: the URL shown is the one saved.
+        self._url_was_blank = True
         self.url_edit.textChanged.connect(self._tls_from_url)
         self.tls_fields.changed.connect(self._tls_to_url)
 
@@ -259,10 +260,24 @@ class SettingsDialog(QDialog):
             self.path_edit.setText(path)
 
     def _tls_from_url(self, text: str) -> None:
-        self.tls_fields.set_options(tls_in_text(text))
+        """The URL's TLS parameters shown in the TLS fields. While there is no URL the
+        fields keep what was chosen (there is nothing to read them from); a URL begun
+        without TLS parameters of its own then takes them."""
+        was_blank, self._url_was_blank = self._url_was_blank, not text.strip()
+        if self._url_was_blank:
+            return
+        found = tls_in_text(text)
+        if was_blank and found == TlsOptions():
+            self._tls_to_url()
+            return
+        self.tls_fields.set_options(found)
 
     def _tls_to_url(self) -> None:
+        """The TLS fields written into the URL; none is made up while the URL is empty
+        (a certificate chosen first wrote ``?sslcert=…`` as the whole "URL")."""
         text = self.url_edit.text()
+        if not text.strip():
+            return
         composed = with_tls_in_text(text, self.tls_fields.options())
         if composed != text:
             # Typing goes on where it was: in the server part (before "?") if it was there,

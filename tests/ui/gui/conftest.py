@@ -129,15 +129,23 @@ def _fill(sqlite_db: Database) -> World:
     return world
 
 
+def show_window(
+    qtbot: QtBot, database: Database, settings: Settings, layout: Path, *, timeout: int = 10_000
+) -> MainWindow:
+    """``database``'s main window with ``settings`` (its column layout kept in the file
+    ``layout``), shown with its first rows."""
+    window = MainWindow(database, settings, layout_state=LayoutState(layout))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.model.matching_assets is not None, timeout=timeout)
+    return window
+
+
 def open_window(qtbot: QtBot, register: Register, tmp_path: Path, user: str = "tech") -> MainWindow:
     """The register's main window as ``user`` signed in, shown with its first rows."""
     settings = Settings(tmp_path / "settings.ini")
     settings.set(CURRENT_USER, user)
-    window = MainWindow(register.db, settings, layout_state=LayoutState(tmp_path / "l.ini"))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.model.matching_assets is not None, timeout=10_000)
-    return window
+    return show_window(qtbot, register.db, settings, tmp_path / "l.ini")
 
 
 def press(qtbot: QtBot, window: MainWindow, key: Qt.Key, *, shift: bool = False) -> None:

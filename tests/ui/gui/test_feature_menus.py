@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from desktop.services.incidents import IncidentRequest, log_incident
 from desktop.settings import CURRENT_USER, Settings
 from tests.journeys.windows import button, message_box
-from tests.ui.gui.conftest import Register, detail_read
+from tests.ui.gui.conftest import Register, detail_read, show_window
 from ui.gui.layout_state import LayoutState
 from ui.gui.main_window import MainWindow
 
@@ -26,10 +26,7 @@ CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModi
 def window(qtbot: QtBot, register: Register, tmp_path: Path) -> Iterator[MainWindow]:
     settings = Settings(tmp_path / "settings.ini")
     settings.set(CURRENT_USER, "approver")
-    made = MainWindow(register.db, settings, layout_state=LayoutState(tmp_path / "l.ini"))
-    qtbot.addWidget(made)
-    made.show()
-    qtbot.waitUntil(lambda: made.model.matching_assets is not None, timeout=10_000)
+    made = show_window(qtbot, register.db, settings, tmp_path / "l.ini")
     yield made
     if made.isVisible():
         made.close()

@@ -21,8 +21,7 @@ from desktop.storage.logins import database_name
 from tests.backends import make_database
 from tests.factories import seed_world
 from tests.ui.cli.test_users_cli import _can_log_in
-from tests.ui.gui.conftest import Register
-from ui.gui.layout_state import LayoutState
+from tests.ui.gui.conftest import Register, show_window
 from ui.gui.main_window import MainWindow
 from ui.gui.own_password_dialog import OwnPasswordDialog
 
@@ -43,11 +42,7 @@ def tom(tmp_path: Path, _sqlite_template_dir: Path) -> Iterator[tuple[Database, 
 
 def _window(qtbot: QtBot, database: Database, tmp_path: Path) -> MainWindow:
     settings = Settings(tmp_path / "settings.ini")
-    window = MainWindow(database, settings, layout_state=LayoutState(tmp_path / "layout"))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.model.matching_assets is not None, timeout=15_000)
-    return window
+    return show_window(qtbot, database, settings, tmp_path / "layout", timeout=15_000)
 
 
 def _open(qtbot: QtBot, window: MainWindow) -> OwnPasswordDialog:

@@ -22,8 +22,7 @@ from tests.backends import make_database
 from tests.factories import seed_world
 from tests.journeys.windows import button, message_box
 from tests.keyrings import MemoryKeyring
-from tests.ui.gui.conftest import Register
-from ui.gui.layout_state import LayoutState
+from tests.ui.gui.conftest import Register, show_window
 from ui.gui.main_window import MainWindow
 
 PASSWORD = "technician-password"
@@ -45,11 +44,7 @@ def logins(tmp_path: Path, _sqlite_template_dir: Path) -> Iterator[tuple[Databas
 
 
 def _window(qtbot: QtBot, database: Database, settings: Settings, tmp_path: Path) -> MainWindow:
-    window = MainWindow(database, settings, layout_state=LayoutState(tmp_path / "layout"))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.model.matching_assets is not None, timeout=15_000)
-    return window
+    return show_window(qtbot, database, settings, tmp_path / "layout", timeout=15_000)
 
 
 def _sign_out(qtbot: QtBot, window: MainWindow) -> None:

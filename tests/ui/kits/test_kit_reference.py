@@ -21,8 +21,7 @@ from desktop.settings import CURRENT_USER, Settings
 from desktop.storage.database import Database
 from tests.cli_run import run_cli
 from tests.journeys.conftest import trigger
-from tests.ui.gui.conftest import Register, _register_template, register
-from ui.gui.layout_state import LayoutState
+from tests.ui.gui.conftest import Register, _register_template, register, show_window
 from ui.gui.main_window import MainWindow
 from ui.gui.reference.dialog import ReferenceDataDialog
 
@@ -40,11 +39,7 @@ def kit(register: Register, tmp_path: Path) -> Path:
 def _window(qtbot: QtBot, database: Database, tmp_path: Path, name: str) -> MainWindow:
     settings = Settings(tmp_path / f"settings-{name}.ini")
     settings.set(CURRENT_USER, "admin")
-    window = MainWindow(database, settings, layout_state=LayoutState(tmp_path / f"{name}.ini"))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.model.matching_assets is not None, timeout=10_000)
-    return window
+    return show_window(qtbot, database, settings, tmp_path / f"{name}.ini")
 
 
 def _open_locations(qtbot: QtBot, window: MainWindow) -> ReferenceDataDialog:

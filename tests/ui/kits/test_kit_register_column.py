@@ -16,9 +16,8 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import Qt
 
 from desktop.settings import CURRENT_USER, Settings
-from tests.ui.gui.conftest import Register, _register_template, register
+from tests.ui.gui.conftest import Register, _register_template, register, show_window
 from tests.ui.kits.test_kit_window import checkout_room_a2
-from ui.gui.layout_state import LayoutState
 from ui.gui.main_window import MainWindow
 from ui.gui.models.asset_table_model import TagRole
 from ui.gui.models.columns import COLUMN_INDEX
@@ -32,10 +31,7 @@ CHECKED_OUT = COLUMN_INDEX["checked_out"]
 def window(qtbot: QtBot, register: Register, tmp_path: Path) -> Iterator[MainWindow]:
     settings = Settings(tmp_path / "settings.ini")
     settings.set(CURRENT_USER, "tech")
-    made = MainWindow(register.db, settings, layout_state=LayoutState(tmp_path / "layout.ini"))
-    qtbot.addWidget(made)
-    made.show()
-    qtbot.waitUntil(lambda: made.model.matching_assets is not None, timeout=10_000)
+    made = show_window(qtbot, register.db, settings, tmp_path / "layout.ini")
     yield made
     if made.isVisible():
         made.close()

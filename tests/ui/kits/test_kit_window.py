@@ -28,7 +28,7 @@ from desktop.settings import CURRENT_USER, Settings
 from desktop.storage.database import Database
 from desktop.storage.models import Asset
 from tests.journeys.conftest import trigger
-from tests.ui.gui.conftest import Register, _register_template, register
+from tests.ui.gui.conftest import Register, _register_template, register, show_window
 from ui.gui.kits.checkout_dialog import CheckoutDialog, _checked
 from ui.gui.kits.kit_banner import KitBanner, banner_html
 from ui.gui.layout_state import LayoutState
@@ -46,12 +46,7 @@ def window_on(qtbot: QtBot, tmp_path: Path) -> Iterator[Any]:
     def make(database: Database, user: str = "tech") -> MainWindow:
         settings = Settings(tmp_path / f"settings-{user}-{len(made)}.ini")
         settings.set(CURRENT_USER, user)
-        window = MainWindow(
-            database, settings, layout_state=LayoutState(tmp_path / f"layout-{len(made)}.ini")
-        )
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitUntil(lambda: window.model.matching_assets is not None, timeout=10_000)
+        window = show_window(qtbot, database, settings, tmp_path / f"layout-{len(made)}.ini")
         made.append(window)
         return window
 

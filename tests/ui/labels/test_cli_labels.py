@@ -86,6 +86,7 @@ def test_labels_for_a_query_and_all(
                 "--code39",
                 "-o",
                 str(output),
+                "--overwrite",  # the same file again
             ]
         )
         == 0
@@ -105,6 +106,7 @@ def test_labels_for_a_query_and_all(
                 "--all",
                 "-o",
                 str(output),
+                "--overwrite",  # the same file again
             ]
         )
         == 0

@@ -21,8 +21,8 @@ from desktop.storage.database import Database
 from tests.factories import RECEIVE_CHECKLIST, World
 from tests.journeys.conftest import trigger
 from tests.journeys.hid_scanner import HidScanner
+from tests.ui.gui.conftest import show_window
 from tests.ui.procedure_form.conftest import OpenForm
-from ui.gui.layout_state import LayoutState
 from ui.gui.main_window import MainWindow
 from ui.gui.procedure_form.dialog import ProcedureDialog
 
@@ -30,11 +30,7 @@ from ui.gui.procedure_form.dialog import ProcedureDialog
 def _window(qtbot: QtBot, database: Database, tmp_path: Path) -> MainWindow:
     settings = Settings(tmp_path / "settings.ini")
     settings.set(CURRENT_USER, "solo")
-    window = MainWindow(database, settings, layout_state=LayoutState(tmp_path / "l.ini"))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.model.matching_assets is not None, timeout=10_000)
-    return window
+    return show_window(qtbot, database, settings, tmp_path / "l.ini")
 
 
 def test_first_receive_on_an_empty_register_says_where_categories_are_made(
@@ -211,10 +207,7 @@ def test_a_technician_is_told_why_the_category_was_not_added(
         reference.create_category(session, name="Storage", tag_prefix="STO")
     settings = Settings(tmp_path / "tess.ini")
     settings.set(CURRENT_USER, "tess")
-    window = MainWindow(sqlite_db, settings, layout_state=LayoutState(tmp_path / "t.ini"))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.model.matching_assets is not None, timeout=10_000)
+    window = show_window(qtbot, sqlite_db, settings, tmp_path / "t.ini")
     form = _receive_form(qtbot, window)
     offer, view = form.add_category, form.view
     assert offer is not None and view is not None

@@ -18,7 +18,8 @@ from typing import Any
 from desktop.errors import DesktopError, PermissionDeniedError
 from desktop.services.audit_actions import ActionOutcome, apply_audit_actions, parse_actions
 from desktop.services.audit_due import DueList, count_due, list_due
-from desktop.services.audit_scans import ScanResult, current_room, record_scan
+from desktop.services.audit_scan_state import current_room
+from desktop.services.audit_scans import ScanResult, record_scan
 from desktop.services.audit_tally import reconcile
 from desktop.services.audits import (
     AuditSummary,
@@ -33,7 +34,7 @@ from desktop.services.audits import (
 from desktop.services.people import person_by_username
 from desktop.storage.kitfile import database_returned_note
 from desktop.storage.models import Location
-from ui.cli.context import CliContext, print_json, to_jsonable
+from ui.cli.context import CliContext, print_json, refuse_to_replace, to_jsonable
 
 
 def _audit_id(ctx: CliContext, text: str) -> uuid.UUID:
@@ -206,6 +207,7 @@ def _report(ctx: CliContext) -> int:
 
     db = ctx.database()
     audit_id = _audit_id(ctx, ctx.args.audit)
+    refuse_to_replace(ctx.args.output, overwrite=ctx.args.overwrite)
     result = write_audit_report(db, audit_id=audit_id, path=ctx.args.output)
     counts = ", ".join(f"{v} {k}" for k, v in result.counts().items())
     print(f"Wrote {ctx.args.output}: {counts}")

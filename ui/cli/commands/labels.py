@@ -28,7 +28,7 @@ from desktop.labels.symbols import Symbology
 from desktop.services.queries import AssetFilter, list_assets
 from desktop.settings import LABEL_TEMPLATE, ORGANISATION
 from desktop.storage.models import Location
-from ui.cli.context import CliContext, print_json
+from ui.cli.context import CliContext, print_json, refuse_to_replace
 
 
 def _labels(ctx: CliContext) -> int:
@@ -67,7 +67,7 @@ def _labels(ctx: CliContext) -> int:
             logo=args.logo is not None,
         )
         pages = layout_pages(template, items, options, start_at=args.start, offset=offset)
-    _write(args.output, pages, template.name, args.logo)
+    _write(args.output, pages, template.name, args.logo, overwrite=args.overwrite)
     for note in job_notes(pages):
         print(f"warning: {note}", file=sys.stderr)
     count = sum(len(p.labels) for p in pages if isinstance(p, PageLayout))
@@ -106,7 +106,11 @@ def _items(ctx: CliContext, session: Any) -> tuple[list[LabelItem], str]:
     return asset_items(rows, fields), retired_notice(rows)
 
 
-def _write(output: Path, pages: list[Any], title: str, logo_path: Path | None) -> None:
+def _write(
+    output: Path, pages: list[Any], title: str, logo_path: Path | None, *, overwrite: bool
+) -> None:
+    """The PDF written to ``output``; an existing file only with ``overwrite``, refused
+    once everything else was found right (an unknown tag or logo is said first)."""
     headless = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     if sys.platform.startswith("linux") and headless:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -120,6 +124,7 @@ def _write(output: Path, pages: list[Any], title: str, logo_path: Path | None) -
         logo = QImage(str(logo_path))
         if logo.isNull():
             raise DesktopError(f"{logo_path} is not an image this program can read")
+    refuse_to_replace(output, overwrite=overwrite)
     write_pdf(output, pages, title=f"Labels — {title}", logo=logo)
 
 

@@ -36,7 +36,7 @@ from desktop.spreadsheets.row_answers import parse_answers
 from desktop.spreadsheets.statuses import parse_status
 from desktop.storage.kitfile import database_is_kit
 from desktop.wording import plural
-from ui.cli.context import CliContext, print_json
+from ui.cli.context import CliContext, print_json, refuse_to_replace
 
 #: How many changes and problems the text summary shows (``--json`` has them all).
 SHOWN = 50
@@ -346,10 +346,7 @@ def _export(ctx: CliContext) -> int:
     flt = _filter(ctx, args)
     # The About sheet names who exported: --as, this computer's user, else the login name.
     who = args.as_user or signed_in_person(ctx.settings, ctx.url) or getpass.getuser()
-    if out.exists() and not out.is_dir() and not args.overwrite:  # as a save box asks
-        raise DesktopError(
-            f"{out} exists already; choose another name or pass --overwrite to replace it"
-        )
+    refuse_to_replace(out, overwrite=args.overwrite)
     result = export_assets(
         db,
         out,

@@ -36,10 +36,10 @@ from PySide6.QtWidgets import (
 from desktop.errors import DesktopError
 from desktop.scanning import ScannerConfig
 from desktop.services.audit_log import ScanLog, recent_scans
+from desktop.services.audit_scan_state import current_room
 from desktop.services.audit_scans import (
     ScanClass,
     ScanResult,
-    current_room,
     record_manual_find,
     record_scan,
     set_room_finished,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -32,8 +34,10 @@ from desktop.domain.lifecycle import AssetStatus
 from desktop.spreadsheets.cells import DateOrder
 from desktop.spreadsheets.columns import target_label
 from desktop.spreadsheets.import_choices import WIZARD_DEFAULTS
+from desktop.spreadsheets.mapping import NEW_CUSTOM, new_field_key
 from desktop.spreadsheets.model import MatchKey, RowAction
 from desktop.spreadsheets.row_answers import WIZARD_ANSWERS, WIZARD_ANSWERS_TITLE
+from ui.gui.spreadsheets.column_choices import is_free_choice
 from ui.gui.spreadsheets.preview_model import ACTION_LABELS, PreviewModel
 
 #: The mapping table's "First values" column is never narrower than this (pixels).
@@ -145,6 +149,14 @@ class SheetPage(QWidget):
 
 
 class MappingPage(QWidget):
+    """The columns page: each column of the file with its first values and a choice.
+
+    Signals:
+        column_choice_changed(): the person chose another target for a column.
+    """
+
+    column_choice_changed = Signal()
+
     def __init__(self) -> None:
         super().__init__()
         layout = QVBoxLayout(self)
@@ -278,6 +290,44 @@ class MappingPage(QWidget):
             # the wizard closes first (it hit a deleted table once in CI).
             QTimer.singleShot(0, self.table, self.fit_columns)
         return False
+
+    def set_columns(
+        self,
+        headers: list[str],
+        targets: Sequence[str],
+        samples: Sequence[Sequence[object]],
+        options: Sequence[tuple[str, str]],
+    ) -> None:
+        """One row per column of the file: its header, its first values (``samples``: the
+        first rows below the header) and a choice among ``options`` (target, label),
+        ``targets`` chosen; a column left free is offered a new custom field."""
+        table = self.table
+        table.setRowCount(len(headers))
+        for row, (header, target) in enumerate(zip(headers, targets, strict=True)):
+            table.setItem(row, 0, QTableWidgetItem(header))
+            values = [str(r[row]) for r in samples if row < len(r) and r[row] not in (None, "")]
+            first_values = QTableWidgetItem(" | ".join(values))
+            first_values.setToolTip(first_values.text())
+            table.setItem(row, 1, first_values)
+            combo = QComboBox()
+            for key, label in options:
+                combo.addItem(label, key)
+            if is_free_choice(target):
+                new = target.startswith(NEW_CUSTOM)  # another tool's column has its own key
+                key = target.removeprefix(NEW_CUSTOM) if new else new_field_key(header)
+                combo.insertItem(2, f"New custom field '{key}'", NEW_CUSTOM + key)
+            combo.setCurrentIndex(max(combo.findData(target), 0))
+            combo.currentIndexChanged.connect(self.column_choice_changed)
+            table.setCellWidget(row, 2, combo)
+        self.fit_columns()
+
+    def chosen_targets(self) -> list[str]:
+        """Each column's target as chosen ("" for a column not imported)."""
+        result = []
+        for row in range(self.table.rowCount()):
+            combo = self.table.cellWidget(row, 2)
+            result.append(combo.currentData() if isinstance(combo, QComboBox) else "")
+        return result
 
     def set_status_words(self, words: list[str], chosen: dict[str, str]) -> None:
         """One row per status word the file uses that is not ours, with a choice."""

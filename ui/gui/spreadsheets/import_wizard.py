@@ -28,16 +28,14 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QStackedWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.domain.fields import CUSTOM_PREFIX
 from desktop.errors import ConflictError, DesktopError
 from desktop.settings import Settings
-from desktop.spreadsheets.cells import DateOrder, clean_text
-from desktop.spreadsheets.columns import ColumnMapping, choices, normalize_header, sheet_headers
+from desktop.spreadsheets.cells import DateOrder
+from desktop.spreadsheets.columns import ColumnMapping, choices, sheet_headers
 from desktop.spreadsheets.commit import commit_import
 from desktop.spreadsheets.commit_rows import ImportResult
 from desktop.spreadsheets.custom_labels import every_custom_label
@@ -47,23 +45,11 @@ from desktop.spreadsheets.import_runs import again_note
 from desktop.spreadsheets.mapping import (
     EXTRA_NOTES,
     EXTRA_NOTES_LABEL,
-    NEW_CUSTOM,
-    RALPH_IDS,
-    best_mapping,
-    column_data,
-    fates,
     header_row,
-    new_field_key,
-    ralph_id_headers,
 )
 from desktop.spreadsheets.model import ImportOptions, ImportPlan, MatchKey
 from desktop.spreadsheets.plan import custom_labels, plan_table
-from desktop.spreadsheets.preview import (
-    received,
-    rows_waiting,
-)
 from desktop.spreadsheets.profiles import load_profile, profile_names, save_profile
-from desktop.spreadsheets.ralph_statuses import ralph_status_words
 from desktop.spreadsheets.readers import SUFFIXES, TEXT_SUFFIXES, Table, list_sheets
 from desktop.spreadsheets.references import ReferenceIndex
 from desktop.spreadsheets.sheet_choice import (
@@ -73,13 +59,16 @@ from desktop.spreadsheets.sheet_choice import (
     text_file_facts,
 )
 from desktop.spreadsheets.stale_plan import AGAIN, PlanOutdatedError
-from desktop.spreadsheets.statuses import known_status
 from desktop.storage.database import Database
 from desktop.storage.kitfile import database_is_kit
-from desktop.wording import plural
 from ui.gui import file_dialogs
 from ui.gui.layout_state import LayoutState, fitting_size
 from ui.gui.spreadsheets import preview_model
+from ui.gui.spreadsheets.column_choices import (
+    foreign_status_words,
+    mapping_summary,
+    proposed_mapping,
+)
 from ui.gui.spreadsheets.default_names import known_names, offer_known_names
 from ui.gui.spreadsheets.import_pages import (
     FilePage,
@@ -88,7 +77,13 @@ from ui.gui.spreadsheets.import_pages import (
     ResultPage,
     SheetPage,
 )
-from ui.gui.spreadsheets.preview_text import plan_notes, preview_values, values_heading
+from ui.gui.spreadsheets.preview_text import (
+    import_summary,
+    plan_notes,
+    plan_summary,
+    preview_values,
+    values_heading,
+)
 from ui.gui.worker import Worker, worker_for
 
 FILE, SHEET, MAPPING, PREVIEW, RESULT = range(5)
@@ -206,6 +201,8 @@ class ImportWizard(QDialog):
         for box in (self.mapping_page.create_missing, self.mapping_page.blank_clears):
             box.toggled.connect(self._chosen)
         self.mapping_page.save_profile.clicked.connect(self._save_profile)
+        self.mapping_page.column_choice_changed.connect(self._mapping_changed)
+        self.mapping_page.column_choice_changed.connect(self._chosen)
         if database_is_kit(database):  # profiles are the server's: a refresh replaces them
             for widget in (self.mapping_page.save_profile, self.mapping_page.profile_name):
                 widget.setEnabled(False)
@@ -419,7 +416,7 @@ class ImportWizard(QDialog):
     def _options(self) -> ImportOptions:
         item = self.sheet_page.sheets.currentItem()
         mapping = (
-            {h: t for h, t in zip(self._headers(), self._targets(), strict=True)}
+            {h: t for h, t in zip(self._headers(), self.mapping_page.chosen_targets(), strict=True)}
             if self.table
             else None
         )
@@ -498,87 +495,34 @@ class ImportWizard(QDialog):
             self._found_headers = (self.table, sheet_headers(self.table.rows, self._header_index()))
         return self._found_headers[1]
 
-    def _targets(self) -> list[str]:
-        table = self.mapping_page.table
-        result = []
-        for row in range(table.rowCount()):
-            combo = table.cellWidget(row, 2)
-            result.append(combo.currentData() if isinstance(combo, QComboBox) else "")
-        return result
-
     def _fill_mapping(self, profile: dict[str, str] | None) -> None:
         assert self.table is not None
         headers = self._headers()
         first = self._header_index() + 1
-        mapping: ColumnMapping = best_mapping(
-            headers, self.labels, profile, column_data(self.table.rows, first, len(headers))
+        mapping = proposed_mapping(
+            self.table.rows, headers, first, self.labels, self.other_labels, profile
         )
-        targets = list(mapping.targets)
-        for position, header in enumerate(headers):  # another category's label of a field
-            key = self.other_labels.get(normalize_header(header))
-            target = targets[position]
-            leftover = not target or target == EXTRA_NOTES or target.startswith(NEW_CUSTOM)
-            free = leftover and key and CUSTOM_PREFIX + key not in targets
-            if free and (not profile or header not in profile):
-                targets[position] = CUSTOM_PREFIX + str(key)
-        mapping = ColumnMapping(mapping.headers, tuple(targets))
-        samples = self.table.rows[first : first + SAMPLE_ROWS]
-        table = self.mapping_page.table
-        table.setRowCount(len(headers))
         options = [
             ("", "— do not import —"),
             (EXTRA_NOTES, EXTRA_NOTES_LABEL),
             *choices(self.labels),
         ]
-        for row, (header, target) in enumerate(zip(headers, mapping.targets, strict=True)):
-            table.setItem(row, 0, QTableWidgetItem(header))
-            values = [str(r[row]) for r in samples if row < len(r) and r[row] not in (None, "")]
-            first_values = QTableWidgetItem(" | ".join(values))
-            first_values.setToolTip(first_values.text())
-            table.setItem(row, 1, first_values)
-            combo = QComboBox()
-            for key, label in options:
-                combo.addItem(label, key)
-            if not target or target == EXTRA_NOTES or target.startswith(NEW_CUSTOM):
-                new = target.startswith(NEW_CUSTOM)  # another tool's column has its own key
-                key = target.removeprefix(NEW_CUSTOM) if new else new_field_key(header)
-                combo.insertItem(2, f"New custom field '{key}'", NEW_CUSTOM + key)
-            combo.setCurrentIndex(max(combo.findData(target), 0))
-            combo.currentIndexChanged.connect(self._mapping_changed)
-            combo.currentIndexChanged.connect(self._chosen)
-            table.setCellWidget(row, 2, combo)
-        self.mapping_page.fit_columns()
+        samples = self.table.rows[first : first + SAMPLE_ROWS]
+        self.mapping_page.set_columns(headers, mapping.targets, samples, options)
         self._mapping_changed()
 
     def _mapping_changed(self) -> None:
-        headers, targets = self._headers(), self._targets()
-        unmapped = [h for h, t in zip(headers, targets, strict=True) if not t]
-        ids = ralph_id_headers(ColumnMapping(tuple(headers), tuple(targets)), self.labels)
-        to_notes = [
-            h + (f" ({RALPH_IDS})" if h in ids else "")
-            for h, t in zip(headers, targets, strict=True)
-            if t == EXTRA_NOTES
-        ]
-        number = self.table.row_numbers[self._header_index()] if self.table else 1
-        text = (
-            f"The header is in row {number}. {len(headers) - len(unmapped)} of "
-            f"{plural(len(headers), 'column is|columns are')} imported."
+        headers, targets = self._headers(), self.mapping_page.chosen_targets()
+        text, every = mapping_summary(
+            ColumnMapping(tuple(headers), tuple(targets)),
+            self.labels,
+            header_number=self.table.row_numbers[self._header_index()] if self.table else 1,
+            sheet_note=self.chosen.note if self.chosen is not None else "",
         )
-        if self.chosen is not None and self.chosen.note:
-            text = self.chosen.note + ". " + text
-        if to_notes:
-            text += f" Added to the notes ('Header: value'): {', '.join(to_notes)}."
-        if unmapped:
-            text += f" Not imported: {', '.join(unmapped)}."
-        # A column whose choice does not say where its values go (a Manufacturer with no
-        # Model column goes to the notes): the same words as the CLI's dry run.
-        every = fates(ColumnMapping(tuple(headers), tuple(targets)), self.labels)
         for row, fate in enumerate(every):
             combo = self.mapping_page.table.cellWidget(row, 2)
             if isinstance(combo, QComboBox):
                 combo.setToolTip(fate.text)
-            if fate.target not in ("", EXTRA_NOTES) and fate.text.startswith("added to the notes"):
-                text += f" {fate.header}: {fate.text}."
         self.mapping_page.summary.setText(text)
         self._refresh_status_words(targets)
 
@@ -588,17 +532,8 @@ class ImportWizard(QDialog):
         words: list[str] = []
         codes: dict[str, str] = {}
         if self.table is not None and "status" in targets:
-            column = targets.index("status")
-            seen: set[str] = set()
             below = self.table.rows[self._header_index() + 1 :]
-            for row in below:
-                text = clean_text(row[column]) if column < len(row) else None
-                if text and text.casefold() not in seen and not known_status(text):
-                    seen.add(text.casefold())
-                    words.append(text)
-            # Ralph's numeric codes come chosen as Ralph names them; the person may change.
-            cells = (row[column] for row in below if column < len(row))
-            codes = ralph_status_words(self._headers(), cells)[0]
+            words, codes = foreign_status_words(below, targets.index("status"), self._headers())
         self.mapping_page.set_status_words(words, {**codes, **self.status_choices})
 
     def _load_profile(self) -> None:
@@ -623,7 +558,7 @@ class ImportWizard(QDialog):
             save_profile(
                 self.database,
                 name,
-                dict(zip(self._headers(), self._targets(), strict=True)),
+                dict(zip(self._headers(), self.mapping_page.chosen_targets(), strict=True)),
                 match=self.sheet_page.match.currentData(),
                 date_order=self.sheet_page.date_order.currentData(),
                 statuses=self.mapping_page.chosen_status_words(),
@@ -670,14 +605,7 @@ class ImportWizard(QDialog):
         self.plan = plan
         counts = plan.counts()
         page = self.preview_page
-        # A purchase order's line of Qty n is n items (n new assets): rows of the file first.
-        file_rows = len({r.row for r in plan.rows})
-        items = f", as {len(plan.rows):,} items" if file_rows != len(plan.rows) else ""
-        page.summary.setText(
-            f"<b>{plan.where}</b>: {plural(file_rows, 'row')}{items} — "
-            + ", ".join(f"{n} {action}" for action, n in counts.items())
-            + (f"; {plural(len(plan.pending), 'waits|wait')} for approval" if plan.pending else "")
-        )
+        page.summary.setText(plan_summary(plan))
         page.references.setText("\n".join(plan_notes(plan)))
         page.values_heading.setText(values_heading(plan))
         page.values.setPlainText(preview_values(plan))
@@ -754,26 +682,7 @@ class ImportWizard(QDialog):
         self.import_result = result
         plan = self.plan
         assert plan is not None
-        lines = [
-            f"{received(result.created_tags)}, {result.updated:,} changed, "
-            f"{result.unchanged:,} unchanged; {plural(result.procedures, 'procedure')} recorded "
-            f"(origin: {plan.where})."
-        ]
-        if result.pending:
-            lines.append(
-                f"{rows_waiting(result.pending)} for approval: their procedures are pending in the "
-                "approvals inbox, and those assets change when the last approval arrives."
-            )
-        if result.created_references:
-            lines.append("Created: " + ", ".join(result.created_references[:20]))
-        if result.rejected:
-            lines.append(
-                f"{plural(len(result.rejected), 'row was|rows were')} left out: "
-                "save the error workbook, fix "
-                + ("it" if len(result.rejected) == 1 else "them")
-                + " and import that workbook."
-            )
-        self.result_page.summary.setText("\n".join(lines))
+        self.result_page.summary.setText(import_summary(result, plan.where))
         count = len(result.created_tags)
         self.result_page.print_labels.setText(
             "&Print the new asset's label"

@@ -1,13 +1,21 @@
 """The import wizard's dry run in words: the file-wide notes beside the preview table
 (sheet chosen, how dates and Ralph's status codes are read, what is created, which
-columns are not imported), and the refused rows and values below it."""
+columns are not imported), and the refused rows and values below it; the summary above
+the dry run and the one on the result page after the import."""
 
 from __future__ import annotations
 
+from desktop.spreadsheets.commit_rows import ImportResult
 from desktop.spreadsheets.import_choices import defaults_description
 from desktop.spreadsheets.mapping import EXTRA_NOTES, RALPH_IDS
 from desktop.spreadsheets.model import ImportPlan
-from desktop.spreadsheets.preview import approval_summary, order_lines_once, value_previews
+from desktop.spreadsheets.preview import (
+    approval_summary,
+    order_lines_once,
+    received,
+    rows_waiting,
+    value_previews,
+)
 from desktop.wording import plural
 
 #: Refused rows listed in full under the dry run (all are in the error workbook).
@@ -84,3 +92,40 @@ def preview_values(plan: ImportPlan) -> str:
             "already. Nothing to import."
         )
     return "\n".join([*refused, *values])
+
+
+def plan_summary(plan: ImportPlan) -> str:
+    """The dry run's first line (rich text): the file, its rows, what each action counts
+    and how many wait for approval. A purchase order's line of Qty n is n items (n new
+    assets): the rows of the file come first."""
+    file_rows = len({r.row for r in plan.rows})
+    items = f", as {len(plan.rows):,} items" if file_rows != len(plan.rows) else ""
+    return (
+        f"<b>{plan.where}</b>: {plural(file_rows, 'row')}{items} — "
+        + ", ".join(f"{n} {action}" for action, n in plan.counts().items())
+        + (f"; {plural(len(plan.pending), 'waits|wait')} for approval" if plan.pending else "")
+    )
+
+
+def import_summary(result: ImportResult, where: str) -> str:
+    """The result page's words after an import of the file ``where``, one a line."""
+    lines = [
+        f"{received(result.created_tags)}, {result.updated:,} changed, "
+        f"{result.unchanged:,} unchanged; {plural(result.procedures, 'procedure')} recorded "
+        f"(origin: {where})."
+    ]
+    if result.pending:
+        lines.append(
+            f"{rows_waiting(result.pending)} for approval: their procedures are pending in the "
+            "approvals inbox, and those assets change when the last approval arrives."
+        )
+    if result.created_references:
+        lines.append("Created: " + ", ".join(result.created_references[:20]))
+    if result.rejected:
+        lines.append(
+            f"{plural(len(result.rejected), 'row was|rows were')} left out: "
+            "save the error workbook, fix "
+            + ("it" if len(result.rejected) == 1 else "them")
+            + " and import that workbook."
+        )
+    return "\n".join(lines)
