@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from desktop.errors import DesktopError, PermissionDeniedError
+from desktop.output_files import refuse_existing_file
 from desktop.services.audit_actions import ActionOutcome, apply_audit_actions, parse_actions
 from desktop.services.audit_due import DueList, count_due, list_due
 from desktop.services.audit_scans import ScanResult, current_room, record_scan
@@ -204,6 +205,7 @@ def _print_summary(audit: AuditSummary) -> None:
 def _report(ctx: CliContext) -> int:
     from desktop.services.audit_report import write_audit_report  # openpyxl: only when needed
 
+    refuse_existing_file(ctx.args.output.expanduser(), overwrite=ctx.args.overwrite)
     db = ctx.database()
     audit_id = _audit_id(ctx, ctx.args.audit)
     result = write_audit_report(db, audit_id=audit_id, path=ctx.args.output)

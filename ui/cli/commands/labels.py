@@ -25,6 +25,7 @@ from desktop.labels.store import (
     save_user_template,
 )
 from desktop.labels.symbols import Symbology
+from desktop.output_files import refuse_existing_file
 from desktop.services.queries import AssetFilter, list_assets
 from desktop.settings import LABEL_TEMPLATE, ORGANISATION
 from desktop.storage.models import Location
@@ -43,6 +44,7 @@ def _labels(ctx: CliContext) -> int:
         return 0
     if args.output is None:
         raise DesktopError("say where to write the labels with -o FILE.pdf")
+    refuse_existing_file(args.output.expanduser(), overwrite=args.overwrite)
     if not (args.tags or args.query or args.all or args.locations or args.calibration):
         raise DesktopError("choose the labels: --tags A,B, --query TEXT, --all or --locations")
     with ctx.database().read() as session:

@@ -70,6 +70,7 @@ def register(subparsers: Any) -> None:
     report = actions.add_parser("report", help="write the audit report workbook")
     report.add_argument("audit", help="the audit's id, id prefix or name")
     report.add_argument("-o", "--output", required=True, type=Path, metavar="REPORT.xlsx")
+    report.add_argument("--overwrite", action="store_true", help="replace REPORT if it exists")
     report.set_defaults(handler=Handler("audit", "_report"), database_must_exist=True)
 
     listing = actions.add_parser("list", help="every audit, open ones first")

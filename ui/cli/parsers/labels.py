@@ -68,4 +68,5 @@ def register(subparsers: Any) -> None:
         "--logo", type=Path, metavar="IMAGE", help="a logo beside the organisation line"
     )
     parser.add_argument("-o", "--output", type=Path, metavar="FILE.pdf", help="the PDF to write")
+    parser.add_argument("--overwrite", action="store_true", help="replace FILE if it exists")
     parser.set_defaults(handler=Handler("labels", "_labels"), database_must_exist=True)
