@@ -34,6 +34,7 @@ from desktop.spreadsheets.profiles import load_profile, save_profile
 from desktop.spreadsheets.references import ReferenceIndex
 from desktop.spreadsheets.row_answers import parse_answers
 from desktop.spreadsheets.statuses import parse_status
+from desktop.spreadsheets.unmapped import unmapped_said
 from desktop.storage.kitfile import database_is_kit
 from desktop.wording import plural
 from ui.cli.context import CliContext, print_json
@@ -218,7 +219,7 @@ def _print_summary(
     print("  " + ", ".join(f"{n} {action}" for action, n in counts.items()))
     for line in detail_lines(plan):
         print(line)
-    if unmapped := plan.mapping.unmapped():
+    if unmapped := unmapped_said(plan.mapping, plan.table.rows, plan.header_index + 1):
         print(f"Columns not imported: {', '.join(unmapped)}")
     if plan.new_references:
         print("New reference data to create:")

@@ -74,6 +74,7 @@ from desktop.spreadsheets.sheet_choice import (
 )
 from desktop.spreadsheets.stale_plan import AGAIN, PlanOutdatedError
 from desktop.spreadsheets.statuses import known_status
+from desktop.spreadsheets.unmapped import unmapped_said
 from desktop.storage.database import Database
 from desktop.storage.kitfile import database_is_kit
 from desktop.wording import plural
@@ -553,6 +554,8 @@ class ImportWizard(QDialog):
     def _mapping_changed(self) -> None:
         headers, targets = self._headers(), self._targets()
         unmapped = [h for h, t in zip(headers, targets, strict=True) if not t]
+        rows, first = (self.table.rows if self.table else []), self._header_index() + 1
+        said = unmapped_said(ColumnMapping(tuple(headers), tuple(targets)), rows, first)
         ids = ralph_id_headers(ColumnMapping(tuple(headers), tuple(targets)), self.labels)
         to_notes = [
             h + (f" ({RALPH_IDS})" if h in ids else "")
@@ -569,7 +572,7 @@ class ImportWizard(QDialog):
         if to_notes:
             text += f" Added to the notes ('Header: value'): {', '.join(to_notes)}."
         if unmapped:
-            text += f" Not imported: {', '.join(unmapped)}."
+            text += f" Not imported: {', '.join(said)}."
         # A column whose choice does not say where its values go (a Manufacturer with no
         # Model column goes to the notes): the same words as the CLI's dry run.
         every = fates(ColumnMapping(tuple(headers), tuple(targets)), self.labels)

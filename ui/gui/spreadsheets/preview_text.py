@@ -8,6 +8,7 @@ from desktop.spreadsheets.import_choices import defaults_description
 from desktop.spreadsheets.mapping import EXTRA_NOTES, RALPH_IDS
 from desktop.spreadsheets.model import ImportPlan
 from desktop.spreadsheets.preview import approval_summary, order_lines_once, value_previews
+from desktop.spreadsheets.unmapped import unmapped_said
 from desktop.wording import plural
 
 #: Refused rows listed in full under the dry run (all are in the error workbook).
@@ -34,7 +35,7 @@ def plan_notes(plan: ImportPlan) -> list[str]:
             "Values for new assets whose row gives none: "
             + defaults_description(plan.options.defaults)
         )
-    if unmapped := plan.mapping.unmapped():
+    if unmapped := unmapped_said(plan.mapping, plan.table.rows, plan.header_index + 1):
         parts.append("Columns not imported: " + ", ".join(unmapped))
     to_notes = [
         f.header
