@@ -65,3 +65,28 @@ def test_an_empty_column_not_imported_says_it_is_empty(
     assert database is not None
     done = run_cli("import", str(path), "--dry-run", database=database)
     assert f"Columns not imported: {SAID}\n" in done.stdout, done.stdout + done.stderr
+
+
+def test_status_words_all_known_are_said_as_read(
+    qtbot: QtBot, sqlite_db: Database, tmp_path: Path
+) -> None:
+    """GLPI's "Production" and "Stock" are words we know: the "Status words the file
+    uses" box stood empty, as if the file's statuses had not been seen. It says how each
+    is read; a word we do not know still gets its row and choice."""
+    world = seed_world(sqlite_db)
+    rows = [[*r] for r in ROWS] + [[*ROWS[1]]]
+    rows[2][0], rows[2][1], rows[2][3], rows[2][7] = "PC-3", "Prêté", "S3", "INV-3"
+    path = tmp_path / "glpi.csv"
+    glpi_computers(path, rows)
+    wizard = ImportWizard(world.db, "admin")
+    qtbot.addWidget(wizard)
+    wizard.show()
+    qtbot.waitExposed(wizard)
+    qtbot.keyClicks(wizard.file_page.path, str(path))
+    click_next(qtbot, wizard, SHEET)
+    click_next(qtbot, wizard, MAPPING)
+    page = wizard.mapping_page
+    assert page.status_known.isVisible()
+    assert page.status_known.text() == "Read as: Production → In service, Stock → In stock"
+    assert page.status_words.rowCount() == 1
+    assert page.status_words.item(0, 0).text() == "Prêté"

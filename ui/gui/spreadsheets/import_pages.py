@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,6 +36,7 @@ from desktop.spreadsheets.columns import target_label
 from desktop.spreadsheets.import_choices import WIZARD_DEFAULTS
 from desktop.spreadsheets.model import MatchKey, RowAction
 from desktop.spreadsheets.row_answers import WIZARD_ANSWERS, WIZARD_ANSWERS_TITLE
+from desktop.spreadsheets.statuses import parse_status
 from ui.gui.spreadsheets.preview_model import ACTION_LABELS, PreviewModel
 
 #: The mapping table's "First values" column is never narrower than this (pixels).
@@ -207,6 +210,12 @@ class MappingPage(QWidget):
         )
         self.status_words.verticalHeader().setVisible(False)
         words_layout.addWidget(self.status_words)
+        #: The file's status words read as ours ("Production → In service"): the box stood
+        #: empty under a GLPI file whose every word was known, as if none had been seen.
+        self.status_known = QLabel()
+        self.status_known.setWordWrap(True)
+        self.status_known.setVisible(False)
+        words_layout.addWidget(self.status_known)
         below.addWidget(words, 2)
         options = QGroupBox("Options")
         options_layout = QVBoxLayout(options)
@@ -279,8 +288,14 @@ class MappingPage(QWidget):
             QTimer.singleShot(0, self.table, self.fit_columns)
         return False
 
-    def set_status_words(self, words: list[str], chosen: dict[str, str]) -> None:
-        """One row per status word the file uses that is not ours, with a choice."""
+    def set_status_words(
+        self, words: list[str], chosen: dict[str, str], known: Sequence[str] = ()
+    ) -> None:
+        """One row per status word the file uses that is not ours, with a choice; the
+        ``known`` words said under the table with the status each is read as."""
+        read = [f"{word} → {parse_status(word).label}" for word in known]
+        self.status_known.setText("Read as: " + ", ".join(read) if read else "")
+        self.status_known.setVisible(bool(read))
         self.status_words.setRowCount(len(words))
         for row, word in enumerate(words):
             self.status_words.setItem(row, 0, QTableWidgetItem(word))

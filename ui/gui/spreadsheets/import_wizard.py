@@ -589,6 +589,7 @@ class ImportWizard(QDialog):
         """List the status column's words that are not ours, keeping choices made."""
         self.status_choices.update(self.mapping_page.chosen_status_words())
         words: list[str] = []
+        known: list[str] = []  # listed as read (the box stood empty under "Production")
         codes: dict[str, str] = {}
         if self.table is not None and "status" in targets:
             column = targets.index("status")
@@ -596,13 +597,13 @@ class ImportWizard(QDialog):
             below = self.table.rows[self._header_index() + 1 :]
             for row in below:
                 text = clean_text(row[column]) if column < len(row) else None
-                if text and text.casefold() not in seen and not known_status(text):
+                if text and text.casefold() not in seen:
                     seen.add(text.casefold())
-                    words.append(text)
+                    (known if known_status(text) else words).append(text)
             # Ralph's numeric codes come chosen as Ralph names them; the person may change.
             cells = (row[column] for row in below if column < len(row))
             codes = ralph_status_words(self._headers(), cells)[0]
-        self.mapping_page.set_status_words(words, {**codes, **self.status_choices})
+        self.mapping_page.set_status_words(words, {**codes, **self.status_choices}, known)
 
     def _load_profile(self) -> None:
         name = self.mapping_page.profile.currentText()
