@@ -89,4 +89,5 @@ def test_status_words_all_known_are_said_as_read(
     assert page.status_known.isVisible()
     assert page.status_known.text() == "Read as: Production → In service, Stock → In stock"
     assert page.status_words.rowCount() == 1
-    assert page.status_words.item(0, 0).text() == "Prêté"
+    unknown = page.status_words.item(0, 0)
+    assert unknown is not None and unknown.text() == "Prêté"
