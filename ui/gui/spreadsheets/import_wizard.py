@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.fields import CUSTOM_PREFIX
 from desktop.errors import ConflictError, DesktopError
 from desktop.settings import Settings
-from desktop.spreadsheets.cells import DateOrder, clean_text
+from desktop.spreadsheets.cells import DateOrder
 from desktop.spreadsheets.columns import ColumnMapping, choices, normalize_header, sheet_headers
 from desktop.spreadsheets.commit import commit_import
 from desktop.spreadsheets.commit_rows import ImportResult
@@ -73,7 +73,7 @@ from desktop.spreadsheets.sheet_choice import (
     text_file_facts,
 )
 from desktop.spreadsheets.stale_plan import AGAIN, PlanOutdatedError
-from desktop.spreadsheets.statuses import known_status
+from desktop.spreadsheets.statuses import status_words_used
 from desktop.spreadsheets.unmapped import unmapped_said
 from desktop.storage.database import Database
 from desktop.storage.kitfile import database_is_kit
@@ -589,17 +589,12 @@ class ImportWizard(QDialog):
         """List the status column's words that are not ours, keeping choices made."""
         self.status_choices.update(self.mapping_page.chosen_status_words())
         words: list[str] = []
-        known: list[str] = []  # listed as read (the box stood empty under "Production")
+        known: list[str] = []  # said as read (the box stood empty under "Production")
         codes: dict[str, str] = {}
         if self.table is not None and "status" in targets:
             column = targets.index("status")
-            seen: set[str] = set()
             below = self.table.rows[self._header_index() + 1 :]
-            for row in below:
-                text = clean_text(row[column]) if column < len(row) else None
-                if text and text.casefold() not in seen:
-                    seen.add(text.casefold())
-                    (known if known_status(text) else words).append(text)
+            words, known = status_words_used(row[column] for row in below if column < len(row))
             # Ralph's numeric codes come chosen as Ralph names them; the person may change.
             cells = (row[column] for row in below if column < len(row))
             codes = ralph_status_words(self._headers(), cells)[0]
