@@ -25,3 +25,16 @@ def check_output_file(path: Path, what: str) -> None:
         raise DesktopError(
             f"cannot write {what} to {path}: '*' and '?' stand for any names; give a file name"
         )
+
+
+def refuse_existing_file(path: Path, *, overwrite: bool) -> None:
+    """Refuse to write over the file at ``path`` unless ``overwrite`` (``--overwrite``), as
+    a save box asks first: a command run again with the same ``-o`` replaced last week's
+    report or label sheet without a word. A folder is left to the writer, which names it
+    in its own words. For every command that writes a file the person names (``export``,
+    ``labels -o``, ``audit report -o``)."""
+    path = path.expanduser()
+    if path.exists() and not path.is_dir() and not overwrite:
+        raise DesktopError(
+            f"{path} exists already; choose another name or pass --overwrite to replace it"
+        )

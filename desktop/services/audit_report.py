@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from desktop.errors import DesktopError
 from desktop.local_time import local_zones
 from desktop.output_files import check_output_file
-from desktop.services.audit_scans import ScanClass
+from desktop.services.audit_scan_types import KIND_LABELS, ScanClass, ScanKind
 from desktop.services.audit_tally import Reconciliation, ReconciliationItem, reconcile
 from desktop.services.audits import location_names
 from desktop.storage.database import Database
@@ -111,8 +111,9 @@ def _write_summary(
     audit = result.audit
     rows: list[tuple[str, object]] = [
         ("Audit", audit.name),
-        ("Audit id", str(audit.id)),
-        ("Status", audit.status),
+        # No id: the report is read by people (finance, the site's manager), and the
+        # audit's name and times say which audit it is.
+        ("Status", audit.status.capitalize()),
         ("Scope", audit.scope),
         ("Categories", ", ".join(audit.categories) or "all"),
         ("Started by", audit.started_by),
@@ -206,7 +207,7 @@ def _scan_rows(session: Session, audit_id: uuid.UUID) -> list[tuple[object, ...]
             s.scanned_at,
             people.get(s.scanned_by_id, ""),
             s.raw,
-            s.kind,
+            _kind_label(s.kind),
             ScanClass(s.classification).label if s.classification else "",
             names.get(s.location_id, "") if s.location_id else "",
             s.reason,
@@ -214,6 +215,14 @@ def _scan_rows(session: Session, audit_id: uuid.UUID) -> list[tuple[object, ...]
         )
         for s in scans
     ]
+
+
+def _kind_label(kind: str) -> str:
+    """The scan's kind in words ("Room label", not "location"); an unknown kind as stored."""
+    try:
+        return KIND_LABELS[ScanKind(kind)]
+    except ValueError:
+        return kind
 
 
 def _local(value: dt.datetime | None) -> dt.datetime | None:

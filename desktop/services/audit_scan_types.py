@@ -17,6 +17,16 @@ class ScanKind(StrEnum):
     ROOM_REOPEN = "room_reopen"
 
 
+#: Each kind of scan in the words of the report's Scans sheet (a person reads it in Excel).
+KIND_LABELS = {
+    ScanKind.ASSET: "Tag",
+    ScanKind.LOCATION: "Room label",
+    ScanKind.MANUAL: "Found without label",
+    ScanKind.UNDO: "Undo",
+    ScanKind.ROOM_CLOSED: "Room finished",
+    ScanKind.ROOM_REOPEN: "Room re-opened",
+}
+
 #: What people count as scans: tags (scanned or found without a label) and room labels —
 #: not an undo, the scan it cancels, or a room's finish and re-open marks.
 COUNTED_SCAN_KINDS = (ScanKind.ASSET.value, ScanKind.MANUAL.value, ScanKind.LOCATION.value)

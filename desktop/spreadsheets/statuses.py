@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from desktop.domain.lifecycle import AssetStatus
+from desktop.spreadsheets.cells import clean_text
 from desktop.spreadsheets.columns import (
     PERSON_EMAIL,
     PERSON_NAME,
@@ -179,6 +180,20 @@ def known_status(text: str, words: Mapping[str, str] | None = None) -> bool:
     except ValueError:
         return False
     return True
+
+
+def status_words_used(cells: Iterable[object]) -> tuple[list[str], list[str]]:
+    """The status column's words, each once in the order met: those that are not ours
+    (the wizard offers a choice for each), and those read as ours (said as read)."""
+    unknown: list[str] = []
+    known: list[str] = []
+    seen: set[str] = set()
+    for cell in cells:
+        text = clean_text(cell)
+        if text and text.casefold() not in seen:
+            seen.add(text.casefold())
+            (known if known_status(text) else unknown).append(text)
+    return unknown, known
 
 
 #: Status words Snipe-IT lets an asset be checked out under (its "deployable" type).

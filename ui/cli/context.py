@@ -94,18 +94,6 @@ def refuse_missing_file(url: str) -> None:
     )
 
 
-def refuse_to_replace(out: Path, *, overwrite: bool) -> None:
-    """Raise when ``out`` is a file that exists and ``--overwrite`` was not given (as a
-    save box asks first); a folder is left to the writer, which names it in its own words.
-
-    For every command that writes a file the person names (``export``, ``labels -o``,
-    ``audit report -o``)."""
-    if out.exists() and not out.is_dir() and not overwrite:
-        raise DesktopError(
-            f"{out} exists already; choose another name or pass --overwrite to replace it"
-        )
-
-
 def to_jsonable(value: Any) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
         return {k: to_jsonable(v) for k, v in asdict(value).items()}

@@ -152,8 +152,14 @@ class FeatureMenus:
             self.window,
             scanner_config=self.window.scanner.config,
         )
-        dialog.logged.connect(lambda _row: self.window._show_selected_detail())
+        dialog.logged.connect(self._incident_logged)
         self.window._open_dialog(dialog)
+
+    def _incident_logged(self, row: Any) -> None:
+        """The detail shows the new incident; the status bar says it was logged (nothing
+        did: the form closed without a word, as if Log incident had been Cancel)."""
+        self.window._show_selected_detail()
+        self.window.statusBar().showMessage(incident_logged_message(row), 8000)
 
     def open_incidents(self) -> None:
         report = importlib.import_module("ui.gui.incidents.report_view")
@@ -260,3 +266,12 @@ class FeatureMenus:
             self.audits_action,
             self.about_action,
         )
+
+
+def incident_logged_message(row: Any) -> str:
+    """The status bar's line once an incident is logged: its number, title, assets and
+    group ("Logged incident 9: Screen flickers (LAP-00011), routed to Service desk.")."""
+    number = f"{row.number} (the kit's number until it syncs)" if row.provisional else row.number
+    tags = f" ({', '.join(row.asset_tags)})" if row.asset_tags else ""
+    routed = f", routed to {row.routed_group}" if row.routed_group else ""
+    return f"Logged incident {number}: {row.title}{tags}{routed}."

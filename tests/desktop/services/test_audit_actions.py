@@ -238,7 +238,7 @@ def test_report_workbook_has_summary_and_every_list(world: World, tmp_path: Path
     ]
     summary = {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True) if r[0]}
     assert summary["Audit"] == "HQ 2026"
-    assert summary["Status"] == "closed"
+    assert summary["Status"] == "Closed"
     assert (summary["Expected"], summary["Found"], summary["Missing"]) == (4, 2, 1)
     assert isinstance(summary["Started at"], dt.datetime)
     missing = list(book["Missing"].iter_rows(values_only=True))

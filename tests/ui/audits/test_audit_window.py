@@ -573,3 +573,28 @@ def test_enter_twice_in_the_scope_says_which_key_starts_the_audit(
     with qtbot.waitSignal(dialog.started, timeout=5000) as start:
         press_key(qtbot, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
     assert start.args[0].scope == "Room A2"
+
+
+def test_enter_under_the_scope_list_says_the_room_is_named_not_that_none_matches(
+    qtbot: QtBot, world: World
+) -> None:
+    """A new auditor typed "room a", and Enter took the highlighted Room A1 into the field;
+    the dialog then said "No single location matches 'room a': pick one from the list"
+    under the room just picked (the field read its Enter before the list wrote the pick).
+    It says what the Enter did, as after a room code typed whole."""
+    window = AuditWindow(world.db, "auditor")
+    qtbot.addWidget(window)
+    window.show()
+    dialog = window.open_start_dialog()
+    assert dialog is not None
+    dialog.activateWindow()
+    dialog.scope.setFocus()
+    qtbot.waitUntil(dialog.scope.hasFocus, timeout=5000)
+    type_keys(qtbot, "room a")
+    the_open_list(qtbot)
+    press_key(qtbot, Qt.Key.Key_Return)
+    assert dialog.scope.currentText().endswith("Room A1  ·  ROOM-A1")
+    assert dialog.message.text() == NAMED_NOTE
+    with qtbot.waitSignal(dialog.started, timeout=5000) as start:
+        press_key(qtbot, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    assert start.args[0].scope == "Room A1"

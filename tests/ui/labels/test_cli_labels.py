@@ -84,6 +84,7 @@ def test_labels_for_a_query_and_all(
                 "Avery L7651",
                 "--all",
                 "--code39",
+                "--overwrite",  # the same file again
                 "-o",
                 str(output),
                 "--overwrite",  # the same file again
@@ -104,6 +105,7 @@ def test_labels_for_a_query_and_all(
                 "--template",
                 "Avery L7163",
                 "--all",
+                "--overwrite",  # the same file again
                 "-o",
                 str(output),
                 "--overwrite",  # the same file again
@@ -146,6 +148,7 @@ def test_location_labels_and_unknown_names(
                 "Dymo 99012",
                 "--tags",
                 "LAP-000001,NOPE-9",
+                "--overwrite",
                 "-o",
                 str(output),
             ]
@@ -162,6 +165,7 @@ def test_location_labels_and_unknown_names(
                 "--template",
                 "Avery 1234",
                 "--all",
+                "--overwrite",
                 "-o",
                 str(output),
             ]
@@ -266,7 +270,9 @@ def test_logo_from_the_command_line(
     assert main([*args, "--organisation", "Example", "--logo", str(logo), "-o", str(output)]) == 0
     assert b"/Subtype /Image" in output.read_bytes()
     (tmp_path / "broken.png").write_bytes(b"not an image")
-    assert main([*args, "--logo", str(tmp_path / "broken.png"), "-o", str(output)]) == 2
+    assert (
+        main([*args, "--logo", str(tmp_path / "broken.png"), "-o", str(output), "--overwrite"]) == 2
+    )
     assert "broken.png is not an image" in capsys.readouterr().err
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from desktop.errors import DesktopError, PermissionDeniedError
+from desktop.output_files import refuse_existing_file
 from desktop.services.audit_actions import ActionOutcome, apply_audit_actions, parse_actions
 from desktop.services.audit_due import DueList, count_due, list_due
 from desktop.services.audit_scan_state import current_room
@@ -34,7 +35,7 @@ from desktop.services.audits import (
 from desktop.services.people import person_by_username
 from desktop.storage.kitfile import database_returned_note
 from desktop.storage.models import Location
-from ui.cli.context import CliContext, print_json, refuse_to_replace, to_jsonable
+from ui.cli.context import CliContext, print_json, to_jsonable
 
 
 def _audit_id(ctx: CliContext, text: str) -> uuid.UUID:
@@ -207,7 +208,7 @@ def _report(ctx: CliContext) -> int:
 
     db = ctx.database()
     audit_id = _audit_id(ctx, ctx.args.audit)
-    refuse_to_replace(ctx.args.output, overwrite=ctx.args.overwrite)
+    refuse_existing_file(ctx.args.output, overwrite=ctx.args.overwrite)
     result = write_audit_report(db, audit_id=audit_id, path=ctx.args.output)
     counts = ", ".join(f"{v} {k}" for k, v in result.counts().items())
     print(f"Wrote {ctx.args.output}: {counts}")

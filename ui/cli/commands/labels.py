@@ -25,10 +25,11 @@ from desktop.labels.store import (
     save_user_template,
 )
 from desktop.labels.symbols import Symbology
+from desktop.output_files import refuse_existing_file
 from desktop.services.queries import AssetFilter, list_assets
 from desktop.settings import LABEL_TEMPLATE, ORGANISATION
 from desktop.storage.models import Location
-from ui.cli.context import CliContext, print_json, refuse_to_replace
+from ui.cli.context import CliContext, print_json
 
 
 def _labels(ctx: CliContext) -> int:
@@ -124,7 +125,7 @@ def _write(
         logo = QImage(str(logo_path))
         if logo.isNull():
             raise DesktopError(f"{logo_path} is not an image this program can read")
-    refuse_to_replace(output, overwrite=overwrite)
+    refuse_existing_file(output, overwrite=overwrite)
     write_pdf(output, pages, title=f"Labels — {title}", logo=logo)
 
 

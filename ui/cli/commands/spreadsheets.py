@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.errors import DesktopError
+from desktop.output_files import refuse_existing_file
 from desktop.services.register_rows import AssetFilter
 from desktop.settings import signed_in_person
 from desktop.spreadsheets.cells import DateOrder
@@ -34,9 +35,10 @@ from desktop.spreadsheets.profiles import load_profile, save_profile
 from desktop.spreadsheets.references import ReferenceIndex
 from desktop.spreadsheets.row_answers import parse_answers
 from desktop.spreadsheets.statuses import parse_status
+from desktop.spreadsheets.unmapped import unmapped_said
 from desktop.storage.kitfile import database_is_kit
 from desktop.wording import plural
-from ui.cli.context import CliContext, print_json, refuse_to_replace
+from ui.cli.context import CliContext, print_json
 
 #: How many changes and problems the text summary shows (``--json`` has them all).
 SHOWN = 50
@@ -218,7 +220,7 @@ def _print_summary(
     print("  " + ", ".join(f"{n} {action}" for action, n in counts.items()))
     for line in detail_lines(plan):
         print(line)
-    if unmapped := plan.mapping.unmapped():
+    if unmapped := unmapped_said(plan.mapping, plan.table.rows, plan.header_index + 1):
         print(f"Columns not imported: {', '.join(unmapped)}")
     if plan.new_references:
         print("New reference data to create:")
@@ -346,7 +348,7 @@ def _export(ctx: CliContext) -> int:
     flt = _filter(ctx, args)
     # The About sheet names who exported: --as, this computer's user, else the login name.
     who = args.as_user or signed_in_person(ctx.settings, ctx.url) or getpass.getuser()
-    refuse_to_replace(out, overwrite=args.overwrite)
+    refuse_existing_file(out, overwrite=args.overwrite)
     result = export_assets(
         db,
         out,

@@ -83,9 +83,12 @@ class StartAuditDialog(QDialog):
         fold_item_texts(self.scope)
         # The list highlights the location the text names (a scanned room label), else
         # its first suggestion: Enter takes what the highlight shows.
-        self.scope.setCompleter(
-            FoldingCompleter(self.scope.model(), self.scope, self._chosen_scope_row)
-        )
+        completer = FoldingCompleter(self.scope.model(), self.scope, self._chosen_scope_row)
+        self.scope.setCompleter(completer)
+        # Enter under the open list: the field reads its Enter (returnPressed) while it
+        # still holds the typed text, and the list writes the pick after. The pick is
+        # shown once written ("room a" said no single location matched, under Room A1).
+        completer.activated.connect(self._show_chosen_scope)
         self.scope.setCurrentIndex(-1)  # nothing audited by accident: the user names it
         scope_edit = self.scope.lineEdit()
         if scope_edit is not None:
@@ -94,7 +97,7 @@ class StartAuditDialog(QDialog):
             # named as every list does, "Name  ·  CODE" (it kept "LON-A0.10" as scanned),
             # and that Enter does not start the audit (see eventFilter). With the suggestion
             # list open, the list hands Enter to the field past its event filters.
-            scope_edit.returnPressed.connect(self._show_chosen_scope)
+            scope_edit.returnPressed.connect(self._field_entered)
             scope_edit.installEventFilter(self)
         self.scope.installEventFilter(self)  # the combo box has the focus; its field, keys
         self.categories = QListWidget(self)
@@ -172,6 +175,14 @@ class StartAuditDialog(QDialog):
             event.accept()
             return True
         return super().eventFilter(watched, event)
+
+    def _field_entered(self) -> None:
+        """Enter handed to the field by the open suggestion list: the list writes its pick
+        after (activated), so the text read now is the one typed, not the pick."""
+        completer = self.scope.completer()
+        popup = completer.popup() if completer is not None else None
+        if popup is None or not popup.isVisible():
+            self._show_chosen_scope()
 
     def _show_chosen_scope(self) -> None:
         """Show the location the scope field names as the list does, or say why the text

@@ -289,6 +289,12 @@ class ProcedureDialog(QDialog):
         # Notes are never the first thing to fill in: a Decommission opened in them, above
         # the sanitisation method it needs (newuser4).
         empty = [e for e in editors if e.is_empty() and e.type is not FieldType.LONG_TEXT]
+        needed = [e for e in empty if e.key in self.view.required]
+        if self._kind is not ProcedureKind.RECEIVE and needed:
+            # What the form still needs first: a Change of an asset without an owning
+            # group opened in Owning group, "Type of change *" waiting below (newuser17).
+            # Not Receive: its first field is the tag, where a scanner's keys must go.
+            empty = needed
         tag = self.view.asset_editors.get("tag")
         if self._kind is ProcedureKind.RECEIVE and tag is not None and not tag.is_empty():
             # Opened on a scanned tag: the scanner is in hand, and the serial scanned next

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from desktop.domain.fields import CUSTOM_PREFIX
-from desktop.spreadsheets.cells import clean_text
 from desktop.spreadsheets.columns import ColumnMapping, normalize_header
 from desktop.spreadsheets.mapping import (
     EXTRA_NOTES,
@@ -25,7 +24,8 @@ from desktop.spreadsheets.mapping import (
     ralph_id_headers,
 )
 from desktop.spreadsheets.ralph_statuses import ralph_status_words
-from desktop.spreadsheets.statuses import known_status
+from desktop.spreadsheets.statuses import status_words_used
+from desktop.spreadsheets.unmapped import unmapped_said
 from desktop.wording import plural
 
 
@@ -63,11 +63,14 @@ def mapping_summary(
     *,
     header_number: int,
     sheet_note: str,
+    rows: Sequence[Sequence[object]],
+    first: int,
 ) -> tuple[str, list[ColumnFate]]:
     """The words above the mapping table, and each column's fate (its choice's tooltip).
 
     ``header_number``: the row number the user sees for the header; ``sheet_note``: what
-    choosing the sheet found (said first). A column whose choice does not say where its
+    choosing the sheet found (said first); ``rows`` from index ``first``: the data (a
+    column not imported because it is empty in every row says so). A column whose choice does not say where its
     values go (a Manufacturer with no Model column goes to the notes) is named with the
     same words as the command line's dry run."""
     pairs = list(zip(mapping.headers, mapping.targets, strict=True))
@@ -83,7 +86,7 @@ def mapping_summary(
     if to_notes:
         text += f" Added to the notes ('Header: value'): {', '.join(to_notes)}."
     if unmapped:
-        text += f" Not imported: {', '.join(unmapped)}."
+        text += f" Not imported: {', '.join(unmapped_said(mapping, rows, first))}."
     every = fates(mapping, labels)
     for fate in every:
         if fate.target not in ("", EXTRA_NOTES) and fate.text.startswith("added to the notes"):
@@ -93,16 +96,11 @@ def mapping_summary(
 
 def foreign_status_words(
     below: Sequence[Sequence[object]], column: int, headers: Sequence[str]
-) -> tuple[list[str], dict[str, str]]:
-    """The status column's words that are not ours, in the file's order (once each,
-    whatever their case), and Ralph's numeric codes chosen as Ralph names them (the
-    person may change them). ``below``: the rows under the header."""
-    words: list[str] = []
-    seen: set[str] = set()
-    for row in below:
-        text = clean_text(row[column]) if column < len(row) else None
-        if text and text.casefold() not in seen and not known_status(text):
-            seen.add(text.casefold())
-            words.append(text)
-    cells = (row[column] for row in below if column < len(row))
-    return words, ralph_status_words(headers, cells)[0]
+) -> tuple[list[str], list[str], dict[str, str]]:
+    """The status column's words, each once in the file's order whatever their case:
+    those that are not ours (the page offers a choice for each), those read as ours (said
+    as read), and Ralph's numeric codes chosen as Ralph names them (the person may change
+    them). ``below``: the rows under the header."""
+    cells = [row[column] for row in below if column < len(row)]
+    words, known = status_words_used(cells)
+    return words, known, ralph_status_words(headers, cells)[0]

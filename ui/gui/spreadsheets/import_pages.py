@@ -37,6 +37,7 @@ from desktop.spreadsheets.import_choices import WIZARD_DEFAULTS
 from desktop.spreadsheets.mapping import NEW_CUSTOM, new_field_key
 from desktop.spreadsheets.model import MatchKey, RowAction
 from desktop.spreadsheets.row_answers import WIZARD_ANSWERS, WIZARD_ANSWERS_TITLE
+from desktop.spreadsheets.statuses import parse_status
 from ui.gui.spreadsheets.column_choices import is_free_choice
 from ui.gui.spreadsheets.preview_model import ACTION_LABELS, PreviewModel
 
@@ -219,6 +220,12 @@ class MappingPage(QWidget):
         )
         self.status_words.verticalHeader().setVisible(False)
         words_layout.addWidget(self.status_words)
+        #: The file's status words read as ours ("Production → In service"): the box stood
+        #: empty under a GLPI file whose every word was known, as if none had been seen.
+        self.status_known = QLabel()
+        self.status_known.setWordWrap(True)
+        self.status_known.setVisible(False)
+        words_layout.addWidget(self.status_known)
         below.addWidget(words, 2)
         options = QGroupBox("Options")
         options_layout = QVBoxLayout(options)
@@ -329,8 +336,14 @@ class MappingPage(QWidget):
             result.append(combo.currentData() if isinstance(combo, QComboBox) else "")
         return result
 
-    def set_status_words(self, words: list[str], chosen: dict[str, str]) -> None:
-        """One row per status word the file uses that is not ours, with a choice."""
+    def set_status_words(
+        self, words: list[str], chosen: dict[str, str], known: Sequence[str] = ()
+    ) -> None:
+        """One row per status word the file uses that is not ours, with a choice; the
+        ``known`` words said under the table with the status each is read as."""
+        read = [f"{word} → {parse_status(word).label}" for word in known]
+        self.status_known.setText("Read as: " + ", ".join(read) if read else "")
+        self.status_known.setVisible(bool(read))
         self.status_words.setRowCount(len(words))
         for row, word in enumerate(words):
             self.status_words.setItem(row, 0, QTableWidgetItem(word))

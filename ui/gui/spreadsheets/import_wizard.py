@@ -518,6 +518,8 @@ class ImportWizard(QDialog):
             self.labels,
             header_number=self.table.row_numbers[self._header_index()] if self.table else 1,
             sheet_note=self.chosen.note if self.chosen is not None else "",
+            rows=self.table.rows if self.table else [],
+            first=self._header_index() + 1,
         )
         for row, fate in enumerate(every):
             combo = self.mapping_page.table.cellWidget(row, 2)
@@ -530,11 +532,14 @@ class ImportWizard(QDialog):
         """List the status column's words that are not ours, keeping choices made."""
         self.status_choices.update(self.mapping_page.chosen_status_words())
         words: list[str] = []
+        known: list[str] = []  # said as read (the box stood empty under "Production")
         codes: dict[str, str] = {}
         if self.table is not None and "status" in targets:
             below = self.table.rows[self._header_index() + 1 :]
-            words, codes = foreign_status_words(below, targets.index("status"), self._headers())
-        self.mapping_page.set_status_words(words, {**codes, **self.status_choices})
+            words, known, codes = foreign_status_words(
+                below, targets.index("status"), self._headers()
+            )
+        self.mapping_page.set_status_words(words, {**codes, **self.status_choices}, known)
 
     def _load_profile(self) -> None:
         name = self.mapping_page.profile.currentText()

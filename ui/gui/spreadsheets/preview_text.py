@@ -16,6 +16,7 @@ from desktop.spreadsheets.preview import (
     rows_waiting,
     value_previews,
 )
+from desktop.spreadsheets.unmapped import unmapped_said
 from desktop.wording import plural
 
 #: Refused rows listed in full under the dry run (all are in the error workbook).
@@ -42,7 +43,7 @@ def plan_notes(plan: ImportPlan) -> list[str]:
             "Values for new assets whose row gives none: "
             + defaults_description(plan.options.defaults)
         )
-    if unmapped := plan.mapping.unmapped():
+    if unmapped := unmapped_said(plan.mapping, plan.table.rows, plan.header_index + 1):
         parts.append("Columns not imported: " + ", ".join(unmapped))
     to_notes = [
         f.header
