@@ -34,12 +34,13 @@ def test_a_kit_synced_without_refresh_builds_on_the_versions_it_noted(
         assert [r.outcome for r in first.results] == [Outcome.APPLIED] * 3
         with field.db.connect() as c:
             journal = c.exec_driver_sql("SELECT synced, outcome FROM kit_journal").all()
-            noted: dict[str, int] = dict(
-                c.exec_driver_sql(
+            noted = {
+                str(tag): int(version)
+                for tag, version in c.exec_driver_sql(
                     "SELECT a.tag, b.server_version FROM kit_base b "
                     "JOIN assets a ON a.id = b.asset_id"
-                ).tuples()
-            )
+                )
+            }
         assert journal == [(1, Outcome.APPLIED.value)] * 3
         assert noted == {tag: _server_version(world, tag) for tag in ("LAP-1", "LAP-2", "LAP-3")}
         # The kit's next change of each asset builds on the version its sync left: no
