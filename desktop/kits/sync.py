@@ -37,7 +37,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, delete
+from sqlalchemy import Table, delete
 from sqlalchemy.orm import Session
 
 from desktop.kits.bulk_replay import BulkReplayer
@@ -60,7 +60,7 @@ from desktop.kits.replay_rules import Base, Entry, Replayed
 from desktop.kits.stored_values import uuid_from_hex
 from desktop.services.batch_cache import batch_cache
 from desktop.services.people import acting_person
-from desktop.storage.database import SQLITE_SYNCHRONOUS, Database
+from desktop.storage.database import Database
 from desktop.storage.kitfile import returned_sentence
 from desktop.storage.models import (
     KitCheckout,
@@ -360,24 +360,6 @@ def _bases(kit: Database, ids: dict[Any, uuid.UUID]) -> dict[uuid.UUID, Base]:
     return {of(asset_id): Base(int(version), text=vals) for asset_id, version, vals in rows}
 
 
-@contextmanager
-def _undurable(kit: Database) -> Iterator[Connection]:
-    """A kit transaction whose commit does not wait for the disk (``synchronous=NORMAL``
-    in WAL: a power cut may lose it, never corrupt the file). For the marks that follow
-    the server's commit: lost, the next sync replays those records and finds each on the
-    server, "already applied" (as after a sync killed before the kit heard), so they need
-    not be durable; waiting for the disk was one fsync of the kit per batch."""
-    with kit.engine.connect() as connection:
-        driver = connection.connection.driver_connection
-        assert driver is not None
-        driver.execute("PRAGMA synchronous=NORMAL")  # (not inside a transaction)
-        try:
-            with connection.begin():
-                yield connection
-        finally:
-            driver.execute(f"PRAGMA synchronous={SQLITE_SYNCHRONOUS}")
-
-
 def _remember(bases: dict[uuid.UUID, Base], replayed: Replayed) -> None:
     if replayed.asset_id is None or replayed.server_version is None:
         return
@@ -407,7 +389,7 @@ def _mark(kit: Database, done: list[tuple[Entry, Replayed]], in_base: set[uuid.U
     for _entry, replayed in done:
         if replayed.asset_id is not None and replayed.server_version is not None:
             latest[replayed.asset_id] = replayed
-    with _undurable(kit) as connection:
+    with kit.engine.begin() as connection:
         connection.exec_driver_sql(
             "UPDATE kit_journal SET synced = 1, outcome = ? "
             "WHERE seq BETWEEN ? AND ? AND synced = 0",
