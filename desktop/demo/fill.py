@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import gc
 import os
 import random
 import sys
@@ -32,6 +31,7 @@ from typing import Any
 from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from desktop.collector import collector_paused
 from desktop.demo.duties import duty_triggers_paused, read_duties
 from desktop.demo.hex_world import forget_world
 from desktop.demo.incidents import incident_count, make_incidents
@@ -251,31 +251,6 @@ def fill_demo(
         first_tags=tuple(totals.first_tags),
         today=dt.datetime.fromtimestamp(now_ts, dt.UTC).date(),
     )
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for the demo, in this process and (they
-    inherit it, :func:`desktop.demo.parallel._start_worker`) its worker and search-index
-    processes. Its rows — millions of tuples and the lists that hold them — made ~100
-    young collections and, in a new process, a full one of everything the process holds
-    (10,000 assets, load ~7, CPU of the collections: 0.11–0.13 s in this process, the
-    critical path — the full one 0.08–0.10 of it — and 0.03–0.04 s in the worker), and
-    they hold no cycles: the chunks leave no cyclic garbage behind (``gc.collect()``
-    after each finds none; ~90 objects for the whole demo, the driver's and the ORM's).
-    At the end what the demo made goes to the oldest generation at once (``freeze`` then
-    ``unfreeze``) instead of being walked by the next young collection, as
-    :func:`desktop.spreadsheets.model.bulk_work` does for an import."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.unfreeze()
-        gc.enable()
 
 
 def history_end(today: dt.date | None = None) -> float:

@@ -29,17 +29,15 @@ that follows :mod:`desktop.kits.kit_refresh`.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import json
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any, cast
 
 from sqlalchemy import Table, delete
 from sqlalchemy.orm import Session
 
+from desktop.collector import collector_paused
 from desktop.kits.bulk_replay import BulkReplayer
 from desktop.kits.bulk_window import _Ids, _kit_rows
 from desktop.kits.driver_io import _DriverWrite
@@ -231,22 +229,6 @@ def _sync(
         refreshed=refreshed,
         returned=returned,
     )
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused for a sync: its thousands of short-lived
-    rows, records and results made ~100 collections of a sync of 3,000 records (~10 ms
-    of its ~0.2 s CPU) and no cycles worth collecting; what is left is collected when it
-    runs again."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _note_synced(session: Session, kit_id: uuid.UUID) -> None:

@@ -27,6 +27,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from desktop.collector import collector_paused
 from desktop.domain.fields import FIELDS_BY_KEY
 from desktop.domain.lifecycle import AssetStatus, ProcedureKind
 from desktop.domain.permissions import Work
@@ -61,7 +62,6 @@ from desktop.spreadsheets.model import (
     Progress,
     RowAction,
     RowPlan,
-    bulk_work,
     check_cancel,
 )
 from desktop.spreadsheets.procedure_rows import READY_PROCEDURE, ProcedureRows
@@ -112,7 +112,7 @@ def commit_import(
     that no other connection has open then writes with a rollback journal
     (:mod:`desktop.storage.bulk_journal`).
     """
-    with bulk_work():  # from the start: a collection would walk the plan's every object
+    with collector_paused():  # from the start: a collection would walk the plan's every object
         return _commit(db, plan, performed_by, valid_only, progress, cancel, alone)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from desktop.collector import collector_paused
 from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY, custom_field_labels, plain_text
 from desktop.domain.lifecycle import (
     PROCEDURE_NOUNS,
@@ -63,7 +64,6 @@ from desktop.spreadsheets.model import (
     RowAction,
     RowPlan,
     RowProblem,
-    bulk_work,
     check_cancel,
 )
 from desktop.spreadsheets.new_references import new_reference_list
@@ -119,7 +119,7 @@ def dry_run(
     """Read ``path`` and classify every row against the database; writes nothing."""
     from desktop.spreadsheets.sheet_choice import read_chosen
 
-    with bulk_work(), db.read() as session:  # (the file's cells too: kept by the plan)
+    with collector_paused(), db.read() as session:  # (the file's cells too: kept by the plan)
         index = ReferenceIndex(session)
         chosen = read_chosen(path, options.sheet, custom_labels(index))
         return plan_table(
@@ -212,7 +212,7 @@ def plan_table(
     planner = _Planner(session, table, mapping, options, index, rules)
     planner.by_other_label = by_other_label
     planner.report = report
-    with bulk_work():
+    with collector_paused():
         rows = planner.plan(header_index + 1, progress, cancel)
     for row in rows:
         if (refused := quantities.refused.get(row.index)) is not None:

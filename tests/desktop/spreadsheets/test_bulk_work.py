@@ -7,8 +7,9 @@ import gc
 import weakref
 from pathlib import Path
 
+from desktop.collector import collector_paused
 from desktop.spreadsheets.commit import commit_import
-from desktop.spreadsheets.model import ImportOptions, bulk_work
+from desktop.spreadsheets.model import ImportOptions
 from desktop.spreadsheets.plan import dry_run
 from tests.desktop.spreadsheets.conftest import counts, write_workbook
 from tests.factories import World
@@ -44,7 +45,7 @@ class _Node:
 
 
 def test_a_cycle_made_while_the_collector_is_paused_is_collected_afterwards() -> None:
-    with bulk_work():
+    with collector_paused():
         assert not gc.isenabled()
         node = _Node()
         node.link = node  # a cycle: only the collector frees it
@@ -59,7 +60,7 @@ def test_a_cycle_made_while_the_collector_is_paused_is_collected_afterwards() ->
 def test_the_collector_stays_paused_when_it_was_paused_before() -> None:
     gc.disable()
     try:
-        with bulk_work():
+        with collector_paused():
             pass
         assert not gc.isenabled()
     finally:
