@@ -22,7 +22,7 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtGui import QAction
 
 from desktop.settings import CURRENT_USER, Settings
-from tests.journeys.hid_scanner import HidScanner
+from tests.journeys.hid_scanner import HidScanner, scan_selects
 from tests.ui.gui.conftest import Register, _register_template, register
 from ui.gui.layout_state import LayoutState
 from ui.gui.main_window import MainWindow
@@ -37,6 +37,14 @@ def trigger(action: QAction) -> None:
     assert action.isEnabled(), f"{action.text()!r} is disabled: {action.toolTip()!r}"
     assert action.isVisible(), f"{action.text()!r} is hidden"
     action.trigger()
+
+
+def scan_in_register(qtbot: QtBot, window: MainWindow, scanner: HidScanner, tag: str) -> None:
+    """``tag`` scanned into the register's scan field after Ctrl+L (File › Scan), as a
+    technician does: the field has the focus, then the register selects the tag's row."""
+    trigger(window.scan_action)
+    qtbot.waitUntil(window.view.scan_field.hasFocus)
+    scan_selects(qtbot, window, scanner, tag)
 
 
 @pytest.fixture

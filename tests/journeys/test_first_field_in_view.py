@@ -19,8 +19,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.settings import CURRENT_USER, Settings
 from desktop.storage.database import Database
-from tests.journeys.conftest import trigger
-from tests.journeys.hid_scanner import HidScanner, scan_selects
+from tests.journeys.conftest import scan_in_register
+from tests.journeys.hid_scanner import HidScanner
 from tests.journeys.test_shortcuts_in_fields import opened_form, press
 from ui.gui.layout_state import LayoutState
 from ui.gui.main_window import MainWindow
@@ -59,9 +59,7 @@ def test_the_form_opens_with_its_focused_field_in_view(
     window.activateWindow()
     qtbot.waitUntil(lambda: window.model.matching_assets is not None, timeout=10_000)
     box = window.view.scan_field
-    trigger(window.scan_action)
-    qtbot.waitUntil(box.hasFocus)
-    scan_selects(qtbot, window, scanner, "LAP-000001")  # in service, every field filled in
+    scan_in_register(qtbot, window, scanner, "LAP-000001")  # in service, every field filled in
     action = window.procedure_actions[kind]
     assert action.isEnabled(), action.toolTip()
     before = len(window.open_dialogs)

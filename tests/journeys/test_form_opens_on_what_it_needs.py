@@ -13,8 +13,8 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtWidgets import QApplication
 
 from desktop.domain.lifecycle import ProcedureKind
-from tests.journeys.conftest import WindowFactory, trigger
-from tests.journeys.hid_scanner import HidScanner, scan_selects
+from tests.journeys.conftest import WindowFactory, scan_in_register
+from tests.journeys.hid_scanner import HidScanner
 from tests.journeys.test_shortcuts_in_fields import opened_form, press
 
 
@@ -23,9 +23,7 @@ def test_change_opens_on_its_type_of_change_not_on_an_empty_optional_field(
 ) -> None:
     window = journey_window()
     box = window.view.scan_field
-    trigger(window.scan_action)
-    qtbot.waitUntil(box.hasFocus)
-    scan_selects(qtbot, window, scanner, "LAP-00011")
+    scan_in_register(qtbot, window, scanner, "LAP-00011")
     action = window.procedure_actions[ProcedureKind.CHANGE]
     assert action.isEnabled(), action.toolTip()
     before = len(window.open_dialogs)

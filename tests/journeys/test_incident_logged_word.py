@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit
 
-from tests.journeys.conftest import WindowFactory, trigger
-from tests.journeys.hid_scanner import HidScanner, scan_selects
+from tests.journeys.conftest import WindowFactory, scan_in_register
+from tests.journeys.hid_scanner import HidScanner
 from tests.journeys.test_shortcuts_in_fields import press
 from tests.journeys.windows import shown
 from ui.gui.incidents.incident_dialog import IncidentDialog
@@ -24,9 +24,7 @@ def test_the_status_bar_says_the_incident_was_logged(
 ) -> None:
     window = journey_window()
     box = window.view.scan_field
-    trigger(window.scan_action)
-    qtbot.waitUntil(box.hasFocus)
-    scan_selects(qtbot, window, scanner, "LAP-00011")
+    scan_in_register(qtbot, window, scanner, "LAP-00011")
     action = window.features.incident_action
     assert action.isEnabled(), action.toolTip()
     before = len(window.open_dialogs)

@@ -10,8 +10,8 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
-from tests.journeys.conftest import WindowFactory, trigger
-from tests.journeys.hid_scanner import HidScanner, scan_selects
+from tests.journeys.conftest import WindowFactory, scan_in_register
+from tests.journeys.hid_scanner import HidScanner
 from tests.journeys.test_shortcuts_in_fields import press
 from tests.journeys.windows import shown
 from ui.gui.incidents.incident_dialog import IncidentDialog
@@ -22,9 +22,7 @@ def test_a_scan_in_a_pick_list_adds_the_asset_and_leaves_the_choice(
 ) -> None:
     window = journey_window()
     box = window.view.scan_field
-    trigger(window.scan_action)
-    qtbot.waitUntil(box.hasFocus)
-    scan_selects(qtbot, window, scanner, "LAP-00011")
+    scan_in_register(qtbot, window, scanner, "LAP-00011")
     press(qtbot, box, window.features.incident_action.shortcut().toString())
     dialog = shown(qtbot, IncidentDialog)
     qtbot.waitUntil(dialog.log_button.isEnabled, timeout=10_000)
