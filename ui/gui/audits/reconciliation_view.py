@@ -123,7 +123,11 @@ class ReconciliationView(QWidget):
         self.missing_button = QPushButton("Mark m&issing", self)
         self.audited_button = QPushButton("Set last &audited", self)
         self.receive_button = QPushButton("&Receive unknown tags…", self)
-        self.report_button = QPushButton("Save re&port…", self)
+        # Each shortcut shown on its button, as the audits window's toolbar and the scan
+        # screen show theirs (Ctrl+E and F5 worked here unseen; a keyboard user found them
+        # only in the audits window).
+        self.report_button = QPushButton("Save re&port… (Ctrl+E)", self)
+        self.refresh_button = QPushButton("Re&fresh (F5)", self)
         self.confirmation: QMessageBox | None = None
         self.close_button.clicked.connect(self.ask_close_audit)
         self.moves_button.clicked.connect(self.ask_record_moves)
@@ -131,6 +135,7 @@ class ReconciliationView(QWidget):
         self.audited_button.clicked.connect(self.ask_set_audited)
         self.receive_button.clicked.connect(self.open_receive)
         self.report_button.clicked.connect(self.choose_report_path)
+        self.refresh_button.clicked.connect(self.reload)
         QShortcut(QKeySequence("F5"), self, self.reload)
         QShortcut(QKeySequence("Ctrl+E"), self, self.choose_report_path)
         # Closed from the keyboard as the scan screen is (a new user found no way but the
@@ -149,6 +154,7 @@ class ReconciliationView(QWidget):
         for button in (self.close_button, *self.action_buttons):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        buttons.addWidget(self.refresh_button)
         buttons.addWidget(self.report_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
