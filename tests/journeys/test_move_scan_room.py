@@ -1,8 +1,8 @@
 """A room's label scanned in the Change form sets the new location wherever the focus is,
 as a room scanned in an audit is that room (the kit checkout's and the audit's location
 fields take it too). It was ignored after choosing Move in Type of change ("Scan ignored
-in the form"), and right after Ctrl+E, with the focus in Model, it was typed into the
-Model as text ("ROOM-A2 went into Model as typed"). Keys as a person and a HID scanner
+in the form"), and with the focus in Model (where Ctrl+E opened the form then) it was
+typed into the Model as text ("ROOM-A2 went into Model as typed"). Keys as a person and a HID scanner
 send them."""
 
 from __future__ import annotations
@@ -31,13 +31,27 @@ def test_a_rooms_label_scanned_in_the_change_form_is_the_new_location(
     assert view is not None
     location, model = view.asset_editors["location"], view.asset_editors["model"]
     change_type = view.answer_editors["change_type"]
-    assert view.editor_owning(focused()) is model  # where the form opens
+    # Where the form opens: its first required field still empty.
+    assert view.editor_owning(focused()) is change_type
     assert location.value() == world.room_a  # where LAP-00011 is
 
-    scanner.scan("ROOM-A2")  # straight away: the focus is in Model
+    scanner.scan("ROOM-A2")  # straight away: the focus is in Type of change
     qtbot.waitUntil(lambda: location.value() == world.room_b, timeout=5000)
     assert change.scan_label.text() == "Scanned ROOM-A2 into Location."
+    assert change_type.is_empty()  # nothing typed into it
+
+    # The same with the focus in Model (a reference field that takes typed text).
+    for _ in range(30):
+        if view.editor_owning(focused()) is model:
+            break
+        press_key(qtbot, Qt.Key.Key_Backtab)
+    assert view.editor_owning(focused()) is model
+    scanner.scan("ROOM-A1")
+    qtbot.waitUntil(lambda: location.value() == world.room_a, timeout=5000)
+    assert change.scan_label.text() == "Scanned ROOM-A1 into Location."
     assert model.is_empty() and model.value() is None  # nothing typed into it
+    scanner.scan("ROOM-A2")
+    qtbot.waitUntil(lambda: location.value() == world.room_b, timeout=5000)
 
     # Tab to Type of change, type Move, then the room's label: the focus stays there.
     for _ in range(30):

@@ -225,7 +225,9 @@ def test_a_technician_is_told_why_the_category_was_not_added(
     except TimeoutError:  # (it timed out once under CI's load: say what was shown instead)
         raise AssertionError(
             f"no refusal shown: the category's error {view.error_text('category')!r}, the "
-            f"question shown {question.isVisible()}, the offer enabled {offer.button.isEnabled()}"
+            f"question shown {question.isVisible()}, the offer enabled {offer.button.isEnabled()}, "
+            f"the category {view.asset_editors['category'].value()!r}, the form's user "
+            f"{form._username!r}"
         ) from None
     assert "administrator" in view.error_text("category")
     assert view.asset_editors["category"].value() is None
