@@ -509,14 +509,8 @@ def start_button(dialog: StartAuditDialog) -> QPushButton:
     return button
 
 
-def test_enter_under_the_scope_list_takes_the_highlighted_room_and_does_not_start(
-    qtbot: QtBot, world: World
-) -> None:
-    """ "room a" offers Room A1 and Room A2: the list opens with the first highlighted and
-    Enter (sent to the list, which has the keyboard) takes it, as every pick list does —
-    it took nothing, and Start then said no single location matches. The Enter only names
-    the room: the audit starts with its button. A room code typed with the list open is
-    the one highlighted, though it is not the first suggestion."""
+def _start_dialog(qtbot: QtBot, world: World) -> StartAuditDialog:
+    """Start audit… from the Inventory audits window, the focus in Scope."""
     window = AuditWindow(world.db, "auditor")
     qtbot.addWidget(window)
     window.show()
@@ -525,6 +519,18 @@ def test_enter_under_the_scope_list_takes_the_highlighted_room_and_does_not_star
     dialog.activateWindow()
     dialog.scope.setFocus()
     qtbot.waitUntil(dialog.scope.hasFocus, timeout=5000)
+    return dialog
+
+
+def test_enter_under_the_scope_list_takes_the_highlighted_room_and_does_not_start(
+    qtbot: QtBot, world: World
+) -> None:
+    """ "room a" offers Room A1 and Room A2: the list opens with the first highlighted and
+    Enter (sent to the list, which has the keyboard) takes it, as every pick list does —
+    it took nothing, and Start then said no single location matches. The Enter only names
+    the room: the audit starts with its button. A room code typed with the list open is
+    the one highlighted, though it is not the first suggestion."""
+    dialog = _start_dialog(qtbot, world)
     started: list[object] = []
     dialog.started.connect(started.append)
     type_keys(qtbot, "room a")
@@ -556,14 +562,7 @@ def test_enter_twice_in_the_scope_says_which_key_starts_the_audit(
     """A new auditor typed the room, pressed Enter, and Enter again to start: nothing
     happened and nothing was said (the Enter only names the room, as a scanned room label's
     does). The dialog now says that Alt+S starts the audit, and Alt+S does."""
-    window = AuditWindow(world.db, "auditor")
-    qtbot.addWidget(window)
-    window.show()
-    dialog = window.open_start_dialog()
-    assert dialog is not None
-    dialog.activateWindow()
-    dialog.scope.setFocus()
-    qtbot.waitUntil(dialog.scope.hasFocus, timeout=5000)
+    dialog = _start_dialog(qtbot, world)
     type_keys(qtbot, "room-a2")
     press_key(qtbot, Qt.Key.Key_Return)
     press_key(qtbot, Qt.Key.Key_Return)
@@ -583,14 +582,7 @@ def test_enter_under_the_scope_list_says_the_room_is_named_not_that_none_matches
     the dialog then said "No single location matches 'room a': pick one from the list"
     under the room just picked (the field read its Enter before the list wrote the pick).
     It says what the Enter did, as after a room code typed whole."""
-    window = AuditWindow(world.db, "auditor")
-    qtbot.addWidget(window)
-    window.show()
-    dialog = window.open_start_dialog()
-    assert dialog is not None
-    dialog.activateWindow()
-    dialog.scope.setFocus()
-    qtbot.waitUntil(dialog.scope.hasFocus, timeout=5000)
+    dialog = _start_dialog(qtbot, world)
     type_keys(qtbot, "room a")
     the_open_list(qtbot)
     press_key(qtbot, Qt.Key.Key_Return)

@@ -45,18 +45,24 @@ def glpi_computers(path: Path, rows: list[list[str]] = ROWS) -> Path:
     return path
 
 
-def test_an_empty_column_not_imported_says_it_is_empty(
-    qtbot: QtBot, sqlite_db: Database, tmp_path: Path
-) -> None:
-    world = seed_world(sqlite_db)
-    path = glpi_computers(tmp_path / "glpi.csv")
-    wizard = ImportWizard(world.db, "admin")
+def _on_mapping_page(qtbot: QtBot, database: Database, path: Path) -> ImportWizard:
+    """The import wizard on ``path`` as an administrator opens it, at its Columns page."""
+    wizard = ImportWizard(database, "admin")
     qtbot.addWidget(wizard)
     wizard.show()
     qtbot.waitExposed(wizard)
     qtbot.keyClicks(wizard.file_page.path, str(path))
     click_next(qtbot, wizard, SHEET)
     click_next(qtbot, wizard, MAPPING)
+    return wizard
+
+
+def test_an_empty_column_not_imported_says_it_is_empty(
+    qtbot: QtBot, sqlite_db: Database, tmp_path: Path
+) -> None:
+    world = seed_world(sqlite_db)
+    path = glpi_computers(tmp_path / "glpi.csv")
+    wizard = _on_mapping_page(qtbot, world.db, path)
     assert f"Not imported: {SAID}." in wizard.mapping_page.summary.text()
     click_next(qtbot, wizard, PREVIEW)
     assert f"Columns not imported: {SAID}" in wizard.preview_page.references.text()
@@ -78,13 +84,7 @@ def test_status_words_all_known_are_said_as_read(
     rows[2][0], rows[2][1], rows[2][3], rows[2][7] = "PC-3", "Prêté", "S3", "INV-3"
     path = tmp_path / "glpi.csv"
     glpi_computers(path, rows)
-    wizard = ImportWizard(world.db, "admin")
-    qtbot.addWidget(wizard)
-    wizard.show()
-    qtbot.waitExposed(wizard)
-    qtbot.keyClicks(wizard.file_page.path, str(path))
-    click_next(qtbot, wizard, SHEET)
-    click_next(qtbot, wizard, MAPPING)
+    wizard = _on_mapping_page(qtbot, world.db, path)
     page = wizard.mapping_page
     assert page.status_known.isVisible()
     assert page.status_known.text() == "Read as: Production → In service, Stock → In stock"
