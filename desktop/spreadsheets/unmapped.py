@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from desktop.spreadsheets.columns import ColumnMapping
-from desktop.spreadsheets.mapping import column_data
 
 EMPTY = "empty in every row"
 
@@ -19,13 +18,20 @@ def unmapped_said(
     mapping: ColumnMapping, rows: Sequence[Sequence[object]], first: int
 ) -> list[str]:
     """The headers of ``mapping``'s columns not imported, in order; one whose cells from
-    row index ``first`` on are all blank carries "(empty in every row)"."""
-    columns = column_data(rows, first, len(mapping.headers))
+    row index ``first`` on are all blank carries "(empty in every row)".
+
+    Only the columns left out are read, each until its first filled cell: the wizard asks
+    again at every choice, on the window's thread, with the whole file in memory."""
+    below = rows[first:]
     return [
-        header if any(_filled(cell) for cell in columns[index]) else f"{header} ({EMPTY})"
+        header if _any_filled(below, index) else f"{header} ({EMPTY})"
         for index, (header, target) in enumerate(zip(mapping.headers, mapping.targets, strict=True))
         if not target
     ]
+
+
+def _any_filled(rows: Sequence[Sequence[object]], index: int) -> bool:
+    return any(index < len(row) and _filled(row[index]) for row in rows)
 
 
 def _filled(cell: object) -> bool:
