@@ -1,4 +1,4 @@
-"""A category the register lacks, added from the Receive form itself.
+"""A category or location the register lacks, added from the procedure form itself.
 
 A new user scanned LAP-000101 into an empty register, typed "Laptop" as its category and
 met "'Laptop' is not a known category" with no way on: the form is modal, so Data ›
@@ -9,19 +9,24 @@ reference window (not an administrator, a field kit), and the refusal is shown t
 A name one category's name holds, or that holds one ("Lapt" beside "Laptop"), is asked
 with Cancel as the default and the existing name said; Enter and Tab in the field take the
 existing one before any of that (``ui.gui.folding_completer``).
+
+Location, required by Receive and Install, met the same dead end on a new register
+("'Store room' is not a known location", and "add one in Data › Locations" behind the
+modal form, newuser18): it is offered the same way, as a room at the top of the tree
+with a generated code, to be put in its place later in Data › Locations.
 """
 
 from __future__ import annotations
 
 import re
 import threading
-import uuid
 from collections.abc import Callable
+
+from sqlalchemy.orm import Session
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QBoxLayout, QMessageBox, QPushButton, QWidget
 
-from desktop.domain.fields import FieldType
 from desktop.errors import DesktopError, ValidationError
 from desktop.services import reference
 from desktop.services.reference_queries import Choice
@@ -48,24 +53,30 @@ def _near(name: str, existing: str) -> bool:
     return bool(typed) and (typed in known or known in typed)
 
 
-class AddCategoryOffer(QObject):
-    """The "Add the category '…'" button under a Receive form's Category (see the module)."""
+#: What a new entry's question says and how it is made, given the name typed.
+_Plan = tuple[str, str, Callable[[Session], Choice]]
+
+
+class AddChoiceOffer(QObject):
+    """The "Add the <noun> '…'" button under a form's pick list (see the module)."""
 
     def __init__(
         self,
         view: FormView,
+        field: str,
         database: Database,
         username: str,
         jobs: DialogJobs,
         parent: QWidget,
     ) -> None:
         super().__init__(parent)
-        editor = view.asset_editors.get("category")
+        editor = view.asset_editors.get(field)
         assert isinstance(editor, ReferenceEditor)
-        self._view, self._editor = view, editor
+        self._view, self._editor, self._field = view, editor, field
+        self._noun = editor.type.value
         self._database, self._username, self._jobs = database, username, jobs
         self._parent = parent
-        self._choices = list(view.context.choices.by_type.get(FieldType.CATEGORY, ()))
+        self._choices = list(view.context.choices.by_type.get(editor.type, ()))
         self.question: QMessageBox | None = None
         self.button = QPushButton()
         self.button.setAutoDefault(False)
@@ -80,49 +91,51 @@ class AddCategoryOffer(QObject):
         editor.left.connect(lambda: self._update(left=True))
         self._update()
 
+    def _plan(self, name: str) -> _Plan:
+        """The question, what it adds in plain words, and the job's work in a session."""
+        raise NotImplementedError
+
     def _update(self, *, left: bool = False) -> None:
-        """Offered with the field's problem: once no category can complete the text, or
+        """Offered with the field's problem: once no entry can complete the text, or
         once the field is left (see ReferenceEditor.shown_problem)."""
         typed = self._editor.combo.typed_text()
         unknown = self._editor.combo.is_unknown() and (
             left or self._editor.shown_problem() is not None
         )
-        self.button.setText(f"Add the category '{typed}'…" if unknown else "")
+        self.button.setText(f"Add the {self._noun} '{typed}'…" if unknown else "")
         self.button.setVisible(unknown)
 
     def ask(self) -> None:
         name = self._editor.combo.typed_text()
-        tag = self._view.asset_editors.get("tag")
-        prefix = prefix_for(str(tag.value() or "") if tag is not None else "", name)
+        text, details, create = self._plan(name)
         box = QMessageBox(
             QMessageBox.Icon.Question,
-            "Add a category",
-            f"Add the category '{name}' with the tag prefix {prefix or '(none)'}?",
+            f"Add a {self._noun}",
+            text,
             QMessageBox.StandardButton.Cancel,
             self._parent,
         )
         similar = [c.label for c in self._choices if _near(name, c.label)]
         box.setInformativeText(
             (
-                f"There is a category '{similar[0]}' already: to use it, cancel and choose "
-                "it in the list. "
+                f"There is a {self._noun} '{similar[0]}' already: to use it, cancel and "
+                "choose it in the list. "
                 if similar
                 else ""
             )
-            + f"Its generated tags read {prefix}-000001, {prefix}-000002, …; its prefix and "
-            "audit interval can be changed later in Data › Categories."
+            + details
         )
         add = box.addButton("&Add it", QMessageBox.ButtonRole.AcceptRole)
         # A near-duplicate ("Lapt" beside "Laptop") is added only by choosing Add it.
         box.setDefaultButton(QMessageBox.StandardButton.Cancel if similar else add)
-        box.buttonClicked.connect(lambda b: self._add(name, prefix) if b is add else None)
+        box.buttonClicked.connect(lambda b: self._add(create) if b is add else None)
         self.question = box
         box.open()
 
-    def _add(self, name: str, prefix: str) -> None:
+    def _add(self, create: Callable[[Session], Choice]) -> None:
         self.button.setEnabled(False)
         self._jobs.start(
-            _create_job(self._database, self._username, name, prefix),
+            _job(self._database, self._username, create),
             self._added,
             self._refused,
             lambda: self.button.setEnabled(True),
@@ -141,16 +154,60 @@ class AddCategoryOffer(QObject):
             if isinstance(error, ValidationError)
             else error.message
         )
-        self._view.show_error("category", f"Not added: {message}")
+        self._view.show_error(self._field, f"Not added: {message}")
 
 
-def _create_job(
-    database: Database, username: str, name: str, prefix: str
+class AddCategoryOffer(AddChoiceOffer):
+    """A category named as typed, its tag prefix read off the asset tag or the name."""
+
+    def __init__(
+        self, view: FormView, database: Database, username: str, jobs: DialogJobs, parent: QWidget
+    ) -> None:
+        super().__init__(view, "category", database, username, jobs, parent)
+
+    def _plan(self, name: str) -> _Plan:
+        tag = self._view.asset_editors.get("tag")
+        prefix = prefix_for(str(tag.value() or "") if tag is not None else "", name)
+
+        def create(session: Session) -> Choice:
+            category = reference.create_category(session, name=name, tag_prefix=prefix)
+            return Choice(category.id, category.name, category.tag_prefix)
+
+        return (
+            f"Add the category '{name}' with the tag prefix {prefix or '(none)'}?",
+            f"Its generated tags read {prefix}-000001, {prefix}-000002, …; its prefix and "
+            "audit interval can be changed later in Data › Categories.",
+            create,
+        )
+
+
+class AddLocationOffer(AddChoiceOffer):
+    """A location named as typed: a room at the top of the tree, with a generated code."""
+
+    def __init__(
+        self, view: FormView, database: Database, username: str, jobs: DialogJobs, parent: QWidget
+    ) -> None:
+        super().__init__(view, "location", database, username, jobs, parent)
+
+    def _plan(self, name: str) -> _Plan:
+        def create(session: Session) -> Choice:
+            location = reference.create_location(session, name=name, kind="room")
+            return Choice(location.id, location.name, location.code)
+
+        return (
+            f"Add the location '{name}' as a room?",
+            "It is added at the top of the location tree with a generated code; its place "
+            "(site › building › room), kind and code can be changed later in Data › "
+            "Locations.",
+            create,
+        )
+
+
+def _job(
+    database: Database, username: str, create: Callable[[Session], Choice]
 ) -> Callable[[Progress, threading.Event], Choice]:
     def job(progress: Progress, cancel: threading.Event) -> Choice:
         with reference.administer(database, username) as session:
-            category = reference.create_category(session, name=name, tag_prefix=prefix)
-            category_id: uuid.UUID = category.id
-            return Choice(category_id, category.name, category.tag_prefix)
+            return create(session)
 
     return job
