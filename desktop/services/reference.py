@@ -244,6 +244,24 @@ def create_person(
     return person
 
 
+def username_from_name(name: str) -> str:
+    """The user name of a person known by a name alone: "Maria Lopez" → "maria.lopez"."""
+    return ".".join(name.split()).lower() or "person"
+
+
+def unused_username(session: Session, wanted: str) -> str:
+    """``wanted``, numbered from 2 ("maria.lopez2") if a person has it already, case
+    ignored."""
+    base = wanted[:90]
+    username, n = base, 1
+    while session.execute(
+        select(Person.id).where(func.lower(Person.username) == username.lower())
+    ).first():
+        n += 1
+        username = f"{base}{n}"
+    return username
+
+
 def create_manufacturer(session: Session, *, name: str) -> Manufacturer:
     name = _require(name, "name", "Manufacturer", 100)
     _unique(session, Manufacturer, Manufacturer.name, name, "name", "the manufacturer")

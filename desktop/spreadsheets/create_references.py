@@ -22,7 +22,6 @@ from desktop.storage.models import (
     Group,
     Location,
     Manufacturer,
-    Person,
     Supplier,
 )
 
@@ -95,13 +94,8 @@ class ReferenceCreator:
         wanted = ref.username if ref.username and "@" not in ref.username else ""
         if not wanted:
             source = email.split("@", 1)[0] if email and ref.name == email else ref.name
-            wanted = ".".join(source.split()).lower() or "person"
-        base, username, n = wanted[:90], wanted[:90], 1
-        while self.session.execute(
-            select(Person.id).where(func.lower(Person.username) == username.lower())
-        ).first():
-            n += 1
-            username = f"{base}{n}"
+            wanted = reference.username_from_name(source)
+        username = reference.unused_username(self.session, wanted)
         name = ref.name
         if "@" in name or name == ref.username:
             name = name.split("@", 1)[0].replace(".", " ").title() if "@" in name else name

@@ -1,4 +1,4 @@
-"""A category or location the register lacks, added from the procedure form itself.
+"""A category, location, person or group the register lacks, added from the form itself.
 
 A new user scanned LAP-000101 into an empty register, typed "Laptop" as its category and
 met "'Laptop' is not a known category" with no way on: the form is modal, so Data ›
@@ -13,7 +13,9 @@ existing one before any of that (``ui.gui.folding_completer``).
 Location, required by Receive and Install, met the same dead end on a new register
 ("'Store room' is not a known location", and "add one in Data › Locations" behind the
 modal form, newuser18): it is offered the same way, as a room at the top of the tree
-with a generated code, to be put in its place later in Data › Locations.
+with a generated code, to be put in its place later in Data › Locations. Install then
+asked for "an assignee or an owning group" that the new register had neither of: a person
+("Maria Lopez", user name maria.lopez, no role) and a group are offered likewise.
 """
 
 from __future__ import annotations
@@ -60,19 +62,21 @@ _Plan = tuple[str, str, Callable[[Session], Choice]]
 class AddChoiceOffer(QObject):
     """The "Add the <noun> '…'" button under a form's pick list (see the module)."""
 
+    #: The asset field whose pick list it serves.
+    FIELD = ""
+
     def __init__(
         self,
         view: FormView,
-        field: str,
         database: Database,
         username: str,
         jobs: DialogJobs,
         parent: QWidget,
     ) -> None:
         super().__init__(parent)
-        editor = view.asset_editors.get(field)
+        editor = view.asset_editors.get(self.FIELD)
         assert isinstance(editor, ReferenceEditor)
-        self._view, self._editor, self._field = view, editor, field
+        self._view, self._editor = view, editor
         self._noun = editor.type.value
         self._database, self._username, self._jobs = database, username, jobs
         self._parent = parent
@@ -154,16 +158,13 @@ class AddChoiceOffer(QObject):
             if isinstance(error, ValidationError)
             else error.message
         )
-        self._view.show_error(self._field, f"Not added: {message}")
+        self._view.show_error(self.FIELD, f"Not added: {message}")
 
 
 class AddCategoryOffer(AddChoiceOffer):
     """A category named as typed, its tag prefix read off the asset tag or the name."""
 
-    def __init__(
-        self, view: FormView, database: Database, username: str, jobs: DialogJobs, parent: QWidget
-    ) -> None:
-        super().__init__(view, "category", database, username, jobs, parent)
+    FIELD = "category"
 
     def _plan(self, name: str) -> _Plan:
         tag = self._view.asset_editors.get("tag")
@@ -184,10 +185,7 @@ class AddCategoryOffer(AddChoiceOffer):
 class AddLocationOffer(AddChoiceOffer):
     """A location named as typed: a room at the top of the tree, with a generated code."""
 
-    def __init__(
-        self, view: FormView, database: Database, username: str, jobs: DialogJobs, parent: QWidget
-    ) -> None:
-        super().__init__(view, "location", database, username, jobs, parent)
+    FIELD = "location"
 
     def _plan(self, name: str) -> _Plan:
         def create(session: Session) -> Choice:
@@ -201,6 +199,54 @@ class AddLocationOffer(AddChoiceOffer):
             "Locations.",
             create,
         )
+
+
+class AddPersonOffer(AddChoiceOffer):
+    """A person named as typed, with a user name made of it and no role: someone assets
+    are assigned to ("Assigned to" of Install or Change on a new register)."""
+
+    FIELD = "assigned_to"
+
+    def _plan(self, name: str) -> _Plan:
+        wanted = reference.username_from_name(name)
+
+        def create(session: Session) -> Choice:
+            username = reference.unused_username(session, wanted)
+            person = reference.create_person(session, name=name, username=username)
+            return Choice(person.id, person.name, person.username)
+
+        return (
+            f"Add the person '{name}' with the user name {wanted}?",
+            "They are added with no role, as someone assets are assigned to (numbered, "
+            f"as {wanted}2, if the user name is taken); their e-mail, groups and roles can "
+            "be set later in Data › People.",
+            create,
+        )
+
+
+class AddGroupOffer(AddChoiceOffer):
+    """A group (a team) named as typed, with nobody in it yet."""
+
+    FIELD = "owning_group"
+
+    def _plan(self, name: str) -> _Plan:
+        def create(session: Session) -> Choice:
+            group = reference.create_group(session, name=name)
+            return Choice(group.id, group.name)
+
+        return (
+            f"Add the group '{name}'?",
+            "It is added with nobody in it; its members can be set later in Data › Groups.",
+            create,
+        )
+
+
+#: The offers a form makes under its pick lists, by field (Category: Receive only).
+OFFERS: dict[str, type[AddChoiceOffer]] = {
+    "location": AddLocationOffer,
+    "assigned_to": AddPersonOffer,
+    "owning_group": AddGroupOffer,
+}
 
 
 def _job(

@@ -44,7 +44,7 @@ from desktop.services.procedures import ProcedureOutcome, ProcedureRequest, reco
 from desktop.settings import DATE_FORMAT, Settings
 from desktop.storage.database import Database
 from desktop.wording import plural
-from ui.gui.procedure_form.add_reference import AddCategoryOffer, AddLocationOffer
+from ui.gui.procedure_form.add_reference import OFFERS, AddCategoryOffer, AddChoiceOffer
 from ui.gui.procedure_form.conflict_dialog import ConflictDialog
 from ui.gui.procedure_form.editors import ReferenceEditor
 from ui.gui.procedure_form.form_data import FormContext, load_form, read_assets
@@ -110,7 +110,8 @@ class ProcedureDialog(QDialog):
         self._next_asset: NextAsset | None = None  # Receive: see receive_next
         self.conflict_dialog: ConflictDialog | None = None
         self.add_category: AddCategoryOffer | None = None  # Receive: see add_reference
-        self.add_location: AddLocationOffer | None = None  # a form with Location: likewise
+        # Location, Assigned to, Owning group, in any form that has them: likewise.
+        self.add_offers: dict[str, AddChoiceOffer] = {}
         self.discard_box: QMessageBox | None = None
         self._entered = False
         self._recorded_tags: list[str] = []  # by Receive & next, before the entries now shown
@@ -244,10 +245,11 @@ class ProcedureDialog(QDialog):
             self.add_category = AddCategoryOffer(
                 self.view, self._database, self._username, self._jobs, self
             )
-        if isinstance(self.view.asset_editors.get("location"), ReferenceEditor):
-            self.add_location = AddLocationOffer(
-                self.view, self._database, self._username, self._jobs, self
-            )
+        for key, offer in OFFERS.items():
+            if isinstance(self.view.asset_editors.get(key), ReferenceEditor):
+                self.add_offers[key] = offer(
+                    self.view, self._database, self._username, self._jobs, self
+                )
         if self._kind is ProcedureKind.RECEIVE and self._tags and tag is not None:
             # "Receive a new asset with tag X" after a scan of an unknown tag.
             tag.set_value(self._tags[0])
