@@ -226,7 +226,10 @@ class FilterBar(QWidget):
             return read_filter_choices(database)
 
         worker = Worker(job, self)
-        worker.succeeded.connect(self._fill)
+        # Only the latest read fills the lists (an earlier one may answer after it).
+        worker.succeeded.connect(
+            lambda choices: self._fill(choices) if worker is self._loader else None
+        )
         self._loader = worker
         worker.start()
         return worker
@@ -283,18 +286,29 @@ class FilterBar(QWidget):
         return button
 
     def _fill(self, choices: object) -> None:
+        """The lists as read: what each filters by stays chosen (read again after an
+        import, a procedure or F5, they had kept the people, categories and locations of
+        the window's start: after a first import "Anyone" offered nobody, newuser18); one
+        that is gone shows everything again."""
         assert isinstance(choices, FilterChoices)
         locations = [(i, "    " * depth + name) for i, name, depth in choices.locations]
+        gone = False
         for combo, items in (
             (self.category, choices.categories),
             (self.location, locations),
             (self.assignee, choices.people),
             (self.group, choices.groups),
         ):
+            chosen = combo.currentData()
             combo.blockSignals(True)
             _choices(combo).set_choices(list(items))
-            combo.setCurrentIndex(0)
+            # (by equality: findData compares the ids read anew as different objects)
+            index = next((i for i in range(combo.count()) if combo.itemData(i) == chosen), 0)
+            gone = gone or (index == 0 and chosen not in (None, ANY))
+            combo.setCurrentIndex(index)
             combo.blockSignals(False)
+        if gone:
+            self._emit()
 
     def _emit(self, *, search: str | None = None) -> None:
         def chosen(combo: QComboBox) -> Any:

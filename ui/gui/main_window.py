@@ -287,6 +287,7 @@ class MainWindow(QMainWindow):
             table.visualRect(current)
         )
         self.model.reload()
+        self._track(self.view.filter_bar.load_choices())  # an import may add people…
         # The approvals badge too: demo data, an import or F5 may bring procedures to
         # decide (it kept "Approvals" without a count until the inbox was opened).
         self.features.refresh_badge()
