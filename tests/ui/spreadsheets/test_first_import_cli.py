@@ -416,3 +416,16 @@ def test_other_writes_act_as_the_os_user_too(fresh: Path, tmp_path: Path) -> Non
     )
     assert reporter[0] == "rpatel"
     assert [r[0] for r in query(fresh, select(Person.username))] == ["rpatel"]
+
+
+def test_a_dry_run_counts_thousands_as_it_counts_the_rows(fresh: Path, tmp_path: Path) -> None:
+    """ "1,200 rows below the header" was followed by "1200 create" (newuser18: an
+    auditor's round trip of 2,000 assets read "2,000 rows — … 2000 unchanged")."""
+    rows = [
+        [f"LAP-{n:05}", "T14", "Laptop", "", "", "", "", "Depot", "", "", "", ""]
+        for n in range(1200)
+    ]
+    done = assetdesk(fresh, "import", str(snipe_file(tmp_path / "many.xlsx", rows)), "--dry-run")
+    assert done.returncode == 0, done.stderr
+    assert "1,200 rows below the header in row 1" in done.stdout
+    assert "  1,200 create, 0 update, 0 unchanged, 0 conflict, 0 error" in done.stdout

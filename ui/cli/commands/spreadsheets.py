@@ -217,7 +217,7 @@ def _print_summary(
     header_row = plan.table.row_numbers[plan.header_index]
     rows = len({r.row for r in plan.rows})  # a line of 3 items is planned as 3 assets
     print(f"{plan.where}: {plural(rows, 'row')} below the header in row {header_row}")
-    print("  " + ", ".join(f"{n} {action}" for action, n in counts.items()))
+    print("  " + ", ".join(f"{n:,} {action}" for action, n in counts.items()))
     for line in detail_lines(plan):
         print(line)
     if unmapped := unmapped_said(plan.mapping, plan.table.rows, plan.header_index + 1):

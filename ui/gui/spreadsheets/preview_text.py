@@ -103,7 +103,7 @@ def plan_summary(plan: ImportPlan) -> str:
     items = f", as {len(plan.rows):,} items" if file_rows != len(plan.rows) else ""
     return (
         f"<b>{plan.where}</b>: {plural(file_rows, 'row')}{items} — "
-        + ", ".join(f"{n} {action}" for action, n in plan.counts().items())
+        + ", ".join(f"{n:,} {action}" for action, n in plan.counts().items())
         + (f"; {plural(len(plan.pending), 'waits|wait')} for approval" if plan.pending else "")
     )
 
