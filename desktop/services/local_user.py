@@ -85,3 +85,21 @@ def ensure_local_person(db: Database, username: str) -> bool:
             return False
         reference.create_person(session, name=username, username=username, roles=LOCAL_ROLES)
     return True
+
+
+def add_local_person(db: Database, *, acting: str, name: str) -> str:
+    """Add ``name`` to this local file's people with :data:`LOCAL_ROLES`, as ``acting``
+    (who acts until then, the computer's user): who a new user says they are in File ›
+    Settings. The user name is made of the name ("Ana Field" → ana.field, numbered if
+    taken) and returned. Refused on a server (each person there is a database login an
+    administrator adds) and, as Data › People refuses, in a field kit or when ``acting``
+    is no administrator."""
+    if not db.is_sqlite:
+        raise DesktopError(
+            "on a shared server each person is a database login: an administrator adds "
+            "them in Data › People"
+        )
+    with reference.administer(db, acting) as session:
+        username = reference.unused_username(session, reference.username_from_name(name))
+        reference.create_person(session, name=name, username=username, roles=LOCAL_ROLES)
+    return username

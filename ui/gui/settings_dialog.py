@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from desktop import credentials
 from desktop.errors import DesktopError
 from desktop.redaction import remember_secret
-from desktop.services.local_user import os_username
+from desktop.services.local_user import add_local_person, os_username
 from desktop.services.reference_queries import list_people
 from desktop.settings import (
     DATABASE_URL,
@@ -86,6 +86,8 @@ class SettingsDialog(QDialog):
         self._on_window_database = False  # set by _load: the person is the window's one's
         #: The user names the list offers (and who acts when none is chosen), once read.
         self._listed_people: set[str] = set()
+        self._people_url = ""  # the database they were read from (password included)
+        self._acting = ""  # on a local file, who acts while nobody is chosen
         self._jobs = DialogJobs(self)
         self._sized = False  # made as tall as its sections when first shown
         self._build()
@@ -177,6 +179,11 @@ class SettingsDialog(QDialog):
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.hide()
+        # A person the local file lacks: added from here (see _offer_to_add).
+        self.add_person_button = QPushButton()
+        self.add_person_button.setAutoDefault(False)
+        self.add_person_button.hide()
+        self.add_person_button.clicked.connect(self._add_person)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -196,6 +203,7 @@ class SettingsDialog(QDialog):
         self.scanner_box.load(self._settings)
         body_layout.addWidget(self.scanner_box)
         body_layout.addWidget(self.error_label)
+        body_layout.addWidget(self.add_person_button, 0, Qt.AlignmentFlag.AlignLeft)
         body_layout.addStretch(1)
         self.body = body
         self.scroll_area = QScrollArea()
@@ -390,10 +398,12 @@ class SettingsDialog(QDialog):
             return
         # Without a reachable database the user name is typed by hand; the reason shows
         # when the connection is tested.
+        self._people_url = url
         self._jobs.start(_people_job(url), self._fill_people, lambda exc: None)
 
     def _fill_people(self, found: tuple[list[_Person], str]) -> None:
         people, acting = found
+        self._acting = acting
         self._listed_people = {username.casefold() for _, username, _ in people}
         if people and acting:
             self._listed_people.add(acting.casefold())
@@ -447,8 +457,10 @@ class SettingsDialog(QDialog):
         unknown = self._unknown_person(url)
         if unknown:
             self._show_error(unknown)
+            self._offer_to_add()
             self.user_combo.setFocus()
             return
+        self.add_person_button.hide()
         if url == self._saved_url:
             self._store(url, password)
             return
@@ -480,6 +492,43 @@ class SettingsDialog(QDialog):
             f"Not saved: nobody in this database has the user name '{typed}'. Pick the "
             "signed-in person from the list (type part of a name, user name or role)."
         )
+
+    def _offer_to_add(self) -> None:
+        """On a local file, the name typed can be added as a person of it (a new user on a
+        new file met "nobody in this database has the user name 'Ana Field'" with only the
+        computer's user to pick, and Data › People behind this dialog, newuser18)."""
+        name = self.user_combo.currentText().strip()
+        if not self._acting or not name:
+            return
+        shown = name.replace("&", "&&")
+        self.add_person_button.setText(f"Add '{shown}' to this file's people and si&gn in")
+        self.add_person_button.show()
+
+    def _add_person(self) -> None:
+        name, url, acting = self.user_combo.currentText().strip(), self._people_url, self._acting
+        self.add_person_button.setEnabled(False)
+
+        def job(progress: Progress, cancel: threading.Event) -> str:
+            database = Database(parse_url(url))
+            try:
+                return add_local_person(database, acting=acting, name=name)
+            finally:
+                database.dispose()
+
+        self._jobs.start(
+            job,
+            lambda username: self._added(name, username),
+            lambda exc: self._show_error(f"Not added: {exc.message}"),
+            lambda: self.add_person_button.setEnabled(True),
+        )
+
+    def _added(self, name: str, username: str) -> None:
+        self._listed_people.add(username.casefold())
+        self.user_combo.addItem(with_detail(name, username), username)
+        self.user_combo.setCurrentIndex(self.user_combo.count() - 1)
+        self.add_person_button.hide()
+        self.error_label.hide()
+        self.save()
 
     def _person_database(self, url: str) -> str:
         """The database the person is kept for (see :meth:`_store_person`)."""
