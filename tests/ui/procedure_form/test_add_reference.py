@@ -29,6 +29,7 @@ from ui.gui.layout_state import LayoutState
 from ui.gui.main_window import MainWindow
 from ui.gui.procedure_form.add_reference import AddChoiceOffer
 from ui.gui.procedure_form.dialog import ProcedureDialog
+from ui.gui.procedure_form.form_view import FormView
 
 
 def _type(qtbot: QtBot, widget: QWidget, text: str) -> None:
@@ -60,6 +61,28 @@ def _add_by_keyboard(qtbot: QtBot, offer: AddChoiceOffer | None) -> None:
     qtbot.waitUntil(lambda: QApplication.activeWindow() is form)
 
 
+def _open_form(qtbot: QtBot, window: MainWindow, key: Qt.Key) -> tuple[ProcedureDialog, FormView]:
+    """Ctrl+``key`` in the register: the form it opens, once ready."""
+    qtbot.keyClick(window.view.table, key, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(window.open_dialogs), timeout=10_000)
+    form = window.open_dialogs[-1]
+    assert isinstance(form, ProcedureDialog)
+    qtbot.waitUntil(lambda: form.is_ready() and not form.is_busy(), timeout=20_000)
+    assert form.view is not None
+    return form, form.view
+
+
+def _tick_and_record(qtbot: QtBot, window: MainWindow, form: ProcedureDialog) -> None:
+    """The form's two required checklist items ticked with Space, then Ctrl+Enter."""
+    assert form.view is not None
+    for check in list(form.view.checklist.values())[:2]:
+        check.setFocus()
+        qtbot.keyClick(check, Qt.Key.Key_Space)
+    qtbot.waitUntil(form.ok_button.isEnabled, timeout=5000)
+    qtbot.keyClick(form, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: form not in window.open_dialogs, timeout=10_000)
+
+
 def test_a_first_receive_adds_its_location_from_the_form_by_keyboard(
     qtbot: QtBot, sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -71,13 +94,7 @@ def test_a_first_receive_adds_its_location_from_the_form_by_keyboard(
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.view.user_label.text() == "Signed in as field", timeout=10_000)
-    qtbot.keyClick(window.view.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: bool(window.open_dialogs), timeout=10_000)
-    form = window.open_dialogs[-1]
-    assert isinstance(form, ProcedureDialog)
-    qtbot.waitUntil(lambda: form.is_ready() and not form.is_busy(), timeout=20_000)
-    view = form.view
-    assert view is not None
+    form, view = _open_form(qtbot, window, Qt.Key.Key_N)
     _type(qtbot, view.asset_editors["category"].widget, "Laptop")
     _add_by_keyboard(qtbot, form.add_category)
     qtbot.waitUntil(lambda: view.asset_editors["category"].value() is not None, timeout=10_000)
@@ -93,12 +110,7 @@ def test_a_first_receive_adds_its_location_from_the_form_by_keyboard(
     qtbot.waitUntil(lambda: location.value() is not None, timeout=10_000)
     assert view.error_text("location") == ""
     assert not offer.button.isVisible()
-    for check in list(view.checklist.values())[:2]:  # the two required ones
-        check.setFocus()
-        qtbot.keyClick(check, Qt.Key.Key_Space)
-    qtbot.waitUntil(form.ok_button.isEnabled, timeout=5000)
-    qtbot.keyClick(form, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: form not in window.open_dialogs, timeout=10_000)
+    _tick_and_record(qtbot, window, form)
     with sqlite_db.read() as session:
         asset = session.execute(select(Asset)).scalar_one()
         room = session.get(Location, asset.location_id)
@@ -147,13 +159,7 @@ def test_an_install_on_a_new_register_adds_the_person_it_is_assigned_to(
     window.view.table.setFocus()
     HidScanner(qtbot).scan("LAP-000001")
     qtbot.waitUntil(lambda: [r.tag for r in window.selected_rows()] == ["LAP-000001"])
-    qtbot.keyClick(window.view.table, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: bool(window.open_dialogs), timeout=10_000)
-    form = window.open_dialogs[-1]
-    assert isinstance(form, ProcedureDialog)
-    qtbot.waitUntil(lambda: form.is_ready() and not form.is_busy(), timeout=20_000)
-    view = form.view
-    assert view is not None
+    form, view = _open_form(qtbot, window, Qt.Key.Key_I)
     assignee = view.asset_editors["assigned_to"]
     _type(qtbot, assignee.widget, "Maria Lopez")
     offer = form.add_offers.get("assigned_to")
@@ -162,12 +168,7 @@ def test_an_install_on_a_new_register_adds_the_person_it_is_assigned_to(
     assert offer.question is not None
     assert offer.question.text() == "Add the person 'Maria Lopez' with the user name maria.lopez?"
     qtbot.waitUntil(lambda: assignee.value() is not None, timeout=10_000)
-    for check in list(view.checklist.values())[:2]:  # the two required ones
-        check.setFocus()
-        qtbot.keyClick(check, Qt.Key.Key_Space)
-    qtbot.waitUntil(form.ok_button.isEnabled, timeout=5000)
-    qtbot.keyClick(form, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: form not in window.open_dialogs, timeout=10_000)
+    _tick_and_record(qtbot, window, form)
     with sqlite_db.read() as session:
         asset = session.execute(select(Asset)).scalar_one()
         person = session.get(Person, asset.assigned_to_id)
