@@ -305,6 +305,30 @@ def _history(
     return history, int(total)
 
 
+def asset_scanned(session: Session, *, code: str) -> AssetDetail:
+    """The asset a scanned or typed code names, without its history: the one with that
+    tag, else the one asset whose serial number it is (as written, or in capitals).
+
+    A device's own barcode is often its serial number (Apple, Dell service tags): scanned
+    into the window, one that an asset had as its serial was "No asset has the tag
+    C02LST1" with an offer to receive a new asset of that tag — a duplicate (newuser18).
+    A serial two assets share names neither: NotFoundError, as for an unknown tag."""
+    try:
+        return asset_detail(session, tag=code, history_limit=0)
+    except NotFoundError:
+        text = code.strip()
+        found = (
+            session.execute(
+                select(Asset.id).where(Asset.serial_number.in_({text, text.upper()})).limit(2)
+            )
+            .scalars()
+            .all()
+        )
+        if len(found) != 1:
+            raise
+        return asset_detail(session, asset_id=found[0], history_limit=0)
+
+
 def asset_detail(
     session: Session,
     *,

@@ -46,7 +46,7 @@ from ui.gui.layout_state import LayoutState, fitting_size
 from ui.gui.main_window_view import MainWindowView
 from ui.gui.models.asset_table_model import AssetTableModel, RowRole
 from ui.gui.models.columns import COLUMNS
-from ui.gui.scan_lookup import ScanLookup, TagLookup
+from ui.gui.scan_lookup import ScanLookup, TagLookup, scanned_words
 from ui.gui.scanner import ScanDetector
 from ui.gui.selection_freshness import SelectionFreshness
 from ui.gui.sign_out import SignOut
@@ -705,7 +705,7 @@ class MainWindow(QMainWindow):
             or shown.row.version != detail.row.version
         ):
             self.show_asset(detail.row.id)  # also the same asset changed elsewhere since
-        self.statusBar().showMessage(f"Scanned {detail.row.tag}: {detail.row.name}", 5000)
+        self.statusBar().showMessage(scanned_words(tag, detail), 5000)
 
     # -- errors and closing ----------------------------------------------------------
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
-from desktop.domain.tags import tag_problem
+from desktop.domain.tags import normalize_tag, tag_problem
 from desktop.errors import DatabaseBusyError, NotFoundError
 from ui.gui import unknown_tag
 from ui.gui.worker import Progress, Worker
@@ -211,18 +211,27 @@ class ScanLookup(QObject):
             self._start()  # the tag scanned while the last look-up ran
 
 
+def scanned_words(code: str, detail: AssetDetail) -> str:
+    """The status bar's words for a scan that found ``detail``: its tag and name, and the
+    serial number it was found by when ``code`` is not its tag."""
+    row = detail.row
+    if normalize_tag(code) != normalize_tag(row.tag):
+        return f"Scanned {code.strip()}: the serial number of {row.tag}, {row.name}"
+    return f"Scanned {row.tag}: {row.name}"
+
+
 class _Cancelled(Exception):
     """A look-up no longer wanted, stopped before it began."""
 
 
 def _tag_job(tag: str, database: Database) -> Any:
     def job(progress: Progress, cancel: threading.Event) -> AssetDetail:
-        from desktop.services.queries import asset_detail  # the ORM: on the worker
+        from desktop.services.queries import asset_scanned  # the ORM: on the worker
 
         if cancel.is_set():
             raise _Cancelled
         # The asset found only: the panel reads its history once it is selected.
         with database.read() as session:
-            return asset_detail(session, tag=tag, history_limit=0)
+            return asset_scanned(session, code=tag)
 
     return job
