@@ -48,10 +48,12 @@ def test_first_receive_on_an_empty_register_says_where_categories_are_made(
     qtbot.waitUntil(lambda: form.is_ready() and not form.is_busy(), timeout=20_000)
     problems = form.problems()
     assert (
-        "Category is required: this register has no category yet — add one in Data › Categories"
+        "Category is required: this register has no category yet — type its name to add it, "
+        "or see Data › Categories"
     ) in problems
     assert (
-        "Location is required: this register has no location yet — add one in Data › Locations"
+        "Location is required: this register has no location yet — type its name to add it, "
+        "or see Data › Locations"
     ) in problems
     assert "Data › Categories" in form.status_label.text()
     assert "Performed by" not in form.status_label.text()  # the person is known

@@ -29,12 +29,13 @@ from sqlalchemy.orm import Session
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QBoxLayout, QMessageBox, QPushButton, QWidget
 
+from desktop.domain.lifecycle import ProcedureKind
 from desktop.errors import DesktopError, ValidationError
 from desktop.services import reference
 from desktop.services.reference_queries import Choice
 from desktop.storage.database import Database
 from desktop.storage.folding import fold
-from ui.gui.procedure_form.editors import ReferenceEditor
+from ui.gui.procedure_form.editors import FieldEditor, ReferenceEditor
 from ui.gui.procedure_form.form_view import FormView
 from ui.gui.reference.jobs import DialogJobs
 from ui.gui.worker import Progress
@@ -247,6 +248,15 @@ OFFERS: dict[str, type[AddChoiceOffer]] = {
     "assigned_to": AddPersonOffer,
     "owning_group": AddGroupOffer,
 }
+
+
+def offered_here(view: FormView, editor: FieldEditor) -> bool:
+    """Whether the form offers to add an entry to ``editor``'s pick list (the offers above:
+    Category on a Receive form, Location, Assigned to and Owning group on any form)."""
+    key = editor.key
+    if view.asset_editors.get(key) is not editor or not isinstance(editor, ReferenceEditor):
+        return False
+    return key in OFFERS or (key == "category" and view.context.kind is ProcedureKind.RECEIVE)
 
 
 def _job(

@@ -11,6 +11,7 @@ from desktop.domain.fields import CUSTOM_PREFIX, FieldType
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.errors import Problem
 from desktop.services.procedures import ProcedureRequest
+from ui.gui.procedure_form.add_reference import offered_here
 from ui.gui.procedure_form.editors import FieldEditor
 from ui.gui.procedure_form.form_data import FormAsset
 from ui.gui.procedure_form.form_view import FormView
@@ -147,6 +148,8 @@ def _none_yet(view: FormView, editor: FieldEditor) -> str:
     if made_in is None or view.context.choices.by_type.get(editor.type):
         return ""
     noun, where = made_in
+    if offered_here(view, editor):  # (the button under the field: see add_reference)
+        return f": this register has no {noun} yet — type its name to add it, or see {where}"
     return f": this register has no {noun} yet — add one in {where}"
 
 
