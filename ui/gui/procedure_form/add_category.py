@@ -9,6 +9,12 @@ reference window (not an administrator, a field kit), and the refusal is shown t
 A name one category's name holds, or that holds one ("Lapt" beside "Laptop"), is asked
 with Cancel as the default and the existing name said; Enter and Tab in the field take the
 existing one before any of that (``ui.gui.folding_completer``).
+
+The answer comes from a worker, and the field may have moved on meanwhile: a category
+added is chosen only while the field still holds its name (a person who chose another
+category while a slow server answered kept theirs), and a refusal is said only while it
+does — and stays said when the field is left (its own "not a known category" check wrote
+over the reason, or emptied it, whenever the focus left it after the refusal arrived).
 """
 
 from __future__ import annotations
@@ -67,6 +73,8 @@ class AddCategoryOffer(QObject):
         self._parent = parent
         self._choices = list(view.context.choices.by_type.get(FieldType.CATEGORY, ()))
         self.question: QMessageBox | None = None
+        #: The name last refused and why ("Not added: …"), said while the field holds it.
+        self._refusal: tuple[str, str] | None = None
         self.button = QPushButton()
         self.button.setAutoDefault(False)
         self.button.hide()
@@ -89,6 +97,16 @@ class AddCategoryOffer(QObject):
         )
         self.button.setText(f"Add the category '{typed}'…" if unknown else "")
         self.button.setVisible(unknown)
+        # After the field's own check (connected first, by the form view): the reason the
+        # name was not added is not written over by "not a known category" on leaving.
+        if self._refusal is not None and self._holds(self._refusal[0]):
+            self._view.show_error("category", self._refusal[1])
+        else:
+            self._refusal = None
+
+    def _holds(self, name: str) -> bool:
+        """The field holds ``name`` as typed (accents and case ignored)."""
+        return fold(self._editor.combo.typed_text()) == fold(name.strip())
 
     def ask(self) -> None:
         name = self._editor.combo.typed_text()
@@ -121,27 +139,33 @@ class AddCategoryOffer(QObject):
 
     def _add(self, name: str, prefix: str) -> None:
         self.button.setEnabled(False)
+        self._refusal = None
         self._jobs.start(
             _create_job(self._database, self._username, name, prefix),
-            self._added,
-            self._refused,
+            lambda choice: self._added(name, choice),
+            lambda error: self._refused(name, error),
             lambda: self.button.setEnabled(True),
         )
 
-    def _added(self, choice: Choice) -> None:
+    def _added(self, name: str, choice: Choice) -> None:
         self._choices.append(choice)
         self._choices.sort(key=lambda c: c.label.casefold())
-        self._editor.set_choices(self._choices)
-        self._editor.set_value(choice.id)
+        chosen = self._holds(name)  # read before the list changes: it keeps other text
+        self._editor.set_choices(self._choices)  # offered from now on, whatever is chosen
+        if chosen:
+            self._editor.set_value(choice.id)
         self._editor.changed.emit()  # checked again, and the button goes
 
-    def _refused(self, error: DesktopError) -> None:
+    def _refused(self, name: str, error: DesktopError) -> None:
+        if not self._holds(name):
+            return  # the field holds another name now: the reason is not about it
         message = (
             "; ".join(p.message for p in error.problems)
             if isinstance(error, ValidationError)
             else error.message
         )
-        self._view.show_error("category", f"Not added: {message}")
+        self._refusal = (name, f"Not added: {message}")
+        self._view.show_error("category", self._refusal[1])
 
 
 def _create_job(
