@@ -10,11 +10,12 @@ import importlib
 import threading
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from desktop.errors import DesktopError
+from ui.gui.layout_state import LayoutState
 from ui.gui.worker import Progress, Worker
 
 if TYPE_CHECKING:
@@ -216,8 +217,12 @@ class FeatureMenus:
         widget.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if not widget.windowTitle():
             widget.setWindowTitle(f"{title} — Assetdesk")
-        if size is not None:
+        # Where it was left, as the main window is (saved as it closes: Quit included).
+        name = f"{title.lower().replace(' ', '_')}_window"
+        restored = self.window._layout.restore_dialog(name, widget)
+        if size is not None and not restored:
             widget.resize(*size)
+        widget.installEventFilter(_SaveOnClose(self.window._layout, name, widget))
         self._windows.append(widget)
         widget.destroyed.connect(lambda _obj=None, w=widget: self._forget(w))
         widget.show()
@@ -266,6 +271,19 @@ class FeatureMenus:
             self.audits_action,
             self.about_action,
         )
+
+
+class _SaveOnClose(QObject):
+    """Saves a window's size and place under ``name`` as it closes."""
+
+    def __init__(self, layout: LayoutState, name: str, window: QWidget) -> None:
+        super().__init__(window)
+        self._layout, self._name = layout, name
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Close and isinstance(watched, QWidget):
+            self._layout.save_dialog(self._name, watched)
+        return False
 
 
 def incident_logged_message(row: Any) -> str:

@@ -46,6 +46,7 @@ from ui.gui.layout_state import LayoutState, fitting_size
 from ui.gui.main_window_view import MainWindowView
 from ui.gui.models.asset_table_model import AssetTableModel, RowRole
 from ui.gui.models.columns import COLUMNS
+from ui.gui.quit import AppQuit
 from ui.gui.scan_lookup import ScanLookup, TagLookup
 from ui.gui.scanner import ScanDetector
 from ui.gui.selection_freshness import SelectionFreshness
@@ -161,7 +162,8 @@ class MainWindow(QMainWindow):
         self.sign_out = SignOut(self)
         self.sign_out_action = self.sign_out.add_to(file_menu)
         file_menu.addSeparator()
-        file_menu.addAction(self._action("&Quit", QKeySequence.StandardKey.Quit, self.close))
+        self.quit = AppQuit(self)  # Ctrl+Q in every window; forms with entries ask first
+        file_menu.addAction(self.quit.action)
 
         asset_menu = self.asset_menu = menu.addMenu("&Asset")
         self.procedure_actions: dict[ProcedureKind, QAction] = {}
@@ -510,6 +512,7 @@ class MainWindow(QMainWindow):
 
     def _open_dialog(self, dialog: Any) -> None:
         self.open_dialogs.append(dialog)
+        self.quit.reach(dialog)  # Ctrl+Q in a form too: it keeps the keys from this window
         dialog.finished.connect(lambda _result, d=dialog: self._dialog_closed(d))
         dialog.open()
 
