@@ -44,6 +44,7 @@ from ui.gui.first_paint import AfterFirstPaint
 from ui.gui.kits.kit_menu import KitMenu
 from ui.gui.layout_state import LayoutState, fitting_size
 from ui.gui.main_window_view import MainWindowView
+from ui.gui.menu_keys import DATA_MENU, with_mnemonics
 from ui.gui.models.asset_table_model import AssetTableModel, RowRole
 from ui.gui.models.columns import COLUMNS
 from ui.gui.quit import AppQuit
@@ -191,18 +192,9 @@ class MainWindow(QMainWindow):
         self.columns_menu.aboutToShow.connect(lambda: self._fill_columns_menu(self.columns_menu))
 
         data_menu = menu.addMenu("&Data")
-        for page, text in (
-            ("locations", "&Locations…"),
-            ("categories", "&Categories…"),
-            ("manufacturers", "&Manufacturers and models…"),  # a page key: 'models' crashed
-            ("suppliers", "&Suppliers…"),
-            ("people", "&People…"),
-            ("groups", "&Groups…"),
-            ("users", "&Users and logins…"),
-            ("templates", "Procedure &templates…"),
-        ):
+        for page, text, keys in DATA_MENU:
             data_menu.addAction(
-                self._action(text, None, lambda _checked=False, p=page: self.open_reference(p))
+                self._action(text, keys, lambda _c=False, p=page: self.open_reference(p))
             )
 
     def _action(self, text: str, shortcut: Any, slot: Any) -> QAction:
@@ -353,8 +345,9 @@ class MainWindow(QMainWindow):
     def _fill_columns_menu(self, menu: QMenu) -> None:
         menu.clear()
         header = self.view.table.horizontalHeader()
-        for index, column in enumerate(COLUMNS):
-            action = menu.addAction(column.title)
+        titles = with_mnemonics([column.title for column in COLUMNS])
+        for index, title in enumerate(titles):
+            action = menu.addAction(title)
             action.setCheckable(True)
             action.setChecked(not header.isSectionHidden(index))
             action.toggled.connect(lambda shown, i=index: self.set_column_shown(i, shown))
