@@ -25,7 +25,7 @@ def test_the_detail_says_risk_as_the_column_does_and_enter_presses_no_button(
     window = journey_window("approver")
     window.settings.set(DATABASE_URL, register.db.url.render_as_string(hide_password=False))
     badge = window.features.approvals_action
-    qtbot.waitUntil(lambda: badge.text() == "Approvals (1)", timeout=10_000)
+    qtbot.waitUntil(lambda: badge.iconText() == "Approvals (1)", timeout=10_000)
     trigger(badge)
     inbox = shown(qtbot, ApprovalsInbox)
     qtbot.waitUntil(lambda: inbox.model.rowCount() == 1, timeout=10_000)

@@ -87,13 +87,13 @@ def test_an_approver_refuses_their_own_request_and_approves_another(
     window.settings.set(DATABASE_URL, register.db.url.render_as_string(hide_password=False))
     badge = window.features.approvals_action
     # Abe Approver shares no group with either requester: both wait for him.
-    qtbot.waitUntil(lambda: badge.text() == "Approvals (2)", timeout=10_000)
+    qtbot.waitUntil(lambda: badge.iconText() == "Approvals (2)", timeout=10_000)
 
     _switch_person(qtbot, window, "infra")
     assert signed_in_person(window.settings, window.database.url) == "infra"
     assert window.view.user_label.text() == "Signed in as infra"
     # Ivy Infra may decide Tess Tech's request, not her own: one, without a Refresh.
-    qtbot.waitUntil(lambda: badge.text() == "Approvals (1)", timeout=10_000)
+    qtbot.waitUntil(lambda: badge.iconText() == "Approvals (1)", timeout=10_000)
 
     trigger(badge)
     inbox = shown(qtbot, ApprovalsInbox)
@@ -119,7 +119,7 @@ def test_an_approver_refuses_their_own_request_and_approves_another(
     qtbot.waitUntil(lambda: "1 of 2 approvals" in inbox.status_label.text(), timeout=10_000)
     assert _state_of(register, TECHS_REQUEST) == ProcedureState.PENDING_APPROVAL.value
     # Decided by her now: the inbox greys it and the badge drops to nothing, inbox open.
-    qtbot.waitUntil(lambda: badge.text() == "Approvals", timeout=10_000)
+    qtbot.waitUntil(lambda: badge.iconText() == "Approvals", timeout=10_000)
     qtbot.waitUntil(lambda: inbox.summary_label.text().startswith("<b>0</b>"), timeout=10_000)
     assert inbox.selected_item() is not None
     with qtbot.waitSignal(inbox.finished, timeout=5000):
@@ -127,7 +127,7 @@ def test_an_approver_refuses_their_own_request_and_approves_another(
 
     # The second approval comes from someone in yet another group.
     _switch_person(qtbot, window, "approver")
-    qtbot.waitUntil(lambda: badge.text() == "Approvals (2)", timeout=10_000)
+    qtbot.waitUntil(lambda: badge.iconText() == "Approvals (2)", timeout=10_000)
     trigger(badge)
     inbox = shown(qtbot, ApprovalsInbox)
     qtbot.waitUntil(lambda: inbox.model.rowCount() == 2, timeout=10_000)
@@ -140,7 +140,7 @@ def test_an_approver_refuses_their_own_request_and_approves_another(
         assert status.scalar_one() == "decommissioned"
     # The inbox and the badge follow at once, the inbox still open.
     qtbot.waitUntil(lambda: inbox.model.rowCount() == 1, timeout=10_000)
-    qtbot.waitUntil(lambda: badge.text() == "Approvals (1)", timeout=10_000)
+    qtbot.waitUntil(lambda: badge.iconText() == "Approvals (1)", timeout=10_000)
     # Decided: the selection moves on to what still waits for him.
     selected = inbox.selected_item()
     assert selected is not None and selected.asset_tag == OWN_REQUEST and selected.decidable

@@ -10,11 +10,12 @@ import importlib
 import threading
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from desktop.errors import DesktopError
+from ui.gui.layout_state import LayoutState
 from ui.gui.worker import Progress, Worker
 
 if TYPE_CHECKING:
@@ -68,7 +69,10 @@ class FeatureMenus:
         window.view.toolbar.addAction(self.approvals_action)
 
         help_menu = self.help_menu = bar.addMenu("&Help")
+        self.shortcuts_action = window._action("&Keyboard shortcuts…", None, self.open_shortcuts)
+        self.shortcuts_action.setShortcuts(_help_keys())  # F1 (some key schemes have none)
         self.about_action = window._action("&About Assetdesk", None, self.open_about)
+        help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
 
         self._badge_timer = QTimer(window)
@@ -125,7 +129,9 @@ class FeatureMenus:
 
     def _show_badge(self, count: int) -> None:
         badge = importlib.import_module("ui.gui.approvals.badge")  # imported by the worker
-        self.approvals_action.setText(badge.badge_text(count))
+        # Its Alt letter and "…" kept in the menu ("Approvals (1)" had neither); the
+        # toolbar's button shows "Approvals (1)" (an action's icon text drops both).
+        self.approvals_action.setText(badge.badge_text(count, label="&Approvals") + "…")
 
     def open_approvals(self) -> None:
         inbox = importlib.import_module("ui.gui.approvals.inbox_dialog")
@@ -205,6 +211,11 @@ class FeatureMenus:
 
     # -- help ------------------------------------------------------------------------
 
+    def open_shortcuts(self) -> None:
+        shortcuts = importlib.import_module("ui.gui.shortcuts_dialog")
+        window = self.window
+        window._open_dialog(shortcuts.ShortcutsDialog(window.menuBar(), window))
+
     def open_about(self) -> None:
         about = importlib.import_module("ui.gui.about_dialog")
         about.open_about_dialog(self.window.database, self.window)
@@ -216,8 +227,12 @@ class FeatureMenus:
         widget.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if not widget.windowTitle():
             widget.setWindowTitle(f"{title} — Assetdesk")
-        if size is not None:
+        # Where it was left, as the main window is (saved as it closes: Quit included).
+        name = f"{title.lower().replace(' ', '_')}_window"
+        restored = self.window._layout.restore_dialog(name, widget)
+        if size is not None and not restored:
             widget.resize(*size)
+        widget.installEventFilter(_SaveOnClose(self.window._layout, name, widget))
         self._windows.append(widget)
         widget.destroyed.connect(lambda _obj=None, w=widget: self._forget(w))
         widget.show()
@@ -264,8 +279,31 @@ class FeatureMenus:
             self.approvals_action,
             self.incidents_action,
             self.audits_action,
+            self.shortcuts_action,
             self.about_action,
         )
+
+
+def _help_keys() -> list[QKeySequence]:
+    """F1, and the platform's own help keys beside it."""
+    keys = [QKeySequence("F1")]
+    keys += [
+        k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.HelpContents) if k not in keys
+    ]
+    return keys
+
+
+class _SaveOnClose(QObject):
+    """Saves a window's size and place under ``name`` as it closes."""
+
+    def __init__(self, layout: LayoutState, name: str, window: QWidget) -> None:
+        super().__init__(window)
+        self._layout, self._name = layout, name
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Close and isinstance(watched, QWidget):
+            self._layout.save_dialog(self._name, watched)
+        return False
 
 
 def incident_logged_message(row: Any) -> str:

@@ -44,8 +44,10 @@ from ui.gui.first_paint import AfterFirstPaint
 from ui.gui.kits.kit_menu import KitMenu
 from ui.gui.layout_state import LayoutState, fitting_size
 from ui.gui.main_window_view import MainWindowView
+from ui.gui.menu_keys import DATA_MENU, with_mnemonics
 from ui.gui.models.asset_table_model import AssetTableModel, RowRole
 from ui.gui.models.columns import COLUMNS
+from ui.gui.quit import AppQuit
 from ui.gui.scan_lookup import ScanLookup, TagLookup, scanned_words
 from ui.gui.scanner import ScanDetector
 from ui.gui.selection_freshness import SelectionFreshness
@@ -161,7 +163,8 @@ class MainWindow(QMainWindow):
         self.sign_out = SignOut(self)
         self.sign_out_action = self.sign_out.add_to(file_menu)
         file_menu.addSeparator()
-        file_menu.addAction(self._action("&Quit", QKeySequence.StandardKey.Quit, self.close))
+        self.quit = AppQuit(self)  # Ctrl+Q in every window; forms with entries ask first
+        file_menu.addAction(self.quit.action)
 
         asset_menu = self.asset_menu = menu.addMenu("&Asset")
         self.procedure_actions: dict[ProcedureKind, QAction] = {}
@@ -189,18 +192,9 @@ class MainWindow(QMainWindow):
         self.columns_menu.aboutToShow.connect(lambda: self._fill_columns_menu(self.columns_menu))
 
         data_menu = menu.addMenu("&Data")
-        for page, text in (
-            ("locations", "&Locations…"),
-            ("categories", "&Categories…"),
-            ("manufacturers", "&Manufacturers and models…"),  # a page key: 'models' crashed
-            ("suppliers", "&Suppliers…"),
-            ("people", "&People…"),
-            ("groups", "&Groups…"),
-            ("users", "&Users and logins…"),
-            ("templates", "Procedure &templates…"),
-        ):
+        for page, text, keys in DATA_MENU:
             data_menu.addAction(
-                self._action(text, None, lambda _checked=False, p=page: self.open_reference(p))
+                self._action(text, keys, lambda _c=False, p=page: self.open_reference(p))
             )
 
     def _action(self, text: str, shortcut: Any, slot: Any) -> QAction:
@@ -352,8 +346,9 @@ class MainWindow(QMainWindow):
     def _fill_columns_menu(self, menu: QMenu) -> None:
         menu.clear()
         header = self.view.table.horizontalHeader()
-        for index, column in enumerate(COLUMNS):
-            action = menu.addAction(column.title)
+        titles = with_mnemonics([column.title for column in COLUMNS])
+        for index, title in enumerate(titles):
+            action = menu.addAction(title)
             action.setCheckable(True)
             action.setChecked(not header.isSectionHidden(index))
             action.toggled.connect(lambda shown, i=index: self.set_column_shown(i, shown))
@@ -511,6 +506,7 @@ class MainWindow(QMainWindow):
 
     def _open_dialog(self, dialog: Any) -> None:
         self.open_dialogs.append(dialog)
+        self.quit.reach(dialog)  # Ctrl+Q in a form too: it keeps the keys from this window
         dialog.finished.connect(lambda _result, d=dialog: self._dialog_closed(d))
         dialog.open()
 

@@ -43,7 +43,7 @@ def _toggle_in_header_menu(qtbot: QtBot, window: MainWindow, title: str) -> None
     qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu))
     menu = QApplication.activePopupWidget()
     assert isinstance(menu, QMenu)
-    action = next(a for a in menu.actions() if a.text() == title)
+    action = next(a for a in menu.actions() if a.text().replace("&", "") == title)
     qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(action).center())
     qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None)
 

@@ -50,7 +50,7 @@ def test_the_approvals_badge_counts_what_the_person_may_decide(
     register.decommission_waiting_for_approval("LAP-00001")
     window.features.refresh_badge()
     qtbot.waitUntil(
-        lambda: window.features.approvals_action.text() == "Approvals (1)", timeout=5000
+        lambda: window.features.approvals_action.iconText() == "Approvals (1)", timeout=5000
     )
     window.features.approvals_action.trigger()
     qtbot.waitUntil(lambda: bool(_top_level("ApprovalsInbox")), timeout=5000)
@@ -61,12 +61,13 @@ def test_refresh_counts_the_approvals_again(
 ) -> None:
     """A new user filled an empty file with demo data: the register showed 2,000 assets,
     the badge still said "Approvals" without its count, also after F5."""
-    qtbot.waitUntil(lambda: window.features.approvals_action.text() == "Approvals", timeout=5000)
+    qtbot.waitUntil(lambda: window.features._counting is None, timeout=5000)  # counted: 0
+    assert window.features.approvals_action.text() == "&Approvals…"
     register.decommission_waiting_for_approval("LAP-00001")  # another person, meanwhile
     assert window.refresh_action.isEnabled()
     window.refresh_action.trigger()  # F5
     qtbot.waitUntil(
-        lambda: window.features.approvals_action.text() == "Approvals (1)", timeout=5000
+        lambda: window.features.approvals_action.iconText() == "Approvals (1)", timeout=5000
     )
 
 

@@ -112,6 +112,6 @@ def test_pick_lists_and_approvals_badge_arrive_after_the_first_paint(
     qtbot.waitUntil(lambda: categories.count() == 3, timeout=10_000)
     assert [categories.itemText(i) for i in range(3)] == ["All categories", "Laptop", "Monitor"]
     qtbot.waitUntil(
-        lambda: window.features.approvals_action.text() == "Approvals (1)", timeout=10_000
+        lambda: window.features.approvals_action.iconText() == "Approvals (1)", timeout=10_000
     )
     window.close()

@@ -4,13 +4,16 @@ decommission nobody may approve says so before it is recorded."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Any
 
-from pytestqt.exceptions import TimeoutError
+import pytest
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services import reference
@@ -22,9 +25,13 @@ from tests.factories import RECEIVE_CHECKLIST, World
 from tests.journeys.conftest import trigger
 from tests.journeys.hid_scanner import HidScanner
 from tests.ui.gui.conftest import show_window
+from tests.ui.keys import where_keys_go
 from tests.ui.procedure_form.conftest import OpenForm
 from ui.gui.main_window import MainWindow
 from ui.gui.procedure_form.dialog import ProcedureDialog
+
+#: A person's pause between keys: longer than a scanner's longest (50 ms by default).
+PERSON_MS = 70
 
 
 def _window(qtbot: QtBot, database: Database, tmp_path: Path) -> MainWindow:
@@ -149,8 +156,12 @@ def _type_category(qtbot: QtBot, form: ProcedureDialog, tag: str, category: str)
         qtbot.waitUntil(lambda: view.asset_editors["tag"].value() == tag, timeout=5000)
     combo = view.asset_editors["category"].widget
     combo.setFocus()
-    qtbot.keyClicks(combo, category)
-    qtbot.keyClick(combo, Qt.Key.Key_Tab)
+    # At a person's pace: six keys and a Tab at once are a scan, and on a Receive form
+    # whose tag is empty a scan is the new asset's tag ("Laptop" went there, the Category
+    # stayed empty, and the technician's test clicked a hidden offer for '').
+    for char in category:
+        qtbot.keyClicks(where_keys_go(), char, delay=PERSON_MS)
+    qtbot.keyClick(where_keys_go(), Qt.Key.Key_Tab, delay=PERSON_MS)
 
 
 def test_a_category_the_register_lacks_is_added_from_the_receive_form(
@@ -200,37 +211,109 @@ def test_a_category_the_register_lacks_is_added_from_the_receive_form(
     form.discard()
 
 
-def test_a_technician_is_told_why_the_category_was_not_added(
-    qtbot: QtBot, sqlite_db: Database, tmp_path: Path
-) -> None:
-    with sqlite_db.write() as session:
+def _ask_to_add(qtbot: QtBot, form: ProcedureDialog, name: str) -> None:
+    """The offer under Category clicked, and Add it in its question once it has the focus
+    (as a person answers it: a click before the box had the window was a test's only)."""
+    offer = form.add_category
+    assert offer is not None
+    qtbot.waitUntil(offer.button.isVisible, timeout=5000)  # the name reached the field
+    assert offer.button.text() == f"Add the category '{name}'…"
+    qtbot.mouseClick(offer.button, Qt.MouseButton.LeftButton)
+    question = offer.question
+    assert question is not None
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is question, timeout=5000)
+    assert question.text().startswith(f"Add the category '{name}' with the tag prefix")
+    add = next(b for b in question.buttons() if b.text() == "&Add it")
+    qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
+    # The form has the keyboard again, as a window manager gives it back (offscreen, the
+    # question's window stayed the focus window and took the keys after a suggestion).
+    form.activateWindow()
+    qtbot.waitUntil(lambda: QGuiApplication.focusWindow() is form.windowHandle(), timeout=5000)
+
+
+def _holds_focus(widget: QWidget) -> bool:
+    focused = QApplication.focusWidget()
+    return focused is not None and (focused is widget or widget.isAncestorOf(focused))
+
+
+def _technician_form(qtbot: QtBot, database: Database, tmp_path: Path) -> ProcedureDialog:
+    with database.write() as session:
         reference.create_person(session, name="Solo", username="solo", roles=["administrator"])
         reference.create_person(session, name="Tess", username="tess", roles=["technician"])
         reference.create_category(session, name="Storage", tag_prefix="STO")
     settings = Settings(tmp_path / "tess.ini")
     settings.set(CURRENT_USER, "tess")
-    window = show_window(qtbot, sqlite_db, settings, tmp_path / "t.ini")
-    form = _receive_form(qtbot, window)
-    offer, view = form.add_category, form.view
-    assert offer is not None and view is not None
+    return _receive_form(qtbot, show_window(qtbot, database, settings, tmp_path / "t.ini"))
+
+
+def test_a_technician_is_told_why_the_category_was_not_added(
+    qtbot: QtBot, sqlite_db: Database, tmp_path: Path
+) -> None:
+    """The reason stays under the field when the focus leaves it: the field's own check
+    ("'Laptop' is not a known category") wrote over it, and in CI's load, where the
+    refusal came before the focus settled, the test saw it gone."""
+    form = _technician_form(qtbot, sqlite_db, tmp_path)
+    view = form.view
+    assert view is not None
     _type_category(qtbot, form, "", "Laptop")
-    qtbot.mouseClick(offer.button, Qt.MouseButton.LeftButton)
-    question = offer.question
-    assert question is not None
-    qtbot.waitUntil(question.isVisible, timeout=5000)
-    add = next(b for b in question.buttons() if b.text() == "&Add it")
-    qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
-    try:
-        qtbot.waitUntil(
-            lambda: view.error_text("category").startswith("Not added:"), timeout=10_000
-        )
-    except TimeoutError:  # (it timed out once under CI's load: say what was shown instead)
-        raise AssertionError(
-            f"no refusal shown: the category's error {view.error_text('category')!r}, the "
-            f"question shown {question.isVisible()}, the offer enabled {offer.button.isEnabled()}, "
-            f"the category {view.asset_editors['category'].value()!r}, the form's user "
-            f"{form._username!r}"
-        ) from None
+    _ask_to_add(qtbot, form, "Laptop")
+    qtbot.waitUntil(lambda: view.error_text("category").startswith("Not added:"), timeout=10_000)
     assert "administrator" in view.error_text("category")
     assert view.asset_editors["category"].value() is None
+    qtbot.waitUntil(lambda: not form.is_busy(), timeout=5000)
+    combo = view.asset_editors["category"].widget
+    combo.setFocus()
+    qtbot.keyClick(where_keys_go(), Qt.Key.Key_Tab, delay=PERSON_MS)  # and on, past it
+    qtbot.waitUntil(lambda: not _holds_focus(combo), timeout=5000)
+    assert view.error_text("category").startswith("Not added: Tess (tess) may not change")
+    form.discard()
+
+
+@pytest.mark.parametrize("user", ["solo", "tess"])
+def test_an_answer_that_comes_after_the_person_chose_another_category_leaves_it(
+    qtbot: QtBot,
+    sqlite_db: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    user: str,
+) -> None:
+    """Add it, then — the server slow to answer — Storage chosen instead: the answer
+    (added for Solo, the administrator; refused for Tess) no longer wrote "Laptop" over
+    the person's choice, or a refusal about Laptop under a field that holds Storage."""
+    with sqlite_db.write() as session:
+        reference.create_person(session, name="Solo", username="solo", roles=["administrator"])
+        reference.create_person(session, name="Tess", username="tess", roles=["technician"])
+        storage = reference.create_category(session, name="Storage", tag_prefix="STO")
+        storage_id = storage.id
+    answer = threading.Event()
+    administer = reference.administer
+
+    def slow_server(database: Database, username: str) -> Any:
+        assert answer.wait(20)
+        return administer(database, username)
+
+    monkeypatch.setattr(reference, "administer", slow_server)
+    settings = Settings(tmp_path / "settings.ini")
+    settings.set(CURRENT_USER, user)
+    form = _receive_form(qtbot, show_window(qtbot, sqlite_db, settings, tmp_path / "l.ini"))
+    view = form.view
+    assert view is not None
+    _type_category(qtbot, form, "", "Laptop")
+    _ask_to_add(qtbot, form, "Laptop")
+    qtbot.waitUntil(form.is_busy, timeout=5000)
+    category = view.asset_editors["category"]
+    combo = category.widget
+    assert isinstance(combo, QComboBox)
+    line = combo.lineEdit()
+    assert line is not None
+    combo.setFocus()
+    line.selectAll()
+    _type_category(qtbot, form, "", "Storage")
+    assert category.value() == storage_id
+    answer.set()
+    qtbot.waitUntil(lambda: not form.is_busy(), timeout=10_000)
+    assert category.value() == storage_id
+    assert view.error_text("category") == ""
+    offered = [combo.itemText(i).split("  ·  ")[0] for i in range(combo.count())]
+    assert ("Laptop" in offered) == (user == "solo")  # added: offered from now on
     form.discard()

@@ -55,7 +55,7 @@ class KitMenu:
         self.checkout_action.setToolTip(
             "Copy part of this database into a kit file to work offline"
         )
-        self.sync_action = window._action("&Sync…", None, self.open_sync)
+        self.sync_action = window._action("&Sync…", "F9", self.open_sync)  # Send/Receive
         self.sync_action.setToolTip(
             "Replay what was recorded in a field kit on the database it came from"
         )

@@ -16,6 +16,12 @@ modal form, newuser18): it is offered the same way, as a room at the top of the 
 with a generated code, to be put in its place later in Data › Locations. Install then
 asked for "an assignee or an owning group" that the new register had neither of: a person
 ("Maria Lopez", user name maria.lopez, no role) and a group are offered likewise.
+
+The answer comes from a worker, and the field may have moved on meanwhile: a name added is
+chosen only while the field still holds it (a person who chose another entry while a slow
+server answered kept theirs), and a refusal is said only while it does — and stays said
+when the field is left (its own "not a known …" check wrote over the reason, or emptied
+it, whenever the focus left it after the refusal arrived).
 """
 
 from __future__ import annotations
@@ -83,6 +89,8 @@ class AddChoiceOffer(QObject):
         self._parent = parent
         self._choices = list(view.context.choices.by_type.get(editor.type, ()))
         self.question: QMessageBox | None = None
+        #: The name last refused and why ("Not added: …"), said while the field holds it.
+        self._refusal: tuple[str, str] | None = None
         self.button = QPushButton()
         self.button.setAutoDefault(False)
         self.button.hide()
@@ -109,6 +117,16 @@ class AddChoiceOffer(QObject):
         )
         self.button.setText(f"Add the {self._noun} '{typed}'…" if unknown else "")
         self.button.setVisible(unknown)
+        # After the field's own check (connected first, by the form view): the reason the
+        # name was not added is not written over by "not a known …" on leaving.
+        if self._refusal is not None and self._holds(self._refusal[0]):
+            self._view.show_error(self.FIELD, self._refusal[1])
+        else:
+            self._refusal = None
+
+    def _holds(self, name: str) -> bool:
+        """The field holds ``name`` as typed (accents and case ignored)."""
+        return fold(self._editor.combo.typed_text()) == fold(name.strip())
 
     def ask(self) -> None:
         name = self._editor.combo.typed_text()
@@ -133,33 +151,39 @@ class AddChoiceOffer(QObject):
         add = box.addButton("&Add it", QMessageBox.ButtonRole.AcceptRole)
         # A near-duplicate ("Lapt" beside "Laptop") is added only by choosing Add it.
         box.setDefaultButton(QMessageBox.StandardButton.Cancel if similar else add)
-        box.buttonClicked.connect(lambda b: self._add(create) if b is add else None)
+        box.buttonClicked.connect(lambda b: self._add(name, create) if b is add else None)
         self.question = box
         box.open()
 
-    def _add(self, create: Callable[[Session], Choice]) -> None:
+    def _add(self, name: str, create: Callable[[Session], Choice]) -> None:
         self.button.setEnabled(False)
+        self._refusal = None
         self._jobs.start(
             _job(self._database, self._username, create),
-            self._added,
-            self._refused,
+            lambda choice: self._added(name, choice),
+            lambda error: self._refused(name, error),
             lambda: self.button.setEnabled(True),
         )
 
-    def _added(self, choice: Choice) -> None:
+    def _added(self, name: str, choice: Choice) -> None:
         self._choices.append(choice)
         self._choices.sort(key=lambda c: c.label.casefold())
-        self._editor.set_choices(self._choices)
-        self._editor.set_value(choice.id)
+        chosen = self._holds(name)  # read before the list changes: it keeps other text
+        self._editor.set_choices(self._choices)  # offered from now on, whatever is chosen
+        if chosen:
+            self._editor.set_value(choice.id)
         self._editor.changed.emit()  # checked again, and the button goes
 
-    def _refused(self, error: DesktopError) -> None:
+    def _refused(self, name: str, error: DesktopError) -> None:
+        if not self._holds(name):
+            return  # the field holds another name now: the reason is not about it
         message = (
             "; ".join(p.message for p in error.problems)
             if isinstance(error, ValidationError)
             else error.message
         )
-        self._view.show_error(self.FIELD, f"Not added: {message}")
+        self._refusal = (name, f"Not added: {message}")
+        self._view.show_error(self.FIELD, self._refusal[1])
 
 
 class AddCategoryOffer(AddChoiceOffer):

@@ -673,6 +673,19 @@ class ProcedureDialog(QDialog):
         self.discard_box = box
         box.open()
 
+    def unsaved_input(self) -> str:
+        """What closing would lose, as Quit asks about it ("the Install form for
+        LAP-0042"), or "" (nothing entered since it opened or last recorded, or being
+        recorded now)."""
+        if not self._entered or self._discarding or self._recording or not self.isVisible():
+            return ""
+        tags = self._tags
+        tag = self.view.asset_editors.get("tag") if self.view is not None else None
+        if not tags and tag is not None and not tag.is_empty():
+            tags = [str(tag.value())]  # a Receive: the new asset's tag, once typed
+        more = f" and {plural(len(tags) - 1, 'more asset')}" if len(tags) > 1 else ""
+        return f"the {self._kind.label} form" + (f" for {tags[0]}{more}" if tags else "")
+
     def discard(self) -> None:
         """Close without recording and without asking."""
         self._discarding = True

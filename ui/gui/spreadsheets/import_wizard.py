@@ -335,6 +335,17 @@ class ImportWizard(QDialog):
         self._discard_box = box
         box.open()
 
+    def unsaved_input(self) -> str:
+        """What Quit would lose ("the import of suppliers.xlsx"), or "" (ui/gui/quit.py)."""
+        working = self.worker is not None or self._has_work()
+        return f"the import of {self._path().name}" if working and self.isVisible() else ""
+
+    def discard(self) -> None:
+        """Close without asking; a dry run or import running is cancelled (rolled back)."""
+        if self.worker is not None:
+            self.worker.cancel()
+        QDialog.reject(self)
+
     def done(self, result: int) -> None:
         self._layout.save_dialog(LAYOUT_NAME, self, self.mapping_page.splitter)
         super().done(result)

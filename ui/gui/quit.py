@@ -1,0 +1,140 @@
+"""File › Quit (Ctrl+Q), from any of the application's windows.
+
+Quit was the main window's own (a window shortcut): Ctrl+Q did nothing in the audits,
+scanning, reconciliation and incidents windows, and on the offscreen and Windows key
+schemes it had no key at all. It closed the main window at once, and the program with it,
+whatever a procedure form held that had not been recorded.
+
+One Quit now: an application shortcut, so Ctrl+Q works in every window that is not behind
+a form; a form (window-modal: the windows behind it take no keys) is given the action as
+it opens (:meth:`AppQuit.reach`). Each form that holds entries is asked about first, one
+at a time, as it stands in front ("Discard the changes in the Install form for
+LAP-0042?" — a form records a procedure, it cannot be kept half-filled, so the choice is
+Discard or Cancel). Cancel stops the quit: every window stays open, the form with its
+entries. Once every form is answered, the forms close, then the main window, which
+closes its feature windows and saves its layout.
+
+A form says what quitting would lose with ``unsaved_input()`` (its name for the question,
+or "" when nothing would be lost) and is closed without asking by ``discard()``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from shiboken6 import isValid
+
+if TYPE_CHECKING:
+    from ui.gui.main_window import MainWindow
+
+
+@runtime_checkable
+class UnsavedForm(Protocol):
+    """A form that can tell what quitting would lose, and be closed without asking."""
+
+    def unsaved_input(self) -> str: ...
+
+    def discard(self) -> None: ...
+
+
+def quit_keys() -> list[QKeySequence]:
+    """Ctrl+Q, and the platform's own Quit keys where it has some (none on Windows)."""
+    keys = [QKeySequence("Ctrl+Q")]
+    for key in QKeySequence.keyBindings(QKeySequence.StandardKey.Quit):
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
+class AppQuit(QObject):
+    """The application's Quit: asks about each form with entries, then closes every window.
+
+    ``question`` is the "Discard the changes in …?" box while it is open.
+    """
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self.question: QMessageBox | None = None
+        self._waiting: list[QWidget] = []  # the forms still to be asked about
+        self.action = QAction("&Quit", window)
+        self.action.setShortcuts(quit_keys())
+        self.action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.action.setToolTip("Close every window of Assetdesk (forms with entries ask first)")
+        self.action.triggered.connect(self.request)
+        window.addAction(self.action)
+
+    def reach(self, form: QWidget) -> None:
+        """Ctrl+Q in ``form`` too: a window-modal form keeps the keys from the windows
+        behind it, the main window's shortcut with them."""
+        form.addAction(self.action)
+
+    def request(self) -> None:
+        """Quit: ask about each form with entries (the one in front first), then close."""
+        if self.question is not None:
+            return  # already asking (the question is in front)
+        active = QApplication.activeWindow()
+        forms = [w for w in QApplication.topLevelWidgets() if isinstance(w, UnsavedForm)]
+        forms.sort(key=lambda w: w is not active)
+        self._waiting = forms  # type: ignore[assignment]  # (UnsavedForm widgets)
+        self._ask_next()
+
+    def _ask_next(self) -> None:
+        while self._waiting:
+            form = self._waiting.pop(0)
+            if not isValid(form) or not form.isVisible():
+                continue
+            assert isinstance(form, UnsavedForm)
+            what = form.unsaved_input()
+            if what:
+                self._ask(form, what)
+                return
+        self._close_all()
+
+    def _ask(self, form: QWidget, what: str) -> None:
+        form.raise_()
+        form.activateWindow()
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Quit Assetdesk",
+            f"Discard the changes in {what}?",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            form,
+        )
+        box.setInformativeText(
+            "They have not been recorded. Cancel keeps Assetdesk open, the form as it is."
+        )
+        discard = box.button(QMessageBox.StandardButton.Discard)
+        discard.setText("&Discard")
+        cancel = box.button(QMessageBox.StandardButton.Cancel)
+        cancel.setText("&Cancel")
+        # The default: a scanner's Enter never throws entries away.
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setEscapeButton(cancel)
+
+        def answered() -> None:
+            self.question = None
+            if box.clickedButton() is discard and isValid(form):
+                assert isinstance(form, UnsavedForm)
+                form.discard()
+                self._ask_next()
+            else:
+                self._waiting = []  # Cancel: nothing closes
+
+        box.finished.connect(answered)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.question = box
+        box.open()
+
+    def _close_all(self) -> None:
+        """The forms and dialogs (nothing left in them to lose), then the main window: it
+        closes its feature windows and saves its layout; the program ends with it."""
+        window = self._window
+        for dialog in list(window.open_dialogs):
+            if isValid(dialog):
+                dialog.close()
+        window.close()
