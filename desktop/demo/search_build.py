@@ -33,7 +33,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from desktop.demo.parallel import _SPOOL, _die_with, _spool_parent
-from desktop.demo.stored import SPOOL_SCHEMA
+from desktop.demo.stored import SPOOL_SCHEMA, attach_mapped
 from desktop.services.search import (
     _SQLITE_TABLE,
     SEARCH_TABLE,
@@ -149,7 +149,7 @@ class SearchBuild:
         if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
             self.discard()
             return rebuild_search_index(connection)
-        connection.exec_driver_sql(f"ATTACH DATABASE ? AS {_SCHEMA}", (self.path,))
+        attach_mapped(connection, self.path, _SCHEMA)
         _remove(self.path)  # gone once the demo's connection lets go of it
         self.path = ""
         connection.exec_driver_sql(f"DROP TABLE main.{SEARCH_TABLE}")

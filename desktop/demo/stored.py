@@ -237,13 +237,30 @@ def insert_spooled(connection: Connection, path: str, number: int) -> None:
     attached until the transaction ends (SQLite holds its read lock until then;
     :func:`desktop.demo.sqlite_fill.demo_write` detaches it)."""
     schema = f"{SPOOL_SCHEMA}{number}"
-    connection.exec_driver_sql(f"ATTACH DATABASE ? AS {schema}", (path,))
+    attach_mapped(connection, path, schema)
     for table, columns in COLUMNS.items():
         listed = ", ".join(columns)
+        # OR ROLLBACK: a constraint failure ends the whole transaction (as any error
+        # ends the demo's), so SQLite keeps no statement journal for the statement —
+        # with ABORT it wrote every page the copy changed to a temporary file first
+        # (10,000 assets: ~3,800 pages in /var/tmp)
         connection.exec_driver_sql(
-            f"INSERT INTO main.{table.name} ({listed}) "  # noqa: S608 - our own names
+            f"INSERT OR ROLLBACK INTO main.{table.name} ({listed}) "  # noqa: S608
             f"SELECT {listed} FROM {schema}.{table.name}"
         )
+
+
+def attach_mapped(connection: Connection, path: str, schema: str) -> None:
+    """Attach the SQLite file ``path`` as ``schema``, read through a memory map (a file
+    in /dev/shm is then read without a system call per page: 10,000 assets, ~12,000
+    ``pread`` calls of this process fewer)."""
+    connection.exec_driver_sql(f"ATTACH DATABASE ? AS {schema}", (path,))
+    connection.exec_driver_sql(f"PRAGMA {schema}.mmap_size = {SPOOL_MAP_BYTES}")
+
+
+#: The most of an attached spool file read through a memory map (SQLite's own limit is
+#: 2 GiB where it maps at all; a larger file is read as usual past it).
+SPOOL_MAP_BYTES = 1 << 30
 
 
 def spooled_search(path: str) -> list[tuple[Any, ...]]:
