@@ -77,7 +77,7 @@ class ChunkResult:
     number: int = 0
     #: A SQLite file whose bare tables hold the rows instead (:func:`spool_rows`).
     spool: str | None = None
-    #: The assets' search index rows less their ranks (:attr:`desktop.demo.life.Rows.search`),
+    #: The assets' search index rows less their ranks (:attr:`desktop.demo.procedure_rows.Rows.search`),
     #: where the world asks for them; beside the spool file if spooled (:func:`spool_rows`).
     search: list[Any] = field(default_factory=list)
 

@@ -95,7 +95,7 @@ class SearchBuild:
     def hand_over(self, made: list[tuple[Any, ...]]) -> None:
         """Rank ``made`` and hand it to the child at once, before the last assets are
         written: every asset's index row as its writer made it, less the rank (tag key
-        first, then the six fields: :attr:`desktop.demo.life.Rows.search`), ranked in tag
+        first, then the six fields: :attr:`desktop.demo.procedure_rows.Rows.search`), ranked in tag
         order as :func:`rank_assets_anew` will rank the assets — for a demo into an empty
         database, where they are all the assets (:meth:`start` checks it). Without it,
         :meth:`start` reads them through the view ``asset_search_source`` after the

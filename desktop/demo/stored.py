@@ -226,7 +226,7 @@ def spool_rows(
 #: The name the demo's connection attaches a spool file under: a number follows.
 SPOOL_SCHEMA = "demo_spool_"
 #: Beside a spool file, its assets' search index rows less their ranks, where the
-#: writers made them (:attr:`desktop.demo.life.Rows.search`), in a :mod:`marshal` file
+#: writers made them (:attr:`desktop.demo.procedure_rows.Rows.search`), in a :mod:`marshal` file
 #: named as the spool file with this after it.
 _SEARCH_SUFFIX = ".search"
 

@@ -109,7 +109,7 @@ assets, ~15,200 procedures; ``sys.settrace`` with ``f_trace_opcodes``): base 13.
 The change: the commonest procedures — receive, install, move, reassignment, repair (its
 two procedures), return to stock; ~88 % of them — are filled into pre-built texts:
 a location's, an assignee's and the notes' change entries from both sides' pre-encoded JSON
-(:func:`desktop.demo.life._location_entry` …), status entries from a table of every
+(:func:`desktop.demo.procedure_rows.location_entry` …), status entries from a table of every
 (before, after), the receive's list in one formatting call; their row written by
 ``LifeWriter._done`` (a completed procedure without approvals, its time stamp inline) and
 the steps in service in one loop per asset, instead of a list of (field, value) pairs,
@@ -406,7 +406,7 @@ the tail after the last chunk costs this process 0.21 s CPU at 10,000 assets aga
 0.29, and 2.25 s against 2.98 at 100,000 (``search.start`` 0.12 against 0.90 s there).
 
 What changed (demo9): **the search index's rows are made by the life writers** as they
-write each asset (:attr:`desktop.demo.life.Rows.search`: the tag key and the six fields
+write each asset (:attr:`desktop.demo.procedure_rows.Rows.search`: the tag key and the six fields
 folded as the view ``asset_search_source`` folds them, the names of models, people and
 locations read once through :func:`desktop.services.search.indexed_names`, the same SQL
 as the view's); a worker's go in its spool file. When the last chunk is made — before it
