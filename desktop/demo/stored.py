@@ -282,18 +282,33 @@ _UTC = dt.UTC
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 
-#: Hour number since 1970-01-01 00:00 → ``YYYY-MM-DD HH:`` (filled as met: a demo's times
-#: fall in the working hours of a few thousand days).
-class _HourTexts(dict[int, str]):
-    """Hour number → its text, made when first asked for with ``[]`` (a C lookup)."""
+#: Day number since 1970-01-01 → ``YYYY-MM-DD `` (filled as met).
+class _DayTexts(dict[int, str]):
+    """Day number → its text, made when first asked for with ``[]`` (a C lookup)."""
 
-    def __missing__(self, hour: int) -> str:
-        day, hour_of_day = divmod(hour, 24)
-        date = dt.date.fromordinal(_EPOCH_ORDINAL + day).isoformat()
-        text = self[hour] = f"{date} {hour_of_day:02d}:"
+    def __missing__(self, day: int) -> str:
+        text = self[day] = dt.date.fromordinal(_EPOCH_ORDINAL + day).isoformat() + " "
         return text
 
 
+#: Hour of the day → ``HH:``.
+_HOUR_OF_DAY_TEXTS = tuple(f"{hour:02d}:" for hour in range(24))
+
+
+#: Hour number since 1970-01-01 00:00 → ``YYYY-MM-DD HH:`` (filled as met: a demo's times
+#: fall in the working hours of a few thousand days, ~12,000 hours met in the first chunk
+#: of 2,000 assets).
+class _HourTexts(dict[int, str]):
+    """Hour number → its text, made when first asked for with ``[]`` (a C lookup), from
+    its day's text (made once per day: 0.7 against 1.4 µs a new hour)."""
+
+    def __missing__(self, hour: int) -> str:
+        day, hour_of_day = divmod(hour, 24)
+        text = self[hour] = _DAY_TEXTS[day] + _HOUR_OF_DAY_TEXTS[hour_of_day]
+        return text
+
+
+_DAY_TEXTS = _DayTexts()
 _HOUR_TEXTS = _HourTexts()
 #: Second of the hour → ``MM:SS.``.
 _MINUTE_SECOND_TEXTS = tuple(f"{m:02d}:{s:02d}." for m in range(60) for s in range(60))
