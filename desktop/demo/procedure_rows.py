@@ -24,7 +24,7 @@ from desktop.demo.change_json import (
     _plain_json,
 )
 from desktop.demo.hex_world import _HexWorld
-from desktop.demo.stored import _HOUR_TEXTS, _MINUTE_SECOND_TEXTS, HexIds, encode, stamp
+from desktop.demo.stored import HexIds, encode, stamp
 from desktop.demo.world import DemoWorld
 from desktop.domain.lifecycle import ProcedureKind
 
@@ -149,14 +149,7 @@ class ProcedureWriter:
         ts = self.clock = self._at(ts, timed)  # a working-hours time after the previous step
         technicians = self.technicians  # _pick, inline
         performer = technicians[int(draw() * len(technicians))]
-        # stamp(ts), inline (ts > 0)
-        whole = int(ts)
-        micro = round((ts - whole) * 1e6)
-        if micro >= 1_000_000:
-            micro -= 1_000_000
-            whole += 1
-        hour, rest = divmod(whole, 3600)
-        at = self.clock_text = f"{_HOUR_TEXTS[hour]}{_MINUTE_SECOND_TEXTS[rest]}{micro:06d}"
+        at = self.clock_text = stamp(ts)
         self.version += 1
         self.procedures += 1
         self.rows.procedures.append(
@@ -197,29 +190,11 @@ class ProcedureWriter:
         *,
         custom: dict[str, Any] | None = None,
     ) -> None:
-        draw = self.random
-        # informed (90 %), tested (70 %), a risk assessed (30 %, one of _LOW_RISKS)
-        roll = draw()
-        pick = (draw() < 0.9) + 2 * (draw() < 0.7)
-        if roll < 0.3:
-            pick += 4 * (1 + int(roll * (len(_LOW_RISKS) / 0.3)))
-        answers, risk = _CHANGE_ANSWERS[change_type][pick]
-        ticket = f"{ticket_kind}{10_000 + int(draw() * 89_999):07d}"
-        if custom:
-            # (positional: a call by keywords costs more)
-            self._step(CHANGE, ts, values, status, answers, reason, ticket, custom, 0, None, risk)
-            return
-        # _step inlined for the common change (no custom field, completed at once)
-        s, change = self.s, self._field_change
-        before = s["status"]
-        changes = [change(key, s[key], value) for key, value in values if s[key] != value]
-        if status is not None and status != before:
-            changes.append(change("status", before, status))
-        self._procedure(CHANGE, ts, changes, answers, reason, ticket, 0, None, risk)
-        for key, value in values:
-            s[key] = value
-        if status is not None:
-            s["status"] = status
+        """A change completed at once without approvals (:meth:`_change`) that sets
+        ``values``, ``status`` and the custom fields ``custom``."""
+        changes = self._entries(values, status, custom)
+        self._change(ts, f"[{', '.join(changes)}]", change_type, reason, ticket_kind)
+        self._apply(values, status, custom)
 
     def _step(
         self,
@@ -237,22 +212,36 @@ class ProcedureWriter:
     ) -> None:
         """Record one procedure after the receive; ``pending`` = approvals already given.
         ``answers``: their JSON text."""
+        changes = self._entries(values, status, custom)
+        self._procedure(kind, ts, changes, answers, reason, ticket, approvals, pending, risk)
+        if pending is None:
+            self._apply(values, status, custom)
+
+    def _entries(
+        self, values: list[tuple[str, Any]], status: str | None, custom: dict[str, Any] | None
+    ) -> list[str]:
+        """The change entries of setting ``values``, ``status`` and custom fields ``custom``
+        (those that change), in the order the services record them."""
         s, change = self.s, self._field_change
         changes = [change(key, s[key], value) for key, value in values if s[key] != value]
         if status is not None and status != s["status"]:
             changes.append(change("status", s["status"], status))
         if custom:
             known = self.custom
-            for name, value in custom.items():
-                changes.append(_custom_change(name, known.get(name), value))
-        self._procedure(kind, ts, changes, answers, reason, ticket, approvals, pending, risk)
-        if pending is None:
-            for key, value in values:
-                s[key] = value
-            if status is not None:
-                s["status"] = status
-            if custom:
-                self.custom.update(custom)
+            changes += [_custom_change(key, known.get(key), value) for key, value in custom.items()]
+        return changes
+
+    def _apply(
+        self, values: list[tuple[str, Any]], status: str | None, custom: dict[str, Any] | None
+    ) -> None:
+        """The asset's state once ``values``, ``status`` and ``custom`` are set."""
+        s = self.s
+        for key, value in values:
+            s[key] = value
+        if status is not None:
+            s["status"] = status
+        if custom:
+            self.custom.update(custom)
 
     def _field_change(self, key: str, before: Any, after: Any) -> str:
         """A change entry's JSON text, as :func:`desktop.demo.values.field_change` encoded."""
