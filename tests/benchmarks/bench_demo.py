@@ -37,7 +37,9 @@ floor's favour: the floor's SQLite page cache (~25,000 pages at 10,000 assets) r
 the memory the demo run before it had freed, 0 page faults, while a program doing the
 same work from its start faults each page in once (~2.8 µs CPU a fault on this virtual
 machine: a fresh floor took 0.13–0.17 s system CPU against 0.08–0.11 warm, ~0.06 s of
-~0.75 in all at load ~8, five processes by turns). The demo gained nothing from the warm
+~0.75 in all at load ~8, five processes by turns; the benchmark's best of three, run
+the old way and the new by turns on the same code at load ~10: floor 0.71 / 0.70 s CPU →
+0.73 / 0.73, CPU ratio 2.63 / 2.53 → 2.51 / 2.46). The demo gained nothing from the warm
 process — it forks its children, and every page it writes afterwards is faulted in
 again (43–48,000 faults a run in the benchmark's process as in a new one) — so only the
 floor's runs were warm.
