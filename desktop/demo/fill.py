@@ -7,7 +7,7 @@ reference services. Assets and their histories are generated a chunk of
 — the same rows the services write — and go to the driver's ``executemany`` as they are;
 on PostgreSQL and MariaDB they pass through the columns' type processors first. On SQLite
 the search index is paused while inserting and rebuilt once at the end (fed to FTS5 in a
-forked child meanwhile where forking is safe, :mod:`desktop.demo.search_build`), the
+child process meanwhile where the worker is forked, :mod:`desktop.demo.search_build`), the
 secondary indexes of empty tables are built once after the fill, foreign keys are checked once
 before the commit and the file is filled with a rollback journal
 (:mod:`desktop.demo.sqlite_fill`); the approvals' segregation of duties is checked as they
@@ -214,7 +214,7 @@ def fill_demo(
                 world.duties = read_duties(session.connection())
             _check(cancel)
             now_ts = history_end(today)
-            if search.forked and not existing:  # the writers make the index's rows too
+            if search.has_child and not existing:  # the writers make the index's rows too
                 world.indexed_names = {None: "", **indexed_names(session.connection())}
             totals = _generate(
                 session,

@@ -16,10 +16,12 @@ receive changes, an approver's groups); answers are filled into templates.
 
 The commonest procedures (the receive, installs, moves, reassignments, repairs and returns
 to stock: ~88 % of them) fill pre-built texts — a location's, an assignee's and the notes'
-change entries (:func:`_location_entry` …), a status change from :data:`_STATUS_ENTRIES`
-— and their row is written by :meth:`LifeWriter._done`; the rarer ones (upgrades, warranty
-extensions, audits, decommissions, disposals, pending procedures) go through the general
-:meth:`LifeWriter._step` and :meth:`LifeWriter._procedure`.
+change entries (:func:`desktop.demo.procedure_rows.location_entry` …), a status change
+from :data:`desktop.demo.procedure_rows.STATUS_ENTRIES` — and their row is written by
+:meth:`~desktop.demo.procedure_rows.ProcedureWriter._done`; the rarer ones (upgrades,
+warranty extensions, audits, decommissions, disposals, pending procedures) go through the
+general ``_step`` and ``_procedure`` of :class:`~desktop.demo.procedure_rows.ProcedureWriter`,
+which writes every procedure's row.
 """
 
 from __future__ import annotations
@@ -28,18 +30,13 @@ import datetime as dt
 import random
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from desktop.demo import content
 from desktop.demo import values as v
-from desktop.demo.change_json import (
-    _JSON_BOOL,
-    _STATUS_JSON,
-    _custom_change,
-    _plain_json,
-)
-from desktop.demo.hex_world import _HexWorld, _OrderPlaces
+from desktop.demo.change_json import _JSON_BOOL, _custom_change
+from desktop.demo.hex_world import _OrderPlaces
 from desktop.demo.orders import (
     DECOMMISSIONED,
     DISPOSED,
@@ -49,7 +46,15 @@ from desktop.demo.orders import (
     MISSING,
     Order,
 )
-from desktop.demo.stored import _HOUR_TEXTS, _MINUTE_SECOND_TEXTS, HexIds, encode, quote, stamp
+from desktop.demo.procedure_rows import (
+    STATUS_ENTRIES,
+    ProcedureWriter,
+    assigned_entry,
+    closed_list,
+    location_entry,
+    notes_entry,
+)
+from desktop.demo.stored import encode, quote, stamp
 from desktop.demo.world import DemoWorld
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.domain.tags import normalize_tag
@@ -62,18 +67,6 @@ _T = TypeVar("_T")
 _SharedReceive = tuple[
     Order | None, tuple[str, str], content.CustomPlan, dict[str, Any], tuple[str, str]
 ]
-
-
-@dataclass
-class Rows:
-    """Stored tuples (:data:`desktop.demo.stored.COLUMNS` order)."""
-
-    assets: list[tuple[Any, ...]] = field(default_factory=list)
-    procedures: list[tuple[Any, ...]] = field(default_factory=list)
-    approvals: list[tuple[Any, ...]] = field(default_factory=list)
-    #: Per asset, its search index row less the rank: (tag key, tag, serial number, name,
-    #: model, assignee, location) as the index holds them — where the world asks for them.
-    search: list[tuple[str, ...]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -91,47 +84,27 @@ def _pick(random: Callable[[], float], items: Sequence[_T]) -> _T:
     return items[int(random() * len(items))]
 
 
-class LifeWriter:
+class LifeWriter(ProcedureWriter):
     """Writes assets one at a time into :attr:`rows`, counting what it wrote."""
 
     def __init__(
         self, world: DemoWorld, rng: random.Random, now_ts: float, origin_detail: str
     ) -> None:
-        self.world = world
-        self.rng = rng
-        self.now_ts = now_ts
-        self.origin_detail = origin_detail
-        self.rows = Rows()
+        super().__init__(world, rng, now_ts, origin_detail)
         self.statuses: Counter[str] = Counter()
-        self.procedures = 0
-        self.approvals = 0
         self.pending = 0
         self.in_service: list[ServiceAsset] = []
         self.in_service_seen = 0
         self.sample_size = 2000
-        self.names = world.names
-        self.random = rng.random
-        self.new_id = HexIds().next
-        # The state and the rows hold references as hex ids (hashed faster than UUIDs).
-        self.hex = _HexWorld.of(world)
-        self.refs = self.hex.refs
-        #: kind → (its value, template id, template version): one lookup per procedure.
-        self.kinds = {
-            kind: (kind.value, ids[0].hex, ids[1]) for kind, ids in world.templates.items()
-        }
         self._shared: _SharedReceive = (None, ("", ""), (), {}, ("", ""))
         #: (custom field, value's type, value) → its receive's change text (values repeat).
         self.custom_changes: dict[tuple[str, type, Any], str] = {}
-        #: :attr:`clock` as stored, set with it when a procedure completes.
-        self.clock_text = ""
         self.place = _OrderPlaces("", "", "", "", "", "", ())
         self.indexed_names = world.indexed_names
         #: The rows' (kind, template id, template version) of the commonest procedures.
         none = ("", "", 0)
         self.receive_template = self.kinds.get(ProcedureKind.RECEIVE, none)[1:]
         self.install_template = self.kinds.get(ProcedureKind.INSTALL, none)
-        self.change_template = self.kinds.get(_CHANGE, none)
-        self.technicians: tuple[str, ...] = ()
         self.employees = self.hex.employees
 
     # -- one asset -------------------------------------------------------------------
@@ -312,10 +285,10 @@ class LifeWriter:
     def _install(self, ts: float) -> None:
         rng, spec, s, refs = self.rng, self.order.category.spec, self.s, self.refs
         here, room = s["location"], self._room()
-        changes = "[" + _location_entry(refs[here], refs[room]) + ", " if room != here else "["
+        changes = "[" + location_entry(refs[here], refs[room]) + ", " if room != here else "["
         if spec.personal:
             person = _pick(self.random, self.hex.employees)
-            changes += _assigned_entry(refs[None], refs[person]) + ", "
+            changes += assigned_entry(refs[None], refs[person]) + ", "
             s["assigned_to"] = person
         host = ""
         if spec.name in ("Laptop", "Desktop") or not spec.personal:
@@ -326,14 +299,14 @@ class LifeWriter:
         )
         reason = "New starter" if spec.personal else "New installation"
         ticket = f"RITM{10_000 + int(self.random() * 89_999):07d}"  # (values.ticket)
-        changes += _STATUS_ENTRIES[s["status"], IN_SERVICE] + "]"
+        changes += STATUS_ENTRIES[s["status"], IN_SERVICE] + "]"
         self._done(self.install_template, ts, changes, answers, reason, ticket, None)
         s["location"], s["status"] = room, IN_SERVICE
 
     def _middle(self, times: list[float]) -> None:
         """The steps in service at ``times``: each a reassignment, a move, a repair (two
         procedures), an upgrade or a warranty extension. The common ones fill pre-built
-        change entries (:func:`_location_entry`, :data:`_STATUS_ENTRIES`)."""
+        change entries (:func:`location_entry`, :data:`STATUS_ENTRIES`)."""
         rng, s, refs, draw = self.rng, self.s, self.refs, self.random
         personal, rooms, employees = (
             self.order.category.spec.personal,
@@ -351,13 +324,13 @@ class LifeWriter:
                     if room == here and len(rooms) > 1:
                         room = rooms[(rooms.index(room) + 1) % len(rooms)]
                     if room != here:
-                        changes += _location_entry(refs[here], refs[room]) + ", "
+                        changes += location_entry(refs[here], refs[room]) + ", "
                     here = room
                 new = employees[int(draw() * len(employees))]  # _pick, inline
                 if new != person:
-                    changes += _assigned_entry(refs[person], refs[new])
+                    changes += assigned_entry(refs[person], refs[new])
                 reason = _REASSIGN_REASONS[int(draw() * len(_REASSIGN_REASONS))]
-                change(ts, _closed(changes), "Reassignment", reason, "RITM")
+                change(ts, closed_list(changes), "Reassignment", reason, "RITM")
                 s["location"], s["assigned_to"] = here, new
             elif roll < 0.62:  # a move (_move, inline)
                 here = s["location"]
@@ -367,7 +340,7 @@ class LifeWriter:
                 reason = _MOVE_REASONS[int(draw() * len(_MOVE_REASONS))]  # _pick, inline
                 if room != here:
                     change(
-                        ts, f"[{_location_entry(refs[here], refs[room])}]", "Move", reason, "RITM"
+                        ts, f"[{location_entry(refs[here], refs[room])}]", "Move", reason, "RITM"
                     )
                     s["location"] = room
                 else:
@@ -384,10 +357,10 @@ class LifeWriter:
                 here = s["location"]
                 changes = "["
                 if back != here:
-                    changes += _location_entry(refs[here], refs[back]) + ", "
+                    changes += location_entry(refs[here], refs[back]) + ", "
                 if notes != before:
-                    changes += _notes_entry(quote(before), quote(notes)) + ", "
-                changes += _STATUS_ENTRIES[s["status"], IN_SERVICE]
+                    changes += notes_entry(quote(before), quote(notes)) + ", "
+                changes += STATUS_ENTRIES[s["status"], IN_SERVICE]
                 change(done, changes + "]", "Repair", f"Repaired: {fix}", "INC", True)
                 s["location"], s["notes"], s["status"] = back, notes, IN_SERVICE
             elif roll < 0.93:
@@ -404,7 +377,7 @@ class LifeWriter:
         s, refs = self.s, self.refs
         here, room = s["location"], self._room()
         reason = _MOVE_REASONS[int(self.random() * len(_MOVE_REASONS))]  # _pick, inline
-        changes = "[" + _location_entry(refs[here], refs[room]) + "]" if room != here else "[]"
+        changes = "[" + location_entry(refs[here], refs[room]) + "]" if room != here else "[]"
         self._change(ts, changes, "Move", reason, "RITM")
         s["location"] = room
 
@@ -432,21 +405,21 @@ class LifeWriter:
         s, refs = self.s, self.refs
         here, workshop, status = s["location"], self.place.workshop, s["status"]
         changes = (
-            "[" + _location_entry(refs[here], refs[workshop]) + ", " if here != workshop else "["
+            "[" + location_entry(refs[here], refs[workshop]) + ", " if here != workshop else "["
         )
-        changes += _STATUS_ENTRIES[status, IN_REPAIR] if status != IN_REPAIR else ""
-        self._change(ts, _closed(changes), "Repair", fault, "INC")
+        changes += STATUS_ENTRIES[status, IN_REPAIR] if status != IN_REPAIR else ""
+        self._change(ts, closed_list(changes), "Repair", fault, "INC")
         s["location"], s["status"] = workshop, IN_REPAIR
 
     def _return_to_stock(self, ts: float) -> None:
         s, refs = self.s, self.refs
         here, store, person, status = s["location"], self.place.store, s["assigned_to"], s["status"]
-        changes = "[" + _location_entry(refs[here], refs[store]) + ", " if here != store else "["
+        changes = "[" + location_entry(refs[here], refs[store]) + ", " if here != store else "["
         if person is not None:
-            changes += _assigned_entry(refs[person], refs[None]) + ", "
-        changes += _STATUS_ENTRIES[status, IN_STOCK] if status != IN_STOCK else ""
+            changes += assigned_entry(refs[person], refs[None]) + ", "
+        changes += STATUS_ENTRIES[status, IN_STOCK] if status != IN_STOCK else ""
         reason = _pick(self.random, content.RETURN_REASONS)
-        self._change(ts, _closed(changes), "Reassignment", reason, "RITM")
+        self._change(ts, closed_list(changes), "Reassignment", reason, "RITM")
         s["location"], s["assigned_to"], s["status"] = store, None, IN_STOCK
 
     def _missing(self, ts: float) -> None:
@@ -567,279 +540,6 @@ class LifeWriter:
                 pending=given,
             )
         self.pending += 1
-
-    # -- recording -------------------------------------------------------------------
-
-    def _change(
-        self,
-        ts: float,
-        changes: str,
-        change_type: str,
-        reason: str,
-        ticket_kind: str,
-        timed: bool = False,
-    ) -> None:
-        """A change completed at once without approvals, its changes' JSON text made;
-        ``timed``: ``ts`` is its time already (:meth:`_at`)."""
-        draw = self.random
-        # informed (90 %), tested (70 %), a risk assessed (30 %, one of _LOW_RISKS)
-        roll = draw()
-        pick = (draw() < 0.9) + 2 * (draw() < 0.7)
-        if roll < 0.3:
-            pick += 4 * (1 + int(roll * (len(_LOW_RISKS) / 0.3)))
-        answers, risk = _CHANGE_ANSWERS[change_type][pick]
-        ticket = f"{ticket_kind}{10_000 + int(draw() * 89_999):07d}"
-        self._done(self.change_template, ts, changes, answers, reason, ticket, risk, timed)
-
-    def _at(self, ts: float, timed: bool = False) -> float:
-        """The time of a procedure meant for ``ts``: a working-hours time after the previous
-        step (:attr:`clock`) and before :attr:`limit` (``values.working_time``, inline);
-        ``timed``: ``ts`` is a working-hours time already, only kept between the two."""
-        draw = self.random
-        low, high = self.clock + 300.0, self.limit
-        if ts > low and not timed:
-            day = int(ts // _DAY)
-            seconds = ts - day * _DAY
-            if not ((day + 3) % 7 < 5 and _OPENS <= seconds <= _CLOSES):
-                if seconds > _OPENS:
-                    day += 1
-                weekday = (day + 3) % 7  # 1970-01-01 was a Thursday
-                if weekday >= 5:
-                    day += 7 - weekday
-                moment = day * _DAY + _OPENS + draw() * 9.5 * 3600
-                if moment > ts:
-                    ts = moment
-        if ts < low:
-            room = high - low
-            ts = low + draw() * min(3 * 3600.0, (room if room > 0.0 else 0.0) * 0.1)
-        if ts > high:
-            room = high - low
-            ts = low + (room if room > 0.0 else 0.0) * 0.2 * draw()
-        return ts
-
-    def _done(
-        self,
-        template: tuple[str, str, int],
-        ts: float,
-        changes: str,
-        answers: str,
-        reason: str,
-        ticket: str,
-        risk: str | None,
-        timed: bool = False,
-    ) -> None:
-        """A procedure completed at once without approvals (all but the receive and the
-        decommissions' and disposals'): :meth:`_procedure`'s row for them, the same
-        draws in the same order. ``template``: its kind, template id and version;
-        ``timed``: ``ts`` is its time already (:meth:`_at`)."""
-        draw = self.random
-        ts = self.clock = self._at(ts, timed)  # a working-hours time after the previous step
-        technicians = self.technicians  # _pick, inline
-        performer = technicians[int(draw() * len(technicians))]
-        # stamp(ts), inline (ts > 0)
-        whole = int(ts)
-        micro = round((ts - whole) * 1e6)
-        if micro >= 1_000_000:
-            micro -= 1_000_000
-            whole += 1
-        hour, rest = divmod(whole, 3600)
-        at = self.clock_text = f"{_HOUR_TEXTS[hour]}{_MINUTE_SECOND_TEXTS[rest]}{micro:06d}"
-        self.version += 1
-        self.procedures += 1
-        self.rows.procedures.append(
-            (
-                self.new_id(),
-                self.asset_id,
-                template[0],
-                "completed",
-                template[1],
-                template[2],
-                performer,
-                at,
-                ticket,
-                reason,
-                answers,
-                changes,
-                "demo",
-                self.origin_detail,
-                risk,
-                0,
-                None,
-                at,
-                "",
-                1,
-                at,
-                at,
-            )
-        )
-
-    def _change_values(
-        self,
-        ts: float,
-        values: list[tuple[str, Any]],
-        status: str | None,
-        change_type: str,
-        reason: str,
-        ticket_kind: str,
-        *,
-        custom: dict[str, Any] | None = None,
-    ) -> None:
-        draw = self.random
-        # informed (90 %), tested (70 %), a risk assessed (30 %, one of _LOW_RISKS)
-        roll = draw()
-        pick = (draw() < 0.9) + 2 * (draw() < 0.7)
-        if roll < 0.3:
-            pick += 4 * (1 + int(roll * (len(_LOW_RISKS) / 0.3)))
-        answers, risk = _CHANGE_ANSWERS[change_type][pick]
-        ticket = f"{ticket_kind}{10_000 + int(draw() * 89_999):07d}"
-        if custom:
-            # (positional: a call by keywords costs more)
-            self._step(_CHANGE, ts, values, status, answers, reason, ticket, custom, 0, None, risk)
-            return
-        # _step inlined for the common change (no custom field, completed at once)
-        s, change = self.s, self._field_change
-        before = s["status"]
-        changes = [change(key, s[key], value) for key, value in values if s[key] != value]
-        if status is not None and status != before:
-            changes.append(change("status", before, status))
-        self._procedure(_CHANGE, ts, changes, answers, reason, ticket, 0, None, risk)
-        for key, value in values:
-            s[key] = value
-        if status is not None:
-            s["status"] = status
-
-    def _step(
-        self,
-        kind: ProcedureKind,
-        ts: float,
-        values: list[tuple[str, Any]],
-        status: str | None,
-        answers: str,
-        reason: str,
-        ticket: str,
-        custom: dict[str, Any] | None = None,
-        approvals: int = 0,
-        pending: int | None = None,
-        risk: str | None = None,
-    ) -> None:
-        """Record one procedure after the receive; ``pending`` = approvals already given.
-        ``answers``: their JSON text."""
-        s, change = self.s, self._field_change
-        changes = [change(key, s[key], value) for key, value in values if s[key] != value]
-        if status is not None and status != s["status"]:
-            changes.append(change("status", s["status"], status))
-        if custom:
-            known = self.custom
-            for name, value in custom.items():
-                changes.append(_custom_change(name, known.get(name), value))
-        self._procedure(kind, ts, changes, answers, reason, ticket, approvals, pending, risk)
-        if pending is None:
-            for key, value in values:
-                s[key] = value
-            if status is not None:
-                s["status"] = status
-            if custom:
-                self.custom.update(custom)
-
-    def _field_change(self, key: str, before: Any, after: Any) -> str:
-        """A change entry's JSON text, as :func:`desktop.demo.values.field_change` encoded."""
-        b: tuple[str, str] | None
-        a: tuple[str, str] | None
-        if key in _REFERENCE_KEYS:
-            refs = self.refs
-            b, a = refs[before], refs[after]
-        elif key == "status":
-            b, a = _STATUS_JSON[before], _STATUS_JSON[after]
-        else:
-            b, a = _plain_json(before), _plain_json(after)
-        if b is None or a is None:
-            return encode(v.field_change(self.names, key, before, after))
-        return (
-            f'{{"field": "{key}", "before": {b[0]}, "after": {a[0]}, '
-            f'"before_text": {b[1]}, "after_text": {a[1]}}}'
-        )
-
-    def _procedure(
-        self,
-        kind: ProcedureKind,
-        ts: float,
-        changes: list[str],
-        answers: str,
-        reason: str,
-        ticket: str = "",
-        approvals: int = 0,
-        pending: int | None = None,
-        risk: str | None = None,
-    ) -> None:
-        hex_world, draw = self.hex, self.random
-        ts = self.clock = self._at(ts)  # a working-hours time after the previous step
-        technicians = hex_world.technicians[self.team]  # _pick, inline
-        performer = technicians[int(draw() * len(technicians))]
-        at = stamp(ts)
-        procedure_id = self.new_id()
-        kind_value, template_id, template_version = self.kinds[kind]
-        asset_version = self.version if approvals else None
-        decisions = approvals if pending is None else pending
-        decided = ts
-        updated = at
-        if decisions:
-            pool = hex_world.approvers_for[performer]  # two different ones at most
-            first = int(draw() * len(pool))
-            approvers = [pool[first]]
-            if decisions > 1:
-                second = int(draw() * (len(pool) - 1))
-                approvers.append(pool[second + (second >= first)])
-            append = self.rows.approvals.append
-            for approver in approvers:
-                room = max(self.limit - decided, 60.0)
-                decided += min((0.5 + 40 * draw()) * 3600, room * 0.3)
-                updated = stamp(decided)
-                append(
-                    (
-                        self.new_id(),
-                        procedure_id,
-                        approver,
-                        "approve",
-                        _COMMENTS[int(draw() * _COMMENT_COUNT)],  # _pick, inline
-                        updated,
-                        hex_world.group_docs[approver],
-                    )
-                )
-            self.approvals += decisions
-        if pending is not None:
-            state, completed = "pending_approval", None
-        else:
-            state, completed = "completed", updated
-            self.clock = decided
-            self.clock_text = updated  # what the asset's times show when it ends here
-            self.version += 1
-        self.rows.procedures.append(
-            (
-                procedure_id,
-                self.asset_id,
-                kind_value,
-                state,
-                template_id,
-                template_version,
-                performer,
-                at,
-                ticket,
-                reason,
-                answers,
-                f"[{', '.join(changes)}]",
-                "demo",
-                self.origin_detail,
-                risk,
-                approvals,
-                asset_version,
-                completed,
-                "",
-                1 + decisions,
-                at,
-                updated,
-            )
-        )
-        self.procedures += 1
 
     def _write_asset(
         self, created: float, updated: float, created_text: str, updated_text: str
@@ -964,96 +664,6 @@ _RECEIVE_ORDER = (
     "notes",
 )
 _EMPTY_STATE: dict[str, Any] = {**dict.fromkeys(_RECEIVE_ORDER), "status": None, "notes": ""}
-_CHANGE = ProcedureKind.CHANGE
 _REASSIGN_REASONS = content.REASSIGN_REASONS
 _MOVE_REASONS = content.MOVE_REASONS
 _FAULTS = content.FAULTS
-_COMMENTS = content.APPROVAL_COMMENTS
-_COMMENT_COUNT = len(_COMMENTS)
-#: Working hours (values.working_time): 08:00 to 17:30 UTC, in seconds of the day.
-_DAY = v.DAY
-_OPENS = 8 * 3600
-_CLOSES = 17.5 * 3600
-_RISK_SCORE = {"low": 1, "medium": 2, "high": 3}
-_REFERENCE_KEYS = v.REFERENCE_KEYS
-_LOW_RISKS = (
-    ("low", "low"),
-    ("low", "medium"),
-    ("medium", "low"),
-    ("medium", "medium"),
-    ("high", "low"),
-)
-
-
-def _location_entry(before: tuple[str, str], after: tuple[str, str]) -> str:
-    """A location's change entry from both locations' (JSON value, name as JSON)."""
-    return (
-        f'{{"field": "location", "before": {before[0]}, "after": {after[0]}, '
-        f'"before_text": {before[1]}, "after_text": {after[1]}}}'
-    )
-
-
-def _assigned_entry(before: tuple[str, str], after: tuple[str, str]) -> str:
-    """An assignee's change entry from both people's (JSON value, name as JSON)."""
-    return (
-        f'{{"field": "assigned_to", "before": {before[0]}, "after": {after[0]}, '
-        f'"before_text": {before[1]}, "after_text": {after[1]}}}'
-    )
-
-
-def _notes_entry(before: str, after: str) -> str:
-    """The notes' change entry from both texts as JSON."""
-    return (
-        f'{{"field": "notes", "before": {before}, "after": {after}, '
-        f'"before_text": {before}, "after_text": {after}}}'
-    )
-
-
-def _closed(entries: str) -> str:
-    """``[`` and entries each followed by ``, `` (the last one maybe not) as a JSON list."""
-    return (entries[:-2] if entries.endswith(", ") else entries) + "]"
-
-
-#: (status before, after) → the status's change entry (statuses and labels as JSON).
-_STATUS_ENTRIES = {
-    (before, after): (
-        f'{{"field": "status", "before": {_STATUS_JSON[before][0]}, "after": '
-        f'{_STATUS_JSON[after][0]}, "before_text": {_STATUS_JSON[before][1]}, '
-        f'"after_text": {_STATUS_JSON[after][1]}}}'
-    )
-    for before in _STATUS_JSON
-    for after in _STATUS_JSON
-    if after is not None
-}
-
-
-def _change_answers(change_type: str) -> tuple[tuple[str, str | None], ...]:
-    """A change's answers as JSON with its risk level, for every combination of
-    user informed (bit 0), tested (bit 1) and a risk assessed (bits 2 on: 0 none, else
-    1 + its place in :data:`_LOW_RISKS`): made once, picked by number."""
-    found: list[tuple[str, str | None]] = []
-    for risky in (None, *_LOW_RISKS):
-        for tested in (False, True):
-            for informed in (False, True):
-                text, risk = "", None
-                if risky is not None:
-                    impact, likelihood = risky
-                    text = f', "impact": "{impact}", "likelihood": "{likelihood}"'
-                    score = _RISK_SCORE[impact] * _RISK_SCORE[likelihood]
-                    risk = "medium" if score >= 3 else "low"
-                found.append(
-                    (
-                        f'{{"change_type": "{change_type}", "checklist.user_informed": '
-                        f'{_JSON_BOOL[informed]}, "checklist.tested": {_JSON_BOOL[tested]}'
-                        f"{text}}}",
-                        risk,
-                    )
-                )
-    return tuple(found)
-
-
-#: change type → its answers and risk level by number (:func:`_change_answers`).
-_CHANGE_ANSWERS = {
-    kind: _change_answers(kind)
-    for kind in ("Reassignment", "Move", "Repair", "Upgrade", "Record correction")
-}

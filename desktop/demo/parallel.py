@@ -23,7 +23,6 @@ this process makes the next chunk itself rather than wait.
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import itertools
 import multiprocessing
@@ -42,6 +41,7 @@ from typing import Any
 
 from sqlalchemy import Dialect
 
+from desktop.demo.child import die_with
 from desktop.demo.duties import check_duties
 from desktop.demo.life import LifeWriter, ServiceAsset
 from desktop.demo.orders import Order
@@ -77,7 +77,7 @@ class ChunkResult:
     number: int = 0
     #: A SQLite file whose bare tables hold the rows instead (:func:`spool_rows`).
     spool: str | None = None
-    #: The assets' search index rows less their ranks (:attr:`desktop.demo.life.Rows.search`),
+    #: The assets' search index rows less their ranks (:attr:`desktop.demo.procedure_rows.Rows.search`),
     #: where the world asks for them; beside the spool file if spooled (:func:`spool_rows`).
     search: list[Any] = field(default_factory=list)
 
@@ -240,27 +240,14 @@ _world: DemoWorld | None = None
 _spool: str | None = None
 #: The start of a spool folder's name; the demo's process id follows.
 _SPOOL = "assetdesk-demo-"
-#: prctl(2): the signal a process gets when its parent dies.
-_PR_SET_PDEATHSIG = 1
 
 
 def _start_worker(world: DemoWorld, spool: str, parent: int) -> None:
     global _world, _spool
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; Ctrl+C reaches it
     gc.disable()  # as in the demo's process (a forked worker inherits it; a spawned one not)
-    _die_with(parent)
+    die_with(parent)  # (a forked worker holds both ends of its own task pipe)
     _world, _spool = world, spool
-
-
-def _die_with(parent: int) -> None:
-    """End this worker when its parent dies, however it dies (Linux). A forked worker
-    holds both ends of its own task pipe, so it would never see the pipe close: killed
-    with ``kill -9``, the parent left it waiting for ever."""
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # it died before this
-        os._exit(1)
 
 
 def _work(chunks: tuple[Chunk, ...], to_sqlite: bool) -> ChunkResult | str:

@@ -1,21 +1,24 @@
-"""The demo's search index built in a forked process while this one builds the other indexes.
+"""The demo's search index built in a child process while this one builds the other indexes.
 
 The search index's rebuild at the end of a demo (:func:`desktop.services.search.rebuild_search_index`)
 ranks the assets in tag order, reads each one's folded fields through the view
 ``asset_search_source`` and feeds them to FTS5 in rank order. Feeding FTS5 — tokenizing
 into trigrams and writing its b-trees — is most of it (10,000 assets: ~0.2 of ~0.3 s
-CPU; 100,000: ~2 s), and it is work no later step needs until the commit. So where a
-process may be forked (:func:`desktop.demo.parallel.fork_is_safe`), a child is forked
-at the start (:meth:`SearchBuild.prepare`, while this process is small) and waits;
-:meth:`SearchBuild.start` ranks the assets and reads the view's rows here (they exist
-only in this connection's transaction) and hands them to the child through a file
-(:mod:`marshal`), and the child feeds the same rows in the same order to an FTS5 table of the same
-definition in a file of its own while this process builds the secondary indexes. :meth:`SearchBuild.finish` waits for the child, drops and
+CPU; 100,000: ~2 s), and it is work no later step needs until the commit. So where the
+demo forks its worker (:func:`desktop.demo.parallel.fork_is_safe`: Linux, the command
+line), a child is started at the start (:meth:`SearchBuild.prepare`) — a new Python
+process that imports the standard library only (:mod:`desktop.demo.child`) — and waits;
+the life writers make the index's rows as they write each asset, and they are ranked and
+handed to the child through a file (:mod:`marshal`, :meth:`SearchBuild.hand_over`) when
+the last chunk is made, or :meth:`SearchBuild.start` reads them through the view here
+(they exist only in this connection's transaction). The child feeds the same rows in the
+same order to an FTS5 table of the same definition in a file of its own while this
+process builds the secondary indexes. :meth:`SearchBuild.finish` waits for the child, drops and
 creates the index table again (a new FTS5 object: the one this connection may hold keeps
 the index's structure cached, invalidated only by other connections' commits) and copies
 the child's shadow tables into it. The index holds the same rows under the same ranks as
-the rebuild in this process would leave; where forking is not safe (a GUI's threads) or
-the child fails, it is rebuilt here as before.
+the rebuild in this process would leave; where there is no child or it fails, it is
+rebuilt here as before.
 """
 
 from __future__ import annotations
@@ -24,16 +27,18 @@ import contextlib
 import marshal
 import os
 import shutil
-import signal
-import sqlite3
+import subprocess
+import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
+from importlib import resources
 from typing import Any
 
 from sqlalchemy import Connection
 
-from desktop.demo.parallel import _SPOOL, _die_with, _spool_parent
-from desktop.demo.stored import SPOOL_SCHEMA
+from desktop.demo.child import GO
+from desktop.demo.parallel import _SPOOL, _spool_parent
+from desktop.demo.stored import SPOOL_SCHEMA, attach_mapped
 from desktop.services.search import (
     _SQLITE_TABLE,
     SEARCH_TABLE,
@@ -54,10 +59,10 @@ _BYTES_PER_ASSET = 2_000
 
 
 class SearchBuild:
-    """The search index of a demo, built in a forked child (:meth:`start`) or here."""
+    """The search index of a demo, built in a child process (:meth:`start`) or here."""
 
     def __init__(self) -> None:
-        self.pid = 0
+        self.process: subprocess.Popen[bytes] | None = None
         self.path = ""
         #: The write end of the pipe the child waits on; -1 once closed.
         self.pipe = -1
@@ -66,42 +71,53 @@ class SearchBuild:
         self.handed: int | None = None
 
     def prepare(self, assets: int) -> None:
-        """Fork the child now, while this process is small: forked at the end, every
-        page this process then wrote (the index builds) was first copied for the child
-        (measured at 10,000 assets: the secondary index builds 0.13 → 0.28 s CPU). It
-        waits for :meth:`start`."""
+        """Start the child now, while this process has the reference data to write (the
+        other core is idle until the worker starts): a new Python process of the
+        standard library only (:mod:`desktop.demo.child`), which shares no memory with
+        this one. It waits for :meth:`start`."""
+        if not sys.executable:  # (an embedding program: the index is rebuilt here)
+            return
         self.path = _file_path(assets)
         rows_path = os.path.join(os.path.dirname(self.path), _ROWS_FILE)
-        parent = os.getpid()
         read, self.pipe = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - the child (its work is checked by finish)
-            code = 1
-            try:
-                os.close(self.pipe)
-                signal.signal(signal.SIGINT, signal.SIG_IGN)
-                _die_with(parent)
-                code = _child(read, rows_path, self.path)
-            finally:
-                os._exit(code)
-        os.close(read)
-        self.pid = pid
+        try:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-I",  # isolated: no environment, no user site, no current folder
+                    "-S",  # no site: the standard library only
+                    "-c",
+                    _child_source(),
+                    str(read),
+                    rows_path,
+                    self.path,
+                    str(os.getpid()),
+                    _SQLITE_TABLE,
+                    _INSERT,
+                ],
+                pass_fds=(read,),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        finally:
+            os.close(read)
 
     @property
-    def forked(self) -> bool:
+    def has_child(self) -> bool:
         """Whether a child waits for :meth:`start`."""
-        return self.pid != 0
+        return self.process is not None
 
     def hand_over(self, made: list[tuple[Any, ...]]) -> None:
         """Rank ``made`` and hand it to the child at once, before the last assets are
         written: every asset's index row as its writer made it, less the rank (tag key
-        first, then the six fields: :attr:`desktop.demo.life.Rows.search`), ranked in tag
+        first, then the six fields: :attr:`desktop.demo.procedure_rows.Rows.search`), ranked in tag
         order as :func:`rank_assets_anew` will rank the assets — for a demo into an empty
         database, where they are all the assets (:meth:`start` checks it). Without it,
         :meth:`start` reads them through the view ``asset_search_source`` after the
         last asset, in this process (its folding and look-ups: 10,000 assets 0.05 s CPU,
         0.17 in a new process; 100,000 0.8 s)."""
-        if not self.pid:
+        if self.process is None:
             return
         self._go(ranked_rows(made))
         self.handed = len(made)
@@ -110,7 +126,7 @@ class SearchBuild:
         """Rank every asset and, unless :meth:`hand_over` did, read the index's rows and
         hand them to the child, which feeds them to FTS5 in a file of its own. Call it
         after the last asset is written."""
-        if not self.pid:
+        if self.process is None:
             return
         assets = rank_assets_anew(connection)
         if self.handed is not None:
@@ -133,7 +149,7 @@ class SearchBuild:
         # tail, while the child waits for them
         with open(os.path.join(os.path.dirname(self.path), _ROWS_FILE), "wb") as file:
             marshal.dump(rows, file)
-        os.write(self.pipe, _GO)
+        os.write(self.pipe, GO)
         self._close_pipe()
         self.started = True
 
@@ -144,12 +160,13 @@ class SearchBuild:
             self.discard()
             return rebuild_search_index(connection)
         self.started = False
-        _pid, status = os.waitpid(self.pid, 0)
-        self.pid = 0
-        if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+        assert self.process is not None
+        code = self.process.wait()
+        self.process = None
+        if code != 0:
             self.discard()
             return rebuild_search_index(connection)
-        connection.exec_driver_sql(f"ATTACH DATABASE ? AS {_SCHEMA}", (self.path,))
+        attach_mapped(connection, self.path, _SCHEMA)
         _remove(self.path)  # gone once the demo's connection lets go of it
         self.path = ""
         connection.exec_driver_sql(f"DROP TABLE main.{SEARCH_TABLE}")
@@ -170,11 +187,11 @@ class SearchBuild:
         """Stop a child still running and remove its file (cancel, an error)."""
         self._close_pipe()
         self.started = False
-        if self.pid:
+        if self.process is not None:
             with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-            self.pid = 0
+                self.process.kill()
+            self.process.wait()
+            self.process = None
         if self.path:
             _remove(self.path)
             self.path = ""
@@ -204,38 +221,11 @@ def _remove(path: str) -> None:
 
 #: The file the rows are handed over in, beside the child's database (:mod:`marshal`).
 _ROWS_FILE = "rows.marshal"
-#: What :meth:`SearchBuild.start` writes to the child's pipe: the rows are ready.
-_GO = b"go"
 
 
-def _child(pipe: int, rows_path: str, path: str) -> int:
-    """The child's work: wait until the rows are ready (or the pipe closes: no work),
-    then write the index. Its exit code. (Not read to the end: a worker forked later
-    holds the pipe's write end too.)"""
-    said = b""
-    while len(said) < len(_GO) and (chunk := os.read(pipe, len(_GO) - len(said))):
-        said += chunk
-    if said != _GO:
-        return 2
-    with open(rows_path, "rb") as file:
-        rows = marshal.loads(file.read())  # written by the parent just now (the same Python)
-    write_index(path, rows)
-    return 0
-
-
-def write_index(path: str, rows: Sequence[tuple[Any, ...]]) -> None:
-    """A new SQLite file ``path`` holding the search index table, fed ``rows`` (rank and
-    the six folded fields) in their order, as :func:`rebuild_search_index` feeds it."""
-    connection = sqlite3.connect(path, isolation_level=None)
-    try:
-        connection.execute("PRAGMA journal_mode = OFF")
-        connection.execute("PRAGMA synchronous = OFF")
-        connection.execute("BEGIN")
-        connection.execute(_SQLITE_TABLE)
-        connection.executemany(_INSERT, rows)
-        connection.execute("COMMIT")
-    finally:
-        connection.close()
+def _child_source() -> str:
+    """The text of :mod:`desktop.demo.child`, which the child runs."""
+    return resources.files("desktop.demo").joinpath("child.py").read_text(encoding="utf-8")
 
 
 def _file_path(assets: int) -> str:

@@ -226,7 +226,7 @@ def spool_rows(
 #: The name the demo's connection attaches a spool file under: a number follows.
 SPOOL_SCHEMA = "demo_spool_"
 #: Beside a spool file, its assets' search index rows less their ranks, where the
-#: writers made them (:attr:`desktop.demo.life.Rows.search`), in a :mod:`marshal` file
+#: writers made them (:attr:`desktop.demo.procedure_rows.Rows.search`), in a :mod:`marshal` file
 #: named as the spool file with this after it.
 _SEARCH_SUFFIX = ".search"
 
@@ -237,13 +237,30 @@ def insert_spooled(connection: Connection, path: str, number: int) -> None:
     attached until the transaction ends (SQLite holds its read lock until then;
     :func:`desktop.demo.sqlite_fill.demo_write` detaches it)."""
     schema = f"{SPOOL_SCHEMA}{number}"
-    connection.exec_driver_sql(f"ATTACH DATABASE ? AS {schema}", (path,))
+    attach_mapped(connection, path, schema)
     for table, columns in COLUMNS.items():
         listed = ", ".join(columns)
+        # OR ROLLBACK: a constraint failure ends the whole transaction (as any error
+        # ends the demo's), so SQLite keeps no statement journal for the statement —
+        # with ABORT it wrote every page the copy changed to a temporary file first
+        # (10,000 assets: ~3,800 pages in /var/tmp)
         connection.exec_driver_sql(
-            f"INSERT INTO main.{table.name} ({listed}) "  # noqa: S608 - our own names
+            f"INSERT OR ROLLBACK INTO main.{table.name} ({listed}) "  # noqa: S608
             f"SELECT {listed} FROM {schema}.{table.name}"
         )
+
+
+def attach_mapped(connection: Connection, path: str, schema: str) -> None:
+    """Attach the SQLite file ``path`` as ``schema``, read through a memory map (a file
+    in /dev/shm is then read without a system call per page: 10,000 assets, ~12,000
+    ``pread`` calls of this process fewer)."""
+    connection.exec_driver_sql(f"ATTACH DATABASE ? AS {schema}", (path,))
+    connection.exec_driver_sql(f"PRAGMA {schema}.mmap_size = {SPOOL_MAP_BYTES}")
+
+
+#: The most of an attached spool file read through a memory map (SQLite's own limit is
+#: 2 GiB where it maps at all; a larger file is read as usual past it).
+SPOOL_MAP_BYTES = 1 << 30
 
 
 def spooled_search(path: str) -> list[tuple[Any, ...]]:
@@ -265,18 +282,33 @@ _UTC = dt.UTC
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 
-#: Hour number since 1970-01-01 00:00 → ``YYYY-MM-DD HH:`` (filled as met: a demo's times
-#: fall in the working hours of a few thousand days).
-class _HourTexts(dict[int, str]):
-    """Hour number → its text, made when first asked for with ``[]`` (a C lookup)."""
+#: Day number since 1970-01-01 → ``YYYY-MM-DD `` (filled as met).
+class _DayTexts(dict[int, str]):
+    """Day number → its text, made when first asked for with ``[]`` (a C lookup)."""
 
-    def __missing__(self, hour: int) -> str:
-        day, hour_of_day = divmod(hour, 24)
-        date = dt.date.fromordinal(_EPOCH_ORDINAL + day).isoformat()
-        text = self[hour] = f"{date} {hour_of_day:02d}:"
+    def __missing__(self, day: int) -> str:
+        text = self[day] = dt.date.fromordinal(_EPOCH_ORDINAL + day).isoformat() + " "
         return text
 
 
+#: Hour of the day → ``HH:``.
+_HOUR_OF_DAY_TEXTS = tuple(f"{hour:02d}:" for hour in range(24))
+
+
+#: Hour number since 1970-01-01 00:00 → ``YYYY-MM-DD HH:`` (filled as met: a demo's times
+#: fall in the working hours of a few thousand days, ~12,000 hours met in the first chunk
+#: of 2,000 assets).
+class _HourTexts(dict[int, str]):
+    """Hour number → its text, made when first asked for with ``[]`` (a C lookup), from
+    its day's text (made once per day: 0.7 against 1.4 µs a new hour)."""
+
+    def __missing__(self, hour: int) -> str:
+        day, hour_of_day = divmod(hour, 24)
+        text = self[hour] = _DAY_TEXTS[day] + _HOUR_OF_DAY_TEXTS[hour_of_day]
+        return text
+
+
+_DAY_TEXTS = _DayTexts()
 _HOUR_TEXTS = _HourTexts()
 #: Second of the hour → ``MM:SS.``.
 _MINUTE_SECOND_TEXTS = tuple(f"{m:02d}:{s:02d}." for m in range(60) for s in range(60))

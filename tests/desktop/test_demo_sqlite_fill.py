@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Connection, func, select
+from sqlalchemy.exc import IntegrityError
 
-from desktop.demo import fill_demo, parallel, sqlite_fill
+from desktop.demo import fill, fill_demo, parallel, sqlite_fill
 from desktop.demo.life import LifeWriter
 from desktop.demo.sqlite_fill import check_foreign_keys
-from desktop.demo.stored import DanglingReferenceError, referenced_ids
+from desktop.demo.stored import DanglingReferenceError, insert_spooled, referenced_ids
 from desktop.storage.database import Database
 from desktop.storage.models import Asset, Procedure
 
@@ -110,3 +111,34 @@ def test_the_referenced_ids_read_as_stored_are_those_the_models_read(sqlite_db: 
         }
     assert {"people", "locations", "asset_models", "procedure_templates"} <= set(found)
     assert len(found["people"]) > 10
+
+
+def test_a_conflicting_spooled_row_rolls_the_whole_demo_back(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker's rows are copied with INSERT OR ROLLBACK (no statement journal): a
+    constraint failure ends the transaction at once, and nothing of the rows copied or
+    inserted before it stays."""
+    if not parallel.fork_is_safe():
+        pytest.skip("this test process runs threads (or is not on Linux): no fork")
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    monkeypatch.setattr(fill, "BATCH", 30)
+    copied: list[int] = []
+
+    def twice(connection: Connection, path: str, number: int) -> None:
+        insert_spooled(connection, path, number)
+        copied.append(connection.exec_driver_sql("SELECT count(*) FROM assets").scalar_one())
+        insert_spooled(connection, path, number + 100)  # the same ids again
+
+    monkeypatch.setattr(fill, "insert_spooled", twice)
+
+    with pytest.raises(IntegrityError, match="UNIQUE constraint failed"):
+        fill_demo(sqlite_db, assets=120, seed=3)
+
+    assert copied and copied[0] > 30  # this process's chunk and the worker's were in
+    with sqlite_db.read() as s:
+        assert s.execute(select(func.count()).select_from(Asset)).scalar_one() == 0
+        assert s.execute(select(func.count()).select_from(Procedure)).scalar_one() == 0
+    assert _pragmas(sqlite_db) == (1, "wal")
+    monkeypatch.undo()
+    assert fill_demo(sqlite_db, assets=50).assets == 50  # the file is as it was

@@ -11,6 +11,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -35,10 +36,12 @@ def _run(database: Path, seed: int, assets: int, hash_seed: str) -> str:
     return done.stdout
 
 
-def canonical(path: Path) -> dict[str, list[str]]:
+def canonical(path: Path, only: Mapping[str, Sequence[str]] | None = None) -> dict[str, list[str]]:
     """Every table's rows, sorted, each id replaced by a label made from the contents of
     the row it names (refined a few rounds, so that a procedure's label holds its asset's,
-    whose label holds its model's …), wall-clock columns of reference data left out."""
+    whose label holds its model's …), wall-clock columns of reference data left out.
+    ``only``: only these tables, and of each only these columns (``id`` among them
+    where the table has one)."""
     with sqlite3.connect(path) as connection:
         names = [
             name
@@ -47,9 +50,12 @@ def canonical(path: Path) -> dict[str, list[str]]:
             )
             if not name.startswith(("asset_search", "alembic_version", "sqlite_"))
         ]
+        if only is not None:
+            names = sorted(only)
         tables: dict[str, tuple[list[str], list[tuple[object, ...]]]] = {}
         for name in names:
-            cursor = connection.execute(f'SELECT * FROM "{name}"')
+            listed = "*" if only is None else ", ".join(f'"{c}"' for c in only[name])
+            cursor = connection.execute(f'SELECT {listed} FROM "{name}"')
             tables[name] = ([d[0] for d in cursor.description], cursor.fetchall())
     labels: dict[str, str] = {}
     for name, (columns, rows) in tables.items():
