@@ -125,6 +125,9 @@ _INSERT = (
     "0, NULL, ?, ?, 1, ?, ?)"
 )
 _encode = json.JSONEncoder().encode  # what the JSON columns store (json.dumps)
+#: A plain change of a field: its value before and after as the server stores them, and
+#: as history reads them.
+_Values = tuple[Any, Any, str, str]
 
 
 class _Checked(NamedTuple):
@@ -163,8 +166,8 @@ class ProcedureRun:
         self.groups: dict[tuple[Any, ...], _Checked | None] = {}
         self.fields_ok: dict[tuple[Any, ...], bool] = {}
         self.rules_ok: dict[tuple[Any, ...], bool] = {}
-        #: Each distinct change of a field, checked (see :meth:`_value`).
-        self.values: dict[tuple[Any, ...], tuple[Any, Any, str, str] | None] = {}
+        #: Each distinct move or reassignment, checked (see :meth:`_reference`).
+        self.references: dict[tuple[Any, ...], _Values | None] = {}
         self.now_text = sqlite_time_text(bulk.now) or ""
         self.ids = bulk.ids
         #: The performers' user names by their kit id.
@@ -247,7 +250,10 @@ class ProcedureRun:
             before, after = change.get("before"), change.get("after")
             if after == before:
                 return None
-            values = self._value(spec, before, after)
+            if spec.key in _NAMES_A_ROW:
+                values = self._reference(spec, before, after)
+            else:
+                values = self._text(spec, before, after)
             if values is None or now[_AT[spec.column]] != values[0]:
                 return None  # the server's value is not the one the kit saw: per record
             new[spec.key] = values[1]
@@ -284,45 +290,50 @@ class ProcedureRun:
             return None
         return _Plain(entry, row, asset_hex, version, new, _encode(made), checked)
 
-    def _value(self, spec: AssetField, before: Any, after: Any) -> tuple[Any, Any, str, str] | None:
-        """A change's values as the server stores them (before, after) and as history
-        reads them (before, after), or None when the field's coercion would not leave
-        the kit's value as it is (refused, or stored otherwise: per record). Each
-        distinct change of a field checked once in a run (a reference's row read once)."""
+    def _text(self, spec: AssetField, before: Any, after: Any) -> _Values | None:
+        """A text field's change (see :data:`_Values`): the kit's value must be what the
+        field's coercion leaves of it."""
+        session = self.session
+        value, problem = coerce_asset_value(session, spec, after)
+        if problem is not None or value != after or type(value) is not type(after):
+            return None
+        return (
+            before,
+            after,
+            display_text(session, spec.key, before),
+            display_text(session, spec.key, after),
+        )
+
+    def _reference(self, spec: AssetField, before: Any, after: Any) -> _Values | None:
+        """A move's or reassignment's change (see :data:`_Values`), each distinct one
+        checked once in a run: the row it names exists (an active person), as the
+        field's coercion checks it; the kit's JSON holds the ids as the service writes
+        them (the UUID's text)."""
         if not isinstance(before, str | None) or not isinstance(after, str | None):
             return None
         key = (spec.key, before, after)
-        if key in self.values:
-            return self.values[key]
-        found = self.values[key] = self._check_value(spec, before, after)
-        return found
-
-    def _check_value(
-        self, spec: AssetField, before: Any, after: Any
-    ) -> tuple[Any, Any, str, str] | None:
+        if key in self.references:
+            return self.references[key]
+        found: _Values | None = None
         session = self.session
         value, problem = coerce_asset_value(session, spec, after)
-        stored: list[Any]
-        if spec.key in _NAMES_A_ROW:
+        if problem is None and (None if value is None else str(value)) == after:
             try:
-                stored = [None if v is None else uuid.UUID(v).hex for v in (before, after)]
-            except (TypeError, ValueError, AttributeError):
-                return None
-            # The kit's JSON holds the id as the service writes it (str of the UUID).
-            if problem is not None or (None if value is None else str(value)) != after:
-                return None
-        else:
-            if problem is not None or value != after or type(value) is not type(after):
-                return None
-            stored = [before, after]
-        texts = [display_text(session, spec.key, v) for v in (before, after)]
-        if spec.key in _NAMES_A_ROW:
-            self.bulk.held.extend(
-                session.get(REFERENCE_MODELS[spec.type], uuid.UUID(v))
-                for v in (before, after)
-                if v is not None
-            )
-        return stored[0], stored[1], texts[0], texts[1]
+                ids = [None if v is None else uuid.UUID(v) for v in (before, after)]
+            except ValueError:
+                ids = []
+            if ids and (None if ids[0] is None else str(ids[0])) == before:
+                found = (
+                    None if ids[0] is None else ids[0].hex,
+                    None if ids[1] is None else ids[1].hex,
+                    display_text(session, spec.key, ids[0]),
+                    display_text(session, spec.key, ids[1]),
+                )
+                # Held for the run (the session holds what it looked up weakly).
+                model = REFERENCE_MODELS[spec.type]
+                self.bulk.held.extend(session.get(model, i) for i in ids if i is not None)
+        self.references[key] = found
+        return found
 
     def _group(
         self,
