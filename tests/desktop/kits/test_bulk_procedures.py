@@ -26,20 +26,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from desktop import kits
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.errors import ValidationError
 from desktop.kits import bulk_procedures, bulk_replay
-from desktop.services import reference
 from desktop.services.audit_scans import record_scan
 from desktop.services.audits import start_audit
 from desktop.services.procedures import ProcedureRequest, record_procedure
 from desktop.services.template_admin import set_approval
 from desktop.storage.database import Database, open_database
-from desktop.storage.models import Asset, Person
-from tests.desktop.kits.helpers import change, kit_of
+from desktop.storage.models import Asset
+from tests.desktop.kits.helpers import change, kit_of, set_person
 from tests.desktop.kits.test_bulk_replay import _server_rows
 from tests.factories import World, seed_world
 
@@ -87,32 +86,9 @@ def _day(world: World, kit_path: Path, seed: int) -> None:
         # may no longer make changes, LAP-3's serial and LAP-4's and LAP-5's names set,
         # LAP-9's decommission waits for approval.
         set_approval(world.db, "admin", ProcedureKind.CHANGE, approvers=0, category="Monitor")
-        with world.db.write() as s:
-            infra = s.execute(select(Person).where(Person.username == "infra")).scalar_one()
-            reference.update_person(
-                s,
-                person_id=infra.id,
-                expected_version=None,
-                name=infra.name,
-                username=infra.username,
-                email=infra.email,
-                active=True,
-                roles=["approver"],
-            )
+        set_person(world.db, "infra", active=True, roles=["approver"])
         # Approver 2 leaves (an assignment to them is refused), LAP-6 moves to A2.
-        with world.db.write() as s:
-            gone = s.get(Person, world.people["approver2"])
-            assert gone is not None
-            reference.update_person(
-                s,
-                person_id=gone.id,
-                expected_version=None,
-                name=gone.name,
-                username=gone.username,
-                email=gone.email,
-                active=False,
-                roles=["approver"],
-            )
+        set_person(world.db, "approver2", active=False, roles=["approver"])
         change(world.db, "LAP-6", {"location": world.room_b})
         change(world.db, "LAP-3", {"serial_number": "SERVER"})
         change(world.db, "LAP-4", {"name": "Desk 4"})
