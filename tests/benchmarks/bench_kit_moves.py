@@ -22,17 +22,21 @@ from __future__ import annotations
 
 import gc
 import os
-import sqlite3
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
 from desktop import kits
-from desktop.domain.lifecycle import Origin, ProcedureKind
-from desktop.services.procedures import ProcedureRequest, record_procedures
 from desktop.storage.database import Database, open_database
-from tests.benchmarks.bench_kits import PROCEDURES, SYNC_SERVER_ASSETS, _register
+from tests.benchmarks.bench_kits import (
+    PROCEDURES,
+    SYNC_SERVER_ASSETS,
+    _register,
+    campus_kit,
+    copy_register,
+    record_changes,
+)
 from tests.benchmarks.kit_sync_floors import bare_server, floor_sync
 
 
@@ -49,24 +53,9 @@ def _moves(kit: Database) -> None:
         person = uuid.UUID(
             connection.exec_driver_sql("SELECT id FROM people WHERE username = 'tech'").scalar_one()
         )
-    tags = [f"LAP-{n:07d}" for n in range(PROCEDURES)]
-    for start in range(0, PROCEDURES, 100):
-        record_procedures(
-            kit,
-            [
-                ProcedureRequest(
-                    kind=ProcedureKind.CHANGE,
-                    performed_by="tech",
-                    asset_tag=tag,
-                    values=({"location": rooms[n % 3]} if n % 2 else {"assigned_to": person}),
-                    answers={"change_type": "Repair"},
-                    impact="low",
-                    likelihood="low",
-                    origin=Origin.GUI,
-                )
-                for n, tag in enumerate(tags[start : start + 100], start)
-            ],
-        )
+    record_changes(
+        kit, lambda n, _tag: {"location": rooms[n % 3]} if n % 2 else {"assigned_to": person}
+    )
 
 
 def bench_sync_moves() -> dict[str, float]:
@@ -74,15 +63,11 @@ def bench_sync_moves() -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         server_path = Path(folder) / "server.sqlite"
         floor_path = Path(folder) / "floor.sqlite"
-        for target in (server_path, floor_path):
-            with sqlite3.connect(register) as src, sqlite3.connect(target) as dst:
-                src.backup(dst)
+        copy_register(register, server_path, floor_path)
         server = open_database(f"sqlite:///{server_path}")
         kit_path = Path(folder) / "kit.sqlite"
         try:
-            scope = kits.resolve_scope(server, locations=["CAMPUS"])
-            kits.checkout(server, scope, "tech", kit_path)
-            kit = open_database(f"sqlite:///{kit_path}")
+            kit = campus_kit(server, kit_path)
             try:
                 _moves(kit)
                 kit.dispose()
