@@ -10,9 +10,10 @@ and secondary index dropped) in one transaction (WAL, ``synchronous=FULL``), the
 updated assets' search-index rows replaced together. The scans and serial numbers of
 the main sync figure are ``bench_kits.bench_sync``.
 
-Measured (sync18, 2026-12-07, load 6.7-7.6, by turns with main in separate processes,
-``/tmp`` script of the same setting): main 3.4-4.8 s CPU (the moves went one by one
-through the procedure service), this branch 0.11-0.12 s CPU.
+Measured (sync18, 2026-12-07 10:18 UTC, load 2.5-3.5, three pairs by turns with main
+(7624dd2) in separate processes, this file copied into main's tree): main 2.46-2.61
+s wall, 2.34-2.60 s CPU — 62-63× its floor by wall, 65-70× by CPU (the moves went one by
+one through the procedure service); this branch 0.11-0.12 s, 2.6-2.7× wall, 2.8× CPU.
 
 Run: ``uv run python -m tests.benchmarks.bench_kit_moves`` or
 ``uv run pytest tests/benchmarks/bench_kit_moves.py -s``.
