@@ -11,10 +11,13 @@ statement per table:
   server's connection, and one join reads which the server already has and each asset
   as it is now;
 - a record is **plain** when it is a change the kit applied at once (completed, no
-  approval), of text fields only (name, serial number, order number, notes: their values
-  name nothing, their history texts are the values), on an asset that only it changes in
-  the run, in the kit's base, whose server version is still the one the kit knew (the
-  server changed nothing since), each field's value there still the one the kit saw;
+  approval), of text fields (name, serial number, order number, notes: their values name
+  nothing, their history texts are the values) or of the asset's place, assignee or
+  owning group (moves and reassignments: each distinct value checked once as the field's
+  coercion checks it — the row exists, the person is active — and named as history
+  names it), on an asset that only it changes in the run, in the kit's base, whose
+  server version is still the one the kit knew (the server changed nothing since), each
+  field's value there still the one the kit saw;
 - what the rules decide of a plain record depends only on its kind, performer, the
   asset's category and status, its answers, the fields it sets and whether each field
   the template requires (or names in a rule) is empty: each is checked once per distinct
@@ -26,14 +29,14 @@ statement per table:
   the template's required fields and rules
   (:func:`~desktop.services.procedures.required_and_rules_problems`); the values as the
   field's own coercion leaves them (:func:`~desktop.services.values.coerce_asset_value`,
-  per record: the kit's value must be what it gives);
+  per distinct change of a field: the kit's value must be what it gives);
 - the plain records' procedure rows (the same columns :func:`procedure_values` makes:
   the history note of a record not rebased, the changes' before and after as
   :func:`display_text` writes them) go in by one ``executemany``, the assets' new values
   by one ``UPDATE`` per set of fields, the search index kept once for all.
 
 Every other record of the run — another kind, a rebase, a conflict, an approval, a
-refusal, a field that names something, an asset changed twice in the run, a record in
+refusal, a field that names another kind of row (a model, a category), an asset changed twice in the run, a record in
 the conflict queue — goes through the per-record replay in its place (the plain ones
 before it are written first), in the same transaction. A record the server already has
 is already applied, as elsewhere.
@@ -47,7 +50,13 @@ from collections.abc import Callable, Sequence
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from desktop.domain.fields import ASSET_FIELDS, FIELDS_BY_KEY, FieldType
+from desktop.domain.fields import (
+    ASSET_FIELDS,
+    FIELDS_BY_KEY,
+    REFERENCE_TYPES,
+    AssetField,
+    FieldType,
+)
 from desktop.domain.lifecycle import (
     AssetStatus,
     Origin,
@@ -67,7 +76,7 @@ from desktop.services.permissions import require
 from desktop.services.procedure_groups import ProcedureGroup
 from desktop.services.procedures import ProcedureRequest, required_and_rules_problems
 from desktop.services.search import search_index_kept_in_bulk
-from desktop.services.values import coerce_asset_value, display_text
+from desktop.services.values import REFERENCE_MODELS, coerce_asset_value, display_text
 
 if TYPE_CHECKING:
     from desktop.kits.bulk_replay import BulkReplayer
@@ -77,12 +86,16 @@ _CHANGE_VALUE = _CHANGE.value
 _COMPLETED = ProcedureState.COMPLETED.value
 _FIELD_KIT = Origin.FIELD_KIT.value
 #: The fields a plain record may set: text whose value names nothing (not the tag: the
-#: scans' tags and the tag blocks hang on it).
+#: scans' tags and the tag blocks hang on it), and the asset's place, assignee and owning
+#: group (moves and reassignments: their value names a row, checked as the field's
+#: coercion checks it, once per distinct value).
 _PLAIN = {
     f.key: f
     for f in ASSET_FIELDS
-    if f.type in (FieldType.TEXT, FieldType.LONG_TEXT) and f.key != "tag"
+    if (f.type in (FieldType.TEXT, FieldType.LONG_TEXT) and f.key != "tag")
+    or f.type in (FieldType.LOCATION, FieldType.PERSON, FieldType.GROUP)
 }
+_NAMES_A_ROW = frozenset(k for k, f in _PLAIN.items() if f.type in REFERENCE_TYPES)
 #: The asset columns the rules read (each field's), in the order of the join's columns.
 _COLUMNS = tuple(dict.fromkeys(f.column for f in ASSET_FIELDS))
 _AT = {column: n for n, column in enumerate(_COLUMNS, 4)}
@@ -112,6 +125,9 @@ _INSERT = (
     "0, NULL, ?, ?, 1, ?, ?)"
 )
 _encode = json.JSONEncoder().encode  # what the JSON columns store (json.dumps)
+#: A plain change of a field: its value before and after as the server stores them, and
+#: as history reads them.
+_Values = tuple[Any, Any, str, str]
 
 
 class _Checked(NamedTuple):
@@ -150,6 +166,8 @@ class ProcedureRun:
         self.groups: dict[tuple[Any, ...], _Checked | None] = {}
         self.fields_ok: dict[tuple[Any, ...], bool] = {}
         self.rules_ok: dict[tuple[Any, ...], bool] = {}
+        #: Each distinct move or reassignment, checked (see :meth:`_reference`).
+        self.references: dict[tuple[Any, ...], _Values | None] = {}
         self.now_text = sqlite_time_text(bulk.now) or ""
         self.ids = bulk.ids
         #: The performers' user names by their kit id.
@@ -225,26 +243,27 @@ class ProcedureRun:
             return None
         new: dict[str, Any] = {}
         made: list[dict[str, Any]] = []
-        session = self.session
         for change in changes:
             spec = _PLAIN.get(str(change.get("field"))) if isinstance(change, dict) else None
             if spec is None or spec.key in new:
                 return None
             before, after = change.get("before"), change.get("after")
-            current = now[_AT[spec.column]]
-            if current != before or after == before:
-                return None  # the server's value is not the one the kit saw: per record
-            value, problem = coerce_asset_value(session, spec, after)
-            if problem is not None or value != after or type(value) is not type(after):
+            if after == before:
                 return None
-            new[spec.key] = after
+            if spec.key in _NAMES_A_ROW:
+                values = self._reference(spec, before, after)
+            else:
+                values = self._text(spec, before, after)
+            if values is None or now[_AT[spec.column]] != values[0]:
+                return None  # the server's value is not the one the kit saw: per record
+            new[spec.key] = values[1]
             made.append(
                 {
                     "field": spec.key,
                     "before": before,
                     "after": after,
-                    "before_text": display_text(session, spec.key, before),
-                    "after_text": display_text(session, spec.key, after),
+                    "before_text": values[2],
+                    "after_text": values[3],
                 }
             )
         category_hex = now[_AT["category_id"]]
@@ -270,6 +289,51 @@ class ProcedureRun:
         if not self._rules_ok(checked, new, now):
             return None
         return _Plain(entry, row, asset_hex, version, new, _encode(made), checked)
+
+    def _text(self, spec: AssetField, before: Any, after: Any) -> _Values | None:
+        """A text field's change (see :data:`_Values`): the kit's value must be what the
+        field's coercion leaves of it."""
+        session = self.session
+        value, problem = coerce_asset_value(session, spec, after)
+        if problem is not None or value != after or type(value) is not type(after):
+            return None
+        return (
+            before,
+            after,
+            display_text(session, spec.key, before),
+            display_text(session, spec.key, after),
+        )
+
+    def _reference(self, spec: AssetField, before: Any, after: Any) -> _Values | None:
+        """A move's or reassignment's change (see :data:`_Values`), each distinct one
+        checked once in a run: the row it names exists (an active person), as the
+        field's coercion checks it; the kit's JSON holds the ids as the service writes
+        them (the UUID's text)."""
+        if not isinstance(before, str | None) or not isinstance(after, str | None):
+            return None
+        key = (spec.key, before, after)
+        if key in self.references:
+            return self.references[key]
+        found: _Values | None = None
+        session = self.session
+        value, problem = coerce_asset_value(session, spec, after)
+        if problem is None and (None if value is None else str(value)) == after:
+            try:
+                ids = [None if v is None else uuid.UUID(v) for v in (before, after)]
+            except ValueError:
+                ids = []
+            if ids and (None if ids[0] is None else str(ids[0])) == before:
+                found = (
+                    None if ids[0] is None else ids[0].hex,
+                    None if ids[1] is None else ids[1].hex,
+                    display_text(session, spec.key, ids[0]),
+                    display_text(session, spec.key, ids[1]),
+                )
+                # Held for the run (the session holds what it looked up weakly).
+                model = REFERENCE_MODELS[spec.type]
+                self.bulk.held.extend(session.get(model, i) for i in ids if i is not None)
+        self.references[key] = found
+        return found
 
     def _group(
         self,

@@ -23,7 +23,8 @@ replay (:class:`desktop.kits.replay._Replayer`) inside the same transaction, so 
 order of records is kept and it meets everything written before it.
 
 On a SQLite server, long runs of scans and of procedures are decided set-wise instead
-(:mod:`desktop.kits.bulk_scans`, :mod:`desktop.kits.bulk_procedures`).
+(:mod:`desktop.kits.bulk_scans`, :mod:`desktop.kits.bulk_procedures`). What a window
+reads, of the kit and of the server, is :mod:`desktop.kits.bulk_reads`.
 """
 
 from __future__ import annotations
@@ -40,35 +41,27 @@ from sqlalchemy.orm import Session
 from desktop.domain.fields import CUSTOM_PREFIX
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.domain.permissions import work_for
-from desktop.domain.tags import TAG_MAX_LENGTH, normalize_tag
+from desktop.domain.tags import TAG_MAX_LENGTH
 from desktop.errors import DesktopError
 from desktop.kits.bulk_procedures import ProcedureRun
+from desktop.kits.bulk_reads import read_kit, read_window
 from desktop.kits.bulk_scans import MIN_RUN, NotSetWise, replay_scan_run
 from desktop.kits.bulk_window import (
     _ASSETS,
     _COLUMN_OF,
     _CONFLICTS,
-    _CURRENT_COLUMNS,
     _CURRENT_NAMES,
-    _EXPECTED,
-    _KIT_PROCEDURES,
-    _KIT_SCANS,
     _PROCEDURES,
     _SCANS,
     _UNREAD,
     KitProcedure,
     KitScan,
     _Current,
-    _Ids,
-    _kit_json,
-    _kit_rows,
-    _minute,
-    _Place,
     _Seen,
     _ValuesOf,
     _Window,
 )
-from desktop.kits.driver_io import _DriverWrite, _insert, _JoinedUpdate, _select_in
+from desktop.kits.driver_io import _DriverWrite, _insert, _JoinedUpdate
 from desktop.kits.model import Cancel, KitError, Outcome
 from desktop.kits.replay import _Replayer
 from desktop.kits.replay_rules import (
@@ -86,12 +79,9 @@ from desktop.kits.replay_rules import (
     split_answers,
 )
 from desktop.kits.schema import base_values, chunks
-from desktop.kits.stored_values import sqlite_time
 from desktop.services import audit_scans
-from desktop.services.audit_history import locations_at
 from desktop.services.audit_scan_types import COUNTED, ScanKind
 from desktop.services.audits import lock_audits, lock_open_audit
-from desktop.services.lifecycle_rules import pending_procedures
 from desktop.services.permissions import require
 from desktop.services.procedure_groups import ProcedureGroups
 from desktop.services.procedures import (
@@ -223,7 +213,14 @@ class BulkReplayer:
         # Long runs of scans or procedures on a SQLite server are decided set-wise
         # (bulk_scans, bulk_procedures): their kit rows are read there, not here.
         self.set_wise_runs = self._set_wise_runs(entries)
-        self._read_kit([e for n, e in enumerate(entries) if n not in self.set_wise_runs])
+        read_kit(
+            self,
+            [
+                e
+                for n, e in enumerate(entries)
+                if n not in self.set_wise_runs and e.record in BULK_RECORDS
+            ],
+        )
         self._lock()
         position, window_size = 0, (WINDOW if self.until is None else FIRST_WINDOW)
         while position < len(entries) and not self.cancelled:
@@ -301,7 +298,7 @@ class BulkReplayer:
         """Entries ``start``..``end`` go the record-by-record way (their kit rows read)."""
         for n in range(start, end):
             del self.set_wise_runs[n]
-        self._read_kit(entries[start:end])
+        read_kit(self, [e for e in entries[start:end] if e.record in BULK_RECORDS])
 
     def _queued(self) -> set[uuid.UUID]:
         """The entry ids of this kit's records in the server's conflict queue (read once
@@ -342,7 +339,7 @@ class BulkReplayer:
 
     def _decide_window(self, run: list[Entry], remember: Callable[[Entry, Replayed], None]) -> int:
         """Decide the run's records until one is unusual; write them; how many."""
-        window = self._prefetch(run)
+        window = read_window(self, run)
         decided = 0
         for entry in run:
             if self._stop():
@@ -363,86 +360,6 @@ class BulkReplayer:
 
     # -- reading
 
-    def _read_kit(self, entries: Sequence[Entry]) -> None:
-        """The kit's rows for this transaction's procedures and scans, one plain
-        statement per table (the kit does not change while it syncs)."""
-        if not entries:
-            return
-        wanted = {e.seq: e for e in entries if e.record in BULK_RECORDS}
-        if not wanted:
-            return
-        kit = self.per_record.kit.connection()
-        places = (min(wanted), max(wanted))
-        # The kit's hex ids are the server's driver values wherever the server stores
-        # ids as the same hex text (SQLite, MariaDB): each UUID is made once for both.
-        # Plain tuples from the driver, each value made by one call: thousands of rows.
-        ids = _Ids(self.ids)
-        of, time = ids.of, sqlite_time
-        if any(e.record == "procedure" for e in wanted.values()):
-            procedures = self.procedures
-            for (
-                seq,
-                asset_id,
-                kind,
-                performed_by_id,
-                at,
-                answers,
-                changes,
-                ticket_ref,
-                reason,
-                origin,
-                tag,
-            ) in _kit_rows(kit, _KIT_PROCEDURES, places):
-                entry = wanted.get(seq)
-                if entry is None or entry.record != "procedure":
-                    continue
-                procedures[seq] = KitProcedure(
-                    entry.row_id,
-                    of(asset_id),
-                    kind,
-                    ids(performed_by_id),
-                    time(at),
-                    self._answers(answers),
-                    _kit_json(changes) or [],
-                    ticket_ref,
-                    reason,
-                    origin,
-                    tag or "",
-                    _minute(at),
-                    answers or "",
-                )
-        if any(e.record == "scan" for e in wanted.values()):
-            scans = self.scans
-            for seq, audit_id, raw, kind, location_id, scanned_by_id, at in _kit_rows(
-                kit, _KIT_SCANS, places
-            ):
-                entry = wanted.get(seq)
-                if entry is None or entry.record != "scan":
-                    continue
-                scans[seq] = KitScan(
-                    entry.row_id,
-                    of(audit_id),
-                    raw,
-                    kind,
-                    ids(location_id),
-                    ids(scanned_by_id),
-                    time(at),
-                    _minute(at),
-                    normalize_tag(raw),
-                )
-        for seq, entry in wanted.items():
-            if seq not in (self.procedures if entry.record == "procedure" else self.scans):
-                raise KitError(
-                    f"the kit's journal names {entry.record} {entry.row_id}, which it lacks"
-                )
-
-    def _answers(self, text: str | None) -> dict[str, Any]:
-        """A procedure's stored answers (each distinct text read once)."""
-        read = self.answers_read.get(text)
-        if read is None:
-            read = self.answers_read[text] = _kit_json(text) or {}
-        return read
-
     def _lock(self) -> None:
         """Lock the transaction's audits and its procedures' assets, in id order, before
         anything else (two kits syncing at once wait for each other, never deadlock)."""
@@ -458,145 +375,6 @@ class BulkReplayer:
                 .order_by(_ASSETS.c.id)
                 .with_for_update()
             ).all()
-
-    def _prefetch(self, run: list[Entry]) -> _Window:
-        session = self.session
-        session.flush()  # the reads below are Core statements on its connection
-        connection = session.connection()
-        window = _Window()
-        procedures = [self.procedures[e.seq] for e in run if e.record == "procedure"]
-        scans = [self.scans[e.seq] for e in run if e.record == "scan"]
-        for table, rows in ((_PROCEDURES, procedures), (_SCANS, scans)):
-            if rows:
-                found = _select_in(
-                    connection,
-                    f"SELECT id FROM {table.name} WHERE id IN ({{marks}})",  # noqa: S608
-                    table.c.id,
-                    [row.id for row in rows],
-                    [table.c.id],
-                    self.ids,
-                )
-                window.on_server.update(row[0] for row in found)
-        conflicts = _CONFLICTS.c
-        for entry_id, conflict_id, number in _select_in(
-            connection,
-            "SELECT entry_id, id, number FROM kit_conflicts WHERE entry_id IN ({marks})",
-            conflicts.entry_id,
-            [e.entry_id for e in run],
-            [conflicts.entry_id, conflicts.id, conflicts.number],
-            self.ids,
-        ):
-            window.queued[entry_id] = (conflict_id, number)
-        wanted = list({row.asset_id: None for row in procedures})
-        if wanted:
-            names = ", ".join(c.name for c in _CURRENT_COLUMNS)
-            for row in _select_in(
-                connection,
-                f"SELECT {names} FROM assets WHERE id IN ({{marks}})",  # noqa: S608
-                _ASSETS.c.id,
-                wanted,
-                _CURRENT_COLUMNS,
-                self.ids,
-            ):
-                asset = _Current(row)
-                window.read[asset.id] = row
-                window.assets[asset.id] = asset
-                window.by_key[asset.tag_key] = asset.id
-            window.pending = pending_procedures(session, wanted)
-        keys = list({s.key: None for s in scans if s.key and len(s.key) <= TAG_MAX_LENGTH})
-        audits = sorted({s.audit_id for s in scans})
-        if keys:
-            a, e = _ASSETS.c, _EXPECTED.c
-            # With one audit (the common case), where it expects each asset comes along.
-            joined = len(audits) == 1
-            for asset_id, tag, tag_key, name, status, listed, location_id in _select_in(
-                connection,
-                "SELECT a.id, a.tag, a.tag_key, a.name, a.status, e.asset_id, e.location_id "
-                "FROM assets a LEFT JOIN audit_expected e ON e.audit_id = ? "
-                "AND e.asset_id = a.id WHERE a.tag_key IN ({marks})"
-                if joined
-                else "SELECT id, tag, tag_key, name, status, NULL, NULL FROM assets "
-                "WHERE tag_key IN ({marks})",
-                a.tag_key,
-                keys,
-                [a.id, a.tag, a.tag_key, a.name, a.status, e.asset_id, e.location_id],
-                self.ids,
-                fixed=[(e.audit_id, audits[0])] if joined else [],
-            ):
-                if asset_id not in window.assets:
-                    window.seen[asset_id] = _Seen(asset_id, tag, name, status)
-                window.by_key[tag_key] = asset_id
-                if listed is not None:
-                    window.expected.setdefault(audits[0], {})[asset_id] = location_id
-            if joined:
-                window.expected.setdefault(audits[0], {})
-        unknown = [k for k in keys if k not in window.by_key]
-        for part in chunks(unknown):
-            window.location_keys.update(
-                session.execute(
-                    select(Location.code_key).where(Location.code_key.in_(part))
-                ).scalars()
-            )
-        for audit_id in audits:
-            self._audit_state(window, audit_id, [s for s in scans if s.audit_id == audit_id])
-        return window
-
-    def _audit_state(self, window: _Window, audit_id: uuid.UUID, scans: list[KitScan]) -> None:
-        session = self.session
-        keys = {s.key for s in scans}
-        asset_ids = [window.by_key[k] for k in keys if k in window.by_key]
-        sequence = window.sequence[audit_id] = audit_scans.next_sequence(session, audit_id)
-        if sequence - 1 <= len(keys):
-            # The audit holds no more scans than the window asks about (a new audit: none):
-            # read whole, in one statement each instead of IN lists of the window's ids.
-            window.counted[audit_id] = audit_scans.counted_in_audit(session, audit_id).intersection(
-                asset_ids
-            )
-            window.unknown[audit_id] = audit_scans.unknown_tags_in_audit(
-                session, audit_id
-            ).intersection(keys)
-        else:
-            window.counted[audit_id] = audit_scans.counted_assets(session, audit_id, asset_ids)
-            window.unknown[audit_id] = audit_scans.unknown_tags_scanned(session, audit_id, keys)
-        located = window.located[audit_id] = {}
-        expected_at = window.expected.get(audit_id)
-        if expected_at is None:  # not read with the assets (several audits)
-            expected_at = window.expected[audit_id] = {}
-            e = _EXPECTED.c
-            for asset_id, location_id in _select_in(
-                session.connection(),
-                "SELECT asset_id, location_id FROM audit_expected "
-                "WHERE audit_id = ? AND asset_id IN ({marks})",
-                e.asset_id,
-                asset_ids,
-                [e.asset_id, e.location_id],
-                self.ids,
-                fixed=[(e.audit_id, audit_id)],
-            ):
-                expected_at[asset_id] = location_id
-        audit = session.get(Audit, audit_id)
-        unlisted = [a for a in asset_ids if a not in expected_at]
-        if audit is not None and unlisted:
-            for asset_id, location_id in locations_at(session, unlisted, audit.started_at).items():
-                located[asset_id] = location_id
-        self._read_places({*expected_at.values(), *located.values()})
-
-    def _read_places(self, location_ids: set[uuid.UUID | None]) -> None:
-        """The names of the locations the window's scans are expected in (what a scan's
-        classification reads of them), in one statement instead of an ORM load each."""
-        wanted = [i for i in location_ids if i is not None and i not in self.locations]
-        if not wanted:
-            return
-        c = cast("Table", Location.__table__).c
-        for location_id, name, kind, parent_id in _select_in(
-            self.session.connection(),
-            "SELECT id, name, kind, parent_id FROM locations WHERE id IN ({marks})",
-            c.id,
-            wanted,
-            [c.id, c.name, c.kind, c.parent_id],
-            self.ids,
-        ):
-            self.locations[location_id] = _Place(location_id, name, kind, parent_id)
 
     def _location(self, location_id: uuid.UUID | None) -> Location | None:
         if location_id is None:

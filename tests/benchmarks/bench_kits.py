@@ -774,7 +774,9 @@ def bench_checkout() -> dict[str, float]:
 # -- sync ---------------------------------------------------------------------------------
 
 
-def _offline_work(kit: Database, audit_id: uuid.UUID) -> None:
+def record_changes(kit: Database, values: Callable[[int, str], dict[str, object]]) -> None:
+    """:data:`PROCEDURES` changes made in the kit, the n-th of asset ``LAP-n`` setting
+    ``values(n, tag)``, by the technician, a hundred per transaction."""
     tags = [f"LAP-{n:07d}" for n in range(PROCEDURES)]
     for start in range(0, PROCEDURES, 100):
         record_procedures(
@@ -784,15 +786,33 @@ def _offline_work(kit: Database, audit_id: uuid.UUID) -> None:
                     kind=ProcedureKind.CHANGE,
                     performed_by="tech",
                     asset_tag=tag,
-                    values={"serial_number": f"SN-{tag}"},
+                    values=values(n, tag),
                     answers={"change_type": "Repair"},
                     impact="low",
                     likelihood="low",
                     origin=Origin.GUI,
                 )
-                for tag in tags[start : start + 100]
+                for n, tag in enumerate(tags[start : start + 100], start)
             ],
         )
+
+
+def copy_register(register: Path, *targets: Path) -> None:
+    """The register copied to each of ``targets`` (a server and its floor's)."""
+    for target in targets:
+        with sqlite3.connect(register) as src, sqlite3.connect(target) as dst:
+            src.backup(dst)
+
+
+def campus_kit(server: Database, kit_path: Path) -> Database:
+    """A kit of the whole campus checked out of ``server`` by the technician, open."""
+    scope = kits.resolve_scope(server, locations=["CAMPUS"])
+    kits.checkout(server, scope, "tech", kit_path)
+    return open_database(f"sqlite:///{kit_path}")
+
+
+def _offline_work(kit: Database, audit_id: uuid.UUID) -> None:
+    record_changes(kit, lambda _n, tag: {"serial_number": f"SN-{tag}"})
     for start in range(0, SCANS, 200):
         with kit.write() as session:
             for n in range(start, start + 200):
@@ -828,17 +848,13 @@ def bench_sync() -> dict[str, float]:
         for refresh in (False, True):
             server_path = Path(folder) / f"server-{refresh}.sqlite"
             floor_path = Path(folder) / f"floor-{refresh}.sqlite"
-            for target in (server_path, floor_path):
-                with sqlite3.connect(register) as src, sqlite3.connect(target) as dst:
-                    src.backup(dst)
+            copy_register(register, server_path, floor_path)
             server = open_database(f"sqlite:///{server_path}")
             kit_path = Path(folder) / f"kit-{refresh}.sqlite"
             refreshes: list[tuple[float, float]] = []
             try:
                 audit = start_audit(server, scope_location_id=_campus(server), started_by="tech")
-                scope = kits.resolve_scope(server, locations=["CAMPUS"])
-                kits.checkout(server, scope, "tech", kit_path)
-                kit = open_database(f"sqlite:///{kit_path}")
+                kit = campus_kit(server, kit_path)
                 try:
                     _offline_work(kit, audit.id)
                     info = kits.kit_info(kit)

@@ -32,12 +32,16 @@ def bare_server(server: Path) -> None:
         connection.close()
 
 
-def floor_sync(server: Path, kit: Path) -> tuple[float, float]:
+def floor_sync(
+    server: Path, kit: Path, columns: tuple[str, ...] = ("serial_number",)
+) -> tuple[float, float]:
     """The floor's wall and CPU seconds: the kit's offline rows read with stdlib
     ``sqlite3`` (copying them includes reading them), then inserted and the assets
-    updated on the bare server (:func:`bare_server`) in one transaction, the updated
-    assets' search-index rows replaced together (deleted before, inserted after)."""
+    updated (``columns`` and their version) on the bare server (:func:`bare_server`) in
+    one transaction, the updated assets' search-index rows replaced together (deleted
+    before, inserted after)."""
     started, cpu = time.perf_counter(), time.process_time()
+    sets = ", ".join(f"{c} = ?" for c in (*columns, "version"))
     source = sqlite3.connect(kit)
     procedures = source.execute(
         "SELECT * FROM procedures WHERE id IN (SELECT row_id FROM kit_journal "
@@ -48,7 +52,7 @@ def floor_sync(server: Path, kit: Path) -> tuple[float, float]:
         "WHERE record = 'scan')"
     ).fetchall()
     updates = source.execute(
-        "SELECT serial_number, version, id FROM assets WHERE id IN "
+        f"SELECT {', '.join(columns)}, version, id FROM assets WHERE id IN "
         "(SELECT asset_id FROM procedures WHERE id IN "
         "(SELECT row_id FROM kit_journal WHERE record = 'procedure'))"
     ).fetchall()
@@ -64,20 +68,19 @@ def floor_sync(server: Path, kit: Path) -> tuple[float, float]:
             f"INSERT INTO procedures VALUES ({', '.join('?' * len(procedures[0]))})",
             procedures,
         )
-        connection.executemany(
-            f"INSERT INTO audit_scans VALUES ({', '.join('?' * len(scans[0]))})",
-            scans,
-        )
-        ids = json.dumps([row[2] for row in updates])
+        if scans:
+            connection.executemany(
+                f"INSERT INTO audit_scans VALUES ({', '.join('?' * len(scans[0]))})",
+                scans,
+            )
+        ids = json.dumps([row[-1] for row in updates])
         rowids = "SELECT rowid FROM assets WHERE id IN (SELECT value FROM json_each(?))"
         connection.execute(
             f"DELETE FROM {SEARCH_TABLE} WHERE rowid IN (SELECT rank FROM "
             f"asset_search_rank WHERE asset_rowid IN ({rowids}))",
             (ids,),
         )
-        connection.executemany(
-            "UPDATE assets SET serial_number = ?, version = ? WHERE id = ?", updates
-        )
+        connection.executemany(f"UPDATE assets SET {sets} WHERE id = ?", updates)
         connection.execute(
             f"INSERT INTO {SEARCH_TABLE}(rowid, tag, serial_number, name, model, "
             "assignee, location) SELECT search_rank, tag, serial_number, name, model, "

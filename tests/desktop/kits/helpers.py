@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 
 from desktop import kits
 from desktop.domain.lifecycle import Origin, ProcedureKind
+from desktop.services import reference
 from desktop.services.procedures import ProcedureOutcome, ProcedureRequest, record_procedure
 from desktop.storage.database import Database, open_database
-from desktop.storage.models import Procedure
+from desktop.storage.models import Person, Procedure
 from tests.factories import RECEIVE_CHECKLIST, World
 
 
@@ -66,3 +67,19 @@ def receive_laptop(db: Database, world: World, name: str) -> ProcedureOutcome:
 def procedure_count(db: Database) -> int:
     with db.read() as s:
         return int(s.execute(select(func.count()).select_from(Procedure)).scalar_one())
+
+
+def set_person(db: Database, username: str, *, active: bool, roles: list[str]) -> None:
+    """The server's person ``username`` now has ``roles`` (and is active or has left)."""
+    with db.write() as s:
+        person = s.execute(select(Person).where(Person.username == username)).scalar_one()
+        reference.update_person(
+            s,
+            person_id=person.id,
+            expected_version=None,
+            name=person.name,
+            username=person.username,
+            email=person.email,
+            active=active,
+            roles=roles,
+        )

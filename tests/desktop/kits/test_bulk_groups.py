@@ -22,14 +22,13 @@ from desktop import kits
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.errors import PermissionDeniedError
 from desktop.kits import bulk_replay
-from desktop.services import reference
 from desktop.services.audit_scans import record_scan
 from desktop.services.audits import start_audit
 from desktop.services.procedures import ProcedureRequest, record_procedure
 from desktop.services.template_admin import set_approval
 from desktop.storage.database import Database, open_database
 from desktop.storage.models import Person
-from tests.desktop.kits.helpers import change, kit_of
+from tests.desktop.kits.helpers import change, kit_of, set_person
 from tests.desktop.kits.test_bulk_replay import _server_rows
 from tests.factories import World, seed_world
 
@@ -90,18 +89,7 @@ def _mixed_day(world: World, kit_path: Path) -> None:
         # The server meanwhile: monitors' changes never wait for approval, infra is no
         # longer a technician, LAP-3's serial set, LAP-4 installed, LAP-5 renamed.
         set_approval(world.db, "admin", ProcedureKind.CHANGE, approvers=0, category="Monitor")
-        with world.db.write() as s:
-            infra = s.execute(select(Person).where(Person.username == "infra")).scalar_one()
-            reference.update_person(
-                s,
-                person_id=infra.id,
-                expected_version=None,
-                name=infra.name,
-                username=infra.username,
-                email=infra.email,
-                active=True,
-                roles=["approver"],
-            )
+        set_person(world.db, "infra", active=True, roles=["approver"])
         change(world.db, "LAP-3", {"serial_number": "SERVER"})
         world.install("LAP-4")
         change(world.db, "LAP-5", {"name": "Desk 5"})

@@ -8,7 +8,9 @@ random-ish day mixes them with every other end — in conflict with the server's
 rebased on the server's other change, the same edit as the server's, waiting for
 approval (high risk), refused (a performer the server no longer lets make changes), the
 monitors' template replaced on the server meanwhile, several changes of one asset, a
-decommissioned asset's notes, an asset whose decommission waits for approval — and
+decommissioned asset's notes, an asset whose decommission waits for approval, moves and
+reassignments (to a person who left the server meanwhile, of an asset the server moved
+meanwhile) — and
 every record must end as the per-record replay through the procedure service decides
 it, with the same rows (the JSON texts included) and the same report; a second sync of
 the same kit (a sync killed after the server committed) finds every record already
@@ -24,26 +26,27 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from desktop import kits
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.errors import ValidationError
 from desktop.kits import bulk_procedures, bulk_replay
-from desktop.services import reference
 from desktop.services.audit_scans import record_scan
 from desktop.services.audits import start_audit
 from desktop.services.procedures import ProcedureRequest, record_procedure
 from desktop.services.template_admin import set_approval
 from desktop.storage.database import Database, open_database
-from desktop.storage.models import Asset, Person
-from tests.desktop.kits.helpers import change, kit_of
+from desktop.storage.models import Asset
+from tests.desktop.kits.helpers import change, kit_of, set_person
 from tests.desktop.kits.test_bulk_replay import _server_rows
 from tests.factories import World, seed_world
 
 Outcome = kits.Outcome
 LAPTOPS = 24
 _FIELDS = ("name", "serial_number", "notes", "order_number")
+#: Moves and reassignments: fields whose value names a row.
+_NAMING = ("location", "location", "assigned_to", "assigned_to", "owning_group")
 
 
 def _change(
@@ -76,23 +79,17 @@ def _day(world: World, kit_path: Path, seed: int) -> None:
         s.execute(update(Asset).where(Asset.tag == "LAP-10").values(status="decommissioned"))
     audit = start_audit(world.db, scope_location_id=world.site, started_by="auditor")
     rng = random.Random(seed)
+    places = (world.room_a, world.room_b, world.building, world.other_site_room)
+    assignees = ("user", "tech", "approver", "approver2")
     with kit_of(world, kit_path) as field:
         # The server meanwhile: the monitors' changes get a template of their own, infra
         # may no longer make changes, LAP-3's serial and LAP-4's and LAP-5's names set,
         # LAP-9's decommission waits for approval.
         set_approval(world.db, "admin", ProcedureKind.CHANGE, approvers=0, category="Monitor")
-        with world.db.write() as s:
-            infra = s.execute(select(Person).where(Person.username == "infra")).scalar_one()
-            reference.update_person(
-                s,
-                person_id=infra.id,
-                expected_version=None,
-                name=infra.name,
-                username=infra.username,
-                email=infra.email,
-                active=True,
-                roles=["approver"],
-            )
+        set_person(world.db, "infra", active=True, roles=["approver"])
+        # Approver 2 leaves (an assignment to them is refused), LAP-6 moves to A2.
+        set_person(world.db, "approver2", active=False, roles=["approver"])
+        change(world.db, "LAP-6", {"location": world.room_b})
         change(world.db, "LAP-3", {"serial_number": "SERVER"})
         change(world.db, "LAP-4", {"name": "Desk 4"})
         change(world.db, "LAP-5", {"name": "Desk 5"})
@@ -106,9 +103,19 @@ def _day(world: World, kit_path: Path, seed: int) -> None:
         _change(field.db, "LAP-9", {"notes": "boxed"}, by="tech2", risk="low", kind="Repair")
         for n in range(60):
             tag = f"MON-{rng.randint(1, 3)}" if rng.random() < 0.1 else f"LAP-{rng.randint(1, 24)}"
-            fields = rng.sample(_FIELDS, rng.choice((1, 1, 2)))
+            fields = rng.sample(_FIELDS + _NAMING, rng.choice((1, 1, 2)))
             values: dict[str, object] = {
-                key: (None if key != "name" and rng.random() < 0.1 else f"{key[:3]}-{n}")
+                key: (
+                    None
+                    if key != "name" and key != "location" and rng.random() < 0.1
+                    else rng.choice(places)
+                    if key == "location"
+                    else world.people[rng.choice(assignees)]
+                    if key == "assigned_to"
+                    else rng.choice((world.service_desk, world.change_board))
+                    if key == "owning_group"
+                    else f"{key[:3]}-{n}"
+                )
                 for key in fields
             }
             by = rng.choice(("tech",) * 6 + ("tech2", "infra"))
@@ -150,8 +157,11 @@ def test_runs_of_procedures_decided_set_wise_end_as_one_by_one(
     set_wise: list[int] = []
     real_store = bulk_procedures.ProcedureRun._store
 
+    named: set[str] = set()
+
     def counted_store(run: Any, plain: list[Any], *args: Any) -> None:
         set_wise.append(len(plain))
+        named.update(key for p in plain for key in p.new if key in _NAMING)
         real_store(run, plain, *args)
 
     monkeypatch.setattr(bulk_procedures.ProcedureRun, "_store", counted_store)
@@ -184,6 +194,8 @@ def test_runs_of_procedures_decided_set_wise_end_as_one_by_one(
             plain = sum(set_wise)
             # Most of the day is plain; the rest went one by one in its place.
             assert plain >= 15, set_wise
+            # Moves and reassignments among them.
+            assert {"location", "assigned_to"} <= named, named
             assert plain < sum(1 for r in reports[name] if r[3] is Outcome.APPLIED)
     assert reports["set-wise"] == reports["single"]
     outcomes = {r[3] for r in reports["set-wise"]}

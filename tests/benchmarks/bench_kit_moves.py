@@ -1,0 +1,109 @@
+"""Field kit benchmark (issue 16 point 8): syncing a kit of 1,000 offline moves and
+reassignments to a 10,000-asset SQLite register, a ratio against a floor in the same run.
+
+Ours: ``kits.sync`` (no refresh) of a kit checked out of the whole campus, holding 1,000
+changes made offline — half move an asset to one of three rooms of the last building,
+half assign it to a person. Floor (``kit_sync_floors.floor_sync`` with the asset's
+location and assignee): the kit's procedure rows and the assets' new values read with
+stdlib ``sqlite3``, inserted and updated on a bare copy of the server (every trigger
+and secondary index dropped) in one transaction (WAL, ``synchronous=FULL``), the
+updated assets' search-index rows replaced together. The scans and serial numbers of
+the main sync figure are ``bench_kits.bench_sync``.
+
+Measured (sync18, 2026-12-07 10:18 UTC, load 2.5-3.5, three pairs by turns with main
+(7624dd2) in separate processes, this file copied into main's tree): main 2.46-2.61
+s wall, 2.34-2.60 s CPU — 62-63× its floor by wall, 65-70× by CPU (the moves went one by
+one through the procedure service); this branch 0.11-0.12 s, 2.6-2.7× wall, 2.8× CPU.
+
+Run: ``uv run python -m tests.benchmarks.bench_kit_moves`` or
+``uv run pytest tests/benchmarks/bench_kit_moves.py -s``.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from desktop import kits
+from desktop.storage.database import Database, open_database
+from tests.benchmarks.bench_kits import (
+    PROCEDURES,
+    SYNC_SERVER_ASSETS,
+    _register,
+    campus_kit,
+    copy_register,
+    record_changes,
+)
+from tests.benchmarks.kit_sync_floors import bare_server, floor_sync
+
+
+def _moves(kit: Database) -> None:
+    """1,000 changes made in the kit: odd ones move the asset, even ones assign it."""
+    with kit.read() as s:
+        connection = s.connection()
+        rooms = [
+            uuid.UUID(r[0])
+            for r in connection.exec_driver_sql(
+                "SELECT id FROM locations WHERE kind = 'room' ORDER BY name DESC LIMIT 3"
+            )
+        ]
+        person = uuid.UUID(
+            connection.exec_driver_sql("SELECT id FROM people WHERE username = 'tech'").scalar_one()
+        )
+    record_changes(
+        kit, lambda n, _tag: {"location": rooms[n % 3]} if n % 2 else {"assigned_to": person}
+    )
+
+
+def bench_sync_moves() -> dict[str, float]:
+    register = _register(SYNC_SERVER_ASSETS, 0)
+    with tempfile.TemporaryDirectory() as folder:
+        server_path = Path(folder) / "server.sqlite"
+        floor_path = Path(folder) / "floor.sqlite"
+        copy_register(register, server_path, floor_path)
+        server = open_database(f"sqlite:///{server_path}")
+        kit_path = Path(folder) / "kit.sqlite"
+        try:
+            kit = campus_kit(server, kit_path)
+            try:
+                _moves(kit)
+                kit.dispose()
+                bare_server(floor_path)
+                gc.collect()
+                floor, floor_cpu = floor_sync(
+                    floor_path, kit_path, ("location_id", "assigned_to_id")
+                )
+                gc.collect()
+                started, cpu = time.perf_counter(), time.process_time()
+                report = kits.sync(kit, server, "tech", refresh=False)
+                ours, ours_cpu = time.perf_counter() - started, time.process_time() - cpu
+            finally:
+                kit.dispose()
+        finally:
+            server.dispose()
+    counts = report.counts()
+    assert counts[kits.Outcome.APPLIED] == PROCEDURES, counts
+    load = os.getloadavg()[0]
+    print(
+        f"sync of {PROCEDURES:,} moves and reassignments: {ours:.2f} s (CPU {ours_cpu:.2f} s); "
+        f"floor {floor:.2f} s (CPU {floor_cpu:.2f} s); ratio {ours / floor:.1f}× "
+        f"(CPU {ours_cpu / floor_cpu:.1f}×); load {load:.1f}"
+    )
+    return {
+        "sync_moves_s": ours,
+        "sync_moves_floor_s": floor,
+        "sync_moves_ratio": ours / floor,
+        "sync_moves_cpu_ratio": ours_cpu / floor_cpu,
+    }
+
+
+def test_kit_moves_benchmark() -> None:
+    bench_sync_moves()
+
+
+if __name__ == "__main__":
+    bench_sync_moves()
