@@ -75,7 +75,9 @@ class SearchBuild:
         other core is idle until the worker starts): a new Python process of the
         standard library only (:mod:`desktop.demo.child`), which shares no memory with
         this one. It waits for :meth:`start`."""
-        if not sys.executable:  # (an embedding program: the index is rebuilt here)
+        if not sys.executable or getattr(sys, "frozen", False):
+            # An embedding program, or the bundle (its executable is assetdesk itself,
+            # which runs no ``-c``): the index is rebuilt here.
             return
         self.path = _file_path(assets)
         rows_path = os.path.join(os.path.dirname(self.path), _ROWS_FILE)
@@ -149,7 +151,11 @@ class SearchBuild:
         # tail, while the child waits for them
         with open(os.path.join(os.path.dirname(self.path), _ROWS_FILE), "wb") as file:
             marshal.dump(rows, file)
-        os.write(self.pipe, GO)
+        try:
+            os.write(self.pipe, GO)
+        except BrokenPipeError:  # the child is gone: the index is rebuilt here (finish)
+            self.discard()
+            return
         self._close_pipe()
         self.started = True
 

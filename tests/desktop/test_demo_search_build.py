@@ -88,6 +88,36 @@ def test_a_failed_child_leaves_the_rebuild_to_this_process(demo: Database) -> No
         assert build.path == ""  # its file removed
 
 
+def test_a_child_gone_before_its_rows_leaves_the_rebuild_to_this_process(demo: Database) -> None:
+    with demo.write() as session:
+        connection = session.connection()
+        rebuilt = _index(connection)
+        build = SearchBuild()
+        build.prepare(ASSETS)
+        assert build.process is not None
+        build.process.kill()  # its pipe's read end gone with it: writing raises EPIPE
+        build.process.wait()
+        build.start(connection)
+        assert build.finish(connection) == ASSETS
+        assert _index(connection) == rebuilt
+        assert build.path == ""
+
+
+def test_the_bundle_starts_no_child(demo: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In the PyInstaller bundle ``sys.executable`` is assetdesk itself, which runs no
+    ``python -c``: the index is rebuilt in the demo's process."""
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    with demo.write() as session:
+        connection = session.connection()
+        rebuilt = _index(connection)
+        build = SearchBuild()
+        build.prepare(ASSETS)
+        assert not build.has_child
+        build.start(connection)
+        assert build.finish(connection) == ASSETS
+        assert _index(connection) == rebuilt
+
+
 def test_the_index_rows_the_writers_make_are_the_ones_the_view_reads(sqlite_db: Database) -> None:
     """A demo into an empty database hands its child the rows the life writers made
     (ranked by ranked_rows), not the view's: they must be the same rows, accented names
