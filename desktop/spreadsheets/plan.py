@@ -10,7 +10,7 @@ from __future__ import annotations
 import operator
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -18,21 +18,15 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from desktop.collector import collector_paused
-from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY, custom_field_labels, plain_text
+from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY
 from desktop.domain.lifecycle import (
-    PROCEDURE_NOUNS,
     AssetStatus,
     ProcedureKind,
-    decommissioned_change_problem,
-    status_move_problem,
 )
 from desktop.domain.tags import normalize_tag
 from desktop.errors import DesktopError
 from desktop.services.approval_rule import ApprovalRules
-from desktop.services.lifecycle_rules import pending_procedures, waiting_procedure_problem
-from desktop.services.procedures import FieldChange
 from desktop.services.tags import GIVE_ANOTHER, OpenKitBlocks
-from desktop.services.values import json_value
 from desktop.spreadsheets import cells as parse
 from desktop.spreadsheets.columns import (
     KEY,
@@ -43,14 +37,12 @@ from desktop.spreadsheets.columns import (
     manual_mapping,
     normalize_header,
     sheet_headers,
-    target_label,
 )
 from desktop.spreadsheets.custom_labels import every_custom_label, map_other_custom_labels
 from desktop.spreadsheets.history import (
     Step,
     creation_steps,
     effective_status,
-    retirement_steps,
 )
 from desktop.spreadsheets.import_choices import for_all_rows
 from desktop.spreadsheets.import_runs import again_note, earlier_import
@@ -67,8 +59,15 @@ from desktop.spreadsheets.model import (
     check_cancel,
 )
 from desktop.spreadsheets.new_references import new_reference_list
+from desktop.spreadsheets.plan_checks import (
+    check_mapping,
+    custom_date_keys,
+    line_numbers_note,
+    ralph_codes,
+)
+from desktop.spreadsheets.plan_updates import FIELD_ORDER, UpdatePlanner
+from desktop.spreadsheets.plan_updates import creation_changes as creation_changes
 from desktop.spreadsheets.quantities import expand_quantities, order_date
-from desktop.spreadsheets.ralph_statuses import ralph_status_words
 from desktop.spreadsheets.readers import Table
 from desktop.spreadsheets.reference_grants import dry_run_warning
 from desktop.spreadsheets.references import PendingReference, ReferenceIndex, file_tag_prefixes
@@ -85,11 +84,9 @@ from desktop.spreadsheets.report import (
 )
 from desktop.spreadsheets.row_answers import check_answer_keys
 from desktop.spreadsheets.row_approvals import decide_plan
-from desktop.spreadsheets.row_values import COLUMNS, ONCE_LIMIT, RowValues
+from desktop.spreadsheets.row_values import ONCE_LIMIT
 from desktop.storage.database import Database
 
-#: Asset columns the plan compares, by field key.
-_FIELD_ORDER = {key: n for n, key in enumerate(FIELDS_BY_KEY)}
 #: Enum members read on every row, looked up once: a member read through its class runs
 #: the enum type's own lookup (~0.2 us each on Python 3.11, 20 times a global's).
 _ERROR, _CREATE, _CONFLICT = RowAction.ERROR, RowAction.CREATE, RowAction.CONFLICT
@@ -176,8 +173,8 @@ def plan_table(
     )
     mapping = map_other_custom_labels(mapping, index, options.mapping)
     by_other_label = _by_a_label(mapping, index)
-    _check_mapping(table, mapping, options)
-    options, ralph_note = _ralph_codes(table, header_index, mapping, options)
+    check_mapping(table, mapping, options)
+    options, ralph_note = ralph_codes(table, header_index, mapping, options)
     report = build_report(
         rows=table.rows,
         row_numbers=table.row_numbers,
@@ -240,60 +237,6 @@ def plan_table(
     return plan
 
 
-def line_numbers_note(table: Table) -> str:
-    """What the dry run says when a text file's row numbers are not a spreadsheet's: they
-    are its lines, and a cell with line breaks (an export's notes) takes several, where
-    Excel or LibreOffice shows the record as one row — "row 8" there is another asset
-    ("" when they agree, and for a workbook)."""
-    if table.sheet:
-        return ""
-    for index, number in enumerate(table.row_numbers):
-        if number != index + 1:
-            return (
-                f"Row numbers are the lines of {table.file_name}: some cells hold line "
-                "breaks, so from there on a spreadsheet program shows each row higher up "
-                f"(row {number} here is its row {index + 1})"
-            )
-    return ""
-
-
-def _ralph_codes(
-    table: Table, header_index: int, mapping: ColumnMapping, options: ImportOptions
-) -> tuple[ImportOptions, str]:
-    """``options`` with Ralph's numeric status codes the file's status column holds read
-    as Ralph names them (see ralph_statuses), and the note that says so."""
-    column = mapping.index_of("status")
-    if column is None:
-        return options, ""
-    cells = (row[column] for row in table.rows[header_index + 1 :] if column < len(row))
-    words, note = ralph_status_words(mapping.headers, cells, options.status_words)
-    if not words:
-        return options, ""
-    return replace(options, status_words={**words, **options.status_words}), note
-
-
-def custom_date_keys(index: ReferenceIndex) -> set[str]:
-    return {
-        d["key"]
-        for category in index.categories.values()
-        for d in category.custom_fields
-        if d.get("type") == "date"
-    }
-
-
-def creation_changes(plan: ImportPlan, row: RowPlan) -> list[FieldChange]:
-    """What a new asset's procedures will record: every value, from empty."""
-    index = plan.names
-    assert index is not None
-    changes = [_change(index, key, None, value) for key, value in row.values.items()]
-    if row.custom:
-        titles = _custom_titles(index, row.category_id)
-        changes += [_custom_change(k, None, v, titles) for k, v in row.custom.items()]
-    if row.follow_up is not None:
-        changes.append(_change(index, "status", None, row.follow_up.value))
-    return changes
-
-
 def _by_a_label(mapping: ColumnMapping, index: ReferenceIndex) -> frozenset[str]:
     """The custom targets of columns headed by a label of the field (any category's, the
     wizard's choice too): a row whose category lacks the field keeps the cell in its
@@ -307,62 +250,7 @@ def _by_a_label(mapping: ColumnMapping, index: ReferenceIndex) -> frozenset[str]
     )
 
 
-#: Targets that say nothing of what an asset is (kept in the notes, or not read).
-_NOT_OF_AN_ASSET = frozenset({EXTRA_NOTES, "", "notes"})
-
-
-def _check_mapping(table: Table, mapping: ColumnMapping, options: ImportOptions) -> None:
-    mapped = mapping.mapped
-    needed = {MatchKey.TAG: "tag", MatchKey.SERIAL: "serial_number", MatchKey.KEY: KEY}[
-        options.match
-    ]
-    # Without a tag column every row is a new asset whose tag is generated (a supplier's
-    # list); matching by serial number or key needs its column. A row without a name is
-    # named after its model (fill_missing_name), so a Model column gives the names: a
-    # supplier's "Category, Manufacturer, Model, Serial number" was refused as a whole
-    # while the same file with an empty Name column imported.
-    given = set(mapped) | set(options.defaults)
-    named = bool({"name", "model"} & given)
-    new_assets_only = options.match is MatchKey.TAG and named and "category" in given
-    if needed not in mapped and not new_assets_only:
-        without = ""
-        if options.match is MatchKey.TAG:  # say what would do instead of a tag column
-            lacking = [
-                k for k, has in (("name", named), ("category", "category" in given)) if not has
-            ]
-            if options.command_line:
-                how = "a column or " + " or ".join(f"--set {k}=…" for k in lacking)
-            elif "category" in lacking:  # the wizard gives no name for all rows
-                how = "a column or, for Category, a value for all rows"
-            else:
-                how = "a column"
-            model = "; a Model column gives the names too" if "name" in lacking else ""
-            without = (
-                "; without one, every row is a new asset with a generated tag, which needs "
-                f"a name and a category ({how}; missing: "
-                f"{', '.join(target_label(k) for k in lacking)}{model})"
-            )
-            if set(mapped) - _NOT_OF_AN_ASSET <= {"name"}:
-                # Ralph's warehouses.csv, regions.csv (id, name): following the advice
-                # above made assets called "Poznań" and "Kraków".
-                without += (
-                    ". Only a name describes each row: if the file lists places (Ralph's "
-                    "warehouses), import it as locations (assetdesk import --locations, or "
-                    "Import list… in Data › Locations); a list of people likewise (--people, "
-                    "Data › People); not as assets"
-                )
-        raise DesktopError(
-            f"{table.where}: no column is mapped to {target_label(needed)}, which the import "
-            f"matches assets by{without} (columns: {', '.join(mapping.headers)})"
-        )
-    if not {"tag", "name", "serial_number", "category"} & set(mapped):
-        raise DesktopError(
-            f"{table.where}: none of the columns is an asset column "
-            f"(columns: {', '.join(mapping.headers)}); map them by hand or choose another sheet"
-        )
-
-
-class _Planner(RowValues):
+class _Planner(UpdatePlanner):
     #: Whether a row's cells go through prepare_given (set by plan()).
     prepares = True
 
@@ -690,7 +578,7 @@ class _Planner(RowValues):
         fields = tuple(values)
         order = self.field_orders.get(fields)
         if order is None:
-            order = self.field_orders[fields] = sorted(values, key=_FIELD_ORDER.__getitem__)
+            order = self.field_orders[fields] = sorted(values, key=FIELD_ORDER.__getitem__)
         # Blank text left out: a true value is kept at once (most), a false one if not text.
         plan.values = {
             k: v for k in order if (v := values[k]) is not None and (v or not isinstance(v, str))
@@ -714,170 +602,6 @@ class _Planner(RowValues):
         if len(self.required_custom) < ONCE_LIMIT:  # (an update's own ids: not shared)
             self.required_custom[id(category_id)] = (category_id, required)
         return required
-
-    def _plan_update(
-        self,
-        plan: RowPlan,
-        values: dict[str, object],
-        custom: dict[str, object],
-        current: dict[str, Any],
-        version_cell: object,
-    ) -> None:
-        plan.asset_id = current["id"]
-        plan.version = current["version"]
-        if not self.options.blank_clears:  # a blank cell keeps the stored value
-            values = {k: v for k, v in values.items() if v not in (None, "")}
-            custom = {k: v for k, v in custom.items() if v not in (None, "")}
-        if values.get("tag") is None:
-            values.pop("tag", None)  # a blank tag cell never removes the tag
-        if values.get("category", 1) is None:
-            self._problem(plan, "category", "an asset's category cannot be removed")
-        if values.get("status", 1) is None:
-            values.pop("status")
-        changed = {
-            k: v
-            for k, v in values.items()
-            if _comparable(current.get(COLUMNS[k])) != _comparable(v)
-        }
-        if "name" in changed and changed["name"] is None:
-            changed["name"] = ""
-        stored_custom = dict(current.get("custom_fields") or {})
-        changed_custom = {k: v for k, v in custom.items() if stored_custom.get(k) != v}
-        changed = dict(sorted(changed.items(), key=lambda kv: _FIELD_ORDER[kv[0]]))
-        plan.values, plan.custom = changed, changed_custom
-        plan.changes = [self._change(k, current.get(COLUMNS[k]), v) for k, v in changed.items()]
-        if changed_custom:
-            titles = _custom_titles(self.index, plan.category_id)
-            plan.changes += [
-                _custom_change(k, stored_custom.get(k), v, titles)
-                for k, v in changed_custom.items()
-            ]
-        if not plan.changes:
-            plan.action = RowAction.UNCHANGED
-            return
-        target = AssetStatus(str(changed["status"])) if "status" in changed else None
-        before = AssetStatus(current["status"])
-        steps = retirement_steps(before, target)
-        if steps:  # an update to archived or disposed: recorded as decommission (+ dispose)
-            plan.follow_up = target
-            reason = None
-            for kind, after in steps:
-                reason = reason or status_move_problem(kind, before, after)
-                before = after
-            if reason is None:  # a retirement already waiting for approval is not doubled
-                waiting = waiting_procedure_problem(
-                    self.session, steps[0][0], current["id"], current["tag"]
-                )
-                reason = waiting.message if waiting is not None else None
-                if reason is not None and self._already_asked(plan, steps, current):
-                    return
-        else:
-            reason = status_move_problem(ProcedureKind.CHANGE, before, target)
-            fields = [change.field for change in plan.changes]
-            retired = decommissioned_change_problem(ProcedureKind.CHANGE, before, fields)
-            if retired is not None and not reason:
-                self._problem(plan, *retired)
-        if reason and current["status"] == AssetStatus.DISPOSED:
-            # Nothing may change: name the cells this row changes (its notes, say), not
-            # the status column it may have left as it was.
-            for change in plan.changes:
-                self._problem(plan, change.field, reason)
-        elif reason:
-            self._problem(plan, "status", reason)
-        plan.action = RowAction.UPDATE
-        if version_cell is not None:
-            try:
-                version = parse.parse_integer(version_cell)
-            except ValueError as exc:
-                self._problem(plan, VERSION, str(exc))
-                return
-            if version != current["version"]:
-                plan.action = RowAction.CONFLICT
-                plan.problems.append(
-                    RowProblem(
-                        plan.row,
-                        self.headers[self.mapped[VERSION]],
-                        f"asset {current['tag']} was changed in the database since this file was "
-                        f"exported (version {version}, now {current['version']}): save the "
-                        "error workbook (it gives the row the current version and names the "
-                        "cells that differ), check the row and import that workbook",
-                    )
-                )
-
-    def _already_asked(
-        self,
-        plan: RowPlan,
-        steps: Sequence[tuple[ProcedureKind, AssetStatus]],
-        current: dict[str, Any],
-    ) -> bool:
-        """Whether the row asks only for the retirement that already waits for approval
-        on its asset (the same file imported again after its first import left it
-        pending): the row is then unchanged, said on it — it refused the whole file."""
-        if len(steps) != 1 or [c.field for c in plan.changes] != ["status"]:
-            return False
-        kind = steps[0][0]
-        waiting = pending_procedures(self.session, [current["id"]]).get(current["id"], [])
-        if not any(w_kind == kind.value for _, w_kind in waiting):
-            return False
-        plan.action = RowAction.UNCHANGED
-        plan.values, plan.custom, plan.changes, plan.follow_up = {}, {}, [], None
-        self.report.warn(
-            plan.row,
-            f"{PROCEDURE_NOUNS.get(kind, kind.value)} of {current['tag']} already waits for "
-            "approval, as this row asks: left as it is (the approvers decide it)",
-        )
-        return True
-
-    def _change(self, key: str, before: object, after: object) -> FieldChange:
-        return _change(self.index, key, before, after)
-
-
-def _change(index: ReferenceIndex, key: str, before: object, after: object) -> FieldChange:
-    return FieldChange(
-        field=key,
-        before=json_value(before),
-        after=after.text if isinstance(after, PendingReference) else json_value(after),
-        before_text=_display(index, key, before),
-        after_text=_display(index, key, after),
-    )
-
-
-def _custom_change(
-    name: str, before: object, after: object, titles: Mapping[str, str]
-) -> FieldChange:
-    """A custom field's change, titled as the asset's category names it ("Disk
-    encrypted", not "Encrypted" from its key), as the procedure form records it."""
-    return FieldChange(
-        CUSTOM_PREFIX + name,
-        before,
-        after,
-        plain_text(before),
-        plain_text(after),
-        titles.get(name, ""),
-    )
-
-
-def _custom_titles(index: ReferenceIndex, category_id: object) -> dict[str, str]:
-    category = index.categories.get(category_id) if isinstance(category_id, uuid.UUID) else None
-    return custom_field_labels(category.custom_fields if category is not None else None)
-
-
-def _display(index: ReferenceIndex, key: str, value: object) -> str:
-    if value is None or value == "":
-        return ""
-    if key == "status":
-        return AssetStatus(str(value)).label
-    if isinstance(value, uuid.UUID | PendingReference):
-        return index.text(value)
-    if hasattr(value, "isoformat"):
-        return str(value.isoformat())
-    return str(value)
-
-
-def _comparable(value: object) -> object:
-    if value == "":
-        return None
-    return value
 
 
 def _blank(value: object) -> bool:

@@ -13,7 +13,7 @@ from typing import Any
 
 from desktop.domain.fields import CUSTOM_PREFIX
 from desktop.spreadsheets.model import REJECTED, ImportPlan, RowAction
-from desktop.spreadsheets.plan import creation_changes
+from desktop.spreadsheets.plan_updates import creation_changes
 from desktop.wording import plural
 
 #: How many new or changed rows are shown with their values (plus every row with a warning).
