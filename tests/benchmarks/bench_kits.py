@@ -20,42 +20,6 @@ the same run.
   window over each asset's history, base values, the secondary indexes (built once
   after the copy), the server's checkout record (10,000 rows) and tag blocks, and
   ``synchronous=FULL`` commits. The server's own CPU time counts in neither.
-  Measured (kitco, 2026-12-05, 2-core machine shared by six engineers; "before" is
-  the code of 86b016e run by this benchmark in the same hour; on a quiet machine it
-  measured 1.70 s against 0.26 s, 6.6×, and 4.9–7.8× at 1,000,000):
-
-  =======================  ======  =======  ==========  =========  ====
-  register                 ours s  floor s  wall ratio  CPU ratio  load
-  =======================  ======  =======  ==========  =========  ====
-  before, SQLite, 100,000  4.51    1.17     3.9×        5.3×       15.1
-  before, PostgreSQL 15    13.48   3.02     4.5×        3.8×       14.9
-  before, MariaDB          13.36   3.02     4.4×        4.0×       14.5
-  SQLite, 100,000          1.98    1.19     1.7×        1.7×       11.3
-  PostgreSQL 15, 100,000   5.02    2.99     1.7×        1.4×       11.8
-  MariaDB, 100,000         5.68    3.05     1.9×        1.3×       12.2
-  SQLite, 1,000,000        2.57    1.47     1.7×        1.7×       12.6
-  SQLite, 100,000 (again)  0.85    0.57     1.5×        1.7×       5.1
-  PostgreSQL (again)       2.26    1.21     1.9×        1.4×       5.3
-  MariaDB (again)          2.07    1.93     1.1×        1.2×       5.4
-  =======================  ======  =======  ==========  =========  ====
-
-  Where it went (profiled): the kit's secondary indexes kept up row by row (now
-  lifted and built once: 3–4× faster), the search index built over rows stored out of
-  tag order (now copied in tag order: 4× faster), a 2 MiB page cache spilling the fill
-  to the log (now 256 MiB for the fill), the scope sent back and forth as chunks of
-  900 ids (now one condition the source runs), ORM/Core row handling for base values
-  and the server's checkout record (now one SQL statement and one ``executemany``),
-  and on servers a UUID and an aware time made and taken apart per value.
-
-  Sync5 (2026-12-05 20:20-20:40 UTC, load 4.7-7.6: five helpers on the 2 cores): at
-  1,000,000 assets ours spent ~0.3 s CPU more than at 100,000, the floor nothing more:
-  the scope's words (``schema._location_names``) loaded all 11,110 locations as ORM
-  objects to name 10 buildings. Now it reads every location's name (to tell shared
-  names) and the chosen ones' rows. SQLite, 1,000,000: CPU 0.83 s → 0.58 s against the
-  floor's 0.31 (2.7× → 1.9× CPU; wall 1.95 → 2.62 s against 0.87-0.90 s, 2.2× → 2.9×,
-  the wall dominated by the other helpers' disk work at load 4.7 and 7.6). At 100,000
-  (before that change, load 6.5-6.8): SQLite 1.13 s against 0.72 (1.6× wall, 2.0× CPU),
-  PostgreSQL 1.89 against 1.64 (1.2×, 1.4×), MariaDB 2.72 against 2.29 (1.2×, 1.3×).
 
   Kitwin (2026-12-06 02:59-03:01 UTC, load 6.4-8.8; "kittags" the code of 4e99028 by
   turns with ours, best of 3 pairs each): kittags' tag block read every key of the
@@ -113,36 +77,6 @@ the same run.
   together. The CPU figure is this process's only (the server's work, triggers
   included, is in the wall).
 
-  MariaDB's first figure (sync5) was 78.6× wall: 46.11 s against 0.59 s (CPU 0.46
-  against 0.09 s; load 2.7), 52 of 53 s in the assets' ``UPDATE``. Migration 0009's
-  trigger deleted a changed asset's old trigrams with ``DELETE … WHERE tag_key = … AND
-  trigram IN (SELECT …)``, which MariaDB 10.11 runs as a dependent subquery over the
-  whole trigram table (``tag_key`` is the second column of its key): 58 ms per updated
-  asset at 10,000 assets, growing with the register — every procedure on MariaDB paid
-  it, not only the sync. Migration 0019 deletes by a join on the key. Since (sync5):
-
-  ==========================  ======  =======  ==========  =========  ====
-  sync (no refresh) to        ours s  floor s  wall ratio  CPU ratio  load
-  ==========================  ======  =======  ==========  =========  ====
-  MariaDB, before 0019        46.11   0.59     78.6×       5.0×       2.7
-  MariaDB (one pair)          1.95    2.03     1.0×        3.7×       4.5
-  MariaDB (best of 3)         4.22    3.11     1.4×        3.3×       8.1
-  PostgreSQL (best of 3)      1.21    1.02     1.2×        4.1×       7.7
-  SQLite                      0.23    0.05     4.3×        4.2×       0.8
-  SQLite                      0.68    0.15     4.4×        4.4×       6.0
-  MariaDB (best of 3, 21:02)  1.90    0.86     2.2×        3.8×       5.4
-  PostgreSQL (best of 3)      1.23    0.44     2.8×        4.1×       5.3
-  SQLite                      0.49    0.14     3.6×        4.4×       5.8
-  ==========================  ======  =======  ==========  =========  ====
-
-  (2026-12-05 20:18-21:02 UTC.) On the servers the wall ratio moves with the load and
-  the floor's luck (MariaDB 1.0-2.2×, PostgreSQL 1.2-2.8× in runs 25 minutes apart):
-  about 2×, not reliably within it. On MariaDB ours still spends ~1.6 s of its wall in
-  the assets' ``UPDATE``: 0019's trigger replaces each asset's trigrams row by row
-  (~1.4 ms an asset), where the floor replaces them in one statement. The dated tables
-  of the earlier rounds (kitsync, sync16, refresh16, refresh2, sync2-sync6) are in this
-  file's history (``git log -p``).
-
   Sync9 (2026-12-06 08:30-09:10 UTC, load 8-14: five helpers and test runs on the two
   cores; "before" is main at 0bf0175 run by turns with ours, best of 3 each). Where the
   servers' wall went (per statement, one sync, load 3-10): MariaDB's assets ``UPDATE``
@@ -196,174 +130,6 @@ the same run.
   assets' ~15 secondary and GIN indexes kept up by the ``UPDATE`` (dropped in the
   floor), the inserts' indexes and triggers. The CPU ratios (4.3-5.2×, this process
   only) are the Python per record, unchanged here (the SQLite figure too: ~4×).
-
-  Where the sync's CPU goes (sync7, 2026-12-06 02:30 UTC: ``py-spy`` sampling twelve
-  syncs to SQLite in one process, each ~0.20-0.25 s CPU, load 1-7; shares of the sync's
-  samples): SQLite's own work ~39% (statements 14%, the ``executemany`` writes 9%,
-  fetching 8%, the two commits 9%: the statements alone measure 40-46 ms CPU, about the
-  floor's whole 0.04 s; the phases below include it); the server's state read per window
-  17% (idempotency reads of 3,000 ids and 3,000 entry ids, assets, expected rows), the
-  1,000 changes decided 18% (``decide_procedure`` 9%, the request, note, comparison and
-  result around it 9%), the 2,000 scans 6%, the writes' values converted 4%, the search
-  index's rows replaced 8% (the same statements as the floor's), the kit's journal, rows
-  and bases read 13% (9,000 ids, 3,000 times, 2,000 JSON texts), the kit marked 8% (most
-  of it its commit), SQLAlchemy compiling ~20 ORM statements anew on each new engine 5%.
-  No part is the floor's size; the Python around the rules is spread over a few µs per
-  record in many places (each 1-4% of the sync). Within 2× (0.08 s) the sync could hold
-  the database's work and ~12 µs of Python per record, about what ``decide_procedure``
-  and ``classify_asset_scan`` take alone: not reachable while each record is decided by
-  the services' rule functions in Python; on the servers the wall is near 2×.
-
-  Sync10 (2026-12-06 11:20-12:15 UTC, load 6-20: five helpers and kit test runs on the
-  two cores; "base" is main at 89309de run by turns with ours). Changed: the bulk
-  replay makes each procedure's request straight from the kit's row (no payload
-  dictionary and its two copies per procedure), the sync reads the kit's metadata
-  without counting its register (a scan of every asset the sync never used), and the
-  base versions are looked up for the journal's procedure entries only (the 2,000 scan
-  entries were looked up among the kit's procedures too). By turns, 5 processes each
-  of 3 syncs (load 17-20): CPU median 261 ms (base 272), best 232 (base 243); this
-  benchmark by turns (load 18-20): ours 3.9× and 4.4× CPU (3.5× and 3.7× wall), base
-  4.2× and 4.6× (4.1× and 4.0×). About 5%: not the 2×. Where one sync's CPU goes now
-  (wrappers' process time, six syncs, load 19; 258 ms a sync against the floor's
-  55-66 ms): the 1,000 changes decided 62 ms (``decide_procedure`` 29, the request 7,
-  comparison 3, row 3, the rest — summaries, results, look-ups, the moved asset — 20);
-  the writes 64 ms (SQLite's own 49, values converted for the driver 17: the two JSON
-  columns 6, times 4, ids 3); the server state read per window 39 ms (statements ~21);
-  the 2,000 scans 25 ms (``classify_asset_scan`` 3, the row 3); the kit's rows 19 ms,
-  its journal 9, bases 5, marking 7; SQLAlchemy compiling ~15 ORM statements anew on
-  each new engine (the acting person's three, the audit's state, the template, the
-  checkout) 11 ms. SQLite's statements are 96 ms of it (the floor's whole run 66 ms at
-  that load: search index 21 against its 21, the scans' insert 12.7 against 6.5 and the
-  procedures' 9 against 4.5 — their indexes and triggers —, the update 6.4 against 3.3,
-  the kit's rows 9 against 18, and beyond the floor the server reads 21, the journal,
-  bases and marking 12). So our statements alone are ~1.5× the floor, and with the rule
-  functions alone (``decide_procedure`` and ``classify_asset_scan``: 32 ms) ~2.0×: with
-  every record decided by them in Python and today's schema, 2× leaves nothing for the
-  compiles, the per-record summaries and results, the values' conversions, nor the kit's
-  journal. It would take all of: the statements compiled once per process, not per
-  engine (or the sync's ~15 in driver SQL); the idempotency and kit reads made set-wise
-  in SQL (the kit attached to the server's connection before its transaction, so that
-  the ids the server has and the journal's rows are one join, without 9,000 ids sent
-  and read back); ids and times kept as the text SQLite stores from the kit's read to
-  the server's write; and the scans' and procedures' secondary indexes kept up in one
-  pass after the inserts, as the search index is.
-
-  Sync12 (2026-12-06 17:45-19:00 UTC, load 5-14: other helpers and our own kit test
-  runs on the two cores; "main" is e652efb). Changed: procedures decided group-wise
-  (``desktop.services.procedure_groups``: records of one kind, category and stored
-  answers share one look-up of the template, one validation of the answers and
-  checklist, one risk and approvals; per record only the asset now, its values, the
-  lifecycle and rules, the three-way comparison; who performs still checked per person),
-  ids made from the kit's hex text keep it (``stored_values._HexId``: no ``UUID.hex``
-  formatted per id written), who syncs checked in the transaction that replays (one ORM
-  person load when they also performed the records), each group's answers read and
-  split once. Outcomes unchanged (``test_bulk_groups``: a mixed batch — applied, merged,
-  refused, in conflict, waiting — ends as the per-record replay decides, same rows).
-  Effect, counted (callgrind, one sync in a process less the same process without it):
-  1.61 G instructions on main, 1.52 G now (−6%). By time it is within the noise at this
-  load: three processes by turns with main, best of 10 syncs each, CPU 211-222 ms
-  against main's 206-218 (floor 52-56 ms; 3.9-4.1× both); this benchmark by turns (load
-  7-8): CPU 3.9× and 4.2× (main 3.8× and 4.5×), with the refresh 6.0× and 6.0× (main
-  6.9× and 6.1×); the wall 4-12× for both, the floor's 0.09-0.34 s dominated by the
-  other helpers' disk work. Why the groups gave little here: the template and category
-  look-ups were already dictionary hits (``batch_cache``) and the answers' validation
-  ~0.5% of the sync; ``decide_procedure`` per record is now ~4% (py-spy), the rest of the
-  ~200 ms as sync10 found it: SQLite's statements ~35% (search index 11%, inserts and
-  update 15%, the server reads 6%), writes' values converted 8%, the ORM's one-time
-  look-ups compiled per engine (person and roles 5%, template, category, audit) ~10%, the
-  kit's journal, rows and marking ~15%, per-record results and summaries ~10%. Every
-  bulk record's SQL is already set-based (a few statements per window, one
-  ``executemany`` per table). 2× (~110 ms) stays out of reach with each record decided by
-  the services' rule functions in Python and this schema's indexes and triggers.
-
-  Sync13 (2026-12-06 20:53-21:35 UTC, load 0.4 at first, then 5-10: other helpers' test
-  runs on the two cores; "main" is 0ffda5b, run by turns with ours in the same
-  minutes). Changed: every SQLite engine a ``Database`` makes shares one compiled-
-  statement cache (``desktop.storage.compiled_cache``; SQLAlchemy keys its cache by the
-  engine's own dialect object, so each new engine compiled the same statements again);
-  a JSON value shared by consecutive rows of one bulk write is serialized once (the
-  1,000 procedures of one group share their answers); a scan's summary no longer makes
-  its ``ScanKind`` per scan. Where it shows: a sync to a server opened anew in a process
-  that compiled them before — the sync dialog opens the server per sync
-  (``open_kit_server``), after the window's work in the kit or an earlier sync (the
-  command line, one sync per process, still compiles them once). There main's sync
-  compiled 12-16 ORM statements (the checkout, the acting person's groups and roles, the
-  audit and its state, the template, category, scanner, rooms: 7-15 ms) and its refresh
-  the staging statements. Measured so (a process of 10 syncs each, fresh copies of one
-  server and kit, each sync on newly opened databases; by turns, load 5.6-7.1): sync
-  CPU median 187-192 ms on main, 172-187 ours (best 172-183 against 163-167); the
-  refresh alone (on such a kit after its sync) 261-275 ms against 239-248. This
-  benchmark, by turns (21:28-21:30, load 5.1-6.4): sync CPU 0.18 and 0.21 s on main
-  (3.8× and 4.0× its floor), 0.18 and 0.18 s ours (3.6× and 3.7×); with the refresh
-  CPU 5.8× and 6.1× main, 6.2× and 6.2× ours; refresh alone 9.7× and 10.4× main, 10.3×
-  and 12.0× ours — no better within this load's noise: here the sync's statements were
-  already compiled on the same engines by the checkout and the offline work. Not the
-  halving the issue needs; what is left is what sync10 and sync12
-  found. Per phase now (py-spy, 20 syncs, load 5-9, shares of the sync): SQLite's
-  statements ~40% (the inserts through their indexes 11%, the search index's rows 8%
-  — both as the floor's statements or more —, the window's reads 8%, the two commits
-  ~5%, the kit's reads and marks ~8%); the 1,000 changes decided 16%
-  (``decide_procedure`` 8.5%); the 2,000 scans 9%; values converted for the writes
-  6%; the rest spread over a few µs per record (journal entries and ids made 4%,
-  results and summaries ~4%, the acting person's ORM load 3%). With SQLite's statements
-  alone at ~1.4× the floor, 2× leaves ~0.03 s for 3,000 records' Python (10 µs each),
-  less than the services' rule functions take. The refresh's costliest statement
-  (finding the assets to read whole, ``kit_want_assets``: 32-37 ms CPU of ~0.27 s) is
-  20 ms of 10,000 look-ups in the kit's base by a text key in the server's order, not
-  page cache (64 MiB: 25-30 ms); reading the base once in its own order and probing
-  the assets from it measured 30 against 36 ms — not kept (not measurable on the
-  whole refresh). What the refresh spends is comparing the whole scope (every key
-  looked up in the kit's assets and base), not re-copying unchanged rows: it writes
-  only the 1,000 moved assets, their procedures and the 2,000 scans.
-
-  Sync14 (2026-12-07 00:00-00:30 UTC, load 7-11: other helpers' test runs and our
-  own on the two cores; "before" is the same code with the set-wise scans turned off,
-  ``bulk_replay.MIN_RUN`` out of reach, run by turns with it in one process on fresh
-  copies of one server and kit). Changed: on a SQLite server a run of scans is decided
-  in SQL over the whole run (``desktop.kits.bulk_scans``), not scan by scan in Python:
-  the kit's rows go to a temporary table of the server's connection as the driver reads
-  them (the same hex ids, time texts and raw texts a SQLite server stores: no UUID, time
-  or scan object per scan, no values converted), with their place, text and tag key;
-  which ones the server already has is one join; the audit open, the scanner an active
-  auditor on their own login and the room usable are checked once per distinct audit,
-  scanner and room by the scan service's own functions; where an asset the audit does
-  not list stood at its start (and whether outside its scope) is looked up for those
-  few by the audit's functions; duplicates within the run are the first scan of each
-  asset or unknown tag (one ``GROUP BY``), those counted before one read of the audit;
-  and one ``INSERT … SELECT`` classifies (the rules of ``classify_asset_scan``:
-  duplicate, retired, misplaced outside the scope, found where expected or in a rack of
-  the room, misplaced) and numbers them. A room's label, a scan the service would refuse
-  and one already in the conflict queue go through the per-record replay in their
-  place; an undo, a manual find or a room finished or re-opened ends the run (the rest
-  follows it). Outcomes, summaries and rows equal the per-record replay's
-  (``test_bulk_scans``: every classification, a refused scanner, a room's label inside
-  the run, the same kit synced twice); the kill -9 test's child takes runs of two scans
-  set-wise, so kills land around these statements too. Measured (harness of 10 syncs,
-  by turns, best and median of each; load 7.4-8.9): sync CPU median 252-270 ms (best
-  238-243) against 289-313 (best 277-281) before, floor 74-82 ms: CPU ratio median
-  3.3× against 3.6-3.8×, wall ratio median 2.6-3.0× against 3.1-3.3×; at 01:09 (load
-  3.1-3.2, 12 pairs) 230 ms (best 211) against 265 (best 241), floor 72-74 ms: CPU ratio
-  median 3.1× against 3.6×, wall 2.7× against 3.4×. This benchmark by
-  turns (00:17-00:28, load 8.5-11.5): sync CPU 3.5× and 3.5× against 4.2× and 3.9×
-  before (the wall 2.7-4.3× for both: the floor's 0.26-0.68 s is the other helpers'
-  disk); at 01:08 (load 3.2) sync 2.6× wall, 3.3× CPU against 3.6× and 4.3×. The
-  set-wise run's statements (one sync, load 8): the ``INSERT … SELECT`` 18
-  ms, staging the 2,000 rows 8 ms, the unlisted assets' look-up 3 ms, the firsts 3 ms,
-  reading the results 2 ms — ~36 ms where the scans took ~75 ms one by one. Where the
-  sync's CPU goes now (SIGPROF sampling, 10 syncs): the 1,000 changes decided 28%
-  (``decide_procedure`` 14%), their writes 15% (values converted for the driver 5%),
-  the window's server reads 11%, the set-wise scans 15%, the kit's journal entries 6%,
-  marking them 5%, the kit's procedure rows 5%, the bases 3%. Not 2×: ~13% less CPU.
-  What is left is the procedures': each still decided by ``decide_procedure`` in Python
-  (its template group shared, but per record the asset now, its values coerced and
-  validated, the lifecycle move, the template's rules and required fields, the pending
-  approvals, the tag's uniqueness, the three-way comparison, the before/after list),
-  ~140 ms at this load with their reads and writes against a floor of ~80 ms for the
-  whole sync. Deciding them set-wise as the scans now are means those rules written
-  once more in SQL (value coercion per field type, the template's rules, lifecycle
-  moves) beside the Python the online services use — two implementations of the rules
-  to keep equal — or the services' own rules moved to SQL for online work too: a
-  design decision for the lead, not taken here.
 
   Sync15 (2026-12-07 03:20-04:10 UTC, load 10-15: other helpers' test runs and our own
   kit suite on the two cores). The lead's decision: on a SQLite server a run of 32
@@ -466,6 +232,11 @@ the same run.
   search index and base values (~0.065 s) nor the overhead: ~0.1 s against the given
   floor's 0.025, about 4×, so not the issue's 2× by itself either; against the
   same-work floor ours is ~3×.
+
+The dated measurements of the earlier rounds (the checkout's kitco and sync5, the
+servers' first sync figures of sync5, the sync's profile of sync7 and sync10 to sync14)
+are in ``tests/benchmarks/history/bench_kits.md``, moved there word for word; each
+part above keeps its latest.
 
 Run: ``uv run python -m tests.benchmarks.bench_kits`` or
 ``uv run pytest tests/benchmarks/bench_kits.py -s``.
