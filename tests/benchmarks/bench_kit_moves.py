@@ -22,21 +22,19 @@ Run: ``uv run python -m tests.benchmarks.bench_kit_moves`` or
 from __future__ import annotations
 
 import gc
-import os
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
 from desktop import kits
-from desktop.storage.database import Database, open_database
+from desktop.storage.database import Database
 from tests.benchmarks.bench_kits import (
     PROCEDURES,
-    SYNC_SERVER_ASSETS,
-    _register,
     campus_kit,
-    copy_register,
     record_changes,
+    sync_figures,
+    sync_server,
+    timed_sync,
 )
 from tests.benchmarks.kit_sync_floors import bare_server, floor_sync
 
@@ -60,45 +58,24 @@ def _moves(kit: Database) -> None:
 
 
 def bench_sync_moves() -> dict[str, float]:
-    register = _register(SYNC_SERVER_ASSETS, 0)
-    with tempfile.TemporaryDirectory() as folder:
-        server_path = Path(folder) / "server.sqlite"
-        floor_path = Path(folder) / "floor.sqlite"
-        copy_register(register, server_path, floor_path)
-        server = open_database(f"sqlite:///{server_path}")
-        kit_path = Path(folder) / "kit.sqlite"
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        sync_server(Path(folder), "moves") as (server, files),
+    ):
+        kit = campus_kit(server, files.kit)
         try:
-            kit = campus_kit(server, kit_path)
-            try:
-                _moves(kit)
-                kit.dispose()
-                bare_server(floor_path)
-                gc.collect()
-                floor, floor_cpu = floor_sync(
-                    floor_path, kit_path, ("location_id", "assigned_to_id")
-                )
-                gc.collect()
-                started, cpu = time.perf_counter(), time.process_time()
-                report = kits.sync(kit, server, "tech", refresh=False)
-                ours, ours_cpu = time.perf_counter() - started, time.process_time() - cpu
-            finally:
-                kit.dispose()
+            _moves(kit)
+            kit.dispose()
+            bare_server(files.floor)
+            gc.collect()  # as timed_sync does for ours
+            floor = floor_sync(files.floor, files.kit, ("location_id", "assigned_to_id"))
+            wall, cpu, report = timed_sync(kit, server, refresh=False)
         finally:
-            server.dispose()
+            kit.dispose()
     counts = report.counts()
     assert counts[kits.Outcome.APPLIED] == PROCEDURES, counts
-    load = os.getloadavg()[0]
-    print(
-        f"sync of {PROCEDURES:,} moves and reassignments: {ours:.2f} s (CPU {ours_cpu:.2f} s); "
-        f"floor {floor:.2f} s (CPU {floor_cpu:.2f} s); ratio {ours / floor:.1f}× "
-        f"(CPU {ours_cpu / floor_cpu:.1f}×); load {load:.1f}"
-    )
-    return {
-        "sync_moves_s": ours,
-        "sync_moves_floor_s": floor,
-        "sync_moves_ratio": ours / floor,
-        "sync_moves_cpu_ratio": ours_cpu / floor_cpu,
-    }
+    what = f"sync of {PROCEDURES:,} moves and reassignments"
+    return sync_figures("sync_moves", what, (wall, cpu), floor)
 
 
 def test_kit_moves_benchmark() -> None:

@@ -255,7 +255,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import delete, insert
 from sqlalchemy.engine import URL
@@ -568,11 +568,52 @@ def record_changes(kit: Database, values: Callable[[int, str], dict[str, object]
         )
 
 
-def copy_register(register: Path, *targets: Path) -> None:
-    """The register copied to each of ``targets`` (a server and its floor's)."""
-    for target in targets:
+class SyncFiles(NamedTuple):
+    server: Path
+    floor: Path
+    kit: Path
+
+
+@contextmanager
+def sync_server(folder: Path, run: str) -> Iterator[tuple[Database, SyncFiles]]:
+    """The :data:`SYNC_SERVER_ASSETS` register copied into ``folder`` as the server ours
+    syncs to (open while inside) and as the floor's, with the path of the kit to be."""
+    files = SyncFiles(*(folder / f"{part}-{run}.sqlite" for part in SyncFiles._fields))
+    register = _register(SYNC_SERVER_ASSETS, 0)
+    for target in (files.server, files.floor):
         with sqlite3.connect(register) as src, sqlite3.connect(target) as dst:
             src.backup(dst)
+    server = open_database(f"sqlite:///{files.server}")
+    try:
+        yield server, files
+    finally:
+        server.dispose()
+
+
+def timed_sync(kit: Database, server: Database, *, refresh: bool) -> tuple[float, float, Any]:
+    """(wall, CPU) seconds of the technician's sync and its report; it starts with no
+    collection owed by the set-up (the checkout's and the offline records' objects), so
+    that a full collection they made due lands in neither ours nor the floor's."""
+    gc.collect()
+    return _timed(partial(kits.sync, refresh=refresh), kit, server, "tech")
+
+
+def sync_figures(
+    name: str, what: str, ours: tuple[float, float], floor: tuple[float, float], best: str = ""
+) -> dict[str, float]:
+    """Print ours' (wall, CPU) seconds against the floor's and return them as ``name_*``."""
+    (wall, cpu), (floor_wall, floor_cpu) = ours, floor
+    print(
+        f"{what}: {wall:.2f} s (CPU {cpu:.2f} s); floor {floor_wall:.2f} s "
+        f"(CPU {floor_cpu:.2f} s); ratio {wall / floor_wall:.1f}× "
+        f"(CPU {cpu / floor_cpu:.1f}×{best}); load {os.getloadavg()[0]:.1f}"
+    )
+    return {
+        f"{name}_s": wall,
+        f"{name}_floor_s": floor_wall,
+        f"{name}_ratio": wall / floor_wall,
+        f"{name}_cpu_ratio": cpu / floor_cpu,
+    }
 
 
 def campus_kit(server: Database, kit_path: Path) -> Database:
@@ -613,17 +654,12 @@ def _timing_refresh(timed: list[tuple[float, float]]) -> Iterator[None]:
 
 
 def bench_sync() -> dict[str, float]:
-    register = _register(SYNC_SERVER_ASSETS, 0)
     with tempfile.TemporaryDirectory() as folder:
         figures: dict[str, float] = {}
         for refresh in (False, True):
-            server_path = Path(folder) / f"server-{refresh}.sqlite"
-            floor_path = Path(folder) / f"floor-{refresh}.sqlite"
-            copy_register(register, server_path, floor_path)
-            server = open_database(f"sqlite:///{server_path}")
-            kit_path = Path(folder) / f"kit-{refresh}.sqlite"
             refreshes: list[tuple[float, float]] = []
-            try:
+            with sync_server(Path(folder), str(refresh)) as (server, files):
+                server_path, floor_path, kit_path = files
                 audit = start_audit(server, scope_location_id=_campus(server), started_by="tech")
                 kit = campus_kit(server, kit_path)
                 try:
@@ -635,10 +671,7 @@ def bench_sync() -> dict[str, float]:
                     start_audit_like(floor_db, audit.id)
                     floor_db.dispose()
                     bare_server(floor_path)
-                    # Each timing starts with no collection owed by the setup (the
-                    # checkout's and the 3,000 offline records' objects), so a full
-                    # collection they made due lands in neither (both pay their own).
-                    gc.collect()
+                    gc.collect()  # as :func:`timed_sync` does for ours
                     floor, floor_cpu = floor_sync(floor_path, kit_path)
                     if refresh:
                         bare_kit = Path(folder) / "bare-kit.sqlite"
@@ -652,15 +685,10 @@ def bench_sync() -> dict[str, float]:
                         refresh_floor, refresh_floor_cpu = floor_refresh(
                             floor_path, bare_kit, kit_path
                         )
-                    gc.collect()
-                    started, cpu = time.perf_counter(), time.process_time()
                     with _timing_refresh(refreshes):
-                        report = kits.sync(kit, server, "tech", refresh=refresh)
-                    ours, ours_cpu = time.perf_counter() - started, time.process_time() - cpu
+                        ours, ours_cpu, report = timed_sync(kit, server, refresh=refresh)
                 finally:
                     kit.dispose()
-            finally:
-                server.dispose()
             counts = report.counts()
             assert counts[kits.Outcome.APPLIED] == PROCEDURES + SCANS, counts
             if refresh:
@@ -673,16 +701,8 @@ def bench_sync() -> dict[str, float]:
             name = "sync_and_refresh" if refresh else "sync"
             if refresh:
                 floor, floor_cpu = floor + refresh_floor, floor_cpu + refresh_floor_cpu
-            print(
-                f"{name}: {PROCEDURES:,} procedures + {SCANS:,} scans: {ours:.2f} s "
-                f"(CPU {ours_cpu:.2f} s); floor {floor:.2f} s (CPU {floor_cpu:.2f} s); "
-                f"ratio {ours / floor:.1f}× (CPU {ours_cpu / floor_cpu:.1f}×); "
-                f"load {load:.1f}"
-            )
-            figures[f"{name}_s"] = ours
-            figures[f"{name}_floor_s"] = floor
-            figures[f"{name}_ratio"] = ours / floor
-            figures[f"{name}_cpu_ratio"] = ours_cpu / floor_cpu
+            what = f"{name}: {PROCEDURES:,} procedures + {SCANS:,} scans"
+            figures.update(sync_figures(name, what, (ours, ours_cpu), (floor, floor_cpu)))
             if refresh:
                 ((alone, alone_cpu),) = refreshes
                 print(
@@ -726,19 +746,13 @@ def bench_sync_server(backend: str, admin_url: str) -> dict[str, float]:
             try:
                 audit = start_audit(server, scope_location_id=_campus(server), started_by="tech")
                 bare(floor_url, audit.id)
-                kits.checkout(
-                    server, kits.resolve_scope(server, locations=["CAMPUS"]), "tech", kit_path
-                )
-                kit = open_database(f"sqlite:///{kit_path}")
+                kit = campus_kit(server, kit_path)
                 try:
                     _offline_work(kit, audit.id)
                     kit.dispose()
                     gc.collect()
                     floors.append(floor_sync_on(floor_url, kit_path))
-                    gc.collect()
-                    wall, cpu, report = _timed(
-                        partial(kits.sync, refresh=False), kit, server, "tech"
-                    )
+                    wall, cpu, report = timed_sync(kit, server, refresh=False)
                     ours.append((wall, cpu))
                 finally:
                     kit.dispose()
@@ -749,19 +763,9 @@ def bench_sync_server(backend: str, admin_url: str) -> dict[str, float]:
             counts = report.counts()
             assert counts[kits.Outcome.APPLIED] == PROCEDURES + SCANS, counts
     wall, cpu = min(w for w, _c in ours), min(c for _w, c in ours)
-    floor_wall, floor_cpu = min(w for w, _c in floors), min(c for _w, c in floors)
-    print(
-        f"sync to {backend}: {PROCEDURES:,} procedures + {SCANS:,} scans: {wall:.2f} s "
-        f"(CPU {cpu:.2f} s); floor {floor_wall:.2f} s (CPU {floor_cpu:.2f} s); ratio "
-        f"{wall / floor_wall:.1f}× (CPU {cpu / floor_cpu:.1f}×; best of {PAIRS}); "
-        f"load {os.getloadavg()[0]:.1f}"
-    )
-    return {
-        f"sync_{backend}_s": wall,
-        f"sync_{backend}_floor_s": floor_wall,
-        f"sync_{backend}_ratio": wall / floor_wall,
-        f"sync_{backend}_cpu_ratio": cpu / floor_cpu,
-    }
+    floor = min(w for w, _c in floors), min(c for _w, c in floors)
+    what = f"sync to {backend}: {PROCEDURES:,} procedures + {SCANS:,} scans"
+    return sync_figures(f"sync_{backend}", what, (wall, cpu), floor, best=f"; best of {PAIRS}")
 
 
 def _campus(db: Database) -> uuid.UUID:
