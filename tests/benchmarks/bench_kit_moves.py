@@ -28,7 +28,7 @@ from pathlib import Path
 
 from desktop import kits
 from desktop.storage.database import Database
-from tests.benchmarks.bench_kits import (
+from tests.benchmarks.kit_registers import (
     PROCEDURES,
     campus_kit,
     record_changes,
