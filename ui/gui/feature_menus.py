@@ -10,12 +10,12 @@ import importlib
 import threading
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from desktop.errors import DesktopError
-from ui.gui.layout_state import LayoutState
+from ui.gui.layout_state import remember_place
 from ui.gui.worker import Progress, Worker
 
 if TYPE_CHECKING:
@@ -176,7 +176,9 @@ class FeatureMenus:
 
     def open_audits(self) -> None:
         audits = importlib.import_module("ui.gui.audits")
-        window = audits.AuditWindow(self.window.database, self.window.username, self.window)
+        window = audits.AuditWindow(
+            self.window.database, self.window.username, self.window, layout=self.window._layout
+        )
         # Moves recorded by a reconciliation show in the register (they waited for F5).
         window.register_changed.connect(self._register_changed)
         window.recorded.connect(self.window.kit.refresh)  # the kit banner's count
@@ -229,10 +231,8 @@ class FeatureMenus:
             widget.setWindowTitle(f"{title} — Assetdesk")
         # Where it was left, as the main window is (saved as it closes: Quit included).
         name = f"{title.lower().replace(' ', '_')}_window"
-        restored = self.window._layout.restore_dialog(name, widget)
-        if size is not None and not restored:
+        if not remember_place(self.window._layout, name, widget) and size is not None:
             widget.resize(*size)
-        widget.installEventFilter(_SaveOnClose(self.window._layout, name, widget))
         self._windows.append(widget)
         widget.destroyed.connect(lambda _obj=None, w=widget: self._forget(w))
         widget.show()
@@ -291,19 +291,6 @@ def _help_keys() -> list[QKeySequence]:
         k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.HelpContents) if k not in keys
     ]
     return keys
-
-
-class _SaveOnClose(QObject):
-    """Saves a window's size and place under ``name`` as it closes."""
-
-    def __init__(self, layout: LayoutState, name: str, window: QWidget) -> None:
-        super().__init__(window)
-        self._layout, self._name = layout, name
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Close and isinstance(watched, QWidget):
-            self._layout.save_dialog(self._name, watched)
-        return False
 
 
 def incident_logged_message(row: Any) -> str:

@@ -10,7 +10,7 @@ import hashlib
 import uuid
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QSize
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter, QWidget
 
@@ -83,6 +83,27 @@ class LayoutState:
         if splitter is not None and isinstance(split, QByteArray):
             splitter.restoreState(split)
         return isinstance(geometry, QByteArray) and dialog.restoreGeometry(geometry)
+
+
+def remember_place(layout: LayoutState, name: str, window: QWidget) -> bool:
+    """Give ``window`` the size and place it was left with (False if none was saved), and
+    save them under ``name`` as it closes (Quit included: its owner closes it)."""
+    restored = layout.restore_dialog(name, window)
+    window.installEventFilter(_SaveOnClose(layout, name, window))
+    return restored
+
+
+class _SaveOnClose(QObject):
+    """Saves a window's size and place under ``name`` as it closes."""
+
+    def __init__(self, layout: LayoutState, name: str, window: QWidget) -> None:
+        super().__init__(window)
+        self._layout, self._name = layout, name
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Close and isinstance(watched, QWidget):
+            self._layout.save_dialog(self._name, watched)
+        return False
 
 
 def fitting_size(window: QWidget, width: int, height: int) -> QSize:

@@ -7,7 +7,9 @@ whatever a procedure form held that had not been recorded.
 
 One Quit now: an application shortcut, so Ctrl+Q works in every window that is not behind
 a form; a form (window-modal: the windows behind it take no keys) is given the action as
-it opens (:meth:`AppQuit.reach`). Each form that holds entries is asked about first, one
+it opens (:meth:`AppQuit.reach`), and so is any other dialog of the application as it
+comes in front (the audits window's Start audit…, Receive unknown tags…; a message box
+excepted: it is answered first). Each form that holds entries is asked about first, one
 at a time, as it stands in front ("Discard the changes in the Install form for
 LAP-0042?" — a form records a procedure, it cannot be kept half-filled, so the choice is
 Discard or Cancel). Cancel stops the quit: every window stays open, the form with its
@@ -23,9 +25,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtGui import QAction, QKeySequence, QWindow
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from shiboken6 import isValid
+
+from ui.gui.discard_question import discard_question
 
 if TYPE_CHECKING:
     from ui.gui.main_window import MainWindow
@@ -35,9 +39,21 @@ if TYPE_CHECKING:
 class UnsavedForm(Protocol):
     """A form that can tell what quitting would lose, and be closed without asking."""
 
-    def unsaved_input(self) -> str: ...
+    def unsaved_input(self) -> str:
+        """What quitting would lose ("the Install form for LAP-0042": asked as "Discard
+        the changes in …?"), or a whole question ending in "?", or "" (nothing)."""
+        ...
 
     def discard(self) -> None: ...
+
+
+def _descends_from(widget: QWidget, ancestor: QWidget) -> bool:
+    parent = widget.parentWidget()
+    while parent is not None:
+        if parent is ancestor:
+            return True
+        parent = parent.parentWidget()
+    return False
 
 
 def quit_keys() -> list[QKeySequence]:
@@ -67,6 +83,23 @@ class AppQuit(QObject):
         self.action.setToolTip("Close every window of Assetdesk (forms with entries ask first)")
         self.action.triggered.connect(self.request)
         window.addAction(self.action)
+        # The dialogs the other windows open (Start audit…, Receive unknown…) are given
+        # it as they come in front: a window-modal dialog blocks this window's shortcut.
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusWindowChanged.connect(self._reach_focused)
+
+    def _reach_focused(self, focused: QWindow | None) -> None:
+        """Ctrl+Q in a dialog of this window's family that has come in front. Not in a
+        message box: it is answered first (a second question would stand beside it)."""
+        if focused is None:
+            return
+        for widget in QApplication.topLevelWidgets():
+            if widget.windowHandle() == focused:
+                dialog = isinstance(widget, QDialog) and not isinstance(widget, QMessageBox)
+                if dialog and _descends_from(widget, self._window):
+                    self.reach(widget)
+                return
 
     def reach(self, form: QWidget) -> None:
         """Ctrl+Q in ``form`` too: a window-modal form keeps the keys from the windows
@@ -98,23 +131,12 @@ class AppQuit(QObject):
     def _ask(self, form: QWidget, what: str) -> None:
         form.raise_()
         form.activateWindow()
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Quit Assetdesk",
-            f"Discard the changes in {what}?",
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+        box, discard = discard_question(
             form,
+            "Quit Assetdesk",
+            what if what.endswith("?") else f"Discard the changes in {what}?",
+            "They have not been recorded. Cancel keeps Assetdesk open, the form as it is.",
         )
-        box.setInformativeText(
-            "They have not been recorded. Cancel keeps Assetdesk open, the form as it is."
-        )
-        discard = box.button(QMessageBox.StandardButton.Discard)
-        discard.setText("&Discard")
-        cancel = box.button(QMessageBox.StandardButton.Cancel)
-        cancel.setText("&Cancel")
-        # The default: a scanner's Enter never throws entries away.
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.setEscapeButton(cancel)
 
         def answered() -> None:
             self.question = None
@@ -126,7 +148,6 @@ class AppQuit(QObject):
                 self._waiting = []  # Cancel: nothing closes
 
         box.finished.connect(answered)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.question = box
         box.open()
 

@@ -37,6 +37,7 @@ from ui.gui.audits.reconciliation_view import ReconciliationView
 from ui.gui.audits.rows_model import Column, RowsModel
 from ui.gui.audits.scan_screen import ScanScreen
 from ui.gui.audits.start_audit_dialog import StartAuditDialog
+from ui.gui.layout_state import LayoutState, remember_place
 
 #: After the last scan, how long the audits list waits before reading its counts (ms).
 LIST_REFRESH_MS = 400
@@ -73,9 +74,18 @@ class AuditWindow(QMainWindow):
     register_changed = Signal()
     recorded = Signal()
 
-    def __init__(self, database: Database, username: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        database: Database,
+        username: str,
+        parent: QWidget | None = None,
+        *,
+        layout: LayoutState | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window, True)
+        #: Where the scan screen and reconciliation windows were left (None: not kept).
+        self._layout = layout
         self.setWindowTitle("Inventory audits")
         self._database = database
         self._username = username
@@ -235,7 +245,7 @@ class AuditWindow(QMainWindow):
         screen.closed.connect(self.refresh)
         screen.scanned.connect(lambda _result: self._list_stale.start())  # the Scans count
         screen.scanned.connect(lambda _result: self.recorded.emit())
-        self._keep(screen)
+        self._keep(screen, "scan_window")
         screen.show()
         return screen
 
@@ -254,11 +264,14 @@ class AuditWindow(QMainWindow):
         view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         view.changed.connect(self.refresh)
         view.changed.connect(self.register_changed)
-        self._keep(view)
+        self._keep(view, "reconciliation_window")
         view.show()
         return view
 
-    def _keep(self, widget: QWidget) -> None:
+    def _keep(self, widget: QWidget, name: str) -> None:
+        """A window of this one's, reopened where it was left (its first size else)."""
+        if self._layout is not None:
+            remember_place(self._layout, name, widget)
         self._children.append(widget)
         widget.destroyed.connect(lambda *_: self._children.remove(widget))
 
@@ -286,9 +299,12 @@ class AuditWindow(QMainWindow):
         self.due_view.jobs.wait()  # counting due assets: ends within a second or so
         # Its Scanning and reconciliation windows go with it: their reads end first (a
         # thread still reading when its window was deleted aborted the whole program).
-        for child in list(self._children):
+        for child in [*self._children, *self.findChildren(StartAuditDialog)]:
             jobs = getattr(child, "jobs", None)
             if jobs is not None:
                 jobs.wait()
         if not self.jobs.defer_close(event):  # a report being written: close when it is
+            # Closed, not only deleted with this window: each saves where it was left.
+            for child in list(self._children):
+                child.close()
             super().closeEvent(event)

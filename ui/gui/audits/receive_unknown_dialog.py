@@ -39,6 +39,7 @@ class ReceiveUnknownDialog(QDialog):
     def __init__(self, database: Database, tags: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Receive unknown tags as new assets")
+        self._tags = list(tags)
         with database.read() as session:
             categories = category_choices(session)
             checklist = current_template(session, ProcedureKind.RECEIVE).definition.checklist
@@ -57,6 +58,7 @@ class ReceiveUnknownDialog(QDialog):
         named = {category_for_tag(tag, prefixes) for tag in tags}
         if len(named) == 1 and (category := named.pop()) is not None:
             self.category.setCurrentIndex(self.category.findData(category))
+        self._suggested = self.category.currentIndex()
         self.name = QLineEdit(self)
         self.name.setPlaceholderText("Default: “Found during audit: TAG”")
         self.checks: dict[str, QCheckBox] = {}
@@ -79,6 +81,19 @@ class ReceiveUnknownDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
+
+    def unsaved_input(self) -> str:
+        """What Quit would lose (ui/gui/quit.py): a category other than the one suggested,
+        a name, a ticked check; "" when none."""
+        if not self.isVisible():
+            return ""
+        changed = self.category.currentIndex() != self._suggested or self.name.text().strip()
+        if changed or any(box.isChecked() for box in self.checks.values()):
+            return f"Discard what you chose for receiving {plural(len(self._tags), 'unknown tag')}?"
+        return ""
+
+    def discard(self) -> None:
+        self.reject()
 
     def _confirm(self) -> None:
         category = self.category.currentData()

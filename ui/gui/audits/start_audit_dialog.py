@@ -223,6 +223,20 @@ class StartAuditDialog(QDialog):
             on_finished=lambda: self.buttons.setEnabled(True),
         )
 
+    def unsaved_input(self) -> str:
+        """What Quit would lose (ui/gui/quit.py): a name, a scope or a category chosen; ""
+        when nothing was, or once the audit is being started (it is kept)."""
+        if not self.isVisible() or self.jobs.busy():
+            return ""
+        chosen = self.name.text().strip() or self.scope.currentText().strip()
+        if chosen or self.chosen_categories():
+            return "Discard the audit you were starting?"
+        return ""
+
+    def discard(self) -> None:
+        """Close without asking (an audit being started is waited for: it is kept)."""
+        self.reject()
+
     def reject(self) -> None:
         if not self.jobs.defer_close():
             super().reject()

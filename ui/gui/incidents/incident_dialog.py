@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -40,6 +41,7 @@ from desktop.services.templates import TemplateField
 from desktop.storage.database import Database
 from desktop.wording import with_detail
 from ui.gui.approvals.jobs import finish_workers, start_worker
+from ui.gui.discard_question import discard_question
 from ui.gui.scanner import ScanDetector
 from ui.gui.worker import Progress, Worker
 
@@ -52,6 +54,8 @@ NO_GROUPS = (
     "adds one in Data › Groups (in a field kit: on the shared database, then sync the kit)."
 )
 REQUEST_FIELDS = ("title", "description", "severity", "routed_group", "reported_by")
+#: Asked before what was typed is thrown away (Esc, Cancel, closing, Quit).
+DISCARD_QUESTION = "Discard the incident you were writing?"
 
 
 class IncidentDialog(QDialog):
@@ -91,6 +95,9 @@ class IncidentDialog(QDialog):
         self.scanner.scanned.connect(self._scanned_anywhere)
         for tag in asset_tags:
             self.add_asset(tag)
+        self._given_tags = self.asset_tags()  # (what the main window chose: not an entry)
+        self._default_reporter: object = None  # the signed-in person, once read
+        self.discard_box: QMessageBox | None = None
         self._load_reference_data()
 
     # -- layout --------------------------------------------------------------------
@@ -204,6 +211,7 @@ class IncidentDialog(QDialog):
                     combo.addItem(with_detail(person.name, person.username), str(person.id))
                 me = next((p for p in people if p.username == self._username), None)
                 if me is not None:
+                    self._default_reporter = str(me.id)
                     combo.setCurrentIndex(combo.findData(str(me.id)))
         self.log_button.setEnabled(True)
         self.ready.emit()
@@ -302,6 +310,56 @@ class IncidentDialog(QDialog):
         else:
             self.error_label.setText(exc.message)
         self.error_label.show()
+
+    # -- leaving -------------------------------------------------------------------
+
+    def _entries_made(self) -> bool:
+        """Something typed, chosen, scanned or removed since the form opened (a reporter
+        other than the signed-in person counts; the preselected assets do not)."""
+        if self.scan_edit.text().strip() or self.asset_tags() != self._given_tags:
+            return True
+        for key, widget in self.inputs.items():
+            if isinstance(widget, QPlainTextEdit) and widget.toPlainText().strip():
+                return True
+            if isinstance(widget, QLineEdit) and widget.text().strip():
+                return True
+            if isinstance(widget, QComboBox):
+                spec = next(f for f in self._template.fields if f.key == key)
+                default = self._default_reporter if spec.type is FieldType.PERSON else None
+                if widget.currentData() != default:
+                    return True
+        return False
+
+    def unsaved_input(self) -> str:
+        """What closing would lose, as a question (Quit asks it: ui/gui/quit.py), or ""."""
+        if not self.isVisible() or self._logged_row is not None or not self._entries_made():
+            return ""
+        return DISCARD_QUESTION
+
+    def reject(self) -> None:
+        """Escape, Cancel or the window's close: asks first when entries would be lost
+        (Esc closed the form at once, and what was typed with it)."""
+        if self.discard_box is not None:
+            return
+        if not self.unsaved_input():
+            self.discard()
+            return
+        box, discard = discard_question(
+            self, self.windowTitle(), DISCARD_QUESTION, "Nothing has been logged yet."
+        )
+
+        def finished() -> None:
+            self.discard_box = None
+            if box.clickedButton() is discard:
+                self.discard()
+
+        box.finished.connect(finished)
+        self.discard_box = box
+        box.open()
+
+    def discard(self) -> None:
+        """Close without logging and without asking."""
+        QDialog.reject(self)
 
     # -- workers -------------------------------------------------------------------
 

@@ -1,0 +1,31 @@
+"""The "Discard …?" question asked before entries are thrown away (Quit, a form's Esc).
+
+Discard or Cancel, Cancel the default and the Esc button: a scanner's Enter, or a
+person's Enter out of habit, keeps the entries."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
+
+
+def discard_question(
+    parent: QWidget, title: str, text: str, informative: str, *, keep: str = "&Cancel"
+) -> tuple[QMessageBox, QAbstractButton]:
+    """The question (not yet shown; deleted once closed) and its Discard button."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        title,
+        text,
+        QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+        parent,
+    )
+    box.setInformativeText(informative)
+    discard = box.button(QMessageBox.StandardButton.Discard)
+    discard.setText("&Discard")
+    cancel = box.button(QMessageBox.StandardButton.Cancel)
+    cancel.setText(keep)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.setEscapeButton(cancel)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    return box, discard
