@@ -103,15 +103,17 @@ def sheet_formulas(path: Path, sheet: str) -> SheetFormulas:
         return SheetFormulas()  # the cells were read already; without formulas every row is kept
     if b"<f" not in xml and b":f" not in xml:
         return SheetFormulas()
-    found = SheetFormulas()
-    for before, letters, row, after, formula, value, text in _FORMULA_CELL.findall(xml):
-        cell = (int(row), _column_index(letters))
-        found.cells.add(cell)
-        # findall gives b"" for a group that did not take part: no <v> element at all.
-        if value and (text or _TEXT_RESULT.search(before + after)):
-            continue  # a saved result, an empty text result (t="str") included
-        found.unread[cell] = _shown_formula(formula)
-    return found
+    found = _FORMULA_CELL.findall(xml)
+    # findall gives b"" for a group that did not take part (value: no <v> element at all);
+    # a saved result has text, or is an empty text result (t="str").
+    return SheetFormulas(
+        {(int(m[2]), _column_index(m[1])) for m in found},
+        {
+            (int(m[2]), _column_index(m[1])): _shown_formula(m[4])
+            for m in found
+            if not m[6] and not (m[5] and _TEXT_RESULT.search(m[0] + m[3]))
+        },
+    )
 
 
 def _shown_formula(raw: bytes) -> str:
