@@ -15,6 +15,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop.spreadsheets.limits import sheet_has_no_formulas
@@ -23,7 +24,17 @@ _SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"
 _SHEET_ID_FIRST = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\br:id="([^"]+)"[^>]*?\bname="([^"]*)"')
 _REL = re.compile(rb"<Relationship\b[^>]*>")
 _ATTR = re.compile(rb'(\w+)="([^"]*)"')
-_FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>\s*<(?:\w+:)?f\b')
+#: A formula cell: its attributes (around ``r``), column letters, row, the formula's text
+#: (None for a shared formula's copy, ``<f t="shared" si="0"/>``), the ``<v>`` element
+#: when there is one and its text. One pass finds the cells and whether each has a result.
+_FORMULA_CELL = re.compile(
+    rb'<(?:\w+:)?c\b([^>]*?)\br="([A-Z]{1,3})(\d+)"([^>]*)>\s*'
+    rb"<(?:\w+:)?f\b[^>]*?(?:/>|>([^<]*)</(?:\w+:)?f>)"
+    rb"\s*(<(?:\w+:)?v\s*/>|<(?:\w+:)?v\b[^>]*>([^<]*)</(?:\w+:)?v>)?"
+)
+_TEXT_RESULT = re.compile(rb'\bt="str"')
+#: A formula longer than this is cut in messages.
+FORMULA_SHOWN = 60
 #: Sheets larger than this are not scanned (their rows are all kept).
 MAX_SHEET_XML = 200 * 1024 * 1024
 
@@ -54,24 +65,73 @@ def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class SheetFormulas:
+    """The formula cells of a sheet, each as (row number, column index).
+
+    Attributes:
+        cells: every formula cell.
+        unread: the formula cells with no saved result, and their formulas ("=SUM(1,2)",
+            "" for a shared formula's copy): a file written by a script (openpyxl) or by a
+            program that does not calculate. python-calamine reads them as empty cells.
+    """
+
+    cells: set[tuple[int, int]] = field(default_factory=set)
+    unread: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
 def formula_cells(path: Path, sheet: str) -> set[tuple[int, int]]:
     """(row number, column index) of every formula cell of ``sheet``; empty when the file
     is not an .xlsx/.xlsm package or the sheet cannot be found."""
+    return sheet_formulas(path, sheet).cells
+
+
+def sheet_formulas(path: Path, sheet: str) -> SheetFormulas:
+    """The formula cells of ``sheet`` and those without a saved result; none when the
+    file is not an .xlsx/.xlsm package or the sheet cannot be found."""
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        return set()
+        return SheetFormulas()
     try:
         with zipfile.ZipFile(path) as archive:
             part = _sheet_part(archive, sheet)
             if part is None or archive.getinfo(part).file_size > MAX_SHEET_XML:
-                return set()
+                return SheetFormulas()
             if sheet_has_no_formulas(path, part):  # the file's check read it all already
-                return set()
+                return SheetFormulas()
             xml = archive.read(part)
     except (KeyError, OSError, EOFError, NotImplementedError, zipfile.BadZipFile, zlib.error):
-        return set()  # the cells were read already; without formulas every row is kept
+        return SheetFormulas()  # the cells were read already; without formulas every row is kept
     if b"<f" not in xml and b":f" not in xml:
-        return set()
-    return {(int(row), _column_index(letters)) for letters, row in _FORMULA_CELL.findall(xml)}
+        return SheetFormulas()
+    found = _FORMULA_CELL.findall(xml)
+    # findall gives b"" for a group that did not take part (value: no <v> element at all);
+    # a saved result has text, or is an empty text result (t="str").
+    return SheetFormulas(
+        {(int(m[2]), _column_index(m[1])) for m in found},
+        {
+            (int(m[2]), _column_index(m[1])): _shown_formula(m[4])
+            for m in found
+            if not m[6] and not (m[5] and _TEXT_RESULT.search(m[0] + m[3]))
+        },
+    )
+
+
+def _shown_formula(raw: bytes) -> str:
+    """The formula as a person typed it: "=SUM(1,2)" (Excel's "_xlfn." prefixes of newer
+    functions left out), cut to :data:`FORMULA_SHOWN` characters."""
+    if not raw:
+        return ""
+    text = "=" + _unescape(raw).replace("_xlfn.", "").replace("_xlws.", "").strip()
+    return text if len(text) <= FORMULA_SHOWN else text[: FORMULA_SHOWN - 1] + "…"
+
+
+def unread_formula_message(formula: str) -> str:
+    """Why a cell holding a formula with no saved result refuses its row."""
+    shown = f" ({formula})" if formula else ""
+    return (
+        f"a formula with no saved result{shown}; open and save the file in Excel or "
+        "LibreOffice so its results are saved, or type the value"
+    )
 
 
 def _column_index(letters: bytes) -> int:

@@ -117,7 +117,7 @@ def approval_lines(plan: ImportPlan, first: int = FIRST_ROWS) -> list[str]:
         assert row.approval is not None
         lines.append(f"  row {row.row} {row.tag or '(tag generated)'}: {row.approval.text()}")
     if len(plan.pending) > first:
-        lines.append(f"  … and {len(plan.pending) - first} more (--json lists them all)")
+        lines.append(f"  … and {len(plan.pending) - first:,} more (--json lists them all)")
     return lines
 
 
@@ -227,5 +227,5 @@ def other_warning_lines(plan: ImportPlan, first: int = OTHER_WARNED_ROWS) -> lis
         lines.append(f"  row {row.row} {row.tag or '(no tag)'}: {fate}")
         lines += [f"    warning: {w}" for w in warnings[row.row]]
     if len(rows) > first:
-        lines.append(f"  … and {len(rows) - first} more (--json lists them all)")
+        lines.append(f"  … and {len(rows) - first:,} more (--json lists them all)")
     return lines

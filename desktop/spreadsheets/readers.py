@@ -15,7 +15,7 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,12 +45,18 @@ class Table:
         sheet: the sheet's name ("" for a CSV file).
         rows: every row's cells (ragged rows allowed).
         row_numbers: the row number a user sees for each row (the line, for CSV).
+        unread_formulas: by row number, the cells of that row that hold a formula with
+            no saved result, read as empty, as (column index in ``rows``, formula): the
+            row is refused when such a cell is imported (see sheet_choice.read_chosen).
     """
 
     file_name: str
     sheet: str
     rows: list[list[object]]
     row_numbers: list[int]
+    unread_formulas: dict[int, tuple[tuple[int, str], ...]] = field(
+        default_factory=dict, compare=False
+    )
 
     @property
     def where(self) -> str:

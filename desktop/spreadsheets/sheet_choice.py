@@ -17,7 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from desktop.errors import DesktopError
-from desktop.spreadsheets.formulas import formula_cells, formula_only_rows, totals_rows
+from desktop.spreadsheets.formulas import (
+    SheetFormulas,
+    formula_only_rows,
+    sheet_formulas,
+    totals_rows,
+)
 from desktop.spreadsheets.import_runs import file_sha256
 from desktop.spreadsheets.mapping import header_row
 from desktop.spreadsheets.open_elsewhere import open_elsewhere_note
@@ -125,13 +130,15 @@ def _read_chosen(path: Path, sheet: str | None, custom_labels: Mapping[str, str]
                 f"{c.label} ({_known_columns(c.score)})" for c in others
             )
     with_data = tuple(name for name, table in read.items() if any(map(_has_value, table.rows)))
-    formulas = formula_cells(path, best.table.sheet)
-    drop = formula_only_rows(
-        best.table.rows, best.table.row_numbers, formulas, first_column=best.first_column
-    )
-    if not drop:
-        return ChosenTable(best.table, note, sheets_with_data=with_data)
+    formulas = sheet_formulas(path, best.table.sheet)
     table = best.table
+    drop = formula_only_rows(
+        table.rows, table.row_numbers, formulas.cells, first_column=best.first_column
+    )
+    if formulas.unread:
+        table = replace(table, unread_formulas=_unread(table, drop, formulas, best.first_column))
+    if not drop:
+        return ChosenTable(table, note, sheets_with_data=with_data)
     trimmed = _without(table, drop)
     return ChosenTable(trimmed, note, tuple(sorted(table.row_numbers[i] for i in drop)), with_data)
 
@@ -144,7 +151,32 @@ def _without(table: Table, drop: set[int]) -> Table:
         table.sheet,
         [table.rows[i] for i in kept],
         [table.row_numbers[i] for i in kept],
+        table.unread_formulas,
     )
+
+
+def _unread(
+    table: Table, drop: set[int], formulas: SheetFormulas, first_column: int
+) -> dict[int, tuple[tuple[int, str], ...]]:
+    """By row number, the cells of ``table`` (as (column index, formula)) holding a
+    formula with no saved result, in the rows a person typed something in — a row of
+    a register made long in advance whose formulas have no results reads as empty and
+    is skipped as before; one kept would import its formula cells as empty (an edit
+    silently not imported, a required field looking empty)."""
+    by_row: dict[int, list[tuple[int, str]]] = {}
+    for (number, column), formula in sorted(formulas.unread.items()):
+        if column >= first_column:
+            by_row.setdefault(number, []).append((column - first_column, formula))
+    result = {}
+    for i, (row, number) in enumerate(zip(table.rows, table.row_numbers, strict=True)):
+        if i in drop or number not in by_row:
+            continue
+        if any(
+            value not in (None, "") and (number, c + first_column) not in formulas.cells
+            for c, value in enumerate(row)
+        ):
+            result[number] = tuple(by_row[number])
+    return result
 
 
 def _has_value(row: Sequence[object]) -> bool:

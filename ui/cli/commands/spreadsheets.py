@@ -227,7 +227,7 @@ def _print_summary(
         for new in plan.new_references[:SHOWN]:
             print(f"  {new.description}, rows {_rows(new.rows)}")
         if len(plan.new_references) > SHOWN:
-            print(f"  … and {len(plan.new_references) - SHOWN} more (--json lists them all)")
+            print(f"  … and {len(plan.new_references) - SHOWN:,} more (--json lists them all)")
         if plan.references_refused:
             print(plan.references_refused)
     if plan.options.defaults:
@@ -244,14 +244,14 @@ def _print_summary(
             )
             print(f"  row {row.row} {row.tag}: {details}")
         if len(updates) > SHOWN:
-            print(f"  … and {len(updates) - SHOWN} more (--json lists them all)")
+            print(f"  … and {len(updates) - SHOWN:,} more (--json lists them all)")
     problems = plan.problems()
     if problems:
         print("Rejected:")
         for problem in problems[:SHOWN]:
             print(f"  row {problem.row}, {problem.column}: {problem.message}")
         if len(problems) > SHOWN:
-            print(f"  … and {len(problems) - SHOWN} more (--json lists them all)")
+            print(f"  … and {len(problems) - SHOWN:,} more (--json lists them all)")
     if errors:
         print(f"Rejected rows with their reasons: {errors}")
     if refused:
