@@ -436,6 +436,7 @@ class MainWindow(QMainWindow):
 
         dialog = ProcedureDialog(self.database, self.username, kind, tags, self)
         dialog.recorded.connect(self._procedures_recorded)
+        dialog.type_ahead.take_queued()  # keys typed meanwhile: the form's, not dropped
         self._open_dialog(dialog)
 
     def _procedures_recorded(self, outcomes: list[Any]) -> None:

@@ -52,6 +52,7 @@ from ui.gui.procedure_form.form_view import FormView
 from ui.gui.procedure_form.receive_next import NextAsset
 from ui.gui.procedure_form.requests import build_requests, form_problems, model_may_name, prefill
 from ui.gui.procedure_form.tag_category import CategoryFromTag
+from ui.gui.procedure_form.type_ahead import TypeAhead
 from ui.gui.reference.jobs import DialogJobs
 from ui.gui.scanner import ScanDetector
 from ui.gui.worker import Progress
@@ -201,6 +202,8 @@ class ProcedureDialog(QDialog):
         # that has the focus, and its Enter does not move on to the next field.
         self.scanner = ScanDetector(self, ScannerConfig.from_settings(settings))
         self.scanner.scanned.connect(self._scanned)
+        # Keys typed before the form is built wait for the field it opens on (type_ahead).
+        self.type_ahead = TypeAhead(self)
         self._jobs.start(
             _load_job(database, kind, self._tags, username),
             lambda context: self._build(context, date_format),
@@ -216,6 +219,7 @@ class ProcedureDialog(QDialog):
         return self._jobs.busy
 
     def _load_failed(self, error: DesktopError) -> None:
+        self.type_ahead.drop()
         self.loading.setText(f"The form cannot be opened: {error.message}")
         self.loading.setStyleSheet(ERROR_STYLE)
         self.loading.setWordWrap(True)
@@ -274,6 +278,11 @@ class ProcedureDialog(QDialog):
             self._watching_focus = True
         self._revalidate()
         self._focus_first()
+        first = self.focusWidget()
+        if first is not None:
+            self.type_ahead.replay(first)
+        else:
+            self.type_ahead.drop()
         self.ready.emit()
 
     def _fit_to_screen(self, width: int, height: int) -> None:
@@ -514,7 +523,8 @@ class ProcedureDialog(QDialog):
         anything else is ignored (a stray scan never changes a field), except in a text
         field: there it may have been a person typing fast, so it is typed into the field
         as it came. The line above the buttons says which."""
-        focused = QApplication.focusWidget()
+        # Not yet active (a scan typed while it loaded, replayed by type_ahead): its own.
+        focused = QApplication.focusWidget() if self.isActiveWindow() else self.focusWidget()
         editor = self.view.editor_owning(focused) if self.view is not None else None
         if editor is not None and editor.accepts_scan and editor.widget.isEnabled():
             editor.set_value(code)
@@ -693,6 +703,7 @@ class ProcedureDialog(QDialog):
 
     def done(self, result: int) -> None:
         self.scanner.uninstall()
+        self.type_ahead.drop()
         app = QApplication.instance()
         if self._watching_focus and isinstance(app, QApplication):
             app.focusChanged.disconnect(self._focus_moved)
