@@ -433,7 +433,10 @@ class MainWindow(QMainWindow):
         if tags is None:
             tags = [] if kind is ProcedureKind.RECEIVE else [r.tag for r in self.selected_rows()]
         from ui.gui.procedure_form.dialog import ProcedureDialog
+        from ui.gui.procedure_form.type_ahead import TypeAhead
 
+        if TypeAhead.taking:  # the shortcut again while the last form takes its keys
+            return
         dialog = ProcedureDialog(self.database, self.username, kind, tags, self)
         dialog.recorded.connect(self._procedures_recorded)
         dialog.type_ahead.take_queued()  # keys typed meanwhile: the form's, not dropped

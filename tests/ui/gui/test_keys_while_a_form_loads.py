@@ -10,7 +10,8 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QWidget
 
 from tests.ui.gui.conftest import Register, open_window
@@ -99,3 +100,19 @@ def test_a_scan_made_while_a_receive_form_loads_is_taken_as_a_scan(
     assert owner is not None and owner.key == "serial_number"
     assert owner.is_empty()
     form.discard()
+
+
+def test_the_shortcut_again_while_queued_keys_are_taken_opens_one_form(
+    qtbot: QtBot, register: Register, tmp_path: Path
+) -> None:
+    """The form takes the keys queued while the shortcut built it (an event loop of
+    their own): the same shortcut among them (pressed twice, a key's auto-repeat) opens
+    no second form meanwhile."""
+    window = open_window(qtbot, register, tmp_path, "tech")
+    window.view.table.setFocus()
+    again = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_N, CTRL, "")
+    QApplication.postEvent(window.view.table, again)  # queued: taken by the first form
+    qtbot.keyClick(window.view.table, Qt.Key.Key_N, CTRL)
+    forms = [d for d in window.open_dialogs if isinstance(d, ProcedureDialog)]
+    assert len(forms) == 1, f"{len(forms)} Receive forms opened by one shortcut and its repeat"
+    _ready(qtbot, forms[0])

@@ -59,10 +59,18 @@ class TypeAhead(QObject):
         assert app is not None
         app.installEventFilter(self)  # after the form's ScanDetector: asked before it
 
+    #: True while :meth:`take_queued` handles queued events: a shortcut among them (the
+    #: same Ctrl+N again, an auto-repeat) must not open a second form meanwhile.
+    taking = False
+
     def take_queued(self) -> None:
         """Before the form is shown: the keys the window system has queued meanwhile are
         handled now, while the window they were sent to still takes them (see above)."""
-        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents)
+        TypeAhead.taking = True
+        try:
+            QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents)
+        finally:
+            TypeAhead.taking = False
 
     def held_text(self) -> str:
         """What the held key presses type (for tests and the status line)."""
