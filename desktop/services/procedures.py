@@ -113,6 +113,22 @@ class FieldChange:
     #: A custom field's title as its category names it ("RAM (GB)"); empty for the others.
     title: str = ""
 
+    @classmethod
+    def custom(
+        cls, name: str, before: object, after: object, titles: Mapping[str, str]
+    ) -> FieldChange:
+        """A custom field's change, titled as the asset's category names it ("Disk
+        encrypted", not "Encrypted" from its key); a yes/no field reads "yes" (not
+        "True"), as every other value reads."""
+        return cls(
+            CUSTOM_PREFIX + name,
+            before,
+            after,
+            plain_text(before),
+            plain_text(after),
+            titles.get(name, ""),
+        )
+
     @property
     def label(self) -> str:
         """The field's title for people ("Serial number"; "RAM (GB)" for custom.ram_gb as
@@ -579,17 +595,7 @@ def _changes(
     titles = custom_field_labels(category.custom_fields if category else None)
     for name, after in custom.items():
         before = current.get(name)
-        changes.append(
-            FieldChange(
-                CUSTOM_PREFIX + name,
-                before,
-                after,
-                # a yes/no field reads "yes" (not "True"), as every other value reads
-                plain_text(before),
-                plain_text(after),
-                titles.get(name, ""),
-            )
-        )
+        changes.append(FieldChange.custom(name, before, after, titles))
     return changes
 
 

@@ -9,10 +9,10 @@ the dry run (:mod:`desktop.spreadsheets.plan`).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY, custom_field_labels, plain_text
+from desktop.domain.fields import FIELDS_BY_KEY, custom_field_labels
 from desktop.domain.lifecycle import (
     PROCEDURE_NOUNS,
     AssetStatus,
@@ -41,7 +41,7 @@ def creation_changes(plan: ImportPlan, row: RowPlan) -> list[FieldChange]:
     changes = [_change(index, key, None, value) for key, value in row.values.items()]
     if row.custom:
         titles = _custom_titles(index, row.category_id)
-        changes += [_custom_change(k, None, v, titles) for k, v in row.custom.items()]
+        changes += [FieldChange.custom(k, None, v, titles) for k, v in row.custom.items()]
     if row.follow_up is not None:
         changes.append(_change(index, "status", None, row.follow_up.value))
     return changes
@@ -84,7 +84,7 @@ class UpdatePlanner(RowValues):
         if changed_custom:
             titles = _custom_titles(self.index, plan.category_id)
             plan.changes += [
-                _custom_change(k, stored_custom.get(k), v, titles)
+                FieldChange.custom(k, stored_custom.get(k), v, titles)
                 for k, v in changed_custom.items()
             ]
         if not plan.changes:
@@ -174,21 +174,6 @@ def _change(index: ReferenceIndex, key: str, before: object, after: object) -> F
         after=after.text if isinstance(after, PendingReference) else json_value(after),
         before_text=_display(index, key, before),
         after_text=_display(index, key, after),
-    )
-
-
-def _custom_change(
-    name: str, before: object, after: object, titles: Mapping[str, str]
-) -> FieldChange:
-    """A custom field's change, titled as the asset's category names it ("Disk
-    encrypted", not "Encrypted" from its key), as the procedure form records it."""
-    return FieldChange(
-        CUSTOM_PREFIX + name,
-        before,
-        after,
-        plain_text(before),
-        plain_text(after),
-        titles.get(name, ""),
     )
 
 
