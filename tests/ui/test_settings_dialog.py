@@ -20,6 +20,7 @@ from desktop.storage.urls import default_database_url
 from tests.factories import seed_world
 from tests.keyrings import MemoryKeyring
 from tests.ui.mnemonics import mnemonics
+from tests.ui.windows import closed
 from ui.gui.settings_dialog import SettingsDialog
 
 SERVER = "postgresql://assetdesk@127.0.0.1:5432/assetdesk_settings_test"
@@ -199,7 +200,7 @@ def test_typing_a_role_lists_the_people_who_hold_it(
     qtbot.keyClick(popup, Qt.Key.Key_Return)
     assert edit.text() == "Ada Approver  ·  approver2 — approver"
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20_000)
+    qtbot.waitUntil(lambda: closed(dialog), timeout=20_000)
     assert signed_in_person(Settings(settings.path), sqlite_db.url) == "approver2"
 
 
@@ -221,9 +222,9 @@ def test_a_whole_user_name_typed_is_saved_with_one_click_on_ok(
     qtbot.keyClicks(edit, "inf")
     qtbot.waitUntil(popup.isVisible, timeout=5000)  # "Ivy Infra  ·  infra — …" offered
     qtbot.keyClicks(edit, "ra")
-    qtbot.waitUntil(lambda: not popup.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: closed(popup), timeout=5000)
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20_000)
+    qtbot.waitUntil(lambda: closed(dialog), timeout=20_000)
     assert signed_in_person(Settings(settings.path), sqlite_db.url) == "infra"
 
 
@@ -276,7 +277,7 @@ def test_person_typed_on_the_default_local_file_signs_them_in_there(
     qtbot.keyClicks(edit, "anna")
     with qtbot.assertNotEmitted(dialog.database_changed):
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20_000)
+    qtbot.waitUntil(lambda: closed(dialog), timeout=20_000)
     saved = Settings(settings.path)
     assert saved.get(DATABASE_URL) == ""
     assert signed_in_person(saved, default_database_url()) == "anna"

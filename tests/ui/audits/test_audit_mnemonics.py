@@ -17,6 +17,7 @@ from desktop.storage.models import Asset
 from tests.factories import seed_world
 from tests.journeys.windows import message_box
 from tests.ui.mnemonics import mnemonics
+from tests.ui.windows import closed
 from ui.gui.audits import AuditWindow
 from ui.gui.audits.reconciliation_view import ReconciliationView
 from ui.gui.audits.start_audit_dialog import StartAuditDialog
@@ -90,7 +91,7 @@ def test_reconciliation_alt_letters_each_do_their_button(qtbot: QtBot, sqlite_db
     assert "LAP-3 to Room A1" in box.text()
     qtbot.waitUntil(box.isActiveWindow)
     qtbot.keyClick(box, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: not box.isVisible())
+    qtbot.waitUntil(lambda: closed(box))
     view.activateWindow()
     qtbot.waitUntil(view.isActiveWindow)
     with world.db.read() as session:
@@ -117,7 +118,7 @@ def test_reconciliation_alt_letters_each_do_their_button(qtbot: QtBot, sqlite_db
     box = message_box(qtbot, containing="Set “last audited” on 2 assets found")
     qtbot.waitUntil(box.isActiveWindow)
     qtbot.keyClick(box, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: not box.isVisible())
+    qtbot.waitUntil(lambda: closed(box))
     with world.db.read() as session:
         audited = select(Asset.last_audited_at).where(Asset.tag.in_(["LAP-1", "LAP-3"]))
         assert set(session.scalars(audited)) == {None}

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QWidget,
 )
-from shiboken6 import isValid
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.approvals import approve, pending_approvals
@@ -34,6 +33,7 @@ from tests.approval_templates import set_approval_rule
 from tests.factories import World, seed_world
 from tests.journeys.windows import button, message_box
 from tests.ui.keys import press_key, the_open_list, type_keys
+from tests.ui.windows import closed
 from ui.gui.audits import AuditWindow
 from ui.gui.audits.audit_due_view import DUE_COLUMNS
 from ui.gui.audits.receive_unknown_dialog import ReceiveUnknownDialog
@@ -246,7 +246,7 @@ def test_the_audits_window_and_the_reconciliation_close_with_ctrl_w(
     with qtbot.waitActive(view):
         view.activateWindow()
     qtbot.keyClick(view.tabs, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: not isValid(view) or not view.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: closed(view), timeout=5000)
     window = AuditWindow(world.db, "auditor")
     qtbot.addWidget(window)
     window.show()
@@ -254,7 +254,7 @@ def test_the_audits_window_and_the_reconciliation_close_with_ctrl_w(
     with qtbot.waitActive(window):
         window.activateWindow()
     qtbot.keyClick(window.table, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: closed(window), timeout=5000)
 
 
 def test_closed_audit_cannot_be_scanned_from_the_window(qtbot: QtBot, world: World) -> None:
@@ -292,7 +292,7 @@ def test_closing_while_a_job_runs_waits_for_it(qtbot: QtBot, world: World) -> No
     assert view.jobs.busy()
     view.close()
     assert view.isVisible()  # the close waits for the thread
-    qtbot.waitUntil(lambda: not isValid(view) or not view.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: closed(view), timeout=5000)
     assert not view.jobs.busy()
     assert "expected" in view.header.text()  # the result still arrived
 
@@ -450,7 +450,7 @@ def test_escape_closes_the_reconciliation(qtbot: QtBot, world: World) -> None:
     qtbot.waitUntil(view.isActiveWindow)
     qtbot.waitUntil(lambda: "HQ" in view.header.text())
     qtbot.keyClick(view.tabs, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: not isValid(view) or not view.isVisible())
+    qtbot.waitUntil(lambda: closed(view))
 
 
 def test_the_room_picker_takes_a_whole_code_or_name_shared_by_the_rooms_below_it(

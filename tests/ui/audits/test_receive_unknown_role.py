@@ -19,6 +19,7 @@ from desktop.services.audits import close_audit, start_audit
 from desktop.storage.database import Database
 from tests.factories import World, seed_world
 from tests.journeys.windows import shown
+from tests.ui.windows import closed
 from ui.gui.audits.receive_unknown_dialog import ReceiveUnknownDialog
 from ui.gui.audits.reconciliation_view import ReconciliationView
 
@@ -70,4 +71,4 @@ def test_a_technician_is_and_chooses_a_category(qtbot: QtBot, world: World) -> N
     qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
     assert receive.message.text() == "Choose a category." and receive.isVisible()
     qtbot.keyClick(receive, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: not receive.isVisible())
+    qtbot.waitUntil(lambda: closed(receive))

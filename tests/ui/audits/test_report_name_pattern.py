@@ -17,6 +17,7 @@ from desktop.output_files import check_output_file
 from desktop.services.audits import start_audit
 from desktop.storage.database import Database
 from tests.factories import World, seed_world
+from tests.ui.windows import closed
 from ui.gui.audits import AuditWindow
 from ui.gui.file_dialogs import FileDialog
 
@@ -69,7 +70,7 @@ def test_a_pattern_typed_as_the_reports_name_filters_and_a_name_saves(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["last year.xlsx", "notes.txt"]
 
     _type_name(qtbot, dialog, "HQ report")
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: closed(dialog), timeout=5000)
     qtbot.waitUntil(lambda: (tmp_path / "HQ report.xlsx").is_file(), timeout=20_000)
     qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Report saved"))
     window.close()

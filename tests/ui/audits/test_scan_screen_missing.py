@@ -8,12 +8,12 @@ from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-from shiboken6 import isValid
 
 from desktop.services.audits import start_audit
 from desktop.storage.database import Database
 from tests.factories import seed_world
 from tests.journeys.windows import shown
+from tests.ui.windows import closed
 from ui.gui.audits import AuditWindow
 from ui.gui.audits.reconciliation_view import MISSING_TAB, ReconciliationView
 from ui.gui.audits.scan_screen import ScanScreen
@@ -60,7 +60,7 @@ def test_ctrl_k_lists_what_is_still_missing_and_escape_goes_back_to_scanning(
     view.activateWindow()
     qtbot.waitUntil(view.isActiveWindow)
     qtbot.keyClick(view, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: not isValid(view) or not view.isVisible())
+    qtbot.waitUntil(lambda: closed(view))
     screen.activateWindow()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is screen.scan_field)
     scan(qtbot, screen, "LAP-1")

@@ -16,6 +16,7 @@ from desktop.services.audits import start_audit
 from tests.journeys.windows import shown
 from tests.ui.gui.conftest import Register, open_window
 from tests.ui.gui.test_quit import CTRL, CTRL_SHIFT, _ctrl_q, _in_front
+from tests.ui.windows import closed
 from ui.gui.audits import AuditWindow
 from ui.gui.audits.reconciliation_view import ReconciliationView
 from ui.gui.audits.scan_screen import ScanScreen
@@ -60,14 +61,14 @@ def test_scan_and_reconciliation_reopen_as_quit_left_them(
     scan.resize(scan.width(), 480)  # (as wide as the 800 px test screen allows)
     reconciliation.resize(reconciliation.width(), 500)
     _ctrl_q(qtbot, scan)
-    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: closed(window), timeout=10_000)
 
     again = open_window(qtbot, register, tmp_path, "auditor")  # the same layout file
     _audits, scan, reconciliation = _scan_and_reconciliation(qtbot, again)
     assert (scan.height(), reconciliation.height()) == (480, 500)
     assert (_size(scan), _size(reconciliation)) != first
     _ctrl_q(qtbot, again)
-    qtbot.waitUntil(lambda: not again.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: closed(again), timeout=10_000)
 
 
 def test_the_scan_screen_reopens_as_its_own_close_left_it(
@@ -79,13 +80,13 @@ def test_the_scan_screen_reopens_as_its_own_close_left_it(
     scan.resize(scan.width(), 470)
     _in_front(qtbot, scan)
     qtbot.keyClick(scan, Qt.Key.Key_W, CTRL)  # Close
-    qtbot.waitUntil(lambda: not scan.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: closed(scan), timeout=10_000)
     reopened = _open(qtbot, audits, Qt.Key.Key_S, ScanScreen)
     assert reopened is not scan and reopened.height() == 470
     reconciliation.resize(reconciliation.width(), 490)
     _in_front(qtbot, reconciliation)
     qtbot.keyClick(reconciliation, Qt.Key.Key_Escape)  # Close
-    qtbot.waitUntil(lambda: not reconciliation.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: closed(reconciliation), timeout=10_000)
     assert _open(qtbot, audits, Qt.Key.Key_K, ReconciliationView).height() == 490
     _ctrl_q(qtbot, window)
-    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: closed(window), timeout=10_000)

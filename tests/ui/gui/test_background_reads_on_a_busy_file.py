@@ -25,6 +25,7 @@ from tests.ui.gui.conftest import (
     open_window,
     read_often_from_now,
 )
+from tests.ui.windows import closed
 
 
 def test_background_reads_on_a_busy_file_do_not_pile_up(
@@ -53,7 +54,7 @@ def test_background_reads_on_a_busy_file_do_not_pile_up(
         let_go(writer)
     # The badge, the kit banner, the selection's freshness: one read each at most.
     assert max(held) <= 3, f"the window held {max(held)} connections to the busy file"
-    qtbot.waitUntil(lambda: not label.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: closed(label), timeout=10_000)
     assert window.connection.lost is None
     window.close()
     register.db.dispose()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from desktop.errors import DatabaseUnavailableError
 from tests.ui.gui.conftest import Register, fast_background_reads, open_window
+from tests.ui.windows import closed
 from ui.gui import connection_watch
 from ui.gui.crash_dialog import CrashDialog
 
@@ -69,7 +70,7 @@ def test_a_database_lost_while_the_window_is_open_is_said_once_and_found_again(
     assert label.isVisible()
 
     path.write_bytes(good)  # the file is readable again
-    qtbot.waitUntil(lambda: not label.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: closed(label), timeout=10_000)
     assert "answers again" in window.statusBar().currentMessage()
     qtbot.waitUntil(lambda: window.model.matching_assets == register.size, timeout=10_000)
     counter.stop()
@@ -112,4 +113,4 @@ def test_a_background_read_failing_after_the_database_answers_again_says_nothing
     box = window.connection.message_box
     assert box is not None
     box.accept()
-    qtbot.waitUntil(lambda: not label.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: closed(label), timeout=10_000)

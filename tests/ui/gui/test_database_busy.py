@@ -24,6 +24,7 @@ from tests.ui.gui.conftest import (
     read_often_from_now,
     window_with_busy_timeout,
 )
+from tests.ui.windows import closed
 from ui.gui import connection_watch
 from ui.gui.main_window import MainWindow
 from ui.gui.models import asset_table_model
@@ -82,7 +83,7 @@ def test_a_database_another_program_is_writing_is_busy_not_lost(
         box.accept()
     finally:
         let_go(writer)
-    qtbot.waitUntil(lambda: not label.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: closed(label), timeout=10_000)
     assert "is free again" in window.statusBar().currentMessage()
     qtbot.waitUntil(lambda: window.model.matching_assets == register.size, timeout=10_000)
     assert watch.lost is None

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMenu, QMessageBox, QWidget
 from tests.journeys.conftest import trigger
 from tests.ui.gui.conftest import Register, open_window
 from tests.ui.mnemonics import mnemonics
+from tests.ui.windows import closed
 from ui.gui.main_window import MainWindow
 
 #: Menu items that open nothing (they move the focus, read again, or end the program).
@@ -65,7 +66,7 @@ def _close(qtbot: QtBot, widget: QWidget) -> None:
         else:
             widget.reject()
     widget.close()
-    qtbot.waitUntil(lambda: not widget.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: closed(widget), timeout=10_000)
 
 
 def _items(window: MainWindow) -> list[tuple[str, QAction]]:

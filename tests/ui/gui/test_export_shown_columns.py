@@ -19,6 +19,7 @@ from desktop.services import reference
 from desktop.services.queries import asset_detail
 from tests.desktop.spreadsheets.conftest import counts
 from tests.ui.gui.conftest import Register, open_window, press
+from tests.ui.windows import closed
 from ui.gui.main_window import MainWindow
 from ui.gui.models.columns import COLUMN_INDEX
 
@@ -203,7 +204,7 @@ def test_a_file_of_the_shown_columns_edited_and_imported_back_changes_the_same_a
     assert "Asset tag comes first" in dialog.shown_list.text()
     assert dialog.cancel.text() == "Close"
     qtbot.mouseClick(dialog.cancel, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: closed(dialog))
 
     row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "LAP-00007")
     row[headers.index("Order number")].value = "PO-4711"

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView
 
 from tests.ui.gui.conftest import Register, open_window, press
+from tests.ui.windows import closed
 from ui.gui.main_window import MainWindow
 
 SNIPE_IT = Path(__file__).parents[2] / "data/spreadsheets/migration/snipeit_asset_list.csv"
@@ -79,7 +80,7 @@ def test_the_mapping_of_26_columns_is_readable_and_the_size_is_kept(
     assert header.sectionSize(1) == 300
     kept = wizard.size()
     qtbot.mouseClick(wizard.cancel, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not wizard.isVisible())
+    qtbot.waitUntil(lambda: closed(wizard))
 
     again = _open_wizard(qtbot, window)
     assert again is not wizard

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QLineEdit
 
 from tests.journeys.windows import message_box, shown
 from tests.ui.gui.conftest import Register, open_window
-from tests.ui.gui.test_quit import CTRL_SHIFT, _closed, _ctrl_q, _in_front
+from tests.ui.gui.test_quit import CTRL_SHIFT, _ctrl_q, _in_front
+from tests.ui.windows import closed
 from ui.gui.incidents.incident_dialog import IncidentDialog
 from ui.gui.main_window import MainWindow
 
@@ -47,7 +48,7 @@ def _answer(qtbot: QtBot, key: Qt.Key, modifier: Qt.KeyboardModifier = ALT) -> N
     assert question.text() == QUESTION
     _in_front(qtbot, question)
     qtbot.keyClick(question, key, modifier)
-    qtbot.waitUntil(lambda: _closed(question), timeout=5000)
+    qtbot.waitUntil(lambda: closed(question), timeout=5000)
 
 
 def test_escape_asks_before_the_incident_is_discarded(
@@ -65,7 +66,7 @@ def test_escape_asks_before_the_incident_is_discarded(
     _in_front(qtbot, dialog)
     qtbot.keyClick(title, Qt.Key.Key_Escape)
     _answer(qtbot, Qt.Key.Key_D)  # Alt+D: Discard
-    qtbot.waitUntil(lambda: _closed(dialog), timeout=5000)
+    qtbot.waitUntil(lambda: closed(dialog), timeout=5000)
     assert window.isVisible()
 
 
@@ -77,7 +78,7 @@ def test_escape_closes_an_untouched_incident_at_once(
     dialog = _incident_form(qtbot, window, "LAP-00001")
     focused = dialog.focusWidget()
     qtbot.keyClick(focused if focused is not None else dialog, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: _closed(dialog), timeout=5000)
+    qtbot.waitUntil(lambda: closed(dialog), timeout=5000)
     assert window.quit.question is None and dialog.discard_box is None
 
 
@@ -95,5 +96,5 @@ def test_quit_asks_about_the_incident_being_written(
 
     _ctrl_q(qtbot, dialog)
     _answer(qtbot, Qt.Key.Key_D)
-    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
-    assert _closed(dialog)
+    qtbot.waitUntil(lambda: closed(window), timeout=10_000)
+    assert closed(dialog)

@@ -15,13 +15,13 @@ from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QMessageBox, QWidget
-from shiboken6 import isValid
 
 from desktop.services.audits import start_audit
 from tests.journeys.windows import button, message_box, shown
 from tests.ui.gui.conftest import Register, open_window
 from tests.ui.keys import where_keys_go
 from tests.ui.spreadsheets.test_import_wizard import click_next
+from tests.ui.windows import closed
 from ui.gui.audits import AuditWindow
 from ui.gui.audits.reconciliation_view import ReconciliationView
 from ui.gui.audits.scan_screen import ScanScreen
@@ -44,10 +44,6 @@ def _ctrl_q(qtbot: QtBot, window: QWidget) -> None:
     _in_front(qtbot, window)
     focused = QApplication.focusWidget()
     qtbot.keyClick(focused if focused is not None else window, Qt.Key.Key_Q, CTRL)
-
-
-def _closed(window: QWidget) -> bool:
-    return not isValid(window) or not window.isVisible()  # (deleted on close, some)
 
 
 def _saved_geometry(layout: Path) -> bool:
@@ -94,10 +90,10 @@ def test_ctrl_q_in_any_window_closes_every_window_and_saves_the_layout(
     windows = _every_window(qtbot, window)
     assert not _saved_geometry(tmp_path / "l.ini")
     _ctrl_q(qtbot, windows[where])
-    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: closed(window), timeout=10_000)
     for name, other in windows.items():
-        qtbot.waitUntil(lambda w=other: _closed(w), timeout=10_000)  # type: ignore[misc]
-        assert _closed(other), name
+        qtbot.waitUntil(lambda w=other: closed(w), timeout=10_000)  # type: ignore[misc]
+        assert closed(other), name
     assert _saved_geometry(tmp_path / "l.ini")
 
 
@@ -128,7 +124,7 @@ def test_quit_asks_about_a_form_with_entries_and_cancel_keeps_it(
     question = message_box(qtbot, containing="Discard the changes")
     assert question.text() == "Discard the changes in the Install form for LAP-00001?"
     qtbot.keyClick(question, Qt.Key.Key_Return)  # Cancel is the default: a scanner's Enter
-    qtbot.waitUntil(lambda: not question.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: closed(question), timeout=5000)
     qtbot.wait(200)
     assert form.isVisible() and window.isVisible()
     assert ticket.text() == "INC-7"
@@ -136,14 +132,14 @@ def test_quit_asks_about_a_form_with_entries_and_cancel_keeps_it(
     _ctrl_q(qtbot, form)
     question = message_box(qtbot, containing="Discard the changes")
     qtbot.keyClick(question, Qt.Key.Key_Escape)  # Esc is Cancel too
-    qtbot.waitUntil(lambda: not question.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: closed(question), timeout=5000)
     qtbot.wait(200)
     assert form.isVisible() and window.isVisible() and ticket.text() == "INC-7"
 
     _ctrl_q(qtbot, form)
     question = message_box(qtbot, containing="Discard the changes")
     qtbot.mouseClick(button(question, "Discard"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: closed(window), timeout=10_000)
     assert not form.isVisible()
     assert _saved_geometry(tmp_path / "l.ini")
 
@@ -155,7 +151,7 @@ def test_a_form_without_entries_closes_without_a_question(
     form = _install_form(qtbot, window, "LAP-00003")
     assert form.unsaved_input() == ""
     _ctrl_q(qtbot, form)
-    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: closed(window), timeout=10_000)
     assert not form.isVisible()
     assert window.quit.question is None
 
@@ -184,14 +180,14 @@ def test_quit_asks_about_an_import_with_choices_made(
     question = message_box(qtbot, containing="Discard the changes")
     assert question.text() == "Discard the changes in the import of spares.csv?"
     qtbot.keyClick(question, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: not question.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: closed(question), timeout=5000)
     assert wizard.isVisible() and window.isVisible()
     assert wizard.pages.currentIndex() == MAPPING and combo.currentIndex() == chosen
 
     _ctrl_q(qtbot, wizard)
     question = message_box(qtbot, containing="Discard the changes")
     qtbot.mouseClick(button(question, "Discard"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: closed(window), timeout=10_000)
     assert not wizard.isVisible()
     assert not [b for b in wizard.findChildren(QMessageBox) if b.isVisible()]  # no 2nd ask
 
@@ -213,11 +209,11 @@ def test_the_audits_and_incidents_windows_open_as_quit_left_them(
     audits.resize(720, 460)
     incidents.resize(640, 420)
     _ctrl_q(qtbot, incidents)
-    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: closed(window), timeout=10_000)
 
     again = open_window(qtbot, register, tmp_path, "auditor")  # the same layout file
     audits, incidents = _audits_and_incidents(qtbot, again)
     assert (audits.width(), audits.height()) == (720, 460)
     assert (incidents.width(), incidents.height()) == (640, 420)
     _ctrl_q(qtbot, again)
-    qtbot.waitUntil(lambda: not again.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: closed(again), timeout=10_000)

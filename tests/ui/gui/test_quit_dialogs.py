@@ -16,7 +16,8 @@ from desktop.services.audit_scans import record_scan
 from desktop.services.audits import close_audit, start_audit
 from tests.journeys.windows import button, message_box, shown
 from tests.ui.gui.conftest import Register, open_window
-from tests.ui.gui.test_quit import CTRL, CTRL_SHIFT, _closed, _ctrl_q, _in_front
+from tests.ui.gui.test_quit import CTRL, CTRL_SHIFT, _ctrl_q, _in_front
+from tests.ui.windows import closed
 from ui.gui.audits import AuditWindow
 from ui.gui.audits.receive_unknown_dialog import ReceiveUnknownDialog
 from ui.gui.audits.reconciliation_view import ReconciliationView
@@ -53,7 +54,7 @@ def test_ctrl_q_in_start_audit_asks_about_its_entries(
     question = message_box(qtbot, containing="Discard")
     assert question.text() == "Discard the audit you were starting?"
     qtbot.keyClick(question, Qt.Key.Key_Return)  # Cancel is the default: a scanner's Enter
-    qtbot.waitUntil(lambda: not question.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: closed(question), timeout=5000)
     qtbot.wait(200)
     assert dialog.isVisible() and audits.isVisible() and window.isVisible()
     assert dialog.name.text() == "Spring count"
@@ -61,9 +62,9 @@ def test_ctrl_q_in_start_audit_asks_about_its_entries(
     _ctrl_q(qtbot, dialog)
     question = message_box(qtbot, containing="Discard")
     qtbot.mouseClick(button(question, "Discard"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: closed(window), timeout=10_000)
     for other in (dialog, audits):
-        qtbot.waitUntil(lambda w=other: _closed(w), timeout=10_000)  # type: ignore[misc]
+        qtbot.waitUntil(lambda w=other: closed(w), timeout=10_000)  # type: ignore[misc]
 
 
 def test_ctrl_q_in_an_empty_start_audit_quits_at_once(
@@ -72,8 +73,8 @@ def test_ctrl_q_in_an_empty_start_audit_quits_at_once(
     window = open_window(qtbot, register, tmp_path, "auditor")
     audits, dialog = _start_dialog(qtbot, window)
     _ctrl_q(qtbot, dialog)
-    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
-    qtbot.waitUntil(lambda: _closed(audits) and _closed(dialog), timeout=10_000)
+    qtbot.waitUntil(lambda: closed(window), timeout=10_000)
+    qtbot.waitUntil(lambda: closed(audits) and closed(dialog), timeout=10_000)
     assert window.quit.question is None
 
 
@@ -104,7 +105,7 @@ def test_ctrl_q_in_receive_unknown_asks_about_its_entries(
     question = message_box(qtbot, containing="Discard")
     assert question.text() == "Discard what you chose for receiving 1 unknown tag?"
     qtbot.keyClick(question, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: not question.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: closed(question), timeout=5000)
     qtbot.wait(200)
     assert dialog.isVisible() and view.isVisible() and window.isVisible()
 
@@ -112,7 +113,7 @@ def test_ctrl_q_in_receive_unknown_asks_about_its_entries(
     question = message_box(qtbot, containing="Discard")
     _in_front(qtbot, question)
     qtbot.keyClick(question, Qt.Key.Key_D, ALT)  # &Discard
-    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: closed(window), timeout=10_000)
     for other in (dialog, view, audits):
-        qtbot.waitUntil(lambda w=other: _closed(w), timeout=10_000)  # type: ignore[misc]
+        qtbot.waitUntil(lambda w=other: closed(w), timeout=10_000)  # type: ignore[misc]
     assert not [w for w in QApplication.topLevelWidgets() if w.isVisible()]

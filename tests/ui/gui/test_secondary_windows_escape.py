@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.services.audits import start_audit
 from tests.ui.gui.conftest import Register, open_window
+from tests.ui.windows import closed
 from ui.gui.audits import AuditWindow
 from ui.gui.audits.scan_screen import ScanScreen
 from ui.gui.incidents.report_view import IncidentReportView
@@ -32,7 +33,7 @@ def _escape_closes(qtbot: QtBot, widget: QWidget) -> None:
     focused = QApplication.focusWidget()
     assert focused is not None and focused.window() is widget
     qtbot.keyClick(focused, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: not widget.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: closed(widget), timeout=5000)
 
 
 def test_escape_closes_the_audits_window_its_scan_screen_and_the_incidents_window(

@@ -22,6 +22,7 @@ from desktop.storage.database import Database
 from desktop.storage.models import Person
 from desktop.storage.urls import default_database_url
 from tests.factories import seed_world
+from tests.ui.windows import closed
 from ui.gui.layout_state import LayoutState
 from ui.gui.main_window import MainWindow
 from ui.gui.settings_dialog import SettingsDialog
@@ -49,7 +50,7 @@ def test_the_person_chosen_is_the_one_of_the_database_the_window_works_on(
     qtbot.waitUntil(lambda: dialog.user_combo.findData("infra") >= 0, timeout=20_000)
     dialog.user_combo.setCurrentIndex(dialog.user_combo.findData("infra"))
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20_000)
+    qtbot.waitUntil(lambda: closed(dialog), timeout=20_000)
     QApplication.processEvents()
     assert window.username == "infra"
     assert window.view.user_label.text() == "Signed in as infra"
@@ -88,7 +89,7 @@ def test_a_new_user_adds_themselves_to_a_new_local_file_from_the_settings(
     assert button.isVisible() and button.isEnabled()
     assert button.text() == "Add 'Ana Field' to this file's people and si&gn in"
     qtbot.keyClick(dialog, Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20_000)
+    qtbot.waitUntil(lambda: closed(dialog), timeout=20_000)
     QApplication.processEvents()
     assert window.username == "ana.field"
     assert window.view.user_label.text() == "Signed in as ana.field"

@@ -23,6 +23,7 @@ from tests.factories import seed_world
 from tests.journeys.windows import button, message_box
 from tests.keyrings import MemoryKeyring
 from tests.ui.gui.conftest import Register, show_window
+from tests.ui.windows import closed
 from ui.gui.main_window import MainWindow
 
 PASSWORD = "technician-password"
@@ -109,7 +110,7 @@ def test_nobody_signing_in_closes_the_window(
     sign_in = window.sign_out.sign_in
     assert sign_in is not None
     qtbot.keyClick(sign_in, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: closed(window), timeout=10_000)
 
 
 def test_a_local_file_has_nobody_to_sign_out(

@@ -23,6 +23,7 @@ from desktop.settings import Settings
 from desktop.storage.database import Database
 from desktop.storage.models import Asset, Incident, Location, Procedure
 from tests.ui.cli.test_demo_seed_cli import canonical
+from tests.ui.windows import closed
 from ui.gui.layout_state import LayoutState
 from ui.gui.main_window import DEMO_ASSETS, MainWindow
 from ui.gui.welcome_view import WelcomeView
@@ -89,7 +90,7 @@ def test_the_demo_button_makes_what_its_text_says(
     shown = next(label for label in notice.findChildren(QLabel) if command in label.text())
     assert shown.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
     qtbot.mouseClick(notice.button(QMessageBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not notice.isVisible())
+    qtbot.waitUntil(lambda: closed(notice))
     window.close()
     again = tmp_path / "again.sqlite3"
     env = {k: v for k, v in os.environ.items() if k != "ASSETDESK_DATABASE"}

@@ -17,6 +17,7 @@ from desktop.services.incidents import incident_detail
 from desktop.storage.database import Database
 from desktop.storage.models import Incident
 from tests.factories import World, seed_world
+from tests.ui.windows import closed
 from ui.gui.incidents import IncidentDialog
 
 # Screens rendered by the tests, to look at: $ASSETDESK_SHOTS or the temporary folder.
@@ -94,7 +95,7 @@ def test_scan_fill_and_log(qtbot: QtBot, world: World) -> None:
     assert detail.row.reported_by == "Una User"
     assert detail.answers == {"users_affected": "A team"}
     assert detail.template_name == "Report an incident"
-    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: closed(dialog))
 
 
 def test_problems_are_shown_beside_the_form_and_nothing_is_stored(

@@ -24,6 +24,7 @@ from tests.journeys.conftest import trigger
 from tests.ui.gui.conftest import Register, _register_template, register
 from tests.ui.keys import press_key, type_keys
 from tests.ui.kits.test_kit_window import IN_ROOM_A2, _retype, window_on
+from tests.ui.windows import closed
 from ui.gui.kits.checkout_dialog import CheckoutDialog, _checked
 
 __all__ = ["_register_template", "register", "window_on"]
@@ -52,7 +53,7 @@ def test_enter_once_the_kit_is_written_opens_it(
     dialog = _checkout_by_keys(qtbot, window, kit)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.open_button, timeout=5000)
     press_key(qtbot, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: closed(dialog), timeout=5000)
     qtbot.waitUntil(lambda: window.database.sqlite_path == kit, timeout=10_000)
     qtbot.waitUntil(lambda: window.kit.info is not None, timeout=10_000)
     assert window.kit.banner.isVisible()
@@ -72,7 +73,7 @@ def test_enter_in_the_location_filter_after_the_checkout_opens_the_kit_too(
     qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.location_filter, timeout=5000)
     press_key(qtbot, Qt.Key.Key_Return)
     assert dialog.message.text() == written
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: closed(dialog), timeout=5000)
     qtbot.waitUntil(lambda: window.database.sqlite_path == kit, timeout=10_000)
 
 

@@ -30,6 +30,7 @@ from desktop.storage.kitfile import database_is_kit
 from desktop.storage.models import Asset
 from tests.journeys.conftest import trigger
 from tests.ui.gui.conftest import Register, _register_template, register, show_window
+from tests.ui.windows import closed
 from ui.gui.kits.checkout_dialog import CheckoutDialog, _checked
 from ui.gui.kits.kit_banner import KitBanner, banner_html
 from ui.gui.layout_state import LayoutState
@@ -221,7 +222,7 @@ def test_a_window_in_a_kit_says_so(
     assert banner.leave_button.isVisible() and banner.leave_button.isEnabled()
     qtbot.mouseClick(banner.leave_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: server_window.database.sqlite_path == source, timeout=30_000)
-    qtbot.waitUntil(lambda: not banner.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: closed(banner), timeout=10_000)
     qtbot.waitUntil(lambda: (server_window.model.total_assets or 0) > IN_ROOM_A2, timeout=10_000)
 
 

@@ -25,6 +25,7 @@ from desktop.storage.models import Asset, Location, Person
 from tests.factories import RECEIVE_CHECKLIST
 from tests.journeys.hid_scanner import HidScanner
 from tests.ui.gui.conftest import show_window
+from tests.ui.windows import closed
 from ui.gui.layout_state import LayoutState
 from ui.gui.main_window import MainWindow
 from ui.gui.procedure_form.add_reference import AddChoiceOffer
@@ -56,7 +57,7 @@ def _add_by_keyboard(qtbot: QtBot, offer: AddChoiceOffer | None) -> None:
     qtbot.keyClick(question, Qt.Key.Key_Return)  # Add it is the default
     form = question.parentWidget()
     assert form is not None
-    qtbot.waitUntil(lambda: not question.isVisible())
+    qtbot.waitUntil(lambda: closed(question))
     form.activateWindow()  # as the window manager does when the question closes
     qtbot.waitUntil(lambda: QApplication.activeWindow() is form)
 

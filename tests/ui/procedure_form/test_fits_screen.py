@@ -17,6 +17,7 @@ from desktop.services.queries import asset_detail, count_assets
 from tests.factories import World
 from tests.journeys.hid_scanner import type_as_a_person, typing_reached_its_field
 from tests.ui.procedure_form.conftest import OpenForm
+from tests.ui.windows import closed
 from ui.gui.procedure_form.dialog import ProcedureDialog
 from ui.gui.procedure_form.form_view import LABEL_WIDTH, TWO_COLUMNS_WIDTH
 
@@ -150,7 +151,7 @@ def test_escape_on_an_untouched_form_just_closes(
     dialog = _open(open_form, sqlite_world, ProcedureKind.INSTALL)
     qtbot.keyClick(focused(), Qt.Key.Key_Escape)
     assert dialog.discard_box is None
-    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: closed(dialog))
 
 
 def test_escape_on_a_form_with_entries_asks_before_discarding(
@@ -181,7 +182,7 @@ def test_escape_on_a_form_with_entries_asks_before_discarding(
         qtbot.waitUntil(box.isVisible)
         qtbot.waitUntil(box.isActiveWindow)
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
-    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: closed(dialog))
     with sqlite_world.db.read() as session:
         assert asset_detail(session, tag="LAP-1").row.status == "in_service"
         assert count_assets(session) == 1

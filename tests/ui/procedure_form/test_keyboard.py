@@ -13,6 +13,7 @@ from desktop.services.reference import create_location
 from tests.factories import World
 from tests.journeys.hid_scanner import HidScanner, type_as_a_person, typing_reached_its_field
 from tests.ui.procedure_form.conftest import OpenForm
+from tests.ui.windows import closed
 from ui.gui.procedure_form.editors import ReferenceEditor
 
 
@@ -97,7 +98,7 @@ def test_escape_cancels_and_records_nothing(
         assert box is not None
         qtbot.waitUntil(box.isVisible)
         box.button(QMessageBox.StandardButton.Discard).click()
-    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: closed(dialog))
     with sqlite_world.db.read() as session:
         assert count_assets(session) == 0
 

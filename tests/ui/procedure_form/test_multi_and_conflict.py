@@ -11,6 +11,7 @@ from desktop.services.procedures import ProcedureRequest, record_procedure
 from desktop.services.queries import asset_detail
 from tests.factories import World
 from tests.ui.procedure_form.conftest import OpenForm, pick
+from tests.ui.windows import closed
 from ui.gui.procedure_form.form_view import FormView
 
 
@@ -130,7 +131,7 @@ def test_conflict_discard_keeps_the_other_change(
     assert dialog.conflict_dialog is not None
     with qtbot.assertNotEmitted(dialog.recorded):
         qtbot.mouseClick(dialog.conflict_dialog.discard_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: not dialog.isVisible())
+        qtbot.waitUntil(lambda: closed(dialog))
     with sqlite_world.db.read() as session:
         detail = asset_detail(session, tag="LAP-31")
     assert detail.row.location == "Room A2"

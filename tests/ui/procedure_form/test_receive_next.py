@@ -15,6 +15,7 @@ from desktop.storage.models import Category
 from tests.factories import World
 from tests.journeys.hid_scanner import HidScanner, type_as_a_person, typing_reached_its_field
 from tests.ui.procedure_form.conftest import OpenForm, pick
+from tests.ui.windows import closed
 from ui.gui.procedure_form.dialog import ProcedureDialog
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -111,7 +112,7 @@ def test_escape_after_receive_and_next_says_what_is_already_recorded(
         "Already recorded, and kept: LAP-Cd01. Only the entries shown are lost."
     )
     box.button(QMessageBox.StandardButton.Discard).click()
-    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: closed(dialog))
     with sqlite_world.db.read() as session:
         assert asset_detail(session, tag="LAP-Cd01").row.name == "ThinkPad T14"
 

@@ -20,6 +20,7 @@ from tests.factories import World
 from tests.journeys.hid_scanner import type_as_a_person, typing_reached_its_field
 from tests.ui.keys import where_keys_go
 from tests.ui.procedure_form.conftest import OpenForm
+from tests.ui.windows import closed
 from ui.gui.procedure_form.dialog import ProcedureDialog
 from ui.gui.procedure_form.editors import ReferenceEditor
 from ui.gui.procedure_form.form_view import FormView
@@ -184,7 +185,7 @@ def test_a_near_duplicate_is_added_only_on_purpose(
     assert "There is a category 'Laptop' already" in box.informativeText()
     assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
     qtbot.keyClick(box, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not box.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: closed(box), timeout=5000)
     assert not dialog.is_busy()
     with sqlite_world.db.read() as session:
         names = session.execute(select(Category.name).order_by(Category.name)).scalars().all()

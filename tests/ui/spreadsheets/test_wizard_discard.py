@@ -21,6 +21,7 @@ from desktop.storage.database import Database
 from tests.factories import World, seed_world
 from tests.ui.spreadsheets.test_import_wizard import click_next
 from tests.ui.spreadsheets.test_import_wizard_text_file import open_wizard
+from tests.ui.windows import closed
 from ui.gui.spreadsheets import import_wizard
 from ui.gui.spreadsheets.import_wizard import MAPPING, PREVIEW, SHEET, ImportWizard
 
@@ -72,7 +73,7 @@ def test_escape_after_a_changed_mapping_asks_and_no_keeps_the_wizard(
     qtbot.mouseClick(wizard.cancel, Qt.MouseButton.LeftButton)  # Cancel asks too
     box = the_question(qtbot, wizard)
     qtbot.mouseClick(box.button(QMessageBox.StandardButton.Discard), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not wizard.isVisible())
+    qtbot.waitUntil(lambda: closed(wizard))
 
 
 def test_escape_on_the_first_page_closes_at_once(
@@ -83,7 +84,7 @@ def test_escape_on_the_first_page_closes_at_once(
     wizard.show()
     qtbot.waitExposed(wizard)
     qtbot.keyClick(wizard, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: not wizard.isVisible())
+    qtbot.waitUntil(lambda: closed(wizard))
     # no question of its own (another test's leftover box is not the wizard's business)
     assert not [box for box in wizard.findChildren(QMessageBox) if box.isVisible()]
 
@@ -159,6 +160,6 @@ def test_escape_on_a_dry_run_with_nothing_to_import_closes_at_once(
         "None: 2 rows of the file hold what the register holds already. Nothing to import."
     )
     qtbot.keyClick(wizard, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: not wizard.isVisible())
+    qtbot.waitUntil(lambda: closed(wizard))
     # no question of its own (another test's leftover box is not the wizard's business)
     assert not [box for box in wizard.findChildren(QMessageBox) if box.isVisible()]

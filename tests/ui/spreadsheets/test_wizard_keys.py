@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from desktop.storage.database import Database
 from tests.desktop.spreadsheets.conftest import write_workbook
 from tests.factories import seed_world
+from tests.ui.windows import closed
 from ui.gui import file_dialogs
 from ui.gui.spreadsheets.import_wizard import MAPPING, PREVIEW, RESULT, SHEET, ImportWizard
 
@@ -71,4 +72,4 @@ def test_return_on_the_done_page_closes_the_wizard(
         qtbot.waitUntil(partial(reached, page), timeout=15_000)
     assert wizard.result_page.summary.text().startswith("1 asset")
     qtbot.keyClick(wizard.focusWidget() or wizard, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not wizard.isVisible())
+    qtbot.waitUntil(lambda: closed(wizard))
