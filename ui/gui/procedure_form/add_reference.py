@@ -22,6 +22,13 @@ chosen only while the field still holds it (a person who chose another entry whi
 server answered kept theirs), and a refusal is said only while it does — and stays said
 when the field is left (its own "not a known …" check wrote over the reason, or emptied
 it, whenever the focus left it after the refusal arrived).
+
+Tab from the field reaches the button, but a person typing the next field without looking
+("Laptop", Tab, "ThinkPad T14 Gen 4") typed on the button: its letters were lost and each
+space pressed it, opening question after question (newuser21). A key that types text
+other than a space, pressed on the button, goes on to the next field with the focus
+(:class:`_TypeOn`); Space and Enter still press the button. A question already open is
+not opened again.
 """
 
 from __future__ import annotations
@@ -32,8 +39,9 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QBoxLayout, QMessageBox, QPushButton, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QBoxLayout, QMessageBox, QPushButton, QWidget
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.errors import DesktopError, ValidationError
@@ -99,6 +107,7 @@ class AddChoiceOffer(QObject):
         if isinstance(layout, QBoxLayout):  # under the field and its problem (form_view)
             layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignLeft)
         QWidget.setTabOrder(editor.widget, self.button)  # Tab from the field reaches it
+        self.button.installEventFilter(_TypeOn(self.button))
         self.button.clicked.connect(self.ask)
         editor.changed.connect(self._update)
         editor.left.connect(lambda: self._update(left=True))
@@ -129,6 +138,8 @@ class AddChoiceOffer(QObject):
         return fold(self._editor.combo.typed_text()) == fold(name.strip())
 
     def ask(self) -> None:
+        if self.question is not None and self.question.isVisible():
+            return  # asked already (a second Space on the button)
         name = self._editor.combo.typed_text()
         text, details, create = self._plan(name)
         box = QMessageBox(
@@ -281,6 +292,46 @@ def offered_here(view: FormView, editor: FieldEditor) -> bool:
     if view.asset_editors.get(key) is not editor or not isinstance(editor, ReferenceEditor):
         return False
     return key in OFFERS or (key == "category" and view.context.kind is ProcedureKind.RECEIVE)
+
+
+class _TypeOn(QObject):
+    """On an offer's button: a key that types text (not a space) goes to the next field."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(watched, QPushButton):
+            return False
+        assert isinstance(event, QKeyEvent)
+        text = event.text()
+        if not text or not text.isprintable() or text.isspace():
+            return False  # Space and Enter press the button; Tab and arrows move on
+        if event.modifiers() & ~(
+            Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
+        ):
+            return False  # Alt+letter, Ctrl+letter: shortcuts
+        target = _next_field(watched)
+        if target is None:
+            return False
+        target.setFocus(Qt.FocusReason.TabFocusReason)
+        receiver = QApplication.focusWidget() or target
+        copy = QKeyEvent(event.type(), event.key(), event.modifiers(), text, event.isAutoRepeat())
+        copy.setTimestamp(event.timestamp())
+        QApplication.sendEvent(receiver, copy)
+        return True
+
+
+def _next_field(button: QWidget) -> QWidget | None:
+    """The widget Tab would move the focus to from ``button``."""
+    widget = button.nextInFocusChain()
+    while widget is not None and widget is not button:
+        if (
+            widget.isVisible()
+            and widget.isEnabled()
+            and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            and widget.window() is button.window()
+        ):
+            return widget
+        widget = widget.nextInFocusChain()
+    return None
 
 
 def _job(
