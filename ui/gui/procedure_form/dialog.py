@@ -47,6 +47,7 @@ from desktop.wording import plural
 from ui.gui.procedure_form.add_reference import OFFERS, AddCategoryOffer, AddChoiceOffer
 from ui.gui.procedure_form.conflict_dialog import ConflictDialog
 from ui.gui.procedure_form.editors import ReferenceEditor
+from ui.gui.procedure_form.final_step import ask_final_step, is_final
 from ui.gui.procedure_form.form_data import FormContext, load_form, read_assets
 from ui.gui.procedure_form.form_view import FormView
 from ui.gui.procedure_form.receive_next import NextAsset
@@ -114,6 +115,7 @@ class ProcedureDialog(QDialog):
         # Location, Assigned to, Owning group, in any form that has them: likewise.
         self.add_offers: dict[str, AddChoiceOffer] = {}
         self.discard_box: QMessageBox | None = None
+        self.final_question: QMessageBox | None = None  # Decommission, Dispose: final_step
         self._entered = False
         self._recorded_tags: list[str] = []  # by Receive & next, before the entries now shown
         self._discarding = False
@@ -392,6 +394,8 @@ class ProcedureDialog(QDialog):
     def submit(self) -> None:
         if self.view is None or self._recording:
             return
+        if self.final_question is not None:
+            return  # asked already: Ctrl+Enter again does not record it unasked
         if not self.ok_button.isEnabled():
             # Not only the footer: every field that still needs something is marked, and
             # the first one comes into view with the focus.
@@ -402,7 +406,19 @@ class ProcedureDialog(QDialog):
                 first.setFocus(Qt.FocusReason.OtherFocusReason)
             return
         self.view.clear_errors()
-        self._record(build_requests(self.view, self._versions))
+        requests = build_requests(self.view, self._versions)
+        if is_final(self._kind, self.view.risk.approvals_required()):
+            # Nothing undoes it: asked first, Cancel the default (final_step).
+            tags = [asset.tag for asset in self.view.context.assets]
+            self.final_question = ask_final_step(
+                self, self._kind, tags, lambda: self._record(requests)
+            )
+            self.final_question.finished.connect(self._final_answered)
+            return
+        self._record(requests)
+
+    def _final_answered(self) -> None:
+        self.final_question = None  # deleted on close
 
     def submit_and_next(self) -> None:
         """Record this asset; the form then stays for the next one (receive_next)."""
