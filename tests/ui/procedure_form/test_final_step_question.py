@@ -97,7 +97,7 @@ def _ctrl_enter(qtbot: QtBot, form: ProcedureDialog) -> QMessageBox:
         timeout=10_000,
     )
     question = getattr(form, "final_question", None)
-    assert question is not None, "recorded without a question"
+    assert isinstance(question, QMessageBox), "recorded without a question"
     assert question is not None
     question.activateWindow()  # as the window manager gives it the keyboard
     qtbot.waitUntil(lambda: QApplication.activeWindow() is question, timeout=5000)
