@@ -320,6 +320,10 @@ class ProcedureDialog(QDialog):
             empty = [e for e in empty if e.accepts_scan] or empty
         target = (empty or editors)[0].widget if editors else self.view.ticket.widget
         target.setFocus(Qt.FocusReason.OtherFocusReason)
+        # Opened by a shortcut or a scan: the field is drawn focused, as after Tab (a
+        # drop-down list it opened on looked like any other; newuser21). Set after
+        # setFocus, which clears it for any reason but Tab and a shortcut.
+        self.setAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange, True)
         # setFocus does not scroll: a Change of a fully filled asset opened in "Type of
         # change", below the fold, and the first keys went into a field out of sight
         # (newuser8). The form is laid out first so that the field's place is known.
