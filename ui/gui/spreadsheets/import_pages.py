@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.lifecycle import AssetStatus
-from desktop.spreadsheets.cells import DateOrder
+from desktop.spreadsheets.cells import DateOrder, clean_text
 from desktop.spreadsheets.columns import target_label
 from desktop.spreadsheets.import_choices import WIZARD_DEFAULTS
 from desktop.spreadsheets.mapping import NEW_CUSTOM, new_field_key
@@ -312,7 +312,10 @@ class MappingPage(QWidget):
         table.setRowCount(len(headers))
         for row, (header, target) in enumerate(zip(headers, targets, strict=True)):
             table.setItem(row, 0, QTableWidgetItem(header))
-            values = [str(r[row]) for r in samples if row < len(r) and r[row] not in (None, "")]
+            # As the import reads them (clean_text): a whole number read as a float was
+            # shown "1.0", "50.0" (an Excel Table's reader; newuser21).
+            texts = (clean_text(r[row]) for r in samples if row < len(r))
+            values = [text for text in texts if text is not None]
             first_values = QTableWidgetItem(" | ".join(values))
             first_values.setToolTip(first_values.text())
             table.setItem(row, 1, first_values)
