@@ -290,10 +290,12 @@ class AuditWindow(QMainWindow):
 
     def save_report(self, audit_id: uuid.UUID, path: Path) -> None:
         self.statusBar().showMessage(f"Writing {path}…")
-        self.jobs.run(
+        worker = self.jobs.run(
             lambda: write_audit_report(self._database, audit_id=audit_id, path=path),
             lambda _: self.statusBar().showMessage(f"Report saved: {path}"),
         )
+        # Refused: not "Writing …" for good (see ReconciliationView.save_report).
+        worker.failed.connect(lambda _: self.statusBar().showMessage(f"Report not saved: {path}"))
 
     def closeEvent(self, event):
         self.due_view.jobs.wait()  # counting due assets: ends within a second or so

@@ -427,10 +427,13 @@ class ReconciliationView(QWidget):
 
     def save_report(self, path: Path) -> None:
         self.status.setText(f"Writing {path}…")
-        self._run(
+        worker = self.jobs.run(
             lambda: write_audit_report(self._database, audit_id=self._audit_id, path=path),
             lambda _: self.status.setText(f"Report saved: {path}"),
         )
+        # Refused (a name not ending .xlsx, a folder not writable): the line said
+        # "Writing …" for good under the message box (newuser21).
+        worker.failed.connect(lambda _: self.status.setText(f"Report not saved: {path}"))
 
     def _after_change(self, message: str) -> None:
         self.status.setText(message)
