@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Callable
 
 from sqlalchemy.orm import Session
@@ -295,28 +296,49 @@ def offered_here(view: FormView, editor: FieldEditor) -> bool:
 
 
 class _TypeOn(QObject):
-    """On an offer's button: a key that types text (not a space) goes to the next field."""
+    """On an offer's button: a key that types text (not a space) goes to the next field;
+    so does every key that follows within :data:`TYPING_ON_SECONDS`, Space and Enter too.
+
+    The scan detector delivers a held burst of keys to the widget they were sent to: under
+    X11 the rest of "iPad Air 5" still reached the button after its "i" had moved the
+    focus on, and each space pressed it (newuser21, xdotool under Xvfb).
+    """
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._typing_until = 0.0
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() != QEvent.Type.KeyPress or not isinstance(watched, QPushButton):
             return False
         assert isinstance(event, QKeyEvent)
         text = event.text()
-        if not text or not text.isprintable() or text.isspace():
-            return False  # Space and Enter press the button; Tab and arrows move on
         if event.modifiers() & ~(
             Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
         ):
             return False  # Alt+letter, Ctrl+letter: shortcuts
-        target = _next_field(watched)
-        if target is None:
-            return False
-        target.setFocus(Qt.FocusReason.TabFocusReason)
-        receiver = QApplication.focusWidget() or target
+        typing_on = time.monotonic() < self._typing_until
+        starts_text = bool(text) and text.isprintable() and not text.isspace()
+        if not (starts_text or (typing_on and event.key() in _TYPED_ON_KEYS)):
+            return False  # Space and Enter press the button; Tab and arrows move on
+        focused = QApplication.focusWidget()
+        if focused is None or focused is watched:
+            target = _next_field(watched)
+            if target is None:
+                return False
+            target.setFocus(Qt.FocusReason.TabFocusReason)
+            focused = QApplication.focusWidget() or target
+        self._typing_until = time.monotonic() + TYPING_ON_SECONDS
         copy = QKeyEvent(event.type(), event.key(), event.modifiers(), text, event.isAutoRepeat())
         copy.setTimestamp(event.timestamp())
-        QApplication.sendEvent(receiver, copy)
+        QApplication.sendEvent(focused, copy)
         return True
+
+
+#: After a key went on from an offer's button, how long the next keys sent to it follow.
+TYPING_ON_SECONDS = 1.0
+#: Keys that follow typed text on, not press the button, while it goes on.
+_TYPED_ON_KEYS = frozenset({Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter})
 
 
 def _next_field(button: QWidget) -> QWidget | None:
