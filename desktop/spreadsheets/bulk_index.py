@@ -12,6 +12,7 @@ so a register imported in bulk searches as fast as one made by ``demo``.
 from __future__ import annotations
 
 import contextlib
+import operator
 import os
 import sys
 import threading
@@ -81,10 +82,13 @@ def pays_to_pause(touched: int, assets_after: int) -> bool:
     return touched > 0 and touched >= PAUSE_SHARE * assets_after
 
 
+_ACTION = operator.attrgetter("action")
+
+
 def _touched(session: Session, plan: ImportPlan) -> tuple[int, int]:
     """The assets ``plan`` creates or updates, and the assets there will be."""
-    creates = sum(1 for r in plan.rows if r.action is RowAction.CREATE)
-    updates = sum(1 for r in plan.rows if r.action is RowAction.UPDATE)
+    actions = list(map(_ACTION, plan.rows))  # (counted in C: a pass in Python took ~1 ms)
+    creates, updates = actions.count(RowAction.CREATE), actions.count(RowAction.UPDATE)
     existing = session.execute(select(func.count()).select_from(Asset)).scalar_one()
     return creates + updates, int(existing) + creates
 

@@ -267,9 +267,14 @@ def _check_shared_strings(path: Path, member: str, first: bytes) -> None:
 
 
 def _chunks(stream: IO[bytes], info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The part's bytes: first its prolog (all that its root element is looked for in, see
+    _root_element; a check that does not scan the part reads no further), then by CHUNK
+    (the parts check read the first 4 MB of every sheet only to learn it is one)."""
     read = 0
+    size = MAX_PROLOG
     while True:
-        chunk = stream.read(CHUNK)
+        chunk = stream.read(size)
+        size = CHUNK
         if not chunk:
             return
         read += len(chunk)

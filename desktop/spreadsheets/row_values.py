@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from desktop.domain.fields import CUSTOM_PREFIX, FIELDS_BY_KEY
-from desktop.domain.tags import tag_problem
 from desktop.services.values import MAX_MONEY, coerce_asset_value, coerce_custom_value
 from desktop.spreadsheets import cells as parse
 from desktop.spreadsheets.columns import (
@@ -164,7 +163,7 @@ class RowValues:
                     text
                     and text[0] != "'"
                     and len(text) <= _TEXT_LIMITS[key]
-                    and (key != "tag" or tag_problem(text) is None)
+                    and (key != "tag" or _plain_tag(text))
                 ):
                     values[key] = text
                     continue
@@ -674,6 +673,14 @@ class RowValues:
             else:
                 result[name] = checked
         return result
+
+
+def _plain_tag(text: str) -> bool:
+    """Whether ``text`` (trimmed, not empty, within the tag's length) is a usable tag as it
+    is, in three string methods: printable ASCII but the space is what tag_problem's pattern
+    allows (ASCII's printable characters are the space to the tilde). A tag this refuses
+    goes through tag_problem for its message."""
+    return text.isascii() and text.isprintable() and " " not in text
 
 
 def _memo_key(raw: object, current: object) -> object:
