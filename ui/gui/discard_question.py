@@ -5,7 +5,6 @@ person's Enter out of habit, keeps the entries."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
 
 
@@ -27,5 +26,7 @@ def discard_question(
     cancel.setText(keep)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
     box.setEscapeButton(cancel)
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    # Deleted after the callers' finished handlers have read clickedButton(). Not
+    # WA_DeleteOnClose: with it the import wizard's question crashed its tests (segfault).
+    box.finished.connect(box.deleteLater)
     return box, discard
