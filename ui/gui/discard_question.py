@@ -5,6 +5,8 @@ person's Enter out of habit, keeps the entries."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
 
 
@@ -30,3 +32,21 @@ def discard_question(
     # WA_DeleteOnClose: with it the import wizard's question crashed its tests (segfault).
     box.finished.connect(box.deleteLater)
     return box, discard
+
+
+def ask_then_discard(
+    form: QWidget, text: str, informative: str, discard: Callable[[], None]
+) -> QMessageBox:
+    """The question over ``form`` (titled as it is), open; Discard calls ``discard``.
+
+    The caller keeps the box until its ``finished`` so that a second Esc meanwhile does not
+    ask twice."""
+    box, discard_button = discard_question(form, form.windowTitle(), text, informative)
+
+    def answered() -> None:
+        if box.clickedButton() is discard_button:
+            discard()
+
+    box.finished.connect(answered)
+    box.open()
+    return box
