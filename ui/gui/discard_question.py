@@ -5,7 +5,8 @@ person's Enter out of habit, keeps the entries."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
 
 
@@ -27,5 +28,25 @@ def discard_question(
     cancel.setText(keep)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
     box.setEscapeButton(cancel)
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    # Deleted after the callers' finished handlers have read clickedButton(). Not
+    # WA_DeleteOnClose: with it the import wizard's question crashed its tests (segfault).
+    box.finished.connect(box.deleteLater)
     return box, discard
+
+
+def ask_then_discard(
+    form: QWidget, text: str, informative: str, discard: Callable[[], None]
+) -> QMessageBox:
+    """The question over ``form`` (titled as it is), open; Discard calls ``discard``.
+
+    The caller keeps the box until its ``finished`` so that a second Esc meanwhile does not
+    ask twice."""
+    box, discard_button = discard_question(form, form.windowTitle(), text, informative)
+
+    def answered() -> None:
+        if box.clickedButton() is discard_button:
+            discard()
+
+    box.finished.connect(answered)
+    box.open()
+    return box

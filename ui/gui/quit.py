@@ -8,13 +8,22 @@ whatever a procedure form held that had not been recorded.
 One Quit now: an application shortcut, so Ctrl+Q works in every window that is not behind
 a form; a form (window-modal: the windows behind it take no keys) is given the action as
 it opens (:meth:`AppQuit.reach`), and so is any other dialog of the application as it
-comes in front (the audits window's Start audit…, Receive unknown tags…; a message box
-excepted: it is answered first). Each form that holds entries is asked about first, one
+comes in front (the audits window's Start audit…, Receive unknown tags…, a message box).
+Each form that holds entries is asked about first, one
 at a time, as it stands in front ("Discard the changes in the Install form for
 LAP-0042?" — a form records a procedure, it cannot be kept half-filled, so the choice is
 Discard or Cancel). Cancel stops the quit: every window stays open, the form with its
 entries. Once every form is answered, the forms close, then the main window, which
 closes its feature windows and saves its layout.
+
+Ctrl+Q in a message box (a form's "Discard what you entered?", a warning, a "Dispose 3
+assets?" confirmation) did nothing. It now answers the box as Esc does — its safe answer:
+Cancel, No, Keep editing, OK on a warning; never the irreversible one — and quits as
+from the window behind: a form with entries is still asked about, and Cancel there keeps
+everything (the form with its entries; only the confirmation has to be asked for again).
+Quitting through a box's "Yes" would do what the box asks for as the program ends; doing
+nothing left Ctrl+Q dead wherever a question stood. A box Esc does not close (no safe
+answer) is answered first, as before.
 
 A form says what quitting would lose with ``unsaved_input()`` (its name for the question,
 or "" when nothing would be lost) and is closed without asking by ``discard()``.
@@ -24,8 +33,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence, QWindow
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QWindow
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from shiboken6 import isValid
 
@@ -54,6 +63,16 @@ def _descends_from(widget: QWidget, ancestor: QWidget) -> bool:
             return True
         parent = parent.parentWidget()
     return False
+
+
+def _answer_as_escape(box: QMessageBox) -> bool:
+    """Answer ``box`` as the Esc key does (its escape button: Cancel, No, Keep…); whether
+    it closed (a box without one stays, to be answered first)."""
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        QApplication.sendEvent(
+            box, QKeyEvent(kind, Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier)
+        )
+    return not isValid(box) or not box.isVisible()
 
 
 def quit_keys() -> list[QKeySequence]:
@@ -90,14 +109,13 @@ class AppQuit(QObject):
             app.focusWindowChanged.connect(self._reach_focused)
 
     def _reach_focused(self, focused: QWindow | None) -> None:
-        """Ctrl+Q in a dialog of this window's family that has come in front. Not in a
-        message box: it is answered first (a second question would stand beside it)."""
+        """Ctrl+Q in a dialog or message box of this window's family that has come in
+        front (a message box is answered as Esc would first: see :meth:`request`)."""
         if focused is None:
             return
         for widget in QApplication.topLevelWidgets():
             if widget.windowHandle() == focused:
-                dialog = isinstance(widget, QDialog) and not isinstance(widget, QMessageBox)
-                if dialog and _descends_from(widget, self._window):
+                if isinstance(widget, QDialog) and _descends_from(widget, self._window):
                     self.reach(widget)
                 return
 
@@ -110,6 +128,13 @@ class AppQuit(QObject):
         """Quit: ask about each form with entries (the one in front first), then close."""
         if self.question is not None:
             return  # already asking (the question is in front)
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            if _answer_as_escape(box):
+                # Once its answer has been acted on (a form's "Keep editing"): quit as
+                # from the window behind it, which may hold a box of its own.
+                QTimer.singleShot(0, self.request)
+            return
         active = QApplication.activeWindow()
         forms = [w for w in QApplication.topLevelWidgets() if isinstance(w, UnsavedForm)]
         forms.sort(key=lambda w: w is not active)

@@ -7,13 +7,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QWidget
 
+from desktop.storage.models import Incident
 from tests.journeys.windows import message_box, shown
 from tests.ui.gui.conftest import Register, open_window
-from tests.ui.gui.test_quit import CTRL_SHIFT, _ctrl_q, _in_front
+from tests.ui.gui.test_quit import CTRL, CTRL_SHIFT, _ctrl_q, _in_front
 from tests.ui.windows import closed
 from ui.gui.incidents.incident_dialog import IncidentDialog
 from ui.gui.main_window import MainWindow
@@ -98,3 +100,62 @@ def test_quit_asks_about_the_incident_being_written(
     _answer(qtbot, Qt.Key.Key_D)
     qtbot.waitUntil(lambda: closed(window), timeout=10_000)
     assert closed(dialog)
+
+
+def _fill(qtbot: QtBot, dialog: IncidentDialog, title: str) -> QWidget:
+    """A whole incident, ready to log; returns the field with the focus."""
+    _type_title(qtbot, dialog, title)
+    description = dialog.inputs["description"]
+    description.setFocus()
+    qtbot.keyClicks(description, "Dead since the move.", delay=70)  # a person, not a scan
+    for key, text in (("severity", "Medium"), ("routed_group", "Infra"), ("users_affected", "A")):
+        combo = dialog.inputs[key]
+        assert isinstance(combo, QComboBox)
+        combo.setFocus()
+        index = combo.findText(text, Qt.MatchFlag.MatchStartsWith)
+        assert index >= 0, f"{text!r} not offered in {key}"
+        combo.setCurrentIndex(index)
+    focused = QApplication.focusWidget()
+    assert focused is not None
+    return focused
+
+
+def _incidents_titled(register: Register, title: str) -> int:
+    with register.db.read() as session:
+        rows = session.execute(select(func.count()).where(Incident.title == title))
+        return int(rows.scalar_one())
+
+
+def test_quit_while_the_incident_is_being_logged_keeps_it_without_asking(
+    qtbot: QtBot, register: Register, tmp_path: Path
+) -> None:
+    """Ctrl+Q right after Ctrl+Return asked "Discard the incident you were writing?", and
+    Discard logged it all the same (polish21): now nothing is asked, the logging ends,
+    the incident is kept and the program quits."""
+    window = open_window(qtbot, register, tmp_path, "tech")
+    dialog = _incident_form(qtbot, window, "LAP-00001")
+    focused = _fill(qtbot, dialog, "No power after the move")
+
+    qtbot.keyClick(focused, Qt.Key.Key_Return, CTRL)  # Log incident
+    assert not dialog.log_button.isEnabled()  # on its way to the database
+    qtbot.keyClick(focused, Qt.Key.Key_Q, CTRL)  # at once: Quit
+    assert window.quit.question is None, window.quit.question.text()
+    qtbot.waitUntil(lambda: closed(window), timeout=10_000)
+    assert closed(dialog)
+    assert _incidents_titled(register, "No power after the move") == 1
+
+
+def test_escape_while_the_incident_is_being_logged_asks_nothing_and_says_it_was_logged(
+    qtbot: QtBot, register: Register, tmp_path: Path
+) -> None:
+    window = open_window(qtbot, register, tmp_path, "tech")
+    dialog = _incident_form(qtbot, window, "LAP-00001")
+    focused = _fill(qtbot, dialog, "Fan noise")
+
+    qtbot.keyClick(focused, Qt.Key.Key_Return, CTRL)  # Log incident
+    qtbot.keyClick(focused, Qt.Key.Key_Escape)  # at once
+    assert dialog.discard_box is None  # no "Discard?" of an incident already on its way
+    qtbot.waitUntil(lambda: closed(dialog), timeout=10_000)
+    assert _incidents_titled(register, "Fan noise") == 1
+    qtbot.waitUntil(lambda: "Fan noise" in window.statusBar().currentMessage(), timeout=5000)
+    assert window.statusBar().currentMessage().startswith("Logged incident")

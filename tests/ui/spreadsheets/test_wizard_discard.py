@@ -64,8 +64,8 @@ def test_escape_after_a_changed_mapping_asks_and_no_keeps_the_wizard(
     qtbot.keyClick(wizard, Qt.Key.Key_Escape)
     box = the_question(qtbot, wizard)
     assert box.text() == "Discard this import?"
-    assert box.defaultButton() is box.button(QMessageBox.StandardButton.No)
-    qtbot.keyClick(box, Qt.Key.Key_Return)  # the default: No
+    assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
+    qtbot.keyClick(box, Qt.Key.Key_Return)  # the default: No, keep it (Cancel)
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
     assert wizard.isVisible() and wizard.pages.currentIndex() == MAPPING
     assert combo.currentIndex() == chosen  # the mapping is kept

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +25,7 @@ from desktop.services.reference_queries import Choice
 from desktop.services.templates import current_template
 from desktop.storage.database import Database
 from desktop.wording import plural, with_detail
+from ui.gui.discard_question import ask_then_discard
 from ui.gui.procedure_form.form_data import category_for_tag
 
 
@@ -40,6 +42,7 @@ class ReceiveUnknownDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Receive unknown tags as new assets")
         self._tags = list(tags)
+        self.discard_box: QMessageBox | None = None  # "Discard what you chose…?" while open
         with database.read() as session:
             categories = category_choices(session)
             checklist = current_template(session, ProcedureKind.RECEIVE).definition.checklist
@@ -83,17 +86,36 @@ class ReceiveUnknownDialog(QDialog):
         layout.addWidget(buttons)
 
     def unsaved_input(self) -> str:
-        """What Quit would lose (ui/gui/quit.py): a category other than the one suggested,
-        a name, a ticked check; "" when none."""
+        """What Quit or Esc would lose (ui/gui/quit.py): a category chosen other than the
+        one suggested, a name, a ticked check; "" when none."""
         if not self.isVisible():
             return ""
-        changed = self.category.currentIndex() != self._suggested or self.name.text().strip()
+        # A category cleared is nothing to lose (the suggestion comes back with the dialog).
+        chosen = self.category.currentIndex() not in (self._suggested, -1)
+        changed = chosen or self.name.text().strip()
         if changed or any(box.isChecked() for box in self.checks.values()):
             return f"Discard what you chose for receiving {plural(len(self._tags), 'unknown tag')}?"
         return ""
 
     def discard(self) -> None:
-        self.reject()
+        """Close without asking."""
+        super().reject()
+
+    def reject(self) -> None:
+        """Esc, Cancel or the window's close: asks first when choices would be lost."""
+        if self.discard_box is not None:
+            return
+        question = self.unsaved_input()
+        if not question:
+            self.discard()
+            return
+        self.discard_box = ask_then_discard(
+            self, question, "No asset has been received yet.", self.discard
+        )
+        self.discard_box.finished.connect(self._answered)
+
+    def _answered(self) -> None:
+        self.discard_box = None
 
     def _confirm(self) -> None:
         category = self.category.currentData()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +30,7 @@ from desktop.storage.database import Database
 from desktop.storage.folding import fold
 from desktop.wording import with_detail
 from ui.gui.audits.jobs import JobList
+from ui.gui.discard_question import ask_then_discard
 from ui.gui.folding_completer import FOLDED_ROLE, FoldingCompleter, fold_item_texts
 
 #: What the dialog says under its fields while nothing is wrong.
@@ -57,6 +59,7 @@ class StartAuditDialog(QDialog):
         self._database = database
         self._username = username
         self.jobs = JobList(self)
+        self.discard_box: QMessageBox | None = None  # "Discard the audit…?" while open
         with database.read() as session:
             locations = location_choices(session)
             categories = category_choices(session)
@@ -235,11 +238,25 @@ class StartAuditDialog(QDialog):
 
     def discard(self) -> None:
         """Close without asking (an audit being started is waited for: it is kept)."""
-        self.reject()
-
-    def reject(self) -> None:
         if not self.jobs.defer_close():
             super().reject()
+
+    def reject(self) -> None:
+        """Esc, Cancel or the window's close: asks first when what was typed or chosen
+        would be lost (Esc closed at once, the name and scope with it)."""
+        if self.discard_box is not None:
+            return
+        question = self.unsaved_input()
+        if not question:
+            self.discard()
+            return
+        self.discard_box = ask_then_discard(
+            self, question, "Nothing has been started yet.", self.discard
+        )
+        self.discard_box.finished.connect(self._answered)
+
+    def _answered(self) -> None:
+        self.discard_box = None
 
     def closeEvent(self, event):
         if not self.jobs.defer_close(event):

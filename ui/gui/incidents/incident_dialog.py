@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -85,6 +85,7 @@ class IncidentDialog(QDialog):
         self._workers: list[Worker] = []
         self.inputs: dict[str, QWidget] = {}
         self._logged_row: IncidentRow | None = None
+        self._logging = False  # Log pressed, the incident on its way to the database
         self.setWindowTitle(self._template.name)
         self.setMinimumWidth(640)
         self._build()
@@ -277,6 +278,7 @@ class IncidentDialog(QDialog):
             return log_incident(database, request)
 
         self.log_button.setEnabled(False)
+        self._logging = True
         worker = self._start(job)
         worker.succeeded.connect(self._logged)
         worker.failed.connect(self._failed)
@@ -287,8 +289,10 @@ class IncidentDialog(QDialog):
         self.logged.emit(row)
 
     def _submitted(self) -> None:
+        self._logging = False
         if self._logged_row is not None:
-            self.accept()  # after the worker's thread has ended
+            if self.isVisible():  # (not closed by Quit meanwhile: see closeEvent)
+                self.accept()  # after the worker's thread has ended
         else:
             self.log_button.setEnabled(True)
 
@@ -331,15 +335,19 @@ class IncidentDialog(QDialog):
         return False
 
     def unsaved_input(self) -> str:
-        """What closing would lose, as a question (Quit asks it: ui/gui/quit.py), or ""."""
-        if not self.isVisible() or self._logged_row is not None or not self._entries_made():
+        """What closing would lose, as a question (Quit asks it: ui/gui/quit.py), or "":
+        nothing typed, or the incident logged or being logged (it is kept)."""
+        if not self.isVisible() or self._logged_row is not None or self._logging:
             return ""
-        return DISCARD_QUESTION
+        return DISCARD_QUESTION if self._entries_made() else ""
 
     def reject(self) -> None:
         """Escape, Cancel or the window's close: asks first when entries would be lost
-        (Esc closed the form at once, and what was typed with it)."""
-        if self.discard_box is not None:
+        (Esc closed the form at once, and what was typed with it). While the incident is
+        being logged nothing is asked: it cannot be discarded any more (a Discard chosen
+        then was logged all the same); the form closes once it is logged, and the status
+        bar says so, or stays with the reason it was refused."""
+        if self.discard_box is not None or self._logging:
             return
         if not self.unsaved_input():
             self.discard()
@@ -360,6 +368,16 @@ class IncidentDialog(QDialog):
     def discard(self) -> None:
         """Close without logging and without asking."""
         QDialog.reject(self)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Quit (or the window's close) while the incident is being logged: it is kept, as
+        Log was pressed; closing waits for it (one short transaction: done() waits for
+        the workers) rather than leave it to end under a closed window."""
+        if self._logging:
+            self.done(QDialog.DialogCode.Accepted)
+            event.accept()
+            return
+        super().closeEvent(event)
 
     # -- workers -------------------------------------------------------------------
 

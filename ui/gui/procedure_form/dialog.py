@@ -44,6 +44,7 @@ from desktop.services.procedures import ProcedureOutcome, ProcedureRequest, reco
 from desktop.settings import DATE_FORMAT, Settings
 from desktop.storage.database import Database
 from desktop.wording import plural
+from ui.gui.discard_question import discard_question
 from ui.gui.procedure_form.add_reference import OFFERS, AddCategoryOffer, AddChoiceOffer
 from ui.gui.procedure_form.conflict_dialog import ConflictDialog
 from ui.gui.procedure_form.editors import ReferenceEditor
@@ -673,25 +674,16 @@ class ProcedureDialog(QDialog):
             return
         if self.discard_box is not None:
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        done = self._recorded_tags
+        box, discard = discard_question(
+            self,
             self.windowTitle(),
             "Discard what you entered on this form?",
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        done = self._recorded_tags
-        box.setInformativeText(
             f"Already recorded, and kept: {', '.join(done)}. Only the entries shown are lost."
             if done
-            else "Nothing has been recorded yet."
+            else "Nothing has been recorded yet.",
+            keep="&Keep editing",  # Alt+K, as Discard has Alt+D
         )
-        keep = box.button(QMessageBox.StandardButton.Cancel)
-        keep.setText("&Keep editing")
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.setEscapeButton(keep)
-        discard = box.button(QMessageBox.StandardButton.Discard)
-        discard.setText("&Discard")  # Alt+D, as Keep editing has Alt+K
 
         def finished() -> None:
             self.discard_box = None
@@ -699,7 +691,6 @@ class ProcedureDialog(QDialog):
                 self.discard()
 
         box.finished.connect(finished)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.discard_box = box
         box.open()
 

@@ -15,7 +15,9 @@ Qt drops them before any event filter sees them (the main window is blocked); th
 typed while the shortcut built the form were queued, and dropped so ("Dell" arrived as
 "ell" two times in three under Xvfb). :meth:`TypeAhead.take_queued` takes those before
 the form is shown. A key typed in the moment between the form showing and the window
-manager activating it (~5-40 ms, X11) is still dropped by Qt: not solved here.
+manager activating it (5-200 ms, X11) is dropped by Qt before any filter: those are taken
+from the X server's events and sent again to the form once it is active
+(:class:`~ui.gui.procedure_form.x11_keys.HeldX11Keys`), and held here with the others.
 
 A key without a window-system time (a synthetic key) is given the time it arrived, so the
 detector measures the gaps it was typed with, not the replay's.
@@ -26,13 +28,17 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QWindow
 from PySide6.QtWidgets import QApplication, QWidget
+
+from ui.gui.procedure_form.x11_keys import HeldX11Keys
 
 _KEY_EVENTS = (QEvent.Type.KeyPress, QEvent.Type.KeyRelease)
 #: Keys that act on the dialog itself while it loads: Escape still closes it.
 _PASSED = frozenset({Qt.Key.Key_Escape})
+#: Longest a built form waits for X11 to activate it and hand back the keys typed before.
+X11_PATIENCE_MS = 1500
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,12 @@ class TypeAhead(QObject):
         app = QApplication.instance()
         assert app is not None
         app.installEventFilter(self)  # after the form's ScanDetector: asked before it
+        # Until the form is active (not only until it is built: the window manager may be
+        # slower than the form), the keys X11 sends to the blocked window behind it.
+        self._x11 = HeldX11Keys.install(dialog)
+        self._target: QWidget | None = None  # ready: where the keys go once X11's are back
+        if self._x11 is not None:
+            self._x11.on_settled = self._x11_settled
 
     #: True while :meth:`take_queued` handles queued events: a shortcut among them (the
     #: same Ctrl+N again, an auto-repeat) must not open a second form meanwhile.
@@ -96,6 +108,8 @@ class TypeAhead(QObject):
                 stamp,
             )
         )
+        if self._x11 is not None:
+            self._x11.saw(event.timestamp())
         return True
 
     def _for_dialog(self, watched: QObject) -> bool:
@@ -119,7 +133,21 @@ class TypeAhead(QObject):
         return 1 + int((time.monotonic() - self._start) * 1000)
 
     def replay(self, target: QWidget) -> None:
-        """The form is ready: the held keys go to ``target`` (its first field), in order."""
+        """The form is ready: the held keys go to ``target`` (its first field), in order
+        (on X11 once the keys typed before the form was active are back: see x11_keys)."""
+        if self._x11 is not None and not self._x11.settled:
+            self._target = target
+            # A form the window manager does not activate (a click elsewhere meanwhile):
+            # what is held is typed after a while, the rest where the focus is then.
+            QTimer.singleShot(X11_PATIENCE_MS, self, self._x11.give_up)
+            return
+        self._replay(target)
+
+    def _x11_settled(self) -> None:
+        if self._target is not None and self._holding:
+            self._replay(self._target)
+
+    def _replay(self, target: QWidget) -> None:
         self._stop()
         keys, self._keys = self._keys, []
         if not self._synthetic:
@@ -137,6 +165,8 @@ class TypeAhead(QObject):
         """The form could not be built, or is closing: nothing to type into."""
         self._stop()
         self._keys = []
+        if self._x11 is not None:
+            self._x11.uninstall()
 
     def _stop(self) -> None:
         if self._holding:

@@ -62,6 +62,7 @@ from desktop.spreadsheets.stale_plan import AGAIN, PlanOutdatedError
 from desktop.storage.database import Database
 from desktop.storage.kitfile import database_is_kit
 from ui.gui import file_dialogs
+from ui.gui.discard_question import discard_question
 from ui.gui.layout_state import LayoutState, fitting_size
 from ui.gui.spreadsheets import preview_model
 from ui.gui.spreadsheets.column_choices import (
@@ -310,20 +311,13 @@ class ImportWizard(QDialog):
         if not self._has_work() or not self.isVisible():
             super().reject()
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        box, discard = discard_question(
+            self,
             self.windowTitle(),
             "Discard this import?",
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.No,
-            self,
+            "The column mapping and values chosen are lost. Nothing is written.",
+            keep="&No, keep it",
         )
-        box.setInformativeText("The column mapping and values chosen are lost. Nothing is written.")
-        keep = box.button(QMessageBox.StandardButton.No)
-        keep.setText("&No, keep it")
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        box.setEscapeButton(keep)
-        discard = box.button(QMessageBox.StandardButton.Discard)
-        discard.setText("&Discard")
 
         def finished() -> None:
             self._discard_box = None
@@ -331,7 +325,6 @@ class ImportWizard(QDialog):
                 QDialog.reject(self)
 
         box.finished.connect(finished)
-        box.finished.connect(box.deleteLater)
         self._discard_box = box
         box.open()
 
