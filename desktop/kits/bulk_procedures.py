@@ -203,7 +203,7 @@ class ProcedureRun:
         for entry, row, now in zip(run, rows, server, strict=True):
             first = row[2] not in seen
             seen.add(row[2])
-            queued_here = entry.entry_id in queued
+            queued_here = bool(queued) and entry.entry_id in queued
             if now[1] and not queued_here:  # the server has it
                 done = Replayed(self._result(entry, row, Outcome.ALREADY_APPLIED))
                 plain.append(_Done(entry, done))

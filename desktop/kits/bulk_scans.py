@@ -201,7 +201,7 @@ def replay_scan_run(
         "UPDATE temp.kit_sync_scans SET on_server = 1 WHERE id IN (SELECT o.id FROM "
         "audit_scans o JOIN temp.kit_sync_scans t ON t.id = o.id)"
     )
-    in_queue = [(entry.seq,) for entry in run if entry.entry_id in queued]
+    in_queue = [(entry.seq,) for entry in run if entry.entry_id in queued] if queued else []
     if in_queue:
         driver.executemany("UPDATE temp.kit_sync_scans SET cut = 1 WHERE seq = ?", in_queue)
     driver.execute(_CUT)

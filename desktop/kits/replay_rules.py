@@ -15,7 +15,7 @@ import json
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 from desktop.domain.fields import CUSTOM_PREFIX, field_label
 from desktop.domain.lifecycle import (
@@ -28,18 +28,60 @@ from desktop.kits.model import (
     Outcome,
     RecordResult,
 )
+from desktop.kits.stored_values import uuid_from_hex
 from desktop.services.audit_scan_types import ScanKind
 from desktop.services.procedures import ProcedureRequest
 
 
-class Entry(NamedTuple):
-    """One kit journal entry to replay."""
+class Entry:
+    """One kit journal entry to replay: its place in the journal (``seq``), its id
+    (``entry_id``: what the server's conflict queue knows it by), the kind of record, the
+    record's id and the operation.
 
-    seq: int
-    entry_id: uuid.UUID
-    record: str
-    row_id: uuid.UUID
-    op: str
+    Made from the journal's text (:meth:`from_journal`), the entry's id is made when
+    first asked for: the set-wise replay asks only when the kit has records in the
+    conflict queue (3,000 ids cost ~3 ms of every sync of a day's scans)."""
+
+    __slots__ = ("_entry_hex", "_entry_id", "op", "record", "row_id", "seq")
+
+    def __init__(
+        self, seq: int, entry_id: uuid.UUID, record: str, row_id: uuid.UUID, op: str
+    ) -> None:
+        self.seq = seq
+        self._entry_id: uuid.UUID | None = entry_id
+        self._entry_hex = ""
+        self.record = record
+        self.row_id = row_id
+        self.op = op
+
+    @classmethod
+    def from_journal(
+        cls, seq: int, entry_hex: str, record: str, row_id: uuid.UUID, op: str
+    ) -> Entry:
+        """The entry of a journal row whose id is ``entry_hex``, 32 hex digits (the
+        trigger's random hex: its id is the RFC 4122 version 4 UUID of it, which MariaDB
+        checks), made when first asked for."""
+        made = cls.__new__(cls)
+        made.seq = seq
+        made._entry_id = None
+        made._entry_hex = entry_hex
+        made.record = record
+        made.row_id = row_id
+        made.op = op
+        return made
+
+    @property
+    def entry_id(self) -> uuid.UUID:
+        made = self._entry_id
+        if made is None:
+            made = self._entry_id = uuid_from_hex(self._entry_hex, version4=True)
+        return made
+
+    def __repr__(self) -> str:
+        return (
+            f"Entry(seq={self.seq!r}, entry_id={self.entry_id!r}, record={self.record!r}, "
+            f"row_id={self.row_id!r}, op={self.op!r})"
+        )
 
 
 class Base:

@@ -562,7 +562,7 @@ def search_index_kept_in_bulk(
         return
     ids = json.dumps([asset_id.hex for asset_id in asset_ids])
     rowids = "SELECT rowid FROM main.assets WHERE id IN (SELECT value FROM json_each(?))"
-    with search_rows_replaced(connection, rowids, (ids,)):
+    with search_rows_replaced(connection, rowids, (ids,), deleted_after=True):
         yield
 
 
@@ -603,7 +603,11 @@ def _server_trigrams_replaced(connection: Connection, asset_ids: Sequence[Any]) 
 
 @contextmanager
 def search_rows_replaced(
-    connection: Connection, rowids: str, parameters: tuple[Any, ...] = ()
+    connection: Connection,
+    rowids: str,
+    parameters: tuple[Any, ...] = (),
+    *,
+    deleted_after: bool = False,
 ) -> Iterator[None]:
     """SQLite: the search index rows of the assets whose rowids the query ``rowids``
     gives (the same before and after the block) are deleted together, the block runs
@@ -611,22 +615,33 @@ def search_rows_replaced(
     see :func:`search_index_kept_in_bulk`. The block may update those assets but not
     their tags, and may insert others (their insert trigger still indexes them). The
     trigger is dropped and restored (as it was) in the caller's transaction, so a
-    rollback restores it too. Without the trigger (a paused index) it does nothing."""
+    rollback restores it too. Without the trigger (a paused index) it does nothing.
+
+    ``deleted_after``: the block only updates those assets (no row inserted or deleted):
+    their old rows are deleted after it, just before the new ones go in (the index keeps
+    its own copy of what it indexed: the same rows go). While the index holds a delete
+    not yet written, every statement that opens a savepoint of its own makes FTS5 write
+    what it holds — an ``UPDATE`` that checks a foreign key (a move, a reassignment)
+    does, once per row of a driver's ``executemany``: 1,000 moves after the delete cost
+    17 ms, 7 before it (SQLite 3.40)."""
     trigger = connection.exec_driver_sql(
         "SELECT sql FROM main.sqlite_master WHERE type = 'trigger' AND name = 'asset_search_au'"
     ).scalar()
     if trigger is None:
         yield
         return
+    delete = (
+        f"DELETE FROM main.{SEARCH_TABLE} WHERE rowid IN (SELECT rank FROM "  # noqa: S608
+        f"main.asset_search_rank WHERE asset_rowid IN ({rowids}))"
+    )
     connection.exec_driver_sql("DROP TRIGGER main.asset_search_au")
     try:
-        connection.exec_driver_sql(
-            f"DELETE FROM main.{SEARCH_TABLE} WHERE rowid IN (SELECT rank FROM "  # noqa: S608
-            f"main.asset_search_rank WHERE asset_rowid IN ({rowids}))",
-            parameters,
-        )
+        if not deleted_after:
+            connection.exec_driver_sql(delete, parameters)
         yield
     finally:
+        if deleted_after:
+            connection.exec_driver_sql(delete, parameters)
         connection.exec_driver_sql(
             f"INSERT INTO main.{SEARCH_TABLE}(rowid, tag, serial_number, name, model, "  # noqa: S608
             "assignee, location) SELECT search_rank, tag, serial_number, name, model, "

@@ -15,6 +15,13 @@ Measured (sync18, 2026-12-07 10:18 UTC, load 2.5-3.5, three pairs by turns with 
 s wall, 2.34-2.60 s CPU — 62-63× its floor by wall, 65-70× by CPU (the moves went one by
 one through the procedure service); this branch 0.11-0.12 s, 2.6-2.7× wall, 2.8× CPU.
 
+Sync21 (2026-12-07 13:11-13:14 UTC, load 14.6-16.4: other helpers' test runs; one process
+per run on fresh copies, by turns with the code before): the search index's old rows are
+now deleted after the assets' updates (``search_rows_replaced(deleted_after=True)``; see
+``bench_kits``): the two ``UPDATE`` statements 10.3-12.3 ms CPU against 18.9-26.3, the
+sync 0.120, 0.146 and 0.121 s CPU against 0.136, 0.136 and 0.137 (2.3-3.2× its floor
+against 2.5-3.0×; the wall says nothing at this load).
+
 Run: ``uv run python -m tests.benchmarks.bench_kit_moves`` or
 ``uv run pytest tests/benchmarks/bench_kit_moves.py -s``.
 """

@@ -169,6 +169,59 @@ the same run.
   triggers, the search index, the server reads, two commits), the kit's journal
   entries, bases and marks, and ~40 µs of Python per plain record; not done here.
 
+  Sync21 (2026-12-07 12:25-13:15 UTC, load 3.5-16: other helpers' test runs; one
+  process per run on fresh copies of one prepared server, floor server and kit, the
+  floor then ours; CPU of this process). Before: ours 0.13-0.17 s CPU against the
+  floor's 0.05-0.06 (2.4-2.8×). Where ours goes, per statement and step (CPU ms, load
+  4-5): the procedure run ~60 (its ``INSERT`` 6-9, the assets' ``UPDATE`` 5, the search
+  index's rows 17, deciding 14-17, results 3, the kit's rows 4.5, the server's join
+  3-4, the rest of the loop ~5), the set-wise scans ~40 (the ``INSERT … SELECT``
+  10-14, staging 6, the kit's rows 3.3, the checks of audit, scanner and room 3-5,
+  results 4), the kit's journal entries 8.5, bases 5, marks 8, the two commits 5, the
+  rest ~8. The floor's own (its statements alone on the same copies): the search
+  index's rows 16 (the same statements as ours: no gap there), the 1,000 procedures'
+  ``executemany`` 3.6 and the 2,000 scans' 5.9 — 7.8 and 9.6 with the register's
+  secondary indexes and ``foreign_keys=ON`` (of which the foreign keys 2.6 and 2.0) —,
+  the assets' update 3.2 (ours 5.4-6.5: the serial number's and ``updated_at``'s
+  indexes). What ours does beyond the floor is spread thin: no step of it is more than
+  ~8 ms, and ~40 ms of it is Python (~13 µs per record: deciding, a result and its
+  callbacks per record, the journal's entries).
+
+  Changed: (1) the search index's old rows of assets updated in bulk are deleted after
+  the updates, not before (``search_rows_replaced(deleted_after=True)``): while FTS5
+  holds a delete not yet written, every statement with a savepoint of its own makes it
+  write what it holds, and an ``UPDATE`` that checks a foreign key (a move, a
+  reassignment) opens one per row of the ``executemany``. 1,000 moves alone: 17 ms
+  after the delete, 7 before it; in the moves' sync the two ``UPDATE`` statements 10.3,
+  11.6 and 12.3 ms CPU against 26.2, 26.3 and 18.9 (three pairs, load 11), their wall
+  (both) 59, 41 and 49 ms against 246, 131 and 103. The serial numbers here check no foreign key: unchanged.
+  (2) The journal entries' ids are made when asked for (``Entry.from_journal``): the
+  3,000 entries 7.0, 7.2 and 6.2 ms against 9.4, 10.6 and 8.8 (best of 15 each, load 15).
+  This benchmark's sync by turns with the code before (13:11-13:14, load 14.6-16.4):
+  CPU 0.160, 0.160, 0.173 s against 0.166, 0.167, 0.165 — at this load ±10%, below
+  what it resolves; ``bench_kit_moves``: 0.120, 0.146, 0.121 against 0.136, 0.136,
+  0.137. Not within 2× here either.
+
+  Tried and not kept (statement or step CPU, ≥3 pairs by turns with the code before):
+  the scans' asset status and the audit's expected row read when staging instead of
+  joined by the ``INSERT … SELECT`` and the unlisted assets' query (the three
+  statements 22.6-23.5 ms against 22.1-25.7, load 15: the look-ups moved, not gone);
+  ``foreign_keys=OFF`` on the server's connection, an upper bound of leaving the rows'
+  references to one check at the end (0.148-0.164 s CPU against 0.161-0.172, load 10:
+  ≤5 ms, not worth a check of its own); a 64 MiB page cache for both files (no
+  change); the procedures' rows by multi-row ``VALUES`` (50 or 200 rows a statement:
+  7.5-10.1 ms against ``executemany``'s 7.0-12.3). Promising, not measured well enough
+  to keep: the rooms and people a run of moves names (the assets' places and assignees
+  now) loaded by one statement before deciding instead of one look-up each (29 loads;
+  deciding 27-39 ms against 38-46, the run 99-116 against 104-117, load 15). Seen and
+  left: the assets' second ``UPDATE`` of a run of moves costs more than its first when
+  both stamp the same ``updated_at`` (statements alone on a copy: 8-12 ms for 500 rows
+  against 3.5-4): its entries
+  fall between the first's in that index's full pages. The fsyncs are not where the
+  gap goes: 2-11 ms each (``strace -T``, load 8-9), six in ours (each file's new WAL:
+  header, directory, commit) against five in the floor's (the same three, and its
+  connection's close checkpoints inside its timing).
+
 - **sync_and_refresh** and **refresh alone** (the second sync above; the refresh,
   ``refresh_kit``, also timed on its own). The refresh writes only what moved
   (``desktop.kits.schema.refresh``): the scope's rows are staged in temporary tables of

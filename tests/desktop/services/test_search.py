@@ -192,7 +192,9 @@ def test_a_bulk_update_keeps_the_index_as_its_trigger_does(
     assets: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Assets updated together (a kit's sync) get the index rows the update trigger would
-    give them, one by one; the trigger is back afterwards, as it was."""
+    give them, one by one — the same texts, and the same words found (the old ones no
+    longer: the rows' old words deleted after the updates, as the index held them) —;
+    the trigger is back afterwards, as it was."""
     monkeypatch.setattr(search, "BULK_UPKEEP_MIN", 2)
     db = assets.db
     table = cast(Table, Asset.__table__)
@@ -208,6 +210,18 @@ def test_a_bulk_update_keeps_the_index_as_its_trigger_does(
                 session.execute(select(Asset.id).where(Asset.tag == t)).scalar_one()
                 for t, *_ in updates
             ]
+            words = [
+                "bulkser1",
+                "bulkser2",
+                *(
+                    word
+                    for (serial,) in session.execute(
+                        select(Asset.serial_number).where(Asset.id.in_(ids))
+                    ).all()
+                    if serial
+                    for word in [serial.lower()]
+                ),
+            ]
             kept = search_index_kept_in_bulk(connection, ids, ["serial_number", "location_id"])
             with kept if bulk else contextlib.nullcontext():
                 for asset_id, (_tag, serial, room) in zip(ids, updates, strict=True):
@@ -216,7 +230,20 @@ def test_a_bulk_update_keeps_the_index_as_its_trigger_does(
                         .where(table.c.id == asset_id)
                         .values(serial_number=serial, location_id=room)
                     )
-            results.append(_index_rows(connection))
+            # The words the index finds match what it holds (FTS5's own check).
+            connection.exec_driver_sql(
+                "INSERT INTO asset_search(asset_search, rank) VALUES ('integrity-check', 1)"
+            )
+            found = {
+                word: connection.exec_driver_sql(
+                    "SELECT rowid FROM asset_search WHERE asset_search MATCH ? ORDER BY rowid",
+                    (f'"{word}"',),
+                )
+                .scalars()
+                .all()
+                for word in words
+            }
+            results.append((_index_rows(connection), found))
             assert (
                 connection.exec_driver_sql(
                     "SELECT sql FROM sqlite_master WHERE name = 'asset_search_au'"
@@ -226,7 +253,11 @@ def test_a_bulk_update_keeps_the_index_as_its_trigger_does(
             session.rollback()
     by_trigger, in_bulk = results
     assert in_bulk == by_trigger
-    assert sum("BULKSER" in row[2] for row in in_bulk) == 2
+    rows, found = in_bulk
+    assert sum("BULKSER" in row[2] for row in rows) == 2
+    assert all(found[word] for word in ("bulkser1", "bulkser2"))
+    assert len(found) > 2  # (the fixture's assets have serial numbers to lose)
+    assert not any(found[word] for word in list(found)[2:])
     assert _found(db, "bulkser") == []  # rolled back, index included
 
 
