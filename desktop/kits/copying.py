@@ -21,7 +21,7 @@ import datetime as dt
 import json
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -196,6 +196,9 @@ class _Copier:
         self.tables = {table.name: table for table in Base.metadata.sorted_tables}
         self.attached = any(row[1] == "src" for row in kit.exec_driver_sql("PRAGMA database_list"))
         self._scope_ids: Select[Any] | None = None
+        #: (Attached, staged for a refresh) the scope's asset keys are staged already
+        #: (:meth:`put_scope`), and they are the scope the other tables' queries read.
+        self.assets_staged = False
 
     def target(self, name: str) -> Table:
         """The kit's table ``name`` the copy writes (its staging table when staged)."""
@@ -222,6 +225,8 @@ class _Copier:
     def scope_ids(self) -> Select[Any]:
         """The scope's asset ids, as a query where the copy's queries run."""
         if self.attached:
+            if self.assets_staged:
+                return select(staged_table("assets").c.id)
             return select(_SCOPE.c.id)
         if self._scope_ids is None:  # one query object: its places are one CTE
             self._scope_ids = select(Asset.id).where(scope_condition(self.session, self.scope))
@@ -246,6 +251,20 @@ class _Copier:
             # condition names the search index's own tables in SQL text, which no
             # schema map reaches: it is evaluated by the source's session, below.
             condition = scope_condition(self.session, self.scope)
+            if self.staged and not self.full:
+                # A refresh stages the scope's asset keys (and versions) in the same
+                # pass: its other tables read the scope from them (one pass over the
+                # source's assets, not a second one looking up each id of the scope).
+                keys = list(NARROWED["assets"])
+                table = cast(Table, Asset.__table__)
+                found = select(*(table.c[c] for c in keys)).where(condition)
+                staged = insert(staged_table("assets")).from_select(keys, found)
+                self.kit.execute(staged.execution_options(schema_translate_map={None: "src"}))
+                self.kit.exec_driver_sql(
+                    f'CREATE INDEX temp."{STAGED}assets_key" ON "{STAGED}assets" (id)'
+                )
+                self.assets_staged = True
+                return
             found = select(Asset.id).where(condition)
             copy = insert(_SCOPE).prefix_with("OR IGNORE").from_select(["id"], found)
             self.kit.execute(copy.execution_options(schema_translate_map={None: "src"}))
@@ -518,7 +537,8 @@ def _copy_records(copier: _Copier, scope: Scope, step: Callable[[str], None]) ->
     # faster over rows stored in the order of its ranks.
     # (Keys staged for a refresh's comparison need no order.)
     in_order = None if copier.staged and not copier.full else "tag_key"
-    copier.copy("assets", lambda t: t.c.id.in_(scope_ids()), order=in_order)
+    if not copier.assets_staged:
+        copier.copy("assets", lambda t: t.c.id.in_(scope_ids()), order=in_order)
     step("Assets")
 
     def recent(t: Table) -> Select[Any]:

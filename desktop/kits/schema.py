@@ -14,6 +14,7 @@ Approvals are refused in a kit (by the service, with a message, and by a trigger
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -388,7 +389,9 @@ def _index_staged(kit: Connection) -> None:
     for name in (*WHOLE_TABLES, *DATA_TABLES):
         keys = _columns(kit, name)[1]
         marks = ", ".join(f'"{k}"' for k in keys)
-        kit.exec_driver_sql(f'CREATE INDEX temp."{STAGED}{name}_key" ON "{STAGED}{name}" ({marks})')
+        kit.exec_driver_sql(
+            f'CREATE INDEX IF NOT EXISTS temp."{STAGED}{name}_key" ON "{STAGED}{name}" ({marks})'
+        )
 
 
 #: The kit's own writes since it was filled, by the journal's record kind: rows the kit
@@ -430,13 +433,15 @@ def _want_moved(kit: Connection) -> None:
             # One pass: each staged asset looked up once in the kit's assets and once in
             # its base. Read whole: new to the kit, another version than the kit's, or
             # the kit's row or base not at the version the kit last had from the server.
+            # An asset with no base row (none is expected after a sync) is read whole
+            # too: its base is made with the others' (:func:`_apply_staged`).
             joined = (
                 " LEFT JOIN main.assets AS k ON k.id = n.id "
                 "LEFT JOIN main.kit_base AS b ON b.asset_id = n.id"
             )
             where = (
-                "k.id IS NULL OR k.version != n.version OR (b.asset_id IS NOT NULL AND "
-                "(k.version != b.version OR b.version != b.server_version))"
+                "k.id IS NULL OR k.version != n.version OR b.asset_id IS NULL "
+                "OR k.version != b.version OR b.version != b.server_version"
             )
         if name in touched:
             where += f" OR n.id IN ({touched[name]})"
@@ -463,21 +468,40 @@ def _apply_staged(kit: Connection) -> Copied:
     kit.exec_driver_sql(
         f"CREATE TEMP TABLE kit_moved AS {_differing('assets', assets, keys, f'{FULL}assets')}"
     )
+    # The kit's assets gone from the scope (read from the ids' own index, not the rows).
+    kit.exec_driver_sql("DROP TABLE IF EXISTS temp.kit_gone")
+    kit.exec_driver_sql(
+        "CREATE TEMP TABLE kit_gone AS SELECT k.id FROM main.assets AS k WHERE NOT EXISTS "  # noqa: S608
+        f"(SELECT 1 FROM temp.{STAGED}assets AS n WHERE n.id = k.id)"
+    )
     moved = kit.exec_driver_sql(
-        "SELECT (SELECT count(*) FROM temp.kit_moved), "  # noqa: S608
-        f"(SELECT count(*) FROM main.assets WHERE id NOT IN (SELECT id FROM temp.{STAGED}assets)),"
-        f" (SELECT count(*) FROM temp.{STAGED}assets)"
+        "SELECT (SELECT count(*) FROM temp.kit_moved), (SELECT count(*) FROM temp.kit_gone), "  # noqa: S608
+        f"(SELECT count(*) FROM temp.{STAGED}assets)"
     ).one()
     if moved[0] + moved[1] > max(WHOLE_REFILL_MIN, WHOLE_REFILL_SHARE * moved[2]):
         raise _RefillWhole
+    # The assets whose base values are made anew: those that entered or changed, those
+    # read whole whose base is missing or not at the kit's and the server's version
+    # (the others read whole were only touched by the kit's records: :func:`_want_moved`),
+    # the assets the kit's own procedures touched (read before the kit's procedures are
+    # replaced by the server's), and the base rows of assets no longer in scope. No
+    # other asset needs it: its row and base version are the server's, unchanged.
     kit.exec_driver_sql("DROP TABLE IF EXISTS temp.kit_rebase")
     kit.exec_driver_sql("CREATE TEMP TABLE kit_rebase (id CHAR(32) PRIMARY KEY)")
     kit.exec_driver_sql("INSERT OR IGNORE INTO temp.kit_rebase SELECT id FROM temp.kit_moved")
-    # The assets the kit's own procedures touched: their base values are made anew
-    # (read before the kit's procedures are replaced by the server's).
+    kit.exec_driver_sql(
+        "INSERT OR IGNORE INTO temp.kit_rebase SELECT w.id FROM "  # noqa: S608
+        f"temp.{WANT}assets AS w LEFT JOIN main.kit_base AS b ON b.asset_id = w.id "
+        "LEFT JOIN main.assets AS k ON k.id = w.id WHERE b.asset_id IS NULL "
+        "OR b.version != b.server_version OR k.version IS NOT b.version"
+    )
     kit.exec_driver_sql(
         "INSERT OR IGNORE INTO temp.kit_rebase SELECT asset_id FROM procedures "
         "WHERE id IN (SELECT row_id FROM kit_journal WHERE record = 'procedure')"
+    )
+    kit.exec_driver_sql(
+        "INSERT OR IGNORE INTO temp.kit_rebase SELECT b.asset_id FROM main.kit_base AS b "  # noqa: S608
+        f"WHERE NOT EXISTS (SELECT 1 FROM temp.{STAGED}assets AS n WHERE n.id = b.asset_id)"
     )
     saved = _drop_history_triggers(kit)
     kit.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
@@ -486,6 +510,11 @@ def _apply_staged(kit: Connection) -> Copied:
         # Rows gone from the scope (children first), then new and changed rows (parents
         # first).
         for name in reversed(ordered):
+            if name == "assets":
+                kit.exec_driver_sql(
+                    "DELETE FROM main.assets WHERE id IN (SELECT id FROM temp.kit_gone)"
+                )
+                continue
             keys = shapes[name][1]
             match = " AND ".join(f'n."{k}" = t."{k}"' for k in keys)
             kit.exec_driver_sql(
@@ -495,22 +524,28 @@ def _apply_staged(kit: Connection) -> Copied:
         for name in ordered:
             columns, keys = shapes[name]
             if name == "assets":
-                with _assets_reindexed(kit):
-                    _upsert(kit, name, columns, keys, "temp.kit_moved")
+                changed = _changed_columns(kit, name, columns, keys, "temp.kit_moved")
+                if set(changed) & _search_columns(kit):
+                    with _assets_reindexed(kit):
+                        _upsert(kit, name, columns, keys, "temp.kit_moved", changed)
+                else:  # the search index's update trigger would not fire
+                    _upsert(kit, name, columns, keys, "temp.kit_moved", changed)
+            elif name in NARROWED:
+                changed = _changed_columns(kit, name, columns, keys, f"temp.{FULL}{name}")
+                _upsert(kit, name, columns, keys, None, changed)
             else:
                 _upsert(kit, name, columns, keys, None)
         kit.exec_driver_sql(
-            "DELETE FROM kit_base WHERE asset_id IN (SELECT id FROM temp.kit_rebase) "
-            "OR version != server_version OR NOT EXISTS (SELECT 1 FROM assets a "
-            "WHERE a.id = kit_base.asset_id AND a.version = kit_base.version)"
+            "DELETE FROM kit_base WHERE asset_id IN (SELECT id FROM temp.kit_rebase)"
         )
-        asset_ids = base_rows(kit, "id NOT IN (SELECT asset_id FROM kit_base)")
+        asset_ids = base_rows(kit, "id IN (SELECT id FROM temp.kit_rebase)")
     except IntegrityError as error:  # new values collide with rows not yet replaced
         raise _RefillWhole from error
     finally:
         restore_triggers(kit, saved)
         kit.exec_driver_sql("DROP TABLE IF EXISTS temp.kit_rebase")
         kit.exec_driver_sql("DROP TABLE IF EXISTS temp.kit_moved")
+        kit.exec_driver_sql("DROP TABLE IF EXISTS temp.kit_gone")
     return Copied(asset_ids)
 
 
@@ -561,10 +596,17 @@ def _assets_reindexed(kit: Connection) -> Iterator[None]:
 
 
 def _upsert(
-    kit: Connection, name: str, columns: list[str], keys: list[str], moved: str | None
+    kit: Connection,
+    name: str,
+    columns: list[str],
+    keys: list[str],
+    moved: str | None,
+    changed: list[str] | None = None,
 ) -> None:
     """Write the staged rows of ``name`` the kit does not hold as they are (or those of
-    the table ``moved``, already found), replacing the kit's row of the same key."""
+    the table ``moved``, already found), replacing the kit's row of the same key: all
+    its other columns, or only ``changed`` (:func:`_changed_columns`: SQLite keeps up
+    every index on a column an upsert sets, even to the value it had)."""
     names = ", ".join(f'"{c}"' for c in columns)
     staged = f"{FULL}{name}" if name in NARROWED else f"{STAGED}{name}"
     source = (
@@ -572,7 +614,7 @@ def _upsert(
         if moved is not None
         else _differing(name, columns, keys, staged)
     )
-    others = [c for c in columns if c not in keys]
+    others = [c for c in columns if c not in keys and (changed is None or c in changed)]
     action = (
         "DO UPDATE SET " + ", ".join(f'"{c}" = excluded."{c}"' for c in others)
         if others
@@ -583,6 +625,38 @@ def _upsert(
         f'INSERT INTO main."{name}" ({names}) SELECT * FROM ({source}) WHERE true '  # noqa: S608
         f"ON CONFLICT ({conflict}) {action}"
     )
+
+
+def _changed_columns(
+    kit: Connection, name: str, columns: list[str], keys: list[str], rows: str
+) -> list[str]:
+    """The columns of the kit's table ``name`` whose value differs from that of a row
+    of the table ``rows`` with the same key (one pass over those rows). An upsert of
+    ``rows`` that sets only these writes the same rows as one that sets all."""
+    others = [c for c in columns if c not in keys]
+    if not others:
+        return []
+    match = " AND ".join(f'k."{k}" = n."{k}"' for k in keys)
+    found = kit.exec_driver_sql(
+        "SELECT "  # noqa: S608
+        + ", ".join(f'max(k."{c}" IS NOT n."{c}")' for c in others)
+        + f' FROM {rows} AS n JOIN main."{name}" AS k ON {match}'
+    ).one()
+    return [c for c, differs in zip(others, found, strict=True) if differs]
+
+
+def _search_columns(kit: Connection) -> set[str]:
+    """The asset columns the search index's update trigger fires on (none while the
+    index is paused: no trigger)."""
+    trigger = kit.exec_driver_sql(
+        "SELECT sql FROM main.sqlite_master WHERE type = 'trigger' AND name = 'asset_search_au'"
+    ).scalar()
+    if trigger is None:
+        return set()
+    found = re.search(r"UPDATE\s+OF\s+(.*?)\s+ON\s", str(trigger), re.IGNORECASE | re.DOTALL)
+    if found is None:  # an update trigger on every column
+        return {c.name for c in Base.metadata.tables["assets"].c}
+    return {c.strip().strip('"') for c in found.group(1).split(",")}
 
 
 def _differing(name: str, columns: list[str], keys: list[str], staged: str) -> str:

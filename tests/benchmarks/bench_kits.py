@@ -274,17 +274,41 @@ the same run.
   different (fifteen refreshes each, five processes by turns, load 7-12: median 0.247 s
   CPU both; base 0.221-0.274, with it 0.211-0.283).
 
+  Cut by refresh21 (2026-12-07; statement timings and a refresh-alone harness on the
+  kit as the sync leaves it): the upserts set only the columns that differ in some
+  moved row (``schema._changed_columns``: SQLite keeps up every index and fires every
+  trigger on a column an upsert sets, even to the value it had; here only the assets'
+  ``updated_at`` differed: the assets' upsert 17 -> 5 ms CPU, the procedures' 12 -> 6),
+  and the search index's rows are not replaced when no column its update trigger
+  watches is set (13 ms); the base values are made anew only for the assets that
+  entered or changed, whose base was off or that the kit's records touched (a targeted
+  delete instead of a pass over the 10,000 base rows: 17 -> 0.5 ms); the assets gone
+  from the scope are found once, from the ids' index; and the scope's asset keys and
+  versions are staged in the same pass as the scope's query (no second pass looking
+  up 10,000 ids; ~10 ms). The rows written are the same (``test_refresh_in_place``).
+  Measured by turns with main (b1aa2da; three pairs of this benchmark, 12:51-13:04 UTC,
+  load 10.5-15.5, other helpers' test runs on the two cores): refresh alone CPU
+  0.23, 0.25, 0.28 s against 0.34, 0.49, 0.33 s; 7.7, 7.0, 9.0× the given floor's CPU
+  against 11.5, 15.0, 11.1×; 2.1, 2.3, 2.4× the same-work floor's CPU against 3.3, 3.5,
+  3.2× (the wall, 5.8-8.4× against 7.8-9.3×, says little at this load). Four pairs of
+  the refresh alone on the same kit file (load 10-12): CPU 0.229-0.245 s against
+  0.301-0.341 s. Still 7-9× the given floor, not the issue's 2×. Left: comparing
+  the scope (staging the keys, ~40 ms; finding what moved, ~35 ms: 10,000 staged keys
+  looked up in the kit's assets and base), the writes through the kit's indexes and
+  triggers (~25 ms), the base values (~14 ms), ~0.05 s of statements' and SQLAlchemy's
+  overhead.
+
   A refresh that reads only what changed needs the server to say what changed since the
   kit's last refresh, and safely: a time stamp or a sequence number taken by each
   writer would miss changes on PostgreSQL and MariaDB, whose transactions commit out
   of the order they took them; a location moved, a row deleted or a template replaced
   change the scope or the kit with no asset row written. That is a migration (a change
   log on ~20 tables, tombstones, a commit-ordered counter that serializes the server's
-  writers): a design decision, not done here. By the figures above it would take away
-  the comparison (~0.10 s) but not the writes through the kit's indexes, triggers,
-  search index and base values (~0.065 s) nor the overhead: ~0.1 s against the given
-  floor's 0.025, about 4×, so not the issue's 2× by itself either; against the
-  same-work floor ours is ~3×.
+  writers): a design decision, not done here (refresh21's note has a design for a
+  SQLite-only fast path). By the figures above it would take away most of the
+  comparison (~0.075 s since refresh21) but not the writes through the kit's indexes,
+  triggers and base values (~0.04 s) nor the overhead (~0.05 s): ~0.09 s against the
+  given floor's 0.03, about 3×, so not the issue's 2× by itself either.
 
 The dated measurements of the earlier rounds (the checkout's kitco and sync5, the
 servers' first sync figures of sync5, the sync's profile of sync7 and sync10 to sync14)

@@ -591,3 +591,113 @@ def test_a_kit_most_of_whose_assets_moved_is_refilled_whole(world: World, tmp_pa
         assert _kit_tags(path) == [("LAP-1", "SN-A"), ("LAP-2", "SN-B"), ("LAP-3", "SN-C")]
     finally:
         kit.dispose()
+
+
+def test_a_refresh_rewrites_only_the_columns_the_server_changed(
+    world: World, tmp_path: Path
+) -> None:
+    """The server renames one asset: the refresh writes its new name, and no other
+    column of it (SQLite keeps up every index and fires every trigger on a column an
+    update sets, even to the value it had: setting them all cost a 10,000-asset kit's
+    refresh ~12 ms for 1,000 assets whose time stamp alone had changed). A trigger the
+    test adds to the kit counts the columns written."""
+    world.receive(tag="LAP-1", values={"serial_number": "SN-1"})
+    world.receive(tag="LAP-2", values={"serial_number": "SN-2"})
+    path = tmp_path / "kit.sqlite"
+    kits.checkout(world.db, kits.resolve_scope(world.db, locations=["Head office"]), "tech", path)
+    watch = sqlite3.connect(path)
+    try:
+        watch.execute("CREATE TABLE test_written (tag TEXT, col TEXT)")
+        for column in ("name", "serial_number", "location_id", "custom_fields"):
+            watch.execute(
+                f"CREATE TRIGGER test_written_{column} AFTER UPDATE OF {column} ON assets "
+                f"BEGIN INSERT INTO test_written VALUES (new.tag, '{column}'); END"
+            )
+        watch.commit()
+    finally:
+        watch.close()
+    kit = open_database(f"sqlite:///{path}")
+    try:
+        with world.db.write() as s:
+            s.execute(
+                text(
+                    "UPDATE assets SET name = 'Renamed laptop', version = version + 1 "
+                    "WHERE tag = 'LAP-1'"
+                )
+            )
+        with whole_fills() as calls:
+            assert kits.sync(kit, world.db, "tech").refreshed
+        assert calls == []
+        watch = sqlite3.connect(path)
+        try:
+            written = watch.execute("SELECT tag, col FROM test_written").fetchall()
+            names = watch.execute("SELECT tag, name FROM assets ORDER BY tag").fetchall()
+        finally:
+            watch.close()
+        assert written == [("LAP-1", "name")]
+        assert names[0] == ("LAP-1", "Renamed laptop") and names[1][0] == "LAP-2"
+    finally:
+        kit.dispose()
+
+
+def test_a_refresh_brings_exactly_the_servers_state_even_after_a_failed_one(
+    world: World, tmp_path: Path
+) -> None:
+    """Between two syncs the server changes an asset in the kit's scope (which the kit
+    changed too, offline), moves one out of the scope and one in, and renames a room
+    (reference data the search index shows). A refresh that fails half-way through its
+    writes leaves the kit's rows as they were (one kit transaction); the next refresh
+    leaves exactly the rows and search index a whole fill from the server gives."""
+    for tag in ("LAP-1", "LAP-2"):
+        world.receive(tag=tag)
+    world.receive(tag="LAP-3", values={"location": world.other_site_room})
+    path = tmp_path / "kit.sqlite"
+    kits.checkout(world.db, kits.resolve_scope(world.db, locations=["Head office"]), "tech", path)
+    kit = open_database(f"sqlite:///{path}")
+    try:
+        change(kit, "LAP-1", {"serial_number": "SN-KIT"})
+        change(world.db, "LAP-1", {"name": "Renamed on the server"})
+        change(world.db, "LAP-2", {"location": world.other_site_room})
+        change(world.db, "LAP-3", {"location": world.room_b})
+        with world.db.write() as s:
+            room = s.get(Location, world.room_a)
+            assert room is not None
+            reference.update_location(
+                s,
+                location_id=world.room_a,
+                expected_version=None,
+                name="Room A1 east",
+                kind=room.kind,
+                code=room.code or "ROOM-A1",
+            )
+        before = kit_rows(path)["assets"]
+        with (
+            mock.patch.object(schema, "base_rows", side_effect=RuntimeError("killed")),
+            pytest.raises(RuntimeError, match="killed"),
+        ):
+            kits.sync(kit, world.db, "tech")
+        assert kit_rows(path)["assets"] == before  # the failed refresh wrote nothing
+        with whole_fills() as calls:
+            assert kits.sync(kit, world.db, "tech").refreshed
+        assert calls == []  # refreshed in place
+        twin = tmp_path / "twin.sqlite"
+        refilled_whole(path, twin, world.db)
+        assert kit_rows(path) == kit_rows(twin)
+        assert search_index(path) == search_index(twin)
+        with kit.read() as s:
+            held = {
+                tag: (name, serial)
+                for tag, name, serial in s.execute(
+                    text("SELECT tag, name, serial_number FROM assets")
+                ).all()
+            }
+            located = s.execute(
+                text("SELECT location FROM asset_search WHERE tag = 'LAP-1'")
+            ).scalar_one()
+        assert held == {
+            "LAP-1": ("Renamed on the server", "SN-KIT"),
+            "LAP-3": ("ThinkPad T14", None),
+        }
+        assert "Room A1 east" in located
+    finally:
+        kit.dispose()
