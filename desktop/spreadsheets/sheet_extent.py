@@ -77,9 +77,10 @@ def _unusual_cell(start: bytes) -> re.Pattern[bytes]:
 #: ``" r`` alone also met the ``right="0.75"`` of the page margins every sheet ends with,
 #: and sent every file to the slow walk.
 _UNUSUAL = (_unusual_cell(b"<c"), _unusual_cell(b":c"))
-#: Formula markup (what :class:`FormulaMarkup` notes): regular expressions, as a search
+#: Formula markup (what :class:`FormulaMarkup` notes), and an error value's cell type
+#: (``t="e"``: ``#N/A`` pasted as a value has no formula): regular expressions, as a search
 #: led by a two-byte literal is twice as fast as ``in`` over a sheet's XML.
-_FORMULA_MARKUP = (re.compile(rb"<f"), re.compile(rb":f"))
+_FORMULA_MARKUP = (re.compile(rb"<f"), re.compile(rb":f"), re.compile(rb't="e"'))
 #: ``" r=``, ``" r `` or ``"  `` (a space that may come before a second ``r``), in one search.
 _LATER_ADDRESS = re.compile(rb'" (?:r[= ]| )')
 _NORMALISE = bytes.maketrans(b"\t\n\r'", b'   "')
@@ -93,7 +94,8 @@ _REFERENCE = re.compile(rb"([A-Za-z]+)0*([0-9]+)")
 
 class FormulaMarkup:
     """Whether a sheet's XML holds formula markup (``<f`` or ``:f``, what
-    :func:`desktop.spreadsheets.formulas.formula_cells` looks for), and whether the
+    :func:`desktop.spreadsheets.formulas.formula_cells` looks for) or an error value
+    (``t="e"``), and whether the
     measuring read it to its end (only then does ``seen`` speak for the whole sheet)."""
 
     def __init__(self) -> None:
