@@ -164,21 +164,42 @@ def _without(table: Table, drop: set[int]) -> Table:
 
 
 def _refuse_formula_titles(table: Table, best: _Candidate, formulas: SheetFormulas) -> None:
-    """Refuse the file when a column title (a cell of the header row) is a formula with no
-    saved result or an error: read as empty, its column would be imported untitled —
-    its data in the notes as "Column C" rather than in the field it names."""
+    """Refuse the file when a column title is a formula with no saved result or an error:
+    read as empty, its column would be imported untitled — its data in the notes as
+    "Column C" rather than in the field it names. The titles are the header row's, or
+    those of a row above it that holds nothing but two or more such formulas (every
+    title computed: read as a blank row, the header was looked for below it)."""
     if best.header_number not in table.row_numbers:
         return
-    header = table.rows[table.row_numbers.index(best.header_number)]
-    for column in range(best.first_column, best.first_column + len(header)):
-        problem = formulas.problem((best.header_number, column), typed="title")
-        if problem is None:
+    for index in range(table.row_numbers.index(best.header_number) + 1):
+        number, row = table.row_numbers[index], table.rows[index]
+        places = range(best.first_column, best.first_column + len(row))
+        problems = [(c, p) for c in places if (p := formulas.problem((number, c), "title"))]
+        if not problems:
             continue
-        cell = f"{column_letter(column)}{best.header_number}"
+        if number != best.header_number and not _computed_titles(formulas, number, problems, row):
+            continue
+        column, problem = problems[0]
+        cell = f"{column_letter(column)}{number}"
         message = f"{table.where}, cell {cell}: the column title is {problem}"
         if formulas.uncalculated:
             message += f"; {UNCALCULATED_FILE}"
         raise DesktopError(message)
+
+
+def _computed_titles(
+    formulas: SheetFormulas, number: int, problems: list[tuple[int, str]], row: list[object]
+) -> bool:
+    """Whether row ``number``, above the header found, is the column titles, every one
+    computed by a formula with no saved result: two or more formulas that build text
+    (``"Serial "&"No"``), nothing else in the row. One such formula is a title above the
+    table ("Register "&YEAR(TODAY())); sums above the header are no titles."""
+    texts = [formulas.unread.get((number, column), "") for column, _ in problems]
+    return (
+        len(texts) >= 2
+        and all('"' in text or "&" in text for text in texts)
+        and not any(value not in (None, "") for value in row)
+    )
 
 
 def _unread(

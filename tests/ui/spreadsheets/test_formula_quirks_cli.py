@@ -63,6 +63,21 @@ def test_a_column_title_computed_by_a_formula_is_read_as_its_saved_result_or_ref
     ) in said, said
     assert assets(world.db) == {}
 
+    # Every title a formula: read as a blank row, the header was looked for below it.
+    every = ['="Na"&"me"', '="Cate"&"gory"', '="Serial "&"number"', '="Loca"&"tion"']
+    refused = cli(world.db, "import", str(register(tmp_path / "every.xlsx", rows, every)))
+    assert "Traceback" not in refused.stderr, refused.stderr
+    assert (
+        "every.xlsx, sheet Assets, cell A1: the column title is a formula with no saved "
+        'result (="Na"&"me")'
+    ) in refused.stdout + refused.stderr, refused.stdout + refused.stderr
+
+    # A title above the header, computed and not saved, names no column: no refusal.
+    above = register(tmp_path / "above.xlsx", [HEADER[:4], *rows], ['="Register "&2026'])
+    dry = cli(world.db, "import", str(above), "--dry-run", "--json")
+    assert "Traceback" not in dry.stderr, dry.stderr
+    assert json.loads(dry.stdout)["counts"]["create"] == 1, dry.stdout
+
     # As Excel saves it: the title's result in <v>, read as the column's title.
     saved = rewritten(
         unsaved, SHEET, {"C1": formula_cell("C1", '"Serial "&"number"', "Serial number")}
@@ -213,6 +228,9 @@ def test_a_formula_refuses_its_row_only_where_its_column_is_imported(
     ]
     path = register(tmp_path / "finance.xlsx", rows, header)
 
+    dry = cli(world.db, "import", str(path), "--dry-run")
+    # Read as empty, it was said to be "(empty in every row)".
+    assert "Columns not imported: With VAT (formulas with no saved result)" in dry.stdout
     payload = json.loads(cli(world.db, "import", str(path), "--dry-run", "--json").stdout)
     fates = {c["header"]: c["target"] for c in payload["columns"]}
     assert fates["With VAT"] == "" and fates["Remarks"] == "extra_notes", fates
