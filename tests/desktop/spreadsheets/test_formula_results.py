@@ -167,3 +167,21 @@ def test_an_ods_sheets_formulas_are_found_at_the_places_calamine_reads_them(
     assert rows[2][:2] == ["Asset tag", "Name"]  # row 3: the header, as numbered here
     assert rows[3][3] == 3.0  # row 4, column D: the saved result
     assert not found.uncalculated
+
+
+def test_a_sheet_without_formulas_is_scanned_for_errors_pasted_as_values(tmp_path: Path) -> None:
+    """The sheet check notes ``t="e"`` as it notes formula markup: a sheet with no
+    formula but a pasted #N/A is not taken for one the formula scan may skip."""
+    from desktop.spreadsheets.sheet_choice import read_chosen
+
+    path = tmp_path / "pasted.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Name", "Category", "Purchase date"])
+    sheet.append(["Laptop", "Laptop", "#N/A"])  # openpyxl writes it as an error value
+    book.save(path)
+    table = read_chosen(path, None, {}).table
+    assert table.rows[1] == ["Laptop", "Laptop", ""]  # python-calamine: read as empty
+    [(column, why)] = table.unread_formulas[2]
+    assert column == 2 and why.startswith("an error (#N/A), not a value"), why
