@@ -137,6 +137,10 @@ def _read_chosen(path: Path, sheet: str | None, custom_labels: Mapping[str, str]
     drop = formula_only_rows(
         table.rows, table.row_numbers, formulas.cells, first_column=best.first_column
     )
+    if drop and best.header_number in table.row_numbers:
+        # Titles that are all formulas (their results saved) are the header, not a row of
+        # formula results: left out, the first data row was taken for the header.
+        drop.discard(table.row_numbers.index(best.header_number))
     if formulas.unread or formulas.errors:
         _refuse_formula_titles(table, best, formulas)
         table = replace(

@@ -86,6 +86,25 @@ def test_a_column_title_computed_by_a_formula_is_read_as_its_saved_result_or_ref
     assert done.returncode == 0, done.stdout + done.stderr
     assert [a.serial_number for a in assets(world.db).values()] == ["SN-T1"]
 
+    # Every title a formula, each result saved: the header, not a row of formula results
+    # left out (the first data row was taken for the header).
+    computed = register(
+        tmp_path / "computed.xlsx", [["Spare laptop", "Laptop", "SN-T2"]], every[:3]
+    )
+    computed = rewritten(
+        computed,
+        SHEET,
+        {
+            ref: formula_cell(ref, formula[1:], title)
+            for ref, formula, title in zip(
+                ("A1", "B1", "C1"), every, ("Name", "Category", "Serial number"), strict=False
+            )
+        },
+    )
+    done = cli(world.db, "import", str(computed), "--as", "admin", "--set", "location=Room A1")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert {a.serial_number for a in assets(world.db).values()} == {"SN-T1", "SN-T2"}
+
 
 def test_a_file_none_of_whose_formulas_has_a_result_is_said_so_before_its_rows(
     world: World,  # noqa: F811 - the fixture imported above
