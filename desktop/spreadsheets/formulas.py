@@ -5,7 +5,10 @@ Home-made registers are Excel Tables made a hundred rows long in advance, with a
 calculated column ("Age", "Warranty status") that shows a value on every row. Those rows
 hold no typed data: importing them would refuse a hundred "assets" without a name. The
 sheet's XML says which cells are formulas (``<c r="C12"><f>…</f>``); calamine reads only
-their cached values, so the XML is scanned here, without loading the workbook again.
+their cached values, so the XML is scanned here, without loading the workbook again. The
+same scan finds the formulas with no saved result (a file written by a script) and the
+error results (``#N/A``), which python-calamine reads as empty cells; an .ods file's
+content is scanned by :mod:`desktop.spreadsheets.ods_formulas`.
 """
 
 from __future__ import annotations
@@ -33,6 +36,15 @@ _FORMULA_CELL = re.compile(
     rb"\s*(<(?:\w+:)?v\s*/>|<(?:\w+:)?v\b[^>]*>([^<]*)</(?:\w+:)?v>)?"
 )
 _TEXT_RESULT = re.compile(rb'\bt="str"')
+_ERROR_RESULT = re.compile(rb'\bt="e"')
+#: A cell holding an error value and no formula (``<c r="B7" t="e"><v>#N/A</v></c>``):
+#: what pasting a formula column's values leaves of its errors.
+_ERROR_CELL = re.compile(
+    rb'<(?:\w+:)?c\b([^>]*?)\br="([A-Z]{1,3})(\d+)"([^>]*)>\s*'
+    rb"<(?:\w+:)?v\b[^>]*>([^<]*)</(?:\w+:)?v>"
+)
+#: The officeDocument relationship of the package's root: where the workbook part is.
+_OFFICE_DOCUMENT = b"/officeDocument"
 #: A formula longer than this is cut in messages.
 FORMULA_SHOWN = 60
 #: Sheets larger than this are not scanned (their rows are all kept).
@@ -46,8 +58,25 @@ def _unescape(raw: bytes) -> str:
     return text.replace("&amp;", "&")
 
 
+def _workbook_part(archive: zipfile.ZipFile) -> str:
+    """The workbook part's name: ``xl/workbook.xml`` unless the package's relationships
+    name another (openpyxl's reader fallback serves such files)."""
+    try:
+        rels = archive.read("_rels/.rels")
+    except KeyError:
+        return "xl/workbook.xml"
+    for tag in _REL.findall(rels):
+        attrs: dict[bytes, bytes] = dict(_ATTR.findall(tag))
+        target = attrs.get(b"Target", b"").decode()
+        if attrs.get(b"Type", b"").endswith(_OFFICE_DOCUMENT) and target:
+            return posixpath.normpath(target.lstrip("/"))
+    return "xl/workbook.xml"
+
+
 def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
-    workbook = archive.read("xl/workbook.xml")
+    workbook_part = _workbook_part(archive)
+    folder, _, name = workbook_part.rpartition("/")
+    workbook = archive.read(workbook_part)
     rel_id = None
     for match in _SHEET.finditer(workbook):
         if _unescape(match.group(1)) == sheet:
@@ -57,11 +86,13 @@ def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
             rel_id = match.group(1)
     if rel_id is None:
         return None
-    for tag in _REL.findall(archive.read("xl/_rels/workbook.xml.rels")):
-        attrs = dict(_ATTR.findall(tag))
+    for tag in _REL.findall(archive.read(posixpath.join(folder, "_rels", name + ".rels"))):
+        attrs: dict[bytes, bytes] = dict(_ATTR.findall(tag))
         if attrs.get(b"Id") == rel_id:
             target = attrs.get(b"Target", b"").decode()
-            return target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+            if target.startswith("/"):
+                return target.lstrip("/")
+            return posixpath.normpath(posixpath.join(folder, target))
     return None
 
 
@@ -74,10 +105,29 @@ class SheetFormulas:
         unread: the formula cells with no saved result, and their formulas ("=SUM(1,2)",
             "" for a shared formula's copy): a file written by a script (openpyxl) or by a
             program that does not calculate. python-calamine reads them as empty cells.
+        errors: the cells whose value is an error (``#N/A``, ``#REF!``), a formula's
+            result or pasted as a value, as (the error, the formula or ""): read as
+            empty (python-calamine) or as the error's text (openpyxl), never a value.
     """
 
     cells: set[tuple[int, int]] = field(default_factory=set)
     unread: dict[tuple[int, int], str] = field(default_factory=dict)
+    errors: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
+
+    @property
+    def uncalculated(self) -> bool:
+        """Whether no formula of the sheet has a saved result: the whole file was written
+        by a program that does not compute formulas."""
+        return bool(self.cells) and len(self.unread) == len(self.cells)
+
+    def problem(self, place: tuple[int, int], typed: str = "value") -> str | None:
+        """Why the cell at ``place`` (row number, column index) holds no ``typed`` (a
+        value, a column's title) to read, or None."""
+        if (formula := self.unread.get(place)) is not None:
+            return unread_formula_message(formula, typed)
+        if (error := self.errors.get(place)) is not None:
+            return error_result_message(*error, typed)
+        return None
 
 
 def formula_cells(path: Path, sheet: str) -> set[tuple[int, int]]:
@@ -87,9 +137,14 @@ def formula_cells(path: Path, sheet: str) -> set[tuple[int, int]]:
 
 
 def sheet_formulas(path: Path, sheet: str) -> SheetFormulas:
-    """The formula cells of ``sheet`` and those without a saved result; none when the
-    file is not an .xlsx/.xlsm package or the sheet cannot be found."""
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+    """The formula cells of ``sheet``, those without a saved result and the error values;
+    none when the file is not an .xlsx/.xlsm/.ods package or the sheet cannot be found."""
+    suffix = path.suffix.lower()
+    if suffix == ".ods":
+        from desktop.spreadsheets.ods_formulas import ods_formulas
+
+        return ods_formulas(path, sheet)
+    if suffix not in (".xlsx", ".xlsm"):
         return SheetFormulas()
     try:
         with zipfile.ZipFile(path) as archive:
@@ -101,12 +156,13 @@ def sheet_formulas(path: Path, sheet: str) -> SheetFormulas:
             xml = archive.read(part)
     except (KeyError, OSError, EOFError, NotImplementedError, zipfile.BadZipFile, zlib.error):
         return SheetFormulas()  # the cells were read already; without formulas every row is kept
-    if b"<f" not in xml and b":f" not in xml:
+    has_errors = b't="e"' in xml
+    if b"<f" not in xml and b":f" not in xml and not has_errors:
         return SheetFormulas()
     found = _FORMULA_CELL.findall(xml)
     # findall gives b"" for a group that did not take part (value: no <v> element at all);
     # a saved result has text, or is an empty text result (t="str").
-    return SheetFormulas(
+    formulas = SheetFormulas(
         {(int(m[2]), _column_index(m[1])) for m in found},
         {
             (int(m[2]), _column_index(m[1])): _shown_formula(m[4])
@@ -114,6 +170,22 @@ def sheet_formulas(path: Path, sheet: str) -> SheetFormulas:
             if not m[6] and not (m[5] and _TEXT_RESULT.search(m[0] + m[3]))
         },
     )
+    if has_errors:
+        formulas.errors.update(
+            {
+                (int(m[2]), _column_index(m[1])): (_unescape(m[6]), _shown_formula(m[4]))
+                for m in found
+                if m[6] and _ERROR_RESULT.search(m[0] + m[3])
+            }
+        )
+        formulas.errors.update(
+            {
+                (int(m[2]), _column_index(m[1])): (_unescape(m[4]), "")
+                for m in _ERROR_CELL.findall(xml)
+                if _ERROR_RESULT.search(m[0] + m[3])
+            }
+        )
+    return formulas
 
 
 def _shown_formula(raw: bytes) -> str:
@@ -125,13 +197,30 @@ def _shown_formula(raw: bytes) -> str:
     return text if len(text) <= FORMULA_SHOWN else text[: FORMULA_SHOWN - 1] + "…"
 
 
-def unread_formula_message(formula: str) -> str:
+def unread_formula_message(formula: str, typed: str = "value") -> str:
     """Why a cell holding a formula with no saved result refuses its row."""
     shown = f" ({formula})" if formula else ""
     return (
         f"a formula with no saved result{shown}; open and save the file in Excel or "
-        "LibreOffice so its results are saved, or type the value"
+        f"LibreOffice so its results are saved, or type the {typed}"
     )
+
+
+def error_result_message(error: str, formula: str, typed: str = "value") -> str:
+    """Why a cell holding an error value (``#N/A``) refuses its row."""
+    of = f" of {formula}" if formula else ""
+    return (
+        f"an error ({error or 'unknown'}{of}), not a {typed}; correct the cell in Excel "
+        f"or LibreOffice, or type the {typed}"
+    )
+
+
+#: Said first when no formula of the file has a saved result.
+UNCALCULATED_FILE = (
+    "this file was saved by a program that does not compute formulas (none of its "
+    "formulas has a saved result); open it in Excel or LibreOffice and save it again, "
+    "then import it"
+)
 
 
 def _column_index(letters: bytes) -> int:

@@ -39,7 +39,7 @@ from desktop.spreadsheets.columns import (
     sheet_headers,
 )
 from desktop.spreadsheets.custom_labels import every_custom_label, map_other_custom_labels
-from desktop.spreadsheets.formulas import unread_formula_message
+from desktop.spreadsheets.formula_refusals import refuse_unread_formulas
 from desktop.spreadsheets.history import (
     Step,
     creation_steps,
@@ -206,6 +206,7 @@ def plan_table(
             options = replace(options, defaults={**options.defaults, "purchase_date": date})
             report.said.append(note)
     unread = table.unread_formulas  # by the file's row numbers: quantities keep them
+    uncalculated = table.uncalculated
     table = quantities.table
     rules = ApprovalRules(session)  # every current template, read once
     planner = _Planner(session, table, mapping, options, index, rules)
@@ -218,7 +219,7 @@ def plan_table(
             row.problems.append(RowProblem(row.row, quantities.header, refused))
             row.action = RowAction.ERROR
     if unread:
-        refuse_unread_formulas(rows, unread, mapping)
+        refuse_unread_formulas(rows, unread, mapping, report, uncalculated=uncalculated)
     other_label_fates(report, planner.label_notes_rows, planner.label_field_rows)
     plan = ImportPlan(
         table,
@@ -239,25 +240,6 @@ def plan_table(
             0, again_note(earlier, plan.counts()["create"], plan.options.match.value)
         )
     return plan
-
-
-def refuse_unread_formulas(
-    rows: list[RowPlan],
-    unread: dict[int, tuple[tuple[int, str], ...]],
-    mapping: ColumnMapping,
-) -> None:
-    """Refuse each row with an imported cell holding a formula with no saved result
-    (read as empty, it would keep the stored value or leave the field empty)."""
-    imported = set(mapping.mapped.values())
-    for row in rows:
-        problems = [
-            RowProblem(row.row, mapping.headers[column], unread_formula_message(formula))
-            for column, formula in unread.get(row.row, ())
-            if column in imported
-        ]
-        if problems:
-            row.problems[:0] = problems
-            row.action = RowAction.ERROR
 
 
 def _by_a_label(mapping: ColumnMapping, index: ReferenceIndex) -> frozenset[str]:

@@ -45,9 +45,12 @@ class Table:
         sheet: the sheet's name ("" for a CSV file).
         rows: every row's cells (ragged rows allowed).
         row_numbers: the row number a user sees for each row (the line, for CSV).
-        unread_formulas: by row number, the cells of that row that hold a formula with
-            no saved result, read as empty, as (column index in ``rows``, formula): the
-            row is refused when such a cell is imported (see sheet_choice.read_chosen).
+        unread_formulas: by row number, the cells of that row that hold no value to
+            read — a formula with no saved result, an error such as ``#N/A`` — as
+            (column index in ``rows``, why in words): the row is refused when such a
+            cell is imported (see sheet_choice.read_chosen and formula_refusals).
+        uncalculated: no formula of the sheet has a saved result (a file written by a
+            program that does not compute formulas): said once, before the rows.
     """
 
     file_name: str
@@ -57,6 +60,7 @@ class Table:
     unread_formulas: dict[int, tuple[tuple[int, str], ...]] = field(
         default_factory=dict, compare=False
     )
+    uncalculated: bool = field(default=False, compare=False)
 
     @property
     def where(self) -> str:

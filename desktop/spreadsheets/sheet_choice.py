@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from desktop.errors import DesktopError
+from desktop.spreadsheets.columns import column_letter
 from desktop.spreadsheets.formulas import (
+    UNCALCULATED_FILE,
     SheetFormulas,
     formula_only_rows,
     sheet_formulas,
@@ -135,8 +137,17 @@ def _read_chosen(path: Path, sheet: str | None, custom_labels: Mapping[str, str]
     drop = formula_only_rows(
         table.rows, table.row_numbers, formulas.cells, first_column=best.first_column
     )
-    if formulas.unread:
-        table = replace(table, unread_formulas=_unread(table, drop, formulas, best.first_column))
+    if drop and best.header_number in table.row_numbers:
+        # Titles that are all formulas (their results saved) are the header, not a row of
+        # formula results: left out, the first data row was taken for the header.
+        drop.discard(table.row_numbers.index(best.header_number))
+    if formulas.unread or formulas.errors:
+        _refuse_formula_titles(table, best, formulas)
+        table = replace(
+            table,
+            unread_formulas=_unread(table, drop, formulas, best.first_column),
+            uncalculated=formulas.uncalculated,
+        )
     if not drop:
         return ChosenTable(table, note, sheets_with_data=with_data)
     trimmed = _without(table, drop)
@@ -152,21 +163,62 @@ def _without(table: Table, drop: set[int]) -> Table:
         [table.rows[i] for i in kept],
         [table.row_numbers[i] for i in kept],
         table.unread_formulas,
+        table.uncalculated,
+    )
+
+
+def _refuse_formula_titles(table: Table, best: _Candidate, formulas: SheetFormulas) -> None:
+    """Refuse the file when a column title is a formula with no saved result or an error:
+    read as empty, its column would be imported untitled — its data in the notes as
+    "Column C" rather than in the field it names. The titles are the header row's, or
+    those of a row above it that holds nothing but two or more such formulas (every
+    title computed: read as a blank row, the header was looked for below it)."""
+    if best.header_number not in table.row_numbers:
+        return
+    for index in range(table.row_numbers.index(best.header_number) + 1):
+        number, row = table.row_numbers[index], table.rows[index]
+        places = range(best.first_column, best.first_column + len(row))
+        problems = [(c, p) for c in places if (p := formulas.problem((number, c), "title"))]
+        if not problems:
+            continue
+        if number != best.header_number and not _computed_titles(formulas, number, problems, row):
+            continue
+        column, problem = problems[0]
+        cell = f"{column_letter(column)}{number}"
+        message = f"{table.where}, cell {cell}: the column title is {problem}"
+        if formulas.uncalculated:
+            message += f"; {UNCALCULATED_FILE}"
+        raise DesktopError(message)
+
+
+def _computed_titles(
+    formulas: SheetFormulas, number: int, problems: list[tuple[int, str]], row: list[object]
+) -> bool:
+    """Whether row ``number``, above the header found, is the column titles, every one
+    computed by a formula with no saved result: two or more formulas that build text
+    (``"Serial "&"No"``), nothing else in the row. One such formula is a title above the
+    table ("Register "&YEAR(TODAY())); sums above the header are no titles."""
+    texts = [formulas.unread.get((number, column), "") for column, _ in problems]
+    return (
+        len(texts) >= 2
+        and all('"' in text or "&" in text for text in texts)
+        and not any(value not in (None, "") for value in row)
     )
 
 
 def _unread(
     table: Table, drop: set[int], formulas: SheetFormulas, first_column: int
 ) -> dict[int, tuple[tuple[int, str], ...]]:
-    """By row number, the cells of ``table`` (as (column index, formula)) holding a
-    formula with no saved result, in the rows a person typed something in — a row of
-    a register made long in advance whose formulas have no results reads as empty and
-    is skipped as before; one kept would import its formula cells as empty (an edit
-    silently not imported, a required field looking empty)."""
+    """By row number, the cells of ``table`` (as (column index, why in words)) holding a
+    formula with no saved result or an error, in the rows a person typed something in —
+    a row of a register made long in advance whose formulas have no results reads as
+    empty and is skipped as before; one kept would import such cells as empty (an edit
+    silently not imported, a required field looking empty) or an error as a value."""
     by_row: dict[int, list[tuple[int, str]]] = {}
-    for (number, column), formula in sorted(formulas.unread.items()):
-        if column >= first_column:
-            by_row.setdefault(number, []).append((column - first_column, formula))
+    for number, column in sorted(formulas.unread.keys() | formulas.errors.keys()):
+        problem = formulas.problem((number, column))
+        if column >= first_column and problem is not None:
+            by_row.setdefault(number, []).append((column - first_column, problem))
     result = {}
     for i, (row, number) in enumerate(zip(table.rows, table.row_numbers, strict=True)):
         if i in drop or number not in by_row:

@@ -80,8 +80,12 @@ _UNUSUAL = (_unusual_cell(b"<c"), _unusual_cell(b":c"))
 #: Formula markup (what :class:`FormulaMarkup` notes): regular expressions, as a search
 #: led by a two-byte literal is twice as fast as ``in`` over a sheet's XML.
 _FORMULA_MARKUP = (re.compile(rb"<f"), re.compile(rb":f"))
-#: ``" r=``, ``" r `` or ``"  `` (a space that may come before a second ``r``), in one search.
-_LATER_ADDRESS = re.compile(rb'" (?:r[= ]| )')
+#: ``" r=``, ``" r `` or ``"  `` (a space that may come before a second ``r``), in one search;
+#: and ``" t="e"``, an error value's cell type (``#N/A`` pasted as a value has no formula),
+#: noted as formula markup: in the same search it costs nothing (a search of its own cost
+#: a tenth of the sheet check, 3.5 ms CPU of 31 for 10,000 rows × 15 columns).
+_LATER_ADDRESS = re.compile(rb'" (?:r[= ]| |t="e")')
+_ERROR_TYPE = b'" t="e"'
 _NORMALISE = bytes.maketrans(b"\t\n\r'", b'   "')
 #: What normalising changes: a chunk without any of them is searched as it is.
 _TO_NORMALISE = (b"\t", b"\n", b"\r", b"'")
@@ -93,7 +97,8 @@ _REFERENCE = re.compile(rb"([A-Za-z]+)0*([0-9]+)")
 
 class FormulaMarkup:
     """Whether a sheet's XML holds formula markup (``<f`` or ``:f``, what
-    :func:`desktop.spreadsheets.formulas.formula_cells` looks for), and whether the
+    :func:`desktop.spreadsheets.formulas.formula_cells` looks for) or an error value
+    (``" t="e"``), and whether the
     measuring read it to its end (only then does ``seen`` speak for the whole sheet)."""
 
     def __init__(self) -> None:
@@ -116,7 +121,11 @@ def xlsx_extent(
         data, end = chunk.data, chunk.safe_end
         if any(char in data for char in _TO_NORMALISE):
             data = data[:end].translate(_NORMALISE)
-        if _LATER_ADDRESS.search(data, 0, end):
+        later = _LATER_ADDRESS.search(data, 0, end)
+        while later is not None and later.group() == _ERROR_TYPE:
+            markup.seen = True  # an error value: the formula scan reads this sheet
+            later = _LATER_ADDRESS.search(data, later.end(), end)
+        if later is not None:
             return _walked_extent(where, again())
         if any(pattern.search(data, 0, end) for pattern in _UNUSUAL):
             return _closer_look(where, again)

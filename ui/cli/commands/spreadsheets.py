@@ -220,7 +220,8 @@ def _print_summary(
     print("  " + ", ".join(f"{n:,} {action}" for action, n in counts.items()))
     for line in detail_lines(plan):
         print(line)
-    if unmapped := unmapped_said(plan.mapping, plan.table.rows, plan.header_index + 1):
+    first, unread = plan.header_index + 1, plan.table.unread_formulas
+    if unmapped := unmapped_said(plan.mapping, plan.table.rows, first, unread):
         print(f"Columns not imported: {', '.join(unmapped)}")
     if plan.new_references:
         print("New reference data to create:")

@@ -65,12 +65,14 @@ def mapping_summary(
     sheet_note: str,
     rows: Sequence[Sequence[object]],
     first: int,
+    unread: Mapping[int, Sequence[tuple[int, str]]] | None = None,
 ) -> tuple[str, list[ColumnFate]]:
     """The words above the mapping table, and each column's fate (its choice's tooltip).
 
     ``header_number``: the row number the user sees for the header; ``sheet_note``: what
     choosing the sheet found (said first); ``rows`` from index ``first``: the data (a
-    column not imported because it is empty in every row says so). A column whose choice does not say where its
+    column not imported because it is empty in every row says so; ``unread``: the table's
+    formulas with no saved result, said of such a column). A column whose choice does not say where its
     values go (a Manufacturer with no Model column goes to the notes) is named with the
     same words as the command line's dry run."""
     pairs = list(zip(mapping.headers, mapping.targets, strict=True))
@@ -86,7 +88,7 @@ def mapping_summary(
     if to_notes:
         text += f" Added to the notes ('Header: value'): {', '.join(to_notes)}."
     if unmapped:
-        text += f" Not imported: {', '.join(unmapped_said(mapping, rows, first))}."
+        text += f" Not imported: {', '.join(unmapped_said(mapping, rows, first, unread))}."
     every = fates(mapping, labels)
     for fate in every:
         if fate.target not in ("", EXTRA_NOTES) and fate.text.startswith("added to the notes"):

@@ -524,6 +524,7 @@ class ImportWizard(QDialog):
             sheet_note=self.chosen.note if self.chosen is not None else "",
             rows=self.table.rows if self.table else [],
             first=self._header_index() + 1,
+            unread=self.table.unread_formulas if self.table else None,
         )
         for row, fate in enumerate(every):
             combo = self.mapping_page.table.cellWidget(row, 2)

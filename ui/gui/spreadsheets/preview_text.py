@@ -43,7 +43,8 @@ def plan_notes(plan: ImportPlan) -> list[str]:
             "Values for new assets whose row gives none: "
             + defaults_description(plan.options.defaults)
         )
-    if unmapped := unmapped_said(plan.mapping, plan.table.rows, plan.header_index + 1):
+    first, unread = plan.header_index + 1, plan.table.unread_formulas
+    if unmapped := unmapped_said(plan.mapping, plan.table.rows, first, unread):
         parts.append("Columns not imported: " + ", ".join(unmapped))
     to_notes = [
         f.header
