@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
+from shiboken6 import isValid
 
 
 def discard_question(
@@ -31,7 +33,29 @@ def discard_question(
     # Deleted after the callers' finished handlers have read clickedButton(). Not
     # WA_DeleteOnClose: with it the import wizard's question crashed its tests (segfault).
     box.finished.connect(box.deleteLater)
+    box.finished.connect(lambda: _give_back_the_keys(parent, box.clickedButton() is discard))
     return box, discard
+
+
+def _give_back_the_keys(form: QWidget, discarded: bool) -> None:
+    """Once a Discard has closed ``form``, activate the window under it.
+
+    Under openbox a Receive form discarded with Alt+D left no active window at all: the
+    question and the form went away in one go, the window manager gave the focus to
+    neither the register nor anything else, and Ctrl+N, the scanner and every key did
+    nothing until the person clicked the register (newuser23, Xvfb + xdotool)."""
+    under = form.parentWidget() if discarded else None
+    if under is None:
+        return  # kept editing (the box gives the focus back to the form), or a main window
+    window = under.window()
+
+    def activate() -> None:
+        if isValid(form) and form.isVisible():
+            return  # the caller kept the form open after all
+        window.activateWindow()
+        window.raise_()
+
+    QTimer.singleShot(0, window, activate)  # after the callers' handlers closed the form
 
 
 def ask_then_discard(
