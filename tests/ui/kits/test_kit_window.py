@@ -440,7 +440,7 @@ def test_cancel_during_a_sync_keeps_both_sides_consistent(
     assert dialog.message.text().startswith(f"Cancelled after {handled} record")
     left = len(tags) - handled
     assert dialog.message.text().endswith(
-        f"{left} record{'s' if left != 1 else ''} still wait in the kit."
+        f"{left} record{'s still wait' if left != 1 else ' still waits'} in the kit."
     )
     assert dialog.cancel_button.text() == "Close"
     assert dialog.results.rowCount() == handled

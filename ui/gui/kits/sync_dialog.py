@@ -443,14 +443,13 @@ def report_text(report: Any, *, waiting: int = -1) -> str:
         left = (
             "nothing else waits: the kit was not refreshed (sync again to refresh it)."
             if waiting == 0
-            else f"{waiting} record{'s' if waiting != 1 else ''} still wait in the kit."
+            else f"{waiting} record{'s still wait' if waiting != 1 else ' still waits'} in the kit."
             if waiting > 0
             else "the others still wait in the kit."
         )
-        return (
-            f"Cancelled after {total} record{'s' if total != 1 else ''} ({counts or 'none'}); "
-            + left
-        )
+        if not total:  # "Cancelled after 0 records (none); 1 record still wait in the kit."
+            return "Cancelled before any record was synced; " + left
+        return f"Cancelled after {total} record{'s' if total != 1 else ''} ({counts}); " + left
     parts = [
         f"Synced {total} record{'s' if total != 1 else ''}" + (f": {counts}." if total else ".")
     ]
