@@ -55,6 +55,10 @@ OUTCOME_COLOURS = {
 COLUMNS = ("#", "Record", "Outcome", "What", "Why")
 
 
+#: A result that asks for more work (conflicts to settle), as the label dialog warns.
+WARNING_COLOUR = "#8a5a00"
+
+
 class SyncDialog(QDialog):
     synced = Signal(object)
 
@@ -320,7 +324,11 @@ class SyncDialog(QDialog):
             # The line counted what waited when the dialog opened (it said "2 records
             # wait" after a sync had sent them all).
             self.kit_label.setText(kit_line(self.kit_info.scope_text, self._waiting[0]))
-        self._say(" ".join([text, *self._notes]), good=not report.cancelled)
+        # A conflict left to settle is no success: "Synced 1 record: 1 conflict." stood in
+        # the same green as a clean sync (newuser23), now in the colour of a warning.
+        settle = bool(report.counts().get(_conflict_outcome(report), 0))
+        text = " ".join([text, *self._notes])
+        self._say(text, warn=settle and not report.dry_run, good=not report.cancelled)
         self.cancel_button.setText("Close")
         if not report.dry_run:
             self.synced.emit(report)
@@ -369,9 +377,17 @@ class SyncDialog(QDialog):
         for button in (self.preview_button, self.sync_button, self.check_in_button):
             button.setEnabled(not returned)  # a returned kit is not synced again
 
-    def _say(self, text: str, *, error: bool = False, good: bool = False) -> None:
+    def _say(
+        self, text: str, *, error: bool = False, warn: bool = False, good: bool = False
+    ) -> None:
         self.message.setStyleSheet(
-            "color: #a32020;" if error else "color: #1d6b2a;" if good else ""
+            "color: #a32020;"
+            if error
+            else f"color: {WARNING_COLOUR};"
+            if warn
+            else "color: #1d6b2a;"
+            if good
+            else ""
         )
         self.message.setText(text)
 

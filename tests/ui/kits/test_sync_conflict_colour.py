@@ -1,0 +1,78 @@
+"""Field kit › Sync… (F9) then Alt+S, with a record the server changed meanwhile: the
+result "Synced 1 record: 1 conflict. Settle the conflicts …" stood in the same green as a
+clean sync (newuser23, under Xvfb); a person read it as done. It now has the warning
+colour; a clean sync stays green."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from desktop.domain.lifecycle import ProcedureKind
+from desktop.services.procedures import ProcedureRequest, record_procedure
+from desktop.storage.database import Database
+from tests.ui.gui.conftest import Register, _register_template, register
+from tests.ui.kits.test_kit_window import room_b_kit, window_on
+from ui.gui.kits.sync_dialog import WARNING_COLOUR, SyncDialog
+
+__all__ = ["_register_template", "register", "window_on"]
+
+GREEN = "#1d6b2a"
+
+
+def _move(db: Database, tag: str, location: object, by: str) -> None:
+    record_procedure(
+        db,
+        ProcedureRequest(
+            kind=ProcedureKind.CHANGE,
+            performed_by=by,
+            asset_tag=tag,
+            values={"location": location},
+            answers={"change_type": "Move"},
+        ),
+    )
+
+
+def _sync_by_keys(qtbot: QtBot, window: Any) -> SyncDialog:
+    window.activateWindow()
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_F9)
+    qtbot.waitUntil(
+        lambda: bool(window.open_dialogs) and isinstance(window.open_dialogs[-1], SyncDialog)
+    )
+    dialog = window.open_dialogs[-1]
+    assert isinstance(dialog, SyncDialog)
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.keyClick(
+        QApplication.focusWidget() or dialog, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier
+    )
+    qtbot.waitUntil(lambda: dialog.report is not None and dialog.worker is None, timeout=20_000)
+    return dialog
+
+
+def test_a_sync_that_left_a_conflict_is_not_shown_in_the_green_of_success(
+    qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path
+) -> None:
+    _kit, kit_db = room_b_kit(register, tmp_path)
+    _move(kit_db, "LAP-00005", register.world.room_a, "tech")  # offline
+    _move(register.db, "LAP-00005", register.world.other_site_room, "tech2")  # meanwhile
+    dialog = _sync_by_keys(qtbot, window_on(kit_db))
+    text, style = dialog.message.text(), dialog.message.styleSheet()
+    assert text.startswith("Synced 1 record: 1 conflict."), text
+    assert WARNING_COLOUR in style and GREEN not in style, style
+    dialog.close()
+
+
+def test_a_clean_sync_stays_green(
+    qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path
+) -> None:
+    _kit, kit_db = room_b_kit(register, tmp_path)
+    _move(kit_db, "LAP-00005", register.world.room_a, "tech")
+    dialog = _sync_by_keys(qtbot, window_on(kit_db))
+    assert dialog.message.text().startswith("Synced 1 record: 1 applied."), dialog.message.text()
+    assert GREEN in dialog.message.styleSheet()
+    dialog.close()
