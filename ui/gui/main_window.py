@@ -39,6 +39,7 @@ from ui.gui.action_states import MAX_PROCEDURE_ASSETS, ActionStates
 from ui.gui.asset_locator import AssetLocator
 from ui.gui.connection_watch import ConnectionWatch
 from ui.gui.detail_reader import DetailReader
+from ui.gui.error_box import ErrorBoxes
 from ui.gui.feature_menus import FeatureMenus
 from ui.gui.first_paint import AfterFirstPaint
 from ui.gui.kits.kit_menu import KitMenu
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
         #: The last "no asset can have this tag" notice (a scanned code no tag can be).
         self.untaggable_notice: QMessageBox | None = None
         self.demo_notice: QMessageBox | None = None  # what the demo button made, how again
+        self.error_boxes = ErrorBoxes(self)  # a failed read said once, without blocking
         self._pending_selection: uuid.UUID | None = None  # selected once the rows are read
         self._pending_hint: ScrollHint | None = CENTRE  # and how the view goes to it
         self.action_states = ActionStates(self)  # which actions are offered, why not
@@ -724,7 +726,7 @@ class MainWindow(QMainWindow):
 
     def _show_error_box(self, error: object) -> None:
         if isinstance(error, DesktopError):
-            QMessageBox.warning(self, "Assetdesk", error.sentence)
+            self.error_boxes.show(error.sentence)
             return
         if isinstance(error, BaseException):
             raise error

@@ -17,11 +17,6 @@ from ui.gui.main_window import MainWindow
 def test_a_switch_that_fails_says_why_and_the_window_keeps_its_database(
     qtbot: QtBot, sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    warnings: list[str] = []
-    monkeypatch.setattr(
-        "ui.gui.main_window.QMessageBox.warning",
-        lambda _parent, _title, text: warnings.append(text),
-    )
     window = MainWindow(
         sqlite_db, Settings(tmp_path / "s.ini"), layout_state=LayoutState(tmp_path / "l.ini")
     )
@@ -33,8 +28,8 @@ def test_a_switch_that_fails_says_why_and_the_window_keeps_its_database(
     garbage.write_bytes(b"PK\x03\x04 a zip, not SQLite")
     window.switch_database(f"sqlite:///{garbage}")
     assert window.statusBar().currentMessage() == "Opening the database…"
-    qtbot.waitUntil(lambda: bool(warnings), timeout=20_000)
-    assert "file is not a database" in warnings[0]
+    qtbot.waitUntil(lambda: bool(window.error_boxes.shown()), timeout=20_000)
+    assert "file is not a database" in window.error_boxes.shown()[0]
     assert window.statusBar().currentMessage() == ""
     assert window.database is sqlite_db
     window.close()
