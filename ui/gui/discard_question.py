@@ -58,19 +58,33 @@ def _give_back_the_keys(form: QWidget, discarded: bool) -> None:
     QTimer.singleShot(0, window, activate)  # after the callers' handlers closed the form
 
 
-def ask_then_discard(
-    form: QWidget, text: str, informative: str, discard: Callable[[], None]
-) -> QMessageBox:
-    """The question over ``form`` (titled as it is), open; Discard calls ``discard``.
+class DiscardAsker:
+    """A form's "Discard …?": one question at a time over ``form``; Discard calls
+    ``discard``. :attr:`box` is the question while it is open (a second Esc meanwhile
+    does not ask twice)."""
 
-    The caller keeps the box until its ``finished`` so that a second Esc meanwhile does not
-    ask twice."""
-    box, discard_button = discard_question(form, form.windowTitle(), text, informative)
+    def __init__(self, form: QWidget, discard: Callable[[], None]) -> None:
+        self._form = form
+        self._discard = discard
+        self.box: QMessageBox | None = None
 
-    def answered() -> None:
-        if box.clickedButton() is discard_button:
-            discard()
+    def ask(self, question: str, informative: str, *, keep: str = "&Cancel") -> None:
+        """Ask ``question`` (titled as the form is); no question: nothing was entered,
+        so discard at once."""
+        if self.box is not None:
+            return
+        if not question:
+            self._discard()
+            return
+        box, discard_button = discard_question(
+            self._form, self._form.windowTitle(), question, informative, keep=keep
+        )
 
-    box.finished.connect(answered)
-    box.open()
-    return box
+        def answered() -> None:
+            self.box = None
+            if box.clickedButton() is discard_button:
+                self._discard()
+
+        box.finished.connect(answered)
+        self.box = box
+        box.open()

@@ -25,7 +25,7 @@ from desktop.services.reference_queries import Choice
 from desktop.services.templates import current_template
 from desktop.storage.database import Database
 from desktop.wording import plural, with_detail
-from ui.gui.discard_question import ask_then_discard
+from ui.gui.discard_question import DiscardAsker
 from ui.gui.procedure_form.form_data import category_for_tag
 
 
@@ -42,7 +42,7 @@ class ReceiveUnknownDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Receive unknown tags as new assets")
         self._tags = list(tags)
-        self.discard_box: QMessageBox | None = None  # "Discard what you chose…?" while open
+        self.discard_asker = DiscardAsker(self, self.discard)  # its question while open
         with database.read() as session:
             categories = category_choices(session)
             checklist = current_template(session, ProcedureKind.RECEIVE).definition.checklist
@@ -103,19 +103,12 @@ class ReceiveUnknownDialog(QDialog):
 
     def reject(self) -> None:
         """Esc, Cancel or the window's close: asks first when choices would be lost."""
-        if self.discard_box is not None:
-            return
-        question = self.unsaved_input()
-        if not question:
-            self.discard()
-            return
-        self.discard_box = ask_then_discard(
-            self, question, "No asset has been received yet.", self.discard
-        )
-        self.discard_box.finished.connect(self._answered)
+        self.discard_asker.ask(self.unsaved_input(), "No asset has been received yet.")
 
-    def _answered(self) -> None:
-        self.discard_box = None
+    @property
+    def discard_box(self) -> QMessageBox | None:
+        """The "Discard …?" question while it is open."""
+        return self.discard_asker.box
 
     def _confirm(self) -> None:
         category = self.category.currentData()

@@ -30,7 +30,7 @@ from desktop.storage.database import Database
 from desktop.storage.folding import fold
 from desktop.wording import with_detail
 from ui.gui.audits.jobs import JobList
-from ui.gui.discard_question import ask_then_discard
+from ui.gui.discard_question import DiscardAsker
 from ui.gui.folding_completer import FOLDED_ROLE, FoldingCompleter, fold_item_texts
 
 #: What the dialog says under its fields while nothing is wrong.
@@ -59,7 +59,7 @@ class StartAuditDialog(QDialog):
         self._database = database
         self._username = username
         self.jobs = JobList(self)
-        self.discard_box: QMessageBox | None = None  # "Discard the audit…?" while open
+        self.discard_asker = DiscardAsker(self, self.discard)  # its question while open
         with database.read() as session:
             locations = location_choices(session)
             categories = category_choices(session)
@@ -244,19 +244,12 @@ class StartAuditDialog(QDialog):
     def reject(self) -> None:
         """Esc, Cancel or the window's close: asks first when what was typed or chosen
         would be lost (Esc closed at once, the name and scope with it)."""
-        if self.discard_box is not None:
-            return
-        question = self.unsaved_input()
-        if not question:
-            self.discard()
-            return
-        self.discard_box = ask_then_discard(
-            self, question, "Nothing has been started yet.", self.discard
-        )
-        self.discard_box.finished.connect(self._answered)
+        self.discard_asker.ask(self.unsaved_input(), "Nothing has been started yet.")
 
-    def _answered(self) -> None:
-        self.discard_box = None
+    @property
+    def discard_box(self) -> QMessageBox | None:
+        """The "Discard …?" question while it is open."""
+        return self.discard_asker.box
 
     def closeEvent(self, event):
         if not self.jobs.defer_close(event):

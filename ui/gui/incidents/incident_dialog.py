@@ -41,7 +41,7 @@ from desktop.services.templates import TemplateField
 from desktop.storage.database import Database
 from desktop.wording import with_detail
 from ui.gui.approvals.jobs import finish_workers, start_worker
-from ui.gui.discard_question import discard_question
+from ui.gui.discard_question import DiscardAsker
 from ui.gui.scanner import ScanDetector
 from ui.gui.worker import Progress, Worker
 
@@ -98,7 +98,7 @@ class IncidentDialog(QDialog):
             self.add_asset(tag)
         self._given_tags = self.asset_tags()  # (what the main window chose: not an entry)
         self._default_reporter: object = None  # the signed-in person, once read
-        self.discard_box: QMessageBox | None = None
+        self.discard_asker = DiscardAsker(self, self.discard)  # its question while open
         self._load_reference_data()
 
     # -- layout --------------------------------------------------------------------
@@ -347,23 +347,16 @@ class IncidentDialog(QDialog):
         being logged nothing is asked: it cannot be discarded any more (a Discard chosen
         then was logged all the same); the form closes once it is logged, and the status
         bar says so, or stays with the reason it was refused."""
-        if self.discard_box is not None or self._logging:
+        if self._logging:
             return
-        if not self.unsaved_input():
-            self.discard()
-            return
-        box, discard = discard_question(
-            self, self.windowTitle(), DISCARD_QUESTION, "Nothing has been logged yet."
+        self.discard_asker.ask(
+            DISCARD_QUESTION if self.unsaved_input() else "", "Nothing has been logged yet."
         )
 
-        def finished() -> None:
-            self.discard_box = None
-            if box.clickedButton() is discard:
-                self.discard()
-
-        box.finished.connect(finished)
-        self.discard_box = box
-        box.open()
+    @property
+    def discard_box(self) -> QMessageBox | None:
+        """The "Discard …?" question while it is open."""
+        return self.discard_asker.box
 
     def discard(self) -> None:
         """Close without logging and without asking."""

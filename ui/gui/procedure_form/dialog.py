@@ -44,7 +44,7 @@ from desktop.services.procedures import ProcedureOutcome, ProcedureRequest, reco
 from desktop.settings import DATE_FORMAT, Settings
 from desktop.storage.database import Database
 from desktop.wording import plural
-from ui.gui.discard_question import discard_question
+from ui.gui.discard_question import DiscardAsker
 from ui.gui.procedure_form.add_reference import OFFERS, AddCategoryOffer, AddChoiceOffer
 from ui.gui.procedure_form.conflict_dialog import ConflictDialog
 from ui.gui.procedure_form.editors import ReferenceEditor
@@ -115,7 +115,7 @@ class ProcedureDialog(QDialog):
         self.add_category: AddCategoryOffer | None = None  # Receive: see add_reference
         # Location, Assigned to, Owning group, in any form that has them: likewise.
         self.add_offers: dict[str, AddChoiceOffer] = {}
-        self.discard_box: QMessageBox | None = None
+        self.discard_asker = DiscardAsker(self, self.discard)  # its question while open
         self.final_question: QMessageBox | None = None  # Decommission, Dispose: final_step
         self._entered = False
         self._recorded_tags: list[str] = []  # by Receive & next, before the entries now shown
@@ -672,12 +672,8 @@ class ProcedureDialog(QDialog):
         if not self._entered or self._discarding or self._recording or not self.isVisible():
             self.discard()
             return
-        if self.discard_box is not None:
-            return
         done = self._recorded_tags
-        box, discard = discard_question(
-            self,
-            self.windowTitle(),
+        self.discard_asker.ask(
             "Discard what you entered on this form?",
             f"Already recorded, and kept: {', '.join(done)}. Only the entries shown are lost."
             if done
@@ -685,14 +681,10 @@ class ProcedureDialog(QDialog):
             keep="&Keep editing",  # Alt+K, as Discard has Alt+D
         )
 
-        def finished() -> None:
-            self.discard_box = None
-            if box.clickedButton() is discard:
-                self.discard()
-
-        box.finished.connect(finished)
-        self.discard_box = box
-        box.open()
+    @property
+    def discard_box(self) -> QMessageBox | None:
+        """The "Discard …?" question while it is open."""
+        return self.discard_asker.box
 
     def unsaved_input(self) -> str:
         """What closing would lose, as Quit asks about it ("the Install form for
