@@ -6,6 +6,7 @@ the dry run and the one on the result page after the import."""
 from __future__ import annotations
 
 from desktop.spreadsheets.commit_rows import ImportResult
+from desktop.spreadsheets.counts_wording import counts_said
 from desktop.spreadsheets.import_choices import defaults_description
 from desktop.spreadsheets.mapping import EXTRA_NOTES, RALPH_IDS
 from desktop.spreadsheets.model import ImportPlan
@@ -103,7 +104,7 @@ def plan_summary(plan: ImportPlan) -> str:
     items = f", as {len(plan.rows):,} items" if file_rows != len(plan.rows) else ""
     return (
         f"<b>{plan.where}</b>: {plural(file_rows, 'row')}{items} — "
-        + ", ".join(f"{n:,} {action}" for action, n in plan.counts().items())
+        + counts_said(plan.counts())
         + (f"; {plural(len(plan.pending), 'waits|wait')} for approval" if plan.pending else "")
     )
 
