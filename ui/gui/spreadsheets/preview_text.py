@@ -109,6 +109,24 @@ def plan_summary(plan: ImportPlan) -> str:
     )
 
 
+def import_mode_said(plan: ImportPlan, valid_only: bool) -> str:
+    """What Import will do with the rows the dry run rejected, in the mode chosen: said in
+    place of the refusal of the other mode (after "Nothing was imported: fix them, or
+    import the valid rows only", choosing the valid rows left that line up, newuser21)."""
+    counts = plan.counts()
+    rejected = plural(len(plan.rejected), "rejected row")
+    if not valid_only:
+        return (
+            f"Import will import nothing while the dry run has {rejected}: fix "
+            f"{'it' if len(plan.rejected) == 1 else 'them'}, or import the valid rows only."
+        )
+    return (
+        f"Import will write the valid rows only ({counts['create']:,} create, "
+        f"{counts['update']:,} update) and leave out the {rejected}; the result page saves "
+        f"{'it' if len(plan.rejected) == 1 else 'them'} in an error workbook."
+    )
+
+
 def import_summary(result: ImportResult, where: str) -> str:
     """The result page's words after an import of the file ``where``, one a line."""
     lines = [
