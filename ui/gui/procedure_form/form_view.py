@@ -247,7 +247,7 @@ class FormView(QWidget):
             name_edit.setProperty("placeholderText", "empty: named after its model")
         if "category" in self.asset_editors:
             self.asset_editors["category"].changed.connect(self._category_changed)
-        self._offer_category_models()
+        self.offer_category_models()
         self._lock_decommissioned_fields()
         return box
 
@@ -309,11 +309,11 @@ class FormView(QWidget):
         return value if isinstance(value, uuid.UUID) else None
 
     def _category_changed(self) -> None:
-        self._offer_category_models()
+        self.offer_category_models()
         if self.context.kind is ProcedureKind.RECEIVE:
             self._build_custom_fields(self._category_id())
 
-    def _offer_category_models(self) -> None:
+    def offer_category_models(self) -> None:
         """The model list offers the chosen category's models (and those of no category);
         assets of several categories at once keep every model."""
         editor = self.asset_editors.get("model")
