@@ -286,7 +286,10 @@ class FormView(QWidget):
         return box
 
     def _checklist_section(self) -> QGroupBox:
-        box = QGroupBox("Checklist")
+        # Alt+K moves to its first item: on Receive it was 9 Tabs past Location, below the
+        # Details on Install and Decommission (newuser21). (Alt+C could be Cancel's.)
+        box = QGroupBox("Chec&klist")
+        box.setToolTip("Alt+K moves here; Space ticks an item, Tab goes to the next")
         column = QVBoxLayout(box)
         for item in self.context.template.definition.checklist:
             check = WrappingCheckBox(item.label + ("  *" if item.required else ""))
