@@ -61,11 +61,10 @@ def split_maker(typed: str, makers: Sequence[str]) -> tuple[str, str]:
     ignored) and the rest: ("Lenovo", "ThinkPad T14") for "lenovo ThinkPad T14"; ("",
     typed) when none does."""
     text = typed.strip()
-    folded = fold(text)
     for maker in sorted(makers, key=len, reverse=True):
-        key = fold(maker)
-        if key and folded.startswith(key) and (len(text) == len(maker) or text[len(maker)] == " "):
-            return maker, text[len(maker) :].strip()
+        head, rest = text[: len(maker)], text[len(maker) :]
+        if maker.strip() and fold(head) == fold(maker) and (not rest or rest[0] == " "):
+            return maker, rest.strip()
     return "", text
 
 
@@ -179,6 +178,8 @@ class AddModelOffer(AddChoiceOffer):
         self._asking = False
 
     def _ask(self, name: str, makers: list[str]) -> None:
+        if self.model_question is not None:
+            self.model_question.deleteLater()  # answered: one question is kept at a time
         question = ModelQuestion(name, makers, self._parent)
         self.model_question = question
 
