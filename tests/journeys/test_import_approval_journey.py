@@ -92,7 +92,7 @@ def test_the_dry_run_shows_rows_waiting_for_approval_and_the_import_leaves_them_
     next_page(qtbot, wizard, PREVIEW)
 
     page = wizard.preview_page
-    assert "1 create, 2 update, 0 unchanged, 0 conflict, 0 error; 2 wait for approval" in (
+    assert "1 create, 2 update, 0 unchanged, 0 conflicts, 0 errors; 2 wait for approval" in (
         page.summary.text()
     )
     assert "2 rows wait for approval" in page.references.text()

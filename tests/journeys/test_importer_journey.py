@@ -175,7 +175,7 @@ def test_importer_journey(
     before = counts(world.db)
     next_page(qtbot, wizard, PREVIEW)
     page = wizard.preview_page
-    assert "3 create, 0 update, 0 unchanged, 0 conflict, 2 error" in page.summary.text()
+    assert "3 create, 0 update, 0 unchanged, 0 conflicts, 2 errors" in page.summary.text()
     assert "Purchase Date: dates read month first (row 4: '1/23/23' can only be read so)" in (
         page.references.text()
     )

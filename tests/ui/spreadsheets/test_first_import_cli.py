@@ -428,4 +428,4 @@ def test_a_dry_run_counts_thousands_as_it_counts_the_rows(fresh: Path, tmp_path:
     done = assetdesk(fresh, "import", str(snipe_file(tmp_path / "many.xlsx", rows)), "--dry-run")
     assert done.returncode == 0, done.stderr
     assert "1,200 rows below the header in row 1" in done.stdout
-    assert "  1,200 create, 0 update, 0 unchanged, 0 conflict, 0 error" in done.stdout
+    assert "  1,200 create, 0 update, 0 unchanged, 0 conflicts, 0 errors" in done.stdout

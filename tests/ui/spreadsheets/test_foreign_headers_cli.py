@@ -75,7 +75,7 @@ def test_a_german_register_imports_every_row_with_its_fields(tmp_path: Path) -> 
     path.write_text(GERMAN, encoding="utf-8")
     dry = assetdesk(database, "import", str(path), "--dry-run")
     assert dry.returncode == 0, dry.stdout + dry.stderr
-    assert "3 create, 0 update, 0 unchanged, 0 conflict, 0 error" in dry.stdout
+    assert "3 create, 0 update, 0 unchanged, 0 conflicts, 0 errors" in dry.stdout
     for header, fate in (
         ("Inv.-Nr.", "Asset tag"),
         ("Bezeichnung", "Name"),
@@ -126,7 +126,7 @@ def test_a_french_glpi_export_imports_every_row_with_its_fields(tmp_path: Path) 
     path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     dry = assetdesk(database, "import", str(path), "--dry-run")
     assert dry.returncode == 0, dry.stdout + dry.stderr
-    assert "2 create, 0 update, 0 unchanged, 0 conflict, 0 error" in dry.stdout
+    assert "2 create, 0 update, 0 unchanged, 0 conflicts, 0 errors" in dry.stdout
     group = "Informations financières et administratives - "
     for header, fate in (
         ("Nom", "Name"),

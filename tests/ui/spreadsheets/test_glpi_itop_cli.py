@@ -108,7 +108,7 @@ def test_a_glpi_computer_export_imports_its_rows(tmp_path: Path) -> None:
     path = glpi_file(tmp_path / "glpi.csv")
     dry = assetdesk(database, "import", str(path), "--dry-run")
     assert dry.returncode == 0, dry.stdout + dry.stderr
-    assert "2 create, 0 update, 0 unchanged, 0 conflict, 0 error" in dry.stdout
+    assert "2 create, 0 update, 0 unchanged, 0 conflicts, 0 errors" in dry.stdout
     for header, fate in (
         ("Financial and administrative information - Date of purchase", "Purchase date"),
         ("Financial and administrative information - Warranty expiration date", "Warranty end"),

@@ -174,7 +174,7 @@ def test_the_same_file_again_while_its_retirement_waits_changes_nothing(
         sqlite_db, "import", str(path), "--answer", METHOD, "--answer", EVIDENCE, "--as", "tech"
     )
     assert again.returncode == 0, again.stdout + again.stderr
-    assert "1 update, 1 unchanged, 0 conflict, 0 error" in again.stdout
+    assert "1 update, 1 unchanged, 0 conflicts, 0 errors" in again.stdout
     assert (
         "a decommission of LAP-000002 already waits for approval, as this row asks: left as "
         "it is (the approvers decide it)" in again.stdout

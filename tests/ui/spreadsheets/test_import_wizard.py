@@ -102,7 +102,7 @@ def test_wizard_from_drop_to_labels_and_error_workbook(
     before = counts(world.db)
     click_next(qtbot, wizard, PREVIEW)
     summary = wizard.preview_page.summary.text()
-    assert "1 create, 1 update, 0 unchanged, 0 conflict, 2 error" in summary
+    assert "1 create, 1 update, 0 unchanged, 0 conflicts, 2 errors" in summary
     assert wizard.preview_page.references.text() == "Added to the notes: Vendor SKU"
     model = wizard.preview_page.model
     texts = [[model.index(r, c).data() for c in range(5)] for r in range(model.rowCount())]
@@ -298,7 +298,7 @@ def test_values_for_all_rows_and_status_words_chosen_in_the_wizard(
     assert "location Annex › Store (new)" in references
     assert "Category = Desktop computer, Location = Annex/Store" in references
     # "Retired" is a decommission, which waits for two approvers (the shipped template).
-    assert "3 create, 0 update, 0 unchanged, 0 conflict, 0 error; 1 waits for approval" in (
+    assert "3 create, 0 update, 0 unchanged, 0 conflicts, 0 errors; 1 waits for approval" in (
         wizard.preview_page.summary.text()
     )
     assert "1 row waits for approval" in references

@@ -41,7 +41,7 @@ def test_the_evidence_typed_in_the_wizard_is_recorded_on_the_decommission(
     problems = model.index(0, PROBLEMS).data()
     assert "the decommission this row records needs 'Data sanitisation method'" in problems
     assert ("give it as Wipe evidence under 'Evidence for retirements'") in problems
-    assert "0 update, 0 unchanged, 0 conflict, 1 error" in wizard.preview_page.summary.text()
+    assert "0 update, 0 unchanged, 0 conflicts, 1 error" in wizard.preview_page.summary.text()
 
     qtbot.mouseClick(wizard.back, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: wizard.pages.currentIndex() == MAPPING)

@@ -154,7 +154,7 @@ def test_the_same_export_again_keeps_checked_out_assets_in_service(tmp_path: Pat
     plain = assetdesk(database, "import", str(path), "--dry-run")
     # LT-4's decommission waits for approval, as its row asks: unchanged, said.
     assert plain.returncode == 0, plain.stdout + plain.stderr
-    assert "  0 create, 0 update, 6 unchanged, 0 conflict, 0 error" in plain.stdout
+    assert "  0 create, 0 update, 6 unchanged, 0 conflicts, 0 errors" in plain.stdout
     assert "Warnings on unchanged and refused rows:\n" in plain.stdout
     assert f"  row 3 LT-2: unchanged\n    warning: {warned[3]}\n" in plain.stdout
     assert f"  row 4 LT-3: unchanged\n    warning: {warned[4]}\n" in plain.stdout
@@ -168,7 +168,7 @@ def test_the_same_export_again_keeps_checked_out_assets_in_service(tmp_path: Pat
         csv.writer(handle).writerows(rows)
     dry = assetdesk(database, "import", str(path), "--dry-run")
     assert "  row 6 LT-5: Status: In stock → In service; Assigned to: — → ccole;" in dry.stdout
-    assert "  0 create, 1 update, 5 unchanged, 0 conflict, 0 error" in dry.stdout  # LT-4 waits
+    assert "  0 create, 1 update, 5 unchanged, 0 conflicts, 0 errors" in dry.stdout  # LT-4 waits
     done = assetdesk(database, "import", str(path), "--valid-only")
     assert "Imported: 0 assets received, 1 changed," in done.stdout, done.stdout + done.stderr
     found = assets(database)

@@ -125,7 +125,7 @@ def test_export_then_import_by_key_is_clean(
         capsys, world_db.db, "import", str(out_path), "--match", "key", "--as", "tech"
     )
     assert code == 0
-    assert "0 create, 0 update, 1 unchanged, 0 conflict, 0 error" in out
+    assert "0 create, 0 update, 1 unchanged, 0 conflicts, 0 errors" in out
     code, _, err = run(
         capsys, world_db.db, "export", str(tmp_path / "x.csv"), "--location", "Nowhere"
     )

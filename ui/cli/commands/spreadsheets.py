@@ -20,6 +20,7 @@ from desktop.settings import signed_in_person
 from desktop.spreadsheets.cells import DateOrder
 from desktop.spreadsheets.commit import commit_import
 from desktop.spreadsheets.commit_rows import ImportResult
+from desktop.spreadsheets.counts_wording import counts_said
 from desktop.spreadsheets.dates import chosen_date_order
 from desktop.spreadsheets.error_workbook import check_error_workbook_path, write_error_workbook
 from desktop.spreadsheets.import_choices import (
@@ -217,7 +218,7 @@ def _print_summary(
     header_row = plan.table.row_numbers[plan.header_index]
     rows = len({r.row for r in plan.rows})  # a line of 3 items is planned as 3 assets
     print(f"{plan.where}: {plural(rows, 'row')} below the header in row {header_row}")
-    print("  " + ", ".join(f"{n:,} {action}" for action, n in counts.items()))
+    print("  " + counts_said(counts))
     for line in detail_lines(plan):
         print(line)
     first, unread = plan.header_index + 1, plan.table.unread_formulas

@@ -45,7 +45,8 @@ from desktop.settings import DATE_FORMAT, Settings
 from desktop.storage.database import Database
 from desktop.wording import plural
 from ui.gui.discard_question import DiscardAsker
-from ui.gui.procedure_form.add_reference import OFFERS, AddCategoryOffer, AddChoiceOffer
+from ui.gui.procedure_form.add_model import OFFERS
+from ui.gui.procedure_form.add_reference import AddCategoryOffer, AddChoiceOffer
 from ui.gui.procedure_form.conflict_dialog import ConflictDialog
 from ui.gui.procedure_form.editors import ReferenceEditor
 from ui.gui.procedure_form.final_step import ask_final_step, is_final

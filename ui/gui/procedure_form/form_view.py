@@ -247,7 +247,7 @@ class FormView(QWidget):
             name_edit.setProperty("placeholderText", "empty: named after its model")
         if "category" in self.asset_editors:
             self.asset_editors["category"].changed.connect(self._category_changed)
-        self._offer_category_models()
+        self.offer_category_models()
         self._lock_decommissioned_fields()
         return box
 
@@ -286,7 +286,10 @@ class FormView(QWidget):
         return box
 
     def _checklist_section(self) -> QGroupBox:
-        box = QGroupBox("Checklist")
+        # Alt+K moves to its first item: on Receive it was 9 Tabs past Location, below the
+        # Details on Install and Decommission (newuser21). (Alt+C could be Cancel's.)
+        box = QGroupBox("Chec&klist")
+        box.setToolTip("Alt+K moves here; Space ticks an item, Tab goes to the next")
         column = QVBoxLayout(box)
         for item in self.context.template.definition.checklist:
             check = WrappingCheckBox(item.label + ("  *" if item.required else ""))
@@ -309,11 +312,11 @@ class FormView(QWidget):
         return value if isinstance(value, uuid.UUID) else None
 
     def _category_changed(self) -> None:
-        self._offer_category_models()
+        self.offer_category_models()
         if self.context.kind is ProcedureKind.RECEIVE:
             self._build_custom_fields(self._category_id())
 
-    def _offer_category_models(self) -> None:
+    def offer_category_models(self) -> None:
         """The model list offers the chosen category's models (and those of no category);
         assets of several categories at once keep every model."""
         editor = self.asset_editors.get("model")

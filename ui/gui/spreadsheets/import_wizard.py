@@ -79,6 +79,7 @@ from ui.gui.spreadsheets.import_pages import (
     SheetPage,
 )
 from ui.gui.spreadsheets.preview_text import (
+    import_mode_said,
     import_summary,
     plan_notes,
     plan_summary,
@@ -209,6 +210,7 @@ class ImportWizard(QDialog):
                 widget.setEnabled(False)
                 widget.setToolTip(f"<p>{KIT_PROFILES_READ_ONLY}</p>")  # rich text: wraps
         self.preview_page.show_filter.currentIndexChanged.connect(self._filter_preview)
+        self.preview_page.valid_only.toggled.connect(self._mode_changed)
         self.result_page.print_labels.clicked.connect(self._print_labels)
         self.result_page.save_errors.clicked.connect(self._save_errors)
         # Return means Next (as in every wizard), never the button that last had the focus
@@ -267,6 +269,7 @@ class ImportWizard(QDialog):
             elif page == PREVIEW:
                 self._commit()
         except DesktopError as exc:
+            self.message.setStyleSheet("color: #a32020;")
             self.message.setText(exc.message)
 
     def _cancel_or_close(self) -> None:
@@ -553,6 +556,7 @@ class ImportWizard(QDialog):
         try:
             profile = load_profile(self.database, name)
         except DesktopError as exc:
+            self.message.setStyleSheet("color: #a32020;")
             self.message.setText(exc.message)
             return
         self.status_choices.update(profile.get("statuses") or {})
@@ -574,6 +578,7 @@ class ImportWizard(QDialog):
                 statuses=self.mapping_page.chosen_status_words(),
             )
         except DesktopError as exc:
+            self.message.setStyleSheet("color: #a32020;")
             self.message.setText(exc.message)
             return
         if self.mapping_page.profile.findText(name) < 0:
@@ -632,6 +637,17 @@ class ImportWizard(QDialog):
                 f"{outdated.replace(AGAIN, '').rstrip()}\n\nNothing was imported: the dry run "
                 "above was made again, on the register as it is now. Check it, then import."
             )
+
+    def _mode_changed(self) -> None:
+        """A line under the dry run (Import's refusal in the other mode) says what Import
+        will do now; nothing is said if nothing was."""
+        if self.plan is None or not self.plan.rejected or not self.message.text():
+            return
+        if self.worker is None and self.pages.currentIndex() == PREVIEW:
+            valid_only = self.preview_page.valid_only.isChecked()
+            # (red while Import would refuse, in the text's own colour once it would write)
+            self.message.setStyleSheet("" if valid_only else "color: #a32020;")
+            self.message.setText(import_mode_said(self.plan, valid_only))
 
     def _filter_preview(self) -> None:
         self.preview_page.model.set_plan(self.plan, self.preview_page.chosen_actions())
@@ -720,6 +736,7 @@ class ImportWizard(QDialog):
         try:
             rows = write_error_workbook(self.plan, list(self.import_result.rejected), Path(path))
         except DesktopError as exc:
+            self.message.setStyleSheet("color: #a32020;")
             self.message.setText(exc.message)
             return
         self.message.setStyleSheet("color: #1d6b2a;")

@@ -6,6 +6,7 @@ the dry run and the one on the result page after the import."""
 from __future__ import annotations
 
 from desktop.spreadsheets.commit_rows import ImportResult
+from desktop.spreadsheets.counts_wording import counts_said
 from desktop.spreadsheets.import_choices import defaults_description
 from desktop.spreadsheets.mapping import EXTRA_NOTES, RALPH_IDS
 from desktop.spreadsheets.model import ImportPlan
@@ -104,8 +105,26 @@ def plan_summary(plan: ImportPlan) -> str:
     items = f", as {len(plan.rows):,} items" if file_rows != len(plan.rows) else ""
     return (
         f"<b>{plan.where}</b>: {plural(file_rows, 'row')}{items} — "
-        + ", ".join(f"{n:,} {action}" for action, n in plan.counts().items())
+        + counts_said(plan.counts())
         + (f"; {plural(len(plan.pending), 'waits|wait')} for approval" if plan.pending else "")
+    )
+
+
+def import_mode_said(plan: ImportPlan, valid_only: bool) -> str:
+    """What Import will do with the rows the dry run rejected, in the mode chosen: said in
+    place of the refusal of the other mode (after "Nothing was imported: fix them, or
+    import the valid rows only", choosing the valid rows left that line up, newuser21)."""
+    counts = plan.counts()
+    rejected = plural(len(plan.rejected), "rejected row")
+    if not valid_only:
+        return (
+            f"Import will import nothing while the dry run has {rejected}: fix "
+            f"{'it' if len(plan.rejected) == 1 else 'them'}, or import the valid rows only."
+        )
+    return (
+        f"Import will write the valid rows only ({counts['create']:,} create, "
+        f"{counts['update']:,} update) and leave out the {rejected}; the result page saves "
+        f"{'it' if len(plan.rejected) == 1 else 'them'} in an error workbook."
     )
 
 
