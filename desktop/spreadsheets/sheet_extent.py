@@ -95,6 +95,38 @@ _ANY_VALUED = tuple(
 _REFERENCE = re.compile(rb"([A-Za-z]+)0*([0-9]+)")
 
 
+#: How many colons of a chunk :func:`_namespaced` looks at one by one.
+_COLONS = 64
+
+
+def _namespaced(data: bytes, end: int, *, formulas: bool) -> tuple[bool, bool]:
+    """Whether ``data[:end]`` holds an unusual namespaced cell (``_UNUSUAL[1]``) and, when
+    ``formulas``, namespaced formula markup (``:f``): the two searches led by ``:``.
+
+    A sheet written without a namespace prefix holds few colons (its root element's
+    namespace declarations; a time or an address typed in a cell): they are found by
+    ``bytes.find`` (memchr) and each is matched where it stands, where the engine's search
+    for a one-byte literal walks the whole chunk, ~2 ms per search over the 7.8 MB of
+    10,000 rows x 15 columns. Past :data:`_COLONS` colons (Excel writes two on every row)
+    the rest of the chunk is searched as before."""
+    unusual, formula = _UNUSUAL[1], _FORMULA_MARKUP[1]
+    found = False
+    at = data.find(b":", 0, end)
+    for _ in range(_COLONS):
+        if at < 0:
+            return False, found
+        if unusual.match(data, at, end):
+            return True, found
+        if formulas and not found:
+            found = formula.match(data, at, end) is not None
+        at = data.find(b":", at + 1, end)
+    if at < 0:
+        return False, found
+    if unusual.search(data, at, end):
+        return True, found
+    return False, found or (formulas and formula.search(data, at, end) is not None)
+
+
 class FormulaMarkup:
     """Whether a sheet's XML holds formula markup (``<f`` or ``:f``, what
     :func:`desktop.spreadsheets.formulas.formula_cells` looks for) or an error value
@@ -127,10 +159,13 @@ def xlsx_extent(
             later = _LATER_ADDRESS.search(data, later.end(), end)
         if later is not None:
             return _walked_extent(where, again())
-        if any(pattern.search(data, 0, end) for pattern in _UNUSUAL):
+        if _UNUSUAL[0].search(data, 0, end):
+            return _closer_look(where, again)
+        unusual, formula = _namespaced(data, end, formulas=not markup.seen)
+        if unusual:
             return _closer_look(where, again)
         if not markup.seen:  # the part searched ends before a '<': no marker is cut
-            markup.seen = any(pattern.search(data, 0, end) for pattern in _FORMULA_MARKUP)
+            markup.seen = formula or _FORMULA_MARKUP[0].search(data, 0, end) is not None
     markup.ended = True
     return Extent(0, 0, "")
 

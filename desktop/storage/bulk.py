@@ -271,20 +271,31 @@ class References:
     """
 
     def __init__(self) -> None:
-        #: (table, column, referenced table, referenced column) → the values written.
+        #: (table, column, referenced table, referenced column) → the values written
+        #: (None among them stands for no reference).
         self.values: dict[tuple[str, str, str, str], set[Any]] = {}
-        #: (table, column) → the values of that unique column this write inserted.
-        self.inserted: dict[tuple[str, str], set[Any]] = {}
+        #: (table, column) → the values of that unique column this write inserted, as
+        #: lists: made into a set by :meth:`check` only for a column something refers to
+        #: (of the 3 unique columns the import writes, only the assets' ids are referred
+        #: to; a set of the others' 23,000 values per 10,000 rows cost ~2 ms).
+        self._inserted: dict[tuple[str, str], list[list[Any]]] = {}
 
     def add(self, converter: RowConverter | InsertStatement, params: list[Any]) -> None:
         """Note the keys and references of ``params``, ``converter``'s rows."""
         for key, pick, target in converter.references:
-            found = set(map(pick, params))  # (no loop in Python: pick is an itemgetter)
-            found.discard(None)
+            found = map(pick, params)  # (no loop in Python: pick is an itemgetter)
             if target is None:
-                self.inserted.setdefault((converter.table, key), set()).update(found)
-            else:
-                self.add_values(converter.table, key, target, found)
+                self._inserted.setdefault((converter.table, key), []).append(list(found))
+            else:  # into the set at once, not through a set of this batch's values
+                self.values.setdefault((converter.table, key, *target), set()).update(found)
+
+    def inserted(self, table: str, column: str) -> set[Any]:
+        """The values of unique column ``table.column`` this write inserted (not None)."""
+        found: set[Any] = set()
+        for values in self._inserted.get((table, column), ()):
+            found.update(values)
+        found.discard(None)
+        return found
 
     def add_values(
         self, table: str, column: str, target: tuple[str, str], values: Collection[Any]
@@ -307,10 +318,14 @@ class References:
 
     def check(self, connection: Connection, chunk: int = 500) -> None:
         """Look up every noted reference once; a missing one raises IntegrityError."""
+        inserted: dict[tuple[str, str], set[Any]] = {}
         for (table, column, target, target_column), values in sorted(
             self.values.items(), key=lambda item: item[0]
         ):
-            wanted = values - self.inserted.get((target, target_column), set())
+            own = inserted.get((target, target_column))
+            if own is None:
+                own = inserted[target, target_column] = self.inserted(target, target_column)
+            wanted = values - own
             wanted.discard(None)
             ordered = sorted(wanted)
             for start in range(0, len(ordered), chunk):
@@ -364,8 +379,14 @@ def _same(value: Any) -> Any:
 
 
 def _cents(value: Decimal) -> int:
-    """What :meth:`Money.process_bind_param` stores for ``value`` (not None)."""
+    """What :meth:`Money.process_bind_param` stores for ``value`` (not None): for a
+    Decimal, without making it a Decimal again nor 100 one (~0.1 µs of ~0.35 a value)."""
+    if type(value) is Decimal:
+        return int((value * _HUNDRED).to_integral_value())
     return int((Decimal(value) * 100).to_integral_value())
+
+
+_HUNDRED = Decimal(100)
 
 
 _uuid_hex = operator.attrgetter("hex")

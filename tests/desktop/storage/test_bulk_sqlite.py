@@ -215,3 +215,103 @@ def test_a_row_template_writes_its_none_columns_as_null_literals() -> None:
         assert (
             other.template(shared, ("id", "name", "owner"), null_literals=True).statement is other
         )
+
+
+def test_the_faster_cents_are_what_money_stores() -> None:
+    from desktop.storage.bulk import _cents
+    from desktop.storage.types import Money
+
+    class Amount(Decimal):
+        pass
+
+    values: list[Any] = [
+        Decimal("255.83"),
+        Decimal("0.005"),  # half to even: 0
+        Decimal("0.015"),  # half to even: 2
+        Decimal("-0.025"),
+        Decimal("1E+3"),
+        Decimal("123456789012345678901234567.891"),  # rounded to 28 digits by the product
+        Decimal("-0"),
+        Amount("2.675"),
+        3,
+        2.675,
+        "19.99",
+    ]
+    money = Money()
+    dialect = sqlite.dialect()
+    for value in values:
+        assert _cents(value) == money.process_bind_param(value, dialect), value
+        assert type(_cents(value)) is int
+
+
+def _parents_and_children() -> tuple[Table, Table]:
+    from sqlalchemy import ForeignKey
+
+    metadata = MetaData()
+    parent = Table(
+        "parent",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("code", String, unique=True),
+    )
+    child = Table(
+        "child",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("parent_id", Integer, ForeignKey("parent.id"), nullable=True),
+    )
+    return parent, child
+
+
+def test_references_of_a_bulk_write_are_checked_once_against_its_own_rows() -> None:
+    """A child may name a parent this write inserted (in any earlier batch) or one that
+    was there; a child naming neither is refused, naming it; no parent is no reference."""
+    import pytest
+    from sqlalchemy import event
+    from sqlalchemy.exc import IntegrityError
+
+    from desktop.storage.bulk import References
+
+    parent, child = _parents_and_children()
+    engine = create_engine("sqlite://")
+    parent.metadata.create_all(engine)
+    with engine.begin() as connection:
+        connection.execute(parent.insert(), [{"id": 1, "code": "old"}])
+    dialect = engine.dialect
+    parents, children = RowConverter(parent, dialect), RowConverter(child, dialect)
+
+    looked_up: list[Any] = []
+
+    def written(*batches: tuple[RowConverter, list[dict[str, Any]]]) -> None:
+        references = References()
+        with engine.begin() as connection:
+            for converter, rows in batches:
+                insert_converted(connection, converter, converter(rows), references)
+            looked_up.clear()
+            event.listen(connection, "before_cursor_execute", look_up)
+            try:
+                references.check(connection)
+            finally:
+                event.remove(connection, "before_cursor_execute", look_up)
+                connection.rollback()
+
+    def look_up(_c: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        looked_up.append((statement.split(" WHERE ")[0], tuple(parameters)))
+
+    written(
+        (parents, [{"id": 2, "code": "a"}, {"id": 3, "code": None}]),
+        (parents, [{"id": 4, "code": "b"}]),
+        (children, [{"id": 10, "parent_id": 4}, {"id": 11, "parent_id": None}]),
+        (children, [{"id": 12, "parent_id": 1}, {"id": 13, "parent_id": 2}]),
+    )
+    # Only the parent that was there is looked up: those this write inserted are known.
+    assert looked_up == [('SELECT "id" FROM "parent"', (1,))]
+    with pytest.raises(
+        IntegrityError, match=r"child\.parent_id names parent 7, which is not there"
+    ):
+        written(
+            (parents, [{"id": 2, "code": "a"}]),
+            (children, [{"id": 10, "parent_id": 2}, {"id": 11, "parent_id": 7}]),
+        )
+    with pytest.raises(IntegrityError, match=r"names parent 5, which is not there \(1 more\)"):
+        written((children, [{"id": 10, "parent_id": 5}, {"id": 11, "parent_id": 6}]))
