@@ -104,28 +104,38 @@ def _screenshot(display: str, path: Path) -> None:
         )
 
 
+def app_environment(
+    display: str, database: Database, tmp_path: Path, **extra: str
+) -> dict[str, str]:
+    """The environment of the real application on ``display``, on ``database``'s file
+    (disposed here: the application opens it) as "tech", with settings of its own;
+    ``extra`` variables added (ASSETDESK_STATE_FILE …)."""
+    path = database.sqlite_path
+    assert path is not None
+    database.dispose()
+    settings_file = tmp_path / "settings.ini"
+    settings = Settings(settings_file)
+    settings.set(DATABASE_URL, f"sqlite:///{path}")
+    settings.set(CURRENT_USER, "tech")
+    env = {
+        **os.environ,
+        "DISPLAY": display,
+        "QT_QPA_PLATFORM": "xcb",
+        "ASSETDESK_SETTINGS": str(settings_file),
+        **extra,
+    }
+    env.pop("ASSETDESK_DATABASE", None)
+    return env
+
+
 def test_a_scanner_typing_into_the_real_window_selects_the_asset(
     display: str, sqlite_db: Database, tmp_path: Path
 ) -> None:
     world = seed_world(sqlite_db)
     for tag in TAGS:
         world.receive(tag=tag, name=f"Asset {tag}")
-    path = sqlite_db.sqlite_path
-    assert path is not None
-    sqlite_db.dispose()
-    settings_file = tmp_path / "settings.ini"
-    settings = Settings(settings_file)
-    settings.set(DATABASE_URL, f"sqlite:///{path}")
-    settings.set(CURRENT_USER, "tech")
     state_file = tmp_path / "state.json"
-    env = {
-        **os.environ,
-        "DISPLAY": display,
-        "QT_QPA_PLATFORM": "xcb",
-        "ASSETDESK_SETTINGS": str(settings_file),
-        "ASSETDESK_STATE_FILE": str(state_file),
-    }
-    env.pop("ASSETDESK_DATABASE", None)
+    env = app_environment(display, sqlite_db, tmp_path, ASSETDESK_STATE_FILE=str(state_file))
     with (tmp_path / "app.log").open("w") as log:
         app = subprocess.Popen(
             [sys.executable, "-m", "ui.cli.main"], env=env, stdout=log, stderr=subprocess.STDOUT

@@ -18,10 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop.settings import CURRENT_USER, DATABASE_URL, Settings
 from desktop.storage.database import Database
 from tests.factories import seed_world
-from tests.journeys.test_real_x_scan import _screenshot, _xdotool
+from tests.journeys.test_real_x_scan import _screenshot, _xdotool, app_environment
 from tests.journeys.test_real_x_scan import display as display  # the fixture
 from tests.ui.gui.test_keys_while_a_form_shows_x11 import (
     window_manager as window_manager,  # the fixture
@@ -56,20 +55,7 @@ def test_ctrl_n_opens_a_new_form_after_one_was_discarded_with_alt_d(
 ) -> None:
     display = window_manager
     seed_world(sqlite_db)
-    path = sqlite_db.sqlite_path
-    assert path is not None
-    sqlite_db.dispose()
-    settings_file = tmp_path / "settings.ini"
-    settings = Settings(settings_file)
-    settings.set(DATABASE_URL, f"sqlite:///{path}")
-    settings.set(CURRENT_USER, "tech")
-    env = {
-        **os.environ,
-        "DISPLAY": display,
-        "QT_QPA_PLATFORM": "xcb",
-        "ASSETDESK_SETTINGS": str(settings_file),
-    }
-    env.pop("ASSETDESK_DATABASE", None)
+    env = app_environment(display, sqlite_db, tmp_path)
     with (tmp_path / "app.log").open("w") as log:
         app = subprocess.Popen(
             [sys.executable, "-m", "ui.cli.main"], env=env, stdout=log, stderr=subprocess.STDOUT

@@ -22,10 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop.settings import CURRENT_USER, DATABASE_URL, Settings
 from desktop.storage.database import Database
 from tests.factories import seed_world
-from tests.journeys.test_real_x_scan import _screenshot, _xdotool
+from tests.journeys.test_real_x_scan import _screenshot, _xdotool, app_environment
 from tests.journeys.test_real_x_scan import display as display  # the fixture
 
 TOOLS = ("Xvfb", "xdotool", "openbox")
@@ -59,23 +58,14 @@ def test_dell_typed_as_an_install_form_shows_is_assigned_to_dell(
     display = window_manager
     world = seed_world(sqlite_db)
     world.receive(tag="LAP-000001", name="ThinkPad T14")
-    path = sqlite_db.sqlite_path
-    assert path is not None
-    sqlite_db.dispose()
-    settings_file = tmp_path / "settings.ini"
-    settings = Settings(settings_file)
-    settings.set(DATABASE_URL, f"sqlite:///{path}")
-    settings.set(CURRENT_USER, "tech")
     result = tmp_path / "form.json"
-    env = {
-        **os.environ,
-        "DISPLAY": display,
-        "QT_QPA_PLATFORM": "xcb",
-        "ASSETDESK_SETTINGS": str(settings_file),
-        "ASSETDESK_FORM_RESULT": str(result),
-        "ASSETDESK_FORM_TYPED": "Dell",
-    }
-    env.pop("ASSETDESK_DATABASE", None)
+    env = app_environment(
+        display,
+        sqlite_db,
+        tmp_path,
+        ASSETDESK_FORM_RESULT=str(result),
+        ASSETDESK_FORM_TYPED="Dell",
+    )
     driver = Path(__file__).with_name("x11_form_driver.py")
     with (tmp_path / "app.log").open("w") as log:
         app = subprocess.Popen(
