@@ -76,3 +76,30 @@ def test_a_clean_sync_stays_green(
     assert dialog.message.text().startswith("Synced 1 record: 1 applied."), dialog.message.text()
     assert GREEN in dialog.message.styleSheet()
     dialog.close()
+
+
+def test_a_preview_that_foresees_a_conflict_says_so_in_the_warning_colour(
+    qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path
+) -> None:
+    """Alt+P (Preview) stood in green "Preview: 1 record would be replayed (1 conflict).":
+    a dry run that foresees a conflict is a warning too, and says what it will mean."""
+    _kit, kit_db = room_b_kit(register, tmp_path)
+    _move(kit_db, "LAP-00005", register.world.room_a, "tech")
+    _move(register.db, "LAP-00005", register.world.other_site_room, "tech2")
+    window = window_on(kit_db)
+    window.activateWindow()
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_F9)
+    qtbot.waitUntil(
+        lambda: bool(window.open_dialogs) and isinstance(window.open_dialogs[-1], SyncDialog)
+    )
+    dialog = window.open_dialogs[-1]
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.keyClick(
+        QApplication.focusWidget() or dialog, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier
+    )
+    qtbot.waitUntil(lambda: dialog.report is not None and dialog.worker is None, timeout=20_000)
+    text, style = dialog.message.text(), dialog.message.styleSheet()
+    assert text.startswith("Preview: 1 record would be replayed (1 conflict)."), text
+    assert "would leave conflicts to settle" in text, text
+    assert WARNING_COLOUR in style and GREEN not in style, style
+    dialog.close()

@@ -325,10 +325,11 @@ class SyncDialog(QDialog):
             # wait" after a sync had sent them all).
             self.kit_label.setText(kit_line(self.kit_info.scope_text, self._waiting[0]))
         # A conflict left to settle is no success: "Synced 1 record: 1 conflict." stood in
-        # the same green as a clean sync (newuser23), now in the colour of a warning.
+        # the same green as a clean sync (newuser23), now in the colour of a warning; so
+        # does a preview that foresees one (it stood in green too).
         settle = bool(report.counts().get(_conflict_outcome(report), 0))
         text = " ".join([text, *self._notes])
-        self._say(text, warn=settle and not report.dry_run, good=not report.cancelled)
+        self._say(text, warn=settle, good=not report.cancelled)
         self.cancel_button.setText("Close")
         if not report.dry_run:
             self.synced.emit(report)
@@ -454,6 +455,8 @@ def report_text(report: Any, *, waiting: int = -1) -> str:
             if total
             else "Preview: nothing waits to sync."
         )
+        if report.counts().get(_conflict_outcome(report), 0):
+            head += " A sync would leave conflicts to settle (Field kit › Conflicts…)."
         return head
     if report.cancelled:
         left = (
