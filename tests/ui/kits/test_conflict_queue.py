@@ -24,6 +24,7 @@ from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.procedures import ProcedureRequest, record_procedure
 from desktop.storage.database import Database
 from desktop.storage.models import Asset, Procedure
+from desktop.storage.models.kits import KitConflict
 from tests.journeys.conftest import trigger
 from tests.ui.gui.conftest import Register, _register_template, register
 from tests.ui.kits.test_kit_window import window_on
@@ -100,9 +101,22 @@ def _type_your_value(qtbot: QtBot, queue: ConflictQueue, label: str, value: str)
     qtbot.waitUntil(lambda: _text(queue, row, EDIT_COLUMN) == value)
 
 
+def _keep_servers(qtbot: QtBot, queue: ConflictQueue) -> None:
+    """Answer "Keep the server's values for conflict #…?" with its Alt+K."""
+    qtbot.waitUntil(lambda: queue.question is not None and queue.question.isVisible())
+    question = queue.question
+    assert question is not None
+    qtbot.waitUntil(question.isActiveWindow)
+    qtbot.keyClick(
+        QApplication.focusWidget() or question, Qt.Key.Key_K, Qt.KeyboardModifier.AltModifier
+    )
+
+
 def _settle(qtbot: QtBot, queue: ConflictQueue, button: Any, left: int) -> str:
     assert button.isEnabled()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    if button is queue.take_server:
+        _keep_servers(qtbot, queue)
     qtbot.waitUntil(
         lambda: (
             queue.listing.count() == left and not queue.busy() and "settled" in queue.message.text()
@@ -281,6 +295,7 @@ def test_alt_s_keeps_the_servers_values(
     queue.activateWindow()
     qtbot.waitUntil(queue.isActiveWindow)
     qtbot.keyClick(queue.listing, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    _keep_servers(qtbot, queue)
     qtbot.waitUntil(
         lambda: queue.listing.count() == 2 and "settled" in queue.message.text(), timeout=20_000
     )
@@ -340,6 +355,7 @@ def test_the_note_is_reached_with_alt_n_and_kept_with_the_resolution(
     assert QApplication.focusWidget() is queue.note
     qtbot.keyClicks(QApplication.focusWidget(), "seen at the branch")
     qtbot.keyClick(queue.note, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    _keep_servers(qtbot, queue)
     qtbot.waitUntil(
         lambda: queue.listing.count() == 2 and "settled" in queue.message.text(), timeout=20_000
     )
@@ -387,3 +403,39 @@ def test_the_queue_says_who_changed_the_server_and_who_changed_the_kit_and_when(
         f"{local_time_text(first.performed_at)}</b>"
     ) in heading
     queue.close()
+
+
+def test_keeping_the_servers_values_is_asked_first_and_enter_keeps_the_conflict_open(
+    qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path
+) -> None:
+    """Alt+S settled a conflict at once, leaving the kit's offline work unapplied for
+    good. It asks now; Enter (Cancel is the default) and Esc keep the conflict open and
+    write nothing; the question's Alt+K settles it."""
+    _three_conflicts(register, tmp_path)
+    window = window_on(register.db, "tech2")
+    trigger(window.kit.conflicts_action)
+    queue = window.open_dialogs[-1]
+    assert isinstance(queue, ConflictQueue)
+    qtbot.waitUntil(lambda: queue.listing.count() == 3 and not queue.busy(), timeout=20_000)
+    queue.activateWindow()
+    qtbot.waitUntil(queue.isActiveWindow)
+    for key in (Qt.Key.Key_Return, Qt.Key.Key_Escape):
+        qtbot.keyClick(queue.listing, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda: queue.question is not None and queue.question.isVisible())
+        question = queue.question
+        assert question is not None
+        assert f"({queue.current().asset_tag})?" in question.text(), question.text()
+        qtbot.waitUntil(question.isActiveWindow)
+        qtbot.keyClick(QApplication.focusWidget() or question, key)
+        qtbot.waitUntil(lambda: queue.question is None and queue.isActiveWindow())
+        assert not queue.busy() and queue.listing.count() == 3
+        assert "settled" not in queue.message.text()
+    assert _location(register, queue.current().asset_tag) == register.world.other_site_room
+    with register.db.read() as session:
+        settled = select(KitConflict).where(KitConflict.resolution.is_not(None))
+        assert session.scalars(settled).all() == []
+    qtbot.keyClick(queue.listing, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    _keep_servers(qtbot, queue)
+    qtbot.waitUntil(
+        lambda: queue.listing.count() == 2 and "settled" in queue.message.text(), timeout=20_000
+    )

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -44,6 +45,7 @@ from PySide6.QtWidgets import (
 from desktop.errors import DesktopError
 from desktop.storage.database import Database
 from ui.gui.kits.age import local_time_text
+from ui.gui.kits.keep_server_question import ask_keep_server
 from ui.gui.kits.password_dialog import AskedPassword
 from ui.gui.worker import Worker
 
@@ -84,6 +86,7 @@ class ConflictQueue(QDialog):
             retry=self.load,
         )
         self._close_when_done = False
+        self.question: QMessageBox | None = None  # "Keep the server's …?" while it is open
         self._pending_message = ""  # said once the queue has been read again
 
         self.show_settled = QCheckBox("Show se&ttled conflicts too")
@@ -120,7 +123,7 @@ class ConflictQueue(QDialog):
         self.reapply_kit.setToolTip(REAPPLY_TIP)
         self.record_edit = QPushButton("Record &my values")
         self.record_edit.setToolTip(EDIT_TIP)
-        self.take_server.clicked.connect(lambda: self.settle("server"))
+        self.take_server.clicked.connect(self.ask_keep_server)
         self.reapply_kit.clicked.connect(lambda: self.settle("kit"))
         self.record_edit.clicked.connect(lambda: self.settle("edit"))
         choice_row = QHBoxLayout()
@@ -282,6 +285,20 @@ class ConflictQueue(QDialog):
             }
             values[diff.field] = shown.get(typed, typed)
         return values
+
+    def ask_keep_server(self) -> None:
+        """ "Keep the server's": asked first (the kit's work is left unapplied for good)."""
+        conflict = self.current()
+        if conflict is None or self.server is None or self.busy():
+            return
+        self.question = ask_keep_server(self, conflict, lambda: self.settle("server"))
+        self.question.finished.connect(self._answered)
+
+    def _answered(self) -> None:
+        # The queue takes the keys again (a window manager — openbox — may leave no
+        # window active once a box closes: Alt+S then reached nothing).
+        self.question = None
+        self.activateWindow()
 
     def settle(self, how: str) -> None:
         from desktop.kits import Choice
