@@ -101,6 +101,15 @@ def _type_your_value(qtbot: QtBot, queue: ConflictQueue, label: str, value: str)
     qtbot.waitUntil(lambda: _text(queue, row, EDIT_COLUMN) == value)
 
 
+def _open_queue(qtbot: QtBot, window: Any, count: int) -> ConflictQueue:
+    """Field kit › Conflicts… in ``window``, once it lists ``count`` conflicts."""
+    trigger(window.kit.conflicts_action)
+    queue = window.open_dialogs[-1]
+    assert isinstance(queue, ConflictQueue)
+    qtbot.waitUntil(lambda: queue.listing.count() == count and not queue.busy(), timeout=20_000)
+    return queue
+
+
 def _keep_servers(qtbot: QtBot, queue: ConflictQueue) -> None:
     """Answer "Keep the server's values for conflict #…?" with its Alt+K."""
     qtbot.waitUntil(lambda: queue.question is not None and queue.question.isVisible())
@@ -137,19 +146,12 @@ def test_each_conflict_is_shown_field_by_field_and_settled_through_the_buttons(
     kit_window = window_on(kit_db, "tech")
     qtbot.waitUntil(kit_window.kit.banner.isVisible, timeout=10_000)
     assert "3 conflicts to settle" in kit_window.kit.banner.plain_text()
-    trigger(kit_window.kit.conflicts_action)
-    from_kit = kit_window.open_dialogs[-1]
-    assert isinstance(from_kit, ConflictQueue)
-    qtbot.waitUntil(lambda: from_kit.listing.count() == 3 and not from_kit.busy(), timeout=20_000)
+    from_kit = _open_queue(qtbot, kit_window, 3)
     from_kit.close()
     kit_window.close()
     kit_db.dispose()
 
-    window = window_on(register.db, "tech2")
-    trigger(window.kit.conflicts_action)
-    queue = window.open_dialogs[-1]
-    assert isinstance(queue, ConflictQueue)
-    qtbot.waitUntil(lambda: queue.listing.count() == 3 and not queue.busy(), timeout=20_000)
+    queue = _open_queue(qtbot, window_on(register.db, "tech2"), 3)
     assert queue.message.text() == "3 open conflicts."
     assert [queue.listing.item(i).text().split()[1] for i in range(3)] == list(TAGS)
 
@@ -214,9 +216,7 @@ def test_each_conflict_is_shown_field_by_field_and_settled_through_the_buttons(
     kit_window = window_on(kit_db, "tech")
     qtbot.waitUntil(kit_window.kit.banner.isVisible, timeout=10_000)
     assert "3 conflicts to settle" in kit_window.kit.banner.plain_text()
-    trigger(kit_window.kit.conflicts_action)
-    from_kit = kit_window.open_dialogs[-1]
-    qtbot.waitUntil(lambda: from_kit.listing.count() == 0 and not from_kit.busy(), timeout=20_000)
+    from_kit = _open_queue(qtbot, kit_window, 0)
     from_kit.close()
     qtbot.waitUntil(lambda: "to settle" not in kit_window.kit.banner.plain_text(), timeout=10_000)
     kit_window.close()
@@ -233,10 +233,7 @@ def test_settled_from_the_kit_window_says_the_kit_shows_it_after_a_sync(
     kit_db = Database(f"sqlite:///{kit}")
     kit_window = window_on(kit_db, "tech")
     qtbot.waitUntil(kit_window.kit.banner.isVisible, timeout=10_000)
-    trigger(kit_window.kit.conflicts_action)
-    queue = kit_window.open_dialogs[-1]
-    assert isinstance(queue, ConflictQueue)
-    qtbot.waitUntil(lambda: queue.listing.count() == 3 and not queue.busy(), timeout=20_000)
+    queue = _open_queue(qtbot, kit_window, 3)
     text = _settle(qtbot, queue, queue.reapply_kit, left=2)
     assert "Recorded as the procedure" in text
     assert "this kit shows it after its next sync" in text
@@ -268,11 +265,7 @@ def test_a_scan_into_an_audit_closed_meanwhile_can_only_be_kept_as_the_server_ha
         kit.dispose()
     assert [r.outcome for r in report.results] == [kits.Outcome.CONFLICT]
 
-    window = window_on(register.db, "auditor")
-    trigger(window.kit.conflicts_action)
-    queue = window.open_dialogs[-1]
-    assert isinstance(queue, ConflictQueue)
-    qtbot.waitUntil(lambda: queue.listing.count() == 1 and not queue.busy(), timeout=20_000)
+    queue = _open_queue(qtbot, window_on(register.db, "auditor"), 1)
     assert "Conflict #1: scan" in queue.heading.text()
     assert "Procedure" not in queue.heading.text()
     assert not queue.reapply_kit.isEnabled() and not queue.record_edit.isEnabled()
@@ -287,11 +280,7 @@ def test_alt_s_keeps_the_servers_values(
     """ "Show &settled conflicts too" shared S with "Keep the &server's": Alt+S only moved
     the focus between them and settled nothing (newuser6). Each letter is one control now."""
     _three_conflicts(register, tmp_path)
-    window = window_on(register.db, "tech2")
-    trigger(window.kit.conflicts_action)
-    queue = window.open_dialogs[-1]
-    assert isinstance(queue, ConflictQueue)
-    qtbot.waitUntil(lambda: queue.listing.count() == 3 and not queue.busy(), timeout=20_000)
+    queue = _open_queue(qtbot, window_on(register.db, "tech2"), 3)
     queue.activateWindow()
     qtbot.waitUntil(queue.isActiveWindow)
     qtbot.keyClick(queue.listing, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
@@ -327,11 +316,7 @@ def test_a_custom_field_is_named_by_its_title(
         kits.sync(kit, register.db, "tech")
     finally:
         kit.dispose()
-    window = window_on(register.db, "tech2")
-    trigger(window.kit.conflicts_action)
-    queue = window.open_dialogs[-1]
-    assert isinstance(queue, ConflictQueue)
-    qtbot.waitUntil(lambda: queue.listing.count() == 1 and not queue.busy(), timeout=20_000)
+    queue = _open_queue(qtbot, window_on(register.db, "tech2"), 1)
     assert queue.listing.item(0).text().endswith("change: RAM (GB)")
     assert _cells(queue)["RAM (GB)"][1:3] == ["16", "32"]
     assert "the server changed RAM (GB) to “16”" in queue.heading.text()
@@ -343,11 +328,7 @@ def test_the_note_is_reached_with_alt_n_and_kept_with_the_resolution(
     """The note field had no label and no letter: only the mouse got there (Tab moves from
     cell to cell in the fields table above it)."""
     _three_conflicts(register, tmp_path)
-    window = window_on(register.db, "tech2")
-    trigger(window.kit.conflicts_action)
-    queue = window.open_dialogs[-1]
-    assert isinstance(queue, ConflictQueue)
-    qtbot.waitUntil(lambda: queue.listing.count() == 3 and not queue.busy(), timeout=20_000)
+    queue = _open_queue(qtbot, window_on(register.db, "tech2"), 3)
     queue.activateWindow()
     qtbot.waitUntil(queue.isActiveWindow)
     queue.listing.setFocus()
@@ -389,11 +370,7 @@ def test_the_queue_says_who_changed_the_server_and_who_changed_the_kit_and_when(
         )
     assert server_move is not None
     first = kits.conflicts(register.db)[0]
-    window = window_on(register.db, "tech2")
-    trigger(window.kit.conflicts_action)
-    queue = window.open_dialogs[-1]
-    assert isinstance(queue, ConflictQueue)
-    qtbot.waitUntil(lambda: queue.listing.count() == 3 and not queue.busy(), timeout=20_000)
+    queue = _open_queue(qtbot, window_on(register.db, "tech2"), 3)
     heading = queue.heading.text()
     assert (
         f"On the server, changed by</td><td><b>Tom Tech (tech2), {local_time_text(server_move)}</b>"
@@ -412,11 +389,7 @@ def test_keeping_the_servers_values_is_asked_first_and_enter_keeps_the_conflict_
     good. It asks now; Enter (Cancel is the default) and Esc keep the conflict open and
     write nothing; the question's Alt+K settles it."""
     _three_conflicts(register, tmp_path)
-    window = window_on(register.db, "tech2")
-    trigger(window.kit.conflicts_action)
-    queue = window.open_dialogs[-1]
-    assert isinstance(queue, ConflictQueue)
-    qtbot.waitUntil(lambda: queue.listing.count() == 3 and not queue.busy(), timeout=20_000)
+    queue = _open_queue(qtbot, window_on(register.db, "tech2"), 3)
     queue.activateWindow()
     qtbot.waitUntil(queue.isActiveWindow)
     for key in (Qt.Key.Key_Return, Qt.Key.Key_Escape):

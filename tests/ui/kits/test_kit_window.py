@@ -89,6 +89,20 @@ def _retype(qtbot: QtBot, field: Any, text: str) -> None:
     qtbot.keyClicks(field, text)
 
 
+def sync_dialog_by_f9(qtbot: QtBot, window: Any) -> Any:
+    """F9 (Field kit › Sync…) pressed in ``window``: the Sync dialog, once it has the keys."""
+    from ui.gui.kits.sync_dialog import SyncDialog
+
+    window.activateWindow()
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_F9)
+    qtbot.waitUntil(
+        lambda: bool(window.open_dialogs) and isinstance(window.open_dialogs[-1], SyncDialog)
+    )
+    dialog = window.open_dialogs[-1]
+    qtbot.waitUntil(dialog.isActiveWindow)
+    return dialog
+
+
 def room_b_kit(register: Register, tmp_path: Path) -> tuple[Path, Database]:
     """A kit of the world's room_b checked out by "tech" into ``tmp_path``, and the kit opened."""
     kit = tmp_path / "kit.adkit"

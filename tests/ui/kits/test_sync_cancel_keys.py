@@ -18,8 +18,7 @@ import ui.kit_files
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.procedures import ProcedureRequest, record_procedure
 from tests.ui.gui.conftest import Register, _register_template, register
-from tests.ui.kits.test_kit_window import room_b_kit, window_on
-from ui.gui.kits.sync_dialog import SyncDialog
+from tests.ui.kits.test_kit_window import room_b_kit, sync_dialog_by_f9, window_on
 
 __all__ = ["_register_template", "register", "window_on"]
 
@@ -50,14 +49,7 @@ def test_esc_right_after_enter_says_nothing_was_synced_and_one_record_still_wait
         return real_open(*args, **kwargs)
 
     monkeypatch.setattr(ui.kit_files, "open_kit_server", open_after_escape)
-    window = window_on(kit_db)
-    window.activateWindow()
-    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_F9)
-    qtbot.waitUntil(
-        lambda: bool(window.open_dialogs) and isinstance(window.open_dialogs[-1], SyncDialog)
-    )
-    dialog = window.open_dialogs[-1]
-    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog = sync_dialog_by_f9(qtbot, window_on(kit_db))
     qtbot.keyClick(QApplication.focusWidget() or dialog, Qt.Key.Key_Return)  # Sync, the default
     assert dialog.worker is not None
     qtbot.keyClick(QApplication.focusWidget() or dialog, Qt.Key.Key_Escape)  # changed my mind

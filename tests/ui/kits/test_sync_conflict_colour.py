@@ -17,7 +17,7 @@ from desktop.domain.lifecycle import ProcedureKind
 from desktop.services.procedures import ProcedureRequest, record_procedure
 from desktop.storage.database import Database
 from tests.ui.gui.conftest import Register, _register_template, register
-from tests.ui.kits.test_kit_window import room_b_kit, window_on
+from tests.ui.kits.test_kit_window import room_b_kit, sync_dialog_by_f9, window_on
 from ui.gui.kits.sync_dialog import WARNING_COLOUR, SyncDialog
 
 __all__ = ["_register_template", "register", "window_on"]
@@ -39,14 +39,8 @@ def _move(db: Database, tag: str, location: object, by: str) -> None:
 
 
 def _sync_by_keys(qtbot: QtBot, window: Any) -> SyncDialog:
-    window.activateWindow()
-    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_F9)
-    qtbot.waitUntil(
-        lambda: bool(window.open_dialogs) and isinstance(window.open_dialogs[-1], SyncDialog)
-    )
-    dialog = window.open_dialogs[-1]
+    dialog = sync_dialog_by_f9(qtbot, window)
     assert isinstance(dialog, SyncDialog)
-    qtbot.waitUntil(dialog.isActiveWindow)
     qtbot.keyClick(
         QApplication.focusWidget() or dialog, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier
     )
@@ -86,14 +80,7 @@ def test_a_preview_that_foresees_a_conflict_says_so_in_the_warning_colour(
     _kit, kit_db = room_b_kit(register, tmp_path)
     _move(kit_db, "LAP-00005", register.world.room_a, "tech")
     _move(register.db, "LAP-00005", register.world.other_site_room, "tech2")
-    window = window_on(kit_db)
-    window.activateWindow()
-    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_F9)
-    qtbot.waitUntil(
-        lambda: bool(window.open_dialogs) and isinstance(window.open_dialogs[-1], SyncDialog)
-    )
-    dialog = window.open_dialogs[-1]
-    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog = sync_dialog_by_f9(qtbot, window_on(kit_db))
     qtbot.keyClick(
         QApplication.focusWidget() or dialog, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier
     )

@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
+
+from ui.gui.confirm_box import ask_before
 
 
 def ask_keep_server(
@@ -25,23 +26,16 @@ def ask_keep_server(
 ) -> QMessageBox:
     """Ask (window-modal, not blocking) whether to keep the server's values for
     ``conflict``; ``on_confirmed`` runs only if the person chooses the named button."""
-    box = QMessageBox(
-        QMessageBox.Icon.Question,
-        "Keep the server's values — Assetdesk",
-        f"Keep the server's values for conflict #{conflict.number} ({conflict.asset_tag})?",
-        QMessageBox.StandardButton.Cancel,
+    return ask_before(
         parent,
+        title="Keep the server's values — Assetdesk",
+        question=f"Keep the server's values for conflict #{conflict.number} ({conflict.asset_tag})?",
+        details=(
+            "The kit's record is not applied, and a settled conflict cannot be reopened: "
+            "what the kit recorded stays only in the conflict's record. "
+            "Cancel keeps the conflict open."
+        ),
+        verb="&Keep the server's",
+        on_confirmed=on_confirmed,
+        icon=QMessageBox.Icon.Question,
     )
-    box.setInformativeText(
-        "The kit's record is not applied, and a settled conflict cannot be reopened: "
-        "what the kit recorded stays only in the conflict's record. "
-        "Cancel keeps the conflict open."
-    )
-    confirm = box.addButton("&Keep the server's", QMessageBox.ButtonRole.AcceptRole)
-    cancel = box.button(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-    box.setEscapeButton(cancel)
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    box.buttonClicked.connect(lambda button: on_confirmed() if button is confirm else None)
-    box.open()
-    return box

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop.domain.lifecycle import ProcedureKind
 from desktop.wording import plural
+from ui.gui.confirm_box import ask_before
 
 #: Kinds whose effect cannot be undone, with what the question says they do.
 FINAL_KINDS: dict[ProcedureKind, tuple[str, str]] = {
@@ -52,23 +52,13 @@ def ask_final_step(
     deleted once answered: keep it only until its ``finished`` signal."""
     verb, effect = FINAL_KINDS[kind]
     subject = tags[0] if len(tags) == 1 else plural(len(tags), "asset")
-    box = QMessageBox(
-        QMessageBox.Icon.Warning,
-        f"{kind.label} — Assetdesk",
-        f"{kind.label} {subject}? This cannot be undone.",
-        QMessageBox.StandardButton.Cancel,
-        parent,
-    )
     it = "it" if len(tags) == 1 else "them"
     listed = "" if len(tags) == 1 else f"{', '.join(tags)}. "
-    box.setInformativeText(
-        f"Recording {it} {effect.format(it=it)} {listed}Cancel keeps the form as it is."
+    return ask_before(
+        parent,
+        title=f"{kind.label} — Assetdesk",
+        question=f"{kind.label} {subject}? This cannot be undone.",
+        details=f"Recording {it} {effect.format(it=it)} {listed}Cancel keeps the form as it is.",
+        verb=verb,
+        on_confirmed=on_confirmed,
     )
-    confirm = box.addButton(verb, QMessageBox.ButtonRole.AcceptRole)
-    cancel = box.button(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-    box.setEscapeButton(cancel)
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    box.buttonClicked.connect(lambda button: on_confirmed() if button is confirm else None)
-    box.open()
-    return box
