@@ -275,14 +275,14 @@ class _Writer:
         self.asset_template = self._asset_template(creates)
         done = 0
         assets: list[Any] = []
-        #: The new assets' ids as stored, and what each records, in the order of ``creates``.
-        asset_ids: list[object] = []
+        #: The new assets' ids as stored (made at once, before any procedure's: each id is
+        #: greater than those made before it), and what each records, in the order of
+        #: ``creates``.
+        asset_ids = self.new_ids(len(creates)) if creates else []
         creations: list[Creation] = []
-        for row in creates:
-            asset_id = self._new_id()
+        for row, asset_id in zip(creates, asset_ids, strict=True):
             creation = self._creation(row, self._category_id(row))
             assets.append(self._new_asset(row, asset_id, creation))
-            asset_ids.append(asset_id)
             creations.append(creation)
             done += 1
             if len(assets) >= BATCH:

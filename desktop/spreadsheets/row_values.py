@@ -186,7 +186,12 @@ class RowValues:
                     continue
                 values[key] = found[0]
                 column = self.report.dates.get(key)
-                if column is not None and (warning := column.warning(plan.row, raw)):
+                # (A column without a value readable either way warns no row: most columns.)
+                if (
+                    column is not None
+                    and column.ambiguous_rows
+                    and (warning := column.warning(plan.row, raw))
+                ):
                     self.report.warn(plan.row, warning)
         if "purchase_cost" in given and (raw := given["purchase_cost"]) is not None:
             # A number cell (most amounts, each row's own): what _amount gives, in place.

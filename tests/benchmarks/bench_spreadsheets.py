@@ -71,6 +71,23 @@ floor's 1,032); with the rows made beside the builds (the load read as 0.5, not 
 CPU 14.69 / 12.87 → 1.14, peak RSS 1,095 MB; rows unlike the floor's and out of tag order
 0 on both paths. 1,000,000 rows were not measured.
 
+Where ours' CPU beyond the floor's goes at 10,000 rows, by instructions (imp26, 2026-12-07
+15:55–16:10 UTC; valgrind ``--tool=cachegrind --cache-sim=no``, ``PYTHONHASHSEED=0``; each
+process's warm-up — interpreter start, imports, ours' :func:`warm_up_process`, the floor's
+imports — measured alone and subtracted; counts do not depend on the load, which was 7–10):
+ours 7.64 G, the floor 5.21 G (1.47). The interpreter 3.09 G against 1.48 (+1.62 G: the
+plan's and the commit's per-row Python, two thirds of the gap); calamine 1.30 against
+1.30; SQLite 2.03 against 1.69 (+0.34 G: the search index's ranks and rebuild, the rank
+table, the references' check; part of it is libz without symbols); the regular
+expressions 0.34 against 0 (the sheet's safety scan: ``bytes.find``/``count`` in its place
+were slower, measured on the 7.8 MB sheet); libc +0.05; zlib +0.03. CPU time by the
+lead's runs (1.51–1.62) is above the instruction ratio: ours touches more memory (34,300
+minor page faults against 27,100) and writes a little more. The second thread beside the
+index builds is overlap, not extra work: it makes the same procedure rows the connection's
+thread would make after the builds (all 10,000 assets' at this size, 0.12–0.15 s CPU of
+its own at load 4), and the process's CPU with it and without it (``core_free`` forced,
+four pairs by turns at load 4.1–4.4) was 1.64/1.63, 1.29/1.26, 1.35/1.36, 1.29/1.38 s.
+
 The dated measurements of the import's earlier rounds (imp9 to imp20: growth by phase,
 per-row Python, the fixed cost, the rollback journal, where the time goes, what was
 tried and not kept; the last 1,000,000-row figures are imp17's and imp18's) are in
