@@ -134,7 +134,8 @@ _SCORED: dict[str, tuple[tuple[str, int], ...]] = {
         ("Name", 30),
     ),
     # Old Snipe-IT exports put the person's full name in "Name" next to "item Name".
-    PERSON_NAME: (("Name", 35),),
+    # Snipe-IT's "Checked Out To" is the full name when a "Username" column is the person.
+    PERSON_NAME: (("Checked Out To", 50), ("Name", 35)),
     "purchase_date": (
         ("Purchase Date", 100),
         ("Date Purchased", 100),

@@ -339,6 +339,7 @@ class _Planner(UpdatePlanner):
         self.prepares = (
             bool(self.report.float_columns)
             or self.report.checkout_type is not None
+            or self.report.checkout_name
             or not {
                 WARRANTY_MONTHS,
                 RACK,

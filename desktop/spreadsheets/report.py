@@ -19,6 +19,8 @@ from desktop.spreadsheets.cells import DateOrder
 from desktop.spreadsheets.columns import (
     MANUFACTURER,
     MODEL_NUMBER,
+    PERSON_EMAIL,
+    PERSON_NAME,
     RACK,
     WARRANTY_MONTHS,
     ColumnMapping,
@@ -27,7 +29,13 @@ from desktop.spreadsheets.custom_columns import NewField, new_fields
 from desktop.spreadsheets.dates import ColumnDates, decide
 from desktop.spreadsheets.decimal_marks import ColumnMarks, decide_marks
 from desktop.spreadsheets.location_paths import RACK_SEPARATOR
-from desktop.spreadsheets.mapping import ColumnFate, fates, is_currency, merge_extra_notes
+from desktop.spreadsheets.mapping import (
+    EXTRA_NOTES,
+    ColumnFate,
+    fates,
+    is_currency,
+    merge_extra_notes,
+)
 from desktop.spreadsheets.money import currency_note, writes_a_currency
 from desktop.spreadsheets.statuses import (
     assignee_target,
@@ -74,6 +82,9 @@ class ImportReport:
     marks: dict[str, ColumnMarks] = field(default_factory=dict)
     #: The column of Snipe-IT's "Type" beside "Checked Out To" (see checkout_type_column).
     checkout_type: int | None = None
+    #: Snipe-IT's "Checked Out To" is the assignee's full name beside a "Username" column
+    #: (see checked_out_to_as_name).
+    checkout_name: bool = False
     warnings: dict[int, list[str]] = field(default_factory=dict)
     new_fields: dict[str, NewField] = field(default_factory=dict)
     checked_out: dict[str, list[int]] = field(default_factory=dict)
@@ -163,7 +174,38 @@ def build_report(
         elif target in NUMBER_TEXT_TARGETS and _all_float_text(rows, first, column):
             report.float_columns[column] = mapping.headers[column]
     report.checkout_type = checkout_type_column(mapping)
+    name = mapping.mapped.get(PERSON_NAME)
+    report.checkout_name = name is not None and _is_checked_out_to(mapping.headers[name])
     return report
+
+
+def _is_checked_out_to(header: str) -> bool:
+    return " ".join(header.split()).casefold() == "checked out to"
+
+
+#: Snipe-IT's full report names a person "Zoë Müller (zmuller)".
+_NAME_AND_USERNAME = re.compile(r"(?P<name>[^()]*[^()\s])\s*\((?P<username>[^()\s]+)\)")
+
+
+def checked_out_to_as_name(given: dict[str, object], mapping: ColumnMapping) -> None:
+    """Snipe-IT's custom report with both "Username" and "Checked Out To": the user name
+    finds the person and "Checked Out To" is their full name (a person the import creates
+    is "Anna Berg" with user name aberg; it was "aberg", found by no one typing "Anna" in
+    a form, and the name went to the notes). On a row with no user name or e-mail the asset
+    is checked out to something else (a location, another asset): that stays a line of the
+    notes, as before, and makes no person."""
+    who = given.get(PERSON_NAME)
+    if not isinstance(who, str) or not who.strip():
+        return
+    text = " ".join(who.split())
+    if given.get("assigned_to") not in (None, "") or given.get(PERSON_EMAIL) not in (None, ""):
+        if person := _NAME_AND_USERNAME.fullmatch(text):
+            given[PERSON_NAME] = person["name"]
+        return
+    del given[PERSON_NAME]
+    line = f"{mapping.headers[mapping.mapped[PERSON_NAME]]}: {text}"
+    extra = given.get(EXTRA_NOTES)
+    given[EXTRA_NOTES] = f"{extra}\n{line}" if isinstance(extra, str) and extra else line
 
 
 def checkout_type_column(mapping: ColumnMapping) -> int | None:
@@ -359,6 +401,8 @@ def prepare_given(
     if RACK in given:
         rack_location(given)
     merge_extra_notes(given, cells, mapping)
+    if report.checkout_name:
+        checked_out_to_as_name(given, mapping)
 
 
 #: Ralph writes a rack "R31 (DataCenter/ServerRoom)".

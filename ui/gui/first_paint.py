@@ -36,8 +36,18 @@ class AfterFirstPaint(QObject):
         self._callback: Callable[[], None] | None = callback
         self._ready = ready
         self._widget = widget
+        self._others: list[QWidget] = []
         widget.installEventFilter(self)
         QTimer.singleShot(LOAD_LATER_MS, self, self._call)
+
+    def watch(self, widget: QWidget) -> None:
+        """Also call back after ``widget`` has painted: a page shown instead of ``widget``
+        (the welcome page of an empty register, where the table never paints: the person
+        acting on a local file was looked up only after ``LOAD_LATER_MS``, and an import
+        chosen at once was refused with "Nobody is signed in")."""
+        if self._callback is not None:
+            self._others.append(widget)
+            widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and self._ready():
@@ -51,5 +61,6 @@ class AfterFirstPaint(QObject):
     def _call(self) -> None:
         callback, self._callback = self._callback, None
         if callback is not None:
-            self._widget.removeEventFilter(self)
+            for widget in (self._widget, *self._others):
+                widget.removeEventFilter(self)
             callback()

@@ -112,6 +112,11 @@ class MainWindow(QMainWindow):
         self.view = MainWindowView(self, database, date_format)
         self.model = AssetTableModel(database, self, date_format=date_format)
         self.view.table.setModel(self.model)
+        # After the register's first page is painted (the window's own first paint could
+        # come with the table still empty: the workers' ORM imports then raced the rows).
+        self._first_paint = AfterFirstPaint(
+            self.view.table.viewport(), self._load_later, ready=lambda: not self.model.is_loading
+        )
         self.view.apply_default_columns()
         self._welcome: QWidget | None = None
         self._shown_view: tuple[object, str, bool] | None = None  # filter and sort on screen
@@ -137,11 +142,6 @@ class MainWindow(QMainWindow):
         self._update_status_labels()
         self._update_actions()
         self._show_welcome_if_empty()
-        # After the register's first page is painted (the window's own first paint could
-        # come with the table still empty: the workers' ORM imports then raced the rows).
-        self._first_paint = AfterFirstPaint(
-            self.view.table.viewport(), self._load_later, ready=lambda: not self.model.is_loading
-        )
         self.freshness = SelectionFreshness(self)  # decisions made elsewhere show without F5
 
     # -- building --------------------------------------------------------------------
@@ -587,6 +587,7 @@ class MainWindow(QMainWindow):
             welcome.connect_requested.connect(lambda: self.open_settings(shared_server=True))
             self._welcome = welcome
             self.view.stack.addWidget(welcome)
+            self._first_paint.watch(welcome)  # the table is not painted: this page is
         if self._welcome is not None:
             self.view.stack.setCurrentWidget(self._welcome if empty else self.view.register_page)
 

@@ -65,14 +65,18 @@ class ReceiveUnknownDialog(QDialog):
         self.name = QLineEdit(self)
         self.name.setPlaceholderText("Default: “Found during audit: TAG”")
         self.checks: dict[str, QCheckBox] = {}
+        self._required: dict[str, str] = {}  # key → label of the checks that must be ticked
         form = QFormLayout()
         form.addRow("&Category:", self.category)
         form.addRow("&Name:", self.name)
         for item in checklist:
             box = QCheckBox(item.label + (" (required)" if item.required else ""), self)
             self.checks[item.key] = box
+            if item.required:
+                self._required[item.key] = item.label
             form.addRow("", box)
         self.message = QLabel("", self)
+        self.message.setWordWrap(True)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -116,5 +120,13 @@ class ReceiveUnknownDialog(QDialog):
             self.message.setText("Choose a category.")
             return
         answers = {key: box.isChecked() for key, box in self.checks.items()}
+        if missing := [key for key in self._required if not answers[key]]:
+            # Said here, the dialog open (it closed, and a box named the template's keys:
+            # "inspected: checklist: '…' must be done"; the choices had to be made again).
+            labels = "; ".join(f"'{self._required[key]}'" for key in missing)
+            checks = "check" if len(missing) == 1 else "checks"
+            self.message.setText(f"Tick the required {checks} first: {labels}.")
+            self.checks[missing[0]].setFocus()
+            return
         self.chosen.emit(category, self.name.text(), answers)
         self.accept()

@@ -209,6 +209,9 @@ class LabelPrintDialog(QDialog):
         self.progress = QProgressBar()
         self.progress.setVisible(False)
         self.status_label = QLabel()
+        # Wrapped: "Saved … in <folder>." and the job's notes made one line wider than the
+        # screen, and the dialog grew past it with its buttons (seen under Xvfb).
+        self.status_label.setWordWrap(True)
         self.open_folder = OpenFolderButton()  # after Save PDF: where the file went
         self.buttons = QDialogButtonBox()
         self.pdf_button = self.buttons.addButton(

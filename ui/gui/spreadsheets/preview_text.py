@@ -140,8 +140,13 @@ def import_summary(result: ImportResult, where: str) -> str:
             f"{rows_waiting(result.pending)} for approval: their procedures are pending in the "
             "approvals inbox, and those assets change when the last approval arrives."
         )
-    if result.created_references:
-        lines.append("Created: " + ", ".join(result.created_references[:20]))
+    if created := result.created_references:
+        # The rest counted, as the dry run does: the people after 20 others were left
+        # unsaid (a Snipe-IT export's three people, after its categories and models).
+        more = len(created) - 20
+        lines.append(
+            "Created: " + ", ".join(created[:20]) + (f" and {more} more" if more > 0 else "")
+        )
     if result.rejected:
         lines.append(
             f"{plural(len(result.rejected), 'row was|rows were')} left out: "
