@@ -21,6 +21,7 @@ import datetime as dt
 import json
 import uuid
 from collections.abc import Callable
+from itertools import chain
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -429,9 +430,10 @@ def stage_scope(
     """Copy the rows :func:`copy_scope` would copy into the kit's staging tables
     (``temp.kit_new_<table>``, made here without indexes or triggers; the kit's own
     tables are not touched), for a refresh to compare them with the kit's rows."""
+    driver: Any = kit.connection.dbapi_connection  # in the kit's transaction
     for name in (*WHOLE_TABLES, *DATA_TABLES):
-        kit.exec_driver_sql(f'DROP TABLE IF EXISTS temp."{STAGED}{name}"')
-        kit.exec_driver_sql(
+        driver.execute(f'DROP TABLE IF EXISTS temp."{STAGED}{name}"')
+        driver.execute(
             f'CREATE TEMP TABLE "{STAGED}{name}" AS SELECT * FROM main."{name}" WHERE 0'  # noqa: S608
         )
     _copy_all(_Copier(session, kit, scope, staged=True), scope, progress=progress, cancel=cancel)
@@ -705,4 +707,5 @@ def base_rows(kit: Connection, only: str = "1") -> list[str]:
             "INSERT INTO kit_base (asset_id, version, server_version, vals) VALUES (?, ?, ?, ?)",
             base,
         )
-    return [row[0] for row in driver.execute("SELECT id FROM assets ORDER BY id")]
+    found = driver.execute("SELECT id FROM assets ORDER BY id").fetchall()
+    return list(chain.from_iterable(found))  # (not a tuple taken apart per row)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
+from itertools import chain
+from typing import Any
 
 from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.orm import Session
@@ -28,6 +30,7 @@ from desktop.kits.schema import (
     chunks,
     detach_source,
     refresh,
+    refreshing,
 )
 from desktop.kits.stored_values import uuid_from_hex
 from desktop.storage.database import Database
@@ -52,7 +55,11 @@ def refresh_kit(
     differ are written (see :func:`desktop.kits.schema.refresh`; the whole scope is
     re-copied when that cannot be sure). Tags keep being drawn from the kit's own
     blocks; synced journal entries are dropped."""
-    with server.read() as session, kit.engine.connect() as connection:
+    with (
+        server.read() as session,
+        kit.engine.connect() as connection,
+        refreshing(connection),
+    ):
         attach_source(connection, server)
         try:
             with connection.begin():
@@ -89,18 +96,24 @@ def refresh_kit(
 
 def _checkout_assets(connection: Connection, kit_id: uuid.UUID) -> set[str]:
     """The server's record of the kit's assets, as 32 hex digits (through the driver:
-    10,000 ids made by SQLAlchemy one by one cost more than reading them)."""
+    10,000 ids made by SQLAlchemy one by one cost more than reading them; a SQLite
+    server stores them so, and they are taken as they are)."""
     dialect = connection.dialect
     kit_column = KitCheckoutAsset.__table__.c.kit_id
     to_driver = kit_column.type.dialect_impl(dialect).bind_processor(dialect)
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    found = connection.exec_driver_sql(
-        f"SELECT asset_id FROM kit_checkout_assets WHERE kit_id = {mark}",  # noqa: S608
-        (kit_id if to_driver is None else to_driver(kit_id),),
-    ).all()  # (fetched at once: row by row costs SQLAlchemy's work per row)
-    return {
-        v.hex if isinstance(v, uuid.UUID) else str(v).replace("-", "").lower() for (v,) in found
-    }
+    cursor: Any = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(
+            f"SELECT asset_id FROM kit_checkout_assets WHERE kit_id = {mark}",  # noqa: S608
+            (kit_id if to_driver is None else to_driver(kit_id),),
+        )
+        found = set(chain.from_iterable(cursor.fetchall()))
+    finally:
+        cursor.close()
+    if dialect.name == "sqlite":
+        return found
+    return {v.hex if isinstance(v, uuid.UUID) else str(v).replace("-", "").lower() for v in found}
 
 
 def _renew_tag_blocks(kit: Database, server: Database, info: KitInfo) -> None:
