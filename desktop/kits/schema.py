@@ -339,7 +339,7 @@ def refresh(
     *,
     progress: Progress | None,
     cancel: Cancel | None,
-) -> tuple[Copied, bool]:
+) -> bool:
     """Bring the kit's data to the source's current state for ``scope``: exactly the rows
     :func:`fill` would leave, but written only where they differ. The source's rows for
     the scope are staged in temporary tables of the kit's connection (the same copy as
@@ -349,7 +349,8 @@ def refresh(
     and base values made anew for the assets that moved. Falls back to :func:`fill` when
     it cannot be sure (the source's schema differs from the kit's, the kit holds records
     not yet synced, a row's new values collide with another's) or when most of the
-    scope moved. Returns what was copied and whether the kit was re-filled whole.
+    scope moved. Returns whether the kit was re-filled whole (the kit's assets are
+    read from it after: see :func:`desktop.kits.kit_refresh.refresh_kit`).
 
     The staging tables stay on the connection: run it inside :func:`refreshing`,
     which drops them all at once."""
@@ -361,10 +362,12 @@ def refresh(
             _index_staged(kit, shapes)
             _want_moved(kit)
             stage_full(session, kit, scope)
-            return _apply_staged(kit, shapes), False
+            _apply_staged(kit, shapes)
+            return False
         except _RefillWhole:
             drop_staged(kit)
-    return fill(session, kit, scope, progress=progress, cancel=cancel), True
+    fill(session, kit, scope, progress=progress, cancel=cancel)
+    return True
 
 
 @contextmanager
@@ -506,7 +509,7 @@ def _want_moved(kit: Connection) -> None:
         )
 
 
-def _apply_staged(kit: Connection, shapes: Shapes) -> Copied:
+def _apply_staged(kit: Connection, shapes: Shapes) -> None:
     """Write the difference between the staging tables and the kit's tables into the
     kit (in the caller's transaction)."""
     ordered = [
@@ -591,13 +594,12 @@ def _apply_staged(kit: Connection, shapes: Shapes) -> Copied:
             else:
                 _upsert(kit, name, columns, keys, None)
         _run(kit, "DELETE FROM kit_base WHERE asset_id IN (SELECT id FROM temp.kit_rebase)")
-        asset_ids = base_rows(kit, "id IN (SELECT id FROM temp.kit_rebase)")
+        base_rows(kit, "id IN (SELECT id FROM temp.kit_rebase)", listed=False)
     # New values collide with rows not yet replaced (the driver's error: :func:`_run`).
     except (IntegrityError, sqlite3.IntegrityError) as error:
         raise _RefillWhole from error
     finally:
         restore_triggers(kit, saved)
-    return Copied(asset_ids)
 
 
 #: Numbers the kit gives provisionally to what it records offline and the server gives
