@@ -458,6 +458,12 @@ def _journaled(*kinds: str) -> str:
     return _JOURNALED.format(kinds=", ".join(f"'{k}'" for k in kinds))
 
 
+#: An asset whose base a refresh makes anew even if the server did not change it (``k``:
+#: its kit row, ``b``: its base row, both looked up by :func:`_want_moved`): its base is
+#: missing or not at the kit's and the server's version.
+_BASE_OFF = "b.asset_id IS NULL OR b.version != b.server_version OR k.version IS NOT b.version"
+
+
 def _want_moved(kit: Connection) -> None:
     """The keys of the narrowed tables (:data:`NARROWED`) whose whole rows the refresh
     reads (``temp.kit_want_<table>``): keys new to the kit, versions that differ from
@@ -488,7 +494,8 @@ def _want_moved(kit: Connection) -> None:
             # its base. Read whole: new to the kit, another version than the kit's, or
             # the kit's row or base not at the version the kit last had from the server.
             # An asset with no base row (none is expected after a sync) is read whole
-            # too: its base is made with the others' (:func:`_apply_staged`).
+            # too: its base is made with the others' (:func:`_apply_staged`). Whether its
+            # base is made anew is noted in the same pass (``rebase``).
             joined = (
                 " LEFT JOIN main.assets AS k ON k.id = n.id "
                 "LEFT JOIN main.kit_base AS b ON b.asset_id = n.id"
@@ -497,6 +504,7 @@ def _want_moved(kit: Connection) -> None:
                 "k.id IS NULL OR k.version != n.version OR b.asset_id IS NULL "
                 "OR k.version != b.version OR b.version != b.server_version"
             )
+            marks += f", ({_BASE_OFF}) AS rebase"
         if name in touched:
             where += f" OR n.id IN ({touched[name]})"
         elif name == "audit_expected":
@@ -547,10 +555,8 @@ def _apply_staged(kit: Connection, shapes: Shapes) -> None:
     _run(kit, "INSERT OR IGNORE INTO temp.kit_rebase SELECT id FROM temp.kit_moved")
     _run(
         kit,
-        "INSERT OR IGNORE INTO temp.kit_rebase SELECT w.id FROM "  # noqa: S608
-        f"temp.{WANT}assets AS w LEFT JOIN main.kit_base AS b ON b.asset_id = w.id "
-        "LEFT JOIN main.assets AS k ON k.id = w.id WHERE b.asset_id IS NULL "
-        "OR b.version != b.server_version OR k.version IS NOT b.version",
+        f"INSERT OR IGNORE INTO temp.kit_rebase SELECT id FROM temp.{WANT}assets "  # noqa: S608
+        "WHERE rebase",
     )
     _run(
         kit,
