@@ -313,8 +313,13 @@ the same run.
   the refresh alone, min of 6 per process; load 5-10, five helpers' test runs on the
   two cores): 201-212 ms against main's 232-249 (load 5), min ratio to the same-work
   floor 1.76-1.83× against 1.98-2.00×; at load 7-10 1.82-1.94× against 1.92-2.21×.
-  This benchmark by turns (16:00-16:02, load 7-8): same-work 1.6× CPU against main's
-  1.9×; the given floor 5.2× against 5.6×. Not 1.5×: what is left is the database's
+  The same harness with the refresh timed inside the sync as here (``_timing_refresh``;
+  the kit's connection as the sync leaves it; 5 measured per process, load 2.8-3.1):
+  CPU median 191 and 219 ms against main's 225 and 228, min 183 and 187 against 210
+  and 225; the same-work floor's ratio (median of pairs) 1.72× and 1.74× against 1.94×
+  and 1.87×. This benchmark's single runs move more than that between two runs of the
+  same code (main at load 2.2-2.9: CPU 0.31 s then 0.21 s; 16:00-16:26: ours 1.6-2.4×
+  the same-work floor's CPU, main's 1.9-2.4×). Not 1.5×: what is left is the database's
   work beyond the floor's (the want pass over the kit's assets and base, ~27 ms, the
   floor's own ~26; the audit's 10,000 expected rows staged within the scope, ~9 ms
   against the floor's 3 unfiltered; base rows, the rows gone, the journal, ~20 ms;
