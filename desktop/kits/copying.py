@@ -21,6 +21,7 @@ import datetime as dt
 import json
 import uuid
 from collections.abc import Callable
+from itertools import chain
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -429,9 +430,10 @@ def stage_scope(
     """Copy the rows :func:`copy_scope` would copy into the kit's staging tables
     (``temp.kit_new_<table>``, made here without indexes or triggers; the kit's own
     tables are not touched), for a refresh to compare them with the kit's rows."""
+    driver: Any = kit.connection.dbapi_connection  # in the kit's transaction
     for name in (*WHOLE_TABLES, *DATA_TABLES):
-        kit.exec_driver_sql(f'DROP TABLE IF EXISTS temp."{STAGED}{name}"')
-        kit.exec_driver_sql(
+        driver.execute(f'DROP TABLE IF EXISTS temp."{STAGED}{name}"')
+        driver.execute(
             f'CREATE TEMP TABLE "{STAGED}{name}" AS SELECT * FROM main."{name}" WHERE 0'  # noqa: S608
         )
     _copy_all(_Copier(session, kit, scope, staged=True), scope, progress=progress, cancel=cancel)
@@ -543,10 +545,15 @@ def _copy_records(copier: _Copier, scope: Scope, step: Callable[[str], None]) ->
 
     def recent(t: Table) -> Select[Any]:
         """Each asset's last few procedures, and every pending one (one pass: the rows
-        are ranked and kept or not as they are read)."""
+        are ranked and kept or not as they are read). Only the columns copied (keys
+        staged for a refresh: id and version) and the state go through the window,
+        which SQLite materializes: all of 11,000 procedures' columns cost a refresh's
+        staging ~3 ms more."""
+        wanted = copier.columns("procedures")
+        carried = [*wanted, *([] if "state" in wanted else ["state"])]
         ranked = (
             select(
-                *t.c,
+                *(t.c[c] for c in carried),
                 func.row_number()
                 .over(
                     partition_by=t.c.asset_id,
@@ -557,7 +564,7 @@ def _copy_records(copier: _Copier, scope: Scope, step: Callable[[str], None]) ->
             .where(t.c.asset_id.in_(scope_ids()))
             .subquery()
         )
-        return select(*(ranked.c[c.name] for c in t.c)).where(
+        return select(*(ranked.c[c] for c in wanted)).where(
             or_(
                 ranked.c.kit_place <= HISTORY_PER_ASSET,
                 ranked.c.state == ProcedureState.PENDING_APPROVAL.value,
@@ -644,11 +651,11 @@ def _json_reader(column: Column[Any], dialect: Dialect) -> Callable[[Any], objec
     return lambda stored: json_value(reader(stored))
 
 
-def base_rows(kit: Connection, only: str = "1") -> list[str]:
+def base_rows(kit: Connection, only: str = "1", *, listed: bool = True) -> list[str]:
     """Write the kit's base rows (``kit_base``: the values each field had when the kit
     was filled, as the sync compares them: those of :func:`desktop.kits.schema.base_values`
     of the asset) of the assets matching the SQL condition ``only`` (all by default);
-    return the kit's asset ids (sorted).
+    return the kit's asset ids (sorted; none unless ``listed``).
 
     Assets whose values SQLite writes as JSON the way the sync reads them (text, numbers,
     dates, ids; no time, money or custom field) get theirs in one statement; the others
@@ -705,4 +712,7 @@ def base_rows(kit: Connection, only: str = "1") -> list[str]:
             "INSERT INTO kit_base (asset_id, version, server_version, vals) VALUES (?, ?, ?, ?)",
             base,
         )
-    return [row[0] for row in driver.execute("SELECT id FROM assets ORDER BY id")]
+    if not listed:
+        return []
+    found = driver.execute("SELECT id FROM assets ORDER BY id").fetchall()
+    return list(chain.from_iterable(found))  # (not a tuple taken apart per row)

@@ -15,6 +15,7 @@ Approvals are refused in a kit (by the service, with a message, and by a trigger
 from __future__ import annotations
 
 import re
+import sqlite3
 import uuid
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -338,7 +339,7 @@ def refresh(
     *,
     progress: Progress | None,
     cancel: Cancel | None,
-) -> tuple[Copied, bool]:
+) -> bool:
     """Bring the kit's data to the source's current state for ``scope``: exactly the rows
     :func:`fill` would leave, but written only where they differ. The source's rows for
     the scope are staged in temporary tables of the kit's connection (the same copy as
@@ -348,20 +349,52 @@ def refresh(
     and base values made anew for the assets that moved. Falls back to :func:`fill` when
     it cannot be sure (the source's schema differs from the kit's, the kit holds records
     not yet synced, a row's new values collide with another's) or when most of the
-    scope moved. Returns what was copied and whether the kit was re-filled whole."""
+    scope moved. Returns whether the kit was re-filled whole (the kit's assets are
+    read from it after: see :func:`desktop.kits.kit_refresh.refresh_kit`).
+
+    The staging tables stay on the connection: run it inside :func:`refreshing`,
+    which drops them all at once."""
     _read_only_triggers(kit)
     if _same_schema(session, kit) and not _unsynced(kit):
         try:
             stage_scope(session, kit, scope, progress=progress, cancel=cancel)
-            _index_staged(kit)
+            shapes = _shapes(kit)
+            _index_staged(kit, shapes)
             _want_moved(kit)
             stage_full(session, kit, scope)
-            return _apply_staged(kit), False
+            _apply_staged(kit, shapes)
+            return False
         except _RefillWhole:
-            pass
-        finally:
             drop_staged(kit)
-    return fill(session, kit, scope, progress=progress, cancel=cancel), True
+    fill(session, kit, scope, progress=progress, cancel=cancel)
+    return True
+
+
+@contextmanager
+def refreshing(kit: Connection) -> Iterator[None]:
+    """The kit connection set for a refresh (outside any transaction: SQLite refuses to
+    switch the temporary store within one), and set back on the way out:
+
+    - its temporary tables (the staged rows) in memory, and all of them dropped at once
+      when the store is set back: :func:`refresh` leaves its staging tables to this, as
+      ``DROP TABLE`` walks each one's pages, read back from the temporary file they
+      spilled to (a 10,000-asset kit: ~25 ms of the refresh's CPU);
+    - the fill's page cache (:data:`FILL_CACHE_KIB`): the comparison and the writes
+      go over the kit's assets and base rows several times, which SQLite's default
+      2 MiB cache does not hold.
+    """
+    raw: Any = kit.connection.dbapi_connection
+    store = int(raw.execute("PRAGMA temp_store").fetchone()[0])
+    cache = int(raw.execute("PRAGMA cache_size").fetchone()[0])
+    raw.execute("PRAGMA temp_store = MEMORY")
+    raw.execute(f"PRAGMA cache_size = {-FILL_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        raw = kit.connection.dbapi_connection
+        if raw is not None:  # (None: the connection was invalidated on the way)
+            raw.execute(f"PRAGMA temp_store = {store}")
+            raw.execute(f"PRAGMA cache_size = {cache}")
 
 
 def _same_schema(session: Session, kit: Connection) -> bool:
@@ -377,20 +410,41 @@ def _unsynced(kit: Connection) -> bool:
     )
 
 
-def _columns(kit: Connection, name: str) -> tuple[list[str], list[str]]:
-    """(all column names, primary key column names) of the kit's table ``name``."""
-    info = kit.exec_driver_sql(f'PRAGMA main.table_info("{name}")').all()
-    keys = [str(r[1]) for r in sorted((r for r in info if r[5]), key=lambda r: r[5])]
-    return [str(r[1]) for r in info], keys
+Shapes = dict[str, tuple[list[str], list[str]]]
 
 
-def _index_staged(kit: Connection) -> None:
+def _shapes(kit: Connection) -> Shapes:
+    """(all column names, primary key column names) of each of the kit's tables a
+    refresh writes, read in one statement (not a ``PRAGMA table_info`` per table)."""
+    found: Shapes = {}
+    pk: dict[str, list[tuple[int, str]]] = {}
+    for table, column, key in _run(
+        kit,
+        "SELECT m.name, p.name, p.pk FROM main.sqlite_master AS m, "
+        "pragma_table_info(m.name, 'main') AS p WHERE m.type = 'table' ORDER BY m.name, p.cid",
+    ).fetchall():
+        found.setdefault(table, ([], []))[0].append(str(column))
+        if key:
+            pk.setdefault(table, []).append((int(key), str(column)))
+    for table, keys in pk.items():
+        found[table][1].extend(c for _k, c in sorted(keys))
+    return {name: found[name] for name in (*WHOLE_TABLES, *DATA_TABLES)}
+
+
+def _run(kit: Connection, statement: str, parameters: Sequence[Any] = ()) -> Any:
+    """A statement through the kit connection's driver (in its transaction): a refresh
+    sends ~250, each costing SQLAlchemy's work around it through ``exec_driver_sql``."""
+    raw: Any = kit.connection.dbapi_connection
+    return raw.execute(statement, parameters)
+
+
+def _index_staged(kit: Connection, shapes: Shapes) -> None:
     """Index the staged rows by key (the comparison's lookups)."""
     for name in (*WHOLE_TABLES, *DATA_TABLES):
-        keys = _columns(kit, name)[1]
-        marks = ", ".join(f'"{k}"' for k in keys)
-        kit.exec_driver_sql(
-            f'CREATE INDEX IF NOT EXISTS temp."{STAGED}{name}_key" ON "{STAGED}{name}" ({marks})'
+        marks = ", ".join(f'"{k}"' for k in shapes[name][1])
+        _run(
+            kit,
+            f'CREATE INDEX IF NOT EXISTS temp."{STAGED}{name}_key" ON "{STAGED}{name}" ({marks})',
         )
 
 
@@ -402,6 +456,12 @@ _JOURNALED = "SELECT row_id FROM main.kit_journal WHERE record IN ({kinds})"
 
 def _journaled(*kinds: str) -> str:
     return _JOURNALED.format(kinds=", ".join(f"'{k}'" for k in kinds))
+
+
+#: An asset whose base a refresh makes anew even if the server did not change it (``k``:
+#: its kit row, ``b``: its base row, both looked up by :func:`_want_moved`): its base is
+#: missing or not at the kit's and the server's version.
+_BASE_OFF = "b.asset_id IS NULL OR b.version != b.server_version OR k.version IS NOT b.version"
 
 
 def _want_moved(kit: Connection) -> None:
@@ -434,7 +494,8 @@ def _want_moved(kit: Connection) -> None:
             # its base. Read whole: new to the kit, another version than the kit's, or
             # the kit's row or base not at the version the kit last had from the server.
             # An asset with no base row (none is expected after a sync) is read whole
-            # too: its base is made with the others' (:func:`_apply_staged`).
+            # too: its base is made with the others' (:func:`_apply_staged`). Whether its
+            # base is made anew is noted in the same pass (``rebase``).
             joined = (
                 " LEFT JOIN main.assets AS k ON k.id = n.id "
                 "LEFT JOIN main.kit_base AS b ON b.asset_id = n.id"
@@ -443,41 +504,44 @@ def _want_moved(kit: Connection) -> None:
                 "k.id IS NULL OR k.version != n.version OR b.asset_id IS NULL "
                 "OR k.version != b.version OR b.version != b.server_version"
             )
+            marks += f", ({_BASE_OFF}) AS rebase"
         if name in touched:
             where += f" OR n.id IN ({touched[name]})"
         elif name == "audit_expected":
             where += f" OR n.audit_id IN ({_journaled('audit')})"
-        kit.exec_driver_sql(f'DROP TABLE IF EXISTS temp."{WANT}{name}"')
-        kit.exec_driver_sql(
+        _run(kit, f'DROP TABLE IF EXISTS temp."{WANT}{name}"')
+        _run(
+            kit,
             f'CREATE TEMP TABLE "{WANT}{name}" AS SELECT {marks} FROM '  # noqa: S608
-            f'temp."{STAGED}{name}" AS n{joined} WHERE {where}'
+            f'temp."{STAGED}{name}" AS n{joined} WHERE {where}',
         )
 
 
-def _apply_staged(kit: Connection) -> Copied:
+def _apply_staged(kit: Connection, shapes: Shapes) -> None:
     """Write the difference between the staging tables and the kit's tables into the
     kit (in the caller's transaction)."""
     ordered = [
         t.name for t in Base.metadata.sorted_tables if t.name in (*WHOLE_TABLES, *DATA_TABLES)
     ]
-    shapes = {name: _columns(kit, name) for name in ordered}
     # The assets that entered the scope or changed (and those that left): too many, and
     # the whole fill is faster.
     assets, keys = shapes["assets"]
-    kit.exec_driver_sql("DROP TABLE IF EXISTS temp.kit_moved")
-    kit.exec_driver_sql(
-        f"CREATE TEMP TABLE kit_moved AS {_differing('assets', assets, keys, f'{FULL}assets')}"
+    _run(kit, "DROP TABLE IF EXISTS temp.kit_moved")
+    _run(
+        kit, f"CREATE TEMP TABLE kit_moved AS {_differing('assets', assets, keys, f'{FULL}assets')}"
     )
     # The kit's assets gone from the scope (read from the ids' own index, not the rows).
-    kit.exec_driver_sql("DROP TABLE IF EXISTS temp.kit_gone")
-    kit.exec_driver_sql(
+    _run(kit, "DROP TABLE IF EXISTS temp.kit_gone")
+    _run(
+        kit,
         "CREATE TEMP TABLE kit_gone AS SELECT k.id FROM main.assets AS k WHERE NOT EXISTS "  # noqa: S608
-        f"(SELECT 1 FROM temp.{STAGED}assets AS n WHERE n.id = k.id)"
+        f"(SELECT 1 FROM temp.{STAGED}assets AS n WHERE n.id = k.id)",
     )
-    moved = kit.exec_driver_sql(
+    moved = _run(
+        kit,
         "SELECT (SELECT count(*) FROM temp.kit_moved), (SELECT count(*) FROM temp.kit_gone), "  # noqa: S608
-        f"(SELECT count(*) FROM temp.{STAGED}assets)"
-    ).one()
+        f"(SELECT count(*) FROM temp.{STAGED}assets)",
+    ).fetchone()
     if moved[0] + moved[1] > max(WHOLE_REFILL_MIN, WHOLE_REFILL_SHARE * moved[2]):
         raise _RefillWhole
     # The assets whose base values are made anew: those that entered or changed, those
@@ -486,40 +550,40 @@ def _apply_staged(kit: Connection) -> Copied:
     # the assets the kit's own procedures touched (read before the kit's procedures are
     # replaced by the server's), and the base rows of assets no longer in scope. No
     # other asset needs it: its row and base version are the server's, unchanged.
-    kit.exec_driver_sql("DROP TABLE IF EXISTS temp.kit_rebase")
-    kit.exec_driver_sql("CREATE TEMP TABLE kit_rebase (id CHAR(32) PRIMARY KEY)")
-    kit.exec_driver_sql("INSERT OR IGNORE INTO temp.kit_rebase SELECT id FROM temp.kit_moved")
-    kit.exec_driver_sql(
-        "INSERT OR IGNORE INTO temp.kit_rebase SELECT w.id FROM "  # noqa: S608
-        f"temp.{WANT}assets AS w LEFT JOIN main.kit_base AS b ON b.asset_id = w.id "
-        "LEFT JOIN main.assets AS k ON k.id = w.id WHERE b.asset_id IS NULL "
-        "OR b.version != b.server_version OR k.version IS NOT b.version"
+    _run(kit, "DROP TABLE IF EXISTS temp.kit_rebase")
+    _run(kit, "CREATE TEMP TABLE kit_rebase (id CHAR(32) PRIMARY KEY)")
+    _run(kit, "INSERT OR IGNORE INTO temp.kit_rebase SELECT id FROM temp.kit_moved")
+    _run(
+        kit,
+        f"INSERT OR IGNORE INTO temp.kit_rebase SELECT id FROM temp.{WANT}assets "  # noqa: S608
+        "WHERE rebase",
     )
-    kit.exec_driver_sql(
+    _run(
+        kit,
         "INSERT OR IGNORE INTO temp.kit_rebase SELECT asset_id FROM procedures "
-        "WHERE id IN (SELECT row_id FROM kit_journal WHERE record = 'procedure')"
+        "WHERE id IN (SELECT row_id FROM kit_journal WHERE record = 'procedure')",
     )
-    kit.exec_driver_sql(
+    _run(
+        kit,
         "INSERT OR IGNORE INTO temp.kit_rebase SELECT b.asset_id FROM main.kit_base AS b "  # noqa: S608
-        f"WHERE NOT EXISTS (SELECT 1 FROM temp.{STAGED}assets AS n WHERE n.id = b.asset_id)"
+        f"WHERE NOT EXISTS (SELECT 1 FROM temp.{STAGED}assets AS n WHERE n.id = b.asset_id)",
     )
     saved = _drop_history_triggers(kit)
-    kit.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
+    _run(kit, "PRAGMA defer_foreign_keys=ON")
     try:
         _step_aside(kit)
         # Rows gone from the scope (children first), then new and changed rows (parents
         # first).
         for name in reversed(ordered):
             if name == "assets":
-                kit.exec_driver_sql(
-                    "DELETE FROM main.assets WHERE id IN (SELECT id FROM temp.kit_gone)"
-                )
+                _run(kit, "DELETE FROM main.assets WHERE id IN (SELECT id FROM temp.kit_gone)")
                 continue
             keys = shapes[name][1]
             match = " AND ".join(f'n."{k}" = t."{k}"' for k in keys)
-            kit.exec_driver_sql(
+            _run(
+                kit,
                 f'DELETE FROM main."{name}" AS t WHERE NOT EXISTS '  # noqa: S608
-                f'(SELECT 1 FROM temp."{STAGED}{name}" AS n WHERE {match})'
+                f'(SELECT 1 FROM temp."{STAGED}{name}" AS n WHERE {match})',
             )
         for name in ordered:
             columns, keys = shapes[name]
@@ -535,18 +599,13 @@ def _apply_staged(kit: Connection) -> Copied:
                 _upsert(kit, name, columns, keys, None, changed)
             else:
                 _upsert(kit, name, columns, keys, None)
-        kit.exec_driver_sql(
-            "DELETE FROM kit_base WHERE asset_id IN (SELECT id FROM temp.kit_rebase)"
-        )
-        asset_ids = base_rows(kit, "id IN (SELECT id FROM temp.kit_rebase)")
-    except IntegrityError as error:  # new values collide with rows not yet replaced
+        _run(kit, "DELETE FROM kit_base WHERE asset_id IN (SELECT id FROM temp.kit_rebase)")
+        base_rows(kit, "id IN (SELECT id FROM temp.kit_rebase)", listed=False)
+    # New values collide with rows not yet replaced (the driver's error: :func:`_run`).
+    except (IntegrityError, sqlite3.IntegrityError) as error:
         raise _RefillWhole from error
     finally:
         restore_triggers(kit, saved)
-        kit.exec_driver_sql("DROP TABLE IF EXISTS temp.kit_rebase")
-        kit.exec_driver_sql("DROP TABLE IF EXISTS temp.kit_moved")
-        kit.exec_driver_sql("DROP TABLE IF EXISTS temp.kit_gone")
-    return Copied(asset_ids)
 
 
 #: Numbers the kit gives provisionally to what it records offline and the server gives
@@ -564,10 +623,11 @@ def _step_aside(kit: Connection) -> None:
     aside first (negated: real ones are positive), or writing the server's record that
     now holds the number would clash with the kit's row not yet renumbered."""
     for name, column, staging in _PROVISIONAL:
-        kit.exec_driver_sql(
+        _run(
+            kit,
             f'UPDATE main."{name}" SET "{column}" = -"{column}" WHERE id IN '  # noqa: S608
             f'(SELECT n.id FROM temp."{staging}{name}" AS n JOIN main."{name}" AS k '
-            f'ON k.id = n.id WHERE k."{column}" != n."{column}")'
+            f'ON k.id = n.id WHERE k."{column}" != n."{column}")',
         )
 
 
@@ -621,9 +681,10 @@ def _upsert(
         else "DO NOTHING"
     )
     conflict = ", ".join(f'"{k}"' for k in keys)
-    kit.exec_driver_sql(
+    _run(
+        kit,
         f'INSERT INTO main."{name}" ({names}) SELECT * FROM ({source}) WHERE true '  # noqa: S608
-        f"ON CONFLICT ({conflict}) {action}"
+        f"ON CONFLICT ({conflict}) {action}",
     )
 
 
@@ -637,23 +698,25 @@ def _changed_columns(
     if not others:
         return []
     match = " AND ".join(f'k."{k}" = n."{k}"' for k in keys)
-    found = kit.exec_driver_sql(
+    found = _run(
+        kit,
         "SELECT "  # noqa: S608
         + ", ".join(f'max(k."{c}" IS NOT n."{c}")' for c in others)
-        + f' FROM {rows} AS n JOIN main."{name}" AS k ON {match}'
-    ).one()
+        + f' FROM {rows} AS n JOIN main."{name}" AS k ON {match}',
+    ).fetchone()
     return [c for c, differs in zip(others, found, strict=True) if differs]
 
 
 def _search_columns(kit: Connection) -> set[str]:
     """The asset columns the search index's update trigger fires on (none while the
     index is paused: no trigger)."""
-    trigger = kit.exec_driver_sql(
-        "SELECT sql FROM main.sqlite_master WHERE type = 'trigger' AND name = 'asset_search_au'"
-    ).scalar()
+    trigger = _run(
+        kit,
+        "SELECT sql FROM main.sqlite_master WHERE type = 'trigger' AND name = 'asset_search_au'",
+    ).fetchone()
     if trigger is None:
         return set()
-    found = re.search(r"UPDATE\s+OF\s+(.*?)\s+ON\s", str(trigger), re.IGNORECASE | re.DOTALL)
+    found = re.search(r"UPDATE\s+OF\s+(.*?)\s+ON\s", str(trigger[0]), re.IGNORECASE | re.DOTALL)
     if found is None:  # an update trigger on every column
         return {c.name for c in Base.metadata.tables["assets"].c}
     return {c.strip().strip('"') for c in found.group(1).split(",")}
@@ -677,13 +740,14 @@ def _differing(name: str, columns: list[str], keys: list[str], staged: str) -> s
 def _drop_history_triggers(kit: Connection) -> list[str]:
     """Drop the triggers that keep history append-only (a refresh replaces the kit's
     copy of it); return their DDL for :func:`restore_triggers`."""
-    rows = kit.exec_driver_sql(
+    rows = _run(
+        kit,
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN "
         "('procedures', 'approvals', 'audit_scans', 'incident_events') "
-        "AND name NOT LIKE 'kit_%'"
-    ).all()
+        "AND name NOT LIKE 'kit_%'",
+    ).fetchall()
     for name, _sql in rows:
-        kit.exec_driver_sql(f'DROP TRIGGER "{name}"')
+        _run(kit, f'DROP TRIGGER "{name}"')
     return [sql for _name, sql in rows]
 
 

@@ -298,6 +298,33 @@ the same run.
   triggers (~25 ms), the base values (~14 ms), ~0.05 s of statements' and SQLAlchemy's
   overhead.
 
+  Cut by refresh22 (2026-12-07; a harness on one prepared kit as the sync leaves it,
+  fresh copies per run, the same-work floor then ours in one process, by turns with
+  main): the refresh's temporary tables live in memory and are dropped all at once
+  when the connection's temporary store is set back (``schema.refreshing``: ``DROP
+  TABLE`` per staged table walked its pages back from the temporary file, ~25 ms),
+  with the fill's page cache; the ~110 comparison and write statements go through the
+  driver, the tables' shapes are read in one statement; on a SQLite server the assets
+  that entered or left the kit against the server's record are found by SQLite across
+  the two files (not 10,000 ids of each read into Python sets; the record's writes
+  idempotent), and the kit's 10,000 ids are not listed; the staged procedures carry
+  only id, version and state through the recent-history window; the assets whose base
+  is made anew are noted in the want pass (not found by a second join). Figures (CPU of
+  the refresh alone, min of 6 per process; load 5-10, five helpers' test runs on the
+  two cores): 201-212 ms against main's 232-249 (load 5), min ratio to the same-work
+  floor 1.76-1.83× against 1.98-2.00×; at load 7-10 1.82-1.94× against 1.92-2.21×.
+  The same harness with the refresh timed inside the sync as here (``_timing_refresh``;
+  the kit's connection as the sync leaves it; 5 measured per process, load 2.8-3.1):
+  CPU median 191 and 219 ms against main's 225 and 228, min 183 and 187 against 210
+  and 225; the same-work floor's ratio (median of pairs) 1.72× and 1.74× against 1.94×
+  and 1.87×. This benchmark's single runs move more than that between two runs of the
+  same code (main at load 2.2-2.9: CPU 0.31 s then 0.21 s; 16:00-16:26: ours 1.6-2.4×
+  the same-work floor's CPU, main's 1.9-2.4×). Not 1.5×: what is left is the database's
+  work beyond the floor's (the want pass over the kit's assets and base, ~27 ms, the
+  floor's own ~26; the audit's 10,000 expected rows staged within the scope, ~9 ms
+  against the floor's 3 unfiltered; base rows, the rows gone, the journal, ~20 ms;
+  the upserts through the kit's indexes), not Python (under 10% of the refresh).
+
   A refresh that reads only what changed needs the server to say what changed since the
   kit's last refresh, and safely: a time stamp or a sequence number taken by each
   writer would miss changes on PostgreSQL and MariaDB, whose transactions commit out
@@ -309,6 +336,20 @@ the same run.
   comparison (~0.075 s since refresh21) but not the writes through the kit's indexes,
   triggers and base values (~0.04 s) nor the overhead (~0.05 s): ~0.09 s against the
   given floor's 0.03, about 3×, so not the issue's 2× by itself either.
+
+  Refresh22 measured the SQLite fast path's reads, not built: the server's assets
+  written since the kit's last refresh, by ``updated_at``'s index, 1.0-1.5 ms for the
+  1,000, against 6.2-6.7 ms staging the scope's 10,000 keys; what it would spare is the
+  comparison's passes over the whole scope (the want pass ~27 ms, the rows gone and
+  base orphans ~8 ms, staging the keys ~20 ms): ~0.05-0.06 s of ~0.19. ``updated_at``
+  alone is not safe even on SQLite: it is stamped when a row is written, not when its
+  transaction commits, so a write stamped before the refresh's read began and
+  committed after it is missed by "since the last refresh" (no margin bounds a write
+  transaction's length), and a location moved or a row deleted writes no asset. A log
+  kept by triggers is (SQLite has one writer at a time: a log's rowids follow commit
+  order), with the scope's other changes (locations, audits, deletes) in it and a
+  pause for bulk import and the demo; that is a migration of the server's schema, left
+  to a decision (see refresh22's note).
 
 The dated measurements of the earlier rounds (the checkout's kitco and sync5, the
 servers' first sync figures of sync5, the sync's profile of sync7 and sync10 to sync14)

@@ -27,7 +27,7 @@ import pytest
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_as_test
-from sqlalchemy import select, text
+from sqlalchemy import delete, select, text
 
 from desktop import kits
 from desktop.domain.incidents import IncidentStatus
@@ -45,7 +45,16 @@ from desktop.services.incidents import IncidentRequest, log_incident, move_incid
 from desktop.services.search import UNRANKED
 from desktop.services.template_admin import set_approval
 from desktop.storage.database import Database, open_database
-from desktop.storage.models import Audit, AuditScan, Incident, Location, Procedure
+from desktop.storage.models import (
+    Asset,
+    Audit,
+    AuditScan,
+    Incident,
+    KitCheckout,
+    KitCheckoutAsset,
+    Location,
+    Procedure,
+)
 from tests.backends import make_database
 from tests.desktop.kits.helpers import change, receive_laptop
 from tests.factories import World, seed_world
@@ -699,5 +708,63 @@ def test_a_refresh_brings_exactly_the_servers_state_even_after_a_failed_one(
             "LAP-3": ("ThinkPad T14", None),
         }
         assert "Room A1 east" in located
+    finally:
+        kit.dispose()
+
+
+def _on_record(db: Database, kit_id: Any) -> set[str]:
+    """The tags of the assets the server records kit ``kit_id`` as holding."""
+    with db.read() as s:
+        return set(
+            s.execute(
+                select(Asset.tag)
+                .join(KitCheckoutAsset, KitCheckoutAsset.asset_id == Asset.id)
+                .where(KitCheckoutAsset.kit_id == kit_id)
+            ).scalars()
+        )
+
+
+def test_the_servers_record_of_the_kits_assets_follows_each_refresh(
+    world: World, tmp_path: Path
+) -> None:
+    """The server records which assets a kit holds (the register shows them as out in
+    it). A refresh after one asset moved out of the kit's scope and another into it
+    leaves exactly the kit's assets on record (found by SQLite across the two files from
+    a SQLite server, in Python from the others); and a record gone wrong — an asset's row
+    lost, a row of an asset the kit never held, as a server write that failed after the
+    kit's commit could leave it — is set right by the next refresh."""
+    for tag in ("LAP-1", "LAP-2"):
+        world.receive(tag=tag)
+    for tag in ("LAP-3", "LAP-4"):
+        world.receive(tag=tag, values={"location": world.other_site_room})
+    path = tmp_path / "kit.sqlite"
+    kits.checkout(world.db, kits.resolve_scope(world.db, locations=["Head office"]), "tech", path)
+    kit = open_database(f"sqlite:///{path}")
+    try:
+        info = kit_info(kit)
+        assert info is not None
+        assert _on_record(world.db, info.kit_id) == {"LAP-1", "LAP-2"}
+        change(world.db, "LAP-2", {"location": world.other_site_room})
+        change(world.db, "LAP-3", {"location": world.room_b})
+        with whole_fills() as calls:
+            assert kits.sync(kit, world.db, "tech").refreshed
+        assert calls == []
+        assert {tag for tag, _serial in _kit_tags(path)} == {"LAP-1", "LAP-3"}
+        assert _on_record(world.db, info.kit_id) == {"LAP-1", "LAP-3"}
+        with world.db.write() as s:
+            tags = dict(s.execute(select(Asset.tag, Asset.id)).all())
+            s.execute(
+                delete(KitCheckoutAsset).where(
+                    KitCheckoutAsset.kit_id == info.kit_id,
+                    KitCheckoutAsset.asset_id == tags["LAP-1"],
+                )
+            )
+            s.add(KitCheckoutAsset(kit_id=info.kit_id, asset_id=tags["LAP-4"]))
+        assert _on_record(world.db, info.kit_id) == {"LAP-3", "LAP-4"}
+        assert kits.sync(kit, world.db, "tech").refreshed
+        assert _on_record(world.db, info.kit_id) == {"LAP-1", "LAP-3"}
+        with world.db.read() as s:
+            checkout = s.get(KitCheckout, info.kit_id)
+            assert checkout is not None and checkout.asset_count == 2
     finally:
         kit.dispose()
