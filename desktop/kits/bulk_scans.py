@@ -68,7 +68,7 @@ _KIT_SCANS = (
 _TABLES = (
     "CREATE TEMP TABLE IF NOT EXISTS kit_sync_scans (seq INTEGER PRIMARY KEY, id TEXT, "
     "audit_id TEXT, raw TEXT, kind TEXT, location_id TEXT, scanned_by_id TEXT, "
-    "scanned_at TEXT, ord INTEGER, text TEXT, key TEXT, asset_id TEXT, "
+    "scanned_at TEXT, ord INTEGER, text TEXT, key TEXT, first INTEGER, asset_id TEXT, "
     "on_server INTEGER NOT NULL DEFAULT 0, cut INTEGER NOT NULL DEFAULT 0)",
     "CREATE TEMP TABLE IF NOT EXISTS kit_sync_scanners (audit_id TEXT, scanned_by_id TEXT, "
     "location_id TEXT, person_id TEXT, room_id TEXT)",
@@ -80,7 +80,6 @@ _TABLES = (
     "PRIMARY KEY (audit_id, key))",
     "CREATE TEMP TABLE IF NOT EXISTS kit_sync_top (audit_id TEXT PRIMARY KEY, top INTEGER, "
     "base INTEGER)",
-    "CREATE TEMP TABLE IF NOT EXISTS kit_sync_firsts (seq INTEGER PRIMARY KEY)",
 )
 _CLEARED = (
     "kit_sync_scans",
@@ -89,15 +88,15 @@ _CLEARED = (
     "kit_sync_counted",
     "kit_sync_unknown",
     "kit_sync_top",
-    "kit_sync_firsts",
 )
 #: The run's kit rows into the server's temporary table, each with its place in the run,
-#: its text and tag key as the scan service makes them, and the asset of that key (a key
-#: longer than a tag is no asset's).
+#: its text and tag key as the scan service makes them, whether it is the first of its
+#: audit and key in the run, and the asset of that key (a key longer than a tag is no
+#: asset's).
 _STAGE = (
     "INSERT INTO temp.kit_sync_scans (seq, id, audit_id, raw, kind, location_id, "  # noqa: S608
-    "scanned_by_id, scanned_at, ord, text, key, asset_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-    "?7, ?8, ?9, ?10, ?11, (SELECT a.id FROM assets a WHERE a.tag_key = ?11 "
+    "scanned_by_id, scanned_at, ord, text, key, first, asset_id) VALUES (?1, ?2, ?3, ?4, "
+    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, (SELECT a.id FROM assets a WHERE a.tag_key = ?11 "
     f"AND length(?11) <= {TAG_MAX_LENGTH}))"
 )
 _COUNTED_VALUES = ", ".join(f"'{c.value}'" for c in sorted(COUNTED))
@@ -115,10 +114,10 @@ SELECT t.id, t.audit_id, q.top + t.ord - q.base, t.scanned_at, c.person_id, subs
        '{_ASSET}', t.asset_id, c.room_id,
        CASE
          WHEN t.asset_id IS NULL THEN
-           CASE WHEN f.seq IS NULL OR EXISTS (SELECT 1 FROM temp.kit_sync_unknown k
+           CASE WHEN t.first = 0 OR EXISTS (SELECT 1 FROM temp.kit_sync_unknown k
                                               WHERE k.audit_id = t.audit_id AND k.key = t.key)
                 THEN '{ScanClass.DUPLICATE.value}' ELSE '{ScanClass.UNKNOWN.value}' END
-         WHEN f.seq IS NULL OR n.asset_id IS NOT NULL THEN '{ScanClass.DUPLICATE.value}'
+         WHEN t.first = 0 OR n.asset_id IS NOT NULL THEN '{ScanClass.DUPLICATE.value}'
          WHEN a.status IN {_RETIRED} THEN '{ScanClass.RETIRED.value}'
          WHEN c.room_id IS NULL AND e.asset_id IS NULL AND x.outside = 1
            THEN '{ScanClass.MISPLACED.value}'
@@ -133,7 +132,6 @@ FROM temp.kit_sync_scans t
 JOIN temp.kit_sync_scanners c ON c.audit_id = t.audit_id
      AND c.scanned_by_id = t.scanned_by_id AND c.location_id IS t.location_id
 JOIN temp.kit_sync_top q ON q.audit_id = t.audit_id
-LEFT JOIN temp.kit_sync_firsts f ON f.seq = t.seq
 LEFT JOIN assets a ON a.id = t.asset_id
 LEFT JOIN temp.kit_sync_counted n ON n.audit_id = t.audit_id AND n.asset_id = t.asset_id
 LEFT JOIN audit_expected e ON e.audit_id = t.audit_id AND e.asset_id = t.asset_id
@@ -193,10 +191,17 @@ def replay_scan_run(
         driver.execute(statement)
     for table in _CLEARED:
         driver.execute(f"DELETE FROM temp.{table}")  # noqa: S608 - our table names
-    driver.executemany(
-        _STAGE,
-        [(*row, n, row[3].strip(), normalize_tag(row[3])) for n, row in enumerate(rows, 1)],
-    )
+    # Each scan's key, and whether it is the first of its audit and key in the run (as
+    # :func:`_before` finds them when scans are left out: a key names one asset or none).
+    staged = []
+    seen: set[tuple[str, str]] = set()
+    for n, row in enumerate(rows, 1):
+        key = normalize_tag(row[3])
+        first = (row[2], key) not in seen
+        if first:
+            seen.add((row[2], key))
+        staged.append((*row, n, row[3].strip(), key, first))
+    driver.executemany(_STAGE, staged)
     driver.execute(
         "UPDATE temp.kit_sync_scans SET on_server = 1 WHERE id IN (SELECT o.id FROM "
         "audit_scans o JOIN temp.kit_sync_scans t ON t.id = o.id)"
@@ -207,13 +212,17 @@ def replay_scan_run(
     driver.execute(_CUT)
     names = _scanners(bulk, driver)
     _unlisted(bulk, driver)
-    _before(driver)
-    cuts = [seq for (seq,) in driver.execute("SELECT seq FROM temp.kit_sync_scans WHERE cut = 1")]
+    whole = _before(driver)
+    cuts = (
+        []
+        if whole
+        else [seq for (seq,) in driver.execute("SELECT seq FROM temp.kit_sync_scans WHERE cut = 1")]
+    )
     entries = {entry.seq: entry for entry in run}
     low = run[0].seq
     for cut in [*sorted(cuts), run[-1].seq + 1]:
         if cut > low:
-            _segment(driver, entries, names, low, cut - 1, remember)
+            _segment(driver, entries, names, low, cut - 1, remember, rows if whole else None)
         if cut in entries:
             one_by_one(entries[cut])
             session.flush()
@@ -228,17 +237,25 @@ def _segment(
     low: int,
     high: int,
     remember: Callable[[Entry, Replayed], None],
+    rows: Sequence[tuple[Any, ...]] | None = None,
 ) -> None:
     """Store the scans ``low``..``high`` of the run (none of them cut) by one statement,
-    numbered after the audit's last scan, and hear of each."""
+    numbered after the audit's last scan, and hear of each. ``rows``: the kit's rows of
+    the whole run, when it is all stored here (none on the server, none cut): what is
+    heard of is read from them instead of the temporary table."""
     driver.execute("DELETE FROM temp.kit_sync_top")
     driver.execute(_TOP, (low, high))
     driver.execute(_INSERT, (low, high))
-    for seq, on_server, raw, at, scanned_by_id in driver.execute(
-        "SELECT seq, on_server, raw, scanned_at, scanned_by_id FROM temp.kit_sync_scans "
-        "WHERE seq BETWEEN ? AND ? ORDER BY seq",
-        (low, high),
-    ):
+    stored = (
+        driver.execute(
+            "SELECT seq, on_server, raw, scanned_at, scanned_by_id FROM temp.kit_sync_scans "
+            "WHERE seq BETWEEN ? AND ? ORDER BY seq",
+            (low, high),
+        )
+        if rows is None
+        else ((row[0], 0, row[3], row[7], row[6]) for row in rows)
+    )
+    for seq, on_server, raw, at, scanned_by_id in stored:
         entry = entries[seq]
         summary = f"{_WORDS_OF[_ASSET]} “{raw}” by {names[scanned_by_id]} at {at[:10]} {at[11:19]}"
         outcome = Outcome.ALREADY_APPLIED if on_server else Outcome.APPLIED
@@ -329,14 +346,16 @@ def _unlisted(bulk: BulkReplayer, driver: Any) -> None:
     driver.executemany("INSERT INTO temp.kit_sync_unlisted VALUES (?, ?, ?, ?)", rows)
 
 
-def _before(driver: Any) -> None:
+def _before(driver: Any) -> bool:
     """The run's place of each scan in its audit, which scan is the first of its asset or
     unknown tag in the run, and what the run's audits counted before it (assets, and
-    unknown tags; scans not undone): each read once per run, not per scan."""
-    if driver.execute(
-        "SELECT count(DISTINCT audit_id) > 1 OR max(on_server) = 1 OR max(cut) = 1 "
+    unknown tags; scans not undone): each read once per run, not per scan. Whether the
+    whole run is stored here, as one audit's (none on the server, none cut)."""
+    staged = driver.execute(
+        "SELECT count(DISTINCT audit_id) > 1, max(on_server) = 1 OR max(cut) = 1 "
         "FROM temp.kit_sync_scans"
-    ).fetchone()[0]:
+    ).fetchone()
+    if staged[0] or staged[1]:
         # Numbered per audit, without the scans already on the server or cut (the
         # staging numbered the run as one audit's, all stored here: the common case).
         driver.execute(
@@ -344,10 +363,13 @@ def _before(driver: Any) -> None:
             "(PARTITION BY audit_id ORDER BY seq) AS n FROM temp.kit_sync_scans "
             "WHERE on_server = 0 AND cut = 0) AS w WHERE w.seq = kit_sync_scans.seq"
         )
-    driver.execute(
-        "INSERT INTO temp.kit_sync_firsts SELECT min(seq) FROM temp.kit_sync_scans "
-        "WHERE on_server = 0 AND cut = 0 GROUP BY audit_id, coalesce(asset_id, 'k' || key)"
-    )
+    if staged[1]:
+        # The staging's firsts counted every scan: without those on the server or cut.
+        driver.execute(
+            "UPDATE temp.kit_sync_scans SET first = seq IN (SELECT min(seq) FROM "
+            "temp.kit_sync_scans WHERE on_server = 0 AND cut = 0 GROUP BY audit_id, "
+            "coalesce(asset_id, 'k' || key))"
+        )
     driver.execute(
         "INSERT OR IGNORE INTO temp.kit_sync_counted SELECT s.audit_id, s.asset_id "  # noqa: S608
         "FROM audit_scans s WHERE s.audit_id IN (SELECT DISTINCT audit_id FROM "
@@ -361,3 +383,4 @@ def _before(driver: Any) -> None:
         f"temp.kit_sync_scans) AND s.classification = '{ScanClass.UNKNOWN.value}' "
         f"AND {_NOT_UNDONE}"
     )
+    return not staged[1]

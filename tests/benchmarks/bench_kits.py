@@ -222,6 +222,54 @@ the same run.
   header, directory, commit) against five in the floor's (the same three, and its
   connection's close checkpoints inside its timing).
 
+  Sync22 (2026-12-07 15:35-16:40 UTC, load 2.2-10.8: other helpers' test runs and our
+  kit suite on the two cores; steps timed in one process over five syncs on fresh
+  copies of one prepared server and kit, CPU of this process, medians, by turns with the
+  code before each change). Changed: (1) the kit's marks (journal synced, base versions)
+  commit at ``synchronous=NORMAL`` in WAL (the lead's decision; ``sync._marking``: a
+  lost mark only makes the next sync report its records as already applied, nothing is
+  lost or doubled — ``test_sync_marks``; every recording and the server stay FULL): the
+  marks' wall 29 and 23 ms against 32 and 52 (load 5.4-5.9), their CPU unchanged
+  (~10 ms). (2) The checkout's look-up, the conflict queue's entry ids and the
+  performers' user names by plain driver statements: SQLAlchemy compiled them once per
+  process; compiling within this benchmark's timed sync 5.5 -> 1.7 ms (what is left is
+  ``lock_open_audit``'s ORM query, in the services). (3) The set-wise scans find which
+  scan is the first of its audit and tag as they stage the run (a tag names one asset or
+  none), and a run stored whole hears of its scans from the kit's rows already read: the
+  ``GROUP BY`` into ``kit_sync_firsts``, its join and a re-read of 2,000 staged rows go;
+  the scans' run 40.7-43.4 ms against 43.2-53.1 (three pairs, load 8). Tried and not
+  kept: the journal's record ids made without noting them in the sync's shared id map
+  (by count ~2 ms; by turns 7.3-7.9 ms against 7.95-10.1 at load 9: not resolved).
+  Not done, of the lead's approved choices: the foreign keys checked once per distinct
+  value — ``PRAGMA foreign_keys`` changes nothing inside a transaction, so the whole
+  server transaction would go without them, the per-record replays' ORM writes included,
+  which ``Database.bulk_write`` then checks by ``PRAGMA foreign_key_check`` of each
+  table they touched, a pass over all its rows (10,000-1,000,000 here): more than the
+  checks cost (sync21's upper bound, ≤5 ms); the kit's base versions apart from its
+  values — a change of the kit's schema (``kits/schema.py``, not this round's) for
+  ~3 ms (the ``kit_base`` update 2.4-3.4 ms, its read 2.4 ms).
+
+  By turns with main (76adeb1), this benchmark's sync (16:25-16:32 UTC, load 1.4-2.8):
+  0.21, 0.15, 0.20 s wall (CPU 0.20, 0.14, 0.20) against 0.16, 0.15, 0.29 (CPU 0.15,
+  0.14, 0.23); the ratios 1.9, 2.2, 2.2× wall and 2.1, 2.3, 2.2× CPU against 2.1, 2.2,
+  2.3× and 2.2, 2.3, 2.5× (the floor moved with ours: 0.06-0.10 s CPU). Earlier, at
+  load 9.5-10.8 with the kit suite beside it, its first half alone: CPU 0.171, 0.215,
+  0.200 s against 0.242, 0.160, 0.172; five syncs a process: median CPU 189, 220, 188
+  ms against 186, 234, 186. What the three changes save (~8-10 ms CPU and the kit's
+  fsync) is within what the load moves: not within 2× reliably yet (2.1-2.3× CPU).
+  Where ours goes now (CPU, load 4-8): the procedures' run ~72 ms (storing 40, of which the search index's rows 20-31 — as
+  the floor's —, the rows' ``INSERT`` 9-11 and the assets' ``UPDATE`` 6-9; deciding
+  15-22), the scans' run 41-45 (the ``INSERT … SELECT`` 11-17, staging 7-11, hearing
+  of 2,000 results 6), the journal's entries 8-13, the marks 8-10, the bases 7-8,
+  ``kit_info`` and the acting person 3 each, the server's commit 3-5. PostgreSQL
+  (``bench_sync_server``, the paths (2) touches; three pairs by turns with main, load
+  2.2-6.0): 0.67, 0.60, 0.80 s wall (CPU 0.32, 0.28, 0.33; 3.6, 4.3, 4.8×) against
+  0.64, 0.53, 1.02 (CPU 0.25, 0.24, 0.29; 4.0, 3.9, 4.3×): ours' CPU the higher in
+  each pair (by 0.04-0.07 s), its floor's too in two. Profiled once each, both syncs
+  make the same calls (938k function calls against 941k, profiled CPU 1.28 s against
+  1.33; the changed look-ups a few ms in all): no added work found; worth the lead's
+  re-measure on a quiet machine.
+
 - **sync_and_refresh** and **refresh alone** (the second sync above; the refresh,
   ``refresh_kit``, also timed on its own). The refresh writes only what moved
   (``desktop.kits.schema.refresh``): the scope's rows are staged in temporary tables of

@@ -60,8 +60,10 @@ def _copy(source: Path, target: Path) -> None:
         src.backup(dst)
 
 
-def _audit_day(world: World, kit_path: Path) -> None:
-    """The server's audit and scans, and a kit's runs of scans meeting them."""
+def _audit_day(world: World, kit_path: Path, *, cut: bool = True) -> None:
+    """The server's audit and scans, and a kit's runs of scans meeting them (with
+    ``cut``: a room's label and a deactivated scanner's scans among them, which the run
+    leaves to the per-record replay)."""
     for n in range(1, 9):
         world.receive(tag=f"LAP-{n}")
     with world.db.write() as s:
@@ -85,12 +87,13 @@ def _audit_day(world: World, kit_path: Path) -> None:
             s.execute(update(Person).where(Person.username == "auditor2").values(active=False))
         for raw in _NO_ROOM:
             record_scan(field.db, audit_id=audit.id, raw=raw, scanned_by="auditor")
-        record_scan(field.db, audit_id=audit.id, raw="ROOM-A2", scanned_by="auditor")
+        if cut:
+            record_scan(field.db, audit_id=audit.id, raw="ROOM-A2", scanned_by="auditor")
         for raw in _IN_ROOM_A2:
             record_scan(
                 field.db, audit_id=audit.id, raw=raw, scanned_by="auditor", room_id=world.room_b
             )
-        for raw in ("LAP-7", "LAP-1"):  # by a scanner the server no longer lets scan
+        for raw in ("LAP-7", "LAP-1") if cut else ():  # by a scanner no longer let scan
             record_scan(field.db, audit_id=audit.id, raw=raw, scanned_by="auditor2")
         for raw in ("LAP-7", "GHOST-4", "LAP-6"):
             record_scan(field.db, audit_id=audit.id, raw=raw, scanned_by="auditor")
@@ -100,11 +103,14 @@ def _outcomes(report: kits.SyncReport) -> list[tuple[Any, ...]]:
     return [(r.seq, r.record_id, r.summary, r.outcome, r.reason) for r in report.results]
 
 
+@pytest.mark.parametrize("cut", [True, False], ids=["with-cuts", "whole"])
 def test_runs_of_scans_decided_set_wise_end_as_one_by_one(
-    sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cut: bool
 ) -> None:
+    """With cuts, and a run stored whole by one statement (nothing cut, nothing on the
+    server: which scan is the first of its tag in the run is found as it is staged)."""
     world = seed_world(sqlite_db)
-    _audit_day(world, tmp_path / "kit.sqlite")
+    _audit_day(world, tmp_path / "kit.sqlite", cut=cut)
     server_path = Path(str(sqlite_db.engine.url.database))
     sqlite_db.dispose()
     runs: list[int] = []
@@ -148,36 +154,44 @@ def test_runs_of_scans_decided_set_wise_end_as_one_by_one(
             server.dispose()
         if name == "set-wise":
             # One run of the 21 scans (the room's label and the deactivated scanner's
-            # went one by one within it), and the second sync's.
-            assert runs == [21, 21], runs
-            assert [c for _raw, c in classes[4:]] == [
-                "found",
-                "duplicate",
-                "duplicate",
-                "found",
-                "duplicate",
-                "unknown",
-                "duplicate",
-                "retired",
-                "misplaced",
-                "misplaced",
-                "room",
-                "misplaced",
-                "found",
-                "found",
-                "duplicate",
-                "unknown",
-                "found",
-                "unknown",
-                "duplicate",
-            ], classes
+            # went one by one within it), and the second sync's; 18 without them.
+            assert runs == ([21, 21] if cut else [18, 18]), runs
+            assert [c for _raw, c in classes[4:]] == [c for c in _CLASSES if cut or c != "room"], (
+                classes
+            )
     assert reports["set-wise"] == reports["single"]
     outcomes = [r[3] for r in reports["set-wise"]]
-    assert outcomes == [Outcome.APPLIED] * 16 + [Outcome.CONFLICT] * 2 + [Outcome.APPLIED] * 3
+    conflicts = [Outcome.CONFLICT] * 2 if cut else []
+    before = 16 if cut else 15  # (the room's label is a record of its own)
+    assert outcomes == [Outcome.APPLIED] * before + conflicts + [Outcome.APPLIED] * 3
     for table in ("procedures", "assets", "scans", "conflicts"):
         assert rows["set-wise"][table] == rows["single"][table], table
     # A sync of the same kit again (killed before the kit heard): nothing twice.
     assert again["set-wise"] == again["single"]
-    assert [r[3] for r in again["set-wise"]] == [Outcome.ALREADY_APPLIED] * 16 + [
-        Outcome.CONFLICT
-    ] * 2 + [Outcome.ALREADY_APPLIED] * 3
+    assert [r[3] for r in again["set-wise"]] == [Outcome.ALREADY_APPLIED] * before + conflicts + [
+        Outcome.ALREADY_APPLIED
+    ] * 3
+
+
+#: The classes of the kit's scans, as the server stores them (with cuts).
+_CLASSES = [
+    "found",
+    "duplicate",
+    "duplicate",
+    "found",
+    "duplicate",
+    "unknown",
+    "duplicate",
+    "retired",
+    "misplaced",
+    "misplaced",
+    "room",
+    "misplaced",
+    "found",
+    "found",
+    "duplicate",
+    "unknown",
+    "found",
+    "unknown",
+    "duplicate",
+]
