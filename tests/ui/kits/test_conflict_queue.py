@@ -412,3 +412,27 @@ def test_keeping_the_servers_values_is_asked_first_and_enter_keeps_the_conflict_
     qtbot.waitUntil(
         lambda: queue.listing.count() == 2 and "settled" in queue.message.text(), timeout=20_000
     )
+
+
+def test_settled_from_a_checked_in_kit_window_does_not_promise_a_next_sync(
+    qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path
+) -> None:
+    """Checked in with conflicts left (the check-in says to settle them in Field kit ›
+    Conflicts…), then settled from the returned kit's window: the message said "this kit
+    shows it after its next sync (Field kit › Sync…)" — but a returned kit is never synced
+    again, its Sync is greyed (newuser25, under Xvfb). It says where the values are."""
+    kit = _three_conflicts(register, tmp_path)
+    kit_db = Database(f"sqlite:///{kit}")
+    assert kits.sync(kit_db, register.db, "tech", check_in=True).returned
+    kit_window = window_on(kit_db, "tech")
+    qtbot.waitUntil(lambda: "Checked in" in kit_window.kit.banner.plain_text(), timeout=10_000)
+    assert not kit_window.kit.sync_action.isEnabled()
+    queue = _open_queue(qtbot, kit_window, 3)
+    text = _settle(qtbot, queue, queue.reapply_kit, left=2)
+    assert "Recorded as the procedure" in text
+    assert "next sync" not in text, text
+    assert "this kit was checked in and keeps its old values" in text, text
+    assert "Back to the database" in text, text
+    queue.close()
+    kit_window.close()
+    kit_db.dispose()

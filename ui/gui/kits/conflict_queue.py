@@ -338,11 +338,17 @@ class ConflictQueue(QDialog):
         self.load(select_id=conflict.id)
         # Settled on the shared database: a kit shows the outcome once it is synced (a new
         # user saw the kit's old value beside "its data is fresh" and thought it lost).
+        returned = getattr(self.kit_info, "returned_at", None) is not None
         later = (
-            " The shared database has it; this kit shows it after its next sync "
+            ""
+            if self.kit_info is None or not resolution.procedure_id
+            # A checked-in kit is never synced again (its Sync is greyed): "after its next
+            # sync" sent a person to a door that was shut (newuser25, under Xvfb).
+            else " The shared database has it; this kit was checked in and keeps its old "
+            "values (Back to the database shows the new ones)."
+            if returned
+            else " The shared database has it; this kit shows it after its next sync "
             "(Field kit › Sync…)."
-            if self.kit_info is not None and resolution.procedure_id
-            else ""
         )
         self._pending_message = (
             f"Conflict #{conflict.number} ({conflict.asset_tag}) settled: "
