@@ -52,7 +52,9 @@ def note_open_conflicts(kit: Database, server: Database) -> int:
 
     The kit shows that count (banner, ``kit status``); it was read at the last sync only,
     so conflicts settled since — from this kit's window or command line, or by anybody on
-    the server — kept being counted until the next sync. Returns the count."""
+    the server — kept being counted until the next sync. A checked-in kit is counted too:
+    its conflicts are settled after its check-in, and its banner kept counting them
+    (newuser25). Returns the count."""
     from sqlalchemy import func
 
     from desktop.kits.info import kit_info
@@ -66,7 +68,7 @@ def note_open_conflicts(kit: Database, server: Database) -> int:
             .select_from(KitConflict)
             .where(KitConflict.kit_id == info.kit_id, KitConflict.resolution.is_(None))
         ).scalar_one()
-    if count != info.open_conflicts and info.returned_at is None:
+    if count != info.open_conflicts:  # kit_meta takes writes after a check-in too
         with kit.write() as session:  # kit_meta is the kit's own: nothing journals it
             session.connection().exec_driver_sql(
                 "UPDATE kit_meta SET open_conflicts = ?", (int(count),)
