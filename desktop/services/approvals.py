@@ -123,6 +123,14 @@ def reject(
         )
 
 
+#: Why nothing is decided in a field kit (the decision and the inbox's reason alike).
+OFFLINE_APPROVAL = (
+    "approvals are not given in a field kit: nobody approves offline, and nobody "
+    "approves their own work. The procedure waits for an approver on the server "
+    "once the kit is synced."
+)
+
+
 def decide_in_session(
     session: Session,
     *,
@@ -133,11 +141,7 @@ def decide_in_session(
 ) -> DecisionOutcome:
     """Validate and record one decision inside the caller's transaction."""
     if session_is_kit(session):
-        raise PermissionDeniedError(
-            "approvals are not given in a field kit: nobody approves offline, and nobody "
-            "approves their own work. The procedure waits for an approver on the server "
-            "once the kit is synced."
-        )
+        raise PermissionDeniedError(OFFLINE_APPROVAL)
     person = acting_person(session, approver)
     procedure = _locked_procedure(session, procedure_id)
     asset = session.get(Asset, procedure.asset_id)
@@ -461,8 +465,11 @@ class PendingItem:
 
 def pending_approvals(session: Session, *, for_user: str | None = None) -> list[PendingItem]:
     """Every pending procedure, oldest first; with ``for_user``, whether they may decide it
-    (in a returned field kit nobody may: the list stays readable, each says why)."""
+    (in a field kit nobody may — offline, or after its check-in —: the list stays
+    readable, each says why; the inbox offered Approve in a kit, then refused it)."""
     returned = returned_note(session) if for_user else None
+    if for_user and returned is None and session_is_kit(session):
+        returned = OFFLINE_APPROVAL.removesuffix(".")
     person = acting_person(session, for_user) if for_user and returned is None else None
     rows = session.execute(
         select(Procedure, Asset.tag, Asset.name, Category.custom_fields)
