@@ -69,6 +69,10 @@ def test_a_check_in_says_the_earlier_conflict_still_waits(
     qtbot.waitUntil(lambda: dialog.report is not None and dialog.worker is None, timeout=20_000)
     text, style = dialog.message.text(), dialog.message.styleSheet()
     assert dialog.report.returned and "Checked in" in text, text
+    # The Kit line says so too (it said "nothing waits to sync" of a kit never synced again).
+    assert dialog.kit_label.text().endswith("(checked in: it takes no more work)"), (
+        dialog.kit_label.text()
+    )
     assert "1 conflict from an earlier sync still waits to be settled" in text, text
     assert WARNING_COLOUR in style and GREEN not in style, style
     dialog.close()

@@ -333,7 +333,13 @@ class SyncDialog(QDialog):
         if self.kit_info is not None and not report.dry_run and self._waiting[0] >= 0:
             # The line counted what waited when the dialog opened (it said "2 records
             # wait" after a sync had sent them all).
-            self.kit_label.setText(kit_line(self.kit_info.scope_text, self._waiting[0]))
+            self.kit_label.setText(
+                kit_line(
+                    self.kit_info.scope_text,
+                    self._waiting[0],
+                    returned=bool(getattr(report, "returned", False)),
+                )
+            )
         # A conflict left to settle is no success: "Synced 1 record: 1 conflict." stood in
         # the same green as a clean sync (newuser23), now in the colour of a warning; so
         # does a preview that foresees one (it stood in green too).
@@ -427,8 +433,11 @@ class SyncDialog(QDialog):
         super().closeEvent(event)
 
 
-def kit_line(scope: str, waiting: int) -> str:
-    """The Kit line: the window's kit and how many of its records wait to sync."""
+def kit_line(scope: str, waiting: int, *, returned: bool = False) -> str:
+    """The Kit line: the window's kit and how many of its records wait to sync — or, once
+    checked in, that it was (it said "nothing waits to sync" of a kit never synced again)."""
+    if returned:
+        return f"This window's kit: {scope} (checked in: it takes no more work)"
     count = (
         "nothing waits"
         if waiting == 0
