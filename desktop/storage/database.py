@@ -90,6 +90,15 @@ class Database:
         return describe(self.url)
 
     @property
+    def named(self) -> str:
+        """How a message names the database: its description, and its URL (no password)
+        where that says more — a local file's URL only repeats its path ("local file
+        /tmp/a.db (sqlite:////tmp/a.db)")."""
+        if self.backend == "sqlite":
+            return self.description
+        return f"{self.description} ({self.display_url})"
+
+    @property
     def typed_url(self) -> str:
         """The URL as a person types it, for a command to copy: no driver, no password and
         not the character set Assetdesk adds (``mariadb://root@db/assets``, where

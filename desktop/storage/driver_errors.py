@@ -43,13 +43,13 @@ def translate_connection_errors(database: Database) -> Iterator[None]:
     except PoolTimeoutError as exc:  # not a driver's error: every connection hangs or is busy
         if database.is_sqlite:  # a local file: its connections wait for another program
             raise DatabaseBusyError(
-                f"The database {database.description} ({database.display_url}) is busy: "
+                f"The database {database.named} is busy: "
                 "every connection Assetdesk has to the file is waiting for another program "
                 "that is writing to it (an import from the command line, for example). "
                 "Nothing was changed; try again in a moment."
             ) from exc
         raise DatabaseUnavailableError(
-            f"The database {database.description} ({database.display_url}) gave no "
+            f"The database {database.named} gave no "
             "connection in time: the ones open wait for a server that does not answer. "
             "Nothing was changed."
         ) from exc
@@ -73,12 +73,12 @@ def _translated(database: Database, exc: DBAPIError) -> DesktopError | None:
     """The message for a driver's error ``exc``, or None when it is not one we explain."""
     if _is_timeout(exc):
         return DatabaseUnavailableError(
-            f"The database {database.description} ({database.display_url}) did not answer "
+            f"The database {database.named} did not answer "
             f"in time and the statement was cancelled; nothing was changed: {first_line(exc)}"
         )
     if _is_schema_problem(exc):
         return SchemaMismatchError(
-            f"The database {database.description} ({database.display_url}) does not have "
+            f"The database {database.named} does not have "
             f"the schema this version of Assetdesk expects ({first_line(exc)}): it was "
             "changed by hand or by another program. Nothing was changed; restore a backup "
             "or ask an administrator."
@@ -105,7 +105,7 @@ def _translated(database: Database, exc: DBAPIError) -> DesktopError | None:
         from desktop.storage.database import SQLITE_BUSY_TIMEOUT_MS  # imports this module
 
         return DatabaseBusyError(
-            f"The database {database.description} ({database.display_url}) is busy: "
+            f"The database {database.named} is busy: "
             "another program is writing to it (an import from the command line, for "
             f"example) and did not let go within {SQLITE_BUSY_TIMEOUT_MS // 1000} s. "
             "Nothing was changed; try again in a moment."
@@ -113,7 +113,7 @@ def _translated(database: Database, exc: DBAPIError) -> DesktopError | None:
     if not _is_connection_problem(exc):
         return None
     return DatabaseUnavailableError(
-        f"Cannot use the database {database.description} ({database.display_url}): "
+        f"Cannot use the database {database.named}: "
         f"{first_line(exc)}{_password_hint(exc)}{_keyring_note(database, exc)}"
     )
 

@@ -14,7 +14,15 @@ from pathlib import Path
 
 from tests.backends import make_database
 from tests.factories import World
-from tests.ui.kits.test_kit_cli import _checkout, _fill, ok, ok_json, source
+from tests.ui.kits.test_kit_cli import (
+    _checkout,
+    _fill,
+    assetdesk,
+    ok,
+    ok_json,
+    one_line_failure,
+    source,
+)
 
 __all__ = ["source"]  # the fixture, imported for the tests below
 
@@ -100,3 +108,27 @@ def test_the_command_to_settle_conflicts_is_typed_as_a_person_types_it(tmp_path:
     finally:
         for _ in made:  # drops the server database
             pass
+
+
+def test_a_busy_register_file_is_named_once(source: tuple[Path, World], tmp_path: Path) -> None:
+    """``kit sync`` while another program holds the register's write lock (a long import
+    from the command line): after the busy timeout it said "Cannot reach the database the
+    kit came from (local file …/a.db): The database local file …/a.db
+    (sqlite:////…/a.db) is busy…" — the file three times (newuser25). A local file's URL
+    only repeats its path: named twice now (the kit's source, the busy database), and
+    nothing is synced."""
+    import sqlite3
+
+    path, _world = source
+    kit = tmp_path / "kit.adkit"
+    _checkout(path, kit)
+    _set_ram(kit, 32, "tech")
+    writer = sqlite3.connect(path, isolation_level=None)
+    try:
+        writer.execute("BEGIN EXCLUSIVE")
+        line = one_line_failure(assetdesk("kit", "sync", kit), "is busy")
+    finally:
+        writer.close()
+    assert line.count(str(path)) <= 2, line
+    assert "sqlite:" not in line, line
+    assert ok_json("--database", kit, "kit", "status")["waiting"] == 1  # nothing synced
