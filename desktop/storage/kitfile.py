@@ -7,6 +7,7 @@ importing the kit machinery, which itself builds on the services.
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,9 @@ from desktop.storage.database import make_private
 KIT_META_TABLE = "kit_meta"
 
 _known: dict[str, bool] = {}
-_notes: list[str] = []
+#: What could not be done about kit files' modes, by the kit file it is about.
+_notes: list[tuple[Path, str]] = []
+_notes_lock = threading.Lock()
 logger = logging.getLogger(__name__)
 
 
@@ -52,13 +55,18 @@ def _make_private(connection: Connection) -> None:
     note = make_private(Path(name), "the field kit")
     if note is not None:
         logger.warning("%s", note)
-        _notes.append(note)
+        with _notes_lock:
+            _notes.append((Path(name), note))
 
 
-def take_file_notes() -> list[str]:
-    """What could not be done about kit files' modes since last asked (each said once)."""
-    taken = list(_notes)
-    _notes.clear()
+def take_file_notes(kit: Path | None = None) -> list[str]:
+    """What could not be done about kit files' modes since last asked (each said once):
+    about the kit file ``kit`` only, or about every one. (A window takes its own kit's: it
+    took any, and another window's read — still running in the same process — could
+    take the note meant for the window that opened that kit.)"""
+    with _notes_lock:
+        taken = [note for path, note in _notes if kit is None or path == kit]
+        _notes[:] = [(path, note) for path, note in _notes if not (kit is None or path == kit)]
     return taken
 
 

@@ -104,7 +104,8 @@ class KitMenu:
             if info is None:
                 return None
             # A loose mode that could not be tightened (another user's kit), said once.
-            notes = importlib.import_module("desktop.storage.kitfile").take_file_notes()
+            kitfile = importlib.import_module("desktop.storage.kitfile")
+            notes = kitfile.take_file_notes(database.sqlite_path)
             return (info, _holder_name(database, info.checked_out_by), notes)
 
         worker = Worker(job, self.window)
