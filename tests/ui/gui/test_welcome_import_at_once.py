@@ -21,6 +21,7 @@ from PySide6.QtCore import Qt
 from desktop.services.queries import AssetFilter, list_assets
 from desktop.settings import Settings
 from desktop.storage.database import Database
+from tests.ui.spreadsheets.wizard_keys import next_page
 from ui.gui import first_paint
 from ui.gui.layout_state import LayoutState
 from ui.gui.main_window import MainWindow
@@ -32,18 +33,6 @@ EXPORT = (
     "ACME-00102,Spare laptop,PF3XK2LN,ThinkPad T14 Gen 4,Laptops,Lenovo,Ready to Deploy,"
     "Berlin HQ\n"
 )
-
-
-def _next(qtbot: QtBot, wizard: ImportWizard, page: int) -> None:
-    qtbot.keyClick(wizard.next, Qt.Key.Key_Space)
-    qtbot.waitUntil(
-        lambda: (
-            wizard.worker is None
-            and (wizard.pages.currentIndex() == page or bool(wizard.message.text()))
-        ),
-        timeout=20_000,
-    )
-    assert wizard.pages.currentIndex() == page, wizard.message.text()
 
 
 def test_import_chosen_as_the_welcome_page_shows_is_done_by_the_local_user(
@@ -72,11 +61,11 @@ def test_import_chosen_as_the_welcome_page_shows_is_done_by_the_local_user(
     wizard = window.open_dialogs[-1]
     assert isinstance(wizard, ImportWizard)
     qtbot.keyClicks(wizard.file_page.path, str(export))
-    _next(qtbot, wizard, SHEET)
-    _next(qtbot, wizard, MAPPING)
-    _next(qtbot, wizard, PREVIEW)
+    next_page(qtbot, wizard, SHEET)
+    next_page(qtbot, wizard, MAPPING)
+    next_page(qtbot, wizard, PREVIEW)
     assert "1 create" in wizard.preview_page.summary.text()
-    _next(qtbot, wizard, RESULT)
+    next_page(qtbot, wizard, RESULT)
     with sqlite_db.read() as session:
         rows = list_assets(session, AssetFilter())
     assert [row.tag for row in rows] == ["ACME-00102"]

@@ -10,10 +10,9 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtCore import Qt
-
 from desktop.storage.database import Database
 from tests.factories import seed_world
+from tests.ui.spreadsheets.wizard_keys import next_page
 from ui.gui.spreadsheets.import_wizard import MAPPING, PREVIEW, RESULT, SHEET, ImportWizard
 
 HEADER = "Asset Tag,Model,Category,Manufacturer,Status,Location,Username\n"
@@ -21,18 +20,6 @@ HEADER = "Asset Tag,Model,Category,Manufacturer,Status,Location,Username\n"
 ROWS = "".join(
     f"T-{n},Model {n},Kind {n},Maker {n},Ready to Deploy,Room {n},user{n}\n" for n in range(5)
 )
-
-
-def _next(qtbot: QtBot, wizard: ImportWizard, page: int) -> None:
-    qtbot.keyClick(wizard.next, Qt.Key.Key_Space)
-    qtbot.waitUntil(
-        lambda: (
-            wizard.worker is None
-            and (wizard.pages.currentIndex() == page or bool(wizard.message.text()))
-        ),
-        timeout=20_000,
-    )
-    assert wizard.pages.currentIndex() == page, wizard.message.text()
 
 
 def test_the_done_page_says_how_many_more_were_created(
@@ -44,10 +31,10 @@ def test_the_done_page_says_how_many_more_were_created(
     qtbot.addWidget(wizard)
     wizard.show()
     qtbot.keyClicks(wizard.file_page.path, str(path))
-    _next(qtbot, wizard, SHEET)
-    _next(qtbot, wizard, MAPPING)
-    _next(qtbot, wizard, PREVIEW)
-    _next(qtbot, wizard, RESULT)
+    next_page(qtbot, wizard, SHEET)
+    next_page(qtbot, wizard, MAPPING)
+    next_page(qtbot, wizard, PREVIEW)
+    next_page(qtbot, wizard, RESULT)
     created = next(
         line for line in wizard.result_page.summary.text().splitlines() if "Created:" in line
     )
