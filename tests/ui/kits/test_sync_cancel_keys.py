@@ -15,9 +15,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 import ui.kit_files
-from desktop.domain.lifecycle import ProcedureKind
-from desktop.services.procedures import ProcedureRequest, record_procedure
 from tests.ui.gui.conftest import Register, _register_template, register
+from tests.ui.kits.test_kit_cli import _change_location
 from tests.ui.kits.test_kit_window import room_b_kit, sync_dialog_by_f9, window_on
 
 __all__ = ["_register_template", "register", "window_on"]
@@ -31,16 +30,7 @@ def test_esc_right_after_enter_says_nothing_was_synced_and_one_record_still_wait
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _kit, kit_db = room_b_kit(register, tmp_path)
-    record_procedure(
-        kit_db,
-        ProcedureRequest(
-            kind=ProcedureKind.CHANGE,
-            performed_by="tech",
-            asset_tag="LAP-00005",
-            values={"location": register.world.room_a},
-            answers={"change_type": "Move"},
-        ),
-    )
+    _change_location(kit_db, "LAP-00005", register.world.room_a)
     escaped = threading.Event()  # the sync reaches the server after the person's Esc
     real_open = ui.kit_files.open_kit_server
 

@@ -15,10 +15,9 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import Qt
 
 from desktop import kits
-from desktop.domain.lifecycle import ProcedureKind
-from desktop.services.procedures import ProcedureRequest, record_procedure
 from tests.journeys.conftest import trigger
 from tests.ui.gui.conftest import Register, _register_template, register
+from tests.ui.kits.test_kit_cli import _change_location
 from tests.ui.kits.test_kit_window import room_b_kit, window_on
 from ui.gui.kits.sync_dialog import SyncDialog
 
@@ -33,16 +32,7 @@ def test_the_sync_dialog_says_what_it_does_while_it_runs_and_the_result_after(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _kit, kit_db = room_b_kit(register, tmp_path)
-    record_procedure(
-        kit_db,
-        ProcedureRequest(
-            kind=ProcedureKind.CHANGE,
-            performed_by="tech",
-            asset_tag="LAP-00005",
-            values={"location": register.world.room_a},
-            answers={"change_type": "Move"},
-        ),
-    )
+    _change_location(kit_db, "LAP-00005", register.world.room_a)
     # The sync is held at its very end: replayed, refreshed, the engine's last progress
     # sent, the records left being counted.
     held, go_on = threading.Event(), threading.Event()

@@ -16,8 +16,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.gui.conftest import Register, _register_template, register
+from tests.ui.kits.test_kit_cli import _change_location
 from tests.ui.kits.test_kit_window import room_b_kit, sync_dialog_by_f9, window_on
-from tests.ui.kits.test_sync_conflict_colour import GREEN, _move, _sync_by_keys
+from tests.ui.kits.test_sync_conflict_colour import GREEN, _sync_by_keys
 from ui.gui.kits.sync_dialog import WARNING_COLOUR
 
 __all__ = ["_register_template", "register", "window_on"]
@@ -27,8 +28,10 @@ def test_a_later_sync_says_the_earlier_conflict_still_waits(
     qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path
 ) -> None:
     _kit, kit_db = room_b_kit(register, tmp_path)
-    _move(kit_db, "LAP-00005", register.world.room_a, "tech")  # offline
-    _move(register.db, "LAP-00005", register.world.other_site_room, "tech2")  # meanwhile
+    _change_location(kit_db, "LAP-00005", register.world.room_a)  # offline
+    _change_location(
+        register.db, "LAP-00005", register.world.other_site_room, by="tech2"
+    )  # meanwhile
     window = window_on(kit_db)
     first = _sync_by_keys(qtbot, window)
     assert first.message.text().startswith("Synced 1 record: 1 conflict."), first.message.text()
@@ -53,8 +56,8 @@ def test_a_check_in_says_the_earlier_conflict_still_waits(
     """Check in (Alt+I) after a sync that left a conflict: it said "Synced 0 records.
     Checked in: …" in green; the conflict stays in the database's queue to be settled."""
     _kit, kit_db = room_b_kit(register, tmp_path)
-    _move(kit_db, "LAP-00005", register.world.room_a, "tech")
-    _move(register.db, "LAP-00005", register.world.other_site_room, "tech2")
+    _change_location(kit_db, "LAP-00005", register.world.room_a)
+    _change_location(register.db, "LAP-00005", register.world.other_site_room, by="tech2")
     window = window_on(kit_db)
     first = _sync_by_keys(qtbot, window)
     qtbot.keyClick(QApplication.focusWidget() or first, Qt.Key.Key_Escape)
