@@ -19,7 +19,7 @@ from desktop.services.procedures import ProcedureRequest, record_procedure
 from desktop.settings import DATABASE_URL, signed_in_person
 from desktop.storage.models import Asset, Procedure
 from tests.journeys.conftest import WindowFactory, trigger
-from tests.journeys.windows import shown
+from tests.journeys.windows import button, message_box, shown
 from tests.ui.gui.conftest import Register
 from ui.gui.approvals.inbox_dialog import ApprovalsInbox
 from ui.gui.main_window import MainWindow
@@ -134,6 +134,9 @@ def test_an_approver_refuses_their_own_request_and_approves_another(
     _click_row(qtbot, inbox, TECHS_REQUEST)
     assert inbox.approve_button.isEnabled()
     qtbot.mouseClick(inbox.approve_button, Qt.MouseButton.LeftButton)
+    # His is the last approval: the decommission takes effect, so he is asked first.
+    box = message_box(qtbot, containing="Yours is the last approval it waits for")
+    qtbot.mouseClick(button(box, "Approve and decommission"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _state_of(register, TECHS_REQUEST) == "completed", timeout=10_000)
     with register.db.read() as session:
         status = session.execute(select(Asset.status).where(Asset.tag == TECHS_REQUEST))

@@ -30,6 +30,7 @@ from desktop.domain.lifecycle import AssetStatus, ProcedureKind
 from desktop.services.queries import asset_detail
 from tests.journeys.conftest import WindowFactory, trigger
 from tests.journeys.hid_scanner import HidScanner, scan_selects, type_as_a_person
+from tests.journeys.windows import button, message_box
 from tests.ui.gui.conftest import Register, detail_read
 from tests.ui.procedure_form.test_keyboard import focused, owns_focus
 from ui.gui.approvals.inbox_dialog import ApprovalsInbox
@@ -172,8 +173,14 @@ def approve_in_own_window(
     (row,) = [r for r in range(inbox.model.rowCount()) if inbox.model.row(r).asset_tag == tag]
     inbox.table.selectRow(row)
     assert inbox.approve_button.isEnabled(), inbox.reason_label.text()
+    last = inbox.model.row(row).approvals_given + 1 == inbox.model.row(row).approvals_required
     with qtbot.waitSignal(inbox.decided, timeout=20_000):
         qtbot.mouseClick(inbox.approve_button, Qt.MouseButton.LeftButton)
+        if last:  # the approval that ends the asset's life asks first
+            box = message_box(qtbot, containing="cannot be undone")
+            kind = inbox.model.row(row).kind
+            verb = "Approve and decommission" if kind == "decommission" else "Approve and dispose"
+            qtbot.mouseClick(button(box, verb), Qt.MouseButton.LeftButton)
     inbox.close()
     window.close()
 

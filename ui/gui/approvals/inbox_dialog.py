@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -31,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.lifecycle import ProcedureState
+from desktop.domain.lifecycle import ProcedureKind, ProcedureState
 from desktop.errors import DesktopError
 from desktop.local_time import shown_text
 from desktop.services.approvals import (
@@ -48,6 +50,8 @@ from desktop.storage.kitfile import database_returned_note
 from desktop.wording import plural
 from ui.gui.approvals.inbox_model import InboxModel
 from ui.gui.approvals.jobs import finish_workers, start_worker
+from ui.gui.confirm_box import ask_before
+from ui.gui.procedure_form.final_step import FINAL_KINDS
 from ui.gui.worker import Progress, Worker
 
 ERROR_STYLE = "color: #b00020;"
@@ -82,6 +86,8 @@ class ApprovalsInbox(QDialog):
         self._workers: list[Worker] = []
         self._all: list[PendingItem] = []
         self._next_after_decision = False
+        #: The question asked before an approval that cannot be undone, while it is open.
+        self._final_question: QMessageBox | None = None
         self.model = InboxModel(self)
         self._build()
         self.refresh()
@@ -298,6 +304,16 @@ class ApprovalsInbox(QDialog):
             self._status("Say why in the comment: a rejection needs one.", ok=False)
             self.comment_edit.setFocus()
             return
+        if approve_it and _takes_effect_for_good(item):
+            # The last approval of a decommission or a disposal ends the asset's life at
+            # once: ask first, as the form asks the technician when no approval is needed.
+            self._final_question = _ask_final_approval(
+                self, item, lambda: self._record_decision(item, approve_it, comment)
+            )
+            return
+        self._record_decision(item, approve_it, comment)
+
+    def _record_decision(self, item: PendingItem, approve_it: bool, comment: str) -> None:
         database, username = self._database, self._username
 
         def job(progress: Progress, cancel: threading.Event) -> DecisionOutcome:
@@ -362,6 +378,43 @@ class ApprovalsInbox(QDialog):
     def done(self, result: int) -> None:
         finish_workers(self._workers)  # a dialog owns its workers: let them end
         super().done(result)
+
+
+def _takes_effect_for_good(item: PendingItem) -> bool:
+    """Whether approving ``item`` now applies a change nothing can undo: it is the last
+    approval a decommission or a disposal waits for."""
+    try:
+        kind = ProcedureKind(item.kind)
+    except ValueError:
+        return False
+    return kind in FINAL_KINDS and item.approvals_given + 1 >= item.approvals_required
+
+
+def _ask_final_approval(
+    parent: QWidget, item: PendingItem, on_confirmed: Callable[[], None]
+) -> QMessageBox:
+    """Ask before the approval that ends an asset's life. Cancel is the default and Esc;
+    the named button has a letter of its own (Alt+D, Alt+P), so an Alt+A pressed twice,
+    or an Enter out of habit, approves nothing."""
+    kind = ProcedureKind(item.kind)
+    verb = {ProcedureKind.DECOMMISSION: "Approve and &decommission"}.get(
+        kind, "Approve and dis&pose"
+    )
+    effect = FINAL_KINDS[kind][1].format(it="it")
+    return ask_before(
+        parent,
+        title=f"Approve the {kind.label.lower()} — Assetdesk",
+        question=(
+            f"Approve the {kind.label.lower()} of {item.asset_tag}? Yours is the last approval"
+            " it waits for: it takes effect now and cannot be undone."
+        ),
+        details=(
+            f"Approving {effect} Requested by {item.performed_by}. Cancel leaves it"
+            " waiting, undecided."
+        ),
+        verb=verb,
+        on_confirmed=on_confirmed,
+    )
 
 
 def _answer_text(key: str, value: object) -> str:
