@@ -42,10 +42,42 @@ def test_the_inbox_in_a_kit_offers_no_decision_and_says_why(
         assert not inbox.approve_button.isEnabled()
         assert not inbox.reject_button.isEnabled()
         assert "not given in a field kit" in inbox.reason_label.text(), inbox.reason_label.text()
+        assert "signs in" not in inbox.reason_label.text()  # nobody decides here, whoever
         assert inbox.summary_label.text().startswith("<b>0</b> waiting for your decision")
         # Alt+A, the Approve key, decides nothing.
         qtbot.keyClick(inbox.table, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
         assert inbox.model.rowCount() == 1
+        inbox.close()
+    finally:
+        window.close()
+        kit_db.dispose()
+
+
+def test_the_requester_in_a_kit_is_told_where_it_will_be_decided(
+    qtbot: QtBot, window_on: Any, register: Register, tmp_path: Path
+) -> None:
+    """Tom Tech decommissioned a laptop in his kit and opened Approvals (Ctrl+Shift+A): the
+    inbox told him "To decide it on this computer, an approver signs in: File › Settings ›
+    Signed-in person" — in a kit, where nobody decides (newuser27, under Xvfb)."""
+    register.decommission_waiting_for_approval("LAP-00005")  # Room A2, by "tech"
+    path = tmp_path / "kit.adkit"
+    kits.checkout(register.db, kits.Scope(location_ids=(register.world.room_b,)), "tech", path)
+    kit_db = Database(f"sqlite:///{path}")
+    window = window_on(kit_db, "tech")
+    try:
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+        modifiers = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+        qtbot.keyClick(window.view.table, Qt.Key.Key_A, modifiers)
+        qtbot.waitUntil(lambda: any(type(w).__name__ == "ApprovalsInbox" for w in _shown()))
+        inbox = next(w for w in _shown() if type(w).__name__ == "ApprovalsInbox")
+        qtbot.waitUntil(lambda: inbox.selected_item() is not None, timeout=10_000)
+        assert not inbox.approve_button.isEnabled()
+        assert inbox.reason_label.text() == (
+            "You requested this: nobody approves their own procedure. You may withdraw it."
+            " In a field kit nobody decides: it waits for an approver on the shared database"
+            " once the kit is synced (Field kit › Sync…)."
+        )
         inbox.close()
     finally:
         window.close()

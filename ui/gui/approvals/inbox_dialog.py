@@ -46,7 +46,7 @@ from desktop.services.approvals import (
     withdraw,
 )
 from desktop.storage.database import Database
-from desktop.storage.kitfile import database_returned_note
+from desktop.storage.kitfile import database_is_kit, database_returned_note
 from desktop.wording import plural
 from ui.gui.approvals.inbox_model import InboxModel
 from ui.gui.approvals.jobs import finish_workers, start_worker
@@ -83,6 +83,7 @@ class ApprovalsInbox(QDialog):
         self._username = username
         #: In a returned (checked-in) field kit: why nothing may be decided or withdrawn.
         self.read_only_reason = database_returned_note(database)
+        self._in_kit = database_is_kit(database)
         self._workers: list[Worker] = []
         self._all: list[PendingItem] = []
         self._next_after_decision = False
@@ -267,7 +268,15 @@ class ApprovalsInbox(QDialog):
             and not own
             and self.read_only_reason is None
         )
-        if reason and self.read_only_reason is None and self._database.is_sqlite:
+        if reason and self.read_only_reason is None and self._in_kit:
+            # Nobody decides in a kit, whoever signs in: say where it will be decided (the
+            # sign-in advice below sent a technician to File › Settings — newuser27).
+            if own:
+                reason += (
+                    " In a field kit nobody decides: it waits for an approver on the shared"
+                    " database once the kit is synced (Field kit › Sync…)."
+                )
+        elif reason and self.read_only_reason is None and self._database.is_sqlite:
             # On a local file anyone may be signed in here: say how an approver is (a new
             # user with a change waiting for approval did not find out).
             reason += (
