@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.errors import DesktopError
+from desktop.errors import DatabaseUnavailableError, DesktopError
 
 if TYPE_CHECKING:
     from desktop.kits import KitInfo, SyncReport
@@ -105,7 +105,7 @@ def open_kit_server(
         url = parsed.render_as_string(hide_password=False)
     is_file = parsed.get_backend_name() == "sqlite" and bool(parsed.database)
     if is_file and not Path(str(parsed.database)).is_file():  # opening would make a new one
-        raise DesktopError(
+        raise KitServerUnreachableError(
             f"cannot reach the database the kit came from: {parsed.database} "
             "no longer exists (moved or deleted?)"
         )
@@ -130,9 +130,40 @@ def open_kit_server(
                 login=login,
                 refused=bool(password),
             ) from exc
-        raise DesktopError(
-            f"cannot reach the database the kit came from ({where}): {exc.message}"
+        reason = exc.message
+        if not is_file and isinstance(exc, DatabaseUnavailableError):
+            # It named the database a second time, with its driver's URL ("… (PostgreSQL
+            # server db:5432, database a): Cannot use the database PostgreSQL server
+            # db:5432, database a (postgresql+psycopg://tom@db/a): connection failed…"):
+            # the driver's words are what is new (newuser27, a server gone under Xvfb).
+            head, sep, tail = reason.partition("): ")
+            if head.startswith(_UNUSABLE) and sep:
+                reason = tail
+        raise KitServerUnreachableError(
+            f"cannot reach the database the kit came from ({where}): {reason}"
         ) from exc
+
+
+#: How :mod:`desktop.storage.driver_errors` opens a connection failure's message.
+_UNUSABLE = "Cannot use the database "
+
+
+class KitServerUnreachableError(DesktopError):
+    """The database the kit came from cannot be reached (the network, the server, a
+    database or login gone): nothing was synced, the kit's records wait in it."""
+
+
+def nothing_synced(waiting: int) -> str:
+    """What a sync that could not reach its database leaves: the words after the reason."""
+    kept = (
+        f"the kit keeps its {waiting} record{'s' if waiting != 1 else ''} waiting"
+        if waiting > 0
+        else "the kit is as it was"
+    )
+    return (
+        f"Nothing was synced: {kept}. Work on in it, and sync again once the database can be "
+        "reached"
+    )
 
 
 def outcome_counts(report: SyncReport) -> str:

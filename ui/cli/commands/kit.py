@@ -132,7 +132,12 @@ def _server_asking_password(ctx: CliContext, kit: Any, info: Any, *, url: str | 
 def _sync(ctx: CliContext) -> int:
     from desktop import kits
     from desktop.settings import signed_in_person
-    from ui.kit_files import open_kit_file, outcome_counts
+    from ui.kit_files import (
+        KitServerUnreachableError,
+        nothing_synced,
+        open_kit_file,
+        outcome_counts,
+    )
 
     args = ctx.args
     kit_path: Path = args.kit.expanduser()
@@ -145,7 +150,13 @@ def _sync(ctx: CliContext) -> int:
         url = _database_given_for(ctx, kit_path, info, target)
         if not args.json:  # said first: before a password is asked, or anything synced
             print(target.sentence() + (" (dry run)" if args.dry_run else ""), flush=True)
-        server = _server_asking_password(ctx, kit, info, url=url)
+        try:
+            server = _server_asking_password(ctx, kit, info, url=url)
+        except KitServerUnreachableError as exc:
+            left = kits.kit_info(kit)
+            raise DesktopError(
+                f"{exc.message}. {nothing_synced(left.waiting if left else 0)}"
+            ) from exc
         try:
             progress = _ProgressLine(args.json)
             try:

@@ -386,10 +386,16 @@ class SyncDialog(QDialog):
         ]
 
     def _failed(self, error: object) -> None:
-        from ui.kit_files import PasswordNeededError
+        from ui.kit_files import KitServerUnreachableError, PasswordNeededError, nothing_synced
 
         if isinstance(error, PasswordNeededError):
             self.asked.ask(error)
+            return
+        if isinstance(error, KitServerUnreachableError):
+            # Say what became of the records, not only why (newuser27: the server gone,
+            # the dialog named it twice and said nothing of the three records waiting).
+            waiting = self.kit_info.waiting if self.kit_info is not None else 0
+            self._say(f"{error.sentence}. {nothing_synced(waiting)}.", error=True)
             return
         if isinstance(error, DesktopError):
             self._say(error.sentence, error=True)
