@@ -242,3 +242,30 @@ def test_after_add_login_the_form_is_empty_for_the_next_person(
     roles = {row.login: row.roles for row in list_users(owner)}
     assert roles[f"{prefix}_amy"] == ("administrator",)
     assert roles[f"{prefix}_tim"] == ("technician",)
+
+
+def test_a_login_added_is_a_member_to_tick_on_the_groups_page(
+    qtbot: QtBot, admin_window: tuple[ReferenceDataDialog, Database, str]
+) -> None:
+    """An administrator (newuser27, under Xvfb) added Tia Tech on Users and logins, then
+    opened Groups to put her in Field services: she was not among the members to tick
+    until another group was saved. The Groups page reads the people again."""
+    window, _owner, prefix = admin_window
+    page = window.users
+    page.login_edit.setText(f"{prefix}_tia")
+    page.name_edit.setText("Tia Tech")
+    page.role_checks["technician"].setChecked(True)
+    _click(qtbot, page.add_button)
+    settle(qtbot, window)
+    groups_row = next(
+        row
+        for row in range(window.page_list.count())
+        if window.page_list.item(row).text() == "Groups"
+    )
+    item = window.page_list.item(groups_row)
+    rect = window.page_list.visualItemRect(item)
+    qtbot.mouseClick(window.page_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    settle(qtbot, window)
+    members = window.groups.members
+    names = [members.item(row).text() for row in range(members.count())]
+    assert any(name.startswith("Tia Tech") for name in names), names

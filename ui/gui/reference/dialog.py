@@ -101,6 +101,9 @@ class ReferenceDataDialog(QDialog):
         self.people.changed.connect(self.groups.reload)
         self.users = UsersPage(database, self.jobs)
         self.users.changed.connect(self.people.reload)
+        # A login added is a person to tick on Groups too (its list stayed as read on
+        # opening: newuser27 found the technician just added missing there).
+        self.users.changed.connect(self.groups.reload)
         self.templates = TemplatesPage(database, self.jobs)
         self.templates.actor = username
         self._widgets: dict[str, QWidget] = {

@@ -71,7 +71,7 @@ def sentence(text: str) -> str:
 
 class UsersPage(QWidget):
     """Signals:
-    changed(): a login was added or changed (the People page reloads).
+    changed(): a login was added or changed (the People and Groups pages reload).
     """
 
     changed = Signal()
