@@ -176,6 +176,10 @@ def decide_in_session(
             ],
         )
     )
+    # The decision is written before the procedure changes state: the database completes
+    # a pending procedure only once it holds the approvals (migration 0022), and a flush
+    # would otherwise write the procedure, the parent row, first.
+    session.flush()
     approvals = sum(1 for a in given if a.decision == Decision.APPROVE) + (
         decision is Decision.APPROVE
     )
