@@ -19,11 +19,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.domain.lifecycle import ProcedureKind
+from desktop.services.procedures import ProcedureRequest, record_procedure
 from desktop.storage.database import Database
 from desktop.storage.models import Asset, Procedure
 from tests.approval_templates import set_approval_rule
 from tests.factories import World, seed_world
 from ui.gui.approvals import ApprovalsInbox
+
+DISPOSAL_METHOD = "Certified recycling (WEEE / R2 / e-Stewards)"
 
 
 @pytest.fixture
@@ -105,6 +108,33 @@ def test_the_last_approval_of_a_decommission_asks_and_enter_keeps_it_waiting(
     with qtbot.waitSignal(inbox.decided, timeout=10_000):
         qtbot.keyClick(box, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
     assert _state(world) == ("decommissioned", "completed")
+
+
+def test_the_last_approval_of_a_disposal_names_it_so(qtbot: QtBot, world: World) -> None:
+    """ "Approve the dispose of LAP-BQ201?" was the first wording seen under Xvfb."""
+    set_approval_rule(world.db, ProcedureKind.DECOMMISSION, mode="never", approvers=0)
+    set_approval_rule(world.db, ProcedureKind.DISPOSE, approvers=1)
+    world.decommission("LAP-1")
+    record_procedure(
+        world.db,
+        ProcedureRequest(
+            kind=ProcedureKind.DISPOSE,
+            performed_by="tech",
+            asset_tag="LAP-1",
+            answers={"disposal_method": DISPOSAL_METHOD, "certificate_number": "CERT-1"},
+        ),
+    )
+    inbox = _inbox(qtbot, world)
+    _active(qtbot, inbox)
+    qtbot.keyClick(inbox.table, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    box = _question(qtbot)
+    assert box.text().startswith("Approve the disposal of LAP-1? Yours is the last approval")
+    assert box.windowTitle() == "Approve the disposal — Assetdesk"
+    with qtbot.waitSignal(inbox.decided, timeout=10_000):
+        qtbot.keyClick(box, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)
+    with world.db.read() as session:
+        status = session.execute(select(Asset.status).where(Asset.tag == "LAP-1")).scalar_one()
+    assert status == "disposed"
 
 
 def test_an_approval_that_leaves_it_waiting_is_not_asked_about(qtbot: QtBot, world: World) -> None:

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.lifecycle import ProcedureKind, ProcedureState
+from desktop.domain.lifecycle import PROCEDURE_NOUNS, ProcedureKind, ProcedureState
 from desktop.errors import DesktopError
 from desktop.local_time import shown_text
 from desktop.services.approvals import (
@@ -410,11 +410,12 @@ def _ask_final_approval(
         kind, "Approve and dis&pose"
     )
     effect = FINAL_KINDS[kind][1].format(it="it")
+    noun = PROCEDURE_NOUNS[kind].split(" ", 1)[1]  # "disposal", not "dispose"
     return ask_before(
         parent,
-        title=f"Approve the {kind.label.lower()} — Assetdesk",
+        title=f"Approve the {noun} — Assetdesk",
         question=(
-            f"Approve the {kind.label.lower()} of {item.asset_tag}? Yours is the last approval"
+            f"Approve the {noun} of {item.asset_tag}? Yours is the last approval"
             " it waits for: it takes effect now and cannot be undone."
         ),
         details=(
