@@ -15,6 +15,7 @@ from desktop.storage.models import Category
 from tests.factories import World
 from tests.journeys.hid_scanner import HidScanner, type_as_a_person, typing_reached_its_field
 from tests.ui.procedure_form.conftest import OpenForm, pick
+from tests.ui.procedure_form.test_empty_register import PERSON_MS
 from tests.ui.windows import closed
 from ui.gui.procedure_form.dialog import ProcedureDialog
 
@@ -211,3 +212,38 @@ def test_the_serial_scanned_after_the_tag_goes_into_the_serial_number(
     qtbot.waitUntil(lambda: editors["serial_number"].value() == "PF9ABC13")
     assert editors["name"].value() == ""
     assert dialog.scan_label.text() == "Scanned PF9ABC13 into Serial number."
+
+
+def test_alt_k_after_receive_and_next_goes_to_the_first_item_again(
+    qtbot: QtBot, open_form: OpenForm, sqlite_world: World
+) -> None:
+    """The checklist's Alt+K went back to the item ticked last on the asset before (Qt's
+    group box keeps its last focused child), so Space ticked the second item of the next
+    laptop, not the first (newuser27, under Xvfb)."""
+    dialog = open_form(ProcedureKind.RECEIVE)
+    view = dialog.view
+    assert view is not None and dialog.next_button is not None
+    editors = view.asset_editors
+    scanner = HidScanner(qtbot)
+    scanner.scan("LAP-Kb01")
+    qtbot.waitUntil(lambda: editors["tag"].value() == "LAP-Kb01")
+    editors["name"].widget.setFocus()
+    type_as_a_person(qtbot, editors["name"].widget, "ThinkPad T14")
+    pick(editors["location"], "Room A2")
+    first, second = list(view.checklist.values())[:2]
+    for _ in range(2):  # Alt+K, Space, Tab, Space: both ticked, the second focused last
+        focused = QApplication.focusWidget()
+        assert focused is not None
+        qtbot.keyClick(focused, Qt.Key.Key_K, Qt.KeyboardModifier.AltModifier)
+        for key in (Qt.Key.Key_Space, Qt.Key.Key_Tab, Qt.Key.Key_Space):  # a person's pace
+            qtbot.keyClick(QApplication.focusWidget() or dialog, key, delay=PERSON_MS)
+        assert first.isChecked() and second.isChecked(), (_, dialog.problems())
+        assert second.hasFocus()
+        if _ == 1:
+            break
+        with qtbot.waitSignal(dialog.recorded, timeout=20_000):
+            qtbot.keyClick(second, Qt.Key.Key_Return, CTRL_SHIFT)
+        qtbot.waitUntil(lambda: editors["tag"].value() == "", timeout=10_000)
+        assert not first.isChecked() and not second.isChecked()
+        scanner.scan("LAP-Kb02")
+        qtbot.waitUntil(lambda: editors["tag"].value() == "LAP-Kb02")

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtCore import QDateTime, QEvent, Qt, Signal
 from PySide6.QtGui import QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -291,7 +291,7 @@ class FormView(QWidget):
     def _checklist_section(self) -> QGroupBox:
         # Alt+K moves to its first item: on Receive it was 9 Tabs past Location, below the
         # Details on Install and Decommission (newuser21). (Alt+C could be Cancel's.)
-        box = QGroupBox("Chec&klist")
+        box = _ChecklistBox("Chec&klist")
         box.setToolTip("Alt+K moves here; Space ticks an item, Tab goes to the next")
         column = QVBoxLayout(box)
         for item in self.context.template.definition.checklist:
@@ -520,6 +520,22 @@ def _label(text: str, buddy: QWidget | None = None) -> QLabel:
     if buddy is not None:
         label.setBuddy(buddy)
     return label
+
+
+class _ChecklistBox(QGroupBox):
+    """The checklist's group: its key (Alt+K) always goes to the first item. Qt's group box
+    goes back to the child focused last, so after Receive & next Space ticked the item the
+    laptop before ended on, not the first (newuser27)."""
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Shortcut:
+            first = next(
+                (box for box in self.findChildren(QCheckBox) if box.isVisibleTo(self)), None
+            )
+            if first is not None:
+                first.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                return True
+        return super().event(event)
 
 
 class WrappingCheckBox(QCheckBox):
