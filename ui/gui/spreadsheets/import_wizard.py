@@ -79,6 +79,7 @@ from ui.gui.spreadsheets.import_pages import (
     SheetPage,
 )
 from ui.gui.spreadsheets.preview_text import (
+    import_details,
     import_mode_said,
     import_summary,
     plan_notes,
@@ -709,6 +710,7 @@ class ImportWizard(QDialog):
         plan = self.plan
         assert plan is not None
         self.result_page.summary.setText(import_summary(result, plan.where))
+        self.result_page.show_details(import_details(plan, result))
         count = len(result.created_tags)
         self.result_page.print_labels.setText(
             "&Print the new asset's label"
