@@ -51,7 +51,10 @@ def test_the_done_page_names_the_rows_left_out_and_the_changes(
     lines = wizard.result_page.details.toPlainText().splitlines()
     assert lines[0] == "Left out (not imported; the error workbook holds them):"
     assert lines[1] == "row 3 LAP-2: refused: Purchase Cost: 'TBC' is not an amount"
-    assert lines[2].startswith("row 4 LAP-3: refused: Purchase Date: '31/02/2023' is not a date")
+    assert lines[2] == (
+        "row 4 LAP-3: refused: Purchase Date: '31/02/2023' is not a date "
+        "(read as day/month/year)"  # it said "(read as dmy)"
+    )
     assert lines[4] == "Changed:"
     assert lines[5] == "row 2 LAP-1: Purchase cost: — → 999.00"
     assert len(lines) == 6
