@@ -5,7 +5,9 @@ Seen under Xvfb (newuser26): an IT manager's Excel register assigned its laptops
 "Smith, John" and "Patel, Priya". Imported after the company's people list (John Smith,
 Priya Patel), it made a second person of each; the register's search for "john smith"
 then found nothing of John's. Now a name written the other way round is the one person
-the register has under it; with two such people, or none, it stays as it was.
+the register has under it; with two such people, or none, it stays as it was. A new
+person so written got the user name "smith,.john" (Data › People showed "o'neill,.siobhan",
+"müller,.jürgen"); now "john.smith".
 """
 
 from __future__ import annotations
@@ -60,6 +62,11 @@ def test_a_name_written_the_other_way_round_is_the_registers_person(
         }
     assert assigned == {"ACM-1": "Una User", "ACM-2": "Patel, Priya", "ACM-3": "Nowak, Kasia"}
     assert _people(sqlite_db) == before + 1
+    with sqlite_db.read() as session:
+        kasia = session.execute(
+            select(Person.username).where(Person.name == "Nowak, Kasia")
+        ).scalar_one()
+    assert kasia == "kasia.nowak"  # it was "nowak,.kasia"
 
 
 def test_two_people_of_that_name_are_not_guessed_between(
