@@ -48,6 +48,7 @@ def test_the_done_page_names_the_rows_left_out_and_the_changes(
     next_page(qtbot, wizard, RESULT)
 
     assert wizard.result_page.details.isVisible()
+    assert not wizard.result_page.print_labels.isVisible()  # no "0 new assets" to print
     lines = wizard.result_page.details.toPlainText().splitlines()
     assert lines[0] == "Left out (not imported; the error workbook holds them):"
     assert lines[1] == "row 3 LAP-2: refused: Purchase Cost: 'TBC' is not an amount"
@@ -76,3 +77,4 @@ def test_no_list_when_every_row_is_new(qtbot: QtBot, sqlite_db: Database, tmp_pa
         next_page(qtbot, wizard, page)
     assert wizard.result_page.summary.text().startswith("1 asset received (LAP-9)")
     assert not wizard.result_page.details.isVisible()
+    assert wizard.result_page.print_labels.isVisible()

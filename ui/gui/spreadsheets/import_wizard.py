@@ -725,7 +725,8 @@ class ImportWizard(QDialog):
             if count == 1
             else f"&Print labels for the {count} new assets"
         )
-        self.result_page.print_labels.setEnabled(count > 0)
+        # (it stood greyed out as "Print labels for the 0 new assets" after an update)
+        self.result_page.print_labels.setVisible(count > 0)
         self.result_page.save_errors.setEnabled(bool(result.rejected))
         self._show(RESULT)
         self.imported.emit(result)
