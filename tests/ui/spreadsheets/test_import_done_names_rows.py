@@ -50,7 +50,7 @@ def test_the_done_page_names_the_rows_left_out_and_the_changes(
     assert wizard.result_page.details.isVisible()
     assert not wizard.result_page.print_labels.isVisible()  # no "0 new assets" to print
     lines = wizard.result_page.details.toPlainText().splitlines()
-    assert lines[0] == "Left out (not imported; the error workbook holds them):"
+    assert lines[0] == "Left out, not imported (Save error workbook… keeps them to fix and import):"
     assert lines[1] == "row 3 LAP-2: refused: Purchase Cost: 'TBC' is not an amount"
     assert lines[2] == (
         "row 4 LAP-3: refused: Purchase Date: '31/02/2023' is not a date "

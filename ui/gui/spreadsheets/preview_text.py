@@ -170,7 +170,7 @@ def import_details(plan: ImportPlan, result: ImportResult) -> str:
     was refused for want of wipe evidence, nor saw its price change confirmed."""
     lines = []
     if result.rejected:
-        lines.append("Left out (not imported; the error workbook holds them):")
+        lines.append("Left out, not imported (Save error workbook… keeps them to fix and import):")
         lines += [_refused(plan, row) for row in result.rejected[:MAX_REFUSED_SHOWN]]
         if (more := len(result.rejected) - MAX_REFUSED_SHOWN) > 0:
             lines.append(f"and {plural(more, 'more row')}")
