@@ -245,8 +245,12 @@ def create_person(
 
 
 def username_from_name(name: str) -> str:
-    """The user name of a person known by a name alone: "Maria Lopez" → "maria.lopez"."""
-    return ".".join(name.split()).lower() or "person"
+    """The user name of a person known by a name alone: "Maria Lopez" → "maria.lopez";
+    "Lopez, Maria" (a register's "Surname, Name") → "maria.lopez", not "lopez,.maria"."""
+    surname, comma, given = name.partition(",")
+    if comma and "," not in given and surname.strip() and given.strip():
+        name = f"{given} {surname}"
+    return ".".join(name.replace(",", " ").split()).lower() or "person"
 
 
 def unused_username(session: Session, wanted: str) -> str:

@@ -24,6 +24,15 @@ class DateOrder(StrEnum):
     YMD = "ymd"
 
 
+#: The order a refused date was read in, in the wizard's words: "(read as dmy)" was what a
+#: finance user read under '31/02/2023' (newuser26).
+_ORDER_SAID = {
+    DateOrder.DMY: "day/month/year",
+    DateOrder.MDY: "month/day/year",
+    DateOrder.YMD: "year/month/day",
+}
+
+
 def clean_text(value: object) -> str | None:
     """A cell as trimmed text; None for an empty cell.
 
@@ -94,7 +103,7 @@ def parse_date(value: object, order: DateOrder) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise ValueError(f"'{text}' is not a date (read as {order.value})") from None
+        raise ValueError(f"'{text}' is not a date (read as {_ORDER_SAID[order]})") from None
 
 
 def parse_amount(value: object, decimal_mark: str | None = None) -> Decimal:

@@ -677,7 +677,7 @@ def fates(mapping: ColumnMapping, custom_labels: Mapping[str, str]) -> list[Colu
         elif target in (MANUFACTURER, MODEL_NUMBER) and "model" not in mapping.targets:
             text = (
                 f"added to the notes as '{header}: …' (no column gives the Model that "
-                f"would hold the {target_label(target).lower()})"
+                f"would hold the {target_label(target).lower()}{_model_hint(mapping)})"
             )
         elif target:
             text = f"imported as {target_label(target, custom_labels)}"
@@ -685,6 +685,20 @@ def fates(mapping: ColumnMapping, custom_labels: Mapping[str, str]) -> list[Colu
             text = "not imported"
         result.append(ColumnFate(header, target, text))
     return result
+
+
+def _model_hint(mapping: ColumnMapping) -> str:
+    """Where the Model may be: the column imported as the name, when there is one. A
+    home-made register's "Description" ("Dell Latitude 5420") names the model; its "Make"
+    went to the notes and the asset showed no manufacturer, with nothing said of how to
+    keep it (newuser26)."""
+    if "name" not in mapping.targets:
+        return ""
+    named = mapping.headers[mapping.targets.index("name")]
+    return (
+        f"; if '{named}' names the model, import it as Model: the model gives the asset "
+        "its name too"
+    )
 
 
 #: GLPI's export joins the values of a multi-valued column with "<br>".

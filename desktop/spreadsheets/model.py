@@ -51,7 +51,7 @@ class ImportCancelledError(DesktopError):
 
 def check_cancel(cancel: threading.Event | None) -> None:
     if cancel is not None and cancel.is_set():
-        raise ImportCancelledError("cancelled: nothing was written")
+        raise ImportCancelledError("Cancelled: nothing was written.")
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ All or nothing, as a list of places (:mod:`desktop.spreadsheets.location_lists`)
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -34,9 +35,19 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "first": ("first name", "firstname", "given name", "first"),
     "last": ("last name", "lastname", "surname", "family name", "last"),
     "username": ("username", "user name", "login", "login name", "user", "account", "uid"),
-    "email": ("email", "e mail", "email address", "e mail address", "mail"),
+    # GLPI's users export says "Emails" (its addresses joined by <br>: the first is kept)
+    "email": ("email", "e mail", "email address", "e mail address", "mail", "emails"),
     "group": ("group", "groups", "department", "team", "owning group"),
+    # GLPI's users export: "Active" Yes/No; Snipe-IT's: "Activated"; a directory's
+    # "Enabled". A person the old tool had deactivated was made active (newuser26).
+    "active": ("active", "activated", "enabled", "is active", "actif", "aktiv"),
 }
+#: Between the addresses of a person's "Emails" cell (GLPI joins them with "<br>").
+_FIRST_ADDRESS = re.compile(r"\s*(?:<br\s*/?>|[,;])\s*", re.IGNORECASE)
+#: An Active column's words for "no": the person is created deactivated.
+INACTIVE_WORDS = frozenset(
+    {"no", "n", "false", "0", "inactive", "disabled", "non", "nein", "nee", "deactivated"}
+)
 _NEEDED = {"name", "first", "last", "username", "email"}
 MAX_NAME = 150
 
@@ -47,6 +58,8 @@ class NewPerson:
     username: str
     email: str
     group: str
+    #: False: the list said the person is no longer active (created deactivated).
+    active: bool = True
 
 
 @dataclass
@@ -58,7 +71,7 @@ class PeopleListPlan:
     new: list[NewPerson] = field(default_factory=list)
     existing: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    pending: list[tuple[PendingReference, str]] = field(default_factory=list, repr=False)
+    pending: list[tuple[PendingReference, str, bool]] = field(default_factory=list, repr=False)
 
     def summary(self) -> str:
         return list_summary(
@@ -83,7 +96,8 @@ def _plan(session: Session, table: Table) -> PeopleListPlan:
         name = text.get("name") or " ".join(
             t for t in (text.get("first", ""), text.get("last", "")) if t
         )
-        username, email = text.get("username", ""), text.get("email", "")
+        username = text.get("username", "")
+        email = _FIRST_ADDRESS.split(text.get("email", ""), maxsplit=1)[0]
         if not (name or username or email):
             continue  # a blank row
         where = "Name" if "name" in columns else "First name"
@@ -112,8 +126,9 @@ def _plan(session: Session, table: Table) -> PeopleListPlan:
         if not found.username and found.email:  # the address's user part: "chloe.dubois"
             found = replace(found, username=found.email.split("@", 1)[0])
         group = text.get("group", "")
-        plan.pending.append((found, group))
-        plan.new.append(NewPerson(found.name, found.username, found.email, group))
+        active = text.get("active", "").casefold() not in INACTIVE_WORDS
+        plan.pending.append((found, group, active))
+        plan.new.append(NewPerson(found.name, found.username, found.email, group, active))
     return plan
 
 
@@ -136,9 +151,10 @@ def import_people_list(
             raise DesktopError(plan.summary())
         creator = ReferenceCreator(session)
         groups: dict[str, Group] = {}
-        for pending, group_name in plan.pending:
+        for pending, group_name, active in plan.pending:
             person = session.get(Person, creator.create(pending))
             assert person is not None
+            person.active = active
             if group_name:
                 key = group_name.casefold()
                 if key not in groups:

@@ -117,6 +117,8 @@ class ReferenceIndex:
         self._people_by_username: dict[str, uuid.UUID] = {}
         self._people_by_email: dict[str, list[uuid.UUID]] = defaultdict(list)
         self._people_by_name: dict[str, list[uuid.UUID]] = defaultdict(list)
+        #: Register names written "Surname, Name", by "name surname" (casefolded).
+        self._people_by_turned_name: dict[str, list[uuid.UUID]] = defaultdict(list)
         self.inactive: set[uuid.UUID] = set()
         for p in session.execute(
             select(Person.id, Person.name, Person.username, Person.email, Person.active)
@@ -126,6 +128,8 @@ class ReferenceIndex:
             if p.email:
                 self._people_by_email[p.email.casefold()].append(p.id)
             self._people_by_name[p.name.casefold()].append(p.id)
+            if turned := turned_name(p.name):  # "Smith, John" is also John Smith
+                self._people_by_turned_name[turned].append(p.id)
             if not p.active:
                 self.inactive.add(p.id)
             for key in {p.username.casefold(), (p.email or "").casefold(), p.name.casefold()} - {
@@ -284,9 +288,26 @@ class ReferenceIndex:
             found: uuid.UUID | PendingReference = by_username
         else:
             found = self._by_name(self._people, text, current, "person", "the user name")
+        if isinstance(found, PendingReference) and (other := self._turned_person(text, current)):
+            found = other
         if isinstance(found, PendingReference):
             return self._new_person(found, (text,))
         return self._active(found, current)
+
+    def _turned_person(self, text: str, current: uuid.UUID | None) -> uuid.UUID | None:
+        """The one person of the register called ``text`` written the other way round:
+        "Smith, John" for John Smith, or "John Smith" for one entered as "Smith, John". A
+        home-made register writes "Surname, Name"; a people list imported first made
+        "John Smith", and the register's import made a second person of each (newuser26)."""
+        turned = turned_name(text)
+        candidates = (
+            self._people_by_name.get(turned, [])
+            if turned
+            else self._people_by_turned_name.get(" ".join(text.casefold().split()), [])
+        )
+        if current is not None and current in candidates:
+            return current
+        return candidates[0] if len(candidates) == 1 else None
 
     def person_by(
         self, username: str, email: str, name: str, current: uuid.UUID | None
@@ -320,6 +341,8 @@ class ReferenceIndex:
                 raise ValueError(
                     f"several people are called '{name}': add a user name or e-mail column"
                 )
+            if other := self._turned_person(name, current):
+                return self._active(other, current)
         shown = name or username or email
         pending = PendingReference("person", shown, username=username, email=email or "")
         return self._new_person(pending, (username, email, name))
@@ -423,6 +446,19 @@ class ReferenceIndex:
         if candidates:
             raise ValueError(f"several {kind}s are called '{text}': give {hint} instead")
         return PendingReference(kind, text)
+
+
+_SURNAME_FIRST = re.compile(r"([^,]+),([^,]+)")
+
+
+def turned_name(text: str) -> str:
+    """ "Smith, John" → "john smith" (casefolded, spaces single); "" for a name not
+    written "Surname, Name" (no comma, or more than one)."""
+    found = _SURNAME_FIRST.fullmatch(text.strip())
+    if not found:
+        return ""
+    surname, name = (" ".join(part.casefold().split()) for part in found.groups())
+    return f"{name} {surname}" if surname and name else ""
 
 
 _TAG_PREFIX = re.compile(r"^([A-Za-z][A-Za-z0-9]{0,15}?)[^A-Za-z0-9]?[0-9]+$")

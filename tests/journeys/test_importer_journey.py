@@ -183,7 +183,7 @@ def test_importer_journey(
     problems = {
         model.index(r, 0).data(): model.index(r, PROBLEMS).data() for r in range(model.rowCount())
     }
-    assert problems["5"] == "Purchase Date: '31/31/23' is not a date (read as mdy)"
+    assert problems["5"] == "Purchase Date: '31/31/23' is not a date (read as month/day/year)"
     assert problems["6"].startswith("Device Type: there is no category 'Printer'")
     values = page.values.toPlainText()
     assert "row 3 LAP-7001: Asset tag: LAP-7001" in values
@@ -208,7 +208,7 @@ def test_importer_journey(
     rows = [[c.value for c in row] for row in saved.iter_rows()]
     assert rows[0] == [*HEADERS, "Import problems"]
     assert [r[0] for r in rows[1:]] == ["LAP-7003", "PRN-7004"]
-    assert rows[1][-1] == "Purchase Date: '31/31/23' is not a date (read as mdy) (row 5)"
+    assert rows[1][-1] == "Purchase Date: '31/31/23' is not a date (read as month/day/year) (row 5)"
     assert rows[2][-1].startswith("Device Type: there is no category 'Printer'")
     click(qtbot, wizard.cancel)  # "Close"
     qtbot.waitUntil(lambda: not wizard.isVisible())

@@ -40,7 +40,7 @@ def test_dates(value: object, order: DateOrder, expected: dt.date) -> None:
 
 
 def test_impossible_dates_say_how_they_were_read() -> None:
-    with pytest.raises(ValueError, match=r"'13/25/2025' is not a date \(read as dmy\)"):
+    with pytest.raises(ValueError, match=r"'13/25/2025' is not a date \(read as day/month/year\)"):
         parse_date("13/25/2025", DateOrder.DMY)
     with pytest.raises(ValueError, match="'soon' is not a date"):
         parse_date("soon", DateOrder.DMY)

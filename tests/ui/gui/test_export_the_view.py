@@ -203,7 +203,7 @@ def test_the_export_dialog_says_the_view_in_the_words_of_the_filter_bar(
     press(qtbot, window, Qt.Key.Key_E, shift=True)
     dialog: Any = window.open_dialogs[-1]
     said = "status In service; category Laptop"
-    assert dialog.current.text() == f"The current view ({said})"
+    assert dialog.current.text() == f"The &current view ({said})"
     # Alt+F reaches the file name, as in a save box.
     file_label = next(
         label for label in dialog.findChildren(type(dialog.order)) if label.text() == "&File:"

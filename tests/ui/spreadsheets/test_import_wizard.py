@@ -210,7 +210,7 @@ def test_cancel_during_the_commit_writes_nothing(
     qtbot.mouseClick(wizard.cancel, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: wizard.worker is None, timeout=30_000)
     assert wizard.pages.currentIndex() == PREVIEW
-    assert wizard.message.text() == "cancelled: nothing was written"
+    assert wizard.message.text() == "Cancelled: nothing was written."  # a sentence
     assert counts(world.db) == before
 
 

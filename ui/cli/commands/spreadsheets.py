@@ -288,7 +288,9 @@ def _import_list(ctx: CliContext) -> int:
                 db, args.file, ctx.acting_user(), sheet=args.sheet
             )
         )
-        data = [{"path": list(p.path), "kind": p.kind, "code": p.code} for p in plan.new]
+        data: list[dict[str, object]] = [
+            {"path": list(p.path), "kind": p.kind, "code": p.code} for p in plan.new
+        ]
         shown = [
             f"{' › '.join(p.path)} ({p.kind}{', code ' + p.code if p.code else ''})"
             for p in plan.new
@@ -300,13 +302,20 @@ def _import_list(ctx: CliContext) -> int:
             else people_lists.import_people_list(db, args.file, ctx.acting_user(), sheet=args.sheet)
         )
         data = [
-            {"name": p.name, "username": p.username, "email": p.email, "group": p.group}
+            {
+                "name": p.name,
+                "username": p.username,
+                "email": p.email,
+                "group": p.group,
+                "active": p.active,
+            }
             for p in plan.new
         ]
         shown = [
             p.name
             + "".join(f", {t}" for t in (p.username, p.email) if t)
             + (f" (group {p.group})" if p.group else "")
+            + ("" if p.active else " (inactive)")
             for p in plan.new
         ]
     if args.json:

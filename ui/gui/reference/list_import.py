@@ -74,6 +74,7 @@ PEOPLE = ListKind(
             else ""
         )
         + (f", {person.group}" if person.group else "")
+        + ("" if person.active else ", inactive")
     ),
 )
 

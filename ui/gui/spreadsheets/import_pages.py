@@ -452,7 +452,16 @@ class ResultPage(QWidget):
         buttons.addWidget(self.save_errors)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        layout.addStretch(1)
+        #: The rows left out and why, the assets changed and how (hidden when none).
+        self.details = QPlainTextEdit()
+        self.details.setReadOnly(True)
+        self.details.setVisible(False)
+        layout.addWidget(self.details, 1)
+        layout.addStretch(0)
+
+    def show_details(self, text: str) -> None:
+        self.details.setPlainText(text)
+        self.details.setVisible(bool(text))
 
 
 def _with_letter(label: str, letter: str | None) -> str:

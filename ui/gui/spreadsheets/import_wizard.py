@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
@@ -79,6 +79,7 @@ from ui.gui.spreadsheets.import_pages import (
     SheetPage,
 )
 from ui.gui.spreadsheets.preview_text import (
+    import_details,
     import_mode_said,
     import_summary,
     plan_notes,
@@ -107,6 +108,8 @@ KIT_PROFILES_READ_ONLY = (
 class ImportWizard(QDialog):
     print_labels_requested = Signal(list)
     imported = Signal(object)
+    #: The folder of the last file chosen with Browse… in this session.
+    last_folder: ClassVar[Path | None] = None
 
     def __init__(
         self,
@@ -349,11 +352,17 @@ class ImportWizard(QDialog):
     # -- file and sheet ------------------------------------------------------------------
 
     def _browse(self) -> None:
+        """The file box opens where the file typed is, else where the last one chosen was,
+        else in the home folder: it opened in the program's working folder (the source
+        tree, for newuser26), where the label and export boxes open at home."""
         patterns = " ".join(f"*{s}" for s in sorted(SUFFIXES))
+        typed = Path(self.file_page.path.text().strip()).expanduser().parent
+        folder = typed if typed != Path() and typed.is_dir() else self.last_folder or Path.home()
         path, _ = file_dialogs.get_open_file_name(
-            self, "Import a spreadsheet", "", f"Spreadsheets ({patterns})"
+            self, "Import a spreadsheet", str(folder), f"Spreadsheets ({patterns})"
         )
         if path:
+            ImportWizard.last_folder = Path(path).parent
             self.file_page.path.setText(path)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -709,13 +718,15 @@ class ImportWizard(QDialog):
         plan = self.plan
         assert plan is not None
         self.result_page.summary.setText(import_summary(result, plan.where))
+        self.result_page.show_details(import_details(plan, result))
         count = len(result.created_tags)
         self.result_page.print_labels.setText(
             "&Print the new asset's label"
             if count == 1
             else f"&Print labels for the {count} new assets"
         )
-        self.result_page.print_labels.setEnabled(count > 0)
+        # (it stood greyed out as "Print labels for the 0 new assets" after an update)
+        self.result_page.print_labels.setVisible(count > 0)
         self.result_page.save_errors.setEnabled(bool(result.rejected))
         self._show(RESULT)
         self.imported.emit(result)

@@ -5,11 +5,12 @@ the dry run and the one on the result page after the import."""
 
 from __future__ import annotations
 
+from desktop.domain.fields import CUSTOM_PREFIX
 from desktop.spreadsheets.commit_rows import ImportResult
 from desktop.spreadsheets.counts_wording import counts_said
 from desktop.spreadsheets.import_choices import defaults_description
 from desktop.spreadsheets.mapping import EXTRA_NOTES, RALPH_IDS
-from desktop.spreadsheets.model import ImportPlan
+from desktop.spreadsheets.model import ImportPlan, RowAction, RowPlan
 from desktop.spreadsheets.preview import (
     approval_summary,
     order_lines_once,
@@ -68,17 +69,21 @@ def values_heading(plan: ImportPlan) -> str:
     return values[0].upper() + values[1:] + ":"
 
 
+def _refused(plan: ImportPlan, row: RowPlan) -> str:
+    """ "row 7 ACM-006: refused: Status: …" with each problem in full, and the row's
+    warnings: the Problems cell counts them ("2 problems"), and a refused row has no value
+    preview that would say them."""
+    return (
+        f"row {row.row}{' ' + row.tag if row.tag else ''}: refused: "
+        + "; ".join(f"{x.column}: {x.message}" for x in row.problems)
+        + "".join(f"\n    warning: {w}" for w in plan.report.warnings.get(row.row, []))
+    )
+
+
 def preview_values(plan: ImportPlan) -> str:
     """Refused rows first, each problem in full (the table's Problems cell is narrow and
     cut them to "Status: the asset is …"), then the values rows will get."""
-    refused = [
-        f"row {r.row}{' ' + r.tag if r.tag else ''}: refused: "
-        + "; ".join(f"{x.column}: {x.message}" for x in r.problems)
-        # and its warnings: the Problems cell counts them ("2 problems"), and a refused
-        # row has no value preview below that would say them
-        + "".join(f"\n    warning: {w}" for w in plan.report.warnings.get(r.row, []))
-        for r in plan.rejected[:MAX_REFUSED_SHOWN]
-    ]
+    refused = [_refused(plan, r) for r in plan.rejected[:MAX_REFUSED_SHOWN]]
     if len(plan.rejected) > MAX_REFUSED_SHOWN:
         refused.append(f"and {plural(len(plan.rejected) - MAX_REFUSED_SHOWN, 'more refused row')}")
     values = order_lines_once(
@@ -154,4 +159,35 @@ def import_summary(result: ImportResult, where: str) -> str:
             + ("it" if len(result.rejected) == 1 else "them")
             + " and import that workbook."
         )
+    return "\n".join(lines)
+
+
+def import_details(plan: ImportPlan, result: ImportResult) -> str:
+    """The result page's list under its summary: each row left out and why, then each
+    asset changed and how. The page said "2 changed" and "2 rows were left out: save the
+    error workbook", and its default button, Close, took which and why away unsaid: a
+    finance round trip under Xvfb (newuser26) never learned that its write-off of ACM-006
+    was refused for want of wipe evidence, nor saw its price change confirmed."""
+    lines = []
+    if result.rejected:
+        lines.append("Left out, not imported (Save error workbook… keeps them to fix and import):")
+        lines += [_refused(plan, row) for row in result.rejected[:MAX_REFUSED_SHOWN]]
+        if (more := len(result.rejected) - MAX_REFUSED_SHOWN) > 0:
+            lines.append(f"and {plural(more, 'more row')}")
+    changed = [r for r in plan.rows if r.action is RowAction.UPDATE]
+    if changed:
+        # A new custom field by its label ("Last update (previous tool)"), not its key.
+        labels = {CUSTOM_PREFIX + f.key: f.label for f in plan.report.new_fields.values()}
+        lines.append("Changed:" if not lines else "\nChanged:")
+        lines += [
+            f"row {r.row} {r.tag}: "
+            + "; ".join(
+                f"{labels.get(c.field, c.label)}: {c.before_text or '—'} → {c.after_text or '—'}"
+                for c in r.changes
+            )
+            + (" (waits for approval)" if r.pending_approval else "")
+            for r in changed[:MAX_REFUSED_SHOWN]
+        ]
+        if (more := len(changed) - MAX_REFUSED_SHOWN) > 0:
+            lines.append(f"and {plural(more, 'more changed asset')}")
     return "\n".join(lines)
