@@ -351,7 +351,13 @@ class ReferenceIndex:
         """A new person, the same one for every row of the file that names them
         (by user name, e-mail or name): one person is created, never "asmith2"."""
         self._new(pending)
-        wanted = [k.casefold() for k in keys if k]
+        for key in keys:  # the same text again (most rows of a file): found at once
+            if key and (known := self._new_people.get(key.casefold())) is not None:
+                return known
+        # "Nowak, Kasia", "Kasia  Nowak" and "kasia nowak" on three rows are one person
+        spaced = [" ".join(k.casefold().split()) for k in keys if k]
+        turned = filter(None, map(turned_name, spaced))
+        wanted = list(dict.fromkeys([*(k.casefold() for k in keys if k), *spaced, *turned]))
         for key in wanted:
             if key in self._new_people:
                 return self._new_people[key]

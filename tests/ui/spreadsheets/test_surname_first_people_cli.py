@@ -81,3 +81,34 @@ def test_two_people_of_that_name_are_not_guessed_between(
     assert database is not None
     dry = run_cli("import", str(path), "--dry-run", database=database)
     assert "person User, Una (new" in dry.stdout, dry.stdout + dry.stderr
+
+
+def test_one_new_person_written_both_ways_in_one_file_is_one_person(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    """A register typed by several hands: "Nowak, Kasia" on one row, "Kasia Nowak" on
+    another, nobody of that name in the register yet — one new person, not two (left
+    by newuser26)."""
+    world = seed_world(sqlite_db)
+    before = _people(sqlite_db)
+    path = tmp_path / "register.csv"
+    path.write_text(
+        "Asset No,Description,Type,Location,Assigned to\n"
+        'ACM-1,Latitude 5420,Laptop,Room A1,"Nowak, Kasia"\n'
+        "ACM-2,Latitude 5420,Laptop,Room A1,Kasia  Nowak\n"
+        "ACM-3,Latitude 5420,Laptop,Room A1,kasia nowak\n",
+        encoding="utf-8",
+    )
+    database = world.db.sqlite_path
+    assert database is not None
+    dry = run_cli("import", str(path), "--dry-run", database=database)
+    assert dry.returncode == 0, dry.stdout + dry.stderr
+    created = [line for line in dry.stdout.splitlines() if line.startswith("  person ")]
+    assert created == ["  person Nowak, Kasia (new), rows 2, 3, 4"], dry.stdout
+
+    done = run_cli("import", str(path), "--as", "admin", database=database)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert _people(sqlite_db) == before + 1
+    with sqlite_db.read() as session:
+        assigned = {asset_detail(session, tag=f"ACM-{n}").row.assigned_to for n in (1, 2, 3)}
+    assert assigned == {"Nowak, Kasia"}
