@@ -12,7 +12,6 @@ from __future__ import annotations
 import importlib
 import threading
 import uuid
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.lifecycle import ProcedureKind, ProcedureState
+from desktop.domain.lifecycle import ProcedureKind
 from desktop.domain.tags import tag_problem
 from desktop.errors import DesktopError
 from desktop.scanning import ScannerConfig
@@ -44,6 +43,7 @@ from ui.gui.feature_menus import FeatureMenus
 from ui.gui.first_paint import AfterFirstPaint
 from ui.gui.kits.kit_menu import KitMenu
 from ui.gui.layout_state import LayoutState, fitting_size
+from ui.gui.main_window_texts import no_match_text, recorded_message
 from ui.gui.main_window_view import MainWindowView
 from ui.gui.menu_keys import DATA_MENU, with_mnemonics
 from ui.gui.models.asset_table_model import AssetTableModel, RowRole
@@ -758,38 +758,6 @@ class MainWindow(QMainWindow):
             worker.cancel()
             worker.wait()
         super().closeEvent(event)
-
-
-def no_match_text(flt: AssetFilter) -> str:
-    """Said over the empty table: what matched nothing, and how to see every asset."""
-    others = replace(flt, search="") != AssetFilter()
-    if flt.search and others:
-        return (
-            f"No asset matches '{flt.search}' with the filters chosen.\n"
-            "Clear them (the Clear button) to see every asset."
-        )
-    if flt.search:
-        return f"No asset matches '{flt.search}'.\nClear the search to see every asset."
-    return "No asset matches the filters chosen.\nClear them (the Clear button) to see every asset."
-
-
-def recorded_message(outcomes: list[Any]) -> str:
-    """The status bar's line after a form was recorded: what waits for approval says so."""
-    waiting = [o for o in outcomes if o.state is ProcedureState.PENDING_APPROVAL]
-    count = len(outcomes)
-    if count == 1:
-        (outcome,) = outcomes
-        text = f"Recorded {outcome.kind.label.lower()} of {outcome.asset_tag}"
-    else:
-        text = f"Recorded {count} procedures"
-    if not waiting:
-        return text + "."
-    if len(waiting) == count:
-        approvals = max(o.approvals_required for o in waiting)
-        plural = "s" if approvals != 1 else ""
-        verb = "waits" if count == 1 else "wait"
-        return f"{text}; {verb} for approval ({approvals} approval{plural} needed)."
-    return f"{text}; {len(waiting)} of them wait for approval."
 
 
 def _show_progress(dialog: QProgressDialog, done: int, total: int) -> None:
