@@ -122,6 +122,7 @@ def test_a_conflicting_spooled_row_rolls_the_whole_demo_back(
     if not parallel.fork_is_safe():
         pytest.skip("this test process runs threads (or is not on Linux): no fork")
     monkeypatch.setattr("os.cpu_count", lambda: 2)
+    monkeypatch.setenv(fill.WORKERS_VARIABLE, "on")  # whatever else runs on the machine
     monkeypatch.setattr(fill, "BATCH", 30)
     copied: list[int] = []
 
