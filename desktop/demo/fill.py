@@ -94,11 +94,18 @@ MAX_WORKERS = 2
 SAMPLE_SIZE = 2_000
 #: The tables written in bulk, whose secondary indexes an empty database builds at the end.
 _BULK = ("assets", "procedures", "approvals")
-#: Indexes of those tables kept while the demo writes: every procedure's entry goes at
-#: the end of its performer's or state's run, cheaper than reading the procedures (~1.3 KB
-#: a row) twice more to build them at the end (100,000 assets: inserts +0.1–0.4 s CPU,
-#: building 2.41 → 1.52 s, in the part that no worker shortens).
+#: Indexes of those tables kept while the demo writes, from :data:`KEEP_FROM` assets:
+#: every procedure's entry goes at the end of its performer's or state's run, cheaper
+#: than reading the procedures (~1.3 KB a row) twice more to build them at the end once
+#: the table outgrows the page cache (100,000 assets: inserts +0.1–0.4 s CPU, building
+#: 2.41 → 1.52 s, in the part that no worker shortens). Where it fits (10,000 assets,
+#: ~64 MB of procedures in a cache of 256 MiB) building them is cheaper: the one-process
+#: demo 19.24 → 18.93 G instructions (callgrind, 2026-12-07, demo8; the procedures'
+#: inserts 3.28 → 2.68 G, the index builds' sorting 0.41 → 0.53 G).
 _KEPT = ("ix_procedures_performed_by_id", "ix_procedures_state")
+#: From this many assets :data:`_KEPT` are kept while the demo writes (~6.4 KB of
+#: procedures an asset: from ~40,000 they outgrow the page cache, :func:`cache_kib`).
+KEEP_FROM = 40_000
 
 
 class DemoCancelledError(DesktopError):
@@ -211,7 +218,9 @@ def fill_demo(
             duty_triggers_paused(session.connection()) as duties_checked_here,
             # Into empty tables, their indexes are built once at the end (SQLite).
             sqlite_secondary_indexes_rebuilt(
-                session.connection(), () if existing else _BULK, kept=_KEPT
+                session.connection(),
+                () if existing else _BULK,
+                kept=_KEPT if assets >= KEEP_FROM else (),
             ),
         ):
             world = build_world(session, assets=assets)
