@@ -71,8 +71,14 @@ the floor after each pair (four pairs, 19:05–19:10, load 7.4–9.8, where demo
 the one-process path): main 8.47 / 7.83 / 6.81 / 9.98 s wall, 2.62 / 2.50 / 2.43 / 3.19 s
 CPU; demo8 8.31 / 6.78 / 5.73 / 9.88 s, 2.15 / 2.09 / 2.17 / 2.82 s CPU; floor 3.23 / 3.42 /
 4.10 / 4.26 s, 0.93 / 0.92 / 1.18 / 1.09 s CPU — best of four, wall 2.11 → 1.77, CPU 2.64
-→ 2.27. Instruction counts (callgrind, the one-process demo with its start, 10,000
-assets): 19.24 G. Where the one-process demo's CPU goes (load ~3): generating the rows
+→ 2.27. Again at 19:33–19:36 (three pairs each): with a busy loop besides (load 7.5–8.2)
+main 13.31 / 16.95 / 9.06 s wall, 4.30 / 5.21 / 3.64 s CPU; demo8 11.81 / 8.93 / 9.97 s,
+3.38 / 3.39 / 3.46 s CPU; floor 4.26 / 5.50 / 3.64 s, 1.57 / 1.76 / 1.38 s CPU (best: wall 2.49
+→ 2.45, CPU 2.64 → 2.45); without it (load 5.9–7.4) main 3.85 / 3.16 / 3.00 s, 3.47 / 2.78 /
+2.74 s CPU; demo8 4.11 / 2.44 / 2.85 s, 3.09 / 2.22 / 2.59 s CPU; floor 1.71 / 1.37 / 1.68 s,
+1.22 / 1.14 / 1.49 s CPU (best: wall 2.19 → 1.78, CPU 2.40 → 1.95). Instruction counts
+(callgrind, the one-process demo with its start, 10,000 assets): 19.24 G, 18.93 G with
+the procedures' two kept indexes built at the end instead (:data:`desktop.demo.fill.KEEP_FROM`). Where the one-process demo's CPU goes (load ~3): generating the rows
 0.84 s, inserting 0.53, index builds 0.11, the search index 0.19, the reference data
 0.07, the rest (commit, ranks, tags, foreign keys) 0.2; the floor's 0.72: inserts 0.36,
 index builds 0.14, search index 0.15, commit 0.07. Generating alone is ~1.1× the floor's
