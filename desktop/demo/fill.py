@@ -2,7 +2,8 @@
 
 Reference data (sites, teams, staff, categories, products) is created through the
 reference services. Assets and their histories are generated a chunk of
-:data:`BATCH` assets at a time (in worker processes for large SQLite demos, see
+:data:`BATCH` assets at a time (in worker processes for large SQLite demos where a core
+is free — other programs' load is watched over the demo's start, :func:`_workers` — see
 :mod:`desktop.demo.parallel`) directly as the rows SQLite stores (:mod:`desktop.demo.stored`)
 — the same rows the services write — and go to the driver's ``executemany`` as they are;
 on PostgreSQL and MariaDB they pass through the columns' type processors first. On SQLite
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import math
 import os
 import random
 import sys
@@ -40,8 +42,11 @@ from desktop.demo.orders import Order, OrderPlanner, planned_finals
 from desktop.demo.parallel import (
     Chunk,
     ChunkResult,
+    CpuSample,
     chunk_results,
+    cpu_sample,
     fork_is_safe,
+    others_busy,
     remove_stale_spools,
 )
 from desktop.demo.search_build import SearchBuild, search_build
@@ -89,11 +94,18 @@ MAX_WORKERS = 2
 SAMPLE_SIZE = 2_000
 #: The tables written in bulk, whose secondary indexes an empty database builds at the end.
 _BULK = ("assets", "procedures", "approvals")
-#: Indexes of those tables kept while the demo writes: every procedure's entry goes at
-#: the end of its performer's or state's run, cheaper than reading the procedures (~1.3 KB
-#: a row) twice more to build them at the end (100,000 assets: inserts +0.1–0.4 s CPU,
-#: building 2.41 → 1.52 s, in the part that no worker shortens).
+#: Indexes of those tables kept while the demo writes, from :data:`KEEP_FROM` assets:
+#: every procedure's entry goes at the end of its performer's or state's run, cheaper
+#: than reading the procedures (~1.3 KB a row) twice more to build them at the end once
+#: the table outgrows the page cache (100,000 assets: inserts +0.1–0.4 s CPU, building
+#: 2.41 → 1.52 s, in the part that no worker shortens). Where it fits (10,000 assets,
+#: ~64 MB of procedures in a cache of 256 MiB) building them is cheaper: the one-process
+#: demo 19.24 → 18.93 G instructions (callgrind, 2026-12-07, demo8; the procedures'
+#: inserts 3.28 → 2.68 G, the index builds' sorting 0.41 → 0.53 G).
 _KEPT = ("ix_procedures_performed_by_id", "ix_procedures_state")
+#: From this many assets :data:`_KEPT` are kept while the demo writes (~6.4 KB of
+#: procedures an asset: from ~40,000 they outgrow the page cache, :func:`cache_kib`).
+KEEP_FROM = 40_000
 
 
 class DemoCancelledError(DesktopError):
@@ -188,6 +200,8 @@ def fill_demo(
     # or not it spools itself (it was done only by a demo large enough for a worker).
     remove_stale_spools()
     started = time.perf_counter()
+    # whether the other cores are free is judged over the start (the reference data)
+    sampled = cpu_sample()
     report = _Throttle(progress)
     with collector_paused(), demo_write(db) as session, search_build() as search:
         existing = session.execute(select(func.count()).select_from(Asset)).scalar_one()
@@ -197,8 +211,6 @@ def fill_demo(
         if login is not None and not login.owner:
             owner_url = db.typed_url.replace(f"//{login.name}@", "//OWNER@", 1)
             raise DemoNeedsOwnerError(login.name, db.description, owner_url)
-        if _workers(db.engine.dialect.name, assets)[1] == "fork":
-            search.prepare(assets)
         with (
             _bulk_pragmas(session, db, assets),
             search_index_paused(session.connection(), rebuild=search.finish),
@@ -206,10 +218,15 @@ def fill_demo(
             duty_triggers_paused(session.connection()) as duties_checked_here,
             # Into empty tables, their indexes are built once at the end (SQLite).
             sqlite_secondary_indexes_rebuilt(
-                session.connection(), () if existing else _BULK, kept=_KEPT
+                session.connection(),
+                () if existing else _BULK,
+                kept=_KEPT if assets >= KEEP_FROM else (),
             ),
         ):
             world = build_world(session, assets=assets)
+            workers = _workers(db.engine.dialect.name, assets, _others(sampled))
+            if workers[1] == "fork":
+                search.prepare(assets)
             if duties_checked_here:
                 world.duties = read_duties(session.connection())
             _check(cancel)
@@ -225,6 +242,7 @@ def fill_demo(
                 report=report,
                 cancel=cancel,
                 search=search,
+                workers=workers,
             )
             incidents = _incidents(
                 session, world, totals.samples, assets=assets, seed=seed, now_ts=now_ts
@@ -299,6 +317,7 @@ def _generate(
     report: _Throttle,
     cancel: threading.Event | None,
     search: SearchBuild,
+    workers: tuple[int, str],
 ) -> _Totals:
     """Generate and insert the assets, procedures and approvals; the search index's rows
     go to ``search``'s child as soon as they are all made (where the writers make them)."""
@@ -312,13 +331,12 @@ def _generate(
     world.stored_ids = referenced_ids(connection)
     server = None if connection.dialect.name == "sqlite" else ServerRows(connection.dialect)
     write = insert_stored if server is None else server.insert
-    workers, start_method = _workers(connection.dialect.name, assets)
     results = chunk_results(
         world,
         connection.dialect,
         chunks,
-        workers=workers,
-        start_method=start_method,
+        workers=workers[0],
+        start_method=workers[1],
         chunk_count=len(chunk_sizes(assets)),
     )
     try:
@@ -345,25 +363,70 @@ def _generate(
     return totals
 
 
-def _workers(dialect_name: str, assets: int) -> tuple[int, str]:
+def _workers(dialect_name: str, assets: int, others: float | None = 0.0) -> tuple[int, str]:
     """Worker processes for a demo of ``assets`` assets (0 = none, all in this process)
     and how they start (``fork`` or ``spawn``, see :mod:`desktop.demo.parallel`).
+    ``others``: the cores other processes keep busy (:func:`~desktop.demo.parallel.others_busy`
+    over the demo's start; ``None``: unknown, the load average's last minute instead).
 
     This process's inserts take about as long as generating the rows (100,000 assets:
     ~16 and ~7 s CPU), so one worker keeps up and two cores are busy; more workers only
     add processes to start and compete for the cores. Without workers the demo takes the
     least CPU (23.8 s against 30–32 s in all with one or three workers, 2026-12-05 under
-    load ~5) but the longest on an idle machine. A forked worker costs little to start, so
-    one generates from two chunks on; a spawned one only pays off from
-    :data:`PARALLEL_FROM` assets."""
+    load ~5; 10,000 assets: ~1.65 against ~1.95 s) but the longest on an idle machine. A
+    forked worker costs little to start, so one generates from two chunks on; a spawned
+    one only pays off from :data:`PARALLEL_FROM` assets.
+
+    A worker only pays off on a core nobody else uses: with the other core busy
+    (:data:`SPARE_CORE`), it and this process share one core with the other program,
+    hand their rows over and wait for each other — 10,000 assets on 2 cores with a busy
+    loop on one (2026-12-07, demo8): with a worker 1.68–6.40 s wall, 1.9–2.3 s CPU;
+    without 1.79–3.43 s wall, 1.7–1.9 s CPU. So it is started only where at least
+    :data:`SPARE_CORE` of a core besides this process's own was idle over the start."""
     cores = os.cpu_count() or 1
     if dialect_name != "sqlite" or getattr(sys, "frozen", False) or cores < 2:
+        return 0, "spawn"
+    if others is None:
+        others = _load_average()
+    if cores - 1 - others < SPARE_CORE:
         return 0, "spawn"
     if assets > BATCH and fork_is_safe():
         return (1 if assets < PARALLEL_FROM else min(MAX_WORKERS, cores - 1)), "fork"
     if assets < PARALLEL_FROM:
         return 0, "spawn"
     return min(MAX_WORKERS, cores - 1), "spawn"
+
+
+#: Overrides the load check of :func:`_workers`: ``on`` decides as on an idle machine
+#: (a worker whatever the load), ``off`` starts none; unset (or anything else), the load
+#: over the demo's start decides.
+WORKERS_VARIABLE = "ASSETDESK_DEMO_WORKERS"
+
+
+def _others(sampled: CpuSample | None) -> float | None:
+    """The cores other processes keep busy since ``sampled`` (:func:`others_busy`), as
+    :data:`WORKERS_VARIABLE` may override it."""
+    chosen = os.environ.get(WORKERS_VARIABLE, "").strip().lower()
+    if chosen == "on":
+        return 0.0
+    if chosen == "off":
+        return math.inf
+    return others_busy(sampled)
+
+
+#: The idle share of a core besides this process's own that a worker needs (see
+#: :func:`_workers`).
+SPARE_CORE = 0.5
+
+
+def _load_average() -> float:
+    """The last minute's load average (processes running or waiting to), 0 where the
+    system has none (Windows): the cores other processes are taken to keep busy where
+    they could not be watched over the start."""
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return 0.0
 
 
 def _plan_chunks(

@@ -33,6 +33,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import time
 from collections import Counter, deque
 from collections.abc import Generator, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -342,3 +343,50 @@ def fork_is_safe() -> bool:
         return len(os.listdir("/proc/self/task")) == 1
     except OSError:
         return False
+
+
+@dataclass(frozen=True)
+class CpuSample:
+    """A moment's clocks: wall time, this process's CPU time and the machine's busy and
+    total clock ticks of every CPU (``/proc/stat``), for :func:`others_busy`."""
+
+    wall: float
+    own: float
+    busy: int
+    total: int
+
+
+def cpu_sample() -> CpuSample | None:
+    """The clocks now; ``None`` where ``/proc/stat`` cannot be read (not Linux)."""
+    try:
+        with open("/proc/stat", "rb") as file:
+            line = file.readline()
+    except OSError:
+        return None
+    fields = line.split()
+    if fields[:1] != [b"cpu"] or len(fields) < 5:
+        return None
+    ticks = [int(value) for value in fields[1:9]]  # user … steal (guests are in user)
+    idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)  # idle and waiting for I/O
+    return CpuSample(time.perf_counter(), time.process_time(), sum(ticks) - idle, sum(ticks))
+
+
+#: The shortest window :func:`others_busy` judges from, in clock ticks of all CPUs
+#: (``/proc/stat`` counts 100 a second per CPU: ~0.1 s on two cores).
+MIN_WINDOW_TICKS = 20
+
+
+def others_busy(since: CpuSample | None, now: CpuSample | None = None) -> float | None:
+    """How many cores other processes kept busy, on average, between ``since`` and now
+    (``now``): the machine's busy share of its ticks in cores, less this process's CPU
+    time over the same wall time. ``None`` if unknown (no ``/proc/stat``, or a window of
+    less than :data:`MIN_WINDOW_TICKS`)."""
+    now = now or cpu_sample()
+    if since is None or now is None:
+        return None
+    total, wall = now.total - since.total, now.wall - since.wall
+    if total < MIN_WINDOW_TICKS or wall <= 0.0:
+        return None
+    cores = os.cpu_count() or 1
+    machine = cores * (now.busy - since.busy) / total
+    return max(0.0, machine - (now.own - since.own) / wall)

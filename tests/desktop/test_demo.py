@@ -9,6 +9,8 @@ import json
 import os
 import random
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -281,6 +283,7 @@ def test_a_large_sqlite_demo_made_by_worker_processes_is_the_same_kind_of_data(
     monkeypatch.setattr(fill, "PARALLEL_FROM", 100)  # as if it were large
     monkeypatch.setattr("os.cpu_count", lambda: 2)  # and the machine had two cores
     monkeypatch.setattr(fill, "BATCH", 60)
+    monkeypatch.setenv(fill.WORKERS_VARIABLE, "on")  # whatever else runs on the machine
     if start_method == "fork" and not parallel.fork_is_safe():
         pytest.skip("this test process runs threads (or is not on Linux): no fork")
     monkeypatch.setattr(fill, "fork_is_safe", lambda: start_method == "fork")
@@ -300,12 +303,52 @@ def test_a_large_sqlite_demo_made_by_worker_processes_is_the_same_kind_of_data(
             _assert_history_ends_in(asset, by_asset[asset.id])
 
 
+def test_with_the_other_cores_busy_the_demo_makes_every_chunk_in_its_own_process(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker pays off only on a core nobody else uses: with every core kept busy by
+    another program (a busy loop on each, as a laptop building software), the demo starts
+    none — it and its worker would share a core with that program and wait for each
+    other's rows (10,000 assets, a busy loop on one of 2 cores: 1.7–6.4 s with a worker,
+    1.8–3.4 without, and ~15 % less CPU). Where the other cores were idle over the start
+    it does (the same demo, the load it saw replaced by none)."""
+    if not parallel.fork_is_safe():
+        pytest.skip("this test process runs threads (or is not on Linux): no fork")
+    monkeypatch.delenv(fill.WORKERS_VARIABLE, raising=False)
+    monkeypatch.setattr(fill, "BATCH", 60)
+    asked: list[int] = []
+    chunk_results = parallel.chunk_results
+
+    def noted(*args: Any, **kwargs: Any) -> Any:
+        asked.append(kwargs["workers"])
+        return chunk_results(*args, **kwargs)
+
+    monkeypatch.setattr(fill, "chunk_results", noted)
+    loops = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        for _ in range(os.cpu_count() or 1)
+    ]
+    try:
+        time.sleep(0.3)  # running
+        busy = fill_demo(sqlite_db, assets=300, seed=4, today=dt.date(2026, 11, 30))
+    finally:
+        for loop in loops:
+            loop.kill()
+            loop.wait()
+    monkeypatch.setattr(fill, "others_busy", lambda _since: 0.0)
+    idle = fill_demo(sqlite_db, assets=300, seed=4, today=dt.date(2026, 11, 30), add=True)
+
+    assert asked == [0, 1]
+    assert busy.assets == idle.assets == 300
+
+
 def test_a_forked_worker_hands_its_rows_over_in_sqlite_files_then_in_pickles(
     sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if not parallel.fork_is_safe():
         pytest.skip("this test process runs threads (or is not on Linux): no fork")
     monkeypatch.setattr("os.cpu_count", lambda: 2)
+    monkeypatch.setenv(fill.WORKERS_VARIABLE, "on")  # whatever else runs on the machine
     monkeypatch.setattr(fill, "BATCH", 30)  # ten chunks
     monkeypatch.setattr(parallel, "SPOOL_FILES", 2)  # two files of two chunks, then pickles
     monkeypatch.setattr(parallel, "MAX_SPOOL_GROUP", 2)
@@ -349,6 +392,7 @@ def test_at_the_end_this_process_makes_the_last_chunks_rather_than_wait_for_the_
     if not parallel.fork_is_safe():
         pytest.skip("this test process runs threads (or is not on Linux): no fork")
     monkeypatch.setattr("os.cpu_count", lambda: 2)
+    monkeypatch.setenv(fill.WORKERS_VARIABLE, "on")  # whatever else runs on the machine
     monkeypatch.setattr(fill, "BATCH", 60)  # 60 × 4, then 30 × 2: six chunks
     assert fill.chunk_sizes(300) == [60, 60, 60, 60, 30, 30]
     made_by, starts = tmp_path / "made_by.txt", tmp_path / "starts.txt"
@@ -578,6 +622,7 @@ def test_the_garbage_collector_is_paused_while_the_demo_runs_and_then_resumed(
     if not parallel.fork_is_safe():
         pytest.skip("this test process runs threads (or is not on Linux): no fork")
     monkeypatch.setattr("os.cpu_count", lambda: 2)
+    monkeypatch.setenv(fill.WORKERS_VARIABLE, "on")  # whatever else runs on the machine
     monkeypatch.setattr(fill, "BATCH", 60)
     seen, make_chunk = tmp_path / "seen.txt", parallel.make_chunk
 
@@ -602,3 +647,23 @@ def test_the_garbage_collector_is_paused_while_the_demo_runs_and_then_resumed(
     with pytest.raises(DemoCancelledError):
         fill_demo(sqlite_db, assets=300, cancel=cancel, add=True)
     assert gc.isenabled()
+
+
+def test_the_load_of_other_processes_is_the_machines_less_the_demos_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two cores, a second of wall time: both busy all along, the demo's process on one
+    of them (1 s of CPU) — one core's worth of other work; the demo waiting on its disk
+    half the time (0.5 s CPU) with the machine half idle, none. Too short a window to
+    judge from, or no clocks: unknown (None)."""
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    start = parallel.CpuSample(wall=10.0, own=1.0, busy=1_000, total=4_000)
+    both_busy = parallel.CpuSample(wall=11.0, own=2.0, busy=1_200, total=4_200)
+    assert parallel.others_busy(start, both_busy) == pytest.approx(1.0)
+    waiting = parallel.CpuSample(wall=11.0, own=1.5, busy=1_050, total=4_200)
+    assert parallel.others_busy(start, waiting) == pytest.approx(0.0)
+    short = parallel.CpuSample(wall=10.05, own=1.05, busy=1_010, total=4_010)
+    assert parallel.others_busy(start, short) is None
+    assert parallel.others_busy(None, both_busy) is None
+    assert fill._workers("sqlite", 10_000, 1.0) == (0, "spawn")
+    assert fill._workers("sqlite", 10_000, 0.3)[0] == int(parallel.fork_is_safe())

@@ -44,7 +44,7 @@ def _index(connection: Connection) -> tuple[list[Any], list[Any], list[Any]]:
 @pytest.fixture
 def demo(sqlite_db: Database, monkeypatch: pytest.MonkeyPatch) -> Database:
     with monkeypatch.context() as patched:  # all in this process: the index rebuilt here
-        patched.setattr(fill, "_workers", lambda _dialect, _assets: (0, "spawn"))
+        patched.setattr(fill, "_workers", lambda *_: (0, "spawn"))
         fill_demo(sqlite_db, assets=ASSETS, seed=3)
     return sqlite_db
 

@@ -122,6 +122,7 @@ def test_a_conflicting_spooled_row_rolls_the_whole_demo_back(
     if not parallel.fork_is_safe():
         pytest.skip("this test process runs threads (or is not on Linux): no fork")
     monkeypatch.setattr("os.cpu_count", lambda: 2)
+    monkeypatch.setenv(fill.WORKERS_VARIABLE, "on")  # whatever else runs on the machine
     monkeypatch.setattr(fill, "BATCH", 30)
     copied: list[int] = []
 
@@ -142,3 +143,45 @@ def test_a_conflicting_spooled_row_rolls_the_whole_demo_back(
     assert _pragmas(sqlite_db) == (1, "wal")
     monkeypatch.undo()
     assert fill_demo(sqlite_db, assets=50).assets == 50  # the file is as it was
+
+
+def _schema(db: Database) -> list[tuple[str, str, str]]:
+    with db.engine.connect() as connection:
+        return [
+            (kind, name, sql)
+            for kind, name, sql in connection.exec_driver_sql(
+                "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
+                "ORDER BY type, name"
+            )
+        ]
+
+
+@pytest.mark.parametrize("keep_from", [fill.KEEP_FROM, 1])
+def test_the_demo_leaves_every_index_and_trigger_a_new_database_has(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch, keep_from: int
+) -> None:
+    """Whichever indexes are kept while the demo writes and which are built at its end
+    (fill.KEEP_FROM: below it, all of them built at the end), the file has afterwards
+    the indexes and triggers, with the same definitions, that the migrations made —
+    and a search uses them (one procedure looked up by performer and state)."""
+    monkeypatch.setattr(fill, "KEEP_FROM", keep_from)
+    made = _schema(sqlite_db)
+
+    fill_demo(sqlite_db, assets=120, seed=2)
+
+    assert _schema(sqlite_db) == made
+    with sqlite_db.engine.connect() as connection:
+        plan = " ".join(
+            row[3]
+            for row in connection.exec_driver_sql(
+                "EXPLAIN QUERY PLAN SELECT id FROM procedures WHERE state = 'pending_approval'"
+            )
+        )
+        assert "ix_procedures_state" in plan
+        pending = connection.exec_driver_sql(
+            "SELECT count(*) FROM procedures WHERE state = 'pending_approval'"
+        ).scalar_one()
+        scanned = connection.exec_driver_sql(
+            "SELECT count(*) FROM procedures NOT INDEXED WHERE state = 'pending_approval'"
+        ).scalar_one()
+        assert pending == scanned

@@ -54,6 +54,7 @@ def _kill_a_demo_halfway(database: Path) -> str:
     worker has spooled a chunk into /dev/shm) and wait for its worker to end; returns
     the prefix of its spool folder, left behind."""
     env = {k: v for k, v in os.environ.items() if k != "ASSETDESK_DATABASE"}
+    env["ASSETDESK_DEMO_WORKERS"] = "on"  # a worker whatever else runs on the machine
     demo = subprocess.Popen(
         _command(database, "demo", "--assets", "60000"),
         stdout=subprocess.DEVNULL,

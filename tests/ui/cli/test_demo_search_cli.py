@@ -12,6 +12,7 @@ import pytest
 
 from desktop.services.search import rebuild_search_index
 from desktop.storage.database import open_database
+from tests.cli_run import run_cli
 from tests.desktop.test_demo_search_build import _index
 from tests.ui.cli.test_search_cli import _assetdesk
 
@@ -22,7 +23,19 @@ ASSETS = 2_500
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     database = tmp_path_factory.mktemp("demo-search") / "demo.sqlite3"
-    _assetdesk("--database", database, "demo", "--assets", str(ASSETS), "--seed", "1")
+    # its worker and search child whatever else runs on the machine (under load the demo
+    # makes everything in its own process, desktop.demo.fill._workers)
+    done = run_cli(
+        "demo",
+        "--assets",
+        str(ASSETS),
+        "--seed",
+        "1",
+        database=database,
+        env={"ASSETDESK_DEMO_WORKERS": "on"},
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
     return database
 
 
