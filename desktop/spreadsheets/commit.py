@@ -527,16 +527,19 @@ class _Writer:
         check = creation.statement is None or creation.statement is not self.run_statement
         if check:
             self._run(creation.receive.statement)
-        procedures.append(
-            creation.receive((new_id(), asset_id, reason, ", ".join(receive), detail))
-        )
+        # (A template's rows are its own values then the shared ones, most: joined here,
+        # the template not called; see RowTemplate.tail.)
+        own = (new_id(), asset_id, reason, ", ".join(receive), detail)
+        tail = creation.receive_tail
+        procedures.append(own + tail if tail is not None else creation.receive(own))
         # Steps up to the first that needs approval (recorded pending); none after it.
         # The row's other values (the assignee) go with the first move out of stock.
-        for number, (template, opening, alone) in enumerate(creation.steps, start=1):
+        for number, (template, opening, alone, tail) in enumerate(creation.steps, start=1):
             changes = ", ".join([opening, *follow]) if number == 1 and follow else alone
             if check:
                 self._run(template.statement)
-            procedures.append(template((new_id(), asset_id, reason, changes, detail)))
+            own = (new_id(), asset_id, reason, changes, detail)
+            procedures.append(own + tail if tail is not None else template(own))
         self.procedure_count += 1 + len(creation.steps)
 
     def _creation(self, row: RowPlan, category: uuid.UUID | None) -> Creation:
@@ -547,23 +550,24 @@ class _Writer:
         if found is not None and found[0] is category:
             return found[1]
         decided = decide_row(self.rules, row, category, self.decisions)
-        steps: list[tuple[RowTemplate, str, str]] = []
+        steps: list[tuple[RowTemplate, str, str, tuple[Any, ...] | None]] = []
         before = AssetStatus.IN_STOCK
         for number, (kind, after) in enumerate(decided.recorded, start=1):
             assert after is not None  # a new asset's steps each move its status
             waits = decided.approvals if number == len(decided.recorded) else 0
             template = self.procedure_templates.template(kind, category, number, waits, 1)
             move = self.fragments.status(before, after)
-            steps.append((template, f"[{move}", f"[{move}]"))
+            steps.append((template, f"[{move}", f"[{move}]", _tail(template)))
             before = after
         receive = self.procedure_templates.template(ProcedureKind.RECEIVE, category, 0, 0, None)
-        statements = {id(t.statement) for t in (receive, *(t for t, _, _ in steps))}
+        statements = {id(t.statement) for t in (receive, *(step[0] for step in steps))}
         creation = Creation(
             # The asset is as the last completed step leaves it.
             status=status_after(decided.completed, AssetStatus.IN_STOCK).value,
             assigns=bool(decided.completed),
             waits=decided.approvals > 0,
             receive=receive,
+            receive_tail=_tail(receive),
             steps=tuple(steps),
             statement=receive.statement if len(statements) == 1 else None,
         )
@@ -753,3 +757,9 @@ class _Writer:
                 if len(ahead) * PROCEDURE_BATCH >= PROCEDURES_AHEAD:
                     break
         return taken
+
+
+def _tail(template: RowTemplate) -> tuple[Any, ...] | None:
+    """What follows a row's own values in ``template``'s rows when the caller may join
+    them itself (no value of its own to convert), else None (see RowTemplate.tail)."""
+    return template.tail if not template.converted else None

@@ -141,8 +141,11 @@ class Creation:
         assigns: whether the assignee is applied (with the first step, if completed).
         waits: whether the last step waits for approval.
         receive: the receive procedure's shared values.
-        steps: each later step's shared values and its status change (a JSON fragment)
-            as the start of its list's text and as the whole list.
+        receive_tail: what follows a receive's own values in its row, when the commit
+            joins them itself (see RowTemplate.tail), else None.
+        steps: each later step's shared values, its status change (a JSON fragment)
+            as the start of its list's text and as the whole list, and its tail (as
+            ``receive_tail``).
         statement: the one statement that writes them all (None: theirs differ).
     """
 
@@ -150,7 +153,8 @@ class Creation:
     assigns: bool
     waits: bool
     receive: RowTemplate
-    steps: tuple[tuple[RowTemplate, str, str], ...]
+    receive_tail: tuple[Any, ...] | None
+    steps: tuple[tuple[RowTemplate, str, str, tuple[Any, ...] | None], ...]
     statement: RowConverter | InsertStatement | None
 
 

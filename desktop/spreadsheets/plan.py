@@ -565,7 +565,10 @@ class _Planner(UpdatePlanner):
                         plan, key, f"{FIELDS_BY_KEY[key].label} is required for an asset in service"
                     )
             for one_of in self.install_one_of:
-                if all(_blank(values.get(k)) for k in one_of):
+                for k in one_of:  # (_blank in place, no generator: most rows give the first)
+                    if (v := get(k)) is not None and (v.__class__ is not str or v):
+                        break
+                else:
                     labels = " or ".join(FIELDS_BY_KEY[k].label for k in one_of)
                     hint = for_all_rows(one_of, command_line=self.options.command_line)
                     self._problem(

@@ -95,6 +95,11 @@ class RowConverter:
             else None
         )
         self._with_nulls: dict[frozenset[str], InsertStatement] = {}
+        #: The table and its columns as the dialect writes them in SQL (see :meth:`ordered`).
+        preparer = dialect.identifier_preparer
+        self._table_sql = preparer.format_table(table)
+        self._column_sql = {key: preparer.format_column(columns[key]) for key in self.keys}
+        self._ordered: dict[tuple[tuple[str, ...], frozenset[str]], InsertStatement] = {}
 
     def with_nulls(self, nulls: Collection[str]) -> RowConverter | InsertStatement:
         """The ``INSERT`` of rows whose ``nulls`` columns are all None, those written as
@@ -115,6 +120,40 @@ class RowConverter:
             found = self._with_nulls[wanted] = InsertStatement(
                 self.table,
                 f"{self._head}{marks})",
+                kept,
+                [
+                    (key, operator.itemgetter(kept.index(key)), target)
+                    for key, _pick, target in self.references
+                    if key not in wanted
+                ],
+            )
+        return found
+
+    def ordered(self, order: Sequence[str], nulls: Collection[str]) -> InsertStatement | None:
+        """The ``INSERT`` whose rows' parameters are the values of ``order``'s columns in
+        that order, the ``nulls`` columns written as ``NULL`` (every other column must be
+        in one of them); None when its dialect is not SQLite (see :meth:`with_nulls`)."""
+        if self._head is None:
+            return None
+        kept, wanted = tuple(order), frozenset(nulls)
+        if (
+            set(kept) | wanted != set(self.keys)
+            or set(kept) & wanted
+            or len(set(kept)) != len(kept)
+        ):
+            raise ValueError(f"{self.table}: {kept} and {sorted(wanted)} are not its columns")
+        found = self._ordered.get((kept, wanted))
+        if found is None:
+            names = [*kept, *(key for key in self.keys if key in wanted)]
+            marks = ["?"] * len(kept) + ["NULL"] * (len(names) - len(kept))
+            sql = (  # (names quoted by the dialect, from the table's own columns)
+                f"INSERT INTO {self._table_sql} "  # noqa: S608
+                f"({', '.join(self._column_sql[key] for key in names)}) "
+                f"VALUES ({', '.join(marks)})"
+            )
+            found = self._ordered[kept, wanted] = InsertStatement(
+                self.table,
+                sql,
                 kept,
                 [
                     (key, operator.itemgetter(kept.index(key)), target)
@@ -183,6 +222,12 @@ class RowTemplate:
     ones of ``varying`` (the caller passes None in every row), are written as ``NULL``
     by :attr:`statement` and left out of the rows (see :meth:`RowConverter.with_nulls`).
     Rows are inserted with :attr:`statement`.
+
+    With ``null_literals`` on SQLite and no ``always_none`` column, :attr:`statement`
+    names a row's own columns first, then the shared ones: a row's parameters are its
+    own values followed by :attr:`tail` (its own tuple joined to the shared one, no
+    reordering), and a caller whose rows need no conversion (:attr:`converted` empty)
+    may make them so itself. :attr:`tail` is None otherwise.
     """
 
     def __init__(
@@ -201,7 +246,19 @@ class RowTemplate:
         by_key = dict(zip(keys, values, strict=True)) if self.positional else values
         self.shared = tuple(by_key[key] for key in shared)
         nulls = {key for key in shared if by_key[key] is None} | set(always_none)
-        self.statement = converter.with_nulls(nulls) if null_literals else converter
+        #: The shared values that follow a row's own in its parameters (see the class).
+        self.tail: tuple[Any, ...] | None = None
+        ordered = (
+            converter.ordered([*varying, *(key for key in shared if key not in nulls)], nulls)
+            if null_literals and not always_none and converter.positional
+            else None
+        )
+        self.statement: RowConverter | InsertStatement
+        if ordered is not None:
+            self.statement = ordered
+            self.tail = tuple(by_key[key] for key in shared if key not in nulls)
+        else:
+            self.statement = converter.with_nulls(nulls) if null_literals else converter
         #: The columns of a row's parameters, in the statement's order.
         self.keys = written = self.statement.keys
         order = [*varying, *shared]
@@ -221,6 +278,8 @@ class RowTemplate:
                 if values[n] is not None:
                     values[n] = process(values[n])
             own = tuple(values)
+        if self.tail is not None:
+            return own + self.tail
         row = self.pick(own + self.shared)
         return row if self.positional else dict(zip(self.keys, row, strict=True))
 
