@@ -197,6 +197,12 @@ def _sync(
             _remember(bases, replayed)
             done.append((entry, replayed))  # noqa: B023 - called within this iteration
 
+        def remember_all(decided: list[tuple[Entry, Replayed]]) -> None:
+            for _entry, replayed in decided:
+                if replayed.asset_id is not None:  # (else nothing to remember: a scan)
+                    _remember(bases, replayed)
+            done.extend(decided)  # noqa: B023 - called within this iteration
+
         with server.write() as session, kit.read() as kit_session, batch_cache(session):
             # Who syncs may (checked in the transaction that replays: the performers'
             # checks that follow find the person looked up once, when it is the same).
@@ -205,7 +211,7 @@ def _sync(
             # While someone watches, the transaction ends in time for the progress.
             until = None if progress is None else time.monotonic() + TRANSACTION_SECONDS
             bulk = BulkReplayer(replayer, cancel, until=until, ids=ids)
-            bulk.replay(entries[position : position + size], remember)
+            bulk.replay(entries[position : position + size], remember, remember_all)
             cancelled = bulk.cancelled
             # Noted with the records (a sync that ends here needs no transaction for it).
             _note_synced(session, info.kit_id)
@@ -215,9 +221,12 @@ def _sync(
         # Twice what the last one took in its time (what it read and locked beyond that
         # is read again by the next): all that is left, when it took all it had.
         size = BATCH if len(done) == size else min(BATCH, max(FIRST_BATCH, 2 * len(done)))
-        for _entry, replayed in done:
-            results.append(replayed.result)
-            tell(replayed.result.summary)
+        if progress is None:
+            results.extend([replayed.result for _entry, replayed in done])
+        else:
+            for _entry, replayed in done:
+                results.append(replayed.result)
+                tell(replayed.result.summary)
 
     refreshed = returned = False
     if not cancelled and ending:
@@ -389,16 +398,20 @@ def _mark(kit: Database, done: list[tuple[Entry, Replayed]], in_base: set[uuid.U
     # One statement per run of entries with the same outcome: ``done`` follows the
     # journal's order, and every entry not yet synced between two of them is in it.
     runs: list[list[Any]] = []
+    last = None
     for entry, replayed in done:
-        outcome = _OUTCOME_VALUE[replayed.result.outcome]
-        if runs and runs[-1][0] == outcome:
+        outcome = replayed.result.outcome
+        if outcome is last:
             runs[-1][2] = entry.seq
         else:
-            runs.append([outcome, entry.seq, entry.seq])
-    latest: dict[uuid.UUID, Replayed] = {}
-    for _entry, replayed in done:
-        if replayed.asset_id is not None and replayed.server_version is not None:
-            latest[replayed.asset_id] = replayed
+            last = outcome
+            runs.append([_OUTCOME_VALUE[outcome], entry.seq, entry.seq])
+    # Each asset's last (a dict keeps the last value given for a key).
+    latest: dict[uuid.UUID, Replayed] = {
+        replayed.asset_id: replayed
+        for _entry, replayed in done
+        if replayed.asset_id is not None and replayed.server_version is not None
+    }
     with _marking(kit) as connection:
         connection.exec_driver_sql(
             "UPDATE kit_journal SET synced = 1, outcome = ? "
