@@ -60,7 +60,7 @@ from desktop.kits.model import (
 )
 from desktop.kits.replay import _Replayer
 from desktop.kits.replay_rules import Base, Entry, Replayed
-from desktop.kits.stored_values import uuid_from_hex
+from desktop.kits.stored_values import hex_ids, uuid_from_hex
 from desktop.services.batch_cache import batch_cache
 from desktop.services.people import acting_person
 from desktop.storage.database import SQLITE_SYNCHRONOUS, Database
@@ -343,13 +343,18 @@ def _entries(kit: Database, ids: dict[Any, uuid.UUID]) -> list[Entry]:
         )
     of = _Ids(ids).of
     # The trigger's random hex becomes an RFC 4122 version 4 id (MariaDB checks), made
-    # when asked for (:meth:`Entry.from_journal`); a journal holding any other text has
-    # them all made here, which says what is wrong before anything is replayed.
+    # when asked for (:meth:`Entry.from_journal`), and the records' ids likewise (their
+    # numbers: :func:`hex_ids`); a journal holding any other text has them all made
+    # here, which says what is wrong before anything is replayed.
     texts = [row[1] for row in rows]
-    if all(map((32).__eq__, map(len, texts))) and _HEX.fullmatch("".join(texts)):
+    if (
+        all(map((32).__eq__, map(len, texts)))
+        and _HEX.fullmatch("".join(texts))
+        and hex_ids([row[3] for row in rows], ids)
+    ):
         journal = Entry.from_journal
         return [
-            journal(seq, text, record, of(row_id), op) for seq, text, record, row_id, op in rows
+            journal(seq, text, record, ids[row_id], op) for seq, text, record, row_id, op in rows
         ]
     return [
         Entry(seq, uuid_from_hex(entry_id, version4=True), record, of(row_id), op)
