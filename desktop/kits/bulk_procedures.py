@@ -45,6 +45,7 @@ is already applied, as elsewhere.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Callable, Sequence
 from types import SimpleNamespace
@@ -70,7 +71,7 @@ from desktop.domain.permissions import work_for
 from desktop.errors import DesktopError
 from desktop.kits.bulk_scans import NotSetWise
 from desktop.kits.model import KitError, Outcome, RecordResult
-from desktop.kits.replay_rules import Entry, Rebase, Replayed, split_answers
+from desktop.kits.replay_rules import Base, Entry, Rebase, Replayed, split_answers
 from desktop.kits.stored_values import sqlite_time_text, uuid_from_hex
 from desktop.services.permissions import require
 from desktop.services.procedure_groups import ProcedureGroup
@@ -99,6 +100,7 @@ _NAMES_A_ROW = frozenset(k for k, f in _PLAIN.items() if f.type in REFERENCE_TYP
 #: The asset columns the rules read (each field's), in the order of the join's columns.
 _COLUMNS = tuple(dict.fromkeys(f.column for f in ASSET_FIELDS))
 _AT = {column: n for n, column in enumerate(_COLUMNS, 4)}
+_CATEGORY_AT, _STATUS_AT = _AT["category_id"], _AT["status"]
 _STATUS_OF = {status.value: status for status in AssetStatus}
 
 _KIT_ROWS = (
@@ -117,17 +119,24 @@ _SERVER = (
     + ", ".join(f"a.{c}" for c in _COLUMNS)
     + " FROM temp.kit_sync_procedures t LEFT JOIN assets a ON a.id = t.asset_id ORDER BY t.seq"
 )
+#: The plain records' rows: what all of them share is written in the statement (the
+#: sync's moment, :meth:`ProcedureRun._store`), the rest bound per row.
 _INSERT = (
-    "INSERT INTO procedures (id, asset_id, kind, state, template_id, template_version, "
+    "INSERT INTO procedures (id, asset_id, kind, state, template_id, template_version, "  # noqa: S608
     "performed_by_id, performed_at, ticket_ref, reason, answers, changes, origin, "
     "origin_detail, risk_level, approvals_required, asset_version, completed_at, note, "
-    "version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-    "0, NULL, ?, ?, 1, ?, ?)"
+    f"version, created_at, updated_at) VALUES (?, ?, '{_CHANGE_VALUE}', '{_COMPLETED}', ?, ?, "
+    f"?, ?, ?, ?, ?, ?, '{_FIELD_KIT}', ?, ?, 0, NULL, {{now}}, ?, 1, {{now}}, {{now}})"
 )
+#: A moment as the sync's rows store it (``sqlite_time_text``), nothing else.
+_MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}")
 _encode = json.JSONEncoder().encode  # what the JSON columns store (json.dumps)
+_string = json.encoder.encode_basestring_ascii  # how it writes a string (ensure_ascii)
 #: A plain change of a field: its value before and after as the server stores them, and
 #: as history reads them.
 _Values = tuple[Any, Any, str, str]
+#: A plain change as history stores it: field, before, after and their texts.
+_Change = tuple[str, Any, Any, str, str]
 
 
 class _Checked(NamedTuple):
@@ -164,8 +173,14 @@ class ProcedureRun:
         self.bulk = bulk
         self.session = bulk.session
         self.groups: dict[tuple[Any, ...], _Checked | None] = {}
-        self.fields_ok: dict[tuple[Any, ...], bool] = {}
-        self.rules_ok: dict[tuple[Any, ...], bool] = {}
+        #: Whether the rules take a plain record, by what they read of it (see
+        #: :meth:`_plain`; a group by its ``id``: the run holds each in ``groups``).
+        self.plain_ok: dict[tuple[Any, ...], bool] = {}
+        #: What each group's template's required fields and rules name (:func:`_named`).
+        self.named: dict[int, tuple[tuple[str, int | None], ...]] = {}
+        #: The kit's base of each asset it held when the transaction began, by its hex id
+        #: (the same objects as the sync's: their server versions move on with it).
+        self.bases: dict[str, Base] = bulk.bases_by_hex
         #: Each distinct move or reassignment, checked (see :meth:`_reference`).
         self.references: dict[tuple[Any, ...], _Values | None] = {}
         self.now_text = sqlite_time_text(bulk.now) or ""
@@ -178,11 +193,12 @@ class ProcedureRun:
     def replay(
         self,
         run: Sequence[Entry],
-        remember: Callable[[Entry, Replayed], None],
+        remember_all: Callable[[list[tuple[Entry, Replayed]]], None],
         one_by_one: Callable[[Entry], None],
         queued: set[uuid.UUID],
     ) -> None:
-        """Replay ``run`` (consecutive procedure entries) in order."""
+        """Replay ``run`` (consecutive procedure entries) in order (``remember_all`` hears
+        of the records decided together, in their order, in one call)."""
         session = self.session
         session.flush()
         driver = session.connection().connection.driver_connection
@@ -212,12 +228,12 @@ class ProcedureRun:
                 self._plain(entry, row, now) if first and not now[1] and not queued_here else None
             )
             if found is None:
-                self._write(plain, driver, remember)
+                self._write(plain, driver, remember_all)
                 one_by_one(entry)
                 session.flush()
             else:
                 plain.append(found)
-        self._write(plain, driver, remember)
+        self._write(plain, driver, remember_all)
 
     # -- deciding
 
@@ -229,12 +245,10 @@ class ProcedureRun:
         ) = row  # fmt: skip
         if kind != _CHANGE_VALUE or state != _COMPLETED or approvals or now[2] is None:
             return None
-        bulk = self.bulk
-        asset_id = self._id(asset_hex)
-        base = bulk.per_record.bases.get(asset_id)
         version = now[3]
-        if base is None or base.server_version != version or asset_id not in bulk.in_base:
-            return None  # a rebase, a merge or a conflict: decided per record
+        base = self.bases.get(asset_hex)
+        if base is None or base.server_version != version:
+            return None  # a rebase, a merge or a conflict (or no base): decided per record
         try:
             changes = json.loads(changes_text) if changes_text else None
         except ValueError:
@@ -242,7 +256,7 @@ class ProcedureRun:
         if not changes or not isinstance(changes, list):
             return None
         new: dict[str, Any] = {}
-        made: list[dict[str, Any]] = []
+        made: list[_Change] = []
         for change in changes:
             spec = _PLAIN.get(str(change.get("field"))) if isinstance(change, dict) else None
             if spec is None or spec.key in new:
@@ -257,38 +271,49 @@ class ProcedureRun:
             if values is None or now[_AT[spec.column]] != values[0]:
                 return None  # the server's value is not the one the kit saw: per record
             new[spec.key] = values[1]
-            made.append(
-                {
-                    "field": spec.key,
-                    "before": before,
-                    "after": after,
-                    "before_text": values[2],
-                    "after_text": values[3],
-                }
-            )
-        category_hex = now[_AT["category_id"]]
+            made.append((spec.key, before, after, values[2], values[3]))
         checked = self._group(
-            by_hex, category_hex, answers_text or "", template_hex, template_version, risk
+            by_hex, now[_CATEGORY_AT], answers_text or "", template_hex, template_version, risk
         )
         if checked is None:
             return None
-        group = checked.group
-        status = now[_AT["status"]]
-        fields = (group.template.id, tuple(new), status)
-        ok = self.fields_ok.get(fields)
+        # What the rules read of it: the fields it sets, the status, and whether each
+        # field the template's required fields and rules name is empty (checked once per
+        # distinct such input, and group).
+        named = self.named.get(id(checked))
+        if named is None:
+            named = self.named[id(checked)] = _named(checked.group.template)
+        status = now[_STATUS_AT]
+        key = (
+            id(checked),
+            tuple(new),
+            status,
+            tuple(
+                (new[k] if k in new else None if at is None else now[at]) in (None, "")
+                for k, at in named
+            )
+            if named
+            else (),
+        )
+        ok = self.plain_ok.get(key)
         if ok is None:
-            current = _STATUS_OF.get(status)
-            ok = self.fields_ok[fields] = (
-                current is not None
-                and set(new) <= group.template.definition.asset_field_keys()
-                and status_move_problem(_CHANGE, current, None) is None
-                and decommissioned_change_problem(_CHANGE, current, new) is None
+            ok = self.plain_ok[key] = self._fields_ok(checked, new, status) and self._rules_ok(
+                checked, new, now
             )
         if not ok:
             return None
-        if not self._rules_ok(checked, new, now):
-            return None
-        return _Plain(entry, row, asset_hex, version, new, _encode(made), checked)
+        return _Plain(entry, row, asset_hex, version, new, _changes_json(made), checked)
+
+    def _fields_ok(self, checked: _Checked, new: dict[str, Any], status: str) -> bool:
+        """The fields the form of the group's template sets, the status move and the
+        decommissioned asset's rule."""
+        current = _STATUS_OF.get(status)
+        return (
+            current is not None
+            and set(new) <= checked.group.template.definition.asset_field_keys()
+            and status_move_problem(_CHANGE, current, None) is None
+            and decommissioned_change_problem(_CHANGE, current, new) is None
+        )
 
     def _text(self, spec: AssetField, before: Any, after: Any) -> _Values | None:
         """A text field's change (see :data:`_Values`): the kit's value must be what the
@@ -297,11 +322,12 @@ class ProcedureRun:
         value, problem = coerce_asset_value(session, spec, after)
         if problem is not None or value != after or type(value) is not type(after):
             return None
+        # (a text field's text reads as itself: display_text's for a string)
         return (
             before,
             after,
-            display_text(session, spec.key, before),
-            display_text(session, spec.key, after),
+            before if type(before) is str else display_text(session, spec.key, before),
+            after if type(after) is str else display_text(session, spec.key, after),
         )
 
     def _reference(self, spec: AssetField, before: Any, after: Any) -> _Values | None:
@@ -401,21 +427,12 @@ class ProcedureRun:
         return _Checked(performer, actor_id.hex, group, _encode(group.answers))
 
     def _rules_ok(self, checked: _Checked, new: dict[str, Any], now: tuple[Any, ...]) -> bool:
-        """The template's required fields and rules, checked once per distinct answer to
-        "is it empty" for each field they name (all they read of the asset)."""
-        template = checked.group.template
-        emptiness = tuple(
-            (new[key] if key in new else None if at is None else now[at]) in (None, "")
-            for key, at in _named(template)
+        """The template's required fields and rules (all they read of the asset is whether
+        each field they name is empty)."""
+        asset = SimpleNamespace(**{c: now[_AT[c]] for c in _COLUMNS})
+        return not required_and_rules_problems(
+            checked.group.template, asset, dict(new), checked.group.answers
         )
-        key = (template.id, template.version, id(checked.group), tuple(new), emptiness)
-        ok = self.rules_ok.get(key)
-        if ok is None:
-            asset = SimpleNamespace(**{c: now[_AT[c]] for c in _COLUMNS})
-            ok = self.rules_ok[key] = not required_and_rules_problems(
-                template, asset, dict(new), checked.group.answers
-            )
-        return ok
 
     def _id(self, text: str) -> uuid.UUID:
         """The UUID of a hex id (each made once in a sync: ``bulk.ids``)."""
@@ -430,25 +447,31 @@ class ProcedureRun:
         self,
         pending: list[_Plain | _Done],
         driver: Any,
-        remember: Callable[[Entry, Replayed], None],
+        remember_all: Callable[[list[tuple[Entry, Replayed]]], None],
     ) -> None:
-        """The records decided so far: the plain ones stored (:meth:`_store`), then each
-        heard of in its place; ``pending`` emptied."""
+        """The records decided so far: the plain ones stored (:meth:`_store`), then all
+        heard of, each in its place; ``pending`` emptied."""
+        if not pending:
+            return
         plain = [p for p in pending if isinstance(p, _Plain)]
         if plain:
             self._store(plain, driver)
-        for item in pending:
-            if isinstance(item, _Done):
-                remember(item.entry, item.replayed)
-            else:
-                remember(
+        result, of = self._result, self._id
+        remember_all(
+            [
+                (item.entry, item.replayed)
+                if isinstance(item, _Done)
+                else (
                     item.entry,
                     Replayed(
-                        self._result(item.entry, item.row, Outcome.APPLIED),
-                        asset_id=self._id(item.asset_hex),
+                        result(item.entry, item.row, _APPLIED),
+                        asset_id=of(item.asset_hex),
                         server_version=item.version + 1,
                     ),
                 )
+                for item in pending
+            ]
+        )
         pending.clear()
 
     def _store(self, plain: list[_Plain], driver: Any) -> None:
@@ -456,43 +479,56 @@ class ProcedureRun:
         values (one ``UPDATE`` per set of fields), the search index kept once for all."""
         bulk = self.bulk
         now = self.now_text
-        notes = {
-            performer: bulk._note(performer, _NOT_REBASED, 0)
-            for performer in {p.checked.performer for p in plain}
-        }
+        if not _MOMENT.fullmatch(now):  # (written into the statements: only a moment)
+            raise AssertionError(f"not a stored moment: {now!r}")
         origin_of = f"field kit {bulk.kit_id}; recorded by "
-        driver.executemany(
-            _INSERT,
-            [
+        # What the records of one group share (performer, answers, risk, history note),
+        # and the ticket, reason and origin as stored, each made once.
+        shared: dict[int, tuple[str, str, str | None, str]] = {}
+        for checked in {id(p.checked): p.checked for p in plain}.values():
+            shared[id(checked)] = (
+                checked.actor_hex,
+                checked.answers_text,
+                checked.group.risk,
+                bulk._note(checked.performer, _NOT_REBASED, 0),
+            )
+        cleaned: dict[tuple[Any, Any, Any], tuple[str, str, str]] = {}
+        rows = []
+        for p in plain:
+            row = p.row
+            actor_hex, answers_text, risk, note = shared[id(p.checked)]
+            texts = (row[12], row[13], row[14])
+            ticket, reason, origin_detail = cleaned.get(texts) or cleaned.setdefault(
+                texts,
+                (
+                    str(row[12] or "").strip()[:100],
+                    str(row[13] or "").strip(),
+                    (origin_of + str(row[14]))[:500],
+                ),
+            )
+            rows.append(
                 (
                     row[1],
                     p.asset_hex,
-                    _CHANGE_VALUE,
-                    _COMPLETED,
                     row[6],
                     row[7],
-                    p.checked.actor_hex,
+                    actor_hex,
                     row[9],
-                    str(row[12] or "").strip()[:100],
-                    str(row[13] or "").strip(),
-                    p.checked.answers_text,
+                    ticket,
+                    reason,
+                    answers_text,
                     p.changes_text,
-                    _FIELD_KIT,
-                    (origin_of + str(row[14]))[:500],
-                    p.checked.group.risk,
-                    now,
-                    notes[p.checked.performer],
-                    now,
-                    now,
+                    origin_detail,
+                    risk,
+                    note,
                 )
-                for p in plain
-                for row in (p.row,)
-            ],
-        )
+            )
+        moment = f"'{now}'"
+        driver.executemany(_INSERT.format(now=moment), rows)
         by_fields: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
         for p in plain:
             by_fields.setdefault(tuple(p.new), []).append(
-                (*p.new.values(), p.version + 1, now, p.asset_hex, p.version)
+                (*p.new.values(), p.version + 1, p.asset_hex, p.version)
             )
         updated = [self._id(p.asset_hex) for p in plain]
         columns = sorted({_PLAIN[k].column for k in {k for p in plain for k in p.new}})
@@ -501,7 +537,7 @@ class ProcedureRun:
             for fields, values in by_fields.items():
                 sets = ", ".join(f"{_PLAIN[k].column} = ?" for k in fields)
                 cursor = driver.executemany(
-                    f"UPDATE assets SET {sets}, version = ?, updated_at = ? "  # noqa: S608
+                    f"UPDATE assets SET {sets}, version = ?, updated_at = {moment} "  # noqa: S608
                     "WHERE id = ? AND version = ?",
                     values,
                 )
@@ -525,6 +561,7 @@ class ProcedureRun:
 
 
 _KIND_LABEL = {kind.value: kind.label for kind in ProcedureKind}
+_APPLIED = Outcome.APPLIED
 _NOT_REBASED = Rebase(None, [], ())
 _NAMED: dict[tuple[uuid.UUID, int], tuple[tuple[str, int | None], ...]] = {}
 
@@ -544,3 +581,27 @@ def _named(template: Any) -> tuple[tuple[str, int | None], ...]:
             for k in dict.fromkeys(found)
         )
     return named
+
+
+def _changes_json(made: list[_Change]) -> str:
+    """``json.dumps`` of the changes as history stores them (a list of ``{"field",
+    "before", "after", "before_text", "after_text"}``), written directly when every
+    value is text or none (what the plain fields hold); otherwise by ``json.dumps``."""
+    parts = []
+    for key, before, after, before_text, after_text in made:
+        if (before is not None and type(before) is not str) or (
+            after is not None and type(after) is not str
+        ):
+            return _encode(
+                [
+                    {"field": k, "before": b, "after": a, "before_text": bt, "after_text": at}
+                    for k, b, a, bt, at in made
+                ]
+            )
+        parts.append(
+            f'{{"field": {_string(key)}, "before": '
+            f"{'null' if before is None else _string(before)}, "
+            f'"after": {"null" if after is None else _string(after)}, '
+            f'"before_text": {_string(before_text)}, "after_text": {_string(after_text)}}}'
+        )
+    return f"[{', '.join(parts)}]"

@@ -33,6 +33,8 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from functools import partial
+from itertools import groupby
+from operator import attrgetter
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, select
@@ -111,6 +113,8 @@ FIRST_WINDOW = 250
 #: After a record went the per-record way, the next window starts this small (and
 #: doubles), so that a kit full of conflicts does not re-read large windows.
 SMALL_WINDOW = 16
+#: An entry's kind of record (runs are grouped by it).
+_RECORD_OF = attrgetter("record")
 #: Each procedure kind's label (a summary per record).
 _LABEL_OF = {kind: kind.label for kind in ProcedureKind}
 #: Scan kinds whose replay is :func:`audit_scans.record_scan_in_session`.
@@ -180,6 +184,8 @@ class BulkReplayer:
         #: The assets the kit's base holds (its own and those an earlier transaction of
         #: this sync noted): a procedure on one of them needs no values noted after it.
         self.in_base = frozenset(per_record.bases)
+        #: The same assets' bases by their hex ids (the set-wise procedures read them so).
+        self.bases_by_hex = {asset_id.hex: base for asset_id, base in per_record.bases.items()}
         self.kit_id = str(per_record.info.kit_id)
         #: The note of each performer's procedures that were not rebased.
         self.notes: dict[str, str] = {}
@@ -198,13 +204,28 @@ class BulkReplayer:
 
     # -- the driver
 
-    def replay(self, entries: Sequence[Entry], remember: Callable[[Entry, Replayed], None]) -> None:
+    def replay(
+        self,
+        entries: Sequence[Entry],
+        remember: Callable[[Entry, Replayed], None],
+        remember_all: Callable[[list[tuple[Entry, Replayed]]], None] | None = None,
+    ) -> None:
         """Replay ``entries`` in order; ``remember`` hears of each record as it is decided
-        (the caller keeps the kit's base versions current with it)."""
+        (the caller keeps the kit's base versions current with it), and ``remember_all``
+        (when given) of the records a set-wise run decided together, in their order, as
+        ``remember`` would one by one (one call for a run's thousands)."""
 
         def decided_one(entry: Entry, replayed: Replayed) -> None:
             self.done += 1
             remember(entry, replayed)
+
+        def decided_all(decided: list[tuple[Entry, Replayed]]) -> None:
+            self.done += len(decided)
+            if remember_all is not None:
+                remember_all(decided)
+            else:
+                for entry, replayed in decided:
+                    remember(entry, replayed)
 
         def one_by_one(entry: Entry) -> None:
             decided_one(entry, self.per_record.replay(entry))
@@ -212,15 +233,8 @@ class BulkReplayer:
 
         # Long runs of scans or procedures on a SQLite server are decided set-wise
         # (bulk_scans, bulk_procedures): their kit rows are read there, not here.
-        self.set_wise_runs = self._set_wise_runs(entries)
-        read_kit(
-            self,
-            [
-                e
-                for n, e in enumerate(entries)
-                if n not in self.set_wise_runs and e.record in BULK_RECORDS
-            ],
-        )
+        self.set_wise_runs, windowed = self._set_wise_runs(entries)
+        read_kit(self, windowed)
         self._lock()
         position, window_size = 0, (WINDOW if self.until is None else FIRST_WINDOW)
         while position < len(entries) and not self.cancelled:
@@ -230,7 +244,7 @@ class BulkReplayer:
                     return
                 try:
                     ProcedureRun(self).replay(
-                        entries[position:end], decided_one, one_by_one, self._queued()
+                        entries[position:end], decided_all, one_by_one, self._queued()
                     )
                 except NotSetWise:  # the record-by-record way, as any run
                     self._not_set_wise(entries, position, end)
@@ -242,7 +256,7 @@ class BulkReplayer:
                     return
                 try:
                     position += replay_scan_run(
-                        self, entries[position:end], decided_one, one_by_one, self._queued()
+                        self, entries[position:end], decided_all, one_by_one, self._queued()
                     )
                 except NotSetWise:  # the record-by-record way, as any run
                     self._not_set_wise(entries, position, end)
@@ -279,20 +293,24 @@ class BulkReplayer:
             else:
                 window_size = min(WINDOW, window_size * 2)
 
-    def _set_wise_runs(self, entries: Sequence[Entry]) -> dict[int, int]:
+    def _set_wise_runs(self, entries: Sequence[Entry]) -> tuple[dict[int, int], list[Entry]]:
         """Where each run of at least :data:`MIN_RUN` scans (or procedures) in a row
-        ends, by the place of each of its entries (on a SQLite server; elsewhere none)."""
-        if self.session.get_bind().dialect.name != "sqlite":
-            return {}
+        ends, by the place of each of its entries (on a SQLite server; elsewhere none);
+        and the other entries of the kinds a window decides, in order (their kit rows are
+        read for the windows)."""
+        sqlite = self.session.get_bind().dialect.name == "sqlite"
         runs: dict[int, int] = {}
+        windowed: list[Entry] = []
         start = 0
-        for n in range(len(entries) + 1):
-            if n < len(entries) and entries[n].record == entries[start].record:
-                continue
-            if n - start >= MIN_RUN and entries[start].record in _SET_WISE & BULK_RECORDS:
-                runs.update(dict.fromkeys(range(start, n), n))
-            start = n
-        return runs
+        for record, group in groupby(entries, key=_RECORD_OF):
+            members = list(group)
+            end = start + len(members)
+            if sqlite and len(members) >= MIN_RUN and record in _SET_WISE & BULK_RECORDS:
+                runs.update(dict.fromkeys(range(start, end), end))
+            elif record in BULK_RECORDS:
+                windowed.extend(members)
+            start = end
+        return runs, windowed
 
     def _not_set_wise(self, entries: Sequence[Entry], start: int, end: int) -> None:
         """Entries ``start``..``end`` go the record-by-record way (their kit rows read)."""

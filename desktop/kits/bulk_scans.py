@@ -165,7 +165,7 @@ class NotSetWise(Exception):
 def replay_scan_run(
     bulk: BulkReplayer,
     run: Sequence[Entry],
-    remember: Callable[[Entry, Replayed], None],
+    remember_all: Callable[[list[tuple[Entry, Replayed]]], None],
     one_by_one: Callable[[Entry], None],
     queued: set[uuid.UUID],
 ) -> int:
@@ -222,7 +222,7 @@ def replay_scan_run(
     low = run[0].seq
     for cut in [*sorted(cuts), run[-1].seq + 1]:
         if cut > low:
-            _segment(driver, entries, names, low, cut - 1, remember, rows if whole else None)
+            _segment(driver, entries, names, low, cut - 1, remember_all, rows if whole else None)
         if cut in entries:
             one_by_one(entries[cut])
             session.flush()
@@ -236,11 +236,12 @@ def _segment(
     names: dict[str, str],
     low: int,
     high: int,
-    remember: Callable[[Entry, Replayed], None],
+    remember_all: Callable[[list[tuple[Entry, Replayed]]], None],
     rows: Sequence[tuple[Any, ...]] | None = None,
 ) -> None:
     """Store the scans ``low``..``high`` of the run (none of them cut) by one statement,
-    numbered after the audit's last scan, and hear of each. ``rows``: the kit's rows of
+    numbered after the audit's last scan, and hear of them (``remember_all``: each
+    record with its outcome, in the run's order, in one call). ``rows``: the kit's rows of
     the whole run, when it is all stored here (none on the server, none cut): what is
     heard of is read from them instead of the temporary table."""
     driver.execute("DELETE FROM temp.kit_sync_top")
@@ -255,13 +256,19 @@ def _segment(
         if rows is None
         else ((row[0], 0, row[3], row[7], row[6]) for row in rows)
     )
+    words = _WORDS_OF[_ASSET]
+    made = RecordResult.made
+    decided = []
     for seq, on_server, raw, at, scanned_by_id in stored:
         entry = entries[seq]
-        summary = f"{_WORDS_OF[_ASSET]} “{raw}” by {names[scanned_by_id]} at {at[:10]} {at[11:19]}"
-        outcome = Outcome.ALREADY_APPLIED if on_server else Outcome.APPLIED
-        remember(
-            entry, Replayed(RecordResult.made(seq, "scan", entry.row_id, summary, outcome, ""))
-        )
+        summary = f"{words} “{raw}” by {names[scanned_by_id]} at {at[:10]} {at[11:19]}"
+        outcome = _ALREADY_APPLIED if on_server else _APPLIED
+        decided.append((entry, Replayed(made(seq, "scan", entry.row_id, summary, outcome, ""))))
+    remember_all(decided)
+
+
+_APPLIED = Outcome.APPLIED
+_ALREADY_APPLIED = Outcome.ALREADY_APPLIED
 
 
 def _scanners(bulk: BulkReplayer, driver: Any) -> dict[str, str]:

@@ -104,8 +104,10 @@ class Base:
         return self._values
 
 
-@dataclass
+@dataclass(slots=True)
 class Replayed:
+    """A record's outcome as its replay decided it (one per record of a sync)."""
+
     result: RecordResult
     #: The asset's server version after an applied procedure, and its values (kit base).
     asset_id: uuid.UUID | None = None

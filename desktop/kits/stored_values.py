@@ -11,7 +11,10 @@ what is wrong.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
+from collections.abc import Iterable
+from typing import Any
 
 _new = object.__new__
 _set = object.__setattr__
@@ -32,6 +35,18 @@ class _HexId(uuid.UUID):
 
     def __repr__(self) -> str:
         return f"UUID('{self}')"
+
+    def __getattr__(self, name: str) -> Any:
+        # Only for an id of :func:`hex_ids`: its number (and the rest of what ``UUID``
+        # holds) made when first asked for.
+        if name == "int":
+            number = int(self.hex, 16)
+            _set(self, "int", number)
+            return number
+        if name == "is_safe":
+            _set(self, "is_safe", _UNKNOWN)
+            return _UNKNOWN
+        raise AttributeError(name)
 
     def __reduce__(self) -> tuple[type[uuid.UUID], tuple[None, None, None, None, int]]:
         return (_UUID, (None, None, None, None, self.int))
@@ -55,6 +70,25 @@ def uuid_from_hex(text: str, *, version4: bool = False) -> uuid.UUID:
     _set(made, "is_safe", _UNKNOWN)
     return made
 
+
+def hex_ids(texts: Iterable[str], made: dict[Any, uuid.UUID]) -> bool:
+    """The UUIDs of ``texts`` into ``made`` (by their text; those it holds are kept),
+    each made without its number, which it makes when first asked for (a sync's
+    journal names thousands of records whose ids only its report holds); False, and
+    nothing made, when any text is not 32 lower-case hex digits (:func:`uuid_from_hex`
+    then makes each, and says what is wrong)."""
+    texts = list(texts)
+    if not all(map((32).__eq__, map(len, texts))) or not _LOWER_HEX.fullmatch("".join(texts)):
+        return False
+    for text in texts:
+        if text not in made:
+            made[text] = lazy = _new(_HexId)
+            _set(lazy, "hex", text)
+    return True
+
+
+#: Lower-case hex digits only (what a kit and a SQLite server store of a UUID).
+_LOWER_HEX = re.compile("[0-9a-f]*")
 
 _UTC = dt.UTC
 #: The length of ``YYYY-MM-DD HH:MM:SS.ffffff``: how SQLAlchemy's SQLite ``DATETIME``

@@ -60,7 +60,7 @@ from desktop.kits.model import (
 )
 from desktop.kits.replay import _Replayer
 from desktop.kits.replay_rules import Base, Entry, Replayed
-from desktop.kits.stored_values import uuid_from_hex
+from desktop.kits.stored_values import hex_ids, uuid_from_hex
 from desktop.services.batch_cache import batch_cache
 from desktop.services.people import acting_person
 from desktop.storage.database import SQLITE_SYNCHRONOUS, Database
@@ -197,6 +197,12 @@ def _sync(
             _remember(bases, replayed)
             done.append((entry, replayed))  # noqa: B023 - called within this iteration
 
+        def remember_all(decided: list[tuple[Entry, Replayed]]) -> None:
+            for _entry, replayed in decided:
+                if replayed.asset_id is not None:  # (else nothing to remember: a scan)
+                    _remember(bases, replayed)
+            done.extend(decided)  # noqa: B023 - called within this iteration
+
         with server.write() as session, kit.read() as kit_session, batch_cache(session):
             # Who syncs may (checked in the transaction that replays: the performers'
             # checks that follow find the person looked up once, when it is the same).
@@ -205,7 +211,7 @@ def _sync(
             # While someone watches, the transaction ends in time for the progress.
             until = None if progress is None else time.monotonic() + TRANSACTION_SECONDS
             bulk = BulkReplayer(replayer, cancel, until=until, ids=ids)
-            bulk.replay(entries[position : position + size], remember)
+            bulk.replay(entries[position : position + size], remember, remember_all)
             cancelled = bulk.cancelled
             # Noted with the records (a sync that ends here needs no transaction for it).
             _note_synced(session, info.kit_id)
@@ -215,9 +221,12 @@ def _sync(
         # Twice what the last one took in its time (what it read and locked beyond that
         # is read again by the next): all that is left, when it took all it had.
         size = BATCH if len(done) == size else min(BATCH, max(FIRST_BATCH, 2 * len(done)))
-        for _entry, replayed in done:
-            results.append(replayed.result)
-            tell(replayed.result.summary)
+        if progress is None:
+            results.extend([replayed.result for _entry, replayed in done])
+        else:
+            for _entry, replayed in done:
+                results.append(replayed.result)
+                tell(replayed.result.summary)
 
     refreshed = returned = False
     if not cancelled and ending:
@@ -334,13 +343,18 @@ def _entries(kit: Database, ids: dict[Any, uuid.UUID]) -> list[Entry]:
         )
     of = _Ids(ids).of
     # The trigger's random hex becomes an RFC 4122 version 4 id (MariaDB checks), made
-    # when asked for (:meth:`Entry.from_journal`); a journal holding any other text has
-    # them all made here, which says what is wrong before anything is replayed.
+    # when asked for (:meth:`Entry.from_journal`), and the records' ids likewise (their
+    # numbers: :func:`hex_ids`); a journal holding any other text has them all made
+    # here, which says what is wrong before anything is replayed.
     texts = [row[1] for row in rows]
-    if all(map((32).__eq__, map(len, texts))) and _HEX.fullmatch("".join(texts)):
+    if (
+        all(map((32).__eq__, map(len, texts)))
+        and _HEX.fullmatch("".join(texts))
+        and hex_ids([row[3] for row in rows], ids)
+    ):
         journal = Entry.from_journal
         return [
-            journal(seq, text, record, of(row_id), op) for seq, text, record, row_id, op in rows
+            journal(seq, text, record, ids[row_id], op) for seq, text, record, row_id, op in rows
         ]
     return [
         Entry(seq, uuid_from_hex(entry_id, version4=True), record, of(row_id), op)
@@ -389,16 +403,20 @@ def _mark(kit: Database, done: list[tuple[Entry, Replayed]], in_base: set[uuid.U
     # One statement per run of entries with the same outcome: ``done`` follows the
     # journal's order, and every entry not yet synced between two of them is in it.
     runs: list[list[Any]] = []
+    last = None
     for entry, replayed in done:
-        outcome = _OUTCOME_VALUE[replayed.result.outcome]
-        if runs and runs[-1][0] == outcome:
+        outcome = replayed.result.outcome
+        if outcome is last:
             runs[-1][2] = entry.seq
         else:
-            runs.append([outcome, entry.seq, entry.seq])
-    latest: dict[uuid.UUID, Replayed] = {}
-    for _entry, replayed in done:
-        if replayed.asset_id is not None and replayed.server_version is not None:
-            latest[replayed.asset_id] = replayed
+            last = outcome
+            runs.append([_OUTCOME_VALUE[outcome], entry.seq, entry.seq])
+    # Each asset's last (a dict keeps the last value given for a key).
+    latest: dict[uuid.UUID, Replayed] = {
+        replayed.asset_id: replayed
+        for _entry, replayed in done
+        if replayed.asset_id is not None and replayed.server_version is not None
+    }
     with _marking(kit) as connection:
         connection.exec_driver_sql(
             "UPDATE kit_journal SET synced = 1, outcome = ? "

@@ -270,6 +270,29 @@ the same run.
   1.33; the changed look-ups a few ms in all): no added work found; worth the lead's
   re-measure on a quiet machine.
 
+  Sync23 (2026-12-07 18:20-19:50 UTC, load 3-12: other helpers' and our own test runs
+  on the two cores). Measured by instructions where the load made seconds useless
+  (callgrind, one process each: a warm-up sync, then the sync counted from fresh copies
+  of one prepared server and kit): the floor 395.1 M, main 850.6 M (2.15×), now 776.5 M
+  (1.97×). Changed: a plain procedure decided in 4.8 µs instead of 9.4 (its base by
+  hex id, the rules' verdict cached under one key per group, its changes' JSON written
+  directly — ``json.dumps``'s text byte for byte), its row's shared values made once
+  per group and the sync's moment written into the two statements; a set-wise run
+  heard of by one call (``remember_all``), the report and the kit's marks built
+  without a call per record, runs found by ``groupby``; the journal's record ids made
+  without their numbers (``stored_values.hex_ids``: made when first asked for; a sync
+  asks for none). CPU by turns with main (fresh copies, six syncs a process, min;
+  load 3.3-3.5): 120.8, 119.0, 114.4 ms against 128.6, 121.3, 124.5, the floor
+  51.5-57.5: 2.10-2.14× against 2.27-2.42×; the wall 1.7-1.8× against 1.9-2.1×. This
+  benchmark's single runs at load 5-8 said nothing (both 2.4-3.0× CPU). Where ours
+  goes now (CPU, load 2.5-3.5): the procedures' run ~55 ms (its statements ~27, of
+  which the search index's rows 16 as the floor's), the scans' run ~32 (the ``INSERT
+  … SELECT`` 11, staging 7), the journal 5, the marks 6, the bases 4.5, ~10 ms of
+  fixed ORM work (the acting person 2-2.7, ``kit_info`` with the kit's connection 2.4,
+  the template's group 2, ``lock_audits`` 1.3, the scanner 0.8). Not done: reading
+  only the asset columns the rules need in the procedures' join (~1 ms: the columns
+  depend on the template, known only after the kit's rows are read).
+
 - **sync_and_refresh** and **refresh alone** (the second sync above; the refresh,
   ``refresh_kit``, also timed on its own). The refresh writes only what moved
   (``desktop.kits.schema.refresh``): the scope's rows are staged in temporary tables of

@@ -101,6 +101,11 @@ def _day(world: World, kit_path: Path, seed: int) -> None:
         _change(field.db, "LAP-10", {"notes": "for parts"}, by="tech", risk="low", kind="Repair")
         _change(field.db, "LAP-10", {"name": "Husk"}, by="tech", risk="low", kind="Repair")
         _change(field.db, "LAP-9", {"notes": "boxed"}, by="tech2", risk="low", kind="Repair")
+        # Text JSON escapes: quotes, a backslash, a tab, letters beyond ASCII.
+        _change(
+            field.db, "LAP-11", {"notes": 'B\u00fcro \u201c11\u201d\t"x"\\ \U0001f4bb'},
+            by="tech", risk="low", kind="Repair",
+        )  # fmt: skip
         for n in range(60):
             tag = f"MON-{rng.randint(1, 3)}" if rng.random() < 0.1 else f"LAP-{rng.randint(1, 24)}"
             fields = rng.sample(_FIELDS + _NAMING, rng.choice((1, 1, 2)))
@@ -206,3 +211,30 @@ def test_runs_of_procedures_decided_set_wise_end_as_one_by_one(
     # A sync of the same kit again (killed before the kit heard): nothing twice.
     assert again["set-wise"] == again["single"]
     assert {r[3] for r in again["set-wise"]} <= {Outcome.ALREADY_APPLIED, Outcome.CONFLICT}
+
+
+@pytest.mark.parametrize(
+    "made",
+    [
+        [("serial_number", None, "SN-1", "", "SN-1")],
+        [("name", "Desk", "", "Desk", "")],
+        [("notes", 'a "b"\\', "B\u00fcro \u201c1\u201d\t\n\x01 \U0001f4bb", 'a "b"\\', "\u00fc")],
+        [("name", "x", "y", "x", "y"), ("location", None, "0f0e", "", "Room A1")],
+        [("assigned_to", "0f0e", None, "Tess", "")],
+        # Not text: written by json.dumps as a whole.
+        [("name", 5, "y", "5", "y"), ("notes", None, "z", "", "z")],
+        [("notes", True, "y", "yes", "y")],
+    ],
+)
+def test_plain_changes_are_the_text_json_dumps_writes(made: list[Any]) -> None:
+    """A plain record's changes as the procedures' JSON column stores them (what the
+    per-record replay's ``json.dumps`` writes), byte for byte."""
+    import json
+
+    expected = json.dumps(
+        [
+            {"field": k, "before": b, "after": a, "before_text": bt, "after_text": at}
+            for k, b, a, bt, at in made
+        ]
+    )
+    assert bulk_procedures._changes_json(made) == expected

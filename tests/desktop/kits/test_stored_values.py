@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy.dialects import sqlite
 
-from desktop.kits.stored_values import sqlite_time, sqlite_time_text, uuid_from_hex
+from desktop.kits.stored_values import hex_ids, sqlite_time, sqlite_time_text, uuid_from_hex
 from desktop.storage.models import AuditScan
 
 
@@ -40,6 +40,52 @@ def test_uuid_from_hex_refuses_what_the_constructor_refuses(text: str) -> None:
             uuid_from_hex(text)
     else:
         assert uuid_from_hex(text) == expected
+
+
+def test_hex_ids_are_the_constructors_uuids() -> None:
+    """A sync's record ids, made without their numbers (made when first asked for), are
+    the constructor's UUIDs in every way: equal, hashed, written, copied, pickled,
+    ordered."""
+    texts = [uuid.uuid4().hex, "0" * 32, "f" * 32, "0123456789abcdef0123456789abcdef"]
+    made: dict[Any, uuid.UUID] = {}
+    assert hex_ids(texts, made)
+    for text in texts:
+        expected = uuid.UUID(hex=text)
+        for ask in ("hash", "str", "copy", "pickle", "sort", "bytes", "is_safe", "equal"):
+            fresh: dict[Any, uuid.UUID] = {}
+            assert hex_ids([text], fresh)
+            lazy = fresh[text]
+            assert lazy.hex == text  # (written back as it was read, without its number)
+            if ask == "hash":
+                assert {lazy: 1}[expected] == 1 and hash(lazy) == hash(expected)
+            elif ask == "str":
+                assert str(lazy) == str(expected) and repr(lazy) == repr(expected)
+            elif ask == "copy":
+                assert copy.copy(lazy) == expected and copy.deepcopy(lazy) == expected
+            elif ask == "pickle":
+                assert pickle.loads(pickle.dumps(lazy)) == expected
+            elif ask == "sort":
+                one = uuid.UUID(int=1)
+                assert sorted([lazy, one]) == sorted([expected, one])
+            elif ask == "bytes":
+                assert lazy.bytes == expected.bytes and lazy.version == expected.version
+            elif ask == "is_safe":
+                assert lazy.is_safe == expected.is_safe
+            else:
+                assert lazy == expected and expected == lazy
+        assert made[text] == expected
+    # Those it was given already made are kept.
+    kept = {texts[0]: uuid.UUID(hex=texts[0])}
+    assert hex_ids(texts, kept) and type(kept[texts[0]]) is uuid.UUID
+
+
+@pytest.mark.parametrize("text", ["", "abc", "g" * 32, "0" * 33, "A" * 32])
+def test_hex_ids_make_nothing_of_other_text(text: str) -> None:
+    """Anything but 32 lower-case hex digits: nothing made (each is made the standard
+    way, which says what is wrong)."""
+    made: dict[Any, uuid.UUID] = {}
+    assert not hex_ids(["0" * 32, text], made)
+    assert made == {}
 
 
 def _sqlite_datetime() -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
