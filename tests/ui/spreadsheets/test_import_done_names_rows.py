@@ -18,8 +18,8 @@ from PySide6.QtCore import Qt
 from desktop.services.queries import asset_detail
 from desktop.storage.database import Database
 from tests.factories import seed_world
-from tests.ui.spreadsheets.wizard_keys import next_page
-from ui.gui.spreadsheets.import_wizard import MAPPING, PREVIEW, RESULT, SHEET, ImportWizard
+from tests.ui.spreadsheets.wizard_keys import next_page, wizard_on_preview
+from ui.gui.spreadsheets.import_wizard import RESULT
 
 
 def test_the_done_page_names_the_rows_left_out_and_the_changes(
@@ -36,13 +36,7 @@ def test_the_done_page_names_the_rows_left_out_and_the_changes(
         "LAP-3,ThinkPad T14s,,31/02/2023\n",
         encoding="utf-8",
     )
-    wizard = ImportWizard(world.db, "admin")
-    qtbot.addWidget(wizard)
-    wizard.show()
-    qtbot.keyClicks(wizard.file_page.path, str(path))
-    next_page(qtbot, wizard, SHEET)
-    next_page(qtbot, wizard, MAPPING)
-    next_page(qtbot, wizard, PREVIEW)
+    wizard = wizard_on_preview(qtbot, world.db, path)
     qtbot.keyClick(wizard.preview_page.valid_only, Qt.Key.Key_Space)
     assert wizard.preview_page.valid_only.isChecked()
     next_page(qtbot, wizard, RESULT)
@@ -69,12 +63,8 @@ def test_no_list_when_every_row_is_new(qtbot: QtBot, sqlite_db: Database, tmp_pa
     path.write_text(
         "Asset Tag,Name,Category,Location\nLAP-9,ThinkPad T14,Laptop,Room A1\n", encoding="utf-8"
     )
-    wizard = ImportWizard(world.db, "admin")
-    qtbot.addWidget(wizard)
-    wizard.show()
-    qtbot.keyClicks(wizard.file_page.path, str(path))
-    for page in (SHEET, MAPPING, PREVIEW, RESULT):
-        next_page(qtbot, wizard, page)
+    wizard = wizard_on_preview(qtbot, world.db, path)
+    next_page(qtbot, wizard, RESULT)
     assert wizard.result_page.summary.text().startswith("1 asset received (LAP-9)")
     assert not wizard.result_page.details.isVisible()
     assert wizard.result_page.print_labels.isVisible()

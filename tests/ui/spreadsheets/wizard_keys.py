@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
 
-from ui.gui.spreadsheets.import_wizard import ImportWizard
+from desktop.storage.database import Database
+from ui.gui.spreadsheets.import_wizard import MAPPING, PREVIEW, SHEET, ImportWizard
 
 
 def next_page(qtbot: QtBot, wizard: ImportWizard, page: int) -> None:
@@ -21,3 +24,15 @@ def next_page(qtbot: QtBot, wizard: ImportWizard, page: int) -> None:
         timeout=20_000,
     )
     assert wizard.pages.currentIndex() == page, wizard.message.text()
+
+
+def wizard_on_preview(qtbot: QtBot, db: Database, path: Path, user: str = "admin") -> ImportWizard:
+    """The import wizard shown for ``user``, ``path`` typed into its file field and taken
+    by Next to the Preview page (through Sheet and Columns as they were guessed)."""
+    wizard = ImportWizard(db, user)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    qtbot.keyClicks(wizard.file_page.path, str(path))
+    for page in (SHEET, MAPPING, PREVIEW):
+        next_page(qtbot, wizard, page)
+    return wizard
