@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.errors import DatabaseUnavailableError, DesktopError
+from desktop.wording import plural
 
 if TYPE_CHECKING:
     from desktop.kits import KitInfo, SyncReport
@@ -156,7 +157,7 @@ class KitServerUnreachableError(DesktopError):
 def nothing_synced(waiting: int) -> str:
     """What a sync that could not reach its database leaves: the words after the reason."""
     kept = (
-        f"the kit keeps its {waiting} record{'s' if waiting != 1 else ''} waiting"
+        f"the kit keeps its {plural(waiting, 'record')} waiting"
         if waiting > 0
         else "the kit is as it was"
     )
